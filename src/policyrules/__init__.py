@@ -1,0 +1,54 @@
+"""policyrules: rules-as-code for Chinese industrial policy.
+
+Parse ``.rule`` files, check names, types and units, compile once, evaluate facts many times,
+and explain every decision with the clause's own words::
+
+    policy = policyrules.load("policies/beijing_2025")      # parse + check + compile
+    result = policy.evaluate(facts, ledger=earlier_grants)   # pure
+    print(result.explain())                                  # or result.to_json()
+"""
+
+from __future__ import annotations
+
+from .api import Policy, load
+from .check import check
+from .compile import compile_policy
+from .errors import (
+    CalendarError,
+    Diagnostic,
+    EvaluationError,
+    FactsError,
+    PolicyRulesError,
+    RuleCheckError,
+    RuleSyntaxError,
+    Span,
+)
+from .parse import parse
+from .printer import print_module
+from .result import Decision, Result
+from .runtime.ledger import Grant, Ledger
+from .runtime.money import Money
+
+__all__ = [
+    "CalendarError",
+    "Decision",
+    "Diagnostic",
+    "EvaluationError",
+    "FactsError",
+    "Grant",
+    "Ledger",
+    "Money",
+    "Policy",
+    "PolicyRulesError",
+    "Result",
+    "RuleCheckError",
+    "RuleSyntaxError",
+    "Span",
+    "check",
+    "compile_policy",
+    "load",
+    "parse",
+    "print_module",
+]
+
+__version__ = "0.1.0"

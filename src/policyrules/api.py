@@ -1,0 +1,207 @@
+"""The library's front door: load a policy once, evaluate facts many times.
+
+>>> import policyrules
+>>> policy = policyrules.load("policies/beijing_2025")
+>>> result = policy.evaluate({"firms": [{"id": "f", "products": [{"id": "p"}]}]})
+>>> sorted({d.status for d in result.decisions})
+['not_eligible', 'unknown']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from .check import check
+from .compile import CompiledPolicy, compile_policy
+from .errors import Diagnostic, FactsError, RuleSyntaxError, did_you_mean
+from .evaluate import evaluate
+from .facts import Facts, convert_value, load_data, read_facts, schema
+from .model import CheckedPolicy
+from .parse import parse
+from .result import Result
+from .runtime.calendar import Unpublished, WorkCalendar
+from .runtime.ledger import Grant, Ledger
+from .runtime.values import Value
+from .syntax import DocSource, Document, Module
+
+__all__ = ["HOLIDAY_ASSUMPTION", "Policy", "load", "read_rule_files"]
+
+# The built-in assumption for dates in years whose holiday schedule is not yet published.
+HOLIDAY_ASSUMPTION = "holiday_schedule"
+
+
+def read_rule_files(path: str | Path) -> dict[str, str]:
+    """The ``.rule`` files of a policy directory (or one file), by path, as text."""
+    p = Path(path)
+    if p.is_dir():
+        files = sorted(p.glob("*.rule"))
+        if not files:
+            raise RuleSyntaxError(Diagnostic("E100", f"{p}: no .rule files here",
+                                             hint="a policy is a directory of .rule files"))
+    elif p.is_file():
+        files = [p]
+    else:
+        raise RuleSyntaxError(Diagnostic("E100", f"{p}: no such file or directory"))
+    texts: dict[str, str] = {}
+    for f in files:
+        try:
+            texts[str(f)] = f.read_bytes().decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise RuleSyntaxError(Diagnostic("E100", f"{f}: not UTF-8 text (byte {exc.start})",
+                                             hint="save the file as UTF-8")) from None
+    return texts
+
+
+def _document_sources(modules: Iterable[Module], base: Path) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for m in modules:
+        for item in m.items:
+            if isinstance(item, Document):
+                for st in item.body:
+                    if isinstance(st, DocSource):
+                        f = base / st.path
+                        if f.is_file():
+                            out[st.path] = f.read_text("utf-8-sig")
+    return out
+
+
+def load(path: str | Path) -> Policy:
+    """Parse, check and compile the policy in ``path`` (a directory of ``.rule`` files)."""
+    texts = read_rule_files(path)
+    modules = [parse(text, file) for file, text in texts.items()]
+    base = Path(path) if Path(path).is_dir() else Path(path).parent
+    checked = check(modules, texts=texts, sources=_document_sources(modules, base))
+    return Policy(checked, compile_policy(checked), Path(path))
+
+
+@attrs.frozen
+class Policy:
+    """A loaded policy: checked, compiled, ready to evaluate facts."""
+
+    checked: CheckedPolicy
+    compiled: CompiledPolicy
+    path: Path
+
+    def schema(self) -> dict[str, Any]:
+        """The JSON Schema of a facts file for this policy."""
+        return schema(self.checked)
+
+    def read_facts(self, data: Any, file: str = "<facts>") -> Facts:
+        """Check raw facts (a dict as from YAML/JSON) against the policy."""
+        return read_facts(self.checked, data, file)
+
+    def load_facts(self, path: str | Path) -> Facts:
+        """Read and check a YAML or JSON facts file."""
+        return self.read_facts(load_data(path), str(path))
+
+    def evaluate(
+        self,
+        facts: Facts | Mapping[str, Any],
+        *,
+        ledger: Ledger | Iterable[Grant | Mapping[str, Any]] | None = None,
+        parameters: Mapping[str, Any] | None = None,
+        assumptions: Mapping[str, Any] | None = None,
+    ) -> Result:
+        """Evaluate ``facts``; pure: the same arguments always give the same result.
+
+        ``ledger`` lists grants made before; ``parameters`` sets open values (一定比例...);
+        ``assumptions`` overrides named readings.  A facts file's own ``ledger``,
+        ``parameters`` and ``assumptions`` sections apply; the arguments take precedence.
+        """
+        if not isinstance(facts, Facts):
+            facts = self.read_facts(facts)
+        extra = facts.extra
+        grants = self._ledger(extra.get("ledger", []), "ledger")
+        if ledger is not None:
+            grants = grants.with_grants(
+                self._ledger(ledger, "ledger").grants if not isinstance(ledger, Ledger)
+                else ledger.grants)
+        params = dict(self.compiled.parameter_defaults)
+        params.update(self._values(extra.get("parameters") or {}, "parameters"))
+        params.update(self._values(parameters or {}, "parameters"))
+        chosen = dict(extra.get("assumptions") or {})
+        chosen.update(assumptions or {})
+        calendar = WorkCalendar(self._holiday(chosen.pop(HOLIDAY_ASSUMPTION, "error")))
+        assume = dict(self.compiled.assumption_defaults)
+        assume.update(self._values(chosen, "assumptions"))
+        return evaluate(self.compiled, facts, ledger=grants, parameters=params,
+                        assumptions=assume, calendar=calendar)
+
+    def _holiday(self, value: Any) -> Unpublished:
+        try:
+            return Unpublished(value)
+        except ValueError:
+            raise FactsError(Diagnostic(
+                "E305", f"assumptions.{HOLIDAY_ASSUMPTION}: {value!r} is not a choice",
+                hint="one of: error, weekends_only")) from None
+
+    def _values(self, raw: Mapping[str, Any], what: str) -> dict[str, Value]:
+        if not isinstance(raw, Mapping):
+            raise FactsError(Diagnostic("E305", f"{what}: a mapping of names to values"))
+        decls = ({p.name: p.type for p in self.checked.parameters} if what == "parameters"
+                 else {a.name: a.type for a in self.checked.assumptions})
+        out: dict[str, Value] = {}
+        diags = []
+        for name, value in raw.items():
+            if name not in decls:
+                known = [*decls, *([HOLIDAY_ASSUMPTION] if what == "assumptions" else [])]
+                diags.append(Diagnostic("E304", f"{what}.{name}: no such {what[:-1]}",
+                                        hint=did_you_mean(str(name), known)))
+                continue
+            try:
+                out[name] = convert_value(value, decls[name], self.checked)
+            except ValueError as exc:
+                diags.append(Diagnostic("E305", f"{what}.{name}: {exc}"))
+        if diags:
+            raise FactsError(diags)
+        return out
+
+    def _ledger(self, raw: Any, where: str) -> Ledger:
+        if isinstance(raw, Ledger):
+            return raw
+        if not isinstance(raw, Iterable) or isinstance(raw, str | Mapping):
+            raise FactsError(Diagnostic("E306", f"{where}: a list of grants"))
+        provisions = {p.id: p for p in self.checked.provisions()}
+        grants: list[Grant] = []
+        diags: list[Diagnostic] = []
+        for i, entry in enumerate(raw):
+            if isinstance(entry, Grant):
+                grants.append(entry)
+                continue
+            at = f"{where}[{i}]"
+            if not isinstance(entry, Mapping):
+                diags.append(Diagnostic("E306", f"{at}: a grant is a mapping"))
+                continue
+            pid = entry.get("provision")
+            info = provisions.get(str(pid))
+            if info is None:
+                diags.append(Diagnostic("E306", f"{at}.provision: unknown provision {pid!r}",
+                                        hint=did_you_mean(str(pid), provisions)))
+                continue
+            chain = [e.name for e in reversed(self.checked.chain(info.subject))]
+            path = tuple((e, str(entry[e])) for e in chain if e in entry)
+            unknown = set(entry) - {"provision", "amount", "year", *chain}
+            if unknown:
+                diags.append(Diagnostic("E306", f"{at}: unknown keys {sorted(unknown)}",
+                                        hint=f"a grant names: provision, amount, year, "
+                                        f"{', '.join(chain)}"))
+                continue
+            try:
+                from .types import MONEY
+
+                amount = convert_value(entry.get("amount"), MONEY, self.checked)
+            except ValueError as exc:
+                diags.append(Diagnostic("E306", f"{at}.amount: {exc}"))
+                continue
+            year = entry.get("year")
+            if year is not None and (isinstance(year, bool) or not isinstance(year, int)):
+                diags.append(Diagnostic("E306", f"{at}.year: a year is a whole number"))
+                continue
+            grants.append(Grant(info.id, path, amount, year))
+        if diags:
+            raise FactsError(diags)
+        return Ledger(tuple(grants))

@@ -1,0 +1,375 @@
+"""Evaluate a compiled policy on facts and a ledger: pure, deterministic, traced.
+
+Claims under one provision are served in the provision's declared ``order by`` (then by
+owner and id), so a shared cap (per firm per year, per product...) is shared the same way
+whatever order the facts file lists them in; the trace says who was cut and why.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from .compile import CompiledCap, CompiledPolicy, CompiledProvision, Condition, Env
+from .errors import Diagnostic, EvaluationError
+from .facts import Facts, Instance
+from .model import CheckedPolicy
+from .result import CapEvent, Decision, Result, Step
+from .runtime.calendar import DurationUnit, WorkCalendar
+from .runtime.ledger import Accounts, Grant, Ledger
+from .runtime.money import Money
+from .runtime.values import Duration, Unknown, Value, format_value
+
+__all__ = ["evaluate"]
+
+
+def evaluate(
+    policy: CompiledPolicy,
+    facts: Facts,
+    *,
+    ledger: Ledger,
+    parameters: Mapping[str, Value],
+    assumptions: Mapping[str, Value],
+    calendar: WorkCalendar,
+) -> Result:
+    """Every decision of ``policy`` for ``facts``; nothing outside the arguments is read."""
+    pools: dict[str, set[str]] = {
+        cp.info.id: {cap.pool for cap in cp.caps} | {cp.info.id} for cp in policy.provisions
+    }
+    run = _Run(policy, facts, Accounts(ledger, pools), parameters, assumptions, calendar)
+    decisions: list[Decision] = []
+    for cp in policy.provisions:
+        decisions.extend(run.provision(cp))
+    used = sorted({a for d in decisions for a, _ in d.assumptions})
+    return Result(
+        tuple(decisions),
+        tuple(run.grants),
+        tuple((a, format_value(assumptions[a])) for a in used),
+    )
+
+
+class _Run:
+    def __init__(
+        self,
+        policy: CompiledPolicy,
+        facts: Facts,
+        accounts: Accounts,
+        parameters: Mapping[str, Value],
+        assumptions: Mapping[str, Value],
+        calendar: WorkCalendar,
+    ) -> None:
+        self.policy = policy
+        self.checked: CheckedPolicy = policy.checked
+        self.facts = facts
+        self.accounts = accounts
+        self.parameters = parameters
+        self.assumptions = assumptions
+        self.calendar = calendar
+        self.grants: list[Grant] = []
+
+    def env(self, cp: CompiledProvision, inst: Instance | None) -> Env:
+        doc = self.checked.document(cp.info.document)
+        return Env(inst.chain() if inst else {}, self.parameters, self.assumptions, doc)
+
+    def provision(self, cp: CompiledProvision) -> list[Decision]:
+        subject = cp.info.subject
+        if cp.info.kind == "declaration":
+            return []
+        subjects: list[Instance | None] = (
+            list(self.facts.instances.get(subject, ())) if subject else [None]
+        )
+        envs = [(inst, self.env(cp, inst)) for inst in subjects]
+        if cp.info.kind == "award":
+            envs.sort(key=lambda pair: _order_key(cp, *pair))
+        return [self.decide(cp, inst, env) for inst, env in envs]
+
+    def decide(self, cp: CompiledProvision, inst: Instance | None, env: Env) -> Decision:
+        trace: list[Step] = []
+        failed, missing = self.conditions(cp, env, trace)
+        kind = cp.info.kind
+        extra: dict[str, Any] = {}
+        if kind == "award" and not failed and not missing:
+            failed = self.once(cp, inst, trace)
+        if failed:
+            status = "not_eligible"
+        elif missing:
+            status = "unknown"
+        elif kind == "award":
+            status, extra = "eligible", self.award(cp, inst, env, trace)
+        elif kind == "deadline":
+            status, extra = self.deadline(cp, env, trace)
+        elif kind == "target":
+            status, extra = self.target(cp, env, trace)
+        else:
+            status = "eligible"
+            extra = {"consequence": cp.info.consequence}
+            trace.append(Step("consequence", cp.info.consequence or "", True))
+        return self.decision(cp, inst, env, status, failed, missing, trace, extra)
+
+    def conditions(self, cp: CompiledProvision, env: Env,
+                   trace: list[Step]) -> tuple[list[str], set[str]]:
+        failed: list[str] = []
+        missing: set[str] = set()
+        for cond in cp.conditions:
+            before = set(env.reads)
+            value = cond.fn(env)
+            seen = [k for k in env.reads if k not in before]
+            if isinstance(value, Unknown):
+                missing |= value.missing
+                trace.append(Step("condition", f"{cond.text}: unknown "
+                                  f"(needs {', '.join(sorted(value.missing))})", None))
+            else:
+                trace.append(Step("condition", cond.text, bool(value)))
+                if not value:
+                    failed.append(self.why_not(cond, env, seen))
+        return failed, missing
+
+    def why_not(self, cond: Condition, env: Env, seen: list[str]) -> str:
+        if cond.operand is not None and env.document is not None:
+            doc = env.document
+            span = f"{doc.valid_from} – {doc.valid_to or 'open'}"
+            shown = format_value(cond.operand(env))
+            return (f"{cond.text}: {shown} is outside the validity of "
+                    f"{doc.number or doc.name} ({span})")
+        shown = ", ".join(f"{k.split('.', 1)[-1]} = {format_value(env.reads[k])}" for k in seen)
+        return f"{cond.text} does not hold" + (f" ({shown})" if shown else "")
+
+    def once(self, cp: CompiledProvision, inst: Instance | None, trace: list[Step]) -> list[str]:
+        if inst is None:
+            return []
+        chain = inst.chain()
+        for o in cp.info.once:
+            owner = chain.get(o.entity)
+            if owner is not None and self.accounts.paid_before(cp.info.id, (o.entity, owner.id)):
+                text = (f"once per {o.entity} (一次性): {o.entity} {owner.id} was already "
+                        f"granted under {cp.info.id}")
+                trace.append(Step("once", text, False))
+                return [text]
+            trace.append(Step("once", f"once per {o.entity}: not granted before", True))
+        return []
+
+    # ---- awards --------------------------------------------------------------------------
+
+    def award(self, cp: CompiledProvision, inst: Instance | None, env: Env,
+              trace: list[Step]) -> dict[str, Any]:
+        assert inst is not None and cp.amount is not None
+        value = cp.amount(env)
+        missing: set[str] = set(value.missing) if isinstance(value, Unknown) else set()
+        requested = value if isinstance(value, Money) else None
+        what = "decided amount" if cp.info.decided else "amount"
+        trace.append(Step("amount", f"{what}: {format_value(value)}"
+                          + (f" (needs {', '.join(sorted(missing))})" if missing else ""), None))
+        path = _path(inst)
+        hi: list[Money] = [requested] if requested is not None else []
+        lo: list[Money] = list(hi)
+        events: list[tuple[CompiledCap, dict[str, Any]]] = []
+        year: int | None = None
+        keys: list[tuple[str, tuple[tuple[str, str], ...], int | None]] = []
+        for cap in cp.caps:
+            limit = cap.limit(env)
+            info: dict[str, Any] = {"scope": "this claim", "used": Money.zero(), "earlier": ()}
+            if isinstance(limit, Unknown):
+                missing |= limit.missing
+                info["note"] = f"cannot be computed: needs {', '.join(sorted(limit.missing))}"
+                events.append((cap, {**info, "limit": None, "remaining": None}))
+                continue
+            remaining_hi = remaining_lo = limit
+            if cap.per:
+                scope = _scope(path, cap.per)
+                cap_year: int | None = None
+                if cap.year is not None:
+                    when = cap.year(env)
+                    if isinstance(when, Unknown):
+                        missing |= when.missing
+                        info["note"] = f"year unknown: needs {', '.join(sorted(when.missing))}"
+                        hi.append(limit)
+                        events.append((cap, {**info, "limit": limit, "remaining": limit}))
+                        continue
+                    cap_year = year = when.year
+                used = self.accounts.used(cap.pool, scope, cap_year)
+                now = self.accounts.granted_now(cap.pool, scope, cap_year)
+                pending = self.accounts.pending(cap.pool, scope, cap_year)
+                remaining_hi = max(limit - used - now, Money.zero())
+                remaining_lo = max(limit - used - now - pending, Money.zero())
+                keys.append((cap.pool, scope, cap_year))
+                info = {"scope": _describe_scope(scope, cap_year), "used": used,
+                        "earlier": self.accounts.claims(cap.pool, scope, cap_year)}
+            hi.append(remaining_hi)
+            lo.append(remaining_lo)
+            events.append((cap, {**info, "limit": limit, "remaining": remaining_hi}))
+        if not hi:
+            amount, kind = None, "unknown"
+        else:
+            amount = min(hi)
+            exact = requested is not None and not missing and min(lo) == amount
+            kind = "exact" if exact else "up_to"
+        cap_events = tuple(_cap_event(cap, e, requested, amount) for cap, e in events)
+        for ev in cap_events:
+            trace.append(Step("cap", _cap_line(ev), not ev.binding))
+        subject = "/".join(i for _, i in path)
+        if amount is not None:
+            for key in dict.fromkeys(keys):
+                self.accounts.add(key, subject, amount, certain=kind == "exact")
+        if kind == "exact" and amount is not None:
+            for o in cp.info.once:
+                owner = inst.chain().get(o.entity)
+                if owner is not None:
+                    self.accounts.mark_paid(cp.info.id, (o.entity, owner.id))
+            self.grants.append(Grant(cp.info.id, path, amount, year))
+        label = {"exact": "award", "up_to": "award up to", "unknown": "award unknown"}[kind]
+        trace.append(Step("result", f"{label}: {format_value(amount)}", None))
+        return {"amount": amount, "amount_kind": kind, "caps": cap_events, "missing": missing}
+
+    # ---- time limits and targets ---------------------------------------------------------
+
+    def deadline(self, cp: CompiledProvision, env: Env,
+                 trace: list[Step]) -> tuple[str, dict[str, Any]]:
+        assert cp.due is not None
+        period, start = cp.due[0](env), cp.due[1](env)
+        if isinstance(period, Unknown) or isinstance(start, Unknown):
+            missing = (period.missing if isinstance(period, Unknown) else frozenset()) | (
+                start.missing if isinstance(start, Unknown) else frozenset())
+            return "unknown", {"missing": set(missing)}
+        assert isinstance(period, Duration) and isinstance(start, dt.date)
+        if period.n != period.n.to_integral_value():
+            raise EvaluationError(Diagnostic("E401", f"a period of {period} is not whole"))
+        unit = DurationUnit(period.unit)
+        due = self.calendar.due_date(start, int(period.n), unit)
+        trace.append(Step("deadline", f"due: {period} after {start} = {due} (start day not "
+                          "counted; a period ending on a rest day moves to the next working "
+                          "day)", None))
+        done = cp.done(env) if cp.done else None
+        if done is None or isinstance(done, Unknown):
+            return "pending", {"due": due}
+        assert isinstance(done, dt.date)
+        met = done <= due
+        if unit is DurationUnit.WORKDAY:
+            n = (self.calendar.workdays_between(done, due) if met
+                 else self.calendar.workdays_between(due, done))
+            margin = f"{n} 工作日 {'early' if met else 'late'}" if n else "on the last day"
+        else:
+            n = abs((due - done).days)
+            margin = f"{n} 日 {'early' if met else 'late'}" if n else "on the last day"
+        trace.append(Step("deadline", f"done {done}: {margin}", met))
+        return ("met" if met else "not_met"), {"due": due, "done": done, "margin": margin}
+
+    def target(self, cp: CompiledProvision, env: Env,
+               trace: list[Step]) -> tuple[str, dict[str, Any]]:
+        assert cp.require is not None
+        value = cp.require.fn(env)
+        if isinstance(value, Unknown):
+            trace.append(Step("target", f"{cp.require.text}: unknown", None))
+            return "unknown", {"missing": set(value.missing)}
+        margin = None
+        if cp.margin is not None:
+            op, left, right = cp.margin
+            a, b = left(env), right(env)
+            if not isinstance(a, Unknown) and not isinstance(b, Unknown):
+                diff = _difference(b, a) if op in ("<", "<=") else _difference(a, b)
+                margin = f"{format_value(a)} against {format_value(b)}: margin {diff}"
+        trace.append(Step("target", cp.require.text + (f" ({margin})" if margin else ""),
+                          bool(value)))
+        return ("met" if value else "not_met"), {"margin": margin}
+
+    # ---- the decision --------------------------------------------------------------------
+
+    def decision(self, cp: CompiledProvision, inst: Instance | None, env: Env, status: str,
+                 failed: list[str], missing: set[str], trace: list[Step],
+                 extra: dict[str, Any]) -> Decision:
+        info = cp.info
+        missing = missing | set(extra.pop("missing", set()))
+        clause = next(c for c in self.checked.clauses if c.id == info.clause)
+        doc = self.checked.document(info.document)
+        types = {f"{e.name}.{f.name}": f.type for e in self.checked.entities for f in e.facts}
+        facts = tuple(
+            (k, format_value(v, rate=types.get(k) is not None and types[k].kind == "rate"))
+            for k, v in sorted(env.reads.items())
+        )
+        params = tuple(
+            (p, format_value(self.parameters[p], rate=True) if p in self.parameters else "unset")
+            for p in info.parameters
+        )
+        return Decision(
+            provision=info.id, kind=info.kind, document=info.document,
+            document_number=doc.number if doc else None, clause=info.clause,
+            title=info.title or clause.title,
+            subject="/".join(i for _, i in _path(inst)) if inst else None,
+            status=status, reasons=tuple(failed),
+            missing_facts=tuple(sorted(m for m in missing if not m.startswith("parameter "))),
+            missing_parameters=tuple(sorted(m.removeprefix("parameter ") for m in missing
+                                            if m.startswith("parameter "))),
+            facts=facts,
+            assumptions=tuple((a, format_value(self.assumptions[a]))
+                              for a in sorted(env.used_assumptions)),
+            parameters=params, quote=info.quote, clause_quote=clause.quote,
+            trace=tuple(trace), **extra,
+        )
+
+
+def _order_key(cp: CompiledProvision, inst: Instance | None, env: Env) -> tuple[Any, ...]:
+    keys: list[tuple[int, Any]] = []
+    for fn in cp.order:
+        v = fn(Env(env.instances, env.parameters, env.assumptions, env.document))
+        keys.append((1, "") if isinstance(v, Unknown) else (0, v))
+    owner = inst.firm_key if inst else ""
+    return (*keys, owner, inst.id if inst else "")
+
+
+def _path(inst: Instance | None) -> tuple[tuple[str, str], ...]:
+    out: list[tuple[str, str]] = []
+    while inst is not None:
+        out.append((inst.entity, inst.id))
+        inst = inst.parent
+    return tuple(reversed(out))
+
+
+def _scope(path: tuple[tuple[str, str], ...], per: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    depth = max((i for i, (entity, _) in enumerate(path) if entity in per), default=0)
+    return path[: depth + 1]
+
+
+def _describe_scope(scope: tuple[tuple[str, str], ...], year: int | None) -> str:
+    entity, ident = scope[-1]
+    return f"{entity} {ident}" + (f", year {year}" if year is not None else "")
+
+
+def _cap_event(cap: CompiledCap, e: dict[str, Any], requested: Money | None,
+               amount: Money | None) -> CapEvent:
+    remaining = e.get("remaining")
+    binding = (remaining is not None and amount is not None and remaining == amount
+               and (requested is None or remaining < requested))
+    return CapEvent(
+        cap=cap.text, scope=e["scope"], limit=e.get("limit"), used_before=e["used"],
+        requested=requested, granted=amount, binding=binding,
+        earlier=tuple((subj, m) for subj, m, _ in e["earlier"]), note=e.get("note"),
+    )
+
+
+def _cap_line(ev: CapEvent) -> str:
+    parts = [f"cap {ev.cap} ({ev.scope})"]
+    if ev.note:
+        parts.append(ev.note)
+    if ev.limit is not None:
+        parts.append(f"limit {format_value(ev.limit)}")
+        if ev.used_before:
+            parts.append(f"already used {format_value(ev.used_before)}")
+        if ev.earlier:
+            parts.append("earlier claims in this evaluation: "
+                         + ", ".join(f"{s} {format_value(m)}" for s, m in ev.earlier))
+    if ev.binding:
+        parts.append(f"binds: cut {format_value(ev.cut)}" if ev.requested else "binds")
+    return "; ".join(parts)
+
+
+def _difference(a: Value, b: Value) -> str:
+    if isinstance(a, Duration) and isinstance(b, Duration):
+        (dim, x), (_, y) = a.normalized(), b.normalized()
+        unit = {"days": "日", "months": "月"}.get(dim, "工作日")
+        return f"{format_value(x - y)} {unit}"
+    if isinstance(a, Money) and isinstance(b, Money):
+        return format_value(a - b)
+    if isinstance(a, Decimal) and isinstance(b, Decimal):
+        return format_value(a - b)
+    return "n/a"

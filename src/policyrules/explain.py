@@ -1,0 +1,174 @@
+"""Explain a result: text for people, JSON for machines, both citing the clause's own words."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .result import CapEvent, Decision, Result
+from .runtime.values import format_value
+
+__all__ = ["decision_json", "decision_text", "explain_text", "result_json"]
+
+_STATUS = {
+    "eligible": "ELIGIBLE",
+    "not_eligible": "NOT ELIGIBLE",
+    "unknown": "UNKNOWN",
+    "met": "MET",
+    "not_met": "NOT MET",
+    "pending": "DUE",
+}
+
+
+def _amount(d: Decision) -> str | None:
+    if d.kind != "award" or d.status != "eligible":
+        return None
+    if d.amount_kind == "exact":
+        return f"amount: {format_value(d.amount)} (exact)"
+    if d.amount_kind == "up_to":
+        why = []
+        if d.missing_parameters:
+            why.append("open parameter " + ", ".join(d.missing_parameters))
+        if d.missing_facts:
+            why.append("missing " + ", ".join(d.missing_facts))
+        if not why:
+            why.append("the text fixes only ceilings")
+        return f"amount: up to {format_value(d.amount)} (a bound, not an award: {'; '.join(why)})"
+    return "amount: unknown (no cap could be computed)"
+
+
+def _cap_text(ev: CapEvent) -> str:
+    line = f"cap {ev.cap} [{ev.scope}]"
+    if ev.note:
+        return f"{line}: {ev.note}"
+    bits = [f"limit {format_value(ev.limit)}"]
+    if ev.used_before:
+        bits.append(f"already granted {format_value(ev.used_before)}")
+    if ev.earlier:
+        bits.append("before this claim: " + ", ".join(f"{s} {format_value(m)}"
+                                                     for s, m in ev.earlier))
+    if ev.binding:
+        if ev.requested is not None:
+            bits.append(f"BINDS: {format_value(ev.requested)} cut by {format_value(ev.cut)} "
+                        f"to {format_value(ev.granted)}")
+        else:
+            bits.append("BINDS: it is the tightest bound")
+    return f"{line}: " + "; ".join(bits)
+
+
+def decision_text(d: Decision, *, verbose: bool = False) -> str:
+    """One decision as a block of text."""
+    where = f"{d.document_number or d.document} 第{d.clause_label}条"
+    head = f"[{_STATUS.get(d.status, d.status.upper())}] {where}"
+    head += f" · {d.title}" if d.title else ""
+    head += f" · {d.subject}" if d.subject else ""
+    lines = [head, f"  provision: {d.provision} ({d.kind})"]
+    if (amount := _amount(d)) is not None:
+        lines.append(f"  {amount}")
+    if d.due is not None:
+        lines.append(f"  due: {d.due}" + (f"; done {d.done}: {d.margin}" if d.done else ""))
+    elif d.margin:
+        lines.append(f"  {d.margin}")
+    if d.consequence and d.status == "eligible":
+        lines.append(f"  consequence: {d.consequence}")
+    for r in d.reasons:
+        lines.append(f"  because: {r}")
+    if d.missing_facts:
+        lines.append(f"  would be decided by: {', '.join(d.missing_facts)}")
+    if d.missing_parameters and d.amount_kind != "up_to":
+        lines.append(f"  open parameters: {', '.join(d.missing_parameters)}")
+    for ev in d.caps:
+        lines.append(f"  {_cap_text(ev)}")
+    if d.facts:
+        lines.append("  facts: " + "; ".join(f"{k} = {v}" for k, v in d.facts))
+    if d.parameters:
+        lines.append("  parameters: " + "; ".join(f"{k} = {v}" for k, v in d.parameters))
+    if d.assumptions:
+        lines.append("  assumptions: " + "; ".join(f"{k} = {v}" for k, v in d.assumptions))
+    if verbose:
+        lines.append("  trace:")
+        for st in d.trace:
+            mark = {True: "✓", False: "✗", None: "·"}[st.ok]
+            lines.append(f"    {mark} {st.kind}: {st.text}")
+    text = d.quote or d.clause_quote
+    if text:
+        lines.append(f"  text: 「{text}」")
+    return "\n".join(lines)
+
+
+def explain_text(result: Result, *, verbose: bool = False) -> str:
+    """Every decision: the ones that apply in full, the ones that do not in a line each."""
+    full = [d for d in result.decisions if d.status != "not_eligible"]
+    brief = [d for d in result.decisions if d.status == "not_eligible"]
+    parts = [decision_text(d, verbose=verbose) for d in full]
+    if brief:
+        rows = [
+            f"  {d.document_number or d.document} 第{d.clause_label}条 {d.provision.rsplit('/', 1)[-1]}"
+            f"{' · ' + d.subject if d.subject else ''}: {'; '.join(d.reasons)}"
+            for d in brief
+        ]
+        parts.append("Not eligible:\n" + "\n".join(rows))
+    if result.grants:
+        rows = [f"  {g.provision} {'/'.join(i for _, i in g.path)}: {format_value(g.amount)}"
+                + (f" (year {g.year})" if g.year else "") for g in result.grants]
+        parts.append("Grants this result adds to the ledger:\n" + "\n".join(rows))
+    if result.assumptions:
+        parts.append("Assumptions used:\n" + "\n".join(f"  {k} = {v}"
+                                                       for k, v in result.assumptions))
+    return "\n\n".join(parts) + "\n"
+
+
+def _money(m: Any) -> str | None:
+    return None if m is None else str(m.yuan)
+
+
+def decision_json(d: Decision) -> dict[str, Any]:
+    """One decision as JSON-ready data; money as exact 元 text (``"2000000.00"``)."""
+    return {
+        "provision": d.provision,
+        "kind": d.kind,
+        "document": d.document,
+        "document_number": d.document_number,
+        "clause": d.clause_label,
+        "title": d.title,
+        "subject": d.subject,
+        "status": d.status,
+        "amount": _money(d.amount),
+        "amount_kind": d.amount_kind,
+        "reasons": list(d.reasons),
+        "missing_facts": list(d.missing_facts),
+        "missing_parameters": list(d.missing_parameters),
+        "caps": [
+            {
+                "cap": ev.cap,
+                "scope": ev.scope,
+                "limit": _money(ev.limit),
+                "used_before": _money(ev.used_before),
+                "earlier": [[s, _money(m)] for s, m in ev.earlier],
+                "requested": _money(ev.requested),
+                "granted": _money(ev.granted),
+                "binding": ev.binding,
+                "cut": _money(ev.cut),
+                "note": ev.note,
+            }
+            for ev in d.caps
+        ],
+        "facts": dict(d.facts),
+        "parameters": dict(d.parameters),
+        "assumptions": dict(d.assumptions),
+        "due": d.due.isoformat() if d.due else None,
+        "done": d.done.isoformat() if d.done else None,
+        "margin": d.margin,
+        "consequence": d.consequence,
+        "quote": d.quote,
+        "clause_text": d.clause_quote,
+        "trace": [{"kind": s.kind, "text": s.text, "ok": s.ok} for s in d.trace],
+    }
+
+
+def result_json(result: Result) -> dict[str, Any]:
+    """The whole result as JSON-ready data."""
+    return {
+        "decisions": [decision_json(d) for d in result.decisions],
+        "grants": [g.to_json() for g in result.grants],
+        "assumptions": dict(result.assumptions),
+    }

@@ -1,0 +1,253 @@
+"""The checked policy: documents, clauses, provisions and symbol tables, names resolved.
+
+What :func:`policyrules.check.check` returns and :func:`policyrules.compile.compile_policy`
+consumes.  Names resolve the same way in both stages through :meth:`CheckedPolicy.resolve`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import attrs
+
+from . import syntax as s
+from .errors import Span
+from .types import Type
+
+__all__ = [
+    "AssumptionInfo",
+    "CheckedPolicy",
+    "ClauseInfo",
+    "DocumentInfo",
+    "EntityInfo",
+    "EnumInfo",
+    "FactInfo",
+    "ParameterInfo",
+    "ProvisionInfo",
+    "Resolved",
+]
+
+
+@attrs.frozen
+class FactInfo:
+    """An input fact of an entity: its type and what it means."""
+
+    name: str
+    entity: str
+    type: Type
+    title: str | None
+    span: Span | None = attrs.field(default=None, eq=False)
+
+    @property
+    def determination(self) -> bool:
+        """True when an agency decides it (符合条件的, 经认定的)."""
+        return self.type.determination
+
+
+@attrs.frozen
+class EntityInfo:
+    """A kind of thing facts are about: a firm, a product, a project."""
+
+    name: str
+    title: str | None
+    key: str
+    parent: str | None
+    single: bool
+    facts: tuple[FactInfo, ...]
+    span: Span | None = attrs.field(default=None, eq=False)
+
+    def fact(self, name: str) -> FactInfo | None:
+        return next((f for f in self.facts if f.name == name), None)
+
+
+@attrs.frozen
+class EnumInfo:
+    name: str
+    title: str | None
+    members: tuple[tuple[str, str | None], ...]
+
+    @property
+    def member_names(self) -> tuple[str, ...]:
+        return tuple(m for m, _ in self.members)
+
+
+@attrs.frozen
+class ParameterInfo:
+    """A value the text leaves open (一定比例, 分级分档): unset unless a default is given."""
+
+    name: str
+    type: Type
+    default: s.Expr | None
+    title: str | None
+    clause: str | None
+    span: Span | None = attrs.field(default=None, eq=False)
+
+
+@attrs.frozen
+class AssumptionInfo:
+    """A reading the text leaves open, with its default and the reason for it."""
+
+    name: str
+    type: Type
+    default: s.Expr
+    rationale: str
+    clause: str | None
+    span: Span | None = attrs.field(default=None, eq=False)
+
+
+@attrs.frozen
+class DocumentInfo:
+    name: str
+    title: str
+    number: str | None
+    agencies: tuple[str, ...]
+    issued: dt.date | None
+    valid_from: dt.date | None
+    valid_to: dt.date | None
+    source: str | None
+    notes: tuple[str, ...]
+    file: str
+
+
+@attrs.frozen
+class ProvisionInfo:
+    """One provision of a clause, with its statements sorted by role."""
+
+    id: str
+    kind: str
+    name: str
+    title: str | None
+    document: str
+    clause: str
+    subject: str | None
+    quote: str | None
+    notes: tuple[str, ...]
+    eligible: tuple[s.Eligible, ...]
+    amount: s.Amount | None
+    decided: s.AmountDecided | None
+    caps: tuple[s.Cap, ...]
+    once: tuple[s.Once, ...]
+    order: tuple[s.Expr, ...]
+    due: s.Due | None
+    done: s.Done | None
+    require: s.Require | None
+    consequence: str | None
+    facts: tuple[str, ...]
+    parameters: tuple[str, ...]
+    assumptions: tuple[str, ...]
+    node: s.Provision = attrs.field(eq=False, repr=False)
+
+
+@attrs.frozen
+class ClauseInfo:
+    """A clause (a measure) of a document."""
+
+    id: str
+    document: str
+    label: str
+    title: str | None
+    chapter: tuple[str, str] | None
+    quote: str | None
+    notes: tuple[str, ...]
+    parameters: tuple[str, ...]
+    assumptions: tuple[str, ...]
+    provisions: tuple[ProvisionInfo, ...]
+    path: tuple[str, ...]
+    span: Span | None = attrs.field(default=None, eq=False)
+    node: s.Clause | None = attrs.field(default=None, eq=False, repr=False)
+
+
+@attrs.frozen
+class Resolved:
+    """What a name refers to: ``kind`` is fact, parameter, assumption, member or document."""
+
+    kind: str
+    type: Type
+    name: str
+    entity: str | None = None
+    member: str | None = None
+
+
+@attrs.frozen
+class CheckedPolicy:
+    """A policy whose names, types and units are known to be right."""
+
+    documents: tuple[DocumentInfo, ...]
+    entities: tuple[EntityInfo, ...]
+    enums: tuple[EnumInfo, ...]
+    parameters: tuple[ParameterInfo, ...]
+    assumptions: tuple[AssumptionInfo, ...]
+    clauses: tuple[ClauseInfo, ...]
+    sources: dict[str, str] = attrs.field(factory=dict, eq=False, repr=False)
+    modules: dict[str, s.Module] = attrs.field(factory=dict, eq=False, repr=False)
+
+    def entity(self, name: str) -> EntityInfo | None:
+        return next((e for e in self.entities if e.name == name), None)
+
+    def enum(self, name: str) -> EnumInfo | None:
+        return next((e for e in self.enums if e.name == name), None)
+
+    def document(self, name: str) -> DocumentInfo | None:
+        return next((d for d in self.documents if d.name == name), None)
+
+    def parameter(self, name: str) -> ParameterInfo | None:
+        return next((p for p in self.parameters if p.name == name), None)
+
+    def assumption(self, name: str) -> AssumptionInfo | None:
+        return next((a for a in self.assumptions if a.name == name), None)
+
+    def provisions(self) -> tuple[ProvisionInfo, ...]:
+        return tuple(p for c in self.clauses for p in c.provisions)
+
+    def chain(self, entity: str | None) -> tuple[EntityInfo, ...]:
+        """The entity and its ancestors, nearest first."""
+        out: list[EntityInfo] = []
+        seen: set[str] = set()
+        while entity and entity not in seen:
+            seen.add(entity)
+            info = self.entity(entity)
+            if info is None:
+                break
+            out.append(info)
+            entity = info.parent
+        return tuple(out)
+
+    def resolve(self, parts: tuple[str, ...], scope: str | None) -> Resolved | None:
+        """Resolve a (dotted) name seen in a provision whose subject is ``scope``.
+
+        Order: a fact of the subject or an ancestor (nearest first), a parameter, an
+        assumption, an enum member.  ``Entity.fact`` and ``Enum.member`` qualify.
+        """
+        chain = self.chain(scope)
+        if len(parts) == 2:
+            head, tail = parts
+            for ent in chain:
+                if ent.name == head and (f := ent.fact(tail)):
+                    return Resolved("fact", f.type, tail, entity=ent.name)
+            en = self.enum(head)
+            if en and tail in en.member_names:
+                return Resolved("member", Type("enum", name=en.name), head, member=tail)
+            return None
+        if len(parts) != 1:
+            return None
+        (name,) = parts
+        for ent in chain:
+            if f := ent.fact(name):
+                return Resolved("fact", f.type, name, entity=ent.name)
+        if name == "id" and chain:
+            return Resolved("fact", Type("text"), "id", entity=chain[0].name)
+        if p := self.parameter(name):
+            return Resolved("parameter", p.type, name)
+        if a := self.assumption(name):
+            return Resolved("assumption", a.type, name)
+        for en in self.enums:
+            if name in en.member_names:
+                return Resolved("member", Type("enum", name=en.name), en.name, member=name)
+        return None
+
+    def names_in_scope(self, scope: str | None) -> list[str]:
+        """Every name a provision with subject ``scope`` may use (for did-you-mean)."""
+        names = [f.name for e in self.chain(scope) for f in e.facts]
+        names += [p.name for p in self.parameters] + [a.name for a in self.assumptions]
+        names += [m for e in self.enums for m in e.member_names]
+        return names

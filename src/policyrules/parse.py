@@ -1,0 +1,384 @@
+"""Parse ``.rule`` text into the syntax tree (:mod:`policyrules.syntax`).
+
+A thin facade over lark's LALR parser: lark's tree is transformed into our frozen nodes at
+once, lark's exceptions become :class:`~policyrules.errors.RuleSyntaxError` with a span and
+a readable list of what was expected, and comments are kept on the nearest statement.
+
+>>> m = parse('parameter rate: rate "一定支持"  # open in the text')
+>>> m.items[0].name, m.items[0].trailing
+('rate', '# open in the text')
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+import threading
+from collections.abc import Callable
+from decimal import Decimal
+from importlib import resources
+from typing import Any
+
+import attrs
+import lark
+from lark import Token, Transformer, v_args
+from lark.exceptions import UnexpectedEOF, UnexpectedInput, VisitError
+
+from . import syntax as s
+from .errors import Diagnostic, RuleSyntaxError, Span
+from .syntax_errors import friendly_message
+
+__all__ = ["grammar_text", "parse"]
+
+_local = threading.local()
+
+
+def grammar_text() -> str:
+    """The grammar, as shipped inside the package."""
+    return resources.files("policyrules").joinpath("grammar/policyrules.lark").read_text("utf-8")
+
+
+def _collect_comment(token: Token) -> None:
+    _local.comments.append(token)
+
+
+@functools.cache
+def _parser() -> lark.Lark:
+    return lark.Lark(
+        grammar_text(),
+        parser="lalr",
+        propagate_positions=True,
+        maybe_placeholders=True,
+        lexer_callbacks={"COMMENT": _collect_comment},
+    )
+
+
+def parse(text: str, file: str = "<string>") -> s.Module:
+    """Parse one ``.rule`` file's text; raise :class:`RuleSyntaxError` if it does not parse."""
+    _local.comments = []
+    try:
+        tree = _parser().parse(text)
+        module = _ToSyntax(file).transform(tree)
+    except UnexpectedInput as exc:
+        raise RuleSyntaxError(_syntax_diagnostic(exc, text, file), sources={file: text}) from None
+    except VisitError as exc:
+        orig = exc.orig_exc
+        if isinstance(orig, RuleSyntaxError):
+            raise RuleSyntaxError(orig.diagnostics, sources={file: text}) from None
+        raise
+    finally:
+        comments: list[Token] = _local.comments
+        _local.comments = []
+    assert isinstance(module, s.Module)
+    return _attach_comments(module, comments)
+
+
+def _syntax_diagnostic(exc: UnexpectedInput, text: str, file: str) -> Diagnostic:
+    line = getattr(exc, "line", 1) or 1
+    col = getattr(exc, "column", 1) or 1
+    if isinstance(exc, UnexpectedEOF) or line < 1:
+        lines = text.splitlines() or [""]
+        line, col = len(lines), len(lines[-1]) + 1
+    width = 1
+    token = getattr(exc, "token", None)
+    if isinstance(token, Token) and token.type != "$END" and token.end_column:
+        width = max(1, token.end_column - token.column)
+    code, message, hint = friendly_message(exc, text)
+    return Diagnostic(code, message, Span(file, line, col, line, col + width), hint=hint)
+
+
+def _span(file: str, meta: Any) -> Span:
+    if getattr(meta, "empty", False):
+        return Span(file, 1, 1, 1, 1)
+    return Span(file, meta.line, meta.column, meta.end_line, meta.end_column)
+
+
+def _tok_span(file: str, tok: Token) -> Span:
+    return Span(
+        file, tok.line or 1, tok.column or 1, tok.end_line or 1, tok.end_column or 1
+    )
+
+
+_ESCAPE = re.compile(r'\\(["\\])')
+
+
+def _string(tok: Token) -> str:
+    return _ESCAPE.sub(r"\1", str(tok)[1:-1])
+
+
+def _opt_string(tok: Token | None) -> str | None:
+    return None if tok is None else _string(tok)
+
+
+def _label(tok: Token) -> str:
+    return _string(tok) if tok.type == "STRING" else str(tok)
+
+
+def _node(cls: type[Any]) -> Callable[..., Any]:
+    """A transformer method that builds ``cls`` from its children, with a span."""
+
+    def build(self: _ToSyntax, meta: Any, children: list[Any]) -> Any:
+        return cls(*children, span=_span(self.file, meta))
+
+    return build
+
+
+@v_args(meta=True)
+class _ToSyntax(Transformer[Token, Any]):
+    """lark tree -> syntax nodes.  One method per grammar rule or alias."""
+
+    def __init__(self, file: str) -> None:
+        super().__init__()
+        self.file = file
+
+    def _sp(self, meta: Any) -> Span:
+        return _span(self.file, meta)
+
+    def start(self, meta: Any, items: list[Any]) -> s.Module:
+        return s.Module(tuple(items), span=self._sp(meta))
+
+    # documents
+    def document(self, meta: Any, c: list[Any]) -> s.Document:
+        return s.Document(str(c[0]), _string(c[1]), tuple(c[2:]), span=self._sp(meta))
+
+    def doc_number(self, meta: Any, c: list[Any]) -> s.DocNumber:
+        return s.DocNumber(_string(c[0]), span=self._sp(meta))
+
+    def doc_agency(self, meta: Any, c: list[Any]) -> s.DocAgency:
+        return s.DocAgency(_string(c[0]), span=self._sp(meta))
+
+    def doc_issued(self, meta: Any, c: list[Any]) -> s.DocIssued:
+        return s.DocIssued(self._date(c[0]), span=self._sp(meta))
+
+    def doc_valid(self, meta: Any, c: list[Any]) -> s.DocValid:
+        end = self._date(c[1]) if len(c) > 1 and c[1] is not None else None
+        return s.DocValid(self._date(c[0]), end, span=self._sp(meta))
+
+    def doc_source(self, meta: Any, c: list[Any]) -> s.DocSource:
+        return s.DocSource(_string(c[0]), span=self._sp(meta))
+
+    def chapter(self, meta: Any, c: list[Any]) -> s.Chapter:
+        return s.Chapter(_label(c[0]), _string(c[1]), span=self._sp(meta))
+
+    def clause(self, meta: Any, c: list[Any]) -> s.Clause:
+        label, title, *rest = c
+        body = tuple(x for x in rest if not isinstance(x, s.Provision))
+        provisions = tuple(x for x in rest if isinstance(x, s.Provision))
+        return s.Clause(_label(label), _opt_string(title), body, provisions, span=self._sp(meta))
+
+    def provision(self, meta: Any, c: list[Any]) -> s.Provision:
+        kind, name, title, *body = c
+        return s.Provision(
+            str(kind), str(name), _opt_string(title), tuple(body), span=self._sp(meta)
+        )
+
+    def quote(self, meta: Any, c: list[Any]) -> s.Quote:
+        return s.Quote(_string(c[0]), span=self._sp(meta))
+
+    def note(self, meta: Any, c: list[Any]) -> s.Note:
+        return s.Note(_string(c[0]), span=self._sp(meta))
+
+    def subject(self, meta: Any, c: list[Any]) -> s.Subject:
+        return s.Subject(str(c[1]), each=c[0] is not None, span=self._sp(meta))
+
+    eligible = _node(s.Eligible)
+    amount = _node(s.Amount)
+    due = _node(s.Due)
+    done = _node(s.Done)
+    require = _node(s.Require)
+
+    def order_by(self, meta: Any, c: list[Any]) -> s.OrderBy:
+        return s.OrderBy(tuple(c), span=self._sp(meta))
+
+    def amount_decided(self, meta: Any, c: list[Any]) -> s.AmountDecided:
+        return s.AmountDecided(str(c[0]), span=self._sp(meta))
+
+    def cap(self, meta: Any, c: list[Any]) -> s.Cap:
+        limit, *mods = c
+        per = tuple(v for k, v in mods if k == "per")
+        year = next((v for k, v in mods if k == "year"), None)
+        shared = next((v for k, v in mods if k == "shared"), None)
+        return s.Cap(limit, per, year, shared, span=self._sp(meta))
+
+    def cap_per(self, meta: Any, c: list[Any]) -> tuple[str, str]:
+        return ("per", str(c[0]))
+
+    def cap_year(self, meta: Any, c: list[Any]) -> tuple[str, s.Expr]:
+        return ("year", c[0])
+
+    def cap_shared(self, meta: Any, c: list[Any]) -> tuple[str, str]:
+        return ("shared", str(c[0]))
+
+    def once(self, meta: Any, c: list[Any]) -> s.Once:
+        return s.Once(str(c[0]), span=self._sp(meta))
+
+    def consequence(self, meta: Any, c: list[Any]) -> s.Consequence:
+        return s.Consequence(_string(c[0]), span=self._sp(meta))
+
+    # declarations
+    def entity(self, meta: Any, c: list[Any]) -> s.Entity:
+        return s.Entity(str(c[0]), _opt_string(c[1]), tuple(c[2:]), span=self._sp(meta))
+
+    def entity_list(self, meta: Any, c: list[Any]) -> s.EntityList:
+        parent = str(c[1]) if len(c) > 1 and c[1] is not None else None
+        return s.EntityList(str(c[0]), parent, span=self._sp(meta))
+
+    def entity_single(self, meta: Any, c: list[Any]) -> s.EntitySingle:
+        return s.EntitySingle(str(c[0]), span=self._sp(meta))
+
+    def fact_decl(self, meta: Any, c: list[Any]) -> s.FactDecl:
+        return s.FactDecl(str(c[0]), c[1], _opt_string(c[2]), span=self._sp(meta))
+
+    def enum_decl(self, meta: Any, c: list[Any]) -> s.EnumDecl:
+        members = tuple(m for m in c[2:] if isinstance(m, s.EnumMember))
+        return s.EnumDecl(str(c[0]), _opt_string(c[1]), members, span=self._sp(meta))
+
+    def enum_member(self, meta: Any, c: list[Any]) -> s.EnumMember:
+        return s.EnumMember(str(c[0]), _opt_string(c[1]), span=self._sp(meta))
+
+    def parameter(self, meta: Any, c: list[Any]) -> s.Parameter:
+        name, typ, default, title = c
+        return s.Parameter(str(name), typ, default, _opt_string(title), span=self._sp(meta))
+
+    def assumption(self, meta: Any, c: list[Any]) -> s.Assumption:
+        name, typ, default, why = c
+        return s.Assumption(str(name), typ, default, _string(why), span=self._sp(meta))
+
+    def simple_type(self, meta: Any, c: list[Any]) -> s.SimpleType:
+        return s.SimpleType(str(c[0]), span=self._sp(meta))
+
+    set_type = _node(s.SetType)
+    list_type = _node(s.ListType)
+
+    # expressions
+    def if_expr(self, meta: Any, c: list[Any]) -> s.IfExpr:
+        return s.IfExpr(c[0], c[1], c[2], span=self._sp(meta))
+
+    or_ = _node(s.Or)
+    and_ = _node(s.And)
+    not_ = _node(s.Not)
+    neg = _node(s.Neg)
+    in_force = _node(s.InForce)
+    of = _node(s.Of)
+
+    def compare(self, meta: Any, c: list[Any]) -> s.Compare:
+        op = {"≤": "<=", "≥": ">=", "≠": "!="}.get(str(c[1]), str(c[1]))
+        return s.Compare(op, c[0], c[2], span=self._sp(meta))
+
+    def in_set(self, meta: Any, c: list[Any]) -> s.InSet:
+        return s.InSet(c[0], c[1], False, span=self._sp(meta))
+
+    def not_in_set(self, meta: Any, c: list[Any]) -> s.InSet:
+        return s.InSet(c[0], c[1], True, span=self._sp(meta))
+
+    def binop(self, meta: Any, c: list[Any]) -> s.BinOp:
+        op = "×" if str(c[1]) == "*" else str(c[1])
+        return s.BinOp(op, c[0], c[2], span=self._sp(meta))
+
+    def call(self, meta: Any, c: list[Any]) -> s.Call:
+        args = tuple(a for a in c[1:] if a is not None)
+        return s.Call(str(c[0]), args, span=self._sp(meta))
+
+    def set_lit(self, meta: Any, c: list[Any]) -> s.SetLit:
+        return s.SetLit(tuple(a for a in c if a is not None), span=self._sp(meta))
+
+    def name(self, meta: Any, c: list[Any]) -> s.Name:
+        return s.Name(tuple(str(t) for t in c), span=self._sp(meta))
+
+    def money_lit(self, meta: Any, c: list[Any]) -> s.MoneyLit:
+        return s.MoneyLit(Decimal(str(c[0])), str(c[1]), span=self._sp(meta))
+
+    def rate_lit(self, meta: Any, c: list[Any]) -> s.RateLit:
+        return s.RateLit(Decimal(str(c[0])), span=self._sp(meta))
+
+    def duration_lit(self, meta: Any, c: list[Any]) -> s.DurationLit:
+        return s.DurationLit(Decimal(str(c[0])), str(c[1]), span=self._sp(meta))
+
+    def number_lit(self, meta: Any, c: list[Any]) -> s.NumberLit:
+        return s.NumberLit(Decimal(str(c[0])), span=self._sp(meta))
+
+    def date_lit(self, meta: Any, c: list[Any]) -> s.DateLit:
+        return s.DateLit(self._date(c[0]), span=self._sp(meta))
+
+    def true_lit(self, meta: Any, c: list[Any]) -> s.BoolLit:
+        return s.BoolLit(True, span=self._sp(meta))
+
+    def false_lit(self, meta: Any, c: list[Any]) -> s.BoolLit:
+        return s.BoolLit(False, span=self._sp(meta))
+
+    def string_lit(self, meta: Any, c: list[Any]) -> s.StringLit:
+        return s.StringLit(_string(c[0]), span=self._sp(meta))
+
+    def _date(self, tok: Token) -> dt.date:
+        try:
+            return dt.date.fromisoformat(str(tok))
+        except ValueError:
+            raise RuleSyntaxError(
+                Diagnostic(
+                    "E110",
+                    f"not a date: {tok}",
+                    _tok_span(self.file, tok),
+                    hint="write a real calendar date as YYYY-MM-DD",
+                )
+            ) from None
+
+
+# ---- comments ------------------------------------------------------------------------------
+
+
+def _preorder(node: s.Node, out: list[s.Stmt]) -> None:
+    if isinstance(node, s.Stmt):
+        out.append(node)
+    for child in s.children(node):
+        _preorder(child, out)
+
+
+def _attach_comments(module: s.Module, tokens: list[Token]) -> s.Module:
+    """Give each comment to the statement whose line it ends, else to the next statement."""
+    if not tokens:
+        return module
+    stmts: list[s.Stmt] = []
+    _preorder(module, stmts)
+    leading: dict[int, list[str]] = {}
+    trailing: dict[int, str] = {}
+    loose: list[str] = []
+    for tok in tokens:
+        text = str(tok).rstrip()
+        line, col = tok.line or 0, tok.column or 0
+        ends_here = [
+            st
+            for st in stmts
+            if st.span and st.span.end_line == line and st.span.end_col <= col
+            and id(st) not in trailing
+        ]
+        if ends_here:
+            trailing[id(ends_here[-1])] = text
+            continue
+        after = next(
+            (st for st in stmts if st.span and (st.span.line, st.span.col) > (line, col)), None
+        )
+        if after is None:
+            loose.append(text)
+        else:
+            leading.setdefault(id(after), []).append(text)
+
+    def rebuild(node: Any) -> Any:
+        if isinstance(node, tuple):
+            return tuple(rebuild(x) for x in node)
+        if not isinstance(node, s.Node):
+            return node
+        changes = {
+            f.name: rebuild(getattr(node, f.name))
+            for f in attrs.fields(type(node))
+            if f.name not in ("span", "comments", "trailing")
+        }
+        if isinstance(node, s.Stmt):
+            if id(node) in leading:
+                changes["comments"] = tuple(leading[id(node)])
+            if id(node) in trailing:
+                changes["trailing"] = trailing[id(node)]
+        return attrs.evolve(node, **changes)
+
+    rebuilt = rebuild(module)
+    return attrs.evolve(rebuilt, comments=tuple(loose))

@@ -1,0 +1,282 @@
+"""Print a syntax tree as canonical ``.rule`` text (the formatter).
+
+``print_module(parse(text))`` is a fixed point: printing it and parsing again gives an equal
+tree, and printing that gives the same text.  Layout: two spaces per level, one blank line
+between top-level items and before each provision, long conditions broken before ``and`` /
+``or``, parentheses only where precedence needs them.
+
+>>> from policyrules.parse import parse
+>>> print(print_module(parse('parameter r:rate=30 % "x"')), end="")
+parameter r: rate = 30% "x"
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from . import syntax as s
+
+__all__ = ["print_expr", "print_module", "print_type"]
+
+WIDTH = 100
+_PLAIN_LABEL = re.compile(r"^(\d+|[一二三四五六七八九十]+)$")
+
+# Binding strength, loosest first; see the expression rules of the grammar.
+_IF, _OR, _AND, _NOT, _CMP, _SUM, _PROD, _NEG, _ATOM = range(9)
+
+
+def _q(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _num(d: Decimal) -> str:
+    return format(d, "f")
+
+
+def _label(label: str) -> str:
+    return label if _PLAIN_LABEL.match(label) else _q(label)
+
+
+def print_type(t: s.TypeRef) -> str:
+    """``money``, ``set of Route``, ``list of 工作日``."""
+    if isinstance(t, s.SetType):
+        return f"set of {print_type(t.element)}"
+    if isinstance(t, s.ListType):
+        return f"list of {print_type(t.element)}"
+    return t.name
+
+
+def _prec(e: s.Expr) -> int:
+    if isinstance(e, s.IfExpr):
+        return _IF
+    if isinstance(e, s.Or):
+        return _OR
+    if isinstance(e, s.And):
+        return _AND
+    if isinstance(e, s.Not):
+        return _NOT
+    if isinstance(e, s.Compare | s.InSet | s.InForce):
+        return _CMP
+    if isinstance(e, s.BinOp):
+        return _SUM if e.op in "+-" else _PROD
+    if isinstance(e, s.Of):
+        return _PROD
+    if isinstance(e, s.Neg):
+        return _NEG
+    return _ATOM
+
+
+def _wrap(e: s.Expr, at_least: int) -> str:
+    text = print_expr(e)
+    return f"({text})" if _prec(e) < at_least else text
+
+
+def print_expr(e: s.Expr) -> str:
+    """One expression on one line, with the fewest parentheses that keep its meaning."""
+    match e:
+        case s.Name(parts=parts):
+            return ".".join(parts)
+        case s.MoneyLit(number=n, unit=u):
+            return f"{_num(n)} {u}"
+        case s.RateLit(number=n):
+            return f"{_num(n)}%"
+        case s.DurationLit(number=n, unit=u):
+            return f"{_num(n)} {u}"
+        case s.NumberLit(number=n):
+            return _num(n)
+        case s.DateLit(value=v):
+            return v.isoformat()
+        case s.BoolLit(value=v):
+            return "true" if v else "false"
+        case s.StringLit(value=v):
+            return _q(v)
+        case s.SetLit(items=items):
+            return "{" + ", ".join(print_expr(i) for i in items) + "}"
+        case s.Call(func=f, args=args):
+            return f"{f}(" + ", ".join(print_expr(a) for a in args) + ")"
+        case s.IfExpr(cond=c, then=t, else_=x):
+            return f"if {print_expr(c)} then {print_expr(t)} else {print_expr(x)}"
+        case s.Or(left=a, right=b):
+            return f"{_wrap(a, _OR)} or {_wrap(b, _AND)}"
+        case s.And(left=a, right=b):
+            return f"{_wrap(a, _AND)} and {_wrap(b, _NOT)}"
+        case s.Not(operand=a):
+            return f"not {_wrap(a, _NOT)}"
+        case s.Compare(op=op, left=a, right=b):
+            return f"{_wrap(a, _SUM)} {op} {_wrap(b, _SUM)}"
+        case s.InSet(element=a, container=b, negated=neg):
+            word = "not in" if neg else "in"
+            return f"{_wrap(a, _SUM)} {word} {_wrap(b, _SUM)}"
+        case s.InForce(operand=a):
+            return f"{_wrap(a, _SUM)} in force"
+        case s.BinOp(op=op, left=a, right=b):
+            level = _SUM if op in "+-" else _PROD
+            return f"{_wrap(a, level)} {op} {_wrap(b, level + 1)}"
+        case s.Of(rate=r, base=b):
+            return f"{_wrap(r, _PROD)} of {_wrap(b, _NEG)}"
+        case s.Neg(operand=a):
+            return f"-{_wrap(a, _NEG)}"
+    raise TypeError(f"not an expression: {e!r}")  # pragma: no cover
+
+
+def _chain(e: s.Expr) -> tuple[str, list[s.Expr]]:
+    """Flatten the left spine of an ``and`` / ``or`` chain."""
+    kind = s.And if isinstance(e, s.And) else s.Or
+    word = "and" if kind is s.And else "or"
+    terms: list[s.Expr] = []
+    while isinstance(e, kind):
+        terms.append(e.right)
+        e = e.left
+    terms.append(e)
+    return word, terms[::-1]
+
+
+def _condition(head: str, e: s.Expr, indent: str) -> list[str]:
+    one = f"{indent}{head} {print_expr(e)}"
+    if len(one) <= WIDTH or not isinstance(e, s.And | s.Or):
+        return [one]
+    word, terms = _chain(e)
+    level = _AND if word == "and" else _OR
+    first = _wrap(terms[0], level)
+    lines = [f"{indent}{head} {first}"]
+    lines += [f"{indent}  {word} {_wrap(t, level + 1)}" for t in terms[1:]]
+    return lines
+
+
+class _Printer:
+    def __init__(self) -> None:
+        self.out: list[str] = []
+
+    def stmt(self, node: s.Stmt, lines: list[str]) -> None:
+        indent = lines[0][: len(lines[0]) - len(lines[0].lstrip())]
+        self.out.extend(f"{indent}{c}" for c in node.comments)
+        if node.trailing:
+            lines = [*lines[:-1], f"{lines[-1]}  {node.trailing}"]
+        self.out.extend(lines)
+
+    def blank(self) -> None:
+        if self.out and self.out[-1] != "":
+            self.out.append("")
+
+    def module(self, m: s.Module) -> str:
+        for item in m.items:
+            self.blank()
+            self.item(item)
+        if m.comments:
+            self.blank()
+            self.out.extend(m.comments)
+        return "\n".join(self.out) + "\n" if self.out else ""
+
+    def item(self, item: s.Item) -> None:
+        match item:
+            case s.Document():
+                self.stmt(item, [f"document {item.name} {_q(item.title)}"])
+                for st in item.body:
+                    self.stmt(st, [f"  {self.doc_stmt(st)}"])
+            case s.Chapter():
+                self.stmt(item, [f"chapter {_label(item.label)} {_q(item.title)}"])
+            case s.Clause():
+                title = f" {_q(item.title)}" if item.title is not None else ""
+                self.stmt(item, [f"clause {_label(item.label)}{title}"])
+                for st in item.body:
+                    self.clause_stmt(st, "  ")
+                for p in item.provisions:
+                    self.blank()
+                    self.provision(p)
+            case s.Entity():
+                title = f" {_q(item.title)}" if item.title is not None else ""
+                self.stmt(item, [f"entity {item.name}{title}"])
+                for st in item.body:
+                    self.stmt(st, [f"  {self.entity_stmt(st)}"])
+            case s.EnumDecl():
+                title = f" {_q(item.title)}" if item.title is not None else ""
+                members = [
+                    f"  {m.name}{' ' + _q(m.title) if m.title is not None else ''},"
+                    for m in item.members
+                ]
+                self.stmt(item, [f"enum {item.name}{title} {{", *members, "}"])
+            case s.Parameter() | s.Assumption():
+                self.clause_stmt(item, "")
+
+    def doc_stmt(self, st: s.Stmt) -> str:
+        match st:
+            case s.DocNumber(text=t):
+                return f"number {_q(t)}"
+            case s.DocAgency(text=t):
+                return f"agency {_q(t)}"
+            case s.DocIssued(date=d):
+                return f"issued {d.isoformat()}"
+            case s.DocValid(start=a, end=b):
+                return f"valid from {a.isoformat()}" + (f" to {b.isoformat()}" if b else "")
+            case s.DocSource(path=p):
+                return f"source {_q(p)}"
+            case s.Note(text=t):
+                return f"note {_q(t)}"
+        raise TypeError(st)  # pragma: no cover
+
+    def entity_stmt(self, st: s.Stmt) -> str:
+        match st:
+            case s.EntityList(key=k, parent=p):
+                return f"list {k}" + (f" of {p}" if p else "")
+            case s.EntitySingle(key=k):
+                return f"single {k}"
+            case s.FactDecl(name=n, type=t, title=title):
+                tail = f" {_q(title)}" if title is not None else ""
+                return f"fact {n}: {print_type(t)}{tail}"
+        raise TypeError(st)  # pragma: no cover
+
+    def clause_stmt(self, st: s.Stmt, indent: str) -> None:
+        match st:
+            case s.Quote(text=t):
+                self.stmt(st, [f"{indent}quote {_q(t)}"])
+            case s.Note(text=t):
+                self.stmt(st, [f"{indent}note {_q(t)}"])
+            case s.Parameter(name=n, type=t, default=d, title=title):
+                line = f"{indent}parameter {n}: {print_type(t)}"
+                line += f" = {print_expr(d)}" if d is not None else ""
+                line += f" {_q(title)}" if title is not None else ""
+                self.stmt(st, [line])
+            case s.Assumption(name=n, type=t, default=d, rationale=why):
+                line = f"{indent}assumption {n}: {print_type(t)} = {print_expr(d)} {_q(why)}"
+                self.stmt(st, [line])
+
+    def provision(self, p: s.Provision) -> None:
+        title = f" {_q(p.title)}" if p.title is not None else ""
+        self.stmt(p, [f"  {p.kind} {p.name}{title}"])
+        ind = "    "
+        for st in p.body:
+            match st:
+                case s.Quote() | s.Note():
+                    self.clause_stmt(st, ind)
+                case s.Subject(entity=e, each=each):
+                    self.stmt(st, [f"{ind}for {'each ' if each else ''}{e}"])
+                case s.Eligible(condition=c):
+                    self.stmt(st, _condition("eligible when", c, ind))
+                case s.Amount(expr=e):
+                    self.stmt(st, [f"{ind}amount {print_expr(e)}"])
+                case s.AmountDecided(fact=f):
+                    self.stmt(st, [f"{ind}amount decided {f}"])
+                case s.Cap(limit=lim, per=per, year_of=y, shared=sh):
+                    line = f"{ind}cap {print_expr(lim)}"
+                    line += "".join(f" per {e}" for e in per)
+                    line += f" per year of {print_expr(y)}" if y is not None else ""
+                    line += f" shared {sh}" if sh else ""
+                    self.stmt(st, [line])
+                case s.Once(entity=e):
+                    self.stmt(st, [f"{ind}once per {e}"])
+                case s.OrderBy(keys=keys):
+                    self.stmt(st, [f"{ind}order by " + ", ".join(print_expr(k) for k in keys)])
+                case s.Due(period=d, start=start):
+                    self.stmt(st, [f"{ind}due {print_expr(d)} after {print_expr(start)}"])
+                case s.Done(date=d):
+                    self.stmt(st, [f"{ind}done {print_expr(d)}"])
+                case s.Require(condition=c):
+                    self.stmt(st, _condition("require", c, ind))
+                case s.Consequence(text=t):
+                    self.stmt(st, [f"{ind}consequence {_q(t)}"])
+
+
+def print_module(module: s.Module) -> str:
+    """Canonical text of one ``.rule`` file."""
+    return _Printer().module(module)

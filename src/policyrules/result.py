@@ -1,0 +1,97 @@
+"""Results of an evaluation: one :class:`Decision` per provision and subject, with its trace."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import attrs
+
+from .runtime.ledger import Grant
+from .runtime.money import Money
+
+__all__ = ["CapEvent", "Decision", "Result", "Step"]
+
+
+@attrs.frozen
+class Step:
+    """One step of the trace: ``ok`` is True (held), False (failed) or None (unknown/info)."""
+
+    kind: str
+    text: str
+    ok: bool | None = None
+
+
+@attrs.frozen
+class CapEvent:
+    """How one cap treated one claim."""
+
+    cap: str
+    scope: str
+    limit: Money | None
+    used_before: Money
+    requested: Money | None
+    granted: Money | None
+    binding: bool
+    earlier: tuple[tuple[str, Money], ...] = ()
+    note: str | None = None
+
+    @property
+    def cut(self) -> Money:
+        if self.requested is None or self.granted is None:
+            return Money.zero()
+        return self.requested - self.granted
+
+
+@attrs.frozen
+class Decision:
+    """What a provision says about one subject (a product, a project, a report...)."""
+
+    provision: str
+    kind: str
+    document: str
+    document_number: str | None
+    clause: str
+    title: str | None
+    subject: str | None
+    status: str  # eligible | not_eligible | unknown | met | not_met
+    amount: Money | None = None
+    amount_kind: str | None = None  # exact | up_to | unknown
+    reasons: tuple[str, ...] = ()
+    missing_facts: tuple[str, ...] = ()
+    missing_parameters: tuple[str, ...] = ()
+    caps: tuple[CapEvent, ...] = ()
+    facts: tuple[tuple[str, str], ...] = ()
+    assumptions: tuple[tuple[str, str], ...] = ()
+    parameters: tuple[tuple[str, str], ...] = ()
+    due: dt.date | None = None
+    done: dt.date | None = None
+    margin: str | None = None
+    consequence: str | None = None
+    quote: str | None = None
+    clause_quote: str | None = None
+    trace: tuple[Step, ...] = ()
+
+    @property
+    def clause_label(self) -> str:
+        return self.clause.rsplit("/", 1)[-1]
+
+
+@attrs.frozen
+class Result:
+    """Every decision of one evaluation, and the grants it adds to the ledger."""
+
+    decisions: tuple[Decision, ...]
+    grants: tuple[Grant, ...]
+    assumptions: tuple[tuple[str, str], ...] = ()
+
+    def explain(self, *, verbose: bool = False) -> str:
+        """The decisions as text for a person, citing each clause's own words."""
+        from .explain import explain_text
+
+        return explain_text(self, verbose=verbose)
+
+    def to_json(self) -> dict[str, object]:
+        """The same content as plain JSON-ready data (money as exact 元 text)."""
+        from .explain import result_json
+
+        return result_json(self)

@@ -1,0 +1,333 @@
+"""Working days and legal periods: the State Council's holiday schedule and the Civil Code.
+
+Working days come from the published schedule carried by the ``chinese_calendar`` package,
+including the weekend days made working days (调休).  Which years it covers is found by asking
+it, never typed in here.  A date in a year with no published schedule is an error unless the
+caller names the assumption :attr:`Unpublished.WEEKENDS_ONLY`.
+
+>>> cal = WorkCalendar()
+>>> cal.is_workday(date(2025, 9, 28))  # a Sunday made a working day for National Day
+True
+>>> cal.add_workdays(date(2025, 9, 30), 5)  # 10-01..08 off; 10-11 (Sat) is a working day
+datetime.date(2025, 10, 14)
+>>> cal.add_months(date(2025, 1, 31), 1)  # no 31 February: the month's last day
+datetime.date(2025, 2, 28)
+>>> cal.due_date(date(2025, 9, 26), 5, DurationUnit.DAY)  # ends on 10-01, a holiday: rolls
+datetime.date(2025, 10, 9)
+>>> WorkCalendar(Unpublished.WEEKENDS_ONLY).add_workdays(date(2026, 12, 31), 1)
+datetime.date(2027, 1, 1)
+
+A zero-length period ends where it starts, whatever kind of day that is.
+"""
+
+from __future__ import annotations
+
+import bisect
+import enum
+import functools
+from calendar import monthrange
+from datetime import date, datetime, timedelta
+
+import attrs
+import chinese_calendar
+
+from policyrules.errors import CalendarError, Diagnostic
+
+__all__ = [
+    "DurationUnit",
+    "Unpublished",
+    "WorkCalendar",
+    "is_published",
+    "published_years",
+]
+
+# The years searched for published data: the package's range is probed within this window.
+_PROBE_FIRST_YEAR = 1949
+_PROBE_LAST_YEAR = 2199
+
+_HINT = "pass the assumption holiday_schedule=weekends_only to count Monday–Friday as working days"
+
+
+class DurationUnit(enum.Enum):
+    """The unit a period is counted in."""
+
+    DAY = "日"
+    WORKDAY = "工作日"
+    WEEK = "周"
+    MONTH = "月"
+    YEAR = "年"
+
+    @classmethod
+    def parse(cls, text: str) -> DurationUnit:
+        """Read a unit as written in Chinese (日, 天, 个工作日, 周, 个月, 年) or English.
+
+        >>> DurationUnit.parse("个工作日")
+        <DurationUnit.WORKDAY: '工作日'>
+        >>> DurationUnit.parse("Working Days")
+        <DurationUnit.WORKDAY: '工作日'>
+        """
+        if not isinstance(text, str):
+            raise TypeError(f"DurationUnit.parse expects a str, not {type(text).__name__}")
+        key = " ".join(text.split()).lower()
+        unit = _UNIT_WORDS.get(key)
+        if unit is None:
+            raise ValueError(
+                f"unknown duration unit {text!r}: expected 日, 天, 工作日, 个工作日, 周, 月, 个月, "
+                "年, or day(s), workday(s), working day(s), week(s), month(s), year(s)"
+            )
+        return unit
+
+
+_UNIT_WORDS: dict[str, DurationUnit] = {
+    "日": DurationUnit.DAY,
+    "天": DurationUnit.DAY,
+    "工作日": DurationUnit.WORKDAY,
+    "个工作日": DurationUnit.WORKDAY,
+    "周": DurationUnit.WEEK,
+    "月": DurationUnit.MONTH,
+    "个月": DurationUnit.MONTH,
+    "年": DurationUnit.YEAR,
+} | {
+    word + plural: unit
+    for word, unit in (
+        ("day", DurationUnit.DAY),
+        ("workday", DurationUnit.WORKDAY),
+        ("working day", DurationUnit.WORKDAY),
+        ("week", DurationUnit.WEEK),
+        ("month", DurationUnit.MONTH),
+        ("year", DurationUnit.YEAR),
+    )
+    for plural in ("", "s")
+}
+
+
+class Unpublished(enum.Enum):
+    """What to do for a date in a year whose holiday schedule is not published."""
+
+    ERROR = "error"
+    """Raise :class:`CalendarError` (E501): the default."""
+    WEEKENDS_ONLY = "weekends_only"
+    """Assume Monday–Friday are working days and there are no holidays: a named assumption."""
+
+
+@functools.cache
+def is_published(year: int) -> bool:
+    """Whether the official holiday schedule for ``year`` is known to ``chinese_calendar``.
+
+    >>> is_published(2025), is_published(1900)
+    (True, False)
+    """
+    if not date.min.year <= year <= date.max.year:
+        return False
+    try:
+        chinese_calendar.is_workday(date(year, 1, 1))
+        chinese_calendar.is_workday(date(year, 12, 31))
+    except NotImplementedError:
+        return False
+    return True
+
+
+@functools.lru_cache(maxsize=1)
+def published_years() -> tuple[int, int] | None:
+    """The first and last year with a published schedule, or ``None`` if there is none."""
+    years = [y for y in range(_PROBE_FIRST_YEAR, _PROBE_LAST_YEAR + 1) if is_published(y)]
+    return (years[0], years[-1]) if years else None
+
+
+@functools.cache
+def _published_workdays(year: int) -> tuple[int, ...]:
+    """The ordinals of the working days of a published year, in order."""
+    first = date(year, 1, 1).toordinal()
+    last = date(year, 12, 31).toordinal()
+    return tuple(
+        o for o in range(first, last + 1) if chinese_calendar.is_workday(date.fromordinal(o))
+    )
+
+
+def _weekdays_through(ordinal: int) -> int:
+    """How many Monday–Friday days there are among ordinals 1..``ordinal`` (1 is a Monday)."""
+    weeks, rest = divmod(ordinal, 7)
+    return 5 * weeks + min(rest, 5)
+
+
+def _nth_weekday(k: int) -> int:
+    """The ordinal of the ``k``-th Monday–Friday day counting from ordinal 1 (``k`` >= 1)."""
+    weeks, rest = divmod(k - 1, 5)
+    return 7 * weeks + rest + 1
+
+
+def _unpublished_error(year: int) -> CalendarError:
+    span = published_years()
+    if span is None:
+        message = f"the holiday schedule for {year} is not published (none is available)"
+    elif year > span[1]:
+        message = (
+            f"the holiday schedule for {year} is not published (published: {span[0]}–{span[1]})"
+        )
+    else:
+        message = f"no holiday schedule is available for {year} (published: {span[0]}–{span[1]})"
+    return CalendarError(Diagnostic("E501", message, hint=_HINT))
+
+
+def _as_date(value: date) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if not isinstance(value, date):
+        raise TypeError(f"expected a datetime.date, not {type(value).__name__}")
+    return value
+
+
+def _as_count(n: int) -> int:
+    if isinstance(n, bool) or not isinstance(n, int):
+        raise TypeError(f"a period length must be an int, not {type(n).__name__}")
+    if n < 0:
+        raise ValueError(f"a period length cannot be negative (got {n})")
+    return n
+
+
+def _too_late() -> OverflowError:
+    return OverflowError("the period ends after the last representable date (9999-12-31)")
+
+
+_LAST_ORDINAL = date.max.toordinal()
+
+
+@attrs.frozen
+class WorkCalendar:
+    """Working days and the Civil Code's period rules, under a stated policy for unknown years."""
+
+    unpublished: Unpublished = attrs.field(
+        default=Unpublished.ERROR, validator=attrs.validators.instance_of(Unpublished)
+    )
+
+    def is_published(self, year: int) -> bool:
+        """Whether the official holiday schedule for ``year`` is published."""
+        return is_published(year)
+
+    def _check_assumption(self, year: int) -> None:
+        """Allow an unpublished ``year`` only under the WEEKENDS_ONLY assumption."""
+        if self.unpublished is not Unpublished.WEEKENDS_ONLY:
+            raise _unpublished_error(year)
+
+    def is_workday(self, d: date) -> bool:
+        """Whether ``d`` is a working day, following the official schedule (调休 included)."""
+        d = _as_date(d)
+        if is_published(d.year):
+            return bool(chinese_calendar.is_workday(d))
+        self._check_assumption(d.year)
+        return d.weekday() < 5
+
+    def is_rest_day(self, d: date) -> bool:
+        """Whether ``d`` is a weekend or holiday rest day (not a working day)."""
+        return not self.is_workday(d)
+
+    def _count_in_year(self, year: int, after: int, through: int) -> int:
+        """Working days with ordinal in ``(after, through]``, both inside ``year``."""
+        if is_published(year):
+            days = _published_workdays(year)
+            return bisect.bisect_right(days, through) - bisect.bisect_right(days, after)
+        self._check_assumption(year)
+        return _weekdays_through(through) - _weekdays_through(after)
+
+    def workdays_between(self, start: date, end: date) -> int:
+        """The number of working days ``d`` with ``start < d <= end``; 0 if ``end <= start``."""
+        after, through = _as_date(start).toordinal(), _as_date(end).toordinal()
+        total = 0
+        while after < through:  # one pass per calendar year: bounded
+            year = date.fromordinal(after + 1).year
+            segment_end = min(through, date(year, 12, 31).toordinal())
+            total += self._count_in_year(year, after, segment_end)
+            after = segment_end
+        return total
+
+    def add_workdays(self, start: date, n: int) -> date:
+        """The ``n``-th working day after ``start``; ``start`` itself never counts.
+
+        民法典 第二百零一条: the day a period starts is not counted; it runs from the next day.
+        """
+        start, n = _as_date(start), _as_count(n)
+        if n == 0:
+            return start
+        after = start.toordinal()
+        while after < _LAST_ORDINAL:  # one pass per calendar year: bounded
+            year = date.fromordinal(after + 1).year
+            year_end = date(year, 12, 31).toordinal()
+            if is_published(year):
+                days = _published_workdays(year)
+                index = bisect.bisect_right(days, after)
+                available = len(days) - index
+                if n <= available:
+                    return date.fromordinal(days[index + n - 1])
+            else:
+                self._check_assumption(year)
+                before = _weekdays_through(after)
+                available = _weekdays_through(year_end) - before
+                if n <= available:
+                    return date.fromordinal(_nth_weekday(before + n))
+            n -= available
+            after = year_end
+        raise _too_late()
+
+    def _roll(self, end: date) -> date:
+        """民法典 第二百零三条: a period ending on a rest day ends on the next working day."""
+        return end if self.is_workday(end) else self.add_workdays(end, 1)
+
+    def add_days(self, start: date, n: int) -> date:
+        """The last day of a period of ``n`` days from ``start``.
+
+        民法典 第二百零一条: the start day is not counted, so the period ends on ``start + n``;
+        第二百零三条: if that is a rest day, it ends on the first working day after it.
+        """
+        start, n = _as_date(start), _as_count(n)
+        if n == 0:
+            return start
+        try:
+            end = start + timedelta(days=n)
+        except OverflowError:
+            raise _too_late() from None
+        return self._roll(end)
+
+    def add_weeks(self, start: date, n: int) -> date:
+        """The last day of a period of ``n`` weeks: ``n`` weeks are ``7 n`` days."""
+        return self.add_days(start, 7 * _as_count(n))
+
+    def add_months(self, start: date, n: int) -> date:
+        """The last day of a period of ``n`` months from ``start``.
+
+        民法典 第二百零二条: the period ends on the corresponding day of the final month, or on
+        that month's last day where it has none; then 第二百零三条 rolls a rest day forward.
+        """
+        start, n = _as_date(start), _as_count(n)
+        if n == 0:
+            return start
+        year, month0 = divmod(start.year * 12 + start.month - 1 + n, 12)
+        if year > date.max.year:
+            raise _too_late()
+        month = month0 + 1
+        day = min(start.day, monthrange(year, month)[1])
+        return self._roll(date(year, month, day))
+
+    def add_years(self, start: date, n: int) -> date:
+        """The last day of a period of ``n`` years: ``12 n`` months (民法典 第二百零二条)."""
+        return self.add_months(start, 12 * _as_count(n))
+
+    def due_date(self, start: date, n: int, unit: DurationUnit) -> date:
+        """The last day of a period of ``n`` ``unit`` starting on ``start``."""
+        if unit is DurationUnit.DAY:
+            return self.add_days(start, n)
+        if unit is DurationUnit.WORKDAY:
+            return self.add_workdays(start, n)
+        if unit is DurationUnit.WEEK:
+            return self.add_weeks(start, n)
+        if unit is DurationUnit.MONTH:
+            return self.add_months(start, n)
+        if unit is DurationUnit.YEAR:
+            return self.add_years(start, n)
+        raise TypeError(f"expected a DurationUnit, not {unit!r}")
+
+    def deadline_met(
+        self, start: date, n: int, unit: DurationUnit, done: date
+    ) -> tuple[bool, date]:
+        """Whether ``done`` falls on or before the period's last day, and that day."""
+        due = self.due_date(start, n, unit)
+        return _as_date(done) <= due, due

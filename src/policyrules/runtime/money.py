@@ -1,0 +1,325 @@
+"""Exact money in integer fen, and rates as exact decimals.
+
+One 元 is 100 fen, one 万元 is 10,000 元 and one 亿元 is 100,000,000 元.  Amounts are held as
+a whole number of fen and never pass through a binary float, so a cap is never missed by a fen:
+
+>>> Money.parse("200 万元")
+Money(fen=200000000)
+>>> str(Money.of("1.5", "亿元"))
+'150,000,000.00 元'
+>>> Money.parse("1.5亿元").format_cn()
+'15000 万元'
+>>> cost = Money.parse("12,345.67 元")
+>>> str(cost.times(parse_rate("30%")))
+'3,703.70 元'
+>>> cost.times(parse_rate("30%"), Rounding.UP).fen
+370371
+>>> format_rate(Decimal("0.025"))
+'2.5%'
+
+Rounding follows the :mod:`decimal` names: ``DOWN`` is toward zero, ``UP`` away from zero and
+``HALF_UP`` to the nearest fen with halves away from zero.
+"""
+
+from __future__ import annotations
+
+import decimal
+import enum
+import re
+from collections.abc import Iterable
+from decimal import Decimal
+
+import attrs
+
+__all__ = [
+    "Money",
+    "Rounding",
+    "format_rate",
+    "max_money",
+    "min_money",
+    "parse_rate",
+    "sum_money",
+]
+
+# Fen per unit.  "万" and "亿" alone are read as 万元 and 亿元.
+_UNITS: dict[str, int] = {
+    "元": 100,
+    "万元": 100 * 10_000,
+    "亿元": 100 * 100_000_000,
+    "万": 100 * 10_000,
+    "亿": 100 * 100_000_000,
+}
+
+# Amounts beyond this many digits of fen (10^40 fen) are refused rather than computed.
+_MAX_FEN_DIGITS = 40
+
+# Full-width digits, point, minus and percent sign, as pasted from Chinese documents.
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９．－％", "0123456789.-%")
+
+_AMOUNT_RE = re.compile(
+    r"(?P<sign>-)?(?P<number>[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?)"
+    r"\s*(?P<unit>万元|亿元|元|万|亿)?",
+    re.ASCII,
+)
+_RATE_RE = re.compile(r"(?P<number>[0-9]+(?:\.[0-9]+)?)\s*(?P<percent>%)?", re.ASCII)
+
+
+class Rounding(enum.Enum):
+    """How :meth:`Money.times` rounds an exact product to a whole fen."""
+
+    DOWN = "down"
+    HALF_UP = "half_up"
+    UP = "up"
+
+
+_DECIMAL_ROUNDING: dict[Rounding, str] = {
+    Rounding.DOWN: decimal.ROUND_DOWN,
+    Rounding.HALF_UP: decimal.ROUND_HALF_UP,
+    Rounding.UP: decimal.ROUND_UP,
+}
+
+
+def _reject_float(value: object, what: str) -> None:
+    if isinstance(value, float):
+        raise ValueError(f"{what} {value!r} is a binary float, which is not exact: pass a string")
+
+
+def _check_fen(instance: Money, attribute: attrs.Attribute[int], value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"Money.fen must be an int, not {type(value).__name__}")
+
+
+@attrs.frozen(order=True)
+class Money:
+    """An exact amount of money: a whole number of fen (1 元 = 100 fen)."""
+
+    fen: int = attrs.field(validator=_check_fen)
+
+    @classmethod
+    def of(cls, amount: int | Decimal | str, unit: str = "元") -> Money:
+        """The amount ``amount`` in ``unit`` (元, 万元, 亿元, 万 or 亿), which must be whole fen.
+
+        >>> Money.of(5000, "万元").fen
+        5000000000
+        >>> Money.of("0.001")
+        Traceback (most recent call last):
+        ...
+        ValueError: 0.001 元 is not a whole number of fen
+        """
+        _reject_float(amount, "amount")
+        if unit not in _UNITS:
+            raise ValueError(f"unknown unit {unit!r}: expected one of {', '.join(_UNITS)}")
+        if isinstance(amount, bool) or not isinstance(amount, int | Decimal | str):
+            raise TypeError(f"amount must be an int, a Decimal or a str, not {type(amount)}")
+        if isinstance(amount, int):
+            return cls(amount * _UNITS[unit])
+        number = _to_decimal(amount) if isinstance(amount, str) else amount
+        fen = _whole_fen(number, _UNITS[unit])
+        if fen is None:
+            raise ValueError(f"{amount} {unit} is not a whole number of fen")
+        return cls(fen)
+
+    @classmethod
+    def parse(cls, text: str) -> Money:
+        """Read an amount as written: ``"200 万元"``, ``"1.5亿元"``, ``"12,345.67 元"``.
+
+        A bare number (``"12345.67"``) is in 元; ``"100万"`` is 100 万元.  Full-width digits
+        are accepted; a negative amount needs a leading ``-``.
+
+        >>> Money.parse("１２．５ 元").fen
+        1250
+        """
+        if not isinstance(text, str):
+            raise TypeError(f"Money.parse expects a str, not {type(text).__name__}")
+        normal = text.translate(_FULL_WIDTH).strip()
+        match = _AMOUNT_RE.fullmatch(normal)
+        if match is None:
+            raise ValueError(
+                f"cannot read {text!r} as an amount of money: "
+                "expected e.g. '200 万元', '1.5亿元', '12,345.67 元' or '-5 元'"
+            )
+        number = Decimal(match["number"].replace(",", ""))
+        unit = match["unit"] or "元"
+        money = cls.of(number, unit)
+        return -money if match["sign"] else money
+
+    @classmethod
+    def zero(cls) -> Money:
+        """No money: 0 fen."""
+        return cls(0)
+
+    def __add__(self, other: Money) -> Money:
+        if not isinstance(other, Money):
+            return NotImplemented
+        return Money(self.fen + other.fen)
+
+    def __sub__(self, other: Money) -> Money:
+        if not isinstance(other, Money):
+            return NotImplemented
+        return Money(self.fen - other.fen)
+
+    def __neg__(self) -> Money:
+        return Money(-self.fen)
+
+    def __bool__(self) -> bool:
+        return self.fen != 0
+
+    def times(self, rate: Decimal, rounding: Rounding = Rounding.DOWN) -> Money:
+        """This amount times ``rate``, rounded to a whole fen (by default toward zero).
+
+        The product is exact before the one rounding step, so ``DOWN`` never exceeds a rate cap.
+
+        >>> Money.of("0.01").times(Decimal("0.3")).fen
+        0
+        >>> Money.of("0.01").times(Decimal("0.3"), Rounding.UP).fen
+        1
+        """
+        _reject_float(rate, "rate")
+        if isinstance(rate, bool) or not isinstance(rate, Decimal | int):
+            raise TypeError(f"rate must be a Decimal, not {type(rate).__name__}")
+        rate = Decimal(rate)
+        if not rate.is_finite():
+            raise ValueError(f"rate {rate} is not a finite number")
+        _, digits, _ = rate.as_tuple()
+        with decimal.localcontext() as ctx:
+            # Enough digits for the whole product of the two coefficients, so nothing rounds
+            # here; Inexact is trapped to prove it.
+            ctx.prec = len(str(abs(self.fen))) + len(digits) + 2
+            ctx.Emax = decimal.MAX_EMAX
+            ctx.Emin = decimal.MIN_EMIN
+            ctx.traps[decimal.Inexact] = True
+            exact = Decimal(self.fen) * rate
+            whole = exact.to_integral_value(rounding=_DECIMAL_ROUNDING[rounding])
+        return Money(int(whole))
+
+    @property
+    def yuan(self) -> Decimal:
+        """The amount in 元, exactly, with two decimal places."""
+        return Decimal(f"{self.fen}E-2")
+
+    def __str__(self) -> str:
+        sign = "-" if self.fen < 0 else ""
+        yuan, fen = divmod(abs(self.fen), 100)
+        return f"{sign}{yuan:,}.{fen:02d} 元"
+
+    def format_cn(self) -> str:
+        """Whole 亿元 as ``"3 亿元"``, else whole 万元 as ``"200 万元"``, else as :func:`str`.
+
+        >>> Money.of(5000, "万元").format_cn()
+        '5000 万元'
+        >>> Money.of("12345.67").format_cn()
+        '12,345.67 元'
+        """
+        for unit in ("亿元", "万元"):
+            size = _UNITS[unit]
+            if self.fen and self.fen % size == 0:
+                return f"{self.fen // size} {unit}"
+        return str(self)
+
+
+def _to_decimal(text: str) -> Decimal:
+    try:
+        number = Decimal(text.strip())
+    except decimal.InvalidOperation:
+        raise ValueError(f"cannot read {text!r} as a number") from None
+    return number
+
+
+def _pow10(k: int) -> int:
+    """Ten to the power ``k`` (``k >= 0``), as an int."""
+    result: int = 10**k  # int ** int is typed loosely, since a negative power is a float
+    return result
+
+
+def _whole_fen(number: Decimal, fen_per_unit: int) -> int | None:
+    """``number * fen_per_unit`` as an int when it is whole, else ``None``; exact, no context."""
+    if not number.is_finite():
+        raise ValueError(f"amount {number} is not a finite number")
+    sign, digits, exponent = number.as_tuple()
+    assert isinstance(exponent, int)
+    coefficient = int("".join(map(str, digits)))
+    if coefficient == 0:
+        return 0
+    if len(digits) + exponent + len(str(fen_per_unit)) > _MAX_FEN_DIGITS:
+        raise ValueError(f"amount {number} is too large")
+    scaled = coefficient * fen_per_unit
+    fen: int
+    if exponent >= 0:
+        fen = scaled * _pow10(exponent)
+    else:
+        if -exponent > len(str(scaled)):
+            return None  # a nonzero value this small is less than one fen
+        fen, rest = divmod(scaled, _pow10(-exponent))
+        if rest:
+            return None
+    return -fen if sign else fen
+
+
+def min_money(*amounts: Money) -> Money:
+    """The smallest of one or more amounts."""
+    if not amounts:
+        raise ValueError("min_money() needs at least one amount")
+    return min(amounts)
+
+
+def max_money(*amounts: Money) -> Money:
+    """The largest of one or more amounts."""
+    if not amounts:
+        raise ValueError("max_money() needs at least one amount")
+    return max(amounts)
+
+
+def sum_money(amounts: Iterable[Money]) -> Money:
+    """The exact total of some amounts; zero when there are none."""
+    total = 0
+    for amount in amounts:
+        if not isinstance(amount, Money):
+            raise TypeError(f"sum_money() adds Money, not {type(amount).__name__}")
+        total += amount.fen
+    return Money(total)
+
+
+def parse_rate(text: str) -> Decimal:
+    """Read a rate: ``"30%"`` is ``Decimal("0.30")``, ``"2.5%"`` is ``0.025``, ``"0.3"`` is ``0.3``.
+
+    Negative rates, floats and anything else are refused with :class:`ValueError`.
+
+    >>> parse_rate("30%")
+    Decimal('0.30')
+    """
+    _reject_float(text, "rate")
+    if not isinstance(text, str):
+        raise TypeError(f"parse_rate expects a str, not {type(text).__name__}")
+    normal = text.translate(_FULL_WIDTH).strip()
+    if normal.startswith("-"):
+        raise ValueError(f"rate {text!r} is negative")
+    match = _RATE_RE.fullmatch(normal)
+    if match is None:
+        raise ValueError(f"cannot read {text!r} as a rate: expected e.g. '30%', '2.5%' or '0.3'")
+    number = Decimal(match["number"])
+    if match["percent"]:
+        sign, digits, exponent = number.as_tuple()
+        assert isinstance(exponent, int)
+        number = Decimal((sign, digits, exponent - 2))  # divide by 100 exactly
+    return number
+
+
+def format_rate(rate: Decimal) -> str:
+    """A rate as a percentage without trailing zeros: ``0.3`` is ``"30%"``, ``0.025`` ``"2.5%"``.
+
+    >>> format_rate(Decimal("0.30"))
+    '30%'
+    """
+    _reject_float(rate, "rate")
+    if not isinstance(rate, Decimal):
+        raise TypeError(f"format_rate expects a Decimal, not {type(rate).__name__}")
+    if not rate.is_finite():
+        raise ValueError(f"rate {rate} is not a finite number")
+    sign, digits, exponent = rate.as_tuple()
+    assert isinstance(exponent, int)
+    text = format(Decimal((sign, digits, exponent + 2)), "f")  # times 100 exactly
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    if text == "-0":
+        text = "0"
+    return f"{text}%"

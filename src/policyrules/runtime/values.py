@@ -1,0 +1,92 @@
+"""Runtime values besides money: durations, the unknown value, and how values print.
+
+An :class:`Unknown` stands where a fact or parameter is missing; it carries the names that
+would decide it and flows through every operation (``and`` with a false side is false, ``or``
+with a true side is true, everything else unknown).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from .money import Money, format_rate
+
+__all__ = ["Duration", "Unknown", "Value", "format_value", "is_unknown", "missing_of"]
+
+
+@attrs.frozen
+class Unknown:
+    """A value nobody gave: ``missing`` names the facts or parameters that would decide it."""
+
+    missing: frozenset[str]
+
+    def __or__(self, other: Unknown) -> Unknown:
+        return Unknown(self.missing | other.missing)
+
+
+@attrs.frozen(order=True)
+class Duration:
+    """``n`` units of ``unit`` (日, 工作日, 周, 月, 年)."""
+
+    n: Decimal
+    unit: str
+
+    def normalized(self) -> tuple[str, Decimal]:
+        """(dimension, amount in the dimension's base unit): 周 in 日, 年 in 月."""
+        if self.unit == "周":
+            return ("days", self.n * 7)
+        if self.unit == "年":
+            return ("months", self.n * 12)
+        return ({"日": "days", "月": "months"}.get(self.unit, "workdays"), self.n)
+
+    def __str__(self) -> str:
+        return f"{_num(self.n)} {self.unit}"
+
+
+Value = Any  # Money | Decimal | bool | dt.date | str | Duration | frozenset | tuple | Unknown
+
+
+def is_unknown(v: object) -> bool:
+    return isinstance(v, Unknown)
+
+
+def missing_of(*values: object) -> Unknown | None:
+    """The union of the unknowns among ``values``, or ``None`` when all are known."""
+    names: frozenset[str] = frozenset()
+    for v in values:
+        if isinstance(v, Unknown):
+            names |= v.missing
+    return Unknown(names) if names else None
+
+
+def _num(d: Decimal) -> str:
+    if d.as_tuple().exponent < -6:  # type: ignore[operator]
+        # A quotient that does not terminate (an average): shown to 2 places, marked.
+        return "≈" + format(d.quantize(Decimal("0.01")), "f")
+    text = format(d, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
+
+
+def format_value(v: object, *, rate: bool = False) -> str:
+    """A value as an explanation shows it."""
+    if isinstance(v, Unknown):
+        return "unknown"
+    if isinstance(v, Money):
+        return v.format_cn()
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, Decimal):
+        return format_rate(v) if rate else _num(v)
+    if isinstance(v, dt.date):
+        return v.isoformat()
+    if isinstance(v, frozenset):
+        return "{" + ", ".join(sorted(format_value(x) for x in v)) + "}"
+    if isinstance(v, tuple):
+        return "[" + ", ".join(format_value(x) for x in v) + "]"
+    return str(v)

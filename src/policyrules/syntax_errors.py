@@ -1,0 +1,136 @@
+"""Friendly syntax errors: lark's parser state matched against labelled examples.
+
+lark's ``UnexpectedInput.match_examples`` re-parses small wrong snippets and tells which one
+failed in the same parser state as the author's file; each snippet carries our message.
+Where no example matches, the message lists what could come next in plain words.
+"""
+
+from __future__ import annotations
+
+from lark import Token
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+from lark.lexer import PatternStr
+
+__all__ = ["EXAMPLES", "friendly_message"]
+
+# (code, message, hint) -> snippets that fail in the state the label describes.
+EXAMPLES: dict[tuple[str, str, str], list[str]] = {
+    (
+        "E102",
+        "this statement belongs inside a provision",
+        "open a provision first, e.g. `award NAME \"title\"`, then `for each ...`",
+    ): [
+        'clause 1 "t" eligible when x',
+        'clause 1 "t" cap 1 元',
+        'clause 1 "t" amount x',
+        'clause 1 "t" for each product',
+        'clause 1 "t" once per product',
+    ],
+    (
+        "E103",
+        "a provision needs a name",
+        "write e.g. `award launch_reward \"创新产品上市奖励\"`; names are ASCII snake_case",
+    ): [
+        'clause 1 award "t"',
+        'clause 1 deadline "t"',
+        'clause 1 target "t"',
+        'clause 1 award for each product',
+    ],
+    (
+        "E105",
+        "a fact declaration needs a type",
+        "write `fact NAME: TYPE`, e.g. `fact approved_on: date \"获批上市日期\"`",
+    ): [
+        'entity firm list firms fact x "t"',
+        "entity firm list firms fact x",
+        "entity firm list firms fact x:",
+    ],
+    (
+        "E106",
+        "an assumption needs a default value and a reason",
+        'write `assumption NAME: TYPE = VALUE "why this is the default"`',
+    ): [
+        "assumption a: bool",
+        "assumption a: bool = true",
+        'assumption a: bool "why"',
+    ],
+    (
+        "E107",
+        "`per year` needs the date that places the award in a year",
+        "write `per year of approved_on`",
+    ): [
+        "clause 1 award a cap 1 元 per firm per year",
+        "clause 1 award a cap 1 元 per firm per year approved_on",
+    ],
+}
+
+_WORDS = {
+    "NAME": "a name",
+    "STRING": 'a quoted string "..."',
+    "NUMBER": "a number",
+    "DATE": "a date (YYYY-MM-DD)",
+    "MONEY_UNIT": "a money unit (元, 万元, 亿元)",
+    "DURATION_UNIT": "a duration unit (日, 工作日, 周, 月, 年)",
+    "CJK_NUMERAL": "a chapter numeral (一, 二, ...)",
+    "PROVISION_KIND": "a provision (award, deadline, target, entitlement, declaration)",
+    "COMPARE_OP": "a comparison (<=, >=, =, !=, <, >)",
+    "ADD_OP": "`+` or `-`",
+    "MUL_OP": "`×`",
+    "EACH": "`each`",
+    "$END": "the end of the file",
+}
+
+
+def _describe(name: str) -> str:
+    from .parse import _parser
+
+    if name in _WORDS:
+        return _WORDS[name]
+    try:
+        term = _parser().get_terminal(name)
+    except KeyError:
+        return name.lower()
+    if isinstance(term.pattern, PatternStr):
+        return f"`{term.pattern.value}`"
+    return name.lower()
+
+
+def _found(exc: UnexpectedInput, text: str) -> str:
+    if isinstance(exc, UnexpectedEOF):
+        return "the file ends too early"
+    if isinstance(exc, UnexpectedToken):
+        tok = exc.token
+        if isinstance(tok, Token) and tok.type == "$END":
+            return "the file ends too early"
+        return f"found {_describe(tok.type) if tok.type in _WORDS else repr(str(tok))}"
+    if isinstance(exc, UnexpectedCharacters):
+        ch = text[exc.pos_in_stream] if exc.pos_in_stream < len(text) else ""
+        if ch == '"':
+            return "a string that does not end on its line"
+        return f"unexpected character {ch!r}"
+    return "unexpected input"
+
+
+def friendly_message(exc: UnexpectedInput, text: str) -> tuple[str, str, str | None]:
+    """``(code, message, hint)`` for a lark parse failure."""
+    from .parse import _parser
+
+    found = _found(exc, text)
+    if isinstance(exc, UnexpectedCharacters) and found.startswith("a string"):
+        return "E108", found, 'close the string with `"` on the same line'
+    if not isinstance(exc, UnexpectedCharacters):
+        try:
+            label = exc.match_examples(
+                _parser().parse, EXAMPLES, token_type_match_fallback=True, use_accepts=True
+            )
+        except UnexpectedInput:  # pragma: no cover - examples are checked by tests
+            label = None
+        if label is not None:
+            code, message, hint = label
+            return code, f"{found}: {message}", hint
+    expected = sorted(getattr(exc, "expected", None) or getattr(exc, "allowed", None) or ())
+    words = sorted({_describe(n) for n in expected})
+    if not words:
+        return "E101", found, None
+    shown = ", ".join(words[:8]) + (", ..." if len(words) > 8 else "")
+    return "E101", f"{found}; expected {shown}", None

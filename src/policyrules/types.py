@@ -1,0 +1,144 @@
+"""Types and units of the language, and the typing rules of its operators.
+
+>>> MONEY.describe(), duration("工作日").describe(), set_of(enum("Route")).describe()
+('money', '工作日', 'set of Route')
+>>> binary_type("×", RATE, MONEY) == MONEY
+True
+>>> binary_type("+", MONEY, RATE) is None
+True
+"""
+
+from __future__ import annotations
+
+import attrs
+
+__all__ = [
+    "ANY",
+    "BOOL",
+    "DATE",
+    "DURATION_UNITS",
+    "MONEY",
+    "NUMBER",
+    "RATE",
+    "SCALARS",
+    "TEXT",
+    "Type",
+    "binary_type",
+    "comparable",
+    "duration",
+    "enum",
+    "list_of",
+    "set_of",
+]
+
+DURATION_UNITS = ("日", "工作日", "周", "月", "年")
+# Units that convert exactly into one another share a dimension: N 周 = 7N 日; 1 年 = 12 月.
+_DIMENSION = {"日": "days", "周": "days", "工作日": "workdays", "月": "months", "年": "months"}
+
+
+@attrs.frozen
+class Type:
+    """A type: ``kind`` is one of money, rate, number, date, bool, text, duration, enum,
+    set, list, any; ``unit`` names a duration's unit, ``name`` an enum."""
+
+    kind: str
+    unit: str | None = None
+    name: str | None = None
+    element: Type | None = None
+    determination: bool = attrs.field(default=False, eq=False)
+
+    def describe(self) -> str:
+        """The type as an author writes it."""
+        if self.kind == "duration":
+            return self.unit or "duration"
+        if self.kind == "enum":
+            return self.name or "enum"
+        if self.kind in ("set", "list"):
+            inner = self.element.describe() if self.element else "?"
+            return f"{self.kind} of {inner}"
+        if self.determination:
+            return "determination"
+        return self.kind
+
+    @property
+    def dimension(self) -> str | None:
+        """``days``, ``workdays`` or ``months`` for a duration."""
+        return _DIMENSION.get(self.unit or "")
+
+    @property
+    def is_numeric(self) -> bool:
+        return self.kind in ("money", "rate", "number", "duration")
+
+
+MONEY = Type("money")
+RATE = Type("rate")
+NUMBER = Type("number")
+DATE = Type("date")
+BOOL = Type("bool")
+TEXT = Type("text")
+ANY = Type("any")
+SCALARS = {
+    "money": MONEY,
+    "rate": RATE,
+    "number": NUMBER,
+    "count": NUMBER,
+    "date": DATE,
+    "bool": BOOL,
+    "text": TEXT,
+    "determination": Type("bool", determination=True),
+}
+
+
+def duration(unit: str) -> Type:
+    return Type("duration", unit=unit)
+
+
+def enum(name: str) -> Type:
+    return Type("enum", name=name)
+
+
+def set_of(t: Type) -> Type:
+    return Type("set", element=t)
+
+
+def list_of(t: Type) -> Type:
+    return Type("list", element=t)
+
+
+def comparable(a: Type, b: Type) -> bool:
+    """Whether ``a`` and ``b`` may be compared (``<``, ``=``...)."""
+    if ANY in (a, b):
+        return True
+    if a.kind == "duration" and b.kind == "duration":
+        return a.dimension == b.dimension
+    if a.kind == b.kind and a.kind in ("set", "list"):
+        return comparable(a.element or ANY, b.element or ANY)
+    return a == b
+
+
+def binary_type(op: str, a: Type, b: Type) -> Type | None:
+    """The type of ``a op b``, or ``None`` when the units do not mix."""
+    if ANY in (a, b):
+        return ANY
+    if op in "+-":
+        if a == b and a.kind in ("money", "number", "rate"):
+            return a
+        if a.kind == b.kind == "duration" and a.dimension == b.dimension:
+            return a if a.unit == b.unit else duration("日" if a.dimension == "days" else "月")
+        return None
+    if op == "×":
+        kinds = {a.kind, b.kind}
+        if kinds == {"money"}:
+            return None
+        if "money" in kinds and kinds <= {"money", "rate", "number"}:
+            return MONEY
+        if a.kind == "duration" and b.kind == "number":
+            return a
+        if b.kind == "duration" and a.kind == "number":
+            return b
+        if kinds == {"rate"}:
+            return RATE
+        if kinds <= {"rate", "number"}:
+            return NUMBER
+        return None
+    return None

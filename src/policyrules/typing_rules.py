@@ -1,0 +1,242 @@
+"""Type and unit inference for expressions, reporting mistakes through a callback.
+
+The rules: money adds to money, a rate times money is money (``30% of base``), a count
+times money is money; a date is compared with a date; durations compare within one
+dimension (日 and 周; 月 and 年; 工作日 alone).  Anything else is an error (E204).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import attrs
+
+from . import syntax as s
+from . import types as t
+from .errors import Span, did_you_mean
+from .model import CheckedPolicy, DocumentInfo
+
+__all__ = ["BUILTINS", "ExprTyper", "Usage"]
+
+Report = Callable[[str, str, "Span | None", "str | None"], None]
+
+# name -> (min args, max args or None for any)
+BUILTINS: dict[str, tuple[int, int | None]] = {
+    "min": (1, None),
+    "max": (1, None),
+    "sum": (1, 1),
+    "average": (1, 1),
+    "count": (1, 1),
+    "year": (1, 1),
+    "known": (1, 1),
+}
+
+
+@attrs.define
+class Usage:
+    """The facts, parameters and assumptions an expression reads."""
+
+    facts: set[str] = attrs.field(factory=set)
+    parameters: set[str] = attrs.field(factory=set)
+    assumptions: set[str] = attrs.field(factory=set)
+
+
+class ExprTyper:
+    """Infers the type of expressions in one scope (a provision's subject)."""
+
+    def __init__(
+        self,
+        policy: CheckedPolicy,
+        scope: str | None,
+        document: DocumentInfo | None,
+        report: Report,
+    ) -> None:
+        self.policy = policy
+        self.scope = scope
+        self.document = document
+        self.report = report
+
+    def expect(self, e: s.Expr, want: t.Type, usage: Usage, what: str) -> None:
+        """Report unless ``e`` has type ``want``."""
+        got = self.type_of(e, usage)
+        if not t.comparable(got, want):
+            hint = None
+            if want == t.BOOL and got.kind == "enum":
+                hint = f"compare it: `{_short(e)} = <member>` or `{_short(e)} in {{...}}`"
+            self.report("E205", f"{what} must be {want.describe()}, not {got.describe()}",
+                        e.span, hint)
+
+    def type_of(self, e: s.Expr, usage: Usage) -> t.Type:  # noqa: C901 - one case per node
+        """The type of ``e``; :data:`types.ANY` after an error, so one mistake reports once."""
+        match e:
+            case s.MoneyLit():
+                return t.MONEY
+            case s.RateLit():
+                return t.RATE
+            case s.DurationLit(unit=u):
+                return t.duration(u)
+            case s.NumberLit():
+                return t.NUMBER
+            case s.DateLit():
+                return t.DATE
+            case s.BoolLit():
+                return t.BOOL
+            case s.StringLit():
+                return t.TEXT
+            case s.Name():
+                return self._name(e, usage)
+            case s.SetLit(items=items):
+                types = [self.type_of(i, usage) for i in items]
+                elem = next((x for x in types if x != t.ANY), t.ANY)
+                for item, x in zip(items, types, strict=True):
+                    if not t.comparable(x, elem):
+                        self.report("E222", f"a set mixes {elem.describe()} and {x.describe()}",
+                                    item.span, None)
+                return t.set_of(elem)
+            case s.Call():
+                return self._call(e, usage)
+            case s.BinOp(op=op, left=a, right=b):
+                return self._binary(op, a, b, e.span, usage)
+            case s.Of(rate=r, base=b):
+                rt, bt = self.type_of(r, usage), self.type_of(b, usage)
+                if t.ANY in (rt, bt):
+                    return t.ANY
+                if rt != t.RATE or bt.kind not in ("money", "number"):
+                    self.report("E204", f"`of` takes a rate of an amount, not "
+                                f"{rt.describe()} of {bt.describe()}", e.span,
+                                "write e.g. `30% of engineering_investment`")
+                    return t.ANY
+                return bt
+            case s.Compare(op=op, left=a, right=b):
+                at, bt = self.type_of(a, usage), self.type_of(b, usage)
+                if not t.comparable(at, bt):
+                    self.report("E204", f"cannot compare {at.describe()} with {bt.describe()}",
+                                e.span, _unit_hint(at, bt))
+                elif op not in ("=", "!=") and at.kind in ("bool", "enum", "set", "text"):
+                    self.report("E204", f"`{op}` does not order {at.describe()}", e.span,
+                                "use `=` or `!=`")
+                return t.BOOL
+            case s.And(left=a, right=b) | s.Or(left=a, right=b):
+                self.expect(a, t.BOOL, usage, "each side of `and`/`or`")
+                self.expect(b, t.BOOL, usage, "each side of `and`/`or`")
+                return t.BOOL
+            case s.Not(operand=a):
+                self.expect(a, t.BOOL, usage, "what `not` negates")
+                return t.BOOL
+            case s.Neg(operand=a):
+                at = self.type_of(a, usage)
+                if at.kind not in ("money", "number", "rate", "duration", "any"):
+                    self.report("E204", f"cannot negate {at.describe()}", e.span, None)
+                return at
+            case s.InSet(element=a, container=c):
+                at, ct = self.type_of(a, usage), self.type_of(c, usage)
+                if ct.kind not in ("set", "list", "any"):
+                    self.report("E204", f"`in` needs a set, not {ct.describe()}", c.span,
+                                "write `x in {a, b}`")
+                elif ct.element is not None and not t.comparable(at, ct.element):
+                    self.report("E204", f"{at.describe()} cannot be in a {ct.describe()}",
+                                e.span, None)
+                return t.BOOL
+            case s.InForce(operand=a):
+                self.expect(a, t.DATE, usage, "what is `in force`")
+                if self.document is not None and self.document.valid_from is None:
+                    self.report("E219", f"document {self.document.name} has no validity",
+                                e.span, "add `valid from DATE [to DATE]` to the document")
+                return t.BOOL
+            case s.IfExpr(cond=c, then=a, else_=b):
+                self.expect(c, t.BOOL, usage, "an `if` condition")
+                at, bt = self.type_of(a, usage), self.type_of(b, usage)
+                if not t.comparable(at, bt):
+                    self.report("E204", f"`then` gives {at.describe()} but `else` gives "
+                                f"{bt.describe()}", e.span, None)
+                return at if at != t.ANY else bt
+        raise TypeError(f"not an expression: {e!r}")  # pragma: no cover
+
+    def _name(self, e: s.Name, usage: Usage) -> t.Type:
+        r = self.policy.resolve(e.parts, self.scope)
+        if r is None:
+            what = "fact" if len(e.parts) == 1 else "name"
+            hint = did_you_mean(e.dotted, self.policy.names_in_scope(self.scope))
+            if hint is None and self.scope is None:
+                hint = "facts are read in a provision with `for each ENTITY`"
+            self.report("E203", f"unknown {what} '{e.dotted}'", e.span, hint)
+            return t.ANY
+        if r.kind == "fact":
+            usage.facts.add(r.name)
+        elif r.kind == "parameter":
+            usage.parameters.add(r.name)
+        elif r.kind == "assumption":
+            usage.assumptions.add(r.name)
+        return r.type
+
+    def _call(self, e: s.Call, usage: Usage) -> t.Type:
+        if e.func not in BUILTINS:
+            self.report("E216", f"unknown function '{e.func}'", e.span,
+                        did_you_mean(e.func, BUILTINS) or f"known: {', '.join(sorted(BUILTINS))}")
+            return t.ANY
+        lo, hi = BUILTINS[e.func]
+        if len(e.args) < lo or (hi is not None and len(e.args) > hi):
+            self.report("E216", f"{e.func}() takes {lo if hi == lo else f'{lo} or more'} "
+                        f"argument{'s' if lo != 1 else ''}, not {len(e.args)}", e.span, None)
+            return t.ANY
+        args = [self.type_of(a, usage) for a in e.args]
+        if e.func == "known":
+            return t.BOOL
+        if e.func == "year":
+            if args[0] not in (t.DATE, t.ANY):
+                self.report("E204", f"year() takes a date, not {args[0].describe()}", e.span,
+                            None)
+            return t.NUMBER
+        if e.func in ("min", "max"):
+            if len(args) == 1 and args[0].kind in ("list", "set"):
+                return args[0].element or t.ANY
+            first = next((a for a in args if a != t.ANY), t.ANY)
+            for a, arg in zip(args, e.args, strict=True):
+                if not t.comparable(a, first):
+                    self.report("E204", f"{e.func}() mixes {first.describe()} and "
+                                f"{a.describe()}", arg.span, _unit_hint(first, a))
+                    return t.ANY
+            return first
+        lst = args[0]
+        if lst.kind not in ("list", "set", "any"):
+            self.report("E204", f"{e.func}() takes a list, not {lst.describe()}", e.span, None)
+            return t.ANY
+        if e.func == "count":
+            return t.NUMBER
+        elem = lst.element or t.ANY
+        if elem.kind not in ("money", "number", "rate", "duration", "any"):
+            self.report("E204", f"{e.func}() needs numbers, not {elem.describe()}", e.span, None)
+            return t.ANY
+        return elem
+
+    def _binary(
+        self, op: str, a: s.Expr, b: s.Expr, span: Span | None, usage: Usage
+    ) -> t.Type:
+        at, bt = self.type_of(a, usage), self.type_of(b, usage)
+        got = t.binary_type(op, at, bt)
+        if got is None:
+            self.report("E204", f"cannot {_verb(op)} {at.describe()} and {bt.describe()}", span,
+                        _unit_hint(at, bt))
+            return t.ANY
+        return got
+
+
+def _verb(op: str) -> str:
+    return {"+": "add", "-": "subtract", "×": "multiply"}.get(op, op)
+
+
+def _unit_hint(a: t.Type, b: t.Type) -> str | None:
+    kinds = {a.kind, b.kind}
+    if kinds == {"money", "rate"}:
+        return "a rate applies to money with `of`: `30% of base`"
+    if kinds == {"money", "number"}:
+        return "write the unit after the number: `200 万元`"
+    if "date" in kinds and len(kinds) > 1:
+        return "to count from a date, use a deadline: `due 30 工作日 after DATE`"
+    if kinds == {"duration"}:
+        return "工作日 counts working days; it does not convert to 日, 周 or 月"
+    return None
+
+
+def _short(e: s.Expr) -> str:
+    return e.dotted if isinstance(e, s.Name) else "x"

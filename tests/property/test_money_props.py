@@ -1,0 +1,92 @@
+"""Property tests for exact money: addition is exact, rounding is bounded and monotone."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from policyrules.runtime.money import Money, Rounding, format_rate, parse_rate
+from strategies import money, nonnegative_money, rates
+
+roundings = st.sampled_from(list(Rounding))
+
+
+def exact(m: Money, rate: Decimal) -> Fraction:
+    """The exact product in fen, computed with fractions as an independent oracle."""
+    return Fraction(m.fen) * Fraction(rate)
+
+
+@given(money(), money(), money())
+def test_addition_is_associative_and_exact(a: Money, b: Money, c: Money) -> None:
+    """(a + b) + c == a + (b + c), and the fen add exactly."""
+    assert (a + b) + c == a + (b + c)
+    assert (a + b).fen == a.fen + b.fen
+
+
+@given(money(), money())
+def test_subtraction_undoes_addition(a: Money, b: Money) -> None:
+    """(a + b) - b == a and a - b == a + (-b)."""
+    assert (a + b) - b == a
+    assert a - b == a + (-b)
+
+
+@given(nonnegative_money(), rates())
+def test_times_down_is_within_a_fen_below(m: Money, rate: Decimal) -> None:
+    """DOWN never exceeds the exact product and loses less than one fen."""
+    product = exact(m, rate)
+    result = m.times(rate, Rounding.DOWN).fen
+    assert result <= product < result + 1
+
+
+@given(nonnegative_money(), rates())
+def test_times_up_is_within_a_fen_above(m: Money, rate: Decimal) -> None:
+    """UP never falls short of the exact product and adds less than one fen."""
+    product = exact(m, rate)
+    result = m.times(rate, Rounding.UP).fen
+    assert result - 1 < product <= result
+
+
+@given(money(), rates())
+def test_times_half_up_is_nearest(m: Money, rate: Decimal) -> None:
+    """HALF_UP is within half a fen of the exact product, for either sign."""
+    assert abs(m.times(rate, Rounding.HALF_UP).fen - exact(m, rate)) <= Fraction(1, 2)
+
+
+@given(money(), rates(), roundings)
+def test_times_is_symmetric_in_sign(m: Money, rate: Decimal, rounding: Rounding) -> None:
+    """Each direction is defined by distance from zero, so negating commutes with times."""
+    assert (-m).times(rate, rounding) == -(m.times(rate, rounding))
+
+
+@given(money(), money(), rates(), roundings)
+def test_times_is_monotone_in_the_base(a: Money, b: Money, rate: Decimal, r: Rounding) -> None:
+    """For a rate >= 0, a larger base never gives a smaller product."""
+    low, high = min(a, b), max(a, b)
+    assert low.times(rate, r) <= high.times(rate, r)
+
+
+@given(money())
+def test_str_round_trips(m: Money) -> None:
+    """parse(str(m)) == m."""
+    assert m == Money.parse(str(m))
+
+
+@given(money())
+def test_format_cn_round_trips(m: Money) -> None:
+    """parse(m.format_cn()) == m: the short form loses nothing."""
+    assert m == Money.parse(m.format_cn())
+
+
+@given(money())
+def test_yuan_round_trips(m: Money) -> None:
+    """Money.of(m.yuan) == m."""
+    assert m == Money.of(m.yuan)
+
+
+@given(rates())
+def test_rate_round_trips(rate: Decimal) -> None:
+    """parse_rate(format_rate(r)) == r, numerically."""
+    assert rate == parse_rate(format_rate(rate))
