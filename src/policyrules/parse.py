@@ -343,6 +343,14 @@ def _attach_comments(module: s.Module, tokens: list[Token]) -> s.Module:
     leading: dict[int, list[str]] = {}
     trailing: dict[int, str] = {}
     loose: list[str] = []
+    header: list[str] = []
+    first = module.items[0].span if module.items and module.items[0].span else None
+    if first is not None:
+        # A comment block at the top, set off by a blank line, is the file's header.
+        block = [tok for tok in tokens if (tok.line or 0) < first.line]
+        if block and (block[-1].line or 0) < first.line - 1:
+            header = [str(tok).rstrip() for tok in block]
+            tokens = tokens[len(block):]
     for tok in tokens:
         text = str(tok).rstrip()
         line, col = tok.line or 0, tok.column or 0
@@ -381,4 +389,4 @@ def _attach_comments(module: s.Module, tokens: list[Token]) -> s.Module:
         return attrs.evolve(node, **changes)
 
     rebuilt = rebuild(module)
-    return attrs.evolve(rebuilt, comments=tuple(loose))
+    return attrs.evolve(rebuilt, comments=tuple(loose), header=tuple(header))

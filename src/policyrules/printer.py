@@ -160,6 +160,7 @@ class _Printer:
             self.out.append("")
 
     def module(self, m: s.Module) -> str:
+        self.out.extend(m.header)
         for item in m.items:
             self.blank()
             self.item(item)

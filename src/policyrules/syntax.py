@@ -561,6 +561,7 @@ class Module(Node):
 
     items: tuple[Item, ...]
     comments: tuple[str, ...] = attrs.field(default=(), kw_only=True)
+    header: tuple[str, ...] = attrs.field(default=(), kw_only=True)
 
 
 def children(node: Node) -> list[Node]:

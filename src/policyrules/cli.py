@@ -1,0 +1,235 @@
+"""The ``policyrules`` command: check, fmt, eval, explain, schema.
+
+Exit codes: 0 all is well; 1 a finding (a check error in ``check``, a file ``fmt --check``
+would change); 2 bad input or usage (a policy that does not load, a facts file that breaks
+the schema, an unknown option).  Errors print as ``file:line:col`` with the source line and a
+caret, never as a Python traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from .api import Policy, load, read_rule_files
+from .errors import Diagnostic, PolicyRulesError, RuleCheckError, RuleSyntaxError
+from .explain import decision_text, result_json
+from .facts import load_data
+from .parse import parse
+from .printer import print_module
+
+__all__ = ["main", "write_atomic"]
+
+OK, FINDING, BAD_INPUT = 0, 1, 2
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file and a rename: all or nothing."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+            f.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _print_json(data: Any) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def _pairs(items: Sequence[str], flag: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            raise PolicyRulesError(Diagnostic("E300", f"{flag} {item!r}: write NAME=VALUE"))
+        out[name.strip()] = value.strip()
+    return out
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    try:
+        policy = load(args.policy)
+    except (RuleSyntaxError, RuleCheckError) as exc:
+        print(exc.render(), file=sys.stderr)
+        n = len(exc.diagnostics)
+        print(f"\n{n} error{'s' if n != 1 else ''}", file=sys.stderr)
+        return FINDING
+    c = policy.checked
+    provisions = c.provisions()
+    print(f"ok: {len(c.documents)} document(s), {len(c.clauses)} clause(s), "
+          f"{len(provisions)} provision(s), {len(c.entities)} entities, "
+          f"{len(c.parameters)} parameter(s) ({sum(p.default is None for p in c.parameters)} "
+          f"unset), {len(c.assumptions)} assumption(s)")
+    return OK
+
+
+def cmd_fmt(args: argparse.Namespace) -> int:
+    texts: dict[str, str] = {}
+    for target in args.paths:
+        texts.update(read_rule_files(target))
+    changed = []
+    formatted: dict[str, str] = {}
+    for file, text in texts.items():
+        formatted[file] = print_module(parse(text, file))
+        if formatted[file] != text:
+            changed.append(file)
+    if args.diff:
+        for file in changed:
+            sys.stdout.writelines(difflib.unified_diff(
+                texts[file].splitlines(keepends=True), formatted[file].splitlines(keepends=True),
+                f"{file} (now)", f"{file} (formatted)"))
+    if args.check or args.diff:
+        for file in changed:
+            print(f"would reformat {file}", file=sys.stderr)
+        return FINDING if changed else OK
+    for file in changed:
+        write_atomic(Path(file), formatted[file])
+        print(f"reformatted {file}", file=sys.stderr)
+    return OK
+
+
+def _evaluate(args: argparse.Namespace, policy: Policy) -> Any:
+    facts = policy.load_facts(args.facts)
+    ledger = None
+    if args.ledger:
+        data = load_data(args.ledger)
+        ledger = data.get("ledger", data) if isinstance(data, dict) else data
+    return policy.evaluate(facts, ledger=ledger, parameters=_pairs(args.set, "--set"),
+                           assumptions=_pairs(args.assume, "--assume"))
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    policy = load(args.policy)
+    result = _evaluate(args, policy)
+    if args.ledger_out:
+        grants = [g.to_json() for g in result.grants]
+        write_atomic(Path(args.ledger_out), json.dumps({"ledger": grants}, ensure_ascii=False,
+                                                       indent=2) + "\n")
+    if args.json:
+        _print_json(result_json(result))
+    else:
+        sys.stdout.write(result.explain(verbose=args.trace))
+    return OK
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    policy = load(args.policy)
+    c = policy.checked
+    wanted = args.clause
+    clauses = [cl for cl in c.clauses if cl.label == wanted or cl.id == wanted]
+    if not clauses:
+        labels = ", ".join(cl.id for cl in c.clauses)
+        raise PolicyRulesError(Diagnostic("E400", f"no clause {wanted!r}", hint=f"known: {labels}"))
+    if args.facts:
+        result = _evaluate(args, policy)
+        ids = {cl.id for cl in clauses}
+        for d in result.decisions:
+            if d.clause in ids:
+                print(decision_text(d, verbose=True), end="\n\n")
+        return OK
+    for cl in clauses:
+        doc = c.document(cl.document)
+        print(f"{doc.number if doc else cl.document} 第{cl.label}条 {cl.title or ''}".rstrip())
+        if cl.chapter:
+            print(f"chapter {cl.chapter[0]}: {cl.chapter[1]}")
+        print(f"\n原文: {cl.quote}\n")
+        for note in cl.notes:
+            print(f"note: {note}")
+        for name in cl.parameters:
+            p = c.parameter(name)
+            state = "unset" if p is None or p.default is None else "has a default"
+            print(f"parameter {name} ({state}): {p.title if p else ''}")
+        for p in cl.provisions:
+            print(f"\n{p.kind} {p.id}: {p.title or ''}")
+            print(f"  facts: {', '.join(p.facts) or '-'}")
+            if p.parameters:
+                print(f"  parameters: {', '.join(p.parameters)}")
+            if p.assumptions:
+                for a in p.assumptions:
+                    info = c.assumption(a)
+                    print(f"  assumption {a}: {info.rationale if info else ''}")
+        if cl.node is not None:
+            from .syntax import Module
+
+            print("\nencoding:\n")
+            print(print_module(Module((cl.node,))), end="")
+    return OK
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    _print_json(load(args.policy).schema())
+    return OK
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="policyrules", description=__doc__.splitlines()[0] if
+                                __doc__ else None)
+    sub = p.add_subparsers(dest="command", required=True)
+
+    c = sub.add_parser("check", help="parse and check a policy")
+    c.add_argument("policy")
+    c.set_defaults(run=cmd_check)
+
+    f = sub.add_parser("fmt", help="format .rule files (rewrites them unless --check/--diff)")
+    f.add_argument("paths", nargs="+")
+    f.add_argument("--check", action="store_true", help="exit 1 if a file would change")
+    f.add_argument("--diff", action="store_true", help="print what would change")
+    f.set_defaults(run=cmd_fmt)
+
+    def eval_options(q: argparse.ArgumentParser) -> None:
+        q.add_argument("--ledger", help="a YAML/JSON file of earlier grants")
+        q.add_argument("--set", action="append", default=[], metavar="PARAM=VALUE",
+                       help="give an open parameter a value")
+        q.add_argument("--assume", action="append", default=[], metavar="NAME=VALUE",
+                       help="override a named assumption")
+
+    e = sub.add_parser("eval", help="evaluate a facts file")
+    e.add_argument("policy")
+    e.add_argument("facts")
+    e.add_argument("--json", action="store_true", help="JSON instead of text")
+    e.add_argument("--trace", action="store_true", help="show every step")
+    e.add_argument("--ledger-out", help="write the grants this result adds to a file")
+    eval_options(e)
+    e.set_defaults(run=cmd_eval)
+
+    x = sub.add_parser("explain", help="explain a clause, or its decisions for a facts file")
+    x.add_argument("policy")
+    x.add_argument("clause", help="a clause label (3) or id (jjxf_2025_50/3)")
+    x.add_argument("--facts", help="a facts file: show the clause's decisions with traces")
+    eval_options(x)
+    x.set_defaults(run=cmd_explain)
+
+    s = sub.add_parser("schema", help="print the JSON Schema of facts files for a policy")
+    s.add_argument("policy")
+    s.set_defaults(run=cmd_schema)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    args = _parser().parse_args(argv)
+    try:
+        code: int = args.run(args)
+        return code
+    except PolicyRulesError as exc:
+        print(exc.render(), file=sys.stderr)
+        return BAD_INPUT
+    except OSError as exc:
+        print(f"error: {exc.filename or ''}: {exc.strerror}", file=sys.stderr)
+        return BAD_INPUT
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
