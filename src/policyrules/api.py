@@ -40,8 +40,13 @@ def read_rule_files(path: str | Path) -> dict[str, str]:
     if p.is_dir():
         files = sorted(p.glob("*.rule"))
         if not files:
-            raise RuleSyntaxError(Diagnostic("E100", f"{p}: no .rule files here",
-                                             hint="a policy is a directory of .rule files"))
+            raise RuleSyntaxError(
+                Diagnostic(
+                    "E100",
+                    f"{p}: no .rule files here",
+                    hint="a policy is a directory of .rule files",
+                )
+            )
     elif p.is_file():
         files = [p]
     else:
@@ -51,8 +56,11 @@ def read_rule_files(path: str | Path) -> dict[str, str]:
         try:
             texts[str(f)] = f.read_bytes().decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise RuleSyntaxError(Diagnostic("E100", f"{f}: not UTF-8 text (byte {exc.start})",
-                                             hint="save the file as UTF-8")) from None
+            raise RuleSyntaxError(
+                Diagnostic(
+                    "E100", f"{f}: not UTF-8 text (byte {exc.start})", hint="save the file as UTF-8"
+                )
+            ) from None
     return texts
 
 
@@ -118,8 +126,10 @@ class Policy:
         grants = self._ledger(extra.get("ledger", []), "ledger")
         if ledger is not None:
             grants = grants.with_grants(
-                self._ledger(ledger, "ledger").grants if not isinstance(ledger, Ledger)
-                else ledger.grants)
+                self._ledger(ledger, "ledger").grants
+                if not isinstance(ledger, Ledger)
+                else ledger.grants
+            )
         params = dict(self.compiled.parameter_defaults)
         params.update(self._values(extra.get("parameters") or {}, "parameters"))
         params.update(self._values(parameters or {}, "parameters"))
@@ -128,29 +138,47 @@ class Policy:
         calendar = WorkCalendar(self._holiday(chosen.pop(HOLIDAY_ASSUMPTION, "error")))
         assume = dict(self.compiled.assumption_defaults)
         assume.update(self._values(chosen, "assumptions"))
-        return evaluate(self.compiled, facts, ledger=grants, parameters=params,
-                        assumptions=assume, calendar=calendar)
+        return evaluate(
+            self.compiled,
+            facts,
+            ledger=grants,
+            parameters=params,
+            assumptions=assume,
+            calendar=calendar,
+        )
 
     def _holiday(self, value: Any) -> Unpublished:
         try:
             return Unpublished(value)
         except ValueError:
-            raise FactsError(Diagnostic(
-                "E305", f"assumptions.{HOLIDAY_ASSUMPTION}: {value!r} is not a choice",
-                hint="one of: error, weekends_only")) from None
+            raise FactsError(
+                Diagnostic(
+                    "E305",
+                    f"assumptions.{HOLIDAY_ASSUMPTION}: {value!r} is not a choice",
+                    hint="one of: error, weekends_only",
+                )
+            ) from None
 
     def _values(self, raw: Mapping[str, Any], what: str) -> dict[str, Value]:
         if not isinstance(raw, Mapping):
             raise FactsError(Diagnostic("E305", f"{what}: a mapping of names to values"))
-        decls = ({p.name: p.type for p in self.checked.parameters} if what == "parameters"
-                 else {a.name: a.type for a in self.checked.assumptions})
+        decls = (
+            {p.name: p.type for p in self.checked.parameters}
+            if what == "parameters"
+            else {a.name: a.type for a in self.checked.assumptions}
+        )
         out: dict[str, Value] = {}
         diags = []
         for name, value in raw.items():
             if name not in decls:
                 known = [*decls, *([HOLIDAY_ASSUMPTION] if what == "assumptions" else [])]
-                diags.append(Diagnostic("E304", f"{what}.{name}: no such {what[:-1]}",
-                                        hint=did_you_mean(str(name), known)))
+                diags.append(
+                    Diagnostic(
+                        "E304",
+                        f"{what}.{name}: no such {what[:-1]}",
+                        hint=did_you_mean(str(name), known),
+                    )
+                )
                 continue
             try:
                 out[name] = convert_value(value, decls[name], self.checked)
@@ -179,16 +207,25 @@ class Policy:
             pid = entry.get("provision")
             info = provisions.get(str(pid))
             if info is None:
-                diags.append(Diagnostic("E306", f"{at}.provision: unknown provision {pid!r}",
-                                        hint=did_you_mean(str(pid), provisions)))
+                diags.append(
+                    Diagnostic(
+                        "E306",
+                        f"{at}.provision: unknown provision {pid!r}",
+                        hint=did_you_mean(str(pid), provisions),
+                    )
+                )
                 continue
             chain = [e.name for e in reversed(self.checked.chain(info.subject))]
             path = tuple((e, str(entry[e])) for e in chain if e in entry)
             unknown = set(entry) - {"provision", "amount", "year", *chain}
             if unknown:
-                diags.append(Diagnostic("E306", f"{at}: unknown keys {sorted(unknown)}",
-                                        hint=f"a grant names: provision, amount, year, "
-                                        f"{', '.join(chain)}"))
+                diags.append(
+                    Diagnostic(
+                        "E306",
+                        f"{at}: unknown keys {sorted(unknown)}",
+                        hint=f"a grant names: provision, amount, year, {', '.join(chain)}",
+                    )
+                )
                 continue
             try:
                 from .types import MONEY

@@ -66,10 +66,12 @@ def cmd_check(args: argparse.Namespace) -> int:
         return FINDING
     c = policy.checked
     provisions = c.provisions()
-    print(f"ok: {len(c.documents)} document(s), {len(c.clauses)} clause(s), "
-          f"{len(provisions)} provision(s), {len(c.entities)} entities, "
-          f"{len(c.parameters)} parameter(s) ({sum(p.default is None for p in c.parameters)} "
-          f"unset), {len(c.assumptions)} assumption(s)")
+    print(
+        f"ok: {len(c.documents)} document(s), {len(c.clauses)} clause(s), "
+        f"{len(provisions)} provision(s), {len(c.entities)} entities, "
+        f"{len(c.parameters)} parameter(s) ({sum(p.default is None for p in c.parameters)} "
+        f"unset), {len(c.assumptions)} assumption(s)"
+    )
     return OK
 
 
@@ -85,9 +87,14 @@ def cmd_fmt(args: argparse.Namespace) -> int:
             changed.append(file)
     if args.diff:
         for file in changed:
-            sys.stdout.writelines(difflib.unified_diff(
-                texts[file].splitlines(keepends=True), formatted[file].splitlines(keepends=True),
-                f"{file} (now)", f"{file} (formatted)"))
+            sys.stdout.writelines(
+                difflib.unified_diff(
+                    texts[file].splitlines(keepends=True),
+                    formatted[file].splitlines(keepends=True),
+                    f"{file} (now)",
+                    f"{file} (formatted)",
+                )
+            )
     if args.check or args.diff:
         for file in changed:
             print(f"would reformat {file}", file=sys.stderr)
@@ -104,8 +111,12 @@ def _evaluate(args: argparse.Namespace, policy: Policy) -> Any:
     if args.ledger:
         data = load_data(args.ledger)
         ledger = data.get("ledger", data) if isinstance(data, dict) else data
-    return policy.evaluate(facts, ledger=ledger, parameters=_pairs(args.set, "--set"),
-                           assumptions=_pairs(args.assume, "--assume"))
+    return policy.evaluate(
+        facts,
+        ledger=ledger,
+        parameters=_pairs(args.set, "--set"),
+        assumptions=_pairs(args.assume, "--assume"),
+    )
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
@@ -113,8 +124,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
     result = _evaluate(args, policy)
     if args.ledger_out:
         grants = [g.to_json() for g in result.grants]
-        write_atomic(Path(args.ledger_out), json.dumps({"ledger": grants}, ensure_ascii=False,
-                                                       indent=2) + "\n")
+        write_atomic(
+            Path(args.ledger_out),
+            json.dumps({"ledger": grants}, ensure_ascii=False, indent=2) + "\n",
+        )
     if args.json:
         _print_json(result_json(result))
     else:
@@ -146,9 +159,9 @@ def cmd_explain(args: argparse.Namespace) -> int:
         for note in cl.notes:
             print(f"note: {note}")
         for name in cl.parameters:
-            p = c.parameter(name)
-            state = "unset" if p is None or p.default is None else "has a default"
-            print(f"parameter {name} ({state}): {p.title if p else ''}")
+            param = c.parameter(name)
+            state = "unset" if param is None or param.default is None else "has a default"
+            print(f"parameter {name} ({state}): {param.title if param else ''}")
         for p in cl.provisions:
             print(f"\n{p.kind} {p.id}: {p.title or ''}")
             print(f"  facts: {', '.join(p.facts) or '-'}")
@@ -172,8 +185,9 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="policyrules", description=__doc__.splitlines()[0] if
-                                __doc__ else None)
+    p = argparse.ArgumentParser(
+        prog="policyrules", description=__doc__.splitlines()[0] if __doc__ else None
+    )
     sub = p.add_subparsers(dest="command", required=True)
 
     c = sub.add_parser("check", help="parse and check a policy")
@@ -188,10 +202,20 @@ def _parser() -> argparse.ArgumentParser:
 
     def eval_options(q: argparse.ArgumentParser) -> None:
         q.add_argument("--ledger", help="a YAML/JSON file of earlier grants")
-        q.add_argument("--set", action="append", default=[], metavar="PARAM=VALUE",
-                       help="give an open parameter a value")
-        q.add_argument("--assume", action="append", default=[], metavar="NAME=VALUE",
-                       help="override a named assumption")
+        q.add_argument(
+            "--set",
+            action="append",
+            default=[],
+            metavar="PARAM=VALUE",
+            help="give an open parameter a value",
+        )
+        q.add_argument(
+            "--assume",
+            action="append",
+            default=[],
+            metavar="NAME=VALUE",
+            help="override a named assumption",
+        )
 
     e = sub.add_parser("eval", help="evaluate a facts file")
     e.add_argument("policy")

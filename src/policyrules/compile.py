@@ -197,7 +197,7 @@ def _cap_text(cap: s.Cap) -> str:
 # ---- expressions ---------------------------------------------------------------------------
 
 
-def compile_expr(e: s.Expr, policy: CheckedPolicy, scope: str | None) -> Fn:  # noqa: C901
+def compile_expr(e: s.Expr, policy: CheckedPolicy, scope: str | None) -> Fn:
     """A closure computing ``e`` in an :class:`Env`; ``e`` must have passed the checker."""
 
     def c(x: s.Expr) -> Fn:
@@ -221,10 +221,11 @@ def compile_expr(e: s.Expr, policy: CheckedPolicy, scope: str | None) -> Fn:  # 
             if r.kind == "fact":
                 entity, name = r.entity or "", r.name
                 return lambda env: env.fact(entity, name)
+            ref = r.name
             if r.kind == "parameter":
-                return lambda env: env.parameter(r.name)
+                return lambda env: env.parameter(ref)
             if r.kind == "assumption":
-                return lambda env: env.assumption(r.name)
+                return lambda env: env.assumption(ref)
             return _const(r.member)
         case s.SetLit(items=items):
             fns = [c(i) for i in items]

@@ -108,8 +108,9 @@ class _Run:
             trace.append(Step("consequence", cp.info.consequence or "", True))
         return self.decision(cp, inst, env, status, failed, missing, trace, extra)
 
-    def conditions(self, cp: CompiledProvision, env: Env,
-                   trace: list[Step]) -> tuple[list[str], set[str]]:
+    def conditions(
+        self, cp: CompiledProvision, env: Env, trace: list[Step]
+    ) -> tuple[list[str], set[str]]:
         failed: list[str] = []
         missing: set[str] = set()
         for cond in cp.conditions:
@@ -118,8 +119,13 @@ class _Run:
             seen = [k for k in env.reads if k not in before]
             if isinstance(value, Unknown):
                 missing |= value.missing
-                trace.append(Step("condition", f"{cond.text}: unknown "
-                                  f"(needs {', '.join(sorted(value.missing))})", None))
+                trace.append(
+                    Step(
+                        "condition",
+                        f"{cond.text}: unknown (needs {', '.join(sorted(value.missing))})",
+                        None,
+                    )
+                )
             else:
                 trace.append(Step("condition", cond.text, bool(value)))
                 if not value:
@@ -131,8 +137,9 @@ class _Run:
             doc = env.document
             span = f"{doc.valid_from} – {doc.valid_to or 'open'}"
             shown = format_value(cond.operand(env))
-            return (f"{cond.text}: {shown} is outside the validity of "
-                    f"{doc.number or doc.name} ({span})")
+            return (
+                f"{cond.text}: {shown} is outside the validity of {doc.number or doc.name} ({span})"
+            )
         shown = ", ".join(f"{k.split('.', 1)[-1]} = {format_value(env.reads[k])}" for k in seen)
         return f"{cond.text} does not hold" + (f" ({shown})" if shown else "")
 
@@ -143,8 +150,10 @@ class _Run:
         for o in cp.info.once:
             owner = chain.get(o.entity)
             if owner is not None and self.accounts.paid_before(cp.info.id, (o.entity, owner.id)):
-                text = (f"once per {o.entity} (一次性): {o.entity} {owner.id} was already "
-                        f"granted under {cp.info.id}")
+                text = (
+                    f"once per {o.entity} (一次性): {o.entity} {owner.id} was already "
+                    f"granted under {cp.info.id}"
+                )
                 trace.append(Step("once", text, False))
                 return [text]
             trace.append(Step("once", f"once per {o.entity}: not granted before", True))
@@ -152,15 +161,23 @@ class _Run:
 
     # ---- awards --------------------------------------------------------------------------
 
-    def award(self, cp: CompiledProvision, inst: Instance | None, env: Env,
-              trace: list[Step]) -> dict[str, Any]:
-        assert inst is not None and cp.amount is not None
+    def award(
+        self, cp: CompiledProvision, inst: Instance | None, env: Env, trace: list[Step]
+    ) -> dict[str, Any]:
+        assert inst is not None
+        assert cp.amount is not None
         value = cp.amount(env)
         missing: set[str] = set(value.missing) if isinstance(value, Unknown) else set()
         requested = value if isinstance(value, Money) else None
         what = "decided amount" if cp.info.decided else "amount"
-        trace.append(Step("amount", f"{what}: {format_value(value)}"
-                          + (f" (needs {', '.join(sorted(missing))})" if missing else ""), None))
+        trace.append(
+            Step(
+                "amount",
+                f"{what}: {format_value(value)}"
+                + (f" (needs {', '.join(sorted(missing))})" if missing else ""),
+                None,
+            )
+        )
         path = _path(inst)
         hi: list[Money] = [requested] if requested is not None else []
         lo: list[Money] = list(hi)
@@ -194,8 +211,11 @@ class _Run:
                 remaining_hi = max(limit - used - now, Money.zero())
                 remaining_lo = max(limit - used - now - pending, Money.zero())
                 keys.append((cap.pool, scope, cap_year))
-                info = {"scope": _describe_scope(scope, cap_year), "used": used,
-                        "earlier": self.accounts.claims(cap.pool, scope, cap_year)}
+                info = {
+                    "scope": _describe_scope(scope, cap_year),
+                    "used": used,
+                    "earlier": self.accounts.claims(cap.pool, scope, cap_year),
+                }
             hi.append(remaining_hi)
             lo.append(remaining_lo)
             events.append((cap, {**info, "limit": limit, "remaining": remaining_hi}))
@@ -224,30 +244,42 @@ class _Run:
 
     # ---- time limits and targets ---------------------------------------------------------
 
-    def deadline(self, cp: CompiledProvision, env: Env,
-                 trace: list[Step]) -> tuple[str, dict[str, Any]]:
+    def deadline(
+        self, cp: CompiledProvision, env: Env, trace: list[Step]
+    ) -> tuple[str, dict[str, Any]]:
         assert cp.due is not None
         period, start = cp.due[0](env), cp.due[1](env)
         if isinstance(period, Unknown) or isinstance(start, Unknown):
             missing = (period.missing if isinstance(period, Unknown) else frozenset()) | (
-                start.missing if isinstance(start, Unknown) else frozenset())
+                start.missing if isinstance(start, Unknown) else frozenset()
+            )
             return "unknown", {"missing": set(missing)}
-        assert isinstance(period, Duration) and isinstance(start, dt.date)
+        assert isinstance(period, Duration)
+        assert isinstance(start, dt.date)
         if period.n != period.n.to_integral_value():
             raise EvaluationError(Diagnostic("E401", f"a period of {period} is not whole"))
         unit = DurationUnit(period.unit)
         due = self.calendar.due_date(start, int(period.n), unit)
-        trace.append(Step("deadline", f"due: {period} after {start} = {due} (start day not "
-                          "counted; a period ending on a rest day moves to the next working "
-                          "day)", None))
+        trace.append(
+            Step(
+                "deadline",
+                f"due: {period} after {start} = {due} (start day not "
+                "counted; a period ending on a rest day moves to the next working "
+                "day)",
+                None,
+            )
+        )
         done = cp.done(env) if cp.done else None
         if done is None or isinstance(done, Unknown):
             return "pending", {"due": due}
         assert isinstance(done, dt.date)
         met = done <= due
         if unit is DurationUnit.WORKDAY:
-            n = (self.calendar.workdays_between(done, due) if met
-                 else self.calendar.workdays_between(due, done))
+            n = (
+                self.calendar.workdays_between(done, due)
+                if met
+                else self.calendar.workdays_between(due, done)
+            )
             margin = f"{n} 工作日 {'early' if met else 'late'}" if n else "on the last day"
         else:
             n = abs((due - done).days)
@@ -255,8 +287,9 @@ class _Run:
         trace.append(Step("deadline", f"done {done}: {margin}", met))
         return ("met" if met else "not_met"), {"due": due, "done": done, "margin": margin}
 
-    def target(self, cp: CompiledProvision, env: Env,
-               trace: list[Step]) -> tuple[str, dict[str, Any]]:
+    def target(
+        self, cp: CompiledProvision, env: Env, trace: list[Step]
+    ) -> tuple[str, dict[str, Any]]:
         assert cp.require is not None
         value = cp.require.fn(env)
         if isinstance(value, Unknown):
@@ -269,15 +302,24 @@ class _Run:
             if not isinstance(a, Unknown) and not isinstance(b, Unknown):
                 diff = _difference(b, a) if op in ("<", "<=") else _difference(a, b)
                 margin = f"{format_value(a)} against {format_value(b)}: margin {diff}"
-        trace.append(Step("target", cp.require.text + (f" ({margin})" if margin else ""),
-                          bool(value)))
+        trace.append(
+            Step("target", cp.require.text + (f" ({margin})" if margin else ""), bool(value))
+        )
         return ("met" if value else "not_met"), {"margin": margin}
 
     # ---- the decision --------------------------------------------------------------------
 
-    def decision(self, cp: CompiledProvision, inst: Instance | None, env: Env, status: str,
-                 failed: list[str], missing: set[str], trace: list[Step],
-                 extra: dict[str, Any]) -> Decision:
+    def decision(
+        self,
+        cp: CompiledProvision,
+        inst: Instance | None,
+        env: Env,
+        status: str,
+        failed: list[str],
+        missing: set[str],
+        trace: list[Step],
+        extra: dict[str, Any],
+    ) -> Decision:
         info = cp.info
         missing = missing | set(extra.pop("missing", set()))
         clause = next(c for c in self.checked.clauses if c.id == info.clause)
@@ -292,19 +334,28 @@ class _Run:
             for p in info.parameters
         )
         return Decision(
-            provision=info.id, kind=info.kind, document=info.document,
-            document_number=doc.number if doc else None, clause=info.clause,
+            provision=info.id,
+            kind=info.kind,
+            document=info.document,
+            document_number=doc.number if doc else None,
+            clause=info.clause,
             title=info.title or clause.title,
             subject="/".join(i for _, i in _path(inst)) if inst else None,
-            status=status, reasons=tuple(failed),
+            status=status,
+            reasons=tuple(failed),
             missing_facts=tuple(sorted(m for m in missing if not m.startswith("parameter "))),
-            missing_parameters=tuple(sorted(m.removeprefix("parameter ") for m in missing
-                                            if m.startswith("parameter "))),
+            missing_parameters=tuple(
+                sorted(m.removeprefix("parameter ") for m in missing if m.startswith("parameter "))
+            ),
             facts=facts,
-            assumptions=tuple((a, format_value(self.assumptions[a]))
-                              for a in sorted(env.used_assumptions)),
-            parameters=params, quote=info.quote, clause_quote=clause.quote,
-            trace=tuple(trace), **extra,
+            assumptions=tuple(
+                (a, format_value(self.assumptions[a])) for a in sorted(env.used_assumptions)
+            ),
+            parameters=params,
+            quote=info.quote,
+            clause_quote=clause.quote,
+            trace=tuple(trace),
+            **extra,
         )
 
 
@@ -335,15 +386,26 @@ def _describe_scope(scope: tuple[tuple[str, str], ...], year: int | None) -> str
     return f"{entity} {ident}" + (f", year {year}" if year is not None else "")
 
 
-def _cap_event(cap: CompiledCap, e: dict[str, Any], requested: Money | None,
-               amount: Money | None) -> CapEvent:
+def _cap_event(
+    cap: CompiledCap, e: dict[str, Any], requested: Money | None, amount: Money | None
+) -> CapEvent:
     remaining = e.get("remaining")
-    binding = (remaining is not None and amount is not None and remaining == amount
-               and (requested is None or remaining < requested))
+    binding = (
+        remaining is not None
+        and amount is not None
+        and remaining == amount
+        and (requested is None or remaining < requested)
+    )
     return CapEvent(
-        cap=cap.text, scope=e["scope"], limit=e.get("limit"), used_before=e["used"],
-        requested=requested, granted=amount, binding=binding,
-        earlier=tuple((subj, m) for subj, m, _ in e["earlier"]), note=e.get("note"),
+        cap=cap.text,
+        scope=e["scope"],
+        limit=e.get("limit"),
+        used_before=e["used"],
+        requested=requested,
+        granted=amount,
+        binding=binding,
+        earlier=tuple((subj, m) for subj, m, _ in e["earlier"]),
+        note=e.get("note"),
     )
 
 
@@ -356,8 +418,10 @@ def _cap_line(ev: CapEvent) -> str:
         if ev.used_before:
             parts.append(f"already used {format_value(ev.used_before)}")
         if ev.earlier:
-            parts.append("earlier claims in this evaluation: "
-                         + ", ".join(f"{s} {format_value(m)}" for s, m in ev.earlier))
+            parts.append(
+                "earlier claims in this evaluation: "
+                + ", ".join(f"{s} {format_value(m)}" for s, m in ev.earlier)
+            )
     if ev.binding:
         parts.append(f"binds: cut {format_value(ev.cut)}" if ev.requested else "binds")
     return "; ".join(parts)

@@ -44,12 +44,15 @@ def _cap_text(ev: CapEvent) -> str:
     if ev.used_before:
         bits.append(f"already granted {format_value(ev.used_before)}")
     if ev.earlier:
-        bits.append("before this claim: " + ", ".join(f"{s} {format_value(m)}"
-                                                     for s, m in ev.earlier))
+        bits.append(
+            "before this claim: " + ", ".join(f"{s} {format_value(m)}" for s, m in ev.earlier)
+        )
     if ev.binding:
         if ev.requested is not None:
-            bits.append(f"BINDS: {format_value(ev.requested)} cut by {format_value(ev.cut)} "
-                        f"to {format_value(ev.granted)}")
+            bits.append(
+                f"BINDS: {format_value(ev.requested)} cut by {format_value(ev.cut)} "
+                f"to {format_value(ev.granted)}"
+            )
         else:
             bits.append("BINDS: it is the tightest bound")
     return f"{line}: " + "; ".join(bits)
@@ -102,18 +105,23 @@ def explain_text(result: Result, *, verbose: bool = False) -> str:
     parts = [decision_text(d, verbose=verbose) for d in full]
     if brief:
         rows = [
-            f"  {d.document_number or d.document} 第{d.clause_label}条 {d.provision.rsplit('/', 1)[-1]}"
+            f"  {d.document_number or d.document} 第{d.clause_label}条 "
+            f"{d.provision.rsplit('/', 1)[-1]}"
             f"{' · ' + d.subject if d.subject else ''}: {'; '.join(d.reasons)}"
             for d in brief
         ]
         parts.append("Not eligible:\n" + "\n".join(rows))
     if result.grants:
-        rows = [f"  {g.provision} {'/'.join(i for _, i in g.path)}: {format_value(g.amount)}"
-                + (f" (year {g.year})" if g.year else "") for g in result.grants]
+        rows = [
+            f"  {g.provision} {'/'.join(i for _, i in g.path)}: {format_value(g.amount)}"
+            + (f" (year {g.year})" if g.year else "")
+            for g in result.grants
+        ]
         parts.append("Grants this result adds to the ledger:\n" + "\n".join(rows))
     if result.assumptions:
-        parts.append("Assumptions used:\n" + "\n".join(f"  {k} = {v}"
-                                                       for k, v in result.assumptions))
+        parts.append(
+            "Assumptions used:\n" + "\n".join(f"  {k} = {v}" for k, v in result.assumptions)
+        )
     return "\n\n".join(parts) + "\n"
 
 

@@ -110,23 +110,31 @@ def load_data(path: str | Path) -> Any:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise FactsError(Diagnostic("E301", f"{p}: not UTF-8 text (byte {exc.start})",
-                                    hint="save the file as UTF-8")) from None
+        raise FactsError(
+            Diagnostic(
+                "E301", f"{p}: not UTF-8 text (byte {exc.start})", hint="save the file as UTF-8"
+            )
+        ) from None
     try:
         if p.suffix.lower() == ".json":
             return json.loads(text, parse_float=Decimal)
-        return yaml.load(text, Loader=_ExactLoader)  # noqa: S506 - a SafeLoader subclass
+        return yaml.load(text, Loader=_ExactLoader)
     except json.JSONDecodeError as exc:
         span = Span(str(p), exc.lineno, exc.colno, exc.lineno, exc.colno + 1)
-        raise FactsError(Diagnostic("E302", f"not valid JSON: {exc.msg}", span),
-                         sources={str(p): text}) from None
+        raise FactsError(
+            Diagnostic("E302", f"not valid JSON: {exc.msg}", span), sources={str(p): text}
+        ) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        span = Span(str(p), mark.line + 1, mark.column + 1, mark.line + 1, mark.column + 2) \
-            if mark else None
+        where = (
+            Span(str(p), mark.line + 1, mark.column + 1, mark.line + 1, mark.column + 2)
+            if mark
+            else None
+        )
         problem = getattr(exc, "problem", None) or str(exc)
-        raise FactsError(Diagnostic("E302", f"not valid YAML: {problem}", span),
-                         sources={str(p): text}) from None
+        raise FactsError(
+            Diagnostic("E302", f"not valid YAML: {problem}", where), sources={str(p): text}
+        ) from None
 
 
 # ---- checking ------------------------------------------------------------------------------
@@ -139,23 +147,26 @@ class _Reader:
         self.diags: list[Diagnostic] = []
 
     def error(self, path: str, message: str, hint: str | None = None) -> None:
-        self.diags.append(Diagnostic("E303", f"{path}: {message}",
-                                     Span(self.file, 0, 0, 0, 0) if False else None, hint=hint))
+        self.diags.append(Diagnostic("E303", f"{path}: {message}", hint=hint))
 
     def top(self, data: Any) -> Facts:
         if data is None:
             data = {}
         if not isinstance(data, dict):
-            self.error("(top)", f"a facts file is a mapping, not {_kind(data)}",
-                       "start with e.g. `firms:`")
+            self.error(
+                "(top)", f"a facts file is a mapping, not {_kind(data)}", "start with e.g. `firms:`"
+            )
             return Facts({})
         roots = [e for e in self.policy.entities if e.parent is None]
         allowed = {e.key: e for e in roots}
         for key in data:
             if key not in allowed and key not in _TOP_KEYS:
-                self.error(str(key), "unknown key",
-                           did_you_mean(str(key), [*allowed, *_TOP_KEYS])
-                           or f"known keys: {', '.join([*allowed, *_TOP_KEYS])}")
+                self.error(
+                    str(key),
+                    "unknown key",
+                    did_you_mean(str(key), [*allowed, *_TOP_KEYS])
+                    or f"known keys: {', '.join([*allowed, *_TOP_KEYS])}",
+                )
         instances: dict[str, list[Instance]] = {e.name: [] for e in self.policy.entities}
         for key, ent in allowed.items():
             if key in data:
@@ -163,8 +174,14 @@ class _Reader:
         extra = {k: data[k] for k in _TOP_KEYS if k in data}
         return Facts({k: tuple(v) for k, v in instances.items()}, extra)
 
-    def entity_block(self, ent: EntityInfo, raw: Any, path: str, parent: Instance | None,
-                     out: dict[str, list[Instance]]) -> None:
+    def entity_block(
+        self,
+        ent: EntityInfo,
+        raw: Any,
+        path: str,
+        parent: Instance | None,
+        out: dict[str, list[Instance]],
+    ) -> None:
         if ent.single:
             self.instance(ent, raw, path, parent, out)
             return
@@ -179,8 +196,14 @@ class _Reader:
                     self.error(f"{path}[{i}].id", f"the id {inst.id!r} is used twice")
                 ids.add(inst.id)
 
-    def instance(self, ent: EntityInfo, raw: Any, path: str, parent: Instance | None,
-                 out: dict[str, list[Instance]]) -> Instance | None:
+    def instance(
+        self,
+        ent: EntityInfo,
+        raw: Any,
+        path: str,
+        parent: Instance | None,
+        out: dict[str, list[Instance]],
+    ) -> Instance | None:
         if not isinstance(raw, dict):
             self.error(path, f"a mapping of facts is expected, not {_kind(raw)}")
             return None
@@ -197,8 +220,11 @@ class _Reader:
             if key == "id" or key in children:
                 continue
             if key not in facts:
-                self.error(f"{path}.{key}", f"unknown fact of {ent.name}",
-                           did_you_mean(str(key), [*facts, *children]))
+                self.error(
+                    f"{path}.{key}",
+                    f"unknown fact of {ent.name}",
+                    did_you_mean(str(key), [*facts, *children]),
+                )
                 continue
             if value is None:
                 continue  # written but empty: unknown, like a missing fact
@@ -239,7 +265,7 @@ def _kind(v: object) -> str:
     return type(v).__name__
 
 
-def convert_value(v: Any, typ: t.Type, policy: CheckedPolicy) -> Value:  # noqa: C901
+def convert_value(v: Any, typ: t.Type, policy: CheckedPolicy) -> Value:
     """``v`` as a runtime value of ``typ``; ``ValueError`` with a message if it is not one."""
     k = typ.kind
     if isinstance(v, float):
@@ -294,8 +320,10 @@ def convert_value(v: Any, typ: t.Type, policy: CheckedPolicy) -> Value:  # noqa:
         members = info.member_names if info else ()
         if not isinstance(v, str) or v not in members:
             hint = did_you_mean(str(v), members) if isinstance(v, str) else None
-            raise ValueError(f"not a {typ.name}: {_show(v)}"
-                             + (f"; {hint}" if hint else f" (one of {', '.join(members)})"))
+            raise ValueError(
+                f"not a {typ.name}: {_show(v)}"
+                + (f"; {hint}" if hint else f" (one of {', '.join(members)})")
+            )
         return v
     if k in ("set", "list"):
         if not isinstance(v, list):
@@ -340,11 +368,19 @@ def _show(v: object) -> str:
 def _type_schema(typ: t.Type, policy: CheckedPolicy) -> dict[str, Any]:
     k = typ.kind
     if k == "money":
-        return {"description": "money: a number of 元, or text such as \"200 万元\"",
-                "anyOf": [{"type": "integer", "minimum": 0},
-                          {"type": "string", "pattern": r"^[0-9][0-9,]*(\.[0-9]+)?\s*(元|万元|亿元|万|亿)?$"}]}
+        return {
+            "description": 'money: a number of 元, or text such as "200 万元"',
+            "anyOf": [
+                {"type": "integer", "minimum": 0},
+                {"type": "string", "pattern": r"^[0-9][0-9,]*(\.[0-9]+)?\s*(元|万元|亿元|万|亿)?$"},
+            ],
+        }
     if k == "rate":
-        return {"type": "string", "pattern": r"^[0-9]+(\.[0-9]+)?%$", "description": "rate, e.g. 30%"}
+        return {
+            "type": "string",
+            "pattern": r"^[0-9]+(\.[0-9]+)?%$",
+            "description": "rate, e.g. 30%",
+        }
     if k == "number":
         return {"type": "number"}
     if k == "date":
@@ -354,9 +390,13 @@ def _type_schema(typ: t.Type, policy: CheckedPolicy) -> dict[str, Any]:
     if k == "text":
         return {"type": "string"}
     if k == "duration":
-        return {"anyOf": [{"type": "number", "minimum": 0},
-                          {"type": "string", "pattern": rf"^[0-9]+(\.[0-9]+)?\s*{typ.unit}$"}],
-                "description": f"a duration in {typ.unit}"}
+        return {
+            "anyOf": [
+                {"type": "number", "minimum": 0},
+                {"type": "string", "pattern": rf"^[0-9]+(\.[0-9]+)?\s*{typ.unit}$"},
+            ],
+            "description": f"a duration in {typ.unit}",
+        }
     if k == "enum":
         info = policy.enum(typ.name or "")
         return {"enum": list(info.member_names) if info else []}
@@ -380,8 +420,13 @@ def _entity_schema(ent: EntityInfo, policy: CheckedPolicy) -> dict[str, Any]:
     for child in policy.entities:
         if child.parent == ent.name:
             props[child.key] = _block_schema(child, policy)
-    return {"type": "object", "title": ent.title or ent.name, "properties": props,
-            "required": [] if ent.single else ["id"], "additionalProperties": False}
+    return {
+        "type": "object",
+        "title": ent.title or ent.name,
+        "properties": props,
+        "required": [] if ent.single else ["id"],
+        "additionalProperties": False,
+    }
 
 
 def _block_schema(ent: EntityInfo, policy: CheckedPolicy) -> dict[str, Any]:
@@ -394,14 +439,25 @@ def schema(policy: CheckedPolicy) -> dict[str, Any]:
     props: dict[str, Any] = {
         e.key: _block_schema(e, policy) for e in policy.entities if e.parent is None
     }
-    props["ledger"] = {"type": "array", "description": "grants made earlier",
-                       "items": {"type": "object", "required": ["provision", "amount"]}}
-    props["parameters"] = {"type": "object", "properties": {
-        p.name: _type_schema(p.type, policy) for p in policy.parameters},
-        "additionalProperties": False}
-    props["assumptions"] = {"type": "object", "properties": {
-        a.name: _type_schema(a.type, policy) for a in policy.assumptions},
-        "additionalProperties": False}
-    return {"$schema": "https://json-schema.org/draft/2020-12/schema",
-            "title": "policyrules facts", "type": "object", "properties": props,
-            "additionalProperties": False}
+    props["ledger"] = {
+        "type": "array",
+        "description": "grants made earlier",
+        "items": {"type": "object", "required": ["provision", "amount"]},
+    }
+    props["parameters"] = {
+        "type": "object",
+        "properties": {p.name: _type_schema(p.type, policy) for p in policy.parameters},
+        "additionalProperties": False,
+    }
+    props["assumptions"] = {
+        "type": "object",
+        "properties": {a.name: _type_schema(a.type, policy) for a in policy.assumptions},
+        "additionalProperties": False,
+    }
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "policyrules facts",
+        "type": "object",
+        "properties": props,
+        "additionalProperties": False,
+    }

@@ -83,7 +83,7 @@ def _syntax_diagnostic(exc: UnexpectedInput, text: str, file: str) -> Diagnostic
     width = 1
     token = getattr(exc, "token", None)
     if isinstance(token, Token) and token.type != "$END" and token.end_column:
-        width = max(1, token.end_column - token.column)
+        width = max(1, token.end_column - (token.column or token.end_column))
     code, message, hint = friendly_message(exc, text)
     return Diagnostic(code, message, Span(file, line, col, line, col + width), hint=hint)
 
@@ -95,9 +95,7 @@ def _span(file: str, meta: Any) -> Span:
 
 
 def _tok_span(file: str, tok: Token) -> Span:
-    return Span(
-        file, tok.line or 1, tok.column or 1, tok.end_line or 1, tok.end_column or 1
-    )
+    return Span(file, tok.line or 1, tok.column or 1, tok.end_line or 1, tok.end_column or 1)
 
 
 _ESCAPE = re.compile(r'\\(["\\])')
@@ -350,14 +348,16 @@ def _attach_comments(module: s.Module, tokens: list[Token]) -> s.Module:
         block = [tok for tok in tokens if (tok.line or 0) < first.line]
         if block and (block[-1].line or 0) < first.line - 1:
             header = [str(tok).rstrip() for tok in block]
-            tokens = tokens[len(block):]
+            tokens = tokens[len(block) :]
     for tok in tokens:
         text = str(tok).rstrip()
         line, col = tok.line or 0, tok.column or 0
         ends_here = [
             st
             for st in stmts
-            if st.span and st.span.end_line == line and st.span.end_col <= col
+            if st.span
+            and st.span.end_line == line
+            and st.span.end_col <= col
             and id(st) not in trailing
         ]
         if ends_here:
@@ -388,5 +388,5 @@ def _attach_comments(module: s.Module, tokens: list[Token]) -> s.Module:
                 changes["trailing"] = trailing[id(node)]
         return attrs.evolve(node, **changes)
 
-    rebuilt = rebuild(module)
+    rebuilt: s.Module = rebuild(module)
     return attrs.evolve(rebuilt, comments=tuple(loose), header=tuple(header))

@@ -180,16 +180,16 @@ class _Printer:
             case s.Clause():
                 title = f" {_q(item.title)}" if item.title is not None else ""
                 self.stmt(item, [f"clause {_label(item.label)}{title}"])
-                for st in item.body:
-                    self.clause_stmt(st, "  ")
+                for cst in item.body:
+                    self.clause_stmt(cst, "  ")
                 for p in item.provisions:
                     self.blank()
                     self.provision(p)
             case s.Entity():
                 title = f" {_q(item.title)}" if item.title is not None else ""
                 self.stmt(item, [f"entity {item.name}{title}"])
-                for st in item.body:
-                    self.stmt(st, [f"  {self.entity_stmt(st)}"])
+                for est in item.body:
+                    self.stmt(est, [f"  {self.entity_stmt(est)}"])
             case s.EnumDecl():
                 title = f" {_q(item.title)}" if item.title is not None else ""
                 members = [

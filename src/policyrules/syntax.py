@@ -80,15 +80,11 @@ __all__ = [
 ]
 
 
-def _span() -> Span | None:
-    return attrs.field(default=None, eq=False, repr=False, kw_only=True)  # type: ignore[no-any-return]
-
-
 @attrs.frozen
 class Node:
     """Base of every node."""
 
-    span: Span | None = _span()
+    span: Span | None = attrs.field(default=None, eq=False, repr=False, kw_only=True)
 
 
 @attrs.frozen

@@ -18,7 +18,7 @@ EXAMPLES: dict[tuple[str, str, str], list[str]] = {
     (
         "E102",
         "this statement belongs inside a provision",
-        "open a provision first, e.g. `award NAME \"title\"`, then `for each ...`",
+        'open a provision first, e.g. `award NAME "title"`, then `for each ...`',
     ): [
         'clause 1 "t" eligible when x',
         'clause 1 "t" cap 1 元',
@@ -29,17 +29,17 @@ EXAMPLES: dict[tuple[str, str, str], list[str]] = {
     (
         "E103",
         "a provision needs a name",
-        "write e.g. `award launch_reward \"创新产品上市奖励\"`; names are ASCII snake_case",
+        'write e.g. `award launch_reward "创新产品上市奖励"`; names are ASCII snake_case',
     ): [
         'clause 1 award "t"',
         'clause 1 deadline "t"',
         'clause 1 target "t"',
-        'clause 1 award for each product',
+        "clause 1 award for each product",
     ],
     (
         "E105",
         "a fact declaration needs a type",
-        "write `fact NAME: TYPE`, e.g. `fact approved_on: date \"获批上市日期\"`",
+        'write `fact NAME: TYPE`, e.g. `fact approved_on: date "获批上市日期"`',
     ): [
         'entity firm list firms fact x "t"',
         "entity firm list firms fact x",
@@ -104,7 +104,8 @@ def _found(exc: UnexpectedInput, text: str) -> str:
             return "the file ends too early"
         return f"found {_describe(tok.type) if tok.type in _WORDS else repr(str(tok))}"
     if isinstance(exc, UnexpectedCharacters):
-        ch = text[exc.pos_in_stream] if exc.pos_in_stream < len(text) else ""
+        pos = exc.pos_in_stream or 0
+        ch = text[pos] if pos < len(text) else ""
         if ch == '"':
             return "a string that does not end on its line"
         return f"unexpected character {ch!r}"

@@ -63,10 +63,11 @@ class ExprTyper:
             hint = None
             if want == t.BOOL and got.kind == "enum":
                 hint = f"compare it: `{_short(e)} = <member>` or `{_short(e)} in {{...}}`"
-            self.report("E205", f"{what} must be {want.describe()}, not {got.describe()}",
-                        e.span, hint)
+            self.report(
+                "E205", f"{what} must be {want.describe()}, not {got.describe()}", e.span, hint
+            )
 
-    def type_of(self, e: s.Expr, usage: Usage) -> t.Type:  # noqa: C901 - one case per node
+    def type_of(self, e: s.Expr, usage: Usage) -> t.Type:
         """The type of ``e``; :data:`types.ANY` after an error, so one mistake reports once."""
         match e:
             case s.MoneyLit():
@@ -90,8 +91,12 @@ class ExprTyper:
                 elem = next((x for x in types if x != t.ANY), t.ANY)
                 for item, x in zip(items, types, strict=True):
                     if not t.comparable(x, elem):
-                        self.report("E222", f"a set mixes {elem.describe()} and {x.describe()}",
-                                    item.span, None)
+                        self.report(
+                            "E222",
+                            f"a set mixes {elem.describe()} and {x.describe()}",
+                            item.span,
+                            None,
+                        )
                 return t.set_of(elem)
             case s.Call():
                 return self._call(e, usage)
@@ -102,19 +107,27 @@ class ExprTyper:
                 if t.ANY in (rt, bt):
                     return t.ANY
                 if rt != t.RATE or bt.kind not in ("money", "number"):
-                    self.report("E204", f"`of` takes a rate of an amount, not "
-                                f"{rt.describe()} of {bt.describe()}", e.span,
-                                "write e.g. `30% of engineering_investment`")
+                    self.report(
+                        "E204",
+                        f"`of` takes a rate of an amount, not {rt.describe()} of {bt.describe()}",
+                        e.span,
+                        "write e.g. `30% of engineering_investment`",
+                    )
                     return t.ANY
                 return bt
             case s.Compare(op=op, left=a, right=b):
                 at, bt = self.type_of(a, usage), self.type_of(b, usage)
                 if not t.comparable(at, bt):
-                    self.report("E204", f"cannot compare {at.describe()} with {bt.describe()}",
-                                e.span, _unit_hint(at, bt))
+                    self.report(
+                        "E204",
+                        f"cannot compare {at.describe()} with {bt.describe()}",
+                        e.span,
+                        _unit_hint(at, bt),
+                    )
                 elif op not in ("=", "!=") and at.kind in ("bool", "enum", "set", "text"):
-                    self.report("E204", f"`{op}` does not order {at.describe()}", e.span,
-                                "use `=` or `!=`")
+                    self.report(
+                        "E204", f"`{op}` does not order {at.describe()}", e.span, "use `=` or `!=`"
+                    )
                 return t.BOOL
             case s.And(left=a, right=b) | s.Or(left=a, right=b):
                 self.expect(a, t.BOOL, usage, "each side of `and`/`or`")
@@ -131,24 +144,37 @@ class ExprTyper:
             case s.InSet(element=a, container=c):
                 at, ct = self.type_of(a, usage), self.type_of(c, usage)
                 if ct.kind not in ("set", "list", "any"):
-                    self.report("E204", f"`in` needs a set, not {ct.describe()}", c.span,
-                                "write `x in {a, b}`")
+                    self.report(
+                        "E204",
+                        f"`in` needs a set, not {ct.describe()}",
+                        c.span,
+                        "write `x in {a, b}`",
+                    )
                 elif ct.element is not None and not t.comparable(at, ct.element):
-                    self.report("E204", f"{at.describe()} cannot be in a {ct.describe()}",
-                                e.span, None)
+                    self.report(
+                        "E204", f"{at.describe()} cannot be in a {ct.describe()}", e.span, None
+                    )
                 return t.BOOL
             case s.InForce(operand=a):
                 self.expect(a, t.DATE, usage, "what is `in force`")
                 if self.document is not None and self.document.valid_from is None:
-                    self.report("E219", f"document {self.document.name} has no validity",
-                                e.span, "add `valid from DATE [to DATE]` to the document")
+                    self.report(
+                        "E219",
+                        f"document {self.document.name} has no validity",
+                        e.span,
+                        "add `valid from DATE [to DATE]` to the document",
+                    )
                 return t.BOOL
             case s.IfExpr(cond=c, then=a, else_=b):
                 self.expect(c, t.BOOL, usage, "an `if` condition")
                 at, bt = self.type_of(a, usage), self.type_of(b, usage)
                 if not t.comparable(at, bt):
-                    self.report("E204", f"`then` gives {at.describe()} but `else` gives "
-                                f"{bt.describe()}", e.span, None)
+                    self.report(
+                        "E204",
+                        f"`then` gives {at.describe()} but `else` gives {bt.describe()}",
+                        e.span,
+                        None,
+                    )
                 return at if at != t.ANY else bt
         raise TypeError(f"not an expression: {e!r}")  # pragma: no cover
 
@@ -171,21 +197,29 @@ class ExprTyper:
 
     def _call(self, e: s.Call, usage: Usage) -> t.Type:
         if e.func not in BUILTINS:
-            self.report("E216", f"unknown function '{e.func}'", e.span,
-                        did_you_mean(e.func, BUILTINS) or f"known: {', '.join(sorted(BUILTINS))}")
+            self.report(
+                "E216",
+                f"unknown function '{e.func}'",
+                e.span,
+                did_you_mean(e.func, BUILTINS) or f"known: {', '.join(sorted(BUILTINS))}",
+            )
             return t.ANY
         lo, hi = BUILTINS[e.func]
         if len(e.args) < lo or (hi is not None and len(e.args) > hi):
-            self.report("E216", f"{e.func}() takes {lo if hi == lo else f'{lo} or more'} "
-                        f"argument{'s' if lo != 1 else ''}, not {len(e.args)}", e.span, None)
+            self.report(
+                "E216",
+                f"{e.func}() takes {lo if hi == lo else f'{lo} or more'} "
+                f"argument{'s' if lo != 1 else ''}, not {len(e.args)}",
+                e.span,
+                None,
+            )
             return t.ANY
         args = [self.type_of(a, usage) for a in e.args]
         if e.func == "known":
             return t.BOOL
         if e.func == "year":
             if args[0] not in (t.DATE, t.ANY):
-                self.report("E204", f"year() takes a date, not {args[0].describe()}", e.span,
-                            None)
+                self.report("E204", f"year() takes a date, not {args[0].describe()}", e.span, None)
             return t.NUMBER
         if e.func in ("min", "max"):
             if len(args) == 1 and args[0].kind in ("list", "set"):
@@ -193,8 +227,12 @@ class ExprTyper:
             first = next((a for a in args if a != t.ANY), t.ANY)
             for a, arg in zip(args, e.args, strict=True):
                 if not t.comparable(a, first):
-                    self.report("E204", f"{e.func}() mixes {first.describe()} and "
-                                f"{a.describe()}", arg.span, _unit_hint(first, a))
+                    self.report(
+                        "E204",
+                        f"{e.func}() mixes {first.describe()} and {a.describe()}",
+                        arg.span,
+                        _unit_hint(first, a),
+                    )
                     return t.ANY
             return first
         lst = args[0]
@@ -209,14 +247,16 @@ class ExprTyper:
             return t.ANY
         return elem
 
-    def _binary(
-        self, op: str, a: s.Expr, b: s.Expr, span: Span | None, usage: Usage
-    ) -> t.Type:
+    def _binary(self, op: str, a: s.Expr, b: s.Expr, span: Span | None, usage: Usage) -> t.Type:
         at, bt = self.type_of(a, usage), self.type_of(b, usage)
         got = t.binary_type(op, at, bt)
         if got is None:
-            self.report("E204", f"cannot {_verb(op)} {at.describe()} and {bt.describe()}", span,
-                        _unit_hint(at, bt))
+            self.report(
+                "E204",
+                f"cannot {_verb(op)} {at.describe()} and {bt.describe()}",
+                span,
+                _unit_hint(at, bt),
+            )
             return t.ANY
         return got
 

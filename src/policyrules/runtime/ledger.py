@@ -8,7 +8,7 @@ scope while an evaluation adds its own, so every cap sees earlier grants and ear
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 import attrs
 
@@ -45,7 +45,7 @@ class Ledger:
 
     grants: tuple[Grant, ...] = ()
 
-    def __iter__(self) -> Iterable[Grant]:  # type: ignore[override]
+    def __iter__(self) -> Iterator[Grant]:
         return iter(self.grants)
 
     def __len__(self) -> int:
@@ -90,9 +90,7 @@ class Accounts:
             total = total + g.amount
         return total
 
-    def granted_now(
-        self, pool: str, scope: tuple[tuple[str, str], ...], year: int | None
-    ) -> Money:
+    def granted_now(self, pool: str, scope: tuple[tuple[str, str], ...], year: int | None) -> Money:
         """Exact grants made earlier in this evaluation, same pool and scope."""
         return self._certain[(pool, scope, year)]
 
@@ -100,8 +98,9 @@ class Accounts:
         """Upper bounds of undecided claims earlier in this evaluation, same pool and scope."""
         return self._possible[(pool, scope, year)]
 
-    def claims(self, pool: str, scope: tuple[tuple[str, str], ...],
-               year: int | None) -> list[tuple[str, Money, bool]]:
+    def claims(
+        self, pool: str, scope: tuple[tuple[str, str], ...], year: int | None
+    ) -> list[tuple[str, Money, bool]]:
         """(subject, amount, certain) of claims earlier in this evaluation."""
         return list(self._by[(pool, scope, year)])
 
