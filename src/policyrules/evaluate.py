@@ -68,9 +68,17 @@ class _Run:
         self.assumptions = assumptions
         self.calendar = calendar
         self.grants: list[Grant] = []
+        self.clauses = {c.id: c for c in self.checked.clauses}
+        self.documents = {d.name: d for d in self.checked.documents}
+        self.rate_facts = {
+            f"{e.name}.{f.name}"
+            for e in self.checked.entities
+            for f in e.facts
+            if f.type.kind == "rate"
+        }
 
     def env(self, cp: CompiledProvision, inst: Instance | None) -> Env:
-        doc = self.checked.document(cp.info.document)
+        doc = self.documents.get(cp.info.document)
         return Env(inst.chain() if inst else {}, self.parameters, self.assumptions, doc)
 
     def provision(self, cp: CompiledProvision) -> list[Decision]:
@@ -322,12 +330,10 @@ class _Run:
     ) -> Decision:
         info = cp.info
         missing = missing | set(extra.pop("missing", set()))
-        clause = next(c for c in self.checked.clauses if c.id == info.clause)
-        doc = self.checked.document(info.document)
-        types = {f"{e.name}.{f.name}": f.type for e in self.checked.entities for f in e.facts}
+        clause = self.clauses[info.clause]
+        doc = self.documents.get(info.document)
         facts = tuple(
-            (k, format_value(v, rate=types.get(k) is not None and types[k].kind == "rate"))
-            for k, v in sorted(env.reads.items())
+            (k, format_value(v, rate=k in self.rate_facts)) for k, v in sorted(env.reads.items())
         )
         params = tuple(
             (p, format_value(self.parameters[p], rate=True) if p in self.parameters else "unset")
