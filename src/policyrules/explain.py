@@ -122,6 +122,8 @@ def explain_text(result: Result, *, verbose: bool = False) -> str:
         parts.append(
             "Assumptions used:\n" + "\n".join(f"  {k} = {v}" for k, v in result.assumptions)
         )
+    if not parts:
+        return "No decisions: the facts name no firm, product or other subject.\n"
     return "\n\n".join(parts) + "\n"
 
 

@@ -250,7 +250,6 @@ def _unpublished_message(year: int) -> str:
     return f"the holiday schedule for {year} is not published (published: {span[0]}–{span[1]})"
 
 
-@pytest.mark.skipif(is_published(2027), reason="chinese_calendar now carries 2027")
 def test_2027_is_an_error_by_default() -> None:
     """A working day in 2027 needs a schedule not yet published: E501, with a hint."""
     with pytest.raises(CalendarError) as caught:
@@ -282,7 +281,6 @@ def test_before_the_data_is_an_error() -> None:
     assert expected == caught.value.code
 
 
-@pytest.mark.skipif(is_published(2027), reason="chinese_calendar now carries 2027")
 def test_crossing_into_2027_is_an_error() -> None:
     """2026-12-31 (Thu) + 1 working day needs 2027-01-01: an error by default."""
     with pytest.raises(CalendarError, match="2027"):
@@ -295,7 +293,6 @@ def test_long_request_fails_fast() -> None:
         CAL.add_workdays(date(2025, 1, 1), 10_000)
 
 
-@pytest.mark.skipif(is_published(2027), reason="chinese_calendar now carries 2027")
 def test_weekends_only_for_2027() -> None:
     """Under WEEKENDS_ONLY, 2027-01-01 (Fri) counts as working and 01-02 (Sat) as rest."""
     expected = (True, False)
@@ -305,7 +302,6 @@ def test_weekends_only_for_2027() -> None:
     )
 
 
-@pytest.mark.skipif(is_published(2027), reason="chinese_calendar now carries 2027")
 def test_weekends_only_crossing_into_2027() -> None:
     """2026-12-30 (Wed) + 3 working days: 12-31 (Thu), then 2027-01-01 (Fri), 01-04 (Mon)."""
     assert (date(2027, 1, 4), 3) == (
