@@ -198,6 +198,11 @@ def _parser() -> argparse.ArgumentParser:
     f.add_argument("paths", nargs="+")
     f.add_argument("--check", action="store_true", help="exit 1 if a file would change")
     f.add_argument("--diff", action="store_true", help="print what would change")
+    f.add_argument(
+        "--write",
+        action="store_true",
+        help="rewrite the files in place (the default; each write is atomic)",
+    )
     f.set_defaults(run=cmd_fmt)
 
     def eval_options(q: argparse.ArgumentParser) -> None:
