@@ -238,6 +238,15 @@ class Policy:
             if year is not None and (isinstance(year, bool) or not isinstance(year, int)):
                 diags.append(Diagnostic("E306", f"{at}.year: a year is a whole number"))
                 continue
+            if year is None and any(c.year_of is not None for c in info.caps):
+                diags.append(
+                    Diagnostic(
+                        "E306",
+                        f"{at}.year: missing; {info.id} has a yearly cap",
+                        hint="say which year the grant counts in: `year: 2025`",
+                    )
+                )
+                continue
             grants.append(Grant(info.id, path, amount, year))
         if diags:
             raise FactsError(diags)

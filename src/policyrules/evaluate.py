@@ -155,9 +155,12 @@ class _Run:
         if inst is None:
             return []
         chain = inst.chain()
+        path = _path(inst)
         for o in cp.info.once:
             owner = chain.get(o.entity)
-            if owner is not None and self.accounts.paid_before(cp.info.id, (o.entity, owner.id)):
+            if owner is not None and self.accounts.paid_before(
+                cp.info.id, _scope(path, (o.entity,))
+            ):
                 text = (
                     f"once per {o.entity} (一次性): {o.entity} {owner.id} was already "
                     f"granted under {cp.info.id}"
@@ -242,9 +245,7 @@ class _Run:
                 self.accounts.add(key, subject, amount, certain=kind == "exact")
         if kind == "exact" and amount is not None:
             for o in cp.info.once:
-                owner = inst.chain().get(o.entity)
-                if owner is not None:
-                    self.accounts.mark_paid(cp.info.id, (o.entity, owner.id))
+                self.accounts.mark_paid(cp.info.id, _scope(path, (o.entity,)))
             self.grants.append(Grant(cp.info.id, path, amount, year))
         label = {"exact": "award", "up_to": "award up to", "unknown": "award unknown"}[kind]
         trace.append(Step("result", f"{label}: {format_value(amount)}", None))

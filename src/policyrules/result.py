@@ -37,7 +37,8 @@ class CapEvent:
 
     @property
     def cut(self) -> Money:
-        if self.requested is None or self.granted is None:
+        """What this cap took off the claim: nothing unless it bound."""
+        if not self.binding or self.requested is None or self.granted is None:
             return Money.zero()
         return self.requested - self.granted
 

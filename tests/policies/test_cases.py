@@ -22,9 +22,8 @@ def _collect() -> list[Any]:
     params = []
     for path in sorted(CASES_DIR.glob("*.yaml")):
         data = load_data(path)
-        assert isinstance(data, dict) and isinstance(data.get("cases"), list), (
-            f"{path.name}: expected a mapping with a 'cases' list"
-        )
+        assert isinstance(data, dict), f"{path.name}: expected a mapping"
+        assert isinstance(data.get("cases"), list), f"{path.name}: expected a 'cases' list"
         names = [c["name"] for c in data["cases"]]
         assert len(names) == len(set(names)), f"{path.name}: duplicate case names"
         for case in data["cases"]:
@@ -64,8 +63,7 @@ def test_case(policy: policyrules.Policy, file: str, case: dict[str, Any]) -> No
         where = f"{file}::{case['name']}: {key[0]} {key[1]}"
         d = found.get(key)
         assert d is not None, (
-            f"{where}: no such decision; the evaluation gave "
-            f"{sorted(f'{p} {s}' for p, s in found)}"
+            f"{where}: no such decision; the evaluation gave {sorted(f'{p} {s}' for p, s in found)}"
         )
         assert d.status == exp["status"], (
             f"{where}: status {d.status!r}, expected {exp['status']!r} (reasons {d.reasons}, "
@@ -76,7 +74,8 @@ def test_case(policy: policyrules.Policy, file: str, case: dict[str, Any]) -> No
                 assert d.amount is None, f"{where}: amount {_fmt(d.amount)}, expected none"
             else:
                 want = _money(exp["amount"])
-                assert d.amount is not None and d.amount.fen == want.fen, (
+                assert d.amount is not None, f"{where}: no amount, expected {_fmt(want)}"
+                assert d.amount.fen == want.fen, (
                     f"{where}: amount {_fmt(d.amount)}, expected {_fmt(want)}"
                 )
         if "amount_kind" in exp:
@@ -109,3 +108,20 @@ def test_case(policy: policyrules.Policy, file: str, case: dict[str, Any]) -> No
                 f"{where}: missing parameters {list(d.missing_parameters)}, "
                 f"expected {exp['missing_parameters']}"
             )
+
+
+EXAMPLES = sorted((POLICY_DIR.parents[1] / "examples").glob("firm-*.yaml"))
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=[p.name for p in EXAMPLES])
+def test_example_evaluates_with_an_exact_award_and_a_binding_cap(
+    policy: policyrules.Policy, path: Path
+) -> None:
+    result = policy.evaluate(policy.load_facts(path))
+    exact = [d for d in result.decisions if d.kind == "award" and d.amount_kind == "exact"]
+    assert exact, f"{path.name}: no exact award"
+    assert any(c.binding for d in result.decisions for c in d.caps), f"{path.name}: no cap binds"
+
+
+def test_both_examples_exist() -> None:
+    assert [p.name for p in EXAMPLES] == ["firm-a.yaml", "firm-b.yaml"]

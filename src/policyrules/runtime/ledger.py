@@ -69,10 +69,11 @@ class Accounts:
         self._possible: dict[ScopeKey, Money] = defaultdict(Money.zero)
         self._by: dict[ScopeKey, list[tuple[str, Money, bool]]] = defaultdict(list)
         self._earlier: list[Grant] = list(ledger.grants)
-        self._paid: set[tuple[str, tuple[str, str]]] = set()
+        # (provision, path from the firm down to the entity): ids are unique only per owner.
+        self._paid: set[tuple[str, tuple[tuple[str, str], ...]]] = set()
         for g in ledger.grants:
-            for entity_id in g.path:
-                self._paid.add((g.provision, entity_id))
+            for depth in range(1, len(g.path) + 1):
+                self._paid.add((g.provision, g.path[:depth]))
 
     def pools_of(self, provision: str) -> set[str]:
         return self._pools.get(provision, {provision})
@@ -109,9 +110,9 @@ class Accounts:
         bucket[key] = bucket[key] + amount
         self._by[key].append((subject, amount, certain))
 
-    def paid_before(self, provision: str, entity_id: tuple[str, str]) -> bool:
-        """Whether a one-time provision already paid this entity (一次性)."""
-        return (provision, entity_id) in self._paid
+    def paid_before(self, provision: str, path: tuple[tuple[str, str], ...]) -> bool:
+        """Whether a one-time provision already paid the entity at ``path`` (一次性)."""
+        return (provision, path) in self._paid
 
-    def mark_paid(self, provision: str, entity_id: tuple[str, str]) -> None:
-        self._paid.add((provision, entity_id))
+    def mark_paid(self, provision: str, path: tuple[tuple[str, str], ...]) -> None:
+        self._paid.add((provision, path))
