@@ -9,15 +9,26 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
+from typing import Any
 
 from hypothesis import strategies as st
 
+import policyrules
+from policyrules import syntax as s
+from policyrules.api import Policy
 from policyrules.runtime.money import Money
 
 __all__ = [
     "FIRST_PUBLISHED",
     "LAST_PUBLISHED",
+    "bool_exprs",
+    "compile_text",
+    "expressions",
+    "modules",
     "money",
+    "money_exprs",
+    "names",
     "nonnegative_money",
     "published_dates",
     "rates",
@@ -82,3 +93,223 @@ def unpublished_dates(
 def workday_counts(max_value: int = 150) -> st.SearchStrategy[int]:
     """Period lengths from 0 to ``max_value``; 150 working days is under 8 months."""
     return st.integers(0, max_value)
+
+
+# ---- syntax trees --------------------------------------------------------------------------
+
+# No keyword of the language starts with q, z, k, x or j, so these names never clash.
+names = st.from_regex(r"[qzkxj][qzkxj0-9_]{0,4}", fullmatch=True)
+"""Names that are never keywords."""
+
+_text = st.text(alphabet='ab 中文"\\#%', max_size=6)
+_numbers = st.decimals(min_value=0, max_value=10**6, places=2, allow_nan=False)
+_dates = st.dates(date(2000, 1, 1), date(2099, 12, 31))
+_DURATIONS = ("日", "工作日", "周", "月", "年")
+
+
+def _leaves() -> st.SearchStrategy[s.Expr]:
+    return st.one_of(
+        st.lists(names, min_size=1, max_size=2).map(lambda p: s.Name(tuple(p))),
+        st.builds(s.MoneyLit, _numbers, st.sampled_from(("元", "万元", "亿元"))),
+        st.builds(s.RateLit, _numbers),
+        st.builds(s.DurationLit, _numbers, st.sampled_from(_DURATIONS)),
+        st.builds(s.NumberLit, _numbers),
+        st.builds(s.DateLit, _dates),
+        st.builds(s.BoolLit, st.booleans()),
+        st.builds(s.StringLit, _text),
+    )
+
+
+def _extend(inner: st.SearchStrategy[s.Expr]) -> st.SearchStrategy[s.Expr]:
+    small = st.lists(inner, max_size=3).map(tuple)
+    return st.one_of(
+        st.builds(s.SetLit, small),
+        st.builds(s.Call, names, small),
+        st.builds(s.BinOp, st.sampled_from(("+", "-", "×")), inner, inner),
+        st.builds(s.Of, inner, inner),
+        st.builds(s.Compare, st.sampled_from(("<=", ">=", "!=", "=", "<", ">")), inner, inner),
+        st.builds(s.And, inner, inner),
+        st.builds(s.Or, inner, inner),
+        st.builds(s.Not, inner),
+        st.builds(s.Neg, inner),
+        st.builds(s.InSet, inner, inner, st.booleans()),
+        st.builds(s.InForce, inner),
+        st.builds(s.IfExpr, inner, inner, inner),
+    )
+
+
+expressions: st.SearchStrategy[s.Expr] = st.recursive(_leaves(), _extend, max_leaves=12)
+"""Any expression the grammar can write, nested."""
+
+_types: st.SearchStrategy[s.TypeRef] = st.recursive(
+    st.one_of(names, st.sampled_from(_DURATIONS)).map(s.SimpleType),
+    lambda inner: st.one_of(st.builds(s.SetType, inner), st.builds(s.ListType, inner)),
+    max_leaves=3,
+)
+_opt_text = st.none() | _text
+_labels = st.one_of(
+    st.integers(0, 200).map(str),
+    st.sampled_from(("一", "三", "十一")),
+    _text,
+)
+
+
+def _tuple(elem: st.SearchStrategy[Any], max_size: int = 3) -> st.SearchStrategy[tuple[Any, ...]]:
+    return st.lists(elem, max_size=max_size).map(tuple)
+
+
+_provision_stmts = st.one_of(
+    st.builds(s.Quote, _text),
+    st.builds(s.Note, _text),
+    st.builds(s.Subject, names, each=st.booleans()),
+    st.builds(s.Eligible, expressions),
+    st.builds(s.Amount, expressions),
+    st.builds(s.AmountDecided, names),
+    st.builds(s.Cap, expressions, _tuple(names), st.none() | expressions, st.none() | names),
+    st.builds(s.Once, names),
+    st.builds(s.OrderBy, st.lists(expressions, min_size=1, max_size=3).map(tuple)),
+    st.builds(s.Due, expressions, expressions),
+    st.builds(s.Done, expressions),
+    st.builds(s.Require, expressions),
+    st.builds(s.Consequence, _text),
+)
+_provisions = st.builds(
+    s.Provision,
+    st.sampled_from(("award", "deadline", "target", "entitlement", "declaration")),
+    names,
+    _opt_text,
+    _tuple(_provision_stmts, 5),
+)
+_parameters = st.builds(s.Parameter, names, _types, st.none() | expressions, _opt_text)
+_assumptions = st.builds(s.Assumption, names, _types, expressions, _text)
+_doc_stmts = st.one_of(
+    st.builds(s.DocNumber, _text),
+    st.builds(s.DocAgency, _text),
+    st.builds(s.DocIssued, _dates),
+    st.builds(s.DocValid, _dates, st.none() | _dates),
+    st.builds(s.DocSource, _text),
+    st.builds(s.Note, _text),
+)
+_other_items = st.one_of(
+    st.builds(s.Document, names, _text, _tuple(_doc_stmts, 4)),
+    st.builds(s.Chapter, _labels, _text),
+    st.builds(
+        s.Clause,
+        _labels,
+        _opt_text,
+        _tuple(
+            st.one_of(
+                st.builds(s.Quote, _text), st.builds(s.Note, _text), _parameters, _assumptions
+            )
+        ),
+        _tuple(_provisions, 2),
+    ),
+    st.builds(
+        s.Entity,
+        names,
+        _opt_text,
+        _tuple(
+            st.one_of(
+                st.builds(s.EntityList, names, st.none() | names),
+                st.builds(s.EntitySingle, names),
+                st.builds(s.FactDecl, names, _types, _opt_text),
+            )
+        ),
+    ),
+    st.builds(
+        s.EnumDecl,
+        names,
+        _opt_text,
+        st.lists(st.builds(s.EnumMember, names, _opt_text), min_size=1, max_size=3).map(tuple),
+    ),
+)
+
+
+@st.composite
+def modules(draw: st.DrawFn) -> s.Module:
+    """A random syntax tree of one file.
+
+    Top-level parameters and assumptions come first: after a clause without provisions the
+    language reads them as the clause's own (statements end where the next keyword begins).
+    """
+    head = draw(_tuple(st.one_of(_parameters, _assumptions), 2))
+    rest = draw(_tuple(_other_items, 4))
+    return s.Module((*head, *rest))
+
+
+# ---- well-typed policies -------------------------------------------------------------------
+
+TYPED_HEADER = """entity firm
+  list firms
+
+entity product
+  list products of firm
+  fact approved_on: date
+  fact base: money
+  fact granted: money
+  fact ok: bool
+  fact route: Route
+
+enum Route { ra, rb, rc }
+
+document d "测试"
+  valid from 2025-01-01 to 2026-12-31
+"""
+
+_money_leaves = st.one_of(
+    st.builds(s.MoneyLit, _numbers, st.sampled_from(("元", "万元", "亿元"))),
+    st.sampled_from(("base", "granted")).map(lambda n: s.Name((n,))),
+)
+
+
+def money_exprs(max_leaves: int = 6) -> st.SearchStrategy[s.Expr]:
+    """Expressions of type money over the facts of :data:`TYPED_HEADER`."""
+    return st.recursive(
+        _money_leaves,
+        lambda inner: st.one_of(
+            st.builds(s.Of, st.builds(s.RateLit, _numbers), inner),
+            st.builds(s.BinOp, st.sampled_from(("+", "-")), inner, inner),
+            st.builds(s.BinOp, st.just("×"), inner, st.builds(s.NumberLit, _numbers)),
+            st.builds(s.IfExpr, bool_exprs(2), inner, inner),
+            st.builds(
+                s.Call,
+                st.sampled_from(("min", "max")),
+                st.lists(inner, min_size=1, max_size=3).map(tuple),
+            ),
+            st.builds(s.Neg, inner),
+        ),
+        max_leaves=max_leaves,
+    )
+
+
+def bool_exprs(max_leaves: int = 6) -> st.SearchStrategy[s.Expr]:
+    """Conditions over the facts of :data:`TYPED_HEADER`."""
+    members = st.sampled_from(("ra", "rb", "rc")).map(lambda m: s.Name((m,)))
+    leaves = st.one_of(
+        st.builds(s.BoolLit, st.booleans()),
+        st.just(s.Name(("ok",))),
+        st.just(s.InForce(s.Name(("approved_on",)))),
+        st.builds(
+            s.InSet, st.just(s.Name(("route",))), _tuple(members).map(s.SetLit), st.booleans()
+        ),
+        st.builds(
+            s.Compare,
+            st.sampled_from(("<=", ">=", "!=", "=", "<", ">")),
+            _money_leaves,
+            _money_leaves,
+        ),
+        st.builds(s.Call, st.just("known"), st.just((s.Name(("granted",)),))),
+    )
+    return st.recursive(
+        leaves,
+        lambda inner: st.one_of(
+            st.builds(s.And, inner, inner), st.builds(s.Or, inner, inner), st.builds(s.Not, inner)
+        ),
+        max_leaves=max_leaves,
+    )
+
+
+def compile_text(text: str, file: str = "t.rule") -> Policy:
+    """Parse, check and compile one inline policy file (no document sources)."""
+    checked = policyrules.check([policyrules.parse(text, file)], texts={file: text}, sources={})
+    return Policy(checked, policyrules.compile_policy(checked), Path("."))

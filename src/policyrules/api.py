@@ -3,8 +3,9 @@
 >>> import policyrules
 >>> policy = policyrules.load("policies/beijing_2025")
 >>> result = policy.evaluate({"firms": [{"id": "f", "products": [{"id": "p"}]}]})
->>> sorted({d.status for d in result.decisions})
-['not_eligible', 'unknown']
+>>> reward = next(d for d in result.decisions if d.provision.endswith("/launch_reward"))
+>>> reward.status, reward.missing_facts
+('unknown', ('product.approved_on', 'product.launch_routes', 'product.other_national_project'))
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from .check import check
 from .compile import CompiledPolicy, compile_policy
 from .errors import Diagnostic, FactsError, RuleSyntaxError, did_you_mean
 from .evaluate import evaluate
-from .facts import Facts, convert_value, load_data, read_facts, schema
+from .facts import Facts, convert_value, read_data, read_facts, schema
 from .model import CheckedPolicy
 from .parse import parse
 from .result import Result
@@ -103,8 +104,9 @@ class Policy:
         return read_facts(self.checked, data, file)
 
     def load_facts(self, path: str | Path) -> Facts:
-        """Read and check a YAML or JSON facts file."""
-        return self.read_facts(load_data(path), str(path))
+        """Read and check a YAML or JSON facts file; errors point into the file."""
+        text, data = read_data(path)
+        return read_facts(self.checked, data, str(path), text)
 
     def evaluate(
         self,

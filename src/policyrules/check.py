@@ -136,7 +136,7 @@ class _Checker:
                         self.error(
                             "E220",
                             f"clause {item.label} is defined twice",
-                            item.span,
+                            item.span.with_clause(info.path) if item.span else None,
                             f"the first is at {seen[info.id]}",
                         )
                     seen[info.id] = item.span

@@ -5,10 +5,10 @@ from a builtin (``ValueError`` or ``LookupError``), so callers may catch either.
 carries one or more :class:`Diagnostic` values with a code, a :class:`Span`, a message and
 a hint; :func:`render` turns them into the ``file:line:col`` text authors read:
 
->>> span = Span("a.rule", 2, 15, 2, 25, clause_path=("doc", "3"))
+>>> span = Span("a.rule", 2, 17, 2, 27, clause_path=("doc", "3"))
 >>> d = Diagnostic("E203", "unknown fact 'aproved_on'", span, hint="did you mean 'approved_on'?")
 >>> print(render(d, "x\\n  eligible when aproved_on in force\\n"))
-a.rule:2:15: error[E203]: unknown fact 'aproved_on'
+a.rule:2:17: error[E203]: unknown fact 'aproved_on'
     2 |   eligible when aproved_on in force
       |                 ^^^^^^^^^^
       = hint: did you mean 'approved_on'?

@@ -24,7 +24,16 @@ from .model import CheckedPolicy, EntityInfo
 from .runtime.money import Money, parse_rate
 from .runtime.values import Duration, Value
 
-__all__ = ["Facts", "Instance", "convert_value", "load_data", "read_facts", "schema"]
+__all__ = [
+    "Facts",
+    "Instance",
+    "convert_value",
+    "load_data",
+    "locate",
+    "read_data",
+    "read_facts",
+    "schema",
+]
 
 _TOP_KEYS = ("ledger", "parameters", "assumptions")
 
@@ -102,6 +111,41 @@ _ExactLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _ma
 
 def load_data(path: str | Path) -> Any:
     """Read a YAML or JSON file exactly; :class:`FactsError` if it cannot be read."""
+    return read_data(path)[1]
+
+
+def locate(text: str) -> dict[str, tuple[int, int, int]]:
+    """Where each path of a YAML/JSON document is: ``firms[0].id`` -> (line, col, end col)."""
+    out: dict[str, tuple[int, int, int]] = {}
+
+    def place(node: yaml.Node) -> tuple[int, int, int]:
+        start, end = node.start_mark, node.end_mark
+        end_col = end.column + 1 if end.line == start.line else start.column + 2
+        return (start.line + 1, start.column + 1, max(end_col, start.column + 2))
+
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return out
+
+    def walk(node: yaml.Node, path: str) -> None:
+        out[path] = place(node)
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                sub = f"{path}.{key.value}" if path else str(key.value)
+                out[sub + "#key"] = place(key)
+                walk(value, sub)
+        elif isinstance(node, yaml.SequenceNode):
+            for i, item in enumerate(node.value):
+                walk(item, f"{path}[{i}]")
+
+    if root is not None:
+        walk(root, "")
+    return out
+
+
+def read_data(path: str | Path) -> tuple[str, Any]:
+    """The text of a YAML or JSON file and its data, read exactly."""
     p = Path(path)
     try:
         raw = p.read_bytes()
@@ -117,8 +161,8 @@ def load_data(path: str | Path) -> Any:
         ) from None
     try:
         if p.suffix.lower() == ".json":
-            return json.loads(text, parse_float=Decimal)
-        return yaml.load(text, Loader=_ExactLoader)
+            return text, json.loads(text, parse_float=Decimal)
+        return text, yaml.load(text, Loader=_ExactLoader)
     except json.JSONDecodeError as exc:
         span = Span(str(p), exc.lineno, exc.colno, exc.lineno, exc.colno + 1)
         raise FactsError(
@@ -141,13 +185,18 @@ def load_data(path: str | Path) -> Any:
 
 
 class _Reader:
-    def __init__(self, policy: CheckedPolicy, file: str) -> None:
+    def __init__(self, policy: CheckedPolicy, file: str, text: str | None) -> None:
         self.policy = policy
         self.file = file
+        self.places = locate(text) if text is not None else {}
         self.diags: list[Diagnostic] = []
 
     def error(self, path: str, message: str, hint: str | None = None) -> None:
-        self.diags.append(Diagnostic("E303", f"{path}: {message}", hint=hint))
+        """Report at ``path``; an unknown key is shown at the key, a bad value at the value."""
+        at_key = self.places.get(f"{path}#key") if message.startswith("unknown") else None
+        where = at_key or self.places.get(path) or self.places.get(path.rsplit(".", 1)[0])
+        span = Span(self.file, where[0], where[1], where[0], where[2]) if where else None
+        self.diags.append(Diagnostic("E303", f"{path}: {message}", span, hint=hint))
 
     def top(self, data: Any) -> Facts:
         if data is None:
@@ -240,12 +289,18 @@ class _Reader:
         return inst
 
 
-def read_facts(policy: CheckedPolicy, data: Any, file: str = "<facts>") -> Facts:
-    """Check raw facts (as loaded from YAML/JSON) against the policy."""
-    reader = _Reader(policy, file)
+def read_facts(
+    policy: CheckedPolicy, data: Any, file: str = "<facts>", text: str | None = None
+) -> Facts:
+    """Check raw facts (as loaded from YAML/JSON) against the policy; with the file's
+    ``text``, errors point at the line and column."""
+    reader = _Reader(policy, file, text)
     facts = reader.top(data)
     if reader.diags:
-        raise FactsError([attrs.evolve(d, message=f"{file}: {d.message}") for d in reader.diags])
+        diags = [
+            d if d.span else attrs.evolve(d, message=f"{file}: {d.message}") for d in reader.diags
+        ]
+        raise FactsError(diags, sources={file: text} if text is not None else None)
     return facts
 
 
@@ -321,7 +376,7 @@ def convert_value(v: Any, typ: t.Type, policy: CheckedPolicy) -> Value:
         if not isinstance(v, str) or v not in members:
             hint = did_you_mean(str(v), members) if isinstance(v, str) else None
             raise ValueError(
-                f"not a {typ.name}: {_show(v)}"
+                f"not a member of {typ.name}: {_show(v)}"
                 + (f"; {hint}" if hint else f" (one of {', '.join(members)})")
             )
         return v

@@ -360,6 +360,13 @@ def _attach_comments(module: s.Module, tokens: list[Token]) -> s.Module:
             and st.span.end_col <= col
             and id(st) not in trailing
         ]
+        if not ends_here:
+            # A comment after the first line of a block (entity, clause...) trails that line.
+            ends_here = [
+                st
+                for st in stmts
+                if st.span and st.span.line == line and st.span.col < col and id(st) not in trailing
+            ]
         if ends_here:
             trailing[id(ends_here[-1])] = text
             continue

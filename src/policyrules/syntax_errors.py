@@ -1,11 +1,16 @@
-"""Friendly syntax errors: lark's parser state matched against labelled examples.
+"""Friendly syntax errors: the parser's state matched against labelled examples.
 
-lark's ``UnexpectedInput.match_examples`` re-parses small wrong snippets and tells which one
-failed in the same parser state as the author's file; each snippet carries our message.
-Where no example matches, the message lists what could come next in plain words.
+As lark's ``UnexpectedInput.match_examples`` does, small wrong snippets are parsed once and
+the parser state each fails in is remembered with its label; an author's error in the same
+state gets that label's message.  We compare the LALR state on top of the stack (and the
+token), not the whole stack as lark 1.3 does, so a mistake matches its example whatever
+comes before it in the file.  Where no example matches, the message lists what could come
+next in plain words.
 """
 
 from __future__ import annotations
+
+import functools
 
 from lark import Token
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
@@ -112,20 +117,43 @@ def _found(exc: UnexpectedInput, text: str) -> str:
     return "unexpected input"
 
 
+_Label = tuple[str, str, str]
+
+
+@functools.cache
+def _signatures() -> dict[tuple[int, str], _Label]:
+    """(LALR state, token type) -> label, from parsing each example once."""
+    from .parse import _parser
+
+    out: dict[tuple[int, str], _Label] = {}
+    for label, snippets in EXAMPLES.items():
+        for snippet in snippets:
+            try:
+                _parser().parse(snippet)
+            except (UnexpectedToken, UnexpectedEOF) as exc:
+                out.setdefault(_signature(exc), label)
+    return out
+
+
+def _signature(exc: UnexpectedInput) -> tuple[int, str]:
+    state = getattr(exc, "state", None)
+    position = getattr(state, "position", -1)
+    token = getattr(exc, "token", None)
+    return (position if isinstance(position, int) else -1, getattr(token, "type", "$END"))
+
+
+def _match(exc: UnexpectedInput) -> _Label | None:
+    return _signatures().get(_signature(exc))
+
+
 def friendly_message(exc: UnexpectedInput, text: str) -> tuple[str, str, str | None]:
     """``(code, message, hint)`` for a lark parse failure."""
-    from .parse import _parser
 
     found = _found(exc, text)
     if isinstance(exc, UnexpectedCharacters) and found.startswith("a string"):
         return "E108", found, 'close the string with `"` on the same line'
     if not isinstance(exc, UnexpectedCharacters):
-        try:
-            label = exc.match_examples(
-                _parser().parse, EXAMPLES, token_type_match_fallback=True, use_accepts=True
-            )
-        except UnexpectedInput:  # pragma: no cover - examples are checked by tests
-            label = None
+        label = _match(exc)
         if label is not None:
             code, message, hint = label
             return code, f"{found}: {message}", hint

@@ -46,7 +46,9 @@ def _award(*lines: str) -> str:
 
 def test_valid_policy_is_accepted() -> None:
     """A small well-formed award checks and lists its provision with the facts it reads."""
-    checked = _check(_award("eligible when ok", "amount decided decided", "cap 200 万元 per product"))
+    checked = _check(
+        _award("eligible when ok", "amount decided decided", "cap 200 万元 per product")
+    )
     expected = [("d/1/a", "award", "product", ("decided", "ok"))]
     actual = [(p.id, p.kind, p.subject, p.facts) for p in checked.provisions()]
     assert expected == actual
@@ -57,8 +59,8 @@ def test_unknown_fact_with_hint() -> None:
     err = _errors(_award("eligible when aproved_on in force", "amount decided decided"))
     expected = ("E203", "unknown fact 'aproved_on'", "did you mean 'approved_on'?")
     assert expected == (err.code, err.diagnostics[0].message, err.hint)
-    assert ("京测〔2025〕1号", "1") == err.span.clause_path
-    assert (22, 19, 29) == (err.span.line, err.span.col, err.span.end_col)
+    assert err.span.clause_path == ("京测〔2025〕1号", "1")
+    assert (err.span.line, err.span.col, err.span.end_col) == (22, 19, 29)
 
 
 def test_unknown_type() -> None:
@@ -71,7 +73,11 @@ def test_unknown_type() -> None:
 def test_money_plus_rate() -> None:
     """Adding a rate to money is E204 and the hint points to `of`."""
     err = _errors(_award("amount base + 30%"))
-    expected = ("E204", "cannot add money and rate", "a rate applies to money with `of`: `30% of base`")
+    expected = (
+        "E204",
+        "cannot add money and rate",
+        "a rate applies to money with `of`: `30% of base`",
+    )
     assert expected == (err.code, err.diagnostics[0].message, err.hint)
 
 
@@ -100,7 +106,11 @@ def test_cap_rate_of_base_is_fine() -> None:
 def test_per_entity_not_in_chain() -> None:
     """`per project` under `for each product` is E207, hinting the owners in the chain."""
     err = _errors(_award("amount base", "cap 1 万元 per project"))
-    expected = ("E207", "'project' is not the subject or one of its owners", "use one of: product, firm")
+    expected = (
+        "E207",
+        "'project' is not the subject or one of its owners",
+        "use one of: product, firm",
+    )
     assert expected == (err.code, err.diagnostics[0].message, err.hint)
 
 
@@ -150,14 +160,18 @@ def test_statement_not_allowed_in_kind() -> None:
     """A cap inside a target is E210, listing what a target takes."""
     body = 'clause 1 "t"\n  quote "q"\n\n  target a\n    for each product\n    require ok\n'
     err = _errors(body + "    cap 1 万元\n")
-    expected = ("E210", "`cap` has no meaning in a target", "a target takes: for each, note, quote, require")
+    expected = (
+        "E210",
+        "`cap` has no meaning in a target",
+        "a target takes: for each, note, quote, require",
+    )
     assert expected == (err.code, err.diagnostics[0].message, err.hint)
 
 
 def test_quote_not_in_source() -> None:
     """A clause quote absent from the document's source is E211."""
     text = (
-        "document s \"带来源\"\n  source \"src.txt\"\n\n"
+        'document s "带来源"\n  source "src.txt"\n\n'
         'clause 1 "t"\n  quote "给予一次性奖励，不超过 300 万元"\n'
     )
     with pytest.raises(RuleCheckError) as info:
@@ -172,7 +186,9 @@ def test_quote_not_in_source() -> None:
 
 def test_quote_in_source_ignores_white_space() -> None:
     """A quote matches its source whatever the white space."""
-    text = 'document s "带来源"\n  source "src.txt"\n\nclause 1 "t"\n  quote "奖励 不超过 200万元"\n'
+    text = (
+        'document s "带来源"\n  source "src.txt"\n\nclause 1 "t"\n  quote "奖励 不超过 200万元"\n'
+    )
     checked = policyrules.check(
         [policyrules.parse(text, "s.rule")],
         texts={"s.rule": text},
@@ -213,4 +229,4 @@ def test_several_errors_collected() -> None:
     expected = ["E202", "E203", "E204", "E206"]
     assert expected == sorted(d.code for d in err.diagnostics)
     rendered = str(err)
-    assert 4 == rendered.count("error[E2")
+    assert rendered.count("error[E2") == 4

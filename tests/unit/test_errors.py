@@ -53,7 +53,7 @@ def test_caret_is_wide_under_full_width_text() -> None:
 def test_multiline_span_underlines_to_line_end() -> None:
     """A span over several lines is underlined to the end of its first line."""
     d = Diagnostic("E1", "m", Span("a", 1, 3, 3, 1))
-    expected = "      |   ^^^"
+    expected = "      |   ^^^^"
     assert expected == render(d, "ab cde\nx\ny").splitlines()[2]
 
 
@@ -92,4 +92,4 @@ def test_several_diagnostics_render_separated() -> None:
     )
     expected = "f:1:1: error[E1]: one\n    1 | abc\n      | ^\n\nerror[E2]: two"
     assert expected == str(err)
-    assert ("E1", "one") == (err.code, err.args[0])
+    assert (err.code, err.args[0]) == ("E1", "one")

@@ -117,8 +117,9 @@ def test_award_provision() -> None:
 def test_deadline_target_entitlement_provisions() -> None:
     """Deadline, target and entitlement statements; `for X` without `each`."""
     text = (
-        'clause 1\n  deadline d\n    for each x\n    due 30 工作日 after submitted_on\n'
-        "    done approved_on\n  target t\n    for reports\n    require average(days) <= 60 工作日\n"
+        "clause 1\n  deadline d\n    for each x\n    due 30 工作日 after submitted_on\n"
+        "    done approved_on\n  target t\n    for reports\n"
+        "    require average(days) <= 60 工作日\n"
         '  entitlement e\n    consequence "即收即检"\n  declaration c\n    note "n"\n'
     )
     expected = (
@@ -291,7 +292,7 @@ def test_syntax_error_codes(text: str, code: str, where: tuple[int, int, int]) -
     err = _syntax_error(text)
     span = err.span
     assert (code, where) == (err.code, (span.line, span.col, span.end_col))
-    assert "x.rule" == span.file
+    assert span.file == "x.rule"
 
 
 def test_e105_message_and_hint() -> None:

@@ -63,7 +63,8 @@ def test_entity_and_enum_layout() -> None:
     """Entities list their lines indented; enums put one member per line with a comma."""
     text = 'entity p "产品" list ps of firm fact a: set of R "x"\nenum R { a "甲", b }'
     expected = (
-        'entity p "产品"\n  list ps of firm\n  fact a: set of R "x"\n\nenum R {\n  a "甲",\n  b,\n}\n'
+        'entity p "产品"\n  list ps of firm\n  fact a: set of R "x"\n'
+        '\nenum R {\n  a "甲",\n  b,\n}\n'
     )
     assert expected == _fmt(text)
 
@@ -81,7 +82,10 @@ def test_entity_and_enum_layout() -> None:
         ("a ≤ b", "a <= b"),
         ("-(a + b)", "-(a + b)"),
         ("30 % of (a + b)", "30% of (a + b)"),
-        ("if a then (if b then 1 元 else 2 元) else 3 元", "if a then if b then 1 元 else 2 元 else 3 元"),
+        (
+            "if a then (if b then 1 元 else 2 元) else 3 元",
+            "if a then if b then 1 元 else 2 元 else 3 元",
+        ),
         ("x not in {a,b}", "x not in {a, b}"),
         ("1.50 万元", "1.50 万元"),
     ],
@@ -109,16 +113,16 @@ def test_comments_preserved() -> None:
     """Leading, trailing and end-of-file comments survive formatting, in place."""
     text = (
         "# header comment\n"
-        "entity firm  # trailing on the entity\n"
+        "entity firm\n"
         "  # before list\n"
-        "  list firms\n"
+        "  list firms  # trailing on the list\n"
         "# at the end\n"
     )
     expected = (
         "# header comment\n"
-        "entity firm  # trailing on the entity\n"
+        "entity firm\n"
         "  # before list\n"
-        "  list firms\n"
+        "  list firms  # trailing on the list\n"
         "\n"
         "# at the end\n"
     )
@@ -135,14 +139,23 @@ def test_comments_in_provisions_preserved() -> None:
     assert text == _fmt(text)
 
 
+def test_trailing_comment_on_block_header_stays() -> None:
+    """A comment at the end of a block's first line (entity, clause, provision) stays there.
+
+    The formatter must not move an author's comment onto a line of its own.
+    """
+    text = "entity firm  # trailing on the header\n  list firms\n"
+    assert text == _fmt(text)
+
+
 @pytest.mark.parametrize(
     "text",
     [
         'parameter r: rate "x"  # t\n',
         'clause "(八)" "t"\n  quote "a\\"b"\n',
         "enum E {\n  a,\n}\n",
-        'entity r\n  single r\n  fact d: list of 工作日\n',
-        'clause 1\n  target t\n    for r\n    require average(d) <= 60 工作日\n',
+        "entity r\n  single r\n  fact d: list of 工作日\n",
+        "clause 1\n  target t\n    for r\n    require average(d) <= 60 工作日\n",
         'assumption a: bool = true "why"\n',
     ],
 )

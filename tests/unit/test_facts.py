@@ -1,0 +1,188 @@
+"""Facts files: read exactly, checked against the policy, errors name the path."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+import policyrules
+from policyrules import FactsError, Money
+from policyrules.api import Policy
+
+TEXT = """entity firm "企业"
+  list firms
+  fact name: text
+entity product "产品"
+  list products of firm
+  fact approved_on: date
+  fact decided: money
+  fact share: rate
+  fact authority: Authority
+
+enum Authority { FDA, CE, PMDA }
+"""
+
+
+@pytest.fixture(scope="module")
+def policy() -> Policy:
+    checked = policyrules.check(
+        [policyrules.parse(TEXT, "t.rule")], texts={"t.rule": TEXT}, sources={}
+    )
+    return Policy(checked, policyrules.compile_policy(checked), Path("."))
+
+
+def _error(policy: Policy, tmp_path: Path, text: str, name: str = "facts.yaml") -> FactsError:
+    f = tmp_path / name
+    f.write_text(text, "utf-8")
+    with pytest.raises(FactsError) as info:
+        policy.load_facts(f)
+    return info.value
+
+
+def test_good_yaml(policy: Policy, tmp_path: Path) -> None:
+    """Dates, money, rates and enum members read into exact values."""
+    f = tmp_path / "f.yaml"
+    f.write_text(
+        "firms:\n  - id: f\n    products:\n      - id: p\n        approved_on: 2025-12-01\n"
+        '        decided: "200 万元"\n        share: "30%"\n        authority: FDA\n',
+        "utf-8",
+    )
+    inst = policy.load_facts(f).instances["product"][0]
+    expected = {
+        "approved_on": dt.date(2025, 12, 1),
+        "decided": Money.of(200, "万元"),
+        "share": Decimal("0.3"),
+        "authority": "FDA",
+    }
+    assert expected == dict(inst.values)
+
+
+def test_bad_date(policy: Policy, tmp_path: Path) -> None:
+    """An impossible date names its path and shows the text as written."""
+    err = _error(
+        policy,
+        tmp_path,
+        "firms:\n  - id: f\n    products:\n      - id: p\n        approved_on: 2025-13-01\n",
+    )
+    assert 'firms[0].products[0].approved_on: not a date: "2025-13-01"' in str(err)
+    assert err.code == "E303"
+
+
+def test_unknown_key_with_hint(policy: Policy, tmp_path: Path) -> None:
+    """An unknown fact names its path and the closest fact."""
+    err = _error(
+        policy,
+        tmp_path,
+        "firms:\n  - id: f\n    products:\n      - id: p\n        aproved_on: 2025-12-01\n",
+    )
+    expected = "did you mean 'approved_on'?"
+    assert expected == err.hint
+    assert "firms[0].products[0].aproved_on: unknown fact of product" in str(err)
+
+
+def test_unknown_top_key(policy: Policy, tmp_path: Path) -> None:
+    """An unknown top-level key is refused with a hint."""
+    err = _error(policy, tmp_path, "frims: []\n")
+    expected = "did you mean 'firms'?"
+    assert expected == err.hint
+
+
+def test_float_rejected(policy: Policy) -> None:
+    """A binary float is not exact and is refused."""
+    with pytest.raises(FactsError) as info:
+        policy.read_facts({"firms": [{"id": "f", "products": [{"id": "p", "decided": 1.5}]}]})
+    assert "a binary float is not exact" in str(info.value)
+
+
+def test_yaml_decimal_is_exact(policy: Policy, tmp_path: Path) -> None:
+    """A YAML number with a fraction is read as a Decimal, so money stays exact."""
+    f = tmp_path / "f.yaml"
+    f.write_text(
+        "firms:\n  - id: f\n    products:\n      - id: p\n        decided: 0.10\n", "utf-8"
+    )
+    expected = Money(10)
+    assert expected == policy.load_facts(f).instances["product"][0].values["decided"]
+
+
+def test_negative_money_rejected(policy: Policy, tmp_path: Path) -> None:
+    """Money cannot be negative."""
+    err = _error(
+        policy, tmp_path, "firms:\n  - id: f\n    products:\n      - id: p\n        decided: -5\n"
+    )
+    assert "firms[0].products[0].decided: money cannot be negative: -5" in str(err)
+
+
+def test_duplicate_yaml_keys_rejected(policy: Policy, tmp_path: Path) -> None:
+    """A key written twice in one mapping is refused, with its line."""
+    err = _error(
+        policy,
+        tmp_path,
+        "firms:\n  - id: f\n    products:\n      - id: p\n        decided: 1\n        decided: 2\n",
+    )
+    expected = ("E302", 6)
+    assert expected == (err.code, err.span.line)
+    assert "the key 'decided' appears twice" in str(err)
+
+
+def test_wrong_enum_member(policy: Policy, tmp_path: Path) -> None:
+    """A wrong enum member is refused with a did-you-mean."""
+    err = _error(
+        policy,
+        tmp_path,
+        "firms:\n  - id: f\n    products:\n      - id: p\n        authority: FAD\n",
+    )
+    assert "authority: not a member of Authority: \"FAD\"; did you mean 'FDA'?" in str(err)
+
+
+def test_duplicate_ids(policy: Policy) -> None:
+    """Two products with one id under a firm are refused."""
+    with pytest.raises(FactsError) as info:
+        policy.read_facts({"firms": [{"id": "f", "products": [{"id": "p"}, {"id": "p"}]}]})
+    assert "firms[0].products[1].id: the id 'p' is used twice" in str(info.value)
+
+
+def test_several_errors_collected(policy: Policy) -> None:
+    """Every bad value is reported at once."""
+    with pytest.raises(FactsError) as info:
+        policy.read_facts(
+            {"firms": [{"id": "f", "products": [{"id": "p", "decided": -1, "share": "x"}]}]}
+        )
+    expected = 2
+    assert expected == len(info.value.diagnostics)
+
+
+def test_json_read_exactly(policy: Policy, tmp_path: Path) -> None:
+    """JSON numbers are read as Decimal: 0.1 + 0.2 stays 30 fen."""
+    f = tmp_path / "f.json"
+    f.write_text(
+        '{"firms": [{"id": "f", "name": "甲", "products": [{"id": "p", "decided": 0.30,'
+        ' "share": 0.25, "approved_on": "2025-01-02"}]}]}',
+        "utf-8",
+    )
+    facts = policy.load_facts(f)
+    inst = facts.instances["product"][0]
+    expected = (Money(30), Decimal("0.25"), dt.date(2025, 1, 2), "甲")
+    actual = (
+        inst.values["decided"],
+        inst.values["share"],
+        inst.values["approved_on"],
+        facts.instances["firm"][0].values["name"],
+    )
+    assert expected == actual
+
+
+def test_bad_json(policy: Policy, tmp_path: Path) -> None:
+    """Malformed JSON is E302 with a location."""
+    err = _error(policy, tmp_path, '{"firms": [}', name="f.json")
+    expected = ("E302", 1)
+    assert expected == (err.code, err.span.line)
+
+
+def test_missing_file(policy: Policy, tmp_path: Path) -> None:
+    """A missing file is E301."""
+    with pytest.raises(FactsError) as info:
+        policy.load_facts(tmp_path / "none.yaml")
+    assert info.value.code == "E301"
