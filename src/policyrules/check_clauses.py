@@ -1,0 +1,359 @@
+"""Checking clauses and provisions: quotes, statements per provision kind, expressions.
+
+The second half of :mod:`policyrules.check`, as a mixin of its checker: the first half
+builds the symbol tables (enums, entities, parameters, documents) this half resolves against.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import TypeVar
+
+import attrs
+
+from . import syntax as s
+from . import types as t
+from .errors import Diagnostic, Span, did_you_mean
+from .model import CheckedPolicy, ClauseInfo, DocumentInfo, ProvisionInfo
+from .typing_rules import ExprTyper, Usage
+
+__all__ = ["ClauseChecks", "normalize_quote"]
+
+_ALLOWED = {
+    "award": {"quote", "note", "subject", "eligible", "amount", "decided", "cap", "once", "order"},
+    "deadline": {"quote", "note", "subject", "eligible", "due", "done"},
+    "target": {"quote", "note", "subject", "require"},
+    "entitlement": {"quote", "note", "subject", "eligible", "consequence"},
+    "declaration": {"quote", "note"},
+}
+_ROLE = {
+    s.Quote: "quote",
+    s.Note: "note",
+    s.Subject: "subject",
+    s.Eligible: "eligible",
+    s.Amount: "amount",
+    s.AmountDecided: "decided",
+    s.Cap: "cap",
+    s.Once: "once",
+    s.OrderBy: "order",
+    s.Due: "due",
+    s.Done: "done",
+    s.Require: "require",
+    s.Consequence: "consequence",
+}
+_SINGLE = {
+    "subject",
+    "amount",
+    "decided",
+    "order",
+    "due",
+    "done",
+    "require",
+    "consequence",
+    "quote",
+}
+_WS = re.compile(r"\s+")
+
+
+def normalize_quote(text: str) -> str:
+    """A quote as compared with its source: every kind of white space removed."""
+    return _WS.sub("", text.replace("\u3000", ""))
+
+
+class ClauseChecks:
+    """Clause and provision checks; the host class provides ``error`` and ``diags``."""
+
+    diags: list[Diagnostic]
+    sources: dict[str, str]
+
+    def error(self, code: str, msg: str, span: Span | None, hint: str | None = None) -> None:
+        raise NotImplementedError
+
+    def _unique(self, what: str, items: Sequence[tuple[str, Span | None]]) -> None:
+        first: dict[str, Span | None] = {}
+        for name, span in items:
+            if name in first:
+                self.error(
+                    "E201",
+                    f"{what} '{name}' is declared twice",
+                    span,
+                    f"the first is at {first[name]}",
+                )
+            else:
+                first[name] = span
+
+    def _clause(
+        self,
+        base: CheckedPolicy,
+        doc: DocumentInfo,
+        chapter: tuple[str, str] | None,
+        c: s.Clause,
+    ) -> ClauseInfo:
+        path = tuple(
+            x for x in (doc.number or doc.name, chapter[0] if chapter else None, c.label) if x
+        )
+        n_before = len(self.diags)
+        quotes = [b for b in c.body if isinstance(b, s.Quote)]
+        if not quotes:
+            self.error(
+                "E208",
+                f"clause {c.label} has no quote",
+                c.span,
+                'copy the measure\'s text verbatim: `quote "..."`',
+            )
+        for extra in quotes[1:]:
+            self.error(
+                "E209",
+                "a clause has one quote",
+                extra.span,
+                "quote the whole measure once; quote sentences in its provisions",
+            )
+        quote = quotes[0].text if quotes else None
+        if quote is not None and doc.source in self.sources:
+            self._quote_in(
+                quote, self.sources[doc.source], quotes[0].span, f"the source of {doc.name}"
+            )
+        cid = f"{doc.name}/{c.label}"
+        self._unique("provision", [(p.name, p.span) for p in c.provisions])
+        provisions = tuple(self._provision(base, doc, cid, quote, p) for p in c.provisions)
+        for i in range(n_before, len(self.diags)):
+            d = self.diags[i]
+            if d.span is not None:
+                self.diags[i] = attrs.evolve(d, span=d.span.with_clause(path))
+        return ClauseInfo(
+            cid,
+            doc.name,
+            c.label,
+            c.title,
+            chapter,
+            quote,
+            tuple(b.text for b in c.body if isinstance(b, s.Note)),
+            tuple(b.name for b in c.body if isinstance(b, s.Parameter)),
+            tuple(b.name for b in c.body if isinstance(b, s.Assumption)),
+            provisions,
+            path,
+            span=c.span,
+            node=c,
+        )
+
+    def _quote_in(self, quote: str, source: str, span: Span | None, where: str) -> None:
+        q, src = normalize_quote(quote), normalize_quote(source)
+        if q in src:
+            return
+        good = 0
+        while good < len(q) and q[: good + 1] in src:
+            good += 1
+        shown = q[max(0, good - 8) : good + 4]
+        self.error(
+            "E211",
+            f"the quote is not in {where}",
+            span,
+            f"it matches up to character {good + 1}, near '{shown}': copy the text "
+            "verbatim (white space may differ)",
+        )
+
+    def _provision(
+        self,
+        base: CheckedPolicy,
+        doc: DocumentInfo,
+        cid: str,
+        clause_quote: str | None,
+        p: s.Provision,
+    ) -> ProvisionInfo:
+        allowed = _ALLOWED[p.kind]
+        roles: dict[str, list[s.Stmt]] = {}
+        for st in p.body:
+            role = _ROLE[type(st)]
+            if role not in allowed:
+                self.error(
+                    "E210",
+                    f"`{_word(role)}` has no meaning in a {p.kind}",
+                    st.span,
+                    f"a {p.kind} takes: {', '.join(sorted(_word(r) for r in allowed))}",
+                )
+            roles.setdefault(role, []).append(st)
+        for role in _SINGLE:
+            for extra in roles.get(role, [])[1:]:
+                self.error("E209", f"a provision has one `{_word(role)}`", extra.span, None)
+        subject_st = roles.get("subject", [None])[0]
+        subject = subject_st.entity if isinstance(subject_st, s.Subject) else None
+        if subject is not None and base.entity(subject) is None:
+            self.error(
+                "E203",
+                f"unknown entity '{subject}'",
+                subject_st.span if subject_st else None,
+                did_you_mean(subject, [e.name for e in base.entities]),
+            )
+            subject = None
+        need = {
+            "award": ["subject"],
+            "deadline": ["subject", "due"],
+            "target": ["require"],
+            "entitlement": ["consequence"],
+        }.get(p.kind, [])
+        for role in need:
+            if role not in roles:
+                self.error("E208", f"a {p.kind} needs `{_word(role)}`", p.span, None)
+        if p.kind == "award" and "amount" not in roles and "decided" not in roles:
+            self.error(
+                "E208",
+                "an award needs `amount <money>` or `amount decided <fact>`",
+                p.span,
+                "where the text fixes only ceilings, the amount is decided",
+            )
+        if "amount" in roles and "decided" in roles:
+            self.error("E209", "an award has one amount", roles["decided"][0].span, None)
+        typer = ExprTyper(base, subject, doc, self.error)
+        usage = Usage()
+        for st in p.body:
+            self._statement(typer, usage, base, subject, st)
+        quote = next((q.text for q in roles.get("quote", []) if isinstance(q, s.Quote)), None)
+        if quote is not None and clause_quote is not None:
+            self._quote_in(quote, clause_quote, roles["quote"][0].span, "the clause's quote")
+        self._one_year_basis([c for c in roles.get("cap", []) if isinstance(c, s.Cap)])
+
+        def first(role: str) -> s.Stmt | None:
+            return roles.get(role, [None])[0]
+
+        order = first("order")
+        cons = first("consequence")
+        return ProvisionInfo(
+            id=f"{cid}/{p.name}",
+            kind=p.kind,
+            name=p.name,
+            title=p.title,
+            document=doc.name,
+            clause=cid,
+            subject=subject,
+            quote=quote,
+            notes=tuple(n.text for n in roles.get("note", []) if isinstance(n, s.Note)),
+            eligible=tuple(e for e in roles.get("eligible", []) if isinstance(e, s.Eligible)),
+            amount=_as(first("amount"), s.Amount),
+            decided=_as(first("decided"), s.AmountDecided),
+            caps=tuple(c for c in roles.get("cap", []) if isinstance(c, s.Cap)),
+            once=tuple(o for o in roles.get("once", []) if isinstance(o, s.Once)),
+            order=order.keys if isinstance(order, s.OrderBy) else (),
+            due=_as(first("due"), s.Due),
+            done=_as(first("done"), s.Done),
+            require=_as(first("require"), s.Require),
+            consequence=cons.text if isinstance(cons, s.Consequence) else None,
+            facts=tuple(sorted(usage.facts)),
+            parameters=tuple(sorted(usage.parameters)),
+            assumptions=tuple(sorted(usage.assumptions)),
+            node=p,
+        )
+
+    def _statement(
+        self,
+        typer: ExprTyper,
+        usage: Usage,
+        base: CheckedPolicy,
+        subject: str | None,
+        st: s.Stmt,
+    ) -> None:
+        chain = [e.name for e in base.chain(subject)]
+
+        def in_chain(name: str, span: Span | None) -> None:
+            if name not in chain:
+                self.error(
+                    "E207",
+                    f"'{name}' is not the subject or one of its owners",
+                    span,
+                    f"use one of: {', '.join(chain)}" if chain else "add `for each ...`",
+                )
+
+        match st:
+            case s.Eligible(condition=c):
+                typer.expect(c, t.BOOL, usage, "a condition")
+            case s.Require(condition=c):
+                typer.expect(c, t.BOOL, usage, "a target")
+            case s.Amount(expr=e):
+                typer.expect(e, t.MONEY, usage, "an amount")
+            case s.AmountDecided(fact=f):
+                r = base.resolve((f,), subject)
+                if r is None or r.kind != "fact" or r.type != t.MONEY:
+                    self.error(
+                        "E221",
+                        f"'{f}' is not a money fact of {subject or 'the subject'}",
+                        st.span,
+                        did_you_mean(f, base.names_in_scope(subject))
+                        or 'declare it: `fact NAME: money "..."`',
+                    )
+                else:
+                    usage.facts.add(f)
+            case s.Cap(limit=lim, per=per, year_of=y):
+                got = typer.type_of(lim, usage)
+                if got.kind == "rate":
+                    self.error(
+                        "E206",
+                        "a cap in % where money is due",
+                        lim.span,
+                        "a rate caps nothing alone: write `cap 50% of BASE`",
+                    )
+                elif got not in (t.MONEY, t.ANY):
+                    self.error(
+                        "E206",
+                        f"a cap must be money, not {got.describe()}",
+                        lim.span,
+                        "write the unit: `200 万元`",
+                    )
+                for e in per:
+                    in_chain(e, st.span)
+                if y is not None:
+                    typer.expect(y, t.DATE, usage, "the date that picks the year")
+                    if not per:
+                        self.error(
+                            "E207",
+                            "`per year` needs an owner: `per firm per year of D`",
+                            st.span,
+                            None,
+                        )
+            case s.Once(entity=e):
+                in_chain(e, st.span)
+            case s.OrderBy(keys=keys):
+                for k in keys:
+                    got = typer.type_of(k, usage)
+                    if got.kind not in ("date", "number", "money", "text", "rate", "any"):
+                        self.error("E204", f"cannot order by {got.describe()}", k.span, None)
+            case s.Due(period=d, start=start):
+                got = typer.type_of(d, usage)
+                if got.kind not in ("duration", "any"):
+                    self.error(
+                        "E204",
+                        f"a period must be a duration, not {got.describe()}",
+                        d.span,
+                        "write e.g. `30 工作日`, `20 周`, `1 月`",
+                    )
+                typer.expect(start, t.DATE, usage, "the start of a period")
+            case s.Done(date=d):
+                typer.expect(d, t.DATE, usage, "a completion date")
+
+    def _one_year_basis(self, caps: list[s.Cap]) -> None:
+        from .printer import print_expr
+
+        years = {print_expr(c.year_of): c for c in caps if c.year_of is not None}
+        if len(years) > 1:
+            later = list(years.values())[1]
+            self.error(
+                "E223",
+                "a provision counts its awards in one year",
+                later.span,
+                "use the same `per year of D` on every cap of this provision",
+            )
+
+
+def _word(role: str) -> str:
+    return {
+        "subject": "for each",
+        "eligible": "eligible when",
+        "decided": "amount decided",
+        "order": "order by",
+    }.get(role, role)
+
+
+_T = TypeVar("_T")
+
+
+def _as(x: object, cls: type[_T]) -> _T | None:
+    return x if isinstance(x, cls) else None
