@@ -28,6 +28,7 @@ from .runtime.calendar import Unpublished, WorkCalendar
 from .runtime.ledger import Grant, Ledger
 from .runtime.values import Value
 from .syntax import DocSource, Document, Module
+from .types import MONEY
 
 __all__ = ["HOLIDAY_ASSUMPTION", "Policy", "load", "read_rule_files"]
 
@@ -230,8 +231,6 @@ class Policy:
                 )
                 continue
             try:
-                from .types import MONEY
-
                 amount = convert_value(entry.get("amount"), MONEY, self.checked)
             except ValueError as exc:
                 diags.append(Diagnostic("E306", f"{at}.amount: {exc}"))

@@ -18,6 +18,7 @@ a.rule:2:17: error[E203]: unknown fact 'aproved_on'
 from __future__ import annotations
 
 import difflib
+import unicodedata
 from collections.abc import Iterable, Sequence
 
 import attrs
@@ -100,8 +101,6 @@ def render(diagnostic: Diagnostic, source: str | None = None) -> str:
 
 
 def _cells(text: str) -> int:
-    import unicodedata
-
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
