@@ -62,7 +62,7 @@ class _Checker(ClauseChecks):
         self.enum_names = {e.name for e in enums}
         entities = self._entities([i for m in modules for i in m.items if isinstance(i, s.Entity)])
         params, assumptions = self._params_and_assumptions(modules)
-        documents = [self._document(m) for m in modules]
+        documents = [self._document(m, assumptions) for m in modules]
         base = CheckedPolicy(
             documents=tuple(d for d in documents if d is not None),
             entities=entities,
@@ -99,11 +99,28 @@ class _Checker(ClauseChecks):
                         )
                     seen[info.id] = item.span
                     clauses.append(info)
+        self._check_twins(clauses)
         return attrs.evolve(
             base,
             clauses=tuple(clauses),
             modules={m.span.file if m.span else str(i): m for i, m in enumerate(modules)},
         )
+
+    def _check_twins(self, clauses: list[ClauseInfo]) -> None:
+        ids = {c.id for c in clauses}
+        docs = {c.document for c in clauses}
+        for c in clauses:
+            for st in c.node.body if c.node else ():
+                if isinstance(st, s.Twin) and f"{st.document}/{st.label}" not in ids:
+                    where = st.span.with_clause(c.path) if st.span else None
+                    hint: str | None
+                    if st.document not in docs:
+                        hint = did_you_mean(st.document, docs) or "load that document too"
+                        msg = f"twin: no document '{st.document}' in this policy"
+                    else:
+                        hint = did_you_mean(f"{st.document}/{st.label}", ids)
+                        msg = f"twin: {st.document} has no clause {st.label}"
+                    self.error("E224", msg, where, hint)
 
     def _type(self, ref: s.TypeRef) -> t.Type:
         if isinstance(ref, s.SetType):
@@ -257,7 +274,9 @@ class _Checker(ClauseChecks):
                     None,
                 )
 
-    def _document(self, module: s.Module) -> DocumentInfo | None:
+    def _document(
+        self, module: s.Module, assumptions: tuple[AssumptionInfo, ...]
+    ) -> DocumentInfo | None:
         docs = [i for i in module.items if isinstance(i, s.Document)]
         file = module.span.file if module.span else "<string>"
         for extra in docs[1:]:
@@ -274,6 +293,20 @@ class _Checker(ClauseChecks):
         issued = next((b.date for b in d.body if isinstance(b, s.DocIssued)), None)
         valid = next((b for b in d.body if isinstance(b, s.DocValid)), None)
         source = next((b for b in d.body if isinstance(b, s.DocSource)), None)
+        events = next((b for b in d.body if isinstance(b, s.DocEvents)), None)
+        if events is not None:
+            known = {a.name: a for a in assumptions}
+            info = known.get(events.assumption)
+            if info is None or info.type != t.DATE:
+                self.error(
+                    "E225",
+                    f"`events from` needs a date assumption, and '{events.assumption}' is "
+                    + ("not one" if info else "not declared"),
+                    events.span,
+                    did_you_mean(events.assumption, known)
+                    or f'declare it: `assumption {events.assumption}: date = DATE "why"`',
+                )
+                events = None
         if valid and valid.end and valid.end < valid.start:
             self.error("E214", "a document's validity ends before it starts", valid.span, None)
         if source and source.path not in self.sources:
@@ -294,6 +327,8 @@ class _Checker(ClauseChecks):
             source.path if source else None,
             tuple(b.text for b in d.body if isinstance(b, s.Note)),
             file,
+            events.assumption if events else None,
+            next((b.count for b in d.body if isinstance(b, s.DocMeasures)), None),
         )
 
     # ---- clauses and provisions ------------------------------------------------------------

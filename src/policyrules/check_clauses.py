@@ -135,6 +135,8 @@ class ClauseChecks:
             path,
             span=c.span,
             node=c,
+            agencies=tuple(b.text for b in c.body if isinstance(b, s.DocAgency)),
+            twins=tuple(f"{b.document}/{b.label}" for b in c.body if isinstance(b, s.Twin)),
         )
 
     def _quote_in(self, quote: str, source: str, span: Span | None, where: str) -> None:

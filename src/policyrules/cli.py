@@ -1,4 +1,4 @@
-"""The ``policyrules`` command: check, fmt, eval, explain, schema.
+"""The ``policyrules`` command: check, fmt, eval, explain, coverage, schema.
 
 Exit codes: 0 all is well; 1 a finding (a check error in ``check``, a file ``fmt --check``
 would change); 2 bad input or usage (a policy that does not load, a facts file that breaks
@@ -179,6 +179,17 @@ def cmd_explain(args: argparse.Namespace) -> int:
     return OK
 
 
+def cmd_coverage(args: argparse.Namespace) -> int:
+    from .coverage import coverage_json, coverage_text
+
+    checked = load(args.policy).checked
+    if args.json:
+        _print_json(coverage_json(checked))
+    else:
+        sys.stdout.write(coverage_text(checked))
+    return OK
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     _print_json(load(args.policy).schema())
     return OK
@@ -237,6 +248,11 @@ def _parser() -> argparse.ArgumentParser:
     x.add_argument("--facts", help="a facts file: show the clause's decisions with traces")
     eval_options(x)
     x.set_defaults(run=cmd_explain)
+
+    cov = sub.add_parser("coverage", help="what each measure encodes and leaves open")
+    cov.add_argument("policy")
+    cov.add_argument("--json", action="store_true", help="JSON instead of text")
+    cov.set_defaults(run=cmd_coverage)
 
     s = sub.add_parser("schema", help="print the JSON Schema of facts files for a policy")
     s.add_argument("policy")

@@ -260,7 +260,7 @@ def compile_expr(e: s.Expr, policy: CheckedPolicy, scope: str | None) -> Fn:
             return lambda env: _strict(lambda x, y: (x in y) != neg, [fa(env), fb(env)])
         case s.InForce(operand=a):
             fa = c(a)
-            return lambda env: _strict(lambda d: _in_force(d, env.document), [fa(env)])
+            return lambda env: _strict(lambda d: _in_force(d, env), [fa(env)])
         case s.IfExpr(cond=cond, then=then, else_=other):
             fc, ft, fe = c(cond), c(then), c(other)
             return lambda env: _if(fc(env), ft, fe, env)
@@ -294,10 +294,13 @@ def _if(cond: Value, then: Fn, other: Fn, env: Env) -> Value:
     return then(env) if cond else other(env)
 
 
-def _in_force(d: dt.date, doc: DocumentInfo | None) -> bool:
+def _in_force(d: dt.date, env: Env) -> bool:
+    """Within the document's validity; the start is the `events from` assumption if named."""
+    doc = env.document
     if doc is None or doc.valid_from is None:
         return True
-    return doc.valid_from <= d and (doc.valid_to is None or d <= doc.valid_to)
+    start = env.assumption(doc.events_from) if doc.events_from else doc.valid_from
+    return bool(start <= d) and (doc.valid_to is None or d <= doc.valid_to)
 
 
 def _key(v: Value) -> Value:

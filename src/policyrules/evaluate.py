@@ -143,11 +143,13 @@ class _Run:
     def why_not(self, cond: Condition, env: Env, seen: list[str]) -> str:
         if cond.operand is not None and env.document is not None:
             doc = env.document
-            span = f"{doc.valid_from} – {doc.valid_to or 'open'}"
+            start = env.assumption(doc.events_from) if doc.events_from else doc.valid_from
+            span = f"{format_value(start)} – {doc.valid_to or 'open'}"
             shown = format_value(cond.operand(env))
-            return (
-                f"{cond.text}: {shown} is outside the validity of {doc.number or doc.name} ({span})"
-            )
+            where = f"the validity of {doc.number or doc.name} ({span})"
+            if doc.events_from:
+                where += f"; events count from {doc.events_from}"
+            return f"{cond.text}: {shown} is outside {where}"
         shown = ", ".join(f"{k.split('.', 1)[-1]} = {format_value(env.reads[k])}" for k in seen)
         return f"{cond.text} does not hold" + (f" ({shown})" if shown else "")
 

@@ -107,6 +107,8 @@ class DocumentInfo:
     source: str | None
     notes: tuple[str, ...]
     file: str
+    events_from: str | None = None  # a date assumption: the earliest event `in force` accepts
+    measures: int | None = None  # how many measures the text has, for coverage
 
 
 @attrs.frozen
@@ -155,6 +157,14 @@ class ClauseInfo:
     path: tuple[str, ...]
     span: Span | None = attrs.field(default=None, eq=False)
     node: s.Clause | None = attrs.field(default=None, eq=False, repr=False)
+    agencies: tuple[str, ...] = ()
+    twins: tuple[str, ...] = ()
+
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        """The kinds of its provisions, in order; a clause with none is a declaration."""
+        kinds = tuple(dict.fromkeys(p.kind for p in self.provisions))
+        return kinds or ("declaration",)
 
 
 @attrs.frozen
@@ -195,6 +205,15 @@ class CheckedPolicy:
 
     def assumption(self, name: str) -> AssumptionInfo | None:
         return next((a for a in self.assumptions if a.name == name), None)
+
+    def clause(self, clause_id: str) -> ClauseInfo | None:
+        return next((c for c in self.clauses if c.id == clause_id), None)
+
+    def twins_of(self, clause_id: str) -> tuple[str, ...]:
+        """The clauses that state the same rule, declared on either side."""
+        found = [t for c in self.clauses if c.id == clause_id for t in c.twins]
+        found += [c.id for c in self.clauses if clause_id in c.twins]
+        return tuple(dict.fromkeys(found))
 
     def provisions(self) -> tuple[ProvisionInfo, ...]:
         return tuple(p for c in self.clauses for p in c.provisions)

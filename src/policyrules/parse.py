@@ -153,6 +153,15 @@ class _ToSyntax(Transformer[Token, Any]):
         end = self._date(c[1]) if len(c) > 1 and c[1] is not None else None
         return s.DocValid(self._date(c[0]), end, span=self._sp(meta))
 
+    def doc_events(self, meta: Any, c: list[Any]) -> s.DocEvents:
+        return s.DocEvents(str(c[0]), span=self._sp(meta))
+
+    def doc_measures(self, meta: Any, c: list[Any]) -> s.DocMeasures:
+        return s.DocMeasures(int(Decimal(str(c[0]))), span=self._sp(meta))
+
+    def twin(self, meta: Any, c: list[Any]) -> s.Twin:
+        return s.Twin(str(c[0]), _label(c[1]), span=self._sp(meta))
+
     def doc_source(self, meta: Any, c: list[Any]) -> s.DocSource:
         return s.DocSource(_string(c[0]), span=self._sp(meta))
 

@@ -212,6 +212,10 @@ class _Printer:
                 return f"valid from {a.isoformat()}" + (f" to {b.isoformat()}" if b else "")
             case s.DocSource(path=p):
                 return f"source {_q(p)}"
+            case s.DocEvents(assumption=a):
+                return f"events from {a}"
+            case s.DocMeasures(count=n):
+                return f"measures {n}"
             case s.Note(text=t):
                 return f"note {_q(t)}"
         raise TypeError(st)  # pragma: no cover
@@ -233,6 +237,10 @@ class _Printer:
                 self.stmt(st, [f"{indent}quote {_q(t)}"])
             case s.Note(text=t):
                 self.stmt(st, [f"{indent}note {_q(t)}"])
+            case s.DocAgency(text=t):
+                self.stmt(st, [f"{indent}agency {_q(t)}"])
+            case s.Twin(document=d, label=label):
+                self.stmt(st, [f"{indent}twin {d} {_label(label)}"])
             case s.Parameter(name=n, type=t, default=d, title=title):
                 line = f"{indent}parameter {n}: {print_type(t)}"
                 line += f" = {print_expr(d)}" if d is not None else ""

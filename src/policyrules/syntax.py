@@ -31,7 +31,9 @@ __all__ = [
     "Consequence",
     "DateLit",
     "DocAgency",
+    "DocEvents",
     "DocIssued",
+    "DocMeasures",
     "DocNumber",
     "DocSource",
     "DocValid",
@@ -75,6 +77,7 @@ __all__ = [
     "Stmt",
     "StringLit",
     "Subject",
+    "Twin",
     "TypeRef",
     "children",
 ]
@@ -515,7 +518,31 @@ class DocSource(Stmt):
     path: str
 
 
-DocStmt: TypeAlias = DocNumber | DocAgency | DocIssued | DocValid | DocSource | Note
+@attrs.frozen
+class DocEvents(Stmt):
+    """``events from NAME`` — a date assumption: the earliest event ``in force`` accepts."""
+
+    assumption: str
+
+
+@attrs.frozen
+class DocMeasures(Stmt):
+    """``measures 15`` — how many measures the document has, for coverage."""
+
+    count: int
+
+
+@attrs.frozen
+class Twin(Stmt):
+    """``twin DOCUMENT LABEL`` — another clause that states the same rule."""
+
+    document: str
+    label: str
+
+
+DocStmt: TypeAlias = (
+    DocNumber | DocAgency | DocIssued | DocValid | DocEvents | DocMeasures | DocSource | Note
+)
 
 
 @attrs.frozen
@@ -535,7 +562,7 @@ class Chapter(Stmt):
     title: str
 
 
-ClauseStmt: TypeAlias = Quote | Note | Parameter | Assumption
+ClauseStmt: TypeAlias = Quote | Note | DocAgency | Twin | Parameter | Assumption
 
 
 @attrs.frozen

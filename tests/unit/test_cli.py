@@ -42,9 +42,10 @@ def test_check_finding_exits_1_with_located_error(
         ),
         "utf-8",
     )
+    line = 1 + rule.read_text("utf-8").split("\n").index("    eligible when aproved_on in force")
     code, _, err = run(capsys, "check", str(bad))
     assert code == 1
-    assert "jjxf-2025-50.rule:47:19: error[E203]: unknown fact 'aproved_on'" in err
+    assert f"jjxf-2025-50.rule:{line}:19: error[E203]: unknown fact 'aproved_on'" in err
     assert "^^^^^^^^^^" in err
     assert "= hint: did you mean 'approved_on'?" in err
     assert "= in: 京经信发〔2025〕50号 > 一 > 3" in err
