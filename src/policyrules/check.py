@@ -115,7 +115,8 @@ class _Checker(ClauseChecks):
                     where = st.span.with_clause(c.path) if st.span else None
                     hint: str | None
                     if st.document not in docs:
-                        hint = did_you_mean(st.document, docs) or "load that document too"
+                        others = docs - {c.document}
+                        hint = did_you_mean(st.document, others) or "load that document too"
                         msg = f"twin: no document '{st.document}' in this policy"
                     else:
                         hint = did_you_mean(f"{st.document}/{st.label}", ids)
