@@ -57,9 +57,19 @@ def _parser() -> lark.Lark:
 def parse(text: str, file: str = "<string>") -> s.Module:
     """Parse one ``.rule`` file's text; raise :class:`RuleSyntaxError` if it does not parse."""
     _local.comments = []
+    text = text.removeprefix("\ufeff")  # a byte-order mark is not content
     try:
         tree = _parser().parse(text)
         module = _ToSyntax(file).transform(tree)
+    except RecursionError:
+        raise RuleSyntaxError(
+            Diagnostic(
+                "E109",
+                "the file nests too deeply to read",
+                Span(file, 1, 1, 1, 2),
+                hint="split deeply nested expressions",
+            ),
+        ) from None
     except UnexpectedInput as exc:
         raise RuleSyntaxError(_syntax_diagnostic(exc, text, file), sources={file: text}) from None
     except VisitError as exc:
@@ -71,7 +81,31 @@ def parse(text: str, file: str = "<string>") -> s.Module:
         comments: list[Token] = _local.comments
         _local.comments = []
     assert isinstance(module, s.Module)
+    if (deep := _too_deep(module)) is not None:
+        raise RuleSyntaxError(
+            Diagnostic(
+                "E109",
+                f"an expression nests more than {MAX_DEPTH} levels deep",
+                deep,
+                hint="split it: name a part as a parameter or write it flatter",
+            ),
+            sources={file: text},
+        )
     return _attach_comments(module, comments)
+
+
+MAX_DEPTH = 100  # keeps every later recursive stage (check, compile, print) far from limits
+
+
+def _too_deep(module: s.Module) -> Span | None:
+    """The span of a node deeper than :data:`MAX_DEPTH`, found without recursion."""
+    stack: list[tuple[s.Node, int]] = [(module, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return node.span
+        stack.extend((child, depth + 1) for child in s.children(node))
+    return None
 
 
 def _syntax_diagnostic(exc: UnexpectedInput, text: str, file: str) -> Diagnostic:

@@ -11,6 +11,7 @@ next in plain words.
 from __future__ import annotations
 
 import functools
+import unicodedata
 
 from lark import Token
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
@@ -152,6 +153,15 @@ def friendly_message(exc: UnexpectedInput, text: str) -> tuple[str, str, str | N
     found = _found(exc, text)
     if isinstance(exc, UnexpectedCharacters) and found.startswith("a string"):
         return "E108", found, 'close the string with `"` on the same line'
+    if isinstance(exc, UnexpectedCharacters):
+        ch = text[exc.pos_in_stream or 0] if (exc.pos_in_stream or 0) < len(text) else ""
+        ascii_ch = unicodedata.normalize("NFKC", ch)
+        if ch != ascii_ch and ascii_ch.isascii():
+            return (
+                "E108",
+                f"{found}: a full-width character",
+                f"write `{ascii_ch}`: full-width characters belong only inside strings",
+            )
     if not isinstance(exc, UnexpectedCharacters):
         label = _match(exc)
         if label is not None:

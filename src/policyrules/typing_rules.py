@@ -15,6 +15,7 @@ from . import syntax as s
 from . import types as t
 from .errors import Span, did_you_mean
 from .model import CheckedPolicy, DocumentInfo
+from .runtime.money import Money
 
 __all__ = ["BUILTINS", "ExprTyper", "Usage"]
 
@@ -70,7 +71,17 @@ class ExprTyper:
     def type_of(self, e: s.Expr, usage: Usage) -> t.Type:
         """The type of ``e``; :data:`types.ANY` after an error, so one mistake reports once."""
         match e:
-            case s.MoneyLit():
+            case s.MoneyLit(number=n, unit=u):
+                try:
+                    Money.of(n, u)
+                except ValueError as exc:
+                    self.report(
+                        "E226",
+                        f"not an amount of money: {exc}",
+                        e.span,
+                        "amounts are whole fen (0.01 元) and at most 40 digits",
+                    )
+                    return t.ANY
                 return t.MONEY
             case s.RateLit():
                 return t.RATE
