@@ -112,10 +112,10 @@ class Money:
         if isinstance(amount, bool) or not isinstance(amount, int | Decimal | str):
             raise TypeError(f"amount must be an int, a Decimal or a str, not {type(amount)}")
         if isinstance(amount, int):
-            fen = amount * _UNITS[unit]
-            if len(str(abs(fen))) > _MAX_FEN_DIGITS:
+            whole = amount * _UNITS[unit]
+            if len(str(abs(whole))) > _MAX_FEN_DIGITS:
                 raise ValueError(f"amount {amount} {unit} is too large")
-            return cls(fen)
+            return cls(whole)
         number = _to_decimal(amount) if isinstance(amount, str) else amount
         fen = _whole_fen(number, _UNITS[unit])
         if fen is None:
