@@ -6,6 +6,7 @@ arithmetic is in a YAML comment beside it.  A case lists only the decisions it a
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -108,6 +109,12 @@ def test_case(policy: policyrules.Policy, file: str, case: dict[str, Any]) -> No
                 f"{where}: missing parameters {list(d.missing_parameters)}, "
                 f"expected {exp['missing_parameters']}"
             )
+        if "due" in exp:
+            want_due = exp["due"]
+            if isinstance(want_due, str):
+                want_due = dt.date.fromisoformat(want_due)
+            assert isinstance(want_due, dt.date), f"{where}: due must be a date, got {want_due!r}"
+            assert d.due == want_due, f"{where}: due {d.due}, expected {want_due}"
 
 
 EXAMPLES = sorted((POLICY_DIR.parents[1] / "examples").glob("firm-*.yaml"))
