@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -28,7 +29,7 @@ from .runtime.calendar import Unpublished, WorkCalendar
 from .runtime.ledger import Grant, Ledger
 from .runtime.values import Value
 from .syntax import DocSource, Document, Module
-from .types import MONEY
+from .types import DATE, MONEY
 
 __all__ = ["HOLIDAY_ASSUMPTION", "Policy", "load", "read_rule_files"]
 
@@ -116,12 +117,14 @@ class Policy:
         ledger: Ledger | Iterable[Grant | Mapping[str, Any]] | None = None,
         parameters: Mapping[str, Any] | None = None,
         assumptions: Mapping[str, Any] | None = None,
+        as_of: dt.date | str | None = None,
     ) -> Result:
         """Evaluate ``facts``; pure: the same arguments always give the same result.
 
         ``ledger`` lists grants made before; ``parameters`` sets open values (一定比例...);
-        ``assumptions`` overrides named readings.  A facts file's own ``ledger``,
-        ``parameters`` and ``assumptions`` sections apply; the arguments take precedence.
+        ``assumptions`` overrides named readings; ``as_of`` is the day the result speaks for
+        (a deadline with no completion date is overdue after it).  A facts file's own
+        ``as_of``, ``ledger``, ``parameters`` and ``assumptions`` apply; arguments win.
         """
         if not isinstance(facts, Facts):
             facts = self.read_facts(facts)
@@ -141,6 +144,7 @@ class Policy:
         calendar = WorkCalendar(self._holiday(chosen.pop(HOLIDAY_ASSUMPTION, "error")))
         assume = dict(self.compiled.assumption_defaults)
         assume.update(self._values(chosen, "assumptions"))
+        day = self._as_of(as_of if as_of is not None else extra.get("as_of"))
         return evaluate(
             self.compiled,
             facts,
@@ -148,7 +152,18 @@ class Policy:
             parameters=params,
             assumptions=assume,
             calendar=calendar,
+            as_of=day,
         )
+
+    def _as_of(self, value: Any) -> dt.date | None:
+        if value is None:
+            return None
+        try:
+            converted = convert_value(value, DATE, self.checked)
+        except ValueError as exc:
+            raise FactsError(Diagnostic("E305", f"as_of: {exc}")) from None
+        assert isinstance(converted, dt.date)
+        return converted
 
     def _holiday(self, value: Any) -> Unpublished:
         try:

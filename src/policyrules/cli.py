@@ -113,6 +113,7 @@ def _evaluate(args: argparse.Namespace, policy: Policy) -> Any:
         ledger = data.get("ledger", data) if isinstance(data, dict) else data
     return policy.evaluate(
         facts,
+        as_of=args.as_of,
         ledger=ledger,
         parameters=_pairs(args.set, "--set"),
         assumptions=_pairs(args.assume, "--assume"),
@@ -152,7 +153,8 @@ def cmd_explain(args: argparse.Namespace) -> int:
         return OK
     for cl in clauses:
         doc = c.document(cl.document)
-        print(f"{doc.number if doc else cl.document} 第{cl.label}条 {cl.title or ''}".rstrip())
+        label = cl.label if cl.label.startswith("(") else f"第{cl.label}条"
+        print(f"{doc.number if doc else cl.document} {label} {cl.title or ''}".rstrip())
         if cl.chapter:
             print(f"chapter {cl.chapter[0]}: {cl.chapter[1]}")
         print(f"\n原文: {cl.quote}\n")
@@ -218,6 +220,11 @@ def _parser() -> argparse.ArgumentParser:
 
     def eval_options(q: argparse.ArgumentParser) -> None:
         q.add_argument("--ledger", help="a YAML/JSON file of earlier grants")
+        q.add_argument(
+            "--as-of",
+            help="the day the result speaks for (YYYY-MM-DD): "
+            "deadlines not done by then are overdue",
+        )
         q.add_argument(
             "--set",
             action="append",

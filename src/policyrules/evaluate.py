@@ -33,12 +33,17 @@ def evaluate(
     parameters: Mapping[str, Value],
     assumptions: Mapping[str, Value],
     calendar: WorkCalendar,
+    as_of: dt.date | None = None,
 ) -> Result:
-    """Every decision of ``policy`` for ``facts``; nothing outside the arguments is read."""
+    """Every decision of ``policy`` for ``facts``; nothing outside the arguments is read.
+
+    ``as_of`` is the day the evaluation speaks for: a deadline with no completion date is
+    overdue (``not_met``) once it has passed, pending before.  No clock is read."""
     pools: dict[str, set[str]] = {
         cp.info.id: {cap.pool for cap in cp.caps} | {cp.info.id} for cp in policy.provisions
     }
     run = _Run(policy, facts, Accounts(ledger, pools), parameters, assumptions, calendar)
+    run.as_of = as_of
     decisions: list[Decision] = []
     for cp in policy.provisions:
         decisions.extend(run.provision(cp))
@@ -68,6 +73,7 @@ class _Run:
         self.assumptions = assumptions
         self.calendar = calendar
         self.grants: list[Grant] = []
+        self.as_of: dt.date | None = None
         self.clauses = {c.id: c for c in self.checked.clauses}
         self.documents = {d.name: d for d in self.checked.documents}
         self.rate_facts = {
@@ -282,21 +288,27 @@ class _Run:
         )
         done = cp.done(env) if cp.done else None
         if done is None or isinstance(done, Unknown):
+            if self.as_of is not None and self.as_of > due:
+                overdue = self._margin(unit, due, self.as_of)
+                margin = f"not done; {overdue} overdue as of {self.as_of}"
+                trace.append(Step("deadline", margin, False))
+                return "not_met", {"due": due, "margin": margin}
             return "pending", {"due": due}
         assert isinstance(done, dt.date)
         met = done <= due
-        if unit is DurationUnit.WORKDAY:
-            n = (
-                self.calendar.workdays_between(done, due)
-                if met
-                else self.calendar.workdays_between(due, done)
-            )
-            margin = f"{n} 工作日 {'early' if met else 'late'}" if n else "on the last day"
+        if done == due:
+            margin = "on the last day"
         else:
-            n = abs((due - done).days)
-            margin = f"{n} 日 {'early' if met else 'late'}" if n else "on the last day"
+            first, last = (done, due) if met else (due, done)
+            margin = f"{self._margin(unit, first, last)} {'early' if met else 'late'}"
         trace.append(Step("deadline", f"done {done}: {margin}", met))
         return ("met" if met else "not_met"), {"due": due, "done": done, "margin": margin}
+
+    def _margin(self, unit: DurationUnit, start: dt.date, end: dt.date) -> str:
+        """The distance from ``start`` to ``end``: working days for a working-day period."""
+        if unit is DurationUnit.WORKDAY:
+            return f"{self.calendar.workdays_between(start, end)} 工作日"
+        return f"{(end - start).days} 日"
 
     def target(
         self, cp: CompiledProvision, env: Env, trace: list[Step]

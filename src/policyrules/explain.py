@@ -19,6 +19,11 @@ _STATUS = {
 }
 
 
+def _label(label: str) -> str:
+    """A measure as the document prints it: 第3条 for 3., but (六) as it stands."""
+    return label if label.startswith("(") else f"第{label}条"
+
+
 def _amount(d: Decision) -> str | None:
     if d.kind != "award" or d.status != "eligible":
         return None
@@ -60,7 +65,7 @@ def _cap_text(ev: CapEvent) -> str:
 
 def decision_text(d: Decision, *, verbose: bool = False) -> str:
     """One decision as a block of text."""
-    where = f"{d.document_number or d.document} 第{d.clause_label}条"
+    where = f"{d.document_number or d.document} {_label(d.clause_label)}"
     head = f"[{_STATUS.get(d.status, d.status.upper())}] {where}"
     head += f" · {d.title}" if d.title else ""
     head += f" · {d.subject}" if d.subject else ""
@@ -68,7 +73,8 @@ def decision_text(d: Decision, *, verbose: bool = False) -> str:
     if (amount := _amount(d)) is not None:
         lines.append(f"  {amount}")
     if d.due is not None:
-        lines.append(f"  due: {d.due}" + (f"; done {d.done}: {d.margin}" if d.done else ""))
+        tail = f"; done {d.done}: {d.margin}" if d.done else (f"; {d.margin}" if d.margin else "")
+        lines.append(f"  due: {d.due}{tail}")
     elif d.margin:
         lines.append(f"  {d.margin}")
     if d.consequence and d.status == "eligible":
@@ -105,7 +111,7 @@ def explain_text(result: Result, *, verbose: bool = False) -> str:
     parts = [decision_text(d, verbose=verbose) for d in full]
     if brief:
         rows = [
-            f"  {d.document_number or d.document} 第{d.clause_label}条 "
+            f"  {d.document_number or d.document} {_label(d.clause_label)} "
             f"{d.provision.rsplit('/', 1)[-1]}"
             f"{' · ' + d.subject if d.subject else ''}: {'; '.join(d.reasons)}"
             for d in brief

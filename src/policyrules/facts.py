@@ -35,7 +35,7 @@ __all__ = [
     "schema",
 ]
 
-_TOP_KEYS = ("ledger", "parameters", "assumptions")
+_TOP_KEYS = ("as_of", "ledger", "parameters", "assumptions")
 
 
 @attrs.frozen

@@ -134,3 +134,45 @@ def test_round_trip_of_new_statements() -> None:
     for text in (DOC_A, DOC_B):
         tree = policyrules.parse(text)
         assert tree == policyrules.parse(policyrules.print_module(tree))
+
+
+DEADLINE = """
+entity app "申请"
+  list apps
+  fact submitted_on: date "提交日期"
+  fact approved_on: date "批准日期"
+
+document doc_d "D"
+  valid from 2025-01-01
+
+clause 1 "one"
+  quote "q"
+
+  deadline approval
+    for each app
+    due 30 工作日 after submitted_on
+    done approved_on
+"""
+
+
+def test_as_of_makes_a_passed_deadline_overdue() -> None:
+    """Without a completion date a deadline is pending; once `as_of` passes it, not met."""
+    policy = _policy(DEADLINE)
+    # 2025-09-30 + 30 working days: Oct 1-8 are holidays; Oct 9, 10, 11 (Sat, 调休) are
+    # 1-3, then Oct 13-17 4-8, 20-24 9-13, 27-31 14-18, Nov 3-7 19-23, 10-14 24-28,
+    # Nov 17 29, Nov 18 30: due 2025-11-18.
+    facts = {"apps": [{"id": "a", "submitted_on": "2025-09-30"}]}
+    before = policy.evaluate(facts, as_of="2025-11-18").decisions[0]
+    after = policy.evaluate(facts, as_of=dt.date(2025, 11, 20)).decisions[0]
+    assert ("pending", dt.date(2025, 11, 18)) == (before.status, before.due)
+    # Nov 19 and Nov 20 are the two working days after the due date.
+    assert (
+        after.status,
+        after.margin,
+    ) == ("not_met", "not done; 2 工作日 overdue as of 2025-11-20")
+
+
+def test_as_of_must_be_a_date() -> None:
+    """A wrong `as_of` is bad input, not a crash."""
+    with pytest.raises(policyrules.FactsError, match="as_of: not a date"):
+        _policy(DEADLINE).evaluate({"apps": []}, as_of="2025-13-40")
