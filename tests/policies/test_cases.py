@@ -131,4 +131,4 @@ def test_example_evaluates_with_an_exact_award_and_a_binding_cap(
 
 
 def test_both_examples_exist() -> None:
-    assert [p.name for p in EXAMPLES] == ["firm-a.yaml", "firm-b.yaml"]
+    assert [p.name for p in EXAMPLES] == ["firm-a.yaml", "firm-b.yaml", "firm-c.yaml"]
