@@ -383,7 +383,11 @@ class _Run:
 def _order_key(cp: CompiledProvision, inst: Instance | None, env: Env) -> tuple[Any, ...]:
     keys: list[tuple[int, Any]] = []
     for fn in cp.order:
-        v = fn(Env(env.instances, env.parameters, env.assumptions, env.document))
+        # A fresh Env: ordering reads facts that need not appear among the decision's facts,
+        # but an assumption that chose the order is reported with the decision.
+        scratch = Env(env.instances, env.parameters, env.assumptions, env.document)
+        v = fn(scratch)
+        env.used_assumptions |= scratch.used_assumptions
         keys.append((1, "") if isinstance(v, Unknown) else (0, v))
     owner = inst.firm_key if inst else ""
     return (*keys, owner, inst.id if inst else "")
