@@ -1,4 +1,4 @@
-"""Hypothesis profiles "default" and "ci", chosen by the HYPOTHESIS_PROFILE environment variable."""
+"""Hypothesis profiles "default", "ci" and "slow", chosen by ``HYPOTHESIS_PROFILE``."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ from hypothesis import settings
 
 settings.register_profile("default", max_examples=100, deadline=None)
 settings.register_profile("ci", max_examples=200, deadline=None)
+# Local deep runs of the fuzzers and the money properties: HYPOTHESIS_PROFILE=slow.
+settings.register_profile("slow", max_examples=5000, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 

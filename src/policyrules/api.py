@@ -19,9 +19,9 @@ import attrs
 
 from .check import check
 from .compile import CompiledPolicy, compile_policy
-from .errors import Diagnostic, FactsError, RuleSyntaxError, did_you_mean
+from .errors import Diagnostic, FactsError, RuleSyntaxError, Span, did_you_mean
 from .evaluate import evaluate
-from .facts import Facts, convert_value, read_data, read_facts, schema
+from .facts import Facts, convert_value, locate, read_data, read_facts, schema
 from .model import CheckedPolicy
 from .parse import parse
 from .result import Result
@@ -89,6 +89,25 @@ def load(path: str | Path) -> Policy:
     return Policy(checked, compile_policy(checked), Path(path))
 
 
+def _is_id(value: object) -> bool:
+    return isinstance(value, str | int) and not isinstance(value, bool)
+
+
+def _placed(diags: Iterable[Diagnostic], file: str, text: str) -> list[Diagnostic]:
+    """Give diagnostics whose message starts with a path (``ledger[0].amount: ...``) the span
+    of that path in the file: an unknown name at its key, anything else at its value."""
+    places = locate(text)
+    out = []
+    for d in diags:
+        path = d.message.split(": ", 1)[0]
+        key = places.get(f"{path}#key") if d.code == "E304" else None
+        where = key or places.get(path) or places.get(path.rsplit(".", 1)[0])
+        if d.span is None and where is not None:
+            d = attrs.evolve(d, span=Span(file, where[0], where[1], where[0], where[2]))
+        out.append(d)
+    return out
+
+
 @attrs.frozen
 class Policy:
     """A loaded policy: checked, compiled, ready to evaluate facts."""
@@ -108,7 +127,23 @@ class Policy:
     def load_facts(self, path: str | Path) -> Facts:
         """Read and check a YAML or JSON facts file; errors point into the file."""
         text, data = read_data(path)
-        return read_facts(self.checked, data, str(path), text)
+        facts = read_facts(self.checked, data, str(path), text)
+        # The file's own ledger, parameters and assumptions are checked now, while we know
+        # where each entry is, rather than later in evaluate() without a place to point at.
+        try:
+            self._extra(facts.extra)
+        except FactsError as exc:
+            placed = _placed(exc.diagnostics, str(path), text)
+            raise FactsError(placed, sources={str(path): text}) from None
+        return facts
+
+    def _extra(self, extra: Mapping[str, Any]) -> None:
+        self._ledger(extra.get("ledger", []), "ledger")
+        self._values(extra.get("parameters") or {}, "parameters")
+        chosen = dict(extra.get("assumptions") or {})
+        self._holiday(chosen.pop(HOLIDAY_ASSUMPTION, "error"))
+        self._values(chosen, "assumptions")
+        self._as_of(extra.get("as_of"))
 
     def evaluate(
         self,
@@ -234,6 +269,13 @@ class Policy:
                 )
                 continue
             chain = [e.name for e in reversed(self.checked.chain(info.subject))]
+            bad_id = next(
+                (e for e in chain if e in entry and not _is_id(entry[e])),
+                None,
+            )
+            if bad_id is not None:
+                diags.append(Diagnostic("E306", f"{at}.{bad_id}: an id is text or a number"))
+                continue
             path = tuple((e, str(entry[e])) for e in chain if e in entry)
             unknown = set(entry) - {"provision", "amount", "year", *chain}
             if unknown:

@@ -304,8 +304,20 @@ class _Checker(ClauseChecks):
                     f"`events from` needs a date assumption, and '{events.assumption}' is "
                     + ("not one" if info else "not declared"),
                     events.span,
-                    did_you_mean(events.assumption, known)
-                    or f'declare it: `assumption {events.assumption}: date = DATE "why"`',
+                    did_you_mean(
+                        events.assumption,
+                        [
+                            n
+                            for n, a in known.items()
+                            if a.type == t.DATE and n != events.assumption
+                        ],
+                    )
+                    or (
+                        f"it is {info.type.describe()}; name a date assumption, e.g. "
+                        '`assumption events_from: date = 2025-01-01 "why"`'
+                        if info
+                        else f'declare it: `assumption {events.assumption}: date = DATE "why"`'
+                    ),
                 )
                 events = None
         if valid and valid.end and valid.end < valid.start:

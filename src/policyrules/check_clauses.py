@@ -170,9 +170,9 @@ class ClauseChecks:
             if role not in allowed:
                 self.error(
                     "E210",
-                    f"`{_word(role)}` has no meaning in a {p.kind}",
+                    f"`{_word(role)}` has no meaning in {_a(p.kind)}",
                     st.span,
-                    f"a {p.kind} takes: {', '.join(sorted(_word(r) for r in allowed))}",
+                    f"{_a(p.kind)} takes: {', '.join(sorted(_word(r) for r in allowed))}",
                 )
             roles.setdefault(role, []).append(st)
         for role in _SINGLE:
@@ -196,7 +196,7 @@ class ClauseChecks:
         }.get(p.kind, [])
         for role in need:
             if role not in roles:
-                self.error("E208", f"a {p.kind} needs `{_word(role)}`", p.span, None)
+                self.error("E208", f"{_a(p.kind)} needs `{_word(role)}`", p.span, None)
         if p.kind == "award" and "amount" not in roles and "decided" not in roles:
             self.error(
                 "E208",
@@ -274,12 +274,14 @@ class ClauseChecks:
                 typer.expect(e, t.MONEY, usage, "an amount")
             case s.AmountDecided(fact=f):
                 r = base.resolve((f,), subject)
-                if r is None or r.kind != "fact" or r.type != t.MONEY:
+                if subject is None:
+                    pass  # reported already: no `for each`, or an unknown entity
+                elif r is None or r.kind != "fact" or r.type != t.MONEY:
                     self.error(
                         "E221",
                         f"'{f}' is not a money fact of {subject or 'the subject'}",
                         st.span,
-                        did_you_mean(f, base.names_in_scope(subject))
+                        did_you_mean(f, _money_facts(base, subject, f))
                         or 'declare it: `fact NAME: money "..."`',
                     )
                 else:
@@ -359,3 +361,20 @@ _T = TypeVar("_T")
 
 def _as(x: object, cls: type[_T]) -> _T | None:
     return x if isinstance(x, cls) else None
+
+
+def _a(word: str) -> str:
+    """``word`` with its indefinite article: an award, a deadline."""
+    return f"an {word}" if word[:1] in "aeiou" else f"a {word}"
+
+
+def _money_facts(base: CheckedPolicy, subject: str, besides: str) -> list[str]:
+    """The money facts ``subject`` can read, other than ``besides``."""
+    return [
+        n
+        for n in base.names_in_scope(subject)
+        if n != besides
+        and (r := base.resolve((n,), subject)) is not None
+        and r.kind == "fact"
+        and r.type == t.MONEY
+    ]

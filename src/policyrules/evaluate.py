@@ -197,6 +197,10 @@ class _Run:
                 None,
             )
         )
+        if requested is not None and requested < Money.zero():
+            # An award pays nothing below zero: a negative grant would give its pools back.
+            trace.append(Step("amount", f"{format_value(requested)} is below zero: 0.00 元", None))
+            requested = Money.zero()
         path = _path(inst)
         hi: list[Money] = [requested] if requested is not None else []
         lo: list[Money] = list(hi)
@@ -276,7 +280,17 @@ class _Run:
         if period.n != period.n.to_integral_value():
             raise EvaluationError(Diagnostic("E401", f"a period of {period} is not whole"))
         unit = DurationUnit(period.unit)
-        due = self.calendar.due_date(start, int(period.n), unit)
+        try:
+            if period.n > _MAX_PERIOD:
+                raise OverflowError
+            due = self.calendar.due_date(start, int(period.n), unit)
+        except OverflowError:
+            raise EvaluationError(
+                Diagnostic(
+                    "E401",
+                    f"{period} after {start} ends after 9999-12-31, the last date there is",
+                )
+            ) from None
         trace.append(
             Step(
                 "deadline",
@@ -378,6 +392,9 @@ class _Run:
             trace=tuple(trace),
             **extra,
         )
+
+
+_MAX_PERIOD = 10**7  # more days, weeks or months than any period before 9999-12-31
 
 
 def _order_key(cp: CompiledProvision, inst: Instance | None, env: Env) -> tuple[Any, ...]:

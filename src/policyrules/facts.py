@@ -81,7 +81,16 @@ class _ExactLoader(yaml.SafeLoader):
 
 
 def _decimal(loader: _ExactLoader, node: yaml.ScalarNode) -> Decimal:
-    return Decimal(loader.construct_scalar(node).replace("_", ""))
+    text = loader.construct_scalar(node)
+    try:
+        number = Decimal(text.replace("_", ""))
+    except InvalidOperation:  # .inf, .nan: YAML floats that are no number
+        number = Decimal("NaN")
+    if not number.is_finite():
+        raise yaml.constructor.ConstructorError(
+            None, None, f"{text} is not a finite number", node.start_mark
+        )
+    return number
 
 
 def _timestamp(loader: _ExactLoader, node: yaml.ScalarNode) -> object:
@@ -109,6 +118,43 @@ _ExactLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
 _ExactLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
 
 
+class _DuplicateKey(ValueError):
+    def __init__(self, key: str) -> None:
+        super().__init__(f"the key {key!r} appears twice")
+        self.key = key
+
+
+def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object, refusing a key written twice (``json`` would keep the last silently)."""
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _DuplicateKey(key)
+        out[key] = value
+    return out
+
+
+def _json_duplicate_place(text: str, key: str) -> tuple[int, int]:
+    """Line and column (from 1) of the second writing of ``key`` in one object, or (0, 0)."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return 0, 0
+    stack = [root] if root is not None else []
+    while stack:
+        node = stack.pop()
+        if isinstance(node, yaml.MappingNode):
+            seen: set[object] = set()
+            for k, v in node.value:
+                if k.value == key and key in seen:
+                    return k.start_mark.line + 1, k.start_mark.column + 1
+                seen.add(k.value)
+                stack.append(v)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+    return 0, 0
+
+
 def load_data(path: str | Path) -> Any:
     """Read a YAML or JSON file exactly; :class:`FactsError` if it cannot be read."""
     return read_data(path)[1]
@@ -128,8 +174,13 @@ def locate(text: str) -> dict[str, tuple[int, int, int]]:
     except yaml.YAMLError:
         return out
 
+    seen: set[int] = set()
+
     def walk(node: yaml.Node, path: str) -> None:
         out[path] = place(node)
+        if id(node) in seen:
+            return  # an alias to a node already walked: `&a [*a]` would never end
+        seen.add(id(node))
         if isinstance(node, yaml.MappingNode):
             for key, value in node.value:
                 sub = f"{path}.{key.value}" if path else str(key.value)
@@ -161,8 +212,14 @@ def read_data(path: str | Path) -> tuple[str, Any]:
         ) from None
     try:
         if p.suffix.lower() == ".json":
-            return text, json.loads(text, parse_float=Decimal)
+            return text, json.loads(text, parse_float=Decimal, object_pairs_hook=_json_object)
         return text, yaml.load(text, Loader=_ExactLoader)
+    except _DuplicateKey as exc:
+        line, col = _json_duplicate_place(text, exc.key)
+        span = Span(str(p), line, col, line, col + len(json.dumps(exc.key))) if line else None
+        raise FactsError(
+            Diagnostic("E302", f"not valid JSON: {exc}", span), sources={str(p): text}
+        ) from None
     except json.JSONDecodeError as exc:
         span = Span(str(p), exc.lineno, exc.colno, exc.lineno, exc.colno + 1)
         raise FactsError(
@@ -194,7 +251,8 @@ class _Reader:
     def error(self, path: str, message: str, hint: str | None = None) -> None:
         """Report at ``path``; an unknown key is shown at the key, a bad value at the value."""
         at_key = self.places.get(f"{path}#key") if message.startswith("unknown") else None
-        where = at_key or self.places.get(path) or self.places.get(path.rsplit(".", 1)[0])
+        at = "" if path == "(top)" else path  # locate() names the whole document ""
+        where = at_key or self.places.get(at) or self.places.get(at.rsplit(".", 1)[0])
         span = Span(self.file, where[0], where[1], where[0], where[2]) if where else None
         self.diags.append(Diagnostic("E303", f"{path}: {message}", span, hint=hint))
 
@@ -361,9 +419,11 @@ def convert_value(v: Any, typ: t.Type, policy: CheckedPolicy) -> Value:
         if isinstance(v, bool) or not isinstance(v, int | Decimal | str):
             raise ValueError(f"a number is expected, not {_kind(v)}")
         try:
-            return Decimal(v)
+            number = Decimal(v)
         except InvalidOperation:
             raise ValueError(f"not a number: {_show(v)}") from None
+        _bounded(number, v)
+        return number
     if k == "text":
         if not isinstance(v, str):
             raise ValueError(f"text is expected, not {_kind(v)}")
@@ -398,7 +458,7 @@ def _duration(v: Any, unit: str) -> Duration:
     if isinstance(v, int | Decimal) and not isinstance(v, bool):
         if v < 0:
             raise ValueError(f"a duration cannot be negative: {_show(v)}")
-        return Duration(Decimal(v), unit)
+        return Duration(_bounded(Decimal(v), v), unit)
     if isinstance(v, str):
         text = v.strip()
         for u in sorted(t.DURATION_UNITS, key=len, reverse=True):
@@ -413,7 +473,21 @@ def _duration(v: Any, unit: str) -> Duration:
     raise ValueError(f"not a duration in {unit}: {_show(v)}")
 
 
+_MAX_DIGITS = 40  # as for money amounts and for the numbers of a .rule file
+
+
+def _bounded(number: Decimal, raw: object) -> Decimal:
+    """``number`` if it is finite and has at most 40 digits before the point."""
+    if not number.is_finite():
+        raise ValueError(f"not a finite number: {_show(raw)}")
+    if number and number.adjusted() >= _MAX_DIGITS:
+        raise ValueError(f"a number of more than {_MAX_DIGITS} digits: {_show(raw)}")
+    return number
+
+
 def _show(v: object) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
     return f'"{v}"' if isinstance(v, str) else str(v)
 
 

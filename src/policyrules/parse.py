@@ -86,7 +86,8 @@ def parse(text: str, file: str = "<string>") -> s.Module:
             Diagnostic(
                 "E109",
                 f"an expression nests more than {MAX_DEPTH} levels deep",
-                deep,
+                # Point at where the too-deep part begins, not across the rest of the line.
+                Span(deep.file, deep.line, deep.col, deep.line, deep.col + 1),
                 hint="split it: name a part as a parameter or write it flatter",
             ),
             sources={file: text},

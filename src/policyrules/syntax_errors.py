@@ -59,6 +59,18 @@ EXAMPLES: dict[tuple[str, str, str], list[str]] = {
         "assumption a: bool",
         "assumption a: bool = true",
         'assumption a: bool "why"',
+        *(
+            f"assumption a: bool = true {after}"
+            for after in (
+                'chapter 一 "t"',
+                'clause 1 "t"',
+                "parameter p: rate",
+                "assumption b: bool",
+                'entity e "t"',
+                'document d "t"',
+                "enum E { x }",
+            )
+        ),
     ],
     (
         "E107",
@@ -68,6 +80,89 @@ EXAMPLES: dict[tuple[str, str, str], list[str]] = {
         "clause 1 award a cap 1 元 per firm per year",
         "clause 1 award a cap 1 元 per firm per year approved_on",
     ],
+    (
+        "E101",
+        "a word that starts no statement here",
+        "items start with document, chapter, clause, entity, enum, parameter or assumption; "
+        "provisions with award, deadline, target, entitlement or declaration",
+    ): [
+        'rule x "t"',
+        'clause 1 "t" quote "q" awrd x',
+        'clause 1 "t" awrd x',
+        "clause 1 award a for each p awrd x",
+        "clause 1 award a for each p amount x awrd y",
+        "clause 1 award a for each p amount decided x awrd y",
+    ],
+    (
+        "E101",
+        "a fact belongs to an entity",
+        'declare it under its entity: `entity product "产品"`, then `fact NAME: TYPE`',
+    ): [
+        "fact x: date",
+        'document d "t" fact x: date',
+        'clause 1 "t" quote "q" fact x: date',
+        "clause 1 award a for each p amount x fact x: date",
+    ],
+    (
+        "E101",
+        "`=` compares already",
+        "write one `=`; the comparisons are =, !=, <, <=, >, >=",
+    ): [
+        "parameter a: bool = 1 = = 1",
+        "parameter a: bool = 1 < = 1",
+        "parameter a: bool = 1 > = 1",
+    ],
+    (
+        "E101",
+        "`due` needs `after` and the date it counts from",
+        "write e.g. `due 30 工作日 after approved_on`",
+    ): [
+        "clause 1 deadline d due 30 工作日 x",
+    ],
+    (
+        "E101",
+        "a document needs a title after its name",
+        'write e.g. `document jjxf_2025_50 "北京市促进医疗器械产业高质量发展若干措施"`',
+    ): [
+        f"document d {after}"
+        for after in (
+            'number "x"',
+            'agency "x"',
+            "issued 2025-01-01",
+            "valid from 2025-01-01",
+            'source "x"',
+            "measures 1",
+            "events from x",
+            'clause 1 "t"',
+            'chapter 一 "t"',
+        )
+    ],
+    (
+        "E101",
+        "a chapter needs a title after its numeral",
+        'write e.g. `chapter 一 "支持创新器械临床研发和注册上市"`',
+    ): [
+        f"chapter 一 {after}"
+        for after in ('clause 1 "t"', 'chapter 二 "t"', 'entity e "t"', "parameter p: rate")
+    ],
+    (
+        "E101",
+        "a name cannot be followed by `{`",
+        "to test membership write `x in {a, b}` or `x not in {a, b}`",
+    ): [
+        "parameter a: bool = x in not {y}",
+        "parameter a: bool = x {y}",
+    ],
+}
+
+# Characters that mean a habit from another language: a hint that says what to write instead.
+_CHAR_HINTS = {
+    ";": "no `;` is needed: a statement ends where the next keyword begins",
+    "'": 'strings take double quotes: "..."',
+    "[": "a set is written with braces: `{a, b}`",
+    "&": "write `and`",
+    "|": "write `or`",
+    "!": "write `not`, or `!=` to compare",
 }
 
 _WORDS = {
@@ -133,6 +228,8 @@ def _signatures() -> dict[tuple[int, str], _Label]:
                 _parser().parse(snippet)
             except (UnexpectedToken, UnexpectedEOF) as exc:
                 out.setdefault(_signature(exc), label)
+            except UnexpectedInput:  # pragma: no cover - a lexer error names no parser state
+                pass
     return out
 
 
@@ -167,9 +264,13 @@ def friendly_message(exc: UnexpectedInput, text: str) -> tuple[str, str, str | N
         if label is not None:
             code, message, hint = label
             return code, f"{found}: {message}", hint
+    char_hint: str | None = None
+    if isinstance(exc, UnexpectedCharacters):
+        pos = exc.pos_in_stream or 0
+        char_hint = _CHAR_HINTS.get(text[pos : pos + 1])
     expected = sorted(getattr(exc, "expected", None) or getattr(exc, "allowed", None) or ())
     words = sorted({_describe(n) for n in expected})
     if not words:
-        return "E101", found, None
+        return "E101", found, char_hint
     shown = ", ".join(words[:8]) + (", ..." if len(words) > 8 else "")
-    return "E101", f"{found}; expected {shown}", None
+    return "E101", f"{found}; expected {shown}", char_hint

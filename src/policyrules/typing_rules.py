@@ -17,6 +17,9 @@ from .errors import Span, did_you_mean
 from .model import CheckedPolicy, DocumentInfo
 from .runtime.money import Money
 
+MAX_DIGITS = 40
+"""Literals have at most this many digits before the point, as money amounts do (E226)."""
+
 __all__ = ["BUILTINS", "ExprTyper", "Usage"]
 
 Report = Callable[[str, str, "Span | None", "str | None"], None]
@@ -83,6 +86,16 @@ class ExprTyper:
                     )
                     return t.ANY
                 return t.MONEY
+            case s.RateLit(number=n) | s.DurationLit(number=n) | s.NumberLit(number=n) if (
+                n.adjusted() >= MAX_DIGITS
+            ):
+                self.report(
+                    "E226",
+                    f"a number of more than {MAX_DIGITS} digits",
+                    e.span,
+                    "numbers, like amounts, have at most 40 digits",
+                )
+                return t.ANY
             case s.RateLit():
                 return t.RATE
             case s.DurationLit(unit=u):
@@ -153,7 +166,10 @@ class ExprTyper:
                     self.report("E204", f"cannot negate {at.describe()}", e.span, None)
                 return at
             case s.InSet(element=a, container=c):
-                at, ct = self.type_of(a, usage), self.type_of(c, usage)
+                at = self.type_of(a, usage)
+                if at.kind == "enum" and isinstance(c, s.SetLit):
+                    c = self._members_of(at, c)
+                ct = self.type_of(c, usage)
                 if ct.kind not in ("set", "list", "any"):
                     self.report(
                         "E204",
@@ -189,6 +205,24 @@ class ExprTyper:
                 return at if at != t.ANY else bt
         raise TypeError(f"not an expression: {e!r}")  # pragma: no cover
 
+    def _members_of(self, enum: t.Type, c: s.SetLit) -> s.SetLit:
+        """Report names in ``{...}`` that are not members of ``enum``; the set without them."""
+        info = self.policy.enum(enum.name or "")
+        members = info.member_names if info else ()
+        unknown = [
+            x
+            for x in c.items
+            if isinstance(x, s.Name) and self.policy.resolve(x.parts, self.scope) is None
+        ]
+        for x in unknown:
+            self.report(
+                "E203",
+                f"'{x.dotted}' is not a member of {enum.name}",
+                x.span,
+                did_you_mean(x.dotted, members) or f"one of: {', '.join(members)}",
+            )
+        return attrs.evolve(c, items=tuple(x for x in c.items if x not in unknown))
+
     def _name(self, e: s.Name, usage: Usage) -> t.Type:
         r = self.policy.resolve(e.parts, self.scope)
         if r is None:
@@ -219,7 +253,7 @@ class ExprTyper:
         if len(e.args) < lo or (hi is not None and len(e.args) > hi):
             self.report(
                 "E216",
-                f"{e.func}() takes {lo if hi == lo else f'{lo} or more'} "
+                f"{e.func}() takes {lo if hi == lo else f'at least {lo}'} "
                 f"argument{'s' if lo != 1 else ''}, not {len(e.args)}",
                 e.span,
                 None,

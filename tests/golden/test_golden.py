@@ -33,9 +33,18 @@ def _compare(actual: str, expected_file: Path, update: bool) -> None:
 
 
 def test_enough_cases() -> None:
-    """At least 12 bad rule files and 5 bad facts files are covered."""
-    assert len(RULE_CASES) >= 12
-    assert len(FACT_CASES) >= 5
+    """At least 30 syntax errors, 30 check errors and 15 bad facts files are covered."""
+    syntax = [p for p in RULE_CASES if p.stem.startswith("syntax_")]
+    assert len(syntax) >= 30
+    assert len(RULE_CASES) - len(syntax) >= 30
+    assert len(FACT_CASES) >= 15
+
+
+def test_every_case_has_its_expected_file() -> None:
+    """No case without an ``.expected`` file, and no ``.expected`` file without a case."""
+    cases = {p.with_suffix(".expected") for p in [*RULE_CASES, *FACT_CASES]}
+    expected = {*(HERE / "cases").glob("*.expected"), *(HERE / "facts").glob("*.expected")}
+    assert cases == expected
 
 
 @pytest.mark.parametrize("case", RULE_CASES, ids=lambda p: p.stem)
