@@ -17,31 +17,34 @@ targets, assumptions, notes, twins, and the worked cases of ``cases/*.yaml``, *e
 during the build*.  A case whose computed decision differs from its expectation is a Sphinx
 warning (an error under ``-W``).  ``facts`` renders the index of input facts.
 
-The pure helpers (:func:`anchor`, :func:`clause_heading`, :func:`load_cases`,
-:func:`case_rows`, :func:`facts_index`) need no Sphinx and are tested on their own:
-
->>> anchor("jybf_2025_5", "(六)")
-'jybf-2025-5-六'
+The content itself (anchors, headings, worked cases, the facts index) comes from
+:mod:`policyrules.reference`, which needs no Sphinx.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import importlib.util
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from decimal import Decimal
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-import attrs
-import yaml
-
-from .api import Policy, load
-from .facts import load_data
-from .model import CheckedPolicy, ClauseInfo, ProvisionInfo
+from .api import Policy
+from .model import CheckedPolicy, ClauseInfo
 from .printer import print_expr, print_module
-from .result import Decision
-from .runtime.money import Money
+from .reference import (
+    CaseRow,
+    FactRow,
+    WorkedCase,
+    anchor,
+    case_rows,
+    cases_by_clause,
+    clause_heading,
+    facts_index,
+    facts_yaml,
+    load_cases,
+    load_policy,
+    provision_lines,
+)
 from .syntax import Module
 
 __all__ = [
@@ -56,269 +59,6 @@ __all__ = [
     "load_cases",
     "provision_lines",
 ]
-
-# ---- pure helpers (no Sphinx) -------------------------------------------------------------
-
-
-def anchor(document: str, label: str) -> str:
-    """The stable HTML anchor of a measure: the document name, then the bare label.
-
-    >>> anchor("jjxf_2025_50", "3")
-    'jjxf-2025-50-3'
-    """
-    bare = label.strip().strip("()（）").strip()
-    return f"{document.replace('_', '-')}-{bare}"
-
-
-def clause_heading(clause: ClauseInfo) -> str:
-    """``第3条 创新产品上市奖励`` or ``(六) 审评审批试点时限``.
-
-    >>> import policyrules
-    >>> c = policyrules.load("policies/beijing_2025").checked.clause("jjxf_2025_50/3")
-    >>> clause_heading(c)
-    '第3条 创新产品上市奖励'
-    """
-    label = clause.label
-    head = label if label.startswith(("(", "（")) or not label.isdigit() else f"第{label}条"
-    return f"{head} {clause.title}" if clause.title else head
-
-
-def provision_lines(p: ProvisionInfo) -> dict[str, list[str]]:
-    """A provision's caps, deadlines and targets as canonical ``.rule`` text, by role."""
-    caps = []
-    for c in p.caps:
-        line = f"cap {print_expr(c.limit)}" + "".join(f" per {e}" for e in c.per)
-        line += f" per year of {print_expr(c.year_of)}" if c.year_of is not None else ""
-        line += f" shared {c.shared}" if c.shared else ""
-        caps.append(line)
-    caps += [f"once per {o.entity}" for o in p.once]
-    deadlines = []
-    if p.due is not None:
-        deadlines.append(f"due {print_expr(p.due.period)} after {print_expr(p.due.start)}")
-    if p.done is not None:
-        deadlines.append(f"done {print_expr(p.done.date)}")
-    targets = [f"require {print_expr(p.require.condition)}"] if p.require is not None else []
-    return {"caps": caps, "deadlines": deadlines, "targets": targets}
-
-
-@attrs.frozen
-class CaseRow:
-    """One asserted value of a worked case: what the case expects, what the build computed."""
-
-    provision: str
-    subject: str | None
-    field: str
-    expected: str
-    computed: str
-    ok: bool
-
-
-@attrs.frozen
-class WorkedCase:
-    """A case of ``cases/*.yaml``: its file, name, comment-free facts and expectations."""
-
-    file: str
-    name: str
-    facts: Any
-    expect: tuple[Mapping[str, Any], ...]
-
-    def clauses(self) -> tuple[str, ...]:
-        """The clause ids its expectations are about, in order."""
-        ids = (str(e.get("provision", "")).rsplit("/", 1)[0] for e in self.expect)
-        return tuple(dict.fromkeys(ids))
-
-
-def load_cases(directory: str | Path) -> list[WorkedCase]:
-    """Every case of every ``*.yaml`` file in ``directory``, in file order."""
-    out: list[WorkedCase] = []
-    for path in sorted(Path(directory).glob("*.yaml")):
-        data = load_data(path)
-        for case in (data or {}).get("cases", []) if isinstance(data, dict) else []:
-            out.append(
-                WorkedCase(
-                    path.name,
-                    str(case.get("name", "?")),
-                    case.get("facts") or {},
-                    tuple(case.get("expect") or ()),
-                )
-            )
-    return out
-
-
-def cases_by_clause(cases: Iterable[WorkedCase]) -> dict[str, list[WorkedCase]]:
-    """The cases that assert something about each clause id."""
-    out: dict[str, list[WorkedCase]] = {}
-    for case in cases:
-        for clause_id in case.clauses():
-            out.setdefault(clause_id, []).append(case)
-    return out
-
-
-def _show(value: Any) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, list | tuple):
-        return ", ".join(_show(v) for v in value) if value else "[]"
-    return str(value)
-
-
-def _money_text(value: Any) -> str:
-    return "—" if value is None else Money.parse(str(value)).format_cn()
-
-
-def _compare(d: Decision, exp: Mapping[str, Any]) -> Iterator[tuple[str, str, str, bool]]:
-    """(field, expected, computed, ok) for each key an expectation asserts."""
-    yield "status", str(exp["status"]), d.status, d.status == exp["status"]
-    if "amount" in exp:
-        want = exp["amount"]
-        got = d.amount.format_cn() if d.amount is not None else "—"
-        if want is None:
-            yield "amount", "—", got, d.amount is None
-        else:
-            money = Money.parse(str(want))
-            ok = d.amount is not None and d.amount.fen == money.fen
-            yield "amount", money.format_cn(), got, ok
-    if "amount_kind" in exp:
-        yield (
-            "amount_kind",
-            str(exp["amount_kind"]),
-            str(d.amount_kind),
-            (d.amount_kind == exp["amount_kind"]),
-        )
-    binding = [c for c in d.caps if c.binding]
-    if "binding" in exp:
-        texts = [c.cap for c in binding]
-        wanted = [str(w) for w in exp["binding"]]
-        ok = len(texts) == len(wanted) and all(any(t.startswith(w) for t in texts) for w in wanted)
-        yield "binding caps", _show(wanted), _show(texts), ok
-    if "cut" in exp:
-        money = Money.parse(str(exp["cut"]))
-        cuts = [c.cut for c in binding]
-        ok = bool(cuts) and all(c.fen == money.fen for c in cuts)
-        yield "cut", money.format_cn(), _show([c.format_cn() for c in cuts]), ok
-    if "missing_facts" in exp:
-        want_f = sorted(exp["missing_facts"])
-        yield (
-            "missing facts",
-            _show(want_f),
-            _show(sorted(d.missing_facts)),
-            (sorted(d.missing_facts) == want_f),
-        )
-    if "missing_parameters" in exp:
-        want_p = sorted(exp["missing_parameters"])
-        yield (
-            "missing parameters",
-            _show(want_p),
-            _show(sorted(d.missing_parameters)),
-            (sorted(d.missing_parameters) == want_p),
-        )
-    if "due" in exp:
-        due = exp["due"]
-        want_due = dt.date.fromisoformat(due) if isinstance(due, str) else due
-        yield "due", _show(want_due), _show(d.due), d.due == want_due
-
-
-def case_rows(policy: Policy, case: WorkedCase, clause_id: str | None = None) -> list[CaseRow]:
-    """Evaluate the case's facts with the policy and compare with what it expects.
-
-    Only the expectations about ``clause_id`` when given.  An evaluation error is one failed
-    row, so the caller can report it as a warning.
-
-    >>> import policyrules
-    >>> policy = policyrules.load("policies/beijing_2025")
-    >>> case = load_cases("policies/beijing_2025/cases")[0]
-    >>> [(r.field, r.expected, r.computed, r.ok) for r in case_rows(policy, case)][:2]
-    [('status', 'eligible', 'eligible', True), ('amount', '80 万元', '80 万元', True)]
-    """
-    try:
-        result = policy.evaluate(case.facts)
-    except Exception as exc:  # any error of evaluation is a failed case, shown in the table
-        return [CaseRow("—", None, "evaluation", "a result", f"error: {exc}", False)]
-    found = {(d.provision, d.subject): d for d in result.decisions}
-    rows: list[CaseRow] = []
-    for exp in case.expect:
-        provision = str(exp.get("provision"))
-        if clause_id is not None and provision.rsplit("/", 1)[0] != clause_id:
-            continue
-        subject = exp.get("subject")
-        d = found.get((provision, subject))
-        if d is None:
-            rows.append(CaseRow(provision, subject, "decision", "a decision", "none", False))
-            continue
-        for field, want, got, ok in _compare(d, exp):
-            rows.append(CaseRow(provision, subject, field, want, got, ok))
-    return rows
-
-
-@attrs.frozen
-class FactRow:
-    """One input fact: where it sits, its type, and the clauses that read it."""
-
-    entity: str
-    entity_title: str | None
-    fact: str
-    type: str
-    title: str | None
-    determination: bool
-    clauses: tuple[str, ...]
-
-
-def facts_index(policy: CheckedPolicy) -> list[FactRow]:
-    """Every declared fact, by entity, with the clause ids whose provisions read it."""
-    users: dict[tuple[str, str], list[str]] = {}
-    for c in policy.clauses:
-        for p in c.provisions:
-            for fact in p.facts:
-                for e in policy.chain(p.subject):
-                    if e.fact(fact) is not None:
-                        ids = users.setdefault((e.name, fact), [])
-                        if c.id not in ids:
-                            ids.append(c.id)
-                        break
-    return [
-        FactRow(
-            e.name,
-            e.title,
-            f.name,
-            f.type.describe(),
-            f.title,
-            f.determination,
-            tuple(users.get((e.name, f.name), ())),
-        )
-        for e in policy.entities
-        for f in e.facts
-    ]
-
-
-def _plain(value: Any) -> Any:
-    """Facts as plain YAML-ready data (exact decimals shown as written)."""
-    if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else str(value)
-    return value
-
-
-def facts_yaml(facts: Any) -> str:
-    """A case's facts as compact YAML, for display."""
-    text = yaml.safe_dump(
-        _plain(facts), allow_unicode=True, sort_keys=False, default_flow_style=None, width=100
-    )
-    return str(text)
-
-
-_POLICIES: dict[str, Policy] = {}
-
-
-def load_policy(path: Path) -> Policy:
-    """Load (once per build process) the policy at ``path``."""
-    key = str(path.resolve())
-    if key not in _POLICIES:
-        _POLICIES[key] = load(path)
-    return _POLICIES[key]
-
 
 # ---- the Sphinx side ----------------------------------------------------------------------
 # Defined only when Sphinx is installed (the ``docs`` extra): the helpers above stay

@@ -11,7 +11,7 @@ from pygments.token import Comment, Error, Keyword, Number, String
 
 import policyrules
 from policyrules.lexer import PolicyRulesLexer
-from policyrules.sphinxext import (
+from policyrules.reference import (
     anchor,
     case_rows,
     cases_by_clause,
