@@ -166,11 +166,7 @@ class Policy:
         extra = facts.extra
         grants = self._ledger(extra.get("ledger", []), "ledger")
         if ledger is not None:
-            grants = grants.with_grants(
-                self._ledger(ledger, "ledger").grants
-                if not isinstance(ledger, Ledger)
-                else ledger.grants
-            )
+            grants = grants.with_grants(self._ledger(ledger, "ledger").grants)
         params = dict(self.compiled.parameter_defaults)
         params.update(self._values(extra.get("parameters") or {}, "parameters"))
         params.update(self._values(parameters or {}, "parameters"))

@@ -42,8 +42,7 @@ def evaluate(
     pools: dict[str, set[str]] = {
         cp.info.id: {cap.pool for cap in cp.caps} | {cp.info.id} for cp in policy.provisions
     }
-    run = _Run(policy, facts, Accounts(ledger, pools), parameters, assumptions, calendar)
-    run.as_of = as_of
+    run = _Run(policy, facts, Accounts(ledger, pools), parameters, assumptions, calendar, as_of)
     decisions: list[Decision] = []
     for cp in policy.provisions:
         decisions.extend(run.provision(cp))
@@ -64,6 +63,7 @@ class _Run:
         parameters: Mapping[str, Value],
         assumptions: Mapping[str, Value],
         calendar: WorkCalendar,
+        as_of: dt.date | None,
     ) -> None:
         self.policy = policy
         self.checked: CheckedPolicy = policy.checked
@@ -73,7 +73,7 @@ class _Run:
         self.assumptions = assumptions
         self.calendar = calendar
         self.grants: list[Grant] = []
-        self.as_of: dt.date | None = None
+        self.as_of = as_of
         self.clauses = {c.id: c for c in self.checked.clauses}
         self.documents = {d.name: d for d in self.checked.documents}
         self.rate_facts = {

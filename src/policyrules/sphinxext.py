@@ -32,7 +32,6 @@ from .api import Policy
 from .model import CheckedPolicy, ClauseInfo
 from .printer import print_expr, print_module
 from .reference import (
-    CaseRow,
     FactRow,
     WorkedCase,
     anchor,
@@ -47,18 +46,7 @@ from .reference import (
 )
 from .syntax import Module
 
-__all__ = [
-    "CaseRow",
-    "FactRow",
-    "WorkedCase",
-    "anchor",
-    "case_rows",
-    "cases_by_clause",
-    "clause_heading",
-    "facts_index",
-    "load_cases",
-    "provision_lines",
-]
+__all__ = ["setup"]
 
 # ---- the Sphinx side ----------------------------------------------------------------------
 # Defined only when Sphinx is installed (the ``docs`` extra): the helpers above stay

@@ -68,7 +68,10 @@ class Accounts:
         self._certain: dict[ScopeKey, Money] = defaultdict(Money.zero)
         self._possible: dict[ScopeKey, Money] = defaultdict(Money.zero)
         self._by: dict[ScopeKey, list[tuple[str, Money, bool]]] = defaultdict(list)
-        self._earlier: list[Grant] = list(ledger.grants)
+        self._earlier: dict[str, list[Grant]] = defaultdict(list)
+        for g in ledger.grants:
+            for pool in self.pools_of(g.provision):
+                self._earlier[pool].append(g)
         # (provision, path from the firm down to the entity): ids are unique only per owner.
         self._paid: set[tuple[str, tuple[tuple[str, str], ...]]] = set()
         for g in ledger.grants:
@@ -81,9 +84,7 @@ class Accounts:
     def used(self, pool: str, scope: tuple[tuple[str, str], ...], year: int | None) -> Money:
         """Grants in the ledger (made before this evaluation) in this pool, scope and year."""
         total = Money.zero()
-        for g in self._earlier:
-            if pool not in self.pools_of(g.provision):
-                continue
+        for g in self._earlier.get(pool, ()):
             if g.path[: len(scope)] != scope:
                 continue
             if year is not None and g.year != year:
