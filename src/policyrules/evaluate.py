@@ -13,7 +13,6 @@ from decimal import Decimal
 from typing import Any
 
 from .compile import CompiledCap, CompiledPolicy, CompiledProvision, Condition, Env
-from .errors import Diagnostic, EvaluationError
 from .facts import Facts, Instance
 from .model import CheckedPolicy
 from .result import CapEvent, Decision, Result, Step
@@ -22,7 +21,22 @@ from .runtime.ledger import Accounts, Grant, Ledger
 from .runtime.money import Money
 from .runtime.values import Duration, Unknown, Value, format_value
 
-__all__ = ["evaluate"]
+__all__ = ["Undecided", "evaluate"]
+
+
+class Undecided(Exception):
+    """Raised while deciding one provision for one subject: that decision is *unknown*.
+
+    Used where an input the checker accepted still cannot be decided (a period that turns
+    negative, a date past 9999-12-31, a year whose holiday schedule is not published): the
+    decision says why (``reason``) and what would settle it (``hint``, for instance the
+    assumption to name); every other decision of the evaluation stands.
+    """
+
+    def __init__(self, reason: str, *, hint: str | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.hint = hint
 
 
 def evaluate(
@@ -106,20 +120,25 @@ class _Run:
         extra: dict[str, Any] = {}
         if kind == "award" and not failed and not missing:
             failed = self.once(cp, inst, trace)
-        if failed:
-            status = "not_eligible"
-        elif missing:
-            status = "unknown"
-        elif kind == "award":
-            status, extra = "eligible", self.award(cp, inst, env, trace)
-        elif kind == "deadline":
-            status, extra = self.deadline(cp, env, trace)
-        elif kind == "target":
-            status, extra = self.target(cp, env, trace)
-        else:
-            status = "eligible"
-            extra = {"consequence": cp.info.consequence}
-            trace.append(Step("consequence", cp.info.consequence or "", True))
+        try:
+            if failed:
+                status = "not_eligible"
+            elif missing:
+                status = "unknown"
+            elif kind == "award":
+                status, extra = "eligible", self.award(cp, inst, env, trace)
+            elif kind == "deadline":
+                status, extra = self.deadline(cp, env, trace)
+            elif kind == "target":
+                status, extra = self.target(cp, env, trace)
+            else:
+                status = "eligible"
+                extra = {"consequence": cp.info.consequence}
+                trace.append(Step("consequence", cp.info.consequence or "", True))
+        except Undecided as why:
+            status, extra = "unknown", {}
+            failed = [why.reason + (f" ({why.hint})" if why.hint else "")]
+            trace.append(Step("undecided", failed[0], None))
         return self.decision(cp, inst, env, status, failed, missing, trace, extra)
 
     def conditions(
@@ -278,18 +297,15 @@ class _Run:
         assert isinstance(period, Duration)
         assert isinstance(start, dt.date)
         if period.n != period.n.to_integral_value():
-            raise EvaluationError(Diagnostic("E401", f"a period of {period} is not whole"))
+            raise Undecided(f"E401: a period of {period} is not whole")
         unit = DurationUnit(period.unit)
         try:
             if period.n > _MAX_PERIOD:
                 raise OverflowError
             due = self.calendar.due_date(start, int(period.n), unit)
         except OverflowError:
-            raise EvaluationError(
-                Diagnostic(
-                    "E401",
-                    f"{period} after {start} ends after 9999-12-31, the last date there is",
-                )
+            raise Undecided(
+                f"E401: {period} after {start} ends after 9999-12-31, the last date there is"
             ) from None
         trace.append(
             Step(

@@ -307,13 +307,25 @@ clause 1 "时限"
 
 
 @pytest.mark.parametrize("unit", ["日", "周", "月", "年", "工作日"])
-def test_a_period_past_year_9999_is_an_evaluation_error(unit: str) -> None:
-    """A period that ends after 9999-12-31 is E401, not an OverflowError."""
+def test_a_period_past_year_9999_makes_that_decision_unknown(unit: str) -> None:
+    """A period that ends after 9999-12-31 makes its decision unknown with the reason (E401);
+    it is not an OverflowError, and the other subjects' decisions stand."""
     policy = compile_text(PERIOD.format(unit=unit))
-    with pytest.raises(policyrules.EvaluationError) as caught:
-        policy.evaluate({"products": [{"id": "p", "approved_on": "2025-03-01"}]})
-    assert caught.value.code == "E401"
-    assert "ends after 9999-12-31" in str(caught.value)
+    result = policy.evaluate(
+        {
+            "products": [
+                {"id": "p", "approved_on": "2025-03-01"},
+                {"id": "q"},  # no date: unknown for want of the fact, as before
+            ]
+        }
+    )
+    by_subject = {d.subject: d for d in result.decisions}
+    assert by_subject["p"].status == "unknown"
+    assert by_subject["p"].missing_facts == ()
+    assert len(by_subject["p"].reasons) == 1
+    assert "E401" in by_subject["p"].reasons[0]
+    assert "ends after 9999-12-31" in by_subject["p"].reasons[0]
+    assert by_subject["q"].missing_facts == ("product.approved_on",)
 
 
 @pytest.mark.parametrize(
