@@ -25,16 +25,13 @@ from .facts import Facts, convert_value, locate, read_data, read_facts, schema
 from .model import CheckedPolicy
 from .parse import parse
 from .result import Result
-from .runtime.calendar import Unpublished, WorkCalendar
+from .runtime.calendar import HOLIDAY_ASSUMPTION, Unpublished, WorkCalendar
 from .runtime.ledger import Grant, Ledger
 from .runtime.values import Value
 from .syntax import DocSource, Document, Module
 from .types import DATE, MONEY
 
 __all__ = ["HOLIDAY_ASSUMPTION", "Policy", "load", "read_rule_files"]
-
-# The built-in assumption for dates in years whose holiday schedule is not yet published.
-HOLIDAY_ASSUMPTION = "holiday_schedule"
 
 
 def read_rule_files(path: str | Path) -> dict[str, str]:
@@ -204,7 +201,7 @@ class Policy:
                 Diagnostic(
                     "E305",
                     f"assumptions.{HOLIDAY_ASSUMPTION}: {value!r} is not a choice",
-                    hint="one of: error, weekends_only",
+                    hint="one of: " + ", ".join(u.value for u in Unpublished),
                 )
             ) from None
 

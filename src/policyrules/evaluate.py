@@ -13,10 +13,11 @@ from decimal import Decimal
 from typing import Any
 
 from .compile import CompiledCap, CompiledPolicy, CompiledProvision, Condition, Env
+from .errors import CalendarError
 from .facts import Facts, Instance
 from .model import CheckedPolicy
 from .result import CapEvent, Decision, Result, Step
-from .runtime.calendar import DurationUnit, WorkCalendar
+from .runtime.calendar import HOLIDAY_ASSUMPTION, DurationUnit, WorkCalendar
 from .runtime.ledger import Accounts, Grant, Ledger
 from .runtime.money import Money
 from .runtime.values import Duration, Unknown, Value, format_value
@@ -60,12 +61,11 @@ def evaluate(
     decisions: list[Decision] = []
     for cp in policy.provisions:
         decisions.extend(run.provision(cp))
-    used = sorted({a for d in decisions for a, _ in d.assumptions})
-    return Result(
-        tuple(decisions),
-        tuple(run.grants),
-        tuple((a, format_value(assumptions[a])) for a in used),
-    )
+    used = sorted({a for d in decisions for a, _ in d.assumptions} - {HOLIDAY_ASSUMPTION})
+    listed = [(a, format_value(assumptions[a])) for a in used]
+    if run.assumed_years:
+        listed.append((HOLIDAY_ASSUMPTION, calendar.describe(run.assumed_years)))
+    return Result(tuple(decisions), tuple(run.grants), tuple(sorted(listed)))
 
 
 class _Run:
@@ -85,7 +85,10 @@ class _Run:
         self.accounts = accounts
         self.parameters = parameters
         self.assumptions = assumptions
-        self.calendar = calendar
+        # Each decision gets its own tracked copy: the unpublished years it assumed are its own.
+        self.base_calendar = calendar
+        self.calendar = calendar.tracked()
+        self.assumed_years: set[int] = set()
         self.grants: list[Grant] = []
         self.as_of = as_of
         self.clauses = {c.id: c for c in self.checked.clauses}
@@ -115,6 +118,7 @@ class _Run:
 
     def decide(self, cp: CompiledProvision, inst: Instance | None, env: Env) -> Decision:
         trace: list[Step] = []
+        self.calendar = self.base_calendar.tracked()
         failed, missing = self.conditions(cp, env, trace)
         kind = cp.info.kind
         extra: dict[str, Any] = {}
@@ -135,10 +139,14 @@ class _Run:
                 status = "eligible"
                 extra = {"consequence": cp.info.consequence}
                 trace.append(Step("consequence", cp.info.consequence or "", True))
-        except Undecided as why:
+        except (Undecided, CalendarError) as exc:
+            why = _calendar_gap(exc) if isinstance(exc, CalendarError) else exc
             status, extra = "unknown", {}
             failed = [why.reason + (f" ({why.hint})" if why.hint else "")]
             trace.append(Step("undecided", failed[0], None))
+        if self.calendar.assumed:
+            trace.append(Step("calendar", self.calendar.note(self.calendar.assumed), None))
+            self.assumed_years |= self.calendar.assumed
         return self.decision(cp, inst, env, status, failed, missing, trace, extra)
 
     def conditions(
@@ -335,10 +343,17 @@ class _Run:
         return ("met" if met else "not_met"), {"due": due, "done": done, "margin": margin}
 
     def _margin(self, unit: DurationUnit, start: dt.date, end: dt.date) -> str:
-        """The distance from ``start`` to ``end``: working days for a working-day period."""
-        if unit is DurationUnit.WORKDAY:
+        """The distance from ``start`` to ``end``: working days for a working-day period.
+
+        Only the margin needs the working days there: whether the deadline was met does not,
+        so a year with no schedule leaves the count in calendar days, saying why."""
+        days = f"{(end - start).days} 日"
+        if unit is not DurationUnit.WORKDAY:
+            return days
+        try:
             return f"{self.calendar.workdays_between(start, end)} 工作日"
-        return f"{(end - start).days} 日"
+        except CalendarError as exc:
+            return f"{days} (working days not counted: {exc.diagnostics[0].message})"
 
     def target(
         self, cp: CompiledProvision, env: Env, trace: list[Step]
@@ -400,7 +415,10 @@ class _Run:
             ),
             facts=facts,
             assumptions=tuple(
-                (a, format_value(self.assumptions[a])) for a in sorted(env.used_assumptions)
+                sorted(
+                    [(a, format_value(self.assumptions[a])) for a in env.used_assumptions]
+                    + self._calendar_assumption()
+                )
             ),
             parameters=params,
             quote=info.quote,
@@ -408,6 +426,17 @@ class _Run:
             trace=tuple(trace),
             **extra,
         )
+
+    def _calendar_assumption(self) -> list[tuple[str, str]]:
+        """The holiday assumption, when this decision counted days in an unpublished year."""
+        years = self.calendar.assumed
+        return [(HOLIDAY_ASSUMPTION, self.calendar.describe(years))] if years else []
+
+
+def _calendar_gap(exc: CalendarError) -> Undecided:
+    """A year with no schedule (E501), or none projected (E502): this decision is unknown."""
+    d = exc.diagnostics[0]
+    return Undecided(f"{d.code}: {d.message}", hint=d.hint)
 
 
 _MAX_PERIOD = 10**7  # more days, weeks or months than any period before 9999-12-31

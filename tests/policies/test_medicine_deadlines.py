@@ -1,9 +1,9 @@
 """京医保发〔2025〕5号: deadlines that reach 2027, whose holiday schedule is not published.
 
-The case files cannot state an expected error, so these cases live here.  A period that needs to
-know whether a 2027 day is a working day (or a rest day) must stop with E501, never answer as if
-the schedule were known; naming the assumption holiday_schedule=weekends_only opts in to counting
-Monday to Friday.
+The case files cannot state an expected reason, so these cases live here.  A period that needs
+to know whether a 2027 day is a working day (or a rest day) makes that decision unknown (E501),
+never answered as if the schedule were known; naming the assumption holiday_schedule opts in to
+a projection or to counting Monday to Friday.
 """
 
 from __future__ import annotations
@@ -58,28 +58,34 @@ def _class1(approved_on: str) -> dict[str, object]:
     }
 
 
-def test_30_working_days_into_2027_is_an_error(policy: policyrules.Policy) -> None:
+def test_30_working_days_into_2027_is_unknown(policy: policyrules.Policy) -> None:
     # submitted 2026-12-10: only 15 working days remain in December 2026 (12-11 .. 12-31),
-    # so the 30th falls in 2027, whose schedule is unpublished.
-    with pytest.raises(policyrules.CalendarError) as info:
-        policy.evaluate(_trial("2026-12-10"))
-    assert "E501" in str(info.value) or getattr(info.value, "code", None) == "E501"
-    assert "2027" in str(info.value)
+    # so the 30th falls in 2027, whose schedule is unpublished: that decision is unknown (E501),
+    # its hint naming the assumptions that would settle it.
+    d = _decision(
+        policy.evaluate(_trial("2026-12-10")), "jybf_2025_5/(六)/trial_approval", "firm-d/A1"
+    )
+    assert (d.status, d.due) == ("unknown", None)
+    assert d.reasons[0].startswith("E501: the holiday schedule for 2027 is not published")
+    assert "holiday_schedule=statutory_projection (recommended" in d.reasons[0]
 
 
-def test_1_month_ending_in_2027_is_an_error(policy: policyrules.Policy) -> None:
+def test_1_month_ending_in_2027_is_unknown(policy: policyrules.Policy) -> None:
     # approved 2026-12-15 → 2027-01-15; whether that day is a rest day (第二百零三条) is unknown.
-    with pytest.raises(policyrules.CalendarError) as info:
-        policy.evaluate(_class1("2026-12-15"))
-    assert "2027" in str(info.value)
+    d = _decision(
+        policy.evaluate(_class1("2026-12-15")), "jybf_2025_5/(十九)/class1_listing", "firm-d/D1"
+    )
+    assert d.status == "unknown"
+    assert "2027" in d.reasons[0]
 
 
 def test_1_month_ending_in_2027_with_weekends_only(policy: policyrules.Policy) -> None:
-    # 2027-01-15 is a Friday: a working day when only weekends are rest days.
+    # 2027-01-15 is a Friday: a working day when only weekends (and 1 January) are rest days.
     facts = _class1("2026-12-15") | {"assumptions": {"holiday_schedule": "weekends_only"}}
     d = _decision(policy.evaluate(facts), "jybf_2025_5/(十九)/class1_listing", "firm-d/D1")
     assert d.status == "pending"
     assert d.due == dt.date(2027, 1, 15)
+    assert ("holiday_schedule", "weekends_only (assumed for 2027)") in d.assumptions
 
 
 def test_a_2026_period_needs_no_assumption(policy: policyrules.Policy) -> None:

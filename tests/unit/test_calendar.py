@@ -294,19 +294,22 @@ def test_long_request_fails_fast() -> None:
 
 
 def test_weekends_only_for_2027() -> None:
-    """Under WEEKENDS_ONLY, 2027-01-01 (Fri) counts as working and 01-02 (Sat) as rest."""
-    expected = (True, False)
+    """Under WEEKENDS_ONLY, 2027-01-01 (Fri) is 元旦, a rest day; 01-02 (Sat) rest; 01-04 (Mon)
+    working."""
+    expected = (False, False, True)
     assert expected == (
         ASSUME.is_workday(date(2027, 1, 1)),
         ASSUME.is_workday(date(2027, 1, 2)),
+        ASSUME.is_workday(date(2027, 1, 4)),
     )
 
 
 def test_weekends_only_crossing_into_2027() -> None:
-    """2026-12-30 (Wed) + 3 working days: 12-31 (Thu), then 2027-01-01 (Fri), 01-04 (Mon)."""
-    assert (date(2027, 1, 4), 3) == (
+    """2026-12-30 (Wed) + 3 working days: 12-31 (Thu) 1, 2027-01-01 (Fri) is 元旦, 01-04 (Mon) 2,
+    01-05 (Tue) 3."""
+    assert (date(2027, 1, 5), 3) == (
         ASSUME.add_workdays(date(2026, 12, 30), 3),
-        ASSUME.workdays_between(date(2026, 12, 30), date(2027, 1, 4)),
+        ASSUME.workdays_between(date(2026, 12, 30), date(2027, 1, 5)),
     )
 
 
@@ -317,8 +320,13 @@ def test_weekends_only_keeps_the_published_schedule() -> None:
 
 def test_weekends_only_ten_thousand_workdays() -> None:
     """2050-01-07 (Fri) + 10,000 weekdays: each 7-day block after a Friday holds 5 weekdays and
-    ends on a Friday, so 2,000 blocks = 14,000 days later, 2088-05-07 (Fri)."""
-    assert date(2088, 5, 7) == ASSUME.add_workdays(date(2050, 1, 7), 10_000)
+    ends on a Friday, so 2,000 blocks = 14,000 days later, 2088-05-07 (Fri), less 1 January.
+
+    1 January of 2051..2088 (38 years) falls on a weekend 10 times (Sun 2051, Sat 2056, Sat 2061,
+    Sun 2062, Sat 2067, Sun 2068, Sun 2073, Sat 2078, Sun 2079, Sat 2084), on a weekday 28
+    times: 28 weekdays more.  Fri 2088-05-07 + 25 weekdays (5 weeks) = Fri 06-11; + 3 = Wed 06-16.
+    """
+    assert date(2088, 6, 16) == ASSUME.add_workdays(date(2050, 1, 7), 10_000)
 
 
 def test_weekends_only_runs_out_of_dates() -> None:

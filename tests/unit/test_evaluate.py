@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import policyrules
-from policyrules import CalendarError, Grant, Ledger, Money
+from policyrules import Grant, Ledger, Money
 from policyrules.api import Policy
 
 ENTITIES = """entity firm "企业"
@@ -246,17 +246,21 @@ def test_deadline_pending_without_done() -> None:
 
 
 def test_deadline_in_2027_needs_an_assumption() -> None:
-    """A period in an unpublished year raises CalendarError unless weekends_only is assumed.
+    """A period in an unpublished year is unknown (E501) unless an assumption is named.
 
-    Weekends only: 30 working days after Mon 2027-03-01 end on Mon 2027-04-12.
+    30 working days after Mon 2027-03-01: 03-02..05 are 1–4, then five a week: 03-08..12 5–9,
+    03-15..19 10–14, 03-22..26 15–19, 03-29..04-02 20–24, 04-05..09 25–29, Mon 04-12 30.
+    statutory_projection: Mon 04-05 is 清明 (rest), so 04-06..09 25–28, 04-12 29, Tue 04-13 30.
     """
     pol = _policy(DEADLINE)
     facts = _facts({"id": "p", "submitted_on": "2027-03-01"})
-    with pytest.raises(CalendarError):
-        pol.evaluate(facts)
-    d = pol.evaluate(facts, assumptions={"holiday_schedule": "weekends_only"}).decisions[0]
-    expected = dt.date(2027, 4, 12)
-    assert expected == d.due
+    unknown = pol.evaluate(facts).decisions[0]
+    weekends = pol.evaluate(facts, assumptions={"holiday_schedule": "weekends_only"}).decisions[0]
+    projected = pol.evaluate(
+        facts, assumptions={"holiday_schedule": "statutory_projection"}
+    ).decisions[0]
+    expected = ("unknown", dt.date(2027, 4, 12), dt.date(2027, 4, 13))
+    assert expected == (unknown.status, weekends.due, projected.due)
 
 
 TARGET = """

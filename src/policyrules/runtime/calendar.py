@@ -2,8 +2,17 @@
 
 Working days come from the published schedule carried by the ``chinese_calendar`` package,
 including the weekend days made working days (调休).  Which years it covers is found by asking
-it, never typed in here.  A date in a year with no published schedule is an error unless the
-caller names the assumption :attr:`Unpublished.WEEKENDS_ONLY`.
+it, never typed in here.  A date in a year with no published schedule is an error (E501)
+unless the caller names an assumption (:class:`Unpublished`, the assumption
+``holiday_schedule``):
+
+- ``statutory_projection`` (recommended): Monday–Friday less the statutory holidays of
+  《全国年节及纪念日放假办法》 (:mod:`policyrules.runtime.statutory`), with no 调休 swaps and no
+  day in lieu: a *projection*, and every result computed with it says so;
+- ``weekends_only``: Monday–Friday, except 1 January.
+
+Under any assumption 1 January (元旦) is a rest day: every text of the 办法 since 1949 makes it
+one, on that date.
 
 >>> cal = WorkCalendar()
 >>> cal.is_workday(date(2025, 9, 28))  # a Sunday made a working day for National Day
@@ -14,8 +23,12 @@ datetime.date(2025, 10, 14)
 datetime.date(2025, 2, 28)
 >>> cal.due_date(date(2025, 9, 26), 5, DurationUnit.DAY)  # ends on 10-01, a holiday: rolls
 datetime.date(2025, 10, 9)
->>> WorkCalendar(Unpublished.WEEKENDS_ONLY).add_workdays(date(2026, 12, 31), 1)
-datetime.date(2027, 1, 1)
+>>> WorkCalendar(Unpublished.WEEKENDS_ONLY).add_workdays(date(2026, 12, 31), 1)  # Fri 01-01 off
+datetime.date(2027, 1, 4)
+>>> WorkCalendar(Unpublished.STATUTORY_PROJECTION).add_workdays(date(2027, 2, 4), 1)
+datetime.date(2027, 2, 9)
+
+(2027-02-05..08 are 除夕 to 正月初三; 02-06 and 02-07 are also a weekend.)
 
 A zero-length period ends where it starts, whatever kind of day that is.
 """
@@ -32,8 +45,10 @@ import attrs
 import chinese_calendar
 
 from policyrules.errors import CalendarError, Diagnostic
+from policyrules.runtime import statutory
 
 __all__ = [
+    "HOLIDAY_ASSUMPTION",
     "DurationUnit",
     "Unpublished",
     "WorkCalendar",
@@ -41,11 +56,18 @@ __all__ = [
     "published_years",
 ]
 
+HOLIDAY_ASSUMPTION = "holiday_schedule"
+"""The name of the assumption that says how to count days in a year with no published schedule."""
+
 # The years searched for published data: the package's range is probed within this window.
 _PROBE_FIRST_YEAR = 1949
 _PROBE_LAST_YEAR = 2199
 
-_HINT = "pass the assumption holiday_schedule=weekends_only to count Monday–Friday as working days"
+_HINT = (
+    f"name the assumption {HOLIDAY_ASSUMPTION}=statutory_projection (recommended: "
+    "Monday–Friday less the statutory holidays of 《全国年节及纪念日放假办法》, no 调休 swaps; "
+    f"results are marked PROJECTED) or {HOLIDAY_ASSUMPTION}=weekends_only (Monday–Friday except 1 January)"
+)
 
 
 class DurationUnit(enum.Enum):
@@ -106,8 +128,11 @@ class Unpublished(enum.Enum):
 
     ERROR = "error"
     """Raise :class:`CalendarError` (E501): the default."""
+    STATUTORY_PROJECTION = "statutory_projection"
+    """Monday–Friday less the statutory holidays of the year (《全国年节及纪念日放假办法》 第二条),
+    no 调休 swaps, no day in lieu: a projection, for 2000–2099 (E502 outside)."""
     WEEKENDS_ONLY = "weekends_only"
-    """Assume Monday–Friday are working days and there are no holidays: a named assumption."""
+    """Monday–Friday, except 1 January: no other holiday, no swap."""
 
 
 @functools.cache
@@ -169,6 +194,34 @@ def _unpublished_error(year: int) -> CalendarError:
     return CalendarError(Diagnostic("E501", message, hint=_HINT))
 
 
+def _no_projection(year: int) -> CalendarError:
+    return CalendarError(
+        Diagnostic(
+            "E502",
+            f"the holiday schedule for {year} is not published and the statutory projection "
+            f"covers {statutory.FIRST_YEAR}–{statutory.LAST_YEAR} only",
+            hint=f"name {HOLIDAY_ASSUMPTION}=weekends_only to count Monday–Friday except 1 January",
+        )
+    )
+
+
+@functools.cache
+def _projected_workdays(year: int) -> tuple[int, ...]:
+    """The ordinals of the working days of ``year`` under the statutory projection."""
+    rest = {d.toordinal() for d, _ in statutory.statutory_holidays(year)}
+    first = date(year, 1, 1).toordinal()
+    last = date(year, 12, 31).toordinal()
+    return tuple(
+        o for o in range(first, last + 1) if o not in rest and date.fromordinal(o).weekday() < 5
+    )
+
+
+def _new_year_skipped(year: int, after: int) -> int:
+    """1 if a weekends-only count from ordinal ``after`` passes a 1 January that is a weekday."""
+    jan1 = date(year, 1, 1)
+    return int(jan1.weekday() < 5 and after < jan1.toordinal())
+
+
 def _as_date(value: date) -> date:
     if isinstance(value, datetime):
         return value.date()
@@ -194,28 +247,78 @@ _LAST_ORDINAL = date.max.toordinal()
 
 @attrs.frozen
 class WorkCalendar:
-    """Working days and the Civil Code's period rules, under a stated policy for unknown years."""
+    """Working days and the Civil Code's period rules, under a stated policy for unknown years.
+
+    A calendar made by :meth:`tracked` records in :attr:`assumed` each unpublished year it
+    answered for under its assumption, so a caller can say which results rest on it.
+    """
 
     unpublished: Unpublished = attrs.field(
         default=Unpublished.ERROR, validator=attrs.validators.instance_of(Unpublished)
     )
+    assumed: set[int] | None = attrs.field(default=None, eq=False, repr=False, kw_only=True)
+    """The unpublished years answered for under the assumption; ``None`` when not tracked."""
+
+    def tracked(self) -> WorkCalendar:
+        """A copy with the same policy that records the years it assumes, starting empty."""
+        return attrs.evolve(self, assumed=set())
+
+    def describe(self, years: set[int] | frozenset[int]) -> str:
+        """The assumption as a result shows it: its value, and the years it stood in for.
+
+        >>> WorkCalendar(Unpublished.STATUTORY_PROJECTION).describe({2028, 2027})
+        'statutory_projection (PROJECTED for 2027, 2028)'
+        """
+        listed = ", ".join(str(y) for y in sorted(years))
+        if self.unpublished is Unpublished.STATUTORY_PROJECTION:
+            return f"{self.unpublished.value} (PROJECTED for {listed})"
+        return f"{self.unpublished.value} (assumed for {listed})"
+
+    def note(self, years: set[int] | frozenset[int]) -> str:
+        """One line for a trace: which years were not published and how they were counted."""
+        listed = ", ".join(str(y) for y in sorted(years))
+        if self.unpublished is Unpublished.STATUTORY_PROJECTION:
+            return (
+                f"PROJECTED: no holiday schedule is published for {listed}; counted as "
+                "Monday–Friday less the statutory holidays of 《全国年节及纪念日放假办法》, "
+                "without 调休 swaps or days in lieu"
+            )
+        return (
+            f"ASSUMED: no holiday schedule is published for {listed}; counted as "
+            "Monday–Friday except 1 January"
+        )
 
     def is_published(self, year: int) -> bool:
         """Whether the official holiday schedule for ``year`` is published."""
         return is_published(year)
 
-    def _check_assumption(self, year: int) -> None:
-        """Allow an unpublished ``year`` only under the WEEKENDS_ONLY assumption."""
-        if self.unpublished is not Unpublished.WEEKENDS_ONLY:
+    def _projected(self, year: int) -> tuple[int, ...] | None:
+        """The working days of unpublished ``year`` as ordinals under the assumption, or
+        ``None`` for weekends_only (counted by arithmetic, bounded for any year).
+
+        Raises E501 under :attr:`Unpublished.ERROR`, E502 for a year the statutory
+        projection does not cover."""
+        if self.unpublished is Unpublished.ERROR:
             raise _unpublished_error(year)
+        days = None
+        if self.unpublished is Unpublished.STATUTORY_PROJECTION:
+            if not statutory.FIRST_YEAR <= year <= statutory.LAST_YEAR:
+                raise _no_projection(year)
+            days = _projected_workdays(year)
+        if self.assumed is not None:
+            self.assumed.add(year)
+        return days
 
     def is_workday(self, d: date) -> bool:
         """Whether ``d`` is a working day, following the official schedule (调休 included)."""
         d = _as_date(d)
         if is_published(d.year):
             return bool(chinese_calendar.is_workday(d))
-        self._check_assumption(d.year)
-        return d.weekday() < 5
+        days = self._projected(d.year)
+        if days is not None:
+            index = bisect.bisect_left(days, d.toordinal())
+            return index < len(days) and days[index] == d.toordinal()
+        return d.weekday() < 5 and (d.month, d.day) != (1, 1)
 
     def is_rest_day(self, d: date) -> bool:
         """Whether ``d`` is a weekend or holiday rest day (not a working day)."""
@@ -223,11 +326,11 @@ class WorkCalendar:
 
     def _count_in_year(self, year: int, after: int, through: int) -> int:
         """Working days with ordinal in ``(after, through]``, both inside ``year``."""
-        if is_published(year):
-            days = _published_workdays(year)
+        days = _published_workdays(year) if is_published(year) else self._projected(year)
+        if days is not None:
             return bisect.bisect_right(days, through) - bisect.bisect_right(days, after)
-        self._check_assumption(year)
-        return _weekdays_through(through) - _weekdays_through(after)
+        skipped = _new_year_skipped(year, after)  # after < through: 1 January is inside
+        return _weekdays_through(through) - _weekdays_through(after) - skipped
 
     def workdays_between(self, start: date, end: date) -> int:
         """The number of working days ``d`` with ``start < d <= end``; 0 if ``end <= start``."""
@@ -252,18 +355,18 @@ class WorkCalendar:
         while after < _LAST_ORDINAL:  # one pass per calendar year: bounded
             year = date.fromordinal(after + 1).year
             year_end = date(year, 12, 31).toordinal()
-            if is_published(year):
-                days = _published_workdays(year)
+            days = _published_workdays(year) if is_published(year) else self._projected(year)
+            if days is not None:
                 index = bisect.bisect_right(days, after)
                 available = len(days) - index
                 if n <= available:
                     return date.fromordinal(days[index + n - 1])
             else:
-                self._check_assumption(year)
+                skipped = _new_year_skipped(year, after)
                 before = _weekdays_through(after)
-                available = _weekdays_through(year_end) - before
+                available = _weekdays_through(year_end) - before - skipped
                 if n <= available:
-                    return date.fromordinal(_nth_weekday(before + n))
+                    return date.fromordinal(_nth_weekday(before + skipped + n))
             n -= available
             after = year_end
         raise _too_late()
