@@ -66,7 +66,8 @@ _PROBE_LAST_YEAR = 2199
 _HINT = (
     f"name the assumption {HOLIDAY_ASSUMPTION}=statutory_projection (recommended: "
     "Monday–Friday less the statutory holidays of 《全国年节及纪念日放假办法》, no 调休 swaps; "
-    f"results are marked PROJECTED) or {HOLIDAY_ASSUMPTION}=weekends_only (Monday–Friday except 1 January)"
+    f"results are marked PROJECTED) or {HOLIDAY_ASSUMPTION}=weekends_only "
+    "(Monday–Friday except 1 January)"
 )
 
 
