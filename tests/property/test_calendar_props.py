@@ -5,13 +5,19 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import chinese_calendar
+import pytest
 from hypothesis import given
+from hypothesis import strategies as st
 
-from policyrules.runtime.calendar import DurationUnit, Unpublished, WorkCalendar
+from policyrules.errors import CalendarError
+from policyrules.runtime import statutory
+from policyrules.runtime.calendar import DurationUnit, Unpublished, WorkCalendar, published_years
+from policyrules.runtime.statutory import statutory_holidays
 from strategies import published_dates, unpublished_dates, workday_counts
 
 CAL = WorkCalendar()
 ASSUME = WorkCalendar(Unpublished.WEEKENDS_ONLY)
+PROJECT = WorkCalendar(Unpublished.STATUTORY_PROJECTION)
 
 # Starts late enough in 2026 would run into 2027: 150 working days from 2026-03-31 end in
 # November 2026 even with every holiday in between.
@@ -108,3 +114,61 @@ def test_weekends_only_matches_monday_to_friday(start: date, n: int) -> None:
     end = ASSUME.add_workdays(start, n)
     assert end == oracle_add_workdays(start, n, _weekday_not_new_year)
     assert n == ASSUME.workdays_between(start, end)
+
+
+# ---- the statutory projection against the published schedules ------------------------------
+
+_NAMES = {
+    "元旦": chinese_calendar.Holiday.new_years_day,
+    "春节": chinese_calendar.Holiday.spring_festival,
+    "清明节": chinese_calendar.Holiday.tomb_sweeping_day,
+    "劳动节": chinese_calendar.Holiday.labour_day,
+    "端午节": chinese_calendar.Holiday.dragon_boat_festival,
+    "中秋节": chinese_calendar.Holiday.mid_autumn_festival,
+    "国庆节": chinese_calendar.Holiday.national_day,
+}
+
+
+def test_projected_holidays_are_published_holidays() -> None:
+    """For every published year (2004–2026, under the 1999, 2007, 2013 and 2024 texts), each
+    projected statutory day is a rest day of the published schedule, named there for the same
+    festival wherever the published data names one (a weekend inside a festival may be left
+    unnamed: Sat 2012-06-23, 端午).  Checks every lunar date and 清明 the projection computes
+    for those years, and each text's days, against the State Council's own notices."""
+    span = published_years()
+    assert span is not None
+    assert span[0] >= statutory.FIRST_YEAR
+    checked = 0
+    for year in range(span[0], span[1] + 1):
+        for day, festivals in statutory_holidays(year):
+            on_holiday, name = chinese_calendar.get_holiday_detail(day)
+            wanted = {_NAMES[f].value for f in festivals.split("、")}
+            assert on_holiday, f"{day} ({festivals}) is a working day in the published {year}"
+            assert name is None or name in wanted, f"{day}: published {name}, projected {festivals}"
+            checked += 1
+    # 2004–2007: 10 days a year; 2008–2024: 11, but 中秋 fell on 国庆 (2009-10-03, 2020-10-01):
+    # one day less each; 2025–2026: 13.
+    assert checked == 4 * 10 + 17 * 11 - 2 + 2 * 13
+
+
+@given(st.dates(date(2027, 1, 1), date(2098, 1, 1)), workday_counts(400))
+def test_projection_matches_a_day_by_day_oracle(start: date, n: int) -> None:
+    """Under statutory_projection a working day is a weekday that is not a statutory holiday
+    (400 working days from a start before 2098 end before 2100)."""
+    years = range(start.year, min(start.year + 2, statutory.LAST_YEAR) + 1)
+    rest = {d for y in years for d, _ in statutory_holidays(y)}
+    end = PROJECT.add_workdays(start, n)
+    assert end == oracle_add_workdays(start, n, lambda d: d.weekday() < 5 and d not in rest)
+    assert n == PROJECT.workdays_between(start, end)
+
+
+@given(st.integers(2027, 9999), st.sampled_from([ASSUME, PROJECT]))
+def test_new_year_is_never_a_working_day(year: int, cal: WorkCalendar) -> None:
+    """1 January of an unpublished year is a rest day under every assumption; beyond the
+    projection's years it is not answered at all (E502), never answered as a working day."""
+    if cal is PROJECT and year > statutory.LAST_YEAR:
+        with pytest.raises(CalendarError, match=f"{year}"):
+            cal.is_workday(date(year, 1, 1))
+    else:
+        assert cal.is_workday(date(year, 1, 1)) is False
+        assert cal.add_days(date(year - 1, 12, 30), 2) > date(year, 1, 1)

@@ -12,6 +12,7 @@ from datetime import date, datetime
 import pytest
 
 from policyrules.errors import CalendarError, EvaluationError
+from policyrules.runtime import statutory
 from policyrules.runtime.calendar import (
     DurationUnit,
     Unpublished,
@@ -19,6 +20,7 @@ from policyrules.runtime.calendar import (
     is_published,
     published_years,
 )
+from policyrules.runtime.statutory import statutory_holidays
 
 CAL = WorkCalendar()
 ASSUME = WorkCalendar(Unpublished.WEEKENDS_ONLY)
@@ -376,3 +378,108 @@ def test_duration_unit_parse_rejects(text: str) -> None:
     """Unknown unit names are refused."""
     with pytest.raises(ValueError, match="unknown duration unit"):
         DurationUnit.parse(text)
+
+
+# --- the statutory projection (《全国年节及纪念日放假办法》) ------------------------------------
+
+PROJECT = WorkCalendar(Unpublished.STATUTORY_PROJECTION)
+
+
+def _festivals(year: int) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for d, name in statutory_holidays(year):
+        out.setdefault(name, []).append(f"{d:%m-%d}")
+    return out
+
+
+def test_statutory_holidays_2027() -> None:
+    """2027 under the 2024 text (13 days).  正月初一 is Sat 2027-02-06, so 除夕 is Fri 02-05 and
+    初三 Mon 02-08; 清明 (solar term) Mon 04-05; 端午 (五月初五) Wed 06-09; 中秋 (八月十五) Wed
+    09-15.  The lunar dates agree with the lunardate tables and the 清明 with chinese_calendar's
+    solar terms (checked when the module was written; see its docstring)."""
+    assert _festivals(2027) == {
+        "元旦": ["01-01"],
+        "春节": ["02-05", "02-06", "02-07", "02-08"],
+        "清明节": ["04-05"],
+        "劳动节": ["05-01", "05-02"],
+        "端午节": ["06-09"],
+        "中秋节": ["09-15"],
+        "国庆节": ["10-01", "10-02", "10-03"],
+    }
+
+
+def test_statutory_holidays_follow_the_text_in_force() -> None:
+    """Each amendment governs its own years.  2005 (1999 text): 春节 正月初一..初三 = 02-09..11
+    (正月初一 2005-02-09), 劳动节 05-01..03, no 清明/端午/中秋.  2012 (2007 text): 春节 除夕,
+    初一, 初二 = 01-22..24 (正月初一 01-23).  2019 (2013 text): 初一..初三 = 02-05..07."""
+    f2005, f2012, f2019 = _festivals(2005), _festivals(2012), _festivals(2019)
+    assert (f2005["春节"], f2005["劳动节"], "清明节" in f2005) == (
+        ["02-09", "02-10", "02-11"],
+        ["05-01", "05-02", "05-03"],
+        False,
+    )
+    assert (f2012["春节"], f2012["劳动节"]) == (["01-22", "01-23", "01-24"], ["05-01"])
+    assert f2019["春节"] == ["02-05", "02-06", "02-07"]
+    assert [len(statutory_holidays(y)) for y in (2005, 2012, 2019, 2027)] == [10, 11, 11, 13]
+
+
+def test_mid_autumn_on_national_day_is_one_day() -> None:
+    """2028: 八月十五 is 10-03, also 国庆节: one rest day named for both, 12 days in all."""
+    assert (statutory_holidays(2028)[-1], len(statutory_holidays(2028))) == (
+        (date(2028, 10, 3), "中秋节、国庆节"),
+        12,
+    )
+
+
+def test_projection_has_no_day_in_lieu() -> None:
+    """2027-05-01 and 05-02 (劳动节) are Sat and Sun: no day in lieu is projected (第六条
+    leaves the day to the yearly notice), so Mon 05-03 is a working day; Fri 2027-10-01 rest."""
+    assert (PROJECT.is_workday(date(2027, 5, 3)), PROJECT.is_workday(date(2027, 10, 1))) == (
+        True,
+        False,
+    )
+
+
+def test_projection_keeps_the_published_schedule() -> None:
+    """In a published year the schedule is used as it is: Sun 2025-09-28 (调休) works, and no
+    assumption is recorded."""
+    cal = PROJECT.tracked()
+    assert (cal.is_workday(date(2025, 9, 28)), cal.assumed) == (True, set())
+
+
+def test_projection_records_the_years_it_stood_in_for() -> None:
+    """A tracked calendar lists the unpublished years it answered for: Thu 2026-12-31 + 300
+    working days pass through 2027 into 2028."""
+    cal = PROJECT.tracked()
+    cal.add_workdays(date(2026, 12, 31), 300)
+    assert cal.assumed == {2027, 2028}
+
+
+def test_projection_range() -> None:
+    """The projection covers 2000–2099: 2100 and 1999 are E502, naming weekends_only."""
+    for year in (1999, 2100):
+        with pytest.raises(CalendarError, match=str(year)) as caught:
+            PROJECT.is_workday(date(year, 3, 1))
+        assert caught.value.code == "E502"
+        assert "weekends_only" in (caught.value.hint or "")
+    assert (statutory.FIRST_YEAR, statutory.LAST_YEAR) == (2000, 2099)
+
+
+def test_e501_hint_recommends_the_projection() -> None:
+    """The E501 hint names statutory_projection as the recommended assumption, then
+    weekends_only."""
+    with pytest.raises(CalendarError) as caught:
+        CAL.is_workday(date(2027, 3, 1))
+    hint = caught.value.hint or ""
+    assert hint.index("statutory_projection (recommended") < hint.index("weekends_only")
+
+
+@pytest.mark.parametrize("year", [2027, 2028, 2032, 2038, 2049, 2099])
+@pytest.mark.parametrize("cal", [ASSUME, PROJECT], ids=["weekends_only", "statutory"])
+def test_new_year_is_never_a_working_day(cal: WorkCalendar, year: int) -> None:
+    """1 January is a rest day under any assumption: Fri 2027, Sat 2028, Thu 2032, Fri 2038,
+    Fri 2049, Thu 2099; the period rolls past it.  Under no assumption it is an error."""
+    assert cal.is_workday(date(year, 1, 1)) is False
+    assert cal.add_days(date(year - 1, 12, 31), 1) > date(year, 1, 1)
+    with pytest.raises(CalendarError):
+        CAL.is_workday(date(year, 1, 1))
