@@ -154,8 +154,11 @@ class Policy:
         """Evaluate ``facts``; pure: the same arguments always give the same result.
 
         ``ledger`` lists grants made before; ``parameters`` sets open values (一定比例...);
-        ``assumptions`` overrides named readings; ``as_of`` is the day the result speaks for
-        (a deadline with no completion date is overdue after it).  A facts file's own
+        ``assumptions`` overrides named readings, and ``holiday_schedule`` (``error``,
+        ``statutory_projection``, ``weekends_only``) says how to count days in a year whose
+        holiday schedule is not published: without it such a decision is unknown (E501);
+        ``as_of`` is the day the result speaks for (a deadline with no completion date is
+        overdue after it).  A facts file's own
         ``as_of``, ``ledger``, ``parameters`` and ``assumptions`` apply; arguments win.
         """
         if not isinstance(facts, Facts):

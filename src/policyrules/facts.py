@@ -21,6 +21,7 @@ import yaml
 from . import types as t
 from .errors import Diagnostic, FactsError, Span, did_you_mean
 from .model import CheckedPolicy, EntityInfo
+from .runtime.calendar import HOLIDAY_ASSUMPTION, Unpublished
 from .runtime.money import Money, parse_rate
 from .runtime.values import Duration, Value
 
@@ -580,7 +581,8 @@ def schema(policy: CheckedPolicy) -> dict[str, Any]:
     }
     props["assumptions"] = {
         "type": "object",
-        "properties": {a.name: _type_schema(a.type, policy) for a in policy.assumptions},
+        "properties": {a.name: _type_schema(a.type, policy) for a in policy.assumptions}
+        | {HOLIDAY_ASSUMPTION: {"enum": [u.value for u in Unpublished]}},
         "additionalProperties": False,
     }
     return {

@@ -248,3 +248,23 @@ def test_cli_text_marks_the_projection(capsys: pytest.CaptureFixture[str], tmp_p
     assert code == 0
     assert "due: 2027-03-05" in out  # worked in cases/jybf-06.yaml
     assert "holiday_schedule = statutory_projection (PROJECTED for 2027)" in out
+
+
+@pytest.mark.parametrize(
+    ("value", "accepted"),
+    [(ERROR, True), (WEEKENDS, True), (PROJECTED, True), ("statutory", False), ("", False)],
+)
+def test_schema_and_reader_agree_on_the_holiday_assumption(
+    policy: Policy, value: str, accepted: bool
+) -> None:
+    """`policyrules schema` accepts a holiday_schedule value exactly when evaluation does."""
+    import jsonschema
+
+    facts = {"firms": [], "assumptions": {"holiday_schedule": value}}
+    valid = jsonschema.Draft202012Validator(policy.schema()).is_valid(facts)
+    try:
+        policy.evaluate(facts)
+        read = True
+    except policyrules.FactsError:
+        read = False
+    assert (valid, read) == (accepted, accepted)
