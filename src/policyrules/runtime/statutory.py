@@ -31,9 +31,9 @@ from __future__ import annotations
 
 import functools
 from datetime import date
+from typing import Any
 
 import attrs
-from lunar_python import Lunar, Solar
 
 __all__ = ["FIRST_YEAR", "LAST_YEAR", "VERSIONS", "Version", "statutory_holidays", "version_for"]
 
@@ -74,13 +74,23 @@ def version_for(year: int) -> Version:
     return [v for v in VERSIONS if v.first_year <= year][-1]
 
 
-def _date(solar: Solar) -> date:
+def _date(solar: Any) -> date:
     return date(solar.getYear(), solar.getMonth(), solar.getDay())
 
 
 def _lunar(year: int, month: int, day: int) -> date:
     """The Gregorian date of a day of the (non-leap) lunar month in lunar year ``year``."""
+    from lunar_python import Lunar  # imported when first needed: most runs never project
+
     return _date(Lunar.fromYmd(year, month, day).getSolar())
+
+
+def _qingming(year: int) -> date:
+    """The day of the 清明 solar term in ``year`` (Beijing time)."""
+    from lunar_python import Solar
+
+    # The lunar year that holds 15 April holds that spring's 清明.
+    return _date(Solar.fromYmd(year, 4, 15).getLunar().getJieQiTable()["清明"])
 
 
 @functools.cache
@@ -111,9 +121,7 @@ def statutory_holidays(year: int) -> tuple[tuple[date, str], ...]:
     for offset in text.spring:
         add(date.fromordinal(new_year + offset), "春节")
     if text.lunar_festivals:
-        # The lunar year that holds 15 April holds that spring's 清明.
-        qingming = Solar.fromYmd(year, 4, 15).getLunar().getJieQiTable()["清明"]
-        add(_date(qingming), "清明节")
+        add(_qingming(year), "清明节")
     for day in text.labour:
         add(date(year, 5, day), "劳动节")
     if text.lunar_festivals:
