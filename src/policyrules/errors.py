@@ -18,10 +18,11 @@ a.rule:2:17: error[E203]: unknown fact 'aproved_on'
 from __future__ import annotations
 
 import difflib
-import unicodedata
 from collections.abc import Iterable, Sequence
 
 import attrs
+
+from .terminal import cells, printable
 
 __all__ = [
     "CalendarError",
@@ -73,14 +74,20 @@ class Diagnostic:
 
 
 def render(diagnostic: Diagnostic, source: str | None = None) -> str:
-    """``file:line:col: error[CODE]: message``, then the line, a caret, the hint and the clause."""
+    """``file:line:col: error[CODE]: message``, then the line, a caret, the hint and the clause.
+
+    Every piece of input shown (file name, message, source line, hint) passes through
+    :func:`~policyrules.terminal.printable`; the caret is placed by terminal cells of the
+    escaped line, so it stays under its text whatever the line holds."""
     d = diagnostic
-    where = f"{d.span}: " if d.span else ""
-    lines = [f"{where}{d.severity}[{d.code}]: {d.message}"]
+    where = f"{printable(str(d.span))}: " if d.span else ""
+    lines = [f"{where}{d.severity}[{d.code}]: {printable(d.message)}"]
     if d.span is not None and source is not None:
-        src_lines = source.splitlines()
+        # Lines as the readers count them (Lark and JSON: "\n"), not str.splitlines(),
+        # which also breaks at form feeds and other controls.
+        src_lines = source.split("\n")
         if 1 <= d.span.line <= len(src_lines):
-            text = src_lines[d.span.line - 1].replace("\t", " ")
+            text = src_lines[d.span.line - 1].removesuffix("\r").replace("\t", " ")
             gutter = f"{d.span.line:>5}"
             start = max(d.span.col - 1, 0)
             if d.span.end_line == d.span.line and d.span.end_col > d.span.col:
@@ -88,20 +95,17 @@ def render(diagnostic: Diagnostic, source: str | None = None) -> str:
             else:
                 width = max(len(text) - start, 1)
             width = max(1, min(width, max(len(text) - start, 1)))
-            # Full-width characters take two terminal cells: widen the caret to match.
-            pad = _cells(text[:start])
-            caret = "^" * max(1, _cells(text[start : start + width]))
-            lines.append(f"{gutter} | {text}")
+            # Escaping works character by character, so the escaped prefix is the prefix of
+            # the escaped line; full-width characters take two cells, and so two carets.
+            pad = cells(printable(text[:start]))
+            caret = "^" * max(1, cells(printable(text[start : start + width])))
+            lines.append(f"{gutter} | {printable(text)}")
             lines.append(f"{' ' * 5} | {' ' * pad}{caret}")
     if d.hint:
-        lines.append(f"{' ' * 6}= hint: {d.hint}")
+        lines.append(f"{' ' * 6}= hint: {printable(d.hint)}")
     if d.span is not None and d.span.clause_path:
-        lines.append(f"{' ' * 6}= in: {' > '.join(d.span.clause_path)}")
+        lines.append(f"{' ' * 6}= in: {printable(' > '.join(d.span.clause_path))}")
     return "\n".join(lines)
-
-
-def _cells(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def did_you_mean(name: str, candidates: Iterable[str]) -> str | None:
