@@ -27,6 +27,8 @@ def test_printable_escapes_exactly_the_unsafe_characters(text: str) -> None:
     out = printable(text)
     assert out == "".join(_expected(c) for c in text)
     assert UNSAFE.search(out) is None
+    # Escaping twice changes nothing: layers may each escape what they print.
+    assert printable(out) == out
     kept = printable(text, keep="\n")
     assert kept.split("\n") == [printable(part) for part in text.split("\n")]
     assert cells(out) >= 0
