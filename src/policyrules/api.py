@@ -28,7 +28,7 @@ from .result import Result
 from .runtime.calendar import Unpublished, WorkCalendar
 from .runtime.ledger import Grant, Ledger
 from .runtime.values import Value
-from .sources import MAX_SOURCE_BYTES, read_source
+from .sources import MAX_SOURCE_BYTES, is_plain_file_inside, read_source
 from .syntax import DocSource, Document, Module
 from .types import DATE, MONEY
 
@@ -75,12 +75,7 @@ def read_rule_files(path: str | Path) -> dict[str, str]:
 
 
 def _own_rule_file(f: Path, directory: Path) -> None:
-    try:
-        real, base = f.resolve(strict=True), directory.resolve(strict=True)
-        regular = real.is_file()
-    except (OSError, RuntimeError):
-        real, base, regular = f, directory, False
-    if not regular or base not in real.parents:
+    if not is_plain_file_inside(f, directory):
         raise RuleSyntaxError(
             Diagnostic(
                 "E111",

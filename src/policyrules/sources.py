@@ -27,7 +27,7 @@ from pathlib import Path
 
 from .errors import Diagnostic
 
-__all__ = ["MAX_SOURCE_BYTES", "read_source"]
+__all__ = ["MAX_SOURCE_BYTES", "is_plain_file_inside", "read_source"]
 
 #: The largest source file read, in bytes (16 MiB; the shipped sources are about 20 KiB).
 MAX_SOURCE_BYTES = 16 * 1024 * 1024
@@ -45,6 +45,17 @@ def _refuse(code: str, message: str, hint: str = _HINT) -> Diagnostic:
 
 def _inside(path: Path, base: Path) -> bool:
     return path == base or base in path.parents
+
+
+def is_plain_file_inside(path: Path, directory: Path) -> bool:
+    """Whether ``path`` is a regular file inside ``directory`` once every symlink is
+    followed: what a policy directory's ``*.rule`` and case files must be before they are
+    read (a FIFO would hang the read; a symlink out would show another file in errors)."""
+    try:
+        real, base = path.resolve(strict=True), directory.resolve(strict=True)
+        return base in real.parents and stat.S_ISREG(os.stat(real).st_mode)
+    except (OSError, RuntimeError, ValueError):
+        return False
 
 
 def read_source(

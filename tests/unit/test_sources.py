@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import policyrules
-from policyrules import RuleCheckError, RuleSyntaxError
+from policyrules import FactsError, RuleCheckError, RuleSyntaxError
 from policyrules import sources as sources_module
 from policyrules.sources import MAX_SOURCE_BYTES
 
@@ -210,4 +210,22 @@ def test_rule_entry_that_is_not_a_plain_file_inside_is_refused(tmp_path: Path) -
         with pytest.raises(RuleSyntaxError) as info:
             policyrules.load(policy)
         assert info.value.code == "E111"
+        assert SECRET not in str(info.value)
+
+
+def test_case_entry_that_is_not_a_plain_file_inside_is_refused(tmp_path: Path) -> None:
+    """The worked cases the docs and tests read: a `*.yaml` symlink to a file outside, or a
+    FIFO, is E255 before it is read (its lines would otherwise be shown by a YAML error)."""
+    from policyrules.reference import load_cases
+
+    (tmp_path / "outside.txt").write_text(f"{SECRET}: [\n", "utf-8")
+    linked, fifo = tmp_path / "a", tmp_path / "b"
+    linked.mkdir()
+    fifo.mkdir()
+    (linked / "c.yaml").symlink_to(tmp_path / "outside.txt")
+    os.mkfifo(fifo / "c.yaml")
+    for cases in (linked, fifo):
+        with pytest.raises(FactsError) as info:
+            load_cases(cases)
+        assert info.value.code == "E255"
         assert SECRET not in str(info.value)
