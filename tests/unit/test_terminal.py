@@ -80,6 +80,21 @@ def _bad_facts_yaml(tmp_path: Path) -> Path:
     return path
 
 
+def _bad_values(tmp_path: Path) -> Path:
+    # Enum-like strings and a money text quoted back in the messages.
+    product = {
+        "id": "P",
+        "approved_on": "2026-03-02",
+        "launch_routes": ["n" + BAD],
+        "overseas_authority": "A" + BAD,
+        "launch_reward_decided": "2" + BAD,
+    }
+    path = tmp_path / "values.json"
+    data = {"firms": [{"id": "F", "products": [product]}]}
+    path.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+    return path
+
+
 def _fmt_dir(tmp_path: Path) -> Path:
     d = tmp_path / "fmt"
     d.mkdir()
@@ -95,6 +110,7 @@ CASES = {
     "coverage": lambda t: ["coverage", str(_policy(t))],
     "eval, bad JSON facts": lambda t: ["eval", str(POLICY), str(_bad_facts_json(t))],
     "eval, bad YAML facts": lambda t: ["eval", str(POLICY), str(_bad_facts_yaml(t))],
+    "eval, bad values": lambda t: ["eval", str(POLICY), str(_bad_values(t))],
     "eval, missing file": lambda t: ["eval", str(POLICY), str(t / f"none{BAD}.yaml")],
     "eval, bad parameter": lambda t: ["eval", str(POLICY), str(_facts(t)), "--set", f"x{BAD}=1"],
     "explain, unknown clause": lambda t: ["explain", str(POLICY), f"9{BAD}"],
