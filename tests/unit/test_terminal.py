@@ -62,6 +62,22 @@ def _policy(tmp_path: Path) -> Path:
     return policy
 
 
+def _bad_policy(tmp_path: Path) -> Path:
+    """A check error on a line that also holds control characters (in a comment)."""
+    policy = _policy(tmp_path)
+    rule = policy / "jjxf-2025-50.rule"
+    # read_bytes: read_text would turn the title's raw CR into a newline.
+    text = (
+        rule.read_bytes()
+        .decode("utf-8")
+        .replace(
+            "eligible when approved_on in force", f"eligible when aproved_on in force  # 中{BAD}"
+        )
+    )
+    rule.write_text(text, "utf-8")
+    return policy
+
+
 def _bad_facts_json(tmp_path: Path) -> Path:
     # Raw controls are not allowed in JSON strings: the error shows the line they are on.
     path = tmp_path / f"bad{BAD}.json"
@@ -103,6 +119,7 @@ def _fmt_dir(tmp_path: Path) -> Path:
 
 
 CASES = {
+    "check": lambda t: ["check", str(_bad_policy(t))],
     "eval": lambda t: ["eval", str(_policy(t)), str(_facts(t))],
     "eval --trace": lambda t: ["eval", "--trace", str(_policy(t)), str(_facts(t))],
     "explain --facts": lambda t: ["explain", str(_policy(t)), "3", "--facts", str(_facts(t))],
