@@ -195,3 +195,17 @@ def test_printable_examples() -> None:
     assert printable("a\tb\nc", keep="\n\t") == "a\tb\nc"
     assert cells("中文ab") == 6
     assert cells("e\u0301") == 1
+
+
+def test_long_line_is_shown_as_a_window_with_the_caret_aligned() -> None:
+    """A 100,000-character line (a one-line JSON facts file) with the error at column
+    50,001: the window holds 40 characters before the error (39 × 中 and ESC), the 5 marked
+    and 40 after.
+    Before the caret: `...` (3 cells) + 39 × 中 (78 cells) + `\\x1b` (4 cells) = 85 cells."""
+    line = "中" * 49_999 + "\x1b" + "ERROR" + "中" * 49_995
+    span = Span("big.json", 1, 50_001, 1, 50_006)
+    text = render(Diagnostic("E302", "x" * 5000, span), line)
+    head, shown, caret = text.splitlines()
+    assert head == f"big.json:1:50001: error[E302]: {'x' * 1000}... (4000 more characters)"
+    assert shown == "    1 | ..." + "中" * 39 + "\\x1b" + "ERROR" + "中" * 40 + "..."
+    assert caret == "      | " + " " * 85 + "^^^^^"
