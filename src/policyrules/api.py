@@ -97,12 +97,13 @@ def _document_sources(
         for item in m.items:
             if isinstance(item, Document):
                 for st in item.body:
-                    if isinstance(st, DocSource) and st.path not in texts | refused:
-                        got = read_source(base, st.path, max_bytes=max_bytes)
-                        if isinstance(got, str):
-                            texts[st.path] = got
-                        else:
-                            refused[st.path] = got
+                    if not isinstance(st, DocSource) or st.path in texts or st.path in refused:
+                        continue
+                    got = read_source(base, st.path, max_bytes=max_bytes)
+                    if isinstance(got, str):
+                        texts[st.path] = got
+                    else:
+                        refused[st.path] = got
     return texts, refused
 
 
