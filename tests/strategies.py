@@ -32,6 +32,7 @@ __all__ = [
     "nonnegative_money",
     "published_dates",
     "rates",
+    "terminal_texts",
     "unpublished_dates",
     "workday_counts",
 ]
@@ -313,3 +314,14 @@ def compile_text(text: str, file: str = "t.rule") -> Policy:
     """Parse, check and compile one inline policy file (no document sources)."""
     checked = policyrules.check([policyrules.parse(text, file)], texts={file: text}, sources={})
     return Policy(checked, policyrules.compile_policy(checked), Path("."))
+
+
+_UNSAFE_CHARS = [chr(c) for c in (*range(0x20), *range(0x7F, 0xA0), 0x061C, 0x200E, 0x200F)] + [
+    chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x2028, 0x2029)
+]
+
+
+def terminal_texts() -> st.SearchStrategy[str]:
+    """Text as other people's files hold it: any character, with controls (C0, DEL, C1),
+    bidi controls and line separators drawn often."""
+    return st.lists(st.one_of(st.characters(), st.sampled_from(_UNSAFE_CHARS))).map("".join)

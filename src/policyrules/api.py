@@ -28,6 +28,7 @@ from .result import Result
 from .runtime.calendar import HOLIDAY_ASSUMPTION, Unpublished, WorkCalendar
 from .runtime.ledger import Grant, Ledger
 from .runtime.values import Value
+from .sources import MAX_SOURCE_BYTES, is_plain_file_inside, read_source
 from .syntax import DocSource, Document, Module
 from .types import DATE, MONEY
 
@@ -35,7 +36,11 @@ __all__ = ["HOLIDAY_ASSUMPTION", "Policy", "load", "read_rule_files"]
 
 
 def read_rule_files(path: str | Path) -> dict[str, str]:
-    """The ``.rule`` files of a policy directory (or one file), by path, as text."""
+    """The ``.rule`` files of a policy directory (or one file), by path, as text.
+
+    In a directory, a ``*.rule`` entry that is not a regular file (a FIFO would hang the
+    read) or that is a symlink leading outside the directory is refused with E111: its
+    text would otherwise be shown in error messages."""
     p = Path(path)
     if p.is_dir():
         files = sorted(p.glob("*.rule"))
@@ -47,6 +52,8 @@ def read_rule_files(path: str | Path) -> dict[str, str]:
                     hint="a policy is a directory of .rule files",
                 )
             )
+        for f in files:
+            _own_rule_file(f, p)
     elif p.is_file():
         files = [p]
     else:
@@ -64,25 +71,50 @@ def read_rule_files(path: str | Path) -> dict[str, str]:
     return texts
 
 
-def _document_sources(modules: Iterable[Module], base: Path) -> dict[str, str]:
-    out: dict[str, str] = {}
+def _own_rule_file(f: Path, directory: Path) -> None:
+    if not is_plain_file_inside(f, directory):
+        raise RuleSyntaxError(
+            Diagnostic(
+                "E111",
+                f"{f}: not a regular file in the policy directory",
+                hint="a policy's .rule files are plain files inside its directory "
+                "(a symlink may point only within it)",
+            )
+        )
+
+
+def _document_sources(
+    modules: Iterable[Module], base: Path, max_bytes: int
+) -> tuple[dict[str, str], dict[str, Diagnostic]]:
+    """The text of every document's ``source`` file, and why each refused one is refused
+    (see :mod:`policyrules.sources`: only regular UTF-8 files inside ``base`` are read)."""
+    texts: dict[str, str] = {}
+    refused: dict[str, Diagnostic] = {}
     for m in modules:
         for item in m.items:
             if isinstance(item, Document):
                 for st in item.body:
-                    if isinstance(st, DocSource):
-                        f = base / st.path
-                        if f.is_file():
-                            out[st.path] = f.read_text("utf-8-sig")
-    return out
+                    if not isinstance(st, DocSource) or st.path in texts or st.path in refused:
+                        continue
+                    got = read_source(base, st.path, max_bytes=max_bytes)
+                    if isinstance(got, str):
+                        texts[st.path] = got
+                    else:
+                        refused[st.path] = got
+    return texts, refused
 
 
-def load(path: str | Path) -> Policy:
-    """Parse, check and compile the policy in ``path`` (a directory of ``.rule`` files)."""
+def load(path: str | Path, *, max_source_bytes: int = MAX_SOURCE_BYTES) -> Policy:
+    """Parse, check and compile the policy in ``path`` (a directory of ``.rule`` files).
+
+    A document's ``source`` file must lie inside the policy directory (the directory of
+    ``path`` when it is one file) and hold at most ``max_source_bytes`` bytes of UTF-8;
+    anything else is a :class:`~policyrules.errors.RuleCheckError` at the ``source`` line."""
     texts = read_rule_files(path)
     modules = [parse(text, file) for file, text in texts.items()]
     base = Path(path) if Path(path).is_dir() else Path(path).parent
-    checked = check(modules, texts=texts, sources=_document_sources(modules, base))
+    sources, refused = _document_sources(modules, base, max_source_bytes)
+    checked = check(modules, texts=texts, sources=sources, source_problems=refused)
     return Policy(checked, compile_policy(checked), Path(path))
 
 

@@ -35,10 +35,14 @@ def check(
     *,
     texts: Mapping[str, str] | None = None,
     sources: Mapping[str, str] | None = None,
+    source_problems: Mapping[str, Diagnostic] | None = None,
 ) -> CheckedPolicy:
     """Check parsed modules; ``texts`` maps each file to its text (for error rendering),
-    ``sources`` maps each document's ``source`` path to the official text it quotes."""
+    ``sources`` maps each document's ``source`` path to the official text it quotes, and
+    ``source_problems`` a refused source path to why (:func:`policyrules.sources.read_source`);
+    each is reported at the path string of the ``source`` line that names it."""
     checker = _Checker(dict(texts or {}), dict(sources or {}))
+    checker.source_problems = dict(source_problems or {})
     policy = checker.run(modules)
     errors = [d for d in checker.diags if d.severity == "error"]
     if errors:
@@ -50,6 +54,7 @@ class _Checker(ClauseChecks):
     def __init__(self, texts: dict[str, str], sources: dict[str, str]) -> None:
         self.texts = texts
         self.sources = sources
+        self.source_problems: dict[str, Diagnostic] = {}
         self.diags: list[Diagnostic] = []
 
     def error(self, code: str, msg: str, span: Span | None, hint: str | None = None) -> None:
@@ -323,12 +328,17 @@ class _Checker(ClauseChecks):
         if valid and valid.end and valid.end < valid.start:
             self.error("E214", "a document's validity ends before it starts", valid.span, None)
         if source and source.path not in self.sources:
-            self.error(
-                "E215",
-                f"source file not found: {source.path}",
-                source.span,
-                "the path is relative to the policy directory",
-            )
+            at = source.path_span or source.span
+            problem = self.source_problems.get(source.path)
+            if problem is not None:
+                self.error(problem.code, problem.message, at, problem.hint)
+            else:
+                self.error(
+                    "E215",
+                    f"source file not found: {source.path}",
+                    at,
+                    "the path is relative to the policy directory",
+                )
         return DocumentInfo(
             d.name,
             d.title,

@@ -3,7 +3,10 @@
 Exit codes: 0 all is well; 1 a finding (a check error in ``check``, a file ``fmt --check``
 would change); 2 bad input or usage (a policy that does not load, a facts file that breaks
 the schema, an unknown option).  Errors print as ``file:line:col`` with the source line and a
-caret, never as a Python traceback.
+caret, never as a Python traceback.  Text output passes through
+:func:`policyrules.terminal.printable`: control and bidi characters from the input are shown
+escaped (``\x1b``, ``\u202e``), never sent to the terminal; JSON output escapes them the
+JSON way and reads back exactly.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from .explain import decision_text, result_json
 from .facts import load_data
 from .parse import parse
 from .printer import print_module
+from .terminal import json_printable, printable
 
 __all__ = ["main", "write_atomic"]
 
@@ -53,8 +57,14 @@ def write_atomic(path: Path, text: str) -> None:
         raise
 
 
+def _say(text: str = "", *, end: str = "\n", err: bool = False, keep: str = "\n") -> None:
+    """Print human-readable text with control and bidi characters escaped (newlines kept)."""
+    stream = sys.stderr if err else sys.stdout
+    stream.write(printable(text, keep=keep) + end)
+
+
 def _print_json(data: Any) -> None:
-    print(json.dumps(data, ensure_ascii=False, indent=2))
+    print(json_printable(json.dumps(data, ensure_ascii=False, indent=2)))
 
 
 def _pairs(items: Sequence[str], flag: str) -> dict[str, str]:
@@ -71,13 +81,13 @@ def cmd_check(args: argparse.Namespace) -> int:
     try:
         policy = load(args.policy)
     except (RuleSyntaxError, RuleCheckError) as exc:
-        print(exc.render(), file=sys.stderr)
+        _say(exc.render(), err=True)
         n = len(exc.diagnostics)
-        print(f"\n{n} error{'s' if n != 1 else ''}", file=sys.stderr)
+        _say(f"\n{n} error{'s' if n != 1 else ''}", err=True)
         return FINDING
     c = policy.checked
     provisions = c.provisions()
-    print(
+    _say(
         f"ok: {len(c.documents)} document(s), {len(c.clauses)} clause(s), "
         f"{len(provisions)} provision(s), {len(c.entities)} entities, "
         f"{len(c.parameters)} parameter(s) ({sum(p.default is None for p in c.parameters)} "
@@ -99,7 +109,8 @@ def cmd_fmt(args: argparse.Namespace) -> int:
     if args.diff:
         for file in changed:
             sys.stdout.writelines(
-                difflib.unified_diff(
+                printable(line, keep="\n\t")
+                for line in difflib.unified_diff(
                     texts[file].splitlines(keepends=True),
                     formatted[file].splitlines(keepends=True),
                     f"{file} (now)",
@@ -108,11 +119,11 @@ def cmd_fmt(args: argparse.Namespace) -> int:
             )
     if args.check or args.diff:
         for file in changed:
-            print(f"would reformat {file}", file=sys.stderr)
+            _say(f"would reformat {printable(file)}", err=True)
         return FINDING if changed else OK
     for file in changed:
         write_atomic(Path(file), formatted[file])
-        print(f"reformatted {file}", file=sys.stderr)
+        _say(f"reformatted {printable(file)}", err=True)
     return OK
 
 
@@ -143,7 +154,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(result_json(result))
     else:
-        sys.stdout.write(result.explain(verbose=args.trace))
+        _say(result.explain(verbose=args.trace), end="")
     return OK
 
 
@@ -160,35 +171,35 @@ def cmd_explain(args: argparse.Namespace) -> int:
         ids = {cl.id for cl in clauses}
         for d in result.decisions:
             if d.clause in ids:
-                print(decision_text(d, verbose=True), end="\n\n")
+                _say(decision_text(d, verbose=True), end="\n\n")
         return OK
     for cl in clauses:
         doc = c.document(cl.document)
         label = cl.label if cl.label.startswith("(") else f"第{cl.label}条"
-        print(f"{doc.number if doc else cl.document} {label} {cl.title or ''}".rstrip())
+        _say(f"{doc.number if doc else cl.document} {label} {cl.title or ''}".rstrip())
         if cl.chapter:
-            print(f"chapter {cl.chapter[0]}: {cl.chapter[1]}")
-        print(f"\n原文: {cl.quote}\n")
+            _say(f"chapter {cl.chapter[0]}: {cl.chapter[1]}")
+        _say(f"\n原文: {cl.quote}\n")
         for note in cl.notes:
-            print(f"note: {note}")
+            _say(f"note: {note}")
         for name in cl.parameters:
             param = c.parameter(name)
             state = "unset" if param is None or param.default is None else "has a default"
-            print(f"parameter {name} ({state}): {param.title if param else ''}")
+            _say(f"parameter {name} ({state}): {param.title if param else ''}")
         for p in cl.provisions:
-            print(f"\n{p.kind} {p.id}: {p.title or ''}")
-            print(f"  facts: {', '.join(p.facts) or '-'}")
+            _say(f"\n{p.kind} {p.id}: {p.title or ''}")
+            _say(f"  facts: {', '.join(p.facts) or '-'}")
             if p.parameters:
-                print(f"  parameters: {', '.join(p.parameters)}")
+                _say(f"  parameters: {', '.join(p.parameters)}")
             if p.assumptions:
                 for a in p.assumptions:
                     info = c.assumption(a)
-                    print(f"  assumption {a}: {info.rationale if info else ''}")
+                    _say(f"  assumption {a}: {info.rationale if info else ''}")
         if cl.node is not None:
             from .syntax import Module
 
-            print("\nencoding:\n")
-            print(print_module(Module((cl.node,))), end="")
+            _say("\nencoding:\n")
+            _say(print_module(Module((cl.node,))), end="")
     return OK
 
 
@@ -199,7 +210,7 @@ def cmd_coverage(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(coverage_json(checked))
     else:
-        sys.stdout.write(coverage_text(checked))
+        _say(coverage_text(checked), end="")
     return OK
 
 
@@ -285,10 +296,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         code: int = args.run(args)
         return code
     except PolicyRulesError as exc:
-        print(exc.render(), file=sys.stderr)
+        _say(exc.render(), err=True)
         return BAD_INPUT
     except OSError as exc:
-        print(f"error: {exc.filename or ''}: {exc.strerror}", file=sys.stderr)
+        _say(f"error: {printable(str(exc.filename or ''))}: {exc.strerror}", err=True)
         return BAD_INPUT
     except KeyboardInterrupt:
         return 130

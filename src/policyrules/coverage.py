@@ -7,6 +7,7 @@ from typing import Any
 import attrs
 
 from .model import CheckedPolicy, ClauseInfo
+from .terminal import printable
 
 __all__ = ["ClauseCoverage", "coverage", "coverage_json", "coverage_text"]
 
@@ -74,7 +75,8 @@ def _counts(policy: CheckedPolicy) -> list[tuple[str, int, int | None]]:
 
 
 def coverage_text(policy: CheckedPolicy) -> str:
-    """A table of every measure, then the totals per document."""
+    """A table of every measure, then the totals per document; names and titles from the
+    rule files are escaped (:func:`~policyrules.terminal.printable`)."""
     lines = []
     for r in coverage(policy):
         doc = policy.document(r.document)
@@ -95,7 +97,7 @@ def coverage_text(policy: CheckedPolicy) -> str:
         encoded += n
         total += expected if expected is not None else n
     lines.append(f"total: {encoded}/{total} measures encoded")
-    return "\n".join(lines) + "\n"
+    return "\n".join(printable(line) for line in lines) + "\n"
 
 
 def coverage_json(policy: CheckedPolicy) -> dict[str, Any]:

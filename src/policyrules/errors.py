@@ -18,12 +18,15 @@ a.rule:2:17: error[E203]: unknown fact 'aproved_on'
 from __future__ import annotations
 
 import difflib
-import unicodedata
 from collections.abc import Iterable, Sequence
 
 import attrs
 
+from .terminal import cells, printable
+
 __all__ = [
+    "MAX_SHOWN_LINE",
+    "MAX_SHOWN_TEXT",
     "CalendarError",
     "Diagnostic",
     "EvaluationError",
@@ -72,36 +75,63 @@ class Diagnostic:
         return render(self, source)
 
 
+#: The most characters of one source line shown under an error: a window around the caret.
+MAX_SHOWN_LINE = 160
+#: The most characters of a message or hint shown (a message may quote a huge value).
+MAX_SHOWN_TEXT = 1000
+
+
 def render(diagnostic: Diagnostic, source: str | None = None) -> str:
-    """``file:line:col: error[CODE]: message``, then the line, a caret, the hint and the clause."""
-    d = diagnostic
-    where = f"{d.span}: " if d.span else ""
-    lines = [f"{where}{d.severity}[{d.code}]: {d.message}"]
-    if d.span is not None and source is not None:
-        src_lines = source.splitlines()
-        if 1 <= d.span.line <= len(src_lines):
-            text = src_lines[d.span.line - 1].replace("\t", " ")
-            gutter = f"{d.span.line:>5}"
-            start = max(d.span.col - 1, 0)
-            if d.span.end_line == d.span.line and d.span.end_col > d.span.col:
-                width = d.span.end_col - d.span.col
-            else:
-                width = max(len(text) - start, 1)
-            width = max(1, min(width, max(len(text) - start, 1)))
-            # Full-width characters take two terminal cells: widen the caret to match.
-            pad = _cells(text[:start])
-            caret = "^" * max(1, _cells(text[start : start + width]))
-            lines.append(f"{gutter} | {text}")
-            lines.append(f"{' ' * 5} | {' ' * pad}{caret}")
+    """``file:line:col: error[CODE]: message``, then the line, a caret, the hint and the clause.
+
+    Every piece of input shown (file name, message, source line, hint) passes through
+    :func:`~policyrules.terminal.printable`; the caret is placed by terminal cells of the
+    escaped line, so it stays under its text whatever the line holds.  A source line longer
+    than :data:`MAX_SHOWN_LINE` characters is shown as a window around the caret, and a
+    message or hint is cut after :data:`MAX_SHOWN_TEXT` characters."""
+    return _render(diagnostic, None if source is None else source.split("\n"))
+
+
+def _clip(text: str) -> str:
+    if len(text) <= MAX_SHOWN_TEXT:
+        return printable(text)
+    rest = len(text) - MAX_SHOWN_TEXT
+    return f"{printable(text[:MAX_SHOWN_TEXT])}... ({rest} more characters)"
+
+
+def _render(d: Diagnostic, src_lines: Sequence[str] | None) -> str:
+    where = f"{_clip(str(d.span))}: " if d.span else ""
+    lines = [f"{where}{d.severity}[{d.code}]: {_clip(d.message)}"]
+    # Lines as the readers count them (Lark and JSON: "\n"), not str.splitlines(), which
+    # also breaks at form feeds and other controls.
+    if d.span is not None and src_lines is not None and 1 <= d.span.line <= len(src_lines):
+        text = src_lines[d.span.line - 1].removesuffix("\r").replace("\t", " ")
+        start = max(d.span.col - 1, 0)
+        if d.span.end_line == d.span.line and d.span.end_col > d.span.col:
+            width = d.span.end_col - d.span.col
+        else:
+            width = max(len(text) - start, 1)
+        width = max(1, min(width, max(len(text) - start, 1)))
+        lead, tail = "", ""
+        if len(text) > MAX_SHOWN_LINE:
+            # A window around the caret: some context before, the marked text (cut if
+            # long), some context after.
+            width = min(width, MAX_SHOWN_LINE // 2)
+            lo = max(0, start - MAX_SHOWN_LINE // 4)
+            hi = min(len(text), lo + MAX_SHOWN_LINE, start + width + MAX_SHOWN_LINE // 4)
+            lead, tail = ("..." if lo > 0 else ""), ("..." if hi < len(text) else "")
+            text, start = text[lo:hi], start - lo
+        # Escaping works character by character, so the escaped prefix is the prefix of the
+        # escaped line; full-width characters take two cells, and so two carets.
+        pad = cells(lead + printable(text[:start]))
+        caret = "^" * max(1, cells(printable(text[start : start + width])))
+        lines.append(f"{d.span.line:>5} | {lead}{printable(text)}{tail}")
+        lines.append(f"{' ' * 5} | {' ' * pad}{caret}")
     if d.hint:
-        lines.append(f"{' ' * 6}= hint: {d.hint}")
+        lines.append(f"{' ' * 6}= hint: {_clip(d.hint)}")
     if d.span is not None and d.span.clause_path:
-        lines.append(f"{' ' * 6}= in: {' > '.join(d.span.clause_path)}")
+        lines.append(f"{' ' * 6}= in: {_clip(' > '.join(d.span.clause_path))}")
     return "\n".join(lines)
-
-
-def _cells(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def did_you_mean(name: str, candidates: Iterable[str]) -> str | None:
@@ -147,9 +177,12 @@ class PolicyRulesError(Exception):
     def render(self) -> str:
         """Every diagnostic, rendered against the sources the error carries."""
         parts = []
+        split: dict[str, list[str]] = {}  # each file split into lines once
         for d in self.diagnostics:
             src = self.sources.get(d.span.file) if d.span else None
-            parts.append(render(d, src))
+            if d.span is not None and src is not None and d.span.file not in split:
+                split[d.span.file] = src.split("\n")
+            parts.append(_render(d, split.get(d.span.file) if d.span else None))
         return "\n\n".join(parts)
 
     def __str__(self) -> str:

@@ -6,6 +6,7 @@ from typing import Any
 
 from .result import CapEvent, Decision, Result
 from .runtime.values import format_value
+from .terminal import printable
 
 __all__ = ["decision_json", "decision_text", "explain_text", "result_json"]
 
@@ -64,7 +65,8 @@ def _cap_text(ev: CapEvent) -> str:
 
 
 def decision_text(d: Decision, *, verbose: bool = False) -> str:
-    """One decision as a block of text."""
+    """One decision as a block of text; control and bidi characters from the input are
+    escaped (:func:`~policyrules.terminal.printable`)."""
     where = f"{d.document_number or d.document} {_label(d.clause_label)}"
     head = f"[{_STATUS.get(d.status, d.status.upper())}] {where}"
     head += f" · {d.title}" if d.title else ""
@@ -101,7 +103,9 @@ def decision_text(d: Decision, *, verbose: bool = False) -> str:
     text = d.quote or d.clause_quote
     if text:
         lines.append(f"  text: 「{text}」")
-    return "\n".join(lines)
+    # Ids, text facts and reasons come from the facts: each line is shown escaped, so a
+    # control character or a newline in them cannot rewrite or forge a line.
+    return "\n".join(printable(line) for line in lines)
 
 
 def explain_text(result: Result, *, verbose: bool = False) -> str:
@@ -116,17 +120,20 @@ def explain_text(result: Result, *, verbose: bool = False) -> str:
             f"{' · ' + d.subject if d.subject else ''}: {'; '.join(d.reasons)}"
             for d in brief
         ]
-        parts.append("Not eligible:\n" + "\n".join(rows))
+        parts.append("Not eligible:\n" + "\n".join(printable(r) for r in rows))
     if result.grants:
         rows = [
             f"  {g.provision} {'/'.join(i for _, i in g.path)}: {format_value(g.amount)}"
             + (f" (year {g.year})" if g.year else "")
             for g in result.grants
         ]
-        parts.append("Grants this result adds to the ledger:\n" + "\n".join(rows))
+        parts.append(
+            "Grants this result adds to the ledger:\n" + "\n".join(printable(r) for r in rows)
+        )
     if result.assumptions:
         parts.append(
-            "Assumptions used:\n" + "\n".join(f"  {k} = {v}" for k, v in result.assumptions)
+            "Assumptions used:\n"
+            + "\n".join(printable(f"  {k} = {v}") for k, v in result.assumptions)
         )
     if not parts:
         return "No decisions: the facts name no firm, product or other subject.\n"

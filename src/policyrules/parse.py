@@ -198,7 +198,7 @@ class _ToSyntax(Transformer[Token, Any]):
         return s.Twin(str(c[0]), _label(c[1]), span=self._sp(meta))
 
     def doc_source(self, meta: Any, c: list[Any]) -> s.DocSource:
-        return s.DocSource(_string(c[0]), span=self._sp(meta))
+        return s.DocSource(_string(c[0]), span=self._sp(meta), path_span=_tok_span(self.file, c[0]))
 
     def chapter(self, meta: Any, c: list[Any]) -> s.Chapter:
         return s.Chapter(_label(c[0]), _string(c[1]), span=self._sp(meta))

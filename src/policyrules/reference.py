@@ -19,11 +19,13 @@ import attrs
 import yaml
 
 from .api import Policy, load
+from .errors import Diagnostic, FactsError
 from .facts import load_data
 from .model import CheckedPolicy, ClauseInfo, ProvisionInfo
 from .printer import print_expr
 from .result import Decision
 from .runtime.money import Money
+from .sources import is_plain_file_inside
 
 __all__ = [
     "CaseRow",
@@ -109,9 +111,21 @@ class WorkedCase:
 
 
 def load_cases(directory: str | Path) -> list[WorkedCase]:
-    """Every case of every ``*.yaml`` file in ``directory``, in file order."""
+    """Every case of every ``*.yaml`` file in ``directory``, in file order.
+
+    Raises :class:`~policyrules.errors.FactsError` E255 for an entry that is not a regular
+    file inside ``directory`` (a FIFO, or a symlink whose target an error would show)."""
     out: list[WorkedCase] = []
     for path in sorted(Path(directory).glob("*.yaml")):
+        if not is_plain_file_inside(path, Path(directory)):
+            raise FactsError(
+                Diagnostic(
+                    "E255",
+                    f"{path}: not a regular file in the cases directory",
+                    hint="worked cases are plain files inside the directory "
+                    "(a symlink may point only within it)",
+                )
+            )
         data = load_data(path)
         for case in (data or {}).get("cases", []) if isinstance(data, dict) else []:
             out.append(

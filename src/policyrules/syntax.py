@@ -516,6 +516,8 @@ class DocValid(Stmt):
 @attrs.frozen
 class DocSource(Stmt):
     path: str
+    #: Where the path string stands (the ``span`` covers the whole ``source`` line).
+    path_span: Span | None = attrs.field(default=None, eq=False, repr=False, kw_only=True)
 
 
 @attrs.frozen
