@@ -28,6 +28,7 @@ __all__ = [
     "Diagnostic",
     "EvaluationError",
     "FactsError",
+    "LedgerError",
     "PolicyRulesError",
     "RuleCheckError",
     "RuleSyntaxError",
@@ -172,6 +173,12 @@ class FactsError(PolicyRulesError, ValueError):
     """A facts, ledger, parameter or assumption input breaks the policy's schema."""
 
     default_code = "E300"
+
+
+class LedgerError(FactsError):
+    """A ledger of earlier grants is malformed, or its store refuses a read or a write."""
+
+    default_code = "E320"
 
 
 class EvaluationError(PolicyRulesError, ValueError):
