@@ -151,7 +151,8 @@ class _Checker:
                 self.error(
                     "E326",
                     at,
-                    f"the grant {grant.describe()} is listed twice (also at {first[grant.identity]})",
+                    f"the grant {grant.describe()} is listed twice "
+                    f"(also at {first[grant.identity]})",
                     "a grant is recorded once; remove the copy",
                 )
                 continue
@@ -201,12 +202,16 @@ class _Checker:
                 bad = True
             path.append((e, str(v)))
         bad = self.check_path(keys, [e for e, _ in path], at) or bad
-        try:
-            amount = convert_value(entry.get("amount"), MONEY, self.policy)
-        except ValueError as exc:
-            where = f"{at}.amount" if "amount" in entry else at
-            self.error("E324", where, f"amount: {exc}", 'e.g. `amount: "200万元"`')
+        amount: Any = None
+        if "amount" not in entry:
+            self.error("E324", at, "no `amount`", 'say what was paid: `amount: "200万元"`')
             bad = True
+        else:
+            try:
+                amount = convert_value(entry["amount"], MONEY, self.policy)
+            except ValueError as exc:
+                self.error("E324", f"{at}.amount", str(exc), 'e.g. `amount: "200万元"`')
+                bad = True
         year = entry.get("year")
         bad = not self.check_year(keys, year, at, "year" in entry) or bad
         if bad:
@@ -280,13 +285,13 @@ class _Checker:
                 self.error(
                     "E325",
                     where,
-                    f"year: missing; {keys.info.id} has a yearly cap",
+                    f"no `year`: {keys.info.id} has a yearly cap",
                     "say which year the grant counts in: `year: 2025`",
                 )
                 return False
             return True
         if isinstance(year, bool) or not isinstance(year, int) or not 1 <= year <= 9999:
-            self.error("E325", where, f"year: a whole number in 1..9999, not {year!r}", None)
+            self.error("E325", where, f"a year is a whole number in 1..9999, not {year!r}", None)
             return False
         return True
 
@@ -318,7 +323,16 @@ def read_ledger_file(policy: CheckedPolicy, path: str | Path) -> tuple[Ledger, s
     :raises LedgerError: an empty file, ``ledger: null``, other top-level keys (E320), or
         any grant fault (E321-E326), located in the file.
     """
-    text, data = read_data(path)
+    try:
+        text, data = read_data(path)
+    except FactsError:
+        try:
+            blank = not Path(path).read_bytes().decode("utf-8-sig").strip()
+        except (OSError, UnicodeDecodeError):
+            blank = False
+        if not blank:
+            raise
+        text, data = "", None
     checker = _Checker(policy, str(path), text)
     if data is None:
         checker.error(

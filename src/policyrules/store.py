@@ -140,7 +140,9 @@ class StoreTransaction:
                 )
             except sqlite3.IntegrityError as exc:
                 if "UNIQUE" not in str(exc):
-                    raise _error("E330", f"{self._store.path}: refused {g.describe()}: {exc}")
+                    raise _error(
+                        "E330", f"{self._store.path}: refused {g.describe()}: {exc}"
+                    ) from None
                 raise self._store._duplicate(g) from None
         return self.batch
 

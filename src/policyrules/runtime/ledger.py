@@ -6,9 +6,9 @@ scope while an evaluation adds its own, so every cap sees earlier grants and ear
 
 Both value classes check themselves however they are built (from a file, a store or in
 Python): a grant names a provision, a path from the firm down, an amount of at least 0.00 元
-and a year in 1..9999 or none; a ledger never lists the same payment (a grant above 0.00 元
-with the same :attr:`Grant.identity`) twice.  A grant of 0.00 元 is not a payment: it counts 0 toward caps and does not use up a
-one-time (一次性) award.
+and a year in 1..9999 or none; a ledger never lists the same payment (a grant above
+0.00 元 with the same :attr:`Grant.identity`) twice.  A grant of 0.00 元 is not a payment:
+it counts 0 toward caps and does not use up a one-time (一次性) award.
 """
 
 from __future__ import annotations
