@@ -113,7 +113,7 @@ class _Checker:
             at = at.rsplit(".", 1)[0] if "." in at else at.rsplit("[", 1)[0] if "[" in at else ""
             where = places.get(at)
         if where is None:
-            return attrs.evolve(d, message=f"{self.file}: {d.message}")
+            where = (1, 1, 2)  # an empty file, or no place to point at: its start
         return attrs.evolve(d, span=Span(self.file, where[0], where[1], where[0], where[2]))
 
     def written(self, at: str, value: int) -> str:
@@ -291,7 +291,12 @@ class _Checker:
                 return False
             return True
         if isinstance(year, bool) or not isinstance(year, int) or not 1 <= year <= 9999:
-            self.error("E325", where, f"a year is a whole number in 1..9999, not {year!r}", None)
+            self.error(
+                "E325",
+                where,
+                f"a year is a whole number in 1..9999, not {year!r}",
+                "the year a yearly cap counts the grant in: `year: 2026`",
+            )
             return False
         return True
 
