@@ -166,7 +166,7 @@ class Policy:
 
         Pure (the same arguments always give the same result) unless ``ledger`` is a store
         and ``commit`` is true: then the store's grants are read and this result's grants
-        (:attr:`Result.grants`) appended in one transaction, under ``note``; a concurrent
+        (``Result.grants``) appended in one transaction, under ``note``; a concurrent
         evaluation against the same store waits and then sees them.  With a store and
         ``commit=False`` the store is only read.
 

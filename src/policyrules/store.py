@@ -165,7 +165,7 @@ class LedgerStore:
 
     @classmethod
     def open(cls, path: str | Path, *, timeout: float = 60.0) -> LedgerStore:
-        """Open the store at ``path``, creating it (schema version :data:`SCHEMA_VERSION`)
+        """Open the store at ``path``, creating it (schema version ``SCHEMA_VERSION``)
         if the file does not exist.  ``timeout`` is how long, in seconds, to wait for
         another run's transaction to finish before giving up.
 
