@@ -99,11 +99,13 @@ def locked(paths: Iterable[Path]) -> Iterator[None]:
     :raises PolicyRulesError: E334 if a lock file cannot be created.
     """
     with contextlib.ExitStack() as stack:
-        for lock in sorted({lock_path(p) for p in paths}):
+        locks = {lock_path(p): p for p in paths}
+        for lock in sorted(locks):
             try:
                 fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o666)
             except OSError as exc:
-                raise _refuse(lock, exc.strerror or str(exc)) from None
+                why = f"cannot make its lock file {lock.name}: {exc.strerror or exc}"
+                raise _refuse(locks[lock], why) from None
             stack.callback(os.close, fd)
             fcntl.flock(fd, fcntl.LOCK_EX)
             stack.callback(fcntl.flock, fd, fcntl.LOCK_UN)

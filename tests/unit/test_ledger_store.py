@@ -218,6 +218,19 @@ clause 1 "c"
     assert _stored_fen(path) == 200  # 2 元, the earlier grant only
 
 
+def test_a_store_held_too_long_is_reported_busy(tmp_path: Path) -> None:
+    """While one connection holds the write transaction, another that may wait only 0.1 s
+    gets E332, and the holder's work is unaffected."""
+    path = tmp_path / "grants.db"
+    with LedgerStore.open(path) as holder, LedgerStore.open(path, timeout=0.1) as other:
+        with holder.transaction(note="slow") as txn:
+            txn.append([_grant("P1", 100)])
+            with pytest.raises(LedgerError) as info:
+                other.append([_grant("P2", 100)])
+            assert info.value.code == "E332"
+        assert other.grants() == Ledger((_grant("P1", 100),))
+
+
 # ---- several processes ---------------------------------------------------------------------
 
 
