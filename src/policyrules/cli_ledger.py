@@ -108,6 +108,9 @@ def evaluate_with_ledger(
             result = policy.evaluate(
                 facts, ledger=store, commit=record, note=f"eval {args.facts}", **options
             )
+            if record:
+                paid = Ledger(result.grants)
+                print(f"recorded {len(paid)} grant(s), {paid.total()}, in {src}", file=sys.stderr)
             if out is not None:
                 stored = read_ledger(policy.checked, store.grants(), f"{src}: grants")
                 whole = merge_ledgers(("the facts' ledger", own), (str(src), stored))

@@ -270,10 +270,22 @@ class LedgerStore:
         txn = StoreTransaction(self, write, note)
         try:
             yield txn
+            self._conn.execute("COMMIT" if write else "ROLLBACK")
+        except sqlite3.Error as exc:
+            self._rollback()
+            raise _error(
+                "E330",
+                f"{self.path}: the ledger store failed ({exc})"
+                + ("; nothing of this batch was written" if write else ""),
+                hint="check the disk, and whether the store was changed outside policyrules",
+            ) from None
         except BaseException:
-            self._conn.execute("ROLLBACK")
+            self._rollback()
             raise
-        self._conn.execute("COMMIT" if write else "ROLLBACK")
+
+    def _rollback(self) -> None:
+        if self._conn.in_transaction:
+            self._conn.execute("ROLLBACK")
 
     def grants(self) -> Ledger:
         """Every grant recorded, in the order they were recorded."""

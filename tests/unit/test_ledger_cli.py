@@ -90,6 +90,11 @@ def test_the_issues_ledger_round_trip_loses_nothing(
     assert sum(_fen(ledger).values()) == 1000 * WAN
     assert "P7" not in _fen(ledger)
 
+    # Read back, the written ledger still knows P6 by firm and product: 一次性, not again.
+    code, out, _ = run(capsys, "eval", POLICY, run1, "--ledger", ledger, "--json")
+    d = next(d for d in json.loads(out)["decisions"] if d["provision"] == REWARD)
+    assert (code, d["status"]) == (0, "not_eligible")
+
 
 def test_ledger_out_includes_the_facts_files_own_ledger(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
@@ -200,8 +205,9 @@ def test_eval_records_into_a_store_and_dry_run_does_not(
     facts = _facts(tmp_path, "f.yaml", "P1")
     code, out, _ = run(capsys, "eval", POLICY, facts, "--ledger", db, "--dry-run", "--json")
     assert (code, not db.exists()) == (2, True)  # a dry run creates no store
-    code, out, _ = run(capsys, "eval", POLICY, facts, "--ledger", db, "--json")
+    code, out, err = run(capsys, "eval", POLICY, facts, "--ledger", db, "--json")
     assert (code, _paid(out, "P1")) == (0, "2000000.00")
+    assert f"recorded 1 grant(s), 2,000,000.00 元, in {db}" in err
     code, out, _ = run(capsys, "eval", POLICY, facts, "--ledger", db, "--json")
     d = next(d for d in json.loads(out)["decisions"] if d["provision"] == REWARD)
     assert d["status"] == "not_eligible"

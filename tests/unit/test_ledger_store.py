@@ -154,6 +154,23 @@ def test_a_file_that_is_not_a_store_is_refused(tmp_path: Path, content: str) -> 
     assert path.read_bytes() == before
 
 
+def test_a_damaged_store_is_an_error_not_a_traceback(tmp_path: Path) -> None:
+    """A store whose grants table was dropped outside policyrules: E330 on read and on
+    write, and the command line exits 2 with the error."""
+    from policyrules.cli import main
+
+    path = tmp_path / "grants.db"
+    LedgerStore.open(path).close()
+    with sqlite3.connect(path) as conn:
+        conn.execute("DROP TABLE grants")
+    with LedgerStore.open(path) as store:
+        for action in (store.grants, lambda: store.append([_grant("P1", 1)])):
+            with pytest.raises(LedgerError) as info:
+                action()
+            assert (info.value.code, "no such table: grants" in str(info.value)) == ("E330", True)
+    assert main(["ledger", "show", str(path)]) == 2
+
+
 def test_evaluate_commits_and_a_second_run_sees_the_first(
     beijing: policyrules.Policy, tmp_path: Path
 ) -> None:
