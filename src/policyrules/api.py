@@ -129,7 +129,7 @@ class Policy:
         self._as_of(extra.get("as_of"))
 
     def read_ledger(self, ledger: Ledger | Iterable[Grant | Mapping[str, Any]]) -> Ledger:
-        """Check earlier grants against this policy (see :func:`Policy.evaluate`).
+        """Check earlier grants against this policy (see :meth:`Policy.evaluate`).
 
         :raises LedgerError: E320-E326, every fault found.
         """

@@ -249,7 +249,7 @@ class _Checker:
                 "E321",
                 at,
                 f"{pid} is a {info.kind}, not an award: only awards make grants",
-                None,
+                "remove this entry; a ledger lists what awards paid",
             )
             return
         self.error(
