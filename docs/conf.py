@@ -43,7 +43,7 @@ autodoc_default_options = {"members": True}
 # No intersphinx (the build runs offline): types from the standard library and attrs are not
 # linked, and say so here rather than in a warning.
 nitpick_ignore_regex = [
-    (r"py:(class|obj|data|exc)", r"(datetime|dt|decimal|pathlib|collections|typing|os|enum|_io)\..*"),
+    (r"py:(class|obj|data|exc)", r"(datetime|dt|decimal|pathlib|collections|typing|os|enum|_io|sqlite3)\..*"),
     (r"py:(class|obj|data|exc)", r"(Decimal|Path|Any|Mapping|Iterable|Sequence|Callable|Value|Facts|Ledger|Grant|Span|Diagnostic|CompiledPolicy|CheckedPolicy|CapEvent|Step|Rounding|Type|ClauseInfo|ProvisionInfo|Decision|Result|Money|Policy|T|optional)"),
     (r"py:(class|obj|data|exc)", r"(attrs|attr)\..*"),
     (r"py:(func|class|obj)", r"(str|int|bool|float|bytes|list|dict|tuple|set|object|None)"),

@@ -25,11 +25,13 @@ __all__ = [
     "bool_exprs",
     "compile_text",
     "expressions",
+    "grant_ids",
     "modules",
     "money",
     "money_exprs",
     "names",
     "nonnegative_money",
+    "product_grants",
     "published_dates",
     "rates",
     "terminal_texts",
@@ -325,3 +327,27 @@ def terminal_texts() -> st.SearchStrategy[str]:
     """Text as other people's files hold it: any character, with controls (C0, DEL, C1),
     bidi controls and line separators drawn often."""
     return st.lists(st.one_of(st.characters(), st.sampled_from(_UNSAFE_CHARS))).map("".join)
+
+
+grant_ids = st.one_of(
+    st.from_regex(r"[A-Za-z][A-Za-z0-9_-]{0,5}", fullmatch=True),
+    # Ids that YAML 1.1 or a careless reader would turn into numbers, booleans or dates.
+    st.sampled_from(("0701", "12:30", "1e3", "0x10", "true", "null", "2026-01-01", "1_000")),
+    st.text(alphabet="甲乙丙丁 ", min_size=1, max_size=4).filter(str.strip),
+)
+"""Entity ids as text, including text that looks like another YAML type."""
+
+
+@st.composite
+def product_grants(draw: st.DrawFn, provision: str, max_size: int = 6) -> tuple[Any, ...]:
+    """Grants of ``provision`` to (firm, product) paths, each payment's identity unique."""
+    from policyrules import Grant
+
+    rows = draw(
+        st.lists(
+            st.tuples(grant_ids, grant_ids, nonnegative_money(10**12), st.integers(2020, 2030)),
+            max_size=max_size,
+            unique_by=lambda r: (r[0], r[1], r[3]),
+        )
+    )
+    return tuple(Grant(provision, (("firm", f), ("product", p)), m, y) for f, p, m, y in rows)

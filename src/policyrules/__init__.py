@@ -18,6 +18,7 @@ from .errors import (
     Diagnostic,
     EvaluationError,
     FactsError,
+    LedgerError,
     PolicyRulesError,
     RuleCheckError,
     RuleSyntaxError,
@@ -28,6 +29,7 @@ from .printer import print_module
 from .result import Decision, Result
 from .runtime.ledger import Grant, Ledger
 from .runtime.money import Money
+from .store import LedgerStore
 
 __all__ = [
     "CalendarError",
@@ -37,6 +39,8 @@ __all__ = [
     "FactsError",
     "Grant",
     "Ledger",
+    "LedgerError",
+    "LedgerStore",
     "Money",
     "Policy",
     "PolicyRulesError",

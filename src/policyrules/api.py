@@ -19,9 +19,10 @@ import attrs
 
 from .check import check
 from .compile import CompiledPolicy, compile_policy
-from .errors import Diagnostic, FactsError, RuleSyntaxError, Span, did_you_mean
+from .errors import Diagnostic, FactsError, RuleSyntaxError, did_you_mean
 from .evaluate import evaluate
-from .facts import Facts, convert_value, locate, read_data, read_facts, schema
+from .facts import Facts, convert_value, read_data, read_facts, schema
+from .ledger_io import merge_ledgers, place_diagnostics, read_ledger, read_ledger_file
 from .model import CheckedPolicy
 from .parse import parse
 from .result import Result
@@ -29,8 +30,9 @@ from .runtime.calendar import HOLIDAY_ASSUMPTION, Unpublished, WorkCalendar
 from .runtime.ledger import Grant, Ledger
 from .runtime.values import Value
 from .sources import MAX_SOURCE_BYTES, is_plain_file_inside, read_source
+from .store import LedgerStore
 from .syntax import DocSource, Document, Module
-from .types import DATE, MONEY
+from .types import DATE
 
 __all__ = ["HOLIDAY_ASSUMPTION", "Policy", "load", "read_rule_files"]
 
@@ -118,25 +120,6 @@ def load(path: str | Path, *, max_source_bytes: int = MAX_SOURCE_BYTES) -> Polic
     return Policy(checked, compile_policy(checked), Path(path))
 
 
-def _is_id(value: object) -> bool:
-    return isinstance(value, str | int) and not isinstance(value, bool)
-
-
-def _placed(diags: Iterable[Diagnostic], file: str, text: str) -> list[Diagnostic]:
-    """Give diagnostics whose message starts with a path (``ledger[0].amount: ...``) the span
-    of that path in the file: an unknown name at its key, anything else at its value."""
-    places = locate(text)
-    out = []
-    for d in diags:
-        path = d.message.split(": ", 1)[0]
-        key = places.get(f"{path}#key") if d.code == "E304" else None
-        where = key or places.get(path) or places.get(path.rsplit(".", 1)[0])
-        if d.span is None and where is not None:
-            d = attrs.evolve(d, span=Span(file, where[0], where[1], where[0], where[2]))
-        out.append(d)
-    return out
-
-
 @attrs.frozen
 class Policy:
     """A loaded policy: checked, compiled, ready to evaluate facts."""
@@ -159,46 +142,74 @@ class Policy:
         facts = read_facts(self.checked, data, str(path), text)
         # The file's own ledger, parameters and assumptions are checked now, while we know
         # where each entry is, rather than later in evaluate() without a place to point at.
+        read_ledger(self.checked, facts.extra.get("ledger", []), file=str(path), text=text)
         try:
             self._extra(facts.extra)
         except FactsError as exc:
-            placed = _placed(exc.diagnostics, str(path), text)
+            placed = place_diagnostics(exc.diagnostics, str(path), text)
             raise FactsError(placed, sources={str(path): text}) from None
         return facts
 
     def _extra(self, extra: Mapping[str, Any]) -> None:
-        self._ledger(extra.get("ledger", []), "ledger")
         self._values(extra.get("parameters") or {}, "parameters")
         chosen = dict(extra.get("assumptions") or {})
         self._holiday(chosen.pop(HOLIDAY_ASSUMPTION, "error"))
         self._values(chosen, "assumptions")
         self._as_of(extra.get("as_of"))
 
+    def read_ledger(self, ledger: Ledger | Iterable[Grant | Mapping[str, Any]]) -> Ledger:
+        """Check earlier grants against this policy (see :meth:`Policy.evaluate`).
+
+        :raises LedgerError: E320-E326, every fault found.
+        """
+        return read_ledger(self.checked, ledger)
+
+    def load_ledger(self, path: str | Path) -> Ledger:
+        """Read and check a YAML/JSON ledger file (``ledger: [...]``); errors point into it.
+
+        :raises FactsError: the file cannot be read or parsed (E301, E302).
+        :raises LedgerError: an empty file (write ``ledger: []``), or a bad grant (E320-E326).
+        """
+        return read_ledger_file(self.checked, path)[0]
+
     def evaluate(
         self,
         facts: Facts | Mapping[str, Any],
         *,
-        ledger: Ledger | Iterable[Grant | Mapping[str, Any]] | None = None,
+        ledger: LedgerStore | Ledger | Iterable[Grant | Mapping[str, Any]] | None = None,
+        commit: bool = False,
         parameters: Mapping[str, Any] | None = None,
         assumptions: Mapping[str, Any] | None = None,
         as_of: dt.date | str | None = None,
+        note: str = "",
     ) -> Result:
-        """Evaluate ``facts``; pure: the same arguments always give the same result.
+        """Evaluate ``facts``.
 
-        ``ledger`` lists grants made before; ``parameters`` sets open values (一定比例...);
-        ``assumptions`` overrides named readings, and ``holiday_schedule`` (``error``,
-        ``statutory_projection``, ``weekends_only``) says how to count days in a year whose
-        holiday schedule is not published: without it such a decision is unknown (E501);
-        ``as_of`` is the day the result speaks for (a deadline with no completion date is
-        overdue after it).  A facts file's own
-        ``as_of``, ``ledger``, ``parameters`` and ``assumptions`` apply; arguments win.
+        ``ledger`` holds the grants made before: a :class:`Ledger`, a list of :class:`Grant`
+        values or mappings (``{provision, firm, product, amount, year}``, amounts in 元 or as
+        written, e.g. ``"200万元"``), or a :class:`LedgerStore`.  ``parameters`` sets open
+        values (一定比例...); ``assumptions`` overrides named readings, and
+        ``holiday_schedule`` (``error``, ``statutory_projection``, ``weekends_only``) says how
+        to count days in a year whose holiday schedule is not published: without it such a
+        decision is unknown (E501).  ``as_of`` is the day the result speaks for (a deadline
+        with no completion date is overdue after it).  A facts file's own ``as_of``,
+        ``ledger``, ``parameters`` and ``assumptions`` apply; arguments win; the facts file's
+        grants and ``ledger`` together are the earlier grants.
+
+        Pure (the same arguments always give the same result) unless ``ledger`` is a store
+        and ``commit`` is true: then the store's grants are read and this result's grants
+        (``Result.grants``) appended in one transaction, under ``note``; a concurrent
+        evaluation against the same store waits and then sees them.  With a store and
+        ``commit=False`` the store is only read.
+
+        :raises LedgerError: a bad earlier grant (E320-E327); a grant already in the store
+            (E331: nothing is written); a busy store (E332).
+        :raises FactsError: bad facts, parameters or assumptions.
         """
         if not isinstance(facts, Facts):
             facts = self.read_facts(facts)
         extra = facts.extra
-        grants = self._ledger(extra.get("ledger", []), "ledger")
-        if ledger is not None:
-            grants = grants.with_grants(self._ledger(ledger, "ledger").grants)
+        own = read_ledger(self.checked, extra.get("ledger", []))
         params = dict(self.compiled.parameter_defaults)
         params.update(self._values(extra.get("parameters") or {}, "parameters"))
         params.update(self._values(parameters or {}, "parameters"))
@@ -208,15 +219,31 @@ class Policy:
         assume = dict(self.compiled.assumption_defaults)
         assume.update(self._values(chosen, "assumptions"))
         day = self._as_of(as_of if as_of is not None else extra.get("as_of"))
-        return evaluate(
-            self.compiled,
-            facts,
-            ledger=grants,
-            parameters=params,
-            assumptions=assume,
-            calendar=calendar,
-            as_of=day,
-        )
+
+        def run(earlier: Ledger) -> Result:
+            return evaluate(
+                self.compiled,
+                facts,
+                ledger=earlier,
+                parameters=params,
+                assumptions=assume,
+                calendar=calendar,
+                as_of=day,
+            )
+
+        if isinstance(ledger, LedgerStore):
+            with ledger.transaction(write=commit, note=note) as txn:
+                stored = read_ledger(self.checked, txn.grants(), f"{ledger.path}: grants")
+                result = run(merge_ledgers(("the facts' ledger", own), (str(ledger.path), stored)))
+                if commit:
+                    txn.append(result.grants)
+            return result
+        if commit:
+            raise TypeError("commit=True needs a LedgerStore as the ledger")
+        if ledger is None:
+            return run(own)
+        given = read_ledger(self.checked, ledger)
+        return run(merge_ledgers(("the facts' ledger", own), ("the ledger given", given)))
 
     def _as_of(self, value: Any) -> dt.date | None:
         if value is None:
@@ -268,72 +295,3 @@ class Policy:
         if diags:
             raise FactsError(diags)
         return out
-
-    def _ledger(self, raw: Any, where: str) -> Ledger:
-        if isinstance(raw, Ledger):
-            return raw
-        if not isinstance(raw, Iterable) or isinstance(raw, str | Mapping):
-            raise FactsError(Diagnostic("E306", f"{where}: a list of grants"))
-        provisions = {p.id: p for p in self.checked.provisions()}
-        grants: list[Grant] = []
-        diags: list[Diagnostic] = []
-        for i, entry in enumerate(raw):
-            if isinstance(entry, Grant):
-                grants.append(entry)
-                continue
-            at = f"{where}[{i}]"
-            if not isinstance(entry, Mapping):
-                diags.append(Diagnostic("E306", f"{at}: a grant is a mapping"))
-                continue
-            pid = entry.get("provision")
-            info = provisions.get(str(pid))
-            if info is None:
-                diags.append(
-                    Diagnostic(
-                        "E306",
-                        f"{at}.provision: unknown provision {pid!r}",
-                        hint=did_you_mean(str(pid), provisions),
-                    )
-                )
-                continue
-            chain = [e.name for e in reversed(self.checked.chain(info.subject))]
-            bad_id = next(
-                (e for e in chain if e in entry and not _is_id(entry[e])),
-                None,
-            )
-            if bad_id is not None:
-                diags.append(Diagnostic("E306", f"{at}.{bad_id}: an id is text or a number"))
-                continue
-            path = tuple((e, str(entry[e])) for e in chain if e in entry)
-            unknown = set(entry) - {"provision", "amount", "year", *chain}
-            if unknown:
-                diags.append(
-                    Diagnostic(
-                        "E306",
-                        f"{at}: unknown keys {sorted(unknown)}",
-                        hint=f"a grant names: provision, amount, year, {', '.join(chain)}",
-                    )
-                )
-                continue
-            try:
-                amount = convert_value(entry.get("amount"), MONEY, self.checked)
-            except ValueError as exc:
-                diags.append(Diagnostic("E306", f"{at}.amount: {exc}"))
-                continue
-            year = entry.get("year")
-            if year is not None and (isinstance(year, bool) or not isinstance(year, int)):
-                diags.append(Diagnostic("E306", f"{at}.year: a year is a whole number"))
-                continue
-            if year is None and any(c.year_of is not None for c in info.caps):
-                diags.append(
-                    Diagnostic(
-                        "E306",
-                        f"{at}.year: missing; {info.id} has a yearly cap",
-                        hint="say which year the grant counts in: `year: 2025`",
-                    )
-                )
-                continue
-            grants.append(Grant(info.id, path, amount, year))
-        if diags:
-            raise FactsError(diags)
-        return Ledger(tuple(grants))

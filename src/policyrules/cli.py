@@ -1,4 +1,4 @@
-"""The ``policyrules`` command: check, fmt, eval, explain, coverage, schema.
+"""The ``policyrules`` command: check, fmt, eval, explain, coverage, schema, ledger.
 
 Exit codes: 0 all is well; 1 a finding (a check error in ``check``, a file ``fmt --check``
 would change); 2 bad input or usage (a policy that does not load, a facts file that breaks
@@ -14,18 +14,16 @@ from __future__ import annotations
 import argparse
 import difflib
 import json
-import os
-import stat
 import sys
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from .api import Policy, load, read_rule_files
+from .cli_ledger import add_ledger_commands, evaluate_with_ledger
 from .errors import Diagnostic, PolicyRulesError, RuleCheckError, RuleSyntaxError
 from .explain import decision_text, result_json
-from .facts import load_data
+from .files import write_atomic
 from .parse import parse
 from .printer import print_module
 from .terminal import json_printable, printable
@@ -33,28 +31,6 @@ from .terminal import json_printable, printable
 __all__ = ["main", "write_atomic"]
 
 OK, FINDING, BAD_INPUT = 0, 1, 2
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file and a rename: all or nothing."""
-    try:
-        mode = stat.S_IMODE(path.stat().st_mode)
-    except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        # mkstemp makes the file private (0600): keep the old file's mode, or the usual one.
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _say(text: str = "", *, end: str = "\n", err: bool = False, keep: str = "\n") -> None:
@@ -127,30 +103,19 @@ def cmd_fmt(args: argparse.Namespace) -> int:
     return OK
 
 
-def _evaluate(args: argparse.Namespace, policy: Policy) -> Any:
-    facts = policy.load_facts(args.facts)
-    ledger = None
-    if args.ledger:
-        data = load_data(args.ledger)
-        ledger = data.get("ledger", data) if isinstance(data, dict) else data
-    return policy.evaluate(
-        facts,
-        as_of=args.as_of,
-        ledger=ledger,
+def _evaluate(args: argparse.Namespace, policy: Policy, *, commit: bool = False) -> Any:
+    return evaluate_with_ledger(
+        args,
+        policy,
         parameters=_pairs(args.set, "--set"),
         assumptions=_pairs(args.assume, "--assume"),
+        commit=commit,
     )
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
     policy = load(args.policy)
-    result = _evaluate(args, policy)
-    if args.ledger_out:
-        grants = [g.to_json() for g in result.grants]
-        write_atomic(
-            Path(args.ledger_out),
-            json.dumps({"ledger": grants}, ensure_ascii=False, indent=2) + "\n",
-        )
+    result = _evaluate(args, policy, commit=True)
     if args.json:
         _print_json(result_json(result))
     else:
@@ -241,7 +206,11 @@ def _parser() -> argparse.ArgumentParser:
     f.set_defaults(run=cmd_fmt)
 
     def eval_options(q: argparse.ArgumentParser) -> None:
-        q.add_argument("--ledger", help="a YAML/JSON file of earlier grants")
+        q.add_argument(
+            "--ledger",
+            help="earlier grants: a ledger store (.db/.sqlite/.sqlite3, created if absent; "
+            "eval appends this run's grants) or a YAML/JSON file (read only)",
+        )
         q.add_argument(
             "--as-of",
             help="the day the result speaks for (YYYY-MM-DD): "
@@ -267,7 +236,16 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("facts")
     e.add_argument("--json", action="store_true", help="JSON instead of text")
     e.add_argument("--trace", action="store_true", help="show every step")
-    e.add_argument("--ledger-out", help="write the grants this result adds to a file")
+    e.add_argument(
+        "--ledger-out",
+        help="write the whole ledger after this run (earlier grants and this run's) to a "
+        "JSON or YAML file; may be the --ledger file",
+    )
+    e.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="evaluate against --ledger without recording anything",
+    )
     eval_options(e)
     e.set_defaults(run=cmd_eval)
 
@@ -286,6 +264,8 @@ def _parser() -> argparse.ArgumentParser:
     s = sub.add_parser("schema", help="print the JSON Schema of facts files for a policy")
     s.add_argument("policy")
     s.set_defaults(run=cmd_schema)
+
+    add_ledger_commands(sub)
     return p
 
 

@@ -31,6 +31,7 @@ __all__ = [
     "Diagnostic",
     "EvaluationError",
     "FactsError",
+    "LedgerError",
     "PolicyRulesError",
     "RuleCheckError",
     "RuleSyntaxError",
@@ -205,6 +206,12 @@ class FactsError(PolicyRulesError, ValueError):
     """A facts, ledger, parameter or assumption input breaks the policy's schema."""
 
     default_code = "E300"
+
+
+class LedgerError(FactsError):
+    """A ledger of earlier grants is malformed, or its store refuses a read or a write."""
+
+    default_code = "E320"
 
 
 class EvaluationError(PolicyRulesError, ValueError):

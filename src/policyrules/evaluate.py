@@ -282,7 +282,8 @@ class _Run:
         if amount is not None:
             for key in dict.fromkeys(keys):
                 self.accounts.add(key, subject, amount, certain=kind == "exact")
-        if kind == "exact" and amount is not None:
+        if kind == "exact" and amount:
+            # 0.00 元 is not a payment: no grant, and a one-time award stays open.
             for o in cp.info.once:
                 self.accounts.mark_paid(cp.info.id, _scope(path, (o.entity,)))
             self.grants.append(Grant(cp.info.id, path, amount, year))

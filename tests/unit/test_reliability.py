@@ -142,14 +142,17 @@ def test_ledger_out_is_atomic(
         m.setattr(os, "replace", refuse)
         code, _, err = _run(capsys, "eval", str(POLICY), str(facts), "--ledger-out", str(out))
     assert code == 2
+    assert f"cannot write {out}: Permission denied" in err  # the user's path, not the temp file
+    assert ".tmp" not in err
     assert out.read_text("utf-8") == '{"ledger": []}\n'
-    assert _listing(tmp_path) == ["bad.yaml", "facts.yaml", "ledger.json"]
+    # Only the sidecar lock file (kept: removing it would race with another run) is new.
+    assert _listing(tmp_path) == [".ledger.json.lock", "bad.yaml", "facts.yaml", "ledger.json"]
 
     code, _, _ = _run(capsys, "eval", str(POLICY), str(facts), "--ledger-out", str(out))
     assert code == 0
     assert json.loads(out.read_text("utf-8"))["ledger"]
     assert stat.S_IMODE(out.stat().st_mode) == 0o640
-    assert _listing(tmp_path) == ["bad.yaml", "facts.yaml", "ledger.json"]
+    assert _listing(tmp_path) == [".ledger.json.lock", "bad.yaml", "facts.yaml", "ledger.json"]
 
 
 def test_new_ledger_file_gets_the_usual_mode(

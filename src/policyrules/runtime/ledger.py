@@ -3,34 +3,125 @@
 A :class:`Grant` says which provision paid how much to which firm, for which product or
 project (``path``), counted in which year.  :class:`Accounts` sums grants per cap pool and
 scope while an evaluation adds its own, so every cap sees earlier grants and earlier claims.
+
+Both value classes check themselves however they are built (from a file, a store or in
+Python): a grant names a provision, a path from the firm down, an amount of at least 0.00 元
+and a year in 1..9999 or none; a ledger never lists the same payment (a grant above
+0.00 元 with the same :attr:`Grant.identity`) twice.  A grant of 0.00 元 is not a payment:
+it counts 0 toward caps and does not use up a one-time (一次性) award.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 import attrs
 
+from ..errors import Diagnostic, LedgerError
 from .money import Money
 
-__all__ = ["Accounts", "Grant", "Ledger"]
+__all__ = ["Accounts", "Grant", "GrantPath", "Ledger"]
+
+GrantPath = tuple[tuple[str, str], ...]
+
+
+def _bad(message: str, hint: str | None = None) -> LedgerError:
+    return LedgerError(Diagnostic("E327", message, hint=hint))
+
+
+def _to_path(raw: Any) -> GrantPath:
+    """((entity, id), ...) from any iterable of pairs; refused if it is not one."""
+    if isinstance(raw, str | bytes) or not isinstance(raw, Iterable):
+        raise _bad(f"a grant's path is a sequence of (entity, id) pairs, not {raw!r}")
+    out = []
+    for pair in raw:
+        if isinstance(pair, str | bytes) or not isinstance(pair, Iterable):
+            raise _bad(f"a grant's path holds (entity, id) pairs, not {pair!r}")
+        items = tuple(pair)
+        if len(items) != 2 or not all(isinstance(x, str) and x for x in items):
+            raise _bad(
+                f"a grant's path holds (entity, id) pairs of non-empty text, not {pair!r}",
+                hint='e.g. (("firm", "f1"), ("product", "P1"))',
+            )
+        out.append((items[0], items[1]))
+    return tuple(out)
 
 
 @attrs.frozen
 class Grant:
-    """One grant: ``path`` is ((entity, id), ...) from the firm down to the subject."""
+    """One grant made: ``provision`` (its id, ``doc/clause/name``) paid ``amount`` to the
+    subject at ``path``, counted in ``year``.
+
+    ``path`` is ((entity, id), ...) from the firm (the outermost owner) down to the subject,
+    e.g. ``(("firm", "f1"), ("product", "P1"))``; ``amount`` is :class:`Money` (integer fen),
+    at least 0.00 元; ``year`` is the year a yearly cap counts it in (1..9999), or ``None``.
+
+    :raises LedgerError: (E327) if any of these does not hold.
+    """
 
     provision: str
-    path: tuple[tuple[str, str], ...]
+    path: GrantPath = attrs.field(converter=_to_path)
     amount: Money
     year: int | None = None
 
+    def __attrs_post_init__(self) -> None:
+        if not isinstance(self.provision, str) or not self.provision:
+            raise _bad(f"a grant names its provision, not {self.provision!r}")
+        if not self.path:
+            raise _bad(
+                f"the grant under {self.provision} names no firm",
+                hint="a grant's path starts at the firm: (('firm', 'f1'), ...)",
+            )
+        entities = [e for e, _ in self.path]
+        if len(set(entities)) != len(entities):
+            raise _bad(f"the grant under {self.provision} names an entity twice: {entities}")
+        if not isinstance(self.amount, Money):
+            raise _bad(
+                f"the grant under {self.provision}: the amount is a Money, "
+                f"not {type(self.amount).__name__}",
+                hint='Money.of("200", "万元")',
+            )
+        if self.amount < Money.zero():
+            raise _bad(
+                f"the grant under {self.provision} to {self.subject}: "
+                f"the amount {self.amount} is below zero",
+                hint="a grant pays 0.00 元 or more; record a refund as a correction, not a "
+                "negative grant",
+            )
+        year = self.year
+        if year is not None and (isinstance(year, bool) or not isinstance(year, int)):
+            raise _bad(f"the grant under {self.provision}: a year is a whole number, not {year!r}")
+        if year is not None and not 1 <= year <= 9999:
+            raise _bad(f"the grant under {self.provision}: the year {year} is not in 1..9999")
+
     @property
     def firm(self) -> str:
-        return f"{self.path[0][0]}:{self.path[0][1]}" if self.path else ""
+        """``entity:id`` of the firm (the first step of the path)."""
+        return f"{self.path[0][0]}:{self.path[0][1]}"
+
+    @property
+    def subject(self) -> str:
+        """The ids of the path joined by ``/``: ``f1/P1``."""
+        return "/".join(ident for _, ident in self.path)
+
+    @property
+    def identity(self) -> tuple[str, GrantPath, int | None]:
+        """(provision, path, year): a ledger holds at most one payment (a grant above
+        0.00 元) with this identity."""
+        return (self.provision, self.path, self.year)
+
+    def describe(self) -> str:
+        """``jjxf_2025_50/3/launch_reward to firm f1, product P1, year 2026`` (for errors)."""
+        where = ", ".join(f"{e} {i}" for e, i in self.path)
+        return f"{self.provision} to {where}" + (
+            f", year {self.year}" if self.year is not None else ""
+        )
 
     def to_json(self) -> dict[str, object]:
+        """``{"provision": ..., "firm": ..., "product": ..., "amount": "2000000.00",
+        "year": 2026}``: the amount in 元 as text (exact), ids as text."""
         out: dict[str, object] = {"provision": self.provision}
         out.update({entity: ident for entity, ident in self.path})
         out["amount"] = str(self.amount.yuan)
@@ -39,11 +130,35 @@ class Grant:
         return out
 
 
+def _to_grants(raw: Iterable[Grant]) -> tuple[Grant, ...]:
+    grants = tuple(raw)
+    seen: set[tuple[str, GrantPath, int | None]] = set()
+    for g in grants:
+        if not isinstance(g, Grant):
+            raise _bad(f"a ledger holds Grant values, not {type(g).__name__}")
+        if not g.amount:
+            continue  # 0.00 元 pays nothing: only payments must be unique
+        if g.identity in seen:
+            raise LedgerError(
+                Diagnostic(
+                    "E326",
+                    f"the grant {g.describe()} is listed twice",
+                    hint="a grant is recorded once; remove the copy",
+                )
+            )
+        seen.add(g.identity)
+    return grants
+
+
 @attrs.frozen
 class Ledger:
-    """Grants made before this evaluation."""
+    """Grants made before this evaluation, in the order they were recorded.
 
-    grants: tuple[Grant, ...] = ()
+    :raises LedgerError: (E326) if two grants above 0.00 元 have the same
+        :attr:`Grant.identity`.
+    """
+
+    grants: tuple[Grant, ...] = attrs.field(default=(), converter=_to_grants)
 
     def __iter__(self) -> Iterator[Grant]:
         return iter(self.grants)
@@ -52,8 +167,12 @@ class Ledger:
         return len(self.grants)
 
     def with_grants(self, more: Iterable[Grant]) -> Ledger:
-        """This ledger plus ``more`` (what a result adds)."""
+        """This ledger plus ``more`` (what a result adds); E326 if one is already here."""
         return Ledger((*self.grants, *more))
+
+    def total(self) -> Money:
+        """The sum of the amounts, in fen."""
+        return Money(sum(g.amount.fen for g in self.grants))
 
 
 ScopeKey = tuple[str, tuple[tuple[str, str], ...], int | None]
@@ -75,6 +194,8 @@ class Accounts:
         # (provision, path from the firm down to the entity): ids are unique only per owner.
         self._paid: set[tuple[str, tuple[tuple[str, str], ...]]] = set()
         for g in ledger.grants:
+            if not g.amount:
+                continue  # 0.00 元 is not a payment: a one-time award stays open
             for depth in range(1, len(g.path) + 1):
                 self._paid.add((g.provision, g.path[:depth]))
 

@@ -1,0 +1,249 @@
+"""The command line's ledger: ``eval --ledger/--ledger-out/--dry-run`` and ``policyrules
+ledger import|export|show``.
+
+``--ledger STORE`` (``.db``/``.sqlite``/``.sqlite3``, or any SQLite file) reads the earlier
+grants and appends this run's in one transaction.  ``--ledger FILE`` (YAML/JSON) is read
+only.  ``--ledger-out FILE`` writes the whole ledger after the run: the facts file's own
+grants, the ``--ledger`` grants and this run's.  While a JSON/YAML ledger is read and
+rewritten, the run holds an exclusive lock beside it, and it refuses to write if the file
+changed since it was read, or if the target holds grants this run did not read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from .api import Policy, load
+from .errors import Diagnostic, FactsError, LedgerError
+from .facts import load_data
+from .files import locked, real_target, write_atomic
+from .ledger_io import dump_ledger, merge_ledgers, read_ledger, read_ledger_file
+from .result import Result
+from .runtime.ledger import Ledger
+from .runtime.money import Money
+from .store import LedgerStore, is_store
+from .terminal import json_printable, printable
+
+__all__ = ["add_ledger_commands", "evaluate_with_ledger"]
+
+
+def _refuse(message: str, hint: str | None = None) -> LedgerError:
+    return LedgerError(Diagnostic("E333", message, hint=hint))
+
+
+def _format_of(path: Path) -> str:
+    return "yaml" if path.suffix.lower() in (".yaml", ".yml") else "json"
+
+
+def _open_store(path: Path, *, create: bool) -> LedgerStore:
+    if not create and not path.exists():
+        raise LedgerError(
+            Diagnostic(
+                "E330",
+                f"{path}: no such ledger store",
+                hint="a run that records (eval without --dry-run, ledger import) creates it",
+            )
+        )
+    return LedgerStore.open(path)
+
+
+def _check_target(out: Path, whole: Ledger, policy: Policy, read: Path | None) -> None:
+    """Refuse to replace ``out`` if it holds grants that ``whole`` lacks (unless it is the
+    file this run read, whose grants are in ``whole``)."""
+    if read is not None and real_target(read) == real_target(out):
+        return
+    target = real_target(out)
+    if not target.is_file() or target.stat().st_size == 0:
+        return  # a new file, or one write_atomic refuses with its own error
+    if is_store(out):
+        raise _refuse(
+            f"cannot write {out}: it is a ledger store",
+            hint=f"record into it with --ledger {out}; --ledger-out writes JSON or YAML",
+        )
+    existing, _ = read_ledger_file(policy.checked, out)
+    have = set(whole)
+    lost = [g for g in existing if g not in have]
+    if lost:
+        raise _refuse(
+            f"cannot write {out}: it holds {len(lost)} grant(s) this run did not read, "
+            f"e.g. {lost[0].describe()}; they would be lost",
+            hint=f"add to it with --ledger {out} --ledger-out {out}, or name a new file",
+        )
+
+
+def evaluate_with_ledger(
+    args: argparse.Namespace,
+    policy: Policy,
+    *,
+    parameters: dict[str, str],
+    assumptions: dict[str, str],
+    commit: bool,
+) -> Result:
+    """Evaluate ``args.facts`` with ``args.ledger`` (a store or a file), record into a
+    store when ``commit`` (and not ``--dry-run``), and write ``--ledger-out``."""
+    facts = policy.load_facts(args.facts)
+    own = read_ledger(policy.checked, facts.extra.get("ledger", []))
+    src = Path(args.ledger) if args.ledger else None
+    out = Path(args.ledger_out) if getattr(args, "ledger_out", None) else None
+    dry = bool(getattr(args, "dry_run", False))
+    if dry and out is not None:
+        raise _refuse("--dry-run records nothing: drop --ledger-out, or --dry-run")
+    options: dict[str, Any] = {
+        "as_of": args.as_of,
+        "parameters": parameters,
+        "assumptions": assumptions,
+    }
+    if src is not None and is_store(src):
+        if out is not None and real_target(out) == real_target(src):
+            raise _refuse(
+                f"--ledger-out {out} is the store itself",
+                hint="the run records into the store already; --ledger-out writes JSON/YAML",
+            )
+        record = commit and not dry
+        with locked([out] if out else []), _open_store(src, create=record) as store:
+            result = policy.evaluate(
+                facts, ledger=store, commit=record, note=f"eval {args.facts}", **options
+            )
+            if record:
+                paid = Ledger(result.grants)
+                print(
+                    printable(f"recorded {len(paid)} grant(s), {paid.total()}, in {src}"),
+                    file=sys.stderr,
+                )
+            if out is not None:
+                stored = read_ledger(policy.checked, store.grants(), f"{src}: grants")
+                whole = merge_ledgers(("the facts' ledger", own), (str(src), stored))
+                _check_target(out, whole, policy, None)
+                write_atomic(out, dump_ledger(whole, _format_of(out)))
+        return result
+    with locked([p for p in (src, out) if p is not None] if out else []):
+        earlier, text = read_ledger_file(policy.checked, src) if src else (Ledger(), None)
+        result = policy.evaluate(facts, ledger=earlier, **options)
+        if out is not None:
+            whole = merge_ledgers(
+                ("the facts' ledger", own),
+                (str(src), earlier),
+                ("this run's grants", Ledger(result.grants)),
+            )
+            _check_target(out, whole, policy, src)
+            if src is not None and src.read_bytes().decode("utf-8-sig") != text:
+                raise _refuse(
+                    f"{src} changed while this run used it; {out} was not written",
+                    hint="run again: it reads the new grants",
+                )
+            write_atomic(out, dump_ledger(whole, _format_of(out)))
+    return result
+
+
+# ---- policyrules ledger ... -------------------------------------------------------------
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    policy = load(args.policy)
+    ledger, _ = read_ledger_file(policy.checked, args.file)
+    store = _open_store(Path(args.store), create=True)
+    with store, store.transaction(note=f"import {args.file}") as txn:
+        stored = read_ledger(policy.checked, txn.grants(), f"{args.store}: grants")
+        merge_ledgers((str(args.store), stored), (str(args.file), ledger))
+        txn.append(ledger)
+    print(printable(f"imported {len(ledger)} grant(s), {ledger.total()}, into {args.store}"))
+    return 0
+
+
+def _loose(entry: Any) -> tuple[object, ...] | None:
+    """A grant mapping as a comparable key, without a policy: ids as text, amount in fen."""
+    if not isinstance(entry, dict):
+        return None
+    try:
+        raw = entry.get("amount")
+        fen = (Money.parse(raw) if isinstance(raw, str) else Money.of(raw)).fen  # type: ignore[arg-type]
+    except (ValueError, TypeError):
+        return None
+    ids = sorted((str(k), str(v)) for k, v in entry.items() if k not in ("amount", "year"))
+    return (tuple(ids), fen, entry.get("year"))
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    with _open_store(Path(args.store), create=False) as store:
+        ledger = store.grants()
+    if args.out is None:
+        fmt = args.format or "json"
+        text = dump_ledger(ledger, fmt)
+        sys.stdout.write(json_printable(text) if fmt == "json" else printable(text, keep="\n"))
+        return 0
+    out = Path(args.out)
+    text = dump_ledger(ledger, args.format or _format_of(out))
+    with locked([out]):
+        target = real_target(out)
+        if target.is_file() and target.stat().st_size:
+            if is_store(out):
+                raise _refuse(f"cannot write {out}: it is a ledger store", hint="name a new file")
+            try:
+                data = load_data(out)
+            except FactsError:
+                data = None
+            old = data.get("ledger") if isinstance(data, dict) else data
+            exported = {_loose(g.to_json()) for g in ledger}
+            if not isinstance(old, list) or any(_loose(g) not in exported for g in old):
+                raise _refuse(
+                    f"cannot write {out}: it holds grants (or text) the store does not",
+                    hint="name a new file, or import it first: policyrules ledger import",
+                )
+        write_atomic(out, text)
+    print(
+        printable(f"exported {len(ledger)} grant(s), {ledger.total()}, to {out}"), file=sys.stderr
+    )
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    with _open_store(Path(args.store), create=False) as store:
+        records = store.records()
+    if args.json:
+        rows = [
+            {
+                "seq": r.seq,
+                **r.grant.to_json(),
+                "batch": r.batch,
+                "recorded_at": r.recorded_at,
+                "note": r.note,
+            }
+            for r in records
+        ]
+        print(json_printable(json.dumps(rows, ensure_ascii=False, indent=2)))
+        return 0
+    for r in records:
+        g = r.grant
+        path = " / ".join(f"{e} {i}" for e, i in g.path)
+        year = str(g.year) if g.year is not None else "-"
+        print(printable(f"#{r.seq}  {r.recorded_at}  {g.provision}  {path}  {year}  {g.amount}"))
+    total = Ledger(r.grant for r in records).total()
+    print(f"{len(records)} grant(s), {total}")
+    return 0
+
+
+def add_ledger_commands(sub: Any) -> None:
+    """Add ``policyrules ledger import|export|show`` to the command parser."""
+    led = sub.add_parser("ledger", help="manage a ledger store of earlier grants (SQLite)")
+    cmds = led.add_subparsers(dest="ledger_command", required=True)
+
+    i = cmds.add_parser("import", help="add the grants of a YAML/JSON ledger file to a store")
+    i.add_argument("store", help="the store (created if absent)")
+    i.add_argument("file", help="a YAML/JSON ledger file")
+    i.add_argument("--policy", required=True, help="the policy the grants are checked against")
+    i.set_defaults(run=cmd_import)
+
+    x = cmds.add_parser("export", help="write every grant of a store as YAML/JSON")
+    x.add_argument("store")
+    x.add_argument("--out", help="a file (default: standard output)")
+    x.add_argument("--format", choices=("json", "yaml"), help="default: from --out, else json")
+    x.set_defaults(run=cmd_export)
+
+    s = cmds.add_parser("show", help="list the grants of a store with when they were recorded")
+    s.add_argument("store")
+    s.add_argument("--json", action="store_true", help="JSON instead of text")
+    s.set_defaults(run=cmd_show)

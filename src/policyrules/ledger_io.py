@@ -1,0 +1,418 @@
+"""Ledgers as data: check earlier grants against a policy, read and write ledger files.
+
+A ledger file (YAML or JSON) is interchange: ``ledger: [...]`` (or a bare list) of grants,
+each a mapping ``{provision, <entity>: id ..., amount, year}``.  It is checked as strictly as
+facts, and every error names the file, line and column:
+
+* the provision must be an award of the policy (E321);
+* the grant names the ids from the firm down, at least as deep as its provision's
+  ``once per``, its caps' ``per`` and the caps of every pool it counts in are keyed: a grant
+  that could never match a claim is refused, naming the missing key (E322);
+* no unknown key, ids are text (E323); the amount is money, at least 0.00 元 (E324);
+* the year is a whole number in 1..9999, and present when a yearly cap counts it (E325);
+* no payment is listed twice: a grant above 0.00 元 with the same provision, path and year
+  (E326).  A grant of 0.00 元 is accepted; it counts 0 toward caps and does not use up a
+  one-time (一次性) award.
+
+An empty file or ``ledger: null`` is refused (E320): write ``ledger: []`` for no grants.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import attrs
+import yaml
+
+from .errors import Diagnostic, FactsError, LedgerError, Span, did_you_mean
+from .facts import convert_value, locate, read_data
+from .model import CheckedPolicy, ProvisionInfo
+from .runtime.ledger import Grant, GrantPath, Ledger
+from .runtime.money import Money
+from .types import MONEY
+
+__all__ = [
+    "GrantKeys",
+    "dump_ledger",
+    "grant_keys",
+    "merge_ledgers",
+    "place_diagnostics",
+    "read_ledger",
+    "read_ledger_file",
+]
+
+
+@attrs.frozen
+class GrantKeys:
+    """What a grant of one provision must name: ``chain`` is the entities from the firm down
+    to the subject; the first ``need`` of them are required, ``why`` says what keys each."""
+
+    info: ProvisionInfo
+    chain: tuple[str, ...]
+    need: int
+    why: Mapping[str, str]
+    yearly: bool
+
+
+def grant_keys(policy: CheckedPolicy) -> dict[str, GrantKeys]:
+    """For every award of ``policy``, by provision id, the keys a grant of it must carry."""
+    awards = [p for p in policy.provisions() if p.kind == "award"]
+    pools: dict[str, list[tuple[ProvisionInfo, Any]]] = {}
+    for p in awards:
+        for cap in p.caps:
+            pools.setdefault(cap.shared or p.id, []).append((p, cap))
+    out: dict[str, GrantKeys] = {}
+    for p in awards:
+        chain = tuple(e.name for e in reversed(policy.chain(p.subject)))
+        why: dict[str, str] = {}
+        yearly = False
+        for o in p.once:
+            why.setdefault(o.entity, f"once per {o.entity}")
+        for name in dict.fromkeys(cap.shared or p.id for cap in p.caps):
+            for owner, cap in pools[name]:
+                where = "its cap" if owner is p else f"the cap of {owner.id} (shared {name})"
+                for e in cap.per:
+                    why.setdefault(e, f"{where} per {e}")
+                yearly = yearly or cap.year_of is not None
+        depth = max((chain.index(e) + 1 for e in why if e in chain), default=1)
+        if chain:
+            why.setdefault(chain[0], "every grant names its firm")
+        out[p.id] = GrantKeys(p, chain, max(depth, 1), why, yearly)
+    return out
+
+
+class _Checker:
+    def __init__(
+        self, policy: CheckedPolicy, file: str | None = None, text: str | None = None
+    ) -> None:
+        self.policy = policy
+        self.keys = grant_keys(policy)
+        self.file = file
+        self.text = text
+        self._places: dict[str, tuple[int, int, int]] | None = None
+        self.diags: list[Diagnostic] = []
+
+    def places(self) -> dict[str, tuple[int, int, int]]:
+        if self._places is None:
+            self._places = locate(self.text) if self.text is not None else {}
+        return self._places
+
+    def error(self, code: str, at: str, message: str, hint: str | None, key: bool = False) -> None:
+        self.diags.append(Diagnostic(code, f"{at}: {message}" if at else message, hint=hint))
+        self.diags[-1] = self.placed(self.diags[-1], at, key)
+
+    def placed(self, d: Diagnostic, at: str, key: bool) -> Diagnostic:
+        if self.file is None or self.text is None:
+            return d
+        places = self.places()
+        where = (places.get(f"{at}#key") if key else None) or places.get(at)
+        while where is None and at:
+            at = at.rsplit(".", 1)[0] if "." in at else at.rsplit("[", 1)[0] if "[" in at else ""
+            where = places.get(at)
+        if where is None:
+            where = (1, 1, 2)  # an empty file, or no place to point at: its start
+        return attrs.evolve(d, span=Span(self.file, where[0], where[1], where[0], where[2]))
+
+    def written(self, at: str, value: int) -> str:
+        """An id the reader gave as a number, as it is written in the file (``0701``)."""
+        where = self.places().get(at) if self.text is not None else None
+        if where is not None and self.text is not None:
+            line = self.text.splitlines()[where[0] - 1]
+            shown = line[where[1] - 1 : where[2] - 1].strip()
+            if shown:
+                return shown
+        return str(value)
+
+    def ledger(self, raw: Any, where: str) -> Ledger:
+        if isinstance(raw, Ledger):
+            raw = raw.grants
+        if raw is None:
+            self.error(
+                "E320",
+                where,
+                "null is not a list of grants",
+                "write `ledger: []` for no earlier grants",
+            )
+            raise self.failed()
+        if not isinstance(raw, Iterable) or isinstance(raw, str | bytes | Mapping):
+            self.error("E320", where, "a list of grants", "e.g. `ledger: [{provision: ..., ...}]`")
+            raise self.failed()
+        grants: list[Grant] = []
+        first: dict[tuple[str, GrantPath, int | None], str] = {}
+        for i, entry in enumerate(raw):
+            at = f"{where}[{i}]"
+            grant = self.grant(entry, at)
+            if grant is None:
+                continue
+            if grant.amount and grant.identity in first:
+                self.error(
+                    "E326",
+                    at,
+                    f"the grant {grant.describe()} is listed twice "
+                    f"(also at {first[grant.identity]})",
+                    "a grant is recorded once; remove the copy",
+                )
+                continue
+            if grant.amount:
+                first[grant.identity] = at
+            grants.append(grant)
+        if self.diags:
+            raise self.failed()
+        return Ledger(tuple(grants))
+
+    def failed(self) -> LedgerError:
+        sources = {self.file: self.text} if self.file and self.text is not None else None
+        return LedgerError(self.diags, sources=sources)
+
+    def grant(self, entry: Any, at: str) -> Grant | None:
+        if isinstance(entry, Grant):
+            return self.known_grant(entry, at)
+        if not isinstance(entry, Mapping):
+            self.error("E320", at, "a grant is a mapping", "e.g. `{provision: ..., firm: ...}`")
+            return None
+        pid = entry.get("provision")
+        keys = self.keys.get(pid) if isinstance(pid, str) else None
+        if keys is None:
+            self.unknown_provision(pid, f"{at}.provision" if "provision" in entry else at)
+            return None
+        chain = keys.chain
+        unknown = [k for k in entry if k not in ("provision", "amount", "year", *chain)]
+        for k in unknown:
+            self.error(
+                "E323",
+                f"{at}.{k}",
+                f"unknown key {k!r} in a grant of {pid}",
+                did_you_mean(str(k), ["amount", "year", *chain])
+                or f"a grant names: provision, {', '.join(chain)}, amount, year",
+                key=True,
+            )
+        path: list[tuple[str, str]] = []
+        bad = bool(unknown)
+        for e in chain:
+            if e not in entry:
+                continue
+            v = entry[e]
+            if isinstance(v, int) and not isinstance(v, bool):
+                v = self.written(f"{at}.{e}", v)
+            if not isinstance(v, str) or not v:
+                self.error("E323", f"{at}.{e}", "an id is text", f'quote it: `{e}: "..."`')
+                bad = True
+            path.append((e, str(v)))
+        bad = self.check_path(keys, [e for e, _ in path], at) or bad
+        amount: Any = None
+        if "amount" not in entry:
+            self.error("E324", at, "no `amount`", 'say what was paid: `amount: "200万元"`')
+            bad = True
+        else:
+            try:
+                amount = convert_value(entry["amount"], MONEY, self.policy)
+            except ValueError as exc:
+                self.error("E324", f"{at}.amount", str(exc), 'e.g. `amount: "200万元"`')
+                bad = True
+        year = entry.get("year")
+        bad = not self.check_year(keys, year, at, "year" in entry) or bad
+        if bad:
+            return None
+        assert isinstance(amount, Money)
+        return Grant(keys.info.id, tuple(path), amount, year)
+
+    def known_grant(self, g: Grant, at: str) -> Grant | None:
+        keys = self.keys.get(g.provision)
+        if keys is None:
+            self.unknown_provision(g.provision, at)
+            return None
+        entities = [e for e, _ in g.path]
+        extra = [e for e in entities if e not in keys.chain]
+        if extra:
+            self.error(
+                "E323",
+                at,
+                f"{g.describe()}: {extra[0]!r} is not the subject of {g.provision} "
+                "or one of its owners",
+                f"a grant's path runs {' > '.join(keys.chain)}",
+            )
+            return None
+        if self.check_path(keys, entities, at) or not self.check_year(
+            keys, g.year, at, g.year is not None
+        ):
+            return None
+        return g
+
+    def unknown_provision(self, pid: object, at: str) -> None:
+        provisions = {p.id: p for p in self.policy.provisions()}
+        info = provisions.get(pid) if isinstance(pid, str) else None
+        if info is not None:
+            self.error(
+                "E321",
+                at,
+                f"{pid} is a {info.kind}, not an award: only awards make grants",
+                "remove this entry; a ledger lists what awards paid",
+            )
+            return
+        self.error(
+            "E321",
+            at,
+            f"unknown provision {pid!r}",
+            did_you_mean(str(pid), [k for k in self.keys])
+            or "name an award as `document/clause/name`",
+        )
+
+    def check_path(self, keys: GrantKeys, entities: list[str], at: str) -> bool:
+        """Report the first key missing from the path (firm first); True if one is."""
+        deepest = max((keys.chain.index(e) + 1 for e in entities), default=0)
+        for e in keys.chain[: max(keys.need, deepest)]:
+            if e in entities:
+                continue
+            why = keys.why.get(e) or f"the path runs {' > '.join(keys.chain)}"
+            self.error(
+                "E322",
+                at,
+                f"no `{e}`: {keys.info.id} is keyed by {why}; "
+                "without it the grant could never match a claim",
+                f"add `{e}: <its id>`; a grant of {keys.info.id} names "
+                + ", ".join(keys.chain[: max(keys.need, deepest)]),
+            )
+            return True
+        return False
+
+    def check_year(self, keys: GrantKeys, year: Any, at: str, given: bool) -> bool:
+        where = f"{at}.year" if given else at
+        if year is None:
+            if keys.yearly:
+                self.error(
+                    "E325",
+                    where,
+                    f"no `year`: {keys.info.id} has a yearly cap",
+                    "say which year the grant counts in: `year: 2025`",
+                )
+                return False
+            return True
+        if isinstance(year, bool) or not isinstance(year, int) or not 1 <= year <= 9999:
+            self.error(
+                "E325",
+                where,
+                f"a year is a whole number in 1..9999, not {year!r}",
+                "the year a yearly cap counts the grant in: `year: 2026`",
+            )
+            return False
+        return True
+
+
+def read_ledger(
+    policy: CheckedPolicy,
+    raw: Any,
+    where: str = "ledger",
+    *,
+    file: str | None = None,
+    text: str | None = None,
+) -> Ledger:
+    """Check earlier grants against ``policy``: ``raw`` is a :class:`Ledger` or a list of
+    :class:`Grant` values and mappings (as from YAML/JSON, amounts in 元 or as written).
+
+    With ``file`` and ``text`` (the file's source) each error points at its line and column.
+
+    :raises LedgerError: every fault found (E320-E326), each located when it can be.
+    """
+    return _Checker(policy, file, text).ledger(raw, where)
+
+
+def read_ledger_file(policy: CheckedPolicy, path: str | Path) -> tuple[Ledger, str]:
+    """Read and check a YAML/JSON ledger file: ``ledger: [...]`` or a bare list of grants.
+
+    Returns the ledger and the file's text (as read, to detect a later change).
+
+    :raises FactsError: the file cannot be read or parsed (E301, E302).
+    :raises LedgerError: an empty file, ``ledger: null``, other top-level keys (E320), or
+        any grant fault (E321-E326), located in the file.
+    """
+    try:
+        text, data = read_data(path)
+    except FactsError:
+        try:
+            blank = not Path(path).read_bytes().decode("utf-8-sig").strip()
+        except (OSError, UnicodeDecodeError):
+            blank = False
+        if not blank:
+            raise
+        text, data = "", None
+    checker = _Checker(policy, str(path), text)
+    if data is None:
+        checker.error(
+            "E320",
+            "",
+            "empty ledger file",
+            "write `ledger: []` for no earlier grants",
+        )
+        raise checker.failed()
+    if isinstance(data, Mapping):
+        for k in data:
+            if k != "ledger":
+                checker.error(
+                    "E320",
+                    str(k),
+                    "a ledger file holds only `ledger:`",
+                    did_you_mean(str(k), ["ledger"]) or "write `ledger: [...]`",
+                    key=True,
+                )
+        if "ledger" not in data:
+            checker.error("E320", "", "no `ledger:` in a ledger file", "write `ledger: [...]`")
+        if checker.diags:
+            raise checker.failed()
+        return checker.ledger(data["ledger"], "ledger"), text
+    return checker.ledger(data, ""), text
+
+
+def dump_ledger(ledger: Ledger, fmt: str = "json") -> str:
+    """The ledger as a file's text, ``{"ledger": [...]}`` in JSON (``fmt="json"``) or YAML
+    (``"yaml"``), amounts in 元 as exact text, ids quoted so they read back as written."""
+    data = {"ledger": [g.to_json() for g in ledger]}
+    if fmt == "yaml":
+        return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+    if fmt != "json":
+        raise FactsError(Diagnostic("E320", f"unknown ledger format {fmt!r}", hint="json or yaml"))
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def merge_ledgers(*parts: tuple[str, Ledger]) -> Ledger:
+    """The grants of several ledgers, each named (``("the facts' ledger", ledger)``), in
+    order.
+
+    :raises LedgerError: E326 if a grant is in two of them (it would count twice).
+    """
+    seen: dict[tuple[str, GrantPath, int | None], str] = {}
+    grants: list[Grant] = []
+    for name, ledger in parts:
+        for g in ledger:
+            if not g.amount:
+                grants.append(g)  # 0.00 元 pays nothing: only payments must be unique
+                continue
+            if g.identity in seen:
+                raise LedgerError(
+                    Diagnostic(
+                        "E326",
+                        f"the grant {g.describe()} is in both {seen[g.identity]} and {name}",
+                        hint="give each earlier grant once; remove it from one of them",
+                    )
+                )
+            seen[g.identity] = name
+            grants.append(g)
+    return Ledger(tuple(grants))
+
+
+def place_diagnostics(diags: Iterable[Diagnostic], file: str, text: str) -> list[Diagnostic]:
+    """Give diagnostics whose message starts with a path (``parameters.rate: ...``) the
+    span of that path in the file: an unknown name (E304) at its key, anything else at its
+    value.  Positions are located only here, when there is an error to report."""
+    places = locate(text)
+    out = []
+    for d in diags:
+        path = d.message.split(": ", 1)[0]
+        key = places.get(f"{path}#key") if d.code == "E304" else None
+        where = key or places.get(path) or places.get(path.rsplit(".", 1)[0])
+        if d.span is None and where is not None:
+            d = attrs.evolve(d, span=Span(file, where[0], where[1], where[0], where[2]))
+        out.append(d)
+    return out

@@ -1,0 +1,342 @@
+"""The ledger store: earlier grants in a SQLite database, appended in one transaction.
+
+A store is one SQLite file (Python's own :mod:`sqlite3`) in WAL mode.  An evaluation that
+commits reads the earlier grants and appends its own inside one ``BEGIN IMMEDIATE``
+transaction, so runs against the same store serialise: the second waits for the first and
+sees its grants, and a run killed half-way leaves the store as it was.  A grant's identity
+(provision, path, year) is unique among payments (grants above 0.00 元): appending one that is
+already recorded is refused and nothing of that batch is written.
+
+Schema (version 1, in ``PRAGMA user_version``)::
+
+    batches(id TEXT PRIMARY KEY, recorded_at TEXT, note TEXT)
+    grants(seq INTEGER PRIMARY KEY, provision TEXT, path TEXT, firm TEXT,
+           year INTEGER NULL, amount_fen INTEGER >= 0, batch TEXT REFERENCES batches)
+    UNIQUE (provision, path, coalesce(year, 0)) WHERE amount_fen > 0
+
+``path`` is canonical JSON, ``[["firm","f1"],["product","P1"]]``; ``recorded_at`` is UTC,
+``2026-11-30T16:40:00+00:00``.  A newer schema version is refused, never guessed at.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import sqlite3
+import uuid
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from .errors import Diagnostic, LedgerError
+from .runtime.ledger import Grant, Ledger
+from .runtime.money import Money
+
+__all__ = ["SCHEMA_VERSION", "LedgerStore", "Record", "StoreTransaction", "is_store"]
+
+SCHEMA_VERSION = 1
+_APPLICATION_ID = 0x50524C47  # "PRLG": marks the file as a policyrules ledger
+_HEADER = b"SQLite format 3\x00"
+_SUFFIXES = (".db", ".sqlite", ".sqlite3")
+
+_SCHEMA = """
+CREATE TABLE batches (
+    id TEXT PRIMARY KEY,
+    recorded_at TEXT NOT NULL,
+    note TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE grants (
+    seq INTEGER PRIMARY KEY,
+    provision TEXT NOT NULL CHECK (provision <> ''),
+    path TEXT NOT NULL CHECK (path LIKE '[[%]]'),
+    firm TEXT NOT NULL,
+    year INTEGER CHECK (year IS NULL OR (typeof(year) = 'integer' AND year BETWEEN 1 AND 9999)),
+    amount_fen INTEGER NOT NULL CHECK (typeof(amount_fen) = 'integer' AND amount_fen >= 0),
+    batch TEXT NOT NULL REFERENCES batches(id)
+);
+CREATE UNIQUE INDEX grant_identity ON grants (provision, path, coalesce(year, 0))
+    WHERE amount_fen > 0;
+CREATE INDEX grants_by_firm ON grants (firm, year);
+"""
+
+
+def is_store(path: str | Path) -> bool:
+    """Whether ``path`` names a ledger store: a ``.db``/``.sqlite``/``.sqlite3`` file, or any
+    file that starts with the SQLite header."""
+    p = Path(path)
+    if p.suffix.lower() in _SUFFIXES:
+        return True
+    try:
+        with p.open("rb") as f:
+            return f.read(len(_HEADER)) == _HEADER
+    except OSError:
+        return False
+
+
+def _error(code: str, message: str, hint: str | None = None) -> LedgerError:
+    return LedgerError(Diagnostic(code, message, hint=hint))
+
+
+def _path_text(grant: Grant) -> str:
+    return json.dumps([list(p) for p in grant.path], ensure_ascii=False, separators=(",", ":"))
+
+
+@attrs.frozen
+class Record:
+    """A stored grant with its bookkeeping: ``seq`` (order of recording, from 1), the batch
+    (one evaluation or import) it came in, and when (UTC, ISO 8601)."""
+
+    seq: int
+    grant: Grant
+    batch: str
+    recorded_at: str
+    note: str
+
+
+class StoreTransaction:
+    """One open transaction on a :class:`LedgerStore`; see :meth:`LedgerStore.transaction`."""
+
+    def __init__(self, store: LedgerStore, write: bool, note: str) -> None:
+        self._store = store
+        self._write = write
+        self._note = note
+        self.batch: str | None = None
+
+    def grants(self) -> Ledger:
+        """Every grant recorded, as this transaction sees them (its own appends included)."""
+        return Ledger(r.grant for r in self._store._records())
+
+    def append(self, grants: Iterable[Grant]) -> str | None:
+        """Record ``grants`` in this transaction's batch; returns the batch id (``None`` when
+        there was nothing to record).
+
+        :raises LedgerError: E331 if a grant is already recorded (the whole transaction is
+            then rolled back when it ends); E330 on a read-only transaction.
+        """
+        if not self._write:
+            raise _error("E330", f"{self._store.path}: this transaction only reads")
+        rows = list(grants)
+        if not rows:
+            return self.batch
+        conn = self._store._conn
+        if self.batch is None:
+            self.batch = uuid.uuid4().hex
+            now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+            conn.execute(
+                "INSERT INTO batches (id, recorded_at, note) VALUES (?, ?, ?)",
+                (self.batch, now, self._note),
+            )
+        for g in rows:
+            if not isinstance(g, Grant):
+                raise _error("E327", f"a store records Grant values, not {type(g).__name__}")
+            try:
+                conn.execute(
+                    "INSERT INTO grants (provision, path, firm, year, amount_fen, batch) "
+                    "VALUES (?, ?, ?, ?, ?, ?)",
+                    (g.provision, _path_text(g), g.path[0][1], g.year, g.amount.fen, self.batch),
+                )
+            except sqlite3.IntegrityError as exc:
+                if "UNIQUE" not in str(exc):
+                    raise _error(
+                        "E330", f"{self._store.path}: refused {g.describe()}: {exc}"
+                    ) from None
+                raise self._store._duplicate(g) from None
+        return self.batch
+
+
+class LedgerStore:
+    """A ledger of earlier grants kept in a SQLite file; open it with :meth:`open`.
+
+    >>> import tempfile, os
+    >>> from policyrules import Grant, LedgerStore, Money
+    >>> path = os.path.join(tempfile.mkdtemp(), "grants.db")
+    >>> with LedgerStore.open(path) as store:
+    ...     _ = store.append([Grant("d/1/a", (("firm", "f1"),), Money.of(5, "万元"), 2026)])
+    ...     print(store.grants().total())
+    50,000.00 元
+    """
+
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+        self._conn = conn
+        self.path = path
+
+    @classmethod
+    def open(cls, path: str | Path, *, timeout: float = 60.0) -> LedgerStore:
+        """Open the store at ``path``, creating it (schema version ``SCHEMA_VERSION``)
+        if the file does not exist.  ``timeout`` is how long, in seconds, to wait for
+        another run's transaction to finish before giving up.
+
+        :raises LedgerError: E330 if the file is not a policyrules ledger store, or its
+            schema version is newer than this library knows, or it cannot be opened.
+        """
+        p = Path(path)
+        if p.exists() and not p.is_file():
+            raise _error("E330", f"{p}: not a file", hint="a ledger store is a SQLite file")
+        try:
+            conn = sqlite3.connect(p, timeout=timeout, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise _error("E330", f"{p}: cannot open the ledger store: {exc}") from None
+        store = cls(conn, p)
+        try:
+            store._prepare()
+        except BaseException:
+            conn.close()
+            raise
+        return store
+
+    def _prepare(self) -> None:
+        c = self._conn
+        try:
+            c.execute("PRAGMA foreign_keys = ON")
+            version = c.execute("PRAGMA user_version").fetchone()[0]
+            if version == 0:
+                c.execute("BEGIN IMMEDIATE")
+                try:
+                    self._create()
+                    c.execute("COMMIT")
+                except BaseException:
+                    c.execute("ROLLBACK")
+                    raise
+                version = SCHEMA_VERSION
+            app = c.execute("PRAGMA application_id").fetchone()[0]
+            if app != _APPLICATION_ID:
+                raise _error(
+                    "E330",
+                    f"{self.path}: a SQLite database, but not a policyrules ledger store",
+                    hint="give a new file name (it is created) or a store made by policyrules",
+                )
+            if version > SCHEMA_VERSION:
+                raise _error(
+                    "E330",
+                    f"{self.path}: ledger store schema version {version} is newer than this "
+                    f"policyrules reads ({SCHEMA_VERSION})",
+                    hint="upgrade policyrules; the store was left unchanged",
+                )
+            c.execute("PRAGMA journal_mode = WAL")
+        except sqlite3.DatabaseError as exc:
+            raise _error(
+                "E330",
+                f"{self.path}: not a ledger store ({exc})",
+                hint="a ledger store is a SQLite file made by policyrules",
+            ) from None
+
+    def _create(self) -> None:
+        c = self._conn
+        # Another process may have created the schema while this one waited for the lock.
+        if c.execute("PRAGMA user_version").fetchone()[0] != 0:
+            return
+        if c.execute("SELECT count(*) FROM sqlite_schema").fetchone()[0]:
+            raise _error(
+                "E330",
+                f"{self.path}: a SQLite database, but not a policyrules ledger store",
+                hint="give a new file name (it is created) or a store made by policyrules",
+            )
+        for statement in _SCHEMA.split(";"):
+            if statement.strip():
+                c.execute(statement)
+        c.execute(f"PRAGMA application_id = {_APPLICATION_ID}")
+        c.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    def close(self) -> None:
+        """Close the connection; an open transaction is rolled back."""
+        self._conn.close()
+
+    def __enter__(self) -> LedgerStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextlib.contextmanager
+    def transaction(self, *, write: bool = True, note: str = "") -> Iterator[StoreTransaction]:
+        """One transaction: with ``write``, ``BEGIN IMMEDIATE`` (waits for, then blocks,
+        every other writer), else a consistent read-only snapshot.  Committed when the
+        block ends normally, rolled back if it raises: all of a batch or none of it.
+        ``note`` is kept with the batch (e.g. the facts file evaluated).
+
+        :raises LedgerError: E332 if another run holds the store longer than the timeout.
+        """
+        try:
+            self._conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+        except sqlite3.OperationalError as exc:
+            raise _error(
+                "E332",
+                f"{self.path}: the ledger store is busy ({exc})",
+                hint="another run is writing to it; try again when it is done",
+            ) from None
+        txn = StoreTransaction(self, write, note)
+        try:
+            yield txn
+            self._conn.execute("COMMIT" if write else "ROLLBACK")
+        except sqlite3.Error as exc:
+            self._rollback()
+            raise _error(
+                "E330",
+                f"{self.path}: the ledger store failed ({exc})"
+                + ("; nothing of this batch was written" if write else ""),
+                hint="check the disk, and whether the store was changed outside policyrules",
+            ) from None
+        except BaseException:
+            self._rollback()
+            raise
+
+    def _rollback(self) -> None:
+        if self._conn.in_transaction:
+            self._conn.execute("ROLLBACK")
+
+    def grants(self) -> Ledger:
+        """Every grant recorded, in the order they were recorded."""
+        with self.transaction(write=False) as txn:
+            return txn.grants()
+
+    def records(self) -> tuple[Record, ...]:
+        """Every grant with its batch and time of recording, in order."""
+        with self.transaction(write=False):
+            return self._records()
+
+    def append(self, grants: Iterable[Grant], *, note: str = "") -> str | None:
+        """Record ``grants`` as one batch in one transaction: all or none.  Returns the
+        batch id, or ``None`` if ``grants`` was empty.
+
+        :raises LedgerError: E331 if one is already recorded (nothing is written).
+        """
+        with self.transaction(note=note) as txn:
+            return txn.append(grants)
+
+    def _records(self) -> tuple[Record, ...]:
+        rows = self._conn.execute(
+            "SELECT g.seq, g.provision, g.path, g.year, g.amount_fen, g.batch, "
+            "b.recorded_at, b.note FROM grants g JOIN batches b ON b.id = g.batch ORDER BY g.seq"
+        ).fetchall()
+        return tuple(self._record(row) for row in rows)
+
+    def _record(self, row: tuple[Any, ...]) -> Record:
+        seq, provision, path, year, fen, batch, recorded_at, note = row
+        try:
+            grant = Grant(provision, tuple(map(tuple, json.loads(path))), Money(fen), year)
+        except (LedgerError, ValueError, TypeError) as exc:
+            raise _error(
+                "E330",
+                f"{self.path}: grant #{seq} is damaged: {exc}",
+                hint="the store was changed outside policyrules",
+            ) from None
+        return Record(seq, grant, batch, recorded_at, note)
+
+    def _duplicate(self, g: Grant) -> LedgerError:
+        row = self._conn.execute(
+            "SELECT g.seq, b.recorded_at, b.id FROM grants g JOIN batches b ON b.id = g.batch "
+            "WHERE g.provision = ? AND g.path = ? AND coalesce(g.year, 0) = ? "
+            "AND g.amount_fen > 0",
+            (g.provision, _path_text(g), g.year or 0),
+        ).fetchone()
+        when = f" (grant #{row[0]}, recorded {row[1]}, batch {row[2]})" if row else ""
+        return _error(
+            "E331",
+            f"{self.path}: the grant {g.describe()} is already recorded{when}; "
+            "nothing of this batch was written",
+            hint="a provision pays a subject once per year in a store; --dry-run shows the "
+            "result without recording it",
+        )
