@@ -1,26 +1,20 @@
 """Compile a checked policy into evaluators: Python closures built once, run many times.
 
-No text from a ``.rule`` file is ever passed to ``eval`` or ``exec``: each expression node
-becomes a closure over already-checked values and names.
+The closures of expressions come from :mod:`policyrules.exprs`; this module groups them by
+provision (conditions, amount, caps, order, period) for the evaluator.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Callable, Mapping
-from decimal import Decimal
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
 
 import attrs
 
 from . import syntax as s
-from .model import CheckedPolicy, DocumentInfo, ProvisionInfo
+from .exprs import Env, Fn, compile_expr
+from .model import CheckedPolicy, ProvisionInfo
 from .printer import print_expr
-from .runtime.money import Money, Rounding
-from .runtime.values import Duration, Unknown, Value, missing_of
-
-if TYPE_CHECKING:
-    from .facts import Instance
+from .runtime.values import Undecided, Unknown, Value
 
 __all__ = [
     "CompiledCap",
@@ -32,44 +26,6 @@ __all__ = [
     "compile_expr",
     "compile_policy",
 ]
-
-_ABSENT = object()
-
-
-@attrs.define
-class Env:
-    """What an evaluator may read: the subject and its owners, parameters, assumptions."""
-
-    instances: Mapping[str, Instance]
-    parameters: Mapping[str, Value]
-    assumptions: Mapping[str, Value]
-    document: DocumentInfo | None
-    reads: dict[str, Value] = attrs.field(factory=dict)
-    used_assumptions: set[str] = attrs.field(factory=set)
-
-    def fact(self, entity: str, name: str) -> Value:
-        inst = self.instances.get(entity)
-        key = f"{entity}.{name}"
-        if inst is None:
-            return Unknown(frozenset({key}))
-        value = inst.id if name == "id" else inst.values.get(name, _ABSENT)
-        if value is _ABSENT:
-            value = Unknown(frozenset({key}))
-        self.reads[key] = value
-        return value
-
-    def parameter(self, name: str) -> Value:
-        value = self.parameters.get(name, _ABSENT)
-        if value is _ABSENT:
-            return Unknown(frozenset({f"parameter {name}"}))
-        return value
-
-    def assumption(self, name: str) -> Value:
-        self.used_assumptions.add(name)
-        return self.assumptions[name]
-
-
-Fn = Callable[[Env], Value]
 
 
 @attrs.frozen
@@ -179,7 +135,7 @@ def _provision(p: ProvisionInfo, policy: CheckedPolicy) -> CompiledProvision:
         conditions=conditions,
         amount=amount,
         caps=caps,
-        order=tuple(c(k) for k in p.order),
+        order=tuple(_ordering(c(k)) for k in p.order),
         due=(c(p.due.period), c(p.due.start)) if p.due else None,
         done=c(p.done.date) if p.done else None,
         require=require,
@@ -194,206 +150,13 @@ def _cap_text(cap: s.Cap) -> str:
     return text
 
 
-# ---- expressions ---------------------------------------------------------------------------
-
-
-def compile_expr(e: s.Expr, policy: CheckedPolicy, scope: str | None) -> Fn:
-    """A closure computing ``e`` in an :class:`Env`; ``e`` must have passed the checker."""
-
-    def c(x: s.Expr) -> Fn:
-        return compile_expr(x, policy, scope)
-
-    match e:
-        case s.MoneyLit(number=n, unit=u):
-            return _const(Money.of(n, u))
-        case s.RateLit(number=n):
-            return _const(n / 100)
-        case s.DurationLit(number=n, unit=u):
-            return _const(Duration(n, u))
-        case s.NumberLit(number=n):
-            return _const(n)
-        case s.DateLit(value=v) | s.BoolLit(value=v) | s.StringLit(value=v):
-            return _const(v)
-        case s.Name(parts=parts):
-            r = policy.resolve(parts, scope)
-            if r is None:  # pragma: no cover - the checker reports unknown names
-                raise AssertionError(f"unresolved name {parts}")
-            if r.kind == "fact":
-                entity, name = r.entity or "", r.name
-                return lambda env: env.fact(entity, name)
-            ref = r.name
-            if r.kind == "parameter":
-                return lambda env: env.parameter(ref)
-            if r.kind == "assumption":
-                return lambda env: env.assumption(ref)
-            return _const(r.member)
-        case s.SetLit(items=items):
-            fns = [c(i) for i in items]
-            return lambda env: _strict(lambda *vs: frozenset(vs), [f(env) for f in fns])
-        case s.Call(func=func, args=args):
-            return _call(func, [c(a) for a in args])
-        case s.BinOp(op=op, left=a, right=b):
-            fa, fb = c(a), c(b)
-            op_fn = _arith(op)
-            return lambda env: _strict(op_fn, [fa(env), fb(env)])
-        case s.Of(rate=r, base=b):
-            fr, fb = c(r), c(b)
-            return lambda env: _strict(_times, [fr(env), fb(env)])
-        case s.Compare(op=op, left=a, right=b):
-            fa, fb = c(a), c(b)
-            cmp = _COMPARE[op]
-            return lambda env: _strict(lambda x, y: cmp(_key(x), _key(y)), [fa(env), fb(env)])
-        case s.And(left=a, right=b):
-            fa, fb = c(a), c(b)
-            return lambda env: _and(fa(env), fb(env))
-        case s.Or(left=a, right=b):
-            fa, fb = c(a), c(b)
-            return lambda env: _or(fa(env), fb(env))
-        case s.Not(operand=a):
-            fa = c(a)
-            return lambda env: _strict(lambda x: not x, [fa(env)])
-        case s.Neg(operand=a):
-            fa = c(a)
-            return lambda env: _strict(_negate, [fa(env)])
-        case s.InSet(element=a, container=b, negated=neg):
-            fa, fb = c(a), c(b)
-            return lambda env: _strict(lambda x, y: (x in y) != neg, [fa(env), fb(env)])
-        case s.InForce(operand=a):
-            fa = c(a)
-            return lambda env: _strict(lambda d: _in_force(d, env), [fa(env)])
-        case s.IfExpr(cond=cond, then=then, else_=other):
-            fc, ft, fe = c(cond), c(then), c(other)
-            return lambda env: _if(fc(env), ft, fe, env)
-    raise TypeError(f"not an expression: {e!r}")  # pragma: no cover
-
-
-def _const(v: Value) -> Fn:
-    return lambda env: v
-
-
-def _strict(fn: Callable[..., Value], values: list[Value]) -> Value:
-    unknown = missing_of(*values)
-    return unknown if unknown is not None else fn(*values)
-
-
-def _and(a: Value, b: Value) -> Value:
-    if a is False or b is False:
-        return False
-    return missing_of(a, b) or True
-
-
-def _or(a: Value, b: Value) -> Value:
-    if a is True or b is True:
-        return True
-    return missing_of(a, b) or False
-
-
-def _if(cond: Value, then: Fn, other: Fn, env: Env) -> Value:
-    if isinstance(cond, Unknown):
-        return cond
-    return then(env) if cond else other(env)
-
-
-def _in_force(d: dt.date, env: Env) -> bool:
-    """Within the document's validity; the start is the `events from` assumption if named."""
-    doc = env.document
-    if doc is None or doc.valid_from is None:
-        return True
-    start = env.assumption(doc.events_from) if doc.events_from else doc.valid_from
-    return bool(start <= d) and (doc.valid_to is None or d <= doc.valid_to)
-
-
-def _key(v: Value) -> Value:
-    return v.normalized() if isinstance(v, Duration) else v
-
-
-_COMPARE: dict[str, Callable[[Value, Value], bool]] = {
-    "=": lambda a, b: bool(a == b),
-    "!=": lambda a, b: bool(a != b),
-    "<": lambda a, b: bool(a < b),
-    "<=": lambda a, b: bool(a <= b),
-    ">": lambda a, b: bool(a > b),
-    ">=": lambda a, b: bool(a >= b),
-}
-
-
-def _times(x: Value, y: Value) -> Value:
-    """Multiply; money times a rate or count is rounded down to the fen (never above)."""
-    if isinstance(x, Money) and isinstance(y, Decimal):
-        return x.times(y, Rounding.DOWN)
-    if isinstance(y, Money) and isinstance(x, Decimal):
-        return y.times(x, Rounding.DOWN)
-    if isinstance(x, Duration) and isinstance(y, Decimal):
-        return Duration(x.n * y, x.unit)
-    if isinstance(y, Duration) and isinstance(x, Decimal):
-        return Duration(y.n * x, y.unit)
-    return x * y
-
-
-def _add(x: Value, y: Value) -> Value:
-    if isinstance(x, Duration) and isinstance(y, Duration):
-        return _dur_op(x, y, 1)
-    return x + y
-
-
-def _sub(x: Value, y: Value) -> Value:
-    if isinstance(x, Duration) and isinstance(y, Duration):
-        return _dur_op(x, y, -1)
-    return x - y
-
-
-def _dur_op(x: Duration, y: Duration, sign: int) -> Duration:
-    if x.unit == y.unit:
-        return Duration(x.n + sign * y.n, x.unit)
-    (dim, a), (_, b) = x.normalized(), y.normalized()
-    return Duration(a + sign * b, "日" if dim == "days" else "月")
-
-
-def _arith(op: str) -> Callable[[Value, Value], Value]:
-    return {"+": _add, "-": _sub, "×": _times}[op]
-
-
-def _negate(x: Value) -> Value:
-    if isinstance(x, Duration):
-        return Duration(-x.n, x.unit)
-    return -x
-
-
-def _call(func: str, fns: list[Fn]) -> Fn:
-    if func == "known":
-        f = fns[0]
-        return lambda env: not isinstance(f(env), Unknown)
-    if func == "year":
-        f = fns[0]
-        return lambda env: _strict(lambda d: Decimal(d.year), [f(env)])
+def _ordering(fn: Fn) -> Fn:
+    """An `order by` key that cannot be computed sorts last, as an unknown one does."""
 
     def run(env: Env) -> Value:
-        values = [f(env) for f in fns]
-        return _strict(lambda *vs: _builtin(func, list(vs)), values)
+        try:
+            return fn(env)
+        except Undecided:
+            return Unknown(frozenset())
 
     return run
-
-
-def _builtin(func: str, args: list[Value]) -> Value:
-    if func in ("min", "max"):
-        items = list(args[0]) if len(args) == 1 and isinstance(args[0], tuple | frozenset) else args
-        if not items:
-            return Unknown(frozenset({f"{func}() of an empty list"}))
-        pick = min if func == "min" else max
-        return pick(items, key=_key)
-    items = list(args[0])
-    if func == "count":
-        return Decimal(len(items))
-    if not items:
-        return Unknown(frozenset({f"{func}() of an empty list"}))
-    total = items[0]
-    for x in items[1:]:
-        total = _add(total, x)
-    if func == "sum":
-        return total
-    n = Decimal(len(items))
-    if isinstance(total, Duration):
-        return Duration(total.n / n, total.unit)
-    if isinstance(total, Money):
-        return Money(total.fen // len(items))  # average money: rounded down to the fen
-    return total / n

@@ -16,28 +16,14 @@ from .compile import CompiledCap, CompiledPolicy, CompiledProvision, Condition, 
 from .errors import CalendarError
 from .facts import Facts, Instance
 from .model import CheckedPolicy
+from .printer import print_expr
 from .result import CapEvent, Decision, Result, Step
 from .runtime.calendar import HOLIDAY_ASSUMPTION, DurationUnit, WorkCalendar
 from .runtime.ledger import Accounts, Grant, Ledger
 from .runtime.money import Money
-from .runtime.values import Duration, Unknown, Value, format_value
+from .runtime.values import Duration, Undecided, Unknown, Value, format_value
 
 __all__ = ["Undecided", "evaluate"]
-
-
-class Undecided(Exception):
-    """Raised while deciding one provision for one subject: that decision is *unknown*.
-
-    Used where an input the checker accepted still cannot be decided (a period that turns
-    negative, a date past 9999-12-31, a year whose holiday schedule is not published): the
-    decision says why (``reason``) and what would settle it (``hint``, for instance the
-    assumption to name); every other decision of the evaluation stands.
-    """
-
-    def __init__(self, reason: str, *, hint: str | None = None) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.hint = hint
 
 
 def evaluate(
@@ -119,12 +105,13 @@ class _Run:
     def decide(self, cp: CompiledProvision, inst: Instance | None, env: Env) -> Decision:
         trace: list[Step] = []
         self.calendar = self.base_calendar.tracked()
-        failed, missing = self.conditions(cp, env, trace)
         kind = cp.info.kind
         extra: dict[str, Any] = {}
-        if kind == "award" and not failed and not missing:
-            failed = self.once(cp, inst, trace)
+        missing: set[str] = set()
         try:
+            failed, missing = self.conditions(cp, env, trace)
+            if kind == "award" and not failed and not missing:
+                failed = self.once(cp, inst, trace)
             if failed:
                 status = "not_eligible"
             elif missing:
@@ -154,9 +141,15 @@ class _Run:
     ) -> tuple[list[str], set[str]]:
         failed: list[str] = []
         missing: set[str] = set()
+        undecided: list[Undecided] = []
         for cond in cp.conditions:
             before = set(env.reads)
-            value = cond.fn(env)
+            try:
+                value = cond.fn(env)
+            except Undecided as why:  # like an unknown: a false condition still decides
+                undecided.append(why)
+                trace.append(Step("condition", f"{cond.text}: {why.reason}", None))
+                continue
             seen = [k for k in env.reads if k not in before]
             if isinstance(value, Unknown):
                 missing |= value.missing
@@ -171,6 +164,8 @@ class _Run:
                 trace.append(Step("condition", cond.text, bool(value)))
                 if not value:
                     failed.append(self.why_not(cond, env, seen))
+        if undecided and not failed:
+            raise undecided[0]
         return failed, missing
 
     def why_not(self, cond: Condition, env: Env, seen: list[str]) -> str:
@@ -305,8 +300,11 @@ class _Run:
             return "unknown", {"missing": set(missing)}
         assert isinstance(period, Duration)
         assert isinstance(start, dt.date)
+        what = f"the period {print_expr(cp.info.due.period)} is {period}" if cp.info.due else ""
+        if period.n < 0:
+            raise Undecided(f"E410: {what}: a period cannot be negative")
         if period.n != period.n.to_integral_value():
-            raise Undecided(f"E401: a period of {period} is not whole")
+            raise Undecided(f"E401: {what}: a period is a whole number of its unit")
         unit = DurationUnit(period.unit)
         try:
             if period.n > _MAX_PERIOD:

@@ -15,7 +15,22 @@ import attrs
 
 from .money import Money, format_rate
 
-__all__ = ["Duration", "Unknown", "Value", "format_value", "is_unknown", "missing_of"]
+__all__ = ["Duration", "Undecided", "Unknown", "Value", "format_value", "is_unknown", "missing_of"]
+
+
+class Undecided(Exception):
+    """Raised while deciding one provision for one subject: that decision is *unknown*.
+
+    Used where an input the checker accepted still cannot be decided (a period that turns
+    negative, a date past 9999-12-31, a year whose holiday schedule is not published): the
+    decision says why (``reason``) and what would settle it (``hint``, for instance the
+    assumption to name); every other decision of the evaluation stands.
+    """
+
+    def __init__(self, reason: str, *, hint: str | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.hint = hint
 
 
 @attrs.frozen

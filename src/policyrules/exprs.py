@@ -1,0 +1,352 @@
+"""Expressions as closures: each checked expression node becomes a Python function of an Env.
+
+No text from a ``.rule`` file is ever passed to ``eval`` or ``exec``: each node becomes a
+closure over already-checked values and names.  The checker uses the same closures to fold
+constant expressions (:func:`fold`), so a constant that cannot be computed is a check error
+rather than a surprise at evaluation.
+
+What the checker cannot rule out is reported, not raised: an operation whose result has more
+than 40 digits, cannot be computed exactly, or takes the ``min``/``max``/``average`` of an
+empty list raises :class:`~policyrules.runtime.values.Undecided`, and the one decision being
+computed becomes *unknown* with that reason (codes E412–E414).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+from collections.abc import Callable, Mapping
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+import attrs
+
+from . import syntax as s
+from . import types as t
+from .model import CheckedPolicy, DocumentInfo
+from .printer import print_expr
+from .runtime.money import Money, Rounding
+from .runtime.values import Duration, Undecided, Unknown, Value, missing_of
+from .typing_rules import MAX_DIGITS, ExprTyper, Usage
+
+if TYPE_CHECKING:
+    from .facts import Instance
+
+__all__ = ["Env", "Fn", "compile_expr", "constant", "fold"]
+
+_ABSENT = object()
+
+# Exact arithmetic: far more digits than any 40-digit operand needs, and a result that would
+# be rounded is refused (Inexact trapped) instead of being silently changed.
+_EXACT = decimal.Context(
+    prec=200,
+    Emax=decimal.MAX_EMAX,
+    Emin=decimal.MIN_EMIN,
+    traps=[decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow, decimal.Inexact],
+)
+# An average divides: its quotient is rounded (shown with ≈ when it does not terminate).
+_ROUNDED = decimal.Context(prec=50, Emax=decimal.MAX_EMAX, Emin=decimal.MIN_EMIN)
+_MAX_FEN = 10**MAX_DIGITS  # as Money.of: at most 40 digits of fen
+
+
+@attrs.define
+class Env:
+    """What an evaluator may read: the subject and its owners, parameters, assumptions."""
+
+    instances: Mapping[str, Instance]
+    parameters: Mapping[str, Value]
+    assumptions: Mapping[str, Value]
+    document: DocumentInfo | None
+    reads: dict[str, Value] = attrs.field(factory=dict)
+    used_assumptions: set[str] = attrs.field(factory=set)
+
+    def fact(self, entity: str, name: str) -> Value:
+        inst = self.instances.get(entity)
+        key = f"{entity}.{name}"
+        if inst is None:
+            return Unknown(frozenset({key}))
+        value = inst.id if name == "id" else inst.values.get(name, _ABSENT)
+        if value is _ABSENT:
+            value = Unknown(frozenset({key}))
+        self.reads[key] = value
+        return value
+
+    def parameter(self, name: str) -> Value:
+        value = self.parameters.get(name, _ABSENT)
+        if value is _ABSENT:
+            return Unknown(frozenset({f"parameter {name}"}))
+        return value
+
+    def assumption(self, name: str) -> Value:
+        self.used_assumptions.add(name)
+        return self.assumptions[name]
+
+
+Fn = Callable[[Env], Value]
+
+
+# ---- constants -----------------------------------------------------------------------------
+
+
+def constant(e: s.Expr, policy: CheckedPolicy, scope: str | None) -> bool:
+    """Whether ``e`` reads nothing: no fact, parameter, assumption or document validity."""
+    if isinstance(e, s.InForce):
+        return False
+    if isinstance(e, s.Name):
+        r = policy.resolve(e.parts, scope)
+        return r is not None and r.kind not in ("fact", "parameter", "assumption")
+    return all(constant(c, policy, scope) for c in s.children(e) if isinstance(c, s.Expr))
+
+
+def fold(e: s.Expr, policy: CheckedPolicy, scope: str | None) -> Value:
+    """The value of the constant expression ``e``; :class:`Undecided` if it has none."""
+    return compile_expr(e, policy, scope)(Env({}, {}, {}, None))
+
+
+# ---- expressions ---------------------------------------------------------------------------
+
+
+def compile_expr(e: s.Expr, policy: CheckedPolicy, scope: str | None) -> Fn:
+    """A closure computing ``e`` in an :class:`Env`; ``e`` must have passed the checker.
+
+    The closure returns a value or an :class:`Unknown`; it raises :class:`Undecided` where
+    a value exists in principle but cannot be computed (too large, inexact, an empty list)."""
+
+    def c(x: s.Expr) -> Fn:
+        return compile_expr(x, policy, scope)
+
+    match e:
+        case s.MoneyLit(number=n, unit=u):
+            return _const(Money.of(n, u))
+        case s.RateLit(number=n):
+            return _const(n / 100)
+        case s.DurationLit(number=n, unit=u):
+            return _const(Duration(n, u))
+        case s.NumberLit(number=n):
+            return _const(n)
+        case s.DateLit(value=v) | s.BoolLit(value=v) | s.StringLit(value=v):
+            return _const(v)
+        case s.Name(parts=parts):
+            r = policy.resolve(parts, scope)
+            if r is None:  # pragma: no cover - the checker reports unknown names
+                raise AssertionError(f"unresolved name {parts}")
+            if r.kind == "fact":
+                entity, name = r.entity or "", r.name
+                return lambda env: env.fact(entity, name)
+            ref = r.name
+            if r.kind == "parameter":
+                return lambda env: env.parameter(ref)
+            if r.kind == "assumption":
+                return lambda env: env.assumption(ref)
+            return _const(r.member)
+        case s.SetLit(items=items):
+            return _op(e, lambda *vs: frozenset(vs), [c(i) for i in items])
+        case s.Call(func=func, args=args):
+            return _call(e, func, [c(a) for a in args], _zero(e, policy, scope))
+        case s.BinOp(op=op, left=a, right=b):
+            return _op(e, _arith(op), [c(a), c(b)])
+        case s.Of(rate=r, base=b):
+            return _op(e, _times, [c(r), c(b)])
+        case s.Compare(op=op, left=a, right=b):
+            cmp = _COMPARE[op]
+            return _op(e, lambda x, y: cmp(_key(x), _key(y)), [c(a), c(b)])
+        case s.And(left=a, right=b):
+            fa, fb = c(a), c(b)
+            return lambda env: _and(fa(env), fb(env))
+        case s.Or(left=a, right=b):
+            fa, fb = c(a), c(b)
+            return lambda env: _or(fa(env), fb(env))
+        case s.Not(operand=a):
+            return _op(e, lambda x: not x, [c(a)])
+        case s.Neg(operand=a):
+            return _op(e, _negate, [c(a)])
+        case s.InSet(element=a, container=b, negated=neg):
+            return _op(e, lambda x, y: (_key(x) in {_key(v) for v in y}) != neg, [c(a), c(b)])
+        case s.InForce(operand=a):
+            fa = c(a)
+            return lambda env: _strict(lambda d: _in_force(d, env), [fa(env)])
+        case s.IfExpr(cond=cond, then=then, else_=other):
+            fc, ft, fe = c(cond), c(then), c(other)
+            return lambda env: _if(fc(env), ft, fe, env)
+    raise TypeError(f"not an expression: {e!r}")  # pragma: no cover
+
+
+def _const(v: Value) -> Fn:
+    return lambda env: v
+
+
+def _strict(fn: Callable[..., Value], values: list[Value]) -> Value:
+    unknown = missing_of(*values)
+    return unknown if unknown is not None else fn(*values)
+
+
+def _op(e: s.Expr, fn: Callable[..., Value], fns: list[Fn]) -> Fn:
+    """``fn`` of the operands' values, exact and bounded; unknown if an operand is."""
+
+    def run(env: Env) -> Value:
+        values = [f(env) for f in fns]
+        unknown = missing_of(*values)
+        if unknown is not None:
+            return unknown
+        try:
+            with decimal.localcontext(_EXACT):
+                result = fn(*values)
+        except decimal.Inexact:
+            raise Undecided(
+                f"E413: {print_expr(e)} cannot be computed exactly in {_EXACT.prec} digits"
+            ) from None
+        except (ArithmeticError, ValueError) as exc:
+            raise Undecided(f"E413: {print_expr(e)} cannot be computed ({exc})") from None
+        if _too_large(result):
+            raise Undecided(
+                f"E412: {print_expr(e)} is too large: more than {MAX_DIGITS} digits",
+            )
+        return result
+
+    return run
+
+
+def _too_large(v: Value) -> bool:
+    if isinstance(v, Money):
+        return bool(abs(v.fen) >= _MAX_FEN)
+    if isinstance(v, Duration):
+        return _too_large(v.n)
+    if isinstance(v, Decimal):
+        return not v.is_finite() or (bool(v) and v.adjusted() >= MAX_DIGITS)
+    return False
+
+
+def _and(a: Value, b: Value) -> Value:
+    if a is False or b is False:
+        return False
+    return missing_of(a, b) or True
+
+
+def _or(a: Value, b: Value) -> Value:
+    if a is True or b is True:
+        return True
+    return missing_of(a, b) or False
+
+
+def _if(cond: Value, then: Fn, other: Fn, env: Env) -> Value:
+    if isinstance(cond, Unknown):
+        return cond
+    return then(env) if cond else other(env)
+
+
+def _in_force(d: dt.date, env: Env) -> bool:
+    """Within the document's validity; the start is the `events from` assumption if named."""
+    doc = env.document
+    if doc is None or doc.valid_from is None:
+        return True
+    start = env.assumption(doc.events_from) if doc.events_from else doc.valid_from
+    return bool(start <= d) and (doc.valid_to is None or d <= doc.valid_to)
+
+
+def _key(v: Value) -> Value:
+    """What ``=``, ``<`` and ``in`` compare: a duration by its length (1 周 = 7 日)."""
+    return v.normalized() if isinstance(v, Duration) else v
+
+
+_COMPARE: dict[str, Callable[[Value, Value], bool]] = {
+    "=": lambda a, b: bool(a == b),
+    "!=": lambda a, b: bool(a != b),
+    "<": lambda a, b: bool(a < b),
+    "<=": lambda a, b: bool(a <= b),
+    ">": lambda a, b: bool(a > b),
+    ">=": lambda a, b: bool(a >= b),
+}
+
+
+def _times(x: Value, y: Value) -> Value:
+    """Multiply; money times a rate or count is rounded down to the fen (never above)."""
+    if isinstance(x, Money) and isinstance(y, Decimal):
+        return x.times(y, Rounding.DOWN)
+    if isinstance(y, Money) and isinstance(x, Decimal):
+        return y.times(x, Rounding.DOWN)
+    if isinstance(x, Duration) and isinstance(y, Decimal):
+        return Duration(x.n * y, x.unit)
+    if isinstance(y, Duration) and isinstance(x, Decimal):
+        return Duration(y.n * x, y.unit)
+    return x * y
+
+
+def _add(x: Value, y: Value) -> Value:
+    if isinstance(x, Duration) and isinstance(y, Duration):
+        return _dur_op(x, y, 1)
+    return x + y
+
+
+def _sub(x: Value, y: Value) -> Value:
+    if isinstance(x, Duration) and isinstance(y, Duration):
+        return _dur_op(x, y, -1)
+    return x - y
+
+
+def _dur_op(x: Duration, y: Duration, sign: int) -> Duration:
+    if x.unit == y.unit:
+        return Duration(x.n + sign * y.n, x.unit)
+    (dim, a), (_, b) = x.normalized(), y.normalized()
+    return Duration(a + sign * b, "日" if dim == "days" else "月")
+
+
+def _arith(op: str) -> Callable[[Value, Value], Value]:
+    return {"+": _add, "-": _sub, "×": _times}[op]
+
+
+def _negate(x: Value) -> Value:
+    if isinstance(x, Duration):
+        return Duration(-x.n, x.unit)
+    return -x
+
+
+def _zero(e: s.Expr, policy: CheckedPolicy, scope: str | None) -> Value:
+    """The sum of no elements for ``sum(L)``: 0 of L's element type (``None`` if unknown)."""
+    if not (isinstance(e, s.Call) and e.func == "sum" and e.args):
+        return None
+    got = ExprTyper(policy, scope, None, lambda *_: None).type_of(e.args[0], Usage())
+    elem = got.element or t.ANY
+    if elem.kind == "money":
+        return Money.zero()
+    if elem.kind in ("number", "rate"):
+        return Decimal(0)
+    if elem.kind == "duration" and elem.unit:
+        return Duration(Decimal(0), elem.unit)
+    return None
+
+
+def _call(e: s.Call, func: str, fns: list[Fn], zero: Value) -> Fn:
+    if func == "known":
+        f = fns[0]
+        return lambda env: not isinstance(f(env), Unknown)
+    if func == "year":
+        return _op(e, lambda d: Decimal(d.year), fns)
+
+    def builtin(*args: Value) -> Value:
+        one_list = len(args) == 1 and isinstance(args[0], tuple | frozenset)
+        items = list(args[0]) if one_list else list(args)
+        if func == "count":
+            return Decimal(len(items))
+        if not items:
+            if func == "sum" and zero is not None:
+                return zero
+            raise Undecided(f"E414: {print_expr(e)}: {func}() of an empty list has no value")
+        if func in ("min", "max"):
+            return (min if func == "min" else max)(items, key=_key)
+        total = items[0]
+        for x in items[1:]:
+            total = _add(total, x)
+        if func == "sum":
+            return total
+        return _average(total, len(items))
+
+    return _op(e, builtin, fns)
+
+
+def _average(total: Value, n: int) -> Value:
+    if isinstance(total, Money):
+        return Money(total.fen // n)  # average money: rounded down to the fen
+    with decimal.localcontext(_ROUNDED):
+        if isinstance(total, Duration):
+            return Duration(total.n / n, total.unit)
+        return total / n
