@@ -147,6 +147,9 @@ class _Checker(ClauseChecks):
         self._unique("enum", [(d.name, d.span) for d in decls])
         owner: dict[str, str] = {}
         for d in decls:
+            self._declared("enum", d.name, d.name_span or d.span)
+            for m in d.members:
+                self._declared("enum member", m.name, m.name_span or m.span)
             self._unique(f"member of {d.name}", [(m.name, m.span) for m in d.members])
             for m in d.members:
                 if m.name in owner and owner[m.name] != d.name:
@@ -168,6 +171,11 @@ class _Checker(ClauseChecks):
         for d in decls:
             places = [b for b in d.body if isinstance(b, s.EntityList | s.EntitySingle)]
             facts = [b for b in d.body if isinstance(b, s.FactDecl)]
+            self._declared("entity", d.name, d.name_span or d.span)
+            for b in places:
+                self._declared("list", b.key, b.name_span or b.span)
+            for f in facts:
+                self._declared("fact", f.name, f.name_span or f.span)
             if len(places) != 1:
                 self.error(
                     "E213",
@@ -233,6 +241,9 @@ class _Checker(ClauseChecks):
                 if isinstance(item, s.Clause):
                     owner, decls = item.label, item.body
                 for d in decls:
+                    if isinstance(d, s.Parameter | s.Assumption):
+                        what = "parameter" if isinstance(d, s.Parameter) else "assumption"
+                        self._declared(what, d.name, d.name_span or d.span)
                     if isinstance(d, s.Parameter):
                         params.append(
                             ParameterInfo(
@@ -295,6 +306,7 @@ class _Checker(ClauseChecks):
         if not docs:
             return None
         d = docs[0]
+        self._declared("document", d.name, d.name_span or d.span)
         number = next((b.text for b in d.body if isinstance(b, s.DocNumber)), None)
         issued = next((b.date for b in d.body if isinstance(b, s.DocIssued)), None)
         valid = next((b for b in d.body if isinstance(b, s.DocValid)), None)

@@ -14,6 +14,7 @@ import attrs
 
 from . import syntax as s
 from . import types as t
+from .check_names import reserved
 from .errors import Diagnostic, Span, did_you_mean
 from .model import CheckedPolicy, ClauseInfo, DocumentInfo, ProvisionInfo
 from .typing_rules import ExprTyper, Usage
@@ -83,6 +84,12 @@ class ClauseChecks:
             else:
                 first[name] = span
 
+    def _declared(self, what: str, name: str, span: Span | None) -> None:
+        """E240 if the declared ``name`` is a keyword or literal of the language."""
+        diag = reserved(what, name, span)
+        if diag is not None:
+            self.diags.append(diag)
+
     def _clause(
         self,
         base: CheckedPolicy,
@@ -116,6 +123,11 @@ class ClauseChecks:
             )
         cid = f"{doc.name}/{c.label}"
         self._unique("provision", [(p.name, p.span) for p in c.provisions])
+        self._declared("clause label", c.label, c.name_span or c.span)
+        for p in c.provisions:
+            self._declared("provision", p.name, p.name_span or p.span)
+            for cap in (b for b in p.body if isinstance(b, s.Cap) and b.shared):
+                self._declared("pool", cap.shared or "", cap.name_span or cap.span)
         provisions = tuple(self._provision(base, doc, cid, quote, p) for p in c.provisions)
         for i in range(n_before, len(self.diags)):
             d = self.diags[i]

@@ -168,12 +168,17 @@ class _ToSyntax(Transformer[Token, Any]):
     def _sp(self, meta: Any) -> Span:
         return _span(self.file, meta)
 
+    def _at(self, tok: Token) -> Span:
+        return _tok_span(self.file, tok)
+
     def start(self, meta: Any, items: list[Any]) -> s.Module:
         return s.Module(tuple(items), span=self._sp(meta))
 
     # documents
     def document(self, meta: Any, c: list[Any]) -> s.Document:
-        return s.Document(str(c[0]), _string(c[1]), tuple(c[2:]), span=self._sp(meta))
+        return s.Document(
+            str(c[0]), _string(c[1]), tuple(c[2:]), span=self._sp(meta), name_span=self._at(c[0])
+        )
 
     def doc_number(self, meta: Any, c: list[Any]) -> s.DocNumber:
         return s.DocNumber(_string(c[0]), span=self._sp(meta))
@@ -207,12 +212,24 @@ class _ToSyntax(Transformer[Token, Any]):
         label, title, *rest = c
         body = tuple(x for x in rest if not isinstance(x, s.Provision))
         provisions = tuple(x for x in rest if isinstance(x, s.Provision))
-        return s.Clause(_label(label), _opt_string(title), body, provisions, span=self._sp(meta))
+        return s.Clause(
+            _label(label),
+            _opt_string(title),
+            body,
+            provisions,
+            span=self._sp(meta),
+            name_span=self._at(label),
+        )
 
     def provision(self, meta: Any, c: list[Any]) -> s.Provision:
         kind, name, title, *body = c
         return s.Provision(
-            str(kind), str(name), _opt_string(title), tuple(body), span=self._sp(meta)
+            str(kind),
+            str(name),
+            _opt_string(title),
+            tuple(body),
+            span=self._sp(meta),
+            name_span=self._at(name),
         )
 
     def quote(self, meta: Any, c: list[Any]) -> s.Quote:
@@ -240,8 +257,9 @@ class _ToSyntax(Transformer[Token, Any]):
         limit, *mods = c
         per = tuple(v for k, v in mods if k == "per")
         year = next((v for k, v in mods if k == "year"), None)
-        shared = next((v for k, v in mods if k == "shared"), None)
-        return s.Cap(limit, per, year, shared, span=self._sp(meta))
+        pool = next((v for k, v in mods if k == "shared"), None)
+        shared, at = (str(pool), self._at(pool)) if pool is not None else (None, None)
+        return s.Cap(limit, per, year, shared, span=self._sp(meta), name_span=at)
 
     def cap_per(self, meta: Any, c: list[Any]) -> tuple[str, str]:
         return ("per", str(c[0]))
@@ -249,8 +267,8 @@ class _ToSyntax(Transformer[Token, Any]):
     def cap_year(self, meta: Any, c: list[Any]) -> tuple[str, s.Expr]:
         return ("year", c[0])
 
-    def cap_shared(self, meta: Any, c: list[Any]) -> tuple[str, str]:
-        return ("shared", str(c[0]))
+    def cap_shared(self, meta: Any, c: list[Any]) -> tuple[str, Token]:
+        return ("shared", c[0])
 
     def once(self, meta: Any, c: list[Any]) -> s.Once:
         return s.Once(str(c[0]), span=self._sp(meta))
@@ -260,32 +278,53 @@ class _ToSyntax(Transformer[Token, Any]):
 
     # declarations
     def entity(self, meta: Any, c: list[Any]) -> s.Entity:
-        return s.Entity(str(c[0]), _opt_string(c[1]), tuple(c[2:]), span=self._sp(meta))
+        return s.Entity(
+            str(c[0]),
+            _opt_string(c[1]),
+            tuple(c[2:]),
+            span=self._sp(meta),
+            name_span=self._at(c[0]),
+        )
 
     def entity_list(self, meta: Any, c: list[Any]) -> s.EntityList:
         parent = str(c[1]) if len(c) > 1 and c[1] is not None else None
-        return s.EntityList(str(c[0]), parent, span=self._sp(meta))
+        return s.EntityList(str(c[0]), parent, span=self._sp(meta), name_span=self._at(c[0]))
 
     def entity_single(self, meta: Any, c: list[Any]) -> s.EntitySingle:
-        return s.EntitySingle(str(c[0]), span=self._sp(meta))
+        return s.EntitySingle(str(c[0]), span=self._sp(meta), name_span=self._at(c[0]))
 
     def fact_decl(self, meta: Any, c: list[Any]) -> s.FactDecl:
-        return s.FactDecl(str(c[0]), c[1], _opt_string(c[2]), span=self._sp(meta))
+        return s.FactDecl(
+            str(c[0]), c[1], _opt_string(c[2]), span=self._sp(meta), name_span=self._at(c[0])
+        )
 
     def enum_decl(self, meta: Any, c: list[Any]) -> s.EnumDecl:
         members = tuple(m for m in c[2:] if isinstance(m, s.EnumMember))
-        return s.EnumDecl(str(c[0]), _opt_string(c[1]), members, span=self._sp(meta))
+        return s.EnumDecl(
+            str(c[0]), _opt_string(c[1]), members, span=self._sp(meta), name_span=self._at(c[0])
+        )
 
     def enum_member(self, meta: Any, c: list[Any]) -> s.EnumMember:
-        return s.EnumMember(str(c[0]), _opt_string(c[1]), span=self._sp(meta))
+        return s.EnumMember(
+            str(c[0]), _opt_string(c[1]), span=self._sp(meta), name_span=self._at(c[0])
+        )
 
     def parameter(self, meta: Any, c: list[Any]) -> s.Parameter:
         name, typ, default, title = c
-        return s.Parameter(str(name), typ, default, _opt_string(title), span=self._sp(meta))
+        return s.Parameter(
+            str(name),
+            typ,
+            default,
+            _opt_string(title),
+            span=self._sp(meta),
+            name_span=self._at(name),
+        )
 
     def assumption(self, meta: Any, c: list[Any]) -> s.Assumption:
         name, typ, default, why = c
-        return s.Assumption(str(name), typ, default, _string(why), span=self._sp(meta))
+        return s.Assumption(
+            str(name), typ, default, _string(why), span=self._sp(meta), name_span=self._at(name)
+        )
 
     def simple_type(self, meta: Any, c: list[Any]) -> s.SimpleType:
         return s.SimpleType(str(c[0]), span=self._sp(meta))

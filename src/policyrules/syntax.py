@@ -88,6 +88,8 @@ class Node:
     """Base of every node."""
 
     span: Span | None = attrs.field(default=None, eq=False, repr=False, kw_only=True)
+    # Where a declared name is written (a fact's NAME, a clause's label, a cap's pool).
+    name_span: Span | None = attrs.field(default=None, eq=False, repr=False, kw_only=True)
 
 
 @attrs.frozen

@@ -32,7 +32,7 @@ POLICY = """entity firm
 entity product
   list products of firm
   fact approved_on: date
-  fact decided: money
+  fact awarded: money
   fact base: money
 
 document d "测试"
@@ -42,7 +42,7 @@ clause 1 "奖励"
 
   award a
     for each product
-    amount decided decided
+    amount decided awarded
     cap 200 万元 per product
     cap 1000 万元 per firm per year of approved_on shared firm_year
     once per product
@@ -57,12 +57,12 @@ clause 1 "奖励"
 
   award c
     for each product
-    amount decided decided
+    amount decided awarded
     cap 150 万元 per product
     cap 1000 万元 per firm per year of approved_on shared firm_year
     cap 400 万元 per firm shared firm_total
     once per product
-    order by decided, id
+    order by awarded, id
 
   award e
     for each product
@@ -119,7 +119,7 @@ def _facts(claims: list[Claim]) -> dict[str, object]:
         firms.setdefault(firm, []).append(
             {
                 "id": pid,
-                "decided": Decimal(decided).scaleb(-2),
+                "awarded": Decimal(decided).scaleb(-2),
                 "base": Decimal(base).scaleb(-2),
                 "approved_on": day.isoformat(),
             }

@@ -20,7 +20,7 @@ AWARD = """entity firm
 entity product
   list products of firm
   fact approved_on: date
-  fact decided: money
+  fact awarded: money
 
 document d "测试"
 
@@ -29,7 +29,7 @@ clause 1 "奖励"
 
   award a
     for each product
-    amount decided decided
+    amount decided awarded
     cap 200 万元 per product
     cap 1000 万元 per firm per year of approved_on
     once per product
@@ -78,7 +78,7 @@ _claims = st.lists(
 def _facts(claims: list[tuple[str, str, int, dt.date]]) -> dict[str, object]:
     firms: dict[str, list[dict[str, object]]] = {}
     for firm, pid, fen, day in claims:
-        product = {"id": pid, "decided": Decimal(fen).scaleb(-2), "approved_on": day.isoformat()}
+        product = {"id": pid, "awarded": Decimal(fen).scaleb(-2), "approved_on": day.isoformat()}
         firms.setdefault(firm, []).append(product)
     return {"firms": [{"id": f, "products": ps} for f, ps in firms.items()]}
 

@@ -12,7 +12,7 @@ HEAD = """entity firm "企业"
 entity product "产品"
   list products of firm
   fact approved_on: date "获批日期"
-  fact decided: money
+  fact awarded: money
   fact base: money
   fact ok: bool
 entity project
@@ -47,16 +47,16 @@ def _award(*lines: str) -> str:
 def test_valid_policy_is_accepted() -> None:
     """A small well-formed award checks and lists its provision with the facts it reads."""
     checked = _check(
-        _award("eligible when ok", "amount decided decided", "cap 200 万元 per product")
+        _award("eligible when ok", "amount decided awarded", "cap 200 万元 per product")
     )
-    expected = [("d/1/a", "award", "product", ("decided", "ok"))]
+    expected = [("d/1/a", "award", "product", ("awarded", "ok"))]
     actual = [(p.id, p.kind, p.subject, p.facts) for p in checked.provisions()]
     assert expected == actual
 
 
 def test_unknown_fact_with_hint() -> None:
     """A misspelt fact is E203 with a did-you-mean hint and the clause path."""
-    err = _errors(_award("eligible when aproved_on in force", "amount decided decided"))
+    err = _errors(_award("eligible when aproved_on in force", "amount decided awarded"))
     expected = ("E203", "unknown fact 'aproved_on'", "did you mean 'approved_on'?")
     assert expected == (err.code, err.diagnostics[0].message, err.hint)
     assert err.span.clause_path == ("京测〔2025〕1号", "1")
@@ -98,7 +98,7 @@ def test_cap_in_percent() -> None:
 
 def test_cap_rate_of_base_is_fine() -> None:
     """`cap 50% of base` is money, so it checks."""
-    checked = _check(_award("amount decided decided", "cap 50% of base"))
+    checked = _check(_award("amount decided awarded", "cap 50% of base"))
     expected = 1
     assert expected == len(checked.provisions()[0].caps)
 
@@ -200,7 +200,7 @@ def test_quote_in_source_ignores_white_space() -> None:
 
 def test_unknown_function() -> None:
     """A call to an unknown function is E216 with a hint."""
-    err = _errors(_award("amount maxx(base, decided)"))
+    err = _errors(_award("amount maxx(base, awarded)"))
     expected = ("E216", "unknown function 'maxx'", "did you mean 'max'?")
     assert expected == (err.code, err.diagnostics[0].message, err.hint)
 

@@ -17,7 +17,7 @@ entity product "产品"
   list products of firm
   fact approved_on: date
   fact submitted_on: date
-  fact decided: money
+  fact awarded: money
   fact base: money
   fact a: bool
   fact b: bool
@@ -47,10 +47,10 @@ def _facts(*products: dict[str, object], firm: str = "f") -> dict[str, object]:
 
 
 AWARD = """
-  award award "奖励"
+  award reward "奖励"
     for each product
     eligible when a or b
-    amount decided decided
+    amount decided awarded
     once per product
     cap 200 万元 per product
     cap 1000 万元 per firm per year of approved_on
@@ -107,7 +107,7 @@ def test_missing_fact_is_unknown() -> None:
 
 def test_decided_amount_is_capped() -> None:
     """A decided amount above the per-product cap is cut to the cap, exactly."""
-    p = {"id": "p", "a": True, "decided": "300 万元", "approved_on": "2025-06-01"}
+    p = {"id": "p", "a": True, "awarded": "300 万元", "approved_on": "2025-06-01"}
     d = _policy(AWARD).evaluate(_facts(p)).decisions[0]
     expected = ("eligible", Money.of(200, "万元"), "exact", True)
     assert expected == (d.status, d.amount, d.amount_kind, d.caps[0].binding)
@@ -117,7 +117,7 @@ def test_undecided_amount_is_up_to_the_cap() -> None:
     """Without a decided amount, the result is the cap: an upper bound."""
     p = {"id": "p", "a": True, "approved_on": "2025-06-01"}
     d = _policy(AWARD).evaluate(_facts(p)).decisions[0]
-    expected = (Money.of(200, "万元"), "up_to", ("product.decided",))
+    expected = (Money.of(200, "万元"), "up_to", ("product.awarded",))
     assert expected == (d.amount, d.amount_kind, d.missing_facts)
 
 
@@ -144,12 +144,12 @@ def test_rate_rounds_down_to_the_fen() -> None:
 def test_firm_year_cap_cut_in_order_by_order() -> None:
     """Claims share the firm-year cap in `order by` order, whatever the file's order."""
     products = [
-        {"id": "late", "a": True, "decided": "200 万元", "approved_on": "2025-12-01"},
+        {"id": "late", "a": True, "awarded": "200 万元", "approved_on": "2025-12-01"},
         *(
-            {"id": f"p{i}", "a": True, "decided": "200 万元", "approved_on": f"2025-0{i}-01"}
+            {"id": f"p{i}", "a": True, "awarded": "200 万元", "approved_on": f"2025-0{i}-01"}
             for i in range(1, 6)
         ),
-        {"id": "next", "a": True, "decided": "200 万元", "approved_on": "2026-01-05"},
+        {"id": "next", "a": True, "awarded": "200 万元", "approved_on": "2026-01-05"},
     ]
     result = _policy(AWARD).evaluate(_facts(*products))
     expected = {
@@ -177,14 +177,14 @@ def test_firm_year_cap_counts_the_ledger() -> None:
     """Grants already in the ledger count against the firm-year cap of their year."""
     ledger = [
         {
-            "provision": "d/1/award",
+            "provision": "d/1/reward",
             "firm": "f",
             "product": "old",
             "amount": "900 万元",
             "year": 2025,
         }
     ]
-    p = {"id": "p", "a": True, "decided": "200 万元", "approved_on": "2025-03-01"}
+    p = {"id": "p", "a": True, "awarded": "200 万元", "approved_on": "2025-03-01"}
     d = _policy(AWARD).evaluate(_facts(p), ledger=ledger).decisions[0]
     expected = Money.of(100, "万元")
     assert expected == d.amount
@@ -193,9 +193,9 @@ def test_firm_year_cap_counts_the_ledger() -> None:
 def test_once_via_ledger() -> None:
     """A product already granted under a one-time award is not eligible again."""
     ledger = Ledger(
-        (Grant("d/1/award", (("firm", "f"), ("product", "p")), Money.of(1, "万元"), 2025),)
+        (Grant("d/1/reward", (("firm", "f"), ("product", "p")), Money.of(1, "万元"), 2025),)
     )
-    p = {"id": "p", "a": True, "decided": "100 万元", "approved_on": "2025-03-01"}
+    p = {"id": "p", "a": True, "awarded": "100 万元", "approved_on": "2025-03-01"}
     result = _policy(AWARD).evaluate(_facts(p), ledger=ledger)
     d = result.decisions[0]
     assert (d.status, result.grants) == ("not_eligible", ())
@@ -204,9 +204,9 @@ def test_once_via_ledger() -> None:
 
 def test_exact_award_is_a_grant() -> None:
     """An exact award is added to the result's grants with its year."""
-    p = {"id": "p", "a": True, "decided": "100 万元", "approved_on": "2025-03-01"}
+    p = {"id": "p", "a": True, "awarded": "100 万元", "approved_on": "2025-03-01"}
     result = _policy(AWARD).evaluate(_facts(p))
-    expected = (Grant("d/1/award", (("firm", "f"), ("product", "p")), Money.of(100, "万元"), 2025),)
+    expected = (Grant("d/1/reward", (("firm", "f"), ("product", "p")), Money.of(100, "万元"), 2025),)
     assert expected == result.grants
 
 

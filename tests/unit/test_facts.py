@@ -18,7 +18,7 @@ TEXT = """entity firm "企业"
 entity product "产品"
   list products of firm
   fact approved_on: date
-  fact decided: money
+  fact awarded: money
   fact share: rate
   fact authority: Authority
 
@@ -47,13 +47,13 @@ def test_good_yaml(policy: Policy, tmp_path: Path) -> None:
     f = tmp_path / "f.yaml"
     f.write_text(
         "firms:\n  - id: f\n    products:\n      - id: p\n        approved_on: 2025-12-01\n"
-        '        decided: "200 万元"\n        share: "30%"\n        authority: FDA\n',
+        '        awarded: "200 万元"\n        share: "30%"\n        authority: FDA\n',
         "utf-8",
     )
     inst = policy.load_facts(f).instances["product"][0]
     expected = {
         "approved_on": dt.date(2025, 12, 1),
-        "decided": Money.of(200, "万元"),
+        "awarded": Money.of(200, "万元"),
         "share": Decimal("0.3"),
         "authority": "FDA",
     }
@@ -93,7 +93,7 @@ def test_unknown_top_key(policy: Policy, tmp_path: Path) -> None:
 def test_float_rejected(policy: Policy) -> None:
     """A binary float is not exact and is refused."""
     with pytest.raises(FactsError) as info:
-        policy.read_facts({"firms": [{"id": "f", "products": [{"id": "p", "decided": 1.5}]}]})
+        policy.read_facts({"firms": [{"id": "f", "products": [{"id": "p", "awarded": 1.5}]}]})
     assert "a binary float is not exact" in str(info.value)
 
 
@@ -101,18 +101,18 @@ def test_yaml_decimal_is_exact(policy: Policy, tmp_path: Path) -> None:
     """A YAML number with a fraction is read as a Decimal, so money stays exact."""
     f = tmp_path / "f.yaml"
     f.write_text(
-        "firms:\n  - id: f\n    products:\n      - id: p\n        decided: 0.10\n", "utf-8"
+        "firms:\n  - id: f\n    products:\n      - id: p\n        awarded: 0.10\n", "utf-8"
     )
     expected = Money(10)
-    assert expected == policy.load_facts(f).instances["product"][0].values["decided"]
+    assert expected == policy.load_facts(f).instances["product"][0].values["awarded"]
 
 
 def test_negative_money_rejected(policy: Policy, tmp_path: Path) -> None:
     """Money cannot be negative."""
     err = _error(
-        policy, tmp_path, "firms:\n  - id: f\n    products:\n      - id: p\n        decided: -5\n"
+        policy, tmp_path, "firms:\n  - id: f\n    products:\n      - id: p\n        awarded: -5\n"
     )
-    assert "firms[0].products[0].decided: money cannot be negative: -5" in str(err)
+    assert "firms[0].products[0].awarded: money cannot be negative: -5" in str(err)
 
 
 def test_duplicate_yaml_keys_rejected(policy: Policy, tmp_path: Path) -> None:
@@ -120,11 +120,11 @@ def test_duplicate_yaml_keys_rejected(policy: Policy, tmp_path: Path) -> None:
     err = _error(
         policy,
         tmp_path,
-        "firms:\n  - id: f\n    products:\n      - id: p\n        decided: 1\n        decided: 2\n",
+        "firms:\n  - id: f\n    products:\n      - id: p\n        awarded: 1\n        awarded: 2\n",
     )
     expected = ("E302", 6)
     assert expected == (err.code, err.span.line)
-    assert "the key 'decided' appears twice" in str(err)
+    assert "the key 'awarded' appears twice" in str(err)
 
 
 def test_wrong_enum_member(policy: Policy, tmp_path: Path) -> None:
@@ -148,7 +148,7 @@ def test_several_errors_collected(policy: Policy) -> None:
     """Every bad value is reported at once."""
     with pytest.raises(FactsError) as info:
         policy.read_facts(
-            {"firms": [{"id": "f", "products": [{"id": "p", "decided": -1, "share": "x"}]}]}
+            {"firms": [{"id": "f", "products": [{"id": "p", "awarded": -1, "share": "x"}]}]}
         )
     expected = 2
     assert expected == len(info.value.diagnostics)
@@ -158,7 +158,7 @@ def test_json_read_exactly(policy: Policy, tmp_path: Path) -> None:
     """JSON numbers are read as Decimal: 0.1 + 0.2 stays 30 fen."""
     f = tmp_path / "f.json"
     f.write_text(
-        '{"firms": [{"id": "f", "name": "甲", "products": [{"id": "p", "decided": 0.30,'
+        '{"firms": [{"id": "f", "name": "甲", "products": [{"id": "p", "awarded": 0.30,'
         ' "share": 0.25, "approved_on": "2025-01-02"}]}]}',
         "utf-8",
     )
@@ -166,7 +166,7 @@ def test_json_read_exactly(policy: Policy, tmp_path: Path) -> None:
     inst = facts.instances["product"][0]
     expected = (Money(30), Decimal("0.25"), dt.date(2025, 1, 2), "甲")
     actual = (
-        inst.values["decided"],
+        inst.values["awarded"],
         inst.values["share"],
         inst.values["approved_on"],
         facts.instances["firm"][0].values["name"],

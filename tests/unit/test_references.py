@@ -15,7 +15,7 @@ HEADER = """
 entity firm "企业"
   list firms
   fact applied_on: date "申报日期"
-  fact decided: money "决定金额"
+  fact awarded: money "决定金额"
 
 assumption events_start: date = 2025-06-01 "events before this date do not count"
 """
@@ -36,7 +36,7 @@ clause 1 "one"
   award money_one
     for each firm
     eligible when applied_on in force
-    amount decided decided
+    amount decided awarded
     cap 100 万元
 
 clause 2 "two"
@@ -105,7 +105,7 @@ def test_events_from_needs_a_date_assumption() -> None:
 def test_events_from_moves_the_start_of_in_force() -> None:
     """Before the assumed start an event is outside; the caller may move the start."""
     policy = _policy(HEADER, DOC_A, DOC_B)
-    facts = {"firms": [{"id": "f", "applied_on": "2025-05-31", "decided": "10万元"}]}
+    facts = {"firms": [{"id": "f", "applied_on": "2025-05-31", "awarded": "10万元"}]}
     # 2025-05-31 is after the validity start (2025-01-01) but before events_start (2025-06-01).
     first = next(d for d in policy.evaluate(facts).decisions if d.subject == "f")
     moved = next(
@@ -126,7 +126,7 @@ def test_coverage_counts_measures() -> None:
     assert [r.label for r in rows] == ["1", "2", "七"]
     assert data["documents"][0] == {"document": "A号", "encoded": 2, "measures": 3}
     assert "A号: 2/3 measures" in coverage_text(checked)
-    assert rows[0].decided == ("decided",)
+    assert rows[0].decided == ("awarded",)
 
 
 def test_round_trip_of_new_statements() -> None:
