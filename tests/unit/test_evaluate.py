@@ -206,7 +206,9 @@ def test_exact_award_is_a_grant() -> None:
     """An exact award is added to the result's grants with its year."""
     p = {"id": "p", "a": True, "awarded": "100 万元", "approved_on": "2025-03-01"}
     result = _policy(AWARD).evaluate(_facts(p))
-    expected = (Grant("d/1/reward", (("firm", "f"), ("product", "p")), Money.of(100, "万元"), 2025),)
+    expected = (
+        Grant("d/1/reward", (("firm", "f"), ("product", "p")), Money.of(100, "万元"), 2025),
+    )
     assert expected == result.grants
 
 
