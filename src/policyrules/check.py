@@ -14,6 +14,7 @@ import attrs
 from . import syntax as s
 from . import types as t
 from .check_clauses import ClauseChecks, normalize_quote
+from .check_constants import constant_errors
 from .errors import Diagnostic, RuleCheckError, Span, did_you_mean
 from .model import (
     AssumptionInfo,
@@ -275,6 +276,7 @@ class _Checker(ClauseChecks):
             if default is None:
                 continue
             usage = Usage()
+            before = len(self.diags)
             got = typer.type_of(default, usage)
             if usage.facts or usage.parameters or usage.assumptions:
                 self.error(
@@ -290,6 +292,8 @@ class _Checker(ClauseChecks):
                     default.span or span,
                     None,
                 )
+            elif len(self.diags) == before:  # well typed: it can be computed now
+                self.diags.extend(constant_errors(default, base, None))
 
     def _document(
         self, module: s.Module, assumptions: tuple[AssumptionInfo, ...]

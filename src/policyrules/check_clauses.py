@@ -14,6 +14,7 @@ import attrs
 
 from . import syntax as s
 from . import types as t
+from .check_constants import constant_errors, period_errors
 from .check_names import reserved
 from .errors import Diagnostic, Span, did_you_mean
 from .model import CheckedPolicy, ClauseInfo, DocumentInfo, ProvisionInfo
@@ -89,6 +90,18 @@ class ClauseChecks:
         diag = reserved(what, name, span)
         if diag is not None:
             self.diags.append(diag)
+
+    def _constants(self, base: CheckedPolicy, subject: str | None, st: s.Stmt) -> None:
+        """E241–E243: constants in ``st`` that cannot be computed, or make a bad period."""
+        found = [
+            d
+            for e in s.children(st)
+            if isinstance(e, s.Expr)
+            for d in constant_errors(e, base, subject)
+        ]
+        if isinstance(st, s.Due) and not found:
+            found = period_errors(st.period, base, subject)
+        self.diags.extend(found)
 
     def _clause(
         self,
@@ -221,7 +234,10 @@ class ClauseChecks:
         typer = ExprTyper(base, subject, doc, self.error)
         usage = Usage()
         for st in p.body:
+            before = len(self.diags)
             self._statement(typer, usage, base, subject, st)
+            if len(self.diags) == before:  # well typed: its constants can be computed
+                self._constants(base, subject, st)
         quote = next((q.text for q in roles.get("quote", []) if isinstance(q, s.Quote)), None)
         if quote is not None and clause_quote is not None:
             self._quote_in(quote, clause_quote, roles["quote"][0].span, "the clause's quote")

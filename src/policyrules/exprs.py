@@ -330,6 +330,8 @@ def _call(e: s.Call, func: str, fns: list[Fn], zero: Value) -> Fn:
         if not items:
             if func == "sum" and zero is not None:
                 return zero
+            if func == "sum":
+                raise Undecided(f"E414: {print_expr(e)}: a set with no items has no unit to total")
             raise Undecided(f"E414: {print_expr(e)}: {func}() of an empty list has no value")
         if func in ("min", "max"):
             return (min if func == "min" else max)(items, key=_key)

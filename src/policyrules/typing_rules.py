@@ -268,7 +268,7 @@ class ExprTyper:
             return t.NUMBER
         if e.func in ("min", "max"):
             if len(args) == 1 and args[0].kind in ("list", "set"):
-                return args[0].element or t.ANY
+                return self._ordered(e, args[0].element or t.ANY)
             first = next((a for a in args if a != t.ANY), t.ANY)
             for a, arg in zip(args, e.args, strict=True):
                 if not t.comparable(a, first):
@@ -279,7 +279,7 @@ class ExprTyper:
                         _unit_hint(first, a),
                     )
                     return t.ANY
-            return first
+            return self._ordered(e, first)
         lst = args[0]
         if lst.kind not in ("list", "set", "any"):
             self.report("E204", f"{e.func}() takes a list, not {lst.describe()}", e.span, None)
@@ -291,6 +291,18 @@ class ExprTyper:
             self.report("E204", f"{e.func}() needs numbers, not {elem.describe()}", e.span, None)
             return t.ANY
         return elem
+
+    def _ordered(self, e: s.Call, got: t.Type) -> t.Type:
+        """``got`` if min/max can order it (as ``<`` can), else E204 and ANY."""
+        if got.kind in ("bool", "enum", "set", "list", "text"):
+            self.report(
+                "E204",
+                f"{e.func}() does not order {got.describe()}",
+                e.span,
+                f"{e.func}() takes numbers, amounts, rates, dates or durations",
+            )
+            return t.ANY
+        return got
 
     def _binary(self, op: str, a: s.Expr, b: s.Expr, span: Span | None, usage: Usage) -> t.Type:
         at, bt = self.type_of(a, usage), self.type_of(b, usage)
