@@ -7,6 +7,7 @@ official holiday schedule is published, unless their name says otherwise.
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -20,11 +21,14 @@ from policyrules.api import Policy
 from policyrules.runtime.money import Money
 
 __all__ = [
+    "EVERY_TYPE_HEADER",
+    "EXPR_TYPES",
     "FIRST_PUBLISHED",
     "LAST_PUBLISHED",
     "bool_exprs",
     "compile_text",
     "expressions",
+    "extreme_firm",
     "grant_ids",
     "modules",
     "money",
@@ -35,6 +39,7 @@ __all__ = [
     "published_dates",
     "rates",
     "terminal_texts",
+    "typed_exprs",
     "unpublished_dates",
     "workday_counts",
 ]
@@ -351,3 +356,232 @@ def product_grants(draw: st.DrawFn, provision: str, max_size: int = 6) -> tuple[
         )
     )
     return tuple(Grant(provision, (("firm", f), ("product", p)), m, y) for f, p, m, y in rows)
+
+
+# ---- well-typed expressions of every type, and facts with extreme values -------------------
+
+EVERY_TYPE_HEADER = """entity firm
+  list firms
+  fact m1: money
+  fact m2: money
+  fact r1: rate
+  fact n1: number
+  fact n2: number
+  fact d1: date
+  fact d2: date
+  fact b1: bool
+  fact t_day: 日
+  fact t_wd: 工作日
+  fact t_week: 周
+  fact t_month: 月
+  fact t_year: 年
+  fact e1: Kind
+  fact ms: list of money
+  fact ns: list of number
+  fact rs: list of rate
+  fact dates: list of date
+  fact days: list of 日
+  fact wds: list of 工作日
+  fact months: list of 月
+  fact kinds: set of Kind
+
+enum Kind { ka, kb, kc }
+
+parameter pm: money = 100 万元
+parameter pr: rate
+parameter pn: number = 3
+parameter pd: 日 = 10 日
+"""
+"""Entities, an enum and parameters with a fact of every type the language has."""
+
+_FORTY_NINES = "9" * 40
+_DURATION_UNITS = ("日", "工作日", "周", "月", "年")
+# The types an expression can have, as keys of :func:`typed_exprs`.
+EXPR_TYPES = (
+    "money",
+    "rate",
+    "number",
+    "date",
+    "bool",
+    "kind",
+    *(f"dur:{u}" for u in _DURATION_UNITS),
+)
+_LEAVES: dict[str, tuple[str, ...]] = {
+    "money": (
+        "0 元",
+        "0.01 元",
+        "5 元",
+        "100 万元",
+        "2.5 亿元",
+        "9" * 36 + " 元",
+        "m1",
+        "m2",
+        "pm",
+    ),
+    "rate": ("0%", "30%", "100%", "250%", "0.001%", "r1", "pr"),
+    "number": ("0", "1", "2.5", _FORTY_NINES, "n1", "n2", "pn"),
+    "date": ("0001-01-01", "9999-12-31", "2025-06-01", "d1", "d2"),
+    "bool": ("true", "false", "b1"),
+    "kind": ("ka", "kb", "Kind.kc", "e1"),
+    "dur:日": ("0 日", "1 日", "30 日", "9" * 39 + " 日", "t_day", "pd"),
+    "dur:工作日": ("0 工作日", "5 工作日", "t_wd"),
+    "dur:周": ("0 周", "2 周", "t_week"),
+    "dur:月": ("0 月", "1 月", "t_month"),
+    "dur:年": ("0 年", "1 年", "t_year"),
+}
+# A list or set fact of each element type, for min/max/sum/average/count and `in`.
+_LISTS = {
+    "money": "ms",
+    "number": "ns",
+    "rate": "rs",
+    "date": "dates",
+    "dur:日": "days",
+    "dur:工作日": "wds",
+    "dur:月": "months",
+    "kind": "kinds",
+}
+_ORDERED = ("money", "rate", "number", "date", *(f"dur:{u}" for u in _DURATION_UNITS))
+_SAME_DIMENSION = {"dur:日": "dur:周", "dur:周": "dur:日", "dur:月": "dur:年", "dur:年": "dur:月"}
+
+
+@functools.cache
+def typed_exprs(kind: str, depth: int = 3) -> st.SearchStrategy[str]:
+    """Well-typed expressions of type ``kind`` (see :data:`EXPR_TYPES`) over
+    :data:`EVERY_TYPE_HEADER`, fully parenthesised, using every operator and built-in."""
+    leaf = st.sampled_from(_LEAVES[kind])
+    if depth <= 0:
+        return leaf
+
+    def sub(k: str) -> st.SearchStrategy[str]:
+        return typed_exprs(k, depth - 1)
+
+    options: list[st.SearchStrategy[str]] = [
+        leaf,
+        st.builds("(if {} then {} else {})".format, sub("bool"), sub(kind), sub(kind)),
+    ]
+    if kind in _ORDERED:
+        many = st.lists(sub(kind), min_size=1, max_size=3).map(", ".join)
+        options.append(st.builds("{}({})".format, st.sampled_from(("min", "max")), many))
+        if kind in _LISTS:
+            options.append(
+                st.builds("{}({})".format, st.sampled_from(("min", "max")), st.just(_LISTS[kind]))
+            )
+    if kind in ("money", "rate", "number") or kind.startswith("dur:"):
+        same = _SAME_DIMENSION.get(kind, kind) if kind in ("dur:日", "dur:月") else kind
+        options += [
+            st.builds("({} {} {})".format, sub(kind), st.sampled_from("+-"), sub(same)),
+            st.builds("(-{})".format, sub(kind)),
+        ]
+        if kind in _LISTS:
+            options.append(
+                st.builds(
+                    "{}({})".format, st.sampled_from(("sum", "average")), st.just(_LISTS[kind])
+                )
+            )
+    if kind == "money":
+        options += [
+            st.builds("({} × {})".format, sub("money"), sub("number")),
+            st.builds("({} * {})".format, sub("rate"), sub("money")),
+            st.builds("({} of {})".format, sub("rate"), sub("money")),
+            st.builds("sum({{{}, {}}})".format, sub("money"), sub("money")),
+        ]
+    if kind == "rate":
+        options.append(st.builds("({} × {})".format, sub("rate"), sub("rate")))
+    if kind == "number":
+        options += [
+            st.builds("({} × {})".format, sub("number"), sub("number")),
+            st.builds("({} × {})".format, sub("rate"), sub("number")),
+            st.builds("({} of {})".format, sub("rate"), sub("number")),
+            st.builds("year({})".format, sub("date")),
+            st.builds("count({})".format, st.sampled_from(sorted(_LISTS.values()))),
+        ]
+    if kind.startswith("dur:"):
+        options += [
+            st.builds("({} × {})".format, sub(kind), sub("number")),
+            st.builds("({} × {})".format, sub("number"), sub(kind)),
+        ]
+    if kind == "bool":
+        options += [
+            st.sampled_from(_ORDERED).flatmap(
+                lambda k: st.builds(
+                    "({} {} {})".format,
+                    typed_exprs(k, depth - 1),
+                    st.sampled_from(("=", "!=", "<", "<=", ">", ">=", "≤", "≥", "≠")),
+                    typed_exprs(_SAME_DIMENSION.get(k, k), depth - 1),
+                )
+            ),
+            st.builds("({} {} {})".format, sub("kind"), st.sampled_from(("=", "!=")), sub("kind")),
+            st.builds("({} = {})".format, sub("bool"), sub("bool")),
+            st.builds(
+                "({} {} {})".format, sub("bool"), st.sampled_from(("and", "or")), sub("bool")
+            ),
+            st.builds("(not {})".format, sub("bool")),
+            st.builds(
+                "({} {} {})".format,
+                sub("kind"),
+                st.sampled_from(("in", "not in")),
+                st.sampled_from(("kinds", "{ka, kb}", "{}")),
+            ),
+            st.sampled_from(("money", "date", "dur:日", "number")).flatmap(
+                lambda k: st.builds(
+                    "({} in {})".format, typed_exprs(k, depth - 1), st.just(_LISTS[k])
+                )
+            ),
+            st.builds("({} in {{5 元, m1}})".format, sub("money")),
+            st.builds("({} in force)".format, sub("date")),
+            st.sampled_from(EXPR_TYPES).flatmap(
+                lambda k: typed_exprs(k, depth - 1).map("known({})".format)
+            ),
+        ]
+    return st.one_of(*options)
+
+
+def _extreme_value(kind: str) -> st.SearchStrategy[Any]:
+    """A facts-file value of ``kind``: ordinary ones and the extremes the reader accepts."""
+    if kind == "money":
+        return st.sampled_from(("0 元", "0.01 元", "30 万元", "9" * 36 + " 元"))
+    if kind == "rate":
+        return st.sampled_from(("0%", "30%", "100%", "0.0001%"))
+    if kind == "number":
+        return st.sampled_from(("0", "-1", "2.5", "0.000001", _FORTY_NINES, "-" + _FORTY_NINES))
+    if kind == "date":
+        return st.sampled_from(("0001-01-01", "9999-12-31", "2025-06-01", "2026-12-31"))
+    if kind == "bool":
+        return st.booleans()
+    if kind == "kind":
+        return st.sampled_from(("ka", "kb", "kc"))
+    # A duration: never negative; a whole number (a period) or not (an average's).
+    return st.sampled_from((0, 1, 30, Decimal("1.5"), 10**39 - 1))
+
+
+_FACT_KINDS = {
+    "m1": "money",
+    "m2": "money",
+    "r1": "rate",
+    "n1": "number",
+    "n2": "number",
+    "d1": "date",
+    "d2": "date",
+    "b1": "bool",
+    "t_day": "dur",
+    "t_wd": "dur",
+    "t_week": "dur",
+    "t_month": "dur",
+    "t_year": "dur",
+    "e1": "kind",
+}
+
+
+@st.composite
+def extreme_firm(draw: st.DrawFn, ident: str) -> dict[str, Any]:
+    """One firm of :data:`EVERY_TYPE_HEADER`: each fact present or missing at random, with
+    extreme values (0, negative and 40-digit numbers, 0001-01-01, 9999-12-31, empty lists)."""
+    firm: dict[str, Any] = {"id": ident}
+    for name, kind in _FACT_KINDS.items():
+        if draw(st.booleans()):
+            firm[name] = draw(_extreme_value(kind))
+    for kind, name in _LISTS.items():
+        if draw(st.booleans()):
+            elem = "dur" if kind.startswith("dur:") else kind
+            firm[name] = draw(st.lists(_extreme_value(elem), max_size=3))
+    return firm

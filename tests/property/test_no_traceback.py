@@ -1,0 +1,117 @@
+"""No traceback, ever, from an expression that ``check`` accepted (issue 9, §7).
+
+Random well-typed expressions of every type (money, rate, number, date, durations in each
+unit, bool, enums, lists and sets; every operator and built-in, ``if``, ``and``/``or``/``not``,
+``in``, ``of``, ``known()``, ``year()``, ``in force``) are put in every position of a small
+policy: an ``eligible when`` condition, an award's amount, a cap's limit and year, an ``order
+by`` key, a deadline's period, start and completion, a target.  The policy is checked,
+compiled and evaluated on random facts with extreme values.  Every decision must come back;
+one that cannot be decided is ``unknown`` and says why.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from policyrules import RuleCheckError
+from policyrules.explain import explain_text, result_json
+from strategies import EVERY_TYPE_HEADER, compile_text, extreme_firm, typed_exprs
+
+OUTCOMES: Counter[str] = Counter()
+"""How examples ended: evaluated, or refused by check for a constant (E241–E243)."""
+
+_BODY = """
+document d "测试"
+  valid from 2025-01-01 to 2026-12-31
+
+clause 1 "条"
+  quote "q"
+
+  award a
+    for each firm
+    eligible when {eligible}
+    amount {amount}
+    cap {cap} per firm per year of {year}
+    order by {order}
+
+  deadline dl
+    for each firm
+    eligible when {eligible2}
+    due {period} after {start}
+    done {done}
+
+  target tg
+    for each firm
+    require {require}
+
+  entitlement en
+    for each firm
+    eligible when {eligible3}
+    consequence "c"
+"""
+
+_STATUSES = {"eligible", "not_eligible", "unknown", "met", "not_met", "pending"}
+
+
+@st.composite
+def _policies(draw: st.DrawFn) -> str:
+    unit = draw(st.sampled_from(("日", "工作日", "周", "月", "年")))
+    order = draw(st.sampled_from(("money", "number", "date")))
+    return EVERY_TYPE_HEADER + _BODY.format(
+        eligible=draw(typed_exprs("bool")),
+        amount=draw(typed_exprs("money")),
+        cap=draw(typed_exprs("money")),
+        year=draw(typed_exprs("date", 2)),
+        order=draw(typed_exprs(order, 2)),
+        eligible2=draw(typed_exprs("bool", 2)),
+        period=draw(typed_exprs(f"dur:{unit}")),
+        start=draw(typed_exprs("date", 2)),
+        done=draw(typed_exprs("date", 2)),
+        require=draw(typed_exprs("bool")),
+        eligible3=draw(typed_exprs("bool", 2)),
+    )
+
+
+_facts = st.integers(1, 3).flatmap(
+    lambda n: st.tuples(*(extreme_firm(f"f{i}") for i in range(n)))
+).map(lambda firms: {"firms": list(firms)})
+
+
+@given(
+    _policies(),
+    _facts,
+    st.sampled_from((None, "2025-06-01", "9999-12-31")),
+    st.sampled_from(({}, {"pr": "30%"}, {"pm": "0 元", "pn": "-2"})),
+)
+def test_well_typed_expressions_never_raise(
+    text: str, facts: dict[str, Any], as_of: str | None, parameters: dict[str, str]
+) -> None:
+    """check accepts (or refuses a constant with E241–E243); then every decision comes back."""
+    try:
+        policy = compile_text(text)
+    except RuleCheckError as err:
+        codes = {d.code for d in err.diagnostics}
+        assert codes <= {"E241", "E242", "E243"}, str(err)
+        OUTCOMES["refused constant"] += 1
+        return
+    result = policy.evaluate(
+        facts,
+        parameters=parameters,
+        # The calendar for years with no published schedule is §8's; here Monday–Friday.
+        assumptions={"holiday_schedule": "weekends_only"},
+        as_of=as_of,
+    )
+    assert len(result.decisions) == 4 * len(facts["firms"])
+    for d in result.decisions:
+        assert d.status in _STATUSES
+        if d.status == "unknown":
+            assert d.reasons or d.missing_facts or d.missing_parameters
+        for reason in d.reasons:
+            assert "Traceback" not in reason
+    explain_text(result, verbose=True)
+    result_json(result)
+    OUTCOMES["evaluated"] += 1
