@@ -41,7 +41,8 @@ def constant_errors(e: s.Expr, policy: CheckedPolicy, scope: str | None) -> list
                     "E243",
                     f"this constant cannot be computed: {reason}",
                     e.span,
-                    hint="write the value it should have, within 40 digits",
+                    hint="work it out and write the value; numbers and amounts have at most "
+                    "40 digits, and an empty set has no least, greatest or average",
                 )
             ]
         return []
@@ -66,9 +67,7 @@ def period_errors(period: s.Expr, policy: CheckedPolicy, scope: str | None) -> l
         return [
             Diagnostic(
                 "E241",
-                f"{what}: a period cannot be negative"
-                if shown != str(value)
-                else f"the period {shown} is negative: a period cannot be",
+                f"{what}: a period cannot be negative",
                 period.span,
                 hint="a period runs forward from its start: write e.g. "
                 f"`due {abs(value.n)} {value.unit} after START`",
