@@ -14,20 +14,37 @@ from __future__ import annotations
 
 import functools
 import re
+from importlib import resources
 
 from .errors import Diagnostic, Span
-from .parse import grammar_text
 
-__all__ = ["reserved", "reserved_words"]
+__all__ = ["declared_keyword_hint", "reserved", "reserved_words"]
 
 _QUOTED_WORD = re.compile(r'"([A-Za-z_][A-Za-z0-9_]*)"')
 _COMMENT = re.compile(r"//[^\n]*")
+_DECLARED = re.compile(
+    r"^\s*(fact|parameter|assumption|entity|enum|list|single)\s+([A-Za-z_][A-Za-z0-9_]*)", re.M
+)
 
 
 @functools.cache
 def reserved_words() -> frozenset[str]:
     """Every keyword and literal of the grammar: the quoted words of ``policyrules.lark``."""
-    return frozenset(_QUOTED_WORD.findall(_COMMENT.sub("", grammar_text())))
+    grammar = resources.files("policyrules").joinpath("grammar/policyrules.lark")
+    return frozenset(_QUOTED_WORD.findall(_COMMENT.sub("", grammar.read_text("utf-8"))))
+
+
+def declared_keyword_hint(text: str) -> str | None:
+    """For a syntax error: the first keyword ``text`` declares as a name, which the parser
+    then reads as the keyword wherever it is used (``fact if: bool`` … ``eligible when if``)."""
+    for m in _DECLARED.finditer(text):
+        if m[2] in reserved_words():
+            line = text.count("\n", 0, m.start(2)) + 1
+            return (
+                f"line {line} declares `{m[1]} {m[2]}`, but `{m[2]}` is a keyword and is "
+                f"read as one where it is used: rename the {m[1]}"
+            )
+    return None
 
 
 def reserved(what: str, name: str, span: Span | None) -> Diagnostic | None:

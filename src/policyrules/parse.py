@@ -26,6 +26,7 @@ from lark import Token, Transformer, v_args
 from lark.exceptions import UnexpectedEOF, UnexpectedInput, VisitError
 
 from . import syntax as s
+from .check_names import declared_keyword_hint
 from .errors import Diagnostic, RuleSyntaxError, Span
 from .syntax_errors import friendly_message
 
@@ -120,6 +121,7 @@ def _syntax_diagnostic(exc: UnexpectedInput, text: str, file: str) -> Diagnostic
     if isinstance(token, Token) and token.type != "$END" and token.end_column:
         width = max(1, token.end_column - (token.column or token.end_column))
     code, message, hint = friendly_message(exc, text)
+    hint = hint or declared_keyword_hint(text)
     return Diagnostic(code, message, Span(file, line, col, line, col + width), hint=hint)
 
 
