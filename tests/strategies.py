@@ -376,6 +376,7 @@ EVERY_TYPE_HEADER = """entity firm
   fact t_month: 月
   fact t_year: 年
   fact e1: Kind
+  fact t1: text
   fact ms: list of money
   fact ns: list of number
   fact rs: list of rate
@@ -404,6 +405,7 @@ EXPR_TYPES = (
     "date",
     "bool",
     "kind",
+    "text",
     *(f"dur:{u}" for u in _DURATION_UNITS),
 )
 _LEAVES: dict[str, tuple[str, ...]] = {
@@ -423,6 +425,7 @@ _LEAVES: dict[str, tuple[str, ...]] = {
     "date": ("0001-01-01", "9999-12-31", "2025-06-01", "d1", "d2"),
     "bool": ("true", "false", "b1"),
     "kind": ("ka", "kb", "Kind.kc", "e1"),
+    "text": ('""', '"甲"', '"FDA"', "t1"),
     "dur:日": ("0 日", "1 日", "30 日", "9" * 39 + " 日", "t_day", "pd"),
     "dur:工作日": ("0 工作日", "5 工作日", "t_wd"),
     "dur:周": ("0 周", "2 周", "t_week"),
@@ -512,6 +515,8 @@ def typed_exprs(kind: str, depth: int = 3) -> st.SearchStrategy[str]:
             ),
             st.builds("({} {} {})".format, sub("kind"), st.sampled_from(("=", "!=")), sub("kind")),
             st.builds("({} = {})".format, sub("bool"), sub("bool")),
+            st.builds("({} {} {})".format, sub("text"), st.sampled_from(("=", "!=")), sub("text")),
+            st.builds('({} in {{"甲", t1}})'.format, sub("text")),
             st.builds(
                 "({} {} {})".format, sub("bool"), st.sampled_from(("and", "or")), sub("bool")
             ),
@@ -550,6 +555,8 @@ def _extreme_value(kind: str) -> st.SearchStrategy[Any]:
         return st.booleans()
     if kind == "kind":
         return st.sampled_from(("ka", "kb", "kc"))
+    if kind == "text":
+        return st.sampled_from(("", "甲", "FDA"))
     # A duration: never negative; a whole number (a period) or not (an average's).
     return st.sampled_from((0, 1, 30, Decimal("1.5"), 10**39 - 1))
 
@@ -569,6 +576,7 @@ _FACT_KINDS = {
     "t_month": "dur",
     "t_year": "dur",
     "e1": "kind",
+    "t1": "text",
 }
 
 

@@ -8,6 +8,7 @@ whatever order the facts file lists them in; the trace says who was cut and why.
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
@@ -514,6 +515,12 @@ def _cap_line(ev: CapEvent) -> str:
 
 
 def _difference(a: Value, b: Value) -> str:
+    with decimal.localcontext() as ctx:
+        ctx.prec = 200  # exact for any two values of at most 40 digits before the point
+        return _exact_difference(a, b)
+
+
+def _exact_difference(a: Value, b: Value) -> str:
     if isinstance(a, Duration) and isinstance(b, Duration):
         (dim, x), (_, y) = a.normalized(), b.normalized()
         unit = {"days": "日", "months": "月"}.get(dim, "工作日")

@@ -1,12 +1,12 @@
 """No traceback, ever, from an expression that ``check`` accepted (issue 9, §7).
 
 Random well-typed expressions of every type (money, rate, number, date, durations in each
-unit, bool, enums, lists and sets; every operator and built-in, ``if``, ``and``/``or``/``not``,
-``in``, ``of``, ``known()``, ``year()``, ``in force``) are put in every position of a small
-policy: an ``eligible when`` condition, an award's amount, a cap's limit and year, an ``order
-by`` key, a deadline's period, start and completion, a target.  The policy is checked,
-compiled and evaluated on random facts with extreme values.  Every decision must come back;
-one that cannot be decided is ``unknown`` and says why.
+unit, bool, enums, text, lists and sets; every operator and built-in, ``if``,
+``and``/``or``/``not``, ``in``, ``of``, ``known()``, ``year()``, ``in force``) are put in
+every position of a small policy: an ``eligible when`` condition, an award's amount, a cap's
+limit and year, an ``order by`` key, a deadline's period, start and completion, a target.
+The policy is checked, compiled and evaluated on random facts with extreme values.  Every
+decision must come back; one that cannot be decided is ``unknown`` and says why.
 """
 
 from __future__ import annotations
@@ -56,7 +56,7 @@ _STATUSES = {"eligible", "not_eligible", "unknown", "met", "not_met", "pending"}
 @st.composite
 def _policies(draw: st.DrawFn) -> str:
     unit = draw(st.sampled_from(("日", "工作日", "周", "月", "年")))
-    order = draw(st.sampled_from(("money", "number", "date")))
+    order = draw(st.sampled_from(("money", "number", "date", "rate", "text")))
     return EVERY_TYPE_HEADER + _BODY.format(
         eligible=draw(typed_exprs("bool")),
         amount=draw(typed_exprs("money")),

@@ -256,3 +256,17 @@ def test_constant_that_cannot_be_computed_is_a_check_error() -> None:
         _award("amount base + min({}) + 1 元 × 1000000000000000000000000000000000000000")
     )
     assert [(d.code, d.span and d.span.col) for d in diags] == [("E243", 19), ("E243", 29)]
+
+
+def test_a_long_inexact_average_prints() -> None:
+    """An average of 39-digit durations, (10^39 - 1 + 1 + 0) / 3 = 333…333.33…, prints with
+    all its 39 digits before the point, and its margin 5 - 333…333.33… = -333…328.33… is exact
+    (it raised InvalidOperation past 28 digits, and the margin was rounded to 28 digits)."""
+    policy = compile_text(
+        'entity firm\n  list firms\n  fact days: list of 日\ndocument d "t"\nclause 1\n'
+        '  quote "q"\n  target t\n    for each firm\n    require average(days) <= 5 日\n'
+    )
+    facts = {"firms": [{"id": "f", "days": [10**39 - 1, 1, 0]}]}
+    (d,) = policy.evaluate(facts).decisions
+    assert d.status == "not_met"
+    assert d.margin == f"≈{'3' * 39}.33 日 against 5 日: margin ≈-{'3' * 37}28.33 日"

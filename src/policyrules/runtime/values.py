@@ -8,6 +8,7 @@ with a true side is true, everything else unknown).
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 from decimal import Decimal
 from typing import Any
 
@@ -81,7 +82,9 @@ def missing_of(*values: object) -> Unknown | None:
 def _num(d: Decimal) -> str:
     if d.as_tuple().exponent < -6:  # type: ignore[operator]
         # A quotient that does not terminate (an average): shown to 2 places, marked.
-        return "≈" + format(d.quantize(Decimal("0.01")), "f")
+        with decimal.localcontext() as ctx:
+            ctx.prec = max(ctx.prec, d.adjusted() + 4)  # all the digits before the point
+            return "≈" + format(d.quantize(Decimal("0.01")), "f")
     text = format(d, "f")
     if "." in text:
         text = text.rstrip("0").rstrip(".")
