@@ -22,21 +22,21 @@ from policyrules.ledger_io import dump_ledger
 from strategies import compile_text, grant_ids, product_grants
 
 WAN = 1_000_000  # fen in 1 万元
-PROVISION = "d/1/award"
+PROVISION = "d/1/reward"
 POLICY = """entity firm
   list firms
 entity product
   list products of firm
   fact approved_on: date
-  fact decided: money
+  fact awarded: money
 
 document d "t"
 
 clause 1 "c"
   quote "q"
-  award award "a"
+  award reward "a"
     for each product
-    amount decided decided
+    amount decided awarded
     once per product
     cap 200 万元 per product
     cap 1000 万元 per firm per year of approved_on
@@ -120,7 +120,7 @@ def test_batches_recorded_in_one_store_never_exceed_a_cap(
             firms: dict[str, list[dict[str, Any]]] = defaultdict(list)
             for firm, pid, fen, day in part:
                 firms[firm].append(
-                    {"id": pid, "decided": str(Money(fen).yuan), "approved_on": day.isoformat()}
+                    {"id": pid, "awarded": str(Money(fen).yuan), "approved_on": day.isoformat()}
                 )
             facts = {"firms": [{"id": f, "products": ps} for f, ps in firms.items()]}
             policy.evaluate(facts, ledger=store, commit=True)

@@ -22,7 +22,7 @@ POLICY_TEXT = """entity firm "企业"
   list firms
   fact applied_on: date
   fact answered_on: date
-  fact decided: money
+  fact awarded: money
 
 document d "测试"
   valid from 2025-01-01 to 2030-12-31
@@ -41,7 +41,7 @@ clause 1 "条"
 
   award grant "奖励"
     for each firm
-    amount decided decided
+    amount decided awarded
     cap 100 万元 per firm
 """
 
@@ -57,7 +57,7 @@ def policy() -> Policy:
 
 
 def _firm(ident: str, applied_on: str, **more: object) -> dict[str, object]:
-    return {"id": ident, "applied_on": applied_on, "decided": "80万元", **more}
+    return {"id": ident, "applied_on": applied_on, "awarded": "80万元", **more}
 
 
 def _eval(policy: Policy, *firms: dict[str, object], schedule: str = ERROR) -> policyrules.Result:
