@@ -84,9 +84,14 @@ _facts = (
     _facts,
     st.sampled_from((None, "2025-06-01", "9999-12-31")),
     st.sampled_from(({}, {"pr": "30%"}, {"pm": "0 元", "pn": "-2"})),
+    st.sampled_from(("error", "weekends_only", "statutory_projection")),
 )
 def test_well_typed_expressions_never_raise(
-    text: str, facts: dict[str, Any], as_of: str | None, parameters: dict[str, str]
+    text: str,
+    facts: dict[str, Any],
+    as_of: str | None,
+    parameters: dict[str, str],
+    holidays: str,
 ) -> None:
     """check accepts (or refuses a constant with E241–E243); then every decision comes back."""
     try:
@@ -103,8 +108,8 @@ def test_well_typed_expressions_never_raise(
     result = policy.evaluate(
         facts,
         parameters=parameters,
-        # The calendar for years with no published schedule is §8's; here Monday–Friday.
-        assumptions={"holiday_schedule": "weekends_only"},
+        # Dates run from 0001 to 9999: most years have no published holiday schedule.
+        assumptions={"holiday_schedule": holidays},
         as_of=as_of,
     )
     assert len(result.decisions) == 4 * len(facts["firms"])
