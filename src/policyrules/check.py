@@ -14,6 +14,7 @@ import attrs
 from . import syntax as s
 from . import types as t
 from .check_clauses import ClauseChecks, normalize_quote
+from .check_pools import check_pools
 from .errors import Diagnostic, RuleCheckError, Span, did_you_mean
 from .model import (
     AssumptionInfo,
@@ -105,6 +106,7 @@ class _Checker(ClauseChecks):
                     seen[info.id] = item.span
                     clauses.append(info)
         self._check_twins(clauses)
+        check_pools(base, clauses, self.error)
         return attrs.evolve(
             base,
             clauses=tuple(clauses),

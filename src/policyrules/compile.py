@@ -255,6 +255,9 @@ def compile_expr(e: s.Expr, policy: CheckedPolicy, scope: str | None) -> Fn:
         case s.Neg(operand=a):
             fa = c(a)
             return lambda env: _strict(_negate, [fa(env)])
+        case s.InSet(element=a, container=s.SetLit(items=items), negated=neg):
+            fa, fns = c(a), [c(i) for i in items]
+            return lambda env: _in_literal(fa(env), [f(env) for f in fns], neg)
         case s.InSet(element=a, container=b, negated=neg):
             fa, fb = c(a), c(b)
             return lambda env: _strict(lambda x, y: (x in y) != neg, [fa(env), fb(env)])
@@ -289,9 +292,33 @@ def _or(a: Value, b: Value) -> Value:
 
 
 def _if(cond: Value, then: Fn, other: Fn, env: Env) -> Value:
-    if isinstance(cond, Unknown):
-        return cond
-    return then(env) if cond else other(env)
+    """Three-valued ``if``: with an unknown condition the value is known only if both
+    branches agree; else it waits on the condition and on both branches (a set of facts
+    that, once given, settles it whichever branch is taken).  Branches are then tried in a
+    scratch Env, so a branch that was not taken adds no read fact nor used assumption."""
+    if not isinstance(cond, Unknown):
+        return then(env) if cond else other(env)
+    a = then(Env(env.instances, env.parameters, env.assumptions, env.document))
+    b = other(Env(env.instances, env.parameters, env.assumptions, env.document))
+    if not isinstance(a, Unknown) and not isinstance(b, Unknown) and _same(a, b):
+        return a
+    return missing_of(cond, a, b) or cond
+
+
+def _same(a: Value, b: Value) -> bool:
+    try:
+        return type(a) is type(b) and bool(_key(a) == _key(b))
+    except TypeError:  # pragma: no cover - the checker gives both branches one type
+        return False
+
+
+def _in_literal(x: Value, items: list[Value], negated: bool) -> Value:
+    """``x in {a, b, …}`` in three values: true as soon as a known item equals a known
+    ``x``; false only when ``x`` and every item are known and none equals it."""
+    if not isinstance(x, Unknown) and any(not isinstance(i, Unknown) and i == x for i in items):
+        return not negated
+    unknown = missing_of(x, *items)
+    return unknown if unknown is not None else negated
 
 
 def _in_force(d: dt.date, env: Env) -> bool:

@@ -12,14 +12,19 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
+import attrs
+
+from .check_pools import pool_components
 from .compile import CompiledCap, CompiledPolicy, CompiledProvision, Condition, Env
 from .errors import CalendarError
 from .facts import Facts, Instance
 from .model import CheckedPolicy
+from .printer import print_expr
 from .result import CapEvent, Decision, Result, Step
 from .runtime.calendar import HOLIDAY_ASSUMPTION, DurationUnit, WorkCalendar
 from .runtime.ledger import Accounts, Grant, Ledger
 from .runtime.money import Money
+from .runtime.order import NaturalKey, natural_key, natural_path_key
 from .runtime.values import Duration, Unknown, Value, format_value
 
 __all__ = ["Undecided", "evaluate"]
@@ -58,9 +63,10 @@ def evaluate(
         cp.info.id: {cap.pool for cap in cp.caps} | {cp.info.id} for cp in policy.provisions
     }
     run = _Run(policy, facts, Accounts(ledger, pools), parameters, assumptions, calendar, as_of)
+    served = run.serve_awards()
     decisions: list[Decision] = []
     for cp in policy.provisions:
-        decisions.extend(run.provision(cp))
+        decisions.extend(served[cp.info.id] if cp.info.id in served else run.provision(cp))
     used = sorted({a for d in decisions for a, _ in d.assumptions} - {HOLIDAY_ASSUMPTION})
     listed = [(a, format_value(assumptions[a])) for a in used]
     if run.assumed_years:
@@ -104,17 +110,41 @@ class _Run:
         doc = self.documents.get(cp.info.document)
         return Env(inst.chain() if inst else {}, self.parameters, self.assumptions, doc)
 
-    def provision(self, cp: CompiledProvision) -> list[Decision]:
+    def subjects(self, cp: CompiledProvision) -> list[Instance | None]:
         subject = cp.info.subject
+        return list(self.facts.instances.get(subject, ())) if subject else [None]
+
+    def provision(self, cp: CompiledProvision) -> list[Decision]:
+        """The decisions of a provision that is not an award, subjects in facts order."""
         if cp.info.kind == "declaration":
             return []
-        subjects: list[Instance | None] = (
-            list(self.facts.instances.get(subject, ())) if subject else [None]
-        )
-        envs = [(inst, self.env(cp, inst)) for inst in subjects]
-        if cp.info.kind == "award":
-            envs.sort(key=lambda pair: _order_key(cp, *pair))
-        return [self.decide(cp, inst, env) for inst, env in envs]
+        return [self.decide(cp, inst, self.env(cp, inst)) for inst in self.subjects(cp)]
+
+    def serve_awards(self) -> dict[str, list[Decision]]:
+        """Every award's decisions, by provision id, each list in the provision's own order.
+
+        The claims of all the awards linked through shared pools are served in one
+        pool-wide order (:func:`_claim_key`), so which claim a pool cuts never depends on
+        the order of the provisions in the files or of the items in the facts."""
+        awards = [cp for cp in self.policy.provisions if cp.info.kind == "award"]
+        by_id = {cp.info.id: cp for cp in awards}
+        out: dict[str, list[Decision]] = {cp.info.id: [] for cp in awards}
+        for group in pool_components([cp.info for cp in awards]):
+            claims = []
+            for info in group:
+                cp = by_id[info.id]
+                for inst in self.subjects(cp):
+                    env = self.env(cp, inst)
+                    claims.append((_claim_key(cp, inst, env), cp, inst, env))
+            claims.sort(key=lambda c: c[0])
+            previous: tuple[_Key, CompiledProvision, Instance | None] | None = None
+            for key, cp, inst, env in claims:
+                d = self.decide(cp, inst, env)
+                if previous is not None and (why := _natural_step(previous, (key, cp, inst))):
+                    d = attrs.evolve(d, trace=(why, *d.trace))
+                out[cp.info.id].append(d)
+                previous = (key, cp, inst)
+        return out
 
     def decide(self, cp: CompiledProvision, inst: Instance | None, env: Env) -> Decision:
         trace: list[Step] = []
@@ -171,7 +201,8 @@ class _Run:
                 trace.append(Step("condition", cond.text, bool(value)))
                 if not value:
                     failed.append(self.why_not(cond, env, seen))
-        return failed, missing
+        # A false condition settles the decision: no missing fact could change it.
+        return failed, set() if failed else missing
 
     def why_not(self, cond: Condition, env: Env, seen: list[str]) -> str:
         if cond.operand is not None and env.document is not None:
@@ -229,8 +260,12 @@ class _Run:
             trace.append(Step("amount", f"{format_value(requested)} is below zero: 0.00 元", None))
             requested = Money.zero()
         path = _path(inst)
-        hi: list[Money] = [requested] if requested is not None else []
-        lo: list[Money] = list(hi)
+        # The caps apply in the order they are written: each takes the amount before it to
+        # the least of that and its remaining room; its cut is the difference.  ``running``
+        # follows the upper bound (earlier undecided claims counted as nothing), ``lowest``
+        # the amount if every earlier undecided claim were paid its bound.
+        running: Money | None = requested
+        lowest: Money | None = requested
         events: list[tuple[CompiledCap, dict[str, Any]]] = []
         year: int | None = None
         keys: list[tuple[str, tuple[tuple[str, str], ...], int | None]] = []
@@ -242,7 +277,8 @@ class _Run:
                 info["note"] = f"cannot be computed: needs {', '.join(sorted(limit.missing))}"
                 events.append((cap, {**info, "limit": None, "remaining": None}))
                 continue
-            remaining_hi = remaining_lo = limit
+            # A limit below zero leaves no room; it never gives room back to a pool.
+            remaining_hi = remaining_lo = max(limit, Money.zero())
             if cap.per:
                 scope = _scope(path, cap.per)
                 cap_year: int | None = None
@@ -251,8 +287,9 @@ class _Run:
                     if isinstance(when, Unknown):
                         missing |= when.missing
                         info["note"] = f"year unknown: needs {', '.join(sorted(when.missing))}"
-                        hi.append(limit)
-                        events.append((cap, {**info, "limit": limit, "remaining": limit}))
+                        info["before"], running = running, _least(running, remaining_hi)
+                        lowest = _least(lowest, remaining_hi)
+                        events.append((cap, {**info, "limit": limit, "after": running}))
                         continue
                     cap_year = year = when.year
                 used = self.accounts.used(cap.pool, scope, cap_year)
@@ -266,16 +303,16 @@ class _Run:
                     "used": used,
                     "earlier": self.accounts.claims(cap.pool, scope, cap_year),
                 }
-            hi.append(remaining_hi)
-            lo.append(remaining_lo)
-            events.append((cap, {**info, "limit": limit, "remaining": remaining_hi}))
-        if not hi:
-            amount, kind = None, "unknown"
+            info["before"], running = running, _least(running, remaining_hi)
+            lowest = _least(lowest, remaining_lo)
+            events.append((cap, {**info, "limit": limit, "after": running}))
+        amount = running
+        if amount is None:
+            kind = "unknown"
         else:
-            amount = min(hi)
-            exact = requested is not None and not missing and min(lo) == amount
+            exact = requested is not None and not missing and lowest == amount
             kind = "exact" if exact else "up_to"
-        cap_events = tuple(_cap_event(cap, e, requested, amount) for cap, e in events)
+        cap_events = _cap_events(events, requested, amount)
         for ev in cap_events:
             trace.append(Step("cap", _cap_line(ev), not ev.binding))
         subject = "/".join(i for _, i in path)
@@ -443,7 +480,15 @@ def _calendar_gap(exc: CalendarError) -> Undecided:
 _MAX_PERIOD = 10**7  # more days, weeks or months than any period before 9999-12-31
 
 
-def _order_key(cp: CompiledProvision, inst: Instance | None, env: Env) -> tuple[Any, ...]:
+# (the `order by` keys, the subject's path, the provision id): see _claim_key.
+_Key = tuple[tuple[tuple[int, Any], ...], tuple[tuple[str, NaturalKey], ...], NaturalKey]
+
+
+def _claim_key(cp: CompiledProvision, inst: Instance | None, env: Env) -> _Key:
+    """Where a claim is served in its pool: by the `order by` keys position by position
+    (unknown keys last; text, ids included, in natural order), then by the subject's path
+    from the firm down (ids in natural order), then by provision id.  The check (E233) makes
+    the keys of one pool's provisions comparable; no key depends on file or facts order."""
     keys: list[tuple[int, Any]] = []
     for fn in cp.order:
         # A fresh Env: ordering reads facts that need not appear among the decision's facts,
@@ -451,9 +496,48 @@ def _order_key(cp: CompiledProvision, inst: Instance | None, env: Env) -> tuple[
         scratch = Env(env.instances, env.parameters, env.assumptions, env.document)
         v = fn(scratch)
         env.used_assumptions |= scratch.used_assumptions
-        keys.append((1, "") if isinstance(v, Unknown) else (0, v))
-    owner = inst.firm_key if inst else ""
-    return (*keys, owner, inst.id if inst else "")
+        if isinstance(v, Unknown):
+            keys.append((1, ()))
+        else:
+            keys.append((0, natural_key(v) if isinstance(v, str) else v))
+    return (tuple(keys), natural_path_key(_path(inst)), natural_key(cp.info.id))
+
+
+def _natural_step(
+    before: tuple[_Key, CompiledProvision, Instance | None],
+    this: tuple[_Key, CompiledProvision, Instance | None],
+) -> Step | None:
+    """A trace step when natural order, not plain text order, put ``before`` first among
+    claims of one firm: the first position where the two keys differ is text whose
+    order as numbers differs from its order as text (product 9 before product 10)."""
+    (key_a, cp_a, inst_a), (key_b, cp_b, inst_b) = before, this
+    path_a = _path(inst_a)
+    if not path_a or path_a[:1] != _path(inst_b)[:1]:
+        return None  # claims of different firms never share a pool key
+    labels = [print_expr(e) for e in cp_b.info.order]
+    positions: list[tuple[str, Any, Any]] = [
+        (label, a, b) for label, a, b in zip(labels, key_a[0], key_b[0], strict=True)
+    ]
+    positions += [
+        (f"{ea} id", (ea, a), (eb, b)) for (ea, a), (eb, b) in zip(key_a[1], key_b[1], strict=False)
+    ]
+    positions.append(("provision", (0, key_a[2]), (0, key_b[2])))
+    for label, (known_a, a), (known_b, b) in positions:
+        if (known_a, a) == (known_b, b):
+            continue
+        if known_a != known_b or not isinstance(a, tuple) or not isinstance(b, tuple):
+            return None  # decided by an unknown key, or by a date, number or money
+        text_a, text_b = "".join(r[3] for r in a), "".join(r[3] for r in b)
+        if text_a <= text_b:
+            return None  # plain text order agrees
+        subject = "/".join(i for _, i in path_a)
+        return Step(
+            "order",
+            f"served after {subject} ({cp_a.info.id}): {label} {text_a} comes before "
+            f"{text_b} in natural order (digit runs compare as numbers)",
+            None,
+        )
+    return None
 
 
 def _path(inst: Instance | None) -> tuple[tuple[str, str], ...]:
@@ -474,27 +558,40 @@ def _describe_scope(scope: tuple[tuple[str, str], ...], year: int | None) -> str
     return f"{entity} {ident}" + (f", year {year}" if year is not None else "")
 
 
-def _cap_event(
-    cap: CompiledCap, e: dict[str, Any], requested: Money | None, amount: Money | None
-) -> CapEvent:
-    remaining = e.get("remaining")
-    binding = (
-        remaining is not None
-        and amount is not None
-        and remaining == amount
-        and (requested is None or remaining < requested)
-    )
-    return CapEvent(
-        cap=cap.text,
-        scope=e["scope"],
-        limit=e.get("limit"),
-        used_before=e["used"],
-        requested=requested,
-        granted=amount,
-        binding=binding,
-        earlier=tuple((subj, m) for subj, m, _ in e["earlier"]),
-        note=e.get("note"),
-    )
+def _least(a: Money | None, b: Money) -> Money:
+    return b if a is None else min(a, b)
+
+
+def _cap_events(
+    events: list[tuple[CompiledCap, dict[str, Any]]],
+    requested: Money | None,
+    amount: Money | None,
+) -> tuple[CapEvent, ...]:
+    """A cap binds when it lowers the amount before it; its cut is that difference.  With
+    no requested amount (only ceilings), the cap that set the final bound binds, uncut."""
+    out: list[CapEvent] = []
+    for cap, e in events:
+        before, after = e.get("before"), e.get("after")
+        if requested is not None:
+            binding = before is not None and after is not None and after < before
+        else:
+            binding = after is not None and after == amount and before != after
+        out.append(
+            CapEvent(
+                cap=cap.text,
+                scope=e["scope"],
+                limit=e.get("limit"),
+                used_before=e["used"],
+                requested=requested,
+                granted=amount,
+                binding=binding,
+                earlier=tuple((subj, m) for subj, m, _ in e["earlier"]),
+                note=e.get("note"),
+                before=before,
+                after=after,
+            )
+        )
+    return tuple(out)
 
 
 def _cap_line(ev: CapEvent) -> str:
@@ -511,7 +608,13 @@ def _cap_line(ev: CapEvent) -> str:
                 + ", ".join(f"{s} {format_value(m)}" for s, m in ev.earlier)
             )
     if ev.binding:
-        parts.append(f"binds: cut {format_value(ev.cut)}" if ev.requested else "binds")
+        if ev.requested is not None:
+            parts.append(
+                f"binds: cut {format_value(ev.cut)} "
+                f"({format_value(ev.before)} to {format_value(ev.after)})"
+            )
+        else:
+            parts.append("binds")
     return "; ".join(parts)
 
 
