@@ -514,15 +514,16 @@ def _natural_step(
     path_a = _path(inst_a)
     if not path_a or path_a[:1] != _path(inst_b)[:1]:
         return None  # claims of different firms never share a pool key
-    labels = [print_expr(e) for e in cp_b.info.order]
-    positions: list[tuple[str, Any, Any]] = [
-        (label, a, b) for label, a, b in zip(labels, key_a[0], key_b[0], strict=True)
+    # (label, (tag, key) of before, (tag, key) of this): the tag is "known" for an
+    # `order by` key, the entity for a path id; different tags decide without text.
+    positions: list[tuple[Any, Any, Any]] = [
+        (e, a, b) for e, a, b in zip(cp_b.info.order, key_a[0], key_b[0], strict=True)
     ]
     positions += [
         (f"{ea} id", (ea, a), (eb, b)) for (ea, a), (eb, b) in zip(key_a[1], key_b[1], strict=False)
     ]
     positions.append(("provision", (0, key_a[2]), (0, key_b[2])))
-    for label, (known_a, a), (known_b, b) in positions:
+    for where, (known_a, a), (known_b, b) in positions:
         if (known_a, a) == (known_b, b):
             continue
         if known_a != known_b or not isinstance(a, tuple) or not isinstance(b, tuple):
@@ -531,6 +532,7 @@ def _natural_step(
         if text_a <= text_b:
             return None  # plain text order agrees
         subject = "/".join(i for _, i in path_a)
+        label = where if isinstance(where, str) else print_expr(where)
         return Step(
             "order",
             f"served after {subject} ({cp_a.info.id}): {label} {text_a} comes before "
