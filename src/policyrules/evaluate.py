@@ -1,8 +1,10 @@
 """Evaluate a compiled policy on facts and a ledger: pure, deterministic, traced.
 
-Claims under one provision are served in the provision's declared ``order by`` (then by
-owner and id), so a shared cap (per firm per year, per product...) is shared the same way
-whatever order the facts file lists them in; the trace says who was cut and why.
+Claims are served in their provisions' declared ``order by`` (then by the subject's path,
+ids in natural order, then by provision id), across every provision linked to them through
+shared pools, so a cap (per firm per year, per product...) is shared the same way whatever
+order the files list the provisions in or the facts list the items in; the trace says who
+was cut and why.  The caps of a claim apply in the order written, each with its own cut.
 """
 
 from __future__ import annotations
