@@ -132,20 +132,21 @@ class _Run:
         by_id = {cp.info.id: cp for cp in awards}
         out: dict[str, list[Decision]] = {cp.info.id: [] for cp in awards}
         for group in pool_components([cp.info for cp in awards]):
-            claims = []
+            claims: list[_Claim] = []
             for info in group:
                 cp = by_id[info.id]
+                rank = natural_key(info.id)
                 for inst in self.subjects(cp):
-                    env = self.env(cp, inst)
-                    claims.append((_claim_key(cp, inst, env), cp, inst, env))
-            claims.sort(key=lambda c: c[0])
-            previous: tuple[_Key, CompiledProvision, Instance | None] | None = None
-            for key, cp, inst, env in claims:
-                d = self.decide(cp, inst, env)
-                if previous is not None and (why := _natural_step(previous, (key, cp, inst))):
+                    env, path = self.env(cp, inst), _path(inst)
+                    claims.append(_Claim(_claim_key(cp, path, rank, env), cp, inst, path, env))
+            claims.sort(key=lambda c: c.key)
+            previous: _Claim | None = None
+            for claim in claims:
+                d = self.decide(claim.cp, claim.inst, claim.env)
+                if previous is not None and (why := _natural_step(previous, claim)):
                     d = attrs.evolve(d, trace=(why, *d.trace))
-                out[cp.info.id].append(d)
-                previous = (key, cp, inst)
+                out[claim.cp.info.id].append(d)
+                previous = claim
         return out
 
     def decide(self, cp: CompiledProvision, inst: Instance | None, env: Env) -> Decision:
@@ -486,11 +487,23 @@ _MAX_PERIOD = 10**7  # more days, weeks or months than any period before 9999-12
 _Key = tuple[tuple[tuple[int, Any], ...], tuple[tuple[str, NaturalKey], ...], NaturalKey]
 
 
-def _claim_key(cp: CompiledProvision, inst: Instance | None, env: Env) -> _Key:
+@attrs.frozen
+class _Claim:
+    key: _Key
+    cp: CompiledProvision
+    inst: Instance | None
+    path: tuple[tuple[str, str], ...]
+    env: Env = attrs.field(eq=False)
+
+
+def _claim_key(
+    cp: CompiledProvision, path: tuple[tuple[str, str], ...], rank: NaturalKey, env: Env
+) -> _Key:
     """Where a claim is served in its pool: by the `order by` keys position by position
     (unknown keys last; text, ids included, in natural order), then by the subject's path
-    from the firm down (ids in natural order), then by provision id.  The check (E233) makes
-    the keys of one pool's provisions comparable; no key depends on file or facts order."""
+    from the firm down (ids in natural order), then by provision id (``rank``).  The check
+    (E233) makes the keys of one pool's provisions comparable; no key depends on file or
+    facts order."""
     keys: list[tuple[int, Any]] = []
     for fn in cp.order:
         # A fresh Env: ordering reads facts that need not appear among the decision's facts,
@@ -502,29 +515,25 @@ def _claim_key(cp: CompiledProvision, inst: Instance | None, env: Env) -> _Key:
             keys.append((1, ()))
         else:
             keys.append((0, natural_key(v) if isinstance(v, str) else v))
-    return (tuple(keys), natural_path_key(_path(inst)), natural_key(cp.info.id))
+    return (tuple(keys), natural_path_key(path), rank)
 
 
-def _natural_step(
-    before: tuple[_Key, CompiledProvision, Instance | None],
-    this: tuple[_Key, CompiledProvision, Instance | None],
-) -> Step | None:
+def _natural_step(before: _Claim, this: _Claim) -> Step | None:
     """A trace step when natural order, not plain text order, put ``before`` first among
     claims of one firm: the first position where the two keys differ is text whose
     order as numbers differs from its order as text (product 9 before product 10)."""
-    (key_a, cp_a, inst_a), (key_b, cp_b, inst_b) = before, this
-    path_a = _path(inst_a)
-    if not path_a or path_a[:1] != _path(inst_b)[:1]:
+    if not before.path or before.path[0] != this.path[0]:
         return None  # claims of different firms never share a pool key
+    (keys_a, path_a, rank_a), (keys_b, path_b, rank_b) = before.key, this.key
     # (label, (tag, key) of before, (tag, key) of this): the tag is "known" for an
     # `order by` key, the entity for a path id; different tags decide without text.
-    positions: list[tuple[Any, Any, Any]] = [
-        (e, a, b) for e, a, b in zip(cp_b.info.order, key_a[0], key_b[0], strict=True)
-    ]
+    positions: list[tuple[Any, Any, Any]] = list(
+        zip(this.cp.info.order, keys_a, keys_b, strict=True)
+    )
     positions += [
-        (f"{ea} id", (ea, a), (eb, b)) for (ea, a), (eb, b) in zip(key_a[1], key_b[1], strict=False)
+        (f"{ea} id", (ea, a), (eb, b)) for (ea, a), (eb, b) in zip(path_a, path_b, strict=False)
     ]
-    positions.append(("provision", (0, key_a[2]), (0, key_b[2])))
+    positions.append(("provision", (0, rank_a), (0, rank_b)))
     for where, (known_a, a), (known_b, b) in positions:
         if (known_a, a) == (known_b, b):
             continue
@@ -533,11 +542,11 @@ def _natural_step(
         text_a, text_b = "".join(r[3] for r in a), "".join(r[3] for r in b)
         if text_a <= text_b:
             return None  # plain text order agrees
-        subject = "/".join(i for _, i in path_a)
+        subject = "/".join(i for _, i in before.path)
         label = where if isinstance(where, str) else print_expr(where)
         return Step(
             "order",
-            f"served after {subject} ({cp_a.info.id}): {label} {text_a} comes before "
+            f"served after {subject} ({before.cp.info.id}): {label} {text_a} comes before "
             f"{text_b} in natural order (digit runs compare as numbers)",
             None,
         )

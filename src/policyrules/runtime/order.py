@@ -10,6 +10,7 @@ an ``int``, so ids of any length compare without a size limit.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -25,8 +26,10 @@ def _ascii(run: str) -> str:
     return run if run.isascii() else "".join(str(unicodedata.decimal(c)) for c in run)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def natural_key(text: str) -> NaturalKey:
-    """The sort key of ``text`` in natural order (see the module's docstring)."""
+    """The sort key of ``text`` in natural order (see the module's docstring); the keys of
+    the most recent 65,536 ids are kept, as the same ids come back under every provision."""
     key: list[tuple[int, int, str, str]] = []
     for i, run in enumerate(_RUNS.split(text)):
         if not run:
