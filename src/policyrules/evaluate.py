@@ -17,16 +17,26 @@ from typing import Any
 import attrs
 
 from .check_pools import pool_components
+from .claims import (
+    Claim,
+    cap_events,
+    cap_line,
+    claim_key,
+    describe_scope,
+    least,
+    natural_step,
+    path_of,
+    scope_of,
+)
 from .compile import CompiledCap, CompiledPolicy, CompiledProvision, Condition, Env
 from .errors import CalendarError
 from .facts import Facts, Instance
 from .model import CheckedPolicy
-from .printer import print_expr
-from .result import CapEvent, Decision, Result, Step
+from .result import Decision, Result, Step
 from .runtime.calendar import HOLIDAY_ASSUMPTION, DurationUnit, WorkCalendar
 from .runtime.ledger import Accounts, Grant, Ledger
 from .runtime.money import Money
-from .runtime.order import NaturalKey, natural_key, natural_path_key
+from .runtime.order import natural_key
 from .runtime.values import Duration, Unknown, Value, format_value
 
 __all__ = ["Undecided", "evaluate"]
@@ -126,24 +136,24 @@ class _Run:
         """Every award's decisions, by provision id, each list in the provision's own order.
 
         The claims of all the awards linked through shared pools are served in one
-        pool-wide order (:func:`_claim_key`), so which claim a pool cuts never depends on
+        pool-wide order (:func:`claim_key`), so which claim a pool cuts never depends on
         the order of the provisions in the files or of the items in the facts."""
         awards = [cp for cp in self.policy.provisions if cp.info.kind == "award"]
         by_id = {cp.info.id: cp for cp in awards}
         out: dict[str, list[Decision]] = {cp.info.id: [] for cp in awards}
         for group in pool_components([cp.info for cp in awards]):
-            claims: list[_Claim] = []
+            claims: list[Claim] = []
             for info in group:
                 cp = by_id[info.id]
                 rank = natural_key(info.id)
                 for inst in self.subjects(cp):
-                    env, path = self.env(cp, inst), _path(inst)
-                    claims.append(_Claim(_claim_key(cp, path, rank, env), cp, inst, path, env))
+                    env, path = self.env(cp, inst), path_of(inst)
+                    claims.append(Claim(claim_key(cp, path, rank, env), cp, inst, path, env))
             claims.sort(key=lambda c: c.key)
-            previous: _Claim | None = None
+            previous: Claim | None = None
             for claim in claims:
                 d = self.decide(claim.cp, claim.inst, claim.env)
-                if previous is not None and (why := _natural_step(previous, claim)):
+                if previous is not None and (why := natural_step(previous, claim)):
                     d = attrs.evolve(d, trace=(why, *d.trace))
                 out[claim.cp.info.id].append(d)
                 previous = claim
@@ -224,11 +234,11 @@ class _Run:
         if inst is None:
             return []
         chain = inst.chain()
-        path = _path(inst)
+        path = path_of(inst)
         for o in cp.info.once:
             owner = chain.get(o.entity)
             if owner is not None and self.accounts.paid_before(
-                cp.info.id, _scope(path, (o.entity,))
+                cp.info.id, scope_of(path, (o.entity,))
             ):
                 text = (
                     f"once per {o.entity} (一次性): {o.entity} {owner.id} was already "
@@ -262,7 +272,7 @@ class _Run:
             # An award pays nothing below zero: a negative grant would give its pools back.
             trace.append(Step("amount", f"{format_value(requested)} is below zero: 0.00 元", None))
             requested = Money.zero()
-        path = _path(inst)
+        path = path_of(inst)
         # The caps apply in the order they are written: each takes the amount before it to
         # the least of that and its remaining room; its cut is the difference.  ``running``
         # follows the upper bound (earlier undecided claims counted as nothing), ``lowest``
@@ -283,15 +293,15 @@ class _Run:
             # A limit below zero leaves no room; it never gives room back to a pool.
             remaining_hi = remaining_lo = max(limit, Money.zero())
             if cap.per:
-                scope = _scope(path, cap.per)
+                scope = scope_of(path, cap.per)
                 cap_year: int | None = None
                 if cap.year is not None:
                     when = cap.year(env)
                     if isinstance(when, Unknown):
                         missing |= when.missing
                         info["note"] = f"year unknown: needs {', '.join(sorted(when.missing))}"
-                        info["before"], running = running, _least(running, remaining_hi)
-                        lowest = _least(lowest, remaining_hi)
+                        info["before"], running = running, least(running, remaining_hi)
+                        lowest = least(lowest, remaining_hi)
                         events.append((cap, {**info, "limit": limit, "after": running}))
                         continue
                     cap_year = year = when.year
@@ -302,12 +312,12 @@ class _Run:
                 remaining_lo = max(limit - used - now - pending, Money.zero())
                 keys.append((cap.pool, scope, cap_year))
                 info = {
-                    "scope": _describe_scope(scope, cap_year),
+                    "scope": describe_scope(scope, cap_year),
                     "used": used,
                     "earlier": self.accounts.claims(cap.pool, scope, cap_year),
                 }
-            info["before"], running = running, _least(running, remaining_hi)
-            lowest = _least(lowest, remaining_lo)
+            info["before"], running = running, least(running, remaining_hi)
+            lowest = least(lowest, remaining_lo)
             events.append((cap, {**info, "limit": limit, "after": running}))
         amount = running
         if amount is None:
@@ -315,9 +325,9 @@ class _Run:
         else:
             exact = requested is not None and not missing and lowest == amount
             kind = "exact" if exact else "up_to"
-        cap_events = _cap_events(events, requested, amount)
-        for ev in cap_events:
-            trace.append(Step("cap", _cap_line(ev), not ev.binding))
+        caps = cap_events(events, requested, amount)
+        for ev in caps:
+            trace.append(Step("cap", cap_line(ev), not ev.binding))
         subject = "/".join(i for _, i in path)
         if amount is not None:
             for key in dict.fromkeys(keys):
@@ -325,11 +335,11 @@ class _Run:
         if kind == "exact" and amount:
             # 0.00 元 is not a payment: no grant, and a one-time award stays open.
             for o in cp.info.once:
-                self.accounts.mark_paid(cp.info.id, _scope(path, (o.entity,)))
+                self.accounts.mark_paid(cp.info.id, scope_of(path, (o.entity,)))
             self.grants.append(Grant(cp.info.id, path, amount, year))
         label = {"exact": "award", "up_to": "award up to", "unknown": "award unknown"}[kind]
         trace.append(Step("result", f"{label}: {format_value(amount)}", None))
-        return {"amount": amount, "amount_kind": kind, "caps": cap_events, "missing": missing}
+        return {"amount": amount, "amount_kind": kind, "caps": caps, "missing": missing}
 
     # ---- time limits and targets ---------------------------------------------------------
 
@@ -447,7 +457,7 @@ class _Run:
             document_number=doc.number if doc else None,
             clause=info.clause,
             title=info.title or clause.title,
-            subject="/".join(i for _, i in _path(inst)) if inst else None,
+            subject="/".join(i for _, i in path_of(inst)) if inst else None,
             status=status,
             reasons=tuple(failed),
             missing_facts=tuple(sorted(m for m in missing if not m.startswith("parameter "))),
@@ -481,154 +491,6 @@ def _calendar_gap(exc: CalendarError) -> Undecided:
 
 
 _MAX_PERIOD = 10**7  # more days, weeks or months than any period before 9999-12-31
-
-
-# (the `order by` keys, the subject's path, the provision id): see _claim_key.
-_Key = tuple[tuple[tuple[int, Any], ...], tuple[tuple[str, NaturalKey], ...], NaturalKey]
-
-
-@attrs.frozen
-class _Claim:
-    key: _Key
-    cp: CompiledProvision
-    inst: Instance | None
-    path: tuple[tuple[str, str], ...]
-    env: Env = attrs.field(eq=False)
-
-
-def _claim_key(
-    cp: CompiledProvision, path: tuple[tuple[str, str], ...], rank: NaturalKey, env: Env
-) -> _Key:
-    """Where a claim is served in its pool: by the `order by` keys position by position
-    (unknown keys last; text, ids included, in natural order), then by the subject's path
-    from the firm down (ids in natural order), then by provision id (``rank``).  The check
-    (E233) makes the keys of one pool's provisions comparable; no key depends on file or
-    facts order."""
-    keys: list[tuple[int, Any]] = []
-    for fn in cp.order:
-        # A fresh Env: ordering reads facts that need not appear among the decision's facts,
-        # but an assumption that chose the order is reported with the decision.
-        scratch = Env(env.instances, env.parameters, env.assumptions, env.document)
-        v = fn(scratch)
-        env.used_assumptions |= scratch.used_assumptions
-        if isinstance(v, Unknown):
-            keys.append((1, ()))
-        else:
-            keys.append((0, natural_key(v) if isinstance(v, str) else v))
-    return (tuple(keys), natural_path_key(path), rank)
-
-
-def _natural_step(before: _Claim, this: _Claim) -> Step | None:
-    """A trace step when natural order, not plain text order, put ``before`` first among
-    claims of one firm: the first position where the two keys differ is text whose
-    order as numbers differs from its order as text (product 9 before product 10)."""
-    if not before.path or before.path[0] != this.path[0]:
-        return None  # claims of different firms never share a pool key
-    (keys_a, path_a, rank_a), (keys_b, path_b, rank_b) = before.key, this.key
-    # (label, (tag, key) of before, (tag, key) of this): the tag is "known" for an
-    # `order by` key, the entity for a path id; different tags decide without text.
-    positions: list[tuple[Any, Any, Any]] = list(
-        zip(this.cp.info.order, keys_a, keys_b, strict=True)
-    )
-    positions += [
-        (f"{ea} id", (ea, a), (eb, b)) for (ea, a), (eb, b) in zip(path_a, path_b, strict=False)
-    ]
-    positions.append(("provision", (0, rank_a), (0, rank_b)))
-    for where, (known_a, a), (known_b, b) in positions:
-        if (known_a, a) == (known_b, b):
-            continue
-        if known_a != known_b or not isinstance(a, tuple) or not isinstance(b, tuple):
-            return None  # decided by an unknown key, or by a date, number or money
-        text_a, text_b = "".join(r[3] for r in a), "".join(r[3] for r in b)
-        if text_a <= text_b:
-            return None  # plain text order agrees
-        subject = "/".join(i for _, i in before.path)
-        label = where if isinstance(where, str) else print_expr(where)
-        return Step(
-            "order",
-            f"served after {subject} ({before.cp.info.id}): {label} {text_a} comes before "
-            f"{text_b} in natural order (digit runs compare as numbers)",
-            None,
-        )
-    return None
-
-
-def _path(inst: Instance | None) -> tuple[tuple[str, str], ...]:
-    out: list[tuple[str, str]] = []
-    while inst is not None:
-        out.append((inst.entity, inst.id))
-        inst = inst.parent
-    return tuple(reversed(out))
-
-
-def _scope(path: tuple[tuple[str, str], ...], per: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
-    depth = max((i for i, (entity, _) in enumerate(path) if entity in per), default=0)
-    return path[: depth + 1]
-
-
-def _describe_scope(scope: tuple[tuple[str, str], ...], year: int | None) -> str:
-    entity, ident = scope[-1]
-    return f"{entity} {ident}" + (f", year {year}" if year is not None else "")
-
-
-def _least(a: Money | None, b: Money) -> Money:
-    return b if a is None else min(a, b)
-
-
-def _cap_events(
-    events: list[tuple[CompiledCap, dict[str, Any]]],
-    requested: Money | None,
-    amount: Money | None,
-) -> tuple[CapEvent, ...]:
-    """A cap binds when it lowers the amount before it; its cut is that difference.  With
-    no requested amount (only ceilings), the cap that set the final bound binds, uncut."""
-    out: list[CapEvent] = []
-    for cap, e in events:
-        before, after = e.get("before"), e.get("after")
-        if requested is not None:
-            binding = before is not None and after is not None and after < before
-        else:
-            binding = after is not None and after == amount and before != after
-        out.append(
-            CapEvent(
-                cap=cap.text,
-                scope=e["scope"],
-                limit=e.get("limit"),
-                used_before=e["used"],
-                requested=requested,
-                granted=amount,
-                binding=binding,
-                earlier=tuple((subj, m) for subj, m, _ in e["earlier"]),
-                note=e.get("note"),
-                before=before,
-                after=after,
-            )
-        )
-    return tuple(out)
-
-
-def _cap_line(ev: CapEvent) -> str:
-    parts = [f"cap {ev.cap} ({ev.scope})"]
-    if ev.note:
-        parts.append(ev.note)
-    if ev.limit is not None:
-        parts.append(f"limit {format_value(ev.limit)}")
-        if ev.used_before:
-            parts.append(f"already used {format_value(ev.used_before)}")
-        if ev.earlier:
-            parts.append(
-                "earlier claims in this evaluation: "
-                + ", ".join(f"{s} {format_value(m)}" for s, m in ev.earlier)
-            )
-    if ev.binding:
-        if ev.requested is not None:
-            parts.append(
-                f"binds: cut {format_value(ev.cut)} "
-                f"({format_value(ev.before)} to {format_value(ev.after)})"
-            )
-        else:
-            parts.append("binds")
-    return "; ".join(parts)
 
 
 def _difference(a: Value, b: Value) -> str:
