@@ -60,7 +60,7 @@ def claim_key(
     for fn in cp.order:
         # A fresh Env: ordering reads facts that need not appear among the decision's facts,
         # but an assumption that chose the order is reported with the decision.
-        scratch = Env(env.instances, env.parameters, env.assumptions, env.document)
+        scratch = env.scratch()
         v = fn(scratch)
         env.used_assumptions |= scratch.used_assumptions
         if isinstance(v, Unknown):

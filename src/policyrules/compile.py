@@ -38,7 +38,11 @@ _ABSENT = object()
 
 @attrs.define
 class Env:
-    """What an evaluator may read: the subject and its owners, parameters, assumptions."""
+    """What an evaluator may read: the subject and its owners, parameters, assumptions.
+
+    ``present`` names missing facts to treat as given, values still unknown: ``known(x)``
+    is then true for them.  It finds which facts settle an unknown decision, ``known()``
+    included (see ``_Run.settle`` in :mod:`policyrules.evaluate`)."""
 
     instances: Mapping[str, Instance]
     parameters: Mapping[str, Value]
@@ -46,6 +50,13 @@ class Env:
     document: DocumentInfo | None
     reads: dict[str, Value] = attrs.field(factory=dict)
     used_assumptions: set[str] = attrs.field(factory=set)
+    present: frozenset[str] = attrs.field(factory=frozenset)
+
+    def scratch(self) -> Env:
+        """The same inputs, with reads and used assumptions of its own."""
+        return Env(
+            self.instances, self.parameters, self.assumptions, self.document, present=self.present
+        )
 
     def fact(self, entity: str, name: str) -> Value:
         inst = self.instances.get(entity)
@@ -298,8 +309,7 @@ def _if(cond: Value, then: Fn, other: Fn, env: Env) -> Value:
     scratch Env, so a branch that was not taken adds no read fact nor used assumption."""
     if not isinstance(cond, Unknown):
         return then(env) if cond else other(env)
-    a = then(Env(env.instances, env.parameters, env.assumptions, env.document))
-    b = other(Env(env.instances, env.parameters, env.assumptions, env.document))
+    a, b = then(env.scratch()), other(env.scratch())
     if not isinstance(a, Unknown) and not isinstance(b, Unknown) and _same(a, b):
         return a
     return missing_of(cond, a, b) or cond
@@ -310,6 +320,10 @@ def _same(a: Value, b: Value) -> bool:
         return type(a) is type(b) and bool(_key(a) == _key(b))
     except TypeError:  # pragma: no cover - the checker gives both branches one type
         return False
+
+
+def _known(v: Value, env: Env) -> bool:
+    return not isinstance(v, Unknown) or v.missing <= env.present
 
 
 def _in_literal(x: Value, items: list[Value], negated: bool) -> Value:
@@ -389,7 +403,7 @@ def _negate(x: Value) -> Value:
 def _call(func: str, fns: list[Fn]) -> Fn:
     if func == "known":
         f = fns[0]
-        return lambda env: not isinstance(f(env), Unknown)
+        return lambda env: _known(f(env), env)
     if func == "year":
         f = fns[0]
         return lambda env: _strict(lambda d: Decimal(d.year), [f(env)])

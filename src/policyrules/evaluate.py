@@ -28,7 +28,7 @@ from .claims import (
     path_of,
     scope_of,
 )
-from .compile import CompiledCap, CompiledPolicy, CompiledProvision, Condition, Env
+from .compile import CompiledCap, CompiledPolicy, CompiledProvision, Condition, Env, Fn
 from .errors import CalendarError
 from .facts import Facts, Instance
 from .model import CheckedPolicy
@@ -215,7 +215,27 @@ class _Run:
                 if not value:
                     failed.append(self.why_not(cond, env, seen))
         # A false condition settles the decision: no missing fact could change it.
-        return failed, set() if failed else missing
+        if failed or not missing:
+            return failed, set()
+        return failed, self.settle(env, [c.fn for c in cp.conditions], missing)
+
+    def settle(self, env: Env, fns: list[Fn], missing: set[str]) -> set[str]:
+        """A set of facts that, given any values, settles every one of ``fns``: ``missing``
+        and, until nothing more appears, the facts an unknown value still needs once those
+        are taken as given (``known(x)`` then true for them: a guard such as
+        ``not known(x) or ok`` waits on ``ok`` once ``x`` is given).  Run only for a
+        decision that is unknown, or an amount that is only "up to"."""
+        present = frozenset(missing)
+        while True:
+            more: set[str] = set()
+            scratch = attrs.evolve(env.scratch(), present=present)
+            for fn in fns:
+                value = fn(scratch)
+                if isinstance(value, Unknown):
+                    more |= value.missing
+            if more <= present:
+                return set(present)
+            present |= more
 
     def why_not(self, cond: Condition, env: Env, seen: list[str]) -> str:
         if cond.operand is not None and env.document is not None:
@@ -339,6 +359,11 @@ class _Run:
             self.grants.append(Grant(cp.info.id, path, amount, year))
         label = {"exact": "award", "up_to": "award up to", "unknown": "award unknown"}[kind]
         trace.append(Step("result", f"{label}: {format_value(amount)}", None))
+        if missing:
+            # The conditions too: once an amount's fact is given, a `known()` in them may turn.
+            fns = [c.fn for c in cp.conditions]
+            fns += [cp.amount, *(c.limit for c in cp.caps), *(c.year for c in cp.caps if c.year)]
+            missing = self.settle(env, fns, missing)
         return {"amount": amount, "amount_kind": kind, "caps": caps, "missing": missing}
 
     # ---- time limits and targets ---------------------------------------------------------
@@ -413,7 +438,7 @@ class _Run:
         value = cp.require.fn(env)
         if isinstance(value, Unknown):
             trace.append(Step("target", f"{cp.require.text}: unknown", None))
-            return "unknown", {"missing": set(value.missing)}
+            return "unknown", {"missing": self.settle(env, [cp.require.fn], set(value.missing))}
         margin = None
         if cp.margin is not None:
             op, left, right = cp.margin

@@ -463,6 +463,8 @@ def test_a_false_condition_settles_the_decision() -> None:
         ("not (high_tech and listed)", {"high_tech": False}, "eligible", ()),
         ("high_tech or listed", {"listed": True}, "eligible", ()),
         ("known(listed) or high_tech", {}, "unknown", ("firm.high_tech",)),
+        # once n is given, `not known(n)` turns false and high_tech decides: both are listed
+        ("n > 1 and (not known(n) or high_tech)", {}, "unknown", ("firm.high_tech", "firm.n")),
     ],
 )
 def test_missing_facts_are_the_deciding_ones(
