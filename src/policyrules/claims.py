@@ -77,32 +77,34 @@ def natural_step(before: Claim, this: Claim) -> Step | None:
     if not before.path or before.path[0] != this.path[0]:
         return None  # claims of different firms never share a pool key
     (keys_a, path_a, rank_a), (keys_b, path_b, rank_b) = before.key, this.key
-    # (label, (tag, key) of before, (tag, key) of this): the tag is "known" for an
-    # `order by` key, the entity for a path id; different tags decide without text.
-    positions: list[tuple[Any, Any, Any]] = list(
-        zip(this.cp.info.order, keys_a, keys_b, strict=True)
-    )
-    positions += [
-        (f"{ea} id", (ea, a), (eb, b)) for (ea, a), (eb, b) in zip(path_a, path_b, strict=False)
-    ]
-    positions.append(("provision", (0, rank_a), (0, rank_b)))
-    for where, (known_a, a), (known_b, b) in positions:
-        if (known_a, a) == (known_b, b):
+    for i, ((known_a, a), (known_b, b)) in enumerate(zip(keys_a, keys_b, strict=True)):
+        if known_a == known_b and a == b:
             continue
-        if known_a != known_b or not isinstance(a, tuple) or not isinstance(b, tuple):
-            return None  # decided by an unknown key, or by a date, number or money
-        text_a, text_b = "".join(r[3] for r in a), "".join(r[3] for r in b)
-        if text_a <= text_b:
-            return None  # plain text order agrees
-        subject = "/".join(i for _, i in before.path)
-        label = where if isinstance(where, str) else print_expr(where)
-        return Step(
-            "order",
-            f"served after {subject} ({before.cp.info.id}): {label} {text_a} comes before "
-            f"{text_b} in natural order (digit runs compare as numbers)",
-            None,
-        )
-    return None
+        if known_a != known_b:
+            return None  # an unknown key goes last
+        return _text_step(before, this.cp.info.order[i], a, b)
+    for (ea, a), (eb, b) in zip(path_a, path_b, strict=False):
+        if ea == eb and a == b:
+            continue
+        return _text_step(before, f"{ea} id", a, b) if ea == eb else None
+    return _text_step(before, "provision", rank_a, rank_b) if rank_a != rank_b else None
+
+
+def _text_step(before: Claim, where: Any, a: Any, b: Any) -> Step | None:
+    """The step, if ``a`` and ``b`` are text (natural keys) whose plain text order differs."""
+    if not isinstance(a, tuple) or not isinstance(b, tuple):
+        return None  # decided by a date, a number or money
+    text_a, text_b = "".join(r[3] for r in a), "".join(r[3] for r in b)
+    if text_a <= text_b:
+        return None  # plain text order agrees
+    subject = "/".join(i for _, i in before.path)
+    label = where if isinstance(where, str) else print_expr(where)
+    return Step(
+        "order",
+        f"served after {subject} ({before.cp.info.id}): {label} {text_a} comes before "
+        f"{text_b} in natural order (digit runs compare as numbers)",
+        None,
+    )
 
 
 def path_of(inst: Instance | None) -> tuple[tuple[str, str], ...]:

@@ -16,6 +16,7 @@ from typing import Any
 
 import attrs
 
+from . import syntax as s
 from .check_pools import pool_components
 from .claims import (
     Claim,
@@ -109,6 +110,7 @@ class _Run:
         self.assumed_years: set[int] = set()
         self.grants: list[Grant] = []
         self.as_of = as_of
+        self._known: dict[str, bool] = {}
         self.clauses = {c.id: c for c in self.checked.clauses}
         self.documents = {d.name: d for d in self.checked.documents}
         self.rate_facts = {
@@ -217,14 +219,30 @@ class _Run:
         # A false condition settles the decision: no missing fact could change it.
         if failed or not missing:
             return failed, set()
-        return failed, self.settle(env, [c.fn for c in cp.conditions], missing)
+        return failed, self.settle(cp, env, [c.fn for c in cp.conditions], missing)
 
-    def settle(self, env: Env, fns: list[Fn], missing: set[str]) -> set[str]:
+    def uses_known(self, cp: CompiledProvision) -> bool:
+        """Whether the provision calls ``known()`` anywhere (looked up once per provision)."""
+        found = self._known.get(cp.info.id)
+        if found is None:
+            stack: list[s.Node] = [cp.info.node]
+            found = False
+            while stack and not found:
+                node = stack.pop()
+                found = isinstance(node, s.Call) and node.func == "known"
+                stack.extend(s.children(node))
+            self._known[cp.info.id] = found
+        return found
+
+    def settle(self, cp: CompiledProvision, env: Env, fns: list[Fn], missing: set[str]) -> set[str]:
         """A set of facts that, given any values, settles every one of ``fns``: ``missing``
         and, until nothing more appears, the facts an unknown value still needs once those
         are taken as given (``known(x)`` then true for them: a guard such as
         ``not known(x) or ok`` waits on ``ok`` once ``x`` is given).  Run only for a
-        decision that is unknown, or an amount that is only "up to"."""
+        decision that is unknown, or an amount that is only "up to"; without ``known()`` in
+        the provision, that set is ``missing`` itself."""
+        if not self.uses_known(cp):
+            return missing
         present = frozenset(missing)
         while True:
             more: set[str] = set()
@@ -363,7 +381,7 @@ class _Run:
             # The conditions too: once an amount's fact is given, a `known()` in them may turn.
             fns = [c.fn for c in cp.conditions]
             fns += [cp.amount, *(c.limit for c in cp.caps), *(c.year for c in cp.caps if c.year)]
-            missing = self.settle(env, fns, missing)
+            missing = self.settle(cp, env, fns, missing)
         return {"amount": amount, "amount_kind": kind, "caps": caps, "missing": missing}
 
     # ---- time limits and targets ---------------------------------------------------------
@@ -438,7 +456,7 @@ class _Run:
         value = cp.require.fn(env)
         if isinstance(value, Unknown):
             trace.append(Step("target", f"{cp.require.text}: unknown", None))
-            return "unknown", {"missing": self.settle(env, [cp.require.fn], set(value.missing))}
+            return "unknown", {"missing": self.settle(cp, env, [cp.require.fn], set(value.missing))}
         margin = None
         if cp.margin is not None:
             op, left, right = cp.margin

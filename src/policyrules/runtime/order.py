@@ -42,6 +42,8 @@ def natural_key(text: str) -> NaturalKey:
     return tuple(key)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def natural_path_key(path: tuple[tuple[str, str], ...]) -> tuple[tuple[str, NaturalKey], ...]:
-    """A path ((entity, id), ...) from the firm down, each id in natural order."""
+    """A path ((entity, id), ...) from the firm down, each id in natural order (kept for
+    the most recent 65,536 paths: a subject comes back under every provision)."""
     return tuple((entity, natural_key(ident)) for entity, ident in path)
