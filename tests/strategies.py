@@ -39,6 +39,7 @@ __all__ = [
     "published_dates",
     "rates",
     "terminal_texts",
+    "three_valued_conditions",
     "typed_exprs",
     "unpublished_dates",
     "workday_counts",
@@ -312,6 +313,21 @@ def bool_exprs(max_leaves: int = 6) -> st.SearchStrategy[s.Expr]:
         leaves,
         lambda inner: st.one_of(
             st.builds(s.And, inner, inner), st.builds(s.Or, inner, inner), st.builds(s.Not, inner)
+        ),
+        max_leaves=max_leaves,
+    )
+
+
+def three_valued_conditions(max_leaves: int = 8) -> st.SearchStrategy[s.Expr]:
+    """Conditions over :data:`TYPED_HEADER` nesting ``and``/``or``/``not`` and ``if`` (an
+    ``if`` whose condition and branches are conditions) around :func:`bool_exprs`."""
+    return st.recursive(
+        bool_exprs(2),
+        lambda inner: st.one_of(
+            st.builds(s.And, inner, inner),
+            st.builds(s.Or, inner, inner),
+            st.builds(s.Not, inner),
+            st.builds(s.IfExpr, inner, inner, inner),
         ),
         max_leaves=max_leaves,
     )

@@ -15,6 +15,7 @@ from . import syntax as s
 from . import types as t
 from .check_clauses import ClauseChecks, normalize_quote
 from .check_constants import constant_errors
+from .check_pools import check_pools
 from .errors import Diagnostic, RuleCheckError, Span, did_you_mean
 from .model import (
     AssumptionInfo,
@@ -106,6 +107,7 @@ class _Checker(ClauseChecks):
                     seen[info.id] = item.span
                     clauses.append(info)
         self._check_twins(clauses)
+        check_pools(base, clauses, self.error)
         return attrs.evolve(
             base,
             clauses=tuple(clauses),

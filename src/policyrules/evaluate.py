@@ -1,8 +1,10 @@
 """Evaluate a compiled policy on facts and a ledger: pure, deterministic, traced.
 
-Claims under one provision are served in the provision's declared ``order by`` (then by
-owner and id), so a shared cap (per firm per year, per product...) is shared the same way
-whatever order the facts file lists them in; the trace says who was cut and why.
+Claims are served in their provisions' declared ``order by`` (then by the subject's path,
+ids in natural order, then by provision id), across every provision linked to them through
+shared pools, so a cap (per firm per year, per product...) is shared the same way whatever
+order the files list the provisions in or the facts list the items in; the trace says who
+was cut and why.  The caps of a claim apply in the order written, each with its own cut.
 """
 
 from __future__ import annotations
@@ -13,15 +15,31 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from .compile import CompiledCap, CompiledPolicy, CompiledProvision, Condition, Env
+import attrs
+
+from . import syntax as s
+from .check_pools import pool_components
+from .claims import (
+    Claim,
+    cap_events,
+    cap_line,
+    claim_key,
+    describe_scope,
+    least,
+    natural_step,
+    path_of,
+    scope_of,
+)
+from .compile import CompiledCap, CompiledPolicy, CompiledProvision, Condition, Env, Fn
 from .errors import CalendarError
 from .facts import Facts, Instance
 from .model import CheckedPolicy
 from .printer import print_expr
-from .result import CapEvent, Decision, Result, Step
+from .result import Decision, Result, Step
 from .runtime.calendar import HOLIDAY_ASSUMPTION, DurationUnit, WorkCalendar
 from .runtime.ledger import Accounts, Grant, Ledger
 from .runtime.money import Money
+from .runtime.order import natural_key
 from .runtime.values import Duration, Undecided, Unknown, Value, format_value
 
 __all__ = ["Undecided", "evaluate"]
@@ -45,9 +63,10 @@ def evaluate(
         cp.info.id: {cap.pool for cap in cp.caps} | {cp.info.id} for cp in policy.provisions
     }
     run = _Run(policy, facts, Accounts(ledger, pools), parameters, assumptions, calendar, as_of)
+    served = run.serve_awards()
     decisions: list[Decision] = []
     for cp in policy.provisions:
-        decisions.extend(run.provision(cp))
+        decisions.extend(served[cp.info.id] if cp.info.id in served else run.provision(cp))
     used = sorted({a for d in decisions for a, _ in d.assumptions} - {HOLIDAY_ASSUMPTION})
     listed = [(a, format_value(assumptions[a])) for a in used]
     if run.assumed_years:
@@ -78,6 +97,7 @@ class _Run:
         self.assumed_years: set[int] = set()
         self.grants: list[Grant] = []
         self.as_of = as_of
+        self._known: dict[str, bool] = {}
         self.clauses = {c.id: c for c in self.checked.clauses}
         self.documents = {d.name: d for d in self.checked.documents}
         self.rate_facts = {
@@ -91,17 +111,42 @@ class _Run:
         doc = self.documents.get(cp.info.document)
         return Env(inst.chain() if inst else {}, self.parameters, self.assumptions, doc)
 
-    def provision(self, cp: CompiledProvision) -> list[Decision]:
+    def subjects(self, cp: CompiledProvision) -> list[Instance | None]:
         subject = cp.info.subject
+        return list(self.facts.instances.get(subject, ())) if subject else [None]
+
+    def provision(self, cp: CompiledProvision) -> list[Decision]:
+        """The decisions of a provision that is not an award, subjects in facts order."""
         if cp.info.kind == "declaration":
             return []
-        subjects: list[Instance | None] = (
-            list(self.facts.instances.get(subject, ())) if subject else [None]
-        )
-        envs = [(inst, self.env(cp, inst)) for inst in subjects]
-        if cp.info.kind == "award":
-            envs.sort(key=lambda pair: _order_key(cp, *pair))
-        return [self.decide(cp, inst, env) for inst, env in envs]
+        return [self.decide(cp, inst, self.env(cp, inst)) for inst in self.subjects(cp)]
+
+    def serve_awards(self) -> dict[str, list[Decision]]:
+        """Every award's decisions, by provision id, each list in the provision's own order.
+
+        The claims of all the awards linked through shared pools are served in one
+        pool-wide order (:func:`claim_key`), so which claim a pool cuts never depends on
+        the order of the provisions in the files or of the items in the facts."""
+        awards = [cp for cp in self.policy.provisions if cp.info.kind == "award"]
+        by_id = {cp.info.id: cp for cp in awards}
+        out: dict[str, list[Decision]] = {cp.info.id: [] for cp in awards}
+        for group in pool_components([cp.info for cp in awards]):
+            claims: list[Claim] = []
+            for info in group:
+                cp = by_id[info.id]
+                rank = natural_key(info.id)
+                for inst in self.subjects(cp):
+                    env, path = self.env(cp, inst), path_of(inst)
+                    claims.append(Claim(claim_key(cp, path, rank, env), cp, inst, path, env))
+            claims.sort(key=lambda c: c.key)
+            previous: Claim | None = None
+            for claim in claims:
+                d = self.decide(claim.cp, claim.inst, claim.env)
+                if previous is not None and (why := natural_step(previous, claim)):
+                    d = attrs.evolve(d, trace=(why, *d.trace))
+                out[claim.cp.info.id].append(d)
+                previous = claim
+        return out
 
     def decide(self, cp: CompiledProvision, inst: Instance | None, env: Env) -> Decision:
         trace: list[Step] = []
@@ -167,7 +212,44 @@ class _Run:
                     failed.append(self.why_not(cond, env, seen))
         if undecided and not failed:
             raise undecided[0]
-        return failed, missing
+        # A false condition settles the decision: no missing fact could change it.
+        if failed or not missing:
+            return failed, set()
+        return failed, self.settle(cp, env, [c.fn for c in cp.conditions], missing)
+
+    def uses_known(self, cp: CompiledProvision) -> bool:
+        """Whether the provision calls ``known()`` anywhere (looked up once per provision)."""
+        found = self._known.get(cp.info.id)
+        if found is None:
+            stack: list[s.Node] = [cp.info.node]
+            found = False
+            while stack and not found:
+                node = stack.pop()
+                found = isinstance(node, s.Call) and node.func == "known"
+                stack.extend(s.children(node))
+            self._known[cp.info.id] = found
+        return found
+
+    def settle(self, cp: CompiledProvision, env: Env, fns: list[Fn], missing: set[str]) -> set[str]:
+        """A set of facts that, given any values, settles every one of ``fns``: ``missing``
+        and, until nothing more appears, the facts an unknown value still needs once those
+        are taken as given (``known(x)`` then true for them: a guard such as
+        ``not known(x) or ok`` waits on ``ok`` once ``x`` is given).  Run only for a
+        decision that is unknown, or an amount that is only "up to"; without ``known()`` in
+        the provision, that set is ``missing`` itself."""
+        if not self.uses_known(cp):
+            return missing
+        present = frozenset(missing)
+        while True:
+            more: set[str] = set()
+            scratch = attrs.evolve(env.scratch(), present=present)
+            for fn in fns:
+                value = fn(scratch)
+                if isinstance(value, Unknown):
+                    more |= value.missing
+            if more <= present:
+                return set(present)
+            present |= more
 
     def why_not(self, cond: Condition, env: Env, seen: list[str]) -> str:
         if cond.operand is not None and env.document is not None:
@@ -186,11 +268,11 @@ class _Run:
         if inst is None:
             return []
         chain = inst.chain()
-        path = _path(inst)
+        path = path_of(inst)
         for o in cp.info.once:
             owner = chain.get(o.entity)
             if owner is not None and self.accounts.paid_before(
-                cp.info.id, _scope(path, (o.entity,))
+                cp.info.id, scope_of(path, (o.entity,))
             ):
                 text = (
                     f"once per {o.entity} (一次性): {o.entity} {owner.id} was already "
@@ -224,9 +306,13 @@ class _Run:
             # An award pays nothing below zero: a negative grant would give its pools back.
             trace.append(Step("amount", f"{format_value(requested)} is below zero: 0.00 元", None))
             requested = Money.zero()
-        path = _path(inst)
-        hi: list[Money] = [requested] if requested is not None else []
-        lo: list[Money] = list(hi)
+        path = path_of(inst)
+        # The caps apply in the order they are written: each takes the amount before it to
+        # the least of that and its remaining room; its cut is the difference.  ``running``
+        # follows the upper bound (earlier undecided claims counted as nothing), ``lowest``
+        # the amount if every earlier undecided claim were paid its bound.
+        running: Money | None = requested
+        lowest: Money | None = requested
         events: list[tuple[CompiledCap, dict[str, Any]]] = []
         year: int | None = None
         keys: list[tuple[str, tuple[tuple[str, str], ...], int | None]] = []
@@ -238,17 +324,19 @@ class _Run:
                 info["note"] = f"cannot be computed: needs {', '.join(sorted(limit.missing))}"
                 events.append((cap, {**info, "limit": None, "remaining": None}))
                 continue
-            remaining_hi = remaining_lo = limit
+            # A limit below zero leaves no room; it never gives room back to a pool.
+            remaining_hi = remaining_lo = max(limit, Money.zero())
             if cap.per:
-                scope = _scope(path, cap.per)
+                scope = scope_of(path, cap.per)
                 cap_year: int | None = None
                 if cap.year is not None:
                     when = cap.year(env)
                     if isinstance(when, Unknown):
                         missing |= when.missing
                         info["note"] = f"year unknown: needs {', '.join(sorted(when.missing))}"
-                        hi.append(limit)
-                        events.append((cap, {**info, "limit": limit, "remaining": limit}))
+                        info["before"], running = running, least(running, remaining_hi)
+                        lowest = least(lowest, remaining_hi)
+                        events.append((cap, {**info, "limit": limit, "after": running}))
                         continue
                     cap_year = year = when.year
                 used = self.accounts.used(cap.pool, scope, cap_year)
@@ -258,22 +346,22 @@ class _Run:
                 remaining_lo = max(limit - used - now - pending, Money.zero())
                 keys.append((cap.pool, scope, cap_year))
                 info = {
-                    "scope": _describe_scope(scope, cap_year),
+                    "scope": describe_scope(scope, cap_year),
                     "used": used,
                     "earlier": self.accounts.claims(cap.pool, scope, cap_year),
                 }
-            hi.append(remaining_hi)
-            lo.append(remaining_lo)
-            events.append((cap, {**info, "limit": limit, "remaining": remaining_hi}))
-        if not hi:
-            amount, kind = None, "unknown"
+            info["before"], running = running, least(running, remaining_hi)
+            lowest = least(lowest, remaining_lo)
+            events.append((cap, {**info, "limit": limit, "after": running}))
+        amount = running
+        if amount is None:
+            kind = "unknown"
         else:
-            amount = min(hi)
-            exact = requested is not None and not missing and min(lo) == amount
+            exact = requested is not None and not missing and lowest == amount
             kind = "exact" if exact else "up_to"
-        cap_events = tuple(_cap_event(cap, e, requested, amount) for cap, e in events)
-        for ev in cap_events:
-            trace.append(Step("cap", _cap_line(ev), not ev.binding))
+        caps = cap_events(events, requested, amount)
+        for ev in caps:
+            trace.append(Step("cap", cap_line(ev), not ev.binding))
         subject = "/".join(i for _, i in path)
         if amount is not None:
             for key in dict.fromkeys(keys):
@@ -281,11 +369,16 @@ class _Run:
         if kind == "exact" and amount:
             # 0.00 元 is not a payment: no grant, and a one-time award stays open.
             for o in cp.info.once:
-                self.accounts.mark_paid(cp.info.id, _scope(path, (o.entity,)))
+                self.accounts.mark_paid(cp.info.id, scope_of(path, (o.entity,)))
             self.grants.append(Grant(cp.info.id, path, amount, year))
         label = {"exact": "award", "up_to": "award up to", "unknown": "award unknown"}[kind]
         trace.append(Step("result", f"{label}: {format_value(amount)}", None))
-        return {"amount": amount, "amount_kind": kind, "caps": cap_events, "missing": missing}
+        if missing:
+            # The conditions too: once an amount's fact is given, a `known()` in them may turn.
+            fns = [c.fn for c in cp.conditions]
+            fns += [cp.amount, *(c.limit for c in cp.caps), *(c.year for c in cp.caps if c.year)]
+            missing = self.settle(cp, env, fns, missing)
+        return {"amount": amount, "amount_kind": kind, "caps": caps, "missing": missing}
 
     # ---- time limits and targets ---------------------------------------------------------
 
@@ -362,7 +455,7 @@ class _Run:
         value = cp.require.fn(env)
         if isinstance(value, Unknown):
             trace.append(Step("target", f"{cp.require.text}: unknown", None))
-            return "unknown", {"missing": set(value.missing)}
+            return "unknown", {"missing": self.settle(cp, env, [cp.require.fn], set(value.missing))}
         margin = None
         if cp.margin is not None:
             op, left, right = cp.margin
@@ -406,7 +499,7 @@ class _Run:
             document_number=doc.number if doc else None,
             clause=info.clause,
             title=info.title or clause.title,
-            subject="/".join(i for _, i in _path(inst)) if inst else None,
+            subject="/".join(i for _, i in path_of(inst)) if inst else None,
             status=status,
             reasons=tuple(failed),
             missing_facts=tuple(sorted(m for m in missing if not m.startswith("parameter "))),
@@ -440,78 +533,6 @@ def _calendar_gap(exc: CalendarError) -> Undecided:
 
 
 _MAX_PERIOD = 10**7  # more days, weeks or months than any period before 9999-12-31
-
-
-def _order_key(cp: CompiledProvision, inst: Instance | None, env: Env) -> tuple[Any, ...]:
-    keys: list[tuple[int, Any]] = []
-    for fn in cp.order:
-        # A fresh Env: ordering reads facts that need not appear among the decision's facts,
-        # but an assumption that chose the order is reported with the decision.
-        scratch = Env(env.instances, env.parameters, env.assumptions, env.document)
-        v = fn(scratch)
-        env.used_assumptions |= scratch.used_assumptions
-        keys.append((1, "") if isinstance(v, Unknown) else (0, v))
-    owner = inst.firm_key if inst else ""
-    return (*keys, owner, inst.id if inst else "")
-
-
-def _path(inst: Instance | None) -> tuple[tuple[str, str], ...]:
-    out: list[tuple[str, str]] = []
-    while inst is not None:
-        out.append((inst.entity, inst.id))
-        inst = inst.parent
-    return tuple(reversed(out))
-
-
-def _scope(path: tuple[tuple[str, str], ...], per: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
-    depth = max((i for i, (entity, _) in enumerate(path) if entity in per), default=0)
-    return path[: depth + 1]
-
-
-def _describe_scope(scope: tuple[tuple[str, str], ...], year: int | None) -> str:
-    entity, ident = scope[-1]
-    return f"{entity} {ident}" + (f", year {year}" if year is not None else "")
-
-
-def _cap_event(
-    cap: CompiledCap, e: dict[str, Any], requested: Money | None, amount: Money | None
-) -> CapEvent:
-    remaining = e.get("remaining")
-    binding = (
-        remaining is not None
-        and amount is not None
-        and remaining == amount
-        and (requested is None or remaining < requested)
-    )
-    return CapEvent(
-        cap=cap.text,
-        scope=e["scope"],
-        limit=e.get("limit"),
-        used_before=e["used"],
-        requested=requested,
-        granted=amount,
-        binding=binding,
-        earlier=tuple((subj, m) for subj, m, _ in e["earlier"]),
-        note=e.get("note"),
-    )
-
-
-def _cap_line(ev: CapEvent) -> str:
-    parts = [f"cap {ev.cap} ({ev.scope})"]
-    if ev.note:
-        parts.append(ev.note)
-    if ev.limit is not None:
-        parts.append(f"limit {format_value(ev.limit)}")
-        if ev.used_before:
-            parts.append(f"already used {format_value(ev.used_before)}")
-        if ev.earlier:
-            parts.append(
-                "earlier claims in this evaluation: "
-                + ", ".join(f"{s} {format_value(m)}" for s, m in ev.earlier)
-            )
-    if ev.binding:
-        parts.append(f"binds: cut {format_value(ev.cut)}" if ev.requested else "binds")
-    return "; ".join(parts)
 
 
 def _difference(a: Value, b: Value) -> str:

@@ -56,8 +56,8 @@ def _cap_text(ev: CapEvent) -> str:
     if ev.binding:
         if ev.requested is not None:
             bits.append(
-                f"BINDS: {format_value(ev.requested)} cut by {format_value(ev.cut)} "
-                f"to {format_value(ev.granted)}"
+                f"BINDS: {format_value(ev.before)} cut by {format_value(ev.cut)} "
+                f"to {format_value(ev.after)}"
             )
         else:
             bits.append("BINDS: it is the tightest bound")
@@ -170,6 +170,8 @@ def decision_json(d: Decision) -> dict[str, Any]:
                 "requested": _money(ev.requested),
                 "granted": _money(ev.granted),
                 "binding": ev.binding,
+                "before": _money(ev.before),
+                "after": _money(ev.after),
                 "cut": _money(ev.cut),
                 "note": ev.note,
             }

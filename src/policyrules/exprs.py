@@ -51,7 +51,11 @@ _MAX_FEN = 10**MAX_DIGITS  # as Money.of: at most 40 digits of fen
 
 @attrs.define
 class Env:
-    """What an evaluator may read: the subject and its owners, parameters, assumptions."""
+    """What an evaluator may read: the subject and its owners, parameters, assumptions.
+
+    ``present`` names missing facts to treat as given, values still unknown: ``known(x)``
+    is then true for them.  It finds which facts settle an unknown decision, ``known()``
+    included (see ``_Run.settle`` in :mod:`policyrules.evaluate`)."""
 
     instances: Mapping[str, Instance]
     parameters: Mapping[str, Value]
@@ -59,6 +63,13 @@ class Env:
     document: DocumentInfo | None
     reads: dict[str, Value] = attrs.field(factory=dict)
     used_assumptions: set[str] = attrs.field(factory=set)
+    present: frozenset[str] = attrs.field(factory=frozenset)
+
+    def scratch(self) -> Env:
+        """The same inputs, with reads and used assumptions of its own."""
+        return Env(
+            self.instances, self.parameters, self.assumptions, self.document, present=self.present
+        )
 
     def fact(self, entity: str, name: str) -> Value:
         inst = self.instances.get(entity)
@@ -160,6 +171,9 @@ def compile_expr(e: s.Expr, policy: CheckedPolicy, scope: str | None) -> Fn:
             return _op(e, lambda x: not x, [c(a)])
         case s.Neg(operand=a):
             return _op(e, _negate, [c(a)])
+        case s.InSet(element=a, container=s.SetLit(items=items), negated=neg):
+            fa, fns = c(a), [c(i) for i in items]
+            return lambda env: _in_literal(fa(env), [f(env) for f in fns], neg)
         case s.InSet(element=a, container=b, negated=neg):
             return _op(e, lambda x, y: (_key(x) in {_key(v) for v in y}) != neg, [c(a), c(b)])
         case s.InForce(operand=a):
@@ -229,9 +243,42 @@ def _or(a: Value, b: Value) -> Value:
 
 
 def _if(cond: Value, then: Fn, other: Fn, env: Env) -> Value:
-    if isinstance(cond, Unknown):
+    """Three-valued ``if``: with an unknown condition the value is known only if both
+    branches agree; else it waits on the condition and on both branches (a set of facts
+    that, once given, settles it whichever branch is taken).  Branches are then tried in a
+    scratch Env, so a branch that was not taken adds no read fact nor used assumption; a
+    branch that cannot be computed leaves the value waiting on the condition."""
+    if not isinstance(cond, Unknown):
+        return then(env) if cond else other(env)
+    try:
+        a, b = then(env.scratch()), other(env.scratch())
+    except Undecided:
         return cond
-    return then(env) if cond else other(env)
+    if not isinstance(a, Unknown) and not isinstance(b, Unknown) and _same(a, b):
+        return a
+    return missing_of(cond, a, b) or cond
+
+
+def _same(a: Value, b: Value) -> bool:
+    try:
+        return type(a) is type(b) and bool(_key(a) == _key(b))
+    except TypeError:  # pragma: no cover - the checker gives both branches one type
+        return False
+
+
+def _known(v: Value, env: Env) -> bool:
+    return not isinstance(v, Unknown) or v.missing <= env.present
+
+
+def _in_literal(x: Value, items: list[Value], negated: bool) -> Value:
+    """``x in {a, b, …}`` in three values: true as soon as a known item equals a known
+    ``x``; false only when ``x`` and every item are known and none equals it."""
+    if not isinstance(x, Unknown) and any(
+        not isinstance(i, Unknown) and _key(i) == _key(x) for i in items
+    ):
+        return not negated
+    unknown = missing_of(x, *items)
+    return unknown if unknown is not None else negated
 
 
 def _in_force(d: dt.date, env: Env) -> bool:
@@ -318,7 +365,7 @@ def _zero(e: s.Expr, policy: CheckedPolicy, scope: str | None) -> Value:
 def _call(e: s.Call, func: str, fns: list[Fn], zero: Value) -> Fn:
     if func == "known":
         f = fns[0]
-        return lambda env: not isinstance(f(env), Unknown)
+        return lambda env: _known(f(env), env)
     if func == "year":
         return _op(e, lambda d: Decimal(d.year), fns)
 

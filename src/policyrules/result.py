@@ -23,7 +23,12 @@ class Step:
 
 @attrs.frozen
 class CapEvent:
-    """How one cap treated one claim."""
+    """How one cap treated one claim.
+
+    The caps of a provision apply in the order they are written: ``before`` is the amount
+    as the earlier caps left it (the requested amount at the first cap; ``None`` when only
+    ceilings are known), ``after`` the amount once this cap is applied (``None`` when its
+    limit is unknown).  ``requested`` is the claim's amount, ``granted`` the final one."""
 
     cap: str
     scope: str
@@ -34,13 +39,17 @@ class CapEvent:
     binding: bool
     earlier: tuple[tuple[str, Money], ...] = ()
     note: str | None = None
+    before: Money | None = None
+    after: Money | None = None
 
     @property
     def cut(self) -> Money:
-        """What this cap took off the claim: nothing unless it bound."""
-        if not self.binding or self.requested is None or self.granted is None:
+        """What this cap took off the claim, in fen: ``before - after`` when it bound
+        (requested 300 万元, ``cap 200 万元 per product`` then a yearly cap with 150 万元 left:
+        100 万元 and 50 万元); nothing otherwise."""
+        if not self.binding or self.before is None or self.after is None:
             return Money.zero()
-        return self.requested - self.granted
+        return self.before - self.after
 
 
 @attrs.frozen

@@ -54,6 +54,7 @@ clause 1 "奖励"
     cap 300 万元 per product
     cap 1000 万元 per firm per year of approved_on shared firm_year
     once per product
+    order by approved_on, id
 
   award c
     for each product
@@ -62,13 +63,14 @@ clause 1 "奖励"
     cap 1000 万元 per firm per year of approved_on shared firm_year
     cap 400 万元 per firm shared firm_total
     once per product
-    order by awarded, id
+    order by approved_on, id
 
   award e
     for each product
     amount 30% of base
     cap 400 万元 per firm shared firm_total
     once per product
+    order by approved_on, id
 """
 
 WAN = 1_000_000  # fen in 1 万元

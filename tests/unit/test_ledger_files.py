@@ -246,8 +246,8 @@ def test_a_written_ledger_reads_back_the_same(
 
 
 def test_keys_of_shared_pools_are_required() -> None:
-    """A grant must name every key the caps of its pool are keyed by, a partner's included:
-    here b's own cap is per firm, but its pool partner a caps per product."""
+    """A grant must name every key the caps of its pool are keyed by, as its pool partner's
+    cap names them (caps of one pool agree on their keys, E230): b's grant needs product."""
     text = """entity firm
   list firms
 entity product
@@ -265,7 +265,7 @@ clause 1 "c"
   award b "b"
     for each product
     amount decided d
-    cap 100 万元 per firm shared pool
+    cap 100 万元 per product shared pool
 """
     from strategies import compile_text
 

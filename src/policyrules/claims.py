@@ -1,0 +1,187 @@
+"""Serving claims: the pool-wide order, natural order of ids, and each cap's own cut.
+
+Claims of awards linked through shared pools are served in one order (:func:`claim_key`);
+where natural order of ids decided it against plain text order the trace says so
+(:func:`natural_step`).  The caps of one claim apply in the order written, and each
+binding cap's cut is the amount before it minus the amount after it (:func:`cap_events`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+
+from .compile import CompiledCap, CompiledProvision, Env
+from .facts import Instance
+from .printer import print_expr
+from .result import CapEvent, Step
+from .runtime.money import Money
+from .runtime.order import NaturalKey, natural_key, natural_path_key
+from .runtime.values import Unknown, format_value
+
+__all__ = [
+    "Claim",
+    "cap_events",
+    "cap_line",
+    "claim_key",
+    "describe_scope",
+    "least",
+    "natural_step",
+    "path_of",
+    "scope_of",
+]
+
+
+# (the `order by` keys, the subject's path, the provision id): see claim_key.
+_Key = tuple[tuple[tuple[int, Any], ...], tuple[tuple[str, NaturalKey], ...], NaturalKey]
+
+
+@attrs.frozen
+class Claim:
+    """One subject's claim under one award: where it is served (``key``), what it is."""
+
+    key: _Key
+    cp: CompiledProvision
+    inst: Instance | None
+    path: tuple[tuple[str, str], ...]
+    env: Env = attrs.field(eq=False)
+
+
+def claim_key(
+    cp: CompiledProvision, path: tuple[tuple[str, str], ...], rank: NaturalKey, env: Env
+) -> _Key:
+    """Where a claim is served in its pool: by the `order by` keys position by position
+    (unknown keys last; text, ids included, in natural order), then by the subject's path
+    from the firm down (ids in natural order), then by provision id (``rank``).  The check
+    (E233) makes the keys of one pool's provisions comparable; no key depends on file or
+    facts order."""
+    keys: list[tuple[int, Any]] = []
+    for fn in cp.order:
+        # A fresh Env: ordering reads facts that need not appear among the decision's facts,
+        # but an assumption that chose the order is reported with the decision.
+        scratch = env.scratch()
+        v = fn(scratch)
+        env.used_assumptions |= scratch.used_assumptions
+        if isinstance(v, Unknown):
+            keys.append((1, ()))
+        else:
+            keys.append((0, natural_key(v) if isinstance(v, str) else v))
+    return (tuple(keys), natural_path_key(path), rank)
+
+
+def natural_step(before: Claim, this: Claim) -> Step | None:
+    """A trace step when natural order, not plain text order, put ``before`` first among
+    claims of one firm: the first position where the two keys differ is text whose
+    order as numbers differs from its order as text (product 9 before product 10)."""
+    if not before.path or before.path[0] != this.path[0]:
+        return None  # claims of different firms never share a pool key
+    (keys_a, path_a, rank_a), (keys_b, path_b, rank_b) = before.key, this.key
+    for i, ((known_a, a), (known_b, b)) in enumerate(zip(keys_a, keys_b, strict=True)):
+        if known_a == known_b and a == b:
+            continue
+        if known_a != known_b:
+            return None  # an unknown key goes last
+        return _text_step(before, this.cp.info.order[i], a, b)
+    for (ea, a), (eb, b) in zip(path_a, path_b, strict=False):
+        if ea == eb and a == b:
+            continue
+        return _text_step(before, f"{ea} id", a, b) if ea == eb else None
+    return _text_step(before, "provision", rank_a, rank_b) if rank_a != rank_b else None
+
+
+def _text_step(before: Claim, where: Any, a: Any, b: Any) -> Step | None:
+    """The step, if ``a`` and ``b`` are text (natural keys) whose plain text order differs."""
+    if not isinstance(a, tuple) or not isinstance(b, tuple):
+        return None  # decided by a date, a number or money
+    text_a, text_b = "".join(r[3] for r in a), "".join(r[3] for r in b)
+    if text_a <= text_b:
+        return None  # plain text order agrees
+    subject = "/".join(i for _, i in before.path)
+    label = where if isinstance(where, str) else print_expr(where)
+    return Step(
+        "order",
+        f"served after {subject} ({before.cp.info.id}): {label} {text_a} comes before "
+        f"{text_b} in natural order (digit runs compare as numbers)",
+        None,
+    )
+
+
+def path_of(inst: Instance | None) -> tuple[tuple[str, str], ...]:
+    out: list[tuple[str, str]] = []
+    while inst is not None:
+        out.append((inst.entity, inst.id))
+        inst = inst.parent
+    return tuple(reversed(out))
+
+
+def scope_of(
+    path: tuple[tuple[str, str], ...], per: tuple[str, ...]
+) -> tuple[tuple[str, str], ...]:
+    depth = max((i for i, (entity, _) in enumerate(path) if entity in per), default=0)
+    return path[: depth + 1]
+
+
+def describe_scope(scope: tuple[tuple[str, str], ...], year: int | None) -> str:
+    entity, ident = scope[-1]
+    return f"{entity} {ident}" + (f", year {year}" if year is not None else "")
+
+
+def least(a: Money | None, b: Money) -> Money:
+    return b if a is None else min(a, b)
+
+
+def cap_events(
+    events: list[tuple[CompiledCap, dict[str, Any]]],
+    requested: Money | None,
+    amount: Money | None,
+) -> tuple[CapEvent, ...]:
+    """A cap binds when it lowers the amount before it; its cut is that difference.  With
+    no requested amount (only ceilings), the cap that set the final bound binds, uncut."""
+    out: list[CapEvent] = []
+    for cap, e in events:
+        before, after = e.get("before"), e.get("after")
+        if requested is not None:
+            binding = before is not None and after is not None and after < before
+        else:
+            binding = after is not None and after == amount and before != after
+        out.append(
+            CapEvent(
+                cap=cap.text,
+                scope=e["scope"],
+                limit=e.get("limit"),
+                used_before=e["used"],
+                requested=requested,
+                granted=amount,
+                binding=binding,
+                earlier=tuple((subj, m) for subj, m, _ in e["earlier"]),
+                note=e.get("note"),
+                before=before,
+                after=after,
+            )
+        )
+    return tuple(out)
+
+
+def cap_line(ev: CapEvent) -> str:
+    parts = [f"cap {ev.cap} ({ev.scope})"]
+    if ev.note:
+        parts.append(ev.note)
+    if ev.limit is not None:
+        parts.append(f"limit {format_value(ev.limit)}")
+        if ev.used_before:
+            parts.append(f"already used {format_value(ev.used_before)}")
+        if ev.earlier:
+            parts.append(
+                "earlier claims in this evaluation: "
+                + ", ".join(f"{s} {format_value(m)}" for s, m in ev.earlier)
+            )
+    if ev.binding:
+        if ev.requested is not None:
+            parts.append(
+                f"binds: cut {format_value(ev.cut)} "
+                f"({format_value(ev.before)} to {format_value(ev.after)})"
+            )
+        else:
+            parts.append("binds")
+    return "; ".join(parts)
