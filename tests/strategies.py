@@ -8,6 +8,7 @@ official holiday schedule is published, unless their name says otherwise.
 from __future__ import annotations
 
 import functools
+import json
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -30,6 +31,7 @@ __all__ = [
     "expressions",
     "extreme_firm",
     "grant_ids",
+    "json_value_texts",
     "modules",
     "money",
     "money_exprs",
@@ -151,7 +153,11 @@ expressions: st.SearchStrategy[s.Expr] = st.recursive(_leaves(), _extend, max_le
 """Any expression the grammar can write, nested."""
 
 _types: st.SearchStrategy[s.TypeRef] = st.recursive(
-    st.one_of(names, st.sampled_from(_DURATIONS)).map(s.SimpleType),
+    st.one_of(
+        st.one_of(names, st.sampled_from(_DURATIONS)).map(s.SimpleType),
+        # `rate up to N%`: the printer must round-trip the bound.
+        st.builds(s.SimpleType, st.just("rate"), st.integers(1, 10_000).map(Decimal)),
+    ),
     lambda inner: st.one_of(st.builds(s.SetType, inner), st.builds(s.ListType, inner)),
     max_leaves=3,
 )
@@ -609,3 +615,61 @@ def extreme_firm(draw: st.DrawFn, ident: str) -> dict[str, Any]:
             elem = "dur" if kind.startswith("dur:") else kind
             firm[name] = draw(st.lists(_extreme_value(elem), max_size=3))
     return firm
+
+
+# ---- values in data files: valid and near-miss, as JSON text -----------------------------
+
+_VALUE_CHARS = "0123456789.,%-+ eE:_Wx万元亿日工作T\n"
+
+
+def _json_number_texts() -> st.SearchStrategy[str]:
+    """JSON numbers as written: signs, fractions, exponents (all valid JSON), with at most
+    14 significant digits: a JSON Schema validator sees a number as a binary float, so a
+    longer one (``1.00000000000000001``) reaches it rounded, and no schema can tell."""
+    return st.from_regex(
+        r"-?(0|[1-9][0-9]{0,9})(\.[0-9]{1,4})?([eE][+-]?[0-9]{1,2})?", fullmatch=True
+    )
+
+
+def json_value_texts(kind: str) -> st.SearchStrategy[str]:
+    """JSON text of one value for a fact of ``kind`` (money, rate, rate300, number, date,
+    duration, bool, text, enum, id): well-formed values of the kind and near misses
+    (other types, leading zeros, missing units or %, ISO forms other than YYYY-MM-DD...)."""
+    near: list[st.SearchStrategy[Any]] = [
+        st.text(_VALUE_CHARS, max_size=12),
+        st.sampled_from(["", "0", "00", "010", "1e3", "-0", "NaN", "30", "0.3", "true"]),
+        st.booleans(),
+        st.none(),
+        st.lists(st.integers(0, 3), max_size=2),
+    ]
+    good: list[st.SearchStrategy[Any]] = {
+        "money": [
+            st.integers(-5, 10**38),
+            st.from_regex(
+                r"(0|[1-9][0-9]{0,38}|[1-9][0-9]{0,2}(,[0-9]{3}){1,13})"
+                r"(\.[0-9]{1,12})? ?(元|万元|亿元|万|亿)?",
+                fullmatch=True,
+            ),
+        ],
+        "rate": [st.from_regex(r"-?(0|[0-9]{1,4})(\.[0-9]{1,3})?%\n?", fullmatch=True)],
+        "rate300": [st.from_regex(r"(0|[1-9][0-9]{0,3})(\.[0-9]{1,3})?%", fullmatch=True)],
+        "number": [
+            st.integers(-(10**41), 10**41),
+            st.from_regex(r"-?[0-9]{1,42}(\.[0-9]{0,3})?\n?", fullmatch=True),
+        ],
+        "date": [
+            st.dates(date(1, 1, 1), date(9999, 12, 31)).map(date.isoformat),
+            st.from_regex(r"[0-9]{4}-[0-9]{1,2}-[0-9]{2}(T00:00)?\n?", fullmatch=True),
+            st.sampled_from(["20260501", "2026-W18-5", "2026-05-01T00:00", "2026-123"]),
+        ],
+        "duration": [
+            st.integers(-3, 10**41),
+            st.from_regex(r"-?(0|[0-9]{1,3})(\.[0-9])? ?(工作日|日)", fullmatch=True),
+        ],
+        "bool": [st.booleans()],
+        "text": [st.text(max_size=5)],
+        "enum": [st.sampled_from(["FDA", "CE", "PMDA", "fda", "FD"])],
+        "id": [st.text(max_size=5), st.integers()],
+    }[kind]
+    values = st.one_of(*good, *near).map(lambda v: json.dumps(v, ensure_ascii=False))
+    return st.one_of(values, _json_number_texts())

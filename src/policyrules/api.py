@@ -19,12 +19,14 @@ import attrs
 
 from .check import check
 from .compile import CompiledPolicy, compile_policy
+from .convert import ValueRefused
 from .errors import Diagnostic, FactsError, RuleSyntaxError, did_you_mean
 from .evaluate import evaluate
 from .facts import Facts, convert_value, read_data, read_facts, schema
 from .ledger_io import merge_ledgers, place_diagnostics, read_ledger, read_ledger_file
 from .model import CheckedPolicy
 from .parse import parse
+from .reading import Limits
 from .result import Result
 from .runtime.calendar import HOLIDAY_ASSUMPTION, Unpublished, WorkCalendar
 from .runtime.ledger import Grant, Ledger
@@ -136,9 +138,13 @@ class Policy:
         """Check raw facts (a dict as from YAML/JSON) against the policy."""
         return read_facts(self.checked, data, file)
 
-    def load_facts(self, path: str | Path) -> Facts:
-        """Read and check a YAML or JSON facts file; errors point into the file."""
-        text, data = read_data(path)
+    def load_facts(self, path: str | Path, limits: Limits | None = None) -> Facts:
+        """Read and check a YAML or JSON facts file; errors point into the file.
+
+        The file is read by the rule of :mod:`policyrules.reading`, within ``limits`` (by
+        default 64 MiB and 100 levels of nesting, or ``POLICYRULES_MAX_INPUT_MB`` /
+        ``POLICYRULES_MAX_DEPTH``).  Raises :class:`FactsError` (E301-E319)."""
+        text, data = read_data(path, limits)
         facts = read_facts(self.checked, data, str(path), text)
         # The file's own ledger, parameters and assumptions are checked now, while we know
         # where each entry is, rather than later in evaluate() without a place to point at.
@@ -194,7 +200,10 @@ class Policy:
         decision is unknown (E501).  ``as_of`` is the day the result speaks for (a deadline
         with no completion date is overdue after it).  A facts file's own ``as_of``,
         ``ledger``, ``parameters`` and ``assumptions`` apply; arguments win; the facts file's
-        grants and ``ledger`` together are the earlier grants.
+        grants and ``ledger`` together are the earlier grants.  Values are read as in a facts
+        file (:mod:`policyrules.reading`): a rate is ``"30%"`` (not ``Decimal("0.3")``), a
+        date ``"YYYY-MM-DD"`` or a ``datetime.date``; :class:`FactsError` (E304, E305,
+        E310-E314) otherwise.
 
         Pure (the same arguments always give the same result) unless ``ledger`` is a store
         and ``commit`` is true: then the store's grants are read and this result's grants
@@ -250,8 +259,10 @@ class Policy:
             return None
         try:
             converted = convert_value(value, DATE, self.checked)
-        except ValueError as exc:
-            raise FactsError(Diagnostic("E305", f"as_of: {exc}")) from None
+        except ValueRefused as exc:
+            raise FactsError(
+                Diagnostic(exc.code or "E305", f"as_of: {exc}", hint=exc.hint)
+            ) from None
         assert isinstance(converted, dt.date)
         return converted
 
@@ -290,8 +301,13 @@ class Policy:
                 continue
             try:
                 out[name] = convert_value(value, decls[name], self.checked)
-            except ValueError as exc:
-                diags.append(Diagnostic("E305", f"{what}.{name}: {exc}"))
+            except ValueRefused as exc:
+                hint = exc.hint
+                if exc.code == "E311" and hint and hint.startswith("write "):
+                    fixed = hint.removeprefix("write ").split(" ", 1)[0]
+                    flag = "--set" if what == "parameters" else "--assume"
+                    hint = f"{hint}: {flag} {name}={fixed}, or `{name}: {fixed}` in a file"
+                diags.append(Diagnostic(exc.code or "E305", f"{what}.{name}: {exc}", hint=hint))
         if diags:
             raise FactsError(diags)
         return out

@@ -136,6 +136,8 @@ class _Checker(ClauseChecks):
             return t.set_of(self._type(ref.element))
         if isinstance(ref, s.ListType):
             return t.list_of(self._type(ref.element))
+        if ref.bound is not None:
+            return self._bounded_rate(ref)
         if ref.name in t.SCALARS:
             return t.SCALARS[ref.name]
         if ref.name in t.DURATION_UNITS:
@@ -145,6 +147,27 @@ class _Checker(ClauseChecks):
         known = [*t.SCALARS, *t.DURATION_UNITS, *self.enum_names]
         self.error("E202", f"unknown type '{ref.name}'", ref.span, did_you_mean(ref.name, known))
         return t.ANY
+
+    def _bounded_rate(self, ref: s.SimpleType) -> t.Type:
+        """``rate up to N%``: a rate that may exceed 100 %, up to a whole N % above 0."""
+        bound = ref.bound
+        if ref.name != "rate":
+            self.error(
+                "E227",
+                f"only a rate may be declared `up to`, not {ref.name}",
+                ref.span,
+                "write `rate up to 300%`",
+            )
+            return t.ANY
+        if bound is None or bound != bound.to_integral_value() or bound <= 0:
+            self.error(
+                "E227",
+                f"the bound of a rate is a whole number of percent above 0, not {bound}%",
+                ref.span,
+                "write e.g. `rate up to 300%`",
+            )
+            return t.RATE
+        return t.Type("rate", bound=int(bound))
 
     def _enums(self, decls: list[s.EnumDecl]) -> tuple[EnumInfo, ...]:
         self._unique("enum", [(d.name, d.span) for d in decls])
@@ -296,6 +319,26 @@ class _Checker(ClauseChecks):
                 )
             elif len(self.diags) == before:  # well typed: it can be computed now
                 self.diags.extend(constant_errors(default, base, None))
+            if typ.kind == "rate":
+                self._rate_default(name, typ, default)
+
+    def _rate_default(self, name: str, typ: t.Type, default: s.Expr) -> None:
+        """A rate default within 0 % and the declared bound (100 % unless `up to`)."""
+        bound = 100 if typ.bound is None else typ.bound
+        if isinstance(default, s.Neg):
+            self.error(
+                "E228",
+                f"the default of '{name}' is a negative rate",
+                default.span,
+                "a rate is never below 0%",
+            )
+        elif isinstance(default, s.RateLit) and default.number > bound:
+            self.error(
+                "E228",
+                f"the default of '{name}' is {default.number}%, above its bound of {bound}%",
+                default.span,
+                f"declare `{name}: rate up to N%` if the text allows more than {bound}%",
+            )
 
     def _document(
         self, module: s.Module, assumptions: tuple[AssumptionInfo, ...]

@@ -19,6 +19,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import attrs
+
 from .api import Policy, load, read_rule_files
 from .cli_ledger import add_ledger_commands, evaluate_with_ledger
 from .errors import Diagnostic, PolicyRulesError, RuleCheckError, RuleSyntaxError
@@ -26,6 +28,7 @@ from .explain import decision_text, result_json
 from .files import write_atomic
 from .parse import parse
 from .printer import print_module
+from .reading import Limits, read_scalar
 from .terminal import json_printable, printable
 
 __all__ = ["main", "write_atomic"]
@@ -43,14 +46,26 @@ def _print_json(data: Any) -> None:
     print(json_printable(json.dumps(data, ensure_ascii=False, indent=2)))
 
 
-def _pairs(items: Sequence[str], flag: str) -> dict[str, str]:
-    out: dict[str, str] = {}
+def _pairs(items: Sequence[str], flag: str) -> dict[str, Any]:
+    """``NAME=VALUE`` pairs; each value is read as a plain YAML scalar by the rule of
+    :mod:`policyrules.reading` (``true`` a boolean, ``30`` a number as written, ``30%`` text),
+    then converted by the declared type, exactly as in a facts file."""
+    out: dict[str, Any] = {}
     for item in items:
         name, sep, value = item.partition("=")
         if not sep or not name:
             raise PolicyRulesError(Diagnostic("E300", f"{flag} {item!r}: write NAME=VALUE"))
-        out[name.strip()] = value.strip()
+        out[name.strip()] = read_scalar(value)
     return out
+
+
+def _limits(args: argparse.Namespace) -> Limits:
+    limits = Limits.from_env()
+    if args.max_input_mb is not None:
+        limits = attrs.evolve(limits, max_bytes=args.max_input_mb * 2**20)
+    if args.max_depth is not None:
+        limits = attrs.evolve(limits, max_depth=args.max_depth)
+    return limits
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -104,6 +119,7 @@ def cmd_fmt(args: argparse.Namespace) -> int:
 
 
 def _evaluate(args: argparse.Namespace, policy: Policy, *, commit: bool = False) -> Any:
+    args.limits = _limits(args)
     return evaluate_with_ledger(
         args,
         policy,
@@ -184,6 +200,16 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return OK
 
 
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not above 0")
+    return value
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="policyrules", description=__doc__.splitlines()[0] if __doc__ else None
@@ -229,6 +255,19 @@ def _parser() -> argparse.ArgumentParser:
             default=[],
             metavar="NAME=VALUE",
             help="override a named assumption",
+        )
+        q.add_argument(
+            "--max-input-mb",
+            type=_positive,
+            metavar="MB",
+            help="refuse facts and ledger files larger than this (default 64, "
+            "or POLICYRULES_MAX_INPUT_MB)",
+        )
+        q.add_argument(
+            "--max-depth",
+            type=_positive,
+            metavar="N",
+            help="refuse data nested deeper than this (default 100, or POLICYRULES_MAX_DEPTH)",
         )
 
     e = sub.add_parser("eval", help="evaluate a facts file")

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from .api import Policy, load
+from .convert import whole_number
 from .errors import Diagnostic, FactsError, LedgerError
 from .facts import load_data
 from .files import locked, real_target, write_atomic
@@ -79,13 +80,14 @@ def evaluate_with_ledger(
     args: argparse.Namespace,
     policy: Policy,
     *,
-    parameters: dict[str, str],
-    assumptions: dict[str, str],
+    parameters: dict[str, Any],
+    assumptions: dict[str, Any],
     commit: bool,
 ) -> Result:
     """Evaluate ``args.facts`` with ``args.ledger`` (a store or a file), record into a
     store when ``commit`` (and not ``--dry-run``), and write ``--ledger-out``."""
-    facts = policy.load_facts(args.facts)
+    limits = getattr(args, "limits", None)  # --max-input-mb, --max-depth
+    facts = policy.load_facts(args.facts, limits)
     own = read_ledger(policy.checked, facts.extra.get("ledger", []))
     src = Path(args.ledger) if args.ledger else None
     out = Path(args.ledger_out) if getattr(args, "ledger_out", None) else None
@@ -121,7 +123,7 @@ def evaluate_with_ledger(
                 write_atomic(out, dump_ledger(whole, _format_of(out)))
         return result
     with locked([p for p in (src, out) if p is not None] if out else []):
-        earlier, text = read_ledger_file(policy.checked, src) if src else (Ledger(), None)
+        earlier, text = read_ledger_file(policy.checked, src, limits) if src else (Ledger(), None)
         result = policy.evaluate(facts, ledger=earlier, **options)
         if out is not None:
             whole = merge_ledgers(
@@ -164,7 +166,7 @@ def _loose(entry: Any) -> tuple[object, ...] | None:
     except (ValueError, TypeError):
         return None
     ids = sorted((str(k), str(v)) for k, v in entry.items() if k not in ("amount", "year"))
-    return (tuple(ids), fen, entry.get("year"))
+    return (tuple(ids), fen, whole_number(entry.get("year")))
 
 
 def cmd_export(args: argparse.Namespace) -> int:

@@ -27,9 +27,11 @@ from typing import Any
 import attrs
 import yaml
 
+from .convert import whole_number
 from .errors import Diagnostic, FactsError, LedgerError, Span, did_you_mean
 from .facts import convert_value, locate, read_data
 from .model import CheckedPolicy, ProvisionInfo
+from .reading import Limits
 from .runtime.ledger import Grant, GrantPath, Ledger
 from .runtime.money import Money
 from .types import MONEY
@@ -212,7 +214,7 @@ class _Checker:
             except ValueError as exc:
                 self.error("E324", f"{at}.amount", str(exc), 'e.g. `amount: "200万元"`')
                 bad = True
-        year = entry.get("year")
+        year = whole_number(entry.get("year"))  # `year: 2026` is read as written: a Numeral
         bad = not self.check_year(keys, year, at, "year" in entry) or bad
         if bad:
             return None
@@ -319,7 +321,9 @@ def read_ledger(
     return _Checker(policy, file, text).ledger(raw, where)
 
 
-def read_ledger_file(policy: CheckedPolicy, path: str | Path) -> tuple[Ledger, str]:
+def read_ledger_file(
+    policy: CheckedPolicy, path: str | Path, limits: Limits | None = None
+) -> tuple[Ledger, str]:
     """Read and check a YAML/JSON ledger file: ``ledger: [...]`` or a bare list of grants.
 
     Returns the ledger and the file's text (as read, to detect a later change).
@@ -329,7 +333,7 @@ def read_ledger_file(policy: CheckedPolicy, path: str | Path) -> tuple[Ledger, s
         any grant fault (E321-E326), located in the file.
     """
     try:
-        text, data = read_data(path)
+        text, data = read_data(path, limits)
     except FactsError:
         try:
             blank = not Path(path).read_bytes().decode("utf-8-sig").strip()

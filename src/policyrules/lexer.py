@@ -35,7 +35,7 @@ KEYWORDS = (
     "each", "eligible", "else", "entitlement", "entity", "enum", "events", "fact", "for",
     "force", "from", "if", "in", "issued", "list", "measures", "not", "note", "number", "of",
     "once", "or", "order", "parameter", "per", "quote", "require", "set", "shared", "single",
-    "source", "target", "then", "to", "twin", "valid", "when", "year",
+    "source", "target", "then", "to", "twin", "up", "valid", "when", "year",
 )  # fmt: skip
 # The built-in type names (they are NAMEs in the grammar, resolved by the checker).
 TYPES = ("money", "rate", "count", "date", "bool", "determination", "text")

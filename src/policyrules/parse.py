@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import os
 import re
 import threading
 from collections.abc import Callable
 from decimal import Decimal
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -44,6 +46,19 @@ def _collect_comment(token: Token) -> None:
     _local.comments.append(token)
 
 
+def _cache_file() -> str | bool:
+    """Where lark keeps the built parser: a private per-user directory (the cache is a
+    pickle, so never a shared one).  Lark checks the grammar's hash on loading and carries on
+    without the cache when the file cannot be read or written."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    folder = Path(base) / "policyrules"
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError:
+        return False
+    return str(folder / f"grammar-lark-{lark.__version__}.pickle")
+
+
 @functools.cache
 def _parser() -> lark.Lark:
     return lark.Lark(
@@ -52,6 +67,7 @@ def _parser() -> lark.Lark:
         propagate_positions=True,
         maybe_placeholders=True,
         lexer_callbacks={"COMMENT": _collect_comment},
+        cache=_cache_file(),
     )
 
 
@@ -330,6 +346,9 @@ class _ToSyntax(Transformer[Token, Any]):
 
     def simple_type(self, meta: Any, c: list[Any]) -> s.SimpleType:
         return s.SimpleType(str(c[0]), span=self._sp(meta))
+
+    def bounded_type(self, meta: Any, c: list[Any]) -> s.SimpleType:
+        return s.SimpleType(str(c[0]), Decimal(str(c[1])), span=self._sp(meta))
 
     set_type = _node(s.SetType)
     list_type = _node(s.ListType)

@@ -44,6 +44,8 @@ def print_type(t: s.TypeRef) -> str:
         return f"set of {print_type(t.element)}"
     if isinstance(t, s.ListType):
         return f"list of {print_type(t.element)}"
+    if t.bound is not None:
+        return f"{t.name} up to {_num(t.bound)}%"
     return t.name
 
 

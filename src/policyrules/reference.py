@@ -20,9 +20,9 @@ import yaml
 
 from .api import Policy, load
 from .errors import Diagnostic, FactsError
-from .facts import load_data
 from .model import CheckedPolicy, ClauseInfo, ProvisionInfo
 from .printer import print_expr
+from .reading import NumeralDumper, load_data
 from .result import Decision
 from .runtime.money import Money
 from .sources import is_plain_file_inside
@@ -297,8 +297,13 @@ def _plain(value: Any) -> Any:
 
 def facts_yaml(facts: Any) -> str:
     """A case's facts as compact YAML, for display."""
-    text = yaml.safe_dump(
-        _plain(facts), allow_unicode=True, sort_keys=False, default_flow_style=None, width=100
+    text = yaml.dump(
+        _plain(facts),
+        Dumper=NumeralDumper,
+        allow_unicode=True,
+        sort_keys=False,
+        default_flow_style=None,
+        width=100,
     )
     return str(text)
 

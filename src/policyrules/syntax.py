@@ -282,9 +282,11 @@ Expr: TypeAlias = (
 
 @attrs.frozen
 class SimpleType(Node):
-    """``money``, ``date``, ``工作日``, an enum's name..."""
+    """``money``, ``date``, ``工作日``, an enum's name...; ``rate up to 300%`` has ``bound``
+    300 (in percent)."""
 
     name: str
+    bound: Decimal | None = None
 
 
 @attrs.frozen

@@ -39,13 +39,15 @@ _DIMENSION = {"日": "days", "周": "days", "工作日": "workdays", "月": "mon
 @attrs.frozen
 class Type:
     """A type: ``kind`` is one of money, rate, number, date, bool, text, duration, enum,
-    set, list, any; ``unit`` names a duration's unit, ``name`` an enum."""
+    set, list, any; ``unit`` names a duration's unit, ``name`` an enum; ``bound`` is the
+    largest value in percent a ``rate up to N%`` may take (``None``: 100 %)."""
 
     kind: str
     unit: str | None = None
     name: str | None = None
     element: Type | None = None
     determination: bool = attrs.field(default=False, eq=False)
+    bound: int | None = attrs.field(default=None, eq=False)
 
     def describe(self) -> str:
         """The type as an author writes it."""

@@ -98,13 +98,18 @@ def test_float_rejected(policy: Policy) -> None:
 
 
 def test_yaml_decimal_is_exact(policy: Policy, tmp_path: Path) -> None:
-    """A YAML number with a fraction is read as a Decimal, so money stays exact."""
+    """Money with 角 or 分 is text, read exactly; a bare number is whole 元 (as in the JSON
+    Schema), so a bare 0.10 is refused with the text form as the hint."""
     f = tmp_path / "f.yaml"
     f.write_text(
-        "firms:\n  - id: f\n    products:\n      - id: p\n        awarded: 0.10\n", "utf-8"
+        'firms:\n  - id: f\n    products:\n      - id: p\n        awarded: "0.10"\n', "utf-8"
     )
     expected = Money(10)
     assert expected == policy.load_facts(f).instances["product"][0].values["awarded"]
+    err = _error(
+        policy, tmp_path, "firms:\n  - id: f\n    products:\n      - id: p\n        awarded: 0.10\n"
+    )
+    assert (err.code, err.hint) == ("E314", 'write an amount with 角 or 分 as text: "0.10 元"')
 
 
 def test_negative_money_rejected(policy: Policy, tmp_path: Path) -> None:
@@ -155,11 +160,11 @@ def test_several_errors_collected(policy: Policy) -> None:
 
 
 def test_json_read_exactly(policy: Policy, tmp_path: Path) -> None:
-    """JSON numbers are read as Decimal: 0.1 + 0.2 stays 30 fen."""
+    """JSON values are read exactly: "0.30" stays 30 fen, "25%" is 0.25."""
     f = tmp_path / "f.json"
     f.write_text(
-        '{"firms": [{"id": "f", "name": "甲", "products": [{"id": "p", "awarded": 0.30,'
-        ' "share": 0.25, "approved_on": "2025-01-02"}]}]}',
+        '{"firms": [{"id": "f", "name": "甲", "products": [{"id": "p", "awarded": "0.30",'
+        ' "share": "25%", "approved_on": "2025-01-02"}]}]}',
         "utf-8",
     )
     facts = policy.load_facts(f)

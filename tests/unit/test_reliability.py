@@ -334,13 +334,14 @@ def test_a_period_past_year_9999_makes_that_decision_unknown(unit: str) -> None:
 @pytest.mark.parametrize(
     ("text", "code"),
     [
-        ("registration_cost: .inf", "E302"),
-        ("registration_cost: .nan", "E302"),
-        ("registration_cost: -.inf", "E302"),
+        ("registration_cost: .inf", "E310"),
+        ("registration_cost: .nan", "E310"),
+        ("registration_cost: -.inf", "E310"),
     ],
 )
 def test_yaml_infinities_are_refused(tmp_path: Path, text: str, code: str) -> None:
-    """YAML's .inf and .nan are not numbers: a located E302, not decimal.InvalidOperation."""
+    """YAML's .inf and .nan are not amounts: a located E310 (a plain number whose YAML
+    readings differ), not decimal.InvalidOperation."""
     f = tmp_path / "f.yaml"
     f.write_text(f"firms:\n  - id: f1\n    products:\n      - id: p1\n        {text}\n", "utf-8")
     policy = policyrules.load(POLICY)

@@ -1,0 +1,132 @@
+"""Benchmark: reading and checking a facts file of many firms, against bare YAML/JSON loading.
+
+Run on demand: ``python benchmarks/bench_intake.py [N ...]`` (default 2000 20000 firms).
+For each size it writes one YAML and one JSON facts file shaped like ``examples/*.yaml``
+for the policy in ``policies/beijing_2025`` (each firm with three products and two
+projects), then prints, from one run, the time of ``Policy.load_facts`` against the time of
+``yaml.safe_load``, ``yaml.load(Loader=CSafeLoader)`` and ``json.load`` of the same file, and
+the ratio (target: at most 3x the fastest bare load of the same format).  With ruamel.yaml
+installed it also times ``YAML(typ="safe").load``, for comparison only.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+import policyrules
+
+ROOT = Path(__file__).resolve().parent.parent
+POLICY = ROOT / "policies" / "beijing_2025"
+
+
+def firms(n: int) -> dict[str, Any]:
+    """``n`` synthetic firms, each with a few facts, three products and two projects."""
+    out = []
+    for i in range(n):
+        products = [
+            {
+                "id": f"0{700 + j}",
+                "approved_on": f"2026-0{j + 1}-1{j}",
+                "launch_routes": ["national_priority_review"],
+                "launch_reward_decided": f"{150 + 100 * j}万元",
+                "overseas_authority": "FDA",
+                "overseas_sales": True,
+                "registration_cost": 1_200_000 + j,
+            }
+            for j in range(3)
+        ]
+        projects = [
+            {
+                "id": "J1",
+                "kind": "common_platform",
+                "applied_on": "2026-03-01",
+                "engineering_investment": f"{1000 + i}万元",
+            },
+            {
+                "id": "J2",
+                "kind": "park",
+                "applied_on": "2026-03-01",
+                "total_investment": "8000万元",
+                "support_decided": "4500万元",
+            },
+        ]
+        out.append(
+            {
+                "id": f"firm-{i}",
+                "name": f"企业{i}",
+                "new_approval_years": [2024, 2025],
+                "rd_investment_year": 2025,
+                "prior_year_rd_investment": f"{3000 + i}万元",
+                "products": products,
+                "projects": projects,
+            }
+        )
+    return {"firms": out}
+
+
+def timed(fn: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def _yaml_text(data: Any) -> str:
+    # Products' ids as plain scalars (0700 unquoted, as exports write them).
+    text = yaml.dump(data, allow_unicode=True, sort_keys=False, Dumper=yaml.CSafeDumper)
+    return text.replace("id: '0", "id: 0").replace("'", "")
+
+
+def run(n: int, policy: policyrules.Policy, folder: Path) -> None:
+    data = firms(n)
+    yml = folder / f"facts-{n}.yaml"
+    yml.write_text(_yaml_text(data), "utf-8")
+    jsn = folder / f"facts-{n}.json"
+    jsn.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+    size = yml.stat().st_size / 2**20, jsn.stat().st_size / 2**20
+    print(f"\n{n:,} firms: YAML {size[0]:.1f} MiB, JSON {size[1]:.1f} MiB")
+
+    def read(p: Path) -> str:
+        return p.read_text("utf-8")
+
+    rows: list[tuple[str, float]] = [
+        ("yaml.safe_load (pure Python)", timed(lambda: yaml.safe_load(read(yml)))),
+        ("yaml.load CSafeLoader", timed(lambda: yaml.load(read(yml), Loader=yaml.CSafeLoader))),
+    ]
+    try:
+        from ruamel.yaml import YAML  # type: ignore[import-not-found]
+
+        rows.append(("ruamel.yaml safe", timed(lambda: YAML(typ="safe").load(read(yml)))))
+    except ImportError:
+        pass
+    ours_yaml = timed(lambda: policy.load_facts(yml))
+    rows.append(("policy.load_facts (YAML)", ours_yaml))
+    bare_json = timed(lambda: json.loads(read(jsn)))
+    rows.append(("json.load", bare_json))
+    ours_json = timed(lambda: policy.load_facts(jsn))
+    rows.append(("policy.load_facts (JSON)", ours_json))
+    for name, seconds in rows:
+        print(f"  {name:32} {seconds:8.2f} s")
+    c_yaml = rows[1][1]
+    print(f"  ratio load_facts / CSafeLoader: {ours_yaml / c_yaml:.2f}x")
+    print(f"  ratio load_facts / json.load:   {ours_json / bare_json:.2f}x")
+
+
+def main(argv: list[str]) -> None:
+    sizes = [int(a) for a in argv] or [2000, 20000]
+    policy = policyrules.load(POLICY)
+    print(f"PyYAML {yaml.__version__}, libyaml: {yaml.__with_libyaml__}")
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in sizes:
+            run(n, policy, Path(tmp))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

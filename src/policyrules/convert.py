@@ -1,0 +1,439 @@
+"""Values from data files, the command line and Python, read as the policy declares them.
+
+One definition per type, shared by the reader (:func:`convert_value`) and the JSON Schema
+(:func:`type_schema`), so a value passes the schema exactly when the reader accepts it:
+
+=========  ==================================================================================
+money      a whole number of 元 written as a number (``200``; in JSON also ``2e2``), or text
+           with an optional unit: ``"200 万元"``, ``"12,345.67 元"``, ``"1.5亿"``; whole fen;
+           below 10^37 元 (10^33 万元, 10^29 亿元); never negative
+rate       text with ``%``: ``"30%"``, ``"12.5%"``; at most 100 % unless declared
+           ``rate up to N%``; never negative.  ``30``, ``"30"`` and ``0.3`` are refused
+number     a number (YAML: a plain decimal such as ``12.5``; JSON: any number), or text of a
+           plain decimal (``"12.5"``); below 10^40
+date       text ``YYYY-MM-DD`` that is a real day (not ``20260501``, not ``2026-W18-5``)
+duration   a number of the declared unit, or text with the unit: ``"30 工作日"``
+bool       ``true`` or ``false``
+text, id   text, or a number kept exactly as written (``0701`` is ``"0701"``)
+enum       one of the members' names
+=========  ==================================================================================
+
+A plain YAML number whose reading differs between YAML 1.1, YAML 1.2 and a person
+(``010``, ``0x10``, ``0o17``, ``1_000``, ``12:30``, ``1e3``, ``.inf``) is refused for money,
+rate, number and duration with a hint to quote it or write it plainly (E310).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from . import types as t
+from .errors import did_you_mean
+from .model import CheckedPolicy
+from .reading import Numeral, YamlNumeral
+from .runtime.money import Money, format_rate, parse_rate
+from .runtime.values import Duration, Value
+
+__all__ = [
+    "ID_SCHEMA",
+    "ValueRefused",
+    "convert_id",
+    "convert_value",
+    "kind_of",
+    "rate_pattern",
+    "type_schema",
+    "whole_number",
+]
+
+
+class ValueRefused(ValueError):
+    """A value that is not one of its declared type: a message, an error code and a hint."""
+
+    def __init__(self, message: str, code: str | None = None, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.hint = hint
+
+
+_MAX_DIGITS = 40  # as for money amounts and for the numbers of a .rule file
+_MONEY_MAX = 10**37  # 元, as for money text
+
+
+def _whole(max_digits: int) -> str:
+    """A regex for whole numbers of at most ``max_digits`` digits, without leading zeros,
+    written plainly or with thousands commas (``12,345``)."""
+    alts = [f"0|[1-9][0-9]{{0,{max_digits - 1}}}"]
+    for groups in range(1, (max_digits - 1) // 3 + 1):
+        first = min(3, max_digits - 3 * groups)
+        alts.append(f"[1-9][0-9]{{0,{first - 1}}}(?:,[0-9]{{3}}){{{groups}}}")
+    return "(?:" + "|".join(alts) + ")"
+
+
+_PLAIN_DECIMAL = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?", re.ASCII)
+# Money as text: whole fen, and as many digits as Money holds (37 of 元, 33 of 万, 29 of 亿).
+MONEY_PATTERN = (
+    rf"^(?:{_whole(37)}(?:\.[0-9]{{1,2}}0*)?(?: ?元)?"
+    rf"|{_whole(33)}(?:\.[0-9]{{1,6}}0*)? ?万元?"
+    rf"|{_whole(29)}(?:\.[0-9]{{1,10}}0*)? ?亿元?)$"
+)
+DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+# A number as text (exact, e.g. beyond a float's digits): a plain decimal, at most 40 digits
+# before the point, as `_bounded` allows.
+NUMBER_PATTERN = r"^-?(?:0|[1-9][0-9]{0,39})(?:\.[0-9]+)?$"
+_NUMBER_TEXT = re.compile(NUMBER_PATTERN, re.ASCII)
+_MONEY_RE = re.compile(MONEY_PATTERN, re.ASCII)
+_DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)  # whole text, as format: date
+_ENUMS: dict[tuple[int, str], tuple[CheckedPolicy, tuple[str, ...]]] = {}
+
+
+def _members(policy: CheckedPolicy, name: str) -> tuple[str, ...]:
+    """The members of enum ``name``, remembered per policy (facts files repeat them)."""
+    hit = _ENUMS.get((id(policy), name))
+    if hit is not None and hit[0] is policy:
+        return hit[1]
+    info = policy.enum(name)
+    members = info.member_names if info else ()
+    if len(_ENUMS) > 256:
+        _ENUMS.clear()
+    _ENUMS[id(policy), name] = (policy, members)
+    return members
+
+
+_DURATION_NUMBER = r"(?:0|[1-9][0-9]{0,39})(?:\.[0-9]+)?"
+
+
+def _below(n: int) -> str:
+    """A regex for the whole numbers 0 .. n-1 written without leading zeros (n >= 1)."""
+    digits = str(n - 1)
+    size = len(digits)
+    alts = []
+    if size > 1:
+        alts += ["0", "[1-9]" + (f"[0-9]{{0,{size - 2}}}" if size > 2 else "")]
+    for i in range(size):
+        lo = 1 if i == 0 and size > 1 else 0
+        hi = int(digits[i]) - 1
+        if hi >= lo:
+            alts.append(digits[:i] + f"[{lo}-{hi}]" + "[0-9]" * (size - i - 1))
+    alts.append(digits)
+    return "(?:" + "|".join(alts) + ")"
+
+
+def rate_pattern(bound_percent: int = 100) -> str:
+    """The regex of a rate ``"N%"`` from 0 % up to ``bound_percent`` % inclusive."""
+    return rf"^(?:{_below(bound_percent)}(?:\.[0-9]+)?|{bound_percent}(?:\.0+)?)%$"
+
+
+def _bound_percent(typ: t.Type) -> int:
+    return 100 if typ.bound is None else typ.bound
+
+
+def _show(v: object) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, Numeral):
+        return str(v)
+    return f'"{v}"' if isinstance(v, str) else str(v)
+
+
+def kind_of(v: object) -> str:
+    """How a raw value reads in a message: ``the number 5``, ``text "x"``, ``a list``."""
+    if isinstance(v, bool):
+        return "true/false"
+    if isinstance(v, Numeral | int | Decimal):
+        return f"the number {v}"
+    if isinstance(v, str):
+        return f'text "{v}"'
+    if isinstance(v, list):
+        return "a list"
+    if isinstance(v, dict):
+        return "a mapping"
+    if isinstance(v, dt.date):
+        return "a date"
+    if v is None:
+        return "nothing"
+    return type(v).__name__
+
+
+def _yaml_number(v: YamlNumeral, what: str) -> Decimal:
+    """A plain YAML number as a Decimal, if every reading of it agrees (E310 otherwise)."""
+    if _PLAIN_DECIMAL.fullmatch(v):
+        return Decimal(v)
+    raise ValueRefused(
+        f"{v} is ambiguous as {what}: YAML 1.1 and 1.2 read it differently",
+        "E310",
+        f'quote it ("{v}") if it is text, or write the number plainly (digits and one point)',
+    )
+
+
+def _numeral(v: Numeral, what: str) -> Decimal:
+    if isinstance(v, YamlNumeral):
+        return _yaml_number(v, what)
+    try:
+        return Decimal(v)
+    except InvalidOperation:  # pragma: no cover - JSON's grammar is Decimal's
+        raise ValueRefused(f"not {what}: {v}") from None
+
+
+def convert_id(v: Any) -> str:
+    """An id as text exactly as written: text, a number from a file (its spelling), or an
+    int from Python.  ``ValueRefused`` for anything else."""
+    if isinstance(v, str):
+        return str(v)
+    if isinstance(v, int) and not isinstance(v, bool):
+        return str(v)
+    raise ValueRefused(f"an id is text, not {kind_of(v)}")
+
+
+def whole_number(v: Any) -> Any:
+    """A whole number written plainly (``2026`` in YAML or JSON) as an int; anything else
+    unchanged, for the caller to refuse (a ledger's ``year``)."""
+    if isinstance(v, Numeral) and re.fullmatch(r"-?(?:0|[1-9][0-9]{0,17})", v):
+        return int(v)
+    return v
+
+
+def convert_value(v: Any, typ: t.Type, policy: CheckedPolicy) -> Value:
+    """``v`` as a runtime value of ``typ``; :class:`ValueRefused` (a ``ValueError``) with a
+    message, and where useful an error code and a hint, if it is not one."""
+    k = typ.kind
+    if isinstance(v, float):
+        raise ValueRefused(
+            "a binary float is not exact: write the number as text or a decimal",
+            hint='pass Decimal("...") or a string',
+        )
+    if k == "bool":
+        if not isinstance(v, bool):
+            raise ValueRefused(f"true or false is expected, not {kind_of(v)}")
+        return v
+    if k == "date":
+        return _date(v)
+    if k == "money":
+        return _money(v)
+    if k == "rate":
+        return _rate(v, typ)
+    if k == "number":
+        if isinstance(v, Numeral):
+            number = _numeral(v, "a number")
+        elif isinstance(v, int | Decimal) and not isinstance(v, bool):
+            number = Decimal(v)
+        elif isinstance(v, str) and _NUMBER_TEXT.match(v):
+            number = Decimal(v.strip())
+        else:
+            raise ValueRefused(f"a number is expected, not {kind_of(v)}")
+        return _bounded(number, v)
+    if k == "text":
+        if not isinstance(v, str):
+            raise ValueRefused(f"text is expected, not {kind_of(v)}")
+        return str(v)
+    if k == "duration":
+        return _duration(v, typ.unit or "日")
+    if k == "enum":
+        members = _members(policy, typ.name or "")
+        if not isinstance(v, str) or v not in members:
+            hint = did_you_mean(str(v), members) if isinstance(v, str) else None
+            raise ValueRefused(
+                f"not a member of {typ.name}: {_show(v)}"
+                + (f"; {hint}" if hint else f" (one of {', '.join(members)})")
+            )
+        return str(v)
+    if k in ("set", "list"):
+        if not isinstance(v, list):
+            raise ValueRefused(f"a list is expected, not {kind_of(v)}")
+        elem = typ.element or t.ANY
+        items = []
+        for i, x in enumerate(v):
+            try:
+                items.append(convert_value(x, elem, policy))
+            except ValueRefused as exc:
+                raise ValueRefused(f"[{i}]: {exc}", exc.code, exc.hint) from None
+        return frozenset(items) if k == "set" else tuple(items)
+    raise ValueRefused(f"cannot read a {typ.describe()}")  # pragma: no cover
+
+
+def _date(v: Any) -> dt.date:
+    if isinstance(v, dt.date) and not isinstance(v, dt.datetime):
+        return v
+    if isinstance(v, str) and (m := _DATE_RE.fullmatch(v)):
+        try:
+            return dt.date.fromisoformat(m.group(0))
+        except ValueError:
+            raise ValueRefused(f"not a date: {_show(v)}") from None
+    if isinstance(v, str):
+        raise ValueRefused(
+            f"not a date: {_show(v)}", "E313", "write the day as YYYY-MM-DD, e.g. 2026-05-01"
+        )
+    raise ValueRefused(f"not a date: {_show(v)}")
+
+
+def _money(v: Any) -> Money:
+    if isinstance(v, bool) or not isinstance(v, int | Decimal | str):
+        raise ValueRefused(f"an amount of money is expected, not {kind_of(v)}")
+    if isinstance(v, str) and not isinstance(v, Numeral) and v.lstrip().startswith("-"):
+        raise ValueRefused(f"money cannot be negative: {_show(v)}")
+    if isinstance(v, Numeral):
+        with decimal.localcontext(prec=100):
+            return _money_numeral(v)
+    if isinstance(v, str):
+        m = _MONEY_RE.match(v)
+        if m is None:
+            raise ValueRefused(
+                f"not an amount of money: {_show(v)}",
+                hint='write e.g. "200 万元", "12,345.67 元" or "1.5亿元" (whole fen)',
+            )
+        return _money_text(m.group(0))
+    try:
+        money = Money.of(v, "元")
+    except ValueError as exc:
+        raise ValueRefused(f"not an amount of money: {_show(v)} ({exc})") from None
+    if money.fen < 0:
+        raise ValueRefused(f"money cannot be negative: {_show(v)}")
+    return money
+
+
+def _money_numeral(v: Numeral) -> Money:
+    """A number written bare (YAML or JSON) as money: whole 元 only."""
+    number = _numeral(v, "an amount")
+    if number < 0:
+        raise ValueRefused(f"money cannot be negative: {v}")
+    if number >= _MONEY_MAX:
+        raise ValueRefused(f"an amount of 10^37 元 or more: {v}")
+    if number != number.to_integral_value():
+        if (number * 100) % 1:
+            raise ValueRefused(f"not a whole number of fen: {v}")
+        raise ValueRefused(
+            f"a bare number is a whole number of 元: {v}",
+            "E314",
+            f'write an amount with 角 or 分 as text: "{v} 元"',
+        )
+    return Money(int(number) * 100)
+
+
+_FEN_PER = (("亿元", 10**10), ("万元", 10**6), ("亿", 10**10), ("万", 10**6), ("元", 100))
+
+
+def _money_text(text: str) -> Money:
+    """Money from text that matched :data:`MONEY_PATTERN` (so it is whole fen)."""
+    number, scale = text, 100
+    for unit, fen in _FEN_PER:
+        if text.endswith(unit):
+            number, scale = text[: -len(unit)], fen
+            break
+    _, digits, exponent = Decimal(number.replace(",", "").rstrip()).as_tuple()
+    assert isinstance(exponent, int)
+    fen = int("".join(map(str, digits))) * scale  # exact: no Decimal context involved
+    return Money(fen * 10**exponent if exponent >= 0 else fen // 10**-exponent)
+
+
+def _rate(v: Any, typ: t.Type) -> Decimal:
+    bound = _bound_percent(typ)
+    if isinstance(v, str) and not isinstance(v, Numeral):
+        if v.lstrip().startswith("-"):
+            raise ValueRefused(f"a rate cannot be negative: {_show(v)}", "E311")
+        if m := re.match(rate_pattern(bound), v, re.ASCII):
+            return parse_rate(m.group(0))
+        if re.match(rate_pattern(10**40), v, re.ASCII):
+            raise ValueRefused(
+                f"a rate above {bound}%: {_show(v)}",
+                "E312",
+                f"declare the parameter or fact `rate up to N%` if the text allows more than"
+                f" {bound}%",
+            )
+    if isinstance(v, str | int | Decimal) and not isinstance(v, bool):
+        try:
+            number = Decimal(str(v).strip())
+        except InvalidOperation:
+            number = None
+        if number is not None and number.is_finite() and number >= 0:
+            shown = str(number).rstrip("0").rstrip(".") if "." in str(number) else str(number)
+            hint = f"write {shown}%"
+            if number <= 1 and number != 0:
+                hint += f" (or {format_rate(number)} if {shown} is a fraction of 1)"
+            raise ValueRefused(f"a rate is written with %: {_show(v)}", "E311", hint)
+        if number is not None and number.is_finite() and number < 0:
+            raise ValueRefused(f"a rate cannot be negative: {_show(v)}", "E311")
+    raise ValueRefused(f'not a rate: {_show(v)}; write e.g. "30%"', "E311")
+
+
+def _duration(v: Any, unit: str) -> Duration:
+    if isinstance(v, Numeral) or (isinstance(v, int | Decimal) and not isinstance(v, bool)):
+        number = _numeral(v, "a duration") if isinstance(v, Numeral) else Decimal(v)
+        if number < 0:
+            raise ValueRefused(f"a duration cannot be negative: {_show(v)}")
+        return Duration(_bounded(number, v), unit)
+    if isinstance(v, str):
+        text = v.strip()
+        for u in sorted(t.DURATION_UNITS, key=len, reverse=True):
+            if u != unit and re.fullmatch(rf"{_DURATION_NUMBER} ?{u}", text):
+                raise ValueRefused(f"{_show(v)} is in {u}, but {unit} is expected")
+        if m := re.match(rf"^({_DURATION_NUMBER}) ?{unit}$", v):
+            return Duration(Decimal(m.group(1)), unit)
+        if text.startswith("-"):
+            raise ValueRefused(f"a duration cannot be negative: {_show(v)}")
+    raise ValueRefused(f"not a duration in {unit}: {_show(v)}", hint=f'write e.g. "30 {unit}"')
+
+
+def _bounded(number: Decimal, raw: object) -> Decimal:
+    """``number`` if it is finite and has at most 40 digits before the point."""
+    if not number.is_finite():
+        raise ValueRefused(f"not a finite number: {_show(raw)}")
+    if number and number.adjusted() >= _MAX_DIGITS:
+        raise ValueRefused(f"a number of more than {_MAX_DIGITS} digits: {_show(raw)}")
+    return number
+
+
+# ---- the JSON Schema of one value ------------------------------------------------------
+
+
+def type_schema(typ: t.Type, policy: CheckedPolicy) -> dict[str, Any]:
+    """The JSON Schema (2020-12) of a value of ``typ``, accepting exactly what
+    :func:`convert_value` accepts from a JSON file."""
+    k = typ.kind
+    if k == "money":
+        return {
+            "description": 'money: a whole number of 元, or text such as "200 万元"',
+            "anyOf": [
+                {"type": "integer", "minimum": 0, "maximum": _MONEY_MAX - 1},
+                {"type": "string", "pattern": MONEY_PATTERN},
+            ],
+        }
+    if k == "rate":
+        bound = _bound_percent(typ)
+        return {
+            "type": "string",
+            "pattern": rate_pattern(bound),
+            "description": f"rate, e.g. 30% (at most {bound}%)",
+        }
+    if k == "number":
+        return {
+            "anyOf": [
+                {"type": "number", "exclusiveMinimum": -(10**40), "exclusiveMaximum": 10**40},
+                {"type": "string", "pattern": NUMBER_PATTERN},
+            ]
+        }
+    if k == "date":
+        return {"type": "string", "format": "date", "pattern": DATE_PATTERN}
+    if k == "bool":
+        return {"type": "boolean"}
+    if k == "text":
+        return {"type": ["string", "number"]}
+    if k == "duration":
+        return {
+            "anyOf": [
+                {"type": "number", "minimum": 0, "exclusiveMaximum": 10**40},
+                {"type": "string", "pattern": rf"^{_DURATION_NUMBER} ?{typ.unit}$"},
+            ],
+            "description": f"a duration in {typ.unit}",
+        }
+    if k == "enum":
+        info = policy.enum(typ.name or "")
+        return {"enum": list(info.member_names) if info else []}
+    if k in ("set", "list"):
+        return {"type": "array", "items": type_schema(typ.element or t.ANY, policy)}
+    return {}
+
+
+ID_SCHEMA: dict[str, Any] = {"type": ["string", "number"]}

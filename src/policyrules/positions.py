@@ -1,0 +1,131 @@
+"""Where things are in a YAML or JSON document: line and column of a path, computed only
+when an error is reported (reading never pays for positions it does not show)."""
+
+from __future__ import annotations
+
+import re
+
+import yaml
+
+__all__ = ["MERGE_TAG", "Places", "json_depth_place", "json_duplicate_place", "locate", "place"]
+
+MERGE_TAG = "tag:yaml.org,2002:merge"
+
+_PATH_PART = re.compile(r"\[(\d+)\]|\.?([^.\[]+)")
+
+
+class Places:
+    """Where each path of a YAML/JSON document is (``firms[0].id`` -> line, column, end
+    column), computed on first use: reading never pays for positions it does not report."""
+
+    def __init__(self, text: str | None) -> None:
+        self._text = text
+        self._root: yaml.Node | None = None
+        self._composed = text is None
+
+    def _compose(self) -> yaml.Node | None:
+        if not self._composed:
+            self._composed = True
+            loader = yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader
+            try:
+                self._root = yaml.compose(self._text or "", Loader=loader)
+            except (yaml.YAMLError, RecursionError):
+                self._root = None
+        return self._root
+
+    def get(self, path: str) -> tuple[int, int, int] | None:
+        """``(line, col, end_col)`` of ``path`` (``path#key``: its key), or ``None``."""
+        node = self._compose()
+        want_key = path.endswith("#key")
+        path = path.removesuffix("#key")
+        key_node = None
+        for m in _PATH_PART.finditer(path):
+            if node is None:
+                return None
+            index, key = m.groups()
+            if index is not None and isinstance(node, yaml.SequenceNode):
+                node = node.value[int(index)] if int(index) < len(node.value) else None
+            elif key is not None and isinstance(node, yaml.MappingNode):
+                key_node, node = _lookup(node, key)
+            else:
+                return None
+        target = key_node if want_key else node
+        return None if target is None else place(target)
+
+
+def _lookup(node: yaml.MappingNode, key: str) -> tuple[yaml.Node | None, yaml.Node | None]:
+    merged: list[yaml.Node] = []
+    for k, v in node.value:
+        if k.tag == MERGE_TAG or k.value == "<<":
+            merged.extend(v.value if isinstance(v, yaml.SequenceNode) else [v])
+        elif isinstance(k, yaml.ScalarNode) and k.value == key:
+            return k, v
+    for m in merged:
+        if isinstance(m, yaml.MappingNode):
+            found = _lookup(m, key)
+            if found[1] is not None:
+                return found
+    return None, None
+
+
+def place(node: yaml.Node) -> tuple[int, int, int]:
+    """``(line, col, end_col)`` of a node, from 1; a node over several lines ends at col + 1."""
+    start, end = node.start_mark, node.end_mark
+    end_col = end.column + 1 if end.line == start.line else start.column + 2
+    return (start.line + 1, start.column + 1, max(end_col, start.column + 2))
+
+
+def locate(text: str) -> dict[str, tuple[int, int, int]]:
+    """Every path of a YAML/JSON document and where it is: ``firms[0].id`` -> (line, col,
+    end col), ``firms[0].id#key`` for its key.  Builds the whole map: prefer :class:`Places`."""
+    out: dict[str, tuple[int, int, int]] = {}
+    root = Places(text)._compose()
+    seen: set[int] = set()
+    stack: list[tuple[yaml.Node, str]] = [(root, "")] if root is not None else []
+    while stack:
+        node, path = stack.pop()
+        out[path] = place(node)
+        if id(node) in seen:
+            continue  # an alias to a node already walked
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                sub = f"{path}.{key.value}" if path else str(key.value)
+                out[sub + "#key"] = place(key)
+                stack.append((value, sub))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend((item, f"{path}[{i}]") for i, item in enumerate(node.value))
+    return out
+
+
+def json_depth_place(text: str, max_depth: int) -> tuple[int, int]:
+    """Line and column (from 1) where brackets first nest deeper than ``max_depth``."""
+    level = 0
+    for m in re.finditer(r'"(?:[^"\\]|\\.)*"|[\[\]{}]', text):
+        tok = m.group()
+        if tok in "[{":
+            level += 1
+            if level > max_depth:
+                line = text.count("\n", 0, m.start()) + 1
+                return line, m.start() - text.rfind("\n", 0, m.start())
+        elif tok in "]}":
+            level -= 1
+    return 0, 0
+
+
+def json_duplicate_place(text: str, key: str) -> tuple[int, int] | None:
+    """Line and column (from 1) of the second writing of ``key`` in one object."""
+    root = Places(text)._compose()
+    stack = [root] if root is not None else []
+    while stack:
+        node = stack.pop()
+        if isinstance(node, yaml.MappingNode):
+            seen: set[object] = set()
+            for k, v in node.value:
+                if k.value == key and key in seen:
+                    return k.start_mark.line + 1, k.start_mark.column + 1
+                seen.add(k.value)
+                stack.append(v)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+    return None

@@ -1,0 +1,502 @@
+"""Reading YAML and JSON data files (facts, ledgers, worked cases): exactly, and within bounds.
+
+The reading rule, the same for every file the toolkit reads and for values typed on the
+command line:
+
+- **YAML is read with the YAML 1.2 core schema, except that numbers stay as written.**
+  ``true``/``false`` (also ``True``, ``TRUE``...) are booleans and ``null``/``~``/empty is
+  nothing; ``yes``, ``no``, ``on``, ``off`` are text.  Dates are not resolved: ``2025-10-31``
+  stays text until the policy says the value is a date.  A plain (unquoted) scalar that YAML
+  1.1 or 1.2 would read as a number (``0701``, ``12:30``, ``0x10``, ``1_000``, ``1e3``,
+  ``.inf``) is kept as a ``Numeral``: text that remembers it was written as a number.
+  What it means is decided by the declared type: an id or a text is the text **exactly as
+  written** (``id: 0701`` is ``"0701"``, as in JSON); a money amount, number or duration
+  accepts only a plain decimal (``10``, ``-3``, ``12.5``) whose reading every YAML version
+  and every person agree on.  Anything else (``010``, ``0x10``, ``0o17``, ``1_000``, ``12:30``,
+  ``1e3``, ``.inf``, ``.nan``) is refused with a hint to quote it or write it plainly.
+  Explicit tags (``!!int 010``, ``!!float``, ``!!timestamp``...) are refused.
+- **JSON numbers are kept as written too** (a ``Numeral``): ``"0701"`` and ``701`` are ids
+  ``"0701"`` and ``"701"``; an amount is read exactly, never through a binary float.
+  ``NaN`` and ``Infinity`` (which Python's ``json`` would accept) are refused.
+- Merge keys (``<<: *base``) work as in ``yaml.safe_load``; a key written twice in one
+  mapping is refused (a key next to a merge overrides the merged one, as YAML says).
+- **Bounds** (:class:`Limits`, overridable): a file larger than 64 MiB, data nested deeper than
+  100 levels, or aliases that expand the document beyond ``max(1,000,000, its size in
+  bytes)`` values are refused with a located one-line error, in time and memory proportional
+  to the file.  Override them in Python (``Limits(max_bytes=..., max_depth=...)``), on the
+  command line (``--max-input-mb``, ``--max-depth``) or with the environment variables
+  ``POLICYRULES_MAX_INPUT_MB`` and ``POLICYRULES_MAX_DEPTH``.
+
+Positions (line and column) are computed only when an error is reported
+(``policyrules.positions.Places``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+from typing import Any, ClassVar, cast
+
+import attrs
+import yaml
+import yaml.constructor
+
+from .errors import Diagnostic, FactsError, Span
+from .positions import MERGE_TAG, Places, json_depth_place, json_duplicate_place, locate, place
+
+__all__ = [
+    "JsonNumeral",
+    "Limits",
+    "Numeral",
+    "NumeralDumper",
+    "Places",
+    "YamlNumeral",
+    "load_data",
+    "locate",
+    "read_data",
+    "read_scalar",
+]
+
+
+@attrs.frozen
+class Limits:
+    """Bounds on what one data file may hold.
+
+    ``max_bytes`` (default 64 MiB) bounds the file's size, ``max_depth`` (default 100) how
+    deeply its mappings and lists nest, ``max_nodes`` (default 1,000,000) how many values
+    YAML aliases may expand the document to (a file may always hold as many values as it
+    has bytes).  :meth:`from_env` reads ``POLICYRULES_MAX_INPUT_MB`` and
+    ``POLICYRULES_MAX_DEPTH``.
+    """
+
+    max_bytes: int = 64 * 2**20
+    max_depth: int = 100
+    max_nodes: int = 1_000_000
+
+    @classmethod
+    def from_env(cls) -> Limits:
+        """The defaults, overridden by the environment variables where they are set."""
+        out = cls()
+        for var, field, scale in (
+            ("POLICYRULES_MAX_INPUT_MB", "max_bytes", 2**20),
+            ("POLICYRULES_MAX_DEPTH", "max_depth", 1),
+        ):
+            raw = os.environ.get(var)
+            if raw is None:
+                continue
+            try:
+                value = int(raw)
+            except ValueError:
+                raise FactsError(
+                    Diagnostic("E307", f"{var}={raw!r}: a whole number is expected")
+                ) from None
+            if value <= 0:
+                raise FactsError(Diagnostic("E307", f"{var}={raw!r}: must be above 0"))
+            out = attrs.evolve(out, **{field: value * scale})
+        return out
+
+
+class Numeral(str):
+    """A number as it was written in a data file: its exact spelling, kept as text until the
+    declared type says what it is (an id ``0701``, or an amount ``10``)."""
+
+    __slots__ = ()
+
+
+class YamlNumeral(Numeral):
+    """A plain (unquoted) YAML scalar that YAML 1.1 or 1.2 would read as a number."""
+
+    __slots__ = ()
+
+
+class JsonNumeral(Numeral):
+    """A JSON number, spelled as in the file."""
+
+    __slots__ = ()
+
+
+# Every plain scalar YAML 1.1 or the 1.2 core schema reads as an int or a float.
+_YAML_NUMBER = re.compile(
+    r"""[-+]?(?:
+        0b[01_]+ | 0o[0-7_]+ | 0x[0-9a-fA-F_]+
+      | [0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?
+      | (?:[0-9][0-9_]*(?:\.[0-9_]*)? | \.[0-9_]+)(?:[eE][-+]?[0-9]+)?
+      | \.(?:inf|Inf|INF)
+    ) | \.(?:nan|NaN|NAN)""",
+    re.VERBOSE | re.ASCII,
+)
+
+
+class _Resolver(yaml.resolver.BaseResolver):
+    """YAML 1.2 core booleans and nulls, merge keys; everything else is text."""
+
+
+_Resolver.add_implicit_resolver(
+    "tag:yaml.org,2002:bool",
+    re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+    list("tTfF"),
+)
+_Resolver.add_implicit_resolver(
+    "tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""]
+)
+_Resolver.add_implicit_resolver(MERGE_TAG, re.compile(r"^(?:<<)$"), ["<"])
+
+
+class _Constructor(yaml.constructor.SafeConstructor):
+    """Only null, bool, text, lists and mappings; numbers stay :class:`YamlNumeral`."""
+
+    yaml_constructors: ClassVar[dict[Any, Any]] = {}  # PyYAML's registry, ours alone
+
+    def construct_text(self, node: yaml.ScalarNode) -> str:
+        value = str(self.construct_scalar(node))
+        if not node.style and _YAML_NUMBER.fullmatch(value):
+            return YamlNumeral(value)
+        return value
+
+    def construct_bool(self, node: yaml.ScalarNode) -> bool:
+        return str(self.construct_scalar(node)).lower() == "true"
+
+    def construct_checked_mapping(self, node: yaml.MappingNode) -> dict[Any, Any]:
+        seen: set[object] = set()
+        for key_node, _ in node.value:
+            if key_node.tag == MERGE_TAG:
+                continue
+            key = self.construct_object(key_node)
+            try:
+                duplicate = key in seen
+            except TypeError:
+                raise yaml.constructor.ConstructorError(
+                    None, None, "a key must be text", key_node.start_mark
+                ) from None
+            if duplicate:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"the key {key!r} appears twice", key_node.start_mark
+                )
+            seen.add(key)
+        return self.construct_mapping(node, deep=True)
+
+
+_add = cast(Any, _Constructor.add_constructor)
+_add("tag:yaml.org,2002:null", _Constructor.construct_yaml_null)
+_add("tag:yaml.org,2002:bool", _Constructor.construct_bool)
+_add("tag:yaml.org,2002:str", _Constructor.construct_text)
+_add("tag:yaml.org,2002:seq", _Constructor.construct_yaml_seq)
+_add("tag:yaml.org,2002:map", _Constructor.construct_checked_mapping)
+_add(None, _Constructor.construct_undefined)  # !!int, !!timestamp...
+
+if yaml.__with_libyaml__:  # the C parser: fast, and libyaml bounds nesting at 1000 levels
+    from yaml._yaml import CParser
+
+    class _Loader(CParser, _Constructor, _Resolver):
+        def __init__(self, stream: str) -> None:
+            CParser.__init__(self, stream)
+            _Constructor.__init__(self)
+            _Resolver.__init__(self)
+
+else:  # pragma: no cover - PyYAML built without libyaml
+
+    class _Loader(  # type: ignore[no-redef]
+        yaml.reader.Reader,
+        yaml.scanner.Scanner,
+        yaml.parser.Parser,
+        yaml.composer.Composer,
+        _Constructor,
+        _Resolver,
+    ):
+        def __init__(self, stream: str) -> None:
+            yaml.reader.Reader.__init__(self, stream)
+            yaml.scanner.Scanner.__init__(self)
+            yaml.parser.Parser.__init__(self)
+            yaml.composer.Composer.__init__(self)
+            _Constructor.__init__(self)
+            _Resolver.__init__(self)
+
+
+class NumeralDumper(yaml.SafeDumper):
+    """``yaml.SafeDumper`` that writes a ``Numeral`` back as it was read: plain, with its
+    spelling (``0701`` stays ``0701``)."""
+
+
+def _represent_numeral(dumper: yaml.SafeDumper, data: Numeral) -> yaml.ScalarNode:
+    tag = cast(Any, dumper).resolve(yaml.ScalarNode, str(data), (True, False))
+    return dumper.represent_scalar(tag, str(data))
+
+
+NumeralDumper.add_multi_representer(Numeral, _represent_numeral)
+
+
+# ---- bounds ----------------------------------------------------------------------------
+
+
+class _Refused(Exception):
+    """Refused by a bound: the code, the message, and where (a YAML node or a data path)."""
+
+    def __init__(self, code: str, message: str, hint: str, where: yaml.Node | str) -> None:
+        super().__init__(message)
+        self.code, self.message, self.hint, self.where = code, message, hint, where
+
+
+def _too_deep(limits: Limits, where: yaml.Node | str) -> _Refused:
+    return _Refused(
+        "E308",
+        f"the data nests more than {limits.max_depth} levels deep",
+        "flatten the data, or raise the bound with --max-depth / POLICYRULES_MAX_DEPTH",
+        where,
+    )
+
+
+def _node_children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    return []
+
+
+def _measure_nodes(root: yaml.Node, limits: Limits, budget: int) -> None:
+    """Refuse a node graph whose expansion (aliases followed) nests deeper than the bound,
+    holds more than ``budget`` values, or contains itself; each node is measured once."""
+    size: dict[int, int] = {}
+    depth: dict[int, int] = {}
+    open_: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        kids = _node_children(node)
+        if done:
+            open_.discard(key)
+            size[key] = 1 + sum(size[id(k)] for k in kids)
+            container = not isinstance(node, yaml.ScalarNode)
+            depth[key] = container + max((depth[id(k)] for k in kids), default=0)
+            if depth[key] > limits.max_depth:
+                raise _too_deep(limits, node)
+            if size[key] > budget:
+                raise _Refused(
+                    "E309",
+                    f"aliases expand the data to more than {budget:,} values",
+                    "write the values out, or use fewer nested aliases",
+                    node,
+                )
+            continue
+        if key in size:
+            continue
+        if key in open_:
+            raise _Refused(
+                "E309",
+                "an alias refers to the value it is part of",
+                "a value cannot contain itself",
+                node,
+            )
+        open_.add(key)
+        stack.append((node, True))
+        stack.extend((k, False) for k in kids)
+
+
+def _check_depth(data: Any, limits: Limits) -> None:
+    """Refuse data (without shared parts) nested deeper than the bound; walks containers only,
+    and spells out the path of the fault only when there is one."""
+    stack: list[tuple[Any, int, Any]] = [(data, 1, None)]
+    while stack:
+        entry = stack.pop()
+        value, level, _ = entry
+        if level > limits.max_depth:
+            raise _too_deep(limits, _path_of(entry))
+        kids = value.values() if isinstance(value, dict) else value
+        stack.extend((v, level + 1, entry) for v in kids if isinstance(v, dict | list))
+
+
+def _path_of(entry: tuple[Any, int, Any]) -> str:
+    """``firms[0].products`` for a container found by :func:`_check_depth`."""
+    parts: list[str] = []
+    while entry[2] is not None:
+        value, parent = entry[0], entry[2][0]
+        if isinstance(parent, dict):
+            key = next(k for k, v in parent.items() if v is value)
+            parts.append(f".{key}")
+        else:
+            parts.append(f"[{next(i for i, v in enumerate(parent) if v is value)}]")
+        entry = entry[2]
+    return "".join(reversed(parts)).removeprefix(".")
+
+
+# ---- YAML and JSON -----------------------------------------------------------------------
+
+
+def _load_yaml(text: str, limits: Limits) -> Any:
+    loader = _Loader(text)
+    try:
+        root = loader.get_single_node()
+        if root is None:
+            return None
+        if "*" in text:  # aliases: measure the expanded graph before building anything
+            _measure_nodes(root, limits, max(limits.max_nodes, len(text)))
+            return loader.construct_document(root)
+        data = loader.construct_document(root)
+    finally:
+        loader.dispose()
+    _check_depth(data, limits)
+    return data
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number")
+
+
+class _DuplicateKey(ValueError):
+    def __init__(self, key: str) -> None:
+        super().__init__(f"the key {key!r} appears twice")
+        self.key = key
+
+
+def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object, refusing a key written twice (``json`` would keep the last silently)."""
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _DuplicateKey(key)
+        out[key] = value
+    return out
+
+
+_JSON = json.JSONDecoder(
+    parse_int=JsonNumeral,
+    parse_float=JsonNumeral,
+    parse_constant=_refuse_constant,
+    object_pairs_hook=_json_object,
+)
+
+
+def _load_json(text: str, limits: Limits) -> Any:
+    data = _JSON.decode(text)
+    _check_depth(data, limits)
+    return data
+
+
+# ---- files -----------------------------------------------------------------------------
+
+
+def _read_bytes(p: Path, limits: Limits) -> bytes:
+    try:
+        with p.open("rb") as f:
+            raw = f.read(limits.max_bytes + 1)
+    except OSError as exc:
+        raise FactsError(Diagnostic("E301", f"cannot read {p}: {exc.strerror}")) from None
+    if len(raw) > limits.max_bytes:
+        raise FactsError(
+            Diagnostic(
+                "E307",
+                f"{p}: larger than the limit of {limits.max_bytes / 2**20:g} MiB",
+                hint="split the file, or raise the bound with --max-input-mb / "
+                "POLICYRULES_MAX_INPUT_MB",
+            )
+        )
+    return raw
+
+
+def _decode(raw: bytes, name: str) -> str:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise FactsError(
+            Diagnostic(
+                "E301", f"{name}: not UTF-8 text (byte {exc.start})", hint="save the file as UTF-8"
+            )
+        ) from None
+
+
+def _span(file: str, at: tuple[int, int, int] | None) -> Span | None:
+    return Span(file, at[0], at[1], at[0], at[2]) if at else None
+
+
+def parse_text(text: str, file: str, *, json_format: bool, limits: Limits) -> Any:
+    """The data of ``text`` (YAML, or JSON if ``json_format``) by the reading rule above;
+    :class:`~policyrules.FactsError` (E302, E307-E309) with the place of the fault."""
+    sources = {file: text}
+    try:
+        if json_format:
+            return _load_json(text, limits)
+        return _load_yaml(text, limits)
+    except _Refused as exc:
+        at = place(exc.where) if isinstance(exc.where, yaml.Node) else Places(text).get(exc.where)
+        d = Diagnostic(exc.code, exc.message, _span(file, at), hint=exc.hint)
+        raise FactsError(d, sources=sources) from None
+    except RecursionError:
+        line, col = json_depth_place(text, limits.max_depth) if json_format else (0, 0)
+        exc2 = _too_deep(limits, "")
+        span = Span(file, line, col, line, col + 1) if line else None
+        raise FactsError(
+            Diagnostic(exc2.code, exc2.message, span, hint=exc2.hint), sources=sources
+        ) from None
+    except _DuplicateKey as exc:
+        twice = json_duplicate_place(text, exc.key)
+        span = (
+            Span(file, twice[0], twice[1], twice[0], twice[1] + len(json.dumps(exc.key)))
+            if twice
+            else None
+        )
+        raise FactsError(
+            Diagnostic("E302", f"not valid JSON: {exc}", span), sources=sources
+        ) from None
+    except json.JSONDecodeError as exc:
+        span = Span(file, exc.lineno, exc.colno, exc.lineno, exc.colno + 1)
+        raise FactsError(
+            Diagnostic("E302", f"not valid JSON: {exc.msg}", span), sources=sources
+        ) from None
+    except ValueError as exc:  # NaN, Infinity
+        raise FactsError(
+            Diagnostic("E302", f"not valid JSON: {exc}", hint="write a number, or quote it"),
+            sources=sources,
+        ) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        where = (
+            Span(file, mark.line + 1, mark.column + 1, mark.line + 1, mark.column + 2)
+            if mark
+            else None
+        )
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        if "maximum nesting depth" in problem:  # libyaml's own bound (1000 levels)
+            deep = _too_deep(limits, "")
+            raise FactsError(
+                Diagnostic(deep.code, deep.message, where, hint=deep.hint), sources=sources
+            ) from None
+        hint = None
+        if "constructor for the tag" in problem:
+            hint = "write the value without a tag: numbers as plain decimals, dates as YYYY-MM-DD"
+        raise FactsError(
+            Diagnostic("E302", f"not valid YAML: {problem}", where, hint=hint), sources=sources
+        ) from None
+
+
+def read_data(path: str | Path, limits: Limits | None = None) -> tuple[str, Any]:
+    """The text of a YAML or JSON file (JSON if it ends in ``.json``) and its data, read by
+    the rule above within ``limits`` (default :meth:`Limits.from_env`).
+
+    Raises :class:`~policyrules.FactsError`: E301 unreadable or not UTF-8, E302 not valid YAML/JSON,
+    E307 too large, E308 nested too deeply, E309 aliases that expand too far."""
+    p = Path(path)
+    limits = limits or Limits.from_env()
+    text = _decode(_read_bytes(p, limits), str(p))
+    return text, parse_text(text, str(p), json_format=p.suffix.lower() == ".json", limits=limits)
+
+
+def load_data(path: str | Path, limits: Limits | None = None) -> Any:
+    """The data of a YAML or JSON file, read as :func:`read_data` reads it."""
+    return read_data(path, limits)[1]
+
+
+def read_scalar(text: str) -> Any:
+    """A value typed on the command line (``--set``, ``--assume``, ``--as-of``), read as a
+    plain YAML scalar by the rule above: ``true`` is a boolean, ``30`` a ``Numeral``,
+    ``30%``, ``2026-05-01`` and ``200 万元`` text; quotes keep anything as text."""
+    stripped = text.strip()
+    if stripped[:1] in ('"', "'") and stripped[-1:] == stripped[:1] and len(stripped) > 1:
+        return stripped[1:-1]
+    if stripped in ("true", "True", "TRUE", "false", "False", "FALSE"):
+        return stripped.lower() == "true"
+    if stripped in ("null", "Null", "NULL", "~", ""):
+        return None
+    return YamlNumeral(stripped) if _YAML_NUMBER.fullmatch(stripped) else stripped
