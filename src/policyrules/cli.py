@@ -120,6 +120,8 @@ def cmd_fmt(args: argparse.Namespace) -> int:
 
 def _evaluate(args: argparse.Namespace, policy: Policy, *, commit: bool = False) -> Any:
     args.limits = _limits(args)
+    if args.as_of is not None:  # one rule for values typed on the command line
+        args.as_of = read_scalar(args.as_of)
     return evaluate_with_ledger(
         args,
         policy,
