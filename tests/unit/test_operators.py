@@ -9,7 +9,7 @@ Expected values are worked out by hand from the expression; the arithmetic is in
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -60,7 +60,7 @@ Build = Callable[[str], Policy]
 
 
 @pytest.fixture(scope="module")
-def build(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Build]:
+def build(tmp_path_factory: pytest.TempPathFactory) -> Build:
     """Load (once per text) a policy of HEADER plus some provisions, from a real directory."""
     cache: dict[str, Policy] = {}
 
@@ -71,7 +71,7 @@ def build(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Build]:
             cache[provisions] = policyrules.load(folder)
         return cache[provisions]
 
-    yield load
+    return load
 
 
 def _firm(facts: dict[str, Any]) -> dict[str, Any]:
@@ -103,7 +103,9 @@ def truth(build: Build, expr: str, **facts: Any) -> bool | None:
 
 def eligible(build: Build, expr: str, **facts: Any) -> bool | None:
     """`eligible when EXPR` of an entitlement: True, False (not eligible) or None (unknown)."""
-    policy = build(f'\n  entitlement e\n    for each firm\n    eligible when {expr}\n    consequence "x"\n')
+    policy = build(
+        f'\n  entitlement e\n    for each firm\n    eligible when {expr}\n    consequence "x"\n'
+    )
     (d,) = policy.evaluate(_firm(facts)).decisions
     return {"eligible": True, "not_eligible": False, "unknown": None}[d.status]
 
