@@ -1,0 +1,441 @@
+"""Mutation testing on demand: do the tests notice when the code is changed a little?
+
+Each *mutant* is a copy of the package with one small change that a slip of the keyboard could
+make: ``+`` for ``-``, ``<`` for ``<=``, ``and`` for ``or``, ``not x`` for ``x``, a constant
+plus one, ``True`` for ``False``, ``min`` for ``max``, ``return None`` for a return value.  A
+selected fast subset of the tests runs against each mutant (``pytest -x``, a time limit per
+test and per mutant); a mutant is *killed* if a test fails, *timeout* if it ran out of time
+(also caught), and *survived* if every test passed: the tests did not notice the change.
+
+The working tree is never modified: the package is copied to a temporary directory (one copy
+per parallel job), the mutated file is written there, and the tests import it through
+``PYTHONPATH``.  Run from the repository root::
+
+    .venv/bin/python benchmarks/mutation.py                     # every mutant of the targets
+    .venv/bin/python benchmarks/mutation.py --sample 200 --seed 1 --jobs 2
+    .venv/bin/python benchmarks/mutation.py --files calendar --list
+    .venv/bin/python benchmarks/mutation.py --json /tmp/mutants.json
+
+Mutants known to be equivalent (no input can tell them from the original) are listed with a
+reason in ``benchmarks/mutation_equivalent.txt`` and reported apart from the kill rate.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import copy
+import json
+import os
+import queue
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = ROOT / "src" / "policyrules"
+TARGETS = ("runtime/*.py", "evaluate.py", "compile.py")
+TESTS = (
+    "tests/unit/test_operators.py",
+    "tests/unit/test_ledger_roundtrip.py",
+    "tests/unit/test_calendar_boundaries.py",
+    "tests/unit/test_money_bounds.py",
+    "tests/unit/test_evaluate.py",
+    "tests/unit/test_money.py",
+    "tests/unit/test_calendar.py",
+)
+EQUIVALENT = Path(__file__).with_name("mutation_equivalent.txt")
+
+_BINOPS: dict[type[ast.operator], type[ast.operator]] = {
+    ast.Add: ast.Sub,
+    ast.Sub: ast.Add,
+    ast.Mult: ast.Add,
+    ast.FloorDiv: ast.Div,
+    ast.Div: ast.Mult,
+    ast.Mod: ast.FloorDiv,
+    ast.BitOr: ast.BitAnd,
+    ast.BitAnd: ast.BitOr,
+}
+_CMPOPS: dict[type[ast.cmpop], type[ast.cmpop]] = {
+    ast.Lt: ast.LtE,
+    ast.LtE: ast.Lt,
+    ast.Gt: ast.GtE,
+    ast.GtE: ast.Gt,
+    ast.Eq: ast.NotEq,
+    ast.NotEq: ast.Eq,
+    ast.Is: ast.IsNot,
+    ast.IsNot: ast.Is,
+    ast.In: ast.NotIn,
+    ast.NotIn: ast.In,
+}
+_SWAP_NAMES = {"min": "max", "max": "min", "any": "all", "all": "any"}
+_SKIP_MARKS = ("pragma: no cover", "pragma: no mutate")
+
+
+@dataclass(frozen=True)
+class Mutant:
+    """One change to one file: replace bytes [start, end) of ``file`` by ``text``."""
+
+    key: str  # stable across edits elsewhere: file::function::before -> after[#n]
+    file: str  # relative to src/policyrules
+    line: int
+    start: int
+    end: int
+    before: str
+    after: str
+
+    @property
+    def where(self) -> str:
+        return f"src/policyrules/{self.file}:{self.line}"
+
+
+@dataclass
+class Outcome:
+    mutant: Mutant
+    status: str  # killed | survived | timeout | error
+    seconds: float
+    failed_test: str = ""
+
+
+# ---- finding mutants -----------------------------------------------------------------------
+
+
+def _annotation_nodes(tree: ast.AST) -> set[int]:
+    """ids of nodes inside type annotations and f-strings, which are not mutated."""
+    skip: set[int] = set()
+    for node in ast.walk(tree):
+        roots: list[ast.AST | None] = []
+        if isinstance(node, ast.arg):
+            roots.append(node.annotation)
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            roots.append(node.returns)
+        elif isinstance(node, ast.AnnAssign):
+            roots.append(node.annotation)
+        elif isinstance(node, ast.JoinedStr):
+            roots.append(node)
+        for root in roots:
+            if root is not None:
+                skip.update(id(n) for n in ast.walk(root))
+    return skip
+
+
+def _qualnames(tree: ast.AST) -> dict[int, str]:
+    """The enclosing function or class of every node, as ``Class.method``."""
+    out: dict[int, str] = {}
+
+    def visit(node: ast.AST, name: str) -> None:
+        for child in ast.iter_child_nodes(node):
+            inner = name
+            if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                inner = f"{name}.{child.name}" if name else child.name
+            out[id(child)] = inner
+            visit(child, inner)
+
+    visit(tree, "")
+    return out
+
+
+def _variants(node: ast.AST, parent: ast.AST | None) -> Iterator[ast.AST]:
+    """The mutated copies of ``node`` (an expression), one change each."""
+    if isinstance(node, ast.BinOp) and type(node.op) in _BINOPS:
+        new = copy.deepcopy(node)
+        new.op = _BINOPS[type(node.op)]()
+        yield new
+    elif isinstance(node, ast.Compare):
+        for i, op in enumerate(node.ops):
+            if type(op) in _CMPOPS:
+                new = copy.deepcopy(node)
+                new.ops[i] = _CMPOPS[type(op)]()
+                yield new
+    elif isinstance(node, ast.BoolOp):
+        new = copy.deepcopy(node)
+        new.op = ast.Or() if isinstance(node.op, ast.And) else ast.And()
+        yield new
+    elif isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not | ast.USub):
+        yield copy.deepcopy(node.operand)
+    elif isinstance(node, ast.Constant):
+        if isinstance(node.value, bool):
+            yield ast.Constant(not node.value)
+        elif isinstance(node.value, int) and not isinstance(parent, ast.UnaryOp):
+            yield ast.Constant(node.value + 1)
+    elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+        if node.id in _SWAP_NAMES:
+            yield ast.Name(_SWAP_NAMES[node.id], ast.Load())
+
+
+def _offsets(source: bytes) -> list[int]:
+    """Byte offset of the start of each line (1-based line numbers index it from 1)."""
+    starts = [0, 0]
+    for line in source.splitlines(keepends=True):
+        starts.append(starts[-1] + len(line))
+    return starts
+
+
+def find_mutants(file: Path) -> list[Mutant]:
+    """Every mutant of one file, in source order."""
+    source = file.read_bytes()
+    tree = ast.parse(source)
+    lines = source.decode("utf-8").splitlines()
+    skip = _annotation_nodes(tree)
+    names = _qualnames(tree)
+    starts = _offsets(source)
+    rel = file.relative_to(PACKAGE).as_posix()
+    parents = {id(c): p for p in ast.walk(tree) for c in ast.iter_child_nodes(p)}
+    found: list[Mutant] = []
+    seen: dict[str, int] = {}
+    nodes = [n for n in ast.walk(tree) if hasattr(n, "lineno") and id(n) not in skip]
+    nodes.sort(key=lambda n: (n.lineno, n.col_offset))
+    for node in nodes:
+        line = lines[node.lineno - 1]
+        if any(mark in line for mark in _SKIP_MARKS):
+            continue
+        parent = parents.get(id(node))
+        if isinstance(parent, ast.Expr) and isinstance(node, ast.Constant):
+            continue  # a docstring
+        changes: list[tuple[ast.AST, ast.AST]] = [
+            (node, v) for v in _variants(node, parent) if isinstance(node, ast.expr)
+        ]
+        if isinstance(node, ast.Return) and node.value is not None:
+            if not (isinstance(node.value, ast.Constant) and node.value.value is None):
+                changes.append((node.value, ast.Constant(None)))
+        for target, new in changes:
+            assert isinstance(target, ast.expr)
+            start = starts[target.lineno] + target.col_offset
+            assert target.end_lineno is not None and target.end_col_offset is not None
+            end = starts[target.end_lineno] + target.end_col_offset
+            before = source[start:end].decode("utf-8")
+            after = ast.unparse(new)
+            base = f"{rel}::{names.get(id(node), '')}::{' '.join(before.split())} -> {after}"
+            seen[base] = seen.get(base, 0) + 1
+            key = base if seen[base] == 1 else f"{base}#{seen[base]}"
+            found.append(Mutant(key, rel, target.lineno, start, end, before, after))
+    return found
+
+
+def apply(source: bytes, m: Mutant) -> bytes:
+    return source[: m.start] + f"({m.after})".encode() + source[m.end :]
+
+
+# ---- running -------------------------------------------------------------------------------
+
+
+def _pytest(tests: list[str], per_test: int) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "pytest",
+        "-x",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        "-o",
+        "addopts=",
+        f"--timeout={per_test}",
+        "--rootdir",
+        str(ROOT),
+        *tests,
+    ]
+
+
+def _env(copy_root: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(copy_root / "src")
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    env.setdefault("HYPOTHESIS_PROFILE", "default")
+    return env
+
+
+def _first_failure(out: str) -> str:
+    for line in out.splitlines():
+        if line.startswith(("FAILED ", "ERROR ")):
+            return line.split(" ", 1)[1].split(" - ", 1)[0]
+    return ""
+
+
+def run_one(
+    m: Mutant, copy_root: Path, tests: list[str], per_test: int, per_mutant: float
+) -> Outcome:
+    target = copy_root / "src" / "policyrules" / m.file
+    original = (PACKAGE / m.file).read_bytes()
+    mutated = apply(original, m)
+    try:
+        compile(mutated, str(target), "exec")
+    except SyntaxError:
+        return Outcome(m, "error", 0.0, "the mutant does not compile")
+    target.write_bytes(mutated)
+    began = time.monotonic()
+    try:
+        proc = subprocess.run(
+            _pytest(tests, per_test),
+            cwd=ROOT,
+            env=_env(copy_root),
+            capture_output=True,
+            text=True,
+            timeout=per_mutant,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        return Outcome(m, "timeout", time.monotonic() - began)
+    finally:
+        target.write_bytes(original)
+    seconds = time.monotonic() - began
+    out = proc.stdout + proc.stderr
+    if proc.returncode == 0:
+        return Outcome(m, "survived", seconds)
+    if "Timeout" in out and "+++++++ Timeout" in out:
+        return Outcome(m, "timeout", seconds, _first_failure(out))
+    return Outcome(m, "killed", seconds, _first_failure(out))
+
+
+def make_copy(into: Path) -> Path:
+    """A copy of the package (only src/policyrules) under ``into``; nothing else is copied."""
+    dest = into / "src" / "policyrules"
+    shutil.copytree(PACKAGE, dest, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    return into
+
+
+def baseline(copy_root: Path, tests: list[str], per_test: int) -> float:
+    """Run the subset on the unmutated copy: it must pass, and must import the copy."""
+    probe = subprocess.run(
+        [sys.executable, "-c", "import policyrules; print(policyrules.__file__)"],
+        cwd=ROOT,
+        env=_env(copy_root),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    imported = Path(probe.stdout.strip()).resolve()
+    if not imported.is_relative_to(copy_root.resolve()):
+        sys.exit(f"the tests would import {imported}, not the mutated copy: check PYTHONPATH")
+    began = time.monotonic()
+    proc = subprocess.run(
+        _pytest(tests, per_test),
+        cwd=ROOT,
+        env=_env(copy_root),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if proc.returncode != 0:
+        sys.exit("the test subset fails without any mutation:\n" + proc.stdout[-3000:])
+    return time.monotonic() - began
+
+
+def _short(text: str, width: int = 90) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[: width - 1] + "…"
+
+
+def load_equivalent() -> dict[str, str]:
+    """Keys of mutants known to be equivalent, with the reason (``key  # reason`` lines)."""
+    out: dict[str, str] = {}
+    if EQUIVALENT.exists():
+        for raw in EQUIVALENT.read_text(encoding="utf-8").splitlines():
+            if raw.strip() and not raw.startswith("#"):
+                key, _, reason = raw.partition("  # ")
+                out[key.strip()] = reason.strip()
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--files", action="append", default=[], help="only targets whose path has this")
+    p.add_argument("--sample", type=int, default=0, help="run a random sample of N mutants")
+    p.add_argument("--seed", type=int, default=0, help="seed of the sample")
+    p.add_argument("--jobs", type=int, default=2, help="mutants run at once (default 2)")
+    p.add_argument(
+        "--tests",
+        nargs="+",
+        default=[t for t in TESTS if (ROOT / t).exists()],
+        help="the test files to run against each mutant",
+    )
+    p.add_argument("--timeout", type=int, default=20, help="seconds per test (pytest-timeout)")
+    p.add_argument("--list", action="store_true", help="list the mutants, run nothing")
+    p.add_argument("--json", type=Path, help="write every outcome to this file")
+    args = p.parse_args(argv)
+
+    files = sorted({f for pattern in TARGETS for f in PACKAGE.glob(pattern)})
+    files = [f for f in files if f.name != "__init__.py"]
+    if args.files:
+        files = [f for f in files if any(s in f.relative_to(PACKAGE).as_posix() for s in args.files)]
+    mutants = [m for f in files for m in find_mutants(f)]
+    total = len(mutants)
+    if args.sample and args.sample < total:
+        mutants = random.Random(args.seed).sample(mutants, args.sample)
+        mutants.sort(key=lambda m: (m.file, m.start))
+    if args.list:
+        for m in mutants:
+            print(f"{m.where}: {_short(m.before)} -> {_short(m.after)}")
+        print(f"{len(mutants)} of {total} mutants")
+        return 0
+
+    equivalent = load_equivalent()
+    with tempfile.TemporaryDirectory(prefix="policyrules-mutants-") as tmp:
+        copies: queue.Queue[Path] = queue.Queue()
+        for i in range(max(1, args.jobs)):
+            copies.put(make_copy(Path(tmp) / f"job{i}"))
+        first = copies.get()
+        base = baseline(first, args.tests, args.timeout)
+        copies.put(first)
+        per_mutant = max(60.0, 10 * base)
+        print(
+            f"{len(mutants)} of {total} mutants in {len(files)} files; "
+            f"tests: {base:.1f} s unmutated, limit {per_mutant:.0f} s per mutant",
+            flush=True,
+        )
+
+        def work(m: Mutant) -> Outcome:
+            root = copies.get()
+            try:
+                return run_one(m, root, args.tests, args.timeout, per_mutant)
+            finally:
+                copies.put(root)
+
+        outcomes: list[Outcome] = []
+        began = time.monotonic()
+        with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+            for n, o in enumerate(pool.map(work, mutants), 1):
+                outcomes.append(o)
+                mark = {"killed": ".", "survived": "S", "timeout": "T", "error": "E"}[o.status]
+                print(mark, end="\n" if n % 50 == 0 else "", flush=True)
+        print()
+
+    counts = {s: sum(o.status == s for o in outcomes) for s in ("killed", "timeout", "survived")}
+    survivors = [o for o in outcomes if o.status == "survived"]
+    known = [o for o in survivors if o.mutant.key in equivalent]
+    real = [o for o in survivors if o.mutant.key not in equivalent]
+    errors = sum(o.status == "error" for o in outcomes)
+    ran = len(outcomes) - errors
+    caught = counts["killed"] + counts["timeout"]
+    print(
+        f"ran {ran} mutants in {time.monotonic() - began:.0f} s: killed {counts['killed']}, "
+        f"timeout {counts['timeout']}, survived {counts['survived']} "
+        f"({len(known)} known equivalent); {errors} did not compile"
+    )
+    if ran:
+        print(f"kill rate: {100 * caught / ran:.1f}% of all mutants")
+    if ran - len(known):
+        rate = 100 * caught / (ran - len(known))
+        print(f"kill rate: {rate:.1f}% of non-equivalent mutants")
+    for o in sorted(real, key=lambda o: (o.mutant.file, o.mutant.line)):
+        print(f"SURVIVED {o.mutant.where}: {_short(o.mutant.before)} -> {_short(o.mutant.after)}")
+        print(f"    key: {o.mutant.key}")
+    for o in sorted(known, key=lambda o: (o.mutant.file, o.mutant.line)):
+        reason = equivalent[o.mutant.key]
+        m = o.mutant
+        print(f"equivalent {m.where}: {_short(m.before)} -> {_short(m.after)}  ({reason})")
+    if args.json:
+        data = [{**asdict(o), "mutant": asdict(o.mutant)} for o in outcomes]
+        args.json.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
