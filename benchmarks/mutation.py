@@ -165,9 +165,8 @@ def _variants(node: ast.AST, parent: ast.AST | None) -> Iterator[ast.AST]:
             yield ast.Constant(not node.value)
         elif isinstance(node.value, int) and not isinstance(parent, ast.UnaryOp):
             yield ast.Constant(node.value + 1)
-    elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
-        if node.id in _SWAP_NAMES:
-            yield ast.Name(_SWAP_NAMES[node.id], ast.Load())
+    elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in _SWAP_NAMES:
+        yield ast.Name(_SWAP_NAMES[node.id], ast.Load())
 
 
 def _offsets(source: bytes) -> list[int]:
@@ -202,13 +201,14 @@ def find_mutants(file: Path) -> list[Mutant]:
         changes: list[tuple[ast.AST, ast.AST]] = [
             (node, v) for v in _variants(node, parent) if isinstance(node, ast.expr)
         ]
-        if isinstance(node, ast.Return) and node.value is not None:
-            if not (isinstance(node.value, ast.Constant) and node.value.value is None):
-                changes.append((node.value, ast.Constant(None)))
+        value = node.value if isinstance(node, ast.Return) else None
+        if value is not None and not (isinstance(value, ast.Constant) and value.value is None):
+            changes.append((value, ast.Constant(None)))
         for target, new in changes:
             assert isinstance(target, ast.expr)
             start = starts[target.lineno] + target.col_offset
-            assert target.end_lineno is not None and target.end_col_offset is not None
+            assert target.end_lineno is not None
+            assert target.end_col_offset is not None
             end = starts[target.end_lineno] + target.end_col_offset
             before = source[start:end].decode("utf-8")
             after = ast.unparse(new)
@@ -364,7 +364,8 @@ def main(argv: list[str] | None = None) -> int:
     files = sorted({f for pattern in TARGETS for f in PACKAGE.glob(pattern)})
     files = [f for f in files if f.name != "__init__.py"]
     if args.files:
-        files = [f for f in files if any(s in f.relative_to(PACKAGE).as_posix() for s in args.files)]
+        wanted = args.files
+        files = [f for f in files if any(s in f.relative_to(PACKAGE).as_posix() for s in wanted)]
     mutants = [m for f in files for m in find_mutants(f)]
     total = len(mutants)
     if args.sample and args.sample < total:
