@@ -42,11 +42,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "src" / "policyrules"
 TARGETS = ("runtime/*.py", "evaluate.py", "compile.py")
-TESTS = (
+TESTS = (  # fast ones first: with -x a mutant is usually killed in the first file
+    "tests/unit/test_money_bounds.py",
     "tests/unit/test_operators.py",
+    "tests/unit/test_decision_fields.py",
     "tests/unit/test_ledger_roundtrip.py",
     "tests/unit/test_calendar_boundaries.py",
-    "tests/unit/test_money_bounds.py",
     "tests/unit/test_evaluate.py",
     "tests/unit/test_money.py",
     "tests/unit/test_calendar.py",
@@ -359,6 +360,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--timeout", type=int, default=20, help="seconds per test (pytest-timeout)")
     p.add_argument("--list", action="store_true", help="list the mutants, run nothing")
     p.add_argument("--json", type=Path, help="write every outcome to this file")
+    p.add_argument(
+        "--rerun",
+        type=Path,
+        help="a --json file of an earlier run: run again only its survivors, keep the rest",
+    )
     args = p.parse_args(argv)
 
     files = sorted({f for pattern in TARGETS for f in PACKAGE.glob(pattern)})
@@ -368,7 +374,22 @@ def main(argv: list[str] | None = None) -> int:
         files = [f for f in files if any(s in f.relative_to(PACKAGE).as_posix() for s in wanted)]
     mutants = [m for f in files for m in find_mutants(f)]
     total = len(mutants)
-    if args.sample and args.sample < total:
+    kept: list[Outcome] = []
+    if args.rerun:
+        earlier = json.loads(args.rerun.read_text(encoding="utf-8"))
+        by_key = {m.key: m for m in mutants}
+        again = {o["mutant"]["key"] for o in earlier if o["status"] == "survived"}
+        missing = sorted(k for k in again if k not in by_key)
+        if missing:
+            print(f"{len(missing)} earlier survivors no longer exist (the code moved):")
+            print("\n".join(f"    {k}" for k in missing))
+        kept = [
+            Outcome(Mutant(**o["mutant"]), o["status"], o["seconds"], o["failed_test"])
+            for o in earlier
+            if o["status"] != "survived"
+        ]
+        mutants = [by_key[k] for k in sorted(again) if k in by_key]
+    elif args.sample and args.sample < total:
         mutants = random.Random(args.seed).sample(mutants, args.sample)
         mutants.sort(key=lambda m: (m.file, m.start))
     if args.list:
@@ -399,7 +420,7 @@ def main(argv: list[str] | None = None) -> int:
             finally:
                 copies.put(root)
 
-        outcomes: list[Outcome] = []
+        outcomes: list[Outcome] = list(kept)
         began = time.monotonic()
         with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
             for n, o in enumerate(pool.map(work, mutants), 1):

@@ -1,0 +1,318 @@
+"""The structured fields of a decision and the runtime values behind them.
+
+Not the wording of explanations: the amount kind, which cap bound, the title, the margin's
+number, the facts as shown (money in 万元, rates in %), pools that are or are not shared, and
+that only exact awards become grants.  Each policy is loaded from a temporary directory.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import policyrules
+from policyrules import Grant, Ledger, Money, Policy
+from policyrules.runtime.calendar import DurationUnit, Unpublished, WorkCalendar, published_years
+from policyrules.runtime.values import Duration, Unknown, is_unknown, missing_of
+
+WAN = 1_000_000  # fen in 1 万元
+
+HEAD = """enum Kind "类别" { alpha "甲", beta "乙", gamma "丙" }
+
+entity firm "企业"
+  list firms
+  fact m1: money
+  fact m2: money
+  fact n1: number
+  fact r: rate
+  fact d1: date
+  fact a: bool
+  fact kinds: set of Kind
+  fact ms: list of money
+  fact ws: list of 工作日
+  fact label: text
+
+document d "测试"
+  valid from 2025-01-01 to 2030-12-31
+
+clause 1 "条"
+  quote "q"
+"""
+
+
+def _load(tmp_path: Path, body: str) -> Policy:
+    folder = tmp_path / "policy"
+    folder.mkdir(exist_ok=True)
+    (folder / "t.rule").write_text(HEAD + body, encoding="utf-8")
+    return policyrules.load(folder)
+
+
+def _firms(*firms: dict[str, Any]) -> dict[str, Any]:
+    return {"firms": list(firms)}
+
+
+def _usable(result: policyrules.Result) -> None:
+    """Every result can be explained and serialised, whatever it holds."""
+    assert result.explain()
+    assert result.explain(verbose=True)
+    json.dumps(result.to_json(), ensure_ascii=False)
+
+
+# ---- pools: separate unless shared ---------------------------------------------------------
+
+TWO_POOLS = """
+  award first "第一项"
+    for each firm
+    amount m1
+    cap 100 万元 per firm
+
+  award second "第二项"
+    for each firm
+    amount m2
+    cap 100 万元 per firm
+"""
+
+ONE_POOL = """
+  award first "第一项"
+    for each firm
+    amount m1
+    cap 100 万元 per firm shared firm_pool
+
+  award second "第二项"
+    for each firm
+    amount m2
+    cap 100 万元 per firm shared firm_pool
+"""
+
+
+def test_caps_of_two_provisions_are_apart(tmp_path: Path) -> None:
+    """Each provision's own cap: 80 万元 and 80 万元, each within its own 100 万元."""
+    result = _load(tmp_path, TWO_POOLS).evaluate(
+        _firms({"id": "F", "m1": "80 万元", "m2": "80 万元"})
+    )
+    assert [(d.amount, d.amount_kind) for d in result.decisions] == [
+        (Money.of(80, "万元"), "exact"),
+        (Money.of(80, "万元"), "exact"),
+    ]
+    _usable(result)
+
+
+def test_a_shared_pool_is_one_cap(tmp_path: Path) -> None:
+    """`shared firm_pool`: 80 万元, then 100 - 80 = 20 万元; with 30 万元 in the ledger under
+    the first provision, 70 万元 then 0."""
+    policy = _load(tmp_path, ONE_POOL)
+    facts = _firms({"id": "F", "m1": "80 万元", "m2": "80 万元"})
+    result = policy.evaluate(facts)
+    assert [d.amount for d in result.decisions] == [Money.of(80, "万元"), Money.of(20, "万元")]
+    assert [d.caps[0].binding for d in result.decisions] == [False, True]
+    ledger = [{"provision": "d/1/first", "firm": "F", "amount": "30 万元"}]
+    again = policy.evaluate(facts, ledger=ledger)
+    assert [d.amount for d in again.decisions] == [Money.of(70, "万元"), Money.zero()]
+    ledger2 = [{"provision": "d/1/second", "firm": "F", "amount": "30 万元"}]
+    assert [d.amount for d in policy.evaluate(facts, ledger=ledger2).decisions] == [
+        Money.of(70, "万元"),
+        Money.zero(),
+    ]
+
+
+# ---- caps: binding, kinds, grants ---------------------------------------------------------
+
+CAPPED = """
+  award x "奖励"
+    for each firm
+    amount decided m1
+    cap 200 万元 per firm
+"""
+
+
+def test_a_claim_equal_to_the_cap_is_not_cut(tmp_path: Path) -> None:
+    """200 万元 claimed under a 200 万元 cap: paid whole; the cap does not bind (cut 0)."""
+    (d,) = _load(tmp_path, CAPPED).evaluate(_firms({"id": "F", "m1": "200 万元"})).decisions
+    assert (d.amount, d.amount_kind) == (Money.of(200, "万元"), "exact")
+    assert d.caps[0].binding is False
+    assert d.caps[0].cut == Money.zero()
+
+
+def test_a_claim_one_fen_over_the_cap_is_cut_by_one_fen(tmp_path: Path) -> None:
+    """2,000,000.01 元 under 200 万元: paid 200 万元; the cap binds and cuts 0.01 元."""
+    (d,) = _load(tmp_path, CAPPED).evaluate(_firms({"id": "F", "m1": "2000000.01"})).decisions
+    assert (d.amount, d.amount_kind) == (Money.of(200, "万元"), "exact")
+    assert d.caps[0].binding is True
+    assert d.caps[0].cut == Money(1)
+
+
+def test_only_exact_awards_become_grants(tmp_path: Path) -> None:
+    """No decided amount: "up to" 200 万元, which is a bound and never a grant."""
+    result = _load(tmp_path, CAPPED).evaluate(_firms({"id": "F"}, {"id": "G", "m1": "5 万元"}))
+    assert [(d.subject, d.amount, d.amount_kind) for d in result.decisions] == [
+        ("F", Money.of(200, "万元"), "up_to"),
+        ("G", Money.of(5, "万元"), "exact"),
+    ]
+    assert [(g.firm, g.amount) for g in result.grants] == [("firm:G", Money.of(5, "万元"))]
+    _usable(result)
+
+
+# ---- titles, declarations, margins ---------------------------------------------------------
+
+TITLES = """
+  award titled "有标题的奖励"
+    for each firm
+    amount m1
+
+  entitlement untitled
+    for each firm
+    eligible when a
+    consequence "x"
+
+  declaration nothing "无可计算内容"
+"""
+
+
+def test_titles_and_declarations(tmp_path: Path) -> None:
+    """A provision's own title, else its clause's; a declaration makes no decision."""
+    result = _load(tmp_path, TITLES).evaluate(_firms({"id": "F", "m1": "1 元", "a": False}))
+    assert [(d.provision, d.title, d.status) for d in result.decisions] == [
+        ("d/1/titled", "有标题的奖励", "eligible"),
+        ("d/1/untitled", "条", "not_eligible"),
+    ]
+    not_eligible = result.decisions[1]
+    assert not_eligible.reasons
+    assert all(isinstance(r, str) and r for r in not_eligible.reasons)
+    _usable(result)
+
+
+TARGETS = """
+  target days
+    for each firm
+    require average(ws) <= 60 工作日
+
+  target amount
+    for each firm
+    require m1 >= 100 万元
+
+  target number
+    for each firm
+    require n1 < 10
+"""
+
+
+def test_target_margins(tmp_path: Path) -> None:
+    """average [50, 54] = 52 工作日 against 60: margin 8 工作日; 150 万元 against 100 万元:
+    margin 50 万元; 7 against 10: margin 3."""
+    result = _load(tmp_path, TARGETS).evaluate(
+        _firms({"id": "F", "ws": [50, 54], "m1": "150 万元", "n1": 7})
+    )
+    assert [d.status for d in result.decisions] == ["met", "met", "met"]
+    days, money, number = (d.margin or "" for d in result.decisions)
+    assert days.endswith("8 工作日")
+    assert money.endswith("50 万元")
+    assert number.endswith(" 3")
+
+
+SHOWN = """
+  entitlement shown
+    for each firm
+    eligible when known(m1) and known(n1) and known(r) and known(d1) and known(a)
+    eligible when known(kinds) and known(ms) and known(label)
+    consequence "x"
+"""
+
+
+def test_facts_as_shown(tmp_path: Path) -> None:
+    """The facts a decision read, as a person reads them: money in 万元 when whole, a rate in
+    %, a number as written, a set sorted, a list in order."""
+    facts = {
+        "id": "F",
+        "m1": "100 万元",
+        "n1": "2.5",
+        "r": "30%",
+        "d1": "2025-06-01",
+        "a": True,
+        "kinds": ["gamma", "alpha"],
+        "ms": ["5 元", "9 元"],
+        "label": "abc",
+    }
+    (d,) = _load(tmp_path, SHOWN).evaluate(_firms(facts)).decisions
+    assert d.status == "eligible"
+    assert dict(d.facts) == {
+        "firm.m1": "100 万元",
+        "firm.n1": "2.5",
+        "firm.r": "30%",
+        "firm.d1": "2025-06-01",
+        "firm.a": "true",
+        "firm.kinds": "{alpha, gamma}",
+        "firm.ms": "[5.00 元, 9.00 元]",
+        "firm.label": "abc",
+    }
+
+
+# ---- runtime values and the calendar's public functions -----------------------------------
+
+
+def test_unknown_values_combine() -> None:
+    a, b = Unknown(frozenset({"x"})), Unknown(frozenset({"y"}))
+    assert a | b == Unknown(frozenset({"x", "y"}))
+    assert missing_of(1, a, "t", b) == Unknown(frozenset({"x", "y"}))
+    assert missing_of(1, "t") is None
+    assert is_unknown(a) is True
+    assert is_unknown(Money.zero()) is False
+
+
+def test_durations_normalise() -> None:
+    """2 周 = 14 日; 2 年 = 24 月; 工作日 stays apart."""
+    from decimal import Decimal
+
+    assert Duration(Decimal(2), "周").normalized() == ("days", Decimal(14))
+    assert Duration(Decimal(2), "年").normalized() == ("months", Decimal(24))
+    assert Duration(Decimal(3), "月").normalized() == ("months", Decimal(3))
+    assert Duration(Decimal(3), "日").normalized() == ("days", Decimal(3))
+    assert Duration(Decimal(3), "工作日").normalized() == ("workdays", Decimal(3))
+
+
+def test_ledger_is_a_sized_collection() -> None:
+    g = Grant("d/1/x", (("firm", "F"),), Money(1), 2025)
+    ledger = Ledger((g,))
+    assert len(ledger) == 1
+    assert list(ledger) == [g]
+    assert len(ledger.with_grants([g, g])) == 3
+    assert g.firm == "firm:F"
+
+
+def test_money_refuses_other_types() -> None:
+    with pytest.raises(TypeError):
+        Money(1) - 1  # type: ignore[operator]
+    with pytest.raises(TypeError):
+        Money(1) + 1  # type: ignore[operator]
+    assert str(Money(0)) == "0.00 元"
+    assert Money(0).format_cn() == "0.00 元"
+
+
+def test_calendar_public_functions() -> None:
+    """chinesecalendar 1.11.0 carries the schedules of 2004 to 2026."""
+    cal = WorkCalendar()
+    assert published_years() == (2004, 2026)
+    assert cal.is_published(2026) is True
+    assert cal.is_published(2027) is False
+    # A datetime is read as its date: 2025-12-31 09:30, 1 工作日 later is 2026-01-04.
+    assert cal.add_workdays(datetime(2025, 12, 31, 9, 30), 1) == date(2026, 1, 4)
+    assert cal.due_date(date(2025, 1, 31), 0, DurationUnit.MONTH) == date(2025, 1, 31)
+    assert cal.due_date(date(2025, 1, 31), 0, DurationUnit.DAY) == date(2025, 1, 31)
+    with pytest.raises(TypeError):
+        cal.add_workdays("2025-12-31", 1)  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        cal.add_workdays(date(2025, 12, 31), True)
+    with pytest.raises(ValueError, match="negative"):
+        cal.add_workdays(date(2025, 12, 31), -1)
+
+
+def test_weekends_only_into_a_published_year() -> None:
+    """2003 has no published schedule, 2004 has: under weekends_only, 1 工作日 after Tue
+    2003-12-30 is Wed 12-31 (the last of 2003), 2 is Fri 2004-01-02 (元旦 2004 is off)."""
+    weekends = WorkCalendar(Unpublished.WEEKENDS_ONLY)
+    assert weekends.add_workdays(date(2003, 12, 30), 1) == date(2003, 12, 31)
+    assert weekends.add_workdays(date(2003, 12, 30), 2) == date(2004, 1, 2)
+    assert weekends.workdays_between(date(2003, 12, 30), date(2004, 1, 2)) == 2
