@@ -316,3 +316,62 @@ def test_weekends_only_into_a_published_year() -> None:
     assert weekends.add_workdays(date(2003, 12, 30), 1) == date(2003, 12, 31)
     assert weekends.add_workdays(date(2003, 12, 30), 2) == date(2004, 1, 2)
     assert weekends.workdays_between(date(2003, 12, 30), date(2004, 1, 2)) == 2
+
+
+# ---- what reasons, caps and the trace carry (values, not wording) --------------------------
+
+ONCE = """
+  award once_only "一次性奖励"
+    for each firm
+    eligible when a
+    eligible when d1 in force
+    amount decided m1
+    once per firm
+    cap 200 万元 per firm per year of d1
+"""
+
+
+def test_reasons_show_the_values_read(tmp_path: Path) -> None:
+    """A failed condition shows the value it read (a = false); a date outside the validity
+    shows the date and the period (2025-01-01 – 2030-12-31)."""
+    policy = _load(tmp_path, ONCE)
+    (d,) = policy.evaluate(_firms({"id": "F", "a": False, "d1": "2025-06-01"})).decisions
+    assert d.status == "not_eligible"
+    assert "false" in d.reasons[0]
+    (d,) = policy.evaluate(_firms({"id": "F", "a": True, "d1": "2031-01-01"})).decisions
+    assert d.status == "not_eligible"
+    assert "2031-01-01" in d.reasons[0]
+    assert "2025-01-01" in d.reasons[0]
+    assert "2030-12-31" in d.reasons[0]
+
+
+def test_trace_marks_the_once_step_and_the_cap(tmp_path: Path) -> None:
+    """Paid before: the `once` step failed.  Paid now: the cap's scope names the year, and its
+    line shows the limit (200 万元)."""
+    policy = _load(tmp_path, ONCE)
+    facts = _firms({"id": "F", "a": True, "d1": "2025-06-01", "m1": "250 万元"})
+    (paid,) = policy.evaluate(facts).decisions
+    assert (paid.amount, paid.amount_kind) == (Money.of(200, "万元"), "exact")
+    assert "2025" in paid.caps[0].scope
+    cap_steps = [s for s in paid.trace if s.kind == "cap"]
+    assert len(cap_steps) == 1
+    assert "200 万元" in cap_steps[0].text
+    assert cap_steps[0].ok is False  # the cap bound
+    assert [s.ok for s in paid.trace if s.kind == "once"] == [True]
+    ledger = [{"provision": "d/1/once_only", "firm": "F", "amount": "1", "year": 2025}]
+    (again,) = policy.evaluate(facts, ledger=ledger).decisions
+    assert again.status == "not_eligible"
+    assert [s.ok for s in again.trace if s.kind == "once"] == [False]
+
+
+def test_numbers_shown_to_six_places(tmp_path: Path) -> None:
+    """A number with six decimal places is shown as written: 1.000001."""
+    (d,) = (
+        _load(tmp_path, SHOWN)
+        .evaluate(_firms({"id": "F", "n1": "1.000001", "m1": "12.5", "r": "2.5%"}))
+        .decisions
+    )
+    shown = dict(d.facts)
+    assert shown["firm.n1"] == "1.000001"
+    assert shown["firm.m1"] == "12.50 元"
+    assert shown["firm.r"] == "2.5%"
