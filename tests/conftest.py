@@ -28,3 +28,16 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def update_golden(request: pytest.FixtureRequest) -> bool:
     """Whether golden tests rewrite their expected files."""
     return bool(request.config.getoption("--update-golden"))
+
+
+# Property and fuzz tests run hundreds of examples each (the "ci" profile: 200), which on a
+# busy machine can take over a minute: they get a longer limit than pyproject.toml's
+# `timeout`, still finite, so that a loop fails the test instead of hanging the run.
+PROPERTY_TIMEOUT = 300
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Give the tests under tests/property the longer per-test time limit."""
+    for item in items:
+        if "property" in item.path.parts and item.get_closest_marker("timeout") is None:
+            item.add_marker(pytest.mark.timeout(PROPERTY_TIMEOUT))
