@@ -102,21 +102,20 @@ def test_caps_of_two_provisions_are_apart(tmp_path: Path) -> None:
 
 
 def test_a_shared_pool_is_one_cap(tmp_path: Path) -> None:
-    """`shared firm_pool`: 80 万元, then 100 - 80 = 20 万元; with 30 万元 in the ledger under
-    the first provision, 70 万元 then 0."""
+    """`shared firm_pool`: claims of 80 万元 and 80 万元 share 100 万元: 80 and 20, whichever
+    goes first; with 30 万元 in the ledger under either provision, 70 and 0."""
     policy = _load(tmp_path, ONE_POOL)
     facts = _firms({"id": "F", "m1": "80 万元", "m2": "80 万元"})
-    result = policy.evaluate(facts)
-    assert [d.amount for d in result.decisions] == [Money.of(80, "万元"), Money.of(20, "万元")]
-    assert [d.caps[0].binding for d in result.decisions] == [False, True]
-    ledger = [{"provision": "d/1/first", "firm": "F", "amount": "30 万元"}]
-    again = policy.evaluate(facts, ledger=ledger)
-    assert [d.amount for d in again.decisions] == [Money.of(70, "万元"), Money.zero()]
-    ledger2 = [{"provision": "d/1/second", "firm": "F", "amount": "30 万元"}]
-    assert [d.amount for d in policy.evaluate(facts, ledger=ledger2).decisions] == [
-        Money.of(70, "万元"),
-        Money.zero(),
-    ]
+
+    def paid(ledger: list[dict[str, Any]] | None = None) -> list[int]:
+        result = policy.evaluate(facts, ledger=ledger)
+        assert all(d.amount_kind == "exact" for d in result.decisions)
+        return sorted(d.amount.fen for d in result.decisions if d.amount is not None)
+
+    assert paid() == [20 * WAN, 80 * WAN]
+    for provision in ("d/1/first", "d/1/second"):
+        ledger = [{"provision": provision, "firm": "F", "amount": "30 万元"}]
+        assert paid(ledger) == [0, 70 * WAN]
 
 
 # ---- caps: binding, kinds, grants ---------------------------------------------------------
@@ -186,15 +185,15 @@ def test_titles_and_declarations(tmp_path: Path) -> None:
 
 
 TARGETS = """
-  target days
+  target t_days
     for each firm
     require average(ws) <= 60 工作日
 
-  target amount
+  target t_money
     for each firm
     require m1 >= 100 万元
 
-  target number
+  target t_number
     for each firm
     require n1 < 10
 """
@@ -275,10 +274,12 @@ def test_durations_normalise() -> None:
 
 def test_ledger_is_a_sized_collection() -> None:
     g = Grant("d/1/x", (("firm", "F"),), Money(1), 2025)
+    h = Grant("d/1/x", (("firm", "G"),), Money(2), 2025)
+    k = Grant("d/1/x", (("firm", "H"),), Money(3), 2026)
     ledger = Ledger((g,))
     assert len(ledger) == 1
     assert list(ledger) == [g]
-    assert len(ledger.with_grants([g, g])) == 3
+    assert len(ledger.with_grants([h, k])) == 3
     assert g.firm == "firm:F"
 
 
