@@ -196,6 +196,10 @@ TARGETS = """
   target t_number
     for each firm
     require n1 < 10
+
+  target t_date
+    for each firm
+    require d1 <= 2025-06-01
 """
 
 
@@ -205,11 +209,22 @@ def test_target_margins(tmp_path: Path) -> None:
     result = _load(tmp_path, TARGETS).evaluate(
         _firms({"id": "F", "ws": [50, 54], "m1": "150 万元", "n1": 7})
     )
-    assert [d.status for d in result.decisions] == ["met", "met", "met"]
-    days, money, number = (d.margin or "" for d in result.decisions)
+    assert [d.status for d in result.decisions[:3]] == ["met", "met", "met"]
+    days, money, number, _ = (d.margin or "" for d in result.decisions)
     assert days.endswith("8 工作日")
     assert money.endswith("50 万元")
     assert number.endswith(" 3")
+
+
+def test_no_python_none_in_a_margin(tmp_path: Path) -> None:
+    """A date target has no numeric margin, and says so in words, never "None"."""
+    result = _load(tmp_path, TARGETS).evaluate(
+        _firms({"id": "F", "ws": [1], "m1": "1 元", "n1": 1, "d1": "2025-05-01"})
+    )
+    date_target = result.decisions[3]
+    assert date_target.status == "met"
+    assert date_target.margin
+    assert "None" not in date_target.margin
 
 
 SHOWN = """
