@@ -391,3 +391,83 @@ def test_numbers_shown_to_six_places(tmp_path: Path) -> None:
     assert shown["firm.n1"] == "1.000001"
     assert shown["firm.m1"] == "12.50 元"
     assert shown["firm.r"] == "2.5%"
+
+
+CAP_LINE = """
+  award x "奖励"
+    for each firm
+    amount decided m1
+    cap 200 万元 per firm
+"""
+
+
+def test_cap_line_shows_what_was_used_before(tmp_path: Path) -> None:
+    """30 万元 in the ledger: 250 万元 claimed, 200 - 30 = 170 万元 paid; the cap's trace line
+    shows the 30 万元 already used."""
+    policy = _load(tmp_path, CAP_LINE)
+    ledger = [{"provision": "d/1/x", "firm": "F", "amount": "30 万元"}]
+    (d,) = policy.evaluate(_firms({"id": "F", "m1": "250 万元"}), ledger=ledger).decisions
+    assert (d.amount, d.amount_kind) == (Money.of(170, "万元"), "exact")
+    assert d.caps[0].used_before == Money.of(30, "万元")
+    (line,) = (s.text for s in d.trace if s.kind == "cap")
+    assert "30 万元" in line
+
+
+ASSUMED = """
+  assumption count_decided: bool = true "“年度”未说明按何日期计年"
+
+  award x "奖励"
+    for each firm
+    amount if count_decided then m1 else m2
+"""
+
+
+def test_an_assumption_is_read_and_listed(tmp_path: Path) -> None:
+    """Default true: m1 = 5 万元; assumed false: m2 = 7 万元; the decision lists it."""
+    policy = _load(tmp_path, ASSUMED)
+    facts = _firms({"id": "F", "m1": "5 万元", "m2": "7 万元"})
+    (d,) = policy.evaluate(facts).decisions
+    assert d.amount == Money.of(5, "万元")
+    assert dict(d.assumptions) == {"count_decided": "true"}
+    (d,) = policy.evaluate(facts, assumptions={"count_decided": False}).decisions
+    assert d.amount == Money.of(7, "万元")
+    assert dict(d.assumptions) == {"count_decided": "false"}
+
+
+PER_TWO = """
+  award x "奖励"
+    for each product
+    amount decided decided
+    cap 100 万元 per firm per product
+"""
+
+
+def test_a_cap_per_firm_per_product_counts_each_product(tmp_path: Path) -> None:
+    """`per firm per product` is scoped to the deepest owner, the product: two products of
+    one firm claiming 80 万元 each get 80 万元 each (not 80 and 20)."""
+    folder = tmp_path / "two"
+    folder.mkdir()
+    text = """entity firm "企业"
+  list firms
+
+entity product "产品"
+  list products of firm
+  fact decided: money
+
+document d "测试"
+
+clause 1 "条"
+  quote "q"
+"""
+    (folder / "t.rule").write_text(text + PER_TWO, encoding="utf-8")
+    policy = policyrules.load(folder)
+    facts = {
+        "firms": [
+            {
+                "id": "F",
+                "products": [{"id": "P", "decided": "80 万元"}, {"id": "Q", "decided": "80 万元"}],
+            }
+        ]
+    }
+    result = policy.evaluate(facts)
+    assert [d.amount for d in result.decisions] == [Money.of(80, "万元"), Money.of(80, "万元")]

@@ -165,3 +165,14 @@ def test_rates_parse_exactly() -> None:
     assert format_rate(Decimal("0.125")) == "12.5%"
     assert format_rate(Decimal("1")) == "100%"
     assert format_rate(Decimal("0")) == "0%"
+
+
+def test_times_takes_a_decimal_rate_only() -> None:
+    """A rate is a Decimal (or an int); text, a bool or a float is refused, not read."""
+    assert Money(100).times(1) == Money(100)
+    with pytest.raises(TypeError):
+        Money(100).times("0.3")  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        Money(100).times(True)
+    with pytest.raises(ValueError, match="float"):
+        Money(100).times(0.3)  # type: ignore[arg-type]
