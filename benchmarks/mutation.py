@@ -178,9 +178,15 @@ def _offsets(source: bytes) -> list[int]:
     return starts
 
 
+# The sources as read when the mutants were found: each mutant is applied to these bytes, so
+# an edit to the working tree during a run changes nothing.
+_SOURCES: dict[str, bytes] = {}
+
+
 def find_mutants(file: Path) -> list[Mutant]:
     """Every mutant of one file, in source order."""
     source = file.read_bytes()
+    _SOURCES[file.relative_to(PACKAGE).as_posix()] = source
     tree = ast.parse(source)
     lines = source.decode("utf-8").splitlines()
     skip = _annotation_nodes(tree)
@@ -264,7 +270,7 @@ def run_one(
     m: Mutant, copy_root: Path, tests: list[str], per_test: int, per_mutant: float
 ) -> Outcome:
     target = copy_root / "src" / "policyrules" / m.file
-    original = (PACKAGE / m.file).read_bytes()
+    original = _SOURCES[m.file]
     mutated = apply(original, m)
     try:
         compile(mutated, str(target), "exec")
@@ -290,7 +296,7 @@ def run_one(
     out = proc.stdout + proc.stderr
     if proc.returncode == 0:
         return Outcome(m, "survived", seconds)
-    if "Timeout" in out and "+++++++ Timeout" in out:
+    if "from pytest-timeout" in out:
         return Outcome(m, "timeout", seconds, _first_failure(out))
     return Outcome(m, "killed", seconds, _first_failure(out))
 
@@ -299,6 +305,8 @@ def make_copy(into: Path) -> Path:
     """A copy of the package (only src/policyrules) under ``into``; nothing else is copied."""
     dest = into / "src" / "policyrules"
     shutil.copytree(PACKAGE, dest, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    for rel, source in _SOURCES.items():  # the targets as they were when enumerated
+        (dest / rel).write_bytes(source)
     return into
 
 
@@ -348,6 +356,7 @@ def load_equivalent() -> dict[str, str]:
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--files", action="append", default=[], help="only targets whose path has this")
+    p.add_argument("--match", help="only mutants whose key contains this text")
     p.add_argument("--sample", type=int, default=0, help="run a random sample of N mutants")
     p.add_argument("--seed", type=int, default=0, help="seed of the sample")
     p.add_argument("--jobs", type=int, default=2, help="mutants run at once (default 2)")
@@ -373,6 +382,8 @@ def main(argv: list[str] | None = None) -> int:
         wanted = args.files
         files = [f for f in files if any(s in f.relative_to(PACKAGE).as_posix() for s in wanted)]
     mutants = [m for f in files for m in find_mutants(f)]
+    if args.match:
+        mutants = [m for m in mutants if args.match in m.key]
     total = len(mutants)
     kept: list[Outcome] = []
     if args.rerun:
