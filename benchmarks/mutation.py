@@ -51,6 +51,8 @@ TESTS = (  # fast ones first: with -x a mutant is usually killed in the first fi
     "tests/unit/test_evaluate.py",
     "tests/unit/test_money.py",
     "tests/unit/test_calendar.py",
+    "tests/unit/test_ledger_grants.py",
+    "tests/unit/test_unpublished_years.py",
 )
 EQUIVALENT = Path(__file__).with_name("mutation_equivalent.txt")
 

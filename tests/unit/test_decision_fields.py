@@ -471,3 +471,41 @@ clause 1 "条"
     }
     result = policy.evaluate(facts)
     assert [d.amount for d in result.decisions] == [Money.of(80, "万元"), Money.of(80, "万元")]
+
+
+RATED = """
+  parameter support_rate: rate "支持比例"
+
+  award x "奖励"
+    for each firm
+    amount support_rate of m1
+
+  entitlement y
+    for each firm
+    consequence "即收即检"
+
+  target z
+    for each firm
+    require average(ws) <= 60 工作日
+"""
+
+
+def test_parameters_consequences_and_averages_as_shown(tmp_path: Path) -> None:
+    """A set rate parameter is shown in % (30%: 30% of 10 万元 = 3 万元); an entitlement's
+    consequence step holds; average [1, 1, 2] = 4/3 工作日 is shown to two places, ≈1.33."""
+    policy = _load(tmp_path, RATED)
+    facts = _firms({"id": "F", "m1": "10 万元", "ws": [1, 1, 2]})
+    award, entitled, target = policy.evaluate(facts, parameters={"support_rate": "30%"}).decisions
+    assert award.amount == Money.of(3, "万元")
+    assert dict(award.parameters) == {"support_rate": "30%"}
+    assert [s.ok for s in entitled.trace if s.kind == "consequence"] == [True]
+    assert target.status == "met"
+    assert "1.33" in (target.margin or "")
+
+
+def test_is_published_outside_the_calendar() -> None:
+    from policyrules.runtime.calendar import is_published
+
+    assert is_published(0) is False
+    assert is_published(10_000) is False
+    assert is_published(2026) is True
