@@ -509,3 +509,24 @@ def test_is_published_outside_the_calendar() -> None:
     assert is_published(0) is False
     assert is_published(10_000) is False
     assert is_published(2026) is True
+
+
+def test_grants_validate_their_path_and_year() -> None:
+    """A path holds (entity, id) pairs, never bare text; a year is in 1..9999."""
+    assert Grant("d/1/x", (("firm", "F"),), Money(1), 1).year == 1
+    assert Grant("d/1/x", (("firm", "F"),), Money(1), 9999).year == 9999
+    with pytest.raises(policyrules.PolicyRulesError):
+        Grant("d/1/x", (("firm", "F"), "pr"), Money(1))  # type: ignore[arg-type]
+    with pytest.raises(policyrules.PolicyRulesError):
+        Grant("d/1/x", (("firm", "F"),), Money(1), 0)
+
+
+def test_statutory_projection_at_its_edges() -> None:
+    """The projection (no 调休): 元旦 2029 is a Monday and a holiday, so 1 工作日 after Fri
+    2028-12-29 is Tue 2029-01-02; it covers 2000 (the 1999 rules: 元旦 off, 6 June 2000, a
+    Tuesday, worked)."""
+    projected = WorkCalendar(Unpublished.STATUTORY_PROJECTION)
+    assert projected.add_workdays(date(2028, 12, 29), 1) == date(2029, 1, 2)
+    assert projected.is_workday(date(2029, 1, 1)) is False
+    assert projected.is_workday(date(2000, 1, 1)) is False
+    assert projected.is_workday(date(2000, 6, 6)) is True
