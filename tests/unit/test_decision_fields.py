@@ -530,3 +530,12 @@ def test_statutory_projection_at_its_edges() -> None:
     assert projected.is_workday(date(2029, 1, 1)) is False
     assert projected.is_workday(date(2000, 1, 1)) is False
     assert projected.is_workday(date(2000, 6, 6)) is True
+
+
+def test_a_calendar_is_a_value_whatever_it_tracked() -> None:
+    """The years a calendar answered for under an assumption are a record, not its identity:
+    two calendars of one policy are equal and hashable whatever they tracked."""
+    a = WorkCalendar(Unpublished.WEEKENDS_ONLY, assumed=set())
+    b = WorkCalendar(Unpublished.WEEKENDS_ONLY, assumed={2027})
+    assert a == b
+    assert hash(a) == hash(b)
