@@ -41,7 +41,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "src" / "policyrules"
-TARGETS = ("runtime/*.py", "evaluate.py", "compile.py")
+# The evaluator: its expressions are in exprs.py and its claims on caps in claims.py.
+TARGETS = ("runtime/*.py", "evaluate.py", "compile.py", "exprs.py", "claims.py")
 TESTS = (  # fast ones first: with -x a mutant is usually killed in the first file
     "tests/unit/test_money_bounds.py",
     "tests/unit/test_operators.py",

@@ -437,7 +437,7 @@ def test_an_assumption_is_read_and_listed(tmp_path: Path) -> None:
 PER_TWO = """
   award x "奖励"
     for each product
-    amount decided decided
+    amount decided decided_amount
     cap 100 万元 per firm per product
 """
 
@@ -452,7 +452,7 @@ def test_a_cap_per_firm_per_product_counts_each_product(tmp_path: Path) -> None:
 
 entity product "产品"
   list products of firm
-  fact decided: money
+  fact decided_amount: money
 
 document d "测试"
 
@@ -465,7 +465,10 @@ clause 1 "条"
         "firms": [
             {
                 "id": "F",
-                "products": [{"id": "P", "decided": "80 万元"}, {"id": "Q", "decided": "80 万元"}],
+                "products": [
+                    {"id": "P", "decided_amount": "80 万元"},
+                    {"id": "Q", "decided_amount": "80 万元"},
+                ],
             }
         ]
     }

@@ -25,7 +25,7 @@ ENTITIES = """entity firm "企业"
 entity product "产品"
   list products of firm
   fact approved_on: date
-  fact decided: money
+  fact decided_amount: money
 
 entity project "项目"
   list projects of firm
@@ -42,7 +42,7 @@ clause 1 "条"
 LAUNCH = """
   award launch "一次性奖励"
     for each product
-    amount decided decided
+    amount decided decided_amount
     once per product
     cap 200 万元 per product
     cap 1000 万元 per firm per year of approved_on
@@ -61,7 +61,7 @@ def _load(tmp_path: Path, provisions: str) -> Policy:
 
 
 def _product(pid: str, wan: int, day: str) -> dict[str, Any]:
-    return {"id": pid, "decided": f"{wan} 万元", "approved_on": day}
+    return {"id": pid, "decided_amount": f"{wan} 万元", "approved_on": day}
 
 
 def _amounts(result: policyrules.Result) -> dict[str | None, tuple[str, int | None]]:
@@ -221,7 +221,7 @@ def test_firm_year_cap_from_ledger_is_exact_to_the_fen(tmp_path: Path) -> None:
 ONCE_PER_FIRM = """
   award first_product "每家企业一次"
     for each product
-    amount decided decided
+    amount decided decided_amount
     once per firm
     order by approved_on, id
 """

@@ -86,6 +86,14 @@ def amount(build: Build, expr: str, **facts: Any) -> tuple[Money | None, str | N
     return d.amount, d.amount_kind
 
 
+def no_amount(build: Build, expr: str, **facts: Any) -> bool:
+    """Whether `amount EXPR` pays nothing certain: no amount (the decision or the amount is
+    unknown), never an exact or bounded figure."""
+    policy = build(f"\n  award x\n    for each firm\n    amount {expr}\n")
+    (d,) = policy.evaluate(_firm(facts)).decisions
+    return d.status in ("eligible", "unknown") and d.amount is None and d.amount_kind != "exact"
+
+
 def fen(build: Build, expr: str, **facts: Any) -> int:
     """The exact amount of `amount EXPR`, in fen."""
     money, kind = amount(build, expr, **facts)
@@ -174,7 +182,7 @@ def test_rate_of_rate_and_number(build: Build) -> None:
 
 def test_unknown_operand_makes_the_amount_unknown(build: Build) -> None:
     """A sum with a missing fact is unknown, and so is the award: nothing is paid."""
-    assert amount(build, "30% of (m1 + m2)", m1="100 万元") == (None, "unknown")
+    assert no_amount(build, "30% of (m1 + m2)", m1="100 万元")
 
 
 # ---- comparisons ---------------------------------------------------------------------------
@@ -337,17 +345,18 @@ def test_if_then_else(build: Build) -> None:
     ms = {"m1": "100 万元", "m2": "40 万元"}
     assert fen(build, "if a then m1 else m2", a=True, **ms) == 100 * WAN
     assert fen(build, "if a then m1 else m2", a=False, **ms) == 40 * WAN
-    assert amount(build, "if a then m1 else m2", **ms) == (None, "unknown")
+    assert no_amount(build, "if a then m1 else m2", **ms)
     assert fen(build, "if a then m1 else m2", a=True, m1="7 元") == 7 * YUAN
     assert fen(build, "if a then m1 else m2", a=False, m2="8 元") == 8 * YUAN
-    assert truth(build, "if a then b else c", b=True, c=True) is None
+    assert truth(build, "if a then b else c", b=True, c=False) is None
+    # Both branches known and equal: the condition does not matter (the guide, §4).
+    assert truth(build, "if a then b else c", b=True, c=True) is True
     assert truth(build, "if not a then b else c", a=False, b=True, c=False) is True
 
 
 def test_if_with_unknown_condition_is_not_the_then_branch(build: Build) -> None:
     """An unknown condition never pays the `then` branch, even if the else is zero."""
-    money, kind = amount(build, "if a then 30% of m1 else 0 元", m1="100 万元")
-    assert (money, kind) == (None, "unknown")
+    assert no_amount(build, "if a then 30% of m1 else 0 元", m1="100 万元")
 
 
 @pytest.mark.parametrize(
@@ -382,16 +391,16 @@ def test_max_and_min_of_arguments(build: Build) -> None:
         assert fen(build, "min(m1, m2, m3)", **ms) == 10 * WAN
     assert fen(build, "max(m1, m2)", m1="1 元", m2="2 元") == 2 * YUAN
     assert fen(build, "min(m1, m2)", m1="1 元", m2="2 元") == 1 * YUAN
-    assert amount(build, "max(m1, m2, m3)", m1="1 元", m2="2 元") == (None, "unknown")
+    assert no_amount(build, "max(m1, m2, m3)", m1="1 元", m2="2 元")
 
 
 def test_max_and_min_of_a_list(build: Build) -> None:
-    """Of one list: max [5, 9, 2 元] = 9 元, min = 2 元; an empty list is unknown."""
+    """Of one list: max [5, 9, 2 元] = 9 元, min = 2 元; an empty list has no max or min."""
     ms = ["5 元", "9 元", "2 元"]
     assert fen(build, "max(ms)", ms=ms) == 9 * YUAN
     assert fen(build, "min(ms)", ms=ms) == 2 * YUAN
-    assert amount(build, "max(ms)", ms=[]) == (None, "unknown")
-    assert amount(build, "min(ms)", ms=[]) == (None, "unknown")
+    assert no_amount(build, "max(ms)", ms=[])
+    assert no_amount(build, "min(ms)", ms=[])
     assert fen(build, "max(ns) × 1 元", ns=[3, 11, 7]) == 11 * YUAN
     assert truth(build, "max(ws) = 8 工作日", ws=[8, 2, 5]) is True
     assert truth(build, "min(ws) = 2 工作日", ws=[8, 2, 5]) is True
@@ -423,12 +432,12 @@ def test_sum_count_average(build: Build) -> None:
 
 
 def test_count_of_empty_and_aggregates_of_empty(build: Build) -> None:
-    """count([]) = 0; sum and average of an empty list are unknown."""
+    """count([]) = 0 and sum([]) = 0 元; average of an empty list has no value."""
     assert truth(build, "count(ms) = 0", ms=[]) is True
     assert truth(build, "count(kinds) = 2", kinds=["alpha", "beta"]) is True
-    assert amount(build, "sum(ms)", ms=[]) == (None, "unknown")
-    assert amount(build, "average(ms)", ms=[]) == (None, "unknown")
-    assert amount(build, "sum(ms)") == (None, "unknown")
+    assert fen(build, "sum(ms)", ms=[]) == 0
+    assert no_amount(build, "average(ms)", ms=[])
+    assert no_amount(build, "sum(ms)")
 
 
 def test_known(build: Build) -> None:
