@@ -436,6 +436,9 @@ def test_count_of_empty_and_aggregates_of_empty(build: Build) -> None:
     assert truth(build, "count(ms) = 0", ms=[]) is True
     assert truth(build, "count(kinds) = 2", kinds=["alpha", "beta"]) is True
     assert fen(build, "sum(ms)", ms=[]) == 0
+    # sum of an empty list is 0 in its unit: 0 (a number), 0 工作日.
+    assert fen(build, "sum(ns) × 1 元 + 1 元", ns=[]) == 1 * YUAN
+    assert truth(build, "sum(ws) = 0 工作日", ws=[]) is True
     assert no_amount(build, "average(ms)", ms=[])
     assert no_amount(build, "sum(ms)")
 
