@@ -23,6 +23,7 @@ from .convert import ValueRefused
 from .errors import Diagnostic, FactsError, RuleSyntaxError, did_you_mean
 from .evaluate import evaluate
 from .facts import Facts, convert_value, read_data, read_facts, schema
+from .ledger_check import check_caps, check_once
 from .ledger_io import merge_ledgers, place_diagnostics, read_ledger, read_ledger_file
 from .model import CheckedPolicy
 from .parse import parse
@@ -188,6 +189,7 @@ class Policy:
         assumptions: Mapping[str, Any] | None = None,
         as_of: dt.date | str | None = None,
         note: str = "",
+        facts_file: str | None = None,
     ) -> Result:
         """Evaluate ``facts``.
 
@@ -209,10 +211,14 @@ class Policy:
         and ``commit`` is true: then the store's grants are read and this result's grants
         (``Result.grants``) appended in one transaction, under ``note``; a concurrent
         evaluation against the same store waits and then sees them.  With a store and
-        ``commit=False`` the store is only read.
+        ``commit=False`` the store is only read.  When committing, the facts' own earlier
+        grants not yet in the store are appended in the same transaction, in a batch noted
+        ``imported from <facts_file>``.  The same grant given by several routes counts once.
 
-        :raises LedgerError: a bad earlier grant (E320-E327); a grant already in the store
-            (E331: nothing is written); a busy store (E332).
+        :raises LedgerError: a bad earlier grant (E320-E327); one grant with two amounts
+            (E326); a one-time award paid twice (E328) or a cap already exceeded (E329) in
+            the earlier grants; a grant already in the store (E331: nothing is written); a
+            busy store (E332).
         :raises FactsError: bad facts, parameters or assumptions.
         """
         if not isinstance(facts, Facts):
@@ -240,19 +246,34 @@ class Policy:
                 as_of=day,
             )
 
+        def whole(*parts: tuple[str, Ledger]) -> Ledger:
+            # One grant by several routes counts once; a ledger that already pays a one-time
+            # award twice or overspends a cap is refused before anything is paid on it.
+            merged = merge_ledgers(*parts)
+            check_once(self.checked, *parts)
+            check_caps(self.compiled, merged, params, assume)
+            return merged
+
         if isinstance(ledger, LedgerStore):
             with ledger.transaction(write=commit, note=note) as txn:
                 stored = read_ledger(self.checked, txn.grants(), f"{ledger.path}: grants")
-                result = run(merge_ledgers(("the facts' ledger", own), (str(ledger.path), stored)))
+                result = run(whole((str(ledger.path), stored), ("the facts' ledger", own)))
                 if commit:
+                    # The earlier grants this run relied on go into the store with its own,
+                    # so a later run sees every grant any run relied on.
+                    have = set(stored)
+                    imported = [g for g in own if g not in have]
+                    source = facts_file or "the facts given"
+                    if imported:
+                        txn.append(imported, note=f"imported from {source}")
                     txn.append(result.grants)
             return result
         if commit:
             raise TypeError("commit=True needs a LedgerStore as the ledger")
         if ledger is None:
-            return run(own)
+            return run(whole(("the facts' ledger", own)))
         given = read_ledger(self.checked, ledger)
-        return run(merge_ledgers(("the facts' ledger", own), ("the ledger given", given)))
+        return run(whole(("the facts' ledger", own), ("the ledger given", given)))
 
     def _as_of(self, value: Any) -> dt.date | None:
         if value is None:

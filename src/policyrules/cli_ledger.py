@@ -22,6 +22,7 @@ from .convert import whole_number
 from .errors import Diagnostic, FactsError, LedgerError
 from .facts import load_data
 from .files import locked, real_target, write_atomic
+from .ledger_check import check_caps, check_once
 from .ledger_io import dump_ledger, merge_ledgers, read_ledger, read_ledger_file
 from .result import Result
 from .runtime.ledger import Ledger
@@ -108,7 +109,12 @@ def evaluate_with_ledger(
         record = commit and not dry
         with locked([out] if out else []), _open_store(src, create=record) as store:
             result = policy.evaluate(
-                facts, ledger=store, commit=record, note=f"eval {args.facts}", **options
+                facts,
+                ledger=store,
+                commit=record,
+                note=f"eval {args.facts}",
+                facts_file=str(args.facts),
+                **options,
             )
             if record:
                 paid = Ledger(result.grants)
@@ -150,9 +156,20 @@ def cmd_import(args: argparse.Namespace) -> int:
     store = _open_store(Path(args.store), create=True)
     with store, store.transaction(note=f"import {args.file}") as txn:
         stored = read_ledger(policy.checked, txn.grants(), f"{args.store}: grants")
-        merge_ledgers((str(args.store), stored), (str(args.file), ledger))
-        txn.append(ledger)
-    print(printable(f"imported {len(ledger)} grant(s), {ledger.total()}, into {args.store}"))
+        parts = ((str(args.store), stored), (str(args.file), ledger))
+        merged = merge_ledgers(*parts)
+        check_once(policy.checked, *parts)
+        check_caps(policy.compiled, merged, where=f"{args.store} with {args.file}")
+        have = set(stored)
+        new = Ledger(g for g in ledger if g not in have)  # a grant already stored is one grant
+        txn.append(new)
+    already = len(ledger) - len(new)
+    print(
+        printable(
+            f"imported {len(new)} grant(s), {new.total()}, into {args.store}"
+            + (f" ({already} already there)" if already else "")
+        )
+    )
     return 0
 
 

@@ -307,6 +307,19 @@ class _Run:
             trace.append(Step("amount", f"{format_value(requested)} is below zero: 0.00 元", None))
             requested = Money.zero()
         path = path_of(inst)
+        # The amount is the subject's entitlement under this provision: what it was granted
+        # before (any year) counts against it, and against its per-claim caps.
+        before = self.accounts.granted_to(cp.info.id, path)
+        if before:
+            text = f"already granted {format_value(before)} under this provision"
+            if requested is not None:
+                rest = max(requested - before, Money.zero())
+                text += (
+                    f": pays the rest {format_value(rest)} "
+                    f"({format_value(requested)} − {format_value(before)}, at least 0.00 元)"
+                )
+                requested = rest
+            trace.append(Step("entitlement", text, None))
         # The caps apply in the order they are written: each takes the amount before it to
         # the least of that and its remaining room; its cut is the difference.  ``running``
         # follows the upper bound (earlier undecided claims counted as nothing), ``lowest``
@@ -326,6 +339,9 @@ class _Run:
                 continue
             # A limit below zero leaves no room; it never gives room back to a pool.
             remaining_hi = remaining_lo = max(limit, Money.zero())
+            if not cap.per and before:
+                remaining_hi = remaining_lo = max(limit - before, Money.zero())
+                info["used"] = before
             if cap.per:
                 scope = scope_of(path, cap.per)
                 cap_year: int | None = None
@@ -371,6 +387,7 @@ class _Run:
             for o in cp.info.once:
                 self.accounts.mark_paid(cp.info.id, scope_of(path, (o.entity,)))
             self.grants.append(Grant(cp.info.id, path, amount, year))
+            self.accounts.grant(cp.info.id, path, amount)
         label = {"exact": "award", "up_to": "award up to", "unknown": "award unknown"}[kind]
         trace.append(Step("result", f"{label}: {format_value(amount)}", None))
         if missing:
@@ -378,7 +395,8 @@ class _Run:
             fns = [c.fn for c in cp.conditions]
             fns += [cp.amount, *(c.limit for c in cp.caps), *(c.year for c in cp.caps if c.year)]
             missing = self.settle(cp, env, fns, missing)
-        return {"amount": amount, "amount_kind": kind, "caps": caps, "missing": missing}
+        extra = {"amount": amount, "amount_kind": kind, "caps": caps, "missing": missing}
+        return {**extra, "granted_before": before or None}
 
     # ---- time limits and targets ---------------------------------------------------------
 

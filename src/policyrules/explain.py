@@ -87,6 +87,9 @@ def decision_text(d: Decision, *, verbose: bool = False) -> str:
         lines.append(f"  would be decided by: {', '.join(d.missing_facts)}")
     if d.missing_parameters and d.amount_kind != "up_to":
         lines.append(f"  open parameters: {', '.join(d.missing_parameters)}")
+    if d.granted_before:
+        step = next((st.text for st in d.trace if st.kind == "entitlement"), "")
+        lines.append(f"  {step or 'already granted ' + format_value(d.granted_before)}")
     for ev in d.caps:
         lines.append(f"  {_cap_text(ev)}")
     if d.facts:
@@ -160,6 +163,7 @@ def decision_json(d: Decision) -> dict[str, Any]:
         "reasons": list(d.reasons),
         "missing_facts": list(d.missing_facts),
         "missing_parameters": list(d.missing_parameters),
+        "granted_before": _money(d.granted_before),
         "caps": [
             {
                 "cap": ev.cap,

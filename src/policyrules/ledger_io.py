@@ -30,6 +30,7 @@ import yaml
 from .convert import whole_number
 from .errors import Diagnostic, FactsError, LedgerError, Span, did_you_mean
 from .facts import convert_value, locate, read_data
+from .ledger_check import once_error, once_twice
 from .model import CheckedPolicy, ProvisionInfo
 from .reading import Limits
 from .runtime.ledger import Grant, GrantPath, Ledger
@@ -144,11 +145,13 @@ class _Checker:
             raise self.failed()
         grants: list[Grant] = []
         first: dict[tuple[str, GrantPath, int | None], str] = {}
+        placed: list[tuple[Grant, str]] = []
         for i, entry in enumerate(raw):
             at = f"{where}[{i}]"
             grant = self.grant(entry, at)
             if grant is None:
                 continue
+            placed.append((grant, at))
             if grant.amount and grant.identity in first:
                 self.error(
                     "E326",
@@ -161,9 +164,19 @@ class _Checker:
             if grant.amount:
                 first[grant.identity] = at
             grants.append(grant)
+        for a, at_a, b, at_b, _ in once_twice(self.policy, placed):
+            for d in once_error([(a, self.where(at_a), b, self.where(at_b), _)]):
+                self.diags.append(self.placed(d, at_b, False))
         if self.diags:
             raise self.failed()
         return Ledger(tuple(grants))
+
+    def where(self, at: str) -> str:
+        """``f.yaml:3`` for the entry at ``at`` when the file is known, else ``at``."""
+        if self.file is None or self.text is None:
+            return at
+        span = self.placed(Diagnostic("E328", ""), at, False).span
+        return f"{self.file}:{span.line}" if span is not None else at
 
     def failed(self) -> LedgerError:
         sources = {self.file: self.text} if self.file and self.text is not None else None
@@ -382,26 +395,33 @@ def dump_ledger(ledger: Ledger, fmt: str = "json") -> str:
 
 def merge_ledgers(*parts: tuple[str, Ledger]) -> Ledger:
     """The grants of several ledgers, each named (``("the facts' ledger", ledger)``), in
-    order.
+    order.  The same grant (same identity and amount) given by several of them is one grant
+    and counts once: a store may hold what a facts file also lists.
 
-    :raises LedgerError: E326 if a grant is in two of them (it would count twice).
+    :raises LedgerError: E326 if two of them give the same identity (provision, path, year)
+        with different amounts, naming both.
     """
-    seen: dict[tuple[str, GrantPath, int | None], str] = {}
+    seen: dict[tuple[str, GrantPath, int | None], tuple[str, Grant]] = {}
     grants: list[Grant] = []
     for name, ledger in parts:
         for g in ledger:
             if not g.amount:
-                grants.append(g)  # 0.00 元 pays nothing: only payments must be unique
+                if g not in grants:  # 0.00 元 pays nothing; an identical copy adds nothing
+                    grants.append(g)
                 continue
             if g.identity in seen:
+                where, first = seen[g.identity]
+                if first.amount == g.amount:
+                    continue  # the same grant by two routes: one grant
                 raise LedgerError(
                     Diagnostic(
                         "E326",
-                        f"the grant {g.describe()} is in both {seen[g.identity]} and {name}",
-                        hint="give each earlier grant once; remove it from one of them",
+                        f"the grant {g.describe()} is {first.amount} in {where} "
+                        f"but {g.amount} in {name}",
+                        hint="one payment has one amount; correct the one that is wrong",
                     )
                 )
-            seen[g.identity] = name
+            seen[g.identity] = (name, g)
             grants.append(g)
     return Ledger(tuple(grants))
 

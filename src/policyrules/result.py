@@ -70,6 +70,8 @@ class Decision:
     missing_facts: tuple[str, ...] = ()
     missing_parameters: tuple[str, ...] = ()
     caps: tuple[CapEvent, ...] = ()
+    # What the provision granted this subject before (any year): counted against the amount.
+    granted_before: Money | None = None
     facts: tuple[tuple[str, str], ...] = ()
     assumptions: tuple[tuple[str, str], ...] = ()
     parameters: tuple[tuple[str, str], ...] = ()

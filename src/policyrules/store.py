@@ -109,9 +109,10 @@ class StoreTransaction:
         """Every grant recorded, as this transaction sees them (its own appends included)."""
         return Ledger(r.grant for r in self._store._records())
 
-    def append(self, grants: Iterable[Grant]) -> str | None:
+    def append(self, grants: Iterable[Grant], *, note: str | None = None) -> str | None:
         """Record ``grants`` in this transaction's batch; returns the batch id (``None`` when
-        there was nothing to record).
+        there was nothing to record).  With ``note`` they go in a batch of their own under
+        that note (e.g. ``imported from f.yaml``), committed with the rest.
 
         :raises LedgerError: E331 if a grant is already recorded (the whole transaction is
             then rolled back when it ends); E330 on a read-only transaction.
@@ -122,13 +123,16 @@ class StoreTransaction:
         if not rows:
             return self.batch
         conn = self._store._conn
-        if self.batch is None:
-            self.batch = uuid.uuid4().hex
+        batch = self.batch if note is None else None
+        if batch is None:
+            batch = uuid.uuid4().hex
             now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
             conn.execute(
                 "INSERT INTO batches (id, recorded_at, note) VALUES (?, ?, ?)",
-                (self.batch, now, self._note),
+                (batch, now, self._note if note is None else note),
             )
+            if note is None:
+                self.batch = batch
         for g in rows:
             if not isinstance(g, Grant):
                 raise _error("E327", f"a store records Grant values, not {type(g).__name__}")
@@ -136,7 +140,7 @@ class StoreTransaction:
                 conn.execute(
                     "INSERT INTO grants (provision, path, firm, year, amount_fen, batch) "
                     "VALUES (?, ?, ?, ?, ?, ?)",
-                    (g.provision, _path_text(g), g.path[0][1], g.year, g.amount.fen, self.batch),
+                    (g.provision, _path_text(g), g.path[0][1], g.year, g.amount.fen, batch),
                 )
             except sqlite3.IntegrityError as exc:
                 if "UNIQUE" not in str(exc):
@@ -144,7 +148,7 @@ class StoreTransaction:
                         "E330", f"{self._store.path}: refused {g.describe()}: {exc}"
                     ) from None
                 raise self._store._duplicate(g) from None
-        return self.batch
+        return batch
 
 
 class LedgerStore:

@@ -103,7 +103,8 @@ def test_caps_of_two_provisions_are_apart(tmp_path: Path) -> None:
 
 def test_a_shared_pool_is_one_cap(tmp_path: Path) -> None:
     """`shared firm_pool`: claims of 80 万元 and 80 万元 share 100 万元: 80 and 20, whichever
-    goes first; with 30 万元 in the ledger under either provision, 70 and 0."""
+    goes first.  With 30 万元 in the ledger, 70 万元 are left, and the grant also counts
+    against the entitlement of the firm under its own provision (80 − 30 = 50)."""
     policy = _load(tmp_path, ONE_POOL)
     facts = _firms({"id": "F", "m1": "80 万元", "m2": "80 万元"})
 
@@ -113,9 +114,13 @@ def test_a_shared_pool_is_one_cap(tmp_path: Path) -> None:
         return sorted(d.amount.fen for d in result.decisions if d.amount is not None)
 
     assert paid() == [20 * WAN, 80 * WAN]
-    for provision in ("d/1/first", "d/1/second"):
-        ledger = [{"provision": provision, "firm": "F", "amount": "30 万元"}]
-        assert paid(ledger) == [0, 70 * WAN]
+    # Under first: first (served first) pays its rest 50; second min(80, 70 − 50) = 20.
+    assert paid([{"provision": "d/1/first", "firm": "F", "amount": "30 万元"}]) == [
+        20 * WAN,
+        50 * WAN,
+    ]
+    # Under second: first min(80, 70) = 70; second's rest 50 finds no room: 0.
+    assert paid([{"provision": "d/1/second", "firm": "F", "amount": "30 万元"}]) == [0, 70 * WAN]
 
 
 # ---- caps: binding, kinds, grants ---------------------------------------------------------

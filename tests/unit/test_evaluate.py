@@ -175,14 +175,10 @@ def test_firm_year_cap_cut_in_order_by_order() -> None:
 
 def test_firm_year_cap_counts_the_ledger() -> None:
     """Grants already in the ledger count against the firm-year cap of their year."""
+    # 900 万元 earlier in 2025, each grant within the 200 万元 per-product cap.
     ledger = [
-        {
-            "provision": "d/1/reward",
-            "firm": "f",
-            "product": "old",
-            "amount": "900 万元",
-            "year": 2025,
-        }
+        {"provision": "d/1/reward", "firm": "f", "product": f"old{i}", "amount": a, "year": 2025}
+        for i, a in enumerate(["200 万元"] * 4 + ["100 万元"])
     ]
     p = {"id": "p", "a": True, "awarded": "200 万元", "approved_on": "2025-03-01"}
     d = _policy(AWARD).evaluate(_facts(p), ledger=ledger).decisions[0]

@@ -46,6 +46,12 @@ def _grant(product: str, amount: str, year: int = 2026) -> dict[str, Any]:
     return {"provision": REWARD, "firm": "f1", "product": product, "amount": amount, "year": year}
 
 
+# 900 万元 granted earlier in 2026, each grant within the 200 万元 per-product cap (a ledger
+# that already exceeds a cap is refused, E329): 200 × 4 + 100.
+NINE = [_grant(f"E{i}", "200万元" if i < 5 else "100万元") for i in range(1, 6)]
+NINE_FEN = {f"E{i}": (200 if i < 5 else 100) * WAN for i in range(1, 6)}
+
+
 def _fen(ledger_file: Path) -> dict[str, int]:
     """Product -> fen, from a written JSON ledger."""
     from policyrules.runtime.money import Money
@@ -115,14 +121,14 @@ def test_ledger_out_will_not_drop_grants_it_did_not_read(
     """Writing over a ledger file that was not read as --ledger would lose its grants:
     refused (E333), the file unchanged; with --ledger it is added to."""
     out = tmp_path / "L.json"
-    out.write_text(json.dumps({"ledger": [_grant("P1", "900万元")]}, ensure_ascii=False), "utf-8")
+    out.write_text(json.dumps({"ledger": NINE}, ensure_ascii=False), "utf-8")
     before = out.read_text("utf-8")
     facts = _facts(tmp_path, "f.yaml", "P2")
     code, _, err = run(capsys, "eval", POLICY, facts, "--ledger-out", out)
     assert (code, "error[E333]" in err, "would be lost" in err) == (2, True, True)
     assert out.read_text("utf-8") == before
     assert run(capsys, "eval", POLICY, facts, "--ledger", out, "--ledger-out", out)[0] == 0
-    assert _fen(out) == {"P1": 900 * WAN, "P2": 100 * WAN}  # 1000 − 900 = 100 万
+    assert _fen(out) == {**NINE_FEN, "P2": 100 * WAN}  # 1000 − 900 = 100 万
 
 
 def test_a_ledger_changed_during_the_run_is_not_overwritten(
@@ -132,7 +138,7 @@ def test_a_ledger_changed_during_the_run_is_not_overwritten(
     our lock), the run refuses to write (E333) and the other program's text stays."""
     ledger = tmp_path / "L.json"
     ledger.write_text('{"ledger": []}\n', "utf-8")
-    other = json.dumps({"ledger": [_grant("P1", "900万元")]}, ensure_ascii=False)
+    other = json.dumps({"ledger": NINE}, ensure_ascii=False)
     original = policyrules.Policy.evaluate
 
     def meddle(self: policyrules.Policy, *a: Any, **k: Any) -> Any:
@@ -230,28 +236,39 @@ def test_a_store_is_known_by_its_header(capsys: pytest.CaptureFixture[str], tmp_
 
 def test_ledger_import_export_show(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     """import checks the file against the policy and adds it in one transaction; importing
-    it again is refused (E326) and adds nothing; export writes it back; show lists it."""
+    it again adds nothing (the same grants are one grant each), and the same identity with
+    another amount is refused (E326); export writes it back; show lists it."""
     src = tmp_path / "in.yaml"
     src.write_text(
         "ledger:\n"
         + "".join(
-            f"  - {{provision: {REWARD}, firm: f1, product: '{p}', amount: 300万元, year: 2025}}\n"
+            f"  - {{provision: {REWARD}, firm: f1, product: '{p}', amount: 200万元, year: 2025}}\n"
             for p in ("0701", "P2")
         ),
         "utf-8",
     )
     db = tmp_path / "grants.db"
     code, out, _ = run(capsys, "ledger", "import", db, src, "--policy", POLICY)
-    assert (code, out.strip()) == (0, f"imported 2 grant(s), 6,000,000.00 元, into {db}")
-    code, _, err = run(capsys, "ledger", "import", db, src, "--policy", POLICY)
+    assert (code, out.strip()) == (0, f"imported 2 grant(s), 4,000,000.00 元, into {db}")
+    code, out, _ = run(capsys, "ledger", "import", db, src, "--policy", POLICY)
+    assert (code, out.strip()) == (
+        0,
+        f"imported 0 grant(s), 0.00 元, into {db} (2 already there)",
+    )
+    changed = tmp_path / "changed.yaml"
+    changed.write_text(
+        f"ledger:\n  - {{provision: {REWARD}, firm: f1, product: P2, amount: 100万元, year: 2025}}\n",
+        "utf-8",
+    )
+    code, _, err = run(capsys, "ledger", "import", db, changed, "--policy", POLICY)
     assert (code, "error[E326]" in err) == (2, True)
     code, out, _ = run(capsys, "ledger", "show", db)
     assert code == 0
-    assert "firm f1 / product 0701  2025  3,000,000.00 元" in out
-    assert out.strip().endswith("2 grant(s), 6,000,000.00 元")
+    assert "firm f1 / product 0701  2025  2,000,000.00 元" in out
+    assert out.strip().endswith("2 grant(s), 4,000,000.00 元")
     exported = tmp_path / "out.json"
     assert run(capsys, "ledger", "export", db, "--out", exported)[0] == 0
-    assert _fen(exported) == {"0701": 300 * WAN, "P2": 300 * WAN}
+    assert _fen(exported) == {"0701": 200 * WAN, "P2": 200 * WAN}
     # Exporting again over the same file is fine (nothing in it is lost) ...
     assert run(capsys, "ledger", "export", db, "--out", exported)[0] == 0
     # ... but a file holding a grant the store lacks is not replaced.
@@ -272,12 +289,15 @@ def test_store_with_ledger_out_exports_the_whole_store(
         from policyrules import Grant, Money
 
         store.append(
-            [Grant(REWARD, (("firm", "f1"), ("product", "P1")), Money.of(900, "万元"), 2026)]
+            [
+                Grant(REWARD, (("firm", "f1"), ("product", p)), Money(fen), 2026)
+                for p, fen in NINE_FEN.items()
+            ]
         )
     out = tmp_path / "all.json"
     facts = _facts(tmp_path, "f.yaml", "P2")
     assert run(capsys, "eval", POLICY, facts, "--ledger", db, "--ledger-out", out)[0] == 0
-    assert _fen(out) == {"P1": 900 * WAN, "P2": 100 * WAN}
+    assert _fen(out) == {**NINE_FEN, "P2": 100 * WAN}
     code, _, err = run(capsys, "eval", POLICY, facts, "--ledger", db, "--ledger-out", db)
     assert (code, "error[E333]" in err) == (2, True)
     code, _, err = run(

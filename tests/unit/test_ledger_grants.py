@@ -44,6 +44,16 @@ def _reward(result: policyrules.Result, subject: str) -> policyrules.Decision:
 F1P1 = (("firm", "f1"), ("product", "P1"))
 
 
+def _earlier(wan: int, firm: str = "f1", year: int = 2026) -> list[Grant]:
+    """``wan`` 万元 of earlier launch rewards to products E1, E2, ... of ``firm``, each within
+    the 200 万元 per-product cap (a ledger that already exceeds a cap is refused, E329)."""
+    out = []
+    for i, start in enumerate(range(0, wan, 200), 1):
+        path = (("firm", firm), ("product", f"E{i}"))
+        out.append(Grant(REWARD, path, Money.of(min(200, wan - start), "万元"), year))
+    return out
+
+
 @pytest.mark.parametrize(
     ("build", "words"),
     [
@@ -104,24 +114,30 @@ def test_a_ledger_refuses_the_same_payment_twice() -> None:
 def test_the_same_grant_twice_in_a_python_list_is_refused(beijing: policyrules.Policy) -> None:
     """``evaluate(ledger=[g, g])``: refused, not counted twice (900 + 900 would leave the
     firm no room; 900 alone leaves 100 万元)."""
-    g = Grant(REWARD, F1P1, Money.of(900, "万元"), 2026)
+    g = _earlier(900)  # 200 + 200 + 200 + 200 + 100
     with pytest.raises(LedgerError) as info:
-        beijing.evaluate(_facts(_product("P2", "200万元")), ledger=[g, g])
+        beijing.evaluate(_facts(_product("P2", "200万元")), ledger=[*g, *g])
     assert info.value.code == "E326"
-    result = beijing.evaluate(_facts(_product("P2", "200万元")), ledger=[g])
+    result = beijing.evaluate(_facts(_product("P2", "200万元")), ledger=g)
     assert _reward(result, "f1/P2").amount == Money.of(100, "万元")  # 1000 − 900 = 100 万
 
 
-def test_the_same_grant_in_the_facts_and_the_ledger_is_refused(
+def test_the_same_grant_in_the_facts_and_the_ledger_counts_once(
     beijing: policyrules.Policy,
 ) -> None:
-    """A grant in the facts file's own ledger and again in ``ledger=``: E326 naming both."""
-    entry = {"provision": REWARD, "firm": "f1", "product": "P1", "amount": "900万元", "year": 2026}
-    facts = {**_facts(_product("P2", "200万元")), "ledger": [entry]}
+    """A grant in the facts file's own ledger and again in ``ledger=`` is one grant: 900 万
+    earlier leaves 1000 − 900 = 100 万 for P2 (counted twice it would leave 0).  The same
+    identity with another amount is E326 naming both places."""
+    entries = [g.to_json() for g in _earlier(900)]
+    facts = {**_facts(_product("P2", "200万元")), "ledger": entries}
+    result = beijing.evaluate(facts, ledger=entries)
+    assert _reward(result, "f1/P2").amount == Money.of(100, "万元")
+    other = [{**entries[0], "amount": "150万元"}, *entries[1:]]
     with pytest.raises(LedgerError) as info:
-        beijing.evaluate(facts, ledger=[entry])
+        beijing.evaluate(facts, ledger=other)
     assert info.value.code == "E326"
-    assert "the facts' ledger" in str(info.value)
+    assert "2,000,000.00 元 in the facts' ledger" in str(info.value)
+    assert "1,500,000.00 元 in the ledger given" in str(info.value)
 
 
 def test_a_python_grant_is_checked_against_the_policy(beijing: policyrules.Policy) -> None:
@@ -151,7 +167,7 @@ def test_a_zero_grant_in_the_ledger_leaves_the_one_time_award_open(
     it counts 0 toward the firm-year cap (800 万 earlier + 0 → room 200 万)."""
     ledger = [
         {"provision": REWARD, "firm": "f1", "product": "P1", "amount": "0", "year": 2026},
-        {"provision": REWARD, "firm": "f1", "product": "P0", "amount": "800万元", "year": 2026},
+        *(g.to_json() for g in _earlier(800)),
     ]
     result = beijing.evaluate(_facts(_product("P1", "200万元")), ledger=ledger)
     d = _reward(result, "f1/P1")
@@ -162,9 +178,7 @@ def test_a_zero_grant_in_the_ledger_leaves_the_one_time_award_open(
 def test_an_evaluation_does_not_record_a_zero_grant(beijing: policyrules.Policy) -> None:
     """A claim cut to 0.00 元 by a spent firm-year cap says 0.00 元 and why, but records no
     grant; a later year with room pays the same product (the award was never paid)."""
-    spent = [
-        {"provision": REWARD, "firm": "f1", "product": "P0", "amount": "1000万元", "year": 2026}
-    ]
+    spent = _earlier(1000)
     result = beijing.evaluate(_facts(_product("P1", "200万元")), ledger=spent)
     d = _reward(result, "f1/P1")
     assert (d.status, d.amount, d.amount_kind) == ("eligible", Money.zero(), "exact")

@@ -196,22 +196,18 @@ def test_grant_json_names_every_owner(tmp_path: Path) -> None:
 
 
 def test_firm_year_cap_from_ledger_is_exact_to_the_fen(tmp_path: Path) -> None:
-    """Ledger: 999.99 万元 paid to F1 in 2025.  Room: 1000 万元 - 9,999,900 元 = 100 元."""
+    """Ledger: 999.99 万元 paid to F1 in 2025 (4 × 200 万元 + 1,999,900 元, each within the
+    200 万元 per-product cap).  Room: 1000 万元 - 9,999,900 元 = 100 元."""
     policy = _load(tmp_path, LAUNCH)
     ledger = [
-        {
-            "provision": "d/1/launch",
-            "firm": "F1",
-            "product": "OLD",
-            "amount": "9999900",
-            "year": 2025,
-        }
+        {"provision": "d/1/launch", "firm": "F1", "product": f"OLD{i}", "amount": a, "year": 2025}
+        for i, a in enumerate(["2000000"] * 4 + ["1999900"])
     ]
     facts = {"firms": [{"id": "F1", "products": [_product("P1", 200, "2025-03-01")]}]}
     assert _amounts(policy.evaluate(facts, ledger=ledger)) == {"F1/P1": ("eligible", 100 * 100)}
     # The same grant in another year, or for another firm, leaves the whole cap.
-    other_year = [{**ledger[0], "year": 2024}]
-    other_firm = [{**ledger[0], "firm": "F9"}]
+    other_year = [{**g, "year": 2024} for g in ledger]
+    other_firm = [{**g, "firm": "F9"} for g in ledger]
     assert _amounts(policy.evaluate(facts, ledger=other_year))["F1/P1"] == ("eligible", 200 * WAN)
     assert _amounts(policy.evaluate(facts, ledger=other_firm))["F1/P1"] == ("eligible", 200 * WAN)
 

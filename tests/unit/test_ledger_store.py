@@ -194,18 +194,20 @@ def test_without_commit_the_store_is_only_read(beijing: policyrules.Policy, tmp_
     ``commit=True`` without a store is a usage error."""
     path = tmp_path / "grants.db"
     with LedgerStore.open(path) as store:
-        store.append([_grant("P1", 900)])
+        nine = [_grant(f"E{i}", 200 if i < 5 else 100) for i in range(1, 6)]  # 900 万
+        store.append(nine)
         result = beijing.evaluate(_facts(_product("P2")), ledger=store)
         assert _reward(result, "f1/P2").amount == Money.of(100, "万元")  # 1000 − 900
-        assert len(store.grants()) == 1
+        assert len(store.grants()) == 5
         with pytest.raises(TypeError):
             beijing.evaluate(_facts(), ledger=[], commit=True)
 
 
 def test_a_grant_the_run_repeats_rolls_the_run_back(tmp_path: Path) -> None:
-    """A provision without `once per` paying the same product again in the same year would
-    break the store's uniqueness: the commit is refused (E331) and none of the run's grants
-    are kept."""
+    """A provision without `once per` pays a product the rest of its entitlement (2 元
+    decided, 1 元 granted before: 1 元 more); recorded again under the same identity it
+    would break the store's uniqueness, the last line of defence: the commit is refused
+    (E331) and none of the run's grants are kept."""
     from strategies import compile_text
 
     policy = compile_text(
@@ -227,12 +229,12 @@ clause 1 "c"
     facts = {"firms": [{"id": "f", "products": [{"id": "p", "d": "1"}, {"id": "q", "d": "2"}]}]}
     path = tmp_path / "grants.db"
     with LedgerStore.open(path) as store:
-        store.append([Grant("d/1/a", (("firm", "f"), ("product", "q")), Money.of(2))])
+        store.append([Grant("d/1/a", (("firm", "f"), ("product", "q")), Money.of(1))])
         with pytest.raises(LedgerError) as info:
             policy.evaluate(facts, ledger=store, commit=True)
         assert info.value.code == "E331"
         assert len(store.grants()) == 1
-    assert _stored_fen(path) == 200  # 2 元, the earlier grant only
+    assert _stored_fen(path) == 100  # 1 元, the earlier grant only
 
 
 def test_a_store_held_too_long_is_reported_busy(tmp_path: Path) -> None:
@@ -291,8 +293,8 @@ def test_concurrent_runs_never_exceed_the_firm_year_cap(
 def _die_mid_commit(path: Path, ready: Any) -> None:
     original = StoreTransaction.append
 
-    def append_then_hang(self: StoreTransaction, grants: Any) -> str | None:
-        batch = original(self, grants)  # the rows are written, not yet committed
+    def append_then_hang(self: StoreTransaction, grants: Any, **kw: Any) -> str | None:
+        batch = original(self, grants, **kw)  # the rows are written, not yet committed
         ready.send(batch)
         signal.pause()
         return batch
@@ -309,7 +311,7 @@ def test_a_run_killed_while_committing_leaves_the_store_as_it_was(tmp_path: Path
     blocked by the dead one's lock."""
     path = tmp_path / "grants.db"
     with LedgerStore.open(path) as store:
-        store.append([_grant("P1", 300)])
+        store.append([_grant("P1", 200)])
     before = sorted(map(repr, LedgerStore.open(path).records()))
     recv, send = FORK.Pipe(duplex=False)
     child = FORK.Process(target=_die_mid_commit, args=(path, send))
@@ -323,7 +325,7 @@ def test_a_run_killed_while_committing_leaves_the_store_as_it_was(tmp_path: Path
     with LedgerStore.open(path, timeout=2) as store:
         assert sorted(map(repr, store.records())) == before
         store.append([_grant("P2", 100)])  # the write lock is free again
-    assert _stored_fen(path) == 400 * WAN  # 300 万 + 100 万; the dead run's 200 万 is gone
+    assert _stored_fen(path) == 300 * WAN  # 200 万 + 100 万; the dead run's 200 万 is gone
 
 
 def test_the_store_holds_what_json_export_shows(tmp_path: Path) -> None:

@@ -77,16 +77,18 @@ def test_rate_and_caps_round_down(
 
 
 def test_per_project_cap_room_to_the_fen(policy: Policy) -> None:
-    """Ledger: 999,999.99 元 paid to x; the 100 万元 cap leaves 0.01 元, never 0.02 or 0."""
+    """Ledger: 999,999.99 元 paid to x; the 100 万元 cap leaves 0.01 元, never 0.02 or 0.
+    x's entitlement is 100% of 2,000,000 元; the rest after 999,999.99 元 is 1,000,000.01 元;
+    the claim's own cap 33% of 10,000,000 元 = 3,300,000 元 leaves 2,300,000.01 元."""
     paid = {"provision": "d/1/grant", "project": "x", "amount": "999999.99"}
-    facts = {"share": "100%", "base": "5000", "total": "100000"}
+    facts = {"share": "100%", "base": "2000000", "total": "10000000"}
     assert _award(policy, [paid], **facts) == 1
     # Exactly used up: 0.00 元 left.
     used = {**paid, "amount": "1000000"}
     assert _award(policy, [used], **facts) == 0
-    # Another project's grant leaves x's cap whole: 100% of 5,000 元 = 500,000 fen.
+    # Another project's grant leaves x's cap whole: min(2,000,000, 3,300,000, 1,000,000) 元.
     other = {**paid, "project": "y"}
-    assert _award(policy, [other], **facts) == 500_000
+    assert _award(policy, [other], **facts) == 100_000_000
 
 
 # ---- Money itself --------------------------------------------------------------------------

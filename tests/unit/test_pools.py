@@ -334,7 +334,11 @@ def test_two_binding_caps_each_get_their_own_cut() -> None:
     cap 1000 万元 per firm per year of approved_on
 """
     )
-    earlier = Grant("d/1/a", (("firm", "f1"), ("product", "P0")), Money(850 * WAN), 2026)
+    # 850 万元 earlier: 4 × 200 + 50, each within the 200 万元 per-product cap.
+    earlier = [
+        Grant("d/1/a", (("firm", "f1"), ("product", f"P0{i}")), Money(fen), 2026)
+        for i, fen in enumerate([200 * WAN] * 4 + [50 * WAN])
+    ]
     facts = {
         "firms": [
             {
@@ -343,7 +347,7 @@ def test_two_binding_caps_each_get_their_own_cut() -> None:
             }
         ]
     }
-    result = policy.evaluate(facts, ledger=[earlier])
+    result = policy.evaluate(facts, ledger=earlier)
     [d] = result.decisions
     assert d.amount == Money(150 * WAN)
     assert d.amount_kind == "exact"

@@ -191,6 +191,11 @@ class Accounts:
         for g in ledger.grants:
             for pool in self.pools_of(g.provision):
                 self._earlier[pool].append(g)
+        # What each subject was granted under each provision (any year): its entitlement
+        # is the award's amount, so earlier grants count against it.
+        self._granted: dict[tuple[str, GrantPath], Money] = defaultdict(Money.zero)
+        for g in ledger.grants:
+            self._granted[(g.provision, g.path)] += g.amount
         # (provision, path from the firm down to the entity): ids are unique only per owner.
         self._paid: set[tuple[str, tuple[tuple[str, str], ...]]] = set()
         for g in ledger.grants:
@@ -231,6 +236,15 @@ class Accounts:
         bucket = self._certain if certain else self._possible
         bucket[key] = bucket[key] + amount
         self._by[key].append((subject, amount, certain))
+
+    def granted_to(self, provision: str, path: GrantPath) -> Money:
+        """What ``provision`` granted the subject at ``path`` before (any year), in the
+        ledger and earlier in this evaluation."""
+        return self._granted.get((provision, path), Money.zero())
+
+    def grant(self, provision: str, path: GrantPath, amount: Money) -> None:
+        """Count a grant made in this evaluation toward the subject's entitlement."""
+        self._granted[(provision, path)] += amount
 
     def paid_before(self, provision: str, path: tuple[tuple[str, str], ...]) -> bool:
         """Whether a one-time provision already paid the entity at ``path`` (一次性)."""

@@ -1,0 +1,152 @@
+"""Whole-ledger checks: a ledger must not already hold what the policy forbids.
+
+Read grant by grant (:mod:`policyrules.ledger_io`), a ledger can still be wrong as a whole.
+Here every ledger an evaluation builds on, or an import adds to a store, is checked:
+
+* a one-time (``once per E``) provision paid twice (above 0.00 元) to the same ``E`` is an
+  error naming both grants (E328);
+* the grants counted by a cap whose limit does not depend on facts (a constant, a
+  parameter) already exceed it: per claim (one subject's grants under the provision, any
+  year), per entity, per entity per year, and shared pools (E329).  A careful finance system
+  refuses to build on an overspent ledger.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+
+from .compile import CompiledPolicy, Env
+from .errors import Diagnostic, LedgerError
+from .model import CheckedPolicy
+from .runtime.ledger import Grant, GrantPath, Ledger
+from .runtime.money import Money
+from .runtime.values import Undecided, Value, format_value
+
+__all__ = ["check_caps", "check_once", "once_error", "once_twice"]
+
+
+def _prefix(path: GrantPath, entity: str) -> GrantPath | None:
+    for i, (e, _) in enumerate(path):
+        if e == entity:
+            return path[: i + 1]
+    return None
+
+
+def once_twice(
+    policy: CheckedPolicy, grants: Iterable[tuple[Grant, str]]
+) -> list[tuple[Grant, str, Grant, str, str]]:
+    """Pairs of payments of a ``once per E`` provision to the same ``E``: (first, where,
+    second, where, E), for grants given with where each is (``f.yaml:3``, ``the store``)."""
+    once = {p.id: [o.entity for o in p.once] for p in policy.provisions() if p.once}
+    first: dict[tuple[str, str, GrantPath], tuple[Grant, str]] = {}
+    out = []
+    for g, where in grants:
+        if not g.amount:
+            continue  # 0.00 元 is not a payment: a one-time award stays open
+        for entity in once.get(g.provision, ()):
+            scope = _prefix(g.path, entity)
+            if scope is None:
+                continue  # refused elsewhere: the grant lacks the key (E322)
+            key = (g.provision, entity, scope)
+            if key in first:
+                if first[key][0] == g:
+                    break  # the same grant given by two routes is one grant
+                out.append((*first[key], g, where, entity))
+                break
+            first[key] = (g, where)
+    return out
+
+
+def once_error(pairs: list[tuple[Grant, str, Grant, str, str]]) -> list[Diagnostic]:
+    """One E328 per pair from :func:`once_twice`."""
+    out = []
+    for a, wa, b, wb, e in pairs:
+        ident = dict(b.path).get(e, "?")
+        out.append(
+            Diagnostic(
+                "E328",
+                f"{b.describe()} ({wb}): {a.provision} is paid once per {e} (一次性), and "
+                f"{e} {ident} was already paid by {a.describe()} ({wa})",
+                hint="a one-time award is paid once; remove the grant that was not made",
+            )
+        )
+    return out
+
+
+def check_once(policy: CheckedPolicy, *parts: tuple[str, Ledger]) -> None:
+    """Refuse a ``once per`` provision paid twice to the same key across ``parts`` (named).
+
+    :raises LedgerError: E328, naming both grants and where each is.
+    """
+    pairs = once_twice(policy, ((g, name) for name, ledger in parts for g in ledger))
+    if pairs:
+        raise LedgerError(once_error(pairs))
+
+
+def check_caps(
+    policy: CompiledPolicy,
+    ledger: Ledger,
+    parameters: Mapping[str, Value] | None = None,
+    assumptions: Mapping[str, Value] | None = None,
+    where: str = "the ledger",
+) -> None:
+    """Refuse a ledger whose grants already exceed a cap of ``policy`` whose limit can be
+    computed without facts (defaults of parameters and assumptions unless given).
+
+    :raises LedgerError: E329 for each cap and scope overspent, with its total and limit.
+    """
+    params = policy.parameter_defaults if parameters is None else parameters
+    assume = policy.assumption_defaults if assumptions is None else assumptions
+    members: dict[str, set[str]] = defaultdict(set)
+    for cp in policy.provisions:
+        for cap in cp.caps:
+            members[cap.pool].add(cp.info.id)
+    diags: list[Diagnostic] = []
+    seen: set[tuple[str, str, tuple[str, ...], bool]] = set()
+    for cp in policy.provisions:
+        doc = next((d for d in policy.checked.documents if d.name == cp.info.document), None)
+        for cap in cp.caps:
+            try:
+                limit = cap.limit(Env({}, params, assume, doc))
+            except (Undecided, KeyError):
+                continue
+            if not isinstance(limit, Money):
+                continue  # depends on facts: checked claim by claim when evaluated
+            # A cap shared by several provisions is checked once per keying.
+            mark = (cap.pool, str(limit.fen), cap.per, cap.year is not None)
+            if cap.per and mark in seen:
+                continue
+            seen.add(mark)
+            pool = members[cap.pool] if cap.per else {cp.info.id}
+            totals: dict[tuple[GrantPath, int | None], list[Grant]] = defaultdict(list)
+            for g in ledger:
+                if g.provision not in pool:
+                    continue
+                if not cap.per:
+                    totals[(g.path, None)].append(g)  # per claim: the subject's entitlement
+                    continue
+                depth = max((i + 1 for i, (e, _) in enumerate(g.path) if e in cap.per), default=0)
+                if depth == 0:
+                    continue
+                year = g.year if cap.year is not None else None
+                totals[(g.path[:depth], year)].append(g)
+            for (scope, year), grants in totals.items():
+                total = Money(sum(g.amount.fen for g in grants))
+                if total <= max(limit, Money.zero()):
+                    continue
+                what = " / ".join(f"{e} {i}" for e, i in scope) + (
+                    f", year {year}" if year is not None else ""
+                )
+                diags.append(
+                    Diagnostic(
+                        "E329",
+                        f"{where} already exceeds the cap {cap.text} of {cp.info.id} "
+                        f"({what}): {len(grants)} grant(s) total {format_value(total)} "
+                        f"against {format_value(limit)}, e.g. {grants[-1].describe()}",
+                        hint="correct the ledger (a grant recorded twice, or too large) "
+                        "before paying anything more on it",
+                    )
+                )
+    if diags:
+        raise LedgerError(diags)
