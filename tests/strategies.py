@@ -44,6 +44,7 @@ __all__ = [
     "three_valued_conditions",
     "typed_exprs",
     "unpublished_dates",
+    "within_caps",
     "workday_counts",
 ]
 
@@ -337,6 +338,25 @@ def three_valued_conditions(max_leaves: int = 8) -> st.SearchStrategy[s.Expr]:
         ),
         max_leaves=max_leaves,
     )
+
+
+def within_caps(policy: Policy, grants: Any) -> tuple[Any, ...]:
+    """The grants, in order, that a ledger of ``policy`` can hold: each kept only if the
+    ledger with it still pays no one-time award twice and exceeds no cap (E328, E329)."""
+    from policyrules.errors import LedgerError
+    from policyrules.ledger_check import check_caps, check_once
+    from policyrules.runtime.ledger import Ledger
+
+    kept: list[Any] = []
+    for g in grants:
+        trial = Ledger((*kept, g))
+        try:
+            check_once(policy.checked, ("ledger", trial))
+            check_caps(policy.compiled, trial)
+        except LedgerError:
+            continue
+        kept.append(g)
+    return tuple(kept)
 
 
 def compile_text(text: str, file: str = "t.rule") -> Policy:

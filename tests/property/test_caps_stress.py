@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 
 from policyrules import Grant, Money
 from policyrules.api import Policy
-from strategies import compile_text
+from strategies import compile_text, within_caps
 
 POLICY = """entity firm
   list firms
@@ -148,7 +148,7 @@ def test_shared_caps_hold_over_random_claims(
 ) -> None:
     """Four awards, two shared pools, a ledger: every cap holds, ledger included."""
     claims, shuffled = pair
-    earlier = _grants(ledger)
+    earlier = within_caps(policy, _grants(ledger))
     result = policy.evaluate(_facts(claims), ledger=earlier)
     again = policy.evaluate(_facts(shuffled), ledger=earlier)
     assert set(result.grants) == set(again.grants), "the order of the facts changed the grants"
@@ -212,7 +212,7 @@ def test_ledger_out_then_in_pays_nothing_twice(
 ) -> None:
     """Feeding a result's grants back as the ledger pays none of them again, and the caps
     still hold over both runs together."""
-    earlier = _grants(ledger)
+    earlier = within_caps(policy, _grants(ledger))
     first = policy.evaluate(_facts(claims), ledger=earlier)
     second = policy.evaluate(_facts(claims), ledger=(*earlier, *first.grants))
     assert not {(g.provision, g.path) for g in second.grants} & {
