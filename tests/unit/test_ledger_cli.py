@@ -256,10 +256,8 @@ def test_ledger_import_export_show(capsys: pytest.CaptureFixture[str], tmp_path:
         f"imported 0 grant(s), 0.00 元, into {db} (2 already there)",
     )
     changed = tmp_path / "changed.yaml"
-    changed.write_text(
-        f"ledger:\n  - {{provision: {REWARD}, firm: f1, product: P2, amount: 100万元, year: 2025}}\n",
-        "utf-8",
-    )
+    entry = f"{{provision: {REWARD}, firm: f1, product: P2, amount: 100万元, year: 2025}}"
+    changed.write_text(f"ledger:\n  - {entry}\n", "utf-8")
     code, _, err = run(capsys, "ledger", "import", db, changed, "--policy", POLICY)
     assert (code, "error[E326]" in err) == (2, True)
     code, out, _ = run(capsys, "ledger", "show", db)
