@@ -167,7 +167,7 @@ class Policy:
     def read_ledger(self, ledger: Ledger | Iterable[Grant | Mapping[str, Any]]) -> Ledger:
         """Check earlier grants against this policy (see :meth:`Policy.evaluate`).
 
-        :raises LedgerError: E320-E326, every fault found.
+        :raises LedgerError: E320-E326 and E328, every fault found.
         """
         return read_ledger(self.checked, ledger)
 

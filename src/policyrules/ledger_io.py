@@ -12,7 +12,9 @@ facts, and every error names the file, line and column:
 * the year is a whole number in 1..9999, and present when a yearly cap counts it (E325);
 * no payment is listed twice: a grant above 0.00 元 with the same provision, path and year
   (E326).  A grant of 0.00 元 is accepted; it counts 0 toward caps and does not use up a
-  one-time (一次性) award.
+  one-time (一次性) award;
+* a ``once per`` provision is not paid twice to the same key (E328, naming both grants with
+  file and line; see :mod:`policyrules.ledger_check`, which also checks caps, E329).
 
 An empty file or ``ledger: null`` is refused (E320): write ``ledger: []`` for no grants.
 """
@@ -329,7 +331,7 @@ def read_ledger(
 
     With ``file`` and ``text`` (the file's source) each error points at its line and column.
 
-    :raises LedgerError: every fault found (E320-E326), each located when it can be.
+    :raises LedgerError: every fault found (E320-E326, E328), each located when it can be.
     """
     return _Checker(policy, file, text).ledger(raw, where)
 
