@@ -212,7 +212,9 @@ class Policy:
         ``commit=False`` the store is only read.
 
         :raises LedgerError: a bad earlier grant (E320-E327); a grant already in the store
-            (E331: nothing is written); a busy store (E332).
+            (E331: nothing is written); a busy store (E332); an assumption whose value
+            differs from the one the store's grants of a provision were keyed by (E335,
+            also without ``commit``).
         :raises FactsError: bad facts, parameters or assumptions.
         """
         if not isinstance(facts, Facts):
@@ -244,8 +246,10 @@ class Policy:
             with ledger.transaction(write=commit, note=note) as txn:
                 stored = read_ledger(self.checked, txn.grants(), f"{ledger.path}: grants")
                 result = run(merge_ledgers(("the facts' ledger", own), (str(ledger.path), stored)))
+                txn.check_bases(result.decisions)  # E335: grants keyed by another reading
                 if commit:
                     txn.append(result.grants)
+                    txn.record_bases(result.decisions, result.grants)
             return result
         if commit:
             raise TypeError("commit=True needs a LedgerStore as the ledger")
