@@ -68,7 +68,8 @@ CREATE TABLE bases (
 );
 """
 
-_SCHEMA = """
+_SCHEMA = (
+    """
 CREATE TABLE batches (
     id TEXT PRIMARY KEY,
     recorded_at TEXT NOT NULL,
@@ -86,7 +87,9 @@ CREATE TABLE grants (
 CREATE UNIQUE INDEX grant_identity ON grants (provision, path, coalesce(year, 0))
     WHERE amount_fen > 0;
 CREATE INDEX grants_by_firm ON grants (firm, year);
-""" + _BASES
+"""
+    + _BASES
+)
 
 # Assumptions that are not policy readings but how to count days; they do not key grants.
 _NOT_KEYING = frozenset({"holiday_schedule"})
@@ -253,9 +256,7 @@ class LedgerStore:
         self.path = path
 
     @classmethod
-    def open(
-        cls, path: str | Path, *, timeout: float = 60.0, create: bool = True
-    ) -> LedgerStore:
+    def open(cls, path: str | Path, *, timeout: float = 60.0, create: bool = True) -> LedgerStore:
         """Open the store at ``path``; with ``create`` (the default), create it (schema
         version ``SCHEMA_VERSION``) if the file does not exist.  ``timeout`` is how long,
         in seconds, to wait for another run's transaction to finish before giving up.  A
