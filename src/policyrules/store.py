@@ -308,7 +308,7 @@ class LedgerStore:
                 raise _error(
                     "E330",
                     f"{self.path}: a SQLite database, but not a policyrules ledger store",
-                    hint="give a new file name (it is created) or a store made by policyrules",
+                    hint="make a new store with: policyrules ledger init NEW.db",
                 )
             if version > SCHEMA_VERSION:
                 raise _error(
@@ -334,7 +334,7 @@ class LedgerStore:
             raise _error(
                 "E330",
                 f"{self.path}: a SQLite database, but not a policyrules ledger store",
-                hint="give a new file name (it is created) or a store made by policyrules",
+                hint="make a new store with: policyrules ledger init NEW.db",
             )
         for statement in _SCHEMA.split(";"):
             if statement.strip():
