@@ -483,7 +483,7 @@ def read_data(
 ) -> tuple[str, Any]:
     """The text of a YAML or JSON file (JSON if it ends in ``.json``) and its data, read by
     the rule above within ``limits`` (default :meth:`Limits.from_env`).  ``raw``: the
-    file's bytes, if already read (see :func:`read_bytes`); the file is then not opened.
+    file's bytes, if already read (``read_bytes``); the file is then not opened.
 
     Raises :class:`~policyrules.FactsError`: E301 unreadable or not UTF-8, E302 not valid YAML/JSON,
     E307 too large, E308 nested too deeply, E309 aliases that expand too far."""
