@@ -218,7 +218,8 @@ class Policy:
         :raises LedgerError: a bad earlier grant (E320-E327); one grant with two amounts
             (E326); a one-time award paid twice (E328) or a cap already exceeded (E329) in
             the earlier grants; a grant already in the store (E331: nothing is written); a
-            busy store (E332).
+            busy store (E332); an assumption whose value differs from the one the store's
+            grants of a provision were keyed by (E335, also without ``commit``).
         :raises FactsError: bad facts, parameters or assumptions.
         """
         if not isinstance(facts, Facts):
@@ -258,6 +259,7 @@ class Policy:
             with ledger.transaction(write=commit, note=note) as txn:
                 stored = read_ledger(self.checked, txn.grants(), f"{ledger.path}: grants")
                 result = run(whole((str(ledger.path), stored), ("the facts' ledger", own)))
+                txn.check_bases(result.decisions)  # E335: grants keyed by another reading
                 if commit:
                     # The earlier grants this run relied on go into the store with its own,
                     # so a later run sees every grant any run relied on.
@@ -267,6 +269,7 @@ class Policy:
                     if imported:
                         txn.append(imported, note=f"imported from {source}")
                     txn.append(result.grants)
+                    txn.record_bases(result.decisions, result.grants)
             return result
         if commit:
             raise TypeError("commit=True needs a LedgerStore as the ledger")

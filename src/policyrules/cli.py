@@ -22,7 +22,7 @@ from typing import Any
 import attrs
 
 from .api import Policy, load, read_rule_files
-from .cli_ledger import add_ledger_commands, evaluate_with_ledger
+from .cli_ledger import ExportFailed, add_ledger_commands, evaluate_with_ledger
 from .errors import Diagnostic, PolicyRulesError, RuleCheckError, RuleSyntaxError
 from .explain import decision_text, result_json
 from .files import write_atomic
@@ -133,12 +133,20 @@ def _evaluate(args: argparse.Namespace, policy: Policy, *, commit: bool = False)
 
 def cmd_eval(args: argparse.Namespace) -> int:
     policy = load(args.policy)
-    result = _evaluate(args, policy, commit=True)
+    try:
+        result = _evaluate(args, policy, commit=True)
+    except ExportFailed as exc:  # the store is committed: show what it recorded, then fail
+        _show(args, exc.result)
+        raise
+    _show(args, result)
+    return OK
+
+
+def _show(args: argparse.Namespace, result: Any) -> None:
     if args.json:
         _print_json(result_json(result))
     else:
         _say(result.explain(verbose=args.trace), end="")
-    return OK
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
@@ -236,8 +244,9 @@ def _parser() -> argparse.ArgumentParser:
     def eval_options(q: argparse.ArgumentParser) -> None:
         q.add_argument(
             "--ledger",
-            help="earlier grants: a ledger store (.db/.sqlite/.sqlite3, created if absent; "
-            "eval appends this run's grants) or a YAML/JSON file (read only)",
+            help="earlier grants: a ledger store (.db/.sqlite/.sqlite3, made by "
+            "`policyrules ledger init`; eval appends this run's grants) or a YAML/JSON file "
+            "(read only)",
         )
         q.add_argument(
             "--as-of",

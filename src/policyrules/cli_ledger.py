@@ -1,12 +1,16 @@
 """The command line's ledger: ``eval --ledger/--ledger-out/--dry-run`` and ``policyrules
-ledger import|export|show``.
+ledger init|import|export|show``.
 
 ``--ledger STORE`` (``.db``/``.sqlite``/``.sqlite3``, or any SQLite file) reads the earlier
-grants and appends this run's in one transaction.  ``--ledger FILE`` (YAML/JSON) is read
-only.  ``--ledger-out FILE`` writes the whole ledger after the run: the facts file's own
-grants, the ``--ledger`` grants and this run's.  While a JSON/YAML ledger is read and
-rewritten, the run holds an exclusive lock beside it, and it refuses to write if the file
-changed since it was read, or if the target holds grants this run did not read.
+grants and appends this run's in one transaction; the store must exist (``ledger init``
+makes one), so a mistyped name is an error, not an empty store.  ``--ledger FILE``
+(YAML/JSON, a pipe too) is read once and only read.  ``--ledger-out FILE`` writes the whole
+ledger after the run: the facts file's own grants, the ``--ledger`` grants and this run's.
+Everything that can be known about the ``--ledger-out`` target (its name, type, directory,
+and whether it holds grants this run does not read) is checked before the run, so a refused
+target leaves the store untouched.  While a JSON/YAML ledger is read and rewritten, the run
+holds an exclusive lock beside it, and it refuses to write if the file changed since it was
+read, or if the target holds grants this run did not read.
 """
 
 from __future__ import annotations
@@ -19,18 +23,28 @@ from typing import Any
 
 from .api import Policy, load
 from .convert import whole_number
-from .errors import Diagnostic, FactsError, LedgerError
+from .errors import Diagnostic, FactsError, LedgerError, PolicyRulesError
 from .facts import load_data
-from .files import locked, real_target, write_atomic
+from .files import check_writable, locked, real_target, write_atomic
 from .ledger_check import check_caps, check_once
 from .ledger_io import dump_ledger, merge_ledgers, read_ledger, read_ledger_file
+from .reading import Limits, read_bytes
 from .result import Result
 from .runtime.ledger import Ledger
 from .runtime.money import Money
-from .store import LedgerStore, is_store
+from .store import LedgerStore, is_store, is_store_name, starts_like_store
 from .terminal import json_printable, printable
 
-__all__ = ["add_ledger_commands", "evaluate_with_ledger"]
+__all__ = ["ExportFailed", "add_ledger_commands", "evaluate_with_ledger"]
+
+
+class ExportFailed(LedgerError):
+    """The store was committed but writing ``--ledger-out`` failed; ``result`` holds the
+    decisions (print them: the grants they pay are recorded)."""
+
+    def __init__(self, result: Result, diagnostic: Diagnostic) -> None:
+        super().__init__(diagnostic)
+        self.result = result
 
 
 def _refuse(message: str, hint: str | None = None) -> LedgerError:
@@ -41,16 +55,73 @@ def _format_of(path: Path) -> str:
     return "yaml" if path.suffix.lower() in (".yaml", ".yml") else "json"
 
 
-def _open_store(path: Path, *, create: bool) -> LedgerStore:
-    if not create and not path.exists():
+def _open_store(path: Path) -> LedgerStore:
+    """An existing store (never created here: a mistyped name must not start an empty one)."""
+    return LedgerStore.open(path, create=False)
+
+
+def _not_a_store_name(out: Path, flag: str) -> None:
+    """Refuse to write JSON/YAML under a store's name: ``--ledger`` would then refuse it."""
+    if is_store_name(out):
         raise LedgerError(
             Diagnostic(
-                "E330",
-                f"{path}: no such ledger store",
-                hint="a run that records (eval without --dry-run, ledger import) creates it",
+                "E338",
+                f"{flag} {out}: a name ending in {out.suffix} is a ledger store's, but "
+                f"{flag} writes JSON or YAML, which --ledger {out} would then refuse",
+                hint=f"to keep grants in a store use --ledger {out} (a store records itself; "
+                "`policyrules ledger init` makes one); to export, name a .json or .yaml file",
             )
         )
-    return LedgerStore.open(path)
+
+
+def _read_pipe(src: Path, limits: Limits | None) -> bytes | None:
+    """The bytes of ``src`` if it is a pipe or a device (read once: reading consumes it),
+    else ``None`` (a regular file, read where it is used).
+
+    :raises LedgerError: E339 if the bytes are a SQLite database: a store cannot be used
+        through a pipe (it is changed in place).
+    """
+    try:
+        if not src.exists() or src.is_file():
+            return None
+    except OSError:
+        return None
+    raw = read_bytes(src, limits)
+    if starts_like_store(raw):
+        raise LedgerError(
+            Diagnostic(
+                "E339",
+                f"{src}: a ledger store (SQLite) given through a pipe; a store is read and "
+                "written in place, never through a pipe",
+                hint="give the store's own path: --ledger grants.db",
+            )
+        )
+    return raw
+
+
+def _check_out_early(out: Path, policy: Policy, limits: Limits | None) -> Ledger | None:
+    """Before the run: refuse an ``--ledger-out`` target that could not be written, or that
+    holds something other than a ledger.  Returns the grants it holds (``None`` if it is
+    absent or empty)."""
+    target = real_target(out)
+    if not target.is_file() or target.stat().st_size == 0:
+        return None
+    if is_store(target):
+        raise _refuse(
+            f"cannot write {out}: it is a ledger store",
+            hint=f"record into it with --ledger {out}; --ledger-out writes JSON or YAML",
+        )
+    return read_ledger_file(policy.checked, out, limits)[0]
+
+
+def _lost(out: Path, existing: Ledger, whole: Ledger) -> None:
+    lost = [g for g in existing if g not in set(whole)]
+    if lost:
+        raise _refuse(
+            f"cannot write {out}: it holds {len(lost)} grant(s) this run did not read, "
+            f"e.g. {lost[0].describe()}; they would be lost",
+            hint=f"add to it with --ledger {out} --ledger-out {out}, or name a new file",
+        )
 
 
 def _check_target(out: Path, whole: Ledger, policy: Policy, read: Path | None) -> None:
@@ -67,14 +138,7 @@ def _check_target(out: Path, whole: Ledger, policy: Policy, read: Path | None) -
             hint=f"record into it with --ledger {out}; --ledger-out writes JSON or YAML",
         )
     existing, _ = read_ledger_file(policy.checked, out)
-    have = set(whole)
-    lost = [g for g in existing if g not in have]
-    if lost:
-        raise _refuse(
-            f"cannot write {out}: it holds {len(lost)} grant(s) this run did not read, "
-            f"e.g. {lost[0].describe()}; they would be lost",
-            hint=f"add to it with --ledger {out} --ledger-out {out}, or name a new file",
-        )
+    _lost(out, existing, whole)
 
 
 def evaluate_with_ledger(
@@ -95,6 +159,9 @@ def evaluate_with_ledger(
     dry = bool(getattr(args, "dry_run", False))
     if dry and out is not None:
         raise _refuse("--dry-run records nothing: drop --ledger-out, or --dry-run")
+    if out is not None:  # before anything is read, evaluated or recorded
+        _not_a_store_name(out, "--ledger-out")
+        check_writable(out)
     options: dict[str, Any] = {
         "as_of": args.as_of,
         "parameters": parameters,
@@ -107,7 +174,14 @@ def evaluate_with_ledger(
                 hint="the run records into the store already; --ledger-out writes JSON/YAML",
             )
         record = commit and not dry
-        with locked([out] if out else []), _open_store(src, create=record) as store:
+        with locked([out] if out else []), _open_store(src) as store:
+            if out is not None:  # all that can be known before the store is changed
+                existing = _check_out_early(out, policy, limits)
+                if existing is not None:
+                    stored = read_ledger(policy.checked, store.grants(), f"{src}: grants")
+                    _lost(
+                        out, existing, merge_ledgers(("the facts' ledger", own), (str(src), stored))
+                    )
             result = policy.evaluate(
                 facts,
                 ledger=store,
@@ -116,20 +190,38 @@ def evaluate_with_ledger(
                 facts_file=str(args.facts),
                 **options,
             )
+            paid = Ledger(result.grants)
             if record:
-                paid = Ledger(result.grants)
                 print(
                     printable(f"recorded {len(paid)} grant(s), {paid.total()}, in {src}"),
                     file=sys.stderr,
                 )
             if out is not None:
-                stored = read_ledger(policy.checked, store.grants(), f"{src}: grants")
-                whole = merge_ledgers(("the facts' ledger", own), (str(src), stored))
-                _check_target(out, whole, policy, None)
-                write_atomic(out, dump_ledger(whole, _format_of(out)))
+                try:
+                    stored = read_ledger(policy.checked, store.grants(), f"{src}: grants")
+                    whole = merge_ledgers(("the facts' ledger", own), (str(src), stored))
+                    _check_target(out, whole, policy, None)
+                    write_atomic(out, dump_ledger(whole, _format_of(out)))
+                except PolicyRulesError as exc:
+                    d = exc.diagnostics[0]
+                    raise ExportFailed(
+                        result,
+                        Diagnostic(
+                            d.code,
+                            f"{src} WAS committed ({len(paid)} grant(s), {paid.total()}, "
+                            f"recorded); only writing --ledger-out failed: {d.message}",
+                            d.span,
+                            hint=f"export the store with: policyrules ledger export {src} "
+                            "--out FILE",
+                        ),
+                    ) from None
         return result
-    with locked([p for p in (src, out) if p is not None] if out else []):
-        earlier, text = read_ledger_file(policy.checked, src, limits) if src else (Ledger(), None)
+    raw = _read_pipe(src, limits) if src is not None else None
+    lock = [] if out is None else [out] if src is None or raw is not None else [src, out]
+    with locked(lock):
+        earlier, text = (
+            read_ledger_file(policy.checked, src, limits, raw=raw) if src else (Ledger(), None)
+        )
         result = policy.evaluate(facts, ledger=earlier, **options)
         if out is not None:
             whole = merge_ledgers(
@@ -138,7 +230,7 @@ def evaluate_with_ledger(
                 ("this run's grants", Ledger(result.grants)),
             )
             _check_target(out, whole, policy, src)
-            if src is not None and src.read_bytes().decode("utf-8-sig") != text:
+            if raw is None and src is not None and src.read_bytes().decode("utf-8-sig") != text:
                 raise _refuse(
                     f"{src} changed while this run used it; {out} was not written",
                     hint="run again: it reads the new grants",
@@ -150,10 +242,35 @@ def evaluate_with_ledger(
 # ---- policyrules ledger ... -------------------------------------------------------------
 
 
+def cmd_init(args: argparse.Namespace) -> int:
+    path = Path(args.store)
+    if path.exists() or path.is_symlink():
+        what = "a ledger store" if is_store(path) and path.is_file() else "a file"
+        raise LedgerError(
+            Diagnostic(
+                "E337",
+                f"{path}: already exists ({what}); ledger init makes a new store only",
+                hint="use it with --ledger, or name a new file",
+            )
+        )
+    if not is_store_name(path):
+        raise LedgerError(
+            Diagnostic(
+                "E337",
+                f"{path}: a ledger store's name ends in .db, .sqlite or .sqlite3",
+                hint=f"policyrules ledger init {path.with_suffix('.db')}",
+            )
+        )
+    check_writable(path)
+    LedgerStore.open(path, create=True).close()
+    print(printable(f"made an empty ledger store {path}"), file=sys.stderr)
+    return 0
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     policy = load(args.policy)
     ledger, _ = read_ledger_file(policy.checked, args.file)
-    store = _open_store(Path(args.store), create=True)
+    store = _open_store(Path(args.store))
     with store, store.transaction(note=f"import {args.file}") as txn:
         stored = read_ledger(policy.checked, txn.grants(), f"{args.store}: grants")
         parts = ((str(args.store), stored), (str(args.file), ledger))
@@ -187,7 +304,10 @@ def _loose(entry: Any) -> tuple[object, ...] | None:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    with _open_store(Path(args.store), create=False) as store:
+    if args.out is not None:
+        _not_a_store_name(Path(args.out), "--out")
+        check_writable(Path(args.out))
+    with _open_store(Path(args.store)) as store:
         ledger = store.grants()
     if args.out is None:
         fmt = args.format or "json"
@@ -220,7 +340,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    with _open_store(Path(args.store), create=False) as store:
+    with _open_store(Path(args.store)) as store:
         records = store.records()
     if args.json:
         rows = [
@@ -246,12 +366,16 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def add_ledger_commands(sub: Any) -> None:
-    """Add ``policyrules ledger import|export|show`` to the command parser."""
+    """Add ``policyrules ledger init|import|export|show`` to the command parser."""
     led = sub.add_parser("ledger", help="manage a ledger store of earlier grants (SQLite)")
     cmds = led.add_subparsers(dest="ledger_command", required=True)
 
+    n = cmds.add_parser("init", help="make a new, empty ledger store (refused if it exists)")
+    n.add_argument("store", help="the new store: a .db, .sqlite or .sqlite3 name")
+    n.set_defaults(run=cmd_init)
+
     i = cmds.add_parser("import", help="add the grants of a YAML/JSON ledger file to a store")
-    i.add_argument("store", help="the store (created if absent)")
+    i.add_argument("store", help="an existing store (make one with ledger init)")
     i.add_argument("file", help="a YAML/JSON ledger file")
     i.add_argument("--policy", required=True, help="the policy the grants are checked against")
     i.set_defaults(run=cmd_import)

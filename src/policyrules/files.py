@@ -20,7 +20,7 @@ from pathlib import Path
 
 from .errors import Diagnostic, PolicyRulesError
 
-__all__ = ["lock_path", "locked", "real_target", "write_atomic"]
+__all__ = ["check_writable", "lock_path", "locked", "real_target", "write_atomic"]
 
 
 def _refuse(path: Path, why: str, hint: str | None = None) -> PolicyRulesError:
@@ -38,13 +38,12 @@ def real_target(path: Path) -> Path:
         raise _refuse(path, exc.strerror or "a symlink loop") from None
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` (UTF-8, ``\\n`` line ends) to ``path`` through a temporary file and a
-    rename: all or nothing.  A symlink stays a symlink and its target is replaced; the old
-    file's mode is kept (a new file gets the umask's usual mode).
+def check_writable(path: Path) -> int:
+    """Check, without writing, that :func:`write_atomic` can write ``path``: it is a regular
+    file or absent, and its directory exists and takes a new file.  Returns the mode the
+    written file gets (the old file's, or the umask's usual one).
 
-    :raises PolicyRulesError: E334 naming ``path`` if it is a directory, a FIFO, a device or
-        a socket, or if the write fails (no temporary file is left behind).
+    :raises PolicyRulesError: E334 naming ``path`` otherwise.
     """
     target = real_target(path)
     try:
@@ -65,6 +64,24 @@ def write_atomic(path: Path, text: str) -> None:
                 "name a regular file; policyrules does not write into pipes or devices",
             )
         mode = stat.S_IMODE(st.st_mode)
+    folder = target.parent
+    if not folder.is_dir():
+        raise _refuse(path, f"no such directory {folder}", "make the directory first")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise _refuse(path, f"the directory {folder} is not writable")
+    return mode
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` (UTF-8, ``\\n`` line ends) to ``path`` through a temporary file and a
+    rename: all or nothing.  A symlink stays a symlink and its target is replaced; the old
+    file's mode is kept (a new file gets the umask's usual mode).
+
+    :raises PolicyRulesError: E334 naming ``path`` if it is a directory, a FIFO, a device or
+        a socket, or if the write fails (no temporary file is left behind).
+    """
+    mode = check_writable(path)
+    target = real_target(path)
     try:
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     except OSError as exc:

@@ -34,7 +34,7 @@ from .errors import Diagnostic, FactsError, LedgerError, Span, did_you_mean
 from .facts import convert_value, locate, read_data
 from .ledger_check import once_error, once_twice
 from .model import CheckedPolicy, ProvisionInfo
-from .reading import Limits
+from .reading import Limits, read_bytes
 from .runtime.ledger import Grant, GrantPath, Ledger
 from .runtime.money import Money
 from .types import MONEY
@@ -337,22 +337,28 @@ def read_ledger(
 
 
 def read_ledger_file(
-    policy: CheckedPolicy, path: str | Path, limits: Limits | None = None
+    policy: CheckedPolicy,
+    path: str | Path,
+    limits: Limits | None = None,
+    *,
+    raw: bytes | None = None,
 ) -> tuple[Ledger, str]:
     """Read and check a YAML/JSON ledger file: ``ledger: [...]`` or a bare list of grants.
 
-    Returns the ledger and the file's text (as read, to detect a later change).
+    Returns the ledger and the file's text (as read, to detect a later change).  The file
+    is read once (``raw``: its bytes, if the caller has read them).
 
     :raises FactsError: the file cannot be read or parsed (E301, E302).
     :raises LedgerError: an empty file, ``ledger: null``, other top-level keys (E320), or
         any grant fault (E321-E326), located in the file.
     """
+    raw = read_bytes(path, limits) if raw is None else raw  # once: it may be a pipe
     try:
-        text, data = read_data(path, limits)
+        text, data = read_data(path, limits, raw=raw)
     except FactsError:
         try:
-            blank = not Path(path).read_bytes().decode("utf-8-sig").strip()
-        except (OSError, UnicodeDecodeError):
+            blank = not raw.decode("utf-8-sig").strip()
+        except UnicodeDecodeError:
             blank = False
         if not blank:
             raise

@@ -55,6 +55,7 @@ __all__ = [
     "YamlNumeral",
     "load_data",
     "locate",
+    "read_bytes",
     "read_data",
     "read_scalar",
 ]
@@ -471,15 +472,24 @@ def parse_text(text: str, file: str, *, json_format: bool, limits: Limits) -> An
         ) from None
 
 
-def read_data(path: str | Path, limits: Limits | None = None) -> tuple[str, Any]:
+def read_bytes(path: str | Path, limits: Limits | None = None) -> bytes:
+    """The bytes of ``path``, read once (a pipe such as ``<(cat f)`` can be read only once),
+    within ``limits``; :class:`~policyrules.FactsError` E301 unreadable, E307 too large."""
+    return _read_bytes(Path(path), limits or Limits.from_env())
+
+
+def read_data(
+    path: str | Path, limits: Limits | None = None, *, raw: bytes | None = None
+) -> tuple[str, Any]:
     """The text of a YAML or JSON file (JSON if it ends in ``.json``) and its data, read by
-    the rule above within ``limits`` (default :meth:`Limits.from_env`).
+    the rule above within ``limits`` (default :meth:`Limits.from_env`).  ``raw``: the
+    file's bytes, if already read (``read_bytes``); the file is then not opened.
 
     Raises :class:`~policyrules.FactsError`: E301 unreadable or not UTF-8, E302 not valid YAML/JSON,
     E307 too large, E308 nested too deeply, E309 aliases that expand too far."""
     p = Path(path)
     limits = limits or Limits.from_env()
-    text = _decode(_read_bytes(p, limits), str(p))
+    text = _decode(_read_bytes(p, limits) if raw is None else raw, str(p))
     return text, parse_text(text, str(p), json_format=p.suffix.lower() == ".json", limits=limits)
 
 

@@ -7,12 +7,19 @@ sees its grants, and a run killed half-way leaves the store as it was.  A grant'
 (provision, path, year) is unique among payments (grants above 0.00 元): appending one that is
 already recorded is refused and nothing of that batch is written.
 
-Schema (version 1, in ``PRAGMA user_version``)::
+Schema (version 2, in ``PRAGMA user_version``)::
 
     batches(id TEXT PRIMARY KEY, recorded_at TEXT, note TEXT)
     grants(seq INTEGER PRIMARY KEY, provision TEXT, path TEXT, firm TEXT,
            year INTEGER NULL, amount_fen INTEGER >= 0, batch TEXT REFERENCES batches)
     UNIQUE (provision, path, coalesce(year, 0)) WHERE amount_fen > 0
+    bases(provision TEXT, name TEXT, value TEXT, batch TEXT REFERENCES batches,
+          PRIMARY KEY (provision, name))
+
+``bases`` holds, for each provision with grants, the value of each assumption its decisions
+used (``annual_cap_year = approval``): they decide how its grants are keyed (which year a
+grant counts in), so a later run with another value would count the same grants differently.
+Such a run is refused (E335).  Version 1 (no ``bases``) is migrated when opened.
 
 ``path`` is canonical JSON, ``[["firm","f1"],["product","P1"]]``; ``recorded_at`` is UTC,
 ``2026-11-30T16:40:00+00:00``.  A newer schema version is refused, never guessed at.
@@ -32,17 +39,37 @@ from typing import Any
 import attrs
 
 from .errors import Diagnostic, LedgerError
+from .result import Decision
 from .runtime.ledger import Grant, Ledger
 from .runtime.money import Money
 
-__all__ = ["SCHEMA_VERSION", "LedgerStore", "Record", "StoreTransaction", "is_store"]
+__all__ = [
+    "SCHEMA_VERSION",
+    "LedgerStore",
+    "Record",
+    "StoreTransaction",
+    "is_store",
+    "is_store_name",
+    "starts_like_store",
+]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 _APPLICATION_ID = 0x50524C47  # "PRLG": marks the file as a policyrules ledger
 _HEADER = b"SQLite format 3\x00"
 _SUFFIXES = (".db", ".sqlite", ".sqlite3")
 
-_SCHEMA = """
+_BASES = """
+CREATE TABLE bases (
+    provision TEXT NOT NULL,
+    name TEXT NOT NULL,
+    value TEXT NOT NULL,
+    batch TEXT NOT NULL REFERENCES batches(id),
+    PRIMARY KEY (provision, name)
+);
+"""
+
+_SCHEMA = (
+    """
 CREATE TABLE batches (
     id TEXT PRIMARY KEY,
     recorded_at TEXT NOT NULL,
@@ -61,17 +88,39 @@ CREATE UNIQUE INDEX grant_identity ON grants (provision, path, coalesce(year, 0)
     WHERE amount_fen > 0;
 CREATE INDEX grants_by_firm ON grants (firm, year);
 """
+    + _BASES
+)
+
+# Assumptions that are not policy readings but how to count days; they do not key grants.
+_NOT_KEYING = frozenset({"holiday_schedule"})
+_DAMAGED = (
+    "restore the store from a backup; if there is none, `policyrules ledger init NEW.db` and "
+    "`policyrules ledger import NEW.db FILE` the grants from a YAML/JSON ledger you keep"
+)
+
+
+def is_store_name(path: str | Path) -> bool:
+    """Whether ``path`` ends like a ledger store's name: ``.db``, ``.sqlite``, ``.sqlite3``."""
+    return Path(path).suffix.lower() in _SUFFIXES
+
+
+def starts_like_store(raw: bytes) -> bool:
+    """Whether ``raw`` (a file's first bytes) is the start of a SQLite database."""
+    return raw.startswith(_HEADER)
 
 
 def is_store(path: str | Path) -> bool:
-    """Whether ``path`` names a ledger store: a ``.db``/``.sqlite``/``.sqlite3`` file, or any
-    file that starts with the SQLite header."""
+    """Whether ``path`` names a ledger store: a ``.db``/``.sqlite``/``.sqlite3`` name, or a
+    regular file that starts with the SQLite header.  A pipe or a device is never a store
+    (and is not read here: reading would consume it)."""
     p = Path(path)
-    if p.suffix.lower() in _SUFFIXES:
+    if is_store_name(p):
         return True
     try:
+        if not p.is_file():
+            return False
         with p.open("rb") as f:
-            return f.read(len(_HEADER)) == _HEADER
+            return starts_like_store(f.read(len(_HEADER)))
     except OSError:
         return False
 
@@ -150,6 +199,49 @@ class StoreTransaction:
                 raise self._store._duplicate(g) from None
         return batch
 
+    def check_bases(self, decisions: Iterable[Decision]) -> None:
+        """Refuse ``decisions`` made with another value of an assumption than the one the
+        store's grants of the same provision were keyed by.
+
+        :raises LedgerError: E335 naming the provision, the assumption and both values.
+        """
+        recorded = self._store._bases()
+        for provision, name, value in _bases_of(decisions):
+            was = recorded.get((provision, name))
+            if was is not None and was != value:
+                raise _error(
+                    "E335",
+                    f"{self._store.path}: the grants of {provision} in this store were counted "
+                    f"with the assumption {name} = {was}; this run uses {name} = {value}, and "
+                    "would count them differently (a cap could be paid twice)",
+                    hint=f"run with --assume {name}={was} to match the store, or use another "
+                    "store for this reading",
+                )
+
+    def record_bases(self, decisions: Iterable[Decision], grants: Iterable[Grant]) -> None:
+        """Record the assumption values of ``decisions`` for each provision with a grant in
+        ``grants`` (call :meth:`check_bases` first; values already recorded are kept)."""
+        paid = {g.provision for g in grants}
+        rows = [row for row in _bases_of(decisions) if row[0] in paid]
+        if not rows or self.batch is None:
+            return
+        self._store._conn.executemany(
+            "INSERT OR IGNORE INTO bases (provision, name, value, batch) VALUES (?, ?, ?, ?)",
+            [(*row, self.batch) for row in rows],
+        )
+
+
+def _bases_of(decisions: Iterable[Decision]) -> list[tuple[str, str, str]]:
+    """(provision, assumption, value) for each keying assumption a decision used, sorted."""
+    return sorted(
+        {
+            (d.provision, name, value)
+            for d in decisions
+            for name, value in d.assumptions
+            if name not in _NOT_KEYING
+        }
+    )
+
 
 class LedgerStore:
     """A ledger of earlier grants kept in a SQLite file; open it with :meth:`open`.
@@ -168,15 +260,23 @@ class LedgerStore:
         self.path = path
 
     @classmethod
-    def open(cls, path: str | Path, *, timeout: float = 60.0) -> LedgerStore:
-        """Open the store at ``path``, creating it (schema version ``SCHEMA_VERSION``)
-        if the file does not exist.  ``timeout`` is how long, in seconds, to wait for
-        another run's transaction to finish before giving up.
+    def open(cls, path: str | Path, *, timeout: float = 60.0, create: bool = True) -> LedgerStore:
+        """Open the store at ``path``; with ``create`` (the default), create it (schema
+        version ``SCHEMA_VERSION``) if the file does not exist.  ``timeout`` is how long,
+        in seconds, to wait for another run's transaction to finish before giving up.  A
+        store of an older schema version is migrated.
 
         :raises LedgerError: E330 if the file is not a policyrules ledger store, or its
-            schema version is newer than this library knows, or it cannot be opened.
+            schema version is newer than this library knows, or it cannot be opened;
+            E336 if it does not exist and ``create`` is false.
         """
         p = Path(path)
+        if not create and not p.exists():
+            raise _error(
+                "E336",
+                f"{p}: no such ledger store",
+                hint=f"check the name; to start a new store: policyrules ledger init {p}",
+            )
         if p.exists() and not p.is_file():
             raise _error("E330", f"{p}: not a file", hint="a ledger store is a SQLite file")
         try:
@@ -205,12 +305,14 @@ class LedgerStore:
                     c.execute("ROLLBACK")
                     raise
                 version = SCHEMA_VERSION
+            if version == 1:
+                self._migrate()
             app = c.execute("PRAGMA application_id").fetchone()[0]
             if app != _APPLICATION_ID:
                 raise _error(
                     "E330",
                     f"{self.path}: a SQLite database, but not a policyrules ledger store",
-                    hint="give a new file name (it is created) or a store made by policyrules",
+                    hint="make a new store with: policyrules ledger init NEW.db",
                 )
             if version > SCHEMA_VERSION:
                 raise _error(
@@ -223,8 +325,8 @@ class LedgerStore:
         except sqlite3.DatabaseError as exc:
             raise _error(
                 "E330",
-                f"{self.path}: not a ledger store ({exc})",
-                hint="a ledger store is a SQLite file made by policyrules",
+                f"{self.path}: not a ledger store, or a damaged one ({exc})",
+                hint=_DAMAGED,
             ) from None
 
     def _create(self) -> None:
@@ -236,13 +338,35 @@ class LedgerStore:
             raise _error(
                 "E330",
                 f"{self.path}: a SQLite database, but not a policyrules ledger store",
-                hint="give a new file name (it is created) or a store made by policyrules",
+                hint="make a new store with: policyrules ledger init NEW.db",
             )
         for statement in _SCHEMA.split(";"):
             if statement.strip():
                 c.execute(statement)
         c.execute(f"PRAGMA application_id = {_APPLICATION_ID}")
         c.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    def _migrate(self) -> None:
+        """Version 1 to 2: add ``bases`` (empty: the values used so far are not known)."""
+        c = self._conn
+        c.execute("BEGIN IMMEDIATE")
+        try:
+            if c.execute("PRAGMA user_version").fetchone()[0] == 1:
+                if c.execute("PRAGMA application_id").fetchone()[0] != _APPLICATION_ID:
+                    raise _error(
+                        "E330",
+                        f"{self.path}: a SQLite database, but not a policyrules ledger store",
+                    )
+                c.execute(_BASES)
+                c.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            c.execute("COMMIT")
+        except BaseException:
+            c.execute("ROLLBACK")
+            raise
+
+    def _bases(self) -> dict[tuple[str, str], str]:
+        rows = self._conn.execute("SELECT provision, name, value FROM bases").fetchall()
+        return {(p, n): v for p, n, v in rows}
 
     def close(self) -> None:
         """Close the connection; an open transaction is rolled back."""
@@ -325,7 +449,7 @@ class LedgerStore:
             raise _error(
                 "E330",
                 f"{self.path}: grant #{seq} is damaged: {exc}",
-                hint="the store was changed outside policyrules",
+                hint=f"the store was changed outside policyrules; {_DAMAGED}",
             ) from None
         return Record(seq, grant, batch, recorded_at, note)
 

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from policyrules import Ledger, LedgerError, LedgerStore, Money
 from policyrules.api import Policy
 from policyrules.ledger_io import dump_ledger
-from strategies import compile_text, grant_ids, product_grants
+from strategies import compile_text, grant_ids, product_grants, within_caps
 
 WAN = 1_000_000  # fen in 1 万元
 PROVISION = "d/1/reward"
@@ -58,8 +58,9 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_a_written_ledger_reads_back_exactly(
     policy: Policy, folder: Path, grants: Any, fmt: str
 ) -> None:
-    """dump → read gives the same grants, whatever the ids look like (0701, 12:30, true)."""
-    ledger = Ledger(grants)
+    """dump → read gives the same grants, whatever the ids look like (0701, 12:30, true);
+    the grants are those a ledger may hold (no one-time award twice, no cap exceeded)."""
+    ledger = Ledger(within_caps(policy, grants))
     f = folder / f"l.{fmt}"
     f.write_text(dump_ledger(ledger, fmt), "utf-8")
     assert policy.load_ledger(f) == ledger

@@ -205,12 +205,14 @@ def test_concurrent_runs_on_one_json_ledger_lose_no_grant(tmp_path: Path) -> Non
 def test_eval_records_into_a_store_and_dry_run_does_not(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    """``--ledger grants.db`` is created, read and appended in one transaction; a second run
-    of the same product is not paid again; ``--dry-run`` records nothing."""
+    """``--ledger grants.db`` (made by ``ledger init``) is read and appended in one
+    transaction; a second run of the same product is not paid again; ``--dry-run`` records
+    nothing."""
     db = tmp_path / "grants.db"
     facts = _facts(tmp_path, "f.yaml", "P1")
-    code, out, _ = run(capsys, "eval", POLICY, facts, "--ledger", db, "--dry-run", "--json")
-    assert (code, not db.exists()) == (2, True)  # a dry run creates no store
+    code, out, err = run(capsys, "eval", POLICY, facts, "--ledger", db, "--dry-run", "--json")
+    assert (code, not db.exists(), "error[E336]" in err) == (2, True, True)  # no store made
+    assert run(capsys, "ledger", "init", db)[0] == 0
     code, out, err = run(capsys, "eval", POLICY, facts, "--ledger", db, "--json")
     assert (code, _paid(out, "P1")) == (0, "2000000.00")
     assert f"recorded 1 grant(s), 2,000,000.00 元, in {db}" in err
@@ -248,6 +250,9 @@ def test_ledger_import_export_show(capsys: pytest.CaptureFixture[str], tmp_path:
         "utf-8",
     )
     db = tmp_path / "grants.db"
+    code, _, err = run(capsys, "ledger", "import", db, src, "--policy", POLICY)
+    assert (code, "error[E336]" in err, db.exists()) == (2, True, False)  # import needs init
+    assert run(capsys, "ledger", "init", db)[0] == 0
     code, out, _ = run(capsys, "ledger", "import", db, src, "--policy", POLICY)
     assert (code, out.strip()) == (0, f"imported 2 grant(s), 4,000,000.00 元, into {db}")
     code, out, _ = run(capsys, "ledger", "import", db, src, "--policy", POLICY)
@@ -297,7 +302,7 @@ def test_store_with_ledger_out_exports_the_whole_store(
     assert run(capsys, "eval", POLICY, facts, "--ledger", db, "--ledger-out", out)[0] == 0
     assert _fen(out) == {**NINE_FEN, "P2": 100 * WAN}
     code, _, err = run(capsys, "eval", POLICY, facts, "--ledger", db, "--ledger-out", db)
-    assert (code, "error[E333]" in err) == (2, True)
+    assert (code, "error[E338]" in err) == (2, True)  # a store's name: never JSON into it
     code, _, err = run(
         capsys, "eval", POLICY, facts, "--ledger", db, "--dry-run", "--ledger-out", out
     )

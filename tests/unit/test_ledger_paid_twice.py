@@ -61,6 +61,7 @@ def test_a_store_keeps_the_facts_ledger(capsys: pytest.CaptureFixture[str], tmp_
     from" the facts file.  A later run for A4 (no ledger of its own) then has 1000 − 1000 = 0
     left: firm-a's 2026 total stays 1000 万, not 1000 + 200."""
     db = tmp_path / "m.db"
+    assert run(capsys, "ledger", "init", db)[0] == 0
     code, _, err = run(capsys, "eval", POLICY, FIRM_A, "--ledger", db)
     assert code == 0, err
     with LedgerStore.open(db) as store:
@@ -266,6 +267,7 @@ def test_a_one_time_award_paid_three_times_is_refused_on_import(
         "utf-8",
     )
     db = tmp_path / "o.db"
+    assert run(capsys, "ledger", "init", db)[0] == 0
     code, _, err = run(capsys, "ledger", "import", db, ledger, "--policy", tmp_path / "op")
     assert code == 2
     assert err.count("error[E328]") == 2
