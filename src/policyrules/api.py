@@ -11,6 +11,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import stat
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -58,14 +60,16 @@ def read_rule_files(path: str | Path) -> dict[str, str]:
             )
         for f in files:
             _own_rule_file(f, p)
-    elif p.is_file():
+    elif os.path.lexists(p):
+        # A file named on its own is held to the same rule, in the directory holding it.
+        _own_rule_file(p, p.parent)
         files = [p]
     else:
         raise RuleSyntaxError(Diagnostic("E100", f"{p}: no such file or directory"))
     texts: dict[str, str] = {}
     for f in files:
         try:
-            texts[str(f)] = f.read_bytes().decode("utf-8-sig")
+            texts[str(f)] = _read_plain(f).decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise RuleSyntaxError(
                 Diagnostic(
@@ -75,16 +79,36 @@ def read_rule_files(path: str | Path) -> dict[str, str]:
     return texts
 
 
+def _not_own(f: Path) -> RuleSyntaxError:
+    return RuleSyntaxError(
+        Diagnostic(
+            "E111",
+            f"{f}: not a regular file in the policy directory (a FIFO, a device, or a "
+            "symlink leading out of its directory)",
+            hint="a policy's .rule files are plain files inside its directory "
+            "(a symlink may point only within it)",
+        )
+    )
+
+
 def _own_rule_file(f: Path, directory: Path) -> None:
     if not is_plain_file_inside(f, directory):
+        raise _not_own(f)
+
+
+def _read_plain(f: Path) -> bytes:
+    """The bytes of ``f``, opened without blocking and only if it is still a regular file
+    (it may have been swapped for a FIFO since it was checked)."""
+    try:
+        fd = os.open(f, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
         raise RuleSyntaxError(
-            Diagnostic(
-                "E111",
-                f"{f}: not a regular file in the policy directory",
-                hint="a policy's .rule files are plain files inside its directory "
-                "(a symlink may point only within it)",
-            )
-        )
+            Diagnostic("E100", f"{f}: cannot be read: {exc.strerror or exc}")
+        ) from None
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            raise _not_own(f)
+        return handle.read()
 
 
 def _document_sources(
