@@ -49,8 +49,10 @@ def test_empty_id_is_a_located_facts_error(policy: Policy, tmp_path: Path) -> No
         policy.load_facts(f)
     (d,) = info.value.diagnostics
     assert d.code == "E303"
-    assert d.span is not None and (d.span.line, d.span.col) == (4, 9)
-    assert "firms[1].id" in d.message and "non-empty" in d.message
+    assert d.span is not None
+    assert (d.span.line, d.span.col) == (4, 9)
+    assert "firms[1].id" in d.message
+    assert "non-empty" in d.message
 
 
 @pytest.mark.parametrize(
@@ -101,9 +103,7 @@ def _rule_dir(tmp_path: Path) -> Path:
     return d
 
 
-def test_cli_symlink_to_environ_refused(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_cli_symlink_to_environ_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """`fmt --check fm/doc1.rule fm/env.rule` with env.rule -> /proc/self/environ printed
     the environment in an E101 error; now E111 before the file is read."""
     d = _rule_dir(tmp_path)
@@ -150,5 +150,6 @@ def test_fifo_named_on_the_command_line_is_never_opened(
     for cmd in ("fmt", "check"):
         assert main([cmd, str(d / "pipe.rule")]) != 0
         err = capsys.readouterr().err
-        assert "E111" in err and "not a regular file" in err
+        assert "E111" in err
+        assert "not a regular file" in err
         assert "no such file" not in err
