@@ -468,8 +468,11 @@ class WorkCalendar:
                 return done <= calendar_end(start, n, unit)
             except OverflowError:
                 return True  # the period ends after 9999-12-31, so after any date
-        first = date.fromordinal(start.toordinal() + 1).year
-        if not all(is_published(y) for y in range(first, done.year + 1)):
+        if not all(is_published(y) for y in range(start.year, done.year + 1)):
             return False
+        if n == 0:  # the start day if it works, else the first working day after it
+            if self.is_workday(start):
+                return False  # done is after the start, so after the last day
+            n = 1
         passed = self.workdays_between(start, done)
         return passed < n or (passed == n and self.is_workday(done))
