@@ -186,13 +186,15 @@ def _nth_weekday(k: int) -> int:
 def _unpublished_error(year: int) -> CalendarError:
     span = published_years()
     if span is None:
-        message = f"the holiday schedule for {year} is not published (none is available)"
+        message = f"the holiday schedule for {year:04d} is not published (none is available)"
     elif year > span[1]:
         message = (
-            f"the holiday schedule for {year} is not published (published: {span[0]}–{span[1]})"
+            f"the holiday schedule for {year:04d} is not published (published: {span[0]}–{span[1]})"
         )
     else:
-        message = f"no holiday schedule is available for {year} (published: {span[0]}–{span[1]})"
+        message = (
+            f"no holiday schedule is available for {year:04d} (published: {span[0]}–{span[1]})"
+        )
     return CalendarError(Diagnostic("E501", message, hint=_HINT))
 
 
@@ -200,7 +202,7 @@ def _no_projection(year: int) -> CalendarError:
     return CalendarError(
         Diagnostic(
             "E502",
-            f"the holiday schedule for {year} is not published and the statutory projection "
+            f"the holiday schedule for {year:04d} is not published and the statutory projection "
             f"covers {statutory.FIRST_YEAR}–{statutory.LAST_YEAR} only",
             hint=f"name {HOLIDAY_ASSUMPTION}=weekends_only to count Monday–Friday except 1 January",
         )
@@ -295,14 +297,14 @@ class WorkCalendar:
         >>> WorkCalendar(Unpublished.STATUTORY_PROJECTION).describe({2028, 2027})
         'statutory_projection (PROJECTED for 2027, 2028)'
         """
-        listed = ", ".join(str(y) for y in sorted(years))
+        listed = ", ".join(f"{y:04d}" for y in sorted(years))
         if self.unpublished is Unpublished.STATUTORY_PROJECTION:
             return f"{self.unpublished.value} (PROJECTED for {listed})"
         return f"{self.unpublished.value} (assumed for {listed})"
 
     def note(self, years: set[int] | frozenset[int]) -> str:
         """One line for a trace: which years were not published and how they were counted."""
-        listed = ", ".join(str(y) for y in sorted(years))
+        listed = ", ".join(f"{y:04d}" for y in sorted(years))
         if self.unpublished is Unpublished.STATUTORY_PROJECTION:
             return (
                 f"PROJECTED: no holiday schedule is published for {listed}; counted as "
