@@ -21,7 +21,7 @@ import attrs
 
 from .check import check
 from .compile import CompiledPolicy, compile_policy
-from .convert import ValueRefused
+from .convert import ValueRefused, convert_id
 from .errors import Diagnostic, FactsError, RuleSyntaxError, did_you_mean
 from .evaluate import evaluate
 from .facts import Facts, convert_value, read_data, read_facts, schema
@@ -89,6 +89,20 @@ def _not_own(f: Path) -> RuleSyntaxError:
             "(a symlink may point only within it)",
         )
     )
+
+
+def _check_ids(facts: Facts) -> None:
+    """E303 for each id of ``facts`` (built in Python, not read) that the reader would refuse:
+    it would otherwise stop the evaluation when its grant is made."""
+    bad = []
+    for insts in facts.instances.values():
+        for inst in insts:
+            try:
+                convert_id(inst.id)
+            except ValueRefused as exc:
+                bad.append(Diagnostic("E303", f"{inst.path}.id: {exc}", hint=exc.hint))
+    if bad:
+        raise FactsError(bad)
 
 
 def _own_rule_file(f: Path, directory: Path) -> None:
@@ -241,6 +255,8 @@ class Policy:
         """
         if not isinstance(facts, Facts):
             facts = self.read_facts(facts)
+        else:
+            _check_ids(facts)
         extra = facts.extra
         own = read_ledger(self.checked, extra.get("ledger", []))
         params = dict(self.compiled.parameter_defaults)

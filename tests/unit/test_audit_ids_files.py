@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import attrs
 import pytest
 
 import policyrules
@@ -153,3 +154,18 @@ def test_fifo_named_on_the_command_line_is_never_opened(
         assert "E111" in err
         assert "not a regular file" in err
         assert "no such file" not in err
+
+
+def test_facts_built_in_python_with_an_empty_id_are_refused_before_evaluation(
+    policy: Policy,
+) -> None:
+    """Facts built by hand skip the reader: an empty id is still E303, naming the item,
+    before anything is evaluated (not E327 from `Grant` halfway through)."""
+    good = policy.read_facts({"firms": [{"id": "F1", "high_tech": True}]})
+    (inst,) = good.instances["firm"]
+    bad = attrs.evolve(good, instances={"firm": (inst, attrs.evolve(inst, id="", path="firms[1]"))})
+    with pytest.raises(FactsError) as info:
+        policy.evaluate(bad)
+    (d,) = info.value.diagnostics
+    assert d.code == "E303"
+    assert d.message.startswith("firms[1].id: an id is non-empty text")
