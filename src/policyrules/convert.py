@@ -14,7 +14,8 @@ number     a number (YAML: a plain decimal such as ``12.5``; JSON: any number), 
 date       text ``YYYY-MM-DD`` that is a real day (not ``20260501``, not ``2026-W18-5``)
 duration   a number of the declared unit, or text with the unit: ``"30 工作日"``
 bool       ``true`` or ``false``
-text, id   text, or a number kept exactly as written (``0701`` is ``"0701"``)
+text, id   text, or a number kept exactly as written (``0701`` is ``"0701"``); an id is
+           not empty or only white space and holds no control character
 enum       one of the members' names
 =========  ==================================================================================
 
