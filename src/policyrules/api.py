@@ -46,7 +46,8 @@ def read_rule_files(path: str | Path) -> dict[str, str]:
 
     In a directory, a ``*.rule`` entry that is not a regular file (a FIFO would hang the
     read) or that is a symlink leading outside the directory is refused with E111: its
-    text would otherwise be shown in error messages."""
+    text would otherwise be shown in error messages (and ``fmt`` would rewrite it).  A
+    single file named on its own is held to the same rule in the directory holding it."""
     p = Path(path)
     if p.is_dir():
         files = sorted(p.glob("*.rule"))
