@@ -689,7 +689,12 @@ def json_value_texts(kind: str) -> st.SearchStrategy[str]:
         "bool": [st.booleans()],
         "text": [st.text(max_size=5)],
         "enum": [st.sampled_from(["FDA", "CE", "PMDA", "fda", "FD"])],
-        "id": [st.text(max_size=5), st.integers()],
+        "id": [
+            st.text(max_size=5),
+            st.integers(),
+            # empty, whitespace-only and control-character ids: refused by both
+            st.text(" \t\n\x00\x1b\x7f\x85\xa0\u2028\u3000\ufeffP", max_size=4),
+        ],
     }[kind]
     values = st.one_of(*good, *near).map(lambda v: json.dumps(v, ensure_ascii=False))
     return st.one_of(values, _json_number_texts())

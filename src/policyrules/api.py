@@ -11,6 +11,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import stat
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -19,7 +21,7 @@ import attrs
 
 from .check import check
 from .compile import CompiledPolicy, compile_policy
-from .convert import ValueRefused
+from .convert import ValueRefused, convert_id
 from .errors import Diagnostic, FactsError, RuleSyntaxError, did_you_mean
 from .evaluate import evaluate
 from .facts import Facts, convert_value, read_data, read_facts, schema
@@ -45,7 +47,8 @@ def read_rule_files(path: str | Path) -> dict[str, str]:
 
     In a directory, a ``*.rule`` entry that is not a regular file (a FIFO would hang the
     read) or that is a symlink leading outside the directory is refused with E111: its
-    text would otherwise be shown in error messages."""
+    text would otherwise be shown in error messages (and ``fmt`` would rewrite it).  A
+    single file named on its own is held to the same rule in the directory holding it."""
     p = Path(path)
     if p.is_dir():
         files = sorted(p.glob("*.rule"))
@@ -59,14 +62,16 @@ def read_rule_files(path: str | Path) -> dict[str, str]:
             )
         for f in files:
             _own_rule_file(f, p)
-    elif p.is_file():
+    elif os.path.lexists(p):
+        # A file named on its own is held to the same rule, in the directory holding it.
+        _own_rule_file(p, p.parent)
         files = [p]
     else:
         raise RuleSyntaxError(Diagnostic("E100", f"{p}: no such file or directory"))
     texts: dict[str, str] = {}
     for f in files:
         try:
-            texts[str(f)] = f.read_bytes().decode("utf-8-sig")
+            texts[str(f)] = _read_plain(f).decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise RuleSyntaxError(
                 Diagnostic(
@@ -76,16 +81,50 @@ def read_rule_files(path: str | Path) -> dict[str, str]:
     return texts
 
 
+def _not_own(f: Path) -> RuleSyntaxError:
+    return RuleSyntaxError(
+        Diagnostic(
+            "E111",
+            f"{f}: not a regular file in the policy directory (a FIFO, a device, or a "
+            "symlink leading out of its directory)",
+            hint="a policy's .rule files are plain files inside its directory "
+            "(a symlink may point only within it)",
+        )
+    )
+
+
+def _check_ids(facts: Facts) -> None:
+    """E303 for each id of ``facts`` (built in Python, not read) that the reader would refuse:
+    it would otherwise stop the evaluation when its grant is made."""
+    bad = []
+    for insts in facts.instances.values():
+        for inst in insts:
+            try:
+                convert_id(inst.id)
+            except ValueRefused as exc:
+                bad.append(Diagnostic("E303", f"{inst.path}.id: {exc}", hint=exc.hint))
+    if bad:
+        raise FactsError(bad)
+
+
 def _own_rule_file(f: Path, directory: Path) -> None:
     if not is_plain_file_inside(f, directory):
+        raise _not_own(f)
+
+
+def _read_plain(f: Path) -> bytes:
+    """The bytes of ``f``, opened without blocking and only if it is still a regular file
+    (it may have been swapped for a FIFO since it was checked)."""
+    try:
+        fd = os.open(f, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
         raise RuleSyntaxError(
-            Diagnostic(
-                "E111",
-                f"{f}: not a regular file in the policy directory",
-                hint="a policy's .rule files are plain files inside its directory "
-                "(a symlink may point only within it)",
-            )
-        )
+            Diagnostic("E100", f"{f}: cannot be read: {exc.strerror or exc}")
+        ) from None
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            raise _not_own(f)
+        return handle.read()
 
 
 def _document_sources(
@@ -224,6 +263,8 @@ class Policy:
         """
         if not isinstance(facts, Facts):
             facts = self.read_facts(facts)
+        else:
+            _check_ids(facts)
         extra = facts.extra
         own = read_ledger(self.checked, extra.get("ledger", []))
         params = dict(self.compiled.parameter_defaults)

@@ -58,6 +58,7 @@ class _Checker(ClauseChecks):
         self.sources = sources
         self.source_problems: dict[str, Diagnostic] = {}
         self.diags: list[Diagnostic] = []
+        self.member_enums: dict[str, str] = {}
 
     def error(self, code: str, msg: str, span: Span | None, hint: str | None = None) -> None:
         self.diags.append(Diagnostic(code, msg, span, hint=hint))
@@ -186,6 +187,7 @@ class _Checker(ClauseChecks):
                         "give the members distinct names",
                     )
                 owner[m.name] = d.name
+        self.member_enums = owner
         return tuple(
             EnumInfo(d.name, d.title, tuple((m.name, m.title) for m in d.members)) for d in decls
         )

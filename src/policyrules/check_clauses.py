@@ -15,7 +15,7 @@ import attrs
 from . import syntax as s
 from . import types as t
 from .check_constants import constant_errors, period_errors
-from .check_names import reserved
+from .check_names import reserved, shadows_member
 from .errors import Diagnostic, Span, did_you_mean
 from .model import CheckedPolicy, ClauseInfo, DocumentInfo, ProvisionInfo
 from .typing_rules import ExprTyper, Usage
@@ -68,6 +68,7 @@ class ClauseChecks:
 
     diags: list[Diagnostic]
     sources: dict[str, str]
+    member_enums: dict[str, str]  # each enum member's name -> its enum's name
 
     def error(self, code: str, msg: str, span: Span | None, hint: str | None = None) -> None:
         raise NotImplementedError
@@ -86,8 +87,11 @@ class ClauseChecks:
                 first[name] = span
 
     def _declared(self, what: str, name: str, span: Span | None) -> None:
-        """E240 if the declared ``name`` is a keyword or literal of the language."""
+        """E240 if the declared ``name`` is a keyword or literal of the language; E244 if a
+        fact, parameter or assumption has the name of an enum member."""
         diag = reserved(what, name, span)
+        if diag is None and what in ("fact", "parameter", "assumption"):
+            diag = shadows_member(what, name, self.member_enums.get(name), span)
         if diag is not None:
             self.diags.append(diag)
 

@@ -1,4 +1,5 @@
-"""Names an author may declare: never a keyword or literal of the language (E240).
+"""Names an author may declare: never a keyword or literal of the language (E240), and
+a fact, parameter or assumption never has the name of an enum member (E244).
 
 The parser reads a keyword where it expects a name (``fact true: bool``), so without this
 check ``eligible when true`` would read the literal and never the fact.  The reserved words
@@ -18,7 +19,7 @@ from importlib import resources
 
 from .errors import Diagnostic, Span
 
-__all__ = ["declared_keyword_hint", "reserved", "reserved_words"]
+__all__ = ["declared_keyword_hint", "reserved", "reserved_words", "shadows_member"]
 
 _QUOTED_WORD = re.compile(r'"([A-Za-z_][A-Za-z0-9_]*)"')
 _COMMENT = re.compile(r"//[^\n]*")
@@ -58,6 +59,22 @@ def reserved(what: str, name: str, span: Span | None) -> Diagnostic | None:
         hint = f"`{name}` is a keyword; rename the {what}, e.g. `{better}`"
     return Diagnostic(
         "E240", f"`{name}` is a keyword of the language, not a name for {_a(what)}", span, hint
+    )
+
+
+def shadows_member(what: str, name: str, enum: str | None, span: Span | None) -> Diagnostic | None:
+    """E244 if ``name``, declared as a fact, parameter or assumption, is also a member of the
+    policy's enum ``enum`` (``None``: it is not): a bare ``other`` would then read the
+    declaration, silently, where the author may mean the member."""
+    if enum is None:
+        return None
+    return Diagnostic(
+        "E244",
+        f"the {what} `{name}` has the name of a member of enum {enum}: a bare `{name}` "
+        f"could mean either",
+        span,
+        f"rename the {what}, e.g. `{name}_{what}`; the member is written `{name}` or "
+        f"`{enum}.{name}`",
     )
 
 

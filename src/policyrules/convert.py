@@ -14,7 +14,8 @@ number     a number (YAML: a plain decimal such as ``12.5``; JSON: any number), 
 date       text ``YYYY-MM-DD`` that is a real day (not ``20260501``, not ``2026-W18-5``)
 duration   a number of the declared unit, or text with the unit: ``"30 工作日"``
 bool       ``true`` or ``false``
-text, id   text, or a number kept exactly as written (``0701`` is ``"0701"``)
+text, id   text, or a number kept exactly as written (``0701`` is ``"0701"``); an id is
+           not empty or only white space and holds no control character
 enum       one of the members' names
 =========  ==================================================================================
 
@@ -39,6 +40,7 @@ from .runtime.money import Money, format_rate, parse_rate
 from .runtime.values import Duration, Value
 
 __all__ = [
+    "ID_PATTERN",
     "ID_SCHEMA",
     "ValueRefused",
     "convert_id",
@@ -178,10 +180,26 @@ def _numeral(v: Numeral, what: str) -> Decimal:
         raise ValueRefused(f"not {what}: {v}") from None
 
 
+# An id holds something besides whitespace and no control character.  Written with explicit
+# classes (no ``\s``, no ``$`` before a control character) so the JSON Schema's ``pattern``
+# means the same in Python's ``re`` and in ECMA 262 regexes.
+_CONTROL = r"\x00-\x1f\x7f-\x9f"
+_SPACE = r" \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+ID_PATTERN = rf"^(?![\s\S]*[{_CONTROL}])(?![{_SPACE}]*$)"
+_ID_OK = re.compile(ID_PATTERN)
+
+
 def convert_id(v: Any) -> str:
     """An id as text exactly as written: text, a number from a file (its spelling), or an
-    int from Python.  ``ValueRefused`` for anything else."""
+    int from Python.  ``ValueRefused`` for anything else, for empty or all-whitespace text
+    and for text with a control character (it would print as something else)."""
     if isinstance(v, str):
+        if not _ID_OK.search(v):
+            what = "a control character" if re.search(f"[{_CONTROL}]", v) else "no text"
+            raise ValueRefused(
+                f"an id is non-empty text without control characters; {v!r} has {what}",
+                hint="give each item the id it has in its own system, e.g. `id: P1`",
+            )
         return str(v)
     if isinstance(v, int) and not isinstance(v, bool):
         return str(v)
@@ -436,4 +454,4 @@ def type_schema(typ: t.Type, policy: CheckedPolicy) -> dict[str, Any]:
     return {}
 
 
-ID_SCHEMA: dict[str, Any] = {"type": ["string", "number"]}
+ID_SCHEMA: dict[str, Any] = {"type": ["string", "number"], "minLength": 1, "pattern": ID_PATTERN}

@@ -106,7 +106,7 @@ def _render(d: Diagnostic, src_lines: Sequence[str] | None) -> str:
     # Lines as the readers count them (Lark and JSON: "\n"), not str.splitlines(), which
     # also breaks at form feeds and other controls.
     if d.span is not None and src_lines is not None and 1 <= d.span.line <= len(src_lines):
-        text = src_lines[d.span.line - 1].removesuffix("\r").replace("\t", " ")
+        text = src_lines[d.span.line - 1].removesuffix("\r")  # a tab shows as \x09
         start = max(d.span.col - 1, 0)
         if d.span.end_line == d.span.line and d.span.end_col > d.span.col:
             width = d.span.end_col - d.span.col

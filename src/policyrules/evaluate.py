@@ -426,6 +426,8 @@ class _Run:
             raise Undecided(
                 f"E401: {period} after {start} ends after 9999-12-31, the last date there is"
             ) from None
+        except CalendarError as gap:
+            return self._settled_without_schedule(cp, env, trace, start, period, gap)
         trace.append(
             Step(
                 "deadline",
@@ -452,6 +454,35 @@ class _Run:
             margin = f"{self._margin(unit, first, last)} {'early' if met else 'late'}"
         trace.append(Step("deadline", f"done {done}: {margin}", met))
         return ("met" if met else "not_met"), {"due": due, "done": done, "margin": margin}
+
+    def _settled_without_schedule(
+        self,
+        cp: CompiledProvision,
+        env: Env,
+        trace: list[Step],
+        start: dt.date,
+        period: Duration,
+        gap: CalendarError,
+    ) -> tuple[str, dict[str, Any]]:
+        """The outcome of a deadline whose last day falls in a year with no schedule, when
+        it is the same under every schedule: done (or, not done, the as-of day) on or before
+        the calendar end, or before the last working day counted in published years (see
+        :meth:`WorkCalendar.met_under_every_schedule`).  Otherwise ``gap`` is raised: the
+        decision is unknown.  Lateness is never inferred."""
+        n, unit = int(period.n), DurationUnit(period.unit)
+        done = cp.done(env) if cp.done else None
+        # Not done and no as-of day: the last day itself is what is asked for, and unknown.
+        when = done if isinstance(done, dt.date) else self.as_of
+        if when is None or not self.calendar.met_under_every_schedule(start, n, unit, when):
+            raise gap
+        why = gap.diagnostics[0].message
+        if isinstance(done, dt.date):
+            margin = f"done {done}: in time under any holiday schedule ({why})"
+            trace.append(Step("deadline", margin, True))
+            return "met", {"done": done, "margin": margin}
+        margin = f"not done; not yet due on {when} under any holiday schedule ({why})"
+        trace.append(Step("deadline", margin, None))
+        return "pending", {"margin": margin}
 
     def _margin(self, unit: DurationUnit, start: dt.date, end: dt.date) -> str:
         """The distance from ``start`` to ``end``: working days for a working-day period.

@@ -79,6 +79,7 @@ class _Reader:
         self.file = file
         self.places = Places(text)
         self.diags: list[Diagnostic] = []
+        self.refused_ids: set[int] = set()  # id() of instances whose id is missing or refused
         self._shapes: dict[str, tuple[dict[str, EntityInfo], dict[str, Any]]] = {}
 
     def shape(self, ent: EntityInfo) -> tuple[dict[str, EntityInfo], dict[str, Any]]:
@@ -144,7 +145,7 @@ class _Reader:
         ids: set[str] = set()
         for i, item in enumerate(raw):
             inst = self.instance(ent, item, f"{path}[{i}]", parent, out)
-            if inst is not None:
+            if inst is not None and id(inst) not in self.refused_ids:
                 if inst.id in ids:
                     self.error(f"{path}[{i}].id", f"the id {inst.id!r} is used twice")
                 ids.add(inst.id)
@@ -163,14 +164,16 @@ class _Reader:
         children, facts = self.shape(ent)
         values: dict[str, Value] = {}
         raw_id = raw.get("id", ent.name if ent.single else None)
-        ident = "?"
+        ident, refused = "?", False
         if raw_id is None:
             self.error(path, "missing `id`", f"give each {ent.name} an id: `id: ...`")
+            refused = True
         else:
             try:
                 ident = convert_id(raw_id)
             except ValueRefused as exc:
-                self.error(f"{path}.id", str(exc))
+                self.error(f"{path}.id", str(exc), exc.hint, exc.code)
+                refused = True
         for key, value in raw.items():
             if key == "id" or key in children:
                 continue
@@ -188,6 +191,8 @@ class _Reader:
             except ValueRefused as exc:
                 self.error(f"{path}.{key}", str(exc), exc.hint, exc.code)
         inst = Instance(ent.name, ident, values, parent, path)
+        if refused:
+            self.refused_ids.add(id(inst))  # not "used twice": refused already
         out[ent.name].append(inst)
         for key, child in children.items():
             if key in raw:

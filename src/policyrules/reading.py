@@ -412,6 +412,19 @@ def _span(file: str, at: tuple[int, int, int] | None) -> Span | None:
     return Span(file, at[0], at[1], at[0], at[2]) if at else None
 
 
+def _reader_place(exc: yaml.YAMLError, text: str, file: str) -> Span | None:
+    """Where a character YAML refuses (a control character) is: the reader gives only an
+    offset, in bytes or characters depending on the loader, so the character is looked up;
+    being the first refused, its first occurrence is the one."""
+    if not isinstance(exc, yaml.reader.ReaderError) or not isinstance(exc.character, int):
+        return None
+    at = text.find(chr(exc.character))
+    if at < 0:
+        return None
+    line, col = text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at)
+    return Span(file, line, col, line, col + 1)
+
+
 def parse_text(text: str, file: str, *, json_format: bool, limits: Limits) -> Any:
     """The data of ``text`` (YAML, or JSON if ``json_format``) by the reading rule above;
     :class:`~policyrules.FactsError` (E302, E307-E309) with the place of the fault."""
@@ -456,7 +469,7 @@ def parse_text(text: str, file: str, *, json_format: bool, limits: Limits) -> An
         where = (
             Span(file, mark.line + 1, mark.column + 1, mark.line + 1, mark.column + 2)
             if mark
-            else None
+            else _reader_place(exc, text, file)
         )
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         if "maximum nesting depth" in problem:  # libyaml's own bound (1000 levels)

@@ -204,10 +204,14 @@ def test_year_ending_on_national_day_2026() -> None:
     assert date(2026, 10, 8) == CAL.add_years(date(2025, 10, 1), 1)
 
 
-def test_zero_length_periods_end_at_the_start() -> None:
-    """A period of 0 days, weeks, months or years ends on its start day, even a holiday."""
-    start = date(2025, 10, 1)
-    assert [start] * 5 == [CAL.due_date(start, 0, unit) for unit in DurationUnit]
+def test_zero_length_periods_end_at_the_start_moved_off_a_rest_day() -> None:
+    """A period of 0 days, weeks, months, years or working days ends on its start day, and
+    like any period (民法典 第二百零三条) a rest day moves it to the next working day:
+    2025-10-01 (Wed) to 10-08 are the National Day holiday, 10-09 (Thu) works.  A working
+    day stays: 2025-09-30 (Tue)."""
+    holiday, workday = date(2025, 10, 1), date(2025, 9, 30)
+    assert [date(2025, 10, 9)] * 5 == [CAL.due_date(holiday, 0, unit) for unit in DurationUnit]
+    assert [workday] * 5 == [CAL.due_date(workday, 0, unit) for unit in DurationUnit]
 
 
 def test_due_date_dispatches() -> None:

@@ -320,8 +320,10 @@ def test_calendar_public_functions() -> None:
     assert cal.is_published(2027) is False
     # A datetime is read as its date: 2025-12-31 09:30, 1 工作日 later is 2026-01-04.
     assert cal.add_workdays(datetime(2025, 12, 31, 9, 30), 1) == date(2026, 1, 4)
-    assert cal.due_date(date(2025, 1, 31), 0, DurationUnit.MONTH) == date(2025, 1, 31)
-    assert cal.due_date(date(2025, 1, 31), 0, DurationUnit.DAY) == date(2025, 1, 31)
+    # 0 months or days from 2025-01-31, a Spring Festival rest day (01-28..02-04 off): the
+    # period ends on its start, moved to the next working day, Wed 2025-02-05.
+    assert cal.due_date(date(2025, 1, 31), 0, DurationUnit.MONTH) == date(2025, 2, 5)
+    assert cal.due_date(date(2025, 1, 31), 0, DurationUnit.DAY) == date(2025, 2, 5)
     with pytest.raises(TypeError):
         cal.add_workdays("2025-12-31", 1)  # type: ignore[arg-type]
     with pytest.raises(TypeError):

@@ -89,7 +89,8 @@ def test_source_outside_policy_directory_is_refused_unopened(
     code, line, col, hint = _refusal(policy)
     assert (code, line, col) == ("E250", SOURCE_LINE, PATH_COL)
     assert "sources live in the policy directory, e.g. sources/" in hint
-    assert opened == []
+    # (the policy's own .rule file is opened, without blocking, to be read)
+    assert [p for p in opened if not p.endswith(".rule")] == []
 
 
 def test_source_outside_gives_no_oracle(tmp_path: Path) -> None:
@@ -126,7 +127,15 @@ def test_source_fifo_and_directory_are_refused_unopened(
     fifo = _policy(tmp_path / "f", "sources/pipe.txt")
     os.mkfifo(fifo / "sources" / "pipe.txt")
     folder = _policy(tmp_path / "d", "sources")
-    monkeypatch.setattr(sources_module.os, "open", lambda *a, **k: pytest.fail("opened"))
+    real_open = os.open
+
+    def only_rule_files(p: str, *a: int, **k: int) -> int:
+        # The policy's own .rule file is opened to be read; no source may be.
+        if not str(p).endswith(".rule"):
+            pytest.fail(f"opened {p}")
+        return real_open(p, *a, **k)
+
+    monkeypatch.setattr(sources_module.os, "open", only_rule_files)
     for policy in (fifo, folder):
         code, line, col, hint = _refusal(policy)
         assert (code, line, col, hint) == (

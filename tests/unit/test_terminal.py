@@ -25,20 +25,24 @@ POLICY = ROOT / "policies" / "beijing_2025"
 # DEL, and a right-to-left override.
 BAD = "\x1b[2J\x1b[31mPAID\x07\r\x9b\x7f\u202eX"
 SHOWN = "\\x1b[2J\\x1b[31mPAID\\x07\\x0d\\x9b\\x7f\\u202eX"
+# An id may not hold a control character (E303), but bidi and other format characters pass
+# the reader and must be escaped where ids are shown.
+BAD_ID = "\u202ePAID\u2066Y\u200f"
+SHOWN_ID = "\\u202ePAID\\u2066Y\\u200f"
 RAW = re.compile(
     "[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]"
 )
 
 
-def _facts(tmp_path: Path) -> Path:
+def _facts(tmp_path: Path, ident: str = BAD_ID) -> Path:
     data = {
         "firms": [
             {
-                "id": "F" + BAD,
+                "id": "F" + ident,
                 "name": "N" + BAD,
                 "products": [
                     {
-                        "id": "P" + BAD,
+                        "id": "P" + BAD_ID,
                         "approved_on": "2026-03-02",
                         "launch_routes": ["national_priority_review"],
                         "launch_reward_decided": "200万元",
@@ -131,6 +135,7 @@ CASES = {
     "eval, missing file": lambda t: ["eval", str(POLICY), str(t / f"none{BAD}.yaml")],
     "eval, bad parameter": lambda t: ["eval", str(POLICY), str(_facts(t)), "--set", f"x{BAD}=1"],
     "explain, unknown clause": lambda t: ["explain", str(POLICY), f"9{BAD}"],
+    "eval, id refused": lambda t: ["eval", str(POLICY), str(_facts(t, BAD))],
     "fmt --check": lambda t: ["fmt", "--check", str(_fmt_dir(t))],
     "fmt --diff": lambda t: ["fmt", "--diff", str(_fmt_dir(t))],
     "fmt": lambda t: ["fmt", str(_fmt_dir(t))],
@@ -147,8 +152,9 @@ def test_no_raw_control_character_reaches_the_terminal(
     out, err = capsys.readouterr()
     assert RAW.findall(out + err) == []
     shown = out + err
-    # Each command shows at least the ESC and the bidi override, escaped.
-    assert "\\x1b[2J" in shown
+    # Each command shows at least the ESC (or, where only ids carry the bad text, their bidi
+    # characters: an id with a control character is refused) and the bidi override, escaped.
+    assert "\\x1b[2J" in shown or SHOWN_ID in shown
     assert "\\u202e" in shown
 
 
@@ -156,7 +162,7 @@ def test_ids_are_shown_whole_in_eval(tmp_path: Path, capsys: pytest.CaptureFixtu
     """The issue's example: the firm/product id is shown, all of it, in its escaped form."""
     main(["eval", str(POLICY), str(_facts(tmp_path))])
     out = capsys.readouterr().out
-    assert f"F{SHOWN}/P{SHOWN}" in out
+    assert f"F{SHOWN_ID}/P{SHOWN_ID}" in out
 
 
 def test_json_output_is_exact_and_escaped(
@@ -167,7 +173,7 @@ def test_json_output_is_exact_and_escaped(
     out = capsys.readouterr().out
     assert RAW.findall(out) == []
     subjects = {d["subject"] for d in json.loads(out)["decisions"]}
-    assert f"F{BAD}/P{BAD}" in subjects
+    assert f"F{BAD_ID}/P{BAD_ID}" in subjects
 
 
 def test_caret_stays_under_its_text() -> None:

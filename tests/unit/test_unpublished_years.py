@@ -61,9 +61,9 @@ def _firm(ident: str, applied_on: str, **more: object) -> dict[str, object]:
 
 
 def _eval(policy: Policy, *firms: dict[str, object], schedule: str = ERROR) -> policyrules.Result:
-    return policy.evaluate(
-        {"firms": list(firms)}, assumptions={"holiday_schedule": schedule}, as_of="2025-11-01"
-    )
+    # No as-of day: a not-done deadline's last day is what is asked (an as-of day before the
+    # period's calendar end would settle it as pending under any schedule).
+    return policy.evaluate({"firms": list(firms)}, assumptions={"holiday_schedule": schedule})
 
 
 def _get(result: policyrules.Result, provision: str, firm: str) -> policyrules.Decision:

@@ -52,6 +52,7 @@ __all__ = [
     "DurationUnit",
     "Unpublished",
     "WorkCalendar",
+    "calendar_end",
     "is_published",
     "published_years",
 ]
@@ -185,13 +186,15 @@ def _nth_weekday(k: int) -> int:
 def _unpublished_error(year: int) -> CalendarError:
     span = published_years()
     if span is None:
-        message = f"the holiday schedule for {year} is not published (none is available)"
+        message = f"the holiday schedule for {year:04d} is not published (none is available)"
     elif year > span[1]:
         message = (
-            f"the holiday schedule for {year} is not published (published: {span[0]}–{span[1]})"
+            f"the holiday schedule for {year:04d} is not published (published: {span[0]}–{span[1]})"
         )
     else:
-        message = f"no holiday schedule is available for {year} (published: {span[0]}–{span[1]})"
+        message = (
+            f"no holiday schedule is available for {year:04d} (published: {span[0]}–{span[1]})"
+        )
     return CalendarError(Diagnostic("E501", message, hint=_HINT))
 
 
@@ -199,7 +202,7 @@ def _no_projection(year: int) -> CalendarError:
     return CalendarError(
         Diagnostic(
             "E502",
-            f"the holiday schedule for {year} is not published and the statutory projection "
+            f"the holiday schedule for {year:04d} is not published and the statutory projection "
             f"covers {statutory.FIRST_YEAR}–{statutory.LAST_YEAR} only",
             hint=f"name {HOLIDAY_ASSUMPTION}=weekends_only to count Monday–Friday except 1 January",
         )
@@ -246,6 +249,30 @@ def _too_late() -> OverflowError:
 _LAST_ORDINAL = date.max.toordinal()
 
 
+def calendar_end(start: date, n: int, unit: DurationUnit) -> date:
+    """The calendar end of a period of ``n`` days, weeks, months or years from ``start``,
+    before a rest day moves it (民法典 第二百零一、二百零二条): ``start`` + ``n`` days
+    (``7 n`` for weeks); for months and years the corresponding day of the final month, or
+    its last day where it has none.  ``start`` itself for ``n`` = 0.
+
+    :raises OverflowError: if that is after 9999-12-31.
+    :raises ValueError: for a working-day unit (its end depends on the schedule).
+    """
+    start, n = _as_date(start), _as_count(n)
+    if unit is DurationUnit.WORKDAY:
+        raise ValueError("a period of working days has no calendar end")
+    if unit in (DurationUnit.DAY, DurationUnit.WEEK):
+        try:
+            return start + timedelta(days=n * (7 if unit is DurationUnit.WEEK else 1))
+        except OverflowError:
+            raise _too_late() from None
+    months = n * (12 if unit is DurationUnit.YEAR else 1)
+    year, month0 = divmod(start.year * 12 + start.month - 1 + months, 12)
+    if year > date.max.year:
+        raise _too_late()
+    return date(year, month0 + 1, min(start.day, monthrange(year, month0 + 1)[1]))
+
+
 @attrs.frozen
 class WorkCalendar:
     """Working days and the Civil Code's period rules, under a stated policy for unknown years.
@@ -270,14 +297,14 @@ class WorkCalendar:
         >>> WorkCalendar(Unpublished.STATUTORY_PROJECTION).describe({2028, 2027})
         'statutory_projection (PROJECTED for 2027, 2028)'
         """
-        listed = ", ".join(str(y) for y in sorted(years))
+        listed = ", ".join(f"{y:04d}" for y in sorted(years))
         if self.unpublished is Unpublished.STATUTORY_PROJECTION:
             return f"{self.unpublished.value} (PROJECTED for {listed})"
         return f"{self.unpublished.value} (assumed for {listed})"
 
     def note(self, years: set[int] | frozenset[int]) -> str:
         """One line for a trace: which years were not published and how they were counted."""
-        listed = ", ".join(str(y) for y in sorted(years))
+        listed = ", ".join(f"{y:04d}" for y in sorted(years))
         if self.unpublished is Unpublished.STATUTORY_PROJECTION:
             return (
                 f"PROJECTED: no holiday schedule is published for {listed}; counted as "
@@ -380,20 +407,14 @@ class WorkCalendar:
         """The last day of a period of ``n`` days from ``start``.
 
         民法典 第二百零一条: the start day is not counted, so the period ends on ``start + n``;
-        第二百零三条: if that is a rest day, it ends on the first working day after it.
+        第二百零三条: if that is a rest day, it ends on the first working day after it (a
+        period of 0 days too: it ends on its start day, or the first working day after).
         """
-        start, n = _as_date(start), _as_count(n)
-        if n == 0:
-            return start
-        try:
-            end = start + timedelta(days=n)
-        except OverflowError:
-            raise _too_late() from None
-        return self._roll(end)
+        return self._roll(calendar_end(start, n, DurationUnit.DAY))
 
     def add_weeks(self, start: date, n: int) -> date:
         """The last day of a period of ``n`` weeks: ``n`` weeks are ``7 n`` days."""
-        return self.add_days(start, 7 * _as_count(n))
+        return self._roll(calendar_end(start, n, DurationUnit.WEEK))
 
     def add_months(self, start: date, n: int) -> date:
         """The last day of a period of ``n`` months from ``start``.
@@ -401,26 +422,19 @@ class WorkCalendar:
         民法典 第二百零二条: the period ends on the corresponding day of the final month, or on
         that month's last day where it has none; then 第二百零三条 rolls a rest day forward.
         """
-        start, n = _as_date(start), _as_count(n)
-        if n == 0:
-            return start
-        year, month0 = divmod(start.year * 12 + start.month - 1 + n, 12)
-        if year > date.max.year:
-            raise _too_late()
-        month = month0 + 1
-        day = min(start.day, monthrange(year, month)[1])
-        return self._roll(date(year, month, day))
+        return self._roll(calendar_end(start, n, DurationUnit.MONTH))
 
     def add_years(self, start: date, n: int) -> date:
         """The last day of a period of ``n`` years: ``12 n`` months (民法典 第二百零二条)."""
-        return self.add_months(start, 12 * _as_count(n))
+        return self._roll(calendar_end(start, n, DurationUnit.YEAR))
 
     def due_date(self, start: date, n: int, unit: DurationUnit) -> date:
         """The last day of a period of ``n`` ``unit`` starting on ``start``."""
         if unit is DurationUnit.DAY:
             return self.add_days(start, n)
         if unit is DurationUnit.WORKDAY:
-            return self.add_workdays(start, n)
+            # 0 working days: the start day, moved to a working day like any period's end.
+            return self.add_workdays(start, n) if n else self._roll(_as_date(start))
         if unit is DurationUnit.WEEK:
             return self.add_weeks(start, n)
         if unit is DurationUnit.MONTH:
@@ -435,3 +449,32 @@ class WorkCalendar:
         """Whether ``done`` falls on or before the period's last day, and that day."""
         due = self.due_date(start, n, unit)
         return _as_date(done) <= due, due
+
+    def met_under_every_schedule(self, start: date, n: int, unit: DurationUnit, done: date) -> bool:
+        """Whether ``done`` is on or before the period's last day whatever the schedules of
+        the unpublished years, read from published years only (never an assumption).
+
+        The last day is never before the calendar end (``start`` + the period, not yet moved
+        off a rest day), so ``done`` on or before that end is in time.  For working days, if
+        every year from the day after ``start`` to ``done`` is published, ``done`` is in
+        time when fewer than ``n`` working days have passed by it, or exactly ``n`` and
+        ``done`` is itself a working day (then it is the ``n``-th).  ``False`` means "not
+        shown", not "late": lateness is never inferred (an unpublished year might hold any
+        number of rest days).
+        """
+        start, done, n = _as_date(start), _as_date(done), _as_count(n)
+        if done <= start:
+            return True
+        if unit is not DurationUnit.WORKDAY:
+            try:
+                return done <= calendar_end(start, n, unit)
+            except OverflowError:
+                return True  # the period ends after 9999-12-31, so after any date
+        if not all(is_published(y) for y in range(start.year, done.year + 1)):
+            return False
+        if n == 0:  # the start day if it works, else the first working day after it
+            if self.is_workday(start):
+                return False  # done is after the start, so after the last day
+            n = 1
+        passed = self.workdays_between(start, done)
+        return passed < n or (passed == n and self.is_workday(done))
