@@ -7,6 +7,12 @@ projects), then prints, from one run, the time of ``Policy.load_facts`` against 
 ``yaml.safe_load``, ``yaml.load(Loader=CSafeLoader)`` and ``json.load`` of the same file, and
 the ratio (target: at most 3x the fastest bare load of the same format).  With ruamel.yaml
 installed it also times ``YAML(typ="safe").load``, for comparison only.
+
+Measured 2026-11-30 on a shared 2-core machine (load average 5-6, so +-50 %), one run:
+2,000 firms: load_facts JSON 0.29 s vs json.load 0.05 s (5.3x; before: 0.29 s vs
+0.02 s, 12x); YAML 1.69 s vs CSafeLoader 3.11 s.  20,000 firms: JSON 3.22 s vs 2.04 s
+(1.6x; before: 9.12 s vs 0.94 s, 9.7x); YAML 18.5 s vs 39.2 s.  A 50 MB JSON file
+(48,000 firms): 9.2 s, 560 MiB peak (before: 23 s).
 """
 
 from __future__ import annotations

@@ -19,6 +19,7 @@ from typing import Any
 
 import attrs
 
+from .bounds import paused_gc
 from .check import check
 from .compile import CompiledPolicy, compile_policy
 from .convert import ValueRefused, convert_id
@@ -184,8 +185,9 @@ class Policy:
         The file is read by the rule of :mod:`policyrules.reading`, within ``limits`` (by
         default 64 MiB and 100 levels of nesting, or ``POLICYRULES_MAX_INPUT_MB`` /
         ``POLICYRULES_MAX_DEPTH``).  Raises :class:`FactsError` (E301-E319)."""
-        text, data = read_data(path, limits)
-        facts = read_facts(self.checked, data, str(path), text)
+        with paused_gc():  # reading makes no cycles: see policyrules.bounds
+            text, data = read_data(path, limits)
+            facts = read_facts(self.checked, data, str(path), text)
         # The file's own ledger, parameters and assumptions are checked now, while we know
         # where each entry is, rather than later in evaluate() without a place to point at.
         read_ledger(self.checked, facts.extra.get("ledger", []), file=str(path), text=text)

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import functools
 import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -45,8 +46,10 @@ __all__ = [
     "ValueRefused",
     "convert_id",
     "convert_value",
+    "enum_members",
     "kind_of",
     "rate_pattern",
+    "rate_regex",
     "type_schema",
     "whole_number",
 ]
@@ -92,7 +95,7 @@ _DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)  # whole text, as
 _ENUMS: dict[tuple[int, str], tuple[CheckedPolicy, tuple[str, ...]]] = {}
 
 
-def _members(policy: CheckedPolicy, name: str) -> tuple[str, ...]:
+def enum_members(policy: CheckedPolicy, name: str) -> tuple[str, ...]:
     """The members of enum ``name``, remembered per policy (facts files repeat them)."""
     hit = _ENUMS.get((id(policy), name))
     if hit is not None and hit[0] is policy:
@@ -127,6 +130,12 @@ def _below(n: int) -> str:
 def rate_pattern(bound_percent: int = 100) -> str:
     """The regex of a rate ``"N%"`` from 0 % up to ``bound_percent`` % inclusive."""
     return rf"^(?:{_below(bound_percent)}(?:\.[0-9]+)?|{bound_percent}(?:\.0+)?)%$"
+
+
+@functools.lru_cache(maxsize=64)
+def rate_regex(bound_percent: int = 100) -> re.Pattern[str]:
+    """:func:`rate_pattern` compiled (once per bound)."""
+    return re.compile(rate_pattern(bound_percent), re.ASCII)
 
 
 def _bound_percent(typ: t.Type) -> int:
@@ -180,6 +189,7 @@ def _numeral(v: Numeral, what: str) -> Decimal:
         raise ValueRefused(f"not {what}: {v}") from None
 
 
+_WHOLE_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]{0,17})", re.ASCII)
 # An id holds something besides whitespace and no control character.  Written with explicit
 # classes (no ``\s``, no ``$`` before a control character) so the JSON Schema's ``pattern``
 # means the same in Python's ``re`` and in ECMA 262 regexes.
@@ -209,7 +219,7 @@ def convert_id(v: Any) -> str:
 def whole_number(v: Any) -> Any:
     """A whole number written plainly (``2026`` in YAML or JSON) as an int; anything else
     unchanged, for the caller to refuse (a ledger's ``year``)."""
-    if isinstance(v, Numeral) and re.fullmatch(r"-?(?:0|[1-9][0-9]{0,17})", v):
+    if isinstance(v, Numeral) and _WHOLE_NUMBER.fullmatch(v):
         return int(v)
     return v
 
@@ -250,7 +260,7 @@ def convert_value(v: Any, typ: t.Type, policy: CheckedPolicy) -> Value:
     if k == "duration":
         return _duration(v, typ.unit or "日")
     if k == "enum":
-        members = _members(policy, typ.name or "")
+        members = enum_members(policy, typ.name or "")
         if not isinstance(v, str) or v not in members:
             hint = did_you_mean(str(v), members) if isinstance(v, str) else None
             raise ValueRefused(
@@ -351,9 +361,9 @@ def _rate(v: Any, typ: t.Type) -> Decimal:
     if isinstance(v, str) and not isinstance(v, Numeral):
         if v.lstrip().startswith("-"):
             raise ValueRefused(f"a rate cannot be negative: {_show(v)}", "E311")
-        if m := re.match(rate_pattern(bound), v, re.ASCII):
+        if m := rate_regex(bound).match(v):
             return parse_rate(m.group(0))
-        if re.match(rate_pattern(10**40), v, re.ASCII):
+        if rate_regex(10**40).match(v):
             raise ValueRefused(
                 f"a rate above {bound}%: {_show(v)}",
                 "E312",
@@ -385,13 +395,19 @@ def _duration(v: Any, unit: str) -> Duration:
     if isinstance(v, str):
         text = v.strip()
         for u in sorted(t.DURATION_UNITS, key=len, reverse=True):
-            if u != unit and re.fullmatch(rf"{_DURATION_NUMBER} ?{u}", text):
+            if u != unit and _duration_regex(u).fullmatch(text):
                 raise ValueRefused(f"{_show(v)} is in {u}, but {unit} is expected")
-        if m := re.match(rf"^({_DURATION_NUMBER}) ?{unit}$", v):
+        if m := _duration_regex(unit).match(v):
             return Duration(Decimal(m.group(1)), unit)
         if text.startswith("-"):
             raise ValueRefused(f"a duration cannot be negative: {_show(v)}")
     raise ValueRefused(f"not a duration in {unit}: {_show(v)}", hint=f'write e.g. "30 {unit}"')
+
+
+@functools.lru_cache(maxsize=16)
+def _duration_regex(unit: str) -> re.Pattern[str]:
+    """A duration in ``unit`` written as text, its number captured (``30 工作日``)."""
+    return re.compile(rf"^({_DURATION_NUMBER}) ?{unit}$")
 
 
 def _bounded(number: Decimal, raw: object) -> Decimal:

@@ -14,7 +14,8 @@ from typing import Any
 
 import attrs
 
-from .convert import ID_SCHEMA, ValueRefused, convert_id, convert_value, kind_of, type_schema
+from .convert import ID_SCHEMA, ValueRefused, convert_value, kind_of, type_schema
+from .converters import Converter, converter, id_converter
 from .errors import Diagnostic, FactsError, Span, did_you_mean
 from .model import CheckedPolicy, EntityInfo
 from .reading import Places, load_data, locate, read_data
@@ -73,6 +74,9 @@ class Facts:
 # ---- checking ------------------------------------------------------------------------------
 
 
+_Shape = tuple[dict[str, EntityInfo], dict[str, Converter], list[str]]
+
+
 class _Reader:
     def __init__(self, policy: CheckedPolicy, file: str, text: str | None) -> None:
         self.policy = policy
@@ -80,14 +84,22 @@ class _Reader:
         self.places = Places(text)
         self.diags: list[Diagnostic] = []
         self.refused_ids: set[int] = set()  # id() of instances whose id is missing or refused
-        self._shapes: dict[str, tuple[dict[str, EntityInfo], dict[str, Any]]] = {}
+        self._shapes: dict[str, _Shape] = {}
 
-    def shape(self, ent: EntityInfo) -> tuple[dict[str, EntityInfo], dict[str, Any]]:
-        """The child entities (by key) and facts (by name) of ``ent``, worked out once."""
+    def shape(self, ent: EntityInfo) -> _Shape:
+        """The child entities of ``ent`` (by key), a converter for each of its facts that is
+        read as a fact (by name: not ``id``, not a child's key), and the names known in it
+        (for suggestions); worked out once per entity."""
         if ent.name not in self._shapes:
+            children = {c.key: c for c in self.policy.entities if c.parent == ent.name}
             self._shapes[ent.name] = (
-                {c.key: c for c in self.policy.entities if c.parent == ent.name},
-                {f.name: f for f in ent.facts},
+                children,
+                {
+                    f.name: converter(f.type, self.policy)
+                    for f in ent.facts
+                    if f.name != "id" and f.name not in children
+                },
+                [*(f.name for f in ent.facts), *children],
             )
         return self._shapes[ent.name]
 
@@ -161,7 +173,7 @@ class _Reader:
         if not isinstance(raw, dict):
             self.error(path, f"a mapping of facts is expected, not {kind_of(raw)}")
             return None
-        children, facts = self.shape(ent)
+        children, facts, known = self.shape(ent)
         values: dict[str, Value] = {}
         raw_id = raw.get("id", ent.name if ent.single else None)
         ident, refused = "?", False
@@ -170,26 +182,24 @@ class _Reader:
             refused = True
         else:
             try:
-                ident = convert_id(raw_id)
+                ident = id_converter(raw_id)
             except ValueRefused as exc:
                 self.error(f"{path}.id", str(exc), exc.hint, exc.code)
                 refused = True
         for key, value in raw.items():
-            if key == "id" or key in children:
-                continue
-            if key not in facts:
-                self.error(
-                    f"{path}.{key}",
-                    f"unknown fact of {ent.name}",
-                    did_you_mean(str(key), [*facts, *children]),
-                )
-                continue
-            if value is None:
-                continue  # written but empty: unknown, like a missing fact
-            try:
-                values[key] = convert_value(value, facts[key].type, self.policy)
-            except ValueRefused as exc:
-                self.error(f"{path}.{key}", str(exc), exc.hint, exc.code)
+            read = facts.get(key)
+            if read is None:
+                if key != "id" and key not in children:
+                    self.error(
+                        f"{path}.{key}",
+                        f"unknown fact of {ent.name}",
+                        did_you_mean(str(key), known),
+                    )
+            elif value is not None:  # None: written but empty, unknown like a missing fact
+                try:
+                    values[key] = read(value)
+                except ValueRefused as exc:
+                    self.error(f"{path}.{key}", str(exc), exc.hint, exc.code)
         inst = Instance(ent.name, ident, values, parent, path)
         if refused:
             self.refused_ids.add(id(inst))  # not "used twice": refused already

@@ -34,15 +34,22 @@ Positions (line and column) are computed only when an error is reported
 from __future__ import annotations
 
 import json
-import os
 import re
 from pathlib import Path
 from typing import Any, ClassVar, cast
 
-import attrs
 import yaml
 import yaml.constructor
 
+from .bounds import (
+    Limits,
+    Refused,
+    check_depth,
+    check_json_depth,
+    measure_nodes,
+    paused_gc,
+    too_deep,
+)
 from .errors import Diagnostic, FactsError, Span
 from .positions import MERGE_TAG, Places, json_depth_place, json_duplicate_place, locate, place
 
@@ -59,44 +66,6 @@ __all__ = [
     "read_data",
     "read_scalar",
 ]
-
-
-@attrs.frozen
-class Limits:
-    """Bounds on what one data file may hold.
-
-    ``max_bytes`` (default 64 MiB) bounds the file's size, ``max_depth`` (default 100) how
-    deeply its mappings and lists nest, ``max_nodes`` (default 1,000,000) how many values
-    YAML aliases may expand the document to (a file may always hold as many values as it
-    has bytes).  :meth:`from_env` reads ``POLICYRULES_MAX_INPUT_MB`` and
-    ``POLICYRULES_MAX_DEPTH``.
-    """
-
-    max_bytes: int = 64 * 2**20
-    max_depth: int = 100
-    max_nodes: int = 1_000_000
-
-    @classmethod
-    def from_env(cls) -> Limits:
-        """The defaults, overridden by the environment variables where they are set."""
-        out = cls()
-        for var, field, scale in (
-            ("POLICYRULES_MAX_INPUT_MB", "max_bytes", 2**20),
-            ("POLICYRULES_MAX_DEPTH", "max_depth", 1),
-        ):
-            raw = os.environ.get(var)
-            if raw is None:
-                continue
-            try:
-                value = int(raw)
-            except ValueError:
-                raise FactsError(
-                    Diagnostic("E307", f"{var}={raw!r}: a whole number is expected")
-                ) from None
-            if value <= 0:
-                raise FactsError(Diagnostic("E307", f"{var}={raw!r}: must be above 0"))
-            out = attrs.evolve(out, **{field: value * scale})
-        return out
 
 
 class Numeral(str):
@@ -228,101 +197,6 @@ def _represent_numeral(dumper: yaml.SafeDumper, data: Numeral) -> yaml.ScalarNod
 NumeralDumper.add_multi_representer(Numeral, _represent_numeral)
 
 
-# ---- bounds ----------------------------------------------------------------------------
-
-
-class _Refused(Exception):
-    """Refused by a bound: the code, the message, and where (a YAML node or a data path)."""
-
-    def __init__(self, code: str, message: str, hint: str, where: yaml.Node | str) -> None:
-        super().__init__(message)
-        self.code, self.message, self.hint, self.where = code, message, hint, where
-
-
-def _too_deep(limits: Limits, where: yaml.Node | str) -> _Refused:
-    return _Refused(
-        "E308",
-        f"the data nests more than {limits.max_depth} levels deep",
-        "flatten the data, or raise the bound with --max-depth / POLICYRULES_MAX_DEPTH",
-        where,
-    )
-
-
-def _node_children(node: yaml.Node) -> list[yaml.Node]:
-    if isinstance(node, yaml.SequenceNode):
-        return list(node.value)
-    if isinstance(node, yaml.MappingNode):
-        return [n for pair in node.value for n in pair]
-    return []
-
-
-def _measure_nodes(root: yaml.Node, limits: Limits, budget: int) -> None:
-    """Refuse a node graph whose expansion (aliases followed) nests deeper than the bound,
-    holds more than ``budget`` values, or contains itself; each node is measured once."""
-    size: dict[int, int] = {}
-    depth: dict[int, int] = {}
-    open_: set[int] = set()
-    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
-    while stack:
-        node, done = stack.pop()
-        key = id(node)
-        kids = _node_children(node)
-        if done:
-            open_.discard(key)
-            size[key] = 1 + sum(size[id(k)] for k in kids)
-            container = not isinstance(node, yaml.ScalarNode)
-            depth[key] = container + max((depth[id(k)] for k in kids), default=0)
-            if depth[key] > limits.max_depth:
-                raise _too_deep(limits, node)
-            if size[key] > budget:
-                raise _Refused(
-                    "E309",
-                    f"aliases expand the data to more than {budget:,} values",
-                    "write the values out, or use fewer nested aliases",
-                    node,
-                )
-            continue
-        if key in size:
-            continue
-        if key in open_:
-            raise _Refused(
-                "E309",
-                "an alias refers to the value it is part of",
-                "a value cannot contain itself",
-                node,
-            )
-        open_.add(key)
-        stack.append((node, True))
-        stack.extend((k, False) for k in kids)
-
-
-def _check_depth(data: Any, limits: Limits) -> None:
-    """Refuse data (without shared parts) nested deeper than the bound; walks containers only,
-    and spells out the path of the fault only when there is one."""
-    stack: list[tuple[Any, int, Any]] = [(data, 1, None)]
-    while stack:
-        entry = stack.pop()
-        value, level, _ = entry
-        if level > limits.max_depth:
-            raise _too_deep(limits, _path_of(entry))
-        kids = value.values() if isinstance(value, dict) else value
-        stack.extend((v, level + 1, entry) for v in kids if isinstance(v, dict | list))
-
-
-def _path_of(entry: tuple[Any, int, Any]) -> str:
-    """``firms[0].products`` for a container found by :func:`_check_depth`."""
-    parts: list[str] = []
-    while entry[2] is not None:
-        value, parent = entry[0], entry[2][0]
-        if isinstance(parent, dict):
-            key = next(k for k, v in parent.items() if v is value)
-            parts.append(f".{key}")
-        else:
-            parts.append(f"[{next(i for i, v in enumerate(parent) if v is value)}]")
-        entry = entry[2]
-    return "".join(reversed(parts)).removeprefix(".")
-
-
 # ---- YAML and JSON -----------------------------------------------------------------------
 
 
@@ -333,12 +207,12 @@ def _load_yaml(text: str, limits: Limits) -> Any:
         if root is None:
             return None
         if "*" in text:  # aliases: measure the expanded graph before building anything
-            _measure_nodes(root, limits, max(limits.max_nodes, len(text)))
+            measure_nodes(root, limits, max(limits.max_nodes, len(text)))
             return loader.construct_document(root)
         data = loader.construct_document(root)
     finally:
         loader.dispose()
-    _check_depth(data, limits)
+    check_depth(data, limits)
     return data
 
 
@@ -354,11 +228,13 @@ class _DuplicateKey(ValueError):
 
 def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     """A JSON object, refusing a key written twice (``json`` would keep the last silently)."""
-    out: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in out:
-            raise _DuplicateKey(key)
-        out[key] = value
+    out = dict(pairs)
+    if len(out) < len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _DuplicateKey(key)
+            seen.add(key)
     return out
 
 
@@ -370,9 +246,9 @@ _JSON = json.JSONDecoder(
 )
 
 
-def _load_json(text: str, limits: Limits) -> Any:
+def _load_json(text: str, limits: Limits, raw: bytes | None) -> Any:
     data = _JSON.decode(text)
-    _check_depth(data, limits)
+    check_json_depth(text.encode("utf-8", "surrogatepass") if raw is None else raw, data, limits)
     return data
 
 
@@ -425,21 +301,25 @@ def _reader_place(exc: yaml.YAMLError, text: str, file: str) -> Span | None:
     return Span(file, line, col, line, col + 1)
 
 
-def parse_text(text: str, file: str, *, json_format: bool, limits: Limits) -> Any:
-    """The data of ``text`` (YAML, or JSON if ``json_format``) by the reading rule above;
-    :class:`~policyrules.FactsError` (E302, E307-E309) with the place of the fault."""
+def parse_text(
+    text: str, file: str, *, json_format: bool, limits: Limits, raw: bytes | None = None
+) -> Any:
+    """The data of ``text`` (YAML, or JSON if ``json_format``; ``raw``: its UTF-8 bytes, if
+    at hand) by the reading rule above; :class:`~policyrules.FactsError` (E302, E307-E309)
+    with the place of the fault."""
     sources = {file: text}
     try:
-        if json_format:
-            return _load_json(text, limits)
-        return _load_yaml(text, limits)
-    except _Refused as exc:
+        with paused_gc():
+            if json_format:
+                return _load_json(text, limits, raw)
+            return _load_yaml(text, limits)
+    except Refused as exc:
         at = place(exc.where) if isinstance(exc.where, yaml.Node) else Places(text).get(exc.where)
         d = Diagnostic(exc.code, exc.message, _span(file, at), hint=exc.hint)
         raise FactsError(d, sources=sources) from None
     except RecursionError:
         line, col = json_depth_place(text, limits.max_depth) if json_format else (0, 0)
-        exc2 = _too_deep(limits, "")
+        exc2 = too_deep(limits, "")
         span = Span(file, line, col, line, col + 1) if line else None
         raise FactsError(
             Diagnostic(exc2.code, exc2.message, span, hint=exc2.hint), sources=sources
@@ -473,7 +353,7 @@ def parse_text(text: str, file: str, *, json_format: bool, limits: Limits) -> An
         )
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         if "maximum nesting depth" in problem:  # libyaml's own bound (1000 levels)
-            deep = _too_deep(limits, "")
+            deep = too_deep(limits, "")
             raise FactsError(
                 Diagnostic(deep.code, deep.message, where, hint=deep.hint), sources=sources
             ) from None
@@ -502,8 +382,10 @@ def read_data(
     E307 too large, E308 nested too deeply, E309 aliases that expand too far."""
     p = Path(path)
     limits = limits or Limits.from_env()
-    text = _decode(_read_bytes(p, limits) if raw is None else raw, str(p))
-    return text, parse_text(text, str(p), json_format=p.suffix.lower() == ".json", limits=limits)
+    raw = _read_bytes(p, limits) if raw is None else raw
+    text = _decode(raw, str(p))
+    json_format = p.suffix.lower() == ".json"
+    return text, parse_text(text, str(p), json_format=json_format, limits=limits, raw=raw)
 
 
 def load_data(path: str | Path, limits: Limits | None = None) -> Any:

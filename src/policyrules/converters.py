@@ -1,0 +1,160 @@
+"""Converters specialised per declared type: the facts reader's fast path.
+
+:func:`converter` gives, for one declared type, a function of one raw value that returns
+exactly what :func:`~policyrules.convert.convert_value` returns for it (the same value, or
+the same :class:`~policyrules.convert.ValueRefused`).  It settles the common well-formed
+cases itself, with no dispatch on the type per value and no exception on the normal path:
+ids and text as plain strings, ``YYYY-MM-DD`` dates, money as a whole number of 元 or as
+plain text (``"200万元"``, ``"12.50 元"``), plain decimal numbers, enum members, rates
+``"30%"``, booleans and lists of these.  Anything else goes to ``convert_value``, which owns
+every rule and every message.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from . import types as t
+from .convert import ID_PATTERN, ValueRefused, convert_id, convert_value, enum_members, rate_regex
+from .model import CheckedPolicy
+from .reading import JsonNumeral, YamlNumeral
+from .runtime.money import Money, parse_rate
+from .runtime.values import Value
+
+__all__ = ["Converter", "converter", "id_converter"]
+
+Converter = Callable[[Any], Value]
+
+# Subsets of what convert.py accepts, read here without the general machinery.  Each
+# accepts only text that convert.py's own patterns accept, and reads it to the same value.
+_WHOLE = re.compile(r"0|[1-9][0-9]{0,17}", re.ASCII)  # whole 元, far below 10^37
+_MONEY_TEXT = re.compile(
+    r"(0|[1-9][0-9]{0,17})(?:\.([0-9]{1,2}))?(?: ?(元|万元?|亿元?))?", re.ASCII
+)
+_DECIMAL = re.compile(r"-?(?:0|[1-9][0-9]{0,38})(?:\.[0-9]+)?", re.ASCII)  # < 10^39
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
+_FEN_PER_UNIT = {None: 100, "元": 100, "万": 10**6, "万元": 10**6, "亿": 10**10, "亿元": 10**10}
+_NUMERALS = (JsonNumeral, YamlNumeral)
+
+
+_ID_OK = re.compile(ID_PATTERN).search
+
+
+def id_converter(v: Any) -> str:
+    """:func:`~policyrules.convert.convert_id`, with well-formed text passed straight through."""
+    return v if type(v) is str and _ID_OK(v) else convert_id(v)
+
+
+def converter(typ: t.Type, policy: CheckedPolicy) -> Converter:
+    """A function reading one raw value as ``typ``, exactly as ``convert_value`` does."""
+    kind = typ.kind
+
+    def slow(v: Any) -> Value:
+        return convert_value(v, typ, policy)
+
+    if kind == "money":
+        return _money(slow)
+    if kind == "date":
+        return _date(slow)
+    if kind == "number":
+        return _number(slow)
+    if kind == "bool":
+
+        def boolean(v: Any) -> Value:
+            return v if v is True or v is False else slow(v)
+
+        return boolean
+    if kind == "text":
+
+        def text(v: Any) -> Value:
+            return v if type(v) is str else slow(v)
+
+        return text
+    if kind == "enum":
+        members = frozenset(enum_members(policy, typ.name or ""))
+
+        def member(v: Any) -> Value:
+            return v if type(v) is str and v in members else slow(v)
+
+        return member
+    if kind == "rate":
+        return _rate(slow, rate_regex(100 if typ.bound is None else typ.bound))
+    if kind in ("set", "list"):
+        return _sequence(slow, converter(typ.element or t.ANY, policy), kind == "set")
+    return slow
+
+
+def _money(slow: Converter) -> Converter:
+    whole, text = _WHOLE.fullmatch, _MONEY_TEXT.fullmatch
+
+    def money(v: Any) -> Value:
+        kind = type(v)
+        if kind is str:
+            m = text(v)
+            if m is not None:
+                number, fraction, unit = m.groups()
+                fen = int(number) * _FEN_PER_UNIT[unit]
+                if fraction is None:
+                    return Money(fen)
+                # at most two decimals: a whole number of fen in every unit
+                scale = 10 ** len(fraction)
+                return Money(fen + int(fraction) * _FEN_PER_UNIT[unit] // scale)
+        elif (kind is JsonNumeral or kind is YamlNumeral) and whole(v) is not None:
+            return Money(int(v) * 100)
+        return slow(v)
+
+    return money
+
+
+def _date(slow: Converter) -> Converter:
+    pattern, read = _DATE.fullmatch, dt.date.fromisoformat
+
+    def date(v: Any) -> Value:
+        if type(v) is str and pattern(v) is not None:
+            try:
+                return read(v)
+            except ValueError:  # 2026-13-01: refused below, with its message
+                pass
+        return slow(v)
+
+    return date
+
+
+def _number(slow: Converter) -> Converter:
+    plain = _DECIMAL.fullmatch
+
+    def number(v: Any) -> Value:
+        kind = type(v)
+        if (kind is JsonNumeral or kind is YamlNumeral) and plain(v) is not None:
+            return Decimal(v)
+        return slow(v)
+
+    return number
+
+
+def _rate(slow: Converter, pattern: re.Pattern[str]) -> Converter:
+    match = pattern.fullmatch
+
+    def rate(v: Any) -> Value:
+        if type(v) is str and match(v) is not None:
+            return parse_rate(v)
+        return slow(v)
+
+    return rate
+
+
+def _sequence(slow: Converter, element: Converter, is_set: bool) -> Converter:
+    def sequence(v: Any) -> Value:
+        if type(v) is not list:
+            return slow(v)
+        try:
+            items = [element(x) for x in v]
+        except ValueRefused:  # refused again below, with the item's index
+            return slow(v)
+        return frozenset(items) if is_set else tuple(items)
+
+    return sequence
