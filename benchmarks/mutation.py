@@ -54,6 +54,11 @@ TESTS = (  # fast ones first: with -x a mutant is usually killed in the first fi
     "tests/unit/test_calendar.py",
     "tests/unit/test_ledger_grants.py",
     "tests/unit/test_unpublished_years.py",
+    "tests/unit/test_pools.py",
+    "tests/unit/test_claim_order.py",
+    "tests/unit/test_exprs_limits.py",
+    "tests/unit/test_names_periods.py",
+    "tests/unit/test_statutory.py",
 )
 EQUIVALENT = Path(__file__).with_name("mutation_equivalent.txt")
 

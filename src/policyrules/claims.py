@@ -87,6 +87,8 @@ def natural_step(before: Claim, this: Claim) -> Step | None:
         if ea == eb and a == b:
             continue
         return _text_step(before, f"{ea} id", a, b) if ea == eb else None
+    if len(path_a) != len(path_b):
+        return None  # an owner's claim comes before its own entities' claims
     return _text_step(before, "provision", rank_a, rank_b) if rank_a != rank_b else None
 
 
