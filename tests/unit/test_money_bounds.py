@@ -178,3 +178,16 @@ def test_times_takes_a_decimal_rate_only() -> None:
         Money(100).times(True)
     with pytest.raises(ValueError, match="float"):
         Money(100).times(0.3)  # type: ignore[arg-type]
+
+
+def test_forty_digits_of_fen_is_the_bound_on_each_path() -> None:
+    """At most 40 digits of fen: 10^38 - 1 元 is 40 digits of fen (accepted) and 10^38 元
+    is 41 (refused) when given as an int; given as a Decimal, 37 nines of 元 (39 digits of
+    fen) are accepted and 39 digits of 元 refused."""
+    assert Money.of(10**38 - 1, "元").fen == (10**38 - 1) * 100
+    with pytest.raises(ValueError, match="too large"):
+        Money.of(10**38, "元")
+    nines = Decimal("9" * 37)
+    assert Money.of(nines, "元").fen == int("9" * 37) * 100
+    with pytest.raises(ValueError, match="too large"):
+        Money.of(Decimal("9" * 39), "元")

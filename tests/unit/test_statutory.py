@@ -79,3 +79,12 @@ def test_31_december_of_a_projected_year_is_a_working_day() -> None:
     assert PROJECT.is_workday(date(2027, 12, 31))
     assert PROJECT.add_workdays(date(2027, 12, 30), 1) == date(2027, 12, 31)
     assert PROJECT.add_workdays(date(2027, 12, 31), 1) == date(2028, 1, 3)
+
+
+def test_2025_is_the_first_year_of_the_2024_text() -> None:
+    """The 2024 amendment governs from 2025: 春节 from 除夕 (Tue 2025-01-28) and 劳动节 on
+    5月1日 and 2日; the 2013 text would give neither 01-28 nor 05-02."""
+    days = {d for d, _ in statutory_holidays(2025)}
+    assert date(2025, 1, 28) in days  # 除夕 of 乙巳 year
+    assert date(2025, 5, 2) in days
+    assert date(2025, 5, 3) not in days  # the law gives 2 days, not 3 (the 1999 text)
