@@ -188,21 +188,18 @@ class Accounts:
         self._possible: dict[ScopeKey, Money] = defaultdict(Money.zero)
         self._by: dict[ScopeKey, list[tuple[str, Money, bool]]] = defaultdict(list)
         self._earlier: dict[str, list[Grant]] = defaultdict(list)
-        for g in ledger.grants:
-            for pool in self.pools_of(g.provision):
-                self._earlier[pool].append(g)
         # What each subject was granted under each provision (any year): its entitlement
         # is the award's amount, so earlier grants count against it.
         self._granted: dict[tuple[str, GrantPath], Money] = defaultdict(Money.zero)
-        for g in ledger.grants:
-            self._granted[(g.provision, g.path)] += g.amount
         # (provision, path from the firm down to the entity): ids are unique only per owner.
         self._paid: set[tuple[str, tuple[tuple[str, str], ...]]] = set()
         for g in ledger.grants:
-            if not g.amount:
-                continue  # 0.00 元 is not a payment: a one-time award stays open
-            for depth in range(1, len(g.path) + 1):
-                self._paid.add((g.provision, g.path[:depth]))
+            for pool in self.pools_of(g.provision):
+                self._earlier[pool].append(g)
+            self._granted[(g.provision, g.path)] += g.amount
+            if g.amount:  # 0.00 元 is not a payment: a one-time award stays open
+                for depth in range(1, len(g.path) + 1):
+                    self._paid.add((g.provision, g.path[:depth]))
 
     def pools_of(self, provision: str) -> set[str]:
         return self._pools.get(provision, {provision})
