@@ -36,6 +36,7 @@ __all__ = [
     "RuleCheckError",
     "RuleSyntaxError",
     "Span",
+    "TableError",
     "did_you_mean",
     "render",
 ]
@@ -212,6 +213,13 @@ class LedgerError(FactsError):
     """A ledger of earlier grants is malformed, or its store refuses a read or a write."""
 
     default_code = "E320"
+
+
+class TableError(FactsError):
+    """A registry table (batch input) breaks the policy's schema: located by file, row and
+    column (E620-E639)."""
+
+    default_code = "E620"
 
 
 class EvaluationError(PolicyRulesError, ValueError):

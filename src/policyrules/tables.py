@@ -1,0 +1,528 @@
+"""Reading a registry: one table per entity into DuckDB, checked as strictly as facts files.
+
+A registry is a directory holding one table per entity, named by the entity's key
+(``firms.parquet``, ``products.csv``, ``projects.jsonl``...), and optionally ``ledger``;
+or a DuckDB database file holding tables of those names.  :func:`read_registry` reads them
+into a DuckDB connection as the batch contract's input tables: ``id`` and ``<owner>_id``
+columns as text, one column per fact in its engine type (:mod:`policyrules.tables_values`),
+a fact with no column as NULL, an entity with no table as an empty table.  Reading is done
+by DuckDB (``read_parquet``, ``read_csv``, ``read_json``): no Python object per row.
+
+Every fault is reported with the table's file, the row (counted from 1, the header not
+counted), the column, what is wrong and a hint; up to three rows per column, all columns:
+
+* E620 the registry cannot be read (not a directory or DuckDB file; a malformed file);
+* E621 an unknown table, or one table given twice;
+* E622 an unknown column, or a missing ``id`` / ``<owner>_id`` column;
+* E623 a column whose type cannot hold its fact (an id stored as an integer, money as DOUBLE);
+* E624 an id missing, empty or holding a control character;
+* E625 the same id twice (under the same owner);
+* E626 an owner id that no row of the owner's table has;
+* E627 a value refused (money, number, bool, enum, duration, list); E628 a rate (written
+  without ``%``, above its bound); E629 a date not ``YYYY-MM-DD`` or not a real day;
+* E630 a ``single`` entity's table with more than one row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import attrs
+import duckdb
+
+from . import types as t
+from .errors import Diagnostic, FactsError, TableError, did_you_mean
+from .model import CheckedPolicy, EntityInfo
+from .tables_values import ColumnRefused, column_sql, ident, literal, problem_message
+
+__all__ = [
+    "FORMATS",
+    "Registry",
+    "Source",
+    "canonical_type",
+    "find_tables",
+    "read_registry",
+]
+
+FORMATS = ("parquet", "csv", "jsonl")
+_PER_COLUMN = 3  # rows shown per faulty column
+_BLANK = "[ \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]*"
+_MOST = 30  # diagnostics shown in all
+
+
+@attrs.frozen
+class Source:
+    """One table of a registry: its name, where it is shown from, and SQL reading it."""
+
+    name: str
+    shown: str
+    sql: str
+    fmt: str  # parquet | csv | jsonl | duckdb
+
+
+@attrs.frozen
+class Registry:
+    """What :func:`read_registry` made: the input tables (name → rows)."""
+
+    rows: dict[str, int]
+
+
+def canonical_type(typ: t.Type) -> str:
+    """The engine type of a fact of ``typ`` (the batch contract)."""
+    if typ.kind in ("set", "list"):
+        return canonical_type(typ.element or t.TEXT) + "[]"
+    return {
+        "money": "BIGINT",
+        "rate": "DECIMAL(38,10)",
+        "number": "DECIMAL(38,10)",
+        "date": "DATE",
+        "bool": "BOOLEAN",
+        "duration": "BIGINT",
+    }.get(typ.kind, "VARCHAR")
+
+
+def _error(code: str, message: str, hint: str | None = None) -> TableError:
+    return TableError(Diagnostic(code, message, hint=hint))
+
+
+def _known_tables(policy: CheckedPolicy) -> list[str]:
+    return [*(e.key for e in policy.entities), "ledger"]
+
+
+def find_tables(
+    policy: CheckedPolicy, path: str | Path, con: duckdb.DuckDBPyConnection
+) -> list[Source]:
+    """The tables of the registry at ``path`` (a directory, or a DuckDB file attached to
+    ``con`` read only as ``registry``).  :raises TableError: E620, E621."""
+    p = Path(path)
+    known = _known_tables(policy)
+    if p.is_dir():
+        found: dict[str, Source] = {}
+        for f in sorted(p.iterdir()):
+            if f.name.startswith("."):
+                continue
+            name, _, ext = f.name.partition(".")
+            if ext not in FORMATS or not f.is_file():
+                raise _error(
+                    "E621",
+                    f"{f}: not a table of the registry",
+                    "a registry holds files NAME.parquet, NAME.csv or NAME.jsonl, NAME one of "
+                    + ", ".join(known),
+                )
+            if name not in known:
+                raise _error(
+                    "E621",
+                    f"{f}: unknown table {name!r}",
+                    did_you_mean(name, known) or f"the tables are: {', '.join(known)}",
+                )
+            if name in found:
+                raise _error(
+                    "E621",
+                    f"{f}: the table {name!r} is also given by {found[name].shown}",
+                    "keep one file per table",
+                )
+            found[name] = Source(name, str(f), _reader_sql(f, ext), ext)
+        return list(found.values())
+    if p.is_file():
+        try:
+            with p.open("rb") as fh:
+                head = fh.read(16)
+        except OSError as exc:
+            raise _error("E620", f"cannot read {p}: {exc.strerror}") from None
+        if head[8:12] != b"DUCK":
+            raise _error(
+                "E620",
+                f"{p}: not a registry (neither a directory of tables nor a DuckDB database)",
+                "give a directory holding firms.parquet, products.csv ... or a .duckdb file",
+            )
+        try:
+            con.execute(f"ATTACH {literal(str(p))} AS registry (READ_ONLY)").fetchall()
+            names = [
+                r[0]
+                for r in con.execute(
+                    "SELECT table_name FROM duckdb_tables() WHERE database_name = 'registry'"
+                    " UNION ALL SELECT view_name FROM duckdb_views() "
+                    "WHERE database_name = 'registry' ORDER BY 1"
+                ).fetchall()
+            ]
+        except duckdb.Error as exc:
+            raise _error("E620", f"{p}: cannot open the DuckDB database: {exc}") from None
+        out = []
+        for name in names:
+            if name not in known:
+                raise _error(
+                    "E621",
+                    f"{p}: unknown table {name!r}",
+                    did_you_mean(name, known) or f"the tables are: {', '.join(known)}",
+                )
+            out.append(Source(name, f"{p}:{name}", f"registry.main.{ident(name)}", "duckdb"))
+        return out
+    raise _error("E620", f"{p}: no such directory or file", "give the registry's directory")
+
+
+def _reader_sql(f: Path, ext: str) -> str:
+    path = literal(str(f))
+    if ext == "parquet":
+        return f"read_parquet({path})"
+    if ext == "csv":
+        # Every column as text: ids and amounts read exactly as written, converted here.
+        return (
+            f"read_csv({path}, all_varchar = true, header = true, delim = ',', quote = '\"', "
+            "escape = '\"', strict_mode = true, null_padding = false, encoding = 'utf-8')"
+        )
+    return path  # jsonl: columns found by _json_columns
+
+
+class _Table:
+    """One source being read: its columns, their SQL, and the faults found."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, src: Source) -> None:
+        self.con = con
+        self.src = src
+        self.diags: list[Diagnostic] = []
+        try:
+            if src.fmt == "jsonl":
+                self.raw = self._jsonl()
+            else:
+                self.raw = src.sql
+            described = con.execute(f"DESCRIBE SELECT * FROM {self.raw}").fetchall()
+        except duckdb.Error as exc:
+            raise _error(
+                "E620", f"{src.shown}: cannot read the table: {_first_line(exc)}"
+            ) from None
+        self.columns: dict[str, str] = {str(r[0]): str(r[1]) for r in described}
+
+    def _jsonl(self) -> str:
+        """JSON Lines, each column typed by what its values are: text, whole numbers,
+        booleans or arrays; a column mixing them, or holding a number with a fraction
+        (read by DuckDB as a binary float), is refused."""
+        path = self.src.sql
+        keys = [
+            str(r[0])
+            for r in self.con.execute(
+                f"SELECT DISTINCT unnest(json_keys(json)) FROM read_ndjson_objects({path}) "
+                "ORDER BY 1"
+            ).fetchall()
+        ]
+        if not keys:
+            return "(SELECT NULL AS id WHERE false)"
+        cols = ", ".join(f"{literal(k)}: 'JSON'" for k in keys)
+        typed = f"read_json({path}, format = 'newline_delimited', columns = {{{cols}}})"
+        kinds = self.con.execute(
+            "SELECT "
+            + ", ".join(
+                f"list_distinct(list(json_type({c})) FILTER (WHERE json_type({c}) <> 'NULL'))"
+                for c in map(ident, keys)
+            )
+            + f" FROM {typed}"
+        ).fetchall()[0]
+        assert kinds is not None
+        exprs = []
+        for k, found in zip(keys, kinds, strict=True):
+            c = ident(k)
+            kind = {"UBIGINT": "BIGINT"}.get
+            seen = sorted({kind(x, x) for x in found or []})
+            if not seen:
+                exprs.append(f"NULL AS {c}")
+            elif seen == ["VARCHAR"]:
+                exprs.append(f"({c} ->> '$') AS {c}")
+            elif seen == ["BIGINT"]:
+                exprs.append(f"CAST({c} AS HUGEINT) AS {c}")
+            elif seen == ["BOOLEAN"]:
+                exprs.append(f"CAST({c} AS BOOLEAN) AS {c}")
+            elif seen == ["ARRAY"]:
+                exprs.append(f"from_json({c}, '[\"VARCHAR\"]') AS {c}")
+            else:
+                bad = "DOUBLE" if "DOUBLE" in seen else seen[-1]
+                row = self._first_row(typed, f"json_type({c}) = {literal(bad)}")
+                why = (
+                    "a number with a fraction or an exponent, which DuckDB reads as a binary float"
+                    if bad == "DOUBLE"
+                    else f"values of several kinds ({', '.join(s.lower() for s in seen)})"
+                )
+                self.diags.append(
+                    Diagnostic(
+                        "E623",
+                        f"{self.src.shown}: row {row}, column {k}: {why}",
+                        hint='write such values as text ("12.5", "200万元") so they read exactly',
+                    )
+                )
+                exprs.append(f"NULL AS {c}")
+        return f"(SELECT {', '.join(exprs)} FROM {typed})"
+
+    def _first_row(self, relation: str, condition: str) -> int:
+        row = self.con.execute(
+            f"SELECT min(_r) FROM (SELECT row_number() OVER () AS _r, * FROM {relation}) "
+            f"WHERE {condition}"
+        ).fetchall()[0]
+        return int(row[0]) if row and row[0] is not None else 0
+
+    def rows_where(
+        self, condition: str, show: str, limit: int = _PER_COLUMN
+    ) -> list[tuple[int, str, str]]:
+        """``(row, value shown, extra)`` of the first rows where ``condition`` holds; ``show``
+        is a SQL expression of what to show, and may give ``extra`` after a ``\\x1f``."""
+        got = self.con.execute(
+            f"SELECT _r, CAST({show} AS VARCHAR) FROM (SELECT row_number() OVER () AS _r, * "
+            f"FROM {self.raw}) WHERE {condition} ORDER BY _r LIMIT {limit}"
+        ).fetchall()
+        out = []
+        for r, text in got:
+            value, _, extra = (text or "").partition("\x1f")
+            out.append((int(r), value, extra))
+        return out
+
+    def add(
+        self, code: str, row: int | None, column: str | None, message: str, hint: str | None
+    ) -> None:
+        where = ", ".join(
+            x for x in (f"row {row}" if row else "", f"column {column}" if column else "") if x
+        )
+        self.diags.append(
+            Diagnostic(
+                code, f"{self.src.shown}: {where + ': ' if where else ''}{message}", hint=hint
+            )
+        )
+
+
+def _first_line(exc: BaseException) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
+def _owners(policy: CheckedPolicy, ent: EntityInfo) -> list[str]:
+    """The owners of ``ent`` from the outermost (the firm) in: their ``<name>_id`` columns."""
+    return [e.name for e in reversed(policy.chain(ent.name)[1:])]
+
+
+def _id_problem(c: str) -> str:
+    return (
+        f"(CASE WHEN {c} IS NULL THEN 'missing' "
+        f"WHEN regexp_matches({c}, '[\\x{{00}}-\\x{{1f}}\\x{{7f}}-\\x{{9f}}]') THEN 'control' "
+        f"WHEN regexp_full_match({c}, {literal(_BLANK)}) THEN 'blank' END)"
+    )
+
+
+_ID_MESSAGES = {
+    "missing": ("no id", "give every row its id, as in its own system"),
+    "control": ("an id holds a control character", "ids are printable text"),
+    "blank": ("an id is empty or only white space", "give every row its id"),
+}
+
+
+def _read_entity(
+    policy: CheckedPolicy, con: duckdb.DuckDBPyConnection, ent: EntityInfo, src: Source | None
+) -> list[Diagnostic]:
+    owners = _owners(policy, ent)
+    facts = {f.name: f for f in ent.facts if f.name != "id"}
+    target = ident(ent.key)
+    if src is None:
+        cols = [
+            "CAST(NULL AS VARCHAR) AS id",
+            *(f"CAST(NULL AS VARCHAR) AS {ident(o + '_id')}" for o in owners),
+        ]
+        cols += [f"CAST(NULL AS {canonical_type(f.type)}) AS {ident(n)}" for n, f in facts.items()]
+        con.execute(
+            f"CREATE OR REPLACE TABLE {target} AS SELECT {', '.join(cols)} WHERE false"
+        ).fetchall()
+        return []
+    table = _Table(con, src)
+    known = ["id", *(o + "_id" for o in owners), *facts]
+    for name in table.columns:
+        if name not in known:
+            table.add(
+                "E622",
+                None,
+                name,
+                f"unknown column of {ent.key}",
+                did_you_mean(name, known) or f"the columns of {ent.key}: {', '.join(known)}",
+            )
+    required = [] if ent.single else ["id", *(o + "_id" for o in owners)]
+    for name in required:
+        if name not in table.columns:
+            what = "its id" if name == "id" else f"the id of its {name[:-3]}"
+            table.add(
+                "E622",
+                None,
+                None,
+                f"no column {name!r}",
+                f"each row of {ent.key} names {what}: add the column {name}",
+            )
+    if table.diags:
+        return table.diags
+    selects: list[str] = []
+    problems: list[tuple[str, str, t.Type | None]] = []  # (column, problem SQL, type)
+    for name in ["id", *(o + "_id" for o in owners)]:
+        if name not in table.columns:  # a single entity's id: its name
+            selects.append(f"{literal(ent.name)} AS id")
+            continue
+        src_type = table.columns[name]
+        if src_type != "VARCHAR":
+            table.add(
+                "E623",
+                None,
+                name,
+                f"an id is text, but the column is {src_type}",
+                "store ids as text (strings), exactly as written: a number column has lost "
+                "leading zeros (0701)",
+            )
+            continue
+        selects.append(f"{ident(name)} AS {ident(name)}")
+        problems.append((name, _id_problem(ident(name)), None))
+    for name, fact in facts.items():
+        if name not in table.columns:
+            selects.append(f"CAST(NULL AS {canonical_type(fact.type)}) AS {ident(name)}")
+            continue
+        try:
+            sql = column_sql(fact.type, table.columns[name], ident(name), policy)
+        except ColumnRefused as exc:
+            table.add("E623", None, name, f"a {fact.type.describe()}: {exc}", exc.hint)
+            continue
+        selects.append(f"CAST({sql.value} AS {canonical_type(fact.type)}) AS {ident(name)}")
+        problems.append((name, sql.problem, fact.type))
+    if table.diags:
+        return table.diags
+    if problems:
+        counts = con.execute(
+            "SELECT "
+            + ", ".join(f"count(*) FILTER (WHERE ({p}) IS NOT NULL)" for _, p, _ in problems)
+            + f" FROM {table.raw}"
+        ).fetchall()[0]
+        assert counts is not None
+        for (name, problem, typ), count in zip(problems, counts, strict=True):
+            if not count:
+                continue
+            shown = f"coalesce(CAST({ident(name)} AS VARCHAR), '') || chr(31) || {problem}"
+            for row, value, reason in table.rows_where(f"({problem}) IS NOT NULL", shown):
+                reason, _, item = reason.partition("\x1f")
+                if typ is None:
+                    message, hint = _ID_MESSAGES[reason]
+                    table.add("E624", row, name, message + (f': "{value}"' if value else ""), hint)
+                else:
+                    code, message, hint = problem_message(reason, value, typ, policy, item)
+                    table.add(code, row, name, message, hint)
+            if count > _PER_COLUMN:
+                table.add(
+                    table.diags[-1].code,
+                    None,
+                    name,
+                    f"... and {count - _PER_COLUMN} more rows",
+                    None,
+                )
+        if table.diags:
+            return table.diags
+    try:
+        con.execute(
+            f"CREATE OR REPLACE TABLE {target} AS SELECT {', '.join(selects)} FROM {table.raw}"
+        ).fetchall()
+    except duckdb.Error as exc:
+        raise _error("E620", f"{src.shown}: cannot read the table: {_first_line(exc)}") from None
+    keys = [ident(o + "_id") for o in owners]
+    return _check_ids(con, table, ent, keys)
+
+
+def _check_ids(
+    con: duckdb.DuckDBPyConnection, table: _Table, ent: EntityInfo, keys: list[str]
+) -> list[Diagnostic]:
+    target = ident(ent.key)
+    if ent.single:
+        n = con.execute(f"SELECT count(*) FROM {target}").fetchall()[0]
+        if n and n[0] > 1:
+            table.add(
+                "E630",
+                None,
+                None,
+                f"{n[0]} rows; {ent.name} is one record",
+                f"keep one row in {ent.key}",
+            )
+        return table.diags
+    group = ", ".join([*keys, "id"])
+    twice = con.execute(
+        f"SELECT {group} FROM {target} GROUP BY {group} HAVING count(*) > 1 LIMIT {_PER_COLUMN}"
+    ).fetchall()
+    for dup in twice:
+        cond = " AND ".join(
+            f"{c} = {literal(str(v))}" for c, v in zip([*keys, "id"], dup, strict=True)
+        )
+        rows = [r for r, _, _ in table.rows_where(cond, "id", 5)]
+        owner = f" under {keys[-1].strip(chr(34))[:-3]} {dup[-2]!s}" if keys else ""
+        table.add(
+            "E625",
+            rows[1] if len(rows) > 1 else None,
+            "id",
+            f"the id {dup[-1]!s} is used twice{owner} (rows {', '.join(map(str, rows))})",
+            "each row of a table is one item: give each its own id, or remove the copy",
+        )
+    return table.diags
+
+
+def _check_owners(
+    policy: CheckedPolicy, con: duckdb.DuckDBPyConnection, ent: EntityInfo, src: Source
+) -> list[Diagnostic]:
+    owners = _owners(policy, ent)
+    if not owners:
+        return []
+    parent = policy.entity(ent.parent or "")
+    assert parent is not None
+    table = _Table(con, src)
+    mine = [ident(o + "_id") for o in owners]
+    theirs = [ident(o + "_id") for o in owners[:-1]] + ["id"]
+    on = " AND ".join(f"c.{a} = p.{b}" for a, b in zip(mine, theirs, strict=True))
+    lost = con.execute(
+        f"SELECT DISTINCT {', '.join('c.' + m for m in mine)} FROM {ident(ent.key)} c "
+        f"ANTI JOIN {ident(parent.key)} p ON {on} LIMIT {_PER_COLUMN}"
+    ).fetchall()
+    for key in lost:
+        cond = " AND ".join(f"{c} = {literal(str(v))}" for c, v in zip(mine, key, strict=True))
+        rows = [r for r, _, _ in table.rows_where(cond, "id", 1)]
+        table.add(
+            "E626",
+            rows[0] if rows else None,
+            owners[-1] + "_id",
+            f"no {parent.name} {key[-1]!s} in {parent.key}",
+            did_you_mean(str(key[-1]), _sample_ids(con, parent.key))
+            or f"add the {parent.name} to {parent.key}, or correct the id",
+        )
+    return table.diags
+
+
+def _sample_ids(con: duckdb.DuckDBPyConnection, key: str) -> list[str]:
+    return [str(r[0]) for r in con.execute(f"SELECT id FROM {ident(key)} LIMIT 10000").fetchall()]
+
+
+def read_registry(
+    policy: CheckedPolicy, path: str | Path, con: duckdb.DuckDBPyConnection
+) -> tuple[Registry, list[Source]]:
+    """Read the registry at ``path`` into ``con``: one table per entity key, checked.
+
+    Returns the rows per table and the sources found (a ``ledger`` source is returned, not
+    read: :func:`policyrules.tables_ledger.read_ledger_table` reads it).
+
+    :raises TableError: every fault found (E620-E630), up to three rows per column.
+    """
+    sources = {s.name: s for s in find_tables(policy, path, con)}
+    diags: list[Diagnostic] = []
+    for ent in policy.entities:
+        diags += _read_entity(policy, con, ent, sources.get(ent.key))
+    if not diags:
+        for ent in policy.entities:
+            src = sources.get(ent.key)
+            if src is not None:
+                diags += _check_owners(policy, con, ent, src)
+    if diags:
+        _raise(diags)
+    rows = {
+        e.key: int(con.execute(f"SELECT count(*) FROM {ident(e.key)}").fetchall()[0][0])
+        for e in policy.entities
+    }
+    return Registry(rows), list(sources.values())
+
+
+def _raise(diags: Sequence[Diagnostic]) -> None:
+    shown = list(diags[:_MOST])
+    if len(diags) > _MOST:
+        shown.append(Diagnostic(diags[_MOST].code, f"... and {len(diags) - _MOST} more faults"))
+    raise TableError(shown)
+
+
+_ = FactsError  # TableError derives from it: callers may catch either
