@@ -15,7 +15,7 @@ import os
 import stat
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -39,6 +39,10 @@ from .sources import MAX_SOURCE_BYTES, is_plain_file_inside, read_source
 from .store import LedgerStore
 from .syntax import DocSource, Document, Module
 from .types import DATE
+
+if TYPE_CHECKING:  # DuckDB is loaded only when a batch runs
+    from .batch import BatchResult
+    from .progress import Progress
 
 __all__ = ["HOLIDAY_ASSUMPTION", "Policy", "load", "read_rule_files"]
 
@@ -320,6 +324,65 @@ class Policy:
             return run(whole(("the facts' ledger", own)))
         given = read_ledger(self.checked, ledger)
         return run(whole(("the facts' ledger", own), ("the ledger given", given)))
+
+    def evaluate_batch(
+        self,
+        registry: str | Path,
+        *,
+        ledger: LedgerStore | Ledger | Iterable[Grant | Mapping[str, Any]] | None = None,
+        parameters: Mapping[str, Any] | None = None,
+        assumptions: Mapping[str, Any] | None = None,
+        as_of: dt.date | str | None = None,
+        progress: Progress | None = None,
+        memory_limit: str | None = None,
+    ) -> BatchResult:
+        """Evaluate every firm of a registry at once, on DuckDB in process.
+
+        ``registry`` is a directory holding one table per entity, named by the entity's key
+        (``firms.parquet``, ``products.csv`` with ``firm_id``, ``projects.jsonl``...) and
+        optionally ``ledger``, or a DuckDB database file holding such tables (formats and
+        type rules: :mod:`policyrules.tables`).  ``ledger`` adds earlier grants as for
+        :meth:`evaluate` (a store is only read); ``parameters``, ``assumptions`` and
+        ``as_of`` are read as for :meth:`evaluate`.  ``memory_limit`` bounds DuckDB's memory
+        (``"1GB"``); beyond it DuckDB works on disk.
+
+        Returns a :class:`~policyrules.batch.BatchResult`: the ``decisions`` and ``grants``
+        tables (money in fen) in a DuckDB connection, ``summary``, and ``write(out, fmt)``.
+        Each decision is the one :meth:`evaluate` gives for the same firm.
+
+        :raises TableError: a table, column or value refused (E620-E630), located by file,
+            row and column.
+        :raises LedgerError: a bad earlier grant (E320-E329).
+        :raises FactsError: bad parameters or assumptions.
+        :raises BatchCompileError: a construct the SQL back end cannot compile (E600-E619).
+        """
+        from .batch import run_batch
+
+        params = dict(self.compiled.parameter_defaults)
+        params.update(self._values(parameters or {}, "parameters"))
+        chosen = dict(assumptions or {})
+        calendar = WorkCalendar(self._holiday(chosen.pop(HOLIDAY_ASSUMPTION, "error")))
+        assume = dict(self.compiled.assumption_defaults)
+        assume.update(self._values(chosen, "assumptions"))
+        day = self._as_of(as_of)
+        given: tuple[str, Ledger] | None = None
+        if isinstance(ledger, LedgerStore):
+            with ledger.transaction(write=False) as txn:
+                where = f"{ledger.path}: grants"
+                given = (str(ledger.path), read_ledger(self.checked, txn.grants(), where))
+        elif ledger is not None:
+            given = ("the ledger given", read_ledger(self.checked, ledger))
+        return run_batch(
+            self.compiled,
+            registry,
+            parameters=params,
+            assumptions=assume,
+            calendar=calendar,
+            as_of=day,
+            ledger=given,
+            progress=progress,
+            memory_limit=memory_limit,
+        )
 
     def _as_of(self, value: Any) -> dt.date | None:
         if value is None:

@@ -1,4 +1,4 @@
-"""The ``policyrules`` command: check, fmt, eval, explain, coverage, schema, ledger.
+"""The ``policyrules`` command: check, fmt, eval, explain, coverage, schema, ledger, batch.
 
 Exit codes: 0 all is well; 1 a finding (a check error in ``check``, a file ``fmt --check``
 would change); 2 bad input or usage (a policy that does not load, a facts file that breaks
@@ -22,6 +22,7 @@ from typing import Any
 import attrs
 
 from .api import Policy, load, read_rule_files
+from .cli_batch import add_batch_command
 from .cli_ledger import ExportFailed, add_ledger_commands, evaluate_with_ledger
 from .errors import Diagnostic, PolicyRulesError, RuleCheckError, RuleSyntaxError
 from .explain import decision_text, result_json
@@ -316,6 +317,7 @@ def _parser() -> argparse.ArgumentParser:
     s.set_defaults(run=cmd_schema)
 
     add_ledger_commands(sub)
+    add_batch_command(sub)
     return p
 
 

@@ -22,8 +22,7 @@ number     a plain decimal as text, an integer or a ``DECIMAL`` column; at most 
            before the point and 10 after (``DECIMAL(38,10)``); ``DOUBLE`` refused
 date       ``DATE``, or text ``YYYY-MM-DD`` that is a real day
 bool       ``BOOLEAN``, or text ``true``/``false`` (also ``True``, ``TRUE``...)
-duration   a whole number of the declared unit: integer column, or text ``30`` / ``30 工作日``;
-           held in the dimension's base unit (周 as 日 × 7, 年 as 月 × 12)
+duration   a whole number of the declared unit: integer column, or text ``30`` / ``30 工作日``
 enum       text naming a member
 set, list  a list column, or (CSV) a JSON array in the cell: ``["a", "b"]``
 =========  ==================================================================================
@@ -54,7 +53,6 @@ _SIGNED = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT")
 _INTEGERS = frozenset((*_SIGNED, *(f"U{name}" for name in _SIGNED)))
 _FLOATS = frozenset(("FLOAT", "DOUBLE", "REAL"))
 _DECIMAL = re.compile(r"DECIMAL\((\d+),\s*(\d+)\)")
-_FACTOR = {"周": 7, "年": 12}  # a duration held in its dimension's base unit (日, 月)
 
 
 class ColumnRefused(ValueError):
@@ -280,12 +278,9 @@ def _number(src: str, k: str, c: str) -> ColumnSql:
 
 
 def _duration(unit: str, src: str, k: str, c: str) -> ColumnSql:
-    factor = _FACTOR.get(unit, 1)
     if k == "integer":
         problem = _case((f"{c} < 0", "durneg"), (f"{c} > 1000000000", "toolarge"))
-        return ColumnSql(
-            f"(CASE WHEN {problem} IS NULL THEN CAST({c} AS BIGINT) * {factor} END)", problem
-        )
+        return ColumnSql(f"(CASE WHEN {problem} IS NULL THEN CAST({c} AS BIGINT) END)", problem)
     if k != "text":
         raise _refuse_type(
             f"a duration is a whole number of {unit}",
@@ -297,9 +292,7 @@ def _duration(unit: str, src: str, k: str, c: str) -> ColumnSql:
         (f"starts_with(ltrim({c}), '-')", "durneg"),
         (f"NOT regexp_full_match({c}, '(0|[1-9][0-9]{{0,8}})( ?{unit})?')", f"duration{unit}"),
     )
-    return ColumnSql(
-        f"(CASE WHEN {problem} IS NULL THEN CAST({number} AS BIGINT) * {factor} END)", problem
-    )
+    return ColumnSql(f"(CASE WHEN {problem} IS NULL THEN CAST({number} AS BIGINT) END)", problem)
 
 
 def _sequence(typ: t.Type, src: str, c: str, policy: CheckedPolicy) -> ColumnSql:

@@ -1,0 +1,319 @@
+"""The batch path: a registry of tables in, decisions and grants out, run on DuckDB.
+
+:func:`run_batch` reads a registry (:mod:`policyrules.tables`) and its ledger
+(:mod:`policyrules.tables_ledger`) into an in-process DuckDB connection, adds the working
+day calendar the plan needs, compiles the policy to SQL
+(:func:`policyrules.backends.sql.compile_batch`) and runs it; the :class:`BatchResult`
+holds the ``decisions`` and ``grants`` tables (the batch contract's columns: money in BIGINT
+fen) and writes them to a directory, all or nothing (:func:`write_outputs`).  No step makes a
+Python object per row of the registry.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Mapping
+from pathlib import Path
+
+import attrs
+import duckdb
+
+from .backends.sql import compile_batch
+from .backends.sql.duckdb import calendar_rows
+from .compile import CompiledPolicy
+from .errors import Diagnostic, TableError
+from .progress import Progress
+from .runtime.calendar import WorkCalendar
+from .runtime.ledger import Ledger
+from .runtime.money import Money
+from .runtime.values import Value, format_value
+from .tables import FORMATS, read_registry
+from .tables_ledger import check_ledger, load_grants, read_ledger_table
+from .tables_values import ident, literal
+
+__all__ = ["BatchResult", "BatchSummary", "run_batch", "write_outputs"]
+
+OUTPUTS = ("decisions", "grants")
+STATUSES = ("eligible", "not_eligible", "unknown", "met", "not_met")
+
+
+@attrs.frozen
+class BatchSummary:
+    """What a batch did: ``inputs`` rows per input table, ``decisions`` and ``grants`` rows,
+    decisions per ``status``, ``exact`` the total of the exact amounts (fen), ``grants_fen``
+    the total granted (fen), ``seconds`` from reading to the end of the run."""
+
+    inputs: Mapping[str, int]
+    decisions: int
+    grants: int
+    statuses: Mapping[str, int]
+    exact: Money
+    granted: Money
+    seconds: float
+
+    def text(self) -> str:
+        """A few lines for people."""
+        read = ", ".join(f"{n} {k}" for k, n in self.inputs.items() if n)
+        statuses = ", ".join(f"{n} {s}" for s, n in self.statuses.items() if n)
+        return "\n".join(
+            [
+                f"read: {read or 'no rows'}",
+                f"decisions: {self.decisions} ({statuses or 'none'})",
+                f"exact amounts: {format_value(self.exact)}; "
+                f"grants: {self.grants}, {format_value(self.granted)}",
+                f"time: {self.seconds:.1f} s",
+            ]
+        )
+
+
+class BatchResult:
+    """The outputs of a batch, held in a DuckDB connection until written or closed."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, summary: BatchSummary) -> None:
+        self.con = con
+        self.summary = summary
+
+    def decisions(self) -> duckdb.DuckDBPyRelation:
+        """The decisions table (provision, kind, subject, firm, status, amount fen...)."""
+        return self.con.table("decisions")
+
+    def grants(self) -> duckdb.DuckDBPyRelation:
+        """The grants table (provision, one id column per entity, amount fen, year)."""
+        return self.con.table("grants")
+
+    def write(
+        self, out: str | Path, fmt: str = "parquet", progress: Progress | None = None
+    ) -> None:
+        """Write both tables to the directory ``out``: see :func:`write_outputs`."""
+        write_outputs(self.con, Path(out), fmt, progress)
+
+    def close(self) -> None:
+        self.con.close()
+
+
+def _run(con: duckdb.DuckDBPyConnection, sql: str) -> None:
+    con.execute(sql).fetchall()
+
+
+def _calendar(
+    con: duckdb.DuckDBPyConnection,
+    compiled: CompiledPolicy,
+    calendar: WorkCalendar,
+    as_of: dt.date | None,
+) -> None:
+    """``calendar_days`` for the years of the registry's dates, one before and three after
+    each (the deadlines' reach), as the one-by-one path counts them."""
+    parts = [
+        f"SELECT DISTINCT year({ident(f.name)}) AS y FROM {ident(e.key)}"
+        for e in compiled.checked.entities
+        for f in e.facts
+        if f.type.kind == "date"
+    ]
+    years: set[int] = set()
+    if as_of is not None:
+        years.add(as_of.year)
+    if parts:
+        got = con.execute(" UNION ".join(parts)).fetchall()
+        years |= {int(r[0]) for r in got if r[0] is not None}
+    wanted = sorted({y + d for y in years for d in range(-1, 4)})
+    _run(
+        con,
+        "CREATE OR REPLACE TEMP TABLE calendar_days (day DATE, workday BOOLEAN, assumed BOOLEAN)",
+    )
+    rows = calendar_rows(calendar, wanted)
+    if rows:
+        con.executemany("INSERT INTO calendar_days VALUES (?, ?, ?)", rows)
+
+
+def run_batch(
+    compiled: CompiledPolicy,
+    source: str | Path,
+    *,
+    parameters: Mapping[str, Value],
+    assumptions: Mapping[str, Value],
+    calendar: WorkCalendar,
+    as_of: dt.date | None = None,
+    ledger: tuple[str, Ledger] | None = None,
+    progress: Progress | None = None,
+    memory_limit: str | None = None,
+) -> BatchResult:
+    """Evaluate every entity of the registry at ``source`` (a directory of tables or a
+    DuckDB file) against ``compiled``, with checked ``parameters`` and ``assumptions``
+    (all of them: defaults included) and earlier grants: the registry's ``ledger`` table and
+    ``ledger`` (what it is, e.g. ``"grants.db"``, and its checked grants).
+
+    :raises TableError: a table or value refused (E620-E630).
+    :raises LedgerError: an earlier grant refused (E320-E329).
+    :raises BatchCompileError: a construct the SQL back end cannot compile (E600-E619).
+    """
+    started = time.perf_counter()
+    show = progress or Progress(enabled=False)
+    plan = compile_batch(compiled, parameters=parameters, assumptions=assumptions, as_of=as_of)
+    con = duckdb.connect(":memory:")
+    try:
+        con.execute("SET enable_progress_bar = true").fetchall()
+        con.execute("SET enable_progress_bar_print = false").fetchall()
+        if memory_limit:
+            con.execute(f"SET memory_limit = {literal(memory_limit)}").fetchall()
+        con.execute(
+            f"SET temp_directory = {literal(tempfile.gettempdir() + '/policyrules-duckdb')}"
+        ).fetchall()
+        checked = compiled.checked
+        with show.step("reading the registry", con):
+            registry, sources = read_registry(checked, source, con)
+        with show.step("reading the ledger", con):
+            parts = []
+            own = next((s for s in sources if s.name == "ledger"), None)
+            if own is not None:
+                read_ledger_table(checked, con, own, "_ledger_table")
+                parts.append((own.shown, "_ledger_table"))
+            if ledger is not None:
+                load_grants(con, checked, ledger[1], "_ledger_given")
+                parts.append((ledger[0], "_ledger_given"))
+            if not parts:
+                load_grants(con, checked, Ledger(()), "_ledger_given")
+                parts.append(("no ledger", "_ledger_given"))
+            check_ledger(compiled, con, parts, parameters, assumptions)
+            _calendar(con, compiled, calendar, as_of)
+        steps = plan.sql("duckdb")
+        for i, (name, sql) in enumerate(steps, start=1):
+            with show.step(f"step {i}/{len(steps)}: {name}", con):
+                _run(con, f"CREATE OR REPLACE TEMP TABLE {ident(name)} AS {sql}")
+        summary = _summary(con, registry.rows, time.perf_counter() - started)
+    except BaseException:
+        con.close()
+        raise
+    return BatchResult(con, summary)
+
+
+def _summary(
+    con: duckdb.DuckDBPyConnection, inputs: Mapping[str, int], seconds: float
+) -> BatchSummary:
+    counts = dict(
+        (str(s), int(n))
+        for s, n in con.execute("SELECT status, count(*) FROM decisions GROUP BY ALL").fetchall()
+    )
+    exact, rows = con.execute(
+        "SELECT coalesce(sum(amount) FILTER (WHERE amount_kind = 'exact'), 0), count(*) "
+        "FROM decisions"
+    ).fetchall()[0]
+    granted, grants = con.execute(
+        "SELECT coalesce(sum(amount), 0), count(*) FROM grants"
+    ).fetchall()[0]
+    statuses = {s: counts.pop(s, 0) for s in STATUSES} | counts
+    return BatchSummary(
+        dict(inputs),
+        int(rows),
+        int(grants),
+        statuses,
+        Money(int(exact)),
+        Money(int(granted)),
+        seconds,
+    )
+
+
+# ---- writing -----------------------------------------------------------------------------
+
+
+def _refuse(path: Path, why: str, hint: str | None = None) -> TableError:
+    return TableError(Diagnostic("E631", f"cannot write {path}: {why}", hint=hint))
+
+
+def _ours(name: str) -> bool:
+    stem, _, ext = name.partition(".")
+    return stem in OUTPUTS and ext in FORMATS
+
+
+def write_outputs(
+    con: duckdb.DuckDBPyConnection,
+    out: Path,
+    fmt: str = "parquet",
+    progress: Progress | None = None,
+) -> None:
+    """Write ``decisions`` and ``grants`` of ``con`` into the directory ``out`` as
+    ``decisions.<fmt>`` and ``grants.<fmt>`` (``parquet``, ``csv`` or ``jsonl``), sorted by
+    firm, subject and provision.  All or nothing: the tables are written into a temporary
+    directory beside ``out``, which then replaces it.  A CSV holds a list as a JSON array,
+    as the reader takes it.
+
+    :raises TableError: E631 if ``out`` is a file, or a directory holding anything but
+        earlier outputs (it is never emptied of other files), or cannot be written; E632
+        an unknown format.
+    """
+    if fmt not in FORMATS:
+        raise TableError(
+            Diagnostic("E632", f"unknown format {fmt!r}", hint="parquet, csv or jsonl")
+        )
+    show = progress or Progress(enabled=False)
+    if out.exists() and not out.is_dir():
+        raise _refuse(out, "it is not a directory", "name a directory for the outputs")
+    if out.is_dir():
+        others = sorted(p.name for p in out.iterdir() if not _ours(p.name))
+        if others:
+            raise _refuse(
+                out,
+                f"it holds other files ({', '.join(others[:3])})",
+                "name a new directory, or one holding only earlier outputs",
+            )
+    parent = out.absolute().parent
+    if not parent.is_dir():
+        raise _refuse(out, f"no such directory {parent}", "make the directory first")
+    try:
+        tmp = Path(tempfile.mkdtemp(dir=parent, prefix=f".{out.name}."))
+    except OSError as exc:
+        raise _refuse(out, exc.strerror or str(exc)) from None
+    try:
+        for table, order in (
+            ("decisions", "firm, subject, provision"),
+            ("grants", "provision, amount"),
+        ):
+            described = con.execute(f"DESCRIBE {table}").fetchall()
+            cols = []
+            for name, ty, *_ in described:
+                c = ident(str(name))
+                cols.append(
+                    f"CAST(to_json({c}) AS VARCHAR) AS {c}"
+                    if fmt == "csv" and str(ty).endswith("[]")
+                    else c
+                )
+            if table == "grants":
+                order = ", ".join(ident(str(r[0])) for r in described)
+            options = {
+                "parquet": "FORMAT parquet",
+                "csv": "FORMAT csv, HEADER true",
+                "jsonl": "FORMAT json",
+            }[fmt]
+            target = tmp / f"{table}.{fmt}"
+            with show.step(f"writing {table}", con):
+                _run(
+                    con,
+                    f"COPY (SELECT {', '.join(cols)} FROM {table} ORDER BY {order}) "
+                    f"TO {literal(str(target))} ({options})",
+                )
+        os.chmod(tmp, 0o777 & ~_umask())
+        if out.is_dir():
+            old = Path(tempfile.mkdtemp(dir=parent, prefix=f".{out.name}.old."))
+            os.replace(out, old / out.name)
+            os.replace(tmp, out)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(tmp, out)
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise _refuse(out, exc.strerror or str(exc)) from None
+    except duckdb.Error as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise _refuse(out, str(exc).splitlines()[0]) from None
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

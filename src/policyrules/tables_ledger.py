@@ -1,0 +1,441 @@
+"""The ledger of a batch: earlier grants as a DuckDB table, checked as ledger files are.
+
+The registry's ``ledger`` table (CSV, Parquet, JSON Lines or a DuckDB table) has the
+columns of a ledger file's grants (:mod:`policyrules.ledger_io`): ``provision``, one id
+column per entity of the grant's path (``firm``, ``product``...), ``amount`` (money, as
+facts: ``"200万元"`` or an exact number of 元) and ``year``.  It becomes the batch
+contract's ``ledger`` table (amount BIGINT fen, year INTEGER), with the checks of a ledger
+file made in SQL, with the same codes and meanings: E321 not an award of the policy; E322 a
+key its provision's caps or ``once per`` need is missing; E323 an unknown column, an id
+that is not text, an entity not on the provision's path; E324 the amount; E325 the year;
+E326 a payment listed twice (or, across the table and ``--ledger``, with two amounts); E328
+a one-time award paid twice; E329 a cap whose limit needs no facts already exceeded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import duckdb
+
+from . import types as t
+from .compile import CompiledPolicy, Env
+from .errors import Diagnostic, LedgerError, did_you_mean
+from .ledger_io import grant_keys
+from .model import CheckedPolicy
+from .runtime.ledger import Ledger
+from .runtime.money import Money
+from .runtime.values import Undecided, Value, format_value
+from .tables import Source, _first_line, _Table
+from .tables_values import ColumnRefused, column_sql, ident, literal, problem_message
+
+__all__ = ["check_ledger", "ledger_columns", "load_grants", "read_ledger_table"]
+
+_SHOW = 3
+
+
+def ledger_columns(policy: CheckedPolicy) -> list[tuple[str, str]]:
+    """The contract's ``ledger`` columns: (name, engine type)."""
+    return [
+        ("provision", "VARCHAR"),
+        *((e.name, "VARCHAR") for e in policy.entities),
+        ("amount", "BIGINT"),
+        ("year", "INTEGER"),
+    ]
+
+
+def _create(con: duckdb.DuckDBPyConnection, table: str, policy: CheckedPolicy) -> None:
+    spec = ", ".join(f"{ident(n)} {ty}" for n, ty in ledger_columns(policy))
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {ident(table)} ({spec}, _row BIGINT)").fetchall()
+
+
+def load_grants(
+    con: duckdb.DuckDBPyConnection, policy: CheckedPolicy, ledger: Ledger, table: str
+) -> None:
+    """Put checked grants (from a store or a ledger file, read by the Python path) into
+    ``table`` with the contract's ledger columns."""
+    _create(con, table, policy)
+    names = [e.name for e in policy.entities]
+    rows = []
+    for i, g in enumerate(ledger, start=1):
+        path = dict(g.path)
+        rows.append([g.provision, *(path.get(n) for n in names), g.amount.fen, g.year, i])
+    if rows:
+        marks = ", ".join("?" for _ in range(len(names) + 4))
+        con.executemany(f"INSERT INTO {ident(table)} VALUES ({marks})", rows)
+
+
+def _keys_table(con: duckdb.DuckDBPyConnection, policy: CheckedPolicy) -> None:
+    keys = grant_keys(policy)
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _ledger_keys (provision VARCHAR, kind VARCHAR, "
+        "chain VARCHAR[], need INTEGER, yearly BOOLEAN)"
+    ).fetchall()
+    rows = [
+        [p.id, p.kind, list(keys[p.id].chain) if p.id in keys else [], 0, False]
+        for p in policy.provisions()
+    ]
+    for row in rows:
+        if row[0] in keys:
+            row[3], row[4] = keys[row[0]].need, keys[row[0]].yearly
+    if rows:
+        con.executemany("INSERT INTO _ledger_keys VALUES (?, ?, ?, ?, ?)", rows)
+
+
+def read_ledger_table(
+    policy: CheckedPolicy, con: duckdb.DuckDBPyConnection, src: Source, table: str
+) -> None:
+    """Read the registry's ledger ``src`` into ``table`` (contract columns), checked grant
+    by grant.  :raises LedgerError: E321-E325, up to three rows per fault and column."""
+    raw = _Table(con, src)
+    names = [e.name for e in policy.entities]
+    known = ["provision", *names, "amount", "year"]
+    for col in raw.columns:
+        if col not in known:
+            raw.add(
+                "E323",
+                None,
+                col,
+                "unknown column of a ledger",
+                did_you_mean(col, known) or f"a ledger's columns: {', '.join(known)}",
+            )
+    for need in ("provision", "amount"):
+        if need not in raw.columns:
+            raw.add(
+                "E320" if need == "provision" else "E324", None, None, f"no column {need!r}", None
+            )
+    selects = []
+    problems: list[tuple[str, str, str]] = []  # column, code, problem SQL
+    for col in ("provision", *names):
+        if col not in raw.columns:
+            selects.append(f"CAST(NULL AS VARCHAR) AS {ident(col)}")
+        elif raw.columns[col] != "VARCHAR":
+            raw.add(
+                "E323",
+                None,
+                col,
+                f"an id is text, but the column is {raw.columns[col]}",
+                "store ids as text (strings), exactly as written",
+            )
+        else:
+            selects.append(f"{ident(col)} AS {ident(col)}")
+    if "amount" in raw.columns:
+        try:
+            sql = column_sql(t.MONEY, raw.columns["amount"], '"amount"', policy)
+            selects.append(f"{sql.value} AS amount")
+            problems.append(("amount", "E324", sql.problem))
+        except ColumnRefused as exc:
+            raw.add("E324", None, "amount", str(exc), exc.hint)
+    if "year" not in raw.columns:
+        selects.append("CAST(NULL AS INTEGER) AS year")
+    else:
+        y, ty = '"year"', raw.columns["year"]
+        if ty == "VARCHAR":
+            ok = f"regexp_full_match({y}, '[1-9][0-9]{{0,3}}')"
+            selects.append(f"CAST(CASE WHEN {ok} THEN {y} END AS INTEGER) AS year")
+            problems.append(
+                ("year", "E325", f"(CASE WHEN {y} IS NOT NULL AND NOT {ok} THEN 'year' END)")
+            )
+        elif ty in (
+            "TINYINT",
+            "SMALLINT",
+            "INTEGER",
+            "BIGINT",
+            "HUGEINT",
+            "USMALLINT",
+            "UINTEGER",
+            "UBIGINT",
+        ):
+            ok = f"{y} BETWEEN 1 AND 9999"
+            selects.append(f"CAST(CASE WHEN {ok} THEN {y} END AS INTEGER) AS year")
+            problems.append(
+                ("year", "E325", f"(CASE WHEN {y} IS NOT NULL AND NOT ({ok}) THEN 'year' END)")
+            )
+        else:
+            raw.add(
+                "E325",
+                None,
+                "year",
+                f"a year is a whole number, but the column is {ty}",
+                "store the year as an integer, or as text such as 2026",
+            )
+    if raw.diags:
+        raise LedgerError(raw.diags)
+    for col, code, problem in problems:
+        for row, value, reason in raw.rows_where(
+            f"({problem}) IS NOT NULL",
+            f"coalesce(CAST({ident(col)} AS VARCHAR), '') || chr(31) || {problem}",
+        ):
+            if col == "year":
+                raw.add(
+                    code,
+                    row,
+                    col,
+                    f"a year is a whole number in 1..9999, not {value!r}",
+                    "the year a yearly cap counts the grant in: 2026",
+                )
+            else:
+                _, message, hint = problem_message(reason, value, t.MONEY, policy)
+                raw.add(code, row, col, message, hint)
+    if raw.diags:
+        raise LedgerError(raw.diags)
+    try:
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {ident(table)} AS SELECT {', '.join(selects)}, "
+            f"row_number() OVER () AS _row FROM {raw.raw}"
+        ).fetchall()
+    except duckdb.Error as exc:
+        raise LedgerError(
+            Diagnostic("E320", f"{src.shown}: cannot read: {_first_line(exc)}")
+        ) from None
+    _check_grants(policy, con, table, src.shown)
+
+
+def _check_grants(
+    policy: CheckedPolicy, con: duckdb.DuckDBPyConnection, table: str, shown: str
+) -> None:
+    _keys_table(con, policy)
+    names = [e.name for e in policy.entities]
+    deepest = (
+        "greatest(0, "
+        + ", ".join(
+            f"CASE WHEN g.{c} IS NOT NULL THEN coalesce(list_position(k.chain, {literal(n)}), 0) "
+            "ELSE 0 END"
+            for n, c in zip(names, map(ident, names), strict=True)
+        )
+        + ")"
+    )
+    branches = [
+        ("g.provision IS NULL", "'E321|none'"),
+        ("k.provision IS NULL", "'E321|unknown'"),
+        ("k.kind <> 'award'", "'E321|kind'"),
+        *(
+            (
+                f"g.{ident(n)} IS NOT NULL AND NOT list_contains(k.chain, {literal(n)})",
+                f"'E323|{n}'",
+            )
+            for n in names
+        ),
+        *(
+            (
+                f"g.{ident(n)} IS NULL AND coalesce(list_position(k.chain, {literal(n)}), 0) "
+                f"BETWEEN 1 AND greatest(k.need, {deepest})",
+                f"'E322|{n}'",
+            )
+            for n in names
+        ),
+        ("g.amount IS NULL", "'E324|none'"),
+        ("g.year IS NULL AND k.yearly", "'E325|none'"),
+    ]
+    reason = "CASE " + " ".join(f"WHEN {c} THEN {r}" for c, r in branches) + " END"
+    bad = con.execute(
+        f"SELECT g._row, g.provision, {reason} AS why, k.chain FROM {ident(table)} g "
+        f"LEFT JOIN _ledger_keys k ON g.provision = k.provision WHERE {reason} IS NOT NULL "
+        f"ORDER BY g._row LIMIT 30"
+    ).fetchall()
+    keys = grant_keys(policy)
+    kinds = {p.id: p.kind for p in policy.provisions()}
+    diags = []
+    for row, pid, why, chain in bad:
+        code, _, what = str(why).partition("|")
+        at = f"{shown}: row {row}"
+        if code == "E321" and what == "kind":
+            message, hint = (
+                f"{pid} is a {kinds[pid]}, not an award: only awards make grants",
+                "remove this row",
+            )
+        elif code == "E321":
+            message = "no provision" if what == "none" else f"unknown provision {pid!r}"
+            hint = did_you_mean(str(pid), keys) or "name an award as `document/clause/name`"
+        elif code == "E323":
+            message = f"{what!r} is not the subject of {pid} or one of its owners"
+            hint = f"a grant's path runs {' > '.join(chain)}"
+        elif code == "E322":
+            why_key = keys[pid].why.get(what) or f"the path runs {' > '.join(chain)}"
+            message = (
+                f"no `{what}`: {pid} is keyed by {why_key}; "
+                "without it the grant could never match a claim"
+            )
+            hint = f"fill the column {what} with its id"
+        elif code == "E324":
+            message, hint = "no amount", 'say what was paid: "200万元"'
+        else:
+            message, hint = (
+                f"no year: {pid} has a yearly cap",
+                "say which year the grant counts in: 2025",
+            )
+        diags.append(Diagnostic(code, f"{at}: {message}", hint=hint))
+    if diags:
+        raise LedgerError(diags)
+
+
+def _path_sql(policy: CheckedPolicy, alias: str = "") -> list[str]:
+    return [f"{alias}{ident(e.name)}" for e in policy.entities]
+
+
+def check_ledger(
+    compiled: CompiledPolicy,
+    con: duckdb.DuckDBPyConnection,
+    parts: Sequence[tuple[str, str]],
+    parameters: Mapping[str, Value],
+    assumptions: Mapping[str, Value],
+) -> None:
+    """Merge the grants of ``parts`` ((what, table) pairs) into the contract's ``ledger``
+    table: the same grant given twice counts once; then refuse a payment with two amounts
+    (E326), a one-time award paid twice (E328) and a cap already exceeded (E329)."""
+    policy = compiled.checked
+    path = _path_sql(policy)
+    cols = ", ".join(["provision", *path, "amount", "year"])
+    union = " UNION ALL ".join(
+        f"SELECT {cols}, {literal(what)} AS _from, _row FROM {ident(table)}"
+        for what, table in parts
+    )
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _ledger_all AS {union}").fetchall()
+    identity = ", ".join(["provision", *path, "year"])
+    # A payment is listed once: twice in one part, or with two amounts, is refused; the
+    # same grant given by two parts is one grant.
+    twice = con.execute(
+        f"SELECT {identity}, list(DISTINCT amount), "
+        f"list(_from || ' row ' || _row ORDER BY _from, _row) FROM _ledger_all "
+        f"WHERE amount > 0 GROUP BY ALL "
+        f"HAVING count(DISTINCT amount) > 1 OR count(*) > count(DISTINCT _from) LIMIT {_SHOW}"
+    ).fetchall()
+    diags = [
+        Diagnostic(
+            "E326",
+            f"the grant of {r[0]} to {_describe(policy, r)} is listed twice "
+            f"({', '.join(r[-1])})"
+            + (
+                f" with amounts {', '.join(format_value(Money(a)) for a in r[-2])}"
+                if len(r[-2]) > 1
+                else ""
+            ),
+            hint="a grant is recorded once; remove the copy, or correct the amount that is wrong",
+        )
+        for r in twice
+    ]
+    if diags:
+        raise LedgerError(diags)
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE ledger AS SELECT DISTINCT {cols} FROM _ledger_all"
+    ).fetchall()
+    _check_once(policy, con)
+    _check_caps(compiled, con, parameters, assumptions)
+
+
+def _describe(policy: CheckedPolicy, r: Sequence[object]) -> str:
+    names = [e.name for e in policy.entities]
+    where = ", ".join(
+        f"{n} {v}" for n, v in zip(names, r[1 : 1 + len(names)], strict=True) if v is not None
+    )
+    year = r[1 + len(names)]
+    return where + (f", year {year}" if year is not None else "")
+
+
+def _check_once(policy: CheckedPolicy, con: duckdb.DuckDBPyConnection) -> None:
+    keys = grant_keys(policy)
+    diags = []
+    for p in policy.provisions():
+        for o in p.once:
+            chain = keys[p.id].chain
+            if o.entity not in chain:
+                continue
+            scope = [ident(e) for e in chain[: chain.index(o.entity) + 1]]
+            got = con.execute(
+                f"SELECT {', '.join(scope)}, count(*) FROM ledger "
+                f"WHERE provision = {literal(p.id)} AND amount > 0 "
+                f"GROUP BY ALL HAVING count(*) > 1 LIMIT {_SHOW}"
+            ).fetchall()
+            for r in got:
+                diags.append(
+                    Diagnostic(
+                        "E328",
+                        f"{p.id} is paid once per {o.entity} (一次性), and {o.entity} {r[-2]} "
+                        f"is paid {r[-1]} times in the ledger",
+                        hint="a one-time award is paid once; remove the grant that was not made",
+                    )
+                )
+    if diags:
+        raise LedgerError(diags)
+
+
+def _check_caps(
+    compiled: CompiledPolicy,
+    con: duckdb.DuckDBPyConnection,
+    params: Mapping[str, Value],
+    assume: Mapping[str, Value],
+) -> None:
+    """:func:`policyrules.ledger_check.check_caps`, with the sums in SQL."""
+    policy = compiled.checked
+    keys = grant_keys(policy)
+    members: dict[str, set[str]] = {}
+    for cp in compiled.provisions:
+        for cap in cp.caps:
+            members.setdefault(cap.pool, set()).add(cp.info.id)
+    names = [e.name for e in policy.entities]
+    diags: list[Diagnostic] = []
+    seen: set[tuple[str, str, tuple[str, ...], bool]] = set()
+    for cp in compiled.provisions:
+        doc = next((d for d in policy.documents if d.name == cp.info.document), None)
+        for cap in cp.caps:
+            try:
+                limit = cap.limit(Env({}, params, assume, doc))
+            except (Undecided, KeyError):
+                continue
+            if not isinstance(limit, Money):
+                continue
+            mark = (cap.pool, str(limit.fen), cap.per, cap.year is not None)
+            if cap.per and mark in seen:
+                continue
+            seen.add(mark)
+            pool = sorted(members[cap.pool] if cap.per else {cp.info.id})
+            chains = {p: keys[p].chain for p in pool if p in keys}
+            if not cap.per:
+                scope = [ident(n) for n in names]
+                year = "NULL"
+                where = ""
+            else:
+                # The scope: the path down to the deepest entity the cap is per, which
+                # lies at the same depth on every chain of the pool.
+                depth = {
+                    p: max((i + 1 for i, e in enumerate(ch) if e in cap.per), default=0)
+                    for p, ch in chains.items()
+                }
+                by_depth = " ".join(
+                    f"WHEN provision = {literal(p)} THEN {d}" for p, d in depth.items()
+                )
+                dep = f"(CASE {by_depth} ELSE 0 END)"
+                scope = []
+                for n in names:
+                    pos = " ".join(
+                        f"WHEN provision = {literal(p)} THEN {ch.index(n) + 1 if n in ch else 0}"
+                        for p, ch in chains.items()
+                    )
+                    scope.append(
+                        f"CASE WHEN (CASE {pos} ELSE 0 END) BETWEEN 1 AND {dep} THEN {ident(n)} END"
+                    )
+                year = "year" if cap.year is not None else "NULL"
+                where = f" AND {dep} > 0"
+            got = con.execute(
+                f"SELECT {', '.join(scope)}, {year}, sum(amount), count(*) FROM ledger "
+                f"WHERE provision IN ({', '.join(map(literal, pool))}){where} GROUP BY ALL "
+                f"HAVING sum(amount) > {max(limit.fen, 0)} LIMIT {_SHOW}"
+            ).fetchall()
+            for r in got:
+                what = " / ".join(
+                    f"{n} {v}" for n, v in zip(names, r, strict=False) if v is not None
+                )
+                if r[len(names)] is not None:
+                    what += f", year {r[len(names)]}"
+                diags.append(
+                    Diagnostic(
+                        "E329",
+                        f"the ledger already exceeds the cap {cap.text} of {cp.info.id} ({what}): "
+                        f"{r[-1]} grant(s) total {format_value(Money(int(r[-2])))} against "
+                        f"{format_value(limit)}",
+                        hint="correct the ledger (a grant recorded twice, or too large) before "
+                        "paying anything more on it",
+                    )
+                )
+    if diags:
+        raise LedgerError(diags)
