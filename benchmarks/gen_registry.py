@@ -112,11 +112,11 @@ def generate(n: int, out: Path, products: int = 20, ledger: bool = False) -> dic
             seed = "(k.i * 1000 + k.j)"
             body = (
                 f"SELECT '{ent.key[:1].upper()}' || CAST(k.j AS VARCHAR) AS id, "
-                f"k.pid AS \"{parent.name}_id\", {', '.join(_columns(ent, policy, seed))} "
+                f'k.pid AS "{parent.name}_id", {", ".join(_columns(ent, policy, seed))} '
                 f"FROM (SELECT p.i, p.id AS pid, unnest(range({many})) AS j "
                 f"FROM _{parent.key} p) k"
             )
-        keep = "" if ent.single else f"row_number() OVER () - 1 AS i, "
+        keep = "" if ent.single else "row_number() OVER () - 1 AS i, "
         con.execute(f"CREATE TABLE _{ent.key} AS SELECT {keep}* FROM ({body})").fetchall()
         target = out / f"{ent.key}.parquet"
         con.execute(

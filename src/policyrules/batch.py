@@ -21,8 +21,9 @@ from pathlib import Path
 
 import attrs
 import duckdb
+import sqlglot.expressions as exp
 
-from .backends.sql import compile_batch
+from .backends.sql import SqlPlan, compile_batch
 from .backends.sql.duckdb import calendar_rows
 from .compile import CompiledPolicy
 from .errors import Diagnostic, TableError
@@ -38,6 +39,8 @@ from .tables_values import ident, literal
 __all__ = ["BatchResult", "BatchSummary", "run_batch", "write_outputs"]
 
 OUTPUTS = ("decisions", "grants")
+#: DuckDB's memory limit unless the caller gives one: beyond it DuckDB works on disk.
+MEMORY_LIMIT = "1GB"
 STATUSES = ("eligible", "not_eligible", "unknown", "met", "not_met")
 
 
@@ -54,6 +57,7 @@ class BatchSummary:
     exact: Money
     granted: Money
     seconds: float
+    timings: tuple[tuple[str, float], ...] = ()
 
     def text(self) -> str:
         """A few lines for people."""
@@ -86,10 +90,15 @@ class BatchResult:
         return self.con.table("grants")
 
     def write(
-        self, out: str | Path, fmt: str = "parquet", progress: Progress | None = None
+        self,
+        out: str | Path,
+        fmt: str = "parquet",
+        progress: Progress | None = None,
+        *,
+        sort: bool = False,
     ) -> None:
         """Write both tables to the directory ``out``: see :func:`write_outputs`."""
-        write_outputs(self.con, Path(out), fmt, progress)
+        write_outputs(self.con, Path(out), fmt, progress, sort=sort)
 
     def close(self) -> None:
         self.con.close()
@@ -152,13 +161,11 @@ def run_batch(
     """
     started = time.perf_counter()
     show = progress or Progress(enabled=False)
-    plan = compile_batch(compiled, parameters=parameters, assumptions=assumptions, as_of=as_of)
     con = duckdb.connect(":memory:")
     try:
         con.execute("SET enable_progress_bar = true").fetchall()
         con.execute("SET enable_progress_bar_print = false").fetchall()
-        if memory_limit:
-            con.execute(f"SET memory_limit = {literal(memory_limit)}").fetchall()
+        con.execute(f"SET memory_limit = {literal(memory_limit or MEMORY_LIMIT)}").fetchall()
         con.execute(
             f"SET temp_directory = {literal(tempfile.gettempdir() + '/policyrules-duckdb')}"
         ).fetchall()
@@ -179,15 +186,48 @@ def run_batch(
                 parts.append(("no ledger", "_ledger_given"))
             check_ledger(compiled, con, parts, parameters, assumptions)
             _calendar(con, compiled, calendar, as_of)
+        timings = [("reading", time.perf_counter() - started)]
+        began = time.perf_counter()
+        with show.step("compiling the policy to SQL"):
+            plan = compile_batch(
+                compiled, parameters=parameters, assumptions=assumptions, as_of=as_of
+            )
+        timings.append(("compiling", time.perf_counter() - began))
+        # Rows are located by their order only while reading; the plan needs no order.
+        con.execute("SET preserve_insertion_order = false").fetchall()
         steps = plan.sql("duckdb")
+        last = _last_use(plan)
         for i, (name, sql) in enumerate(steps, start=1):
+            began = time.perf_counter()
             with show.step(f"step {i}/{len(steps)}: {name}", con):
                 _run(con, f"CREATE OR REPLACE TEMP TABLE {ident(name)} AS {sql}")
+                # A step no later step reads is dropped: memory holds what is still needed.
+                for done in last.get(i - 1, ()):
+                    _run(con, f"DROP TABLE IF EXISTS {ident(done)}")
+            timings.append((name, time.perf_counter() - began))
         summary = _summary(con, registry.rows, time.perf_counter() - started)
+        summary = attrs.evolve(summary, timings=tuple(timings))
     except BaseException:
         con.close()
         raise
     return BatchResult(con, summary)
+
+
+def _last_use(plan: SqlPlan) -> dict[int, list[str]]:
+    """For each step's index, the earlier steps it is the last to read (the outputs are
+    kept)."""
+    names = {name for name, _ in plan.steps}
+    last: dict[str, int] = {}
+    for i, (name, query) in enumerate(plan.steps):
+        last.setdefault(name, i)
+        for table in query.find_all(exp.Table):
+            if table.name in names:
+                last[table.name] = i
+    out: dict[int, list[str]] = {}
+    for name, i in last.items():
+        if name not in (plan.decisions, plan.grants):
+            out.setdefault(i, []).append(name)
+    return out
 
 
 def _summary(
@@ -233,10 +273,14 @@ def write_outputs(
     out: Path,
     fmt: str = "parquet",
     progress: Progress | None = None,
+    *,
+    sort: bool = False,
 ) -> None:
     """Write ``decisions`` and ``grants`` of ``con`` into the directory ``out`` as
-    ``decisions.<fmt>`` and ``grants.<fmt>`` (``parquet``, ``csv`` or ``jsonl``), sorted by
-    firm, subject and provision.  All or nothing: the tables are written into a temporary
+    ``decisions.<fmt>`` and ``grants.<fmt>`` (``parquet``, ``csv`` or ``jsonl``); with
+    ``sort``, decisions sorted by firm, subject and provision and grants by every column
+    (a sort of 10^7 rows costs about as much as the run: rows are otherwise in no order).
+    All or nothing: the tables are written into a temporary
     directory beside ``out``, which then replaces it.  A CSV holds a list as a JSON array,
     as the reader takes it.
 
@@ -291,8 +335,9 @@ def write_outputs(
             with show.step(f"writing {table}", con):
                 _run(
                     con,
-                    f"COPY (SELECT {', '.join(cols)} FROM {table} ORDER BY {order}) "
-                    f"TO {literal(str(target))} ({options})",
+                    f"COPY (SELECT {', '.join(cols)} FROM {table}"
+                    + (f" ORDER BY {order}) " if sort else ") ")
+                    + f"TO {literal(str(target))} ({options})",
                 )
         os.chmod(tmp, 0o777 & ~_umask())
         if out.is_dir():

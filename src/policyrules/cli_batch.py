@@ -57,7 +57,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
             memory_limit=args.memory_limit,
         )
         try:
-            result.write(Path(args.out), args.format, progress)
+            result.write(Path(args.out), args.format, progress, sort=args.sort)
         finally:
             result.close()
     finally:
@@ -98,6 +98,11 @@ def add_batch_command(sub: Any) -> None:
     )
     b.add_argument(
         "--assume", action="append", default=[], metavar="NAME=VALUE", help="an assumption"
+    )
+    b.add_argument(
+        "--sort",
+        action="store_true",
+        help="write decisions sorted by firm, subject, provision (costs time on large runs)",
     )
     b.add_argument("--quiet", action="store_true", help="no summary, no progress bar")
     b.add_argument(
