@@ -12,6 +12,7 @@ Python object per row of the registry.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import shutil
 import tempfile
@@ -36,7 +37,7 @@ from .tables import FORMATS, read_registry
 from .tables_ledger import check_ledger, load_grants, read_ledger_table
 from .tables_values import ident, literal
 
-__all__ = ["BatchResult", "BatchSummary", "run_batch", "write_outputs"]
+__all__ = ["BatchResult", "BatchSummary", "grants_ledger", "run_batch", "write_outputs"]
 
 OUTPUTS = ("decisions", "grants")
 #: DuckDB's memory limit unless the caller gives one: beyond it DuckDB works on disk.
@@ -99,6 +100,10 @@ class BatchResult:
     ) -> None:
         """Write both tables to the directory ``out``: see :func:`write_outputs`."""
         write_outputs(self.con, Path(out), fmt, progress, sort=sort)
+
+    def grants_ledger(self) -> str:
+        """The grants as a JSON ledger file's text: see :func:`grants_ledger`."""
+        return grants_ledger(self.con)
 
     def close(self) -> None:
         self.con.close()
@@ -356,6 +361,32 @@ def write_outputs(
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+def grants_ledger(con: duckdb.DuckDBPyConnection) -> str:
+    """The ``grants`` of ``con`` as the text of a JSON ledger file (``{"ledger": [...]}``,
+    each grant naming only the ids of its path, the amount in 元 as exact text), for
+    ``policyrules ledger import STORE FILE``.  Built by DuckDB into one text."""
+    described = [str(r[0]) for r in con.execute("DESCRIBE grants").fetchall()]
+    ids = [n for n in described if n not in ("provision", "amount", "year")]
+    fields = [
+        "'\"provision\": ' || to_json(provision)",
+        *(f"{literal(json_key(n))} || to_json({ident(n)})" for n in ids),
+        "'\"amount\": \"' || CAST(amount // 100 AS VARCHAR) || '.' || "
+        "lpad(CAST(amount % 100 AS VARCHAR), 2, '0') || '\"'",
+        "'\"year\": ' || CAST(year AS VARCHAR)",
+    ]
+    order = ", ".join(ident(n) for n in described)
+    got = con.execute(
+        f"SELECT string_agg('{{' || concat_ws(', ', {', '.join(fields)}) || '}}', "
+        f"',' || chr(10) || '  ' ORDER BY {order}) FROM grants"
+    ).fetchall()[0][0]
+    return '{"ledger": [\n  ' + got + "\n]}\n" if got else '{"ledger": []}\n'
+
+
+def json_key(name: str) -> str:
+    """``"name": `` (JSON)."""
+    return json.dumps(name, ensure_ascii=False) + ": "
 
 
 def _umask() -> int:

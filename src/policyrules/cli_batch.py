@@ -17,6 +17,7 @@ from typing import Any
 
 from .api import load
 from .errors import Diagnostic, PolicyRulesError
+from .files import check_writable, write_atomic
 from .progress import Progress, wanted
 from .reading import read_scalar
 from .runtime.ledger import Ledger
@@ -57,7 +58,11 @@ def cmd_batch(args: argparse.Namespace) -> int:
             memory_limit=args.memory_limit,
         )
         try:
+            if args.ledger_out is not None:
+                check_writable(Path(args.ledger_out))
             result.write(Path(args.out), args.format, progress, sort=args.sort)
+            if args.ledger_out is not None:
+                write_atomic(Path(args.ledger_out), result.grants_ledger())
         finally:
             result.close()
     finally:
@@ -91,6 +96,11 @@ def add_batch_command(sub: Any) -> None:
     b.add_argument(
         "--ledger",
         help="more earlier grants: a ledger store (only read) or a YAML/JSON ledger file",
+    )
+    b.add_argument(
+        "--ledger-out",
+        metavar="FILE",
+        help="also write the grants as a JSON ledger file, for `policyrules ledger import`",
     )
     b.add_argument("--as-of", help="the day the result speaks for (YYYY-MM-DD)")
     b.add_argument(

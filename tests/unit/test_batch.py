@@ -116,6 +116,22 @@ def test_cli_batch_end_to_end(
     assert "exact amounts: 2800 万元; grants: 4, 2800 万元" in said  # 200 + 150 + 50 + 2400
 
 
+def test_grants_go_into_a_store(registry: Path, tmp_path: Path) -> None:
+    grants, store = tmp_path / "grants.json", tmp_path / "grants.db"
+    args = ["batch", str(POLICY), str(registry), "--out", str(tmp_path / "o"), "--quiet"]
+    assert main([*args, "--ledger-out", str(grants)]) == 0
+    assert main(["ledger", "init", str(store)]) == 0
+    assert main(["ledger", "import", str(store), str(grants), "--policy", str(POLICY)]) == 0
+    with policyrules.LedgerStore.open(store, create=False) as opened:
+        recorded = {(g.subject, g.amount.fen, g.year) for g in opened.grants()}
+    assert recorded == {
+        ("firm-a/A1", 200 * WAN, 2026),
+        ("firm-a/A2", 150 * WAN, 2026),
+        ("firm-a/A3", 50 * WAN, 2026),
+        ("firm-a/J1", 2400 * WAN, None),
+    }
+
+
 def test_batch_equals_one_by_one(policy: policyrules.Policy, result: BatchResult) -> None:
     rows = result.con.execute(
         "SELECT provision, subject, status, amount, amount_kind, missing_facts, "
