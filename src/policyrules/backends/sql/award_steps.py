@@ -27,7 +27,20 @@ from .awards import (
     provision_rank,
     window_steps,
 )
-from .exprs import negate, BIGINT, ExprCompiler, all_of, any_of, case, is_null, names_list, not_null
+from .exprs import (
+    BIGINT,
+    INTEGER,
+    VARCHAR,
+    VARCHARS,
+    ExprCompiler,
+    all_of,
+    any_of,
+    case,
+    is_null,
+    names_list,
+    negate,
+    not_null,
+)
 from .plan import Step
 from .rows import chain_of, rows_step
 
@@ -39,7 +52,7 @@ def _t(name: str) -> exp.Table:
 
 
 def _empty() -> exp.Expression:
-    return exp.cast(exp.Array(expressions=[]), "ARRAY<VARCHAR>")
+    return exp.cast(exp.Array(expressions=[]), VARCHARS)
 
 
 def _concat(parts: Sequence[exp.Expression]) -> exp.Expression:
@@ -101,7 +114,7 @@ class AwardSteps:
         return [(name, rows.select), (f"{name}_b", self._ledger()), (f"{name}_c", self._rooms())]
 
     def _year(self, c: CapPlan) -> exp.Expression:
-        return exp.cast(exp.Year(this=col(f"y{c.index}", "r")), "INTEGER")
+        return exp.cast(exp.Year(this=col(f"y{c.index}", "r")), INTEGER)
 
     def _ledger(self) -> exp.Select:
         """The rows with ``before`` (granted to this subject under this provision, any
@@ -137,13 +150,17 @@ class AwardSteps:
             ]
             if cap is not None:
                 conds.append(exp.EQ(this=col("k_year", alias), expression=self._year(cap)))
-            table = exp.Subquery(this=sub, alias=exp.TableAlias(this=exp.to_identifier(alias, quoted=True)))
+            table = exp.Subquery(
+                this=sub, alias=exp.TableAlias(this=exp.to_identifier(alias, quoted=True))
+            )
             q = q.join(table, on=all_of(*conds), join_type="left")
         return q
 
     def _members(self, pool: str) -> set[str]:
         return {pool} | {
-            x.id for x in self.policy.provisions() if any((cap.shared or x.id) == pool for cap in x.caps)
+            x.id
+            for x in self.policy.provisions()
+            if any((cap.shared or x.id) == pool for cap in x.caps)
         }
 
     def _rooms(self) -> exp.Select:
@@ -163,22 +180,35 @@ class AwardSteps:
             lit("ok"),
         )
         amount = col("a")
-        req = case([(is_null(amount), exp.cast(exp.Null(), BIGINT))], greatest(exp.Sub(this=greatest(amount, num(0)), expression=col("before")), num(0)))
-        cols: list[exp.Expression] = [exp.Star(), exp.alias_(st, "st", quoted=True), exp.alias_(req, "req", quoted=True)]
+        req = case(
+            [(is_null(amount), exp.cast(exp.Null(), BIGINT))],
+            greatest(exp.Sub(this=greatest(amount, num(0)), expression=col("before")), num(0)),
+        )
+        cols: list[exp.Expression] = [
+            exp.Star(),
+            exp.alias_(st, "st", quoted=True),
+            exp.alias_(req, "req", quoted=True),
+        ]
         known: list[exp.Expression] = [not_null(amount)]
         rstar: exp.Expression | None = None
         for c in self.caps:
             k = c.index
             lim = col(f"l{k}")
             known.append(not_null(lim))
-            whens: list[tuple[exp.Expression, exp.Expression]] = [(is_null(lim), exp.cast(exp.Null(), BIGINT))]
+            whens: list[tuple[exp.Expression, exp.Expression]] = [
+                (is_null(lim), exp.cast(exp.Null(), BIGINT))
+            ]
             if not c.cap.per:
                 room: exp.Expression = greatest(exp.Sub(this=lim, expression=col("before")), num(0))
             else:
                 if c.cap.year_of is not None:
                     known.append(not_null(col(f"yr{k}")))
                     whens.append((is_null(col(f"yr{k}")), greatest(lim, num(0))))
-                room = exp.cast(exp.Null(), BIGINT) if c.shared else greatest(exp.Sub(this=lim, expression=col(f"u{k}")), num(0))
+                room = (
+                    exp.cast(exp.Null(), BIGINT)
+                    if c.shared
+                    else greatest(exp.Sub(this=lim, expression=col(f"u{k}")), num(0))
+                )
             h = case(whens, room)
             cols.append(exp.alias_(h, f"h{k}", quoted=True))
         cols.append(exp.alias_(all_of(*known), "cert", quoted=True))
@@ -217,9 +247,11 @@ class AwardSteps:
                 exp.alias_(provision_rank(aw.p.id), "prank", quoted=True),
             ]
             sel += [exp.alias_(col(f"e_{e.name}"), f"sc_{e.name}", quoted=True) for e in c.scope]
-            year = col(f"yr{k}") if c.cap.year_of is not None else exp.cast(exp.Null(), "INTEGER")
+            year = col(f"yr{k}") if c.cap.year_of is not None else exp.cast(exp.Null(), INTEGER)
             sel.append(exp.alias_(year, "yr", quoted=True))
-            sel.append(exp.alias_(exp.Sub(this=col(f"l{k}"), expression=col(f"u{k}")), "room", quoted=True))
+            sel.append(
+                exp.alias_(exp.Sub(this=col(f"l{k}"), expression=col(f"u{k}")), "room", quoted=True)
+            )
             sel += [col("rstar"), col("cert")]
             for j in range(len(aw.p.order)):
                 key = case([(col(f"o{j}_un"), exp.Null())], col(f"o{j}"))
@@ -247,8 +279,16 @@ class AwardSteps:
             q = (
                 exp.select(
                     exp.Column(this=exp.Star(), table=exp.to_identifier("c", quoted=True)),
-                    exp.alias_(exp.Coalesce(this=col(f"h{k}", "c"), expressions=[col("hi", "w")]), f"hh{k}", quoted=True),
-                    exp.alias_(exp.Coalesce(this=col(f"h{k}", "c"), expressions=[col("lo", "w")]), f"ll{k}", quoted=True),
+                    exp.alias_(
+                        exp.Coalesce(this=col(f"h{k}", "c"), expressions=[col("hi", "w")]),
+                        f"hh{k}",
+                        quoted=True,
+                    ),
+                    exp.alias_(
+                        exp.Coalesce(this=col(f"h{k}", "c"), expressions=[col("lo", "w")]),
+                        f"ll{k}",
+                        quoted=True,
+                    ),
                 )
                 .from_(exp.alias_(_t(src), "c", quoted=True))
                 .join(exp.alias_(_t(w), "w", quoted=True), on=on, join_type="left")
@@ -257,7 +297,11 @@ class AwardSteps:
             steps.append((src, q))
         run: exp.Expression = col("req")
         low: exp.Expression = col("req")
-        cols: list[exp.Expression] = [exp.Star(), exp.alias_(col("req"), "run_0", quoted=True), exp.alias_(col("req"), "low_0", quoted=True)]
+        cols: list[exp.Expression] = [
+            exp.Star(),
+            exp.alias_(col("req"), "run_0", quoted=True),
+            exp.alias_(col("req"), "low_0", quoted=True),
+        ]
         step_q = exp.select(*cols).from_(_t(src))
         steps.append((f"{name}_d0", step_q))
         prev = f"{name}_d0"
@@ -267,7 +311,11 @@ class AwardSteps:
             lo = col(f"ll{k}") if c.shared else col(f"h{k}")
             run = case([(is_null(hi), col(f"run_{n - 1}"))], least_known(col(f"run_{n - 1}"), hi))
             low = case([(is_null(lo), col(f"low_{n - 1}"))], least_known(col(f"low_{n - 1}"), lo))
-            q = exp.select(exp.Star(), exp.alias_(run, f"run_{n}", quoted=True), exp.alias_(low, f"low_{n}", quoted=True)).from_(_t(prev))
+            q = exp.select(
+                exp.Star(),
+                exp.alias_(run, f"run_{n}", quoted=True),
+                exp.alias_(low, f"low_{n}", quoted=True),
+            ).from_(_t(prev))
             prev = f"{name}_d{n}"
             steps.append((prev, q))
         last = len(self.caps)
@@ -275,7 +323,10 @@ class AwardSteps:
         kind = case(
             [
                 (is_null(amount), lit("unknown")),
-                (all_of(col("cert"), exp.EQ(this=col(f"low_{last}"), expression=amount.copy())), lit("exact")),
+                (
+                    all_of(col("cert"), exp.EQ(this=col(f"low_{last}"), expression=amount.copy())),
+                    lit("exact"),
+                ),
             ],
             lit("up_to"),
         )
@@ -296,9 +347,17 @@ class AwardSteps:
                 f"{name}_f",
                 exp.select(
                     exp.Star(),
-                    exp.alias_(case([(ok, amount)], exp.cast(exp.Null(), BIGINT)), "amount", quoted=True),
-                    exp.alias_(case([(ok.copy(), kind)], exp.cast(exp.Null(), "VARCHAR")), "amount_kind", quoted=True),
-                    exp.alias_(_if_list(ok.copy(), names_list(tuple(binding))), "binding_caps", quoted=True),
+                    exp.alias_(
+                        case([(ok, amount)], exp.cast(exp.Null(), BIGINT)), "amount", quoted=True
+                    ),
+                    exp.alias_(
+                        case([(ok.copy(), kind)], exp.cast(exp.Null(), VARCHAR)),
+                        "amount_kind",
+                        quoted=True,
+                    ),
+                    exp.alias_(
+                        _if_list(ok.copy(), names_list(tuple(binding))), "binding_caps", quoted=True
+                    ),
                 ).from_(_t(prev)),
             )
         )
@@ -333,9 +392,15 @@ class AwardSteps:
             "amount": col("amount"),
             "amount_kind": col("amount_kind"),
             "binding_caps": col("binding_caps"),
-            "missing_facts": case([(unknown, col("c_mf")), (ok.copy(), _sorted(award_parts["mf"]))], _empty()),
-            "missing_parameters": case([(unknown.copy(), col("c_mp")), (ok.copy(), _sorted(award_parts["mp"]))], _empty()),
-            "assumptions": _sorted([col("c_as"), *order_as, _if_list(award_ok, _concat(award_parts["as"]))]),
+            "missing_facts": case(
+                [(unknown, col("c_mf")), (ok.copy(), _sorted(award_parts["mf"]))], _empty()
+            ),
+            "missing_parameters": case(
+                [(unknown.copy(), col("c_mp")), (ok.copy(), _sorted(award_parts["mp"]))], _empty()
+            ),
+            "assumptions": _sorted(
+                [col("c_as"), *order_as, _if_list(award_ok, _concat(award_parts["as"]))]
+            ),
         }
         return exp.select(*decision_row(self.p, fields)).from_(_t(f"{self.name}_f"))
 
@@ -343,10 +408,10 @@ class AwardSteps:
         chain = {e.name for e in self.chain}
         cols: list[exp.Expression] = [exp.alias_(lit(self.p.id), "provision", quoted=True)]
         for e in self.entities:
-            value = col(f"e_{e}") if e in chain else exp.cast(exp.Null(), "VARCHAR")
+            value = col(f"e_{e}") if e in chain else exp.cast(exp.Null(), VARCHAR)
             cols.append(exp.alias_(value, e, quoted=True))
         cols.append(exp.alias_(col("amount"), "amount", quoted=True))
-        year = col(f"yr{self.years[-1].index}") if self.years else exp.cast(exp.Null(), "INTEGER")
+        year = col(f"yr{self.years[-1].index}") if self.years else exp.cast(exp.Null(), INTEGER)
         cols.append(exp.alias_(year, "year", quoted=True))
         cond = all_of(
             exp.EQ(this=col("st"), expression=lit("ok")),
@@ -357,8 +422,12 @@ class AwardSteps:
 
     @staticmethod
     def no_grants(policy: CheckedPolicy) -> exp.Select:
-        cols: list[exp.Expression] = [exp.alias_(exp.cast(exp.Null(), "VARCHAR"), "provision", quoted=True)]
-        cols += [exp.alias_(exp.cast(exp.Null(), "VARCHAR"), e.name, quoted=True) for e in policy.entities]
+        cols: list[exp.Expression] = [
+            exp.alias_(exp.cast(exp.Null(), VARCHAR), "provision", quoted=True)
+        ]
+        cols += [
+            exp.alias_(exp.cast(exp.Null(), VARCHAR), e.name, quoted=True) for e in policy.entities
+        ]
         cols.append(exp.alias_(exp.cast(exp.Null(), BIGINT), "amount", quoted=True))
-        cols.append(exp.alias_(exp.cast(exp.Null(), "INTEGER"), "year", quoted=True))
+        cols.append(exp.alias_(exp.cast(exp.Null(), INTEGER), "year", quoted=True))
         return exp.select(*cols).where(exp.Boolean(this=False))

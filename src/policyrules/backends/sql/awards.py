@@ -21,7 +21,7 @@ import sqlglot.expressions as exp
 from ... import syntax as s
 from ...compile import _cap_text
 from ...model import CheckedPolicy, EntityInfo, ProvisionInfo
-from .exprs import negate, BIGINT, all_of, any_of, case, is_null, not_null
+from .exprs import BIGINT, all_of, any_of, case, is_null, negate, not_null
 from .plan import Step, refuse
 from .rows import chain_of, natural_literal, natural_sql
 
@@ -187,9 +187,18 @@ def window_steps(
 
     union: exp.Expression = parts[0]
     for q in parts[1:]:
-        union = exp.union(union, q, distinct=False)
+        union = exp.Union(this=union, expression=q, distinct=False)
     w0 = f"{name}_w0"
-    steps: list[Step] = [(w0, exp.select("*").from_(exp.Subquery(this=union, alias=exp.TableAlias(this=exp.to_identifier("u")))) if len(parts) > 1 else parts[0])]
+    steps: list[Step] = [
+        (
+            w0,
+            exp.select("*").from_(
+                exp.Subquery(this=union, alias=exp.TableAlias(this=exp.to_identifier("u")))
+            )
+            if len(parts) > 1
+            else parts[0],
+        )
+    ]
     certain_r = case([(col("cert"), col("rstar"))], exp.cast(exp.Null(), BIGINT))
     w1 = exp.select(
         "*",
@@ -226,7 +235,11 @@ def window_steps(
             quoted=True,
         ),
         exp.alias_(
-            over(exp.Min(this=case([(viol.copy(), col("e1"))], exp.Null())), before=False, ordered=False),
+            over(
+                exp.Min(this=case([(viol.copy(), col("e1"))], exp.Null())),
+                before=False,
+                ordered=False,
+            ),
             "es",
             quoted=True,
         ),
@@ -236,7 +249,10 @@ def window_steps(
         col("pr"),
         col("pathkey"),
         exp.alias_(
-            case([(early, col("hi1"))], greatest(exp.Sub(this=col("room"), expression=col("es")), num(0))),
+            case(
+                [(early, col("hi1"))],
+                greatest(exp.Sub(this=col("room"), expression=col("es")), num(0)),
+            ),
             "hi",
             quoted=True,
         ),
@@ -250,4 +266,4 @@ def provision_rank(pid: str) -> exp.Expression:
     return lit(natural_literal(pid))
 
 
-__all__ += ["provision_rank", "greatest", "lit", "num"]
+__all__ += ["greatest", "lit", "num", "provision_rank"]

@@ -35,14 +35,19 @@ def connect() -> _duckdb.DuckDBPyConnection:
     return _duckdb.connect(":memory:")
 
 
-def run_plan(con: _duckdb.DuckDBPyConnection, plan: SqlPlan) -> tuple[str, str]:
-    """Materialise each step of ``plan`` in ``con`` (temporary tables, in order) and
-    return the names of the decisions and grants tables.  The input tables must be there.
+def run_plan(
+    con: _duckdb.DuckDBPyConnection, plan: SqlPlan, *, views: bool = False
+) -> tuple[str, str]:
+    """Materialise each step of ``plan`` in ``con`` (temporary tables, in order; with
+    ``views``, temporary views but for the two outputs: cheaper for a few rows) and return
+    the names of the decisions and grants tables.  The input tables must be there.
 
     :raises duckdb.Error: a missing input table or column, or a value the engine refuses
         (for example a sum beyond BIGINT)."""
+    outputs = (plan.decisions, plan.grants)
     for name, sql in plan.sql("duckdb"):
-        con.execute(f'CREATE OR REPLACE TEMP TABLE "{name}" AS {sql}')
+        kind = "VIEW" if views and name not in outputs else "TABLE"
+        con.execute(f'CREATE OR REPLACE TEMP {kind} "{name}" AS {sql}')
     return plan.decisions, plan.grants
 
 
@@ -62,7 +67,12 @@ def _cell(value: Any, ty: Type) -> Any:
     return value
 
 
-def _create(con: _duckdb.DuckDBPyConnection, table: str, columns: Sequence[tuple[str, str]], rows: Iterable[Sequence[Any]]) -> None:
+def _create(
+    con: _duckdb.DuckDBPyConnection,
+    table: str,
+    columns: Sequence[tuple[str, str]],
+    rows: Iterable[Sequence[Any]],
+) -> None:
     spec = ", ".join(f'"{c}" {t}' for c, t in columns)
     con.execute(f'CREATE OR REPLACE TABLE "{table}" ({spec})')
     data = list(rows)
@@ -102,7 +112,12 @@ def load_facts(
             rows.append(row)
         _create(con, ent.key, cols, rows)
     names = [e.name for e in policy.entities]
-    lcols = [("provision", "VARCHAR"), *((n, "VARCHAR") for n in names), ("amount", "BIGINT"), ("year", "INTEGER")]
+    lcols = [
+        ("provision", "VARCHAR"),
+        *((n, "VARCHAR") for n in names),
+        ("amount", "BIGINT"),
+        ("year", "INTEGER"),
+    ]
     lrows = []
     for g in ledger or ():
         path = dict(g.path)
@@ -110,7 +125,12 @@ def load_facts(
     _create(con, "ledger", lcols, lrows)
     if years is None:
         years = range(min(seen) - 1, max(seen) + 4) if seen else range(0)
-    _create(con, "calendar_days", [("day", "DATE"), ("workday", "BOOLEAN"), ("assumed", "BOOLEAN")], calendar_rows(calendar or WorkCalendar(), years))
+    _create(
+        con,
+        "calendar_days",
+        [("day", "DATE"), ("workday", "BOOLEAN"), ("assumed", "BOOLEAN")],
+        calendar_rows(calendar or WorkCalendar(), years),
+    )
 
 
 def calendar_rows(calendar: WorkCalendar, years: Iterable[int]) -> list[tuple[dt.date, bool, bool]]:

@@ -35,6 +35,12 @@ from ...typing_rules import ExprTyper, Usage
 from .plan import refuse
 
 __all__ = [
+    "BIGINT",
+    "DATE",
+    "DECIMAL",
+    "INTEGER",
+    "VARCHAR",
+    "VARCHARS",
     "ExprCompiler",
     "Pairs",
     "SqlValue",
@@ -42,9 +48,9 @@ __all__ = [
     "any_of",
     "gate",
     "merge",
+    "names_list",
     "negate",
     "par",
-    "names_list",
     "sql_type",
 ]
 
@@ -53,6 +59,10 @@ Pairs = tuple[tuple[str, exp.Expression], ...]
 DECIMAL = exp.DataType.build("DECIMAL(38,10)")
 BIGINT = exp.DataType.build("BIGINT")
 _WHOLE = exp.DataType.build("DECIMAL(38,0)")
+VARCHAR = exp.DataType.build("VARCHAR")
+VARCHARS = exp.DataType.build("ARRAY<VARCHAR>")
+INTEGER = exp.DataType.build("INTEGER")
+DATE = exp.DataType.build("DATE")
 _FACTOR = {"周": 7, "年": 12}  # to the base unit of the duration's dimension
 
 
@@ -102,7 +112,17 @@ def any_of(*conds: exp.Expression) -> exp.Expression:
     return exp.or_(*conds) if len(conds) > 1 else conds[0].copy()
 
 
-_ATOMS = (exp.Column, exp.Literal, exp.Boolean, exp.Null, exp.Func, exp.Case, exp.Cast, exp.Paren, exp.Array)
+_ATOMS = (
+    exp.Column,
+    exp.Literal,
+    exp.Boolean,
+    exp.Null,
+    exp.Func,
+    exp.Case,
+    exp.Cast,
+    exp.Paren,
+    exp.Array,
+)
 
 
 def par(e: exp.Expression) -> exp.Expression:
@@ -132,7 +152,9 @@ def not_bool(e: exp.Expression, value: bool) -> exp.Expression:
     return negate(is_bool(e, value))
 
 
-def case(whens: Iterable[tuple[exp.Expression, exp.Expression]], default: exp.Expression) -> exp.Case:
+def case(
+    whens: Iterable[tuple[exp.Expression, exp.Expression]], default: exp.Expression
+) -> exp.Case:
     out = exp.Case()
     for cond, value in whens:
         out = out.when(cond.copy(), value.copy(), copy=False)
@@ -164,7 +186,7 @@ def names_list(pairs: Pairs, keep: Callable[[str], bool] = lambda _: True) -> ex
         exp.If(
             this=w.copy(),
             true=exp.Array(expressions=[exp.Literal.string(k)]),
-            false=exp.cast(exp.Array(expressions=[]), "ARRAY<VARCHAR>"),
+            false=exp.cast(exp.Array(expressions=[]), VARCHARS),
         )
         if not _is_true(w)
         else exp.Array(expressions=[exp.Literal.string(k)])
@@ -172,7 +194,7 @@ def names_list(pairs: Pairs, keep: Callable[[str], bool] = lambda _: True) -> ex
         if keep(k)
     ]
     if not parts:
-        return exp.cast(exp.Array(expressions=[]), "ARRAY<VARCHAR>")
+        return exp.cast(exp.Array(expressions=[]), VARCHARS)
     if len(parts) == 1:
         return parts[0]
     return exp.ArrayConcat(this=parts[0], expressions=parts[1:])
@@ -219,7 +241,7 @@ def literal(v: Value, ty: t.Type, what: str) -> exp.Expression:
     if isinstance(v, Decimal):
         return exp.cast(exp.Literal.string(_decimal_text(v, what)), DECIMAL)
     if isinstance(v, dt.date):
-        return exp.cast(exp.Literal.string(v.isoformat()), "DATE")
+        return exp.cast(exp.Literal.string(v.isoformat()), DATE)
     if isinstance(v, str):
         return exp.Literal.string(v)
     if isinstance(v, frozenset | tuple):
@@ -399,7 +421,9 @@ class ExprCompiler:
         ]
         hit = all_of(not_null(x.value), any_of(*known)) if known else exp.Boolean(this=False)
         some_null = any_of(is_null(x.value), *(is_null(i.value) for i in items))
-        value = case([(hit, exp.Boolean(this=not neg)), (some_null, exp.Null())], exp.Boolean(this=neg))
+        value = case(
+            [(hit, exp.Boolean(this=not neg)), (some_null, exp.Null())], exp.Boolean(this=neg)
+        )
         vals = [x, *items]
         missing = merge(*(gate(v.missing, all_of(is_null(v.value), negate(hit))) for v in vals))
         return SqlValue(value, t.BOOL, missing, merge(*(v.used for v in vals)), _undecided(*vals))
@@ -449,10 +473,18 @@ class ExprCompiler:
         quiet = negate(branch_und) if branch_und is not None else true()
         missing = merge(
             gate(c.missing, all_of(c_null, negate(agree))),
-            gate(a.missing, all_of(is_null(a.value), any_of(is_bool(c.value, True), all_of(c_null, quiet)))),
-            gate(b.missing, all_of(is_null(b.value), any_of(is_bool(c.value, False), all_of(c_null, quiet)))),
+            gate(
+                a.missing,
+                all_of(is_null(a.value), any_of(is_bool(c.value, True), all_of(c_null, quiet))),
+            ),
+            gate(
+                b.missing,
+                all_of(is_null(b.value), any_of(is_bool(c.value, False), all_of(c_null, quiet))),
+            ),
         )
-        used = merge(c.used, gate(a.used, is_bool(c.value, True)), gate(b.used, is_bool(c.value, False)))
+        used = merge(
+            c.used, gate(a.used, is_bool(c.value, True)), gate(b.used, is_bool(c.value, False))
+        )
         und_parts = [c.undecided] if c.undecided is not None else []
         if a.undecided is not None:
             und_parts.append(all_of(is_bool(c.value, True), a.undecided))
@@ -491,7 +523,9 @@ class ExprCompiler:
             if isinstance(side, s.SetLit) and not side.items and op in ("=", "!="):
                 v = self.compile(other)
                 size = exp.ArraySize(this=v.value.copy())
-                return self.strict(e, [v], _COMPARE[op](this=size, expression=exp.Literal.number(0)))
+                return self.strict(
+                    e, [v], _COMPARE[op](this=size, expression=exp.Literal.number(0))
+                )
         a, b = self.compile(left), self.compile(right)
         if a.type.kind == "set" or b.type.kind == "set":
             if op not in ("=", "!="):  # pragma: no cover - the checker allows = and != only
@@ -521,7 +555,11 @@ class ExprCompiler:
         scaled = exp.Mul(this=xv.value.copy(), expression=size.copy())
         cmp = _COMPARE[op]
         value = cmp(this=scaled, expression=total) if flip else cmp(this=total, expression=scaled)
-        out = self.strict(e, [lv, xv], case([(exp.EQ(this=size.copy(), expression=exp.Literal.number(0)), exp.Null())], value))
+        out = self.strict(
+            e,
+            [lv, xv],
+            case([(exp.EQ(this=size.copy(), expression=exp.Literal.number(0)), exp.Null())], value),
+        )
         empty = all_of(not_null(lv.value), exp.EQ(this=size, expression=exp.Literal.number(0)))
         und = _undecided(lv, xv)
         return attrs.evolve(out, undecided=any_of(und, empty) if und is not None else empty)

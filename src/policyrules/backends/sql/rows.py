@@ -21,7 +21,7 @@ from ... import syntax as s
 from ...model import CheckedPolicy, EntityInfo, ProvisionInfo
 from ...runtime.order import natural_key
 from .exprs import (
-    negate,
+    VARCHAR,
     ExprCompiler,
     Pairs,
     SqlValue,
@@ -33,8 +33,7 @@ from .exprs import (
     is_null,
     merge,
     names_list,
-    not_null,
-    true,
+    negate,
 )
 
 __all__ = [
@@ -91,7 +90,7 @@ def natural_sql(text: exp.Expression) -> exp.Expression:
                 this=exp.Literal.string(_DIGITS),
                 expression=exp.func(
                     "lpad",
-                    exp.cast(exp.func("length", stripped.copy()), "VARCHAR"),
+                    exp.cast(exp.func("length", stripped.copy()), VARCHAR),
                     exp.Literal.number(10),
                     exp.Literal.string("0"),
                 ),
@@ -103,9 +102,7 @@ def natural_sql(text: exp.Expression) -> exp.Expression:
     other = exp.DPipe(this=exp.Literal.string(_TEXT), expression=ref.copy())
     is_digits = exp.RegexpLike(this=ref.copy(), expression=exp.Literal.string("^[0-9]"))
     body = exp.If(this=is_digits, true=digits, false=other)
-    runs = exp.RegexpExtractAll(
-        this=text.copy(), expression=exp.Literal.string("[0-9]+|[^0-9]+")
-    )
+    runs = exp.RegexpExtractAll(this=text.copy(), expression=exp.Literal.string("[0-9]+|[^0-9]+"))
     mapped = exp.Transform(this=runs, expression=exp.Lambda(this=body, expressions=[run]))
     return exp.ArrayToString(this=mapped, expression=exp.Literal.string(""))
 
@@ -135,7 +132,9 @@ class Rows:
 
 def _from_chain(policy: CheckedPolicy, chain: tuple[EntityInfo, ...]) -> exp.Select:
     subject = chain[-1]
-    q = exp.select().from_(exp.alias_(exp.to_table(subject.key, quoted=True), subject.name, quoted=True))
+    q = exp.select().from_(
+        exp.alias_(exp.to_table(subject.key, quoted=True), subject.name, quoted=True)
+    )
     for child, parent in zip(reversed(chain[1:]), reversed(chain[:-1]), strict=True):
         on = exp.EQ(
             this=exp.column("id", table=parent.name, quoted=True),
@@ -184,11 +183,15 @@ def rows_step(
     chain = chain_of(policy, p.subject)
     cols: list[exp.Expression] = []
     for ent in chain:
-        cols.append(exp.alias_(exp.column("id", table=ent.name, quoted=True), f"e_{ent.name}", quoted=True))
+        cols.append(
+            exp.alias_(exp.column("id", table=ent.name, quoted=True), f"e_{ent.name}", quoted=True)
+        )
     ids = [exp.column("id", table=ent.name, quoted=True) for ent in chain]
     subject: exp.Expression = ids[0]
     for i in ids[1:]:
-        subject = exp.DPipe(this=exp.DPipe(this=subject, expression=exp.Literal.string("/")), expression=i)
+        subject = exp.DPipe(
+            this=exp.DPipe(this=subject, expression=exp.Literal.string("/")), expression=i
+        )
     cols.append(exp.alias_(subject, "subject", quoted=True))
     cols.append(exp.alias_(ids[0].copy(), "firm", quoted=True))
     cols.append(exp.alias_(path_key_sql(chain), "pathkey", quoted=True))
@@ -196,7 +199,16 @@ def rows_step(
     # the decision unknown unless another is false; else an unknown one makes it unknown.
     conds = [ec.compile(part) for line in p.eligible for part in conjuncts(line.condition)]
     und = [c.undecided if c.undecided is not None else exp.Boolean(this=False) for c in conds]
-    failed = any_of(*(all_of(is_bool(c.value, False), negate(u.copy())) for c, u in zip(conds, und, strict=True))) if conds else exp.Boolean(this=False)
+    failed = (
+        any_of(
+            *(
+                all_of(is_bool(c.value, False), negate(u.copy()))
+                for c, u in zip(conds, und, strict=True)
+            )
+        )
+        if conds
+        else exp.Boolean(this=False)
+    )
     undecided = any_of(*und) if conds else exp.Boolean(this=False)
     unknown = any_of(*(is_null(c.value) for c in conds)) if conds else exp.Boolean(this=False)
     st0 = case(
@@ -208,11 +220,15 @@ def rows_step(
         exp.Literal.string("ok"),
     )
     cols.append(exp.alias_(st0, "st0", quoted=True))
-    missing = merge(*(gate(c.missing, all_of(is_null(c.value), negate(u.copy()))) for c, u in zip(conds, und, strict=True)))
+    missing = merge(
+        *(
+            gate(c.missing, all_of(is_null(c.value), negate(u.copy())))
+            for c, u in zip(conds, und, strict=True)
+        )
+    )
     cols.extend(_missing_cols("c", missing))
     cols.append(exp.alias_(names_list(merge(*(c.used for c in conds))), "c_as", quoted=True))
     for key, expr in values.items():
         _lists(key, ec.compile(expr), cols)
     q = _from_chain(policy, chain).select(*cols, copy=False)
     return Rows(name, q, chain)
-
