@@ -733,11 +733,19 @@ def batch_registries(draw: st.DrawFn) -> tuple[dict[str, Any], list[dict[str, An
         if draw(st.booleans()):
             firm["rd_reward_applied_on"] = draw(_BATCH_DAYS).isoformat()
             firm["rd_investment_year"] = draw(st.sampled_from([2024, 2025, 2026]))
-            firm["new_approval_years"] = draw(st.lists(st.sampled_from([2022, 2023, 2024, 2025]), max_size=2))
+            firm["new_approval_years"] = draw(
+                st.lists(st.sampled_from([2022, 2023, 2024, 2025]), max_size=2)
+            )
             firm["promotion_scale_outstanding"] = draw(_maybe(st.booleans()))
             firm["prior_year_rd_investment"] = draw(_maybe(_BATCH_MONEY))
         products = []
-        ids = draw(st.lists(st.sampled_from(["P1", "P2", "P9", "P10", "p10", "A07", "A7"]), max_size=5, unique=True))
+        ids = draw(
+            st.lists(
+                st.sampled_from(["P1", "P2", "P9", "P10", "p10", "A07", "A7"]),
+                max_size=5,
+                unique=True,
+            )
+        )
         for pid in ids:
             prod: dict[str, Any] = {"id": pid}
             for key, strategy in (
@@ -776,15 +784,28 @@ def batch_registries(draw: st.DrawFn) -> tuple[dict[str, Any], list[dict[str, An
         # Earlier launch rewards of this firm: products listed or not, one payment each,
         # each at most 200 万元 and at most 1000 万元 a year in all.
         spent: dict[int, int] = {}
-        for pid in draw(st.lists(st.sampled_from(["P1", "P9", "P10", "X1", "X2"]), max_size=3, unique=True)):
+        for pid in draw(
+            st.lists(st.sampled_from(["P1", "P9", "P10", "X1", "X2"]), max_size=3, unique=True)
+        ):
             year = draw(st.sampled_from([2025, 2026]))
             fen = draw(st.integers(0, 200 * 10**6))
             if spent.get(year, 0) + fen > 1000 * 10**6:
                 continue
             spent[year] = spent.get(year, 0) + fen
-            ledger.append({"provision": _LAUNCH, "firm": firm_id, "product": pid, "amount": _fen_text(fen), "year": year})
+            ledger.append(
+                {
+                    "provision": _LAUNCH,
+                    "firm": firm_id,
+                    "product": pid,
+                    "amount": _fen_text(fen),
+                    "year": year,
+                }
+            )
     facts: dict[str, Any] = {"firms": firms}
     if draw(st.booleans()):
         days = st.lists(st.integers(0, 120), max_size=4)
-        facts["reports"] = {"passive_inspection_days": draw(days), "active_inspection_days": draw(days)}
+        facts["reports"] = {
+            "passive_inspection_days": draw(days),
+            "active_inspection_days": draw(days),
+        }
     return facts, ledger

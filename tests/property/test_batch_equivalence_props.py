@@ -20,6 +20,7 @@ from typing import Any
 import attrs
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.strategies import batch_registries
 
 import policyrules
 from policyrules.backends.sql import compile_batch
@@ -30,15 +31,22 @@ from policyrules.model import CheckedPolicy
 from policyrules.runtime.calendar import WorkCalendar
 from policyrules.runtime.money import Money
 from policyrules.runtime.values import Value
-from tests.strategies import batch_registries
 
-CLAUSES = {"jjxf_2025_50/2", "jjxf_2025_50/3", "jjxf_2025_50/6", "jjxf_2025_50/7", "jjxf_2025_50/13"}
+CLAUSES = {
+    "jjxf_2025_50/2",
+    "jjxf_2025_50/3",
+    "jjxf_2025_50/6",
+    "jjxf_2025_50/7",
+    "jjxf_2025_50/13",
+}
 
 
 @functools.cache
 def _policy() -> tuple[policyrules.Policy, CheckedPolicy]:
     policy = policyrules.load("policies/beijing_2025")
-    part = attrs.evolve(policy.checked, clauses=tuple(c for c in policy.checked.clauses if c.id in CLAUSES))
+    part = attrs.evolve(
+        policy.checked, clauses=tuple(c for c in policy.checked.clauses if c.id in CLAUSES)
+    )
     return policy, part
 
 
@@ -66,7 +74,9 @@ def one_by_one(part: CheckedPolicy, facts: Any, ledger: Any, params: dict[str, V
     )
 
 
-def batch(part: CheckedPolicy, facts: Any, ledger: Any, rate_set: bool) -> tuple[list[Any], list[Any]]:
+def batch(
+    part: CheckedPolicy, facts: Any, ledger: Any, rate_set: bool
+) -> tuple[list[Any], list[Any]]:
     con = engine.connect()
     engine.load_facts(con, part, facts, ledger)
     engine.run_plan(con, _plans(rate_set))
@@ -75,13 +85,17 @@ def batch(part: CheckedPolicy, facts: Any, ledger: Any, rate_set: bool) -> tuple
         " missing_parameters, assumptions FROM decisions"
     ).fetchall()
     names = [e.name for e in part.entities]
-    grants = con.execute(f'SELECT provision, {", ".join(names)}, amount, year FROM grants').fetchall()
+    grants = con.execute(
+        f"SELECT provision, {', '.join(names)}, amount, year FROM grants"
+    ).fetchall()
     return rows, grants
 
 
 @settings(max_examples=max(8, settings().max_examples // 10))
 @given(batch_registries(), st.booleans())
-def test_batch_equals_one_by_one(registry: tuple[dict[str, Any], list[dict[str, Any]]], rate_set: bool) -> None:
+def test_batch_equals_one_by_one(
+    registry: tuple[dict[str, Any], list[dict[str, Any]]], rate_set: bool
+) -> None:
     policy, part = _policy()
     raw, grants = registry
     facts = policy.read_facts(raw)
@@ -105,6 +119,7 @@ def test_batch_equals_one_by_one(registry: tuple[dict[str, Any], list[dict[str, 
         assert got[key] == value, key
     names = [e.name for e in part.entities]
     want_grants = sorted(
-        (g.provision, *(dict(g.path).get(n) for n in names), g.amount.fen, g.year) for g in expected.grants
+        (g.provision, *(dict(g.path).get(n) for n in names), g.amount.fen, g.year)
+        for g in expected.grants
     )
     assert sorted(got_grants, key=repr) == sorted(want_grants, key=repr)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from tests.strategies import compile_text
 
 import policyrules
 from policyrules.backends.sql import BatchCompileError, compile_batch
 from policyrules.backends.sql import duckdb as engine
-from tests.strategies import compile_text
 
 LAUNCH = "jjxf_2025_50/3/launch_reward"
 
@@ -27,7 +27,9 @@ def firm_a() -> dict[tuple[str, str], tuple[object, ...]]:
     return {(r[0], r[1]): r[2:] for r in rows}
 
 
-def test_launch_rewards_share_the_firm_year_cap(firm_a: dict[tuple[str, str], tuple[object, ...]]) -> None:
+def test_launch_rewards_share_the_firm_year_cap(
+    firm_a: dict[tuple[str, str], tuple[object, ...]],
+) -> None:
     # 2026 firm-year cap 1000 万元, 600 万 already in the ledger (3 × 200 万):
     # A1 (approved 03-02) 200 万 → 800; A2 (05-20) 150 万 → 950; A3 (09-08) decided 200 万,
     # only 1000 − 950 = 50 万 left → 50 万 = 50 000 000 fen, the firm-year cap binds.

@@ -51,11 +51,11 @@ def _t(name: str) -> exp.Table:
     return exp.to_table(name, quoted=True)
 
 
-def _empty() -> exp.Expression:
+def _empty() -> exp.Expr:
     return exp.cast(exp.Array(expressions=[]), VARCHARS)
 
 
-def _concat(parts: Sequence[exp.Expression]) -> exp.Expression:
+def _concat(parts: Sequence[exp.Expr]) -> exp.Expr:
     if not parts:
         return _empty()
     if len(parts) == 1:
@@ -63,15 +63,15 @@ def _concat(parts: Sequence[exp.Expression]) -> exp.Expression:
     return exp.ArrayConcat(this=parts[0].copy(), expressions=[p.copy() for p in parts[1:]])
 
 
-def _sorted(parts: Sequence[exp.Expression]) -> exp.Expression:
+def _sorted(parts: Sequence[exp.Expr]) -> exp.Expr:
     return exp.ArraySort(this=exp.ArrayDistinct(this=_concat(parts)))
 
 
-def _or0(e: exp.Expression) -> exp.Expression:
+def _or0(e: exp.Expr) -> exp.Expr:
     return exp.Coalesce(this=e, expressions=[num(0)])
 
 
-def _if_list(cond: exp.Expression, then: exp.Expression) -> exp.Expression:
+def _if_list(cond: exp.Expr, then: exp.Expr) -> exp.Expr:
     return case([(cond, then)], _empty())
 
 
@@ -113,7 +113,7 @@ class AwardSteps:
         rows = rows_step(name, self.policy, p, self.ec, values)
         return [(name, rows.select), (f"{name}_b", self._ledger()), (f"{name}_c", self._rooms())]
 
-    def _year(self, c: CapPlan) -> exp.Expression:
+    def _year(self, c: CapPlan) -> exp.Expr:
         return exp.cast(exp.Year(this=col(f"y{c.index}", "r")), INTEGER)
 
     def _ledger(self) -> exp.Select:
@@ -123,10 +123,10 @@ class AwardSteps:
         p, chain = self.p, self.chain
         names = [e.name for e in chain]
         joins: list[tuple[str, exp.Select, list[str], CapPlan | None]] = []
-        extra: list[exp.Expression] = []
+        extra: list[exp.Expr] = []
         joins.append(("lb", ledger_sum(self.entities, chain, {p.id}, exact=True), names, None))
         extra.append(exp.alias_(_or0(col("total", "lb")), "before", quoted=True))
-        paid: list[exp.Expression] = []
+        paid: list[exp.Expr] = []
         for i, o in enumerate(p.once):
             depth = names.index(o.entity)
             sub = ledger_sum(self.entities, chain[: depth + 1], {p.id}, paid=True)
@@ -145,7 +145,7 @@ class AwardSteps:
         star = exp.Column(this=exp.Star(), table=exp.to_identifier("r", quoted=True))
         q = exp.select(star, *extra).from_(exp.alias_(_t(self.name), "r", quoted=True))
         for alias, sub, scope, cap in joins:
-            conds: list[exp.Expression] = [
+            conds: list[exp.Expr] = [
                 exp.EQ(this=col(f"k_{n}", alias), expression=col(f"e_{n}", "r")) for n in scope
             ]
             if cap is not None:
@@ -165,7 +165,7 @@ class AwardSteps:
 
     def _rooms(self) -> exp.Select:
         """Status, requested amount, static rooms ``h<k>``, certainty and window inputs."""
-        undecided: list[exp.Expression] = [col("a_un")]
+        undecided: list[exp.Expr] = [col("a_un")]
         for c in self.caps:
             k = c.index
             undecided.append(col(f"l{k}_un"))
@@ -184,22 +184,20 @@ class AwardSteps:
             [(is_null(amount), exp.cast(exp.Null(), BIGINT))],
             greatest(exp.Sub(this=greatest(amount, num(0)), expression=col("before")), num(0)),
         )
-        cols: list[exp.Expression] = [
+        cols: list[exp.Expr] = [
             exp.Star(),
             exp.alias_(st, "st", quoted=True),
             exp.alias_(req, "req", quoted=True),
         ]
-        known: list[exp.Expression] = [not_null(amount)]
-        rstar: exp.Expression | None = None
+        known: list[exp.Expr] = [not_null(amount)]
+        rstar: exp.Expr | None = None
         for c in self.caps:
             k = c.index
             lim = col(f"l{k}")
             known.append(not_null(lim))
-            whens: list[tuple[exp.Expression, exp.Expression]] = [
-                (is_null(lim), exp.cast(exp.Null(), BIGINT))
-            ]
+            whens: list[tuple[exp.Expr, exp.Expr]] = [(is_null(lim), exp.cast(exp.Null(), BIGINT))]
             if not c.cap.per:
-                room: exp.Expression = greatest(exp.Sub(this=lim, expression=col("before")), num(0))
+                room: exp.Expr = greatest(exp.Sub(this=lim, expression=col("before")), num(0))
             else:
                 if c.cap.year_of is not None:
                     known.append(not_null(col(f"yr{k}")))
@@ -241,7 +239,7 @@ class AwardSteps:
             scope = c.scope
             kinds = aw.order_kinds
             k = c.index
-            sel: list[exp.Expression] = [
+            sel: list[exp.Expr] = [
                 exp.alias_(lit(aw.p.id), "pr", quoted=True),
                 col("pathkey"),
                 exp.alias_(provision_rank(aw.p.id), "prank", quoted=True),
@@ -295,9 +293,9 @@ class AwardSteps:
             )
             src = f"{name}_j"
             steps.append((src, q))
-        run: exp.Expression = col("req")
-        low: exp.Expression = col("req")
-        cols: list[exp.Expression] = [
+        run: exp.Expr = col("req")
+        low: exp.Expr = col("req")
+        cols: list[exp.Expr] = [
             exp.Star(),
             exp.alias_(col("req"), "run_0", quoted=True),
             exp.alias_(col("req"), "low_0", quoted=True),
@@ -376,7 +374,11 @@ class AwardSteps:
         )
         unknown = exp.EQ(this=st.copy(), expression=lit("unknown"))
         ok = exp.EQ(this=st.copy(), expression=lit("ok"))
-        award_parts = {"mf": [col("a_mf")], "mp": [col("a_mp")], "as": [col("a_as")]}
+        award_parts: dict[str, list[exp.Expr]] = {
+            "mf": [col("a_mf")],
+            "mp": [col("a_mp")],
+            "as": [col("a_as")],
+        }
         for c in self.caps:
             k = c.index
             lim_null = is_null(col(f"l{k}"))
@@ -406,7 +408,7 @@ class AwardSteps:
 
     def _grant(self) -> exp.Select:
         chain = {e.name for e in self.chain}
-        cols: list[exp.Expression] = [exp.alias_(lit(self.p.id), "provision", quoted=True)]
+        cols: list[exp.Expr] = [exp.alias_(lit(self.p.id), "provision", quoted=True)]
         for e in self.entities:
             value = col(f"e_{e}") if e in chain else exp.cast(exp.Null(), VARCHAR)
             cols.append(exp.alias_(value, e, quoted=True))
@@ -422,9 +424,7 @@ class AwardSteps:
 
     @staticmethod
     def no_grants(policy: CheckedPolicy) -> exp.Select:
-        cols: list[exp.Expression] = [
-            exp.alias_(exp.cast(exp.Null(), VARCHAR), "provision", quoted=True)
-        ]
+        cols: list[exp.Expr] = [exp.alias_(exp.cast(exp.Null(), VARCHAR), "provision", quoted=True)]
         cols += [
             exp.alias_(exp.cast(exp.Null(), VARCHAR), e.name, quoted=True) for e in policy.entities
         ]

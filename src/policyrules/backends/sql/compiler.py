@@ -55,11 +55,11 @@ def _col(name: str) -> exp.Column:
     return exp.column(name, quoted=True)
 
 
-def _empty() -> exp.Expression:
+def _empty() -> exp.Expr:
     return exp.cast(exp.Array(expressions=[]), VARCHARS)
 
 
-def sorted_list(*parts: exp.Expression) -> exp.Expression:
+def sorted_list(*parts: exp.Expr) -> exp.Expr:
     """The names of ``parts`` (VARCHAR[] each) sorted, each once."""
     joined = (
         parts[0] if len(parts) == 1 else exp.ArrayConcat(this=parts[0], expressions=list(parts[1:]))
@@ -67,13 +67,13 @@ def sorted_list(*parts: exp.Expression) -> exp.Expression:
     return exp.ArraySort(this=exp.ArrayDistinct(this=joined))
 
 
-def when_status(status: str, then: exp.Expression) -> exp.Expression:
+def when_status(status: str, then: exp.Expr) -> exp.Expr:
     return case([(exp.EQ(this=_col("st"), expression=exp.Literal.string(status)), then)], _empty())
 
 
-def decision_row(p: ProvisionInfo, fields: Mapping[str, exp.Expression]) -> list[exp.Expression]:
+def decision_row(p: ProvisionInfo, fields: Mapping[str, exp.Expr]) -> list[exp.Expr]:
     """The decision columns in order; ``fields`` gives status and whatever is not empty."""
-    defaults: dict[str, exp.Expression] = {
+    defaults: dict[str, exp.Expr] = {
         "provision": exp.Literal.string(p.id),
         "kind": exp.Literal.string(p.kind),
         "subject": _col("subject"),
@@ -186,12 +186,12 @@ def compile_batch(
         grants.append(grant)
     steps.append(("decisions", _union(finals) if finals else _no_decisions()))
     steps.append(("grants", _union(grants) if grants else AwardSteps.no_grants(checked)))
-    inputs = tuple(e.key for e in checked.entities) + ("ledger", "calendar_days")
+    inputs = (*(e.key for e in checked.entities), "ledger", "calendar_days")
     return SqlPlan(tuple(steps), inputs)
 
 
-def _union(parts: list[exp.Select]) -> exp.Expression:
-    out: exp.Expression = parts[0]
+def _union(parts: list[exp.Select]) -> exp.Expr:
+    out: exp.Expr = parts[0]
     for q in parts[1:]:
         out = exp.Union(this=out, expression=q, distinct=False)
     return out
@@ -211,7 +211,7 @@ def _no_decisions() -> exp.Select:
     return exp.select(*cols).where(exp.Boolean(this=False))
 
 
-def _status(mapping: list[tuple[str, str]]) -> exp.Expression:
+def _status(mapping: list[tuple[str, str]]) -> exp.Expr:
     return case(
         [
             (exp.EQ(this=_col("st0"), expression=exp.Literal.string(a)), exp.Literal.string(b))

@@ -70,7 +70,7 @@ def calendar_steps() -> list[Step]:
     return [("cal", cal), ("cal_y", cal_y)]
 
 
-def _days(d: exp.Expression, n: exp.Expression, unit: str) -> exp.Expression:
+def _days(d: exp.Expr, n: exp.Expr, unit: str) -> exp.Expr:
     return exp.DateAdd(this=d.copy(), expression=n.copy(), unit=exp.var(unit))
 
 
@@ -88,9 +88,9 @@ def deadline_select(
     dp, ds = col("dp", "r"), col("ds", "r")
     one = exp.Literal.number(1)
     if dim == "workdays":
-        end: exp.Expression = ds.copy()
-        x = ds.copy()
-        first_year = case(
+        end: exp.Expr = ds.copy()
+        x: exp.Expr = ds.copy()
+        first_year: exp.Expr = case(
             [(exp.EQ(this=dp.copy(), expression=exp.Literal.number(0)), exp.Year(this=ds.copy()))],
             exp.Year(this=_days(ds, one, "DAY")),
         )
@@ -225,7 +225,7 @@ def deadline_select(
     empty = exp.cast(exp.Array(expressions=[]), VARCHARS)
     unknown = exp.EQ(this=st0.copy(), expression=lit("unknown"))
 
-    def missing(x: str) -> exp.Expression:
+    def missing(x: str) -> exp.Expr:
         both = exp.ArrayConcat(this=col(f"dp_{x}"), expressions=[col(f"ds_{x}")])
         return case(
             [
@@ -235,7 +235,7 @@ def deadline_select(
             empty.copy(),
         )
 
-    parts: list[exp.Expression] = [
+    parts: list[exp.Expr] = [
         col("c_as"),
         case(
             [(ok.copy(), exp.ArrayConcat(this=col("dp_as"), expressions=[col("ds_as")]))],
@@ -269,5 +269,5 @@ def _period_type(p: ProvisionInfo) -> Type:
         return Type("duration", unit=period.unit)
     raise refuse(
         "E607",
-        f"{p.id}: a deadline's period must be written as a number of 日, 工作日, 周, 月 or 年 for SQL",
+        f"{p.id}: for SQL, a deadline's period is written as a number of 日, 工作日, 周, 月 or 年",
     )

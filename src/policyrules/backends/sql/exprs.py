@@ -54,7 +54,7 @@ __all__ = [
     "sql_type",
 ]
 
-Pairs = tuple[tuple[str, exp.Expression], ...]
+Pairs = tuple[tuple[str, exp.Expr], ...]
 
 DECIMAL = exp.DataType.build("DECIMAL(38,10)")
 BIGINT = exp.DataType.build("BIGINT")
@@ -90,15 +90,15 @@ def sql_type(ty: t.Type) -> exp.DataType:
 # ---- small builders --------------------------------------------------------------------------
 
 
-def true() -> exp.Expression:
+def true() -> exp.Expr:
     return exp.Boolean(this=True)
 
 
-def _is_true(e: exp.Expression) -> bool:
+def _is_true(e: exp.Expr) -> bool:
     return isinstance(e, exp.Boolean) and e.this is True
 
 
-def all_of(*conds: exp.Expression) -> exp.Expression:
+def all_of(*conds: exp.Expr) -> exp.Expr:
     """``a AND b ...`` with TRUE left out (TRUE when nothing is left)."""
     kept = [c for c in conds if not _is_true(c)]
     if not kept:
@@ -106,7 +106,7 @@ def all_of(*conds: exp.Expression) -> exp.Expression:
     return exp.and_(*kept) if len(kept) > 1 else kept[0].copy()
 
 
-def any_of(*conds: exp.Expression) -> exp.Expression:
+def any_of(*conds: exp.Expr) -> exp.Expr:
     if any(_is_true(c) for c in conds):
         return true()
     return exp.or_(*conds) if len(conds) > 1 else conds[0].copy()
@@ -125,47 +125,45 @@ _ATOMS = (
 )
 
 
-def par(e: exp.Expression) -> exp.Expression:
+def par(e: exp.Expr) -> exp.Expr:
     """``e`` in parentheses unless it is atomic: sqlglot prints operators as built."""
     atomic = isinstance(e, _ATOMS) and not isinstance(e, exp.Binary | exp.Unary | exp.Not)
     return e.copy() if atomic else exp.Paren(this=e.copy())
 
 
-def negate(e: exp.Expression) -> exp.Expression:
+def negate(e: exp.Expr) -> exp.Expr:
     """``NOT e``, parenthesised."""
     return exp.Not(this=par(e))
 
 
-def is_null(e: exp.Expression) -> exp.Expression:
+def is_null(e: exp.Expr) -> exp.Expr:
     return exp.Is(this=par(e), expression=exp.Null())
 
 
-def not_null(e: exp.Expression) -> exp.Expression:
+def not_null(e: exp.Expr) -> exp.Expr:
     return negate(is_null(e))
 
 
-def is_bool(e: exp.Expression, value: bool) -> exp.Expression:
+def is_bool(e: exp.Expr, value: bool) -> exp.Expr:
     return exp.Is(this=par(e), expression=exp.Boolean(this=value))
 
 
-def not_bool(e: exp.Expression, value: bool) -> exp.Expression:
+def not_bool(e: exp.Expr, value: bool) -> exp.Expr:
     return negate(is_bool(e, value))
 
 
-def case(
-    whens: Iterable[tuple[exp.Expression, exp.Expression]], default: exp.Expression
-) -> exp.Case:
+def case(whens: Iterable[tuple[exp.Expr, exp.Expr]], default: exp.Expr) -> exp.Case:
     out = exp.Case()
     for cond, value in whens:
         out = out.when(cond.copy(), value.copy(), copy=False)
     return out.else_(default.copy(), copy=False)
 
 
-def null_of(ty: t.Type) -> exp.Expression:
+def null_of(ty: t.Type) -> exp.Expr:
     return exp.cast(exp.Null(), sql_type(ty))
 
 
-def gate(pairs: Pairs, cond: exp.Expression) -> Pairs:
+def gate(pairs: Pairs, cond: exp.Expr) -> Pairs:
     if _is_true(cond):
         return pairs
     return tuple((k, all_of(w, cond)) for k, w in pairs)
@@ -173,14 +171,14 @@ def gate(pairs: Pairs, cond: exp.Expression) -> Pairs:
 
 def merge(*groups: Pairs) -> Pairs:
     """Pairs with the same name joined by OR, sorted by name."""
-    by: dict[str, list[exp.Expression]] = {}
+    by: dict[str, list[exp.Expr]] = {}
     for group in groups:
         for k, w in group:
             by.setdefault(k, []).append(w)
     return tuple((k, any_of(*by[k])) for k in sorted(by))
 
 
-def names_list(pairs: Pairs, keep: Callable[[str], bool] = lambda _: True) -> exp.Expression:
+def names_list(pairs: Pairs, keep: Callable[[str], bool] = lambda _: True) -> exp.Expr:
     """A VARCHAR[] of the names whose condition holds, in the pairs' (sorted) order."""
     parts = [
         exp.If(
@@ -206,11 +204,11 @@ class SqlValue:
     which facts (only read when ``value`` is NULL), which assumptions it reads and when,
     and when it is undecided (``None``: never)."""
 
-    value: exp.Expression
+    value: exp.Expr
     type: t.Type
     missing: Pairs = ()
     used: Pairs = ()
-    undecided: exp.Expression | None = None
+    undecided: exp.Expr | None = None
 
     @property
     def const(self) -> bool:
@@ -219,7 +217,7 @@ class SqlValue:
         )
 
 
-def _undecided(*vals: SqlValue) -> exp.Expression | None:
+def _undecided(*vals: SqlValue) -> exp.Expr | None:
     conds = [v.undecided for v in vals if v.undecided is not None]
     return any_of(*conds) if conds else None
 
@@ -227,7 +225,7 @@ def _undecided(*vals: SqlValue) -> exp.Expression | None:
 # ---- literals --------------------------------------------------------------------------------
 
 
-def literal(v: Value, ty: t.Type, what: str) -> exp.Expression:
+def literal(v: Value, ty: t.Type, what: str) -> exp.Expr:
     """A compile-time value as a SQL literal of its canonical type."""
     if isinstance(v, Unknown):
         return null_of(ty)
@@ -365,7 +363,7 @@ class ExprCompiler:
                 return self.in_literal(e, self.compile(a), [self.compile(i) for i in items], neg)
             case s.InSet(element=a, container=b, negated=neg):
                 va, vb = self.compile(a), self.compile(b)
-                found: exp.Expression = exp.ArrayContains(
+                found: exp.Expr = exp.ArrayContains(
                     this=vb.value.copy(), expression=va.value.copy()
                 )
                 if neg:
@@ -382,7 +380,7 @@ class ExprCompiler:
         r = self.policy.resolve(parts, self.scope)
         if r is None or r.kind != "fact" or r.entity is None:  # pragma: no cover - checked
             raise self.fail(e, "this name")
-        column: exp.Expression = exp.column(r.name, table=r.entity, quoted=True)
+        column: exp.Expr = exp.column(r.name, table=r.entity, quoted=True)
         ty = r.type
         if ty.kind == "duration" and ty.unit in _FACTOR:
             column = exp.Mul(this=column, expression=exp.Literal.number(_FACTOR[ty.unit]))
@@ -392,7 +390,7 @@ class ExprCompiler:
             return SqlValue(column, ty)
         return SqlValue(column, ty, ((f"{r.entity}.{r.name}", true()),))
 
-    def strict(self, e: s.Expr, vals: list[SqlValue], value: exp.Expression) -> SqlValue:
+    def strict(self, e: s.Expr, vals: list[SqlValue], value: exp.Expr) -> SqlValue:
         """An operation that is unknown when an operand is, missing what they miss."""
         return SqlValue(
             value,
@@ -432,7 +430,7 @@ class ExprCompiler:
         doc = self.document
         used = d.used
         if doc is None or doc.valid_from is None:
-            inside: exp.Expression = exp.Boolean(this=True)
+            inside: exp.Expr = exp.Boolean(this=True)
         else:
             start: Value = doc.valid_from
             if doc.events_from:
@@ -492,7 +490,7 @@ class ExprCompiler:
             und_parts.append(all_of(is_bool(c.value, False), b.undecided))
         return SqlValue(value, ty, missing, used, any_of(*und_parts) if und_parts else None)
 
-    def equal(self, a: exp.Expression, b: exp.Expression, ty: t.Type) -> exp.Expression:
+    def equal(self, a: exp.Expr, b: exp.Expr, ty: t.Type) -> exp.Expr:
         if ty.kind == "set":
             return exp.EQ(this=_set_norm(a), expression=_set_norm(b))
         return exp.EQ(this=par(a), expression=par(b))
@@ -586,6 +584,6 @@ _COMPARE: dict[str, type[exp.Binary]] = {
 }
 
 
-def _set_norm(e: exp.Expression) -> exp.Expression:
+def _set_norm(e: exp.Expr) -> exp.Expr:
     """A set's items sorted, each once: two sets are equal when these lists are."""
     return exp.ArraySort(this=exp.ArrayDistinct(this=e.copy()))

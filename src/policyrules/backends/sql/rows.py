@@ -78,7 +78,7 @@ def natural_literal(text: str) -> str:
     return "".join(out)
 
 
-def natural_sql(text: exp.Expression) -> exp.Expression:
+def natural_sql(text: exp.Expr) -> exp.Expr:
     """:func:`natural_literal` in SQL, for ids of ASCII digits (a digit run of other
     scripts sorts as text)."""
     run = exp.to_identifier("r")
@@ -107,10 +107,10 @@ def natural_sql(text: exp.Expression) -> exp.Expression:
     return exp.ArrayToString(this=mapped, expression=exp.Literal.string(""))
 
 
-def path_key_sql(chain: tuple[EntityInfo, ...]) -> exp.Expression:
+def path_key_sql(chain: tuple[EntityInfo, ...]) -> exp.Expr:
     """The subject's path in natural order, as ``natural_path_key``: per level the entity
     name then its id's natural key, a shorter path first."""
-    parts: list[exp.Expression] = []
+    parts: list[exp.Expr] = []
     for ent in chain:
         parts.append(exp.Literal.string(ent.name + _LEVEL))
         parts.append(natural_sql(exp.column("id", table=ent.name, quoted=True)))
@@ -148,7 +148,7 @@ def _from_chain(policy: CheckedPolicy, chain: tuple[EntityInfo, ...]) -> exp.Sel
     return q
 
 
-def _lists(prefix: str, v: SqlValue, q: list[exp.Expression]) -> None:
+def _lists(prefix: str, v: SqlValue, q: list[exp.Expr]) -> None:
     """Columns ``<prefix>``, ``<prefix>_mf`` (missing facts), ``<prefix>_mp`` (missing
     parameters), ``<prefix>_as`` (assumptions), ``<prefix>_un`` (undecided)."""
     missing = gate(v.missing, is_null(v.value))
@@ -159,7 +159,7 @@ def _lists(prefix: str, v: SqlValue, q: list[exp.Expression]) -> None:
     q.append(exp.alias_(und.copy(), f"{prefix}_un", quoted=True))
 
 
-def _missing_cols(prefix: str, missing: Pairs) -> list[exp.Expression]:
+def _missing_cols(prefix: str, missing: Pairs) -> list[exp.Expr]:
     facts = tuple((k, w) for k, w in missing if not k.startswith("parameter "))
     params = tuple(
         (k.removeprefix("parameter "), w) for k, w in missing if k.startswith("parameter ")
@@ -181,13 +181,13 @@ def rows_step(
     conditions as ``st0`` ('ok', 'no', 'undecided', 'unknown') with ``c_mf``/``c_mp``/
     ``c_as``; and each expression of ``values`` by its name (see :func:`_lists`)."""
     chain = chain_of(policy, p.subject)
-    cols: list[exp.Expression] = []
+    cols: list[exp.Expr] = []
     for ent in chain:
         cols.append(
             exp.alias_(exp.column("id", table=ent.name, quoted=True), f"e_{ent.name}", quoted=True)
         )
     ids = [exp.column("id", table=ent.name, quoted=True) for ent in chain]
-    subject: exp.Expression = ids[0]
+    subject: exp.Expr = ids[0]
     for i in ids[1:]:
         subject = exp.DPipe(
             this=exp.DPipe(this=subject, expression=exp.Literal.string("/")), expression=i
