@@ -41,6 +41,7 @@ from .exprs import (
     negate,
     not_null,
 )
+from .outputs import decision_row
 from .plan import Step
 from .rows import chain_of, rows_step
 
@@ -362,8 +363,6 @@ class AwardSteps:
         return steps, self._decision(), self._grant()
 
     def _decision(self) -> exp.Select:
-        from .compiler import decision_row  # the decision columns live with compile_batch
-
         st = col("st")
         status = case(
             [

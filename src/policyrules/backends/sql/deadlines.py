@@ -22,6 +22,7 @@ from ...runtime.calendar import HOLIDAY_ASSUMPTION
 from ...types import Type
 from .awards import col, lit
 from .exprs import DATE, VARCHARS, all_of, any_of, case, is_null, not_null
+from .outputs import decision_row
 from .plan import Step, refuse
 
 __all__ = ["CALENDAR_STEPS", "calendar_steps", "deadline_select"]
@@ -79,8 +80,6 @@ def deadline_select(
 ) -> tuple[list[Step], exp.Select]:
     """Steps after the rows of deadline ``p`` (``dp`` period, ``ds`` start, ``dd`` done)
     and its decisions."""
-    from .compiler import decision_row  # the decision columns live with compile_batch
-    from .exprs import ExprCompiler  # noqa: F401 - kept beside the compiler
 
     assert p.due is not None
     period_type = _period_type(p)
