@@ -13,6 +13,7 @@ against the ledger; 6: sets, ``year()``, if-then-else on assumptions, an open ra
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from decimal import Decimal
 from typing import Any
@@ -62,8 +63,15 @@ def _params(rate_set: bool) -> dict[str, Value]:
     return {"rd_reward_rate": Decimal("0.15"), "overseas_support_rate": Decimal("0.333")}
 
 
-def one_by_one(part: CheckedPolicy, facts: Any, ledger: Any, params: dict[str, Value]) -> Any:
-    compiled = compile_policy(part)
+@functools.cache
+def _compiled(part: CheckedPolicy) -> Any:
+    return compile_policy(part)
+
+
+def one_by_one(
+    part: CheckedPolicy, facts: Any, ledger: Any, params: dict[str, Value], as_of: Any = None
+) -> Any:
+    compiled = _compiled(part)
     return evaluate(
         compiled,
         facts,
@@ -71,15 +79,14 @@ def one_by_one(part: CheckedPolicy, facts: Any, ledger: Any, params: dict[str, V
         parameters={**compiled.parameter_defaults, **params},
         assumptions=compiled.assumption_defaults,
         calendar=WorkCalendar(),
+        as_of=as_of,
     )
 
 
-def batch(
-    part: CheckedPolicy, facts: Any, ledger: Any, rate_set: bool
-) -> tuple[list[Any], list[Any]]:
+def batch(plan: Any, part: CheckedPolicy, facts: Any, ledger: Any) -> tuple[list[Any], list[Any]]:
     con = engine.connect()
     engine.load_facts(con, part, facts, ledger)
-    engine.run_plan(con, _plans(rate_set))
+    engine.run_plan(con, plan)
     rows = con.execute(
         "SELECT provision, subject, status, amount, amount_kind, missing_facts,"
         " missing_parameters, assumptions FROM decisions"
@@ -91,17 +98,7 @@ def batch(
     return rows, grants
 
 
-@settings(max_examples=max(8, settings().max_examples // 10))
-@given(batch_registries(), st.booleans())
-def test_batch_equals_one_by_one(
-    registry: tuple[dict[str, Any], list[dict[str, Any]]], rate_set: bool
-) -> None:
-    policy, part = _policy()
-    raw, grants = registry
-    facts = policy.read_facts(raw)
-    ledger = policy.read_ledger(grants)
-    expected = one_by_one(part, facts, ledger, _params(rate_set))
-    rows, got_grants = batch(part, facts, ledger, rate_set)
+def assert_same(expected: Any, rows: list[Any], got_grants: list[Any], part: CheckedPolicy) -> None:
     got = {(r[0], r[1]): r[2:] for r in rows}
     want = {
         (d.provision, d.subject): (
@@ -123,3 +120,45 @@ def test_batch_equals_one_by_one(
         for g in expected.grants
     )
     assert sorted(got_grants, key=repr) == sorted(want_grants, key=repr)
+
+
+@settings(max_examples=max(8, settings().max_examples // 10))
+@given(batch_registries(), st.booleans())
+def test_batch_equals_one_by_one(
+    registry: tuple[dict[str, Any], list[dict[str, Any]]], rate_set: bool
+) -> None:
+    policy, part = _policy()
+    raw, grants = registry
+    facts = policy.read_facts(raw)
+    ledger = policy.read_ledger(grants)
+    expected = one_by_one(part, facts, ledger, _params(rate_set))
+    rows, got_grants = batch(_plans(rate_set), part, facts, ledger)
+    assert_same(expected, rows, got_grants, part)
+
+
+@functools.cache
+def _whole_plan(rate_set: bool, as_of: dt.date | None) -> Any:
+    policy, _ = _policy()
+    return compile_batch(policy.checked, parameters=_params(rate_set), as_of=as_of)
+
+
+# The whole shipped policy (both documents: deadlines in 工作日, 周 and 月 against the
+# calendar table, targets, entitlements, every award), fewer examples: each runs ~190 steps.
+@settings(max_examples=max(5, settings().max_examples // 20))
+@given(
+    batch_registries(),
+    st.booleans(),
+    st.sampled_from([None, dt.date(2026, 3, 1), dt.date(2026, 12, 31)]),
+)
+def test_whole_policy_batch_equals_one_by_one(
+    registry: tuple[dict[str, Any], list[dict[str, Any]]],
+    rate_set: bool,
+    as_of: dt.date | None,
+) -> None:
+    policy, _ = _policy()
+    raw, grants = registry
+    facts = policy.read_facts(raw)
+    ledger = policy.read_ledger(grants)
+    expected = one_by_one(policy.checked, facts, ledger, _params(rate_set), as_of)
+    rows, got_grants = batch(_whole_plan(rate_set, as_of), policy.checked, facts, ledger)
+    assert_same(expected, rows, got_grants, policy.checked)
