@@ -30,10 +30,11 @@ from ...runtime.values import Value
 from .award_steps import AwardSteps
 from .awards import award_caps
 from .deadlines import calendar_steps, deadline_select
-from .exprs import VARCHAR, VARCHARS, ExprCompiler, case, negate
+from .exprs import ExprCompiler
 from .outputs import DECISION_COLUMNS, decision_row, sorted_list
 from .plan import SqlPlan, Step, refuse
 from .rows import rows_step
+from .sqlbits import VARCHAR, VARCHARS, case, negate
 
 __all__ = ["DECISION_COLUMNS", "compile_batch"]
 

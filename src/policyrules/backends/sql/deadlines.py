@@ -21,9 +21,9 @@ from ...model import ProvisionInfo
 from ...runtime.calendar import HOLIDAY_ASSUMPTION
 from ...types import Type
 from .awards import col, lit
-from .exprs import DATE, VARCHARS, all_of, any_of, case, is_null, negate, not_null
 from .outputs import decision_row
 from .plan import Step, refuse
+from .sqlbits import DATE, VARCHARS, all_of, any_of, case, is_null, negate, not_null
 
 __all__ = ["CALENDAR_STEPS", "calendar_steps", "deadline_select"]
 

@@ -25,8 +25,8 @@ from ...runtime.ledger import Ledger
 from ...runtime.money import Money
 from ...runtime.values import Duration
 from ...types import Type
-from .exprs import sql_type
 from .plan import SqlPlan
+from .sqlbits import sql_type
 
 __all__ = ["calendar_rows", "connect", "load_facts", "run_plan"]
 

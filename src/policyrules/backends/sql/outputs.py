@@ -12,7 +12,7 @@ from collections.abc import Mapping
 import sqlglot.expressions as exp
 
 from ...model import ProvisionInfo
-from .exprs import BIGINT, VARCHAR, VARCHARS, case
+from .sqlbits import BIGINT, VARCHAR, VARCHARS, case
 
 __all__ = ["DECISION_COLUMNS", "decision_row", "sorted_list", "when_status"]
 
