@@ -27,7 +27,7 @@ import sqlglot.expressions as exp
 from .backends.sql import SqlPlan, compile_batch
 from .backends.sql.duckdb import calendar_rows
 from .compile import CompiledPolicy
-from .errors import Diagnostic, TableError
+from .errors import Diagnostic, LedgerError, TableError
 from .progress import Progress
 from .runtime.calendar import WorkCalendar
 from .runtime.ledger import Ledger
@@ -181,7 +181,13 @@ def run_batch(
             parts = []
             own = next((s for s in sources if s.name == "ledger"), None)
             if own is not None:
-                read_ledger_table(checked, con, own, "_ledger_table")
+                try:
+                    read_ledger_table(checked, con, own, "_ledger_table")
+                except duckdb.Error as exc:  # a fault DuckDB finds only reading the rows
+                    problem = str(exc).strip().splitlines()[0]
+                    raise LedgerError(
+                        Diagnostic("E320", f"{own.shown}: cannot read the ledger: {problem}")
+                    ) from None
                 parts.append((own.shown, "_ledger_table"))
             if ledger is not None:
                 load_grants(con, checked, ledger[1], "_ledger_given")
@@ -201,6 +207,8 @@ def run_batch(
         # Rows are located by their order only while reading; the plan needs no order.
         con.execute("SET preserve_insertion_order = false").fetchall()
         steps = plan.sql("duckdb")
+        if show.total is None:  # the bar: steps done of every step, the two writes included
+            show.total = show.done + len(steps) + 2
         last = _last_use(plan)
         for i, (name, sql) in enumerate(steps, start=1):
             began = time.perf_counter()

@@ -32,7 +32,7 @@ import attrs
 import duckdb
 
 from . import types as t
-from .errors import Diagnostic, FactsError, TableError, did_you_mean
+from .errors import Diagnostic, TableError, did_you_mean
 from .model import CheckedPolicy, EntityInfo
 from .tables_values import ColumnRefused, column_sql, ident, literal, problem_message
 
@@ -47,6 +47,10 @@ __all__ = [
 
 FORMATS = ("parquet", "csv", "jsonl")
 _PER_COLUMN = 3  # rows shown per faulty column
+_HINT = (
+    "a CSV table is UTF-8, comma-separated, with a header and as many cells in each row; "
+    "JSON Lines one object per line"
+)
 _BLANK = "[ \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]*"
 _MOST = 30  # diagnostics shown in all
 
@@ -189,7 +193,7 @@ class _Table:
             described = con.execute(f"DESCRIBE SELECT * FROM {self.raw}").fetchall()
         except duckdb.Error as exc:
             raise _error(
-                "E620", f"{src.shown}: cannot read the table: {_first_line(exc)}"
+                "E620", f"{src.shown}: cannot read the table: {_first_line(exc)}", _HINT
             ) from None
         self.columns: dict[str, str] = {str(r[0]): str(r[1]) for r in described}
 
@@ -416,7 +420,8 @@ def _read_entity(
             f"CREATE OR REPLACE TABLE {target} AS SELECT {', '.join(selects)} FROM {table.raw}"
         ).fetchall()
     except duckdb.Error as exc:
-        raise _error("E620", f"{src.shown}: cannot read the table: {_first_line(exc)}") from None
+        message = f"{src.shown}: cannot read the table: {_first_line(exc)}"
+        raise _error("E620", message, _HINT) from None
     keys = [ident(o + "_id") for o in owners]
     return _check_ids(con, table, ent, keys)
 
@@ -503,7 +508,13 @@ def read_registry(
     sources = {s.name: s for s in find_tables(policy, path, con)}
     diags: list[Diagnostic] = []
     for ent in policy.entities:
-        diags += _read_entity(policy, con, ent, sources.get(ent.key))
+        src = sources.get(ent.key)
+        try:
+            diags += _read_entity(policy, con, ent, src)
+        except duckdb.Error as exc:  # a fault DuckDB finds only when it reads the rows
+            where = src.shown if src else ent.key
+            message = f"{where}: cannot read the table: {_first_line(exc)}"
+            raise _error("E620", message, _HINT) from None
     if not diags:
         for ent in policy.entities:
             src = sources.get(ent.key)
@@ -523,6 +534,3 @@ def _raise(diags: Sequence[Diagnostic]) -> None:
     if len(diags) > _MOST:
         shown.append(Diagnostic(diags[_MOST].code, f"... and {len(diags) - _MOST} more faults"))
     raise TableError(shown)
-
-
-_ = FactsError  # TableError derives from it: callers may catch either

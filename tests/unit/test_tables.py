@@ -284,6 +284,11 @@ def test_not_a_registry(policy: policyrules.Policy, tmp_path: Path) -> None:
     (tmp_path / "x.txt").write_text("hello")
     assert "E620" in _refused(policy, tmp_path / "x.txt")
     assert "E620" in _refused(policy, tmp_path / "missing")
+    reg = _write(tmp_path / "m", {"firms.csv": "id,name\nf1,a,extra\nf2\n"})
+    msg = _refused(policy, reg)
+    assert "E620" in msg
+    assert "m/firms.csv: cannot read the table" in msg
+    assert "as many cells in each row" in msg
     reg = _write(tmp_path / "r", {"firms.csv": "id\nf1\n", "firms.jsonl": '{"id": "f1"}\n'})
     assert "the table 'firms' is also given by" in _refused(policy, reg)
 
