@@ -23,6 +23,7 @@ from .errors import (
     RuleCheckError,
     RuleSyntaxError,
     Span,
+    TableError,
 )
 from .parse import parse
 from .printer import print_module
@@ -48,6 +49,7 @@ __all__ = [
     "RuleCheckError",
     "RuleSyntaxError",
     "Span",
+    "TableError",
     "check",
     "compile_policy",
     "load",

@@ -98,7 +98,7 @@ class BatchResult:
         *,
         sort: bool = False,
     ) -> None:
-        """Write both tables to the directory ``out``: see :func:`write_outputs`."""
+        """Write both tables to the directory ``out``: see ``write_outputs``."""
         write_outputs(self.con, Path(out), fmt, progress, sort=sort)
 
     def grants_ledger(self) -> str:

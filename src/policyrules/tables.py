@@ -2,9 +2,9 @@
 
 A registry is a directory holding one table per entity, named by the entity's key
 (``firms.parquet``, ``products.csv``, ``projects.jsonl``...), and optionally ``ledger``;
-or a DuckDB database file holding tables of those names.  :func:`read_registry` reads them
+or a DuckDB database file holding tables of those names.  ``read_registry`` reads them
 into a DuckDB connection as the batch contract's input tables: ``id`` and ``<owner>_id``
-columns as text, one column per fact in its engine type (:mod:`policyrules.tables_values`),
+columns as text, one column per fact in its engine type (``policyrules.tables_values``),
 a fact with no column as NULL, an entity with no table as an empty table.  Reading is done
 by DuckDB (``read_parquet``, ``read_csv``, ``read_json``): no Python object per row.
 
