@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
+
+import attrs
 
 from .api import load
 from .errors import Diagnostic, PolicyRulesError
@@ -47,6 +50,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
         else:
             ledger = policy.load_ledger(args.ledger)
     progress = Progress(enabled=wanted(args.quiet))
+    started = time.perf_counter()
     try:
         result = policy.evaluate_batch(
             Path(args.input),
@@ -70,7 +74,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
         if isinstance(ledger, LedgerStore):
             ledger.close()
     if not args.quiet:
-        summary = result.summary
+        # the time from reading to the last file written
+        summary = attrs.evolve(result.summary, seconds=time.perf_counter() - started)
         sys.stdout.write(printable(f"wrote {args.out}\n{summary.text()}\n", keep="\n"))
     return 0
 
