@@ -28,6 +28,14 @@ from .sqlbits import BIGINT, all_of, any_of, case, is_null, negate, not_null
 __all__ = ["CapPlan", "award_caps", "col", "least_known", "ledger_sum", "window_steps"]
 
 
+def _alias(e: exp.Expr, name: str, quoted: bool | None = None) -> exp.Expr:
+    return exp.alias_(e, name, quoted=quoted, copy=False)
+
+
+def _cast(e: exp.Expr, to: exp.DataType | str) -> exp.Expr:
+    return exp.cast(e, to, copy=False)
+
+
 def col(name: str, table: str | None = None) -> exp.Column:
     return exp.column(name, table=table, quoted=True)
 
@@ -37,7 +45,7 @@ def lit(text: str) -> exp.Literal:
 
 
 def num(n: int) -> exp.Expr:
-    return exp.cast(exp.Literal.number(n), BIGINT)
+    return _cast(exp.Literal.number(n), BIGINT)
 
 
 def greatest(a: exp.Expr, b: exp.Expr) -> exp.Expr:
@@ -113,7 +121,7 @@ def ledger_sum(
     ``scope`` (``exact``: is ``scope``), summed per scope ids (and year): columns
     ``k_<entity>`` (, ``k_year``), ``total`` (BIGINT fen)."""
     names = [e.name for e in scope]
-    keys = [exp.alias_(col(n), f"k_{n}", quoted=True) for n in names]
+    keys = [_alias(col(n), f"k_{n}", quoted=True) for n in names]
     conds: list[exp.Expr] = [
         exp.In(this=col("provision"), expressions=[lit(x) for x in sorted(provisions)])
     ]
@@ -122,12 +130,12 @@ def ledger_sum(
         conds += [is_null(col(n)) for n in entities if n not in names]
     group: list[exp.Expr] = [col(n) for n in names]
     if year:
-        keys.append(exp.alias_(col("year"), "k_year", quoted=True))
+        keys.append(_alias(col("year"), "k_year", quoted=True))
         conds.append(not_null(col("year")))
         group.append(col("year"))
     if paid:
         conds.append(exp.GT(this=col("amount"), expression=num(0)))
-    total = exp.alias_(exp.cast(exp.Sum(this=col("amount")), BIGINT), "total", quoted=True)
+    total = _alias(_cast(exp.Sum(this=col("amount")), BIGINT), "total", quoted=True)
     return (
         exp.select(*keys, total)
         .from_(exp.to_table("ledger", quoted=True))
@@ -200,22 +208,22 @@ def window_steps(
             else parts[0],
         )
     ]
-    certain_r = case([(col("cert"), col("rstar"))], exp.cast(exp.Null(), BIGINT))
+    certain_r = case([(col("cert"), col("rstar"))], _cast(exp.Null(), BIGINT))
     w1 = exp.select(
         "*",
-        exp.alias_(over(exp.RowNumber(), before=False), "rn", quoted=True),
-        exp.alias_(coalesce0(over(exp.Sum(this=certain_r), before=True)), "cc", quoted=True),
+        _alias(over(exp.RowNumber(), before=False), "rn", quoted=True),
+        _alias(coalesce0(over(exp.Sum(this=certain_r), before=True)), "cc", quoted=True),
     ).from_(exp.to_table(w0, quoted=True))
     room0 = greatest(col("room"), num(0))
     e1 = case([(exp.LT(this=col("cc"), expression=room0.copy()), col("cc"))], room0)
     hi1 = greatest(exp.Sub(this=col("room"), expression=e1.copy()), num(0))
     a1 = least_known(col("rstar"), hi1.copy())
-    uncertain_a = case([(negate(col("cert")), a1)], exp.cast(exp.Null(), BIGINT))
+    uncertain_a = case([(negate(col("cert")), a1)], _cast(exp.Null(), BIGINT))
     w2 = exp.select(
         "*",
-        exp.alias_(e1, "e1", quoted=True),
-        exp.alias_(hi1, "hi1", quoted=True),
-        exp.alias_(coalesce0(over(exp.Sum(this=uncertain_a), before=True)), "p1", quoted=True),
+        _alias(e1, "e1", quoted=True),
+        _alias(hi1, "hi1", quoted=True),
+        _alias(coalesce0(over(exp.Sum(this=uncertain_a), before=True)), "p1", quoted=True),
     ).from_(exp.to_table(f"{name}_w1", quoted=True))
     lo1 = greatest(
         exp.Sub(this=exp.Sub(this=col("room"), expression=col("e1")), expression=col("p1")),
@@ -229,13 +237,13 @@ def window_steps(
     )
     w3 = exp.select(
         "*",
-        exp.alias_(lo1, "lo1", quoted=True),
-        exp.alias_(
+        _alias(lo1, "lo1", quoted=True),
+        _alias(
             over(exp.Min(this=case([(viol, col("rn"))], exp.Null())), before=False, ordered=False),
             "s",
             quoted=True,
         ),
-        exp.alias_(
+        _alias(
             over(
                 exp.Min(this=case([(viol.copy(), col("e1"))], exp.Null())),
                 before=False,
@@ -249,7 +257,7 @@ def window_steps(
     w4 = exp.select(
         col("pr"),
         col("pathkey"),
-        exp.alias_(
+        _alias(
             case(
                 [(early, col("hi1"))],
                 greatest(exp.Sub(this=col("room"), expression=col("es")), num(0)),
@@ -257,7 +265,7 @@ def window_steps(
             "hi",
             quoted=True,
         ),
-        exp.alias_(case([(early.copy(), col("lo1"))], num(0)), "lo", quoted=True),
+        _alias(case([(early.copy(), col("lo1"))], num(0)), "lo", quoted=True),
     ).from_(exp.to_table(f"{name}_w3", quoted=True))
     steps += [(f"{name}_w1", w1), (f"{name}_w2", w2), (f"{name}_w3", w3), (name, w4)]
     return steps
