@@ -30,7 +30,7 @@ from .awards import (
 from .exprs import ExprCompiler
 from .outputs import decision_row
 from .plan import Step
-from .rows import chain_of, rows_step
+from .rows import chain_of, join_key, path_key_sql, rows_step
 from .sqlbits import (
     BIGINT,
     INTEGER,
@@ -250,7 +250,8 @@ class AwardSteps:
             k = c.index
             sel: list[exp.Expr] = [
                 _alias(lit(aw.p.id), "pr", quoted=True),
-                col("pathkey"),
+                _alias(path_key_sql(aw.chain), "pathkey", quoted=True),
+                _alias(join_key(aw.chain), "jk", quoted=True),
                 _alias(provision_rank(aw.p.id), "prank", quoted=True),
             ]
             sel += [_alias(col(f"e_{e.name}"), f"sc_{e.name}", quoted=True) for e in c.scope]
@@ -281,7 +282,7 @@ class AwardSteps:
             w = self.window_name
             on = all_of(
                 exp.EQ(this=col("pr", "w"), expression=lit(self.p.id)),
-                exp.EQ(this=col("pathkey", "w"), expression=col("pathkey", "c")),
+                exp.EQ(this=col("jk", "w"), expression=join_key(self.chain, "c")),
             )
             q = (
                 exp.select(

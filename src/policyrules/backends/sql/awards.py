@@ -169,7 +169,7 @@ def window_steps(
     for i, kind in enumerate(order_kinds):
         key = col(f"o{i}")
         order.append(exp.Ordered(this=is_null(key), desc=False, nulls_first=False))
-        value = natural_sql(key) if kind in ("text", "enum") else key.copy()
+        value = col(f"n{i}") if kind in ("text", "enum") else key.copy()
         order.append(exp.Ordered(this=value, desc=False, nulls_first=False))
     order.append(exp.Ordered(this=col("pathkey"), desc=False, nulls_first=False))
     order.append(exp.Ordered(this=col("prank"), desc=False, nulls_first=False))
@@ -198,16 +198,13 @@ def window_steps(
     for q in parts[1:]:
         union = exp.Union(this=union, expression=q, distinct=False)
     w0 = f"{name}_w0"
-    steps: list[Step] = [
-        (
-            w0,
-            exp.select("*").from_(
-                exp.Subquery(this=union, alias=exp.TableAlias(this=exp.to_identifier("u")))
-            )
-            if len(parts) > 1
-            else parts[0],
-        )
+    naturals = [
+        _alias(natural_sql(col(f"o{i}")), f"n{i}", quoted=True)
+        for i, kind in enumerate(order_kinds)
+        if kind in ("text", "enum")
     ]
+    source = exp.Subquery(this=union, alias=exp.TableAlias(this=exp.to_identifier("u")))
+    steps: list[Step] = [(w0, exp.select("*", *naturals).from_(source))]
     certain_r = case([(col("cert"), col("rstar"))], _cast(exp.Null(), BIGINT))
     w1 = exp.select(
         "*",
@@ -256,7 +253,7 @@ def window_steps(
     early = any_of(is_null(col("s")), exp.LTE(this=col("rn"), expression=col("s")))
     w4 = exp.select(
         col("pr"),
-        col("pathkey"),
+        col("jk"),
         _alias(
             case(
                 [(early, col("hi1"))],

@@ -39,9 +39,11 @@ __all__ = [
     "Rows",
     "chain_of",
     "conjuncts",
+    "join_key",
     "natural_literal",
     "natural_sql",
     "path_cols",
+    "path_key_sql",
     "rows_step",
 ]
 
@@ -116,16 +118,27 @@ def natural_sql(text: exp.Expr) -> exp.Expr:
 
 
 def path_key_sql(chain: tuple[EntityInfo, ...]) -> exp.Expr:
-    """The subject's path in natural order, as ``natural_path_key``: per level the entity
-    name then its id's natural key, a shorter path first."""
+    """The subject's path (columns ``e_<entity>`` of a provision's rows) in natural order,
+    as ``natural_path_key``: per level the entity name then its id's natural key, a shorter
+    path first."""
     parts: list[exp.Expr] = []
     for ent in chain:
         parts.append(exp.Literal.string(ent.name + _LEVEL))
-        parts.append(natural_sql(exp.column("id", table=ent.name, quoted=True)))
+        parts.append(natural_sql(exp.column(f"e_{ent.name}", quoted=True)))
         parts.append(exp.Literal.string(_LEVEL))
     out = parts[0]
     for p in parts[1:]:
         out = exp.DPipe(this=out, expression=p)
+    return out
+
+
+def join_key(chain: tuple[EntityInfo, ...], table: str | None = None) -> exp.Expr:
+    """The path's ids in one text (ids hold no control character): a claim's key in a
+    pool's window, to join its room back."""
+    out: exp.Expr = exp.column(f"e_{chain[0].name}", table=table, quoted=True)
+    for ent in chain[1:]:
+        sep = exp.DPipe(this=out, expression=exp.Literal.string(_LEVEL))
+        out = exp.DPipe(this=sep, expression=exp.column(f"e_{ent.name}", table=table, quoted=True))
     return out
 
 
@@ -185,7 +198,7 @@ def rows_step(
     ec: ExprCompiler,
     values: dict[str, s.Expr],
 ) -> Rows:
-    """The rows of provision ``p``: path columns, ``subject``, ``firm``, ``pathkey``; the
+    """The rows of provision ``p``: path columns, ``subject``, ``firm``; the
     conditions as ``st0`` ('ok', 'no', 'undecided', 'unknown') with ``c_mf``/``c_mp``/
     ``c_as``; and each expression of ``values`` by its name (see :func:`_lists`)."""
     chain = chain_of(policy, p.subject)
@@ -202,7 +215,6 @@ def rows_step(
         )
     cols.append(_alias(subject, "subject", quoted=True))
     cols.append(_alias(ids[0].copy(), "firm", quoted=True))
-    cols.append(_alias(path_key_sql(chain), "pathkey", quoted=True))
     # Conditions: all are computed; a false one decides; an undecided one (E412-E414) makes
     # the decision unknown unless another is false; else an unknown one makes it unknown.
     conds = [ec.compile(part) for line in p.eligible for part in conjuncts(line.condition)]
