@@ -156,7 +156,7 @@ def cap_events(
                 requested=requested,
                 granted=amount,
                 binding=binding,
-                earlier=tuple((subj, m) for subj, m, _ in e["earlier"]),
+                earlier=e["earlier"],
                 note=e.get("note"),
                 before=before,
                 after=after,
@@ -174,10 +174,7 @@ def cap_line(ev: CapEvent) -> str:
         if ev.used_before:
             parts.append(f"already used {format_value(ev.used_before)}")
         if ev.earlier:
-            parts.append(
-                "earlier claims in this evaluation: "
-                + ", ".join(f"{s} {format_value(m)}" for s, m in ev.earlier)
-            )
+            parts.append("earlier claims in this evaluation: " + ev.earlier.describe())
     if ev.binding:
         if ev.requested is not None:
             parts.append(

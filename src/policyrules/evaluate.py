@@ -34,7 +34,7 @@ from .facts import Facts, Instance
 from .model import CheckedPolicy
 from .result import Decision, Result, Step
 from .runtime.calendar import HOLIDAY_ASSUMPTION, WorkCalendar
-from .runtime.ledger import Accounts, Grant, Ledger
+from .runtime.ledger import NO_EARLIER, Accounts, Grant, Ledger
 from .runtime.money import Money
 from .runtime.order import natural_key
 from .runtime.values import Undecided, Unknown, Value, format_value
@@ -329,7 +329,11 @@ class _Run(TimeLimits):
         keys: list[tuple[str, tuple[tuple[str, str], ...], int | None]] = []
         for cap in cp.caps:
             limit = cap.limit(env)
-            info: dict[str, Any] = {"scope": "this claim", "used": Money.zero(), "earlier": ()}
+            info: dict[str, Any] = {
+                "scope": "this claim",
+                "used": Money.zero(),
+                "earlier": NO_EARLIER,
+            }
             if isinstance(limit, Unknown):
                 missing |= limit.missing
                 info["note"] = f"cannot be computed: needs {', '.join(sorted(limit.missing))}"

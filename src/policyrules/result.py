@@ -6,7 +6,7 @@ import datetime as dt
 
 import attrs
 
-from .runtime.ledger import Grant
+from .runtime.ledger import NO_EARLIER, Earlier, Grant, as_earlier
 from .runtime.money import Money
 
 __all__ = ["CapEvent", "Decision", "Result", "Step"]
@@ -28,7 +28,10 @@ class CapEvent:
     The caps of a provision apply in the order they are written: ``before`` is the amount
     as the earlier caps left it (the requested amount at the first cap; ``None`` when only
     ceilings are known), ``after`` the amount once this cap is applied (``None`` when its
-    limit is unknown).  ``requested`` is the claim's amount, ``granted`` the final one."""
+    limit is unknown).  ``requested`` is the claim's amount, ``granted`` the final one.
+    ``earlier`` is the (subject, amount) of each claim earlier in this evaluation that drew
+    on the cap's account: a view of the running account, not a copy (given as pairs, it is
+    made one)."""
 
     cap: str
     scope: str
@@ -37,7 +40,7 @@ class CapEvent:
     requested: Money | None
     granted: Money | None
     binding: bool
-    earlier: tuple[tuple[str, Money], ...] = ()
+    earlier: Earlier = attrs.field(default=NO_EARLIER, converter=as_earlier)
     note: str | None = None
     before: Money | None = None
     after: Money | None = None
@@ -102,8 +105,9 @@ class Result:
 
         return explain_text(self, verbose=verbose)
 
-    def to_json(self) -> dict[str, object]:
-        """The same content as plain JSON-ready data (money as exact 元 text)."""
+    def to_json(self, *, all_earlier: bool = False) -> dict[str, object]:
+        """The same content as plain JSON-ready data (money as exact 元 text); a cap lists
+        the last 3 earlier claims on it, or with ``all_earlier`` every one."""
         from .explain import result_json
 
-        return result_json(self)
+        return result_json(self, all_earlier=all_earlier)
