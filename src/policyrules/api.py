@@ -231,6 +231,7 @@ class Policy:
         as_of: dt.date | str | None = None,
         note: str = "",
         facts_file: str | None = None,
+        explain: bool = True,
     ) -> Result:
         """Evaluate ``facts``.
 
@@ -255,6 +256,11 @@ class Policy:
         ``commit=False`` the store is only read.  When committing, the facts' own earlier
         grants not yet in the store are appended in the same transaction, in a batch noted
         ``imported from <facts_file>``.  The same grant given by several routes counts once.
+
+        ``explain=False`` computes the awards without their explanations: each decision's
+        ``trace``, ``reasons``, ``facts`` and ``parameters`` are left empty and no text of
+        them is built; statuses, amounts (exact / up to / unknown), missing facts and
+        parameters, caps, assumptions and grants are the same as with ``explain=True``.
 
         :raises LedgerError: a bad earlier grant (E320-E327); one grant with two amounts
             (E326); a one-time award paid twice (E328) or a cap already exceeded (E329) in
@@ -288,6 +294,7 @@ class Policy:
                 assumptions=assume,
                 calendar=calendar,
                 as_of=day,
+                explain=explain,
             )
 
         def whole(*parts: tuple[str, Ledger]) -> Ledger:

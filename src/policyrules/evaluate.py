@@ -52,15 +52,19 @@ def evaluate(
     assumptions: Mapping[str, Value],
     calendar: WorkCalendar,
     as_of: dt.date | None = None,
+    explain: bool = True,
 ) -> Result:
     """Every decision of ``policy`` for ``facts``; nothing outside the arguments is read.
 
     ``as_of`` is the day the evaluation speaks for: a deadline with no completion date is
-    overdue (``not_met``) once it has passed, pending before.  No clock is read."""
+    overdue (``not_met``) once it has passed, pending before.  No clock is read.  With
+    ``explain`` false the decisions carry no trace, reasons, facts read or parameter values
+    (none is built); every status, amount, missing fact, cap and grant is the same."""
     pools: dict[str, set[str]] = {
         cp.info.id: {cap.pool for cap in cp.caps} | {cp.info.id} for cp in policy.provisions
     }
-    run = _Run(policy, facts, Accounts(ledger, pools), parameters, assumptions, calendar, as_of)
+    accounts = Accounts(ledger, pools)
+    run = _Run(policy, facts, accounts, parameters, assumptions, calendar, as_of, explain)
     served = run.serve_awards()
     decisions: list[Decision] = []
     for cp in policy.provisions:
@@ -82,6 +86,7 @@ class _Run(TimeLimits):
         assumptions: Mapping[str, Value],
         calendar: WorkCalendar,
         as_of: dt.date | None,
+        explain: bool = True,
     ) -> None:
         self.policy = policy
         self.checked: CheckedPolicy = policy.checked
@@ -95,6 +100,8 @@ class _Run(TimeLimits):
         self.assumed_years: set[int] = set()
         self.grants: list[Grant] = []
         self.as_of = as_of
+        self.explain = explain
+        self._assumption_texts: dict[str, str] = {}
         self._known: dict[str, bool] = {}
         self.clauses = {c.id: c for c in self.checked.clauses}
         self.documents = {d.name: d for d in self.checked.documents}
@@ -140,7 +147,7 @@ class _Run(TimeLimits):
             previous: Claim | None = None
             for claim in claims:
                 d = self.decide(claim.cp, claim.inst, claim.env)
-                if previous is not None and (why := natural_step(previous, claim)):
+                if self.explain and previous and (why := natural_step(previous, claim)):
                     d = attrs.evolve(d, trace=(why, *d.trace))
                 out[claim.cp.info.id].append(d)
                 previous = claim
@@ -148,8 +155,11 @@ class _Run(TimeLimits):
 
     def decide(self, cp: CompiledProvision, inst: Instance | None, env: Env) -> Decision:
         trace: list[Step] = []
-        self.calendar = self.base_calendar.tracked()
         kind = cp.info.kind
+        # Only deadlines and targets count days: they get a calendar that notes assumed years.
+        counts_days = kind in ("deadline", "target")
+        if counts_days:
+            self.calendar = self.base_calendar.tracked()
         extra: dict[str, Any] = {}
         missing: set[str] = set()
         try:
@@ -169,16 +179,17 @@ class _Run(TimeLimits):
             else:
                 status = "eligible"
                 extra = {"consequence": cp.info.consequence}
-                trace.append(Step("consequence", cp.info.consequence or "", True))
+                if self.explain:
+                    trace.append(Step("consequence", cp.info.consequence or "", True))
         except (Undecided, CalendarError) as exc:
             why = _calendar_gap(exc) if isinstance(exc, CalendarError) else exc
             status, extra = "unknown", {}
             failed = [why.reason + (f" ({why.hint})" if why.hint else "")]
             trace.append(Step("undecided", failed[0], None))
-        if self.calendar.assumed:
+        if counts_days and self.calendar.assumed:
             trace.append(Step("calendar", self.calendar.note(self.calendar.assumed), None))
             self.assumed_years |= self.calendar.assumed
-        return self.decision(cp, inst, env, status, failed, missing, trace, extra)
+        return self.decision(cp, inst, env, status, failed, missing, trace, extra, counts_days)
 
     def conditions(
         self, cp: CompiledProvision, env: Env, trace: list[Step]
@@ -186,27 +197,28 @@ class _Run(TimeLimits):
         failed: list[str] = []
         missing: set[str] = set()
         undecided: list[Undecided] = []
+        explain = self.explain
         for cond in cp.conditions:
-            before = set(env.reads)
+            before = set(env.reads) if explain else None
             try:
                 value = cond.fn(env)
             except Undecided as why:  # like an unknown: a false condition still decides
                 undecided.append(why)
-                trace.append(Step("condition", f"{cond.text}: {why.reason}", None))
+                if explain:
+                    trace.append(Step("condition", f"{cond.text}: {why.reason}", None))
                 continue
-            seen = [k for k in env.reads if k not in before]
             if isinstance(value, Unknown):
                 missing |= value.missing
-                trace.append(
-                    Step(
-                        "condition",
-                        f"{cond.text}: unknown (needs {', '.join(sorted(value.missing))})",
-                        None,
-                    )
-                )
+                if explain:
+                    needs = ", ".join(sorted(value.missing))
+                    trace.append(Step("condition", f"{cond.text}: unknown (needs {needs})", None))
+            elif before is None:
+                if not value:
+                    failed.append(cond.text)  # not shown: reasons are explanations
             else:
                 trace.append(Step("condition", cond.text, bool(value)))
                 if not value:
+                    seen = [k for k in env.reads if k not in before]
                     failed.append(self.why_not(cond, env, seen))
         if undecided and not failed:
             raise undecided[0]
@@ -278,7 +290,8 @@ class _Run(TimeLimits):
                 )
                 trace.append(Step("once", text, False))
                 return [text]
-            trace.append(Step("once", f"once per {o.entity}: not granted before", True))
+            if self.explain:
+                trace.append(Step("once", f"once per {o.entity}: not granted before", True))
         return []
 
     # ---- awards --------------------------------------------------------------------------
@@ -291,15 +304,11 @@ class _Run(TimeLimits):
         value = cp.amount(env)
         missing: set[str] = set(value.missing) if isinstance(value, Unknown) else set()
         requested = value if isinstance(value, Money) else None
-        what = "decided amount" if cp.info.decided else "amount"
-        trace.append(
-            Step(
-                "amount",
-                f"{what}: {format_value(value)}"
-                + (f" (needs {', '.join(sorted(missing))})" if missing else ""),
-                None,
-            )
-        )
+        explain = self.explain
+        if explain:
+            what = "decided amount" if cp.info.decided else "amount"
+            needs = f" (needs {', '.join(sorted(missing))})" if missing else ""
+            trace.append(Step("amount", f"{what}: {format_value(value)}{needs}", None))
         if requested is not None and requested < Money.zero():
             # An award pays nothing below zero: a negative grant would give its pools back.
             trace.append(Step("amount", f"{format_value(requested)} is below zero: 0.00 元", None))
@@ -378,8 +387,8 @@ class _Run(TimeLimits):
             exact = requested is not None and not missing and lowest == amount
             kind = "exact" if exact else "up_to"
         caps = cap_events(events, requested, amount)
-        for ev in caps:
-            trace.append(Step("cap", cap_line(ev), not ev.binding))
+        if explain:
+            trace.extend(Step("cap", cap_line(ev), not ev.binding) for ev in caps)
         subject = "/".join(i for _, i in path)
         if amount is not None:
             for key in dict.fromkeys(keys):
@@ -390,8 +399,9 @@ class _Run(TimeLimits):
                 self.accounts.mark_paid(cp.info.id, scope_of(path, (o.entity,)))
             self.grants.append(Grant(cp.info.id, path, amount, year))
             self.accounts.grant(cp.info.id, path, amount)
-        label = {"exact": "award", "up_to": "award up to", "unknown": "award unknown"}[kind]
-        trace.append(Step("result", f"{label}: {format_value(amount)}", None))
+        if explain:
+            label = {"exact": "award", "up_to": "award up to", "unknown": "award unknown"}[kind]
+            trace.append(Step("result", f"{label}: {format_value(amount)}", None))
         if missing:
             # The conditions too: once an amount's fact is given, a `known()` in them may turn.
             fns = [c.fn for c in cp.conditions]
@@ -412,18 +422,30 @@ class _Run(TimeLimits):
         missing: set[str],
         trace: list[Step],
         extra: dict[str, Any],
+        counts_days: bool = False,
     ) -> Decision:
         info = cp.info
         missing = missing | set(extra.pop("missing", set()))
         clause = self.clauses[info.clause]
         doc = self.documents.get(info.document)
-        facts = tuple(
-            (k, format_value(v, rate=k in self.rate_facts)) for k, v in sorted(env.reads.items())
-        )
-        params = tuple(
-            (p, format_value(self.parameters[p], rate=True) if p in self.parameters else "unset")
-            for p in info.parameters
-        )
+        facts: tuple[tuple[str, str], ...] = ()
+        params: tuple[tuple[str, str], ...] = ()
+        if self.explain:
+            facts = tuple(
+                (k, format_value(v, rate=k in self.rate_facts))
+                for k, v in sorted(env.reads.items())
+            )
+            params = tuple(
+                (
+                    p,
+                    format_value(self.parameters[p], rate=True)
+                    if p in self.parameters
+                    else "unset",
+                )
+                for p in info.parameters
+            )
+        else:
+            failed, trace = [], []
         return Decision(
             provision=info.id,
             kind=info.kind,
@@ -441,8 +463,8 @@ class _Run(TimeLimits):
             facts=facts,
             assumptions=tuple(
                 sorted(
-                    [(a, format_value(self.assumptions[a])) for a in env.used_assumptions]
-                    + self._calendar_assumption()
+                    [(a, self._assumption_text(a)) for a in env.used_assumptions]
+                    + (self._calendar_assumption() if counts_days else [])
                 )
             ),
             parameters=params,
@@ -451,6 +473,12 @@ class _Run(TimeLimits):
             trace=tuple(trace),
             **extra,
         )
+
+    def _assumption_text(self, name: str) -> str:
+        text = self._assumption_texts.get(name)
+        if text is None:
+            text = self._assumption_texts[name] = format_value(self.assumptions[name])
+        return text
 
     def _calendar_assumption(self) -> list[tuple[str, str]]:
         """The holiday assumption, when this decision counted days in an unpublished year."""
