@@ -19,22 +19,20 @@ from . import syntax as s
 from .check_pools import pool_components
 from .claims import (
     Claim,
-    cap_events,
+    apply_caps,
     cap_line,
     claim_key,
-    describe_scope,
-    least,
     natural_step,
     path_of,
     scope_of,
 )
-from .compile import CompiledCap, CompiledPolicy, CompiledProvision, Condition, Env, Fn
+from .compile import CompiledPolicy, CompiledProvision, Condition, Env, Fn
 from .errors import CalendarError
 from .facts import Facts, Instance
 from .model import CheckedPolicy
 from .result import Decision, Result, Step
 from .runtime.calendar import HOLIDAY_ASSUMPTION, WorkCalendar
-from .runtime.ledger import NO_EARLIER, Accounts, Grant, Ledger
+from .runtime.ledger import Accounts, Grant, Ledger
 from .runtime.money import Money
 from .runtime.order import natural_key
 from .runtime.values import Undecided, Unknown, Value, format_value
@@ -327,77 +325,26 @@ class _Run(TimeLimits):
                 )
                 requested = rest
             trace.append(Step("entitlement", text, None))
-        # The caps apply in the order they are written: each takes the amount before it to
-        # the least of that and its remaining room; its cut is the difference.  ``running``
-        # follows the upper bound (earlier undecided claims counted as nothing), ``lowest``
-        # the amount if every earlier undecided claim were paid its bound.
-        running: Money | None = requested
-        lowest: Money | None = requested
-        events: list[tuple[CompiledCap, dict[str, Any]]] = []
-        year: int | None = None
-        keys: list[tuple[str, tuple[tuple[str, str], ...], int | None]] = []
-        for cap in cp.caps:
-            limit = cap.limit(env)
-            info: dict[str, Any] = {
-                "scope": "this claim",
-                "used": Money.zero(),
-                "earlier": NO_EARLIER,
-            }
-            if isinstance(limit, Unknown):
-                missing |= limit.missing
-                info["note"] = f"cannot be computed: needs {', '.join(sorted(limit.missing))}"
-                events.append((cap, {**info, "limit": None, "remaining": None}))
-                continue
-            # A limit below zero leaves no room; it never gives room back to a pool.
-            remaining_hi = remaining_lo = max(limit, Money.zero())
-            if not cap.per and before:
-                remaining_hi = remaining_lo = max(limit - before, Money.zero())
-                info["used"] = before
-            if cap.per:
-                scope = scope_of(path, cap.per)
-                cap_year: int | None = None
-                if cap.year is not None:
-                    when = cap.year(env)
-                    if isinstance(when, Unknown):
-                        missing |= when.missing
-                        info["note"] = f"year unknown: needs {', '.join(sorted(when.missing))}"
-                        info["before"], running = running, least(running, remaining_hi)
-                        lowest = least(lowest, remaining_hi)
-                        events.append((cap, {**info, "limit": limit, "after": running}))
-                        continue
-                    cap_year = year = when.year
-                used = self.accounts.used(cap.pool, scope, cap_year)
-                now = self.accounts.granted_now(cap.pool, scope, cap_year)
-                pending = self.accounts.pending(cap.pool, scope, cap_year)
-                remaining_hi = max(limit - used - now, Money.zero())
-                remaining_lo = max(limit - used - now - pending, Money.zero())
-                keys.append((cap.pool, scope, cap_year))
-                info = {
-                    "scope": describe_scope(scope, cap_year),
-                    "used": used,
-                    "earlier": self.accounts.claims(cap.pool, scope, cap_year),
-                }
-            info["before"], running = running, least(running, remaining_hi)
-            lowest = least(lowest, remaining_lo)
-            events.append((cap, {**info, "limit": limit, "after": running}))
-        amount = running
+        capped = apply_caps(cp, env, path, requested, before, self.accounts)
+        missing |= capped.missing
+        amount = capped.amount
         if amount is None:
             kind = "unknown"
         else:
-            exact = requested is not None and not missing and lowest == amount
+            exact = requested is not None and not missing and capped.lowest == amount
             kind = "exact" if exact else "up_to"
-        caps = cap_events(events, requested, amount)
+        caps = capped.caps
         if explain:
             trace.extend(Step("cap", cap_line(ev), not ev.binding) for ev in caps)
-        subject = "/".join(i for _, i in path)
-        if amount is not None:
-            for key in dict.fromkeys(keys):
+        if amount is not None and capped.keys:
+            subject = "/".join(i for _, i in path)
+            for key in capped.keys:
                 self.accounts.add(key, subject, amount, certain=kind == "exact")
         if kind == "exact" and amount:
             # 0.00 元 is not a payment: no grant, and a one-time award stays open.
             for o in cp.info.once:
                 self.accounts.mark_paid(cp.info.id, scope_of(path, (o.entity,)))
-            self.grants.append(Grant(cp.info.id, path, amount, year))
+            self.grants.append(Grant(cp.info.id, path, amount, capped.year))
             self.accounts.grant(cp.info.id, path, amount)
         if explain:
             label = {"exact": "award", "up_to": "award up to", "unknown": "award unknown"}[kind]

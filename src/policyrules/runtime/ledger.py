@@ -31,6 +31,7 @@ __all__ = [
     "Grant",
     "GrantPath",
     "Ledger",
+    "ScopeKey",
     "as_earlier",
 ]
 
@@ -193,22 +194,29 @@ class ClaimLog:
 
     Append-only: a claim adds its subject (``f1/P2``) and amount; ``totals[k]`` is the
     fen of the first ``k`` claims, so a view of the first ``k`` (:class:`Earlier`) needs no
-    copy and knows its total at once."""
+    copy and knows its total at once.  ``certain`` and ``possible`` are the fen of the
+    exact grants and of the upper bounds of undecided claims among them."""
 
-    __slots__ = ("amounts", "subjects", "totals")
+    __slots__ = ("amounts", "certain", "possible", "subjects", "totals")
 
     def __init__(self) -> None:
         self.subjects: list[str] = []
         self.amounts: list[Money] = []
         self.totals: list[int] = [0]
+        self.certain = 0
+        self.possible = 0
 
     def __len__(self) -> int:
         return len(self.subjects)
 
-    def append(self, subject: str, amount: Money) -> None:
+    def append(self, subject: str, amount: Money, certain: bool = True) -> None:
         self.subjects.append(subject)
         self.amounts.append(amount)
         self.totals.append(self.totals[-1] + amount.fen)
+        if certain:
+            self.certain += amount.fen
+        else:
+            self.possible += amount.fen
 
     def view(self) -> Earlier:
         """The claims so far; later claims do not change the view."""
@@ -306,8 +314,6 @@ class Accounts:
     def __init__(self, ledger: Ledger, pools: dict[str, set[str]]) -> None:
         # pools maps provision id -> the pools its caps count in (itself, and any shared).
         self._pools = pools
-        self._certain: dict[ScopeKey, Money] = defaultdict(Money.zero)
-        self._possible: dict[ScopeKey, Money] = defaultdict(Money.zero)
         self._by: dict[ScopeKey, ClaimLog] = {}
         # The ledger's grants per pool, scope (every prefix of a grant's path) and year
         # (None: all years), in fen.
@@ -340,11 +346,13 @@ class Accounts:
 
     def granted_now(self, pool: str, scope: tuple[tuple[str, str], ...], year: int | None) -> Money:
         """Exact grants made earlier in this evaluation, same pool and scope."""
-        return self._certain.get((pool, scope, year)) or Money.zero()
+        log = self._by.get((pool, scope, year))
+        return Money(log.certain) if log else Money.zero()
 
     def pending(self, pool: str, scope: tuple[tuple[str, str], ...], year: int | None) -> Money:
         """Upper bounds of undecided claims earlier in this evaluation, same pool and scope."""
-        return self._possible.get((pool, scope, year)) or Money.zero()
+        log = self._by.get((pool, scope, year))
+        return Money(log.possible) if log else Money.zero()
 
     def claims(self, pool: str, scope: tuple[tuple[str, str], ...], year: int | None) -> Earlier:
         """(subject, amount) of the claims earlier in this evaluation, certain or not: a
@@ -352,13 +360,21 @@ class Accounts:
         log = self._by.get((pool, scope, year))
         return NO_EARLIER if log is None else log.view()
 
+    def account(self, key: ScopeKey) -> tuple[int, int, int, Earlier]:
+        """All a cap needs of its account, in one look-up: the fen of the ledger's grants,
+        of this evaluation's exact grants and of its undecided claims' bounds, and the
+        view of its earlier claims."""
+        used = self._used.get(key, 0)
+        log = self._by.get(key)
+        if log is None:
+            return used, 0, 0, NO_EARLIER
+        return used, log.certain, log.possible, log.view()
+
     def add(self, key: ScopeKey, subject: str, amount: Money, certain: bool) -> None:
-        bucket = self._certain if certain else self._possible
-        bucket[key] = bucket[key] + amount
         log = self._by.get(key)
         if log is None:
             log = self._by[key] = ClaimLog()
-        log.append(subject, amount)
+        log.append(subject, amount, certain)
 
     def granted_to(self, provision: str, path: GrantPath) -> Money:
         """What ``provision`` granted the subject at ``path`` before (any year), in the
