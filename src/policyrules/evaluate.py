@@ -32,13 +32,13 @@ from .facts import Facts, Instance
 from .model import CheckedPolicy
 from .result import Decision, Result, Step
 from .runtime.calendar import HOLIDAY_ASSUMPTION, WorkCalendar
-from .runtime.ledger import Accounts, Grant, Ledger
+from .runtime.ledger import Accounts, Grant, Ledger, LedgerIndex
 from .runtime.money import Money
 from .runtime.order import natural_key
 from .runtime.values import Undecided, Unknown, Value, format_value
 from .timelimits import TimeLimits
 
-__all__ = ["Undecided", "evaluate"]
+__all__ = ["Undecided", "evaluate", "index_ledger", "ledger_pools"]
 
 
 def evaluate(
@@ -51,17 +51,17 @@ def evaluate(
     calendar: WorkCalendar,
     as_of: dt.date | None = None,
     explain: bool = True,
+    index: LedgerIndex | None = None,
 ) -> Result:
     """Every decision of ``policy`` for ``facts``; nothing outside the arguments is read.
 
     ``as_of`` is the day the evaluation speaks for: a deadline with no completion date is
     overdue (``not_met``) once it has passed, pending before.  No clock is read.  With
     ``explain`` false the decisions carry no trace, reasons, facts read or parameter values
-    (none is built); every status, amount, missing fact, cap and grant is the same."""
-    pools: dict[str, set[str]] = {
-        cp.info.id: {cap.pool for cap in cp.caps} | {cp.info.id} for cp in policy.provisions
-    }
-    accounts = Accounts(ledger, pools)
+    (none is built); every status, amount, missing fact, cap and grant is the same.
+    ``index``: :func:`index_ledger` of ``policy`` and ``ledger``, if the caller keeps one."""
+    pools = ledger_pools(policy)
+    accounts = Accounts(index if index is not None else LedgerIndex(ledger, pools), pools)
     run = _Run(policy, facts, accounts, parameters, assumptions, calendar, as_of, explain)
     served = run.serve_awards()
     decisions: list[Decision] = []
@@ -72,6 +72,16 @@ def evaluate(
     if run.assumed_years:
         listed.append((HOLIDAY_ASSUMPTION, calendar.describe(run.assumed_years)))
     return Result(tuple(decisions), tuple(run.grants), tuple(sorted(listed)))
+
+
+def ledger_pools(policy: CompiledPolicy) -> dict[str, set[str]]:
+    """provision id -> the cap pools its grants count in (its own, and any shared)."""
+    return {cp.info.id: {cap.pool for cap in cp.caps} | {cp.info.id} for cp in policy.provisions}
+
+
+def index_ledger(policy: CompiledPolicy, ledger: Ledger) -> LedgerIndex:
+    """The earlier grants of ``ledger`` summed for ``policy``'s caps, once for many runs."""
+    return LedgerIndex(ledger, ledger_pools(policy))
 
 
 class _Run(TimeLimits):

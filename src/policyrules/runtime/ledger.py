@@ -31,6 +31,7 @@ __all__ = [
     "Grant",
     "GrantPath",
     "Ledger",
+    "LedgerIndex",
     "ScopeKey",
     "as_earlier",
 ]
@@ -305,36 +306,52 @@ def as_earlier(pairs: Iterable[tuple[str, Money]]) -> Earlier:
     return Earlier.of(pairs)
 
 
+class LedgerIndex:
+    """The earlier grants of a ledger summed once, for look-ups in O(1): per cap pool, scope
+    (each prefix of a grant's path) and year (``None``: all years), per provision and
+    subject (an entitlement), and the one-time awards already paid.  Read-only once built,
+    so one index serves every evaluation on the same ledger."""
+
+    def __init__(self, ledger: Ledger, pools: dict[str, set[str]]) -> None:
+        # pools maps provision id -> the pools its caps count in (itself, and any shared).
+        self.pools = pools
+        self.used: dict[ScopeKey, int] = defaultdict(int)
+        self.granted: dict[tuple[str, GrantPath], int] = defaultdict(int)
+        # (provision, path from the firm down to the entity): ids are unique only per owner.
+        self.paid: set[tuple[str, GrantPath]] = set()
+        for g in ledger.grants:
+            fen, year = g.amount.fen, g.year
+            in_pools = pools.get(g.provision, {g.provision})
+            for depth in range(1, len(g.path) + 1):
+                scope = g.path[:depth]
+                for pool in in_pools:
+                    self.used[(pool, scope, None)] += fen
+                    if year is not None:
+                        self.used[(pool, scope, year)] += fen
+                if fen:  # 0.00 元 is not a payment: a one-time award stays open
+                    self.paid.add((g.provision, scope))
+            self.granted[(g.provision, g.path)] += fen
+
+
 class Accounts:
     """Running totals per (pool, scope path, year), from the ledger and this evaluation.
 
     Every total is kept under its key as grants and claims come in: a claim looks up its
-    cap's account in O(1), whatever the number of earlier grants or claims."""
+    cap's account in O(1), whatever the number of earlier grants or claims.  The ledger's
+    part is a :class:`LedgerIndex` (built here, or shared); this evaluation's own grants
+    are kept beside it, so the index is never changed."""
 
-    def __init__(self, ledger: Ledger, pools: dict[str, set[str]]) -> None:
-        # pools maps provision id -> the pools its caps count in (itself, and any shared).
+    def __init__(self, ledger: Ledger | LedgerIndex, pools: dict[str, set[str]]) -> None:
+        index = ledger if isinstance(ledger, LedgerIndex) else LedgerIndex(ledger, pools)
         self._pools = pools
+        self._index = index
+        self._used = index.used
         self._by: dict[ScopeKey, ClaimLog] = {}
-        # The ledger's grants per pool, scope (every prefix of a grant's path) and year
-        # (None: all years), in fen.
-        self._used: dict[ScopeKey, int] = defaultdict(int)
-        # What each subject was granted under each provision (any year): its entitlement
-        # is the award's amount, so earlier grants count against it.
-        self._granted: dict[tuple[str, GrantPath], Money] = defaultdict(Money.zero)
-        # (provision, path from the firm down to the entity): ids are unique only per owner.
-        self._paid: set[tuple[str, tuple[tuple[str, str], ...]]] = set()
-        for g in ledger.grants:
-            fen = g.amount.fen
-            pools_of = self.pools_of(g.provision)
-            for depth in range(1, len(g.path) + 1):
-                scope = g.path[:depth]
-                for pool in pools_of:
-                    self._used[(pool, scope, None)] += fen
-                    if g.year is not None:
-                        self._used[(pool, scope, g.year)] += fen
-                if g.amount:  # 0.00 元 is not a payment: a one-time award stays open
-                    self._paid.add((g.provision, scope))
-            self._granted[(g.provision, g.path)] += g.amount
+        # What each subject was granted under each provision in this evaluation (the
+        # ledger's part is in the index): its entitlement is the award's amount, so
+        # earlier grants count against it.
+        self._granted: dict[tuple[str, GrantPath], int] = defaultdict(int)
+        self._paid: set[tuple[str, GrantPath]] = set()
 
     def pools_of(self, provision: str) -> set[str]:
         return self._pools.get(provision, {provision})
@@ -379,15 +396,17 @@ class Accounts:
     def granted_to(self, provision: str, path: GrantPath) -> Money:
         """What ``provision`` granted the subject at ``path`` before (any year), in the
         ledger and earlier in this evaluation."""
-        return self._granted.get((provision, path), Money.zero())
+        key = (provision, path)
+        return Money(self._index.granted.get(key, 0) + self._granted.get(key, 0))
 
     def grant(self, provision: str, path: GrantPath, amount: Money) -> None:
         """Count a grant made in this evaluation toward the subject's entitlement."""
-        self._granted[(provision, path)] += amount
+        self._granted[(provision, path)] += amount.fen
 
     def paid_before(self, provision: str, path: tuple[tuple[str, str], ...]) -> bool:
         """Whether a one-time provision already paid the entity at ``path`` (一次性)."""
-        return (provision, path) in self._paid
+        key = (provision, path)
+        return key in self._paid or key in self._index.paid
 
     def mark_paid(self, provision: str, path: tuple[tuple[str, str], ...]) -> None:
         self._paid.add((provision, path))
