@@ -28,12 +28,12 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import one_by_one_data as data  # noqa: E402  (the generator beside this file)
+import one_by_one_data as data  # the generator beside this file
 
-import policyrules  # noqa: E402
-from policyrules import Grant, Money  # noqa: E402
-from policyrules.api import Policy  # noqa: E402
-from policyrules.result import Result  # noqa: E402
+import policyrules
+from policyrules import Grant, Money
+from policyrules.api import Policy
+from policyrules.result import Result
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "policies" / "beijing_2025"
@@ -54,7 +54,8 @@ def amounts(result: Result) -> dict[tuple[str, int], int]:
     out = {}
     for d in result.decisions:
         if d.provision == data.MEASURE3 and d.status == "eligible":
-            assert d.amount is not None and d.subject is not None
+            assert d.amount is not None
+            assert d.subject is not None
             firm, product = d.subject.split("/")
             out[(firm, int(product[1:]))] = d.amount.fen
     return out
@@ -75,7 +76,11 @@ def size_rows(policies: dict[str, Policy], rows: list[data.Row], label: str, rep
     for name, policy in policies.items():
         facts = policy.read_facts(raw)
         for explain in (False, True):
-            s, result = best(lambda: policy.evaluate(facts, explain=explain), repeat)
+
+            def run(p: Policy = policy, f: Any = facts, explain: bool = explain) -> Result:
+                return p.evaluate(f, explain=explain)
+
+            s, result = best(run, repeat)
             assert amounts(result) == hand, f"{name}: amounts differ from the hand loop"
             what = "with explanations" if explain else "no explanations"
             row(f"evaluate, {name}, {what}", s, n, base)
