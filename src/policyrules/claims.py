@@ -59,16 +59,18 @@ def claim_key(
     (E233) makes the keys of one pool's provisions comparable; no key depends on file or
     facts order."""
     keys: list[tuple[int, Any]] = []
+    if not cp.order:
+        return ((), natural_path_key(path), rank)
+    # A fresh Env: ordering reads facts that need not appear among the decision's facts,
+    # but an assumption that chose the order is reported with the decision.
+    scratch = env.scratch()
     for fn in cp.order:
-        # A fresh Env: ordering reads facts that need not appear among the decision's facts,
-        # but an assumption that chose the order is reported with the decision.
-        scratch = env.scratch()
         v = fn(scratch)
-        env.used_assumptions |= scratch.used_assumptions
         if isinstance(v, Unknown):
             keys.append((1, ()))
         else:
             keys.append((0, natural_key(v) if isinstance(v, str) else v))
+    env.used_assumptions |= scratch.used_assumptions
     return (tuple(keys), natural_path_key(path), rank)
 
 
