@@ -154,14 +154,21 @@ class _Run(TimeLimits):
             claims.sort(key=lambda c: c.key)
             previous: Claim | None = None
             for claim in claims:
-                d = self.decide(claim.cp, claim.inst, claim.env)
+                d = self.decide(claim.cp, claim.inst, claim.env, claim.path)
                 if self.explain and previous and (why := natural_step(previous, claim)):
                     d = attrs.evolve(d, trace=(why, *d.trace))
                 out[claim.cp.info.id].append(d)
                 previous = claim
         return out
 
-    def decide(self, cp: CompiledProvision, inst: Instance | None, env: Env) -> Decision:
+    def decide(
+        self,
+        cp: CompiledProvision,
+        inst: Instance | None,
+        env: Env,
+        path: tuple[tuple[str, str], ...] | None = None,
+    ) -> Decision:
+        path = path_of(inst) if path is None else path
         trace: list[Step] = []
         kind = cp.info.kind
         # Only deadlines and targets count days: they get a calendar that notes assumed years.
@@ -173,13 +180,13 @@ class _Run(TimeLimits):
         try:
             failed, missing = self.conditions(cp, env, trace)
             if kind == "award" and not failed and not missing:
-                failed = self.once(cp, inst, trace)
+                failed = self.once(cp, inst, trace, path)
             if failed:
                 status = "not_eligible"
             elif missing:
                 status = "unknown"
             elif kind == "award":
-                status, extra = "eligible", self.award(cp, inst, env, trace)
+                status, extra = "eligible", self.award(cp, inst, env, trace, path)
             elif kind == "deadline":
                 status, extra = self.deadline(cp, env, trace)
             elif kind == "target":
@@ -197,6 +204,7 @@ class _Run(TimeLimits):
         if counts_days and self.calendar.assumed:
             trace.append(Step("calendar", self.calendar.note(self.calendar.assumed), None))
             self.assumed_years |= self.calendar.assumed
+        extra["path"] = path
         return self.decision(cp, inst, env, status, failed, missing, trace, extra, counts_days)
 
     def conditions(
@@ -282,11 +290,16 @@ class _Run(TimeLimits):
         shown = ", ".join(f"{k.split('.', 1)[-1]} = {format_value(env.reads[k])}" for k in seen)
         return f"{cond.text} does not hold" + (f" ({shown})" if shown else "")
 
-    def once(self, cp: CompiledProvision, inst: Instance | None, trace: list[Step]) -> list[str]:
+    def once(
+        self,
+        cp: CompiledProvision,
+        inst: Instance | None,
+        trace: list[Step],
+        path: tuple[tuple[str, str], ...],
+    ) -> list[str]:
         if inst is None:
             return []
         chain = inst.chain()
-        path = path_of(inst)
         for o in cp.info.once:
             owner = chain.get(o.entity)
             if owner is not None and self.accounts.paid_before(
@@ -305,7 +318,12 @@ class _Run(TimeLimits):
     # ---- awards --------------------------------------------------------------------------
 
     def award(
-        self, cp: CompiledProvision, inst: Instance | None, env: Env, trace: list[Step]
+        self,
+        cp: CompiledProvision,
+        inst: Instance | None,
+        env: Env,
+        trace: list[Step],
+        path: tuple[tuple[str, str], ...],
     ) -> dict[str, Any]:
         assert inst is not None
         assert cp.amount is not None
@@ -321,7 +339,6 @@ class _Run(TimeLimits):
             # An award pays nothing below zero: a negative grant would give its pools back.
             trace.append(Step("amount", f"{format_value(requested)} is below zero: 0.00 元", None))
             requested = Money.zero()
-        path = path_of(inst)
         # The amount is the subject's entitlement under this provision: what it was granted
         # before (any year) counts against it, and against its per-claim caps.
         before = self.accounts.granted_to(cp.info.id, path)
@@ -382,6 +399,7 @@ class _Run(TimeLimits):
         counts_days: bool = False,
     ) -> Decision:
         info = cp.info
+        path = extra.pop("path")
         missing = missing | set(extra.pop("missing", set()))
         clause = self.clauses[info.clause]
         doc = self.documents.get(info.document)
@@ -410,7 +428,7 @@ class _Run(TimeLimits):
             document_number=doc.number if doc else None,
             clause=info.clause,
             title=info.title or clause.title,
-            subject="/".join(i for _, i in path_of(inst)) if inst else None,
+            subject="/".join(i for _, i in path) if inst else None,
             status=status,
             reasons=tuple(failed),
             missing_facts=tuple(sorted(m for m in missing if not m.startswith("parameter "))),
