@@ -147,3 +147,32 @@ def test_the_last_claim_names_every_earlier_one_in_a_bounded_form(policy: Policy
     # Three or fewer are listed as before: the 4th claim's cap names P0, P1, P2.
     fourth = result.decisions[3].caps[1]
     assert fourth.earlier.describe() == "f1/P0 10 万元, f1/P1 10 万元, f1/P2 10 万元"
+
+
+def test_a_ledger_given_again_is_not_read_again(policy: Policy) -> None:
+    """A service answering firm by firm on one Ledger: the ledger (2,000 grants to other
+    firms) is read, checked and summed on the first run; later runs cost what a run with
+    no ledger costs, and still count it."""
+    others = policy.read_ledger(
+        [
+            Grant(PROVISION, (("firm", f"g{i}"), ("product", "P0")), Money(WAN), 2026)
+            for i in range(2000)
+        ]
+        # f1: 5 × 199 万元 = 995 万元 in 2026, each within the 200 万元 product cap.
+        + [
+            Grant(PROVISION, (("firm", "f1"), ("product", f"L{i}")), Money(199 * WAN), 2026)
+            for i in range(5)
+        ]
+    )
+    facts = policy.read_facts(_firm(3))
+    empty, _ = _calls(lambda: policy.evaluate(facts))
+    first, r1 = _calls(lambda: policy.evaluate(facts, ledger=others))
+    again, r2 = _calls(lambda: policy.evaluate(facts, ledger=others))
+    assert first > 10 * empty  # reading 2,001 grants is real work
+    assert again <= 1.5 * empty, (empty, again)
+    # Both runs count f1's 995 万元: 5 万元 of room left in 2026 for three 10 万元 claims.
+    assert [g.amount for g in r1.grants] == [Money.of(5, "万元")]
+    assert r2 == r1
+    # Other facts on the same ledger: f1 again, one product, the same 5 万元 room.
+    one = policy.evaluate(policy.read_facts(_firm(1)), ledger=others)
+    assert [g.amount for g in one.grants] == [Money.of(5, "万元")]
