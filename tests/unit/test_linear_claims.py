@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from types import FrameType
 from typing import Any
 
@@ -19,6 +20,7 @@ import pytest
 
 from policyrules import Grant, Money
 from policyrules.api import Policy
+from policyrules.cli import main
 from policyrules.result import Result
 from policyrules.runtime.ledger import Earlier
 from strategies import compile_text
@@ -176,3 +178,38 @@ def test_a_ledger_given_again_is_not_read_again(policy: Policy) -> None:
     # Other facts on the same ledger: f1 again, one product, the same 5 万元 room.
     one = policy.evaluate(policy.read_facts(_firm(1)), ledger=others)
     assert [g.amount for g in one.grants] == [Money.of(5, "万元")]
+
+
+def test_cli_lists_every_earlier_claim_on_request(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`eval --json` shows the last 3 earlier claims on measure 3's firm-year cap, with
+    their count; `--all-earlier` all of them (P1..P4 before P5, by approval day)."""
+    products = "".join(
+        f"""
+      - id: P{i}
+        approved_on: 2026-01-0{i}
+        launch_routes: [national_priority_review]
+        launch_reward_decided: 10万元"""
+        for i in range(1, 6)
+    )
+    facts = tmp_path / "f.yaml"
+    facts.write_text(f"firms:\n  - id: f1\n    products:{products}\n", "utf-8")
+    shipped = str(Path(__file__).resolve().parents[2] / "policies" / "beijing_2025")
+
+    def yearly_cap(*flags: str) -> dict[str, Any]:
+        assert main(["eval", shipped, str(facts), "--json", *flags]) == 0
+        data = json.loads(capsys.readouterr().out)
+        last = next(
+            d
+            for d in data["decisions"]
+            if d["provision"] == "jjxf_2025_50/3/launch_reward" and d["subject"] == "f1/P5"
+        )
+        cap: dict[str, Any] = last["caps"][1]
+        return cap
+
+    bounded, every = yearly_cap(), yearly_cap("--all-earlier")
+    assert [s for s, _ in bounded["earlier"]] == ["f1/P2", "f1/P3", "f1/P4"]
+    assert [s for s, _ in every["earlier"]] == ["f1/P1", "f1/P2", "f1/P3", "f1/P4"]
+    # 4 claims of 10 万元 before P5: 40 万元.
+    assert (bounded["earlier_count"], bounded["earlier_total"]) == (4, "400000.00")
