@@ -214,7 +214,7 @@ class Policy:
 
         :raises LedgerError: E320-E326 and E328, every fault found.
         """
-        return read_ledger(self.checked, ledger)
+        return self._known_read(read_ledger(self.checked, ledger))
 
     def load_ledger(self, path: str | Path) -> Ledger:
         """Read and check a YAML/JSON ledger file (``ledger: [...]``); errors point into it.
@@ -222,7 +222,7 @@ class Policy:
         :raises FactsError: the file cannot be read or parsed (E301, E302).
         :raises LedgerError: an empty file (write ``ledger: []``), or a bad grant (E320-E326).
         """
-        return read_ledger_file(self.checked, path)[0]
+        return self._known_read(read_ledger_file(self.checked, path)[0])
 
     def evaluate(
         self,
@@ -340,12 +340,17 @@ class Policy:
         hit = self._memo.get(key)
         return hit[1:] if hit is not None and hit[0]() is value else None
 
+    def _known_read(self, ledger: Ledger) -> Ledger:
+        """``ledger``, read by this policy: given to :meth:`evaluate`, it is not read again."""
+        self._remember(("read", id(ledger)), ledger)  # nothing else held: it may still die
+        return ledger
+
     def _read(self, ledger: Ledger | Iterable[Grant | Mapping[str, Any]]) -> Ledger:
         if not isinstance(ledger, Ledger):
             return read_ledger(self.checked, ledger)
         hit = self._recall(("read", id(ledger)), ledger)
         if hit is not None:
-            read: Ledger = hit[0]
+            read: Ledger = hit[0] if hit else ledger
             return read
         read = read_ledger(self.checked, ledger)
         self._remember(("read", id(ledger)), ledger, read)
