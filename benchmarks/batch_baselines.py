@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from operator import itemgetter
 from typing import Any
 
 import numpy as np
@@ -102,21 +103,34 @@ def python_loop(claims: list[Claim], ledger: list[LedgerRow]) -> list[tuple[str,
                 paid.add((firm, product))
             if year is not None:
                 spent[firm, year] = spent.get((firm, year), 0) + amount
+    # The eligible claims of each firm-year, then each firm-year in (approved_on, id) order.
+    years: dict[tuple[str, int], list[Claim]] = {}
+    for claim in claims:
+        firm, product, approved, routes, other, _ = claim
+        if (
+            (routes or other)
+            and IN_FORCE_FROM <= approved <= IN_FORCE_TO
+            and (firm, product) not in paid
+        ):
+            key = (firm, approved.year)
+            group = years.get(key)
+            if group is None:
+                years[key] = [claim]
+            else:
+                group.append(claim)
     out = []
-    for firm, product, approved, routes, other, decided in sorted(
-        claims, key=lambda c: (c[2], c[1])
-    ):
-        if not (routes or other) or not IN_FORCE_FROM <= approved <= IN_FORCE_TO:
-            continue
-        if (firm, product) in paid:
-            continue
-        key = (firm, approved.year)
+    for key, group in years.items():
+        group.sort(key=_order)
         so_far = spent.get(key, 0)
-        grant = min(decided, PER_PRODUCT_CAP, max(0, FIRM_YEAR_CAP - so_far))
-        spent[key] = so_far + grant
-        if grant:
-            out.append((firm, product, grant))
+        for firm, product, _, _, _, decided in group:
+            grant = min(decided, PER_PRODUCT_CAP, max(0, FIRM_YEAR_CAP - so_far))
+            so_far += grant
+            if grant:
+                out.append((firm, product, grant))
     return out
+
+
+_order = itemgetter(2, 1)
 
 
 class OpenFiscaModel:

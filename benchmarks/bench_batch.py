@@ -57,6 +57,7 @@ CLAIM_COLUMNS = (
     "launch_reward_decided",
 )
 LEDGER_COLUMNS = ("provision", "firm", "product", "amount", "year")
+FISCA = "OpenFisca-core, calculate (numpy formula)"
 
 
 def best(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
@@ -196,19 +197,22 @@ def main(argv: list[str] | None = None) -> None:
 
         if fisca is not None:
             data = fisca.inputs(tables["products"], tables["ledger"])
-            seconds = float("inf")
+            calc = built = float("inf")
             for _ in range(args.repeat):
-                sim = fisca.simulation(data)
                 start = time.perf_counter()
+                sim = fisca.simulation(data)
+                ready = time.perf_counter()
                 granted = fisca.calculate(sim)
-                seconds = min(seconds, time.perf_counter() - start)
-            row["OpenFisca-core (numpy formula)"] = seconds
+                done = time.perf_counter()
+                calc, built = min(calc, done - ready), min(built, done - start)
+            row[FISCA] = calc
+            row["OpenFisca-core, simulation built + calculate"] = built
             products = tables["products"]
             _, totals["OpenFisca"] = differences(
                 con, "OpenFisca", grants_table(products["firm_id"], products["id"], granted)
             )
         else:
-            row["OpenFisca-core (numpy formula)"] = fisca_why
+            row[FISCA] = fisca_why
 
         if batch.available:
             row["policyrules batch (DuckDB)"], out = best(
@@ -256,7 +260,7 @@ def report(
         if isinstance(got, str):
             print(f"targets at {n:,}: batch path {got}")
             continue
-        for against, need in (("hand DuckDB query", 0.8), ("OpenFisca-core (numpy formula)", 5.0)):
+        for against, need in (("hand DuckDB query", 0.8), (FISCA, 5.0)):
             base = row[against]
             if isinstance(base, float):
                 ratio = base / got
