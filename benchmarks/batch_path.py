@@ -15,7 +15,21 @@ import pyarrow as pa
 
 import policyrules
 
-__all__ = ["BatchPath"]
+__all__ = ["BatchPath", "measure_3_only"]
+
+
+def measure_3_only(policy_dir: Path, into: Path) -> Path:
+    """A copy of the policy in ``into`` holding, of 京经信发〔2025〕50号, only 第3条 (the
+    document's head, without its ``source`` line, and clause 3), with ``common.rule``."""
+    text = (policy_dir / "jjxf-2025-50.rule").read_text(encoding="utf-8")
+    head = text[: text.index('clause 1 "')]
+    head = "".join(ln for ln in head.splitlines(True) if not ln.lstrip().startswith("source "))
+    clause = text[text.index('clause 3 "') : text.index('chapter 二 "')]
+    into.mkdir(parents=True, exist_ok=True)
+    (into / "jjxf-2025-50.rule").write_text(head + clause, encoding="utf-8")
+    common = (policy_dir / "common.rule").read_text(encoding="utf-8")
+    (into / "common.rule").write_text(common, encoding="utf-8")
+    return into
 
 
 class BatchPath:
