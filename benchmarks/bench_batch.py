@@ -33,12 +33,14 @@ import platform
 import sys
 import time
 from collections.abc import Callable
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 import batch_claims
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 from batch_baselines import HAND_SQL, OpenFiscaModel, python_loop, to_tuples
 from batch_path import BatchPath
 
@@ -76,7 +78,7 @@ def best(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
 def grants_table(firm: Any, product: Any, amount: Any) -> pa.Table:
     """(firm, product, amount) rows of the grants above 0.00 元."""
     table = pa.table({"firm": firm, "product": product, "amount": pa.array(amount, pa.int64())})
-    return table.filter(pa.compute.greater(table.column("amount"), 0))
+    return table.filter(pc.greater(table.column("amount"), 0))
 
 
 def differences(con: duckdb.DuckDBPyConnection, name: str, got: pa.Table) -> tuple[int, int]:
@@ -133,6 +135,17 @@ def one_by_one(tables: dict[str, pa.Table]) -> pa.Table:
     )
 
 
+def _version(package: str) -> str:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return "absent"
+
+
+def _load() -> str:
+    return ", ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
 def machine() -> str:
     cpu = platform.processor() or platform.machine()
     try:
@@ -140,10 +153,11 @@ def machine() -> str:
             cpu = next(ln.split(":", 1)[1].strip() for ln in info if ln.startswith("model name"))
     except (OSError, StopIteration):
         pass
-    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     return (
-        f"{cpu}, {os.cpu_count()} cores, load average {load}; Python {platform.python_version()},"
-        f" DuckDB {duckdb.__version__}, pyarrow {pa.__version__}"
+        f"{cpu}, {os.cpu_count()} cores, load average {_load()}; "
+        f"Python {platform.python_version()},"
+        f" DuckDB {duckdb.__version__}, pyarrow {pa.__version__}, numpy {_version('numpy')},"
+        f" sqlglot {_version('sqlglot')}, OpenFisca-core {_version('openfisca-core')}"
     )
 
 
@@ -235,6 +249,7 @@ def main(argv: list[str] | None = None) -> None:
         print(f"{n:>9,} claims: every path grants the same per claim, {hand_total:,} fen in all")
         con.close()
     report(rows, startup)
+    print(f"finished {dt.datetime.now(dt.UTC):%H:%M} UTC; load average then {_load()}")
     if args.steps and batch.available:
         print(f"\nbatch plan steps at {n:,} claims (least seconds of {args.repeat} runs):")
         for name, seconds in timings.items():
