@@ -4,24 +4,32 @@ Run on demand (never a test)::
 
     .venv/bin/pip install -q -e '.[bench]'
     .venv/bin/python benchmarks/bench_batch.py [--sizes 10000 100000 1000000] [--repeat 5]
+        [--batch-repeat 2] [--steps] [--memory 4GB] [--data DIR] [--regenerate]
 
 For each size it generates (or reuses, under ``--data``) the claims of the anchor benchmark
 (``batch_claims.py``: 20 claims per firm, Parquet in the batch contract's canonical types,
-with a ledger of earlier grants), loads them into an in-process DuckDB, and times, best of
-``--repeat`` runs (the machine is shared; the best run is the least disturbed):
+with a ledger of earlier grants), loads them into an in-process DuckDB (``--memory`` is its
+memory limit: the machine is shared), and times, best of ``--repeat`` runs (the best run is
+the least disturbed):
 
 - the hand-written DuckDB query (``batch_baselines.HAND_SQL``: one running SUM window per
   firm-year), materialised as a table;
 - the hand-written Python loop over tuples;
-- OpenFisca-core's vectorised formulation (``calculate`` only), when installed;
-- the policyrules batch path (``compile_batch`` + the DuckDB runner) on the same tables,
-  when the package has it; and, once, its compile time for the whole shipped policy.
+- OpenFisca-core's vectorised formulation (``calculate`` alone, and with the simulation
+  built from prepared arrays), when installed (the ``bench`` extra);
+- the policyrules batch path: the plan ``compile_batch`` makes of measure 3 alone, run by
+  ``run_plan`` (the DuckDB runner, as shipped) on the same tables, best of
+  ``--batch-repeat``; ``--steps`` adds the time of each step of its plan;
+
+and, once, the batch start-up for the whole shipped policy (``compile_batch``, target
+< 1 s, then writing the plan as DuckDB SQL).
 
 Inputs are in each path's own memory before the clock starts (DuckDB tables, Python
 tuples, OpenFisca inputs); outputs are materialised in it.  Before any figure is printed,
 every path's per-claim grants are checked equal to the hand query's (and, at sizes up to
-``--reference-max``, the hand query's to the one-by-one ``Policy.evaluate``): a benchmark
-comparing wrong answers is worthless, so a difference stops the run.
+``--reference-max``, the hand query's to the one-by-one ``Policy.evaluate`` of the whole
+shipped policy): a benchmark comparing wrong answers is worthless, so a difference stops
+the run.  Ratios printed are against the hand query and the Python loop of the same run.
 """
 
 from __future__ import annotations
@@ -219,6 +227,7 @@ def main(argv: list[str] | None = None) -> None:
         _, totals["loop"] = differences(
             con, "Python loop", grants_table(*zip(*looped, strict=True))
         )
+        del claims, ledger, looped  # a million tuples: make room for the next paths
 
         if fisca is not None:
             data = fisca.inputs(tables["products"], tables["ledger"])
@@ -236,6 +245,7 @@ def main(argv: list[str] | None = None) -> None:
             _, totals["OpenFisca"] = differences(
                 con, "OpenFisca", grants_table(products["firm_id"], products["id"], granted)
             )
+            del data, sim, granted
         else:
             row[FISCA] = fisca_why
 
