@@ -27,9 +27,23 @@ from .awards import (
     provision_rank,
     window_steps,
 )
-from .exprs import negate, BIGINT, ExprCompiler, all_of, any_of, case, is_null, names_list, not_null
+from .exprs import ExprCompiler
+from .outputs import decision_row
 from .plan import Step
 from .rows import chain_of, rows_step
+from .sqlbits import (
+    BIGINT,
+    INTEGER,
+    VARCHAR,
+    VARCHARS,
+    all_of,
+    any_of,
+    case,
+    is_null,
+    names_list,
+    negate,
+    not_null,
+)
 
 __all__ = ["AwardSteps"]
 
@@ -38,11 +52,11 @@ def _t(name: str) -> exp.Table:
     return exp.to_table(name, quoted=True)
 
 
-def _empty() -> exp.Expression:
-    return exp.cast(exp.Array(expressions=[]), "ARRAY<VARCHAR>")
+def _empty() -> exp.Expr:
+    return exp.cast(exp.Array(expressions=[]), VARCHARS)
 
 
-def _concat(parts: Sequence[exp.Expression]) -> exp.Expression:
+def _concat(parts: Sequence[exp.Expr]) -> exp.Expr:
     if not parts:
         return _empty()
     if len(parts) == 1:
@@ -50,15 +64,15 @@ def _concat(parts: Sequence[exp.Expression]) -> exp.Expression:
     return exp.ArrayConcat(this=parts[0].copy(), expressions=[p.copy() for p in parts[1:]])
 
 
-def _sorted(parts: Sequence[exp.Expression]) -> exp.Expression:
+def _sorted(parts: Sequence[exp.Expr]) -> exp.Expr:
     return exp.ArraySort(this=exp.ArrayDistinct(this=_concat(parts)))
 
 
-def _or0(e: exp.Expression) -> exp.Expression:
+def _or0(e: exp.Expr) -> exp.Expr:
     return exp.Coalesce(this=e, expressions=[num(0)])
 
 
-def _if_list(cond: exp.Expression, then: exp.Expression) -> exp.Expression:
+def _if_list(cond: exp.Expr, then: exp.Expr) -> exp.Expr:
     return case([(cond, then)], _empty())
 
 
@@ -100,8 +114,8 @@ class AwardSteps:
         rows = rows_step(name, self.policy, p, self.ec, values)
         return [(name, rows.select), (f"{name}_b", self._ledger()), (f"{name}_c", self._rooms())]
 
-    def _year(self, c: CapPlan) -> exp.Expression:
-        return exp.cast(exp.Year(this=col(f"y{c.index}", "r")), "INTEGER")
+    def _year(self, c: CapPlan) -> exp.Expr:
+        return exp.cast(exp.Year(this=col(f"y{c.index}", "r")), INTEGER)
 
     def _ledger(self) -> exp.Select:
         """The rows with ``before`` (granted to this subject under this provision, any
@@ -110,10 +124,10 @@ class AwardSteps:
         p, chain = self.p, self.chain
         names = [e.name for e in chain]
         joins: list[tuple[str, exp.Select, list[str], CapPlan | None]] = []
-        extra: list[exp.Expression] = []
+        extra: list[exp.Expr] = []
         joins.append(("lb", ledger_sum(self.entities, chain, {p.id}, exact=True), names, None))
         extra.append(exp.alias_(_or0(col("total", "lb")), "before", quoted=True))
-        paid: list[exp.Expression] = []
+        paid: list[exp.Expr] = []
         for i, o in enumerate(p.once):
             depth = names.index(o.entity)
             sub = ledger_sum(self.entities, chain[: depth + 1], {p.id}, paid=True)
@@ -132,23 +146,27 @@ class AwardSteps:
         star = exp.Column(this=exp.Star(), table=exp.to_identifier("r", quoted=True))
         q = exp.select(star, *extra).from_(exp.alias_(_t(self.name), "r", quoted=True))
         for alias, sub, scope, cap in joins:
-            conds: list[exp.Expression] = [
+            conds: list[exp.Expr] = [
                 exp.EQ(this=col(f"k_{n}", alias), expression=col(f"e_{n}", "r")) for n in scope
             ]
             if cap is not None:
                 conds.append(exp.EQ(this=col("k_year", alias), expression=self._year(cap)))
-            table = exp.Subquery(this=sub, alias=exp.TableAlias(this=exp.to_identifier(alias, quoted=True)))
+            table = exp.Subquery(
+                this=sub, alias=exp.TableAlias(this=exp.to_identifier(alias, quoted=True))
+            )
             q = q.join(table, on=all_of(*conds), join_type="left")
         return q
 
     def _members(self, pool: str) -> set[str]:
         return {pool} | {
-            x.id for x in self.policy.provisions() if any((cap.shared or x.id) == pool for cap in x.caps)
+            x.id
+            for x in self.policy.provisions()
+            if any((cap.shared or x.id) == pool for cap in x.caps)
         }
 
     def _rooms(self) -> exp.Select:
         """Status, requested amount, static rooms ``h<k>``, certainty and window inputs."""
-        undecided: list[exp.Expression] = [col("a_un")]
+        undecided: list[exp.Expr] = [col("a_un")]
         for c in self.caps:
             k = c.index
             undecided.append(col(f"l{k}_un"))
@@ -163,22 +181,33 @@ class AwardSteps:
             lit("ok"),
         )
         amount = col("a")
-        req = case([(is_null(amount), exp.cast(exp.Null(), BIGINT))], greatest(exp.Sub(this=greatest(amount, num(0)), expression=col("before")), num(0)))
-        cols: list[exp.Expression] = [exp.Star(), exp.alias_(st, "st", quoted=True), exp.alias_(req, "req", quoted=True)]
-        known: list[exp.Expression] = [not_null(amount)]
-        rstar: exp.Expression | None = None
+        req = case(
+            [(is_null(amount), exp.cast(exp.Null(), BIGINT))],
+            greatest(exp.Sub(this=greatest(amount, num(0)), expression=col("before")), num(0)),
+        )
+        cols: list[exp.Expr] = [
+            exp.Star(),
+            exp.alias_(st, "st", quoted=True),
+            exp.alias_(req, "req", quoted=True),
+        ]
+        known: list[exp.Expr] = [not_null(amount)]
+        rstar: exp.Expr | None = None
         for c in self.caps:
             k = c.index
             lim = col(f"l{k}")
             known.append(not_null(lim))
-            whens: list[tuple[exp.Expression, exp.Expression]] = [(is_null(lim), exp.cast(exp.Null(), BIGINT))]
+            whens: list[tuple[exp.Expr, exp.Expr]] = [(is_null(lim), exp.cast(exp.Null(), BIGINT))]
             if not c.cap.per:
-                room: exp.Expression = greatest(exp.Sub(this=lim, expression=col("before")), num(0))
+                room: exp.Expr = greatest(exp.Sub(this=lim, expression=col("before")), num(0))
             else:
                 if c.cap.year_of is not None:
                     known.append(not_null(col(f"yr{k}")))
                     whens.append((is_null(col(f"yr{k}")), greatest(lim, num(0))))
-                room = exp.cast(exp.Null(), BIGINT) if c.shared else greatest(exp.Sub(this=lim, expression=col(f"u{k}")), num(0))
+                room = (
+                    exp.cast(exp.Null(), BIGINT)
+                    if c.shared
+                    else greatest(exp.Sub(this=lim, expression=col(f"u{k}")), num(0))
+                )
             h = case(whens, room)
             cols.append(exp.alias_(h, f"h{k}", quoted=True))
         cols.append(exp.alias_(all_of(*known), "cert", quoted=True))
@@ -211,15 +240,17 @@ class AwardSteps:
             scope = c.scope
             kinds = aw.order_kinds
             k = c.index
-            sel: list[exp.Expression] = [
+            sel: list[exp.Expr] = [
                 exp.alias_(lit(aw.p.id), "pr", quoted=True),
                 col("pathkey"),
                 exp.alias_(provision_rank(aw.p.id), "prank", quoted=True),
             ]
             sel += [exp.alias_(col(f"e_{e.name}"), f"sc_{e.name}", quoted=True) for e in c.scope]
-            year = col(f"yr{k}") if c.cap.year_of is not None else exp.cast(exp.Null(), "INTEGER")
+            year = col(f"yr{k}") if c.cap.year_of is not None else exp.cast(exp.Null(), INTEGER)
             sel.append(exp.alias_(year, "yr", quoted=True))
-            sel.append(exp.alias_(exp.Sub(this=col(f"l{k}"), expression=col(f"u{k}")), "room", quoted=True))
+            sel.append(
+                exp.alias_(exp.Sub(this=col(f"l{k}"), expression=col(f"u{k}")), "room", quoted=True)
+            )
             sel += [col("rstar"), col("cert")]
             for j in range(len(aw.p.order)):
                 key = case([(col(f"o{j}_un"), exp.Null())], col(f"o{j}"))
@@ -247,17 +278,29 @@ class AwardSteps:
             q = (
                 exp.select(
                     exp.Column(this=exp.Star(), table=exp.to_identifier("c", quoted=True)),
-                    exp.alias_(exp.Coalesce(this=col(f"h{k}", "c"), expressions=[col("hi", "w")]), f"hh{k}", quoted=True),
-                    exp.alias_(exp.Coalesce(this=col(f"h{k}", "c"), expressions=[col("lo", "w")]), f"ll{k}", quoted=True),
+                    exp.alias_(
+                        exp.Coalesce(this=col(f"h{k}", "c"), expressions=[col("hi", "w")]),
+                        f"hh{k}",
+                        quoted=True,
+                    ),
+                    exp.alias_(
+                        exp.Coalesce(this=col(f"h{k}", "c"), expressions=[col("lo", "w")]),
+                        f"ll{k}",
+                        quoted=True,
+                    ),
                 )
                 .from_(exp.alias_(_t(src), "c", quoted=True))
                 .join(exp.alias_(_t(w), "w", quoted=True), on=on, join_type="left")
             )
             src = f"{name}_j"
             steps.append((src, q))
-        run: exp.Expression = col("req")
-        low: exp.Expression = col("req")
-        cols: list[exp.Expression] = [exp.Star(), exp.alias_(col("req"), "run_0", quoted=True), exp.alias_(col("req"), "low_0", quoted=True)]
+        run: exp.Expr = col("req")
+        low: exp.Expr = col("req")
+        cols: list[exp.Expr] = [
+            exp.Star(),
+            exp.alias_(col("req"), "run_0", quoted=True),
+            exp.alias_(col("req"), "low_0", quoted=True),
+        ]
         step_q = exp.select(*cols).from_(_t(src))
         steps.append((f"{name}_d0", step_q))
         prev = f"{name}_d0"
@@ -267,7 +310,11 @@ class AwardSteps:
             lo = col(f"ll{k}") if c.shared else col(f"h{k}")
             run = case([(is_null(hi), col(f"run_{n - 1}"))], least_known(col(f"run_{n - 1}"), hi))
             low = case([(is_null(lo), col(f"low_{n - 1}"))], least_known(col(f"low_{n - 1}"), lo))
-            q = exp.select(exp.Star(), exp.alias_(run, f"run_{n}", quoted=True), exp.alias_(low, f"low_{n}", quoted=True)).from_(_t(prev))
+            q = exp.select(
+                exp.Star(),
+                exp.alias_(run, f"run_{n}", quoted=True),
+                exp.alias_(low, f"low_{n}", quoted=True),
+            ).from_(_t(prev))
             prev = f"{name}_d{n}"
             steps.append((prev, q))
         last = len(self.caps)
@@ -275,7 +322,10 @@ class AwardSteps:
         kind = case(
             [
                 (is_null(amount), lit("unknown")),
-                (all_of(col("cert"), exp.EQ(this=col(f"low_{last}"), expression=amount.copy())), lit("exact")),
+                (
+                    all_of(col("cert"), exp.EQ(this=col(f"low_{last}"), expression=amount.copy())),
+                    lit("exact"),
+                ),
             ],
             lit("up_to"),
         )
@@ -296,17 +346,23 @@ class AwardSteps:
                 f"{name}_f",
                 exp.select(
                     exp.Star(),
-                    exp.alias_(case([(ok, amount)], exp.cast(exp.Null(), BIGINT)), "amount", quoted=True),
-                    exp.alias_(case([(ok.copy(), kind)], exp.cast(exp.Null(), "VARCHAR")), "amount_kind", quoted=True),
-                    exp.alias_(_if_list(ok.copy(), names_list(tuple(binding))), "binding_caps", quoted=True),
+                    exp.alias_(
+                        case([(ok, amount)], exp.cast(exp.Null(), BIGINT)), "amount", quoted=True
+                    ),
+                    exp.alias_(
+                        case([(ok.copy(), kind)], exp.cast(exp.Null(), VARCHAR)),
+                        "amount_kind",
+                        quoted=True,
+                    ),
+                    exp.alias_(
+                        _if_list(ok.copy(), names_list(tuple(binding))), "binding_caps", quoted=True
+                    ),
                 ).from_(_t(prev)),
             )
         )
         return steps, self._decision(), self._grant()
 
     def _decision(self) -> exp.Select:
-        from .compiler import decision_row  # the decision columns live with compile_batch
-
         st = col("st")
         status = case(
             [
@@ -317,7 +373,11 @@ class AwardSteps:
         )
         unknown = exp.EQ(this=st.copy(), expression=lit("unknown"))
         ok = exp.EQ(this=st.copy(), expression=lit("ok"))
-        award_parts = {"mf": [col("a_mf")], "mp": [col("a_mp")], "as": [col("a_as")]}
+        award_parts: dict[str, list[exp.Expr]] = {
+            "mf": [col("a_mf")],
+            "mp": [col("a_mp")],
+            "as": [col("a_as")],
+        }
         for c in self.caps:
             k = c.index
             lim_null = is_null(col(f"l{k}"))
@@ -333,20 +393,26 @@ class AwardSteps:
             "amount": col("amount"),
             "amount_kind": col("amount_kind"),
             "binding_caps": col("binding_caps"),
-            "missing_facts": case([(unknown, col("c_mf")), (ok.copy(), _sorted(award_parts["mf"]))], _empty()),
-            "missing_parameters": case([(unknown.copy(), col("c_mp")), (ok.copy(), _sorted(award_parts["mp"]))], _empty()),
-            "assumptions": _sorted([col("c_as"), *order_as, _if_list(award_ok, _concat(award_parts["as"]))]),
+            "missing_facts": case(
+                [(unknown, col("c_mf")), (ok.copy(), _sorted(award_parts["mf"]))], _empty()
+            ),
+            "missing_parameters": case(
+                [(unknown.copy(), col("c_mp")), (ok.copy(), _sorted(award_parts["mp"]))], _empty()
+            ),
+            "assumptions": _sorted(
+                [col("c_as"), *order_as, _if_list(award_ok, _concat(award_parts["as"]))]
+            ),
         }
         return exp.select(*decision_row(self.p, fields)).from_(_t(f"{self.name}_f"))
 
     def _grant(self) -> exp.Select:
         chain = {e.name for e in self.chain}
-        cols: list[exp.Expression] = [exp.alias_(lit(self.p.id), "provision", quoted=True)]
+        cols: list[exp.Expr] = [exp.alias_(lit(self.p.id), "provision", quoted=True)]
         for e in self.entities:
-            value = col(f"e_{e}") if e in chain else exp.cast(exp.Null(), "VARCHAR")
+            value = col(f"e_{e}") if e in chain else exp.cast(exp.Null(), VARCHAR)
             cols.append(exp.alias_(value, e, quoted=True))
         cols.append(exp.alias_(col("amount"), "amount", quoted=True))
-        year = col(f"yr{self.years[-1].index}") if self.years else exp.cast(exp.Null(), "INTEGER")
+        year = col(f"yr{self.years[-1].index}") if self.years else exp.cast(exp.Null(), INTEGER)
         cols.append(exp.alias_(year, "year", quoted=True))
         cond = all_of(
             exp.EQ(this=col("st"), expression=lit("ok")),
@@ -357,8 +423,10 @@ class AwardSteps:
 
     @staticmethod
     def no_grants(policy: CheckedPolicy) -> exp.Select:
-        cols: list[exp.Expression] = [exp.alias_(exp.cast(exp.Null(), "VARCHAR"), "provision", quoted=True)]
-        cols += [exp.alias_(exp.cast(exp.Null(), "VARCHAR"), e.name, quoted=True) for e in policy.entities]
+        cols: list[exp.Expr] = [exp.alias_(exp.cast(exp.Null(), VARCHAR), "provision", quoted=True)]
+        cols += [
+            exp.alias_(exp.cast(exp.Null(), VARCHAR), e.name, quoted=True) for e in policy.entities
+        ]
         cols.append(exp.alias_(exp.cast(exp.Null(), BIGINT), "amount", quoted=True))
-        cols.append(exp.alias_(exp.cast(exp.Null(), "INTEGER"), "year", quoted=True))
+        cols.append(exp.alias_(exp.cast(exp.Null(), INTEGER), "year", quoted=True))
         return exp.select(*cols).where(exp.Boolean(this=False))

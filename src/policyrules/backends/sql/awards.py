@@ -21,9 +21,9 @@ import sqlglot.expressions as exp
 from ... import syntax as s
 from ...compile import _cap_text
 from ...model import CheckedPolicy, EntityInfo, ProvisionInfo
-from .exprs import negate, BIGINT, all_of, any_of, case, is_null, not_null
 from .plan import Step, refuse
 from .rows import chain_of, natural_literal, natural_sql
+from .sqlbits import BIGINT, all_of, any_of, case, is_null, negate, not_null
 
 __all__ = ["CapPlan", "award_caps", "col", "least_known", "ledger_sum", "window_steps"]
 
@@ -36,15 +36,15 @@ def lit(text: str) -> exp.Literal:
     return exp.Literal.string(text)
 
 
-def num(n: int) -> exp.Expression:
+def num(n: int) -> exp.Expr:
     return exp.cast(exp.Literal.number(n), BIGINT)
 
 
-def greatest(a: exp.Expression, b: exp.Expression) -> exp.Expression:
+def greatest(a: exp.Expr, b: exp.Expr) -> exp.Expr:
     return case([(a > b.copy(), a.copy())], b)  # both known here: no engine's NULL rule applies
 
 
-def least_known(a: exp.Expression | None, b: exp.Expression) -> exp.Expression:
+def least_known(a: exp.Expr | None, b: exp.Expr) -> exp.Expr:
     """``claims.least``: the smaller of two amounts, an unknown (NULL) one left out."""
     if a is None:
         return b.copy()
@@ -114,13 +114,13 @@ def ledger_sum(
     ``k_<entity>`` (, ``k_year``), ``total`` (BIGINT fen)."""
     names = [e.name for e in scope]
     keys = [exp.alias_(col(n), f"k_{n}", quoted=True) for n in names]
-    conds: list[exp.Expression] = [
+    conds: list[exp.Expr] = [
         exp.In(this=col("provision"), expressions=[lit(x) for x in sorted(provisions)])
     ]
     conds += [not_null(col(n)) for n in names]
     if exact:
         conds += [is_null(col(n)) for n in entities if n not in names]
-    group: list[exp.Expression] = [col(n) for n in names]
+    group: list[exp.Expr] = [col(n) for n in names]
     if year:
         keys.append(exp.alias_(col("year"), "k_year", quoted=True))
         conds.append(not_null(col("year")))
@@ -155,7 +155,8 @@ def window_steps(
     lo = 0 for good; from then on E stays where it was.  So: E₁ = min(room⁺, CC), with CC
     the running sum of certain rstar; P₁ = running sum of min(rstar, hi₁) over uncertain
     claims; s = the first violating claim; claims after s get hi = (room − E₁(s))⁺, lo = 0."""
-    part_by: list[exp.Expression] = [col(f"sc_{e.name}") for e in scope] + [col("yr")]
+    part_by: list[exp.Expr] = [col(f"sc_{e.name}") for e in scope]
+    part_by.append(col("yr"))
     order: list[exp.Ordered] = []
     for i, kind in enumerate(order_kinds):
         key = col(f"o{i}")
@@ -165,7 +166,7 @@ def window_steps(
     order.append(exp.Ordered(this=col("pathkey"), desc=False, nulls_first=False))
     order.append(exp.Ordered(this=col("prank"), desc=False, nulls_first=False))
 
-    def over(fn: exp.Expression, *, before: bool, ordered: bool = True) -> exp.Window:
+    def over(fn: exp.Expr, *, before: bool, ordered: bool = True) -> exp.Window:
         spec = None
         if before:
             spec = exp.WindowSpec(
@@ -182,14 +183,23 @@ def window_steps(
             spec=spec,
         )
 
-    def coalesce0(e: exp.Expression) -> exp.Expression:
+    def coalesce0(e: exp.Expr) -> exp.Expr:
         return exp.Coalesce(this=e, expressions=[num(0)])
 
-    union: exp.Expression = parts[0]
+    union: exp.Expr = parts[0]
     for q in parts[1:]:
-        union = exp.union(union, q, distinct=False)
+        union = exp.Union(this=union, expression=q, distinct=False)
     w0 = f"{name}_w0"
-    steps: list[Step] = [(w0, exp.select("*").from_(exp.Subquery(this=union, alias=exp.TableAlias(this=exp.to_identifier("u")))) if len(parts) > 1 else parts[0])]
+    steps: list[Step] = [
+        (
+            w0,
+            exp.select("*").from_(
+                exp.Subquery(this=union, alias=exp.TableAlias(this=exp.to_identifier("u")))
+            )
+            if len(parts) > 1
+            else parts[0],
+        )
+    ]
     certain_r = case([(col("cert"), col("rstar"))], exp.cast(exp.Null(), BIGINT))
     w1 = exp.select(
         "*",
@@ -226,7 +236,11 @@ def window_steps(
             quoted=True,
         ),
         exp.alias_(
-            over(exp.Min(this=case([(viol.copy(), col("e1"))], exp.Null())), before=False, ordered=False),
+            over(
+                exp.Min(this=case([(viol.copy(), col("e1"))], exp.Null())),
+                before=False,
+                ordered=False,
+            ),
             "es",
             quoted=True,
         ),
@@ -236,7 +250,10 @@ def window_steps(
         col("pr"),
         col("pathkey"),
         exp.alias_(
-            case([(early, col("hi1"))], greatest(exp.Sub(this=col("room"), expression=col("es")), num(0))),
+            case(
+                [(early, col("hi1"))],
+                greatest(exp.Sub(this=col("room"), expression=col("es")), num(0)),
+            ),
             "hi",
             quoted=True,
         ),
@@ -246,8 +263,8 @@ def window_steps(
     return steps
 
 
-def provision_rank(pid: str) -> exp.Expression:
+def provision_rank(pid: str) -> exp.Expr:
     return lit(natural_literal(pid))
 
 
-__all__ += ["provision_rank", "greatest", "lit", "num"]
+__all__ += ["greatest", "lit", "num", "provision_rank"]

@@ -27,67 +27,31 @@ from ...exprs import Env, compile_expr
 from ...model import CheckedPolicy, ProvisionInfo
 from ...runtime.calendar import HOLIDAY_ASSUMPTION
 from ...runtime.values import Value
-from .awards import award_caps
 from .award_steps import AwardSteps
+from .awards import award_caps
 from .deadlines import calendar_steps, deadline_select
-from .exprs import negate, BIGINT, ExprCompiler, case
+from .exprs import ExprCompiler
+from .outputs import DECISION_COLUMNS, decision_row, sorted_list
 from .plan import SqlPlan, Step, refuse
 from .rows import rows_step
+from .sqlbits import VARCHAR, VARCHARS, case, negate
 
-__all__ = ["DECISION_COLUMNS", "compile_batch", "decision_row", "sorted_list"]
-
-DECISION_COLUMNS = (
-    "provision",
-    "kind",
-    "subject",
-    "firm",
-    "status",
-    "amount",
-    "amount_kind",
-    "binding_caps",
-    "missing_facts",
-    "missing_parameters",
-    "assumptions",
-)
+__all__ = ["DECISION_COLUMNS", "compile_batch"]
 
 
 def _col(name: str) -> exp.Column:
     return exp.column(name, quoted=True)
 
 
-def _empty() -> exp.Expression:
-    return exp.cast(exp.Array(expressions=[]), "ARRAY<VARCHAR>")
+def _empty() -> exp.Expr:
+    return exp.cast(exp.Array(expressions=[]), VARCHARS)
 
 
-def sorted_list(*parts: exp.Expression) -> exp.Expression:
-    """The names of ``parts`` (VARCHAR[] each) sorted, each once."""
-    joined = parts[0] if len(parts) == 1 else exp.ArrayConcat(this=parts[0], expressions=list(parts[1:]))
-    return exp.ArraySort(this=exp.ArrayDistinct(this=joined))
-
-
-def when_status(status: str, then: exp.Expression) -> exp.Expression:
-    return case([(exp.EQ(this=_col("st"), expression=exp.Literal.string(status)), then)], _empty())
-
-
-def decision_row(p: ProvisionInfo, fields: Mapping[str, exp.Expression]) -> list[exp.Expression]:
-    """The decision columns in order; ``fields`` gives status and whatever is not empty."""
-    defaults: dict[str, exp.Expression] = {
-        "provision": exp.Literal.string(p.id),
-        "kind": exp.Literal.string(p.kind),
-        "subject": _col("subject"),
-        "firm": _col("firm"),
-        "amount": exp.cast(exp.Null(), BIGINT),
-        "amount_kind": exp.cast(exp.Null(), "VARCHAR"),
-        "binding_caps": _empty(),
-        "missing_facts": _empty(),
-        "missing_parameters": _empty(),
-        "assumptions": _empty(),
-    }
-    defaults.update(fields)
-    return [exp.alias_(defaults[c].copy(), c, quoted=True) for c in DECISION_COLUMNS]
-
-
-def _values(policy: CheckedPolicy | CompiledPolicy, parameters: Mapping[str, Value], assumptions: Mapping[str, Value]) -> tuple[CheckedPolicy, dict[str, Value], dict[str, Value]]:
+def _values(
+    policy: CheckedPolicy | CompiledPolicy,
+    parameters: Mapping[str, Value],
+    assumptions: Mapping[str, Value],
+) -> tuple[CheckedPolicy, dict[str, Value], dict[str, Value]]:
     checked = policy.checked if isinstance(policy, CompiledPolicy) else policy
     constants = Env({}, {}, {}, None)
     params = {
@@ -96,7 +60,9 @@ def _values(policy: CheckedPolicy | CompiledPolicy, parameters: Mapping[str, Val
         if p.default is not None
     }
     params.update(parameters)
-    assume = {a.name: compile_expr(a.default, checked, None)(constants) for a in checked.assumptions}
+    assume = {
+        a.name: compile_expr(a.default, checked, None)(constants) for a in checked.assumptions
+    }
     assume.update({k: v for k, v in assumptions.items() if k != HOLIDAY_ASSUMPTION})
     return checked, params, assume
 
@@ -165,7 +131,11 @@ def compile_batch(
     for n, group in enumerate(pool_components(awards)):
         pools = {c.pool for p in group for c in built[p.id].caps if c.shared}
         for k, pool in enumerate(sorted(pools)):
-            claims = [built[p.id] for p in group if any(c.shared and c.pool == pool for c in built[p.id].caps)]
+            claims = [
+                built[p.id]
+                for p in group
+                if any(c.shared and c.pool == pool for c in built[p.id].caps)
+            ]
             steps.extend(AwardSteps.window(f"w{n}_{k}", claims, pool))
     for p in awards:
         more, final, grant = built[p.id].last_steps()
@@ -174,29 +144,39 @@ def compile_batch(
         grants.append(grant)
     steps.append(("decisions", _union(finals) if finals else _no_decisions()))
     steps.append(("grants", _union(grants) if grants else AwardSteps.no_grants(checked)))
-    inputs = tuple(e.key for e in checked.entities) + ("ledger", "calendar_days")
+    inputs = (*(e.key for e in checked.entities), "ledger", "calendar_days")
     return SqlPlan(tuple(steps), inputs)
 
 
-def _union(parts: list[exp.Select]) -> exp.Expression:
-    out: exp.Expression = parts[0]
+def _union(parts: list[exp.Select]) -> exp.Expr:
+    out: exp.Expr = parts[0]
     for q in parts[1:]:
-        out = exp.union(out, q, distinct=False)
+        out = exp.Union(this=out, expression=q, distinct=False)
     return out
 
 
 def _no_decisions() -> exp.Select:
-    types = {"amount": "BIGINT", "binding_caps": "ARRAY<VARCHAR>", "missing_facts": "ARRAY<VARCHAR>"}
+    types = {
+        "amount": "BIGINT",
+        "binding_caps": "ARRAY<VARCHAR>",
+        "missing_facts": "ARRAY<VARCHAR>",
+    }
     types |= {"missing_parameters": "ARRAY<VARCHAR>", "assumptions": "ARRAY<VARCHAR>"}
     cols: list[Any] = [
-        exp.alias_(exp.cast(exp.Null(), types.get(c, "VARCHAR")), c, quoted=True)
+        exp.alias_(exp.cast(exp.Null(), types.get(c, VARCHAR)), c, quoted=True)
         for c in DECISION_COLUMNS
     ]
     return exp.select(*cols).where(exp.Boolean(this=False))
 
 
-def _status(mapping: list[tuple[str, str]]) -> exp.Expression:
-    return case([(exp.EQ(this=_col("st0"), expression=exp.Literal.string(a)), exp.Literal.string(b)) for a, b in mapping], exp.Literal.string("eligible"))
+def _status(mapping: list[tuple[str, str]]) -> exp.Expr:
+    return case(
+        [
+            (exp.EQ(this=_col("st0"), expression=exp.Literal.string(a)), exp.Literal.string(b))
+            for a, b in mapping
+        ],
+        exp.Literal.string("eligible"),
+    )
 
 
 _CONDITIONS = [("no", "not_eligible"), ("undecided", "unknown"), ("unknown", "unknown")]
@@ -216,7 +196,9 @@ def _entitlement(p: ProvisionInfo, name: str) -> exp.Select:
 def _target(p: ProvisionInfo, name: str) -> exp.Select:
     ok = exp.EQ(this=_col("st0"), expression=exp.Literal.string("ok"))
     unknown = exp.EQ(this=_col("st0"), expression=exp.Literal.string("unknown"))
-    q_unknown = exp.and_(ok.copy(), negate(_col("q_un")), exp.Is(this=_col("q"), expression=exp.Null()))
+    q_unknown = exp.and_(
+        ok.copy(), negate(_col("q_un")), exp.Is(this=_col("q"), expression=exp.Null())
+    )
     status = case(
         [
             (negate(ok.copy()), _status(_CONDITIONS)),
@@ -229,7 +211,9 @@ def _target(p: ProvisionInfo, name: str) -> exp.Select:
     fields = {
         "status": status,
         "missing_facts": case([(unknown, _col("c_mf")), (q_unknown, _col("q_mf"))], _empty()),
-        "missing_parameters": case([(unknown.copy(), _col("c_mp")), (q_unknown.copy(), _col("q_mp"))], _empty()),
+        "missing_parameters": case(
+            [(unknown.copy(), _col("c_mp")), (q_unknown.copy(), _col("q_mp"))], _empty()
+        ),
         "assumptions": sorted_list(_col("c_as"), case([(ok.copy(), _col("q_as"))], _empty())),
     }
     return exp.select(*decision_row(p, fields)).from_(exp.to_table(name, quoted=True))

@@ -21,8 +21,9 @@ from ...model import ProvisionInfo
 from ...runtime.calendar import HOLIDAY_ASSUMPTION
 from ...types import Type
 from .awards import col, lit
-from .exprs import all_of, any_of, case, is_null, not_null
+from .outputs import decision_row
 from .plan import Step, refuse
+from .sqlbits import DATE, VARCHARS, all_of, any_of, case, is_null, negate, not_null
 
 __all__ = ["CALENDAR_STEPS", "calendar_steps", "deadline_select"]
 
@@ -35,16 +36,24 @@ def calendar_steps() -> list[Step]:
     wk = exp.Window(
         this=exp.Sum(this=case([(col("workday"), exp.Literal.number(1))], exp.Literal.number(0))),
         order=exp.Order(expressions=[exp.Ordered(this=col("day"), desc=False, nulls_first=False)]),
-        spec=exp.WindowSpec(kind="ROWS", start="UNBOUNDED", start_side="PRECEDING", end="CURRENT ROW"),
+        spec=exp.WindowSpec(
+            kind="ROWS", start="UNBOUNDED", start_side="PRECEDING", end="CURRENT ROW"
+        ),
     )
-    cal = exp.select(col("day"), col("workday"), col("assumed"), exp.alias_(wk, "wk", quoted=True)).from_(
-        exp.to_table("calendar_days", quoted=True)
-    )
+    cal = exp.select(
+        col("day"), col("workday"), col("assumed"), exp.alias_(wk, "wk", quoted=True)
+    ).from_(exp.to_table("calendar_days", quoted=True))
     year = exp.Year(this=col("day"))
     per_year = (
         exp.select(
             exp.alias_(year, "y", quoted=True),
-            exp.alias_(exp.Max(this=case([(col("assumed"), exp.Literal.number(1))], exp.Literal.number(0))), "a", quoted=True),
+            exp.alias_(
+                exp.Max(
+                    this=case([(col("assumed"), exp.Literal.number(1))], exp.Literal.number(0))
+                ),
+                "a",
+                quoted=True,
+            ),
         )
         .from_(exp.to_table("calendar_days", quoted=True))
         .group_by(year.copy())
@@ -52,7 +61,9 @@ def calendar_steps() -> list[Step]:
     ca = exp.Window(
         this=exp.Sum(this=col("a")),
         order=exp.Order(expressions=[exp.Ordered(this=col("y"), desc=False, nulls_first=False)]),
-        spec=exp.WindowSpec(kind="ROWS", start="UNBOUNDED", start_side="PRECEDING", end="CURRENT ROW"),
+        spec=exp.WindowSpec(
+            kind="ROWS", start="UNBOUNDED", start_side="PRECEDING", end="CURRENT ROW"
+        ),
     )
     cal_y = exp.select(col("y"), col("a"), exp.alias_(ca, "ca", quoted=True)).from_(
         exp.Subquery(this=per_year, alias=exp.TableAlias(this=exp.to_identifier("t")))
@@ -60,15 +71,15 @@ def calendar_steps() -> list[Step]:
     return [("cal", cal), ("cal_y", cal_y)]
 
 
-def _days(d: exp.Expression, n: exp.Expression, unit: str) -> exp.Expression:
+def _days(d: exp.Expr, n: exp.Expr, unit: str) -> exp.Expr:
     return exp.DateAdd(this=d.copy(), expression=n.copy(), unit=exp.var(unit))
 
 
-def deadline_select(p: ProvisionInfo, name: str, as_of: dt.date | None) -> tuple[list[Step], exp.Select]:
+def deadline_select(
+    p: ProvisionInfo, name: str, as_of: dt.date | None
+) -> tuple[list[Step], exp.Select]:
     """Steps after the rows of deadline ``p`` (``dp`` period, ``ds`` start, ``dd`` done)
     and its decisions."""
-    from .compiler import decision_row  # the decision columns live with compile_batch
-    from .exprs import ExprCompiler  # noqa: F401 - kept beside the compiler
 
     assert p.due is not None
     period_type = _period_type(p)
@@ -76,14 +87,22 @@ def deadline_select(p: ProvisionInfo, name: str, as_of: dt.date | None) -> tuple
     dp, ds = col("dp", "r"), col("ds", "r")
     one = exp.Literal.number(1)
     if dim == "workdays":
-        end: exp.Expression = ds.copy()
-        x = ds.copy()
-        first_year = case([(exp.EQ(this=dp.copy(), expression=exp.Literal.number(0)), exp.Year(this=ds.copy()))], exp.Year(this=_days(ds, one, "DAY")))
+        end: exp.Expr = ds.copy()
+        x: exp.Expr = ds.copy()
+        first_year: exp.Expr = case(
+            [(exp.EQ(this=dp.copy(), expression=exp.Literal.number(0)), exp.Year(this=ds.copy()))],
+            exp.Year(this=_days(ds, one, "DAY")),
+        )
     else:
         end = _days(ds, dp, "DAY" if dim == "days" else "MONTH")
         x = end.copy()
         first_year = exp.Year(this=end.copy())
-    known = all_of(exp.EQ(this=col("st0", "r"), expression=lit("ok")), not_null(dp), not_null(ds), exp.GTE(this=dp.copy(), expression=exp.Literal.number(0)))
+    known = all_of(
+        exp.EQ(this=col("st0", "r"), expression=lit("ok")),
+        not_null(dp),
+        not_null(ds),
+        exp.GTE(this=dp.copy(), expression=exp.Literal.number(0)),
+    )
     rows = (
         exp.select(
             exp.Column(this=exp.Star(), table=exp.to_identifier("r", quoted=True)),
@@ -91,12 +110,33 @@ def deadline_select(p: ProvisionInfo, name: str, as_of: dt.date | None) -> tuple
             exp.alias_(first_year, "dy0", quoted=True),
             exp.alias_(col("wk", "cx"), "xwk", quoted=True),
             exp.alias_(col("workday", "cx"), "xwork", quoted=True),
+            exp.alias_(col("assumed", "cx"), "xassumed", quoted=True),
+            exp.alias_(col("wk", "cw"), "wwk", quoted=True),
+            exp.alias_(col("workday", "cw"), "wwork", quoted=True),
+            exp.alias_(col("assumed", "cw"), "wassumed", quoted=True),
         )
         .from_(exp.alias_(exp.to_table(name, quoted=True), "r", quoted=True))
-        .join(exp.alias_(exp.to_table("cal", quoted=True), "cx", quoted=True), on=all_of(known, exp.EQ(this=col("day", "cx"), expression=x)), join_type="left")
+        .join(
+            exp.alias_(exp.to_table("cal", quoted=True), "cx", quoted=True),
+            on=all_of(known, exp.EQ(this=col("day", "cx"), expression=x)),
+            join_type="left",
+        )
+        .join(
+            exp.alias_(exp.to_table("cal", quoted=True), "cw", quoted=True),
+            on=exp.EQ(this=col("day", "cw"), expression=_when(p, as_of, "r")),
+            join_type="left",
+        )
     )
     if dim == "workdays":
-        step = case([(exp.EQ(this=col("dp", "x"), expression=exp.Literal.number(0)), case([(col("xwork", "x"), exp.Literal.number(0))], one))], col("dp", "x"))
+        step = case(
+            [
+                (
+                    exp.EQ(this=col("dp", "x"), expression=exp.Literal.number(0)),
+                    case([(col("xwork", "x"), exp.Literal.number(0))], one),
+                )
+            ],
+            col("dp", "x"),
+        )
     else:
         step = case([(col("xwork", "x"), exp.Literal.number(0))], one)
     target = exp.Add(this=col("xwk", "x"), expression=step)
@@ -117,7 +157,10 @@ def deadline_select(p: ProvisionInfo, name: str, as_of: dt.date | None) -> tuple
             exp.Column(this=exp.Star(), table=exp.to_identifier("d", quoted=True)),
             exp.alias_(
                 exp.GT(
-                    this=exp.Sub(this=exp.Sub(this=col("ca", "yh"), expression=col("ca", "yl")), expression=exp.Neg(this=col("a", "yl"))),
+                    this=exp.Sub(
+                        this=exp.Sub(this=col("ca", "yh"), expression=col("ca", "yl")),
+                        expression=exp.Neg(this=col("a", "yl")),
+                    ),
                     expression=exp.Literal.number(0),
                 ),
                 "assumed_cal",
@@ -125,57 +168,129 @@ def deadline_select(p: ProvisionInfo, name: str, as_of: dt.date | None) -> tuple
             ),
         )
         .from_(exp.alias_(exp.to_table(f"{name}_d", quoted=True), "d", quoted=True))
-        .join(exp.alias_(exp.to_table("cal_y", quoted=True), "yl", quoted=True), on=exp.EQ(this=col("y", "yl"), expression=col("dy0", "d")), join_type="left")
-        .join(exp.alias_(exp.to_table("cal_y", quoted=True), "yh", quoted=True), on=exp.EQ(this=col("y", "yh"), expression=exp.Year(this=col("due", "d"))), join_type="left")
+        .join(
+            exp.alias_(exp.to_table("cal_y", quoted=True), "yl", quoted=True),
+            on=exp.EQ(this=col("y", "yl"), expression=col("dy0", "d")),
+            join_type="left",
+        )
+        .join(
+            exp.alias_(exp.to_table("cal_y", quoted=True), "yh", quoted=True),
+            on=exp.EQ(this=col("y", "yh"), expression=exp.Year(this=col("due", "d"))),
+            join_type="left",
+        )
     )
     steps: list[Step] = [(f"{name}_x", rows), (f"{name}_d", due), (f"{name}_y", years)]
     st0 = col("st0")
     ok = exp.EQ(this=st0, expression=lit("ok"))
     has_done = p.done is not None
-    done = col("dd") if has_done else exp.cast(exp.Null(), "DATE")
-    day = exp.cast(lit(as_of.isoformat()), "DATE") if as_of is not None else exp.cast(exp.Null(), "DATE")
+    done = col("dd") if has_done else exp.cast(exp.Null(), DATE)
+    day = (
+        exp.cast(lit(as_of.isoformat()), DATE) if as_of is not None else exp.cast(exp.Null(), DATE)
+    )
     unknown_in = any_of(is_null(col("dp")), is_null(col("ds")))
     when = exp.Coalesce(this=done.copy(), expressions=[day.copy()])
+    if dim == "workdays":
+        # In time under any schedule: every year from the start to that day published, and
+        # fewer than n working days passed by it, or n with that day itself working.
+        passed = exp.Sub(this=col("wwk"), expression=col("xwk"))
+        n = case([(exp.EQ(this=col("dp"), expression=exp.Literal.number(0)), one)], col("dp"))
+        counted = all_of(
+            not_null(col("wwk")),
+            not_null(col("xwk")),
+            negate(col("wassumed")),
+            negate(col("xassumed")),
+            any_of(
+                exp.LT(this=passed, expression=n),
+                all_of(exp.EQ(this=passed.copy(), expression=n.copy()), col("wwork")),
+            ),
+            any_of(exp.NEQ(this=col("dp"), expression=exp.Literal.number(0)), negate(col("xwork"))),
+        )
+        in_time: exp.Expr = counted
+    else:
+        in_time = exp.LTE(this=when.copy(), expression=col("dend"))
     settled = all_of(
-        not_null(when),
-        any_of(
-            exp.LTE(this=when.copy(), expression=col("ds")),
-            exp.LTE(this=when.copy(), expression=col("dend")) if dim != "workdays" else exp.false(),
-        ),
+        not_null(when), any_of(exp.LTE(this=when.copy(), expression=col("ds")), in_time)
     )
     status = case(
         [
             (exp.EQ(this=st0.copy(), expression=lit("no")), lit("not_eligible")),
             (exp.NEQ(this=st0.copy(), expression=lit("ok")), lit("unknown")),
             (unknown_in, lit("unknown")),
-            (any_of(exp.LT(this=col("dp"), expression=exp.Literal.number(0)), col("dp_un"), col("ds_un")), lit("unknown")),
-            (is_null(col("due")), case([(all_of(settled, not_null(done)), lit("met")), (settled.copy(), lit("pending"))], lit("unknown"))),
-            (not_null(done), case([(exp.LTE(this=done.copy(), expression=col("due")), lit("met"))], lit("not_met"))),
+            (
+                any_of(
+                    exp.LT(this=col("dp"), expression=exp.Literal.number(0)),
+                    col("dp_un"),
+                    col("ds_un"),
+                ),
+                lit("unknown"),
+            ),
+            (
+                is_null(col("due")),
+                case(
+                    [
+                        (all_of(settled, not_null(done)), lit("met")),
+                        (settled.copy(), lit("pending")),
+                    ],
+                    lit("unknown"),
+                ),
+            ),
+            (
+                not_null(done),
+                case(
+                    [(exp.LTE(this=done.copy(), expression=col("due")), lit("met"))], lit("not_met")
+                ),
+            ),
             (all_of(not_null(day), exp.GT(this=day.copy(), expression=col("due"))), lit("not_met")),
         ],
         lit("pending"),
     )
     missing_when = all_of(ok.copy(), unknown_in.copy())
-    empty = exp.cast(exp.Array(expressions=[]), "ARRAY<VARCHAR>")
+    empty = exp.cast(exp.Array(expressions=[]), VARCHARS)
     unknown = exp.EQ(this=st0.copy(), expression=lit("unknown"))
 
-    def missing(x: str) -> exp.Expression:
+    def missing(x: str) -> exp.Expr:
         both = exp.ArrayConcat(this=col(f"dp_{x}"), expressions=[col(f"ds_{x}")])
-        return case([(unknown.copy(), col(f"c_{x}")), (missing_when.copy(), exp.ArraySort(this=exp.ArrayDistinct(this=both)))], empty.copy())
+        return case(
+            [
+                (unknown.copy(), col(f"c_{x}")),
+                (missing_when.copy(), exp.ArraySort(this=exp.ArrayDistinct(this=both))),
+            ],
+            empty.copy(),
+        )
 
-    parts: list[exp.Expression] = [col("c_as"), case([(ok.copy(), exp.ArrayConcat(this=col("dp_as"), expressions=[col("ds_as")]))], empty.copy())]
+    parts: list[exp.Expr] = [
+        col("c_as"),
+        case(
+            [(ok.copy(), exp.ArrayConcat(this=col("dp_as"), expressions=[col("ds_as")]))],
+            empty.copy(),
+        ),
+    ]
     if has_done:
         parts.append(case([(all_of(ok.copy(), not_null(col("due"))), col("dd_as"))], empty.copy()))
     holiday = exp.Array(expressions=[lit(HOLIDAY_ASSUMPTION)])
-    parts.append(case([(all_of(ok.copy(), not_null(col("due")), col("assumed_cal")), holiday)], empty.copy()))
+    parts.append(
+        case([(all_of(ok.copy(), not_null(col("due")), col("assumed_cal")), holiday)], empty.copy())
+    )
     fields = {
         "status": status,
         "missing_facts": missing("mf"),
         "missing_parameters": missing("mp"),
-        "assumptions": exp.ArraySort(this=exp.ArrayDistinct(this=exp.ArrayConcat(this=parts[0], expressions=parts[1:]))),
+        "assumptions": exp.ArraySort(
+            this=exp.ArrayDistinct(this=exp.ArrayConcat(this=parts[0], expressions=parts[1:]))
+        ),
     }
     final = exp.select(*decision_row(p, fields)).from_(exp.to_table(f"{name}_y", quoted=True))
     return steps, final
+
+
+def _when(p: ProvisionInfo, as_of: dt.date | None, table: str) -> exp.Expr:
+    """The completion date, or else the as-of day (NULL if neither)."""
+    day = (
+        exp.cast(lit(as_of.isoformat()), DATE) if as_of is not None else exp.cast(exp.Null(), DATE)
+    )
+    if p.done is None:
+        return day
+    return exp.Coalesce(this=col("dd", table), expressions=[day])
 
 
 def _period_type(p: ProvisionInfo) -> Type:
@@ -185,4 +300,7 @@ def _period_type(p: ProvisionInfo) -> Type:
     period = p.due.period
     if isinstance(period, s.DurationLit):
         return Type("duration", unit=period.unit)
-    raise refuse("E607", f"{p.id}: a deadline's period must be written as a number of 日, 工作日, 周, 月 or 年 for SQL")
+    raise refuse(
+        "E607",
+        f"{p.id}: for SQL, a deadline's period is written as a number of 日, 工作日, 周, 月 or 年",
+    )

@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 import duckdb as _duckdb
+import sqlglot.expressions as exp
 
 from ...errors import CalendarError
 from ...facts import Facts
@@ -24,8 +25,8 @@ from ...runtime.ledger import Ledger
 from ...runtime.money import Money
 from ...runtime.values import Duration
 from ...types import Type
-from .exprs import sql_type
 from .plan import SqlPlan
+from .sqlbits import sql_type
 
 __all__ = ["calendar_rows", "connect", "load_facts", "run_plan"]
 
@@ -36,13 +37,22 @@ def connect() -> _duckdb.DuckDBPyConnection:
 
 
 def run_plan(con: _duckdb.DuckDBPyConnection, plan: SqlPlan) -> tuple[str, str]:
-    """Materialise each step of ``plan`` in ``con`` (temporary tables, in order) and
-    return the names of the decisions and grants tables.  The input tables must be there.
+    """Create each step of ``plan`` in ``con``, in order, and return the names of the
+    decisions and grants tables.  The input tables must be there.  A step read by two or
+    more later steps (a provision's rows feeding its pool's window and its decisions), and
+    the outputs, become temporary tables; a step read once, a temporary view that DuckDB
+    plans into its reader (no copy of its rows).
 
     :raises duckdb.Error: a missing input table or column, or a value the engine refuses
         (for example a sum beyond BIGINT)."""
+    readers: dict[str, int] = {}
+    for _, query in plan.steps:
+        for table in {t.name for t in query.find_all(exp.Table)}:
+            readers[table] = readers.get(table, 0) + 1
+    outputs = (plan.decisions, plan.grants)
     for name, sql in plan.sql("duckdb"):
-        con.execute(f'CREATE OR REPLACE TEMP TABLE "{name}" AS {sql}')
+        kind = "TABLE" if name in outputs or readers.get(name, 0) > 1 else "VIEW"
+        con.execute(f'CREATE OR REPLACE TEMP {kind} "{name}" AS {sql}')
     return plan.decisions, plan.grants
 
 
@@ -62,7 +72,12 @@ def _cell(value: Any, ty: Type) -> Any:
     return value
 
 
-def _create(con: _duckdb.DuckDBPyConnection, table: str, columns: Sequence[tuple[str, str]], rows: Iterable[Sequence[Any]]) -> None:
+def _create(
+    con: _duckdb.DuckDBPyConnection,
+    table: str,
+    columns: Sequence[tuple[str, str]],
+    rows: Iterable[Sequence[Any]],
+) -> None:
     spec = ", ".join(f'"{c}" {t}' for c, t in columns)
     con.execute(f'CREATE OR REPLACE TABLE "{table}" ({spec})')
     data = list(rows)
@@ -102,7 +117,12 @@ def load_facts(
             rows.append(row)
         _create(con, ent.key, cols, rows)
     names = [e.name for e in policy.entities]
-    lcols = [("provision", "VARCHAR"), *((n, "VARCHAR") for n in names), ("amount", "BIGINT"), ("year", "INTEGER")]
+    lcols = [
+        ("provision", "VARCHAR"),
+        *((n, "VARCHAR") for n in names),
+        ("amount", "BIGINT"),
+        ("year", "INTEGER"),
+    ]
     lrows = []
     for g in ledger or ():
         path = dict(g.path)
@@ -110,7 +130,12 @@ def load_facts(
     _create(con, "ledger", lcols, lrows)
     if years is None:
         years = range(min(seen) - 1, max(seen) + 4) if seen else range(0)
-    _create(con, "calendar_days", [("day", "DATE"), ("workday", "BOOLEAN"), ("assumed", "BOOLEAN")], calendar_rows(calendar or WorkCalendar(), years))
+    _create(
+        con,
+        "calendar_days",
+        [("day", "DATE"), ("workday", "BOOLEAN"), ("assumed", "BOOLEAN")],
+        calendar_rows(calendar or WorkCalendar(), years),
+    )
 
 
 def calendar_rows(calendar: WorkCalendar, years: Iterable[int]) -> list[tuple[dt.date, bool, bool]]:

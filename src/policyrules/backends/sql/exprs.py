@@ -17,9 +17,7 @@ BIGINT in its dimension's base unit (日 for 日 and 周, 月 for 月 and 年, �
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Callable, Iterable, Mapping
-from decimal import Decimal
+from collections.abc import Mapping
 
 import attrs
 import sqlglot.expressions as exp
@@ -29,153 +27,34 @@ from ... import types as t
 from ...exprs import Env, compile_expr
 from ...model import CheckedPolicy, DocumentInfo
 from ...printer import print_expr
-from ...runtime.money import Money
-from ...runtime.values import Duration, Undecided, Unknown, Value
+from ...runtime.values import Undecided, Unknown, Value
 from ...typing_rules import ExprTyper, Usage
 from .plan import refuse
+from .sqlbits import (
+    BIGINT,
+    DECIMAL,
+    FACTOR,
+    WHOLE,
+    Pairs,
+    all_of,
+    any_of,
+    case,
+    gate,
+    is_bool,
+    is_null,
+    is_true,
+    literal,
+    merge,
+    negate,
+    not_bool,
+    not_null,
+    null_of,
+    par,
+    sql_type,
+    true,
+)
 
-__all__ = [
-    "ExprCompiler",
-    "Pairs",
-    "SqlValue",
-    "all_of",
-    "any_of",
-    "gate",
-    "merge",
-    "negate",
-    "par",
-    "names_list",
-    "sql_type",
-]
-
-Pairs = tuple[tuple[str, exp.Expression], ...]
-
-DECIMAL = exp.DataType.build("DECIMAL(38,10)")
-BIGINT = exp.DataType.build("BIGINT")
-_WHOLE = exp.DataType.build("DECIMAL(38,0)")
-_FACTOR = {"周": 7, "年": 12}  # to the base unit of the duration's dimension
-
-
-def sql_type(ty: t.Type) -> exp.DataType:
-    """The canonical engine type of a value of ``ty``."""
-    kind = ty.kind
-    if kind in ("set", "list"):
-        inner = sql_type(ty.element or t.Type("text"))
-        return exp.DataType(this=exp.DataType.Type.ARRAY, expressions=[inner], nested=True)
-    name = {
-        "money": "BIGINT",
-        "rate": "DECIMAL(38,10)",
-        "number": "DECIMAL(38,10)",
-        "duration": "BIGINT",
-        "date": "DATE",
-        "bool": "BOOLEAN",
-        "text": "VARCHAR",
-        "enum": "VARCHAR",
-    }.get(kind)
-    if name is None:
-        raise refuse("E600", f"a value of type {ty.describe()} has no SQL form")
-    return exp.DataType.build(name)
-
-
-# ---- small builders --------------------------------------------------------------------------
-
-
-def true() -> exp.Expression:
-    return exp.Boolean(this=True)
-
-
-def _is_true(e: exp.Expression) -> bool:
-    return isinstance(e, exp.Boolean) and e.this is True
-
-
-def all_of(*conds: exp.Expression) -> exp.Expression:
-    """``a AND b ...`` with TRUE left out (TRUE when nothing is left)."""
-    kept = [c for c in conds if not _is_true(c)]
-    if not kept:
-        return true()
-    return exp.and_(*kept) if len(kept) > 1 else kept[0].copy()
-
-
-def any_of(*conds: exp.Expression) -> exp.Expression:
-    if any(_is_true(c) for c in conds):
-        return true()
-    return exp.or_(*conds) if len(conds) > 1 else conds[0].copy()
-
-
-_ATOMS = (exp.Column, exp.Literal, exp.Boolean, exp.Null, exp.Func, exp.Case, exp.Cast, exp.Paren, exp.Array)
-
-
-def par(e: exp.Expression) -> exp.Expression:
-    """``e`` in parentheses unless it is atomic: sqlglot prints operators as built."""
-    atomic = isinstance(e, _ATOMS) and not isinstance(e, exp.Binary | exp.Unary | exp.Not)
-    return e.copy() if atomic else exp.Paren(this=e.copy())
-
-
-def negate(e: exp.Expression) -> exp.Expression:
-    """``NOT e``, parenthesised."""
-    return exp.Not(this=par(e))
-
-
-def is_null(e: exp.Expression) -> exp.Expression:
-    return exp.Is(this=par(e), expression=exp.Null())
-
-
-def not_null(e: exp.Expression) -> exp.Expression:
-    return negate(is_null(e))
-
-
-def is_bool(e: exp.Expression, value: bool) -> exp.Expression:
-    return exp.Is(this=par(e), expression=exp.Boolean(this=value))
-
-
-def not_bool(e: exp.Expression, value: bool) -> exp.Expression:
-    return negate(is_bool(e, value))
-
-
-def case(whens: Iterable[tuple[exp.Expression, exp.Expression]], default: exp.Expression) -> exp.Case:
-    out = exp.Case()
-    for cond, value in whens:
-        out = out.when(cond.copy(), value.copy(), copy=False)
-    return out.else_(default.copy(), copy=False)
-
-
-def null_of(ty: t.Type) -> exp.Expression:
-    return exp.cast(exp.Null(), sql_type(ty))
-
-
-def gate(pairs: Pairs, cond: exp.Expression) -> Pairs:
-    if _is_true(cond):
-        return pairs
-    return tuple((k, all_of(w, cond)) for k, w in pairs)
-
-
-def merge(*groups: Pairs) -> Pairs:
-    """Pairs with the same name joined by OR, sorted by name."""
-    by: dict[str, list[exp.Expression]] = {}
-    for group in groups:
-        for k, w in group:
-            by.setdefault(k, []).append(w)
-    return tuple((k, any_of(*by[k])) for k in sorted(by))
-
-
-def names_list(pairs: Pairs, keep: Callable[[str], bool] = lambda _: True) -> exp.Expression:
-    """A VARCHAR[] of the names whose condition holds, in the pairs' (sorted) order."""
-    parts = [
-        exp.If(
-            this=w.copy(),
-            true=exp.Array(expressions=[exp.Literal.string(k)]),
-            false=exp.cast(exp.Array(expressions=[]), "ARRAY<VARCHAR>"),
-        )
-        if not _is_true(w)
-        else exp.Array(expressions=[exp.Literal.string(k)])
-        for k, w in pairs
-        if keep(k)
-    ]
-    if not parts:
-        return exp.cast(exp.Array(expressions=[]), "ARRAY<VARCHAR>")
-    if len(parts) == 1:
-        return parts[0]
-    return exp.ArrayConcat(this=parts[0], expressions=parts[1:])
+__all__ = ["ExprCompiler", "SqlValue"]
 
 
 @attrs.frozen
@@ -184,67 +63,22 @@ class SqlValue:
     which facts (only read when ``value`` is NULL), which assumptions it reads and when,
     and when it is undecided (``None``: never)."""
 
-    value: exp.Expression
+    value: exp.Expr
     type: t.Type
     missing: Pairs = ()
     used: Pairs = ()
-    undecided: exp.Expression | None = None
+    undecided: exp.Expr | None = None
 
     @property
     def const(self) -> bool:
         return isinstance(self.value, exp.Literal | exp.Boolean | exp.Cast | exp.Array) and all(
-            _is_true(w) for _, w in self.missing
+            is_true(w) for _, w in self.missing
         )
 
 
-def _undecided(*vals: SqlValue) -> exp.Expression | None:
+def _undecided(*vals: SqlValue) -> exp.Expr | None:
     conds = [v.undecided for v in vals if v.undecided is not None]
     return any_of(*conds) if conds else None
-
-
-# ---- literals --------------------------------------------------------------------------------
-
-
-def literal(v: Value, ty: t.Type, what: str) -> exp.Expression:
-    """A compile-time value as a SQL literal of its canonical type."""
-    if isinstance(v, Unknown):
-        return null_of(ty)
-    if isinstance(v, bool):
-        return exp.Boolean(this=v)
-    if isinstance(v, Money):
-        return exp.cast(exp.Literal.number(v.fen), BIGINT)
-    if isinstance(v, Duration):
-        _, n = v.normalized()
-        return exp.cast(exp.Literal.number(_whole(n, what)), BIGINT)
-    if isinstance(v, Decimal):
-        return exp.cast(exp.Literal.string(_decimal_text(v, what)), DECIMAL)
-    if isinstance(v, dt.date):
-        return exp.cast(exp.Literal.string(v.isoformat()), "DATE")
-    if isinstance(v, str):
-        return exp.Literal.string(v)
-    if isinstance(v, frozenset | tuple):
-        elem = ty.element or t.Type("text")
-        items = sorted(v, key=repr) if isinstance(v, frozenset) else list(v)
-        arr = exp.Array(expressions=[literal(i, elem, what) for i in items])
-        return exp.cast(arr, sql_type(ty))
-    raise refuse("E600", f"{what}: the value {v!r} has no SQL form")
-
-
-def _whole(n: Decimal, what: str) -> int:
-    if n != n.to_integral_value():
-        raise refuse("E601", f"{what}: a duration of {n} is not a whole number of its unit")
-    return int(n)
-
-
-def _decimal_text(v: Decimal, what: str) -> str:
-    q = v.quantize(Decimal("1e-10"))
-    if q != v or abs(q) >= Decimal(10) ** 28:
-        raise refuse(
-            "E601",
-            f"{what}: the number {v} does not fit DECIMAL(38,10) exactly",
-            hint="the batch path keeps numbers to 10 decimal places and 28 digits",
-        )
-    return format(q, "f")
 
 
 # ---- the compiler ------------------------------------------------------------------------------
@@ -343,7 +177,7 @@ class ExprCompiler:
                 return self.in_literal(e, self.compile(a), [self.compile(i) for i in items], neg)
             case s.InSet(element=a, container=b, negated=neg):
                 va, vb = self.compile(a), self.compile(b)
-                found: exp.Expression = exp.ArrayContains(
+                found: exp.Expr = exp.ArrayContains(
                     this=vb.value.copy(), expression=va.value.copy()
                 )
                 if neg:
@@ -360,17 +194,17 @@ class ExprCompiler:
         r = self.policy.resolve(parts, self.scope)
         if r is None or r.kind != "fact" or r.entity is None:  # pragma: no cover - checked
             raise self.fail(e, "this name")
-        column: exp.Expression = exp.column(r.name, table=r.entity, quoted=True)
+        column: exp.Expr = exp.column(r.name, table=r.entity, quoted=True)
         ty = r.type
-        if ty.kind == "duration" and ty.unit in _FACTOR:
-            column = exp.Mul(this=column, expression=exp.Literal.number(_FACTOR[ty.unit]))
-        elif ty.kind in ("set", "list") and ty.element and ty.element.unit in _FACTOR:
+        if ty.kind == "duration" and ty.unit in FACTOR:
+            column = exp.Mul(this=column, expression=exp.Literal.number(FACTOR[ty.unit]))
+        elif ty.kind in ("set", "list") and ty.element and ty.element.unit in FACTOR:
             raise self.fail(e, f"a {ty.describe()} (weeks or years in a list)")
         if r.name == "id":
             return SqlValue(column, ty)
         return SqlValue(column, ty, ((f"{r.entity}.{r.name}", true()),))
 
-    def strict(self, e: s.Expr, vals: list[SqlValue], value: exp.Expression) -> SqlValue:
+    def strict(self, e: s.Expr, vals: list[SqlValue], value: exp.Expr) -> SqlValue:
         """An operation that is unknown when an operand is, missing what they miss."""
         return SqlValue(
             value,
@@ -399,7 +233,9 @@ class ExprCompiler:
         ]
         hit = all_of(not_null(x.value), any_of(*known)) if known else exp.Boolean(this=False)
         some_null = any_of(is_null(x.value), *(is_null(i.value) for i in items))
-        value = case([(hit, exp.Boolean(this=not neg)), (some_null, exp.Null())], exp.Boolean(this=neg))
+        value = case(
+            [(hit, exp.Boolean(this=not neg)), (some_null, exp.Null())], exp.Boolean(this=neg)
+        )
         vals = [x, *items]
         missing = merge(*(gate(v.missing, all_of(is_null(v.value), negate(hit))) for v in vals))
         return SqlValue(value, t.BOOL, missing, merge(*(v.used for v in vals)), _undecided(*vals))
@@ -408,7 +244,7 @@ class ExprCompiler:
         doc = self.document
         used = d.used
         if doc is None or doc.valid_from is None:
-            inside: exp.Expression = exp.Boolean(this=True)
+            inside: exp.Expr = exp.Boolean(this=True)
         else:
             start: Value = doc.valid_from
             if doc.events_from:
@@ -449,10 +285,18 @@ class ExprCompiler:
         quiet = negate(branch_und) if branch_und is not None else true()
         missing = merge(
             gate(c.missing, all_of(c_null, negate(agree))),
-            gate(a.missing, all_of(is_null(a.value), any_of(is_bool(c.value, True), all_of(c_null, quiet)))),
-            gate(b.missing, all_of(is_null(b.value), any_of(is_bool(c.value, False), all_of(c_null, quiet)))),
+            gate(
+                a.missing,
+                all_of(is_null(a.value), any_of(is_bool(c.value, True), all_of(c_null, quiet))),
+            ),
+            gate(
+                b.missing,
+                all_of(is_null(b.value), any_of(is_bool(c.value, False), all_of(c_null, quiet))),
+            ),
         )
-        used = merge(c.used, gate(a.used, is_bool(c.value, True)), gate(b.used, is_bool(c.value, False)))
+        used = merge(
+            c.used, gate(a.used, is_bool(c.value, True)), gate(b.used, is_bool(c.value, False))
+        )
         und_parts = [c.undecided] if c.undecided is not None else []
         if a.undecided is not None:
             und_parts.append(all_of(is_bool(c.value, True), a.undecided))
@@ -460,7 +304,7 @@ class ExprCompiler:
             und_parts.append(all_of(is_bool(c.value, False), b.undecided))
         return SqlValue(value, ty, missing, used, any_of(*und_parts) if und_parts else None)
 
-    def equal(self, a: exp.Expression, b: exp.Expression, ty: t.Type) -> exp.Expression:
+    def equal(self, a: exp.Expr, b: exp.Expr, ty: t.Type) -> exp.Expr:
         if ty.kind == "set":
             return exp.EQ(this=_set_norm(a), expression=_set_norm(b))
         return exp.EQ(this=par(a), expression=par(b))
@@ -477,7 +321,7 @@ class ExprCompiler:
                 a, b = b, a
                 ka, kb = kb, ka
             if kb == "money" and ka in ("rate", "number"):
-                product = exp.Mul(this=exp.cast(b.value.copy(), _WHOLE), expression=par(a.value))
+                product = exp.Mul(this=exp.cast(b.value.copy(), WHOLE), expression=par(a.value))
                 # Rounded down (toward zero) to the fen, as Money.times(rate, DOWN).
                 fen = exp.cast(exp.func("trunc", product), BIGINT)
                 return self.strict(e, [a, b], fen)
@@ -491,7 +335,9 @@ class ExprCompiler:
             if isinstance(side, s.SetLit) and not side.items and op in ("=", "!="):
                 v = self.compile(other)
                 size = exp.ArraySize(this=v.value.copy())
-                return self.strict(e, [v], _COMPARE[op](this=size, expression=exp.Literal.number(0)))
+                return self.strict(
+                    e, [v], _COMPARE[op](this=size, expression=exp.Literal.number(0))
+                )
         a, b = self.compile(left), self.compile(right)
         if a.type.kind == "set" or b.type.kind == "set":
             if op not in ("=", "!="):  # pragma: no cover - the checker allows = and != only
@@ -521,7 +367,11 @@ class ExprCompiler:
         scaled = exp.Mul(this=xv.value.copy(), expression=size.copy())
         cmp = _COMPARE[op]
         value = cmp(this=scaled, expression=total) if flip else cmp(this=total, expression=scaled)
-        out = self.strict(e, [lv, xv], case([(exp.EQ(this=size.copy(), expression=exp.Literal.number(0)), exp.Null())], value))
+        out = self.strict(
+            e,
+            [lv, xv],
+            case([(exp.EQ(this=size.copy(), expression=exp.Literal.number(0)), exp.Null())], value),
+        )
         empty = all_of(not_null(lv.value), exp.EQ(this=size, expression=exp.Literal.number(0)))
         und = _undecided(lv, xv)
         return attrs.evolve(out, undecided=any_of(und, empty) if und is not None else empty)
@@ -548,6 +398,6 @@ _COMPARE: dict[str, type[exp.Binary]] = {
 }
 
 
-def _set_norm(e: exp.Expression) -> exp.Expression:
+def _set_norm(e: exp.Expr) -> exp.Expr:
     """A set's items sorted, each once: two sets are equal when these lists are."""
     return exp.ArraySort(this=exp.ArrayDistinct(this=e.copy()))

@@ -16,7 +16,7 @@ from ...errors import Diagnostic, PolicyRulesError
 
 __all__ = ["BatchCompileError", "SqlPlan", "Step", "refuse"]
 
-Step = tuple[str, exp.Expression]
+Step = tuple[str, exp.Expr]
 
 
 class BatchCompileError(PolicyRulesError, ValueError):

@@ -20,11 +20,10 @@ import sqlglot.expressions as exp
 from ... import syntax as s
 from ...model import CheckedPolicy, EntityInfo, ProvisionInfo
 from ...runtime.order import natural_key
-from .exprs import (
-    negate,
-    ExprCompiler,
+from .exprs import ExprCompiler, SqlValue
+from .sqlbits import (
+    VARCHAR,
     Pairs,
-    SqlValue,
     all_of,
     any_of,
     case,
@@ -33,8 +32,7 @@ from .exprs import (
     is_null,
     merge,
     names_list,
-    not_null,
-    true,
+    negate,
 )
 
 __all__ = [
@@ -79,7 +77,7 @@ def natural_literal(text: str) -> str:
     return "".join(out)
 
 
-def natural_sql(text: exp.Expression) -> exp.Expression:
+def natural_sql(text: exp.Expr) -> exp.Expr:
     """:func:`natural_literal` in SQL, for ids of ASCII digits (a digit run of other
     scripts sorts as text)."""
     run = exp.to_identifier("r")
@@ -91,7 +89,7 @@ def natural_sql(text: exp.Expression) -> exp.Expression:
                 this=exp.Literal.string(_DIGITS),
                 expression=exp.func(
                     "lpad",
-                    exp.cast(exp.func("length", stripped.copy()), "VARCHAR"),
+                    exp.cast(exp.func("length", stripped.copy()), VARCHAR),
                     exp.Literal.number(10),
                     exp.Literal.string("0"),
                 ),
@@ -103,17 +101,15 @@ def natural_sql(text: exp.Expression) -> exp.Expression:
     other = exp.DPipe(this=exp.Literal.string(_TEXT), expression=ref.copy())
     is_digits = exp.RegexpLike(this=ref.copy(), expression=exp.Literal.string("^[0-9]"))
     body = exp.If(this=is_digits, true=digits, false=other)
-    runs = exp.RegexpExtractAll(
-        this=text.copy(), expression=exp.Literal.string("[0-9]+|[^0-9]+")
-    )
+    runs = exp.RegexpExtractAll(this=text.copy(), expression=exp.Literal.string("[0-9]+|[^0-9]+"))
     mapped = exp.Transform(this=runs, expression=exp.Lambda(this=body, expressions=[run]))
     return exp.ArrayToString(this=mapped, expression=exp.Literal.string(""))
 
 
-def path_key_sql(chain: tuple[EntityInfo, ...]) -> exp.Expression:
+def path_key_sql(chain: tuple[EntityInfo, ...]) -> exp.Expr:
     """The subject's path in natural order, as ``natural_path_key``: per level the entity
     name then its id's natural key, a shorter path first."""
-    parts: list[exp.Expression] = []
+    parts: list[exp.Expr] = []
     for ent in chain:
         parts.append(exp.Literal.string(ent.name + _LEVEL))
         parts.append(natural_sql(exp.column("id", table=ent.name, quoted=True)))
@@ -135,7 +131,9 @@ class Rows:
 
 def _from_chain(policy: CheckedPolicy, chain: tuple[EntityInfo, ...]) -> exp.Select:
     subject = chain[-1]
-    q = exp.select().from_(exp.alias_(exp.to_table(subject.key, quoted=True), subject.name, quoted=True))
+    q = exp.select().from_(
+        exp.alias_(exp.to_table(subject.key, quoted=True), subject.name, quoted=True)
+    )
     for child, parent in zip(reversed(chain[1:]), reversed(chain[:-1]), strict=True):
         on = exp.EQ(
             this=exp.column("id", table=parent.name, quoted=True),
@@ -149,7 +147,7 @@ def _from_chain(policy: CheckedPolicy, chain: tuple[EntityInfo, ...]) -> exp.Sel
     return q
 
 
-def _lists(prefix: str, v: SqlValue, q: list[exp.Expression]) -> None:
+def _lists(prefix: str, v: SqlValue, q: list[exp.Expr]) -> None:
     """Columns ``<prefix>``, ``<prefix>_mf`` (missing facts), ``<prefix>_mp`` (missing
     parameters), ``<prefix>_as`` (assumptions), ``<prefix>_un`` (undecided)."""
     missing = gate(v.missing, is_null(v.value))
@@ -160,7 +158,7 @@ def _lists(prefix: str, v: SqlValue, q: list[exp.Expression]) -> None:
     q.append(exp.alias_(und.copy(), f"{prefix}_un", quoted=True))
 
 
-def _missing_cols(prefix: str, missing: Pairs) -> list[exp.Expression]:
+def _missing_cols(prefix: str, missing: Pairs) -> list[exp.Expr]:
     facts = tuple((k, w) for k, w in missing if not k.startswith("parameter "))
     params = tuple(
         (k.removeprefix("parameter "), w) for k, w in missing if k.startswith("parameter ")
@@ -182,13 +180,17 @@ def rows_step(
     conditions as ``st0`` ('ok', 'no', 'undecided', 'unknown') with ``c_mf``/``c_mp``/
     ``c_as``; and each expression of ``values`` by its name (see :func:`_lists`)."""
     chain = chain_of(policy, p.subject)
-    cols: list[exp.Expression] = []
+    cols: list[exp.Expr] = []
     for ent in chain:
-        cols.append(exp.alias_(exp.column("id", table=ent.name, quoted=True), f"e_{ent.name}", quoted=True))
+        cols.append(
+            exp.alias_(exp.column("id", table=ent.name, quoted=True), f"e_{ent.name}", quoted=True)
+        )
     ids = [exp.column("id", table=ent.name, quoted=True) for ent in chain]
-    subject: exp.Expression = ids[0]
+    subject: exp.Expr = ids[0]
     for i in ids[1:]:
-        subject = exp.DPipe(this=exp.DPipe(this=subject, expression=exp.Literal.string("/")), expression=i)
+        subject = exp.DPipe(
+            this=exp.DPipe(this=subject, expression=exp.Literal.string("/")), expression=i
+        )
     cols.append(exp.alias_(subject, "subject", quoted=True))
     cols.append(exp.alias_(ids[0].copy(), "firm", quoted=True))
     cols.append(exp.alias_(path_key_sql(chain), "pathkey", quoted=True))
@@ -196,7 +198,16 @@ def rows_step(
     # the decision unknown unless another is false; else an unknown one makes it unknown.
     conds = [ec.compile(part) for line in p.eligible for part in conjuncts(line.condition)]
     und = [c.undecided if c.undecided is not None else exp.Boolean(this=False) for c in conds]
-    failed = any_of(*(all_of(is_bool(c.value, False), negate(u.copy())) for c, u in zip(conds, und, strict=True))) if conds else exp.Boolean(this=False)
+    failed = (
+        any_of(
+            *(
+                all_of(is_bool(c.value, False), negate(u.copy()))
+                for c, u in zip(conds, und, strict=True)
+            )
+        )
+        if conds
+        else exp.Boolean(this=False)
+    )
     undecided = any_of(*und) if conds else exp.Boolean(this=False)
     unknown = any_of(*(is_null(c.value) for c in conds)) if conds else exp.Boolean(this=False)
     st0 = case(
@@ -208,11 +219,15 @@ def rows_step(
         exp.Literal.string("ok"),
     )
     cols.append(exp.alias_(st0, "st0", quoted=True))
-    missing = merge(*(gate(c.missing, all_of(is_null(c.value), negate(u.copy()))) for c, u in zip(conds, und, strict=True)))
+    missing = merge(
+        *(
+            gate(c.missing, all_of(is_null(c.value), negate(u.copy())))
+            for c, u in zip(conds, und, strict=True)
+        )
+    )
     cols.extend(_missing_cols("c", missing))
     cols.append(exp.alias_(names_list(merge(*(c.used for c in conds))), "c_as", quoted=True))
     for key, expr in values.items():
         _lists(key, ec.compile(expr), cols)
     q = _from_chain(policy, chain).select(*cols, copy=False)
     return Rows(name, q, chain)
-
