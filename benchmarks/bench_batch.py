@@ -268,7 +268,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.steps and batch.available:
         print(f"\nbatch plan steps at {n:,} claims (seconds, one run):")
         for name, seconds in timings.items():
-            print(f"  {name:<12} {seconds:8.3f}")
+            print(f"  {name:<20} {seconds:8.3f}")
 
 
 def report(rows: dict[int, dict[str, float | str]], startup: str) -> None:
