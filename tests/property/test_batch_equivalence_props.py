@@ -21,7 +21,7 @@ from typing import Any
 import attrs
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from tests.strategies import batch_registries
+from tests.strategies import batch_registries, compile_text
 
 import policyrules
 from policyrules.backends.sql import compile_batch
@@ -163,3 +163,93 @@ def test_whole_policy_batch_equals_one_by_one(
     expected = one_by_one(policy.checked, facts, ledger, _params(rate_set), as_of)
     rows, got_grants = batch(_whole_plan(rate_set, as_of), policy.checked, facts, ledger)
     assert_same(expected, rows, got_grants, policy.checked)
+
+
+POOL_POLICY = """entity firm
+  list firms
+
+entity product
+  list products of firm
+  fact approved_on: date
+  fact awarded: money
+  fact cost: money
+
+document d "测试"
+
+clause 1 "奖励"
+  quote "q"
+
+  award a "A"
+    quote "q"
+    for each product
+    amount decided awarded
+    cap 50 万元 per product
+    cap 100 万元 per firm per year of approved_on shared firm_pool
+    order by approved_on, id
+
+  award b "B"
+    quote "q"
+    for each product
+    amount 30% of cost
+    cap 100 万元 per firm per year of approved_on shared firm_pool
+    order by approved_on, id
+"""
+
+_POOL_MONEY = st.sampled_from([0, 10, 25, 40, 60]).map(lambda w: f"{w}万元")
+
+
+@st.composite
+def pool_registries(draw: st.DrawFn) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """Products of one or two firms claiming under two awards that share a firm-year pool."""
+    firms = []
+    ledger = []
+    for f in range(draw(st.integers(1, 2))):
+        products = []
+        for pid in draw(st.lists(st.sampled_from(["P1", "P2", "P10"]), max_size=3, unique=True)):
+            prod: dict[str, Any] = {"id": pid}
+            for key, strategy in (
+                ("approved_on", st.sampled_from(["2026-01-05", "2026-03-01", "2027-02-01"])),
+                ("awarded", _POOL_MONEY),
+                ("cost", _POOL_MONEY),
+            ):
+                value = draw(st.one_of(st.none(), strategy))
+                if value is not None:
+                    prod[key] = value
+            products.append(prod)
+        firms.append({"id": f"f{f}", "products": products})
+        for prov in draw(st.lists(st.sampled_from(["d/1/a", "d/1/b"]), max_size=2, unique=True)):
+            amount = draw(_POOL_MONEY)
+            ledger.append(
+                {
+                    "provision": prov,
+                    "firm": f"f{f}",
+                    "product": "old",
+                    "amount": amount,
+                    "year": 2026,
+                }
+            )
+    return {"firms": firms}, ledger
+
+
+@settings(max_examples=max(8, settings().max_examples // 12))
+@given(pool_registries())
+def test_shared_pool_batch_equals_one_by_one(
+    registry: tuple[dict[str, Any], list[dict[str, Any]]],
+) -> None:
+    policy = _pool_policy()
+    raw, grants = registry
+    facts = policy.read_facts(raw)
+    ledger = policy.read_ledger(grants)
+    expected = one_by_one(policy.checked, facts, ledger, {})
+    rows, got_grants = batch(_pool_plan(), policy.checked, facts, ledger)
+    assert_same(expected, rows, got_grants, policy.checked)
+
+
+@functools.cache
+def _pool_policy() -> policyrules.Policy:
+    return compile_text(POOL_POLICY)
+
+
+@functools.cache
+def _pool_plan() -> Any:
+    return compile_batch(_pool_policy().checked)
