@@ -7,7 +7,9 @@ product is eligible when it has a launch route or ``other_national_project``, it
 paid it under this provision (once per product).  It asks ``launch_reward_decided``, cut to
 200万元 (per product; with once per product an eligible product has no earlier grant to
 count); a firm gets at most 1000万元 in the year of ``approved_on``, the ledger's grants of
-that firm-year included, shared out in the order (approved_on, product id).
+that firm-year included, shared out in the order (approved_on, product id); the policy
+orders ids naturally (P9 before P10), the baselines by text, the same order on the
+generated ids (zero-padded).
 
 Each baseline reads complete facts (the generated tables have no NULL), as a hand-written
 job over this data would; the batch path's three-valued logic is its own extra work.

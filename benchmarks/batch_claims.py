@@ -5,7 +5,9 @@ input tables of the batch contract in their canonical engine types for ``n`` cla
 products (claims) per firm:
 
 - ``firms``: ``id`` VARCHAR;
-- ``products``: ``id`` VARCHAR (``P00`` .. ``P19``, unique within a firm), ``firm_id``
+- ``products``: ``id`` VARCHAR (``P00`` .. ``P19``, unique within a firm: zero-padded, so
+  their text order, which the hand-made baselines use, is the policy's natural order of
+  ids, see :mod:`policyrules.runtime.order`), ``firm_id``
   VARCHAR, ``approved_on`` DATE, ``launch_routes`` VARCHAR[] (0, 1 or 2 distinct routes),
   ``other_national_project`` BOOLEAN, ``launch_reward_decided`` BIGINT fen (10万元 to
   300万元, any fen, so the 200万元 cap binds on about a third), ``launch_reward_decided_on``
