@@ -801,6 +801,46 @@ def batch_registries(draw: st.DrawFn) -> tuple[dict[str, Any], list[dict[str, An
                     "year": year,
                 }
             )
+        medicine = {
+            "drugs": (
+                "D",
+                {
+                    "class1_innovative": st.booleans(),
+                    "approved_on": _BATCH_DAYS.map(date.isoformat),
+                    "listed_on": _BATCH_DAYS.map(date.isoformat),
+                    "nda_submitted_on": _BATCH_DAYS.map(date.isoformat),
+                },
+            ),
+            "pilot_applications": (
+                "PA",
+                {
+                    "application_kind": st.sampled_from(
+                        ["clinical_trial_application", "supplementary_application"]
+                    ),
+                    "in_pilot": st.booleans(),
+                    "submitted_on": _BATCH_DAYS.map(date.isoformat),
+                    "approved_on": _BATCH_DAYS.map(date.isoformat),
+                    "reviewed_on": _BATCH_DAYS.map(date.isoformat),
+                },
+            ),
+            "trial_projects": (
+                "T",
+                {
+                    "startup_began_on": _BATCH_DAYS.map(date.isoformat),
+                    "started_on": _BATCH_DAYS.map(date.isoformat),
+                },
+            ),
+        }
+        for key, (prefix, fields) in medicine.items():
+            items = []
+            for k in range(draw(st.integers(0, 2))):
+                item: dict[str, Any] = {"id": f"{prefix}{k}"}
+                for name, strategy in fields.items():
+                    value = draw(_maybe(strategy))
+                    if value is not None:
+                        item[name] = value
+                items.append(item)
+            firm[key] = items
     facts: dict[str, Any] = {"firms": firms}
     if draw(st.booleans()):
         days = st.lists(st.integers(0, 120), max_size=4)

@@ -1,14 +1,32 @@
-"""Explain a result: text for people, JSON for machines, both citing the clause's own words."""
+"""Explain a result: text for people, JSON for machines, both citing the clause's own words.
+
+Below :mod:`policyrules.result`, whose ``Result.explain()`` and ``Result.to_json()`` call
+:func:`explain_text` and :func:`result_json`: a result reaches them as an :class:`Explainable`.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
-from .result import CapEvent, Decision, Result
+from .decisions import CapEvent, Decision
+from .runtime.ledger import Grant
 from .runtime.values import format_value
 from .terminal import printable
 
-__all__ = ["decision_json", "decision_text", "explain_text", "result_json"]
+__all__ = ["Explainable", "decision_json", "decision_text", "explain_text", "result_json"]
+
+
+class Explainable(Protocol):
+    """What is explained: the decisions of one evaluation, the grants it adds to the ledger
+    and the assumptions it used, ``(name, value text)``; a :class:`~policyrules.result.Result`."""
+
+    @property
+    def decisions(self) -> tuple[Decision, ...]: ...
+    @property
+    def grants(self) -> tuple[Grant, ...]: ...
+    @property
+    def assumptions(self) -> tuple[tuple[str, str], ...]: ...
+
 
 _STATUS = {
     "eligible": "ELIGIBLE",
@@ -111,7 +129,7 @@ def decision_text(d: Decision, *, verbose: bool = False) -> str:
     return "\n".join(printable(line) for line in lines)
 
 
-def explain_text(result: Result, *, verbose: bool = False) -> str:
+def explain_text(result: Explainable, *, verbose: bool = False) -> str:
     """Every decision: the ones that apply in full, the ones that do not in a line each."""
     full = [d for d in result.decisions if d.status != "not_eligible"]
     brief = [d for d in result.decisions if d.status == "not_eligible"]
@@ -194,7 +212,7 @@ def decision_json(d: Decision) -> dict[str, Any]:
     }
 
 
-def result_json(result: Result) -> dict[str, Any]:
+def result_json(result: Explainable) -> dict[str, Any]:
     """The whole result as JSON-ready data."""
     return {
         "decisions": [decision_json(d) for d in result.decisions],

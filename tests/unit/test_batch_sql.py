@@ -57,20 +57,33 @@ def test_rate_of_base_and_open_rate(firm_a: dict[tuple[str, str], tuple[object, 
 
 
 def test_the_whole_policy_agrees_with_evaluate() -> None:
+    # Every decision of the four example files (both documents: awards, entitlements,
+    # deadlines, targets), field for field.
     policy = policyrules.load("policies/beijing_2025")
-    for path in ("examples/firm-a.yaml", "examples/firm-b.yaml", "examples/firm-c.yaml"):
-        facts = policy.load_facts(path)
+    plan = compile_batch(policy.checked)
+    for name in ("firm-a", "firm-b", "firm-c", "drugmaker-d"):
+        facts = policy.load_facts(f"examples/{name}.yaml")
         ledger = policy.read_ledger(facts.extra.get("ledger", []))
         want = {
-            (d.provision, d.subject): (d.status, d.amount.fen if d.amount else None, d.amount_kind)
+            (d.provision, d.subject): (
+                d.status,
+                d.amount.fen if d.amount else None,
+                d.amount_kind,
+                list(d.missing_facts),
+                list(d.missing_parameters),
+                sorted(a for a, _ in d.assumptions),
+            )
             for d in policy.evaluate(facts).decisions
         }
         con = engine.connect()
         engine.load_facts(con, policy.checked, facts, ledger)
-        engine.run_plan(con, compile_batch(policy.checked))
-        rows = con.execute("SELECT provision, subject, status, amount, amount_kind FROM decisions")
+        engine.run_plan(con, plan)
+        rows = con.execute(
+            "SELECT provision, subject, status, amount, amount_kind, missing_facts,"
+            " missing_parameters, assumptions FROM decisions"
+        )
         got = {(r[0], r[1]): r[2:] for r in rows.fetchall()}
-        assert got == want, path
+        assert got == want, name
 
 
 def test_a_claim_under_two_shared_caps_is_refused() -> None:
@@ -94,3 +107,26 @@ clause 1 "c"
     with pytest.raises(BatchCompileError) as err:
         compile_batch(policy.checked)
     assert err.value.diagnostics[0].code == "E604"
+
+
+def test_once_per_owner_is_refused() -> None:
+    policy = compile_text(
+        """entity firm
+  list firms
+entity product
+  list products of firm
+  fact x: money
+document d "D"
+clause 1 "c"
+  quote "q"
+  award a "A"
+    quote "q"
+    for each product
+    amount x
+    once per firm
+"""
+    )
+    with pytest.raises(BatchCompileError) as err:
+        compile_batch(policy.checked)
+    assert err.value.diagnostics[0].code == "E605"
+    assert "once per firm" in err.value.diagnostics[0].message

@@ -27,12 +27,15 @@ from .awards import (
     provision_rank,
     window_steps,
 )
-from .exprs import (
+from .exprs import ExprCompiler
+from .outputs import decision_row
+from .plan import Step
+from .rows import chain_of, rows_step
+from .sqlbits import (
     BIGINT,
     INTEGER,
     VARCHAR,
     VARCHARS,
-    ExprCompiler,
     all_of,
     any_of,
     case,
@@ -41,8 +44,6 @@ from .exprs import (
     negate,
     not_null,
 )
-from .plan import Step
-from .rows import chain_of, rows_step
 
 __all__ = ["AwardSteps"]
 
@@ -362,8 +363,6 @@ class AwardSteps:
         return steps, self._decision(), self._grant()
 
     def _decision(self) -> exp.Select:
-        from .compiler import decision_row  # the decision columns live with compile_batch
-
         st = col("st")
         status = case(
             [

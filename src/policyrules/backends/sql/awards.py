@@ -21,9 +21,9 @@ import sqlglot.expressions as exp
 from ... import syntax as s
 from ...compile import _cap_text
 from ...model import CheckedPolicy, EntityInfo, ProvisionInfo
-from .exprs import BIGINT, all_of, any_of, case, is_null, negate, not_null
 from .plan import Step, refuse
 from .rows import chain_of, natural_literal, natural_sql
+from .sqlbits import BIGINT, all_of, any_of, case, is_null, negate, not_null
 
 __all__ = ["CapPlan", "award_caps", "col", "least_known", "ledger_sum", "window_steps"]
 

@@ -30,25 +30,13 @@ from ...runtime.values import Value
 from .award_steps import AwardSteps
 from .awards import award_caps
 from .deadlines import calendar_steps, deadline_select
-from .exprs import BIGINT, VARCHAR, VARCHARS, ExprCompiler, case, negate
+from .exprs import ExprCompiler
+from .outputs import DECISION_COLUMNS, decision_row, sorted_list
 from .plan import SqlPlan, Step, refuse
 from .rows import rows_step
+from .sqlbits import VARCHAR, VARCHARS, case, negate
 
-__all__ = ["DECISION_COLUMNS", "compile_batch", "decision_row", "sorted_list"]
-
-DECISION_COLUMNS = (
-    "provision",
-    "kind",
-    "subject",
-    "firm",
-    "status",
-    "amount",
-    "amount_kind",
-    "binding_caps",
-    "missing_facts",
-    "missing_parameters",
-    "assumptions",
-)
+__all__ = ["DECISION_COLUMNS", "compile_batch"]
 
 
 def _col(name: str) -> exp.Column:
@@ -57,36 +45,6 @@ def _col(name: str) -> exp.Column:
 
 def _empty() -> exp.Expr:
     return exp.cast(exp.Array(expressions=[]), VARCHARS)
-
-
-def sorted_list(*parts: exp.Expr) -> exp.Expr:
-    """The names of ``parts`` (VARCHAR[] each) sorted, each once."""
-    joined = (
-        parts[0] if len(parts) == 1 else exp.ArrayConcat(this=parts[0], expressions=list(parts[1:]))
-    )
-    return exp.ArraySort(this=exp.ArrayDistinct(this=joined))
-
-
-def when_status(status: str, then: exp.Expr) -> exp.Expr:
-    return case([(exp.EQ(this=_col("st"), expression=exp.Literal.string(status)), then)], _empty())
-
-
-def decision_row(p: ProvisionInfo, fields: Mapping[str, exp.Expr]) -> list[exp.Expr]:
-    """The decision columns in order; ``fields`` gives status and whatever is not empty."""
-    defaults: dict[str, exp.Expr] = {
-        "provision": exp.Literal.string(p.id),
-        "kind": exp.Literal.string(p.kind),
-        "subject": _col("subject"),
-        "firm": _col("firm"),
-        "amount": exp.cast(exp.Null(), BIGINT),
-        "amount_kind": exp.cast(exp.Null(), VARCHAR),
-        "binding_caps": _empty(),
-        "missing_facts": _empty(),
-        "missing_parameters": _empty(),
-        "assumptions": _empty(),
-    }
-    defaults.update(fields)
-    return [exp.alias_(defaults[c].copy(), c, quoted=True) for c in DECISION_COLUMNS]
 
 
 def _values(

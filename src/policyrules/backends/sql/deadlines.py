@@ -21,8 +21,9 @@ from ...model import ProvisionInfo
 from ...runtime.calendar import HOLIDAY_ASSUMPTION
 from ...types import Type
 from .awards import col, lit
-from .exprs import DATE, VARCHARS, all_of, any_of, case, is_null, not_null
+from .outputs import decision_row
 from .plan import Step, refuse
+from .sqlbits import DATE, VARCHARS, all_of, any_of, case, is_null, negate, not_null
 
 __all__ = ["CALENDAR_STEPS", "calendar_steps", "deadline_select"]
 
@@ -79,8 +80,6 @@ def deadline_select(
 ) -> tuple[list[Step], exp.Select]:
     """Steps after the rows of deadline ``p`` (``dp`` period, ``ds`` start, ``dd`` done)
     and its decisions."""
-    from .compiler import decision_row  # the decision columns live with compile_batch
-    from .exprs import ExprCompiler  # noqa: F401 - kept beside the compiler
 
     assert p.due is not None
     period_type = _period_type(p)
@@ -111,11 +110,20 @@ def deadline_select(
             exp.alias_(first_year, "dy0", quoted=True),
             exp.alias_(col("wk", "cx"), "xwk", quoted=True),
             exp.alias_(col("workday", "cx"), "xwork", quoted=True),
+            exp.alias_(col("assumed", "cx"), "xassumed", quoted=True),
+            exp.alias_(col("wk", "cw"), "wwk", quoted=True),
+            exp.alias_(col("workday", "cw"), "wwork", quoted=True),
+            exp.alias_(col("assumed", "cw"), "wassumed", quoted=True),
         )
         .from_(exp.alias_(exp.to_table(name, quoted=True), "r", quoted=True))
         .join(
             exp.alias_(exp.to_table("cal", quoted=True), "cx", quoted=True),
             on=all_of(known, exp.EQ(this=col("day", "cx"), expression=x)),
+            join_type="left",
+        )
+        .join(
+            exp.alias_(exp.to_table("cal", quoted=True), "cw", quoted=True),
+            on=exp.EQ(this=col("day", "cw"), expression=_when(p, as_of, "r")),
             join_type="left",
         )
     )
@@ -181,12 +189,27 @@ def deadline_select(
     )
     unknown_in = any_of(is_null(col("dp")), is_null(col("ds")))
     when = exp.Coalesce(this=done.copy(), expressions=[day.copy()])
+    if dim == "workdays":
+        # In time under any schedule: every year from the start to that day published, and
+        # fewer than n working days passed by it, or n with that day itself working.
+        passed = exp.Sub(this=col("wwk"), expression=col("xwk"))
+        n = case([(exp.EQ(this=col("dp"), expression=exp.Literal.number(0)), one)], col("dp"))
+        counted = all_of(
+            not_null(col("wwk")),
+            not_null(col("xwk")),
+            negate(col("wassumed")),
+            negate(col("xassumed")),
+            any_of(
+                exp.LT(this=passed, expression=n),
+                all_of(exp.EQ(this=passed.copy(), expression=n.copy()), col("wwork")),
+            ),
+            any_of(exp.NEQ(this=col("dp"), expression=exp.Literal.number(0)), negate(col("xwork"))),
+        )
+        in_time: exp.Expr = counted
+    else:
+        in_time = exp.LTE(this=when.copy(), expression=col("dend"))
     settled = all_of(
-        not_null(when),
-        any_of(
-            exp.LTE(this=when.copy(), expression=col("ds")),
-            exp.LTE(this=when.copy(), expression=col("dend")) if dim != "workdays" else exp.false(),
-        ),
+        not_null(when), any_of(exp.LTE(this=when.copy(), expression=col("ds")), in_time)
     )
     status = case(
         [
@@ -258,6 +281,16 @@ def deadline_select(
     }
     final = exp.select(*decision_row(p, fields)).from_(exp.to_table(f"{name}_y", quoted=True))
     return steps, final
+
+
+def _when(p: ProvisionInfo, as_of: dt.date | None, table: str) -> exp.Expr:
+    """The completion date, or else the as-of day (NULL if neither)."""
+    day = (
+        exp.cast(lit(as_of.isoformat()), DATE) if as_of is not None else exp.cast(exp.Null(), DATE)
+    )
+    if p.done is None:
+        return day
+    return exp.Coalesce(this=col("dd", table), expressions=[day])
 
 
 def _period_type(p: ProvisionInfo) -> Type:

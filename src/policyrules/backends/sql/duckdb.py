@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 import duckdb as _duckdb
+import sqlglot.expressions as exp
 
 from ...errors import CalendarError
 from ...facts import Facts
@@ -24,8 +25,8 @@ from ...runtime.ledger import Ledger
 from ...runtime.money import Money
 from ...runtime.values import Duration
 from ...types import Type
-from .exprs import sql_type
 from .plan import SqlPlan
+from .sqlbits import sql_type
 
 __all__ = ["calendar_rows", "connect", "load_facts", "run_plan"]
 
@@ -35,18 +36,22 @@ def connect() -> _duckdb.DuckDBPyConnection:
     return _duckdb.connect(":memory:")
 
 
-def run_plan(
-    con: _duckdb.DuckDBPyConnection, plan: SqlPlan, *, views: bool = False
-) -> tuple[str, str]:
-    """Materialise each step of ``plan`` in ``con`` (temporary tables, in order; with
-    ``views``, temporary views but for the two outputs: cheaper for a few rows) and return
-    the names of the decisions and grants tables.  The input tables must be there.
+def run_plan(con: _duckdb.DuckDBPyConnection, plan: SqlPlan) -> tuple[str, str]:
+    """Create each step of ``plan`` in ``con``, in order, and return the names of the
+    decisions and grants tables.  The input tables must be there.  A step read by two or
+    more later steps (a provision's rows feeding its pool's window and its decisions), and
+    the outputs, become temporary tables; a step read once, a temporary view that DuckDB
+    plans into its reader (no copy of its rows).
 
     :raises duckdb.Error: a missing input table or column, or a value the engine refuses
         (for example a sum beyond BIGINT)."""
+    readers: dict[str, int] = {}
+    for _, query in plan.steps:
+        for table in {t.name for t in query.find_all(exp.Table)}:
+            readers[table] = readers.get(table, 0) + 1
     outputs = (plan.decisions, plan.grants)
     for name, sql in plan.sql("duckdb"):
-        kind = "VIEW" if views and name not in outputs else "TABLE"
+        kind = "TABLE" if name in outputs or readers.get(name, 0) > 1 else "VIEW"
         con.execute(f'CREATE OR REPLACE TEMP {kind} "{name}" AS {sql}')
     return plan.decisions, plan.grants
 

@@ -20,11 +20,10 @@ import sqlglot.expressions as exp
 from ... import syntax as s
 from ...model import CheckedPolicy, EntityInfo, ProvisionInfo
 from ...runtime.order import natural_key
-from .exprs import (
+from .exprs import ExprCompiler, SqlValue
+from .sqlbits import (
     VARCHAR,
-    ExprCompiler,
     Pairs,
-    SqlValue,
     all_of,
     any_of,
     case,
