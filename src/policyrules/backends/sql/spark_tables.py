@@ -22,8 +22,8 @@ from ...model import CheckedPolicy
 from ...runtime.calendar import WorkCalendar
 from ...types import Type
 from .duckdb import calendar_rows
-from .exprs import sql_type
 from .spark import _check_exact_types, _error, _pyspark, read_parquet
+from .sqlbits import sql_type
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
