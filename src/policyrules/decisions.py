@@ -12,6 +12,7 @@ import datetime as dt
 
 import attrs
 
+from .runtime.ledger import NO_EARLIER, Earlier, as_earlier
 from .runtime.money import Money
 
 __all__ = ["CapEvent", "Decision", "Step"]
@@ -33,7 +34,10 @@ class CapEvent:
     The caps of a provision apply in the order they are written: ``before`` is the amount
     as the earlier caps left it (the requested amount at the first cap; ``None`` when only
     ceilings are known), ``after`` the amount once this cap is applied (``None`` when its
-    limit is unknown).  ``requested`` is the claim's amount, ``granted`` the final one."""
+    limit is unknown).  ``requested`` is the claim's amount, ``granted`` the final one.
+    ``earlier`` is the (subject, amount) of each claim earlier in this evaluation that drew
+    on the cap's account: a view of the running account, not a copy (given as pairs, it is
+    made one)."""
 
     cap: str
     scope: str
@@ -42,7 +46,7 @@ class CapEvent:
     requested: Money | None
     granted: Money | None
     binding: bool
-    earlier: tuple[tuple[str, Money], ...] = ()
+    earlier: Earlier = attrs.field(default=NO_EARLIER, converter=as_earlier)
     note: str | None = None
     before: Money | None = None
     after: Money | None = None

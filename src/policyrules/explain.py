@@ -68,9 +68,7 @@ def _cap_text(ev: CapEvent) -> str:
     if ev.used_before:
         bits.append(f"already granted {format_value(ev.used_before)}")
     if ev.earlier:
-        bits.append(
-            "before this claim: " + ", ".join(f"{s} {format_value(m)}" for s, m in ev.earlier)
-        )
+        bits.append("before this claim: " + ev.earlier.describe())
     if ev.binding:
         if ev.requested is not None:
             bits.append(
@@ -165,8 +163,11 @@ def _money(m: Any) -> str | None:
     return None if m is None else str(m.yuan)
 
 
-def decision_json(d: Decision) -> dict[str, Any]:
-    """One decision as JSON-ready data; money as exact 元 text (``"2000000.00"``)."""
+def decision_json(d: Decision, *, all_earlier: bool = False) -> dict[str, Any]:
+    """One decision as JSON-ready data; money as exact 元 text (``"2000000.00"``).
+
+    A cap's ``earlier`` lists the last 3 claims before this one that drew on it, with
+    ``earlier_count`` and ``earlier_total`` of them all; ``all_earlier`` lists every one."""
     return {
         "provision": d.provision,
         "kind": d.kind,
@@ -188,7 +189,11 @@ def decision_json(d: Decision) -> dict[str, Any]:
                 "scope": ev.scope,
                 "limit": _money(ev.limit),
                 "used_before": _money(ev.used_before),
-                "earlier": [[s, _money(m)] for s, m in ev.earlier],
+                "earlier": [
+                    [s, _money(m)] for s, m in (ev.earlier if all_earlier else ev.earlier.last())
+                ],
+                "earlier_count": len(ev.earlier),
+                "earlier_total": _money(ev.earlier.total),
                 "requested": _money(ev.requested),
                 "granted": _money(ev.granted),
                 "binding": ev.binding,
@@ -212,10 +217,10 @@ def decision_json(d: Decision) -> dict[str, Any]:
     }
 
 
-def result_json(result: Explainable) -> dict[str, Any]:
-    """The whole result as JSON-ready data."""
+def result_json(result: Explainable, *, all_earlier: bool = False) -> dict[str, Any]:
+    """The whole result as JSON-ready data (``all_earlier``: see :func:`decision_json`)."""
     return {
-        "decisions": [decision_json(d) for d in result.decisions],
+        "decisions": [decision_json(d, all_earlier=all_earlier) for d in result.decisions],
         "grants": [g.to_json() for g in result.grants],
         "assumptions": dict(result.assumptions),
     }

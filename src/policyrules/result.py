@@ -28,6 +28,7 @@ class Result:
         """The decisions as text for a person, citing each clause's own words."""
         return explain_text(self, verbose=verbose)
 
-    def to_json(self) -> dict[str, object]:
-        """The same content as plain JSON-ready data (money as exact 元 text)."""
-        return result_json(self)
+    def to_json(self, *, all_earlier: bool = False) -> dict[str, object]:
+        """The same content as plain JSON-ready data (money as exact 元 text); a cap lists
+        the last 3 earlier claims on it, or with ``all_earlier`` every one."""
+        return result_json(self, all_earlier=all_earlier)

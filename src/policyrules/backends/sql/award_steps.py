@@ -30,7 +30,7 @@ from .awards import (
 from .exprs import ExprCompiler
 from .outputs import decision_row
 from .plan import Step
-from .rows import chain_of, rows_step
+from .rows import chain_of, join_key, path_key_sql, rows_step
 from .sqlbits import (
     BIGINT,
     INTEGER,
@@ -48,12 +48,20 @@ from .sqlbits import (
 __all__ = ["AwardSteps"]
 
 
+def _alias(e: exp.Expr, name: str, quoted: bool | None = None) -> exp.Expr:
+    return exp.alias_(e, name, quoted=quoted, copy=False)
+
+
+def _cast(e: exp.Expr, to: exp.DataType | str) -> exp.Expr:
+    return exp.cast(e, to, copy=False)
+
+
 def _t(name: str) -> exp.Table:
     return exp.to_table(name, quoted=True)
 
 
 def _empty() -> exp.Expr:
-    return exp.cast(exp.Array(expressions=[]), VARCHARS)
+    return _cast(exp.Array(expressions=[]), VARCHARS)
 
 
 def _concat(parts: Sequence[exp.Expr]) -> exp.Expr:
@@ -115,7 +123,7 @@ class AwardSteps:
         return [(name, rows.select), (f"{name}_b", self._ledger()), (f"{name}_c", self._rooms())]
 
     def _year(self, c: CapPlan) -> exp.Expr:
-        return exp.cast(exp.Year(this=col(f"y{c.index}", "r")), INTEGER)
+        return _cast(exp.Year(this=col(f"y{c.index}", "r")), INTEGER)
 
     def _ledger(self) -> exp.Select:
         """The rows with ``before`` (granted to this subject under this provision, any
@@ -126,25 +134,25 @@ class AwardSteps:
         joins: list[tuple[str, exp.Select, list[str], CapPlan | None]] = []
         extra: list[exp.Expr] = []
         joins.append(("lb", ledger_sum(self.entities, chain, {p.id}, exact=True), names, None))
-        extra.append(exp.alias_(_or0(col("total", "lb")), "before", quoted=True))
+        extra.append(_alias(_or0(col("total", "lb")), "before", quoted=True))
         paid: list[exp.Expr] = []
         for i, o in enumerate(p.once):
             depth = names.index(o.entity)
             sub = ledger_sum(self.entities, chain[: depth + 1], {p.id}, paid=True)
             joins.append((f"lo{i}", sub, names[: depth + 1], None))
             paid.append(not_null(col("total", f"lo{i}")))
-        extra.append(exp.alias_(any_of(*paid) if paid else exp.false(), "paid", quoted=True))
+        extra.append(_alias(any_of(*paid) if paid else exp.false(), "paid", quoted=True))
         for c in self.caps:
             if not c.cap.per:
                 continue
             year = c if c.cap.year_of is not None else None
             sub = ledger_sum(self.entities, c.scope, self._members(c.pool), year=year is not None)
             joins.append((f"lu{c.index}", sub, [e.name for e in c.scope], year))
-            extra.append(exp.alias_(_or0(col("total", f"lu{c.index}")), f"u{c.index}", quoted=True))
+            extra.append(_alias(_or0(col("total", f"lu{c.index}")), f"u{c.index}", quoted=True))
             if year is not None:
-                extra.append(exp.alias_(self._year(c), f"yr{c.index}", quoted=True))
+                extra.append(_alias(self._year(c), f"yr{c.index}", quoted=True))
         star = exp.Column(this=exp.Star(), table=exp.to_identifier("r", quoted=True))
-        q = exp.select(star, *extra).from_(exp.alias_(_t(self.name), "r", quoted=True))
+        q = exp.select(star, *extra).from_(_alias(_t(self.name), "r", quoted=True))
         for alias, sub, scope, cap in joins:
             conds: list[exp.Expr] = [
                 exp.EQ(this=col(f"k_{n}", alias), expression=col(f"e_{n}", "r")) for n in scope
@@ -182,13 +190,13 @@ class AwardSteps:
         )
         amount = col("a")
         req = case(
-            [(is_null(amount), exp.cast(exp.Null(), BIGINT))],
+            [(is_null(amount), _cast(exp.Null(), BIGINT))],
             greatest(exp.Sub(this=greatest(amount, num(0)), expression=col("before")), num(0)),
         )
         cols: list[exp.Expr] = [
             exp.Star(),
-            exp.alias_(st, "st", quoted=True),
-            exp.alias_(req, "req", quoted=True),
+            _alias(st, "st", quoted=True),
+            _alias(req, "req", quoted=True),
         ]
         known: list[exp.Expr] = [not_null(amount)]
         rstar: exp.Expr | None = None
@@ -196,7 +204,7 @@ class AwardSteps:
             k = c.index
             lim = col(f"l{k}")
             known.append(not_null(lim))
-            whens: list[tuple[exp.Expr, exp.Expr]] = [(is_null(lim), exp.cast(exp.Null(), BIGINT))]
+            whens: list[tuple[exp.Expr, exp.Expr]] = [(is_null(lim), _cast(exp.Null(), BIGINT))]
             if not c.cap.per:
                 room: exp.Expr = greatest(exp.Sub(this=lim, expression=col("before")), num(0))
             else:
@@ -204,23 +212,23 @@ class AwardSteps:
                     known.append(not_null(col(f"yr{k}")))
                     whens.append((is_null(col(f"yr{k}")), greatest(lim, num(0))))
                 room = (
-                    exp.cast(exp.Null(), BIGINT)
+                    _cast(exp.Null(), BIGINT)
                     if c.shared
                     else greatest(exp.Sub(this=lim, expression=col(f"u{k}")), num(0))
                 )
             h = case(whens, room)
-            cols.append(exp.alias_(h, f"h{k}", quoted=True))
-        cols.append(exp.alias_(all_of(*known), "cert", quoted=True))
+            cols.append(_alias(h, f"h{k}", quoted=True))
+        cols.append(_alias(all_of(*known), "cert", quoted=True))
         for c in self.caps:
             rstar = least_known(rstar, col(f"h{c.index}"))
         rstar = least_known(rstar, col("req")) if rstar is not None else col("req")
-        cols.append(exp.alias_(rstar, "rstar", quoted=True))
+        cols.append(_alias(rstar, "rstar", quoted=True))
         if self.shared is not None:
             k = self.shared.index
             win = all_of(exp.EQ(this=col("st"), expression=lit("ok")), not_null(col(f"l{k}")))
             if self.shared.cap.year_of is not None:
                 win = all_of(win, not_null(col(f"yr{k}")))
-            cols.append(exp.alias_(win, "win", quoted=True))
+            cols.append(_alias(win, "win", quoted=True))
         # st is computed above from the same columns; repeat it for the window filter
         return exp.select(*cols).from_(_t(f"{self.name}_b"))
 
@@ -241,20 +249,21 @@ class AwardSteps:
             kinds = aw.order_kinds
             k = c.index
             sel: list[exp.Expr] = [
-                exp.alias_(lit(aw.p.id), "pr", quoted=True),
-                col("pathkey"),
-                exp.alias_(provision_rank(aw.p.id), "prank", quoted=True),
+                _alias(lit(aw.p.id), "pr", quoted=True),
+                _alias(path_key_sql(aw.chain), "pathkey", quoted=True),
+                _alias(join_key(aw.chain), "jk", quoted=True),
+                _alias(provision_rank(aw.p.id), "prank", quoted=True),
             ]
-            sel += [exp.alias_(col(f"e_{e.name}"), f"sc_{e.name}", quoted=True) for e in c.scope]
-            year = col(f"yr{k}") if c.cap.year_of is not None else exp.cast(exp.Null(), INTEGER)
-            sel.append(exp.alias_(year, "yr", quoted=True))
+            sel += [_alias(col(f"e_{e.name}"), f"sc_{e.name}", quoted=True) for e in c.scope]
+            year = col(f"yr{k}") if c.cap.year_of is not None else _cast(exp.Null(), INTEGER)
+            sel.append(_alias(year, "yr", quoted=True))
             sel.append(
-                exp.alias_(exp.Sub(this=col(f"l{k}"), expression=col(f"u{k}")), "room", quoted=True)
+                _alias(exp.Sub(this=col(f"l{k}"), expression=col(f"u{k}")), "room", quoted=True)
             )
             sel += [col("rstar"), col("cert")]
             for j in range(len(aw.p.order)):
                 key = case([(col(f"o{j}_un"), exp.Null())], col(f"o{j}"))
-                sel.append(exp.alias_(key, f"o{j}", quoted=True))
+                sel.append(_alias(key, f"o{j}", quoted=True))
             parts.append(exp.select(*sel).from_(_t(f"{aw.name}_c")).where(col("win")))
             aw.window_name = name
         assert scope is not None
@@ -273,24 +282,24 @@ class AwardSteps:
             w = self.window_name
             on = all_of(
                 exp.EQ(this=col("pr", "w"), expression=lit(self.p.id)),
-                exp.EQ(this=col("pathkey", "w"), expression=col("pathkey", "c")),
+                exp.EQ(this=col("jk", "w"), expression=join_key(self.chain, "c")),
             )
             q = (
                 exp.select(
                     exp.Column(this=exp.Star(), table=exp.to_identifier("c", quoted=True)),
-                    exp.alias_(
+                    _alias(
                         exp.Coalesce(this=col(f"h{k}", "c"), expressions=[col("hi", "w")]),
                         f"hh{k}",
                         quoted=True,
                     ),
-                    exp.alias_(
+                    _alias(
                         exp.Coalesce(this=col(f"h{k}", "c"), expressions=[col("lo", "w")]),
                         f"ll{k}",
                         quoted=True,
                     ),
                 )
-                .from_(exp.alias_(_t(src), "c", quoted=True))
-                .join(exp.alias_(_t(w), "w", quoted=True), on=on, join_type="left")
+                .from_(_alias(_t(src), "c", quoted=True))
+                .join(_alias(_t(w), "w", quoted=True), on=on, join_type="left")
             )
             src = f"{name}_j"
             steps.append((src, q))
@@ -298,8 +307,8 @@ class AwardSteps:
         low: exp.Expr = col("req")
         cols: list[exp.Expr] = [
             exp.Star(),
-            exp.alias_(col("req"), "run_0", quoted=True),
-            exp.alias_(col("req"), "low_0", quoted=True),
+            _alias(col("req"), "run_0", quoted=True),
+            _alias(col("req"), "low_0", quoted=True),
         ]
         step_q = exp.select(*cols).from_(_t(src))
         steps.append((f"{name}_d0", step_q))
@@ -312,8 +321,8 @@ class AwardSteps:
             low = case([(is_null(lo), col(f"low_{n - 1}"))], least_known(col(f"low_{n - 1}"), lo))
             q = exp.select(
                 exp.Star(),
-                exp.alias_(run, f"run_{n}", quoted=True),
-                exp.alias_(low, f"low_{n}", quoted=True),
+                _alias(run, f"run_{n}", quoted=True),
+                _alias(low, f"low_{n}", quoted=True),
             ).from_(_t(prev))
             prev = f"{name}_d{n}"
             steps.append((prev, q))
@@ -346,15 +355,13 @@ class AwardSteps:
                 f"{name}_f",
                 exp.select(
                     exp.Star(),
-                    exp.alias_(
-                        case([(ok, amount)], exp.cast(exp.Null(), BIGINT)), "amount", quoted=True
-                    ),
-                    exp.alias_(
-                        case([(ok.copy(), kind)], exp.cast(exp.Null(), VARCHAR)),
+                    _alias(case([(ok, amount)], _cast(exp.Null(), BIGINT)), "amount", quoted=True),
+                    _alias(
+                        case([(ok.copy(), kind)], _cast(exp.Null(), VARCHAR)),
                         "amount_kind",
                         quoted=True,
                     ),
-                    exp.alias_(
+                    _alias(
                         _if_list(ok.copy(), names_list(tuple(binding))), "binding_caps", quoted=True
                     ),
                 ).from_(_t(prev)),
@@ -407,13 +414,13 @@ class AwardSteps:
 
     def _grant(self) -> exp.Select:
         chain = {e.name for e in self.chain}
-        cols: list[exp.Expr] = [exp.alias_(lit(self.p.id), "provision", quoted=True)]
+        cols: list[exp.Expr] = [_alias(lit(self.p.id), "provision", quoted=True)]
         for e in self.entities:
-            value = col(f"e_{e}") if e in chain else exp.cast(exp.Null(), VARCHAR)
-            cols.append(exp.alias_(value, e, quoted=True))
-        cols.append(exp.alias_(col("amount"), "amount", quoted=True))
-        year = col(f"yr{self.years[-1].index}") if self.years else exp.cast(exp.Null(), INTEGER)
-        cols.append(exp.alias_(year, "year", quoted=True))
+            value = col(f"e_{e}") if e in chain else _cast(exp.Null(), VARCHAR)
+            cols.append(_alias(value, e, quoted=True))
+        cols.append(_alias(col("amount"), "amount", quoted=True))
+        year = col(f"yr{self.years[-1].index}") if self.years else _cast(exp.Null(), INTEGER)
+        cols.append(_alias(year, "year", quoted=True))
         cond = all_of(
             exp.EQ(this=col("st"), expression=lit("ok")),
             exp.EQ(this=col("amount_kind"), expression=lit("exact")),
@@ -423,10 +430,8 @@ class AwardSteps:
 
     @staticmethod
     def no_grants(policy: CheckedPolicy) -> exp.Select:
-        cols: list[exp.Expr] = [exp.alias_(exp.cast(exp.Null(), VARCHAR), "provision", quoted=True)]
-        cols += [
-            exp.alias_(exp.cast(exp.Null(), VARCHAR), e.name, quoted=True) for e in policy.entities
-        ]
-        cols.append(exp.alias_(exp.cast(exp.Null(), BIGINT), "amount", quoted=True))
-        cols.append(exp.alias_(exp.cast(exp.Null(), INTEGER), "year", quoted=True))
+        cols: list[exp.Expr] = [_alias(_cast(exp.Null(), VARCHAR), "provision", quoted=True)]
+        cols += [_alias(_cast(exp.Null(), VARCHAR), e.name, quoted=True) for e in policy.entities]
+        cols.append(_alias(_cast(exp.Null(), BIGINT), "amount", quoted=True))
+        cols.append(_alias(_cast(exp.Null(), INTEGER), "year", quoted=True))
         return exp.select(*cols).where(exp.Boolean(this=False))

@@ -28,6 +28,14 @@ from .sqlbits import BIGINT, all_of, any_of, case, is_null, negate, not_null
 __all__ = ["CapPlan", "award_caps", "col", "least_known", "ledger_sum", "window_steps"]
 
 
+def _alias(e: exp.Expr, name: str, quoted: bool | None = None) -> exp.Expr:
+    return exp.alias_(e, name, quoted=quoted, copy=False)
+
+
+def _cast(e: exp.Expr, to: exp.DataType | str) -> exp.Expr:
+    return exp.cast(e, to, copy=False)
+
+
 def col(name: str, table: str | None = None) -> exp.Column:
     return exp.column(name, table=table, quoted=True)
 
@@ -37,7 +45,7 @@ def lit(text: str) -> exp.Literal:
 
 
 def num(n: int) -> exp.Expr:
-    return exp.cast(exp.Literal.number(n), BIGINT)
+    return _cast(exp.Literal.number(n), BIGINT)
 
 
 def greatest(a: exp.Expr, b: exp.Expr) -> exp.Expr:
@@ -113,7 +121,7 @@ def ledger_sum(
     ``scope`` (``exact``: is ``scope``), summed per scope ids (and year): columns
     ``k_<entity>`` (, ``k_year``), ``total`` (BIGINT fen)."""
     names = [e.name for e in scope]
-    keys = [exp.alias_(col(n), f"k_{n}", quoted=True) for n in names]
+    keys = [_alias(col(n), f"k_{n}", quoted=True) for n in names]
     conds: list[exp.Expr] = [
         exp.In(this=col("provision"), expressions=[lit(x) for x in sorted(provisions)])
     ]
@@ -122,12 +130,12 @@ def ledger_sum(
         conds += [is_null(col(n)) for n in entities if n not in names]
     group: list[exp.Expr] = [col(n) for n in names]
     if year:
-        keys.append(exp.alias_(col("year"), "k_year", quoted=True))
+        keys.append(_alias(col("year"), "k_year", quoted=True))
         conds.append(not_null(col("year")))
         group.append(col("year"))
     if paid:
         conds.append(exp.GT(this=col("amount"), expression=num(0)))
-    total = exp.alias_(exp.cast(exp.Sum(this=col("amount")), BIGINT), "total", quoted=True)
+    total = _alias(_cast(exp.Sum(this=col("amount")), BIGINT), "total", quoted=True)
     return (
         exp.select(*keys, total)
         .from_(exp.to_table("ledger", quoted=True))
@@ -161,7 +169,7 @@ def window_steps(
     for i, kind in enumerate(order_kinds):
         key = col(f"o{i}")
         order.append(exp.Ordered(this=is_null(key), desc=False, nulls_first=False))
-        value = natural_sql(key) if kind in ("text", "enum") else key.copy()
+        value = col(f"n{i}") if kind in ("text", "enum") else key.copy()
         order.append(exp.Ordered(this=value, desc=False, nulls_first=False))
     order.append(exp.Ordered(this=col("pathkey"), desc=False, nulls_first=False))
     order.append(exp.Ordered(this=col("prank"), desc=False, nulls_first=False))
@@ -190,32 +198,29 @@ def window_steps(
     for q in parts[1:]:
         union = exp.Union(this=union, expression=q, distinct=False)
     w0 = f"{name}_w0"
-    steps: list[Step] = [
-        (
-            w0,
-            exp.select("*").from_(
-                exp.Subquery(this=union, alias=exp.TableAlias(this=exp.to_identifier("u")))
-            )
-            if len(parts) > 1
-            else parts[0],
-        )
+    naturals = [
+        _alias(natural_sql(col(f"o{i}")), f"n{i}", quoted=True)
+        for i, kind in enumerate(order_kinds)
+        if kind in ("text", "enum")
     ]
-    certain_r = case([(col("cert"), col("rstar"))], exp.cast(exp.Null(), BIGINT))
+    source = exp.Subquery(this=union, alias=exp.TableAlias(this=exp.to_identifier("u")))
+    steps: list[Step] = [(w0, exp.select("*", *naturals).from_(source))]
+    certain_r = case([(col("cert"), col("rstar"))], _cast(exp.Null(), BIGINT))
     w1 = exp.select(
         "*",
-        exp.alias_(over(exp.RowNumber(), before=False), "rn", quoted=True),
-        exp.alias_(coalesce0(over(exp.Sum(this=certain_r), before=True)), "cc", quoted=True),
+        _alias(over(exp.RowNumber(), before=False), "rn", quoted=True),
+        _alias(coalesce0(over(exp.Sum(this=certain_r), before=True)), "cc", quoted=True),
     ).from_(exp.to_table(w0, quoted=True))
     room0 = greatest(col("room"), num(0))
     e1 = case([(exp.LT(this=col("cc"), expression=room0.copy()), col("cc"))], room0)
     hi1 = greatest(exp.Sub(this=col("room"), expression=e1.copy()), num(0))
     a1 = least_known(col("rstar"), hi1.copy())
-    uncertain_a = case([(negate(col("cert")), a1)], exp.cast(exp.Null(), BIGINT))
+    uncertain_a = case([(negate(col("cert")), a1)], _cast(exp.Null(), BIGINT))
     w2 = exp.select(
         "*",
-        exp.alias_(e1, "e1", quoted=True),
-        exp.alias_(hi1, "hi1", quoted=True),
-        exp.alias_(coalesce0(over(exp.Sum(this=uncertain_a), before=True)), "p1", quoted=True),
+        _alias(e1, "e1", quoted=True),
+        _alias(hi1, "hi1", quoted=True),
+        _alias(coalesce0(over(exp.Sum(this=uncertain_a), before=True)), "p1", quoted=True),
     ).from_(exp.to_table(f"{name}_w1", quoted=True))
     lo1 = greatest(
         exp.Sub(this=exp.Sub(this=col("room"), expression=col("e1")), expression=col("p1")),
@@ -229,13 +234,13 @@ def window_steps(
     )
     w3 = exp.select(
         "*",
-        exp.alias_(lo1, "lo1", quoted=True),
-        exp.alias_(
+        _alias(lo1, "lo1", quoted=True),
+        _alias(
             over(exp.Min(this=case([(viol, col("rn"))], exp.Null())), before=False, ordered=False),
             "s",
             quoted=True,
         ),
-        exp.alias_(
+        _alias(
             over(
                 exp.Min(this=case([(viol.copy(), col("e1"))], exp.Null())),
                 before=False,
@@ -248,8 +253,8 @@ def window_steps(
     early = any_of(is_null(col("s")), exp.LTE(this=col("rn"), expression=col("s")))
     w4 = exp.select(
         col("pr"),
-        col("pathkey"),
-        exp.alias_(
+        col("jk"),
+        _alias(
             case(
                 [(early, col("hi1"))],
                 greatest(exp.Sub(this=col("room"), expression=col("es")), num(0)),
@@ -257,7 +262,7 @@ def window_steps(
             "hi",
             quoted=True,
         ),
-        exp.alias_(case([(early.copy(), col("lo1"))], num(0)), "lo", quoted=True),
+        _alias(case([(early.copy(), col("lo1"))], num(0)), "lo", quoted=True),
     ).from_(exp.to_table(f"{name}_w3", quoted=True))
     steps += [(f"{name}_w1", w1), (f"{name}_w2", w2), (f"{name}_w3", w3), (name, w4)]
     return steps

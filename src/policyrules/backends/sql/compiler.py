@@ -39,12 +39,20 @@ from .sqlbits import VARCHAR, VARCHARS, case, negate
 __all__ = ["DECISION_COLUMNS", "compile_batch"]
 
 
+def _alias(e: exp.Expr, name: str, quoted: bool | None = None) -> exp.Expr:
+    return exp.alias_(e, name, quoted=quoted, copy=False)
+
+
+def _cast(e: exp.Expr, to: exp.DataType | str) -> exp.Expr:
+    return exp.cast(e, to, copy=False)
+
+
 def _col(name: str) -> exp.Column:
     return exp.column(name, quoted=True)
 
 
 def _empty() -> exp.Expr:
-    return exp.cast(exp.Array(expressions=[]), VARCHARS)
+    return _cast(exp.Array(expressions=[]), VARCHARS)
 
 
 def _values(
@@ -163,8 +171,7 @@ def _no_decisions() -> exp.Select:
     }
     types |= {"missing_parameters": "ARRAY<VARCHAR>", "assumptions": "ARRAY<VARCHAR>"}
     cols: list[Any] = [
-        exp.alias_(exp.cast(exp.Null(), types.get(c, VARCHAR)), c, quoted=True)
-        for c in DECISION_COLUMNS
+        _alias(_cast(exp.Null(), types.get(c, VARCHAR)), c, quoted=True) for c in DECISION_COLUMNS
     ]
     return exp.select(*cols).where(exp.Boolean(this=False))
 

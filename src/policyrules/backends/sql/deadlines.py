@@ -27,6 +27,15 @@ from .sqlbits import DATE, VARCHARS, all_of, any_of, case, is_null, negate, not_
 
 __all__ = ["CALENDAR_STEPS", "calendar_steps", "deadline_select"]
 
+
+def _alias(e: exp.Expr, name: str, quoted: bool | None = None) -> exp.Expr:
+    return exp.alias_(e, name, quoted=quoted, copy=False)
+
+
+def _cast(e: exp.Expr, to: exp.DataType | str) -> exp.Expr:
+    return exp.cast(e, to, copy=False)
+
+
 CALENDAR_STEPS = ("cal", "cal_y")
 
 
@@ -41,13 +50,13 @@ def calendar_steps() -> list[Step]:
         ),
     )
     cal = exp.select(
-        col("day"), col("workday"), col("assumed"), exp.alias_(wk, "wk", quoted=True)
+        col("day"), col("workday"), col("assumed"), _alias(wk, "wk", quoted=True)
     ).from_(exp.to_table("calendar_days", quoted=True))
     year = exp.Year(this=col("day"))
     per_year = (
         exp.select(
-            exp.alias_(year, "y", quoted=True),
-            exp.alias_(
+            _alias(year, "y", quoted=True),
+            _alias(
                 exp.Max(
                     this=case([(col("assumed"), exp.Literal.number(1))], exp.Literal.number(0))
                 ),
@@ -65,7 +74,7 @@ def calendar_steps() -> list[Step]:
             kind="ROWS", start="UNBOUNDED", start_side="PRECEDING", end="CURRENT ROW"
         ),
     )
-    cal_y = exp.select(col("y"), col("a"), exp.alias_(ca, "ca", quoted=True)).from_(
+    cal_y = exp.select(col("y"), col("a"), _alias(ca, "ca", quoted=True)).from_(
         exp.Subquery(this=per_year, alias=exp.TableAlias(this=exp.to_identifier("t")))
     )
     return [("cal", cal), ("cal_y", cal_y)]
@@ -106,23 +115,23 @@ def deadline_select(
     rows = (
         exp.select(
             exp.Column(this=exp.Star(), table=exp.to_identifier("r", quoted=True)),
-            exp.alias_(end, "dend", quoted=True),
-            exp.alias_(first_year, "dy0", quoted=True),
-            exp.alias_(col("wk", "cx"), "xwk", quoted=True),
-            exp.alias_(col("workday", "cx"), "xwork", quoted=True),
-            exp.alias_(col("assumed", "cx"), "xassumed", quoted=True),
-            exp.alias_(col("wk", "cw"), "wwk", quoted=True),
-            exp.alias_(col("workday", "cw"), "wwork", quoted=True),
-            exp.alias_(col("assumed", "cw"), "wassumed", quoted=True),
+            _alias(end, "dend", quoted=True),
+            _alias(first_year, "dy0", quoted=True),
+            _alias(col("wk", "cx"), "xwk", quoted=True),
+            _alias(col("workday", "cx"), "xwork", quoted=True),
+            _alias(col("assumed", "cx"), "xassumed", quoted=True),
+            _alias(col("wk", "cw"), "wwk", quoted=True),
+            _alias(col("workday", "cw"), "wwork", quoted=True),
+            _alias(col("assumed", "cw"), "wassumed", quoted=True),
         )
-        .from_(exp.alias_(exp.to_table(name, quoted=True), "r", quoted=True))
+        .from_(_alias(exp.to_table(name, quoted=True), "r", quoted=True))
         .join(
-            exp.alias_(exp.to_table("cal", quoted=True), "cx", quoted=True),
+            _alias(exp.to_table("cal", quoted=True), "cx", quoted=True),
             on=all_of(known, exp.EQ(this=col("day", "cx"), expression=x)),
             join_type="left",
         )
         .join(
-            exp.alias_(exp.to_table("cal", quoted=True), "cw", quoted=True),
+            _alias(exp.to_table("cal", quoted=True), "cw", quoted=True),
             on=exp.EQ(this=col("day", "cw"), expression=_when(p, as_of, "r")),
             join_type="left",
         )
@@ -143,11 +152,11 @@ def deadline_select(
     due = (
         exp.select(
             exp.Column(this=exp.Star(), table=exp.to_identifier("x", quoted=True)),
-            exp.alias_(col("day", "cd"), "due", quoted=True),
+            _alias(col("day", "cd"), "due", quoted=True),
         )
-        .from_(exp.alias_(exp.to_table(f"{name}_x", quoted=True), "x", quoted=True))
+        .from_(_alias(exp.to_table(f"{name}_x", quoted=True), "x", quoted=True))
         .join(
-            exp.alias_(exp.to_table("cal", quoted=True), "cd", quoted=True),
+            _alias(exp.to_table("cal", quoted=True), "cd", quoted=True),
             on=all_of(col("workday", "cd"), exp.EQ(this=col("wk", "cd"), expression=target)),
             join_type="left",
         )
@@ -155,7 +164,7 @@ def deadline_select(
     years = (
         exp.select(
             exp.Column(this=exp.Star(), table=exp.to_identifier("d", quoted=True)),
-            exp.alias_(
+            _alias(
                 exp.GT(
                     this=exp.Sub(
                         this=exp.Sub(this=col("ca", "yh"), expression=col("ca", "yl")),
@@ -167,14 +176,14 @@ def deadline_select(
                 quoted=True,
             ),
         )
-        .from_(exp.alias_(exp.to_table(f"{name}_d", quoted=True), "d", quoted=True))
+        .from_(_alias(exp.to_table(f"{name}_d", quoted=True), "d", quoted=True))
         .join(
-            exp.alias_(exp.to_table("cal_y", quoted=True), "yl", quoted=True),
+            _alias(exp.to_table("cal_y", quoted=True), "yl", quoted=True),
             on=exp.EQ(this=col("y", "yl"), expression=col("dy0", "d")),
             join_type="left",
         )
         .join(
-            exp.alias_(exp.to_table("cal_y", quoted=True), "yh", quoted=True),
+            _alias(exp.to_table("cal_y", quoted=True), "yh", quoted=True),
             on=exp.EQ(this=col("y", "yh"), expression=exp.Year(this=col("due", "d"))),
             join_type="left",
         )
@@ -183,10 +192,8 @@ def deadline_select(
     st0 = col("st0")
     ok = exp.EQ(this=st0, expression=lit("ok"))
     has_done = p.done is not None
-    done = col("dd") if has_done else exp.cast(exp.Null(), DATE)
-    day = (
-        exp.cast(lit(as_of.isoformat()), DATE) if as_of is not None else exp.cast(exp.Null(), DATE)
-    )
+    done = col("dd") if has_done else _cast(exp.Null(), DATE)
+    day = _cast(lit(as_of.isoformat()), DATE) if as_of is not None else _cast(exp.Null(), DATE)
     unknown_in = any_of(is_null(col("dp")), is_null(col("ds")))
     when = exp.Coalesce(this=done.copy(), expressions=[day.copy()])
     if dim == "workdays":
@@ -245,7 +252,7 @@ def deadline_select(
         lit("pending"),
     )
     missing_when = all_of(ok.copy(), unknown_in.copy())
-    empty = exp.cast(exp.Array(expressions=[]), VARCHARS)
+    empty = _cast(exp.Array(expressions=[]), VARCHARS)
     unknown = exp.EQ(this=st0.copy(), expression=lit("unknown"))
 
     def missing(x: str) -> exp.Expr:
@@ -285,9 +292,7 @@ def deadline_select(
 
 def _when(p: ProvisionInfo, as_of: dt.date | None, table: str) -> exp.Expr:
     """The completion date, or else the as-of day (NULL if neither)."""
-    day = (
-        exp.cast(lit(as_of.isoformat()), DATE) if as_of is not None else exp.cast(exp.Null(), DATE)
-    )
+    day = _cast(lit(as_of.isoformat()), DATE) if as_of is not None else _cast(exp.Null(), DATE)
     if p.done is None:
         return day
     return exp.Coalesce(this=col("dd", table), expressions=[day])

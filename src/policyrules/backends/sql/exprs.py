@@ -57,6 +57,14 @@ from .sqlbits import (
 __all__ = ["ExprCompiler", "SqlValue"]
 
 
+def _alias(e: exp.Expr, name: str, quoted: bool | None = None) -> exp.Expr:
+    return exp.alias_(e, name, quoted=quoted, copy=False)
+
+
+def _cast(e: exp.Expr, to: exp.DataType | str) -> exp.Expr:
+    return exp.cast(e, to, copy=False)
+
+
 @attrs.frozen
 class SqlValue:
     """An expression in SQL: ``value`` (NULL when unknown), its type, when it is missing
@@ -154,7 +162,7 @@ class ExprCompiler:
             case s.SetLit(items=items):
                 vals = [self.compile(i) for i in items]
                 arr = exp.Array(expressions=[v.value.copy() for v in vals])
-                return self.strict(e, vals, exp.cast(arr, sql_type(self.type_of(e))))
+                return self.strict(e, vals, _cast(arr, sql_type(self.type_of(e))))
             case s.Call(func=func, args=args):
                 return self.call(e, func, args)
             case s.BinOp(op=op, left=a, right=b):
@@ -321,9 +329,9 @@ class ExprCompiler:
                 a, b = b, a
                 ka, kb = kb, ka
             if kb == "money" and ka in ("rate", "number"):
-                product = exp.Mul(this=exp.cast(b.value.copy(), WHOLE), expression=par(a.value))
+                product = exp.Mul(this=_cast(b.value.copy(), WHOLE), expression=par(a.value))
                 # Rounded down (toward zero) to the fen, as Money.times(rate, DOWN).
-                fen = exp.cast(exp.func("trunc", product), BIGINT)
+                fen = _cast(exp.func("trunc", product), BIGINT)
                 return self.strict(e, [a, b], fen)
         raise self.fail(e, f"{op} of {a.type.describe()} and {b.type.describe()}")
 
@@ -379,12 +387,12 @@ class ExprCompiler:
     def call(self, e: s.Expr, func: str, args: tuple[s.Expr, ...]) -> SqlValue:
         if func == "year" and len(args) == 1:
             d = self.compile(args[0])
-            return self.strict(e, [d], exp.cast(exp.Year(this=par(d.value)), DECIMAL))
+            return self.strict(e, [d], _cast(exp.Year(this=par(d.value)), DECIMAL))
         if func == "count" and len(args) == 1:
             lv = self.compile(args[0])
             items = _set_norm(lv.value) if lv.type.kind == "set" else lv.value.copy()
             if lv.type.kind in ("set", "list"):
-                return self.strict(e, [lv], exp.cast(exp.ArraySize(this=items), DECIMAL))
+                return self.strict(e, [lv], _cast(exp.ArraySize(this=items), DECIMAL))
         raise self.fail(e, f"{func}()")
 
 

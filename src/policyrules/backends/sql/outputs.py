@@ -16,6 +16,15 @@ from .sqlbits import BIGINT, VARCHAR, VARCHARS, case
 
 __all__ = ["DECISION_COLUMNS", "decision_row", "sorted_list", "when_status"]
 
+
+def _alias(e: exp.Expr, name: str, quoted: bool | None = None) -> exp.Expr:
+    return exp.alias_(e, name, quoted=quoted, copy=False)
+
+
+def _cast(e: exp.Expr, to: exp.DataType | str) -> exp.Expr:
+    return exp.cast(e, to, copy=False)
+
+
 DECISION_COLUMNS = (
     "provision",
     "kind",
@@ -36,7 +45,7 @@ def _col(name: str) -> exp.Column:
 
 
 def _empty() -> exp.Expr:
-    return exp.cast(exp.Array(expressions=[]), VARCHARS)
+    return _cast(exp.Array(expressions=[]), VARCHARS)
 
 
 def sorted_list(*parts: exp.Expr) -> exp.Expr:
@@ -58,12 +67,12 @@ def decision_row(p: ProvisionInfo, fields: Mapping[str, exp.Expr]) -> list[exp.E
         "kind": exp.Literal.string(p.kind),
         "subject": _col("subject"),
         "firm": _col("firm"),
-        "amount": exp.cast(exp.Null(), BIGINT),
-        "amount_kind": exp.cast(exp.Null(), VARCHAR),
+        "amount": _cast(exp.Null(), BIGINT),
+        "amount_kind": _cast(exp.Null(), VARCHAR),
         "binding_caps": _empty(),
         "missing_facts": _empty(),
         "missing_parameters": _empty(),
         "assumptions": _empty(),
     }
     defaults.update(fields)
-    return [exp.alias_(defaults[c].copy(), c, quoted=True) for c in DECISION_COLUMNS]
+    return [_alias(defaults[c].copy(), c, quoted=True) for c in DECISION_COLUMNS]

@@ -39,11 +39,22 @@ __all__ = [
     "Rows",
     "chain_of",
     "conjuncts",
+    "join_key",
     "natural_literal",
     "natural_sql",
     "path_cols",
+    "path_key_sql",
     "rows_step",
 ]
+
+
+def _alias(e: exp.Expr, name: str, quoted: bool | None = None) -> exp.Expr:
+    return exp.alias_(e, name, quoted=quoted, copy=False)
+
+
+def _cast(e: exp.Expr, to: exp.DataType | str) -> exp.Expr:
+    return exp.cast(e, to, copy=False)
+
 
 _LEVEL, _DIGITS, _TEXT = "\x01", "\x02", "\x03"
 
@@ -89,7 +100,7 @@ def natural_sql(text: exp.Expr) -> exp.Expr:
                 this=exp.Literal.string(_DIGITS),
                 expression=exp.func(
                     "lpad",
-                    exp.cast(exp.func("length", stripped.copy()), VARCHAR),
+                    _cast(exp.func("length", stripped.copy()), VARCHAR),
                     exp.Literal.number(10),
                     exp.Literal.string("0"),
                 ),
@@ -107,16 +118,27 @@ def natural_sql(text: exp.Expr) -> exp.Expr:
 
 
 def path_key_sql(chain: tuple[EntityInfo, ...]) -> exp.Expr:
-    """The subject's path in natural order, as ``natural_path_key``: per level the entity
-    name then its id's natural key, a shorter path first."""
+    """The subject's path (columns ``e_<entity>`` of a provision's rows) in natural order,
+    as ``natural_path_key``: per level the entity name then its id's natural key, a shorter
+    path first."""
     parts: list[exp.Expr] = []
     for ent in chain:
         parts.append(exp.Literal.string(ent.name + _LEVEL))
-        parts.append(natural_sql(exp.column("id", table=ent.name, quoted=True)))
+        parts.append(natural_sql(exp.column(f"e_{ent.name}", quoted=True)))
         parts.append(exp.Literal.string(_LEVEL))
     out = parts[0]
     for p in parts[1:]:
         out = exp.DPipe(this=out, expression=p)
+    return out
+
+
+def join_key(chain: tuple[EntityInfo, ...], table: str | None = None) -> exp.Expr:
+    """The path's ids in one text (ids hold no control character): a claim's key in a
+    pool's window, to join its room back."""
+    out: exp.Expr = exp.column(f"e_{chain[0].name}", table=table, quoted=True)
+    for ent in chain[1:]:
+        sep = exp.DPipe(this=out, expression=exp.Literal.string(_LEVEL))
+        out = exp.DPipe(this=sep, expression=exp.column(f"e_{ent.name}", table=table, quoted=True))
     return out
 
 
@@ -132,7 +154,7 @@ class Rows:
 def _from_chain(policy: CheckedPolicy, chain: tuple[EntityInfo, ...]) -> exp.Select:
     subject = chain[-1]
     q = exp.select().from_(
-        exp.alias_(exp.to_table(subject.key, quoted=True), subject.name, quoted=True)
+        _alias(exp.to_table(subject.key, quoted=True), subject.name, quoted=True)
     )
     for child, parent in zip(reversed(chain[1:]), reversed(chain[:-1]), strict=True):
         on = exp.EQ(
@@ -140,7 +162,7 @@ def _from_chain(policy: CheckedPolicy, chain: tuple[EntityInfo, ...]) -> exp.Sel
             expression=exp.column(f"{parent.name}_id", table=child.name, quoted=True),
         )
         q = q.join(
-            exp.alias_(exp.to_table(parent.key, quoted=True), parent.name, quoted=True),
+            _alias(exp.to_table(parent.key, quoted=True), parent.name, quoted=True),
             on=on,
             join_type="left",
         )
@@ -151,11 +173,11 @@ def _lists(prefix: str, v: SqlValue, q: list[exp.Expr]) -> None:
     """Columns ``<prefix>``, ``<prefix>_mf`` (missing facts), ``<prefix>_mp`` (missing
     parameters), ``<prefix>_as`` (assumptions), ``<prefix>_un`` (undecided)."""
     missing = gate(v.missing, is_null(v.value))
-    q.append(exp.alias_(v.value.copy(), prefix, quoted=True))
+    q.append(_alias(v.value.copy(), prefix, quoted=True))
     q.extend(_missing_cols(prefix, missing))
-    q.append(exp.alias_(names_list(v.used), f"{prefix}_as", quoted=True))
+    q.append(_alias(names_list(v.used), f"{prefix}_as", quoted=True))
     und = v.undecided if v.undecided is not None else exp.Boolean(this=False)
-    q.append(exp.alias_(und.copy(), f"{prefix}_un", quoted=True))
+    q.append(_alias(und.copy(), f"{prefix}_un", quoted=True))
 
 
 def _missing_cols(prefix: str, missing: Pairs) -> list[exp.Expr]:
@@ -164,8 +186,8 @@ def _missing_cols(prefix: str, missing: Pairs) -> list[exp.Expr]:
         (k.removeprefix("parameter "), w) for k, w in missing if k.startswith("parameter ")
     )
     return [
-        exp.alias_(names_list(facts), f"{prefix}_mf", quoted=True),
-        exp.alias_(names_list(params), f"{prefix}_mp", quoted=True),
+        _alias(names_list(facts), f"{prefix}_mf", quoted=True),
+        _alias(names_list(params), f"{prefix}_mp", quoted=True),
     ]
 
 
@@ -176,14 +198,14 @@ def rows_step(
     ec: ExprCompiler,
     values: dict[str, s.Expr],
 ) -> Rows:
-    """The rows of provision ``p``: path columns, ``subject``, ``firm``, ``pathkey``; the
+    """The rows of provision ``p``: path columns, ``subject``, ``firm``; the
     conditions as ``st0`` ('ok', 'no', 'undecided', 'unknown') with ``c_mf``/``c_mp``/
     ``c_as``; and each expression of ``values`` by its name (see :func:`_lists`)."""
     chain = chain_of(policy, p.subject)
     cols: list[exp.Expr] = []
     for ent in chain:
         cols.append(
-            exp.alias_(exp.column("id", table=ent.name, quoted=True), f"e_{ent.name}", quoted=True)
+            _alias(exp.column("id", table=ent.name, quoted=True), f"e_{ent.name}", quoted=True)
         )
     ids = [exp.column("id", table=ent.name, quoted=True) for ent in chain]
     subject: exp.Expr = ids[0]
@@ -191,9 +213,8 @@ def rows_step(
         subject = exp.DPipe(
             this=exp.DPipe(this=subject, expression=exp.Literal.string("/")), expression=i
         )
-    cols.append(exp.alias_(subject, "subject", quoted=True))
-    cols.append(exp.alias_(ids[0].copy(), "firm", quoted=True))
-    cols.append(exp.alias_(path_key_sql(chain), "pathkey", quoted=True))
+    cols.append(_alias(subject, "subject", quoted=True))
+    cols.append(_alias(ids[0].copy(), "firm", quoted=True))
     # Conditions: all are computed; a false one decides; an undecided one (E412-E414) makes
     # the decision unknown unless another is false; else an unknown one makes it unknown.
     conds = [ec.compile(part) for line in p.eligible for part in conjuncts(line.condition)]
@@ -218,7 +239,7 @@ def rows_step(
         ],
         exp.Literal.string("ok"),
     )
-    cols.append(exp.alias_(st0, "st0", quoted=True))
+    cols.append(_alias(st0, "st0", quoted=True))
     missing = merge(
         *(
             gate(c.missing, all_of(is_null(c.value), negate(u.copy())))
@@ -226,7 +247,7 @@ def rows_step(
         )
     )
     cols.extend(_missing_cols("c", missing))
-    cols.append(exp.alias_(names_list(merge(*(c.used for c in conds))), "c_as", quoted=True))
+    cols.append(_alias(names_list(merge(*(c.used for c in conds))), "c_as", quoted=True))
     for key, expr in values.items():
         _lists(key, ec.compile(expr), cols)
     q = _from_chain(policy, chain).select(*cols, copy=False)

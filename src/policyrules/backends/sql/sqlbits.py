@@ -47,6 +47,15 @@ __all__ = [
     "true",
 ]
 
+
+def _alias(e: exp.Expr, name: str, quoted: bool | None = None) -> exp.Expr:
+    return exp.alias_(e, name, quoted=quoted, copy=False)
+
+
+def _cast(e: exp.Expr, to: exp.DataType | str) -> exp.Expr:
+    return exp.cast(e, to, copy=False)
+
+
 Pairs = tuple[tuple[str, exp.Expr], ...]
 
 DECIMAL = exp.DataType.build("DECIMAL(38,10)")
@@ -94,16 +103,23 @@ def is_true(e: exp.Expr) -> bool:
 
 def all_of(*conds: exp.Expr) -> exp.Expr:
     """``a AND b ...`` with TRUE left out (TRUE when nothing is left)."""
-    kept = [c for c in conds if not is_true(c)]
+    kept = [par(c) for c in conds if not is_true(c)]
     if not kept:
         return true()
-    return exp.and_(*kept) if len(kept) > 1 else kept[0].copy()
+    out = kept[0]
+    for c in kept[1:]:
+        out = exp.And(this=out, expression=c)
+    return out
 
 
 def any_of(*conds: exp.Expr) -> exp.Expr:
     if any(is_true(c) for c in conds):
         return true()
-    return exp.or_(*conds) if len(conds) > 1 else conds[0].copy()
+    kept = [par(c) for c in conds]
+    out = kept[0]
+    for c in kept[1:]:
+        out = exp.Or(this=out, expression=c)
+    return exp.Paren(this=out) if len(kept) > 1 else out
 
 
 _ATOMS = (
@@ -154,7 +170,7 @@ def case(whens: Iterable[tuple[exp.Expr, exp.Expr]], default: exp.Expr) -> exp.C
 
 
 def null_of(ty: t.Type) -> exp.Expr:
-    return exp.cast(exp.Null(), sql_type(ty))
+    return _cast(exp.Null(), sql_type(ty))
 
 
 def gate(pairs: Pairs, cond: exp.Expr) -> Pairs:
@@ -178,7 +194,7 @@ def names_list(pairs: Pairs, keep: Callable[[str], bool] = lambda _: True) -> ex
         exp.If(
             this=w.copy(),
             true=exp.Array(expressions=[exp.Literal.string(k)]),
-            false=exp.cast(exp.Array(expressions=[]), VARCHARS),
+            false=_cast(exp.Array(expressions=[]), VARCHARS),
         )
         if not is_true(w)
         else exp.Array(expressions=[exp.Literal.string(k)])
@@ -186,7 +202,7 @@ def names_list(pairs: Pairs, keep: Callable[[str], bool] = lambda _: True) -> ex
         if keep(k)
     ]
     if not parts:
-        return exp.cast(exp.Array(expressions=[]), VARCHARS)
+        return _cast(exp.Array(expressions=[]), VARCHARS)
     if len(parts) == 1:
         return parts[0]
     return exp.ArrayConcat(this=parts[0], expressions=parts[1:])
@@ -202,21 +218,21 @@ def literal(v: Value, ty: t.Type, what: str) -> exp.Expr:
     if isinstance(v, bool):
         return exp.Boolean(this=v)
     if isinstance(v, Money):
-        return exp.cast(exp.Literal.number(v.fen), BIGINT)
+        return _cast(exp.Literal.number(v.fen), BIGINT)
     if isinstance(v, Duration):
         _, n = v.normalized()
-        return exp.cast(exp.Literal.number(_whole(n, what)), BIGINT)
+        return _cast(exp.Literal.number(_whole(n, what)), BIGINT)
     if isinstance(v, Decimal):
-        return exp.cast(exp.Literal.string(_decimal_text(v, what)), DECIMAL)
+        return _cast(exp.Literal.string(_decimal_text(v, what)), DECIMAL)
     if isinstance(v, dt.date):
-        return exp.cast(exp.Literal.string(v.isoformat()), DATE)
+        return _cast(exp.Literal.string(v.isoformat()), DATE)
     if isinstance(v, str):
         return exp.Literal.string(v)
     if isinstance(v, frozenset | tuple):
         elem = ty.element or t.Type("text")
         items = sorted(v, key=repr) if isinstance(v, frozenset) else list(v)
         arr = exp.Array(expressions=[literal(i, elem, what) for i in items])
-        return exp.cast(arr, sql_type(ty))
+        return _cast(arr, sql_type(ty))
     raise refuse("E600", f"{what}: the value {v!r} has no SQL form")
 
 
