@@ -332,11 +332,13 @@ def write_outputs(
             cols = []
             for name, ty, *_ in described:
                 c = ident(str(name))
-                cols.append(
-                    f"CAST(to_json({c}) AS VARCHAR) AS {c}"
-                    if fmt == "csv" and str(ty).endswith("[]")
-                    else c
-                )
+                if fmt == "csv" and str(ty).endswith("[]"):
+                    c = f"CAST(to_json({c}) AS VARCHAR) AS {c}"
+                elif str(ty) in ("HUGEINT", "UHUGEINT"):
+                    # Parquet has no 128-bit integer (DuckDB would write a DOUBLE): fen are
+                    # BIGINT, and an amount beyond it is an error, never a rounded number.
+                    c = f"CAST({c} AS BIGINT) AS {c}"
+                cols.append(c)
             if table == "grants":
                 order = ", ".join(ident(str(r[0])) for r in described)
             options = {

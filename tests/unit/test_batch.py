@@ -111,6 +111,9 @@ def test_cli_batch_end_to_end(
         (LAUNCH, "A3", 50 * WAN),
         ("jjxf_2025_50/7/common_platform", "J1", 2400 * WAN),
     ]
+    for table in ("decisions", "grants"):  # money is BIGINT fen in the files, never DOUBLE
+        described = duckdb.sql(f"DESCRIBE SELECT * FROM '{out / f'{table}.parquet'}'")
+        assert dict(r[:2] for r in described.fetchall())["amount"] == "BIGINT"
     said = capsys.readouterr().out
     assert "read: 1 firms, 3 products, 1 projects" in said
     assert "exact amounts: 2800 万元; grants: 4, 2800 万元" in said  # 200 + 150 + 50 + 2400
