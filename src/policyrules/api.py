@@ -20,12 +20,12 @@ from typing import Any
 
 import attrs
 
+from .backends.python.compile import CompiledPolicy, compile_policy
+from .backends.python.evaluate import evaluate, index_ledger
 from .bounds import paused_gc
 from .check import check
-from .compile import CompiledPolicy, compile_policy
 from .convert import ValueRefused, convert_id
 from .errors import Diagnostic, FactsError, RuleSyntaxError, did_you_mean
-from .evaluate import evaluate, index_ledger
 from .facts import Facts, convert_value, read_data, read_facts, schema
 from .ledger_check import check_caps, check_once
 from .ledger_io import merge_ledgers, place_diagnostics, read_ledger, read_ledger_file
