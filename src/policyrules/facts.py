@@ -9,14 +9,15 @@ Every error names the path inside the file, and the line when the file's text is
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 import attrs
 
+from .columns import Doubt, Shape, read_columns
 from .convert import ID_SCHEMA, ValueRefused, convert_value, kind_of, type_schema
-from .converters import Converter, converter, id_converter
+from .converters import converter, id_converter
 from .errors import Diagnostic, FactsError, Span, did_you_mean
+from .instances import Facts, Instance
 from .model import CheckedPolicy, EntityInfo
 from .reading import Places, load_data, locate, read_data
 from .runtime.calendar import HOLIDAY_ASSUMPTION, Unpublished
@@ -36,45 +37,7 @@ __all__ = [
 _TOP_KEYS = ("as_of", "ledger", "parameters", "assumptions")
 
 
-@attrs.frozen
-class Instance:
-    """One firm, product or project: its id, its facts, and whose it is."""
-
-    entity: str
-    id: str
-    values: Mapping[str, Value]
-    parent: Instance | None
-    path: str
-
-    def chain(self) -> dict[str, Instance]:
-        out: dict[str, Instance] = {}
-        inst: Instance | None = self
-        while inst is not None:
-            out[inst.entity] = inst
-            inst = inst.parent
-        return out
-
-    @property
-    def firm_key(self) -> str:
-        """The id of the outermost owner: claims that share a firm-year cap share it."""
-        inst = self
-        while inst.parent is not None:
-            inst = inst.parent
-        return f"{inst.entity}:{inst.id}"
-
-
-@attrs.frozen
-class Facts:
-    """Checked facts: instances per entity, plus raw ledger / parameter / assumption data."""
-
-    instances: Mapping[str, tuple[Instance, ...]]
-    extra: Mapping[str, Any] = attrs.field(factory=dict)
-
-
 # ---- checking ------------------------------------------------------------------------------
-
-
-_Shape = tuple[dict[str, EntityInfo], dict[str, Converter], list[str]]
 
 
 class _Reader:
@@ -84,23 +47,21 @@ class _Reader:
         self.places = Places(text)
         self.diags: list[Diagnostic] = []
         self.refused_ids: set[int] = set()  # id() of instances whose id is missing or refused
-        self._shapes: dict[str, _Shape] = {}
+        self._shapes: dict[str, Shape] = {}
 
-    def shape(self, ent: EntityInfo) -> _Shape:
+    def shape(self, ent: EntityInfo) -> Shape:
         """The child entities of ``ent`` (by key), a converter for each of its facts that is
-        read as a fact (by name: not ``id``, not a child's key), and the names known in it
-        (for suggestions); worked out once per entity."""
+        read as a fact (by name: not ``id``, not a child's key), the names known in it (for
+        suggestions) and the keys allowed in it; worked out once per entity."""
         if ent.name not in self._shapes:
             children = {c.key: c for c in self.policy.entities if c.parent == ent.name}
-            self._shapes[ent.name] = (
-                children,
-                {
-                    f.name: converter(f.type, self.policy)
-                    for f in ent.facts
-                    if f.name != "id" and f.name not in children
-                },
-                [*(f.name for f in ent.facts), *children],
-            )
+            facts = {
+                f.name: converter(f.type, self.policy)
+                for f in ent.facts
+                if f.name != "id" and f.name not in children
+            }
+            known = [*(f.name for f in ent.facts), *children]
+            self._shapes[ent.name] = (children, facts, known, frozenset([*known, "id"]))
         return self._shapes[ent.name]
 
     def error(
@@ -173,7 +134,7 @@ class _Reader:
         if not isinstance(raw, dict):
             self.error(path, f"a mapping of facts is expected, not {kind_of(raw)}")
             return None
-        children, facts, known = self.shape(ent)
+        children, facts, known, _ = self.shape(ent)
         values: dict[str, Value] = {}
         raw_id = raw.get("id", ent.name if ent.single else None)
         ident, refused = "?", False
@@ -216,6 +177,11 @@ def read_facts(
     """Check raw facts (as loaded from YAML/JSON) against the policy; with the file's
     ``text``, errors point at the line and column."""
     reader = _Reader(policy, file, text)
+    if type(data) is dict:
+        try:
+            return read_columns(policy, data, reader.shape, _TOP_KEYS)
+        except (Doubt, ValueRefused):
+            pass
     facts = reader.top(data)
     if reader.diags:
         diags = [

@@ -1,0 +1,89 @@
+"""The facts reader's column-at-a-time fast path (``policyrules.columns``) reads a facts
+file exactly as the exact walk does, or leaves it to the exact walk: on any file the exact
+walk refuses (unknown keys, bad values, missing or repeated ids, blocks that are not
+lists...), the fast path gives up; on every other file both build the same instances, with
+the same values of the same types, in the same order of keys, at the same paths."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import yaml
+from hypothesis import given
+from hypothesis import strategies as st
+
+from policyrules.columns import Doubt, read_columns
+from policyrules.convert import ValueRefused
+from policyrules.facts import _TOP_KEYS, Facts, _Reader, read_facts
+from policyrules.reading import Limits, parse_text
+from strategies import FACTS_POLICY_TEXT, compile_text, facts_documents
+
+POLICY = compile_text(FACTS_POLICY_TEXT).checked
+
+
+def _shown(facts: Facts) -> list[Any]:
+    """Everything the reader builds, types and orders included."""
+    return [
+        (
+            name,
+            [
+                (
+                    (i.entity, i.id, type(i.id), i.path, i.parent and i.parent.path),
+                    [(k, v, type(v)) for k, v in i.values.items()],
+                )
+                for i in instances
+            ],
+        )
+        for name, instances in facts.instances.items()
+    ] + [sorted(facts.extra)]
+
+
+def _both(data: Any) -> None:
+    reader = _Reader(POLICY, "f.json", None)
+    exact = reader.top(data)
+    try:
+        fast = read_columns(POLICY, data, _Reader(POLICY, "f.json", None).shape, _TOP_KEYS)
+    except (Doubt, ValueRefused):
+        assert reader.diags or type(data) is not dict, "the fast path gave up on good facts"
+        return
+    assert not reader.diags, [d.message for d in reader.diags]
+    assert fast == exact
+    assert _shown(fast) == _shown(exact)
+
+
+@given(facts_documents(), st.booleans())
+def test_columns_read_as_the_exact_walk(document: Any, as_yaml: bool) -> None:
+    """Documents written as JSON (numbers as JsonNumerals) or as YAML (YamlNumerals), and
+    as given from Python (ints, floats)."""
+    _both(document)
+    if as_yaml:
+        text = yaml.safe_dump(document, allow_unicode=True)
+    else:
+        text = json.dumps(document, ensure_ascii=False)
+    _both(parse_text(text, "f", json_format=not as_yaml, limits=Limits()))
+
+
+def test_shared_records_and_empty_values() -> None:
+    """A record reached twice (a YAML alias) is read twice, each with its own parent;
+    ``null`` is a fact not given; keys keep the file's order."""
+    product = {"d": "2026-05-01", "m": None, "id": "P1"}
+    data = {"firms": [{"id": "f1", "products": [product]}, {"products": [product], "id": "f2"}]}
+    _both(data)
+    facts = read_facts(POLICY, data)
+    first, second = facts.instances["product"]
+    assert (first.parent and first.parent.id, second.parent and second.parent.id) == ("f1", "f2")
+    assert list(first.values) == ["d"]
+    assert first.values is not second.values
+
+
+def test_ids_read_one_by_one_when_not_plain_text() -> None:
+    """Ids of only white space or with a control character are refused (the fast path gives
+    up); a number is an id as written; an id with a space inside is plain text."""
+    for bad in (" ", "\u3000", "", "a\x01", "\ufeff", 7.5):
+        _both({"firms": [{"id": "f1"}, {"id": bad}]})
+    for good in ("f 1", "企业", "0701"):
+        _both({"firms": [{"id": "f1"}, {"id": good}]})
+    data = parse_text('{"firms": [{"id": 701}]}', "f", json_format=True, limits=Limits())
+    _both(data)
+    assert read_facts(POLICY, data).instances["firm"][0].id == "701"
