@@ -214,11 +214,19 @@ def check_json_depth(raw: bytes, data: Any, limits: Limits) -> None:
 def paused_gc() -> Iterator[None]:
     """Run the block without the cyclic garbage collector, which would otherwise walk every
     value read so far many times over while a large file is read (reading makes no cycles;
-    memory is still freed by reference counting).  Nests; restores the collector's state."""
+    memory is still freed by reference counting).  Nests; restores the collector's state.
+
+    What the block made is long-lived data: on leaving, it joins the oldest generation at
+    once (``gc.freeze()`` then ``gc.unfreeze()``, unless the program keeps objects frozen
+    itself), as surviving collections would have moved it, instead of being walked in full
+    by the next young collection."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
         if was_enabled:
+            if not gc.get_freeze_count():
+                gc.freeze()
+                gc.unfreeze()
             gc.enable()

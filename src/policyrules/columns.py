@@ -19,11 +19,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from itertools import chain, compress, count, repeat
-from operator import is_, is_not, setitem
+from operator import is_, is_not, itemgetter, setitem
 from typing import Any
 
 from .converters import Converter, id_converter
-from .instances import Facts, Instance
+from .instances import Facts, Instance, many_instances
 from .model import CheckedPolicy, EntityInfo
 from .reading import JsonNumeral, YamlNumeral
 from .runtime.values import Value
@@ -46,6 +46,7 @@ _DICT = frozenset({dict})
 _STR = frozenset({str})
 _LIST = frozenset({list})
 _ABSENT = object()
+_ORDERS = 8  # orders of keys read a row at a time; items in more are read by columns
 
 
 def read_columns(
@@ -95,14 +96,8 @@ def _entity(
     ids = _ids(ent, items)
     if not ent.single and len(set(zip(owners, ids, strict=True))) < len(ids):
         raise Doubt  # an id used twice in one block
-    values: list[dict[str, Value]] = list(map(dict.copy, items))  # the file's order of keys
-    for key in keys:
-        read = facts.get(key)
-        if read is None:  # the id, or a child's block
-            list(map(dict.pop, values, repeat(key), repeat(None)))
-        else:
-            _column(values, key, read)
-    made = list(map(Instance, repeat(ent.name), ids, values, parents, paths))
+    values = _by_rows(items, facts) or _by_columns(items, keys, facts)
+    made = many_instances(ent.name, ids, values, parents, paths)
     out[ent.name] = tuple(made)
     for key, child in children.items():
         if key in keys:
@@ -120,6 +115,65 @@ def _ids(ent: EntityInfo, items: list[dict[Any, Any]]) -> list[str]:
     ):
         return ids
     return list(map(id_converter, ids))
+
+
+def _by_columns(
+    items: list[dict[Any, Any]], keys: set[Any], facts: dict[str, Converter]
+) -> list[dict[str, Value]]:
+    """The values of each item: its copy, the facts converted a column at a time."""
+    values: list[dict[str, Value]] = list(map(dict.copy, items))  # the file's order of keys
+    for key in keys:
+        read = facts.get(key)
+        if read is None:  # the id, or a child's block
+            list(map(dict.pop, values, repeat(key), repeat(None)))
+        else:
+            _column(values, key, read)
+    return values
+
+
+def _by_rows(
+    items: list[dict[Any, Any]], facts: dict[str, Converter]
+) -> list[dict[str, Value]] | None:
+    """The values of each item, when the items write their keys in one of a few orders
+    (as exports do): per order, the facts of every item taken at once as a row, the rows
+    turned into columns to convert, and back; ``None`` for items in many orders."""
+    orders = list(map(tuple, items))
+    distinct = set(orders)
+    if len(distinct) > _ORDERS:
+        return None
+    if len(distinct) == 1:
+        return _rows(items, [k for k in orders[0] if k in facts], facts)
+    values: list[dict[str, Value]] = [{}] * len(items)
+    for order in distinct:
+        at = [i for i, o in enumerate(orders) if o == order]
+        rows = _rows(list(map(items.__getitem__, at)), [k for k in order if k in facts], facts)
+        list(map(values.__setitem__, at, rows))
+    return values
+
+
+def _rows(
+    items: list[dict[Any, Any]], names: list[str], facts: dict[str, Converter]
+) -> list[dict[str, Value]]:
+    """The values of items that all hold the facts ``names``, in this order."""
+    if not names:
+        return [{} for _ in items]
+    rows = map(itemgetter(*names), items) if len(names) > 1 else zip(map(itemgetter(*names), items))
+    columns = list(zip(*rows, strict=True))
+    converted = list(map(_convert_given, columns, map(facts.__getitem__, names)))
+    values = list(map(dict, map(zip, repeat(names), zip(*converted, strict=True))))
+    for name, column in zip(names, columns, strict=True):
+        if None in column:  # written but empty: not given
+            list(map(dict.pop, compress(values, map(is_, column, repeat(None))), repeat(name)))
+    return values
+
+
+def _convert_given(column: tuple[Any, ...], read: Converter) -> list[Value | None]:
+    """``column`` converted, ``None`` (not given) left as it is."""
+    if None not in column:
+        return _convert(list(column), read)
+    given = list(map(is_not, column, repeat(None)))
+    converted = iter(_convert(list(compress(column, given)), read))
+    return [next(converted) if g else None for g in given]
 
 
 def _column(values: list[dict[str, Value]], key: str, read: Converter) -> None:

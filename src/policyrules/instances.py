@@ -5,14 +5,15 @@ Built by :mod:`policyrules.facts` (and its fast path :mod:`policyrules.columns`)
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from itertools import repeat
 from typing import Any
 
 import attrs
 
 from .runtime.values import Value
 
-__all__ = ["Facts", "Instance"]
+__all__ = ["Facts", "Instance", "many_instances"]
 
 
 @attrs.frozen
@@ -48,3 +49,31 @@ class Facts:
 
     instances: Mapping[str, tuple[Instance, ...]]
     extra: Mapping[str, Any] = attrs.field(factory=dict)
+
+
+# Instance has neither validators nor converters, so its __init__ only sets the five slots:
+# set here directly, a slot at a time over many instances, the same objects come out.
+assert all(f.validator is None and f.converter is None for f in attrs.fields(Instance))
+assert not hasattr(Instance, "__attrs_post_init__")
+_SLOTS = [Instance.__dict__[f.name].__set__ for f in attrs.fields(Instance)]
+
+
+def many_instances(
+    entity: str,
+    ids: list[str],
+    values: Iterable[Mapping[str, Value]],
+    parents: Iterable[Instance | None],
+    paths: Iterable[str],
+) -> list[Instance]:
+    """``[Instance(entity, id, values, parent, path), ...]`` for each id, built in bulk."""
+    made: list[Instance] = list(map(object.__new__, repeat(Instance, len(ids))))
+    set_entity, set_id, set_values, set_parent, set_path = _SLOTS
+    for setter, column in (
+        (set_entity, repeat(entity)),
+        (set_id, ids),
+        (set_values, values),
+        (set_parent, parents),
+        (set_path, paths),
+    ):
+        list(map(setter, made, column))
+    return made
