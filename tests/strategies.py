@@ -714,6 +714,8 @@ def facts_documents(draw: st.DrawFn) -> Any:
         doc["reports"] = record({"n": "number", "l": "list"}, {})
     if draw(st.booleans()):
         doc["ledger"] = []
+    if draw(st.integers(0, 3)) == 0:
+        doc["assumptions"] = draw(st.sampled_from([{}, {"a": 1, "b": [{"c": 2}, []]}]))
     if odd():
         doc["bogus"] = 1
     return doc

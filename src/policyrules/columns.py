@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from itertools import chain, compress, count, repeat
 from operator import is_, is_not, itemgetter, setitem
-from typing import Any
+from typing import Any, NamedTuple
 
 from .converters import Converter, id_converter
 from .instances import Facts, Instance, many_instances
@@ -49,27 +49,37 @@ _ABSENT = object()
 _ORDERS = 8  # orders of keys read a row at a time; items in more are read by columns
 
 
+class _Walk(NamedTuple):
+    shape: Callable[[EntityInfo], Shape]
+    out: dict[str, tuple[Instance, ...]]  # the instances of each entity
+    sizes: list[int]  # the number of entries in the records read, entity by entity
+
+
 def read_columns(
     policy: CheckedPolicy,
     data: dict[Any, Any],
     shape: Callable[[EntityInfo], Shape],
     top_keys: Sequence[str],
+    sizes: list[int] | None = None,
 ) -> Facts:
     """The facts in ``data`` (a facts file's mapping), as the exact reader reads them;
-    :class:`Doubt` or ``ValueRefused`` where it would report an error, or might."""
+    :class:`Doubt` or ``ValueRefused`` where it would report an error, or might.  To
+    ``sizes``, if given, it adds the number of entries of the records read, entity by
+    entity (when it succeeds, no value in them holds a mapping: no fact reads one)."""
     roots = {e.key: e for e in policy.entities if e.parent is None}
     if not data.keys() <= {*roots, *top_keys}:
         raise Doubt
     out: dict[str, tuple[Instance, ...]] = {e.name: () for e in policy.entities}
+    walk = _Walk(shape, out, [] if sizes is None else sizes)
     for key, ent in roots.items():
         if key not in data:
             continue
         raw = data[key]
         if ent.single:
-            _entity(ent, [raw], [None], [key], [], shape, out)
+            _entity(ent, [raw], [None], [key], [], walk)
         elif type(raw) is list:
             paths = [f"{key}[{i}]" for i in range(len(raw))]
-            _entity(ent, raw, repeat(None), paths, [0] * len(raw), shape, out)
+            _entity(ent, raw, repeat(None), paths, [0] * len(raw), walk)
         else:
             raise Doubt
     return Facts(out, {k: data[k] for k in top_keys if k in data})
@@ -81,15 +91,15 @@ def _entity(
     parents: Iterable[Instance | None],
     paths: list[str],
     owners: list[int],
-    shape: Callable[[EntityInfo], Shape],
-    out: dict[str, tuple[Instance, ...]],
+    walk: _Walk,
 ) -> None:
     """The instances of ``ent`` written as ``items`` (in the file's order), each under its
     parent, at its path; ``owners``: for a list entity, which block each item is in (ids
     are unique within a block)."""
-    children, facts, _, allowed = shape(ent)
+    children, facts, _, allowed = walk.shape(ent)
     if not set(map(type, items)) <= _DICT:
         raise Doubt
+    walk.sizes.append(sum(map(len, items)))
     keys = set(chain.from_iterable(items))
     if not keys <= allowed:
         raise Doubt
@@ -98,10 +108,10 @@ def _entity(
         raise Doubt  # an id used twice in one block
     values = _by_rows(items, facts) or _by_columns(items, keys, facts)
     made = many_instances(ent.name, ids, values, parents, paths)
-    out[ent.name] = tuple(made)
+    walk.out[ent.name] = tuple(made)
     for key, child in children.items():
         if key in keys:
-            _children(child, key, made, items, shape, out)
+            _children(child, key, made, items, walk)
 
 
 def _ids(ent: EntityInfo, items: list[dict[Any, Any]]) -> list[str]:
@@ -210,8 +220,7 @@ def _children(
     key: str,
     made: list[Instance],
     items: list[dict[Any, Any]],
-    shape: Callable[[EntityInfo], Shape],
-    out: dict[str, tuple[Instance, ...]],
+    walk: _Walk,
 ) -> None:
     """The instances of ``child`` written under ``key`` in each of ``made``, in order."""
     blocks = list(map(dict.get, items, repeat(key), repeat(_ABSENT)))
@@ -219,7 +228,7 @@ def _children(
     blocks, owners = list(compress(blocks, given)), list(compress(made, given))
     prefixes = [f"{inst.path}.{key}" for inst in owners]
     if child.single:
-        _entity(child, blocks, owners, prefixes, [], shape, out)
+        _entity(child, blocks, owners, prefixes, [], walk)
         return
     if not set(map(type, blocks)) <= _LIST:
         raise Doubt
@@ -229,4 +238,4 @@ def _children(
     paths = [f"{p}[{i}]" for p, i in zip(at, index, strict=True)]
     parents = list(chain.from_iterable(map(repeat, owners, sizes)))
     block_of = list(chain.from_iterable(map(repeat, count(), sizes)))
-    _entity(child, list(chain.from_iterable(blocks)), parents, paths, block_of, shape, out)
+    _entity(child, list(chain.from_iterable(blocks)), parents, paths, block_of, walk)

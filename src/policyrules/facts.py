@@ -9,6 +9,7 @@ Every error names the path inside the file, and the line when the file's text is
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -19,7 +20,7 @@ from .converters import converter, id_converter
 from .errors import Diagnostic, FactsError, Span, did_you_mean
 from .instances import Facts, Instance
 from .model import CheckedPolicy, EntityInfo
-from .reading import Places, load_data, locate, read_data
+from .reading import Limits, Places, load_data, locate, read_bytes, read_data, read_json_unchecked
 from .runtime.calendar import HOLIDAY_ASSUMPTION, Unpublished
 from .runtime.values import Value
 
@@ -31,6 +32,7 @@ __all__ = [
     "locate",
     "read_data",
     "read_facts",
+    "read_facts_file",
     "schema",
 ]
 
@@ -189,6 +191,49 @@ def read_facts(
         ]
         raise FactsError(diags, sources={file: text} if text is not None else None)
     return facts
+
+
+def read_facts_file(
+    policy: CheckedPolicy, path: str | Path, limits: Limits | None = None
+) -> tuple[str, Facts]:
+    """:func:`read_data` then :func:`read_facts`: the text of a facts file and its facts.
+
+    A JSON file is first read without looking for keys written twice, by the fast path
+    alone; it is taken when that path reads every record and the mappings read hold as many
+    entries as the text has key: value pairs (so no key is written twice).  Otherwise the
+    file is read again by the rule, which reports every fault as :func:`read_data` and
+    :func:`read_facts` do."""
+    limits = limits or Limits.from_env()
+    raw = read_bytes(path, limits)
+    if Path(path).suffix.lower() == ".json":
+        quick = read_json_unchecked(path, limits, raw)
+        if quick is not None and type(quick[1]) is dict:
+            text, data, pairs = quick
+            sizes = [len(data), *(_entries(data[k]) for k in _TOP_KEYS if k in data)]
+            try:
+                facts = read_columns(
+                    policy, data, _Reader(policy, "", None).shape, _TOP_KEYS, sizes
+                )
+            except (Doubt, ValueRefused):
+                pass
+            else:
+                if sum(sizes) == pairs:
+                    return text, facts
+    text, data = read_data(path, limits, raw=raw)
+    return text, read_facts(policy, data, str(path), text)
+
+
+def _entries(value: Any) -> int:
+    """How many entries the mappings in ``value`` hold, nested ones included."""
+    total, stack = 0, [value]
+    while stack:
+        item = stack.pop()
+        if type(item) is dict:
+            total += len(item)
+            stack += item.values()
+        elif type(item) is list:
+            stack += item
+    return total
 
 
 # ---- schema --------------------------------------------------------------------------------

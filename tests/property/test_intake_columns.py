@@ -7,6 +7,8 @@ the same values of the same types, in the same order of keys, at the same paths.
 from __future__ import annotations
 
 import json
+import tempfile
+from pathlib import Path
 from typing import Any
 from unittest.mock import patch
 
@@ -17,7 +19,8 @@ from hypothesis import strategies as st
 from policyrules import columns
 from policyrules.columns import Doubt, read_columns
 from policyrules.convert import ValueRefused
-from policyrules.facts import _TOP_KEYS, Facts, _Reader, read_facts
+from policyrules.errors import PolicyRulesError
+from policyrules.facts import _TOP_KEYS, Facts, _Reader, read_data, read_facts, read_facts_file
 from policyrules.reading import Limits, parse_text
 from strategies import FACTS_POLICY_TEXT, compile_text, facts_documents
 
@@ -97,3 +100,43 @@ def test_ids_read_one_by_one_when_not_plain_text() -> None:
     data = parse_text('{"firms": [{"id": 701}]}', "f", json_format=True, limits=Limits())
     _both(data)
     assert read_facts(POLICY, data).instances["firm"][0].id == "701"
+
+
+def _json_text(value: Any, draw: st.DrawFn) -> str:
+    """``value`` as JSON text, an object sometimes holding one of its keys twice."""
+    if isinstance(value, dict):
+        pairs = [(json.dumps(k, ensure_ascii=False), _json_text(v, draw)) for k, v in value.items()]
+        if pairs and draw(st.integers(0, 19)) == 0:
+            key, _ = draw(st.sampled_from(pairs))
+            pairs.insert(
+                draw(st.integers(0, len(pairs))), (key, draw(st.sampled_from(["1", "{}"])))
+            )
+        return "{" + ", ".join(f"{k}: {v}" for k, v in pairs) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_json_text(v, draw) for v in value) + "]"
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _outcome(read: Any) -> Any:
+    try:
+        text, facts = read()
+    except PolicyRulesError as exc:
+        return [(d.code, d.message, d.span, d.hint) for d in exc.diagnostics]
+    return text, facts, _shown(facts)
+
+
+@given(st.data())
+def test_json_files_read_as_by_the_rule(data: st.DataObject) -> None:
+    """A JSON facts file, read without looking for keys written twice and checked by
+    counting its pairs, gives what reading it by the rule gives: the same facts, or the same
+    errors (E302 for a key written twice, wherever it is)."""
+    text = _json_text(data.draw(facts_documents()), data.draw)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "facts.json"
+        path.write_text(text, "utf-8")
+
+        def by_the_rule() -> tuple[str, Facts]:
+            text, raw = read_data(path)
+            return text, read_facts(POLICY, raw, str(path), text)
+
+        assert _outcome(lambda: read_facts_file(POLICY, path)) == _outcome(by_the_rule)
