@@ -46,6 +46,7 @@ _DICT = frozenset({dict})
 _STR = frozenset({str})
 _LIST = frozenset({list})
 _ABSENT = object()
+_NONE = type(None)
 _ORDERS = 8  # orders of keys read a row at a time; items in more are read by columns
 
 
@@ -100,13 +101,18 @@ def _entity(
     if not set(map(type, items)) <= _DICT:
         raise Doubt
     walk.sizes.append(sum(map(len, items)))
-    keys = set(chain.from_iterable(items))
+    orders = list(map(tuple, items))  # the keys of each item, in order
+    distinct = set(orders)
+    keys = set(chain.from_iterable(distinct))
     if not keys <= allowed:
         raise Doubt
     ids = _ids(ent, items)
     if not ent.single and len(set(zip(owners, ids, strict=True))) < len(ids):
         raise Doubt  # an id used twice in one block
-    values = _by_rows(items, facts) or _by_columns(items, keys, facts)
+    if len(distinct) <= _ORDERS:
+        values = _by_rows(items, facts, orders, distinct)
+    else:
+        values = _by_columns(items, keys, facts)
     made = many_instances(ent.name, ids, values, parents, paths)
     walk.out[ent.name] = tuple(made)
     for key, child in children.items():
@@ -142,15 +148,13 @@ def _by_columns(
 
 
 def _by_rows(
-    items: list[dict[Any, Any]], facts: dict[str, Converter]
-) -> list[dict[str, Value]] | None:
-    """The values of each item, when the items write their keys in one of a few orders
-    (as exports do): per order, the facts of every item taken at once as a row, the rows
-    turned into columns to convert, and back; ``None`` for items in many orders."""
-    orders = list(map(tuple, items))
-    distinct = set(orders)
-    if len(distinct) > _ORDERS:
-        return None
+    items: list[dict[Any, Any]],
+    facts: dict[str, Converter],
+    orders: list[tuple[Any, ...]],
+    distinct: set[tuple[Any, ...]],
+) -> list[dict[str, Value]]:
+    """The values of each item, the items writing their keys in one of a few ``distinct``
+    orders (as exports do): the items of each order read together, a column at a time."""
     if len(distinct) == 1:
         return _rows(items, [k for k in orders[0] if k in facts], facts)
     values: list[dict[str, Value]] = [{}] * len(items)
@@ -167,42 +171,37 @@ def _rows(
     """The values of items that all hold the facts ``names``, in this order."""
     if not names:
         return [{} for _ in items]
-    rows = map(itemgetter(*names), items) if len(names) > 1 else zip(map(itemgetter(*names), items))
-    columns = list(zip(*rows, strict=True))
-    converted = list(map(_convert_given, columns, map(facts.__getitem__, names)))
-    values = list(map(dict, map(zip, repeat(names), zip(*converted, strict=True))))
-    for name, column in zip(names, columns, strict=True):
-        if None in column:  # written but empty: not given
+    columns = [list(map(itemgetter(name), items)) for name in names]
+    kinds = [set(map(type, column)) for column in columns]
+    converted = list(map(_convert, columns, map(facts.__getitem__, names), kinds))
+    values = list(map(dict.copy, repeat(dict.fromkeys(names), len(items))))
+    for name, column in zip(names, converted, strict=True):
+        list(map(setitem, values, repeat(name), column))
+    for name, column, kind in zip(names, columns, kinds, strict=True):
+        if _NONE in kind:  # written but empty: not given
             list(map(dict.pop, compress(values, map(is_, column, repeat(None))), repeat(name)))
     return values
-
-
-def _convert_given(column: tuple[Any, ...], read: Converter) -> list[Value | None]:
-    """``column`` converted, ``None`` (not given) left as it is."""
-    if None not in column:
-        return _convert(list(column), read)
-    given = list(map(is_not, column, repeat(None)))
-    converted = iter(_convert(list(compress(column, given)), read))
-    return [next(converted) if g else None for g in given]
 
 
 def _column(values: list[dict[str, Value]], key: str, read: Converter) -> None:
     """Convert fact ``key`` in every instance's values that holds it; a written but empty
     value (``None``) is dropped, as a fact not given."""
     column = list(map(dict.get, values, repeat(key)))
-    if None not in column:
-        list(map(setitem, values, repeat(key), _convert(column, read)))
-        return
-    given = list(map(is_not, column, repeat(None)))
-    converted = _convert(list(compress(column, given)), read)
-    list(map(setitem, compress(values, given), repeat(key), converted))
-    list(map(dict.pop, compress(values, map(is_, column, repeat(None))), repeat(key), repeat(None)))
-
-
-def _convert(column: list[Any], read: Converter) -> list[Value]:
     kinds = set(map(type, column))
+    list(map(setitem, values, repeat(key), _convert(column, read, kinds)))
+    if _NONE in kinds:
+        list(map(dict.pop, compress(values, map(is_, column, repeat(None))), repeat(key)))
+
+
+def _convert(column: list[Any], read: Converter, kinds: set[type]) -> list[Value | None]:
+    """``column`` converted (its values of the types ``kinds``), ``None`` (not given) left
+    as it is."""
+    if _NONE in kinds:
+        given = list(map(is_not, column, repeat(None)))
+        converted = iter(_convert(list(compress(column, given)), read, kinds - {_NONE}))
+        return [next(converted) if g else None for g in given]
     if len(kinds) == 1:
-        kind = kinds.pop()
+        (kind,) = kinds
         if kind in _PLAIN:
             table = {v: read(v) for v in set(column)}
             return list(map(table.__getitem__, column))
@@ -235,7 +234,7 @@ def _children(
     sizes = list(map(len, blocks))
     at = chain.from_iterable(map(repeat, prefixes, sizes))
     index = chain.from_iterable(map(range, sizes))
-    paths = [f"{p}[{i}]" for p, i in zip(at, index, strict=True)]
+    paths = list(map("%s[%d]".__mod__, zip(at, index, strict=True)))
     parents = list(chain.from_iterable(map(repeat, owners, sizes)))
     block_of = list(chain.from_iterable(map(repeat, count(), sizes)))
     _entity(child, list(chain.from_iterable(blocks)), parents, paths, block_of, walk)
