@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from itertools import chain, compress, count, repeat
-from operator import is_, is_not, itemgetter, setitem
+from operator import add, is_, is_not, itemgetter, setitem
 from typing import Any, NamedTuple
 
 from .converters import Converter, id_converter
@@ -193,7 +193,7 @@ def _column(values: list[dict[str, Value]], key: str, read: Converter) -> None:
         list(map(dict.pop, compress(values, map(is_, column, repeat(None))), repeat(key)))
 
 
-def _convert(column: list[Any], read: Converter, kinds: set[type]) -> list[Value | None]:
+def _convert(column: Sequence[Any], read: Converter, kinds: set[type]) -> list[Value | None]:
     """``column`` converted (its values of the types ``kinds``), ``None`` (not given) left
     as it is."""
     if _NONE in kinds:
@@ -233,8 +233,8 @@ def _children(
         raise Doubt
     sizes = list(map(len, blocks))
     at = chain.from_iterable(map(repeat, prefixes, sizes))
-    index = chain.from_iterable(map(range, sizes))
-    paths = list(map("%s[%d]".__mod__, zip(at, index, strict=True)))
+    brackets = [f"[{i}]" for i in range(max(sizes, default=0))]
+    paths = list(map(add, at, chain.from_iterable(map(brackets.__getitem__, map(slice, sizes)))))
     parents = list(chain.from_iterable(map(repeat, owners, sizes)))
     block_of = list(chain.from_iterable(map(repeat, count(), sizes)))
     _entity(child, list(chain.from_iterable(blocks)), parents, paths, block_of, walk)
