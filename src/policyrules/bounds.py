@@ -225,17 +225,20 @@ def paused_gc() -> Iterator[None]:
     value read so far many times over while a large file is read (reading makes no cycles;
     memory is still freed by reference counting).  Nests; restores the collector's state.
 
-    What the block made is long-lived data: on leaving, it joins the oldest generation at
-    once (``gc.freeze()`` then ``gc.unfreeze()``, unless the program keeps objects frozen
-    itself), as surviving collections would have moved it, instead of being walked in full
-    by the next young collection."""
+    What a large block made (:data:`_PROMOTED` objects or more) is long-lived data: on
+    leaving, it joins the oldest generation at once (``gc.freeze()`` then ``gc.unfreeze()``,
+    unless the program keeps objects frozen itself), as surviving collections would have
+    moved it, instead of being walked in full by the next young collection."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
         if was_enabled:
-            if not gc.get_freeze_count():
+            if gc.get_count()[0] >= _PROMOTED and not gc.get_freeze_count():
                 gc.freeze()
                 gc.unfreeze()
             gc.enable()
+
+
+_PROMOTED = 50_000  # objects made in a paused block (a facts file of some 1,000 records)
