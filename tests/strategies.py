@@ -792,3 +792,61 @@ def json_value_texts(kind: str) -> st.SearchStrategy[str]:
     }[kind]
     values = st.one_of(*good, *near).map(lambda v: json.dumps(v, ensure_ascii=False))
     return st.one_of(values, _json_number_texts())
+
+
+# ---- facts for any checked policy, each fact given or missing ------------------------------
+
+
+def _fact_value(typ: Any, policy: Any) -> st.SearchStrategy[Any]:
+    """A value of ``typ`` as a facts file writes it (money as 元 text, a rate with %)."""
+    from policyrules.convert import enum_members
+
+    kind = typ.kind
+    if kind == "money":
+        wan = 1_000_000  # fen in 1 万元
+        return st.one_of(
+            st.sampled_from((0, 50 * wan, 200 * wan, 600 * wan)), st.integers(0, 3000 * wan)
+        ).map(lambda fen: f"{fen // 100}.{fen % 100:02d} 元")
+    if kind == "rate":
+        return st.integers(0, typ.bound or 100).map(lambda n: f"{n}%")
+    if kind == "number":
+        return st.integers(2022, 2029)  # years, counts, shares: small whole numbers
+    if kind == "date":
+        return st.dates(date(2024, 6, 1), date(2029, 6, 30)).map(date.isoformat)
+    if kind == "bool":
+        return st.booleans()
+    if kind == "duration":
+        return st.integers(0, 200)
+    if kind == "enum":
+        return st.sampled_from(enum_members(policy, typ.name))
+    if kind in ("set", "list"):
+        inner = _fact_value(typ.element, policy)
+        return st.lists(inner, max_size=3, unique=kind == "set")
+    return st.sampled_from(("甲", "FDA", "其他"))
+
+
+@st.composite
+def policy_facts(draw: st.DrawFn, policy: Any, max_items: int = 3) -> dict[str, Any]:
+    """Facts for every entity of the checked ``policy``: up to ``max_items`` of each listed
+    entity under each owner (single entities once), every fact given or missing at random."""
+
+    def entity(ent: Any, ident: str) -> dict[str, Any]:
+        item: dict[str, Any] = {} if ent.single else {"id": ident}
+        for f in ent.facts:
+            if f.name != "id" and draw(st.booleans()):
+                item[f.name] = draw(_fact_value(f.type, policy))
+        for child in policy.entities:
+            if child.parent == ent.name:
+                n = draw(st.integers(0, max_items))
+                item[child.key] = [entity(child, f"{child.name[0].upper()}{i}") for i in range(n)]
+        return item
+
+    out: dict[str, Any] = {}
+    for ent in policy.entities:
+        if ent.parent is None:
+            if ent.single:
+                out[ent.key] = entity(ent, ent.name)
+            else:
+                n = draw(st.integers(0, max_items))
+                out[ent.key] = [entity(ent, f"{ent.name}-{i}") for i in range(n)]
+    return out

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import stat
+import weakref
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,7 @@ from .check import check
 from .compile import CompiledPolicy, compile_policy
 from .convert import ValueRefused, convert_id
 from .errors import Diagnostic, FactsError, RuleSyntaxError, did_you_mean
-from .evaluate import evaluate
+from .evaluate import evaluate, index_ledger
 from .facts import Facts, convert_value, read_facts, read_facts_file, schema
 from .ledger_check import check_caps, check_once
 from .ledger_io import merge_ledgers, place_diagnostics, read_ledger, read_ledger_file
@@ -33,7 +34,7 @@ from .parse import parse
 from .reading import Limits
 from .result import Result
 from .runtime.calendar import HOLIDAY_ASSUMPTION, Unpublished, WorkCalendar
-from .runtime.ledger import Grant, Ledger
+from .runtime.ledger import Grant, Ledger, LedgerIndex
 from .runtime.values import Value
 from .sources import MAX_SOURCE_BYTES, is_plain_file_inside, read_source
 from .store import LedgerStore
@@ -170,6 +171,9 @@ class Policy:
     checked: CheckedPolicy
     compiled: CompiledPolicy
     path: Path
+    _memo: dict[tuple[str, int], tuple[Any, ...]] = attrs.field(
+        factory=dict, init=False, eq=False, repr=False
+    )
 
     def schema(self) -> dict[str, Any]:
         """The JSON Schema of a facts file for this policy."""
@@ -185,7 +189,7 @@ class Policy:
         The file is read by the rule of :mod:`policyrules.reading`, within ``limits`` (by
         default 64 MiB and 100 levels of nesting, or ``POLICYRULES_MAX_INPUT_MB`` /
         ``POLICYRULES_MAX_DEPTH``).  Raises :class:`FactsError` (E301-E319)."""
-        with paused_gc():  # reading makes no cycles: see policyrules.bounds
+        with paused_gc(promote=True):  # reading makes no cycles: see policyrules.bounds
             text, facts = read_facts_file(self.checked, path, limits)
         # The file's own ledger, parameters and assumptions are checked now, while we know
         # where each entry is, rather than later in evaluate() without a place to point at.
@@ -209,7 +213,7 @@ class Policy:
 
         :raises LedgerError: E320-E326 and E328, every fault found.
         """
-        return read_ledger(self.checked, ledger)
+        return self._known_read(read_ledger(self.checked, ledger))
 
     def load_ledger(self, path: str | Path) -> Ledger:
         """Read and check a YAML/JSON ledger file (``ledger: [...]``); errors point into it.
@@ -217,7 +221,7 @@ class Policy:
         :raises FactsError: the file cannot be read or parsed (E301, E302).
         :raises LedgerError: an empty file (write ``ledger: []``), or a bad grant (E320-E326).
         """
-        return read_ledger_file(self.checked, path)[0]
+        return self._known_read(read_ledger_file(self.checked, path)[0])
 
     def evaluate(
         self,
@@ -230,6 +234,7 @@ class Policy:
         as_of: dt.date | str | None = None,
         note: str = "",
         facts_file: str | None = None,
+        explain: bool = True,
     ) -> Result:
         """Evaluate ``facts``.
 
@@ -255,6 +260,11 @@ class Policy:
         grants not yet in the store are appended in the same transaction, in a batch noted
         ``imported from <facts_file>``.  The same grant given by several routes counts once.
 
+        ``explain=False`` computes the awards without their explanations: each decision's
+        ``trace``, ``reasons``, ``facts`` and ``parameters`` are left empty and no text of
+        them is built; statuses, amounts (exact / up to / unknown), missing facts and
+        parameters, caps, assumptions and grants are the same as with ``explain=True``.
+
         :raises LedgerError: a bad earlier grant (E320-E327); one grant with two amounts
             (E326); a one-time award paid twice (E328) or a cap already exceeded (E329) in
             the earlier grants; a grant already in the store (E331: nothing is written); a
@@ -278,24 +288,21 @@ class Policy:
         assume.update(self._values(chosen, "assumptions"))
         day = self._as_of(as_of if as_of is not None else extra.get("as_of"))
 
-        def run(earlier: Ledger) -> Result:
+        def run(earlier: tuple[Ledger, LedgerIndex | None]) -> Result:
             return evaluate(
                 self.compiled,
                 facts,
-                ledger=earlier,
+                ledger=earlier[0],
+                index=earlier[1],
                 parameters=params,
                 assumptions=assume,
                 calendar=calendar,
                 as_of=day,
+                explain=explain,
             )
 
-        def whole(*parts: tuple[str, Ledger]) -> Ledger:
-            # One grant by several routes counts once; a ledger that already pays a one-time
-            # award twice or overspends a cap is refused before anything is paid on it.
-            merged = merge_ledgers(*parts)
-            check_once(self.checked, *parts)
-            check_caps(self.compiled, merged, params, assume)
-            return merged
+        def whole(*parts: tuple[str, Ledger]) -> tuple[Ledger, LedgerIndex | None]:
+            return self._whole(parts, params, assume)
 
         if isinstance(ledger, LedgerStore):
             with ledger.transaction(write=commit, note=note) as txn:
@@ -317,8 +324,65 @@ class Policy:
             raise TypeError("commit=True needs a LedgerStore as the ledger")
         if ledger is None:
             return run(whole(("the facts' ledger", own)))
-        given = read_ledger(self.checked, ledger)
-        return run(whole(("the facts' ledger", own), ("the ledger given", given)))
+        return run(whole(("the facts' ledger", own), ("the ledger given", self._read(ledger))))
+
+    # A Ledger value given again (a service answering firm by firm on one ledger) is read,
+    # checked and summed once: by its identity, while it lives, for the same parameters
+    # and assumptions.  A few are kept; the results are the same with or without.
+    def _remember(self, key: tuple[str, int], value: Any, *item: Any) -> None:
+        memo = self._memo
+        if len(memo) >= 8:
+            memo.clear()
+        memo[key] = (weakref.ref(value, lambda _: memo.pop(key, None)), *item)
+
+    def _recall(self, key: tuple[str, int], value: Any) -> tuple[Any, ...] | None:
+        hit = self._memo.get(key)
+        return hit[1:] if hit is not None and hit[0]() is value else None
+
+    def _known_read(self, ledger: Ledger) -> Ledger:
+        """``ledger``, read by this policy: given to :meth:`evaluate`, it is not read again."""
+        self._remember(("read", id(ledger)), ledger)  # nothing else held: it may still die
+        return ledger
+
+    def _read(self, ledger: Ledger | Iterable[Grant | Mapping[str, Any]]) -> Ledger:
+        if not isinstance(ledger, Ledger):
+            return read_ledger(self.checked, ledger)
+        hit = self._recall(("read", id(ledger)), ledger)
+        if hit is not None:
+            read: Ledger = hit[0] if hit else ledger
+            return read
+        read = read_ledger(self.checked, ledger)
+        self._remember(("read", id(ledger)), ledger, read)
+        return read
+
+    def _whole(
+        self,
+        parts: tuple[tuple[str, Ledger], ...],
+        params: Mapping[str, Value],
+        assume: Mapping[str, Value],
+    ) -> tuple[Ledger, LedgerIndex | None]:
+        """The earlier grants of ``parts`` as one ledger, checked, and (when all come from
+        one ledger value) its index.  One grant by several routes counts once; a ledger
+        that already pays a one-time award twice or overspends a cap is refused before
+        anything is paid on it."""
+        given = [ledger for _, ledger in parts if len(ledger)]
+        try:
+            key = (frozenset(params.items()), frozenset(assume.items()))
+            one = given[0] if len(given) == 1 else None
+        except TypeError:  # pragma: no cover - every value type is hashable
+            one = None
+        if one is not None:
+            hit = self._recall(("whole", id(one)), one)
+            if hit is not None and hit[0] == key:
+                return hit[1], hit[2]
+        merged = merge_ledgers(*parts)
+        check_once(self.checked, *parts)
+        check_caps(self.compiled, merged, params, assume)
+        if one is None:
+            return merged, None
+        index = index_ledger(self.compiled, merged)
+        self._remember(("whole", id(one)), one, key, merged, index)
+        return merged, index
 
     def _as_of(self, value: Any) -> dt.date | None:
         if value is None:

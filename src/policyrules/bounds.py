@@ -220,22 +220,23 @@ def check_json_depth(raw: bytes, data: Any, limits: Limits, skeleton: bytes | No
 
 
 @contextlib.contextmanager
-def paused_gc() -> Iterator[None]:
+def paused_gc(*, promote: bool = False) -> Iterator[None]:
     """Run the block without the cyclic garbage collector, which would otherwise walk every
     value read so far many times over while a large file is read (reading makes no cycles;
     memory is still freed by reference counting).  Nests; restores the collector's state.
 
-    What a large block made (:data:`_PROMOTED` objects or more) is long-lived data: on
-    leaving, it joins the oldest generation at once (``gc.freeze()`` then ``gc.unfreeze()``,
-    unless the program keeps objects frozen itself), as surviving collections would have
-    moved it, instead of being walked in full by the next young collection."""
+    ``promote``: what the block makes is long-lived data (facts read for a run).  After a
+    large block (:data:`_PROMOTED` objects or more) it joins the oldest generation at once
+    (``gc.freeze()`` then ``gc.unfreeze()``, unless the program keeps objects frozen
+    itself), as surviving collections would have moved it, instead of being walked in full
+    by the next young collection."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
         if was_enabled:
-            if gc.get_count()[0] >= _PROMOTED and not gc.get_freeze_count():
+            if promote and gc.get_count()[0] >= _PROMOTED and not gc.get_freeze_count():
                 gc.freeze()
                 gc.unfreeze()
             gc.enable()

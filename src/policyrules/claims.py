@@ -3,7 +3,7 @@
 Claims of awards linked through shared pools are served in one order (:func:`claim_key`);
 where natural order of ids decided it against plain text order the trace says so
 (:func:`natural_step`).  The caps of one claim apply in the order written, and each
-binding cap's cut is the amount before it minus the amount after it (:func:`cap_events`).
+binding cap's cut is the amount before it minus the amount after it (:func:`apply_caps`).
 """
 
 from __future__ import annotations
@@ -16,13 +16,15 @@ from .compile import CompiledCap, CompiledProvision, Env
 from .facts import Instance
 from .printer import print_expr
 from .result import CapEvent, Step
+from .runtime.ledger import NO_EARLIER, Accounts, Earlier, ScopeKey
 from .runtime.money import Money
 from .runtime.order import NaturalKey, natural_key, natural_path_key
 from .runtime.values import Unknown, format_value
 
 __all__ = [
+    "Capped",
     "Claim",
-    "cap_events",
+    "apply_caps",
     "cap_line",
     "claim_key",
     "describe_scope",
@@ -57,16 +59,18 @@ def claim_key(
     (E233) makes the keys of one pool's provisions comparable; no key depends on file or
     facts order."""
     keys: list[tuple[int, Any]] = []
+    if not cp.order:
+        return ((), natural_path_key(path), rank)
+    # A fresh Env: ordering reads facts that need not appear among the decision's facts,
+    # but an assumption that chose the order is reported with the decision.
+    scratch = env.scratch()
     for fn in cp.order:
-        # A fresh Env: ordering reads facts that need not appear among the decision's facts,
-        # but an assumption that chose the order is reported with the decision.
-        scratch = env.scratch()
         v = fn(scratch)
-        env.used_assumptions |= scratch.used_assumptions
         if isinstance(v, Unknown):
             keys.append((1, ()))
         else:
             keys.append((0, natural_key(v) if isinstance(v, str) else v))
+    env.used_assumptions |= scratch.used_assumptions
     return (tuple(keys), natural_path_key(path), rank)
 
 
@@ -133,16 +137,98 @@ def least(a: Money | None, b: Money) -> Money:
     return b if a is None else min(a, b)
 
 
-def cap_events(
-    events: list[tuple[CompiledCap, dict[str, Any]]],
+# One cap applied to one claim: the cap, its scope as shown, its limit (None: unknown), what
+# the ledger used of it, the earlier claims on it, a note, the amount before and after it.
+_Row = tuple[CompiledCap, str, Money | None, Money, Earlier, str | None, Money | None, Money | None]
+
+
+@attrs.frozen
+class Capped:
+    """A claim's amount after its caps: ``amount`` the upper bound (earlier undecided
+    claims counted as nothing), ``lowest`` the amount if each of them were paid its bound;
+    the caps' events, the accounts the claim draws on, the year it counts in, and the
+    facts an unknown limit or year needs."""
+
+    amount: Money | None
+    lowest: Money | None
+    caps: tuple[CapEvent, ...]
+    keys: tuple[ScopeKey, ...]
+    year: int | None
+    missing: frozenset[str]
+
+
+def apply_caps(
+    cp: CompiledProvision,
+    env: Env,
+    path: tuple[tuple[str, str], ...],
     requested: Money | None,
-    amount: Money | None,
+    before: Money,
+    accounts: Accounts,
+) -> Capped:
+    """The caps apply in the order they are written: each takes the amount before it to
+    the least of that and its remaining room, its cut the difference.  A cap without
+    ``per`` counts what the subject was granted ``before`` under the provision; one with
+    ``per`` counts its account (the ledger's grants, this evaluation's claims) in O(1)."""
+    zero = Money.zero()
+    running: Money | None = requested
+    lowest: Money | None = requested
+    rows: list[_Row] = []
+    keys: list[ScopeKey] = []
+    missing: set[str] = set()
+    year: int | None = None
+    for cap in cp.caps:
+        limit = cap.limit(env)
+        if isinstance(limit, Unknown):
+            missing |= limit.missing
+            note = f"cannot be computed: needs {', '.join(sorted(limit.missing))}"
+            rows.append((cap, "this claim", None, zero, NO_EARLIER, note, None, None))
+            continue
+        # A limit below zero leaves no room; it never gives room back to a pool.
+        if not cap.per:
+            room = max(limit - before, zero)
+            after = least(running, room)
+            rows.append((cap, "this claim", limit, before, NO_EARLIER, None, running, after))
+            running, lowest = after, least(lowest, room)
+            continue
+        cap_year: int | None = None
+        if cap.year is not None:
+            when = cap.year(env)
+            if isinstance(when, Unknown):
+                missing |= when.missing
+                note = f"year unknown: needs {', '.join(sorted(when.missing))}"
+                room = max(limit, zero)
+                after = least(running, room)
+                rows.append((cap, "this claim", limit, zero, NO_EARLIER, note, running, after))
+                running, lowest = after, least(lowest, room)
+                continue
+            cap_year = year = when.year
+        scope = scope_of(path, cap.per)
+        key = (cap.pool, scope, cap_year)
+        used, taken, pending, earlier = accounts.account(key)
+        keys.append(key)
+        room = max(limit - Money(used + taken), zero)
+        after = least(running, room)
+        shown = describe_scope(scope, cap_year)
+        rows.append((cap, shown, limit, Money(used), earlier, None, running, after))
+        running = after
+        lowest = least(lowest, max(limit - Money(used + taken + pending), zero))
+    return Capped(
+        running,
+        lowest,
+        _events(rows, requested, running),
+        tuple(dict.fromkeys(keys)),
+        year,
+        frozenset(missing),
+    )
+
+
+def _events(
+    rows: list[_Row], requested: Money | None, amount: Money | None
 ) -> tuple[CapEvent, ...]:
     """A cap binds when it lowers the amount before it; its cut is that difference.  With
     no requested amount (only ceilings), the cap that set the final bound binds, uncut."""
     out: list[CapEvent] = []
-    for cap, e in events:
-        before, after = e.get("before"), e.get("after")
+    for cap, scope, limit, used, earlier, note, before, after in rows:
         if requested is not None:
             binding = before is not None and after is not None and after < before
         else:
@@ -150,14 +236,14 @@ def cap_events(
         out.append(
             CapEvent(
                 cap=cap.text,
-                scope=e["scope"],
-                limit=e.get("limit"),
-                used_before=e["used"],
+                scope=scope,
+                limit=limit,
+                used_before=used,
                 requested=requested,
                 granted=amount,
                 binding=binding,
-                earlier=tuple((subj, m) for subj, m, _ in e["earlier"]),
-                note=e.get("note"),
+                earlier=earlier,
+                note=note,
                 before=before,
                 after=after,
             )
@@ -174,10 +260,7 @@ def cap_line(ev: CapEvent) -> str:
         if ev.used_before:
             parts.append(f"already used {format_value(ev.used_before)}")
         if ev.earlier:
-            parts.append(
-                "earlier claims in this evaluation: "
-                + ", ".join(f"{s} {format_value(m)}" for s, m in ev.earlier)
-            )
+            parts.append("earlier claims in this evaluation: " + ev.earlier.describe())
     if ev.binding:
         if ev.requested is not None:
             parts.append(

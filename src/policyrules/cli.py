@@ -144,7 +144,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 def _show(args: argparse.Namespace, result: Any) -> None:
     if args.json:
-        _print_json(result_json(result))
+        _print_json(result_json(result, all_earlier=args.all_earlier))
     else:
         _say(result.explain(verbose=args.trace), end="")
 
@@ -286,6 +286,12 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("facts")
     e.add_argument("--json", action="store_true", help="JSON instead of text")
     e.add_argument("--trace", action="store_true", help="show every step")
+    e.add_argument(
+        "--all-earlier",
+        action="store_true",
+        help="with --json: list every earlier claim on a cap (by default the last 3, "
+        "with their count and total)",
+    )
     e.add_argument(
         "--ledger-out",
         help="write the whole ledger after this run (earlier grants and this run's) to a "

@@ -18,13 +18,11 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-import attrs
-
 from . import types as t
 from .convert import ID_PATTERN, ValueRefused, convert_id, convert_value, enum_members, rate_regex
 from .model import CheckedPolicy
 from .reading import JsonNumeral, YamlNumeral
-from .runtime.money import Money, parse_rate
+from .runtime.money import _of_fen, parse_rate
 from .runtime.values import Value
 
 __all__ = ["Converter", "converter", "id_converter"]
@@ -41,18 +39,6 @@ _DECIMAL = re.compile(r"-?(?:0|[1-9][0-9]{0,38})(?:\.[0-9]+)?", re.ASCII)  # < 1
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
 _FEN_PER_UNIT = {None: 100, "元": 100, "万": 10**6, "万元": 10**6, "亿": 10**10, "亿元": 10**10}
 _NUMERALS = (JsonNumeral, YamlNumeral)
-
-# Money(fen) for an int fen, without attrs' __init__ and its validator (fen is an int, not a
-# bool, by construction here): the same object, made for every distinct amount read.
-assert [f.name for f in attrs.fields(Money)] == ["fen"]
-assert not hasattr(Money, "__attrs_post_init__")
-_SET_FEN = Money.__dict__["fen"].__set__
-
-
-def _money_of(fen: int) -> Money:
-    money: Money = object.__new__(Money)
-    _SET_FEN(money, fen)
-    return money
 
 
 _ID_OK = re.compile(ID_PATTERN).search
@@ -113,12 +99,12 @@ def _money(slow: Converter) -> Converter:
                 number, fraction, unit = m.groups()
                 fen = int(number) * _FEN_PER_UNIT[unit]
                 if fraction is None:
-                    return _money_of(fen)
+                    return _of_fen(fen)
                 # at most two decimals: a whole number of fen in every unit
                 scale = 10 ** len(fraction)
-                return _money_of(fen + int(fraction) * _FEN_PER_UNIT[unit] // scale)
+                return _of_fen(fen + int(fraction) * _FEN_PER_UNIT[unit] // scale)
         elif (kind is JsonNumeral or kind is YamlNumeral) and whole(v) is not None:
-            return _money_of(int(v) * 100)
+            return _of_fen(int(v) * 100)
         return slow(v)
 
     return money

@@ -1,14 +1,32 @@
-"""Explain a result: text for people, JSON for machines, both citing the clause's own words."""
+"""Explain a result: text for people, JSON for machines, both citing the clause's own words.
+
+Below :mod:`policyrules.result`, whose ``Result.explain()`` and ``Result.to_json()`` call
+:func:`explain_text` and :func:`result_json`: a result reaches them as an :class:`Explainable`.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
-from .result import CapEvent, Decision, Result
+from .decisions import CapEvent, Decision
+from .runtime.ledger import Grant
 from .runtime.values import format_value
 from .terminal import printable
 
-__all__ = ["decision_json", "decision_text", "explain_text", "result_json"]
+__all__ = ["Explainable", "decision_json", "decision_text", "explain_text", "result_json"]
+
+
+class Explainable(Protocol):
+    """What is explained: the decisions of one evaluation, the grants it adds to the ledger
+    and the assumptions it used, ``(name, value text)``; a :class:`~policyrules.result.Result`."""
+
+    @property
+    def decisions(self) -> tuple[Decision, ...]: ...
+    @property
+    def grants(self) -> tuple[Grant, ...]: ...
+    @property
+    def assumptions(self) -> tuple[tuple[str, str], ...]: ...
+
 
 _STATUS = {
     "eligible": "ELIGIBLE",
@@ -50,9 +68,7 @@ def _cap_text(ev: CapEvent) -> str:
     if ev.used_before:
         bits.append(f"already granted {format_value(ev.used_before)}")
     if ev.earlier:
-        bits.append(
-            "before this claim: " + ", ".join(f"{s} {format_value(m)}" for s, m in ev.earlier)
-        )
+        bits.append("before this claim: " + ev.earlier.describe())
     if ev.binding:
         if ev.requested is not None:
             bits.append(
@@ -111,7 +127,7 @@ def decision_text(d: Decision, *, verbose: bool = False) -> str:
     return "\n".join(printable(line) for line in lines)
 
 
-def explain_text(result: Result, *, verbose: bool = False) -> str:
+def explain_text(result: Explainable, *, verbose: bool = False) -> str:
     """Every decision: the ones that apply in full, the ones that do not in a line each."""
     full = [d for d in result.decisions if d.status != "not_eligible"]
     brief = [d for d in result.decisions if d.status == "not_eligible"]
@@ -147,8 +163,11 @@ def _money(m: Any) -> str | None:
     return None if m is None else str(m.yuan)
 
 
-def decision_json(d: Decision) -> dict[str, Any]:
-    """One decision as JSON-ready data; money as exact 元 text (``"2000000.00"``)."""
+def decision_json(d: Decision, *, all_earlier: bool = False) -> dict[str, Any]:
+    """One decision as JSON-ready data; money as exact 元 text (``"2000000.00"``).
+
+    A cap's ``earlier`` lists the last 3 claims before this one that drew on it, with
+    ``earlier_count`` and ``earlier_total`` of them all; ``all_earlier`` lists every one."""
     return {
         "provision": d.provision,
         "kind": d.kind,
@@ -170,7 +189,11 @@ def decision_json(d: Decision) -> dict[str, Any]:
                 "scope": ev.scope,
                 "limit": _money(ev.limit),
                 "used_before": _money(ev.used_before),
-                "earlier": [[s, _money(m)] for s, m in ev.earlier],
+                "earlier": [
+                    [s, _money(m)] for s, m in (ev.earlier if all_earlier else ev.earlier.last())
+                ],
+                "earlier_count": len(ev.earlier),
+                "earlier_total": _money(ev.earlier.total),
                 "requested": _money(ev.requested),
                 "granted": _money(ev.granted),
                 "binding": ev.binding,
@@ -194,10 +217,10 @@ def decision_json(d: Decision) -> dict[str, Any]:
     }
 
 
-def result_json(result: Result) -> dict[str, Any]:
-    """The whole result as JSON-ready data."""
+def result_json(result: Explainable, *, all_earlier: bool = False) -> dict[str, Any]:
+    """The whole result as JSON-ready data (``all_earlier``: see :func:`decision_json`)."""
     return {
-        "decisions": [decision_json(d) for d in result.decisions],
+        "decisions": [decision_json(d, all_earlier=all_earlier) for d in result.decisions],
         "grants": [g.to_json() for g in result.grants],
         "assumptions": dict(result.assumptions),
     }

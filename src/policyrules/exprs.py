@@ -151,7 +151,7 @@ def compile_expr(e: s.Expr, policy: CheckedPolicy, scope: str | None) -> Fn:
                 return lambda env: env.assumption(ref)
             return _const(r.member)
         case s.SetLit(items=items):
-            return _op(e, lambda *vs: frozenset(vs), [c(i) for i in items])
+            return _plain(e, lambda *vs: frozenset(vs), [c(i) for i in items])
         case s.Call(func=func, args=args):
             return _call(e, func, [c(a) for a in args], _zero(e, policy, scope))
         case s.BinOp(op=op, left=a, right=b):
@@ -160,7 +160,7 @@ def compile_expr(e: s.Expr, policy: CheckedPolicy, scope: str | None) -> Fn:
             return _op(e, _times, [c(r), c(b)])
         case s.Compare(op=op, left=a, right=b):
             cmp = _COMPARE[op]
-            return _op(e, lambda x, y: cmp(_key(x), _key(y)), [c(a), c(b)])
+            return _plain(e, lambda x, y: cmp(_key(x), _key(y)), [c(a), c(b)])
         case s.And(left=a, right=b):
             fa, fb = c(a), c(b)
             return lambda env: _and(fa(env), fb(env))
@@ -168,7 +168,7 @@ def compile_expr(e: s.Expr, policy: CheckedPolicy, scope: str | None) -> Fn:
             fa, fb = c(a), c(b)
             return lambda env: _or(fa(env), fb(env))
         case s.Not(operand=a):
-            return _op(e, lambda x: not x, [c(a)])
+            return _plain(e, lambda x: not x, [c(a)])
         case s.Neg(operand=a):
             return _op(e, _negate, [c(a)])
         case s.InSet(element=a, container=s.SetLit(items=items), negated=neg):
@@ -202,20 +202,58 @@ def _op(e: s.Expr, fn: Callable[..., Value], fns: list[Fn]) -> Fn:
         unknown = missing_of(*values)
         if unknown is not None:
             return unknown
-        try:
-            with decimal.localcontext(_EXACT):
-                result = fn(*values)
-        except decimal.Inexact:
-            raise Undecided(
-                f"E413: {print_expr(e)} cannot be computed exactly in {_EXACT.prec} digits"
-            ) from None
-        except (ArithmeticError, ValueError) as exc:
-            raise Undecided(f"E413: {print_expr(e)} cannot be computed ({exc})") from None
-        if _too_large(result):
-            raise Undecided(
-                f"E412: {print_expr(e)} is too large: more than {MAX_DIGITS} digits",
-            )
-        return result
+        return _compute(e, fn, values)
+
+    return run
+
+
+def _compute(e: s.Expr, fn: Callable[..., Value], values: list[Value]) -> Value:
+    """``fn`` of known values in the exact context: a result that cannot be exact, or is
+    more than 40 digits long, is :class:`Undecided`."""
+    try:
+        with decimal.localcontext(_EXACT):
+            result = fn(*values)
+    except decimal.Inexact:
+        raise Undecided(
+            f"E413: {print_expr(e)} cannot be computed exactly in {_EXACT.prec} digits"
+        ) from None
+    except (ArithmeticError, ValueError) as exc:
+        raise Undecided(f"E413: {print_expr(e)} cannot be computed ({exc})") from None
+    if _too_large(result):
+        raise Undecided(
+            f"E412: {print_expr(e)} is too large: more than {MAX_DIGITS} digits",
+        )
+    return result
+
+
+def _plain(e: s.Expr, fn: Callable[..., Value], fns: list[Fn]) -> Fn:
+    """As :func:`_op`, for operations that do no arithmetic (a comparison, ``not``, a set
+    literal), so need no exact context and make nothing too large: a comparison of numbers
+    or money is exact in any context.  Durations are compared by their length in days or
+    months, a product: that is still computed exactly (:func:`_compute`)."""
+    if len(fns) == 2:
+        fa, fb = fns
+
+        def two(env: Env) -> Value:
+            a, b = fa(env), fb(env)
+            if isinstance(a, Unknown) or isinstance(b, Unknown):
+                unknown = missing_of(a, b)
+                if unknown is not None:
+                    return unknown
+            if isinstance(a, Duration) or isinstance(b, Duration):
+                return _compute(e, fn, [a, b])
+            return fn(a, b)
+
+        return two
+
+    def run(env: Env) -> Value:
+        values = [f(env) for f in fns]
+        unknown = missing_of(*values)
+        if unknown is not None:
+            return unknown
+        if any(isinstance(v, Duration) for v in values):
+            return _compute(e, fn, values)
+        return fn(*values)
 
     return run
 

@@ -411,10 +411,12 @@ def merge_ledgers(*parts: tuple[str, Ledger]) -> Ledger:
     """
     seen: dict[tuple[str, GrantPath, int | None], tuple[str, Grant]] = {}
     grants: list[Grant] = []
+    nothing: set[Grant] = set()
     for name, ledger in parts:
         for g in ledger:
             if not g.amount:
-                if g not in grants:  # 0.00 元 pays nothing; an identical copy adds nothing
+                if g not in nothing:  # 0.00 元 pays nothing; an identical copy adds nothing
+                    nothing.add(g)
                     grants.append(g)
                 continue
             if g.identity in seen:

@@ -136,7 +136,7 @@ def _syntax_diagnostic(exc: UnexpectedInput, text: str, file: str) -> Diagnostic
     token = getattr(exc, "token", None)
     if isinstance(token, Token) and token.type != "$END" and token.end_column:
         width = max(1, token.end_column - (token.column or token.end_column))
-    code, message, hint = friendly_message(exc, text)
+    code, message, hint = friendly_message(exc, text, _parser())
     hint = hint or declared_keyword_hint(text)
     return Diagnostic(code, message, Span(file, line, col, line, col + width), hint=hint)
 

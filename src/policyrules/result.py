@@ -1,91 +1,19 @@
-"""Results of an evaluation: one :class:`Decision` per provision and subject, with its trace."""
+"""Results of an evaluation: one :class:`Decision` per provision and subject, with its trace.
+
+:class:`Result` sits above :mod:`policyrules.explain` (its ``explain()`` and ``to_json()``
+call it); the decisions themselves live in :mod:`policyrules.decisions`, below both, and are
+re-exported here.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import attrs
 
+from .decisions import CapEvent, Decision, Step
+from .explain import explain_text, result_json
 from .runtime.ledger import Grant
-from .runtime.money import Money
 
 __all__ = ["CapEvent", "Decision", "Result", "Step"]
-
-
-@attrs.frozen
-class Step:
-    """One step of the trace: ``ok`` is True (held), False (failed) or None (unknown/info)."""
-
-    kind: str
-    text: str
-    ok: bool | None = None
-
-
-@attrs.frozen
-class CapEvent:
-    """How one cap treated one claim.
-
-    The caps of a provision apply in the order they are written: ``before`` is the amount
-    as the earlier caps left it (the requested amount at the first cap; ``None`` when only
-    ceilings are known), ``after`` the amount once this cap is applied (``None`` when its
-    limit is unknown).  ``requested`` is the claim's amount, ``granted`` the final one."""
-
-    cap: str
-    scope: str
-    limit: Money | None
-    used_before: Money
-    requested: Money | None
-    granted: Money | None
-    binding: bool
-    earlier: tuple[tuple[str, Money], ...] = ()
-    note: str | None = None
-    before: Money | None = None
-    after: Money | None = None
-
-    @property
-    def cut(self) -> Money:
-        """What this cap took off the claim, in fen: ``before - after`` when it bound
-        (requested 300 万元, ``cap 200 万元 per product`` then a yearly cap with 150 万元 left:
-        100 万元 and 50 万元); nothing otherwise."""
-        if not self.binding or self.before is None or self.after is None:
-            return Money.zero()
-        return self.before - self.after
-
-
-@attrs.frozen
-class Decision:
-    """What a provision says about one subject (a product, a project, a report...)."""
-
-    provision: str
-    kind: str
-    document: str
-    document_number: str | None
-    clause: str
-    title: str | None
-    subject: str | None
-    status: str  # eligible | not_eligible | unknown | met | not_met
-    amount: Money | None = None
-    amount_kind: str | None = None  # exact | up_to | unknown
-    reasons: tuple[str, ...] = ()
-    missing_facts: tuple[str, ...] = ()
-    missing_parameters: tuple[str, ...] = ()
-    caps: tuple[CapEvent, ...] = ()
-    # What the provision granted this subject before (any year): counted against the amount.
-    granted_before: Money | None = None
-    facts: tuple[tuple[str, str], ...] = ()
-    assumptions: tuple[tuple[str, str], ...] = ()
-    parameters: tuple[tuple[str, str], ...] = ()
-    due: dt.date | None = None
-    done: dt.date | None = None
-    margin: str | None = None
-    consequence: str | None = None
-    quote: str | None = None
-    clause_quote: str | None = None
-    trace: tuple[Step, ...] = ()
-
-    @property
-    def clause_label(self) -> str:
-        return self.clause.rsplit("/", 1)[-1]
 
 
 @attrs.frozen
@@ -98,12 +26,9 @@ class Result:
 
     def explain(self, *, verbose: bool = False) -> str:
         """The decisions as text for a person, citing each clause's own words."""
-        from .explain import explain_text
-
         return explain_text(self, verbose=verbose)
 
-    def to_json(self) -> dict[str, object]:
-        """The same content as plain JSON-ready data (money as exact 元 text)."""
-        from .explain import result_json
-
-        return result_json(self)
+    def to_json(self, *, all_earlier: bool = False) -> dict[str, object]:
+        """The same content as plain JSON-ready data (money as exact 元 text); a cap lists
+        the last 3 earlier claims on it, or with ``all_earlier`` every one."""
+        return result_json(self, all_earlier=all_earlier)

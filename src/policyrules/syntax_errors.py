@@ -6,6 +6,9 @@ state gets that label's message.  We compare the LALR state on top of the stack 
 token), not the whole stack as lark 1.3 does, so a mistake matches its example whatever
 comes before it in the file.  Where no example matches, the message lists what could come
 next in plain words.
+
+The parser is passed in by :mod:`policyrules.parse`, which imports this module: nothing here
+imports the parse stage back.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from __future__ import annotations
 import functools
 import unicodedata
 
+import lark
 from lark import Token
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 from lark.lexer import PatternStr
@@ -182,13 +186,11 @@ _WORDS = {
 }
 
 
-def _describe(name: str) -> str:
-    from .parse import _parser
-
+def _describe(name: str, parser: lark.Lark) -> str:
     if name in _WORDS:
         return _WORDS[name]
     try:
-        term = _parser().get_terminal(name)
+        term = parser.get_terminal(name)
     except KeyError:
         return name.lower()
     if isinstance(term.pattern, PatternStr):
@@ -196,14 +198,14 @@ def _describe(name: str) -> str:
     return name.lower()
 
 
-def _found(exc: UnexpectedInput, text: str) -> str:
+def _found(exc: UnexpectedInput, text: str, parser: lark.Lark) -> str:
     if isinstance(exc, UnexpectedEOF):
         return "the file ends too early"
     if isinstance(exc, UnexpectedToken):
         tok = exc.token
         if isinstance(tok, Token) and tok.type == "$END":
             return "the file ends too early"
-        return f"found {_describe(tok.type) if tok.type in _WORDS else repr(str(tok))}"
+        return f"found {_describe(tok.type, parser) if tok.type in _WORDS else repr(str(tok))}"
     if isinstance(exc, UnexpectedCharacters):
         pos = exc.pos_in_stream or 0
         ch = text[pos] if pos < len(text) else ""
@@ -217,15 +219,13 @@ _Label = tuple[str, str, str]
 
 
 @functools.cache
-def _signatures() -> dict[tuple[int, str], _Label]:
-    """(LALR state, token type) -> label, from parsing each example once."""
-    from .parse import _parser
-
+def _signatures(parser: lark.Lark) -> dict[tuple[int, str], _Label]:
+    """(LALR state, token type) -> label, from parsing each example once with ``parser``."""
     out: dict[tuple[int, str], _Label] = {}
     for label, snippets in EXAMPLES.items():
         for snippet in snippets:
             try:
-                _parser().parse(snippet)
+                parser.parse(snippet)
             except (UnexpectedToken, UnexpectedEOF) as exc:
                 out.setdefault(_signature(exc), label)
             except UnexpectedInput:  # pragma: no cover - a lexer error names no parser state
@@ -240,14 +240,17 @@ def _signature(exc: UnexpectedInput) -> tuple[int, str]:
     return (position if isinstance(position, int) else -1, getattr(token, "type", "$END"))
 
 
-def _match(exc: UnexpectedInput) -> _Label | None:
-    return _signatures().get(_signature(exc))
+def _match(exc: UnexpectedInput, parser: lark.Lark) -> _Label | None:
+    return _signatures(parser).get(_signature(exc))
 
 
-def friendly_message(exc: UnexpectedInput, text: str) -> tuple[str, str, str | None]:
-    """``(code, message, hint)`` for a lark parse failure."""
+def friendly_message(
+    exc: UnexpectedInput, text: str, parser: lark.Lark
+) -> tuple[str, str, str | None]:
+    """``(code, message, hint)`` for a failure of ``parser`` (the LALR parser of
+    :mod:`policyrules.parse`) on ``text``."""
 
-    found = _found(exc, text)
+    found = _found(exc, text, parser)
     if isinstance(exc, UnexpectedCharacters) and found.startswith("a string"):
         return "E108", found, 'close the string with `"` on the same line'
     if isinstance(exc, UnexpectedCharacters):
@@ -260,7 +263,7 @@ def friendly_message(exc: UnexpectedInput, text: str) -> tuple[str, str, str | N
                 f"write `{ascii_ch}`: full-width characters belong only inside strings",
             )
     if not isinstance(exc, UnexpectedCharacters):
-        label = _match(exc)
+        label = _match(exc, parser)
         if label is not None:
             code, message, hint = label
             return code, f"{found}: {message}", hint
@@ -269,7 +272,7 @@ def friendly_message(exc: UnexpectedInput, text: str) -> tuple[str, str, str | N
         pos = exc.pos_in_stream or 0
         char_hint = _CHAR_HINTS.get(text[pos : pos + 1])
     expected = sorted(getattr(exc, "expected", None) or getattr(exc, "allowed", None) or ())
-    words = sorted({_describe(n) for n in expected})
+    words = sorted({_describe(n, parser) for n in expected})
     if not words:
         return "E101", found, char_hint
     shown = ", ".join(words[:8]) + (", ..." if len(words) > 8 else "")

@@ -14,15 +14,27 @@ it counts 0 toward caps and does not use up a one-time (一次性) award.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
-from typing import Any
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import islice
+from typing import Any, overload
 
 import attrs
 
 from ..errors import Diagnostic, LedgerError
 from .money import Money
 
-__all__ = ["Accounts", "Grant", "GrantPath", "Ledger"]
+__all__ = [
+    "NO_EARLIER",
+    "Accounts",
+    "ClaimLog",
+    "Earlier",
+    "Grant",
+    "GrantPath",
+    "Ledger",
+    "LedgerIndex",
+    "ScopeKey",
+    "as_earlier",
+]
 
 GrantPath = tuple[tuple[str, str], ...]
 
@@ -178,74 +190,223 @@ class Ledger:
 ScopeKey = tuple[str, tuple[tuple[str, str], ...], int | None]
 
 
-class Accounts:
-    """Running totals per (pool, scope path, year), from the ledger and this evaluation."""
+class ClaimLog:
+    """The claims one cap account (pool, scope, year) took in this evaluation, in order.
+
+    Append-only: a claim adds its subject (``f1/P2``) and amount; ``totals[k]`` is the
+    fen of the first ``k`` claims, so a view of the first ``k`` (:class:`Earlier`) needs no
+    copy and knows its total at once.  ``certain`` and ``possible`` are the fen of the
+    exact grants and of the upper bounds of undecided claims among them."""
+
+    __slots__ = ("amounts", "certain", "possible", "subjects", "totals")
+
+    def __init__(self) -> None:
+        self.subjects: list[str] = []
+        self.amounts: list[Money] = []
+        self.totals: list[int] = [0]
+        self.certain = 0
+        self.possible = 0
+
+    def __len__(self) -> int:
+        return len(self.subjects)
+
+    def append(self, subject: str, amount: Money, certain: bool = True) -> None:
+        self.subjects.append(subject)
+        self.amounts.append(amount)
+        self.totals.append(self.totals[-1] + amount.fen)
+        if certain:
+            self.certain += amount.fen
+        else:
+            self.possible += amount.fen
+
+    def view(self) -> Earlier:
+        """The claims so far; later claims do not change the view."""
+        return Earlier(self, len(self.subjects))
+
+
+class Earlier(Sequence[tuple[str, Money]]):
+    """The first ``stop`` claims of a :class:`ClaimLog`: (subject, amount) pairs, in order.
+
+    What a cap's account held before one claim: a reference and a count, not a copy, so
+    each claim costs the same however many came before.  Compares equal to a tuple of the
+    same pairs.  :meth:`describe` gives the bounded form an explanation shows."""
+
+    __slots__ = ("_log", "_stop")
+
+    def __init__(self, log: ClaimLog, stop: int) -> None:
+        self._log = log
+        self._stop = stop
+
+    @classmethod
+    def of(cls, pairs: Iterable[tuple[str, Money]]) -> Earlier:
+        """A view holding ``pairs``; an :class:`Earlier` is returned as it is."""
+        if isinstance(pairs, Earlier):
+            return pairs
+        log = ClaimLog()
+        for subject, amount in pairs:
+            log.append(subject, amount)
+        return log.view()
+
+    def __len__(self) -> int:
+        return self._stop
+
+    @overload
+    def __getitem__(self, i: int) -> tuple[str, Money]: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> tuple[tuple[str, Money], ...]: ...
+
+    def __getitem__(self, i: int | slice) -> Any:
+        if isinstance(i, slice):
+            return tuple(self[k] for k in range(*i.indices(self._stop)))
+        if i < 0:
+            i += self._stop
+        if not 0 <= i < self._stop:
+            raise IndexError("Earlier index out of range")
+        return (self._log.subjects[i], self._log.amounts[i])
+
+    def __iter__(self) -> Iterator[tuple[str, Money]]:
+        log, stop = self._log, self._stop
+        return zip(islice(log.subjects, stop), islice(log.amounts, stop), strict=True)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Earlier | tuple | list):
+            return len(self) == len(other) and tuple(self) == tuple(other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))
+
+    def __repr__(self) -> str:
+        return f"Earlier({tuple(self)!r})"
+
+    @property
+    def total(self) -> Money:
+        """The sum of the amounts, in fen."""
+        return Money(self._log.totals[self._stop])
+
+    def last(self, k: int = 3) -> tuple[tuple[str, Money], ...]:
+        """The last ``k`` pairs (all of them when there are ``k`` or fewer)."""
+        return self[max(self._stop - k, 0) :]
+
+    def describe(self, last: int = 3) -> str:
+        """``f1/P1 200 万元, f1/P2 150 万元`` for up to ``last`` claims; beyond that a count,
+        the total and the last few: ``12 claims, 1500 万元 in all; the last 3: ...``."""
+        shown = ", ".join(f"{s} {m.format_cn()}" for s, m in self.last(last))
+        if self._stop <= last:
+            return shown
+        return f"{self._stop} claims, {self.total.format_cn()} in all; the last {last}: {shown}"
+
+
+NO_EARLIER = ClaimLog().view()
+
+
+def as_earlier(pairs: Iterable[tuple[str, Money]]) -> Earlier:
+    """``pairs`` as an :class:`Earlier` (a converter for fields holding one)."""
+    return Earlier.of(pairs)
+
+
+class LedgerIndex:
+    """The earlier grants of a ledger summed once, for look-ups in O(1): per cap pool, scope
+    (each prefix of a grant's path) and year (``None``: all years), per provision and
+    subject (an entitlement), and the one-time awards already paid.  Read-only once built,
+    so one index serves every evaluation on the same ledger."""
 
     def __init__(self, ledger: Ledger, pools: dict[str, set[str]]) -> None:
         # pools maps provision id -> the pools its caps count in (itself, and any shared).
-        self._pools = pools
-        self._certain: dict[ScopeKey, Money] = defaultdict(Money.zero)
-        self._possible: dict[ScopeKey, Money] = defaultdict(Money.zero)
-        self._by: dict[ScopeKey, list[tuple[str, Money, bool]]] = defaultdict(list)
-        self._earlier: dict[str, list[Grant]] = defaultdict(list)
-        # What each subject was granted under each provision (any year): its entitlement
-        # is the award's amount, so earlier grants count against it.
-        self._granted: dict[tuple[str, GrantPath], Money] = defaultdict(Money.zero)
+        self.pools = pools
+        self.used: dict[ScopeKey, int] = defaultdict(int)
+        self.granted: dict[tuple[str, GrantPath], int] = defaultdict(int)
         # (provision, path from the firm down to the entity): ids are unique only per owner.
-        self._paid: set[tuple[str, tuple[tuple[str, str], ...]]] = set()
+        self.paid: set[tuple[str, GrantPath]] = set()
         for g in ledger.grants:
-            for pool in self.pools_of(g.provision):
-                self._earlier[pool].append(g)
-            self._granted[(g.provision, g.path)] += g.amount
-            if g.amount:  # 0.00 元 is not a payment: a one-time award stays open
-                for depth in range(1, len(g.path) + 1):
-                    self._paid.add((g.provision, g.path[:depth]))
+            fen, year = g.amount.fen, g.year
+            in_pools = pools.get(g.provision, {g.provision})
+            for depth in range(1, len(g.path) + 1):
+                scope = g.path[:depth]
+                for pool in in_pools:
+                    self.used[(pool, scope, None)] += fen
+                    if year is not None:
+                        self.used[(pool, scope, year)] += fen
+                if fen:  # 0.00 元 is not a payment: a one-time award stays open
+                    self.paid.add((g.provision, scope))
+            self.granted[(g.provision, g.path)] += fen
+
+
+class Accounts:
+    """Running totals per (pool, scope path, year), from the ledger and this evaluation.
+
+    Every total is kept under its key as grants and claims come in: a claim looks up its
+    cap's account in O(1), whatever the number of earlier grants or claims.  The ledger's
+    part is a :class:`LedgerIndex` (built here, or shared); this evaluation's own grants
+    are kept beside it, so the index is never changed."""
+
+    def __init__(self, ledger: Ledger | LedgerIndex, pools: dict[str, set[str]]) -> None:
+        index = ledger if isinstance(ledger, LedgerIndex) else LedgerIndex(ledger, pools)
+        self._pools = pools
+        self._index = index
+        self._used = index.used
+        self._by: dict[ScopeKey, ClaimLog] = {}
+        # What each subject was granted under each provision in this evaluation (the
+        # ledger's part is in the index): its entitlement is the award's amount, so
+        # earlier grants count against it.
+        self._granted: dict[tuple[str, GrantPath], int] = defaultdict(int)
+        self._paid: set[tuple[str, GrantPath]] = set()
 
     def pools_of(self, provision: str) -> set[str]:
         return self._pools.get(provision, {provision})
 
     def used(self, pool: str, scope: tuple[tuple[str, str], ...], year: int | None) -> Money:
-        """Grants in the ledger (made before this evaluation) in this pool, scope and year."""
-        total = Money.zero()
-        for g in self._earlier.get(pool, ()):
-            if g.path[: len(scope)] != scope:
-                continue
-            if year is not None and g.year != year:
-                continue
-            total = total + g.amount
-        return total
+        """Grants in the ledger (made before this evaluation) in this pool, scope and year
+        (``None``: any year)."""
+        return Money(self._used.get((pool, scope, year), 0))
 
     def granted_now(self, pool: str, scope: tuple[tuple[str, str], ...], year: int | None) -> Money:
         """Exact grants made earlier in this evaluation, same pool and scope."""
-        return self._certain[(pool, scope, year)]
+        log = self._by.get((pool, scope, year))
+        return Money(log.certain) if log else Money.zero()
 
     def pending(self, pool: str, scope: tuple[tuple[str, str], ...], year: int | None) -> Money:
         """Upper bounds of undecided claims earlier in this evaluation, same pool and scope."""
-        return self._possible[(pool, scope, year)]
+        log = self._by.get((pool, scope, year))
+        return Money(log.possible) if log else Money.zero()
 
-    def claims(
-        self, pool: str, scope: tuple[tuple[str, str], ...], year: int | None
-    ) -> list[tuple[str, Money, bool]]:
-        """(subject, amount, certain) of claims earlier in this evaluation."""
-        return list(self._by[(pool, scope, year)])
+    def claims(self, pool: str, scope: tuple[tuple[str, str], ...], year: int | None) -> Earlier:
+        """(subject, amount) of the claims earlier in this evaluation, certain or not: a
+        view, not a copy."""
+        log = self._by.get((pool, scope, year))
+        return NO_EARLIER if log is None else log.view()
+
+    def account(self, key: ScopeKey) -> tuple[int, int, int, Earlier]:
+        """All a cap needs of its account, in one look-up: the fen of the ledger's grants,
+        of this evaluation's exact grants and of its undecided claims' bounds, and the
+        view of its earlier claims."""
+        used = self._used.get(key, 0)
+        log = self._by.get(key)
+        if log is None:
+            return used, 0, 0, NO_EARLIER
+        return used, log.certain, log.possible, log.view()
 
     def add(self, key: ScopeKey, subject: str, amount: Money, certain: bool) -> None:
-        bucket = self._certain if certain else self._possible
-        bucket[key] = bucket[key] + amount
-        self._by[key].append((subject, amount, certain))
+        log = self._by.get(key)
+        if log is None:
+            log = self._by[key] = ClaimLog()
+        log.append(subject, amount, certain)
 
     def granted_to(self, provision: str, path: GrantPath) -> Money:
         """What ``provision`` granted the subject at ``path`` before (any year), in the
         ledger and earlier in this evaluation."""
-        return self._granted.get((provision, path), Money.zero())
+        key = (provision, path)
+        return Money(self._index.granted.get(key, 0) + self._granted.get(key, 0))
 
     def grant(self, provision: str, path: GrantPath, amount: Money) -> None:
         """Count a grant made in this evaluation toward the subject's entitlement."""
-        self._granted[(provision, path)] += amount
+        self._granted[(provision, path)] += amount.fen
 
     def paid_before(self, provision: str, path: tuple[tuple[str, str], ...]) -> bool:
         """Whether a one-time provision already paid the entity at ``path`` (一次性)."""
-        return (provision, path) in self._paid
+        key = (provision, path)
+        return key in self._paid or key in self._index.paid
 
     def mark_paid(self, provision: str, path: tuple[tuple[str, str], ...]) -> None:
         self._paid.add((provision, path))

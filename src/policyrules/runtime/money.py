@@ -89,11 +89,25 @@ def _check_fen(instance: Money, attribute: attrs.Attribute[int], value: object) 
         raise TypeError(f"Money.fen must be an int, not {type(value).__name__}")
 
 
-@attrs.frozen(order=True)
+@attrs.frozen
 class Money:
-    """An exact amount of money: a whole number of fen (1 元 = 100 fen)."""
+    """An exact amount of money: a whole number of fen (1 元 = 100 fen); ordered by it."""
 
     fen: int = attrs.field(validator=_check_fen)
+
+    # Ordering by hand: a cap compares amounts for every claim, and the comparisons attrs
+    # generates build a tuple per operand.
+    def __lt__(self, other: object) -> bool:
+        return self.fen < other.fen if isinstance(other, Money) else NotImplemented
+
+    def __le__(self, other: object) -> bool:
+        return self.fen <= other.fen if isinstance(other, Money) else NotImplemented
+
+    def __gt__(self, other: object) -> bool:
+        return self.fen > other.fen if isinstance(other, Money) else NotImplemented
+
+    def __ge__(self, other: object) -> bool:
+        return self.fen >= other.fen if isinstance(other, Money) else NotImplemented
 
     @classmethod
     def of(cls, amount: int | Decimal | str, unit: str = "元") -> Money:
@@ -149,20 +163,20 @@ class Money:
     @classmethod
     def zero(cls) -> Money:
         """No money: 0 fen."""
-        return cls(0)
+        return _ZERO
 
     def __add__(self, other: Money) -> Money:
         if not isinstance(other, Money):
             return NotImplemented
-        return Money(self.fen + other.fen)
+        return _of_fen(self.fen + other.fen)
 
     def __sub__(self, other: Money) -> Money:
         if not isinstance(other, Money):
             return NotImplemented
-        return Money(self.fen - other.fen)
+        return _of_fen(self.fen - other.fen)
 
     def __neg__(self) -> Money:
-        return Money(-self.fen)
+        return _of_fen(-self.fen)
 
     def __bool__(self) -> bool:
         return self.fen != 0
@@ -218,6 +232,21 @@ class Money:
             if self.fen and self.fen % size == 0:
                 return f"{self.fen // size} {unit}"
         return str(self)
+
+
+_new = object.__new__
+_set = object.__setattr__
+
+
+def _of_fen(fen: int) -> Money:
+    """``Money(fen)`` for an int known to be one (the sum or difference of two amounts):
+    without the validator's checks, which arithmetic on every claim would repeat."""
+    money: Money = _new(Money)
+    _set(money, "fen", fen)
+    return money
+
+
+_ZERO = Money(0)
 
 
 def _to_decimal(text: str) -> Decimal:
