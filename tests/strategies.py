@@ -794,6 +794,157 @@ def json_value_texts(kind: str) -> st.SearchStrategy[str]:
     return st.one_of(values, _json_number_texts())
 
 
+# ---- registries for the batch (SQL) path: firms, products, projects, a ledger ----------------
+
+_BATCH_DAYS = st.dates(date(2025, 10, 1), date(2026, 12, 31))
+_LAUNCH = "jjxf_2025_50/3/launch_reward"
+
+
+def _maybe(strategy: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    return st.one_of(st.none(), strategy)
+
+
+def _fen_text(fen: int) -> str:
+    return f"{fen // 100}.{fen % 100:02d}元"
+
+
+_BATCH_MONEY = st.one_of(  # up to 300 万元 to the fen, often round sums that fill a cap
+    st.integers(0, 300 * 10**6), st.sampled_from([0, 50, 150, 200, 250]).map(lambda w: w * 10**6)
+).map(_fen_text)
+
+
+@st.composite
+def batch_registries(draw: st.DrawFn) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """Raw facts of several firms (products and projects across 2025-2026, facts missing at
+    random, ids that natural order sorts differently from text) and a ledger of earlier
+    launch rewards that pays each product once and keeps to both caps of measure 3."""
+    firms: list[dict[str, Any]] = []
+    ledger: list[dict[str, Any]] = []
+    routes = ["miit_jiebang_guashuai", "national_special_review", "beijing_priority_review"]
+    for f in range(draw(st.integers(1, 3))):
+        firm_id = f"firm-{f}"
+        firm: dict[str, Any] = {"id": firm_id}
+        if draw(st.booleans()):
+            firm["rd_reward_applied_on"] = draw(_BATCH_DAYS).isoformat()
+            firm["rd_investment_year"] = draw(st.sampled_from([2024, 2025, 2026]))
+            firm["new_approval_years"] = draw(
+                st.lists(st.sampled_from([2022, 2023, 2024, 2025]), max_size=2)
+            )
+            firm["promotion_scale_outstanding"] = draw(_maybe(st.booleans()))
+            firm["prior_year_rd_investment"] = draw(_maybe(_BATCH_MONEY))
+        products = []
+        ids = draw(
+            st.lists(
+                st.sampled_from(["P1", "P2", "P9", "P10", "p10", "A07", "A7"]),
+                max_size=5,
+                unique=True,
+            )
+        )
+        for pid in ids:
+            prod: dict[str, Any] = {"id": pid}
+            for key, strategy in (
+                ("approved_on", _BATCH_DAYS.map(date.isoformat)),
+                ("launch_routes", st.lists(st.sampled_from(routes), max_size=2, unique=True)),
+                ("other_national_project", st.booleans()),
+                ("launch_reward_decided", _BATCH_MONEY),
+                ("launch_reward_decided_on", _BATCH_DAYS.map(date.isoformat)),
+                ("overseas_authority", st.sampled_from(["FDA", "CE", "other"])),
+                ("overseas_approved_on", _BATCH_DAYS.map(date.isoformat)),
+                ("overseas_sales", st.booleans()),
+                ("registration_cost", _BATCH_MONEY),
+                ("clinically_urgent", st.booleans()),
+            ):
+                value = draw(_maybe(strategy))
+                if value is not None:
+                    prod[key] = value
+            products.append(prod)
+        firm["products"] = products
+        projects = []
+        for j in range(draw(st.integers(0, 2))):
+            proj: dict[str, Any] = {"id": f"J{j}"}
+            proj["kind"] = draw(st.sampled_from(["common_platform", "park", "smart_factory"]))
+            for key, strategy in (
+                ("applied_on", _BATCH_DAYS.map(date.isoformat)),
+                ("engineering_investment", _BATCH_MONEY.map(lambda m: m.replace("元", "万元"))),
+                ("total_investment", _BATCH_MONEY),
+                ("support_decided", _BATCH_MONEY),
+            ):
+                value = draw(_maybe(strategy))
+                if value is not None:
+                    proj[key] = value
+            projects.append(proj)
+        firm["projects"] = projects
+        firms.append(firm)
+        # Earlier launch rewards of this firm: products listed or not, one payment each,
+        # each at most 200 万元 and at most 1000 万元 a year in all.
+        spent: dict[int, int] = {}
+        for pid in draw(
+            st.lists(st.sampled_from(["P1", "P9", "P10", "X1", "X2"]), max_size=3, unique=True)
+        ):
+            year = draw(st.sampled_from([2025, 2026]))
+            fen = draw(st.integers(0, 200 * 10**6))
+            if spent.get(year, 0) + fen > 1000 * 10**6:
+                continue
+            spent[year] = spent.get(year, 0) + fen
+            ledger.append(
+                {
+                    "provision": _LAUNCH,
+                    "firm": firm_id,
+                    "product": pid,
+                    "amount": _fen_text(fen),
+                    "year": year,
+                }
+            )
+        medicine = {
+            "drugs": (
+                "D",
+                {
+                    "class1_innovative": st.booleans(),
+                    "approved_on": _BATCH_DAYS.map(date.isoformat),
+                    "listed_on": _BATCH_DAYS.map(date.isoformat),
+                    "nda_submitted_on": _BATCH_DAYS.map(date.isoformat),
+                },
+            ),
+            "pilot_applications": (
+                "PA",
+                {
+                    "application_kind": st.sampled_from(
+                        ["clinical_trial_application", "supplementary_application"]
+                    ),
+                    "in_pilot": st.booleans(),
+                    "submitted_on": _BATCH_DAYS.map(date.isoformat),
+                    "approved_on": _BATCH_DAYS.map(date.isoformat),
+                    "reviewed_on": _BATCH_DAYS.map(date.isoformat),
+                },
+            ),
+            "trial_projects": (
+                "T",
+                {
+                    "startup_began_on": _BATCH_DAYS.map(date.isoformat),
+                    "started_on": _BATCH_DAYS.map(date.isoformat),
+                },
+            ),
+        }
+        for key, (prefix, fields) in medicine.items():
+            items = []
+            for k in range(draw(st.integers(0, 2))):
+                item: dict[str, Any] = {"id": f"{prefix}{k}"}
+                for name, strategy in fields.items():
+                    value = draw(_maybe(strategy))
+                    if value is not None:
+                        item[name] = value
+                items.append(item)
+            firm[key] = items
+    facts: dict[str, Any] = {"firms": firms}
+    if draw(st.booleans()):
+        days = st.lists(st.integers(0, 120), max_size=4)
+        facts["reports"] = {
+            "passive_inspection_days": draw(days),
+            "active_inspection_days": draw(days),
+        }
+    return facts, ledger
+
+
 # ---- facts for any checked policy, each fact given or missing ------------------------------
 
 

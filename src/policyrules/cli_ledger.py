@@ -19,7 +19,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 from .api import Policy, load
 from .convert import whole_number
@@ -290,17 +290,29 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
-def _loose(entry: Any) -> tuple[object, ...] | None:
-    """A grant mapping as a comparable key, without a policy: ids as text, amount in fen."""
+# A grant as a ledger file and the store can both spell it: (provision and path ids as text,
+# sorted by key), amount in fen, year.
+_GrantKey: TypeAlias = tuple[tuple[tuple[str, str], ...], int, int | None]
+
+
+def _grant_key(entry: Any) -> _GrantKey | None:
+    """What a grant written in a ledger file says, read without a policy (nothing validated),
+    so that a file's grants can be compared with the store's: ids as text, amount in fen.
+
+    ``None`` where ``entry`` cannot be a grant: not a mapping, an amount that is not text
+    naming a sum of money, a year that is not a whole number.
+    """
     if not isinstance(entry, dict):
         return None
+    amount, year = entry.get("amount"), whole_number(entry.get("year"))
+    if not isinstance(amount, str) or not (year is None or isinstance(year, int)):
+        return None
     try:
-        raw = entry.get("amount")
-        fen = (Money.parse(raw) if isinstance(raw, str) else Money.of(raw)).fen  # type: ignore[arg-type]
-    except (ValueError, TypeError):
+        fen = Money.parse(amount).fen
+    except ValueError:
         return None
     ids = sorted((str(k), str(v)) for k, v in entry.items() if k not in ("amount", "year"))
-    return (tuple(ids), fen, whole_number(entry.get("year")))
+    return tuple(ids), fen, year
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -326,8 +338,11 @@ def cmd_export(args: argparse.Namespace) -> int:
             except FactsError:
                 data = None
             old = data.get("ledger") if isinstance(data, dict) else data
-            exported = {_loose(g.to_json()) for g in ledger}
-            if not isinstance(old, list) or any(_loose(g) not in exported for g in old):
+            # Replace the file only if each entry in it is a grant the store holds: none is lost.
+            stored = {_grant_key(g.to_json()) for g in ledger}
+            if not isinstance(old, list) or any(
+                key is None or key not in stored for key in map(_grant_key, old)
+            ):
                 raise _refuse(
                     f"cannot write {out}: it holds grants (or text) the store does not",
                     hint="name a new file, or import it first: policyrules ledger import",

@@ -190,22 +190,18 @@ def _compare(d: Decision, exp: Mapping[str, Any]) -> Iterator[tuple[str, str, st
         cuts = [c.cut for c in binding]
         ok = bool(cuts) and all(c.fen == money.fen for c in cuts)
         yield "cut", money.format_cn(), _show([c.format_cn() for c in cuts]), ok
-    if "missing_facts" in exp:
-        want_f = sorted(exp["missing_facts"])
-        yield (
-            "missing facts",
-            _show(want_f),
-            _show(sorted(d.missing_facts)),
-            (sorted(d.missing_facts) == want_f),
-        )
-    if "missing_parameters" in exp:
-        want_p = sorted(exp["missing_parameters"])
-        yield (
-            "missing parameters",
-            _show(want_p),
-            _show(sorted(d.missing_parameters)),
-            (sorted(d.missing_parameters) == want_p),
-        )
+    for key, missing in (
+        ("missing_facts", d.missing_facts),
+        ("missing_parameters", d.missing_parameters),
+    ):
+        if key in exp:
+            want_names, got_names = sorted(exp[key]), sorted(missing)
+            yield (
+                key.replace("_", " "),
+                _show(want_names),
+                _show(got_names),
+                got_names == want_names,
+            )
     if "due" in exp:
         due = exp["due"]
         want_due = dt.date.fromisoformat(due) if isinstance(due, str) else due

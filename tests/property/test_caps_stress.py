@@ -25,21 +25,11 @@ from hypothesis import strategies as st
 from policyrules import Grant, Money
 from policyrules.api import Policy
 from strategies import compile_text, within_caps
+from support import WAN, products_head
 
-POLICY = """entity firm
-  list firms
-
-entity product
-  list products of firm
-  fact approved_on: date
-  fact awarded: money
-  fact base: money
-
-document d "测试"
-
-clause 1 "奖励"
-  quote "q"
-
+POLICY = (
+    products_head("approved_on: date", "awarded: money", "base: money")
+    + """
   award a
     for each product
     amount decided awarded
@@ -72,8 +62,8 @@ clause 1 "奖励"
     once per product
     order by approved_on, id
 """
+)
 
-WAN = 1_000_000  # fen in 1 万元
 FIRMS = ("f1", "f2", "f3")
 YEARLY = {"d/1/a", "d/1/b", "d/1/c"}  # the provisions in the firm_year pool
 TOTAL = {"d/1/c", "d/1/e"}  # the provisions in the firm_total pool
@@ -226,19 +216,9 @@ def test_ledger_out_then_in_pays_nothing_twice(
         assert fen <= 1000 * WAN
 
 
-NEGATIVE = """entity firm
-  list firms
-
-entity product
-  list products of firm
-  fact granted: money
-  fact base: money
-
-document d "测试"
-
-clause 1 "奖励"
-  quote "q"
-
+NEGATIVE = (
+    products_head("granted: money", "base: money")
+    + """
   award a
     for each product
     amount granted - base
@@ -249,6 +229,7 @@ clause 1 "奖励"
     amount granted
     cap 100 万元 per firm shared pool
 """
+)
 
 
 @pytest.fixture(scope="module")

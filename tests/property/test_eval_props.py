@@ -13,20 +13,11 @@ from hypothesis import strategies as st
 from policyrules import Grant, Money
 from policyrules.api import Policy
 from strategies import compile_text, within_caps
+from support import WAN, products_head
 
-AWARD = """entity firm
-  list firms
-
-entity product
-  list products of firm
-  fact approved_on: date
-  fact awarded: money
-
-document d "测试"
-
-clause 1 "奖励"
-  quote "q"
-
+AWARD = (
+    products_head("approved_on: date", "awarded: money")
+    + """
   award a
     for each product
     amount decided awarded
@@ -35,6 +26,7 @@ clause 1 "奖励"
     once per product
     order by approved_on, id
 """
+)
 
 BASE = """entity project
   list projects
@@ -51,7 +43,6 @@ clause 1 "补助"
     cap 5000 万元 per project
 """
 
-WAN = 1_000_000  # fen in 1 万元
 PROVISION = "d/1/a"
 
 

@@ -18,24 +18,9 @@ from policyrules.converters import converter
 from policyrules.reading import Limits as ReadingLimits
 from policyrules.reading import parse_text, read_scalar
 from strategies import compile_text, json_value_texts
+from support import typed_firm
 
-POLICY = compile_text(
-    """entity firm "企业"
-  list firms
-  fact money_: money "x"
-  fact rate_: rate "x"
-  fact rate300_: rate up to 300% "x"
-  fact number_: number "x"
-  fact date_: date "x"
-  fact duration_: 工作日 "x"
-  fact bool_: bool "x"
-  fact text_: text "x"
-  fact enum_: Authority "x"
-  fact list_: list of money "x"
-  fact set_: set of Authority "x"
-enum Authority { FDA, CE, PMDA }
-"""
-)
+POLICY = compile_text(typed_firm("list_: list of money", "set_: set of Authority"))
 FACTS = {f.name.removesuffix("_"): f.type for f in POLICY.checked.entities[0].facts}
 
 

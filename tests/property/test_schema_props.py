@@ -17,20 +17,9 @@ from policyrules.facts import read_facts
 from policyrules.reading import Limits, parse_text
 from policyrules.types import MONEY
 from strategies import compile_text, json_value_texts
+from support import typed_firm
 
-TEXT = """entity firm "企业"
-  list firms
-  fact money_: money "x"
-  fact rate_: rate "x"
-  fact rate300_: rate up to 300% "x"
-  fact number_: number "x"
-  fact date_: date "x"
-  fact duration_: 工作日 "x"
-  fact bool_: bool "x"
-  fact text_: text "x"
-  fact enum_: Authority "x"
-enum Authority { FDA, CE, PMDA }
-"""
+TEXT = typed_firm()
 
 POLICY = compile_text(TEXT)
 VALIDATOR = jsonschema.Draft202012Validator(

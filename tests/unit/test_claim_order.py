@@ -11,23 +11,9 @@ from __future__ import annotations
 
 from policyrules import Decision, Money
 from strategies import compile_text
+from support import WAN, products_head
 
-WAN = 1_000_000  # fen in 1 万元
-
-HEAD = """entity firm
-  list firms
-  fact bonus: money
-
-entity product
-  list products of firm
-  fact code: text
-  fact awarded: money
-
-document d "测试"
-
-clause 1 "奖励"
-  quote "q"
-"""
+HEAD = products_head("code: text", "awarded: money", firm_facts=("bonus: money",))
 
 
 def _by_subject(decisions: tuple[Decision, ...]) -> dict[str, Decision]:

@@ -400,18 +400,10 @@ def test_numbers_shown_to_six_places(tmp_path: Path) -> None:
     assert shown["firm.r"] == "2.5%"
 
 
-CAP_LINE = """
-  award x "奖励"
-    for each firm
-    amount decided m1
-    cap 200 万元 per firm
-"""
-
-
 def test_cap_line_shows_what_was_used_before(tmp_path: Path) -> None:
     """30 万元 in the ledger: 250 万元 claimed, 200 - 30 = 170 万元 paid; the cap's trace line
     shows the 30 万元 already used."""
-    policy = _load(tmp_path, CAP_LINE)
+    policy = _load(tmp_path, CAPPED)
     ledger = [{"provision": "d/1/x", "firm": "F", "amount": "30 万元"}]
     (d,) = policy.evaluate(_firms({"id": "F", "m1": "250 万元"}), ledger=ledger).decisions
     assert (d.amount, d.amount_kind) == (Money.of(170, "万元"), "exact")

@@ -17,17 +17,10 @@ import pytest
 import policyrules
 from policyrules import LedgerStore
 from policyrules.cli import main
-
-ROOT = Path(__file__).resolve().parents[2]
-POLICY = ROOT / "policies" / "beijing_2025"
-REWARD = "jjxf_2025_50/3/launch_reward"
-WAN = 1_000_000  # fen in 1 万元
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> tuple[int, str, str]:
-    code = main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return code, out, err
+from support import BEIJING as POLICY
+from support import LAUNCH_REWARD as REWARD
+from support import WAN
+from support import run_cli as run
 
 
 def _facts(folder: Path, name: str, *products: str, approved: str = "2026-06-01") -> Path:
@@ -281,6 +274,28 @@ def test_ledger_import_export_show(capsys: pytest.CaptureFixture[str], tmp_path:
     assert (code, "error[E333]" in err) == (2, True)
     code, out, _ = run(capsys, "ledger", "export", db, "--format", "yaml")
     assert "product: '0701'" in out
+
+
+@pytest.mark.parametrize("year", ["[2026]", "{at: 2026}"])
+def test_export_refuses_a_file_whose_year_is_not_a_number(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, year: str
+) -> None:
+    """A grant in the --out file whose year is a list or a mapping is not one the store holds:
+    E333 and the file kept (not a traceback); the same grant with year 2026 is replaced."""
+    db = tmp_path / "grants.db"
+    with LedgerStore.open(db) as store:
+        from policyrules import Grant, Money
+
+        store.append([Grant(REWARD, (("firm", "f1"), ("product", "P1")), Money(200 * WAN), 2026)])
+    target = tmp_path / "out.yaml"
+    grant = f"{{provision: {REWARD}, firm: f1, product: P1, amount: 200万元, year: {year}}}"
+    target.write_text(f"ledger:\n  - {grant}\n", "utf-8")
+    code, _, err = run(capsys, "ledger", "export", db, "--out", target)
+    assert (code, "error[E333]" in err) == (2, True)
+    assert f"year: {year}" in target.read_text("utf-8")
+    target.write_text(f"ledger:\n  - {grant.replace(year, '2026')}\n", "utf-8")
+    assert run(capsys, "ledger", "export", db, "--out", target)[0] == 0
+    assert "200万元" not in target.read_text("utf-8")  # rewritten: 200 万元 = 2000000.00 元
 
 
 def test_store_with_ledger_out_exports_the_whole_store(

@@ -15,26 +15,19 @@ import pytest
 
 import policyrules
 from policyrules import Grant, LedgerStore, Money
-from policyrules.cli import main
 from policyrules.errors import LedgerError
+from support import BEIJING as POLICY
+from support import ROOT, WAN, products_head
+from support import run_cli as run
 
-ROOT = Path(__file__).resolve().parents[2]
-POLICY = ROOT / "policies" / "beijing_2025"
 FIRM_A = ROOT / "examples" / "firm-a.yaml"
 LAUNCH = "jjxf_2025_50/3/launch_reward"
 PLATFORM = "jjxf_2025_50/7/common_platform"
-WAN = 1_000_000  # fen in 1 万元
 
 
 @pytest.fixture(scope="module")
 def beijing() -> policyrules.Policy:
     return policyrules.load(POLICY)
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> tuple[int, str, str]:
-    code = main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def _decision(result: policyrules.Result, provision: str, subject: str) -> Any:
@@ -293,19 +286,9 @@ def test_one_product_paid_in_two_years_is_refused(beijing: policyrules.Policy) -
     assert info.value.code == "E328"
 
 
-POOLS = """entity firm
-  list firms
-
-entity product
-  list products of firm
-  fact approved_on: date
-  fact awarded: money
-
-document d "测试"
-
-clause 1 "奖励"
-  quote "q"
-
+POOLS = (
+    products_head("approved_on: date", "awarded: money")
+    + """
   award a
     for each product
     amount decided awarded
@@ -318,6 +301,7 @@ clause 1 "奖励"
     amount decided awarded
     cap 500 万元 per firm per year of approved_on shared firm_year
 """
+)
 
 
 @pytest.mark.parametrize(

@@ -21,19 +21,11 @@ import pytest
 
 import policyrules
 from policyrules import Grant, LedgerError, LedgerStore, Money
-from policyrules.cli import main
 from policyrules.errors import Diagnostic, PolicyRulesError
-
-ROOT = Path(__file__).resolve().parents[2]
-POLICY = ROOT / "policies" / "beijing_2025"
-REWARD = "jjxf_2025_50/3/launch_reward"
-WAN = 1_000_000  # fen in 1 万元
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> tuple[int, str, str]:
-    code = main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return code, out, err
+from support import BEIJING as POLICY
+from support import LAUNCH_REWARD as REWARD
+from support import WAN
+from support import run_cli as run
 
 
 def _claims(path: Path, first: int, approved: str, decided: str) -> Path:

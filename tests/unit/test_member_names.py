@@ -6,10 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-import policyrules
-from policyrules import RuleCheckError
-from policyrules.errors import Diagnostic
 from strategies import compile_text
+from support import diagnostics as _diagnostics
 
 _ENUM = "enum Kind { listed, other }\n"
 _USE = (
@@ -24,14 +22,6 @@ _DECLS = {
         'entity firm\n  list firms\n  fact kind: Kind\nassumption {w}: Kind = listed "r"\n'
     ),
 }
-
-
-def _diagnostics(text: str) -> list[Diagnostic]:
-    try:
-        policyrules.check([policyrules.parse(text, "t.rule")], texts={"t.rule": text})
-    except RuleCheckError as err:
-        return list(err.diagnostics)
-    return []
 
 
 @pytest.mark.parametrize("what", sorted(_DECLS))

@@ -11,12 +11,11 @@ import datetime as dt
 import lark
 import pytest
 
-import policyrules
-from policyrules import Money, RuleCheckError
+from policyrules import Money
 from policyrules.check_names import reserved_words
-from policyrules.errors import Diagnostic
 from policyrules.parse import grammar_text
 from strategies import compile_text
+from support import diagnostics as _diagnostics
 
 # ---- §6: names and keywords ----------------------------------------------------------------
 
@@ -56,14 +55,6 @@ _POSITIONS = {
         "  award a\n    for each firm\n    amount 5 元\n    cap 5 元 per firm shared {w}\n"
     ),
 }
-
-
-def _diagnostics(text: str) -> list[Diagnostic]:
-    try:
-        policyrules.check([policyrules.parse(text, "t.rule")], texts={"t.rule": text})
-    except RuleCheckError as err:
-        return list(err.diagnostics)
-    return []
 
 
 @pytest.mark.parametrize("position", sorted(_POSITIONS))

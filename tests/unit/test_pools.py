@@ -11,30 +11,17 @@ from policyrules import Grant, Money, RuleCheckError
 from policyrules.api import Policy
 from policyrules.runtime.order import natural_key
 from strategies import compile_text
+from support import WAN, products_head
 
-WAN = 1_000_000  # fen in 1 万元
-
-HEAD = """entity firm
-  list firms
-  fact high_tech: bool
-  fact listed: bool
-  fact n: number
-  fact m: number
-
-entity product
-  list products of firm
-  fact approved_on: date
-  fact s1_on: date
-  fact s2_on: date
-  fact s3_on: date
-  fact s4_on: date
-  fact awarded: money
-
-document d "测试"
-
-clause 1 "奖励"
-  quote "q"
-"""
+HEAD = products_head(
+    "approved_on: date",
+    "s1_on: date",
+    "s2_on: date",
+    "s3_on: date",
+    "s4_on: date",
+    "awarded: money",
+    firm_facts=("high_tech: bool", "listed: bool", "n: number", "m: number"),
+)
 
 
 def _amounts(policy: Policy, facts: dict[str, object], **kw: object) -> dict[str, int | None]:

@@ -1,0 +1,148 @@
+"""The policyrules batch path as ``bench_batch.py`` times it, or why it cannot be timed.
+
+When the package has no ``policyrules.backends.sql`` (``compile_batch`` and the DuckDB
+runner of the batch contract), or it cannot compile measure 3, :attr:`BatchPath.available`
+is false and :attr:`BatchPath.why` says so: the benchmark prints that, never a figure.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+from batch_claims import PROVISION
+
+import policyrules
+from policyrules.errors import PolicyRulesError
+from policyrules.runtime.calendar import WorkCalendar
+
+__all__ = ["BatchPath", "measure_3_only"]
+
+
+def measure_3_only(policy_dir: Path, into: Path) -> Path:
+    """A copy of the policy in ``into`` holding, of 京经信发〔2025〕50号, only 第3条 (the
+    document's head, without its ``source`` line, and clause 3), with ``common.rule``."""
+    text = (policy_dir / "jjxf-2025-50.rule").read_text(encoding="utf-8")
+    head = text[: text.index('clause 1 "')]
+    head = "".join(ln for ln in head.splitlines(True) if not ln.lstrip().startswith("source "))
+    clause = text[text.index('clause 3 "') : text.index('chapter 二 "')]
+    into.mkdir(parents=True, exist_ok=True)
+    (into / "jjxf-2025-50.rule").write_text(head + clause, encoding="utf-8")
+    common = (policy_dir / "common.rule").read_text(encoding="utf-8")
+    (into / "common.rule").write_text(common, encoding="utf-8")
+    return into
+
+
+class _Timed:
+    """A connection that times each ``execute``, keyed by the step it creates."""
+
+    def __init__(self, con: Any, timings: dict[str, float]) -> None:
+        self.con, self.timings = con, timings
+
+    def execute(self, sql: str, *args: Any) -> Any:
+        start = time.perf_counter()
+        out = self.con.execute(sql, *args)
+        words = sql.split(" AS ", 1)[0].split()
+        self.timings[" ".join(words[5:]).strip('"') + f" ({words[4].lower()})"] = (
+            time.perf_counter() - start
+        )
+        return out
+
+
+class BatchPath:
+    """``compile_batch`` + the DuckDB runner (``run_plan``) on the input tables of an open
+    DuckDB connection, for the policy of measure 3 alone (:func:`measure_3_only`)."""
+
+    def __init__(self, policy_dir: Path, work: Path) -> None:
+        self.why = ""
+        try:
+            from policyrules.backends.sql import compile_batch
+            from policyrules.backends.sql.duckdb import calendar_rows, run_plan
+            from policyrules.backends.sql.exprs import sql_type
+        except ImportError as exc:
+            self.why = f"not available (no batch backend in this checkout: {exc})"
+            return
+        self._compile, self._run, self._calendar = compile_batch, run_plan, calendar_rows
+        self._sql_type = sql_type
+        self.whole = policyrules.load(policy_dir)
+        self.policy = policyrules.load(measure_3_only(policy_dir, work))
+        try:
+            self.plan = compile_batch(self.policy.checked)
+        except PolicyRulesError as exc:
+            self.why = f"not available (measure 3 does not compile: {exc})"
+
+    @property
+    def available(self) -> bool:
+        return not self.why
+
+    def startup(self, repeat: int) -> str:
+        """The start-up for the whole shipped policy, best of ``repeat``: ``compile_batch``
+        (target < 1 s) and the plan written as DuckDB SQL, or why there is none."""
+        if not hasattr(self, "whole"):
+            return self.why
+        compiled = cpu = written = float("inf")
+        for _ in range(repeat):
+            start, start_cpu = time.perf_counter(), time.process_time()
+            try:
+                plan = self._compile(self.whole.checked)
+            except PolicyRulesError as exc:
+                return f"not available (the whole policy does not compile yet: {exc})"
+            middle, middle_cpu = time.perf_counter(), time.process_time()
+            plan.sql("duckdb")
+            end = time.perf_counter()
+            compiled, written = min(compiled, middle - start), min(written, end - middle)
+            cpu = min(cpu, middle_cpu - start_cpu)
+        verdict = "met" if compiled < 1 else "MISSED"
+        return (
+            f"compile_batch {compiled:.3f} s wall, {cpu:.3f} s CPU (target < 1 s: {verdict}),"
+            " then "
+            f"{written:.3f} s to write its {len(plan.steps)} steps as DuckDB SQL"
+        )
+
+    def prepare(self, con: Any, years: range) -> None:
+        """Complete ``con``'s tables as the batch reader would (not timed): every entity's
+        table with every fact of the policy (NULL when absent), the ledger's entity
+        columns, and ``calendar_days`` for ``years``."""
+        have = {
+            (t, c)
+            for t, c in con.execute(
+                "SELECT table_name, column_name FROM information_schema.columns"
+            ).fetchall()
+        }
+        tables = {t for t, _ in have}
+        for ent in self.policy.checked.entities:
+            if ("ledger", ent.name) not in have:
+                con.execute(f'ALTER TABLE ledger ADD COLUMN "{ent.name}" VARCHAR')
+            cols = [("id", "VARCHAR")]
+            if ent.parent:
+                cols.append((f"{ent.parent}_id", "VARCHAR"))
+            cols += [(f.name, self._sql_type(f.type).sql("duckdb")) for f in ent.facts]
+            if ent.key not in tables:
+                spec = ", ".join(f'"{c}" {ty}' for c, ty in cols)
+                con.execute(f'CREATE TABLE "{ent.key}" ({spec})')
+                continue
+            for c, ty in cols:
+                if (ent.key, c) not in have:
+                    con.execute(f'ALTER TABLE "{ent.key}" ADD COLUMN "{c}" {ty}')
+        con.execute("CREATE TABLE calendar_days (day DATE, workday BOOLEAN, assumed BOOLEAN)")
+        days = self._calendar(WorkCalendar(), years)
+        if days:
+            con.executemany("INSERT INTO calendar_days VALUES (?, ?, ?)", days)
+
+    def run(self, con: Any) -> None:
+        """``run_plan`` on ``con`` as shipped (it writes the plan's SQL on every call)."""
+        self._run(con, self.plan)
+
+    def execute(self, con: Any, timings: dict[str, float]) -> None:
+        """``run_plan`` once more, keeping in ``timings`` the seconds of each statement it
+        sends (a step made a view costs nothing here: its reader pays)."""
+        self._run(_Timed(con, timings), self.plan)
+
+    def grants(self, con: Any) -> pa.Table:
+        """(firm, product, amount) of the plan's grants under 第3条 above 0.00 元."""
+        return con.sql(
+            f"SELECT firm, product, amount FROM {self.plan.grants} "
+            f"WHERE provision = '{PROVISION}' AND amount > 0"
+        ).to_arrow_table()

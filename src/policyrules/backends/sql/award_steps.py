@@ -1,0 +1,437 @@
+"""The steps of one award: rows, ledger joins, rooms, the shared cap's window, decisions.
+
+``<p>``: the rows (:func:`.rows.rows_step`) with the amount ``a``, order keys ``o<j>``, cap
+limits ``l<k>`` and years ``y<k>``; ``<p>_b``: joined to the ledger (granted before, paid
+once, used per cap); ``<p>_c``: status, the amount requested, each cap's room when it depends
+on no other claim (``h<k>``), and the pool key of the shared cap; the pool's window (see
+:func:`.awards.window_steps`); ``<p>_d<k>``: the running amount after cap k and the lowest;
+``<p>_f``: amount, kind, binding caps.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sqlglot.expressions as exp
+
+from ... import syntax as s
+from ...model import CheckedPolicy, ProvisionInfo
+from .awards import (
+    CapPlan,
+    col,
+    greatest,
+    least_known,
+    ledger_sum,
+    lit,
+    num,
+    provision_rank,
+    window_steps,
+)
+from .exprs import ExprCompiler
+from .outputs import decision_row
+from .plan import Step
+from .rows import chain_of, join_key, path_key_sql, rows_step
+from .sqlbits import (
+    BIGINT,
+    INTEGER,
+    VARCHAR,
+    VARCHARS,
+    all_of,
+    any_of,
+    case,
+    is_null,
+    names_list,
+    negate,
+    not_null,
+)
+
+__all__ = ["AwardSteps"]
+
+
+def _alias(e: exp.Expr, name: str, quoted: bool | None = None) -> exp.Expr:
+    return exp.alias_(e, name, quoted=quoted, copy=False)
+
+
+def _cast(e: exp.Expr, to: exp.DataType | str) -> exp.Expr:
+    return exp.cast(e, to, copy=False)
+
+
+def _t(name: str) -> exp.Table:
+    return exp.to_table(name, quoted=True)
+
+
+def _empty() -> exp.Expr:
+    return _cast(exp.Array(expressions=[]), VARCHARS)
+
+
+def _concat(parts: Sequence[exp.Expr]) -> exp.Expr:
+    if not parts:
+        return _empty()
+    if len(parts) == 1:
+        return parts[0].copy()
+    return exp.ArrayConcat(this=parts[0].copy(), expressions=[p.copy() for p in parts[1:]])
+
+
+def _sorted(parts: Sequence[exp.Expr]) -> exp.Expr:
+    return exp.ArraySort(this=exp.ArrayDistinct(this=_concat(parts)))
+
+
+def _or0(e: exp.Expr) -> exp.Expr:
+    return exp.Coalesce(this=e, expressions=[num(0)])
+
+
+def _if_list(cond: exp.Expr, then: exp.Expr) -> exp.Expr:
+    return case([(cond, then)], _empty())
+
+
+class AwardSteps:
+    """Builds the steps of award ``p`` named ``name``."""
+
+    def __init__(
+        self,
+        policy: CheckedPolicy,
+        p: ProvisionInfo,
+        name: str,
+        ec: ExprCompiler,
+        caps: tuple[CapPlan, ...],
+    ) -> None:
+        self.policy, self.p, self.name, self.ec, self.caps = policy, p, name, ec, caps
+        self.chain = chain_of(policy, p.subject)
+        self.entities = tuple(e.name for e in policy.entities)
+        self.shared = next((c for c in caps if c.shared), None)
+        self.years = [c for c in caps if c.cap.per and c.cap.year_of is not None]
+        self.order_kinds = [ec.type_of(k).kind for k in p.order]
+
+    # ---- rows, ledger, rooms -----------------------------------------------------------
+
+    def first_steps(self) -> list[Step]:
+        p, name = self.p, self.name
+        values: dict[str, s.Expr] = {}
+        if p.amount is not None:
+            values["a"] = p.amount.expr
+        elif p.decided is not None:
+            values["a"] = s.Name((p.decided.fact,))
+        for j, key in enumerate(p.order):
+            values[f"o{j}"] = key
+        for c in self.caps:
+            values[f"l{c.index}"] = c.cap.limit
+            if c.cap.per and c.cap.year_of is not None:
+                values[f"y{c.index}"] = c.cap.year_of
+        if "a" not in values:  # pragma: no cover - the checker requires an amount
+            raise self.ec.fail(s.Name(("amount",)), "an award with no amount")
+        rows = rows_step(name, self.policy, p, self.ec, values)
+        return [(name, rows.select), (f"{name}_b", self._ledger()), (f"{name}_c", self._rooms())]
+
+    def _year(self, c: CapPlan) -> exp.Expr:
+        return _cast(exp.Year(this=col(f"y{c.index}", "r")), INTEGER)
+
+    def _ledger(self) -> exp.Select:
+        """The rows with ``before`` (granted to this subject under this provision, any
+        year), ``paid`` (a one-time award already paid), ``u<k>`` (the ledger's grants in
+        cap k's pool and scope, and year) and ``yr<k>`` (the year cap k counts in)."""
+        p, chain = self.p, self.chain
+        names = [e.name for e in chain]
+        joins: list[tuple[str, exp.Select, list[str], CapPlan | None]] = []
+        extra: list[exp.Expr] = []
+        joins.append(("lb", ledger_sum(self.entities, chain, {p.id}, exact=True), names, None))
+        extra.append(_alias(_or0(col("total", "lb")), "before", quoted=True))
+        paid: list[exp.Expr] = []
+        for i, o in enumerate(p.once):
+            depth = names.index(o.entity)
+            sub = ledger_sum(self.entities, chain[: depth + 1], {p.id}, paid=True)
+            joins.append((f"lo{i}", sub, names[: depth + 1], None))
+            paid.append(not_null(col("total", f"lo{i}")))
+        extra.append(_alias(any_of(*paid) if paid else exp.false(), "paid", quoted=True))
+        for c in self.caps:
+            if not c.cap.per:
+                continue
+            year = c if c.cap.year_of is not None else None
+            sub = ledger_sum(self.entities, c.scope, self._members(c.pool), year=year is not None)
+            joins.append((f"lu{c.index}", sub, [e.name for e in c.scope], year))
+            extra.append(_alias(_or0(col("total", f"lu{c.index}")), f"u{c.index}", quoted=True))
+            if year is not None:
+                extra.append(_alias(self._year(c), f"yr{c.index}", quoted=True))
+        star = exp.Column(this=exp.Star(), table=exp.to_identifier("r", quoted=True))
+        q = exp.select(star, *extra).from_(_alias(_t(self.name), "r", quoted=True))
+        for alias, sub, scope, cap in joins:
+            conds: list[exp.Expr] = [
+                exp.EQ(this=col(f"k_{n}", alias), expression=col(f"e_{n}", "r")) for n in scope
+            ]
+            if cap is not None:
+                conds.append(exp.EQ(this=col("k_year", alias), expression=self._year(cap)))
+            table = exp.Subquery(
+                this=sub, alias=exp.TableAlias(this=exp.to_identifier(alias, quoted=True))
+            )
+            q = q.join(table, on=all_of(*conds), join_type="left")
+        return q
+
+    def _members(self, pool: str) -> set[str]:
+        return {pool} | {
+            x.id
+            for x in self.policy.provisions()
+            if any((cap.shared or x.id) == pool for cap in x.caps)
+        }
+
+    def _rooms(self) -> exp.Select:
+        """Status, requested amount, static rooms ``h<k>``, certainty and window inputs."""
+        undecided: list[exp.Expr] = [col("a_un")]
+        for c in self.caps:
+            k = c.index
+            undecided.append(col(f"l{k}_un"))
+            if f"y{k}" in self._year_cols():
+                undecided.append(all_of(not_null(col(f"l{k}")), col(f"y{k}_un")))
+        st = case(
+            [
+                (exp.NEQ(this=col("st0"), expression=lit("ok")), col("st0")),
+                (col("paid"), lit("no")),
+                (any_of(*undecided), lit("undecided")),
+            ],
+            lit("ok"),
+        )
+        amount = col("a")
+        req = case(
+            [(is_null(amount), _cast(exp.Null(), BIGINT))],
+            greatest(exp.Sub(this=greatest(amount, num(0)), expression=col("before")), num(0)),
+        )
+        cols: list[exp.Expr] = [
+            exp.Star(),
+            _alias(st, "st", quoted=True),
+            _alias(req, "req", quoted=True),
+        ]
+        known: list[exp.Expr] = [not_null(amount)]
+        rstar: exp.Expr | None = None
+        for c in self.caps:
+            k = c.index
+            lim = col(f"l{k}")
+            known.append(not_null(lim))
+            whens: list[tuple[exp.Expr, exp.Expr]] = [(is_null(lim), _cast(exp.Null(), BIGINT))]
+            if not c.cap.per:
+                room: exp.Expr = greatest(exp.Sub(this=lim, expression=col("before")), num(0))
+            else:
+                if c.cap.year_of is not None:
+                    known.append(not_null(col(f"yr{k}")))
+                    whens.append((is_null(col(f"yr{k}")), greatest(lim, num(0))))
+                room = (
+                    _cast(exp.Null(), BIGINT)
+                    if c.shared
+                    else greatest(exp.Sub(this=lim, expression=col(f"u{k}")), num(0))
+                )
+            h = case(whens, room)
+            cols.append(_alias(h, f"h{k}", quoted=True))
+        cols.append(_alias(all_of(*known), "cert", quoted=True))
+        for c in self.caps:
+            rstar = least_known(rstar, col(f"h{c.index}"))
+        rstar = least_known(rstar, col("req")) if rstar is not None else col("req")
+        cols.append(_alias(rstar, "rstar", quoted=True))
+        if self.shared is not None:
+            k = self.shared.index
+            win = all_of(exp.EQ(this=col("st"), expression=lit("ok")), not_null(col(f"l{k}")))
+            if self.shared.cap.year_of is not None:
+                win = all_of(win, not_null(col(f"yr{k}")))
+            cols.append(_alias(win, "win", quoted=True))
+        # st is computed above from the same columns; repeat it for the window filter
+        return exp.select(*cols).from_(_t(f"{self.name}_b"))
+
+    def _year_cols(self) -> set[str]:
+        return {f"y{c.index}" for c in self.years}
+
+    # ---- the shared cap's window ------------------------------------------------------
+
+    @staticmethod
+    def window(name: str, claims: list[AwardSteps], pool: str) -> list[Step]:
+        parts = []
+        scope = None
+        kinds: list[str] = []
+        for aw in claims:
+            c = aw.shared
+            assert c is not None
+            scope = c.scope
+            kinds = aw.order_kinds
+            k = c.index
+            sel: list[exp.Expr] = [
+                _alias(lit(aw.p.id), "pr", quoted=True),
+                _alias(path_key_sql(aw.chain), "pathkey", quoted=True),
+                _alias(join_key(aw.chain), "jk", quoted=True),
+                _alias(provision_rank(aw.p.id), "prank", quoted=True),
+            ]
+            sel += [_alias(col(f"e_{e.name}"), f"sc_{e.name}", quoted=True) for e in c.scope]
+            year = col(f"yr{k}") if c.cap.year_of is not None else _cast(exp.Null(), INTEGER)
+            sel.append(_alias(year, "yr", quoted=True))
+            sel.append(
+                _alias(exp.Sub(this=col(f"l{k}"), expression=col(f"u{k}")), "room", quoted=True)
+            )
+            sel += [col("rstar"), col("cert")]
+            for j in range(len(aw.p.order)):
+                key = case([(col(f"o{j}_un"), exp.Null())], col(f"o{j}"))
+                sel.append(_alias(key, f"o{j}", quoted=True))
+            parts.append(exp.select(*sel).from_(_t(f"{aw.name}_c")).where(col("win")))
+            aw.window_name = name
+        assert scope is not None
+        return window_steps(name, parts, scope, kinds)
+
+    window_name: str | None = None
+
+    # ---- running amounts, kind, decisions, grants -------------------------------------
+
+    def last_steps(self) -> tuple[list[Step], exp.Select, exp.Select]:
+        name = self.name
+        steps: list[Step] = []
+        src = f"{name}_c"
+        if self.shared is not None and self.window_name is not None:
+            k = self.shared.index
+            w = self.window_name
+            on = all_of(
+                exp.EQ(this=col("pr", "w"), expression=lit(self.p.id)),
+                exp.EQ(this=col("jk", "w"), expression=join_key(self.chain, "c")),
+            )
+            q = (
+                exp.select(
+                    exp.Column(this=exp.Star(), table=exp.to_identifier("c", quoted=True)),
+                    _alias(
+                        exp.Coalesce(this=col(f"h{k}", "c"), expressions=[col("hi", "w")]),
+                        f"hh{k}",
+                        quoted=True,
+                    ),
+                    _alias(
+                        exp.Coalesce(this=col(f"h{k}", "c"), expressions=[col("lo", "w")]),
+                        f"ll{k}",
+                        quoted=True,
+                    ),
+                )
+                .from_(_alias(_t(src), "c", quoted=True))
+                .join(_alias(_t(w), "w", quoted=True), on=on, join_type="left")
+            )
+            src = f"{name}_j"
+            steps.append((src, q))
+        run: exp.Expr = col("req")
+        low: exp.Expr = col("req")
+        cols: list[exp.Expr] = [
+            exp.Star(),
+            _alias(col("req"), "run_0", quoted=True),
+            _alias(col("req"), "low_0", quoted=True),
+        ]
+        step_q = exp.select(*cols).from_(_t(src))
+        steps.append((f"{name}_d0", step_q))
+        prev = f"{name}_d0"
+        for n, c in enumerate(self.caps, start=1):
+            k = c.index
+            hi = col(f"hh{k}") if c.shared else col(f"h{k}")
+            lo = col(f"ll{k}") if c.shared else col(f"h{k}")
+            run = case([(is_null(hi), col(f"run_{n - 1}"))], least_known(col(f"run_{n - 1}"), hi))
+            low = case([(is_null(lo), col(f"low_{n - 1}"))], least_known(col(f"low_{n - 1}"), lo))
+            q = exp.select(
+                exp.Star(),
+                _alias(run, f"run_{n}", quoted=True),
+                _alias(low, f"low_{n}", quoted=True),
+            ).from_(_t(prev))
+            prev = f"{name}_d{n}"
+            steps.append((prev, q))
+        last = len(self.caps)
+        amount = col(f"run_{last}")
+        kind = case(
+            [
+                (is_null(amount), lit("unknown")),
+                (
+                    all_of(col("cert"), exp.EQ(this=col(f"low_{last}"), expression=amount.copy())),
+                    lit("exact"),
+                ),
+            ],
+            lit("up_to"),
+        )
+        binding = []
+        for n, c in enumerate(self.caps, start=1):
+            hi = col(f"hh{c.index}") if c.shared else col(f"h{c.index}")
+            before, after = col(f"run_{n - 1}"), col(f"run_{n}")
+            with_req = all_of(not_null(before), exp.LT(this=after, expression=before))
+            without = all_of(
+                exp.EQ(this=after.copy(), expression=amount.copy()),
+                any_of(is_null(before), exp.NEQ(this=before.copy(), expression=after.copy())),
+            )
+            cond = all_of(not_null(hi), case([(not_null(col("req")), with_req)], without))
+            binding.append((c.text, cond))
+        ok = exp.EQ(this=col("st"), expression=lit("ok"))
+        steps.append(
+            (
+                f"{name}_f",
+                exp.select(
+                    exp.Star(),
+                    _alias(case([(ok, amount)], _cast(exp.Null(), BIGINT)), "amount", quoted=True),
+                    _alias(
+                        case([(ok.copy(), kind)], _cast(exp.Null(), VARCHAR)),
+                        "amount_kind",
+                        quoted=True,
+                    ),
+                    _alias(
+                        _if_list(ok.copy(), names_list(tuple(binding))), "binding_caps", quoted=True
+                    ),
+                ).from_(_t(prev)),
+            )
+        )
+        return steps, self._decision(), self._grant()
+
+    def _decision(self) -> exp.Select:
+        st = col("st")
+        status = case(
+            [
+                (exp.EQ(this=st, expression=lit("no")), lit("not_eligible")),
+                (exp.EQ(this=st.copy(), expression=lit("ok")), lit("eligible")),
+            ],
+            lit("unknown"),
+        )
+        unknown = exp.EQ(this=st.copy(), expression=lit("unknown"))
+        ok = exp.EQ(this=st.copy(), expression=lit("ok"))
+        award_parts: dict[str, list[exp.Expr]] = {
+            "mf": [col("a_mf")],
+            "mp": [col("a_mp")],
+            "as": [col("a_as")],
+        }
+        for c in self.caps:
+            k = c.index
+            lim_null = is_null(col(f"l{k}"))
+            for x in ("mf", "mp", "as"):
+                award_parts[x].append(col(f"l{k}_{x}") if x != "as" else col(f"l{k}_as"))
+                if f"y{k}" in self._year_cols():
+                    award_parts[x].append(_if_list(negate(lim_null.copy()), col(f"y{k}_{x}")))
+            del lim_null
+        order_as = [col(f"o{j}_as") for j in range(len(self.p.order))]
+        award_ok = any_of(ok, exp.EQ(this=st.copy(), expression=lit("undecided")))
+        fields = {
+            "status": status,
+            "amount": col("amount"),
+            "amount_kind": col("amount_kind"),
+            "binding_caps": col("binding_caps"),
+            "missing_facts": case(
+                [(unknown, col("c_mf")), (ok.copy(), _sorted(award_parts["mf"]))], _empty()
+            ),
+            "missing_parameters": case(
+                [(unknown.copy(), col("c_mp")), (ok.copy(), _sorted(award_parts["mp"]))], _empty()
+            ),
+            "assumptions": _sorted(
+                [col("c_as"), *order_as, _if_list(award_ok, _concat(award_parts["as"]))]
+            ),
+        }
+        return exp.select(*decision_row(self.p, fields)).from_(_t(f"{self.name}_f"))
+
+    def _grant(self) -> exp.Select:
+        chain = {e.name for e in self.chain}
+        cols: list[exp.Expr] = [_alias(lit(self.p.id), "provision", quoted=True)]
+        for e in self.entities:
+            value = col(f"e_{e}") if e in chain else _cast(exp.Null(), VARCHAR)
+            cols.append(_alias(value, e, quoted=True))
+        cols.append(_alias(col("amount"), "amount", quoted=True))
+        year = col(f"yr{self.years[-1].index}") if self.years else _cast(exp.Null(), INTEGER)
+        cols.append(_alias(year, "year", quoted=True))
+        cond = all_of(
+            exp.EQ(this=col("st"), expression=lit("ok")),
+            exp.EQ(this=col("amount_kind"), expression=lit("exact")),
+            exp.GT(this=col("amount"), expression=num(0)),
+        )
+        return exp.select(*cols).from_(_t(f"{self.name}_f")).where(cond)
+
+    @staticmethod
+    def no_grants(policy: CheckedPolicy) -> exp.Select:
+        cols: list[exp.Expr] = [_alias(_cast(exp.Null(), VARCHAR), "provision", quoted=True)]
+        cols += [_alias(_cast(exp.Null(), VARCHAR), e.name, quoted=True) for e in policy.entities]
+        cols.append(_alias(_cast(exp.Null(), BIGINT), "amount", quoted=True))
+        cols.append(_alias(_cast(exp.Null(), INTEGER), "year", quoted=True))
+        return exp.select(*cols).where(exp.Boolean(this=False))

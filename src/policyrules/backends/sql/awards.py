@@ -1,0 +1,275 @@
+"""Awards in SQL: entitlements and caps against the ledger, ordered caps as windows.
+
+The one-by-one path serves the claims of a pool one after another (``evaluate._Run.award``):
+each cap, in the order written, takes the amount to the least of it and the cap's remaining
+room; ``running`` counts earlier undecided (up to) claims as nothing, ``lowest`` as paid in
+full; a claim is exact when its amount is known, nothing is missing and the two agree.
+
+Here a cap whose room depends on no other claim of the batch (``cap 50% of x``, ``cap 200
+万元 per product`` of a product award) is a column.  A cap shared between claims (``per
+firm`` of a product award, or a pool shared by several provisions) is one window over the
+union of its claims, partitioned by the pool's key (scope ids, year) and ordered as
+``claims.claim_key``.  Its sequential rule has a closed form (see :func:`window_steps`); a
+claim under two caps shared with other claims has none, and is refused (E604).
+"""
+
+from __future__ import annotations
+
+import attrs
+import sqlglot.expressions as exp
+
+from ... import syntax as s
+from ...compile import _cap_text
+from ...model import CheckedPolicy, EntityInfo, ProvisionInfo
+from .plan import Step, refuse
+from .rows import chain_of, natural_literal, natural_sql
+from .sqlbits import BIGINT, all_of, any_of, case, is_null, negate, not_null
+
+__all__ = ["CapPlan", "award_caps", "col", "least_known", "ledger_sum", "window_steps"]
+
+
+def _alias(e: exp.Expr, name: str, quoted: bool | None = None) -> exp.Expr:
+    return exp.alias_(e, name, quoted=quoted, copy=False)
+
+
+def _cast(e: exp.Expr, to: exp.DataType | str) -> exp.Expr:
+    return exp.cast(e, to, copy=False)
+
+
+def col(name: str, table: str | None = None) -> exp.Column:
+    return exp.column(name, table=table, quoted=True)
+
+
+def lit(text: str) -> exp.Literal:
+    return exp.Literal.string(text)
+
+
+def num(n: int) -> exp.Expr:
+    return _cast(exp.Literal.number(n), BIGINT)
+
+
+def greatest(a: exp.Expr, b: exp.Expr) -> exp.Expr:
+    return case([(a > b.copy(), a.copy())], b)  # both known here: no engine's NULL rule applies
+
+
+def least_known(a: exp.Expr | None, b: exp.Expr) -> exp.Expr:
+    """``claims.least``: the smaller of two amounts, an unknown (NULL) one left out."""
+    if a is None:
+        return b.copy()
+    return case(
+        [(is_null(a), b), (is_null(b), a), (exp.LT(this=a.copy(), expression=b.copy()), a)], b
+    )
+
+
+@attrs.frozen
+class CapPlan:
+    """A cap of an award: its text, scope entities (``per``), pool, and whether its room
+    depends on other claims of the batch (``shared``)."""
+
+    index: int
+    cap: s.Cap
+    text: str
+    scope: tuple[EntityInfo, ...]
+    pool: str
+    shared: bool
+
+
+def award_caps(
+    policy: CheckedPolicy, p: ProvisionInfo, members: dict[str, set[str]]
+) -> tuple[CapPlan, ...]:
+    """The caps of award ``p``; E604 if more than one is shared with other claims."""
+    chain = chain_of(policy, p.subject)
+    names = [e.name for e in chain]
+    out = []
+    for i, cap in enumerate(p.caps):
+        pool = cap.shared or p.id
+        scope: tuple[EntityInfo, ...] = ()
+        shared = False
+        if cap.per:
+            depth = max((k for k, n in enumerate(names) if n in cap.per), default=0)
+            scope = chain[: depth + 1]
+            shared = depth < len(chain) - 1 or len(members.get(pool, {p.id})) > 1
+        out.append(CapPlan(i, cap, _cap_text(cap), scope, pool, shared))
+    if sum(c.shared for c in out) > 1:
+        raise refuse(
+            "E604",
+            f"{p.id}: a claim under two caps shared with other claims "
+            f"({', '.join(c.text for c in out if c.shared)}) cannot be computed in SQL",
+            hint="evaluate this policy one by one (policy.evaluate)",
+        )
+    for o in p.once:
+        if names and o.entity != names[-1]:
+            raise refuse(
+                "E605",
+                f"{p.id}: once per {o.entity} for claims of each {names[-1]} depends on the "
+                "order of claims and cannot be computed in SQL",
+                hint="evaluate this policy one by one (policy.evaluate)",
+            )
+    return tuple(out)
+
+
+def ledger_sum(
+    entities: tuple[str, ...],
+    scope: tuple[EntityInfo, ...],
+    provisions: set[str],
+    *,
+    exact: bool = False,
+    year: bool = False,
+    paid: bool = False,
+) -> exp.Select:
+    """Grants in the ``ledger`` table under ``provisions`` whose path starts with
+    ``scope`` (``exact``: is ``scope``), summed per scope ids (and year): columns
+    ``k_<entity>`` (, ``k_year``), ``total`` (BIGINT fen)."""
+    names = [e.name for e in scope]
+    keys = [_alias(col(n), f"k_{n}", quoted=True) for n in names]
+    conds: list[exp.Expr] = [
+        exp.In(this=col("provision"), expressions=[lit(x) for x in sorted(provisions)])
+    ]
+    conds += [not_null(col(n)) for n in names]
+    if exact:
+        conds += [is_null(col(n)) for n in entities if n not in names]
+    group: list[exp.Expr] = [col(n) for n in names]
+    if year:
+        keys.append(_alias(col("year"), "k_year", quoted=True))
+        conds.append(not_null(col("year")))
+        group.append(col("year"))
+    if paid:
+        conds.append(exp.GT(this=col("amount"), expression=num(0)))
+    total = _alias(_cast(exp.Sum(this=col("amount")), BIGINT), "total", quoted=True)
+    return (
+        exp.select(*keys, total)
+        .from_(exp.to_table("ledger", quoted=True))
+        .where(all_of(*conds))
+        .group_by(*group)
+    )
+
+
+def window_steps(
+    name: str,
+    parts: list[exp.Select],
+    scope: tuple[EntityInfo, ...],
+    order_kinds: list[str],
+) -> list[Step]:
+    """One pool's claims (``parts``: rows with ``pr``, ``pathkey``, ``prank``, ``sc_*``,
+    ``yr``, ``room`` = limit − ledger, ``rstar`` = the amount after every other cap (NULL:
+    no bound), ``cert`` = known amount and nothing missing, order keys ``o0``...) → rows
+    ``pr``, ``pathkey``, ``hi``, ``lo``: the cap's room as ``running`` and ``lowest`` see it.
+
+    The rule served one claim at a time: hi = (room − E)⁺ and lo = (room − E − P)⁺ with E
+    the earlier exact amounts and P the earlier up-to ones; amount a = min(rstar, hi); a
+    certain claim is exact when min(rstar, lo) = a.  Until P > 0 every certain claim is
+    exact, so E is the greedy fill min(room⁺, sum of the earlier certain rstar).  The first
+    certain claim after that with rstar > lo (and hi > 0) is up to, takes a > lo and leaves
+    lo = 0 for good; from then on E stays where it was.  So: E₁ = min(room⁺, CC), with CC
+    the running sum of certain rstar; P₁ = running sum of min(rstar, hi₁) over uncertain
+    claims; s = the first violating claim; claims after s get hi = (room − E₁(s))⁺, lo = 0."""
+    part_by: list[exp.Expr] = [col(f"sc_{e.name}") for e in scope]
+    part_by.append(col("yr"))
+    order: list[exp.Ordered] = []
+    for i, kind in enumerate(order_kinds):
+        key = col(f"o{i}")
+        order.append(exp.Ordered(this=is_null(key), desc=False, nulls_first=False))
+        value = col(f"n{i}") if kind in ("text", "enum") else key.copy()
+        order.append(exp.Ordered(this=value, desc=False, nulls_first=False))
+    order.append(exp.Ordered(this=col("pathkey"), desc=False, nulls_first=False))
+    order.append(exp.Ordered(this=col("prank"), desc=False, nulls_first=False))
+
+    def over(fn: exp.Expr, *, before: bool, ordered: bool = True) -> exp.Window:
+        spec = None
+        if before:
+            spec = exp.WindowSpec(
+                kind="ROWS",
+                start="UNBOUNDED",
+                start_side="PRECEDING",
+                end=exp.Literal.number(1),
+                end_side="PRECEDING",
+            )
+        return exp.Window(
+            this=fn,
+            partition_by=[p.copy() for p in part_by],
+            order=exp.Order(expressions=[o.copy() for o in order]) if ordered else None,
+            spec=spec,
+        )
+
+    def coalesce0(e: exp.Expr) -> exp.Expr:
+        return exp.Coalesce(this=e, expressions=[num(0)])
+
+    union: exp.Expr = parts[0]
+    for q in parts[1:]:
+        union = exp.Union(this=union, expression=q, distinct=False)
+    w0 = f"{name}_w0"
+    naturals = [
+        _alias(natural_sql(col(f"o{i}")), f"n{i}", quoted=True)
+        for i, kind in enumerate(order_kinds)
+        if kind in ("text", "enum")
+    ]
+    source = exp.Subquery(this=union, alias=exp.TableAlias(this=exp.to_identifier("u")))
+    steps: list[Step] = [(w0, exp.select("*", *naturals).from_(source))]
+    certain_r = case([(col("cert"), col("rstar"))], _cast(exp.Null(), BIGINT))
+    w1 = exp.select(
+        "*",
+        _alias(over(exp.RowNumber(), before=False), "rn", quoted=True),
+        _alias(coalesce0(over(exp.Sum(this=certain_r), before=True)), "cc", quoted=True),
+    ).from_(exp.to_table(w0, quoted=True))
+    room0 = greatest(col("room"), num(0))
+    e1 = case([(exp.LT(this=col("cc"), expression=room0.copy()), col("cc"))], room0)
+    hi1 = greatest(exp.Sub(this=col("room"), expression=e1.copy()), num(0))
+    a1 = least_known(col("rstar"), hi1.copy())
+    uncertain_a = case([(negate(col("cert")), a1)], _cast(exp.Null(), BIGINT))
+    w2 = exp.select(
+        "*",
+        _alias(e1, "e1", quoted=True),
+        _alias(hi1, "hi1", quoted=True),
+        _alias(coalesce0(over(exp.Sum(this=uncertain_a), before=True)), "p1", quoted=True),
+    ).from_(exp.to_table(f"{name}_w1", quoted=True))
+    lo1 = greatest(
+        exp.Sub(this=exp.Sub(this=col("room"), expression=col("e1")), expression=col("p1")),
+        num(0),
+    )
+    viol = all_of(
+        col("cert"),
+        exp.GT(this=col("rstar"), expression=lo1.copy()),
+        exp.GT(this=col("hi1"), expression=num(0)),
+        exp.GT(this=col("p1"), expression=num(0)),
+    )
+    w3 = exp.select(
+        "*",
+        _alias(lo1, "lo1", quoted=True),
+        _alias(
+            over(exp.Min(this=case([(viol, col("rn"))], exp.Null())), before=False, ordered=False),
+            "s",
+            quoted=True,
+        ),
+        _alias(
+            over(
+                exp.Min(this=case([(viol.copy(), col("e1"))], exp.Null())),
+                before=False,
+                ordered=False,
+            ),
+            "es",
+            quoted=True,
+        ),
+    ).from_(exp.to_table(f"{name}_w2", quoted=True))
+    early = any_of(is_null(col("s")), exp.LTE(this=col("rn"), expression=col("s")))
+    w4 = exp.select(
+        col("pr"),
+        col("jk"),
+        _alias(
+            case(
+                [(early, col("hi1"))],
+                greatest(exp.Sub(this=col("room"), expression=col("es")), num(0)),
+            ),
+            "hi",
+            quoted=True,
+        ),
+        _alias(case([(early.copy(), col("lo1"))], num(0)), "lo", quoted=True),
+    ).from_(exp.to_table(f"{name}_w3", quoted=True))
+    steps += [(f"{name}_w1", w1), (f"{name}_w2", w2), (f"{name}_w3", w3), (name, w4)]
+    return steps
+
+
+def provision_rank(pid: str) -> exp.Expr:
+    return lit(natural_literal(pid))
+
+
+__all__ += ["greatest", "lit", "num", "provision_rank"]

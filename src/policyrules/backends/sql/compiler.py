@@ -1,0 +1,226 @@
+"""``compile_batch``: a checked policy, its parameters and assumptions → a :class:`SqlPlan`.
+
+The plan's steps, per provision ``p<i>`` (see :mod:`.rows`, :mod:`.awards`,
+:mod:`.deadlines`), then one window per shared pool, then the two outputs:
+
+``decisions``: provision, kind, subject ('firm-a/A1'), firm (the id of the path's first,
+outermost entity), status (eligible | not_eligible | unknown | met | not_met | pending),
+amount (BIGINT fen), amount_kind (exact | up_to | unknown), binding_caps, missing_facts,
+missing_parameters, assumptions (VARCHAR[], the last three sorted).
+
+``grants``: provision, one VARCHAR column per entity (the grant's path), amount (BIGINT fen),
+year (INTEGER): the exact awards above 0.00 元, appendable to the ``ledger`` table.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+import sqlglot.expressions as exp
+
+from ... import syntax as s
+from ...check_pools import pool_components
+from ...compile import CompiledPolicy
+from ...exprs import Env, compile_expr
+from ...model import CheckedPolicy, ProvisionInfo
+from ...runtime.calendar import HOLIDAY_ASSUMPTION
+from ...runtime.values import Value
+from .award_steps import AwardSteps
+from .awards import award_caps
+from .deadlines import calendar_steps, deadline_select
+from .exprs import ExprCompiler
+from .outputs import DECISION_COLUMNS, decision_row, sorted_list
+from .plan import SqlPlan, Step, refuse
+from .rows import rows_step
+from .sqlbits import VARCHAR, VARCHARS, case, negate
+
+__all__ = ["DECISION_COLUMNS", "compile_batch"]
+
+
+def _alias(e: exp.Expr, name: str, quoted: bool | None = None) -> exp.Expr:
+    return exp.alias_(e, name, quoted=quoted, copy=False)
+
+
+def _cast(e: exp.Expr, to: exp.DataType | str) -> exp.Expr:
+    return exp.cast(e, to, copy=False)
+
+
+def _col(name: str) -> exp.Column:
+    return exp.column(name, quoted=True)
+
+
+def _empty() -> exp.Expr:
+    return _cast(exp.Array(expressions=[]), VARCHARS)
+
+
+def _values(
+    policy: CheckedPolicy | CompiledPolicy,
+    parameters: Mapping[str, Value],
+    assumptions: Mapping[str, Value],
+) -> tuple[CheckedPolicy, dict[str, Value], dict[str, Value]]:
+    checked = policy.checked if isinstance(policy, CompiledPolicy) else policy
+    constants = Env({}, {}, {}, None)
+    params = {
+        p.name: compile_expr(p.default, checked, None)(constants)
+        for p in checked.parameters
+        if p.default is not None
+    }
+    params.update(parameters)
+    assume = {
+        a.name: compile_expr(a.default, checked, None)(constants) for a in checked.assumptions
+    }
+    assume.update({k: v for k, v in assumptions.items() if k != HOLIDAY_ASSUMPTION})
+    return checked, params, assume
+
+
+def compile_batch(
+    policy: CheckedPolicy | CompiledPolicy,
+    *,
+    parameters: Mapping[str, Value] | None = None,
+    assumptions: Mapping[str, Value] | None = None,
+    as_of: dt.date | None = None,
+) -> SqlPlan:
+    """Compile ``policy`` to one :class:`SqlPlan` of sqlglot SELECTs (see the module).
+
+    ``parameters`` and ``assumptions`` are checked values (as ``Policy.evaluate`` passes to
+    the evaluator; a rate is a Decimal fraction, money a Money) over the policy's
+    defaults, bound into the plan as literals; ``as_of`` is the day a deadline with no
+    completion date is judged on.  The plan reads the entity tables (by ``key``),
+    ``ledger`` and ``calendar_days`` (contract: ``policyrules.backends.sql``).
+
+    :raises BatchCompileError: (E600-E619) a construct the SQL back end cannot compute
+        exactly as ``policy.evaluate`` does, naming the provision and the construct.
+    """
+    checked, params, assume = _values(policy, parameters or {}, assumptions or {})
+    documents = {d.name: d for d in checked.documents}
+    provisions = [p for p in checked.provisions() if p.kind != "declaration"]
+    awards = [p for p in provisions if p.kind == "award"]
+    members: dict[str, set[str]] = {}
+    for p in awards:
+        for cap in p.caps:
+            members.setdefault(cap.shared or p.id, set()).add(p.id)
+    steps: list[Step] = []
+    finals: list[exp.Select] = []
+    grants: list[exp.Select] = []
+    built: dict[str, AwardSteps] = {}
+    if any(p.kind == "deadline" for p in provisions):
+        steps.extend(calendar_steps())
+    for i, p in enumerate(provisions):
+        if p.subject is None:
+            raise refuse("E606", f"{p.id}: a provision with no `for` subject has no rows in SQL")
+        where = f"{p.id}"
+        ec = ExprCompiler(checked, p.subject, documents.get(p.document), params, assume, where)
+        name = f"p{i}"
+        if p.kind == "award":
+            aw = AwardSteps(checked, p, name, ec, award_caps(checked, p, members))
+            built[p.id] = aw
+            steps.extend(aw.first_steps())
+        elif p.kind == "target":
+            assert p.require is not None
+            rows = rows_step(name, checked, p, ec, {"q": p.require.condition})
+            steps.append((name, rows.select))
+            finals.append(_target(p, name))
+        elif p.kind == "deadline":
+            assert p.due is not None
+            values: dict[str, s.Expr] = {"dp": p.due.period, "ds": p.due.start}
+            if p.done is not None:
+                values["dd"] = p.done.date
+            rows = rows_step(name, checked, p, ec, values)
+            steps.append((name, rows.select))
+            more, final = deadline_select(p, name, as_of)
+            steps.extend(more)
+            finals.append(final)
+        else:
+            rows = rows_step(name, checked, p, ec, {})
+            steps.append((name, rows.select))
+            finals.append(_entitlement(p, name))
+    for n, group in enumerate(pool_components(awards)):
+        pools = {c.pool for p in group for c in built[p.id].caps if c.shared}
+        for k, pool in enumerate(sorted(pools)):
+            claims = [
+                built[p.id]
+                for p in group
+                if any(c.shared and c.pool == pool for c in built[p.id].caps)
+            ]
+            steps.extend(AwardSteps.window(f"w{n}_{k}", claims, pool))
+    for p in awards:
+        more, final, grant = built[p.id].last_steps()
+        steps.extend(more)
+        finals.append(final)
+        grants.append(grant)
+    steps.append(("decisions", _union(finals) if finals else _no_decisions()))
+    steps.append(("grants", _union(grants) if grants else AwardSteps.no_grants(checked)))
+    inputs = (*(e.key for e in checked.entities), "ledger", "calendar_days")
+    return SqlPlan(tuple(steps), inputs)
+
+
+def _union(parts: list[exp.Select]) -> exp.Expr:
+    out: exp.Expr = parts[0]
+    for q in parts[1:]:
+        out = exp.Union(this=out, expression=q, distinct=False)
+    return out
+
+
+def _no_decisions() -> exp.Select:
+    types = {
+        "amount": "BIGINT",
+        "binding_caps": "ARRAY<VARCHAR>",
+        "missing_facts": "ARRAY<VARCHAR>",
+    }
+    types |= {"missing_parameters": "ARRAY<VARCHAR>", "assumptions": "ARRAY<VARCHAR>"}
+    cols: list[Any] = [
+        _alias(_cast(exp.Null(), types.get(c, VARCHAR)), c, quoted=True) for c in DECISION_COLUMNS
+    ]
+    return exp.select(*cols).where(exp.Boolean(this=False))
+
+
+def _status(mapping: list[tuple[str, str]]) -> exp.Expr:
+    return case(
+        [
+            (exp.EQ(this=_col("st0"), expression=exp.Literal.string(a)), exp.Literal.string(b))
+            for a, b in mapping
+        ],
+        exp.Literal.string("eligible"),
+    )
+
+
+_CONDITIONS = [("no", "not_eligible"), ("undecided", "unknown"), ("unknown", "unknown")]
+
+
+def _entitlement(p: ProvisionInfo, name: str) -> exp.Select:
+    unknown = exp.EQ(this=_col("st0"), expression=exp.Literal.string("unknown"))
+    fields = {
+        "status": _status(_CONDITIONS),
+        "missing_facts": case([(unknown, _col("c_mf"))], _empty()),
+        "missing_parameters": case([(unknown.copy(), _col("c_mp"))], _empty()),
+        "assumptions": _col("c_as"),
+    }
+    return exp.select(*decision_row(p, fields)).from_(exp.to_table(name, quoted=True))
+
+
+def _target(p: ProvisionInfo, name: str) -> exp.Select:
+    ok = exp.EQ(this=_col("st0"), expression=exp.Literal.string("ok"))
+    unknown = exp.EQ(this=_col("st0"), expression=exp.Literal.string("unknown"))
+    q_unknown = exp.and_(
+        ok.copy(), negate(_col("q_un")), exp.Is(this=_col("q"), expression=exp.Null())
+    )
+    status = case(
+        [
+            (negate(ok.copy()), _status(_CONDITIONS)),
+            (_col("q_un"), exp.Literal.string("unknown")),
+            (exp.Is(this=_col("q"), expression=exp.Null()), exp.Literal.string("unknown")),
+            (_col("q"), exp.Literal.string("met")),
+        ],
+        exp.Literal.string("not_met"),
+    )
+    fields = {
+        "status": status,
+        "missing_facts": case([(unknown, _col("c_mf")), (q_unknown, _col("q_mf"))], _empty()),
+        "missing_parameters": case(
+            [(unknown.copy(), _col("c_mp")), (q_unknown.copy(), _col("q_mp"))], _empty()
+        ),
+        "assumptions": sorted_list(_col("c_as"), case([(ok.copy(), _col("q_as"))], _empty())),
+    }
+    return exp.select(*decision_row(p, fields)).from_(exp.to_table(name, quoted=True))

@@ -1,0 +1,311 @@
+"""Deadlines in SQL: the last day of a period from the ``calendar_days`` table.
+
+As :meth:`policyrules.runtime.calendar.WorkCalendar.due_date`: ``n`` 工作日 after a start is
+the ``n``-th working day after it (the start day never counts; 0 工作日: the start, moved to
+a working day); ``n`` 日/周/月/年 end on the calendar end (a month's last day where it has no
+corresponding day), moved to the next working day if that is a rest day.  With ``wk`` the
+number of working days up to a day, the last day is the working day whose ``wk`` is that of
+the day counted from plus 0 or 1 (or ``n``).  A day outside the table is a year with no
+schedule: the decision is unknown (E501), unless it is met (or not yet due) under any
+schedule, judged from the calendar end as the one-by-one path does for 日/周/月/年.
+A decision that read a day of an ``assumed`` year uses the ``holiday_schedule`` assumption.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlglot.expressions as exp
+
+from ...model import ProvisionInfo
+from ...runtime.calendar import HOLIDAY_ASSUMPTION
+from ...types import Type
+from .awards import col, lit
+from .outputs import decision_row
+from .plan import Step, refuse
+from .sqlbits import DATE, VARCHARS, all_of, any_of, case, is_null, negate, not_null
+
+__all__ = ["CALENDAR_STEPS", "calendar_steps", "deadline_select"]
+
+
+def _alias(e: exp.Expr, name: str, quoted: bool | None = None) -> exp.Expr:
+    return exp.alias_(e, name, quoted=quoted, copy=False)
+
+
+def _cast(e: exp.Expr, to: exp.DataType | str) -> exp.Expr:
+    return exp.cast(e, to, copy=False)
+
+
+CALENDAR_STEPS = ("cal", "cal_y")
+
+
+def calendar_steps() -> list[Step]:
+    """``cal``: day, workday, assumed, ``wk`` (working days up to the day); ``cal_y``: year,
+    ``ca`` (assumed years up to it), ``a`` (the year is assumed)."""
+    wk = exp.Window(
+        this=exp.Sum(this=case([(col("workday"), exp.Literal.number(1))], exp.Literal.number(0))),
+        order=exp.Order(expressions=[exp.Ordered(this=col("day"), desc=False, nulls_first=False)]),
+        spec=exp.WindowSpec(
+            kind="ROWS", start="UNBOUNDED", start_side="PRECEDING", end="CURRENT ROW"
+        ),
+    )
+    cal = exp.select(
+        col("day"), col("workday"), col("assumed"), _alias(wk, "wk", quoted=True)
+    ).from_(exp.to_table("calendar_days", quoted=True))
+    year = exp.Year(this=col("day"))
+    per_year = (
+        exp.select(
+            _alias(year, "y", quoted=True),
+            _alias(
+                exp.Max(
+                    this=case([(col("assumed"), exp.Literal.number(1))], exp.Literal.number(0))
+                ),
+                "a",
+                quoted=True,
+            ),
+        )
+        .from_(exp.to_table("calendar_days", quoted=True))
+        .group_by(year.copy())
+    )
+    ca = exp.Window(
+        this=exp.Sum(this=col("a")),
+        order=exp.Order(expressions=[exp.Ordered(this=col("y"), desc=False, nulls_first=False)]),
+        spec=exp.WindowSpec(
+            kind="ROWS", start="UNBOUNDED", start_side="PRECEDING", end="CURRENT ROW"
+        ),
+    )
+    cal_y = exp.select(col("y"), col("a"), _alias(ca, "ca", quoted=True)).from_(
+        exp.Subquery(this=per_year, alias=exp.TableAlias(this=exp.to_identifier("t")))
+    )
+    return [("cal", cal), ("cal_y", cal_y)]
+
+
+def _days(d: exp.Expr, n: exp.Expr, unit: str) -> exp.Expr:
+    return exp.DateAdd(this=d.copy(), expression=n.copy(), unit=exp.var(unit))
+
+
+def deadline_select(
+    p: ProvisionInfo, name: str, as_of: dt.date | None
+) -> tuple[list[Step], exp.Select]:
+    """Steps after the rows of deadline ``p`` (``dp`` period, ``ds`` start, ``dd`` done)
+    and its decisions."""
+
+    assert p.due is not None
+    period_type = _period_type(p)
+    dim = period_type.dimension
+    dp, ds = col("dp", "r"), col("ds", "r")
+    one = exp.Literal.number(1)
+    if dim == "workdays":
+        end: exp.Expr = ds.copy()
+        x: exp.Expr = ds.copy()
+        first_year: exp.Expr = case(
+            [(exp.EQ(this=dp.copy(), expression=exp.Literal.number(0)), exp.Year(this=ds.copy()))],
+            exp.Year(this=_days(ds, one, "DAY")),
+        )
+    else:
+        end = _days(ds, dp, "DAY" if dim == "days" else "MONTH")
+        x = end.copy()
+        first_year = exp.Year(this=end.copy())
+    known = all_of(
+        exp.EQ(this=col("st0", "r"), expression=lit("ok")),
+        not_null(dp),
+        not_null(ds),
+        exp.GTE(this=dp.copy(), expression=exp.Literal.number(0)),
+    )
+    rows = (
+        exp.select(
+            exp.Column(this=exp.Star(), table=exp.to_identifier("r", quoted=True)),
+            _alias(end, "dend", quoted=True),
+            _alias(first_year, "dy0", quoted=True),
+            _alias(col("wk", "cx"), "xwk", quoted=True),
+            _alias(col("workday", "cx"), "xwork", quoted=True),
+            _alias(col("assumed", "cx"), "xassumed", quoted=True),
+            _alias(col("wk", "cw"), "wwk", quoted=True),
+            _alias(col("workday", "cw"), "wwork", quoted=True),
+            _alias(col("assumed", "cw"), "wassumed", quoted=True),
+        )
+        .from_(_alias(exp.to_table(name, quoted=True), "r", quoted=True))
+        .join(
+            _alias(exp.to_table("cal", quoted=True), "cx", quoted=True),
+            on=all_of(known, exp.EQ(this=col("day", "cx"), expression=x)),
+            join_type="left",
+        )
+        .join(
+            _alias(exp.to_table("cal", quoted=True), "cw", quoted=True),
+            on=exp.EQ(this=col("day", "cw"), expression=_when(p, as_of, "r")),
+            join_type="left",
+        )
+    )
+    if dim == "workdays":
+        step = case(
+            [
+                (
+                    exp.EQ(this=col("dp", "x"), expression=exp.Literal.number(0)),
+                    case([(col("xwork", "x"), exp.Literal.number(0))], one),
+                )
+            ],
+            col("dp", "x"),
+        )
+    else:
+        step = case([(col("xwork", "x"), exp.Literal.number(0))], one)
+    target = exp.Add(this=col("xwk", "x"), expression=step)
+    due = (
+        exp.select(
+            exp.Column(this=exp.Star(), table=exp.to_identifier("x", quoted=True)),
+            _alias(col("day", "cd"), "due", quoted=True),
+        )
+        .from_(_alias(exp.to_table(f"{name}_x", quoted=True), "x", quoted=True))
+        .join(
+            _alias(exp.to_table("cal", quoted=True), "cd", quoted=True),
+            on=all_of(col("workday", "cd"), exp.EQ(this=col("wk", "cd"), expression=target)),
+            join_type="left",
+        )
+    )
+    years = (
+        exp.select(
+            exp.Column(this=exp.Star(), table=exp.to_identifier("d", quoted=True)),
+            _alias(
+                exp.GT(
+                    this=exp.Sub(
+                        this=exp.Sub(this=col("ca", "yh"), expression=col("ca", "yl")),
+                        expression=exp.Neg(this=col("a", "yl")),
+                    ),
+                    expression=exp.Literal.number(0),
+                ),
+                "assumed_cal",
+                quoted=True,
+            ),
+        )
+        .from_(_alias(exp.to_table(f"{name}_d", quoted=True), "d", quoted=True))
+        .join(
+            _alias(exp.to_table("cal_y", quoted=True), "yl", quoted=True),
+            on=exp.EQ(this=col("y", "yl"), expression=col("dy0", "d")),
+            join_type="left",
+        )
+        .join(
+            _alias(exp.to_table("cal_y", quoted=True), "yh", quoted=True),
+            on=exp.EQ(this=col("y", "yh"), expression=exp.Year(this=col("due", "d"))),
+            join_type="left",
+        )
+    )
+    steps: list[Step] = [(f"{name}_x", rows), (f"{name}_d", due), (f"{name}_y", years)]
+    st0 = col("st0")
+    ok = exp.EQ(this=st0, expression=lit("ok"))
+    has_done = p.done is not None
+    done = col("dd") if has_done else _cast(exp.Null(), DATE)
+    day = _cast(lit(as_of.isoformat()), DATE) if as_of is not None else _cast(exp.Null(), DATE)
+    unknown_in = any_of(is_null(col("dp")), is_null(col("ds")))
+    when = exp.Coalesce(this=done.copy(), expressions=[day.copy()])
+    if dim == "workdays":
+        # In time under any schedule: every year from the start to that day published, and
+        # fewer than n working days passed by it, or n with that day itself working.
+        passed = exp.Sub(this=col("wwk"), expression=col("xwk"))
+        n = case([(exp.EQ(this=col("dp"), expression=exp.Literal.number(0)), one)], col("dp"))
+        counted = all_of(
+            not_null(col("wwk")),
+            not_null(col("xwk")),
+            negate(col("wassumed")),
+            negate(col("xassumed")),
+            any_of(
+                exp.LT(this=passed, expression=n),
+                all_of(exp.EQ(this=passed.copy(), expression=n.copy()), col("wwork")),
+            ),
+            any_of(exp.NEQ(this=col("dp"), expression=exp.Literal.number(0)), negate(col("xwork"))),
+        )
+        in_time: exp.Expr = counted
+    else:
+        in_time = exp.LTE(this=when.copy(), expression=col("dend"))
+    settled = all_of(
+        not_null(when), any_of(exp.LTE(this=when.copy(), expression=col("ds")), in_time)
+    )
+    status = case(
+        [
+            (exp.EQ(this=st0.copy(), expression=lit("no")), lit("not_eligible")),
+            (exp.NEQ(this=st0.copy(), expression=lit("ok")), lit("unknown")),
+            (unknown_in, lit("unknown")),
+            (
+                any_of(
+                    exp.LT(this=col("dp"), expression=exp.Literal.number(0)),
+                    col("dp_un"),
+                    col("ds_un"),
+                ),
+                lit("unknown"),
+            ),
+            (
+                is_null(col("due")),
+                case(
+                    [
+                        (all_of(settled, not_null(done)), lit("met")),
+                        (settled.copy(), lit("pending")),
+                    ],
+                    lit("unknown"),
+                ),
+            ),
+            (
+                not_null(done),
+                case(
+                    [(exp.LTE(this=done.copy(), expression=col("due")), lit("met"))], lit("not_met")
+                ),
+            ),
+            (all_of(not_null(day), exp.GT(this=day.copy(), expression=col("due"))), lit("not_met")),
+        ],
+        lit("pending"),
+    )
+    missing_when = all_of(ok.copy(), unknown_in.copy())
+    empty = _cast(exp.Array(expressions=[]), VARCHARS)
+    unknown = exp.EQ(this=st0.copy(), expression=lit("unknown"))
+
+    def missing(x: str) -> exp.Expr:
+        both = exp.ArrayConcat(this=col(f"dp_{x}"), expressions=[col(f"ds_{x}")])
+        return case(
+            [
+                (unknown.copy(), col(f"c_{x}")),
+                (missing_when.copy(), exp.ArraySort(this=exp.ArrayDistinct(this=both))),
+            ],
+            empty.copy(),
+        )
+
+    parts: list[exp.Expr] = [
+        col("c_as"),
+        case(
+            [(ok.copy(), exp.ArrayConcat(this=col("dp_as"), expressions=[col("ds_as")]))],
+            empty.copy(),
+        ),
+    ]
+    if has_done:
+        parts.append(case([(all_of(ok.copy(), not_null(col("due"))), col("dd_as"))], empty.copy()))
+    holiday = exp.Array(expressions=[lit(HOLIDAY_ASSUMPTION)])
+    parts.append(
+        case([(all_of(ok.copy(), not_null(col("due")), col("assumed_cal")), holiday)], empty.copy())
+    )
+    fields = {
+        "status": status,
+        "missing_facts": missing("mf"),
+        "missing_parameters": missing("mp"),
+        "assumptions": exp.ArraySort(
+            this=exp.ArrayDistinct(this=exp.ArrayConcat(this=parts[0], expressions=parts[1:]))
+        ),
+    }
+    final = exp.select(*decision_row(p, fields)).from_(exp.to_table(f"{name}_y", quoted=True))
+    return steps, final
+
+
+def _when(p: ProvisionInfo, as_of: dt.date | None, table: str) -> exp.Expr:
+    """The completion date, or else the as-of day (NULL if neither)."""
+    day = _cast(lit(as_of.isoformat()), DATE) if as_of is not None else _cast(exp.Null(), DATE)
+    if p.done is None:
+        return day
+    return exp.Coalesce(this=col("dd", table), expressions=[day])
+
+
+def _period_type(p: ProvisionInfo) -> Type:
+    from ... import syntax as s
+
+    assert p.due is not None
+    period = p.due.period
+    if isinstance(period, s.DurationLit):
+        return Type("duration", unit=period.unit)
+    raise refuse(
+        "E607",
+        f"{p.id}: for SQL, a deadline's period is written as a number of 日, 工作日, 周, 月 or 年",
+    )

@@ -1,0 +1,411 @@
+"""Expressions of a checked policy as SQL: value, missing facts, assumptions used.
+
+Each expression becomes a :class:`SqlValue`: its value as a sqlglot expression (SQL
+``NULL`` where the one-by-one path has an :class:`~policyrules.runtime.values.Unknown`),
+and, as pairs ``(name, condition)``, the facts it is missing when unknown
+(``Unknown.missing``: ``product.approved_on``, ``parameter rd_reward_rate``), the
+assumptions it reads and when it is *undecided* (the one-by-one path raises
+:class:`~policyrules.runtime.values.Undecided`: an ``average`` of no items).  The names are
+known when compiling, so a decision's sorted missing facts are a fixed list of names each
+kept when its condition holds.
+
+Parameters and assumptions are bound when compiling: a sub-expression that reads no fact is
+computed once by the one-by-one path's own closures (:func:`policyrules.exprs.compile_expr`)
+and becomes a literal.  Money is BIGINT fen; a rate or number DECIMAL(38,10); a duration
+BIGINT in its dimension's base unit (日 for 日 and 周, 月 for 月 and 年, 工作日).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import attrs
+import sqlglot.expressions as exp
+
+from ... import syntax as s
+from ... import types as t
+from ...exprs import Env, compile_expr
+from ...model import CheckedPolicy, DocumentInfo
+from ...printer import print_expr
+from ...runtime.values import Undecided, Unknown, Value
+from ...typing_rules import ExprTyper, Usage
+from .plan import refuse
+from .sqlbits import (
+    BIGINT,
+    DECIMAL,
+    FACTOR,
+    WHOLE,
+    Pairs,
+    all_of,
+    any_of,
+    case,
+    gate,
+    is_bool,
+    is_null,
+    is_true,
+    literal,
+    merge,
+    negate,
+    not_bool,
+    not_null,
+    null_of,
+    par,
+    sql_type,
+    true,
+)
+
+__all__ = ["ExprCompiler", "SqlValue"]
+
+
+def _alias(e: exp.Expr, name: str, quoted: bool | None = None) -> exp.Expr:
+    return exp.alias_(e, name, quoted=quoted, copy=False)
+
+
+def _cast(e: exp.Expr, to: exp.DataType | str) -> exp.Expr:
+    return exp.cast(e, to, copy=False)
+
+
+@attrs.frozen
+class SqlValue:
+    """An expression in SQL: ``value`` (NULL when unknown), its type, when it is missing
+    which facts (only read when ``value`` is NULL), which assumptions it reads and when,
+    and when it is undecided (``None``: never)."""
+
+    value: exp.Expr
+    type: t.Type
+    missing: Pairs = ()
+    used: Pairs = ()
+    undecided: exp.Expr | None = None
+
+    @property
+    def const(self) -> bool:
+        return isinstance(self.value, exp.Literal | exp.Boolean | exp.Cast | exp.Array) and all(
+            is_true(w) for _, w in self.missing
+        )
+
+
+def _undecided(*vals: SqlValue) -> exp.Expr | None:
+    conds = [v.undecided for v in vals if v.undecided is not None]
+    return any_of(*conds) if conds else None
+
+
+# ---- the compiler ------------------------------------------------------------------------------
+
+
+class ExprCompiler:
+    """Compiles the expressions of one provision (subject ``scope``) against table aliases.
+
+    ``aliases`` maps each entity of the subject's chain to the alias its row is read from
+    (the alias is the entity's name)."""
+
+    def __init__(
+        self,
+        policy: CheckedPolicy,
+        scope: str | None,
+        document: DocumentInfo | None,
+        parameters: Mapping[str, Value],
+        assumptions: Mapping[str, Value],
+        where: str,
+    ) -> None:
+        self.policy = policy
+        self.scope = scope
+        self.document = document
+        self.parameters = parameters
+        self.assumptions = assumptions
+        self.where = where
+        self.typer = ExprTyper(policy, scope, None, lambda *_: None)
+
+    def type_of(self, e: s.Expr) -> t.Type:
+        return self.typer.type_of(e, Usage())
+
+    def fail(self, e: s.Expr, what: str) -> Exception:
+        return refuse(
+            "E602",
+            f"{self.where}: {what} cannot be compiled to SQL: {print_expr(e)}",
+            hint="evaluate this policy one by one (policy.evaluate)",
+        )
+
+    # -- folding
+
+    def foldable(self, e: s.Expr) -> bool:
+        if isinstance(e, s.InForce):
+            return False
+        if isinstance(e, s.Call) and e.func == "known":
+            return False
+        if isinstance(e, s.Name):
+            r = self.policy.resolve(e.parts, self.scope)
+            return r is not None and r.kind != "fact"
+        return all(self.foldable(c) for c in s.children(e) if isinstance(c, s.Expr))
+
+    def fold(self, e: s.Expr) -> SqlValue:
+        ty = self.type_of(e)
+        env = Env({}, self.parameters, self.assumptions, self.document)
+        used = tuple((a, true()) for a in sorted(env.used_assumptions))
+        try:
+            v = compile_expr(e, self.policy, self.scope)(env)
+        except Undecided:
+            used = tuple((a, true()) for a in sorted(env.used_assumptions))
+            return SqlValue(null_of(ty), ty, (), used, true())
+        used = tuple((a, true()) for a in sorted(env.used_assumptions))
+        if isinstance(v, Unknown):
+            return SqlValue(null_of(ty), ty, tuple((k, true()) for k in sorted(v.missing)), used)
+        return SqlValue(literal(v, ty, self.where), ty, (), used)
+
+    # -- expressions
+
+    def compile(self, e: s.Expr) -> SqlValue:
+        if self.foldable(e):
+            return self.fold(e)
+        match e:
+            case s.Name(parts=parts):
+                return self.fact(e, parts)
+            case s.SetLit(items=items):
+                vals = [self.compile(i) for i in items]
+                arr = exp.Array(expressions=[v.value.copy() for v in vals])
+                return self.strict(e, vals, _cast(arr, sql_type(self.type_of(e))))
+            case s.Call(func=func, args=args):
+                return self.call(e, func, args)
+            case s.BinOp(op=op, left=a, right=b):
+                return self.arith(e, op, self.compile(a), self.compile(b))
+            case s.Of(rate=r, base=b):
+                return self.arith(e, "×", self.compile(r), self.compile(b))
+            case s.Compare(op=op, left=a, right=b):
+                return self.compare(e, op, a, b)
+            case s.And(left=a, right=b):
+                return self.logic(e, self.compile(a), self.compile(b), is_and=True)
+            case s.Or(left=a, right=b):
+                return self.logic(e, self.compile(a), self.compile(b), is_and=False)
+            case s.Not(operand=a):
+                va = self.compile(a)
+                return self.strict(e, [va], negate(va.value))
+            case s.Neg(operand=a):
+                va = self.compile(a)
+                return self.strict(e, [va], exp.Neg(this=exp.Paren(this=va.value.copy())))
+            case s.InSet(element=a, container=s.SetLit(items=items), negated=neg):
+                return self.in_literal(e, self.compile(a), [self.compile(i) for i in items], neg)
+            case s.InSet(element=a, container=b, negated=neg):
+                va, vb = self.compile(a), self.compile(b)
+                found: exp.Expr = exp.ArrayContains(
+                    this=vb.value.copy(), expression=va.value.copy()
+                )
+                if neg:
+                    found = negate(found)
+                guarded = case([(any_of(is_null(va.value), is_null(vb.value)), exp.Null())], found)
+                return self.strict(e, [va, vb], guarded)
+            case s.InForce(operand=a):
+                return self.in_force(e, self.compile(a))
+            case s.IfExpr(cond=c, then=a, else_=b):
+                return self.if_(e, self.compile(c), a, b)
+        raise self.fail(e, "this expression")
+
+    def fact(self, e: s.Expr, parts: tuple[str, ...]) -> SqlValue:
+        r = self.policy.resolve(parts, self.scope)
+        if r is None or r.kind != "fact" or r.entity is None:  # pragma: no cover - checked
+            raise self.fail(e, "this name")
+        column: exp.Expr = exp.column(r.name, table=r.entity, quoted=True)
+        ty = r.type
+        if ty.kind == "duration" and ty.unit in FACTOR:
+            column = exp.Mul(this=column, expression=exp.Literal.number(FACTOR[ty.unit]))
+        elif ty.kind in ("set", "list") and ty.element and ty.element.unit in FACTOR:
+            raise self.fail(e, f"a {ty.describe()} (weeks or years in a list)")
+        if r.name == "id":
+            return SqlValue(column, ty)
+        return SqlValue(column, ty, ((f"{r.entity}.{r.name}", true()),))
+
+    def strict(self, e: s.Expr, vals: list[SqlValue], value: exp.Expr) -> SqlValue:
+        """An operation that is unknown when an operand is, missing what they miss."""
+        return SqlValue(
+            value,
+            self.type_of(e),
+            merge(*(gate(v.missing, is_null(v.value)) for v in vals)),
+            merge(*(v.used for v in vals)),
+            _undecided(*vals),
+        )
+
+    def logic(self, e: s.Expr, a: SqlValue, b: SqlValue, *, is_and: bool) -> SqlValue:
+        # SQL's AND/OR are the three-valued _and/_or; a decided operand hides the missing.
+        stop = not is_and
+        value = (exp.and_ if is_and else exp.or_)(
+            exp.Paren(this=a.value.copy()), exp.Paren(this=b.value.copy())
+        )
+        missing = merge(
+            gate(a.missing, all_of(is_null(a.value), not_bool(b.value, stop))),
+            gate(b.missing, all_of(is_null(b.value), not_bool(a.value, stop))),
+        )
+        return SqlValue(value, t.BOOL, missing, merge(a.used, b.used), _undecided(a, b))
+
+    def in_literal(self, e: s.Expr, x: SqlValue, items: list[SqlValue], neg: bool) -> SqlValue:
+        known = [
+            all_of(not_null(i.value), exp.EQ(this=par(x.value), expression=par(i.value)))
+            for i in items
+        ]
+        hit = all_of(not_null(x.value), any_of(*known)) if known else exp.Boolean(this=False)
+        some_null = any_of(is_null(x.value), *(is_null(i.value) for i in items))
+        value = case(
+            [(hit, exp.Boolean(this=not neg)), (some_null, exp.Null())], exp.Boolean(this=neg)
+        )
+        vals = [x, *items]
+        missing = merge(*(gate(v.missing, all_of(is_null(v.value), negate(hit))) for v in vals))
+        return SqlValue(value, t.BOOL, missing, merge(*(v.used for v in vals)), _undecided(*vals))
+
+    def in_force(self, e: s.Expr, d: SqlValue) -> SqlValue:
+        doc = self.document
+        used = d.used
+        if doc is None or doc.valid_from is None:
+            inside: exp.Expr = exp.Boolean(this=True)
+        else:
+            start: Value = doc.valid_from
+            if doc.events_from:
+                start = self.assumptions[doc.events_from]
+                used = merge(used, ((doc.events_from, not_null(d.value)),))
+            lo = literal(start, t.DATE, self.where)
+            inside = exp.GTE(this=d.value.copy(), expression=lo)
+            if doc.valid_to is not None:
+                hi = literal(doc.valid_to, t.DATE, self.where)
+                inside = exp.and_(inside, exp.LTE(this=d.value.copy(), expression=hi))
+        value = case([(is_null(d.value), exp.Null())], inside)
+        return SqlValue(value, t.BOOL, d.missing, used, d.undecided)
+
+    def if_(self, e: s.Expr, c: SqlValue, then: s.Expr, other: s.Expr) -> SqlValue:
+        if c.const:  # decided when compiling: only the branch taken is read
+            lit = c.value
+            if isinstance(lit, exp.Boolean):
+                taken = self.compile(then if lit.this else other)
+                return attrs.evolve(
+                    taken, used=merge(c.used, taken.used), undecided=_undecided(c, taken)
+                )
+        a, b = self.compile(then), self.compile(other)
+        ty = self.type_of(e)
+        same = all_of(not_null(a.value), not_null(b.value), self.equal(a.value, b.value, ty))
+        # An unknown condition tries both branches: a branch that is undecided leaves it
+        # waiting on the condition alone.
+        branch_und = _undecided(a, b)
+        agree = all_of(same, negate(branch_und)) if branch_und is not None else same
+        value = case(
+            [
+                (is_bool(c.value, True), a.value),
+                (is_bool(c.value, False), b.value),
+                (agree, a.value),
+            ],
+            null_of(ty),
+        )
+        c_null = is_null(c.value)
+        quiet = negate(branch_und) if branch_und is not None else true()
+        missing = merge(
+            gate(c.missing, all_of(c_null, negate(agree))),
+            gate(
+                a.missing,
+                all_of(is_null(a.value), any_of(is_bool(c.value, True), all_of(c_null, quiet))),
+            ),
+            gate(
+                b.missing,
+                all_of(is_null(b.value), any_of(is_bool(c.value, False), all_of(c_null, quiet))),
+            ),
+        )
+        used = merge(
+            c.used, gate(a.used, is_bool(c.value, True)), gate(b.used, is_bool(c.value, False))
+        )
+        und_parts = [c.undecided] if c.undecided is not None else []
+        if a.undecided is not None:
+            und_parts.append(all_of(is_bool(c.value, True), a.undecided))
+        if b.undecided is not None:
+            und_parts.append(all_of(is_bool(c.value, False), b.undecided))
+        return SqlValue(value, ty, missing, used, any_of(*und_parts) if und_parts else None)
+
+    def equal(self, a: exp.Expr, b: exp.Expr, ty: t.Type) -> exp.Expr:
+        if ty.kind == "set":
+            return exp.EQ(this=_set_norm(a), expression=_set_norm(b))
+        return exp.EQ(this=par(a), expression=par(b))
+
+    # -- arithmetic and comparison
+
+    def arith(self, e: s.Expr, op: str, a: SqlValue, b: SqlValue) -> SqlValue:
+        ka, kb = a.type.kind, b.type.kind
+        if op in ("+", "-") and ka == kb and ka in ("money", "number", "rate", "duration"):
+            cls = exp.Add if op == "+" else exp.Sub
+            return self.strict(e, [a, b], cls(this=par(a.value), expression=par(b.value)))
+        if op == "×":
+            if ka == "money" and kb in ("rate", "number"):
+                a, b = b, a
+                ka, kb = kb, ka
+            if kb == "money" and ka in ("rate", "number"):
+                product = exp.Mul(this=_cast(b.value.copy(), WHOLE), expression=par(a.value))
+                # Rounded down (toward zero) to the fen, as Money.times(rate, DOWN).
+                fen = _cast(exp.func("trunc", product), BIGINT)
+                return self.strict(e, [a, b], fen)
+        raise self.fail(e, f"{op} of {a.type.describe()} and {b.type.describe()}")
+
+    def compare(self, e: s.Expr, op: str, left: s.Expr, right: s.Expr) -> SqlValue:
+        for side, other, flip in ((left, right, False), (right, left, True)):
+            if isinstance(side, s.Call) and side.func == "average" and len(side.args) == 1:
+                return self.compare_average(e, op, side.args[0], other, flip)
+        for side, other in ((left, right), (right, left)):
+            if isinstance(side, s.SetLit) and not side.items and op in ("=", "!="):
+                v = self.compile(other)
+                size = exp.ArraySize(this=v.value.copy())
+                return self.strict(
+                    e, [v], _COMPARE[op](this=size, expression=exp.Literal.number(0))
+                )
+        a, b = self.compile(left), self.compile(right)
+        if a.type.kind == "set" or b.type.kind == "set":
+            if op not in ("=", "!="):  # pragma: no cover - the checker allows = and != only
+                raise self.fail(e, f"{op} between sets")
+            av, bv = _set_norm(a.value), _set_norm(b.value)
+        elif a.type.kind == "list" and op not in ("=", "!="):
+            raise self.fail(e, f"{op} between lists")
+        else:
+            av, bv = par(a.value), par(b.value)
+        return self.strict(e, [a, b], _COMPARE[op](this=av, expression=bv))
+
+    def compare_average(
+        self, e: s.Expr, op: str, items: s.Expr, other: s.Expr, flip: bool
+    ) -> SqlValue:
+        """``average(L) op x`` as ``sum(L) op x × count(L)``: exact, with no division;
+        undecided for an empty L (E414), as the one-by-one path."""
+        lv, xv = self.compile(items), self.compile(other)
+        if lv.type.kind == "set":
+            raise self.fail(e, "the average of a set")
+        elem = lv.type.element
+        if elem is None or elem.kind not in ("duration", "number", "money"):
+            raise self.fail(e, "this average")
+        if elem.kind == "money":
+            raise self.fail(e, "an average of money (rounded down to the fen)")
+        size = exp.ArraySize(this=lv.value.copy())
+        total = exp.ArraySum(this=lv.value.copy())
+        scaled = exp.Mul(this=xv.value.copy(), expression=size.copy())
+        cmp = _COMPARE[op]
+        value = cmp(this=scaled, expression=total) if flip else cmp(this=total, expression=scaled)
+        out = self.strict(
+            e,
+            [lv, xv],
+            case([(exp.EQ(this=size.copy(), expression=exp.Literal.number(0)), exp.Null())], value),
+        )
+        empty = all_of(not_null(lv.value), exp.EQ(this=size, expression=exp.Literal.number(0)))
+        und = _undecided(lv, xv)
+        return attrs.evolve(out, undecided=any_of(und, empty) if und is not None else empty)
+
+    def call(self, e: s.Expr, func: str, args: tuple[s.Expr, ...]) -> SqlValue:
+        if func == "year" and len(args) == 1:
+            d = self.compile(args[0])
+            return self.strict(e, [d], _cast(exp.Year(this=par(d.value)), DECIMAL))
+        if func == "count" and len(args) == 1:
+            lv = self.compile(args[0])
+            items = _set_norm(lv.value) if lv.type.kind == "set" else lv.value.copy()
+            if lv.type.kind in ("set", "list"):
+                return self.strict(e, [lv], _cast(exp.ArraySize(this=items), DECIMAL))
+        raise self.fail(e, f"{func}()")
+
+
+_COMPARE: dict[str, type[exp.Binary]] = {
+    "=": exp.EQ,
+    "!=": exp.NEQ,
+    "<": exp.LT,
+    "<=": exp.LTE,
+    ">": exp.GT,
+    ">=": exp.GTE,
+}
+
+
+def _set_norm(e: exp.Expr) -> exp.Expr:
+    """A set's items sorted, each once: two sets are equal when these lists are."""
+    return exp.ArraySort(this=exp.ArrayDistinct(this=e.copy()))

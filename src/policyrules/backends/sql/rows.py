@@ -1,0 +1,254 @@
+"""One provision's rows: the subject table joined to its owners, with every expression.
+
+:func:`rows_step` builds the first step of a provision: one row per subject (a product with
+its firm's columns beside it), its path and subject text, the status its conditions give,
+and for each expression the provision uses its value, the facts it misses, the assumptions
+it reads and whether it is undecided — as columns, so later steps (ledger joins, windows)
+need no expression of the policy again.
+
+Also here: natural order of ids as a SQL sort key (:func:`natural_sql`, the same order as
+:func:`policyrules.runtime.order.natural_key`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import attrs
+import sqlglot.expressions as exp
+
+from ... import syntax as s
+from ...model import CheckedPolicy, EntityInfo, ProvisionInfo
+from ...runtime.order import natural_key
+from .exprs import ExprCompiler, SqlValue
+from .sqlbits import (
+    VARCHAR,
+    Pairs,
+    all_of,
+    any_of,
+    case,
+    gate,
+    is_bool,
+    is_null,
+    merge,
+    names_list,
+    negate,
+)
+
+__all__ = [
+    "Rows",
+    "chain_of",
+    "conjuncts",
+    "join_key",
+    "natural_literal",
+    "natural_sql",
+    "path_cols",
+    "path_key_sql",
+    "rows_step",
+]
+
+
+def _alias(e: exp.Expr, name: str, quoted: bool | None = None) -> exp.Expr:
+    return exp.alias_(e, name, quoted=quoted, copy=False)
+
+
+def _cast(e: exp.Expr, to: exp.DataType | str) -> exp.Expr:
+    return exp.cast(e, to, copy=False)
+
+
+_LEVEL, _DIGITS, _TEXT = "\x01", "\x02", "\x03"
+
+
+def chain_of(policy: CheckedPolicy, subject: str | None) -> tuple[EntityInfo, ...]:
+    """The subject's entity and its owners, the firm (outermost) first."""
+    return tuple(reversed(policy.chain(subject)))
+
+
+def path_cols(chain: Iterable[EntityInfo]) -> list[str]:
+    """The path's id columns of a provision's rows: ``e_firm``, ``e_product``."""
+    return [f"e_{e.name}" for e in chain]
+
+
+def conjuncts(e: s.Expr) -> list[s.Expr]:
+    if isinstance(e, s.And):
+        return conjuncts(e.left) + conjuncts(e.right)
+    return [e]
+
+
+def natural_literal(text: str) -> str:
+    """The sort key of ``text`` in natural order as a string compared by code point:
+    digit runs as (marker, digit count, digits without leading zeros, the run as written),
+    other runs as (marker, the run); as :func:`natural_sql` computes it in SQL."""
+    out = []
+    for kind, count, digits, run in natural_key(text):
+        if kind == 0:
+            out.append(f"{_DIGITS}{count:010d}{digits}{run}")
+        else:
+            out.append(f"{_TEXT}{run}")
+    return "".join(out)
+
+
+def natural_sql(text: exp.Expr) -> exp.Expr:
+    """:func:`natural_literal` in SQL, for ids of ASCII digits (a digit run of other
+    scripts sorts as text)."""
+    run = exp.to_identifier("r")
+    ref = exp.column("r")
+    stripped = exp.func("ltrim", ref.copy(), exp.Literal.string("0"))
+    digits = exp.DPipe(
+        this=exp.DPipe(
+            this=exp.DPipe(
+                this=exp.Literal.string(_DIGITS),
+                expression=exp.func(
+                    "lpad",
+                    _cast(exp.func("length", stripped.copy()), VARCHAR),
+                    exp.Literal.number(10),
+                    exp.Literal.string("0"),
+                ),
+            ),
+            expression=stripped,
+        ),
+        expression=ref.copy(),
+    )
+    other = exp.DPipe(this=exp.Literal.string(_TEXT), expression=ref.copy())
+    is_digits = exp.RegexpLike(this=ref.copy(), expression=exp.Literal.string("^[0-9]"))
+    body = exp.If(this=is_digits, true=digits, false=other)
+    runs = exp.RegexpExtractAll(this=text.copy(), expression=exp.Literal.string("[0-9]+|[^0-9]+"))
+    mapped = exp.Transform(this=runs, expression=exp.Lambda(this=body, expressions=[run]))
+    return exp.ArrayToString(this=mapped, expression=exp.Literal.string(""))
+
+
+def path_key_sql(chain: tuple[EntityInfo, ...]) -> exp.Expr:
+    """The subject's path (columns ``e_<entity>`` of a provision's rows) in natural order,
+    as ``natural_path_key``: per level the entity name then its id's natural key, a shorter
+    path first."""
+    parts: list[exp.Expr] = []
+    for ent in chain:
+        parts.append(exp.Literal.string(ent.name + _LEVEL))
+        parts.append(natural_sql(exp.column(f"e_{ent.name}", quoted=True)))
+        parts.append(exp.Literal.string(_LEVEL))
+    out = parts[0]
+    for p in parts[1:]:
+        out = exp.DPipe(this=out, expression=p)
+    return out
+
+
+def join_key(chain: tuple[EntityInfo, ...], table: str | None = None) -> exp.Expr:
+    """The path's ids in one text (ids hold no control character): a claim's key in a
+    pool's window, to join its room back."""
+    out: exp.Expr = exp.column(f"e_{chain[0].name}", table=table, quoted=True)
+    for ent in chain[1:]:
+        sep = exp.DPipe(this=out, expression=exp.Literal.string(_LEVEL))
+        out = exp.DPipe(this=sep, expression=exp.column(f"e_{ent.name}", table=table, quoted=True))
+    return out
+
+
+@attrs.frozen
+class Rows:
+    """The first step of a provision and what later steps read from it."""
+
+    name: str
+    select: exp.Select
+    chain: tuple[EntityInfo, ...]
+
+
+def _from_chain(policy: CheckedPolicy, chain: tuple[EntityInfo, ...]) -> exp.Select:
+    subject = chain[-1]
+    q = exp.select().from_(
+        _alias(exp.to_table(subject.key, quoted=True), subject.name, quoted=True)
+    )
+    for child, parent in zip(reversed(chain[1:]), reversed(chain[:-1]), strict=True):
+        on = exp.EQ(
+            this=exp.column("id", table=parent.name, quoted=True),
+            expression=exp.column(f"{parent.name}_id", table=child.name, quoted=True),
+        )
+        q = q.join(
+            _alias(exp.to_table(parent.key, quoted=True), parent.name, quoted=True),
+            on=on,
+            join_type="left",
+        )
+    return q
+
+
+def _lists(prefix: str, v: SqlValue, q: list[exp.Expr]) -> None:
+    """Columns ``<prefix>``, ``<prefix>_mf`` (missing facts), ``<prefix>_mp`` (missing
+    parameters), ``<prefix>_as`` (assumptions), ``<prefix>_un`` (undecided)."""
+    missing = gate(v.missing, is_null(v.value))
+    q.append(_alias(v.value.copy(), prefix, quoted=True))
+    q.extend(_missing_cols(prefix, missing))
+    q.append(_alias(names_list(v.used), f"{prefix}_as", quoted=True))
+    und = v.undecided if v.undecided is not None else exp.Boolean(this=False)
+    q.append(_alias(und.copy(), f"{prefix}_un", quoted=True))
+
+
+def _missing_cols(prefix: str, missing: Pairs) -> list[exp.Expr]:
+    facts = tuple((k, w) for k, w in missing if not k.startswith("parameter "))
+    params = tuple(
+        (k.removeprefix("parameter "), w) for k, w in missing if k.startswith("parameter ")
+    )
+    return [
+        _alias(names_list(facts), f"{prefix}_mf", quoted=True),
+        _alias(names_list(params), f"{prefix}_mp", quoted=True),
+    ]
+
+
+def rows_step(
+    name: str,
+    policy: CheckedPolicy,
+    p: ProvisionInfo,
+    ec: ExprCompiler,
+    values: dict[str, s.Expr],
+) -> Rows:
+    """The rows of provision ``p``: path columns, ``subject``, ``firm``; the
+    conditions as ``st0`` ('ok', 'no', 'undecided', 'unknown') with ``c_mf``/``c_mp``/
+    ``c_as``; and each expression of ``values`` by its name (see :func:`_lists`)."""
+    chain = chain_of(policy, p.subject)
+    cols: list[exp.Expr] = []
+    for ent in chain:
+        cols.append(
+            _alias(exp.column("id", table=ent.name, quoted=True), f"e_{ent.name}", quoted=True)
+        )
+    ids = [exp.column("id", table=ent.name, quoted=True) for ent in chain]
+    subject: exp.Expr = ids[0]
+    for i in ids[1:]:
+        subject = exp.DPipe(
+            this=exp.DPipe(this=subject, expression=exp.Literal.string("/")), expression=i
+        )
+    cols.append(_alias(subject, "subject", quoted=True))
+    cols.append(_alias(ids[0].copy(), "firm", quoted=True))
+    # Conditions: all are computed; a false one decides; an undecided one (E412-E414) makes
+    # the decision unknown unless another is false; else an unknown one makes it unknown.
+    conds = [ec.compile(part) for line in p.eligible for part in conjuncts(line.condition)]
+    und = [c.undecided if c.undecided is not None else exp.Boolean(this=False) for c in conds]
+    failed = (
+        any_of(
+            *(
+                all_of(is_bool(c.value, False), negate(u.copy()))
+                for c, u in zip(conds, und, strict=True)
+            )
+        )
+        if conds
+        else exp.Boolean(this=False)
+    )
+    undecided = any_of(*und) if conds else exp.Boolean(this=False)
+    unknown = any_of(*(is_null(c.value) for c in conds)) if conds else exp.Boolean(this=False)
+    st0 = case(
+        [
+            (failed, exp.Literal.string("no")),
+            (undecided, exp.Literal.string("undecided")),
+            (unknown, exp.Literal.string("unknown")),
+        ],
+        exp.Literal.string("ok"),
+    )
+    cols.append(_alias(st0, "st0", quoted=True))
+    missing = merge(
+        *(
+            gate(c.missing, all_of(is_null(c.value), negate(u.copy())))
+            for c, u in zip(conds, und, strict=True)
+        )
+    )
+    cols.extend(_missing_cols("c", missing))
+    cols.append(_alias(names_list(merge(*(c.used for c in conds))), "c_as", quoted=True))
+    for key, expr in values.items():
+        _lists(key, ec.compile(expr), cols)
+    q = _from_chain(policy, chain).select(*cols, copy=False)
+    return Rows(name, q, chain)

@@ -1,0 +1,253 @@
+"""Small SQL builders the compiler uses: canonical types, three-valued helpers, literals.
+
+Everything builds sqlglot expressions (never SQL text from values).  ``Pairs`` are
+``(name, condition)``: a name (a missing fact, an assumption) that holds where its condition
+does; :func:`names_list` turns them into a VARCHAR[] per row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from decimal import Decimal
+
+import sqlglot.expressions as exp
+
+from ... import types as t
+from ...runtime.money import Money
+from ...runtime.values import Duration, Unknown, Value
+from .plan import refuse
+
+__all__ = [
+    "BIGINT",
+    "DATE",
+    "DECIMAL",
+    "FACTOR",
+    "INTEGER",
+    "VARCHAR",
+    "VARCHARS",
+    "WHOLE",
+    "Pairs",
+    "all_of",
+    "any_of",
+    "case",
+    "gate",
+    "is_bool",
+    "is_null",
+    "is_true",
+    "literal",
+    "merge",
+    "names_list",
+    "negate",
+    "not_bool",
+    "not_null",
+    "null_of",
+    "par",
+    "sql_type",
+    "true",
+]
+
+
+def _alias(e: exp.Expr, name: str, quoted: bool | None = None) -> exp.Expr:
+    return exp.alias_(e, name, quoted=quoted, copy=False)
+
+
+def _cast(e: exp.Expr, to: exp.DataType | str) -> exp.Expr:
+    return exp.cast(e, to, copy=False)
+
+
+Pairs = tuple[tuple[str, exp.Expr], ...]
+
+DECIMAL = exp.DataType.build("DECIMAL(38,10)")
+BIGINT = exp.DataType.build("BIGINT")
+WHOLE = exp.DataType.build("DECIMAL(38,0)")
+VARCHAR = exp.DataType.build("VARCHAR")
+VARCHARS = exp.DataType.build("ARRAY<VARCHAR>")
+INTEGER = exp.DataType.build("INTEGER")
+DATE = exp.DataType.build("DATE")
+FACTOR = {"周": 7, "年": 12}  # to the base unit of the duration's dimension
+
+
+def sql_type(ty: t.Type) -> exp.DataType:
+    """The canonical engine type of a value of ``ty``."""
+    kind = ty.kind
+    if kind in ("set", "list"):
+        inner = sql_type(ty.element or t.Type("text"))
+        return exp.DataType(this=exp.DataType.Type.ARRAY, expressions=[inner], nested=True)
+    name = {
+        "money": "BIGINT",
+        "rate": "DECIMAL(38,10)",
+        "number": "DECIMAL(38,10)",
+        "duration": "BIGINT",
+        "date": "DATE",
+        "bool": "BOOLEAN",
+        "text": "VARCHAR",
+        "enum": "VARCHAR",
+    }.get(kind)
+    if name is None:
+        raise refuse("E600", f"a value of type {ty.describe()} has no SQL form")
+    return exp.DataType.build(name)
+
+
+# ---- small builders --------------------------------------------------------------------------
+
+
+def true() -> exp.Expr:
+    return exp.Boolean(this=True)
+
+
+def is_true(e: exp.Expr) -> bool:
+    """Whether ``e`` is the literal TRUE."""
+    return isinstance(e, exp.Boolean) and e.this is True
+
+
+def all_of(*conds: exp.Expr) -> exp.Expr:
+    """``a AND b ...`` with TRUE left out (TRUE when nothing is left)."""
+    kept = [par(c) for c in conds if not is_true(c)]
+    if not kept:
+        return true()
+    out = kept[0]
+    for c in kept[1:]:
+        out = exp.And(this=out, expression=c)
+    return out
+
+
+def any_of(*conds: exp.Expr) -> exp.Expr:
+    if any(is_true(c) for c in conds):
+        return true()
+    kept = [par(c) for c in conds]
+    out = kept[0]
+    for c in kept[1:]:
+        out = exp.Or(this=out, expression=c)
+    return exp.Paren(this=out) if len(kept) > 1 else out
+
+
+_ATOMS = (
+    exp.Column,
+    exp.Literal,
+    exp.Boolean,
+    exp.Null,
+    exp.Func,
+    exp.Case,
+    exp.Cast,
+    exp.Paren,
+    exp.Array,
+)
+
+
+def par(e: exp.Expr) -> exp.Expr:
+    """``e`` in parentheses unless it is atomic: sqlglot prints operators as built."""
+    atomic = isinstance(e, _ATOMS) and not isinstance(e, exp.Binary | exp.Unary | exp.Not)
+    return e.copy() if atomic else exp.Paren(this=e.copy())
+
+
+def negate(e: exp.Expr) -> exp.Expr:
+    """``NOT e``, parenthesised."""
+    return exp.Not(this=par(e))
+
+
+def is_null(e: exp.Expr) -> exp.Expr:
+    return exp.Is(this=par(e), expression=exp.Null())
+
+
+def not_null(e: exp.Expr) -> exp.Expr:
+    return negate(is_null(e))
+
+
+def is_bool(e: exp.Expr, value: bool) -> exp.Expr:
+    return exp.Is(this=par(e), expression=exp.Boolean(this=value))
+
+
+def not_bool(e: exp.Expr, value: bool) -> exp.Expr:
+    return negate(is_bool(e, value))
+
+
+def case(whens: Iterable[tuple[exp.Expr, exp.Expr]], default: exp.Expr) -> exp.Case:
+    out = exp.Case()
+    for cond, value in whens:
+        out = out.when(cond.copy(), value.copy(), copy=False)
+    return out.else_(default.copy(), copy=False)
+
+
+def null_of(ty: t.Type) -> exp.Expr:
+    return _cast(exp.Null(), sql_type(ty))
+
+
+def gate(pairs: Pairs, cond: exp.Expr) -> Pairs:
+    if is_true(cond):
+        return pairs
+    return tuple((k, all_of(w, cond)) for k, w in pairs)
+
+
+def merge(*groups: Pairs) -> Pairs:
+    """Pairs with the same name joined by OR, sorted by name."""
+    by: dict[str, list[exp.Expr]] = {}
+    for group in groups:
+        for k, w in group:
+            by.setdefault(k, []).append(w)
+    return tuple((k, any_of(*by[k])) for k in sorted(by))
+
+
+def names_list(pairs: Pairs, keep: Callable[[str], bool] = lambda _: True) -> exp.Expr:
+    """A VARCHAR[] of the names whose condition holds, in the pairs' (sorted) order."""
+    parts = [
+        exp.If(
+            this=w.copy(),
+            true=exp.Array(expressions=[exp.Literal.string(k)]),
+            false=_cast(exp.Array(expressions=[]), VARCHARS),
+        )
+        if not is_true(w)
+        else exp.Array(expressions=[exp.Literal.string(k)])
+        for k, w in pairs
+        if keep(k)
+    ]
+    if not parts:
+        return _cast(exp.Array(expressions=[]), VARCHARS)
+    if len(parts) == 1:
+        return parts[0]
+    return exp.ArrayConcat(this=parts[0], expressions=parts[1:])
+
+
+# ---- literals --------------------------------------------------------------------------------
+
+
+def literal(v: Value, ty: t.Type, what: str) -> exp.Expr:
+    """A compile-time value as a SQL literal of its canonical type."""
+    if isinstance(v, Unknown):
+        return null_of(ty)
+    if isinstance(v, bool):
+        return exp.Boolean(this=v)
+    if isinstance(v, Money):
+        return _cast(exp.Literal.number(v.fen), BIGINT)
+    if isinstance(v, Duration):
+        _, n = v.normalized()
+        return _cast(exp.Literal.number(_whole(n, what)), BIGINT)
+    if isinstance(v, Decimal):
+        return _cast(exp.Literal.string(_decimal_text(v, what)), DECIMAL)
+    if isinstance(v, dt.date):
+        return _cast(exp.Literal.string(v.isoformat()), DATE)
+    if isinstance(v, str):
+        return exp.Literal.string(v)
+    if isinstance(v, frozenset | tuple):
+        elem = ty.element or t.Type("text")
+        items = sorted(v, key=repr) if isinstance(v, frozenset) else list(v)
+        arr = exp.Array(expressions=[literal(i, elem, what) for i in items])
+        return _cast(arr, sql_type(ty))
+    raise refuse("E600", f"{what}: the value {v!r} has no SQL form")
+
+
+def _whole(n: Decimal, what: str) -> int:
+    if n != n.to_integral_value():
+        raise refuse("E601", f"{what}: a duration of {n} is not a whole number of its unit")
+    return int(n)
+
+
+def _decimal_text(v: Decimal, what: str) -> str:
+    q = v.quantize(Decimal("1e-10"))
+    if q != v or abs(q) >= Decimal(10) ** 28:
+        raise refuse(
+            "E601",
+            f"{what}: the number {v} does not fit DECIMAL(38,10) exactly",
+            hint="the batch path keeps numbers to 10 decimal places and 28 digits",
+        )
+    return format(q, "f")

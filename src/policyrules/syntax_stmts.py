@@ -1,0 +1,357 @@
+"""The syntax tree, part two: statements, declarations and the module.
+
+A statement stands on its own line and may carry comments; it holds the expressions and type
+references of :mod:`policyrules.syntax_exprs`.  Import them from :mod:`policyrules.syntax`,
+which re-exports both parts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TypeAlias
+
+import attrs
+
+from .errors import Span
+from .syntax_exprs import Expr, Node, TypeRef
+
+__all__ = [
+    "Amount",
+    "AmountDecided",
+    "Assumption",
+    "Cap",
+    "Chapter",
+    "Clause",
+    "ClauseStmt",
+    "Consequence",
+    "DocAgency",
+    "DocEvents",
+    "DocIssued",
+    "DocMeasures",
+    "DocNumber",
+    "DocSource",
+    "DocStmt",
+    "DocValid",
+    "Document",
+    "Done",
+    "Due",
+    "Eligible",
+    "Entity",
+    "EntityList",
+    "EntitySingle",
+    "EnumDecl",
+    "EnumMember",
+    "FactDecl",
+    "Item",
+    "Module",
+    "Note",
+    "Once",
+    "OrderBy",
+    "Parameter",
+    "Provision",
+    "ProvisionStmt",
+    "Quote",
+    "Require",
+    "Stmt",
+    "Subject",
+    "Twin",
+]
+
+
+@attrs.frozen
+class Stmt(Node):
+    """A node that stands on its own line and may carry comments."""
+
+    comments: tuple[str, ...] = attrs.field(default=(), kw_only=True)
+    trailing: str | None = attrs.field(default=None, kw_only=True)
+
+
+# ---- statements ----------------------------------------------------------------------------
+
+
+@attrs.frozen
+class Quote(Stmt):
+    """``quote "..."`` — verbatim text of the source."""
+
+    text: str
+
+
+@attrs.frozen
+class Note(Stmt):
+    """``note "..."`` — a remark or an open question."""
+
+    text: str
+
+
+@attrs.frozen
+class Subject(Stmt):
+    """``for each product`` — what a provision is evaluated for."""
+
+    entity: str
+    each: bool = True
+
+
+@attrs.frozen
+class Eligible(Stmt):
+    """``eligible when <condition>``; several lines all must hold."""
+
+    condition: Expr
+
+
+@attrs.frozen
+class Amount(Stmt):
+    """``amount <money>`` — a definite amount (a fixed rate times a base, a sum...)."""
+
+    expr: Expr
+
+
+@attrs.frozen
+class AmountDecided(Stmt):
+    """``amount decided <fact>`` — the text sets only ceilings; an agency decides."""
+
+    fact: str
+
+
+@attrs.frozen
+class Cap(Stmt):
+    """``cap <money> [per E]* [per year of <date>] [shared NAME]``."""
+
+    limit: Expr
+    per: tuple[str, ...] = ()
+    year_of: Expr | None = None
+    shared: str | None = None
+
+
+@attrs.frozen
+class Once(Stmt):
+    """``once per E`` — 一次性: at most one grant for the same entity, ever."""
+
+    entity: str
+
+
+@attrs.frozen
+class OrderBy(Stmt):
+    """``order by k1, k2`` — the order in which claims share a cap."""
+
+    keys: tuple[Expr, ...]
+
+
+@attrs.frozen
+class Due(Stmt):
+    """``due <duration> after <date>``."""
+
+    period: Expr
+    start: Expr
+
+
+@attrs.frozen
+class Done(Stmt):
+    """``done <date>`` — when the thing due was done."""
+
+    date: Expr
+
+
+@attrs.frozen
+class Require(Stmt):
+    """``require <comparison>`` — a target an agency commits to."""
+
+    condition: Expr
+
+
+@attrs.frozen
+class Consequence(Stmt):
+    """``consequence "..."`` — what an entitlement gives."""
+
+    text: str
+
+
+ProvisionStmt: TypeAlias = (
+    Quote
+    | Note
+    | Subject
+    | Eligible
+    | Amount
+    | AmountDecided
+    | Cap
+    | Once
+    | OrderBy
+    | Due
+    | Done
+    | Require
+    | Consequence
+)
+
+
+@attrs.frozen
+class Provision(Stmt):
+    """``award|deadline|target|entitlement|declaration NAME ["title"] <statements>``."""
+
+    kind: str
+    name: str
+    title: str | None
+    body: tuple[ProvisionStmt, ...]
+
+
+@attrs.frozen
+class FactDecl(Stmt):
+    """``fact NAME: type ["description"]``."""
+
+    name: str
+    type: TypeRef
+    title: str | None = None
+
+
+@attrs.frozen
+class EntityList(Stmt):
+    """``list NAME [of PARENT]`` — where the entity's instances sit in a facts file."""
+
+    key: str
+    parent: str | None = None
+
+
+@attrs.frozen
+class EntitySingle(Stmt):
+    """``single NAME`` — one instance at the top of a facts file."""
+
+    key: str
+
+
+@attrs.frozen
+class Entity(Stmt):
+    """``entity NAME ["title"] <list|single> <facts>``."""
+
+    name: str
+    title: str | None
+    body: tuple[EntityList | EntitySingle | FactDecl, ...]
+
+
+@attrs.frozen
+class EnumMember(Node):
+    name: str
+    title: str | None = None
+
+
+@attrs.frozen
+class EnumDecl(Stmt):
+    """``enum NAME ["title"] { a "...", b }``."""
+
+    name: str
+    title: str | None
+    members: tuple[EnumMember, ...]
+
+
+@attrs.frozen
+class Parameter(Stmt):
+    """``parameter NAME: type [= default] ["description"]`` — a value the text leaves open."""
+
+    name: str
+    type: TypeRef
+    default: Expr | None = None
+    title: str | None = None
+
+
+@attrs.frozen
+class Assumption(Stmt):
+    """``assumption NAME: type = default "rationale"`` — a choice the text leaves open."""
+
+    name: str
+    type: TypeRef
+    default: Expr
+    rationale: str
+
+
+@attrs.frozen
+class DocNumber(Stmt):
+    text: str
+
+
+@attrs.frozen
+class DocAgency(Stmt):
+    text: str
+
+
+@attrs.frozen
+class DocIssued(Stmt):
+    date: dt.date
+
+
+@attrs.frozen
+class DocValid(Stmt):
+    start: dt.date
+    end: dt.date | None = None
+
+
+@attrs.frozen
+class DocSource(Stmt):
+    path: str
+    #: Where the path string stands (the ``span`` covers the whole ``source`` line).
+    path_span: Span | None = attrs.field(default=None, eq=False, repr=False, kw_only=True)
+
+
+@attrs.frozen
+class DocEvents(Stmt):
+    """``events from NAME`` — a date assumption: the earliest event ``in force`` accepts."""
+
+    assumption: str
+
+
+@attrs.frozen
+class DocMeasures(Stmt):
+    """``measures 15`` — how many measures the document has, for coverage."""
+
+    count: int
+
+
+@attrs.frozen
+class Twin(Stmt):
+    """``twin DOCUMENT LABEL`` — another clause that states the same rule."""
+
+    document: str
+    label: str
+
+
+DocStmt: TypeAlias = (
+    DocNumber | DocAgency | DocIssued | DocValid | DocEvents | DocMeasures | DocSource | Note
+)
+
+
+@attrs.frozen
+class Document(Stmt):
+    """``document NAME "title" <header statements>``."""
+
+    name: str
+    title: str
+    body: tuple[DocStmt, ...]
+
+
+@attrs.frozen
+class Chapter(Stmt):
+    """``chapter 一 "title"`` — clauses after it belong to it."""
+
+    label: str
+    title: str
+
+
+ClauseStmt: TypeAlias = Quote | Note | DocAgency | Twin | Parameter | Assumption
+
+
+@attrs.frozen
+class Clause(Stmt):
+    """``clause LABEL ["title"] <quote, notes, parameters> <provisions>``."""
+
+    label: str
+    title: str | None
+    body: tuple[ClauseStmt, ...]
+    provisions: tuple[Provision, ...]
+
+
+Item: TypeAlias = Document | Chapter | Clause | Entity | EnumDecl | Parameter | Assumption
+
+
+@attrs.frozen
+class Module(Node):
+    """One ``.rule`` file."""
+
+    items: tuple[Item, ...]
+    comments: tuple[str, ...] = attrs.field(default=(), kw_only=True)
+    header: tuple[str, ...] = attrs.field(default=(), kw_only=True)
