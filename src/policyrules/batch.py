@@ -24,9 +24,9 @@ import attrs
 import duckdb
 import sqlglot.expressions as exp
 
+from .backends.python.compile import CompiledPolicy
 from .backends.sql import SqlPlan, compile_batch
 from .backends.sql.duckdb import calendar_rows
-from .compile import CompiledPolicy
 from .errors import Diagnostic, LedgerError, TableError
 from .progress import Progress
 from .runtime.calendar import WorkCalendar

@@ -19,7 +19,7 @@ from collections.abc import Mapping, Sequence
 import duckdb
 
 from . import types as t
-from .compile import CompiledPolicy, Env
+from .backends.python.compile import CompiledPolicy, Env
 from .errors import Diagnostic, LedgerError, did_you_mean
 from .ledger_io import grant_keys
 from .model import CheckedPolicy
