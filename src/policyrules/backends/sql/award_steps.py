@@ -152,7 +152,7 @@ class AwardSteps:
             if year is not None:
                 extra.append(_alias(self._year(c), f"yr{c.index}", quoted=True))
         star = exp.Column(this=exp.Star(), table=exp.to_identifier("r", quoted=True))
-        q = exp.select(star, *extra).from_(_alias(_t(self.name), "r", quoted=True))
+        q = exp.select(star, *extra).from_(_alias(_t(self.name), "r", quoted=True), copy=False)
         for alias, sub, scope, cap in joins:
             conds: list[exp.Expr] = [
                 exp.EQ(this=col(f"k_{n}", alias), expression=col(f"e_{n}", "r")) for n in scope
@@ -162,7 +162,7 @@ class AwardSteps:
             table = exp.Subquery(
                 this=sub, alias=exp.TableAlias(this=exp.to_identifier(alias, quoted=True))
             )
-            q = q.join(table, on=all_of(*conds), join_type="left")
+            q = q.join(table, on=all_of(*conds), join_type="left", copy=False)
         return q
 
     def _members(self, pool: str) -> set[str]:
@@ -230,7 +230,7 @@ class AwardSteps:
                 win = all_of(win, not_null(col(f"yr{k}")))
             cols.append(_alias(win, "win", quoted=True))
         # st is computed above from the same columns; repeat it for the window filter
-        return exp.select(*cols).from_(_t(f"{self.name}_b"))
+        return exp.select(*cols).from_(_t(f"{self.name}_b"), copy=False)
 
     def _year_cols(self) -> set[str]:
         return {f"y{c.index}" for c in self.years}
@@ -264,7 +264,9 @@ class AwardSteps:
             for j in range(len(aw.p.order)):
                 key = case([(col(f"o{j}_un"), exp.Null())], col(f"o{j}"))
                 sel.append(_alias(key, f"o{j}", quoted=True))
-            parts.append(exp.select(*sel).from_(_t(f"{aw.name}_c")).where(col("win")))
+            parts.append(
+                exp.select(*sel).from_(_t(f"{aw.name}_c"), copy=False).where(col("win"), copy=False)
+            )
             aw.window_name = name
         assert scope is not None
         return window_steps(name, parts, scope, kinds)
@@ -298,8 +300,8 @@ class AwardSteps:
                         quoted=True,
                     ),
                 )
-                .from_(_alias(_t(src), "c", quoted=True))
-                .join(_alias(_t(w), "w", quoted=True), on=on, join_type="left")
+                .from_(_alias(_t(src), "c", quoted=True), copy=False)
+                .join(_alias(_t(w), "w", quoted=True), on=on, join_type="left", copy=False)
             )
             src = f"{name}_j"
             steps.append((src, q))
@@ -310,7 +312,7 @@ class AwardSteps:
             _alias(col("req"), "run_0", quoted=True),
             _alias(col("req"), "low_0", quoted=True),
         ]
-        step_q = exp.select(*cols).from_(_t(src))
+        step_q = exp.select(*cols).from_(_t(src), copy=False)
         steps.append((f"{name}_d0", step_q))
         prev = f"{name}_d0"
         for n, c in enumerate(self.caps, start=1):
@@ -323,7 +325,7 @@ class AwardSteps:
                 exp.Star(),
                 _alias(run, f"run_{n}", quoted=True),
                 _alias(low, f"low_{n}", quoted=True),
-            ).from_(_t(prev))
+            ).from_(_t(prev), copy=False)
             prev = f"{name}_d{n}"
             steps.append((prev, q))
         last = len(self.caps)
@@ -364,7 +366,7 @@ class AwardSteps:
                     _alias(
                         _if_list(ok.copy(), names_list(tuple(binding))), "binding_caps", quoted=True
                     ),
-                ).from_(_t(prev)),
+                ).from_(_t(prev), copy=False),
             )
         )
         return steps, self._decision(), self._grant()
@@ -410,7 +412,7 @@ class AwardSteps:
                 [col("c_as"), *order_as, _if_list(award_ok, _concat(award_parts["as"]))]
             ),
         }
-        return exp.select(*decision_row(self.p, fields)).from_(_t(f"{self.name}_f"))
+        return exp.select(*decision_row(self.p, fields)).from_(_t(f"{self.name}_f"), copy=False)
 
     def _grant(self) -> exp.Select:
         chain = {e.name for e in self.chain}
@@ -426,7 +428,7 @@ class AwardSteps:
             exp.EQ(this=col("amount_kind"), expression=lit("exact")),
             exp.GT(this=col("amount"), expression=num(0)),
         )
-        return exp.select(*cols).from_(_t(f"{self.name}_f")).where(cond)
+        return exp.select(*cols).from_(_t(f"{self.name}_f"), copy=False).where(cond, copy=False)
 
     @staticmethod
     def no_grants(policy: CheckedPolicy) -> exp.Select:
@@ -434,4 +436,4 @@ class AwardSteps:
         cols += [_alias(_cast(exp.Null(), VARCHAR), e.name, quoted=True) for e in policy.entities]
         cols.append(_alias(_cast(exp.Null(), BIGINT), "amount", quoted=True))
         cols.append(_alias(_cast(exp.Null(), INTEGER), "year", quoted=True))
-        return exp.select(*cols).where(exp.Boolean(this=False))
+        return exp.select(*cols).where(exp.Boolean(this=False), copy=False)

@@ -154,7 +154,7 @@ class Rows:
 def _from_chain(policy: CheckedPolicy, chain: tuple[EntityInfo, ...]) -> exp.Select:
     subject = chain[-1]
     q = exp.select().from_(
-        _alias(exp.to_table(subject.key, quoted=True), subject.name, quoted=True)
+        _alias(exp.to_table(subject.key, quoted=True), subject.name, quoted=True), copy=False
     )
     for child, parent in zip(reversed(chain[1:]), reversed(chain[:-1]), strict=True):
         on = exp.EQ(
@@ -165,6 +165,7 @@ def _from_chain(policy: CheckedPolicy, chain: tuple[EntityInfo, ...]) -> exp.Sel
             _alias(exp.to_table(parent.key, quoted=True), parent.name, quoted=True),
             on=on,
             join_type="left",
+            copy=False,
         )
     return q
 
