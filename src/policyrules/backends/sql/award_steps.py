@@ -101,6 +101,7 @@ class AwardSteps:
         self.shared = next((c for c in caps if c.shared), None)
         self.years = [c for c in caps if c.cap.per and c.cap.year_of is not None]
         self.order_kinds = [ec.type_of(k).kind for k in p.order]
+        self.constants: dict[str, exp.Expr] = {}
 
     # ---- rows, ledger, rooms -----------------------------------------------------------
 
@@ -120,7 +121,31 @@ class AwardSteps:
         if "a" not in values:  # pragma: no cover - the checker requires an amount
             raise self.ec.fail(s.Name(("amount",)), "an award with no amount")
         rows = rows_step(name, self.policy, p, self.ec, values)
+        self._lift_constants(rows.select)
         return [(name, rows.select), (f"{name}_b", self._ledger()), (f"{name}_c", self._rooms())]
+
+    _LISTS = ("_mf", "_mp", "_as", "_un")
+
+    def _lift_constants(self, select: exp.Select) -> None:
+        """Take out of the rows the lists and flags (``<k>_mf``, ``_mp``, ``_as``, ``_un``)
+        that are the same on every row (most are an empty list or FALSE): :meth:`_ref`
+        writes them in place where they are read, so no step carries them row by row."""
+        kept: list[exp.Expr] = []
+        for e in select.expressions:
+            if (
+                isinstance(e, exp.Alias)
+                and e.alias.endswith(self._LISTS)
+                and e.this.find(exp.Column) is None
+            ):
+                self.constants[e.alias] = e.this
+            else:
+                kept.append(e)
+        select.set("expressions", kept)
+
+    def _ref(self, name: str) -> exp.Expr:
+        """Column ``name`` of the rows, or its value when :meth:`_lift_constants` took it."""
+        const = self.constants.get(name)
+        return const.copy() if const is not None else col(name)
 
     def _year(self, c: CapPlan) -> exp.Expr:
         return _cast(exp.Year(this=col(f"y{c.index}", "r")), INTEGER)
@@ -174,12 +199,12 @@ class AwardSteps:
 
     def _rooms(self) -> exp.Select:
         """Status, requested amount, static rooms ``h<k>``, certainty and window inputs."""
-        undecided: list[exp.Expr] = [col("a_un")]
+        undecided: list[exp.Expr] = [self._ref("a_un")]
         for c in self.caps:
             k = c.index
-            undecided.append(col(f"l{k}_un"))
+            undecided.append(self._ref(f"l{k}_un"))
             if f"y{k}" in self._year_cols():
-                undecided.append(all_of(not_null(col(f"l{k}")), col(f"y{k}_un")))
+                undecided.append(all_of(not_null(col(f"l{k}")), self._ref(f"y{k}_un")))
         st = case(
             [
                 (exp.NEQ(this=col("st0"), expression=lit("ok")), col("st0")),
@@ -262,7 +287,7 @@ class AwardSteps:
             )
             sel += [col("rstar"), col("cert")]
             for j in range(len(aw.p.order)):
-                key = case([(col(f"o{j}_un"), exp.Null())], col(f"o{j}"))
+                key = case([(aw._ref(f"o{j}_un"), exp.Null())], col(f"o{j}"))
                 sel.append(_alias(key, f"o{j}", quoted=True))
             parts.append(
                 exp.select(*sel).from_(_t(f"{aw.name}_c"), copy=False).where(col("win"), copy=False)
@@ -383,19 +408,19 @@ class AwardSteps:
         unknown = exp.EQ(this=st.copy(), expression=lit("unknown"))
         ok = exp.EQ(this=st.copy(), expression=lit("ok"))
         award_parts: dict[str, list[exp.Expr]] = {
-            "mf": [col("a_mf")],
-            "mp": [col("a_mp")],
-            "as": [col("a_as")],
+            "mf": [self._ref("a_mf")],
+            "mp": [self._ref("a_mp")],
+            "as": [self._ref("a_as")],
         }
         for c in self.caps:
             k = c.index
             lim_null = is_null(col(f"l{k}"))
             for x in ("mf", "mp", "as"):
-                award_parts[x].append(col(f"l{k}_{x}") if x != "as" else col(f"l{k}_as"))
+                award_parts[x].append(self._ref(f"l{k}_{x}"))
                 if f"y{k}" in self._year_cols():
-                    award_parts[x].append(_if_list(negate(lim_null.copy()), col(f"y{k}_{x}")))
+                    award_parts[x].append(_if_list(negate(lim_null.copy()), self._ref(f"y{k}_{x}")))
             del lim_null
-        order_as = [col(f"o{j}_as") for j in range(len(self.p.order))]
+        order_as = [self._ref(f"o{j}_as") for j in range(len(self.p.order))]
         award_ok = any_of(ok, exp.EQ(this=st.copy(), expression=lit("undecided")))
         fields = {
             "status": status,
@@ -403,13 +428,14 @@ class AwardSteps:
             "amount_kind": col("amount_kind"),
             "binding_caps": col("binding_caps"),
             "missing_facts": case(
-                [(unknown, col("c_mf")), (ok.copy(), _sorted(award_parts["mf"]))], _empty()
+                [(unknown, self._ref("c_mf")), (ok.copy(), _sorted(award_parts["mf"]))], _empty()
             ),
             "missing_parameters": case(
-                [(unknown.copy(), col("c_mp")), (ok.copy(), _sorted(award_parts["mp"]))], _empty()
+                [(unknown.copy(), self._ref("c_mp")), (ok.copy(), _sorted(award_parts["mp"]))],
+                _empty(),
             ),
             "assumptions": _sorted(
-                [col("c_as"), *order_as, _if_list(award_ok, _concat(award_parts["as"]))]
+                [self._ref("c_as"), *order_as, _if_list(award_ok, _concat(award_parts["as"]))]
             ),
         }
         return exp.select(*decision_row(self.p, fields)).from_(_t(f"{self.name}_f"), copy=False)
