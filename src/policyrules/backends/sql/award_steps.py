@@ -30,7 +30,7 @@ from .awards import (
 from .exprs import ExprCompiler
 from .outputs import decision_row
 from .plan import Step
-from .rows import chain_of, join_key, path_key_sql, rows_step
+from .rows import chain_of, join_key, natural_keys, path_key_sql, rows_step
 from .sqlbits import (
     BIGINT,
     INTEGER,
@@ -267,7 +267,13 @@ class AwardSteps:
         parts = []
         scope = None
         kinds: list[str] = []
+        keys: dict[str, str] = {}
+        steps: list[Step] = []
         for aw in claims:
+            for ent in aw.chain:
+                if ent.name not in keys:
+                    keys[ent.name] = f"{name}_nk_{ent.name}"
+                    steps.append((keys[ent.name], natural_keys(ent)))
             c = aw.shared
             assert c is not None
             scope = c.scope
@@ -275,7 +281,7 @@ class AwardSteps:
             k = c.index
             sel: list[exp.Expr] = [
                 _alias(lit(aw.p.id), "pr", quoted=True),
-                _alias(path_key_sql(aw.chain), "pathkey", quoted=True),
+                _alias(path_key_sql(aw.chain, keys), "pathkey", quoted=True),
                 _alias(join_key(aw.chain), "jk", quoted=True),
                 _alias(provision_rank(aw.p.id), "prank", quoted=True),
             ]
@@ -289,12 +295,18 @@ class AwardSteps:
             for j in range(len(aw.p.order)):
                 key = case([(aw._ref(f"o{j}_un"), exp.Null())], col(f"o{j}"))
                 sel.append(_alias(key, f"o{j}", quoted=True))
-            parts.append(
-                exp.select(*sel).from_(_t(f"{aw.name}_c"), copy=False).where(col("win"), copy=False)
-            )
+            part = exp.select(*sel).from_(_t(f"{aw.name}_c"), copy=False)
+            for ent in aw.chain:
+                part = part.join(
+                    _t(keys[ent.name]),
+                    on=exp.EQ(this=col("nk_id", keys[ent.name]), expression=col(f"e_{ent.name}")),
+                    join_type="left",
+                    copy=False,
+                )
+            parts.append(part.where(col("win"), copy=False))
             aw.window_name = name
         assert scope is not None
-        return window_steps(name, parts, scope, kinds)
+        return steps + window_steps(name, parts, scope, kinds)
 
     window_name: str | None = None
 
