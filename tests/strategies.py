@@ -24,12 +24,14 @@ from policyrules.runtime.money import Money
 __all__ = [
     "EVERY_TYPE_HEADER",
     "EXPR_TYPES",
+    "FACTS_POLICY_TEXT",
     "FIRST_PUBLISHED",
     "LAST_PUBLISHED",
     "bool_exprs",
     "compile_text",
     "expressions",
     "extreme_firm",
+    "facts_documents",
     "grant_ids",
     "json_value_texts",
     "modules",
@@ -649,6 +651,98 @@ def _json_number_texts() -> st.SearchStrategy[str]:
     return st.from_regex(
         r"-?(0|[1-9][0-9]{0,9})(\.[0-9]{1,4})?([eE][+-]?[0-9]{1,2})?", fullmatch=True
     )
+
+
+# Values of each kind of fact: well-formed, and near misses.
+_FACT_VALUES: dict[str, tuple[list[Any], list[Any]]] = {
+    "id": (["f1", "f2", "P1", "产品 1", 701], ["", " ", "a\x01", "\u3000", True, ["x"], None]),
+    "money": ([0, 10, "200万元", "12.5 元", "3000万元"], ["1e3", "-1", "x", 1.5, True, [1]]),
+    "date": (["2026-05-01", "2025-12-31"], ["2026-13-01", "20260501", 5]),
+    "rate": (["30%", "12.5%"], ["120%", "30", 0.3]),
+    "set": ([["FDA"], ["FDA", "CE"], []], [["XX"], "FDA", [1], [["FDA"]]]),
+    "enum": (["FDA", "CE"], ["fda", 1]),
+    "bool": ([True, False], ["yes", 1]),
+    "text": (["x", 5, "0701"], [[1], True]),
+    "number": ([12.5, 2025, "12.5"], ["1e3", "x", [2025]]),
+    "list": ([[2024, 2025], [], [1, 1]], [[1, "x"], "1", [[1]]]),
+}
+_FIRM = {"m": "money", "d": "date", "r": "rate", "s": "set", "e": "enum", "b": "bool"}
+_FIRM |= {"t": "text", "n": "number"}
+
+
+@st.composite
+def facts_documents(draw: st.DrawFn) -> Any:
+    """Facts files for the policy ``FACTS_POLICY_TEXT``: firms with products, a single
+    ``reports`` record, other top-level sections.  Some are well-formed (``null`` values,
+    facts in any order); others have near misses at a drawn rate: bad values, missing or
+    repeated ids, unknown keys, records that are not mappings, blocks that are not lists."""
+    noise = draw(st.sampled_from([0, 0, 1, 10]))  # in 100ths
+
+    def odd() -> bool:
+        return draw(st.integers(0, 99)) < noise
+
+    def record(kinds: dict[str, str], children: dict[str, Any]) -> Any:
+        if odd() and odd():
+            return draw(st.sampled_from([None, [], "x"]))
+        names = ["id", *kinds, "other"]
+        kept = [n for n in names if (odd() if n == "other" else n == "id" or draw(st.booleans()))]
+        if "id" in kept and odd():
+            kept.remove("id")
+        out = {}
+        for name in draw(st.permutations(kept)):
+            good, bad = _FACT_VALUES[kinds.get(name, "id" if name == "id" else "text")]
+            # a fact written but empty (null) is well-formed: not given
+            bad = bad if odd() else [] if name == "id" or draw(st.integers(0, 9)) else [None]
+            out[name] = draw(st.sampled_from(bad or good))
+        for key, block in children.items():
+            if draw(st.booleans()):
+                out[key] = block()
+        return out
+
+    def products() -> Any:
+        if odd():
+            return draw(st.sampled_from([None, {"id": "P1"}]))
+        n = draw(st.integers(0, 3))
+        return [record({"m": "money", "l": "list", "d": "date"}, {}) for _ in range(n)]
+
+    doc: dict[str, Any] = {}
+    if draw(st.integers(0, 9)):
+        n = draw(st.integers(0, 4))
+        firms = [record(_FIRM, {"products": products}) for _ in range(n)]
+        doc["firms"] = draw(st.sampled_from([None, "x"])) if odd() else firms
+    if draw(st.booleans()):
+        doc["reports"] = record({"n": "number", "l": "list"}, {})
+    if draw(st.booleans()):
+        doc["ledger"] = []
+    if draw(st.integers(0, 3)) == 0:
+        doc["assumptions"] = draw(st.sampled_from([{}, {"a": 1, "b": [{"c": 2}, []]}]))
+    if odd():
+        doc["bogus"] = 1
+    return doc
+
+
+FACTS_POLICY_TEXT = """entity firm "企业"
+  list firms
+  fact m: money "x"
+  fact d: date "x"
+  fact r: rate "x"
+  fact s: set of Authority "x"
+  fact e: Authority "x"
+  fact b: bool "x"
+  fact t: text "x"
+  fact n: number "x"
+entity product "产品"
+  list products of firm
+  fact m: money "x"
+  fact l: list of number "x"
+  fact d: date "x"
+entity reports "报告"
+  single reports
+  fact n: number "x"
+  fact l: list of number "x"
+enum Authority { FDA, CE }
+"""
+"""The policy of :func:`facts_documents`."""
 
 
 def json_value_texts(kind: str) -> st.SearchStrategy[str]:

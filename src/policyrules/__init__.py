@@ -11,8 +11,8 @@ and explain every decision with the clause's own words::
 from __future__ import annotations
 
 from .api import Policy, load
+from .backends.python.compile import compile_policy
 from .check import check
-from .compile import compile_policy
 from .errors import (
     CalendarError,
     Diagnostic,

@@ -20,13 +20,13 @@ from typing import Any
 
 import attrs
 
+from .backends.python.compile import CompiledPolicy, compile_policy
+from .backends.python.evaluate import evaluate, index_ledger
 from .bounds import paused_gc
 from .check import check
-from .compile import CompiledPolicy, compile_policy
 from .convert import ValueRefused, convert_id
 from .errors import Diagnostic, FactsError, RuleSyntaxError, did_you_mean
-from .evaluate import evaluate, index_ledger
-from .facts import Facts, convert_value, read_data, read_facts, schema
+from .facts import Facts, convert_value, read_facts, read_facts_file, schema
 from .ledger_check import check_caps, check_once
 from .ledger_io import merge_ledgers, place_diagnostics, read_ledger, read_ledger_file
 from .model import CheckedPolicy
@@ -189,9 +189,8 @@ class Policy:
         The file is read by the rule of :mod:`policyrules.reading`, within ``limits`` (by
         default 64 MiB and 100 levels of nesting, or ``POLICYRULES_MAX_INPUT_MB`` /
         ``POLICYRULES_MAX_DEPTH``).  Raises :class:`FactsError` (E301-E319)."""
-        with paused_gc():  # reading makes no cycles: see policyrules.bounds
-            text, data = read_data(path, limits)
-            facts = read_facts(self.checked, data, str(path), text)
+        with paused_gc(promote=True):  # reading makes no cycles: see policyrules.bounds
+            text, facts = read_facts_file(self.checked, path, limits)
         # The file's own ledger, parameters and assumptions are checked now, while we know
         # where each entry is, rather than later in evaluate() without a place to point at.
         read_ledger(self.checked, facts.extra.get("ledger", []), file=str(path), text=text)

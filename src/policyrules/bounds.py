@@ -24,6 +24,7 @@ __all__ = [
     "Refused",
     "check_depth",
     "check_json_depth",
+    "json_skeleton",
     "measure_nodes",
     "paused_gc",
     "too_deep",
@@ -174,28 +175,36 @@ def _path_of(entry: tuple[Any, int, Any]) -> str:
     return "".join(reversed(parts)).removeprefix(".")
 
 
-# A JSON text reduced to its brackets, as ( and ), and the quotes of its strings.
-_KEEP = b'"[]{}'
+# A JSON text reduced to its brackets, as ( and ), its colons and the quotes of its strings.
+_KEEP = b'"[]{}:'
 _BRACKETS_ONLY = bytes.maketrans(b"[]{}", b"()()")
 _NOT_KEPT = bytes(b for b in range(256) if b not in _KEEP)
 _STEP = [0] * 256
 _STEP[ord("(")], _STEP[ord(")")] = 1, -1
 
 
-def check_json_depth(raw: bytes, data: Any, limits: Limits) -> None:
-    """:func:`check_depth` for ``data`` parsed from the valid JSON text ``raw`` (UTF-8), read
-    from the text rather than walked value by value: how deeply its brackets outside strings
-    nest is how deeply its data nests."""
-    if limits.max_depth < 1:
-        check_depth(data, limits)
-        return
+def json_skeleton(raw: bytes) -> bytes:
+    """What of the valid JSON text ``raw`` (UTF-8) lies outside its strings: its brackets,
+    as ( and ), and its colons (one per key: value pair)."""
     if b"\\" in raw:  # escapes: drop escaped backslashes first, then escaped quotes
         raw = raw.replace(b"\\\\", b"").replace(b'\\"', b"")
-    # Brackets and quotes only; a quote pair with nothing left between goes, keeping every
-    # bracket's count of quotes before it even (outside a string) or odd (inside).
+    # Brackets, colons and quotes only; a quote pair with nothing left between goes, keeping
+    # every bracket's count of quotes before it even (outside a string) or odd (inside).
     kept = raw.translate(_BRACKETS_ONLY, _NOT_KEPT).replace(b'""', b"")
     if b'"' in kept:
         kept = b"".join(kept.split(b'"')[::2])
+    return kept
+
+
+def check_json_depth(raw: bytes, data: Any, limits: Limits, skeleton: bytes | None = None) -> None:
+    """:func:`check_depth` for ``data`` parsed from the valid JSON text ``raw`` (UTF-8), read
+    from the text rather than walked value by value: how deeply its brackets outside strings
+    nest is how deeply its data nests.  ``skeleton``: :func:`json_skeleton` of ``raw``, if
+    at hand."""
+    if limits.max_depth < 1:
+        check_depth(data, limits)
+        return
+    kept = (json_skeleton(raw) if skeleton is None else skeleton).replace(b":", b"")
     # Peel the innermost (empty) containers, one level a round; what is left after a few
     # rounds (only where data nests deeper) is measured in one pass.
     rounds = min(8, limits.max_depth)
@@ -211,14 +220,26 @@ def check_json_depth(raw: bytes, data: Any, limits: Limits) -> None:
 
 
 @contextlib.contextmanager
-def paused_gc() -> Iterator[None]:
+def paused_gc(*, promote: bool = False) -> Iterator[None]:
     """Run the block without the cyclic garbage collector, which would otherwise walk every
     value read so far many times over while a large file is read (reading makes no cycles;
-    memory is still freed by reference counting).  Nests; restores the collector's state."""
+    memory is still freed by reference counting).  Nests; restores the collector's state.
+
+    ``promote``: what the block makes is long-lived data (facts read for a run).  After a
+    large block (:data:`_PROMOTED` objects or more) it joins the oldest generation at once
+    (``gc.freeze()`` then ``gc.unfreeze()``, unless the program keeps objects frozen
+    itself), as surviving collections would have moved it, instead of being walked in full
+    by the next young collection."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
         if was_enabled:
+            if promote and gc.get_count()[0] >= _PROMOTED and not gc.get_freeze_count():
+                gc.freeze()
+                gc.unfreeze()
             gc.enable()
+
+
+_PROMOTED = 50_000  # objects made in a paused block (a facts file of some 1,000 records)

@@ -22,7 +22,7 @@ from . import types as t
 from .convert import ID_PATTERN, ValueRefused, convert_id, convert_value, enum_members, rate_regex
 from .model import CheckedPolicy
 from .reading import JsonNumeral, YamlNumeral
-from .runtime.money import Money, parse_rate
+from .runtime.money import _of_fen, parse_rate
 from .runtime.values import Value
 
 __all__ = ["Converter", "converter", "id_converter"]
@@ -99,12 +99,12 @@ def _money(slow: Converter) -> Converter:
                 number, fraction, unit = m.groups()
                 fen = int(number) * _FEN_PER_UNIT[unit]
                 if fraction is None:
-                    return Money(fen)
+                    return _of_fen(fen)
                 # at most two decimals: a whole number of fen in every unit
                 scale = 10 ** len(fraction)
-                return Money(fen + int(fraction) * _FEN_PER_UNIT[unit] // scale)
+                return _of_fen(fen + int(fraction) * _FEN_PER_UNIT[unit] // scale)
         elif (kind is JsonNumeral or kind is YamlNumeral) and whole(v) is not None:
-            return Money(int(v) * 100)
+            return _of_fen(int(v) * 100)
         return slow(v)
 
     return money

@@ -9,16 +9,18 @@ Every error names the path inside the file, and the line when the file's text is
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import attrs
 
+from .columns import Doubt, Shape, read_columns
 from .convert import ID_SCHEMA, ValueRefused, convert_value, kind_of, type_schema
-from .converters import Converter, converter, id_converter
+from .converters import converter, id_converter
 from .errors import Diagnostic, FactsError, Span, did_you_mean
+from .instances import Facts, Instance
 from .model import CheckedPolicy, EntityInfo
-from .reading import Places, load_data, locate, read_data
+from .reading import Limits, Places, load_data, locate, read_bytes, read_data, read_json_unchecked
 from .runtime.calendar import HOLIDAY_ASSUMPTION, Unpublished
 from .runtime.values import Value
 
@@ -30,51 +32,14 @@ __all__ = [
     "locate",
     "read_data",
     "read_facts",
+    "read_facts_file",
     "schema",
 ]
 
 _TOP_KEYS = ("as_of", "ledger", "parameters", "assumptions")
 
 
-@attrs.frozen
-class Instance:
-    """One firm, product or project: its id, its facts, and whose it is."""
-
-    entity: str
-    id: str
-    values: Mapping[str, Value]
-    parent: Instance | None
-    path: str
-
-    def chain(self) -> dict[str, Instance]:
-        out: dict[str, Instance] = {}
-        inst: Instance | None = self
-        while inst is not None:
-            out[inst.entity] = inst
-            inst = inst.parent
-        return out
-
-    @property
-    def firm_key(self) -> str:
-        """The id of the outermost owner: claims that share a firm-year cap share it."""
-        inst = self
-        while inst.parent is not None:
-            inst = inst.parent
-        return f"{inst.entity}:{inst.id}"
-
-
-@attrs.frozen
-class Facts:
-    """Checked facts: instances per entity, plus raw ledger / parameter / assumption data."""
-
-    instances: Mapping[str, tuple[Instance, ...]]
-    extra: Mapping[str, Any] = attrs.field(factory=dict)
-
-
 # ---- checking ------------------------------------------------------------------------------
-
-
-_Shape = tuple[dict[str, EntityInfo], dict[str, Converter], list[str]]
 
 
 class _Reader:
@@ -84,23 +49,21 @@ class _Reader:
         self.places = Places(text)
         self.diags: list[Diagnostic] = []
         self.refused_ids: set[int] = set()  # id() of instances whose id is missing or refused
-        self._shapes: dict[str, _Shape] = {}
+        self._shapes: dict[str, Shape] = {}
 
-    def shape(self, ent: EntityInfo) -> _Shape:
+    def shape(self, ent: EntityInfo) -> Shape:
         """The child entities of ``ent`` (by key), a converter for each of its facts that is
-        read as a fact (by name: not ``id``, not a child's key), and the names known in it
-        (for suggestions); worked out once per entity."""
+        read as a fact (by name: not ``id``, not a child's key), the names known in it (for
+        suggestions) and the keys allowed in it; worked out once per entity."""
         if ent.name not in self._shapes:
             children = {c.key: c for c in self.policy.entities if c.parent == ent.name}
-            self._shapes[ent.name] = (
-                children,
-                {
-                    f.name: converter(f.type, self.policy)
-                    for f in ent.facts
-                    if f.name != "id" and f.name not in children
-                },
-                [*(f.name for f in ent.facts), *children],
-            )
+            facts = {
+                f.name: converter(f.type, self.policy)
+                for f in ent.facts
+                if f.name != "id" and f.name not in children
+            }
+            known = [*(f.name for f in ent.facts), *children]
+            self._shapes[ent.name] = (children, facts, known, frozenset([*known, "id"]))
         return self._shapes[ent.name]
 
     def error(
@@ -173,7 +136,7 @@ class _Reader:
         if not isinstance(raw, dict):
             self.error(path, f"a mapping of facts is expected, not {kind_of(raw)}")
             return None
-        children, facts, known = self.shape(ent)
+        children, facts, known, _ = self.shape(ent)
         values: dict[str, Value] = {}
         raw_id = raw.get("id", ent.name if ent.single else None)
         ident, refused = "?", False
@@ -216,6 +179,11 @@ def read_facts(
     """Check raw facts (as loaded from YAML/JSON) against the policy; with the file's
     ``text``, errors point at the line and column."""
     reader = _Reader(policy, file, text)
+    if type(data) is dict:
+        try:
+            return read_columns(policy, data, reader.shape, _TOP_KEYS)
+        except (Doubt, ValueRefused):
+            pass
     facts = reader.top(data)
     if reader.diags:
         diags = [
@@ -223,6 +191,49 @@ def read_facts(
         ]
         raise FactsError(diags, sources={file: text} if text is not None else None)
     return facts
+
+
+def read_facts_file(
+    policy: CheckedPolicy, path: str | Path, limits: Limits | None = None
+) -> tuple[str, Facts]:
+    """:func:`read_data` then :func:`read_facts`: the text of a facts file and its facts.
+
+    A JSON file is first read without looking for keys written twice, by the fast path
+    alone; it is taken when that path reads every record and the mappings read hold as many
+    entries as the text has key: value pairs (so no key is written twice).  Otherwise the
+    file is read again by the rule, which reports every fault as :func:`read_data` and
+    :func:`read_facts` do."""
+    limits = limits or Limits.from_env()
+    raw = read_bytes(path, limits)
+    if Path(path).suffix.lower() == ".json":
+        quick = read_json_unchecked(path, limits, raw)
+        if quick is not None and type(quick[1]) is dict:
+            text, data, pairs = quick
+            sizes = [len(data), *(_entries(data[k]) for k in _TOP_KEYS if k in data)]
+            try:
+                facts = read_columns(
+                    policy, data, _Reader(policy, "", None).shape, _TOP_KEYS, sizes
+                )
+            except (Doubt, ValueRefused):
+                pass
+            else:
+                if sum(sizes) == pairs:
+                    return text, facts
+    text, data = read_data(path, limits, raw=raw)
+    return text, read_facts(policy, data, str(path), text)
+
+
+def _entries(value: Any) -> int:
+    """How many entries the mappings in ``value`` hold, nested ones included."""
+    total, stack = 0, [value]
+    while stack:
+        item = stack.pop()
+        if type(item) is dict:
+            total += len(item)
+            stack += item.values()
+        elif type(item) is list:
+            stack += item
+    return total
 
 
 # ---- schema --------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 
-from .compile import CompiledPolicy, Env
+from .backends.python.compile import CompiledPolicy, Env
 from .errors import Diagnostic, LedgerError
 from .model import CheckedPolicy
 from .runtime.ledger import Grant, GrantPath, Ledger

@@ -1,7 +1,9 @@
 """The checked policy: documents, clauses, provisions and symbol tables, names resolved.
 
-What :func:`policyrules.check.check` returns and :func:`policyrules.compile.compile_policy`
-consumes.  Names resolve the same way in both stages through :meth:`CheckedPolicy.resolve`.
+What :func:`policyrules.check.check` returns, and what both back ends consume:
+:func:`policyrules.backends.python.compile.compile_policy` and
+:func:`policyrules.backends.sql.compile_batch`.  Names resolve the same way in every stage
+through :meth:`CheckedPolicy.resolve`.
 """
 
 from __future__ import annotations

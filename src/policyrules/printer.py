@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from . import syntax as s
 
-__all__ = ["print_expr", "print_module", "print_type"]
+__all__ = ["print_cap", "print_expr", "print_module", "print_type"]
 
 WIDTH = 100
 _PLAIN_LABEL = re.compile(r"^(\d+|[一二三四五六七八九十]+)$")
@@ -72,6 +72,15 @@ def _prec(e: s.Expr) -> int:
 def _wrap(e: s.Expr, at_least: int) -> str:
     text = print_expr(e)
     return f"({text})" if _prec(e) < at_least else text
+
+
+def print_cap(cap: s.Cap) -> str:
+    """A cap as the trace and the batch tables name it: ``200 万元 per product``, with
+    ``per year of approved_on`` when it counts by year."""
+    text = print_expr(cap.limit) + "".join(f" per {e}" for e in cap.per)
+    if cap.year_of is not None:
+        text += f" per year of {print_expr(cap.year_of)}"
+    return text
 
 
 def print_expr(e: s.Expr) -> str:

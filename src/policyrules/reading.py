@@ -46,6 +46,7 @@ from .bounds import (
     Refused,
     check_depth,
     check_json_depth,
+    json_skeleton,
     measure_nodes,
     paused_gc,
     too_deep,
@@ -64,6 +65,7 @@ __all__ = [
     "locate",
     "read_bytes",
     "read_data",
+    "read_json_unchecked",
     "read_scalar",
 ]
 
@@ -244,6 +246,29 @@ _JSON = json.JSONDecoder(
     parse_constant=_refuse_constant,
     object_pairs_hook=_json_object,
 )
+
+
+_JSON_UNCHECKED = json.JSONDecoder(
+    parse_int=JsonNumeral, parse_float=JsonNumeral, parse_constant=_refuse_constant
+)
+
+
+def read_json_unchecked(
+    path: str | Path, limits: Limits, raw: bytes
+) -> tuple[str, Any, int] | None:
+    """The text and data of the JSON file ``path`` (bytes ``raw``), read as
+    :func:`read_data` reads them but for keys written twice in one object, which are not
+    looked for (a dict does not keep them); and how many key: value pairs the text holds.
+    The data has no key written twice exactly when its mappings hold that many entries in
+    all.  ``None`` where :func:`read_data` refuses the file (call it for the error)."""
+    text = _decode(raw, str(Path(path)))
+    try:
+        data = _JSON_UNCHECKED.decode(text)
+        skeleton = json_skeleton(raw)
+        check_json_depth(raw, data, limits, skeleton)
+    except (ValueError, RecursionError, Refused):
+        return None
+    return text, data, skeleton.count(b":")
 
 
 def _load_json(text: str, limits: Limits, raw: bytes | None) -> Any:

@@ -24,10 +24,10 @@ from hypothesis import strategies as st
 from tests.strategies import batch_registries, compile_text
 
 import policyrules
+from policyrules.backends.python.compile import compile_policy
+from policyrules.backends.python.evaluate import evaluate
 from policyrules.backends.sql import compile_batch
 from policyrules.backends.sql import duckdb as engine
-from policyrules.compile import compile_policy
-from policyrules.evaluate import evaluate
 from policyrules.model import CheckedPolicy
 from policyrules.runtime.calendar import WorkCalendar
 from policyrules.runtime.money import Money

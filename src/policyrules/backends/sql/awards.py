@@ -19,8 +19,8 @@ import attrs
 import sqlglot.expressions as exp
 
 from ... import syntax as s
-from ...compile import _cap_text
 from ...model import CheckedPolicy, EntityInfo, ProvisionInfo
+from ...printer import print_cap
 from .plan import Step, refuse
 from .rows import chain_of, natural_literal, natural_sql
 from .sqlbits import BIGINT, all_of, any_of, case, is_null, negate, not_null
@@ -89,7 +89,7 @@ def award_caps(
             depth = max((k for k, n in enumerate(names) if n in cap.per), default=0)
             scope = chain[: depth + 1]
             shared = depth < len(chain) - 1 or len(members.get(pool, {p.id})) > 1
-        out.append(CapPlan(i, cap, _cap_text(cap), scope, pool, shared))
+        out.append(CapPlan(i, cap, print_cap(cap), scope, pool, shared))
     if sum(c.shared for c in out) > 1:
         raise refuse(
             "E604",

@@ -22,11 +22,11 @@ import sqlglot.expressions as exp
 
 from ... import syntax as s
 from ...check_pools import pool_components
-from ...compile import CompiledPolicy
 from ...exprs import Env, compile_expr
 from ...model import CheckedPolicy, ProvisionInfo
 from ...runtime.calendar import HOLIDAY_ASSUMPTION
 from ...runtime.values import Value
+from ..python.compile import CompiledPolicy
 from .award_steps import AwardSteps
 from .awards import award_caps
 from .deadlines import calendar_steps, deadline_select

@@ -15,13 +15,13 @@ import decimal
 from decimal import Decimal
 from typing import Any
 
+from ...errors import CalendarError
+from ...printer import print_expr
+from ...result import Step
+from ...runtime.calendar import DurationUnit, WorkCalendar
+from ...runtime.money import Money
+from ...runtime.values import Duration, Undecided, Unknown, Value, format_value
 from .compile import CompiledProvision, Env, Fn
-from .errors import CalendarError
-from .printer import print_expr
-from .result import Step
-from .runtime.calendar import DurationUnit, WorkCalendar
-from .runtime.money import Money
-from .runtime.values import Duration, Undecided, Unknown, Value, format_value
 
 __all__ = ["TimeLimits"]
 

@@ -15,9 +15,18 @@ from typing import Any
 
 import attrs
 
-from . import syntax as s
-from .bounds import paused_gc
-from .check_pools import pool_components
+from ... import syntax as s
+from ...bounds import paused_gc
+from ...check_pools import pool_components
+from ...errors import CalendarError
+from ...facts import Facts, Instance
+from ...model import CheckedPolicy
+from ...result import Decision, Result, Step
+from ...runtime.calendar import HOLIDAY_ASSUMPTION, WorkCalendar
+from ...runtime.ledger import Accounts, Grant, Ledger, LedgerIndex
+from ...runtime.money import Money
+from ...runtime.order import natural_key
+from ...runtime.values import Undecided, Unknown, Value, format_value
 from .claims import (
     Claim,
     apply_caps,
@@ -28,15 +37,6 @@ from .claims import (
     scope_of,
 )
 from .compile import CompiledPolicy, CompiledProvision, Condition, Env, Fn
-from .errors import CalendarError
-from .facts import Facts, Instance
-from .model import CheckedPolicy
-from .result import Decision, Result, Step
-from .runtime.calendar import HOLIDAY_ASSUMPTION, WorkCalendar
-from .runtime.ledger import Accounts, Grant, Ledger, LedgerIndex
-from .runtime.money import Money
-from .runtime.order import natural_key
-from .runtime.values import Undecided, Unknown, Value, format_value
 from .timelimits import TimeLimits
 
 __all__ = ["Undecided", "evaluate", "index_ledger", "ledger_pools"]

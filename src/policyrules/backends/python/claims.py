@@ -12,14 +12,14 @@ from typing import Any
 
 import attrs
 
+from ...facts import Instance
+from ...printer import print_expr
+from ...result import CapEvent, Step
+from ...runtime.ledger import NO_EARLIER, Accounts, Earlier, ScopeKey
+from ...runtime.money import Money
+from ...runtime.order import NaturalKey, natural_key, natural_path_key
+from ...runtime.values import Unknown, format_value
 from .compile import CompiledCap, CompiledProvision, Env
-from .facts import Instance
-from .printer import print_expr
-from .result import CapEvent, Step
-from .runtime.ledger import NO_EARLIER, Accounts, Earlier, ScopeKey
-from .runtime.money import Money
-from .runtime.order import NaturalKey, natural_key, natural_path_key
-from .runtime.values import Unknown, format_value
 
 __all__ = [
     "Capped",

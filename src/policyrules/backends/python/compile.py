@@ -10,11 +10,11 @@ from collections.abc import Mapping
 
 import attrs
 
-from . import syntax as s
-from .exprs import Env, Fn, compile_expr
-from .model import CheckedPolicy, ProvisionInfo
-from .printer import print_expr
-from .runtime.values import Undecided, Unknown, Value
+from ... import syntax as s
+from ...exprs import Env, Fn, compile_expr
+from ...model import CheckedPolicy, ProvisionInfo
+from ...printer import print_cap, print_expr
+from ...runtime.values import Undecided, Unknown, Value
 
 __all__ = [
     "CompiledCap",
@@ -116,7 +116,7 @@ def _provision(p: ProvisionInfo, policy: CheckedPolicy) -> CompiledProvision:
         amount = c(s.Name((p.decided.fact,)))
     caps = tuple(
         CompiledCap(
-            _cap_text(cap),
+            print_cap(cap),
             c(cap.limit),
             cap.per,
             c(cap.year_of) if cap.year_of is not None else None,
@@ -141,13 +141,6 @@ def _provision(p: ProvisionInfo, policy: CheckedPolicy) -> CompiledProvision:
         require=require,
         margin=margin,
     )
-
-
-def _cap_text(cap: s.Cap) -> str:
-    text = print_expr(cap.limit) + "".join(f" per {e}" for e in cap.per)
-    if cap.year_of is not None:
-        text += f" per year of {print_expr(cap.year_of)}"
-    return text
 
 
 def _ordering(fn: Fn) -> Fn:

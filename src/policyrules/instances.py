@@ -1,0 +1,79 @@
+"""What a checked facts file holds: instances (a firm, a product, a project) with their facts.
+
+Built by :mod:`policyrules.facts` (and its fast path :mod:`policyrules.columns`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from itertools import repeat
+from typing import Any
+
+import attrs
+
+from .runtime.values import Value
+
+__all__ = ["Facts", "Instance", "many_instances"]
+
+
+@attrs.frozen
+class Instance:
+    """One firm, product or project: its id, its facts, and whose it is."""
+
+    entity: str
+    id: str
+    values: Mapping[str, Value]
+    parent: Instance | None
+    path: str
+
+    def chain(self) -> dict[str, Instance]:
+        out: dict[str, Instance] = {}
+        inst: Instance | None = self
+        while inst is not None:
+            out[inst.entity] = inst
+            inst = inst.parent
+        return out
+
+    @property
+    def firm_key(self) -> str:
+        """The id of the outermost owner: claims that share a firm-year cap share it."""
+        inst = self
+        while inst.parent is not None:
+            inst = inst.parent
+        return f"{inst.entity}:{inst.id}"
+
+
+@attrs.frozen
+class Facts:
+    """Checked facts: instances per entity, plus raw ledger / parameter / assumption data."""
+
+    instances: Mapping[str, tuple[Instance, ...]]
+    extra: Mapping[str, Any] = attrs.field(factory=dict)
+
+
+# Instance has neither validators nor converters, so its __init__ only sets the five slots:
+# set here directly, a slot at a time over many instances, the same objects come out.
+assert all(f.validator is None and f.converter is None for f in attrs.fields(Instance))
+assert not hasattr(Instance, "__attrs_post_init__")
+_SLOTS = [Instance.__dict__[f.name].__set__ for f in attrs.fields(Instance)]
+
+
+def many_instances(
+    entity: str,
+    ids: list[str],
+    values: Iterable[Mapping[str, Value]],
+    parents: Iterable[Instance | None],
+    paths: Iterable[str],
+) -> list[Instance]:
+    """``[Instance(entity, id, values, parent, path), ...]`` for each id, built in bulk."""
+    made: list[Instance] = list(map(object.__new__, repeat(Instance, len(ids))))
+    set_entity, set_id, set_values, set_parent, set_path = _SLOTS
+    for setter, column in (
+        (set_entity, repeat(entity)),
+        (set_id, ids),
+        (set_values, values),
+        (set_parent, parents),
+        (set_path, paths),
+    ):
+        list(map(setter, made, column))
+    return made

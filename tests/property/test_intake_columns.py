@@ -1,0 +1,142 @@
+"""The facts reader's column-at-a-time fast path (``policyrules.columns``) reads a facts
+file exactly as the exact walk does, or leaves it to the exact walk: on any file the exact
+walk refuses (unknown keys, bad values, missing or repeated ids, blocks that are not
+lists...), the fast path gives up; on every other file both build the same instances, with
+the same values of the same types, in the same order of keys, at the same paths."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+from typing import Any
+from unittest.mock import patch
+
+import yaml
+from hypothesis import given
+from hypothesis import strategies as st
+
+from policyrules import columns
+from policyrules.columns import Doubt, read_columns
+from policyrules.convert import ValueRefused
+from policyrules.errors import PolicyRulesError
+from policyrules.facts import _TOP_KEYS, Facts, _Reader, read_data, read_facts, read_facts_file
+from policyrules.reading import Limits, parse_text
+from strategies import FACTS_POLICY_TEXT, compile_text, facts_documents
+
+POLICY = compile_text(FACTS_POLICY_TEXT).checked
+
+
+def _shown(facts: Facts) -> list[Any]:
+    """Everything the reader builds, types and orders included."""
+    return [
+        (
+            name,
+            [
+                (
+                    (i.entity, i.id, type(i.id), i.path, i.parent and i.parent.path),
+                    [(k, v, type(v)) for k, v in i.values.items()],
+                )
+                for i in instances
+            ],
+        )
+        for name, instances in facts.instances.items()
+    ] + [sorted(facts.extra)]
+
+
+def _both(data: Any) -> None:
+    """Both ways of the fast path (a row at a time for records in a few orders of keys, a
+    column at a time otherwise) against the exact walk."""
+    for orders in (columns._ORDERS, 0):
+        with patch.object(columns, "_ORDERS", orders):
+            _same(data)
+
+
+def _same(data: Any) -> None:
+    reader = _Reader(POLICY, "f.json", None)
+    exact = reader.top(data)
+    try:
+        fast = read_columns(POLICY, data, _Reader(POLICY, "f.json", None).shape, _TOP_KEYS)
+    except (Doubt, ValueRefused):
+        assert reader.diags or type(data) is not dict, "the fast path gave up on good facts"
+        return
+    assert not reader.diags, [d.message for d in reader.diags]
+    assert fast == exact
+    assert _shown(fast) == _shown(exact)
+
+
+@given(facts_documents(), st.booleans())
+def test_columns_read_as_the_exact_walk(document: Any, as_yaml: bool) -> None:
+    """Documents written as JSON (numbers as JsonNumerals) or as YAML (YamlNumerals), and
+    as given from Python (ints, floats)."""
+    _both(document)
+    if as_yaml:
+        text = yaml.safe_dump(document, allow_unicode=True)
+    else:
+        text = json.dumps(document, ensure_ascii=False)
+    _both(parse_text(text, "f", json_format=not as_yaml, limits=Limits()))
+
+
+def test_shared_records_and_empty_values() -> None:
+    """A record reached twice (a YAML alias) is read twice, each with its own parent;
+    ``null`` is a fact not given; keys keep the file's order."""
+    product = {"d": "2026-05-01", "m": None, "id": "P1"}
+    data = {"firms": [{"id": "f1", "products": [product]}, {"products": [product], "id": "f2"}]}
+    _both(data)
+    facts = read_facts(POLICY, data)
+    first, second = facts.instances["product"]
+    assert (first.parent and first.parent.id, second.parent and second.parent.id) == ("f1", "f2")
+    assert list(first.values) == ["d"]
+    assert first.values is not second.values
+
+
+def test_ids_read_one_by_one_when_not_plain_text() -> None:
+    """Ids of only white space or with a control character are refused (the fast path gives
+    up); a number is an id as written; an id with a space inside is plain text."""
+    for bad in (" ", "\u3000", "", "a\x01", "\ufeff", 7.5):
+        _both({"firms": [{"id": "f1"}, {"id": bad}]})
+    for good in ("f 1", "企业", "0701"):
+        _both({"firms": [{"id": "f1"}, {"id": good}]})
+    data = parse_text('{"firms": [{"id": 701}]}', "f", json_format=True, limits=Limits())
+    _both(data)
+    assert read_facts(POLICY, data).instances["firm"][0].id == "701"
+
+
+def _json_text(value: Any, draw: st.DrawFn) -> str:
+    """``value`` as JSON text, an object sometimes holding one of its keys twice."""
+    if isinstance(value, dict):
+        pairs = [(json.dumps(k, ensure_ascii=False), _json_text(v, draw)) for k, v in value.items()]
+        if pairs and draw(st.integers(0, 19)) == 0:
+            key, _ = draw(st.sampled_from(pairs))
+            pairs.insert(
+                draw(st.integers(0, len(pairs))), (key, draw(st.sampled_from(["1", "{}"])))
+            )
+        return "{" + ", ".join(f"{k}: {v}" for k, v in pairs) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_json_text(v, draw) for v in value) + "]"
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _outcome(read: Any) -> Any:
+    try:
+        text, facts = read()
+    except PolicyRulesError as exc:
+        return [(d.code, d.message, d.span, d.hint) for d in exc.diagnostics]
+    return text, facts, _shown(facts)
+
+
+@given(st.data())
+def test_json_files_read_as_by_the_rule(data: st.DataObject) -> None:
+    """A JSON facts file, read without looking for keys written twice and checked by
+    counting its pairs, gives what reading it by the rule gives: the same facts, or the same
+    errors (E302 for a key written twice, wherever it is)."""
+    text = _json_text(data.draw(facts_documents()), data.draw)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "facts.json"
+        path.write_text(text, "utf-8")
+
+        def by_the_rule() -> tuple[str, Facts]:
+            text, raw = read_data(path)
+            return text, read_facts(POLICY, raw, str(path), text)
+
+        assert _outcome(lambda: read_facts_file(POLICY, path)) == _outcome(by_the_rule)

@@ -1,0 +1,303 @@
+"""The batch plan on local Spark gives DuckDB's rows, row for row (pyspark, Java 17+).
+
+One Spark session serves the module (local[2], no UI, 2 shuffle partitions, log level
+ERROR), and the shipped policy runs on it once: its outputs are written to Parquet and read
+back by DuckDB to be compared with DuckDB's own run of the same plan.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator, Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+import sqlglot
+import sqlglot.expressions as exp
+import yaml
+
+import policyrules
+from policyrules.backends.sql import SqlPlan, compile_batch
+from policyrules.backends.sql import duckdb as engine
+from policyrules.backends.sql import spark as on_spark
+from policyrules.backends.sql.spark_tables import read_registry
+
+# Spark plans the shipped policy's ~190 steps one by one: tens of seconds on 2 shared cores
+# (the JVM's start included), more than the suite's 60 s per test when the machine is busy.
+pytestmark = pytest.mark.timeout(600)
+
+ROOT = Path(__file__).resolve().parents[2]
+Rows = list[tuple[Any, ...]]
+
+
+@pytest.fixture(scope="module")
+def spark() -> Iterator[Any]:
+    session = on_spark.session("local[2]", app_name="policyrules-tests")
+    yield session
+    session.stop()
+
+
+def _norm(rows: Sequence[Sequence[Any]]) -> Rows:
+    """Rows comparable across engines (lists for arrays), in one order."""
+    out = [tuple(tuple(v) if isinstance(v, list) else v for v in row) for row in rows]
+    return sorted(out, key=repr)
+
+
+def _on_duckdb(plan: SqlPlan, con: duckdb.DuckDBPyConnection) -> dict[str, Rows]:
+    engine.run_plan(con, plan)
+    return {n: _norm(con.execute(f'SELECT * FROM "{n}"').fetchall()) for n in ("out", "out2")}
+
+
+def _to_parquet(con: duckdb.DuckDBPyConnection, names: Sequence[str], directory: Path) -> None:
+    for name in names:
+        con.execute(f"COPY \"{name}\" TO '{directory / name}.parquet' (FORMAT parquet)")
+
+
+def _on_spark(spark: Any, plan: SqlPlan, directory: Path) -> dict[str, Rows]:
+    tables = on_spark.read_parquet(spark, str(directory), plan.inputs)
+    outputs = on_spark.run_plan(spark, plan, tables)
+    return {n: _norm(on_spark.collect(frame, n)) for n, frame in outputs.items()}
+
+
+# ---- the shipped policy ----------------------------------------------------------------------
+
+
+def _registry() -> dict[str, Any]:
+    """The example firms, and each again as `<id>-x` with every other fact of its items
+    missing: launch rewards, platforms, overseas registration, deadlines, inspection targets,
+    medicine measures, a ledger of earlier grants."""
+    data: dict[str, Any] = {"firms": [], "institutions": []}
+    for name in ("firm-a", "firm-b", "firm-c", "drugmaker-d"):
+        loaded = yaml.safe_load((ROOT / "examples" / f"{name}.yaml").read_text("utf-8"))
+        for key, value in loaded.items():
+            if key in ("firms", "institutions"):
+                data[key] += value
+            else:
+                data[key] = value
+    for key in ("firms", "institutions"):
+        for item in list(data[key]):
+            twin = copy.deepcopy(item)
+            twin["id"] = f"{item['id']}-x"
+            for children in (v for v in twin.values() if isinstance(v, list)):
+                for child in (c for c in children if isinstance(c, dict)):
+                    for fact in [k for k in child if k != "id"][::2]:
+                        del child[fact]
+            data[key].append(twin)
+    return data
+
+
+@pytest.fixture(scope="module")
+def shipped(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, SqlPlan, Path, dict[str, Rows]]:
+    policy = policyrules.load(ROOT / "policies" / "beijing_2025")
+    data = _registry()
+    ledger = policy.read_ledger(data.pop("ledger"))
+    facts = policy.read_facts(data)
+    plan = compile_batch(policy.checked)
+    con = engine.connect()
+    engine.load_facts(con, policy.checked, facts, ledger)
+    directory = tmp_path_factory.mktemp("registry")
+    _to_parquet(con, [n for n in plan.inputs if n != "calendar_days"], directory)
+    engine.run_plan(con, plan)
+    expected = {
+        n: _norm(con.execute(f'SELECT * FROM "{n}"').fetchall()) for n in ("decisions", "grants")
+    }
+    return policy, plan, directory, expected
+
+
+@pytest.fixture(scope="module")
+def on_spark_written(
+    spark: Any, shipped: tuple[Any, SqlPlan, Path, dict[str, Rows]], tmp_path_factory: Any
+) -> tuple[Path, dict[str, Any]]:
+    """The shipped policy run once on Spark: registry read from Parquet, outputs written."""
+    policy, plan, directory, _ = shipped
+    outputs = on_spark.run_plan(spark, plan, read_registry(spark, policy.checked, str(directory)))
+    out = tmp_path_factory.mktemp("out")
+    on_spark.write_parquet(outputs, str(out))
+    return out, outputs
+
+
+def _read_back(out: Path, name: str) -> duckdb.DuckDBPyRelation:
+    return duckdb.connect().sql(f"SELECT * FROM read_parquet('{out}/{name}.parquet/*.parquet')")
+
+
+def _types(rel: duckdb.DuckDBPyRelation) -> dict[str, str]:
+    return {c: str(t) for c, t in zip(rel.columns, rel.types, strict=True)}
+
+
+def test_shipped_policy_on_spark_equals_duckdb(
+    shipped: tuple[Any, SqlPlan, Path, dict[str, Rows]],
+    on_spark_written: tuple[Path, dict[str, Any]],
+) -> None:
+    expected = shipped[3]
+    out = on_spark_written[0]
+    # Not vacuous: every status occurs, exact amounts and grants are there.
+    statuses = {row[4] for row in expected["decisions"]}
+    assert {"eligible", "not_eligible", "unknown", "met"} <= statuses
+    assert any(row[6] == "exact" and row[5] for row in expected["decisions"])
+    assert len(expected["grants"]) >= 3
+    assert _norm(_read_back(out, "decisions").fetchall()) == expected["decisions"]
+    assert _norm(_read_back(out, "grants").fetchall()) == expected["grants"]
+
+
+def test_shipped_outputs_keep_their_types_and_are_never_overwritten(
+    on_spark_written: tuple[Path, dict[str, Any]],
+) -> None:
+    out, outputs = on_spark_written
+    decisions, grants = _types(_read_back(out, "decisions")), _types(_read_back(out, "grants"))
+    assert (decisions["amount"], decisions["missing_facts"]) == ("BIGINT", "VARCHAR[]")
+    assert (grants["amount"], grants["year"]) == ("BIGINT", "INTEGER")
+    with pytest.raises(on_spark.SparkBatchError) as e:
+        on_spark.write_parquet(outputs, str(out))
+    assert e.value.code == "E646"
+
+
+# ---- exactness: hand-made plans on both engines ---------------------------------------------
+
+
+def _list_sum(node: exp.Expr) -> exp.Expr:
+    # sqlglot reads DuckDB's LIST_SUM as an unknown function; the SQL compiler builds ArraySum.
+    if isinstance(node, exp.Anonymous) and node.name.upper() == "LIST_SUM":
+        return exp.ArraySum(this=node.expressions[0])
+    return node
+
+
+def _plan(sql: str, inputs: tuple[str, ...]) -> SqlPlan:
+    query = sqlglot.parse_one(sql, read="duckdb").transform(_list_sum)
+    return SqlPlan(
+        steps=(("out", query), ("out2", sqlglot.parse_one("SELECT * FROM out"))),
+        inputs=inputs,
+        decisions="out",
+        grants="out2",
+    )
+
+
+RATE_SQL = "SELECT id, CAST(FLOOR(base * rate) AS BIGINT) AS amount FROM claims"
+
+
+def _claims(rows: list[tuple[str, int | None, str | None]]) -> duckdb.DuckDBPyConnection:
+    con = engine.connect()
+    con.execute("CREATE TABLE claims (id VARCHAR, base BIGINT, rate DECIMAL(38,10))")
+    con.executemany(
+        "INSERT INTO claims VALUES (?, ?, ?)",
+        [(i, b, Decimal(r) if r is not None else None) for i, b, r in rows],
+    )
+    return con
+
+
+def test_rate_times_base_rounds_down_on_both(spark: Any, tmp_path: Path) -> None:
+    con = _claims(
+        [
+            # 30% × 1 999 999 fen = 599 999.7 → 599 999 fen (down, never up)
+            ("c1", 1_999_999, "0.3"),
+            # 99.99999999% × 100 fen = 99.999999999 → 99 fen; Spark's default decimal rules
+            # would first round the product to 6 places (100.000000) and give 100
+            ("c2", 100, "0.9999999999"),
+            # 50% × the largest BIGINT 9 223 372 036 854 775 807 = …903.5 → …903
+            ("c3", 9_223_372_036_854_775_807, "0.5"),
+            # 0.0000000001 × 9 999 999 999 = 0.9999999999 → 0
+            ("c4", 9_999_999_999, "0.0000000001"),
+        ]
+    )
+    plan = _plan(RATE_SQL, ("claims",))
+    _to_parquet(con, ["claims"], tmp_path)
+    expected = [
+        ("c1", 599_999),
+        ("c2", 99),
+        ("c3", 4_611_686_018_427_387_903),
+        ("c4", 0),
+    ]
+    assert _on_duckdb(plan, con)["out"] == expected
+    assert _on_spark(spark, plan, tmp_path)["out"] == expected
+
+
+def test_missing_facts_are_null_alike(spark: Any, tmp_path: Path) -> None:
+    con = engine.connect()
+    con.execute(
+        "CREATE TABLE items (id VARCHAR, firm_id VARCHAR, base BIGINT, days BIGINT[],"
+        " routes VARCHAR[])"
+    )
+    con.executemany(
+        "INSERT INTO items VALUES (?, ?, ?, ?, ?)",
+        [
+            ("i1", "f1", 300, [2, 3], ["a", None]),
+            ("i2", "f1", None, [None, 4], None),  # base missing; a day missing
+            ("i3", "f2", None, None, ["b"]),
+            ("i4", "f2", 500, [], []),
+        ],
+    )
+    sql = """
+        SELECT firm_id AS firm,
+          CAST(SUM(base) AS BIGINT) AS total,
+          COUNT(base) AS known,
+          ARRAY_AGG(CASE WHEN base IS NULL THEN 'items.base' END ORDER BY id) AS missing,
+          BOOL_AND(base > 100) AS all_big,
+          MIN(CASE WHEN LIST_CONTAINS(routes, 'b') THEN id END) AS with_b,
+          BOOL_AND(NOT LIST_CONTAINS(routes, 'b')) AS none_b,
+          MAX(LIST_SUM(days)) AS most_days
+        FROM items GROUP BY firm_id
+    """
+    plan = _plan(sql, ("items",))
+    _to_parquet(con, ["items"], tmp_path)
+    # f1: bases 300 and NULL → sum 300, one known, missing [NULL, 'items.base'] (i1, i2);
+    #     300 > 100 true, NULL unknown → AND over the known is true; no 'b': ['a', NULL]
+    #     does not contain 'b' (false, not NULL), so none_b is true; days 2+3 = 5,
+    #     NULL+4 = 4 (NULL skipped) → max 5.
+    # f2: NULL and 500 → 500; missing ['items.base', NULL] (i3, i4); 'b' in i3's routes,
+    #     so none_b is false; days NULL (i3) and [] (i4, no element: NULL) → max NULL.
+    expected = [
+        ("f1", 300, 1, (None, "items.base"), True, None, True, Decimal(5)),
+        ("f2", 500, 1, ("items.base", None), True, "i3", False, None),
+    ]
+    duck = _on_duckdb(plan, con)["out"]
+    on_spark_rows = _on_spark(spark, plan, tmp_path)["out"]
+    assert [r[:7] for r in duck] == [r[:7] for r in expected]
+    assert [r[:7] for r in on_spark_rows] == [r[:7] for r in expected]
+    # The day sums: DuckDB gives HUGEINT, Spark DECIMAL(38,10): the same numbers.
+    assert [r[7] for r in duck] == [5, None]
+    assert [r[7] for r in on_spark_rows] == [Decimal(5), None]
+
+
+# ---- errors ---------------------------------------------------------------------------------
+
+
+def test_overflow_is_an_error_not_null(spark: Any, tmp_path: Path) -> None:
+    con = _claims([("c1", 9_000_000_000_000_000_000, "1"), ("c2", 9_000_000_000_000_000_000, "1")])
+    _to_parquet(con, ["claims"], tmp_path)
+    # 2 × 9e18 fen is beyond BIGINT (9.22e18): ANSI mode stops the run.
+    plan = _plan("SELECT CAST(SUM(base) AS BIGINT) AS total FROM claims", ("claims",))
+    with pytest.raises(duckdb.Error):
+        _on_duckdb(plan, con)
+    with pytest.raises(on_spark.SparkBatchError) as e:
+        _on_spark(spark, plan, tmp_path)
+    assert e.value.code == "E644"
+
+
+def test_inputs_refused(spark: Any, tmp_path: Path) -> None:
+    plan = _plan(RATE_SQL, ("claims",))
+    with pytest.raises(on_spark.SparkBatchError) as e:
+        on_spark.read_parquet(spark, str(tmp_path), ["claims"])
+    assert e.value.code == "E642"
+    assert "claims" in str(e.value)
+    with pytest.raises(on_spark.SparkBatchError) as e:
+        on_spark.run_plan(spark, plan, {})
+    assert e.value.code == "E642"
+    floats = spark.createDataFrame(
+        [("c1", 1.5, Decimal("0.3"))], "id STRING, base DOUBLE, rate DECIMAL(38,10)"
+    )
+    with pytest.raises(on_spark.SparkBatchError) as e:
+        on_spark.run_plan(spark, plan, {"claims": floats})
+    assert e.value.code == "E643"
+    assert "'base'" in str(e.value)
+
+
+def test_a_step_spark_refuses_is_named(spark: Any) -> None:
+    frame = spark.createDataFrame([("c1",)], "id STRING")
+    plan = _plan("SELECT no_such_column FROM claims", ("claims",))
+    with pytest.raises(on_spark.SparkBatchError) as e:
+        on_spark.run_plan(spark, plan, {"claims": frame})
+    assert e.value.code == "E645"
+    assert "step 'out'" in str(e.value)
+    assert "no_such_column" in str(e.value)
