@@ -30,7 +30,7 @@ from .awards import (
 from .exprs import ExprCompiler
 from .outputs import decision_row
 from .plan import Step
-from .rows import chain_of, join_key, path_key_sql, rows_step
+from .rows import chain_of, join_key, natural_keys, path_key_sql, rows_step
 from .sqlbits import (
     BIGINT,
     INTEGER,
@@ -101,6 +101,7 @@ class AwardSteps:
         self.shared = next((c for c in caps if c.shared), None)
         self.years = [c for c in caps if c.cap.per and c.cap.year_of is not None]
         self.order_kinds = [ec.type_of(k).kind for k in p.order]
+        self.constants: dict[str, exp.Expr] = {}
 
     # ---- rows, ledger, rooms -----------------------------------------------------------
 
@@ -120,7 +121,31 @@ class AwardSteps:
         if "a" not in values:  # pragma: no cover - the checker requires an amount
             raise self.ec.fail(s.Name(("amount",)), "an award with no amount")
         rows = rows_step(name, self.policy, p, self.ec, values)
+        self._lift_constants(rows.select)
         return [(name, rows.select), (f"{name}_b", self._ledger()), (f"{name}_c", self._rooms())]
+
+    _LISTS = ("_mf", "_mp", "_as", "_un")
+
+    def _lift_constants(self, select: exp.Select) -> None:
+        """Take out of the rows the lists and flags (``<k>_mf``, ``_mp``, ``_as``, ``_un``)
+        that are the same on every row (most are an empty list or FALSE): :meth:`_ref`
+        writes them in place where they are read, so no step carries them row by row."""
+        kept: list[exp.Expr] = []
+        for e in select.expressions:
+            if (
+                isinstance(e, exp.Alias)
+                and e.alias.endswith(self._LISTS)
+                and e.this.find(exp.Column) is None
+            ):
+                self.constants[e.alias] = e.this
+            else:
+                kept.append(e)
+        select.set("expressions", kept)
+
+    def _ref(self, name: str) -> exp.Expr:
+        """Column ``name`` of the rows, or its value when :meth:`_lift_constants` took it."""
+        const = self.constants.get(name)
+        return const.copy() if const is not None else col(name)
 
     def _year(self, c: CapPlan) -> exp.Expr:
         return _cast(exp.Year(this=col(f"y{c.index}", "r")), INTEGER)
@@ -152,7 +177,7 @@ class AwardSteps:
             if year is not None:
                 extra.append(_alias(self._year(c), f"yr{c.index}", quoted=True))
         star = exp.Column(this=exp.Star(), table=exp.to_identifier("r", quoted=True))
-        q = exp.select(star, *extra).from_(_alias(_t(self.name), "r", quoted=True))
+        q = exp.select(star, *extra).from_(_alias(_t(self.name), "r", quoted=True), copy=False)
         for alias, sub, scope, cap in joins:
             conds: list[exp.Expr] = [
                 exp.EQ(this=col(f"k_{n}", alias), expression=col(f"e_{n}", "r")) for n in scope
@@ -162,7 +187,7 @@ class AwardSteps:
             table = exp.Subquery(
                 this=sub, alias=exp.TableAlias(this=exp.to_identifier(alias, quoted=True))
             )
-            q = q.join(table, on=all_of(*conds), join_type="left")
+            q = q.join(table, on=all_of(*conds), join_type="left", copy=False)
         return q
 
     def _members(self, pool: str) -> set[str]:
@@ -174,12 +199,12 @@ class AwardSteps:
 
     def _rooms(self) -> exp.Select:
         """Status, requested amount, static rooms ``h<k>``, certainty and window inputs."""
-        undecided: list[exp.Expr] = [col("a_un")]
+        undecided: list[exp.Expr] = [self._ref("a_un")]
         for c in self.caps:
             k = c.index
-            undecided.append(col(f"l{k}_un"))
+            undecided.append(self._ref(f"l{k}_un"))
             if f"y{k}" in self._year_cols():
-                undecided.append(all_of(not_null(col(f"l{k}")), col(f"y{k}_un")))
+                undecided.append(all_of(not_null(col(f"l{k}")), self._ref(f"y{k}_un")))
         st = case(
             [
                 (exp.NEQ(this=col("st0"), expression=lit("ok")), col("st0")),
@@ -230,7 +255,7 @@ class AwardSteps:
                 win = all_of(win, not_null(col(f"yr{k}")))
             cols.append(_alias(win, "win", quoted=True))
         # st is computed above from the same columns; repeat it for the window filter
-        return exp.select(*cols).from_(_t(f"{self.name}_b"))
+        return exp.select(*cols).from_(_t(f"{self.name}_b"), copy=False)
 
     def _year_cols(self) -> set[str]:
         return {f"y{c.index}" for c in self.years}
@@ -242,7 +267,13 @@ class AwardSteps:
         parts = []
         scope = None
         kinds: list[str] = []
+        keys: dict[str, str] = {}
+        steps: list[Step] = []
         for aw in claims:
+            for ent in aw.chain:
+                if ent.name not in keys:
+                    keys[ent.name] = f"{name}_nk_{ent.name}"
+                    steps.append((keys[ent.name], natural_keys(ent)))
             c = aw.shared
             assert c is not None
             scope = c.scope
@@ -250,7 +281,7 @@ class AwardSteps:
             k = c.index
             sel: list[exp.Expr] = [
                 _alias(lit(aw.p.id), "pr", quoted=True),
-                _alias(path_key_sql(aw.chain), "pathkey", quoted=True),
+                _alias(path_key_sql(aw.chain, keys), "pathkey", quoted=True),
                 _alias(join_key(aw.chain), "jk", quoted=True),
                 _alias(provision_rank(aw.p.id), "prank", quoted=True),
             ]
@@ -262,12 +293,20 @@ class AwardSteps:
             )
             sel += [col("rstar"), col("cert")]
             for j in range(len(aw.p.order)):
-                key = case([(col(f"o{j}_un"), exp.Null())], col(f"o{j}"))
+                key = case([(aw._ref(f"o{j}_un"), exp.Null())], col(f"o{j}"))
                 sel.append(_alias(key, f"o{j}", quoted=True))
-            parts.append(exp.select(*sel).from_(_t(f"{aw.name}_c")).where(col("win")))
+            part = exp.select(*sel).from_(_t(f"{aw.name}_c"), copy=False)
+            for ent in aw.chain:
+                part = part.join(
+                    _t(keys[ent.name]),
+                    on=exp.EQ(this=col("nk_id", keys[ent.name]), expression=col(f"e_{ent.name}")),
+                    join_type="left",
+                    copy=False,
+                )
+            parts.append(part.where(col("win"), copy=False))
             aw.window_name = name
         assert scope is not None
-        return window_steps(name, parts, scope, kinds)
+        return steps + window_steps(name, parts, scope, kinds)
 
     window_name: str | None = None
 
@@ -298,8 +337,8 @@ class AwardSteps:
                         quoted=True,
                     ),
                 )
-                .from_(_alias(_t(src), "c", quoted=True))
-                .join(_alias(_t(w), "w", quoted=True), on=on, join_type="left")
+                .from_(_alias(_t(src), "c", quoted=True), copy=False)
+                .join(_alias(_t(w), "w", quoted=True), on=on, join_type="left", copy=False)
             )
             src = f"{name}_j"
             steps.append((src, q))
@@ -310,7 +349,7 @@ class AwardSteps:
             _alias(col("req"), "run_0", quoted=True),
             _alias(col("req"), "low_0", quoted=True),
         ]
-        step_q = exp.select(*cols).from_(_t(src))
+        step_q = exp.select(*cols).from_(_t(src), copy=False)
         steps.append((f"{name}_d0", step_q))
         prev = f"{name}_d0"
         for n, c in enumerate(self.caps, start=1):
@@ -323,7 +362,7 @@ class AwardSteps:
                 exp.Star(),
                 _alias(run, f"run_{n}", quoted=True),
                 _alias(low, f"low_{n}", quoted=True),
-            ).from_(_t(prev))
+            ).from_(_t(prev), copy=False)
             prev = f"{name}_d{n}"
             steps.append((prev, q))
         last = len(self.caps)
@@ -364,7 +403,7 @@ class AwardSteps:
                     _alias(
                         _if_list(ok.copy(), names_list(tuple(binding))), "binding_caps", quoted=True
                     ),
-                ).from_(_t(prev)),
+                ).from_(_t(prev), copy=False),
             )
         )
         return steps, self._decision(), self._grant()
@@ -381,19 +420,19 @@ class AwardSteps:
         unknown = exp.EQ(this=st.copy(), expression=lit("unknown"))
         ok = exp.EQ(this=st.copy(), expression=lit("ok"))
         award_parts: dict[str, list[exp.Expr]] = {
-            "mf": [col("a_mf")],
-            "mp": [col("a_mp")],
-            "as": [col("a_as")],
+            "mf": [self._ref("a_mf")],
+            "mp": [self._ref("a_mp")],
+            "as": [self._ref("a_as")],
         }
         for c in self.caps:
             k = c.index
             lim_null = is_null(col(f"l{k}"))
             for x in ("mf", "mp", "as"):
-                award_parts[x].append(col(f"l{k}_{x}") if x != "as" else col(f"l{k}_as"))
+                award_parts[x].append(self._ref(f"l{k}_{x}"))
                 if f"y{k}" in self._year_cols():
-                    award_parts[x].append(_if_list(negate(lim_null.copy()), col(f"y{k}_{x}")))
+                    award_parts[x].append(_if_list(negate(lim_null.copy()), self._ref(f"y{k}_{x}")))
             del lim_null
-        order_as = [col(f"o{j}_as") for j in range(len(self.p.order))]
+        order_as = [self._ref(f"o{j}_as") for j in range(len(self.p.order))]
         award_ok = any_of(ok, exp.EQ(this=st.copy(), expression=lit("undecided")))
         fields = {
             "status": status,
@@ -401,16 +440,17 @@ class AwardSteps:
             "amount_kind": col("amount_kind"),
             "binding_caps": col("binding_caps"),
             "missing_facts": case(
-                [(unknown, col("c_mf")), (ok.copy(), _sorted(award_parts["mf"]))], _empty()
+                [(unknown, self._ref("c_mf")), (ok.copy(), _sorted(award_parts["mf"]))], _empty()
             ),
             "missing_parameters": case(
-                [(unknown.copy(), col("c_mp")), (ok.copy(), _sorted(award_parts["mp"]))], _empty()
+                [(unknown.copy(), self._ref("c_mp")), (ok.copy(), _sorted(award_parts["mp"]))],
+                _empty(),
             ),
             "assumptions": _sorted(
-                [col("c_as"), *order_as, _if_list(award_ok, _concat(award_parts["as"]))]
+                [self._ref("c_as"), *order_as, _if_list(award_ok, _concat(award_parts["as"]))]
             ),
         }
-        return exp.select(*decision_row(self.p, fields)).from_(_t(f"{self.name}_f"))
+        return exp.select(*decision_row(self.p, fields)).from_(_t(f"{self.name}_f"), copy=False)
 
     def _grant(self) -> exp.Select:
         chain = {e.name for e in self.chain}
@@ -426,7 +466,7 @@ class AwardSteps:
             exp.EQ(this=col("amount_kind"), expression=lit("exact")),
             exp.GT(this=col("amount"), expression=num(0)),
         )
-        return exp.select(*cols).from_(_t(f"{self.name}_f")).where(cond)
+        return exp.select(*cols).from_(_t(f"{self.name}_f"), copy=False).where(cond, copy=False)
 
     @staticmethod
     def no_grants(policy: CheckedPolicy) -> exp.Select:
@@ -434,4 +474,4 @@ class AwardSteps:
         cols += [_alias(_cast(exp.Null(), VARCHAR), e.name, quoted=True) for e in policy.entities]
         cols.append(_alias(_cast(exp.Null(), BIGINT), "amount", quoted=True))
         cols.append(_alias(_cast(exp.Null(), INTEGER), "year", quoted=True))
-        return exp.select(*cols).where(exp.Boolean(this=False))
+        return exp.select(*cols).where(exp.Boolean(this=False), copy=False)

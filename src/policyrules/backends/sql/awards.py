@@ -138,9 +138,9 @@ def ledger_sum(
     total = _alias(_cast(exp.Sum(this=col("amount")), BIGINT), "total", quoted=True)
     return (
         exp.select(*keys, total)
-        .from_(exp.to_table("ledger", quoted=True))
-        .where(all_of(*conds))
-        .group_by(*group)
+        .from_(exp.to_table("ledger", quoted=True), copy=False)
+        .where(all_of(*conds), copy=False)
+        .group_by(*group, copy=False)
     )
 
 
@@ -204,13 +204,13 @@ def window_steps(
         if kind in ("text", "enum")
     ]
     source = exp.Subquery(this=union, alias=exp.TableAlias(this=exp.to_identifier("u")))
-    steps: list[Step] = [(w0, exp.select("*", *naturals).from_(source))]
+    steps: list[Step] = [(w0, exp.select("*", *naturals).from_(source, copy=False))]
     certain_r = case([(col("cert"), col("rstar"))], _cast(exp.Null(), BIGINT))
     w1 = exp.select(
         "*",
         _alias(over(exp.RowNumber(), before=False), "rn", quoted=True),
         _alias(coalesce0(over(exp.Sum(this=certain_r), before=True)), "cc", quoted=True),
-    ).from_(exp.to_table(w0, quoted=True))
+    ).from_(exp.to_table(w0, quoted=True), copy=False)
     room0 = greatest(col("room"), num(0))
     e1 = case([(exp.LT(this=col("cc"), expression=room0.copy()), col("cc"))], room0)
     hi1 = greatest(exp.Sub(this=col("room"), expression=e1.copy()), num(0))
@@ -221,7 +221,7 @@ def window_steps(
         _alias(e1, "e1", quoted=True),
         _alias(hi1, "hi1", quoted=True),
         _alias(coalesce0(over(exp.Sum(this=uncertain_a), before=True)), "p1", quoted=True),
-    ).from_(exp.to_table(f"{name}_w1", quoted=True))
+    ).from_(exp.to_table(f"{name}_w1", quoted=True), copy=False)
     lo1 = greatest(
         exp.Sub(this=exp.Sub(this=col("room"), expression=col("e1")), expression=col("p1")),
         num(0),
@@ -249,7 +249,7 @@ def window_steps(
             "es",
             quoted=True,
         ),
-    ).from_(exp.to_table(f"{name}_w2", quoted=True))
+    ).from_(exp.to_table(f"{name}_w2", quoted=True), copy=False)
     early = any_of(is_null(col("s")), exp.LTE(this=col("rn"), expression=col("s")))
     w4 = exp.select(
         col("pr"),
@@ -263,7 +263,7 @@ def window_steps(
             quoted=True,
         ),
         _alias(case([(early.copy(), col("lo1"))], num(0)), "lo", quoted=True),
-    ).from_(exp.to_table(f"{name}_w3", quoted=True))
+    ).from_(exp.to_table(f"{name}_w3", quoted=True), copy=False)
     steps += [(f"{name}_w1", w1), (f"{name}_w2", w2), (f"{name}_w3", w3), (name, w4)]
     return steps
 

@@ -173,7 +173,7 @@ def _no_decisions() -> exp.Select:
     cols: list[Any] = [
         _alias(_cast(exp.Null(), types.get(c, VARCHAR)), c, quoted=True) for c in DECISION_COLUMNS
     ]
-    return exp.select(*cols).where(exp.Boolean(this=False))
+    return exp.select(*cols).where(exp.Boolean(this=False), copy=False)
 
 
 def _status(mapping: list[tuple[str, str]]) -> exp.Expr:
@@ -197,7 +197,7 @@ def _entitlement(p: ProvisionInfo, name: str) -> exp.Select:
         "missing_parameters": case([(unknown.copy(), _col("c_mp"))], _empty()),
         "assumptions": _col("c_as"),
     }
-    return exp.select(*decision_row(p, fields)).from_(exp.to_table(name, quoted=True))
+    return exp.select(*decision_row(p, fields)).from_(exp.to_table(name, quoted=True), copy=False)
 
 
 def _target(p: ProvisionInfo, name: str) -> exp.Select:
@@ -223,4 +223,4 @@ def _target(p: ProvisionInfo, name: str) -> exp.Select:
         ),
         "assumptions": sorted_list(_col("c_as"), case([(ok.copy(), _col("q_as"))], _empty())),
     }
-    return exp.select(*decision_row(p, fields)).from_(exp.to_table(name, quoted=True))
+    return exp.select(*decision_row(p, fields)).from_(exp.to_table(name, quoted=True), copy=False)

@@ -51,7 +51,7 @@ def calendar_steps() -> list[Step]:
     )
     cal = exp.select(
         col("day"), col("workday"), col("assumed"), _alias(wk, "wk", quoted=True)
-    ).from_(exp.to_table("calendar_days", quoted=True))
+    ).from_(exp.to_table("calendar_days", quoted=True), copy=False)
     year = exp.Year(this=col("day"))
     per_year = (
         exp.select(
@@ -64,8 +64,8 @@ def calendar_steps() -> list[Step]:
                 quoted=True,
             ),
         )
-        .from_(exp.to_table("calendar_days", quoted=True))
-        .group_by(year.copy())
+        .from_(exp.to_table("calendar_days", quoted=True), copy=False)
+        .group_by(year.copy(), copy=False)
     )
     ca = exp.Window(
         this=exp.Sum(this=col("a")),
@@ -75,7 +75,7 @@ def calendar_steps() -> list[Step]:
         ),
     )
     cal_y = exp.select(col("y"), col("a"), _alias(ca, "ca", quoted=True)).from_(
-        exp.Subquery(this=per_year, alias=exp.TableAlias(this=exp.to_identifier("t")))
+        exp.Subquery(this=per_year, alias=exp.TableAlias(this=exp.to_identifier("t"))), copy=False
     )
     return [("cal", cal), ("cal_y", cal_y)]
 
@@ -124,16 +124,18 @@ def deadline_select(
             _alias(col("workday", "cw"), "wwork", quoted=True),
             _alias(col("assumed", "cw"), "wassumed", quoted=True),
         )
-        .from_(_alias(exp.to_table(name, quoted=True), "r", quoted=True))
+        .from_(_alias(exp.to_table(name, quoted=True), "r", quoted=True), copy=False)
         .join(
             _alias(exp.to_table("cal", quoted=True), "cx", quoted=True),
             on=all_of(known, exp.EQ(this=col("day", "cx"), expression=x)),
             join_type="left",
+            copy=False,
         )
         .join(
             _alias(exp.to_table("cal", quoted=True), "cw", quoted=True),
             on=exp.EQ(this=col("day", "cw"), expression=_when(p, as_of, "r")),
             join_type="left",
+            copy=False,
         )
     )
     if dim == "workdays":
@@ -154,11 +156,12 @@ def deadline_select(
             exp.Column(this=exp.Star(), table=exp.to_identifier("x", quoted=True)),
             _alias(col("day", "cd"), "due", quoted=True),
         )
-        .from_(_alias(exp.to_table(f"{name}_x", quoted=True), "x", quoted=True))
+        .from_(_alias(exp.to_table(f"{name}_x", quoted=True), "x", quoted=True), copy=False)
         .join(
             _alias(exp.to_table("cal", quoted=True), "cd", quoted=True),
             on=all_of(col("workday", "cd"), exp.EQ(this=col("wk", "cd"), expression=target)),
             join_type="left",
+            copy=False,
         )
     )
     years = (
@@ -176,16 +179,18 @@ def deadline_select(
                 quoted=True,
             ),
         )
-        .from_(_alias(exp.to_table(f"{name}_d", quoted=True), "d", quoted=True))
+        .from_(_alias(exp.to_table(f"{name}_d", quoted=True), "d", quoted=True), copy=False)
         .join(
             _alias(exp.to_table("cal_y", quoted=True), "yl", quoted=True),
             on=exp.EQ(this=col("y", "yl"), expression=col("dy0", "d")),
             join_type="left",
+            copy=False,
         )
         .join(
             _alias(exp.to_table("cal_y", quoted=True), "yh", quoted=True),
             on=exp.EQ(this=col("y", "yh"), expression=exp.Year(this=col("due", "d"))),
             join_type="left",
+            copy=False,
         )
     )
     steps: list[Step] = [(f"{name}_x", rows), (f"{name}_d", due), (f"{name}_y", years)]
@@ -286,7 +291,9 @@ def deadline_select(
             this=exp.ArrayDistinct(this=exp.ArrayConcat(this=parts[0], expressions=parts[1:]))
         ),
     }
-    final = exp.select(*decision_row(p, fields)).from_(exp.to_table(f"{name}_y", quoted=True))
+    final = exp.select(*decision_row(p, fields)).from_(
+        exp.to_table(f"{name}_y", quoted=True), copy=False
+    )
     return steps, final
 
 

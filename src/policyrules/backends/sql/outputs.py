@@ -12,7 +12,7 @@ from collections.abc import Mapping
 import sqlglot.expressions as exp
 
 from ...model import ProvisionInfo
-from .sqlbits import BIGINT, VARCHAR, VARCHARS, case
+from .sqlbits import BIGINT, VARCHAR, VARCHARS, case, own
 
 __all__ = ["DECISION_COLUMNS", "decision_row", "sorted_list", "when_status"]
 
@@ -75,4 +75,4 @@ def decision_row(p: ProvisionInfo, fields: Mapping[str, exp.Expr]) -> list[exp.E
         "assumptions": _empty(),
     }
     defaults.update(fields)
-    return [_alias(defaults[c].copy(), c, quoted=True) for c in DECISION_COLUMNS]
+    return [_alias(own(defaults[c]), c, quoted=True) for c in DECISION_COLUMNS]

@@ -12,7 +12,7 @@ Also here: natural order of ids as a SQL sort key (:func:`natural_sql`, the same
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import attrs
 import sqlglot.expressions as exp
@@ -40,6 +40,7 @@ __all__ = [
     "chain_of",
     "conjuncts",
     "join_key",
+    "natural_keys",
     "natural_literal",
     "natural_sql",
     "path_cols",
@@ -117,14 +118,32 @@ def natural_sql(text: exp.Expr) -> exp.Expr:
     return exp.ArrayToString(this=mapped, expression=exp.Literal.string(""))
 
 
-def path_key_sql(chain: tuple[EntityInfo, ...]) -> exp.Expr:
+def natural_keys(ent: EntityInfo) -> exp.Select:
+    """Each id of ``ent``'s table once (``nk_id``) with its natural key (``nk_key``): the
+    keys are computed per distinct id, not per claim, and joined to the claims."""
+    ids = (
+        exp.select(_alias(exp.column("id", quoted=True), "nk_id", quoted=True))
+        .distinct(copy=False)
+        .from_(exp.to_table(ent.key, quoted=True), copy=False)
+    )
+    ref = exp.column("nk_id", quoted=True)
+    return exp.select(ref.copy(), _alias(natural_sql(ref), "nk_key", quoted=True)).from_(
+        exp.Subquery(this=ids, alias=exp.TableAlias(this=exp.to_identifier("d"))), copy=False
+    )
+
+
+def path_key_sql(chain: tuple[EntityInfo, ...], keys: Mapping[str, str] | None = None) -> exp.Expr:
     """The subject's path (columns ``e_<entity>`` of a provision's rows) in natural order,
     as ``natural_path_key``: per level the entity name then its id's natural key, a shorter
-    path first."""
+    path first.  ``keys`` names, per entity, a joined :func:`natural_keys` table whose
+    ``nk_key`` is used instead of computing the key on every row."""
     parts: list[exp.Expr] = []
     for ent in chain:
         parts.append(exp.Literal.string(ent.name + _LEVEL))
-        parts.append(natural_sql(exp.column(f"e_{ent.name}", quoted=True)))
+        if keys is not None and ent.name in keys:
+            parts.append(exp.column("nk_key", table=keys[ent.name], quoted=True))
+        else:
+            parts.append(natural_sql(exp.column(f"e_{ent.name}", quoted=True)))
         parts.append(exp.Literal.string(_LEVEL))
     out = parts[0]
     for p in parts[1:]:
@@ -154,7 +173,7 @@ class Rows:
 def _from_chain(policy: CheckedPolicy, chain: tuple[EntityInfo, ...]) -> exp.Select:
     subject = chain[-1]
     q = exp.select().from_(
-        _alias(exp.to_table(subject.key, quoted=True), subject.name, quoted=True)
+        _alias(exp.to_table(subject.key, quoted=True), subject.name, quoted=True), copy=False
     )
     for child, parent in zip(reversed(chain[1:]), reversed(chain[:-1]), strict=True):
         on = exp.EQ(
@@ -165,6 +184,7 @@ def _from_chain(policy: CheckedPolicy, chain: tuple[EntityInfo, ...]) -> exp.Sel
             _alias(exp.to_table(parent.key, quoted=True), parent.name, quoted=True),
             on=on,
             join_type="left",
+            copy=False,
         )
     return q
 

@@ -42,6 +42,7 @@ __all__ = [
     "not_bool",
     "not_null",
     "null_of",
+    "own",
     "par",
     "sql_type",
     "true",
@@ -136,9 +137,11 @@ _ATOMS = (
 
 
 def par(e: exp.Expr) -> exp.Expr:
-    """``e`` in parentheses unless it is atomic: sqlglot prints operators as built."""
+    """``e`` in parentheses unless it is atomic: sqlglot prints operators as built.  ``e``
+    is copied only when it already sits in a tree (a fresh node is used as is: deep
+    copies were most of ``compile_batch``'s time)."""
     atomic = isinstance(e, _ATOMS) and not isinstance(e, exp.Binary | exp.Unary | exp.Not)
-    return e.copy() if atomic else exp.Paren(this=e.copy())
+    return own(e) if atomic else exp.Paren(this=own(e))
 
 
 def negate(e: exp.Expr) -> exp.Expr:
@@ -162,11 +165,16 @@ def not_bool(e: exp.Expr, value: bool) -> exp.Expr:
     return negate(is_bool(e, value))
 
 
+def own(e: exp.Expr) -> exp.Expr:
+    """``e`` itself when it is a fresh node, else a copy (a node has one parent)."""
+    return e.copy() if e.parent is not None else e
+
+
 def case(whens: Iterable[tuple[exp.Expr, exp.Expr]], default: exp.Expr) -> exp.Case:
     out = exp.Case()
     for cond, value in whens:
-        out = out.when(cond.copy(), value.copy(), copy=False)
-    return out.else_(default.copy(), copy=False)
+        out = out.when(own(cond), own(value), copy=False)
+    return out.else_(own(default), copy=False)
 
 
 def null_of(ty: t.Type) -> exp.Expr:
@@ -192,7 +200,7 @@ def names_list(pairs: Pairs, keep: Callable[[str], bool] = lambda _: True) -> ex
     """A VARCHAR[] of the names whose condition holds, in the pairs' (sorted) order."""
     parts = [
         exp.If(
-            this=w.copy(),
+            this=own(w),
             true=exp.Array(expressions=[exp.Literal.string(k)]),
             false=_cast(exp.Array(expressions=[]), VARCHARS),
         )
