@@ -35,7 +35,6 @@ from .sqlbits import (
     BIGINT,
     INTEGER,
     VARCHAR,
-    VARCHARS,
     all_of,
     any_of,
     case,
@@ -44,24 +43,15 @@ from .sqlbits import (
     negate,
     not_null,
 )
+from .sqlbits import alias as _alias
+from .sqlbits import cast as _cast
+from .sqlbits import empty_names as _empty
 
 __all__ = ["AwardSteps"]
 
 
-def _alias(e: exp.Expr, name: str, quoted: bool | None = None) -> exp.Expr:
-    return exp.alias_(e, name, quoted=quoted, copy=False)
-
-
-def _cast(e: exp.Expr, to: exp.DataType | str) -> exp.Expr:
-    return exp.cast(e, to, copy=False)
-
-
 def _t(name: str) -> exp.Table:
     return exp.to_table(name, quoted=True)
-
-
-def _empty() -> exp.Expr:
-    return _cast(exp.Array(expressions=[]), VARCHARS)
 
 
 def _concat(parts: Sequence[exp.Expr]) -> exp.Expr:

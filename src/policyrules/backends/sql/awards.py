@@ -24,16 +24,10 @@ from ...printer import print_cap
 from .plan import Step, refuse
 from .rows import chain_of, natural_literal, natural_sql
 from .sqlbits import BIGINT, all_of, any_of, case, is_null, negate, not_null
+from .sqlbits import alias as _alias
+from .sqlbits import cast as _cast
 
 __all__ = ["CapPlan", "award_caps", "col", "least_known", "ledger_sum", "window_steps"]
-
-
-def _alias(e: exp.Expr, name: str, quoted: bool | None = None) -> exp.Expr:
-    return exp.alias_(e, name, quoted=quoted, copy=False)
-
-
-def _cast(e: exp.Expr, to: exp.DataType | str) -> exp.Expr:
-    return exp.cast(e, to, copy=False)
 
 
 def col(name: str, table: str | None = None) -> exp.Column:

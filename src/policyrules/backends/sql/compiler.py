@@ -34,25 +34,16 @@ from .exprs import ExprCompiler
 from .outputs import DECISION_COLUMNS, decision_row, sorted_list
 from .plan import SqlPlan, Step, refuse
 from .rows import rows_step
-from .sqlbits import VARCHAR, VARCHARS, case, negate
+from .sqlbits import VARCHAR, case, negate
+from .sqlbits import alias as _alias
+from .sqlbits import cast as _cast
+from .sqlbits import empty_names as _empty
 
 __all__ = ["DECISION_COLUMNS", "compile_batch"]
 
 
-def _alias(e: exp.Expr, name: str, quoted: bool | None = None) -> exp.Expr:
-    return exp.alias_(e, name, quoted=quoted, copy=False)
-
-
-def _cast(e: exp.Expr, to: exp.DataType | str) -> exp.Expr:
-    return exp.cast(e, to, copy=False)
-
-
 def _col(name: str) -> exp.Column:
     return exp.column(name, quoted=True)
-
-
-def _empty() -> exp.Expr:
-    return _cast(exp.Array(expressions=[]), VARCHARS)
 
 
 def _values(

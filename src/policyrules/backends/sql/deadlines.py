@@ -24,16 +24,10 @@ from .awards import col, lit
 from .outputs import decision_row
 from .plan import Step, refuse
 from .sqlbits import DATE, VARCHARS, all_of, any_of, case, is_null, negate, not_null
+from .sqlbits import alias as _alias
+from .sqlbits import cast as _cast
 
 __all__ = ["CALENDAR_STEPS", "calendar_steps", "deadline_select"]
-
-
-def _alias(e: exp.Expr, name: str, quoted: bool | None = None) -> exp.Expr:
-    return exp.alias_(e, name, quoted=quoted, copy=False)
-
-
-def _cast(e: exp.Expr, to: exp.DataType | str) -> exp.Expr:
-    return exp.cast(e, to, copy=False)
 
 
 CALENDAR_STEPS = ("cal", "cal_y")

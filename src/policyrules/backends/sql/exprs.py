@@ -53,16 +53,9 @@ from .sqlbits import (
     sql_type,
     true,
 )
+from .sqlbits import cast as _cast
 
 __all__ = ["ExprCompiler", "SqlValue"]
-
-
-def _alias(e: exp.Expr, name: str, quoted: bool | None = None) -> exp.Expr:
-    return exp.alias_(e, name, quoted=quoted, copy=False)
-
-
-def _cast(e: exp.Expr, to: exp.DataType | str) -> exp.Expr:
-    return exp.cast(e, to, copy=False)
 
 
 @attrs.frozen

@@ -12,17 +12,12 @@ from collections.abc import Mapping
 import sqlglot.expressions as exp
 
 from ...model import ProvisionInfo
-from .sqlbits import BIGINT, VARCHAR, VARCHARS, case, own
+from .sqlbits import BIGINT, VARCHAR, case, own
+from .sqlbits import alias as _alias
+from .sqlbits import cast as _cast
+from .sqlbits import empty_names as _empty
 
 __all__ = ["DECISION_COLUMNS", "decision_row", "sorted_list", "when_status"]
-
-
-def _alias(e: exp.Expr, name: str, quoted: bool | None = None) -> exp.Expr:
-    return exp.alias_(e, name, quoted=quoted, copy=False)
-
-
-def _cast(e: exp.Expr, to: exp.DataType | str) -> exp.Expr:
-    return exp.cast(e, to, copy=False)
 
 
 DECISION_COLUMNS = (
@@ -42,10 +37,6 @@ DECISION_COLUMNS = (
 
 def _col(name: str) -> exp.Column:
     return exp.column(name, quoted=True)
-
-
-def _empty() -> exp.Expr:
-    return _cast(exp.Array(expressions=[]), VARCHARS)
 
 
 def sorted_list(*parts: exp.Expr) -> exp.Expr:

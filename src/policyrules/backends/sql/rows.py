@@ -34,6 +34,8 @@ from .sqlbits import (
     names_list,
     negate,
 )
+from .sqlbits import alias as _alias
+from .sqlbits import cast as _cast
 
 __all__ = [
     "Rows",
@@ -47,14 +49,6 @@ __all__ = [
     "path_key_sql",
     "rows_step",
 ]
-
-
-def _alias(e: exp.Expr, name: str, quoted: bool | None = None) -> exp.Expr:
-    return exp.alias_(e, name, quoted=quoted, copy=False)
-
-
-def _cast(e: exp.Expr, to: exp.DataType | str) -> exp.Expr:
-    return exp.cast(e, to, copy=False)
 
 
 _LEVEL, _DIGITS, _TEXT = "\x01", "\x02", "\x03"

@@ -28,9 +28,12 @@ __all__ = [
     "VARCHARS",
     "WHOLE",
     "Pairs",
+    "alias",
     "all_of",
     "any_of",
     "case",
+    "cast",
+    "empty_names",
     "gate",
     "is_bool",
     "is_null",
@@ -49,12 +52,19 @@ __all__ = [
 ]
 
 
-def _alias(e: exp.Expr, name: str, quoted: bool | None = None) -> exp.Expr:
+def alias(e: exp.Expr, name: str, quoted: bool | None = None) -> exp.Expr:
+    """``e AS name``, built in place (no copy of ``e``)."""
     return exp.alias_(e, name, quoted=quoted, copy=False)
 
 
-def _cast(e: exp.Expr, to: exp.DataType | str) -> exp.Expr:
+def cast(e: exp.Expr, to: exp.DataType | str) -> exp.Expr:
+    """``CAST(e AS to)``, built in place (no copy of ``e``)."""
     return exp.cast(e, to, copy=False)
+
+
+def empty_names() -> exp.Expr:
+    """An empty list of names: ``CAST([] AS VARCHAR[])``."""
+    return cast(exp.Array(expressions=[]), VARCHARS)
 
 
 Pairs = tuple[tuple[str, exp.Expr], ...]
@@ -178,7 +188,7 @@ def case(whens: Iterable[tuple[exp.Expr, exp.Expr]], default: exp.Expr) -> exp.C
 
 
 def null_of(ty: t.Type) -> exp.Expr:
-    return _cast(exp.Null(), sql_type(ty))
+    return cast(exp.Null(), sql_type(ty))
 
 
 def gate(pairs: Pairs, cond: exp.Expr) -> Pairs:
@@ -202,7 +212,7 @@ def names_list(pairs: Pairs, keep: Callable[[str], bool] = lambda _: True) -> ex
         exp.If(
             this=own(w),
             true=exp.Array(expressions=[exp.Literal.string(k)]),
-            false=_cast(exp.Array(expressions=[]), VARCHARS),
+            false=cast(exp.Array(expressions=[]), VARCHARS),
         )
         if not is_true(w)
         else exp.Array(expressions=[exp.Literal.string(k)])
@@ -210,7 +220,7 @@ def names_list(pairs: Pairs, keep: Callable[[str], bool] = lambda _: True) -> ex
         if keep(k)
     ]
     if not parts:
-        return _cast(exp.Array(expressions=[]), VARCHARS)
+        return cast(exp.Array(expressions=[]), VARCHARS)
     if len(parts) == 1:
         return parts[0]
     return exp.ArrayConcat(this=parts[0], expressions=parts[1:])
@@ -226,21 +236,21 @@ def literal(v: Value, ty: t.Type, what: str) -> exp.Expr:
     if isinstance(v, bool):
         return exp.Boolean(this=v)
     if isinstance(v, Money):
-        return _cast(exp.Literal.number(v.fen), BIGINT)
+        return cast(exp.Literal.number(v.fen), BIGINT)
     if isinstance(v, Duration):
         _, n = v.normalized()
-        return _cast(exp.Literal.number(_whole(n, what)), BIGINT)
+        return cast(exp.Literal.number(_whole(n, what)), BIGINT)
     if isinstance(v, Decimal):
-        return _cast(exp.Literal.string(_decimal_text(v, what)), DECIMAL)
+        return cast(exp.Literal.string(_decimal_text(v, what)), DECIMAL)
     if isinstance(v, dt.date):
-        return _cast(exp.Literal.string(v.isoformat()), DATE)
+        return cast(exp.Literal.string(v.isoformat()), DATE)
     if isinstance(v, str):
         return exp.Literal.string(v)
     if isinstance(v, frozenset | tuple):
         elem = ty.element or t.Type("text")
         items = sorted(v, key=repr) if isinstance(v, frozenset) else list(v)
         arr = exp.Array(expressions=[literal(i, elem, what) for i in items])
-        return _cast(arr, sql_type(ty))
+        return cast(arr, sql_type(ty))
     raise refuse("E600", f"{what}: the value {v!r} has no SQL form")
 
 
