@@ -29,7 +29,7 @@ from .explain import decision_text, result_json
 from .files import write_atomic
 from .parse import parse
 from .printer import print_module
-from .reading import Limits, read_scalar
+from .reading import Limits, read_pairs, read_scalar
 from .terminal import json_printable, printable
 
 __all__ = ["main", "write_atomic"]
@@ -45,19 +45,6 @@ def _say(text: str = "", *, end: str = "\n", err: bool = False, keep: str = "\n"
 
 def _print_json(data: Any) -> None:
     print(json_printable(json.dumps(data, ensure_ascii=False, indent=2)))
-
-
-def _pairs(items: Sequence[str], flag: str) -> dict[str, Any]:
-    """``NAME=VALUE`` pairs; each value is read as a plain YAML scalar by the rule of
-    :mod:`policyrules.reading` (``true`` a boolean, ``30`` a number as written, ``30%`` text),
-    then converted by the declared type, exactly as in a facts file."""
-    out: dict[str, Any] = {}
-    for item in items:
-        name, sep, value = item.partition("=")
-        if not sep or not name:
-            raise PolicyRulesError(Diagnostic("E300", f"{flag} {item!r}: write NAME=VALUE"))
-        out[name.strip()] = read_scalar(value)
-    return out
 
 
 def _limits(args: argparse.Namespace) -> Limits:
@@ -126,8 +113,8 @@ def _evaluate(args: argparse.Namespace, policy: Policy, *, commit: bool = False)
     return evaluate_with_ledger(
         args,
         policy,
-        parameters=_pairs(args.set, "--set"),
-        assumptions=_pairs(args.assume, "--assume"),
+        parameters=read_pairs(args.set, "--set"),
+        assumptions=read_pairs(args.assume, "--assume"),
         commit=commit,
     )
 

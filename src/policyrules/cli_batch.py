@@ -12,33 +12,20 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import attrs
 
 from .api import load
-from .errors import Diagnostic, PolicyRulesError
 from .files import check_writable, write_atomic
 from .progress import Progress, wanted
-from .reading import read_scalar
+from .reading import read_pairs, read_scalar
 from .runtime.ledger import Ledger
 from .store import LedgerStore, is_store
 from .terminal import printable
 
 __all__ = ["add_batch_command", "cmd_batch"]
-
-
-def _pairs(items: Sequence[str], flag: str) -> dict[str, Any]:
-    """``NAME=VALUE`` pairs, each value read as on ``eval``'s command line."""
-    out: dict[str, Any] = {}
-    for item in items:
-        name, sep, value = item.partition("=")
-        if not sep or not name:
-            raise PolicyRulesError(Diagnostic("E300", f"{flag} {item!r}: write NAME=VALUE"))
-        out[name.strip()] = read_scalar(value)
-    return out
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
@@ -55,8 +42,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
         result = policy.evaluate_batch(
             Path(args.input),
             ledger=ledger,
-            parameters=_pairs(args.set, "--set"),
-            assumptions=_pairs(args.assume, "--assume"),
+            parameters=read_pairs(args.set, "--set"),
+            assumptions=read_pairs(args.assume, "--assume"),
             as_of=None if args.as_of is None else read_scalar(args.as_of),
             progress=progress,
             memory_limit=args.memory_limit,

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, ClassVar, cast
 
@@ -51,7 +52,7 @@ from .bounds import (
     paused_gc,
     too_deep,
 )
-from .errors import Diagnostic, FactsError, Span
+from .errors import Diagnostic, FactsError, PolicyRulesError, Span
 from .positions import MERGE_TAG, Places, json_depth_place, json_duplicate_place, locate, place
 
 __all__ = [
@@ -66,6 +67,7 @@ __all__ = [
     "read_bytes",
     "read_data",
     "read_json_unchecked",
+    "read_pairs",
     "read_scalar",
 ]
 
@@ -430,3 +432,18 @@ def read_scalar(text: str) -> Any:
     if stripped in ("null", "Null", "NULL", "~", ""):
         return None
     return YamlNumeral(stripped) if _YAML_NUMBER.fullmatch(stripped) else stripped
+
+
+def read_pairs(items: Iterable[str], flag: str) -> dict[str, Any]:
+    """``NAME=VALUE`` pairs from the command line (``--set``, ``--assume``); each value is
+    read as a plain YAML scalar by :func:`read_scalar` (``true`` a boolean, ``30`` a number as
+    written, ``30%`` text), then converted by the declared type, exactly as in a facts file.
+
+    :raises PolicyRulesError: (E300) for an item with no ``=`` or no name."""
+    out: dict[str, Any] = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            raise PolicyRulesError(Diagnostic("E300", f"{flag} {item!r}: write NAME=VALUE"))
+        out[name.strip()] = read_scalar(value)
+    return out
