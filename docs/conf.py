@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
@@ -32,7 +33,9 @@ html_css_files = ["policyrules.css"]
 # searching 一次性 or 年度 finds the measures that say so.  tests/docs/test_browser.py queries
 # the built site in headless Chromium.
 html_search_language = "zh"
-language = "en"
+# The site's own words (search box, 上一页/下一页, the search page) in Chinese for its readers;
+# the guides and the API reference stay in English.
+language = "zh_CN"
 
 pygments_style = "friendly"
 highlight_language = "none"
@@ -64,7 +67,7 @@ from policyrules.runtime.money import Money, Rounding
 """
 
 
-def _chinese_search() -> type:
+def _chinese_search() -> type[Any]:
     """Sphinx 9.0's ``zh`` search with a JavaScript stemmer the page can find.
 
     Sphinx 9.0 ends ``language_data.js`` with ``window.Stemmer = ChineseStemmer;`` (the class
@@ -79,16 +82,19 @@ def _chinese_search() -> type:
     from sphinx.search.zh import SearchChinese
 
     minified = Path(sphinx.search.__file__).with_name("minified-js")
-    scripts = [(minified / f).read_text(encoding="utf-8") for f in ("base-stemmer.js", "english-stemmer.js")]
+    scripts = [
+        (minified / name).read_text(encoding="utf-8")
+        for name in ("base-stemmer.js", "english-stemmer.js")
+    ]
 
-    class ChineseSearch(SearchChinese):  # type: ignore[misc]
+    class ChineseSearch(SearchChinese):
         js_stemmer_rawcode = ""
         js_stemmer_code = "\n".join([*scripts, "window.Stemmer = EnglishStemmer;"])
 
     return ChineseSearch
 
 
-def setup(app):  # type: ignore[no-untyped-def]
+def setup(app: Any) -> None:
     import sphinx
 
     # Sphinx 9.1.1 names the stemmer class after its script: its own zh search is right.
