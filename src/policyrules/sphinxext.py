@@ -233,11 +233,28 @@ if TYPE_CHECKING or importlib.util.find_spec("sphinx") is not None:
             for (kind, name), (docname, node_id, title) in sorted(self.objects.items()):
                 yield name, title or name, kind, docname, node_id, 1
 
+    def reread_document_pages(
+        app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
+    ) -> list[str]:
+        """The pages of ``document`` directives, read again on every build.
+
+        Their index entries are what makes the search page list each measure, and Sphinx
+        drops the index entries of the pages an incremental build does not read again
+        (sphinx-doc/sphinx#12599); the pages also depend on this package's code.
+        """
+        domain = env.get_domain("policyrules")
+        assert isinstance(domain, PolicyRulesDomain)
+        return sorted(
+            {doc for (kind, _name), (doc, _id, _t) in domain.objects.items() if kind == "document"}
+            - removed
+        )
+
     def setup(app: Sphinx) -> ExtensionMetadata:
         """Register the domain and the ``.rule`` lexer (also as ``rule``)."""
         from .lexer import PolicyRulesLexer
 
         app.add_domain(PolicyRulesDomain)
+        app.connect("env-get-outdated", reread_document_pages)
         app.add_lexer("policyrules", PolicyRulesLexer)
         app.add_lexer("rule", PolicyRulesLexer)
         return {"version": "0.1.0", "parallel_read_safe": True, "parallel_write_safe": True}

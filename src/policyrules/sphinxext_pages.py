@@ -235,7 +235,8 @@ if TYPE_CHECKING or importlib.util.find_spec("sphinx") is not None:
         if terms:
             index = addnodes.index(entries=[], inline=False)
             index["entries"] = [
-                ("single", f"{t}; {clause_heading(clause)}", sec["ids"][0], "main", None) for t in terms
+                ("single", f"{t}; {clause_heading(clause)}", sec["ids"][0], "main", None)
+                for t in terms
             ]
             sec += index
         doc = checked.document(clause.document)

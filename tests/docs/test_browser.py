@@ -144,6 +144,12 @@ def _open(browser: Any, viewport: dict[str, int], url: str) -> tuple[Any, list[s
     return page, errors
 
 
+def _settle(page: Any, selector: str) -> None:
+    """Scroll the first ``selector`` into view once the fonts are in (for a screenshot)."""
+    page.evaluate("document.fonts.ready.then(() => true)")
+    page.locator(selector).first.scroll_into_view_if_needed(timeout=WAIT_MS)
+
+
 def _search(browser: Any, base_url: str, word: str, viewport: dict[str, int]) -> tuple[Any, Any]:
     """search.html?q=WORD once it has finished: the page and its result items."""
     page, errors = _open(browser, viewport, f"{base_url}/search.html?q={quote(word)}")
@@ -151,12 +157,13 @@ def _search(browser: Any, base_url: str, word: str, viewport: dict[str, int]) ->
     # error, a missing stemmer) leaves the page on "Searching…" and the status empty.
     try:
         page.wait_for_function(
-            "() => (document.querySelector('#search-results .search-summary') || {})"
-            ".innerText",
+            "() => (document.querySelector('#search-results .search-summary') || {}).innerText",
             timeout=WAIT_MS,
         )
     except Exception:
-        heading = page.inner_text("#search-results") if page.query_selector("#search-results") else ""
+        heading = (
+            page.inner_text("#search-results") if page.query_selector("#search-results") else ""
+        )
         pytest.fail(f"search for {word} never finished: page shows {heading!r}, errors {errors}")
     assert errors == [], errors
     items = page.query_selector_all("#search-results ul.search > li")
@@ -214,9 +221,9 @@ def test_clause_pages_fit_a_phone(browser: Any, base_url: str, doc: str, shots: 
     if doc == "jjxf-2025-50":
         # Its measures 3, 6 and 13 have assumptions tables (annual_cap_year ...).
         assert page.evaluate(NARROWEST_LAST_COLUMN) >= 10
-        page.locator("#jjxf-2025-50-3 table.policyrules-open-values").first.scroll_into_view_if_needed()
+        _settle(page, "#jjxf-2025-50-3 table.policyrules-open-values")
         page.screenshot(path=str(shots / "clause-assumptions-phone.png"))
-        page.locator("#jjxf-2025-50-3 div.policyrules-code").first.scroll_into_view_if_needed()
+        _settle(page, "#jjxf-2025-50-3 div.policyrules-code")
         page.screenshot(path=str(shots / "clause-encoding-phone.png"))
     page.close()
 
@@ -228,5 +235,6 @@ def test_clause_page_on_a_desktop(browser: Any, base_url: str, shots: Path) -> N
     # The measure's 术语 row links its words to the glossary.
     links = page.locator("#jjxf-2025-50-3 a[href^='../glossary.html#']").all_inner_texts()
     assert {"一次性", "年度", "奖励"} <= set(links)
+    _settle(page, "#jjxf-2025-50-3 > h3")
     page.screenshot(path=str(shots / "clause-desktop.png"))
     page.close()
