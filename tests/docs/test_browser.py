@@ -238,3 +238,25 @@ def test_clause_page_on_a_desktop(browser: Any, base_url: str, shots: Path) -> N
     _settle(page, "#jjxf-2025-50-3 > h3")
     page.screenshot(path=str(shots / "clause-desktop.png"))
     page.close()
+
+
+@pytest.mark.parametrize(("name", "viewport"), [("desktop", DESKTOP), ("phone", PHONE)])
+def test_overview_links_every_measure(
+    browser: Any,
+    base_url: str,
+    measure_anchors: set[str],
+    name: str,
+    viewport: dict[str, int],
+    shots: Path,
+) -> None:
+    page, errors = _open(browser, viewport, f"{base_url}/clauses/index.html")
+    assert errors == []
+    hrefs = page.eval_on_selector_all(
+        "table.policyrules-overview tbody tr td:first-child a", "links => links.map(a => a.href)"
+    )
+    assert len(hrefs) == 47  # 15 measures of 京经信发〔2025〕50号 and 32 of 京医保发〔2025〕5号
+    assert {unquote(urlsplit(h).fragment) for h in hrefs} == measure_anchors
+    assert page.evaluate("document.scrollingElement.scrollWidth <= innerWidth")
+    _settle(page, "table.policyrules-overview")
+    page.screenshot(path=str(shots / f"overview-{name}.png"))
+    page.close()
