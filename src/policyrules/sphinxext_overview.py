@@ -16,17 +16,10 @@ from typing import TYPE_CHECKING
 from .model import CheckedPolicy, ClauseInfo
 from .printer import print_expr
 from .reference import clause_heading
+from .sphinxext_pages import KIND_NAMES
 
 __all__ = ["KIND_NAMES", "fixed_caps", "overview_page"]
 
-KIND_NAMES = {
-    "award": "资金支持",
-    "entitlement": "待遇",
-    "deadline": "办理时限",
-    "target": "工作目标",
-    "declaration": "原则性表述",
-}
-"""The provision kinds as the overview names them."""
 
 # A cap whose limit is a sum of money written in the policy (``200 万元``), not a rate of a
 # base or a fact: the overview shows only those.
