@@ -296,7 +296,7 @@ if TYPE_CHECKING or importlib.util.find_spec("sphinx") is not None:
     def reread_document_pages(
         app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
     ) -> list[str]:
-        """The pages of ``document`` directives, read again on every build.
+        """The pages of ``document`` and ``measure`` directives, read again on every build.
 
         Their index entries are what makes the search page list each measure, and Sphinx
         drops the index entries of the pages an incremental build does not read again
@@ -305,7 +305,11 @@ if TYPE_CHECKING or importlib.util.find_spec("sphinx") is not None:
         domain = env.get_domain("policyrules")
         assert isinstance(domain, PolicyRulesDomain)
         return sorted(
-            {doc for (kind, _name), (doc, _id, _t) in domain.objects.items() if kind == "document"}
+            {
+                doc
+                for (kind, _name), (doc, _id, _t) in domain.objects.items()
+                if kind in ("document", "clause")
+            }
             - removed
         )
 

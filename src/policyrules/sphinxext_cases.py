@@ -186,8 +186,9 @@ def fact_rows(checked: CheckedPolicy, facts: Any) -> list[tuple[str, str, str]]:
 
 def case_title(checked: CheckedPolicy, clause: ClauseInfo, case: WorkedCase) -> str:
     """A Chinese title from the case's first expectation about ``clause``: the provision's
-    title, the subject, the expected status, amount and due day (``早期创新创业项目奖励：E1
-    符合条件，80 万元（确定金额）``); ``（另 N 项）`` when it expects more of the measure."""
+    title (when the measure has several), the subject, the expected status, amount and due day
+    (``试点临床试验申请审批时限：A1 按时办结，期满日 2025-11-06``, ``E1 符合条件，80 万元（确定
+    金额）``); ``（另 N 项）`` when it expects more of the measure."""
     mine = [e for e in case.expect if str(e.get("provision", "")).startswith(clause.id + "/")]
     if not mine:
         return case.name
@@ -196,7 +197,9 @@ def case_title(checked: CheckedPolicy, clause: ClauseInfo, case: WorkedCase) -> 
     prov = next((p for p in clause.provisions if p.name == name), None)
     head = (prov.title if prov is not None and prov.title else None) or clause.title or name
     subject = str(exp.get("subject") or "").rsplit("/", 1)[-1]
-    text = f"{head}：{subject + ' ' if subject else ''}{STATUSES.get(exp['status'], exp['status'])}"
+    text = f"{subject + ' ' if subject else ''}{STATUSES.get(exp['status'], exp['status'])}"
+    # The provision's title tells the cases of a measure apart only when it has several.
+    text = f"{head}：{text}" if len(clause.provisions) > 1 else text
     if exp.get("amount") is not None:
         money = Money.parse(str(exp["amount"])).format_cn()
         kind = exp.get("amount_kind")
@@ -236,13 +239,17 @@ if TYPE_CHECKING or importlib.util.find_spec("sphinx") is not None:
     from .sphinxext_pages import _code, _para, _table
 
     def details(
-        summary: str, body: Sequence[nodes.Node], classes: Sequence[str] = ()
+        summary: str, body: Sequence[nodes.Node], classes: Sequence[str] = (), note: str = ""
     ) -> nodes.container:
-        """``body`` folded under ``summary`` (an HTML ``<details>``: closed, opens on a click)."""
+        """``body`` folded under ``summary`` (an HTML ``<details>``: closed, opens on a click);
+        ``note`` follows the summary in small muted type."""
         import html
 
         box = nodes.container(classes=["policyrules-details", *classes])
-        box += nodes.raw("", f"<details><summary>{html.escape(summary)}</summary>", format="html")
+        small = f' <span class="policyrules-case-name">{html.escape(note)}</span>' if note else ""
+        box += nodes.raw(
+            "", f"<details><summary>{html.escape(summary)}{small}</summary>", format="html"
+        )
         for node in body:
             box += node
         box += nodes.raw("", "</details>", format="html")
@@ -257,10 +264,14 @@ if TYPE_CHECKING or importlib.util.find_spec("sphinx") is not None:
     ) -> list[nodes.Node]:
         """A case's inputs table, its worked arithmetic, its results and calendar strips."""
         out: list[nodes.Node] = [
-            _para(nodes.emphasis(text=f"案例文件 {case.file}：{case.name}")),
+            _para(nodes.emphasis(text=f"案例文件 {case.file}")),
             nodes.rubric(text="输入"),
-            _table(["对象", "事实", "值"], fact_rows(checked, case.facts), [30, 35, 35], "inputs"),
         ]
+        inputs: list[list[nodes.Node | str]] = []
+        for i, (owner, fact, value) in enumerate(rows_in := fact_rows(checked, case.facts)):
+            same = i > 0 and rows_in[i - 1][0] == owner  # a record's label once, on its first row
+            inputs.append(["" if same else owner, fact, value])
+        out.append(_table(["对象", "事实", "值"], inputs, [30, 35, 35], "inputs"))
         if comments:
             out += [
                 nodes.rubric(text="手算过程（案例文件中的注释）"),

@@ -203,7 +203,7 @@ if TYPE_CHECKING or importlib.util.find_spec("sphinx") is not None:
             policy.checked, case, rows, comments, deadline_strips(policy, clause, case)
         )
         title = f"算例 {number}　{case_title(policy.checked, clause, case)}"
-        return details(title, body, ["policyrules-case"])
+        return details(title, body, ["policyrules-case"], note=case.name)
 
     def _provisions(checked: CheckedPolicy, clause: ClauseInfo) -> list[nodes.Node]:
         items: list[nodes.Node | str] = []
