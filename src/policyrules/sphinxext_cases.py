@@ -16,7 +16,7 @@ a calendar strip (:mod:`policyrules.sphinxext_calendar`).
 ...   # the second case
 ...   - name: "two # not a comment"
 ... ''')
-(['# about the file'], [['amount: "80万元"  # 80 万 ≤ 100 万'], ['# the second case']])
+(['# about the file'], [['- amount: "80万元"  # 80 万 ≤ 100 万'], ['# the second case']])
 """
 
 from __future__ import annotations
@@ -115,7 +115,8 @@ def _entity_label(checked: CheckedPolicy, name: str) -> str:
 
 
 def _fact_title(checked: CheckedPolicy, dotted: str) -> str:
-    """``product.approved_on`` as the policy titles it (``批准上市日期``), else as given."""
+    """``product.approved_on`` as the policy titles it (``境内获批上市（注册）日期``), else as
+    given."""
     entity, _, fact = dotted.rpartition(".")
     info = checked.entity(entity)
     f = info.fact(fact) if info is not None else None
@@ -148,7 +149,7 @@ def fact_rows(checked: CheckedPolicy, facts: Any) -> list[tuple[str, str, str]]:
     >>> checked = policyrules.load("policies/beijing_2025").checked
     >>> fact_rows(checked, {"firms": [{"id": "f", "products": [
     ...     {"id": "P1", "approved_on": dt.date(2026, 1, 5)}]}]})
-    [('医疗器械产品 P1（企业 f）', '批准上市日期', '2026-01-05')]
+    [('医疗器械产品 P1（企业 f）', '境内获批上市（注册）日期', '2026-01-05')]
     """
     by_key = {e.key: e for e in checked.entities}
     rows: list[tuple[str, str, str]] = []

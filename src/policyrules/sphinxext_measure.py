@@ -20,6 +20,7 @@ from .decisions import Decision
 from .model import CheckedPolicy, ClauseInfo, ProvisionInfo
 from .printer import print_expr, print_module
 from .reference import WorkedCase, anchor, case_rows, clause_heading, provision_lines
+from .runtime.calendar import HOLIDAY_ASSUMPTION, Unpublished, WorkCalendar
 from .sphinxext_calendar import strip_days, strip_html
 from .sphinxext_cases import case_title
 from .syntax import Module
@@ -29,9 +30,12 @@ __all__ = ["deadline_strips", "measure_page"]
 _PERIOD = re.compile(r"^([0-9]+) *(\S+)$")
 
 
-def _strip_for(checked: CheckedPolicy, prov: ProvisionInfo, d: Decision) -> str | None:
+def _strip_for(
+    checked: CheckedPolicy, prov: ProvisionInfo, d: Decision, holidays: Unpublished
+) -> str | None:
     """The strip of decision ``d`` of deadline ``prov``, or ``None`` when it has no due day or
-    its period or start is not a plain value the decision shows."""
+    its period or start is not a plain value the decision shows.  ``holidays``: how the case
+    counts a year whose schedule is not published (its ``holiday_schedule`` assumption)."""
     if prov.due is None or d.due is None:
         return None
     period = print_expr(prov.due.period)
@@ -43,10 +47,14 @@ def _strip_for(checked: CheckedPolicy, prov: ProvisionInfo, d: Decision) -> str 
         return None
     start = dt.date.fromisoformat(start_text)
     n, unit = int(match.group(1)), match.group(2)
-    days = strip_days(start, d.due, n, unit, done=d.done)
+    calendar = WorkCalendar(holidays).tracked()
+    days = strip_days(start, d.due, n, unit, calendar, done=d.done)
     subject = (d.subject or "").rsplit("/", 1)[-1]
     caption = f"{subject}：{n} {unit}，{start.isoformat()} 起算（当日不计入），期满日 {d.due}"
     caption += f"，实际办结 {d.done}" if d.done else ""
+    if calendar.assumed:
+        years = "、".join(str(y) for y in sorted(calendar.assumed))
+        caption += f"（{years} 年放假安排未公布，按假设 {holidays.value} 计）"
     return strip_html(days, caption, d.done)
 
 
@@ -70,12 +78,14 @@ def deadline_strips(policy: Policy, clause: ClauseInfo, case: WorkedCase) -> lis
     except Exception:  # the case's table already shows the error
         return []
     provisions = {f"{clause.id}/{p.name}": p for p in clause.provisions}
+    assumed = (case.facts.get("assumptions") or {}) if isinstance(case.facts, dict) else {}
+    holidays = Unpublished(str(assumed.get(HOLIDAY_ASSUMPTION, "error")))
     out = []
     for d in result.decisions:
         prov = provisions.get(d.provision)
         if prov is not None:
             try:
-                strip = _strip_for(policy.checked, prov, d)
+                strip = _strip_for(policy.checked, prov, d, holidays)
             except Exception:  # a year without a schedule, a period the strip cannot lay out
                 strip = None
             if strip is not None:
@@ -147,7 +157,11 @@ if TYPE_CHECKING or importlib.util.find_spec("sphinx") is not None:
             (
                 "条款",
                 _para(
-                    page.link("document", clause.document, doc.number if doc else clause.document),
+                    page.link(
+                        "document",
+                        clause.document,
+                        (doc.number if doc else None) or clause.document,
+                    ),
                     f" {clause_heading(clause)}",
                 ),
             ),
