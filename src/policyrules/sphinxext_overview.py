@@ -59,19 +59,8 @@ def _entity_title(checked: CheckedPolicy, name: str) -> str:
 
 if TYPE_CHECKING or importlib.util.find_spec("sphinx") is not None:
     from docutils import nodes
-    from sphinx import addnodes
 
-    from .sphinxext_pages import _para, _table
-
-    def _measure_link(clause_id: str, text: str) -> addnodes.pending_xref:
-        """A link to the measure, in the body font (the policy's words, not code)."""
-        ref = addnodes.pending_xref(
-            "", nodes.inline(text, text), refdomain="policyrules", reftype="clause"
-        )
-        ref["reftarget"] = clause_id
-        ref["refexplicit"] = True
-        ref["refwarn"] = True
-        return ref
+    from .sphinxext_pages import _measure_link, _para, _table
 
     def overview_page(checked: CheckedPolicy) -> list[nodes.Node]:
         """The overview table: a row per measure, documents in the policy's order."""

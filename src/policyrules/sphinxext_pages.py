@@ -129,6 +129,16 @@ if TYPE_CHECKING or importlib.util.find_spec("sphinx") is not None:
             body += row
         return table
 
+    def _measure_link(clause_id: str, text: str) -> addnodes.pending_xref:
+        """A link to the measure, in the body font (the policy's words, not code)."""
+        ref = addnodes.pending_xref(
+            "", nodes.inline(text, text), refdomain="policyrules", reftype="clause"
+        )
+        ref["reftarget"] = clause_id
+        ref["refexplicit"] = True
+        ref["refwarn"] = True
+        return ref
+
     def _section(ids: str, title: str) -> nodes.section:
         sec = nodes.section(ids=[ids], names=[ids])
         sec += nodes.title(text=title)
@@ -186,7 +196,7 @@ if TYPE_CHECKING or importlib.util.find_spec("sphinx") is not None:
             items: list[nodes.Node | str] = []
             for c in members:
                 kinds = "、".join(dict.fromkeys(KIND_NAMES.get(k, k) for k in c.kinds))
-                item = _para(page.link("clause", c.id, clause_heading(c)), f"（{kinds}）")
+                item = _para(_measure_link(c.id, clause_heading(c)), f"（{kinds}）")
                 item["ids"].append(anchor(c.document, c.label))
                 items.append(item)
             parent += _bullets(items)
