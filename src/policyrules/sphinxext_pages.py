@@ -265,9 +265,14 @@ if TYPE_CHECKING or importlib.util.find_spec("sphinx") is not None:
             title = f"{entity} {info.title}" if info and info.title else entity
             sec = _section(f"facts-{entity}", title)
             if info is not None:
-                where = f"single record `{info.key}`" if info.single else f"list `{info.key}`"
-                where += f" inside each {info.parent}" if info.parent else ""
-                sec += _para(f"In a facts file: {where}.")
+                parent = checked.entity(info.parent) if info.parent else None
+                inside = f"每个{parent.title or parent.name}之内的" if parent else ""
+                shape = "单个记录" if info.single else "列表"
+                sec += _para(
+                    f"事实文件中：{inside}{shape} ",
+                    nodes.literal(text=info.key),
+                    "（facts file key）",
+                )
             table_rows = []
             for r in rows:
                 target = f"fact-{r.entity}-{r.fact}"
@@ -284,12 +289,12 @@ if TYPE_CHECKING or importlib.util.find_spec("sphinx") is not None:
                         name,
                         r.type,
                         r.title or "",
-                        "determination" if r.determination else "",
+                        "是（认定）" if r.determination else "",
                         used,
                     ]
                 )
             sec += _table(
-                ["fact", "type", "description", "decided by", "used by"],
+                ["事实", "类型", "含义", "由主管部门认定", "使用它的措施"],
                 table_rows,
                 [18, 14, 30, 12, 26],
             )
