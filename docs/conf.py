@@ -37,6 +37,10 @@ html_search_language = "zh"
 # the guides and the API reference stay in English.
 language = "zh_CN"
 
+# One page per measure (issue 12 §3): policyrules.sphinxext writes docs/clauses/measure/<anchor>.md
+# for each measure of the policy when the build starts (not kept in git).
+policyrules_measure_pages = {"clauses/measure": "../policies/beijing_2025"}
+
 pygments_style = "friendly"
 highlight_language = "none"
 

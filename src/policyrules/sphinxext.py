@@ -1,24 +1,31 @@
 """A Sphinx extension that renders a policy from its ``.rule`` files at build time.
 
 Add ``"policyrules.sphinxext"`` to ``extensions`` in ``conf.py``; it provides a
-``policyrules`` domain with three directives and three roles::
+``policyrules`` domain with four directives and three roles::
 
     .. policyrules:document:: ../policies/beijing_2025 jjxf_2025_50
-       :cases: cases
 
     .. policyrules:facts:: ../policies/beijing_2025
 
     .. policyrules:overview:: ../policies/beijing_2025
 
+    .. policyrules:measure:: ../../policies/beijing_2025 jjxf_2025_50/3
+       :cases: cases
+
     See :policyrules:clause:`jjxf_2025_50/3` and :policyrules:fact:`product.approved_on`.
 
-``document`` renders one document of the policy (its number, title, agencies, dates,
-validity, chapters) and a section per measure, anchored at :func:`anchor` (``jjxf-2025-50-3``,
-``jybf-2025-5-六``): the original text, the kinds, the encoding, parameters, caps, deadlines,
-targets, assumptions, notes, twins, and the worked cases of ``cases/*.yaml``, *evaluated
-during the build*.  A case whose computed decision differs from its expectation is a Sphinx
-warning (an error under ``-W``).  ``facts`` renders the index of input facts; ``overview``
-every measure in one table (:mod:`policyrules.sphinxext_overview`).
+``document`` renders one document of the policy (its number, title, agencies, dates, validity)
+and its chapters, each listing its measures. ``measure`` renders one measure on a page of its
+own, anchored at :func:`~policyrules.reference.anchor` (``jjxf-2025-50-3``, ``jybf-2025-5-六``):
+the original text, the kinds, provisions, parameters, assumptions, notes, twins, then folded
+the encoding and the worked cases of ``cases/*.yaml``, *evaluated during the build*
+(:mod:`policyrules.sphinxext_measure`). A case whose computed decision differs from its
+expectation is a Sphinx warning (an error under ``-W``). The measure pages are written by the
+extension when the build starts, like autosummary's stubs: the configuration value
+``policyrules_measure_pages`` maps a folder of the source tree (``clauses/measure``) to the
+policy directory (relative to the source tree), and each measure gets ``<folder>/<anchor>.md``;
+a document page's hidden toctree lists its measures. ``facts`` renders the index of input
+facts; ``overview`` every measure in one table (:mod:`policyrules.sphinxext_overview`).
 
 The content itself (anchors, headings, worked cases, the facts index) comes from
 :mod:`policyrules.reference`, which needs no Sphinx; :mod:`policyrules.sphinxext_pages` builds
@@ -29,12 +36,14 @@ the pages' docutils trees from it.  This module is the Sphinx side: the directiv
 from __future__ import annotations
 
 import importlib.util
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from .api import Policy
-from .reference import WorkedCase, cases_by_clause, load_cases, load_policy
+from .reference import WorkedCase, anchor, cases_by_clause, load_cases, load_policy
+from .sphinxext_cases import case_comments
 
 __all__ = ["setup"]
 
@@ -52,6 +61,7 @@ if TYPE_CHECKING or importlib.util.find_spec("sphinx") is not None:
     from sphinx.util import logging
     from sphinx.util.docutils import SphinxDirective
 
+    from .sphinxext_measure import measure_page
     from .sphinxext_overview import overview_page
     from .sphinxext_pages import document_page, facts_page
 
@@ -102,6 +112,21 @@ if TYPE_CHECKING or importlib.util.find_spec("sphinx") is not None:
         def note_object(self, kind: str, name: str, node_id: str, title: str = "") -> None:
             self.domain().note_object(kind, name, self.env.docname, node_id, title)
 
+        @property
+        def docname(self) -> str:
+            return str(self.env.docname)
+
+        def measure_docs(self) -> dict[str, str]:
+            """Clause id -> the docname of its measure page, for this directive's policy."""
+            here = self.policy_dir().resolve()
+            src = Path(self.env.srcdir)
+            out: dict[str, str] = {}
+            for folder, policy_dir in self.config.policyrules_measure_pages.items():
+                if (src / policy_dir).resolve() == here:
+                    for c in load_policy(here).checked.clauses:
+                        out[c.id] = f"{folder}/{anchor(c.document, c.label)}"
+            return out
+
         def warn(self, subtype: str, message: str) -> None:
             logger.warning(
                 "policyrules: %s",
@@ -112,7 +137,27 @@ if TYPE_CHECKING or importlib.util.find_spec("sphinx") is not None:
             )
 
     class DocumentDirective(PolicyRulesDirective):
-        """``.. policyrules:document:: POLICY_DIR DOCUMENT_NAME``: one document, every measure.
+        """``.. policyrules:document:: POLICY_DIR DOCUMENT_NAME``: one document, its chapters
+        and links to its measures' pages."""
+
+        required_arguments = 2
+
+        def run(self) -> list[nodes.Node]:
+            policy = self.load()
+            if policy is None:
+                return []
+            checked = policy.checked
+            if checked.document(self.arguments[1]) is None:
+                names = ", ".join(d.name for d in checked.documents)
+                self.warn(
+                    "document",
+                    f"no document {self.arguments[1]!r} in {self.arguments[0]} (known: {names})",
+                )
+                return []
+            return [document_page(self, policy, self.arguments[1], self.measure_docs())]
+
+    class MeasureDirective(PolicyRulesDirective):
+        """``.. policyrules:measure:: POLICY_DIR CLAUSE_ID``: one measure on its own page.
 
         Options: ``:cases: DIR`` (worked cases, default ``cases`` in the policy directory),
         ``:no-cases:`` (leave them out).
@@ -128,21 +173,19 @@ if TYPE_CHECKING or importlib.util.find_spec("sphinx") is not None:
             policy = self.load()
             if policy is None:
                 return []
-            checked = policy.checked
-            if checked.document(self.arguments[1]) is None:
-                names = ", ".join(d.name for d in checked.documents)
-                self.warn(
-                    "document",
-                    f"no document {self.arguments[1]!r} in {self.arguments[0]} (known: {names})",
-                )
+            clause = policy.checked.clause(self.arguments[1])
+            if clause is None:
+                self.warn("measure", f"no measure {self.arguments[1]!r} in {self.arguments[0]}")
                 return []
-            cases: dict[str, list[WorkedCase]] = {}
+            cases: list[WorkedCase] = []
+            comments: dict[tuple[str, str], list[str]] = {}
             if "no-cases" not in self.options:
                 cases_dir = self.policy_dir() / self.options.get("cases", "cases")
                 for f in sorted(cases_dir.glob("*.yaml")):
                     self.env.note_dependency(str(f.resolve()))
-                cases = cases_by_clause(load_cases(cases_dir))
-            return [document_page(self, policy, self.arguments[1], cases)]
+                all_cases, comments = _cases(cases_dir)
+                cases = cases_by_clause(all_cases).get(clause.id, [])
+            return [measure_page(self, policy, clause, cases, comments)]
 
     class FactsDirective(PolicyRulesDirective):
         """``.. policyrules:facts:: POLICY_DIR``: every input fact and the clauses that use it."""
@@ -180,6 +223,7 @@ if TYPE_CHECKING or importlib.util.find_spec("sphinx") is not None:
             "document": DocumentDirective,
             "facts": FactsDirective,
             "overview": OverviewDirective,
+            "measure": MeasureDirective,
         }
         roles: ClassVar[dict[str, Any]] = {  # type: ignore[misc,unused-ignore]
             "document": XRefRole(),
@@ -252,7 +296,7 @@ if TYPE_CHECKING or importlib.util.find_spec("sphinx") is not None:
     def reread_document_pages(
         app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
     ) -> list[str]:
-        """The pages of ``document`` directives, read again on every build.
+        """The pages of ``document`` and ``measure`` directives, read again on every build.
 
         Their index entries are what makes the search page list each measure, and Sphinx
         drops the index entries of the pages an incremental build does not read again
@@ -261,16 +305,70 @@ if TYPE_CHECKING or importlib.util.find_spec("sphinx") is not None:
         domain = env.get_domain("policyrules")
         assert isinstance(domain, PolicyRulesDomain)
         return sorted(
-            {doc for (kind, _name), (doc, _id, _t) in domain.objects.items() if kind == "document"}
+            {
+                doc
+                for (kind, _name), (doc, _id, _t) in domain.objects.items()
+                if kind in ("document", "clause")
+            }
             - removed
         )
+
+    def write_measure_pages(app: Sphinx) -> None:
+        """Write ``<folder>/<anchor>.md`` for each measure of each policy that
+        ``policyrules_measure_pages`` names (only when its text changes, so an incremental
+        build reads only what changed), and remove the folder's pages of measures gone."""
+        src = Path(app.srcdir)
+        for folder, policy_dir in app.config.policyrules_measure_pages.items():
+            out = src / folder
+            out.mkdir(parents=True, exist_ok=True)
+            policy = load_policy((src / policy_dir).resolve())
+            rel = os.path.relpath(src / policy_dir, out)
+            wanted = set()
+            for c in policy.checked.clauses:
+                path = out / f"{anchor(c.document, c.label)}.md"
+                wanted.add(path.name)
+                text = (
+                    "<!-- Written by policyrules.sphinxext when the docs are built: "
+                    "do not edit. -->\n"
+                    f"```{{policyrules:measure}} {rel} {c.id}\n```\n"
+                )
+                if not path.is_file() or path.read_text("utf-8") != text:
+                    path.write_text(text, "utf-8")
+            for old in out.glob("*.md"):
+                if old.name not in wanted:
+                    old.unlink()
 
     def setup(app: Sphinx) -> ExtensionMetadata:
         """Register the domain and the ``.rule`` lexer (also as ``rule``)."""
         from .lexer import PolicyRulesLexer
 
         app.add_domain(PolicyRulesDomain)
+        app.add_config_value("policyrules_measure_pages", {}, "env", dict)
+        app.connect("builder-inited", write_measure_pages)
         app.connect("env-get-outdated", reread_document_pages)
         app.add_lexer("policyrules", PolicyRulesLexer)
         app.add_lexer("rule", PolicyRulesLexer)
         return {"version": "0.1.0", "parallel_read_safe": True, "parallel_write_safe": True}
+
+
+_CASES: dict[tuple[str, tuple[tuple[str, float], ...]], Any] = {}
+
+
+def _cases(
+    directory: Path,
+) -> tuple[list[WorkedCase], dict[tuple[str, str], list[str]]]:
+    """The worked cases of ``directory`` and each case's comment lines by (file, name), read
+    once per build process while the files are unchanged."""
+    files = sorted(directory.glob("*.yaml"))
+    key = (str(directory.resolve()), tuple((f.name, f.stat().st_mtime) for f in files))
+    if key not in _CASES:
+        cases = load_cases(directory)
+        comments: dict[tuple[str, str], list[str]] = {}
+        for f in files:
+            _notes, per_case = case_comments(f.read_text("utf-8"))
+            mine = [c for c in cases if c.file == f.name]
+            for case, lines in zip(mine, per_case, strict=False):
+                comments[case.file, case.name] = lines
+        _CASES[key] = (cases, comments)
+    found: tuple[list[WorkedCase], dict[tuple[str, str], list[str]]] = _CASES[key]
+    return found

@@ -16,17 +16,10 @@ from typing import TYPE_CHECKING
 from .model import CheckedPolicy, ClauseInfo
 from .printer import print_expr
 from .reference import clause_heading
+from .sphinxext_pages import KIND_NAMES
 
 __all__ = ["KIND_NAMES", "fixed_caps", "overview_page"]
 
-KIND_NAMES = {
-    "award": "资金支持",
-    "entitlement": "待遇",
-    "deadline": "办理时限",
-    "target": "工作目标",
-    "declaration": "原则性表述",
-}
-"""The provision kinds as the overview names them."""
 
 # A cap whose limit is a sum of money written in the policy (``200 万元``), not a rate of a
 # base or a fact: the overview shows only those.
@@ -66,19 +59,8 @@ def _entity_title(checked: CheckedPolicy, name: str) -> str:
 
 if TYPE_CHECKING or importlib.util.find_spec("sphinx") is not None:
     from docutils import nodes
-    from sphinx import addnodes
 
-    from .sphinxext_pages import _para, _table
-
-    def _measure_link(clause_id: str, text: str) -> addnodes.pending_xref:
-        """A link to the measure, in the body font (the policy's words, not code)."""
-        ref = addnodes.pending_xref(
-            "", nodes.inline(text, text), refdomain="policyrules", reftype="clause"
-        )
-        ref["reftarget"] = clause_id
-        ref["refexplicit"] = True
-        ref["refwarn"] = True
-        return ref
+    from .sphinxext_pages import _measure_link, _para, _table
 
     def overview_page(checked: CheckedPolicy) -> list[nodes.Node]:
         """The overview table: a row per measure, documents in the policy's order."""

@@ -1,10 +1,11 @@
 """The clause reference's pages as docutils trees: what :mod:`policyrules.sphinxext` renders.
 
-:func:`document_page` builds one document's section (its header, then a section per measure:
-the original text, the encoding, provisions, parameters, assumptions, notes, twins, worked
-cases); :func:`facts_page` builds the index of input facts.  The content comes from
-:mod:`policyrules.reference`; what only the Sphinx directive knows (cross-references, where an
-anchor is registered, where a warning points) it supplies as a :class:`Page`.
+:func:`document_page` builds one document's section (its number, agencies, dates, validity,
+then its chapters, each listing its measures, linked to their own pages, built by
+:mod:`policyrules.sphinxext_measure`); :func:`facts_page` builds the index of input facts. The
+content comes from :mod:`policyrules.reference`; what only the Sphinx directive knows
+(cross-references, where an anchor is registered, where a warning points) it supplies as a
+:class:`Page`.
 """
 
 from __future__ import annotations
@@ -15,20 +16,19 @@ from typing import TYPE_CHECKING, Protocol
 
 from .api import Policy
 from .model import CheckedPolicy, ClauseInfo
-from .printer import print_expr, print_module
-from .reference import (
-    FactRow,
-    WorkedCase,
-    anchor,
-    case_rows,
-    clause_heading,
-    facts_index,
-    facts_yaml,
-    provision_lines,
-)
-from .syntax import Module
+from .printer import print_expr
+from .reference import FactRow, anchor, clause_heading, facts_index
 
-__all__ = ["GLOSSARY_TERMS", "Page", "document_page", "facts_page"]
+__all__ = ["GLOSSARY_TERMS", "KIND_NAMES", "Page", "document_page", "facts_page"]
+
+KIND_NAMES = {
+    "award": "资金支持",
+    "entitlement": "待遇",
+    "deadline": "办理时限",
+    "target": "工作目标",
+    "declaration": "原则性表述",
+}
+"""The provision kinds as the overview and the measure pages name them."""
 
 GLOSSARY_TERMS = (
     "一次性",
@@ -65,6 +65,10 @@ if TYPE_CHECKING or importlib.util.find_spec("sphinx") is not None:
 
         def warn(self, subtype: str, message: str) -> None:
             """A build warning (``policyrules.<subtype>``) located at the directive."""
+
+        @property
+        def docname(self) -> str:
+            """The page's document name (``clauses/jjxf-2025-50``)."""
 
     def _para(*children: nodes.Node | str) -> nodes.paragraph:
         para = nodes.paragraph()
@@ -125,6 +129,16 @@ if TYPE_CHECKING or importlib.util.find_spec("sphinx") is not None:
             body += row
         return table
 
+    def _measure_link(clause_id: str, text: str) -> addnodes.pending_xref:
+        """A link to the measure, in the body font (the policy's words, not code)."""
+        ref = addnodes.pending_xref(
+            "", nodes.inline(text, text), refdomain="policyrules", reftype="clause"
+        )
+        ref["reftarget"] = clause_id
+        ref["refexplicit"] = True
+        ref["refwarn"] = True
+        return ref
+
     def _section(ids: str, title: str) -> nodes.section:
         sec = nodes.section(ids=[ids], names=[ids])
         sec += nodes.title(text=title)
@@ -154,258 +168,91 @@ if TYPE_CHECKING or importlib.util.find_spec("sphinx") is not None:
         return out
 
     def document_page(
-        page: Page, policy: Policy, name: str, cases: dict[str, list[WorkedCase]]
+        page: Page, policy: Policy, name: str, measure_docs: dict[str, str]
     ) -> nodes.section:
         """The section of document ``name`` (which the policy has): its header, then its
-        measures under their chapters.  ``cases`` maps a clause id to its worked cases."""
+        chapters, each listing its measures.  ``measure_docs`` maps a clause id to the docname
+        of its own page (a hidden toctree lists them, in order).  Each measure's item keeps
+        the measure's anchor (``#jjxf-2025-50-3``), so links to the former one-page layout land
+        on the item, which links to the measure's page."""
         checked = policy.checked
         doc = checked.document(name)
         assert doc is not None
         top = _section(doc.name.replace("_", "-"), f"{doc.number or doc.name} {doc.title}")
         page.note_object("document", doc.name, top["ids"][0])
-        top += _header(page, policy, doc.name)
+        top += _header(policy, doc.name)
         clauses = [c for c in checked.clauses if c.document == doc.name]
-        parent = top
-        chapter: tuple[str, str] | None = None
-        for clause in clauses:
-            if clause.chapter != chapter and clause.chapter is not None:
-                chapter = clause.chapter
+        chapters: dict[tuple[str, str] | None, list[ClauseInfo]] = {}
+        for c in clauses:
+            chapters.setdefault(c.chapter, []).append(c)
+        for chapter, members in chapters.items():
+            parent = top
+            if chapter is not None:
                 parent = _section(
                     f"{doc.name.replace('_', '-')}-chapter-{chapter[0]}",
                     f"{chapter[0]}、{chapter[1]}",
                 )
                 top += parent
-            parent += _measure(page, policy, clause, cases.get(clause.id, []))
+            items: list[nodes.Node | str] = []
+            for c in members:
+                kinds = "、".join(dict.fromkeys(KIND_NAMES.get(k, k) for k in c.kinds))
+                item = _para(_measure_link(c.id, clause_heading(c)), f"（{kinds}）")
+                item["ids"].append(anchor(c.document, c.label))
+                items.append(item)
+            parent += _bullets(items)
+        toc = addnodes.toctree()
+        toc["parent"] = page.docname
+        toc["entries"] = [(None, measure_docs[c.id]) for c in clauses if c.id in measure_docs]
+        toc["includefiles"] = [d for _t, d in toc["entries"]]
+        for key, value in (
+            ("maxdepth", -1),
+            ("caption", None),
+            ("glob", False),
+            ("hidden", True),
+            ("includehidden", False),
+            ("numbered", 0),
+            ("titlesonly", False),
+        ):
+            toc[key] = value
+        wrapper = nodes.compound(classes=["toctree-wrapper"])
+        wrapper += toc
+        top += wrapper
         return top
 
-    def _header(page: Page, policy: Policy, name: str) -> list[nodes.Node]:
+    def _header(policy: Policy, name: str) -> list[nodes.Node]:
         checked = policy.checked
         doc = checked.document(name)
         assert doc is not None
         clauses = [c for c in checked.clauses if c.document == doc.name]
         rows: list[tuple[str, nodes.Node | str]] = [
-            ("Number (文号)", doc.number or "—"),
-            ("Title", doc.title),
-            ("Agencies", "；".join(doc.agencies) or "—"),
-            ("Issued", str(doc.issued) if doc.issued else "—"),
+            ("文号", doc.number or "—"),
+            ("标题", doc.title),
+            ("发文机关", "；".join(doc.agencies) or "—"),
+            ("印发日期", str(doc.issued) if doc.issued else "—"),
             (
-                "Valid",
-                f"from {doc.valid_from or '—'}"
-                + (f" to {doc.valid_to}" if doc.valid_to else " (no end date)"),
+                "有效期",
+                f"自 {doc.valid_from or '—'} 起"
+                + (f"至 {doc.valid_to}" if doc.valid_to else "（未定终止日期）"),
             ),
         ]
         if doc.events_from:
             a = checked.assumption(doc.events_from)
             rows.append(
                 (
-                    "Events from",
+                    "适用事项起始",
                     _para(
                         nodes.literal(text=doc.events_from),
-                        f" = {print_expr(a.default)}: {a.rationale}" if a else "",
+                        f" = {print_expr(a.default)}：{a.rationale}" if a else "",
                     ),
                 )
             )
         if doc.source:
-            rows.append(("Source", _para(nodes.literal(text=doc.source))))
+            rows.append(("原文来源", _para(nodes.literal(text=doc.source))))
         expected = doc.measures if doc.measures is not None else "?"
-        rows.append(("Measures encoded", f"{len(clauses)} of {expected}"))
+        rows.append(("已编码措施", f"{len(clauses)} / {expected}"))
         out: list[nodes.Node] = [_field_list(rows)]
-        out += [_para(nodes.emphasis(text="Note: "), n) for n in doc.notes]
-        chapters: dict[tuple[str, str] | None, list[ClauseInfo]] = {}
-        for c in clauses:
-            chapters.setdefault(c.chapter, []).append(c)
-        items: list[nodes.Node | str] = []
-        for ch, members in chapters.items():
-            para = _para(f"{ch[0]}、{ch[1]}: " if ch else "")
-            for i, c in enumerate(members):
-                para += nodes.Text("，" if i else "")
-                para += page.link("clause", c.id, clause_heading(c).split(" ", 1)[0])
-            items.append(para)
-        out.append(nodes.rubric(text="Chapters"))
-        out.append(_bullets(items))
+        out += [_para(nodes.emphasis(text="说明："), n) for n in doc.notes]
         return out
-
-    def _measure(
-        page: Page, policy: Policy, clause: ClauseInfo, cases: Sequence[WorkedCase]
-    ) -> nodes.section:
-        checked = policy.checked
-        sec = _section(anchor(clause.document, clause.label), clause_heading(clause))
-        page.note_object("clause", clause.id, sec["ids"][0], clause_heading(clause))
-        terms = [t for t in GLOSSARY_TERMS if t in (clause.quote or "")]
-        if terms:
-            index = addnodes.index(entries=[], inline=False)
-            index["entries"] = [
-                ("single", f"{t}; {clause_heading(clause)}", sec["ids"][0], "main", None)
-                for t in terms
-            ]
-            sec += index
-        doc = checked.document(clause.document)
-        twins: list[nodes.Node | str] = []
-        for t in checked.twins_of(clause.id):
-            other = checked.clause(t)
-            label = clause_heading(other) if other else t
-            other_doc = checked.document(other.document) if other else None
-            twins.append(
-                _para(
-                    page.link(
-                        "clause", t, f"{other_doc.number if other_doc else ''} {label}".strip()
-                    )
-                )
-            )
-        rows: list[tuple[str, nodes.Node | str]] = [
-            ("Measure", f"{doc.number if doc else clause.document} {clause_heading(clause)}"),
-            ("Chapter", f"{clause.chapter[0]}、{clause.chapter[1]}" if clause.chapter else "—"),
-            ("Kinds", ", ".join(clause.kinds)),
-            ("Id", _para(nodes.literal(text=clause.id))),
-        ]
-        if clause.agencies:
-            rows.append(("Responsible", "；".join(clause.agencies)))
-        if terms:
-            rows.append(("术语 (terms)", _para(*_separated([_term(t) for t in terms], "、"))))
-        sec += _field_list(rows)
-        quote = nodes.block_quote(classes=["policyrules-quote"])
-        quote += _para(clause.quote or "—")
-        sec += nodes.rubric(text="原文 (original text)")
-        sec += quote
-        if clause.node is not None:
-            sec += nodes.rubric(text="Encoding")
-            sec += _code(print_module(Module((clause.node,))).rstrip("\n"))
-        sec += _provisions(clause)
-        sec += _open_values(checked, clause)
-        if clause.notes:
-            sec += nodes.rubric(text="Notes and open questions")
-            sec += _bullets(clause.notes)
-        if twins:
-            sec += nodes.rubric(text="Twins (the same rule elsewhere)")
-            sec += _bullets(twins)
-        if cases:
-            sec += nodes.rubric(text="Worked cases (computed during the build)")
-            for case in cases:
-                sec += _case(page, policy, clause, case)
-        return sec
-
-    def _provisions(clause: ClauseInfo) -> list[nodes.Node]:
-        items: list[nodes.Node | str] = []
-        for p in clause.provisions:
-            para = _para(
-                nodes.strong(text=p.kind),
-                " ",
-                nodes.literal(text=p.name),
-                f" {p.title}" if p.title else "",
-                f" (for {p.subject})" if p.subject else "",
-            )
-            item = nodes.container()
-            item += para
-            lines = provision_lines(p)
-            rows = [
-                (
-                    role.capitalize(),
-                    _para(*_separated([nodes.literal(text=t) for t in texts], "; ")),
-                )
-                for role, texts in lines.items()
-                if texts
-            ]
-            if p.decided is not None:
-                rows.append(
-                    (
-                        "Amount",
-                        _para("decided by the agency: ", nodes.literal(text=p.decided.fact)),
-                    )
-                )
-            elif p.amount is not None:
-                rows.append(("Amount", _para(nodes.literal(text=print_expr(p.amount.expr)))))
-            if p.consequence:
-                rows.append(("Consequence", p.consequence))
-            if rows:
-                item += _field_list(rows)
-            items.append(item)
-        if not items:
-            return []
-        return [nodes.rubric(text="Provisions"), _bullets(items)]
-
-    # Column widths (percent) of the parameters and the assumptions tables.
-    _OPEN_VALUE_WIDTHS = (20, 10, 15, 55)
-
-    def _open_values(checked: CheckedPolicy, clause: ClauseInfo) -> list[nodes.Node]:
-        """The tables of the parameters and the assumptions the clause and its provisions use,
-        each name once, in order of first use."""
-        out: list[nodes.Node] = []
-        params = _first_uses(clause.parameters, [p.parameters for p in clause.provisions])
-        if params:
-            rows = [
-                [
-                    _para(nodes.literal(text=name)),
-                    info.type.describe(),
-                    "unset" if info.default is None else f"set: {print_expr(info.default)}",
-                    info.title or "",
-                ]
-                for name in params
-                if (info := checked.parameter(name)) is not None
-            ]
-            out += [
-                nodes.rubric(text="Parameters"),
-                _table(
-                    ["parameter", "type", "value", "meaning"],
-                    rows,
-                    _OPEN_VALUE_WIDTHS,
-                    "open-values",
-                ),
-            ]
-        names = _first_uses(clause.assumptions, [p.assumptions for p in clause.provisions])
-        if names:
-            rows = [
-                [
-                    _para(nodes.literal(text=name)),
-                    a.type.describe(),
-                    print_expr(a.default),
-                    a.rationale,
-                ]
-                for name in names
-                if (a := checked.assumption(name)) is not None
-            ]
-            out += [
-                nodes.rubric(text="Assumptions"),
-                _table(
-                    ["assumption", "type", "default", "rationale"],
-                    rows,
-                    _OPEN_VALUE_WIDTHS,
-                    "open-values",
-                ),
-            ]
-        return out
-
-    def _first_uses(own: Sequence[str], per_provision: Sequence[Sequence[str]]) -> list[str]:
-        """``own`` then each provision's names, each name once where it first stands."""
-        return list(dict.fromkeys([*own, *(n for names in per_provision for n in names)]))
-
-    def _case(page: Page, policy: Policy, clause: ClauseInfo, case: WorkedCase) -> list[nodes.Node]:
-        rows = case_rows(policy, case, clause.id)
-        for r in rows:
-            if not r.ok:
-                page.warn(
-                    "case",
-                    f"worked case {case.file}::{case.name}: {r.provision} {r.subject or ''}: "
-                    f"{r.field} expected {r.expected}, computed {r.computed}",
-                )
-        container = nodes.container(classes=["policyrules-case"])
-        container += _para(nodes.strong(text=case.name), f" ({case.file})")
-        container += _code(facts_yaml(case.facts).rstrip("\n"), "yaml")
-        container += _table(
-            ["provision", "subject", "", "expected", "computed", ""],
-            [
-                [
-                    _para(nodes.literal(text=r.provision.rsplit("/", 1)[-1])),
-                    r.subject or "—",
-                    r.field,
-                    r.expected,
-                    r.computed,
-                    "✓" if r.ok else "✗",
-                ]
-                for r in rows
-            ],
-            [18, 14, 14, 24, 24, 4],
-        )
-        return [container]
 
     def facts_page(page: Page, checked: CheckedPolicy) -> list[nodes.Node]:
         """A section per entity: its input facts, their types, and the clauses using each."""
@@ -418,9 +265,14 @@ if TYPE_CHECKING or importlib.util.find_spec("sphinx") is not None:
             title = f"{entity} {info.title}" if info and info.title else entity
             sec = _section(f"facts-{entity}", title)
             if info is not None:
-                where = f"single record `{info.key}`" if info.single else f"list `{info.key}`"
-                where += f" inside each {info.parent}" if info.parent else ""
-                sec += _para(f"In a facts file: {where}.")
+                parent = checked.entity(info.parent) if info.parent else None
+                inside = f"每个{parent.title or parent.name}之内的" if parent else ""
+                shape = "单个记录" if info.single else "列表"
+                sec += _para(
+                    f"事实文件中：{inside}{shape} ",
+                    nodes.literal(text=info.key),
+                    "（facts file key）",
+                )
             table_rows = []
             for r in rows:
                 target = f"fact-{r.entity}-{r.fact}"
@@ -437,12 +289,12 @@ if TYPE_CHECKING or importlib.util.find_spec("sphinx") is not None:
                         name,
                         r.type,
                         r.title or "",
-                        "determination" if r.determination else "",
+                        "是（认定）" if r.determination else "",
                         used,
                     ]
                 )
             sec += _table(
-                ["fact", "type", "description", "decided by", "used by"],
+                ["事实", "类型", "含义", "由主管部门认定", "使用它的措施"],
                 table_rows,
                 [18, 14, 30, 12, 26],
             )

@@ -45,6 +45,9 @@ WAIT_MS = 30_000
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 
+# Where each measure's own page is (issue 12 §3), relative to the site.
+MEASURES = "clauses/measure"
+
 # The measures whose original text (the `quote` of their clause in
 # policies/beijing_2025/*.rule) contains the word, by their anchors on the clause pages:
 #   一次性: jjxf 3 "…给予一次性资金奖励…", jjxf 9 "…给予一次性不超过 200 万元资金…"
@@ -187,6 +190,8 @@ def test_search_lists_the_measures_that_say_the_word(
         href = urlsplit(item.query_selector("a").get_attribute("href"))
         if href.path.startswith("clauses/") and unquote(href.fragment) in measure_anchors:
             found[unquote(href.fragment)] = item.inner_text()
+            # The hit is the measure's own page, not a place in a long document page.
+            assert unquote(href.path) == f"{MEASURES}/{unquote(href.fragment)}.html"
     assert set(found) == EXPECTED[word]
     for text in found.values():
         assert word in text  # the summary is drawn from the measure's own section
@@ -194,6 +199,23 @@ def test_search_lists_the_measures_that_say_the_word(
     assert "搜索中" not in heading
     assert "Searching" not in heading
     page.screenshot(path=str(shots / f"search-{word}-desktop.png"))
+    page.close()
+
+
+def test_a_search_hit_lands_on_the_measure_page(browser: Any, base_url: str) -> None:
+    """Following the hit for jybf (六) opens its page: its heading, its original text."""
+    page, items = _search(browser, base_url, "工作日", DESKTOP)
+    link = next(
+        a
+        for item in items
+        if unquote(urlsplit((a := item.query_selector("a")).get_attribute("href")).fragment)
+        == "jybf-2025-5-六"
+    )
+    link.click()
+    page.wait_for_load_state()
+    assert unquote(urlsplit(page.url).path).endswith(f"/{MEASURES}/jybf-2025-5-六.html")
+    assert page.inner_text("h1").startswith("(六) 审评审批试点时限")
+    assert "由60个工作日压缩至30个" in page.inner_text("blockquote.policyrules-quote")
     page.close()
 
 
@@ -212,31 +234,102 @@ NARROWEST_LAST_COLUMN = """() => Math.min(...Array.from(
   td => td.getBoundingClientRect().width / parseFloat(getComputedStyle(td).fontSize)))"""
 
 
-@pytest.mark.parametrize("doc", ["jjxf-2025-50", "jybf-2025-5"])
-def test_clause_pages_fit_a_phone(browser: Any, base_url: str, doc: str, shots: Path) -> None:
-    page, errors = _open(browser, PHONE, f"{base_url}/clauses/{doc}.html")
+# The pages a reader opens: the two document pages, a money measure (jjxf 3: caps and
+# assumptions) and a deadline measure (jybf (六): calendar strips), the latter two with every
+# folded part (encoding, worked cases) opened, as a reader may.
+PAGES = [
+    "clauses/jjxf-2025-50.html",
+    "clauses/jybf-2025-5.html",
+    f"{MEASURES}/jjxf-2025-50-3.html",
+    f"{MEASURES}/jybf-2025-5-六.html",
+]
+OPEN_ALL = "document.querySelectorAll('details').forEach(d => { d.open = true; })"
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_clause_pages_fit_a_phone(browser: Any, base_url: str, path: str, shots: Path) -> None:
+    page, errors = _open(browser, PHONE, f"{base_url}/{quote(path)}")
     assert errors == []
+    page.evaluate(OPEN_ALL)
     width = page.evaluate("[document.scrollingElement.scrollWidth, innerWidth]")
     assert width[0] <= width[1], f"the page is {width[0]} px wide on a {width[1]} px phone"
-    if doc == "jjxf-2025-50":
-        # Its measures 3, 6 and 13 have assumptions tables (annual_cap_year ...).
+    name = Path(path).stem
+    if name == "jjxf-2025-50-3":
+        # Its assumptions table (annual_cap_year, share_order) keeps its rationale readable.
         assert page.evaluate(NARROWEST_LAST_COLUMN) >= 10
-        _settle(page, "#jjxf-2025-50-3 table.policyrules-open-values")
-        page.screenshot(path=str(shots / "clause-assumptions-phone.png"))
-        _settle(page, "#jjxf-2025-50-3 div.policyrules-code")
-        page.screenshot(path=str(shots / "clause-encoding-phone.png"))
+        _settle(page, "table.policyrules-open-values")
+        page.screenshot(path=str(shots / "measure-money-assumptions-phone.png"))
+        _settle(page, "div.policyrules-code")
+        page.screenshot(path=str(shots / "measure-money-encoding-phone.png"))
+    if name == "jybf-2025-5-六":
+        _settle(page, "div.policyrules-strip")
+        page.screenshot(path=str(shots / "measure-deadline-strip-phone.png"))
+    page.screenshot(path=str(shots / f"{name}-phone.png"))
     page.close()
 
 
-def test_clause_page_on_a_desktop(browser: Any, base_url: str, shots: Path) -> None:
-    page, errors = _open(browser, DESKTOP, f"{base_url}/clauses/jjxf-2025-50.html#jjxf-2025-50-3")
+def test_measure_page_on_a_desktop(browser: Any, base_url: str, shots: Path) -> None:
+    """jjxf 3: Chinese labels, its words linked to the glossary, the text first and the
+    encoding and the 24 worked cases folded until clicked."""
+    page, errors = _open(browser, DESKTOP, f"{base_url}/{MEASURES}/jjxf-2025-50-3.html")
     assert errors == []
     assert page.evaluate("document.scrollingElement.scrollWidth <= innerWidth")
-    # The measure's 术语 row links its words to the glossary.
-    links = page.locator("#jjxf-2025-50-3 a[href^='../glossary.html#']").all_inner_texts()
+    assert page.inner_text("h1") == "第3条 创新产品上市奖励"
+    labels = page.locator("#jjxf-2025-50-3 dl.field-list > dt").all_inner_texts()
+    assert [t.rstrip(":：") for t in labels][:4] == ["条款", "章节", "类型", "编号"]
+    links = page.locator("#jjxf-2025-50-3 a[href^='../../glossary.html#']").all_inner_texts()
     assert {"一次性", "年度", "奖励"} <= set(links)
-    _settle(page, "#jjxf-2025-50-3 > h3")
-    page.screenshot(path=str(shots / "clause-desktop.png"))
+    assert page.locator("details[open]").count() == 0
+    assert page.locator("div.policyrules-case details").count() >= 20
+    assert not page.locator("div.policyrules-code").first.is_visible()
+    page.locator("div.policyrules-case summary").first.click()
+    case = page.locator("div.policyrules-case details[open]").first
+    assert "境内获批上市（注册）日期" in case.locator("table").first.inner_text()
+    page.screenshot(path=str(shots / "measure-money-desktop.png"))
+    page.close()
+
+
+def test_old_anchors_still_land_on_the_measure(browser: Any, base_url: str) -> None:
+    """A link to the former one-page layout (clauses/jjxf-2025-50.html#jjxf-2025-50-3, as the
+    glossary and older notes have) lands on the measure's entry, which links to its page."""
+    page, errors = _open(browser, DESKTOP, f"{base_url}/clauses/jjxf-2025-50.html#jjxf-2025-50-3")
+    assert errors == []
+    href = page.locator("#jjxf-2025-50-3 a").first.get_attribute("href")
+    assert unquote(urlsplit(href).path) == "measure/jjxf-2025-50-3.html"
+    page.close()
+
+
+def test_deadline_strips_show_the_expected_due_days(
+    browser: Any, base_url: str, shots: Path
+) -> None:
+    """On jybf (六), each worked case with an expected due day shows a strip whose due cell is
+    that day (jybf-06.yaml: 2025-11-06 for the National Day case, worked by hand there)."""
+    from policyrules.reference import cases_by_clause, load_cases
+
+    expected = [
+        sorted(str(e["due"]) for e in case.expect if "due" in e)
+        for case in cases_by_clause(load_cases(POLICY_DIR / "cases"))["jybf_2025_5/(六)"]
+    ]
+    assert expected[0] == ["2025-11-06"]
+    page, errors = _open(
+        browser, DESKTOP, f"{base_url}/{quote(MEASURES)}/{quote('jybf-2025-5-六')}.html"
+    )
+    assert errors == []
+    page.evaluate(OPEN_ALL)
+    shown = page.eval_on_selector_all(
+        "div.policyrules-case",
+        "cases => cases.map(c => Array.from(c.querySelectorAll("
+        "'div.policyrules-strip td.policyrules-day-due'), td => td.dataset.date).sort())",
+    )
+    assert shown == expected
+    # The National Day case: 10-01 a holiday, 09-28 a 调休 working day counted 6th.
+    first = page.locator("div.policyrules-case").first
+    assert "policyrules-day-holiday" in first.locator("td[data-date='2025-10-01']").get_attribute(
+        "class"
+    )
+    assert first.locator("td[data-date='2025-09-28']").inner_text().replace("\n", "") == "286"
+    _settle(page, "div.policyrules-strip")
+    page.screenshot(path=str(shots / "measure-deadline-strip-desktop.png"))
     page.close()
 
 
@@ -256,6 +349,11 @@ def test_overview_links_every_measure(
     )
     assert len(hrefs) == 47  # 15 measures of 京经信发〔2025〕50号 and 32 of 京医保发〔2025〕5号
     assert {unquote(urlsplit(h).fragment) for h in hrefs} == measure_anchors
+    # Each links to the measure's own page.
+    assert all(
+        unquote(urlsplit(h).path).endswith(f"/{MEASURES}/{unquote(urlsplit(h).fragment)}.html")
+        for h in hrefs
+    )
     assert page.evaluate("document.scrollingElement.scrollWidth <= innerWidth")
     _settle(page, "table.policyrules-overview")
     page.screenshot(path=str(shots / f"overview-{name}.png"))

@@ -1,0 +1,295 @@
+"""Worked cases a reader can follow, on the measure pages (issue 12 §4).
+
+A case of ``cases/*.yaml`` is shown under a Chinese title derived from what it expects of the
+measure (:func:`case_title`: the provision's title, the subject, the expected status and
+amount, as the case file states them: nothing added); its facts as a table of the facts'
+Chinese titles and their values (:func:`fact_rows`); the hand-worked arithmetic of the case
+file, which YAML loading drops, read again from the file's text (:func:`case_comments`); and
+its results, expected beside computed, in words (:func:`result_words`).  A deadline case gets
+a calendar strip (:mod:`policyrules.sphinxext_calendar`).
+
+>>> case_comments('''# about the file
+... cases:
+...   - name: one
+...     expect:
+...       - amount: "80万元"   # 80 万 ≤ 100 万
+...   # the second case
+...   - name: "two # not a comment"
+... ''')
+(['# about the file'], [['- amount: "80万元"  # 80 万 ≤ 100 万'], ['# the second case']])
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+import re
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from .model import CheckedPolicy, ClauseInfo
+from .reference import CaseRow, WorkedCase
+from .runtime.money import Money
+
+__all__ = [
+    "AMOUNT_KINDS",
+    "FIELDS",
+    "STATUSES",
+    "case_comments",
+    "case_title",
+    "fact_rows",
+    "result_words",
+]
+
+STATUSES = {
+    "eligible": "符合条件",
+    "not_eligible": "不符合条件",
+    "unknown": "待定",
+    "met": "按时办结",
+    "not_met": "超出时限",
+    "pending": "尚未办结",
+}
+AMOUNT_KINDS = {"exact": "确定金额", "up_to": "最高", "unknown": "待定"}
+FIELDS = {
+    "status": "结论",
+    "amount": "金额",
+    "amount_kind": "金额性质",
+    "binding caps": "起作用的上限",
+    "cut": "被上限削减",
+    "missing facts": "缺少的事实",
+    "missing parameters": "未定参数",
+    "due": "期满日",
+    "decision": "决定",
+    "evaluation": "计算",
+}
+"""The words of the results table: statuses, amount kinds and the compared fields."""
+
+_CASE = re.compile(r"^(\s*)- name:")
+
+
+def _split_comment(line: str) -> tuple[str, str | None]:
+    """``line`` without its YAML comment, and the comment (``# …``) if it has one: a ``#`` at
+    the start or after a space, outside quotes."""
+    quote = ""
+    for i, ch in enumerate(line):
+        if quote:
+            quote = "" if ch == quote else quote
+        elif ch in "'\"":
+            quote = ch
+        elif ch == "#" and (i == 0 or line[i - 1] in " \t"):
+            return line[:i].rstrip(), line[i:].rstrip()
+    return line.rstrip(), None
+
+
+def case_comments(text: str) -> tuple[list[str], list[list[str]]]:
+    """The comments of a cases file's text: those before its cases, and each case's own (the
+    lines that carry one, as written; a run of comment lines just before a case is that
+    case's), in the order of the cases."""
+    notes: list[str] = []
+    cases: list[list[str]] = []
+    pending: list[str] = []
+    indent: str | None = None
+    for line in text.splitlines():
+        code, comment = _split_comment(line)
+        if not code.strip():
+            if comment:
+                pending.append(comment)
+            continue
+        match = _CASE.match(code)
+        if match and indent in (None, match.group(1)):
+            indent = match.group(1)
+            cases.append([])
+        target = cases[-1] if cases else notes
+        target += pending
+        pending = []
+        if comment:
+            target.append(f"{code.strip()}  {comment}")
+    (cases[-1] if cases else notes).extend(pending)
+    return notes, cases
+
+
+def _entity_label(checked: CheckedPolicy, name: str) -> str:
+    info = checked.entity(name)
+    return info.title if info is not None and info.title else name
+
+
+def _fact_title(checked: CheckedPolicy, dotted: str) -> str:
+    """``product.approved_on`` as the policy titles it (``境内获批上市（注册）日期``), else as
+    given."""
+    entity, _, fact = dotted.rpartition(".")
+    info = checked.entity(entity)
+    f = info.fact(fact) if info is not None else None
+    if f is not None and f.title:
+        return f.title
+    p = checked.parameter(dotted)
+    return p.title if p is not None and p.title else dotted
+
+
+def _value(value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, list | tuple):
+        return "、".join(_value(v) for v in value) or "（无）"
+    if isinstance(value, Decimal):
+        return str(int(value)) if value == value.to_integral_value() else str(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def fact_rows(checked: CheckedPolicy, facts: Any) -> list[tuple[str, str, str]]:
+    """A case's facts as rows (对象, 事实, 值): the record by its entity's title and id, each
+    fact by its Chinese title (its name when it has none), the value as written; the ledger's
+    earlier grants as rows of their own.
+
+    >>> import policyrules
+    >>> checked = policyrules.load("policies/beijing_2025").checked
+    >>> fact_rows(checked, {"firms": [{"id": "f", "products": [
+    ...     {"id": "P1", "approved_on": dt.date(2026, 1, 5)}]}]})
+    [('医疗器械产品 P1（企业 f）', '境内获批上市（注册）日期', '2026-01-05')]
+    """
+    by_key = {e.key: e for e in checked.entities}
+    rows: list[tuple[str, str, str]] = []
+
+    def walk(key: str, value: Any, owner: str) -> None:
+        info = by_key.get(key)
+        records = [value] if isinstance(value, Mapping) else value or []
+        for record in records:
+            if info is None or not isinstance(record, Mapping):
+                rows.append((owner or "—", key, _value(record)))
+                continue
+            name = f"{info.title or info.name} {record.get('id', '')}".strip()
+            label = f"{name}（{owner}）" if owner else name
+            for fact, v in record.items():
+                if fact == "id":
+                    continue
+                if fact in by_key and by_key[fact].parent == info.name:
+                    walk(fact, v, name)
+                    continue
+                f = info.fact(fact)
+                rows.append((label, f.title if f is not None and f.title else fact, _value(v)))
+
+    for key, value in (facts or {}).items():
+        if key == "ledger":
+            for g in value or []:
+                path = "/".join(str(g[e.name]) for e in checked.entities if e.name in g)
+                year = f"，{g['year']} 年度" if g.get("year") is not None else ""
+                rows.append(
+                    ("已拨付记录", str(g.get("provision", "")), f"{path}：{g.get('amount')}{year}")
+                )
+        else:
+            walk(key, value, "")
+    return rows
+
+
+def case_title(checked: CheckedPolicy, clause: ClauseInfo, case: WorkedCase) -> str:
+    """A Chinese title from the case's first expectation about ``clause``: the provision's
+    title (when the measure has several), the subject, the expected status, amount and due day
+    (``试点临床试验申请审批时限：A1 按时办结，期满日 2025-11-06``, ``E1 符合条件，80 万元（确定
+    金额）``); ``（另 N 项）`` when it expects more of the measure."""
+    mine = [e for e in case.expect if str(e.get("provision", "")).startswith(clause.id + "/")]
+    if not mine:
+        return case.name
+    exp = mine[0]
+    name = str(exp.get("provision")).rsplit("/", 1)[-1]
+    prov = next((p for p in clause.provisions if p.name == name), None)
+    head = (prov.title if prov is not None and prov.title else None) or clause.title or name
+    subject = str(exp.get("subject") or "").rsplit("/", 1)[-1]
+    text = f"{subject + ' ' if subject else ''}{STATUSES.get(exp['status'], exp['status'])}"
+    # The provision's title tells the cases of a measure apart only when it has several.
+    text = f"{head}：{text}" if len(clause.provisions) > 1 else text
+    if exp.get("amount") is not None:
+        money = Money.parse(str(exp["amount"])).format_cn()
+        kind = exp.get("amount_kind")
+        text += f"，最高 {money}" if kind == "up_to" else f"，{money}"
+        text += f"（{AMOUNT_KINDS[kind]}）" if kind == "exact" else ""
+    if exp.get("due") is not None:
+        text += f"，期满日 {_value(exp['due'])}"
+    return text + (f"（另 {len(mine) - 1} 项）" if len(mine) > 1 else "")
+
+
+def _names(checked: CheckedPolicy, text: str) -> str:
+    """A results cell's list of fact or parameter names, by their titles."""
+    if text in ("[]", "—", ""):
+        return "无" if text == "[]" else text
+    return "、".join(_fact_title(checked, n.strip()) for n in text.split(","))
+
+
+def result_words(checked: CheckedPolicy, row: CaseRow) -> tuple[str, str, str]:
+    """A compared field, its expected and its computed value, in words: statuses and amount
+    kinds in Chinese, lists of names by titles, ``无`` for an empty list."""
+    field = FIELDS.get(row.field, row.field)
+    values = (row.expected, row.computed)
+    if row.field == "status":
+        values = tuple(STATUSES.get(v, v) for v in values)  # type: ignore[assignment]
+    elif row.field == "amount_kind":
+        values = tuple(AMOUNT_KINDS.get(v, v) for v in values)  # type: ignore[assignment]
+    elif row.field in ("missing facts", "missing parameters"):
+        values = tuple(_names(checked, v) for v in values)  # type: ignore[assignment]
+    elif row.field == "binding caps":
+        values = tuple("无" if v == "[]" else v for v in values)  # type: ignore[assignment]
+    return field, values[0], values[1]
+
+
+if TYPE_CHECKING or importlib.util.find_spec("sphinx") is not None:
+    from docutils import nodes
+
+    from .sphinxext_pages import _code, _para, _table
+
+    def details(
+        summary: str, body: Sequence[nodes.Node], classes: Sequence[str] = (), note: str = ""
+    ) -> nodes.container:
+        """``body`` folded under ``summary`` (an HTML ``<details>``: closed, opens on a click);
+        ``note`` follows the summary in small muted type."""
+        import html
+
+        box = nodes.container(classes=["policyrules-details", *classes])
+        small = f' <span class="policyrules-case-name">{html.escape(note)}</span>' if note else ""
+        box += nodes.raw(
+            "", f"<details><summary>{html.escape(summary)}{small}</summary>", format="html"
+        )
+        for node in body:
+            box += node
+        box += nodes.raw("", "</details>", format="html")
+        return box
+
+    def case_body(
+        checked: CheckedPolicy,
+        case: WorkedCase,
+        rows: Sequence[CaseRow],
+        comments: Sequence[str],
+        strips: Sequence[str],
+    ) -> list[nodes.Node]:
+        """A case's inputs table, its worked arithmetic, its results and calendar strips."""
+        out: list[nodes.Node] = [
+            _para(nodes.emphasis(text=f"案例文件 {case.file}")),
+            nodes.rubric(text="输入"),
+        ]
+        inputs: list[list[nodes.Node | str]] = []
+        for i, (owner, fact, value) in enumerate(rows_in := fact_rows(checked, case.facts)):
+            same = i > 0 and rows_in[i - 1][0] == owner  # a record's label once, on its first row
+            inputs.append(["" if same else owner, fact, value])
+        out.append(_table(["对象", "事实", "值"], inputs, [30, 35, 35], "inputs"))
+        if comments:
+            out += [
+                nodes.rubric(text="手算过程（案例文件中的注释）"),
+                _code("\n".join(comments), "none"),
+            ]
+        out.append(nodes.rubric(text="结果（构建时计算，与预期对照）"))
+        result_rows: list[list[nodes.Node | str]] = []
+        for r in rows:
+            field, expected, computed = result_words(checked, r)
+            subject = (r.subject or "—").rsplit("/", 1)[-1]
+            ok = "✓" if r.ok else "✗ 不一致"
+            result_rows.append([subject, field, expected, computed, ok])
+        out.append(
+            _table(
+                ["对象", "项目", "预期", "计算", ""], result_rows, [14, 18, 30, 30, 8], "results"
+            )
+        )
+        for strip in strips:
+            out.append(nodes.raw("", strip, format="html"))
+        return out

@@ -1,0 +1,314 @@
+"""A measure's own page in the clause reference (issue 12 §3, §4, §6, §7).
+
+:func:`measure_page` builds the section of one measure: its number, chapter, kinds and terms;
+the original text; the provisions, parameters and assumptions; notes and twins; then, folded so
+the text comes first, the encoding and each worked case (:mod:`policyrules.sphinxext_cases`),
+a deadline case with its calendar strip (:mod:`policyrules.sphinxext_calendar`).  The labels
+are Chinese; the encoding and identifiers stay as written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from .api import Policy
+from .decisions import Decision
+from .model import CheckedPolicy, ClauseInfo, ProvisionInfo
+from .printer import print_expr, print_module
+from .reference import WorkedCase, anchor, case_rows, clause_heading, provision_lines
+from .runtime.calendar import HOLIDAY_ASSUMPTION, Unpublished, WorkCalendar
+from .sphinxext_calendar import strip_days, strip_html
+from .sphinxext_cases import case_title
+from .syntax import Module
+
+__all__ = ["deadline_strips", "measure_page"]
+
+_PERIOD = re.compile(r"^([0-9]+) *(\S+)$")
+
+
+def _strip_for(
+    checked: CheckedPolicy, prov: ProvisionInfo, d: Decision, holidays: Unpublished
+) -> str | None:
+    """The strip of decision ``d`` of deadline ``prov``, or ``None`` when it has no due day or
+    its period or start is not a plain value the decision shows.  ``holidays``: how the case
+    counts a year whose schedule is not published (its ``holiday_schedule`` assumption)."""
+    if prov.due is None or d.due is None:
+        return None
+    period = print_expr(prov.due.period)
+    period = dict(d.parameters).get(period, period)
+    match = _PERIOD.match(period)
+    start_name = print_expr(prov.due.start)
+    start_text = next((v for k, v in d.facts if k.rsplit(".", 1)[-1] == start_name), None)
+    if match is None or start_text is None:
+        return None
+    start = dt.date.fromisoformat(start_text)
+    n, unit = int(match.group(1)), match.group(2)
+    calendar = WorkCalendar(holidays).tracked()
+    days = strip_days(start, d.due, n, unit, calendar, done=d.done)
+    subject = (d.subject or "").rsplit("/", 1)[-1]
+    caption = f"{subject}：{n} {unit}，{start.isoformat()} 起算（当日不计入），期满日 {d.due}"
+    caption += f"，实际办结 {d.done}" if d.done else ""
+    if calendar.assumed:
+        years = "、".join(str(y) for y in sorted(calendar.assumed))
+        caption += f"（{years} 年放假安排未公布，按假设 {holidays.value} 计）"
+    return strip_html(days, caption, d.done)
+
+
+def deadline_strips(policy: Policy, clause: ClauseInfo, case: WorkedCase) -> list[str]:
+    """The calendar strips of the case's deadline decisions under ``clause`` that have a due
+    day, computed by the evaluation (the due day) and the work calendar (the days between).
+
+    >>> import policyrules
+    >>> from policyrules.reference import load_cases, cases_by_clause
+    >>> policy = policyrules.load("policies/beijing_2025")
+    >>> clause = policy.checked.clause("jybf_2025_5/(六)")
+    >>> case = cases_by_clause(load_cases("policies/beijing_2025/cases"))[clause.id][0]
+    >>> strip = deadline_strips(policy, clause, case)[0]
+    >>> 'class="policyrules-day-due"' in strip and 'data-date="2025-11-06"' in strip
+    True
+    """
+    if not any(p.due is not None for p in clause.provisions):
+        return []
+    try:
+        result = policy.evaluate(case.facts)
+    except Exception:  # the case's table already shows the error
+        return []
+    provisions = {f"{clause.id}/{p.name}": p for p in clause.provisions}
+    assumed = (case.facts.get("assumptions") or {}) if isinstance(case.facts, dict) else {}
+    holidays = Unpublished(str(assumed.get(HOLIDAY_ASSUMPTION, "error")))
+    out = []
+    for d in result.decisions:
+        prov = provisions.get(d.provision)
+        if prov is not None:
+            try:
+                strip = _strip_for(policy.checked, prov, d, holidays)
+            except Exception:  # a year without a schedule, a period the strip cannot lay out
+                strip = None
+            if strip is not None:
+                out.append(strip)
+    return out
+
+
+if TYPE_CHECKING or importlib.util.find_spec("sphinx") is not None:
+    from docutils import nodes
+    from sphinx import addnodes
+
+    from .sphinxext_cases import case_body, details
+    from .sphinxext_pages import (
+        GLOSSARY_TERMS,
+        KIND_NAMES,
+        Page,
+        _bullets,
+        _code,
+        _field_list,
+        _para,
+        _section,
+        _separated,
+        _table,
+        _term,
+    )
+
+    _ROLES = {"caps": "上限", "deadlines": "期限", "targets": "目标"}
+
+    def _entity(checked: CheckedPolicy, name: str) -> str:
+        info = checked.entity(name)
+        return info.title if info is not None and info.title else name
+
+    def measure_page(
+        page: Page,
+        policy: Policy,
+        clause: ClauseInfo,
+        cases: Sequence[WorkedCase],
+        comments: dict[tuple[str, str], list[str]],
+    ) -> nodes.section:
+        """The measure's section, anchored at :func:`~policyrules.reference.anchor`.
+
+        ``cases`` are its worked cases; ``comments`` maps (file, case name) to the case's
+        comment lines (:func:`~policyrules.sphinxext_cases.case_comments`)."""
+        checked = policy.checked
+        sec = _section(anchor(clause.document, clause.label), clause_heading(clause))
+        page.note_object("clause", clause.id, sec["ids"][0], clause_heading(clause))
+        terms = [t for t in GLOSSARY_TERMS if t in (clause.quote or "")]
+        if terms:
+            index = addnodes.index(entries=[], inline=False)
+            index["entries"] = [
+                ("single", f"{t}; {clause_heading(clause)}", sec["ids"][0], "main", None)
+                for t in terms
+            ]
+            sec += index
+        doc = checked.document(clause.document)
+        twins: list[nodes.Node | str] = []
+        for t in checked.twins_of(clause.id):
+            other = checked.clause(t)
+            label = clause_heading(other) if other else t
+            other_doc = checked.document(other.document) if other else None
+            twins.append(
+                _para(
+                    page.link(
+                        "clause", t, f"{other_doc.number if other_doc else ''} {label}".strip()
+                    )
+                )
+            )
+        rows: list[tuple[str, nodes.Node | str]] = [
+            (
+                "条款",
+                _para(
+                    page.link(
+                        "document",
+                        clause.document,
+                        (doc.number if doc else None) or clause.document,
+                    ),
+                    f" {clause_heading(clause)}",
+                ),
+            ),
+            ("章节", f"{clause.chapter[0]}、{clause.chapter[1]}" if clause.chapter else "—"),
+            ("类型", "、".join(dict.fromkeys(KIND_NAMES.get(k, k) for k in clause.kinds)) or "—"),
+            ("编号", _para(nodes.literal(text=clause.id))),
+        ]
+        if clause.agencies:
+            rows.append(("责任单位", "；".join(clause.agencies)))
+        if terms:
+            rows.append(("术语", _para(*_separated([_term(t) for t in terms], "、"))))
+        sec += _field_list(rows)
+        quote = nodes.block_quote(classes=["policyrules-quote"])
+        quote += _para(clause.quote or "—")
+        sec += nodes.rubric(text="原文")
+        sec += quote
+        sec += _provisions(checked, clause)
+        sec += _open_values(checked, clause)
+        if clause.notes:
+            sec += nodes.rubric(text="说明与未决问题")
+            sec += _bullets(clause.notes)
+        if twins:
+            sec += nodes.rubric(text="相同规定（其他文件中）")
+            sec += _bullets(twins)
+        if clause.node is not None:
+            code = _code(print_module(Module((clause.node,))).rstrip("\n"))
+            sec += details("编码（.rule 规则文本）", [code], ["policyrules-encoding"])
+        if cases:
+            sec += nodes.rubric(text=f"算例（{len(cases)} 个，构建时计算）")
+            for i, case in enumerate(cases, 1):
+                sec += _case(
+                    page, policy, clause, case, i, comments.get((case.file, case.name), [])
+                )
+        return sec
+
+    def _case(
+        page: Page,
+        policy: Policy,
+        clause: ClauseInfo,
+        case: WorkedCase,
+        number: int,
+        comments: list[str],
+    ) -> nodes.Node:
+        rows = case_rows(policy, case, clause.id)
+        for r in rows:
+            if not r.ok:
+                page.warn(
+                    "case",
+                    f"worked case {case.file}::{case.name}: {r.provision} {r.subject or ''}: "
+                    f"{r.field} expected {r.expected}, computed {r.computed}",
+                )
+        body = case_body(
+            policy.checked, case, rows, comments, deadline_strips(policy, clause, case)
+        )
+        title = f"算例 {number}　{case_title(policy.checked, clause, case)}"
+        return details(title, body, ["policyrules-case"], note=case.name)
+
+    def _provisions(checked: CheckedPolicy, clause: ClauseInfo) -> list[nodes.Node]:
+        items: list[nodes.Node | str] = []
+        for p in clause.provisions:
+            para = _para(
+                nodes.strong(text=KIND_NAMES.get(p.kind, p.kind)),
+                " ",
+                nodes.literal(text=p.name),
+                f" {p.title}" if p.title else "",
+                f"（对象：{_entity(checked, p.subject)}）" if p.subject else "",
+            )
+            item = nodes.container()
+            item += para
+            lines = provision_lines(p)
+            rows = [
+                (
+                    _ROLES.get(role, role),
+                    _para(*_separated([nodes.literal(text=t) for t in texts], "; ")),
+                )
+                for role, texts in lines.items()
+                if texts
+            ]
+            if p.decided is not None:
+                rows.append(
+                    (
+                        "金额",
+                        _para("由主管部门决定：", nodes.literal(text=p.decided.fact)),
+                    )
+                )
+            elif p.amount is not None:
+                rows.append(("金额", _para(nodes.literal(text=print_expr(p.amount.expr)))))
+            if p.consequence:
+                rows.append(("后果", p.consequence))
+            if rows:
+                item += _field_list(rows)
+            items.append(item)
+        if not items:
+            return []
+        return [nodes.rubric(text="规定"), _bullets(items)]
+
+    # Column widths (percent) of the parameters and the assumptions tables.
+    _OPEN_VALUE_WIDTHS = (20, 10, 15, 55)
+
+    def _open_values(checked: CheckedPolicy, clause: ClauseInfo) -> list[nodes.Node]:
+        """The tables of the parameters and the assumptions the clause and its provisions use,
+        each name once, in order of first use."""
+        out: list[nodes.Node] = []
+        params = _first_uses(clause.parameters, [p.parameters for p in clause.provisions])
+        if params:
+            rows = [
+                [
+                    _para(nodes.literal(text=name)),
+                    info.type.describe(),
+                    "未定" if info.default is None else f"已定：{print_expr(info.default)}",
+                    info.title or "",
+                ]
+                for name in params
+                if (info := checked.parameter(name)) is not None
+            ]
+            out += [
+                nodes.rubric(text="参数"),
+                _table(
+                    ["参数", "类型", "取值", "含义"],
+                    rows,
+                    _OPEN_VALUE_WIDTHS,
+                    "open-values",
+                ),
+            ]
+        names = _first_uses(clause.assumptions, [p.assumptions for p in clause.provisions])
+        if names:
+            rows = [
+                [
+                    _para(nodes.literal(text=name)),
+                    a.type.describe(),
+                    print_expr(a.default),
+                    a.rationale,
+                ]
+                for name in names
+                if (a := checked.assumption(name)) is not None
+            ]
+            out += [
+                nodes.rubric(text="假设"),
+                _table(
+                    ["假设", "类型", "采用的读法", "理由"],
+                    rows,
+                    _OPEN_VALUE_WIDTHS,
+                    "open-values",
+                ),
+            ]
+        return out
+
+    def _first_uses(own: Sequence[str], per_provision: Sequence[Sequence[str]]) -> list[str]:
+        """``own`` then each provision's names, each name once where it first stands."""
+        return list(dict.fromkeys([*own, *(n for names in per_provision for n in names)]))
