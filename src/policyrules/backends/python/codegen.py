@@ -1,0 +1,227 @@
+"""Generated Python source for the common case of a claim: every value it reads is given.
+
+For each provision whose expressions fall in a small subset (names, literals, comparisons,
+``and``/``or``/``not``, ``in``, ``in force``, ``if``), the conditions, the amount, the caps'
+limits and years and the ``order by`` keys become one Python function each, written out as
+source and compiled once when the policy is compiled (:func:`fast_provision`).  Each is a
+function of the subject's :class:`~policyrules.instances.Instance` and a set collecting the
+assumptions it reads: no :class:`~policyrules.exprs.Env`, no closure per node.
+
+A generated function computes the same value as the closure of :mod:`policyrules.exprs`
+whenever every fact and parameter it reads is given; when one is not, it raises
+:class:`Slow` and the claim goes the general way (the closures), which handles unknowns,
+``known()``, arithmetic and everything else.  Operands of ``and``/``or`` are both computed,
+as the closures do, so the assumptions read are the same.  Only ids, names and values the
+checker produced are written into the source: text from a ``.rule`` file or from facts never
+is (constants are passed in a namespace, by name).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any, NoReturn
+
+import attrs
+
+from ... import syntax as s
+from ...instances import Instance
+from ...model import CheckedPolicy, DocumentInfo, ProvisionInfo
+from ...runtime.money import Money
+from ...runtime.values import Duration
+from ...typing_rules import ExprTyper, Usage
+
+__all__ = ["FastFn", "FastProvision", "Slow", "fast_provision"]
+
+
+class Slow(Exception):
+    """A fact or parameter the generated code needs is not given: take the general way."""
+
+
+# (the subject, the assumptions read so far, the assumptions' values, the parameters') -> value
+FastFn = Callable[[Instance, set[str], Mapping[str, Any], Mapping[str, Any]], Any]
+
+
+@attrs.frozen
+class FastProvision:
+    """The generated functions of one provision, and their source (for reading)."""
+
+    conditions: tuple[FastFn, ...]
+    amount: FastFn | None
+    limits: tuple[FastFn, ...]
+    years: tuple[FastFn | None, ...]
+    order: tuple[FastFn, ...]
+    source: str = attrs.field(repr=False)
+
+
+class _Unsupported(Exception):
+    pass
+
+
+def _slow() -> NoReturn:
+    raise Slow
+
+
+def _owner(inst: Instance, entity: str) -> Instance:
+    owner: Instance | None = inst
+    while owner is not None and owner.entity != entity:
+        owner = owner.parent
+    if owner is None:
+        raise Slow
+    return owner
+
+
+_ABSENT = object()
+
+
+def fast_provision(p: ProvisionInfo, policy: CheckedPolicy) -> FastProvision | None:
+    """The generated functions of ``p``, or ``None`` when some expression of it is outside
+    the subset (the provision is then always evaluated the general way)."""
+    if p.subject is None:
+        return None
+    doc = next((d for d in policy.documents if d.name == p.document), None)
+    gen = _Gen(policy, p.subject, doc)
+    try:
+        conditions = [
+            gen.function(part) for line in p.eligible for part in _conjuncts(line.condition)
+        ]
+        amount: str | None = None
+        if p.amount is not None:
+            amount = gen.function(p.amount.expr)
+        elif p.decided is not None:
+            amount = gen.function(s.Name((p.decided.fact,)))
+        limits = [gen.function(cap.limit) for cap in p.caps]
+        years = [gen.function(cap.year_of) if cap.year_of is not None else None for cap in p.caps]
+        order = [gen.function(k) for k in p.order]
+    except _Unsupported:
+        return None
+    source = "\n".join(gen.lines) + "\n"
+    ns = dict(gen.ns)
+    exec(compile(source, f"<policyrules fast {p.id}>", "exec"), ns)  # noqa: S102 - our own source
+
+    def get(name: str | None) -> FastFn | None:
+        return None if name is None else ns[name]  # type: ignore[no-any-return]
+
+    return FastProvision(
+        conditions=tuple(ns[c] for c in conditions),
+        amount=get(amount),
+        limits=tuple(ns[c] for c in limits),
+        years=tuple(get(y) for y in years),
+        order=tuple(ns[k] for k in order),
+        source=source,
+    )
+
+
+def _conjuncts(e: s.Expr) -> list[s.Expr]:
+    if isinstance(e, s.And):
+        return _conjuncts(e.left) + _conjuncts(e.right)
+    return [e]
+
+
+_OPS = {"=": "==", "!=": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
+
+
+class _Gen:
+    """Writes one ``def`` per expression; constants go into ``ns`` under made-up names."""
+
+    def __init__(self, policy: CheckedPolicy, scope: str, doc: DocumentInfo | None) -> None:
+        self.policy = policy
+        self.scope = scope
+        self.doc = doc
+        self.chain = [e.name for e in policy.chain(scope)]
+        self.ns: dict[str, Any] = {"_slow": _slow, "_owner": _owner, "_A": _ABSENT}
+        self.lines: list[str] = []
+        self.typer = ExprTyper(policy, scope, doc, lambda *_: None)
+
+    def const(self, value: Any) -> str:
+        name = f"_k{len(self.ns)}"
+        self.ns[name] = value
+        return name
+
+    def function(self, e: s.Expr) -> str:
+        name = f"_f{len(self.lines)}"
+        body = self.expr(e)
+        self.lines.append(f"def {name}(i, used, A, P):\n    return {body}\n")
+        return name
+
+    def _not_duration(self, *es: s.Expr) -> None:
+        """Durations compare by their length (1 周 = 7 日): left to the closures."""
+        for e in es:
+            got = self.typer.type_of(e, Usage())
+            if got.kind == "any" and not (isinstance(e, s.SetLit) and not e.items):
+                raise _Unsupported
+            if got.kind == "duration" or (got.element and got.element.kind == "duration"):
+                raise _Unsupported
+
+    def expr(self, e: s.Expr) -> str:  # noqa: C901 - one case per node kind
+        match e:
+            case s.MoneyLit(number=n, unit=u):
+                return self.const(Money.of(n, u))
+            case s.RateLit(number=n):
+                return self.const(n / 100)
+            case s.NumberLit(number=n):
+                return self.const(n)
+            case s.DateLit(value=v) | s.BoolLit(value=v) | s.StringLit(value=v):
+                return self.const(v)
+            case s.Name(parts=parts):
+                return self.name(parts)
+            case s.SetLit(items=items):
+                self._not_duration(*items)
+                inner = "".join(f"{self.expr(x)}, " for x in items)
+                return f"frozenset(({inner}))"
+            case s.Compare(op=op, left=a, right=b):
+                self._not_duration(a, b)
+                return f"({self.expr(a)} {_OPS[op]} {self.expr(b)})"
+            case s.And(left=a, right=b):
+                # Both sides computed (as the closures do): `|` does not short-circuit.
+                return f"(not (({self.expr(a)}) is False) | (({self.expr(b)}) is False))"
+            case s.Or(left=a, right=b):
+                return f"((({self.expr(a)}) is True) | (({self.expr(b)}) is True))"
+            case s.Not(operand=a):
+                return f"(not {self.expr(a)})"
+            case s.InSet(element=a, container=s.SetLit(items=items), negated=neg):
+                self._not_duration(a, *items)
+                inner = "".join(f"{self.expr(x)}, " for x in items)
+                return f"(({self.expr(a)} in ({inner})) != {neg!r})"
+            case s.InSet(element=a, container=b, negated=neg):
+                self._not_duration(a, b)
+                return f"(({self.expr(a)} in {self.expr(b)}) != {neg!r})"
+            case s.InForce(operand=a):
+                return self.in_force(self.expr(a))
+            case s.IfExpr(cond=cond, then=then, else_=other):
+                return f"({self.expr(then)} if {self.expr(cond)} else {self.expr(other)})"
+        raise _Unsupported
+
+    def name(self, parts: tuple[str, ...]) -> str:
+        r = self.policy.resolve(parts, self.scope)
+        if r is None:
+            raise _Unsupported
+        if r.kind == "fact":
+            entity = r.entity or ""
+            if entity not in self.chain:
+                raise _Unsupported
+            inst = "i" if entity == self.scope else f"_owner(i, {self.const(entity)})"
+            if r.name == "id":
+                return f"{inst}.id"
+            key = self.const(r.name)
+            return f"(_v if (_v := {inst}.values.get({key}, _A)) is not _A else _slow())"
+        if r.kind == "parameter":
+            key = self.const(r.name)
+            return f"(_v if (_v := P.get({key}, _A)) is not _A else _slow())"
+        if r.kind == "assumption":
+            return self.assumption(r.name)
+        if isinstance(r.member, Duration):
+            raise _Unsupported
+        return self.const(r.member)
+
+    def assumption(self, name: str) -> str:
+        key = self.const(name)
+        return f"(used.add({key}), A[{key}])[1]"
+
+    def in_force(self, operand: str) -> str:
+        doc = self.doc
+        if doc is None or doc.valid_from is None:
+            return f"({operand}, True)[1]"
+        start = self.assumption(doc.events_from) if doc.events_from else self.const(doc.valid_from)
+        end = "True" if doc.valid_to is None else f"_d <= {self.const(doc.valid_to)}"
+        # As the closure: the operand first, then the start (an assumption it may read).
+        return f"(_d := {operand}, {start} <= _d and {end})[1]"
