@@ -37,6 +37,7 @@ from .claims import (
     scope_of,
 )
 from .compile import CompiledPolicy, CompiledProvision, Condition, Env, Fn
+from .fastpath import FastClaims, Row, grant_of
 from .timelimits import TimeLimits
 
 __all__ = ["Undecided", "evaluate", "index_ledger", "ledger_pools"]
@@ -64,7 +65,7 @@ def evaluate(
     pools = ledger_pools(policy)
     accounts = Accounts(index if index is not None else LedgerIndex(ledger, pools), pools)
     run = _Run(policy, facts, accounts, parameters, assumptions, calendar, as_of, explain)
-    decisions: list[Decision] = []
+    decisions: list[Decision | Row] = []
     # Without the cyclic collector, which would walk every decision made so far again and
     # again (about 40% of the time of 10^4 claims): decisions, caps and accounts hold no
     # cycles and are freed by reference counting; the few an undecided condition makes (an
@@ -73,11 +74,27 @@ def evaluate(
         served = run.serve_awards()
         for cp in policy.provisions:
             decisions.extend(served[cp.info.id] if cp.info.id in served else run.provision(cp))
-    used = sorted({a for d in decisions for a, _ in d.assumptions} - {HOLIDAY_ASSUMPTION})
+    names: set[str] = set()
+    for d in decisions:
+        if isinstance(d, Decision):
+            names.update(a for a, _ in d.assumptions)
+        else:
+            names |= d[-1]
+    used = sorted(names - {HOLIDAY_ASSUMPTION})
     listed = [(a, format_value(assumptions[a])) for a in used]
     if run.assumed_years:
         listed.append((HOLIDAY_ASSUMPTION, calendar.describe(run.assumed_years)))
-    return Result(tuple(decisions), tuple(run.grants), tuple(sorted(listed)))
+    grants = run.grants
+
+    def make() -> tuple[tuple[Decision, ...], tuple[Grant, ...]]:
+        # Rows the fast path kept become decisions only now, when they are looked at.
+        with paused_gc():
+            return (
+                tuple(d if isinstance(d, Decision) else run.materialise(d) for d in decisions),
+                tuple(grant_of(g) for g in grants),
+            )
+
+    return Result.deferred(make, tuple(sorted(listed)))
 
 
 def ledger_pools(policy: CompiledPolicy) -> dict[str, set[str]]:
@@ -90,7 +107,7 @@ def index_ledger(policy: CompiledPolicy, ledger: Ledger) -> LedgerIndex:
     return LedgerIndex(ledger, ledger_pools(policy))
 
 
-class _Run(TimeLimits):
+class _Run(TimeLimits, FastClaims):
     def __init__(
         self,
         policy: CompiledPolicy,
@@ -112,7 +129,7 @@ class _Run(TimeLimits):
         self.base_calendar = calendar
         self.calendar = calendar.tracked()
         self.assumed_years: set[int] = set()
-        self.grants: list[Grant] = []
+        self.grants: list[Any] = []  # Grant, or a grant row of the fast path
         self.as_of = as_of
         self.explain = explain
         self._assumption_texts: dict[str, str] = {}
@@ -134,13 +151,17 @@ class _Run(TimeLimits):
         subject = cp.info.subject
         return list(self.facts.instances.get(subject, ())) if subject else [None]
 
-    def provision(self, cp: CompiledProvision) -> list[Decision]:
+    def provision(self, cp: CompiledProvision) -> list[Decision | Row]:
         """The decisions of a provision that is not an award, subjects in facts order."""
-        if cp.info.kind == "declaration":
+        kind = cp.info.kind
+        if kind == "declaration":
             return []
-        return [self.decide(cp, inst, self.env(cp, inst)) for inst in self.subjects(cp)]
+        fast = None if self.explain or kind in _TIMED else self.policy.fast.get(cp.info.id)
+        if fast is None:
+            return [self.decide(cp, inst, self.env(cp, inst)) for inst in self.subjects(cp)]
+        return self.conditions_only(fast, cp, self.subjects(cp))
 
-    def serve_awards(self) -> dict[str, list[Decision]]:
+    def serve_awards(self) -> dict[str, list[Decision | Row]]:
         """Every award's decisions, by provision id, each list in the provision's own order.
 
         The claims of all the awards linked through shared pools are served in one
@@ -148,8 +169,11 @@ class _Run(TimeLimits):
         the order of the provisions in the files or of the items in the facts."""
         awards = [cp for cp in self.policy.provisions if cp.info.kind == "award"]
         by_id = {cp.info.id: cp for cp in awards}
-        out: dict[str, list[Decision]] = {cp.info.id: [] for cp in awards}
+        out: dict[str, list[Decision | Row]] = {cp.info.id: [] for cp in awards}
         for group in pool_components([cp.info for cp in awards]):
+            if not self.explain:
+                self.serve_fast([by_id[info.id] for info in group], out)
+                continue
             claims: list[Claim] = []
             for info in group:
                 cp = by_id[info.id]
@@ -465,6 +489,9 @@ class _Run(TimeLimits):
         """The holiday assumption, when this decision counted days in an unpublished year."""
         years = self.calendar.assumed
         return [(HOLIDAY_ASSUMPTION, self.calendar.describe(years))] if years else []
+
+
+_TIMED = ("award", "deadline", "target")
 
 
 def _calendar_gap(exc: CalendarError) -> Undecided:

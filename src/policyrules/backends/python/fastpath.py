@@ -1,0 +1,284 @@
+"""The common case of a claim without explanations, on plain ints, kept as a compact row.
+
+When explanations are not asked for, each claim of a provision that has generated
+functions (:mod:`~policyrules.backends.python.codegen`) is first tried here: conditions,
+the one-time check, the amount and the caps run on the subject's values and on integer
+fen, and the decision is kept as a :data:`Row` (a tuple).  A claim that reads a fact or
+parameter not given raises :class:`~policyrules.backends.python.codegen.Slow` before it
+changes any account, and is then decided the general way (the evaluator's ``decide``).
+
+A row becomes the :class:`~policyrules.decisions.Decision` the general way would have made
+(same fields, fen for fen) only when the result's decisions are looked at
+(:meth:`FastClaims.materialise`); grants likewise (:func:`grant_of`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ...decisions import CapEvent, Decision
+from ...instances import Instance
+from ...model import ClauseInfo, DocumentInfo
+from ...runtime.ledger import NO_EARLIER, Accounts, ClaimLog, Earlier, Grant, ScopeKey
+from ...runtime.money import Money
+from ...runtime.values import Value
+from ...runtime.order import natural_key, natural_path_key
+from .claims import claim_key, describe_scope, path_of, scope_of
+from .codegen import FastProvision, Slow
+from .compile import CompiledCap, CompiledPolicy, CompiledProvision, Env
+
+__all__ = ["FastClaims", "Row", "grant_of"]
+
+Path = tuple[tuple[str, str], ...]
+
+# One cap on one claim: the cap, its scope (None: this claim), its year, its limit, what
+# it had used before (fen), the log of its earlier claims and how many, the amount before
+# and after it (fen).
+CapRow = tuple[CompiledCap, Path | None, int | None, int, int, ClaimLog | None, int, int, int]
+
+# A decision: provision, path, status, amount (fen; None unless an eligible award), its
+# kind, the caps, the fen granted before, the amount requested (fen), assumptions used.
+Row = tuple[
+    CompiledProvision, Path, str, int | None, str | None, tuple[CapRow, ...], int, int, set[str]
+]
+
+# A grant: provision, path, amount (fen), year.
+GrantRow = tuple[str, Path, int, int | None]
+
+
+def grant_of(row: GrantRow | Grant) -> Grant:
+    """The :class:`Grant` of a grant row (a grant is returned as it is)."""
+    if isinstance(row, Grant):
+        return row
+    provision, path, fen, year = row
+    return Grant.trusted(provision, path, Money(fen), year)
+
+
+class FastClaims:
+    """The fast path of the evaluator (a mixin): it supplies the state used here."""
+
+    accounts: Accounts
+    parameters: Mapping[str, Value]
+    assumptions: Mapping[str, Value]
+    grants: list[Any]
+    clauses: dict[str, ClauseInfo]
+    documents: dict[str, DocumentInfo]
+
+    policy: CompiledPolicy
+
+    def _assumption_text(self, name: str) -> str:
+        raise NotImplementedError  # pragma: no cover - the evaluator defines it
+
+    def env(self, cp: CompiledProvision, inst: Instance | None) -> Env:
+        raise NotImplementedError  # pragma: no cover - the evaluator defines it
+
+    def subjects(self, cp: CompiledProvision) -> list[Instance | None]:
+        raise NotImplementedError  # pragma: no cover - the evaluator defines it
+
+    def decide(
+        self, cp: CompiledProvision, inst: Instance | None, env: Env, path: Path | None = None
+    ) -> Decision:
+        raise NotImplementedError  # pragma: no cover - the evaluator defines it
+
+    def conditions_only(
+        self, fp: FastProvision, cp: CompiledProvision, subjects: list[Instance | None]
+    ) -> list[Decision | Row]:
+        """The decisions of a provision with conditions only, subjects in facts order."""
+        out: list[Decision | Row] = []
+        for inst in subjects:
+            assert inst is not None  # a provision with generated code has a subject
+            try:
+                out.append(self.fast_conditions(fp, cp, inst, path_of(inst), set()))
+            except Slow:
+                out.append(self.decide(cp, inst, self.env(cp, inst)))
+        return out
+
+    def serve_fast(
+        self, group: list[CompiledProvision], out: dict[str, list[Decision | Row]]
+    ) -> None:
+        """The claims of awards linked through shared pools, served in the pool-wide order
+        (:func:`~policyrules.backends.python.claims.claim_key`), each the fast way if it
+        can be, else the general way."""
+        a, p = self.assumptions, self.parameters
+        fast = self.policy.fast
+        pending: list[tuple[Any, CompiledProvision, Instance, Path, Env | None, set[str]]] = []
+        for cp in group:
+            rank = natural_key(cp.info.id)
+            fp = fast.get(cp.info.id)
+            for inst in self.subjects(cp):
+                assert inst is not None  # an award has a subject
+                path = path_of(inst)
+                used: set[str] = set()
+                env: Env | None = None
+                if not cp.order:
+                    key: Any = ((), natural_path_key(path), rank)
+                else:
+                    try:
+                        if fp is None:
+                            raise Slow
+                        keys = tuple(_known_key(f(inst, used, a, p)) for f in fp.order)
+                        key = (keys, natural_path_key(path), rank)
+                    except Slow:
+                        env = self.env(cp, inst)
+                        key = claim_key(cp, path, rank, env)
+                        used = env.used_assumptions
+                pending.append((key, cp, inst, path, env, used))
+        pending.sort(key=_first)
+        for _, cp, inst, path, env, used in pending:
+            fp = fast.get(cp.info.id)
+            row: Decision | Row | None = None
+            if fp is not None:
+                try:
+                    row = self.fast_award(fp, cp, inst, path, set(used))
+                except Slow:
+                    row = None
+            if row is None:
+                if env is None:
+                    env = self.env(cp, inst)
+                    env.used_assumptions |= used
+                row = self.decide(cp, inst, env, path)
+            out[cp.info.id].append(row)
+
+    def fast_conditions(
+        self, fp: FastProvision, cp: CompiledProvision, inst: Instance, path: Path, used: set[str]
+    ) -> Row:
+        """A provision that is neither an award nor a time limit: eligible or not.
+        :raises Slow: a fact or parameter is not given."""
+        a, p = self.assumptions, self.parameters
+        ok = True
+        for f in fp.conditions:  # every one, as the general way: each may read assumptions
+            if not f(inst, used, a, p):
+                ok = False
+        return (cp, path, "eligible" if ok else "not_eligible", None, None, (), 0, 0, used)
+
+    def fast_award(
+        self, fp: FastProvision, cp: CompiledProvision, inst: Instance, path: Path, used: set[str]
+    ) -> Row:
+        """One claim of an award, on ints; the accounts and grants are updated as the
+        general way does.  :raises Slow: (before any account changes) a fact or parameter
+        is not given."""
+        a, p = self.assumptions, self.parameters
+        ok = True
+        for f in fp.conditions:
+            if not f(inst, used, a, p):
+                ok = False
+        info = cp.info
+        accounts = self.accounts
+        if not ok:
+            return (cp, path, "not_eligible", None, None, (), 0, 0, used)
+        if info.once:
+            entities = {e for e, _ in path}
+            for o in info.once:
+                if o.entity in entities and accounts.paid_before(
+                    info.id, scope_of(path, (o.entity,))
+                ):
+                    return (cp, path, "not_eligible", None, None, (), 0, 0, used)
+        assert fp.amount is not None
+        requested = fp.amount(inst, used, a, p).fen
+        if requested < 0:
+            requested = 0  # an award pays nothing below zero
+        before = accounts.granted_fen(info.id, path)
+        if before:
+            requested = max(requested - before, 0)
+        running = lowest = requested
+        rows: list[CapRow] = []
+        keys: list[ScopeKey] = []
+        year: int | None = None
+        limits, years = fp.limits, fp.years
+        for n, cap in enumerate(cp.caps):
+            limit = limits[n](inst, used, a, p).fen
+            if not cap.per:
+                room = max(limit - before, 0)
+                after = min(running, room)
+                rows.append((cap, None, None, limit, before, None, 0, running, after))
+                running, lowest = after, min(lowest, room)
+                continue
+            cap_year: int | None = None
+            year_fn = years[n]
+            if year_fn is not None:
+                cap_year = year = year_fn(inst, used, a, p).year
+            scope = scope_of(path, cap.per)
+            key = (cap.pool, scope, cap_year)
+            used_fen, log = accounts.account_log(key)
+            taken, pending, stop = (log.certain, log.possible, len(log)) if log else (0, 0, 0)
+            after = min(running, max(limit - used_fen - taken, 0))
+            rows.append((cap, scope, cap_year, limit, used_fen, log, stop, running, after))
+            keys.append(key)
+            running = after
+            lowest = min(lowest, max(limit - (used_fen + taken + pending), 0))
+        amount = running
+        kind = "exact" if lowest == amount else "up_to"
+        if keys:
+            subject = "/".join(i for _, i in path)
+            for key in dict.fromkeys(keys):
+                accounts.add_fen(key, subject, amount, kind == "exact")
+        if kind == "exact" and amount:
+            # 0.00 元 is not a payment: no grant, and a one-time award stays open.
+            for o in info.once:
+                accounts.mark_paid(info.id, scope_of(path, (o.entity,)))
+            self.grants.append((info.id, path, amount, year))
+            accounts.grant_fen(info.id, path, amount)
+        return (cp, path, "eligible", amount, kind, tuple(rows), before, requested, used)
+
+    def materialise(self, row: Row) -> Decision:
+        """The :class:`Decision` the general way makes without explanations."""
+        cp, path, status, amount, kind, caps, before, requested, used = row
+        info = cp.info
+        clause = self.clauses[info.clause]
+        doc = self.documents.get(info.document)
+        extra: dict[str, Any] = {}
+        if amount is not None:
+            extra = {
+                "amount": Money(amount),
+                "amount_kind": kind,
+                "caps": _events(caps, requested, amount),
+                "granted_before": Money(before) if before else None,
+            }
+        elif status == "eligible":
+            extra = {"consequence": info.consequence}
+        return Decision(
+            provision=info.id,
+            kind=info.kind,
+            document=info.document,
+            document_number=doc.number if doc else None,
+            clause=info.clause,
+            title=info.title or clause.title,
+            subject="/".join(i for _, i in path),
+            status=status,
+            assumptions=tuple(sorted((n, self._assumption_text(n)) for n in used)),
+            quote=info.quote,
+            clause_quote=clause.quote,
+            **extra,
+        )
+
+
+def _first(item: tuple[Any, ...]) -> Any:
+    return item[0]
+
+
+def _known_key(v: Any) -> tuple[int, Any]:
+    """An `order by` key computed (an unknown one raised Slow), as claim_key orders it."""
+    return (0, natural_key(v) if isinstance(v, str) else v)
+
+
+def _events(caps: tuple[CapRow, ...], requested: int, amount: int) -> tuple[CapEvent, ...]:
+    asked, granted = Money(requested), Money(amount)
+    out = []
+    for cap, scope, year, limit, used, log, stop, before, after in caps:
+        out.append(
+            CapEvent(
+                cap=cap.text,
+                scope="this claim" if scope is None else describe_scope(scope, year),
+                limit=Money(limit),
+                used_before=Money(used),
+                requested=asked,
+                granted=granted,
+                binding=after < before,
+                earlier=NO_EARLIER if log is None else Earlier(log, stop),
+                before=Money(before),
+                after=Money(after),
+            )
+        )
+    return tuple(out)
+
