@@ -27,7 +27,8 @@ from ... import syntax as s
 from ...instances import Instance
 from ...model import CheckedPolicy, DocumentInfo, ProvisionInfo
 from ...runtime.money import Money
-from ...runtime.values import Duration
+from ...exprs import exact_op
+from ...runtime.values import Duration, Undecided
 from ...typing_rules import ExprTyper, Usage
 
 __all__ = ["FastFn", "FastProvision", "Slow", "fast_provision"]
@@ -187,9 +188,29 @@ class _Gen:
                 return f"(({self.expr(a)} in {self.expr(b)}) != {neg!r})"
             case s.InForce(operand=a):
                 return self.in_force(self.expr(a))
+            case s.BinOp(left=a, right=b) | s.Of(rate=a, base=b):
+                return f"{self.exact(e)}({self.expr(a)}, {self.expr(b)})"
+            case s.Neg(operand=a) | s.Call(func="year", args=(a,)):
+                return f"{self.exact(e)}({self.expr(a)})"
             case s.IfExpr(cond=cond, then=then, else_=other):
                 return f"({self.expr(then)} if {self.expr(cond)} else {self.expr(other)})"
         raise _Unsupported
+
+    def exact(self, e: s.Expr) -> str:
+        """The exact operation of ``e`` as the closures compute it; where they would be
+        undecided (too large, inexact), :class:`Slow`: the general way says why."""
+        fn = exact_op(e)
+        if fn is None:
+            raise _Unsupported
+        op = fn
+
+        def run(*values: Any) -> Any:
+            try:
+                return op(*values)
+            except Undecided:
+                raise Slow from None
+
+        return self.const(run)
 
     def name(self, parts: tuple[str, ...]) -> str:
         r = self.policy.resolve(parts, self.scope)

@@ -134,6 +134,7 @@ class _Run(TimeLimits, FastClaims):
         self.explain = explain
         self._assumption_texts: dict[str, str] = {}
         self._known: dict[str, bool] = {}
+        self._shapes = {}
         self.clauses = {c.id: c for c in self.checked.clauses}
         self.documents = {d.name: d for d in self.checked.documents}
         self.rate_facts = {

@@ -17,12 +17,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ...decisions import CapEvent, Decision
+from ...decisions import CapEvent, Decision, Step
 from ...instances import Instance
 from ...model import ClauseInfo, DocumentInfo
 from ...runtime.ledger import NO_EARLIER, Accounts, ClaimLog, Earlier, Grant, ScopeKey
 from ...runtime.money import Money
-from ...runtime.values import Value
+from ...runtime.values import Undecided, Value
 from ...runtime.order import natural_key, natural_path_key
 from .claims import claim_key, describe_scope, path_of, scope_of
 from .codegen import FastProvision, Slow
@@ -38,10 +38,21 @@ Path = tuple[tuple[str, str], ...]
 CapRow = tuple[CompiledCap, Path | None, int | None, int, int, ClaimLog | None, int, int, int]
 
 # A decision: provision, path, status, amount (fen; None unless an eligible award), its
-# kind, the caps, the fen granted before, the amount requested (fen), assumptions used.
+# kind, the caps, the fen granted before, the amount requested (fen), the facts and
+# parameters missing, the assumptions used (last: the evaluator reads them there).
 Row = tuple[
-    CompiledProvision, Path, str, int | None, str | None, tuple[CapRow, ...], int, int, set[str]
+    CompiledProvision,
+    Path,
+    str,
+    int | None,
+    str | None,
+    tuple[CapRow, ...],
+    int,
+    int,
+    frozenset[str],
+    set[str],
 ]
+_NONE: frozenset[str] = frozenset()
 
 # A grant: provision, path, amount (fen), year.
 GrantRow = tuple[str, Path, int, int | None]
@@ -66,6 +77,7 @@ class FastClaims:
     documents: dict[str, DocumentInfo]
 
     policy: CompiledPolicy
+    _shapes: dict[tuple[str, int], tuple[list[int], list[int]]]
 
     def _assumption_text(self, name: str) -> str:
         raise NotImplementedError  # pragma: no cover - the evaluator defines it
@@ -74,6 +86,11 @@ class FastClaims:
         raise NotImplementedError  # pragma: no cover - the evaluator defines it
 
     def subjects(self, cp: CompiledProvision) -> list[Instance | None]:
+        raise NotImplementedError  # pragma: no cover - the evaluator defines it
+
+    def conditions(
+        self, cp: CompiledProvision, env: Env, trace: list[Step]
+    ) -> tuple[list[str], set[str]]:
         raise NotImplementedError  # pragma: no cover - the evaluator defines it
 
     def decide(
@@ -88,10 +105,22 @@ class FastClaims:
         out: list[Decision | Row] = []
         for inst in subjects:
             assert inst is not None  # a provision with generated code has a subject
+            path = path_of(inst)
             try:
-                out.append(self.fast_conditions(fp, cp, inst, path_of(inst), set()))
+                out.append(self.fast_conditions(fp, cp, inst, path, set()))
+                continue
             except Slow:
+                pass
+            # A fact not given: the conditions the general way (three-valued), still a row.
+            env = self.env(cp, inst)
+            try:
+                failed, missing = self.conditions(cp, env, [])
+            except Undecided:
                 out.append(self.decide(cp, inst, self.env(cp, inst)))
+                continue
+            status = "not_eligible" if failed else "unknown" if missing else "eligible"
+            used = env.used_assumptions
+            out.append((cp, path, status, None, None, (), 0, 0, frozenset(missing), used))
         return out
 
     def serve_fast(
@@ -150,7 +179,8 @@ class FastClaims:
         for f in fp.conditions:  # every one, as the general way: each may read assumptions
             if not f(inst, used, a, p):
                 ok = False
-        return (cp, path, "eligible" if ok else "not_eligible", None, None, (), 0, 0, used)
+        status = "eligible" if ok else "not_eligible"
+        return (cp, path, status, None, None, (), 0, 0, _NONE, used)
 
     def fast_award(
         self, fp: FastProvision, cp: CompiledProvision, inst: Instance, path: Path, used: set[str]
@@ -163,17 +193,17 @@ class FastClaims:
         for f in fp.conditions:
             if not f(inst, used, a, p):
                 ok = False
+        if not ok:
+            return (cp, path, "not_eligible", None, None, (), 0, 0, _NONE, used)
         info = cp.info
         accounts = self.accounts
-        if not ok:
-            return (cp, path, "not_eligible", None, None, (), 0, 0, used)
-        if info.once:
-            entities = {e for e, _ in path}
-            for o in info.once:
-                if o.entity in entities and accounts.paid_before(
-                    info.id, scope_of(path, (o.entity,))
-                ):
-                    return (cp, path, "not_eligible", None, None, (), 0, 0, used)
+        shape = self._shapes.get((info.id, len(path)))
+        if shape is None:
+            shape = self._shapes[(info.id, len(path))] = _shape(cp, path)
+        cap_ends, once_ends = shape
+        for end in once_ends:
+            if accounts.paid_before(info.id, path[:end]):
+                return (cp, path, "not_eligible", None, None, (), 0, 0, _NONE, used)
         assert fp.amount is not None
         requested = fp.amount(inst, used, a, p).fen
         if requested < 0:
@@ -189,7 +219,7 @@ class FastClaims:
         for n, cap in enumerate(cp.caps):
             limit = limits[n](inst, used, a, p).fen
             if not cap.per:
-                room = max(limit - before, 0)
+                room = limit - before if limit > before else 0
                 after = min(running, room)
                 rows.append((cap, None, None, limit, before, None, 0, running, after))
                 running, lowest = after, min(lowest, room)
@@ -198,15 +228,21 @@ class FastClaims:
             year_fn = years[n]
             if year_fn is not None:
                 cap_year = year = year_fn(inst, used, a, p).year
-            scope = scope_of(path, cap.per)
+            scope = path[: cap_ends[n]]
             key = (cap.pool, scope, cap_year)
             used_fen, log = accounts.account_log(key)
-            taken, pending, stop = (log.certain, log.possible, len(log)) if log else (0, 0, 0)
-            after = min(running, max(limit - used_fen - taken, 0))
+            if log is None:
+                taken = pending = stop = 0
+            else:
+                taken, pending, stop = log.certain, log.possible, len(log.subjects)
+            room = limit - used_fen - taken
+            after = running if running < room else (room if room > 0 else 0)
             rows.append((cap, scope, cap_year, limit, used_fen, log, stop, running, after))
             keys.append(key)
             running = after
-            lowest = min(lowest, max(limit - (used_fen + taken + pending), 0))
+            room -= pending
+            if room < lowest:
+                lowest = room if room > 0 else 0
         amount = running
         kind = "exact" if lowest == amount else "up_to"
         if keys:
@@ -216,14 +252,14 @@ class FastClaims:
         if kind == "exact" and amount:
             # 0.00 元 is not a payment: no grant, and a one-time award stays open.
             for o in info.once:
-                accounts.mark_paid(info.id, scope_of(path, (o.entity,)))
+                accounts.mark_paid(info.id, scope_of(path, (o.entity,)))  # as the general way
             self.grants.append((info.id, path, amount, year))
             accounts.grant_fen(info.id, path, amount)
-        return (cp, path, "eligible", amount, kind, tuple(rows), before, requested, used)
+        return (cp, path, "eligible", amount, kind, tuple(rows), before, requested, _NONE, used)
 
     def materialise(self, row: Row) -> Decision:
         """The :class:`Decision` the general way makes without explanations."""
-        cp, path, status, amount, kind, caps, before, requested, used = row
+        cp, path, status, amount, kind, caps, before, requested, missing, used = row
         info = cp.info
         clause = self.clauses[info.clause]
         doc = self.documents.get(info.document)
@@ -246,11 +282,25 @@ class FastClaims:
             title=info.title or clause.title,
             subject="/".join(i for _, i in path),
             status=status,
+            missing_facts=tuple(sorted(m for m in missing if not m.startswith("parameter "))),
+            missing_parameters=tuple(
+                sorted(m.removeprefix("parameter ") for m in missing if m.startswith("parameter "))
+            ),
             assumptions=tuple(sorted((n, self._assumption_text(n)) for n in used)),
             quote=info.quote,
             clause_quote=clause.quote,
             **extra,
         )
+
+
+def _shape(cp: CompiledProvision, path: Path) -> tuple[list[int], list[int]]:
+    """Where the scope of each cap ends in a path of this length (``scope_of``), and that
+    of each one-time rule whose entity is on the path: a path's entities follow from its
+    length, as each entity has one owner."""
+    caps = [len(scope_of(path, cap.per)) for cap in cp.caps]
+    entities = {e for e, _ in path}
+    once = [len(scope_of(path, (o.entity,))) for o in cp.info.once if o.entity in entities]
+    return caps, once
 
 
 def _first(item: tuple[Any, ...]) -> Any:
