@@ -27,16 +27,19 @@ from ... import syntax as s
 from ...instances import Instance
 from ...model import CheckedPolicy, DocumentInfo, ProvisionInfo
 from ...runtime.money import Money
-from ...exprs import exact_op
+from ...exprs import constant, exact_op
 from ...runtime.values import Duration, Undecided
 from ...typing_rules import ExprTyper, Usage
 
-__all__ = ["FastFn", "FastProvision", "Slow", "fast_provision"]
+__all__ = ["FastFn", "FastProvision", "Reads", "Slow", "fast_provision", "strict_reads"]
 
 
 class Slow(Exception):
     """A fact or parameter the generated code needs is not given: take the general way."""
 
+
+# (entity, fact, missing name) of each fact, ("", parameter, missing name) of each parameter
+Reads = tuple[tuple[str, str, str], ...]
 
 # (the subject, the assumptions read so far, the assumptions' values, the parameters') -> value
 FastFn = Callable[[Instance, set[str], Mapping[str, Any], Mapping[str, Any]], Any]
@@ -52,6 +55,9 @@ class FastProvision:
     years: tuple[FastFn | None, ...]
     order: tuple[FastFn, ...]
     source: str = attrs.field(repr=False)
+    # Per condition and per order key: its reads (see strict_reads), or None.
+    condition_reads: tuple[Reads | None, ...] = ()
+    order_reads: tuple[Reads | None, ...] = ()
 
 
 class _Unsupported(Exception):
@@ -102,7 +108,10 @@ def fast_provision(p: ProvisionInfo, policy: CheckedPolicy) -> FastProvision | N
     def get(name: str | None) -> FastFn | None:
         return None if name is None else ns[name]  # type: ignore[no-any-return]
 
+    parts = [part for line in p.eligible for part in _conjuncts(line.condition)]
     return FastProvision(
+        condition_reads=tuple(strict_reads(e, policy, p.subject, doc) for e in parts),
+        order_reads=tuple(strict_reads(e, policy, p.subject, doc) for e in p.order),
         conditions=tuple(ns[c] for c in conditions),
         amount=get(amount),
         limits=tuple(ns[c] for c in limits),
@@ -110,6 +119,46 @@ def fast_provision(p: ProvisionInfo, policy: CheckedPolicy) -> FastProvision | N
         order=tuple(ns[k] for k in order),
         source=source,
     )
+
+
+def strict_reads(
+    e: s.Expr, policy: CheckedPolicy, scope: str, doc: DocumentInfo | None
+) -> Reads | None:
+    """The facts and parameters ``e`` reads, when ``e`` is strict: its closure computes
+    every operand and is unknown exactly when one of them is, missing all the facts and
+    parameters not given (comparisons, ``not``, ``in`` a set, ``in force`` of a document
+    whose events do not count from an assumption, names and literals: no ``and``/``or``/
+    ``if``, no arithmetic, no assumption).  ``None`` for any other expression."""
+    out: list[tuple[str, str, str]] = []
+
+    def walk(x: s.Expr) -> bool:
+        match x:
+            case s.Name(parts=parts):
+                r = policy.resolve(parts, scope)
+                if r is None or r.kind == "assumption":
+                    return False
+                if r.kind == "fact":
+                    out.append((r.entity or "", r.name, f"{r.entity}.{r.name}"))
+                elif r.kind == "parameter":
+                    out.append(("", r.name, f"parameter {r.name}"))
+                return True
+            case s.InForce(operand=a):
+                return (doc is None or doc.events_from is None) and walk(a)
+            case s.InSet(element=a, container=s.SetLit(items=items)):
+                # True as soon as a known item matches: strict only with constant items.
+                return walk(a) and all(walk(i) and not _reads(i) for i in items)
+            case s.Compare() | s.Not() | s.InSet() | s.SetLit():
+                return all(walk(c) for c in s.children(x) if isinstance(c, s.Expr))
+            case s.MoneyLit() | s.RateLit() | s.NumberLit() | s.DateLit() | s.BoolLit():
+                return True
+            case s.StringLit() | s.DurationLit():
+                return True
+        return False
+
+    def _reads(x: s.Expr) -> bool:
+        return not constant(x, policy, scope)
+
+    return tuple(out) if walk(e) else None
 
 
 def _conjuncts(e: s.Expr) -> list[s.Expr]:

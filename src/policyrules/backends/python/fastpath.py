@@ -22,10 +22,10 @@ from ...instances import Instance
 from ...model import ClauseInfo, DocumentInfo
 from ...runtime.ledger import NO_EARLIER, Accounts, ClaimLog, Earlier, Grant, ScopeKey
 from ...runtime.money import Money
-from ...runtime.values import Undecided, Value
+from ...runtime.values import Undecided, Unknown, Value
 from ...runtime.order import natural_key, natural_path_key
 from .claims import claim_key, describe_scope, path_of, scope_of
-from .codegen import FastProvision, Slow
+from .codegen import FastProvision, Reads, Slow
 from .compile import CompiledCap, CompiledPolicy, CompiledProvision, Env
 
 __all__ = ["FastClaims", "Row", "grant_of"]
@@ -146,7 +146,9 @@ class FastClaims:
                     try:
                         if fp is None:
                             raise Slow
-                        keys = tuple(_known_key(f(inst, used, a, p)) for f in fp.order)
+                        keys = tuple(
+                            self._order_key(fp, cp, n, inst, used) for n in range(len(fp.order))
+                        )
                         key = (keys, natural_path_key(path), rank)
                     except Slow:
                         env = self.env(cp, inst)
@@ -174,13 +176,82 @@ class FastClaims:
     ) -> Row:
         """A provision that is neither an award nor a time limit: eligible or not.
         :raises Slow: a fact or parameter is not given."""
+        failed, missing = self._conditions(fp, cp, inst, used)
+        status = "not_eligible" if failed else "unknown" if missing else "eligible"
+        return (cp, path, status, None, None, (), 0, 0, missing, used)
+
+    def _conditions(
+        self, fp: FastProvision, cp: CompiledProvision, inst: Instance, used: set[str]
+    ) -> tuple[bool, frozenset[str]]:
+        """Whether a condition is false, else the facts and parameters that would decide
+        the unknown ones (none: all hold).  Every condition is computed, as the general way
+        does (each may read assumptions); one that reads a fact or parameter not given is
+        unknown, missing them if it is strict, else it is computed by its closure.
+        :raises Slow: a closure is undecided (the general way says why)."""
         a, p = self.assumptions, self.parameters
-        ok = True
-        for f in fp.conditions:  # every one, as the general way: each may read assumptions
-            if not f(inst, used, a, p):
-                ok = False
-        status = "eligible" if ok else "not_eligible"
-        return (cp, path, status, None, None, (), 0, 0, _NONE, used)
+        failed = False
+        missing: frozenset[str] = _NONE
+        env: Env | None = None
+        for n, f in enumerate(fp.conditions):
+            try:
+                if not f(inst, used, a, p):
+                    failed = True
+                continue
+            except Slow:
+                reads = fp.condition_reads[n]
+                gone = self._absent(reads, inst) if reads is not None else _NONE
+            if gone:
+                missing |= gone
+                continue
+            # Not strict: this condition's closure, three-valued.  What the generated code
+            # read before it stopped, the closure reads too.
+            if env is None:
+                env = self.env(cp, inst)
+            try:
+                value = cp.conditions[n].fn(env)
+            except Undecided:
+                raise Slow from None
+            if isinstance(value, Unknown):
+                missing |= value.missing
+            elif not value:
+                failed = True
+        if env is not None:
+            used |= env.used_assumptions
+        # A false condition settles the decision: no missing fact could change it.
+        return failed, _NONE if failed else missing
+
+    def _absent(self, reads: Reads, inst: Instance) -> frozenset[str]:
+        """Which of the facts and parameters ``reads`` are not given (their names as an
+        unknown value names them)."""
+        out: set[str] = set()
+        for entity, name, key in reads:
+            if not entity:
+                if name not in self.parameters:
+                    out.add(key)
+                continue
+            owner: Instance | None = inst
+            while owner is not None and owner.entity != entity:
+                owner = owner.parent
+            if owner is None or (name != "id" and name not in owner.values):
+                out.add(key)
+        return frozenset(out)
+
+    def _order_key(
+        self, fp: FastProvision, cp: CompiledProvision, n: int, inst: Instance, used: set[str]
+    ) -> Any:
+        """An `order by` key as claim_key orders it: unknown ones last."""
+        try:
+            v = fp.order[n](inst, used, self.assumptions, self.parameters)
+        except Slow:
+            reads = fp.order_reads[n]
+            if reads is not None and self._absent(reads, inst):
+                return (1, ())
+            scratch = self.env(cp, inst)  # as claim_key: a fresh Env, its assumptions kept
+            v = cp.order[n](scratch)
+            used |= scratch.used_assumptions
+            if isinstance(v, Unknown):
+                return (1, ())
+        return (0, natural_key(v) if isinstance(v, str) else v)
 
     def fast_award(
         self, fp: FastProvision, cp: CompiledProvision, inst: Instance, path: Path, used: set[str]
@@ -189,12 +260,11 @@ class FastClaims:
         general way does.  :raises Slow: (before any account changes) a fact or parameter
         is not given."""
         a, p = self.assumptions, self.parameters
-        ok = True
-        for f in fp.conditions:
-            if not f(inst, used, a, p):
-                ok = False
-        if not ok:
+        failed, missing = self._conditions(fp, cp, inst, used)
+        if failed:
             return (cp, path, "not_eligible", None, None, (), 0, 0, _NONE, used)
+        if missing:
+            return (cp, path, "unknown", None, None, (), 0, 0, missing, used)
         info = cp.info
         accounts = self.accounts
         shape = self._shapes.get((info.id, len(path)))
@@ -307,11 +377,6 @@ def _first(item: tuple[Any, ...]) -> Any:
     return item[0]
 
 
-def _known_key(v: Any) -> tuple[int, Any]:
-    """An `order by` key computed (an unknown one raised Slow), as claim_key orders it."""
-    return (0, natural_key(v) if isinstance(v, str) else v)
-
-
 def _events(caps: tuple[CapRow, ...], requested: int, amount: int) -> tuple[CapEvent, ...]:
     asked, granted = Money(requested), Money(amount)
     out = []
@@ -331,4 +396,3 @@ def _events(caps: tuple[CapRow, ...], requested: int, amount: int) -> tuple[CapE
             )
         )
     return tuple(out)
-
