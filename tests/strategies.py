@@ -23,15 +23,15 @@ from policyrules.runtime.money import Money
 
 __all__ = [
     "EVERY_TYPE_HEADER",
-    "every_position_policies",
-    "extreme_facts",
     "EXPR_TYPES",
     "FACTS_POLICY_TEXT",
     "FIRST_PUBLISHED",
     "LAST_PUBLISHED",
     "bool_exprs",
     "compile_text",
+    "every_position_policies",
     "expressions",
+    "extreme_facts",
     "extreme_firm",
     "facts_documents",
     "grant_ids",
@@ -670,6 +670,7 @@ clause 1 "条"
     eligible when {eligible3}
     consequence "c"
 """
+
 
 @st.composite
 def every_position_policies(draw: st.DrawFn) -> str:

@@ -189,6 +189,7 @@ def exact_op(e: s.Expr) -> Callable[..., Value] | None:
     """For ``+ - ×``, ``of``, negation and ``year()``: the function of known operand values
     that :func:`compile_expr`'s closure of ``e`` applies (exact and bounded: it raises
     :class:`Undecided` where the closure does); ``None`` for any other node."""
+    fn: Callable[..., Value]
     match e:
         case s.BinOp(op=op):
             fn = _arith(op)
@@ -197,13 +198,14 @@ def exact_op(e: s.Expr) -> Callable[..., Value] | None:
         case s.Neg():
             fn = _negate
         case s.Call(func="year", args=(_,)):
-
-            def fn(d: Value) -> Value:
-                return Decimal(d.year)  # type: ignore[union-attr]
-
+            fn = _year
         case _:
             return None
     return lambda *values: _compute(e, fn, list(values))
+
+
+def _year(d: dt.date) -> Decimal:
+    return Decimal(d.year)
 
 
 def _const(v: Value) -> Fn:

@@ -281,9 +281,7 @@ class Earlier(Sequence[tuple[str, Money]]):
 
     def __iter__(self) -> Iterator[tuple[str, Money]]:
         log, stop = self._log, self._stop
-        return zip(
-            islice(log.subjects, stop), map(Money, islice(log.amounts, stop)), strict=True
-        )
+        return zip(islice(log.subjects, stop), map(Money, islice(log.amounts, stop)), strict=True)
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Earlier | tuple | list):

@@ -24,10 +24,10 @@ from typing import Any, NoReturn
 import attrs
 
 from ... import syntax as s
+from ...exprs import constant, exact_op
 from ...instances import Instance
 from ...model import CheckedPolicy, DocumentInfo, ProvisionInfo
 from ...runtime.money import Money
-from ...exprs import constant, exact_op
 from ...runtime.values import Duration, Undecided
 from ...typing_rules import ExprTyper, Usage
 
@@ -103,10 +103,10 @@ def fast_provision(p: ProvisionInfo, policy: CheckedPolicy) -> FastProvision | N
         return None
     source = "\n".join(gen.lines) + "\n"
     ns = dict(gen.ns)
-    exec(compile(source, f"<policyrules fast {p.id}>", "exec"), ns)  # noqa: S102 - our own source
+    exec(compile(source, f"<policyrules fast {p.id}>", "exec"), ns)
 
     def get(name: str | None) -> FastFn | None:
-        return None if name is None else ns[name]  # type: ignore[no-any-return]
+        return None if name is None else ns[name]
 
     parts = [part for line in p.eligible for part in _conjuncts(line.condition)]
     return FastProvision(
@@ -202,7 +202,7 @@ class _Gen:
             if got.kind == "duration" or (got.element and got.element.kind == "duration"):
                 raise _Unsupported
 
-    def expr(self, e: s.Expr) -> str:  # noqa: C901 - one case per node kind
+    def expr(self, e: s.Expr) -> str:
         match e:
             case s.MoneyLit(number=n, unit=u):
                 return self.const(Money.of(n, u))

@@ -22,8 +22,8 @@ from ...instances import Instance
 from ...model import ClauseInfo, DocumentInfo
 from ...runtime.ledger import NO_EARLIER, Accounts, ClaimLog, Earlier, Grant, ScopeKey
 from ...runtime.money import Money
-from ...runtime.values import Undecided, Unknown, Value
 from ...runtime.order import natural_key, natural_path_key
+from ...runtime.values import Undecided, Unknown, Value
 from .claims import claim_key, describe_scope, path_of, scope_of
 from .codegen import FastProvision, Reads, Slow
 from .compile import CompiledCap, CompiledPolicy, CompiledProvision, Env
@@ -129,7 +129,6 @@ class FastClaims:
         """The claims of awards linked through shared pools, served in the pool-wide order
         (:func:`~policyrules.backends.python.claims.claim_key`), each the fast way if it
         can be, else the general way."""
-        a, p = self.assumptions, self.parameters
         fast = self.policy.fast
         pending: list[tuple[Any, CompiledProvision, Instance, Path, Env | None, set[str]]] = []
         for cp in group:
