@@ -69,8 +69,9 @@ def evaluate(
     # Without the cyclic collector, which would walk every decision made so far again and
     # again (about 40% of the time of 10^4 claims): decisions, caps and accounts hold no
     # cycles and are freed by reference counting; the few an undecided condition makes (an
-    # exception kept with its frame) wait for the next collection.
-    with paused_gc():
+    # exception kept with its frame) wait for the next collection.  What survives (rows,
+    # decisions, accounts) joins the oldest generation, as the result lives on.
+    with paused_gc(promote=True):
         served = run.serve_awards()
         for cp in policy.provisions:
             decisions.extend(served[cp.info.id] if cp.info.id in served else run.provision(cp))
@@ -88,7 +89,7 @@ def evaluate(
 
     def make() -> tuple[tuple[Decision, ...], tuple[Grant, ...]]:
         # Rows the fast path kept become decisions only now, when they are looked at.
-        with paused_gc():
+        with paused_gc(promote=True):
             return (
                 tuple(d if isinstance(d, Decision) else run.materialise(d) for d in decisions),
                 tuple(grant_of(g) for g in grants),
@@ -135,6 +136,8 @@ class _Run(TimeLimits, FastClaims):
         self._assumption_texts: dict[str, str] = {}
         self._known: dict[str, bool] = {}
         self._shapes = {}
+        self._static = {}
+        self._assumed = {}
         self.clauses = {c.id: c for c in self.checked.clauses}
         self.documents = {d.name: d for d in self.checked.documents}
         self.rate_facts = {

@@ -63,7 +63,19 @@ def grant_of(row: GrantRow | Grant) -> Grant:
     if isinstance(row, Grant):
         return row
     provision, path, fen, year = row
-    return Grant.trusted(provision, path, Money(fen), year)
+    return Grant.trusted(provision, path, _money(fen), year)
+
+
+_new = object.__new__
+_set = object.__setattr__
+
+
+def _money(fen: int) -> Money:
+    """``Money(fen)`` for an int the evaluator computed: the same value, without the
+    check of ``__init__`` (it is an int)."""
+    m = _new(Money)
+    _set(m, "fen", fen)
+    return m
 
 
 class FastClaims:
@@ -78,6 +90,8 @@ class FastClaims:
 
     policy: CompiledPolicy
     _shapes: dict[tuple[str, int], tuple[list[int], list[int]]]
+    _static: dict[str, dict[str, Any]]  # the fields of a provision's decisions
+    _assumed: dict[frozenset[str], tuple[tuple[str, str], ...]]
 
     def _assumption_text(self, name: str) -> str:
         raise NotImplementedError  # pragma: no cover - the evaluator defines it
@@ -330,34 +344,44 @@ class FastClaims:
         """The :class:`Decision` the general way makes without explanations."""
         cp, path, status, amount, kind, caps, before, requested, missing, used = row
         info = cp.info
-        clause = self.clauses[info.clause]
-        doc = self.documents.get(info.document)
+        static = self._static.get(info.id)
+        if static is None:
+            clause = self.clauses[info.clause]
+            doc = self.documents.get(info.document)
+            static = self._static[info.id] = {
+                "provision": info.id,
+                "kind": info.kind,
+                "document": info.document,
+                "document_number": doc.number if doc else None,
+                "clause": info.clause,
+                "title": info.title or clause.title,
+                "quote": info.quote,
+                "clause_quote": clause.quote,
+            }
+        key = frozenset(used)
+        assumed = self._assumed.get(key)
+        if assumed is None:
+            assumed = tuple(sorted((n, self._assumption_text(n)) for n in used))
+            self._assumed[key] = assumed
         extra: dict[str, Any] = {}
         if amount is not None:
             extra = {
-                "amount": Money(amount),
+                "amount": _money(amount),
                 "amount_kind": kind,
                 "caps": _events(caps, requested, amount),
-                "granted_before": Money(before) if before else None,
+                "granted_before": _money(before) if before else None,
             }
         elif status == "eligible":
             extra = {"consequence": info.consequence}
+        if missing:
+            facts = sorted(m for m in missing if not m.startswith("parameter "))
+            params = sorted(m[10:] for m in missing if m.startswith("parameter "))
+            extra["missing_facts"], extra["missing_parameters"] = tuple(facts), tuple(params)
         return Decision(
-            provision=info.id,
-            kind=info.kind,
-            document=info.document,
-            document_number=doc.number if doc else None,
-            clause=info.clause,
-            title=info.title or clause.title,
-            subject="/".join(i for _, i in path),
+            subject="/".join([i for _, i in path]),
             status=status,
-            missing_facts=tuple(sorted(m for m in missing if not m.startswith("parameter "))),
-            missing_parameters=tuple(
-                sorted(m.removeprefix("parameter ") for m in missing if m.startswith("parameter "))
-            ),
-            assumptions=tuple(sorted((n, self._assumption_text(n)) for n in used)),
-            quote=info.quote,
-            clause_quote=clause.quote,
+            assumptions=assumed,
+            **static,
             **extra,
         )
 
@@ -377,21 +401,21 @@ def _first(item: tuple[Any, ...]) -> Any:
 
 
 def _events(caps: tuple[CapRow, ...], requested: int, amount: int) -> tuple[CapEvent, ...]:
-    asked, granted = Money(requested), Money(amount)
+    asked, granted = _money(requested), _money(amount)
     out = []
     for cap, scope, year, limit, used, log, stop, before, after in caps:
         out.append(
             CapEvent(
                 cap=cap.text,
                 scope="this claim" if scope is None else describe_scope(scope, year),
-                limit=Money(limit),
-                used_before=Money(used),
+                limit=_money(limit),
+                used_before=_money(used),
                 requested=asked,
                 granted=granted,
                 binding=after < before,
                 earlier=NO_EARLIER if log is None else Earlier(log, stop),
-                before=Money(before),
-                after=Money(after),
+                before=_money(before),
+                after=_money(after),
             )
         )
     return tuple(out)
