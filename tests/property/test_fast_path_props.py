@@ -1,8 +1,9 @@
-"""The fast path of an evaluation without explanations decides exactly as the general way.
+"""The fast path of an evaluation decides and explains exactly as the general way.
 
-Without explanations, claims of provisions whose expressions have generated code
+Claims of provisions whose expressions have generated code
 (:mod:`policyrules.backends.python.codegen`) are decided on plain values and kept as rows
-until looked at (:mod:`policyrules.backends.python.fastpath`).  Over random well-typed
+until looked at (:mod:`policyrules.backends.python.fastpath`); their explanations are
+made then (:mod:`policyrules.backends.python.rows`).  Over random well-typed
 expressions in every position of a small policy and random facts with extreme values,
 each fact given or missing, and over random facts for the shipped policy with earlier
 grants, the result equals, decision for decision and field for field, the result of the
@@ -65,11 +66,12 @@ def test_random_expressions_same_result(
         return  # a constant the checker refuses (E241-E243): nothing to evaluate
     event(f"generated code for: {sorted(k.rsplit('/', 1)[-1] for k in policy.compiled.fast)}")
     run = {"parameters": parameters, "assumptions": {"holiday_schedule": "weekends_only"}}
-    fast = policy.evaluate(facts, explain=False, **run)
-    general = _general(policy).evaluate(facts, explain=False, **run)
-    assert fast.decisions == general.decisions
-    assert fast.grants == general.grants
-    assert fast.assumptions == general.assumptions
+    for explain in (False, True):
+        fast = policy.evaluate(facts, explain=explain, **run)
+        general = _general(policy).evaluate(facts, explain=explain, **run)
+        assert fast.decisions == general.decisions  # the traces too, with explanations
+        assert fast.grants == general.grants
+        assert fast.assumptions == general.assumptions
 
 
 _grants = st.lists(
@@ -92,6 +94,9 @@ def test_shipped_policy_same_result(
     facts = shipped.read_facts(data.draw(policy_facts(shipped.checked, max_items=2)))
     ledger = within_caps(shipped, grants)
     params: dict[str, Any] = {"rd_reward_rate": rate} if rate else {}
-    fast = shipped.evaluate(facts, ledger=ledger, parameters=params, explain=False)
-    general = _general(shipped).evaluate(facts, ledger=ledger, parameters=params, explain=False)
-    assert fast == general  # decisions, grants and assumptions, field for field
+    for explain in (False, True):
+        fast = shipped.evaluate(facts, ledger=ledger, parameters=params, explain=explain)
+        general = _general(shipped).evaluate(
+            facts, ledger=ledger, parameters=params, explain=explain
+        )
+        assert fast == general  # decisions (traces included), grants, assumptions

@@ -25,19 +25,16 @@ from ...result import Decision, Result, Step
 from ...runtime.calendar import HOLIDAY_ASSUMPTION, WorkCalendar
 from ...runtime.ledger import Accounts, Grant, Ledger, LedgerIndex
 from ...runtime.money import Money
-from ...runtime.order import natural_key
 from ...runtime.values import Undecided, Unknown, Value, format_value
 from .claims import (
-    Claim,
     apply_caps,
     cap_line,
-    claim_key,
-    natural_step,
     path_of,
     scope_of,
 )
 from .compile import CompiledPolicy, CompiledProvision, Condition, Env, Fn
-from .fastpath import FastClaims, Row, grant_of
+from .fastpath import FastClaims
+from .rows import Row, grant_of
 from .timelimits import TimeLimits
 
 __all__ = ["Undecided", "evaluate", "index_ledger", "ledger_pools"]
@@ -160,7 +157,7 @@ class _Run(TimeLimits, FastClaims):
         kind = cp.info.kind
         if kind == "declaration":
             return []
-        fast = None if self.explain or kind in _TIMED else self.policy.fast.get(cp.info.id)
+        fast = None if kind in _TIMED else self.policy.fast.get(cp.info.id)
         if fast is None:
             return [self.decide(cp, inst, self.env(cp, inst)) for inst in self.subjects(cp)]
         return self.conditions_only(fast, cp, self.subjects(cp))
@@ -175,24 +172,7 @@ class _Run(TimeLimits, FastClaims):
         by_id = {cp.info.id: cp for cp in awards}
         out: dict[str, list[Decision | Row]] = {cp.info.id: [] for cp in awards}
         for group in pool_components([cp.info for cp in awards]):
-            if not self.explain:
-                self.serve_fast([by_id[info.id] for info in group], out)
-                continue
-            claims: list[Claim] = []
-            for info in group:
-                cp = by_id[info.id]
-                rank = natural_key(info.id)
-                for inst in self.subjects(cp):
-                    env, path = self.env(cp, inst), path_of(inst)
-                    claims.append(Claim(claim_key(cp, path, rank, env), cp, inst, path, env))
-            claims.sort(key=lambda c: c.key)
-            previous: Claim | None = None
-            for claim in claims:
-                d = self.decide(claim.cp, claim.inst, claim.env, claim.path)
-                if self.explain and previous and (why := natural_step(previous, claim)):
-                    d = attrs.evolve(d, trace=(why, *d.trace))
-                out[claim.cp.info.id].append(d)
-                previous = claim
+            self.serve_fast([by_id[info.id] for info in group], out)
         return out
 
     def decide(

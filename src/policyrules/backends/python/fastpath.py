@@ -1,15 +1,16 @@
-"""The common case of a claim without explanations, on plain ints, kept as a compact row.
+"""The common case of a claim, on plain ints, kept as a compact row.
 
-When explanations are not asked for, each claim of a provision that has generated
-functions (:mod:`~policyrules.backends.python.codegen`) is first tried here: conditions,
-the one-time check, the amount and the caps run on the subject's values and on integer
-fen, and the decision is kept as a :data:`Row` (a tuple).  A claim that reads a fact or
-parameter not given raises :class:`~policyrules.backends.python.codegen.Slow` before it
-changes any account, and is then decided the general way (the evaluator's ``decide``).
+Each claim of a provision that has generated functions
+(:mod:`~policyrules.backends.python.codegen`) is first tried here: conditions, the one-time
+check, the amount and the caps run on the subject's values and on integer fen, and the
+decision is kept as a :data:`~policyrules.backends.python.rows.Row` (a tuple).  A claim
+that cannot be decided so (an unknown amount or cap, a value that cannot be computed)
+raises :class:`~policyrules.backends.python.codegen.Slow` before it changes any account,
+and is then decided the general way (the evaluator's ``decide``).
 
 A row becomes the :class:`~policyrules.decisions.Decision` the general way would have made
-(same fields, fen for fen) only when the result's decisions are looked at
-(:meth:`FastClaims.materialise`); grants likewise (:func:`grant_of`).
+(same fields, fen for fen, the same explanation) only when the result's decisions are
+looked at (:mod:`~policyrules.backends.python.rows`).
 """
 
 from __future__ import annotations
@@ -17,94 +18,34 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ...decisions import CapEvent, Decision, Step
+import attrs
+
+from ...decisions import Decision, Step
 from ...instances import Instance
-from ...model import ClauseInfo, DocumentInfo
-from ...runtime.ledger import NO_EARLIER, Accounts, ClaimLog, Earlier, Grant, ScopeKey
-from ...runtime.money import Money
+from ...runtime.ledger import Accounts, ScopeKey
 from ...runtime.order import natural_key, natural_path_key
 from ...runtime.values import Undecided, Unknown, Value
-from .claims import claim_key, describe_scope, path_of, scope_of
+from .claims import Claim, claim_key, natural_step, path_of, scope_of
 from .codegen import FastProvision, Reads, Slow
-from .compile import CompiledCap, CompiledPolicy, CompiledProvision, Env
+from .compile import CompiledPolicy, CompiledProvision, Env
+from .rows import CapRow, Path, Row, Rows
 
-__all__ = ["FastClaims", "Row", "grant_of"]
+__all__ = ["FastClaims"]
 
-Path = tuple[tuple[str, str], ...]
-
-# One cap on one claim: the cap, its scope (None: this claim), its year, its limit, what
-# it had used before (fen), the log of its earlier claims and how many, the amount before
-# and after it (fen).
-CapRow = tuple[CompiledCap, Path | None, int | None, int, int, ClaimLog | None, int, int, int]
-
-# A decision: provision, path, status, amount (fen; None unless an eligible award), its
-# kind, the caps, the fen granted before, the amount requested (fen), the facts and
-# parameters missing, the assumptions used (last: the evaluator reads them there).
-Row = tuple[
-    CompiledProvision,
-    Path,
-    str,
-    int | None,
-    str | None,
-    tuple[CapRow, ...],
-    int,
-    int,
-    frozenset[str],
-    set[str],
-]
 _NONE: frozenset[str] = frozenset()
 
-# A grant: provision, path, amount (fen), year.
-GrantRow = tuple[str, Path, int, int | None]
 
-
-def grant_of(row: GrantRow | Grant) -> Grant:
-    """The :class:`Grant` of a grant row (a grant is returned as it is)."""
-    if isinstance(row, Grant):
-        return row
-    provision, path, fen, year = row
-    return Grant.trusted(provision, path, _money(fen), year)
-
-
-_new = object.__new__
-_set = object.__setattr__
-
-
-def _money(fen: int) -> Money:
-    """``Money(fen)`` for an int the evaluator computed: the same value, without the
-    check of ``__init__`` (it is an int)."""
-    m = _new(Money)
-    _set(m, "fen", fen)
-    return m
-
-
-class FastClaims:
+class FastClaims(Rows):
     """The fast path of the evaluator (a mixin): it supplies the state used here."""
 
     accounts: Accounts
     parameters: Mapping[str, Value]
     assumptions: Mapping[str, Value]
     grants: list[Any]
-    clauses: dict[str, ClauseInfo]
-    documents: dict[str, DocumentInfo]
-
     policy: CompiledPolicy
-    _shapes: dict[tuple[str, int], tuple[list[int], list[int]]]
-    _static: dict[str, dict[str, Any]]  # the fields of a provision's decisions
-    _assumed: dict[frozenset[str], tuple[tuple[str, str], ...]]
-
-    def _assumption_text(self, name: str) -> str:
-        raise NotImplementedError  # pragma: no cover - the evaluator defines it
-
-    def env(self, cp: CompiledProvision, inst: Instance | None) -> Env:
-        raise NotImplementedError  # pragma: no cover - the evaluator defines it
+    _shapes: dict[tuple[str, int], tuple[list[int], list[tuple[int, int]]]]
 
     def subjects(self, cp: CompiledProvision) -> list[Instance | None]:
-        raise NotImplementedError  # pragma: no cover - the evaluator defines it
-
-    def conditions(
-        self, cp: CompiledProvision, env: Env, trace: list[Step]
-    ) -> tuple[list[str], set[str]]:
         raise NotImplementedError  # pragma: no cover - the evaluator defines it
 
     def decide(
@@ -134,7 +75,8 @@ class FastClaims:
                 continue
             status = "not_eligible" if failed else "unknown" if missing else "eligible"
             used = env.used_assumptions
-            out.append((cp, path, status, None, None, (), 0, 0, frozenset(missing), used))
+            gone = frozenset(missing)
+            out.append((cp, inst, path, status, None, None, (), 0, 0, gone, -1, None, used))
         return out
 
     def serve_fast(
@@ -169,12 +111,18 @@ class FastClaims:
                         used = env.used_assumptions
                 pending.append((key, cp, inst, path, env, used))
         pending.sort(key=_first)
-        for _, cp, inst, path, env, used in pending:
+        previous: Claim | None = None
+        for key, cp, inst, path, env, used in pending:
+            why = None
+            if self.explain:
+                claim = Claim(key, cp, inst, path, env)
+                why = natural_step(previous, claim) if previous is not None else None
+                previous = claim
             fp = fast.get(cp.info.id)
             row: Decision | Row | None = None
             if fp is not None:
                 try:
-                    row = self.fast_award(fp, cp, inst, path, set(used))
+                    row = self.fast_award(fp, cp, inst, path, set(used), why)
                 except Slow:
                     row = None
             if row is None:
@@ -182,6 +130,8 @@ class FastClaims:
                     env = self.env(cp, inst)
                     env.used_assumptions |= used
                 row = self.decide(cp, inst, env, path)
+                if why is not None:
+                    row = attrs.evolve(row, trace=(why, *row.trace))
             out[cp.info.id].append(row)
 
     def fast_conditions(
@@ -191,7 +141,7 @@ class FastClaims:
         :raises Slow: a fact or parameter is not given."""
         failed, missing = self._conditions(fp, cp, inst, used)
         status = "not_eligible" if failed else "unknown" if missing else "eligible"
-        return (cp, path, status, None, None, (), 0, 0, missing, used)
+        return (cp, inst, path, status, None, None, (), 0, 0, missing, -1, None, used)
 
     def _conditions(
         self, fp: FastProvision, cp: CompiledProvision, inst: Instance, used: set[str]
@@ -267,7 +217,13 @@ class FastClaims:
         return (0, natural_key(v) if isinstance(v, str) else v)
 
     def fast_award(
-        self, fp: FastProvision, cp: CompiledProvision, inst: Instance, path: Path, used: set[str]
+        self,
+        fp: FastProvision,
+        cp: CompiledProvision,
+        inst: Instance,
+        path: Path,
+        used: set[str],
+        why: Step | None = None,
     ) -> Row:
         """One claim of an award, on ints; the accounts and grants are updated as the
         general way does.  :raises Slow: (before any account changes) a fact or parameter
@@ -275,18 +231,18 @@ class FastClaims:
         a, p = self.assumptions, self.parameters
         failed, missing = self._conditions(fp, cp, inst, used)
         if failed:
-            return (cp, path, "not_eligible", None, None, (), 0, 0, _NONE, used)
+            return (cp, inst, path, "not_eligible", None, None, (), 0, 0, _NONE, -1, why, used)
         if missing:
-            return (cp, path, "unknown", None, None, (), 0, 0, missing, used)
+            return (cp, inst, path, "unknown", None, None, (), 0, 0, missing, -1, why, used)
         info = cp.info
         accounts = self.accounts
         shape = self._shapes.get((info.id, len(path)))
         if shape is None:
             shape = self._shapes[(info.id, len(path))] = _shape(cp, path)
         cap_ends, once_ends = shape
-        for end in once_ends:
+        for at, end in once_ends:
             if accounts.paid_before(info.id, path[:end]):
-                return (cp, path, "not_eligible", None, None, (), 0, 0, _NONE, used)
+                return (cp, inst, path, "not_eligible", None, None, (), 0, 0, _NONE, at, why, used)
         assert fp.amount is not None
         requested = fp.amount(inst, used, a, p).fen
         if requested < 0:
@@ -338,84 +294,37 @@ class FastClaims:
                 accounts.mark_paid(info.id, scope_of(path, (o.entity,)))  # as the general way
             self.grants.append((info.id, path, amount, year))
             accounts.grant_fen(info.id, path, amount)
-        return (cp, path, "eligible", amount, kind, tuple(rows), before, requested, _NONE, used)
-
-    def materialise(self, row: Row) -> Decision:
-        """The :class:`Decision` the general way makes without explanations."""
-        cp, path, status, amount, kind, caps, before, requested, missing, used = row
-        info = cp.info
-        static = self._static.get(info.id)
-        if static is None:
-            clause = self.clauses[info.clause]
-            doc = self.documents.get(info.document)
-            static = self._static[info.id] = {
-                "provision": info.id,
-                "kind": info.kind,
-                "document": info.document,
-                "document_number": doc.number if doc else None,
-                "clause": info.clause,
-                "title": info.title or clause.title,
-                "quote": info.quote,
-                "clause_quote": clause.quote,
-            }
-        key = frozenset(used)
-        assumed = self._assumed.get(key)
-        if assumed is None:
-            assumed = tuple(sorted((n, self._assumption_text(n)) for n in used))
-            self._assumed[key] = assumed
-        extra: dict[str, Any] = {}
-        if amount is not None:
-            extra = {
-                "amount": _money(amount),
-                "amount_kind": kind,
-                "caps": _events(caps, requested, amount),
-                "granted_before": _money(before) if before else None,
-            }
-        elif status == "eligible":
-            extra = {"consequence": info.consequence}
-        if missing:
-            facts = sorted(m for m in missing if not m.startswith("parameter "))
-            params = sorted(m[10:] for m in missing if m.startswith("parameter "))
-            extra["missing_facts"], extra["missing_parameters"] = tuple(facts), tuple(params)
-        return Decision(
-            subject="/".join([i for _, i in path]),
-            status=status,
-            assumptions=assumed,
-            **static,
-            **extra,
+        caps = tuple(rows)
+        return (
+            cp,
+            inst,
+            path,
+            "eligible",
+            amount,
+            kind,
+            caps,
+            before,
+            requested,
+            _NONE,
+            -1,
+            why,
+            used,
         )
 
 
-def _shape(cp: CompiledProvision, path: Path) -> tuple[list[int], list[int]]:
-    """Where the scope of each cap ends in a path of this length (``scope_of``), and that
-    of each one-time rule whose entity is on the path: a path's entities follow from its
-    length, as each entity has one owner."""
+def _shape(cp: CompiledProvision, path: Path) -> tuple[list[int], list[tuple[int, int]]]:
+    """Where the scope of each cap ends in a path of this length (``scope_of``), and (its
+    index, where its scope ends) of each one-time rule whose entity is on the path: a
+    path's entities follow from its length, as each entity has one owner."""
     caps = [len(scope_of(path, cap.per)) for cap in cp.caps]
     entities = {e for e, _ in path}
-    once = [len(scope_of(path, (o.entity,))) for o in cp.info.once if o.entity in entities]
+    once = [
+        (n, len(scope_of(path, (o.entity,))))
+        for n, o in enumerate(cp.info.once)
+        if o.entity in entities
+    ]
     return caps, once
 
 
 def _first(item: tuple[Any, ...]) -> Any:
     return item[0]
-
-
-def _events(caps: tuple[CapRow, ...], requested: int, amount: int) -> tuple[CapEvent, ...]:
-    asked, granted = _money(requested), _money(amount)
-    out = []
-    for cap, scope, year, limit, used, log, stop, before, after in caps:
-        out.append(
-            CapEvent(
-                cap=cap.text,
-                scope="this claim" if scope is None else describe_scope(scope, year),
-                limit=_money(limit),
-                used_before=_money(used),
-                requested=asked,
-                granted=granted,
-                binding=after < before,
-                earlier=NO_EARLIER if log is None else Earlier(log, stop),
-                before=_money(before),
-                after=_money(after),
-            )
-        )
-    return tuple(out)
