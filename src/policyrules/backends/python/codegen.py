@@ -10,14 +10,18 @@ assumptions it reads: no :class:`~policyrules.exprs.Env`, no closure per node.
 A generated function computes the same value as the closure of :mod:`policyrules.exprs`
 whenever every fact and parameter it reads is given; when one is not, it raises
 :class:`Slow` and the claim goes the general way (the closures), which handles unknowns,
-``known()``, arithmetic and everything else.  Operands of ``and``/``or`` are both computed,
-as the closures do, so the assumptions read are the same.  Only ids, names and values the
-checker produced are written into the source: text from a ``.rule`` file or from facts never
-is (constants are passed in a namespace, by name).
+``known()`` and everything else.  Operands of ``and``/``or`` are both computed, as the
+closures do, so the assumptions read are the same.  No text from a ``.rule`` file or from
+facts is ever written into the source: names, strings and numbers are constants passed in
+a namespace under made-up names (``_k3``), and :func:`check_source` refuses, before
+:func:`exec`, source holding any word but its own.
 """
 
 from __future__ import annotations
 
+import io
+import re
+import tokenize
 from collections.abc import Callable, Mapping
 from typing import Any, NoReturn
 
@@ -31,7 +35,15 @@ from ...runtime.money import Money
 from ...runtime.values import Duration, Undecided
 from ...typing_rules import ExprTyper, Usage
 
-__all__ = ["FastFn", "FastProvision", "Reads", "Slow", "fast_provision", "strict_reads"]
+__all__ = [
+    "FastFn",
+    "FastProvision",
+    "Reads",
+    "Slow",
+    "check_source",
+    "fast_provision",
+    "strict_reads",
+]
 
 
 class Slow(Exception):
@@ -102,8 +114,9 @@ def fast_provision(p: ProvisionInfo, policy: CheckedPolicy) -> FastProvision | N
     except _Unsupported:
         return None
     source = "\n".join(gen.lines) + "\n"
+    check_source(source)
     ns = dict(gen.ns)
-    exec(compile(source, f"<policyrules fast {p.id}>", "exec"), ns)
+    exec(compile(source, "<policyrules generated code>", "exec"), ns)
 
     def get(name: str | None) -> FastFn | None:
         return None if name is None else ns[name]
@@ -159,6 +172,37 @@ def strict_reads(
         return not constant(x, policy, scope)
 
     return tuple(out) if walk(e) else None
+
+
+# Every word generated source may hold: its own names (constants _k0, _k1, ...; functions
+# _f0, ...), the subject's attributes, Python's keywords and one builtin.  No string, and
+# no number but the index 1: no text from a .rule or facts file is ever written into it.
+_WORDS = frozenset(
+    {"def", "return", "if", "else", "not", "in", "is", "and", "or", "True", "False"}
+    | {"i", "used", "A", "P", "_v", "_d", "_A", "_slow", "_owner", "frozenset"}
+    | {"values", "get", "id", "add"}
+)
+_OWN_NAME = re.compile(r"_[kf][0-9]+\Z")
+
+
+def check_source(source: str) -> None:
+    """Refuse (AssertionError) generated source holding anything but the words, operators
+    and the index it is made of: the guard before :func:`exec`."""
+    for tok in tokenize.generate_tokens(io.StringIO(source).readline):
+        if tok.type == tokenize.NAME:
+            ok = tok.string in _WORDS or _OWN_NAME.match(tok.string) is not None
+        elif tok.type == tokenize.NUMBER:
+            ok = tok.string == "1"
+        else:
+            ok = tok.type in _TOKENS
+        if not ok:
+            raise AssertionError(f"generated source holds {tok.string!r}")
+
+
+_TOKENS = frozenset(
+    {tokenize.OP, tokenize.NEWLINE, tokenize.NL, tokenize.INDENT, tokenize.DEDENT}
+    | {tokenize.ENDMARKER}
+)
 
 
 def _conjuncts(e: s.Expr) -> list[s.Expr]:
