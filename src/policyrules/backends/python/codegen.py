@@ -1,16 +1,17 @@
 """Generated Python source for the common case of a claim: every value it reads is given.
 
-For each provision whose expressions fall in a small subset (names, literals, comparisons,
-``and``/``or``/``not``, ``in``, ``in force``, ``if``), the conditions, the amount, the caps'
+For each provision whose expressions fall in a subset (names, literals, comparisons,
+``and``/``or``/``not``, ``in``, ``in force``, ``if``, ``+ - ×``, ``of``, ``year()``; not
+``known()``, ``min``/``max``/``sum``/``count``/``average``, nor durations compared), the conditions, the amount, the caps'
 limits and years and the ``order by`` keys become one Python function each, written out as
 source and compiled once when the policy is compiled (:func:`fast_provision`).  Each is a
 function of the subject's :class:`~policyrules.instances.Instance` and a set collecting the
 assumptions it reads: no :class:`~policyrules.exprs.Env`, no closure per node.
 
 A generated function computes the same value as the closure of :mod:`policyrules.exprs`
-whenever every fact and parameter it reads is given; when one is not, it raises
-:class:`Slow` and the claim goes the general way (the closures), which handles unknowns,
-``known()`` and everything else.  Operands of ``and``/``or`` are both computed, as the
+whenever every fact and parameter it reads is given; when one is not, or a value cannot
+be computed exactly, it raises :class:`Slow` and the caller takes the general way (the
+closures) for that expression or that claim.  Operands of ``and``/``or`` are both computed, as the
 closures do, so the assumptions read are the same.  No text from a ``.rule`` file or from
 facts is ever written into the source: names, strings and numbers are constants passed in
 a namespace under made-up names (``_k3``), and :func:`check_source` refuses, before
