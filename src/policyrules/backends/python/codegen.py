@@ -2,9 +2,10 @@
 
 For each provision whose expressions fall in a subset (names, literals, comparisons,
 ``and``/``or``/``not``, ``in``, ``in force``, ``if``, ``+ - ×``, ``of``, ``year()``; not
-``known()``, ``min``/``max``/``sum``/``count``/``average``, nor durations compared), the conditions, the amount, the caps'
-limits and years and the ``order by`` keys become one Python function each, written out as
-source and compiled once when the policy is compiled (:func:`fast_provision`).  Each is a
+``known()``, ``min``/``max``/``sum``/``count``/``average``, nor durations compared), the
+conditions, the amount, the caps' limits and years and the ``order by`` keys become one
+Python function each, written out as source and compiled once when the policy is compiled
+(:func:`fast_provision`).  Each is a
 function of the subject's :class:`~policyrules.instances.Instance` and a set collecting the
 assumptions it reads: no :class:`~policyrules.exprs.Env`, no closure per node.
 
