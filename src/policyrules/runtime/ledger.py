@@ -411,9 +411,13 @@ class Accounts:
             log = self._by[key] = ClaimLog()
         log.append(subject, fen, certain)
 
-    def account_log(self, key: ScopeKey) -> tuple[int, ClaimLog | None]:
-        """:meth:`account` without the view: the ledger's fen and this evaluation's log."""
-        return self._used.get(key, 0), self._by.get(key)
+    def account_log(self, key: ScopeKey) -> tuple[int, ClaimLog]:
+        """:meth:`account` without the view: the ledger's fen and this evaluation's log of
+        the account (an empty one is made for a new account), to append to in place."""
+        log = self._by.get(key)
+        if log is None:
+            log = self._by[key] = ClaimLog()
+        return self._used.get(key, 0), log
 
     def granted_to(self, provision: str, path: GrantPath) -> Money:
         """What ``provision`` granted the subject at ``path`` before (any year), in the

@@ -157,7 +157,9 @@ class _Run(TimeLimits, FastClaims):
         kind = cp.info.kind
         if kind == "declaration":
             return []
-        fast = None if kind in _TIMED else self.policy.fast.get(cp.info.id)
+        # With explanations a row would be computed again when made into a decision: only
+        # awards, whose accounts the row keeps, gain from the fast path then.
+        fast = None if self.explain or kind in _TIMED else self.policy.fast.get(cp.info.id)
         if fast is None:
             return [self.decide(cp, inst, self.env(cp, inst)) for inst in self.subjects(cp)]
         return self.conditions_only(fast, cp, self.subjects(cp))

@@ -22,7 +22,7 @@ import attrs
 
 from ...decisions import Decision, Step
 from ...instances import Instance
-from ...runtime.ledger import Accounts, ScopeKey
+from ...runtime.ledger import Accounts, ClaimLog, ScopeKey
 from ...runtime.order import natural_key, natural_path_key
 from ...runtime.values import Undecided, Unknown, Value
 from .claims import Claim, claim_key, natural_step, path_of, scope_of
@@ -34,6 +34,9 @@ __all__ = ["FastClaims"]
 
 _NONE: frozenset[str] = frozenset()
 
+# See _shape.
+Shape = tuple[list[int], list[tuple[int, int]], list[int]]
+
 
 class FastClaims(Rows):
     """The fast path of the evaluator (a mixin): it supplies the state used here."""
@@ -43,7 +46,7 @@ class FastClaims(Rows):
     assumptions: Mapping[str, Value]
     grants: list[Any]
     policy: CompiledPolicy
-    _shapes: dict[tuple[str, int], tuple[list[int], list[tuple[int, int]]]]
+    _shapes: dict[tuple[str, int], Shape]
 
     def subjects(self, cp: CompiledProvision) -> list[Instance | None]:
         raise NotImplementedError  # pragma: no cover - the evaluator defines it
@@ -239,7 +242,7 @@ class FastClaims(Rows):
         shape = self._shapes.get((info.id, len(path)))
         if shape is None:
             shape = self._shapes[(info.id, len(path))] = _shape(cp, path)
-        cap_ends, once_ends = shape
+        cap_ends, once_ends, paid_ends = shape
         for at, end in once_ends:
             if accounts.paid_before(info.id, path[:end]):
                 return (cp, inst, path, "not_eligible", None, None, (), 0, 0, _NONE, at, why, used)
@@ -253,6 +256,7 @@ class FastClaims(Rows):
         running = lowest = requested
         rows: list[CapRow] = []
         keys: list[ScopeKey] = []
+        logs: list[ClaimLog] = []
         year: int | None = None
         limits, years = fp.limits, fp.years
         for n, cap in enumerate(cp.caps):
@@ -270,14 +274,12 @@ class FastClaims(Rows):
             scope = path[: cap_ends[n]]
             key = (cap.pool, scope, cap_year)
             used_fen, log = accounts.account_log(key)
-            if log is None:
-                taken = pending = stop = 0
-            else:
-                taken, pending, stop = log.certain, log.possible, len(log.subjects)
+            taken, pending, stop = log.certain, log.possible, len(log.subjects)
             room = limit - used_fen - taken
             after = running if running < room else (room if room > 0 else 0)
             rows.append((cap, scope, cap_year, limit, used_fen, log, stop, running, after))
             keys.append(key)
+            logs.append(log)
             running = after
             room -= pending
             if room < lowest:
@@ -285,13 +287,17 @@ class FastClaims(Rows):
         amount = running
         kind = "exact" if lowest == amount else "up_to"
         if keys:
-            subject = "/".join(i for _, i in path)
-            for key in dict.fromkeys(keys):
-                accounts.add_fen(key, subject, amount, kind == "exact")
+            subject = "/".join([i for _, i in path])
+            exact = kind == "exact"
+            if len(keys) == 1:
+                logs[0].append(subject, amount, exact)
+            else:  # each account once, as the general way
+                for log in {id(log): log for log in logs}.values():
+                    log.append(subject, amount, exact)
         if kind == "exact" and amount:
             # 0.00 元 is not a payment: no grant, and a one-time award stays open.
-            for o in info.once:
-                accounts.mark_paid(info.id, scope_of(path, (o.entity,)))  # as the general way
+            for end in paid_ends:
+                accounts.mark_paid(info.id, path[:end])
             self.grants.append((info.id, path, amount, year))
             accounts.grant_fen(info.id, path, amount)
         caps = tuple(rows)
@@ -312,18 +318,17 @@ class FastClaims(Rows):
         )
 
 
-def _shape(cp: CompiledProvision, path: Path) -> tuple[list[int], list[tuple[int, int]]]:
-    """Where the scope of each cap ends in a path of this length (``scope_of``), and (its
-    index, where its scope ends) of each one-time rule whose entity is on the path: a
-    path's entities follow from its length, as each entity has one owner."""
+def _shape(cp: CompiledProvision, path: Path) -> Shape:
+    """Where the scope of each cap ends in a path of this length (``scope_of``); (its
+    index, where its scope ends) of each one-time rule whose entity is on the path (the
+    ones checked); where the scope of each one-time rule ends (the ones marked paid, as
+    the general way marks them).  A path's entities follow from its length, as each entity
+    has one owner."""
     caps = [len(scope_of(path, cap.per)) for cap in cp.caps]
     entities = {e for e, _ in path}
-    once = [
-        (n, len(scope_of(path, (o.entity,))))
-        for n, o in enumerate(cp.info.once)
-        if o.entity in entities
-    ]
-    return caps, once
+    ends = [len(scope_of(path, (o.entity,))) for o in cp.info.once]
+    once = [(n, ends[n]) for n, o in enumerate(cp.info.once) if o.entity in entities]
+    return caps, once, ends
 
 
 def _first(item: tuple[Any, ...]) -> Any:

@@ -93,7 +93,7 @@ def cap_events(caps: tuple[CapRow, ...], requested: int, amount: int) -> tuple[C
                 requested=asked,
                 granted=granted,
                 binding=after < before,
-                earlier=NO_EARLIER if log is None else Earlier(log, stop),
+                earlier=NO_EARLIER if log is None or not stop else Earlier(log, stop),
                 before=money_of(before),
                 after=money_of(after),
             )
