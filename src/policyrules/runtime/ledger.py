@@ -301,7 +301,11 @@ class Earlier(Sequence[tuple[str, Money]]):
 
     def last(self, k: int = 3) -> tuple[tuple[str, Money], ...]:
         """The last ``k`` pairs (all of them when there are ``k`` or fewer)."""
-        return self[max(self._stop - k, 0) :]
+        log, stop = self._log, self._stop
+        start = max(stop - k, 0)
+        return tuple(
+            zip(log.subjects[start:stop], map(Money, log.amounts[start:stop]), strict=True)
+        )
 
     def describe(self, last: int = 3) -> str:
         """``f1/P1 200 万元, f1/P2 150 万元`` for up to ``last`` claims; beyond that a count,
