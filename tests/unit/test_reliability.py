@@ -371,7 +371,7 @@ def test_self_referencing_yaml_is_refused(tmp_path: Path) -> None:
 def test_generated_source_holds_no_text_from_the_files() -> None:
     """The generated code of a policy with hostile names and strings holds none of them:
     constants stand in a namespace under made-up names; the guard refuses any other word,
-    any string and any number but the index 1."""
+    any string and any number but 0 and 1."""
     from policyrules.backends.python.codegen import check_source
 
     policy = compile_text(HOSTILE)

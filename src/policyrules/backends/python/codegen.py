@@ -34,6 +34,7 @@ from ...exprs import constant, exact_op
 from ...instances import Instance
 from ...model import CheckedPolicy, DocumentInfo, ProvisionInfo
 from ...runtime.money import Money
+from ...runtime.order import natural_key
 from ...runtime.values import Duration, Undecided
 from ...typing_rules import ExprTyper, Usage
 
@@ -69,6 +70,10 @@ class FastProvision:
     years: tuple[FastFn | None, ...]
     order: tuple[FastFn, ...]
     source: str = attrs.field(repr=False)
+    # All conditions in one function (a tuple of their values), and all `order by` keys as
+    # claim_key orders them (a tuple of (0, value), text in natural order); None if none.
+    all_conditions: FastFn | None = None
+    order_key: FastFn | None = None
     # Per condition and per order key: its reads (see strict_reads), or None.
     condition_reads: tuple[Reads | None, ...] = ()
     order_reads: tuple[Reads | None, ...] = ()
@@ -94,6 +99,11 @@ def _owner(inst: Instance, entity: str) -> Instance:
 _ABSENT = object()
 
 
+def _nk(v: Any) -> Any:
+    """An `order by` key's value as claim_key compares it: text in natural order."""
+    return natural_key(v) if isinstance(v, str) else v
+
+
 def fast_provision(p: ProvisionInfo, policy: CheckedPolicy) -> FastProvision | None:
     """The generated functions of ``p``, or ``None`` when some expression of it is outside
     the subset (the provision is then always evaluated the general way)."""
@@ -115,6 +125,8 @@ def fast_provision(p: ProvisionInfo, policy: CheckedPolicy) -> FastProvision | N
         order = [gen.function(k) for k in p.order]
     except _Unsupported:
         return None
+    all_conditions = gen.fused(conditions, "{}") if conditions else None
+    order_key = gen.fused(order, "(0, _nk({}))") if order else None
     source = "\n".join(gen.lines) + "\n"
     check_source(source)
     ns = dict(gen.ns)
@@ -133,6 +145,8 @@ def fast_provision(p: ProvisionInfo, policy: CheckedPolicy) -> FastProvision | N
         years=tuple(get(y) for y in years),
         order=tuple(ns[k] for k in order),
         source=source,
+        all_conditions=get(all_conditions),
+        order_key=get(order_key),
     )
 
 
@@ -177,11 +191,12 @@ def strict_reads(
 
 
 # Every word generated source may hold: its own names (constants _k0, _k1, ...; functions
-# _f0, ...), the subject's attributes, Python's keywords and one builtin.  No string, and
-# no number but the index 1: no text from a .rule or facts file is ever written into it.
+# _f0, ...), the subject's attributes, Python's keywords and one builtin.  No string, and no
+# number but 0 (a known key) and 1 (an index): no text from a .rule or facts file is ever
+# written into it.
 _WORDS = frozenset(
     {"def", "return", "if", "else", "not", "in", "is", "and", "or", "True", "False"}
-    | {"i", "used", "A", "P", "_v", "_d", "_A", "_slow", "_owner", "frozenset"}
+    | {"i", "used", "A", "P", "_v", "_d", "_A", "_slow", "_owner", "_nk", "frozenset"}
     | {"values", "get", "id", "add"}
 )
 _OWN_NAME = re.compile(r"_[kf][0-9]+\Z")
@@ -189,12 +204,12 @@ _OWN_NAME = re.compile(r"_[kf][0-9]+\Z")
 
 def check_source(source: str) -> None:
     """Refuse (AssertionError) generated source holding anything but the words, operators
-    and the index it is made of: the guard before :func:`exec`."""
+    and the numbers 0 and 1 it is made of: the guard before :func:`exec`."""
     for tok in tokenize.generate_tokens(io.StringIO(source).readline):
         if tok.type == tokenize.NAME:
             ok = tok.string in _WORDS or _OWN_NAME.match(tok.string) is not None
         elif tok.type == tokenize.NUMBER:
-            ok = tok.string == "1"
+            ok = tok.string in ("0", "1")
         else:
             ok = tok.type in _TOKENS
         if not ok:
@@ -224,8 +239,9 @@ class _Gen:
         self.scope = scope
         self.doc = doc
         self.chain = [e.name for e in policy.chain(scope)]
-        self.ns: dict[str, Any] = {"_slow": _slow, "_owner": _owner, "_A": _ABSENT}
+        self.ns: dict[str, Any] = {"_slow": _slow, "_owner": _owner, "_A": _ABSENT, "_nk": _nk}
         self.lines: list[str] = []
+        self.bodies: dict[str, str] = {}
         self.typer = ExprTyper(policy, scope, doc, lambda *_: None)
 
     def const(self, value: Any) -> str:
@@ -236,7 +252,15 @@ class _Gen:
     def function(self, e: s.Expr) -> str:
         name = f"_f{len(self.lines)}"
         body = self.expr(e)
+        self.bodies[name] = body
         self.lines.append(f"def {name}(i, used, A, P):\n    return {body}\n")
+        return name
+
+    def fused(self, names: list[str], each: str) -> str:
+        """One function computing the bodies of ``names`` in order, as a tuple."""
+        name = f"_f{len(self.lines)}"
+        items = "".join(each.format(self.bodies[n]) + ", " for n in names)
+        self.lines.append(f"def {name}(i, used, A, P):\n    return ({items})\n")
         return name
 
     def _not_duration(self, *es: s.Expr) -> None:

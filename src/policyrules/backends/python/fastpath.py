@@ -89,10 +89,12 @@ class FastClaims(Rows):
         (:func:`~policyrules.backends.python.claims.claim_key`), each the fast way if it
         can be, else the general way."""
         fast = self.policy.fast
+        a, p = self.assumptions, self.parameters
         pending: list[tuple[Any, CompiledProvision, Instance, Path, Env | None, set[str]]] = []
         for cp in group:
             rank = natural_key(cp.info.id)
             fp = fast.get(cp.info.id)
+            nkeys = len(cp.order)
             for inst in self.subjects(cp):
                 assert inst is not None  # an award has a subject
                 path = path_of(inst)
@@ -102,11 +104,14 @@ class FastClaims(Rows):
                     key: Any = ((), natural_path_key(path), rank)
                 else:
                     try:
-                        if fp is None:
+                        if fp is None or fp.order_key is None:
                             raise Slow
-                        keys = tuple(
-                            self._order_key(fp, cp, n, inst, used) for n in range(len(fp.order))
-                        )
+                        try:
+                            keys = fp.order_key(inst, used, a, p)
+                        except Slow:
+                            keys = tuple(
+                                [self._order_key(fp, cp, n, inst, used) for n in range(nkeys)]
+                            )
                         key = (keys, natural_path_key(path), rank)
                     except Slow:
                         env = self.env(cp, inst)
@@ -155,6 +160,16 @@ class FastClaims(Rows):
         unknown, missing them if it is strict, else it is computed by its closure.
         :raises Slow: a closure is undecided (the general way says why)."""
         a, p = self.assumptions, self.parameters
+        if fp.all_conditions is not None:
+            try:
+                values = fp.all_conditions(inst, used, a, p)
+            except Slow:
+                pass  # one by one: an unknown one may yet be decided by a false one
+            else:
+                for v in values:
+                    if not v:
+                        return True, _NONE
+                return False, _NONE
         failed = False
         missing: frozenset[str] = _NONE
         env: Env | None = None
