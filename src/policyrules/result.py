@@ -92,6 +92,16 @@ class Result:
     def __delattr__(self, name: str) -> None:
         raise attrs.exceptions.FrozenInstanceError
 
+    def __getstate__(self) -> tuple[object, ...]:
+        return self._key()  # made, for copy and pickle
+
+    def __setstate__(self, state: tuple[object, ...]) -> None:
+        decisions, grants, assumptions = state
+        _set(self, "_decisions", decisions)
+        _set(self, "_grants", grants)
+        _set(self, "_make", None)
+        _set(self, "assumptions", assumptions)
+
     def _key(self) -> tuple[object, ...]:
         return (self.decisions, self.grants, self.assumptions)
 
