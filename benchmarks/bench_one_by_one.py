@@ -6,9 +6,17 @@ Run on demand (not a test): ``python benchmarks/bench_one_by_one.py`` (``--quick
 10^4 claims).  Every row is timed in the same run as the baseline, a Python loop over tuples
 doing the same rule in integer fen, and printed as µs per claim and as a multiple of it:
 
-* ``policy.evaluate(facts, explain=False)`` and ``explain=True``, all claims in one call,
-  with only measure 3 loaded and with the whole shipped policy;
-* the same, one firm per call (as a service answering firm by firm);
+* all claims in one call, with only measure 3 loaded and with the whole shipped policy:
+
+  - ``no explanations``: ``policy.evaluate(facts, explain=False)`` alone.  The decisions
+    are then kept as compact rows: no :class:`~policyrules.result.Decision` is made;
+  - ``no explanations, decisions made``: the same plus ``result.decisions``, which makes
+    every :class:`~policyrules.result.Decision` (amounts as Money, caps as CapEvents);
+  - ``explanations rendered``: ``policy.evaluate(facts)`` (explanations on), then
+    ``result.decisions`` and the explanation text of every decision
+    (:func:`~policyrules.explain.decision_text`), the not eligible ones included;
+
+* the first and the last of these one firm per call (as a service answering firm by firm);
 * a 200-product run with an empty ledger and with 50,000 earlier grants.
 
 Facts are read once before timing (reading is the intake's benchmark); each timed call
@@ -19,6 +27,7 @@ against the hand loop's, fen for fen.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import tempfile
 import time
@@ -33,6 +42,7 @@ import one_by_one_data as data  # the generator beside this file
 import policyrules
 from policyrules import Grant, Money
 from policyrules.api import Policy
+from policyrules.explain import decision_text
 from policyrules.result import Result
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -62,9 +72,33 @@ def amounts(result: Result) -> dict[tuple[str, int], int]:
     return out
 
 
+def _modes(policy: Policy, facts: Any) -> dict[str, Callable[[], Result]]:
+    """What each row times (see the module's docstring)."""
+
+    def bare() -> Result:
+        return policy.evaluate(facts, explain=False)
+
+    def made() -> Result:
+        result = policy.evaluate(facts, explain=False)
+        result.decisions  # noqa: B018 - makes every Decision
+        return result
+
+    def rendered() -> Result:
+        result = policy.evaluate(facts)
+        for d in result.decisions:
+            decision_text(d)
+        return result
+
+    return {
+        "no explanations": bare,
+        "no explanations, decisions made": made,
+        "explanations rendered": rendered,
+    }
+
+
 def row(label: str, seconds: float, n: int, base: float) -> None:
     per = seconds / n * 1e6
-    print(f"  {label:<46} {per:10.2f} µs/claim {per / base:9.1f}×", flush=True)
+    print(f"  {label:<50} {per:10.2f} µs/claim {per / base:9.1f}×", flush=True)
 
 
 def size_rows(policies: dict[str, Policy], rows: list[data.Row], label: str, repeat: int) -> None:
@@ -76,27 +110,21 @@ def size_rows(policies: dict[str, Policy], rows: list[data.Row], label: str, rep
     raw = data.as_facts(rows)
     for name, policy in policies.items():
         facts = policy.read_facts(raw)
-        for explain in (False, True):
-
-            def run(p: Policy = policy, f: Any = facts, explain: bool = explain) -> Result:
-                return p.evaluate(f, explain=explain)
-
+        for what, run in _modes(policy, facts).items():
             s, result = best(run, repeat)
             assert amounts(result) == hand, f"{name}: amounts differ from the hand loop"
-            what = "with explanations" if explain else "no explanations"
-            row(f"evaluate, {name}, {what}", s, n, base)
+            row(f"{name}, {what}", s, n, base)
     # One firm per call: only where firms are small (the big firm is one call anyway).
     policy = policies["measure 3 only"]
     firms = [policy.read_facts(data.as_facts(rs)) for rs in data.by_firm(rows)]
     if len(firms) > 1:
-        for explain in (False, True):
+        for what in ("no explanations", "explanations rendered"):
 
-            def per_firm(explain: bool = explain) -> list[Result]:
-                return [policy.evaluate(f, explain=explain) for f in firms]
+            def per_firm(what: str = what) -> list[Result]:
+                return [_modes(policy, f)[what]() for f in firms]
 
             s, _ = best(per_firm, repeat)
-            what = "with explanations" if explain else "no explanations"
-            row(f"evaluate per firm, measure 3 only, {what}", s, n, base)
+            row(f"per firm, measure 3 only, {what}", s, n, base)
 
 
 def ledger_rows(policy: Policy, repeat: int) -> None:
@@ -128,6 +156,13 @@ def ledger_rows(policy: Policy, repeat: int) -> None:
         print(f"  {label:<46} {s * 1e3:10.1f} ms {s / empty_s:9.1f}×", flush=True)
 
 
+def _load_average() -> str:
+    try:
+        return ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:  # pragma: no cover - not on this platform
+        return "unknown"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--quick", action="store_true", help="10^3 and 10^4 claims only")
@@ -142,11 +177,13 @@ def main() -> None:
             "whole policy": policyrules.load(SHIPPED),
         }
     print(f"Python {sys.version.split()[0]}; CPU times, the best of the repeats; × is per claim")
-    print("against the hand-written loop timed in the same run at the same size.\n")
+    print("against the hand-written loop timed in the same run at the same size.")
+    print(f"Load average at the start: {_load_average()}\n", flush=True)
     for n in sizes:
         size_rows(policies, data.claims(n), f"{n} claims", 3 if n <= 10_000 else 1)
     size_rows(policies, data.claims(10_000, per_firm=10_000), "one big firm", 1)
     ledger_rows(policies["measure 3 only"], 3)
+    print(f"\nLoad average at the end: {_load_average()}")
 
 
 if __name__ == "__main__":

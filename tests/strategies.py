@@ -29,7 +29,9 @@ __all__ = [
     "LAST_PUBLISHED",
     "bool_exprs",
     "compile_text",
+    "every_position_policies",
     "expressions",
+    "extreme_facts",
     "extreme_firm",
     "facts_documents",
     "grant_ids",
@@ -637,6 +639,67 @@ def extreme_firm(draw: st.DrawFn, ident: str) -> dict[str, Any]:
             elem = "dur" if kind.startswith("dur:") else kind
             firm[name] = draw(st.lists(_extreme_value(elem), max_size=3))
     return firm
+
+
+_EVERY_POSITION_BODY = """
+document d "测试"
+  valid from 2025-01-01 to 2026-12-31
+
+clause 1 "条"
+  quote "q"
+
+  award a
+    for each firm
+    eligible when {eligible}
+    amount {amount}
+    cap {cap} per firm per year of {year}
+    order by {order}
+
+  deadline dl
+    for each firm
+    eligible when {eligible2}
+    due {period} after {start}
+    done {done}
+
+  target tg
+    for each firm
+    require {require}
+
+  entitlement en
+    for each firm
+    eligible when {eligible3}
+    consequence "c"
+"""
+
+
+@st.composite
+def every_position_policies(draw: st.DrawFn) -> str:
+    """A small policy over :data:`EVERY_TYPE_HEADER` with a random well-typed expression
+    (:func:`typed_exprs`) in every position: conditions, an award's amount, a cap's limit
+    and year, an ``order by`` key, a deadline, a target, an entitlement."""
+    unit = draw(st.sampled_from(("日", "工作日", "周", "月", "年")))
+    order = draw(st.sampled_from(("money", "number", "date", "rate", "text")))
+    return EVERY_TYPE_HEADER + _EVERY_POSITION_BODY.format(
+        eligible=draw(typed_exprs("bool")),
+        amount=draw(typed_exprs("money")),
+        cap=draw(typed_exprs("money")),
+        year=draw(typed_exprs("date", 2)),
+        order=draw(typed_exprs(order, 2)),
+        eligible2=draw(typed_exprs("bool", 2)),
+        period=draw(typed_exprs(f"dur:{unit}")),
+        start=draw(typed_exprs("date", 2)),
+        done=draw(typed_exprs("date", 2)),
+        require=draw(typed_exprs("bool")),
+        eligible3=draw(typed_exprs("bool", 2)),
+    )
+
+
+# Facts of 1 to 3 firms of EVERY_TYPE_HEADER (extreme_firm).
+extreme_facts = (
+    st.integers(1, 3)
+    .flatmap(lambda n: st.tuples(*(extreme_firm(f"f{i}") for i in range(n))))
+    .map(lambda firms: {"firms": list(firms)})
+)
 
 
 # ---- values in data files: valid and near-miss, as JSON text -----------------------------

@@ -32,7 +32,7 @@ from .typing_rules import MAX_DIGITS, ExprTyper, Usage
 if TYPE_CHECKING:
     from .facts import Instance
 
-__all__ = ["Env", "Fn", "compile_expr", "constant", "fold"]
+__all__ = ["Env", "Fn", "compile_expr", "constant", "exact_op", "fold"]
 
 _ABSENT = object()
 
@@ -183,6 +183,29 @@ def compile_expr(e: s.Expr, policy: CheckedPolicy, scope: str | None) -> Fn:
             fc, ft, fe = c(cond), c(then), c(other)
             return lambda env: _if(fc(env), ft, fe, env)
     raise TypeError(f"not an expression: {e!r}")  # pragma: no cover
+
+
+def exact_op(e: s.Expr) -> Callable[..., Value] | None:
+    """For ``+ - ×``, ``of``, negation and ``year()``: the function of known operand values
+    that :func:`compile_expr`'s closure of ``e`` applies (exact and bounded: it raises
+    :class:`Undecided` where the closure does); ``None`` for any other node."""
+    fn: Callable[..., Value]
+    match e:
+        case s.BinOp(op=op):
+            fn = _arith(op)
+        case s.Of():
+            fn = _times
+        case s.Neg():
+            fn = _negate
+        case s.Call(func="year", args=(_,)):
+            fn = _year
+        case _:
+            return None
+    return lambda *values: _compute(e, fn, list(values))
+
+
+def _year(d: dt.date) -> Decimal:
+    return Decimal(d.year)
 
 
 def _const(v: Value) -> Fn:

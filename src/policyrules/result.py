@@ -7,6 +7,8 @@ re-exported here.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import attrs
 
 from .decisions import CapEvent, Decision, Step
@@ -15,14 +17,108 @@ from .runtime.ledger import Grant
 
 __all__ = ["CapEvent", "Decision", "Result", "Step"]
 
+_set = object.__setattr__
 
-@attrs.frozen
+
 class Result:
-    """Every decision of one evaluation, and the grants it adds to the ledger."""
+    """Every decision of one evaluation, and the grants it adds to the ledger.
 
-    decisions: tuple[Decision, ...]
-    grants: tuple[Grant, ...]
-    assumptions: tuple[tuple[str, str], ...] = ()
+    ``Result(decisions, grants, assumptions)`` holds them as given.  The evaluator may
+    instead hand over how to make them (:meth:`deferred`): they are then made on first
+    access and kept, so an evaluation without explanations builds no
+    :class:`Decision` nobody looks at.  Either way the result reads, compares and hashes
+    by its decisions, grants and assumptions."""
+
+    __slots__ = ("_decisions", "_grants", "_make", "assumptions")
+
+    _decisions: tuple[Decision, ...] | None
+    _grants: tuple[Grant, ...] | None
+    _make: Callable[[], tuple[tuple[Decision, ...], tuple[Grant, ...]]] | None
+    assumptions: tuple[tuple[str, str], ...]
+
+    def __init__(
+        self,
+        decisions: tuple[Decision, ...],
+        grants: tuple[Grant, ...],
+        assumptions: tuple[tuple[str, str], ...] = (),
+    ) -> None:
+        _set(self, "_decisions", tuple(decisions))
+        _set(self, "_grants", tuple(grants))
+        _set(self, "_make", None)
+        _set(self, "assumptions", tuple(assumptions))
+
+    @classmethod
+    def deferred(
+        cls,
+        make: Callable[[], tuple[tuple[Decision, ...], tuple[Grant, ...]]],
+        assumptions: tuple[tuple[str, str], ...],
+    ) -> Result:
+        """A result whose decisions and grants ``make()`` returns, called once, when first
+        needed."""
+        self = cls.__new__(cls)
+        _set(self, "_decisions", None)
+        _set(self, "_grants", None)
+        _set(self, "_make", make)
+        _set(self, "assumptions", tuple(assumptions))
+        return self
+
+    def _made(self) -> None:
+        make = self._make
+        if make is not None:
+            decisions, grants = make()
+            _set(self, "_decisions", decisions)
+            _set(self, "_grants", grants)
+            _set(self, "_make", None)
+
+    @property
+    def decisions(self) -> tuple[Decision, ...]:
+        """One :class:`Decision` per provision and subject, provisions in policy order."""
+        if self._decisions is None:
+            self._made()
+        assert self._decisions is not None
+        return self._decisions
+
+    @property
+    def grants(self) -> tuple[Grant, ...]:
+        """The grants this evaluation makes, in the order it made them."""
+        if self._grants is None:
+            self._made()
+        assert self._grants is not None
+        return self._grants
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise attrs.exceptions.FrozenInstanceError
+
+    def __delattr__(self, name: str) -> None:
+        raise attrs.exceptions.FrozenInstanceError
+
+    def __getstate__(self) -> tuple[object, ...]:
+        return self._key()  # made, for copy and pickle
+
+    def __setstate__(self, state: tuple[object, ...]) -> None:
+        decisions, grants, assumptions = state
+        _set(self, "_decisions", decisions)
+        _set(self, "_grants", grants)
+        _set(self, "_make", None)
+        _set(self, "assumptions", assumptions)
+
+    def _key(self) -> tuple[object, ...]:
+        return (self.decisions, self.grants, self.assumptions)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        assert isinstance(other, Result)
+        return self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return (
+            f"Result(decisions={self.decisions!r}, grants={self.grants!r}, "
+            f"assumptions={self.assumptions!r})"
+        )
 
     def explain(self, *, verbose: bool = False) -> str:
         """The decisions as text for a person, citing each clause's own words."""

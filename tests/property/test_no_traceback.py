@@ -18,70 +18,14 @@ from hypothesis import strategies as st
 
 from policyrules import RuleCheckError
 from policyrules.explain import explain_text, result_json
-from strategies import EVERY_TYPE_HEADER, compile_text, extreme_firm, typed_exprs
-
-_BODY = """
-document d "测试"
-  valid from 2025-01-01 to 2026-12-31
-
-clause 1 "条"
-  quote "q"
-
-  award a
-    for each firm
-    eligible when {eligible}
-    amount {amount}
-    cap {cap} per firm per year of {year}
-    order by {order}
-
-  deadline dl
-    for each firm
-    eligible when {eligible2}
-    due {period} after {start}
-    done {done}
-
-  target tg
-    for each firm
-    require {require}
-
-  entitlement en
-    for each firm
-    eligible when {eligible3}
-    consequence "c"
-"""
+from strategies import compile_text, every_position_policies, extreme_facts
 
 _STATUSES = {"eligible", "not_eligible", "unknown", "met", "not_met", "pending"}
 
 
-@st.composite
-def _policies(draw: st.DrawFn) -> str:
-    unit = draw(st.sampled_from(("日", "工作日", "周", "月", "年")))
-    order = draw(st.sampled_from(("money", "number", "date", "rate", "text")))
-    return EVERY_TYPE_HEADER + _BODY.format(
-        eligible=draw(typed_exprs("bool")),
-        amount=draw(typed_exprs("money")),
-        cap=draw(typed_exprs("money")),
-        year=draw(typed_exprs("date", 2)),
-        order=draw(typed_exprs(order, 2)),
-        eligible2=draw(typed_exprs("bool", 2)),
-        period=draw(typed_exprs(f"dur:{unit}")),
-        start=draw(typed_exprs("date", 2)),
-        done=draw(typed_exprs("date", 2)),
-        require=draw(typed_exprs("bool")),
-        eligible3=draw(typed_exprs("bool", 2)),
-    )
-
-
-_facts = (
-    st.integers(1, 3)
-    .flatmap(lambda n: st.tuples(*(extreme_firm(f"f{i}") for i in range(n))))
-    .map(lambda firms: {"firms": list(firms)})
-)
-
-
 @given(
-    _policies(),
-    _facts,
+    every_position_policies(),
+    extreme_facts,
     st.sampled_from((None, "2025-06-01", "9999-12-31")),
     st.sampled_from(({}, {"pr": "30%"}, {"pm": "0 元", "pn": "-2"})),
     st.sampled_from(("error", "weekends_only", "statutory_projection")),

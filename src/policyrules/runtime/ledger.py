@@ -108,6 +108,17 @@ class Grant:
         if year is not None and not 1 <= year <= 9999:
             raise _bad(f"the grant under {self.provision}: the year {year} is not in 1..9999")
 
+    @classmethod
+    def trusted(cls, provision: str, path: GrantPath, amount: Money, year: int | None) -> Grant:
+        """A grant the evaluator made itself, from values it checked: built without the
+        checks of ``__init__`` (the same value as ``Grant(provision, path, amount, year)``)."""
+        g = cls.__new__(cls)
+        _set(g, "provision", provision)
+        _set(g, "path", path)
+        _set(g, "amount", amount)
+        _set(g, "year", year)
+        return g
+
     @property
     def firm(self) -> str:
         """``entity:id`` of the firm (the first step of the path)."""
@@ -140,6 +151,9 @@ class Grant:
         if self.year is not None:
             out["year"] = self.year
         return out
+
+
+_set = object.__setattr__
 
 
 def _to_grants(raw: Iterable[Grant]) -> tuple[Grant, ...]:
@@ -202,7 +216,7 @@ class ClaimLog:
 
     def __init__(self) -> None:
         self.subjects: list[str] = []
-        self.amounts: list[Money] = []
+        self.amounts: list[int] = []  # fen
         self.totals: list[int] = [0]
         self.certain = 0
         self.possible = 0
@@ -210,14 +224,14 @@ class ClaimLog:
     def __len__(self) -> int:
         return len(self.subjects)
 
-    def append(self, subject: str, amount: Money, certain: bool = True) -> None:
+    def append(self, subject: str, fen: int, certain: bool = True) -> None:
         self.subjects.append(subject)
-        self.amounts.append(amount)
-        self.totals.append(self.totals[-1] + amount.fen)
+        self.amounts.append(fen)
+        self.totals.append(self.totals[-1] + fen)
         if certain:
-            self.certain += amount.fen
+            self.certain += fen
         else:
-            self.possible += amount.fen
+            self.possible += fen
 
     def view(self) -> Earlier:
         """The claims so far; later claims do not change the view."""
@@ -244,7 +258,7 @@ class Earlier(Sequence[tuple[str, Money]]):
             return pairs
         log = ClaimLog()
         for subject, amount in pairs:
-            log.append(subject, amount)
+            log.append(subject, amount.fen)
         return log.view()
 
     def __len__(self) -> int:
@@ -263,11 +277,11 @@ class Earlier(Sequence[tuple[str, Money]]):
             i += self._stop
         if not 0 <= i < self._stop:
             raise IndexError("Earlier index out of range")
-        return (self._log.subjects[i], self._log.amounts[i])
+        return (self._log.subjects[i], Money(self._log.amounts[i]))
 
     def __iter__(self) -> Iterator[tuple[str, Money]]:
         log, stop = self._log, self._stop
-        return zip(islice(log.subjects, stop), islice(log.amounts, stop), strict=True)
+        return zip(islice(log.subjects, stop), map(Money, islice(log.amounts, stop)), strict=True)
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Earlier | tuple | list):
@@ -287,7 +301,11 @@ class Earlier(Sequence[tuple[str, Money]]):
 
     def last(self, k: int = 3) -> tuple[tuple[str, Money], ...]:
         """The last ``k`` pairs (all of them when there are ``k`` or fewer)."""
-        return self[max(self._stop - k, 0) :]
+        log, stop = self._log, self._stop
+        start = max(stop - k, 0)
+        return tuple(
+            zip(log.subjects[start:stop], map(Money, log.amounts[start:stop]), strict=True)
+        )
 
     def describe(self, last: int = 3) -> str:
         """``f1/P1 200 万元, f1/P2 150 万元`` for up to ``last`` claims; beyond that a count,
@@ -388,10 +406,22 @@ class Accounts:
         return used, log.certain, log.possible, log.view()
 
     def add(self, key: ScopeKey, subject: str, amount: Money, certain: bool) -> None:
+        self.add_fen(key, subject, amount.fen, certain)
+
+    def add_fen(self, key: ScopeKey, subject: str, fen: int, certain: bool) -> None:
+        """:meth:`add`, the amount in fen."""
         log = self._by.get(key)
         if log is None:
             log = self._by[key] = ClaimLog()
-        log.append(subject, amount, certain)
+        log.append(subject, fen, certain)
+
+    def account_log(self, key: ScopeKey) -> tuple[int, ClaimLog]:
+        """:meth:`account` without the view: the ledger's fen and this evaluation's log of
+        the account (an empty one is made for a new account), to append to in place."""
+        log = self._by.get(key)
+        if log is None:
+            log = self._by[key] = ClaimLog()
+        return self._used.get(key, 0), log
 
     def granted_to(self, provision: str, path: GrantPath) -> Money:
         """What ``provision`` granted the subject at ``path`` before (any year), in the
@@ -402,6 +432,15 @@ class Accounts:
     def grant(self, provision: str, path: GrantPath, amount: Money) -> None:
         """Count a grant made in this evaluation toward the subject's entitlement."""
         self._granted[(provision, path)] += amount.fen
+
+    def granted_fen(self, provision: str, path: GrantPath) -> int:
+        """:meth:`granted_to` in fen."""
+        key = (provision, path)
+        return self._index.granted.get(key, 0) + self._granted.get(key, 0)
+
+    def grant_fen(self, provision: str, path: GrantPath, fen: int) -> None:
+        """:meth:`grant`, the amount in fen."""
+        self._granted[(provision, path)] += fen
 
     def paid_before(self, provision: str, path: tuple[tuple[str, str], ...]) -> bool:
         """Whether a one-time provision already paid the entity at ``path`` (一次性)."""

@@ -47,7 +47,7 @@ class Claim:
     cp: CompiledProvision
     inst: Instance | None
     path: tuple[tuple[str, str], ...]
-    env: Env = attrs.field(eq=False)
+    env: Env | None = attrs.field(eq=False)
 
 
 def claim_key(

@@ -15,6 +15,7 @@ from ...exprs import Env, Fn, compile_expr
 from ...model import CheckedPolicy, ProvisionInfo
 from ...printer import print_cap, print_expr
 from ...runtime.values import Undecided, Unknown, Value
+from .codegen import FastProvision, fast_provision
 
 __all__ = [
     "CompiledCap",
@@ -62,12 +63,15 @@ class CompiledProvision:
 
 @attrs.frozen
 class CompiledPolicy:
-    """A checked policy plus its evaluators and the defaults of its open values."""
+    """A checked policy plus its evaluators and the defaults of its open values; ``fast``
+    holds, by provision id, the generated functions of the provisions that have them
+    (:mod:`~policyrules.backends.python.codegen`)."""
 
     checked: CheckedPolicy
     provisions: tuple[CompiledProvision, ...]
     parameter_defaults: Mapping[str, Value]
     assumption_defaults: Mapping[str, Value]
+    fast: Mapping[str, FastProvision] = attrs.field(factory=dict)
 
 
 def compile_policy(policy: CheckedPolicy) -> CompiledPolicy:
@@ -81,11 +85,10 @@ def compile_policy(policy: CheckedPolicy) -> CompiledPolicy:
     assumptions = {
         a.name: compile_expr(a.default, policy, None)(constants) for a in policy.assumptions
     }
+    infos = policy.provisions()
+    fast = {p.id: f for p in infos if (f := fast_provision(p, policy)) is not None}
     return CompiledPolicy(
-        policy,
-        tuple(_provision(p, policy) for p in policy.provisions()),
-        params,
-        assumptions,
+        policy, tuple(_provision(p, policy) for p in infos), params, assumptions, fast
     )
 
 

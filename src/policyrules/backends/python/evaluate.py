@@ -25,18 +25,16 @@ from ...result import Decision, Result, Step
 from ...runtime.calendar import HOLIDAY_ASSUMPTION, WorkCalendar
 from ...runtime.ledger import Accounts, Grant, Ledger, LedgerIndex
 from ...runtime.money import Money
-from ...runtime.order import natural_key
 from ...runtime.values import Undecided, Unknown, Value, format_value
 from .claims import (
-    Claim,
     apply_caps,
     cap_line,
-    claim_key,
-    natural_step,
     path_of,
     scope_of,
 )
 from .compile import CompiledPolicy, CompiledProvision, Condition, Env, Fn
+from .fastpath import FastClaims
+from .rows import Row, grant_of
 from .timelimits import TimeLimits
 
 __all__ = ["Undecided", "evaluate", "index_ledger", "ledger_pools"]
@@ -64,20 +62,37 @@ def evaluate(
     pools = ledger_pools(policy)
     accounts = Accounts(index if index is not None else LedgerIndex(ledger, pools), pools)
     run = _Run(policy, facts, accounts, parameters, assumptions, calendar, as_of, explain)
-    decisions: list[Decision] = []
+    decisions: list[Decision | Row] = []
     # Without the cyclic collector, which would walk every decision made so far again and
     # again (about 40% of the time of 10^4 claims): decisions, caps and accounts hold no
     # cycles and are freed by reference counting; the few an undecided condition makes (an
-    # exception kept with its frame) wait for the next collection.
-    with paused_gc():
+    # exception kept with its frame) wait for the next collection.  What survives (rows,
+    # decisions, accounts) joins the oldest generation, as the result lives on.
+    with paused_gc(promote=True):
         served = run.serve_awards()
         for cp in policy.provisions:
             decisions.extend(served[cp.info.id] if cp.info.id in served else run.provision(cp))
-    used = sorted({a for d in decisions for a, _ in d.assumptions} - {HOLIDAY_ASSUMPTION})
+    names: set[str] = set()
+    for d in decisions:
+        if isinstance(d, Decision):
+            names.update(a for a, _ in d.assumptions)
+        else:
+            names |= d[-1]
+    used = sorted(names - {HOLIDAY_ASSUMPTION})
     listed = [(a, format_value(assumptions[a])) for a in used]
     if run.assumed_years:
         listed.append((HOLIDAY_ASSUMPTION, calendar.describe(run.assumed_years)))
-    return Result(tuple(decisions), tuple(run.grants), tuple(sorted(listed)))
+    grants = run.grants
+
+    def make() -> tuple[tuple[Decision, ...], tuple[Grant, ...]]:
+        # Rows the fast path kept become decisions only now, when they are looked at.
+        with paused_gc(promote=True):
+            return (
+                tuple(d if isinstance(d, Decision) else run.materialise(d) for d in decisions),
+                tuple(grant_of(g) for g in grants),
+            )
+
+    return Result.deferred(make, tuple(sorted(listed)))
 
 
 def ledger_pools(policy: CompiledPolicy) -> dict[str, set[str]]:
@@ -90,7 +105,7 @@ def index_ledger(policy: CompiledPolicy, ledger: Ledger) -> LedgerIndex:
     return LedgerIndex(ledger, ledger_pools(policy))
 
 
-class _Run(TimeLimits):
+class _Run(TimeLimits, FastClaims):
     def __init__(
         self,
         policy: CompiledPolicy,
@@ -112,11 +127,14 @@ class _Run(TimeLimits):
         self.base_calendar = calendar
         self.calendar = calendar.tracked()
         self.assumed_years: set[int] = set()
-        self.grants: list[Grant] = []
+        self.grants: list[Any] = []  # Grant, or a grant row of the fast path
         self.as_of = as_of
         self.explain = explain
         self._assumption_texts: dict[str, str] = {}
         self._known: dict[str, bool] = {}
+        self._shapes = {}
+        self._static = {}
+        self._assumed = {}
         self.clauses = {c.id: c for c in self.checked.clauses}
         self.documents = {d.name: d for d in self.checked.documents}
         self.rate_facts = {
@@ -134,13 +152,19 @@ class _Run(TimeLimits):
         subject = cp.info.subject
         return list(self.facts.instances.get(subject, ())) if subject else [None]
 
-    def provision(self, cp: CompiledProvision) -> list[Decision]:
+    def provision(self, cp: CompiledProvision) -> list[Decision | Row]:
         """The decisions of a provision that is not an award, subjects in facts order."""
-        if cp.info.kind == "declaration":
+        kind = cp.info.kind
+        if kind == "declaration":
             return []
-        return [self.decide(cp, inst, self.env(cp, inst)) for inst in self.subjects(cp)]
+        # With explanations a row would be computed again when made into a decision: only
+        # awards, whose accounts the row keeps, gain from the fast path then.
+        fast = None if self.explain or kind in _TIMED else self.policy.fast.get(cp.info.id)
+        if fast is None:
+            return [self.decide(cp, inst, self.env(cp, inst)) for inst in self.subjects(cp)]
+        return self.conditions_only(fast, cp, self.subjects(cp))
 
-    def serve_awards(self) -> dict[str, list[Decision]]:
+    def serve_awards(self) -> dict[str, list[Decision | Row]]:
         """Every award's decisions, by provision id, each list in the provision's own order.
 
         The claims of all the awards linked through shared pools are served in one
@@ -148,23 +172,9 @@ class _Run(TimeLimits):
         the order of the provisions in the files or of the items in the facts."""
         awards = [cp for cp in self.policy.provisions if cp.info.kind == "award"]
         by_id = {cp.info.id: cp for cp in awards}
-        out: dict[str, list[Decision]] = {cp.info.id: [] for cp in awards}
+        out: dict[str, list[Decision | Row]] = {cp.info.id: [] for cp in awards}
         for group in pool_components([cp.info for cp in awards]):
-            claims: list[Claim] = []
-            for info in group:
-                cp = by_id[info.id]
-                rank = natural_key(info.id)
-                for inst in self.subjects(cp):
-                    env, path = self.env(cp, inst), path_of(inst)
-                    claims.append(Claim(claim_key(cp, path, rank, env), cp, inst, path, env))
-            claims.sort(key=lambda c: c.key)
-            previous: Claim | None = None
-            for claim in claims:
-                d = self.decide(claim.cp, claim.inst, claim.env, claim.path)
-                if self.explain and previous and (why := natural_step(previous, claim)):
-                    d = attrs.evolve(d, trace=(why, *d.trace))
-                out[claim.cp.info.id].append(d)
-                previous = claim
+            self.serve_fast([by_id[info.id] for info in group], out)
         return out
 
     def decide(
@@ -465,6 +475,9 @@ class _Run(TimeLimits):
         """The holiday assumption, when this decision counted days in an unpublished year."""
         years = self.calendar.assumed
         return [(HOLIDAY_ASSUMPTION, self.calendar.describe(years))] if years else []
+
+
+_TIMED = ("award", "deadline", "target")
 
 
 def _calendar_gap(exc: CalendarError) -> Undecided:

@@ -1,0 +1,367 @@
+"""Generated Python source for the common case of a claim: every value it reads is given.
+
+For each provision whose expressions fall in a subset (names, literals, comparisons,
+``and``/``or``/``not``, ``in``, ``in force``, ``if``, ``+ - ×``, ``of``, ``year()``; not
+``known()``, ``min``/``max``/``sum``/``count``/``average``, nor durations compared), the
+conditions, the amount, the caps' limits and years and the ``order by`` keys become one
+Python function each, written out as source and compiled once when the policy is compiled
+(:func:`fast_provision`).  Each is a
+function of the subject's :class:`~policyrules.instances.Instance` and a set collecting the
+assumptions it reads: no :class:`~policyrules.exprs.Env`, no closure per node.
+
+A generated function computes the same value as the closure of :mod:`policyrules.exprs`
+whenever every fact and parameter it reads is given; when one is not, or a value cannot
+be computed exactly, it raises :class:`Slow` and the caller takes the general way (the
+closures) for that expression or that claim.  Operands of ``and``/``or`` are both computed, as the
+closures do, so the assumptions read are the same.  No text from a ``.rule`` file or from
+facts is ever written into the source: names, strings and numbers are constants passed in
+a namespace under made-up names (``_k3``), and :func:`check_source` refuses, before
+:func:`exec`, source holding any word but its own.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import tokenize
+from collections.abc import Callable, Mapping
+from typing import Any, NoReturn
+
+import attrs
+
+from ... import syntax as s
+from ...exprs import constant, exact_op
+from ...instances import Instance
+from ...model import CheckedPolicy, DocumentInfo, ProvisionInfo
+from ...runtime.money import Money
+from ...runtime.order import natural_key
+from ...runtime.values import Duration, Undecided
+from ...typing_rules import ExprTyper, Usage
+
+__all__ = [
+    "FastFn",
+    "FastProvision",
+    "Reads",
+    "Slow",
+    "check_source",
+    "fast_provision",
+    "strict_reads",
+]
+
+
+class Slow(Exception):
+    """A fact or parameter the generated code needs is not given: take the general way."""
+
+
+# (entity, fact, missing name) of each fact, ("", parameter, missing name) of each parameter
+Reads = tuple[tuple[str, str, str], ...]
+
+# (the subject, the assumptions read so far, the assumptions' values, the parameters') -> value
+FastFn = Callable[[Instance, set[str], Mapping[str, Any], Mapping[str, Any]], Any]
+
+
+@attrs.frozen
+class FastProvision:
+    """The generated functions of one provision, and their source (for reading)."""
+
+    conditions: tuple[FastFn, ...]
+    amount: FastFn | None
+    limits: tuple[FastFn, ...]
+    years: tuple[FastFn | None, ...]
+    order: tuple[FastFn, ...]
+    source: str = attrs.field(repr=False)
+    # All conditions in one function (a tuple of their values), and all `order by` keys as
+    # claim_key orders them (a tuple of (0, value), text in natural order); None if none.
+    all_conditions: FastFn | None = None
+    order_key: FastFn | None = None
+    # Per condition and per order key: its reads (see strict_reads), or None.
+    condition_reads: tuple[Reads | None, ...] = ()
+    order_reads: tuple[Reads | None, ...] = ()
+
+
+class _Unsupported(Exception):
+    pass
+
+
+def _slow() -> NoReturn:
+    raise Slow
+
+
+def _owner(inst: Instance, entity: str) -> Instance:
+    owner: Instance | None = inst
+    while owner is not None and owner.entity != entity:
+        owner = owner.parent
+    if owner is None:
+        raise Slow
+    return owner
+
+
+_ABSENT = object()
+
+
+def _nk(v: Any) -> Any:
+    """An `order by` key's value as claim_key compares it: text in natural order."""
+    return natural_key(v) if isinstance(v, str) else v
+
+
+def fast_provision(p: ProvisionInfo, policy: CheckedPolicy) -> FastProvision | None:
+    """The generated functions of ``p``, or ``None`` when some expression of it is outside
+    the subset (the provision is then always evaluated the general way)."""
+    if p.subject is None:
+        return None
+    doc = next((d for d in policy.documents if d.name == p.document), None)
+    gen = _Gen(policy, p.subject, doc)
+    try:
+        conditions = [
+            gen.function(part) for line in p.eligible for part in _conjuncts(line.condition)
+        ]
+        amount: str | None = None
+        if p.amount is not None:
+            amount = gen.function(p.amount.expr)
+        elif p.decided is not None:
+            amount = gen.function(s.Name((p.decided.fact,)))
+        limits = [gen.function(cap.limit) for cap in p.caps]
+        years = [gen.function(cap.year_of) if cap.year_of is not None else None for cap in p.caps]
+        order = [gen.function(k) for k in p.order]
+    except _Unsupported:
+        return None
+    all_conditions = gen.fused(conditions, "{}") if conditions else None
+    order_key = gen.fused(order, "(0, _nk({}))") if order else None
+    source = "\n".join(gen.lines) + "\n"
+    check_source(source)
+    ns = dict(gen.ns)
+    exec(compile(source, "<policyrules generated code>", "exec"), ns)
+
+    def get(name: str | None) -> FastFn | None:
+        return None if name is None else ns[name]
+
+    parts = [part for line in p.eligible for part in _conjuncts(line.condition)]
+    return FastProvision(
+        condition_reads=tuple(strict_reads(e, policy, p.subject, doc) for e in parts),
+        order_reads=tuple(strict_reads(e, policy, p.subject, doc) for e in p.order),
+        conditions=tuple(ns[c] for c in conditions),
+        amount=get(amount),
+        limits=tuple(ns[c] for c in limits),
+        years=tuple(get(y) for y in years),
+        order=tuple(ns[k] for k in order),
+        source=source,
+        all_conditions=get(all_conditions),
+        order_key=get(order_key),
+    )
+
+
+def strict_reads(
+    e: s.Expr, policy: CheckedPolicy, scope: str, doc: DocumentInfo | None
+) -> Reads | None:
+    """The facts and parameters ``e`` reads, when ``e`` is strict: its closure computes
+    every operand and is unknown exactly when one of them is, missing all the facts and
+    parameters not given (comparisons, ``not``, ``in`` a set, ``in force`` of a document
+    whose events do not count from an assumption, names and literals: no ``and``/``or``/
+    ``if``, no arithmetic, no assumption).  ``None`` for any other expression."""
+    out: list[tuple[str, str, str]] = []
+
+    def walk(x: s.Expr) -> bool:
+        match x:
+            case s.Name(parts=parts):
+                r = policy.resolve(parts, scope)
+                if r is None or r.kind == "assumption":
+                    return False
+                if r.kind == "fact":
+                    out.append((r.entity or "", r.name, f"{r.entity}.{r.name}"))
+                elif r.kind == "parameter":
+                    out.append(("", r.name, f"parameter {r.name}"))
+                return True
+            case s.InForce(operand=a):
+                return (doc is None or doc.events_from is None) and walk(a)
+            case s.InSet(element=a, container=s.SetLit(items=items)):
+                # True as soon as a known item matches: strict only with constant items.
+                return walk(a) and all(walk(i) and not _reads(i) for i in items)
+            case s.Compare() | s.Not() | s.InSet() | s.SetLit():
+                return all(walk(c) for c in s.children(x) if isinstance(c, s.Expr))
+            case s.MoneyLit() | s.RateLit() | s.NumberLit() | s.DateLit() | s.BoolLit():
+                return True
+            case s.StringLit() | s.DurationLit():
+                return True
+        return False
+
+    def _reads(x: s.Expr) -> bool:
+        return not constant(x, policy, scope)
+
+    return tuple(out) if walk(e) else None
+
+
+# Every word generated source may hold: its own names (constants _k0, _k1, ...; functions
+# _f0, ...), the subject's attributes, Python's keywords and one builtin.  No string, and no
+# number but 0 (a known key) and 1 (an index): no text from a .rule or facts file is ever
+# written into it.
+_WORDS = frozenset(
+    {"def", "return", "if", "else", "not", "in", "is", "and", "or", "True", "False"}
+    | {"i", "used", "A", "P", "_v", "_d", "_A", "_slow", "_owner", "_nk", "frozenset"}
+    | {"values", "get", "id", "add"}
+)
+_OWN_NAME = re.compile(r"_[kf][0-9]+\Z")
+
+
+def check_source(source: str) -> None:
+    """Refuse (AssertionError) generated source holding anything but the words, operators
+    and the numbers 0 and 1 it is made of: the guard before :func:`exec`."""
+    for tok in tokenize.generate_tokens(io.StringIO(source).readline):
+        if tok.type == tokenize.NAME:
+            ok = tok.string in _WORDS or _OWN_NAME.match(tok.string) is not None
+        elif tok.type == tokenize.NUMBER:
+            ok = tok.string in ("0", "1")
+        else:
+            ok = tok.type in _TOKENS
+        if not ok:
+            raise AssertionError(f"generated source holds {tok.string!r}")
+
+
+_TOKENS = frozenset(
+    {tokenize.OP, tokenize.NEWLINE, tokenize.NL, tokenize.INDENT, tokenize.DEDENT}
+    | {tokenize.ENDMARKER}
+)
+
+
+def _conjuncts(e: s.Expr) -> list[s.Expr]:
+    if isinstance(e, s.And):
+        return _conjuncts(e.left) + _conjuncts(e.right)
+    return [e]
+
+
+_OPS = {"=": "==", "!=": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
+
+
+class _Gen:
+    """Writes one ``def`` per expression; constants go into ``ns`` under made-up names."""
+
+    def __init__(self, policy: CheckedPolicy, scope: str, doc: DocumentInfo | None) -> None:
+        self.policy = policy
+        self.scope = scope
+        self.doc = doc
+        self.chain = [e.name for e in policy.chain(scope)]
+        self.ns: dict[str, Any] = {"_slow": _slow, "_owner": _owner, "_A": _ABSENT, "_nk": _nk}
+        self.lines: list[str] = []
+        self.bodies: dict[str, str] = {}
+        self.typer = ExprTyper(policy, scope, doc, lambda *_: None)
+
+    def const(self, value: Any) -> str:
+        name = f"_k{len(self.ns)}"
+        self.ns[name] = value
+        return name
+
+    def function(self, e: s.Expr) -> str:
+        name = f"_f{len(self.lines)}"
+        body = self.expr(e)
+        self.bodies[name] = body
+        self.lines.append(f"def {name}(i, used, A, P):\n    return {body}\n")
+        return name
+
+    def fused(self, names: list[str], each: str) -> str:
+        """One function computing the bodies of ``names`` in order, as a tuple."""
+        name = f"_f{len(self.lines)}"
+        items = "".join(each.format(self.bodies[n]) + ", " for n in names)
+        self.lines.append(f"def {name}(i, used, A, P):\n    return ({items})\n")
+        return name
+
+    def _not_duration(self, *es: s.Expr) -> None:
+        """Durations compare by their length (1 周 = 7 日): left to the closures."""
+        for e in es:
+            got = self.typer.type_of(e, Usage())
+            if got.kind == "any" and not (isinstance(e, s.SetLit) and not e.items):
+                raise _Unsupported
+            if got.kind == "duration" or (got.element and got.element.kind == "duration"):
+                raise _Unsupported
+
+    def expr(self, e: s.Expr) -> str:
+        match e:
+            case s.MoneyLit(number=n, unit=u):
+                return self.const(Money.of(n, u))
+            case s.RateLit(number=n):
+                return self.const(n / 100)
+            case s.NumberLit(number=n):
+                return self.const(n)
+            case s.DateLit(value=v) | s.BoolLit(value=v) | s.StringLit(value=v):
+                return self.const(v)
+            case s.Name(parts=parts):
+                return self.name(parts)
+            case s.SetLit(items=items):
+                self._not_duration(*items)
+                inner = "".join(f"{self.expr(x)}, " for x in items)
+                return f"frozenset(({inner}))"
+            case s.Compare(op=op, left=a, right=b):
+                self._not_duration(a, b)
+                return f"({self.expr(a)} {_OPS[op]} {self.expr(b)})"
+            case s.And(left=a, right=b):
+                # Both sides computed (as the closures do): `|` does not short-circuit.
+                return f"(not (({self.expr(a)}) is False) | (({self.expr(b)}) is False))"
+            case s.Or(left=a, right=b):
+                return f"((({self.expr(a)}) is True) | (({self.expr(b)}) is True))"
+            case s.Not(operand=a):
+                return f"(not {self.expr(a)})"
+            case s.InSet(element=a, container=s.SetLit(items=items), negated=neg):
+                self._not_duration(a, *items)
+                inner = "".join(f"{self.expr(x)}, " for x in items)
+                return f"(({self.expr(a)} in ({inner})) != {neg!r})"
+            case s.InSet(element=a, container=b, negated=neg):
+                self._not_duration(a, b)
+                return f"(({self.expr(a)} in {self.expr(b)}) != {neg!r})"
+            case s.InForce(operand=a):
+                return self.in_force(self.expr(a))
+            case s.BinOp(left=a, right=b) | s.Of(rate=a, base=b):
+                return f"{self.exact(e)}({self.expr(a)}, {self.expr(b)})"
+            case s.Neg(operand=a) | s.Call(func="year", args=(a,)):
+                return f"{self.exact(e)}({self.expr(a)})"
+            case s.IfExpr(cond=cond, then=then, else_=other):
+                return f"({self.expr(then)} if {self.expr(cond)} else {self.expr(other)})"
+        raise _Unsupported
+
+    def exact(self, e: s.Expr) -> str:
+        """The exact operation of ``e`` as the closures compute it; where they would be
+        undecided (too large, inexact), :class:`Slow`: the general way says why."""
+        fn = exact_op(e)
+        if fn is None:
+            raise _Unsupported
+        op = fn
+
+        def run(*values: Any) -> Any:
+            try:
+                return op(*values)
+            except Undecided:
+                raise Slow from None
+
+        return self.const(run)
+
+    def name(self, parts: tuple[str, ...]) -> str:
+        r = self.policy.resolve(parts, self.scope)
+        if r is None:
+            raise _Unsupported
+        if r.kind == "fact":
+            entity = r.entity or ""
+            if entity not in self.chain:
+                raise _Unsupported
+            inst = "i" if entity == self.scope else f"_owner(i, {self.const(entity)})"
+            if r.name == "id":
+                return f"{inst}.id"
+            key = self.const(r.name)
+            return f"(_v if (_v := {inst}.values.get({key}, _A)) is not _A else _slow())"
+        if r.kind == "parameter":
+            key = self.const(r.name)
+            return f"(_v if (_v := P.get({key}, _A)) is not _A else _slow())"
+        if r.kind == "assumption":
+            return self.assumption(r.name)
+        if isinstance(r.member, Duration):
+            raise _Unsupported
+        return self.const(r.member)
+
+    def assumption(self, name: str) -> str:
+        key = self.const(name)
+        return f"(used.add({key}), A[{key}])[1]"
+
+    def in_force(self, operand: str) -> str:
+        doc = self.doc
+        if doc is None or doc.valid_from is None:
+            return f"({operand}, True)[1]"
+        start = self.assumption(doc.events_from) if doc.events_from else self.const(doc.valid_from)
+        end = "True" if doc.valid_to is None else f"_d <= {self.const(doc.valid_to)}"
+        # As the closure: the operand first, then the start (an assumption it may read).
+        return f"(_d := {operand}, {start} <= _d and {end})[1]"

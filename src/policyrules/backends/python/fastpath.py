@@ -1,0 +1,353 @@
+"""The common case of a claim, on plain ints, kept as a compact row.
+
+Each claim of a provision that has generated functions
+(:mod:`~policyrules.backends.python.codegen`) is first tried here: conditions, the one-time
+check, the amount and the caps run on the subject's values and on integer fen, and the
+decision is kept as a :data:`~policyrules.backends.python.rows.Row` (a tuple).  A claim
+that cannot be decided so (an unknown amount or cap, a value that cannot be computed)
+raises :class:`~policyrules.backends.python.codegen.Slow` before it changes any account,
+and is then decided the general way (the evaluator's ``decide``).
+
+A row becomes the :class:`~policyrules.decisions.Decision` the general way would have made
+(same fields, fen for fen, the same explanation) only when the result's decisions are
+looked at (:mod:`~policyrules.backends.python.rows`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+
+from ...decisions import Decision, Step
+from ...instances import Instance
+from ...runtime.ledger import Accounts, ClaimLog, ScopeKey
+from ...runtime.order import natural_key, natural_path_key
+from ...runtime.values import Undecided, Unknown, Value
+from .claims import Claim, claim_key, natural_step, path_of, scope_of
+from .codegen import FastProvision, Reads, Slow
+from .compile import CompiledPolicy, CompiledProvision, Env
+from .rows import CapRow, Path, Row, Rows
+
+__all__ = ["FastClaims"]
+
+_NONE: frozenset[str] = frozenset()
+
+# See _shape.
+Shape = tuple[list[int], list[tuple[int, int]], list[int]]
+
+
+class FastClaims(Rows):
+    """The fast path of the evaluator (a mixin): it supplies the state used here."""
+
+    accounts: Accounts
+    parameters: Mapping[str, Value]
+    assumptions: Mapping[str, Value]
+    grants: list[Any]
+    policy: CompiledPolicy
+    _shapes: dict[tuple[str, int], Shape]
+
+    def subjects(self, cp: CompiledProvision) -> list[Instance | None]:
+        raise NotImplementedError  # pragma: no cover - the evaluator defines it
+
+    def decide(
+        self, cp: CompiledProvision, inst: Instance | None, env: Env, path: Path | None = None
+    ) -> Decision:
+        raise NotImplementedError  # pragma: no cover - the evaluator defines it
+
+    def conditions_only(
+        self, fp: FastProvision, cp: CompiledProvision, subjects: list[Instance | None]
+    ) -> list[Decision | Row]:
+        """The decisions of a provision with conditions only, subjects in facts order."""
+        out: list[Decision | Row] = []
+        for inst in subjects:
+            assert inst is not None  # a provision with generated code has a subject
+            path = path_of(inst)
+            try:
+                out.append(self.fast_conditions(fp, cp, inst, path, set()))
+                continue
+            except Slow:
+                pass
+            # A fact not given: the conditions the general way (three-valued), still a row.
+            env = self.env(cp, inst)
+            try:
+                failed, missing = self.conditions(cp, env, [])
+            except Undecided:
+                out.append(self.decide(cp, inst, self.env(cp, inst)))
+                continue
+            status = "not_eligible" if failed else "unknown" if missing else "eligible"
+            used = env.used_assumptions
+            gone = frozenset(missing)
+            out.append((cp, inst, path, status, None, None, (), 0, 0, gone, -1, None, used))
+        return out
+
+    def serve_fast(
+        self, group: list[CompiledProvision], out: dict[str, list[Decision | Row]]
+    ) -> None:
+        """The claims of awards linked through shared pools, served in the pool-wide order
+        (:func:`~policyrules.backends.python.claims.claim_key`), each the fast way if it
+        can be, else the general way."""
+        fast = self.policy.fast
+        a, p = self.assumptions, self.parameters
+        pending: list[tuple[Any, CompiledProvision, Instance, Path, Env | None, set[str]]] = []
+        for cp in group:
+            rank = natural_key(cp.info.id)
+            fp = fast.get(cp.info.id)
+            nkeys = len(cp.order)
+            for inst in self.subjects(cp):
+                assert inst is not None  # an award has a subject
+                path = path_of(inst)
+                used: set[str] = set()
+                env: Env | None = None
+                if not cp.order:
+                    key: Any = ((), natural_path_key(path), rank)
+                else:
+                    try:
+                        if fp is None or fp.order_key is None:
+                            raise Slow
+                        try:
+                            keys = fp.order_key(inst, used, a, p)
+                        except Slow:
+                            keys = tuple(
+                                [self._order_key(fp, cp, n, inst, used) for n in range(nkeys)]
+                            )
+                        key = (keys, natural_path_key(path), rank)
+                    except Slow:
+                        env = self.env(cp, inst)
+                        key = claim_key(cp, path, rank, env)
+                        used = env.used_assumptions
+                pending.append((key, cp, inst, path, env, used))
+        pending.sort(key=_first)
+        previous: Claim | None = None
+        for key, cp, inst, path, env, used in pending:
+            why = None
+            if self.explain:
+                claim = Claim(key, cp, inst, path, env)
+                why = natural_step(previous, claim) if previous is not None else None
+                previous = claim
+            fp = fast.get(cp.info.id)
+            row: Decision | Row | None = None
+            if fp is not None:
+                try:
+                    row = self.fast_award(fp, cp, inst, path, set(used), why)
+                except Slow:
+                    row = None
+            if row is None:
+                if env is None:
+                    env = self.env(cp, inst)
+                    env.used_assumptions |= used
+                row = self.decide(cp, inst, env, path)
+                if why is not None:
+                    row = attrs.evolve(row, trace=(why, *row.trace))
+            out[cp.info.id].append(row)
+
+    def fast_conditions(
+        self, fp: FastProvision, cp: CompiledProvision, inst: Instance, path: Path, used: set[str]
+    ) -> Row:
+        """A provision that is neither an award nor a time limit: eligible or not.
+        :raises Slow: a fact or parameter is not given."""
+        failed, missing = self._conditions(fp, cp, inst, used)
+        status = "not_eligible" if failed else "unknown" if missing else "eligible"
+        return (cp, inst, path, status, None, None, (), 0, 0, missing, -1, None, used)
+
+    def _conditions(
+        self, fp: FastProvision, cp: CompiledProvision, inst: Instance, used: set[str]
+    ) -> tuple[bool, frozenset[str]]:
+        """Whether a condition is false, else the facts and parameters that would decide
+        the unknown ones (none: all hold).  Every condition is computed, as the general way
+        does (each may read assumptions); one that reads a fact or parameter not given is
+        unknown, missing them if it is strict, else it is computed by its closure.
+        :raises Slow: a closure is undecided (the general way says why)."""
+        a, p = self.assumptions, self.parameters
+        if fp.all_conditions is not None:
+            try:
+                values = fp.all_conditions(inst, used, a, p)
+            except Slow:
+                pass  # one by one: an unknown one may yet be decided by a false one
+            else:
+                for v in values:
+                    if not v:
+                        return True, _NONE
+                return False, _NONE
+        failed = False
+        missing: frozenset[str] = _NONE
+        env: Env | None = None
+        for n, f in enumerate(fp.conditions):
+            try:
+                if not f(inst, used, a, p):
+                    failed = True
+                continue
+            except Slow:
+                reads = fp.condition_reads[n]
+                gone = self._absent(reads, inst) if reads is not None else _NONE
+            if gone:
+                missing |= gone
+                continue
+            # Not strict: this condition's closure, three-valued.  What the generated code
+            # read before it stopped, the closure reads too.  With explanations the row's
+            # decision would compute it again: the claim goes the general way at once.
+            if self.explain:
+                raise Slow
+            if env is None:
+                env = self.env(cp, inst)
+            try:
+                value = cp.conditions[n].fn(env)
+            except Undecided:
+                raise Slow from None
+            if isinstance(value, Unknown):
+                missing |= value.missing
+            elif not value:
+                failed = True
+        if env is not None:
+            used |= env.used_assumptions
+        # A false condition settles the decision: no missing fact could change it.
+        return failed, _NONE if failed else missing
+
+    def _absent(self, reads: Reads, inst: Instance) -> frozenset[str]:
+        """Which of the facts and parameters ``reads`` are not given (their names as an
+        unknown value names them)."""
+        out: set[str] = set()
+        for entity, name, key in reads:
+            if not entity:
+                if name not in self.parameters:
+                    out.add(key)
+                continue
+            owner: Instance | None = inst
+            while owner is not None and owner.entity != entity:
+                owner = owner.parent
+            if owner is None or (name != "id" and name not in owner.values):
+                out.add(key)
+        return frozenset(out)
+
+    def _order_key(
+        self, fp: FastProvision, cp: CompiledProvision, n: int, inst: Instance, used: set[str]
+    ) -> Any:
+        """An `order by` key as claim_key orders it: unknown ones last."""
+        try:
+            v = fp.order[n](inst, used, self.assumptions, self.parameters)
+        except Slow:
+            reads = fp.order_reads[n]
+            if reads is not None and self._absent(reads, inst):
+                return (1, ())
+            scratch = self.env(cp, inst)  # as claim_key: a fresh Env, its assumptions kept
+            v = cp.order[n](scratch)
+            used |= scratch.used_assumptions
+            if isinstance(v, Unknown):
+                return (1, ())
+        return (0, natural_key(v) if isinstance(v, str) else v)
+
+    def fast_award(
+        self,
+        fp: FastProvision,
+        cp: CompiledProvision,
+        inst: Instance,
+        path: Path,
+        used: set[str],
+        why: Step | None = None,
+    ) -> Row:
+        """One claim of an award, on ints; the accounts and grants are updated as the
+        general way does.  :raises Slow: (before any account changes) a fact or parameter
+        is not given."""
+        a, p = self.assumptions, self.parameters
+        failed, missing = self._conditions(fp, cp, inst, used)
+        if failed:
+            return (cp, inst, path, "not_eligible", None, None, (), 0, 0, _NONE, -1, why, used)
+        if missing:
+            return (cp, inst, path, "unknown", None, None, (), 0, 0, missing, -1, why, used)
+        info = cp.info
+        accounts = self.accounts
+        shape = self._shapes.get((info.id, len(path)))
+        if shape is None:
+            shape = self._shapes[(info.id, len(path))] = _shape(cp, path)
+        cap_ends, once_ends, paid_ends = shape
+        for at, end in once_ends:
+            if accounts.paid_before(info.id, path[:end]):
+                return (cp, inst, path, "not_eligible", None, None, (), 0, 0, _NONE, at, why, used)
+        assert fp.amount is not None
+        requested = fp.amount(inst, used, a, p).fen
+        if requested < 0:
+            requested = 0  # an award pays nothing below zero
+        before = accounts.granted_fen(info.id, path)
+        if before:
+            requested = max(requested - before, 0)
+        running = lowest = requested
+        rows: list[CapRow] = []
+        keys: list[ScopeKey] = []
+        logs: list[ClaimLog] = []
+        year: int | None = None
+        limits, years = fp.limits, fp.years
+        for n, cap in enumerate(cp.caps):
+            limit = limits[n](inst, used, a, p).fen
+            if not cap.per:
+                room = limit - before if limit > before else 0
+                after = min(running, room)
+                rows.append((cap, None, None, limit, before, None, 0, running, after))
+                running, lowest = after, min(lowest, room)
+                continue
+            cap_year: int | None = None
+            year_fn = years[n]
+            if year_fn is not None:
+                cap_year = year = year_fn(inst, used, a, p).year
+            scope = path[: cap_ends[n]]
+            key = (cap.pool, scope, cap_year)
+            used_fen, log = accounts.account_log(key)
+            taken, pending, stop = log.certain, log.possible, len(log.subjects)
+            room = limit - used_fen - taken
+            after = running if running < room else (room if room > 0 else 0)
+            rows.append((cap, scope, cap_year, limit, used_fen, log, stop, running, after))
+            keys.append(key)
+            logs.append(log)
+            running = after
+            room -= pending
+            if room < lowest:
+                lowest = room if room > 0 else 0
+        amount = running
+        kind = "exact" if lowest == amount else "up_to"
+        if keys:
+            subject = "/".join([i for _, i in path])
+            exact = kind == "exact"
+            if len(keys) == 1:
+                logs[0].append(subject, amount, exact)
+            else:  # each account once, as the general way
+                for log in {id(log): log for log in logs}.values():
+                    log.append(subject, amount, exact)
+        if kind == "exact" and amount:
+            # 0.00 元 is not a payment: no grant, and a one-time award stays open.
+            for end in paid_ends:
+                accounts.mark_paid(info.id, path[:end])
+            self.grants.append((info.id, path, amount, year))
+            accounts.grant_fen(info.id, path, amount)
+        caps = tuple(rows)
+        return (
+            cp,
+            inst,
+            path,
+            "eligible",
+            amount,
+            kind,
+            caps,
+            before,
+            requested,
+            _NONE,
+            -1,
+            why,
+            used,
+        )
+
+
+def _shape(cp: CompiledProvision, path: Path) -> Shape:
+    """Where the scope of each cap ends in a path of this length (``scope_of``); (its
+    index, where its scope ends) of each one-time rule whose entity is on the path (the
+    ones checked); where the scope of each one-time rule ends (the ones marked paid, as
+    the general way marks them).  A path's entities follow from its length, as each entity
+    has one owner."""
+    caps = [len(scope_of(path, cap.per)) for cap in cp.caps]
+    entities = {e for e, _ in path}
+    ends = [len(scope_of(path, (o.entity,))) for o in cp.info.once]
+    once = [(n, ends[n]) for n, o in enumerate(cp.info.once) if o.entity in entities]
+    return caps, once, ends
+
+
+def _first(item: tuple[Any, ...]) -> Any:
+    return item[0]

@@ -1,0 +1,261 @@
+"""Decisions kept as compact rows, made into :class:`~policyrules.decisions.Decision` values
+only when they are looked at.
+
+The fast path (:mod:`~policyrules.backends.python.fastpath`) keeps each decision it makes
+as a :data:`Row`: plain values, amounts in fen, no :class:`~policyrules.runtime.money.Money`,
+no trace.  :meth:`Rows.materialise` makes from a row the very decision the general way
+(the evaluator's ``decide``) makes: without explanations from the row alone; with them,
+the row gives what depended on the order of claims (the accounts each cap saw, a one-time
+award already paid, the step saying natural order served it) and the rest is computed
+again, by the same closures the general way runs, from the facts (which do not change): the
+condition steps and reasons, the facts read, the amount and its steps.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+
+from ...decisions import CapEvent, Decision, Step
+from ...instances import Instance
+from ...model import ClauseInfo, DocumentInfo
+from ...runtime.ledger import NO_EARLIER, ClaimLog, Earlier, Grant
+from ...runtime.money import Money
+from ...runtime.values import format_value
+from .claims import cap_line, describe_scope
+from .compile import CompiledCap, CompiledProvision, Env
+
+__all__ = ["CapRow", "GrantRow", "Path", "Row", "Rows", "cap_events", "grant_of", "money_of"]
+
+Path = tuple[tuple[str, str], ...]
+
+# One cap on one claim: the cap, its scope (None: this claim), its year, its limit, what
+# it had used before (fen), the log of its earlier claims and how many, the amount before
+# and after it (fen).
+CapRow = tuple[CompiledCap, Path | None, int | None, int, int, ClaimLog | None, int, int, int]
+
+# A decision: the provision, the subject and its path, the status, the amount (fen; None
+# unless an eligible award) and its kind, the caps, the fen granted before, the amount
+# requested (fen, after the entitlement), the facts and parameters missing, the index of
+# the one-time rule that refused it (-1: none), the step saying natural order served it
+# (explanations only), the assumptions used (last: the evaluator reads them there).
+Row = tuple[
+    CompiledProvision,
+    Instance,
+    Path,
+    str,
+    int | None,
+    str | None,
+    tuple[CapRow, ...],
+    int,
+    int,
+    frozenset[str],
+    int,
+    Step | None,
+    set[str],
+]
+
+# A grant: provision, path, amount (fen), year.
+GrantRow = tuple[str, Path, int, int | None]
+
+_new = object.__new__
+_set = object.__setattr__
+
+
+def money_of(fen: int) -> Money:
+    """``Money(fen)`` for an int the evaluator computed: the same value, without the
+    check of ``__init__`` (it is an int)."""
+    m = _new(Money)
+    _set(m, "fen", fen)
+    return m
+
+
+def grant_of(row: GrantRow | Grant) -> Grant:
+    """The :class:`Grant` of a grant row (a grant is returned as it is)."""
+    if isinstance(row, Grant):
+        return row
+    provision, path, fen, year = row
+    return Grant.trusted(provision, path, money_of(fen), year)
+
+
+def cap_events(caps: tuple[CapRow, ...], requested: int, amount: int) -> tuple[CapEvent, ...]:
+    """The :class:`CapEvent` of each cap row: as ``apply_caps`` makes them."""
+    asked, granted = money_of(requested), money_of(amount)
+    out = []
+    for cap, scope, year, limit, used, log, stop, before, after in caps:
+        out.append(
+            CapEvent(
+                cap=cap.text,
+                scope="this claim" if scope is None else describe_scope(scope, year),
+                limit=money_of(limit),
+                used_before=money_of(used),
+                requested=asked,
+                granted=granted,
+                binding=after < before,
+                earlier=NO_EARLIER if log is None or not stop else Earlier(log, stop),
+                before=money_of(before),
+                after=money_of(after),
+            )
+        )
+    return tuple(out)
+
+
+class Rows:
+    """Rows made into decisions (a mixin of the evaluator, which supplies the rest)."""
+
+    explain: bool
+    clauses: dict[str, ClauseInfo]
+    documents: dict[str, DocumentInfo]
+    _static: dict[str, dict[str, Any]]  # the fields of a provision's decisions
+    _assumed: dict[frozenset[str], tuple[tuple[str, str], ...]]
+
+    def _assumption_text(self, name: str) -> str:
+        raise NotImplementedError  # pragma: no cover - the evaluator defines it
+
+    def _provision_fields(self, cp: CompiledProvision) -> dict[str, Any]:
+        info = cp.info
+        clause = self.clauses[info.clause]
+        doc = self.documents.get(info.document)
+        return {
+            "provision": info.id,
+            "kind": info.kind,
+            "document": info.document,
+            "document_number": doc.number if doc else None,
+            "clause": info.clause,
+            "title": info.title or clause.title,
+            "quote": info.quote,
+            "clause_quote": clause.quote,
+        }
+
+    def env(self, cp: CompiledProvision, inst: Instance | None) -> Env:
+        raise NotImplementedError  # pragma: no cover - the evaluator defines it
+
+    def conditions(
+        self, cp: CompiledProvision, env: Env, trace: list[Step]
+    ) -> tuple[list[str], set[str]]:
+        raise NotImplementedError  # pragma: no cover - the evaluator defines it
+
+    def decision(
+        self,
+        cp: CompiledProvision,
+        inst: Instance | None,
+        env: Env,
+        status: str,
+        failed: list[str],
+        missing: set[str],
+        trace: list[Step],
+        extra: dict[str, Any],
+        counts_days: bool = False,
+    ) -> Decision:
+        raise NotImplementedError  # pragma: no cover - the evaluator defines it
+
+    def materialise(self, row: Row) -> Decision:
+        """The :class:`Decision` the general way makes for this row's claim."""
+        if self.explain:
+            return self._explained(row)
+        cp, _, path, status, amount, kind, caps, before, requested, missing, _, _, used = row
+        info = cp.info
+        static = self._static.get(info.id)
+        if static is None:
+            static = self._static[info.id] = self._provision_fields(cp)
+        key = frozenset(used)
+        assumed = self._assumed.get(key)
+        if assumed is None:
+            assumed = tuple(sorted((n, self._assumption_text(n)) for n in used))
+            self._assumed[key] = assumed
+        extra: dict[str, Any] = {}
+        if amount is not None:
+            extra = {
+                "amount": money_of(amount),
+                "amount_kind": kind,
+                "caps": cap_events(caps, requested, amount),
+                "granted_before": money_of(before) if before else None,
+            }
+        elif status == "eligible":
+            extra = {"consequence": info.consequence}
+        if missing:
+            facts = sorted(m for m in missing if not m.startswith("parameter "))
+            params = sorted(m[10:] for m in missing if m.startswith("parameter "))
+            extra["missing_facts"], extra["missing_parameters"] = tuple(facts), tuple(params)
+        return Decision(
+            subject="/".join([i for _, i in path]),
+            status=status,
+            assumptions=assumed,
+            **static,
+            **extra,
+        )
+
+    def _explained(self, row: Row) -> Decision:
+        """With explanations: the steps that depended on the order of claims come from
+        the row; the conditions and the amount are computed again (the facts read, the
+        reasons and their steps), in the order the general way computes them."""
+        cp, inst, path, status, amount = row[:5]
+        once_at, why, used = row[10:]
+        info = cp.info
+        env = self.env(cp, inst)
+        env.used_assumptions |= used
+        trace: list[Step] = []
+        failed, missing = self.conditions(cp, env, trace)
+        extra: dict[str, Any] = {}
+        if info.kind == "award" and not failed and not missing:
+            for n, o in enumerate(info.once):
+                if n == once_at:
+                    owner = next(i for e, i in path if e == o.entity)
+                    text = (
+                        f"once per {o.entity} (一次性): {o.entity} {owner} was already "
+                        f"granted under {info.id}"
+                    )
+                    trace.append(Step("once", text, False))
+                    failed = [text]
+                    break
+                trace.append(Step("once", f"once per {o.entity}: not granted before", True))
+        if amount is not None:
+            extra = self._award_steps(cp, env, trace, row)
+        elif status == "eligible":
+            extra = {"consequence": info.consequence}
+            trace.append(Step("consequence", info.consequence or "", True))
+        extra["path"] = path
+        d = self.decision(cp, inst, env, status, failed, missing, trace, extra)
+        return attrs.evolve(d, trace=(why, *d.trace)) if why is not None else d
+
+    def _award_steps(
+        self, cp: CompiledProvision, env: Env, trace: list[Step], row: Row
+    ) -> dict[str, Any]:
+        """The steps of an eligible award, as the evaluator's ``award`` writes them."""
+        amount, kind, caps, before, requested = row[4], row[5], row[6], row[7], row[8]
+        assert cp.amount is not None
+        assert amount is not None
+        value = cp.amount(env)
+        what = "decided amount" if cp.info.decided else "amount"
+        trace.append(Step("amount", f"{what}: {format_value(value)}", None))
+        asked = value
+        if isinstance(value, Money) and value < Money.zero():
+            trace.append(Step("amount", f"{format_value(value)} is below zero: 0.00 元", None))
+            asked = Money.zero()
+        if before:
+            b, rest = money_of(before), money_of(requested)
+            trace.append(
+                Step(
+                    "entitlement",
+                    f"already granted {format_value(b)} under this provision: pays the rest "
+                    f"{format_value(rest)} ({format_value(asked)} − {format_value(b)}, "
+                    "at least 0.00 元)",
+                    None,
+                )
+            )
+        for cap in cp.caps:  # read as apply_caps reads them: the facts read are shown
+            cap.limit(env)
+            if cap.per and cap.year is not None:
+                cap.year(env)
+        events = cap_events(caps, requested, amount)
+        trace.extend(Step("cap", cap_line(ev), not ev.binding) for ev in events)
+        label = "award" if kind == "exact" else "award up to"
+        trace.append(Step("result", f"{label}: {format_value(money_of(amount))}", None))
+        return {
+            "amount": money_of(amount),
+            "amount_kind": kind,
+            "caps": events,
+            "missing": set(),
+            "granted_before": money_of(before) if before else None,
+        }
