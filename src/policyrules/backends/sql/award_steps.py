@@ -15,7 +15,7 @@ from collections.abc import Sequence
 import sqlglot.expressions as exp
 
 from ... import syntax as s
-from ...model import CheckedPolicy, ProvisionInfo
+from ...model import CheckedPolicy, EntityInfo, ProvisionInfo
 from .awards import (
     CapPlan,
     col,
@@ -28,9 +28,9 @@ from .awards import (
     window_steps,
 )
 from .exprs import ExprCompiler
-from .outputs import decision_row
+from .outputs import DECISION_COLUMNS, decision_row
 from .plan import Step
-from .rows import chain_of, join_key, natural_keys, path_key_sql, rows_step
+from .rows import chain_of, natural_keys, natural_sql, path_key_sql, rows_step
 from .sqlbits import (
     BIGINT,
     INTEGER,
@@ -254,51 +254,114 @@ class AwardSteps:
 
     @staticmethod
     def window(name: str, claims: list[AwardSteps], pool: str) -> list[Step]:
-        parts = []
-        scope = None
-        kinds: list[str] = []
+        """The pool's window over the claims of ``claims`` (see :func:`.awards.window_steps`):
+        narrow rows (the path's ids, partition and order keys, room and amount), each
+        claim's result joined back to its provision's rows by the path's ids."""
+        multi = len(claims) > 1
         keys: dict[str, str] = {}
         steps: list[Step] = []
+        below: list[str] = []  # the path's entities under the scope, over all claims
         for aw in claims:
-            for ent in aw.chain:
-                if ent.name not in keys:
-                    keys[ent.name] = f"{name}_nk_{ent.name}"
-                    steps.append((keys[ent.name], natural_keys(ent)))
+            assert aw.shared is not None
+            for ent in aw.chain[len(aw.shared.scope) :]:
+                if ent.name not in below:
+                    below.append(ent.name)
+
+        def nk(ent: EntityInfo) -> str:
+            if ent.name not in keys:
+                keys[ent.name] = f"{name}_nk_{ent.name}"
+                steps.append((keys[ent.name], natural_keys(ent)))
+            return keys[ent.name]
+
+        parts = []
+        scope: tuple[EntityInfo, ...] = ()
+        kinds: list[str] = []
+        tail = True
+        for aw in claims:
             c = aw.shared
             assert c is not None
             scope = c.scope
             kinds = aw.order_kinds
             k = c.index
-            sel: list[exp.Expr] = [
-                _alias(lit(aw.p.id), "pr", quoted=True),
-                _alias(path_key_sql(aw.chain, keys), "pathkey", quoted=True),
-                _alias(join_key(aw.chain), "jk", quoted=True),
-                _alias(provision_rank(aw.p.id), "prank", quoted=True),
+            rest = aw.chain[len(scope) :]
+            joins: set[str] = set()
+            sel: list[exp.Expr] = []
+            if multi:
+                sel.append(_alias(lit(aw.p.id), "pr", quoted=True))
+                sel.append(_alias(provision_rank(aw.p.id), "prank", quoted=True))
+            sel += [_alias(col(f"e_{e.name}"), f"sc_{e.name}", quoted=True) for e in scope]
+            mine = {e.name for e in rest}
+            sel += [
+                _alias(
+                    col(f"e_{n}") if n in mine else _cast(exp.Null(), VARCHAR),
+                    f"j_{n}",
+                    quoted=True,
+                )
+                for n in below
             ]
-            sel += [_alias(col(f"e_{e.name}"), f"sc_{e.name}", quoted=True) for e in c.scope]
             year = col(f"yr{k}") if c.cap.year_of is not None else _cast(exp.Null(), INTEGER)
             sel.append(_alias(year, "yr", quoted=True))
             sel.append(
                 _alias(exp.Sub(this=col(f"l{k}"), expression=col(f"u{k}")), "room", quoted=True)
             )
             sel += [col("rstar"), col("cert")]
+            unique = False  # an earlier order key tells every claim of a partition apart
             for j in range(len(aw.p.order)):
-                key = case([(aw._ref(f"o{j}_un"), exp.Null())], col(f"o{j}"))
+                und = aw._ref(f"o{j}_un")
+                key = case([(und, exp.Null())], col(f"o{j}"))
                 sel.append(_alias(key, f"o{j}", quoted=True))
+                if kinds[j] in ("text", "enum"):
+                    ent = aw._id_key(j)
+                    natural = (
+                        exp.column("nk_key", table=nk(ent), quoted=True)
+                        if ent is not None
+                        else natural_sql(col(f"o{j}"))
+                    )
+                    if ent is not None:
+                        joins.add(ent.name)
+                    sel.append(
+                        _alias(case([(und.copy(), exp.Null())], natural), f"n{j}", quoted=True)
+                    )
+                    unique = unique or (
+                        not multi and len(rest) == 1 and ent is not None and ent == rest[0]
+                    )
+            tail = tail and not unique
+            if tail:  # ties broken by the path under the scope (the scope's ids are equal)
+                for ent in rest:
+                    nk(ent)
+                    joins.add(ent.name)
+                sel.append(_alias(path_key_sql(rest, keys), "pathkey", quoted=True))
             part = exp.select(*sel).from_(_t(f"{aw.name}_c"), copy=False)
             for ent in aw.chain:
-                part = part.join(
-                    _t(keys[ent.name]),
-                    on=exp.EQ(this=col("nk_id", keys[ent.name]), expression=col(f"e_{ent.name}")),
-                    join_type="left",
-                    copy=False,
-                )
+                if ent.name in joins:
+                    part = part.join(
+                        _t(keys[ent.name]),
+                        on=exp.EQ(
+                            this=col("nk_id", keys[ent.name]), expression=col(f"e_{ent.name}")
+                        ),
+                        join_type="left",
+                        copy=False,
+                    )
             parts.append(part.where(col("win"), copy=False))
             aw.window_name = name
-        assert scope is not None
-        return steps + window_steps(name, parts, scope, kinds)
+            aw.window_ranked = multi
+        ids = (
+            (["pr"] if multi else []) + [f"sc_{e.name}" for e in scope] + [f"j_{n}" for n in below]
+        )
+        return steps + window_steps(name, parts, scope, kinds, ids, tail=tail, ranked=multi)
+
+    def _id_key(self, j: int) -> EntityInfo | None:
+        """The entity of the path whose id order key ``j`` is, if it is one."""
+        key = self.p.order[j]
+        if not isinstance(key, s.Name):
+            return None
+        r = self.policy.resolve(key.parts, self.p.subject)
+        if r is None or r.kind != "fact" or r.name != "id":
+            return None
+        return next((e for e in self.chain if e.name == r.entity), None)
 
     window_name: str | None = None
+    window_ranked: bool = False
 
     # ---- running amounts, kind, decisions, grants -------------------------------------
 
@@ -309,10 +372,14 @@ class AwardSteps:
         if self.shared is not None and self.window_name is not None:
             k = self.shared.index
             w = self.window_name
-            on = all_of(
-                exp.EQ(this=col("pr", "w"), expression=lit(self.p.id)),
-                exp.EQ(this=col("jk", "w"), expression=join_key(self.chain, "c")),
-            )
+            depth = len(self.shared.scope)
+            conds: list[exp.Expr] = []
+            if self.window_ranked:
+                conds.append(exp.EQ(this=col("pr", "w"), expression=lit(self.p.id)))
+            for i, ent in enumerate(self.chain):
+                key = f"sc_{ent.name}" if i < depth else f"j_{ent.name}"
+                conds.append(exp.EQ(this=col(key, "w"), expression=col(f"e_{ent.name}", "c")))
+            on = all_of(*conds)
             q = (
                 exp.select(
                     exp.Column(this=exp.Star(), table=exp.to_identifier("c", quoted=True)),
@@ -381,7 +448,7 @@ class AwardSteps:
         ok = exp.EQ(this=col("st"), expression=lit("ok"))
         steps.append(
             (
-                f"{name}_f",
+                f"{name}_e",
                 exp.select(
                     exp.Star(),
                     _alias(case([(ok, amount)], _cast(exp.Null(), BIGINT)), "amount", quoted=True),
@@ -396,9 +463,14 @@ class AwardSteps:
                 ).from_(_t(prev), copy=False),
             )
         )
-        return steps, self._decision(), self._grant()
+        steps.append((f"{name}_f", self._outcome()))
+        final = exp.select(*(col(c) for c in DECISION_COLUMNS)).from_(_t(f"{name}_f"), copy=False)
+        return steps, final, self._grant()
 
-    def _decision(self) -> exp.Select:
+    def _outcome(self) -> exp.Select:
+        """The decision columns (:data:`DECISION_COLUMNS`), the path's ids ``e_*`` and the
+        grant's year ``gy``: the one stored step of the award, read by the decisions and
+        the grants."""
         st = col("st")
         status = case(
             [
@@ -440,7 +512,12 @@ class AwardSteps:
                 [self._ref("c_as"), *order_as, _if_list(award_ok, _concat(award_parts["as"]))]
             ),
         }
-        return exp.select(*decision_row(self.p, fields)).from_(_t(f"{self.name}_f"), copy=False)
+        extra = [col(f"e_{e.name}") for e in self.chain]
+        year = col(f"yr{self.years[-1].index}") if self.years else _cast(exp.Null(), INTEGER)
+        extra.append(_alias(year, "gy", quoted=True))
+        return exp.select(*decision_row(self.p, fields), *extra).from_(
+            _t(f"{self.name}_e"), copy=False
+        )
 
     def _grant(self) -> exp.Select:
         chain = {e.name for e in self.chain}
@@ -449,10 +526,9 @@ class AwardSteps:
             value = col(f"e_{e}") if e in chain else _cast(exp.Null(), VARCHAR)
             cols.append(_alias(value, e, quoted=True))
         cols.append(_alias(col("amount"), "amount", quoted=True))
-        year = col(f"yr{self.years[-1].index}") if self.years else _cast(exp.Null(), INTEGER)
-        cols.append(_alias(year, "year", quoted=True))
+        cols.append(_alias(col("gy"), "year", quoted=True))
         cond = all_of(
-            exp.EQ(this=col("st"), expression=lit("ok")),
+            exp.EQ(this=col("status"), expression=lit("eligible")),
             exp.EQ(this=col("amount_kind"), expression=lit("exact")),
             exp.GT(this=col("amount"), expression=num(0)),
         )

@@ -22,7 +22,7 @@ from ... import syntax as s
 from ...model import CheckedPolicy, EntityInfo, ProvisionInfo
 from ...printer import print_cap
 from .plan import Step, refuse
-from .rows import chain_of, natural_literal, natural_sql
+from .rows import chain_of, natural_literal
 from .sqlbits import BIGINT, all_of, any_of, case, is_null, negate, not_null
 from .sqlbits import alias as _alias
 from .sqlbits import cast as _cast
@@ -143,11 +143,18 @@ def window_steps(
     parts: list[exp.Select],
     scope: tuple[EntityInfo, ...],
     order_kinds: list[str],
+    ids: list[str],
+    *,
+    tail: bool = True,
+    ranked: bool = False,
 ) -> list[Step]:
-    """One pool's claims (``parts``: rows with ``pr``, ``pathkey``, ``prank``, ``sc_*``,
-    ``yr``, ``room`` = limit − ledger, ``rstar`` = the amount after every other cap (NULL:
-    no bound), ``cert`` = known amount and nothing missing, order keys ``o0``...) → rows
-    ``pr``, ``pathkey``, ``hi``, ``lo``: the cap's room as ``running`` and ``lowest`` see it.
+    """One pool's claims (``parts``: rows with the columns ``ids`` naming the claim (the
+    scope's ids ``sc_*``, the rest of its path ``j_*``, ``pr`` the provision when the pool
+    has several), ``yr``, ``room`` = limit − ledger, ``rstar`` = the amount after every
+    other cap (NULL: no bound), ``cert`` = known amount and nothing missing, order keys
+    ``o0``... (``n<i>``: the natural key of a text one), ``pathkey`` (when ``tail``) and
+    ``prank`` (when ``ranked``) to break ties) → rows ``ids``, ``hi``, ``lo``: the cap's
+    room as ``running`` and ``lowest`` see it.
 
     The rule served one claim at a time: hi = (room − E)⁺ and lo = (room − E − P)⁺ with E
     the earlier exact amounts and P the earlier up-to ones; amount a = min(rstar, hi); a
@@ -165,8 +172,10 @@ def window_steps(
         order.append(exp.Ordered(this=is_null(key), desc=False, nulls_first=False))
         value = col(f"n{i}") if kind in ("text", "enum") else key.copy()
         order.append(exp.Ordered(this=value, desc=False, nulls_first=False))
-    order.append(exp.Ordered(this=col("pathkey"), desc=False, nulls_first=False))
-    order.append(exp.Ordered(this=col("prank"), desc=False, nulls_first=False))
+    if tail:
+        order.append(exp.Ordered(this=col("pathkey"), desc=False, nulls_first=False))
+    if tail and ranked:
+        order.append(exp.Ordered(this=col("prank"), desc=False, nulls_first=False))
 
     def over(fn: exp.Expr, *, before: bool, ordered: bool = True) -> exp.Window:
         spec = None
@@ -192,13 +201,7 @@ def window_steps(
     for q in parts[1:]:
         union = exp.Union(this=union, expression=q, distinct=False)
     w0 = f"{name}_w0"
-    naturals = [
-        _alias(natural_sql(col(f"o{i}")), f"n{i}", quoted=True)
-        for i, kind in enumerate(order_kinds)
-        if kind in ("text", "enum")
-    ]
-    source = exp.Subquery(this=union, alias=exp.TableAlias(this=exp.to_identifier("u")))
-    steps: list[Step] = [(w0, exp.select("*", *naturals).from_(source, copy=False))]
+    steps: list[Step] = [(w0, union)]
     certain_r = case([(col("cert"), col("rstar"))], _cast(exp.Null(), BIGINT))
     w1 = exp.select(
         "*",
@@ -246,8 +249,7 @@ def window_steps(
     ).from_(exp.to_table(f"{name}_w2", quoted=True), copy=False)
     early = any_of(is_null(col("s")), exp.LTE(this=col("rn"), expression=col("s")))
     w4 = exp.select(
-        col("pr"),
-        col("jk"),
+        *(col(i) for i in ids),
         _alias(
             case(
                 [(early, col("hi1"))],

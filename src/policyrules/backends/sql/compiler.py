@@ -144,7 +144,10 @@ def compile_batch(
     steps.append(("decisions", _union(finals) if finals else _no_decisions()))
     steps.append(("grants", _union(grants) if grants else AwardSteps.no_grants(checked)))
     inputs = (*(e.key for e in checked.entities), "ledger", "calendar_days")
-    return SqlPlan(tuple(steps), inputs)
+    # An award's rooms are read by its pool's window (a few columns of the claims in it)
+    # and by its amounts: computing them twice costs less than storing every column.
+    recompute = frozenset(f"{aw.name}_c" for aw in built.values())
+    return SqlPlan(tuple(steps), inputs, recompute=recompute)
 
 
 def _union(parts: list[exp.Select]) -> exp.Expr:

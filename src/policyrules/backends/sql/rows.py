@@ -132,6 +132,8 @@ def path_key_sql(chain: tuple[EntityInfo, ...], keys: Mapping[str, str] | None =
     path first.  ``keys`` names, per entity, a joined :func:`natural_keys` table whose
     ``nk_key`` is used instead of computing the key on every row."""
     parts: list[exp.Expr] = []
+    if not chain:
+        return exp.Literal.string("")
     for ent in chain:
         parts.append(exp.Literal.string(ent.name + _LEVEL))
         if keys is not None and ent.name in keys:
