@@ -205,15 +205,14 @@ def run_batch(
         timings.append(("compiling", time.perf_counter() - began))
         # Rows are located by their order only while reading; the plan needs no order.
         con.execute("SET preserve_insertion_order = false").fetchall()
-        steps = plan.sql("duckdb")
+        steps = plan.statements("duckdb")
         if show.total is None:  # the bar: steps done of every step, the two writes included
             show.total = show.done + len(steps) + 2
-        stored, drops = plan.tables(), plan.drops()
+        drops = plan.drops()
         for i, (name, sql) in enumerate(steps, start=1):
             began = time.perf_counter()
             with show.step(f"step {i}/{len(steps)}: {name}", con):
-                kind = "TABLE" if name in stored else "VIEW"
-                _run(con, f"CREATE OR REPLACE TEMP {kind} {ident(name)} AS {sql}")
+                _run(con, f"CREATE OR REPLACE TEMP TABLE {ident(name)} AS {sql}")
                 # A table no later step reads is dropped: memory holds what is still needed.
                 for done in drops.get(name, ()):
                     _run(con, f"DROP TABLE IF EXISTS {ident(done)}")

@@ -18,28 +18,31 @@ from ... import syntax as s
 from ...model import CheckedPolicy, EntityInfo, ProvisionInfo
 from .awards import (
     CapPlan,
+    LedgerSum,
     col,
     greatest,
     least_known,
-    ledger_sum,
+    ledger_sums,
     lit,
     num,
     provision_rank,
     window_steps,
 )
 from .exprs import ExprCompiler
-from .outputs import DECISION_COLUMNS, decision_row
+from .names import names_out
+from .outputs import decision_row
 from .plan import Step
 from .rows import chain_of, natural_keys, natural_sql, path_key_sql, rows_step
 from .sqlbits import (
     BIGINT,
     INTEGER,
     VARCHAR,
+    Pairs,
     all_of,
     any_of,
     case,
+    is_bool,
     is_null,
-    names_list,
     negate,
     not_null,
 )
@@ -92,6 +95,7 @@ class AwardSteps:
         self.years = [c for c in caps if c.cap.per and c.cap.year_of is not None]
         self.order_kinds = [ec.type_of(k).kind for k in p.order]
         self.constants: dict[str, exp.Expr] = {}
+        self.lists: dict[str, Pairs] = {}
 
     # ---- rows, ledger, rooms -----------------------------------------------------------
 
@@ -111,6 +115,7 @@ class AwardSteps:
         if "a" not in values:  # pragma: no cover - the checker requires an amount
             raise self.ec.fail(s.Name(("amount",)), "an award with no amount")
         rows = rows_step(name, self.policy, p, self.ec, values)
+        self.lists = rows.lists
         self._lift_constants(rows.select)
         return [(name, rows.select), (f"{name}_b", self._ledger()), (f"{name}_c", self._rooms())]
 
@@ -146,34 +151,50 @@ class AwardSteps:
         cap k's pool and scope, and year) and ``yr<k>`` (the year cap k counts in)."""
         p, chain = self.p, self.chain
         names = [e.name for e in chain]
-        joins: list[tuple[str, exp.Select, list[str], CapPlan | None]] = []
+        # One sum of the ledger per join key (scope, and year of a cap), its totals side
+        # by side: ``before``, ``paid``, the caps' used amounts.
+        groups: dict[tuple[tuple[str, ...], int | None], list[LedgerSum]] = {}
+        scopes: dict[tuple[tuple[str, ...], int | None], tuple[EntityInfo, ...]] = {}
+        years: dict[int, CapPlan] = {}
+
+        def add(scope: tuple[EntityInfo, ...], year: CapPlan | None, x: LedgerSum) -> str:
+            key = (tuple(e.name for e in scope), year.index if year is not None else None)
+            groups.setdefault(key, []).append(x)
+            scopes[key] = scope
+            if year is not None:
+                years[year.index] = year
+            return f"lg{list(groups).index(key)}"
+
         extra: list[exp.Expr] = []
-        joins.append(("lb", ledger_sum(self.entities, chain, {p.id}, exact=True), names, None))
-        extra.append(_alias(_or0(col("total", "lb")), "before", quoted=True))
+        at = add(chain, None, LedgerSum("before", frozenset({p.id}), exact=True))
+        extra.append(_alias(_or0(col("before", at)), "before", quoted=True))
         paid: list[exp.Expr] = []
         for i, o in enumerate(p.once):
             depth = names.index(o.entity)
-            sub = ledger_sum(self.entities, chain[: depth + 1], {p.id}, paid=True)
-            joins.append((f"lo{i}", sub, names[: depth + 1], None))
-            paid.append(not_null(col("total", f"lo{i}")))
+            at = add(chain[: depth + 1], None, LedgerSum(f"paid{i}", frozenset({p.id}), paid=True))
+            paid.append(not_null(col(f"paid{i}", at)))
         extra.append(_alias(any_of(*paid) if paid else exp.false(), "paid", quoted=True))
         for c in self.caps:
             if not c.cap.per:
                 continue
             year = c if c.cap.year_of is not None else None
-            sub = ledger_sum(self.entities, c.scope, self._members(c.pool), year=year is not None)
-            joins.append((f"lu{c.index}", sub, [e.name for e in c.scope], year))
-            extra.append(_alias(_or0(col("total", f"lu{c.index}")), f"u{c.index}", quoted=True))
+            at = add(c.scope, year, LedgerSum(f"used{c.index}", frozenset(self._members(c.pool))))
+            extra.append(_alias(_or0(col(f"used{c.index}", at)), f"u{c.index}", quoted=True))
             if year is not None:
                 extra.append(_alias(self._year(c), f"yr{c.index}", quoted=True))
         star = exp.Column(this=exp.Star(), table=exp.to_identifier("r", quoted=True))
         q = exp.select(star, *extra).from_(_alias(_t(self.name), "r", quoted=True), copy=False)
-        for alias, sub, scope, cap in joins:
+        for n, (key, sums) in enumerate(groups.items()):
+            alias = f"lg{n}"
+            scope_names, year_of = key
             conds: list[exp.Expr] = [
-                exp.EQ(this=col(f"k_{n}", alias), expression=col(f"e_{n}", "r")) for n in scope
+                exp.EQ(this=col(f"k_{e}", alias), expression=col(f"e_{e}", "r"))
+                for e in scope_names
             ]
-            if cap is not None:
+            if year_of is not None:
+                cap = years[year_of]
                 conds.append(exp.EQ(this=col("k_year", alias), expression=self._year(cap)))
+            sub = ledger_sums(self.entities, scopes[key], sums, year=year_of is not None)
             table = exp.Subquery(
                 this=sub, alias=exp.TableAlias(this=exp.to_identifier(alias, quoted=True))
             )
@@ -311,19 +332,19 @@ class AwardSteps:
                 key = case([(und, exp.Null())], col(f"o{j}"))
                 sel.append(_alias(key, f"o{j}", quoted=True))
                 if kinds[j] in ("text", "enum"):
-                    ent = aw._id_key(j)
+                    id_of = aw._id_key(j)
                     natural = (
-                        exp.column("nk_key", table=nk(ent), quoted=True)
-                        if ent is not None
+                        exp.column("nk_key", table=nk(id_of), quoted=True)
+                        if id_of is not None
                         else natural_sql(col(f"o{j}"))
                     )
-                    if ent is not None:
-                        joins.add(ent.name)
+                    if id_of is not None:
+                        joins.add(id_of.name)
                     sel.append(
                         _alias(case([(und.copy(), exp.Null())], natural), f"n{j}", quoted=True)
                     )
                     unique = unique or (
-                        not multi and len(rest) == 1 and ent is not None and ent == rest[0]
+                        not multi and len(rest) == 1 and id_of is not None and id_of == rest[0]
                     )
             tail = tail and not unique
             if tail:  # ties broken by the path under the scope (the scope's ids are equal)
@@ -444,7 +465,7 @@ class AwardSteps:
                 any_of(is_null(before), exp.NEQ(this=before.copy(), expression=after.copy())),
             )
             cond = all_of(not_null(hi), case([(not_null(col("req")), with_req)], without))
-            binding.append((c.text, cond))
+            binding.append(_alias(is_bool(cond, True), f"bc{n}", quoted=True))
         ok = exp.EQ(this=col("st"), expression=lit("ok"))
         steps.append(
             (
@@ -457,20 +478,25 @@ class AwardSteps:
                         "amount_kind",
                         quoted=True,
                     ),
-                    _alias(
-                        _if_list(ok.copy(), names_list(tuple(binding))), "binding_caps", quoted=True
-                    ),
+                    *binding,
                 ).from_(_t(prev), copy=False),
             )
         )
-        steps.append((f"{name}_f", self._outcome()))
-        final = exp.select(*(col(c) for c in DECISION_COLUMNS)).from_(_t(f"{name}_f"), copy=False)
+        row = self._decision_row()
+        # The stored step holds only what the decisions and the grants read: the lists of
+        # names are written once, by the decisions, from flags.
+        keep = {e.name for x in row for e in x.find_all(exp.Column)}
+        keep |= {f"e_{e.name}" for e in self.chain} | {"st", "amount", "amount_kind"}
+        year = col(f"yr{self.years[-1].index}") if self.years else _cast(exp.Null(), INTEGER)
+        stored = exp.select(*(col(c) for c in sorted(keep)), _alias(year, "gy", quoted=True)).from_(
+            _t(f"{name}_e"), copy=False
+        )
+        steps.append((f"{name}_f", stored))
+        final = exp.select(*row).from_(_t(f"{name}_f"), copy=False)
         return steps, final, self._grant()
 
-    def _outcome(self) -> exp.Select:
-        """The decision columns (:data:`DECISION_COLUMNS`), the path's ids ``e_*`` and the
-        grant's year ``gy``: the one stored step of the award, read by the decisions and
-        the grants."""
+    def _decision_row(self) -> list[exp.Expr]:
+        """The decision columns (:data:`DECISION_COLUMNS`) from the award's last rows."""
         st = col("st")
         status = case(
             [
@@ -496,11 +522,12 @@ class AwardSteps:
             del lim_null
         order_as = [self._ref(f"o{j}_as") for j in range(len(self.p.order))]
         award_ok = any_of(ok, exp.EQ(this=st.copy(), expression=lit("undecided")))
+        binding = tuple((c.text, col(f"bc{n}")) for n, c in enumerate(self.caps, start=1))
         fields = {
             "status": status,
             "amount": col("amount"),
             "amount_kind": col("amount_kind"),
-            "binding_caps": col("binding_caps"),
+            "binding_caps": _if_list(ok.copy(), names_out(binding, ordered=True)),
             "missing_facts": case(
                 [(unknown, self._ref("c_mf")), (ok.copy(), _sorted(award_parts["mf"]))], _empty()
             ),
@@ -512,12 +539,7 @@ class AwardSteps:
                 [self._ref("c_as"), *order_as, _if_list(award_ok, _concat(award_parts["as"]))]
             ),
         }
-        extra = [col(f"e_{e.name}") for e in self.chain]
-        year = col(f"yr{self.years[-1].index}") if self.years else _cast(exp.Null(), INTEGER)
-        extra.append(_alias(year, "gy", quoted=True))
-        return exp.select(*decision_row(self.p, fields), *extra).from_(
-            _t(f"{self.name}_e"), copy=False
-        )
+        return decision_row(self.p, fields, self.lists, self.chain)
 
     def _grant(self) -> exp.Select:
         chain = {e.name for e in self.chain}
@@ -528,7 +550,7 @@ class AwardSteps:
         cols.append(_alias(col("amount"), "amount", quoted=True))
         cols.append(_alias(col("gy"), "year", quoted=True))
         cond = all_of(
-            exp.EQ(this=col("status"), expression=lit("eligible")),
+            exp.EQ(this=col("st"), expression=lit("ok")),
             exp.EQ(this=col("amount_kind"), expression=lit("exact")),
             exp.GT(this=col("amount"), expression=num(0)),
         )

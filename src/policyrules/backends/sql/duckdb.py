@@ -38,16 +38,14 @@ def connect() -> _duckdb.DuckDBPyConnection:
 def run_plan(con: _duckdb.DuckDBPyConnection, plan: SqlPlan) -> tuple[str, str]:
     """Create each step of ``plan`` in ``con``, in order, and return the names of the
     decisions and grants tables.  The input tables must be there.  The steps of
-    :meth:`SqlPlan.tables` (the outputs, and a step read by two or more later steps, such
-    as a pool's window) become temporary tables; the others temporary views that DuckDB
-    plans into their readers (no copy of their rows).
+    :meth:`SqlPlan.tables` (the outputs, and a step read by two or more later steps)
+    become temporary tables; the others are written into the statements of their readers
+    as common table expressions (:meth:`SqlPlan.statements`): no copy of their rows.
 
     :raises duckdb.Error: a missing input table or column, or a value the engine refuses
         (for example a sum beyond BIGINT)."""
-    tables = plan.tables()
-    for name, sql in plan.sql("duckdb"):
-        kind = "TABLE" if name in tables else "VIEW"
-        con.execute(f'CREATE OR REPLACE TEMP {kind} "{name}" AS {sql}')
+    for name, sql in plan.statements("duckdb"):
+        con.execute(f'CREATE OR REPLACE TEMP TABLE "{name}" AS {sql}')
     return plan.decisions, plan.grants
 
 

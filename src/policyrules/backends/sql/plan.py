@@ -58,6 +58,40 @@ class SqlPlan:
             self._texts[dialect] = texts
         return list(texts)
 
+    def statements(self, dialect: str) -> list[tuple[str, str]]:
+        """One ``(name, SELECT text)`` per step of :meth:`tables`, in order, each with the
+        views it reads (directly or through other views) written before it as common table
+        expressions: an engine stores these and nothing else.  One statement per stored
+        step is planned once (a chain of views is bound again by each view after it)."""
+        key = f"statements:{dialect}"
+        done = self._texts.get(key)
+        if done is not None:
+            return list(done)
+        stored = self.tables()
+        texts = dict(self.sql(dialect))
+        reads = {n: {t.name for t in q.find_all(exp.Table)} for n, q in self.steps}
+        order = [n for n, _ in self.steps]
+        out: list[tuple[str, str]] = []
+        for name in order:
+            if name not in stored:
+                continue
+            need: set[str] = set()
+            todo = [r for r in reads[name] if r in texts and r not in stored]
+            while todo:
+                view = todo.pop()
+                if view not in need:
+                    need.add(view)
+                    todo.extend(r for r in reads[view] if r in texts and r not in stored)
+            ctes = [
+                f"{exp.to_identifier(v, quoted=True).sql(dialect=dialect)} AS ({texts[v]})"
+                for v in order
+                if v in need
+            ]
+            head = f"WITH {', '.join(ctes)} " if ctes else ""
+            out.append((name, head + texts[name]))
+        self._texts[key] = out
+        return list(out)
+
     def tables(self) -> frozenset[str]:
         """The steps to store as tables: the outputs, and each step two or more later steps
         read (not in ``recompute``).  The others are views, planned into their readers."""

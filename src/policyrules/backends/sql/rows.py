@@ -21,6 +21,7 @@ from ... import syntax as s
 from ...model import CheckedPolicy, EntityInfo, ProvisionInfo
 from ...runtime.order import natural_key
 from .exprs import ExprCompiler, SqlValue
+from .names import flag_columns
 from .sqlbits import (
     VARCHAR,
     Pairs,
@@ -31,7 +32,6 @@ from .sqlbits import (
     is_bool,
     is_null,
     merge,
-    names_list,
     negate,
 )
 from .sqlbits import alias as _alias
@@ -164,6 +164,7 @@ class Rows:
     name: str
     select: exp.Select
     chain: tuple[EntityInfo, ...]
+    lists: dict[str, Pairs] = attrs.field(factory=dict)
 
 
 def _from_chain(policy: CheckedPolicy, chain: tuple[EntityInfo, ...]) -> exp.Select:
@@ -185,26 +186,25 @@ def _from_chain(policy: CheckedPolicy, chain: tuple[EntityInfo, ...]) -> exp.Sel
     return q
 
 
-def _lists(prefix: str, v: SqlValue, q: list[exp.Expr]) -> None:
-    """Columns ``<prefix>``, ``<prefix>_mf`` (missing facts), ``<prefix>_mp`` (missing
-    parameters), ``<prefix>_as`` (assumptions), ``<prefix>_un`` (undecided)."""
+def _lists(prefix: str, v: SqlValue, q: list[exp.Expr], lists: dict[str, Pairs]) -> None:
+    """Columns ``<prefix>`` (the value) and ``<prefix>_un`` (undecided), and the flags of
+    the lists ``<prefix>_mf`` (missing facts), ``<prefix>_mp`` (missing parameters),
+    ``<prefix>_as`` (assumptions) into ``lists`` (see :mod:`.names`)."""
     missing = gate(v.missing, is_null(v.value))
     q.append(_alias(v.value.copy(), prefix, quoted=True))
-    q.extend(_missing_cols(prefix, missing))
-    q.append(_alias(names_list(v.used), f"{prefix}_as", quoted=True))
+    _missing_cols(prefix, missing, q, lists)
+    lists[f"{prefix}_as"] = flag_columns(f"{prefix}_as", v.used, q)
     und = v.undecided if v.undecided is not None else exp.Boolean(this=False)
     q.append(_alias(und.copy(), f"{prefix}_un", quoted=True))
 
 
-def _missing_cols(prefix: str, missing: Pairs) -> list[exp.Expr]:
+def _missing_cols(prefix: str, missing: Pairs, q: list[exp.Expr], lists: dict[str, Pairs]) -> None:
     facts = tuple((k, w) for k, w in missing if not k.startswith("parameter "))
     params = tuple(
         (k.removeprefix("parameter "), w) for k, w in missing if k.startswith("parameter ")
     )
-    return [
-        _alias(names_list(facts), f"{prefix}_mf", quoted=True),
-        _alias(names_list(params), f"{prefix}_mp", quoted=True),
-    ]
+    lists[f"{prefix}_mf"] = flag_columns(f"{prefix}_mf", facts, q)
+    lists[f"{prefix}_mp"] = flag_columns(f"{prefix}_mp", params, q)
 
 
 def rows_step(
@@ -262,9 +262,10 @@ def rows_step(
             for c, u in zip(conds, und, strict=True)
         )
     )
-    cols.extend(_missing_cols("c", missing))
-    cols.append(_alias(names_list(merge(*(c.used for c in conds))), "c_as", quoted=True))
+    lists: dict[str, Pairs] = {}
+    _missing_cols("c", missing, cols, lists)
+    lists["c_as"] = flag_columns("c_as", merge(*(c.used for c in conds)), cols)
     for key, expr in values.items():
-        _lists(key, ec.compile(expr), cols)
+        _lists(key, ec.compile(expr), cols, lists)
     q = _from_chain(policy, chain).select(*cols, copy=False)
-    return Rows(name, q, chain)
+    return Rows(name, q, chain, lists)
