@@ -48,6 +48,9 @@ class SqlPlan:
     _texts: dict[str, list[tuple[str, str]]] = attrs.field(
         factory=dict, eq=False, repr=False, alias="_texts"
     )
+    _reads: dict[str, frozenset[str]] = attrs.field(
+        factory=dict, eq=False, repr=False, alias="_reads"
+    )
 
     def sql(self, dialect: str) -> list[tuple[str, str]]:
         """Each step as ``(name, SELECT text)`` in ``dialect`` (``duckdb``, ``spark``...),
@@ -69,7 +72,7 @@ class SqlPlan:
             return list(done)
         stored = self.tables()
         texts = dict(self.sql(dialect))
-        reads = {n: {t.name for t in q.find_all(exp.Table)} for n, q in self.steps}
+        reads = self.reads()
         order = [n for n, _ in self.steps]
         out: list[tuple[str, str]] = []
         for name in order:
@@ -92,12 +95,20 @@ class SqlPlan:
         self._texts[key] = out
         return list(out)
 
+    def reads(self) -> dict[str, frozenset[str]]:
+        """The tables (inputs and steps) each step reads (found once, then kept)."""
+        found = self._reads
+        if not found:
+            for name, query in self.steps:
+                found[name] = frozenset(t.name for t in query.find_all(exp.Table))
+        return found
+
     def tables(self) -> frozenset[str]:
         """The steps to store as tables: the outputs, and each step two or more later steps
         read (not in ``recompute``).  The others are views, planned into their readers."""
         readers: dict[str, int] = {}
-        for _, query in self.steps:
-            for table in {t.name for t in query.find_all(exp.Table)}:
+        for read in self.reads().values():
+            for table in read:
                 readers[table] = readers.get(table, 0) + 1
         shared = {n for n, _ in self.steps if readers.get(n, 0) > 1} - self.recompute
         return frozenset(shared | {self.decisions, self.grants})
@@ -107,7 +118,7 @@ class SqlPlan:
         reads, directly or through a view: they can be dropped once it is stored."""
         stored = self.tables()
         names = [n for n, _ in self.steps]
-        reads = {n: {t.name for t in q.find_all(exp.Table)} & set(names) for n, q in self.steps}
+        reads = {n: r & set(names) for n, r in self.reads().items()}
         last: dict[str, str] = {}
         for name in names:
             if name not in stored:
