@@ -114,15 +114,49 @@ def natural_sql(text: exp.Expr) -> exp.Expr:
 
 def natural_keys(ent: EntityInfo) -> exp.Select:
     """Each id of ``ent``'s table once (``nk_id``) with its natural key (``nk_key``): the
-    keys are computed per distinct id, not per claim, and joined to the claims."""
+    keys are computed per distinct id, not per claim, and joined to the claims.
+
+    When every id has its ASCII digits in the same places (``P00`` ... ``P19``,
+    ``F000123``: the usual registry), text order is natural order (same-length runs
+    compare alike either way), so the key is the id itself: short keys sort fast, and
+    no id is parsed."""
+    table = exp.to_table(ent.key, quoted=True)
     ids = (
         exp.select(_alias(exp.column("id", quoted=True), "nk_id", quoted=True))
         .distinct(copy=False)
-        .from_(exp.to_table(ent.key, quoted=True), copy=False)
+        .from_(table, copy=False)
+    )
+    digits = exp.Literal.string("0123456789")
+    mask = exp.Translate(
+        this=exp.column("nk_id", quoted=True), from_=digits, to=exp.Literal.string("0" * 10)
+    )
+    shapes = exp.select(
+        _alias(
+            exp.LTE(
+                this=exp.Count(this=exp.Distinct(expressions=[mask])),
+                expression=exp.Literal.number(1),
+            ),
+            "same",
+            quoted=True,
+        )
+    ).from_(
+        exp.Subquery(this=ids.copy(), alias=exp.TableAlias(this=exp.to_identifier("i"))), copy=False
     )
     ref = exp.column("nk_id", quoted=True)
-    return exp.select(ref.copy(), _alias(natural_sql(ref), "nk_key", quoted=True)).from_(
-        exp.Subquery(this=ids, alias=exp.TableAlias(this=exp.to_identifier("d"))), copy=False
+    same = exp.column("same", table="s", quoted=True)
+    key = exp.Case(ifs=[exp.If(this=same, true=ref.copy())], default=natural_sql(ref))
+    return (
+        exp.select(ref.copy(), _alias(key, "nk_key", quoted=True))
+        .from_(
+            exp.Subquery(this=ids, alias=exp.TableAlias(this=exp.to_identifier("d"))), copy=False
+        )
+        .join(
+            exp.Subquery(
+                this=shapes, alias=exp.TableAlias(this=exp.to_identifier("s", quoted=True))
+            ),
+            join_type="cross",
+            copy=False,
+        )
     )
 
 
