@@ -240,7 +240,6 @@ def window_steps(
             w1,
             exp.select(
                 "*",
-                _alias(_row_number(part_by, order), "rn", quoted=True),
                 _alias(before(certain_r), "cc", quoted=True),
             ).from_(t(w0), copy=False),
         )
@@ -278,7 +277,11 @@ def window_steps(
     a1 = least_known(col("rstar"), col("hi1"))
     uncertain_a = case([(negate(col("cert")), a1)], _cast(exp.Null(), BIGINT))
     q2 = (
-        exp.select("*", _alias(before(uncertain_a), "p1", quoted=True))
+        exp.select(
+            "*",
+            _alias(_row_number(part_by, order), "rn", quoted=True),
+            _alias(before(uncertain_a), "p1", quoted=True),
+        )
         .from_(t(f"{name}_v"), copy=False)
         .where(col("unc"), copy=False)
     )
