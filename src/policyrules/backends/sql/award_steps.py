@@ -1,11 +1,14 @@
 """The steps of one award: rows, ledger joins, rooms, the shared cap's window, decisions.
 
 ``<p>``: the rows (:func:`.rows.rows_step`) with the amount ``a``, order keys ``o<j>``, cap
-limits ``l<k>`` and years ``y<k>``; ``<p>_b``: joined to the ledger (granted before, paid
-once, used per cap); ``<p>_c``: status, the amount requested, each cap's room when it depends
-on no other claim (``h<k>``), and the pool key of the shared cap; the pool's window (see
-:func:`.awards.window_steps`); ``<p>_d<k>``: the running amount after cap k and the lowest;
-``<p>_f``: amount, kind, binding caps.
+limits ``l<k>``, years ``y<k>`` and the flags of their lists of names (:mod:`.names`);
+``<p>_b``: joined to the ledger (granted before, paid once, used per cap: one sum of the
+ledger per join key); ``<p>_c``: status, the amount requested, each cap's room when it
+depends on no other claim (``h<k>``), and the pool key of the shared cap; the pool's window
+(:func:`.pools.pool_window`) joined back by the path's ids (``<p>_j``); ``<p>_d<k>``: the
+running amount after cap k and the lowest; ``<p>_e``: amount, kind, binding cap flags;
+``<p>_f``, the one step stored: what the decisions and the grants read (the decisions
+write the lists of names).
 """
 
 from __future__ import annotations
@@ -25,14 +28,12 @@ from .awards import (
     ledger_sums,
     lit,
     num,
-    provision_rank,
-    window_steps,
 )
 from .exprs import ExprCompiler
 from .names import names_out
 from .outputs import decision_row
 from .plan import Step
-from .rows import chain_of, natural_keys, natural_sql, path_key_sql, rows_step
+from .rows import chain_of, rows_step
 from .sqlbits import (
     BIGINT,
     INTEGER,
@@ -123,7 +124,7 @@ class AwardSteps:
 
     def _lift_constants(self, select: exp.Select) -> None:
         """Take out of the rows the lists and flags (``<k>_mf``, ``_mp``, ``_as``, ``_un``)
-        that are the same on every row (most are an empty list or FALSE): :meth:`_ref`
+        that are the same on every row (most are an empty list or FALSE): :meth:`ref`
         writes them in place where they are read, so no step carries them row by row."""
         kept: list[exp.Expr] = []
         for e in select.expressions:
@@ -137,7 +138,7 @@ class AwardSteps:
                 kept.append(e)
         select.set("expressions", kept)
 
-    def _ref(self, name: str) -> exp.Expr:
+    def ref(self, name: str) -> exp.Expr:
         """Column ``name`` of the rows, or its value when :meth:`_lift_constants` took it."""
         const = self.constants.get(name)
         return const.copy() if const is not None else col(name)
@@ -210,12 +211,12 @@ class AwardSteps:
 
     def _rooms(self) -> exp.Select:
         """Status, requested amount, static rooms ``h<k>``, certainty and window inputs."""
-        undecided: list[exp.Expr] = [self._ref("a_un")]
+        undecided: list[exp.Expr] = [self.ref("a_un")]
         for c in self.caps:
             k = c.index
-            undecided.append(self._ref(f"l{k}_un"))
+            undecided.append(self.ref(f"l{k}_un"))
             if f"y{k}" in self._year_cols():
-                undecided.append(all_of(not_null(col(f"l{k}")), self._ref(f"y{k}_un")))
+                undecided.append(all_of(not_null(col(f"l{k}")), self.ref(f"y{k}_un")))
         st = case(
             [
                 (exp.NEQ(this=col("st0"), expression=lit("ok")), col("st0")),
@@ -273,105 +274,7 @@ class AwardSteps:
 
     # ---- the shared cap's window ------------------------------------------------------
 
-    @staticmethod
-    def window(name: str, claims: list[AwardSteps], pool: str) -> list[Step]:
-        """The pool's window over the claims of ``claims`` (see :func:`.awards.window_steps`):
-        narrow rows (the path's ids, partition and order keys, room and amount), each
-        claim's result joined back to its provision's rows by the path's ids."""
-        multi = len(claims) > 1
-        keys: dict[str, str] = {}
-        steps: list[Step] = []
-        below: list[str] = []  # the path's entities under the scope, over all claims
-        for aw in claims:
-            assert aw.shared is not None
-            for ent in aw.chain[len(aw.shared.scope) :]:
-                if ent.name not in below:
-                    below.append(ent.name)
-
-        def nk(ent: EntityInfo) -> str:
-            if ent.name not in keys:
-                keys[ent.name] = f"{name}_nk_{ent.name}"
-                steps.append((keys[ent.name], natural_keys(ent)))
-            return keys[ent.name]
-
-        parts = []
-        scope: tuple[EntityInfo, ...] = ()
-        kinds: list[str] = []
-        tail = True
-        for aw in claims:
-            c = aw.shared
-            assert c is not None
-            scope = c.scope
-            kinds = aw.order_kinds
-            k = c.index
-            rest = aw.chain[len(scope) :]
-            joins: set[str] = set()
-            sel: list[exp.Expr] = []
-            if multi:
-                sel.append(_alias(lit(aw.p.id), "pr", quoted=True))
-                sel.append(_alias(provision_rank(aw.p.id), "prank", quoted=True))
-            sel += [_alias(col(f"e_{e.name}"), f"sc_{e.name}", quoted=True) for e in scope]
-            mine = {e.name for e in rest}
-            sel += [
-                _alias(
-                    col(f"e_{n}") if n in mine else _cast(exp.Null(), VARCHAR),
-                    f"j_{n}",
-                    quoted=True,
-                )
-                for n in below
-            ]
-            year = col(f"yr{k}") if c.cap.year_of is not None else _cast(exp.Null(), INTEGER)
-            sel.append(_alias(year, "yr", quoted=True))
-            sel.append(
-                _alias(exp.Sub(this=col(f"l{k}"), expression=col(f"u{k}")), "room", quoted=True)
-            )
-            sel += [col("rstar"), col("cert")]
-            unique = False  # an earlier order key tells every claim of a partition apart
-            for j in range(len(aw.p.order)):
-                und = aw._ref(f"o{j}_un")
-                key = case([(und, exp.Null())], col(f"o{j}"))
-                sel.append(_alias(key, f"o{j}", quoted=True))
-                if kinds[j] in ("text", "enum"):
-                    id_of = aw._id_key(j)
-                    natural = (
-                        exp.column("nk_key", table=nk(id_of), quoted=True)
-                        if id_of is not None
-                        else natural_sql(col(f"o{j}"))
-                    )
-                    if id_of is not None:
-                        joins.add(id_of.name)
-                    sel.append(
-                        _alias(case([(und.copy(), exp.Null())], natural), f"n{j}", quoted=True)
-                    )
-                    unique = unique or (
-                        not multi and len(rest) == 1 and id_of is not None and id_of == rest[0]
-                    )
-            tail = tail and not unique
-            if tail:  # ties broken by the path under the scope (the scope's ids are equal)
-                for ent in rest:
-                    nk(ent)
-                    joins.add(ent.name)
-                sel.append(_alias(path_key_sql(rest, keys), "pathkey", quoted=True))
-            part = exp.select(*sel).from_(_t(f"{aw.name}_c"), copy=False)
-            for ent in aw.chain:
-                if ent.name in joins:
-                    part = part.join(
-                        _t(keys[ent.name]),
-                        on=exp.EQ(
-                            this=col("nk_id", keys[ent.name]), expression=col(f"e_{ent.name}")
-                        ),
-                        join_type="left",
-                        copy=False,
-                    )
-            parts.append(part.where(col("win"), copy=False))
-            aw.window_name = name
-            aw.window_ranked = multi
-        ids = (
-            (["pr"] if multi else []) + [f"sc_{e.name}" for e in scope] + [f"j_{n}" for n in below]
-        )
-        return steps + window_steps(name, parts, scope, kinds, ids, tail=tail, ranked=multi)
-
-    def _id_key(self, j: int) -> EntityInfo | None:
+    def id_key(self, j: int) -> EntityInfo | None:
         """The entity of the path whose id order key ``j`` is, if it is one."""
         key = self.p.order[j]
         if not isinstance(key, s.Name):
@@ -508,19 +411,19 @@ class AwardSteps:
         unknown = exp.EQ(this=st.copy(), expression=lit("unknown"))
         ok = exp.EQ(this=st.copy(), expression=lit("ok"))
         award_parts: dict[str, list[exp.Expr]] = {
-            "mf": [self._ref("a_mf")],
-            "mp": [self._ref("a_mp")],
-            "as": [self._ref("a_as")],
+            "mf": [self.ref("a_mf")],
+            "mp": [self.ref("a_mp")],
+            "as": [self.ref("a_as")],
         }
         for c in self.caps:
             k = c.index
             lim_null = is_null(col(f"l{k}"))
             for x in ("mf", "mp", "as"):
-                award_parts[x].append(self._ref(f"l{k}_{x}"))
+                award_parts[x].append(self.ref(f"l{k}_{x}"))
                 if f"y{k}" in self._year_cols():
-                    award_parts[x].append(_if_list(negate(lim_null.copy()), self._ref(f"y{k}_{x}")))
+                    award_parts[x].append(_if_list(negate(lim_null.copy()), self.ref(f"y{k}_{x}")))
             del lim_null
-        order_as = [self._ref(f"o{j}_as") for j in range(len(self.p.order))]
+        order_as = [self.ref(f"o{j}_as") for j in range(len(self.p.order))]
         award_ok = any_of(ok, exp.EQ(this=st.copy(), expression=lit("undecided")))
         binding = tuple((c.text, col(f"bc{n}")) for n, c in enumerate(self.caps, start=1))
         fields = {
@@ -529,14 +432,14 @@ class AwardSteps:
             "amount_kind": col("amount_kind"),
             "binding_caps": _if_list(ok.copy(), names_out(binding, ordered=True)),
             "missing_facts": case(
-                [(unknown, self._ref("c_mf")), (ok.copy(), _sorted(award_parts["mf"]))], _empty()
+                [(unknown, self.ref("c_mf")), (ok.copy(), _sorted(award_parts["mf"]))], _empty()
             ),
             "missing_parameters": case(
-                [(unknown.copy(), self._ref("c_mp")), (ok.copy(), _sorted(award_parts["mp"]))],
+                [(unknown.copy(), self.ref("c_mp")), (ok.copy(), _sorted(award_parts["mp"]))],
                 _empty(),
             ),
             "assumptions": _sorted(
-                [self._ref("c_as"), *order_as, _if_list(award_ok, _concat(award_parts["as"]))]
+                [self.ref("c_as"), *order_as, _if_list(award_ok, _concat(award_parts["as"]))]
             ),
         }
         return decision_row(self.p, fields, self.lists, self.chain)

@@ -33,6 +33,7 @@ from .deadlines import calendar_steps, deadline_select
 from .exprs import ExprCompiler
 from .outputs import DECISION_COLUMNS, decision_row, sorted_list
 from .plan import SqlPlan, Step, refuse
+from .pools import pool_window
 from .rows import rows_step
 from .sqlbits import VARCHAR, Pairs, case, negate
 from .sqlbits import alias as _alias
@@ -136,7 +137,7 @@ def compile_batch(
                 for p in group
                 if any(c.shared and c.pool == pool for c in built[p.id].caps)
             ]
-            steps.extend(AwardSteps.window(f"w{n}_{k}", claims, pool))
+            steps.extend(pool_window(f"w{n}_{k}", claims, pool))
             windows.append(f"w{n}_{k}")
     for p in awards:
         more, final, grant = built[p.id].last_steps()
