@@ -22,10 +22,9 @@ from pathlib import Path
 
 import attrs
 import duckdb
-import sqlglot.expressions as exp
 
 from .backends.python.compile import CompiledPolicy
-from .backends.sql import SqlPlan, compile_batch
+from .backends.sql import compile_batch
 from .backends.sql.duckdb import calendar_rows
 from .errors import Diagnostic, LedgerError, TableError
 from .progress import Progress
@@ -206,16 +205,16 @@ def run_batch(
         timings.append(("compiling", time.perf_counter() - began))
         # Rows are located by their order only while reading; the plan needs no order.
         con.execute("SET preserve_insertion_order = false").fetchall()
-        steps = plan.sql("duckdb")
+        steps = plan.statements("duckdb")
         if show.total is None:  # the bar: steps done of every step, the two writes included
             show.total = show.done + len(steps) + 2
-        last = _last_use(plan)
+        drops = plan.drops()
         for i, (name, sql) in enumerate(steps, start=1):
             began = time.perf_counter()
             with show.step(f"step {i}/{len(steps)}: {name}", con):
                 _run(con, f"CREATE OR REPLACE TEMP TABLE {ident(name)} AS {sql}")
-                # A step no later step reads is dropped: memory holds what is still needed.
-                for done in last.get(i - 1, ()):
+                # A table no later step reads is dropped: memory holds what is still needed.
+                for done in drops.get(name, ()):
                     _run(con, f"DROP TABLE IF EXISTS {ident(done)}")
             timings.append((name, time.perf_counter() - began))
         summary = _summary(con, registry.rows, time.perf_counter() - started)
@@ -224,23 +223,6 @@ def run_batch(
         con.close()
         raise
     return BatchResult(con, summary)
-
-
-def _last_use(plan: SqlPlan) -> dict[int, list[str]]:
-    """For each step's index, the earlier steps it is the last to read (the outputs are
-    kept)."""
-    names = {name for name, _ in plan.steps}
-    last: dict[str, int] = {}
-    for i, (name, query) in enumerate(plan.steps):
-        last.setdefault(name, i)
-        for table in query.find_all(exp.Table):
-            if table.name in names:
-                last[table.name] = i
-    out: dict[int, list[str]] = {}
-    for name, i in last.items():
-        if name not in (plan.decisions, plan.grants):
-            out.setdefault(i, []).append(name)
-    return out
 
 
 def _summary(

@@ -1,11 +1,14 @@
 """The steps of one award: rows, ledger joins, rooms, the shared cap's window, decisions.
 
 ``<p>``: the rows (:func:`.rows.rows_step`) with the amount ``a``, order keys ``o<j>``, cap
-limits ``l<k>`` and years ``y<k>``; ``<p>_b``: joined to the ledger (granted before, paid
-once, used per cap); ``<p>_c``: status, the amount requested, each cap's room when it depends
-on no other claim (``h<k>``), and the pool key of the shared cap; the pool's window (see
-:func:`.awards.window_steps`); ``<p>_d<k>``: the running amount after cap k and the lowest;
-``<p>_f``: amount, kind, binding caps.
+limits ``l<k>``, years ``y<k>`` and the flags of their lists of names (:mod:`.names`);
+``<p>_b``: joined to the ledger (granted before, paid once, used per cap: one sum of the
+ledger per join key); ``<p>_c``: status, the amount requested, each cap's room when it
+depends on no other claim (``h<k>``), and the pool key of the shared cap; the pool's window
+(:func:`.pools.pool_window`) joined back by the path's ids (``<p>_j``); ``<p>_d<k>``: the
+running amount after cap k and the lowest; ``<p>_e``: amount, kind, binding cap flags;
+``<p>_f``, the one step stored: what the decisions and the grants read (the decisions
+write the lists of names).
 """
 
 from __future__ import annotations
@@ -15,31 +18,32 @@ from collections.abc import Sequence
 import sqlglot.expressions as exp
 
 from ... import syntax as s
-from ...model import CheckedPolicy, ProvisionInfo
+from ...model import CheckedPolicy, EntityInfo, ProvisionInfo
 from .awards import (
     CapPlan,
+    LedgerSum,
     col,
     greatest,
     least_known,
-    ledger_sum,
+    ledger_sums,
     lit,
     num,
-    provision_rank,
-    window_steps,
 )
 from .exprs import ExprCompiler
+from .names import names_out
 from .outputs import decision_row
 from .plan import Step
-from .rows import chain_of, join_key, natural_keys, path_key_sql, rows_step
+from .rows import chain_of, rows_step
 from .sqlbits import (
     BIGINT,
     INTEGER,
     VARCHAR,
+    Pairs,
     all_of,
     any_of,
     case,
+    is_bool,
     is_null,
-    names_list,
     negate,
     not_null,
 )
@@ -92,6 +96,7 @@ class AwardSteps:
         self.years = [c for c in caps if c.cap.per and c.cap.year_of is not None]
         self.order_kinds = [ec.type_of(k).kind for k in p.order]
         self.constants: dict[str, exp.Expr] = {}
+        self.lists: dict[str, Pairs] = {}
 
     # ---- rows, ledger, rooms -----------------------------------------------------------
 
@@ -111,6 +116,7 @@ class AwardSteps:
         if "a" not in values:  # pragma: no cover - the checker requires an amount
             raise self.ec.fail(s.Name(("amount",)), "an award with no amount")
         rows = rows_step(name, self.policy, p, self.ec, values)
+        self.lists = rows.lists
         self._lift_constants(rows.select)
         return [(name, rows.select), (f"{name}_b", self._ledger()), (f"{name}_c", self._rooms())]
 
@@ -118,7 +124,7 @@ class AwardSteps:
 
     def _lift_constants(self, select: exp.Select) -> None:
         """Take out of the rows the lists and flags (``<k>_mf``, ``_mp``, ``_as``, ``_un``)
-        that are the same on every row (most are an empty list or FALSE): :meth:`_ref`
+        that are the same on every row (most are an empty list or FALSE): :meth:`ref`
         writes them in place where they are read, so no step carries them row by row."""
         kept: list[exp.Expr] = []
         for e in select.expressions:
@@ -132,7 +138,7 @@ class AwardSteps:
                 kept.append(e)
         select.set("expressions", kept)
 
-    def _ref(self, name: str) -> exp.Expr:
+    def ref(self, name: str) -> exp.Expr:
         """Column ``name`` of the rows, or its value when :meth:`_lift_constants` took it."""
         const = self.constants.get(name)
         return const.copy() if const is not None else col(name)
@@ -146,34 +152,50 @@ class AwardSteps:
         cap k's pool and scope, and year) and ``yr<k>`` (the year cap k counts in)."""
         p, chain = self.p, self.chain
         names = [e.name for e in chain]
-        joins: list[tuple[str, exp.Select, list[str], CapPlan | None]] = []
+        # One sum of the ledger per join key (scope, and year of a cap), its totals side
+        # by side: ``before``, ``paid``, the caps' used amounts.
+        groups: dict[tuple[tuple[str, ...], int | None], list[LedgerSum]] = {}
+        scopes: dict[tuple[tuple[str, ...], int | None], tuple[EntityInfo, ...]] = {}
+        years: dict[int, CapPlan] = {}
+
+        def add(scope: tuple[EntityInfo, ...], year: CapPlan | None, x: LedgerSum) -> str:
+            key = (tuple(e.name for e in scope), year.index if year is not None else None)
+            groups.setdefault(key, []).append(x)
+            scopes[key] = scope
+            if year is not None:
+                years[year.index] = year
+            return f"lg{list(groups).index(key)}"
+
         extra: list[exp.Expr] = []
-        joins.append(("lb", ledger_sum(self.entities, chain, {p.id}, exact=True), names, None))
-        extra.append(_alias(_or0(col("total", "lb")), "before", quoted=True))
+        at = add(chain, None, LedgerSum("before", frozenset({p.id}), exact=True))
+        extra.append(_alias(_or0(col("before", at)), "before", quoted=True))
         paid: list[exp.Expr] = []
         for i, o in enumerate(p.once):
             depth = names.index(o.entity)
-            sub = ledger_sum(self.entities, chain[: depth + 1], {p.id}, paid=True)
-            joins.append((f"lo{i}", sub, names[: depth + 1], None))
-            paid.append(not_null(col("total", f"lo{i}")))
+            at = add(chain[: depth + 1], None, LedgerSum(f"paid{i}", frozenset({p.id}), paid=True))
+            paid.append(not_null(col(f"paid{i}", at)))
         extra.append(_alias(any_of(*paid) if paid else exp.false(), "paid", quoted=True))
         for c in self.caps:
             if not c.cap.per:
                 continue
             year = c if c.cap.year_of is not None else None
-            sub = ledger_sum(self.entities, c.scope, self._members(c.pool), year=year is not None)
-            joins.append((f"lu{c.index}", sub, [e.name for e in c.scope], year))
-            extra.append(_alias(_or0(col("total", f"lu{c.index}")), f"u{c.index}", quoted=True))
+            at = add(c.scope, year, LedgerSum(f"used{c.index}", frozenset(self._members(c.pool))))
+            extra.append(_alias(_or0(col(f"used{c.index}", at)), f"u{c.index}", quoted=True))
             if year is not None:
                 extra.append(_alias(self._year(c), f"yr{c.index}", quoted=True))
         star = exp.Column(this=exp.Star(), table=exp.to_identifier("r", quoted=True))
         q = exp.select(star, *extra).from_(_alias(_t(self.name), "r", quoted=True), copy=False)
-        for alias, sub, scope, cap in joins:
+        for n, (key, sums) in enumerate(groups.items()):
+            alias = f"lg{n}"
+            scope_names, year_of = key
             conds: list[exp.Expr] = [
-                exp.EQ(this=col(f"k_{n}", alias), expression=col(f"e_{n}", "r")) for n in scope
+                exp.EQ(this=col(f"k_{e}", alias), expression=col(f"e_{e}", "r"))
+                for e in scope_names
             ]
-            if cap is not None:
+            if year_of is not None:
+                cap = years[year_of]
                 conds.append(exp.EQ(this=col("k_year", alias), expression=self._year(cap)))
+            sub = ledger_sums(self.entities, scopes[key], sums, year=year_of is not None)
             table = exp.Subquery(
                 this=sub, alias=exp.TableAlias(this=exp.to_identifier(alias, quoted=True))
             )
@@ -189,12 +211,12 @@ class AwardSteps:
 
     def _rooms(self) -> exp.Select:
         """Status, requested amount, static rooms ``h<k>``, certainty and window inputs."""
-        undecided: list[exp.Expr] = [self._ref("a_un")]
+        undecided: list[exp.Expr] = [self.ref("a_un")]
         for c in self.caps:
             k = c.index
-            undecided.append(self._ref(f"l{k}_un"))
+            undecided.append(self.ref(f"l{k}_un"))
             if f"y{k}" in self._year_cols():
-                undecided.append(all_of(not_null(col(f"l{k}")), self._ref(f"y{k}_un")))
+                undecided.append(all_of(not_null(col(f"l{k}")), self.ref(f"y{k}_un")))
         st = case(
             [
                 (exp.NEQ(this=col("st0"), expression=lit("ok")), col("st0")),
@@ -252,53 +274,18 @@ class AwardSteps:
 
     # ---- the shared cap's window ------------------------------------------------------
 
-    @staticmethod
-    def window(name: str, claims: list[AwardSteps], pool: str) -> list[Step]:
-        parts = []
-        scope = None
-        kinds: list[str] = []
-        keys: dict[str, str] = {}
-        steps: list[Step] = []
-        for aw in claims:
-            for ent in aw.chain:
-                if ent.name not in keys:
-                    keys[ent.name] = f"{name}_nk_{ent.name}"
-                    steps.append((keys[ent.name], natural_keys(ent)))
-            c = aw.shared
-            assert c is not None
-            scope = c.scope
-            kinds = aw.order_kinds
-            k = c.index
-            sel: list[exp.Expr] = [
-                _alias(lit(aw.p.id), "pr", quoted=True),
-                _alias(path_key_sql(aw.chain, keys), "pathkey", quoted=True),
-                _alias(join_key(aw.chain), "jk", quoted=True),
-                _alias(provision_rank(aw.p.id), "prank", quoted=True),
-            ]
-            sel += [_alias(col(f"e_{e.name}"), f"sc_{e.name}", quoted=True) for e in c.scope]
-            year = col(f"yr{k}") if c.cap.year_of is not None else _cast(exp.Null(), INTEGER)
-            sel.append(_alias(year, "yr", quoted=True))
-            sel.append(
-                _alias(exp.Sub(this=col(f"l{k}"), expression=col(f"u{k}")), "room", quoted=True)
-            )
-            sel += [col("rstar"), col("cert")]
-            for j in range(len(aw.p.order)):
-                key = case([(aw._ref(f"o{j}_un"), exp.Null())], col(f"o{j}"))
-                sel.append(_alias(key, f"o{j}", quoted=True))
-            part = exp.select(*sel).from_(_t(f"{aw.name}_c"), copy=False)
-            for ent in aw.chain:
-                part = part.join(
-                    _t(keys[ent.name]),
-                    on=exp.EQ(this=col("nk_id", keys[ent.name]), expression=col(f"e_{ent.name}")),
-                    join_type="left",
-                    copy=False,
-                )
-            parts.append(part.where(col("win"), copy=False))
-            aw.window_name = name
-        assert scope is not None
-        return steps + window_steps(name, parts, scope, kinds)
+    def id_key(self, j: int) -> EntityInfo | None:
+        """The entity of the path whose id order key ``j`` is, if it is one."""
+        key = self.p.order[j]
+        if not isinstance(key, s.Name):
+            return None
+        r = self.policy.resolve(key.parts, self.p.subject)
+        if r is None or r.kind != "fact" or r.name != "id":
+            return None
+        return next((e for e in self.chain if e.name == r.entity), None)
 
     window_name: str | None = None
+    window_ranked: bool = False
 
     # ---- running amounts, kind, decisions, grants -------------------------------------
 
@@ -309,10 +296,14 @@ class AwardSteps:
         if self.shared is not None and self.window_name is not None:
             k = self.shared.index
             w = self.window_name
-            on = all_of(
-                exp.EQ(this=col("pr", "w"), expression=lit(self.p.id)),
-                exp.EQ(this=col("jk", "w"), expression=join_key(self.chain, "c")),
-            )
+            depth = len(self.shared.scope)
+            conds: list[exp.Expr] = []
+            if self.window_ranked:
+                conds.append(exp.EQ(this=col("pr", "w"), expression=lit(self.p.id)))
+            for i, ent in enumerate(self.chain):
+                key = f"sc_{ent.name}" if i < depth else f"j_{ent.name}"
+                conds.append(exp.EQ(this=col(key, "w"), expression=col(f"e_{ent.name}", "c")))
+            on = all_of(*conds)
             q = (
                 exp.select(
                     exp.Column(this=exp.Star(), table=exp.to_identifier("c", quoted=True)),
@@ -377,11 +368,11 @@ class AwardSteps:
                 any_of(is_null(before), exp.NEQ(this=before.copy(), expression=after.copy())),
             )
             cond = all_of(not_null(hi), case([(not_null(col("req")), with_req)], without))
-            binding.append((c.text, cond))
+            binding.append(_alias(is_bool(cond, True), f"bc{n}", quoted=True))
         ok = exp.EQ(this=col("st"), expression=lit("ok"))
         steps.append(
             (
-                f"{name}_f",
+                f"{name}_e",
                 exp.select(
                     exp.Star(),
                     _alias(case([(ok, amount)], _cast(exp.Null(), BIGINT)), "amount", quoted=True),
@@ -390,15 +381,25 @@ class AwardSteps:
                         "amount_kind",
                         quoted=True,
                     ),
-                    _alias(
-                        _if_list(ok.copy(), names_list(tuple(binding))), "binding_caps", quoted=True
-                    ),
+                    *binding,
                 ).from_(_t(prev), copy=False),
             )
         )
-        return steps, self._decision(), self._grant()
+        row = self._decision_row()
+        # The stored step holds only what the decisions and the grants read: the lists of
+        # names are written once, by the decisions, from flags.
+        keep = {e.name for x in row for e in x.find_all(exp.Column)}
+        keep |= {f"e_{e.name}" for e in self.chain} | {"st", "amount", "amount_kind"}
+        year = col(f"yr{self.years[-1].index}") if self.years else _cast(exp.Null(), INTEGER)
+        stored = exp.select(*(col(c) for c in sorted(keep)), _alias(year, "gy", quoted=True)).from_(
+            _t(f"{name}_e"), copy=False
+        )
+        steps.append((f"{name}_f", stored))
+        final = exp.select(*row).from_(_t(f"{name}_f"), copy=False)
+        return steps, final, self._grant()
 
-    def _decision(self) -> exp.Select:
+    def _decision_row(self) -> list[exp.Expr]:
+        """The decision columns (:data:`DECISION_COLUMNS`) from the award's last rows."""
         st = col("st")
         status = case(
             [
@@ -410,37 +411,38 @@ class AwardSteps:
         unknown = exp.EQ(this=st.copy(), expression=lit("unknown"))
         ok = exp.EQ(this=st.copy(), expression=lit("ok"))
         award_parts: dict[str, list[exp.Expr]] = {
-            "mf": [self._ref("a_mf")],
-            "mp": [self._ref("a_mp")],
-            "as": [self._ref("a_as")],
+            "mf": [self.ref("a_mf")],
+            "mp": [self.ref("a_mp")],
+            "as": [self.ref("a_as")],
         }
         for c in self.caps:
             k = c.index
             lim_null = is_null(col(f"l{k}"))
             for x in ("mf", "mp", "as"):
-                award_parts[x].append(self._ref(f"l{k}_{x}"))
+                award_parts[x].append(self.ref(f"l{k}_{x}"))
                 if f"y{k}" in self._year_cols():
-                    award_parts[x].append(_if_list(negate(lim_null.copy()), self._ref(f"y{k}_{x}")))
+                    award_parts[x].append(_if_list(negate(lim_null.copy()), self.ref(f"y{k}_{x}")))
             del lim_null
-        order_as = [self._ref(f"o{j}_as") for j in range(len(self.p.order))]
+        order_as = [self.ref(f"o{j}_as") for j in range(len(self.p.order))]
         award_ok = any_of(ok, exp.EQ(this=st.copy(), expression=lit("undecided")))
+        binding = tuple((c.text, col(f"bc{n}")) for n, c in enumerate(self.caps, start=1))
         fields = {
             "status": status,
             "amount": col("amount"),
             "amount_kind": col("amount_kind"),
-            "binding_caps": col("binding_caps"),
+            "binding_caps": _if_list(ok.copy(), names_out(binding, ordered=True)),
             "missing_facts": case(
-                [(unknown, self._ref("c_mf")), (ok.copy(), _sorted(award_parts["mf"]))], _empty()
+                [(unknown, self.ref("c_mf")), (ok.copy(), _sorted(award_parts["mf"]))], _empty()
             ),
             "missing_parameters": case(
-                [(unknown.copy(), self._ref("c_mp")), (ok.copy(), _sorted(award_parts["mp"]))],
+                [(unknown.copy(), self.ref("c_mp")), (ok.copy(), _sorted(award_parts["mp"]))],
                 _empty(),
             ),
             "assumptions": _sorted(
-                [self._ref("c_as"), *order_as, _if_list(award_ok, _concat(award_parts["as"]))]
+                [self.ref("c_as"), *order_as, _if_list(award_ok, _concat(award_parts["as"]))]
             ),
         }
-        return exp.select(*decision_row(self.p, fields)).from_(_t(f"{self.name}_f"), copy=False)
+        return decision_row(self.p, fields, self.lists, self.chain)
 
     def _grant(self) -> exp.Select:
         chain = {e.name for e in self.chain}
@@ -449,8 +451,7 @@ class AwardSteps:
             value = col(f"e_{e}") if e in chain else _cast(exp.Null(), VARCHAR)
             cols.append(_alias(value, e, quoted=True))
         cols.append(_alias(col("amount"), "amount", quoted=True))
-        year = col(f"yr{self.years[-1].index}") if self.years else _cast(exp.Null(), INTEGER)
-        cols.append(_alias(year, "year", quoted=True))
+        cols.append(_alias(col("gy"), "year", quoted=True))
         cond = all_of(
             exp.EQ(this=col("st"), expression=lit("ok")),
             exp.EQ(this=col("amount_kind"), expression=lit("exact")),

@@ -22,12 +22,20 @@ from ... import syntax as s
 from ...model import CheckedPolicy, EntityInfo, ProvisionInfo
 from ...printer import print_cap
 from .plan import Step, refuse
-from .rows import chain_of, natural_literal, natural_sql
-from .sqlbits import BIGINT, all_of, any_of, case, is_null, negate, not_null
+from .rows import chain_of, natural_literal
+from .sqlbits import BIGINT, all_of, any_of, case, is_null, negate, not_null, true
 from .sqlbits import alias as _alias
 from .sqlbits import cast as _cast
 
-__all__ = ["CapPlan", "award_caps", "col", "least_known", "ledger_sum", "window_steps"]
+__all__ = [
+    "CapPlan",
+    "LedgerSum",
+    "award_caps",
+    "col",
+    "least_known",
+    "ledger_sums",
+    "window_steps",
+]
 
 
 def col(name: str, table: str | None = None) -> exp.Column:
@@ -102,36 +110,52 @@ def award_caps(
     return tuple(out)
 
 
-def ledger_sum(
+@attrs.frozen
+class LedgerSum:
+    """One sum of the ``ledger`` for :func:`ledger_sums`: column ``name`` totals the grants
+    under ``provisions`` (``exact``: whose path is the scope itself; ``paid``: above 0)."""
+
+    name: str
+    provisions: frozenset[str]
+    exact: bool = False
+    paid: bool = False
+
+
+def ledger_sums(
     entities: tuple[str, ...],
     scope: tuple[EntityInfo, ...],
-    provisions: set[str],
+    sums: list[LedgerSum],
     *,
-    exact: bool = False,
     year: bool = False,
-    paid: bool = False,
 ) -> exp.Select:
-    """Grants in the ``ledger`` table under ``provisions`` whose path starts with
-    ``scope`` (``exact``: is ``scope``), summed per scope ids (and year): columns
-    ``k_<entity>`` (, ``k_year``), ``total`` (BIGINT fen)."""
+    """Grants in the ``ledger`` table whose path starts with ``scope``, summed per scope
+    ids (and year): columns ``k_<entity>`` (, ``k_year``) and one BIGINT fen column per
+    sum of ``sums`` (NULL where no grant counts): one pass over the ledger for all."""
     names = [e.name for e in scope]
     keys = [_alias(col(n), f"k_{n}", quoted=True) for n in names]
-    conds: list[exp.Expr] = [
-        exp.In(this=col("provision"), expressions=[lit(x) for x in sorted(provisions)])
-    ]
+    everyone = sorted(set().union(*(x.provisions for x in sums)))
+    conds: list[exp.Expr] = [exp.In(this=col("provision"), expressions=[lit(x) for x in everyone])]
     conds += [not_null(col(n)) for n in names]
-    if exact:
-        conds += [is_null(col(n)) for n in entities if n not in names]
     group: list[exp.Expr] = [col(n) for n in names]
     if year:
         keys.append(_alias(col("year"), "k_year", quoted=True))
         conds.append(not_null(col("year")))
         group.append(col("year"))
-    if paid:
-        conds.append(exp.GT(this=col("amount"), expression=num(0)))
-    total = _alias(_cast(exp.Sum(this=col("amount")), BIGINT), "total", quoted=True)
+    totals = []
+    for x in sums:
+        mine: list[exp.Expr] = []
+        if set(everyone) != x.provisions:
+            mine.append(
+                exp.In(this=col("provision"), expressions=[lit(p) for p in sorted(x.provisions)])
+            )
+        if x.exact:
+            mine += [is_null(col(n)) for n in entities if n not in names]
+        if x.paid:
+            mine.append(exp.GT(this=col("amount"), expression=num(0)))
+        amount = case([(all_of(*mine), col("amount"))], _cast(exp.Null(), BIGINT))
+        totals.append(_alias(_cast(exp.Sum(this=amount), BIGINT), x.name, quoted=True))
     return (
-        exp.select(*keys, total)
+        exp.select(*keys, *totals)
         .from_(exp.to_table("ledger", quoted=True), copy=False)
         .where(all_of(*conds), copy=False)
         .group_by(*group, copy=False)
@@ -143,11 +167,18 @@ def window_steps(
     parts: list[exp.Select],
     scope: tuple[EntityInfo, ...],
     order_kinds: list[str],
+    ids: list[str],
+    *,
+    tail: bool = True,
+    ranked: bool = False,
 ) -> list[Step]:
-    """One pool's claims (``parts``: rows with ``pr``, ``pathkey``, ``prank``, ``sc_*``,
-    ``yr``, ``room`` = limit − ledger, ``rstar`` = the amount after every other cap (NULL:
-    no bound), ``cert`` = known amount and nothing missing, order keys ``o0``...) → rows
-    ``pr``, ``pathkey``, ``hi``, ``lo``: the cap's room as ``running`` and ``lowest`` see it.
+    """One pool's claims (``parts``: rows with the columns ``ids`` naming the claim (the
+    scope's ids ``sc_*``, the rest of its path ``j_*``, ``pr`` the provision when the pool
+    has several), ``yr``, ``room`` = limit − ledger, ``rstar`` = the amount after every
+    other cap (NULL: no bound), ``cert`` = known amount and nothing missing, order keys
+    ``o0``... (``n<i>``: the natural key of a text one), ``pathkey`` (when ``tail``) and
+    ``prank`` (when ``ranked``) to break ties) → rows ``ids``, ``hi``, ``lo``: the cap's
+    room as ``running`` and ``lowest`` see it.
 
     The rule served one claim at a time: hi = (room − E)⁺ and lo = (room − E − P)⁺ with E
     the earlier exact amounts and P the earlier up-to ones; amount a = min(rstar, hi); a
@@ -165,18 +196,20 @@ def window_steps(
         order.append(exp.Ordered(this=is_null(key), desc=False, nulls_first=False))
         value = col(f"n{i}") if kind in ("text", "enum") else key.copy()
         order.append(exp.Ordered(this=value, desc=False, nulls_first=False))
-    order.append(exp.Ordered(this=col("pathkey"), desc=False, nulls_first=False))
-    order.append(exp.Ordered(this=col("prank"), desc=False, nulls_first=False))
+    if tail:
+        order.append(exp.Ordered(this=col("pathkey"), desc=False, nulls_first=False))
+    if tail and ranked:
+        order.append(exp.Ordered(this=col("prank"), desc=False, nulls_first=False))
 
-    def over(fn: exp.Expr, *, before: bool, ordered: bool = True) -> exp.Window:
+    def over(fn: exp.Expr, *, ordered: bool = True) -> exp.Window:
+        # Ordered: the running frame (to the current row), which engines stream.
         spec = None
-        if before:
+        if ordered:
             spec = exp.WindowSpec(
                 kind="ROWS",
                 start="UNBOUNDED",
                 start_side="PRECEDING",
-                end=exp.Literal.number(1),
-                end_side="PRECEDING",
+                end="CURRENT ROW",
             )
         return exp.Window(
             this=fn,
@@ -188,34 +221,70 @@ def window_steps(
     def coalesce0(e: exp.Expr) -> exp.Expr:
         return exp.Coalesce(this=e, expressions=[num(0)])
 
+    def before(value: exp.Expr) -> exp.Expr:
+        """The sum of ``value`` over the earlier claims of the partition (NULL as 0)."""
+        running = coalesce0(over(exp.Sum(this=value)))
+        return exp.Sub(this=running, expression=coalesce0(value.copy()))
+
+    def t(n: str) -> exp.Table:
+        return exp.to_table(n, quoted=True)
+
     union: exp.Expr = parts[0]
     for q in parts[1:]:
         union = exp.Union(this=union, expression=q, distinct=False)
-    w0 = f"{name}_w0"
-    naturals = [
-        _alias(natural_sql(col(f"o{i}")), f"n{i}", quoted=True)
-        for i, kind in enumerate(order_kinds)
-        if kind in ("text", "enum")
-    ]
-    source = exp.Subquery(this=union, alias=exp.TableAlias(this=exp.to_identifier("u")))
-    steps: list[Step] = [(w0, exp.select("*", *naturals).from_(source, copy=False))]
+    w0, w1, w2, w3 = (f"{name}_w{i}" for i in range(4))
+    steps: list[Step] = [(w0, union)]
     certain_r = case([(col("cert"), col("rstar"))], _cast(exp.Null(), BIGINT))
-    w1 = exp.select(
-        "*",
-        _alias(over(exp.RowNumber(), before=False), "rn", quoted=True),
-        _alias(coalesce0(over(exp.Sum(this=certain_r), before=True)), "cc", quoted=True),
-    ).from_(exp.to_table(w0, quoted=True), copy=False)
+    steps.append(
+        (
+            w1,
+            exp.select(
+                "*",
+                _alias(before(certain_r), "cc", quoted=True),
+            ).from_(t(w0), copy=False),
+        )
+    )
+    # A partition with no uncertain claim (amount known, nothing missing: the usual case)
+    # needs only the running sum: hi = lo = (room - E1)+.  The others take the full rule.
+    keys = [col(f"sc_{e.name}") for e in scope] + [col("yr")]
+    uncertain = (
+        exp.select(*(k.copy() for k in keys), _alias(true(), "um", quoted=True))
+        .distinct(copy=False)
+        .from_(t(w0), copy=False)
+        .where(negate(col("cert")), copy=False)
+    )
+    steps.append((f"{name}_u", uncertain))
     room0 = greatest(col("room"), num(0))
     e1 = case([(exp.LT(this=col("cc"), expression=room0.copy()), col("cc"))], room0)
     hi1 = greatest(exp.Sub(this=col("room"), expression=e1.copy()), num(0))
-    a1 = least_known(col("rstar"), hi1.copy())
+    on = all_of(*(exp.NullSafeEQ(this=col(k.name, "w"), expression=col(k.name, "u")) for k in keys))
+    split = (
+        exp.select(
+            exp.Column(this=exp.Star(), table=exp.to_identifier("w", quoted=True)),
+            _alias(e1, "e1", quoted=True),
+            _alias(hi1, "hi1", quoted=True),
+            _alias(not_null(col("um", "u")), "unc", quoted=True),
+        )
+        .from_(exp.alias_(t(w1), "w", quoted=True, copy=False), copy=False)
+        .join(
+            exp.alias_(t(f"{name}_u"), "u", quoted=True, copy=False),
+            on=on,
+            join_type="left",
+            copy=False,
+        )
+    )
+    steps.append((f"{name}_v", split))
+    a1 = least_known(col("rstar"), col("hi1"))
     uncertain_a = case([(negate(col("cert")), a1)], _cast(exp.Null(), BIGINT))
-    w2 = exp.select(
-        "*",
-        _alias(e1, "e1", quoted=True),
-        _alias(hi1, "hi1", quoted=True),
-        _alias(coalesce0(over(exp.Sum(this=uncertain_a), before=True)), "p1", quoted=True),
-    ).from_(exp.to_table(f"{name}_w1", quoted=True), copy=False)
+    q2 = (
+        exp.select(
+            "*",
+            _alias(_row_number(part_by, order), "rn", quoted=True),
+            _alias(before(uncertain_a), "p1", quoted=True),
+        )
+        .from_(t(f"{name}_v"), copy=False)
+        .where(col("unc"), copy=False)
+    )
     lo1 = greatest(
         exp.Sub(this=exp.Sub(this=col("room"), expression=col("e1")), expression=col("p1")),
         num(0),
@@ -226,28 +295,23 @@ def window_steps(
         exp.GT(this=col("hi1"), expression=num(0)),
         exp.GT(this=col("p1"), expression=num(0)),
     )
-    w3 = exp.select(
+    q3 = exp.select(
         "*",
         _alias(lo1, "lo1", quoted=True),
         _alias(
-            over(exp.Min(this=case([(viol, col("rn"))], exp.Null())), before=False, ordered=False),
+            over(exp.Min(this=case([(viol, col("rn"))], exp.Null())), ordered=False),
             "s",
             quoted=True,
         ),
         _alias(
-            over(
-                exp.Min(this=case([(viol.copy(), col("e1"))], exp.Null())),
-                before=False,
-                ordered=False,
-            ),
+            over(exp.Min(this=case([(viol.copy(), col("e1"))], exp.Null())), ordered=False),
             "es",
             quoted=True,
         ),
-    ).from_(exp.to_table(f"{name}_w2", quoted=True), copy=False)
+    ).from_(t(w2), copy=False)
     early = any_of(is_null(col("s")), exp.LTE(this=col("rn"), expression=col("s")))
-    w4 = exp.select(
-        col("pr"),
-        col("jk"),
+    q4 = exp.select(
+        *(col(i) for i in ids),
         _alias(
             case(
                 [(early, col("hi1"))],
@@ -257,9 +321,29 @@ def window_steps(
             quoted=True,
         ),
         _alias(case([(early.copy(), col("lo1"))], num(0)), "lo", quoted=True),
-    ).from_(exp.to_table(f"{name}_w3", quoted=True), copy=False)
-    steps += [(f"{name}_w1", w1), (f"{name}_w2", w2), (f"{name}_w3", w3), (name, w4)]
+    ).from_(t(w3), copy=False)
+    certain = (
+        exp.select(
+            *(col(i) for i in ids),
+            _alias(col("hi1"), "hi", quoted=True),
+            _alias(col("hi1"), "lo", quoted=True),
+        )
+        .from_(t(f"{name}_v"), copy=False)
+        .where(negate(col("unc")), copy=False)
+    )
+    both = exp.Union(
+        this=certain, expression=exp.select("*").from_(t(f"{name}_x"), copy=False), distinct=False
+    )
+    steps += [(w2, q2), (w3, q3), (f"{name}_x", q4), (name, both)]
     return steps
+
+
+def _row_number(part_by: list[exp.Expr], order: list[exp.Ordered]) -> exp.Expr:
+    return exp.Window(
+        this=exp.RowNumber(),
+        partition_by=[p.copy() for p in part_by],
+        order=exp.Order(expressions=[o.copy() for o in order]),
+    )
 
 
 def provision_rank(pid: str) -> exp.Expr:

@@ -33,8 +33,9 @@ from .deadlines import calendar_steps, deadline_select
 from .exprs import ExprCompiler
 from .outputs import DECISION_COLUMNS, decision_row, sorted_list
 from .plan import SqlPlan, Step, refuse
+from .pools import pool_window
 from .rows import rows_step
-from .sqlbits import VARCHAR, case, negate
+from .sqlbits import VARCHAR, Pairs, case, negate
 from .sqlbits import alias as _alias
 from .sqlbits import cast as _cast
 from .sqlbits import empty_names as _empty
@@ -112,7 +113,7 @@ def compile_batch(
             assert p.require is not None
             rows = rows_step(name, checked, p, ec, {"q": p.require.condition})
             steps.append((name, rows.select))
-            finals.append(_target(p, name))
+            finals.append(_target(p, name, rows.lists))
         elif p.kind == "deadline":
             assert p.due is not None
             values: dict[str, s.Expr] = {"dp": p.due.period, "ds": p.due.start}
@@ -120,13 +121,14 @@ def compile_batch(
                 values["dd"] = p.done.date
             rows = rows_step(name, checked, p, ec, values)
             steps.append((name, rows.select))
-            more, final = deadline_select(p, name, as_of)
+            more, final = deadline_select(p, name, as_of, rows.lists)
             steps.extend(more)
             finals.append(final)
         else:
             rows = rows_step(name, checked, p, ec, {})
             steps.append((name, rows.select))
-            finals.append(_entitlement(p, name))
+            finals.append(_entitlement(p, name, rows.lists))
+    windows: list[str] = []
     for n, group in enumerate(pool_components(awards)):
         pools = {c.pool for p in group for c in built[p.id].caps if c.shared}
         for k, pool in enumerate(sorted(pools)):
@@ -135,7 +137,8 @@ def compile_batch(
                 for p in group
                 if any(c.shared and c.pool == pool for c in built[p.id].caps)
             ]
-            steps.extend(AwardSteps.window(f"w{n}_{k}", claims, pool))
+            steps.extend(pool_window(f"w{n}_{k}", claims, pool))
+            windows.append(f"w{n}_{k}")
     for p in awards:
         more, final, grant = built[p.id].last_steps()
         steps.extend(more)
@@ -144,7 +147,14 @@ def compile_batch(
     steps.append(("decisions", _union(finals) if finals else _no_decisions()))
     steps.append(("grants", _union(grants) if grants else AwardSteps.no_grants(checked)))
     inputs = (*(e.key for e in checked.entities), "ledger", "calendar_days")
-    return SqlPlan(tuple(steps), inputs)
+    # An award's rooms are read by its pool's window (a few columns of the claims in it)
+    # and by its amounts: computing them twice costs less than storing every column.
+    # A window's claims and its split into partitions with and without an uncertain claim
+    # are read twice each, and planned once (DuckDB shares a repeated subplan).
+    recompute = frozenset(f"{aw.name}_c" for aw in built.values()) | {
+        f"{w}_{part}" for w in windows for part in ("w0", "v")
+    }
+    return SqlPlan(tuple(steps), inputs, recompute=recompute)
 
 
 def _union(parts: list[exp.Select]) -> exp.Expr:
@@ -180,7 +190,7 @@ def _status(mapping: list[tuple[str, str]]) -> exp.Expr:
 _CONDITIONS = [("no", "not_eligible"), ("undecided", "unknown"), ("unknown", "unknown")]
 
 
-def _entitlement(p: ProvisionInfo, name: str) -> exp.Select:
+def _entitlement(p: ProvisionInfo, name: str, lists: Mapping[str, Pairs]) -> exp.Select:
     unknown = exp.EQ(this=_col("st0"), expression=exp.Literal.string("unknown"))
     fields = {
         "status": _status(_CONDITIONS),
@@ -188,10 +198,12 @@ def _entitlement(p: ProvisionInfo, name: str) -> exp.Select:
         "missing_parameters": case([(unknown.copy(), _col("c_mp"))], _empty()),
         "assumptions": _col("c_as"),
     }
-    return exp.select(*decision_row(p, fields)).from_(exp.to_table(name, quoted=True), copy=False)
+    return exp.select(*decision_row(p, fields, lists)).from_(
+        exp.to_table(name, quoted=True), copy=False
+    )
 
 
-def _target(p: ProvisionInfo, name: str) -> exp.Select:
+def _target(p: ProvisionInfo, name: str, lists: Mapping[str, Pairs]) -> exp.Select:
     ok = exp.EQ(this=_col("st0"), expression=exp.Literal.string("ok"))
     unknown = exp.EQ(this=_col("st0"), expression=exp.Literal.string("unknown"))
     q_unknown = exp.and_(
@@ -214,4 +226,6 @@ def _target(p: ProvisionInfo, name: str) -> exp.Select:
         ),
         "assumptions": sorted_list(_col("c_as"), case([(ok.copy(), _col("q_as"))], _empty())),
     }
-    return exp.select(*decision_row(p, fields)).from_(exp.to_table(name, quoted=True), copy=False)
+    return exp.select(*decision_row(p, fields, lists)).from_(
+        exp.to_table(name, quoted=True), copy=False
+    )

@@ -14,6 +14,7 @@ A decision that read a day of an ``assumed`` year uses the ``holiday_schedule`` 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 
 import sqlglot.expressions as exp
 
@@ -23,7 +24,7 @@ from ...types import Type
 from .awards import col, lit
 from .outputs import decision_row
 from .plan import Step, refuse
-from .sqlbits import DATE, VARCHARS, all_of, any_of, case, is_null, negate, not_null
+from .sqlbits import DATE, VARCHARS, Pairs, all_of, any_of, case, is_null, negate, not_null
 from .sqlbits import alias as _alias
 from .sqlbits import cast as _cast
 
@@ -79,10 +80,10 @@ def _days(d: exp.Expr, n: exp.Expr, unit: str) -> exp.Expr:
 
 
 def deadline_select(
-    p: ProvisionInfo, name: str, as_of: dt.date | None
+    p: ProvisionInfo, name: str, as_of: dt.date | None, lists: Mapping[str, Pairs]
 ) -> tuple[list[Step], exp.Select]:
     """Steps after the rows of deadline ``p`` (``dp`` period, ``ds`` start, ``dd`` done)
-    and its decisions."""
+    and its decisions (``lists``: the rows' lists of names, :attr:`.rows.Rows.lists`)."""
 
     assert p.due is not None
     period_type = _period_type(p)
@@ -285,7 +286,7 @@ def deadline_select(
             this=exp.ArrayDistinct(this=exp.ArrayConcat(this=parts[0], expressions=parts[1:]))
         ),
     }
-    final = exp.select(*decision_row(p, fields)).from_(
+    final = exp.select(*decision_row(p, fields, lists)).from_(
         exp.to_table(f"{name}_y", quoted=True), copy=False
     )
     return steps, final

@@ -15,7 +15,6 @@ from decimal import Decimal
 from typing import Any
 
 import duckdb as _duckdb
-import sqlglot.expressions as exp
 
 from ...errors import CalendarError
 from ...facts import Facts
@@ -38,21 +37,15 @@ def connect() -> _duckdb.DuckDBPyConnection:
 
 def run_plan(con: _duckdb.DuckDBPyConnection, plan: SqlPlan) -> tuple[str, str]:
     """Create each step of ``plan`` in ``con``, in order, and return the names of the
-    decisions and grants tables.  The input tables must be there.  A step read by two or
-    more later steps (a provision's rows feeding its pool's window and its decisions), and
-    the outputs, become temporary tables; a step read once, a temporary view that DuckDB
-    plans into its reader (no copy of its rows).
+    decisions and grants tables.  The input tables must be there.  The steps of
+    :meth:`SqlPlan.tables` (the outputs, and a step read by two or more later steps)
+    become temporary tables; the others are written into the statements of their readers
+    as common table expressions (:meth:`SqlPlan.statements`): no copy of their rows.
 
     :raises duckdb.Error: a missing input table or column, or a value the engine refuses
         (for example a sum beyond BIGINT)."""
-    readers: dict[str, int] = {}
-    for _, query in plan.steps:
-        for table in {t.name for t in query.find_all(exp.Table)}:
-            readers[table] = readers.get(table, 0) + 1
-    outputs = (plan.decisions, plan.grants)
-    for name, sql in plan.sql("duckdb"):
-        kind = "TABLE" if name in outputs or readers.get(name, 0) > 1 else "VIEW"
-        con.execute(f'CREATE OR REPLACE TEMP {kind} "{name}" AS {sql}')
+    for name, sql in plan.statements("duckdb"):
+        con.execute(f'CREATE OR REPLACE TEMP TABLE "{name}" AS {sql}')
     return plan.decisions, plan.grants
 
 

@@ -7,12 +7,13 @@ missing_parameters, assumptions (VARCHAR[], the last three sorted).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import sqlglot.expressions as exp
 
-from ...model import ProvisionInfo
-from .sqlbits import BIGINT, VARCHAR, case, own
+from ...model import EntityInfo, ProvisionInfo
+from .names import expand, names_out
+from .sqlbits import BIGINT, VARCHAR, Pairs, case, own
 from .sqlbits import alias as _alias
 from .sqlbits import cast as _cast
 from .sqlbits import empty_names as _empty
@@ -51,8 +52,16 @@ def when_status(status: str, then: exp.Expr) -> exp.Expr:
     return case([(exp.EQ(this=_col("st"), expression=exp.Literal.string(status)), then)], _empty())
 
 
-def decision_row(p: ProvisionInfo, fields: Mapping[str, exp.Expr]) -> list[exp.Expr]:
-    """The decision columns in order; ``fields`` gives status and whatever is not empty."""
+def decision_row(
+    p: ProvisionInfo,
+    fields: Mapping[str, exp.Expr],
+    lists: Mapping[str, Pairs],
+    chain: Sequence[EntityInfo] = (),
+) -> list[exp.Expr]:
+    """The decision columns in order; ``fields`` gives status and whatever is not empty;
+    with ``chain`` (the subject's entities) subject and firm come from the ids ``e_*``.
+    The three lists of names are written with :func:`.names.names_out` from what their
+    expressions hold (``lists``: the names of the rows' list columns, see :mod:`.names`)."""
     defaults: dict[str, exp.Expr] = {
         "provision": exp.Literal.string(p.id),
         "kind": exp.Literal.string(p.kind),
@@ -65,5 +74,19 @@ def decision_row(p: ProvisionInfo, fields: Mapping[str, exp.Expr]) -> list[exp.E
         "missing_parameters": _empty(),
         "assumptions": _empty(),
     }
+    if chain:  # the subject's text from the path's ids ``e_*``, written here only
+        ids = [_col(f"e_{e.name}") for e in chain]
+        subject: exp.Expr = ids[0]
+        for i in ids[1:]:
+            subject = exp.DPipe(
+                this=exp.DPipe(this=subject, expression=exp.Literal.string("/")), expression=i
+            )
+        defaults["subject"] = subject
+        defaults["firm"] = ids[0].copy()
     defaults.update(fields)
+    for c in _NAME_LISTS:
+        defaults[c] = names_out(expand(defaults[c], lists))
     return [_alias(own(defaults[c]), c, quoted=True) for c in DECISION_COLUMNS]
+
+
+_NAME_LISTS = ("missing_facts", "missing_parameters", "assumptions")

@@ -36,13 +36,105 @@ class SqlPlan:
 
     ``inputs``: the entity tables (their ``key``: ``firms``, ``products`` ...), ``ledger``
     and ``calendar_days``.  ``decisions`` and ``grants`` name the steps holding the
-    outputs (columns in :func:`policyrules.backends.sql.compile_batch`)."""
+    outputs (columns in :func:`policyrules.backends.sql.compile_batch`).  ``recompute``
+    names steps cheaper to compute again for each reader than to store (a provision's rows
+    read by its pool's window and by its own amounts): see :meth:`tables`."""
 
     steps: tuple[Step, ...]
     inputs: tuple[str, ...]
     decisions: str = "decisions"
     grants: str = "grants"
+    recompute: frozenset[str] = frozenset()
+    _texts: dict[str, list[tuple[str, str]]] = attrs.field(
+        factory=dict, eq=False, repr=False, alias="_texts"
+    )
+    _reads: dict[str, frozenset[str]] = attrs.field(
+        factory=dict, eq=False, repr=False, alias="_reads"
+    )
 
     def sql(self, dialect: str) -> list[tuple[str, str]]:
-        """Each step as ``(name, SELECT text)`` in ``dialect`` (``duckdb``, ``spark``...)."""
-        return [(name, query.sql(dialect=dialect)) for name, query in self.steps]
+        """Each step as ``(name, SELECT text)`` in ``dialect`` (``duckdb``, ``spark``...),
+        written once per dialect (the plan is immutable) and kept."""
+        texts = self._texts.get(dialect)
+        if texts is None:
+            texts = [(name, query.sql(dialect=dialect)) for name, query in self.steps]
+            self._texts[dialect] = texts
+        return list(texts)
+
+    def statements(self, dialect: str) -> list[tuple[str, str]]:
+        """One ``(name, SELECT text)`` per step of :meth:`tables`, in order, each with the
+        views it reads (directly or through other views) written before it as common table
+        expressions: an engine stores these and nothing else.  One statement per stored
+        step is planned once (a chain of views is bound again by each view after it)."""
+        key = f"statements:{dialect}"
+        done = self._texts.get(key)
+        if done is not None:
+            return list(done)
+        stored = self.tables()
+        texts = dict(self.sql(dialect))
+        reads = self.reads()
+        order = [n for n, _ in self.steps]
+        out: list[tuple[str, str]] = []
+        for name in order:
+            if name not in stored:
+                continue
+            need: set[str] = set()
+            todo = [r for r in reads[name] if r in texts and r not in stored]
+            while todo:
+                view = todo.pop()
+                if view not in need:
+                    need.add(view)
+                    todo.extend(r for r in reads[view] if r in texts and r not in stored)
+            ctes = [
+                f"{exp.to_identifier(v, quoted=True).sql(dialect=dialect)} AS ({texts[v]})"
+                for v in order
+                if v in need
+            ]
+            head = f"WITH {', '.join(ctes)} " if ctes else ""
+            out.append((name, head + texts[name]))
+        self._texts[key] = out
+        return list(out)
+
+    def reads(self) -> dict[str, frozenset[str]]:
+        """The tables (inputs and steps) each step reads (found once, then kept)."""
+        found = self._reads
+        if not found:
+            for name, query in self.steps:
+                found[name] = frozenset(t.name for t in query.find_all(exp.Table))
+        return found
+
+    def tables(self) -> frozenset[str]:
+        """The steps to store as tables: the outputs, and each step two or more later steps
+        read (not in ``recompute``).  The others are views, planned into their readers."""
+        readers: dict[str, int] = {}
+        for read in self.reads().values():
+            for table in read:
+                readers[table] = readers.get(table, 0) + 1
+        shared = {n for n, _ in self.steps if readers.get(n, 0) > 1} - self.recompute
+        return frozenset(shared | {self.decisions, self.grants})
+
+    def drops(self) -> dict[str, list[str]]:
+        """For each step, the stored steps (:meth:`tables`, outputs kept) no step after it
+        reads, directly or through a view: they can be dropped once it is stored."""
+        stored = self.tables()
+        names = [n for n, _ in self.steps]
+        reads = {n: r & set(names) for n, r in self.reads().items()}
+        last: dict[str, str] = {}
+        for name in names:
+            if name not in stored:
+                continue  # a view is computed when a stored step reading it is
+            seen: set[str] = set()
+            todo = list(reads[name])
+            while todo:
+                t = todo.pop()
+                if t not in seen:
+                    seen.add(t)
+                    if t not in stored:
+                        todo.extend(reads[t])
+            for t in seen:
+                last[t] = name
+        out: dict[str, list[str]] = {}
+        for t, at in last.items():
+            if t in stored and t not in (self.decisions, self.grants):
+                out.setdefault(at, []).append(t)
+        return out

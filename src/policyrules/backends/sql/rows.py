@@ -21,6 +21,7 @@ from ... import syntax as s
 from ...model import CheckedPolicy, EntityInfo, ProvisionInfo
 from ...runtime.order import natural_key
 from .exprs import ExprCompiler, SqlValue
+from .names import flag_columns
 from .sqlbits import (
     VARCHAR,
     Pairs,
@@ -31,7 +32,6 @@ from .sqlbits import (
     is_bool,
     is_null,
     merge,
-    names_list,
     negate,
 )
 from .sqlbits import alias as _alias
@@ -114,15 +114,49 @@ def natural_sql(text: exp.Expr) -> exp.Expr:
 
 def natural_keys(ent: EntityInfo) -> exp.Select:
     """Each id of ``ent``'s table once (``nk_id``) with its natural key (``nk_key``): the
-    keys are computed per distinct id, not per claim, and joined to the claims."""
+    keys are computed per distinct id, not per claim, and joined to the claims.
+
+    When every id has its ASCII digits in the same places (``P00`` ... ``P19``,
+    ``F000123``: the usual registry), text order is natural order (same-length runs
+    compare alike either way), so the key is the id itself: short keys sort fast, and
+    no id is parsed."""
+    table = exp.to_table(ent.key, quoted=True)
     ids = (
         exp.select(_alias(exp.column("id", quoted=True), "nk_id", quoted=True))
         .distinct(copy=False)
-        .from_(exp.to_table(ent.key, quoted=True), copy=False)
+        .from_(table, copy=False)
+    )
+    digits = exp.Literal.string("0123456789")
+    mask = exp.Translate(
+        this=exp.column("nk_id", quoted=True), from_=digits, to=exp.Literal.string("0" * 10)
+    )
+    shapes = exp.select(
+        _alias(
+            exp.LTE(
+                this=exp.Count(this=exp.Distinct(expressions=[mask])),
+                expression=exp.Literal.number(1),
+            ),
+            "same",
+            quoted=True,
+        )
+    ).from_(
+        exp.Subquery(this=ids.copy(), alias=exp.TableAlias(this=exp.to_identifier("i"))), copy=False
     )
     ref = exp.column("nk_id", quoted=True)
-    return exp.select(ref.copy(), _alias(natural_sql(ref), "nk_key", quoted=True)).from_(
-        exp.Subquery(this=ids, alias=exp.TableAlias(this=exp.to_identifier("d"))), copy=False
+    same = exp.column("same", table="s", quoted=True)
+    key = exp.Case(ifs=[exp.If(this=same, true=ref.copy())], default=natural_sql(ref))
+    return (
+        exp.select(ref.copy(), _alias(key, "nk_key", quoted=True))
+        .from_(
+            exp.Subquery(this=ids, alias=exp.TableAlias(this=exp.to_identifier("d"))), copy=False
+        )
+        .join(
+            exp.Subquery(
+                this=shapes, alias=exp.TableAlias(this=exp.to_identifier("s", quoted=True))
+            ),
+            join_type="cross",
+            copy=False,
+        )
     )
 
 
@@ -132,6 +166,8 @@ def path_key_sql(chain: tuple[EntityInfo, ...], keys: Mapping[str, str] | None =
     path first.  ``keys`` names, per entity, a joined :func:`natural_keys` table whose
     ``nk_key`` is used instead of computing the key on every row."""
     parts: list[exp.Expr] = []
+    if not chain:
+        return exp.Literal.string("")
     for ent in chain:
         parts.append(exp.Literal.string(ent.name + _LEVEL))
         if keys is not None and ent.name in keys:
@@ -162,6 +198,7 @@ class Rows:
     name: str
     select: exp.Select
     chain: tuple[EntityInfo, ...]
+    lists: dict[str, Pairs] = attrs.field(factory=dict)
 
 
 def _from_chain(policy: CheckedPolicy, chain: tuple[EntityInfo, ...]) -> exp.Select:
@@ -183,26 +220,25 @@ def _from_chain(policy: CheckedPolicy, chain: tuple[EntityInfo, ...]) -> exp.Sel
     return q
 
 
-def _lists(prefix: str, v: SqlValue, q: list[exp.Expr]) -> None:
-    """Columns ``<prefix>``, ``<prefix>_mf`` (missing facts), ``<prefix>_mp`` (missing
-    parameters), ``<prefix>_as`` (assumptions), ``<prefix>_un`` (undecided)."""
+def _lists(prefix: str, v: SqlValue, q: list[exp.Expr], lists: dict[str, Pairs]) -> None:
+    """Columns ``<prefix>`` (the value) and ``<prefix>_un`` (undecided), and the flags of
+    the lists ``<prefix>_mf`` (missing facts), ``<prefix>_mp`` (missing parameters),
+    ``<prefix>_as`` (assumptions) into ``lists`` (see :mod:`.names`)."""
     missing = gate(v.missing, is_null(v.value))
     q.append(_alias(v.value.copy(), prefix, quoted=True))
-    q.extend(_missing_cols(prefix, missing))
-    q.append(_alias(names_list(v.used), f"{prefix}_as", quoted=True))
+    _missing_cols(prefix, missing, q, lists)
+    lists[f"{prefix}_as"] = flag_columns(f"{prefix}_as", v.used, q)
     und = v.undecided if v.undecided is not None else exp.Boolean(this=False)
     q.append(_alias(und.copy(), f"{prefix}_un", quoted=True))
 
 
-def _missing_cols(prefix: str, missing: Pairs) -> list[exp.Expr]:
+def _missing_cols(prefix: str, missing: Pairs, q: list[exp.Expr], lists: dict[str, Pairs]) -> None:
     facts = tuple((k, w) for k, w in missing if not k.startswith("parameter "))
     params = tuple(
         (k.removeprefix("parameter "), w) for k, w in missing if k.startswith("parameter ")
     )
-    return [
-        _alias(names_list(facts), f"{prefix}_mf", quoted=True),
-        _alias(names_list(params), f"{prefix}_mp", quoted=True),
-    ]
+    lists[f"{prefix}_mf"] = flag_columns(f"{prefix}_mf", facts, q)
+    lists[f"{prefix}_mp"] = flag_columns(f"{prefix}_mp", params, q)
 
 
 def rows_step(
@@ -260,9 +296,10 @@ def rows_step(
             for c, u in zip(conds, und, strict=True)
         )
     )
-    cols.extend(_missing_cols("c", missing))
-    cols.append(_alias(names_list(merge(*(c.used for c in conds))), "c_as", quoted=True))
+    lists: dict[str, Pairs] = {}
+    _missing_cols("c", missing, cols, lists)
+    lists["c_as"] = flag_columns("c_as", merge(*(c.used for c in conds)), cols)
     for key, expr in values.items():
-        _lists(key, ec.compile(expr), cols)
+        _lists(key, ec.compile(expr), cols, lists)
     q = _from_chain(policy, chain).select(*cols, copy=False)
-    return Rows(name, q, chain)
+    return Rows(name, q, chain, lists)

@@ -36,6 +36,7 @@ __all__ = [
     "empty_names",
     "gate",
     "is_bool",
+    "is_false",
     "is_null",
     "is_true",
     "literal",
@@ -112,8 +113,15 @@ def is_true(e: exp.Expr) -> bool:
     return isinstance(e, exp.Boolean) and e.this is True
 
 
+def is_false(e: exp.Expr) -> bool:
+    """Whether ``e`` is the literal FALSE."""
+    return isinstance(e, exp.Boolean) and e.this is False
+
+
 def all_of(*conds: exp.Expr) -> exp.Expr:
-    """``a AND b ...`` with TRUE left out (TRUE when nothing is left)."""
+    """``a AND b ...`` with TRUE left out (TRUE when nothing is left, FALSE when one is)."""
+    if any(is_false(c) for c in conds):
+        return exp.Boolean(this=False)
     kept = [par(c) for c in conds if not is_true(c)]
     if not kept:
         return true()
@@ -124,9 +132,12 @@ def all_of(*conds: exp.Expr) -> exp.Expr:
 
 
 def any_of(*conds: exp.Expr) -> exp.Expr:
+    """``a OR b ...`` with FALSE left out (FALSE when nothing is left, TRUE when one is)."""
     if any(is_true(c) for c in conds):
         return true()
-    kept = [par(c) for c in conds]
+    kept = [par(c) for c in conds if not is_false(c)]
+    if not kept:
+        return exp.Boolean(this=False)
     out = kept[0]
     for c in kept[1:]:
         out = exp.Or(this=out, expression=c)
@@ -155,7 +166,9 @@ def par(e: exp.Expr) -> exp.Expr:
 
 
 def negate(e: exp.Expr) -> exp.Expr:
-    """``NOT e``, parenthesised."""
+    """``NOT e``, parenthesised (a literal TRUE or FALSE folded)."""
+    if isinstance(e, exp.Boolean):
+        return exp.Boolean(this=not e.this)
     return exp.Not(this=par(e))
 
 
@@ -168,6 +181,8 @@ def not_null(e: exp.Expr) -> exp.Expr:
 
 
 def is_bool(e: exp.Expr, value: bool) -> exp.Expr:
+    if isinstance(e, exp.Boolean):
+        return exp.Boolean(this=e.this is value)
     return exp.Is(this=par(e), expression=exp.Boolean(this=value))
 
 
@@ -180,9 +195,21 @@ def own(e: exp.Expr) -> exp.Expr:
     return e.copy() if e.parent is not None else e
 
 
-def case(whens: Iterable[tuple[exp.Expr, exp.Expr]], default: exp.Expr) -> exp.Case:
-    out = exp.Case()
+def case(whens: Iterable[tuple[exp.Expr, exp.Expr]], default: exp.Expr) -> exp.Expr:
+    """``CASE WHEN ... END``; a literal FALSE condition left out, a literal TRUE one ends
+    it (no CASE when nothing varies)."""
+    kept: list[tuple[exp.Expr, exp.Expr]] = []
     for cond, value in whens:
+        if is_false(cond):
+            continue
+        if is_true(cond):
+            default = value
+            break
+        kept.append((cond, value))
+    if not kept:
+        return own(default)
+    out = exp.Case()
+    for cond, value in kept:
         out = out.when(own(cond), own(value), copy=False)
     return out.else_(own(default), copy=False)
 

@@ -1,0 +1,117 @@
+"""A pool's window: the claims of one shared cap, in claim order, in one SQL window.
+
+:func:`pool_window` builds, for the awards whose claims share a cap (``per firm`` of a
+product award, or a pool of several provisions), narrow rows (the path's ids, partition
+and order keys, room and amount) from each award's rooms, the window over their union
+(:func:`.awards.window_steps`), and tells each award where its result is, to be joined
+back to its rows by the path's ids (:meth:`.award_steps.AwardSteps.last_steps`).
+"""
+
+from __future__ import annotations
+
+import sqlglot.expressions as exp
+
+from ...model import EntityInfo
+from .award_steps import AwardSteps
+from .awards import col, lit, provision_rank, window_steps
+from .plan import Step
+from .rows import natural_keys, natural_sql, path_key_sql
+from .sqlbits import INTEGER, VARCHAR, case
+from .sqlbits import alias as _alias
+from .sqlbits import cast as _cast
+
+__all__ = ["pool_window"]
+
+
+def _t(name: str) -> exp.Table:
+    return exp.to_table(name, quoted=True)
+
+
+def pool_window(name: str, claims: list[AwardSteps], pool: str) -> list[Step]:
+    """The pool's window over the claims of ``claims`` (see :func:`.awards.window_steps`):
+    narrow rows (the path's ids, partition and order keys, room and amount), each
+    claim's result joined back to its provision's rows by the path's ids."""
+    multi = len(claims) > 1
+    keys: dict[str, str] = {}
+    steps: list[Step] = []
+    below: list[str] = []  # the path's entities under the scope, over all claims
+    for aw in claims:
+        assert aw.shared is not None
+        for ent in aw.chain[len(aw.shared.scope) :]:
+            if ent.name not in below:
+                below.append(ent.name)
+
+    def nk(ent: EntityInfo) -> str:
+        if ent.name not in keys:
+            keys[ent.name] = f"{name}_nk_{ent.name}"
+            steps.append((keys[ent.name], natural_keys(ent)))
+        return keys[ent.name]
+
+    parts = []
+    scope: tuple[EntityInfo, ...] = ()
+    kinds: list[str] = []
+    tail = True
+    for aw in claims:
+        c = aw.shared
+        assert c is not None
+        scope = c.scope
+        kinds = aw.order_kinds
+        k = c.index
+        rest = aw.chain[len(scope) :]
+        joins: set[str] = set()
+        sel: list[exp.Expr] = []
+        if multi:
+            sel.append(_alias(lit(aw.p.id), "pr", quoted=True))
+            sel.append(_alias(provision_rank(aw.p.id), "prank", quoted=True))
+        sel += [_alias(col(f"e_{e.name}"), f"sc_{e.name}", quoted=True) for e in scope]
+        mine = {e.name for e in rest}
+        sel += [
+            _alias(
+                col(f"e_{n}") if n in mine else _cast(exp.Null(), VARCHAR),
+                f"j_{n}",
+                quoted=True,
+            )
+            for n in below
+        ]
+        year = col(f"yr{k}") if c.cap.year_of is not None else _cast(exp.Null(), INTEGER)
+        sel.append(_alias(year, "yr", quoted=True))
+        sel.append(_alias(exp.Sub(this=col(f"l{k}"), expression=col(f"u{k}")), "room", quoted=True))
+        sel += [col("rstar"), col("cert")]
+        unique = False  # an earlier order key tells every claim of a partition apart
+        for j in range(len(aw.p.order)):
+            und = aw.ref(f"o{j}_un")
+            key = case([(und, exp.Null())], col(f"o{j}"))
+            sel.append(_alias(key, f"o{j}", quoted=True))
+            if kinds[j] in ("text", "enum"):
+                id_of = aw.id_key(j)
+                natural = (
+                    exp.column("nk_key", table=nk(id_of), quoted=True)
+                    if id_of is not None
+                    else natural_sql(col(f"o{j}"))
+                )
+                if id_of is not None:
+                    joins.add(id_of.name)
+                sel.append(_alias(case([(und.copy(), exp.Null())], natural), f"n{j}", quoted=True))
+                unique = unique or (
+                    not multi and len(rest) == 1 and id_of is not None and id_of == rest[0]
+                )
+        tail = tail and not unique
+        if tail:  # ties broken by the path under the scope (the scope's ids are equal)
+            for ent in rest:
+                nk(ent)
+                joins.add(ent.name)
+            sel.append(_alias(path_key_sql(rest, keys), "pathkey", quoted=True))
+        part = exp.select(*sel).from_(_t(f"{aw.name}_c"), copy=False)
+        for ent in aw.chain:
+            if ent.name in joins:
+                part = part.join(
+                    _t(keys[ent.name]),
+                    on=exp.EQ(this=col("nk_id", keys[ent.name]), expression=col(f"e_{ent.name}")),
+                    join_type="left",
+                    copy=False,
+                )
+        parts.append(part.where(col("win"), copy=False))
+        aw.window_name = name
+        aw.window_ranked = multi
+    ids = (["pr"] if multi else []) + [f"sc_{e.name}" for e in scope] + [f"j_{n}" for n in below]
+    return steps + window_steps(name, parts, scope, kinds, ids, tail=tail, ranked=multi)

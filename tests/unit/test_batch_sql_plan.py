@@ -1,0 +1,104 @@
+"""The SQL plan's shape: natural keys of ids, lists of names, which steps are stored."""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+import sqlglot.expressions as exp
+
+from policyrules.backends.sql import SqlPlan
+from policyrules.backends.sql.names import expand, names_out
+from policyrules.backends.sql.rows import natural_keys
+from policyrules.model import EntityInfo
+from policyrules.runtime.order import natural_key
+
+PRODUCT = EntityInfo("product", None, "products", "firm", False, ())
+
+
+def _ordered(ids: list[str]) -> list[str]:
+    con = duckdb.connect()
+    con.execute("CREATE TABLE products (id VARCHAR)")
+    con.executemany("INSERT INTO products VALUES (?)", [(i,) for i in ids])
+    sql = natural_keys(PRODUCT).sql(dialect="duckdb")
+    return [r[0] for r in con.execute(f"SELECT nk_id FROM ({sql}) ORDER BY nk_key").fetchall()]
+
+
+@pytest.mark.parametrize(
+    "ids",
+    [
+        ["P10", "P9", "P01", "P2"],  # digits in different places: parsed, P01 < P2 < P9 < P10
+        ["P10", "P09", "P01", "P02"],  # the same places: the ids themselves, in text order
+        ["A-7b", "A-12", "A-7a", "B1", "A-07a"],
+    ],
+)
+def test_natural_keys_sort_as_the_one_by_one_path(ids: list[str]) -> None:
+    assert _ordered(ids) == sorted(ids, key=natural_key)
+
+
+def test_natural_order_of_mixed_ids() -> None:
+    # P9 before P10 (9 < 10), though '1' < '9' in text order.
+    assert _ordered(["P10", "P9"]) == ["P9", "P10"]
+
+
+def _col(name: str) -> exp.Column:
+    return exp.column(name, quoted=True)
+
+
+def test_a_list_expression_is_written_sorted_without_sorting_at_run_time() -> None:
+    # c_as holds 'b' when flag f is true; the expression adds the constant 'a' and, when
+    # st = 'ok', 'c': sorted, each once, ['a', 'b', 'c'] for f and st = 'ok'.
+    lists = {"c_as": (("b", _col("f")),)}
+    e = exp.ArraySort(
+        this=exp.ArrayConcat(
+            this=_col("c_as"),
+            expressions=[
+                exp.Array(expressions=[exp.Literal.string("a")]),
+                exp.If(
+                    this=exp.EQ(this=_col("st"), expression=exp.Literal.string("ok")),
+                    true=exp.Array(expressions=[exp.Literal.string("c"), exp.Literal.string("b")]),
+                    false=exp.Array(expressions=[]),
+                ),
+            ],
+        )
+    )
+    out = names_out(expand(e, lists)).sql(dialect="duckdb")
+    assert "LIST_SORT" not in out
+    con = duckdb.connect()
+    rows = con.execute(
+        f"SELECT f, st, {out} FROM (VALUES (TRUE, 'ok'), (FALSE, 'ok'), (FALSE, 'no'),"
+        " (NULL, NULL)) AS t(f, st) ORDER BY ALL"
+    ).fetchall()
+    assert rows == [
+        (False, "no", ["a"]),
+        (False, "ok", ["a", "b", "c"]),  # 'b' comes with st = 'ok' too
+        (True, "ok", ["a", "b", "c"]),
+        (None, None, ["a"]),  # an unknown flag or status adds nothing
+    ]
+
+
+def _select(*tables: str) -> exp.Select:
+    q = exp.select("*").from_(exp.to_table(tables[0], quoted=True))
+    for t in tables[1:]:
+        q = q.join(exp.to_table(t, quoted=True), join_type="cross")
+    return q
+
+
+def test_a_step_read_twice_is_stored_unless_recomputed_and_dropped_after_its_last_reader() -> None:
+    steps = (
+        ("a", _select("firms")),
+        ("b", _select("a")),  # a view: read once
+        ("c", _select("a", "b")),  # reads a again: a is stored
+        ("decisions", _select("c")),
+        ("grants", _select("c")),  # c read twice: stored
+    )
+    plan = SqlPlan(steps, ("firms",))
+    assert plan.tables() == {"a", "c", "decisions", "grants"}
+    # b is written into c's statement; a is last read (through b too) by c, c by grants.
+    assert plan.drops() == {"c": ["a"], "grants": ["c"]}
+    statements = dict(plan.statements("duckdb"))
+    assert statements["c"] == 'WITH "b" AS (SELECT * FROM a) SELECT * FROM a CROSS JOIN b'
+    recomputed = SqlPlan(steps, ("firms",), recompute=frozenset({"a"}))
+    assert recomputed.tables() == {"c", "decisions", "grants"}
+    assert dict(recomputed.statements("duckdb"))["c"].startswith(
+        'WITH "a" AS (SELECT * FROM firms), "b" AS'
+    )
