@@ -104,10 +104,13 @@ def _rewrite(node: exp.Expression) -> exp.Expression:
             value = int(base.this) ** int(power.this)
             return exp.cast(exp.Literal.string(str(value)), "DECIMAL(38, 0)")
     if isinstance(node, exp.Bracket) and len(node.expressions) == 1:
-        # DuckDB's list[1] is NULL past the end; Spark's [0] is an error under ANSI.
-        return exp.Anonymous(
-            this="TRY_ELEMENT_AT", expressions=[node.this.copy(), node.expressions[0].copy()]
-        )
+        # DuckDB's list[1] is NULL past the end; Spark's [0] is an error under ANSI.  sqlglot
+        # holds the index from 0; TRY_ELEMENT_AT counts from 1.
+        index = node.expressions[0]
+        if not (isinstance(index, exp.Literal) and index.is_int):
+            raise ValueError(f"an index that is not a literal: {node.sql('duckdb')}")
+        one_based = exp.Literal.number(int(index.this) + 1)
+        return exp.Anonymous(this="TRY_ELEMENT_AT", expressions=[node.this.copy(), one_based])
     return node
 
 
