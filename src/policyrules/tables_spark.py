@@ -130,7 +130,7 @@ class _Table:
         self.frame = frame
         self.columns = {f.name: duckdb_type(f.dataType) for f in frame.schema.fields}
         self.diags: list[Diagnostic] = []
-        self.rows = 0
+        self.rows = self.distinct = 0
 
     def add(
         self, code: str, where: str | None, column: str | None, message: str, hint: str | None
@@ -140,18 +140,20 @@ class _Table:
         self.diags.append(Diagnostic(code, text, hint=hint))
 
     def problems(
-        self, checks: list[tuple[str, str]], located_by: str | None
+        self, checks: list[tuple[str, str]], located_by: str | None, keys: list[str] | None = None
     ) -> list[tuple[str, int, list[tuple[str, str, str]]]]:
         """For each ``(column, problem Spark SQL)`` with faults: the column, their count and
-        up to three ``(where, value shown, reason)``.  One Spark job counts them all, and the
-        rows (``self.rows``)."""
+        up to three ``(where, value shown, reason)``.  One Spark job counts them all, the
+        rows (``self.rows``) and the distinct ``keys`` (``self.distinct``: fewer than the
+        rows when an id is used twice)."""
+        distinct = f"count(DISTINCT {', '.join(map(_q, keys))})" if keys else "count(*)"
         counts = self.frame.selectExpr(
-            "count(*)", *(f"count_if(({p}) IS NOT NULL)" for _, p in checks)
+            "count(*)", distinct, *(f"count_if(({p}) IS NOT NULL)" for _, p in checks)
         )
         got = counts.collect()[0]
-        self.rows = int(got[0])
+        self.rows, self.distinct = int(got[0]), int(got[1])
         out = []
-        for (column, problem), count in zip(checks, got[1:], strict=True):
+        for (column, problem), count in zip(checks, got[2:], strict=True):
             if not count:
                 continue
             shown = f"coalesce(CAST({_q(column)} AS STRING), '') || chr(31) || {problem}"
@@ -241,7 +243,8 @@ def _read_entity(
     if table.diags:
         return None, 0, table.diags
     located_by = "id" if "id" in table.columns else None
-    for name, count, found in table.problems(checks, located_by):
+    keys = None if ent.single else [*(o + "_id" for o in owners), "id"]
+    for name, count, found in table.problems(checks, located_by, keys):
         typ = types[name]
         for where, value, reason in found:
             reason, _, item = reason.partition("\x1f")
@@ -277,6 +280,8 @@ def _check_ids(
             message, hint = f"{n} rows; {ent.name} is one record", f"keep one row in {ent.key}"
             table.add("E630", None, None, message, hint)
         return table.diags
+    if table.distinct == table.rows:  # counted with the problems: no id used twice
+        return table.diags
     group = [*keys, "id"]
     twice = frame.groupBy(*group).count().where("count > 1").limit(_PER_COLUMN).collect()
     for dup in twice:
@@ -300,13 +305,15 @@ def _check_owners(
         return []
     mine = [o + "_id" for o in owners]
     theirs = [o + "_id" for o in owners[:-1]] + ["id"]
-    child = tables[ent.key].select(*mine).distinct()
+    child = tables[ent.key].select(*mine)
     renamed = (f"{_q(b)} AS {_q(a)}" for a, b in zip(mine, theirs, strict=True))
     up = tables[parent.key].selectExpr(*renamed)
     lost = child.join(up, on=mine, how="left_anti").limit(_PER_COLUMN).collect()
-    diags = []
-    for key in lost:
-        sample = [str(r[0]) for r in tables[parent.key].select("id").limit(10000).collect()]
+    diags: list[Diagnostic] = []
+    if not lost:
+        return diags
+    sample = [str(r[0]) for r in tables[parent.key].select("id").limit(10000).collect()]
+    for key in dict.fromkeys(tuple(k) for k in lost):
         diags.append(
             Diagnostic(
                 "E626",
