@@ -271,7 +271,7 @@ class SparkBatchResult:
 
     def grants_ledger(self, out: str | Path) -> str:
         """The grants written under ``out`` (local Parquet) as a JSON ledger file's text
-        (:func:`policyrules.batch.grants_ledger`).  :raises SparkBatchError: E648 for
+        (``policyrules.batch.grants_ledger``).  :raises SparkBatchError: E648 for
         other outputs."""
         if _is_url(str(out)) or not (Path(out) / "grants.parquet").is_dir():
             raise _refuse(
