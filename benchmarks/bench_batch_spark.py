@@ -25,6 +25,7 @@ import os
 import platform
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -66,6 +67,7 @@ def compare(duck: Path, spark: Path) -> dict[str, int]:
     """Rows per output, after checking both engines wrote the same multiset of rows."""
     con = duckdb.connect()
     con.execute("SET memory_limit = '1GB'")
+    con.execute(f"SET temp_directory = '{tempfile.gettempdir()}/policyrules-duckdb'")
     rows = {}
     for table in ("decisions", "grants"):
         a = f"read_parquet('{duck / f'{table}.parquet'}')"
