@@ -21,7 +21,7 @@ from typing import Any
 
 import attrs
 
-from .api import load
+from .api import Policy, load
 from .batch import BatchSummary
 from .errors import Diagnostic, PolicyRulesError
 from .files import check_writable, write_atomic
@@ -40,12 +40,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
     if args.master is not None or args.spark_conf:
         raise _not_spark("--master" if args.master is not None else "--spark-conf")
     policy = load(args.policy)
-    ledger: LedgerStore | Ledger | None = None
-    if args.ledger is not None:
-        if is_store(args.ledger):
-            ledger = LedgerStore.open(args.ledger, create=False)
-        else:
-            ledger = policy.load_ledger(args.ledger)
+    ledger = _ledger(args, policy)
     progress = Progress(enabled=wanted(args.quiet))
     started = time.perf_counter()
     try:
@@ -72,6 +67,15 @@ def cmd_batch(args: argparse.Namespace) -> int:
             ledger.close()
     _done(args, result.summary, started)
     return 0
+
+
+def _ledger(args: argparse.Namespace, policy: Policy) -> LedgerStore | Ledger | None:
+    """``--ledger``: a store (only read) or a YAML/JSON ledger file."""
+    if args.ledger is None:
+        return None
+    if is_store(args.ledger):
+        return LedgerStore.open(args.ledger, create=False)
+    return policy.load_ledger(args.ledger)
 
 
 def _done(args: argparse.Namespace, summary: BatchSummary, started: float) -> None:
@@ -116,12 +120,7 @@ def _batch_spark(args: argparse.Namespace) -> int:
     conf = _spark_conf(args.spark_conf)
     refuse_input(args.input)
     policy = load(args.policy)
-    ledger: LedgerStore | Ledger | None = None
-    if args.ledger is not None:
-        if is_store(args.ledger):
-            ledger = LedgerStore.open(args.ledger, create=False)
-        else:
-            ledger = policy.load_ledger(args.ledger)
+    ledger = _ledger(args, policy)
     if args.ledger_out is not None:
         check_writable(Path(args.ledger_out))
     progress = Progress(enabled=wanted(args.quiet))
