@@ -57,6 +57,7 @@ nitpick_ignore_regex = [
     (r"py:(func|class|obj)", r"(str|int|bool|float|bytes|list|dict|tuple|set|object|None)"),
     (r"py:(class|obj|data|exc)", r"policyrules\..*"),
     (r"py:(class|obj|data|exc)", r"(TableError|BatchResult|BatchSummary|Progress|BatchCompileError|duckdb\..*)"),
+    (r"py:(class|obj|data|exc)", r"(SparkBatchResult|SparkBatchError|SparkSession|DataFrame|Literal|pyspark\..*)"),
 ]
 
 # Doctests run from the repository root, as the README's commands do.

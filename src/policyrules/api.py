@@ -16,7 +16,7 @@ import stat
 import weakref
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 import attrs
 
@@ -43,6 +43,7 @@ from .types import DATE
 
 if TYPE_CHECKING:  # DuckDB is loaded only when a batch runs
     from .batch import BatchResult
+    from .batch_spark import SparkBatchResult
     from .progress import Progress
 
 __all__ = ["HOLIDAY_ASSUMPTION", "Policy", "load", "read_rule_files"]
@@ -388,6 +389,7 @@ class Policy:
         self._remember(("whole", id(one)), one, key, merged, index)
         return merged, index
 
+    @overload
     def evaluate_batch(
         self,
         registry: str | Path,
@@ -398,8 +400,40 @@ class Policy:
         as_of: dt.date | str | None = None,
         progress: Progress | None = None,
         memory_limit: str | None = None,
-    ) -> BatchResult:
-        """Evaluate every firm of a registry at once, on DuckDB in process.
+        engine: Literal["duckdb"] = "duckdb",
+    ) -> BatchResult: ...
+
+    @overload
+    def evaluate_batch(
+        self,
+        registry: str | Path,
+        *,
+        ledger: LedgerStore | Ledger | Iterable[Grant | Mapping[str, Any]] | None = None,
+        parameters: Mapping[str, Any] | None = None,
+        assumptions: Mapping[str, Any] | None = None,
+        as_of: dt.date | str | None = None,
+        progress: Progress | None = None,
+        engine: Literal["spark"],
+        master: str | None = "local[*]",
+        spark_conf: Mapping[str, str] | None = None,
+    ) -> SparkBatchResult: ...
+
+    def evaluate_batch(
+        self,
+        registry: str | Path,
+        *,
+        ledger: LedgerStore | Ledger | Iterable[Grant | Mapping[str, Any]] | None = None,
+        parameters: Mapping[str, Any] | None = None,
+        assumptions: Mapping[str, Any] | None = None,
+        as_of: dt.date | str | None = None,
+        progress: Progress | None = None,
+        memory_limit: str | None = None,
+        engine: Literal["duckdb", "spark"] = "duckdb",
+        master: str | None = "local[*]",
+        spark_conf: Mapping[str, str] | None = None,
+    ) -> BatchResult | SparkBatchResult:
+        """Evaluate every firm of a registry at once, on DuckDB in process (the default) or
+        on Spark (``engine="spark"``).
 
         ``registry`` is a directory holding one table per entity, named by the entity's key
         (``firms.parquet``, ``products.csv`` with ``firm_id``, ``projects.jsonl``...) and
@@ -413,6 +447,13 @@ class Policy:
         tables (money in fen) in a DuckDB connection, ``summary``, and ``write(out, fmt)``.
         Each decision is the one :meth:`evaluate` gives for the same firm.
 
+        With ``engine="spark"`` the registry is a directory of Parquet tables (local, or a URL
+        Spark reads: ``hdfs://``, ``s3a://``), run by Spark at ``master`` (``"local[*]"``,
+        ``"spark://head:7077"``, ``"yarn"``; ``None``: spark-submit's) with ``spark_conf``;
+        returns a :class:`~policyrules.batch_spark.SparkBatchResult` (DataFrames, computed
+        when written) and raises :class:`~policyrules.backends.sql.spark.SparkBatchError`
+        (E640-E648) where Spark cannot start or run.  ``memory_limit`` is DuckDB's.
+
         :raises TableError: a table, column or value refused (E620-E630), located by file,
             row and column.
         :raises LedgerError: a bad earlier grant (E320-E329).
@@ -421,6 +462,10 @@ class Policy:
         """
         from .batch import run_batch
 
+        if engine not in ("duckdb", "spark"):
+            from .batch_spark import unknown_engine
+
+            raise unknown_engine(engine)
         params = dict(self.compiled.parameter_defaults)
         params.update(self._values(parameters or {}, "parameters"))
         chosen = dict(assumptions or {})
@@ -435,6 +480,23 @@ class Policy:
                 given = (str(ledger.path), read_ledger(self.checked, txn.grants(), where))
         elif ledger is not None:
             given = ("the ledger given", read_ledger(self.checked, ledger))
+        if engine == "spark":
+            from .batch_spark import refuse_options, run_batch_spark
+
+            refuse_options(memory_limit=memory_limit)
+
+            return run_batch_spark(
+                self.compiled,
+                registry,
+                parameters=params,
+                assumptions=assume,
+                calendar=calendar,
+                as_of=day,
+                ledger=given,
+                progress=progress,
+                master=master,
+                conf=spark_conf,
+            )
         return run_batch(
             self.compiled,
             registry,

@@ -1,10 +1,14 @@
-"""``policyrules batch POLICY INPUT --out OUT``: a whole registry at once, on DuckDB.
+"""``policyrules batch POLICY INPUT --out OUT``: a whole registry at once, on DuckDB or Spark.
 
 INPUT is a directory of tables named by entity key (``firms.parquet``, ``products.csv``...,
 optionally ``ledger``) or a DuckDB database file; OUT becomes a directory holding
 ``decisions`` and ``grants`` (``--format parquet|csv|jsonl``), written all or nothing.  A
 summary (rows, statuses, the total of exact amounts in 元, time) is printed at the end
 unless ``--quiet``; a progress bar is drawn on a terminal for runs over two seconds.
+
+``--engine spark`` runs the same plan on Spark (:mod:`policyrules.batch_spark`): INPUT a
+directory or URL of Parquet tables, ``--master`` (default ``local[*]``), ``--spark-conf
+KEY=VALUE``; OUT gets ``decisions.<fmt>/`` and ``grants.<fmt>/`` directories of part files.
 """
 
 from __future__ import annotations
@@ -17,7 +21,9 @@ from typing import Any
 
 import attrs
 
-from .api import load
+from .api import Policy, load
+from .batch import BatchSummary
+from .errors import Diagnostic, PolicyRulesError
 from .files import check_writable, write_atomic
 from .progress import Progress, wanted
 from .reading import read_pairs, read_scalar
@@ -29,13 +35,12 @@ __all__ = ["add_batch_command", "cmd_batch"]
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
+    if args.engine == "spark":
+        return _batch_spark(args)
+    if args.master is not None or args.spark_conf:
+        raise _not_spark("--master" if args.master is not None else "--spark-conf")
     policy = load(args.policy)
-    ledger: LedgerStore | Ledger | None = None
-    if args.ledger is not None:
-        if is_store(args.ledger):
-            ledger = LedgerStore.open(args.ledger, create=False)
-        else:
-            ledger = policy.load_ledger(args.ledger)
+    ledger = _ledger(args, policy)
     progress = Progress(enabled=wanted(args.quiet))
     started = time.perf_counter()
     try:
@@ -60,10 +65,90 @@ def cmd_batch(args: argparse.Namespace) -> int:
         progress.close()
         if isinstance(ledger, LedgerStore):
             ledger.close()
+    _done(args, result.summary, started)
+    return 0
+
+
+def _ledger(args: argparse.Namespace, policy: Policy) -> LedgerStore | Ledger | None:
+    """``--ledger``: a store (only read) or a YAML/JSON ledger file."""
+    if args.ledger is None:
+        return None
+    if is_store(args.ledger):
+        return LedgerStore.open(args.ledger, create=False)
+    return policy.load_ledger(args.ledger)
+
+
+def _done(args: argparse.Namespace, summary: BatchSummary, started: float) -> None:
     if not args.quiet:
         # the time from reading to the last file written
-        summary = attrs.evolve(result.summary, seconds=time.perf_counter() - started)
+        summary = attrs.evolve(summary, seconds=time.perf_counter() - started)
         sys.stdout.write(printable(f"wrote {args.out}\n{summary.text()}\n", keep="\n"))
+
+
+def _not_spark(option: str) -> PolicyRulesError:
+    return PolicyRulesError(
+        Diagnostic("E649", f"{option} is for the Spark engine", hint="add --engine spark")
+    )
+
+
+def _spark_conf(pairs: list[str]) -> dict[str, str]:
+    conf = {}
+    for pair in pairs:
+        key, eq, value = pair.partition("=")
+        if not eq or not key.strip():
+            raise PolicyRulesError(
+                Diagnostic(
+                    "E649",
+                    f"--spark-conf {pair!r} is not KEY=VALUE",
+                    hint="e.g. --spark-conf spark.driver.memory=2g",
+                )
+            )
+        conf[key.strip()] = value.strip()
+    return conf
+
+
+def _batch_spark(args: argparse.Namespace) -> int:
+    """``--engine spark``: the registry read, run and written by Spark."""
+    from .batch_spark import DEFAULT_MASTER, refuse_input, refuse_options
+
+    refuse_options(
+        memory_limit=args.memory_limit,
+        ledger_out=args.ledger_out is not None,
+        out=str(args.out),
+        fmt=args.format,
+    )
+    conf = _spark_conf(args.spark_conf)
+    refuse_input(args.input)
+    policy = load(args.policy)
+    ledger = _ledger(args, policy)
+    if args.ledger_out is not None:
+        check_writable(Path(args.ledger_out))
+    progress = Progress(enabled=wanted(args.quiet))
+    started = time.perf_counter()
+    try:
+        result = policy.evaluate_batch(
+            args.input,
+            ledger=ledger,
+            parameters=read_pairs(args.set, "--set"),
+            assumptions=read_pairs(args.assume, "--assume"),
+            as_of=None if args.as_of is None else read_scalar(args.as_of),
+            progress=progress,
+            engine="spark",
+            master=DEFAULT_MASTER if args.master is None else args.master,
+            spark_conf=conf,
+        )
+        try:
+            result.write(args.out, args.format, progress, sort=args.sort)
+            if args.ledger_out is not None:
+                write_atomic(Path(args.ledger_out), result.grants_ledger(args.out))
+            summary = result.summary
+        finally:
+            result.close()
+    finally:
+        progress.close()
+        if isinstance(ledger, LedgerStore):
+            ledger.close()
+    _done(args, summary, started)
     return 0
 
 
@@ -76,9 +161,35 @@ def add_batch_command(sub: Any) -> None:
     b.add_argument(
         "input",
         help="a directory of tables named by entity key (firms.parquet, products.csv, ..., "
-        "ledger) or a DuckDB database file",
+        "ledger) or a DuckDB database file; on Spark a directory (or hdfs://, s3a:// URL) "
+        "of Parquet tables",
     )
-    b.add_argument("--out", required=True, help="the directory to write decisions and grants to")
+    b.add_argument(
+        "--engine",
+        choices=("duckdb", "spark"),
+        default="duckdb",
+        help="where the batch runs: duckdb in this process (default), or spark (local mode "
+        "or a cluster: see --master); Spark needs pip install 'policyrules[spark]' and Java 17+",
+    )
+    b.add_argument(
+        "--master",
+        metavar="URL",
+        help="Spark's master: local[*] (default: every core here), local[2], "
+        "spark://host:7077, yarn, k8s://...",
+    )
+    b.add_argument(
+        "--spark-conf",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="a Spark setting, repeatable (e.g. spark.driver.memory=2g, "
+        "spark.sql.shuffle.partitions=200)",
+    )
+    b.add_argument(
+        "--out",
+        required=True,
+        help="the directory to write decisions and grants to (on Spark also a URL)",
+    )
     b.add_argument(
         "--format",
         choices=("parquet", "csv", "jsonl"),

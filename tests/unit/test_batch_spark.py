@@ -8,6 +8,9 @@ back by DuckDB to be compared with DuckDB's own run of the same plan.
 from __future__ import annotations
 
 import copy
+import os
+import subprocess
+import sys
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -24,6 +27,7 @@ from policyrules.backends.sql import SqlPlan, compile_batch
 from policyrules.backends.sql import duckdb as engine
 from policyrules.backends.sql import spark as on_spark
 from policyrules.backends.sql.spark_tables import read_registry
+from policyrules.cli import main
 
 # Spark plans the shipped policy's ~190 steps one by one: tens of seconds on 2 shared cores
 # (the JVM's start included), more than the suite's 60 s per test when the machine is busy.
@@ -301,3 +305,175 @@ def test_a_step_spark_refuses_is_named(spark: Any) -> None:
     assert e.value.code == "E645"
     assert "step 'out'" in str(e.value)
     assert "no_such_column" in str(e.value)
+
+
+# ---- policyrules batch --engine spark ---------------------------------------------------------
+
+TINY = """enum Kind "类别" { alpha "甲", beta "乙" }
+
+entity firm "企业"
+  list firms
+  fact cost: money
+  fact r: rate
+  fact kinds: set of Kind
+  fact applied_on: date
+
+entity product "产品"
+  list products of firm
+  fact price: money
+
+document d "测试"
+  valid from 2025-01-01 to 2030-12-31
+
+clause 1 "条"
+  quote "q"
+
+  award x "比例补助"
+    for each firm
+    eligible when applied_on in force
+    amount r of cost
+    cap 100 万元 per firm
+
+  award y "产品奖励"
+    for each product
+    amount decided price
+    cap 50 万元 per product
+"""
+
+FIRMS = """
+    ('F1', '10 万元', '30%', ['alpha'], DATE '2026-03-01'),
+    ('F2', '1000万元', '30%', ['beta', 'alpha'], DATE '2026-04-01'),
+    ('F3', '0.01元', '99.99999999%', [], DATE '2026-05-01'),
+    ('F4', NULL, '30%', NULL, DATE '2026-06-01'),
+    ('F5', '50万元', '30%', ['alpha'], DATE '2024-06-01')
+"""
+PRODUCTS = """
+    ('P1', 'F1', CAST(80 AS DECIMAL(18,2))),
+    ('P2', 'F1', CAST(12.34 AS DECIMAL(18,2))),
+    ('P3', 'F2', CAST(NULL AS DECIMAL(18,2)))
+"""
+
+
+def _tiny_registry(directory: Path, firms: str = FIRMS, products: str = PRODUCTS) -> Path:
+    """Parquet as a registry is written by people: money as text with units or DECIMAL 元,
+    rates as text with %, a set as a list of names."""
+    directory.mkdir()
+    con = duckdb.connect()
+    con.execute(
+        f"COPY (SELECT * FROM (VALUES {firms}) t(id, cost, r, kinds, applied_on)) "
+        f"TO '{directory / 'firms.parquet'}'"
+    )
+    con.execute(
+        f"COPY (SELECT * FROM (VALUES {products}) t(id, firm_id, price)) "
+        f"TO '{directory / 'products.parquet'}'"
+    )
+    return directory
+
+
+@pytest.fixture(scope="module")
+def tiny_policy(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("tiny")
+    (folder / "t.rule").write_text(TINY, encoding="utf-8")
+    return folder
+
+
+def test_cli_engine_spark_gives_duckdbs_rows_and_the_worked_amounts(
+    spark: Any, tiny_policy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    registry = _tiny_registry(tmp_path / "registry")
+    batch = ["batch", str(tiny_policy), str(registry)]
+    assert main([*batch, "--out", str(tmp_path / "duck")]) == 0
+    said_duckdb = capsys.readouterr().out
+    ledger = tmp_path / "grants.json"
+    spark_args = ["--engine", "spark", "--master", "local[2]", "--ledger-out", str(ledger)]
+    assert main([*batch, "--out", str(tmp_path / "sp"), *spark_args]) == 0
+    said_spark = capsys.readouterr().out
+    con = duckdb.connect()
+    rows = {}
+    for which, files in (("duck", "{}.parquet"), ("sp", "{}.parquet/*.parquet")):
+        rows[which] = {
+            n: _norm(con.sql(f"FROM '{tmp_path / which / files.format(n)}'").fetchall())
+            for n in ("decisions", "grants")
+        }
+    assert rows["sp"] == rows["duck"]
+    amounts = {(r[0], r[2]): (r[4], r[5], r[6]) for r in rows["sp"]["decisions"]}
+    assert amounts == {
+        ("d/1/x", "F1"): ("eligible", 3_000_000, "exact"),  # 30% × 10 万元 = 3 万元
+        ("d/1/x", "F2"): ("eligible", 100_000_000, "exact"),  # 30% × 1000 万 = 300 万 → cap 100 万
+        ("d/1/x", "F3"): ("eligible", 0, "exact"),  # 99.99999999% × 1 fen = 0.99… → 0
+        ("d/1/x", "F4"): ("eligible", 100_000_000, "up_to"),  # cost missing: up to the cap
+        ("d/1/x", "F5"): ("not_eligible", None, None),  # applied 2024, before the policy
+        ("d/1/y", "F1/P1"): ("eligible", 8_000, "exact"),  # 80 元
+        ("d/1/y", "F1/P2"): ("eligible", 1_234, "exact"),  # 12.34 元
+        ("d/1/y", "F2/P3"): ("eligible", 50_000_000, "up_to"),  # price missing: up to 50 万
+    }
+    # 3 000 000 + 100 000 000 + 0 + 8 000 + 1 234 = 103 009 234 fen = 1,030,092.34 元
+    total = "exact amounts: 1,030,092.34 元; grants: 4, 1,030,092.34 元"
+    assert total in said_spark
+    assert total in said_duckdb
+    assert "read: 5 firms, 3 products" in said_spark
+    assert '"amount": "1000000.00"' in ledger.read_text("utf-8")  # F2's 100 万元 grant
+    # The session the tests share was joined, not stopped.
+    assert spark.range(3).count() == 3
+
+
+@pytest.mark.parametrize(
+    ("firms", "products", "said"),
+    [
+        (
+            FIRMS.replace("'10 万元', '30%'", "'10 万元', '30'")
+            .replace("'1000万元'", "'-5元'")
+            .replace("['beta', 'alpha']", "['gamma']"),
+            PRODUCTS,
+            [
+                'column r: a rate is written with %: "30"',  # E628
+                'column cost: money cannot be negative: "-5元"',  # E627
+                '"[gamma]": an item of the list: not a member of Kind: "gamma"',  # E627
+            ],
+        ),
+        (FIRMS, PRODUCTS.replace("'P3', 'F2'", "'P3', 'F9'"), ["E626", "no firm F9 in firms"]),
+        (FIRMS, PRODUCTS.replace("'P3', 'F2'", "'P1', 'F1'"), ["E625", "the id P1 is used twice"]),
+    ],
+)
+def test_cli_engine_spark_refuses_what_duckdb_refuses(
+    spark: Any,
+    tiny_policy: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    firms: str,
+    products: str,
+    said: list[str],
+) -> None:
+    registry = _tiny_registry(tmp_path / "registry", firms, products)
+    for which in ("duckdb", "spark"):
+        out = tmp_path / f"out-{which}"
+        args = ["batch", str(tiny_policy), str(registry), "--out", str(out), "--engine", which]
+        assert main(args) == 2
+        err = capsys.readouterr().err
+        assert "Traceback" not in err
+        for text in said:
+            assert text in err, (which, err)
+        assert not out.exists()
+
+
+def test_without_java_spark_cannot_start_and_says_how_to_get_it(
+    tiny_policy: Path, tmp_path: Path
+) -> None:
+    # Java stays installed: this run's JAVA_HOME names a directory without one.
+    (tmp_path / "no-java").mkdir()
+    registry = _tiny_registry(tmp_path / "registry")
+    env = {**os.environ, "JAVA_HOME": str(tmp_path / "no-java")}
+    argv = ["batch", str(tiny_policy), str(registry), "--out", str(tmp_path / "o")]
+    done = subprocess.run(
+        [sys.executable, "-m", "policyrules", *argv, "--engine", "spark"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert "E641" in done.stderr
+    assert "Spark could not start" in done.stderr
+    assert "scripts/install-jdk.sh" in done.stderr
+    assert "Traceback" not in done.stderr

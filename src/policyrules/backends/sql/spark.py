@@ -53,8 +53,10 @@ __all__ = [
     "collect",
     "exact",
     "read_parquet",
+    "ready",
     "run_plan",
     "session",
+    "spark_errors",
     "spark_sql",
     "write_parquet",
 ]
@@ -109,6 +111,11 @@ def _pyspark() -> None:
         ) from e
     for name in _QUIET_LOGGERS:
         logging.getLogger(name).setLevel(logging.CRITICAL)
+
+
+def ready() -> None:
+    """Raise E640 (with the hint to install the ``spark`` extra) unless pyspark imports."""
+    _pyspark()
 
 
 def session(
@@ -303,7 +310,7 @@ def run_plan(
     frames: dict[str, DataFrame] = {}
     for name, query in plan.steps:
         text = spark_sql(query)
-        with _spark_errors(f"step {name!r}", code="E645", sql=text):
+        with spark_errors(f"step {name!r}", "E645", sql=text):
             frame = spark.sql(text)
             if reads[name] >= 2:
                 frame = frame.localCheckpoint(eager=True) if checkpoint else frame.cache()
@@ -382,18 +389,21 @@ def write_parquet(outputs: SparkOutputs, directory: str, *, overwrite: bool = Fa
     base = directory.rstrip("/")
     for name, frame in outputs.items():
         path = f"{base}/{name}.parquet"
-        with _spark_errors(f"writing {path}", code="E646"):
+        with spark_errors(f"writing {path}", "E646"):
             frame.write.mode("overwrite" if overwrite else "errorifexists").parquet(path)
 
 
 def collect(frame: DataFrame, what: str) -> list[tuple[object, ...]]:
     """The rows of ``frame`` as tuples (runs the plan); value errors raise E644."""
-    with _spark_errors(what, code="E645"):
+    with spark_errors(what, "E645"):
         return [tuple(row) for row in frame.collect()]
 
 
 @contextmanager
-def _spark_errors(what: str, *, code: str, sql: str | None = None) -> Iterator[None]:
+def spark_errors(what: str, code: str, sql: str | None = None) -> Iterator[None]:
+    """Spark's errors inside the block as :class:`SparkBatchError` naming ``what``: E644 a
+    value error (overflow, bad cast), E646 an output that exists (``code`` E646), else
+    ``code``; ``sql`` is shown in the hint of a refused statement."""
     from py4j.protocol import Py4JError
     from pyspark.errors import (
         AnalysisException,

@@ -1,0 +1,393 @@
+"""The batch path on Spark: a registry of Parquet tables in, decisions and grants out.
+
+:func:`run_batch_spark` starts (or joins) a Spark session, reads and checks the registry
+(:mod:`policyrules.tables_spark`: the same rules and codes as on DuckDB), adds the earlier
+grants given and the working-day calendar, compiles the policy to SQL
+(:func:`policyrules.backends.sql.compile_batch`, the same plan DuckDB runs) and registers
+it step by step (:func:`policyrules.backends.sql.spark.run_plan`).  The outputs are
+computed when :meth:`SparkBatchResult.write` writes them, by Spark, as Parquet (or JSON
+Lines, CSV) directories of part files.  No row comes to Python.
+
+Errors of this engine (besides the readers' E620-E630, E320-E325 and Spark's E640-E647):
+E648 an input or option the Spark engine does not take (a DuckDB file, CSV or JSON Lines
+tables, ``--memory-limit``, ``--ledger-out`` to a remote or non-Parquet output); E649 an
+unknown engine, or a Spark option without ``--engine spark`` or not ``KEY=VALUE``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import duckdb
+
+from .backends.python.compile import CompiledPolicy
+from .backends.sql import compile_batch
+from .backends.sql import spark as on_spark
+from .backends.sql.spark_tables import calendar_days
+from .batch import STATUSES, BatchSummary, grants_ledger
+from .errors import Diagnostic, TableError
+from .progress import Progress
+from .runtime.calendar import WorkCalendar
+from .runtime.ledger import Ledger
+from .runtime.money import Money
+from .runtime.values import Value
+from .tables import FORMATS
+from .tables_spark import read_registry
+from .tables_values import literal
+
+if TYPE_CHECKING:
+    from pyspark.sql import DataFrame, SparkSession
+
+__all__ = [
+    "DEFAULT_MASTER",
+    "SparkBatchResult",
+    "refuse_input",
+    "refuse_options",
+    "run_batch_spark",
+    "unknown_engine",
+]
+
+DEFAULT_MASTER = "local[*]"
+_OUTPUTS = ("decisions", "grants")
+
+
+def _refuse(message: str, hint: str | None = None) -> on_spark.SparkBatchError:
+    return on_spark.SparkBatchError(Diagnostic("E648", message, hint=hint))
+
+
+def _is_url(path: str) -> bool:
+    return "://" in path
+
+
+def unknown_engine(engine: object) -> on_spark.SparkBatchError:
+    """E649: an engine that is neither ``duckdb`` nor ``spark``."""
+    return on_spark.SparkBatchError(
+        Diagnostic("E649", f"unknown batch engine {engine!r}", hint="duckdb or spark")
+    )
+
+
+def refuse_options(
+    *, memory_limit: str | None = None, ledger_out: bool = False, out: str = "", fmt: str = ""
+) -> None:
+    """E648 for an option the Spark engine does not take: ``memory_limit`` (DuckDB's), or
+    ``ledger_out`` unless ``out`` is a local directory written as ``fmt`` Parquet."""
+    if memory_limit is not None:
+        raise _refuse(
+            "--memory-limit is DuckDB's memory limit",
+            "on Spark give its memory settings instead: --spark-conf spark.driver.memory=4g "
+            "(local mode), spark.executor.memory on a cluster",
+        )
+    if ledger_out and (_is_url(out) or fmt != "parquet"):
+        raise _refuse(
+            "--ledger-out reads the grants back from a local Parquet output",
+            "write --format parquet to a local directory, or leave out --ledger-out",
+        )
+
+
+def refuse_input(source: str) -> None:
+    """Raise E648 when the registry at ``source`` is not one the Spark engine reads: a
+    DuckDB file, or a local directory whose tables are CSV or JSON Lines only."""
+    if _is_url(source):
+        return
+    p = Path(source)
+    if p.is_file():
+        raise _refuse(
+            f"{p}: a DuckDB database file is read by the DuckDB engine only",
+            f"run without --engine spark, or export its tables to Parquet: duckdb {p} -c "
+            "\"EXPORT DATABASE 'registry' (FORMAT parquet)\"",
+        )
+    if p.is_dir():
+        others = sorted(
+            f.name for f in p.iterdir() if f.suffix.lower() in (".csv", ".jsonl", ".json")
+        )
+        if others:
+            raise _refuse(
+                f"{p}: {', '.join(others[:3])}: the Spark engine reads Parquet tables only",
+                "convert them to Parquet (e.g. duckdb -c \"COPY (FROM 'firms.csv') TO "
+                "'firms.parquet'\"), or run without --engine spark",
+            )
+
+
+class SparkBatchResult:
+    """The outputs of a batch on Spark: DataFrames, computed when written."""
+
+    def __init__(
+        self,
+        spark: SparkSession,
+        outputs: Mapping[str, DataFrame],
+        inputs: Mapping[str, int],
+        started: float,
+        *,
+        stop: bool,
+    ) -> None:
+        self.spark = spark
+        self.outputs = dict(outputs)
+        self.inputs = dict(inputs)
+        self.started = started
+        self._stop = stop
+        self._summary: BatchSummary | None = None
+
+    def decisions(self) -> DataFrame:
+        """The decisions table (provision, kind, subject, firm, status, amount fen...)."""
+        return self.outputs["decisions"]
+
+    def grants(self) -> DataFrame:
+        """The grants table (provision, one id column per entity, amount fen, year)."""
+        return self.outputs["grants"]
+
+    @property
+    def summary(self) -> BatchSummary:
+        """Rows, statuses and totals: read back from the written outputs, or (before
+        :meth:`write`) computed from the DataFrames, which runs the plan."""
+        if self._summary is None:
+            self._summary = self._summarise(self.outputs["decisions"], self.outputs["grants"])
+        return self._summary
+
+    def write(
+        self,
+        out: str | Path,
+        fmt: str = "parquet",
+        progress: Progress | None = None,
+        *,
+        sort: bool = False,
+    ) -> None:
+        """Write ``decisions`` and ``grants`` under ``out`` as ``decisions.<fmt>/`` and
+        ``grants.<fmt>/`` (directories of part files; ``parquet``, ``csv`` with lists as
+        JSON arrays, or ``jsonl``); ``sort`` orders decisions by firm, subject, provision
+        and grants by every column.  A local ``out`` is written all or nothing (into a
+        directory beside it, then moved), and may only hold earlier outputs; a URL
+        (``hdfs://``, ``s3a://``) is written in place and must not exist.
+
+        :raises TableError: E631 ``out`` cannot be written, E632 an unknown format.
+        :raises SparkBatchError: E644 a value Spark cannot compute exactly, E646 an output
+            that exists or cannot be written.
+        """
+        if fmt not in FORMATS:
+            raise TableError(
+                Diagnostic("E632", f"unknown format {fmt!r}", hint="parquet, csv or jsonl")
+            )
+        show = progress or Progress(enabled=False)
+        target = str(out)
+        if _is_url(target):
+            self._write_to(target.rstrip("/"), fmt, show, sort)
+            self._read_back(target.rstrip("/"), fmt)
+            return
+        path = Path(out)
+        _check_out(path)
+        parent = path.absolute().parent
+        tmp = Path(tempfile.mkdtemp(dir=parent, prefix=f".{path.name}."))
+        try:
+            self._write_to(str(tmp), fmt, show, sort)
+            os.chmod(tmp, 0o777 & ~_umask())
+            if path.is_dir():
+                old = Path(tempfile.mkdtemp(dir=parent, prefix=f".{path.name}.old."))
+                os.replace(path, old / path.name)
+                os.replace(tmp, path)
+                shutil.rmtree(old, ignore_errors=True)
+            else:
+                os.replace(tmp, path)
+        except OSError as exc:
+            raise TableError(
+                Diagnostic("E631", f"cannot write {path}: {exc.strerror or exc}")
+            ) from None
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        self._read_back(str(path), fmt)
+
+    def _write_to(self, base: str, fmt: str, show: Progress, sort: bool) -> None:
+        from pyspark.sql import functions as F
+        from pyspark.sql.types import ArrayType
+
+        for name in _OUTPUTS:
+            frame = self.outputs[name]
+            if fmt == "csv":  # a list as a JSON array, as the DuckDB engine writes it
+                frame = frame.select(
+                    *(
+                        F.to_json(F.col(f.name)).alias(f.name)
+                        if isinstance(f.dataType, ArrayType)
+                        else F.col(f.name)
+                        for f in frame.schema.fields
+                    )
+                )
+            if sort:
+                keys = ["firm", "subject", "provision"] if name == "decisions" else frame.columns
+                frame = frame.orderBy(*keys)
+            path = f"{base}/{name}.{fmt}"
+            with show.step(f"writing {name}"), on_spark.spark_errors(f"writing {path}", "E646"):
+                writer = frame.write.mode("errorifexists")
+                if fmt == "parquet":
+                    writer.parquet(path)
+                elif fmt == "jsonl":
+                    writer.json(path)
+                else:
+                    writer.option("header", True).csv(path)
+
+    def _read_back(self, base: str, fmt: str) -> None:
+        """The summary from the files just written (the plan is not run again)."""
+        read = self.spark.read
+        frames = []
+        for name in _OUTPUTS:
+            path = f"{base}/{name}.{fmt}"
+            schema = self.outputs[name].schema
+            if fmt == "parquet":
+                frames.append(read.parquet(path))
+            elif fmt == "jsonl":
+                frames.append(read.schema(schema).json(path))
+            else:
+                frames.append(read.option("header", True).csv(path))
+        self._summary = self._summarise(frames[0], frames[1])
+
+    def _summarise(self, decisions: DataFrame, grants: DataFrame) -> BatchSummary:
+        with on_spark.spark_errors("summarising the outputs", "E644"):
+            counts = {
+                str(s): int(n)
+                for s, n in decisions.groupBy("status").count().collect()
+                if s is not None
+            }
+            exact, rows = decisions.selectExpr(
+                "coalesce(sum(CASE WHEN amount_kind = 'exact' THEN CAST(amount AS BIGINT) END), 0)",
+                "count(*)",
+            ).collect()[0]
+            granted, n = grants.selectExpr(
+                "coalesce(sum(CAST(amount AS BIGINT)), 0)", "count(*)"
+            ).collect()[0]
+        statuses = {s: counts.pop(s, 0) for s in STATUSES} | counts
+        return BatchSummary(
+            dict(self.inputs),
+            int(rows),
+            int(n),
+            statuses,
+            Money(int(exact)),
+            Money(int(granted)),
+            time.perf_counter() - self.started,
+        )
+
+    def grants_ledger(self, out: str | Path) -> str:
+        """The grants written under ``out`` (local Parquet) as a JSON ledger file's text
+        (``policyrules.batch.grants_ledger``).  :raises SparkBatchError: E648 for
+        other outputs."""
+        if _is_url(str(out)) or not (Path(out) / "grants.parquet").is_dir():
+            raise _refuse(
+                "--ledger-out reads the grants back from a local Parquet output",
+                "write --format parquet to a local directory, or leave out --ledger-out",
+            )
+        con = duckdb.connect(":memory:")
+        try:
+            files = literal(str(Path(out) / "grants.parquet" / "*.parquet"))
+            con.execute(f"CREATE TABLE grants AS SELECT * FROM read_parquet({files})")
+            return grants_ledger(con)
+        finally:
+            con.close()
+
+    def close(self) -> None:
+        """Stop the Spark session if this run started it."""
+        if self._stop:
+            self.spark.stop()
+
+
+def _check_out(out: Path) -> None:
+    def refuse(why: str, hint: str) -> TableError:
+        return TableError(Diagnostic("E631", f"cannot write {out}: {why}", hint=hint))
+
+    if out.exists() and not out.is_dir():
+        raise refuse("it is not a directory", "name a directory for the outputs")
+    if out.is_dir():
+        others = sorted(
+            p.name
+            for p in out.iterdir()
+            if p.name.partition(".")[0] not in _OUTPUTS or p.name.partition(".")[2] not in FORMATS
+        )
+        if others:
+            raise refuse(
+                f"it holds other files ({', '.join(others[:3])})",
+                "name a new directory, or one holding only earlier outputs",
+            )
+    if not out.absolute().parent.is_dir():
+        raise refuse(f"no such directory {out.absolute().parent}", "make the directory first")
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def run_batch_spark(
+    compiled: CompiledPolicy,
+    source: str | Path,
+    *,
+    parameters: Mapping[str, Value],
+    assumptions: Mapping[str, Value],
+    calendar: WorkCalendar,
+    as_of: dt.date | None = None,
+    ledger: tuple[str, Ledger] | None = None,
+    progress: Progress | None = None,
+    master: str | None = DEFAULT_MASTER,
+    conf: Mapping[str, str] | None = None,
+) -> SparkBatchResult:
+    """Evaluate every entity of the Parquet registry at ``source`` (a local directory or a
+    URL Spark reads) against ``compiled`` on Spark, as :func:`policyrules.batch.run_batch`
+    does on DuckDB: the same plan, the same outputs.
+
+    ``master``: ``"local[*]"`` (every core of this machine), ``"local[2]"``,
+    ``"spark://head:7077"``, ``"yarn"``, or ``None`` for ``spark-submit``'s; ``conf``: more
+    Spark settings (``{"spark.driver.memory": "2g"}``).  A session already running in this
+    process is joined (and left running); one started here is stopped by
+    :meth:`SparkBatchResult.close`.
+
+    :raises SparkBatchError: E640 no pyspark, E641 Spark cannot start (no Java 17+), E642-E647
+        (see :mod:`policyrules.backends.sql.spark`), E648 an input the engine does not read.
+    :raises TableError: a table or value refused (E620-E630), located by table, id, column.
+    :raises LedgerError: a ledger column or value refused (E320, E323-E325).
+    """
+    started = time.perf_counter()
+    show = progress or Progress(enabled=False)
+    where = str(source)
+    refuse_input(where)
+    with show.step("starting Spark"):
+        on_spark.ready()
+        from pyspark.sql import SparkSession
+
+        running = SparkSession.getActiveSession() is not None
+        spark = on_spark.session(master, conf=conf)
+    try:
+        with show.step("reading the registry"):
+            registry = read_registry(spark, compiled.checked, where)
+        tables = dict(registry.tables)
+        if ledger is not None:
+            tables["ledger"] = tables["ledger"].unionByName(_given(spark, compiled, ledger[1]))
+        with show.step("building the calendar"):
+            tables["calendar_days"] = calendar_days(
+                spark, compiled.checked, tables, calendar, as_of
+            )
+        with show.step("compiling the policy to SQL"):
+            plan = compile_batch(
+                compiled, parameters=parameters, assumptions=assumptions, as_of=as_of
+            )
+        with show.step("planning the steps on Spark"):
+            outputs = on_spark.run_plan(spark, plan, {n: tables[n] for n in plan.inputs})
+    except BaseException:
+        if not running:
+            spark.stop()
+        raise
+    return SparkBatchResult(spark, outputs, registry.rows, started, stop=not running)
+
+
+def _given(spark: SparkSession, compiled: CompiledPolicy, ledger: Ledger) -> DataFrame:
+    """Earlier grants read by the Python path (a store, a ledger file) as a DataFrame."""
+    from .backends.sql.spark_tables import ledger_columns
+
+    names = [e.name for e in compiled.checked.entities]
+    rows = []
+    for g in ledger:
+        path = dict(g.path)
+        rows.append((g.provision, *(path.get(n) for n in names), g.amount.fen, g.year))
+    schema = ", ".join(f"`{c}` {ty}" for c, ty in ledger_columns(compiled.checked))
+    return spark.createDataFrame(rows, schema)

@@ -1,0 +1,448 @@
+"""A registry of Parquet tables read on Spark, checked by the same rules as on DuckDB.
+
+:func:`read_registry` reads one Parquet table per entity (``firms.parquet``,
+``products.parquet`` with ``firm_id``...) and the optional ``ledger.parquet`` from a local
+directory or any URL Spark reads (``hdfs://``, ``s3a://``), and gives Spark the batch
+contract's input tables.  Each column is read as :mod:`policyrules.tables` reads it on DuckDB:
+the SQL of :func:`policyrules.tables_values.column_sql` (money as text with its unit or
+DECIMAL 元, rates as ``"30%"``, dates, lists...) is written in Spark SQL by sqlglot
+(:func:`spark_expr`), so a value is taken or refused alike on both engines, with the same
+codes and messages (E620-E630; the ledger's amount and year E323-E325).  A fault is located
+by the table, the row's id (Spark has no row order to count) and the column.
+
+Not checked on Spark: the ledger's grants against the policy (E320-E329 beyond the columns'
+values: provision names, paths, grants under other assumptions); ``policyrules batch`` on
+DuckDB checks them.  Only Parquet is read: CSV, JSON Lines and DuckDB files are DuckDB's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+import attrs
+import sqlglot
+import sqlglot.expressions as exp
+
+from . import types as t
+from .backends.sql.spark import read_parquet
+from .backends.sql.spark_tables import ledger_columns, spark_type
+from .errors import Diagnostic, LedgerError, did_you_mean
+from .model import CheckedPolicy, EntityInfo
+from .tables import _BLANK, _ID_MESSAGES, _PER_COLUMN, _owners, _raise
+from .tables_values import ColumnRefused, column_sql, literal, problem_message
+
+if TYPE_CHECKING:
+    from pyspark.sql import DataFrame, SparkSession
+    from pyspark.sql.types import DataType
+
+__all__ = ["SparkRegistry", "duckdb_type", "read_registry", "spark_expr"]
+
+
+@attrs.frozen
+class SparkRegistry:
+    """What :func:`read_registry` made: the input tables as DataFrames, in the contract's
+    columns and types (``tables``), and the rows of each entity table (``rows``)."""
+
+    tables: Mapping[str, DataFrame]
+    rows: Mapping[str, int]
+
+
+def duckdb_type(data_type: DataType) -> str:
+    """The DuckDB name of a Spark column type, as :func:`column_sql` takes it
+    (``string`` → ``VARCHAR``, ``decimal(18,2)`` → ``DECIMAL(18,2)``, ``array<string>`` →
+    ``VARCHAR[]``)."""
+    from pyspark.sql.types import ArrayType, DecimalType
+
+    if isinstance(data_type, ArrayType):
+        return duckdb_type(data_type.elementType) + "[]"
+    if isinstance(data_type, DecimalType):
+        return f"DECIMAL({data_type.precision},{data_type.scale})"
+    name = data_type.simpleString()
+    return {
+        "string": "VARCHAR",
+        "tinyint": "TINYINT",
+        "smallint": "SMALLINT",
+        "int": "INTEGER",
+        "bigint": "BIGINT",
+        "double": "DOUBLE",
+        "float": "FLOAT",
+        "boolean": "BOOLEAN",
+        "date": "DATE",
+        "void": "NULL",
+    }.get(name, name.upper())
+
+
+def spark_expr(duckdb_sql: str) -> str:
+    """A reader's SQL (DuckDB's dialect) as Spark SQL of the same meaning.
+
+    >>> spark_expr("regexp_full_match(c, '[0-9]+%')")
+    "c RLIKE '^(?:[0-9]+%)\\\\\\\\z'"
+    >>> spark_expr("CAST(x AS HUGEINT) * 100")
+    'CAST(x AS DECIMAL(38, 0)) * 100'
+    """
+    tree = sqlglot.parse_one(duckdb_sql, read="duckdb")
+    return tree.transform(_rewrite).sql(dialect="spark")
+
+
+def _rewrite(node: exp.Expression) -> exp.Expression:
+    if isinstance(node, exp.RegexpFullMatch):
+        # Spark's RLIKE finds a match anywhere; \z (not $) also refuses a trailing newline.
+        pattern = node.expression
+        if not isinstance(pattern, exp.Literal):
+            raise ValueError(f"a pattern that is not a literal: {node.sql('duckdb')}")
+        anchored = exp.Literal.string(f"^(?:{pattern.this})\\z")
+        return exp.RegexpLike(this=node.this.copy(), expression=anchored)
+    if isinstance(node, exp.DataType) and node.this == exp.DataType.Type.INT128:
+        return exp.DataType.build("DECIMAL(38, 0)")
+    if isinstance(node, exp.Pow):
+        # 10::HUGEINT ** 28: an exact literal, not Spark's POWER (a DOUBLE).
+        base, power = node.this, node.expression
+        while isinstance(base, exp.Cast | exp.Paren):
+            base = base.this
+        if isinstance(base, exp.Literal) and isinstance(power, exp.Literal):
+            value = int(base.this) ** int(power.this)
+            return exp.cast(exp.Literal.string(str(value)), "DECIMAL(38, 0)")
+    if isinstance(node, exp.Bracket) and len(node.expressions) == 1:
+        # DuckDB's list[1] is NULL past the end; Spark's [0] is an error under ANSI.  sqlglot
+        # holds the index from 0; TRY_ELEMENT_AT counts from 1.
+        index = node.expressions[0]
+        if not (isinstance(index, exp.Literal) and index.is_int):
+            raise ValueError(f"an index that is not a literal: {node.sql('duckdb')}")
+        one_based = exp.Literal.number(int(index.this) + 1)
+        return exp.Anonymous(this="TRY_ELEMENT_AT", expressions=[node.this.copy(), one_based])
+    return node
+
+
+def _q(name: str) -> str:
+    return "`" + name.replace("`", "``") + "`"
+
+
+def _duck(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+class _Table:
+    """One table being read: its columns' DuckDB type names and the faults found."""
+
+    def __init__(self, shown: str, frame: DataFrame) -> None:
+        self.shown = shown
+        self.frame = frame
+        self.columns = {f.name: duckdb_type(f.dataType) for f in frame.schema.fields}
+        self.diags: list[Diagnostic] = []
+        self.rows = self.distinct = 0
+
+    def add(
+        self, code: str, where: str | None, column: str | None, message: str, hint: str | None
+    ) -> None:
+        place = ", ".join(x for x in (where or "", f"column {column}" if column else "") if x)
+        text = f"{self.shown}: {place + ': ' if place else ''}{message}"
+        self.diags.append(Diagnostic(code, text, hint=hint))
+
+    def problems(
+        self, checks: list[tuple[str, str]], located_by: str | None, keys: list[str] | None = None
+    ) -> list[tuple[str, int, list[tuple[str, str, str]]]]:
+        """For each ``(column, problem Spark SQL)`` with faults: the column, their count and
+        up to three ``(where, value shown, reason)``.  One Spark job counts them all, the
+        rows (``self.rows``) and the distinct ``keys`` (``self.distinct``: fewer than the
+        rows when an id is used twice)."""
+        distinct = f"count(DISTINCT {', '.join(map(_q, keys))})" if keys else "count(*)"
+        counts = self.frame.selectExpr(
+            "count(*)", distinct, *(f"count_if(({p}) IS NOT NULL)" for _, p in checks)
+        )
+        got = counts.collect()[0]
+        self.rows, self.distinct = int(got[0]), int(got[1])
+        out = []
+        for (column, problem), count in zip(checks, got[2:], strict=True):
+            if not count:
+                continue
+            shown = f"coalesce(CAST({_q(column)} AS STRING), '') || chr(31) || {problem}"
+            where = f"CAST({_q(located_by)} AS STRING)" if located_by else "NULL"
+            rows = (
+                self.frame.where(f"({problem}) IS NOT NULL")
+                .selectExpr(f"{where} AS w", f"{shown} AS s")
+                .limit(_PER_COLUMN)
+                .collect()
+            )
+            found = []
+            for w, s in rows:
+                value, _, reason = str(s).partition("\x1f")
+                found.append((f"id {w}" if w is not None else "", value, reason))
+            out.append((column, int(count), found))
+        return out
+
+
+def _read_entity(
+    policy: CheckedPolicy, ent: EntityInfo, frame: DataFrame, shown: str
+) -> tuple[DataFrame | None, int, list[Diagnostic]]:
+    owners = _owners(policy, ent)
+    facts = {f.name: f for f in ent.facts if f.name != "id"}
+    table = _Table(shown, frame)
+    known = ["id", *(o + "_id" for o in owners), *facts]
+    for name in table.columns:
+        if name not in known:
+            table.add(
+                "E622",
+                None,
+                name,
+                f"unknown column of {ent.key}",
+                did_you_mean(name, known) or f"the columns of {ent.key}: {', '.join(known)}",
+            )
+    for name in [] if ent.single else ["id", *(o + "_id" for o in owners)]:
+        if name not in table.columns:
+            what = "its id" if name == "id" else f"the id of its {name[:-3]}"
+            table.add(
+                "E622",
+                None,
+                None,
+                f"no column {name!r}",
+                f"each row of {ent.key} names {what}: add the column {name}",
+            )
+    if table.diags:
+        return None, 0, table.diags
+    selects: list[str] = []
+    checks: list[tuple[str, str]] = []
+    types: dict[str, t.Type | None] = {}
+    for name in ["id", *(o + "_id" for o in owners)]:
+        if name not in table.columns:  # a single entity's id: its name
+            selects.append(f"{spark_expr(literal(ent.name))} AS id")
+            continue
+        if table.columns[name] != "VARCHAR":
+            table.add(
+                "E623",
+                None,
+                name,
+                f"an id is text, but the column is {table.columns[name]}",
+                "store ids as text (strings), exactly as written: a number column has lost "
+                "leading zeros (0701)",
+            )
+            continue
+        selects.append(f"{_q(name)} AS {_q(name)}")
+        checks.append((name, spark_expr(_id_problem(_duck(name)))))
+        types[name] = None
+    for name, fact in facts.items():
+        ty = spark_type(fact.type)
+        if name not in table.columns:
+            selects.append(f"CAST(NULL AS {ty}) AS {_q(name)}")
+            continue
+        try:
+            src = table.columns[name]
+            if fact.type.kind in ("set", "list") and not src.endswith("[]"):
+                raise ColumnRefused(
+                    f"a list is a list column on Spark, but the column is {src}",
+                    "write the column as a Parquet list; text holding JSON arrays (CSV) is "
+                    "read by the DuckDB engine",
+                )
+            sql = column_sql(fact.type, src, _duck(name), policy)
+        except ColumnRefused as exc:
+            table.add("E623", None, name, f"a {fact.type.describe()}: {exc}", exc.hint)
+            continue
+        selects.append(f"CAST({spark_expr(sql.value)} AS {ty}) AS {_q(name)}")
+        checks.append((name, spark_expr(sql.problem)))
+        types[name] = fact.type
+    if table.diags:
+        return None, 0, table.diags
+    located_by = "id" if "id" in table.columns else None
+    keys = None if ent.single else [*(o + "_id" for o in owners), "id"]
+    for name, count, found in table.problems(checks, located_by, keys):
+        typ = types[name]
+        for where, value, reason in found:
+            reason, _, item = reason.partition("\x1f")
+            if typ is None:
+                message, hint = _ID_MESSAGES[reason]
+                table.add("E624", where, name, message + (f': "{value}"' if value else ""), hint)
+            else:
+                code, message, hint = problem_message(reason, value, typ, policy, item)
+                table.add(code, where, name, message, hint)
+        if count > _PER_COLUMN:
+            last = table.diags[-1].code
+            table.add(last, None, name, f"... and {count - _PER_COLUMN} more rows", None)
+    if table.diags:
+        return None, 0, table.diags
+    conformed = frame.selectExpr(*selects)
+    return conformed, table.rows, _check_ids(table, ent, conformed, [o + "_id" for o in owners])
+
+
+def _id_problem(c: str) -> str:
+    return (
+        f"(CASE WHEN {c} IS NULL THEN 'missing' "
+        f"WHEN regexp_matches({c}, '[\\x{{00}}-\\x{{1f}}\\x{{7f}}-\\x{{9f}}]') THEN 'control' "
+        f"WHEN regexp_full_match({c}, {literal(_BLANK)}) THEN 'blank' END)"
+    )
+
+
+def _check_ids(
+    table: _Table, ent: EntityInfo, frame: DataFrame, keys: list[str]
+) -> list[Diagnostic]:
+    if ent.single:
+        n = table.rows
+        if n > 1:
+            message, hint = f"{n} rows; {ent.name} is one record", f"keep one row in {ent.key}"
+            table.add("E630", None, None, message, hint)
+        return table.diags
+    if table.distinct == table.rows:  # counted with the problems: no id used twice
+        return table.diags
+    group = [*keys, "id"]
+    twice = frame.groupBy(*group).count().where("count > 1").limit(_PER_COLUMN).collect()
+    for dup in twice:
+        owner = f" under {keys[-1][:-3]} {dup[-3]!s}" if keys else ""
+        table.add(
+            "E625",
+            None,
+            "id",
+            f"the id {dup[-2]!s} is used twice{owner} ({dup[-1]} rows)",
+            "each row of a table is one item: give each its own id, or remove the copy",
+        )
+    return table.diags
+
+
+def _check_owners(
+    policy: CheckedPolicy, ent: EntityInfo, tables: Mapping[str, DataFrame], shown: str
+) -> list[Diagnostic]:
+    owners = _owners(policy, ent)
+    parent = policy.entity(ent.parent or "")
+    if not owners or parent is None:
+        return []
+    mine = [o + "_id" for o in owners]
+    theirs = [o + "_id" for o in owners[:-1]] + ["id"]
+    child = tables[ent.key].select(*mine)
+    renamed = (f"{_q(b)} AS {_q(a)}" for a, b in zip(mine, theirs, strict=True))
+    up = tables[parent.key].selectExpr(*renamed)
+    lost = child.join(up, on=mine, how="left_anti").limit(_PER_COLUMN).collect()
+    diags: list[Diagnostic] = []
+    if not lost:
+        return diags
+    sample = [str(r[0]) for r in tables[parent.key].select("id").limit(10000).collect()]
+    for key in dict.fromkeys(tuple(k) for k in lost):
+        diags.append(
+            Diagnostic(
+                "E626",
+                f"{shown}: column {owners[-1]}_id: no {parent.name} {key[-1]!s} in {parent.key}",
+                hint=did_you_mean(str(key[-1]), sample)
+                or f"add the {parent.name} to {parent.key}, or correct the id",
+            )
+        )
+    return diags
+
+
+def _read_ledger(policy: CheckedPolicy, frame: DataFrame, shown: str) -> DataFrame:
+    """The registry's ledger in the contract's columns: ids as text, amount (money, as an
+    entity's money column is read) in BIGINT fen, year 1..9999.  :raises LedgerError:
+    E320, E323-E325."""
+    table = _Table(shown, frame)
+    names = [e.name for e in policy.entities]
+    known = ["provision", *names, "amount", "year"]
+    for col in table.columns:
+        if col not in known:
+            hint = did_you_mean(col, known) or f"a ledger's columns: {', '.join(known)}"
+            table.add("E323", None, col, "unknown column of a ledger", hint)
+    for need, code in (("provision", "E320"), ("amount", "E324")):
+        if need not in table.columns:
+            table.add(code, None, None, f"no column {need!r}", None)
+    selects = []
+    checks: list[tuple[str, str]] = []
+    for col in ("provision", *names):
+        if col not in table.columns:
+            selects.append(f"CAST(NULL AS STRING) AS {_q(col)}")
+        elif table.columns[col] != "VARCHAR":
+            table.add(
+                "E323",
+                None,
+                col,
+                f"an id is text, but the column is {table.columns[col]}",
+                "store ids as text (strings), exactly as written",
+            )
+        else:
+            selects.append(_q(col))
+    if "amount" in table.columns:
+        try:
+            sql = column_sql(t.MONEY, table.columns["amount"], '"amount"', policy)
+            selects.append(f"CAST({spark_expr(sql.value)} AS BIGINT) AS amount")
+            checks.append(("amount", spark_expr(sql.problem)))
+        except ColumnRefused as exc:
+            table.add("E324", None, "amount", str(exc), exc.hint)
+    year = table.columns.get("year")
+    if year is None:
+        selects.append("CAST(NULL AS INT) AS year")
+    elif year in ("VARCHAR", "TINYINT", "SMALLINT", "INTEGER", "BIGINT"):
+        ok = "year BETWEEN 1 AND 9999"
+        if year == "VARCHAR":
+            ok = spark_expr("regexp_full_match(year, '[1-9][0-9]{0,3}')")
+        selects.append(f"CAST(CASE WHEN {ok} THEN year END AS INT) AS year")
+        checks.append(("year", f"(CASE WHEN year IS NOT NULL AND NOT ({ok}) THEN 'year' END)"))
+    else:
+        table.add(
+            "E325",
+            None,
+            "year",
+            f"a year is a whole number, but the column is {year}",
+            "store the year as an integer, or as text such as 2026",
+        )
+    if table.diags:
+        raise LedgerError(table.diags)
+    for col, _, found in table.problems(checks, None):
+        for _, value, reason in found:
+            if col == "year":
+                table.add(
+                    "E325",
+                    None,
+                    col,
+                    f"a year is a whole number in 1..9999, not {value!r}",
+                    "the year a yearly cap counts the grant in: 2026",
+                )
+            else:
+                _, message, hint = problem_message(reason, value, t.MONEY, policy)
+                table.add("E324", None, col, message, hint)
+    if table.diags:
+        raise LedgerError(table.diags)
+    return frame.selectExpr(*selects)
+
+
+def read_registry(spark: SparkSession, policy: CheckedPolicy, directory: str) -> SparkRegistry:
+    """The entity tables and ``ledger`` of the Parquet registry at ``directory``, checked.
+
+    An entity with no table has no rows; no ledger, no earlier grants.  The tables are
+    DataFrames over the files (each check is a Spark job; nothing is cached).
+
+    :raises TableError: every fault found (E620-E630), up to three rows per column.
+    :raises LedgerError: the ledger's columns or values (E320, E323-E325).
+    :raises SparkBatchError: E642 a table that is not Parquet, E643 a DOUBLE/FLOAT column.
+    """
+    from .backends.sql.spark_tables import _present
+
+    base = directory.rstrip("/")
+    present = set(_present(spark, base, [e.key for e in policy.entities] + ["ledger"]))
+    diags: list[Diagnostic] = []
+    tables: dict[str, DataFrame] = {}
+    rows: dict[str, int] = {}
+    shown: dict[str, str] = {}
+    for ent in policy.entities:
+        if ent.key not in present:
+            schema = ", ".join(f"{_q(c)} {ty}" for c, ty in _contract_columns(policy, ent))
+            tables[ent.key] = spark.createDataFrame([], schema)
+            rows[ent.key] = 0
+            continue
+        frame = read_parquet(spark, base, [ent.key])[ent.key]
+        shown[ent.key] = f"{base}/{ent.key}"
+        conformed, rows[ent.key], found = _read_entity(policy, ent, frame, shown[ent.key])
+        diags += found
+        if conformed is not None:
+            tables[ent.key] = conformed
+    if not diags:
+        for ent in policy.entities:
+            if ent.key in present:
+                diags += _check_owners(policy, ent, tables, shown[ent.key])
+    if diags:
+        _raise(diags)
+    if "ledger" in present:
+        frame = read_parquet(spark, base, ["ledger"])["ledger"]
+        tables["ledger"] = _read_ledger(policy, frame, f"{base}/ledger")
+    else:
+        schema = ", ".join(f"{_q(c)} {ty}" for c, ty in ledger_columns(policy))
+        tables["ledger"] = spark.createDataFrame([], schema)
+    return SparkRegistry(tables, rows)
+
+
+def _contract_columns(policy: CheckedPolicy, ent: EntityInfo) -> list[tuple[str, str]]:
+    cols = [("id", "STRING"), *((o + "_id", "STRING") for o in _owners(policy, ent))]
+    return cols + [(f.name, spark_type(f.type)) for f in ent.facts if f.name != "id"]
