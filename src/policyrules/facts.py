@@ -16,7 +16,7 @@ import attrs
 
 from .columns import Doubt, Shape, read_columns
 from .convert import ID_SCHEMA, ValueRefused, convert_value, kind_of, type_schema
-from .converters import converter, id_converter
+from .converters import converter, id_converter, keeps
 from .errors import Diagnostic, FactsError, Span, did_you_mean
 from .instances import Facts, Instance
 from .model import CheckedPolicy, EntityInfo
@@ -53,8 +53,9 @@ class _Reader:
 
     def shape(self, ent: EntityInfo) -> Shape:
         """The child entities of ``ent`` (by key), a converter for each of its facts that is
-        read as a fact (by name: not ``id``, not a child's key), the names known in it (for
-        suggestions) and the keys allowed in it; worked out once per entity."""
+        read as a fact (by name: not ``id``, not a child's key), for some a test of whether
+        a column is kept as it is, the names known in it (for suggestions) and the keys
+        allowed in it; worked out once per entity."""
         if ent.name not in self._shapes:
             children = {c.key: c for c in self.policy.entities if c.parent == ent.name}
             facts = {
@@ -62,8 +63,13 @@ class _Reader:
                 for f in ent.facts
                 if f.name != "id" and f.name not in children
             }
+            tests = {
+                f.name: test
+                for f in ent.facts
+                if f.name in facts and (test := keeps(f.type, self.policy)) is not None
+            }
             known = [*(f.name for f in ent.facts), *children]
-            self._shapes[ent.name] = (children, facts, known, frozenset([*known, "id"]))
+            self._shapes[ent.name] = (children, facts, tests, known, frozenset([*known, "id"]))
         return self._shapes[ent.name]
 
     def error(
@@ -136,7 +142,7 @@ class _Reader:
         if not isinstance(raw, dict):
             self.error(path, f"a mapping of facts is expected, not {kind_of(raw)}")
             return None
-        children, facts, known, _ = self.shape(ent)
+        children, facts, _, known, _ = self.shape(ent)
         values: dict[str, Value] = {}
         raw_id = raw.get("id", ent.name if ent.single else None)
         ident, refused = "?", False
@@ -212,7 +218,7 @@ def read_facts_file(
             sizes = [len(data), *(_entries(data[k]) for k in _TOP_KEYS if k in data)]
             try:
                 facts = read_columns(
-                    policy, data, _Reader(policy, "", None).shape, _TOP_KEYS, sizes
+                    policy, data, _Reader(policy, "", None).shape, _TOP_KEYS, sizes, owned=True
                 )
             except (Doubt, ValueRefused):
                 pass
