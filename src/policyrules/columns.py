@@ -35,7 +35,7 @@ from .model import CheckedPolicy, EntityInfo
 from .reading import JsonNumeral, YamlNumeral
 from .runtime.values import Value
 
-__all__ = ["Doubt", "Shape", "read_columns"]
+__all__ = ["Doubt", "Shape", "Tally", "read_columns"]
 
 Shape = tuple[
     dict[str, EntityInfo], dict[str, Converter], dict[str, Keeps], list[str], frozenset[str]
@@ -47,6 +47,23 @@ unchanged, the names known in it (for suggestions), and every key allowed in it.
 
 class Doubt(Exception):
     """Something the fast path leaves to the exact reader."""
+
+
+class Tally:
+    """What :func:`read_columns` saw of the data it read, added to what it holds already:
+    ``entries``, how many entries the records' mappings hold in all; ``depth``, how deeply
+    the data's mappings and lists nest (the facts file's mapping being level 1), as far as
+    the records and their values reach."""
+
+    __slots__ = ("depth", "entries")
+
+    def __init__(self, entries: int = 0, depth: int = 0) -> None:
+        self.entries = entries
+        self.depth = depth
+
+    def reach(self, level: int) -> None:
+        if level > self.depth:
+            self.depth = level
 
 
 class _Absent:
@@ -66,7 +83,7 @@ _NONE = type(None)
 class _Walk(NamedTuple):
     shape: Callable[[EntityInfo], Shape]
     out: dict[str, tuple[Instance, ...]]  # the instances of each entity
-    sizes: list[int]  # the number of entries in the records read, entity by entity
+    tally: Tally
     owned: bool  # the records may be changed in place
 
 
@@ -75,14 +92,15 @@ def read_columns(
     data: dict[Any, Any],
     shape: Callable[[EntityInfo], Shape],
     top_keys: Sequence[str],
-    sizes: list[int] | None = None,
+    tally: Tally | None = None,
     *,
     owned: bool = False,
 ) -> Facts:
     """The facts in ``data`` (a facts file's mapping), as the exact reader reads them;
     :class:`Doubt` or ``ValueRefused`` where it would report an error, or might.  To
-    ``sizes``, if given, it adds the number of entries of the records read, entity by
-    entity (when it succeeds, no value in them holds a mapping: no fact reads one).
+    ``tally``, if given, it adds what it saw (when it succeeds, no value in the records
+    holds a mapping: no fact reads one).  It does not apply the depth bound: a caller that
+    reads a file checks ``tally.depth``.
 
     ``owned``: the records (the mappings under the entities' keys, at every level) were
     made for this call and are shared with nothing, not even each other: they become the
@@ -92,16 +110,18 @@ def read_columns(
     if not data.keys() <= {*roots, *top_keys}:
         raise Doubt
     out: dict[str, tuple[Instance, ...]] = {e.name: () for e in policy.entities}
-    walk = _Walk(shape, out, [] if sizes is None else sizes, owned)
+    walk = _Walk(shape, out, Tally() if tally is None else tally, owned)
+    walk.tally.reach(1)
     for key, ent in roots.items():
         if key not in data:
             continue
         raw = data[key]
         if ent.single:
-            _entity(ent, [raw], [None], [key], [], walk)
+            _entity(ent, [raw], [None], [key], [], walk, 2)
         elif type(raw) is list:
+            walk.tally.reach(2)
             paths = [f"{key}[{i}]" for i in range(len(raw))]
-            _entity(ent, raw, repeat(None), paths, [], walk)
+            _entity(ent, raw, repeat(None), paths, [], walk, 3)
         else:
             raise Doubt
     return Facts(out, {k: data[k] for k in top_keys if k in data})
@@ -114,14 +134,18 @@ def _entity(
     paths: list[str],
     owners: list[int],
     walk: _Walk,
+    level: int,
 ) -> None:
     """The instances of ``ent`` written as ``items`` (in the file's order), each under its
-    parent, at its path; ``owners``: for a list entity under a parent, which block each
-    item is in (ids are unique within a block; none given: one block)."""
+    parent, at its path and nesting ``level``; ``owners``: for a list entity under a
+    parent, which block each item is in (ids are unique within a block; none given: one
+    block)."""
     children, facts, keeps, _, allowed = walk.shape(ent)
     if not set(map(type, items)) <= _DICT:
         raise Doubt
-    walk.sizes.append(sum(map(len, items)))
+    if items:
+        walk.tally.reach(level)
+    walk.tally.entries += sum(map(len, items))
     keys = set().union(*items)
     if not keys <= allowed:
         raise Doubt
@@ -139,11 +163,11 @@ def _entity(
     for key in keys:
         read = facts.get(key)
         if read is not None:
-            _column(items, key, read, keeps.get(key))
+            _column(items, key, read, keeps.get(key), walk.tally, level)
     made = many_instances(ent.name, ids, items, parents, paths)
     walk.out[ent.name] = tuple(made)
     for child, key, block in blocks:
-        _children(child, key, made, block, walk)
+        _children(child, key, made, block, walk, level)
 
 
 def _ids(ids: list[Any]) -> list[str]:
@@ -165,9 +189,16 @@ def _unique(ids: list[str], owners: list[int]) -> None:
         raise Doubt
 
 
-def _column(items: list[dict[str, Any]], key: str, read: Converter, keeps: Keeps | None) -> None:
-    """Convert fact ``key`` in every record of ``items`` that holds it; a written but empty
-    value (``None``) is dropped, as a fact not given."""
+def _column(
+    items: list[dict[str, Any]],
+    key: str,
+    read: Converter,
+    keeps: Keeps | None,
+    tally: Tally,
+    level: int,
+) -> None:
+    """Convert fact ``key`` in every record of ``items`` (at nesting ``level``) that holds
+    it; a written but empty value (``None``) is dropped, as a fact not given."""
     column = list(map(dict.get, items, repeat(key), repeat(_ABSENT)))
     kinds = set(map(type, column))
     if _Absent in kinds:
@@ -180,6 +211,8 @@ def _column(items: list[dict[str, Any]], key: str, read: Converter, keeps: Keeps
         given = list(map(not_, empty))
         items, column = list(compress(items, given)), list(compress(column, given))
         kinds.discard(_NONE)
+    if list in kinds:
+        tally.reach(level + _nesting([v for v in column if type(v) is list]))
     if keeps is not None and keeps(column, kinds):
         return
     list(map(setitem, items, repeat(key), _convert(column, read, kinds)))
@@ -204,27 +237,43 @@ def _convert(column: list[Any], read: Converter, kinds: set[type]) -> list[Value
     return list(map(read, column))
 
 
+def _nesting(lists: list[list[Any]]) -> int:
+    """How deeply ``lists`` (values of facts) nest: 1 if none holds a list or a mapping."""
+    depth, level = 1, list[Any](lists)
+    while True:
+        kinds = set(map(type, chain.from_iterable(level)))
+        if list not in kinds and dict not in kinds:
+            return depth
+        depth += 1
+        level = [v for v in chain.from_iterable(level) if type(v) is list or type(v) is dict]
+        level = [v.values() if type(v) is dict else v for v in level]
+
+
 def _children(
     child: EntityInfo,
     key: str,
     made: list[Instance],
     blocks: list[Any],
     walk: _Walk,
+    level: int,
 ) -> None:
     """The instances of ``child`` written under ``key`` in each of ``made`` (``blocks``:
-    what each wrote there, :data:`_ABSENT` if nothing), in order."""
+    what each wrote there, :data:`_ABSENT` if nothing), in order; ``level``: the nesting
+    level of ``made``'s records."""
     given = list(map(is_not, blocks, repeat(_ABSENT)))
     blocks, owners = list(compress(blocks, given)), list(compress(made, given))
     prefixes = [f"{inst.path}.{key}" for inst in owners]
     if child.single:
-        _entity(child, blocks, owners, prefixes, [], walk)
+        _entity(child, blocks, owners, prefixes, [], walk, level + 1)
         return
     if not set(map(type, blocks)) <= _LIST:
         raise Doubt
+    if blocks:
+        walk.tally.reach(level + 1)
     sizes = list(map(len, blocks))
     at = chain.from_iterable(map(repeat, prefixes, sizes))
     brackets = [f"[{i}]" for i in range(max(sizes, default=0))]
     paths = list(map(add, at, chain.from_iterable(map(brackets.__getitem__, map(slice, sizes)))))
     parents = list(chain.from_iterable(map(repeat, owners, sizes)))
     block_of = list(chain.from_iterable(map(repeat, count(), sizes)))
-    _entity(child, list(chain.from_iterable(blocks)), parents, paths, block_of, walk)
+    _entity(child, list(chain.from_iterable(blocks)), parents, paths, block_of, walk, level + 2)
