@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
@@ -29,9 +30,12 @@ html_title = "policyrules"
 html_static_path = ["_static"]
 html_css_files = ["policyrules.css"]
 # Chinese search: the zh splitter segments words with jieba (in the docs extra), so a reader
-# searching 一次性 or 年度 finds the measures that say so.
+# searching 一次性 or 年度 finds the measures that say so.  tests/docs/test_browser.py queries
+# the built site in headless Chromium.
 html_search_language = "zh"
-language = "en"
+# The site's own words (search box, 上一页/下一页, the search page) in Chinese for its readers;
+# the guides and the API reference stay in English.
+language = "zh_CN"
 
 pygments_style = "friendly"
 highlight_language = "none"
@@ -61,3 +65,38 @@ import policyrules
 from policyrules import *
 from policyrules.runtime.money import Money, Rounding
 """
+
+
+def _chinese_search() -> type[Any]:
+    """Sphinx 9.0's ``zh`` search with a JavaScript stemmer the page can find.
+
+    Sphinx 9.0 ends ``language_data.js`` with ``window.Stemmer = ChineseStemmer;`` (the class
+    named after ``language_name``), but ``zh`` reuses ``english-stemmer.js``, which defines
+    ``EnglishStemmer``: the script stops at a ReferenceError and the search page stays on
+    "Searching" (sphinx-doc/sphinx#14229, fixed by #14416 for 9.1.1).  This subclass embeds the
+    same two stemmer scripts with the right name, through ``js_stemmer_code`` (the attribute
+    Sphinx inlines when ``js_stemmer_rawcode`` is empty); splitting (jieba) and the Python-side
+    stemming are SearchChinese's own, so index and query stem alike.
+    """
+    import sphinx.search
+    from sphinx.search.zh import SearchChinese
+
+    minified = Path(sphinx.search.__file__).with_name("minified-js")
+    scripts = [
+        (minified / name).read_text(encoding="utf-8")
+        for name in ("base-stemmer.js", "english-stemmer.js")
+    ]
+
+    class ChineseSearch(SearchChinese):
+        js_stemmer_rawcode = ""
+        js_stemmer_code = "\n".join([*scripts, "window.Stemmer = EnglishStemmer;"])
+
+    return ChineseSearch
+
+
+def setup(app: Any) -> None:
+    import sphinx
+
+    # Sphinx 9.1.1 names the stemmer class after its script: its own zh search is right.
+    if (9, 0) <= sphinx.version_info[:3] < (9, 1, 1):
+        app.add_search_language(_chinese_search())

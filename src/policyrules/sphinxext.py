@@ -1,12 +1,14 @@
 """A Sphinx extension that renders a policy from its ``.rule`` files at build time.
 
 Add ``"policyrules.sphinxext"`` to ``extensions`` in ``conf.py``; it provides a
-``policyrules`` domain with two directives and two roles::
+``policyrules`` domain with three directives and three roles::
 
     .. policyrules:document:: ../policies/beijing_2025 jjxf_2025_50
        :cases: cases
 
     .. policyrules:facts:: ../policies/beijing_2025
+
+    .. policyrules:overview:: ../policies/beijing_2025
 
     See :policyrules:clause:`jjxf_2025_50/3` and :policyrules:fact:`product.approved_on`.
 
@@ -15,7 +17,8 @@ validity, chapters) and a section per measure, anchored at :func:`anchor` (``jjx
 ``jybf-2025-5-六``): the original text, the kinds, the encoding, parameters, caps, deadlines,
 targets, assumptions, notes, twins, and the worked cases of ``cases/*.yaml``, *evaluated
 during the build*.  A case whose computed decision differs from its expectation is a Sphinx
-warning (an error under ``-W``).  ``facts`` renders the index of input facts.
+warning (an error under ``-W``).  ``facts`` renders the index of input facts; ``overview``
+every measure in one table (:mod:`policyrules.sphinxext_overview`).
 
 The content itself (anchors, headings, worked cases, the facts index) comes from
 :mod:`policyrules.reference`, which needs no Sphinx; :mod:`policyrules.sphinxext_pages` builds
@@ -49,6 +52,7 @@ if TYPE_CHECKING or importlib.util.find_spec("sphinx") is not None:
     from sphinx.util import logging
     from sphinx.util.docutils import SphinxDirective
 
+    from .sphinxext_overview import overview_page
     from .sphinxext_pages import document_page, facts_page
 
     if TYPE_CHECKING:
@@ -151,6 +155,17 @@ if TYPE_CHECKING or importlib.util.find_spec("sphinx") is not None:
                 return []
             return facts_page(self, policy.checked)
 
+    class OverviewDirective(PolicyRulesDirective):
+        """``.. policyrules:overview:: POLICY_DIR``: every measure in one table, linked."""
+
+        required_arguments = 1
+
+        def run(self) -> list[nodes.Node]:
+            policy = self.load()
+            if policy is None:
+                return []
+            return overview_page(policy.checked)
+
     class PolicyRulesDomain(Domain):  # type: ignore[misc,unused-ignore]
         """Documents, measures (clauses) and facts, with cross-references and search entries."""
 
@@ -164,6 +179,7 @@ if TYPE_CHECKING or importlib.util.find_spec("sphinx") is not None:
         directives: ClassVar[dict[str, Any]] = {  # type: ignore[misc,unused-ignore]
             "document": DocumentDirective,
             "facts": FactsDirective,
+            "overview": OverviewDirective,
         }
         roles: ClassVar[dict[str, Any]] = {  # type: ignore[misc,unused-ignore]
             "document": XRefRole(),
@@ -233,11 +249,28 @@ if TYPE_CHECKING or importlib.util.find_spec("sphinx") is not None:
             for (kind, name), (docname, node_id, title) in sorted(self.objects.items()):
                 yield name, title or name, kind, docname, node_id, 1
 
+    def reread_document_pages(
+        app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
+    ) -> list[str]:
+        """The pages of ``document`` directives, read again on every build.
+
+        Their index entries are what makes the search page list each measure, and Sphinx
+        drops the index entries of the pages an incremental build does not read again
+        (sphinx-doc/sphinx#12599); the pages also depend on this package's code.
+        """
+        domain = env.get_domain("policyrules")
+        assert isinstance(domain, PolicyRulesDomain)
+        return sorted(
+            {doc for (kind, _name), (doc, _id, _t) in domain.objects.items() if kind == "document"}
+            - removed
+        )
+
     def setup(app: Sphinx) -> ExtensionMetadata:
         """Register the domain and the ``.rule`` lexer (also as ``rule``)."""
         from .lexer import PolicyRulesLexer
 
         app.add_domain(PolicyRulesDomain)
+        app.connect("env-get-outdated", reread_document_pages)
         app.add_lexer("policyrules", PolicyRulesLexer)
         app.add_lexer("rule", PolicyRulesLexer)
         return {"version": "0.1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -28,13 +28,30 @@ from .reference import (
 )
 from .syntax import Module
 
-__all__ = ["Page", "document_page", "facts_page"]
+__all__ = ["GLOSSARY_TERMS", "Page", "document_page", "facts_page"]
 
-# Defined only when docutils is installed (with Sphinx, the ``docs`` extra): the module stays
-# importable, and doctest-collectable, without it.
+GLOSSARY_TERMS = (
+    "一次性",
+    "年度",
+    "工作日",
+    "奖励",
+    "补助",
+    "认定",
+    "免申即享",
+    "就高不重复",
+    "拨付",
+)
+"""The glossary's words (docs/glossary.md) that a measure's original text may use.  Each measure
+whose quote contains one gets an index entry for it, anchored at the measure, so the search
+page lists the measure itself (not only its document's page) and the general index groups
+the measures by word; the measure's 术语 row links each to its glossary entry."""
 
-if TYPE_CHECKING or importlib.util.find_spec("docutils") is not None:
+# Defined only when Sphinx is installed (the ``docs`` extra): the module stays importable, and
+# doctest-collectable, without it.
+
+if TYPE_CHECKING or importlib.util.find_spec("sphinx") is not None:
     from docutils import nodes
+    from sphinx import addnodes
 
     class Page(Protocol):
         """The directive a page is rendered for."""
@@ -75,9 +92,16 @@ if TYPE_CHECKING or importlib.util.find_spec("docutils") is not None:
         return bl
 
     def _table(
-        headers: Sequence[str], rows: Sequence[Sequence[nodes.Node | str]], widths: Sequence[int]
+        headers: Sequence[str],
+        rows: Sequence[Sequence[nodes.Node | str]],
+        widths: Sequence[int],
+        kind: str = "",
     ) -> nodes.table:
-        table = nodes.table(classes=["policyrules-table"])
+        """A table of class ``policyrules-table`` (and ``policyrules-<kind>``: the stylesheet
+        keeps the last column of the parameters and assumptions tables readable on a phone)."""
+        table = nodes.table(
+            classes=["policyrules-table", *([f"policyrules-{kind}"] if kind else [])]
+        )
         group = nodes.tgroup(cols=len(headers))
         table += group
         for w in widths:
@@ -110,6 +134,15 @@ if TYPE_CHECKING or importlib.util.find_spec("docutils") is not None:
         block = nodes.literal_block(text, text, language=language)
         block["classes"].append("policyrules-code")
         return block
+
+    def _term(word: str) -> addnodes.pending_xref:
+        """A link to ``word``'s entry in the glossary (Sphinx's ``:term:`` role)."""
+        ref = addnodes.pending_xref(
+            "", nodes.inline(word, word), refdomain="std", reftype="term", reftarget=word
+        )
+        ref["refexplicit"] = True
+        ref["refwarn"] = True
+        return ref
 
     def _separated(items: Sequence[nodes.Node | str], sep: str) -> list[nodes.Node | str]:
         """``items`` with ``sep`` between each two."""
@@ -198,6 +231,14 @@ if TYPE_CHECKING or importlib.util.find_spec("docutils") is not None:
         checked = policy.checked
         sec = _section(anchor(clause.document, clause.label), clause_heading(clause))
         page.note_object("clause", clause.id, sec["ids"][0], clause_heading(clause))
+        terms = [t for t in GLOSSARY_TERMS if t in (clause.quote or "")]
+        if terms:
+            index = addnodes.index(entries=[], inline=False)
+            index["entries"] = [
+                ("single", f"{t}; {clause_heading(clause)}", sec["ids"][0], "main", None)
+                for t in terms
+            ]
+            sec += index
         doc = checked.document(clause.document)
         twins: list[nodes.Node | str] = []
         for t in checked.twins_of(clause.id):
@@ -219,6 +260,8 @@ if TYPE_CHECKING or importlib.util.find_spec("docutils") is not None:
         ]
         if clause.agencies:
             rows.append(("Responsible", "；".join(clause.agencies)))
+        if terms:
+            rows.append(("术语 (terms)", _para(*_separated([_term(t) for t in terms], "、"))))
         sec += _field_list(rows)
         quote = nodes.block_quote(classes=["policyrules-quote"])
         quote += _para(clause.quote or "—")
@@ -301,7 +344,12 @@ if TYPE_CHECKING or importlib.util.find_spec("docutils") is not None:
             ]
             out += [
                 nodes.rubric(text="Parameters"),
-                _table(["parameter", "type", "value", "meaning"], rows, _OPEN_VALUE_WIDTHS),
+                _table(
+                    ["parameter", "type", "value", "meaning"],
+                    rows,
+                    _OPEN_VALUE_WIDTHS,
+                    "open-values",
+                ),
             ]
         names = _first_uses(clause.assumptions, [p.assumptions for p in clause.provisions])
         if names:
@@ -317,7 +365,12 @@ if TYPE_CHECKING or importlib.util.find_spec("docutils") is not None:
             ]
             out += [
                 nodes.rubric(text="Assumptions"),
-                _table(["assumption", "type", "default", "rationale"], rows, _OPEN_VALUE_WIDTHS),
+                _table(
+                    ["assumption", "type", "default", "rationale"],
+                    rows,
+                    _OPEN_VALUE_WIDTHS,
+                    "open-values",
+                ),
             ]
         return out
 

@@ -1,0 +1,262 @@
+"""The built site in a real browser: Chinese search lists the measures, and a phone can read
+the clause reference.
+
+The site is built once per session (``sphinx-build -E -b html docs``, ~15 s) into a temporary
+directory, or taken from ``POLICYRULES_DOCS_HTML`` when that names a built site; it is served
+on loopback and opened in headless Chromium, driven by Playwright's Python API.  The browser
+is Debian's (``scripts/install-chromium.sh`` installs it and prints its path: the README's test
+command passes it as ``CHROMIUM``); Playwright never downloads one.  Screenshots are kept as
+artefacts in pytest's temporary directory (the path is printed with ``-s``).
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, unquote, urlsplit
+
+import pytest
+
+import policyrules
+from policyrules.reference import anchor
+
+ROOT = Path(__file__).resolve().parents[2]
+POLICY_DIR = ROOT / "policies" / "beijing_2025"
+
+# The flags of a quiet, offline headless Chromium (no updates, sync or first-run pages).
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+# A page load or a search that takes longer than this (milliseconds) has failed.
+WAIT_MS = 30_000
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+
+# The measures whose original text (the `quote` of their clause in
+# policies/beijing_2025/*.rule) contains the word, by their anchors on the clause pages:
+#   一次性: jjxf 3 "…给予一次性资金奖励…", jjxf 9 "…给予一次性不超过 200 万元资金…"
+#   年度:   jjxf 3 "…单个企业年度奖励不超过 1000 万元", jjxf 6 "…且上一年度企业临床推广…"
+#   工作日: jjxf 2 "…缩减至平均 60 个工作日…", jybf (六) "…由60个工作日压缩至30个…",
+#           jybf (八) "…时限平均缩减至 60 个工作日…"
+# No other clause's quote has them (grep -c on the quote lines: 2, 2 and 3).
+EXPECTED = {
+    "一次性": {"jjxf-2025-50-3", "jjxf-2025-50-9"},
+    "年度": {"jjxf-2025-50-3", "jjxf-2025-50-6"},
+    "工作日": {"jjxf-2025-50-2", "jybf-2025-5-六", "jybf-2025-5-八"},
+}
+
+pytestmark = pytest.mark.timeout(300)  # the session's docs build is paid by the first test
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The built HTML site: ``POLICYRULES_DOCS_HTML`` if set, else a fresh build."""
+    given = os.environ.get("POLICYRULES_DOCS_HTML")
+    if given:
+        path = Path(given)
+        if not (path / "search.html").is_file():
+            pytest.fail(f"POLICYRULES_DOCS_HTML={given} is not a built site (no search.html)")
+        return path
+    out = tmp_path_factory.mktemp("site")
+    build = subprocess.run(
+        [sys.executable, "-m", "sphinx", "-q", "-E", "-b", "html", "docs", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if build.returncode != 0:
+        pytest.fail(f"sphinx-build failed (pip install -e '.[docs]'?):\n{build.stderr}")
+    return out
+
+
+@pytest.fixture(scope="session")
+def base_url(site: Path) -> Iterator[str]:
+    """The site served over HTTP on loopback (search.html fetches the index and the pages)."""
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(Quiet, directory=str(site))
+    )
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    thread.join()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Headless Chromium: ``CHROMIUM``'s binary, else /usr/bin/chromium."""
+    chromium = os.environ.get("CHROMIUM") or "/usr/bin/chromium"
+    if not os.access(chromium, os.X_OK):
+        pytest.fail(
+            f"no Chromium at {chromium}: run scripts/install-chromium.sh, which installs "
+            "Debian's chromium and prints its path, and pass it as CHROMIUM=<path>"
+        )
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.fail("Playwright is missing: pip install -e '.[browser]'")
+    with sync_playwright() as pw:
+        launched = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture(scope="session")
+def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the screenshots go (kept with pytest's temporary directories)."""
+    path = tmp_path_factory.mktemp("screenshots")
+    print(f"screenshots in {path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def measure_anchors() -> set[str]:
+    """The anchors of all 47 measures on the clause pages."""
+    checked = policyrules.load(POLICY_DIR).checked
+    return {anchor(c.document, c.label) for c in checked.clauses}
+
+
+def _open(browser: Any, viewport: dict[str, int], url: str) -> tuple[Any, list[str]]:
+    page = browser.new_page(viewport=viewport)
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(url, timeout=WAIT_MS)
+    return page, errors
+
+
+def _settle(page: Any, selector: str) -> None:
+    """Scroll the first ``selector`` into view once the fonts are in (for a screenshot)."""
+    page.evaluate("document.fonts.ready.then(() => true)")
+    page.locator(selector).first.scroll_into_view_if_needed(timeout=WAIT_MS)
+
+
+def _search(browser: Any, base_url: str, word: str, viewport: dict[str, int]) -> tuple[Any, Any]:
+    """search.html?q=WORD once it has finished: the page and its result items."""
+    page, errors = _open(browser, viewport, f"{base_url}/search.html?q={quote(word)}")
+    # The status line is written when the last result is shown; a search that broke (a script
+    # error, a missing stemmer) leaves the page on "Searching…" and the status empty.
+    try:
+        page.wait_for_function(
+            "() => (document.querySelector('#search-results .search-summary') || {}).innerText",
+            timeout=WAIT_MS,
+        )
+    except Exception:
+        heading = (
+            page.inner_text("#search-results") if page.query_selector("#search-results") else ""
+        )
+        pytest.fail(f"search for {word} never finished: page shows {heading!r}, errors {errors}")
+    assert errors == [], errors
+    items = page.query_selector_all("#search-results ul.search > li")
+    # Each page result fetches its summary from the page itself: wait until all are shown.
+    page.wait_for_function(
+        "n => document.querySelectorAll('#search-results ul.search > li p.context').length"
+        " + document.querySelectorAll('#search-results ul.search > li > span').length >= n",
+        arg=len(items),
+        timeout=WAIT_MS,
+    )
+    return page, items
+
+
+@pytest.mark.parametrize("word", sorted(EXPECTED))
+def test_search_lists_the_measures_that_say_the_word(
+    browser: Any, base_url: str, word: str, measure_anchors: set[str], shots: Path
+) -> None:
+    page, items = _search(browser, base_url, word, DESKTOP)
+    found: dict[str, str] = {}
+    for item in items:
+        href = urlsplit(item.query_selector("a").get_attribute("href"))
+        if href.path.startswith("clauses/") and unquote(href.fragment) in measure_anchors:
+            found[unquote(href.fragment)] = item.inner_text()
+    assert set(found) == EXPECTED[word]
+    for text in found.values():
+        assert word in text  # the summary is drawn from the measure's own section
+    heading = page.inner_text("#search-results h2")
+    assert "搜索中" not in heading
+    assert "Searching" not in heading
+    page.screenshot(path=str(shots / f"search-{word}-desktop.png"))
+    page.close()
+
+
+def test_search_on_a_phone(browser: Any, base_url: str, shots: Path) -> None:
+    page, items = _search(browser, base_url, "一次性", PHONE)
+    assert len(items) >= len(EXPECTED["一次性"])
+    assert page.evaluate("document.scrollingElement.scrollWidth <= innerWidth")
+    page.screenshot(path=str(shots / "search-一次性-phone.png"))
+    page.close()
+
+
+# The width (in characters of the cell's own font) of the narrowest rationale or meaning
+# column of the parameters and assumptions tables on a page.
+NARROWEST_LAST_COLUMN = """() => Math.min(...Array.from(
+  document.querySelectorAll('table.policyrules-open-values tbody td:last-child'),
+  td => td.getBoundingClientRect().width / parseFloat(getComputedStyle(td).fontSize)))"""
+
+
+@pytest.mark.parametrize("doc", ["jjxf-2025-50", "jybf-2025-5"])
+def test_clause_pages_fit_a_phone(browser: Any, base_url: str, doc: str, shots: Path) -> None:
+    page, errors = _open(browser, PHONE, f"{base_url}/clauses/{doc}.html")
+    assert errors == []
+    width = page.evaluate("[document.scrollingElement.scrollWidth, innerWidth]")
+    assert width[0] <= width[1], f"the page is {width[0]} px wide on a {width[1]} px phone"
+    if doc == "jjxf-2025-50":
+        # Its measures 3, 6 and 13 have assumptions tables (annual_cap_year ...).
+        assert page.evaluate(NARROWEST_LAST_COLUMN) >= 10
+        _settle(page, "#jjxf-2025-50-3 table.policyrules-open-values")
+        page.screenshot(path=str(shots / "clause-assumptions-phone.png"))
+        _settle(page, "#jjxf-2025-50-3 div.policyrules-code")
+        page.screenshot(path=str(shots / "clause-encoding-phone.png"))
+    page.close()
+
+
+def test_clause_page_on_a_desktop(browser: Any, base_url: str, shots: Path) -> None:
+    page, errors = _open(browser, DESKTOP, f"{base_url}/clauses/jjxf-2025-50.html#jjxf-2025-50-3")
+    assert errors == []
+    assert page.evaluate("document.scrollingElement.scrollWidth <= innerWidth")
+    # The measure's 术语 row links its words to the glossary.
+    links = page.locator("#jjxf-2025-50-3 a[href^='../glossary.html#']").all_inner_texts()
+    assert {"一次性", "年度", "奖励"} <= set(links)
+    _settle(page, "#jjxf-2025-50-3 > h3")
+    page.screenshot(path=str(shots / "clause-desktop.png"))
+    page.close()
+
+
+@pytest.mark.parametrize(("name", "viewport"), [("desktop", DESKTOP), ("phone", PHONE)])
+def test_overview_links_every_measure(
+    browser: Any,
+    base_url: str,
+    measure_anchors: set[str],
+    name: str,
+    viewport: dict[str, int],
+    shots: Path,
+) -> None:
+    page, errors = _open(browser, viewport, f"{base_url}/clauses/index.html")
+    assert errors == []
+    hrefs = page.eval_on_selector_all(
+        "table.policyrules-overview tbody tr td:first-child a", "links => links.map(a => a.href)"
+    )
+    assert len(hrefs) == 47  # 15 measures of 京经信发〔2025〕50号 and 32 of 京医保发〔2025〕5号
+    assert {unquote(urlsplit(h).fragment) for h in hrefs} == measure_anchors
+    assert page.evaluate("document.scrollingElement.scrollWidth <= innerWidth")
+    _settle(page, "table.policyrules-overview")
+    page.screenshot(path=str(shots / f"overview-{name}.png"))
+    page.close()
