@@ -242,4 +242,4 @@ def paused_gc(*, promote: bool = False) -> Iterator[None]:
             gc.enable()
 
 
-_PROMOTED = 50_000  # objects made in a paused block (a facts file of some 1,000 records)
+_PROMOTED = 10_000  # objects made in a paused block (a facts file of some 200 records)

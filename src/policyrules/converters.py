@@ -25,9 +25,12 @@ from .reading import JsonNumeral, YamlNumeral
 from .runtime.money import _of_fen, parse_rate
 from .runtime.values import Value
 
-__all__ = ["Converter", "converter", "id_converter"]
+__all__ = ["Converter", "Keeps", "converter", "id_converter", "keeps"]
 
 Converter = Callable[[Any], Value]
+Keeps = Callable[[list[Any], set[type]], bool]
+"""A test of a column of raw values (and the set of their types): whether the type's
+converter returns every one of them unchanged."""
 
 # Subsets of what convert.py accepts, read here without the general machinery.  Each
 # accepts only text that convert.py's own patterns accept, and reads it to the same value.
@@ -86,6 +89,36 @@ def converter(typ: t.Type, policy: CheckedPolicy) -> Converter:
     if kind in ("set", "list"):
         return _sequence(slow, converter(typ.element or t.ANY, policy), kind == "set")
     return slow
+
+
+def keeps(typ: t.Type, policy: CheckedPolicy) -> Keeps | None:
+    """For text, enum and bool facts, a test of whether :func:`converter` returns every
+    value of a column as it is (text, members, booleans: nothing to convert), checked
+    for the whole column at once; ``None`` for other types."""
+    if typ.kind == "text":
+        return _all_text
+    if typ.kind == "bool":
+        return _all_bool
+    if typ.kind == "enum":
+        members = frozenset(enum_members(policy, typ.name or ""))
+
+        def all_members(column: list[Any], kinds: set[type]) -> bool:
+            return kinds <= _STR and members.issuperset(column)
+
+        return all_members
+    return None
+
+
+_STR = frozenset({str})
+_BOOL = frozenset({bool})
+
+
+def _all_text(column: list[Any], kinds: set[type]) -> bool:
+    return kinds <= _STR
+
+
+def _all_bool(column: list[Any], kinds: set[type]) -> bool:
+    return kinds <= _BOOL
 
 
 def _money(slow: Converter) -> Converter:

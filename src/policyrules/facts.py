@@ -9,18 +9,28 @@ Every error names the path inside the file, and the line when the file's text is
 
 from __future__ import annotations
 
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
 import attrs
 
-from .columns import Doubt, Shape, read_columns
+from .columns import Doubt, Shape, Tally, read_columns
 from .convert import ID_SCHEMA, ValueRefused, convert_value, kind_of, type_schema
-from .converters import converter, id_converter
+from .converters import converter, id_converter, keeps
 from .errors import Diagnostic, FactsError, Span, did_you_mean
 from .instances import Facts, Instance
 from .model import CheckedPolicy, EntityInfo
-from .reading import Limits, Places, load_data, locate, read_bytes, read_data, read_json_unchecked
+from .reading import (
+    Limits,
+    Places,
+    json_pairs,
+    load_data,
+    locate,
+    read_bytes,
+    read_data,
+    read_json_unchecked,
+)
 from .runtime.calendar import HOLIDAY_ASSUMPTION, Unpublished
 from .runtime.values import Value
 
@@ -53,8 +63,9 @@ class _Reader:
 
     def shape(self, ent: EntityInfo) -> Shape:
         """The child entities of ``ent`` (by key), a converter for each of its facts that is
-        read as a fact (by name: not ``id``, not a child's key), the names known in it (for
-        suggestions) and the keys allowed in it; worked out once per entity."""
+        read as a fact (by name: not ``id``, not a child's key), for some a test of whether
+        a column is kept as it is, the names known in it (for suggestions) and the keys
+        allowed in it; worked out once per entity."""
         if ent.name not in self._shapes:
             children = {c.key: c for c in self.policy.entities if c.parent == ent.name}
             facts = {
@@ -62,8 +73,13 @@ class _Reader:
                 for f in ent.facts
                 if f.name != "id" and f.name not in children
             }
+            tests = {
+                f.name: test
+                for f in ent.facts
+                if f.name in facts and (test := keeps(f.type, self.policy)) is not None
+            }
             known = [*(f.name for f in ent.facts), *children]
-            self._shapes[ent.name] = (children, facts, known, frozenset([*known, "id"]))
+            self._shapes[ent.name] = (children, facts, tests, known, frozenset([*known, "id"]))
         return self._shapes[ent.name]
 
     def error(
@@ -136,7 +152,7 @@ class _Reader:
         if not isinstance(raw, dict):
             self.error(path, f"a mapping of facts is expected, not {kind_of(raw)}")
             return None
-        children, facts, known, _ = self.shape(ent)
+        children, facts, _, known, _ = self.shape(ent)
         values: dict[str, Value] = {}
         raw_id = raw.get("id", ent.name if ent.single else None)
         ident, refused = "?", False
@@ -198,42 +214,53 @@ def read_facts_file(
 ) -> tuple[str, Facts]:
     """:func:`read_data` then :func:`read_facts`: the text of a facts file and its facts.
 
-    A JSON file is first read without looking for keys written twice, by the fast path
-    alone; it is taken when that path reads every record and the mappings read hold as many
-    entries as the text has key: value pairs (so no key is written twice).  Otherwise the
-    file is read again by the rule, which reports every fault as :func:`read_data` and
-    :func:`read_facts` do."""
+    A JSON file is first read without looking for keys written twice or applying the depth
+    bound, by the fast path alone; it is taken when that path reads every record, the data
+    nests within the bound, and the mappings read hold as many entries as the text has key:
+    value pairs (so no key is written twice).  Otherwise the file is read again by the
+    rule, which reports every fault as :func:`read_data` and :func:`read_facts` do."""
     limits = limits or Limits.from_env()
     raw = read_bytes(path, limits)
     if Path(path).suffix.lower() == ".json":
-        quick = read_json_unchecked(path, limits, raw)
+        quick = read_json_unchecked(path, raw)
         if quick is not None and type(quick[1]) is dict:
-            text, data, pairs = quick
-            sizes = [len(data), *(_entries(data[k]) for k in _TOP_KEYS if k in data)]
+            text, data, colons = quick
+            tally = Tally(len(data), 1)
+            for key in _TOP_KEYS:
+                if key in data:
+                    entries, depth = _entries(data[key])
+                    tally.entries += entries
+                    tally.reach(1 + depth)
             try:
                 facts = read_columns(
-                    policy, data, _Reader(policy, "", None).shape, _TOP_KEYS, sizes
+                    policy, data, _Reader(policy, "", None).shape, _TOP_KEYS, tally, owned=True
                 )
             except (Doubt, ValueRefused):
                 pass
             else:
-                if sum(sizes) == pairs:
+                # ``colons`` counts those inside strings too: then the pairs are counted.
+                pairs = tally.entries == colons or tally.entries == json_pairs(raw)
+                if pairs and tally.depth <= limits.max_depth:
                     return text, facts
     text, data = read_data(path, limits, raw=raw)
     return text, read_facts(policy, data, str(path), text)
 
 
-def _entries(value: Any) -> int:
-    """How many entries the mappings in ``value`` hold, nested ones included."""
-    total, stack = 0, [value]
+def _entries(value: Any) -> tuple[int, int]:
+    """How many entries the mappings in ``value`` hold, nested ones included, and how
+    deeply its mappings and lists nest (0: neither)."""
+    total, deepest, stack = 0, 0, [(value, 1)]
     while stack:
-        item = stack.pop()
+        item, level = stack.pop()
         if type(item) is dict:
             total += len(item)
-            stack += item.values()
+            stack += zip(item.values(), repeat(level + 1))
         elif type(item) is list:
-            stack += item
-    return total
+            stack += zip(item, repeat(level + 1))
+        else:
+            continue
+        deepest = max(deepest, level)
+    return total, deepest
 
 
 # ---- schema --------------------------------------------------------------------------------

@@ -62,6 +62,7 @@ __all__ = [
     "NumeralDumper",
     "Places",
     "YamlNumeral",
+    "json_pairs",
     "load_data",
     "locate",
     "read_bytes",
@@ -255,22 +256,27 @@ _JSON_UNCHECKED = json.JSONDecoder(
 )
 
 
-def read_json_unchecked(
-    path: str | Path, limits: Limits, raw: bytes
-) -> tuple[str, Any, int] | None:
+def read_json_unchecked(path: str | Path, raw: bytes) -> tuple[str, Any, int] | None:
     """The text and data of the JSON file ``path`` (bytes ``raw``), read as
-    :func:`read_data` reads them but for keys written twice in one object, which are not
-    looked for (a dict does not keep them); and how many key: value pairs the text holds.
-    The data has no key written twice exactly when its mappings hold that many entries in
-    all.  ``None`` where :func:`read_data` refuses the file (call it for the error)."""
+    :func:`read_data` reads them but for two things it does not look for: keys written
+    twice in one object (a dict does not keep them) and the depth bound.  The caller checks
+    both: the data has no key written twice exactly when its mappings hold
+    :func:`json_pairs` entries in all; the third item returned, the number of colons in the
+    text (inside strings too), is never less, so entries as many as the colons show it too.
+    The data is within the bound when it nests no deeper than ``Limits.max_depth``.
+    ``None`` where :func:`read_data` refuses the file, or might (call it for the error)."""
     text = _decode(raw, str(Path(path)))
     try:
         data = _JSON_UNCHECKED.decode(text)
-        skeleton = json_skeleton(raw)
-        check_json_depth(raw, data, limits, skeleton)
-    except (ValueError, RecursionError, Refused):
+    except (ValueError, RecursionError):
         return None
-    return text, data, skeleton.count(b":")
+    return text, data, raw.count(b":")
+
+
+def json_pairs(raw: bytes) -> int:
+    """How many key: value pairs the valid JSON text ``raw`` (UTF-8) holds: its colons
+    outside strings."""
+    return json_skeleton(raw).count(b":")
 
 
 def _load_json(text: str, limits: Limits, raw: bytes | None) -> Any:

@@ -6,17 +6,17 @@ the same values of the same types, in the same order of keys, at the same paths.
 
 from __future__ import annotations
 
+import copy
 import json
 import tempfile
 from pathlib import Path
 from typing import Any
-from unittest.mock import patch
 
+import pytest
 import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from policyrules import columns
 from policyrules.columns import Doubt, read_columns
 from policyrules.convert import ValueRefused
 from policyrules.errors import PolicyRulesError
@@ -45,18 +45,29 @@ def _shown(facts: Facts) -> list[Any]:
 
 
 def _both(data: Any) -> None:
-    """Both ways of the fast path (a row at a time for records in a few orders of keys, a
-    column at a time otherwise) against the exact walk."""
-    for orders in (columns._ORDERS, 0):
-        with patch.object(columns, "_ORDERS", orders):
-            _same(data)
+    """Both ways of the fast path (records copied, the data left as it was; records
+    changed in place, on data of its own) against the exact walk."""
+    before = copy.deepcopy(data)
+    _same(data, owned=False)
+    assert data == before
+    _same(_unshared(data), owned=True)
 
 
-def _same(data: Any) -> None:
+def _unshared(data: Any) -> Any:
+    """A copy of ``data`` whose mappings and lists are all distinct, as JSON parses them."""
+    if type(data) is dict:
+        return {k: _unshared(v) for k, v in data.items()}
+    if type(data) is list:
+        return [_unshared(v) for v in data]
+    return data
+
+
+def _same(data: Any, *, owned: bool) -> None:
     reader = _Reader(POLICY, "f.json", None)
     exact = reader.top(data)
+    shape = _Reader(POLICY, "f.json", None).shape
     try:
-        fast = read_columns(POLICY, data, _Reader(POLICY, "f.json", None).shape, _TOP_KEYS)
+        fast = read_columns(POLICY, data, shape, _TOP_KEYS, owned=owned)
     except (Doubt, ValueRefused):
         assert reader.diags or type(data) is not dict, "the fast path gave up on good facts"
         return
@@ -140,3 +151,68 @@ def test_json_files_read_as_by_the_rule(data: st.DataObject) -> None:
             return text, read_facts(POLICY, raw, str(path), text)
 
         assert _outcome(lambda: read_facts_file(POLICY, path)) == _outcome(by_the_rule)
+
+
+def _with_colons(value: Any, draw: st.DrawFn) -> Any:
+    """``value`` with some of its texts holding a colon (``"x"`` becomes ``"x: y"``)."""
+    if isinstance(value, dict):
+        return {k: _with_colons(v, draw) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_with_colons(v, draw) for v in value]
+    if type(value) is str and draw(st.integers(0, 3)) == 0:
+        return value + ": y"
+    return value
+
+
+@given(st.data())
+def test_json_files_within_bounds_read_as_by_the_rule(data: st.DataObject) -> None:
+    """The same with a depth bound of 1 to 7 levels (these facts files nest up to 6 deep:
+    file, firms, firm, products, product, list) checked by the fast path from the shape
+    of what it read, and with colons inside strings (counted with the key: value pairs'
+    colons until the pairs are counted exactly)."""
+    text = _json_text(_with_colons(data.draw(facts_documents()), data.draw), data.draw)
+    limits = Limits(max_depth=data.draw(st.integers(1, 7)))
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "facts.json"
+        path.write_text(text, "utf-8")
+
+        def by_the_rule() -> tuple[str, Facts]:
+            text, raw = read_data(path, limits)
+            return text, read_facts(POLICY, raw, str(path), text)
+
+        assert _outcome(lambda: read_facts_file(POLICY, path, limits)) == _outcome(by_the_rule)
+
+
+def test_key_twice_found_beside_a_colon_in_a_string(tmp_path: Path) -> None:
+    """A key written twice hides one pair from the data, a colon in a string adds one to
+    the text's colons: the counts agree, yet the key is found (E302) and placed."""
+    path = tmp_path / "facts.json"
+    path.write_text('{"firms": [{"id": "f1", "t": "a:b", "t": "c"}]}', "utf-8")
+    with pytest.raises(PolicyRulesError) as info:
+        read_facts_file(POLICY, path)
+    (diagnostic,) = info.value.diagnostics
+    assert (diagnostic.code, diagnostic.message) == (
+        "E302",
+        "not valid JSON: the key 't' appears twice",
+    )
+    assert diagnostic.span is not None
+    assert (diagnostic.span.line, diagnostic.span.col) == (1, 37)  # the second "t"
+
+
+def test_depth_bound_applied_to_what_the_fast_path_read(tmp_path: Path) -> None:
+    """{"firms": [{"id": "f1", "products": [{"id": "P1", "l": [1]}]}]} nests 6 levels
+    (file, firms, firm, products, product, list): read within 6, E308 within 5; and the
+    same for an empty block."""
+    path = tmp_path / "facts.json"
+    path.write_text('{"firms": [{"id": "f1", "products": [{"id": "P1", "l": [1]}]}]}', "utf-8")
+    facts = read_facts_file(POLICY, path, Limits(max_depth=6))[1]
+    assert [i.id for i in facts.instances["product"]] == ["P1"]
+    with pytest.raises(PolicyRulesError) as info:
+        read_facts_file(POLICY, path, Limits(max_depth=5))
+    assert [d.code for d in info.value.diagnostics] == ["E308"]
+    # An empty block is a level too: file, firms, firm, products = 4.
+    path.write_text('{"firms": [{"id": "f1", "products": []}]}', "utf-8")
+    assert read_facts_file(POLICY, path, Limits(max_depth=4))[1].instances["product"] == ()
+    with pytest.raises(PolicyRulesError) as info:
+        read_facts_file(POLICY, path, Limits(max_depth=3))
+    assert [d.code for d in info.value.diagnostics] == ["E308"]
