@@ -25,7 +25,7 @@ counted), the column, what is wrong and a hint; up to three rows per column, all
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import attrs
@@ -299,6 +299,36 @@ def _owners(policy: CheckedPolicy, ent: EntityInfo) -> list[str]:
     return [e.name for e in reversed(policy.chain(ent.name)[1:])]
 
 
+def _column_names(
+    ent: EntityInfo, owners: list[str], facts: Iterable[str], columns: Iterable[str]
+) -> list[tuple[str | None, str, str]]:
+    """The E622 faults of ``ent``'s table seen from its column names alone, as (column or
+    None, message, hint): a column that is no fact nor id, then each id column missing.
+    One rule for the DuckDB reader and the Spark reader (:mod:`policyrules.tables_spark`)."""
+    columns = list(columns)
+    known = ["id", *(o + "_id" for o in owners), *facts]
+    out: list[tuple[str | None, str, str]] = [
+        (
+            name,
+            f"unknown column of {ent.key}",
+            did_you_mean(name, known) or f"the columns of {ent.key}: {', '.join(known)}",
+        )
+        for name in columns
+        if name not in known
+    ]
+    for name in [] if ent.single else ["id", *(o + "_id" for o in owners)]:
+        if name not in columns:
+            what = "its id" if name == "id" else f"the id of its {name[:-3]}"
+            out.append(
+                (
+                    None,
+                    f"no column {name!r}",
+                    f"each row of {ent.key} names {what}: add the column {name}",
+                )
+            )
+    return out
+
+
 def _id_problem(c: str) -> str:
     return (
         f"(CASE WHEN {c} IS NULL THEN 'missing' "
@@ -331,27 +361,8 @@ def _read_entity(
         ).fetchall()
         return []
     table = _Table(con, src)
-    known = ["id", *(o + "_id" for o in owners), *facts]
-    for name in table.columns:
-        if name not in known:
-            table.add(
-                "E622",
-                None,
-                name,
-                f"unknown column of {ent.key}",
-                did_you_mean(name, known) or f"the columns of {ent.key}: {', '.join(known)}",
-            )
-    required = [] if ent.single else ["id", *(o + "_id" for o in owners)]
-    for name in required:
-        if name not in table.columns:
-            what = "its id" if name == "id" else f"the id of its {name[:-3]}"
-            table.add(
-                "E622",
-                None,
-                None,
-                f"no column {name!r}",
-                f"each row of {ent.key} names {what}: add the column {name}",
-            )
+    for column, message, hint in _column_names(ent, owners, facts, table.columns):
+        table.add("E622", None, column, message, hint)
     if table.diags:
         return table.diags
     selects: list[str] = []

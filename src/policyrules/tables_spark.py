@@ -29,7 +29,7 @@ from .backends.sql.spark import read_parquet
 from .backends.sql.spark_tables import ledger_columns, spark_type
 from .errors import Diagnostic, LedgerError, did_you_mean
 from .model import CheckedPolicy, EntityInfo
-from .tables import _BLANK, _ID_MESSAGES, _PER_COLUMN, _owners, _raise
+from .tables import _BLANK, _ID_MESSAGES, _PER_COLUMN, _column_names, _owners, _raise
 from .tables_values import ColumnRefused, column_sql, literal, problem_message
 
 if TYPE_CHECKING:
@@ -178,26 +178,8 @@ def _read_entity(
     owners = _owners(policy, ent)
     facts = {f.name: f for f in ent.facts if f.name != "id"}
     table = _Table(shown, frame)
-    known = ["id", *(o + "_id" for o in owners), *facts]
-    for name in table.columns:
-        if name not in known:
-            table.add(
-                "E622",
-                None,
-                name,
-                f"unknown column of {ent.key}",
-                did_you_mean(name, known) or f"the columns of {ent.key}: {', '.join(known)}",
-            )
-    for name in [] if ent.single else ["id", *(o + "_id" for o in owners)]:
-        if name not in table.columns:
-            what = "its id" if name == "id" else f"the id of its {name[:-3]}"
-            table.add(
-                "E622",
-                None,
-                None,
-                f"no column {name!r}",
-                f"each row of {ent.key} names {what}: add the column {name}",
-            )
+    for column, message, hint in _column_names(ent, owners, facts, table.columns):
+        table.add("E622", None, column, message, hint)
     if table.diags:
         return None, 0, table.diags
     selects: list[str] = []
