@@ -12,12 +12,12 @@ import jsonschema
 import pytest
 import yaml
 from starlette.testclient import TestClient
+from tests.support import run_cli
 
 import policyrules
 from policyrules.coverage import coverage_json
 from policyrules.serve import ServeLimits, create_app
 from policyrules.serve_log import DecisionLog
-from tests.support import run_cli
 
 ROOT = Path(__file__).resolve().parents[2]
 POLICY = ROOT / "policies" / "beijing_2025"
@@ -137,7 +137,14 @@ DEEP = b'{"firms": ' + b"[" * 300 + b"]" * 300 + b"}"
         # is level 101, the first too deep.
         (DEEP, "application/json", 400, "E308", None, (1, 110)),
         # `"bogus"` starts at column 24: `{"firms": [{"id": "f", ` is 23 characters.
-        (b'{"firms": [{"id": "f", "bogus": 1}]}', "application/json", 400, "E303", "firms[0].bogus", (1, 24)),
+        (
+            b'{"firms": [{"id": "f", "bogus": 1}]}',
+            "application/json",
+            400,
+            "E303",
+            "firms[0].bogus",
+            (1, 24),
+        ),
         (
             b'{"firms": [{"id": "f", "products": [{"id": "p", "approved_on": "2025-13-01"}]}]}',
             "application/json",
@@ -331,4 +338,5 @@ def test_serve_without_its_extra_says_so(
     monkeypatch.setattr(builtins, "__import__", no_uvicorn)
     code, _, err = run_cli(capsys, "serve", POLICY)
     assert code == 2
-    assert "error[E721]" in err and "policyrules[serve]" in err
+    assert "error[E721]" in err
+    assert "policyrules[serve]" in err

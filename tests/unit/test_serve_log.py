@@ -220,9 +220,7 @@ def test_concurrent_commits_on_loopback_lose_nothing_and_pay_once(
     assert sorted(r["id"] for r in rows) == sorted(i for _, i in answers)
     paid: dict[str, list[int]] = {}
     for r in rows:
-        paid.setdefault(json.loads(r["decisions"])[0][1].split("/")[0], []).append(
-            r["granted_fen"]
-        )
+        paid.setdefault(json.loads(r["decisions"])[0][1].split("/")[0], []).append(r["granted_fen"])
     assert {f: sorted(p) for f, p in paid.items()} == {
         f"f{i:02d}": [0] * 9 + [GRANTED_FEN] for i in range(20)
     }
