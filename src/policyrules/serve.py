@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 import uuid
 from collections.abc import AsyncIterator, Callable, Coroutine
@@ -57,12 +56,12 @@ from .serve_work import (
     Job,
     Options,
     ServeLimits,
+    dumps,
     error_json,
     error_status,
     serve_error,
 )
 from .syntax import Module
-from .terminal import json_printable
 
 __all__ = ["ServeLimits", "create_app"]
 
@@ -73,13 +72,8 @@ _FLAGS = {"1": True, "true": True, "0": False, "false": False}
 _EVAL_QUERY = ("as_of", "set", "assume", "commit", "all_earlier")
 
 
-def _dumps(data: Any) -> bytes:
-    """JSON exactly as the command line prints it (``eval --json``), with a final newline."""
-    return (json_printable(json.dumps(data, ensure_ascii=False, indent=2)) + "\n").encode()
-
-
 def _json(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
-    return Response(_dumps(data), status, headers, media_type=_JSON)
+    return Response(dumps(data), status, headers, media_type=_JSON)
 
 
 def _error(exc: PolicyRulesError, document: str | None = None) -> Response:
@@ -243,11 +237,11 @@ def create_app(
     about = provenance(policy, digest=digest)
     del about["options"]
     fixed = {
-        "schema": _dumps(policy.schema()),
-        "coverage": _dumps(coverage_json(c)),
-        "version": _dumps(about),
-        "openapi": _dumps(openapi(policy, about)),
-        "clauses": _dumps(
+        "schema": dumps(policy.schema()),
+        "coverage": dumps(coverage_json(c)),
+        "version": dumps(about),
+        "openapi": dumps(openapi(policy, about)),
+        "clauses": dumps(
             {
                 "clauses": [
                     {
@@ -299,7 +293,7 @@ def create_app(
         future = work.submit(raw, name, options, entry_id, job)
         waiting = asyncio.wrap_future(future)
         try:
-            data = await asyncio.wait_for(asyncio.shield(waiting), limits.timeout)
+            answer = await asyncio.wait_for(asyncio.shield(waiting), limits.timeout)
         except TimeoutError:
             if job.abandon():
                 if future.cancel():
@@ -315,12 +309,12 @@ def create_app(
                     "abandoned; nothing was recorded",
                     hint="send a smaller document, or start the service with a larger --timeout",
                 ) from None
-            data = await waiting  # it is recording its result: answer it
+            answer = await waiting  # it is recording its result: answer it
         except PolicyRulesError as exc:
             return _error(exc, name)
         except Abandoned:  # pragma: no cover - abandoned only after the wait ended
             raise serve_error("E712", "the evaluation was abandoned") from None
-        return _json(data, headers={"X-Decision-Id": entry_id})
+        return Response(answer, headers={"X-Decision-Id": entry_id}, media_type=_JSON)
 
     async def not_found(request: Request, exc: Exception) -> Response:
         status = exc.status_code if isinstance(exc, HTTPException) else 404

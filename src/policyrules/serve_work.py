@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import contextlib
+import json
 import re
 import threading
 from collections.abc import Iterator
@@ -34,6 +35,7 @@ from .reading import Limits
 from .result import Result
 from .serve_log import LOG_SCHEMA, DecisionLog, LogEntry
 from .store import LedgerStore, StoreTransaction
+from .terminal import json_printable
 
 __all__ = [
     "Abandoned",
@@ -41,6 +43,7 @@ __all__ = [
     "Job",
     "Options",
     "ServeLimits",
+    "dumps",
     "error_json",
     "error_status",
     "serve_error",
@@ -70,6 +73,11 @@ class Options:
     all_earlier: bool = False
     #: For an explanation: the ids of the clauses whose decisions are answered.
     clauses: tuple[str, ...] = ()
+
+
+def dumps(data: Any) -> bytes:
+    """JSON exactly as the command line prints it (``eval --json``), with a final newline."""
+    return (json_printable(json.dumps(data, ensure_ascii=False, indent=2)) + "\n").encode()
 
 
 def serve_error(code: str, message: str, hint: str | None = None) -> PolicyRulesError:
@@ -190,14 +198,13 @@ class Evaluator:
 
     def submit(
         self, raw: bytes, name: str, options: Options, entry_id: str, job: Job
-    ) -> concurrent.futures.Future[dict[str, Any]]:
+    ) -> concurrent.futures.Future[bytes]:
         """Hand the evaluation of the document ``raw`` (named ``name``: ``request.json`` or
-        ``request.yaml``) to the pool; its future gives the answer's JSON data."""
+        ``request.yaml``) to the pool; its future gives the answer's JSON text (serialised
+        in the thread too, off the event loop)."""
         return self.pool.submit(self._run, raw, name, options, entry_id, job)
 
-    def _run(
-        self, raw: bytes, name: str, options: Options, entry_id: str, job: Job
-    ) -> dict[str, Any]:
+    def _run(self, raw: bytes, name: str, options: Options, entry_id: str, job: Job) -> bytes:
         job.start()
         policy = self.policy
         facts = policy.load_facts(name, self.reading, raw=raw)
@@ -253,7 +260,7 @@ class Evaluator:
             job.claim()
             if self.log is not None:
                 self.log.append(entry(result))
-        return self._answer(result, options, prov)
+        return dumps(self._answer(result, options, prov))
 
     def _answer(self, result: Result, options: Options, prov: dict[str, Any]) -> dict[str, Any]:
         data = result_json(result, all_earlier=options.all_earlier)
