@@ -379,7 +379,7 @@ class LedgerStore:
 
     def attach(self, path: str | Path, schema: str) -> None:
         """Attach the SQLite database ``path`` as ``schema`` (a plain identifier), so that a
-        transaction's :meth:`StoreTransaction.execute` writes to it too.  Rolled back
+        transaction's ``execute`` writes to it too.  Rolled back
         together with the grants; in WAL mode SQLite commits each file atomically but a
         crash during the commit itself may leave one file committed without the other."""
         if not schema.isidentifier():
