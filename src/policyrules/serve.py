@@ -234,6 +234,7 @@ def create_app(
     digest = policy_digest(policy)
     work = Evaluator(policy, digest=digest, log=log, ledger=store, limits=limits)
     c = policy.checked
+    tagged = {"X-Policy-Digest": digest[0]}  # what the policy answers came from
     about = provenance(policy, digest=digest)
     del about["options"]
     fixed = {
@@ -261,7 +262,7 @@ def create_app(
 
     def fixed_route(path: str, key: str) -> Route:
         async def answer(request: Request) -> Response:
-            return Response(fixed[key], media_type=_JSON)
+            return Response(fixed[key], headers=tagged, media_type=_JSON)
 
         return Route(path, answer, methods=["GET"], name=key)
 

@@ -257,6 +257,7 @@ def test_fixed_routes(client: TestClient, policy: policyrules.Policy) -> None:
     assert version["version"] == policyrules.__version__
     assert version["calendar"]["package"] == "chinesecalendar"
     assert "options" not in version
+    assert client.get("/v1/schema").headers["x-policy-digest"] == version["policy"]["digest"]
 
 
 def test_one_clause_by_id_or_label(client: TestClient) -> None:
@@ -340,3 +341,28 @@ def test_serve_without_its_extra_says_so(
     assert code == 2
     assert "error[E721]" in err
     assert "policyrules[serve]" in err
+
+
+def test_serve_command_starts_uvicorn_with_the_options(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """`policyrules serve` builds the app with its bounds and hands it to uvicorn; a
+    missing ledger store is refused before anything listens (E336, exit 2)."""
+    import uvicorn
+
+    seen: dict[str, Any] = {}
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: seen.update(app=app, **kw))
+    log = tmp_path / "d.sqlite"
+    code, out, _ = run_cli(
+        capsys, "serve", POLICY, "--port", "8123", "--log", log, "--timeout", "2.5",
+        "--workers", "2", "--max-body-mb", "0.5", "--max-connections", "7",
+    )  # fmt: skip
+    assert code == 0
+    assert "http://127.0.0.1:8123/v1/" in out
+    assert (seen["host"], seen["port"], seen["limit_concurrency"]) == ("127.0.0.1", 8123, 7)
+    limits = seen["app"].state.evaluator.limits
+    assert limits == ServeLimits(max_body_bytes=2**19, max_depth=100, timeout=2.5, workers=2)
+    assert log.exists()
+    code, _, err = run_cli(capsys, "serve", POLICY, "--ledger", tmp_path / "none.db")
+    assert code == 2
+    assert "error[E336]" in err
