@@ -319,14 +319,14 @@ def create_app(
 
     async def not_found(request: Request, exc: Exception) -> Response:
         status = exc.status_code if isinstance(exc, HTTPException) else 404
+        where = f"{request.method} {request.url.path}"
         if status == 405:
-            err = serve_error(
-                "E718",
-                f"{request.method} is not allowed on {request.url.path}",
-                "see /openapi.json",
-            )
-        else:
+            err = serve_error("E718", f"{where}: method not allowed", "see /openapi.json")
+        elif status == 404:
             err = serve_error("E717", f"no such route: {request.url.path}", "see /openapi.json")
+        else:  # Starlette's own refusals of a malformed request
+            detail = exc.detail if isinstance(exc, HTTPException) else str(exc)
+            err = serve_error("E715", f"{where}: {detail}")
         return _error(err)
 
     async def internal(request: Request, exc: Exception) -> Response:

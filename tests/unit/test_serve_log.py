@@ -4,6 +4,7 @@ no entry lost under concurrent requests on loopback."""
 from __future__ import annotations
 
 import concurrent.futures
+import hashlib
 import json
 import socket
 import sqlite3
@@ -232,3 +233,22 @@ def test_concurrent_commits_on_loopback_lose_nothing_and_pay_once(
         if g.provision == "jjxf_2025_50/3/launch_reward":
             launch[g.path[0][1]] = launch.get(g.path[0][1], 0) + g.amount.fen
     assert launch == {f"f{i:02d}": 10_000_000 * 100 for i in range(20)}
+
+
+def test_concurrent_evaluations_each_get_their_row(
+    policy: policyrules.Policy, log: DecisionLog
+) -> None:
+    """40 evaluations from 8 threads at once, none committing: 40 rows, one per answer id,
+    each with its own body's digest."""
+    bodies = [firm(f"g{i:02d}") for i in range(40)]
+    with (
+        TestClient(create_app(policy, log=log)) as c,
+        concurrent.futures.ThreadPoolExecutor(8) as pool,
+    ):
+        answers = list(pool.map(lambda b: c.post("/v1/evaluate", content=b, headers=JSON), bodies))
+    assert [a.status_code for a in answers] == [200] * 40
+    rows = {r["id"]: r["input_digest"] for r in log.entries()}
+    assert rows == {
+        a.headers["x-decision-id"]: "sha256:" + hashlib.sha256(b).hexdigest()
+        for a, b in zip(answers, bodies, strict=True)
+    }
