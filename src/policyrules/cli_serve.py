@@ -12,6 +12,7 @@ from typing import Any
 
 from .api import load
 from .errors import Diagnostic, PolicyRulesError
+from .store import LedgerStore
 
 __all__ = ["add_serve_command"]
 
@@ -44,6 +45,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
             )
         ) from None
     policy = load(args.policy)
+    if args.ledger is not None:  # refused (E336, E330) before the log file is made
+        LedgerStore.open(args.ledger, create=False).close()
     log = None if args.no_log else DecisionLog.open(args.log)
     limits = ServeLimits(
         max_body_bytes=int(args.max_body_mb * 2**20),

@@ -363,6 +363,8 @@ def test_serve_command_starts_uvicorn_with_the_options(
     limits = seen["app"].state.evaluator.limits
     assert limits == ServeLimits(max_body_bytes=2**19, max_depth=100, timeout=2.5, workers=2)
     assert log.exists()
+    monkeypatch.chdir(tmp_path)
     code, _, err = run_cli(capsys, "serve", POLICY, "--ledger", tmp_path / "none.db")
     assert code == 2
     assert "error[E336]" in err
+    assert not (tmp_path / "decisions.sqlite").exists()  # no log made for a refused start
