@@ -29,7 +29,8 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from .model import CheckedPolicy, ClauseInfo
-from .reference import CaseRow, WorkedCase
+from .cases import WorkedCase
+from .cases_run import CaseRow
 from .runtime.money import Money
 
 __all__ = [
