@@ -164,14 +164,14 @@ def _placed(exc: PolicyRulesError, case: WorkedCase) -> PolicyRulesError:
         return exc
     file = CaseFile(Path(case.source), text, ())
     diags: list[Diagnostic] = []
+    base = f"cases[{case.index}].facts"
     for d in exc.diagnostics:
-        path = d.message.split(": ", 1)[0]
+        message = d.message.removeprefix("<facts>: ")
+        path = message.split(": ", 1)[0]
         span = d.span
         if span is None:
-            span = file.place(f"cases[{case.index}].facts.{path}") or file.place(
-                f"cases[{case.index}].facts"
-            )
-        diags.append(attrs.evolve(d, span=span))
+            span = file.place(f"{base}.{path}") or file.place(base)
+        diags.append(attrs.evolve(d, message=f"case {case.name!r}: {message}", span=span))
     return type(exc)(diags, sources={**exc.sources, case.source: text})
 
 

@@ -28,9 +28,9 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from .model import CheckedPolicy, ClauseInfo
 from .cases import WorkedCase
 from .cases_run import CaseRow
+from .model import CheckedPolicy, ClauseInfo
 from .runtime.money import Money
 
 __all__ = [
