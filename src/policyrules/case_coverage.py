@@ -118,7 +118,7 @@ def case_coverage(policy: Policy, results: Iterable[CaseResult]) -> list[Provisi
         if cp.info.kind == "declaration":
             continue
         decisions = by_id.get(cp.info.id, [])
-        conds = [[c.text, 0, 0, 0] for c in cp.conditions]
+        conds = [[0, 0, 0] for _ in cp.conditions]  # true, false, unknown
         caps = {c.text: [0, 0, 0] for c in cp.caps}
         outcomes: dict[str, int] = {}
         for d in decisions:
@@ -126,7 +126,7 @@ def case_coverage(policy: Policy, results: Iterable[CaseResult]) -> list[Provisi
             steps = [s for s in d.trace if s.kind == "condition"]
             # The evaluator traces every condition once, in the provision's order.
             for count, step in zip(conds, steps, strict=False):
-                count[1 if step.ok is True else 2 if step.ok is False else 3] += 1
+                count[0 if step.ok is True else 1 if step.ok is False else 2] += 1
             for ev in d.caps:
                 if ev.cap in caps:
                     caps[ev.cap][0 if ev.binding else 2 if ev.limit is None else 1] += 1
@@ -136,7 +136,9 @@ def case_coverage(policy: Policy, results: Iterable[CaseResult]) -> list[Provisi
                 cp.info.id,
                 cp.info.kind,
                 len(decisions),
-                tuple(ConditionCount(t, a, b, c) for t, a, b, c in conds),
+                tuple(
+                    ConditionCount(c.text, *n) for c, n in zip(cp.conditions, conds, strict=True)
+                ),
                 tuple(CapCount(t, *n) for t, n in caps.items()),
                 tuple((s, outcomes.get(s, 0)) for s in dict.fromkeys([*reachable, *outcomes])),
                 reachable,

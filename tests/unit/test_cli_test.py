@@ -10,6 +10,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+
 from support import ROOT, run_cli
 
 pytest_plugins = ("pytester",)
