@@ -48,6 +48,7 @@ __all__ = [
     "WorkedCase",
     "case_files",
     "load_case_file",
+    "plain_case_file",
 ]
 
 STATUSES = ("eligible", "not_eligible", "unknown", "met", "not_met", "pending")
@@ -68,7 +69,7 @@ EXPECT_KEYS = (
 
 
 class CaseFileError(FactsError):
-    """A worked-case file or a ``policyrules test`` argument is malformed (E700-E709)."""
+    """A worked-case file or a ``policyrules test`` argument is malformed (E700-E708)."""
 
     default_code = "E700"
 
@@ -283,13 +284,28 @@ def load_case_file(path: str | Path, policy: CheckedPolicy | None = None) -> Cas
     return CaseFile(p, text, tuple(cases))
 
 
+def plain_case_file(path: Path, directory: Path) -> None:
+    """Refuse, before reading it, an entry of a cases directory that is not a regular file
+    inside it (a FIFO, or a symlink whose target an error would show): FactsError E255."""
+    if not is_plain_file_inside(path, directory):
+        raise FactsError(
+            Diagnostic(
+                "E255",
+                f"{path}: not a regular file in the cases directory",
+                hint="worked cases are plain files inside the directory "
+                "(a symlink may point only within it)",
+            )
+        )
+
+
 def case_files(targets: Sequence[str | Path]) -> list[Path]:
     """The case files named by ``targets``: a file as given, a directory's ``*.yaml``,
     ``*.yml`` and ``*.json`` files (sorted; not its subdirectories).
 
     :raises CaseFileError: E708 a target that does not exist, or a directory with no case
-        file; E709 an entry that is not a regular file inside its directory (a FIFO, or a
-        symlink pointing out of it)."""
+        file.
+    :raises FactsError: E255 an entry that is not a regular file inside its directory
+        (:func:`plain_case_file`)."""
     out: list[Path] = []
     for target in targets:
         t = Path(target)
@@ -304,15 +320,7 @@ def case_files(targets: Sequence[str | Path]) -> list[Path]:
                     )
                 )
             for f in found:
-                if not is_plain_file_inside(f, t):
-                    raise CaseFileError(
-                        Diagnostic(
-                            "E709",
-                            f"{f}: not a regular file in the cases directory",
-                            hint="worked cases are plain files inside the directory "
-                            "(a symlink may point only within it)",
-                        )
-                    )
+                plain_case_file(f, t)
             out.extend(found)
         elif t.is_file():
             out.append(t)

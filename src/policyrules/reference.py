@@ -18,13 +18,11 @@ import attrs
 import yaml
 
 from .api import Policy, load
-from .cases import WorkedCase
+from .cases import WorkedCase, load_case_file, plain_case_file
 from .cases_run import CaseRow, run_case
-from .errors import Diagnostic, FactsError
 from .model import CheckedPolicy, ClauseInfo, ProvisionInfo
 from .printer import print_expr
-from .reading import NumeralDumper, load_data
-from .sources import is_plain_file_inside
+from .reading import NumeralDumper
 
 __all__ = [
     "CaseRow",
@@ -86,30 +84,12 @@ def load_cases(directory: str | Path) -> list[WorkedCase]:
     """Every case of every ``*.yaml`` file in ``directory``, in file order.
 
     Raises :class:`~policyrules.errors.FactsError` E255 for an entry that is not a regular
-    file inside ``directory`` (a FIFO, or a symlink whose target an error would show)."""
+    file inside ``directory`` (a FIFO, or a symlink whose target an error would show), and
+    :class:`~policyrules.cases.CaseFileError` (E700-E707) for a malformed case file."""
     out: list[WorkedCase] = []
     for path in sorted(Path(directory).glob("*.yaml")):
-        if not is_plain_file_inside(path, Path(directory)):
-            raise FactsError(
-                Diagnostic(
-                    "E255",
-                    f"{path}: not a regular file in the cases directory",
-                    hint="worked cases are plain files inside the directory "
-                    "(a symlink may point only within it)",
-                )
-            )
-        data = load_data(path)
-        for i, case in enumerate((data or {}).get("cases", []) if isinstance(data, dict) else []):
-            out.append(
-                WorkedCase(
-                    path.name,
-                    str(case.get("name", "?")),
-                    case.get("facts") or {},
-                    tuple(case.get("expect") or ()),
-                    i,
-                    str(path),
-                )
-            )
+        plain_case_file(path, Path(directory))
+        out.extend(load_case_file(path).cases)
     return out
 
 

@@ -273,6 +273,6 @@ def test_case_files_of_targets(tmp_path: Path) -> None:
     outside = tmp_path / "outside.yaml"
     outside.write_text("cases: []\n", encoding="utf-8")
     (empty / "link.yaml").symlink_to(outside)
-    with pytest.raises(CaseFileError) as info:
+    with pytest.raises(policyrules.FactsError) as info:
         case_files([empty])
-    assert info.value.code == "E709"
+    assert info.value.code == "E255"
