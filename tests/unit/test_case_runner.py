@@ -276,3 +276,21 @@ def test_case_files_of_targets(tmp_path: Path) -> None:
     with pytest.raises(policyrules.FactsError) as info:
         case_files([empty])
     assert info.value.code == "E255"
+
+
+def test_a_cases_own_chinese_title_names_it_on_the_measure_page(
+    policy: policyrules.Policy, tmp_path: Path
+) -> None:
+    from policyrules.sphinxext_cases import case_title
+
+    path = tmp_path / "c.yaml"
+    path.write_text(
+        "cases:\n  - name: c\n    title_zh: 高新技术企业：按营业收入 10% 奖励\n" + EXPECT,
+        encoding="utf-8",
+    )
+    [case] = load_case_file(path, policy.checked).cases
+    clause = policy.checked.clause("d/1")
+    assert clause is not None
+    assert case_title(policy.checked, clause, case) == "高新技术企业：按营业收入 10% 奖励"
+    untitled = WorkedCase("t.yaml", "c", {}, case.expect)
+    assert case_title(policy.checked, clause, untitled) == "a 符合条件"
