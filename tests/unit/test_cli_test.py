@@ -238,3 +238,56 @@ def test_this_project_does_not_collect_its_own_cases_twice() -> None:
     assert options["tool"]["pytest"]["ini_options"]["policyrules_cases"] is False
     entry = options["project"]["entry-points"]["pytest11"]
     assert entry == {"policyrules": "policyrules.pytest_plugin"}
+
+
+def test_json_and_junit_carry_the_input_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    facts_error = FAILING.replace("high_tech: true", "high_tech: true, nope: 1")
+    policy = _policy(
+        tmp_path,
+        ("bad.yaml", FAILING),
+        ("facts.yaml", facts_error),
+        ("typo.yaml", FAILING.replace("status: eligible", "status: yes")),
+    )
+    report = tmp_path / "junit.xml"
+    code, out, _ = run_cli(capsys, "test", policy, "--format", "json", "--junit-xml", report)
+    assert code == 2
+    data = json.loads(out)
+    assert data["summary"] == {
+        "cases": 2,
+        "passed": 0,
+        "failed": 1,
+        "errors": 1,
+        "files": 3,
+        "unreadable_files": [str(policy / "cases" / "typo.yaml")],
+    }
+    failed, errored = data["failures"]
+    assert failed["case"] == "bad.yaml::forgets the cap"
+    [mismatch] = failed["mismatches"]
+    assert (mismatch["field"], mismatch["expected"], mismatch["computed"]) == (
+        "amount",
+        "60 万元",
+        "50 万元",
+    )
+    assert [(e["code"], e["line"]) for e in errored["error"]] == [("E303", 3)]
+    assert [[(e["code"], e["line"]) for e in f] for f in data["file_errors"]] == [[("E706", 5)]]
+    root = ET.parse(report).getroot()
+    assert (root.get("tests"), root.get("failures"), root.get("errors")) == ("3", "1", "2")
+    suites = {s.get("name"): s for s in root.findall("testsuite")}
+    error = suites["typo.yaml"].find("testcase/error")
+    assert error is not None
+    assert error.get("type") == "E706"
+    error = suites["facts.yaml"].find("testcase/error")
+    assert error is not None
+    assert error.get("type") == "E303"
+
+
+def test_an_unwritable_report_is_refused_before_the_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    policy = _policy(tmp_path, ("ok.yaml", PASSING))
+    code, out, err = run_cli(capsys, "test", policy, "--junit-xml", tmp_path / "no" / "r.xml")
+    assert code == 2
+    assert out == ""
+    assert "E334" in err
