@@ -316,7 +316,7 @@
     }
     const missing = [
       ...d.missing_facts.map((f) => labels.facts[f] || f),
-      ...d.missing_parameters.map((p) => `${labels.parameters[p] || p}（文本未定）`),
+      ...d.missing_parameters.map((p) => labels.parameters[p] || p),
     ];
     if (missing.length) {
       const list = el("ul", { class: "missing" });
