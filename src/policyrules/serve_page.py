@@ -24,6 +24,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from .ledger_io import grant_keys
 from .model import CheckedPolicy
 
 __all__ = ["labels", "page_routes"]
@@ -39,9 +40,11 @@ _ASSETS = {
 def labels(policy: CheckedPolicy) -> dict[str, Any]:
     """The titles the page shows that the JSON Schema does not carry, as
     ``{"enums": {entity key: {fact: {member: title}}}, "facts": {"entity.fact": title},
-    "parameters": {name: title}}``: the members of each enum (or set of enum) fact, every
-    fact by the name a decision's ``missing_facts`` uses, and the open parameters.  A
-    member, fact or parameter without a title is given its name."""
+    "parameters": {name: title}, "grants": [{"provision", "title", "keys", "yearly"}]}``:
+    the members of each enum (or set of enum) fact, every fact by the name a decision's
+    ``missing_facts`` uses, the open parameters, and for each award what an earlier grant
+    of it names (``keys``: ``[entity, title]`` from the firm down, as a ledger entry's keys;
+    ``yearly``: it carries a ``year``).  A thing without a title is given its name."""
     enums: dict[str, dict[str, dict[str, str]]] = {}
     facts: dict[str, str] = {}
     for ent in policy.entities:
@@ -53,7 +56,26 @@ def labels(policy: CheckedPolicy) -> dict[str, Any]:
                 members = {m: t or m for m, t in info.members}
                 enums.setdefault(ent.key, {})[f.name] = members
     parameters = {p.name: p.title or p.name for p in policy.parameters}
-    return {"enums": enums, "facts": facts, "parameters": parameters}
+    titles = {e.name: e.title or e.name for e in policy.entities}
+    clauses = {}
+    for cl in policy.clauses:
+        doc = policy.document(cl.document)
+        clauses[cl.id] = f"{doc.number if doc and doc.number else cl.document} {_label(cl.label)}"
+    grants = [
+        {
+            "provision": pid,
+            "title": f"{clauses.get(k.info.clause, '')} {k.info.title or pid}".strip(),
+            "keys": [[e, titles.get(e, e)] for e in k.chain],
+            "yearly": k.yearly,
+        }
+        for pid, k in grant_keys(policy).items()
+    ]
+    return {"enums": enums, "facts": facts, "parameters": parameters, "grants": grants}
+
+
+def _label(label: str) -> str:
+    """``第3条`` for an article's number, a label such as ``(六)`` as it is."""
+    return f"第{label}条" if label.isdigit() else label
 
 
 def page_routes(policy: CheckedPolicy) -> list[Route]:

@@ -117,3 +117,16 @@ def test_labels_name_every_missing_fact_and_parameter(
     opened = {p for d in decisions for p in d["missing_parameters"]}
     assert opened == {"overseas_support_rate"}
     assert served["parameters"]["overseas_support_rate"].startswith("“一定支持”")
+
+
+def test_labels_say_what_a_grant_names(client: TestClient) -> None:
+    """The ledger fold asks, per award, for the keys a ledger entry of it carries: 第3条's
+    launch reward names its firm and product and, capped per firm-year, a year; 第6条's only
+    its firm (ledger_io.grant_keys)."""
+    grants = {g["provision"]: g for g in client.get("/calculator/labels.json").json()["grants"]}
+    launch = grants["jjxf_2025_50/3/launch_reward"]
+    assert launch["title"] == "京经信发〔2025〕50号 第3条 创新医疗器械获批上市一次性奖励"
+    assert launch["keys"] == [["firm", "企业"], ["product", "医疗器械产品"]]
+    assert launch["yearly"] is True
+    assert grants["jjxf_2025_50/6/rd_reward"]["keys"] == [["firm", "企业"]]
+    assert grants["jjxf_2025_50/6/rd_reward"]["yearly"] is False

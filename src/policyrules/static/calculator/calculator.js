@@ -208,6 +208,62 @@
       box.append(fields);
       blocks.append(box);
     }
+    if (labels.grants && labels.grants.length) blocks.append(ledgerBox());
+  }
+
+  // ---- earlier grants (the document's ledger) --------------------------------------------
+
+  // A grant names its award, the ids of its subject from the firm down, its amount and, for
+  // an award capped per year, the year: the keys of a ledger entry (labels.json's grants).
+  function grantRow() {
+    const row = el("fieldset", { class: "grant" });
+    const remove = el("button", { type: "button", class: "remove", text: "删除" });
+    remove.addEventListener("click", () => row.remove());
+    row.append(el("legend", { text: "已获资金 " }, remove));
+    const fields = el("div", { class: "fields" });
+    const award = select(labels.grants.map((g) => [g.provision, g.title]));
+    const which = el("div", { class: "field", "data-name": "provision", "data-kind": "text" });
+    which.append(el("label", { class: "title", text: "措施" }), award);
+    const keys = el("div", { class: "keys" });
+    const rebuild = () => {
+      const grant = labels.grants.find((g) => g.provision === award.value);
+      const parts = grant.keys.map(([name, title]) =>
+        factField("ledger", name, { title: `${title}编号` }),
+      );
+      parts.push(factField("ledger", "amount", { title: "金额", description: "money" }));
+      if (grant.yearly) parts.push(factField("ledger", "year", { title: "年度（如 2026）" }));
+      keys.replaceChildren(...parts);
+    };
+    award.addEventListener("change", rebuild);
+    rebuild();
+    fields.append(which, keys);
+    row.append(fields);
+    return row;
+  }
+
+  function ledgerBox() {
+    const box = el("details", { class: "ledger" });
+    box.append(el("summary", { text: "已获得的资金（台账：计算封顶时扣除）" }));
+    const rows = el("div", { class: "rows" });
+    const add = el("button", { type: "button", class: "add", text: "添加一笔" });
+    add.addEventListener("click", () => rows.append(grantRow()));
+    box.append(rows, add);
+    return box;
+  }
+
+  function readLedger() {
+    return [...blocks.querySelectorAll(".ledger .grant")].map((row, i) => {
+      const grant = {};
+      const path = `ledger[${i}]`;
+      for (const field of row.querySelectorAll(".field")) {
+        const value = readField(field, `${path}.${field.dataset.name}`);
+        if (value === undefined) continue;
+        // A year is a whole number (a ledger's `year: 2026`).
+        const year = field.dataset.name === "year" && /^[0-9]+$/.test(value);
+        grant[field.dataset.name] = year ? Number(value) : value;
+      }
+      return grant;
+    });
   }
 
   // ---- reading the form back as a facts document ----------------------------------------
@@ -277,6 +333,8 @@
       }
       if (Object.keys(values).length) doc.parameters = values;
     }
+    const ledger = readLedger();
+    if (ledger.length) doc.ledger = ledger;
     return doc;
   }
 
