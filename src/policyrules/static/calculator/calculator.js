@@ -381,8 +381,23 @@
       for (const m of missing) list.append(el("li", { text: m }));
       item.append(el("p", { text: "还需要：" }), list);
     }
-    if (d.text_zh) item.append(el("div", { class: "text", text: d.text_zh }));
-    else if (d.reasons.length) item.append(el("p", { class: "text", text: d.reasons.join("；") }));
+    if (d.text_zh) {
+      // The service's Chinese text; its first line, 【status】 clause —— subject, is the card's.
+      const lines = d.text_zh.split("\n");
+      if (lines[0].startsWith("【")) lines.shift();
+      const text = lines.map((line) => line.trim()).filter((line) => line);
+      // What it rests on (facts, assumptions, the original text) is folded under the rest.
+      let cut = text.findIndex((line) => line.startsWith("所依据的情况"));
+      if (cut < 0) cut = text.length;
+      item.append(el("div", { class: "text", text: text.slice(0, cut).join("\n") }));
+      if (cut < text.length) {
+        const basis = el("details", { class: "basis" }, el("summary", { text: "依据、假设和原文" }));
+        basis.append(el("div", { class: "text", text: text.slice(cut).join("\n") }));
+        item.append(basis);
+      }
+    } else if (d.reasons.length) {
+      item.append(el("p", { class: "text", text: d.reasons.join("；") }));
+    }
     return item;
   }
 
