@@ -19,7 +19,7 @@ from .api import Policy, load
 from .diff import what_if
 from .diff_batch import ROW_COLUMNS, what_if_batch
 from .errors import Diagnostic, PolicyRulesError
-from .output import add_format, write_json, write_jsonl, write_rows
+from .output import add_format, write_csv, write_json, write_jsonl, write_rows
 from .reading import Limits, read_pairs, read_scalar
 from .runtime.ledger import Ledger
 from .store import LedgerStore, is_store
@@ -93,9 +93,10 @@ def cmd_diff(args: argparse.Namespace) -> int:
         sys.stdout.write(printable(result.text(), keep="\n"))
     elif args.format == "json":
         write_json(result.to_json())
+    elif args.format == "jsonl":  # the changes as in json, one a line
+        write_jsonl(c.to_json() for c in result.changes)
     else:
-        rows = [_change_row(c.to_json()) for c in result.changes]
-        write_rows(args.format, None, rows, CHANGE_COLUMNS)
+        write_csv((_change_row(c.to_json()) for c in result.changes), CHANGE_COLUMNS)
     return 0
 
 

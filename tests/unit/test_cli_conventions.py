@@ -22,11 +22,11 @@ from importlib.metadata import version
 from pathlib import Path
 
 import pytest
-from support import BEIJING, ROOT, WAN, run_cli
 
 from policyrules.cli import _parser
 from policyrules.cli_shell import BROKEN_PIPE
 from policyrules.colour import paint, use_colour
+from support import BEIJING, ROOT, WAN, run_cli
 
 FIRM_A = ROOT / "examples" / "firm-a.yaml"
 LAUNCH = "jjxf_2025_50/3/launch_reward"
@@ -64,7 +64,7 @@ def test_dash_errors_name_standard_input(
     _stdin(monkeypatch, b"firms: [\n")
     code, _, err = run_cli(capsys, "eval", BEIJING, "-")
     assert code == 2
-    assert err.startswith("-:") and "error[E302]" in err
+    assert (err.startswith("-:"), "error[E302]" in err) == (True, True)
 
 
 def _csv(text: str) -> list[dict[str, str]]:
@@ -141,7 +141,7 @@ def test_colour_rule() -> None:
             return True
 
     tty, pipe = Tty(), io.StringIO()
-    assert use_colour(tty, {}) and not use_colour(pipe, {})
+    assert (use_colour(tty, {}), use_colour(pipe, {})) == (True, False)
     assert not use_colour(tty, {"NO_COLOR": "1"})
     assert not use_colour(tty, {"TERM": "dumb"})
     assert use_colour(pipe, {"FORCE_COLOR": "1"})
@@ -150,16 +150,22 @@ def test_colour_rule() -> None:
     assert paint("[NOT ELIGIBLE] x") == "\x1b[1;31m[NOT ELIGIBLE]\x1b[0m x"
 
 
-def test_colour_in_eval(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_colour_in_eval(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv("NO_COLOR", raising=False)
     _, plain, _ = run_cli(capsys, "eval", BEIJING, FIRM_A)
     assert "\x1b" not in plain  # captured output is no terminal
     monkeypatch.setenv("FORCE_COLOR", "1")
     _, coloured, _ = run_cli(capsys, "eval", BEIJING, FIRM_A)
     assert coloured.startswith("\x1b[1;32m[ELIGIBLE]\x1b[0m ")
-    assert coloured.replace("\x1b[1;32m", "").replace("\x1b[1;31m", "").replace(
-        "\x1b[1;33m", ""
-    ).replace("\x1b[0m", "") == plain
+    assert (
+        coloured.replace("\x1b[1;32m", "")
+        .replace("\x1b[1;31m", "")
+        .replace("\x1b[1;33m", "")
+        .replace("\x1b[0m", "")
+        == plain
+    )
     monkeypatch.setenv("NO_COLOR", "1")
     assert run_cli(capsys, "eval", BEIJING, FIRM_A)[1] == plain
 
@@ -206,7 +212,10 @@ def test_explain_takes_printed_labels(capsys: pytest.CaptureFixture[str], label:
 @pytest.mark.parametrize("label", ["(十九)", "（十九）", "十九", "京医保发〔2025〕5号 （十九）"])
 def test_explain_takes_bracketed_labels(capsys: pytest.CaptureFixture[str], label: str) -> None:
     code, out, _ = run_cli(capsys, "explain", BEIJING, label)
-    assert (code, out.splitlines()[0]) == (0, "京医保发〔2025〕5号 (十九) 创新药医保准入、挂网与支付")
+    assert (code, out.splitlines()[0]) == (
+        0,
+        "京医保发〔2025〕5号 (十九) 创新药医保准入、挂网与支付",
+    )
 
 
 def test_explain_suggests_by_title(capsys: pytest.CaptureFixture[str]) -> None:
@@ -234,8 +243,7 @@ def test_syntax_error_in_a_provision_lists_its_statements(
 ) -> None:
     rule = tmp_path / "t.rule"
     rule.write_text(
-        'document d "t"\nclause 1 "t"\n  award a "x"\n    for each product\n'
-        "    eligble when x\n",
+        'document d "t"\nclause 1 "t"\n  award a "x"\n    for each product\n    eligble when x\n',
         "utf-8",
     )
     code, _, err = run_cli(capsys, "check", rule)
