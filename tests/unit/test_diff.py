@@ -228,3 +228,19 @@ def test_cli_batch(capsys: pytest.CaptureFixture[str], registry: Path, tmp_path:
     )
     code, _, err = run_cli(capsys, *args, "--out", tmp_path / "changed.txt")
     assert (code, "error[E731]" in err) == (2, True)
+
+
+def test_batch_summary_as_json(
+    capsys: pytest.CaptureFixture[str], registry: Path, tmp_path: Path
+) -> None:
+    """``batch --summary-format json`` (``--format`` names the files' format): the registry's
+    exact total is A1's launch reward, 200 万元 (第13条 is only up to 100 万, not counted)."""
+    out = tmp_path / "out"
+    code, text, _ = run_cli(
+        capsys, "batch", BEIJING, registry, "--out", out, "--summary-format", "json"
+    )
+    summary = json.loads(text)
+    assert code == 0
+    assert (summary["out"], summary["grants"]) == (str(out), 1)
+    assert (summary["exact_fen"], summary["exact_yuan"]) == (200 * WAN, "2000000.00")
+    assert summary["inputs"]["products"] == 1
