@@ -1,6 +1,6 @@
 """The command line among other programs: ``--version``, shell completion, a closed pipe.
 
-``policyrules completion bash|zsh|tcsh`` prints a completion script made by :mod:`shtab`
+``policyrules completion bash|zsh|...`` prints a completion script made by :mod:`shtab`
 from the command's own parser, so it never falls behind a new option::
 
     policyrules completion bash > ~/.local/share/bash-completion/completions/policyrules
@@ -39,7 +39,7 @@ def add_completion_command(sub: Any, root: argparse.ArgumentParser) -> None:
     """Add ``policyrules completion SHELL`` (completions of ``root``) to the parser."""
     c = sub.add_parser(
         "completion",
-        help="print a shell completion script (bash, zsh or tcsh)",
+        help="print a shell completion script (bash, zsh, and the other shells shtab knows)",
         description="Print a completion script for SHELL, e.g. "
         "policyrules completion bash > ~/.local/share/bash-completion/completions/policyrules",
     )

@@ -216,11 +216,11 @@ def what_if(
     as_of: dt.date | str | None = None,
 ) -> WhatIf:
     """``facts`` evaluated as they are, then with ``parameters`` and ``assumptions`` on top
-    (values as :meth:`Policy.evaluate` reads them), compared by :func:`compare`.  Nothing is
-    recorded: a ledger store is only read.
+    (values read as :meth:`policyrules.Policy.evaluate` reads them), compared by
+    :func:`compare`.  Nothing is recorded: a ledger store is only read.
 
-    :raises FactsError: bad facts, parameters or assumptions (as :meth:`Policy.evaluate`).
-    :raises LedgerError: bad earlier grants (as :meth:`Policy.evaluate`).
+    :raises FactsError: bad facts, parameters or assumptions (as ``Policy.evaluate``).
+    :raises LedgerError: bad earlier grants (as ``Policy.evaluate``).
     """
     if isinstance(ledger, Iterable) and not isinstance(ledger, (Ledger, LedgerStore)):
         ledger = policy.read_ledger(ledger)  # read once, used twice

@@ -1,7 +1,7 @@
 """What-if over a registry: the batch run twice on DuckDB, before and after ``--set``/``--assume``.
 
-:func:`what_if_batch` runs :meth:`Policy.evaluate_batch` as the registry stands, keeps its
-``decisions`` in a temporary Parquet file, runs it again with the parameters and
+:func:`what_if_batch` runs :meth:`policyrules.Policy.evaluate_batch` as the registry
+stands, keeps its ``decisions`` in a temporary Parquet file, runs it again with the parameters and
 assumptions given, and joins the two in DuckDB by provision and subject.  Nothing is built
 per row in Python: the counts and sums come from SQL, money in fen (HUGEINT sums, BIGINT
 in the files), never a float.  A decision changes as in :mod:`policyrules.diff` (status,
@@ -231,14 +231,15 @@ def what_if_batch(
     memory_limit: str | None = None,
 ) -> BatchWhatIf:
     """The registry evaluated as it stands and again with ``parameters`` and
-    ``assumptions`` (read as :meth:`Policy.evaluate_batch` reads them); the decisions that
-    change counted, and the exact amounts and upper bounds summed, per provision and over
-    all.  ``out`` (``.parquet`` or ``.csv``): the changed rows (provision, subject, firm,
-    status, amount in fen and amount kind before and after) are written there.
+    ``assumptions`` (read as :meth:`policyrules.Policy.evaluate_batch` reads them); the
+    decisions that change counted, and the exact amounts and upper bounds summed, per
+    provision and over all.  ``out`` (``.parquet`` or ``.csv``): the changed rows
+    (provision, subject, firm, status, amount in fen and amount kind before and after) are
+    written there.
 
     :raises PolicyRulesError: E731 ``out`` not ``.parquet``/``.csv``; E732 not writable.
     :raises TableError, LedgerError, FactsError, BatchCompileError: as
-        :meth:`Policy.evaluate_batch`.
+        ``Policy.evaluate_batch``.
     """
     fmt = None if out is None else _check_out(Path(out))
     with tempfile.TemporaryDirectory(prefix="policyrules-diff-") as tmp:

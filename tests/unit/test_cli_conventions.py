@@ -58,6 +58,24 @@ def test_dash_reads_facts_from_standard_input(
     assert (code, out.count("[ELIGIBLE]")) == (0, 3)  # A1, A2, A3
 
 
+def test_dash_reads_a_ledger_from_standard_input(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``--ledger -``: one more 200 万 launch reward of firm-a in 2026 on standard input.  The
+    firm-year cap of 1000 万 then holds 600 + 200 = 800 万 before this run: A1 200 万 fills it
+    (→ 1000 万), A2 and A3 are cut to 0."""
+    grant = f'{{provision: {LAUNCH}, firm: firm-a, product: A0-4, amount: "200万元", year: 2026}}'
+    _stdin(monkeypatch, f"ledger:\n  - {grant}\n".encode())
+    code, out, _ = run_cli(capsys, "eval", BEIJING, FIRM_A, "--ledger", "-", "--format", "csv")
+    rows = [r for r in _csv(out) if r["provision"] == LAUNCH]
+    assert code == 0
+    assert [(r["subject"], r["amount_fen"]) for r in rows] == [
+        ("firm-a/A1", str(200 * WAN)),
+        ("firm-a/A2", "0"),
+        ("firm-a/A3", "0"),
+    ]
+
+
 def test_dash_errors_name_standard_input(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
