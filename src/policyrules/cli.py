@@ -27,6 +27,7 @@ from .cli_batch import add_batch_command
 from .cli_diff import add_diff_command
 from .cli_ledger import ExportFailed, add_ledger_commands, evaluate_with_ledger
 from .cli_shell import add_completion_command, add_version, closed_pipe
+from .cli_test import add_test_command
 from .colour import paint, use_colour
 from .errors import Diagnostic, PolicyRulesError, RuleCheckError, RuleSyntaxError
 from .explain import decision_text
@@ -354,6 +355,7 @@ def _parser() -> argparse.ArgumentParser:
     add_batch_command(sub)
     add_diff_command(sub)
     add_completion_command(sub, p)
+    add_test_command(sub)
     return p
 
 
