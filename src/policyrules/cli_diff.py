@@ -23,6 +23,7 @@ from .output import add_format, write_csv, write_json, write_jsonl, write_rows
 from .reading import Limits, read_pairs, read_scalar
 from .runtime.ledger import Ledger
 from .store import LedgerStore, is_store
+from .tables import looks_like_duckdb
 from .terminal import printable
 
 __all__ = ["add_diff_command", "cmd_diff"]
@@ -39,8 +40,17 @@ CHANGE_COLUMNS = (
 
 
 def _registry(path: str) -> bool:
+    """A directory of tables or a DuckDB file (by its header, as the batch knows one)."""
     p = Path(path)
-    return p.is_dir() or p.suffix.lower() in (".duckdb", ".ddb")
+    if p.is_dir():
+        return True
+    if not p.is_file():  # a pipe (<(cat f)) is read once, by the facts reader
+        return False
+    try:
+        with p.open("rb") as f:
+            return looks_like_duckdb(f.read(16))
+    except OSError:  # reported where the facts file is read
+        return False
 
 
 def _ledger(arg: str | None, policy: Policy) -> LedgerStore | Ledger | None:

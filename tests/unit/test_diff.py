@@ -244,3 +244,21 @@ def test_batch_summary_as_json(
     assert (summary["out"], summary["grants"]) == (str(out), 1)
     assert (summary["exact_fen"], summary["exact_yuan"]) == (200 * WAN, "2000000.00")
     assert summary["inputs"]["products"] == 1
+
+
+def test_cli_batch_from_a_duckdb_file(
+    capsys: pytest.CaptureFixture[str], registry: Path, tmp_path: Path
+) -> None:
+    """A DuckDB database is known by its header, whatever its name: the same registry as
+    tables in ``reg.db`` gives the same per-provision row (exact +60 万, upper −40 万)."""
+    db = tmp_path / "reg.db"
+    with duckdb.connect(str(db)) as con:
+        for name in REGISTRY:
+            table = name.removesuffix(".csv")
+            con.execute(f"CREATE TABLE {table} AS SELECT * FROM read_csv('{registry / name}')")
+    args = ("diff", BEIJING, db, "--set", "overseas_support_rate=50%", "--format", "jsonl")
+    code, out, _ = run_cli(capsys, *args)
+    (line,) = out.splitlines()
+    row = json.loads(line)
+    assert (code, row["provision"], row["changed"]) == (0, OVERSEAS, 1)
+    assert (row["exact"]["delta_fen"], row["upper"]["delta_fen"]) == (60 * WAN, -40 * WAN)
