@@ -20,6 +20,7 @@ from .diff import what_if
 from .diff_batch import ROW_COLUMNS, what_if_batch
 from .errors import Diagnostic, PolicyRulesError
 from .output import add_format, write_csv, write_json, write_jsonl, write_rows
+from .provenance import provenance
 from .reading import Limits, read_pairs, read_scalar
 from .runtime.ledger import Ledger
 from .store import LedgerStore, is_store
@@ -88,6 +89,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
                 )
             )
         facts = policy.load_facts(args.facts, Limits.from_env())
+        extra = facts.extra
         result = what_if(
             policy,
             facts,
@@ -101,8 +103,11 @@ def cmd_diff(args: argparse.Namespace) -> int:
             ledger.close()
     if args.format == "text":
         sys.stdout.write(printable(result.text(), keep="\n"))
-    elif args.format == "json":
-        write_json(result.to_json())
+    elif args.format == "json":  # with the provenance of the second run, as eval --json
+        made = provenance(
+            policy, extra=extra, as_of=as_of, parameters=parameters, assumptions=assumptions
+        )
+        write_json({**result.to_json(), "provenance": made})
     elif args.format == "jsonl":  # the changes as in json, one a line
         write_jsonl(c.to_json() for c in result.changes)
     else:

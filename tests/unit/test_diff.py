@@ -110,6 +110,8 @@ def test_cli_json_when_the_cap_binds(capsys: pytest.CaptureFixture[str]) -> None
     }
     assert data["totals"]["exact"]["delta_fen"] == 1000 * WAN
     assert data["totals"]["upper"]["delta"] == "0.00"
+    # the options of the second run, as eval --json records its own
+    assert data["provenance"]["options"]["parameters"] == {"rd_reward_rate": "20%"}
 
 
 def test_cli_csv_and_jsonl(capsys: pytest.CaptureFixture[str]) -> None:
