@@ -13,6 +13,7 @@ the editor's units.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -77,10 +78,11 @@ def analyse(directory: Path, buffers: Mapping[str, str]) -> Analysis:
     modules: dict[str, s.Module] = {}
     found: dict[str, list[Diagnostic]] = {file: [] for file in texts}
     for file, text in texts.items():
-        try:
-            modules[file] = parse(text, file)
-        except RuleSyntaxError as exc:
-            found[file].extend(exc.diagnostics)
+        parsed = _parse(text, file)
+        if isinstance(parsed, s.Module):
+            modules[file] = parsed
+        else:
+            found[file].extend(parsed)
     policy = None
     if len(modules) == len(texts) and modules:
         sources, refused = document_sources(modules.values(), directory, MAX_SOURCE_BYTES)
@@ -100,6 +102,16 @@ def analyse(directory: Path, buffers: Mapping[str, str]) -> Analysis:
         tuple(unplaced),
         policy,
     )
+
+
+@functools.lru_cache(maxsize=64)
+def _parse(text: str, file: str) -> s.Module | tuple[Diagnostic, ...]:
+    """A file's tree, or its syntax error; kept, so a keystroke in one file parses that
+    file alone (trees are frozen values, safe to share)."""
+    try:
+        return parse(text, file)
+    except RuleSyntaxError as exc:
+        return exc.diagnostics
 
 
 # ---- what is under the cursor ------------------------------------------------------------

@@ -78,6 +78,11 @@ class _State:
         directory = Path(self.path_of(uri)).parent
         if directory not in self.last:
             self.refresh(uri)
+        if directory not in self.parsed:
+            # Opened with a line half typed: the names are those of the files on disk.
+            on_disk = analyse(directory, {})
+            if on_disk.policy is not None:
+                self.parsed[directory] = on_disk
         return self.parsed.get(directory)
 
     def position(self, uri: str, position: lsp.Position) -> tuple[int, int]:
