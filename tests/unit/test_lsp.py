@@ -20,6 +20,7 @@ import pytest
 from lsprotocol import types as lsp
 from pygls import uris
 from pygls.lsp.client import LanguageClient
+
 from support import run_cli
 
 SHIPPED = Path(__file__).resolve().parents[2] / "policies" / "beijing_2025"
