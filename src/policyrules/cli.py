@@ -202,11 +202,8 @@ def cmd_schema(args: argparse.Namespace) -> int:
 def cmd_lsp(args: argparse.Namespace) -> int:
     try:
         from .lsp.server import main as serve
-    except ImportError as exc:  # pygls is the optional extra `lsp`
-        _say(
-            f"error: the language server needs pygls ({exc.name}): pip install 'policyrules[lsp]'",
-            err=True,
-        )
+    except ImportError:  # pygls is the optional extra `lsp`
+        _say("error: the language server needs pygls: pip install 'policyrules[lsp]'", err=True)
         return BAD_INPUT
     serve()
     return OK

@@ -377,3 +377,12 @@ def test_formatting_a_file_that_does_not_parse_gives_no_edit(
     )
     session.close_doc(uri)
     assert edits is None
+
+
+def test_without_pygls_the_command_says_which_extra(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setitem(sys.modules, "policyrules.lsp.server", None)  # import fails
+    code, out, err = run_cli(capsys, "lsp")
+    assert code == 2
+    assert "needs pygls: pip install 'policyrules[lsp]'" in err
