@@ -383,6 +383,6 @@ def test_without_pygls_the_command_says_which_extra(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setitem(sys.modules, "policyrules.lsp.server", None)  # import fails
-    code, out, err = run_cli(capsys, "lsp")
+    code, _out, err = run_cli(capsys, "lsp")
     assert code == 2
     assert "needs pygls: pip install 'policyrules[lsp]'" in err
