@@ -21,6 +21,7 @@ from lsprotocol import types as lsp
 from pygls import uris
 from pygls.lsp.client import LanguageClient
 
+from policyrules.lsp.analysis import Word, word_at
 from support import run_cli
 
 SHIPPED = Path(__file__).resolve().parents[2] / "policies" / "beijing_2025"
@@ -225,6 +226,22 @@ def test_hover_on_a_provision_name_gives_the_quote(session: Session) -> None:
     assert "clause `3` (its quote)" in text
 
 
+def test_hover_on_a_clause_label_gives_the_clauses_quote(session: Session) -> None:
+    # Line 61: `clause 3 "创新产品上市奖励"`; the label `3` is at index 7.
+    text = _hover(session, JJXF, lsp.Position(60, 7))
+    assert "**clause** `3` 创新产品上市奖励" in text
+    assert "> 对承担工业和信息化部揭榜挂帅等国家项目" in text
+
+
+def test_hover_on_an_open_parameter_says_it_is_unset(session: Session) -> None:
+    # A use of rd_reward_rate, after its declaration on line 121 of clause 6.
+    at = _pos(JJXF, "rd_reward_rate of")
+    text = _hover(session, JJXF, at)
+    assert "**parameter** `rd_reward_rate`: `rate`" in text
+    assert "**unset**: the text leaves it open" in text
+    assert "“一定比例”：按上一年度研发投入计算奖励的比例由实施细则确定" in text
+
+
 def test_hover_on_an_assumption_gives_its_default_and_rationale(session: Session) -> None:
     text = _hover(session, JJXF, _pos(JJXF, "annual_cap_year"))
     assert "**assumption** `annual_cap_year`: `YearBasis`" in text
@@ -386,3 +403,16 @@ def test_without_pygls_the_command_says_which_extra(
     code, _out, err = run_cli(capsys, "lsp")
     assert code == 2
     assert "needs pygls: pip install 'policyrules[lsp]'" in err
+
+
+def test_names_in_strings_and_comments_are_not_names() -> None:
+    line = '    eligible when approved_on  # approved_on "x"\n  quote "approved_on"'
+    # Columns from 1: `approved_on` at 19-29 on line 1; the comment's at 36; the quote's
+    # (line 2) at 10.
+    assert word_at(line, 1, 19) == Word(("approved_on",), 0, 1, 19, 30)
+    assert word_at(line, 1, 30) == Word(("approved_on",), 0, 1, 19, 30)  # just after it
+    assert word_at(line, 1, 36) is None
+    assert word_at(line, 2, 10) is None
+    # A dotted name: the part under the cursor.
+    assert word_at("x = firm.name", 1, 6) == Word(("firm", "name"), 0, 1, 5, 9)
+    assert word_at("x = firm.name", 1, 11) == Word(("firm", "name"), 1, 1, 10, 14)
