@@ -149,6 +149,18 @@ def test_a_syntax_error_is_one_diagnostic_at_its_token(session: Session, tmp_pat
     session.close_doc(uri)
 
 
+def test_positions_are_in_the_editors_utf16_units(session: Session, tmp_path: Path) -> None:
+    path = tmp_path / "emoji.rule"
+    # Line 3: `clause 1 "😀" =`; the `=` is the 14th character, but 😀 is two UTF-16 units
+    # (the protocol's default), so the editor's index is 14, not 13.
+    text = 'document d "t"\n\nclause 1 "😀" =\n'
+    path.write_text(text, "utf-8")
+    uri = session.open(path)
+    (d,) = session.diagnostics_after(uri, 0)
+    assert d.range == lsp.Range(lsp.Position(2, 14), lsp.Position(2, 15))
+    session.close_doc(uri)
+
+
 def test_an_unsaved_buffer_is_checked_with_its_neighbours(
     session: Session, policy_copy: Path
 ) -> None:
