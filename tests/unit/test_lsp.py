@@ -361,6 +361,11 @@ def test_completion_in_a_provision_offers_its_keywords_and_facts(
     assert {"eligible", "cap", "once", "amount", "quote"} <= set(got)
     assert "when" not in got
     assert "launch_routes" not in got
+    # After `for each`: the entities, not facts.
+    text = good.replace(anchor, anchor + "    for each \n", 1)
+    got = _complete(session, path, text, lsp.Position(at.line + 1, len("    for each ")))
+    assert got["product"] == got["project"] == lsp.CompletionItemKind.Class
+    assert "launch_routes" not in got
 
 
 # ---- formatting --------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """Completion: keywords the grammar accepts at the cursor, the facts of the provision's
-subject (and of the entities that own it), parameters, assumptions, and enum members after
-``=``, ``!=``, ``in`` or inside a set literal.
+subject (and of the entities that own it), parameters, assumptions, enum members after
+``=``, ``!=``, ``in`` or inside a set literal, and entities after ``for each`` and ``per``.
 
 Which keywords may come next is asked of the parser itself: the text before the cursor is
 fed to lark's interactive LALR parser (:func:`policyrules.parse.lark_parser`), whose
@@ -26,7 +26,7 @@ __all__ = ["Item", "completions", "keywords_after"]
 
 @attrs.frozen
 class Item:
-    """One suggestion: ``kind`` is keyword, fact, member, parameter or assumption."""
+    """One suggestion: ``kind`` is keyword, entity, fact, member, parameter or assumption."""
 
     label: str
     kind: str
@@ -40,6 +40,8 @@ _QUALIFIED = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\.$")
 _ENUM_PLACE = re.compile(
     r"(?P<left>[A-Za-z_][A-Za-z0-9_.]*)\s*(?:(?<![<>!])=|!=|≠|\bnot\s+in\b|\bin\b)\s*(?:\{[^{}]*)?$"
 )
+# `for each `, `for `, `once per `, `cap … per `: an entity's name comes next.
+_ENTITY_PLACE = re.compile(r"\b(?:for(?:\s+each)?|per)\s+$")
 _STRING_OR_COMMENT = re.compile(r'"(?:[^"\\\n]|\\.)*"?|#[^\n]*')
 
 
@@ -151,5 +153,8 @@ def completions(analysis: Analysis, file: str, text: str, line: int, col: int) -
         words, name_ok = found
     items = [Item(w, "keyword") for w in words]
     if name_ok and policy is not None:
-        items += _names(policy, scope)
+        if _ENTITY_PLACE.search(head):
+            items += [Item(e.name, "entity", e.key, e.title) for e in policy.entities]
+        else:
+            items += _names(policy, scope)
     return items

@@ -29,6 +29,7 @@ __all__ = ["build_server", "main"]
 
 _KINDS = {
     "keyword": lsp.CompletionItemKind.Keyword,
+    "entity": lsp.CompletionItemKind.Class,
     "fact": lsp.CompletionItemKind.Field,
     "member": lsp.CompletionItemKind.EnumMember,
     "parameter": lsp.CompletionItemKind.Constant,
