@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import difflib
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -28,8 +29,11 @@ from .errors import Diagnostic, PolicyRulesError, RuleCheckError, RuleSyntaxErro
 from .explain import decision_text, result_json
 from .files import write_atomic
 from .parse import parse
+from .explain_zh import decision_text_zh
 from .printer import print_module
 from .reading import Limits, read_pairs, read_scalar
+from .result import check_lang
+from .summary import measure_summary, summary_text
 from .terminal import json_printable, printable
 
 __all__ = ["main", "write_atomic"]
@@ -130,27 +134,41 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return OK
 
 
+def _lang(args: argparse.Namespace) -> str:
+    """``--lang``, else ``POLICYRULES_LANG``, else Chinese (E425 for another language)."""
+    return check_lang(args.lang or os.environ.get("POLICYRULES_LANG") or "zh")
+
+
 def _show(args: argparse.Namespace, result: Any) -> None:
     if args.json:
-        _print_json(result_json(result, all_earlier=args.all_earlier))
+        _print_json(result.to_json(all_earlier=args.all_earlier))
     else:
-        _say(result.explain(verbose=args.trace), end="")
+        _say(result.explain(verbose=args.trace, lang=_lang(args)), end="")
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
     policy = load(args.policy)
     c = policy.checked
     wanted = args.clause
+    if wanted.startswith("第") and wanted.endswith("条"):  # 第3条 as the document prints it
+        wanted = wanted[1:-1]
     clauses = [cl for cl in c.clauses if cl.label == wanted or cl.id == wanted]
     if not clauses:
         labels = ", ".join(cl.id for cl in c.clauses)
         raise PolicyRulesError(Diagnostic("E400", f"no clause {wanted!r}", hint=f"known: {labels}"))
+    lang = _lang(args)
     if args.facts:
         result = _evaluate(args, policy)
         ids = {cl.id for cl in clauses}
         for d in result.decisions:
             if d.clause in ids:
-                _say(decision_text(d, verbose=True), end="\n\n")
+                if lang == "en":
+                    _say(decision_text(d, verbose=True), end="\n\n")
+                else:
+                    _say(decision_text_zh(d, policy.words, verbose=args.trace), end="\n\n")
+        return OK
+    if lang == "zh":
+        _explain_zh(policy, clauses, trace=args.trace)
         return OK
     for cl in clauses:
         doc = c.document(cl.document)
@@ -180,6 +198,28 @@ def cmd_explain(args: argparse.Namespace) -> int:
             _say("\nencoding:\n")
             _say(print_module(Module((cl.node,))), end="")
     return OK
+
+
+def _explain_zh(policy: Policy, clauses: list[Any], *, trace: bool) -> None:
+    """Each clause in Chinese: its original text and notes, then its summary in words
+    (:mod:`policyrules.summary`); ``trace`` adds the encoding."""
+    c = policy.checked
+    for cl in clauses:
+        summary = measure_summary(c, cl, policy.words)
+        _say(summary.heading)
+        if cl.chapter:
+            _say(f"第{cl.chapter[0]}章 {cl.chapter[1]}")
+        _say(f"\n原文：「{cl.quote}」\n")
+        _say(summary_text(summary).split("\n", 1)[1], end="")
+        if cl.notes:
+            _say("说明：")
+            for note in cl.notes:
+                _say(f"  · {note}")
+        if trace and cl.node is not None:
+            from .syntax import Module
+
+            _say("\n编码：\n")
+            _say(print_module(Module((cl.node,))), end="")
 
 
 def cmd_coverage(args: argparse.Namespace) -> int:
@@ -269,7 +309,16 @@ def _parser() -> argparse.ArgumentParser:
             help="refuse data nested deeper than this (default 100, or POLICYRULES_MAX_DEPTH)",
         )
 
+    def lang_option(q: argparse.ArgumentParser) -> None:
+        q.add_argument(
+            "--lang",
+            choices=("zh", "en"),
+            help="the language of the text: zh (中文, the default) or en; default "
+            "POLICYRULES_LANG if set. JSON keys stay English; each decision gains text_zh",
+        )
+
     e = sub.add_parser("eval", help="evaluate a facts file")
+    lang_option(e)
     e.add_argument("policy")
     e.add_argument("facts")
     e.add_argument("--json", action="store_true", help="JSON instead of text")
@@ -297,6 +346,13 @@ def _parser() -> argparse.ArgumentParser:
     x.add_argument("policy")
     x.add_argument("clause", help="a clause label (3) or id (jjxf_2025_50/3)")
     x.add_argument("--facts", help="a facts file: show the clause's decisions with traces")
+    x.add_argument(
+        "--trace",
+        action="store_true",
+        help="in Chinese: add the encoding (or, with --facts, each decision's trace); "
+        "in English both are always shown",
+    )
+    lang_option(x)
     eval_options(x)
     x.set_defaults(run=cmd_explain)
 
