@@ -26,10 +26,10 @@ from .api import Policy, load, read_rule_files
 from .cli_batch import add_batch_command
 from .cli_ledger import ExportFailed, add_ledger_commands, evaluate_with_ledger
 from .errors import Diagnostic, PolicyRulesError, RuleCheckError, RuleSyntaxError
-from .explain import decision_text, result_json
+from .explain import decision_text
+from .explain_zh import decision_text_zh
 from .files import write_atomic
 from .parse import parse
-from .explain_zh import decision_text_zh
 from .printer import print_module
 from .reading import Limits, read_pairs, read_scalar
 from .result import check_lang

@@ -201,8 +201,15 @@ def _reasons(w: Words, p: ProvisionInfo | None, d: Decision) -> list[str]:
             if key in facts and key not in seen:
                 seen.append(key)
         values = "；".join(f"{w.fact_title(k)}：{w.fact_value(k, facts[k])}" for k in seen)
-        out.append(f"不满足“{w.expr(node, scope)}”" + (f"（{values}）" if values else ""))
+        out.append(f"未满足：{w.expr(node, scope)}" + (f"（{values}）" if values else ""))
     return out
+
+
+def _assumed(w: Words, name: str, value: str) -> str:
+    """``年度上限按哪一日期计入年度：获批日期所在年度``; a label that has its own ：
+    (a rationale's first sentence) takes the value in （）."""
+    label, said = w.assumption(name), w.assumption_value(name, value)
+    return f"{label}（{said}）" if "：" in label else f"{label}：{said}"
 
 
 def _for(w: Words, d: Decision) -> Words:
@@ -246,7 +253,7 @@ def decision_text_zh(d: Decision, words: Words | None = None, *, verbose: bool =
         said = "；".join(f"{w.parameter(k)}：{value_zh(v)}" for k, v in d.parameters)
         lines.append(f"  参数：{said}")
     if d.assumptions:
-        said = "；".join(f"{w.assumption(k)}：{w.assumption_value(k, v)}" for k, v in d.assumptions)
+        said = "；".join(_assumed(w, k, v) for k, v in d.assumptions)
         lines.append(f"  采用的假设：{said}")
     if verbose:
         lines.append(f"  计算过程（{d.provision}，{d.kind}）：")
@@ -291,7 +298,7 @@ def explain_text_zh(
         for k, v in result.assumptions:
             info = w.checked.assumption(k)
             why = f"\n    理由：{info.rationale}" if info is not None else ""
-            rows.append(f"  {w.assumption(k)}：{w.assumption_value(k, v)}{why}")
+            rows.append(f"  {_assumed(w, k, v)}{why}")
         parts.append("采用的假设：\n" + "\n".join(printable(r, keep="\n") for r in rows))
     if not parts:
         return "没有可判断的事项：所给情况中没有企业、产品或其他对象。\n"

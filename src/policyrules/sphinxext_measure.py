@@ -1,10 +1,11 @@
-"""A measure's own page in the clause reference (issue 12 §3, §4, §6, §7).
+"""A measure's own page in the clause reference (issue 12 §2, §3, §4, §6, §7).
 
 :func:`measure_page` builds the section of one measure: its number, chapter, kinds and terms;
-the original text; the provisions, parameters and assumptions; notes and twins; then, folded so
-the text comes first, the encoding and each worked case (:mod:`policyrules.sphinxext_cases`),
-a deadline case with its calendar strip (:mod:`policyrules.sphinxext_calendar`).  The labels
-are Chinese; the encoding and identifiers stay as written.
+the original text; the measure in plain words (要点, :mod:`policyrules.summary`); the
+provisions, parameters and assumptions; notes and twins; then, folded so the text comes
+first, the encoding and each worked case (:mod:`policyrules.sphinxext_cases`), a deadline
+case with its calendar strip (:mod:`policyrules.sphinxext_calendar`).  The labels are
+Chinese; the encoding and identifiers stay as written.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from .reference import WorkedCase, anchor, case_rows, clause_heading, provision_
 from .runtime.calendar import HOLIDAY_ASSUMPTION, Unpublished, WorkCalendar
 from .sphinxext_calendar import strip_days, strip_html
 from .sphinxext_cases import case_title
+from .summary import measure_summary
 from .syntax import Module
 
 __all__ = ["deadline_strips", "measure_page"]
@@ -178,6 +180,7 @@ if TYPE_CHECKING or importlib.util.find_spec("sphinx") is not None:
         quote += _para(clause.quote or "—")
         sec += nodes.rubric(text="原文")
         sec += quote
+        sec += _summary(policy, clause)
         sec += _provisions(checked, clause)
         sec += _open_values(checked, clause)
         if clause.notes:
@@ -196,6 +199,23 @@ if TYPE_CHECKING or importlib.util.find_spec("sphinx") is not None:
                     page, policy, clause, case, i, comments.get((case.file, case.name), [])
                 )
         return sec
+
+    def _summary(policy: Policy, clause: ClauseInfo) -> list[nodes.Node]:
+        """要点: the measure in plain words (:func:`~policyrules.summary.measure_summary`),
+        a definition list of its sections; nothing for a clause with no provision."""
+        summary = measure_summary(policy.checked, clause, policy.words)
+        sections = summary.sections()
+        if not sections:
+            return []
+        dl = nodes.definition_list(classes=["policyrules-summary"])
+        for title, items in sections:
+            item = nodes.definition_list_item()
+            item += nodes.term(text=title)
+            body = nodes.definition()
+            body += _bullets(items)
+            item += body
+            dl += item
+        return [nodes.rubric(text="要点（由编码生成）"), dl]
 
     def _case(
         page: Page,
