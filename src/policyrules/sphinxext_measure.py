@@ -26,6 +26,8 @@ from .sphinxext_calendar import strip_days, strip_html
 from .sphinxext_cases import case_title
 from .summary import measure_summary
 from .syntax import Module
+from .types import Type
+from .words import Words
 
 __all__ = ["deadline_strips", "measure_page"]
 
@@ -311,8 +313,8 @@ if TYPE_CHECKING or importlib.util.find_spec("sphinx") is not None:
             rows = [
                 [
                     _para(nodes.literal(text=name)),
-                    a.type.describe(),
-                    print_expr(a.default),
+                    _type_words(checked, a.type),
+                    _value_words(checked, a.type, print_expr(a.default)),
                     a.rationale,
                 ]
                 for name in names
@@ -328,6 +330,18 @@ if TYPE_CHECKING or importlib.util.find_spec("sphinx") is not None:
                 ),
             ]
         return out
+
+    def _type_words(checked: CheckedPolicy, type_: Type) -> str:
+        """An enum type by its title (年度上限按哪一日期计入年度), another as written."""
+        enum = checked.enum(type_.name) if type_.kind == "enum" and type_.name else None
+        return enum.title if enum is not None and enum.title else type_.describe()
+
+    def _value_words(checked: CheckedPolicy, type_: Type, value: str) -> str:
+        """An enum member by its title, its name after it: 获批日期所在年度（approval）."""
+        if type_.kind != "enum" or not type_.name:
+            return value
+        title = Words(checked).member(type_.name, value)
+        return value if title == value else f"{title}（{value}）"
 
     def _first_uses(own: Sequence[str], per_provision: Sequence[Sequence[str]]) -> list[str]:
         """``own`` then each provision's names, each name once where it first stands."""

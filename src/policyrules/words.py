@@ -23,6 +23,7 @@ import attrs
 from . import syntax as s
 from .model import CheckedPolicy, FactInfo, Resolved
 from .printer import print_expr
+from .runtime.calendar import HOLIDAY_ASSUMPTION
 from .runtime.values import format_value
 from .types import Type
 
@@ -38,6 +39,13 @@ _COMPARE = {
     ">=": "不低于",
 }
 _ARITH = {"+": "加", "-": "减", "*": "乘以", "/": "除以"}
+# The holiday_schedule assumption (runtime.calendar.Unpublished), which no policy declares.
+_SCHEDULES = {
+    "error": "不推算，期限待定",
+    "statutory_projection": "按法定节假日规则推算",
+    "weekends_only": "只按周末计",
+}
+_SCHEDULE_VALUE = re.compile(r"(\w+)(?: \((?:assumed|PROJECTED) for (.+)\))?")
 
 
 def _sp(*parts: str) -> str:
@@ -148,6 +156,8 @@ class Words:
         """What an assumption decides: its enum's title (年度上限按哪一日期计入年度), else
         its rationale up to the first 。or ；."""
         info = self.checked.assumption(name)
+        if name == HOLIDAY_ASSUMPTION and info is None:
+            return "未公布年份的放假安排"
         if info is None:
             return name
         if info.type.kind == "enum" and info.type.name:
@@ -159,6 +169,11 @@ class Words:
     def assumption_value(self, name: str, value: str) -> str:
         """An assumption's value in words: an enum member by its title, a date in Chinese."""
         info = self.checked.assumption(name)
+        if name == HOLIDAY_ASSUMPTION and info is None:
+            m = _SCHEDULE_VALUE.fullmatch(value)
+            if m is not None and m[1] in _SCHEDULES:
+                years = f"{m[2].replace(', ', '、')}年放假安排未公布：" if m[2] else ""
+                return years + _SCHEDULES[m[1]]
         return value_zh(value, info.type if info is not None else None, self)
 
     def fact_value(self, qualified: str, value: str) -> str:
