@@ -178,6 +178,21 @@ def _conditions(p: ProvisionInfo | None) -> dict[str, s.Expr]:
     return out
 
 
+_NO_SCHEDULE = re.compile(r"E501: the holiday schedule for (\d+) is not published.*", re.S)
+
+
+def _undecided(reason: str) -> str:
+    """Why a decision could not be made: a year with no holiday schedule in words (E501),
+    another reason as the evaluator wrote it."""
+    if (m := _NO_SCHEDULE.fullmatch(reason)) is not None:
+        return (
+            f"无法判断：{m[1]}年的放假安排尚未公布，无法计算工作日期限（E501）；可指定假设 "
+            "holiday_schedule=statutory_projection（按法定节假日规则推算）或 "
+            "holiday_schedule=weekends_only（只按周末计）"
+        )
+    return f"无法判断：{reason}"
+
+
 def _reasons(w: Words, p: ProvisionInfo | None, d: Decision) -> list[str]:
     """Why ``d`` does not hold, one line per failed condition: the condition in words and
     the values of the facts it read.  A reason that is no failed condition (a calendar
@@ -190,7 +205,7 @@ def _reasons(w: Words, p: ProvisionInfo | None, d: Decision) -> list[str]:
     for i, reason in enumerate(d.reasons):
         node = known.get(failed[i]) if i < len(failed) else None
         if node is None:
-            out.append(f"无法判断：{reason}" if d.status == "unknown" else reason)
+            out.append(_undecided(reason) if d.status == "unknown" else reason)
             continue
         seen = []
         for name in _names(node):

@@ -249,6 +249,10 @@ def test_cli_text_marks_the_projection(capsys: pytest.CaptureFixture[str], tmp_p
     assert code == 0
     assert "due: 2027-03-05" in out  # worked in cases/jybf-06.yaml
     assert "holiday_schedule = statutory_projection (PROJECTED for 2027)" in out
+    # In Chinese (the default), without the assumption: the year named, the way out given.
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert "原因：无法判断：2027年的放假安排尚未公布，无法计算工作日期限（E501）" in out
 
 
 @pytest.mark.parametrize(
