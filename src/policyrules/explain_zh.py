@@ -56,10 +56,7 @@ def _where(d: Decision) -> str:
 
 
 def _provision(w: Words, provision: str) -> ProvisionInfo | None:
-    for p in w.checked.provisions():
-        if p.id == provision:
-            return p
-    return None
+    return w.provisions.get(provision)
 
 
 def _titles(w: Words, facts: tuple[str, ...] | list[str]) -> str:

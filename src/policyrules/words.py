@@ -21,7 +21,7 @@ from decimal import Decimal
 import attrs
 
 from . import syntax as s
-from .model import CheckedPolicy, FactInfo, Resolved
+from .model import CheckedPolicy, FactInfo, ProvisionInfo, Resolved
 from .printer import print_expr
 from .runtime.calendar import HOLIDAY_ASSUMPTION
 from .runtime.values import format_value
@@ -113,6 +113,8 @@ class Words:
 
     checked: CheckedPolicy
     assumptions: Mapping[str, str] = attrs.field(factory=dict)
+    # The provisions by id (made once by `of`, shared by the copies `attrs.evolve` makes).
+    provisions: Mapping[str, ProvisionInfo] = attrs.field(factory=dict, eq=False, repr=False)
 
     @classmethod
     def of(cls, checked: CheckedPolicy, assumptions: Mapping[str, str] | None = None) -> Words:
@@ -120,7 +122,7 @@ class Words:
         (name → value as written) or else the assumption's default."""
         chosen = {a.name: print_expr(a.default) for a in checked.assumptions}
         chosen.update(assumptions or {})
-        return cls(checked, chosen)
+        return cls(checked, chosen, {p.id: p for p in checked.provisions()})
 
     # ---- names -------------------------------------------------------------------------
 
@@ -199,7 +201,7 @@ class Words:
         when = ""
         if cap.year_of is not None:
             when = f"每个年度（按{self.expr(cap.year_of, scope)}所在年度计）"
-        shared = f"（与其他措施共用额度“{cap.shared}”）" if cap.shared else ""
+        shared = "（与其他措施共用此额度）" if cap.shared else ""
         return _sp(f"{who}{when}不超过", self.expr(cap.limit, scope)) + shared
 
 
