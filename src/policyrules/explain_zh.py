@@ -294,7 +294,7 @@ def explain_text_zh(
             title = (p.title if p is not None else None) or d.provision.rsplit("/", 1)[-1]
             why = "；".join(_reasons(_for(w, d), p, d))
             who = f" —— {d.subject}" if d.subject else ""
-            rows.append(f"  {_where(d)} {title}{who}：{why}")
+            rows.append(f"  {_where(d)} {title}{who}" + (f"：{why}" if why else ""))
         parts.append("不符合条件：\n" + "\n".join(printable(r) for r in rows))
     if result.grants:
         rows = []

@@ -110,3 +110,11 @@ def test_cli_language_choice(
     )
     assert code == 0
     assert out.startswith("【待定】京经信发〔2025〕50号 第6条")
+
+
+def test_without_explanations_the_rows_still_read(beijing: policyrules.Policy) -> None:
+    """``explain=False`` leaves reasons out: a not-eligible row then ends at its subject."""
+    result = beijing.evaluate(beijing.load_facts(ROOT / "examples" / "firm-a.yaml"), explain=False)
+    rows = result.explain().split("不符合条件：\n", 1)[1].split("\n\n", 1)[0].splitlines()
+    assert rows[0] == "  京经信发〔2025〕50号 第1条 早期创新创业项目奖励 —— firm-a/J1"
+    assert all(not row.endswith("：") for row in rows)
