@@ -39,7 +39,7 @@ _KIND = {
 @attrs.frozen
 class Summary:
     """One measure in words: ``heading`` (京经信发〔2025〕50号 第3条 创新产品上市奖励) and a
-    tuple of sentences per section of :data:`SECTIONS`; an empty tuple is a section the
+    tuple of sentences per section of ``SECTIONS``; an empty tuple is a section the
     measure does not have."""
 
     clause: str
