@@ -125,8 +125,9 @@ def _validity(checked: CheckedPolicy, clause: ClauseInfo) -> str | None:
     doc = checked.document(clause.document)
     if doc is None or doc.valid_from is None:
         return None
-    end = date_zh(doc.valid_to) if doc.valid_to else "未规定截止日期"
-    return f"政策有效期：{date_zh(doc.valid_from)}至{end}"
+    if doc.valid_to is None:
+        return f"政策有效期：自{date_zh(doc.valid_from)}起（文本未规定截止日期）"
+    return f"政策有效期：{date_zh(doc.valid_from)}至{date_zh(doc.valid_to)}"
 
 
 def measure_summary(

@@ -67,6 +67,8 @@ def test_twins_and_deadlines(beijing: policyrules.Policy) -> None:
     six = measure_summary(beijing.checked, _clause(beijing, "jybf_2025_5/(六)"))
     assert any("30 个工作日内" in d for d in six.deadlines)
     assert all(d.startswith("【") or d.startswith("政策有效期") for d in six.deadlines)
+    # 京医保发〔2025〕5号 has no end date: issued 2025-04-07, `valid from 2025-04-07`.
+    assert six.deadlines[-1] == "政策有效期：自2025年4月7日起（文本未规定截止日期）"
 
 
 def test_every_measure_has_a_summary_without_code(beijing: policyrules.Policy) -> None:
