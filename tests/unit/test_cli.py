@@ -81,8 +81,9 @@ def test_eval_json_is_exact(capsys: pytest.CaptureFixture[str]) -> None:
     assert all(
         isinstance(a, str) and a.count(".") == 1 and len(a.split(".")[1]) == 2 for a in amounts
     )
-    # The English keys as they were, and the Chinese text beside them.
-    assert {"decisions", "grants", "assumptions", "text_zh"} == set(data)
+    # provenance: what computed the result (issue 13 §6; tests/unit/test_provenance.py); the
+    # English keys as they were, and the Chinese text beside them.
+    assert {"decisions", "grants", "assumptions", "provenance", "text_zh"} == set(data)
 
 
 def test_eval_set_parameter(capsys: pytest.CaptureFixture[str]) -> None:
