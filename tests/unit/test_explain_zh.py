@@ -118,3 +118,13 @@ def test_without_explanations_the_rows_still_read(beijing: policyrules.Policy) -
     rows = result.explain().split("不符合条件：\n", 1)[1].split("\n\n", 1)[0].splitlines()
     assert rows[0] == "  京经信发〔2025〕50号 第1条 早期创新创业项目奖励 —— firm-a/J1"
     assert all(not row.endswith("：") for row in rows)
+
+
+def test_chinese_status_tags_in_colour() -> None:
+    """On a terminal the Chinese tags are painted as their English twins: 符合条件 green,
+    待定 yellow; a tag not at the start of a line is left alone."""
+    from policyrules.colour import paint
+
+    assert paint("【符合条件】x\n【待定】y\n  【待定】z") == (
+        "\x1b[1;32m【符合条件】\x1b[0mx\n\x1b[1;33m【待定】\x1b[0my\n  【待定】z"
+    )
