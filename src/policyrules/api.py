@@ -40,6 +40,7 @@ from .sources import MAX_SOURCE_BYTES, is_plain_file_inside, read_source
 from .store import LedgerStore, StoreTransaction
 from .syntax import DocSource, Document, Module
 from .types import DATE
+from .words import Words
 
 if TYPE_CHECKING:  # DuckDB is loaded only when a batch runs
     from .batch import BatchResult
@@ -179,6 +180,12 @@ class Policy:
     _memo: dict[tuple[str, int], tuple[Any, ...]] = attrs.field(
         factory=dict, init=False, eq=False, repr=False
     )
+    # The titles the Chinese text names things by (Result.explain(lang="zh")).
+    words: Words = attrs.field(init=False, eq=False, repr=False)
+
+    @words.default
+    def _words(self) -> Words:
+        return Words.of(self.checked)
 
     def schema(self) -> dict[str, Any]:
         """The JSON Schema of a facts file for this policy."""
@@ -311,7 +318,7 @@ class Policy:
                 calendar=calendar,
                 as_of=day,
                 explain=explain,
-            )
+            ).with_words(self.words)
 
         def whole(*parts: tuple[str, Ledger]) -> tuple[Ledger, LedgerIndex | None]:
             return self._whole(parts, params, assume)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import difflib
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -32,7 +33,8 @@ from .cli_shell import add_completion_command, add_version, closed_pipe
 from .cli_test import add_test_command
 from .colour import paint, use_colour
 from .errors import Diagnostic, PolicyRulesError, RuleCheckError, RuleSyntaxError
-from .explain import decision_text, result_json
+from .explain import decision_text
+from .explain_zh import decision_text_zh
 from .files import write_atomic
 from .labels import clause_json, find_clauses, shown_label
 from .output import add_format, write_decisions, write_json, write_jsonl
@@ -40,6 +42,8 @@ from .parse import parse
 from .printer import print_module
 from .provenance import provenance
 from .reading import Limits, read_pairs, read_scalar
+from .result import check_lang
+from .summary import measure_summary, summary_text
 from .terminal import json_printable, printable
 
 __all__ = ["main", "write_atomic"]
@@ -148,9 +152,14 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return OK
 
 
+def _lang(args: argparse.Namespace) -> str:
+    """``--lang``, else ``POLICYRULES_LANG``, else Chinese (E425 for another language)."""
+    return check_lang(args.lang or os.environ.get("POLICYRULES_LANG") or "zh")
+
+
 def _show(args: argparse.Namespace, result: Any, policy: Policy) -> None:
     if args.format == "json":
-        data = result_json(result, all_earlier=args.all_earlier)
+        data = result.to_json(all_earlier=args.all_earlier)
         data["provenance"] = provenance(
             policy,
             extra=getattr(args, "facts_extra", None),
@@ -162,13 +171,14 @@ def _show(args: argparse.Namespace, result: Any, policy: Policy) -> None:
     elif args.format != "text":  # JSON Lines and CSV: the decisions, one a line
         write_decisions(args.format, result, all_earlier=args.all_earlier)
     else:
-        _say_decisions(result.explain(verbose=args.trace))
+        _say_decisions(result.explain(verbose=args.trace, lang=_lang(args)))
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
     policy = load(args.policy)
     c = policy.checked
     clauses = find_clauses(c, args.clause)
+    lang = _lang(args)
     if args.facts:
         result = _evaluate(args, policy)
         ids = {cl.id for cl in clauses}
@@ -177,7 +187,10 @@ def cmd_explain(args: argparse.Namespace) -> int:
             write_decisions(args.format, result, chosen)
             return OK
         for d in chosen:
-            _say_decisions(decision_text(d, verbose=True) + "\n\n")
+            if lang == "en":
+                _say_decisions(decision_text(d, verbose=True) + "\n\n")
+            else:
+                _say_decisions(decision_text_zh(d, policy.words, verbose=args.trace) + "\n\n")
         return OK
     if args.format != "text":
         rows = [clause_json(c, cl) for cl in clauses]
@@ -193,6 +206,9 @@ def cmd_explain(args: argparse.Namespace) -> int:
                     hint="use --format json or jsonl, or give --facts for its decisions",
                 )
             )
+        return OK
+    if lang == "zh":
+        _explain_zh(policy, clauses, trace=args.trace)
         return OK
     for cl in clauses:
         doc = c.document(cl.document)
@@ -223,6 +239,28 @@ def cmd_explain(args: argparse.Namespace) -> int:
             _say("\nencoding:\n")
             _say(print_module(Module((cl.node,))), end="")
     return OK
+
+
+def _explain_zh(policy: Policy, clauses: list[Any], *, trace: bool) -> None:
+    """Each clause in Chinese: its original text and notes, then its summary in words
+    (:mod:`policyrules.summary`); ``trace`` adds the encoding."""
+    c = policy.checked
+    for cl in clauses:
+        summary = measure_summary(c, cl, policy.words)
+        _say(summary.heading)
+        if cl.chapter:
+            _say(f"第{cl.chapter[0]}章 {cl.chapter[1]}")
+        _say(f"\n原文：「{cl.quote}」\n")
+        _say(summary_text(summary).split("\n", 1)[1], end="")
+        if cl.notes:
+            _say("说明：")
+            for note in cl.notes:
+                _say(f"  · {note}")
+        if trace and cl.node is not None:
+            from .syntax import Module
+
+            _say("\n编码：\n")
+            _say(print_module(Module((cl.node,))), end="")
 
 
 def cmd_coverage(args: argparse.Namespace) -> int:
@@ -327,7 +365,16 @@ def _parser() -> argparse.ArgumentParser:
             help="refuse data nested deeper than this (default 100, or POLICYRULES_MAX_DEPTH)",
         )
 
+    def lang_option(q: argparse.ArgumentParser) -> None:
+        q.add_argument(
+            "--lang",
+            choices=("zh", "en"),
+            help="the language of the text: zh (中文, the default) or en; default "
+            "POLICYRULES_LANG if set. JSON keys stay English; each decision gains text_zh",
+        )
+
     e = sub.add_parser("eval", help="evaluate a facts file")
+    lang_option(e)
     e.add_argument("policy")
     e.add_argument("facts", help="a YAML or JSON facts file; - for standard input")
     add_format(e)
@@ -361,6 +408,13 @@ def _parser() -> argparse.ArgumentParser:
     x.add_argument(
         "--facts", help="a facts file (- for standard input): the clause's decisions with traces"
     )
+    x.add_argument(
+        "--trace",
+        action="store_true",
+        help="in Chinese: add the encoding (or, with --facts, each decision's trace); "
+        "in English both are always shown",
+    )
+    lang_option(x)
     add_format(x)
     eval_options(x)
     x.set_defaults(run=cmd_explain)

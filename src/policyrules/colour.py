@@ -5,7 +5,8 @@ Colour is used when the stream is a terminal and ``TERM`` is not ``dumb``, unles
 set to anything but the empty string turns it on even into a pipe (as CI logs want).
 ``NO_COLOR`` wins over ``FORCE_COLOR``.  Only whole tags at the start of a line are
 painted (``[ELIGIBLE]`` green, ``[NOT ELIGIBLE]`` and ``[NOT MET]`` red, ``[UNKNOWN]`` and
-``[DUE]`` yellow, ``[MET]`` green), by :mod:`rich`'s style rendering (SGR codes, no layout):
+``[DUE]`` yellow, ``[MET]`` green; the Chinese ``【符合条件】``, ``【不符合条件】``, ``【待定】``...
+alike), by :mod:`rich`'s style rendering (SGR codes, no layout):
 the text is otherwise byte for byte what a pipe receives.
 
 >>> paint("[ELIGIBLE] x\\n  [UNKNOWN] kept")
@@ -32,7 +33,19 @@ _STYLES = {
     "UNKNOWN": Style(color="yellow", bold=True),
     "DUE": Style(color="yellow", bold=True),
 }
+# The Chinese text's tags (policyrules.explain_zh), coloured as their English twins.
+_STYLES_ZH = {
+    "符合条件": _STYLES["ELIGIBLE"],
+    "按期完成": _STYLES["MET"],
+    "已达到": _STYLES["MET"],
+    "不符合条件": _STYLES["NOT ELIGIBLE"],
+    "未按期完成": _STYLES["NOT MET"],
+    "未达到": _STYLES["NOT MET"],
+    "待定": _STYLES["UNKNOWN"],
+    "尚未到期": _STYLES["DUE"],
+}
 _TAG = re.compile(r"^\[(" + "|".join(map(re.escape, _STYLES)) + r")\]", re.MULTILINE)
+_TAG_ZH = re.compile(r"^【(" + "|".join(map(re.escape, _STYLES_ZH)) + r")】", re.MULTILINE)
 
 
 def use_colour(stream: TextIO, environ: Mapping[str, str] | None = None) -> bool:
@@ -50,6 +63,10 @@ def use_colour(stream: TextIO, environ: Mapping[str, str] | None = None) -> bool
 
 def paint(text: str) -> str:
     """``text`` with the status tags that begin its lines in colour."""
-    return _TAG.sub(
+    text = _TAG.sub(
         lambda m: _STYLES[m.group(1)].render(m.group(), color_system=ColorSystem.STANDARD), text
+    )
+    return _TAG_ZH.sub(
+        lambda m: _STYLES_ZH[m.group(1)].render(m.group(), color_system=ColorSystem.STANDARD),
+        text,
     )

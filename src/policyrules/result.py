@@ -12,12 +12,31 @@ from collections.abc import Callable
 import attrs
 
 from .decisions import CapEvent, Decision, Step
+from .errors import Diagnostic, PolicyRulesError
 from .explain import explain_text, result_json
+from .explain_zh import add_text_zh, explain_text_zh
 from .runtime.ledger import Grant
+from .words import Words
 
-__all__ = ["CapEvent", "Decision", "Result", "Step"]
+__all__ = ["LANGUAGES", "CapEvent", "Decision", "Result", "Step", "check_lang"]
+
+# The languages of the text: Chinese (the default) and English.
+LANGUAGES = ("zh", "en")
 
 _set = object.__setattr__
+
+
+def check_lang(lang: str) -> str:
+    """``lang`` if it is one of :data:`LANGUAGES`.
+
+    :raises PolicyRulesError: E425, another language."""
+    if lang not in LANGUAGES:
+        raise PolicyRulesError(
+            Diagnostic(
+                "E425", f"no text in language {lang!r}", hint="use zh (中文) or en (English)"
+            )
+        )
+    return lang
 
 
 class Result:
@@ -29,11 +48,12 @@ class Result:
     :class:`Decision` nobody looks at.  Either way the result reads, compares and hashes
     by its decisions, grants and assumptions."""
 
-    __slots__ = ("_decisions", "_grants", "_make", "assumptions")
+    __slots__ = ("_decisions", "_grants", "_make", "_words", "assumptions")
 
     _decisions: tuple[Decision, ...] | None
     _grants: tuple[Grant, ...] | None
     _make: Callable[[], tuple[tuple[Decision, ...], tuple[Grant, ...]]] | None
+    _words: Words | None
     assumptions: tuple[tuple[str, str], ...]
 
     def __init__(
@@ -45,6 +65,7 @@ class Result:
         _set(self, "_decisions", tuple(decisions))
         _set(self, "_grants", tuple(grants))
         _set(self, "_make", None)
+        _set(self, "_words", None)
         _set(self, "assumptions", tuple(assumptions))
 
     @classmethod
@@ -59,7 +80,15 @@ class Result:
         _set(self, "_decisions", None)
         _set(self, "_grants", None)
         _set(self, "_make", make)
+        _set(self, "_words", None)
         _set(self, "assumptions", tuple(assumptions))
+        return self
+
+    def with_words(self, words: Words) -> Result:
+        """This result, its Chinese text saying names by the titles of ``words`` (the
+        policy's: :meth:`policyrules.Policy.evaluate` gives them).  Not part of its value:
+        equality, hashing and pickling ignore them."""
+        _set(self, "_words", words)
         return self
 
     def _made(self) -> None:
@@ -100,6 +129,7 @@ class Result:
         _set(self, "_decisions", decisions)
         _set(self, "_grants", grants)
         _set(self, "_make", None)
+        _set(self, "_words", None)
         _set(self, "assumptions", assumptions)
 
     def _key(self) -> tuple[object, ...]:
@@ -120,11 +150,21 @@ class Result:
             f"assumptions={self.assumptions!r})"
         )
 
-    def explain(self, *, verbose: bool = False) -> str:
-        """The decisions as text for a person, citing each clause's own words."""
-        return explain_text(self, verbose=verbose)
+    def explain(self, *, verbose: bool = False, lang: str = "zh") -> str:
+        """The decisions as text for a person, citing each clause's own words: in Chinese
+        (``lang="zh"``, the default: status words, amounts, caps and conditions in words,
+        facts by their titles) or in English (``lang="en"``).  ``verbose`` adds the trace.
+
+        :raises PolicyRulesError: E425, a language other than ``zh`` or ``en``."""
+        if check_lang(lang) == "en":
+            return explain_text(self, verbose=verbose)
+        return explain_text_zh(self, self._words, verbose=verbose)
 
     def to_json(self, *, all_earlier: bool = False) -> dict[str, object]:
         """The same content as plain JSON-ready data (money as exact 元 text); a cap lists
-        the last 3 earlier claims on it, or with ``all_earlier`` every one."""
-        return result_json(self, all_earlier=all_earlier)
+        the last 3 earlier claims on it, or with ``all_earlier`` every one.  The keys are
+        English and stable; ``text_zh`` on each decision and on the whole gives the Chinese
+        text of :meth:`explain`."""
+        data = result_json(self, all_earlier=all_earlier)
+        add_text_zh(data, self, self._words)
+        return data

@@ -29,7 +29,7 @@ import attrs
 
 from .api import Policy
 from .errors import Diagnostic, PolicyRulesError
-from .explain import decision_json, decision_text, result_json
+from .explain import decision_json, decision_text
 from .provenance import provenance
 from .reading import Limits
 from .result import Result
@@ -263,7 +263,8 @@ class Evaluator:
         return dumps(self._answer(result, options, prov))
 
     def _answer(self, result: Result, options: Options, prov: dict[str, Any]) -> dict[str, Any]:
-        data = result_json(result, all_earlier=options.all_earlier)
+        # As `eval --json` prints it: the English keys and the Chinese text (text_zh) beside.
+        data = result.to_json(all_earlier=options.all_earlier)
         if options.clauses:
             picked = [d for d in result.decisions if d.clause in options.clauses]
             data = {

@@ -32,6 +32,7 @@ from .cases import WorkedCase
 from .cases_run import CaseRow
 from .model import CheckedPolicy, ClauseInfo
 from .runtime.money import Money
+from .types import Type
 
 __all__ = [
     "AMOUNT_KINDS",
@@ -141,6 +142,18 @@ def _value(value: Any) -> str:
     return str(value)
 
 
+def _members(checked: CheckedPolicy, type_: Type, value: Any) -> Any:
+    """An enum fact's member (or a set or list of them) by its title, when it has one."""
+    element = type_.element if type_.element is not None else type_
+    enum = checked.enum(element.name) if element.kind == "enum" and element.name else None
+    if enum is None:
+        return value
+    titles = {name: title for name, title in enum.members if title}
+    if isinstance(value, list | tuple):
+        return [titles.get(str(v), v) for v in value]
+    return titles.get(str(value), value)
+
+
 def fact_rows(checked: CheckedPolicy, facts: Any) -> list[tuple[str, str, str]]:
     """A case's facts as rows (对象, 事实, 值): the record by its entity's title and id, each
     fact by its Chinese title (its name when it has none), the value as written; the ledger's
@@ -171,7 +184,8 @@ def fact_rows(checked: CheckedPolicy, facts: Any) -> list[tuple[str, str, str]]:
                     walk(fact, v, name)
                     continue
                 f = info.fact(fact)
-                rows.append((label, f.title if f is not None and f.title else fact, _value(v)))
+                shown = _value(_members(checked, f.type, v) if f is not None else v)
+                rows.append((label, f.title if f is not None and f.title else fact, shown))
 
     for key, value in (facts or {}).items():
         if key == "ledger":

@@ -1,10 +1,11 @@
-"""A measure's own page in the clause reference (issue 12 §3, §4, §6, §7).
+"""A measure's own page in the clause reference (issue 12 §2, §3, §4, §6, §7).
 
 :func:`measure_page` builds the section of one measure: its number, chapter, kinds and terms;
-the original text; the provisions, parameters and assumptions; notes and twins; then, folded so
-the text comes first, the encoding and each worked case (:mod:`policyrules.sphinxext_cases`),
-a deadline case with its calendar strip (:mod:`policyrules.sphinxext_calendar`).  The labels
-are Chinese; the encoding and identifiers stay as written.
+the original text; the measure in plain words (要点, :mod:`policyrules.summary`); the
+provisions, parameters and assumptions; notes and twins; then, folded so the text comes
+first, the encoding and each worked case (:mod:`policyrules.sphinxext_cases`), a deadline
+case with its calendar strip (:mod:`policyrules.sphinxext_calendar`).  The labels are
+Chinese; the encoding and identifiers stay as written.
 """
 
 from __future__ import annotations
@@ -23,7 +24,10 @@ from .reference import WorkedCase, anchor, case_rows, clause_heading, provision_
 from .runtime.calendar import HOLIDAY_ASSUMPTION, Unpublished, WorkCalendar
 from .sphinxext_calendar import strip_days, strip_html
 from .sphinxext_cases import case_title
+from .summary import measure_summary
 from .syntax import Module
+from .types import Type
+from .words import Words
 
 __all__ = ["deadline_strips", "measure_page"]
 
@@ -174,6 +178,7 @@ if TYPE_CHECKING or importlib.util.find_spec("sphinx") is not None:
         quote += _para(clause.quote or "—")
         sec += nodes.rubric(text="原文")
         sec += quote
+        sec += _summary(policy, clause)
         sec += _provisions(checked, clause)
         sec += _open_values(checked, clause)
         if clause.notes:
@@ -192,6 +197,23 @@ if TYPE_CHECKING or importlib.util.find_spec("sphinx") is not None:
                     page, policy, clause, case, i, comments.get((case.file, case.name), [])
                 )
         return sec
+
+    def _summary(policy: Policy, clause: ClauseInfo) -> list[nodes.Node]:
+        """要点: the measure in plain words (:func:`~policyrules.summary.measure_summary`),
+        a definition list of its sections; nothing for a clause with no provision."""
+        summary = measure_summary(policy.checked, clause, policy.words)
+        sections = summary.sections()
+        if not sections:
+            return []
+        dl = nodes.definition_list(classes=["policyrules-summary"])
+        for title, items in sections:
+            item = nodes.definition_list_item()
+            item += nodes.term(text=title)
+            body = nodes.definition()
+            body += _bullets(items)
+            item += body
+            dl += item
+        return [nodes.rubric(text="要点（由编码生成）"), dl]
 
     def _case(
         page: Page,
@@ -287,8 +309,8 @@ if TYPE_CHECKING or importlib.util.find_spec("sphinx") is not None:
             rows = [
                 [
                     _para(nodes.literal(text=name)),
-                    a.type.describe(),
-                    print_expr(a.default),
+                    _type_words(checked, a.type),
+                    _value_words(checked, a.type, print_expr(a.default)),
                     a.rationale,
                 ]
                 for name in names
@@ -304,6 +326,18 @@ if TYPE_CHECKING or importlib.util.find_spec("sphinx") is not None:
                 ),
             ]
         return out
+
+    def _type_words(checked: CheckedPolicy, type_: Type) -> str:
+        """An enum type by its title (年度上限按哪一日期计入年度), another as written."""
+        enum = checked.enum(type_.name) if type_.kind == "enum" and type_.name else None
+        return enum.title if enum is not None and enum.title else type_.describe()
+
+    def _value_words(checked: CheckedPolicy, type_: Type, value: str) -> str:
+        """An enum member by its title, its name after it: 获批日期所在年度（approval）."""
+        if type_.kind != "enum" or not type_.name:
+            return value
+        title = Words(checked).member(type_.name, value)
+        return value if title == value else f"{title}（{value}）"
 
     def _first_uses(own: Sequence[str], per_provision: Sequence[Sequence[str]]) -> list[str]:
         """``own`` then each provision's names, each name once where it first stands."""

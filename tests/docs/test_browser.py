@@ -232,8 +232,8 @@ def test_clause_pages_fit_a_phone(browser: Any, base_url: str, path: str, shots:
 
 
 def test_measure_page_on_a_desktop(browser: Any, base_url: str, shots: Path) -> None:
-    """jjxf 3: Chinese labels, its words linked to the glossary, the text first and the
-    encoding and the 24 worked cases folded until clicked."""
+    """jjxf 3: Chinese labels, its words linked to the glossary, the text and its summary in
+    words (要点) first and the encoding and the 24 worked cases folded until clicked."""
     page, errors = _open(browser, DESKTOP, f"{base_url}/{MEASURES}/jjxf-2025-50-3.html")
     assert errors == []
     assert page.evaluate("document.scrollingElement.scrollWidth <= innerWidth")
@@ -245,6 +245,16 @@ def test_measure_page_on_a_desktop(browser: Any, base_url: str, shots: Path) -> 
     assert page.locator("details[open]").count() == 0
     assert page.locator("div.policyrules-case details").count() >= 20
     assert not page.locator("div.policyrules-code").first.is_visible()
+    # 要点: the measure in words, visible, above the folded encoding; the cap from its structure.
+    summary = page.locator("dl.policyrules-summary")
+    assert summary.is_visible()
+    assert "单个企业每个年度（按境内获批上市（注册）日期所在年度计）不超过 1000 万元" in (
+        summary.inner_text()
+    )
+    assert page.evaluate(
+        "document.querySelector('dl.policyrules-summary').compareDocumentPosition("
+        "document.querySelector('div.policyrules-code')) & Node.DOCUMENT_POSITION_FOLLOWING"
+    )
     page.locator("div.policyrules-case summary").first.click()
     case = page.locator("div.policyrules-case details[open]").first
     assert "境内获批上市（注册）日期" in case.locator("table").first.inner_text()

@@ -41,7 +41,8 @@ def test_inputs_are_rows_of_fact_titles(
     policy: policyrules.Policy, cases: list[WorkedCase]
 ) -> None:
     """clause-03's first case: product P1 of firm-a, each fact by the title the policy gives it
-    in policies/beijing_2025 (approved_on 境内获批上市（注册）日期 ...), values as written."""
+    in policies/beijing_2025 (approved_on 境内获批上市（注册）日期 ...), values as written, an enum
+    member by its title."""
     case = _case(cases, "clause-03.yaml", "decided exactly 200万 is granted in full, no cap binds")
     rows = fact_rows(policy.checked, case.facts)
     assert rows == [
@@ -49,7 +50,7 @@ def test_inputs_are_rows_of_fact_titles(
         (
             "医疗器械产品 P1（企业 firm-a）",
             "获批上市前承担的国家项目或进入的审评审批程序",
-            "national_priority_review",
+            "进入国家优先审批程序",  # the member national_priority_review by its title
         ),
         ("医疗器械产品 P1（企业 firm-a）", "主管部门决定的上市奖励金额", "200万元"),
     ]

@@ -56,8 +56,15 @@ def test_check_finding_exits_1_with_located_error(
 
 
 def test_eval_text_cites_clause_text(capsys: pytest.CaptureFixture[str]) -> None:
-    """`eval` prints decisions with the clause number, amount, binding cap and quote."""
+    """`eval` prints decisions with the clause number, amount, binding cap and quote: in
+    Chinese by default, in English with `--lang en`."""
     code, out, _ = run(capsys, "eval", str(POLICY), str(FIRM_A))
+    assert code == 0
+    assert "【符合条件】京经信发〔2025〕50号 第3条" in out
+    assert "此上限起作用" in out
+    assert "「对承担工业和信息化部揭榜挂帅等国家项目" in out
+    assert "采用的假设：" in out
+    code, out, _ = run(capsys, "eval", str(POLICY), str(FIRM_A), "--lang", "en")
     assert code == 0
     assert "[ELIGIBLE] 京经信发〔2025〕50号 第3条" in out
     assert "BINDS" in out
@@ -74,8 +81,9 @@ def test_eval_json_is_exact(capsys: pytest.CaptureFixture[str]) -> None:
     assert all(
         isinstance(a, str) and a.count(".") == 1 and len(a.split(".")[1]) == 2 for a in amounts
     )
-    # provenance: what computed the result (issue 13 §6; tests/unit/test_provenance.py)
-    assert {"decisions", "grants", "assumptions", "provenance"} == set(data)
+    # provenance: what computed the result (issue 13 §6; tests/unit/test_provenance.py); the
+    # English keys as they were, and the Chinese text beside them.
+    assert {"decisions", "grants", "assumptions", "provenance", "text_zh"} == set(data)
 
 
 def test_eval_set_parameter(capsys: pytest.CaptureFixture[str]) -> None:
@@ -193,7 +201,7 @@ def test_schema_is_json_schema(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_explain_clause(capsys: pytest.CaptureFixture[str]) -> None:
     """`explain` shows a clause's original text, its parameters and its encoding."""
-    code, out, _ = run(capsys, "explain", str(POLICY), "13")
+    code, out, _ = run(capsys, "explain", str(POLICY), "13", "--lang", "en")
     assert code == 0
     assert "原文: 对新通过美国食品药品监督管理局(FDA)" in out
     assert "parameter overseas_support_rate (unset)" in out
@@ -202,7 +210,7 @@ def test_explain_clause(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_explain_with_facts_shows_trace(capsys: pytest.CaptureFixture[str]) -> None:
     """`explain --facts` shows the clause's decisions step by step."""
-    code, out, _ = run(capsys, "explain", str(POLICY), "3", "--facts", str(FIRM_A))
+    code, out, _ = run(capsys, "explain", str(POLICY), "3", "--facts", str(FIRM_A), "--lang", "en")
     assert (code, "trace:" in out, "✓ condition" in out) == (0, True, True)
 
 

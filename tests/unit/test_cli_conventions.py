@@ -55,7 +55,7 @@ def test_dash_reads_facts_from_standard_input(
     assert from_stdin == from_file
     _stdin(monkeypatch, FIRM_A.read_bytes())
     code, out, _ = run_cli(capsys, "explain", BEIJING, "3", "--facts", "-")
-    assert (code, out.count("[ELIGIBLE]")) == (0, 3)  # A1, A2, A3
+    assert (code, out.count("【符合条件】")) == (0, 3)  # A1, A2, A3 (the text is Chinese)
 
 
 def test_dash_reads_a_ledger_from_standard_input(
@@ -94,6 +94,9 @@ def test_eval_formats(capsys: pytest.CaptureFixture[str]) -> None:
     _, alias, _ = run_cli(capsys, "eval", BEIJING, FIRM_A, "--json")
     assert alias == whole  # --json stays the alias of --format json
     decisions = json.loads(whole)["decisions"]
+    # JSON Lines: each decision as in JSON, without the Chinese text JSON carries beside.
+    for d in decisions:
+        assert d.pop("text_zh").startswith("【")
     _, lines, _ = run_cli(capsys, "eval", BEIJING, FIRM_A, "--format", "jsonl")
     assert [json.loads(line) for line in lines.splitlines()] == decisions
     _, table, _ = run_cli(capsys, "eval", BEIJING, FIRM_A, "--format", "csv")
@@ -176,7 +179,9 @@ def test_colour_in_eval(
     assert "\x1b" not in plain  # captured output is no terminal
     monkeypatch.setenv("FORCE_COLOR", "1")
     _, coloured, _ = run_cli(capsys, "eval", BEIJING, FIRM_A)
-    assert coloured.startswith("\x1b[1;32m[ELIGIBLE]\x1b[0m ")
+    assert coloured.startswith("\x1b[1;32m【符合条件】\x1b[0m京经信发")
+    _, english, _ = run_cli(capsys, "eval", BEIJING, FIRM_A, "--lang", "en")
+    assert english.startswith("\x1b[1;32m[ELIGIBLE]\x1b[0m ")
     assert (
         coloured.replace("\x1b[1;32m", "")
         .replace("\x1b[1;31m", "")

@@ -192,7 +192,8 @@ def test_common_platform_is_not_paid_twice(beijing: policyrules.Policy) -> None:
     assert not [g for g in r2.grants if g.provision == PLATFORM]
     step = next(s.text for s in d.trace if s.kind == "entitlement")
     assert "already granted 2400 万元 under this provision: pays the rest 0.00 元" in step
-    assert step in r2.explain()
+    assert step in r2.explain(lang="en")
+    assert "此前已获本项 2400 万元，已从本次金额中扣除" in r2.explain()
     rows: Any = r2.to_json()["decisions"]
     row = next(x for x in rows if x["provision"] == PLATFORM)
     assert row["granted_before"] == "24000000.00"

@@ -139,6 +139,9 @@ def test_the_last_claim_names_every_earlier_one_in_a_bounded_form(policy: Policy
     assert yearly.earlier.total == Money.of(40, "万元")  # 4 × 10 万元
     assert yearly.earlier == tuple((f"f1/P{i}", Money.of(10, "万元")) for i in range(4))
     assert "before this claim: 4 claims, 40 万元 in all; the last 3: f1/P1 10 万元, " in (
+        result.explain(lang="en")
+    )
+    assert "本次结果中在先的申请：共 4 笔，合计 40 万元；最近 3 笔：f1/P1 10 万元、" in (
         result.explain()
     )
     cap = result.to_json()["decisions"][-1]["caps"][1]  # type: ignore[index]

@@ -351,7 +351,7 @@ def test_two_binding_caps_each_get_their_own_cut() -> None:
         Money(150 * WAN),
         Money(50 * WAN),
     )
-    text = result.explain()
+    text = result.explain(lang="en")
     assert "BINDS: 300 万元 cut by 100 万元 to 200 万元" in text
     assert "BINDS: 200 万元 cut by 50 万元 to 150 万元" in text
     caps = result.to_json()["decisions"][0]["caps"]  # type: ignore[index]
@@ -416,7 +416,8 @@ def test_a_false_condition_settles_the_decision() -> None:
     result = policy.evaluate(
         {"firms": [{"id": "f1", "high_tech": False, "products": [{"id": "P"}]}]}
     )
-    assert "would be decided by" not in result.explain()
+    assert "would be decided by" not in result.explain(lang="en")
+    assert "尚需提供" not in result.explain()
     assert result.to_json()["decisions"][0]["missing_facts"] == []  # type: ignore[index]
     # Two `eligible when` lines: the same.
     two = compile_text(

@@ -149,7 +149,7 @@ def test_five_working_days_from_late_december(
     assert (d.status, d.due, d.assumptions) == ("pending", due, (("holiday_schedule", value),))
     assert result.assumptions == (("holiday_schedule", value),)
     assert result.to_json()["assumptions"] == {"holiday_schedule": value}
-    assert f"holiday_schedule = {value}" in result.explain()
+    assert f"holiday_schedule = {value}" in result.explain(lang="en")
 
 
 def test_period_ending_on_new_year_2027(policy: Policy) -> None:
@@ -211,7 +211,8 @@ def test_projection_skips_the_2027_spring_festival(policy: Policy) -> None:
     assert (weekends.due, projected.due) == (dt.date(2027, 2, 8), dt.date(2027, 2, 10))
     assert projected.trace[-1].kind == "calendar"
     assert projected.trace[-1].text.startswith("PROJECTED: no holiday schedule is published")
-    assert "PROJECTED" in result.explain()
+    assert "PROJECTED" in result.explain(lang="en")
+    assert "2027年放假安排未公布：按法定节假日规则推算" in result.explain()
     assert "PROJECTED" in json.dumps(result.to_json(), ensure_ascii=False)
 
 
@@ -243,11 +244,15 @@ def test_cli_text_marks_the_projection(capsys: pytest.CaptureFixture[str], tmp_p
         "utf-8",
     )
     argv = ["eval", str(root / "policies" / "beijing_2025"), str(facts)]
-    code = main([*argv, "--assume", "holiday_schedule=statutory_projection"])
+    code = main([*argv, "--assume", "holiday_schedule=statutory_projection", "--lang", "en"])
     out = capsys.readouterr().out
     assert code == 0
     assert "due: 2027-03-05" in out  # worked in cases/jybf-06.yaml
     assert "holiday_schedule = statutory_projection (PROJECTED for 2027)" in out
+    # In Chinese (the default), without the assumption: the year named, the way out given.
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert "原因：无法判断：2027年的放假安排尚未公布，无法计算工作日期限（E501）" in out
 
 
 @pytest.mark.parametrize(

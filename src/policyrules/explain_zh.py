@@ -1,0 +1,326 @@
+"""Explain a result in Chinese, as a letter to the firm would: status words, amounts, caps in
+words, facts by their titles, dates as 2025年11月24日.  No expression code: a condition or
+cap is said with :class:`~policyrules.words.Words`; only ``verbose`` (``--trace``) adds the
+trace, which speaks the encoding's own terms.
+
+Below :mod:`policyrules.result` (``Result.explain(lang="zh")``), beside
+:mod:`policyrules.explain` (the English text, unchanged).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import attrs
+
+from . import syntax as s
+from .decisions import CapEvent, Decision
+from .explain import Explainable
+from .model import CheckedPolicy, ProvisionInfo
+from .printer import print_cap, print_expr
+from .runtime.values import format_value
+from .terminal import printable
+from .words import Words, date_zh, value_zh
+
+__all__ = ["add_text_zh", "decision_text_zh", "explain_text_zh", "no_words", "status_zh"]
+
+_STATUS = {
+    "eligible": "符合条件",
+    "not_eligible": "不符合条件",
+    "unknown": "待定",
+}
+_STATUS_OF_KIND = {
+    "deadline": {"met": "按期完成", "not_met": "未按期完成", "pending": "尚未到期"},
+    "target": {"met": "已达到", "not_met": "未达到", "pending": "尚未到期"},
+}
+
+
+def no_words() -> Words:
+    """Words for a result made without its policy: names stand for titles."""
+    return Words(CheckedPolicy((), (), (), (), (), ()))
+
+
+def status_zh(d: Decision) -> str:
+    """The status of ``d`` in words: 符合条件, 不符合条件, 待定, 按期完成, 已达到..."""
+    own = _STATUS_OF_KIND.get(d.kind, {})
+    return own.get(d.status) or _STATUS.get(d.status) or d.status
+
+
+def _label(label: str) -> str:
+    return label if label.startswith("(") else f"第{label}条"
+
+
+def _where(d: Decision) -> str:
+    return f"{d.document_number or d.document} {_label(d.clause_label)}"
+
+
+def _provision(w: Words, provision: str) -> ProvisionInfo | None:
+    return w.provisions.get(provision)
+
+
+def _titles(w: Words, facts: tuple[str, ...] | list[str]) -> str:
+    return "、".join(w.fact_title(f) for f in facts)
+
+
+def _amount(w: Words, d: Decision) -> str | None:
+    if d.kind != "award" or d.status != "eligible":
+        return None
+    if d.amount_kind == "exact":
+        return f"金额：{format_value(d.amount)}（确定金额）"
+    if d.amount_kind == "up_to":
+        why = []
+        if d.missing_parameters:
+            why.append("待定：" + "、".join(w.parameter(p) for p in d.missing_parameters))
+        if d.missing_facts:
+            why.append("尚缺：" + _titles(w, d.missing_facts))
+        if not why:
+            why.append("文本只规定了上限")
+        return f"金额：最高 {format_value(d.amount)}（这是上限，不是确定金额；{'；'.join(why)}）"
+    return "金额：未知（无法计算上限）"
+
+
+_SCOPE = re.compile(r"(\S+) (.+?)(?:, year (\d+))?")
+_NEEDS = re.compile(r"(cannot be computed|year unknown): needs (.+)")
+
+
+def _scope(w: Words, scope: str) -> str:
+    if scope == "this claim":
+        return "本次申请"
+    m = _SCOPE.fullmatch(scope)
+    if m is None:
+        return scope
+    year = f"，{m[3]}年度" if m[3] else ""
+    return f"{w.entity(m[1])} {m[2]}{year}"
+
+
+def _cap_node(w: Words, p: ProvisionInfo | None, text: str) -> s.Cap | None:
+    for cap in p.caps if p is not None else ():
+        if print_cap(cap) == text:
+            return cap
+    return None
+
+
+def _cap_text(w: Words, p: ProvisionInfo | None, ev: CapEvent) -> str:
+    node = _cap_node(w, p, ev.cap)
+    said = w.cap(node, p.subject if p else None) if node is not None else ev.cap
+    line = f"上限：{said}（{_scope(w, ev.scope)}）"
+    if ev.note:
+        m = _NEEDS.fullmatch(ev.note)
+        if m is None:
+            return f"{line}：{ev.note}"
+        what = "无法计算" if m[1] == "cannot be computed" else "所属年度未知"
+        return f"{line}：{what}，尚缺{_titles(w, m[2].split(', '))}"
+    bits = []
+    if ev.used_before:
+        bits.append(f"此前已获 {format_value(ev.used_before)}")
+    if ev.earlier:
+        shown = "、".join(f"{sub} {m.format_cn()}" for sub, m in ev.earlier.last())
+        if len(ev.earlier) > 3:
+            shown = (
+                f"共 {len(ev.earlier)} 笔，合计 {ev.earlier.total.format_cn()}；最近 3 笔：{shown}"
+            )
+        bits.append(f"本次结果中在先的申请：{shown}")
+    if ev.binding:
+        if ev.requested is not None:
+            bits.append(
+                f"此上限起作用：{format_value(ev.before)} 核减 {format_value(ev.cut)}，"
+                f"为 {format_value(ev.after)}"
+            )
+        else:
+            bits.append("此上限起作用：它是最低的上限")
+    return line + ("：" + "；".join(bits) if bits else "")
+
+
+_EARLY = re.compile(r"(-?[\d.]+) (日|工作日) (early|late)")
+_OVERDUE = re.compile(r"not done; (-?[\d.]+) (日|工作日) overdue as of (\S+)")
+_AGAINST = re.compile(r"(.+) against (.+): margin (.+)")
+
+
+def _margin(margin: str) -> str:
+    """The evaluator's margin of a deadline or target in words; a shape this does not know
+    is shown as written."""
+    if margin == "on the last day":
+        return "在期限的最后一天完成"
+    if (m := _EARLY.fullmatch(margin)) is not None:
+        return f"{'提前' if m[3] == 'early' else '逾期'} {value_zh(f'{m[1]} {m[2]}')}"
+    if (m := _OVERDUE.fullmatch(margin)) is not None:
+        return f"截至{value_zh(m[3])}尚未完成，已逾期 {value_zh(f'{m[1]} {m[2]}')}"
+    if (m := _AGAINST.fullmatch(margin)) is not None:
+        return f"实际 {value_zh(m[1])}，要求 {value_zh(m[2])}，相差 {value_zh(m[3])}"
+    return margin
+
+
+def _names(e: s.Node) -> list[s.Name]:
+    out: list[s.Name] = []
+    stack: list[s.Node] = [e]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, s.Name):
+            out.append(node)
+        stack.extend(reversed(s.children(node)))
+    return out
+
+
+def _conditions(p: ProvisionInfo | None) -> dict[str, s.Expr]:
+    """The provision's conditions by the text the trace names them with."""
+    out: dict[str, s.Expr] = {}
+    stack = [line.condition for line in p.eligible] if p is not None else []
+    while stack:
+        e = stack.pop()
+        if isinstance(e, s.And):
+            stack += [e.right, e.left]
+        else:
+            out[print_expr(e)] = e
+    return out
+
+
+_NO_SCHEDULE = re.compile(r"E501: the holiday schedule for (\d+) is not published.*", re.S)
+
+
+def _undecided(reason: str) -> str:
+    """Why a decision could not be made: a year with no holiday schedule in words (E501),
+    another reason as the evaluator wrote it."""
+    if (m := _NO_SCHEDULE.fullmatch(reason)) is not None:
+        return (
+            f"无法判断：{m[1]}年的放假安排尚未公布，无法计算工作日期限（E501）；可指定假设 "
+            "holiday_schedule=statutory_projection（按法定节假日规则推算）或 "
+            "holiday_schedule=weekends_only（只按周末计）"
+        )
+    return f"无法判断：{reason}"
+
+
+def _reasons(w: Words, p: ProvisionInfo | None, d: Decision) -> list[str]:
+    """Why ``d`` does not hold, one line per failed condition: the condition in words and
+    the values of the facts it read.  A reason that is no failed condition (a calendar
+    without a holiday schedule...) is shown as the evaluator wrote it."""
+    known = _conditions(p)
+    failed = [st.text for st in d.trace if st.kind == "condition" and st.ok is False]
+    facts = dict(d.facts)
+    scope = p.subject if p is not None else None
+    out = []
+    for i, reason in enumerate(d.reasons):
+        node = known.get(failed[i]) if i < len(failed) else None
+        if node is None:
+            out.append(_undecided(reason) if d.status == "unknown" else reason)
+            continue
+        seen = []
+        for name in _names(node):
+            r = w.resolve(name, scope)
+            if r is None or r.kind != "fact":
+                continue
+            key = f"{r.entity}.{r.name}"
+            if key in facts and key not in seen:
+                seen.append(key)
+        values = "；".join(f"{w.fact_title(k)}：{w.fact_value(k, facts[k])}" for k in seen)
+        out.append(f"未满足：{w.expr(node, scope)}" + (f"（{values}）" if values else ""))
+    return out
+
+
+def _assumed(w: Words, name: str, value: str) -> str:
+    """``年度上限按哪一日期计入年度：获批日期所在年度``; a label that has its own ：
+    (a rationale's first sentence) takes the value in （）."""
+    label, said = w.assumption(name), w.assumption_value(name, value)
+    return f"{label}（{said}）" if "：" in label else f"{label}：{said}"
+
+
+def _for(w: Words, d: Decision) -> Words:
+    """``w`` with the assumption values the decision used (an `if` on one reads them)."""
+    return attrs.evolve(w, assumptions={**w.assumptions, **dict(d.assumptions)})
+
+
+def decision_text_zh(d: Decision, words: Words | None = None, *, verbose: bool = False) -> str:
+    """One decision as a block of Chinese text; control and bidi characters from the input
+    are escaped (:func:`~policyrules.terminal.printable`).  ``verbose`` adds the trace."""
+    w = _for(words or no_words(), d)
+    p = _provision(w, d.provision)
+    head = f"【{status_zh(d)}】{_where(d)}"
+    head += f" {d.title}" if d.title else ""
+    head += f" —— 对象：{d.subject}" if d.subject else ""
+    lines = [head]
+    if (amount := _amount(w, d)) is not None:
+        lines.append(f"  {amount}")
+    if d.due is not None:
+        lines.append(f"  期限：{date_zh(d.due)}")
+    if d.done is not None:
+        lines.append(f"  完成日期：{date_zh(d.done)}")
+    if d.margin:
+        lines.append(f"  {_margin(d.margin)}")
+    if d.consequence and d.status == "eligible":
+        lines.append(f"  可享受：{d.consequence}")
+    for r in _reasons(w, p, d):
+        lines.append(f"  原因：{r}")
+    if d.missing_facts:
+        lines.append(f"  尚需提供：{_titles(w, d.missing_facts)}")
+    if d.missing_parameters and d.amount_kind != "up_to":
+        lines.append("  待定事项：" + "、".join(w.parameter(x) for x in d.missing_parameters))
+    if d.granted_before:
+        lines.append(f"  此前已获本项 {format_value(d.granted_before)}，已从本次金额中扣除")
+    for ev in d.caps:
+        lines.append(f"  {_cap_text(w, p, ev)}")
+    if d.facts:
+        said = "；".join(f"{w.fact_title(k)}：{w.fact_value(k, v)}" for k, v in d.facts)
+        lines.append(f"  所依据的情况：{said}")
+    if d.parameters:
+        said = "；".join(f"{w.parameter(k)}：{value_zh(v)}" for k, v in d.parameters)
+        lines.append(f"  参数：{said}")
+    if d.assumptions:
+        said = "；".join(_assumed(w, k, v) for k, v in d.assumptions)
+        lines.append(f"  采用的假设：{said}")
+    if verbose:
+        lines.append(f"  计算过程（{d.provision}，{d.kind}）：")
+        for st in d.trace:
+            mark = {True: "✓", False: "✗", None: "·"}[st.ok]
+            lines.append(f"    {mark} {st.kind}: {st.text}")
+    text = d.quote or d.clause_quote
+    if text:
+        lines.append(f"  原文：「{text}」")
+    return "\n".join(printable(line) for line in lines)
+
+
+def explain_text_zh(
+    result: Explainable, words: Words | None = None, *, verbose: bool = False
+) -> str:
+    """Every decision in Chinese: those that apply in full, those that do not in a line each,
+    the grants this result adds to the ledger, the assumptions used with their rationale."""
+    w = words or no_words()
+    full = [d for d in result.decisions if d.status != "not_eligible"]
+    brief = [d for d in result.decisions if d.status == "not_eligible"]
+    parts = [decision_text_zh(d, w, verbose=verbose) for d in full]
+    if brief:
+        rows = []
+        for d in brief:
+            p = _provision(w, d.provision)
+            title = (p.title if p is not None else None) or d.provision.rsplit("/", 1)[-1]
+            why = "；".join(_reasons(_for(w, d), p, d))
+            who = f" —— {d.subject}" if d.subject else ""
+            rows.append(f"  {_where(d)} {title}{who}" + (f"：{why}" if why else ""))
+        parts.append("不符合条件：\n" + "\n".join(printable(r) for r in rows))
+    if result.grants:
+        rows = []
+        for g in result.grants:
+            p = _provision(w, g.provision)
+            title = (p.title if p is not None else None) or g.provision
+            year = f"（计入 {g.year} 年度）" if g.year else ""
+            who = "/".join(i for _, i in g.path)
+            rows.append(f"  {title} —— {who}：{format_value(g.amount)}{year}")
+        parts.append("本次结果计入台账的发放：\n" + "\n".join(printable(r) for r in rows))
+    if result.assumptions:
+        rows = []
+        for k, v in result.assumptions:
+            info = w.checked.assumption(k)
+            why = f"\n    理由：{info.rationale}" if info is not None else ""
+            rows.append(f"  {_assumed(w, k, v)}{why}")
+        parts.append("采用的假设：\n" + "\n".join(printable(r, keep="\n") for r in rows))
+    if not parts:
+        return "没有可判断的事项：所给情况中没有企业、产品或其他对象。\n"
+    return "\n\n".join(parts) + "\n"
+
+
+def add_text_zh(data: dict[str, Any], result: Explainable, words: Words | None = None) -> None:
+    """Put the Chinese text beside the English keys of :func:`~policyrules.explain.result_json`
+    output: ``text_zh`` on each decision (its block), and on the whole (the letter)."""
+    w = words or no_words()
+    for entry, d in zip(data["decisions"], result.decisions, strict=True):
+        entry["text_zh"] = decision_text_zh(d, w)
+    data["text_zh"] = explain_text_zh(result, w)

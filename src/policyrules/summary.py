@@ -1,0 +1,201 @@
+"""A measure in plain words, generated from its encoding so it can never drift from it.
+
+:func:`measure_summary` gives the structured summary of one clause (:class:`Summary`): 谁可申请,
+条件, 给予, 上限, 期限, 未定事项, 相关措施, each a list of sentences made by
+:class:`~policyrules.words.Words` from the provisions (never expression code).
+:func:`summary_text` renders it for ``policyrules explain``; the clause reference renders the
+same structure as a definition list (:mod:`policyrules.sphinxext_measure`).
+"""
+
+from __future__ import annotations
+
+import attrs
+
+from . import syntax as s
+from .model import CheckedPolicy, ClauseInfo, ProvisionInfo
+from .words import Words, date_zh
+
+__all__ = ["SECTIONS", "Summary", "measure_summary", "summary_text"]
+
+# The sections in reading order: (attribute, heading).
+SECTIONS = (
+    ("who", "谁可申请"),
+    ("conditions", "条件"),
+    ("grants", "给予"),
+    ("caps", "上限"),
+    ("deadlines", "期限"),
+    ("open", "未定事项"),
+    ("related", "相关措施"),
+)
+
+_KIND = {
+    "award": "资金",
+    "entitlement": "待遇",
+    "deadline": "办理时限",
+    "target": "工作目标",
+}
+
+
+@attrs.frozen
+class Summary:
+    """One measure in words: ``heading`` (京经信发〔2025〕50号 第3条 创新产品上市奖励) and a
+    tuple of sentences per section of ``SECTIONS``; an empty tuple is a section the
+    measure does not have."""
+
+    clause: str
+    heading: str
+    who: tuple[str, ...] = ()
+    conditions: tuple[str, ...] = ()
+    grants: tuple[str, ...] = ()
+    caps: tuple[str, ...] = ()
+    deadlines: tuple[str, ...] = ()
+    open: tuple[str, ...] = ()
+    related: tuple[str, ...] = ()
+
+    def sections(self) -> list[tuple[str, tuple[str, ...]]]:
+        """The non-empty sections, in order: ``[(heading, sentences), ...]``."""
+        out = [(title, getattr(self, name)) for name, title in SECTIONS]
+        return [(title, items) for title, items in out if items]
+
+
+def _label(label: str) -> str:
+    return label if label.startswith("(") else f"第{label}条"
+
+
+def _heading(checked: CheckedPolicy, clause: ClauseInfo) -> str:
+    doc = checked.document(clause.document)
+    number = (doc.number if doc else None) or clause.document
+    return f"{number} {_label(clause.label)} {clause.title or ''}".rstrip()
+
+
+def _who(w: Words, p: ProvisionInfo) -> str | None:
+    if p.subject is None:
+        return None
+    chain = [w.entity(e.name) for e in reversed(w.checked.chain(p.subject))]
+    return "的".join(chain)
+
+
+def _conjuncts(p: ProvisionInfo) -> list[s.Expr]:
+    """The provision's conditions, each ``and`` split into its parts, in source order."""
+    out: list[s.Expr] = []
+    stack = [line.condition for line in reversed(p.eligible)]
+    while stack:
+        e = stack.pop()
+        if isinstance(e, s.And):
+            stack += [e.right, e.left]
+        else:
+            out.append(e)
+    return out
+
+
+def _grant(w: Words, p: ProvisionInfo) -> str | None:
+    scope = p.subject
+    once = "".join(f"，每个{w.entity(o.entity)}只给一次" for o in p.once)
+    if p.kind == "award":
+        if p.amount is not None:
+            return f"{_KIND['award']}：{w.expr(p.amount.expr, scope)}{once}"
+        if p.decided is not None:
+            what = w.fact_title(f"{_owner(w, p, p.decided.fact)}.{p.decided.fact}")
+            return f"{_KIND['award']}：金额由主管部门决定（{what}）{once}"
+        return f"{_KIND['award']}{once}"
+    if p.kind == "entitlement":
+        return f"{_KIND['entitlement']}：{p.consequence}" if p.consequence else _KIND["entitlement"]
+    if p.kind == "target" and p.require is not None:
+        return f"{_KIND['target']}：{w.expr(p.require.condition, scope)}"
+    return None
+
+
+def _owner(w: Words, p: ProvisionInfo, fact: str) -> str:
+    r = w.checked.resolve((fact,), p.subject)
+    return (r.entity if r is not None else None) or ""
+
+
+def _deadline(w: Words, p: ProvisionInfo) -> str | None:
+    if p.due is None:
+        return None
+    scope = p.subject
+    start, period = w.expr(p.due.start, scope), w.expr(p.due.period, scope)
+    text = f"自{start}起 {period}内（起算日当日不计入；期满日为休息日的，顺延至下一个工作日）"
+    if p.done is not None:
+        text += f"；以{w.expr(p.done.date, scope)}为完成日期"
+    return text
+
+
+def _validity(checked: CheckedPolicy, clause: ClauseInfo) -> str | None:
+    doc = checked.document(clause.document)
+    if doc is None or doc.valid_from is None:
+        return None
+    if doc.valid_to is None:
+        return f"政策有效期：自{date_zh(doc.valid_from)}起（文本未规定截止日期）"
+    return f"政策有效期：{date_zh(doc.valid_from)}至{date_zh(doc.valid_to)}"
+
+
+def measure_summary(
+    checked: CheckedPolicy, clause: ClauseInfo, words: Words | None = None
+) -> Summary:
+    """The summary of ``clause`` from its provisions, parameters, assumptions and twins.
+
+    With several provisions in the clause, each sentence of a provision begins with its
+    title (【…】).  An unset parameter, an assumption (with its default) and an amount the
+    authority decides are listed under 未定事项."""
+    w = words or Words.of(checked)
+    own = [p for p in clause.provisions if p.kind in _KIND]
+    many = len(own) > 1
+    sections: dict[str, list[str]] = {name: [] for name, _ in SECTIONS}
+
+    def add(section: str, p: ProvisionInfo, text: str) -> None:
+        prefix = f"【{p.title}】" if many and p.title else ""
+        sections[section].append(prefix + text)
+
+    for p in own:
+        scope = p.subject
+        if p.kind != "target" and (who := _who(w, p)) is not None:
+            add("who", p, who)
+        for e in _conjuncts(p):
+            add("conditions", p, w.expr(e, scope))
+        if (grant := _grant(w, p)) is not None:
+            add("grants", p, grant)
+        for cap in p.caps:
+            add("caps", p, w.cap(cap, scope))
+        if (deadline := _deadline(w, p)) is not None:
+            add("deadlines", p, deadline)
+        if p.decided is not None:
+            add("open", p, "具体金额由主管部门决定；未决定时只能给出上限")
+    if own and (validity := _validity(checked, clause)) is not None:
+        sections["deadlines"].append(validity)
+    names = list(dict.fromkeys([*clause.parameters, *(x for p in own for x in p.parameters)]))
+    for name in names:
+        param = checked.parameter(name)
+        if param is not None and param.default is None:
+            sections["open"].append(f"{w.parameter(name)}（未设定，可在计算时给出）")
+    used = list(dict.fromkeys([*clause.assumptions, *(x for p in own for x in p.assumptions)]))
+    for name in used:
+        info = checked.assumption(name)
+        if info is not None:
+            value = w.assumption_value(name, w.assumptions.get(name, ""))
+            sections["open"].append(f"{w.assumption(name)}：默认{value}（假设，可改）")
+    for t in checked.twins_of(clause.id):
+        other = checked.clause(t)
+        if other is not None:
+            sections["related"].append(f"相同规定：{_heading(checked, other)}")
+    pools = {cap.shared for p in own for cap in p.caps if cap.shared}
+    for p in checked.provisions():
+        if p.clause != clause.id and any(c.shared in pools for c in p.caps):
+            other = checked.clause(p.clause)
+            where = _heading(checked, other) if other else p.clause
+            sections["related"].append(f"共用上限额度：{where} {p.title or ''}".rstrip())
+    return Summary(
+        clause.id,
+        _heading(checked, clause),
+        **{name: tuple(dict.fromkeys(items)) for name, items in sections.items()},
+    )
+
+
+def summary_text(summary: Summary) -> str:
+    """The summary as text: its heading, then each section as ``heading：`` and one
+    indented line per sentence."""
+    lines = [summary.heading]
+    for title, items in summary.sections():
+        lines.append(f"{title}：")
+        lines.extend(f"  · {item}" for item in items)
+    return "\n".join(lines) + "\n"

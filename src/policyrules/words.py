@@ -1,0 +1,397 @@
+"""Expressions, caps and values in plain Chinese words, generated from their structure.
+
+A :class:`Words` is made from a checked policy (:meth:`Words.of`); it knows the titles the
+policy gives its facts, entities, enums and their members, parameters and assumptions, and
+says an expression the way a reader would: ``kind = common_platform`` is
+``项目类型为“产业共性平台建设”``, ``cap 1000 万元 per firm per year of approved_on`` is
+``单个企业每个年度（按境内获批上市（注册）日期所在年度计）不超过 1000 万元``.
+
+:meth:`Words.expr` is a dispatch over the node types of the language (``_SAY``); a node type it
+does not know (a construct added later) is shown as the formatter writes it, in 「」, so the
+text stays true while its words are missing.  Nothing here raises.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Mapping
+from decimal import Decimal
+
+import attrs
+
+from . import syntax as s
+from .model import CheckedPolicy, FactInfo, ProvisionInfo, Resolved
+from .printer import print_expr
+from .runtime.calendar import HOLIDAY_ASSUMPTION
+from .runtime.values import format_value
+from .types import Type
+
+__all__ = ["Words", "date_zh", "duration_zh", "value_zh"]
+
+_UNITS = {"日": "日", "周": "周", "工作日": "个工作日", "月": "个月", "年": "年"}
+_COMPARE = {
+    "=": "为",
+    "!=": "不为",
+    "<": "低于",
+    "<=": "不超过",
+    ">": "高于",
+    ">=": "不低于",
+}
+_ARITH = {"+": "加", "-": "减", "*": "乘以", "/": "除以"}
+# The holiday_schedule assumption (runtime.calendar.Unpublished), which no policy declares.
+_SCHEDULES = {
+    "error": "不推算，期限待定",
+    "statutory_projection": "按法定节假日规则推算",
+    "weekends_only": "只按周末计",
+}
+_SCHEDULE_VALUE = re.compile(r"(\w+)(?: \((?:assumed|PROJECTED) for (.+)\))?")
+
+
+def _sp(*parts: str) -> str:
+    """Parts joined, with a space where a number or Latin letter meets other text (不超过
+    1000 万元, 所在年度减 1), as Chinese typesetting puts one."""
+    out = ""
+    for part in parts:
+        if out and part and (_edge(out[-1]) or _edge(part[0])) and out[-1] != " ":
+            out += " "
+        out += part
+    return out
+
+
+def _edge(ch: str) -> bool:
+    return ch.isascii() and (ch.isalnum() or ch == "%")
+
+
+def date_zh(day: dt.date) -> str:
+    """``2025-11-24`` as ``2025年11月24日``."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def duration_zh(number: Decimal | int | str, unit: str) -> str:
+    """``60 工作日`` as ``60 个工作日``, ``3 月`` as ``3 个月``; an unknown unit as written."""
+    n = format_value(Decimal(str(number))) if not isinstance(number, str) else number
+    return f"{n} {_UNITS.get(unit, unit)}"
+
+
+_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_DURATION = re.compile(r"(-?[\d.]+) (日|周|工作日|月|年)")
+
+
+def value_zh(text: str, type_: Type | None = None, words: Words | None = None) -> str:
+    """A value as :func:`~policyrules.runtime.values.format_value` wrote it, in Chinese:
+    ``true`` 是, ``unknown`` 未提供, a date ``2026-03-02`` 2026年3月2日, ``60 工作日`` 60
+    个工作日, an enum member (``type_`` an enum, or a set of one) by its title; anything else
+    as written (money ``200 万元``, rates, numbers, text)."""
+    if text == "unknown":
+        return "未提供"
+    if text == "unset":
+        return "未设定"
+    if text in ("true", "false"):
+        return "是" if text == "true" else "否"
+    if (m := _ISO.fullmatch(text)) is not None:
+        return date_zh(dt.date(int(m[1]), int(m[2]), int(m[3])))
+    if (m := _DURATION.fullmatch(text)) is not None:
+        return duration_zh(m[1], m[2])
+    element = type_.element if type_ is not None and type_.element is not None else type_
+    if text[:1] in "{[" and text[-1:] in "}]":
+        inner = text[1:-1]
+        if not inner:
+            return "无"
+        return "、".join(value_zh(part, element, words) for part in inner.split(", "))
+    if words is not None and element is not None and element.kind == "enum" and element.name:
+        return words.member(element.name, text)
+    return text
+
+
+@attrs.frozen
+class Words:
+    """The policy's own titles, and how to say its expressions with them.
+
+    ``assumptions`` maps an assumption's name to its value as written (``approval``): an
+    ``if`` on an assumption is then said as the branch that value takes."""
+
+    checked: CheckedPolicy
+    assumptions: Mapping[str, str] = attrs.field(factory=dict)
+    # The provisions by id (made once by `of`, shared by the copies `attrs.evolve` makes).
+    provisions: Mapping[str, ProvisionInfo] = attrs.field(factory=dict, eq=False, repr=False)
+
+    @classmethod
+    def of(cls, checked: CheckedPolicy, assumptions: Mapping[str, str] | None = None) -> Words:
+        """The words of ``checked``; an ``if`` on an assumption follows ``assumptions``
+        (name → value as written) or else the assumption's default."""
+        chosen = {a.name: print_expr(a.default) for a in checked.assumptions}
+        chosen.update(assumptions or {})
+        return cls(checked, chosen, {p.id: p for p in checked.provisions()})
+
+    # ---- names -------------------------------------------------------------------------
+
+    def fact(self, qualified: str) -> FactInfo | None:
+        """The fact ``entity.name`` (as decisions name it), or None."""
+        entity, _, name = qualified.rpartition(".")
+        info = self.checked.entity(entity)
+        return info.fact(name) if info is not None else None
+
+    def fact_title(self, qualified: str) -> str:
+        """A fact by its title (``product.approved_on``: 境内获批上市（注册）日期); a fact
+        without a title, or not in the policy, by its name as written."""
+        info = self.fact(qualified)
+        return info.title if info is not None and info.title else qualified
+
+    def entity(self, name: str) -> str:
+        """An entity by its title (``firm``: 企业), else its name."""
+        info = self.checked.entity(name)
+        return info.title if info is not None and info.title else name
+
+    def member(self, enum: str, member: str) -> str:
+        """An enum member by its title, else as written."""
+        info = self.checked.enum(enum)
+        titles = dict(info.members) if info is not None else {}
+        return titles.get(member) or member
+
+    def parameter(self, name: str) -> str:
+        """A parameter by its title, else its name."""
+        info = self.checked.parameter(name)
+        return info.title if info is not None and info.title else name
+
+    def assumption(self, name: str) -> str:
+        """What an assumption decides: its enum's title (年度上限按哪一日期计入年度), else
+        its rationale up to the first 。or ；."""
+        info = self.checked.assumption(name)
+        if name == HOLIDAY_ASSUMPTION and info is None:
+            return "未公布年份的放假安排"
+        if info is None:
+            return name
+        if info.type.kind == "enum" and info.type.name:
+            enum = self.checked.enum(info.type.name)
+            if enum is not None and enum.title:
+                return enum.title
+        return re.split("[。；]", info.rationale, maxsplit=1)[0]
+
+    def assumption_value(self, name: str, value: str) -> str:
+        """An assumption's value in words: an enum member by its title, a date in Chinese."""
+        info = self.checked.assumption(name)
+        if name == HOLIDAY_ASSUMPTION and info is None:
+            m = _SCHEDULE_VALUE.fullmatch(value)
+            if m is not None and m[1] in _SCHEDULES:
+                years = f"{m[2].replace(', ', '、')}年放假安排未公布：" if m[2] else ""
+                return years + _SCHEDULES[m[1]]
+        return value_zh(value, info.type if info is not None else None, self)
+
+    def fact_value(self, qualified: str, value: str) -> str:
+        """A fact's value (as formatted) in words."""
+        info = self.fact(qualified)
+        return value_zh(value, info.type if info is not None else None, self)
+
+    # ---- expressions -------------------------------------------------------------------
+
+    def expr(self, e: s.Expr, scope: str | None = None) -> str:
+        """``e`` in words, its names resolved in the subject ``scope`` (an entity name)."""
+        say = _SAY.get(type(e))
+        if say is None:
+            return f"「{print_expr(e)}」"
+        return say(self, e, scope)
+
+    def resolve(self, e: s.Expr, scope: str | None) -> Resolved | None:
+        return self.checked.resolve(e.parts, scope) if isinstance(e, s.Name) else None
+
+    def cap(self, cap: s.Cap, scope: str | None = None) -> str:
+        """A cap in words: ``单个企业每个年度（按…所在年度计）不超过 1000 万元``."""
+        who = "".join(f"单个{self.entity(e)}" for e in cap.per)
+        when = ""
+        if cap.year_of is not None:
+            when = f"每个年度（按{self.expr(cap.year_of, scope)}所在年度计）"
+        shared = "（与其他措施共用此额度）" if cap.shared else ""
+        return _sp(f"{who}{when}不超过", self.expr(cap.limit, scope)) + shared
+
+
+# ---- one function per node type ------------------------------------------------------------
+
+
+def _name(w: Words, e: s.Expr, scope: str | None) -> str:
+    assert isinstance(e, s.Name)
+    r = w.resolve(e, scope)
+    if r is None:
+        return ".".join(e.parts)
+    if r.kind == "fact":
+        if r.name == "id":
+            return f"{w.entity(r.entity or '')}编号"
+        return w.fact_title(f"{r.entity}.{r.name}")
+    if r.kind == "parameter":
+        return w.parameter(r.name)
+    if r.kind == "assumption":
+        return w.assumption(r.name)
+    if r.kind == "member" and r.member is not None:
+        return f"“{w.member(r.name, r.member)}”"
+    return ".".join(e.parts)
+
+
+def _literal(w: Words, e: s.Expr, scope: str | None) -> str:
+    if isinstance(e, s.MoneyLit):
+        return f"{format_value(e.number)} {e.unit}"
+    if isinstance(e, s.RateLit):
+        return f"{format_value(e.number)}%"
+    if isinstance(e, s.DurationLit):
+        return duration_zh(e.number, e.unit)
+    if isinstance(e, s.NumberLit):
+        return format_value(e.number)
+    if isinstance(e, s.DateLit):
+        return date_zh(e.value)
+    if isinstance(e, s.BoolLit):
+        return "是" if e.value else "否"
+    assert isinstance(e, s.StringLit)
+    return f"“{e.value}”"
+
+
+def _set(w: Words, e: s.Expr, scope: str | None) -> str:
+    assert isinstance(e, s.SetLit)
+    if not e.items:
+        return "空"
+    return "、".join(w.expr(i, scope) for i in e.items)
+
+
+def _call(w: Words, e: s.Expr, scope: str | None) -> str:
+    assert isinstance(e, s.Call)
+    args = [w.expr(a, scope) for a in e.args]
+    if e.func == "known" and args:
+        return f"{args[0]}已提供"
+    if e.func == "year" and args:
+        return f"{args[0]}所在年度"
+    if e.func in ("average", "sum", "count") and args:
+        word = {"average": "平均值", "sum": "合计", "count": "个数"}[e.func]
+        return f"{args[0]}的{word}"
+    if e.func in ("min", "max"):
+        return f"{'、'.join(args)}中{'较小' if e.func == 'min' else '较大'}者"
+    return f"「{print_expr(e)}」"
+
+
+def _binop(w: Words, e: s.Expr, scope: str | None) -> str:
+    assert isinstance(e, s.BinOp)
+    op = _ARITH.get(e.op)
+    if op is None:
+        return f"「{print_expr(e)}」"
+    return _sp(_part(w, e.left, scope), op, _part(w, e.right, scope))
+
+
+def _of(w: Words, e: s.Expr, scope: str | None) -> str:
+    assert isinstance(e, s.Of)
+    return _sp(f"{_part(w, e.base, scope)}的", w.expr(e.rate, scope))
+
+
+def _part(w: Words, e: s.Expr, scope: str | None) -> str:
+    """A compound operand in （）, so ``a 加 b 乘以 c`` keeps its grouping."""
+    text = w.expr(e, scope)
+    bracket = isinstance(e, s.BinOp | s.And | s.Or) or text.startswith("若")
+    return f"（{text}）" if bracket else text
+
+
+def _is_empty_set(e: s.Expr) -> bool:
+    return isinstance(e, s.SetLit) and not e.items
+
+
+def _compare(w: Words, e: s.Expr, scope: str | None) -> str:
+    assert isinstance(e, s.Compare)
+    left, right = e.left, e.right
+    if _is_empty_set(right) and e.op in ("=", "!="):
+        return f"{w.expr(left, scope)}{'为空' if e.op == '=' else '至少有一项'}"
+    r = w.resolve(left, scope)
+    if r is not None and r.type.kind == "date" and e.op in ("<", "<=", ">", ">="):
+        word = {"<": "早于", "<=": "不晚于", ">": "晚于", ">=": "不早于"}[e.op]
+        return _sp(w.expr(left, scope), word, w.expr(right, scope))
+    op = _COMPARE.get(e.op)
+    if op is None:
+        return f"「{print_expr(e)}」"
+    return _sp(_part(w, left, scope), op, _part(w, right, scope))
+
+
+def _and(w: Words, e: s.Expr, scope: str | None) -> str:
+    assert isinstance(e, s.And)
+    return f"{_clause(w, e.left, e, scope)}，且{_clause(w, e.right, e, scope)}"
+
+
+def _or(w: Words, e: s.Expr, scope: str | None) -> str:
+    assert isinstance(e, s.Or)
+    return f"{_clause(w, e.left, e, scope)}，或{_clause(w, e.right, e, scope)}"
+
+
+def _clause(w: Words, e: s.Expr, outer: s.Expr, scope: str | None) -> str:
+    """An operand of 且/或: an ``or`` inside an ``and`` (or the reverse) is bracketed, so
+    the grouping stays visible; ``a and b and c`` reads as one list."""
+    text = w.expr(e, scope)
+    mixed = isinstance(e, s.And | s.Or) and type(e) is not type(outer)
+    return f"（{text}）" if mixed else text
+
+
+def _not(w: Words, e: s.Expr, scope: str | None) -> str:
+    assert isinstance(e, s.Not)
+    inner = e.operand
+    if isinstance(inner, s.Call) and inner.func == "known" and inner.args:
+        return f"{w.expr(inner.args[0], scope)}未提供"
+    text = w.expr(inner, scope)
+    if isinstance(inner, s.And | s.Or):
+        return f"并非（{text}）"
+    return f"并非“{text}”"
+
+
+def _neg(w: Words, e: s.Expr, scope: str | None) -> str:
+    assert isinstance(e, s.Neg)
+    return f"负{_part(w, e.operand, scope)}"
+
+
+def _inset(w: Words, e: s.Expr, scope: str | None) -> str:
+    assert isinstance(e, s.InSet)
+    element, container = w.expr(e.element, scope), e.container
+    if isinstance(container, s.SetLit):
+        where = f"是{w.expr(container, scope)}之一"
+        return f"{element}{'不' if e.negated else ''}{where}"
+    return f"{w.expr(container, scope)}{'不包含' if e.negated else '包含'}{element}"
+
+
+def _in_force(w: Words, e: s.Expr, scope: str | None) -> str:
+    assert isinstance(e, s.InForce)
+    return f"{w.expr(e.operand, scope)}在本政策有效期内"
+
+
+def _if(w: Words, e: s.Expr, scope: str | None) -> str:
+    assert isinstance(e, s.IfExpr)
+    # An `if` on an assumption (`if annual_cap_year = approval then ...`) is said as the
+    # branch the assumption's value takes; the assumption itself is listed with the decision.
+    cond = e.cond
+    if isinstance(cond, s.Compare) and cond.op in ("=", "!="):
+        r = w.resolve(cond.left, scope)
+        m = w.resolve(cond.right, scope)
+        if r is not None and r.kind == "assumption" and m is not None and m.kind == "member":
+            value = w.assumptions.get(r.name)
+            if value is not None:
+                holds = (value == m.member) == (cond.op == "=")
+                return w.expr(e.then if holds else e.else_, scope)
+    then, else_ = w.expr(e.then, scope), w.expr(e.else_, scope)
+    return f"若{w.expr(cond, scope)}，为{then}；否则为{else_}"
+
+
+_Say = Callable[[Words, s.Expr, "str | None"], str]
+
+# Every node type of the language and how it is said (tests/unit/test_words.py checks that
+# each member of ``syntax.Expr`` has an entry here).
+_SAY: dict[type, _Say] = {
+    s.Name: _name,
+    s.MoneyLit: _literal,
+    s.RateLit: _literal,
+    s.DurationLit: _literal,
+    s.NumberLit: _literal,
+    s.DateLit: _literal,
+    s.BoolLit: _literal,
+    s.StringLit: _literal,
+    s.SetLit: _set,
+    s.Call: _call,
+    s.BinOp: _binop,
+    s.Of: _of,
+    s.Compare: _compare,
+    s.And: _and,
+    s.Or: _or,
+    s.Not: _not,
+    s.Neg: _neg,
+    s.InSet: _inset,
+    s.InForce: _in_force,
+    s.IfExpr: _if,
+}

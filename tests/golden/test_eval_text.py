@@ -1,0 +1,62 @@
+"""Golden tests of the text of ``policyrules eval`` on the example firms.
+
+``eval/NAME.en.txt`` is the English text (``--lang en``) as it was before the Chinese text
+came in (generated then by the previous release and kept byte for byte); ``eval/NAME.zh.txt``
+is the Chinese text, the default.  Regenerate the Chinese files with
+``pytest tests/golden --update-golden`` and read every changed line before committing; the
+English files are never regenerated.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from tests.support import run_cli
+
+ROOT = Path(__file__).resolve().parents[2]
+HERE = Path(__file__).resolve().parent
+FIRMS = ("firm-a", "firm-b", "firm-c", "drugmaker-d")
+
+
+@pytest.fixture(autouse=True)
+def _at_root(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    monkeypatch.delenv("POLICYRULES_LANG", raising=False)
+
+
+def _eval(capsys: pytest.CaptureFixture[str], firm: str, *more: str) -> str:
+    code, out, err = run_cli(
+        capsys, "eval", "policies/beijing_2025", f"examples/{firm}.yaml", *more
+    )
+    assert (code, err) == (0, "")
+    return out
+
+
+@pytest.mark.parametrize("firm", FIRMS)
+def test_english_text_is_unchanged(capsys: pytest.CaptureFixture[str], firm: str) -> None:
+    """``--lang en`` prints exactly the text of the release before Chinese came in."""
+    expected = (HERE / "eval" / f"{firm}.en.txt").read_text("utf-8")
+    assert _eval(capsys, firm, "--lang", "en") == expected
+
+
+@pytest.mark.parametrize("firm", FIRMS)
+def test_chinese_text(capsys: pytest.CaptureFixture[str], firm: str, update_golden: bool) -> None:
+    """The default text is Chinese, exactly as pinned."""
+    actual = _eval(capsys, firm)
+    path = HERE / "eval" / f"{firm}.zh.txt"
+    if update_golden:
+        path.write_text(actual, "utf-8")
+    assert actual == path.read_text("utf-8")
+
+
+def test_environment_chooses_english(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``POLICYRULES_LANG=en`` gives the English text; ``--lang`` wins over it."""
+    monkeypatch.setenv("POLICYRULES_LANG", "en")
+    english = (HERE / "eval" / "firm-b.en.txt").read_text("utf-8")
+    assert _eval(capsys, "firm-b") == english
+    assert _eval(capsys, "firm-b", "--lang", "zh") == (HERE / "eval" / "firm-b.zh.txt").read_text(
+        "utf-8"
+    )

@@ -1,0 +1,160 @@
+"""Expressions, caps and values in Chinese words (policyrules.words)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import typing
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+import policyrules
+from policyrules import syntax as s
+from policyrules import words as words_module
+from policyrules.model import ProvisionInfo
+from policyrules.parse import parse
+from policyrules.words import Words, date_zh, duration_zh, value_zh
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def beijing() -> policyrules.Policy:
+    return policyrules.load(ROOT / "policies" / "beijing_2025")
+
+
+def _provision(policy: policyrules.Policy, pid: str) -> ProvisionInfo:
+    return next(p for p in policy.checked.provisions() if p.id == pid)
+
+
+def _condition(text: str) -> s.Expr:
+    """The condition of ``eligible when TEXT`` in a one-provision policy."""
+    module = parse(f'document d "d"\nclause 1 "c"\n  entitlement e\n    eligible when {text}\n')
+    clause = module.items[1]
+    assert isinstance(clause, s.Clause)
+    line = clause.provisions[0].body[0]
+    assert isinstance(line, s.Eligible)
+    return line.condition
+
+
+def test_every_node_type_of_the_language_has_words() -> None:
+    """Each member of ``syntax.Expr`` has its own entry in the dispatch: a construct added to
+    the language without words fails here (it would otherwise show as code in 「」)."""
+    node_types = set(typing.get_args(s.Expr))
+    assert len(node_types) >= 20
+    assert node_types <= set(words_module._SAY)
+
+
+def test_a_node_type_without_words_shows_its_formatter_text(
+    beijing: policyrules.Policy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The fallback: a node type the dispatch does not know is shown as the formatter
+    writes it, in 「」, never dropped or guessed."""
+    monkeypatch.delitem(words_module._SAY, s.InForce)
+    w = Words.of(beijing.checked)
+    e = _condition("approved_on in force")
+    assert w.expr(e, "product") == "「approved_on in force」"
+
+
+def test_caps_in_words_from_their_structure(beijing: policyrules.Policy) -> None:
+    """第3条: per product; per firm per year, the year by the approval date under the default
+    assumption ``annual_cap_year = approval``, by the decision date under ``decision``."""
+    p = _provision(beijing, "jjxf_2025_50/3/launch_reward")
+    w = Words.of(beijing.checked)
+    assert [w.cap(c, p.subject) for c in p.caps] == [
+        "单个医疗器械产品不超过 200 万元",
+        "单个企业每个年度（按境内获批上市（注册）日期所在年度计）不超过 1000 万元",
+    ]
+    decided = Words.of(beijing.checked, {"annual_cap_year": "decision"})
+    assert decided.cap(p.caps[1], p.subject) == (
+        "单个企业每个年度（按上市奖励决定日期所在年度计）不超过 1000 万元"
+    )
+    # 第7条 园区: a cap that is a share of a fact, with no per.
+    park = _provision(beijing, "jjxf_2025_50/7/park")
+    assert w.cap(park.caps[0], park.subject) == "不超过总投资额的 50%"
+
+
+@pytest.mark.parametrize(
+    ("pid", "index", "expected"),
+    [
+        (
+            "jjxf_2025_50/7/common_platform",
+            0,
+            "项目类型为“产业共性平台建设”，且申报日期在本政策有效期内",
+        ),
+        (
+            "jjxf_2025_50/3/launch_reward",
+            0,
+            "获批上市前承担的国家项目或进入的审评审批程序至少有一项，"
+            "或承担的其他国家项目经认定属于“揭榜挂帅等国家项目”",
+        ),
+        (
+            "jjxf_2025_50/12/benchmark_factory",
+            0,
+            "项目类型为“智能工厂建设项目”，且智能工厂获评的称号（第12条）是"
+            "“国家级标杆智能工厂”、“世界级标杆智能工厂”之一",
+        ),
+    ],
+)
+def test_conditions_in_words(
+    beijing: policyrules.Policy, pid: str, index: int, expected: str
+) -> None:
+    """Enum members by their titles, ``!= {}`` as 至少有一项, ``in {...}`` as 之一."""
+    p = _provision(beijing, pid)
+    assert Words.of(beijing.checked).expr(p.eligible[index].condition, p.subject) == expected
+
+
+def test_operators_in_words(beijing: policyrules.Policy) -> None:
+    """not, known, or inside and (bracketed), comparisons of dates and amounts."""
+    w = Words.of(beijing.checked)
+    say = lambda text: w.expr(_condition(text), "product")  # noqa: E731
+    assert say("not known(overseas_sales)") == "已在相应国外市场实现销售未提供"
+    assert say("not overseas_sales") == "并非“已在相应国外市场实现销售”"
+    assert say("(overseas_sales or clinically_urgent) and gmp_produced") == (
+        "（已在相应国外市场实现销售，或经认定为临床急需的创新医疗器械），"
+        "且按照医疗器械生产质量管理规范生产（第15条）"
+    )
+    assert say("approved_on >= 2026-01-01") == "境内获批上市（注册）日期不早于 2026年1月1日"
+    assert say("registration_cost > 100 万元") == "境外注册申请成本高于 100 万元"
+    assert say("overseas_authority not in {FDA, CE}") == (
+        "批准其境外上市的机构不是“美国食品药品监督管理局”、“欧洲共同体”之一"
+    )
+
+
+def test_no_expression_code_in_the_words_of_the_beijing_policy(
+    beijing: policyrules.Policy,
+) -> None:
+    """Every condition, amount, cap and target of the 47 measures in words: no operator, no
+    keyword of the language, no 「」 fallback."""
+    w = Words.of(beijing.checked)
+    code = re.compile(r"[=<>!]|\b(and|or|not|in force|known|if|then|else|per|of)\b|「")
+    said = []
+    for p in beijing.checked.provisions():
+        said += [w.expr(line.condition, p.subject) for line in p.eligible]
+        said += [w.cap(c, p.subject) for c in p.caps]
+        if p.amount is not None:
+            said.append(w.expr(p.amount.expr, p.subject))
+        if p.require is not None:
+            said.append(w.expr(p.require.condition, p.subject))
+    assert len(said) > 90
+    assert [t for t in said if code.search(t)] == []
+
+
+def test_values_in_words(beijing: policyrules.Policy) -> None:
+    w = Words.of(beijing.checked)
+    assert date_zh(dt.date(2025, 11, 24)) == "2025年11月24日"
+    assert duration_zh(Decimal(60), "工作日") == "60 个工作日"
+    assert duration_zh(Decimal(1), "月") == "1 个月"
+    assert value_zh("true") == "是"
+    assert value_zh("unknown") == "未提供"
+    assert value_zh("2026-03-02") == "2026年3月2日"
+    assert value_zh("[52 工作日, 61 工作日]") == "52 个工作日、61 个工作日"
+    assert value_zh("200 万元") == "200 万元"
+    assert w.fact_value(
+        "product.launch_routes", "{beijing_special_review, national_priority_review}"
+    ) == ("进入本市创新医疗器械特别审查程序、进入国家优先审批程序")
+    assert w.fact_value("product.launch_routes", "{}") == "无"
+    assert w.fact_title("product.approved_on") == "境内获批上市（注册）日期"
+    assert w.fact_title("product.no_such_fact") == "product.no_such_fact"
