@@ -199,6 +199,13 @@ def test_calculator_reads_back_the_example_firm(
         ("7", "firm-a/J1"): ("24000000.00", "exact"),
         ("13", "firm-a/A1"): ("1000000.00", "up_to"),
     }
+    # Each card carries the service's Chinese text (text_zh): A3's says the yearly cap cut it,
+    # 200 万 − 150 万 = 50 万.
+    a3 = page.locator(
+        "article.decision[data-provision='jjxf_2025_50/3/launch_reward'][data-subject='firm-a/A3']"
+    )
+    cut = "此上限起作用：200 万元 核减 150 万元，为 50 万元"
+    assert cut in a3.locator(".text").first.inner_text()
     card = page.locator("article.decision[data-provision='jjxf_2025_50/7/common_platform']")
     assert card.locator(".amount").inner_text() == "金额 2,400 万元"
     upto = page.locator("article.decision[data-provision='jjxf_2025_50/13/overseas_registration']")
