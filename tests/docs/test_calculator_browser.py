@@ -214,6 +214,7 @@ def test_calculator_reads_back_the_example_firm(
     # the years of new approvals.
     rd = page.locator("article.decision[data-provision='jjxf_2025_50/6/rd_reward']")
     assert "企业有产品新获批上市（注册）的年份" in rd.locator("ul.missing").inner_text()
+    assert "尚需提供" not in rd.inner_text()  # said once, by the list, not again by the text
     page.locator("#result h2").first.evaluate("h => h.scrollIntoView()")
     page.screenshot(path=str(shots / "calculator-desktop-result.png"))
 

@@ -385,7 +385,10 @@
       // The service's Chinese text; its first line, 【status】 clause —— subject, is the card's.
       const lines = d.text_zh.split("\n");
       if (lines[0].startsWith("【")) lines.shift();
-      const text = lines.map((line) => line.trim()).filter((line) => line);
+      // 尚需提供 (what is missing) is the card's own list, by the facts' titles.
+      const text = lines
+        .map((line) => line.trim())
+        .filter((line) => line && !(missing.length && line.startsWith("尚需提供")));
       // What it rests on (facts, assumptions, the original text) is folded under the rest.
       let cut = text.findIndex((line) => line.startsWith("所依据的情况"));
       if (cut < 0) cut = text.length;
