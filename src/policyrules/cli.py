@@ -24,6 +24,7 @@ import attrs
 from .api import Policy, load, read_rule_files
 from .cli_batch import add_batch_command
 from .cli_ledger import ExportFailed, add_ledger_commands, evaluate_with_ledger
+from .cli_test import add_test_command
 from .errors import Diagnostic, PolicyRulesError, RuleCheckError, RuleSyntaxError
 from .explain import decision_text, result_json
 from .files import write_atomic
@@ -311,6 +312,7 @@ def _parser() -> argparse.ArgumentParser:
 
     add_ledger_commands(sub)
     add_batch_command(sub)
+    add_test_command(sub)
     return p
 
 
