@@ -74,7 +74,8 @@ def test_eval_json_is_exact(capsys: pytest.CaptureFixture[str]) -> None:
     assert all(
         isinstance(a, str) and a.count(".") == 1 and len(a.split(".")[1]) == 2 for a in amounts
     )
-    assert {"decisions", "grants", "assumptions"} == set(data)
+    # provenance: what computed the result (issue 13 §6; tests/unit/test_provenance.py)
+    assert {"decisions", "grants", "assumptions", "provenance"} == set(data)
 
 
 def test_eval_set_parameter(capsys: pytest.CaptureFixture[str]) -> None:
@@ -206,9 +207,10 @@ def test_explain_with_facts_shows_trace(capsys: pytest.CaptureFixture[str]) -> N
 
 
 def test_explain_unknown_clause(capsys: pytest.CaptureFixture[str]) -> None:
-    """An unknown clause label is bad input naming the known ones."""
+    """An unknown clause label is bad input naming the closest one (99 is nearest 9, by
+    difflib's ratio 2·1/3), not all 47."""
     code, _, err = run(capsys, "explain", str(POLICY), "99")
-    assert (code, "jjxf_2025_50/3" in err) == (2, True)
+    assert (code, "jjxf_2025_50/9" in err, "jjxf_2025_50/3" in err) == (2, True, False)
 
 
 def test_usage_error_exits_2() -> None:
