@@ -35,6 +35,8 @@ __all__ = [
     "extreme_firm",
     "facts_documents",
     "grant_ids",
+    "json_number_spellings",
+    "json_texts",
     "json_value_texts",
     "modules",
     "money",
@@ -855,6 +857,66 @@ def json_value_texts(kind: str) -> st.SearchStrategy[str]:
     }[kind]
     values = st.one_of(*good, *near).map(lambda v: json.dumps(v, ensure_ascii=False))
     return st.one_of(values, _json_number_texts())
+
+
+# Numbers whose spelling a decoder could lose: trailing zeros, exponents, minus zero,
+# integers beyond 64 bits, floats beyond a double's range.
+_NUMBER_SPELLINGS = st.one_of(
+    st.sampled_from(
+        [
+            *("1.10", "1e2", "1E+2", "1e-3", "-0", "-0.0", "0", "-0e0", "12345678901234567890"),
+            *("-9223372036854775809", "18446744073709551616", "1.5e400", "2025", "10"),
+        ]
+    ),
+    st.from_regex(r"-?(0|[1-9][0-9]{0,30})(\.[0-9]{1,20})?([eE][+-]?[0-9]{1,3})?", fullmatch=True),
+)
+
+
+def json_number_spellings() -> st.SearchStrategy[str]:
+    """JSON numbers spelled as a decoder could misread them (see above), all valid JSON."""
+    return _NUMBER_SPELLINGS
+
+
+_WHITE = st.sampled_from(["", "", " ", "\n", "\t ", "\r\n  "])
+
+
+def _string_text(value: str, escape: bool) -> str:
+    """``value`` as a JSON string: escaped to ASCII (``\\u`` escapes, surrogate pairs) or
+    not, and ``/`` sometimes written ``\\/``."""
+    text = json.dumps(value, ensure_ascii=escape)
+    return text.replace("/", "\\/") if escape else text
+
+
+@st.composite
+def json_texts(draw: st.DrawFn, max_leaves: int = 12) -> str:
+    """JSON documents as text: nested lists and objects of numbers spelled in many ways
+    (see ``json_number_spellings``), strings with escapes (quotes, backslashes, control
+    characters, non-BMP characters as surrogate pairs), booleans and null, white space
+    between tokens.  Every one is valid JSON with no key written twice."""
+    strings = st.builds(_string_text, st.text(max_size=6), st.booleans())
+    scalars = st.one_of(
+        json_number_spellings(), strings, st.sampled_from(["true", "false", "null"])
+    )
+
+    def wrap(inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+        items = st.lists(inner, max_size=4)
+        pairs = st.dictionaries(st.text(max_size=4), inner, max_size=4)
+        return st.one_of(
+            st.builds(lambda xs, w: "[" + w + (w + "," + w).join(xs) + w + "]", items, _WHITE),
+            st.builds(
+                lambda kv, w, e: (
+                    "{"
+                    + ",".join(f"{w}{_string_text(k, e)}{w}:{w}{v}" for k, v in kv.items())
+                    + w
+                    + "}"
+                ),
+                pairs,
+                _WHITE,
+                st.booleans(),
+            ),
+        )
+
+    return draw(_WHITE) + draw(st.recursive(scalars, wrap, max_leaves=max_leaves)) + draw(_WHITE)
 
 
 # ---- registries for the batch (SQL) path: firms, products, projects, a ledger ----------------

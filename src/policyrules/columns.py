@@ -32,7 +32,7 @@ from typing import Any, NamedTuple
 from .converters import Converter, Keeps, id_converter
 from .instances import Facts, Instance, many_instances
 from .model import CheckedPolicy, EntityInfo
-from .reading import JsonNumeral, YamlNumeral
+from .reading import JsonNumeral, YamlNumeral, spelled
 from .runtime.values import Value
 
 __all__ = ["Doubt", "Shape", "Tally", "read_columns"]
@@ -85,6 +85,7 @@ class _Walk(NamedTuple):
     out: dict[str, tuple[Instance, ...]]  # the instances of each entity
     tally: Tally
     owned: bool  # the records may be changed in place
+    spell: bool  # ints are JSON integers, read as their spelling
 
 
 def read_columns(
@@ -95,6 +96,7 @@ def read_columns(
     tally: Tally | None = None,
     *,
     owned: bool = False,
+    spell: bool = False,
 ) -> Facts:
     """The facts in ``data`` (a facts file's mapping), as the exact reader reads them;
     :class:`Doubt` or ``ValueRefused`` where it would report an error, or might.  To
@@ -105,12 +107,16 @@ def read_columns(
     ``owned``: the records (the mappings under the entities' keys, at every level) were
     made for this call and are shared with nothing, not even each other: they become the
     instances' values, changed in place, whether the call succeeds or not.  Otherwise
-    ``data`` is left as it is."""
+    ``data`` is left as it is.
+
+    ``spell``: ``data`` is from :func:`~policyrules.reading.read_json_unchecked`, its ints
+    JSON integers: each is read as the ``JsonNumeral`` of its spelling, as the rule reads
+    it (``ValueError`` for one too long to spell).  Otherwise an int is a Python int."""
     roots = {e.key: e for e in policy.entities if e.parent is None}
     if not data.keys() <= {*roots, *top_keys}:
         raise Doubt
     out: dict[str, tuple[Instance, ...]] = {e.name: () for e in policy.entities}
-    walk = _Walk(shape, out, Tally() if tally is None else tally, owned)
+    walk = _Walk(shape, out, Tally() if tally is None else tally, owned, spell)
     walk.tally.reach(1)
     for key, ent in roots.items():
         if key not in data:
@@ -124,7 +130,8 @@ def read_columns(
             _entity(ent, raw, repeat(None), paths, [], walk, 3)
         else:
             raise Doubt
-    return Facts(out, {k: data[k] for k in top_keys if k in data})
+    extra = {k: data[k] for k in top_keys if k in data}
+    return Facts(out, spelled(extra) if spell else extra)
 
 
 def _entity(
@@ -163,7 +170,7 @@ def _entity(
     for key in keys:
         read = facts.get(key)
         if read is not None:
-            _column(items, key, read, keeps.get(key), walk.tally, level)
+            _column(items, key, read, keeps.get(key), walk, level)
     made = many_instances(ent.name, ids, items, parents, paths)
     walk.out[ent.name] = tuple(made)
     for child, key, block in blocks:
@@ -194,7 +201,7 @@ def _column(
     key: str,
     read: Converter,
     keeps: Keeps | None,
-    tally: Tally,
+    walk: _Walk,
     level: int,
 ) -> None:
     """Convert fact ``key`` in every record of ``items`` (at nesting ``level``) that holds
@@ -211,8 +218,11 @@ def _column(
         given = list(map(not_, empty))
         items, column = list(compress(items, given)), list(compress(column, given))
         kinds.discard(_NONE)
+    if walk.spell and (int in kinds or list in kinds):
+        column = list(map(spelled, column))
+        kinds = set(map(type, column))
     if list in kinds:
-        tally.reach(level + _nesting([v for v in column if type(v) is list]))
+        walk.tally.reach(level + _nesting([v for v in column if type(v) is list]))
     if keeps is not None and keeps(column, kinds):
         return
     list(map(setitem, items, repeat(key), _convert(column, read, kinds)))

@@ -238,10 +238,9 @@ def read_facts_file(
                     tally.entries += entries
                     tally.reach(1 + depth)
             try:
-                facts = read_columns(
-                    policy, data, _Reader(policy, "", None).shape, _TOP_KEYS, tally, owned=True
-                )
-            except (Doubt, ValueRefused):
+                shape = _Reader(policy, "", None).shape
+                facts = read_columns(policy, data, shape, _TOP_KEYS, tally, owned=True, spell=True)
+            except (Doubt, ValueError):  # ValueRefused, or an int too long to spell
                 pass
             else:
                 # ``colons`` counts those inside strings too: then the pairs are counted.

@@ -90,3 +90,18 @@ def test_yuan_round_trips(m: Money) -> None:
 def test_rate_round_trips(rate: Decimal) -> None:
     """parse_rate(format_rate(r)) == r, numerically."""
     assert rate == parse_rate(format_rate(rate))
+
+
+@given(st.one_of(st.integers(-(10**20), 10**20), st.integers(-3, 3).map(lambda k: k * 10**6)))
+def test_money_text_reads_back(fen: int) -> None:
+    """The texts of an amount (made once per amount, then taken from a cache) read back
+    as the same fen, however often asked for: ``12,345.67 元`` is 1,234,567 fen; ``200 万元``
+    is 200 × 1,000,000 fen; ``3 亿元`` is 3 × 10,000,000,000 fen."""
+    m = Money(fen)
+    for _ in range(2):
+        plain = str(m)
+        assert Decimal(plain.removesuffix(" 元").replace(",", "")) * 100 == fen
+        number, unit = m.format_cn().split(" ")
+        scale = {"元": Decimal(100), "万元": Decimal(10**6), "亿元": Decimal(10**10)}[unit]
+        assert Decimal(number.replace(",", "")) * scale == fen
+        assert (unit == "元") == (fen == 0 or fen % 10**6 != 0)

@@ -21,7 +21,7 @@ from typing import Any, overload
 import attrs
 
 from ..errors import Diagnostic, LedgerError
-from .money import Money
+from .money import Money, _of_fen
 
 __all__ = [
     "NO_EARLIER",
@@ -277,11 +277,11 @@ class Earlier(Sequence[tuple[str, Money]]):
             i += self._stop
         if not 0 <= i < self._stop:
             raise IndexError("Earlier index out of range")
-        return (self._log.subjects[i], Money(self._log.amounts[i]))
+        return (self._log.subjects[i], _of_fen(self._log.amounts[i]))
 
     def __iter__(self) -> Iterator[tuple[str, Money]]:
         log, stop = self._log, self._stop
-        return zip(islice(log.subjects, stop), map(Money, islice(log.amounts, stop)), strict=True)
+        return zip(islice(log.subjects, stop), map(_of_fen, islice(log.amounts, stop)), strict=True)
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Earlier | tuple | list):
@@ -297,14 +297,14 @@ class Earlier(Sequence[tuple[str, Money]]):
     @property
     def total(self) -> Money:
         """The sum of the amounts, in fen."""
-        return Money(self._log.totals[self._stop])
+        return _of_fen(self._log.totals[self._stop])
 
     def last(self, k: int = 3) -> tuple[tuple[str, Money], ...]:
         """The last ``k`` pairs (all of them when there are ``k`` or fewer)."""
         log, stop = self._log, self._stop
         start = max(stop - k, 0)
         return tuple(
-            zip(log.subjects[start:stop], map(Money, log.amounts[start:stop]), strict=True)
+            zip(log.subjects[start:stop], map(_of_fen, log.amounts[start:stop]), strict=True)
         )
 
     def describe(self, last: int = 3) -> str:

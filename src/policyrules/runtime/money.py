@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import decimal
 import enum
+import functools
 import re
 from collections.abc import Iterable
 from decimal import Decimal
@@ -34,11 +35,13 @@ import attrs
 __all__ = [
     "Money",
     "Rounding",
+    "cn_text",
     "format_rate",
     "max_money",
     "min_money",
     "parse_rate",
     "sum_money",
+    "yuan_text",
 ]
 
 # Fen per unit.  "万" and "亿" alone are read as 万元 and 亿元.
@@ -215,9 +218,7 @@ class Money:
         return Decimal(f"{self.fen}E-2")
 
     def __str__(self) -> str:
-        sign = "-" if self.fen < 0 else ""
-        yuan, fen = divmod(abs(self.fen), 100)
-        return f"{sign}{yuan:,}.{fen:02d} 元"
+        return yuan_text(self.fen)
 
     def format_cn(self) -> str:
         """Whole 亿元 as ``"3 亿元"``, else whole 万元 as ``"200 万元"``, else as :func:`str`.
@@ -227,11 +228,27 @@ class Money:
         >>> Money.of("12345.67").format_cn()
         '12,345.67 元'
         """
-        for unit in ("亿元", "万元"):
-            size = _UNITS[unit]
-            if self.fen and self.fen % size == 0:
-                return f"{self.fen // size} {unit}"
-        return str(self)
+        return cn_text(self.fen)
+
+
+# Explanations write the same amounts (caps, what accounts used) over and over: each text
+# is made once per amount.  Both are functions of an int alone.
+@functools.lru_cache(maxsize=1 << 14)
+def yuan_text(fen: int) -> str:
+    """``fen`` as :meth:`Money.__str__` writes it: ``"12,345.67 元"``."""
+    sign = "-" if fen < 0 else ""
+    yuan, cents = divmod(abs(fen), 100)
+    return f"{sign}{yuan:,}.{cents:02d} 元"
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def cn_text(fen: int) -> str:
+    """``fen`` as :meth:`Money.format_cn` writes it: ``"200 万元"``, ``"12,345.67 元"``."""
+    for unit in ("亿元", "万元"):
+        size = _UNITS[unit]
+        if fen and fen % size == 0:
+            return f"{fen // size} {unit}"
+    return yuan_text(fen)
 
 
 _new = object.__new__

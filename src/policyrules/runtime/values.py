@@ -10,11 +10,11 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 import attrs
 
-from .money import Money, format_rate
+from .money import Money, cn_text, format_rate
 
 __all__ = ["Duration", "Undecided", "Unknown", "Value", "format_value", "is_unknown", "missing_of"]
 
@@ -93,6 +93,11 @@ def _num(d: Decimal) -> str:
 
 def format_value(v: object, *, rate: bool = False) -> str:
     """A value as an explanation shows it."""
+    kind = type(v)
+    if kind is Money:  # the most frequent by far
+        return cn_text(cast(Money, v).fen)
+    if kind is str:
+        return cast(str, v)
     if isinstance(v, Unknown):
         return "unknown"
     if isinstance(v, Money):

@@ -37,6 +37,11 @@ _NONE: frozenset[str] = frozenset()
 # See _shape.
 Shape = tuple[list[int], list[tuple[int, int]], list[int]]
 
+# A claim waiting for its turn: its key in the pool-wide order, the provision and its
+# generated functions, the subject and its path, its Env if one was made, the assumptions
+# its key read.
+_Pending = tuple[Any, CompiledProvision, FastProvision | None, Instance, Path, Env | None, set[str]]
+
 
 class FastClaims(Rows):
     """The fast path of the evaluator (a mixin): it supplies the state used here."""
@@ -90,7 +95,7 @@ class FastClaims(Rows):
         can be, else the general way."""
         fast = self.policy.fast
         a, p = self.assumptions, self.parameters
-        pending: list[tuple[Any, CompiledProvision, Instance, Path, Env | None, set[str]]] = []
+        pending: list[_Pending] = []
         for cp in group:
             rank = natural_key(cp.info.id)
             fp = fast.get(cp.info.id)
@@ -117,16 +122,16 @@ class FastClaims(Rows):
                         env = self.env(cp, inst)
                         key = claim_key(cp, path, rank, env)
                         used = env.used_assumptions
-                pending.append((key, cp, inst, path, env, used))
+                pending.append((key, cp, fp, inst, path, env, used))
         pending.sort(key=_first)
         previous: Claim | None = None
-        for key, cp, inst, path, env, used in pending:
+        explain = self.explain
+        for key, cp, fp, inst, path, env, used in pending:
             why = None
-            if self.explain:
+            if explain:
                 claim = Claim(key, cp, inst, path, env)
                 why = natural_step(previous, claim) if previous is not None else None
                 previous = claim
-            fp = fast.get(cp.info.id)
             row: Decision | Row | None = None
             if fp is not None:
                 try:
@@ -166,10 +171,14 @@ class FastClaims(Rows):
             except Slow:
                 pass  # one by one: an unknown one may yet be decided by a false one
             else:
-                for v in values:
-                    if not v:
-                        return True, _NONE
-                return False, _NONE
+                return not all(values), _NONE
+        return self._each_condition(fp, cp, inst, used)
+
+    def _each_condition(
+        self, fp: FastProvision, cp: CompiledProvision, inst: Instance, used: set[str]
+    ) -> tuple[bool, frozenset[str]]:
+        """:meth:`_conditions` one condition at a time."""
+        a, p = self.assumptions, self.parameters
         failed = False
         missing: frozenset[str] = _NONE
         env: Env | None = None
@@ -250,7 +259,13 @@ class FastClaims(Rows):
         general way does.  :raises Slow: (before any account changes) a fact or parameter
         is not given."""
         a, p = self.assumptions, self.parameters
-        failed, missing = self._conditions(fp, cp, inst, used)
+        every = fp.all_conditions
+        try:
+            if every is None:
+                raise Slow
+            failed, missing = not all(every(inst, used, a, p)), _NONE
+        except Slow:  # one by one: an unknown one may yet be decided by a false one
+            failed, missing = self._each_condition(fp, cp, inst, used)
         if failed:
             return (cp, inst, path, "not_eligible", None, None, (), 0, 0, _NONE, -1, why, used)
         if missing:
@@ -307,9 +322,14 @@ class FastClaims(Rows):
         if keys:
             subject = "/".join([i for _, i in path])
             exact = kind == "exact"
-            if len(keys) == 1:
+            if len(logs) == 1:
                 logs[0].append(subject, amount, exact)
-            else:  # each account once, as the general way
+            elif len(logs) == 2:  # each account once, as the general way
+                first, second = logs
+                first.append(subject, amount, exact)
+                if second is not first:
+                    second.append(subject, amount, exact)
+            else:
                 for log in {id(log): log for log in logs}.values():
                     log.append(subject, amount, exact)
         if kind == "exact" and amount:
