@@ -14,6 +14,7 @@ with any ASGI server (``policyrules serve`` runs uvicorn).  Routes (docs/serve.m
 ``GET /v1/health``           ``{"status": "ok"}``
 ``GET /v1/version``          the tool, the policy's digest, the calendar
 ``GET /openapi.json``        the OpenAPI 3.1 document (also ``/v1/openapi.json``)
+``GET /calculator/``         the calculator page (:mod:`policyrules.serve_page`); ``/`` leads there
 ===========================  ==============================================================
 
 Options are query parameters named as the command line's flags: ``as_of=2026-06-30``,
@@ -50,6 +51,7 @@ from .provenance import policy_digest, provenance
 from .reading import read_pairs, read_scalar
 from .serve_log import DecisionLog
 from .serve_openapi import openapi
+from .serve_page import page_routes
 from .serve_work import (
     Abandoned,
     Evaluator,
@@ -354,6 +356,7 @@ def create_app(
         fixed_route("/v1/version", "version"),
         fixed_route("/openapi.json", "openapi"),
         fixed_route("/v1/openapi.json", "openapi"),
+        *page_routes(c),  # the calculator page (政策计算器)
     ]
     app = Starlette(
         routes=routes,

@@ -30,16 +30,6 @@ from policyrules.reference import anchor
 ROOT = Path(__file__).resolve().parents[2]
 POLICY_DIR = ROOT / "policies" / "beijing_2025"
 
-# The flags of a quiet, offline headless Chromium (no updates, sync or first-run pages).
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 # A page load or a search that takes longer than this (milliseconds) has failed.
 WAIT_MS = 30_000
 PHONE = {"width": 390, "height": 844}
@@ -103,33 +93,6 @@ def base_url(site: Path) -> Iterator[str]:
     server.shutdown()
     thread.join()
     server.server_close()
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    """Headless Chromium: ``CHROMIUM``'s binary, else /usr/bin/chromium."""
-    chromium = os.environ.get("CHROMIUM") or "/usr/bin/chromium"
-    if not os.access(chromium, os.X_OK):
-        pytest.fail(
-            f"no Chromium at {chromium}: run scripts/install-chromium.sh, which installs "
-            "Debian's chromium and prints its path, and pass it as CHROMIUM=<path>"
-        )
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.fail("Playwright is missing: pip install -e '.[browser]'")
-    with sync_playwright() as pw:
-        launched = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
-
-
-@pytest.fixture(scope="session")
-def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Where the screenshots go (kept with pytest's temporary directories)."""
-    path = tmp_path_factory.mktemp("screenshots")
-    print(f"screenshots in {path}")
-    return path
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,105 @@
+"""The policy calculator page (政策计算器) of ``policyrules serve``.
+
+A page in Chinese whose form is generated in the browser from the facts schema
+(``GET /v1/schema``): the firm enters what it knows, the page posts the facts to
+``POST /v1/evaluate`` and shows the decisions the service returns, with their Chinese text.
+The rules are never computed in the page.  Routes:
+
+=============================  ==========================================================
+``GET /``                      redirects to ``/calculator/``
+``GET /calculator/``           the page (``static/calculator/index.html``)
+``GET /calculator/{asset}``    its script and style sheet, shipped in the package
+``GET /calculator/labels.json``  the titles the schema does not carry (:func:`labels`)
+=============================  ==========================================================
+"""
+
+from __future__ import annotations
+
+import json
+from importlib.resources import files
+from typing import Any
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from .ledger_io import grant_keys
+from .model import CheckedPolicy
+
+__all__ = ["labels", "page_routes"]
+
+# The page's files (package data) and their media types.
+_ASSETS = {
+    "index.html": "text/html; charset=utf-8",
+    "calculator.js": "text/javascript; charset=utf-8",
+    "calculator.css": "text/css; charset=utf-8",
+}
+
+
+def labels(policy: CheckedPolicy) -> dict[str, Any]:
+    """The titles the page shows that the JSON Schema does not carry, as
+    ``{"enums": {entity key: {fact: {member: title}}}, "facts": {"entity.fact": title},
+    "parameters": {name: title}, "grants": [{"provision", "title", "keys", "yearly"}]}``:
+    the members of each enum (or set of enum) fact, every fact by the name a decision's
+    ``missing_facts`` uses, the open parameters, and for each award what an earlier grant
+    of it names (``keys``: ``[entity, title]`` from the firm down, as a ledger entry's keys;
+    ``yearly``: it carries a ``year``).  A thing without a title is given its name."""
+    enums: dict[str, dict[str, dict[str, str]]] = {}
+    facts: dict[str, str] = {}
+    for ent in policy.entities:
+        for f in ent.facts:
+            facts[f"{ent.name}.{f.name}"] = f.title or f.name
+            kind = f.type.element if f.type.kind in ("set", "list") else f.type
+            info = policy.enum(kind.name) if kind and kind.kind == "enum" and kind.name else None
+            if info is not None:
+                members = {m: t or m for m, t in info.members}
+                enums.setdefault(ent.key, {})[f.name] = members
+    parameters = {p.name: p.title or p.name for p in policy.parameters}
+    titles = {e.name: e.title or e.name for e in policy.entities}
+    clauses = {}
+    for cl in policy.clauses:
+        doc = policy.document(cl.document)
+        clauses[cl.id] = f"{doc.number if doc and doc.number else cl.document} {_label(cl.label)}"
+    grants = [
+        {
+            "provision": pid,
+            "title": f"{clauses.get(k.info.clause, '')} {k.info.title or pid}".strip(),
+            "keys": [[e, titles.get(e, e)] for e in k.chain],
+            "yearly": k.yearly,
+        }
+        for pid, k in grant_keys(policy).items()
+    ]
+    return {"enums": enums, "facts": facts, "parameters": parameters, "grants": grants}
+
+
+def _label(label: str) -> str:
+    """``第3条`` for an article's number, a label such as ``(六)`` as it is."""
+    return f"第{label}条" if label.isdigit() else label
+
+
+def page_routes(policy: CheckedPolicy) -> list[Route]:
+    """The routes of the calculator page (see the module), its files read once here."""
+    root = files("policyrules") / "static" / "calculator"
+    bodies = {name: (root / name).read_bytes() for name in _ASSETS}
+    labels_json = json.dumps(labels(policy), ensure_ascii=False).encode()
+
+    async def home(request: Request) -> Response:
+        return RedirectResponse("/calculator/", status_code=307)
+
+    async def page(request: Request) -> Response:
+        return Response(bodies["index.html"], media_type=_ASSETS["index.html"])
+
+    async def asset(request: Request) -> Response:
+        name = request.path_params["asset"]
+        if name == "labels.json":
+            return Response(labels_json, media_type="application/json")
+        if name not in bodies:
+            raise HTTPException(404)  # answered as the service's other unknown routes (E717)
+        return Response(bodies[name], media_type=_ASSETS[name])
+
+    return [
+        Route("/", home, methods=["GET"], name="home"),
+        Route("/calculator/", page, methods=["GET"], name="calculator"),
+        Route("/calculator/{asset}", asset, methods=["GET"], name="calculator_asset"),
+    ]

@@ -1,0 +1,475 @@
+// 政策计算器: the form is generated from the policy's facts schema (GET ../v1/schema), the
+// facts are posted to ../v1/evaluate, and the decisions it returns are shown.  The rules are
+// never computed here: this script only collects facts and shows the service's answer.
+"use strict";
+
+(() => {
+  const API = "../v1/";
+  const DETERMINED = "determined by an agency";
+  const STATUS = { eligible: "可以申请", unknown: "尚待确定", not_eligible: "不符合条件" };
+  const blocks = document.getElementById("blocks");
+  const result = document.getElementById("result");
+  let labels = { enums: {}, facts: {}, parameters: {} };
+
+  // ---- building elements ----------------------------------------------------------------
+
+  function el(tag, attrs = {}, ...children) {
+    const node = document.createElement(tag);
+    for (const [key, value] of Object.entries(attrs)) {
+      if (key === "text") node.textContent = value;
+      else node.setAttribute(key, value);
+    }
+    for (const child of children) if (child) node.append(child);
+    return node;
+  }
+
+  function select(options) {
+    const node = el("select");
+    for (const [value, text] of options) node.append(el("option", { value, text }));
+    return node;
+  }
+
+  // ---- what kind of input a fact takes --------------------------------------------------
+
+  // The schema of a fact without its "or null" (null means not given, as a missing key).
+  function given(schema) {
+    const alts = schema.anyOf || [];
+    const rest = alts.filter((s) => s.type !== "null");
+    return rest.length === 1 && alts.length === 2 ? rest[0] : schema;
+  }
+
+  function kindOf(schema) {
+    const s = given(schema);
+    if (schema.description === DETERMINED) return "determination";
+    if (s.type === "boolean") return "bool";
+    if (s.enum) return "enum";
+    if (s.type === "array" && s.items && s.items.enum) return "set";
+    if (s.type === "array") return "list";
+    if (s.format === "date") return "date";
+    if ((s.description || "").startsWith("money")) return "money";
+    if (s.anyOf) return "number";
+    return "text";
+  }
+
+  // The unit a duration (or a list of durations) is written with: "a duration in 工作日".
+  function unitOf(schema) {
+    const s = given(schema);
+    const inner = s.items || s;
+    const m = /^a duration in (\S+)/.exec(inner.description || "");
+    return m ? m[1] : "";
+  }
+
+  // ---- the form -------------------------------------------------------------------------
+
+  function factField(key, name, schema) {
+    const kind = kindOf(schema);
+    const field = el("div", { class: `field kind-${kind}`, "data-name": name, "data-kind": kind });
+    const title = name === "id" ? "编号" : schema.title || name;
+    const label = el("label", { class: "title", text: title });
+    field.append(label);
+    let control;
+    if (kind === "bool") {
+      control = select([["", "未填写"], ["true", "是"], ["false", "否"]]);
+    } else if (kind === "determination") {
+      control = select([["", "未认定"], ["true", "是"], ["false", "否"]]);
+    } else if (kind === "enum") {
+      const titles = (labels.enums[key] || {})[name] || {};
+      control = select([["", "未填写"], ...given(schema).enum.map((m) => [m, titles[m] || m])]);
+    } else if (kind === "set") {
+      const titles = (labels.enums[key] || {})[name] || {};
+      control = el("div", { class: "choices", role: "group" });
+      for (const m of given(schema).items.enum) {
+        control.append(el("label", {}, el("input", { type: "checkbox", value: m }), titles[m] || m));
+      }
+      control.append(
+        el("label", { class: "none" }, el("input", { type: "checkbox", value: "" }), "以上都不是"),
+      );
+      // "None of these" and a member exclude each other; nothing ticked: not given.
+      control.addEventListener("change", (event) => {
+        const none = event.target.value === "";
+        for (const box of control.querySelectorAll("input")) {
+          if ((box.value === "") !== none) box.checked = false;
+        }
+      });
+      field.append(control);
+      return field;
+    } else if (kind === "date") {
+      control = el("input", { type: "date" });
+    } else if (kind === "money") {
+      control = el("input", { type: "text", inputmode: "decimal", placeholder: "未填写" });
+      const unit = select([["万元", "万元"], ["元", "元"]]);
+      unit.className = "unit";
+      field.append(el("span", { class: "money" }, control, unit));
+      label.htmlFor = control.id = uniqueId();
+      return field;
+    } else if (kind === "list") {
+      const unit = unitOf(schema);
+      control = el("input", {
+        type: "text",
+        placeholder: `多个用逗号分隔${unit ? "，单位：" + unit : ""}`,
+        "data-unit": unit,
+      });
+    } else {
+      const unit = unitOf(schema);
+      control = el("input", {
+        type: "text",
+        inputmode: kind === "number" ? "decimal" : "text",
+        placeholder: unit ? `单位：${unit}` : "未填写",
+        "data-unit": unit,
+      });
+    }
+    label.htmlFor = control.id = uniqueId();
+    field.append(control);
+    return field;
+  }
+
+  let counter = 0;
+  function uniqueId() {
+    counter += 1;
+    return `f${counter}`;
+  }
+
+  // One entity (a firm, a product …): its facts, then the lists of its own entities.
+  function entityRow(key, schema, list) {
+    const row = el("fieldset", { class: "entity", "data-key": key });
+    const legend = el("legend", { text: schema.title || key });
+    row.append(legend);
+    if (list) {
+      const remove = el("button", { type: "button", class: "remove", text: "删除" });
+      remove.addEventListener("click", () => {
+        const rows = row.parentElement;
+        row.remove();
+        renumber(rows);
+      });
+      legend.append(" ", remove);
+    }
+    const fields = el("div", { class: "fields" });
+    const lists = el("div", { class: "lists" });
+    for (const [name, sub] of Object.entries(schema.properties)) {
+      if (sub.type === "array" && sub.items && sub.items.type === "object") {
+        lists.append(entityList(name, sub.items, 0));
+      } else {
+        fields.append(factField(key, name, sub));
+      }
+    }
+    row.append(fields, lists);
+    return row;
+  }
+
+  function renumber(rows) {
+    rows.querySelectorAll(":scope > fieldset > legend").forEach((legend, i) => {
+      legend.firstChild.textContent = `${legend.parentElement.dataset.title} ${i + 1}`;
+    });
+  }
+
+  // A list of entities with buttons to add and remove rows; `start` rows to begin with.
+  function entityList(key, items, start) {
+    const title = items.title || key;
+    const box = el("fieldset", { class: "entity-list", "data-key": key });
+    box.append(el("legend", { text: title }));
+    const rows = el("div", { class: "rows" });
+    const add = el("button", { type: "button", class: "add", text: `添加${title}` });
+    let made = 0;
+    add.addEventListener("click", () => {
+      const row = entityRow(key, items, true);
+      row.dataset.title = title;
+      made += 1;
+      row.querySelector("[data-name=id] input").value = `${title}${made}`; // any unique id
+      rows.append(row);
+      renumber(rows);
+    });
+    box.append(rows, add);
+    for (let i = 0; i < start; i += 1) add.click();
+    return box;
+  }
+
+  function build(schema) {
+    const top = schema.properties;
+    const others = el("details", { class: "others" });
+    others.append(el("summary", { text: "其他申报主体和主管部门报告的数据" }));
+    for (const [key, sub] of Object.entries(top)) {
+      if (key === "ledger" || key === "parameters" || key === "assumptions") continue;
+      let part;
+      if (sub.type === "array") part = entityList(key, sub.items, key === "firms" ? 1 : 0);
+      else part = entityRow(key, sub, false);
+      (key === "firms" ? blocks : others).append(part);
+    }
+    blocks.append(others);
+    const params = (top.parameters || {}).properties || {};
+    if (Object.keys(params).length) {
+      const box = el("details", { class: "parameters" });
+      box.append(el("summary", { text: "文本未定的比例（可按主管部门的决定填写）" }));
+      const fields = el("div", { class: "fields", "data-key": "parameters" });
+      for (const name of Object.keys(params)) {
+        const field = factField("parameters", name, { title: labels.parameters[name] || name });
+        field.querySelector("input").placeholder = "如 50%";
+        fields.append(field);
+      }
+      box.append(fields);
+      blocks.append(box);
+    }
+    if (labels.grants && labels.grants.length) blocks.append(ledgerBox());
+  }
+
+  // ---- earlier grants (the document's ledger) --------------------------------------------
+
+  // A grant names its award, the ids of its subject from the firm down, its amount and, for
+  // an award capped per year, the year: the keys of a ledger entry (labels.json's grants).
+  function grantRow() {
+    const row = el("fieldset", { class: "grant" });
+    const remove = el("button", { type: "button", class: "remove", text: "删除" });
+    remove.addEventListener("click", () => row.remove());
+    row.append(el("legend", { text: "已获资金 " }, remove));
+    const fields = el("div", { class: "fields" });
+    const award = select(labels.grants.map((g) => [g.provision, g.title]));
+    const which = el("div", { class: "field", "data-name": "provision", "data-kind": "text" });
+    which.append(el("label", { class: "title", text: "措施" }), award);
+    const keys = el("div", { class: "keys" });
+    const rebuild = () => {
+      const grant = labels.grants.find((g) => g.provision === award.value);
+      const parts = grant.keys.map(([name, title]) =>
+        factField("ledger", name, { title: `${title}编号` }),
+      );
+      parts.push(factField("ledger", "amount", { title: "金额", description: "money" }));
+      if (grant.yearly) parts.push(factField("ledger", "year", { title: "年度（如 2026）" }));
+      keys.replaceChildren(...parts);
+    };
+    award.addEventListener("change", rebuild);
+    rebuild();
+    fields.append(which, keys);
+    row.append(fields);
+    return row;
+  }
+
+  function ledgerBox() {
+    const box = el("details", { class: "ledger" });
+    box.append(el("summary", { text: "已获得的资金（台账：计算封顶时扣除）" }));
+    const rows = el("div", { class: "rows" });
+    const add = el("button", { type: "button", class: "add", text: "添加一笔" });
+    add.addEventListener("click", () => rows.append(grantRow()));
+    box.append(rows, add);
+    return box;
+  }
+
+  function readLedger() {
+    return [...blocks.querySelectorAll(".ledger .grant")].map((row, i) => {
+      const grant = {};
+      const path = `ledger[${i}]`;
+      for (const field of row.querySelectorAll(".field")) {
+        const value = readField(field, `${path}.${field.dataset.name}`);
+        if (value === undefined) continue;
+        // A year is a whole number (a ledger's `year: 2026`).
+        const year = field.dataset.name === "year" && /^[0-9]+$/.test(value);
+        grant[field.dataset.name] = year ? Number(value) : value;
+      }
+      return grant;
+    });
+  }
+
+  // ---- reading the form back as a facts document ----------------------------------------
+
+  function splitList(text) {
+    return text.split(/[,，、;；\s]+/).filter((x) => x !== "");
+  }
+
+  // The value of one field, or undefined when left unknown; `path` names it for errors.
+  function readField(field, path) {
+    const kind = field.dataset.kind;
+    for (const input of field.querySelectorAll("input, select")) input.dataset.path = path;
+    if (kind === "set") {
+      const ticked = [...field.querySelectorAll("input:checked")].map((box) => box.value);
+      if (!ticked.length) return undefined;
+      return ticked.filter((v) => v !== "");
+    }
+    const control = field.querySelector("input, select");
+    const text = control.value.trim();
+    if (text === "") return undefined;
+    if (kind === "bool" || kind === "determination") return text === "true";
+    if (kind === "money") return text + field.querySelector("select.unit").value;
+    const unit = control.dataset.unit || "";
+    if (kind === "list") return splitList(text).map((x) => x + unit);
+    return unit ? text + unit : text;
+  }
+
+  function readFields(container, path) {
+    const out = {};
+    for (const field of container.querySelectorAll(":scope > .fields > .field")) {
+      const value = readField(field, `${path}.${field.dataset.name}`);
+      if (value !== undefined) out[field.dataset.name] = value;
+    }
+    return out;
+  }
+
+  function readEntity(row, path) {
+    const out = readFields(row, path);
+    for (const list of row.querySelectorAll(":scope > .lists > .entity-list")) {
+      const items = readList(list, `${path}.${list.dataset.key}`);
+      if (items.length) out[list.dataset.key] = items;
+    }
+    return out;
+  }
+
+  function readList(list, path) {
+    const rows = list.querySelectorAll(":scope > .rows > .entity");
+    return [...rows].map((row, i) => readEntity(row, `${path}[${i}]`));
+  }
+
+  function readForm() {
+    const doc = {};
+    for (const part of blocks.querySelectorAll(":scope > .entity-list, :scope > details > .entity-list")) {
+      const items = readList(part, part.dataset.key);
+      if (items.length) doc[part.dataset.key] = items;
+    }
+    for (const row of blocks.querySelectorAll(":scope > details > .entity")) {
+      const single = readEntity(row, row.dataset.key);
+      if (Object.keys(single).length) doc[row.dataset.key] = single;
+    }
+    const params = blocks.querySelector(".parameters .fields");
+    if (params) {
+      const values = {};
+      for (const field of params.querySelectorAll(":scope > .field")) {
+        const value = readField(field, `parameters.${field.dataset.name}`);
+        if (value !== undefined) values[field.dataset.name] = value;
+      }
+      if (Object.keys(values).length) doc.parameters = values;
+    }
+    const ledger = readLedger();
+    if (ledger.length) doc.ledger = ledger;
+    return doc;
+  }
+
+  // ---- showing the answer ---------------------------------------------------------------
+
+  // 元 as exact text ("24000000.00") in 万元 when whole 百元 or more, without floating point.
+  function money(yuan) {
+    const [whole, cents = ""] = yuan.split(".");
+    const frac = cents.replace(/0+$/, "");
+    if (whole.length > 4) {
+      const wan = whole.slice(0, -4);
+      const rest = (whole.slice(-4) + frac).replace(/0+$/, "");
+      return `${Number(wan).toLocaleString("zh-CN")}${rest ? "." + rest : ""} 万元`;
+    }
+    return `${whole}${frac ? "." + frac : ""} 元`;
+  }
+
+  function clauseName(d) {
+    const label = /^\d+$/.test(d.clause) ? `第${d.clause}条` : d.clause;
+    return `${d.document_number || d.document} ${label} ${d.title || ""}`.trim();
+  }
+
+  function card(d) {
+    const item = el("article", {
+      class: `decision ${d.status}`,
+      "data-provision": d.provision,
+      "data-subject": d.subject,
+    });
+    item.append(el("h3", { text: clauseName(d) }));
+    item.append(el("p", { class: "subject", text: `对象：${d.subject}　${STATUS[d.status]}` }));
+    if (d.amount !== null) {
+      const words = d.amount_kind === "up_to" ? "最多" : "金额";
+      const amount = el("p", { class: "amount", text: `${words} ${money(d.amount)}` });
+      amount.dataset.amount = d.amount;
+      amount.dataset.kind = d.amount_kind;
+      item.append(amount);
+    }
+    const missing = [
+      ...d.missing_facts.map((f) => labels.facts[f] || f),
+      ...d.missing_parameters.map((p) => labels.parameters[p] || p),
+    ];
+    if (missing.length) {
+      const list = el("ul", { class: "missing" });
+      for (const m of missing) list.append(el("li", { text: m }));
+      item.append(el("p", { text: "还需要：" }), list);
+    }
+    if (d.text_zh) {
+      // The service's Chinese text; its first line, 【status】 clause —— subject, is the card's.
+      const lines = d.text_zh.split("\n");
+      if (lines[0].startsWith("【")) lines.shift();
+      // 尚需提供 (what is missing) is the card's own list, by the facts' titles.
+      const text = lines
+        .map((line) => line.trim())
+        .filter((line) => line && !(missing.length && line.startsWith("尚需提供")));
+      // What it rests on (facts, assumptions, the original text) is folded under the rest.
+      let cut = text.findIndex((line) => line.startsWith("所依据的情况"));
+      if (cut < 0) cut = text.length;
+      item.append(el("div", { class: "text", text: text.slice(0, cut).join("\n") }));
+      if (cut < text.length) {
+        const basis = el("details", { class: "basis" }, el("summary", { text: "依据、假设和原文" }));
+        basis.append(el("div", { class: "text", text: text.slice(cut).join("\n") }));
+        item.append(basis);
+      }
+    } else if (d.reasons.length) {
+      item.append(el("p", { class: "text", text: d.reasons.join("；") }));
+    }
+    return item;
+  }
+
+  function show(data) {
+    result.replaceChildren();
+    const groups = { eligible: [], unknown: [], not_eligible: [] };
+    for (const d of data.decisions) groups[d.status].push(d);
+    const counts = Object.entries(groups).map(([s, ds]) => `${STATUS[s]} ${ds.length} 项`);
+    result.append(el("h2", { text: "结果" }), el("p", { class: "counts", text: counts.join("，") }));
+    for (const status of ["eligible", "unknown", "not_eligible"]) {
+      const part = el(status === "not_eligible" ? "details" : "section", { class: `group ${status}` });
+      const heading = `${STATUS[status]}（${groups[status].length}）`;
+      part.append(el(status === "not_eligible" ? "summary" : "h2", { text: heading }));
+      for (const d of groups[status]) part.append(card(d));
+      result.append(part);
+    }
+    if (data.text_zh) {
+      const whole = el("details", { class: "whole" }, el("summary", { text: "完整说明" }));
+      whole.append(el("pre", { text: data.text_zh }));
+      result.append(whole);
+    }
+    result.dataset.state = "done";
+  }
+
+  function showErrors(body) {
+    result.replaceChildren(el("h2", { text: "填写有误" }));
+    const list = el("ul", { class: "errors" });
+    for (const e of body.errors || []) {
+      list.append(el("li", { text: `${e.message}${e.hint ? "（" + e.hint + "）" : ""}` }));
+      const input = e.path && blocks.querySelector(`[data-path="${CSS.escape(e.path)}"]`);
+      if (input) input.classList.add("wrong");
+    }
+    result.append(list);
+    result.dataset.state = "error";
+  }
+
+  async function submit(event) {
+    event.preventDefault();
+    for (const wrong of blocks.querySelectorAll(".wrong")) wrong.classList.remove("wrong");
+    result.dataset.state = "busy";
+    result.replaceChildren(el("p", { text: "计算中……" }));
+    const asOf = document.getElementById("as-of").value;
+    const query = asOf ? `?as_of=${encodeURIComponent(asOf)}` : "";
+    try {
+      const answer = await fetch(`${API}evaluate${query}`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify(readForm()),
+      });
+      const body = await answer.json();
+      if (answer.ok) show(body);
+      else showErrors(body);
+    } catch (err) {
+      showErrors({ errors: [{ message: `无法连接服务：${err}` }] });
+    }
+  }
+
+  async function start() {
+    const [schema, titles] = await Promise.all([
+      fetch(`${API}schema`).then((r) => r.json()),
+      fetch("labels.json").then((r) => r.json()),
+    ]);
+    labels = titles;
+    build(schema);
+    document.getElementById("loading").remove();
+    document.getElementById("controls").hidden = false;
+    document.getElementById("facts").addEventListener("submit", submit);
+    document.body.dataset.ready = "1";
+  }
+
+  start();
+})();
