@@ -34,9 +34,7 @@ def _collect() -> list[Any]:
             assert len(names) == len(set(names)), f"{path.name}: duplicate case names"
             for case in data["cases"]:
                 name = path.name if directory == "beijing_2025" else f"{directory}/{path.name}"
-                params.append(
-                    pytest.param(directory, name, case, id=f"{name}::{case['name']}")
-                )
+                params.append(pytest.param(directory, name, case, id=f"{name}::{case['name']}"))
     return params
 
 
