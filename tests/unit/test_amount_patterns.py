@@ -8,13 +8,13 @@ from decimal import Decimal
 from fractions import Fraction
 
 import pytest
-from support import diagnostics
 from tests.strategies import compile_text
 
 import policyrules
 from policyrules import syntax as s
 from policyrules.backends.sql import BatchCompileError, compile_batch
 from policyrules.printer import print_module
+from support import diagnostics
 
 HEAD = """entity firm "企业"
   list firms
@@ -181,7 +181,8 @@ def test_a_rational_number_stays_exact_through_arithmetic() -> None:
 def test_division_by_a_zero_fact_is_unknown_with_e415() -> None:
     d = _decide(_award("amount base / n"), base="300元", n=0)
     assert d.status == "unknown"
-    assert d.reasons and d.reasons[0].startswith("E415: base / n divides by zero")
+    assert d.reasons
+    assert d.reasons[0].startswith("E415: base / n divides by zero")
 
 
 def test_band_limits_that_do_not_rise_are_unknown_with_e417() -> None:
@@ -292,7 +293,8 @@ def test_batch_refusals_name_the_construct_and_provision(
         compile_batch(policy.checked)
     assert info.value.code == code
     message = info.value.diagnostics[0].message
-    assert "d/1/a" in message and words in message
+    assert "d/1/a" in message
+    assert words in message
 
 
 def test_a_define_is_inlined_by_the_batch() -> None:
