@@ -349,8 +349,8 @@ class ClauseChecks:
                     )
                 for e in per:
                     in_chain(e, st.span)
-                if y is not None:
-                    typer.expect(y, t.DATE, usage, "the date that picks the year")
+                if y is not None and typer.type_of(y, usage) != t.YEAR:
+                    typer.expect(y, t.DATE, usage, "the date (or year) that picks the year")
                     if not per:
                         self.error(
                             "E207",
@@ -363,7 +363,7 @@ class ClauseChecks:
             case s.OrderBy(keys=keys):
                 for k in keys:
                     got = typer.type_of(k, usage)
-                    if got.kind not in ("date", "number", "money", "text", "rate", "any"):
+                    if got.kind not in ("date", "number", "money", "text", "rate", "year", "any"):
                         self.error("E204", f"cannot order by {got.describe()}", k.span, None)
             case s.Due(period=d, start=start):
                 got = typer.type_of(d, usage)

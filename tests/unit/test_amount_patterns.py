@@ -300,3 +300,44 @@ def test_batch_refusals_name_the_construct_and_provision(
 def test_a_define_is_inlined_by_the_batch() -> None:
     text = 'define big "大项目" = base > 100 万元\n' + _award("eligible when big", "amount base")
     compile_batch(compile_text(text).checked)  # no refusal: the define is its expression
+
+
+# ---- years as years --------------------------------------------------------------------------
+
+YEAR_HEAD = HEAD.replace("  fact on: date\n", "  fact on: date\n  fact fy: year\n")
+
+
+@pytest.mark.parametrize(("given", "year"), [(2026, 2026), ("2026", 2026), ("2026年度", 2026)])
+def test_a_year_fact_is_read_as_a_calendar_year(given: object, year: int) -> None:
+    # cap 100 万元 per firm per year of fy, 30 万元 granted in that year: 100 − 30 = 70 万 left
+    text = YEAR_HEAD + "\n  award a\n    for each firm\n    amount base\n"
+    text += "    cap 100 万元 per firm per year of fy\n"
+    policy = compile_text(text)
+    ledger = [{"provision": "d/1/a", "firm": "f", "amount": "30万元", "year": year}]
+    facts = {"firms": [{"id": "f", "base": "200万元", "fy": given}], "ledger": ledger}
+    d = policy.evaluate(facts).decisions[0]
+    # entitlement: 200 万 − 30 万 granted before = 170 万, cut to the 70 万 left of the year
+    assert d.amount == policyrules.Money.of(70, "万元")
+
+
+@pytest.mark.parametrize("given", ["2026.5", 0, 10000, "二〇二六年", True])
+def test_a_year_that_is_not_a_calendar_year_is_e340(given: object) -> None:
+    policy = compile_text(YEAR_HEAD + "\n  award a\n    for each firm\n    amount base\n")
+    with pytest.raises(policyrules.FactsError) as info:
+        policy.evaluate({"firms": [{"id": "f", "fy": given}]})
+    assert info.value.code == "E340"
+
+
+def test_years_compare_with_numbers_and_count_by_subtraction() -> None:
+    assert (
+        _codes(
+            YEAR_HEAD.replace('  quote "q"\n', '  quote "q"\n') + "\n  award a\n"
+            "    for each firm\n    eligible when fy >= 2026 and fy - 1 = year(on)\n"
+            "    amount base\n"
+        )
+        == []
+    )
+    assert _codes(
+        YEAR_HEAD + "\n  award a\n    for each firm\n    eligible when fy + fy > 1\n"
+        "    amount base\n"
+    ) == ["E204"]
