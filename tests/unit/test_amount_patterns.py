@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 from fractions import Fraction
+from pathlib import Path
 
+import attrs
 import pytest
 from tests.strategies import compile_text
 
@@ -15,6 +17,8 @@ from policyrules import syntax as s
 from policyrules.backends.sql import BatchCompileError, compile_batch
 from policyrules.printer import print_module
 from support import diagnostics
+
+PATTERNS = Path(__file__).resolve().parents[2] / "policies" / "patterns"
 
 HEAD = """entity firm "企业"
   list firms
@@ -341,3 +345,32 @@ def test_years_compare_with_numbers_and_count_by_subtraction() -> None:
         YEAR_HEAD + "\n  award a\n    for each firm\n    eligible when fy + fy > 1\n"
         "    amount base\n"
     ) == ["E204"]
+
+
+def test_steps_show_the_whole_count_in_the_trace() -> None:
+    # ⌊(1350 万 − 1000 万) / 100 万⌋ = ⌊3.5⌋ = 3 steps: 50 万 + 3 × 5 万 = 65 万
+    policy = policyrules.load(PATTERNS)
+    facts = {"firms": [{"id": "f", "registered_here": True, "serious_dishonesty": False}]}
+    facts["firms"][0]["annual_revenue"] = "1350万元"
+    (d,) = [
+        d for d in policy.evaluate(facts).decisions if d.provision.endswith("revenue_step_reward")
+    ]
+    assert d.amount == policyrules.Money.of(65, "万元")
+    texts = [st.text for st in d.trace]
+    assert "floor((annual_revenue - 1000 万元) / 100 万元) = ⌊3.5⌋ = 3" in texts
+
+
+def test_the_patterns_explain_the_same_with_and_without_the_fast_path() -> None:
+    """Rows of the generated code, made into decisions, equal the general way's, trace
+    included (defines and steps noted alike)."""
+    policy = policyrules.load(PATTERNS)
+    general = attrs.evolve(policy, compiled=attrs.evolve(policy.compiled, fast={}))
+    assert policy.compiled.fast, "some provisions of the patterns have generated code"
+    firm = {"registered_here": True, "serious_dishonesty": False, "annual_revenue": "1350万元"}
+    facts = {
+        "firms": [
+            {"id": "f", **firm, "prior_rd_investment": "500万元", "prior_revenue": "1亿元"},
+            {"id": "g", "registered_here": False, "annual_revenue": "2000万元"},
+        ]
+    }
+    assert policy.evaluate(facts).decisions == general.evaluate(facts).decisions
