@@ -374,3 +374,25 @@ def test_the_patterns_explain_the_same_with_and_without_the_fast_path() -> None:
         ]
     }
     assert policy.evaluate(facts).decisions == general.evaluate(facts).decisions
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("clause 1 award a amount progressive x band 1 元 at 5%", "E112"),
+        ("clause 1 award a amount progressive x band above 5%", "E112"),
+        ("define x ok", "E113"),
+        ("clause 1 award a rounding down 1 元", "E114"),
+        ("clause 1 award a rounding down to 1", "E114"),
+    ],
+)
+def test_misspelt_new_statements_have_their_own_syntax_errors(text: str, code: str) -> None:
+    with pytest.raises(policyrules.RuleSyntaxError) as info:
+        policyrules.parse(text)
+    assert info.value.code == code
+
+
+def test_a_dash_range_is_pointed_to_to() -> None:
+    with pytest.raises(policyrules.RuleSyntaxError) as info:
+        policyrules.parse("clause 1 award a amount 10%—30% of x")
+    assert "written with `to`" in (info.value.diagnostics[0].hint or "")
