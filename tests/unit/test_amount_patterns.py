@@ -396,3 +396,10 @@ def test_a_dash_range_is_pointed_to_to() -> None:
     with pytest.raises(policyrules.RuleSyntaxError) as info:
         policyrules.parse("clause 1 award a amount 10%—30% of x")
     assert "written with `to`" in (info.value.diagnostics[0].hint or "")
+
+
+def test_a_range_written_with_a_minus_gets_a_hint() -> None:
+    """`10%-30% of base` reads as 10% − (30% of base): E204, pointing to `to`."""
+    (d,) = diagnostics(_award("amount 10%-30% of base"))
+    assert d.code == "E204"
+    assert "`amount 10% to 30% of BASE`" in (d.hint or "")
