@@ -403,3 +403,12 @@ def test_a_range_written_with_a_minus_gets_a_hint() -> None:
     (d,) = diagnostics(_award("amount 10%-30% of base"))
     assert d.code == "E204"
     assert "`amount 10% to 30% of BASE`" in (d.hint or "")
+
+
+def test_the_batch_refuses_a_year_fact_naming_it() -> None:
+    text = YEAR_HEAD + "\n  award a\n    for each firm\n    eligible when fy >= 2026\n"
+    text += "    amount base\n"
+    with pytest.raises(BatchCompileError) as info:
+        compile_batch(compile_text(text).checked)
+    assert info.value.code == "E600"
+    assert "d/1/a: the year fact firm.fy" in info.value.diagnostics[0].message
