@@ -30,11 +30,11 @@ __all__ = ["BUILTINS", "KEYWORDS", "TYPES", "UNITS", "PolicyRulesLexer"]
 
 # Every keyword of src/policyrules/grammar/policyrules.lark (the quoted terminals).
 KEYWORDS = (
-    "above", "after", "agency", "amount", "and", "assumption", "at", "award", "band", "by",
+    "above", "after", "agency", "amount", "and", "assumption", "award", "band", "by",
     "cap", "chapter", "clause", "consequence", "deadline", "decided", "declaration", "define",
     "document", "done", "due", "each", "eligible", "else", "entitlement", "entity", "enum",
     "events", "fact", "for", "force", "from", "if", "in", "issued", "list", "measures",
-    "minimum", "not", "note", "number", "of", "once", "or", "order", "parameter", "per",
+    "minimum", "not", "note", "number", "of", "once", "or", "order", "parameter", "pays", "per",
     "progressive", "quote", "require", "rounding", "set", "shared", "single", "source",
     "target", "then", "to", "twin", "up", "valid", "when", "year",
 )  # fmt: skip
