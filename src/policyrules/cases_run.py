@@ -88,6 +88,17 @@ def _compare(d: Decision, exp: Mapping[str, Any]) -> Iterator[tuple[str, str, st
             money = Money.parse(str(want))
             ok = d.amount is not None and d.amount.fen == money.fen
             yield "amount", money.format_cn(), got, ok
+    if "amount_min" in exp:
+        want_min, low = exp["amount_min"], d.amount_min
+        got_min = low.format_cn() if low is not None else "—"
+        if want_min is None:
+            yield "amount_min", "—", got_min, low is None
+        else:
+            floor = Money.parse(str(want_min))
+            yield "amount_min", floor.format_cn(), got_min, low is not None and low == floor
+    if "reason" in exp:
+        text = str(exp["reason"])
+        yield "reason", text, _show(list(d.reasons)), any(text in r for r in d.reasons)
     if "amount_kind" in exp:
         kind = exp["amount_kind"]
         yield "amount_kind", str(kind), str(d.amount_kind), d.amount_kind == kind

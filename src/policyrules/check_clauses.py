@@ -14,6 +14,7 @@ import attrs
 
 from . import syntax as s
 from . import types as t
+from .check_amounts import amount_statement, constant_amount_errors
 from .check_constants import constant_errors, period_errors
 from .check_names import reserved, shadows_member
 from .errors import Diagnostic, Span, did_you_mean
@@ -23,7 +24,8 @@ from .typing_rules import ExprTyper, Usage
 __all__ = ["ClauseChecks", "normalize_quote"]
 
 _ALLOWED = {
-    "award": {"quote", "note", "subject", "eligible", "amount", "decided", "cap", "once", "order"},
+    "award": {"quote", "note", "subject", "eligible", "amount", "decided", "cap", "once", "order"}
+    | {"minimum", "rounding"},
     "deadline": {"quote", "note", "subject", "eligible", "due", "done"},
     "target": {"quote", "note", "subject", "require"},
     "entitlement": {"quote", "note", "subject", "eligible", "consequence"},
@@ -43,6 +45,9 @@ _ROLE = {
     s.Done: "done",
     s.Require: "require",
     s.Consequence: "consequence",
+    s.AmountRange: "amount",
+    s.AmountMinimum: "minimum",
+    s.Rounding: "rounding",
 }
 _SINGLE = {
     "subject",
@@ -54,6 +59,8 @@ _SINGLE = {
     "require",
     "consequence",
     "quote",
+    "minimum",
+    "rounding",
 }
 _WS = re.compile(r"\s+")
 
@@ -237,11 +244,21 @@ class ClauseChecks:
             self.error("E209", "an award has one amount", roles["decided"][0].span, None)
         typer = ExprTyper(base, subject, doc, self.error)
         usage = Usage()
+        clean = len(self.diags)
         for st in p.body:
             before = len(self.diags)
             self._statement(typer, usage, base, subject, st)
             if len(self.diags) == before:  # well typed: its constants can be computed
                 self._constants(base, subject, st)
+        if len(self.diags) == clean:  # well typed: its constant range and minimum can be computed
+            constant_amount_errors(
+                base,
+                subject,
+                roles.get("amount", []),
+                roles.get("minimum", []),
+                roles.get("cap", []),
+                self.error,
+            )
         quote = next((q.text for q in roles.get("quote", []) if isinstance(q, s.Quote)), None)
         if quote is not None and clause_quote is not None:
             self._quote_in(quote, clause_quote, roles["quote"][0].span, "the clause's quote")
@@ -266,6 +283,9 @@ class ClauseChecks:
             amount=_as(first("amount"), s.Amount),
             decided=_as(first("decided"), s.AmountDecided),
             caps=tuple(c for c in roles.get("cap", []) if isinstance(c, s.Cap)),
+            range=_as(first("amount"), s.AmountRange),
+            minimum=_as(first("minimum"), s.AmountMinimum),
+            rounding=_as(first("rounding"), s.Rounding),
             once=tuple(o for o in roles.get("once", []) if isinstance(o, s.Once)),
             order=order.keys if isinstance(order, s.OrderBy) else (),
             due=_as(first("due"), s.Due),
@@ -304,6 +324,8 @@ class ClauseChecks:
                 typer.expect(c, t.BOOL, usage, "a target")
             case s.Amount(expr=e):
                 typer.expect(e, t.MONEY, usage, "an amount")
+            case s.AmountRange() | s.AmountMinimum() | s.Rounding():
+                amount_statement(typer, usage, base, subject, st, self.error)
             case s.AmountDecided(fact=f):
                 r = base.resolve((f,), subject)
                 if subject is None:
@@ -336,21 +358,28 @@ class ClauseChecks:
                     )
                 for e in per:
                     in_chain(e, st.span)
-                if y is not None:
-                    typer.expect(y, t.DATE, usage, "the date that picks the year")
-                    if not per:
-                        self.error(
-                            "E207",
-                            "`per year` needs an owner: `per firm per year of D`",
-                            st.span,
-                            None,
-                        )
+                year_type = typer.type_of(y, usage) if y is not None else t.ANY
+                if y is not None and year_type not in (t.DATE, t.YEAR, t.ANY):
+                    self.error(
+                        "E205",
+                        "the date that picks the year must be date (or year), "
+                        f"not {year_type.describe()}",
+                        y.span,
+                        None,
+                    )
+                if y is not None and not per:
+                    self.error(
+                        "E207",
+                        "`per year` needs an owner: `per firm per year of D`",
+                        st.span,
+                        None,
+                    )
             case s.Once(entity=e):
                 in_chain(e, st.span)
             case s.OrderBy(keys=keys):
                 for k in keys:
                     got = typer.type_of(k, usage)
-                    if got.kind not in ("date", "number", "money", "text", "rate", "any"):
+                    if got.kind not in ("date", "number", "money", "text", "rate", "year", "any"):
                         self.error("E204", f"cannot order by {got.describe()}", k.span, None)
             case s.Due(period=d, start=start):
                 got = typer.type_of(d, usage)

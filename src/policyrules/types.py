@@ -6,6 +6,8 @@
 True
 >>> binary_type("+", MONEY, RATE) is None
 True
+>>> binary_type("/", MONEY, NUMBER) == MONEY, binary_type("/", MONEY, MONEY) == RATE
+(True, True)
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ __all__ = [
     "RATE",
     "SCALARS",
     "TEXT",
+    "YEAR",
     "Type",
     "binary_type",
     "comparable",
@@ -78,6 +81,7 @@ NUMBER = Type("number")
 DATE = Type("date")
 BOOL = Type("bool")
 TEXT = Type("text")
+YEAR = Type("year")  # a calendar year (年度), 1..9999: compares with numbers
 ANY = Type("any")
 SCALARS = {
     "money": MONEY,
@@ -87,6 +91,7 @@ SCALARS = {
     "date": DATE,
     "bool": BOOL,
     "text": TEXT,
+    "year": YEAR,
     "determination": Type("bool", determination=True),
 }
 
@@ -115,6 +120,8 @@ def comparable(a: Type, b: Type) -> bool:
         return a.dimension == b.dimension
     if a.kind == b.kind and a.kind in ("set", "list"):
         return comparable(a.element or ANY, b.element or ANY)
+    if {a.kind, b.kind} == {"year", "number"}:
+        return True  # application_year >= 2026, year(d) = application_year
     return a == b
 
 
@@ -125,6 +132,11 @@ def binary_type(op: str, a: Type, b: Type) -> Type | None:
     if op in "+-":
         if a == b and a.kind in ("money", "number", "rate"):
             return a
+        if YEAR in (a, b) and {a.kind, b.kind} <= {"year", "number"}:
+            # year ± number is a year, number + year too; year − year counts years
+            if a == b:
+                return NUMBER if op == "-" else None
+            return YEAR if op == "+" or a == YEAR else None
         if a.kind == b.kind == "duration" and a.dimension == b.dimension:
             return a if a.unit == b.unit else duration("日" if a.dimension == "days" else "月")
         return None
@@ -142,5 +154,16 @@ def binary_type(op: str, a: Type, b: Type) -> Type | None:
             return RATE
         if kinds <= {"rate", "number"}:
             return NUMBER
+        return None
+    if op == "/":
+        # money / money is a rate (a share: 研发投入占营业收入比重); rate / rate and
+        # number / number are numbers; money / number is money (rounded down to the fen);
+        # rate / number a rate.
+        if a.kind == b.kind == "money":
+            return RATE
+        if a.kind == b.kind and a.kind in ("rate", "number"):
+            return NUMBER
+        if b.kind == "number" and a.kind in ("money", "rate"):
+            return a
         return None
     return None
