@@ -33,9 +33,10 @@ KEYWORDS = (
     "after", "agency", "amount", "and", "assumption", "award", "by", "cap", "chapter",
     "clause", "consequence", "deadline", "decided", "declaration", "document", "done", "due",
     "each", "eligible", "else", "entitlement", "entity", "enum", "events", "fact", "for",
-    "force", "from", "if", "in", "issued", "list", "measures", "not", "note", "number", "of",
-    "once", "or", "order", "parameter", "per", "quote", "require", "set", "shared", "single",
-    "source", "target", "then", "to", "twin", "up", "valid", "when", "year",
+    "force", "from", "if", "in", "is", "issued", "list", "measures", "none", "not", "note",
+    "number", "of", "once", "or", "order", "otherwise", "parameter", "per", "quote", "require",
+    "set", "shared", "single", "source", "target", "then", "to", "twin", "up", "valid", "when",
+    "year",
 )  # fmt: skip
 # The built-in type names (they are NAMEs in the grammar, resolved by the checker).
 TYPES = ("money", "rate", "count", "date", "bool", "determination", "text")

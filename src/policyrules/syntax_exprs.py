@@ -25,6 +25,7 @@ __all__ = [
     "Expr",
     "IfExpr",
     "InForce",
+    "IsNone",
     "InSet",
     "ListType",
     "MoneyLit",
@@ -35,6 +36,7 @@ __all__ = [
     "NumberLit",
     "Of",
     "Or",
+    "Otherwise",
     "RateLit",
     "SetLit",
     "SetType",
@@ -198,6 +200,23 @@ class InForce(Node):
 
 
 @attrs.frozen
+class IsNone(Node):
+    """``x is none`` (or ``x is not none``): whether a fact declared ``or none`` was stated
+    none (known absent); unknown while the fact is missing."""
+
+    operand: Expr
+    negated: bool = False
+
+
+@attrs.frozen
+class Otherwise(Node):
+    """``x otherwise d``: ``x``, or ``d`` where ``x`` is none (known absent)."""
+
+    value: Expr
+    default: Expr
+
+
+@attrs.frozen
 class IfExpr(Node):
     """``if c then a else b``."""
 
@@ -226,6 +245,8 @@ Expr: TypeAlias = (
     | Neg
     | InSet
     | InForce
+    | IsNone
+    | Otherwise
     | IfExpr
 )
 

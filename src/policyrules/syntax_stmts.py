@@ -194,11 +194,13 @@ class Provision(Stmt):
 
 @attrs.frozen
 class FactDecl(Stmt):
-    """``fact NAME: type ["description"]``."""
+    """``fact NAME: type [or none] ["description"]``; ``none``: the fact may be stated
+    none (known absent: 未取得, 不存在), not only given or missing."""
 
     name: str
     type: TypeRef
     title: str | None = None
+    none: bool = False
 
 
 @attrs.frozen

@@ -2,7 +2,8 @@
 
 For each provision whose expressions fall in a subset (names, literals, comparisons,
 ``and``/``or``/``not``, ``in``, ``in force``, ``if``, ``+ - ×``, ``of``, ``year()``; not
-``known()``, ``min``/``max``/``sum``/``count``/``average``, nor durations compared), the
+``known()``, ``min``/``max``/``sum``/``count``/``average``, durations compared, nor a
+fact declared ``or none``), the
 conditions, the amount, the caps' limits and years and the ``order by`` keys become one
 Python function each, written out as source and compiled once when the policy is compiled
 (:func:`fast_provision`).  Each is a
@@ -337,7 +338,8 @@ class _Gen:
             raise _Unsupported
         if r.kind == "fact":
             entity = r.entity or ""
-            if entity not in self.chain:
+            if entity not in self.chain or r.type.nullable:
+                # A fact that may be none (`T or none`): the closures compare it.
                 raise _Unsupported
             inst = "i" if entity == self.scope else f"_owner(i, {self.const(entity)})"
             if r.name == "id":

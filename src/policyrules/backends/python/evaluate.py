@@ -25,7 +25,7 @@ from ...result import Decision, Result, Step
 from ...runtime.calendar import HOLIDAY_ASSUMPTION, WorkCalendar
 from ...runtime.ledger import Accounts, Grant, Ledger, LedgerIndex
 from ...runtime.money import Money
-from ...runtime.values import Undecided, Unknown, Value, format_value
+from ...runtime.values import NoneValue, Undecided, Unknown, Value, format_value
 from .claims import (
     apply_caps,
     cap_line,
@@ -298,7 +298,10 @@ class _Run(TimeLimits, FastClaims):
             doc = env.document
             start = env.assumption(doc.events_from) if doc.events_from else doc.valid_from
             span = f"{format_value(start)} – {doc.valid_to or 'open'}"
-            shown = format_value(cond.operand(env))
+            value = cond.operand(env)
+            if isinstance(value, NoneValue):  # stated none: nothing happened to be in force
+                return f"{cond.text} does not hold ({format_value(value)})"
+            shown = format_value(value)
             where = f"the validity of {doc.number or doc.name} ({span})"
             if doc.events_from:
                 where += f"; events count from {doc.events_from}"
