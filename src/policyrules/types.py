@@ -18,10 +18,10 @@ __all__ = [
     "DATE",
     "DURATION_UNITS",
     "MONEY",
+    "NONE_ABLE",
     "NUMBER",
     "RATE",
     "SCALARS",
-    "NONE_ABLE",
     "TEXT",
     "Type",
     "binary_type",
@@ -29,6 +29,7 @@ __all__ = [
     "duration",
     "enum",
     "list_of",
+    "none_column",
     "set_of",
 ]
 
@@ -99,6 +100,12 @@ SCALARS = {
 # The kinds a fact may be declared `or none` (E280 for the others: false, an empty set or
 # an empty list already says "did not happen").
 NONE_ABLE = frozenset({"money", "rate", "number", "date", "duration", "text", "enum"})
+
+
+def none_column(fact: str) -> str:
+    """The batch contract's companion column of a fact declared ``T or none``: BOOLEAN,
+    TRUE where the fact is stated none (its own column is then NULL)."""
+    return f"{fact}__none"
 
 
 def duration(unit: str) -> Type:
