@@ -2,8 +2,7 @@
 
 For each provision whose expressions fall in a subset (names, literals, comparisons,
 ``and``/``or``/``not``, ``in``, ``in force``, ``if``, ``+ - ×``, ``of``, ``year()``; not
-``known()``, ``min``/``max``/``sum``/``count``/``average``, durations compared, nor a
-fact declared ``or none``), the
+``known()``, ``min``/``max``/``sum``/``count``/``average``, nor durations compared), the
 conditions, the amount, the caps' limits and years and the ``order by`` keys become one
 Python function each, written out as source and compiled once when the policy is compiled
 (:func:`fast_provision`).  Each is a
@@ -11,7 +10,8 @@ function of the subject's :class:`~policyrules.instances.Instance` and a set col
 assumptions it reads: no :class:`~policyrules.exprs.Env`, no closure per node.
 
 A generated function computes the same value as the closure of :mod:`policyrules.exprs`
-whenever every fact and parameter it reads is given; when one is not, or a value cannot
+whenever every fact and parameter it reads is given (and none is stated none: ``T or
+none``); when one is not, or a value cannot
 be computed exactly, it raises :class:`Slow` and the caller takes the general way (the
 closures) for that expression or that claim.  Operands of ``and``/``or`` are both computed, as the
 closures do, so the assumptions read are the same.  No text from a ``.rule`` file or from
@@ -36,7 +36,7 @@ from ...instances import Instance
 from ...model import CheckedPolicy, DocumentInfo, ProvisionInfo
 from ...runtime.money import Money
 from ...runtime.order import natural_key
-from ...runtime.values import Duration, Undecided
+from ...runtime.values import NONE, Duration, Undecided
 from ...typing_rules import ExprTyper, Usage
 
 __all__ = [
@@ -338,13 +338,16 @@ class _Gen:
             raise _Unsupported
         if r.kind == "fact":
             entity = r.entity or ""
-            if entity not in self.chain or r.type.nullable:
-                # A fact that may be none (`T or none`): the closures compare it.
+            if entity not in self.chain:
                 raise _Unsupported
             inst = "i" if entity == self.scope else f"_owner(i, {self.const(entity)})"
             if r.name == "id":
                 return f"{inst}.id"
             key = self.const(r.name)
+            if r.type.nullable:  # stated none: the closures compare it (the general way)
+                none = self.const(NONE)
+                got = f"(_v := {inst}.values.get({key}, _A)) is not _A and _v is not {none}"
+                return f"(_v if {got} else _slow())"
             return f"(_v if (_v := {inst}.values.get({key}, _A)) is not _A else _slow())"
         if r.kind == "parameter":
             key = self.const(r.name)
