@@ -108,11 +108,13 @@ def test_otherwise_binds_tighter_than_a_comparison_and_looser_than_a_sum() -> No
     prov = module.items[-1].provisions[0]  # type: ignore[union-attr]
     cond = prov.body[1].condition
     # (a otherwise (b + c)) < d
-    assert isinstance(cond, s.Compare) and isinstance(cond.left, s.Otherwise)
+    assert isinstance(cond, s.Compare)
+    assert isinstance(cond.left, s.Otherwise)
     assert isinstance(cond.left.default, s.BinOp)
     amount = prov.body[2].expr
     # right-associative: x otherwise (y otherwise z)
-    assert isinstance(amount, s.Otherwise) and isinstance(amount.default, s.Otherwise)
+    assert isinstance(amount, s.Otherwise)
+    assert isinstance(amount.default, s.Otherwise)
     assert print_expr(cond) == "a otherwise b + c < d"
     # A sum whose operand is an `otherwise` keeps its parentheses.
     plus = s.BinOp("+", s.Otherwise(s.Name(("a",)), s.Name(("b",))), s.Name(("c",)))
@@ -166,7 +168,8 @@ def test_otherwise_gives_the_fact_s_type() -> None:
         "\n  award z\n    for each firm\n    amount 1 万元\n"
         "    eligible when (invest otherwise 5%) > 0 元\n"
     )
-    assert "E284" in text and "`otherwise` gives rate where invest is money" in text
+    assert "E284" in text
+    assert "`otherwise` gives rate where invest is money" in text
 
 
 def test_a_decided_amount_cannot_be_none() -> None:
@@ -192,7 +195,8 @@ def test_none_for_a_fact_that_cannot_be_none_is_refused(policy: Policy) -> None:
     with pytest.raises(FactsError) as info:
         policy.read_facts({"firms": [{"id": "F", "plain_on": "none"}]})
     text = str(info.value)
-    assert "E350" in text and "firms[0].plain_on" in text
+    assert "E350" in text
+    assert "firms[0].plain_on" in text
     assert "declare the fact `date or none`" in text
 
 
@@ -345,7 +349,9 @@ def test_an_if_whose_value_may_be_none_is_refused_by_the_batch() -> None:
     with pytest.raises(BatchCompileError) as info:
         compile_batch(policy.checked)
     text = str(info.value)
-    assert "E615" in text and "t/1/z" in text and "may be none" in text
+    assert "E615" in text
+    assert "t/1/z" in text
+    assert "may be none" in text
 
 
 def test_a_registry_gives_none_in_the_companion_column(policy: Policy, tmp_path: Path) -> None:
@@ -359,7 +365,10 @@ def test_a_registry_gives_none_in_the_companion_column(policy: Policy, tmp_path:
         "SELECT id, title_on, title_on__none, level__none FROM firms ORDER BY id"
     ).fetchall()
     # level__none: no column in the file → NULL (not stated none).
-    assert rows[0][0] == "A" and rows[0][1] is None and rows[0][2] is True and rows[0][3] is None
+    assert rows[0][0] == "A"
+    assert rows[0][1] is None
+    assert rows[0][2] is True
+    assert rows[0][3] is None
     assert rows[1][2] is None
 
 
@@ -372,4 +381,6 @@ def test_a_registry_row_with_a_value_and_a_none_flag_is_refused(
     with pytest.raises(TableError) as info:
         read_registry(policy.checked, tmp_path, duckdb.connect())
     text = str(info.value)
-    assert "E351" in text and "row 2" in text and "title_on__none" in text
+    assert "E351" in text
+    assert "row 2" in text
+    assert "title_on__none" in text
