@@ -14,6 +14,7 @@ import attrs
 
 from . import syntax as s
 from . import types as t
+from .check_amounts import amount_statement, minimum_errors
 from .check_constants import constant_errors, period_errors
 from .check_names import reserved, shadows_member
 from .errors import Diagnostic, Span, did_you_mean
@@ -23,7 +24,8 @@ from .typing_rules import ExprTyper, Usage
 __all__ = ["ClauseChecks", "normalize_quote"]
 
 _ALLOWED = {
-    "award": {"quote", "note", "subject", "eligible", "amount", "decided", "cap", "once", "order"},
+    "award": {"quote", "note", "subject", "eligible", "amount", "decided", "cap", "once", "order"}
+    | {"minimum", "rounding"},
     "deadline": {"quote", "note", "subject", "eligible", "due", "done"},
     "target": {"quote", "note", "subject", "require"},
     "entitlement": {"quote", "note", "subject", "eligible", "consequence"},
@@ -43,6 +45,9 @@ _ROLE = {
     s.Done: "done",
     s.Require: "require",
     s.Consequence: "consequence",
+    s.AmountRange: "amount",
+    s.AmountMinimum: "minimum",
+    s.Rounding: "rounding",
 }
 _SINGLE = {
     "subject",
@@ -54,6 +59,8 @@ _SINGLE = {
     "require",
     "consequence",
     "quote",
+    "minimum",
+    "rounding",
 }
 _WS = re.compile(r"\s+")
 
@@ -246,6 +253,7 @@ class ClauseChecks:
         if quote is not None and clause_quote is not None:
             self._quote_in(quote, clause_quote, roles["quote"][0].span, "the clause's quote")
         self._one_year_basis([c for c in roles.get("cap", []) if isinstance(c, s.Cap)])
+        minimum_errors(base, subject, roles.get("minimum", []), roles.get("cap", []), self.error)
 
         def first(role: str) -> s.Stmt | None:
             return roles.get(role, [None])[0]
@@ -266,6 +274,9 @@ class ClauseChecks:
             amount=_as(first("amount"), s.Amount),
             decided=_as(first("decided"), s.AmountDecided),
             caps=tuple(c for c in roles.get("cap", []) if isinstance(c, s.Cap)),
+            range=_as(first("amount"), s.AmountRange),
+            minimum=_as(first("minimum"), s.AmountMinimum),
+            rounding=_as(first("rounding"), s.Rounding),
             once=tuple(o for o in roles.get("once", []) if isinstance(o, s.Once)),
             order=order.keys if isinstance(order, s.OrderBy) else (),
             due=_as(first("due"), s.Due),
@@ -304,6 +315,8 @@ class ClauseChecks:
                 typer.expect(c, t.BOOL, usage, "a target")
             case s.Amount(expr=e):
                 typer.expect(e, t.MONEY, usage, "an amount")
+            case s.AmountRange() | s.AmountMinimum() | s.Rounding():
+                amount_statement(typer, usage, base, subject, st, self.error)
             case s.AmountDecided(fact=f):
                 r = base.resolve((f,), subject)
                 if subject is None:

@@ -16,6 +16,7 @@ from .errors import Span
 
 __all__ = [
     "And",
+    "Band",
     "BinOp",
     "BoolLit",
     "Call",
@@ -37,6 +38,7 @@ __all__ = [
     "Of",
     "Or",
     "Otherwise",
+    "Progressive",
     "RateLit",
     "SetLit",
     "SetType",
@@ -137,7 +139,7 @@ class Call(Node):
 
 @attrs.frozen
 class BinOp(Node):
-    """``a + b``, ``a - b``, ``a × b``."""
+    """``a + b``, ``a - b``, ``a × b``, ``a / b`` (an exact quotient; ``÷`` reads as ``/``)."""
 
     op: str
     left: Expr
@@ -225,6 +227,24 @@ class IfExpr(Node):
     else_: Expr
 
 
+@attrs.frozen
+class Band(Node):
+    """``band up to LIMIT at RATE`` (``limit`` set) or ``band above at RATE``."""
+
+    limit: Expr | None
+    rate: Expr
+
+
+@attrs.frozen
+class Progressive(Node):
+    """``progressive BASE band … band …`` — 超额累进: each band's rate applies to the part of
+    ``base`` inside it (above the previous limit, up to its own); the parts' exact products
+    are summed and rounded down to the fen once."""
+
+    base: Expr
+    bands: tuple[Band, ...]
+
+
 Expr: TypeAlias = (
     Name
     | MoneyLit
@@ -248,6 +268,7 @@ Expr: TypeAlias = (
     | IsNone
     | Otherwise
     | IfExpr
+    | Progressive
 )
 
 
