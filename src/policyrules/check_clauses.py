@@ -16,6 +16,7 @@ from . import syntax as s
 from . import types as t
 from .check_amounts import amount_statement, minimum_errors
 from .check_constants import constant_errors, period_errors
+from .check_exceptions import check_cap_exceptions
 from .check_names import reserved, shadows_member
 from .errors import Diagnostic, Span, did_you_mean
 from .model import CheckedPolicy, ClauseInfo, DocumentInfo, ProvisionInfo
@@ -339,6 +340,7 @@ class ClauseChecks:
                 else:
                     usage.facts.add(f)
             case s.Cap(limit=lim, per=per, year_of=y):
+                check_cap_exceptions(typer, usage, st, base, subject, self.error)
                 got = typer.value_of(lim, usage, "a cap")
                 if got.kind == "rate":
                     self.error(

@@ -35,8 +35,8 @@ KEYWORDS = (
     "document", "done", "due", "each", "eligible", "else", "entitlement", "entity", "enum",
     "events", "fact", "for", "force", "from", "if", "in", "is", "issued", "list", "measures",
     "minimum", "none", "not", "note", "number", "of", "once", "or", "order", "otherwise",
-    "parameter", "per", "progressive", "quote", "require", "rounding", "set", "shared",
-    "single", "source", "target", "then", "to", "twin", "up", "valid", "when", "year",
+    "parameter", "per", "progressive", "quote", "raise", "require", "rounding", "set", "shared",
+    "single", "source", "target", "then", "to", "twin", "unless", "up", "valid", "when", "year",
 )  # fmt: skip
 # The built-in type names (they are NAMEs in the grammar, resolved by the checker).
 TYPES = ("money", "rate", "count", "date", "bool", "determination", "text")

@@ -296,7 +296,11 @@ class _ToSyntax(Transformer[Token, Any]):
         year = next((v for k, v in mods if k == "year"), None)
         pool = next((v for k, v in mods if k == "shared"), None)
         shared, at = (str(pool), self._at(pool)) if pool is not None else (None, None)
-        return s.Cap(limit, per, year, shared, span=self._sp(meta), name_span=at)
+        unless = tuple(v for k, v in mods if k == "unless")
+        return s.Cap(limit, per, year, shared, unless, span=self._sp(meta), name_span=at)
+
+    def cap_unless(self, meta: Any, c: list[Any]) -> tuple[str, s.CapException]:
+        return ("unless", s.CapException(c[0], c[1], span=self._sp(meta)))
 
     def cap_per(self, meta: Any, c: list[Any]) -> tuple[str, str]:
         return ("per", str(c[0]))

@@ -17,7 +17,15 @@ from decimal import Decimal
 
 from . import syntax as s
 
-__all__ = ["print_band", "print_cap", "print_expr", "print_module", "print_range", "print_type"]
+__all__ = [
+    "print_band",
+    "print_cap",
+    "print_expr",
+    "print_module",
+    "print_range",
+    "print_type",
+    "print_unless",
+]
 
 WIDTH = 100
 _PLAIN_LABEL = re.compile(r"^(\d+|[一二三四五六七八九十]+)$")
@@ -82,7 +90,12 @@ def print_cap(cap: s.Cap) -> str:
     text = print_expr(cap.limit) + "".join(f" per {e}" for e in cap.per)
     if cap.year_of is not None:
         text += f" per year of {print_expr(cap.year_of)}"
-    return text
+    return text + "".join(f" {print_unless(x)}" for x in cap.exceptions)
+
+
+def print_unless(x: s.CapException) -> str:
+    """``unless major_project raise to 1000 万元``."""
+    return f"unless {print_expr(x.condition)} raise to {print_expr(x.limit)}"
 
 
 def print_expr(e: s.Expr) -> str:
@@ -312,12 +325,13 @@ class _Printer:
                     self.stmt(st, [f"{ind}rounding {m} to {_num(n)} {u}"])
                 case s.AmountDecided(fact=f):
                     self.stmt(st, [f"{ind}amount decided {f}"])
-                case s.Cap(limit=lim, per=per, year_of=y, shared=sh):
+                case s.Cap(limit=lim, per=per, year_of=y, shared=sh, exceptions=xs):
                     line = f"{ind}cap {print_expr(lim)}"
                     line += "".join(f" per {e}" for e in per)
                     line += f" per year of {print_expr(y)}" if y is not None else ""
                     line += f" shared {sh}" if sh else ""
-                    self.stmt(st, [line])
+                    # each exception on its own line, indented under its cap
+                    self.stmt(st, [line, *(f"{ind}  {print_unless(x)}" for x in xs)])
                 case s.Once(entity=e):
                     self.stmt(st, [f"{ind}once per {e}"])
                 case s.OrderBy(keys=keys):

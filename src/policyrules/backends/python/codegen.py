@@ -110,6 +110,8 @@ def fast_provision(p: ProvisionInfo, policy: CheckedPolicy) -> FastProvision | N
     the subset (the provision is then always evaluated the general way)."""
     if p.subject is None or p.bounded:
         return None  # a range, minimum or rounding: the general way (.amounts)
+    if any(cap.exceptions for cap in p.caps):
+        return None  # a cap with exceptions: the general way (.exceptions)
     doc = next((d for d in policy.documents if d.name == p.document), None)
     gen = _Gen(policy, p.subject, doc)
     try:

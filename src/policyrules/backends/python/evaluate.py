@@ -393,9 +393,14 @@ class _Run(TimeLimits, FastClaims):
         amount_min = None
         if amount is None:
             kind = "unknown"
-        elif low is not None:
-            bounds = (amount, capped.lowest, capped.missing)
-            kind, amount_min, missing = interval(low, bounds, missing, trace if explain else None)
+        elif low is not None or (capped.ranged and requested is not None):
+            # a range, or a cap whose exception may apply (its limit between two amounts)
+            floor = low if low is not None else requested
+            assert floor is not None
+            # What only moves a cap between its limits does not keep an amount both limits
+            # give from being exact.
+            bounds = (amount, capped.lowest, capped.missing - capped.ranged)
+            kind, amount_min, missing = interval(floor, bounds, missing, trace if explain else None)
         else:
             exact = requested is not None and not missing and capped.lowest == amount
             kind = "exact" if exact else "up_to"
