@@ -430,11 +430,11 @@ class ExprTyper:
         at, bt = self.value_of(a, usage, what), self.value_of(b, usage, what)
         got = t.binary_type(op, at, bt)
         if got is None:
+            hint = _unit_hint(at, bt)
+            if op == "-" and isinstance(a, s.RateLit) and isinstance(b, s.Of):
+                hint = "a range (10%—30%) is written with `to`: `amount 10% to 30% of BASE`"
             self.report(
-                "E204",
-                f"cannot {_verb(op)} {at.describe()} and {bt.describe()}",
-                span,
-                _unit_hint(at, bt),
+                "E204", f"cannot {_verb(op)} {at.describe()} and {bt.describe()}", span, hint
             )
             return t.ANY
         return got

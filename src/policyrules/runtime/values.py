@@ -27,6 +27,7 @@ __all__ = [
     "format_value",
     "is_unknown",
     "missing_of",
+    "year_number",
 ]
 
 
@@ -91,6 +92,15 @@ class Duration:
 
 
 Value = Any  # Money | Decimal | bool | dt.date | str | Duration | frozenset | tuple | Unknown
+
+
+def year_number(v: object) -> int:
+    """The calendar year a ``per year of`` value counts in: a date's year, or a year itself
+    (a ``year`` fact holds it as a whole number)."""
+    if isinstance(v, dt.date):
+        return v.year
+    assert isinstance(v, Decimal)  # a year: checked whole, 1..9999, when read
+    return int(v)
 
 
 def is_unknown(v: object) -> bool:
