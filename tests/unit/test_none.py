@@ -200,6 +200,14 @@ def test_none_for_a_fact_that_cannot_be_none_is_refused(policy: Policy) -> None:
     assert "declare the fact `date or none`" in text
 
 
+def test_none_for_a_bool_says_write_false() -> None:
+    policy = compile_text("entity firm\n  list firms\n  fact ok: bool\n")
+    with pytest.raises(FactsError) as info:
+        policy.read_facts({"firms": [{"id": "F", "ok": "none"}]})
+    assert "E350" in str(info.value)
+    assert "write false if it did not happen" in str(info.value)
+
+
 def test_the_schema_accepts_none_exactly_where_the_reader_does(policy: Policy) -> None:
     sch = schema(policy.checked)
     ok = {"firms": [{"id": "F", "title_on": "none", "invest": "none", "level": "national"}]}
