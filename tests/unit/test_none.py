@@ -392,3 +392,17 @@ def test_a_registry_row_with_a_value_and_a_none_flag_is_refused(
     assert "E351" in text
     assert "row 2" in text
     assert "title_on__none" in text
+
+
+def test_none_in_force_reads_no_assumption_with_or_without_explanations() -> None:
+    # 第9条 counts events from device_events_from; a date stated none is not in force
+    # without that start being read, so the decision names no assumption either way.
+    shipped = policyrules.load(ROOT / "policies" / "beijing_2025")
+    facts = {"sme_clusters": [{"id": "C1", "national_cluster_awarded_on": "none"}]}
+    for explain in (True, False):
+        (d,) = [
+            d
+            for d in shipped.evaluate(facts, explain=explain).decisions
+            if d.provision == "jjxf_2025_50/9/national_cluster"
+        ]
+        assert (d.status, d.assumptions) == ("not_eligible", ())

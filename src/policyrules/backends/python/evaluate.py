@@ -300,11 +300,12 @@ class _Run(TimeLimits, FastClaims):
     def why_not(self, cond: Condition, env: Env, seen: list[str]) -> str:
         if cond.operand is not None and env.document is not None:
             doc = env.document
-            start = env.assumption(doc.events_from) if doc.events_from else doc.valid_from
-            span = f"{format_value(start)} – {doc.valid_to or 'open'}"
             value = cond.operand(env)
             if isinstance(value, NoneValue):  # stated none: nothing happened to be in force
+                # (the start is not read: `in force` of none reads no assumption)
                 return f"{cond.text} does not hold ({format_value(value)})"
+            start = env.assumption(doc.events_from) if doc.events_from else doc.valid_from
+            span = f"{format_value(start)} – {doc.valid_to or 'open'}"
             shown = format_value(value)
             where = f"the validity of {doc.number or doc.name} ({span})"
             if doc.events_from:
