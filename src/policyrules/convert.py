@@ -265,14 +265,14 @@ def convert_value(v: Any, typ: t.Type, policy: CheckedPolicy) -> Value:
         if typ.nullable:
             return NONE
         if k != "enum" or NONE_WORD not in enum_members(policy, typ.name or ""):
-            hint = (
+            advice = (
                 f"leave the fact out if it is not known; if the text rewards something a firm"
                 f" may not have, declare the fact `{typ.describe()} or none`"
                 if k in t.NONE_ABLE
                 else "write false if it did not happen; leave the fact out if it is not known"
             )
             raise ValueRefused(
-                f"`none` for a fact that cannot be none ({typ.describe()})", "E350", hint
+                f"`none` for a fact that cannot be none ({typ.describe()})", "E350", advice
             )
     if isinstance(v, float):
         raise ValueRefused(
