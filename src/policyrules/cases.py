@@ -4,8 +4,10 @@ A case file is a mapping with a ``cases`` list; each case has a ``name``, the ``
 evaluate (a facts document, with its own ``parameters``, ``assumptions``, ``ledger`` and
 ``as_of`` if any), and ``expect``: a list of expectations, each about one decision
 (``provision`` and ``subject``) and asserting its ``status`` and, optionally, ``amount``
-(元 as written, or ``null`` for none), ``amount_kind``, ``binding`` (the caps that bind, each
-the start of a cap's text), ``cut``, ``missing_facts``, ``missing_parameters`` and ``due``.
+(元 as written, or ``null`` for none), ``amount_min`` (the lower bound of a range, or
+``null``), ``amount_kind``, ``reason`` (text one of the reasons contains), ``binding`` (the
+caps that bind, each the start of a cap's text), ``cut``, ``missing_facts``,
+``missing_parameters`` and ``due``.
 An optional ``title_zh`` names the case in Chinese.  The hand-worked arithmetic goes in YAML
 comments.
 
@@ -61,12 +63,12 @@ EXPECT_KEYS = (
     "amount",
     "amount_min",
     "amount_kind",
-    "reason",
     "binding",
     "cut",
     "missing_facts",
     "missing_parameters",
     "due",
+    "reason",
 )
 
 
@@ -233,14 +235,17 @@ def _is_money(value: Any) -> bool:
 
 def _bad_value(key: str, value: Any) -> tuple[str, str] | None:
     """What is wrong with the value of an expectation's ``key``: (problem, hint), or None."""
+    if key == "reason" and not isinstance(value, str):
+        return "is not text", "write the text a reason contains: `reason: E416`"
     if key == "subject" and value is not None and not isinstance(value, str):
         return "is not text", "a subject is a path of ids: firm-a/P1"
     if key == "status" and value not in STATUSES:
         return f"{value!r} is not a status", f"one of {', '.join(STATUSES)}"
     if key == "amount_kind" and value not in AMOUNT_KINDS:
         return f"{value!r} is not an amount kind", f"one of {', '.join(AMOUNT_KINDS)}"
-    money_key = key == "cut" or (key in ("amount", "amount_min") and value is not None)
-    if money_key and not _is_money(value):
+    if (key == "cut" or (key in ("amount", "amount_min") and value is not None)) and not _is_money(
+        value
+    ):
         return f"{value!r} is not an amount", 'write 元 as "80万元" or "12,345.67 元"'
     if key in ("binding", "missing_facts", "missing_parameters") and (
         not isinstance(value, list) or not all(isinstance(v, str) for v in value)
@@ -276,10 +281,7 @@ def load_case_file(path: str | Path, policy: CheckedPolicy | None = None) -> Cas
             "a case file holds `cases: [{name: …, facts: …, expect: […]}]`",
         )
     else:
-        # `x-…` keys hold YAML anchors shared by the cases (`x-firm: &firm {…}`): not read.
-        check.keys(
-            {k: v for k, v in data.items() if not str(k).startswith("x-")}, ("cases",), "", p.name
-        )
+        check.keys(data, ("cases",), "", p.name)
         seen: dict[str, int] = {}
         for i, raw in enumerate(data["cases"]):
             case = check.case(i, raw, seen)

@@ -22,7 +22,7 @@ from .runtime.money import Money
 from .runtime.values import Undecided
 from .typing_rules import ExprTyper, Usage
 
-__all__ = ["amount_statement", "minimum_errors"]
+__all__ = ["amount_statement", "constant_amount_errors"]
 
 Report = Callable[[str, str, "Span | None", "str | None"], None]
 
@@ -92,20 +92,6 @@ def _range(
             report(
                 "E260", f"a rate range applies to money, not {got.describe()}", r.base.span, hint
             )
-    if all(x.kind == want.kind for x in ends) and all(
-        constant(x, base, subject) for x in (r.low, r.high)
-    ):
-        try:
-            low, high = fold(r.low, base, subject), fold(r.high, base, subject)
-        except Undecided:
-            low = high = None  # reported as E243 with the statement's constants
-        if low is not None and high is not None and low > high:
-            report(
-                "E260",
-                f"the range {print_expr(r.low)} to {print_expr(r.high)} ends below its start",
-                r.span,
-                "write the lower end first",
-            )
     if r.decided is not None and subject is not None:
         found = base.resolve((r.decided,), subject)
         if found is None or found.kind != "fact" or found.type.kind != want.kind:
@@ -127,14 +113,33 @@ def _range(
             usage.facts.add(r.decided)
 
 
-def minimum_errors(
+def constant_amount_errors(
     base: CheckedPolicy,
     subject: str | None,
+    amounts: Sequence[s.Stmt],
     minimums: Sequence[s.Stmt],
     caps: Sequence[s.Stmt],
     report: Report,
 ) -> None:
-    """E258: a constant minimum above a constant cap of the same provision."""
+    """E260: a constant range whose low end is above its high end; E258: a constant minimum
+    above a constant cap of the same provision.  Only for a provision that checked clean
+    so far: its constants are well typed and can be computed."""
+    for r in amounts:
+        if not isinstance(r, s.AmountRange):
+            continue
+        if not all(constant(x, base, subject) for x in (r.low, r.high)):
+            continue
+        try:
+            low, high = fold(r.low, base, subject), fold(r.high, base, subject)
+        except Undecided:
+            continue  # reported as E243 with the statement's constants
+        if low > high:
+            report(
+                "E260",
+                f"the range {print_expr(r.low)} to {print_expr(r.high)} ends below its start",
+                r.span,
+                "write the lower end first",
+            )
     for m in minimums:
         if not isinstance(m, s.AmountMinimum) or not constant(m.expr, base, subject):
             continue

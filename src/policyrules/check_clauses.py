@@ -14,7 +14,7 @@ import attrs
 
 from . import syntax as s
 from . import types as t
-from .check_amounts import amount_statement, minimum_errors
+from .check_amounts import amount_statement, constant_amount_errors
 from .check_constants import constant_errors, period_errors
 from .check_exceptions import check_cap_exceptions
 from .check_names import reserved, shadows_member
@@ -245,16 +245,25 @@ class ClauseChecks:
             self.error("E209", "an award has one amount", roles["decided"][0].span, None)
         typer = ExprTyper(base, subject, doc, self.error)
         usage = Usage()
+        clean = len(self.diags)
         for st in p.body:
             before = len(self.diags)
             self._statement(typer, usage, base, subject, st)
             if len(self.diags) == before:  # well typed: its constants can be computed
                 self._constants(base, subject, st)
+        if len(self.diags) == clean:  # well typed: its constant range and minimum can be computed
+            constant_amount_errors(
+                base,
+                subject,
+                roles.get("amount", []),
+                roles.get("minimum", []),
+                roles.get("cap", []),
+                self.error,
+            )
         quote = next((q.text for q in roles.get("quote", []) if isinstance(q, s.Quote)), None)
         if quote is not None and clause_quote is not None:
             self._quote_in(quote, clause_quote, roles["quote"][0].span, "the clause's quote")
         self._one_year_basis([c for c in roles.get("cap", []) if isinstance(c, s.Cap)])
-        minimum_errors(base, subject, roles.get("minimum", []), roles.get("cap", []), self.error)
 
         def first(role: str) -> s.Stmt | None:
             return roles.get(role, [None])[0]

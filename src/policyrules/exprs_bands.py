@@ -50,7 +50,7 @@ def compile_progressive(
     rates: list[_Fn],
     compute: _Compute,
 ) -> _Fn:
-    """``progressive BASE band up to L1 at R1 … [band above at Rn]``: each rate applies to the
+    """``progressive BASE band up to L1 pays R1 … [band above pays Rn]``: each rate applies to the
     part of BASE above the previous limit and up to its own; the exact products are summed
     and rounded down to the fen once.  Without ``band above`` nothing is paid on the part
     above the last limit.  A base below zero pays nothing; limits that do not rise make the

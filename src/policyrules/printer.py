@@ -153,9 +153,9 @@ def print_expr(e: s.Expr) -> str:
 
 
 def print_band(band: s.Band) -> str:
-    """``band up to 1000 万元 at 10%`` or ``band above at 5%``."""
+    """``band up to 1000 万元 pays 10%`` or ``band above pays 5%``."""
     where = "above" if band.limit is None else f"up to {_wrap(band.limit, _SUM)}"
-    return f"band {where} at {_wrap(band.rate, _SUM)}"
+    return f"band {where} pays {_wrap(band.rate, _SUM)}"
 
 
 def print_range(r: s.AmountRange) -> str:

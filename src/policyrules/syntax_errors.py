@@ -86,10 +86,11 @@ EXAMPLES: dict[tuple[str, str, str], list[str]] = {
     ],
     (
         "E112",
-        "a band of a `progressive` amount reads `band up to LIMIT at RATE` or `band above at RATE`",
-        "e.g. `amount progressive rd_investment band up to 1000 万元 at 10% band above at 5%`",
+        "a band of a `progressive` amount reads `band up to LIMIT pays RATE` or "
+        "`band above pays RATE`",
+        "e.g. `amount progressive rd_investment band up to 1000 万元 pays 10% band above pays 5%`",
     ): [
-        "clause 1 award a amount progressive x band 1 元 at 5%",
+        "clause 1 award a amount progressive x band 1 元 pays 5%",
         "clause 1 award a amount progressive x band up to 1 元 5%",
         "clause 1 award a amount progressive x band above 5%",
         "clause 1 award a amount progressive x cap 1 元",

@@ -229,7 +229,7 @@ class IfExpr(Node):
 
 @attrs.frozen
 class Band(Node):
-    """``band up to LIMIT at RATE`` (``limit`` set) or ``band above at RATE``."""
+    """``band up to LIMIT pays RATE`` (``limit`` set) or ``band above pays RATE``."""
 
     limit: Expr | None
     rate: Expr

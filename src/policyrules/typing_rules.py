@@ -278,14 +278,15 @@ class ExprTyper:
             self._defining.pop()
 
     def _progressive(self, e: s.Progressive, usage: Usage) -> t.Type:
-        """``progressive BASE band up to L at R … [band above at R]``: money bands of money."""
+        """``progressive BASE band up to L pays R … [band above pays R]``: money bands of money."""
         base = self.type_of(e.base, usage)
         if base.kind not in ("money", "any"):
             self.report(
                 "E261",
                 f"`progressive` divides an amount of money into bands, not {base.describe()}",
                 e.base.span,
-                "write e.g. `progressive investment band up to 1000 万元 at 10% band above at 5%`",
+                "write e.g. `progressive investment band up to 1000 万元 pays 10% "
+                "band above pays 5%`",
             )
         for i, band in enumerate(e.bands):
             if band.limit is None and i != len(e.bands) - 1:
@@ -302,7 +303,7 @@ class ExprTyper:
                         "E261",
                         f"a band's limit is money, not {lim.describe()}",
                         band.limit.span,
-                        "write `band up to 1000 万元 at 10%`",
+                        "write `band up to 1000 万元 pays 10%`",
                     )
             rate = self.type_of(band.rate, usage)
             if rate.kind not in ("rate", "any"):
@@ -310,7 +311,7 @@ class ExprTyper:
                     "E261",
                     f"a band's rate is a rate, not {rate.describe()}",
                     band.rate.span,
-                    "write the rate in %: `at 10%`",
+                    "write the rate in %: `pays 10%`",
                 )
         return t.MONEY
 

@@ -37,9 +37,9 @@ clause 1 "补助"
   award banded "分段"
     for each project
     amount progressive base
-      band up to 1000 万元 at 10%
-      band up to 5000 万元 at 7%
-      band above at 5%
+      band up to 1000 万元 pays 10%
+      band up to 5000 万元 pays 7%
+      band above pays 5%
 
   award third "三分之一"
     for each project
