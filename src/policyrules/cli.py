@@ -1,5 +1,5 @@
 """The ``policyrules`` command: check, fmt, eval, explain, coverage, schema, ledger, batch,
-serve.
+serve, diff.
 
 Exit codes: 0 all is well; 1 a finding (a check error in ``check``, a file ``fmt --check``
 would change); 2 bad input or usage (a policy that does not load, a facts file that breaks
@@ -7,7 +7,8 @@ the schema, an unknown option).  Errors print as ``file:line:col`` with the sour
 caret, never as a Python traceback.  Text output passes through
 :func:`policyrules.terminal.printable`: control and bidi characters from the input are shown
 escaped (``\x1b``, ``\u202e``), never sent to the terminal; JSON output escapes them the
-JSON way and reads back exactly.
+JSON way and reads back exactly.  The conventions shared with other tools (``--format``,
+``-`` for standard input, colour, completion, a closed pipe) are in docs/cli.md.
 """
 
 from __future__ import annotations
@@ -24,12 +25,17 @@ import attrs
 
 from .api import Policy, load, read_rule_files
 from .cli_batch import add_batch_command
+from .cli_diff import add_diff_command
 from .cli_ledger import ExportFailed, add_ledger_commands, evaluate_with_ledger
 from .cli_serve import add_serve_command
+from .cli_shell import add_completion_command, add_version, closed_pipe
 from .cli_test import add_test_command
+from .colour import paint, use_colour
 from .errors import Diagnostic, PolicyRulesError, RuleCheckError, RuleSyntaxError
 from .explain import decision_text, result_json
 from .files import write_atomic
+from .labels import clause_json, find_clauses, shown_label
+from .output import add_format, write_decisions, write_json, write_jsonl
 from .parse import parse
 from .printer import print_module
 from .provenance import provenance
@@ -45,6 +51,12 @@ def _say(text: str = "", *, end: str = "\n", err: bool = False, keep: str = "\n"
     """Print human-readable text with control and bidi characters escaped (newlines kept)."""
     stream = sys.stderr if err else sys.stdout
     stream.write(printable(text, keep=keep) + end)
+
+
+def _say_decisions(text: str) -> None:
+    """Decisions as text, their status tags in colour on a terminal (docs/cli.md)."""
+    shown = printable(text, keep="\n")
+    sys.stdout.write(paint(shown) if use_colour(sys.stdout) else shown)
 
 
 def _print_json(data: Any) -> None:
@@ -93,6 +105,8 @@ def cmd_fmt(args: argparse.Namespace) -> int:
         for file in changed:
             sys.stdout.writelines(
                 printable(line, keep="\n\t")
+                # a last line without one, marked as diff(1) and patch(1) do
+                + ("" if line.endswith("\n") else "\n\\ No newline at end of file\n")
                 for line in difflib.unified_diff(
                     texts[file].splitlines(keepends=True),
                     formatted[file].splitlines(keepends=True),
@@ -135,7 +149,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def _show(args: argparse.Namespace, result: Any, policy: Policy) -> None:
-    if args.json:
+    if args.format == "json":
         data = result_json(result, all_earlier=args.all_earlier)
         data["provenance"] = provenance(
             policy,
@@ -145,29 +159,46 @@ def _show(args: argparse.Namespace, result: Any, policy: Policy) -> None:
             assumptions=read_pairs(args.assume, "--assume"),
         )
         _print_json(data)
+    elif args.format != "text":  # JSON Lines and CSV: the decisions, one a line
+        write_decisions(args.format, result, all_earlier=args.all_earlier)
     else:
-        _say(result.explain(verbose=args.trace), end="")
+        _say_decisions(result.explain(verbose=args.trace))
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
     policy = load(args.policy)
     c = policy.checked
-    wanted = args.clause
-    clauses = [cl for cl in c.clauses if cl.label == wanted or cl.id == wanted]
-    if not clauses:
-        labels = ", ".join(cl.id for cl in c.clauses)
-        raise PolicyRulesError(Diagnostic("E400", f"no clause {wanted!r}", hint=f"known: {labels}"))
+    clauses = find_clauses(c, args.clause)
     if args.facts:
         result = _evaluate(args, policy)
         ids = {cl.id for cl in clauses}
-        for d in result.decisions:
-            if d.clause in ids:
-                _say(decision_text(d, verbose=True), end="\n\n")
+        chosen = [d for d in result.decisions if d.clause in ids]
+        if args.format != "text":
+            write_decisions(args.format, result, chosen)
+            return OK
+        for d in chosen:
+            _say_decisions(decision_text(d, verbose=True) + "\n\n")
+        return OK
+    if args.format != "text":
+        rows = [clause_json(c, cl) for cl in clauses]
+        if args.format == "json":
+            write_json({"clauses": rows})
+        elif args.format == "jsonl":
+            write_jsonl(rows)
+        else:
+            raise PolicyRulesError(
+                Diagnostic(
+                    "E734",
+                    "explain --format csv needs --facts: a clause's text is not a table",
+                    hint="use --format json or jsonl, or give --facts for its decisions",
+                )
+            )
         return OK
     for cl in clauses:
         doc = c.document(cl.document)
-        label = cl.label if cl.label.startswith("(") else f"第{cl.label}条"
-        _say(f"{(doc.number if doc else None) or cl.document} {label} {cl.title or ''}".rstrip())
+        label = shown_label(cl.label)
+        number = doc.number if doc and doc.number else cl.document  # no "None"
+        _say(f"{number} {label} {cl.title or ''}".rstrip())
         if cl.chapter:
             _say(f"chapter {cl.chapter[0]}: {cl.chapter[1]}")
         _say(f"\n原文: {cl.quote}\n")
@@ -195,11 +226,13 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
 
 def cmd_coverage(args: argparse.Namespace) -> int:
-    from .coverage import coverage_json, coverage_text
+    from .coverage import coverage_json, coverage_text, write_coverage
 
     checked = load(args.policy).checked
-    if args.json:
+    if args.format == "json":
         _print_json(coverage_json(checked))
+    elif args.format in ("jsonl", "csv"):
+        write_coverage(args.format, checked)
     else:
         _say(coverage_text(checked), end="")
     return OK
@@ -222,8 +255,11 @@ def _positive(text: str) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
-        prog="policyrules", description=__doc__.splitlines()[0] if __doc__ else None
+        prog="policyrules",
+        description="check, fmt, eval, explain, coverage, schema, ledger, batch, diff: "
+        "a toolkit for Chinese industrial policy as rules",
     )
+    add_version(p)
     sub = p.add_subparsers(dest="command", required=True)
 
     c = sub.add_parser("check", help="parse and check a policy")
@@ -245,7 +281,7 @@ def _parser() -> argparse.ArgumentParser:
         q.add_argument(
             "--ledger",
             help="earlier grants: a ledger store (.db/.sqlite/.sqlite3, made by "
-            "`policyrules ledger init`; eval appends this run's grants) or a YAML/JSON file "
+            "'policyrules ledger init'; eval appends this run's grants) or a YAML/JSON file "
             "(read only)",
         )
         q.add_argument(
@@ -283,14 +319,14 @@ def _parser() -> argparse.ArgumentParser:
 
     e = sub.add_parser("eval", help="evaluate a facts file")
     e.add_argument("policy")
-    e.add_argument("facts")
-    e.add_argument("--json", action="store_true", help="JSON instead of text")
+    e.add_argument("facts", help="a YAML or JSON facts file; - for standard input")
+    add_format(e)
     e.add_argument("--trace", action="store_true", help="show every step")
     e.add_argument(
         "--all-earlier",
         action="store_true",
-        help="with --json: list every earlier claim on a cap (by default the last 3, "
-        "with their count and total)",
+        help="with --format json or jsonl: list every earlier claim on a cap (by default "
+        "the last 3, with their count and total)",
     )
     e.add_argument(
         "--ledger-out",
@@ -307,14 +343,21 @@ def _parser() -> argparse.ArgumentParser:
 
     x = sub.add_parser("explain", help="explain a clause, or its decisions for a facts file")
     x.add_argument("policy")
-    x.add_argument("clause", help="a clause label (3) or id (jjxf_2025_50/3)")
-    x.add_argument("--facts", help="a facts file: show the clause's decisions with traces")
+    x.add_argument(
+        "clause",
+        help="a clause as the tool prints it: 3, 第3条, (十九), （十九）, 十九, or its id "
+        "(jjxf_2025_50/3)",
+    )
+    x.add_argument(
+        "--facts", help="a facts file (- for standard input): the clause's decisions with traces"
+    )
+    add_format(x)
     eval_options(x)
     x.set_defaults(run=cmd_explain)
 
     cov = sub.add_parser("coverage", help="what each measure encodes and leaves open")
     cov.add_argument("policy")
-    cov.add_argument("--json", action="store_true", help="JSON instead of text")
+    add_format(cov)
     cov.set_defaults(run=cmd_coverage)
 
     s = sub.add_parser("schema", help="print the JSON Schema of facts files for a policy")
@@ -323,6 +366,8 @@ def _parser() -> argparse.ArgumentParser:
 
     add_ledger_commands(sub)
     add_batch_command(sub)
+    add_diff_command(sub)
+    add_completion_command(sub, p)
     add_serve_command(sub)
     add_test_command(sub)
     return p
@@ -333,10 +378,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         code: int = args.run(args)
+        sys.stdout.flush()  # here, where a closed pipe is caught, not at exit
         return code
     except PolicyRulesError as exc:
         _say(exc.render(), err=True)
         return BAD_INPUT
+    except BrokenPipeError:  # the reader stopped early (| head): end quietly
+        return closed_pipe()
     except OSError as exc:
         _say(f"error: {printable(str(exc.filename or ''))}: {exc.strerror}", err=True)
         return BAD_INPUT

@@ -25,13 +25,14 @@ from .api import Policy, load
 from .batch import BatchSummary
 from .errors import Diagnostic, PolicyRulesError
 from .files import check_writable, write_atomic
+from .output import money_cells, write_json
 from .progress import Progress, wanted
 from .reading import read_pairs, read_scalar
 from .runtime.ledger import Ledger
 from .store import LedgerStore, is_store
 from .terminal import printable
 
-__all__ = ["add_batch_command", "cmd_batch"]
+__all__ = ["add_batch_command", "cmd_batch", "summary_json"]
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
@@ -82,7 +83,23 @@ def _done(args: argparse.Namespace, summary: BatchSummary, started: float) -> No
     if not args.quiet:
         # the time from reading to the last file written
         summary = attrs.evolve(summary, seconds=time.perf_counter() - started)
+        if args.summary_format == "json":
+            write_json({"out": str(args.out), **summary_json(summary)})
+            return
         sys.stdout.write(printable(f"wrote {args.out}\n{summary.text()}\n", keep="\n"))
+
+
+def summary_json(summary: BatchSummary) -> dict[str, Any]:
+    """The summary as JSON-ready data: counts, and money in fen and in 元 text."""
+    return {
+        "inputs": dict(summary.inputs),
+        "decisions": summary.decisions,
+        "statuses": dict(summary.statuses),
+        "grants": summary.grants,
+        **money_cells("exact", summary.exact),
+        **money_cells("granted", summary.granted),
+        "seconds": round(summary.seconds, 3),
+    }
 
 
 def _not_spark(option: str) -> PolicyRulesError:
@@ -203,7 +220,7 @@ def add_batch_command(sub: Any) -> None:
     b.add_argument(
         "--ledger-out",
         metavar="FILE",
-        help="also write the grants as a JSON ledger file, for `policyrules ledger import`",
+        help="also write the grants as a JSON ledger file, for 'policyrules ledger import'",
     )
     b.add_argument("--as-of", help="the day the result speaks for (YYYY-MM-DD)")
     b.add_argument(
@@ -218,6 +235,12 @@ def add_batch_command(sub: Any) -> None:
         help="write decisions sorted by firm, subject, provision (costs time on large runs)",
     )
     b.add_argument("--quiet", action="store_true", help="no summary, no progress bar")
+    b.add_argument(
+        "--summary-format",
+        choices=("text", "json"),
+        default="text",
+        help="how to print the summary (--format names the outputs' format)",
+    )
     b.add_argument(
         "--memory-limit",
         metavar="SIZE",

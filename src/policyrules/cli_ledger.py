@@ -28,6 +28,7 @@ from .facts import load_data
 from .files import check_writable, locked, real_target, write_atomic
 from .ledger_check import check_caps, check_once
 from .ledger_io import dump_ledger, merge_ledgers, read_ledger, read_ledger_file
+from .output import add_format, write_csv, write_jsonl
 from .reading import Limits, read_bytes
 from .result import Result
 from .runtime.ledger import Ledger
@@ -355,10 +356,15 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _show_columns(rows: list[dict[str, Any]]) -> list[str]:
+    """Every key of the rows, first seen first (a grant names only its own entities)."""
+    return list(dict.fromkeys(k for row in rows for k in row))
+
+
 def cmd_show(args: argparse.Namespace) -> int:
     with _open_store(Path(args.store)) as store:
         records = store.records()
-    if args.json:
+    if args.format != "text":
         rows = [
             {
                 "seq": r.seq,
@@ -369,7 +375,19 @@ def cmd_show(args: argparse.Namespace) -> int:
             }
             for r in records
         ]
-        print(json_printable(json.dumps(rows, ensure_ascii=False, indent=2)))
+        if args.format == "json":
+            print(json_printable(json.dumps(rows, ensure_ascii=False, indent=2)))
+        elif args.format == "jsonl":
+            write_jsonl(rows)
+        else:  # the amount in fen and in 元 text (docs/cli.md)
+            flat = [
+                {
+                    ("amount_yuan" if k == "amount" else k): v
+                    for k, v in {**row, "amount_fen": r.grant.amount.fen}.items()
+                }
+                for row, r in zip(rows, records, strict=True)
+            ]
+            write_csv(flat, _show_columns(flat))
         return 0
     for r in records:
         g = r.grant
@@ -404,5 +422,5 @@ def add_ledger_commands(sub: Any) -> None:
 
     s = cmds.add_parser("show", help="list the grants of a store with when they were recorded")
     s.add_argument("store")
-    s.add_argument("--json", action="store_true", help="JSON instead of text")
+    add_format(s)
     s.set_defaults(run=cmd_show)

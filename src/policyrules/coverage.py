@@ -7,9 +7,10 @@ from typing import Any
 import attrs
 
 from .model import CheckedPolicy, ClauseInfo
+from .output import write_csv, write_jsonl
 from .terminal import printable
 
-__all__ = ["ClauseCoverage", "coverage", "coverage_json", "coverage_text"]
+__all__ = ["ClauseCoverage", "coverage", "coverage_json", "coverage_text", "write_coverage"]
 
 
 @attrs.frozen
@@ -114,3 +115,13 @@ def coverage_json(policy: CheckedPolicy) -> dict[str, Any]:
             for number, n, expected in _counts(policy)
         ],
     }
+
+
+def write_coverage(fmt: str, policy: CheckedPolicy) -> None:
+    """``jsonl``: one measure a line (the rows of :func:`coverage_json`); ``csv``: one
+    measure a row, lists as JSON arrays (:mod:`policyrules.output`)."""
+    rows = [attrs.asdict(r) for r in coverage(policy)]
+    if fmt == "jsonl":
+        write_jsonl(rows)
+    else:
+        write_csv(rows, [f.name for f in attrs.fields(ClauseCoverage)])

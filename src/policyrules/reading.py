@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, ClassVar, cast
@@ -290,8 +291,11 @@ def _load_json(text: str, limits: Limits, raw: bytes | None) -> Any:
 
 def _read_bytes(p: Path, limits: Limits) -> bytes:
     try:
-        with p.open("rb") as f:
-            raw = f.read(limits.max_bytes + 1)
+        if str(p) == "-":  # standard input, as most tools read it (a file named - is ./-)
+            raw = sys.stdin.buffer.read(limits.max_bytes + 1)
+        else:
+            with p.open("rb") as f:
+                raw = f.read(limits.max_bytes + 1)
     except OSError as exc:
         raise FactsError(Diagnostic("E301", f"cannot read {p}: {exc.strerror}")) from None
     if len(raw) > limits.max_bytes:

@@ -146,13 +146,9 @@ if TYPE_CHECKING or importlib.util.find_spec("sphinx") is not None:
             other = checked.clause(t)
             label = clause_heading(other) if other else t
             other_doc = checked.document(other.document) if other else None
-            twins.append(
-                _para(
-                    page.link(
-                        "clause", t, f"{other_doc.number if other_doc else ''} {label}".strip()
-                    )
-                )
-            )
+            # a document without a number is named by its name, never "None"
+            named = (other_doc.number or other_doc.name) if other_doc else ""
+            twins.append(_para(page.link("clause", t, f"{named} {label}".strip())))
         rows: list[tuple[str, nodes.Node | str]] = [
             (
                 "条款",

@@ -123,9 +123,23 @@ EXAMPLES: dict[tuple[str, str, str], list[str]] = {
         'rule x "t"',
         'clause 1 "t" quote "q" awrd x',
         'clause 1 "t" awrd x',
+    ],
+    (
+        "E101",
+        "a word that starts no statement in a provision",
+        "a provision holds quote, note, for each, eligible when, amount, amount decided, cap, "
+        "once per, order by, due, done, require and consequence; the next provision starts "
+        "with award, deadline, target, entitlement or declaration, the next item with "
+        "document, chapter, clause, entity, enum, parameter or assumption",
+    ): [
+        "clause 1 award a awrd x",
+        'clause 1 award a "t" awrd x',
         "clause 1 award a for each p awrd x",
         "clause 1 award a for each p amount x awrd y",
         "clause 1 award a for each p amount decided x awrd y",
+        'clause 1 award a for each p quote "q" awrd y',
+        "clause 1 award a for each p eligible when x awrd y",
+        "clause 1 award a for each p cap 1 元 per firm awrd y",
     ],
     (
         "E101",

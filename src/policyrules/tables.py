@@ -49,6 +49,7 @@ __all__ = [
     "Source",
     "canonical_type",
     "find_tables",
+    "looks_like_duckdb",
     "read_registry",
 ]
 
@@ -77,6 +78,11 @@ class Registry:
     """What :func:`read_registry` made: the input tables (name → rows)."""
 
     rows: dict[str, int]
+
+
+def looks_like_duckdb(head: bytes) -> bool:
+    """Whether ``head``, the first 16 bytes of a file, are a DuckDB database's."""
+    return head[8:12] == b"DUCK"
 
 
 def canonical_type(typ: t.Type) -> str:
@@ -141,7 +147,7 @@ def find_tables(
                 head = fh.read(16)
         except OSError as exc:
             raise _error("E620", f"cannot read {p}: {exc.strerror}") from None
-        if head[8:12] != b"DUCK":
+        if not looks_like_duckdb(head):
             raise _error(
                 "E620",
                 f"{p}: not a registry (neither a directory of tables nor a DuckDB database)",

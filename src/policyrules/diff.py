@@ -1,0 +1,236 @@
+"""What-if: the same facts evaluated twice, before and after ``--set``/``--assume``.
+
+:func:`what_if` evaluates a firm's facts as they are (with the facts file's own parameters
+and assumptions) and again with the given parameters and assumptions on top, and
+:func:`compare` lines the two lists of decisions up by provision and subject.  A decision
+*changes* when its status, amount (fen) or amount kind (``exact``, ``up_to``, ``unknown``)
+differs, or when it is in one run only.  The totals are the sum of the exact amounts and
+the sum of the upper bounds (an exact amount bounds itself; an ``up_to`` amount is its
+bound; an eligible decision with no amount has no bound and is counted apart), before,
+after and their difference, all in fen.  A ceiling is not an amount: an ``up_to`` never
+counts toward the exact total.
+
+:mod:`policyrules.diff_batch` does the same over a registry on the batch engine.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import attrs
+
+from .api import Policy
+from .decisions import Decision
+from .facts import Facts
+from .runtime.ledger import Grant, Ledger
+from .runtime.money import Money, sum_money
+from .store import LedgerStore
+
+__all__ = ["Change", "Outcome", "Totals", "WhatIf", "compare", "money_json", "what_if"]
+
+EXACT, UP_TO = "exact", "up_to"
+
+
+def money_json(m: Money | None) -> str | None:
+    """Money as exact 元 text (``"600000.00"``), as ``eval --json`` writes it."""
+    return None if m is None else str(m.yuan)
+
+
+@attrs.frozen
+class Outcome:
+    """What one run said of a provision and subject: status, amount (fen) and its kind."""
+
+    status: str
+    amount: Money | None
+    amount_kind: str | None
+
+    @classmethod
+    def of(cls, d: Decision) -> Outcome:
+        return cls(d.status, d.amount, d.amount_kind)
+
+    def text(self) -> str:
+        """``eligible, 200 万元 (exact)``, ``eligible, up to 100 万元``, ``not_eligible``."""
+        if self.amount is None:
+            return self.status if self.amount_kind is None else f"{self.status}, amount unknown"
+        if self.amount_kind == UP_TO:
+            return f"{self.status}, up to {self.amount.format_cn()}"
+        return f"{self.status}, {self.amount.format_cn()} ({self.amount_kind})"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "status": self.status,
+            "amount": money_json(self.amount),
+            "amount_fen": None if self.amount is None else self.amount.fen,
+            "amount_kind": self.amount_kind,
+        }
+
+
+@attrs.frozen
+class Change:
+    """One decision that differs between the runs (``before``/``after`` ``None``: absent)."""
+
+    provision: str
+    subject: str | None
+    label: str  # where a reader finds it: 京经信发〔2025〕50号 第3条
+    before: Outcome | None
+    after: Outcome | None
+
+    def text(self) -> str:
+        was = "-" if self.before is None else self.before.text()
+        now = "-" if self.after is None else self.after.text()
+        name = self.provision.rsplit("/", 1)[-1]
+        return f"{self.label} {name} · {self.subject or '-'}: {was} → {now}"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "provision": self.provision,
+            "subject": self.subject,
+            "before": None if self.before is None else self.before.to_json(),
+            "after": None if self.after is None else self.after.to_json(),
+        }
+
+
+@attrs.frozen
+class Totals:
+    """Sums over every decision of a run, in fen: ``exact`` of exact amounts, ``upper`` of
+    upper bounds (exact and ``up_to`` amounts); ``unbounded`` counts eligible decisions
+    with no amount (no bound can be summed for them)."""
+
+    exact: Money
+    upper: Money
+    unbounded: int
+
+    @classmethod
+    def of(cls, decisions: Iterable[Decision]) -> Totals:
+        exact: list[Money] = []
+        upper: list[Money] = []
+        unbounded = 0
+        for d in decisions:
+            if d.amount is not None and d.amount_kind in (EXACT, UP_TO):
+                upper.append(d.amount)
+                if d.amount_kind == EXACT:
+                    exact.append(d.amount)
+            elif d.status == "eligible" and d.kind == "award":
+                unbounded += 1
+        return cls(sum_money(exact), sum_money(upper), unbounded)
+
+
+@attrs.frozen
+class WhatIf:
+    """The decisions that changed and the totals of both runs."""
+
+    changes: tuple[Change, ...]
+    before: Totals
+    after: Totals
+    decisions: int  # how many (provision, subject) pairs the two runs hold between them
+
+    def text(self) -> str:
+        """A few lines for people: one per changed decision, then the totals."""
+        lines = [c.text() for c in self.changes] or ["no decision changes"]
+        lines.append("")
+        lines.append(f"{len(self.changes)} of {self.decisions} decision(s) change")
+        for name in ("exact", "upper"):
+            was: Money = getattr(self.before, name)
+            now: Money = getattr(self.after, name)
+            what = "exact amounts" if name == "exact" else "upper bounds"
+            lines.append(f"{what}: {was.format_cn()} → {now.format_cn()} ({_signed(now - was)})")
+        if self.before.unbounded or self.after.unbounded:
+            lines.append(
+                f"eligible awards with no bound: {self.before.unbounded} → {self.after.unbounded}"
+            )
+        return "\n".join(lines) + "\n"
+
+    def to_json(self) -> dict[str, Any]:
+        """JSON-ready data: money as exact 元 text and as fen."""
+
+        def totals(name: str) -> dict[str, Any]:
+            was: Money = getattr(self.before, name)
+            now: Money = getattr(self.after, name)
+            return {
+                "before": money_json(was),
+                "after": money_json(now),
+                "delta": money_json(now - was),
+                "before_fen": was.fen,
+                "after_fen": now.fen,
+                "delta_fen": (now - was).fen,
+            }
+
+        return {
+            "changes": [c.to_json() for c in self.changes],
+            "changed": len(self.changes),
+            "decisions": self.decisions,
+            "totals": {
+                "exact": totals("exact"),
+                "upper": totals("upper"),
+                "unbounded": {"before": self.before.unbounded, "after": self.after.unbounded},
+            },
+        }
+
+
+def _signed(m: Money) -> str:
+    return f"+{m.format_cn()}" if m.fen > 0 else m.format_cn() if m.fen else "±0"
+
+
+def _label(d: Decision) -> str:
+    label = d.clause_label
+    label = label if label.startswith(("(", "（")) else f"第{label}条"
+    return f"{d.document_number or d.document} {label}"
+
+
+def compare(before: Sequence[Decision], after: Sequence[Decision]) -> WhatIf:
+    """The decisions of ``after`` against those of ``before``, paired by provision and
+    subject (and by order among pairs that repeat), in the order of ``after`` then of the
+    decisions found only in ``before``."""
+
+    def keyed(ds: Sequence[Decision]) -> dict[tuple[str, str | None, int], Decision]:
+        seen: dict[tuple[str, str | None], int] = {}
+        out = {}
+        for d in ds:
+            n = seen.get((d.provision, d.subject), 0)
+            seen[(d.provision, d.subject)] = n + 1
+            out[(d.provision, d.subject, n)] = d
+        return out
+
+    was, now = keyed(before), keyed(after)
+    changes = []
+    for key in [*now, *(k for k in was if k not in now)]:
+        a, b = was.get(key), now.get(key)
+        oa = None if a is None else Outcome.of(a)
+        ob = None if b is None else Outcome.of(b)
+        if oa != ob:
+            d = b if b is not None else a
+            assert d is not None
+            changes.append(Change(d.provision, d.subject, _label(d), oa, ob))
+    return WhatIf(tuple(changes), Totals.of(before), Totals.of(after), len(was.keys() | now.keys()))
+
+
+def what_if(
+    policy: Policy,
+    facts: Facts | Mapping[str, Any],
+    *,
+    parameters: Mapping[str, Any] | None = None,
+    assumptions: Mapping[str, Any] | None = None,
+    ledger: LedgerStore | Ledger | Iterable[Grant | Mapping[str, Any]] | None = None,
+    as_of: dt.date | str | None = None,
+) -> WhatIf:
+    """``facts`` evaluated as they are, then with ``parameters`` and ``assumptions`` on top
+    (values read as :meth:`policyrules.Policy.evaluate` reads them), compared by
+    :func:`compare`.  Nothing is recorded: a ledger store is only read.
+
+    :raises FactsError: bad facts, parameters or assumptions (as ``Policy.evaluate``).
+    :raises LedgerError: bad earlier grants (as ``Policy.evaluate``).
+    """
+    if isinstance(ledger, Iterable) and not isinstance(ledger, (Ledger, LedgerStore)):
+        ledger = policy.read_ledger(ledger)  # read once, used twice
+    before = policy.evaluate(facts, ledger=ledger, as_of=as_of, explain=False)
+    after = policy.evaluate(
+        facts,
+        ledger=ledger,
+        as_of=as_of,
+        parameters=parameters,
+        assumptions=assumptions,
+        explain=False,
+    )
+    return compare(before.decisions, after.decisions)

@@ -1,0 +1,280 @@
+"""What-if over a registry: the batch run twice on DuckDB, before and after ``--set``/``--assume``.
+
+:func:`what_if_batch` runs :meth:`policyrules.Policy.evaluate_batch` as the registry
+stands, keeps its ``decisions`` in a temporary Parquet file, runs it again with the parameters and
+assumptions given, and joins the two in DuckDB by provision and subject.  Nothing is built
+per row in Python: the counts and sums come from SQL, money in fen (HUGEINT sums, BIGINT
+in the files), never a float.  A decision changes as in :mod:`policyrules.diff` (status,
+amount or amount kind differs, or it is in one run only).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import attrs
+import duckdb
+
+from .api import Policy
+from .diff import Totals, money_json
+from .errors import Diagnostic, PolicyRulesError
+from .runtime.ledger import Grant, Ledger
+from .runtime.money import Money
+from .store import LedgerStore
+
+__all__ = ["BatchWhatIf", "ProvisionDelta", "what_if_batch"]
+
+OUT_FORMATS = {".parquet": "PARQUET", ".csv": "CSV"}
+
+_JOINED = """
+CREATE TEMP TABLE joined AS
+SELECT coalesce(a.provision, b.provision) AS provision,
+       coalesce(a.subject, b.subject) AS subject,
+       coalesce(a.firm, b.firm) AS firm,
+       coalesce(a.kind, b.kind) AS kind,
+       b.status AS status_before, CAST(b.amount AS BIGINT) AS amount_before,
+       b.amount_kind AS amount_kind_before,
+       a.status AS status_after, CAST(a.amount AS BIGINT) AS amount_after,
+       a.amount_kind AS amount_kind_after,
+       (b.provision IS NULL OR a.provision IS NULL
+        OR b.status IS DISTINCT FROM a.status
+        OR b.amount IS DISTINCT FROM a.amount
+        OR b.amount_kind IS DISTINCT FROM a.amount_kind) AS changed
+FROM before_run AS b FULL OUTER JOIN decisions AS a
+  ON a.provision = b.provision AND a.subject IS NOT DISTINCT FROM b.subject
+"""
+
+# Per provision (and, with provision NULL, over all): decisions, changed, and the sums.
+_SUMS = """
+SELECT {key}, count(*), count(*) FILTER (WHERE changed),
+  coalesce(sum(amount_before) FILTER (WHERE amount_kind_before = 'exact'), 0),
+  coalesce(sum(amount_after) FILTER (WHERE amount_kind_after = 'exact'), 0),
+  coalesce(sum(amount_before) FILTER (WHERE amount_kind_before IN ('exact', 'up_to')), 0),
+  coalesce(sum(amount_after) FILTER (WHERE amount_kind_after IN ('exact', 'up_to')), 0),
+  count(*) FILTER (WHERE kind = 'award' AND status_before = 'eligible'
+                   AND NOT coalesce(amount_kind_before IN ('exact', 'up_to'), false)),
+  count(*) FILTER (WHERE kind = 'award' AND status_after = 'eligible'
+                   AND NOT coalesce(amount_kind_after IN ('exact', 'up_to'), false))
+FROM joined {group}
+"""
+
+
+@attrs.frozen
+class ProvisionDelta:
+    """One provision over the registry: ``decisions`` (in either run), ``changed``, and the
+    totals before and after (fen)."""
+
+    provision: str | None
+    decisions: int
+    changed: int
+    before: Totals
+    after: Totals
+
+    def to_json(self) -> dict[str, Any]:
+        def pair(name: str) -> dict[str, Any]:
+            was: Money = getattr(self.before, name)
+            now: Money = getattr(self.after, name)
+            return {
+                "before": money_json(was),
+                "after": money_json(now),
+                "delta": money_json(now - was),
+                "before_fen": was.fen,
+                "after_fen": now.fen,
+                "delta_fen": (now - was).fen,
+            }
+
+        return {
+            "provision": self.provision,
+            "decisions": self.decisions,
+            "changed": self.changed,
+            "exact": pair("exact"),
+            "upper": pair("upper"),
+            "unbounded": {"before": self.before.unbounded, "after": self.after.unbounded},
+        }
+
+    def row(self) -> dict[str, Any]:
+        """A flat row for CSV: money in fen and in 元 text."""
+        out: dict[str, Any] = {
+            "provision": self.provision,
+            "decisions": self.decisions,
+            "changed": self.changed,
+        }
+        for name in ("exact", "upper"):
+            was: Money = getattr(self.before, name)
+            now: Money = getattr(self.after, name)
+            for when, m in (("before", was), ("after", now), ("delta", now - was)):
+                out[f"{name}_{when}_fen"] = m.fen
+                out[f"{name}_{when}_yuan"] = str(m.yuan)
+        return out
+
+
+ROW_COLUMNS = (
+    "provision",
+    "decisions",
+    "changed",
+    *(
+        f"{n}_{w}_{u}"
+        for n in ("exact", "upper")
+        for w in ("before", "after", "delta")
+        for u in ("fen", "yuan")
+    ),
+)
+
+
+@attrs.frozen
+class BatchWhatIf:
+    """Per provision with a changed decision, and over the whole registry (``total``)."""
+
+    provisions: tuple[ProvisionDelta, ...]
+    total: ProvisionDelta
+    out: Path | None = None
+
+    def text(self) -> str:
+        """A few lines for people: each provision that changes, then the totals."""
+        lines = []
+        for p in self.provisions:
+            lines.append(
+                f"{p.provision}: {p.changed} of {p.decisions} change; "
+                f"exact {_signed(p.after.exact - p.before.exact)}, "
+                f"upper bounds {_signed(p.after.upper - p.before.upper)}"
+            )
+        t = self.total
+        lines.extend(
+            [
+                *([] if lines else ["no decision changes"]),
+                "",
+                f"{t.changed} of {t.decisions} decision(s) change",
+                f"exact amounts: {t.before.exact.format_cn()} → {t.after.exact.format_cn()} "
+                f"({_signed(t.after.exact - t.before.exact)})",
+                f"upper bounds: {t.before.upper.format_cn()} → {t.after.upper.format_cn()} "
+                f"({_signed(t.after.upper - t.before.upper)})",
+            ]
+        )
+        if self.out is not None:
+            lines.append(f"changed rows written to {self.out}")
+        return "\n".join(lines) + "\n"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "provisions": [p.to_json() for p in self.provisions],
+            "totals": self.total.to_json(),
+            "out": None if self.out is None else str(self.out),
+        }
+
+
+def _signed(m: Money) -> str:
+    return f"+{m.format_cn()}" if m.fen > 0 else m.format_cn() if m.fen else "±0"
+
+
+def _delta(row: tuple[Any, ...]) -> ProvisionDelta:
+    key, n, changed, eb, ea, ub, ua, nb, na = row
+    return ProvisionDelta(
+        key,
+        int(n),
+        int(changed),
+        Totals(Money(int(eb)), Money(int(ub)), int(nb)),
+        Totals(Money(int(ea)), Money(int(ua)), int(na)),
+    )
+
+
+def _check_out(out: Path) -> str:
+    fmt = OUT_FORMATS.get(out.suffix.lower())
+    if fmt is None:
+        raise PolicyRulesError(
+            Diagnostic(
+                "E731",
+                f"--out {out}: the changed rows are written as Parquet or CSV",
+                hint="name a file ending in .parquet or .csv",
+            )
+        )
+    if out.is_dir() or not out.absolute().parent.is_dir():
+        raise PolicyRulesError(
+            Diagnostic(
+                "E732",
+                f"--out {out}: cannot write a file there",
+                hint="name a file in an existing directory",
+            )
+        )
+    return fmt
+
+
+def _write_changed(con: duckdb.DuckDBPyConnection, out: Path, fmt: str) -> None:
+    """The changed rows into ``out``, whole or not at all (a temporary file beside it)."""
+    fd, tmp = tempfile.mkstemp(dir=out.absolute().parent, prefix=f".{out.name}.")
+    os.close(fd)
+    try:
+        con.execute(
+            "COPY (SELECT * EXCLUDE (changed, kind) FROM joined WHERE changed "
+            "ORDER BY firm, subject, provision) TO ? (FORMAT " + fmt + ")",
+            [tmp],
+        )
+        os.replace(tmp, out)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def what_if_batch(
+    policy: Policy,
+    registry: str | Path,
+    *,
+    parameters: Mapping[str, Any] | None = None,
+    assumptions: Mapping[str, Any] | None = None,
+    ledger: LedgerStore | Ledger | Iterable[Grant | Mapping[str, Any]] | None = None,
+    as_of: dt.date | str | None = None,
+    out: str | Path | None = None,
+    memory_limit: str | None = None,
+) -> BatchWhatIf:
+    """The registry evaluated as it stands and again with ``parameters`` and
+    ``assumptions`` (read as :meth:`policyrules.Policy.evaluate_batch` reads them); the
+    decisions that change counted, and the exact amounts and upper bounds summed, per
+    provision and over all.  ``out`` (``.parquet`` or ``.csv``): the changed rows
+    (provision, subject, firm, status, amount in fen and amount kind before and after) are
+    written there.
+
+    :raises PolicyRulesError: E731 ``out`` not ``.parquet``/``.csv``; E732 not writable.
+    :raises TableError, LedgerError, FactsError, BatchCompileError: as
+        ``Policy.evaluate_batch``.
+    """
+    fmt = None if out is None else _check_out(Path(out))
+    with tempfile.TemporaryDirectory(prefix="policyrules-diff-") as tmp:
+        kept = str(Path(tmp) / "before.parquet")
+        first = policy.evaluate_batch(
+            registry, ledger=ledger, as_of=as_of, memory_limit=memory_limit
+        )
+        try:
+            first.con.execute("COPY decisions TO ? (FORMAT PARQUET)", [kept])
+        finally:
+            first.close()
+        second = policy.evaluate_batch(
+            registry,
+            ledger=ledger,
+            as_of=as_of,
+            parameters=parameters,
+            assumptions=assumptions,
+            memory_limit=memory_limit,
+        )
+        try:
+            con = second.con
+            con.execute("CREATE TEMP TABLE before_run AS SELECT * FROM read_parquet(?)", [kept])
+            con.execute(_JOINED)
+            rows = con.execute(
+                _SUMS.format(
+                    key="provision",
+                    group="GROUP BY provision HAVING count(*) "
+                    "FILTER (WHERE changed) > 0 ORDER BY provision",
+                )
+            ).fetchall()
+            total = con.execute(_SUMS.format(key="NULL", group="")).fetchall()[0]
+            if out is not None and fmt is not None:
+                _write_changed(con, Path(out), fmt)
+        finally:
+            second.close()
+    return BatchWhatIf(
+        tuple(_delta(r) for r in rows), _delta(total), None if out is None else Path(out)
+    )

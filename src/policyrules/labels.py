@@ -1,0 +1,118 @@
+"""Finding a clause by the label a reader types: the forms the tool itself prints.
+
+``3``, ``第3条`` and ``jjxf_2025_50/3`` name 京经信发〔2025〕50号's third measure;
+``(十九)``, ``（十九）`` (full-width brackets, as the document prints them) and ``十九`` name
+京医保发〔2025〕5号's nineteenth; a document's number or name may stand before the label
+(``京经信发〔2025〕50号 第3条``).  When nothing matches, the closest labels, ids and titles
+(by :mod:`difflib`, and titles that contain the words typed) are offered, not every clause.
+
+>>> normal("第3条"), normal("（十九）"), normal("(十九)"), normal(" 十九 ")
+('3', '十九', '十九', '十九')
+"""
+
+from __future__ import annotations
+
+import difflib
+from typing import Any
+
+from .errors import Diagnostic, PolicyRulesError
+from .model import CheckedPolicy, ClauseInfo
+
+__all__ = ["clause_json", "find_clauses", "normal", "shown_label"]
+
+_BRACKETS = str.maketrans({"（": "(", "）": ")"})
+
+
+def normal(label: str) -> str:
+    """A label without 第…条 or brackets, half-width: the form the labels are compared in."""
+    text = label.strip().translate(_BRACKETS)
+    if text.startswith("第") and text.endswith("条") and len(text) > 2:
+        text = text[1:-1].strip()
+    if text.startswith("(") and text.endswith(")"):
+        text = text[1:-1].strip()
+    return text
+
+
+def shown_label(label: str) -> str:
+    """A measure as the tool prints it: 第3条 for 3, (十九) as it stands."""
+    return label if label.startswith("(") else f"第{label}条"
+
+
+def _names(policy: CheckedPolicy, cl: ClauseInfo) -> set[str]:
+    doc = policy.document(cl.document)
+    return {cl.document, *((doc.number,) if doc and doc.number else ())}
+
+
+def find_clauses(policy: CheckedPolicy, wanted: str) -> list[ClauseInfo]:
+    """The clauses ``wanted`` names (an id, or a label in any form above, after an optional
+    document number or name and a space).
+
+    :raises PolicyRulesError: E400 when none does; the hint names the closest clauses.
+    """
+    text = wanted.strip()
+    exact = [cl for cl in policy.clauses if text in (cl.id, cl.label)]
+    if exact:
+        return exact
+    doc, _, rest = text.rpartition(" ")
+    label = normal(rest if doc else text)
+    found = [
+        cl
+        for cl in policy.clauses
+        if normal(cl.label) == label and (not doc or doc.strip() in _names(policy, cl))
+    ]
+    if found:
+        return found
+    raise PolicyRulesError(
+        Diagnostic("E400", f"no clause {wanted!r}", hint=_suggest(policy, label or text))
+    )
+
+
+def _suggest(policy: CheckedPolicy, typed: str) -> str:
+    def show(cl: ClauseInfo) -> str:
+        doc = policy.document(cl.document)
+        number = doc.number if doc and doc.number else cl.document
+        return f"{number} {shown_label(cl.label)} {cl.title or ''}".rstrip() + f" ({cl.id})"
+
+    by_label = {normal(cl.label): cl for cl in policy.clauses}
+    by_id = {cl.id: cl for cl in policy.clauses}
+    close = [
+        *(by_label[k] for k in difflib.get_close_matches(typed, by_label, n=3, cutoff=0.6)),
+        *(by_id[k] for k in difflib.get_close_matches(typed, by_id, n=3, cutoff=0.6)),
+        *(cl for cl in policy.clauses if typed and cl.title and typed in cl.title),
+    ]
+    chosen = list(dict.fromkeys(close))[:3]
+    if not chosen:
+        return "no label is close; `policyrules coverage POLICY` lists every measure"
+    return "did you mean " + "; or ".join(show(cl) for cl in chosen) + "?"
+
+
+def clause_json(policy: CheckedPolicy, cl: ClauseInfo) -> dict[str, Any]:
+    """What ``explain`` prints of a clause, as JSON-ready data: its document (number and
+    name), label, title, chapter, verbatim quote, notes, parameters (each with whether it
+    is set) and provisions (kind, id, title, facts, parameters, assumptions)."""
+    doc = policy.document(cl.document)
+    return {
+        "id": cl.id,
+        "document": cl.document,
+        "document_number": doc.number if doc else None,
+        "label": cl.label,
+        "title": cl.title,
+        "chapter": list(cl.chapter) if cl.chapter else None,
+        "quote": cl.quote,
+        "notes": list(cl.notes),
+        "parameters": [
+            {"name": name, "set": bool(p is not None and p.default is not None)}
+            for name, p in ((n, policy.parameter(n)) for n in cl.parameters)
+        ],
+        "provisions": [
+            {
+                "kind": p.kind,
+                "id": p.id,
+                "title": p.title,
+                "facts": list(p.facts),
+                "parameters": list(p.parameters),
+                "assumptions": list(p.assumptions),
+            }
+            for p in cl.provisions
+        ],
+    }
