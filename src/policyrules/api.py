@@ -46,7 +46,7 @@ if TYPE_CHECKING:  # DuckDB is loaded only when a batch runs
     from .batch_spark import SparkBatchResult
     from .progress import Progress
 
-__all__ = ["HOLIDAY_ASSUMPTION", "Policy", "load", "read_rule_files"]
+__all__ = ["HOLIDAY_ASSUMPTION", "Policy", "document_sources", "load", "read_rule_files"]
 
 
 def read_rule_files(path: str | Path) -> dict[str, str]:
@@ -134,7 +134,7 @@ def _read_plain(f: Path) -> bytes:
         return handle.read()
 
 
-def _document_sources(
+def document_sources(
     modules: Iterable[Module], base: Path, max_bytes: int
 ) -> tuple[dict[str, str], dict[str, Diagnostic]]:
     """The text of every document's ``source`` file, and why each refused one is refused
@@ -164,7 +164,7 @@ def load(path: str | Path, *, max_source_bytes: int = MAX_SOURCE_BYTES) -> Polic
     texts = read_rule_files(path)
     modules = [parse(text, file) for file, text in texts.items()]
     base = Path(path) if Path(path).is_dir() else Path(path).parent
-    sources, refused = _document_sources(modules, base, max_source_bytes)
+    sources, refused = document_sources(modules, base, max_source_bytes)
     checked = check(modules, texts=texts, sources=sources, source_problems=refused)
     return Policy(checked, compile_policy(checked), Path(path))
 

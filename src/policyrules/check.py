@@ -30,7 +30,7 @@ from .model import (
 )
 from .typing_rules import ExprTyper, Usage
 
-__all__ = ["check", "normalize_quote"]
+__all__ = ["check", "check_all", "normalize_quote"]
 
 
 def check(
@@ -44,13 +44,30 @@ def check(
     ``sources`` maps each document's ``source`` path to the official text it quotes, and
     ``source_problems`` a refused source path to why (:func:`policyrules.sources.read_source`);
     each is reported at the path string of the ``source`` line that names it."""
+    policy, diags = check_all(
+        modules, texts=texts, sources=sources, source_problems=source_problems
+    )
+    errors = [d for d in diags if d.severity == "error"]
+    if errors:
+        raise RuleCheckError(errors, sources=dict(texts or {}))
+    return policy
+
+
+def check_all(
+    modules: Sequence[s.Module],
+    *,
+    texts: Mapping[str, str] | None = None,
+    sources: Mapping[str, str] | None = None,
+    source_problems: Mapping[str, Diagnostic] | None = None,
+) -> tuple[CheckedPolicy, tuple[Diagnostic, ...]]:
+    """What :func:`check` finds, without raising: the policy as far as it could be checked
+    and every diagnostic, in the order found (an editor shows them all while the author
+    types).  The policy is for looking names up only: when a diagnostic is an error it must
+    not be compiled."""
     checker = _Checker(dict(texts or {}), dict(sources or {}))
     checker.source_problems = dict(source_problems or {})
     policy = checker.run(modules)
-    errors = [d for d in checker.diags if d.severity == "error"]
-    if errors:
-        raise RuleCheckError(errors, sources=checker.texts)
-    return policy
+    return policy, tuple(checker.diags)
 
 
 class _Checker(ClauseChecks):

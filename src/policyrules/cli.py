@@ -243,6 +243,16 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return OK
 
 
+def cmd_lsp(args: argparse.Namespace) -> int:
+    try:
+        from .lsp.server import main as serve
+    except ImportError:  # pygls is the optional extra `lsp`
+        _say("error: the language server needs pygls: pip install 'policyrules[lsp]'", err=True)
+        return BAD_INPUT
+    serve()
+    return OK
+
+
 def _positive(text: str) -> int:
     try:
         value = int(text)
@@ -363,6 +373,9 @@ def _parser() -> argparse.ArgumentParser:
     s = sub.add_parser("schema", help="print the JSON Schema of facts files for a policy")
     s.add_argument("policy")
     s.set_defaults(run=cmd_schema)
+
+    ls = sub.add_parser("lsp", help="a language server for .rule files on stdin/stdout (editors)")
+    ls.set_defaults(run=cmd_lsp)
 
     add_ledger_commands(sub)
     add_batch_command(sub)

@@ -32,7 +32,7 @@ from .check_names import declared_keyword_hint
 from .errors import Diagnostic, RuleSyntaxError, Span
 from .syntax_errors import friendly_message
 
-__all__ = ["grammar_text", "parse"]
+__all__ = ["grammar_text", "lark_parser", "parse"]
 
 _local = threading.local()
 
@@ -57,6 +57,12 @@ def _cache_file() -> str | bool:
     except OSError:
         return False
     return str(folder / f"grammar-lark-{lark.__version__}.pickle")
+
+
+def lark_parser() -> lark.Lark:
+    """The LALR parser built from the grammar (built once): for tools that ask it which
+    terminals may come next (the language server's keyword completion)."""
+    return _parser()
 
 
 @functools.cache

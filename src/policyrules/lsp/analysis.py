@@ -1,0 +1,296 @@
+"""What the language server knows of one policy directory, and what is under the cursor.
+
+A policy is a directory of ``.rule`` files checked together, so a change to one file is
+analysed with all its neighbours: :func:`analyse` reads the directory, lets the editor's
+unsaved buffers override the files on disk, parses every file and, when all of them parse,
+checks the policy with :func:`policyrules.check.check_all` (every diagnostic, and the policy
+as far as it could be checked, for looking names up).
+
+Positions here are the library's own: lines and columns from 1, counted in characters
+(:class:`~policyrules.errors.Span`); :mod:`policyrules.lsp.server` converts them to and from
+the editor's units.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+
+import attrs
+
+from .. import syntax as s
+from ..api import document_sources, read_rule_files
+from ..check import check_all
+from ..errors import Diagnostic, PolicyRulesError, RuleSyntaxError, Span
+from ..model import CheckedPolicy, Resolved
+from ..parse import parse
+from ..sources import MAX_SOURCE_BYTES
+
+__all__ = [
+    "Analysis",
+    "Scope",
+    "Target",
+    "Word",
+    "analyse",
+    "contains",
+    "scope_at",
+    "target_at",
+    "word_at",
+]
+
+
+@attrs.frozen
+class Analysis:
+    """One policy directory as the editor sees it.
+
+    ``texts`` maps each ``.rule`` file (an absolute path) to its text, an open buffer's
+    over the file's; ``modules`` holds the files that parse; ``diagnostics`` maps a file to
+    its findings (every file of ``texts`` has an entry, empty when clean); ``unplaced`` are
+    findings without a file (the directory cannot be read).  ``policy`` is ``None`` when a
+    file does not parse: its neighbours are then not checked, since every name declared in
+    the broken file would be reported missing."""
+
+    directory: Path
+    texts: dict[str, str]
+    modules: dict[str, s.Module]
+    diagnostics: dict[str, tuple[Diagnostic, ...]]
+    unplaced: tuple[Diagnostic, ...] = ()
+    policy: CheckedPolicy | None = None
+
+
+def analyse(directory: Path, buffers: Mapping[str, str]) -> Analysis:
+    """Read, parse and check the policy in ``directory`` (absolute), ``buffers`` (file ->
+    unsaved text) overriding the files on disk; never raises for bad input."""
+    texts: dict[str, str] = {}
+    unplaced: list[Diagnostic] = []
+    try:
+        texts.update(read_rule_files(directory))
+    except PolicyRulesError as exc:
+        unplaced.extend(exc.diagnostics)
+    for file, text in buffers.items():
+        if Path(file).parent == directory and file.endswith(".rule"):
+            texts[file] = text
+    if texts:  # "no .rule files here" is moot once a buffer is open
+        unplaced = [d for d in unplaced if not d.message.endswith("no .rule files here")]
+    texts = dict(sorted(texts.items()))  # the order `load` checks them in
+    modules: dict[str, s.Module] = {}
+    found: dict[str, list[Diagnostic]] = {file: [] for file in texts}
+    for file, text in texts.items():
+        parsed = _parse(text, file)
+        if isinstance(parsed, s.Module):
+            modules[file] = parsed
+        else:
+            found[file].extend(parsed)
+    policy = None
+    if len(modules) == len(texts) and modules:
+        sources, refused = document_sources(modules.values(), directory, MAX_SOURCE_BYTES)
+        policy, diags = check_all(
+            list(modules.values()), texts=texts, sources=sources, source_problems=refused
+        )
+        for d in diags:
+            if d.span is not None and d.span.file in found:
+                found[d.span.file].append(d)
+            else:
+                unplaced.append(d)
+    return Analysis(
+        directory,
+        texts,
+        modules,
+        {file: tuple(ds) for file, ds in found.items()},
+        tuple(unplaced),
+        policy,
+    )
+
+
+@functools.lru_cache(maxsize=64)
+def _parse(text: str, file: str) -> s.Module | tuple[Diagnostic, ...]:
+    """A file's tree, or its syntax error; kept, so a keystroke in one file parses that
+    file alone (trees are frozen values, safe to share)."""
+    try:
+        return parse(text, file)
+    except RuleSyntaxError as exc:
+        return exc.diagnostics
+
+
+# ---- what is under the cursor ------------------------------------------------------------
+
+# A line's tokens, in the grammar's terms (policyrules.lark): strings and comments are
+# skipped whole, so nothing inside a quote is taken for a name.
+_TOKEN = re.compile(
+    r'"(?:[^"\\\n]|\\.)*"?|#.*|(?P<name>[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)'
+)
+
+
+@attrs.frozen
+class Word:
+    """A (dotted) name on a line: ``parts``, the part the cursor is on (``index``), and
+    where that part is (line, columns from 1, ``end`` exclusive)."""
+
+    parts: tuple[str, ...]
+    index: int
+    line: int
+    start: int
+    end: int
+
+
+def word_at(text: str, line: int, col: int) -> Word | None:
+    """The name at ``line``/``col`` (from 1; the column just after a name counts), or
+    ``None`` in a string, a comment or between names."""
+    lines = text.split("\n")
+    if not 1 <= line <= len(lines):
+        return None
+    for m in _TOKEN.finditer(lines[line - 1]):
+        if m.start() + 1 <= col <= m.end() + 1 and m.group("name"):
+            parts = tuple(m.group("name").split("."))
+            start = m.start() + 1
+            for i, part in enumerate(parts):
+                if col <= start + len(part) or i == len(parts) - 1:
+                    return Word(parts, i, line, start, start + len(part))
+                start += len(part) + 1
+    return None
+
+
+def contains(span: Span | None, line: int, col: int) -> bool:
+    """Whether the position lies in ``span`` (its end included: the cursor after a word)."""
+    if span is None:
+        return False
+    return (span.line, span.col) <= (line, col) <= (span.end_line, span.end_col)
+
+
+@attrs.frozen
+class Scope:
+    """Where a position is: the clause and provision around it and the entity whose facts
+    its names mean (the provision's subject, or the entity being declared)."""
+
+    clause: s.Clause | None = None
+    provision: s.Provision | None = None
+    entity: str | None = None
+
+
+def scope_at(module: s.Module, line: int, col: int) -> Scope:
+    """The clause, provision and entity around a position of ``module``."""
+    for item in module.items:
+        if not contains(item.span, line, col):
+            continue
+        if isinstance(item, s.Entity):
+            return Scope(entity=item.name)
+        if isinstance(item, s.Clause):
+            for p in item.provisions:
+                if contains(p.span, line, col):
+                    subject = next((st.entity for st in p.body if isinstance(st, s.Subject)), None)
+                    return Scope(item, p, subject)
+            return Scope(item)
+    return Scope()
+
+
+@attrs.frozen
+class Target:
+    """What a name refers to: ``kind`` is entity, fact, enum, member, parameter,
+    assumption, clause or provision; ``owner`` is a fact's entity, a member's enum or a
+    provision's clause; ``node`` the declaration (its ``name_span`` is where it is
+    written)."""
+
+    kind: str
+    name: str
+    node: s.Node
+    file: str
+    owner: str | None = None
+
+
+def _nodes(modules: Mapping[str, s.Module]) -> Iterator[tuple[str, s.Node]]:
+    """Every declaration of the policy with its file: entities, facts, enums, members,
+    parameters and assumptions (top level or in a clause), clauses and provisions."""
+    for file, module in modules.items():
+        for item in module.items:
+            yield file, item
+            if isinstance(item, s.Entity):
+                yield from ((file, b) for b in item.body if isinstance(b, s.FactDecl))
+            elif isinstance(item, s.EnumDecl):
+                yield from ((file, m) for m in item.members)
+            elif isinstance(item, s.Clause):
+                yield from (
+                    (file, b) for b in item.body if isinstance(b, s.Parameter | s.Assumption)
+                )
+                yield from ((file, p) for p in item.provisions)
+
+
+def _find(
+    modules: Mapping[str, s.Module], kind: str, name: str, owner: str | None
+) -> Target | None:
+    entity: str | None = None
+    enum: str | None = None
+    for file, node in _nodes(modules):
+        if isinstance(node, s.Entity):
+            entity = node.name
+        elif isinstance(node, s.EnumDecl):
+            enum = node.name
+        hit = (
+            (kind == "entity" and isinstance(node, s.Entity) and node.name == name)
+            or (kind == "enum" and isinstance(node, s.EnumDecl) and node.name == name)
+            or (kind == "parameter" and isinstance(node, s.Parameter) and node.name == name)
+            or (kind == "assumption" and isinstance(node, s.Assumption) and node.name == name)
+            or (
+                kind == "fact"
+                and isinstance(node, s.FactDecl)
+                and node.name == name
+                and owner in (None, entity)
+            )
+            or (
+                kind == "member"
+                and isinstance(node, s.EnumMember)
+                and node.name == name
+                and owner in (None, enum)
+            )
+        )
+        if hit:
+            return Target(kind, name, node, file, {"fact": entity, "member": enum}.get(kind))
+    return None
+
+
+def _from_resolved(modules: Mapping[str, s.Module], r: Resolved) -> Target | None:
+    if r.kind == "fact":
+        return _find(modules, "fact", r.name, r.entity)
+    if r.kind == "member":
+        return _find(modules, "member", r.member or "", r.name)
+    return _find(modules, r.kind, r.name, None)
+
+
+def target_at(analysis: Analysis, file: str, line: int, col: int) -> Target | None:
+    """The declaration the position names: a name in an expression (resolved in the scope
+    of the provision around it, as the checker resolves it), a declared name, an entity or
+    enum named in a statement or type, a clause label or a provision name."""
+    module = analysis.modules.get(file)
+    policy = analysis.policy
+    if module is None or policy is None:
+        return None
+    scope = scope_at(module, line, col)
+    if scope.provision is not None and contains(scope.provision.name_span, line, col):
+        return Target(
+            "provision",
+            scope.provision.name,
+            scope.provision,
+            file,
+            scope.clause.label if scope.clause else None,
+        )
+    if scope.clause is not None and contains(scope.clause.name_span, line, col):
+        return Target("clause", scope.clause.label, scope.clause, file)
+    word = word_at(analysis.texts.get(file, ""), line, col)
+    if word is None:
+        return None
+    parts = word.parts
+    if len(parts) == 2 and word.index == 0:
+        return _find(analysis.modules, "entity", parts[0], None) or _find(
+            analysis.modules, "enum", parts[0], None
+        )
+    resolved = policy.resolve(parts, scope.entity)
+    if resolved is not None and resolved.kind != "document":
+        return _from_resolved(analysis.modules, resolved)
+    if len(parts) != 1:
+        return None
+    (name,) = parts
+    for kind in ("entity", "enum", "parameter", "assumption", "fact"):
+        if (found := _find(analysis.modules, kind, name, None)) is not None:
+            return found
+    return None

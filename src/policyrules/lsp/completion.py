@@ -1,0 +1,160 @@
+"""Completion: keywords the grammar accepts at the cursor, the facts of the provision's
+subject (and of the entities that own it), parameters, assumptions, enum members after
+``=``, ``!=``, ``in`` or inside a set literal, and entities after ``for each`` and ``per``.
+
+Which keywords may come next is asked of the parser itself: the text before the cursor is
+fed to lark's interactive LALR parser (:func:`policyrules.parse.lark_parser`), whose
+``accepts()`` names the terminals it could shift.  When that text does not parse, every
+keyword of the grammar is offered.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+import attrs
+from lark.exceptions import LarkError
+
+from ..model import CheckedPolicy
+from ..parse import lark_parser
+from ..types import Type
+from .analysis import Analysis, Scope, scope_at
+
+__all__ = ["Item", "completions", "keywords_after"]
+
+
+@attrs.frozen
+class Item:
+    """One suggestion: ``kind`` is keyword, entity, fact, member, parameter or assumption."""
+
+    label: str
+    kind: str
+    detail: str | None = None
+    documentation: str | None = None
+
+
+_PARTIAL = re.compile(r"[A-Za-z_][A-Za-z0-9_]*$")
+_QUALIFIED = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\.$")
+# `kind = `, `overseas_authority != `, `x in {a, `: the left side names the enum.
+_ENUM_PLACE = re.compile(
+    r"(?P<left>[A-Za-z_][A-Za-z0-9_.]*)\s*(?:(?<![<>!])=|!=|≠|\bnot\s+in\b|\bin\b)\s*(?:\{[^{}]*)?$"
+)
+# `for each `, `for `, `once per `, `cap … per `: an entity's name comes next.
+_ENTITY_PLACE = re.compile(r"\b(?:for(?:\s+each)?|per)\s+$")
+_STRING_OR_COMMENT = re.compile(r'"(?:[^"\\\n]|\\.)*"?|#[^\n]*')
+
+
+@cache
+def _keyword_terminals() -> dict[str, tuple[str, ...]]:
+    """Terminal name -> the keywords it matches (``PROVISION_KIND`` matches five)."""
+    out: dict[str, tuple[str, ...]] = {}
+    for t in lark_parser().terminals:
+        value = t.pattern.value
+        if t.pattern.type == "str" and re.fullmatch(r"[a-z]+", value):
+            out[t.name] = (value,)
+        elif t.pattern.type == "re" and (m := re.fullmatch(r"\(\?:([a-z]+(?:\|[a-z]+)*)\)", value)):
+            out[t.name] = tuple(sorted(m.group(1).split("|")))
+    return out
+
+
+def _blank_comments(text: str) -> str:
+    # Comments are ignored by the grammar but passed to parse()'s callback; blanked here so
+    # the interactive parser never sees one.
+    return _STRING_OR_COMMENT.sub(
+        lambda m: " " * len(m.group()) if m.group().startswith("#") else m.group(), text
+    )
+
+
+def keywords_after(prefix: str) -> tuple[tuple[str, ...], bool] | None:
+    """The keywords the grammar accepts after ``prefix`` (a file's text up to the cursor)
+    and whether a name may come there, or ``None`` when ``prefix`` does not parse."""
+    terminals = _keyword_terminals()
+    try:
+        ip = lark_parser().parse_interactive(_blank_comments(prefix))
+        ip.exhaust_lexer()
+        accepted: set[str] = ip.accepts()  # type: ignore[no-untyped-call]
+    except LarkError:
+        return None
+    words = sorted({w for name in accepted for w in terminals.get(name, ())})
+    return tuple(words), "NAME" in accepted
+
+
+def _enum_of(typ: Type) -> str | None:
+    if typ.kind == "enum":
+        return typ.name
+    if typ.element is not None:
+        return _enum_of(typ.element)
+    return None
+
+
+def _members(policy: CheckedPolicy, enum: str | None) -> list[Item]:
+    return [
+        Item(name, "member", f"{e.name}" + (f" ({e.title})" if e.title else ""), title)
+        for e in policy.enums
+        if enum is None or e.name == enum
+        for name, title in e.members
+    ]
+
+
+def _names(policy: CheckedPolicy, scope: Scope) -> list[Item]:
+    items = [
+        Item(f.name, "fact", f"{ent.name}: {f.type.describe()}", f.title)
+        for ent in policy.chain(scope.entity)
+        for f in ent.facts
+    ]
+    items += [
+        Item(p.name, "parameter", f"parameter: {p.type.describe()}", p.title)
+        for p in policy.parameters
+    ]
+    items += [
+        Item(a.name, "assumption", f"assumption: {a.type.describe()}", a.rationale)
+        for a in policy.assumptions
+    ]
+    return items
+
+
+def completions(analysis: Analysis, file: str, text: str, line: int, col: int) -> list[Item]:
+    """What may be written at a position (lines and columns from 1) of ``text``, the
+    editor's current text of ``file``; names come from ``analysis`` (the last analysis of the
+    policy whose files all parsed)."""
+    lines = text.split("\n")
+    if not 1 <= line <= len(lines):
+        return []
+    before = lines[line - 1][: col - 1]
+    partial = _PARTIAL.search(before)
+    start = partial.start() if partial else len(before)
+    head = before[:start]
+    policy = analysis.policy
+    module = analysis.modules.get(file)
+    scope = scope_at(module, line, col) if module is not None else Scope()
+    if policy is not None:
+        if q := _QUALIFIED.search(head):
+            entity = policy.entity(q.group(1))
+            if entity is not None:
+                return [
+                    Item(f.name, "fact", f"{entity.name}: {f.type.describe()}", f.title)
+                    for f in entity.facts
+                ]
+            if policy.enum(q.group(1)) is not None:
+                return _members(policy, q.group(1))
+            return []
+        if m := _ENUM_PLACE.search(head):
+            resolved = policy.resolve(tuple(m.group("left").split(".")), scope.entity)
+            enum = _enum_of(resolved.type) if resolved is not None else None
+            if resolved is None or enum is not None:
+                return _members(policy, enum)
+    offset = sum(len(li) + 1 for li in lines[: line - 1]) + start
+    found = keywords_after(text[:offset])
+    if found is None:
+        words = tuple(sorted({w for ws in _keyword_terminals().values() for w in ws}))
+        name_ok = True
+    else:
+        words, name_ok = found
+    items = [Item(w, "keyword") for w in words]
+    if name_ok and policy is not None:
+        if _ENTITY_PLACE.search(head):
+            items += [Item(e.name, "entity", e.key, e.title) for e in policy.entities]
+        else:
+            items += _names(policy, scope)
+    return items

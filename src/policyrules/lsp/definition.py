@@ -1,0 +1,21 @@
+"""Go to definition: where the name under the cursor is declared, in any file of the policy.
+
+Facts, entities, enums, enum members, parameters and assumptions jump to the name in their
+declaration; a clause label or provision name is its own declaration.
+"""
+
+from __future__ import annotations
+
+from ..errors import Span
+from .analysis import Analysis, target_at
+
+__all__ = ["definition_span"]
+
+
+def definition_span(analysis: Analysis, file: str, line: int, col: int) -> Span | None:
+    """Where the name at a position (lines and columns from 1) is declared: the span of
+    the declared name (its file is the declaring file), or ``None``."""
+    target = target_at(analysis, file, line, col)
+    if target is None:
+        return None
+    return target.node.name_span or target.node.span
