@@ -14,6 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import attrs
 from hypothesis import strategies as st
 
 import policyrules
@@ -152,6 +153,8 @@ def _extend(inner: st.SearchStrategy[s.Expr]) -> st.SearchStrategy[s.Expr]:
         st.builds(s.Neg, inner),
         st.builds(s.InSet, inner, inner, st.booleans()),
         st.builds(s.InForce, inner),
+        st.builds(s.IsNone, inner, st.booleans()),
+        st.builds(s.Otherwise, inner, inner),
         st.builds(s.IfExpr, inner, inner, inner),
         st.builds(
             s.Progressive,
@@ -266,7 +269,7 @@ _other_items = st.one_of(
             st.one_of(
                 st.builds(s.EntityList, names, st.none() | names),
                 st.builds(s.EntitySingle, names),
-                st.builds(s.FactDecl, names, _types, _opt_text),
+                st.builds(s.FactDecl, names, _types, _opt_text, st.booleans()),
             )
         ),
     ),
@@ -1005,7 +1008,8 @@ def batch_registries(draw: st.DrawFn) -> tuple[dict[str, Any], list[dict[str, An
                 ("other_national_project", st.booleans()),
                 ("launch_reward_decided", _BATCH_MONEY),
                 ("launch_reward_decided_on", _BATCH_DAYS.map(date.isoformat)),
-                ("overseas_authority", st.sampled_from(["FDA", "CE", "other"])),
+                # `Authority or none`: "none" states no overseas approval (issue 11 §9)
+                ("overseas_authority", st.sampled_from(["FDA", "CE", "other", "none"])),
                 ("overseas_approved_on", _BATCH_DAYS.map(date.isoformat)),
                 ("overseas_sales", st.booleans()),
                 ("registration_cost", _BATCH_MONEY),
@@ -1107,8 +1111,11 @@ def batch_registries(draw: st.DrawFn) -> tuple[dict[str, Any], list[dict[str, An
 
 def _fact_value(typ: Any, policy: Any) -> st.SearchStrategy[Any]:
     """A value of ``typ`` as a facts file writes it (money as 元 text, a rate with %)."""
-    from policyrules.convert import enum_members
+    from policyrules.convert import NONE_WORD, enum_members
 
+    if typ.nullable:  # `T or none`: stated none now and then
+        some = _fact_value(attrs.evolve(typ, nullable=False), policy)
+        return st.one_of(some, st.just(NONE_WORD))
     kind = typ.kind
     if kind == "money":
         wan = 1_000_000  # fen in 1 万元

@@ -171,6 +171,22 @@ class _Checker(ClauseChecks):
         self.error("E202", f"unknown type '{ref.name}'", ref.span, did_you_mean(ref.name, known))
         return t.ANY
 
+    def _fact_type(self, f: s.FactDecl) -> t.Type:
+        """The declared type of a fact; ``T or none`` marks it nullable (E280).  An enum
+        cannot have a member ``none``: it is a keyword (E240)."""
+        typ = self._type(f.type)
+        if not f.none or typ == t.ANY:
+            return typ
+        if typ.kind not in t.NONE_ABLE or typ.determination:
+            self.error(
+                "E280",
+                f"a {typ.describe()} fact cannot be declared `or none`",
+                f.type.span or f.span,
+                "false (or an empty set/list) already says it did not happen: drop `or none`",
+            )
+            return typ
+        return attrs.evolve(typ, nullable=True)
+
     def _bounded_rate(self, ref: s.SimpleType) -> t.Type:
         """``rate up to N%``: a rate that may exceed 100 %, up to a whole N % above 0."""
         bound = ref.bound
@@ -253,7 +269,7 @@ class _Checker(ClauseChecks):
                         "remove this line: `id` is always there",
                     )
             infos = tuple(
-                FactInfo(f.name, d.name, self._type(f.type), f.title, span=f.span)
+                FactInfo(f.name, d.name, self._fact_type(f), f.title, span=f.span)
                 for f in facts
                 if f.name != "id"
             )

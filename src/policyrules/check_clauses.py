@@ -16,6 +16,7 @@ from . import syntax as s
 from . import types as t
 from .check_amounts import amount_statement, constant_amount_errors
 from .check_constants import constant_errors, period_errors
+from .check_exceptions import check_cap_exceptions
 from .check_names import reserved, shadows_member
 from .errors import Diagnostic, Span, did_you_mean
 from .model import CheckedPolicy, ClauseInfo, DocumentInfo, ProvisionInfo
@@ -338,10 +339,18 @@ class ClauseChecks:
                         did_you_mean(f, _money_facts(base, subject, f))
                         or 'declare it: `fact NAME: money "..."`',
                     )
+                elif r.type.nullable:
+                    self.error(
+                        "E282",
+                        f"'{f}' may be none ({r.type.describe()}): a decided amount is money",
+                        st.span,
+                        "declare it `money` (a decision of 0 元 is written as 0)",
+                    )
                 else:
                     usage.facts.add(f)
             case s.Cap(limit=lim, per=per, year_of=y):
-                got = typer.type_of(lim, usage)
+                check_cap_exceptions(typer, usage, st, base, subject, self.error)
+                got = typer.value_of(lim, usage, "a cap")
                 if got.kind == "rate":
                     self.error(
                         "E206",
@@ -378,11 +387,11 @@ class ClauseChecks:
                 in_chain(e, st.span)
             case s.OrderBy(keys=keys):
                 for k in keys:
-                    got = typer.type_of(k, usage)
+                    got = typer.value_of(k, usage, "`order by`")
                     if got.kind not in ("date", "number", "money", "text", "rate", "year", "any"):
                         self.error("E204", f"cannot order by {got.describe()}", k.span, None)
             case s.Due(period=d, start=start):
-                got = typer.type_of(d, usage)
+                got = typer.value_of(d, usage, "a period")
                 if got.kind not in ("duration", "any"):
                     self.error(
                         "E204",

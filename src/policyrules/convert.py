@@ -19,6 +19,10 @@ text, id   text, or a number kept exactly as written (``0701`` is ``"0701"``); a
 enum       one of the members' names
 =========  ==================================================================================
 
+A fact declared ``T or none`` also takes the text ``none`` (YAML plain ``none``, JSON
+``"none"``): stated absent (未取得), a known value, unlike a missing fact.  A text fact so
+declared therefore cannot hold the text ``none`` itself.
+
 A plain YAML number whose reading differs between YAML 1.1, YAML 1.2 and a person
 (``010``, ``0x10``, ``0o17``, ``1_000``, ``12:30``, ``1e3``, ``.inf``) is refused for money,
 rate, number and duration with a hint to quote it or write it plainly (E310).
@@ -33,16 +37,19 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+import attrs
+
 from . import types as t
 from .errors import did_you_mean
 from .model import CheckedPolicy
 from .reading import Numeral, YamlNumeral
 from .runtime.money import Money, format_rate, parse_rate
-from .runtime.values import Duration, Value
+from .runtime.values import NONE, Duration, Value
 
 __all__ = [
     "ID_PATTERN",
     "ID_SCHEMA",
+    "NONE_WORD",
     "ValueRefused",
     "convert_id",
     "convert_value",
@@ -246,10 +253,27 @@ def whole_number(v: Any) -> Any:
     return v
 
 
+NONE_WORD = "none"
+"""How a file states a fact declared ``T or none`` absent."""
+
+
 def convert_value(v: Any, typ: t.Type, policy: CheckedPolicy) -> Value:
     """``v`` as a runtime value of ``typ``; :class:`ValueRefused` (a ``ValueError``) with a
     message, and where useful an error code and a hint, if it is not one."""
     k = typ.kind
+    if isinstance(v, str) and v == NONE_WORD and k not in ("text", "set", "list"):
+        if typ.nullable:
+            return NONE
+        if k != "enum" or NONE_WORD not in enum_members(policy, typ.name or ""):
+            advice = (
+                f"leave the fact out if it is not known; if the text rewards something a firm"
+                f" may not have, declare the fact `{typ.describe()} or none`"
+                if k in t.NONE_ABLE
+                else "write false if it did not happen; leave the fact out if it is not known"
+            )
+            raise ValueRefused(
+                f"`none` for a fact that cannot be none ({typ.describe()})", "E350", advice
+            )
     if isinstance(v, float):
         raise ValueRefused(
             "a binary float is not exact: write the number as text or a decimal",
@@ -449,6 +473,9 @@ def _bounded(number: Decimal, raw: object) -> Decimal:
 def type_schema(typ: t.Type, policy: CheckedPolicy) -> dict[str, Any]:
     """The JSON Schema (2020-12) of a value of ``typ``, accepting exactly what
     :func:`convert_value` accepts from a JSON file."""
+    if typ.nullable:
+        some = type_schema(attrs.evolve(typ, nullable=False), policy)
+        return {"anyOf": [some, {"const": NONE_WORD, "description": "stated absent (无)"}]}
     k = typ.kind
     if k == "money":
         return {

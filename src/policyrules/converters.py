@@ -18,12 +18,22 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+import attrs
+
 from . import types as t
-from .convert import ID_PATTERN, ValueRefused, convert_id, convert_value, enum_members, rate_regex
+from .convert import (
+    ID_PATTERN,
+    NONE_WORD,
+    ValueRefused,
+    convert_id,
+    convert_value,
+    enum_members,
+    rate_regex,
+)
 from .model import CheckedPolicy
 from .reading import JsonNumeral, YamlNumeral
 from .runtime.money import _of_fen, parse_rate
-from .runtime.values import Value
+from .runtime.values import NONE, Value
 
 __all__ = ["Converter", "Keeps", "converter", "id_converter", "keeps"]
 
@@ -54,6 +64,13 @@ def id_converter(v: Any) -> str:
 
 def converter(typ: t.Type, policy: CheckedPolicy) -> Converter:
     """A function reading one raw value as ``typ``, exactly as ``convert_value`` does."""
+    if typ.nullable:
+        some = converter(attrs.evolve(typ, nullable=False), policy)
+
+        def or_none(v: Any) -> Value:
+            return NONE if type(v) is str and v == NONE_WORD else some(v)
+
+        return or_none
     kind = typ.kind
 
     def slow(v: Any) -> Value:
@@ -94,7 +111,10 @@ def converter(typ: t.Type, policy: CheckedPolicy) -> Converter:
 def keeps(typ: t.Type, policy: CheckedPolicy) -> Keeps | None:
     """For text, enum and bool facts, a test of whether :func:`converter` returns every
     value of a column as it is (text, members, booleans: nothing to convert), checked
-    for the whole column at once; ``None`` for other types."""
+    for the whole column at once; ``None`` for other types and for a fact that may be
+    stated none (``"none"`` is read as none)."""
+    if typ.nullable:
+        return None
     if typ.kind == "text":
         return _all_text
     if typ.kind == "bool":

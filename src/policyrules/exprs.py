@@ -28,7 +28,15 @@ from .model import CheckedPolicy, DocumentInfo
 from .printer import print_expr
 from .runtime import quotients as q
 from .runtime.money import Money, Rounding
-from .runtime.values import Duration, Undecided, Unknown, Value, format_value, missing_of
+from .runtime.values import (
+    Duration,
+    NoneValue,
+    Undecided,
+    Unknown,
+    Value,
+    format_value,
+    missing_of,
+)
 from .typing_rules import MAX_DIGITS, ExprTyper, Usage
 
 if TYPE_CHECKING:
@@ -171,7 +179,24 @@ def compile_expr(e: s.Expr, policy: CheckedPolicy, scope: str | None) -> Fn:
             return _op(e, _times, [c(r), c(b)])
         case s.Compare(op=op, left=a, right=b):
             cmp = _COMPARE[op]
-            return _plain(e, lambda x, y: cmp(_key(x), _key(y)), [c(a), c(b)])
+
+            def compare(x: Value, y: Value) -> bool:
+                if isinstance(x, NoneValue) or isinstance(y, NoneValue):
+                    return _compare_none(op, x, y)
+                return cmp(_key(x), _key(y))
+
+            return _plain(e, compare, [c(a), c(b)])
+        case s.IsNone(operand=a, negated=neg):
+            fa = c(a)
+            return lambda env: _strict(lambda v: isinstance(v, NoneValue) != neg, [fa(env)])
+        case s.Otherwise(value=a, default=b):
+            fa, fb = c(a), c(b)
+
+            def otherwise(env: Env) -> Value:
+                v = fa(env)
+                return fb(env) if isinstance(v, NoneValue) else v
+
+            return otherwise
         case s.And(left=a, right=b):
             fa, fb = c(a), c(b)
             return lambda env: _and(fa(env), fb(env))
@@ -370,8 +395,22 @@ def _in_literal(x: Value, items: list[Value], negated: bool) -> Value:
     return unknown if unknown is not None else negated
 
 
-def _in_force(d: dt.date, env: Env) -> bool:
-    """Within the document's validity; the start is the `events from` assumption if named."""
+def _compare_none(op: str, x: Value, y: Value) -> bool:
+    """A comparison with none: ``=`` holds only between two nones, ``!=`` otherwise; none
+    is neither before nor after anything (``<``, ``<=``, ``>``, ``>=`` false)."""
+    same = isinstance(x, NoneValue) and isinstance(y, NoneValue)
+    if op == "=":
+        return same
+    if op == "!=":
+        return not same
+    return False
+
+
+def _in_force(d: dt.date | NoneValue, env: Env) -> bool:
+    """Within the document's validity; the start is the `events from` assumption if named.
+    A date stated none is not in force: nothing happened."""
+    if isinstance(d, NoneValue):
+        return False
     doc = env.document
     if doc is None or doc.valid_from is None:
         return True

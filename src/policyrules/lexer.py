@@ -30,13 +30,14 @@ __all__ = ["BUILTINS", "KEYWORDS", "TYPES", "UNITS", "PolicyRulesLexer"]
 
 # Every keyword of src/policyrules/grammar/policyrules.lark (the quoted terminals).
 KEYWORDS = (
-    "above", "after", "agency", "amount", "and", "assumption", "award", "band", "by",
-    "cap", "chapter", "clause", "consequence", "deadline", "decided", "declaration", "define",
+    "above", "after", "agency", "amount", "and", "assumption", "award", "band", "by", "cap",
+    "chapter", "clause", "consequence", "deadline", "decided", "declaration", "define",
     "document", "done", "due", "each", "eligible", "else", "entitlement", "entity", "enum",
-    "events", "fact", "for", "force", "from", "if", "in", "issued", "list", "measures",
-    "minimum", "not", "note", "number", "of", "once", "or", "order", "parameter", "pays", "per",
-    "progressive", "quote", "require", "rounding", "set", "shared", "single", "source",
-    "target", "then", "to", "twin", "up", "valid", "when", "year",
+    "events", "fact", "for", "force", "from", "if", "in", "is", "issued", "list", "measures",
+    "minimum", "none", "not", "note", "number", "of", "once", "or", "order", "otherwise",
+    "parameter", "pays", "per", "progressive", "quote", "raise", "require", "rounding", "set",
+    "shared", "single", "source", "target", "then", "to", "twin", "unless", "up", "valid",
+    "when", "year",
 )  # fmt: skip
 # The built-in type names (they are NAMEs in the grammar, resolved by the checker).
 TYPES = ("money", "rate", "count", "date", "bool", "determination", "text")

@@ -302,7 +302,11 @@ class _ToSyntax(Transformer[Token, Any]):
         year = next((v for k, v in mods if k == "year"), None)
         pool = next((v for k, v in mods if k == "shared"), None)
         shared, at = (str(pool), self._at(pool)) if pool is not None else (None, None)
-        return s.Cap(limit, per, year, shared, span=self._sp(meta), name_span=at)
+        unless = tuple(v for k, v in mods if k == "unless")
+        return s.Cap(limit, per, year, shared, unless, span=self._sp(meta), name_span=at)
+
+    def cap_unless(self, meta: Any, c: list[Any]) -> tuple[str, s.CapException]:
+        return ("unless", s.CapException(c[0], c[1], span=self._sp(meta)))
 
     def cap_per(self, meta: Any, c: list[Any]) -> tuple[str, str]:
         return ("per", str(c[0]))
@@ -338,8 +342,25 @@ class _ToSyntax(Transformer[Token, Any]):
 
     def fact_decl(self, meta: Any, c: list[Any]) -> s.FactDecl:
         return s.FactDecl(
-            str(c[0]), c[1], _opt_string(c[2]), span=self._sp(meta), name_span=self._at(c[0])
+            str(c[0]),
+            c[1],
+            _opt_string(c[3]),
+            c[2] is not None,
+            span=self._sp(meta),
+            name_span=self._at(c[0]),
         )
+
+    def or_none(self, meta: Any, c: list[Any]) -> bool:
+        return True
+
+    def is_none(self, meta: Any, c: list[Any]) -> s.IsNone:
+        return s.IsNone(c[0], False, span=self._sp(meta))
+
+    def is_not_none(self, meta: Any, c: list[Any]) -> s.IsNone:
+        return s.IsNone(c[0], True, span=self._sp(meta))
+
+    def otherwise_(self, meta: Any, c: list[Any]) -> s.Otherwise:
+        return s.Otherwise(c[0], c[1], span=self._sp(meta))
 
     def enum_decl(self, meta: Any, c: list[Any]) -> s.EnumDecl:
         members = tuple(m for m in c[2:] if isinstance(m, s.EnumMember))

@@ -17,13 +17,21 @@ from decimal import Decimal
 
 from . import syntax as s
 
-__all__ = ["print_band", "print_cap", "print_expr", "print_module", "print_range", "print_type"]
+__all__ = [
+    "print_band",
+    "print_cap",
+    "print_expr",
+    "print_module",
+    "print_range",
+    "print_type",
+    "print_unless",
+]
 
 WIDTH = 100
 _PLAIN_LABEL = re.compile(r"^(\d+|[一二三四五六七八九十]+)$")
 
 # Binding strength, loosest first; see the expression rules of the grammar.
-_IF, _OR, _AND, _NOT, _CMP, _SUM, _PROD, _NEG, _ATOM = range(9)
+_IF, _OR, _AND, _NOT, _CMP, _ELSE, _SUM, _PROD, _NEG, _ATOM = range(10)
 
 
 def _q(text: str) -> str:
@@ -58,8 +66,10 @@ def _prec(e: s.Expr) -> int:
         return _AND
     if isinstance(e, s.Not):
         return _NOT
-    if isinstance(e, s.Compare | s.InSet | s.InForce):
+    if isinstance(e, s.Compare | s.InSet | s.InForce | s.IsNone):
         return _CMP
+    if isinstance(e, s.Otherwise):
+        return _ELSE
     if isinstance(e, s.BinOp):
         return _SUM if e.op in "+-" else _PROD
     if isinstance(e, s.Of):
@@ -80,7 +90,12 @@ def print_cap(cap: s.Cap) -> str:
     text = print_expr(cap.limit) + "".join(f" per {e}" for e in cap.per)
     if cap.year_of is not None:
         text += f" per year of {print_expr(cap.year_of)}"
-    return text
+    return text + "".join(f" {print_unless(x)}" for x in cap.exceptions)
+
+
+def print_unless(x: s.CapException) -> str:
+    """``unless major_project raise to 1000 万元``."""
+    return f"unless {print_expr(x.condition)} raise to {print_expr(x.limit)}"
 
 
 def print_expr(e: s.Expr) -> str:
@@ -115,12 +130,16 @@ def print_expr(e: s.Expr) -> str:
         case s.Not(operand=a):
             return f"not {_wrap(a, _NOT)}"
         case s.Compare(op=op, left=a, right=b):
-            return f"{_wrap(a, _SUM)} {op} {_wrap(b, _SUM)}"
+            return f"{_wrap(a, _ELSE)} {op} {_wrap(b, _ELSE)}"
         case s.InSet(element=a, container=b, negated=neg):
             word = "not in" if neg else "in"
-            return f"{_wrap(a, _SUM)} {word} {_wrap(b, _SUM)}"
+            return f"{_wrap(a, _ELSE)} {word} {_wrap(b, _ELSE)}"
         case s.InForce(operand=a):
-            return f"{_wrap(a, _SUM)} in force"
+            return f"{_wrap(a, _ELSE)} in force"
+        case s.IsNone(operand=a, negated=neg):
+            return f"{_wrap(a, _ELSE)} is {'not ' if neg else ''}none"
+        case s.Otherwise(value=a, default=b):
+            return f"{_wrap(a, _SUM)} otherwise {_wrap(b, _ELSE)}"
         case s.BinOp(op=op, left=a, right=b):
             level = _SUM if op in "+-" else _PROD
             return f"{_wrap(a, level)} {op} {_wrap(b, level + 1)}"
@@ -254,9 +273,9 @@ class _Printer:
                 return f"list {k}" + (f" of {p}" if p else "")
             case s.EntitySingle(key=k):
                 return f"single {k}"
-            case s.FactDecl(name=n, type=t, title=title):
+            case s.FactDecl(name=n, type=t, title=title, none=none):
                 tail = f" {_q(title)}" if title is not None else ""
-                return f"fact {n}: {print_type(t)}{tail}"
+                return f"fact {n}: {print_type(t)}{' or none' if none else ''}{tail}"
         raise TypeError(st)  # pragma: no cover
 
     def clause_stmt(self, st: s.Stmt, indent: str) -> None:
@@ -306,12 +325,13 @@ class _Printer:
                     self.stmt(st, [f"{ind}rounding {m} to {_num(n)} {u}"])
                 case s.AmountDecided(fact=f):
                     self.stmt(st, [f"{ind}amount decided {f}"])
-                case s.Cap(limit=lim, per=per, year_of=y, shared=sh):
+                case s.Cap(limit=lim, per=per, year_of=y, shared=sh, exceptions=xs):
                     line = f"{ind}cap {print_expr(lim)}"
                     line += "".join(f" per {e}" for e in per)
                     line += f" per year of {print_expr(y)}" if y is not None else ""
                     line += f" shared {sh}" if sh else ""
-                    self.stmt(st, [line])
+                    # each exception on its own line, indented under its cap
+                    self.stmt(st, [line, *(f"{ind}  {print_unless(x)}" for x in xs)])
                 case s.Once(entity=e):
                     self.stmt(st, [f"{ind}once per {e}"])
                 case s.OrderBy(keys=keys):

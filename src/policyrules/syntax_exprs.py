@@ -27,6 +27,7 @@ __all__ = [
     "IfExpr",
     "InForce",
     "InSet",
+    "IsNone",
     "ListType",
     "MoneyLit",
     "Name",
@@ -36,6 +37,7 @@ __all__ = [
     "NumberLit",
     "Of",
     "Or",
+    "Otherwise",
     "Progressive",
     "RateLit",
     "SetLit",
@@ -200,6 +202,23 @@ class InForce(Node):
 
 
 @attrs.frozen
+class IsNone(Node):
+    """``x is none`` (or ``x is not none``): whether a fact declared ``or none`` was stated
+    none (known absent); unknown while the fact is missing."""
+
+    operand: Expr
+    negated: bool = False
+
+
+@attrs.frozen
+class Otherwise(Node):
+    """``x otherwise d``: ``x``, or ``d`` where ``x`` is none (known absent)."""
+
+    value: Expr
+    default: Expr
+
+
+@attrs.frozen
 class IfExpr(Node):
     """``if c then a else b``."""
 
@@ -246,6 +265,8 @@ Expr: TypeAlias = (
     | Neg
     | InSet
     | InForce
+    | IsNone
+    | Otherwise
     | IfExpr
     | Progressive
 )

@@ -23,6 +23,7 @@ __all__ = [
     "AmountRange",
     "Assumption",
     "Cap",
+    "CapException",
     "Chapter",
     "Clause",
     "ClauseStmt",
@@ -150,13 +151,22 @@ class Rounding(Stmt):
 
 
 @attrs.frozen
+class CapException(Node):
+    """``unless <condition> raise to <money>`` on a cap (原则上不超过 X，…可提高至 Y)."""
+
+    condition: Expr
+    limit: Expr
+
+
+@attrs.frozen
 class Cap(Stmt):
-    """``cap <money> [per E]* [per year of <date>] [shared NAME]``."""
+    """``cap <money> [per E]* [per year of <date>] [shared NAME] [unless C raise to Y]*``."""
 
     limit: Expr
     per: tuple[str, ...] = ()
     year_of: Expr | None = None
     shared: str | None = None
+    exceptions: tuple[CapException, ...] = ()
 
 
 @attrs.frozen
@@ -234,11 +244,13 @@ class Provision(Stmt):
 
 @attrs.frozen
 class FactDecl(Stmt):
-    """``fact NAME: type ["description"]``."""
+    """``fact NAME: type [or none] ["description"]``; ``none``: the fact may be stated
+    none (known absent: 未取得, 不存在), not only given or missing."""
 
     name: str
     type: TypeRef
     title: str | None = None
+    none: bool = False
 
 
 @attrs.frozen

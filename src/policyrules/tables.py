@@ -34,7 +34,14 @@ import duckdb
 from . import types as t
 from .errors import Diagnostic, TableError, did_you_mean
 from .model import CheckedPolicy, EntityInfo
-from .tables_values import ColumnRefused, column_sql, ident, literal, problem_message
+from .tables_values import (
+    ColumnRefused,
+    column_sql,
+    ident,
+    literal,
+    none_columns,
+    problem_message,
+)
 
 __all__ = [
     "FORMATS",
@@ -362,12 +369,14 @@ def _read_entity(
             *(f"CAST(NULL AS VARCHAR) AS {ident(o + '_id')}" for o in owners),
         ]
         cols += [f"CAST(NULL AS {canonical_type(f.type)}) AS {ident(n)}" for n, f in facts.items()]
+        cols += [f"CAST(NULL AS BOOLEAN) AS {ident(c)}" for c in none_columns(ent)]
         con.execute(
             f"CREATE OR REPLACE TABLE {target} AS SELECT {', '.join(cols)} WHERE false"
         ).fetchall()
         return []
     table = _Table(con, src)
-    for column, message, hint in _column_names(ent, owners, facts, table.columns):
+    flags = none_columns(ent)
+    for column, message, hint in _column_names(ent, owners, [*facts, *flags], table.columns):
         table.add("E622", None, column, message, hint)
     if table.diags:
         return table.diags
@@ -401,6 +410,20 @@ def _read_entity(
             continue
         selects.append(f"CAST({sql.value} AS {canonical_type(fact.type)}) AS {ident(name)}")
         problems.append((name, sql.problem, fact.type))
+    for column, fact_name in flags.items():  # read as a bool fact; E351 beside a value
+        if column not in table.columns:
+            selects.append(f"CAST(NULL AS BOOLEAN) AS {ident(column)}")
+            continue
+        try:
+            sql = column_sql(t.BOOL, table.columns[column], ident(column), policy)
+        except ColumnRefused as exc:
+            table.add("E623", None, column, f"a none flag (bool): {exc}", exc.hint)
+            continue
+        selects.append(f"CAST({sql.value} AS BOOLEAN) AS {ident(column)}")
+        problems.append((column, sql.problem, t.BOOL))
+        if fact_name in table.columns:
+            both = f"({sql.value}) IS TRUE AND {ident(fact_name)} IS NOT NULL"
+            problems.append((column, f"(CASE WHEN {both} THEN 'both' END)", t.BOOL))
     if table.diags:
         return table.diags
     if problems:

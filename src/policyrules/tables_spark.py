@@ -30,7 +30,7 @@ from .backends.sql.spark_tables import ledger_columns, spark_type
 from .errors import Diagnostic, LedgerError, did_you_mean
 from .model import CheckedPolicy, EntityInfo
 from .tables import _BLANK, _ID_MESSAGES, _PER_COLUMN, _column_names, _owners, _raise
-from .tables_values import ColumnRefused, column_sql, literal, problem_message
+from .tables_values import ColumnRefused, column_sql, literal, none_columns, problem_message
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
@@ -178,7 +178,8 @@ def _read_entity(
     owners = _owners(policy, ent)
     facts = {f.name: f for f in ent.facts if f.name != "id"}
     table = _Table(shown, frame)
-    for column, message, hint in _column_names(ent, owners, facts, table.columns):
+    flags = none_columns(ent)
+    for column, message, hint in _column_names(ent, owners, [*facts, *flags], table.columns):
         table.add("E622", None, column, message, hint)
     if table.diags:
         return None, 0, table.diags
@@ -222,6 +223,18 @@ def _read_entity(
         selects.append(f"CAST({spark_expr(sql.value)} AS {ty}) AS {_q(name)}")
         checks.append((name, spark_expr(sql.problem)))
         types[name] = fact.type
+    for column, fact_name in flags.items():  # as the DuckDB reader (tables._read_entity)
+        if column not in table.columns:
+            selects.append(f"CAST(NULL AS BOOLEAN) AS {_q(column)}")
+            continue
+        if table.columns[column] != "BOOLEAN":
+            table.add("E623", None, column, "a none flag is a BOOLEAN column", None)
+            continue
+        selects.append(f"{_q(column)} AS {_q(column)}")
+        if fact_name in table.columns:
+            both = f"{_q(column)} IS TRUE AND {_q(fact_name)} IS NOT NULL"
+            checks.append((column, f"(CASE WHEN {both} THEN 'both' END)"))
+            types[column] = t.BOOL
     if table.diags:
         return None, 0, table.diags
     located_by = "id" if "id" in table.columns else None
@@ -427,4 +440,5 @@ def read_registry(spark: SparkSession, policy: CheckedPolicy, directory: str) ->
 
 def _contract_columns(policy: CheckedPolicy, ent: EntityInfo) -> list[tuple[str, str]]:
     cols = [("id", "STRING"), *((o + "_id", "STRING") for o in _owners(policy, ent))]
-    return cols + [(f.name, spark_type(f.type)) for f in ent.facts if f.name != "id"]
+    cols += [(f.name, spark_type(f.type)) for f in ent.facts if f.name != "id"]
+    return cols + [(c, "BOOLEAN") for c in none_columns(ent)]

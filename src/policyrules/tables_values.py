@@ -37,7 +37,8 @@ import attrs
 from . import types as t
 from .convert import MONEY_PATTERN, NUMBER_PATTERN, enum_members, rate_pattern
 from .errors import did_you_mean
-from .model import CheckedPolicy
+from .model import CheckedPolicy, EntityInfo
+from .types import none_column
 
 __all__ = [
     "ColumnRefused",
@@ -45,6 +46,7 @@ __all__ = [
     "column_sql",
     "ident",
     "literal",
+    "none_columns",
     "problem_message",
 ]
 
@@ -328,12 +330,24 @@ def _sequence(typ: t.Type, src: str, c: str, policy: CheckedPolicy) -> ColumnSql
 # ---- messages ----------------------------------------------------------------------------
 
 
+def none_columns(ent: EntityInfo) -> dict[str, str]:
+    """The companion columns of ``ent``'s facts declared ``T or none`` (column → fact): a
+    registry may give each, BOOLEAN, TRUE where the fact is stated none."""
+    return {none_column(f.name): f.name for f in ent.facts if f.type.nullable}
+
+
 def problem_message(
     reason: str, value: str, typ: t.Type, policy: CheckedPolicy, item: str = ""
 ) -> tuple[str, str, str]:
     """``(code, message, hint)`` for a value refused with ``reason`` (from :func:`column_sql`);
     ``item``: the refused item of a list."""
     shown = f'"{value}"'
+    if reason == "both":
+        return (
+            "E351",
+            "a fact stated none (this flag TRUE) has a value too",
+            "leave the fact's own cell empty where it is none, or set the flag FALSE",
+        )
     if typ.kind in ("set", "list") and reason not in ("list", "listnull"):
         code, message, hint = problem_message(reason, item, typ.element or t.TEXT, policy)
         return code, f"{shown}: an item of the list: {message}", hint

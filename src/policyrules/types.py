@@ -20,6 +20,7 @@ __all__ = [
     "DATE",
     "DURATION_UNITS",
     "MONEY",
+    "NONE_ABLE",
     "NUMBER",
     "RATE",
     "SCALARS",
@@ -31,6 +32,7 @@ __all__ = [
     "duration",
     "enum",
     "list_of",
+    "none_column",
     "set_of",
 ]
 
@@ -43,7 +45,8 @@ _DIMENSION = {"日": "days", "周": "days", "工作日": "workdays", "月": "mon
 class Type:
     """A type: ``kind`` is one of money, rate, number, date, bool, text, duration, enum,
     set, list, any; ``unit`` names a duration's unit, ``name`` an enum; ``bound`` is the
-    largest value in percent a ``rate up to N%`` may take (``None``: 100 %)."""
+    largest value in percent a ``rate up to N%`` may take (``None``: 100 %); ``nullable``:
+    a fact declared ``T or none``, whose value may be none (known absent)."""
 
     kind: str
     unit: str | None = None
@@ -51,9 +54,12 @@ class Type:
     element: Type | None = None
     determination: bool = attrs.field(default=False, eq=False)
     bound: int | None = attrs.field(default=None, eq=False)
+    nullable: bool = attrs.field(default=False, eq=False)
 
     def describe(self) -> str:
         """The type as an author writes it."""
+        if self.nullable:
+            return f"{attrs.evolve(self, nullable=False).describe()} or none"
         if self.kind == "duration":
             return self.unit or "duration"
         if self.kind == "enum":
@@ -94,6 +100,17 @@ SCALARS = {
     "year": YEAR,
     "determination": Type("bool", determination=True),
 }
+
+
+# The kinds a fact may be declared `or none` (E280 for the others: false, an empty set or
+# an empty list already says "did not happen").
+NONE_ABLE = frozenset({"money", "rate", "number", "date", "year", "duration", "text", "enum"})
+
+
+def none_column(fact: str) -> str:
+    """The batch contract's companion column of a fact declared ``T or none``: BOOLEAN,
+    TRUE where the fact is stated none (its own column is then NULL)."""
+    return f"{fact}__none"
 
 
 def duration(unit: str) -> Type:

@@ -63,9 +63,13 @@ class ExprTyper:
         self.report = report
         self._defining: list[str] = []  # the defines being typed, to refuse a cycle (E256)
 
-    def expect(self, e: s.Expr, want: t.Type, usage: Usage, what: str) -> None:
-        """Report unless ``e`` has type ``want``."""
+    def expect(
+        self, e: s.Expr, want: t.Type, usage: Usage, what: str, *, none_ok: bool = False
+    ) -> None:
+        """Report unless ``e`` has type ``want`` (and, unless ``none_ok``, cannot be none)."""
         got = self.type_of(e, usage)
+        if not none_ok:
+            self.not_none(e, got, what)
         if not t.comparable(got, want):
             hint = None
             if want == t.BOOL and got.kind == "enum":
@@ -73,6 +77,22 @@ class ExprTyper:
             self.report(
                 "E205", f"{what} must be {want.describe()}, not {got.describe()}", e.span, hint
             )
+
+    def not_none(self, e: s.Expr, got: t.Type, what: str) -> None:
+        """E282 if ``got`` may be none: a value is needed, and none has none."""
+        if got.nullable:
+            self.report(
+                "E282",
+                f"{what} needs a value, but {_short(e)} may be none ({got.describe()})",
+                e.span,
+                f"say what none counts as: `{_short(e)} otherwise ...`",
+            )
+
+    def value_of(self, e: s.Expr, usage: Usage, what: str) -> t.Type:
+        """:meth:`type_of`, with E282 where ``e`` may be none."""
+        got = self.type_of(e, usage)
+        self.not_none(e, got, what)
+        return got
 
     def type_of(self, e: s.Expr, usage: Usage) -> t.Type:
         """The type of ``e``; :data:`types.ANY` after an error, so one mistake reports once."""
@@ -114,7 +134,7 @@ class ExprTyper:
             case s.Name():
                 return self._name(e, usage)
             case s.SetLit(items=items):
-                types = [self.type_of(i, usage) for i in items]
+                types = [self.value_of(i, usage, "a set's item") for i in items]
                 elem = next((x for x in types if x != t.ANY), t.ANY)
                 for item, x in zip(items, types, strict=True):
                     if not t.comparable(x, elem):
@@ -130,7 +150,7 @@ class ExprTyper:
             case s.BinOp(op=op, left=a, right=b):
                 return self._binary(op, a, b, e.span, usage)
             case s.Of(rate=r, base=b):
-                rt, bt = self.type_of(r, usage), self.type_of(b, usage)
+                rt, bt = self.value_of(r, usage, "`of`"), self.value_of(b, usage, "`of`")
                 if t.ANY in (rt, bt):
                     return t.ANY
                 # A number too: a quotient such as `1 / 3 of base` (三分之一).
@@ -165,7 +185,7 @@ class ExprTyper:
                 self.expect(a, t.BOOL, usage, "what `not` negates")
                 return t.BOOL
             case s.Neg(operand=a):
-                at = self.type_of(a, usage)
+                at = self.value_of(a, usage, "`-`")
                 if at.kind not in ("money", "number", "rate", "duration", "any"):
                     self.report("E204", f"cannot negate {at.describe()}", e.span, None)
                 return at
@@ -173,7 +193,7 @@ class ExprTyper:
                 at = self.type_of(a, usage)
                 if at.kind == "enum" and isinstance(c, s.SetLit):
                     c = self._members_of(at, c)
-                ct = self.type_of(c, usage)
+                ct = self.value_of(c, usage, "`in`")
                 if ct.kind not in ("set", "list", "any"):
                     self.report(
                         "E204",
@@ -187,7 +207,7 @@ class ExprTyper:
                     )
                 return t.BOOL
             case s.InForce(operand=a):
-                self.expect(a, t.DATE, usage, "what is `in force`")
+                self.expect(a, t.DATE, usage, "what is `in force`", none_ok=True)
                 if self.document is not None and self.document.valid_from is None:
                     self.report(
                         "E219",
@@ -206,10 +226,37 @@ class ExprTyper:
                         e.span,
                         None,
                     )
-                return at if at != t.ANY else bt
+                got = at if at != t.ANY else bt
+                return attrs.evolve(got, nullable=at.nullable or bt.nullable)
+            case s.IsNone(operand=a):
+                self._nullable(a, self.type_of(a, usage), "is none")
+                return t.BOOL
+            case s.Otherwise(value=a, default=b):
+                at, bt = self.type_of(a, usage), self.type_of(b, usage)
+                self._nullable(a, at, "otherwise")
+                if not t.comparable(at, bt):
+                    self.report(
+                        "E284",
+                        f"`otherwise` gives {bt.describe()} where {_short(a)} is"
+                        f" {attrs.evolve(at, nullable=False).describe()}",
+                        b.span,
+                        _unit_hint(at, bt),
+                    )
+                got = at if at != t.ANY else bt
+                return attrs.evolve(got, nullable=bt.nullable)
             case s.Progressive():
                 return self._progressive(e, usage)
         raise TypeError(f"not an expression: {e!r}")  # pragma: no cover
+
+    def _nullable(self, e: s.Expr, got: t.Type, word: str) -> None:
+        """E283 where ``e`` can never be none, so ``is none``/``otherwise`` means nothing."""
+        if not got.nullable and got != t.ANY:
+            self.report(
+                "E283",
+                f"`{word}` on {_short(e)}, which is never none ({got.describe()})",
+                e.span,
+                "declare the fact `T or none` if a firm may state that it does not exist",
+            )
 
     def _define(self, e: s.Name, name: str, usage: Usage) -> t.Type:
         """A define's type where it is used: its expression typed in this scope."""
@@ -324,9 +371,10 @@ class ExprTyper:
                 None,
             )
             return t.ANY
-        args = [self.type_of(a, usage) for a in e.args]
         if e.func == "known":
+            self.type_of(e.args[0], usage)
             return t.BOOL
+        args = [self.value_of(a, usage, f"{e.func}()") for a in e.args]
         if e.func in ("floor", "ceil"):
             if args[0].kind not in ("number", "rate", "any"):
                 self.report(
@@ -379,7 +427,8 @@ class ExprTyper:
         return got
 
     def _binary(self, op: str, a: s.Expr, b: s.Expr, span: Span | None, usage: Usage) -> t.Type:
-        at, bt = self.type_of(a, usage), self.type_of(b, usage)
+        what = f"`{op}`"
+        at, bt = self.value_of(a, usage, what), self.value_of(b, usage, what)
         got = t.binary_type(op, at, bt)
         if got is None:
             hint = _unit_hint(at, bt)
@@ -410,4 +459,6 @@ def _unit_hint(a: t.Type, b: t.Type) -> str | None:
 
 
 def _short(e: s.Expr) -> str:
-    return e.dotted if isinstance(e, s.Name) else "x"
+    if isinstance(e, s.Name):
+        return e.dotted
+    return "x"

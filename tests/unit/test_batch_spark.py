@@ -477,3 +477,24 @@ def test_without_java_spark_cannot_start_and_says_how_to_get_it(
     assert "Spark could not start" in done.stderr
     assert "scripts/install-jdk.sh" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_known_absent_facts_on_spark_equal_duckdb(spark: Any, tmp_path: Path) -> None:
+    # The none-able facts of tests/unit/test_none.py (144 firms, every combination of
+    # missing / none / a value): the companion columns <fact>__none read from Parquet by
+    # Spark give DuckDB's 288 decisions.
+    from tests.strategies import compile_text
+    from tests.unit.test_none import POLICY, _grid
+
+    policy = compile_text(POLICY)
+    facts = policy.read_facts({"firms": _grid()})
+    plan = compile_batch(policy.checked)
+    con = engine.connect()
+    engine.load_facts(con, policy.checked, facts, None)
+    _to_parquet(con, [n for n in plan.inputs if n != "calendar_days"], tmp_path)
+    engine.run_plan(con, plan)
+    expected = _norm(con.execute('SELECT * FROM "decisions"').fetchall())
+    assert len(expected) == 288
+    assert {row[4] for row in expected} == {"eligible", "not_eligible", "unknown"}
+    outputs = on_spark.run_plan(spark, plan, read_registry(spark, policy.checked, str(tmp_path)))
+    assert _norm(on_spark.collect(outputs["decisions"], "decisions")) == expected

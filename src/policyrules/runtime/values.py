@@ -17,7 +17,10 @@ import attrs
 from .money import Money, cn_text, format_rate
 
 __all__ = [
+    "NONE",
+    "NONE_TEXT",
     "Duration",
+    "NoneValue",
     "Undecided",
     "Unknown",
     "Value",
@@ -51,6 +54,22 @@ class Unknown:
 
     def __or__(self, other: Unknown) -> Unknown:
         return Unknown(self.missing | other.missing)
+
+
+@attrs.frozen
+class NoneValue:
+    """The value of a fact declared ``T or none`` and stated ``none``: known to be absent
+    (未取得, 不存在), unlike a missing fact (:class:`Unknown`).  ``x = v`` is false,
+    ``x != v`` true, ``<`` and the other orders false, ``x in S`` and ``x in force``
+    false; arithmetic on it is refused by the checker (``x otherwise D``)."""
+
+    def __repr__(self) -> str:
+        return "NONE"
+
+
+NONE = NoneValue()
+NONE_TEXT = "无（已声明不存在）"
+"""How an explanation shows a fact stated none."""
 
 
 @attrs.frozen(order=True)
@@ -118,6 +137,8 @@ def format_value(v: object, *, rate: bool = False) -> str:
         return cast(str, v)
     if isinstance(v, Unknown):
         return "unknown"
+    if isinstance(v, NoneValue):
+        return NONE_TEXT
     if isinstance(v, Money):
         return v.format_cn()
     if isinstance(v, bool):

@@ -20,6 +20,7 @@ from ...runtime.money import Money
 from ...runtime.order import NaturalKey, natural_key, natural_path_key
 from ...runtime.values import Unknown, format_value, year_number
 from .compile import CompiledCap, CompiledProvision, Env
+from .exceptions import CapLimit
 
 __all__ = [
     "Capped",
@@ -155,6 +156,7 @@ class Capped:
     keys: tuple[ScopeKey, ...]
     year: int | None
     missing: frozenset[str]
+    ranged: frozenset[str] = frozenset()  # what a cap's exception that may apply needs
 
 
 def apply_caps(
@@ -176,6 +178,7 @@ def apply_caps(
     keys: list[ScopeKey] = []
     missing: set[str] = set()
     year: int | None = None
+    ranged: set[str] = set()
     for cap in cp.caps:
         limit = cap.limit(env)
         if isinstance(limit, Unknown):
@@ -183,12 +186,18 @@ def apply_caps(
             note = f"cannot be computed: needs {', '.join(sorted(limit.missing))}"
             rows.append((cap, "this claim", None, zero, NO_EARLIER, note, None, None))
             continue
+        said: str | None = None
+        low = limit  # an exception that may apply: the upper bound by its high limit,
+        if isinstance(limit, CapLimit):  # the lower bound by its low one
+            missing |= limit.missing
+            ranged |= limit.missing
+            said, low, limit = limit.note, limit.low, limit.high
         # A limit below zero leaves no room; it never gives room back to a pool.
         if not cap.per:
             room = max(limit - before, zero)
             after = least(running, room)
-            rows.append((cap, "this claim", limit, before, NO_EARLIER, None, running, after))
-            running, lowest = after, least(lowest, room)
+            rows.append((cap, "this claim", limit, before, NO_EARLIER, said, running, after))
+            running, lowest = after, least(lowest, max(low - before, zero))
             continue
         cap_year: int | None = None
         if cap.year is not None:
@@ -199,7 +208,7 @@ def apply_caps(
                 room = max(limit, zero)
                 after = least(running, room)
                 rows.append((cap, "this claim", limit, zero, NO_EARLIER, note, running, after))
-                running, lowest = after, least(lowest, room)
+                running, lowest = after, least(lowest, max(low, zero))
                 continue
             cap_year = year = year_number(when)
         scope = scope_of(path, cap.per)
@@ -209,9 +218,9 @@ def apply_caps(
         room = max(limit - Money(used + taken), zero)
         after = least(running, room)
         shown = describe_scope(scope, cap_year)
-        rows.append((cap, shown, limit, Money(used), earlier, None, running, after))
+        rows.append((cap, shown, limit, Money(used), earlier, said, running, after))
         running = after
-        lowest = least(lowest, max(limit - Money(used + taken + pending), zero))
+        lowest = least(lowest, max(low - Money(used + taken + pending), zero))
     return Capped(
         running,
         lowest,
@@ -219,6 +228,7 @@ def apply_caps(
         tuple(dict.fromkeys(keys)),
         year,
         frozenset(missing),
+        frozenset(ranged),
     )
 
 

@@ -10,7 +10,8 @@ function of the subject's :class:`~policyrules.instances.Instance` and a set col
 assumptions it reads: no :class:`~policyrules.exprs.Env`, no closure per node.
 
 A generated function computes the same value as the closure of :mod:`policyrules.exprs`
-whenever every fact and parameter it reads is given; when one is not, or a value cannot
+whenever every fact and parameter it reads is given (and none is stated none: ``T or
+none``); when one is not, or a value cannot
 be computed exactly, it raises :class:`Slow` and the caller takes the general way (the
 closures) for that expression or that claim.  Operands of ``and``/``or`` are both computed, as the
 closures do, so the assumptions read are the same.  No text from a ``.rule`` file or from
@@ -35,7 +36,7 @@ from ...instances import Instance
 from ...model import CheckedPolicy, DocumentInfo, ProvisionInfo
 from ...runtime.money import Money
 from ...runtime.order import natural_key
-from ...runtime.values import Duration, Undecided
+from ...runtime.values import NONE, Duration, Undecided
 from ...typing_rules import ExprTyper, Usage
 
 __all__ = [
@@ -109,6 +110,8 @@ def fast_provision(p: ProvisionInfo, policy: CheckedPolicy) -> FastProvision | N
     the subset (the provision is then always evaluated the general way)."""
     if p.subject is None or p.bounded:
         return None  # a range, minimum or rounding: the general way (.amounts)
+    if any(cap.exceptions for cap in p.caps):
+        return None  # a cap with exceptions: the general way (.exceptions)
     doc = next((d for d in policy.documents if d.name == p.document), None)
     gen = _Gen(policy, p.subject, doc)
     try:
@@ -347,6 +350,10 @@ class _Gen:
             if r.name == "id":
                 return f"{inst}.id"
             key = self.const(r.name)
+            if r.type.nullable:  # stated none: the closures compare it (the general way)
+                none = self.const(NONE)
+                got = f"(_v := {inst}.values.get({key}, _A)) is not _A and _v is not {none}"
+                return f"(_v if {got} else _slow())"
             return f"(_v if (_v := {inst}.values.get({key}, _A)) is not _A else _slow())"
         if r.kind == "parameter":
             key = self.const(r.name)

@@ -17,6 +17,7 @@ from ...printer import print_cap, print_expr
 from ...runtime.values import Undecided, Unknown, Value
 from .amounts import Bounds, compile_bounds
 from .codegen import FastProvision, fast_provision
+from .exceptions import cap_limit
 
 __all__ = [
     "CompiledCap",
@@ -126,7 +127,7 @@ def _provision(p: ProvisionInfo, policy: CheckedPolicy) -> CompiledProvision:
     caps = tuple(
         CompiledCap(
             print_cap(cap),
-            c(cap.limit),
+            cap_limit(cap, c),
             cap.per,
             c(cap.year_of) if cap.year_of is not None else None,
             cap.shared or p.id,

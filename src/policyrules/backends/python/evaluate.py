@@ -25,7 +25,7 @@ from ...result import Decision, Result, Step
 from ...runtime.calendar import HOLIDAY_ASSUMPTION, WorkCalendar
 from ...runtime.ledger import Accounts, Grant, Ledger, LedgerIndex
 from ...runtime.money import Money
-from ...runtime.values import Undecided, Unknown, Value, format_value
+from ...runtime.values import NoneValue, Undecided, Unknown, Value, format_value
 from .amounts import interval
 from .claims import (
     apply_caps,
@@ -300,9 +300,13 @@ class _Run(TimeLimits, FastClaims):
     def why_not(self, cond: Condition, env: Env, seen: list[str]) -> str:
         if cond.operand is not None and env.document is not None:
             doc = env.document
+            value = cond.operand(env)
+            if isinstance(value, NoneValue):  # stated none: nothing happened to be in force
+                # (the start is not read: `in force` of none reads no assumption)
+                return f"{cond.text} does not hold ({format_value(value)})"
             start = env.assumption(doc.events_from) if doc.events_from else doc.valid_from
             span = f"{format_value(start)} – {doc.valid_to or 'open'}"
-            shown = format_value(cond.operand(env))
+            shown = format_value(value)
             where = f"the validity of {doc.number or doc.name} ({span})"
             if doc.events_from:
                 where += f"; events count from {doc.events_from}"
@@ -390,9 +394,14 @@ class _Run(TimeLimits, FastClaims):
         amount_min = None
         if amount is None:
             kind = "unknown"
-        elif low is not None:
-            bounds = (amount, capped.lowest, capped.missing)
-            kind, amount_min, missing = interval(low, bounds, missing, trace if explain else None)
+        elif low is not None or (capped.ranged and requested is not None):
+            # a range, or a cap whose exception may apply (its limit between two amounts)
+            floor = low if low is not None else requested
+            assert floor is not None
+            # What only moves a cap between its limits does not keep an amount both limits
+            # give from being exact.
+            bounds = (amount, capped.lowest, capped.missing - capped.ranged)
+            kind, amount_min, missing = interval(floor, bounds, missing, trace if explain else None)
         else:
             exact = requested is not None and not missing and capped.lowest == amount
             kind = "exact" if exact else "up_to"

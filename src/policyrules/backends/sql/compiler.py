@@ -115,6 +115,12 @@ def compile_batch(
                 f"{p.id}: {what} (an amount with a lower bound) is not compiled to SQL",
                 hint="evaluate this policy one by one (policy.evaluate)",
             )
+        if any(cap.exceptions for cap in p.caps):
+            raise refuse(
+                "E616",
+                f"{p.id}: a cap with exceptions (`unless … raise to`) is not compiled to SQL",
+                hint="evaluate this policy one by one (policy.evaluate)",
+            )
         where = f"{p.id}"
         ec = ExprCompiler(checked, p.subject, documents.get(p.document), params, assume, where)
         name = f"p{i}"

@@ -22,8 +22,8 @@ from ...model import CheckedPolicy
 from ...runtime.calendar import WorkCalendar, is_published
 from ...runtime.ledger import Ledger
 from ...runtime.money import Money
-from ...runtime.values import Duration
-from ...types import Type
+from ...runtime.values import Duration, NoneValue
+from ...types import Type, none_column
 from .plan import SqlPlan
 from .sqlbits import sql_type
 
@@ -97,6 +97,8 @@ def load_facts(
         if ent.parent:
             cols.append((f"{ent.parent}_id", "VARCHAR"))
         cols += [(f.name, sql_type(f.type).sql("duckdb")) for f in ent.facts]
+        nullable = [f for f in ent.facts if f.type.nullable]
+        cols += [(none_column(f.name), "BOOLEAN") for f in nullable]
         rows = []
         for inst in facts.instances.get(ent.name, ()):
             row: list[Any] = [inst.id]
@@ -106,7 +108,8 @@ def load_facts(
                 v = inst.values.get(f.name)
                 if isinstance(v, dt.date):
                     seen.add(v.year)
-                row.append(_cell(v, f.type))
+                row.append(None if isinstance(v, NoneValue) else _cell(v, f.type))
+            row += [isinstance(inst.values.get(f.name), NoneValue) for f in nullable]
             rows.append(row)
         _create(con, ent.key, cols, rows)
     names = [e.name for e in policy.entities]

@@ -9,6 +9,11 @@ assumptions it reads and when it is *undecided* (the one-by-one path raises
 known when compiling, so a decision's sorted missing facts are a fixed list of names each
 kept when its condition holds.
 
+A fact declared ``T or none`` is read with its companion column ``<fact>__none`` (TRUE: stated
+none): its value is then NULL and :attr:`SqlValue.none` holds, and only the operations the
+checker allows on it (comparisons, ``in``, ``in force``, ``is none``, ``otherwise``) look at
+it.
+
 Parameters and assumptions are bound when compiling: a sub-expression that reads no fact is
 computed once by the one-by-one path's own closures (:func:`policyrules.exprs.compile_expr`)
 and becomes a literal.  Money is BIGINT fen; a rate or number DECIMAL(38,10); a duration
@@ -29,6 +34,7 @@ from ...model import CheckedPolicy, DocumentInfo
 from ...printer import print_expr
 from ...runtime.quotients import is_quotient
 from ...runtime.values import Undecided, Unknown, Value
+from ...types import none_column
 from ...typing_rules import ExprTyper, Usage
 from .plan import refuse
 from .sqlbits import (
@@ -70,6 +76,12 @@ class SqlValue:
     missing: Pairs = ()
     used: Pairs = ()
     undecided: exp.Expr | None = None
+    none: exp.Expr | None = None  # when the value is none (a fact `T or none`); NULL value
+
+    def unknown(self) -> exp.Expr:
+        """When the value is unknown: NULL, and not none."""
+        null = is_null(self.value)
+        return null if self.none is None else all_of(null, negate(self.none))
 
     @property
     def const(self) -> bool:
@@ -214,10 +226,16 @@ class ExprCompiler:
                 )
                 if neg:
                     found = negate(found)
-                guarded = case([(any_of(is_null(va.value), is_null(vb.value)), exp.Null())], found)
+                guarded = case([(any_of(va.unknown(), is_null(vb.value)), exp.Null())], found)
+                if va.none is not None:  # none is in no set
+                    guarded = case([(va.none, exp.Boolean(this=neg))], guarded)
                 return self.strict(e, [va, vb], guarded)
             case s.InForce(operand=a):
                 return self.in_force(e, self.compile(a))
+            case s.IsNone(operand=a, negated=neg):
+                return self.is_none(e, self.compile(a), neg)
+            case s.Otherwise(value=a, default=b):
+                return self.otherwise(e, self.compile(a), self.compile(b))
             case s.IfExpr(cond=c, then=a, else_=b):
                 return self.if_(e, self.compile(c), a, b)
         raise self.fail(e, "this expression")
@@ -240,7 +258,47 @@ class ExprCompiler:
             raise self.fail(e, f"a {ty.describe()} (weeks or years in a list)")
         if r.name == "id":
             return SqlValue(column, ty)
+        if ty.nullable:
+            flag = exp.column(none_column(r.name), table=r.entity, quoted=True)
+            none = is_bool(flag, True)
+            return SqlValue(column, ty, ((f"{r.entity}.{r.name}", negate(none)),), none=none)
         return SqlValue(column, ty, ((f"{r.entity}.{r.name}", true()),))
+
+    def nones(
+        self, e: s.Expr, vals: list[SqlValue], value: exp.Expr, if_none: exp.Expr
+    ) -> SqlValue:
+        """As :meth:`strict`, for a comparison: unknown when an operand is unknown, else
+        ``if_none`` when an operand is none, else ``value`` (the closures' order)."""
+        base = self.strict(e, vals, value)
+        nones = [v.none for v in vals if v.none is not None]
+        if not nones:
+            return base
+        unknown = any_of(*(v.unknown() for v in vals))
+        decided = case([(unknown, exp.Null()), (any_of(*nones), if_none)], value)
+        return attrs.evolve(base, value=decided)
+
+    def is_none(self, e: s.Expr, a: SqlValue, neg: bool) -> SqlValue:
+        none = a.none if a.none is not None else exp.Boolean(this=False)
+        value = case(
+            [(none, exp.Boolean(this=not neg)), (is_null(a.value), exp.Null())],
+            exp.Boolean(this=neg),
+        )
+        return SqlValue(value, t.BOOL, gate(a.missing, is_null(a.value)), a.used, a.undecided)
+
+    def otherwise(self, e: s.Expr, a: SqlValue, b: SqlValue) -> SqlValue:
+        if a.none is None:  # pragma: no cover - the checker refuses (E283)
+            return a
+        when = a.none
+        value = case([(when, b.value)], a.value)
+        und = [u for u in (a.undecided, all_of(when, b.undecided) if b.undecided else None) if u]
+        return SqlValue(
+            value,
+            self.type_of(e),
+            merge(gate(a.missing, is_null(a.value)), gate(b.missing, all_of(when, b.unknown()))),
+            merge(a.used, gate(b.used, when)),
+            any_of(*und) if und else None,
+            all_of(when, b.none) if b.none is not None else None,
+        )
 
     def strict(self, e: s.Expr, vals: list[SqlValue], value: exp.Expr) -> SqlValue:
         """An operation that is unknown when an operand is, missing what they miss."""
@@ -270,7 +328,7 @@ class ExprCompiler:
             for i in items
         ]
         hit = all_of(not_null(x.value), any_of(*known)) if known else exp.Boolean(this=False)
-        some_null = any_of(is_null(x.value), *(is_null(i.value) for i in items))
+        some_null = any_of(x.unknown(), *(is_null(i.value) for i in items))
         value = case(
             [(hit, exp.Boolean(this=not neg)), (some_null, exp.Null())], exp.Boolean(this=neg)
         )
@@ -293,7 +351,8 @@ class ExprCompiler:
             if doc.valid_to is not None:
                 hi = literal(doc.valid_to, t.DATE, self.where)
                 inside = exp.and_(inside, exp.LTE(this=d.value.copy(), expression=hi))
-        value = case([(is_null(d.value), exp.Null())], inside)
+        nothing = d.none if d.none is not None else exp.Boolean(this=False)
+        value = case([(nothing, exp.Boolean(this=False)), (is_null(d.value), exp.Null())], inside)
         return SqlValue(value, t.BOOL, d.missing, used, d.undecided)
 
     def if_(self, e: s.Expr, c: SqlValue, then: s.Expr, other: s.Expr) -> SqlValue:
@@ -305,6 +364,13 @@ class ExprCompiler:
                     taken, used=merge(c.used, taken.used), undecided=_undecided(c, taken)
                 )
         a, b = self.compile(then), self.compile(other)
+        if a.none is not None or b.none is not None:
+            raise refuse(
+                "E615",
+                f"{self.where}: an `if` whose value may be none cannot be compiled to SQL:"
+                f" {print_expr(e)}",
+                hint="write `otherwise` inside each branch, or evaluate this policy one by one",
+            )
         ty = self.type_of(e)
         same = all_of(not_null(a.value), not_null(b.value), self.equal(a.value, b.value, ty))
         # An unknown condition tries both branches: a branch that is undecided leaves it
@@ -385,7 +451,13 @@ class ExprCompiler:
             raise self.fail(e, f"{op} between lists")
         else:
             av, bv = par(a.value), par(b.value)
-        return self.strict(e, [a, b], _COMPARE[op](this=av, expression=bv))
+        # With a none: `=` holds between two nones only, `!=` is its negation, an order
+        # is false (the closures' _compare_none).
+        if_none: exp.Expr = exp.Boolean(this=op == "!=")
+        if a.none is not None and b.none is not None and op in ("=", "!="):
+            both = all_of(a.none, b.none)
+            if_none = both if op == "=" else negate(both)
+        return self.nones(e, [a, b], _COMPARE[op](this=av, expression=bv), if_none)
 
     def compare_average(
         self, e: s.Expr, op: str, items: s.Expr, other: s.Expr, flip: bool

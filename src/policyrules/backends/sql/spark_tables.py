@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from ...model import CheckedPolicy
 from ...runtime.calendar import WorkCalendar
-from ...types import Type
+from ...types import Type, none_column
 from .duckdb import calendar_rows
 from .spark import _check_exact_types, _error, _pyspark, read_parquet
 from .sqlbits import sql_type
@@ -43,13 +43,15 @@ def spark_type(ty: Type) -> str:
 
 def table_columns(policy: CheckedPolicy) -> dict[str, list[tuple[str, str]]]:
     """Each entity table's ``(column, Spark type)`` by the entity's key: ``id``, the owner's
-    ``<owner>_id``, one column per fact."""
+    ``<owner>_id``, one column per fact, and ``<fact>__none`` for a fact that may be none."""
     out: dict[str, list[tuple[str, str]]] = {}
     for ent in policy.entities:
         cols = [("id", "STRING")]
         if ent.parent:
             cols.append((f"{ent.parent}_id", "STRING"))
         cols += [(f.name, spark_type(f.type)) for f in ent.facts]
+        # a fact declared `T or none`: its companion column, TRUE where stated none
+        cols += [(none_column(f.name), "BOOLEAN") for f in ent.facts if f.type.nullable]
         out[ent.key] = cols
     return out
 
