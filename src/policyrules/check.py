@@ -16,6 +16,7 @@ from . import types as t
 from .check_clauses import ClauseChecks, normalize_quote
 from .check_constants import constant_errors
 from .check_pools import check_pools
+from .check_tables import check_tables, table_nodes
 from .errors import Diagnostic, RuleCheckError, Span, did_you_mean
 from .model import (
     AssumptionInfo,
@@ -80,6 +81,8 @@ class _Checker(ClauseChecks):
             clauses=(),
             sources=dict(self.sources),
         )
+        tables = check_tables(base, list(table_nodes(modules)), self._type, self.error)
+        base = attrs.evolve(base, tables=tables)
         self._check_defaults(base)
         clauses: list[ClauseInfo] = []
         seen: dict[str, Span | None] = {}
@@ -137,6 +140,8 @@ class _Checker(ClauseChecks):
             return t.set_of(self._type(ref.element))
         if isinstance(ref, s.ListType):
             return t.list_of(self._type(ref.element))
+        if isinstance(ref, s.TableType):
+            return t.table_of(self._type(ref.key), self._type(ref.value))
         if ref.bound is not None:
             return self._bounded_rate(ref)
         if ref.name in t.SCALARS:

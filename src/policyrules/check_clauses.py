@@ -16,6 +16,7 @@ from . import syntax as s
 from . import types as t
 from .check_constants import constant_errors, period_errors
 from .check_names import reserved, shadows_member
+from .check_tables import check_quota, check_tiers
 from .errors import Diagnostic, Span, did_you_mean
 from .model import CheckedPolicy, ClauseInfo, DocumentInfo, ProvisionInfo
 from .typing_rules import ExprTyper, Usage
@@ -23,7 +24,19 @@ from .typing_rules import ExprTyper, Usage
 __all__ = ["ClauseChecks", "normalize_quote"]
 
 _ALLOWED = {
-    "award": {"quote", "note", "subject", "eligible", "amount", "decided", "cap", "once", "order"},
+    "award": {
+        "quote",
+        "note",
+        "subject",
+        "eligible",
+        "amount",
+        "decided",
+        "cap",
+        "once",
+        "order",
+        "tiers",
+        "quota",
+    },
     "deadline": {"quote", "note", "subject", "eligible", "due", "done"},
     "target": {"quote", "note", "subject", "require"},
     "entitlement": {"quote", "note", "subject", "eligible", "consequence"},
@@ -43,6 +56,8 @@ _ROLE = {
     s.Done: "done",
     s.Require: "require",
     s.Consequence: "consequence",
+    s.Tiers: "tiers",
+    s.Quota: "quota",
 }
 _SINGLE = {
     "subject",
@@ -54,6 +69,8 @@ _SINGLE = {
     "require",
     "consequence",
     "quote",
+    "tiers",
+    "quota",
 }
 _WS = re.compile(r"\s+")
 
@@ -246,6 +263,7 @@ class ClauseChecks:
         if quote is not None and clause_quote is not None:
             self._quote_in(quote, clause_quote, roles["quote"][0].span, "the clause's quote")
         self._one_year_basis([c for c in roles.get("cap", []) if isinstance(c, s.Cap)])
+        check_tiers(base, p, self.error)
 
         def first(role: str) -> s.Stmt | None:
             return roles.get(role, [None])[0]
@@ -364,6 +382,13 @@ class ClauseChecks:
                 typer.expect(start, t.DATE, usage, "the start of a period")
             case s.Done(date=d):
                 typer.expect(d, t.DATE, usage, "a completion date")
+            case s.Quota():
+                check_quota(typer, st, self.error)
+                r = base.resolve((st.rank,), subject)
+                if r is not None and r.kind == "fact":
+                    usage.facts.add(r.name)
+            case s.Tiers(assumption=a):
+                usage.assumptions.add(a)
 
     def _one_year_basis(self, caps: list[s.Cap]) -> None:
         from .printer import print_expr

@@ -23,7 +23,7 @@ import attrs
 
 from . import syntax as s
 from . import types as t
-from .model import CheckedPolicy, DocumentInfo
+from .model import CheckedPolicy, DocumentInfo, tier_of
 from .printer import print_expr
 from .runtime.money import Money, Rounding
 from .runtime.values import Duration, Undecided, Unknown, Value, missing_of
@@ -32,7 +32,7 @@ from .typing_rules import MAX_DIGITS, ExprTyper, Usage
 if TYPE_CHECKING:
     from .facts import Instance
 
-__all__ = ["Env", "Fn", "compile_expr", "constant", "exact_op", "fold"]
+__all__ = ["Env", "Fn", "compile_expr", "constant", "exact_op", "fold", "table_rows"]
 
 _ABSENT = object()
 
@@ -103,6 +103,8 @@ def constant(e: s.Expr, policy: CheckedPolicy, scope: str | None) -> bool:
     """Whether ``e`` reads nothing: no fact, parameter, assumption or document validity."""
     if isinstance(e, s.InForce):
         return False
+    if isinstance(e, s.TableAt | s.Reaches) and policy.table(e.table) is None:
+        return False  # a table given by the caller, as a parameter
     if isinstance(e, s.Name):
         r = policy.resolve(e.parts, scope)
         return r is not None and r.kind not in ("fact", "parameter", "assumption")
@@ -182,7 +184,39 @@ def compile_expr(e: s.Expr, policy: CheckedPolicy, scope: str | None) -> Fn:
         case s.IfExpr(cond=cond, then=then, else_=other):
             fc, ft, fe = c(cond), c(then), c(other)
             return lambda env: _if(fc(env), ft, fe, env)
+        case s.TableAt(table=name, key=k):
+            return _tier(e, policy, name, c(k), value=True)
+        case s.Reaches(operand=k, table=name):
+            return _tier(e, policy, name, c(k), value=False)
     raise TypeError(f"not an expression: {e!r}")  # pragma: no cover
+
+
+def table_rows(policy: CheckedPolicy, name: str, env: Env) -> Value:
+    """The rows of table ``name``: declared, or the parameter's value (unknown if unset)."""
+    table = policy.table(name)
+    return table.rows if table is not None else env.parameter(name)
+
+
+def _tier(e: s.Expr, policy: CheckedPolicy, name: str, key: Fn, value: bool) -> Fn:
+    """``T at x`` (``value``: the row's value) or ``x reaches T`` (whether there is a row)."""
+    table = policy.table(name)
+    param = policy.parameter(name)
+    typ = table.key if table is not None else (param.type.key if param else None)
+    by_member = typ is not None and typ.kind == "enum"
+
+    def run(env: Env) -> Value:
+        rows, k = table_rows(policy, name, env), key(env)
+        unknown = missing_of(rows, k)
+        if unknown is not None:
+            return unknown
+        i = tier_of(rows, k, by_member)
+        if not value:
+            return i is not None
+        if i is None:  # the checker makes `reaches` guard each `at`: defence only
+            raise Undecided(f"E418: {print_expr(e)}: {k} is below every tier of {name}")
+        return rows[i].value
+
+    return run
 
 
 def exact_op(e: s.Expr) -> Callable[..., Value] | None:

@@ -36,6 +36,7 @@ KEYWORDS = (
     "force", "from", "if", "in", "issued", "list", "measures", "not", "note", "number", "of",
     "once", "or", "order", "parameter", "per", "quote", "require", "set", "shared", "single",
     "source", "target", "then", "to", "twin", "up", "valid", "when", "year",
+    "at", "give", "quota", "ranked", "reaches", "table", "tiers",
 )  # fmt: skip
 # The built-in type names (they are NAMEs in the grammar, resolved by the checker).
 TYPES = ("money", "rate", "count", "date", "bool", "determination", "text")

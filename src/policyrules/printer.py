@@ -44,6 +44,8 @@ def print_type(t: s.TypeRef) -> str:
         return f"set of {print_type(t.element)}"
     if isinstance(t, s.ListType):
         return f"list of {print_type(t.element)}"
+    if isinstance(t, s.TableType):
+        return f"table {print_type(t.key)} to {print_type(t.value)}"
     if t.bound is not None:
         return f"{t.name} up to {_num(t.bound)}%"
     return t.name
@@ -58,7 +60,7 @@ def _prec(e: s.Expr) -> int:
         return _AND
     if isinstance(e, s.Not):
         return _NOT
-    if isinstance(e, s.Compare | s.InSet | s.InForce):
+    if isinstance(e, s.Compare | s.InSet | s.InForce | s.Reaches):
         return _CMP
     if isinstance(e, s.BinOp):
         return _SUM if e.op in "+-" else _PROD
@@ -128,6 +130,10 @@ def print_expr(e: s.Expr) -> str:
             return f"{_wrap(r, _PROD)} of {_wrap(b, _NEG)}"
         case s.Neg(operand=a):
             return f"-{_wrap(a, _NEG)}"
+        case s.TableAt(table=name, key=k):
+            return f"{name} at {_wrap(k, _NEG)}"
+        case s.Reaches(operand=a, table=name):
+            return f"{_wrap(a, _SUM)} reaches {name}"
     raise TypeError(f"not an expression: {e!r}")  # pragma: no cover
 
 
@@ -208,7 +214,7 @@ class _Printer:
                     for m in item.members
                 ]
                 self.stmt(item, [f"enum {item.name}{title} {{", *members, "}"])
-            case s.Parameter() | s.Assumption():
+            case s.Parameter() | s.Assumption() | s.Table():
                 self.clause_stmt(item, "")
 
     def doc_stmt(self, st: s.Stmt) -> str:
@@ -260,6 +266,13 @@ class _Printer:
             case s.Assumption(name=n, type=t, default=d, rationale=why):
                 line = f"{indent}assumption {n}: {print_type(t)} = {print_expr(d)} {_q(why)}"
                 self.stmt(st, [line])
+            case s.Table(name=n, title=title, key=k, value=v, rows=rows):
+                head = f" {_q(title)}" if title is not None else ""
+                self.stmt(st, [f"{indent}table {n}{head}: {print_type(k)} to {print_type(v)}"])
+                for row in rows:
+                    word = "when" if row.member else "from"
+                    line = f"{indent}  {word} {print_expr(row.key)} give {print_expr(row.value)}"
+                    self.stmt(row, [line])
 
     def provision(self, p: s.Provision) -> None:
         title = f" {_q(p.title)}" if p.title is not None else ""
@@ -295,6 +308,10 @@ class _Printer:
                     self.stmt(st, _condition("require", c, ind))
                 case s.Consequence(text=t):
                     self.stmt(st, [f"{ind}consequence {_q(t)}"])
+                case s.Tiers(assumption=a):
+                    self.stmt(st, [f"{ind}tiers by {a}"])
+                case s.Quota(count=n, rank=r):
+                    self.stmt(st, [f"{ind}quota {n} ranked by {r}"])
 
 
 def print_module(module: s.Module) -> str:

@@ -36,10 +36,13 @@ __all__ = [
     "Of",
     "Or",
     "RateLit",
+    "Reaches",
     "SetLit",
     "SetType",
     "SimpleType",
     "StringLit",
+    "TableAt",
+    "TableType",
     "TypeRef",
 ]
 
@@ -206,6 +209,22 @@ class IfExpr(Node):
     else_: Expr
 
 
+@attrs.frozen
+class TableAt(Node):
+    """``scale_tiers at revenue`` — the value of the tier ``key`` falls in."""
+
+    table: str
+    key: Expr
+
+
+@attrs.frozen
+class Reaches(Node):
+    """``revenue reaches scale_tiers`` — ``operand`` falls in some tier of the table."""
+
+    operand: Expr
+    table: str
+
+
 Expr: TypeAlias = (
     Name
     | MoneyLit
@@ -227,6 +246,8 @@ Expr: TypeAlias = (
     | InSet
     | InForce
     | IfExpr
+    | TableAt
+    | Reaches
 )
 
 
@@ -252,4 +273,12 @@ class ListType(Node):
     element: TypeRef
 
 
-TypeRef: TypeAlias = SimpleType | SetType | ListType
+@attrs.frozen
+class TableType(Node):
+    """``table Level to money`` — a parameter the caller gives as a tier table."""
+
+    key: TypeRef
+    value: TypeRef
+
+
+TypeRef: TypeAlias = SimpleType | SetType | ListType | TableType

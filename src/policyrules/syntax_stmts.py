@@ -50,10 +50,14 @@ __all__ = [
     "Parameter",
     "Provision",
     "ProvisionStmt",
+    "Quota",
     "Quote",
     "Require",
     "Stmt",
     "Subject",
+    "Table",
+    "TableRow",
+    "Tiers",
     "Twin",
 ]
 
@@ -165,6 +169,22 @@ class Consequence(Stmt):
     text: str
 
 
+@attrs.frozen
+class Tiers(Stmt):
+    """``tiers by ASSUMPTION`` — which reading of a tier table the award follows
+    (``top_up`` 晋档补差 or ``highest_only``)."""
+
+    assumption: str
+
+
+@attrs.frozen
+class Quota(Stmt):
+    """``quota N ranked by FACT`` — 择优支持不超过 N 个: at most N winners, by a rank."""
+
+    count: int
+    rank: str
+
+
 ProvisionStmt: TypeAlias = (
     Quote
     | Note
@@ -179,6 +199,8 @@ ProvisionStmt: TypeAlias = (
     | Done
     | Require
     | Consequence
+    | Tiers
+    | Quota
 )
 
 
@@ -261,6 +283,26 @@ class Assumption(Stmt):
 
 
 @attrs.frozen
+class TableRow(Stmt):
+    """``from KEY give VALUE`` (a threshold) or ``when MEMBER give VALUE`` (an enum key)."""
+
+    key: Expr
+    value: Expr
+    member: bool = False
+
+
+@attrs.frozen
+class Table(Stmt):
+    """``table NAME ["title"]: K to V`` with its rows — a tier table written once."""
+
+    name: str
+    title: str | None
+    key: TypeRef
+    value: TypeRef
+    rows: tuple[TableRow, ...]
+
+
+@attrs.frozen
 class DocNumber(Stmt):
     text: str
 
@@ -332,7 +374,7 @@ class Chapter(Stmt):
     title: str
 
 
-ClauseStmt: TypeAlias = Quote | Note | DocAgency | Twin | Parameter | Assumption
+ClauseStmt: TypeAlias = Quote | Note | DocAgency | Twin | Parameter | Assumption | Table
 
 
 @attrs.frozen
@@ -345,7 +387,7 @@ class Clause(Stmt):
     provisions: tuple[Provision, ...]
 
 
-Item: TypeAlias = Document | Chapter | Clause | Entity | EnumDecl | Parameter | Assumption
+Item: TypeAlias = Document | Chapter | Clause | Entity | EnumDecl | Parameter | Assumption | Table
 
 
 @attrs.frozen

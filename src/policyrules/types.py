@@ -29,6 +29,7 @@ __all__ = [
     "enum",
     "list_of",
     "set_of",
+    "table_of",
 ]
 
 DURATION_UNITS = ("日", "工作日", "周", "月", "年")
@@ -48,6 +49,7 @@ class Type:
     element: Type | None = None
     determination: bool = attrs.field(default=False, eq=False)
     bound: int | None = attrs.field(default=None, eq=False)
+    key: Type | None = None  # a table's key type (``element`` is its value type)
 
     def describe(self) -> str:
         """The type as an author writes it."""
@@ -58,6 +60,9 @@ class Type:
         if self.kind in ("set", "list"):
             inner = self.element.describe() if self.element else "?"
             return f"{self.kind} of {inner}"
+        if self.kind == "table":
+            key = self.key.describe() if self.key else "?"
+            return f"table {key} to {self.element.describe() if self.element else '?'}"
         if self.determination:
             return "determination"
         return self.kind
@@ -105,6 +110,11 @@ def set_of(t: Type) -> Type:
 
 def list_of(t: Type) -> Type:
     return Type("list", element=t)
+
+
+def table_of(key: Type, value: Type) -> Type:
+    """A tier table's type: ``table money to money``, ``table Level to rate``."""
+    return Type("table", element=value, key=key)
 
 
 def comparable(a: Type, b: Type) -> bool:

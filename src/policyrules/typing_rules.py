@@ -192,6 +192,13 @@ class ExprTyper:
                         "add `valid from DATE [to DATE]` to the document",
                     )
                 return t.BOOL
+            case s.TableAt(table=name, key=k):
+                table = self.table_type(e, name, usage)
+                self._table_key(table, k, usage)
+                return table.element or t.ANY if table != t.ANY else t.ANY
+            case s.Reaches(operand=k, table=name):
+                self._table_key(self.table_type(e, name, usage), k, usage)
+                return t.BOOL
             case s.IfExpr(cond=c, then=a, else_=b):
                 self.expect(c, t.BOOL, usage, "an `if` condition")
                 at, bt = self.type_of(a, usage), self.type_of(b, usage)
@@ -204,6 +211,35 @@ class ExprTyper:
                     )
                 return at if at != t.ANY else bt
         raise TypeError(f"not an expression: {e!r}")  # pragma: no cover
+
+    def table_type(self, e: s.TableAt | s.Reaches, name: str, usage: Usage) -> t.Type:
+        """The type of the table ``name`` (declared, or a parameter of table type)."""
+        if (table := self.policy.table(name)) is not None:
+            return t.table_of(table.key, table.value)
+        p = self.policy.parameter(name)
+        if p is not None and p.type.kind == "table":
+            usage.parameters.add(name)
+            return p.type
+        tables = [x.name for x in self.policy.tables]
+        tables += [x.name for x in self.policy.parameters if x.type.kind == "table"]
+        self.report(
+            "E203",
+            f"unknown table '{name}'",
+            e.name_span or e.span,
+            did_you_mean(name, tables) or "declare it: `table NAME: K to V` with its rows",
+        )
+        return t.ANY
+
+    def _table_key(self, table: t.Type, k: s.Expr, usage: Usage) -> None:
+        got = self.type_of(k, usage)
+        want = table.key or t.ANY
+        if table != t.ANY and not t.comparable(got, want):
+            self.report(
+                "E204",
+                f"the table's keys are {want.describe()}, not {got.describe()}",
+                k.span,
+                _unit_hint(want, got),
+            )
 
     def _members_of(self, enum: t.Type, c: s.SetLit) -> s.SetLit:
         """Report names in ``{...}`` that are not members of ``enum``; the set without them."""

@@ -109,6 +109,8 @@ def fast_provision(p: ProvisionInfo, policy: CheckedPolicy) -> FastProvision | N
     the subset (the provision is then always evaluated the general way)."""
     if p.subject is None:
         return None
+    if any(isinstance(b, s.Tiers | s.Quota) for b in p.node.body):
+        return None  # a tier reading or a quota: the general way (backends/python/tiers.py)
     doc = next((d for d in policy.documents if d.name == p.document), None)
     gen = _Gen(policy, p.subject, doc)
     try:
