@@ -121,7 +121,7 @@ def _rows(
         if got[0] is None or got[1] is None:
             ok = False
             continue
-        rows.append(TierRow(got[0], got[1], print_expr(row.key)))
+        rows.append(TierRow(got[0], got[1], print_expr(row.key), rate=value.kind == "rate"))
     if not ok:
         return None
     if not rows:

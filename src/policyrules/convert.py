@@ -35,7 +35,7 @@ from typing import Any
 
 from . import types as t
 from .errors import did_you_mean
-from .model import CheckedPolicy
+from .model import CheckedPolicy, TierRow
 from .reading import Numeral, YamlNumeral
 from .runtime.money import Money, format_rate, parse_rate
 from .runtime.values import Duration, Value
@@ -279,7 +279,34 @@ def convert_value(v: Any, typ: t.Type, policy: CheckedPolicy) -> Value:
             except ValueRefused as exc:
                 raise ValueRefused(f"[{i}]: {exc}", exc.code, exc.hint) from None
         return frozenset(items) if k == "set" else tuple(items)
+    if k == "table":
+        return _table(v, typ, policy)
     raise ValueRefused(f"cannot read a {typ.describe()}")  # pragma: no cover
+
+
+def _table(v: Any, typ: t.Type, policy: CheckedPolicy) -> tuple[TierRow, ...]:
+    """A tier table given by the caller (分级分档 left to implementing rules): a mapping of
+    keys (thresholds or members) to values, as rows in ascending order of their keys."""
+    if not isinstance(v, dict) or not v:
+        raise ValueRefused(
+            f"a table is a mapping of keys to values, not {kind_of(v)}",
+            "E345",
+            'e.g. `{"1 亿元": "100 万元", "5 亿元": "200 万元"}`',
+        )
+    rows = []
+    for key, value in v.items():
+        try:
+            k = convert_value(key, typ.key or t.ANY, policy)
+            v = convert_value(value, typ.element or t.ANY, policy)
+            rows.append(TierRow(k, v, str(key), rate=(typ.element or t.ANY).kind == "rate"))
+        except ValueRefused as exc:
+            raise ValueRefused(f"[{_show(key)}]: {exc}", "E345", exc.hint) from None
+    if typ.key is not None and typ.key.kind != "enum":
+        rows.sort(key=lambda r: r.key)  # type: ignore[no-any-return]
+        for a, b in zip(rows, rows[1:], strict=False):
+            if a.key == b.key:
+                raise ValueRefused(f"{a.text} and {b.text} are one threshold", "E345")
+    return tuple(rows)
 
 
 def _date(v: Any) -> dt.date:
@@ -467,6 +494,11 @@ def type_schema(typ: t.Type, policy: CheckedPolicy) -> dict[str, Any]:
         return {"enum": list(info.member_names) if info else []}
     if k in ("set", "list"):
         return {"type": "array", "items": type_schema(typ.element or t.ANY, policy)}
+    if k == "table":
+        keys = type_schema(typ.key or t.ANY, policy)
+        names = keys if "enum" in keys else {"type": "string"}
+        value = type_schema(typ.element or t.ANY, policy)
+        return {"type": "object", "propertyNames": names, "additionalProperties": value}
     return {}
 
 

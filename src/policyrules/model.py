@@ -14,6 +14,7 @@ import attrs
 
 from . import syntax as s
 from .errors import Span
+from .runtime.values import format_value
 from .types import Type
 
 __all__ = [
@@ -108,6 +109,11 @@ class TierRow:
     key: object
     value: object
     text: str
+    rate: bool = attrs.field(default=False, eq=False)  # the value is a rate (shown as 10%)
+
+    def __str__(self) -> str:
+        """``5 亿元: 200 万元`` — as an explanation shows a table given as a parameter."""
+        return f"{self.text}: {format_value(self.value, rate=self.rate)}"
 
 
 @attrs.frozen

@@ -268,6 +268,8 @@ class _Printer:
                 self.stmt(st, [line])
             case s.Table(name=n, title=title, key=k, value=v, rows=rows):
                 head = f" {_q(title)}" if title is not None else ""
+                if indent:
+                    self.blank()  # a table in a clause stands apart from its quote and notes
                 self.stmt(st, [f"{indent}table {n}{head}: {print_type(k)} to {print_type(v)}"])
                 for row in rows:
                     word = "when" if row.member else "from"
