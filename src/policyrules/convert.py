@@ -29,6 +29,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import functools
+import itertools
 import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -302,8 +303,8 @@ def _table(v: Any, typ: t.Type, policy: CheckedPolicy) -> tuple[TierRow, ...]:
         except ValueRefused as exc:
             raise ValueRefused(f"[{_show(key)}]: {exc}", "E345", exc.hint) from None
     if typ.key is not None and typ.key.kind != "enum":
-        rows.sort(key=lambda r: r.key)  # type: ignore[no-any-return]
-        for a, b in zip(rows, rows[1:], strict=False):
+        rows.sort(key=lambda r: r.key)
+        for a, b in itertools.pairwise(rows):
             if a.key == b.key:
                 raise ValueRefused(f"{a.text} and {b.text} are one threshold", "E345")
     return tuple(rows)

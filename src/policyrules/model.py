@@ -9,6 +9,7 @@ through :meth:`CheckedPolicy.resolve`.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import attrs
 
@@ -106,8 +107,8 @@ class TierRow:
     """One row of a tier table: its key (a threshold, or an enum member's name) and value,
     both computed, and the key as the author wrote it (``5 亿元``), for explanations."""
 
-    key: object
-    value: object
+    key: Any
+    value: Any
     text: str
     rate: bool = attrs.field(default=False, eq=False)  # the value is a rate (shown as 10%)
 
@@ -146,7 +147,7 @@ def tier_of(rows: tuple[TierRow, ...], key: object, by_member: bool) -> int | No
         return next((i for i, r in enumerate(rows) if r.key == key), None)
     found = None
     for i, r in enumerate(rows):
-        if r.key <= key:  # type: ignore[operator]
+        if r.key <= key:
             found = i
     return found
 
