@@ -15,6 +15,7 @@ from . import syntax as s
 from . import types as t
 from .check_clauses import ClauseChecks, normalize_quote
 from .check_constants import constant_errors
+from .check_defines import check_define_names, collect_defines
 from .check_pools import check_pools
 from .check_tables import check_tables, table_nodes
 from .errors import Diagnostic, RuleCheckError, Span, did_you_mean
@@ -79,11 +80,15 @@ class _Checker(ClauseChecks):
             parameters=params,
             assumptions=assumptions,
             clauses=(),
+            defines=collect_defines(modules, self.error),
             sources=dict(self.sources),
         )
         tables = check_tables(base, list(table_nodes(modules)), self._type, self.error)
         base = attrs.evolve(base, tables=tables)
         self._check_defaults(base)
+        for d in base.defines:
+            self._declared("define", d.name, d.span)
+        check_define_names(base, self.error)
         clauses: list[ClauseInfo] = []
         seen: dict[str, Span | None] = {}
         for module, doc in zip(modules, documents, strict=True):

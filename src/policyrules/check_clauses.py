@@ -14,6 +14,7 @@ import attrs
 
 from . import syntax as s
 from . import types as t
+from .check_amounts import amount_statement, minimum_errors
 from .check_constants import constant_errors, period_errors
 from .check_names import reserved, shadows_member
 from .check_tables import check_quota, check_tiers
@@ -24,19 +25,9 @@ from .typing_rules import ExprTyper, Usage
 __all__ = ["ClauseChecks", "normalize_quote"]
 
 _ALLOWED = {
-    "award": {
-        "quote",
-        "note",
-        "subject",
-        "eligible",
-        "amount",
-        "decided",
-        "cap",
-        "once",
-        "order",
-        "tiers",
-        "quota",
-    },
+    "award": {"quote", "note", "subject", "eligible", "amount", "decided", "cap", "once", "order"}
+    | {"minimum", "rounding"}
+    | {"tiers", "quota"},
     "deadline": {"quote", "note", "subject", "eligible", "due", "done"},
     "target": {"quote", "note", "subject", "require"},
     "entitlement": {"quote", "note", "subject", "eligible", "consequence"},
@@ -56,6 +47,9 @@ _ROLE = {
     s.Done: "done",
     s.Require: "require",
     s.Consequence: "consequence",
+    s.AmountRange: "amount",
+    s.AmountMinimum: "minimum",
+    s.Rounding: "rounding",
     s.Tiers: "tiers",
     s.Quota: "quota",
 }
@@ -69,6 +63,8 @@ _SINGLE = {
     "require",
     "consequence",
     "quote",
+    "minimum",
+    "rounding",
     "tiers",
     "quota",
 }
@@ -263,6 +259,7 @@ class ClauseChecks:
         if quote is not None and clause_quote is not None:
             self._quote_in(quote, clause_quote, roles["quote"][0].span, "the clause's quote")
         self._one_year_basis([c for c in roles.get("cap", []) if isinstance(c, s.Cap)])
+        minimum_errors(base, subject, roles.get("minimum", []), roles.get("cap", []), self.error)
         check_tiers(base, p, self.error)
 
         def first(role: str) -> s.Stmt | None:
@@ -284,6 +281,9 @@ class ClauseChecks:
             amount=_as(first("amount"), s.Amount),
             decided=_as(first("decided"), s.AmountDecided),
             caps=tuple(c for c in roles.get("cap", []) if isinstance(c, s.Cap)),
+            range=_as(first("amount"), s.AmountRange),
+            minimum=_as(first("minimum"), s.AmountMinimum),
+            rounding=_as(first("rounding"), s.Rounding),
             once=tuple(o for o in roles.get("once", []) if isinstance(o, s.Once)),
             order=order.keys if isinstance(order, s.OrderBy) else (),
             due=_as(first("due"), s.Due),
@@ -322,6 +322,8 @@ class ClauseChecks:
                 typer.expect(c, t.BOOL, usage, "a target")
             case s.Amount(expr=e):
                 typer.expect(e, t.MONEY, usage, "an amount")
+            case s.AmountRange() | s.AmountMinimum() | s.Rounding():
+                amount_statement(typer, usage, base, subject, st, self.error)
             case s.AmountDecided(fact=f):
                 r = base.resolve((f,), subject)
                 if subject is None:

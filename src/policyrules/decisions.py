@@ -74,7 +74,7 @@ class Decision:
     subject: str | None
     status: str  # eligible | not_eligible | unknown | met | not_met
     amount: Money | None = None
-    amount_kind: str | None = None  # exact | up_to | unknown
+    amount_kind: str | None = None  # exact | range | up_to | unknown
     reasons: tuple[str, ...] = ()
     missing_facts: tuple[str, ...] = ()
     missing_parameters: tuple[str, ...] = ()
@@ -91,6 +91,8 @@ class Decision:
     quote: str | None = None
     clause_quote: str | None = None
     trace: tuple[Step, ...] = ()
+    # The lower bound when ``amount_kind`` is ``range`` (至少 amount_min，至多 amount); else None.
+    amount_min: Money | None = None
 
     @property
     def clause_label(self) -> str:

@@ -48,6 +48,11 @@ def _amount(d: Decision) -> str | None:
         return None
     if d.amount_kind == "exact":
         return f"amount: {format_value(d.amount)} (exact)"
+    if d.amount_kind == "range":
+        return (
+            f"amount: at least {format_value(d.amount_min)}, at most {format_value(d.amount)} "
+            f"(a range: decided by {', '.join(d.missing_facts + d.missing_parameters) or '—'})"
+        )
     if d.amount_kind == "up_to":
         why = []
         if d.missing_parameters:
@@ -179,6 +184,7 @@ def decision_json(d: Decision, *, all_earlier: bool = False) -> dict[str, Any]:
         "status": d.status,
         "amount": _money(d.amount),
         "amount_kind": d.amount_kind,
+        **({"amount_min": _money(d.amount_min)} if d.amount_min is not None else {}),
         "reasons": list(d.reasons),
         "missing_facts": list(d.missing_facts),
         "missing_parameters": list(d.missing_parameters),

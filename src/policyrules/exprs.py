@@ -23,8 +23,10 @@ import attrs
 
 from . import syntax as s
 from . import types as t
+from .exprs_bands import compile_define, compile_progressive
 from .model import CheckedPolicy, DocumentInfo, tier_of
 from .printer import print_expr
+from .runtime import quotients as q
 from .runtime.money import Money, Rounding
 from .runtime.values import Duration, Undecided, Unknown, Value, missing_of
 from .typing_rules import MAX_DIGITS, ExprTyper, Usage
@@ -32,7 +34,7 @@ from .typing_rules import MAX_DIGITS, ExprTyper, Usage
 if TYPE_CHECKING:
     from .facts import Instance
 
-__all__ = ["Env", "Fn", "compile_expr", "constant", "exact_op", "fold", "table_rows"]
+__all__ = ["Env", "Fn", "compile_expr", "compute", "constant", "exact_op", "fold", "table_rows"]
 
 _ABSENT = object()
 
@@ -64,6 +66,8 @@ class Env:
     reads: dict[str, Value] = attrs.field(factory=dict)
     used_assumptions: set[str] = attrs.field(factory=set)
     present: frozenset[str] = attrs.field(factory=frozenset)
+    # Lines for the trace: a define's value where it was read, a progressive band's part.
+    notes: list[str] = attrs.field(factory=list)
 
     def scratch(self) -> Env:
         """The same inputs, with reads and used assumptions of its own."""
@@ -107,8 +111,11 @@ def constant(e: s.Expr, policy: CheckedPolicy, scope: str | None) -> bool:
         return False  # a table given by the caller, as a parameter
     if isinstance(e, s.Name):
         r = policy.resolve(e.parts, scope)
+        if r is not None and r.kind == "define":
+            info = policy.define(r.name)
+            return info is not None and constant(info.expr, policy, scope)
         return r is not None and r.kind not in ("fact", "parameter", "assumption")
-    return all(constant(c, policy, scope) for c in s.children(e) if isinstance(c, s.Expr))
+    return all(constant(c, policy, scope) for c in s.operands(e))
 
 
 def fold(e: s.Expr, policy: CheckedPolicy, scope: str | None) -> Value:
@@ -147,6 +154,10 @@ def compile_expr(e: s.Expr, policy: CheckedPolicy, scope: str | None) -> Fn:
                 entity, name = r.entity or "", r.name
                 return lambda env: env.fact(entity, name)
             ref = r.name
+            if r.kind == "define":
+                info = policy.define(ref)
+                assert info is not None  # resolved
+                return compile_define(info, compile_expr(info.expr, policy, scope))
             if r.kind == "parameter":
                 return lambda env: env.parameter(ref)
             if r.kind == "assumption":
@@ -184,6 +195,9 @@ def compile_expr(e: s.Expr, policy: CheckedPolicy, scope: str | None) -> Fn:
         case s.IfExpr(cond=cond, then=then, else_=other):
             fc, ft, fe = c(cond), c(then), c(other)
             return lambda env: _if(fc(env), ft, fe, env)
+        case s.Progressive(base=base, bands=bands):
+            limits = [c(b.limit) if b.limit is not None else None for b in bands]
+            return compile_progressive(e, c(base), limits, [c(b.rate) for b in bands], _compute)
         case s.TableAt(table=name, key=k):
             return _tier(e, policy, name, c(k), value=True)
         case s.Reaches(operand=k, table=name):
@@ -233,9 +247,19 @@ def exact_op(e: s.Expr) -> Callable[..., Value] | None:
             fn = _negate
         case s.Call(func="year", args=(_,)):
             fn = _year
+        case s.Call(func="floor", args=(_,)):
+            fn = q.floor_of
+        case s.Call(func="ceil", args=(_,)):
+            fn = q.ceil_of
         case _:
             return None
     return lambda *values: _compute(e, fn, list(values))
+
+
+def compute(e: s.Expr, fn: Callable[..., Value], values: list[Value]) -> Value:
+    """``fn`` of known ``values`` exactly and bounded, as ``e``'s closure computes: a result
+    that cannot be exact, divides by zero or has more than 40 digits is :class:`Undecided`."""
+    return _compute(e, fn, values)
 
 
 def _year(d: dt.date) -> Decimal:
@@ -270,6 +294,8 @@ def _compute(e: s.Expr, fn: Callable[..., Value], values: list[Value]) -> Value:
     try:
         with decimal.localcontext(_EXACT):
             result = fn(*values)
+    except ZeroDivisionError:  # decimal.DivisionByZero too
+        raise Undecided(f"E415: {print_expr(e)} divides by zero") from None
     except decimal.Inexact:
         raise Undecided(
             f"E413: {print_expr(e)} cannot be computed exactly in {_EXACT.prec} digits"
@@ -322,6 +348,8 @@ def _too_large(v: Value) -> bool:
         return _too_large(v.n)
     if isinstance(v, Decimal):
         return not v.is_finite() or (bool(v) and v.adjusted() >= MAX_DIGITS)
+    if q.is_quotient(v):  # a quotient: its size, and its denominator's, as a number's
+        return bool(abs(v) >= _MAX_FEN or v.denominator >= _MAX_FEN)
     return False
 
 
@@ -402,6 +430,8 @@ _COMPARE: dict[str, Callable[[Value, Value], bool]] = {
 
 def _times(x: Value, y: Value) -> Value:
     """Multiply; money times a rate or count is rounded down to the fen (never above)."""
+    if q.is_quotient(x) or q.is_quotient(y):
+        return q.times(x, y)
     if isinstance(x, Money) and isinstance(y, Decimal):
         return x.times(y, Rounding.DOWN)
     if isinstance(y, Money) and isinstance(x, Decimal):
@@ -416,12 +446,16 @@ def _times(x: Value, y: Value) -> Value:
 def _add(x: Value, y: Value) -> Value:
     if isinstance(x, Duration) and isinstance(y, Duration):
         return _dur_op(x, y, 1)
+    if q.is_quotient(x) or q.is_quotient(y):
+        return q.plus(x, y)
     return x + y
 
 
 def _sub(x: Value, y: Value) -> Value:
     if isinstance(x, Duration) and isinstance(y, Duration):
         return _dur_op(x, y, -1)
+    if q.is_quotient(x) or q.is_quotient(y):
+        return q.plus(x, y, -1)
     return x - y
 
 
@@ -433,7 +467,7 @@ def _dur_op(x: Duration, y: Duration, sign: int) -> Duration:
 
 
 def _arith(op: str) -> Callable[[Value, Value], Value]:
-    return {"+": _add, "-": _sub, "×": _times}[op]
+    return {"+": _add, "-": _sub, "×": _times, "/": q.divide}[op]
 
 
 def _negate(x: Value) -> Value:
@@ -463,6 +497,8 @@ def _call(e: s.Call, func: str, fns: list[Fn], zero: Value) -> Fn:
         return lambda env: _known(f(env), env)
     if func == "year":
         return _op(e, lambda d: Decimal(d.year), fns)
+    if func in ("floor", "ceil"):
+        return _op(e, q.floor_of if func == "floor" else q.ceil_of, fns)
 
     def builtin(*args: Value) -> Value:
         one_list = len(args) == 1 and isinstance(args[0], tuple | frozenset)

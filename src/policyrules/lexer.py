@@ -30,17 +30,18 @@ __all__ = ["BUILTINS", "KEYWORDS", "TYPES", "UNITS", "PolicyRulesLexer"]
 
 # Every keyword of src/policyrules/grammar/policyrules.lark (the quoted terminals).
 KEYWORDS = (
-    "after", "agency", "amount", "and", "assumption", "award", "by", "cap", "chapter",
-    "clause", "consequence", "deadline", "decided", "declaration", "document", "done", "due",
-    "each", "eligible", "else", "entitlement", "entity", "enum", "events", "fact", "for",
-    "force", "from", "if", "in", "issued", "list", "measures", "not", "note", "number", "of",
-    "once", "or", "order", "parameter", "per", "quote", "require", "set", "shared", "single",
-    "source", "target", "then", "to", "twin", "up", "valid", "when", "year",
-    "at", "give", "quota", "ranked", "reaches", "table", "tiers",
+    "above", "after", "agency", "amount", "and", "assumption", "at", "award", "band", "by",
+    "cap", "chapter", "clause", "consequence", "deadline", "decided", "declaration", "define",
+    "document", "done", "due", "each", "eligible", "else", "entitlement", "entity", "enum",
+    "events", "fact", "for", "force", "from", "if", "in", "issued", "list", "measures",
+    "minimum", "not", "note", "number", "of", "once", "or", "order", "parameter", "per",
+    "progressive", "quote", "require", "rounding", "set", "shared", "single", "source",
+    "target", "then", "to", "twin", "up", "valid", "when", "year",
+    "give", "quota", "ranked", "reaches", "table", "tiers",
 )  # fmt: skip
 # The built-in type names (they are NAMEs in the grammar, resolved by the checker).
 TYPES = ("money", "rate", "count", "date", "bool", "determination", "text")
-BUILTINS = ("min", "max", "sum", "average", "count", "year", "known")
+BUILTINS = ("min", "max", "sum", "average", "count", "year", "known", "floor", "ceil")
 # Longest first, so 万元 wins over 元 and 工作日 over 日.
 UNITS = ("亿元", "万元", "元", "%", "工作日", "日", "周", "月", "年")
 
@@ -77,7 +78,7 @@ class PolicyRulesLexer(RegexLexer):  # type: ignore[misc]
             (words(TYPES, suffix=r"\b"), Keyword.Type),
             (rf"({_NAME})(\s*)(\.)", bygroups(Name, Whitespace, Punctuation)),
             (_NAME, Name),
-            (r"<=|>=|!=|[=<>≤≥≠+\-×*]", Operator),
+            (r"<=|>=|!=|[=<>≤≥≠+\-×*/÷]", Operator),
             (r"[(){},:.]", Punctuation),
             (r".", Error),
         ],

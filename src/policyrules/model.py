@@ -22,6 +22,7 @@ __all__ = [
     "AssumptionInfo",
     "CheckedPolicy",
     "ClauseInfo",
+    "DefineInfo",
     "DocumentInfo",
     "EntityInfo",
     "EnumInfo",
@@ -98,6 +99,20 @@ class AssumptionInfo:
     type: Type
     default: s.Expr
     rationale: str
+    clause: str | None
+    span: Span | None = attrs.field(default=None, eq=False)
+
+
+@attrs.frozen
+class DefineInfo:
+    """``define NAME ["title"] = EXPR``: a condition or amount written once, used by name.
+
+    Its names resolve where it is used (the facts of that provision's subject); ``clause``
+    is where it is written (``None`` at the top of a file)."""
+
+    name: str
+    title: str | None
+    expr: s.Expr
     clause: str | None
     span: Span | None = attrs.field(default=None, eq=False)
 
@@ -195,6 +210,15 @@ class ProvisionInfo:
     parameters: tuple[str, ...]
     assumptions: tuple[str, ...]
     node: s.Provision = attrs.field(eq=False, repr=False)
+    range: s.AmountRange | None = None
+    minimum: s.AmountMinimum | None = None
+    rounding: s.Rounding | None = None
+
+    @property
+    def bounded(self) -> bool:
+        """Whether its amount is a range, has a minimum or a declared rounding: evaluated
+        the general way only (:mod:`policyrules.backends.python.amounts`)."""
+        return self.range is not None or self.minimum is not None or self.rounding is not None
 
 
 @attrs.frozen
@@ -226,7 +250,8 @@ class ClauseInfo:
 
 @attrs.frozen
 class Resolved:
-    """What a name refers to: ``kind`` is fact, parameter, assumption, member or document."""
+    """What a name refers to: ``kind`` is fact, parameter, assumption, define, member or
+    document."""
 
     kind: str
     type: Type
@@ -245,6 +270,7 @@ class CheckedPolicy:
     parameters: tuple[ParameterInfo, ...]
     assumptions: tuple[AssumptionInfo, ...]
     clauses: tuple[ClauseInfo, ...]
+    defines: tuple[DefineInfo, ...] = ()
     sources: dict[str, str] = attrs.field(factory=dict, eq=False, repr=False)
     modules: dict[str, s.Module] = attrs.field(factory=dict, eq=False, repr=False)
     tables: tuple[TableInfo, ...] = ()
@@ -266,6 +292,9 @@ class CheckedPolicy:
 
     def assumption(self, name: str) -> AssumptionInfo | None:
         return next((a for a in self.assumptions if a.name == name), None)
+
+    def define(self, name: str) -> DefineInfo | None:
+        return next((d for d in self.defines if d.name == name), None)
 
     def clause(self, clause_id: str) -> ClauseInfo | None:
         return next((c for c in self.clauses if c.id == clause_id), None)
@@ -320,6 +349,9 @@ class CheckedPolicy:
             return Resolved("parameter", p.type, name)
         if a := self.assumption(name):
             return Resolved("assumption", a.type, name)
+        if self.defines and self.define(name) is not None:
+            # Its type depends on where it is used: the checker types its expression there.
+            return Resolved("define", Type("any"), name)
         for en in self.enums:
             if name in en.member_names:
                 return Resolved("member", Type("enum", name=en.name), en.name, member=name)
@@ -329,5 +361,6 @@ class CheckedPolicy:
         """Every name a provision with subject ``scope`` may use (for did-you-mean)."""
         names = [f.name for e in self.chain(scope) for f in e.facts]
         names += [p.name for p in self.parameters] + [a.name for a in self.assumptions]
+        names += [d.name for d in self.defines]
         names += [m for e in self.enums for m in e.member_names]
         return names

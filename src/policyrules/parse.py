@@ -268,6 +268,25 @@ class _ToSyntax(Transformer[Token, Any]):
     def order_by(self, meta: Any, c: list[Any]) -> s.OrderBy:
         return s.OrderBy(tuple(c), span=self._sp(meta))
 
+    def amount_range(self, meta: Any, c: list[Any]) -> s.AmountRange:
+        low, high, decided = c
+        fact = str(decided) if decided is not None else None
+        # `10% to 30% of base` reads as a rate range of a base: the `of` binds the high rate.
+        if isinstance(low, s.RateLit) and isinstance(high, s.Of):
+            return s.AmountRange(low, high.rate, high.base, fact, span=self._sp(meta))
+        return s.AmountRange(low, high, None, fact, span=self._sp(meta))
+
+    minimum = _node(s.AmountMinimum)
+
+    def rounding(self, meta: Any, c: list[Any]) -> s.Rounding:
+        return s.Rounding(str(c[0]), Decimal(str(c[1])), str(c[2]), span=self._sp(meta))
+
+    def define(self, meta: Any, c: list[Any]) -> s.Define:
+        name, title, expr = c
+        return s.Define(
+            str(name), _opt_string(title), expr, span=self._sp(meta), name_span=self._at(name)
+        )
+
     def amount_decided(self, meta: Any, c: list[Any]) -> s.AmountDecided:
         return s.AmountDecided(str(c[0]), span=self._sp(meta))
 
@@ -408,8 +427,17 @@ class _ToSyntax(Transformer[Token, Any]):
     def not_in_set(self, meta: Any, c: list[Any]) -> s.InSet:
         return s.InSet(c[0], c[1], True, span=self._sp(meta))
 
+    def progressive(self, meta: Any, c: list[Any]) -> s.Progressive:
+        return s.Progressive(c[0], tuple(c[1:]), span=self._sp(meta))
+
+    def band_up_to(self, meta: Any, c: list[Any]) -> s.Band:
+        return s.Band(c[0], c[1], span=self._sp(meta))
+
+    def band_above(self, meta: Any, c: list[Any]) -> s.Band:
+        return s.Band(None, c[0], span=self._sp(meta))
+
     def binop(self, meta: Any, c: list[Any]) -> s.BinOp:
-        op = "×" if str(c[1]) == "*" else str(c[1])
+        op = {"*": "×", "÷": "/"}.get(str(c[1]), str(c[1]))
         return s.BinOp(op, c[0], c[2], span=self._sp(meta))
 
     def call(self, meta: Any, c: list[Any]) -> s.Call:

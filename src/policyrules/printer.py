@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from . import syntax as s
 
-__all__ = ["print_cap", "print_expr", "print_module", "print_type"]
+__all__ = ["print_band", "print_cap", "print_expr", "print_module", "print_range", "print_type"]
 
 WIDTH = 100
 _PLAIN_LABEL = re.compile(r"^(\d+|[一二三四五六七八九十]+)$")
@@ -52,7 +52,7 @@ def print_type(t: s.TypeRef) -> str:
 
 
 def _prec(e: s.Expr) -> int:
-    if isinstance(e, s.IfExpr):
+    if isinstance(e, s.IfExpr | s.Progressive):
         return _IF
     if isinstance(e, s.Or):
         return _OR
@@ -130,11 +130,28 @@ def print_expr(e: s.Expr) -> str:
             return f"{_wrap(r, _PROD)} of {_wrap(b, _NEG)}"
         case s.Neg(operand=a):
             return f"-{_wrap(a, _NEG)}"
+        case s.Progressive(base=b, bands=bands):
+            return " ".join([f"progressive {_wrap(b, _SUM)}", *(print_band(x) for x in bands)])
         case s.TableAt(table=name, key=k):
             return f"{name} at {_wrap(k, _NEG)}"
         case s.Reaches(operand=a, table=name):
             return f"{_wrap(a, _SUM)} reaches {name}"
     raise TypeError(f"not an expression: {e!r}")  # pragma: no cover
+
+
+def print_band(band: s.Band) -> str:
+    """``band up to 1000 万元 at 10%`` or ``band above at 5%``."""
+    where = "above" if band.limit is None else f"up to {_wrap(band.limit, _SUM)}"
+    return f"band {where} at {_wrap(band.rate, _SUM)}"
+
+
+def print_range(r: s.AmountRange) -> str:
+    """``10% to 30% of investment [decided FACT]`` or ``50 万元 to 100 万元``."""
+    if r.base is not None:
+        text = f"{_wrap(r.low, _SUM)} to {_wrap(r.high, _PROD)} of {_wrap(r.base, _NEG)}"
+    else:
+        text = f"{_wrap(r.low, _SUM)} to {_wrap(r.high, _SUM)}"
+    return text + (f" decided {r.decided}" if r.decided else "")
 
 
 def _chain(e: s.Expr) -> tuple[str, list[s.Expr]]:
@@ -214,7 +231,7 @@ class _Printer:
                     for m in item.members
                 ]
                 self.stmt(item, [f"enum {item.name}{title} {{", *members, "}"])
-            case s.Parameter() | s.Assumption() | s.Table():
+            case s.Parameter() | s.Assumption() | s.Define() | s.Table():
                 self.clause_stmt(item, "")
 
     def doc_stmt(self, st: s.Stmt) -> str:
@@ -266,6 +283,9 @@ class _Printer:
             case s.Assumption(name=n, type=t, default=d, rationale=why):
                 line = f"{indent}assumption {n}: {print_type(t)} = {print_expr(d)} {_q(why)}"
                 self.stmt(st, [line])
+            case s.Define(name=n, title=title, expr=e):
+                head = f"define {n}" + (f" {_q(title)}" if title is not None else "") + " ="
+                self.stmt(st, _condition(head, e, indent))
             case s.Table(name=n, title=title, key=k, value=v, rows=rows):
                 head = f" {_q(title)}" if title is not None else ""
                 if indent:
@@ -288,8 +308,17 @@ class _Printer:
                     self.stmt(st, [f"{ind}for {'each ' if each else ''}{e}"])
                 case s.Eligible(condition=c):
                     self.stmt(st, _condition("eligible when", c, ind))
+                case s.Amount(expr=s.Progressive(base=b, bands=bands)):
+                    lines = [f"{ind}amount progressive {_wrap(b, _SUM)}"]
+                    self.stmt(st, lines + [f"{ind}  {print_band(x)}" for x in bands])
                 case s.Amount(expr=e):
                     self.stmt(st, [f"{ind}amount {print_expr(e)}"])
+                case s.AmountRange():
+                    self.stmt(st, [f"{ind}amount {print_range(st)}"])
+                case s.AmountMinimum(expr=e):
+                    self.stmt(st, [f"{ind}minimum {print_expr(e)}"])
+                case s.Rounding(mode=m, number=n, unit=u):
+                    self.stmt(st, [f"{ind}rounding {m} to {_num(n)} {u}"])
                 case s.AmountDecided(fact=f):
                     self.stmt(st, [f"{ind}amount decided {f}"])
                 case s.Cap(limit=lim, per=per, year_of=y, shared=sh):

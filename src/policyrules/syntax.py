@@ -20,7 +20,7 @@ from .syntax_exprs import *  # noqa: F403
 from .syntax_exprs import Node
 from .syntax_stmts import *  # noqa: F403
 
-__all__ = ["children"]
+__all__ = ["children", "operands"]
 __all__ += syntax_exprs.__all__
 __all__ += syntax_stmts.__all__
 
@@ -36,4 +36,15 @@ def children(node: Node) -> list[Node]:
             out.append(value)
         elif isinstance(value, tuple):
             out.extend(v for v in value if isinstance(v, Node))
+    return out
+
+
+def operands(e: syntax_exprs.Expr) -> list[syntax_exprs.Expr]:
+    """The direct sub-expressions of ``e``, a progressive's bands opened."""
+    out: list[syntax_exprs.Expr] = []
+    for c in children(e):
+        if isinstance(c, syntax_exprs.Band):
+            out.extend(x for x in children(c) if isinstance(x, syntax_exprs.Expr))
+        elif isinstance(c, syntax_exprs.Expr):
+            out.append(c)
     return out

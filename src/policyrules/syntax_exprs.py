@@ -16,6 +16,7 @@ from .errors import Span
 
 __all__ = [
     "And",
+    "Band",
     "BinOp",
     "BoolLit",
     "Call",
@@ -35,6 +36,7 @@ __all__ = [
     "NumberLit",
     "Of",
     "Or",
+    "Progressive",
     "RateLit",
     "Reaches",
     "SetLit",
@@ -138,7 +140,7 @@ class Call(Node):
 
 @attrs.frozen
 class BinOp(Node):
-    """``a + b``, ``a - b``, ``a × b``."""
+    """``a + b``, ``a - b``, ``a × b``, ``a / b`` (an exact quotient; ``÷`` reads as ``/``)."""
 
     op: str
     left: Expr
@@ -210,6 +212,24 @@ class IfExpr(Node):
 
 
 @attrs.frozen
+class Band(Node):
+    """``band up to LIMIT at RATE`` (``limit`` set) or ``band above at RATE``."""
+
+    limit: Expr | None
+    rate: Expr
+
+
+@attrs.frozen
+class Progressive(Node):
+    """``progressive BASE band … band …`` — 超额累进: each band's rate applies to the part of
+    ``base`` inside it (above the previous limit, up to its own); the parts' exact products
+    are summed and rounded down to the fen once."""
+
+    base: Expr
+    bands: tuple[Band, ...]
+
+
+@attrs.frozen
 class TableAt(Node):
     """``scale_tiers at revenue`` — the value of the tier ``key`` falls in."""
 
@@ -246,6 +266,7 @@ Expr: TypeAlias = (
     | InSet
     | InForce
     | IfExpr
+    | Progressive
     | TableAt
     | Reaches
 )

@@ -8,6 +8,7 @@ which re-exports both parts.
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import TypeAlias
 
 import attrs
@@ -18,12 +19,15 @@ from .syntax_exprs import Expr, Node, TypeRef
 __all__ = [
     "Amount",
     "AmountDecided",
+    "AmountMinimum",
+    "AmountRange",
     "Assumption",
     "Cap",
     "Chapter",
     "Clause",
     "ClauseStmt",
     "Consequence",
+    "Define",
     "DocAgency",
     "DocEvents",
     "DocIssued",
@@ -53,6 +57,7 @@ __all__ = [
     "Quota",
     "Quote",
     "Require",
+    "Rounding",
     "Stmt",
     "Subject",
     "Table",
@@ -114,6 +119,38 @@ class AmountDecided(Stmt):
     """``amount decided <fact>`` — the text sets only ceilings; an agency decides."""
 
     fact: str
+
+
+@attrs.frozen
+class AmountRange(Stmt):
+    """``amount LOW to HIGH [decided FACT]`` — the agency picks the amount within the range.
+
+    A rate range of a base (``amount 10% to 30% of investment``: 按…的 10%—30%) has ``base``
+    set, ``low`` and ``high`` the two rates; a money range (``amount 50 万元 to 100 万元``)
+    has ``base`` ``None``.  ``decided`` names the fact holding the agency's choice: a rate
+    for a rate range, money for a money range."""
+
+    low: Expr
+    high: Expr
+    base: Expr | None = None
+    decided: str | None = None
+
+
+@attrs.frozen
+class AmountMinimum(Stmt):
+    """``minimum <money>`` — 不低于, 最低给予: the award is at least this before its caps."""
+
+    expr: Expr
+
+
+@attrs.frozen
+class Rounding(Stmt):
+    """``rounding down to 1 元`` — the award's amount is rounded down to a multiple of
+    ``unit`` (default, with no such line: down to the fen)."""
+
+    mode: str
+    number: Decimal
+    unit: str
 
 
 @attrs.frozen
@@ -199,6 +236,9 @@ ProvisionStmt: TypeAlias = (
     | Done
     | Require
     | Consequence
+    | AmountRange
+    | AmountMinimum
+    | Rounding
     | Tiers
     | Quota
 )
@@ -280,6 +320,16 @@ class Assumption(Stmt):
     type: TypeRef
     default: Expr
     rationale: str
+
+
+@attrs.frozen
+class Define(Stmt):
+    """``define NAME ["title"] = EXPR`` — a condition or amount written once and used by
+    name; its facts are read in the subject of the provision that uses it."""
+
+    name: str
+    title: str | None
+    expr: Expr
 
 
 @attrs.frozen
@@ -374,7 +424,7 @@ class Chapter(Stmt):
     title: str
 
 
-ClauseStmt: TypeAlias = Quote | Note | DocAgency | Twin | Parameter | Assumption | Table
+ClauseStmt: TypeAlias = Quote | Note | DocAgency | Twin | Parameter | Assumption | Define | Table
 
 
 @attrs.frozen
@@ -387,7 +437,9 @@ class Clause(Stmt):
     provisions: tuple[Provision, ...]
 
 
-Item: TypeAlias = Document | Chapter | Clause | Entity | EnumDecl | Parameter | Assumption | Table
+Item: TypeAlias = (
+    Document | Chapter | Clause | Entity | EnumDecl | Parameter | Assumption | Define | Table
+)
 
 
 @attrs.frozen

@@ -6,6 +6,8 @@
 True
 >>> binary_type("+", MONEY, RATE) is None
 True
+>>> binary_type("/", MONEY, NUMBER) == MONEY, binary_type("/", MONEY, MONEY) == RATE
+(True, True)
 """
 
 from __future__ import annotations
@@ -152,5 +154,16 @@ def binary_type(op: str, a: Type, b: Type) -> Type | None:
             return RATE
         if kinds <= {"rate", "number"}:
             return NUMBER
+        return None
+    if op == "/":
+        # money / money is a rate (a share: 研发投入占营业收入比重); rate / rate and
+        # number / number are numbers; money / number is money (rounded down to the fen);
+        # rate / number a rate.
+        if a.kind == b.kind == "money":
+            return RATE
+        if a.kind == b.kind and a.kind in ("rate", "number"):
+            return NUMBER
+        if b.kind == "number" and a.kind in ("money", "rate"):
+            return a
         return None
     return None

@@ -33,6 +33,8 @@ BUILTINS: dict[str, tuple[int, int | None]] = {
     "count": (1, 1),
     "year": (1, 1),
     "known": (1, 1),
+    "floor": (1, 1),
+    "ceil": (1, 1),
 }
 
 
@@ -59,6 +61,7 @@ class ExprTyper:
         self.scope = scope
         self.document = document
         self.report = report
+        self._defining: list[str] = []  # the defines being typed, to refuse a cycle (E256)
 
     def expect(self, e: s.Expr, want: t.Type, usage: Usage, what: str) -> None:
         """Report unless ``e`` has type ``want``."""
@@ -130,7 +133,8 @@ class ExprTyper:
                 rt, bt = self.type_of(r, usage), self.type_of(b, usage)
                 if t.ANY in (rt, bt):
                     return t.ANY
-                if rt != t.RATE or bt.kind not in ("money", "number"):
+                # A number too: a quotient such as `1 / 3 of base` (三分之一).
+                if rt.kind not in ("rate", "number") or bt.kind not in ("money", "number"):
                     self.report(
                         "E204",
                         f"`of` takes a rate of an amount, not {rt.describe()} of {bt.describe()}",
@@ -210,7 +214,65 @@ class ExprTyper:
                         None,
                     )
                 return at if at != t.ANY else bt
+            case s.Progressive():
+                return self._progressive(e, usage)
         raise TypeError(f"not an expression: {e!r}")  # pragma: no cover
+
+    def _define(self, e: s.Name, name: str, usage: Usage) -> t.Type:
+        """A define's type where it is used: its expression typed in this scope."""
+        info = self.policy.define(name)
+        assert info is not None
+        if name in self._defining:
+            cycle = " → ".join([*self._defining[self._defining.index(name) :], name])
+            self.report(
+                "E256",
+                f"define '{name}' refers to itself ({cycle})",
+                e.span,
+                "a define is written in terms of facts and other defines, never itself",
+            )
+            return t.ANY
+        self._defining.append(name)
+        try:
+            return self.type_of(info.expr, usage)
+        finally:
+            self._defining.pop()
+
+    def _progressive(self, e: s.Progressive, usage: Usage) -> t.Type:
+        """``progressive BASE band up to L at R … [band above at R]``: money bands of money."""
+        base = self.type_of(e.base, usage)
+        if base.kind not in ("money", "any"):
+            self.report(
+                "E261",
+                f"`progressive` divides an amount of money into bands, not {base.describe()}",
+                e.base.span,
+                "write e.g. `progressive investment band up to 1000 万元 at 10% band above at 5%`",
+            )
+        for i, band in enumerate(e.bands):
+            if band.limit is None and i != len(e.bands) - 1:
+                self.report(
+                    "E261",
+                    "`band above` is the last band",
+                    band.span,
+                    "list the bands from the lowest up; `band above` takes the rest",
+                )
+            if band.limit is not None:
+                lim = self.type_of(band.limit, usage)
+                if lim.kind not in ("money", "any"):
+                    self.report(
+                        "E261",
+                        f"a band's limit is money, not {lim.describe()}",
+                        band.limit.span,
+                        "write `band up to 1000 万元 at 10%`",
+                    )
+            rate = self.type_of(band.rate, usage)
+            if rate.kind not in ("rate", "any"):
+                self.report(
+                    "E261",
+                    f"a band's rate is a rate, not {rate.describe()}",
+                    band.rate.span,
+                    "write the rate in %: `at 10%`",
+                )
+        return t.MONEY
 
     def table_type(self, e: s.TableAt | s.Reaches, name: str, usage: Usage) -> t.Type:
         """The type of the table ``name`` (declared, or a parameter of table type)."""
@@ -268,6 +330,8 @@ class ExprTyper:
                 hint = "facts are read in a provision with `for each ENTITY`"
             self.report("E203", f"unknown {what} '{e.dotted}'", e.span, hint)
             return t.ANY
+        if r.kind == "define":
+            return self._define(e, r.name, usage)
         if r.kind == "fact":
             usage.facts.add(r.name)
         elif r.kind == "parameter":
@@ -298,6 +362,15 @@ class ExprTyper:
         args = [self.type_of(a, usage) for a in e.args]
         if e.func == "known":
             return t.BOOL
+        if e.func in ("floor", "ceil"):
+            if args[0].kind not in ("number", "rate", "any"):
+                self.report(
+                    "E262",
+                    f"{e.func}() takes a number or a share, not {args[0].describe()}",
+                    e.span,
+                    "count whole steps of a number: `floor((revenue - 1000 万元) / 100 万元)`",
+                )
+            return t.NUMBER
         if e.func == "year":
             if args[0] not in (t.DATE, t.ANY):
                 self.report("E204", f"year() takes a date, not {args[0].describe()}", e.span, None)
@@ -355,7 +428,7 @@ class ExprTyper:
 
 
 def _verb(op: str) -> str:
-    return {"+": "add", "-": "subtract", "×": "multiply"}.get(op, op)
+    return {"+": "add", "-": "subtract", "×": "multiply", "/": "divide"}.get(op, op)
 
 
 def _unit_hint(a: t.Type, b: t.Type) -> str | None:

@@ -107,9 +107,9 @@ def _nk(v: Any) -> Any:
 def fast_provision(p: ProvisionInfo, policy: CheckedPolicy) -> FastProvision | None:
     """The generated functions of ``p``, or ``None`` when some expression of it is outside
     the subset (the provision is then always evaluated the general way)."""
-    if p.subject is None:
-        return None
-    if any(isinstance(b, s.Tiers | s.Quota) for b in p.node.body):
+    if p.subject is None or p.bounded:
+        return None  # a range, minimum or rounding: the general way (.amounts)
+    if any(isinstance(x, s.Tiers | s.Quota) for x in p.node.body):
         return None  # a tier reading or a quota: the general way (backends/python/tiers.py)
     doc = next((d for d in policy.documents if d.name == p.document), None)
     gen = _Gen(policy, p.subject, doc)
@@ -166,7 +166,7 @@ def strict_reads(
         match x:
             case s.Name(parts=parts):
                 r = policy.resolve(parts, scope)
-                if r is None or r.kind == "assumption":
+                if r is None or r.kind in ("assumption", "define"):
                     return False
                 if r.kind == "fact":
                     out.append((r.entity or "", r.name, f"{r.entity}.{r.name}"))
@@ -311,7 +311,7 @@ class _Gen:
                 return self.in_force(self.expr(a))
             case s.BinOp(left=a, right=b) | s.Of(rate=a, base=b):
                 return f"{self.exact(e)}({self.expr(a)}, {self.expr(b)})"
-            case s.Neg(operand=a) | s.Call(func="year", args=(a,)):
+            case s.Neg(operand=a) | s.Call(func="year" | "floor" | "ceil", args=(a,)):
                 return f"{self.exact(e)}({self.expr(a)})"
             case s.IfExpr(cond=cond, then=then, else_=other):
                 return f"({self.expr(then)} if {self.expr(cond)} else {self.expr(other)})"
@@ -337,6 +337,10 @@ class _Gen:
         r = self.policy.resolve(parts, self.scope)
         if r is None:
             raise _Unsupported
+        if r.kind == "define":  # inlined: its expression, read in this subject
+            info = self.policy.define(r.name)
+            assert info is not None
+            return self.expr(info.expr)
         if r.kind == "fact":
             entity = r.entity or ""
             if entity not in self.chain:

@@ -15,6 +15,7 @@ from ...exprs import Env, Fn, compile_expr
 from ...model import CheckedPolicy, ProvisionInfo
 from ...printer import print_cap, print_expr
 from ...runtime.values import Undecided, Unknown, Value
+from .amounts import Bounds, compile_bounds
 from .codegen import FastProvision, fast_provision
 
 __all__ = [
@@ -59,6 +60,8 @@ class CompiledProvision:
     done: Fn | None
     require: Condition | None
     margin: tuple[str, Fn, Fn] | None
+    # A range, a minimum or a declared rounding (see .amounts); the general way only.
+    bounds: Bounds | None = None
 
 
 @attrs.frozen
@@ -117,6 +120,9 @@ def _provision(p: ProvisionInfo, policy: CheckedPolicy) -> CompiledProvision:
         amount = c(p.amount.expr)
     elif p.decided is not None:
         amount = c(s.Name((p.decided.fact,)))
+    bounds = compile_bounds(p, policy, amount)
+    if bounds is not None:
+        amount = bounds.main
     caps = tuple(
         CompiledCap(
             print_cap(cap),
@@ -143,6 +149,7 @@ def _provision(p: ProvisionInfo, policy: CheckedPolicy) -> CompiledProvision:
         done=c(p.done.date) if p.done else None,
         require=require,
         margin=margin,
+        bounds=bounds,
     )
 
 

@@ -26,6 +26,7 @@ from ...runtime.calendar import HOLIDAY_ASSUMPTION, WorkCalendar
 from ...runtime.ledger import Accounts, Grant, Ledger, LedgerIndex
 from ...runtime.money import Money
 from ...runtime.values import Undecided, Unknown, Value, format_value
+from .amounts import interval
 from .claims import (
     apply_caps,
     cap_line,
@@ -242,6 +243,7 @@ class _Run(TimeLimits, FastClaims):
         explain = self.explain
         for cond in cp.conditions:
             before = set(env.reads) if explain else None
+            noted = len(env.notes)
             try:
                 value = cond.fn(env)
             except Undecided as why:  # like an unknown: a false condition still decides
@@ -249,6 +251,8 @@ class _Run(TimeLimits, FastClaims):
                 if explain:
                     trace.append(Step("condition", f"{cond.text}: {why.reason}", None))
                 continue
+            if explain and len(env.notes) > noted:  # the defines it read, with their values
+                trace.extend(Step("define", n, None) for n in dict.fromkeys(env.notes[noted:]))
             if isinstance(value, Unknown):
                 missing |= value.missing
                 if explain:
@@ -353,11 +357,19 @@ class _Run(TimeLimits, FastClaims):
     ) -> dict[str, Any]:
         assert inst is not None
         assert cp.amount is not None
-        value = cp.amount(env)
-        missing: set[str] = set(value.missing) if isinstance(value, Unknown) else set()
-        requested = value if isinstance(value, Money) else None
         explain = self.explain
-        if explain:
+        low: Money | None = None
+        noted = len(env.notes)
+        if cp.bounds is not None:  # a range, a minimum, a rounding: bounds before the caps
+            low, value, needed = cp.bounds.requested(env, trace if explain else None)
+            missing: set[str] = set(needed)
+        else:
+            value = cp.amount(env)
+            missing = set(value.missing) if isinstance(value, Unknown) else set()
+        requested = value if isinstance(value, Money) else None
+        if explain:  # the defines and progressive bands the amount read
+            trace.extend(Step("amount", n, None) for n in dict.fromkeys(env.notes[noted:]))
+        if explain and cp.bounds is None:
             what = "decided amount" if cp.info.decided else "amount"
             needs = f" (needs {', '.join(sorted(missing))})" if missing else ""
             trace.append(Step("amount", f"{what}: {format_value(value)}{needs}", None))
@@ -366,6 +378,8 @@ class _Run(TimeLimits, FastClaims):
             # An award pays nothing below zero: a negative grant would give its pools back.
             trace.append(Step("amount", f"{format_value(requested)} is below zero: 0.00 元", None))
             requested = Money.zero()
+        if low is not None and low < Money.zero():
+            low = Money.zero()
         # The amount is the subject's entitlement under this provision: what it was granted
         # before (any year) counts against it, and against its per-claim caps.
         before = self.accounts.granted_to(cp.info.id, path)
@@ -390,11 +404,17 @@ class _Run(TimeLimits, FastClaims):
                 )
                 requested = rest
             trace.append(Step("entitlement", text, None))
+            if low is not None:
+                low = max(low - before, Money.zero())
         capped = apply_caps(cp, env, path, requested, before, self.accounts)
         missing |= capped.missing
         amount = capped.amount
+        amount_min = None
         if amount is None:
             kind = "unknown"
+        elif low is not None:
+            bounds = (amount, capped.lowest, capped.missing)
+            kind, amount_min, missing = interval(low, bounds, missing, trace if explain else None)
         else:
             exact = requested is not None and not missing and capped.lowest == amount
             kind = "exact" if exact else "up_to"
@@ -413,14 +433,20 @@ class _Run(TimeLimits, FastClaims):
             self.grants.append(Grant(cp.info.id, path, amount, capped.year, tier=tier))
             self.accounts.grant(cp.info.id, path, amount)
         if explain:
-            label = {"exact": "award", "up_to": "award up to", "unknown": "award unknown"}[kind]
-            trace.append(Step("result", f"{label}: {format_value(amount)}", None))
+            label = {"exact": "award", "up_to": "award up to", "unknown": "award unknown"}
+            if kind == "range":
+                text = f"award at least {format_value(amount_min)}, at most {format_value(amount)}"
+            else:
+                text = f"{label[kind]}: {format_value(amount)}"
+            trace.append(Step("result", text, None))
         if missing:
             # The conditions too: once an amount's fact is given, a `known()` in them may turn.
             fns = [c.fn for c in cp.conditions]
             fns += [cp.amount, *(c.limit for c in cp.caps), *(c.year for c in cp.caps if c.year)]
             missing = self.settle(cp, env, fns, missing)
         extra = {"amount": amount, "amount_kind": kind, "caps": caps, "missing": missing}
+        if amount_min is not None:
+            extra["amount_min"] = amount_min
         return {**extra, "granted_before": before or None}
 
     # ---- the decision --------------------------------------------------------------------

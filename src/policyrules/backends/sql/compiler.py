@@ -104,6 +104,19 @@ def compile_batch(
         if p.subject is None:
             raise refuse("E606", f"{p.id}: a provision with no `for` subject has no rows in SQL")
         refuse_tiers(p)
+        if p.rounding is not None:
+            raise refuse(
+                "E609",
+                f"{p.id}: a declared `rounding` is not compiled to SQL",
+                hint="evaluate this policy one by one (policy.evaluate)",
+            )
+        if p.range is not None or p.minimum is not None:
+            what = "an amount range" if p.range is not None else "a `minimum`"
+            raise refuse(
+                "E610",
+                f"{p.id}: {what} (an amount with a lower bound) is not compiled to SQL",
+                hint="evaluate this policy one by one (policy.evaluate)",
+            )
         where = f"{p.id}"
         ec = ExprCompiler(checked, p.subject, documents.get(p.document), params, assume, where)
         name = f"p{i}"

@@ -27,6 +27,7 @@ from ... import types as t
 from ...exprs import Env, compile_expr
 from ...model import CheckedPolicy, DocumentInfo
 from ...printer import print_expr
+from ...runtime.quotients import is_quotient
 from ...runtime.values import Undecided, Unknown, Value
 from ...typing_rules import ExprTyper, Usage
 from .plan import refuse
@@ -127,8 +128,15 @@ class ExprCompiler:
             return False
         if isinstance(e, s.Name):
             r = self.policy.resolve(e.parts, self.scope)
+            if r is not None and r.kind == "define":
+                return self.foldable(self._define(r.name))
             return r is not None and r.kind != "fact"
-        return all(self.foldable(c) for c in s.children(e) if isinstance(c, s.Expr))
+        return all(self.foldable(c) for c in s.operands(e))
+
+    def _define(self, name: str) -> s.Expr:
+        info = self.policy.define(name)
+        assert info is not None  # resolved
+        return info.expr
 
     def fold(self, e: s.Expr) -> SqlValue:
         ty = self.type_of(e)
@@ -142,6 +150,13 @@ class ExprCompiler:
         used = tuple((a, true()) for a in sorted(env.used_assumptions))
         if isinstance(v, Unknown):
             return SqlValue(null_of(ty), ty, tuple((k, true()) for k in sorted(v.missing)), used)
+        if is_quotient(v):
+            raise refuse(
+                "E608",
+                f"{self.where}: {print_expr(e)} is a quotient with no finite decimal form "
+                "(SQL DECIMAL would round it)",
+                hint="evaluate this policy one by one (policy.evaluate)",
+            )
         return SqlValue(literal(v, ty, self.where), ty, (), used)
 
     # -- expressions
@@ -151,7 +166,23 @@ class ExprCompiler:
             return self.fold(e)
         match e:
             case s.Name(parts=parts):
+                r = self.policy.resolve(parts, self.scope)
+                if r is not None and r.kind == "define":  # inlined, read in this subject
+                    return self.compile(self._define(r.name))
                 return self.fact(e, parts)
+            case s.BinOp(op="/") | s.Call(func="floor" | "ceil"):
+                raise refuse(
+                    "E608",
+                    f"{self.where}: division, floor() and ceil() are not compiled to SQL: "
+                    f"{print_expr(e)}",
+                    hint="evaluate this policy one by one (policy.evaluate)",
+                )
+            case s.Progressive():
+                raise refuse(
+                    "E611",
+                    f"{self.where}: progressive bands are not compiled to SQL: {print_expr(e)}",
+                    hint="evaluate this policy one by one (policy.evaluate)",
+                )
             case s.SetLit(items=items):
                 vals = [self.compile(i) for i in items]
                 arr = exp.Array(expressions=[v.value.copy() for v in vals])
