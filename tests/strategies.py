@@ -113,7 +113,7 @@ def workday_counts(max_value: int = 150) -> st.SearchStrategy[int]:
 
 # ---- syntax trees --------------------------------------------------------------------------
 
-# No keyword of the language starts with q, z, k, x or j, so these names never clash.
+# Made of q, z, k, x, j, digits and _ only: no keyword of the language can be spelt so.
 names = st.from_regex(r"[qzkxj][qzkxj0-9_]{0,4}", fullmatch=True)
 """Names that are never keywords."""
 
@@ -151,6 +151,8 @@ def _extend(inner: st.SearchStrategy[s.Expr]) -> st.SearchStrategy[s.Expr]:
         st.builds(s.InSet, inner, inner, st.booleans()),
         st.builds(s.InForce, inner),
         st.builds(s.IfExpr, inner, inner, inner),
+        st.builds(s.TableAt, names, inner),
+        st.builds(s.Reaches, inner, names),
     )
 
 
@@ -163,7 +165,11 @@ _types: st.SearchStrategy[s.TypeRef] = st.recursive(
         # `rate up to N%`: the printer must round-trip the bound.
         st.builds(s.SimpleType, st.just("rate"), st.integers(1, 10_000).map(Decimal)),
     ),
-    lambda inner: st.one_of(st.builds(s.SetType, inner), st.builds(s.ListType, inner)),
+    lambda inner: st.one_of(
+        st.builds(s.SetType, inner),
+        st.builds(s.ListType, inner),
+        st.builds(s.TableType, inner, inner),
+    ),
     max_leaves=3,
 )
 _opt_text = st.none() | _text
@@ -192,6 +198,8 @@ _provision_stmts = st.one_of(
     st.builds(s.Done, expressions),
     st.builds(s.Require, expressions),
     st.builds(s.Consequence, _text),
+    st.builds(s.Tiers, names),
+    st.builds(s.Quota, st.integers(0, 1000), names),
 )
 _provisions = st.builds(
     s.Provision,
@@ -199,6 +207,18 @@ _provisions = st.builds(
     names,
     _opt_text,
     _tuple(_provision_stmts, 5),
+)
+_table_rows = st.one_of(
+    st.builds(s.TableRow, expressions, expressions, st.just(False)),
+    st.builds(s.TableRow, names.map(lambda n: s.Name((n,))), expressions, st.just(True)),
+)
+_tables = st.builds(
+    s.Table,
+    names,
+    _opt_text,
+    _types,
+    _types,
+    st.lists(_table_rows, min_size=1, max_size=3).map(tuple),
 )
 _parameters = st.builds(s.Parameter, names, _types, st.none() | expressions, _opt_text)
 _assumptions = st.builds(s.Assumption, names, _types, expressions, _text)
@@ -219,7 +239,11 @@ _other_items = st.one_of(
         _opt_text,
         _tuple(
             st.one_of(
-                st.builds(s.Quote, _text), st.builds(s.Note, _text), _parameters, _assumptions
+                st.builds(s.Quote, _text),
+                st.builds(s.Note, _text),
+                _parameters,
+                _assumptions,
+                _tables,
             )
         ),
         _tuple(_provisions, 2),
@@ -252,7 +276,7 @@ def modules(draw: st.DrawFn) -> s.Module:
     Top-level parameters and assumptions come first: after a clause without provisions the
     language reads them as the clause's own (statements end where the next keyword begins).
     """
-    head = draw(_tuple(st.one_of(_parameters, _assumptions), 2))
+    head = draw(_tuple(st.one_of(_parameters, _assumptions, _tables), 2))
     rest = draw(_tuple(_other_items, 4))
     return s.Module((*head, *rest))
 

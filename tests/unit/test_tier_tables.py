@@ -363,7 +363,7 @@ def test_the_schema_of_a_table_parameter() -> None:
 @pytest.mark.parametrize(
     ("lines", "code", "words"),
     [
-        (SCALE, "E613", "the tier reading `tiers by reading`"),
+        (SCALE, "E612", "the tier reading `tiers by reading`"),
         (("eligible when revenue reaches scale", "amount 1 元"), "E612", "`revenue reaches scale`"),
         (("amount 1 元", "quota 3 ranked by rank"), "E614", "`quota 3 ranked by rank`"),
     ],

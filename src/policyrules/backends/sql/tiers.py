@@ -1,7 +1,7 @@
 """Refusals of the tier constructs the SQL batch does not compile yet, each located.
 
-* E612 — a tier table read (``T at x``, ``x reaches T``);
-* E613 — a tier reading (``tiers by``): ``highest_only`` needs the tier of each grant;
+* E612 — a tier table read (``T at x``, ``x reaches T``), or a tier reading (``tiers by``:
+  ``highest_only`` needs the tier of each grant);
 * E614 — a quota (``quota N ranked by F``).
 
 The batch refuses such a policy before anything runs; ``policy.evaluate`` computes them.
@@ -25,7 +25,7 @@ def refuse_tiers(p: ProvisionInfo) -> None:
     or a quota, naming the construct, the provision and where it is written."""
     for st in p.node.body:
         if isinstance(st, s.Tiers):
-            raise _refuse("E613", p, f"the tier reading `tiers by {st.assumption}`", st)
+            raise _refuse("E612", p, f"the tier reading `tiers by {st.assumption}`", st)
         if isinstance(st, s.Quota):
             raise _refuse("E614", p, f"the quota `quota {st.count} ranked by {st.rank}`", st)
     stack: list[s.Node] = [p.node]
