@@ -97,6 +97,8 @@ def check_tables(
                 None,
             )
             continue
+        if t.ANY in (key, value):
+            continue  # an unknown type, reported
         rows = _rows(base, node, key, value, report)
         if rows is not None:
             out.append(TableInfo(node.name, node.title, key, value, rows, clause, span=node.span))
@@ -106,7 +108,6 @@ def check_tables(
 def _rows(
     base: CheckedPolicy, node: s.Table, key: t.Type, value: t.Type, report: Report
 ) -> tuple[TierRow, ...] | None:
-    typer = ExprTyper(base, None, None, report)
     rows: list[TierRow] = []
     ok = True
     for row in node.rows:
@@ -115,9 +116,7 @@ def _rows(
             report("E270", f"a table keyed by {key.describe()} has rows `{want}`", row.span, None)
             ok = False
             continue
-        got = [
-            _constant(base, typer, e, w, report) for e, w in ((row.key, key), (row.value, value))
-        ]
+        got = [_constant(base, e, w, report) for e, w in ((row.key, key), (row.value, value))]
         if got[0] is None or got[1] is None:
             ok = False
             continue
@@ -158,12 +157,18 @@ def _below(a: object, b: object) -> bool:
         return False
 
 
-def _constant(
-    base: CheckedPolicy, typer: ExprTyper, e: s.Expr, want: t.Type, report: Report
-) -> object | None:
+def _constant(base: CheckedPolicy, e: s.Expr, want: t.Type, report: Report) -> object | None:
     """The value of the constant row part ``e`` of type ``want``; None after a report."""
     usage = Usage()
-    got = typer.type_of(e, usage)
+    reported: list[str] = []
+
+    def counted(code: str, message: str, span: Span | None, hint: str | None) -> None:
+        reported.append(code)
+        report(code, message, span, hint)
+
+    got = ExprTyper(base, None, None, counted).type_of(e, usage)
+    if reported:
+        return None
     if not t.comparable(got, want):
         report("E270", f"a row gives {got.describe()}, not {want.describe()}", e.span, None)
         return None
