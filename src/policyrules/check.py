@@ -18,6 +18,7 @@ from .check_constants import constant_errors
 from .check_defines import check_define_names, collect_defines
 from .check_pools import check_pools
 from .check_tables import check_tables, table_nodes
+from .currencies import currency_type
 from .errors import Diagnostic, RuleCheckError, Span, did_you_mean
 from .model import (
     AssumptionInfo,
@@ -149,6 +150,8 @@ class _Checker(ClauseChecks):
             return t.table_of(self._type(ref.key), self._type(ref.value))
         if ref.bound is not None:
             return self._bounded_rate(ref)
+        if ref.currency is not None:
+            return currency_type(ref.name, ref.currency, ref.span, self.error)
         if ref.name in t.SCALARS:
             return t.SCALARS[ref.name]
         if ref.name in t.DURATION_UNITS:

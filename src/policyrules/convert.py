@@ -35,6 +35,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from . import types as t
+from .convert_currency import CurrencyRefused, foreign_pattern, read_exchange, read_foreign
 from .errors import did_you_mean
 from .model import CheckedPolicy, TierRow
 from .reading import Numeral, YamlNumeral
@@ -240,6 +241,11 @@ def convert_value(v: Any, typ: t.Type, policy: CheckedPolicy) -> Value:
         return v
     if k == "date":
         return _date(v)
+    if k in ("money", "exchange") and typ.unit is not None:
+        try:
+            return (read_foreign if k == "money" else read_exchange)(v, typ.unit)
+        except CurrencyRefused as exc:
+            raise ValueRefused(str(exc), exc.code, exc.hint) from None
     if k == "money":
         return _money(v)
     if k == "rate":
@@ -454,6 +460,13 @@ def type_schema(typ: t.Type, policy: CheckedPolicy) -> dict[str, Any]:
     """The JSON Schema (2020-12) of a value of ``typ``, accepting exactly what
     :func:`convert_value` accepts from a JSON file."""
     k = typ.kind
+    if k == "money" and typ.unit is not None:
+        return {"type": "string", "pattern": foreign_pattern(typ.unit)}
+    if k == "exchange":
+        rate = {"type": "string", "pattern": r"^\d+(\.\d+)?$"}
+        date = {"type": "string", "format": "date", "pattern": DATE_PATTERN}
+        props = {"rate": rate, "date": date}
+        return {"type": "object", "properties": props, "required": ["rate", "date"]}
     if k == "money":
         return {
             "description": 'money: a whole number of 元, or text such as "200 万元"',

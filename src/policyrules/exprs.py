@@ -27,6 +27,7 @@ from .exprs_bands import compile_define, compile_progressive
 from .model import CheckedPolicy, DocumentInfo, tier_of
 from .printer import print_expr
 from .runtime import quotients as q
+from .runtime.currency import UNITS, Foreign, to_yuan_fen
 from .runtime.money import Money, Rounding
 from .runtime.values import Duration, Undecided, Unknown, Value, missing_of
 from .typing_rules import MAX_DIGITS, ExprTyper, Usage
@@ -136,6 +137,8 @@ def compile_expr(e: s.Expr, policy: CheckedPolicy, scope: str | None) -> Fn:
         return compile_expr(x, policy, scope)
 
     match e:
+        case s.MoneyLit(number=n, unit=u) if u in UNITS:
+            return _const(Foreign.of(n, u))
         case s.MoneyLit(number=n, unit=u):
             return _const(Money.of(n, u))
         case s.RateLit(number=n):
@@ -344,6 +347,8 @@ def _plain(e: s.Expr, fn: Callable[..., Value], fns: list[Fn]) -> Fn:
 def _too_large(v: Value) -> bool:
     if isinstance(v, Money):
         return bool(abs(v.fen) >= _MAX_FEN)
+    if isinstance(v, Foreign):
+        return bool(abs(v.cents) >= _MAX_FEN)
     if isinstance(v, Duration):
         return _too_large(v.n)
     if isinstance(v, Decimal):
@@ -436,6 +441,10 @@ def _times(x: Value, y: Value) -> Value:
         return x.times(y, Rounding.DOWN)
     if isinstance(y, Money) and isinstance(x, Decimal):
         return y.times(x, Rounding.DOWN)
+    if isinstance(x, Foreign) and isinstance(y, Decimal):
+        return x.times(y)
+    if isinstance(y, Foreign) and isinstance(x, Decimal):
+        return y.times(x)
     if isinstance(x, Duration) and isinstance(y, Decimal):
         return Duration(x.n * y, x.unit)
     if isinstance(y, Duration) and isinstance(x, Decimal):
@@ -483,7 +492,7 @@ def _zero(e: s.Expr, policy: CheckedPolicy, scope: str | None) -> Value:
     got = ExprTyper(policy, scope, None, lambda *_: None).type_of(e.args[0], Usage())
     elem = got.element or t.ANY
     if elem.kind == "money":
-        return Money.zero()
+        return Money.zero() if elem.unit is None else Foreign(elem.unit, 0)
     if elem.kind in ("number", "rate"):
         return Decimal(0)
     if elem.kind == "duration" and elem.unit:
@@ -497,6 +506,9 @@ def _call(e: s.Call, func: str, fns: list[Fn], zero: Value) -> Fn:
         return lambda env: _known(f(env), env)
     if func == "year":
         return _op(e, lambda d: Decimal(d.year), fns)
+    if func == "convert":
+        # 元 at the dated rate, rounded down to the fen (an award never exceeds it).
+        return _op(e, lambda x, r: Money(to_yuan_fen(x, r)), fns)
     if func in ("floor", "ceil"):
         return _op(e, q.floor_of if func == "floor" else q.ceil_of, fns)
 

@@ -402,6 +402,9 @@ class _ToSyntax(Transformer[Token, Any]):
     def bounded_type(self, meta: Any, c: list[Any]) -> s.SimpleType:
         return s.SimpleType(str(c[0]), Decimal(str(c[1])), span=self._sp(meta))
 
+    def currency_type(self, meta: Any, c: list[Any]) -> s.SimpleType:
+        return s.SimpleType(str(c[0]), currency=str(c[1]), span=self._sp(meta))
+
     set_type = _node(s.SetType)
     table_type = _node(s.TableType)
     list_type = _node(s.ListType)

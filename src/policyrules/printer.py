@@ -48,6 +48,8 @@ def print_type(t: s.TypeRef) -> str:
         return f"table {print_type(t.key)} to {print_type(t.value)}"
     if t.bound is not None:
         return f"{t.name} up to {_num(t.bound)}%"
+    if t.currency is not None:
+        return f"{t.name}({t.currency})"
     return t.name
 
 

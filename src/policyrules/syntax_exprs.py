@@ -282,6 +282,7 @@ class SimpleType(Node):
 
     name: str
     bound: Decimal | None = None
+    currency: str | None = None  # `money(USD)`, `exchange(EUR)`
 
 
 @attrs.frozen

@@ -67,6 +67,8 @@ class Type:
             return f"table {key} to {self.element.describe() if self.element else '?'}"
         if self.determination:
             return "determination"
+        if self.kind in ("money", "exchange") and self.unit:
+            return f"{self.kind}({self.unit})"  # another currency than 元
         return self.kind
 
     @property
@@ -145,7 +147,7 @@ def binary_type(op: str, a: Type, b: Type) -> Type | None:
         if kinds == {"money"}:
             return None
         if "money" in kinds and kinds <= {"money", "rate", "number"}:
-            return MONEY
+            return a if a.kind == "money" else b  # its currency kept
         if a.kind == "duration" and b.kind == "number":
             return a
         if b.kind == "duration" and a.kind == "number":

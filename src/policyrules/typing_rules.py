@@ -13,8 +13,10 @@ import attrs
 
 from . import syntax as s
 from . import types as t
+from .currencies import convert_type, foreign_literal_type
 from .errors import Span, did_you_mean
 from .model import CheckedPolicy, DocumentInfo
+from .runtime.currency import UNITS
 from .runtime.money import Money
 
 MAX_DIGITS = 40
@@ -33,6 +35,7 @@ BUILTINS: dict[str, tuple[int, int | None]] = {
     "count": (1, 1),
     "year": (1, 1),
     "known": (1, 1),
+    "convert": (2, 2),
     "floor": (1, 1),
     "ceil": (1, 1),
 }
@@ -70,6 +73,8 @@ class ExprTyper:
             hint = None
             if want == t.BOOL and got.kind == "enum":
                 hint = f"compare it: `{_short(e)} = <member>` or `{_short(e)} in {{...}}`"
+            if want == t.MONEY and got.kind == "money" and got.unit:
+                hint = f"convert it to 元 at a dated rate: `convert({_short(e)}, RATE)`"
             self.report(
                 "E205", f"{what} must be {want.describe()}, not {got.describe()}", e.span, hint
             )
@@ -77,6 +82,8 @@ class ExprTyper:
     def type_of(self, e: s.Expr, usage: Usage) -> t.Type:
         """The type of ``e``; :data:`types.ANY` after an error, so one mistake reports once."""
         match e:
+            case s.MoneyLit(number=n, unit=u) if u in UNITS:
+                return foreign_literal_type(n, u, e.span, self.report)
             case s.MoneyLit(number=n, unit=u):
                 try:
                     Money.of(n, u)
@@ -360,6 +367,8 @@ class ExprTyper:
             )
             return t.ANY
         args = [self.type_of(a, usage) for a in e.args]
+        if e.func == "convert":
+            return convert_type(args, e.span, self.report)
         if e.func == "known":
             return t.BOOL
         if e.func in ("floor", "ceil"):

@@ -33,6 +33,7 @@ from ... import syntax as s
 from ...exprs import constant, exact_op
 from ...instances import Instance
 from ...model import CheckedPolicy, DocumentInfo, ProvisionInfo
+from ...runtime.currency import UNITS
 from ...runtime.money import Money
 from ...runtime.order import natural_key
 from ...runtime.values import Duration, Undecided
@@ -276,7 +277,7 @@ class _Gen:
 
     def expr(self, e: s.Expr) -> str:
         match e:
-            case s.MoneyLit(number=n, unit=u):
+            case s.MoneyLit(number=n, unit=u) if u not in UNITS:
                 return self.const(Money.of(n, u))
             case s.RateLit(number=n):
                 return self.const(n / 100)

@@ -2,6 +2,7 @@
 
 * E612 — a tier table read (``T at x``, ``x reaches T``), or a tier reading (``tiers by``:
   ``highest_only`` needs the tier of each grant);
+* E613 — an amount in another currency (美元, 欧元), a dated exchange rate, ``convert()``;
 * E614 — a quota (``quota N ranked by F``).
 
 The batch refuses such a policy before anything runs; ``policy.evaluate`` computes them.
@@ -11,11 +12,12 @@ from __future__ import annotations
 
 from ... import syntax as s
 from ...errors import Diagnostic
-from ...model import ProvisionInfo
+from ...model import CheckedPolicy, ProvisionInfo
 from ...printer import print_expr
+from ...runtime.currency import UNITS
 from .plan import BatchCompileError
 
-__all__ = ["refuse_tiers"]
+__all__ = ["refuse_currency", "refuse_tiers"]
 
 _HINT = "evaluate this policy one by one (policy.evaluate)"
 
@@ -33,6 +35,26 @@ def refuse_tiers(p: ProvisionInfo) -> None:
         node = stack.pop()
         if isinstance(node, s.TableAt | s.Reaches):
             raise _refuse("E612", p, f"the tier table read `{print_expr(node)}`", node)
+        stack.extend(reversed(s.children(node)))
+
+
+def refuse_currency(p: ProvisionInfo, policy: CheckedPolicy) -> None:
+    """:raises BatchCompileError: (E613) if ``p`` reads an amount in another currency or an
+    exchange rate, or converts one, naming what and where."""
+    stack: list[s.Node] = [p.node]
+    while stack:
+        node = stack.pop()
+        what = None
+        if isinstance(node, s.MoneyLit) and node.unit in UNITS:
+            what = f"the amount in another currency `{print_expr(node)}`"
+        elif isinstance(node, s.Call) and node.func == "convert":
+            what = f"the conversion `{print_expr(node)}`"
+        elif isinstance(node, s.Name):
+            r = policy.resolve(node.parts, p.subject)
+            if r is not None and r.type.kind in ("money", "exchange") and r.type.unit:
+                what = f"`{node.dotted}` ({r.type.describe()})"
+        if what is not None:
+            raise _refuse("E613", p, what, node)
         stack.extend(reversed(s.children(node)))
 
 
