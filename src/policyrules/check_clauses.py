@@ -352,7 +352,9 @@ class ClauseChecks:
                         "E206",
                         f"a cap must be money, not {got.describe()}",
                         lim.span,
-                        "write the unit: `200 万元`",
+                        "a cap is in 元: `convert(x, RATE)` an amount in another currency"
+                        if got.kind == "money"
+                        else "write the unit: `200 万元`",
                     )
                 for e in per:
                     in_chain(e, st.span)
