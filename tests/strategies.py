@@ -126,7 +126,11 @@ _DURATIONS = ("日", "工作日", "周", "月", "年")
 def _leaves() -> st.SearchStrategy[s.Expr]:
     return st.one_of(
         st.lists(names, min_size=1, max_size=2).map(lambda p: s.Name(tuple(p))),
-        st.builds(s.MoneyLit, _numbers, st.sampled_from(("元", "万元", "亿元"))),
+        st.builds(
+            s.MoneyLit,
+            _numbers,
+            st.sampled_from(("元", "万元", "亿元", "美元", "万欧元", "亿美元")),
+        ),
         st.builds(s.RateLit, _numbers),
         st.builds(s.DurationLit, _numbers, st.sampled_from(_DURATIONS)),
         st.builds(s.NumberLit, _numbers),
@@ -164,6 +168,12 @@ _types: st.SearchStrategy[s.TypeRef] = st.recursive(
         st.one_of(names, st.sampled_from(_DURATIONS)).map(s.SimpleType),
         # `rate up to N%`: the printer must round-trip the bound.
         st.builds(s.SimpleType, st.just("rate"), st.integers(1, 10_000).map(Decimal)),
+        # `money(USD)`, `exchange(EUR)`: the printer must round-trip the currency.
+        st.builds(
+            s.SimpleType,
+            st.sampled_from(("money", "exchange")),
+            currency=st.sampled_from(("USD", "EUR")),
+        ),
     ),
     lambda inner: st.one_of(
         st.builds(s.SetType, inner),
