@@ -284,6 +284,16 @@ def test_a_quota(rank: int | None, status: str) -> None:
         assert d.missing_facts == ("firm.rank",)
 
 
+def test_a_quota_ranks_the_batch_and_leaves_a_boundary_tie_unknown() -> None:
+    policy = _policy("amount 1 元", "quota 3 ranked by rank")
+    ranks = {"a": 1, "b": 3, "c": 3, "d": 2}  # a, d better than b and c; 2 + 2 tied > 3
+    result = policy.evaluate({"firms": [{"id": k, "rank": v} for k, v in ranks.items()]})
+    got = {d.subject: d.status for d in result.decisions}
+    assert got == {"a": "eligible", "b": "unknown", "c": "unknown", "d": "eligible"}
+    tie = next(d for d in result.decisions if d.subject == "b")
+    assert tie.reasons[0].startswith("E418: quota 3 ranked by rank: rank 3 is tied with 1 other")
+
+
 # ---- the fast path is not taken ------------------------------------------------------------
 
 

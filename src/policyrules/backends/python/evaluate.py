@@ -36,7 +36,7 @@ from .claims import (
 from .compile import CompiledPolicy, CompiledProvision, Condition, Env, Fn
 from .fastpath import FastClaims
 from .rows import Row, grant_of
-from .tiers import highest_only, quota_check, tier_steps
+from .tiers import highest_only, quota_check, quota_ranks, tier_steps
 from .timelimits import TimeLimits
 
 __all__ = ["Undecided", "evaluate", "index_ledger", "ledger_pools"]
@@ -133,6 +133,7 @@ class _Run(TimeLimits, FastClaims):
         self.as_of = as_of
         self.explain = explain
         self._assumption_texts: dict[str, str] = {}
+        self._ranks: dict[str, list[Any]] = {}
         self._known: dict[str, bool] = {}
         self._shapes = {}
         self._static = {}
@@ -199,7 +200,10 @@ class _Run(TimeLimits, FastClaims):
             failed, missing = self.conditions(cp, env, trace)
             if kind == "award" and not failed:
                 # 择优支持不超过 N 个: a rank below the quota fails like a condition.
-                no, wait = quota_check(cp.info, self.checked, env, trace if self.explain else None)
+                shown = trace if self.explain else None
+                no, wait, tie = quota_check(cp.info, self.checked, env, shown, self.ranks(cp))
+                if tie:
+                    raise Undecided(tie)
                 failed, missing = ([no], set()) if no else (failed, missing | wait)
             if kind == "award" and not failed and not missing:
                 failed = self.once(cp, inst, trace, path)
@@ -233,6 +237,13 @@ class _Run(TimeLimits, FastClaims):
             self.assumed_years |= self.calendar.assumed
         extra["path"] = path
         return self.decision(cp, inst, env, status, failed, missing, trace, extra, counts_days)
+
+    def ranks(self, cp: CompiledProvision) -> list[Any]:
+        """The ranks of every subject of ``cp``'s quota in this evaluation, found once."""
+        if cp.info.id not in self._ranks:
+            found = [i for i in self.subjects(cp) if i is not None]
+            self._ranks[cp.info.id] = quota_ranks(cp.info, self.checked, found)
+        return self._ranks[cp.info.id]
 
     def conditions(
         self, cp: CompiledProvision, env: Env, trace: list[Step]

@@ -23,13 +23,14 @@ import attrs
 
 from ...check_tables import quota_of, tier_read, tier_reading_of
 from ...exprs import Env, compile_expr, table_rows
+from ...instances import Instance
 from ...model import CheckedPolicy, ProvisionInfo, tier_of
 from ...printer import print_expr
 from ...result import Step
 from ...runtime.ledger import Accounts, GrantPath
 from ...runtime.values import Undecided, Unknown, format_value
 
-__all__ = ["HighestOnly", "highest_only", "quota_check", "tier_steps"]
+__all__ = ["HighestOnly", "highest_only", "quota_check", "quota_ranks", "tier_steps"]
 
 
 def tier_steps(p: ProvisionInfo, policy: CheckedPolicy, env: Env) -> list[Step]:
@@ -115,29 +116,61 @@ def highest_only(
     return HighestOnly(texts[i], failed)
 
 
+def quota_ranks(p: ProvisionInfo, policy: CheckedPolicy, subjects: list[Instance]) -> list[Decimal]:
+    """The ranks given to the subjects of ``p``'s quota in one evaluation (the batch ranked
+    together): each subject's rank fact, where it is known."""
+    q = quota_of(p)
+    r = policy.resolve((q.rank,), p.subject) if q is not None else None
+    if q is None or r is None or r.entity is None:
+        return []
+    out = []
+    for inst in subjects:
+        owner = inst.chain().get(r.entity)
+        value = owner.values.get(q.rank) if owner is not None else None
+        if isinstance(value, Decimal):
+            out.append(value)
+    return out
+
+
 def quota_check(
-    p: ProvisionInfo, policy: CheckedPolicy, env: Env, trace: list[Step] | None
-) -> tuple[str | None, set[str]]:
-    """``quota N ranked by F``: (the reason it fails, or None; the facts it still needs)."""
+    p: ProvisionInfo,
+    policy: CheckedPolicy,
+    env: Env,
+    trace: list[Step] | None,
+    ranks: list[Decimal],
+) -> tuple[str | None, set[str], str | None]:
+    """``quota N ranked by F``: (the reason it fails, or None; the facts it still needs; the
+    reason it is undecided, or None).  ``ranks`` are the ranks of every subject of the
+    evaluation (:func:`quota_ranks`): a rank r ≤ N wins if the subjects ranked r or better
+    number at most N; when they are more than N while those ranked better are fewer than N,
+    a tie at the boundary leaves it undecided (E418), never a silent pick."""
     q = quota_of(p)
     if q is None:
-        return None, set()
+        return None, set(), None
     r = policy.resolve((q.rank,), p.subject)
     assert r is not None
-    assert r.entity is not None
+    assert r.entity is not None  # the checker resolved it (E275)
     rank = env.fact(r.entity, q.rank)
     if isinstance(rank, Unknown):
         if trace is not None:
             needs = ", ".join(sorted(rank.missing))
-            trace.append(
-                Step("quota", f"quota {q.count}: unknown until ranked (needs {needs})", None)
-            )
-        return None, set(rank.missing)
+            text = f"quota {q.count}: unknown until ranked (needs {needs})"
+            trace.append(Step("quota", text, None))
+        return None, set(rank.missing), None
     assert isinstance(rank, Decimal)
-    ok = rank <= q.count
-    text = f"quota {q.count} ranked by {q.rank}: rank {format_value(rank)}" + (
-        f" is within the first {q.count}" if ok else f" is below the first {q.count}"
-    )
+    better = sum(1 for x in ranks if x < rank)
+    tied = sum(1 for x in ranks if x == rank)
+    head = f"quota {q.count} ranked by {q.rank}: rank {format_value(rank)}"
+    if rank <= q.count and better < q.count < better + tied:
+        why = f"{head} is tied with {tied - 1} other(s) at the boundary of the first {q.count}"
+        return None, set(), f"E418: {why}; the agency's ranking must break the tie"
+    ok = rank <= q.count and better + tied <= q.count
+    if ok:
+        text = f"{head} is within the first {q.count}"
+    elif rank <= q.count:
+        text = f"{head} is below the first {q.count} ({better} ranked better)"
+    else:
+        text = f"{head} is below the first {q.count}"
     if trace is not None:
         trace.append(Step("quota", text, ok))
-    return (None if ok else text), set()
+    return (None if ok else text), set(), None
