@@ -145,7 +145,7 @@ def _extend(inner: st.SearchStrategy[s.Expr]) -> st.SearchStrategy[s.Expr]:
     return st.one_of(
         st.builds(s.SetLit, small),
         st.builds(s.Call, names, small),
-        st.builds(s.BinOp, st.sampled_from(("+", "-", "×")), inner, inner),
+        st.builds(s.BinOp, st.sampled_from(("+", "-", "×", "/")), inner, inner),
         st.builds(s.Of, inner, inner),
         st.builds(s.Compare, st.sampled_from(("<=", ">=", "!=", "=", "<", ">")), inner, inner),
         st.builds(s.And, inner, inner),
@@ -155,6 +155,13 @@ def _extend(inner: st.SearchStrategy[s.Expr]) -> st.SearchStrategy[s.Expr]:
         st.builds(s.InSet, inner, inner, st.booleans()),
         st.builds(s.InForce, inner),
         st.builds(s.IfExpr, inner, inner, inner),
+        st.builds(
+            s.Progressive,
+            inner,
+            st.lists(st.builds(s.Band, st.none() | inner, inner), min_size=1, max_size=3).map(
+                tuple
+            ),
+        ),
         st.builds(s.TableAt, names, inner),
         st.builds(s.Reaches, inner, names),
     )
@@ -194,6 +201,21 @@ def _tuple(elem: st.SearchStrategy[Any], max_size: int = 3) -> st.SearchStrategy
     return st.lists(elem, max_size=max_size).map(tuple)
 
 
+def _range_ends(draw: st.DrawFn) -> tuple[s.Expr, s.Expr, s.Expr | None]:
+    """The ends of an amount range as the grammar reads them back: a rate range of a base
+    has a rate literal first; a money range never a rate literal before an `of`."""
+    if draw(st.booleans()):
+        return (draw(st.builds(s.RateLit, _numbers)), draw(expressions), draw(expressions))
+    low, high = draw(expressions), draw(expressions)
+    if isinstance(low, s.RateLit) and isinstance(high, s.Of):
+        low = s.NumberLit(low.number)
+    return (low, high, None)
+
+
+_amount_ranges = st.composite(
+    lambda draw: s.AmountRange(*draw(st.composite(_range_ends)()), draw(st.none() | names))
+)()
+
 _provision_stmts = st.one_of(
     st.builds(s.Quote, _text),
     st.builds(s.Note, _text),
@@ -208,6 +230,11 @@ _provision_stmts = st.one_of(
     st.builds(s.Done, expressions),
     st.builds(s.Require, expressions),
     st.builds(s.Consequence, _text),
+    _amount_ranges,
+    st.builds(s.AmountMinimum, expressions),
+    st.builds(
+        s.Rounding, st.sampled_from(("down", "half_up")), _numbers, st.sampled_from(("元", "万元"))
+    ),
     st.builds(s.Tiers, names),
     st.builds(s.Quota, st.integers(0, 1000), names),
 )
@@ -232,6 +259,7 @@ _tables = st.builds(
 )
 _parameters = st.builds(s.Parameter, names, _types, st.none() | expressions, _opt_text)
 _assumptions = st.builds(s.Assumption, names, _types, expressions, _text)
+_defines = st.builds(s.Define, names, _opt_text, expressions)
 _doc_stmts = st.one_of(
     st.builds(s.DocNumber, _text),
     st.builds(s.DocAgency, _text),
@@ -253,6 +281,7 @@ _other_items = st.one_of(
                 st.builds(s.Note, _text),
                 _parameters,
                 _assumptions,
+                _defines,
                 _tables,
             )
         ),
@@ -283,10 +312,10 @@ _other_items = st.one_of(
 def modules(draw: st.DrawFn) -> s.Module:
     """A random syntax tree of one file.
 
-    Top-level parameters and assumptions come first: after a clause without provisions the
+    Top-level parameters, assumptions and defines come first: after a clause without provisions the
     language reads them as the clause's own (statements end where the next keyword begins).
     """
-    head = draw(_tuple(st.one_of(_parameters, _assumptions, _tables), 2))
+    head = draw(_tuple(st.one_of(_parameters, _assumptions, _defines, _tables), 2))
     rest = draw(_tuple(_other_items, 4))
     return s.Module((*head, *rest))
 

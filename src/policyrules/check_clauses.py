@@ -358,21 +358,28 @@ class ClauseChecks:
                     )
                 for e in per:
                     in_chain(e, st.span)
-                if y is not None:
-                    typer.expect(y, t.DATE, usage, "the date that picks the year")
-                    if not per:
-                        self.error(
-                            "E207",
-                            "`per year` needs an owner: `per firm per year of D`",
-                            st.span,
-                            None,
-                        )
+                year_type = typer.type_of(y, usage) if y is not None else t.ANY
+                if y is not None and year_type not in (t.DATE, t.YEAR, t.ANY):
+                    self.error(
+                        "E205",
+                        "the date that picks the year must be date (or year), "
+                        f"not {year_type.describe()}",
+                        y.span,
+                        None,
+                    )
+                if y is not None and not per:
+                    self.error(
+                        "E207",
+                        "`per year` needs an owner: `per firm per year of D`",
+                        st.span,
+                        None,
+                    )
             case s.Once(entity=e):
                 in_chain(e, st.span)
             case s.OrderBy(keys=keys):
                 for k in keys:
                     got = typer.type_of(k, usage)
-                    if got.kind not in ("date", "number", "money", "text", "rate", "any"):
+                    if got.kind not in ("date", "number", "money", "text", "rate", "year", "any"):
                         self.error("E204", f"cannot order by {got.describe()}", k.span, None)
             case s.Due(period=d, start=start):
                 got = typer.type_of(d, usage)

@@ -155,7 +155,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
     for cl in clauses:
         doc = c.document(cl.document)
         label = cl.label if cl.label.startswith("(") else f"第{cl.label}条"
-        _say(f"{doc.number if doc else cl.document} {label} {cl.title or ''}".rstrip())
+        _say(f"{(doc.number if doc else None) or cl.document} {label} {cl.title or ''}".rstrip())
         if cl.chapter:
             _say(f"chapter {cl.chapter[0]}: {cl.chapter[1]}")
         _say(f"\n原文: {cl.quote}\n")

@@ -182,6 +182,28 @@ def _yaml_number(v: YamlNumeral, what: str) -> Decimal:
     )
 
 
+_YEAR_TEXT = re.compile(r"\s*([0-9]{1,4})\s*(?:年度?)?\s*", re.ASCII)
+
+
+def _year(v: Any) -> Decimal:
+    """A calendar year (年度): 2026, "2026", "2026年" or "2026年度"; 1 to 9999 (E340)."""
+    if isinstance(v, Numeral):
+        n = _numeral(v, "a year")
+    elif isinstance(v, int | Decimal) and not isinstance(v, bool):
+        n = Decimal(v)
+    elif isinstance(v, str) and (m := _YEAR_TEXT.fullmatch(v)):
+        n = Decimal(m.group(1))
+    else:
+        n = Decimal(-1)
+    if n != n.to_integral_value() or not 1 <= n <= 9999:
+        raise ValueRefused(
+            f"not a calendar year: {_show(v)}",
+            "E340",
+            'write the year as a whole number from 1 to 9999: 2026, "2026年" or "2026年度"',
+        )
+    return Decimal(int(n))
+
+
 def _numeral(v: Numeral, what: str) -> Decimal:
     if isinstance(v, YamlNumeral):
         return _yaml_number(v, what)
@@ -260,6 +282,8 @@ def convert_value(v: Any, typ: t.Type, policy: CheckedPolicy) -> Value:
         else:
             raise ValueRefused(f"a number is expected, not {kind_of(v)}")
         return _bounded(number, v)
+    if k == "year":
+        return _year(v)
     if k == "text":
         if not isinstance(v, str):
             raise ValueRefused(f"text is expected, not {kind_of(v)}")
@@ -491,6 +515,14 @@ def type_schema(typ: t.Type, policy: CheckedPolicy) -> dict[str, Any]:
         }
     if k == "date":
         return {"type": "string", "format": "date", "pattern": DATE_PATTERN}
+    if k == "year":
+        return {
+            "description": 'a calendar year (年度): 2026, "2026", "2026年" or "2026年度"',
+            "anyOf": [
+                {"type": "integer", "minimum": 1, "maximum": 9999},
+                {"type": "string", "pattern": r"^[0-9]{1,4}(年度?)?$"},
+            ],
+        }
     if k == "bool":
         return {"type": "boolean"}
     if k == "text":

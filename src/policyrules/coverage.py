@@ -53,7 +53,12 @@ def _row(policy: CheckedPolicy, c: ClauseInfo) -> ClauseCoverage:
         provisions=tuple(p.name for p in c.provisions),
         unset_parameters=tuple(unset),
         determinations=tuple(sorted(used & determinations)),
-        decided=tuple(sorted({p.decided.fact for p in c.provisions if p.decided})),
+        decided=tuple(
+            sorted(
+                {p.decided.fact for p in c.provisions if p.decided}
+                | {p.range.decided for p in c.provisions if p.range and p.range.decided}
+            )
+        ),
         assumptions=tuple(sorted({a for p in c.provisions for a in p.assumptions})),
         twins=policy.twins_of(c.id),
         agencies=c.agencies,

@@ -29,7 +29,7 @@ from .printer import print_expr
 from .runtime import quotients as q
 from .runtime.currency import UNITS, Foreign, to_yuan_fen
 from .runtime.money import Money, Rounding
-from .runtime.values import Duration, Undecided, Unknown, Value, missing_of
+from .runtime.values import Duration, Undecided, Unknown, Value, format_value, missing_of
 from .typing_rules import MAX_DIGITS, ExprTyper, Usage
 
 if TYPE_CHECKING:
@@ -510,7 +510,18 @@ def _call(e: s.Call, func: str, fns: list[Fn], zero: Value) -> Fn:
         # 元 at the dated rate, rounded down to the fen (an award never exceeds it).
         return _op(e, lambda x, r: Money(to_yuan_fen(x, r)), fns)
     if func in ("floor", "ceil"):
-        return _op(e, q.floor_of if func == "floor" else q.ceil_of, fns)
+        whole = _op(e, q.floor_of if func == "floor" else q.ceil_of, fns)
+        arg, (left, right) = fns[0], ("⌊", "⌋") if func == "floor" else ("⌈", "⌉")
+
+        def steps(env: Env) -> Value:
+            # 每增加…: the trace shows the whole steps and that the rest is dropped.
+            value = whole(env)
+            if not isinstance(value, Unknown):
+                shown = format_value(arg(env.scratch()))
+                env.notes.append(f"{print_expr(e)} = {left}{shown}{right} = {format_value(value)}")
+            return value
+
+        return steps
 
     def builtin(*args: Value) -> Value:
         one_list = len(args) == 1 and isinstance(args[0], tuple | frozenset)

@@ -172,6 +172,16 @@ def _compare(d: Decision, exp: Mapping[str, Any]) -> Iterator[tuple[str, str, st
             money = Money.parse(str(want))
             ok = d.amount is not None and d.amount.fen == money.fen
             yield "amount", money.format_cn(), got, ok
+    if "amount_min" in exp:
+        want_min = exp["amount_min"]
+        low = d.amount_min
+        got_min = low.format_cn() if low is not None else "—"
+        if want_min is None:
+            yield "amount_min", "—", got_min, low is None
+        else:
+            floor = Money.parse(str(want_min))
+            ok = low is not None and low.fen == floor.fen
+            yield "amount_min", floor.format_cn(), got_min, ok
     if "amount_kind" in exp:
         yield (
             "amount_kind",

@@ -50,10 +50,11 @@ STATUSES = {
     "not_met": "超出时限",
     "pending": "尚未办结",
 }
-AMOUNT_KINDS = {"exact": "确定金额", "up_to": "最高", "unknown": "待定"}
+AMOUNT_KINDS = {"exact": "确定金额", "range": "区间", "up_to": "最高", "unknown": "待定"}
 FIELDS = {
     "status": "结论",
     "amount": "金额",
+    "amount_min": "最低金额",
     "amount_kind": "金额性质",
     "binding caps": "起作用的上限",
     "cut": "被上限削减",
@@ -204,7 +205,9 @@ def case_title(checked: CheckedPolicy, clause: ClauseInfo, case: WorkedCase) -> 
     if exp.get("amount") is not None:
         money = Money.parse(str(exp["amount"])).format_cn()
         kind = exp.get("amount_kind")
-        text += f"，最高 {money}" if kind == "up_to" else f"，{money}"
+        if kind == "range" and exp.get("amount_min") is not None:
+            text += f"，至少 {Money.parse(str(exp['amount_min'])).format_cn()}"
+        text += f"，最高 {money}" if kind in ("up_to", "range") else f"，{money}"
         text += f"（{AMOUNT_KINDS[kind]}）" if kind == "exact" else ""
     if exp.get("due") is not None:
         text += f"，期满日 {_value(exp['due'])}"

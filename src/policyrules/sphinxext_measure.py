@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from .api import Policy
 from .decisions import Decision
 from .model import CheckedPolicy, ClauseInfo, ProvisionInfo
-from .printer import print_expr, print_module
+from .printer import print_expr, print_module, print_range
 from .reference import WorkedCase, anchor, case_rows, clause_heading, provision_lines
 from .runtime.calendar import HOLIDAY_ASSUMPTION, Unpublished, WorkCalendar
 from .sphinxext_calendar import strip_days, strip_html
@@ -249,6 +249,8 @@ if TYPE_CHECKING or importlib.util.find_spec("sphinx") is not None:
                 )
             elif p.amount is not None:
                 rows.append(("金额", _para(nodes.literal(text=print_expr(p.amount.expr)))))
+            elif p.range is not None:
+                rows.append(("金额", _para(nodes.literal(text=print_range(p.range)))))
             if p.consequence:
                 rows.append(("后果", p.consequence))
             if rows:

@@ -85,6 +85,35 @@ EXAMPLES: dict[tuple[str, str, str], list[str]] = {
         "clause 1 award a cap 1 元 per firm per year approved_on",
     ],
     (
+        "E112",
+        "a band of a `progressive` amount reads `band up to LIMIT at RATE` or `band above at RATE`",
+        "e.g. `amount progressive rd_investment band up to 1000 万元 at 10% band above at 5%`",
+    ): [
+        "clause 1 award a amount progressive x band 1 元 at 5%",
+        "clause 1 award a amount progressive x band up to 1 元 5%",
+        "clause 1 award a amount progressive x band above 5%",
+        "clause 1 award a amount progressive x cap 1 元",
+    ],
+    (
+        "E113",
+        'a define reads `define NAME ["title"] = EXPR`',
+        'e.g. `define supported_firm "支持对象" = registered_here and not dishonest`',
+    ): [
+        "define x ok",
+        'define x "t" ok',
+        "define = ok",
+    ],
+    (
+        "E114",
+        "a rounding reads `rounding down to N UNIT`",
+        "e.g. `rounding down to 1 元` (计算至元，元以下舍去)",
+    ): [
+        "clause 1 award a rounding down 1 元",
+        "clause 1 award a rounding to 1 元",
+        "clause 1 award a rounding down to 1",
+        "clause 1 award a rounding down to x",
+    ],
+    (
         "E101",
         "a word that starts no statement here",
         "items start with document, chapter, clause, entity, enum, parameter or assumption; "
@@ -167,6 +196,10 @@ _CHAR_HINTS = {
     "&": "write `and`",
     "|": "write `or`",
     "!": "write `not`, or `!=` to compare",
+    "—": "a range is written with `to`: `amount 10% to 30% of BASE` (10%—30%)",
+    "～": "a range is written with `to`: `amount 50 万元 to 100 万元` (50～100 万元)",
+    "~": "a range is written with `to`: `amount 50 万元 to 100 万元`",
+    "/": "`/` divides within an expression: `1 / 3 of base`, `floor(x / 100 万元)`",
 }
 
 _WORDS = {

@@ -24,6 +24,7 @@ __all__ = [
     "RATE",
     "SCALARS",
     "TEXT",
+    "YEAR",
     "Type",
     "binary_type",
     "comparable",
@@ -87,6 +88,7 @@ NUMBER = Type("number")
 DATE = Type("date")
 BOOL = Type("bool")
 TEXT = Type("text")
+YEAR = Type("year")  # a calendar year (年度), 1..9999: compares with numbers
 ANY = Type("any")
 SCALARS = {
     "money": MONEY,
@@ -96,6 +98,7 @@ SCALARS = {
     "date": DATE,
     "bool": BOOL,
     "text": TEXT,
+    "year": YEAR,
     "determination": Type("bool", determination=True),
 }
 
@@ -129,6 +132,8 @@ def comparable(a: Type, b: Type) -> bool:
         return a.dimension == b.dimension
     if a.kind == b.kind and a.kind in ("set", "list"):
         return comparable(a.element or ANY, b.element or ANY)
+    if {a.kind, b.kind} == {"year", "number"}:
+        return True  # application_year >= 2026, year(d) = application_year
     return a == b
 
 
@@ -139,6 +144,11 @@ def binary_type(op: str, a: Type, b: Type) -> Type | None:
     if op in "+-":
         if a == b and a.kind in ("money", "number", "rate"):
             return a
+        if YEAR in (a, b) and {a.kind, b.kind} <= {"year", "number"}:
+            # year ± number is a year, number + year too; year − year counts years
+            if a == b:
+                return NUMBER if op == "-" else None
+            return YEAR if op == "+" or a == YEAR else None
         if a.kind == b.kind == "duration" and a.dimension == b.dimension:
             return a if a.unit == b.unit else duration("日" if a.dimension == "days" else "月")
         return None

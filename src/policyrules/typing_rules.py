@@ -426,11 +426,11 @@ class ExprTyper:
         at, bt = self.type_of(a, usage), self.type_of(b, usage)
         got = t.binary_type(op, at, bt)
         if got is None:
+            hint = _unit_hint(at, bt)
+            if op == "-" and isinstance(a, s.RateLit) and isinstance(b, s.Of):
+                hint = "a range (10%—30%) is written with `to`: `amount 10% to 30% of BASE`"
             self.report(
-                "E204",
-                f"cannot {_verb(op)} {at.describe()} and {bt.describe()}",
-                span,
-                _unit_hint(at, bt),
+                "E204", f"cannot {_verb(op)} {at.describe()} and {bt.describe()}", span, hint
             )
             return t.ANY
         return got

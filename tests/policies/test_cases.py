@@ -1,4 +1,5 @@
-"""Run the worked cases of policies/beijing_2025/cases/*.yaml against the policy.
+"""Run the worked cases of every policy directory's cases/*.yaml (policies/beijing_2025,
+policies/patterns) against its policy.
 
 Every expected amount in those files was worked out by hand from the clause text; the
 arithmetic is in a YAML comment beside it.  A case lists only the decisions it asserts.
@@ -15,20 +16,25 @@ import pytest
 import policyrules
 from policyrules.facts import load_data
 
-POLICY_DIR = Path(__file__).resolve().parents[2] / "policies" / "beijing_2025"
+POLICIES = Path(__file__).resolve().parents[2] / "policies"
+POLICY_DIR = POLICIES / "beijing_2025"
 CASES_DIR = POLICY_DIR / "cases"
+# Every policy directory with worked cases.
+POLICY_DIRS = ("beijing_2025", "patterns")
 
 
 def _collect() -> list[Any]:
     params = []
-    for path in sorted(CASES_DIR.glob("*.yaml")):
-        data = load_data(path)
-        assert isinstance(data, dict), f"{path.name}: expected a mapping"
-        assert isinstance(data.get("cases"), list), f"{path.name}: expected a 'cases' list"
-        names = [c["name"] for c in data["cases"]]
-        assert len(names) == len(set(names)), f"{path.name}: duplicate case names"
-        for case in data["cases"]:
-            params.append(pytest.param(path.name, case, id=f"{path.name}::{case['name']}"))
+    for directory in POLICY_DIRS:
+        for path in sorted((POLICIES / directory / "cases").glob("*.yaml")):
+            data = load_data(path)
+            assert isinstance(data, dict), f"{path.name}: expected a mapping"
+            assert isinstance(data.get("cases"), list), f"{path.name}: expected a 'cases' list"
+            names = [c["name"] for c in data["cases"]]
+            assert len(names) == len(set(names)), f"{path.name}: duplicate case names"
+            for case in data["cases"]:
+                name = path.name if directory == "beijing_2025" else f"{directory}/{path.name}"
+                params.append(pytest.param(directory, name, case, id=f"{name}::{case['name']}"))
     return params
 
 
@@ -46,6 +52,15 @@ def policy() -> policyrules.Policy:
     return policyrules.load(POLICY_DIR)
 
 
+_LOADED: dict[str, policyrules.Policy] = {}
+
+
+def _policy(directory: str) -> policyrules.Policy:
+    if directory not in _LOADED:
+        _LOADED[directory] = policyrules.load(POLICIES / directory)
+    return _LOADED[directory]
+
+
 def _money(text: Any) -> policyrules.Money:
     return policyrules.Money.parse(str(text))
 
@@ -54,9 +69,9 @@ def _fmt(m: policyrules.Money | None) -> str:
     return "None" if m is None else f"{m} ({m.fen} fen)"
 
 
-@pytest.mark.parametrize(("file", "case"), CASES)
-def test_case(policy: policyrules.Policy, file: str, case: dict[str, Any]) -> None:
-    result = policy.evaluate(case["facts"])
+@pytest.mark.parametrize(("directory", "file", "case"), CASES)
+def test_case(directory: str, file: str, case: dict[str, Any]) -> None:
+    result = _policy(directory).evaluate(case["facts"])
     found = {(d.provision, d.subject): d for d in result.decisions}
     assert case.get("expect"), f"{file}::{case['name']}: no expectations"
     for exp in case["expect"]:
@@ -79,6 +94,16 @@ def test_case(policy: policyrules.Policy, file: str, case: dict[str, Any]) -> No
                 assert d.amount.fen == want.fen, (
                     f"{where}: amount {_fmt(d.amount)}, expected {_fmt(want)}"
                 )
+        if "amount_min" in exp:
+            want_min = None if exp["amount_min"] is None else _money(exp["amount_min"])
+            got = d.amount_min
+            assert (got is None and want_min is None) or (
+                got is not None and want_min is not None and got.fen == want_min.fen
+            ), f"{where}: amount_min {_fmt(got)}, expected {_fmt(want_min)}"
+        if "reason" in exp:
+            assert any(str(exp["reason"]) in r for r in d.reasons), (
+                f"{where}: no reason containing {exp['reason']!r} in {list(d.reasons)}"
+            )
         if "amount_kind" in exp:
             assert d.amount_kind == exp["amount_kind"], (
                 f"{where}: amount_kind {d.amount_kind!r}, expected {exp['amount_kind']!r}"

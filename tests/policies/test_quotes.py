@@ -1,4 +1,5 @@
-"""Every quote in the Beijing 2025 rules is the document's own words, character for character.
+"""Every quote in the rules of each policy directory (policies/beijing_2025, policies/patterns)
+is the document's own words, character for character.
 
 White space aside (``normalize_quote`` removes it, including U+3000), a clause's quote must occur
 in the document's source text, and a provision's quote in its clause's quote.
@@ -20,16 +21,20 @@ SOURCES_DIR = POLICY_DIR / "sources"
 SHARED_SOURCES = Path("/work/shared/sources")
 
 
-@pytest.fixture(scope="module")
-def policy() -> policyrules.Policy:
-    return policyrules.load(POLICY_DIR)
+# Every policy directory whose quotes are checked.
+POLICY_DIRS = ("beijing_2025", "patterns")
+
+
+@pytest.fixture(scope="module", params=POLICY_DIRS)
+def policy(request: pytest.FixtureRequest) -> policyrules.Policy:
+    return policyrules.load(POLICY_DIR.parent / request.param)
 
 
 def _source_text(policy: policyrules.Policy, document: str) -> str:
     doc = policy.checked.document(document)
     assert doc is not None, f"clause of unknown document {document}"
     assert doc.source, f"document {document} names no source file"
-    path = POLICY_DIR / doc.source
+    path = Path(doc.file).parent / doc.source
     assert path.is_file(), f"source of {document} is missing: {path}"
     return path.read_text("utf-8-sig")
 

@@ -16,7 +16,16 @@ import attrs
 
 from .money import Money, format_rate
 
-__all__ = ["Duration", "Undecided", "Unknown", "Value", "format_value", "is_unknown", "missing_of"]
+__all__ = [
+    "Duration",
+    "Undecided",
+    "Unknown",
+    "Value",
+    "format_value",
+    "is_unknown",
+    "missing_of",
+    "year_number",
+]
 
 
 class Undecided(Exception):
@@ -64,6 +73,15 @@ class Duration:
 
 
 Value = Any  # Money | Decimal | bool | dt.date | str | Duration | frozenset | tuple | Unknown
+
+
+def year_number(v: object) -> int:
+    """The calendar year a ``per year of`` value counts in: a date's year, or a year itself
+    (a ``year`` fact holds it as a whole number)."""
+    if isinstance(v, dt.date):
+        return v.year
+    assert isinstance(v, Decimal)  # a year: checked whole, 1..9999, when read
+    return int(v)
 
 
 def is_unknown(v: object) -> bool:

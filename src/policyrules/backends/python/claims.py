@@ -18,7 +18,7 @@ from ...result import CapEvent, Step
 from ...runtime.ledger import NO_EARLIER, Accounts, Earlier, ScopeKey
 from ...runtime.money import Money
 from ...runtime.order import NaturalKey, natural_key, natural_path_key
-from ...runtime.values import Unknown, format_value
+from ...runtime.values import Unknown, format_value, year_number
 from .compile import CompiledCap, CompiledProvision, Env
 
 __all__ = [
@@ -201,7 +201,7 @@ def apply_caps(
                 rows.append((cap, "this claim", limit, zero, NO_EARLIER, note, running, after))
                 running, lowest = after, least(lowest, room)
                 continue
-            cap_year = year = when.year
+            cap_year = year = year_number(when)
         scope = scope_of(path, cap.per)
         key = (cap.pool, scope, cap_year)
         used, taken, pending, earlier = accounts.account(key)

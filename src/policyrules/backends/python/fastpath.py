@@ -24,7 +24,7 @@ from ...decisions import Decision, Step
 from ...instances import Instance
 from ...runtime.ledger import Accounts, ClaimLog, ScopeKey
 from ...runtime.order import natural_key, natural_path_key
-from ...runtime.values import Undecided, Unknown, Value
+from ...runtime.values import Undecided, Unknown, Value, year_number
 from .claims import Claim, claim_key, natural_step, path_of, scope_of
 from .codegen import FastProvision, Reads, Slow
 from .compile import CompiledPolicy, CompiledProvision, Env
@@ -288,7 +288,7 @@ class FastClaims(Rows):
             cap_year: int | None = None
             year_fn = years[n]
             if year_fn is not None:
-                cap_year = year = year_fn(inst, used, a, p).year
+                cap_year = year = year_number(year_fn(inst, used, a, p))
             scope = path[: cap_ends[n]]
             key = (cap.pool, scope, cap_year)
             used_fen, log = accounts.account_log(key)

@@ -226,7 +226,10 @@ class Rows:
         amount, kind, caps, before, requested = row[4], row[5], row[6], row[7], row[8]
         assert cp.amount is not None
         assert amount is not None
+        noted = len(env.notes)
         value = cp.amount(env)
+        # the defines and steps the amount read, as the evaluator's `award` shows them
+        trace.extend(Step("amount", n, None) for n in dict.fromkeys(env.notes[noted:]))
         what = "decided amount" if cp.info.decided else "amount"
         trace.append(Step("amount", f"{what}: {format_value(value)}", None))
         asked = value

@@ -228,6 +228,12 @@ class ExprCompiler:
             raise self.fail(e, "this name")
         column: exp.Expr = exp.column(r.name, table=r.entity, quoted=True)
         ty = r.type
+        if ty.kind == "year":
+            raise refuse(
+                "E600",
+                f"{self.where}: the year fact {r.entity}.{r.name} has no SQL form yet",
+                hint="evaluate this policy one by one (policy.evaluate)",
+            )
         if ty.kind == "duration" and ty.unit in FACTOR:
             column = exp.Mul(this=column, expression=exp.Literal.number(FACTOR[ty.unit]))
         elif ty.kind in ("set", "list") and ty.element and ty.element.unit in FACTOR:
