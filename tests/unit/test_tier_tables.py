@@ -84,6 +84,21 @@ def test_a_table_without_rows_is_a_syntax_error() -> None:
         parse("table t: money to money\n")
 
 
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("table t money to money from 1 元 give 1 元", "E116"),
+        ("table t: Level to money when 1 give 1 元", "E116"),
+        ('clause 1 "t"\n  award a\n    tiers tier_reading', "E117"),
+        ('clause 1 "t"\n  award a\n    quota 10 ranked r', "E117"),
+    ],
+)
+def test_misspelt_tables_tiers_and_quotas_have_their_codes(text: str, code: str) -> None:
+    with pytest.raises(RuleSyntaxError) as info:
+        parse(text)
+    assert info.value.diagnostics[0].code == code
+
+
 # ---- the checker ---------------------------------------------------------------------------
 
 
