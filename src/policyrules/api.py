@@ -14,7 +14,7 @@ import datetime as dt
 import os
 import stat
 import weakref
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, overload
 
@@ -37,7 +37,7 @@ from .runtime.calendar import HOLIDAY_ASSUMPTION, Unpublished, WorkCalendar
 from .runtime.ledger import Grant, Ledger, LedgerIndex
 from .runtime.values import Value
 from .sources import MAX_SOURCE_BYTES, is_plain_file_inside, read_source
-from .store import LedgerStore
+from .store import LedgerStore, StoreTransaction
 from .syntax import DocSource, Document, Module
 from .types import DATE
 
@@ -188,14 +188,17 @@ class Policy:
         """Check raw facts (a dict as from YAML/JSON) against the policy."""
         return read_facts(self.checked, data, file)
 
-    def load_facts(self, path: str | Path, limits: Limits | None = None) -> Facts:
+    def load_facts(
+        self, path: str | Path, limits: Limits | None = None, *, raw: bytes | None = None
+    ) -> Facts:
         """Read and check a YAML or JSON facts file; errors point into the file.
 
         The file is read by the rule of :mod:`policyrules.reading`, within ``limits`` (by
         default 64 MiB and 100 levels of nesting, or ``POLICYRULES_MAX_INPUT_MB`` /
-        ``POLICYRULES_MAX_DEPTH``).  Raises :class:`FactsError` (E301-E319)."""
+        ``POLICYRULES_MAX_DEPTH``).  ``raw``: the document's bytes, if at hand (an HTTP
+        request's body): ``path`` then only names it.  Raises :class:`FactsError` (E301-E319)."""
         with paused_gc(promote=True):  # reading makes no cycles: see policyrules.bounds
-            text, facts = read_facts_file(self.checked, path, limits)
+            text, facts = read_facts_file(self.checked, path, limits, raw=raw)
         # The file's own ledger, parameters and assumptions are checked now, while we know
         # where each entry is, rather than later in evaluate() without a place to point at.
         read_ledger(self.checked, facts.extra.get("ledger", []), file=str(path), text=text)
@@ -240,6 +243,7 @@ class Policy:
         note: str = "",
         facts_file: str | None = None,
         explain: bool = True,
+        on_commit: Callable[[StoreTransaction, Result], None] | None = None,
     ) -> Result:
         """Evaluate ``facts``.
 
@@ -264,6 +268,9 @@ class Policy:
         ``commit=False`` the store is only read.  When committing, the facts' own earlier
         grants not yet in the store are appended in the same transaction, in a batch noted
         ``imported from <facts_file>``.  The same grant given by several routes counts once.
+        ``on_commit(txn, result)`` is called in that transaction before any grant is
+        appended, for a record of the caller's own (the HTTP service's decision log): if it
+        or anything after it raises, neither its record nor a grant is written.
 
         ``explain=False`` computes the awards without their explanations: each decision's
         ``trace``, ``reasons``, ``facts`` and ``parameters`` are left empty and no text of
@@ -315,6 +322,8 @@ class Policy:
                 result = run(whole((str(ledger.path), stored), ("the facts' ledger", own)))
                 txn.check_bases(result.decisions)  # E335: grants keyed by another reading
                 if commit:
+                    if on_commit is not None:
+                        on_commit(txn, result)
                     # The earlier grants this run relied on go into the store with its own,
                     # so a later run sees every grant any run relied on.
                     have = set(stored)

@@ -1,4 +1,5 @@
-"""The ``policyrules`` command: check, fmt, eval, explain, coverage, schema, ledger, batch.
+"""The ``policyrules`` command: check, fmt, eval, explain, coverage, schema, ledger, batch,
+serve.
 
 Exit codes: 0 all is well; 1 a finding (a check error in ``check``, a file ``fmt --check``
 would change); 2 bad input or usage (a policy that does not load, a facts file that breaks
@@ -24,11 +25,14 @@ import attrs
 from .api import Policy, load, read_rule_files
 from .cli_batch import add_batch_command
 from .cli_ledger import ExportFailed, add_ledger_commands, evaluate_with_ledger
+from .cli_serve import add_serve_command
+from .cli_test import add_test_command
 from .errors import Diagnostic, PolicyRulesError, RuleCheckError, RuleSyntaxError
 from .explain import decision_text, result_json
 from .files import write_atomic
 from .parse import parse
 from .printer import print_module
+from .provenance import provenance
 from .reading import Limits, read_pairs, read_scalar
 from .terminal import json_printable, printable
 
@@ -124,15 +128,23 @@ def cmd_eval(args: argparse.Namespace) -> int:
     try:
         result = _evaluate(args, policy, commit=True)
     except ExportFailed as exc:  # the store is committed: show what it recorded, then fail
-        _show(args, exc.result)
+        _show(args, exc.result, policy)
         raise
-    _show(args, result)
+    _show(args, result, policy)
     return OK
 
 
-def _show(args: argparse.Namespace, result: Any) -> None:
+def _show(args: argparse.Namespace, result: Any, policy: Policy) -> None:
     if args.json:
-        _print_json(result_json(result, all_earlier=args.all_earlier))
+        data = result_json(result, all_earlier=args.all_earlier)
+        data["provenance"] = provenance(
+            policy,
+            extra=getattr(args, "facts_extra", None),
+            as_of=args.as_of,
+            parameters=read_pairs(args.set, "--set"),
+            assumptions=read_pairs(args.assume, "--assume"),
+        )
+        _print_json(data)
     else:
         _say(result.explain(verbose=args.trace), end="")
 
@@ -311,6 +323,8 @@ def _parser() -> argparse.ArgumentParser:
 
     add_ledger_commands(sub)
     add_batch_command(sub)
+    add_serve_command(sub)
+    add_test_command(sub)
     return p
 
 

@@ -153,6 +153,7 @@ def evaluate_with_ledger(
     store when ``commit`` (and not ``--dry-run``), and write ``--ledger-out``."""
     limits = getattr(args, "limits", None)  # --max-input-mb, --max-depth
     facts = policy.load_facts(args.facts, limits)
+    args.facts_extra = facts.extra  # for the provenance of eval --json
     own = read_ledger(policy.checked, facts.extra.get("ledger", []))
     src = Path(args.ledger) if args.ledger else None
     out = Path(args.ledger_out) if getattr(args, "ledger_out", None) else None

@@ -210,7 +210,11 @@ def read_facts(
 
 
 def read_facts_file(
-    policy: CheckedPolicy, path: str | Path, limits: Limits | None = None
+    policy: CheckedPolicy,
+    path: str | Path,
+    limits: Limits | None = None,
+    *,
+    raw: bytes | None = None,
 ) -> tuple[str, Facts]:
     """:func:`read_data` then :func:`read_facts`: the text of a facts file and its facts.
 
@@ -218,9 +222,11 @@ def read_facts_file(
     bound, by the fast path alone; it is taken when that path reads every record, the data
     nests within the bound, and the mappings read hold as many entries as the text has key:
     value pairs (so no key is written twice).  Otherwise the file is read again by the
-    rule, which reports every fault as :func:`read_data` and :func:`read_facts` do."""
+    rule, which reports every fault as :func:`read_data` and :func:`read_facts` do.
+    ``raw``: the document's bytes, if at hand (an HTTP request's body); ``path`` then only
+    names it (its suffix says JSON or YAML) and is not opened."""
     limits = limits or Limits.from_env()
-    raw = read_bytes(path, limits)
+    raw = read_bytes(path, limits) if raw is None else raw
     if Path(path).suffix.lower() == ".json":
         quick = read_json_unchecked(path, raw)
         if quick is not None and type(quick[1]) is dict:

@@ -9,8 +9,7 @@ computed against the policy, and the index of facts.
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -19,13 +18,11 @@ import attrs
 import yaml
 
 from .api import Policy, load
-from .errors import Diagnostic, FactsError
+from .cases import WorkedCase, load_case_file, plain_case_file
+from .cases_run import CaseRow, run_case
 from .model import CheckedPolicy, ClauseInfo, ProvisionInfo
 from .printer import print_expr
-from .reading import NumeralDumper, load_data
-from .result import Decision
-from .runtime.money import Money
-from .sources import is_plain_file_inside
+from .reading import NumeralDumper
 
 __all__ = [
     "CaseRow",
@@ -83,59 +80,16 @@ def provision_lines(p: ProvisionInfo) -> dict[str, list[str]]:
     return {"caps": caps, "deadlines": deadlines, "targets": targets}
 
 
-@attrs.frozen
-class CaseRow:
-    """One asserted value of a worked case: what the case expects, what the build computed."""
-
-    provision: str
-    subject: str | None
-    field: str
-    expected: str
-    computed: str
-    ok: bool
-
-
-@attrs.frozen
-class WorkedCase:
-    """A case of ``cases/*.yaml``: its file, name, comment-free facts and expectations."""
-
-    file: str
-    name: str
-    facts: Any
-    expect: tuple[Mapping[str, Any], ...]
-
-    def clauses(self) -> tuple[str, ...]:
-        """The clause ids its expectations are about, in order."""
-        ids = (str(e.get("provision", "")).rsplit("/", 1)[0] for e in self.expect)
-        return tuple(dict.fromkeys(ids))
-
-
 def load_cases(directory: str | Path) -> list[WorkedCase]:
     """Every case of every ``*.yaml`` file in ``directory``, in file order.
 
     Raises :class:`~policyrules.errors.FactsError` E255 for an entry that is not a regular
-    file inside ``directory`` (a FIFO, or a symlink whose target an error would show)."""
+    file inside ``directory`` (a FIFO, or a symlink whose target an error would show), and
+    :class:`~policyrules.cases.CaseFileError` (E700-E707) for a malformed case file."""
     out: list[WorkedCase] = []
     for path in sorted(Path(directory).glob("*.yaml")):
-        if not is_plain_file_inside(path, Path(directory)):
-            raise FactsError(
-                Diagnostic(
-                    "E255",
-                    f"{path}: not a regular file in the cases directory",
-                    hint="worked cases are plain files inside the directory "
-                    "(a symlink may point only within it)",
-                )
-            )
-        data = load_data(path)
-        for case in (data or {}).get("cases", []) if isinstance(data, dict) else []:
-            out.append(
-                WorkedCase(
-                    path.name,
-                    str(case.get("name", "?")),
-                    case.get("facts") or {},
-                    tuple(case.get("expect") or ()),
-                )
-            )
+        plain_case_file(path, Path(directory))
+        out.extend(load_case_file(path).cases)
     return out
 
 
@@ -146,76 +100,6 @@ def cases_by_clause(cases: Iterable[WorkedCase]) -> dict[str, list[WorkedCase]]:
         for clause_id in case.clauses():
             out.setdefault(clause_id, []).append(case)
     return out
-
-
-def _show(value: Any) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, list | tuple):
-        return ", ".join(_show(v) for v in value) if value else "[]"
-    return str(value)
-
-
-def _money_text(value: Any) -> str:
-    return "—" if value is None else Money.parse(str(value)).format_cn()
-
-
-def _compare(d: Decision, exp: Mapping[str, Any]) -> Iterator[tuple[str, str, str, bool]]:
-    """(field, expected, computed, ok) for each key an expectation asserts."""
-    yield "status", str(exp["status"]), d.status, d.status == exp["status"]
-    if "amount" in exp:
-        want = exp["amount"]
-        got = d.amount.format_cn() if d.amount is not None else "—"
-        if want is None:
-            yield "amount", "—", got, d.amount is None
-        else:
-            money = Money.parse(str(want))
-            ok = d.amount is not None and d.amount.fen == money.fen
-            yield "amount", money.format_cn(), got, ok
-    if "amount_min" in exp:
-        want_min = exp["amount_min"]
-        low = d.amount_min
-        got_min = low.format_cn() if low is not None else "—"
-        if want_min is None:
-            yield "amount_min", "—", got_min, low is None
-        else:
-            floor = Money.parse(str(want_min))
-            ok = low is not None and low.fen == floor.fen
-            yield "amount_min", floor.format_cn(), got_min, ok
-    if "amount_kind" in exp:
-        yield (
-            "amount_kind",
-            str(exp["amount_kind"]),
-            str(d.amount_kind),
-            (d.amount_kind == exp["amount_kind"]),
-        )
-    binding = [c for c in d.caps if c.binding]
-    if "binding" in exp:
-        texts = [c.cap for c in binding]
-        wanted = [str(w) for w in exp["binding"]]
-        ok = len(texts) == len(wanted) and all(any(t.startswith(w) for t in texts) for w in wanted)
-        yield "binding caps", _show(wanted), _show(texts), ok
-    if "cut" in exp:
-        money = Money.parse(str(exp["cut"]))
-        cuts = [c.cut for c in binding]
-        ok = bool(cuts) and all(c.fen == money.fen for c in cuts)
-        yield "cut", money.format_cn(), _show([c.format_cn() for c in cuts]), ok
-    for key, missing in (
-        ("missing_facts", d.missing_facts),
-        ("missing_parameters", d.missing_parameters),
-    ):
-        if key in exp:
-            want_names, got_names = sorted(exp[key]), sorted(missing)
-            yield (
-                key.replace("_", " "),
-                _show(want_names),
-                _show(got_names),
-                got_names == want_names,
-            )
-    if "due" in exp:
-        due = exp["due"]
-        want_due = dt.date.fromisoformat(due) if isinstance(due, str) else due
-        yield "due", _show(want_due), _show(d.due), d.due == want_due
 
 
 def case_rows(policy: Policy, case: WorkedCase, clause_id: str | None = None) -> list[CaseRow]:
@@ -231,23 +115,12 @@ def case_rows(policy: Policy, case: WorkedCase, clause_id: str | None = None) ->
     [('status', 'eligible', 'eligible', True), ('amount', '80 万元', '80 万元', True)]
     """
     try:
-        result = policy.evaluate(case.facts)
+        result = run_case(policy, case, clause_id)
     except Exception as exc:  # any error of evaluation is a failed case, shown in the table
         return [CaseRow("—", None, "evaluation", "a result", f"error: {exc}", False)]
-    found = {(d.provision, d.subject): d for d in result.decisions}
-    rows: list[CaseRow] = []
-    for exp in case.expect:
-        provision = str(exp.get("provision"))
-        if clause_id is not None and provision.rsplit("/", 1)[0] != clause_id:
-            continue
-        subject = exp.get("subject")
-        d = found.get((provision, subject))
-        if d is None:
-            rows.append(CaseRow(provision, subject, "decision", "a decision", "none", False))
-            continue
-        for field, want, got, ok in _compare(d, exp):
-            rows.append(CaseRow(provision, subject, field, want, got, ok))
-    return rows
+    if result.error is not None:
+        return [CaseRow("—", None, "evaluation", "a result", f"error: {result.error}", False)]
+    return list(result.rows)
 
 
 @attrs.frozen

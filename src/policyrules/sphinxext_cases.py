@@ -28,8 +28,9 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from .cases import WorkedCase
+from .cases_run import CaseRow
 from .model import CheckedPolicy, ClauseInfo
-from .reference import CaseRow, WorkedCase
 from .runtime.money import Money
 
 __all__ = [
@@ -190,7 +191,10 @@ def case_title(checked: CheckedPolicy, clause: ClauseInfo, case: WorkedCase) -> 
     """A Chinese title from the case's first expectation about ``clause``: the provision's
     title (when the measure has several), the subject, the expected status, amount and due day
     (``试点临床试验申请审批时限：A1 按时办结，期满日 2025-11-06``, ``E1 符合条件，80 万元（确定
-    金额）``); ``（另 N 项）`` when it expects more of the measure."""
+    金额）``); ``（另 N 项）`` when it expects more of the measure.  A case's own ``title_zh``
+    wins."""
+    if case.title_zh:
+        return case.title_zh
     mine = [e for e in case.expect if str(e.get("provision", "")).startswith(clause.id + "/")]
     if not mine:
         return case.name

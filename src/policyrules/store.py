@@ -207,6 +207,15 @@ class StoreTransaction:
                 raise self._store._duplicate(g) from None
         return batch
 
+    def execute(self, sql: str, parameters: tuple[Any, ...] = ()) -> None:
+        """Run one more statement of the caller's in this transaction (a record of its own in
+        a database :meth:`LedgerStore.attach` attached): committed or rolled back with it.
+
+        :raises LedgerError: E330 on a read-only transaction."""
+        if not self._write:
+            raise _error("E330", f"{self._store.path}: this transaction only reads")
+        self._store._conn.execute(sql, parameters)
+
     def check_bases(self, decisions: Iterable[Decision]) -> None:
         """Refuse ``decisions`` made with another value of an assumption than the one the
         store's grants of the same provision were keyed by.
@@ -375,6 +384,15 @@ class LedgerStore:
     def _bases(self) -> dict[tuple[str, str], str]:
         rows = self._conn.execute("SELECT provision, name, value FROM bases").fetchall()
         return {(p, n): v for p, n, v in rows}
+
+    def attach(self, path: str | Path, schema: str) -> None:
+        """Attach the SQLite database ``path`` as ``schema`` (a plain identifier), so that a
+        transaction's ``execute`` writes to it too.  Rolled back
+        together with the grants; in WAL mode SQLite commits each file atomically but a
+        crash during the commit itself may leave one file committed without the other."""
+        if not schema.isidentifier():
+            raise ValueError(f"not a schema name: {schema!r}")
+        self._conn.execute(f"ATTACH DATABASE ? AS {schema}", (str(path),))
 
     def close(self) -> None:
         """Close the connection; an open transaction is rolled back."""

@@ -74,7 +74,8 @@ def test_eval_json_is_exact(capsys: pytest.CaptureFixture[str]) -> None:
     assert all(
         isinstance(a, str) and a.count(".") == 1 and len(a.split(".")[1]) == 2 for a in amounts
     )
-    assert {"decisions", "grants", "assumptions"} == set(data)
+    # provenance: what computed the result (issue 13 §6; tests/unit/test_provenance.py)
+    assert {"decisions", "grants", "assumptions", "provenance"} == set(data)
 
 
 def test_eval_set_parameter(capsys: pytest.CaptureFixture[str]) -> None:

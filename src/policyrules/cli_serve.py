@@ -1,0 +1,129 @@
+"""``policyrules serve POLICY``: the HTTP JSON API (:mod:`policyrules.serve`) on uvicorn.
+
+Starlette and uvicorn come with the ``serve`` extra (``pip install 'policyrules[serve]'``);
+without them the command says so (E721) instead of failing on an import.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from .api import load
+from .errors import Diagnostic, PolicyRulesError
+from .store import LedgerStore
+
+__all__ = ["add_serve_command"]
+
+
+def _number(kind: type[int] | type[float]) -> Any:
+    def read(text: str) -> int | float:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+        if not value > 0:
+            raise argparse.ArgumentTypeError(f"{text!r} is not above 0")
+        return value
+
+    return read
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    try:
+        import uvicorn
+
+        from .serve import ServeLimits, create_app
+        from .serve_log import DecisionLog
+    except ImportError as exc:
+        raise PolicyRulesError(
+            Diagnostic(
+                "E721",
+                f"policyrules serve needs the serve extra ({exc.name} is not installed)",
+                hint="pip install 'policyrules[serve]'",
+            )
+        ) from None
+    policy = load(args.policy)
+    if args.ledger is not None:  # refused (E336, E330) before the log file is made
+        LedgerStore.open(args.ledger, create=False).close()
+    log = None if args.no_log else DecisionLog.open(args.log)
+    limits = ServeLimits(
+        max_body_bytes=int(args.max_body_mb * 2**20),
+        max_depth=args.max_depth,
+        timeout=args.timeout,
+        workers=args.workers,
+    )
+    app = create_app(policy, log=log, limits=limits, ledger=args.ledger)
+    where = f"http://{args.host}:{args.port}"
+    print(f"policyrules serve: {args.policy} on {where}/v1/ (OpenAPI: {where}/openapi.json)")
+    sys.stdout.flush()
+    uvicorn.run(
+        app,
+        host=args.host,
+        port=args.port,
+        limit_concurrency=args.max_connections,
+        log_level=args.log_level,
+    )
+    return 0
+
+
+def add_serve_command(sub: Any) -> None:
+    """Register ``serve`` on the subcommand parsers ``sub``."""
+    s = sub.add_parser("serve", help="serve the policy as an HTTP JSON API (docs/serve.md)")
+    s.add_argument("policy")
+    s.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
+    s.add_argument("--port", type=int, default=8000, help="port to listen on (8000)")
+    s.add_argument(
+        "--log",
+        default="decisions.sqlite",
+        help="the decision log, a SQLite file made if missing (decisions.sqlite)",
+    )
+    s.add_argument("--no-log", action="store_true", help="keep no decision log")
+    s.add_argument(
+        "--ledger",
+        help="an existing ledger store (policyrules ledger init): its grants count as earlier "
+        "grants; POST /v1/evaluate?commit=1 records the grants made",
+    )
+    s.add_argument(
+        "--max-body-mb",
+        type=_number(float),
+        default=4.0,
+        metavar="MB",
+        help="refuse larger request bodies with 413 (4)",
+    )
+    s.add_argument(
+        "--max-depth",
+        type=_number(int),
+        default=100,
+        metavar="N",
+        help="refuse documents nested deeper (100)",
+    )
+    s.add_argument(
+        "--timeout",
+        type=_number(float),
+        default=10.0,
+        metavar="S",
+        help="answer 503/504 after this many seconds of waiting for an evaluation (10)",
+    )
+    s.add_argument(
+        "--workers",
+        type=_number(int),
+        default=4,
+        metavar="N",
+        help="evaluations running at once, in threads (4)",
+    )
+    s.add_argument(
+        "--max-connections",
+        type=_number(int),
+        default=100,
+        metavar="N",
+        help="connections open at once; more are answered 503 by uvicorn (100)",
+    )
+    s.add_argument(
+        "--log-level",
+        default="info",
+        choices=["critical", "error", "warning", "info", "debug"],
+        help="uvicorn's log level (info)",
+    )
+    s.set_defaults(run=cmd_serve)

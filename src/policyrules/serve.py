@@ -1,0 +1,364 @@
+"""The HTTP JSON API of ``policyrules serve``: a Starlette application.
+
+``create_app(policy, log=..., limits=..., ledger=...)`` returns the application; run it
+with any ASGI server (``policyrules serve`` runs uvicorn).  Routes (docs/serve.md):
+
+===========================  ==============================================================
+``POST /v1/evaluate``        a facts document (JSON or YAML) → what ``eval --json`` prints
+``POST /v1/explain``         the same, with ``clause=``: that clause's decisions, each with
+                             its text explanation
+``GET /v1/clauses``          every clause: id, label, document, title, provisions
+``GET /v1/clauses/{id}``     one clause (an id ``jjxf_2025_50/3`` or a label ``3``)
+``GET /v1/schema``           the JSON Schema of facts documents (``policyrules schema``)
+``GET /v1/coverage``         ``policyrules coverage --json``
+``GET /v1/health``           ``{"status": "ok"}``
+``GET /v1/version``          the tool, the policy's digest, the calendar
+``GET /openapi.json``        the OpenAPI 3.1 document (also ``/v1/openapi.json``)
+===========================  ==============================================================
+
+Options are query parameters named as the command line's flags: ``as_of=2026-06-30``,
+``set=NAME=VALUE`` and ``assume=NAME=VALUE`` (each may repeat), ``commit=1``,
+``all_earlier=1``; values are read as on the command line.  The body is exactly a facts
+file.  Bad input is answered 4xx with the command line's diagnostics as JSON
+(:func:`policyrules.serve_work.error_json`), never with a traceback.  More routes (pages)
+may be added to the returned application's ``router``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import uuid
+from collections.abc import AsyncIterator, Callable, Coroutine
+from pathlib import Path
+from typing import Any
+
+import attrs
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from .api import Policy
+from .coverage import coverage_json
+from .errors import PolicyRulesError, did_you_mean
+from .model import CheckedPolicy, ClauseInfo
+from .printer import print_module
+from .provenance import policy_digest, provenance
+from .reading import read_pairs, read_scalar
+from .serve_log import DecisionLog
+from .serve_openapi import openapi
+from .serve_work import (
+    Abandoned,
+    Evaluator,
+    Job,
+    Options,
+    ServeLimits,
+    dumps,
+    error_json,
+    error_status,
+    serve_error,
+)
+from .syntax import Module
+
+__all__ = ["ServeLimits", "create_app"]
+
+_log = logging.getLogger("policyrules.serve")
+_JSON = "application/json"
+_YAML = ("application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml")
+_FLAGS = {"1": True, "true": True, "0": False, "false": False}
+_EVAL_QUERY = ("as_of", "set", "assume", "commit", "all_earlier")
+
+
+def _json(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    return Response(dumps(data), status, headers, media_type=_JSON)
+
+
+def _error(exc: PolicyRulesError, document: str | None = None) -> Response:
+    status = error_status(exc)
+    headers = {"Retry-After": "1"} if status == 503 else None
+    return _json(error_json(exc, document), status, headers)
+
+
+def _options(request: Request, allowed: tuple[str, ...]) -> Options:
+    """The query's options, read as the command line reads its flags (E715 otherwise)."""
+    q = request.query_params
+    for key in q:
+        if key not in allowed:
+            hint = did_you_mean(key, allowed) or f"known: {', '.join(allowed)}"
+            raise serve_error("E715", f"unknown query parameter {key!r}", hint)
+    flags = {}
+    for key in ("commit", "all_earlier"):
+        text = q.get(key, "0").strip().lower()
+        if text not in _FLAGS:
+            raise serve_error("E715", f"{key}={q[key]!r}: write 1 or 0", "e.g. ?commit=1")
+        flags[key] = _FLAGS[text]
+    day = q.get("as_of")
+    return Options(
+        as_of=None if day is None else read_scalar(day),
+        parameters=read_pairs(q.getlist("set"), "set"),
+        assumptions=read_pairs(q.getlist("assume"), "assume"),
+        commit=flags["commit"],
+        all_earlier=flags["all_earlier"],
+    )
+
+
+def _document_name(request: Request) -> str:
+    """``request.json`` or ``request.yaml`` by the Content-Type (E710 for any other)."""
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if kind == _JSON or kind.endswith("+json"):
+        return "request.json"
+    if kind in _YAML:
+        return "request.yaml"
+    raise serve_error(
+        "E710",
+        f"a facts document is JSON or YAML, not {kind or 'a body without a Content-Type'}",
+        hint="send Content-Type: application/json (or application/yaml)",
+    )
+
+
+async def _body(request: Request, limit: int) -> bytes:
+    """The body, refused (E711) as soon as it is known to be larger than ``limit`` bytes."""
+    too_big = serve_error(
+        "E711",
+        f"the request body is larger than the limit of {limit} bytes",
+        hint="send a smaller document, or start the service with a larger --max-body-mb",
+    )
+    declared = request.headers.get("content-length")
+    if declared is not None:
+        if not declared.strip().isdigit():
+            raise serve_error("E715", f"Content-Length {declared!r} is not a number of bytes")
+        if int(declared) > limit:
+            raise too_big
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise too_big
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _clause_json(c: CheckedPolicy, cl: ClauseInfo) -> dict[str, Any]:
+    """A clause as ``policyrules explain POLICY CLAUSE`` shows it, as data."""
+    doc = c.document(cl.document)
+    parameters = []
+    for name in cl.parameters:
+        param = c.parameter(name)
+        parameters.append(
+            {
+                "name": name,
+                "title": param.title if param else None,
+                "set": param is not None and param.default is not None,
+            }
+        )
+    provisions = []
+    for p in cl.provisions:
+        assumptions = []
+        for a in p.assumptions:
+            info = c.assumption(a)
+            assumptions.append({"name": a, "rationale": info.rationale if info else None})
+        provisions.append(
+            {
+                "id": p.id,
+                "kind": p.kind,
+                "title": p.title,
+                "facts": list(p.facts),
+                "parameters": list(p.parameters),
+                "assumptions": assumptions,
+            }
+        )
+    return {
+        "id": cl.id,
+        "label": cl.label,
+        "document": cl.document,
+        "document_number": doc.number if doc else None,
+        "title": cl.title,
+        "chapter": list(cl.chapter) if cl.chapter else None,
+        "quote": cl.quote,
+        "notes": list(cl.notes),
+        "parameters": parameters,
+        "provisions": provisions,
+        "encoding": print_module(Module((cl.node,))) if cl.node is not None else None,
+    }
+
+
+def _find_clauses(c: CheckedPolicy, wanted: str) -> list[ClauseInfo]:
+    """The clauses whose label or id is ``wanted`` (as ``policyrules explain``); E714."""
+    found = [cl for cl in c.clauses if wanted in (cl.label, cl.id)]
+    if not found:
+        names = [cl.id for cl in c.clauses]
+        hint = did_you_mean(wanted, names) or "GET /v1/clauses lists them"
+        raise serve_error("E714", f"no clause {wanted!r}", hint)
+    return found
+
+
+Handler = Callable[[Request], Coroutine[Any, Any, Response]]
+
+
+def _guarded(handler: Handler) -> Handler:
+    """``handler``, with a bad request answered by its diagnostics instead of raising."""
+
+    async def run(request: Request) -> Response:
+        try:
+            return await handler(request)
+        except PolicyRulesError as exc:
+            return _error(exc)
+
+    return run
+
+
+def create_app(
+    policy: Policy,
+    *,
+    log: DecisionLog | None = None,
+    limits: ServeLimits | None = None,
+    ledger: str | Path | None = None,
+) -> Starlette:
+    """The service for ``policy`` (see the module).
+
+    ``log``: the decision log every evaluation is appended to (``None``: none is kept);
+    ``limits``: :class:`ServeLimits` (body size, nesting, time, threads); ``ledger``: an
+    existing ledger store whose grants every evaluation counts as earlier grants, and into
+    which ``commit=1`` records its own (in the log's transaction).
+
+    :raises LedgerError: E336 if ``ledger`` does not exist, E330 if it is not a store."""
+    limits = limits or ServeLimits()
+    store = Path(ledger) if ledger is not None else None
+    if store is not None:
+        from .store import LedgerStore
+
+        LedgerStore.open(store, create=False).close()  # refuse a missing or foreign store now
+    digest = policy_digest(policy)
+    work = Evaluator(policy, digest=digest, log=log, ledger=store, limits=limits)
+    c = policy.checked
+    tagged = {"X-Policy-Digest": digest[0]}  # what the policy answers came from
+    about = provenance(policy, digest=digest)
+    del about["options"]
+    fixed = {
+        "schema": dumps(policy.schema()),
+        "coverage": dumps(coverage_json(c)),
+        "version": dumps(about),
+        "openapi": dumps(openapi(policy, about)),
+        "clauses": dumps(
+            {
+                "clauses": [
+                    {
+                        "id": cl.id,
+                        "label": cl.label,
+                        "document": cl.document,
+                        "title": cl.title,
+                        "provisions": [
+                            {"id": p.id, "kind": p.kind, "title": p.title} for p in cl.provisions
+                        ],
+                    }
+                    for cl in c.clauses
+                ]
+            }
+        ),
+    }
+
+    def fixed_route(path: str, key: str) -> Route:
+        async def answer(request: Request) -> Response:
+            return Response(fixed[key], headers=tagged, media_type=_JSON)
+
+        return Route(path, answer, methods=["GET"], name=key)
+
+    async def health(request: Request) -> Response:
+        return _json({"status": "ok"})
+
+    async def clause(request: Request) -> Response:
+        found = _find_clauses(c, request.path_params["clause"])
+        return _json({"clauses": [_clause_json(c, cl) for cl in found]})
+
+    async def evaluate(request: Request) -> Response:
+        return await _evaluate(request, _options(request, _EVAL_QUERY))
+
+    async def explain(request: Request) -> Response:
+        options = _options(request, (*_EVAL_QUERY, "clause"))
+        if options.commit:
+            raise serve_error("E715", "explain records nothing: leave out commit")
+        wanted = request.query_params.get("clause")
+        if wanted is None:
+            raise serve_error("E715", "explain needs clause=ID", "e.g. ?clause=jjxf_2025_50/3")
+        ids = tuple(cl.id for cl in _find_clauses(c, wanted))
+        return await _evaluate(request, attrs.evolve(options, clauses=ids))
+
+    async def _evaluate(request: Request, options: Options) -> Response:
+        name = _document_name(request)
+        raw = await _body(request, limits.max_body_bytes)
+        entry_id = uuid.uuid4().hex
+        job = Job()
+        future = work.submit(raw, name, options, entry_id, job)
+        waiting = asyncio.wrap_future(future)
+        try:
+            answer = await asyncio.wait_for(asyncio.shield(waiting), limits.timeout)
+        except TimeoutError:
+            if job.abandon():
+                if future.cancel():
+                    raise serve_error(
+                        "E713",
+                        f"no evaluation thread was free within {limits.timeout:g} s "
+                        f"({limits.workers} evaluate at once)",
+                        hint="try again later",
+                    ) from None
+                raise serve_error(
+                    "E712",
+                    f"the evaluation took longer than {limits.timeout:g} s and was "
+                    "abandoned; nothing was recorded",
+                    hint="send a smaller document, or start the service with a larger --timeout",
+                ) from None
+            answer = await waiting  # it is recording its result: answer it
+        except PolicyRulesError as exc:
+            return _error(exc, name)
+        except Abandoned:  # pragma: no cover - abandoned only after the wait ended
+            raise serve_error("E712", "the evaluation was abandoned") from None
+        return Response(answer, headers={"X-Decision-Id": entry_id}, media_type=_JSON)
+
+    async def not_found(request: Request, exc: Exception) -> Response:
+        status = exc.status_code if isinstance(exc, HTTPException) else 404
+        where = f"{request.method} {request.url.path}"
+        if status == 405:
+            err = serve_error("E718", f"{where}: method not allowed", "see /openapi.json")
+        elif status == 404:
+            err = serve_error("E717", f"no such route: {request.url.path}", "see /openapi.json")
+        else:  # Starlette's own refusals of a malformed request
+            detail = exc.detail if isinstance(exc, HTTPException) else str(exc)
+            err = serve_error("E715", f"{where}: {detail}")
+        return _error(err)
+
+    async def internal(request: Request, exc: Exception) -> Response:
+        _log.error("unexpected error on %s", request.url.path, exc_info=exc)
+        err = serve_error(
+            "E719",
+            f"the service failed on this request ({type(exc).__name__}); it was not recorded",
+            hint="this is a bug in policyrules: report it with the request",
+        )
+        return _error(err)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        work.close()
+
+    routes = [
+        Route("/v1/evaluate", _guarded(evaluate), methods=["POST"], name="evaluate"),
+        Route("/v1/explain", _guarded(explain), methods=["POST"], name="explain"),
+        fixed_route("/v1/clauses", "clauses"),
+        Route("/v1/clauses/{clause:path}", _guarded(clause), methods=["GET"], name="clause"),
+        fixed_route("/v1/schema", "schema"),
+        fixed_route("/v1/coverage", "coverage"),
+        Route("/v1/health", health, methods=["GET"], name="health"),
+        fixed_route("/v1/version", "version"),
+        fixed_route("/openapi.json", "openapi"),
+        fixed_route("/v1/openapi.json", "openapi"),
+    ]
+    app = Starlette(
+        routes=routes,
+        exception_handlers={HTTPException: not_found, Exception: internal},
+        lifespan=lifespan,
+    )
+    app.state.evaluator = work
+    return app

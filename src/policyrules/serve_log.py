@@ -1,0 +1,235 @@
+"""The decision log of ``policyrules serve``: every evaluation, appended to a SQLite file.
+
+One row per evaluation answered, appended in its own transaction (``BEGIN IMMEDIATE``; the
+file is in WAL mode, so readers never wait for the writer).  An evaluation that commits its
+grants to a ledger store writes its row through the store's connection, with the log
+attached (:meth:`policyrules.store.LedgerStore.attach`), in the same transaction as the
+grants: both are written, or neither.
+
+Schema (version 1, in ``PRAGMA user_version``; ``PRAGMA application_id`` 0x5052444C "PRDL")::
+
+    decisions(seq INTEGER PRIMARY KEY, id TEXT UNIQUE, recorded_at TEXT,
+              policy_digest TEXT, tool_version TEXT, calendar_version TEXT,
+              input_digest TEXT, options TEXT, assumptions TEXT, decisions TEXT,
+              eligible INTEGER, not_eligible INTEGER, unknown INTEGER,
+              granted_fen INTEGER, committed INTEGER, ledger TEXT NULL)
+
+``id`` is the evaluation's id (the ``X-Decision-Id`` header of its answer);
+``recorded_at`` UTC, ``2026-12-01T04:00:00.123456+00:00``; ``input_digest`` ``sha256:<hex>``
+of the request body's bytes; ``options`` the provenance's options (JSON); ``assumptions``
+every assumption the decisions used (JSON); ``decisions`` in brief, a JSON list of
+``[provision, subject, status, amount in 元 or null, amount kind or null]``;
+``granted_fen`` the sum of the grants made, in fen (exact, an integer); ``committed`` 1 when
+the grants were recorded in the ledger store named in ``ledger``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from .errors import Diagnostic, PolicyRulesError
+from .explain import result_json
+from .result import Result
+from .store import StoreTransaction
+
+__all__ = ["LOG_SCHEMA", "DecisionLog", "LogEntry", "input_digest"]
+
+_APPLICATION_ID = 0x5052444C  # "PRDL"
+_VERSION = 1
+#: The name the log is attached under to a ledger store's connection.
+LOG_SCHEMA = "decision_log"
+
+_TABLE = """
+CREATE TABLE IF NOT EXISTS {schema}.decisions (
+    seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    recorded_at TEXT NOT NULL,
+    policy_digest TEXT NOT NULL,
+    tool_version TEXT NOT NULL,
+    calendar_version TEXT,
+    input_digest TEXT NOT NULL,
+    options TEXT NOT NULL,
+    assumptions TEXT NOT NULL,
+    decisions TEXT NOT NULL,
+    eligible INTEGER NOT NULL,
+    not_eligible INTEGER NOT NULL,
+    unknown INTEGER NOT NULL,
+    granted_fen INTEGER NOT NULL CHECK (typeof(granted_fen) = 'integer' AND granted_fen >= 0),
+    committed INTEGER NOT NULL CHECK (committed IN (0, 1)),
+    ledger TEXT
+)
+"""
+_COLUMNS = (
+    "id, recorded_at, policy_digest, tool_version, calendar_version, input_digest, options, "
+    "assumptions, decisions, eligible, not_eligible, unknown, granted_fen, committed, ledger"
+)
+_INSERT = "INSERT INTO {schema}.decisions (" + _COLUMNS + ") VALUES (" + ", ".join("?" * 15) + ")"
+
+
+def _log_error(message: str, hint: str | None = None) -> PolicyRulesError:
+    return PolicyRulesError(Diagnostic("E720", message, hint=hint))
+
+
+def _json(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+def input_digest(raw: bytes) -> str:
+    """``sha256:<hex>`` of a request body."""
+    return f"sha256:{hashlib.sha256(raw).hexdigest()}"
+
+
+@attrs.frozen
+class LogEntry:
+    """One row of the log (see the module for the columns)."""
+
+    id: str
+    recorded_at: str
+    policy_digest: str
+    tool_version: str
+    calendar_version: str | None
+    input_digest: str
+    options: str
+    assumptions: str
+    decisions: str
+    eligible: int
+    not_eligible: int
+    unknown: int
+    granted_fen: int
+    committed: bool
+    ledger: str | None
+
+    @classmethod
+    def of(
+        cls,
+        entry_id: str,
+        result: Result,
+        *,
+        raw: bytes,
+        provenance: Mapping[str, Any],
+        ledger: str | None = None,
+    ) -> LogEntry:
+        """The row for ``result``, computed from the request body ``raw`` and the result's
+        ``provenance`` (:func:`policyrules.provenance.provenance`); ``ledger``: the store
+        the grants are committed to, if they are."""
+        data = result_json(result)
+        brief = [
+            [d["provision"], d["subject"], d["status"], d["amount"], d["amount_kind"]]
+            for d in data["decisions"]
+        ]
+        statuses = [d["status"] for d in data["decisions"]]
+        return cls(
+            id=entry_id,
+            recorded_at=dt.datetime.now(dt.UTC).isoformat(timespec="microseconds"),
+            policy_digest=provenance["policy"]["digest"],
+            tool_version=provenance["version"],
+            calendar_version=provenance["calendar"]["version"],
+            input_digest=input_digest(raw),
+            options=_json(provenance["options"]),
+            assumptions=_json(data["assumptions"]),
+            decisions=_json(brief),
+            eligible=statuses.count("eligible"),
+            not_eligible=statuses.count("not_eligible"),
+            unknown=statuses.count("unknown"),
+            granted_fen=sum(g.amount.fen for g in result.grants),
+            committed=ledger is not None,
+            ledger=ledger,
+        )
+
+    def row(self) -> tuple[Any, ...]:
+        return (*attrs.astuple(self)[:13], int(self.committed), self.ledger)
+
+
+class DecisionLog:
+    """The log file; open it with :meth:`open`.  Safe to share between threads: each write
+    opens a connection of its own, and writes take turns (one writer)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        #: Held by whoever writes to the log (or to a ledger store with the log attached).
+        self.writer = threading.Lock()
+
+    @classmethod
+    def open(cls, path: str | Path) -> DecisionLog:
+        """Open the log at ``path``, creating it (and its table) if need be.
+
+        :raises PolicyRulesError: E720 if the file is not a decision log, or a newer one,
+            or cannot be opened or written."""
+        log = cls(Path(path))
+        try:
+            with log._connect() as conn:
+                app = conn.execute("PRAGMA main.application_id").fetchone()[0]
+                tables = conn.execute("SELECT count(*) FROM sqlite_schema").fetchone()[0]
+                if tables and app != _APPLICATION_ID:
+                    raise _log_error(
+                        f"{path}: a SQLite database, but not a decision log",
+                        hint="name a new file for --log",
+                    )
+                version = conn.execute("PRAGMA main.user_version").fetchone()[0]
+                if version > _VERSION:
+                    raise _log_error(
+                        f"{path}: decision log version {version} is newer than this "
+                        f"policyrules writes ({_VERSION})",
+                        hint="upgrade policyrules, or name a new file for --log",
+                    )
+                conn.execute("PRAGMA journal_mode = WAL")
+                conn.execute("BEGIN IMMEDIATE")
+                conn.execute(_TABLE.format(schema="main"))
+                conn.execute(f"PRAGMA main.application_id = {_APPLICATION_ID}")
+                conn.execute(f"PRAGMA main.user_version = {_VERSION}")
+                conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            raise _log_error(f"{path}: cannot open the decision log ({exc})") from None
+        return log
+
+    @staticmethod
+    def _open(path: Path) -> sqlite3.Connection:
+        return sqlite3.connect(path, timeout=60.0, isolation_level=None, check_same_thread=False)
+
+    @contextlib.contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        conn = self._open(self.path)
+        try:
+            yield conn
+        finally:
+            conn.close()
+
+    def append(self, entry: LogEntry) -> None:
+        """Append ``entry`` in a transaction of its own.
+
+        :raises PolicyRulesError: E720 if it cannot be written (nothing is)."""
+        with self.writer:
+            try:
+                with self._connect() as conn:
+                    conn.execute("BEGIN IMMEDIATE")
+                    try:
+                        conn.execute(_INSERT.format(schema="main"), entry.row())
+                        conn.execute("COMMIT")
+                    except BaseException:
+                        conn.execute("ROLLBACK")
+                        raise
+            except sqlite3.Error as exc:
+                raise _log_error(f"{self.path}: cannot write the decision log ({exc})") from None
+
+    @staticmethod
+    def append_in(txn: StoreTransaction, entry: LogEntry) -> None:
+        """Append ``entry`` within ``txn``, a ledger store's transaction on a connection the
+        log is attached to as :data:`LOG_SCHEMA` (the caller holds :attr:`writer`)."""
+        txn.execute(_INSERT.format(schema=LOG_SCHEMA), entry.row())
+
+    def entries(self) -> list[dict[str, Any]]:
+        """Every row, in order of recording, as a mapping of column to value."""
+        with self._connect() as conn:
+            cur = conn.execute(f"SELECT seq, {_COLUMNS} FROM decisions ORDER BY seq")
+            names = [c[0] for c in cur.description]
+            return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]

@@ -1,0 +1,188 @@
+"""The OpenAPI 3.1 document of ``policyrules serve``, with the policy's own facts schema.
+
+The request body of ``/v1/evaluate`` and ``/v1/explain`` is a facts document, whose shape
+depends on the policy: its JSON Schema (``policyrules schema``, draft 2020-12, the dialect
+of OpenAPI 3.1) is embedded whole as ``components/schemas/Facts``.  Answers are described
+by their top-level fields; the decisions' fields are those of ``eval --json``
+(docs/serve.md).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .api import Policy
+
+__all__ = ["openapi"]
+
+_ERROR = {
+    "type": "object",
+    "required": ["errors", "text"],
+    "properties": {
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["code", "message"],
+                "properties": {
+                    "code": {"type": "string", "pattern": "^E[0-9]{3}$"},
+                    "message": {"type": "string"},
+                    "hint": {"type": ["string", "null"]},
+                    "path": {"type": ["string", "null"]},
+                    "line": {"type": ["integer", "null"]},
+                    "col": {"type": ["integer", "null"]},
+                    "end_line": {"type": ["integer", "null"]},
+                    "end_col": {"type": ["integer", "null"]},
+                },
+            },
+        },
+        "text": {"type": "string", "description": "the errors as the command line prints them"},
+    },
+}
+
+_RESULT = {
+    "type": "object",
+    "required": ["decisions", "grants", "assumptions", "provenance"],
+    "properties": {
+        "decisions": {"type": "array", "items": {"type": "object"}},
+        "grants": {"type": "array", "items": {"type": "object"}},
+        "assumptions": {"type": "object"},
+        "provenance": {"$ref": "#/components/schemas/Provenance"},
+    },
+}
+
+_PROVENANCE = {
+    "type": "object",
+    "required": ["tool", "version", "policy", "calendar"],
+    "properties": {
+        "tool": {"const": "policyrules"},
+        "version": {"type": "string"},
+        "policy": {
+            "type": "object",
+            "properties": {"digest": {"type": "string"}, "files": {"type": "integer"}},
+        },
+        "calendar": {"type": "object"},
+        "options": {"type": "object"},
+    },
+}
+
+
+def _query(name: str, description: str, *, repeat: bool = False) -> dict[str, Any]:
+    schema: dict[str, Any] = {"type": "string"}
+    if repeat:
+        schema = {"type": "array", "items": schema}
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "description": description,
+        "schema": schema,
+        **({"style": "form", "explode": True} if repeat else {}),
+    }
+
+
+_OPTIONS = [
+    _query("as_of", "the day the result speaks for (YYYY-MM-DD), as --as-of"),
+    _query("set", "NAME=VALUE: give an open parameter a value, as --set", repeat=True),
+    _query("assume", "NAME=VALUE: override a named assumption, as --assume", repeat=True),
+    _query("all_earlier", "1: list every earlier claim on a cap, as --all-earlier"),
+]
+
+
+def _errors(*statuses: int) -> dict[str, Any]:
+    ref = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+    return {str(s): {"description": "the diagnostics", **ref} for s in statuses}
+
+
+def _json_answer(description: str, schema: dict[str, Any]) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _get(summary: str, schema: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {
+        "get": {
+            "summary": summary,
+            "responses": {"200": _json_answer(summary, schema or {"type": "object"})},
+        }
+    }
+
+
+def openapi(policy: Policy, about: dict[str, Any]) -> dict[str, Any]:
+    """The OpenAPI document of the service for ``policy``; ``about`` is its provenance
+    (without options), whose version and digest go in ``info``."""
+    body = {
+        "required": True,
+        "content": {
+            "application/json": {"schema": {"$ref": "#/components/schemas/Facts"}},
+            "application/yaml": {"schema": {"$ref": "#/components/schemas/Facts"}},
+        },
+    }
+    refusals = _errors(400, 404, 409, 413, 415, 503, 504)
+    result = {"$ref": "#/components/schemas/Result"}
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "policyrules",
+            "version": about["version"],
+            "description": "Decisions on the facts of a firm by an encoded policy "
+            f"(policy digest {about['policy']['digest']}).",
+        },
+        "paths": {
+            "/v1/evaluate": {
+                "post": {
+                    "summary": "Evaluate a facts document: what `policyrules eval --json` prints",
+                    "parameters": [
+                        *_OPTIONS,
+                        _query("commit", "1: record the grants in the ledger store"),
+                    ],
+                    "requestBody": body,
+                    "responses": {"200": _json_answer("the result", result), **refusals},
+                }
+            },
+            "/v1/explain": {
+                "post": {
+                    "summary": "One clause's decisions for a facts document, explained",
+                    "parameters": [
+                        _query("clause", "a clause id (jjxf_2025_50/3) or label (3)"),
+                        *_OPTIONS,
+                    ],
+                    "requestBody": body,
+                    "responses": {"200": _json_answer("the decisions", {"type": "object"})},
+                }
+            },
+            "/v1/clauses": _get("Every clause"),
+            "/v1/clauses/{clause}": {
+                "get": {
+                    "summary": "One clause: quote, parameters, provisions, encoding",
+                    "parameters": [
+                        {
+                            "name": "clause",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string"},
+                        }
+                    ],
+                    "responses": {
+                        "200": _json_answer("the clause", {"type": "object"}),
+                        **_errors(404),
+                    },
+                }
+            },
+            "/v1/schema": _get("The JSON Schema of facts documents"),
+            "/v1/coverage": _get("What each measure encodes and leaves open"),
+            "/v1/health": _get("Whether the service answers"),
+            "/v1/version": _get(
+                "The tool, the policy digest and the calendar",
+                {"$ref": "#/components/schemas/Provenance"},
+            ),
+            "/openapi.json": _get("This document"),
+        },
+        "components": {
+            "schemas": {
+                "Facts": policy.schema(),
+                "Result": _RESULT,
+                "Provenance": _PROVENANCE,
+                "Error": _ERROR,
+            }
+        },
+    }

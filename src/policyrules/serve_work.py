@@ -1,0 +1,295 @@
+"""The evaluations of ``policyrules serve``: run in worker threads, within bounds, logged.
+
+:class:`Evaluator` holds what every evaluation shares (the policy, its digest, the decision
+log, the ledger store) and a pool of ``ServeLimits.workers`` threads.  A request's
+evaluation is given to the pool and waited for at most ``ServeLimits.timeout`` seconds,
+counted from when it was handed over:
+
+- if no thread took it up in that time it is withdrawn: **503** (E713, the service is busy);
+- if it is still running it is abandoned: **504** (E712).  A Python thread cannot be
+  stopped, so it runs to its end and keeps its place in the pool until then (at most
+  ``workers`` evaluations ever run at once), but it records nothing: before it writes its
+  log entry (and, when committing, its grants, in the same transaction) it claims its
+  :class:`Job`, and a job abandoned first refuses the claim, which rolls the transaction
+  back.  Once claimed, the writing is waited for and answered, however late.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import contextlib
+import json
+import re
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from .api import Policy
+from .errors import Diagnostic, PolicyRulesError
+from .explain import decision_json, decision_text, result_json
+from .provenance import provenance
+from .reading import Limits
+from .result import Result
+from .serve_log import LOG_SCHEMA, DecisionLog, LogEntry
+from .store import LedgerStore, StoreTransaction
+from .terminal import json_printable
+
+__all__ = [
+    "Abandoned",
+    "Evaluator",
+    "Job",
+    "Options",
+    "ServeLimits",
+    "dumps",
+    "error_json",
+    "error_status",
+    "serve_error",
+]
+
+
+@attrs.frozen
+class ServeLimits:
+    """Bounds on one request: ``max_body_bytes`` (default 4 MiB; more is 413),
+    ``max_depth`` (default 100 levels of nesting in the document), ``timeout`` (seconds,
+    default 10: see the module), ``workers`` (default 4 evaluations at once)."""
+
+    max_body_bytes: int = 4 * 2**20
+    max_depth: int = 100
+    timeout: float = 10.0
+    workers: int = 4
+
+
+@attrs.frozen
+class Options:
+    """A request's options, read from its query as the command line reads its flags."""
+
+    as_of: Any = None
+    parameters: dict[str, Any] = attrs.field(factory=dict)
+    assumptions: dict[str, Any] = attrs.field(factory=dict)
+    commit: bool = False
+    all_earlier: bool = False
+    #: For an explanation: the ids of the clauses whose decisions are answered.
+    clauses: tuple[str, ...] = ()
+
+
+def dumps(data: Any) -> bytes:
+    """JSON exactly as the command line prints it (``eval --json``), with a final newline."""
+    return (json_printable(json.dumps(data, ensure_ascii=False, indent=2)) + "\n").encode()
+
+
+def serve_error(code: str, message: str, hint: str | None = None) -> PolicyRulesError:
+    """An error of the service's own (E710-E729)."""
+    return PolicyRulesError(Diagnostic(code, message, hint=hint))
+
+
+class Abandoned(Exception):
+    """The request was answered with 503/504 before its evaluation could record anything."""
+
+
+class Job:
+    """One evaluation's claim to be answered (see the module)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._state = "waiting"  # -> running -> claimed, or -> abandoned
+
+    def start(self) -> None:
+        with self._lock:
+            if self._state == "abandoned":
+                raise Abandoned
+            self._state = "running"
+
+    def claim(self) -> None:
+        """Called before anything is written; raises :class:`Abandoned` if too late."""
+        with self._lock:
+            if self._state == "abandoned":
+                raise Abandoned
+            self._state = "claimed"
+
+    def abandon(self) -> bool:
+        """Give up on the job unless it has claimed; whether it was given up."""
+        with self._lock:
+            if self._state == "claimed":
+                return False
+            self._state = "abandoned"
+            return True
+
+
+_STATUS = {
+    "E307": 413,
+    "E331": 409,
+    "E335": 409,
+    "E330": 503,
+    "E332": 503,
+    "E336": 503,
+    "E710": 415,
+    "E711": 413,
+    "E712": 504,
+    "E713": 503,
+    "E714": 404,
+    "E716": 409,
+    "E717": 404,
+    "E718": 405,
+    "E719": 500,
+    "E720": 503,
+}
+# A message that starts with a place in the document: firms[0].products[1].approved_on: …
+_PATH = re.compile(r"([A-Za-z_]\w*(?:\[\d+\])*(?:\.[A-Za-z_]\w*(?:\[\d+\])*)*): ")
+
+
+def error_status(exc: PolicyRulesError) -> int:
+    """The HTTP status for an error: 400 unless its code says otherwise (see docs/serve.md)."""
+    return _STATUS.get(exc.code, 400)
+
+
+def error_json(exc: PolicyRulesError, document: str | None = None) -> dict[str, Any]:
+    """``{"errors": [{code, message, hint, path, line, col, end_line, end_col}], "text"}``:
+    the diagnostics the command line prints, as data, and ``text`` as it prints them.
+    ``path`` is the place in the document a message starts with (``firms[0].id``), if any;
+    ``line``... are the place in the request body (``document`` names it) or ``null``."""
+    errors = []
+    for d in exc.diagnostics:
+        m = _PATH.match(d.message)
+        path = m.group(1) if m and (document is None or m.group(1) != document) else None
+        span = d.span
+        errors.append(
+            {
+                "code": d.code,
+                "message": d.message,
+                "hint": d.hint,
+                "path": path,
+                "line": span.line if span else None,
+                "col": span.col if span else None,
+                "end_line": span.end_line if span else None,
+                "end_col": span.end_col if span else None,
+            }
+        )
+    return {"errors": errors, "text": exc.render()}
+
+
+class Evaluator:
+    """Evaluates request bodies against ``policy`` in a pool of threads (see the module).
+
+    ``log``: where every evaluation is recorded (``None``: nowhere); ``ledger``: a ledger
+    store the evaluations read their earlier grants from and, with ``commit``, record their
+    grants in."""
+
+    def __init__(
+        self,
+        policy: Policy,
+        *,
+        digest: tuple[str, int],
+        log: DecisionLog | None,
+        ledger: Path | None,
+        limits: ServeLimits,
+    ) -> None:
+        self.policy = policy
+        self.digest = digest
+        self.log = log
+        self.ledger = ledger
+        self.limits = limits
+        self.reading = Limits(max_bytes=limits.max_body_bytes, max_depth=limits.max_depth)
+        self.pool = concurrent.futures.ThreadPoolExecutor(
+            max_workers=limits.workers, thread_name_prefix="policyrules-eval"
+        )
+
+    def submit(
+        self, raw: bytes, name: str, options: Options, entry_id: str, job: Job
+    ) -> concurrent.futures.Future[bytes]:
+        """Hand the evaluation of the document ``raw`` (named ``name``: ``request.json`` or
+        ``request.yaml``) to the pool; its future gives the answer's JSON text (serialised
+        in the thread too, off the event loop)."""
+        return self.pool.submit(self._run, raw, name, options, entry_id, job)
+
+    def _run(self, raw: bytes, name: str, options: Options, entry_id: str, job: Job) -> bytes:
+        job.start()
+        policy = self.policy
+        facts = policy.load_facts(name, self.reading, raw=raw)
+        prov = provenance(
+            policy,
+            digest=self.digest,
+            extra=facts.extra,
+            as_of=options.as_of,
+            parameters=options.parameters,
+            assumptions=options.assumptions,
+        )
+        kwargs: dict[str, Any] = {
+            "as_of": options.as_of,
+            "parameters": options.parameters,
+            "assumptions": options.assumptions,
+        }
+
+        def entry(result: Result, ledger: str | None = None) -> LogEntry:
+            return LogEntry.of(entry_id, result, raw=raw, provenance=prov, ledger=ledger)
+
+        if options.commit:
+            if self.ledger is None:
+                raise serve_error(
+                    "E716",
+                    "commit=1 records grants in a ledger store, and this service has none",
+                    hint="start the service with --ledger STORE, or leave out commit",
+                )
+            log, store_path = self.log, self.ledger
+
+            def record(txn: StoreTransaction, result: Result) -> None:
+                job.claim()
+                if log is not None:
+                    DecisionLog.append_in(txn, entry(result, str(store_path)))
+
+            with self._writer(), self._store() as store:
+                if log is not None:
+                    store.attach(log.path, LOG_SCHEMA)
+                result = policy.evaluate(
+                    facts,
+                    ledger=store,
+                    commit=True,
+                    note=f"serve {entry_id}",
+                    facts_file=f"request {entry_id}",
+                    on_commit=record,
+                    **kwargs,
+                )
+        else:
+            if self.ledger is not None:
+                with self._store() as store:
+                    result = policy.evaluate(facts, ledger=store, **kwargs)
+            else:
+                result = policy.evaluate(facts, **kwargs)
+            job.claim()
+            if self.log is not None:
+                self.log.append(entry(result))
+        return dumps(self._answer(result, options, prov))
+
+    def _answer(self, result: Result, options: Options, prov: dict[str, Any]) -> dict[str, Any]:
+        data = result_json(result, all_earlier=options.all_earlier)
+        if options.clauses:
+            picked = [d for d in result.decisions if d.clause in options.clauses]
+            data = {
+                "decisions": [
+                    {
+                        **decision_json(d, all_earlier=options.all_earlier),
+                        "text": decision_text(d, verbose=True),
+                    }
+                    for d in picked
+                ]
+            }
+        data["provenance"] = prov
+        return data
+
+    @contextlib.contextmanager
+    def _writer(self) -> Iterator[None]:
+        if self.log is None:
+            yield
+            return
+        with self.log.writer:
+            yield
+
+    def _store(self) -> LedgerStore:
+        assert self.ledger is not None
+        return LedgerStore.open(self.ledger, create=False)
+
+    def close(self) -> None:
+        """Stop taking evaluations; those waiting are dropped, running ones end on their own."""
+        self.pool.shutdown(wait=False, cancel_futures=True)

@@ -1,0 +1,370 @@
+"""`policyrules serve`: the answers are the command line's, bad input gets its diagnostics."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+import yaml
+from starlette.testclient import TestClient
+from tests.support import run_cli
+
+import policyrules
+from policyrules.coverage import coverage_json
+from policyrules.serve import ServeLimits, create_app
+from policyrules.serve_log import DecisionLog
+
+ROOT = Path(__file__).resolve().parents[2]
+POLICY = ROOT / "policies" / "beijing_2025"
+FIRM_A = ROOT / "examples" / "firm-a.yaml"
+JSON = {"content-type": "application/json"}
+
+
+@pytest.fixture(scope="module")
+def policy() -> policyrules.Policy:
+    return policyrules.load(POLICY)
+
+
+def firm_a_json() -> bytes:
+    """examples/firm-a.yaml as a JSON document (its dates as text, as JSON writes them)."""
+    return json.dumps(yaml.safe_load(FIRM_A.read_text("utf-8")), default=str).encode()
+
+
+@pytest.fixture
+def log(tmp_path: Path) -> DecisionLog:
+    return DecisionLog.open(tmp_path / "decisions.sqlite")
+
+
+@pytest.fixture
+def client(policy: policyrules.Policy, log: DecisionLog) -> Iterator[TestClient]:
+    with TestClient(create_app(policy, log=log)) as c:
+        yield c
+
+
+def _errors(answer: Any) -> list[dict[str, Any]]:
+    assert "Traceback" not in answer.text
+    data: list[dict[str, Any]] = answer.json()["errors"]
+    return data
+
+
+@pytest.mark.parametrize(
+    ("query", "flags"),
+    [
+        ("", []),
+        (
+            "?set=overseas_support_rate%3D50%25&as_of=2026-12-31&assume=holiday_schedule%3Dweekends_only",
+            [
+                "--set",
+                "overseas_support_rate=50%",
+                "--as-of",
+                "2026-12-31",
+                "--assume",
+                "holiday_schedule=weekends_only",
+            ],
+        ),
+    ],
+)
+def test_evaluate_answers_exactly_what_eval_json_prints(
+    client: TestClient,
+    log: DecisionLog,
+    capsys: pytest.CaptureFixture[str],
+    query: str,
+    flags: list[str],
+) -> None:
+    """POST /v1/evaluate answers the bytes `eval --json` prints for the same document and
+    options (provenance included), and logs the evaluation under the answer's id."""
+    body = firm_a_json()
+    answer = client.post(f"/v1/evaluate{query}", content=body, headers=JSON)
+    code, out, _ = run_cli(capsys, "eval", POLICY, FIRM_A, "--json", *flags)
+    assert (answer.status_code, code) == (200, 0)
+    assert answer.content.decode() == out
+    (entry,) = log.entries()
+    assert entry["id"] == answer.headers["x-decision-id"]
+    assert entry["input_digest"] == "sha256:" + hashlib.sha256(body).hexdigest()
+    assert entry["committed"] == 0
+    options = json.loads(entry["options"])
+    assert options == json.loads(out)["provenance"]["options"]
+
+
+def test_yaml_body_is_read_as_a_facts_file(client: TestClient) -> None:
+    """A YAML body (application/yaml) gives the same decisions as the same facts in JSON."""
+    as_yaml = client.post(
+        "/v1/evaluate", content=FIRM_A.read_bytes(), headers={"content-type": "application/yaml"}
+    )
+    as_json = client.post("/v1/evaluate", content=firm_a_json(), headers=JSON)
+    assert as_yaml.status_code == as_json.status_code == 200
+    assert as_yaml.json() == as_json.json()
+
+
+def test_log_row_holds_the_decisions_in_brief(client: TestClient, log: DecisionLog) -> None:
+    """The row counts statuses and sums the grants in fen: with overseas_support_rate=50%,
+    firm-a is granted A1 200 万 + A2 150 万 + A3 50 万 (the 1000 万 firm-year cap, 600 万
+    used before) + J1 2400 万 (30% × 8000 万) + A1 overseas 60 万 (50% × 120 万)
+    = 2860 万元 = 2,860,000,000 fen."""
+    answer = client.post(
+        "/v1/evaluate?set=overseas_support_rate%3D50%25", content=firm_a_json(), headers=JSON
+    )
+    assert answer.status_code == 200
+    (entry,) = log.entries()
+    assert entry["granted_fen"] == 2_860_000_000
+    statuses = [d["status"] for d in answer.json()["decisions"]]
+    assert (entry["eligible"], entry["not_eligible"], entry["unknown"]) == (
+        statuses.count("eligible"),
+        statuses.count("not_eligible"),
+        statuses.count("unknown"),
+    )
+    brief = json.loads(entry["decisions"])
+    assert ["jjxf_2025_50/3/launch_reward", "firm-a/A3", "eligible", "500000.00", "exact"] in brief
+    assert entry["policy_digest"] == answer.json()["provenance"]["policy"]["digest"]
+    assert entry["calendar_version"] == "1.11.0"  # the pinned chinesecalendar
+
+
+DEEP = b'{"firms": ' + b"[" * 300 + b"]" * 300 + b"}"
+
+
+@pytest.mark.parametrize(
+    ("body", "kind", "status", "code", "path", "place"),
+    [
+        (b"{garbage", "application/json", 400, "E302", None, (1, 2)),
+        (b"{}", "text/plain", 415, "E710", None, None),
+        (b"{}", "", 415, "E710", None, None),
+        # `{"firms": ` is 10 characters; the object is level 1, so the 100th `[` (column 110)
+        # is level 101, the first too deep.
+        (DEEP, "application/json", 400, "E308", None, (1, 110)),
+        # `"bogus"` starts at column 24: `{"firms": [{"id": "f", ` is 23 characters.
+        (
+            b'{"firms": [{"id": "f", "bogus": 1}]}',
+            "application/json",
+            400,
+            "E303",
+            "firms[0].bogus",
+            (1, 24),
+        ),
+        (
+            b'{"firms": [{"id": "f", "products": [{"id": "p", "approved_on": "2025-13-01"}]}]}',
+            "application/json",
+            400,
+            "E303",
+            "firms[0].products[0].approved_on",
+            # the value, as in a file: 63 characters come before `"2025-13-01"`.
+            (1, 64),
+        ),
+        (b"\xff\xfe", "application/json", 400, "E301", None, None),
+        (b"[1, 2]", "application/json", 400, "E303", None, None),
+    ],
+)
+def test_bad_documents_get_the_command_lines_diagnostics(
+    client: TestClient,
+    log: DecisionLog,
+    body: bytes,
+    kind: str,
+    status: int,
+    code: str,
+    path: str | None,
+    place: tuple[int, int] | None,
+) -> None:
+    """Each bad body is a 4xx with the code, the place in the document, the message and the
+    command line's own rendering; nothing is logged."""
+    headers = {"content-type": kind} if kind else {}
+    answer = client.post("/v1/evaluate", content=body, headers=headers)
+    assert answer.status_code == status
+    (err,) = _errors(answer)
+    assert err["code"] == code
+    assert err["path"] == path
+    if place is not None:
+        assert (err["line"], err["col"]) == place
+        assert answer.json()["text"].startswith(f"request.json:{place[0]}:{place[1]}: ")
+    assert log.entries() == []
+
+
+def test_huge_body_is_refused_with_413(policy: policyrules.Policy) -> None:
+    """A body over the bound is refused, declared (Content-Length) or streamed (chunked)."""
+    limits = ServeLimits(max_body_bytes=1000)
+    with TestClient(create_app(policy, limits=limits)) as c:
+        declared = c.post("/v1/evaluate", content=b" " * 1001, headers=JSON)
+        streamed = c.post("/v1/evaluate", content=iter([b" " * 600, b" " * 600]), headers=JSON)
+        fits = c.post("/v1/evaluate", content=b'{"firms": []}' + b" " * 987, headers=JSON)
+    assert [_errors(a)[0]["code"] for a in (declared, streamed)] == ["E711", "E711"]
+    assert (declared.status_code, streamed.status_code, fits.status_code) == (413, 413, 200)
+
+
+@pytest.mark.parametrize(
+    ("query", "code"),
+    [
+        ("?commt=1", "E715"),
+        ("?commit=yes", "E715"),
+        ("?set=overseas_support_rate", "E300"),
+        ("?set=no_such_param%3D1", "E304"),
+        ("?as_of=2026-02-30", "E305"),
+        ("?assume=holiday_schedule%3Dsometimes", "E305"),
+        ("?commit=1", "E716"),
+    ],
+)
+def test_bad_options_are_refused_with_a_diagnostic(
+    client: TestClient, query: str, code: str
+) -> None:
+    """Options are read as the command line reads its flags, with its codes; commit without
+    a ledger store is refused (409)."""
+    answer = client.post(f"/v1/evaluate{query}", content=firm_a_json(), headers=JSON)
+    assert answer.status_code == (409 if code == "E716" else 400)
+    assert _errors(answer)[0]["code"] == code
+
+
+def test_unknown_query_parameter_suggests_the_closest(client: TestClient) -> None:
+    answer = client.post("/v1/evaluate?commt=1", content=b"{}", headers=JSON)
+    assert _errors(answer)[0]["hint"] == "did you mean 'commit'?"
+
+
+def test_routes_and_methods_answer_json(client: TestClient) -> None:
+    """An unknown route is 404 E717 and a wrong method 405 E718, as JSON."""
+    missing, wrong = client.get("/v2/evaluate"), client.get("/v1/evaluate")
+    assert (missing.status_code, _errors(missing)[0]["code"]) == (404, "E717")
+    assert (wrong.status_code, _errors(wrong)[0]["code"]) == (405, "E718")
+
+
+def test_unexpected_failure_is_a_json_500_without_traceback(
+    policy: policyrules.Policy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bug (here a planted ZeroDivisionError) is answered 500 E719, its type named and no
+    traceback shown."""
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        return 1 // 0
+
+    monkeypatch.setattr(policyrules.api.Policy, "evaluate", broken)
+    with TestClient(create_app(policy), raise_server_exceptions=False) as c:
+        answer = c.post("/v1/evaluate", content=b"{}", headers=JSON)
+    assert answer.status_code == 500
+    (err,) = _errors(answer)
+    assert err["code"] == "E719"
+    assert "ZeroDivisionError" in err["message"]
+
+
+def test_fixed_routes(client: TestClient, policy: policyrules.Policy) -> None:
+    """schema, coverage, clauses, health and version answer what the CLI and library give."""
+    assert client.get("/v1/schema").json() == policy.schema()
+    coverage = json.loads(json.dumps(coverage_json(policy.checked)))  # tuples become lists
+    assert client.get("/v1/coverage").json() == coverage
+    assert client.get("/v1/health").json() == {"status": "ok"}
+    clauses = client.get("/v1/clauses").json()["clauses"]
+    assert len(clauses) == 47  # 15 measures of 京经信发〔2025〕50号 + 32 of 京医保发〔2025〕5号
+    version = client.get("/v1/version").json()
+    assert version["version"] == policyrules.__version__
+    assert version["calendar"]["package"] == "chinesecalendar"
+    assert "options" not in version
+    assert client.get("/v1/schema").headers["x-policy-digest"] == version["policy"]["digest"]
+
+
+def test_one_clause_by_id_or_label(client: TestClient) -> None:
+    """A clause by id or by label is that clause with its quote and encoding (as `explain`
+    finds it); an unknown one is 404 with the closest id suggested."""
+    (one,) = client.get("/v1/clauses/jjxf_2025_50/3").json()["clauses"]
+    assert one["document_number"] == "京经信发〔2025〕50号"
+    assert one["quote"].startswith("对承担工业和信息化部揭榜挂帅等国家项目")
+    assert "cap 200 万元 per product" in one["encoding"]
+    assert [p["id"] for p in one["provisions"]] == ["jjxf_2025_50/3/launch_reward"]
+    assert client.get("/v1/clauses/3").json()["clauses"] == [one]
+    (nineteenth,) = client.get("/v1/clauses/(十九)").json()["clauses"]
+    assert nineteenth["document_number"] == "京医保发〔2025〕5号"
+    missing = client.get("/v1/clauses/jjxf_2025_50/33")
+    assert missing.status_code == 404
+    assert _errors(missing)[0]["hint"] == "did you mean 'jjxf_2025_50/3'?"
+
+
+def test_explain_answers_one_clauses_decisions_with_text(
+    client: TestClient, log: DecisionLog
+) -> None:
+    """POST /v1/explain?clause=jjxf_2025_50/3: the three launch rewards of firm-a, each with
+    its explanation; A3's 200 万 is cut to 50 万 by the 1000 万 firm-year cap."""
+    answer = client.post("/v1/explain?clause=jjxf_2025_50/3", content=firm_a_json(), headers=JSON)
+    decisions = answer.json()["decisions"]
+    assert [(d["subject"], d["amount"]) for d in decisions] == [
+        ("firm-a/A1", "2000000.00"),
+        ("firm-a/A2", "1500000.00"),
+        ("firm-a/A3", "500000.00"),
+    ]
+    assert all("创新医疗器械" in d["text"] for d in decisions)
+    assert "provenance" in answer.json()
+    assert len(log.entries()) == 1
+    no_clause = client.post("/v1/explain", content=b"{}", headers=JSON)
+    assert _errors(no_clause)[0]["code"] == "E715"
+
+
+def test_openapi_document_embeds_the_facts_schema(
+    client: TestClient, policy: policyrules.Policy
+) -> None:
+    """/openapi.json is OpenAPI 3.1 with every route of the app, and its Facts schema is
+    the policy's own: the example firm's facts validate against it."""
+    doc = client.get("/openapi.json").json()
+    assert doc["openapi"] == "3.1.0"
+    assert client.get("/v1/openapi.json").json() == doc
+    assert set(doc["paths"]) == {
+        "/v1/evaluate",
+        "/v1/explain",
+        "/v1/clauses",
+        "/v1/clauses/{clause}",
+        "/v1/schema",
+        "/v1/coverage",
+        "/v1/health",
+        "/v1/version",
+        "/openapi.json",
+    }
+    facts_schema = doc["components"]["schemas"]["Facts"]
+    assert facts_schema == policy.schema()
+    jsonschema.validate(json.loads(firm_a_json()), facts_schema)
+    result = client.post("/v1/evaluate", content=firm_a_json(), headers=JSON).json()
+    jsonschema.validate(
+        result, {**doc["components"]["schemas"]["Result"], "components": doc["components"]}
+    )
+
+
+def test_serve_without_its_extra_says_so(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without Starlette/uvicorn, `policyrules serve` is E721 naming the extra, exit 2."""
+    import builtins
+
+    real = builtins.__import__
+
+    def no_uvicorn(name: str, *args: Any, **kwargs: Any) -> Any:
+        if name == "uvicorn":
+            raise ImportError("no uvicorn", name="uvicorn")
+        return real(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_uvicorn)
+    code, _, err = run_cli(capsys, "serve", POLICY)
+    assert code == 2
+    assert "error[E721]" in err
+    assert "policyrules[serve]" in err
+
+
+def test_serve_command_starts_uvicorn_with_the_options(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """`policyrules serve` builds the app with its bounds and hands it to uvicorn; a
+    missing ledger store is refused before anything listens (E336, exit 2)."""
+    import uvicorn
+
+    seen: dict[str, Any] = {}
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: seen.update(app=app, **kw))
+    log = tmp_path / "d.sqlite"
+    code, out, _ = run_cli(
+        capsys, "serve", POLICY, "--port", "8123", "--log", log, "--timeout", "2.5",
+        "--workers", "2", "--max-body-mb", "0.5", "--max-connections", "7",
+    )  # fmt: skip
+    assert code == 0
+    assert "http://127.0.0.1:8123/v1/" in out
+    assert (seen["host"], seen["port"], seen["limit_concurrency"]) == ("127.0.0.1", 8123, 7)
+    limits = seen["app"].state.evaluator.limits
+    assert limits == ServeLimits(max_body_bytes=2**19, max_depth=100, timeout=2.5, workers=2)
+    assert log.exists()
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run_cli(capsys, "serve", POLICY, "--ledger", tmp_path / "none.db")
+    assert code == 2
+    assert "error[E336]" in err
+    assert not (tmp_path / "decisions.sqlite").exists()  # no log made for a refused start
