@@ -3,12 +3,12 @@
 * E270 — a table's rows: a `from` row in a table keyed by an enum or a `when` row in one
   keyed by thresholds, a key or value of the wrong type, or one that is not a constant;
 * E271 — thresholds not strictly ascending, an enum member given two rows, or no row;
-* E272 — `T at x` where no `x reaches T` guards it (in an `eligible when` line of the
+* E272 — `T[x]` where no `x reaches T` guards it (in an `eligible when` line of the
   provision, or an `if x reaches T then ...` around it): below the first threshold there is
   no tier, so its value would be a guess;
 * E273 — `tiers by NAME` where NAME is not an assumption of an enum with the two members
   `top_up` and `highest_only`;
-* E274 — `highest_only` needs one `T at x` in the amount (the tier paid is recorded with
+* E274 — `highest_only` needs one `T[x]` in the amount (the tier paid is recorded with
   the grant), and `tiers by` needs a table in the amount at all;
 * E275 — `quota N ranked by F`: N below 1, or F not a number fact of the subject or an owner;
 * E276 — a table whose name is already a parameter's, assumption's or another table's.
@@ -194,7 +194,7 @@ def _constant(base: CheckedPolicy, e: s.Expr, want: t.Type, report: Report) -> o
 
 
 def _walk(e: s.Node, guards: frozenset[tuple[str, str]], out: list[tuple[s.TableAt, bool]]) -> None:
-    """Each ``T at x`` under ``e``, and whether a ``x reaches T`` in ``guards`` or an
+    """Each ``T[x]`` under ``e``, and whether a ``x reaches T`` in ``guards`` or an
     enclosing ``if`` guards it."""
     if isinstance(e, s.TableAt):
         out.append((e, (e.table, print_expr(e.key)) in guards))
@@ -217,7 +217,7 @@ def _reaches(e: s.Node) -> frozenset[tuple[str, str]]:
 
 
 def table_uses(p: s.Provision) -> list[tuple[s.TableAt, bool]]:
-    """Each ``T at x`` of provision ``p`` and whether it is guarded (see E272)."""
+    """Each ``T[x]`` of provision ``p`` and whether it is guarded (see E272)."""
     guards = frozenset().union(
         *(_reaches(b.condition) for b in p.body if isinstance(b, s.Eligible))
     )
@@ -232,7 +232,7 @@ def table_uses(p: s.Provision) -> list[tuple[s.TableAt, bool]]:
 
 
 def check_tiers(base: CheckedPolicy, p: s.Provision, report: Report) -> None:
-    """E272 for each unguarded ``T at x`` of ``p``; E273/E274 for its ``tiers by``."""
+    """E272 for each unguarded ``T[x]`` of ``p``; E273/E274 for its ``tiers by``."""
     uses = table_uses(p)
     for at, guarded in uses:
         if not guarded:
@@ -265,10 +265,10 @@ def check_tiers(base: CheckedPolicy, p: s.Provision, report: Report) -> None:
         if len(in_amount) != 1:
             report(
                 "E274",
-                f"`tiers by` reads the tier of one `T at x` in the amount; this one has "
+                f"`tiers by` reads the tier of one `T[x]` in the amount; this one has "
                 f"{len(in_amount)}",
                 st.span,
-                "write the amount as `amount T at x` (or `amount r of base` with r = T at x)",
+                "write the amount as `amount T[x]` (or `amount r of base` with r = T[x])",
             )
 
 
@@ -302,7 +302,7 @@ def quota_of(p: ProvisionInfo) -> s.Quota | None:
 
 
 def tier_read(p: ProvisionInfo) -> s.TableAt | None:
-    """The one ``T at x`` of ``p``'s amount that ``tiers by`` reads (E274 makes it one)."""
+    """The one ``T[x]`` of ``p``'s amount that ``tiers by`` reads (E274 makes it one)."""
     if p.amount is None:
         return None
     found: list[tuple[s.TableAt, bool]] = []

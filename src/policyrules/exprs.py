@@ -215,7 +215,7 @@ def table_rows(policy: CheckedPolicy, name: str, env: Env) -> Value:
 
 
 def _tier(e: s.Expr, policy: CheckedPolicy, name: str, key: Fn, value: bool) -> Fn:
-    """``T at x`` (``value``: the row's value) or ``x reaches T`` (whether there is a row)."""
+    """``T[x]`` (``value``: the row's value) or ``x reaches T`` (whether there is a row)."""
     table = policy.table(name)
     param = policy.parameter(name)
     typ = table.key if table is not None else (param.type.key if param else None)

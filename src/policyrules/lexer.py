@@ -82,7 +82,7 @@ class PolicyRulesLexer(RegexLexer):  # type: ignore[misc]
             (rf"({_NAME})(\s*)(\.)", bygroups(Name, Whitespace, Punctuation)),
             (_NAME, Name),
             (r"<=|>=|!=|[=<>≤≥≠+\-×*/÷]", Operator),
-            (r"[(){},:.]", Punctuation),
+            (r"[(){}\[\],:.]", Punctuation),
             (r".", Error),
         ],
         "string": [

@@ -135,7 +135,7 @@ def print_expr(e: s.Expr) -> str:
         case s.Progressive(base=b, bands=bands):
             return " ".join([f"progressive {_wrap(b, _SUM)}", *(print_band(x) for x in bands)])
         case s.TableAt(table=name, key=k):
-            return f"{name} at {_wrap(k, _NEG)}"
+            return f"{name}[{print_expr(k)}]"
         case s.Reaches(operand=a, table=name):
             return f"{_wrap(a, _SUM)} reaches {name}"
     raise TypeError(f"not an expression: {e!r}")  # pragma: no cover

@@ -231,7 +231,7 @@ class Progressive(Node):
 
 @attrs.frozen
 class TableAt(Node):
-    """``scale_tiers at revenue`` — the value of the tier ``key`` falls in."""
+    """``scale_tiers[revenue]`` — the value of the tier ``key`` falls in."""
 
     table: str
     key: Expr

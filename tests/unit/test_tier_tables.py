@@ -1,4 +1,4 @@
-"""Tier tables (`table`, `T at x`, `x reaches T`), the two readings (`tiers by`) and quotas.
+"""Tier tables (`table`, `T[x]`, `x reaches T`), the two readings (`tiers by`) and quotas.
 
 Amounts are worked by hand in comments; 1 亿元 = 100,000,000.00 元, 1 万元 = 10,000.00 元.
 """
@@ -53,7 +53,7 @@ def _decide(policy: policyrules.Policy, facts: dict[str, Any]) -> policyrules.De
     return d
 
 
-SCALE = ("eligible when revenue reaches scale", "amount scale at revenue", "tiers by reading")
+SCALE = ("eligible when revenue reaches scale", "amount scale[revenue]", "tiers by reading")
 
 
 # ---- syntax and the formatter --------------------------------------------------------------
@@ -71,10 +71,10 @@ def test_a_table_and_its_uses_print_back_to_the_same_tree() -> None:
     assert "    quota 3 ranked by rank\n" in printed
 
 
-def test_at_binds_like_an_atom() -> None:
-    """`T at x of y` is `(T at x) of y`; a key that is a sum is printed in parentheses."""
-    tree = parse("parameter p: money = t at (a + b) of c")
-    assert print_module(tree) == "parameter p: money = t at (a + b) of c\n"
+def test_a_lookup_binds_like_an_atom() -> None:
+    """`T[x] of y` is `(T[x]) of y`; the key in brackets needs no parentheses."""
+    tree = parse("parameter p: money = t[(a + b)] of c")
+    assert print_module(tree) == "parameter p: money = t[a + b] of c\n"
     default = tree.items[0].default
     assert type(default).__name__ == "Of"
 
@@ -104,7 +104,7 @@ def test_misspelt_tables_tiers_and_quotas_have_their_codes(text: str, code: str)
 
 def test_unguarded_lookup_is_e272_with_the_guard_as_hint() -> None:
     with pytest.raises(RuleCheckError) as info:
-        _policy("amount scale at revenue")
+        _policy("amount scale[revenue]")
     (d,) = info.value.diagnostics
     assert d.code == "E272"
     assert d.hint is not None
@@ -112,7 +112,7 @@ def test_unguarded_lookup_is_e272_with_the_guard_as_hint() -> None:
 
 
 def test_if_reaches_guards_a_lookup() -> None:
-    policy = _policy("amount if revenue reaches scale then scale at revenue else 0 元")
+    policy = _policy("amount if revenue reaches scale then scale[revenue] else 0 元")
     d = _decide(policy, {"firms": [{"id": "f", "revenue": "99,999,999.99 元"}]})
     assert (d.status, d.amount) == ("eligible", Money(0))  # below 1 亿: the else branch
 
@@ -217,7 +217,7 @@ def test_thresholds(revenue: str, status: str, amount: Money | None) -> None:
 def test_the_trace_names_the_row() -> None:
     d = _decide(_policy(*SCALE), {"firms": [{"id": "f", "revenue": "6亿元"}]})
     steps = [s.text for s in d.trace if s.kind == "tier"]
-    assert steps == ["scale at revenue = 6 亿元: row `from 5 亿元 give 200 万元`"]
+    assert steps == ["scale[revenue] = 6 亿元: row `from 5 亿元 give 200 万元`"]
 
 
 def _ledger(tier: str | None) -> list[dict[str, Any]]:
@@ -266,7 +266,7 @@ def test_highest_only_grants_name_their_tier() -> None:
 
 
 def test_a_tier_on_a_grant_of_a_provision_without_tiers_by_is_e323() -> None:
-    policy = _policy("eligible when revenue reaches scale", "amount scale at revenue")
+    policy = _policy("eligible when revenue reaches scale", "amount scale[revenue]")
     with pytest.raises(LedgerError) as info:
         policy.evaluate({"firms": [{"id": "f", "revenue": "6亿元"}], "ledger": _ledger("1 亿元")})
     assert info.value.diagnostics[0].code == "E323"
@@ -275,7 +275,7 @@ def test_a_tier_on_a_grant_of_a_provision_without_tiers_by_is_e323() -> None:
 def test_an_enum_keyed_table() -> None:
     before = "table by_level: Level to money\n  when mid give 20 万元\n  when high give 50 万元\n"
     policy = _policy(
-        "eligible when level reaches by_level", "amount by_level at level", before=before
+        "eligible when level reaches by_level", "amount by_level[level]", before=before
     )
     low = _decide(policy, {"firms": [{"id": "f", "level": "low"}]})
     high = _decide(policy, {"firms": [{"id": "f", "level": "high"}]})
@@ -317,7 +317,7 @@ def test_tiers_and_quotas_take_the_general_way() -> None:
     out of it, and their decisions are the general evaluator's."""
     tiered = _policy(*SCALE)
     quota = _policy("amount 1 元", "quota 3 ranked by rank")
-    table_only = _policy("eligible when revenue reaches scale", "amount scale at revenue")
+    table_only = _policy("eligible when revenue reaches scale", "amount scale[revenue]")
     plain = _policy("amount 1 元")
     assert [p.compiled.fast for p in (tiered, quota, table_only)] == [{}, {}, {}]
     assert list(plain.compiled.fast) == ["d/1/a"]
@@ -330,7 +330,7 @@ PARAM = 'parameter grades: table Level to money "分级分档，具体标准另�
 
 
 def test_a_table_parameter_given_in_the_facts() -> None:
-    policy = _policy("eligible when level reaches grades", "amount grades at level", before=PARAM)
+    policy = _policy("eligible when level reaches grades", "amount grades[level]", before=PARAM)
     unset = _decide(policy, {"firms": [{"id": "f", "level": "mid"}]})
     given = _decide(
         policy,
@@ -350,7 +350,7 @@ def test_a_table_parameter_given_in_the_facts() -> None:
     ],
 )
 def test_a_bad_table_parameter_is_e345(value: Any, words: str) -> None:
-    policy = _policy("eligible when level reaches grades", "amount grades at level", before=PARAM)
+    policy = _policy("eligible when level reaches grades", "amount grades[level]", before=PARAM)
     with pytest.raises(FactsError) as info:
         policy.evaluate({"firms": [{"id": "f"}], "parameters": {"grades": value}})
     d = info.value.diagnostics[0]
@@ -360,9 +360,7 @@ def test_a_bad_table_parameter_is_e345(value: Any, words: str) -> None:
 
 def test_threshold_table_parameter_sorted_and_duplicates_refused() -> None:
     before = "parameter steps: table money to money\n"
-    policy = _policy(
-        "eligible when revenue reaches steps", "amount steps at revenue", before=before
-    )
+    policy = _policy("eligible when revenue reaches steps", "amount steps[revenue]", before=before)
     facts: dict[str, Any] = {
         "firms": [{"id": "f", "revenue": "3亿元"}],
         "parameters": {"steps": {"5亿元": "2元", "1亿元": "1元"}},  # given out of order
@@ -375,7 +373,7 @@ def test_threshold_table_parameter_sorted_and_duplicates_refused() -> None:
 
 
 def test_the_schema_of_a_table_parameter() -> None:
-    policy = _policy("eligible when level reaches grades", "amount grades at level", before=PARAM)
+    policy = _policy("eligible when level reaches grades", "amount grades[level]", before=PARAM)
     got = policy.schema()["properties"]["parameters"]["properties"]["grades"]
     assert got["type"] == "object"
     assert got["propertyNames"] == {"enum": ["low", "mid", "high"]}

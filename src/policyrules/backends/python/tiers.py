@@ -1,6 +1,6 @@
 """Tier tables, their two readings and quotas, in the general evaluator.
 
-* The trace names the row a ``T at x`` found: ``scale_tiers at revenue = 6.00 亿元: row
+* The trace names the row a ``T[x]`` found: ``scale_tiers[revenue] = 6.00 亿元: row
   `from 5 亿元 give 200 万元```.
 * ``tiers by R`` with R = ``top_up`` (晋档补差) is the entitlement rule every award has:
   what the subject was granted before under the provision counts against the tier's
@@ -34,7 +34,7 @@ __all__ = ["HighestOnly", "highest_only", "quota_check", "quota_ranks", "tier_st
 
 
 def tier_steps(p: ProvisionInfo, policy: CheckedPolicy, env: Env) -> list[Step]:
-    """A trace step per ``T at x`` of the amount: the key and the row it falls in."""
+    """A trace step per ``T[x]`` of the amount: the key and the row it falls in."""
     at = tier_read(p)
     if at is None:
         return []

@@ -1,6 +1,6 @@
 """Refusals of the tier constructs the SQL batch does not compile yet, each located.
 
-* E612 — a tier table read (``T at x``, ``x reaches T``), or a tier reading (``tiers by``:
+* E612 — a tier table read (``T[x]``, ``x reaches T``), or a tier reading (``tiers by``:
   ``highest_only`` needs the tier of each grant);
 * E613 — an amount in another currency (美元, 欧元), a dated exchange rate, ``convert()``;
 * E614 — a quota (``quota N ranked by F``).
