@@ -116,7 +116,7 @@ def workday_counts(max_value: int = 150) -> st.SearchStrategy[int]:
 
 # ---- syntax trees --------------------------------------------------------------------------
 
-# No keyword of the language starts with q, z, k, x or j, so these names never clash.
+# Made of q, z, k, x, j, digits and _ only: no keyword of the language can be spelt so.
 names = st.from_regex(r"[qzkxj][qzkxj0-9_]{0,4}", fullmatch=True)
 """Names that are never keywords."""
 
@@ -129,7 +129,11 @@ _DURATIONS = ("日", "工作日", "周", "月", "年")
 def _leaves() -> st.SearchStrategy[s.Expr]:
     return st.one_of(
         st.lists(names, min_size=1, max_size=2).map(lambda p: s.Name(tuple(p))),
-        st.builds(s.MoneyLit, _numbers, st.sampled_from(("元", "万元", "亿元"))),
+        st.builds(
+            s.MoneyLit,
+            _numbers,
+            st.sampled_from(("元", "万元", "亿元", "美元", "万欧元", "亿美元")),
+        ),
         st.builds(s.RateLit, _numbers),
         st.builds(s.DurationLit, _numbers, st.sampled_from(_DURATIONS)),
         st.builds(s.NumberLit, _numbers),
@@ -163,6 +167,8 @@ def _extend(inner: st.SearchStrategy[s.Expr]) -> st.SearchStrategy[s.Expr]:
                 tuple
             ),
         ),
+        st.builds(s.TableAt, names, inner),
+        st.builds(s.Reaches, inner, names),
     )
 
 
@@ -174,8 +180,18 @@ _types: st.SearchStrategy[s.TypeRef] = st.recursive(
         st.one_of(names, st.sampled_from(_DURATIONS)).map(s.SimpleType),
         # `rate up to N%`: the printer must round-trip the bound.
         st.builds(s.SimpleType, st.just("rate"), st.integers(1, 10_000).map(Decimal)),
+        # `money(USD)`, `exchange(EUR)`: the printer must round-trip the currency.
+        st.builds(
+            s.SimpleType,
+            st.sampled_from(("money", "exchange")),
+            currency=st.sampled_from(("USD", "EUR")),
+        ),
     ),
-    lambda inner: st.one_of(st.builds(s.SetType, inner), st.builds(s.ListType, inner)),
+    lambda inner: st.one_of(
+        st.builds(s.SetType, inner),
+        st.builds(s.ListType, inner),
+        st.builds(s.TableType, inner, inner),
+    ),
     max_leaves=3,
 )
 _opt_text = st.none() | _text
@@ -224,6 +240,8 @@ _provision_stmts = st.one_of(
     st.builds(
         s.Rounding, st.sampled_from(("down", "half_up")), _numbers, st.sampled_from(("元", "万元"))
     ),
+    st.builds(s.Tiers, names),
+    st.builds(s.Quota, st.integers(0, 1000), names),
 )
 _provisions = st.builds(
     s.Provision,
@@ -231,6 +249,18 @@ _provisions = st.builds(
     names,
     _opt_text,
     _tuple(_provision_stmts, 5),
+)
+_table_rows = st.one_of(
+    st.builds(s.TableRow, expressions, expressions, st.just(False)),
+    st.builds(s.TableRow, names.map(lambda n: s.Name((n,))), expressions, st.just(True)),
+)
+_tables = st.builds(
+    s.Table,
+    names,
+    _opt_text,
+    _types,
+    _types,
+    st.lists(_table_rows, min_size=1, max_size=3).map(tuple),
 )
 _parameters = st.builds(s.Parameter, names, _types, st.none() | expressions, _opt_text)
 _assumptions = st.builds(s.Assumption, names, _types, expressions, _text)
@@ -257,6 +287,7 @@ _other_items = st.one_of(
                 _parameters,
                 _assumptions,
                 _defines,
+                _tables,
             )
         ),
         _tuple(_provisions, 2),
@@ -289,7 +320,7 @@ def modules(draw: st.DrawFn) -> s.Module:
     Top-level parameters, assumptions and defines come first: after a clause without provisions the
     language reads them as the clause's own (statements end where the next keyword begins).
     """
-    head = draw(_tuple(st.one_of(_parameters, _assumptions, _defines), 2))
+    head = draw(_tuple(st.one_of(_parameters, _assumptions, _defines, _tables), 2))
     rest = draw(_tuple(_other_items, 4))
     return s.Module((*head, *rest))
 

@@ -281,7 +281,9 @@ def load_case_file(path: str | Path, policy: CheckedPolicy | None = None) -> Cas
             "a case file holds `cases: [{name: …, facts: …, expect: […]}]`",
         )
     else:
-        check.keys(data, ("cases",), "", p.name)
+        # `x-…` keys hold YAML anchors the cases share (`x-firm: &firm {…}`).
+        extra = [k for k in data if isinstance(k, str) and k.startswith("x-")]
+        check.keys(data, ("cases", *extra), "", p.name)
         seen: dict[str, int] = {}
         for i, raw in enumerate(data["cases"]):
             case = check.case(i, raw, seen)

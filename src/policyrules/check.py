@@ -17,6 +17,8 @@ from .check_clauses import ClauseChecks, normalize_quote
 from .check_constants import constant_errors
 from .check_defines import check_define_names, collect_defines
 from .check_pools import check_pools
+from .check_tables import check_tables, table_nodes
+from .currencies import currency_type
 from .errors import Diagnostic, RuleCheckError, Span, did_you_mean
 from .model import (
     AssumptionInfo,
@@ -99,6 +101,8 @@ class _Checker(ClauseChecks):
             defines=collect_defines(modules, self.error),
             sources=dict(self.sources),
         )
+        tables = check_tables(base, list(table_nodes(modules)), self._type, self.error)
+        base = attrs.evolve(base, tables=tables)
         self._check_defaults(base)
         for d in base.defines:
             self._declared("define", d.name, d.span)
@@ -159,8 +163,12 @@ class _Checker(ClauseChecks):
             return t.set_of(self._type(ref.element))
         if isinstance(ref, s.ListType):
             return t.list_of(self._type(ref.element))
+        if isinstance(ref, s.TableType):
+            return t.table_of(self._type(ref.key), self._type(ref.value))
         if ref.bound is not None:
             return self._bounded_rate(ref)
+        if ref.currency is not None:
+            return currency_type(ref.name, ref.currency, ref.span, self.error)
         if ref.name in t.SCALARS:
             return t.SCALARS[ref.name]
         if ref.name in t.DURATION_UNITS:

@@ -18,6 +18,7 @@ from .check_amounts import amount_statement, constant_amount_errors
 from .check_constants import constant_errors, period_errors
 from .check_exceptions import check_cap_exceptions
 from .check_names import reserved, shadows_member
+from .check_tables import check_quota, check_tiers
 from .errors import Diagnostic, Span, did_you_mean
 from .model import CheckedPolicy, ClauseInfo, DocumentInfo, ProvisionInfo
 from .typing_rules import ExprTyper, Usage
@@ -26,7 +27,8 @@ __all__ = ["ClauseChecks", "normalize_quote"]
 
 _ALLOWED = {
     "award": {"quote", "note", "subject", "eligible", "amount", "decided", "cap", "once", "order"}
-    | {"minimum", "rounding"},
+    | {"minimum", "rounding"}
+    | {"tiers", "quota"},
     "deadline": {"quote", "note", "subject", "eligible", "due", "done"},
     "target": {"quote", "note", "subject", "require"},
     "entitlement": {"quote", "note", "subject", "eligible", "consequence"},
@@ -49,6 +51,8 @@ _ROLE = {
     s.AmountRange: "amount",
     s.AmountMinimum: "minimum",
     s.Rounding: "rounding",
+    s.Tiers: "tiers",
+    s.Quota: "quota",
 }
 _SINGLE = {
     "subject",
@@ -62,6 +66,8 @@ _SINGLE = {
     "quote",
     "minimum",
     "rounding",
+    "tiers",
+    "quota",
 }
 _WS = re.compile(r"\s+")
 
@@ -264,6 +270,7 @@ class ClauseChecks:
         if quote is not None and clause_quote is not None:
             self._quote_in(quote, clause_quote, roles["quote"][0].span, "the clause's quote")
         self._one_year_basis([c for c in roles.get("cap", []) if isinstance(c, s.Cap)])
+        check_tiers(base, p, self.error)
 
         def first(role: str) -> s.Stmt | None:
             return roles.get(role, [None])[0]
@@ -363,7 +370,9 @@ class ClauseChecks:
                         "E206",
                         f"a cap must be money, not {got.describe()}",
                         lim.span,
-                        "write the unit: `200 万元`",
+                        "a cap is in 元: `convert(x, RATE)` an amount in another currency"
+                        if got.kind == "money"
+                        else "write the unit: `200 万元`",
                     )
                 for e in per:
                     in_chain(e, st.span)
@@ -402,6 +411,13 @@ class ClauseChecks:
                 typer.expect(start, t.DATE, usage, "the start of a period")
             case s.Done(date=d):
                 typer.expect(d, t.DATE, usage, "a completion date")
+            case s.Quota():
+                check_quota(typer, st, self.error)
+                r = base.resolve((st.rank,), subject)
+                if r is not None and r.kind == "fact":
+                    usage.facts.add(r.name)
+            case s.Tiers(assumption=a):
+                usage.assumptions.add(a)
 
     def _one_year_basis(self, caps: list[s.Cap]) -> None:
         from .printer import print_expr

@@ -33,6 +33,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import functools
+import itertools
 import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -40,8 +41,9 @@ from typing import Any
 import attrs
 
 from . import types as t
+from .convert_currency import CurrencyRefused, foreign_pattern, read_exchange, read_foreign
 from .errors import did_you_mean
-from .model import CheckedPolicy
+from .model import CheckedPolicy, TierRow
 from .reading import Numeral, YamlNumeral
 from .runtime.money import Money, format_rate, parse_rate
 from .runtime.values import NONE, Duration, Value
@@ -285,6 +287,11 @@ def convert_value(v: Any, typ: t.Type, policy: CheckedPolicy) -> Value:
         return v
     if k == "date":
         return _date(v)
+    if k in ("money", "exchange") and typ.unit is not None:
+        try:
+            return (read_foreign if k == "money" else read_exchange)(v, typ.unit)
+        except CurrencyRefused as exc:
+            raise ValueRefused(str(exc), exc.code, exc.hint) from None
     if k == "money":
         return _money(v)
     if k == "rate":
@@ -327,7 +334,34 @@ def convert_value(v: Any, typ: t.Type, policy: CheckedPolicy) -> Value:
             except ValueRefused as exc:
                 raise ValueRefused(f"[{i}]: {exc}", exc.code, exc.hint) from None
         return frozenset(items) if k == "set" else tuple(items)
+    if k == "table":
+        return _table(v, typ, policy)
     raise ValueRefused(f"cannot read a {typ.describe()}")  # pragma: no cover
+
+
+def _table(v: Any, typ: t.Type, policy: CheckedPolicy) -> tuple[TierRow, ...]:
+    """A tier table given by the caller (分级分档 left to implementing rules): a mapping of
+    keys (thresholds or members) to values, as rows in ascending order of their keys."""
+    if not isinstance(v, dict) or not v:
+        raise ValueRefused(
+            f"a table is a mapping of keys to values, not {kind_of(v)}",
+            "E345",
+            'e.g. `{"1 亿元": "100 万元", "5 亿元": "200 万元"}`',
+        )
+    rows = []
+    for key, value in v.items():
+        try:
+            k = convert_value(key, typ.key or t.ANY, policy)
+            v = convert_value(value, typ.element or t.ANY, policy)
+            rows.append(TierRow(k, v, str(key), rate=(typ.element or t.ANY).kind == "rate"))
+        except ValueRefused as exc:
+            raise ValueRefused(f"[{_show(key)}]: {exc}", "E345", exc.hint) from None
+    if typ.key is not None and typ.key.kind != "enum":
+        rows.sort(key=lambda r: r.key)
+        for a, b in itertools.pairwise(rows):
+            if a.key == b.key:
+                raise ValueRefused(f"{a.text} and {b.text} are one threshold", "E345")
+    return tuple(rows)
 
 
 def _date(v: Any) -> dt.date:
@@ -477,6 +511,13 @@ def type_schema(typ: t.Type, policy: CheckedPolicy) -> dict[str, Any]:
         some = type_schema(attrs.evolve(typ, nullable=False), policy)
         return {"anyOf": [some, {"const": NONE_WORD, "description": "stated absent (无)"}]}
     k = typ.kind
+    if k == "money" and typ.unit is not None:
+        return {"type": "string", "pattern": foreign_pattern(typ.unit)}
+    if k == "exchange":
+        rate = {"type": "string", "pattern": r"^\d+(\.\d+)?$"}
+        date = {"type": "string", "format": "date", "pattern": DATE_PATTERN}
+        props = {"rate": rate, "date": date}
+        return {"type": "object", "properties": props, "required": ["rate", "date"]}
     if k == "money":
         return {
             "description": 'money: a whole number of 元, or text such as "200 万元"',
@@ -526,6 +567,11 @@ def type_schema(typ: t.Type, policy: CheckedPolicy) -> dict[str, Any]:
         return {"enum": list(info.member_names) if info else []}
     if k in ("set", "list"):
         return {"type": "array", "items": type_schema(typ.element or t.ANY, policy)}
+    if k == "table":
+        keys = type_schema(typ.key or t.ANY, policy)
+        names = keys if "enum" in keys else {"type": "string"}
+        value = type_schema(typ.element or t.ANY, policy)
+        return {"type": "object", "propertyNames": names, "additionalProperties": value}
     return {}
 
 

@@ -24,9 +24,10 @@ import attrs
 from . import syntax as s
 from . import types as t
 from .exprs_bands import compile_define, compile_progressive
-from .model import CheckedPolicy, DocumentInfo
+from .model import CheckedPolicy, DocumentInfo, tier_of
 from .printer import print_expr
 from .runtime import quotients as q
+from .runtime.currency import UNITS, Foreign, to_yuan_fen
 from .runtime.money import Money, Rounding
 from .runtime.values import (
     Duration,
@@ -42,7 +43,7 @@ from .typing_rules import MAX_DIGITS, ExprTyper, Usage
 if TYPE_CHECKING:
     from .facts import Instance
 
-__all__ = ["Env", "Fn", "compile_expr", "compute", "constant", "exact_op", "fold"]
+__all__ = ["Env", "Fn", "compile_expr", "compute", "constant", "exact_op", "fold", "table_rows"]
 
 _ABSENT = object()
 
@@ -115,6 +116,8 @@ def constant(e: s.Expr, policy: CheckedPolicy, scope: str | None) -> bool:
     """Whether ``e`` reads nothing: no fact, parameter, assumption or document validity."""
     if isinstance(e, s.InForce):
         return False
+    if isinstance(e, s.TableAt | s.Reaches) and policy.table(e.table) is None:
+        return False  # a table given by the caller, as a parameter
     if isinstance(e, s.Name):
         r = policy.resolve(e.parts, scope)
         if r is not None and r.kind == "define":
@@ -142,6 +145,8 @@ def compile_expr(e: s.Expr, policy: CheckedPolicy, scope: str | None) -> Fn:
         return compile_expr(x, policy, scope)
 
     match e:
+        case s.MoneyLit(number=n, unit=u) if u in UNITS:
+            return _const(Foreign.of(n, u))
         case s.MoneyLit(number=n, unit=u):
             return _const(Money.of(n, u))
         case s.RateLit(number=n):
@@ -221,7 +226,39 @@ def compile_expr(e: s.Expr, policy: CheckedPolicy, scope: str | None) -> Fn:
         case s.Progressive(base=base, bands=bands):
             limits = [c(b.limit) if b.limit is not None else None for b in bands]
             return compile_progressive(e, c(base), limits, [c(b.rate) for b in bands], _compute)
+        case s.TableAt(table=name, key=k):
+            return _tier(e, policy, name, c(k), value=True)
+        case s.Reaches(operand=k, table=name):
+            return _tier(e, policy, name, c(k), value=False)
     raise TypeError(f"not an expression: {e!r}")  # pragma: no cover
+
+
+def table_rows(policy: CheckedPolicy, name: str, env: Env) -> Value:
+    """The rows of table ``name``: declared, or the parameter's value (unknown if unset)."""
+    table = policy.table(name)
+    return table.rows if table is not None else env.parameter(name)
+
+
+def _tier(e: s.Expr, policy: CheckedPolicy, name: str, key: Fn, value: bool) -> Fn:
+    """``T[x]`` (``value``: the row's value) or ``x reaches T`` (whether there is a row)."""
+    table = policy.table(name)
+    param = policy.parameter(name)
+    typ = table.key if table is not None else (param.type.key if param else None)
+    by_member = typ is not None and typ.kind == "enum"
+
+    def run(env: Env) -> Value:
+        rows, k = table_rows(policy, name, env), key(env)
+        unknown = missing_of(rows, k)
+        if unknown is not None:
+            return unknown
+        i = tier_of(rows, k, by_member)
+        if not value:
+            return i is not None
+        if i is None:  # the checker makes `reaches` guard each `at`: defence only
+            raise Undecided(f"E418: {print_expr(e)}: {k} is below every tier of {name}")
+        return rows[i].value
+
+    return run
 
 
 def exact_op(e: s.Expr) -> Callable[..., Value] | None:
@@ -335,6 +372,8 @@ def _plain(e: s.Expr, fn: Callable[..., Value], fns: list[Fn]) -> Fn:
 def _too_large(v: Value) -> bool:
     if isinstance(v, Money):
         return bool(abs(v.fen) >= _MAX_FEN)
+    if isinstance(v, Foreign):
+        return bool(abs(v.cents) >= _MAX_FEN)
     if isinstance(v, Duration):
         return _too_large(v.n)
     if isinstance(v, Decimal):
@@ -441,6 +480,10 @@ def _times(x: Value, y: Value) -> Value:
         return x.times(y, Rounding.DOWN)
     if isinstance(y, Money) and isinstance(x, Decimal):
         return y.times(x, Rounding.DOWN)
+    if isinstance(x, Foreign) and isinstance(y, Decimal):
+        return x.times(y)
+    if isinstance(y, Foreign) and isinstance(x, Decimal):
+        return y.times(x)
     if isinstance(x, Duration) and isinstance(y, Decimal):
         return Duration(x.n * y, x.unit)
     if isinstance(y, Duration) and isinstance(x, Decimal):
@@ -488,7 +531,7 @@ def _zero(e: s.Expr, policy: CheckedPolicy, scope: str | None) -> Value:
     got = ExprTyper(policy, scope, None, lambda *_: None).type_of(e.args[0], Usage())
     elem = got.element or t.ANY
     if elem.kind == "money":
-        return Money.zero()
+        return Money.zero() if elem.unit is None else Foreign(elem.unit, 0)
     if elem.kind in ("number", "rate"):
         return Decimal(0)
     if elem.kind == "duration" and elem.unit:
@@ -502,6 +545,9 @@ def _call(e: s.Call, func: str, fns: list[Fn], zero: Value) -> Fn:
         return lambda env: _known(f(env), env)
     if func == "year":
         return _op(e, lambda d: Decimal(d.year), fns)
+    if func == "convert":
+        # 元 at the dated rate, rounded down to the fen (an award never exceeds it).
+        return _op(e, lambda x, r: Money(to_yuan_fen(x, r)), fns)
     if func in ("floor", "ceil"):
         whole = _op(e, q.floor_of if func == "floor" else q.ceil_of, fns)
         arg, (left, right) = fns[0], ("⌊", "⌋") if func == "floor" else ("⌈", "⌉")

@@ -29,6 +29,7 @@ from typing import Any
 import attrs
 import yaml
 
+from .check_tables import tier_reading_of
 from .convert import whole_number
 from .errors import Diagnostic, FactsError, LedgerError, Span, did_you_mean
 from .facts import convert_value, locate, read_data
@@ -146,7 +147,7 @@ class _Checker:
             self.error("E320", where, "a list of grants", "e.g. `ledger: [{provision: ..., ...}]`")
             raise self.failed()
         grants: list[Grant] = []
-        first: dict[tuple[str, GrantPath, int | None], str] = {}
+        first: dict[tuple[str, GrantPath, int | None, str | None], str] = {}
         placed: list[tuple[Grant, str]] = []
         for i, entry in enumerate(raw):
             at = f"{where}[{i}]"
@@ -196,7 +197,9 @@ class _Checker:
             self.unknown_provision(pid, f"{at}.provision" if "provision" in entry else at)
             return None
         chain = keys.chain
-        unknown = [k for k in entry if k not in ("provision", "amount", "year", *chain)]
+        tiered = tier_reading_of(keys.info) is not None
+        extra = ("tier",) if tiered else ()
+        unknown = [k for k in entry if k not in ("provision", "amount", "year", *extra, *chain)]
         for k in unknown:
             self.error(
                 "E323",
@@ -231,10 +234,16 @@ class _Checker:
                 bad = True
         year = whole_number(entry.get("year"))  # `year: 2026` is read as written: a Numeral
         bad = not self.check_year(keys, year, at, "year" in entry) or bad
+        tier = entry.get("tier")
+        if tier is not None and (not isinstance(tier, str) or not tier):
+            self.error(
+                "E323", f"{at}.tier", "a tier is its row's key as written", 'e.g. `tier: "5 亿元"`'
+            )
+            bad = True
         if bad:
             return None
         assert isinstance(amount, Money)
-        return Grant(keys.info.id, tuple(path), amount, year)
+        return Grant(keys.info.id, tuple(path), amount, year, tier=tier)
 
     def known_grant(self, g: Grant, at: str) -> Grant | None:
         keys = self.keys.get(g.provision)
@@ -409,7 +418,7 @@ def merge_ledgers(*parts: tuple[str, Ledger]) -> Ledger:
     :raises LedgerError: E326 if two of them give the same identity (provision, path, year)
         with different amounts, naming both.
     """
-    seen: dict[tuple[str, GrantPath, int | None], tuple[str, Grant]] = {}
+    seen: dict[tuple[str, GrantPath, int | None, str | None], tuple[str, Grant]] = {}
     grants: list[Grant] = []
     nothing: set[Grant] = set()
     for name, ledger in parts:

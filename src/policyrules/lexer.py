@@ -38,12 +38,16 @@ KEYWORDS = (
     "parameter", "pays", "per", "progressive", "quote", "raise", "require", "rounding", "set",
     "shared", "single", "source", "target", "then", "to", "twin", "unless", "up", "valid",
     "when", "year",
+    "give", "quota", "ranked", "reaches", "table", "tiers",
 )  # fmt: skip
 # The built-in type names (they are NAMEs in the grammar, resolved by the checker).
-TYPES = ("money", "rate", "count", "date", "bool", "determination", "text")
-BUILTINS = ("min", "max", "sum", "average", "count", "year", "known", "floor", "ceil")
+TYPES = ("money", "rate", "count", "date", "bool", "determination", "text", "exchange")
+BUILTINS = ("min", "max", "sum", "average", "count", "year", "known", "floor", "ceil", "convert")
 # Longest first, so 万元 wins over 元 and 工作日 over 日.
-UNITS = ("亿元", "万元", "元", "%", "工作日", "日", "周", "月", "年")
+UNITS = (
+    "亿美元", "万美元", "美元", "亿欧元", "万欧元", "欧元",
+    "亿元", "万元", "元", "%", "工作日", "日", "周", "月", "年",
+)  # fmt: skip
 
 _NAME = r"[A-Za-z_][A-Za-z0-9_]*"
 _UNIT = "|".join(UNITS)
@@ -79,7 +83,7 @@ class PolicyRulesLexer(RegexLexer):  # type: ignore[misc]
             (rf"({_NAME})(\s*)(\.)", bygroups(Name, Whitespace, Punctuation)),
             (_NAME, Name),
             (r"<=|>=|!=|[=<>≤≥≠+\-×*/÷]", Operator),
-            (r"[(){},:.]", Punctuation),
+            (r"[(){}\[\],:.]", Punctuation),
             (r".", Error),
         ],
         "string": [

@@ -9,11 +9,13 @@ through :meth:`CheckedPolicy.resolve`.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import attrs
 
 from . import syntax as s
 from .errors import Span
+from .runtime.values import format_value
 from .types import Type
 
 __all__ = [
@@ -28,6 +30,9 @@ __all__ = [
     "ParameterInfo",
     "ProvisionInfo",
     "Resolved",
+    "TableInfo",
+    "TierRow",
+    "tier_of",
 ]
 
 
@@ -110,6 +115,56 @@ class DefineInfo:
     expr: s.Expr
     clause: str | None
     span: Span | None = attrs.field(default=None, eq=False)
+
+
+@attrs.frozen
+class TierRow:
+    """One row of a tier table: its key (a threshold, or an enum member's name) and value,
+    both computed, and the key as the author wrote it (``5 亿元``), for explanations."""
+
+    key: Any
+    value: Any
+    text: str
+    rate: bool = attrs.field(default=False, eq=False)  # the value is a rate (shown as 10%)
+
+    def __str__(self) -> str:
+        """``5 亿元: 200 万元`` — as an explanation shows a table given as a parameter."""
+        return f"{self.text}: {format_value(self.value, rate=self.rate)}"
+
+
+@attrs.frozen
+class TableInfo:
+    """A tier table (首次突破…分别给予…): rows in ascending order of their thresholds, or one
+    per enum member (``enum`` true); ``at`` finds the row of a key."""
+
+    name: str
+    title: str | None
+    key: Type
+    value: Type
+    rows: tuple[TierRow, ...]
+    clause: str | None
+    span: Span | None = attrs.field(default=None, eq=False)
+
+    @property
+    def enum(self) -> bool:
+        return self.key.kind == "enum"
+
+
+def tier_of(rows: tuple[TierRow, ...], key: object, by_member: bool) -> int | None:
+    """The index of the row ``key`` falls in: the member's row, or the highest threshold
+    not above ``key`` (首次突破 X: X itself reaches the tier); None below the first one.
+
+    >>> rows = (TierRow(100, "a", "100"), TierRow(500, "b", "500"))
+    >>> tier_of(rows, 99, False), tier_of(rows, 100, False), tier_of(rows, 501, False)
+    (None, 0, 1)
+    """
+    if by_member:
+        return next((i for i, r in enumerate(rows) if r.key == key), None)
+    found = None
+    for i, r in enumerate(rows):
+        if r.key <= key:
+            found = i
+    return found
 
 
 @attrs.frozen
@@ -218,6 +273,10 @@ class CheckedPolicy:
     defines: tuple[DefineInfo, ...] = ()
     sources: dict[str, str] = attrs.field(factory=dict, eq=False, repr=False)
     modules: dict[str, s.Module] = attrs.field(factory=dict, eq=False, repr=False)
+    tables: tuple[TableInfo, ...] = ()
+
+    def table(self, name: str) -> TableInfo | None:
+        return next((t for t in self.tables if t.name == name), None)
 
     def entity(self, name: str) -> EntityInfo | None:
         return next((e for e in self.entities if e.name == name), None)

@@ -320,6 +320,39 @@ class _ToSyntax(Transformer[Token, Any]):
     def once(self, meta: Any, c: list[Any]) -> s.Once:
         return s.Once(str(c[0]), span=self._sp(meta))
 
+    def tiers(self, meta: Any, c: list[Any]) -> s.Tiers:
+        return s.Tiers(str(c[0]), span=self._sp(meta), name_span=self._at(c[0]))
+
+    def quota(self, meta: Any, c: list[Any]) -> s.Quota:
+        return s.Quota(
+            int(Decimal(str(c[0]))), str(c[1]), span=self._sp(meta), name_span=self._at(c[1])
+        )
+
+    def table(self, meta: Any, c: list[Any]) -> s.Table:
+        name, title, key, value, *rows = c
+        return s.Table(
+            str(name),
+            _opt_string(title),
+            key,
+            value,
+            tuple(rows),
+            span=self._sp(meta),
+            name_span=self._at(name),
+        )
+
+    def table_from(self, meta: Any, c: list[Any]) -> s.TableRow:
+        return s.TableRow(c[0], c[1], span=self._sp(meta))
+
+    def table_when(self, meta: Any, c: list[Any]) -> s.TableRow:
+        member = s.Name((str(c[0]),), span=self._at(c[0]))
+        return s.TableRow(member, c[1], True, span=self._sp(meta))
+
+    def table_at(self, meta: Any, c: list[Any]) -> s.TableAt:
+        return s.TableAt(str(c[0]), c[1], span=self._sp(meta), name_span=self._at(c[0]))
+
+    def reaches(self, meta: Any, c: list[Any]) -> s.Reaches:
+        return s.Reaches(c[0], str(c[1]), span=self._sp(meta), name_span=self._at(c[1]))
+
     def consequence(self, meta: Any, c: list[Any]) -> s.Consequence:
         return s.Consequence(_string(c[0]), span=self._sp(meta))
 
@@ -396,7 +429,11 @@ class _ToSyntax(Transformer[Token, Any]):
     def bounded_type(self, meta: Any, c: list[Any]) -> s.SimpleType:
         return s.SimpleType(str(c[0]), Decimal(str(c[1])), span=self._sp(meta))
 
+    def currency_type(self, meta: Any, c: list[Any]) -> s.SimpleType:
+        return s.SimpleType(str(c[0]), currency=str(c[1]), span=self._sp(meta))
+
     set_type = _node(s.SetType)
+    table_type = _node(s.TableType)
     list_type = _node(s.ListType)
 
     # expressions

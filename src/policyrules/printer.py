@@ -52,8 +52,12 @@ def print_type(t: s.TypeRef) -> str:
         return f"set of {print_type(t.element)}"
     if isinstance(t, s.ListType):
         return f"list of {print_type(t.element)}"
+    if isinstance(t, s.TableType):
+        return f"table {print_type(t.key)} to {print_type(t.value)}"
     if t.bound is not None:
         return f"{t.name} up to {_num(t.bound)}%"
+    if t.currency is not None:
+        return f"{t.name}({t.currency})"
     return t.name
 
 
@@ -66,7 +70,7 @@ def _prec(e: s.Expr) -> int:
         return _AND
     if isinstance(e, s.Not):
         return _NOT
-    if isinstance(e, s.Compare | s.InSet | s.InForce | s.IsNone):
+    if isinstance(e, s.Compare | s.InSet | s.InForce | s.IsNone | s.Reaches):
         return _CMP
     if isinstance(e, s.Otherwise):
         return _ELSE
@@ -149,6 +153,10 @@ def print_expr(e: s.Expr) -> str:
             return f"-{_wrap(a, _NEG)}"
         case s.Progressive(base=b, bands=bands):
             return " ".join([f"progressive {_wrap(b, _SUM)}", *(print_band(x) for x in bands)])
+        case s.TableAt(table=name, key=k):
+            return f"{name}[{print_expr(k)}]"
+        case s.Reaches(operand=a, table=name):
+            return f"{_wrap(a, _SUM)} reaches {name}"
     raise TypeError(f"not an expression: {e!r}")  # pragma: no cover
 
 
@@ -244,7 +252,7 @@ class _Printer:
                     for m in item.members
                 ]
                 self.stmt(item, [f"enum {item.name}{title} {{", *members, "}"])
-            case s.Parameter() | s.Assumption() | s.Define():
+            case s.Parameter() | s.Assumption() | s.Define() | s.Table():
                 self.clause_stmt(item, "")
 
     def doc_stmt(self, st: s.Stmt) -> str:
@@ -299,6 +307,15 @@ class _Printer:
             case s.Define(name=n, title=title, expr=e):
                 head = f"define {n}" + (f" {_q(title)}" if title is not None else "") + " ="
                 self.stmt(st, _condition(head, e, indent))
+            case s.Table(name=n, title=title, key=k, value=v, rows=rows):
+                head = f" {_q(title)}" if title is not None else ""
+                if indent:
+                    self.blank()  # a table in a clause stands apart from its quote and notes
+                self.stmt(st, [f"{indent}table {n}{head}: {print_type(k)} to {print_type(v)}"])
+                for row in rows:
+                    word = "when" if row.member else "from"
+                    line = f"{indent}  {word} {print_expr(row.key)} give {print_expr(row.value)}"
+                    self.stmt(row, [line])
 
     def provision(self, p: s.Provision) -> None:
         title = f" {_q(p.title)}" if p.title is not None else ""
@@ -344,6 +361,10 @@ class _Printer:
                     self.stmt(st, _condition("require", c, ind))
                 case s.Consequence(text=t):
                     self.stmt(st, [f"{ind}consequence {_q(t)}"])
+                case s.Tiers(assumption=a):
+                    self.stmt(st, [f"{ind}tiers by {a}"])
+                case s.Quota(count=n, rank=r):
+                    self.stmt(st, [f"{ind}quota {n} ranked by {r}"])
 
 
 def print_module(module: s.Module) -> str:

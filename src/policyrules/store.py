@@ -185,6 +185,14 @@ class StoreTransaction:
         for g in rows:
             if not isinstance(g, Grant):
                 raise _error("E327", f"a store records Grant values, not {type(g).__name__}")
+            if g.tier is not None:  # never dropped silently: highest_only reads it back
+                raise _error(
+                    "E348",
+                    f"{g.describe()}: a ledger store does not record the tier of a grant "
+                    f"({g.tier}) yet",
+                    hint="keep a ledger file (YAML/JSON, --ledger-out) for awards read "
+                    "`highest_only`",
+                )
             try:
                 conn.execute(
                     "INSERT INTO grants (provision, path, firm, year, amount_fen, batch) "

@@ -115,6 +115,30 @@ EXAMPLES: dict[tuple[str, str, str], list[str]] = {
         "clause 1 award a rounding down to x",
     ],
     (
+        "E116",
+        "a tier table reads `table NAME: K to V` and rows `from KEY give VALUE` "
+        "(or `when MEMBER give VALUE`)",
+        "e.g. `table scale_tiers: money to money from 1 亿元 give 100 万元 "
+        "from 5 亿元 give 200 万元` (首次突破…分别给予…)",
+    ): [
+        "table t money to money from 1 元 give 1 元",
+        "table t: money money from 1 元 give 1 元",
+        "table t: money to money",
+        "table t: Level to money when 1 give 1 元",
+    ],
+    (
+        "E117",
+        "a tier reading reads `tiers by ASSUMPTION`; a quota `quota N ranked by FACT`",
+        "e.g. `tiers by tier_reading`, `quota 10 ranked by retrofit_rank` (择优支持不超过 10 个)",
+    ): [
+        "clause 1 award a tiers tier_reading",
+        "clause 1 award a tiers by 1",
+        "clause 1 award a quota ranked by r",
+        "clause 1 award a quota 10 by r",
+        "clause 1 award a quota 10 ranked r",
+        "clause 1 award a quota x ranked by r",
+    ],
+    (
         "E101",
         "a word that starts no statement here",
         "items start with document, chapter, clause, entity, enum, parameter or assumption; "

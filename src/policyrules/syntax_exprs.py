@@ -40,10 +40,13 @@ __all__ = [
     "Otherwise",
     "Progressive",
     "RateLit",
+    "Reaches",
     "SetLit",
     "SetType",
     "SimpleType",
     "StringLit",
+    "TableAt",
+    "TableType",
     "TypeRef",
 ]
 
@@ -245,6 +248,22 @@ class Progressive(Node):
     bands: tuple[Band, ...]
 
 
+@attrs.frozen
+class TableAt(Node):
+    """``scale_tiers[revenue]`` — the value of the tier ``key`` falls in."""
+
+    table: str
+    key: Expr
+
+
+@attrs.frozen
+class Reaches(Node):
+    """``revenue reaches scale_tiers`` — ``operand`` falls in some tier of the table."""
+
+    operand: Expr
+    table: str
+
+
 Expr: TypeAlias = (
     Name
     | MoneyLit
@@ -269,6 +288,8 @@ Expr: TypeAlias = (
     | Otherwise
     | IfExpr
     | Progressive
+    | TableAt
+    | Reaches
 )
 
 
@@ -282,6 +303,7 @@ class SimpleType(Node):
 
     name: str
     bound: Decimal | None = None
+    currency: str | None = None  # `money(USD)`, `exchange(EUR)`
 
 
 @attrs.frozen
@@ -294,4 +316,12 @@ class ListType(Node):
     element: TypeRef
 
 
-TypeRef: TypeAlias = SimpleType | SetType | ListType
+@attrs.frozen
+class TableType(Node):
+    """``table Level to money`` — a parameter the caller gives as a tier table."""
+
+    key: TypeRef
+    value: TypeRef
+
+
+TypeRef: TypeAlias = SimpleType | SetType | ListType | TableType

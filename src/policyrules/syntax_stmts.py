@@ -55,11 +55,15 @@ __all__ = [
     "Parameter",
     "Provision",
     "ProvisionStmt",
+    "Quota",
     "Quote",
     "Require",
     "Rounding",
     "Stmt",
     "Subject",
+    "Table",
+    "TableRow",
+    "Tiers",
     "Twin",
 ]
 
@@ -212,6 +216,22 @@ class Consequence(Stmt):
     text: str
 
 
+@attrs.frozen
+class Tiers(Stmt):
+    """``tiers by ASSUMPTION`` — which reading of a tier table the award follows
+    (``top_up`` 晋档补差 or ``highest_only``)."""
+
+    assumption: str
+
+
+@attrs.frozen
+class Quota(Stmt):
+    """``quota N ranked by FACT`` — 择优支持不超过 N 个: at most N winners, by a rank."""
+
+    count: int
+    rank: str
+
+
 ProvisionStmt: TypeAlias = (
     Quote
     | Note
@@ -229,6 +249,8 @@ ProvisionStmt: TypeAlias = (
     | AmountRange
     | AmountMinimum
     | Rounding
+    | Tiers
+    | Quota
 )
 
 
@@ -323,6 +345,26 @@ class Define(Stmt):
 
 
 @attrs.frozen
+class TableRow(Stmt):
+    """``from KEY give VALUE`` (a threshold) or ``when MEMBER give VALUE`` (an enum key)."""
+
+    key: Expr
+    value: Expr
+    member: bool = False
+
+
+@attrs.frozen
+class Table(Stmt):
+    """``table NAME ["title"]: K to V`` with its rows — a tier table written once."""
+
+    name: str
+    title: str | None
+    key: TypeRef
+    value: TypeRef
+    rows: tuple[TableRow, ...]
+
+
+@attrs.frozen
 class DocNumber(Stmt):
     text: str
 
@@ -394,7 +436,7 @@ class Chapter(Stmt):
     title: str
 
 
-ClauseStmt: TypeAlias = Quote | Note | DocAgency | Twin | Parameter | Assumption | Define
+ClauseStmt: TypeAlias = Quote | Note | DocAgency | Twin | Parameter | Assumption | Define | Table
 
 
 @attrs.frozen
@@ -407,7 +449,9 @@ class Clause(Stmt):
     provisions: tuple[Provision, ...]
 
 
-Item: TypeAlias = Document | Chapter | Clause | Entity | EnumDecl | Parameter | Assumption | Define
+Item: TypeAlias = (
+    Document | Chapter | Clause | Entity | EnumDecl | Parameter | Assumption | Define | Table
+)
 
 
 @attrs.frozen

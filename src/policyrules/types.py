@@ -34,6 +34,7 @@ __all__ = [
     "list_of",
     "none_column",
     "set_of",
+    "table_of",
 ]
 
 DURATION_UNITS = ("日", "工作日", "周", "月", "年")
@@ -55,6 +56,7 @@ class Type:
     determination: bool = attrs.field(default=False, eq=False)
     bound: int | None = attrs.field(default=None, eq=False)
     nullable: bool = attrs.field(default=False, eq=False)
+    key: Type | None = None  # a table's key type (``element`` is its value type)
 
     def describe(self) -> str:
         """The type as an author writes it."""
@@ -67,8 +69,13 @@ class Type:
         if self.kind in ("set", "list"):
             inner = self.element.describe() if self.element else "?"
             return f"{self.kind} of {inner}"
+        if self.kind == "table":
+            key = self.key.describe() if self.key else "?"
+            return f"table {key} to {self.element.describe() if self.element else '?'}"
         if self.determination:
             return "determination"
+        if self.kind in ("money", "exchange") and self.unit:
+            return f"{self.kind}({self.unit})"  # another currency than 元
         return self.kind
 
     @property
@@ -129,6 +136,11 @@ def list_of(t: Type) -> Type:
     return Type("list", element=t)
 
 
+def table_of(key: Type, value: Type) -> Type:
+    """A tier table's type: ``table money to money``, ``table Level to rate``."""
+    return Type("table", element=value, key=key)
+
+
 def comparable(a: Type, b: Type) -> bool:
     """Whether ``a`` and ``b`` may be compared (``<``, ``=``...)."""
     if ANY in (a, b):
@@ -162,7 +174,7 @@ def binary_type(op: str, a: Type, b: Type) -> Type | None:
         if kinds == {"money"}:
             return None
         if "money" in kinds and kinds <= {"money", "rate", "number"}:
-            return MONEY
+            return a if a.kind == "money" else b  # its currency kept
         if a.kind == "duration" and b.kind == "number":
             return a
         if b.kind == "duration" and a.kind == "number":

@@ -13,8 +13,10 @@ import attrs
 
 from . import syntax as s
 from . import types as t
+from .currencies import convert_type, foreign_literal_type
 from .errors import Span, did_you_mean
 from .model import CheckedPolicy, DocumentInfo
+from .runtime.currency import UNITS
 from .runtime.money import Money
 
 MAX_DIGITS = 40
@@ -33,6 +35,7 @@ BUILTINS: dict[str, tuple[int, int | None]] = {
     "count": (1, 1),
     "year": (1, 1),
     "known": (1, 1),
+    "convert": (2, 2),
     "floor": (1, 1),
     "ceil": (1, 1),
 }
@@ -74,6 +77,8 @@ class ExprTyper:
             hint = None
             if want == t.BOOL and got.kind == "enum":
                 hint = f"compare it: `{_short(e)} = <member>` or `{_short(e)} in {{...}}`"
+            if want == t.MONEY and got.kind == "money" and got.unit:
+                hint = f"convert it to 元 at a dated rate: `convert({_short(e)}, RATE)`"
             self.report(
                 "E205", f"{what} must be {want.describe()}, not {got.describe()}", e.span, hint
             )
@@ -97,6 +102,8 @@ class ExprTyper:
     def type_of(self, e: s.Expr, usage: Usage) -> t.Type:
         """The type of ``e``; :data:`types.ANY` after an error, so one mistake reports once."""
         match e:
+            case s.MoneyLit(number=n, unit=u) if u in UNITS:
+                return foreign_literal_type(n, u, e.span, self.report)
             case s.MoneyLit(number=n, unit=u):
                 try:
                     Money.of(n, u)
@@ -216,6 +223,13 @@ class ExprTyper:
                         "add `valid from DATE [to DATE]` to the document",
                     )
                 return t.BOOL
+            case s.TableAt(table=name, key=k):
+                table = self.table_type(e, name, usage)
+                self._table_key(table, k, usage)
+                return table.element or t.ANY if table != t.ANY else t.ANY
+            case s.Reaches(operand=k, table=name):
+                self._table_key(self.table_type(e, name, usage), k, usage)
+                return t.BOOL
             case s.IfExpr(cond=c, then=a, else_=b):
                 self.expect(c, t.BOOL, usage, "an `if` condition")
                 at, bt = self.type_of(a, usage), self.type_of(b, usage)
@@ -315,6 +329,35 @@ class ExprTyper:
                 )
         return t.MONEY
 
+    def table_type(self, e: s.TableAt | s.Reaches, name: str, usage: Usage) -> t.Type:
+        """The type of the table ``name`` (declared, or a parameter of table type)."""
+        if (table := self.policy.table(name)) is not None:
+            return t.table_of(table.key, table.value)
+        p = self.policy.parameter(name)
+        if p is not None and p.type.kind == "table":
+            usage.parameters.add(name)
+            return p.type
+        tables = [x.name for x in self.policy.tables]
+        tables += [x.name for x in self.policy.parameters if x.type.kind == "table"]
+        self.report(
+            "E203",
+            f"unknown table '{name}'",
+            e.name_span or e.span,
+            did_you_mean(name, tables) or "declare it: `table NAME: K to V` with its rows",
+        )
+        return t.ANY
+
+    def _table_key(self, table: t.Type, k: s.Expr, usage: Usage) -> None:
+        got = self.type_of(k, usage)
+        want = table.key or t.ANY
+        if table != t.ANY and not t.comparable(got, want):
+            self.report(
+                "E204",
+                f"the table's keys are {want.describe()}, not {got.describe()}",
+                k.span,
+                _unit_hint(want, got),
+            )
+
     def _members_of(self, enum: t.Type, c: s.SetLit) -> s.SetLit:
         """Report names in ``{...}`` that are not members of ``enum``; the set without them."""
         info = self.policy.enum(enum.name or "")
@@ -371,6 +414,8 @@ class ExprTyper:
                 None,
             )
             return t.ANY
+        if e.func == "convert":
+            return convert_type([self.type_of(a, usage) for a in e.args], e.span, self.report)
         if e.func == "known":
             self.type_of(e.args[0], usage)
             return t.BOOL

@@ -77,6 +77,9 @@ class Grant:
     path: GrantPath = attrs.field(converter=_to_path)
     amount: Money
     year: int | None = None
+    # The tier paid (a tier table's row key as written, ``5 亿元``), where the award reads
+    # its table `highest_only`: each tier is paid at most once.
+    tier: str | None = attrs.field(default=None, kw_only=True)
 
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.provision, str) or not self.provision:
@@ -117,6 +120,7 @@ class Grant:
         _set(g, "path", path)
         _set(g, "amount", amount)
         _set(g, "year", year)
+        _set(g, "tier", None)
         return g
 
     @property
@@ -130,10 +134,10 @@ class Grant:
         return "/".join(ident for _, ident in self.path)
 
     @property
-    def identity(self) -> tuple[str, GrantPath, int | None]:
-        """(provision, path, year): a ledger holds at most one payment (a grant above
-        0.00 元) with this identity."""
-        return (self.provision, self.path, self.year)
+    def identity(self) -> tuple[str, GrantPath, int | None, str | None]:
+        """(provision, path, year, tier): a ledger holds at most one payment (a grant above
+        0.00 元) with this identity; the tier is None unless the grant names one."""
+        return (self.provision, self.path, self.year, self.tier)
 
     def describe(self) -> str:
         """``jjxf_2025_50/3/launch_reward to firm f1, product P1, year 2026`` (for errors)."""
@@ -150,6 +154,8 @@ class Grant:
         out["amount"] = str(self.amount.yuan)
         if self.year is not None:
             out["year"] = self.year
+        if self.tier is not None:
+            out["tier"] = self.tier
         return out
 
 
@@ -158,7 +164,7 @@ _set = object.__setattr__
 
 def _to_grants(raw: Iterable[Grant]) -> tuple[Grant, ...]:
     grants = tuple(raw)
-    seen: set[tuple[str, GrantPath, int | None]] = set()
+    seen: set[tuple[str, GrantPath, int | None, str | None]] = set()
     for g in grants:
         if not isinstance(g, Grant):
             raise _bad(f"a ledger holds Grant values, not {type(g).__name__}")
@@ -337,7 +343,11 @@ class LedgerIndex:
         self.granted: dict[tuple[str, GrantPath], int] = defaultdict(int)
         # (provision, path from the firm down to the entity): ids are unique only per owner.
         self.paid: set[tuple[str, GrantPath]] = set()
+        # The tiers paid per (provision, subject's path); None for a grant that names none.
+        self.tiers: dict[tuple[str, GrantPath], list[str | None]] = defaultdict(list)
         for g in ledger.grants:
+            if g.amount:
+                self.tiers[(g.provision, g.path)].append(g.tier)
             fen, year = g.amount.fen, g.year
             in_pools = pools.get(g.provision, {g.provision})
             for depth in range(1, len(g.path) + 1):
@@ -428,6 +438,11 @@ class Accounts:
         ledger and earlier in this evaluation."""
         key = (provision, path)
         return Money(self._index.granted.get(key, 0) + self._granted.get(key, 0))
+
+    def tiers_paid(self, provision: str, path: GrantPath) -> list[str | None]:
+        """The tiers the ledger's payments under ``provision`` to ``path`` name (None for
+        a payment that names none), in the ledger's order."""
+        return list(self._index.tiers.get((provision, path), ()))
 
     def grant(self, provision: str, path: GrantPath, amount: Money) -> None:
         """Count a grant made in this evaluation toward the subject's entitlement."""

@@ -34,6 +34,7 @@ from ... import syntax as s
 from ...exprs import constant, exact_op
 from ...instances import Instance
 from ...model import CheckedPolicy, DocumentInfo, ProvisionInfo
+from ...runtime.currency import UNITS
 from ...runtime.money import Money
 from ...runtime.order import natural_key
 from ...runtime.values import NONE, Duration, Undecided
@@ -112,6 +113,8 @@ def fast_provision(p: ProvisionInfo, policy: CheckedPolicy) -> FastProvision | N
         return None  # a range, minimum or rounding: the general way (.amounts)
     if any(cap.exceptions for cap in p.caps):
         return None  # a cap with exceptions: the general way (.exceptions)
+    if any(isinstance(x, s.Tiers | s.Quota) for x in p.node.body):
+        return None  # a tier reading or a quota: the general way (backends/python/tiers.py)
     doc = next((d for d in policy.documents if d.name == p.document), None)
     gen = _Gen(policy, p.subject, doc)
     try:
@@ -277,7 +280,7 @@ class _Gen:
 
     def expr(self, e: s.Expr) -> str:
         match e:
-            case s.MoneyLit(number=n, unit=u):
+            case s.MoneyLit(number=n, unit=u) if u not in UNITS:
                 return self.const(Money.of(n, u))
             case s.RateLit(number=n):
                 return self.const(n / 100)

@@ -36,6 +36,7 @@ from .claims import (
 from .compile import CompiledPolicy, CompiledProvision, Condition, Env, Fn
 from .fastpath import FastClaims
 from .rows import Row, grant_of
+from .tiers import highest_only, quota_check, quota_ranks, tier_steps
 from .timelimits import TimeLimits
 
 __all__ = ["Undecided", "evaluate", "index_ledger", "ledger_pools"]
@@ -132,6 +133,7 @@ class _Run(TimeLimits, FastClaims):
         self.as_of = as_of
         self.explain = explain
         self._assumption_texts: dict[str, str] = {}
+        self._ranks: dict[str, list[Any]] = {}
         self._known: dict[str, bool] = {}
         self._shapes = {}
         self._static = {}
@@ -196,8 +198,20 @@ class _Run(TimeLimits, FastClaims):
         missing: set[str] = set()
         try:
             failed, missing = self.conditions(cp, env, trace)
+            if kind == "award" and not failed:
+                # 择优支持不超过 N 个: a rank below the quota fails like a condition.
+                shown = trace if self.explain else None
+                no, wait, tie = quota_check(cp.info, self.checked, env, shown, self.ranks(cp))
+                if tie:
+                    raise Undecided(tie)
+                failed, missing = ([no], set()) if no else (failed, missing | wait)
             if kind == "award" and not failed and not missing:
                 failed = self.once(cp, inst, trace, path)
+            if kind == "award" and not failed and not missing:
+                top = highest_only(cp.info, self.checked, env, self.accounts, path)
+                if top is not None and top.failed:
+                    trace.append(Step("tiers", top.failed, False))
+                    failed = [top.failed]
             if failed:
                 status = "not_eligible"
             elif missing:
@@ -223,6 +237,13 @@ class _Run(TimeLimits, FastClaims):
             self.assumed_years |= self.calendar.assumed
         extra["path"] = path
         return self.decision(cp, inst, env, status, failed, missing, trace, extra, counts_days)
+
+    def ranks(self, cp: CompiledProvision) -> list[Any]:
+        """The ranks of every subject of ``cp``'s quota in this evaluation, found once."""
+        if cp.info.id not in self._ranks:
+            found = [i for i in self.subjects(cp) if i is not None]
+            self._ranks[cp.info.id] = quota_ranks(cp.info, self.checked, found)
+        return self._ranks[cp.info.id]
 
     def conditions(
         self, cp: CompiledProvision, env: Env, trace: list[Step]
@@ -367,6 +388,7 @@ class _Run(TimeLimits, FastClaims):
             what = "decided amount" if cp.info.decided else "amount"
             needs = f" (needs {', '.join(sorted(missing))})" if missing else ""
             trace.append(Step("amount", f"{what}: {format_value(value)}{needs}", None))
+            trace.extend(tier_steps(cp.info, self.checked, env))
         if requested is not None and requested < Money.zero():
             # An award pays nothing below zero: a negative grant would give its pools back.
             trace.append(Step("amount", f"{format_value(requested)} is below zero: 0.00 元", None))
@@ -376,7 +398,18 @@ class _Run(TimeLimits, FastClaims):
         # The amount is the subject's entitlement under this provision: what it was granted
         # before (any year) counts against it, and against its per-claim caps.
         before = self.accounts.granted_to(cp.info.id, path)
-        if before:
+        top = highest_only(cp.info, self.checked, env, self.accounts, path)
+        if top is not None and before:
+            # highest_only: a higher tier is paid in full, the tiers paid before aside.
+            trace.append(
+                Step(
+                    "tiers",
+                    f"highest_only: tier {top.tier} paid in full, "
+                    f"{format_value(before)} granted before under lower tiers",
+                    None,
+                )
+            )
+        elif before:
             text = f"already granted {format_value(before)} under this provision"
             if requested is not None:
                 rest = max(requested - before, Money.zero())
@@ -416,7 +449,8 @@ class _Run(TimeLimits, FastClaims):
             # 0.00 元 is not a payment: no grant, and a one-time award stays open.
             for o in cp.info.once:
                 self.accounts.mark_paid(cp.info.id, scope_of(path, (o.entity,)))
-            self.grants.append(Grant(cp.info.id, path, amount, capped.year))
+            tier = top.tier if top is not None else None
+            self.grants.append(Grant(cp.info.id, path, amount, capped.year, tier=tier))
             self.accounts.grant(cp.info.id, path, amount)
         if explain:
             label = {"exact": "award", "up_to": "award up to", "unknown": "award unknown"}

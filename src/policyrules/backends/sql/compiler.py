@@ -39,6 +39,7 @@ from .sqlbits import VARCHAR, Pairs, case, negate
 from .sqlbits import alias as _alias
 from .sqlbits import cast as _cast
 from .sqlbits import empty_names as _empty
+from .tiers import refuse_currency, refuse_tiers
 
 __all__ = ["DECISION_COLUMNS", "compile_batch"]
 
@@ -102,6 +103,8 @@ def compile_batch(
     for i, p in enumerate(provisions):
         if p.subject is None:
             raise refuse("E606", f"{p.id}: a provision with no `for` subject has no rows in SQL")
+        refuse_tiers(p)
+        refuse_currency(p, checked)
         if p.rounding is not None:
             raise refuse(
                 "E609",

@@ -1,0 +1,81 @@
+"""Facts in other currencies: ``"12,000 美元"``, ``"1.2 万欧元"``, and dated exchange rates.
+
+* An amount of ``money(USD)`` is text with its unit (美元, 万美元, 亿美元; 欧元 likewise), whole
+  cents; a bare number is refused (E346): which currency it is would be a guess.
+* An ``exchange(USD)`` is a mapping ``{rate: "7.1234", date: 2026-01-05}``: 元 per one 美元,
+  exact, and the day it was published (E347 otherwise).
+
+:class:`CurrencyRefused` carries the code and a hint; the facts reader reports it at the
+value's place.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from .runtime.currency import CURRENCIES, UNITS, ExchangeRate, Foreign
+
+__all__ = ["CurrencyRefused", "foreign_pattern", "read_exchange", "read_foreign"]
+
+
+class CurrencyRefused(ValueError):
+    """A value that is not an amount of the currency, or not a dated rate."""
+
+    def __init__(self, message: str, code: str, hint: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.hint = hint
+
+
+def foreign_pattern(currency: str) -> str:
+    """The regular expression of an amount of ``currency`` written as text."""
+    units = "|".join(u for u, (c, _) in UNITS.items() if c == currency)
+    return rf"^\s*\d{{1,3}}(,\d{{3}})*(\.\d+)?\s*({units})\s*$|^\s*\d+(\.\d+)?\s*({units})\s*$"
+
+
+def read_foreign(v: Any, currency: str) -> Foreign:
+    """``v`` (text with its unit) as an amount of ``currency``."""
+    word = CURRENCIES[currency]
+    hint = f'write the unit: "12,000 {word}" or "1.2 万{word}"'
+    if not isinstance(v, str) or isinstance(v, bool):
+        raise CurrencyRefused(f"an amount in {word} is text with its unit, not {v!r}", "E346", hint)
+    m = re.fullmatch(foreign_pattern(currency), v)
+    if m is None:
+        raise CurrencyRefused(f"not an amount in {word}: {v!r}", "E346", hint)
+    text = v.strip()
+    unit = next(u for u in UNITS if text.endswith(u))
+    number = Decimal(text.removesuffix(unit).strip().replace(",", ""))
+    try:
+        return Foreign.of(number, unit)
+    except ValueError as exc:
+        raise CurrencyRefused(str(exc), "E346", "amounts are whole cents") from None
+
+
+def read_exchange(v: Any, currency: str) -> ExchangeRate:
+    """``{rate: "7.1234", date: 2026-01-05}`` as 元 per one unit of ``currency`` on a date."""
+    word = CURRENCIES[currency]
+    hint = f'e.g. `{{rate: "7.1234", date: 2026-01-05}}`: 元 per 1 {word}, and the day published'
+    if not isinstance(v, dict) or set(v) != {"rate", "date"}:
+        raise CurrencyRefused(f"an exchange rate is a rate and a date, not {v!r}", "E347", hint)
+    raw, day = v["rate"], v["date"]
+    try:
+        rate = (
+            Decimal(str(raw)) if isinstance(raw, str | int) and not isinstance(raw, bool) else None
+        )
+    except InvalidOperation:
+        rate = None
+    if rate is None or not rate.is_finite() or rate <= 0:
+        raise CurrencyRefused(f"the rate of {word} is a number above 0, not {raw!r}", "E347", hint)
+    if isinstance(day, str):
+        try:
+            day = dt.date.fromisoformat(day)
+        except ValueError:
+            day = None
+    if not isinstance(day, dt.date) or isinstance(day, dt.datetime):
+        raise CurrencyRefused(
+            f"the date of the {word} rate is YYYY-MM-DD, not {day!r}", "E347", hint
+        )
+    return ExchangeRate(currency, rate, day)

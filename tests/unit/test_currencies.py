@@ -1,0 +1,167 @@
+"""Amounts in other currencies: literals, types kept apart, dated rates, convert(), facts.
+
+1 万美元 = 10,000.00 美元; a rate is 元 per 1 美元.  Amounts worked by hand in comments.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from tests.strategies import compile_text
+
+import policyrules
+from policyrules import Money, RuleCheckError
+from policyrules.backends.sql import BatchCompileError, compile_batch
+from policyrules.errors import FactsError
+from policyrules.parse import parse
+from policyrules.printer import print_module
+from policyrules.runtime.currency import ExchangeRate, Foreign, to_yuan_fen
+
+HEAD = """entity firm
+  list firms
+  fact exports: money(USD) "出口额"
+  fact sales_eu: money(EUR) "欧元销售额"
+parameter usd_cny: exchange(USD) "美元中间价"
+document d "D"
+clause 1 "c"
+  quote "q"
+  award a
+    for each firm
+"""
+RATE = {"usd_cny": {"rate": "7.1234", "date": "2026-01-05"}}
+
+
+def _policy(*lines: str) -> policyrules.Policy:
+    return compile_text(HEAD + "".join(f"    {x}\n" for x in lines))
+
+
+def _errors(*lines: str) -> list[tuple[str, str, str | None]]:
+    with pytest.raises(RuleCheckError) as info:
+        _policy(*lines)
+    return [(d.code, d.message, d.hint) for d in info.value.diagnostics]
+
+
+def test_types_and_literals_print_back() -> None:
+    text = (
+        HEAD
+        + "    eligible when exports >= 1.5 万美元\n    amount 2% of convert(exports, usd_cny)\n"
+    )
+    tree = parse(text)
+    printed = print_module(tree)
+    assert parse(printed) == tree
+    assert "fact exports: money(USD)" in printed
+    assert "parameter usd_cny: exchange(USD)" in printed
+    assert "exports >= 1.5 万美元" in printed
+
+
+@pytest.mark.parametrize(
+    ("lines", "code", "words"),
+    [
+        (("amount exports",), "E205", "an amount must be money, not money(USD)"),
+        (("amount 1 元", "eligible when exports > 1 元"), "E204", "cannot compare money(USD)"),
+        (("amount 1 元", "eligible when exports > 1 欧元"), "E204", "with money(EUR)"),
+        (("amount convert(sales_eu, usd_cny)",), "E277", "converts at an exchange(EUR)"),
+        (("amount convert(1 元, usd_cny)",), "E277", "takes an amount in another currency"),
+        (("amount 1 元", "cap 10 万美元"), "E206", "a cap must be money, not money(USD)"),
+        (("amount 1 元", "eligible when exports > 0.001 美元"), "E226", "whole number of cents"),
+    ],
+)
+def test_currencies_are_kept_apart(lines: tuple[str, ...], code: str, words: str) -> None:
+    found = _errors(*lines)
+    assert any(c == code and words in m for c, m, _ in found), found
+
+
+def test_an_amount_in_dollars_hints_at_convert() -> None:
+    (found,) = _errors("amount exports")
+    assert found[2] == "convert it to 元 at a dated rate: `convert(exports, RATE)`"
+
+
+@pytest.mark.parametrize(
+    ("decl", "words"),
+    [("money(JPY)", "unknown currency JPY"), ("rate(USD)", "only money and exchange")],
+)
+def test_unknown_currency_types_are_e277(decl: str, words: str) -> None:
+    text = HEAD.replace("money(USD)", decl, 1) + "    amount 1 元\n"
+    with pytest.raises(RuleCheckError) as info:
+        compile_text(text)
+    assert any(d.code == "E277" and words in d.message for d in info.value.diagnostics)
+
+
+def test_convert_at_a_dated_rate_rounds_down_to_the_fen() -> None:
+    policy = _policy(
+        "eligible when exports >= 100 万美元", "amount 2% of convert(exports, usd_cny)"
+    )
+    facts: dict[str, Any] = {
+        "firms": [{"id": "f", "exports": "1,000,000.01 美元"}],
+        "parameters": RATE,
+    }
+    (d,) = policy.evaluate(facts).decisions
+    # 100,000,001 cents × 7.1234 = 712,340,007.1234 fen → 7,123,400.07 元; 2% → 142,468.00 元
+    assert (d.status, d.amount) == ("eligible", Money.parse("142,468.00 元"))
+    # The explanation states the rate and its date.
+    assert d.parameters == (("usd_cny", "1 美元 = 7.1234 元 (2026-01-05)"),)
+    assert ("firm.exports", "1,000,000.01 美元") in d.facts
+
+
+def test_without_a_rate_the_amount_waits_on_it() -> None:
+    policy = _policy("amount convert(exports, usd_cny)")
+    (d,) = policy.evaluate({"firms": [{"id": "f", "exports": "1 美元"}]}).decisions
+    assert (d.amount_kind, d.missing_parameters) == ("unknown", ("usd_cny",))
+
+
+@pytest.mark.parametrize(
+    ("value", "code"),
+    [(1200000, "E346"), ("1,200,000 元", "E346"), ("1.234 美元", "E346"), ("12 欧元", "E346")],
+)
+def test_foreign_facts_need_their_unit(value: Any, code: str) -> None:
+    policy = _policy("amount 1 元")
+    with pytest.raises(FactsError) as info:
+        policy.evaluate({"firms": [{"id": "f", "exports": value}]})
+    assert info.value.diagnostics[0].code == code
+
+
+@pytest.mark.parametrize(
+    "rate",
+    [
+        "7.1234",
+        {"rate": "7.1234"},
+        {"rate": "-1", "date": "2026-01-05"},
+        {"rate": "7.1", "date": "2026-13-05"},
+        {"rate": 7.1, "date": "2026-01-05"},  # a float is not exact
+    ],
+)
+def test_a_bad_exchange_rate_is_e347(rate: Any) -> None:
+    policy = _policy("amount 1 元")
+    with pytest.raises(FactsError) as info:
+        policy.evaluate({"firms": [{"id": "f"}], "parameters": {"usd_cny": rate}})
+    assert info.value.diagnostics[0].code in ("E347", "E305")
+
+
+def test_the_schema_of_foreign_facts() -> None:
+    props = _policy("amount 1 元").schema()
+    firm = props["properties"]["firms"]["items"]["properties"]
+    assert "美元" in firm["exports"]["anyOf"][0]["pattern"]
+    rate = props["properties"]["parameters"]["properties"]["usd_cny"]
+    assert rate["required"] == ["rate", "date"]
+
+
+def test_foreign_arithmetic_is_exact_and_never_mixes() -> None:
+    a = Foreign.of(Decimal("1.2"), "万美元")
+    assert a + Foreign("USD", 1) == Foreign("USD", 1_200_001)
+    assert a.times(Decimal("0.333")) == Foreign("USD", 399_600)  # 1,200,000 × 0.333 = 399,600
+    with pytest.raises(TypeError):
+        _ = a + Foreign("EUR", 1)
+    with pytest.raises(TypeError):
+        to_yuan_fen(a, ExchangeRate("EUR", Decimal(8), __import__("datetime").date(2026, 1, 1)))
+
+
+def test_the_batch_refuses_currencies_e613() -> None:
+    policy = _policy("amount convert(exports, usd_cny)")
+    with pytest.raises(BatchCompileError) as info:
+        compile_batch(policy.checked)
+    d = info.value.diagnostics[0]
+    assert d.code == "E613"
+    assert "d/1/a" in d.message
+    assert "convert(exports, usd_cny)" in d.message
