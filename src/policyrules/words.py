@@ -27,7 +27,7 @@ from .runtime.calendar import HOLIDAY_ASSUMPTION
 from .runtime.values import format_value
 from .types import Type
 
-__all__ = ["Words", "date_zh", "duration_zh", "value_zh"]
+__all__ = ["Words", "date_zh", "duration_zh", "reader_title", "value_zh"]
 
 _UNITS = {"日": "日", "周": "周", "工作日": "个工作日", "月": "个月", "年": "年"}
 _COMPARE = {
@@ -104,6 +104,16 @@ def value_zh(text: str, type_: Type | None = None, words: Words | None = None) -
     return text
 
 
+_NONE_NOTE = re.compile(r"[；;]?\s*none[：:][^）)]*")
+
+
+def reader_title(title: str) -> str:
+    """A fact's title as a reader sees it: an author's note on what a stated ``none`` means
+    (``批准其境外上市的机构（none：未在境外获批上市）``) is for the facts file, not the letter."""
+    text = _NONE_NOTE.sub("", title)
+    return text.replace("（）", "").replace("()", "")
+
+
 @attrs.frozen
 class Words:
     """The policy's own titles, and how to say its expressions with them.
@@ -136,7 +146,7 @@ class Words:
         """A fact by its title (``product.approved_on``: 境内获批上市（注册）日期); a fact
         without a title, or not in the policy, by its name as written."""
         info = self.fact(qualified)
-        return info.title if info is not None and info.title else qualified
+        return reader_title(info.title) if info is not None and info.title else qualified
 
     def entity(self, name: str) -> str:
         """An entity by its title (``firm``: 企业), else its name."""
@@ -262,6 +272,10 @@ def _call(w: Words, e: s.Expr, scope: str | None) -> str:
         return f"{args[0]}的{word}"
     if e.func in ("min", "max"):
         return f"{'、'.join(args)}中{'较小' if e.func == 'min' else '较大'}者"
+    if e.func in ("floor", "ceil") and args:
+        return f"{args[0]}{'向下' if e.func == 'floor' else '向上'}取整"
+    if e.func == "convert" and len(args) == 2:
+        return f"{args[0]}按{args[1]}折算的人民币金额"
     return f"「{print_expr(e)}」"
 
 
@@ -369,6 +383,45 @@ def _if(w: Words, e: s.Expr, scope: str | None) -> str:
     return f"若{w.expr(cond, scope)}，为{then}；否则为{else_}"
 
 
+def _is_none(w: Words, e: s.Expr, scope: str | None) -> str:
+    assert isinstance(e, s.IsNone)
+    return f"{w.expr(e.operand, scope)}{'已声明存在' if e.negated else '已声明不存在'}"
+
+
+def _otherwise(w: Words, e: s.Expr, scope: str | None) -> str:
+    assert isinstance(e, s.Otherwise)
+    value, default = w.expr(e.value, scope), w.expr(e.default, scope)
+    return f"{value}（已声明不存在时按{default}计）"
+
+
+def _band(w: Words, band: s.Band, scope: str | None) -> str:
+    rate = w.expr(band.rate, scope)
+    if band.limit is None:
+        return f"超过部分按{rate}"
+    return f"{w.expr(band.limit, scope)}以下部分按{rate}"
+
+
+def _progressive(w: Words, e: s.Expr, scope: str | None) -> str:
+    assert isinstance(e, s.Progressive)
+    bands = "、".join(_band(w, b, scope) for b in e.bands)
+    return f"{w.expr(e.base, scope)}分段计算（{bands}）"
+
+
+def _table_title(w: Words, name: str) -> str:
+    info = w.checked.table(name)
+    return f"《{info.title}》" if info is not None and info.title else f"表 {name}"
+
+
+def _table_at(w: Words, e: s.Expr, scope: str | None) -> str:
+    assert isinstance(e, s.TableAt)
+    return f"{w.expr(e.key, scope)}在{_table_title(w, e.table)}中所在档次对应的值"
+
+
+def _reaches(w: Words, e: s.Expr, scope: str | None) -> str:
+    assert isinstance(e, s.Reaches)
+    return f"{w.expr(e.operand, scope)}达到{_table_title(w, e.table)}的最低一档"
+
+
 _Say = Callable[[Words, s.Expr, "str | None"], str]
 
 # Every node type of the language and how it is said (tests/unit/test_words.py checks that
@@ -394,4 +447,9 @@ _SAY: dict[type, _Say] = {
     s.InSet: _inset,
     s.InForce: _in_force,
     s.IfExpr: _if,
+    s.IsNone: _is_none,
+    s.Otherwise: _otherwise,
+    s.Progressive: _progressive,
+    s.TableAt: _table_at,
+    s.Reaches: _reaches,
 }

@@ -158,3 +158,35 @@ def test_values_in_words(beijing: policyrules.Policy) -> None:
     assert w.fact_value("product.launch_routes", "{}") == "无"
     assert w.fact_title("product.approved_on") == "境内获批上市（注册）日期"
     assert w.fact_title("product.no_such_fact") == "product.no_such_fact"
+
+
+@pytest.fixture(scope="module")
+def patterns() -> policyrules.Policy:
+    return policyrules.load(ROOT / "policies" / "patterns")
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("annual_revenue reaches scale_tiers", "达到《营业收入首次突破规模奖励档次》的最低一档"),
+        ("scale_tiers[annual_revenue] > 0 元", "所在档次对应的值"),
+        ("little_giant_on is none", "已声明不存在"),
+        ("little_giant_on is not none", "已声明存在"),
+        ("floor(2.5) = 2", "2.5向下取整"),
+    ],
+)
+def test_the_constructs_of_issue_11_have_words(
+    patterns: policyrules.Policy, text: str, words: str
+) -> None:
+    """Tier tables, known-absent facts and the step builtins are said in words, not 「code」;
+    a table by its own title."""
+    said = Words.of(patterns.checked).expr(_condition(text), "firm")
+    assert words in said
+    assert "「" not in said
+
+
+def test_a_none_note_in_a_title_stays_out_of_the_letter(beijing: policyrules.Policy) -> None:
+    """The author's note on what a stated none means (…；none：…) is for the facts file."""
+    w = Words.of(beijing.checked)
+    assert w.fact_title("product.overseas_authority") == "批准其境外上市的机构"
+    assert words_module.reader_title("甲（第12条；none：未获评）") == "甲（第12条）"
