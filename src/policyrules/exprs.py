@@ -66,7 +66,7 @@ class Env:
 
     ``present`` names missing facts to treat as given, values still unknown: ``known(x)``
     is then true for them.  It finds which facts settle an unknown decision, ``known()``
-    included (see ``_Run.settle`` in :mod:`policyrules.backends.python.evaluate`)."""
+    included (see ``Conditions.settle`` in :mod:`policyrules.backends.python.conditions`)."""
 
     instances: Mapping[str, Instance]
     parameters: Mapping[str, Value]
