@@ -77,6 +77,14 @@ def _amount(w: Words, d: Decision) -> str | None:
         if not why:
             why.append("文本只规定了上限")
         return f"金额：最高 {format_value(d.amount)}（这是上限，不是确定金额；{'；'.join(why)}）"
+    if d.amount_kind == "range" and d.amount_min is not None:
+        why = []
+        if d.missing_facts:
+            why.append("尚缺：" + _titles(w, d.missing_facts))
+        if d.missing_parameters:
+            why.append("待定：" + "、".join(w.parameter(p) for p in d.missing_parameters))
+        tail = f"（{'；'.join(why)}）" if why else "（确切金额在此区间内，待定）"
+        return f"金额：至少 {format_value(d.amount_min)}，至多 {format_value(d.amount)}{tail}"
     return "金额：未知（无法计算上限）"
 
 

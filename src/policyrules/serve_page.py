@@ -26,6 +26,7 @@ from starlette.routing import Route
 
 from .ledger_io import grant_keys
 from .model import CheckedPolicy
+from .words import reader_title
 
 __all__ = ["labels", "page_routes"]
 
@@ -49,7 +50,7 @@ def labels(policy: CheckedPolicy) -> dict[str, Any]:
     facts: dict[str, str] = {}
     for ent in policy.entities:
         for f in ent.facts:
-            facts[f"{ent.name}.{f.name}"] = f.title or f.name
+            facts[f"{ent.name}.{f.name}"] = reader_title(f.title) if f.title else f.name
             kind = f.type.element if f.type.kind in ("set", "list") else f.type
             info = policy.enum(kind.name) if kind and kind.kind == "enum" and kind.name else None
             if info is not None:

@@ -225,6 +225,29 @@ def test_calculator_reads_back_the_example_firm(
     _submit(page)
     assert upto.locator(".amount").get_attribute("data-amount") == "600000.00"
     assert upto.locator(".amount").inner_text() == "金额 60 万元"
+
+    # A1 stated never approved abroad (the 无 box of a fact declared `or none`): 第13条 is
+    # then not eligible, not unknown and not 60 万, as evaluate says for the same facts.
+    a1 = page.locator(".entity[data-key='products']").first
+    authority = _field(a1, "overseas_authority")
+    assert authority.locator("label.title").inner_text() == "批准其境外上市的机构"
+    authority.locator("input.stated-none").check()
+    _submit(page)
+    first = facts["firms"][0]["products"][0]
+    assert first["id"] == "A1"
+    first["overseas_authority"] = "none"
+    stated = policy.evaluate(facts, parameters={"overseas_support_rate": "50%"})
+    want = next(
+        d
+        for d in stated.decisions
+        if d.provision == "jjxf_2025_50/13/overseas_registration" and d.subject == "firm-a/A1"
+    )
+    assert want.status == "not_eligible"
+    a1_card = page.locator(
+        "article.decision[data-provision='jjxf_2025_50/13/overseas_registration']"
+        "[data-subject='firm-a/A1']"
+    )
+    assert "not_eligible" in (a1_card.get_attribute("class") or "")
     page.close()
 
 

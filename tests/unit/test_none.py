@@ -270,13 +270,15 @@ def test_the_explanation_says_stated_absent(policy: Policy) -> None:
         {"id": "A", "title_on": "none"},
         {"id": "B", "level": "none", "title_on": "2025-03-01", "other_on": "none"},
     ]
-    text = policy.evaluate({"firms": firms}).explain()
+    result = policy.evaluate({"firms": firms})
+    text = result.explain(lang="en")
     assert f"t 第1条 x · A: title_on in force does not hold ({NONE_TEXT})" in text
     assert (
         "t 第1条 x · B: level = national or level is none and other_on = title_on does not hold"
         f" (level = {NONE_TEXT}, other_on = {NONE_TEXT})"  # title_on: read by the line before
     ) in text
     assert NONE_TEXT == "无（已声明不存在）"
+    assert f"：{NONE_TEXT}" in result.explain()  # the Chinese letter states it too
 
 
 # ---- the generated fast path ---------------------------------------------------------------

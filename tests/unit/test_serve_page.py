@@ -72,6 +72,8 @@ def _enum_facts(schema: dict[str, Any], key: str = "") -> Iterator[tuple[str, st
             yield from _enum_facts(sub, name)
         elif key:
             given = next((s for s in sub.get("anyOf", []) if s.get("type") != "null"), {})
+            # a fact declared `or none`: its value, or the constant "none"
+            given = next((s for s in given.get("anyOf", []) if s.get("const") != "none"), given)
             members = given.get("enum") or given.get("items", {}).get("enum")
             if members:
                 yield key, name, members

@@ -35,7 +35,35 @@
   function given(schema) {
     const alts = schema.anyOf || [];
     const rest = alts.filter((s) => s.type !== "null");
-    return rest.length === 1 && alts.length === 2 ? rest[0] : schema;
+    const value = rest.length === 1 && alts.length === 2 ? rest[0] : schema;
+    return noneAlternative(value) ? value.anyOf.find((s) => s.const !== "none") : value;
+  }
+
+  // A fact declared `or none` may be stated absent: its schema offers the constant "none".
+  function noneAlternative(schema) {
+    const alts = schema.anyOf || [];
+    return alts.length === 2 && alts.some((s) => s.const === "none");
+  }
+
+  function noneable(schema) {
+    const alts = schema.anyOf || [];
+    const rest = alts.filter((s) => s.type !== "null");
+    return noneAlternative(rest.length === 1 ? rest[0] : schema);
+  }
+
+  // The author's note on what "none" means (…；none：未获评）) is for the checkbox, not the title.
+  const NONE_NOTE = /[；;]?\s*none[：:]([^）)]*)/;
+  function plainTitle(title) {
+    return title.replace(NONE_NOTE, "").replace("（）", "").replace("()", "");
+  }
+  function noneText(title) {
+    const m = NONE_NOTE.exec(title);
+    return m ? `无（${m[1]}）` : "无（已声明不存在）";
+  }
+
+  function statedNone(field, title) {
+    const box = el("input", { type: "checkbox", class: "stated-none" });
+    field.append(el("label", { class: "none" }, box, noneText(title)));
   }
 
   function kindOf(schema) {
@@ -65,8 +93,9 @@
     const kind = kindOf(schema);
     const field = el("div", { class: `field kind-${kind}`, "data-name": name, "data-kind": kind });
     const title = name === "id" ? "编号" : schema.title || name;
-    const label = el("label", { class: "title", text: title });
+    const label = el("label", { class: "title", text: plainTitle(title) });
     field.append(label);
+    const canBeNone = noneable(schema);
     let control;
     if (kind === "bool") {
       control = select([["", "未填写"], ["true", "是"], ["false", "否"]]);
@@ -101,6 +130,7 @@
       unit.className = "unit";
       field.append(el("span", { class: "money" }, control, unit));
       label.htmlFor = control.id = uniqueId();
+      if (canBeNone) statedNone(field, title);
       return field;
     } else if (kind === "list") {
       const unit = unitOf(schema);
@@ -120,6 +150,7 @@
     }
     label.htmlFor = control.id = uniqueId();
     field.append(control);
+    if (canBeNone) statedNone(field, title);
     return field;
   }
 
@@ -281,6 +312,8 @@
       if (!ticked.length) return undefined;
       return ticked.filter((v) => v !== "");
     }
+    const absent = field.querySelector("input.stated-none");
+    if (absent && absent.checked) return "none";
     const control = field.querySelector("input, select");
     const text = control.value.trim();
     if (text === "") return undefined;
@@ -367,7 +400,11 @@
     item.append(el("p", { class: "subject", text: `对象：${d.subject}　${STATUS[d.status]}` }));
     if (d.amount !== null) {
       const words = d.amount_kind === "up_to" ? "最多" : "金额";
-      const amount = el("p", { class: "amount", text: `${words} ${money(d.amount)}` });
+      const text =
+        d.amount_kind === "range"
+          ? `至少 ${money(d.amount_min)}，最多 ${money(d.amount)}`
+          : `${words} ${money(d.amount)}`;
+      const amount = el("p", { class: "amount", text });
       amount.dataset.amount = d.amount;
       amount.dataset.kind = d.amount_kind;
       item.append(amount);
