@@ -43,7 +43,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "src" / "policyrules"
 # The evaluator: its expressions are in exprs.py, its claims on caps in claims.py, its
 # deadlines and targets in timelimits.py.
-TARGETS = ("runtime/*.py", "backends/python/*.py", "exprs.py")
+TARGETS = ("runtime/*.py", "backends/python/*.py", "exprs.py", "exprs_values.py")
 TESTS = (  # fast ones first: with -x a mutant is usually killed in the first file
     "tests/unit/test_money_bounds.py",
     "tests/unit/test_operators.py",

@@ -11,8 +11,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
-import stat
 import weakref
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
@@ -25,7 +23,7 @@ from .backends.python.evaluate import evaluate, index_ledger
 from .bounds import paused_gc
 from .check import check
 from .convert import ValueRefused, convert_id
-from .errors import Diagnostic, FactsError, RuleSyntaxError, did_you_mean
+from .errors import Diagnostic, FactsError, did_you_mean
 from .facts import Facts, convert_value, read_facts, read_facts_file, schema
 from .ledger_check import check_caps, check_once
 from .ledger_io import merge_ledgers, place_diagnostics, read_ledger, read_ledger_file
@@ -33,12 +31,12 @@ from .model import CheckedPolicy
 from .parse import parse
 from .reading import Limits
 from .result import Result
+from .rule_files import document_sources, read_rule_files
 from .runtime.calendar import HOLIDAY_ASSUMPTION, Unpublished, WorkCalendar
 from .runtime.ledger import Grant, Ledger, LedgerIndex
 from .runtime.values import Value
-from .sources import MAX_SOURCE_BYTES, is_plain_file_inside, read_source
+from .sources import MAX_SOURCE_BYTES
 from .store import LedgerStore, StoreTransaction
-from .syntax import DocSource, Document, Module
 from .types import DATE
 from .words import Words
 
@@ -47,58 +45,8 @@ if TYPE_CHECKING:  # DuckDB is loaded only when a batch runs
     from .batch_spark import SparkBatchResult
     from .progress import Progress
 
+# document_sources and read_rule_files (from rule_files) for cli, provenance and the lsp.
 __all__ = ["HOLIDAY_ASSUMPTION", "Policy", "document_sources", "load", "read_rule_files"]
-
-
-def read_rule_files(path: str | Path) -> dict[str, str]:
-    """The ``.rule`` files of a policy directory (or one file), by path, as text.
-
-    In a directory, a ``*.rule`` entry that is not a regular file (a FIFO would hang the
-    read) or that is a symlink leading outside the directory is refused with E111: its
-    text would otherwise be shown in error messages (and ``fmt`` would rewrite it).  A
-    single file named on its own is held to the same rule in the directory holding it."""
-    p = Path(path)
-    if p.is_dir():
-        files = sorted(p.glob("*.rule"))
-        if not files:
-            raise RuleSyntaxError(
-                Diagnostic(
-                    "E100",
-                    f"{p}: no .rule files here",
-                    hint="a policy is a directory of .rule files",
-                )
-            )
-        for f in files:
-            _own_rule_file(f, p)
-    elif os.path.lexists(p):
-        # A file named on its own is held to the same rule, in the directory holding it.
-        _own_rule_file(p, p.parent)
-        files = [p]
-    else:
-        raise RuleSyntaxError(Diagnostic("E100", f"{p}: no such file or directory"))
-    texts: dict[str, str] = {}
-    for f in files:
-        try:
-            texts[str(f)] = _read_plain(f).decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise RuleSyntaxError(
-                Diagnostic(
-                    "E100", f"{f}: not UTF-8 text (byte {exc.start})", hint="save the file as UTF-8"
-                )
-            ) from None
-    return texts
-
-
-def _not_own(f: Path) -> RuleSyntaxError:
-    return RuleSyntaxError(
-        Diagnostic(
-            "E111",
-            f"{f}: not a regular file in the policy directory (a FIFO, a device, or a "
-            "symlink leading out of its directory)",
-            hint="a policy's .rule files are plain files inside its directory "
-            "(a symlink may point only within it)",
-        )
-    )
 
 
 def _check_ids(facts: Facts) -> None:
@@ -113,47 +61,6 @@ def _check_ids(facts: Facts) -> None:
                 bad.append(Diagnostic("E303", f"{inst.path}.id: {exc}", hint=exc.hint))
     if bad:
         raise FactsError(bad)
-
-
-def _own_rule_file(f: Path, directory: Path) -> None:
-    if not is_plain_file_inside(f, directory):
-        raise _not_own(f)
-
-
-def _read_plain(f: Path) -> bytes:
-    """The bytes of ``f``, opened without blocking and only if it is still a regular file
-    (it may have been swapped for a FIFO since it was checked)."""
-    try:
-        fd = os.open(f, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    except OSError as exc:
-        raise RuleSyntaxError(
-            Diagnostic("E100", f"{f}: cannot be read: {exc.strerror or exc}")
-        ) from None
-    with os.fdopen(fd, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-            raise _not_own(f)
-        return handle.read()
-
-
-def document_sources(
-    modules: Iterable[Module], base: Path, max_bytes: int
-) -> tuple[dict[str, str], dict[str, Diagnostic]]:
-    """The text of every document's ``source`` file, and why each refused one is refused
-    (see :mod:`policyrules.sources`: only regular UTF-8 files inside ``base`` are read)."""
-    texts: dict[str, str] = {}
-    refused: dict[str, Diagnostic] = {}
-    for m in modules:
-        for item in m.items:
-            if isinstance(item, Document):
-                for st in item.body:
-                    if not isinstance(st, DocSource) or st.path in texts or st.path in refused:
-                        continue
-                    got = read_source(base, st.path, max_bytes=max_bytes)
-                    if isinstance(got, str):
-                        texts[st.path] = got
-                    else:
-                        refused[st.path] = got
-    return texts, refused
 
 
 def load(path: str | Path, *, max_source_bytes: int = MAX_SOURCE_BYTES) -> Policy:

@@ -38,10 +38,8 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-import attrs
-
 from . import types as t
-from .convert_currency import CurrencyRefused, foreign_pattern, read_exchange, read_foreign
+from .convert_currency import CurrencyRefused, read_exchange, read_foreign
 from .errors import did_you_mean
 from .model import CheckedPolicy, TierRow
 from .reading import Numeral, YamlNumeral
@@ -50,7 +48,6 @@ from .runtime.values import NONE, Duration, Value
 
 __all__ = [
     "ID_PATTERN",
-    "ID_SCHEMA",
     "NONE_WORD",
     "ValueRefused",
     "convert_id",
@@ -59,7 +56,6 @@ __all__ = [
     "kind_of",
     "rate_pattern",
     "rate_regex",
-    "type_schema",
     "whole_number",
 ]
 
@@ -499,80 +495,3 @@ def _bounded(number: Decimal, raw: object) -> Decimal:
     if number and number.adjusted() >= _MAX_DIGITS:
         raise ValueRefused(f"a number of more than {_MAX_DIGITS} digits: {_show(raw)}")
     return number
-
-
-# ---- the JSON Schema of one value ------------------------------------------------------
-
-
-def type_schema(typ: t.Type, policy: CheckedPolicy) -> dict[str, Any]:
-    """The JSON Schema (2020-12) of a value of ``typ``, accepting exactly what
-    :func:`convert_value` accepts from a JSON file."""
-    if typ.nullable:
-        some = type_schema(attrs.evolve(typ, nullable=False), policy)
-        return {"anyOf": [some, {"const": NONE_WORD, "description": "stated absent (无)"}]}
-    k = typ.kind
-    if k == "money" and typ.unit is not None:
-        return {"type": "string", "pattern": foreign_pattern(typ.unit)}
-    if k == "exchange":
-        rate = {"type": "string", "pattern": r"^\d+(\.\d+)?$"}
-        date = {"type": "string", "format": "date", "pattern": DATE_PATTERN}
-        props = {"rate": rate, "date": date}
-        return {"type": "object", "properties": props, "required": ["rate", "date"]}
-    if k == "money":
-        return {
-            "description": 'money: a whole number of 元, or text such as "200 万元"',
-            "anyOf": [
-                {"type": "integer", "minimum": 0, "maximum": _MONEY_MAX - 1},
-                {"type": "string", "pattern": MONEY_PATTERN},
-            ],
-        }
-    if k == "rate":
-        bound = _bound_percent(typ)
-        return {
-            "type": "string",
-            "pattern": rate_pattern(bound),
-            "description": f"rate, e.g. 30% (at most {bound}%)",
-        }
-    if k == "number":
-        return {
-            "anyOf": [
-                {"type": "number", "exclusiveMinimum": -(10**40), "exclusiveMaximum": 10**40},
-                {"type": "string", "pattern": NUMBER_PATTERN},
-            ]
-        }
-    if k == "date":
-        return {"type": "string", "format": "date", "pattern": DATE_PATTERN}
-    if k == "year":
-        return {
-            "description": 'a calendar year (年度): 2026, "2026", "2026年" or "2026年度"',
-            "anyOf": [
-                {"type": "integer", "minimum": 1, "maximum": 9999},
-                {"type": "string", "pattern": r"^[0-9]{1,4}(年度?)?$"},
-            ],
-        }
-    if k == "bool":
-        return {"type": "boolean"}
-    if k == "text":
-        return {"type": ["string", "number"]}
-    if k == "duration":
-        return {
-            "anyOf": [
-                {"type": "number", "minimum": 0, "exclusiveMaximum": 10**40},
-                {"type": "string", "pattern": rf"^{_DURATION_NUMBER} ?{typ.unit}$"},
-            ],
-            "description": f"a duration in {typ.unit}",
-        }
-    if k == "enum":
-        info = policy.enum(typ.name or "")
-        return {"enum": list(info.member_names) if info else []}
-    if k in ("set", "list"):
-        return {"type": "array", "items": type_schema(typ.element or t.ANY, policy)}
-    if k == "table":
-        keys = type_schema(typ.key or t.ANY, policy)
-        names = keys if "enum" in keys else {"type": "string"}
-        value = type_schema(typ.element or t.ANY, policy)
-        return {"type": "object", "propertyNames": names, "additionalProperties": value}
-    return {}
-
-
-ID_SCHEMA: dict[str, Any] = {"type": ["string", "number"], "minLength": 1, "pattern": ID_PATTERN}

@@ -24,11 +24,25 @@ import attrs
 from . import syntax as s
 from . import types as t
 from .exprs_bands import compile_define, compile_progressive
+from .exprs_values import (
+    COMPARE,
+    add,
+    and3,
+    arith,
+    average,
+    compare_key,
+    compare_none,
+    in_literal,
+    negate,
+    or3,
+    same_value,
+    times,
+)
 from .model import CheckedPolicy, DocumentInfo, tier_of
 from .printer import print_expr
 from .runtime import quotients as q
 from .runtime.currency import UNITS, Foreign, to_yuan_fen
-from .runtime.money import Money, Rounding
+from .runtime.money import Money
 from .runtime.values import (
     Duration,
     NoneValue,
@@ -55,8 +69,6 @@ _EXACT = decimal.Context(
     Emin=decimal.MIN_EMIN,
     traps=[decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow, decimal.Inexact],
 )
-# An average divides: its quotient is rounded (shown with ≈ when it does not terminate).
-_ROUNDED = decimal.Context(prec=50, Emax=decimal.MAX_EMAX, Emin=decimal.MIN_EMIN)
 _MAX_FEN = 10**MAX_DIGITS  # as Money.of: at most 40 digits of fen
 
 
@@ -66,7 +78,7 @@ class Env:
 
     ``present`` names missing facts to treat as given, values still unknown: ``known(x)``
     is then true for them.  It finds which facts settle an unknown decision, ``known()``
-    included (see ``_Run.settle`` in :mod:`policyrules.backends.python.evaluate`)."""
+    included (see ``Conditions.settle`` in :mod:`policyrules.backends.python.conditions`)."""
 
     instances: Mapping[str, Instance]
     parameters: Mapping[str, Value]
@@ -179,16 +191,16 @@ def compile_expr(e: s.Expr, policy: CheckedPolicy, scope: str | None) -> Fn:
         case s.Call(func=func, args=args):
             return _call(e, func, [c(a) for a in args], _zero(e, policy, scope))
         case s.BinOp(op=op, left=a, right=b):
-            return _op(e, _arith(op), [c(a), c(b)])
+            return _op(e, arith(op), [c(a), c(b)])
         case s.Of(rate=r, base=b):
-            return _op(e, _times, [c(r), c(b)])
+            return _op(e, times, [c(r), c(b)])
         case s.Compare(op=op, left=a, right=b):
-            cmp = _COMPARE[op]
+            cmp = COMPARE[op]
 
             def compare(x: Value, y: Value) -> bool:
                 if isinstance(x, NoneValue) or isinstance(y, NoneValue):
-                    return _compare_none(op, x, y)
-                return cmp(_key(x), _key(y))
+                    return compare_none(op, x, y)
+                return cmp(compare_key(x), compare_key(y))
 
             return _plain(e, compare, [c(a), c(b)])
         case s.IsNone(operand=a, negated=neg):
@@ -204,19 +216,21 @@ def compile_expr(e: s.Expr, policy: CheckedPolicy, scope: str | None) -> Fn:
             return otherwise
         case s.And(left=a, right=b):
             fa, fb = c(a), c(b)
-            return lambda env: _and(fa(env), fb(env))
+            return lambda env: and3(fa(env), fb(env))
         case s.Or(left=a, right=b):
             fa, fb = c(a), c(b)
-            return lambda env: _or(fa(env), fb(env))
+            return lambda env: or3(fa(env), fb(env))
         case s.Not(operand=a):
             return _plain(e, lambda x: not x, [c(a)])
         case s.Neg(operand=a):
-            return _op(e, _negate, [c(a)])
+            return _op(e, negate, [c(a)])
         case s.InSet(element=a, container=s.SetLit(items=items), negated=neg):
             fa, fns = c(a), [c(i) for i in items]
-            return lambda env: _in_literal(fa(env), [f(env) for f in fns], neg)
+            return lambda env: in_literal(fa(env), [f(env) for f in fns], neg)
         case s.InSet(element=a, container=b, negated=neg):
-            return _op(e, lambda x, y: (_key(x) in {_key(v) for v in y}) != neg, [c(a), c(b)])
+            return _op(
+                e, lambda x, y: (compare_key(x) in {compare_key(v) for v in y}) != neg, [c(a), c(b)]
+            )
         case s.InForce(operand=a):
             fa = c(a)
             return lambda env: _strict(lambda d: _in_force(d, env), [fa(env)])
@@ -268,11 +282,11 @@ def exact_op(e: s.Expr) -> Callable[..., Value] | None:
     fn: Callable[..., Value]
     match e:
         case s.BinOp(op=op):
-            fn = _arith(op)
+            fn = arith(op)
         case s.Of():
-            fn = _times
+            fn = times
         case s.Neg():
-            fn = _negate
+            fn = negate
         case s.Call(func="year", args=(_,)):
             fn = _year
         case s.Call(func="floor", args=(_,)):
@@ -383,18 +397,6 @@ def _too_large(v: Value) -> bool:
     return False
 
 
-def _and(a: Value, b: Value) -> Value:
-    if a is False or b is False:
-        return False
-    return missing_of(a, b) or True
-
-
-def _or(a: Value, b: Value) -> Value:
-    if a is True or b is True:
-        return True
-    return missing_of(a, b) or False
-
-
 def _if(cond: Value, then: Fn, other: Fn, env: Env) -> Value:
     """Three-valued ``if``: with an unknown condition the value is known only if both
     branches agree; else it waits on the condition and on both branches (a set of facts
@@ -407,42 +409,13 @@ def _if(cond: Value, then: Fn, other: Fn, env: Env) -> Value:
         a, b = then(env.scratch()), other(env.scratch())
     except Undecided:
         return cond
-    if not isinstance(a, Unknown) and not isinstance(b, Unknown) and _same(a, b):
+    if not isinstance(a, Unknown) and not isinstance(b, Unknown) and same_value(a, b):
         return a
     return missing_of(cond, a, b) or cond
 
 
-def _same(a: Value, b: Value) -> bool:
-    try:
-        return type(a) is type(b) and bool(_key(a) == _key(b))
-    except TypeError:  # pragma: no cover - the checker gives both branches one type
-        return False
-
-
 def _known(v: Value, env: Env) -> bool:
     return not isinstance(v, Unknown) or v.missing <= env.present
-
-
-def _in_literal(x: Value, items: list[Value], negated: bool) -> Value:
-    """``x in {a, b, …}`` in three values: true as soon as a known item equals a known
-    ``x``; false only when ``x`` and every item are known and none equals it."""
-    if not isinstance(x, Unknown) and any(
-        not isinstance(i, Unknown) and _key(i) == _key(x) for i in items
-    ):
-        return not negated
-    unknown = missing_of(x, *items)
-    return unknown if unknown is not None else negated
-
-
-def _compare_none(op: str, x: Value, y: Value) -> bool:
-    """A comparison with none: ``=`` holds only between two nones, ``!=`` otherwise; none
-    is neither before nor after anything (``<``, ``<=``, ``>``, ``>=`` false)."""
-    same = isinstance(x, NoneValue) and isinstance(y, NoneValue)
-    if op == "=":
-        return same
-    if op == "!=":
-        return not same
-    return False
 
 
 def _in_force(d: dt.date | NoneValue, env: Env) -> bool:
@@ -455,73 +428,6 @@ def _in_force(d: dt.date | NoneValue, env: Env) -> bool:
         return True
     start = env.assumption(doc.events_from) if doc.events_from else doc.valid_from
     return bool(start <= d) and (doc.valid_to is None or d <= doc.valid_to)
-
-
-def _key(v: Value) -> Value:
-    """What ``=``, ``<`` and ``in`` compare: a duration by its length (1 周 = 7 日)."""
-    return v.normalized() if isinstance(v, Duration) else v
-
-
-_COMPARE: dict[str, Callable[[Value, Value], bool]] = {
-    "=": lambda a, b: bool(a == b),
-    "!=": lambda a, b: bool(a != b),
-    "<": lambda a, b: bool(a < b),
-    "<=": lambda a, b: bool(a <= b),
-    ">": lambda a, b: bool(a > b),
-    ">=": lambda a, b: bool(a >= b),
-}
-
-
-def _times(x: Value, y: Value) -> Value:
-    """Multiply; money times a rate or count is rounded down to the fen (never above)."""
-    if q.is_quotient(x) or q.is_quotient(y):
-        return q.times(x, y)
-    if isinstance(x, Money) and isinstance(y, Decimal):
-        return x.times(y, Rounding.DOWN)
-    if isinstance(y, Money) and isinstance(x, Decimal):
-        return y.times(x, Rounding.DOWN)
-    if isinstance(x, Foreign) and isinstance(y, Decimal):
-        return x.times(y)
-    if isinstance(y, Foreign) and isinstance(x, Decimal):
-        return y.times(x)
-    if isinstance(x, Duration) and isinstance(y, Decimal):
-        return Duration(x.n * y, x.unit)
-    if isinstance(y, Duration) and isinstance(x, Decimal):
-        return Duration(y.n * x, y.unit)
-    return x * y
-
-
-def _add(x: Value, y: Value) -> Value:
-    if isinstance(x, Duration) and isinstance(y, Duration):
-        return _dur_op(x, y, 1)
-    if q.is_quotient(x) or q.is_quotient(y):
-        return q.plus(x, y)
-    return x + y
-
-
-def _sub(x: Value, y: Value) -> Value:
-    if isinstance(x, Duration) and isinstance(y, Duration):
-        return _dur_op(x, y, -1)
-    if q.is_quotient(x) or q.is_quotient(y):
-        return q.plus(x, y, -1)
-    return x - y
-
-
-def _dur_op(x: Duration, y: Duration, sign: int) -> Duration:
-    if x.unit == y.unit:
-        return Duration(x.n + sign * y.n, x.unit)
-    (dim, a), (_, b) = x.normalized(), y.normalized()
-    return Duration(a + sign * b, "日" if dim == "days" else "月")
-
-
-def _arith(op: str) -> Callable[[Value, Value], Value]:
-    return {"+": _add, "-": _sub, "×": _times, "/": q.divide}[op]
-
-
-def _negate(x: Value) -> Value:
-    if isinstance(x, Duration):
-        return Duration(-x.n, x.unit)
-    return -x
 
 
 def _zero(e: s.Expr, policy: CheckedPolicy, scope: str | None) -> Value:
@@ -574,21 +480,12 @@ def _call(e: s.Call, func: str, fns: list[Fn], zero: Value) -> Fn:
                 raise Undecided(f"E414: {print_expr(e)}: a set with no items has no unit to total")
             raise Undecided(f"E414: {print_expr(e)}: {func}() of an empty list has no value")
         if func in ("min", "max"):
-            return (min if func == "min" else max)(items, key=_key)
+            return (min if func == "min" else max)(items, key=compare_key)
         total = items[0]
         for x in items[1:]:
-            total = _add(total, x)
+            total = add(total, x)
         if func == "sum":
             return total
-        return _average(total, len(items))
+        return average(total, len(items))
 
     return _op(e, builtin, fns)
-
-
-def _average(total: Value, n: int) -> Value:
-    if isinstance(total, Money):
-        return Money(total.fen // n)  # average money: rounded down to the fen
-    with decimal.localcontext(_ROUNDED):
-        if isinstance(total, Duration):
-            return Duration(total.n / n, total.unit)
-        return total / n

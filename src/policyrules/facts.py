@@ -16,7 +16,8 @@ from typing import Any
 import attrs
 
 from .columns import Doubt, Shape, Tally, read_columns
-from .convert import ID_SCHEMA, ValueRefused, convert_value, kind_of, type_schema
+from .convert import ValueRefused, convert_value, kind_of
+from .convert_schema import ID_SCHEMA, type_schema
 from .converters import converter, id_converter, keeps
 from .errors import Diagnostic, FactsError, Span, did_you_mean
 from .instances import Facts, Instance

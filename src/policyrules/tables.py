@@ -34,6 +34,7 @@ import duckdb
 from . import types as t
 from .errors import Diagnostic, TableError, did_you_mean
 from .model import CheckedPolicy, EntityInfo
+from .tables_find import FORMATS, Source, find_tables, looks_like_duckdb, table_error
 from .tables_values import (
     ColumnRefused,
     column_sql,
@@ -44,16 +45,14 @@ from .tables_values import (
 )
 
 __all__ = [
-    "FORMATS",
+    "FORMATS",  # from tables_find, for batch and batch_spark
     "Registry",
-    "Source",
+    "Source",  # from tables_find, for tables_ledger
     "canonical_type",
-    "find_tables",
-    "looks_like_duckdb",
+    "looks_like_duckdb",  # from tables_find, for cli_diff
     "read_registry",
 ]
 
-FORMATS = ("parquet", "csv", "jsonl")
 _PER_COLUMN = 3  # rows shown per faulty column
 _HINT = (
     "a CSV table is UTF-8, comma-separated, with a header and as many cells in each row; "
@@ -64,25 +63,10 @@ _MOST = 30  # diagnostics shown in all
 
 
 @attrs.frozen
-class Source:
-    """One table of a registry: its name, where it is shown from, and SQL reading it."""
-
-    name: str
-    shown: str
-    sql: str
-    fmt: str  # parquet | csv | jsonl | duckdb
-
-
-@attrs.frozen
 class Registry:
     """What :func:`read_registry` made: the input tables (name → rows)."""
 
     rows: dict[str, int]
-
-
-def looks_like_duckdb(head: bytes) -> bool:
-    """Whether ``head``, the first 16 bytes of a file, are a DuckDB database's."""
-    return head[8:12] == b"DUCK"
 
 
 def canonical_type(typ: t.Type) -> str:
@@ -99,98 +83,6 @@ def canonical_type(typ: t.Type) -> str:
     }.get(typ.kind, "VARCHAR")
 
 
-def _error(code: str, message: str, hint: str | None = None) -> TableError:
-    return TableError(Diagnostic(code, message, hint=hint))
-
-
-def _known_tables(policy: CheckedPolicy) -> list[str]:
-    return [*(e.key for e in policy.entities), "ledger"]
-
-
-def find_tables(
-    policy: CheckedPolicy, path: str | Path, con: duckdb.DuckDBPyConnection
-) -> list[Source]:
-    """The tables of the registry at ``path`` (a directory, or a DuckDB file attached to
-    ``con`` read only as ``registry``).  :raises TableError: E620, E621."""
-    p = Path(path)
-    known = _known_tables(policy)
-    if p.is_dir():
-        found: dict[str, Source] = {}
-        for f in sorted(p.iterdir()):
-            if f.name.startswith("."):
-                continue
-            name, _, ext = f.name.partition(".")
-            if ext not in FORMATS or not f.is_file():
-                raise _error(
-                    "E621",
-                    f"{f}: not a table of the registry",
-                    "a registry holds files NAME.parquet, NAME.csv or NAME.jsonl, NAME one of "
-                    + ", ".join(known),
-                )
-            if name not in known:
-                raise _error(
-                    "E621",
-                    f"{f}: unknown table {name!r}",
-                    did_you_mean(name, known) or f"the tables are: {', '.join(known)}",
-                )
-            if name in found:
-                raise _error(
-                    "E621",
-                    f"{f}: the table {name!r} is also given by {found[name].shown}",
-                    "keep one file per table",
-                )
-            found[name] = Source(name, str(f), _reader_sql(f, ext), ext)
-        return list(found.values())
-    if p.is_file():
-        try:
-            with p.open("rb") as fh:
-                head = fh.read(16)
-        except OSError as exc:
-            raise _error("E620", f"cannot read {p}: {exc.strerror}") from None
-        if not looks_like_duckdb(head):
-            raise _error(
-                "E620",
-                f"{p}: not a registry (neither a directory of tables nor a DuckDB database)",
-                "give a directory holding firms.parquet, products.csv ... or a .duckdb file",
-            )
-        try:
-            con.execute(f"ATTACH {literal(str(p))} AS registry (READ_ONLY)").fetchall()
-            names = [
-                r[0]
-                for r in con.execute(
-                    "SELECT table_name FROM duckdb_tables() WHERE database_name = 'registry'"
-                    " UNION ALL SELECT view_name FROM duckdb_views() "
-                    "WHERE database_name = 'registry' ORDER BY 1"
-                ).fetchall()
-            ]
-        except duckdb.Error as exc:
-            raise _error("E620", f"{p}: cannot open the DuckDB database: {exc}") from None
-        out = []
-        for name in names:
-            if name not in known:
-                raise _error(
-                    "E621",
-                    f"{p}: unknown table {name!r}",
-                    did_you_mean(name, known) or f"the tables are: {', '.join(known)}",
-                )
-            out.append(Source(name, f"{p}:{name}", f"registry.main.{ident(name)}", "duckdb"))
-        return out
-    raise _error("E620", f"{p}: no such directory or file", "give the registry's directory")
-
-
-def _reader_sql(f: Path, ext: str) -> str:
-    path = literal(str(f))
-    if ext == "parquet":
-        return f"read_parquet({path})"
-    if ext == "csv":
-        # Every column as text: ids and amounts read exactly as written, converted here.
-        return (
-            f"read_csv({path}, all_varchar = true, header = true, delim = ',', quote = '\"', "
-            "escape = '\"', strict_mode = true, null_padding = false, encoding = 'utf-8')"
-        )
-    return path  # jsonl: columns found by _json_columns
-
-
 class _Table:
     """One source being read: its columns, their SQL, and the faults found."""
 
@@ -205,7 +97,7 @@ class _Table:
                 self.raw = src.sql
             described = con.execute(f"DESCRIBE SELECT * FROM {self.raw}").fetchall()
         except duckdb.Error as exc:
-            raise _error(
+            raise table_error(
                 "E620", f"{src.shown}: cannot read the table: {_first_line(exc)}", _HINT
             ) from None
         self.columns: dict[str, str] = {str(r[0]): str(r[1]) for r in described}
@@ -461,7 +353,7 @@ def _read_entity(
         ).fetchall()
     except duckdb.Error as exc:
         message = f"{src.shown}: cannot read the table: {_first_line(exc)}"
-        raise _error("E620", message, _HINT) from None
+        raise table_error("E620", message, _HINT) from None
     keys = [ident(o + "_id") for o in owners]
     return _check_ids(con, table, ent, keys)
 
@@ -554,7 +446,7 @@ def read_registry(
         except duckdb.Error as exc:  # a fault DuckDB finds only when it reads the rows
             where = src.shown if src else ent.key
             message = f"{where}: cannot read the table: {_first_line(exc)}"
-            raise _error("E620", message, _HINT) from None
+            raise table_error("E620", message, _HINT) from None
     if not diags:
         for ent in policy.entities:
             src = sources.get(ent.key)

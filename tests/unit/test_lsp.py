@@ -28,6 +28,7 @@ SHIPPED = Path(__file__).resolve().parents[2] / "policies" / "beijing_2025"
 JJXF = SHIPPED / "jjxf-2025-50.rule"
 JYBF = SHIPPED / "jybf-2025-5.rule"
 COMMON = SHIPPED / "common.rule"
+AMOUNTS = SHIPPED.parent / "patterns" / "amounts.rule"
 T = TypeVar("T")
 
 
@@ -268,6 +269,15 @@ def test_hover_on_an_enum_member_gives_its_title_and_enum(session: Session) -> N
     assert "of enum `ProjectKind` (项目类型)" in text
 
 
+def test_hover_on_a_define_gives_its_title_expression_and_clause(session: Session) -> None:
+    # amounts.rule line 26 uses supported_firm, written in clause 8 (line 16).
+    text = _hover(session, AMOUNTS, _pos(AMOUNTS, "supported_firm", nth_line=26))
+    assert "**define** `supported_firm`" in text
+    assert "支持对象（第八条）" in text
+    assert "= `registered_here and not serious_dishonesty`" in text
+    assert "clause `8`" in text
+
+
 # ---- definition --------------------------------------------------------------------------
 
 
@@ -307,6 +317,13 @@ def test_definition_of_an_enum_member_and_an_assumption(session: Session) -> Non
     assumption = _definition(session, JJXF, _pos(JJXF, "annual_cap_year"))
     # common.rule line 145: "assumption annual_cap_year: ..." -> characters 11-26.
     assert assumption.range == lsp.Range(lsp.Position(144, 11), lsp.Position(144, 26))
+
+
+def test_definition_of_a_define_is_its_name_in_the_define(session: Session) -> None:
+    got = _definition(session, AMOUNTS, _pos(AMOUNTS, "supported_firm", nth_line=36))
+    assert got.uri == uris.from_fs_path(str(AMOUNTS))
+    # amounts.rule line 16: "  define supported_firm ..." -> the name, characters 9-23.
+    assert got.range == lsp.Range(lsp.Position(15, 9), lsp.Position(15, 23))
 
 
 # ---- completion --------------------------------------------------------------------------
@@ -366,6 +383,19 @@ def test_completion_in_a_provision_offers_its_keywords_and_facts(
     got = _complete(session, path, text, lsp.Position(at.line + 1, len("    for each ")))
     assert got["product"] == got["project"] == lsp.CompletionItemKind.Class
     assert "launch_routes" not in got
+
+
+def test_completion_in_a_provision_offers_the_defines(session: Session, tmp_path: Path) -> None:
+    target = tmp_path / "patterns"
+    shutil.copytree(AMOUNTS.parent, target, ignore=shutil.ignore_patterns("cases"))
+    path = target / "amounts.rule"
+    good = path.read_text("utf-8")
+    anchor = "    eligible when supported_firm\n"
+    assert anchor in good
+    text = good.replace(anchor, "    eligible when sup\n", 1)
+    at = _pos(AMOUNTS, anchor.rstrip("\n"))
+    got = _complete(session, path, text, lsp.Position(at.line, len("    eligible when sup")))
+    assert got["supported_firm"] == lsp.CompletionItemKind.Function
 
 
 # ---- formatting --------------------------------------------------------------------------

@@ -188,7 +188,7 @@ def scope_at(module: s.Module, line: int, col: int) -> Scope:
 @attrs.frozen
 class Target:
     """What a name refers to: ``kind`` is entity, fact, enum, member, parameter,
-    assumption, clause or provision; ``owner`` is a fact's entity, a member's enum or a
+    assumption, define, clause or provision; ``owner`` is a fact's entity, a member's enum or a
     provision's clause; ``node`` the declaration (its ``name_span`` is where it is
     written)."""
 
@@ -201,7 +201,7 @@ class Target:
 
 def _nodes(modules: Mapping[str, s.Module]) -> Iterator[tuple[str, s.Node]]:
     """Every declaration of the policy with its file: entities, facts, enums, members,
-    parameters and assumptions (top level or in a clause), clauses and provisions."""
+    parameters, assumptions and defines (top level or in a clause), clauses and provisions."""
     for file, module in modules.items():
         for item in module.items:
             yield file, item
@@ -210,9 +210,8 @@ def _nodes(modules: Mapping[str, s.Module]) -> Iterator[tuple[str, s.Node]]:
             elif isinstance(item, s.EnumDecl):
                 yield from ((file, m) for m in item.members)
             elif isinstance(item, s.Clause):
-                yield from (
-                    (file, b) for b in item.body if isinstance(b, s.Parameter | s.Assumption)
-                )
+                named = s.Parameter | s.Assumption | s.Define
+                yield from ((file, b) for b in item.body if isinstance(b, named))
                 yield from ((file, p) for p in item.provisions)
 
 
@@ -231,6 +230,7 @@ def _find(
             or (kind == "enum" and isinstance(node, s.EnumDecl) and node.name == name)
             or (kind == "parameter" and isinstance(node, s.Parameter) and node.name == name)
             or (kind == "assumption" and isinstance(node, s.Assumption) and node.name == name)
+            or (kind == "define" and isinstance(node, s.Define) and node.name == name)
             or (
                 kind == "fact"
                 and isinstance(node, s.FactDecl)
@@ -290,7 +290,7 @@ def target_at(analysis: Analysis, file: str, line: int, col: int) -> Target | No
     if len(parts) != 1:
         return None
     (name,) = parts
-    for kind in ("entity", "enum", "parameter", "assumption", "fact"):
+    for kind in ("entity", "enum", "parameter", "assumption", "define", "fact"):
         if (found := _find(analysis.modules, kind, name, None)) is not None:
             return found
     return None

@@ -1,6 +1,7 @@
 """Completion: keywords the grammar accepts at the cursor, the facts of the provision's
-subject (and of the entities that own it), parameters, assumptions, enum members after
-``=``, ``!=``, ``in`` or inside a set literal, and entities after ``for each`` and ``per``.
+subject (and of the entities that own it), parameters, assumptions, defines, enum members
+after ``=``, ``!=``, ``in`` or inside a set literal, and entities after ``for each`` and
+``per``.
 
 Which keywords may come next is asked of the parser itself: the text before the cursor is
 fed to lark's interactive LALR parser (:func:`policyrules.parse.lark_parser`), whose
@@ -26,7 +27,8 @@ __all__ = ["Item", "completions", "keywords_after"]
 
 @attrs.frozen
 class Item:
-    """One suggestion: ``kind`` is keyword, entity, fact, member, parameter or assumption."""
+    """One suggestion: ``kind`` is keyword, entity, fact, member, parameter, assumption or
+    define."""
 
     label: str
     kind: str
@@ -111,6 +113,7 @@ def _names(policy: CheckedPolicy, scope: Scope) -> list[Item]:
         Item(a.name, "assumption", f"assumption: {a.type.describe()}", a.rationale)
         for a in policy.assumptions
     ]
+    items += [Item(d.name, "define", "define", d.title) for d in policy.defines]
     return items
 
 

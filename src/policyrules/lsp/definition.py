@@ -1,7 +1,7 @@
 """Go to definition: where the name under the cursor is declared, in any file of the policy.
 
-Facts, entities, enums, enum members, parameters and assumptions jump to the name in their
-declaration; a clause label or provision name is its own declaration.
+Facts, entities, enums, enum members, parameters, assumptions and defines jump to the name
+in their declaration; a clause label or provision name is its own declaration.
 """
 
 from __future__ import annotations

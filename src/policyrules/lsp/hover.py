@@ -2,7 +2,8 @@
 
 A fact shows its title, type and entity; a clause label or provision name its quote (a
 provision without a quote of its own shows its clause's); an enum, enum member, parameter
-or assumption its title, type, default and (an assumption) the reason for its default.
+or assumption its title, type, default and (an assumption) the reason for its default; a
+define its title and its expression as the formatter prints it.
 """
 
 from __future__ import annotations
@@ -92,6 +93,15 @@ def _describe(policy: CheckedPolicy, t: Target) -> str | None:
                 f"default {_code(print_expr(node.default))}",
                 node.rationale,
             ]
+        )
+    if isinstance(node, s.Define):
+        define = policy.define(node.name)
+        where = [f"clause {_code(define.clause)}"] if define and define.clause else []
+        return "\n\n".join(
+            [f"**define** {_code(node.name)}"]
+            + ([node.title] if node.title else [])
+            + [f"= {_code(print_expr(node.expr))}"]
+            + where
         )
     if isinstance(node, s.Clause):
         clause = next((c for c in policy.clauses if c.node is node), None)

@@ -34,6 +34,7 @@ _KINDS = {
     "member": lsp.CompletionItemKind.EnumMember,
     "parameter": lsp.CompletionItemKind.Constant,
     "assumption": lsp.CompletionItemKind.Variable,
+    "define": lsp.CompletionItemKind.Function,
 }
 
 

@@ -36,20 +36,16 @@ from ...runtime.quotients import is_quotient
 from ...runtime.values import Undecided, Unknown, Value
 from ...types import none_column
 from ...typing_rules import ExprTyper, Usage
+from .compare import Comparisons
 from .plan import refuse
 from .sqlbits import (
-    BIGINT,
-    DECIMAL,
     FACTOR,
-    WHOLE,
-    Pairs,
     all_of,
     any_of,
     case,
     gate,
     is_bool,
     is_null,
-    is_true,
     literal,
     merge,
     negate,
@@ -61,44 +57,15 @@ from .sqlbits import (
     true,
 )
 from .sqlbits import cast as _cast
+from .sqlvalue import SqlValue, undecided_of
 
-__all__ = ["ExprCompiler", "SqlValue"]
-
-
-@attrs.frozen
-class SqlValue:
-    """An expression in SQL: ``value`` (NULL when unknown), its type, when it is missing
-    which facts (only read when ``value`` is NULL), which assumptions it reads and when,
-    and when it is undecided (``None``: never)."""
-
-    value: exp.Expr
-    type: t.Type
-    missing: Pairs = ()
-    used: Pairs = ()
-    undecided: exp.Expr | None = None
-    none: exp.Expr | None = None  # when the value is none (a fact `T or none`); NULL value
-
-    def unknown(self) -> exp.Expr:
-        """When the value is unknown: NULL, and not none."""
-        null = is_null(self.value)
-        return null if self.none is None else all_of(null, negate(self.none))
-
-    @property
-    def const(self) -> bool:
-        return isinstance(self.value, exp.Literal | exp.Boolean | exp.Cast | exp.Array) and all(
-            is_true(w) for _, w in self.missing
-        )
-
-
-def _undecided(*vals: SqlValue) -> exp.Expr | None:
-    conds = [v.undecided for v in vals if v.undecided is not None]
-    return any_of(*conds) if conds else None
+__all__ = ["ExprCompiler", "SqlValue"]  # SqlValue from sqlvalue, for rows
 
 
 # ---- the compiler ------------------------------------------------------------------------------
 
 
-class ExprCompiler:
+class ExprCompiler(Comparisons):
     """Compiles the expressions of one provision (subject ``scope``) against table aliases.
 
     ``aliases`` maps each entity of the subject's chain to the alias its row is read from
@@ -307,7 +274,7 @@ class ExprCompiler:
             self.type_of(e),
             merge(*(gate(v.missing, is_null(v.value)) for v in vals)),
             merge(*(v.used for v in vals)),
-            _undecided(*vals),
+            undecided_of(*vals),
         )
 
     def logic(self, e: s.Expr, a: SqlValue, b: SqlValue, *, is_and: bool) -> SqlValue:
@@ -320,7 +287,7 @@ class ExprCompiler:
             gate(a.missing, all_of(is_null(a.value), not_bool(b.value, stop))),
             gate(b.missing, all_of(is_null(b.value), not_bool(a.value, stop))),
         )
-        return SqlValue(value, t.BOOL, missing, merge(a.used, b.used), _undecided(a, b))
+        return SqlValue(value, t.BOOL, missing, merge(a.used, b.used), undecided_of(a, b))
 
     def in_literal(self, e: s.Expr, x: SqlValue, items: list[SqlValue], neg: bool) -> SqlValue:
         known = [
@@ -334,7 +301,7 @@ class ExprCompiler:
         )
         vals = [x, *items]
         missing = merge(*(gate(v.missing, all_of(is_null(v.value), negate(hit))) for v in vals))
-        return SqlValue(value, t.BOOL, missing, merge(*(v.used for v in vals)), _undecided(*vals))
+        return SqlValue(value, t.BOOL, missing, merge(*(v.used for v in vals)), undecided_of(*vals))
 
     def in_force(self, e: s.Expr, d: SqlValue) -> SqlValue:
         doc = self.document
@@ -361,7 +328,7 @@ class ExprCompiler:
             if isinstance(lit, exp.Boolean):
                 taken = self.compile(then if lit.this else other)
                 return attrs.evolve(
-                    taken, used=merge(c.used, taken.used), undecided=_undecided(c, taken)
+                    taken, used=merge(c.used, taken.used), undecided=undecided_of(c, taken)
                 )
         a, b = self.compile(then), self.compile(other)
         if a.none is not None or b.none is not None:
@@ -375,7 +342,7 @@ class ExprCompiler:
         same = all_of(not_null(a.value), not_null(b.value), self.equal(a.value, b.value, ty))
         # An unknown condition tries both branches: a branch that is undecided leaves it
         # waiting on the condition alone.
-        branch_und = _undecided(a, b)
+        branch_und = undecided_of(a, b)
         agree = all_of(same, negate(branch_und)) if branch_und is not None else same
         value = case(
             [
@@ -407,107 +374,3 @@ class ExprCompiler:
         if b.undecided is not None:
             und_parts.append(all_of(is_bool(c.value, False), b.undecided))
         return SqlValue(value, ty, missing, used, any_of(*und_parts) if und_parts else None)
-
-    def equal(self, a: exp.Expr, b: exp.Expr, ty: t.Type) -> exp.Expr:
-        if ty.kind == "set":
-            return exp.EQ(this=_set_norm(a), expression=_set_norm(b))
-        return exp.EQ(this=par(a), expression=par(b))
-
-    # -- arithmetic and comparison
-
-    def arith(self, e: s.Expr, op: str, a: SqlValue, b: SqlValue) -> SqlValue:
-        ka, kb = a.type.kind, b.type.kind
-        if op in ("+", "-") and ka == kb and ka in ("money", "number", "rate", "duration"):
-            cls = exp.Add if op == "+" else exp.Sub
-            return self.strict(e, [a, b], cls(this=par(a.value), expression=par(b.value)))
-        if op == "×":
-            if ka == "money" and kb in ("rate", "number"):
-                a, b = b, a
-                ka, kb = kb, ka
-            if kb == "money" and ka in ("rate", "number"):
-                product = exp.Mul(this=_cast(b.value.copy(), WHOLE), expression=par(a.value))
-                # Rounded down (toward zero) to the fen, as Money.times(rate, DOWN).
-                fen = _cast(exp.func("trunc", product), BIGINT)
-                return self.strict(e, [a, b], fen)
-        raise self.fail(e, f"{op} of {a.type.describe()} and {b.type.describe()}")
-
-    def compare(self, e: s.Expr, op: str, left: s.Expr, right: s.Expr) -> SqlValue:
-        for side, other, flip in ((left, right, False), (right, left, True)):
-            if isinstance(side, s.Call) and side.func == "average" and len(side.args) == 1:
-                return self.compare_average(e, op, side.args[0], other, flip)
-        for side, other in ((left, right), (right, left)):
-            if isinstance(side, s.SetLit) and not side.items and op in ("=", "!="):
-                v = self.compile(other)
-                size = exp.ArraySize(this=v.value.copy())
-                return self.strict(
-                    e, [v], _COMPARE[op](this=size, expression=exp.Literal.number(0))
-                )
-        a, b = self.compile(left), self.compile(right)
-        if a.type.kind == "set" or b.type.kind == "set":
-            if op not in ("=", "!="):  # pragma: no cover - the checker allows = and != only
-                raise self.fail(e, f"{op} between sets")
-            av, bv = _set_norm(a.value), _set_norm(b.value)
-        elif a.type.kind == "list" and op not in ("=", "!="):
-            raise self.fail(e, f"{op} between lists")
-        else:
-            av, bv = par(a.value), par(b.value)
-        # With a none: `=` holds between two nones only, `!=` is its negation, an order
-        # is false (the closures' _compare_none).
-        if_none: exp.Expr = exp.Boolean(this=op == "!=")
-        if a.none is not None and b.none is not None and op in ("=", "!="):
-            both = all_of(a.none, b.none)
-            if_none = both if op == "=" else negate(both)
-        return self.nones(e, [a, b], _COMPARE[op](this=av, expression=bv), if_none)
-
-    def compare_average(
-        self, e: s.Expr, op: str, items: s.Expr, other: s.Expr, flip: bool
-    ) -> SqlValue:
-        """``average(L) op x`` as ``sum(L) op x × count(L)``: exact, with no division;
-        undecided for an empty L (E414), as the one-by-one path."""
-        lv, xv = self.compile(items), self.compile(other)
-        if lv.type.kind == "set":
-            raise self.fail(e, "the average of a set")
-        elem = lv.type.element
-        if elem is None or elem.kind not in ("duration", "number", "money"):
-            raise self.fail(e, "this average")
-        if elem.kind == "money":
-            raise self.fail(e, "an average of money (rounded down to the fen)")
-        size = exp.ArraySize(this=lv.value.copy())
-        total = exp.ArraySum(this=lv.value.copy())
-        scaled = exp.Mul(this=xv.value.copy(), expression=size.copy())
-        cmp = _COMPARE[op]
-        value = cmp(this=scaled, expression=total) if flip else cmp(this=total, expression=scaled)
-        out = self.strict(
-            e,
-            [lv, xv],
-            case([(exp.EQ(this=size.copy(), expression=exp.Literal.number(0)), exp.Null())], value),
-        )
-        empty = all_of(not_null(lv.value), exp.EQ(this=size, expression=exp.Literal.number(0)))
-        und = _undecided(lv, xv)
-        return attrs.evolve(out, undecided=any_of(und, empty) if und is not None else empty)
-
-    def call(self, e: s.Expr, func: str, args: tuple[s.Expr, ...]) -> SqlValue:
-        if func == "year" and len(args) == 1:
-            d = self.compile(args[0])
-            return self.strict(e, [d], _cast(exp.Year(this=par(d.value)), DECIMAL))
-        if func == "count" and len(args) == 1:
-            lv = self.compile(args[0])
-            items = _set_norm(lv.value) if lv.type.kind == "set" else lv.value.copy()
-            if lv.type.kind in ("set", "list"):
-                return self.strict(e, [lv], _cast(exp.ArraySize(this=items), DECIMAL))
-        raise self.fail(e, f"{func}()")
-
-
-_COMPARE: dict[str, type[exp.Binary]] = {
-    "=": exp.EQ,
-    "!=": exp.NEQ,
-    "<": exp.LT,
-    "<=": exp.LTE,
-    ">": exp.GT,
-    ">=": exp.GTE,
-}
-
-
-def _set_norm(e: exp.Expr) -> exp.Expr:
-    """A set's items sorted, each once: two sets are equal when these lists are."""
-    return exp.ArraySort(this=exp.ArrayDistinct(this=e.copy()))
