@@ -28,7 +28,16 @@ from .runtime.ledger import Grant, Ledger
 from .runtime.money import Money, sum_money
 from .store import LedgerStore
 
-__all__ = ["Change", "Outcome", "Totals", "WhatIf", "compare", "money_json", "what_if"]
+__all__ = [
+    "Change",
+    "Outcome",
+    "Totals",
+    "WhatIf",
+    "compare",
+    "money_json",
+    "totals_json",
+    "what_if",
+]
 
 EXACT, UP_TO = "exact", "up_to"
 
@@ -36,6 +45,20 @@ EXACT, UP_TO = "exact", "up_to"
 def money_json(m: Money | None) -> str | None:
     """Money as exact 元 text (``"600000.00"``), as ``eval --json`` writes it."""
     return None if m is None else str(m.yuan)
+
+
+def totals_json(before: Totals, after: Totals, name: str) -> dict[str, Any]:
+    """One total (``exact`` or ``upper``) before, after and their delta: exact 元 text and fen."""
+    was: Money = getattr(before, name)
+    now: Money = getattr(after, name)
+    return {
+        "before": money_json(was),
+        "after": money_json(now),
+        "delta": money_json(now - was),
+        "before_fen": was.fen,
+        "after_fen": now.fen,
+        "delta_fen": (now - was).fen,
+    }
 
 
 @attrs.frozen
@@ -145,25 +168,13 @@ class WhatIf:
     def to_json(self) -> dict[str, Any]:
         """JSON-ready data: money as exact 元 text and as fen."""
 
-        def totals(name: str) -> dict[str, Any]:
-            was: Money = getattr(self.before, name)
-            now: Money = getattr(self.after, name)
-            return {
-                "before": money_json(was),
-                "after": money_json(now),
-                "delta": money_json(now - was),
-                "before_fen": was.fen,
-                "after_fen": now.fen,
-                "delta_fen": (now - was).fen,
-            }
-
         return {
             "changes": [c.to_json() for c in self.changes],
             "changed": len(self.changes),
             "decisions": self.decisions,
             "totals": {
-                "exact": totals("exact"),
-                "upper": totals("upper"),
+                "exact": totals_json(self.before, self.after, "exact"),
+                "upper": totals_json(self.before, self.after, "upper"),
                 "unbounded": {"before": self.before.unbounded, "after": self.after.unbounded},
             },
         }

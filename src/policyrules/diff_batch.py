@@ -21,7 +21,7 @@ import attrs
 import duckdb
 
 from .api import Policy
-from .diff import Totals, money_json
+from .diff import Totals, totals_json
 from .errors import Diagnostic, PolicyRulesError
 from .runtime.ledger import Grant, Ledger
 from .runtime.money import Money
@@ -76,24 +76,12 @@ class ProvisionDelta:
     after: Totals
 
     def to_json(self) -> dict[str, Any]:
-        def pair(name: str) -> dict[str, Any]:
-            was: Money = getattr(self.before, name)
-            now: Money = getattr(self.after, name)
-            return {
-                "before": money_json(was),
-                "after": money_json(now),
-                "delta": money_json(now - was),
-                "before_fen": was.fen,
-                "after_fen": now.fen,
-                "delta_fen": (now - was).fen,
-            }
-
         return {
             "provision": self.provision,
             "decisions": self.decisions,
             "changed": self.changed,
-            "exact": pair("exact"),
-            "upper": pair("upper"),
+            "exact": totals_json(self.before, self.after, "exact"),
+            "upper": totals_json(self.before, self.after, "upper"),
             "unbounded": {"before": self.before.unbounded, "after": self.after.unbounded},
         }
 
