@@ -27,6 +27,7 @@ from .errors import Diagnostic, PolicyRulesError
 from .files import check_writable, write_atomic
 from .output import money_cells, write_json
 from .progress import Progress, wanted
+from .provenance import provenance
 from .reading import read_pairs, read_scalar
 from .runtime.ledger import Ledger
 from .store import LedgerStore, is_store
@@ -66,7 +67,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
         progress.close()
         if isinstance(ledger, LedgerStore):
             ledger.close()
-    _done(args, result.summary, started)
+    _done(args, result.summary, started, policy)
     return 0
 
 
@@ -79,12 +80,18 @@ def _ledger(args: argparse.Namespace, policy: Policy) -> LedgerStore | Ledger | 
     return policy.load_ledger(args.ledger)
 
 
-def _done(args: argparse.Namespace, summary: BatchSummary, started: float) -> None:
+def _done(args: argparse.Namespace, summary: BatchSummary, started: float, policy: Policy) -> None:
     if not args.quiet:
         # the time from reading to the last file written
         summary = attrs.evolve(summary, seconds=time.perf_counter() - started)
         if args.summary_format == "json":
-            write_json({"out": str(args.out), **summary_json(summary)})
+            made = provenance(
+                policy,
+                as_of=None if args.as_of is None else read_scalar(args.as_of),
+                parameters=read_pairs(args.set, "--set"),
+                assumptions=read_pairs(args.assume, "--assume"),
+            )
+            write_json({"out": str(args.out), **summary_json(summary), "provenance": made})
             return
         sys.stdout.write(printable(f"wrote {args.out}\n{summary.text()}\n", keep="\n"))
 
@@ -165,7 +172,7 @@ def _batch_spark(args: argparse.Namespace) -> int:
         progress.close()
         if isinstance(ledger, LedgerStore):
             ledger.close()
-    _done(args, summary, started)
+    _done(args, summary, started, policy)
     return 0
 
 

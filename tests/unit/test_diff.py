@@ -31,6 +31,7 @@ import pytest
 import policyrules
 from policyrules.diff import Outcome, what_if
 from policyrules.diff_batch import what_if_batch
+from policyrules.provenance import provenance
 from policyrules.runtime.money import Money
 from support import BEIJING, ROOT, WAN, run_cli
 
@@ -246,6 +247,25 @@ def test_batch_summary_as_json(
     assert (summary["out"], summary["grants"]) == (str(out), 1)
     assert (summary["exact_fen"], summary["exact_yuan"]) == (200 * WAN, "2000000.00")
     assert summary["inputs"]["products"] == 1
+    # the batch is reproducible as eval is: the same policy digest and the options used
+    made = summary["provenance"]
+    assert made["policy"] == provenance(policyrules.load(BEIJING))["policy"]
+    assert made["options"] == {"as_of": None, "parameters": {}, "assumptions": {}}
+    code, text, _ = run_cli(
+        capsys,
+        "batch",
+        BEIJING,
+        registry,
+        "--out",
+        tmp_path / "o2",
+        "--summary-format",
+        "json",
+        "--set",
+        "overseas_support_rate=50%",
+    )
+    assert json.loads(text)["provenance"]["options"]["parameters"] == {
+        "overseas_support_rate": "50%"
+    }
 
 
 def test_cli_batch_from_a_duckdb_file(
