@@ -184,17 +184,36 @@ def _conditions(p: ProvisionInfo | None) -> dict[str, s.Expr]:
 
 
 _NO_SCHEDULE = re.compile(r"E501: the holiday schedule for (\d+) is not published.*", re.S)
+_CODE = re.compile(r"(E\d{3}):")
+# Why a value could not be computed, in words; the evaluator's own wording (which names the
+# expression) stays in --trace and in JSON's `reasons`.
+_REASONS = {
+    "E401": "期限的天数不是整数，或期限的末日超出 9999 年 12 月 31 日",
+    "E410": "期限的天数为负数",
+    "E412": "所需数值超过 40 位，无法精确计算",
+    "E413": "所需数值无法精确计算",
+    "E414": "对空列表求平均、最小或最大值，没有结果",
+    "E415": "计算中除数为零",
+    "E416": "主管部门决定的比例或金额超出文本规定的区间，属于事实数据有误",
+    "E417": "分段计算的各段上限没有逐段提高",
+    "E418": "择优排名在名额边界处并列（或数值低于最低一档），需主管部门确定先后",
+    "E419": "台账中此前的发放未注明档次，无法按“只给最高档”计算",
+    "E420": "同一上限的两项例外同时适用且上限不同，需主管部门裁定，不自行取舍",
+    "E502": "推算放假安排的年份超出 2000—2099 年的范围",
+}
 
 
 def _undecided(reason: str) -> str:
-    """Why a decision could not be made: a year with no holiday schedule in words (E501),
-    another reason as the evaluator wrote it."""
+    """Why a decision could not be made, in words: a year with no holiday schedule (E501),
+    the evaluation reasons E401–E420 and E502 by their meaning; any other reason as written."""
     if (m := _NO_SCHEDULE.fullmatch(reason)) is not None:
         return (
             f"无法判断：{m[1]}年的放假安排尚未公布，无法计算工作日期限（E501）；可指定假设 "
             "holiday_schedule=statutory_projection（按法定节假日规则推算）或 "
             "holiday_schedule=weekends_only（只按周末计）"
         )
+    if (m := _CODE.match(reason)) is not None and m[1] in _REASONS:
+        return f"无法判断：{_REASONS[m[1]]}（{m[1]}）"
     return f"无法判断：{reason}"
 
 

@@ -187,6 +187,11 @@ def test_division_by_a_zero_fact_is_unknown_with_e415() -> None:
     assert d.status == "unknown"
     assert d.reasons
     assert d.reasons[0].startswith("E415: base / n divides by zero")
+    # the Chinese letter says why in words, without the expression
+    policy = compile_text(_award("amount base / n"))
+    letter = policy.evaluate({"firms": [{"id": "f", "base": "300元", "n": 0}]}).explain()
+    assert "无法判断：计算中除数为零（E415）" in letter
+    assert "base / n" not in letter
 
 
 def test_band_limits_that_do_not_rise_are_unknown_with_e417() -> None:
