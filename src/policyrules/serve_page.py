@@ -26,7 +26,7 @@ from starlette.routing import Route
 
 from .ledger_io import grant_keys
 from .model import CheckedPolicy
-from .words import reader_title
+from .words import none_words, reader_title
 
 __all__ = ["labels", "page_routes"]
 
@@ -41,16 +41,24 @@ _ASSETS = {
 def labels(policy: CheckedPolicy) -> dict[str, Any]:
     """The titles the page shows that the JSON Schema does not carry, as
     ``{"enums": {entity key: {fact: {member: title}}}, "facts": {"entity.fact": title},
-    "parameters": {name: title}, "grants": [{"provision", "title", "keys", "yearly"}]}``:
+    "none": {entity key: {fact: {"title", "none"}}}, "parameters": {name: title},
+    "grants": [{"provision", "title", "keys", "yearly"}]}``:
     the members of each enum (or set of enum) fact, every fact by the name a decision's
-    ``missing_facts`` uses, the open parameters, and for each award what an earlier grant
+    ``missing_facts`` uses (its reader's title), each fact declared ``or none`` with its
+    title and what stating it none means (:func:`~policyrules.words.none_words`), the open
+    parameters, and for each award what an earlier grant
     of it names (``keys``: ``[entity, title]`` from the firm down, as a ledger entry's keys;
     ``yearly``: it carries a ``year``).  A thing without a title is given its name."""
     enums: dict[str, dict[str, dict[str, str]]] = {}
     facts: dict[str, str] = {}
+    absent: dict[str, dict[str, dict[str, str]]] = {}
     for ent in policy.entities:
         for f in ent.facts:
-            facts[f"{ent.name}.{f.name}"] = reader_title(f.title) if f.title else f.name
+            title = reader_title(f.title) if f.title else f.name
+            facts[f"{ent.name}.{f.name}"] = title
+            if f.type.nullable:
+                said = {"title": title, "none": none_words(f.title)}
+                absent.setdefault(ent.key, {})[f.name] = said
             kind = f.type.element if f.type.kind in ("set", "list") else f.type
             info = policy.enum(kind.name) if kind and kind.kind == "enum" and kind.name else None
             if info is not None:
@@ -71,7 +79,13 @@ def labels(policy: CheckedPolicy) -> dict[str, Any]:
         }
         for pid, k in grant_keys(policy).items()
     ]
-    return {"enums": enums, "facts": facts, "parameters": parameters, "grants": grants}
+    return {
+        "enums": enums,
+        "facts": facts,
+        "none": absent,
+        "parameters": parameters,
+        "grants": grants,
+    }
 
 
 def _label(label: str) -> str:

@@ -27,7 +27,7 @@ from .runtime.calendar import HOLIDAY_ASSUMPTION
 from .runtime.values import format_value
 from .types import Type
 
-__all__ = ["Words", "date_zh", "duration_zh", "reader_title", "value_zh"]
+__all__ = ["Words", "date_zh", "duration_zh", "none_words", "reader_title", "value_zh"]
 
 _UNITS = {"日": "日", "周": "周", "工作日": "个工作日", "月": "个月", "年": "年"}
 _COMPARE = {
@@ -104,7 +104,7 @@ def value_zh(text: str, type_: Type | None = None, words: Words | None = None) -
     return text
 
 
-_NONE_NOTE = re.compile(r"[；;]?\s*none[：:][^）)]*")
+_NONE_NOTE = re.compile(r"[；;]?\s*none[：:]([^）)]*)")
 
 
 def reader_title(title: str) -> str:
@@ -112,6 +112,14 @@ def reader_title(title: str) -> str:
     (``批准其境外上市的机构（none：未在境外获批上市）``) is for the facts file, not the letter."""
     text = _NONE_NOTE.sub("", title)
     return text.replace("（）", "").replace("()", "")
+
+
+def none_words(title: str | None) -> str:
+    """What stating a fact ``none`` means, in words: the author's note in its title
+    (``无（未在境外获批上市）``), else ``无（已声明不存在）``."""
+    m = _NONE_NOTE.search(title or "")
+    note = m[1].strip() if m else ""
+    return f"无（{note}）" if note else "无（已声明不存在）"
 
 
 @attrs.frozen

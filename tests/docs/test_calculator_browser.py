@@ -231,6 +231,7 @@ def test_calculator_reads_back_the_example_firm(
     a1 = page.locator(".entity[data-key='products']").first
     authority = _field(a1, "overseas_authority")
     assert authority.locator("label.title").inner_text() == "批准其境外上市的机构"
+    assert authority.locator("label.none").inner_text() == "无（未在境外获批上市）"
     authority.locator("input.stated-none").check()
     _submit(page)
     first = facts["firms"][0]["products"][0]

@@ -99,6 +99,12 @@ def test_labels_title_every_enum_member_of_the_schema(
     routes = served["enums"]["products"]["launch_routes"]
     assert routes["national_priority_review"] == "进入国家优先审批程序"
     assert served["enums"]["products"]["overseas_authority"]["FDA"] == "美国食品药品监督管理局"
+    # a fact declared `or none` (common.rule): its reader's title and what none means
+    assert served["none"]["products"]["overseas_authority"] == {
+        "title": "批准其境外上市的机构",
+        "none": "无（未在境外获批上市）",
+    }
+    assert "approved_on" not in served["none"]["products"]  # not declared `or none`
 
 
 def test_labels_name_every_missing_fact_and_parameter(

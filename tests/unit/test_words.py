@@ -190,3 +190,6 @@ def test_a_none_note_in_a_title_stays_out_of_the_letter(beijing: policyrules.Pol
     w = Words.of(beijing.checked)
     assert w.fact_title("product.overseas_authority") == "批准其境外上市的机构"
     assert words_module.reader_title("甲（第12条；none：未获评）") == "甲（第12条）"
+    # the note says what none means, where the page offers a 无 box
+    assert words_module.none_words("甲（第12条；none：未获评）") == "无（未获评）"
+    assert words_module.none_words("甲") == "无（已声明不存在）"

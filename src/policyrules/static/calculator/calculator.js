@@ -9,7 +9,7 @@
   const STATUS = { eligible: "可以申请", unknown: "尚待确定", not_eligible: "不符合条件" };
   const blocks = document.getElementById("blocks");
   const result = document.getElementById("result");
-  let labels = { enums: {}, facts: {}, parameters: {} };
+  let labels = { enums: {}, facts: {}, none: {}, parameters: {} };
 
   // ---- building elements ----------------------------------------------------------------
 
@@ -51,19 +51,10 @@
     return noneAlternative(rest.length === 1 ? rest[0] : schema);
   }
 
-  // The author's note on what "none" means (…；none：未获评）) is for the checkbox, not the title.
-  const NONE_NOTE = /[；;]?\s*none[：:]([^）)]*)/;
-  function plainTitle(title) {
-    return title.replace(NONE_NOTE, "").replace("（）", "").replace("()", "");
-  }
-  function noneText(title) {
-    const m = NONE_NOTE.exec(title);
-    return m ? `无（${m[1]}）` : "无（已声明不存在）";
-  }
-
-  function statedNone(field, title) {
+  // A fact declared `or none`: a 无 box, worded by labels.json (what none means for it).
+  function statedNone(field, words) {
     const box = el("input", { type: "checkbox", class: "stated-none" });
-    field.append(el("label", { class: "none" }, box, noneText(title)));
+    field.append(el("label", { class: "none" }, box, words || "无（已声明不存在）"));
   }
 
   function kindOf(schema) {
@@ -92,8 +83,10 @@
   function factField(key, name, schema) {
     const kind = kindOf(schema);
     const field = el("div", { class: `field kind-${kind}`, "data-name": name, "data-kind": kind });
-    const title = name === "id" ? "编号" : schema.title || name;
-    const label = el("label", { class: "title", text: plainTitle(title) });
+    // A fact declared `or none`: its title without the author's note on none (labels.json).
+    const absent = (labels.none[key] || {})[name];
+    const title = name === "id" ? "编号" : (absent && absent.title) || schema.title || name;
+    const label = el("label", { class: "title", text: title });
     field.append(label);
     const canBeNone = noneable(schema);
     let control;
@@ -130,7 +123,7 @@
       unit.className = "unit";
       field.append(el("span", { class: "money" }, control, unit));
       label.htmlFor = control.id = uniqueId();
-      if (canBeNone) statedNone(field, title);
+      if (canBeNone) statedNone(field, absent && absent.none);
       return field;
     } else if (kind === "list") {
       const unit = unitOf(schema);
@@ -150,7 +143,7 @@
     }
     label.htmlFor = control.id = uniqueId();
     field.append(control);
-    if (canBeNone) statedNone(field, title);
+    if (canBeNone) statedNone(field, absent && absent.none);
     return field;
   }
 
