@@ -36,7 +36,7 @@ from .runtime.calendar import HOLIDAY_ASSUMPTION, Unpublished, WorkCalendar
 from .runtime.ledger import Grant, Ledger, LedgerIndex
 from .runtime.values import Value
 from .sources import MAX_SOURCE_BYTES
-from .store import LedgerStore, StoreTransaction
+from .store import LedgerStore, StoreTransaction, firms_of
 from .types import DATE
 from .words import Words
 
@@ -232,7 +232,8 @@ class Policy:
 
         if isinstance(ledger, LedgerStore):
             with ledger.transaction(write=commit, note=note) as txn:
-                stored = read_ledger(self.checked, txn.grants(), f"{ledger.path}: grants")
+                mine = txn.grants(firms_of(facts, own))  # the only grants it can read
+                stored = read_ledger(self.checked, mine, f"{ledger.path}: grants")
                 result = run(whole((str(ledger.path), stored), ("the facts' ledger", own)))
                 txn.check_bases(result.decisions)  # E335: grants keyed by another reading
                 if commit:

@@ -4,22 +4,16 @@ A store is one SQLite file (Python's own :mod:`sqlite3`) in WAL mode.  An evalua
 commits reads the earlier grants and appends its own inside one ``BEGIN IMMEDIATE``
 transaction, so runs against the same store serialise: the second waits for the first and
 sees its grants, and a run killed half-way leaves the store as it was.  A grant's identity
-(provision, path, year) is unique among payments (grants above 0.00 元): appending one that is
-already recorded is refused and nothing of that batch is written.
+(provision, path, year, tier) is unique among payments (grants above 0.00 元): appending one
+that is already recorded is refused and nothing of that batch is written.  An evaluation reads
+only the grants of the firms it evaluates (:meth:`StoreTransaction.grants`), by an index.
 
-Schema (version 2, in ``PRAGMA user_version``)::
-
-    batches(id TEXT PRIMARY KEY, recorded_at TEXT, note TEXT)
-    grants(seq INTEGER PRIMARY KEY, provision TEXT, path TEXT, firm TEXT,
-           year INTEGER NULL, amount_fen INTEGER >= 0, batch TEXT REFERENCES batches)
-    UNIQUE (provision, path, coalesce(year, 0)) WHERE amount_fen > 0
-    bases(provision TEXT, name TEXT, value TEXT, batch TEXT REFERENCES batches,
-          PRIMARY KEY (provision, name))
+The tables and their versions are in :mod:`policyrules.store_schema`.
 
 ``bases`` holds, for each provision with grants, the value of each assumption its decisions
 used (``annual_cap_year = approval``): they decide how its grants are keyed (which year a
 grant counts in), so a later run with another value would count the same grants differently.
-Such a run is refused (E335).  Version 1 (no ``bases``) is migrated when opened.
+Such a run is refused (E335).  A store of an older version is migrated when opened.
 
 ``path`` is canonical JSON, ``[["firm","f1"],["product","P1"]]``; ``recorded_at`` is UTC,
 ``2026-11-30T16:40:00+00:00``.  A newer schema version is refused, never guessed at.
@@ -39,57 +33,25 @@ from typing import Any
 import attrs
 
 from .errors import Diagnostic, LedgerError
+from .instances import Facts
 from .result import Decision
 from .runtime.ledger import Grant, Ledger
 from .runtime.money import Money
+from .store_schema import APPLICATION_ID, SCHEMA_VERSION, create_schema, migrate_schema
 
 __all__ = [
     "SCHEMA_VERSION",
     "LedgerStore",
     "Record",
     "StoreTransaction",
+    "firms_of",
     "is_store",
     "is_store_name",
     "starts_like_store",
 ]
 
-SCHEMA_VERSION = 2
-_APPLICATION_ID = 0x50524C47  # "PRLG": marks the file as a policyrules ledger
 _HEADER = b"SQLite format 3\x00"
 _SUFFIXES = (".db", ".sqlite", ".sqlite3")
-
-_BASES = """
-CREATE TABLE bases (
-    provision TEXT NOT NULL,
-    name TEXT NOT NULL,
-    value TEXT NOT NULL,
-    batch TEXT NOT NULL REFERENCES batches(id),
-    PRIMARY KEY (provision, name)
-);
-"""
-
-_SCHEMA = (
-    """
-CREATE TABLE batches (
-    id TEXT PRIMARY KEY,
-    recorded_at TEXT NOT NULL,
-    note TEXT NOT NULL DEFAULT ''
-);
-CREATE TABLE grants (
-    seq INTEGER PRIMARY KEY,
-    provision TEXT NOT NULL CHECK (provision <> ''),
-    path TEXT NOT NULL CHECK (path LIKE '[[%]]'),
-    firm TEXT NOT NULL,
-    year INTEGER CHECK (year IS NULL OR (typeof(year) = 'integer' AND year BETWEEN 1 AND 9999)),
-    amount_fen INTEGER NOT NULL CHECK (typeof(amount_fen) = 'integer' AND amount_fen >= 0),
-    batch TEXT NOT NULL REFERENCES batches(id)
-);
-CREATE UNIQUE INDEX grant_identity ON grants (provision, path, coalesce(year, 0))
-    WHERE amount_fen > 0;
-CREATE INDEX grants_by_firm ON grants (firm, year);
-"""
-    + _BASES
-)
 
 # Assumptions that are not policy readings but how to count days; they do not key grants.
 _NOT_KEYING = frozenset({"holiday_schedule"})
@@ -125,6 +87,20 @@ def is_store(path: str | Path) -> bool:
         return False
 
 
+def firms_of(facts: Facts, *ledgers: Ledger) -> frozenset[str]:
+    """The ids of the firms (instances with no owner) in ``facts`` and of the firms the
+    grants of ``ledgers`` start at: the only store grants an evaluation of ``facts`` can
+    read.  Every look-up of an earlier grant (a cap's account, a `once per` award paid, a
+    subject's entitlement, a tier paid) is keyed by a path that starts at the firm of the
+    subject evaluated: a scope is a prefix of the subject's path, never shorter than its
+    first step (claims.scope_of), and ``per`` names the subject or an owner (E207).  The
+    ledgers' own firms are read too, so that a grant they repeat from the store is
+    recognised as the same grant, and checked, as when the whole store is read."""
+    firms = {i.id for group in facts.instances.values() for i in group if i.parent is None}
+    firms.update(g.path[0][1] for ledger in ledgers for g in ledger)
+    return frozenset(firms)
+
+
 def _error(code: str, message: str, hint: str | None = None) -> LedgerError:
     return LedgerError(Diagnostic(code, message, hint=hint))
 
@@ -154,9 +130,11 @@ class StoreTransaction:
         self._note = note
         self.batch: str | None = None
 
-    def grants(self) -> Ledger:
-        """Every grant recorded, as this transaction sees them (its own appends included)."""
-        return Ledger(r.grant for r in self._store._records())
+    def grants(self, firms: Iterable[str] | None = None) -> Ledger:
+        """The grants recorded, as this transaction sees them (its own appends included), in
+        the order they were recorded: every one, or with ``firms`` (ids) only those whose
+        path starts at one of these firms, read by the store's index on the firm."""
+        return Ledger(self._store._grants(firms))
 
     def append(self, grants: Iterable[Grant], *, note: str | None = None) -> str | None:
         """Record ``grants`` in this transaction's batch; returns the batch id (``None`` when
@@ -185,19 +163,11 @@ class StoreTransaction:
         for g in rows:
             if not isinstance(g, Grant):
                 raise _error("E327", f"a store records Grant values, not {type(g).__name__}")
-            if g.tier is not None:  # never dropped silently: highest_only reads it back
-                raise _error(
-                    "E348",
-                    f"{g.describe()}: a ledger store does not record the tier of a grant "
-                    f"({g.tier}) yet",
-                    hint="keep a ledger file (YAML/JSON, --ledger-out) for awards read "
-                    "`highest_only`",
-                )
             try:
                 conn.execute(
-                    "INSERT INTO grants (provision, path, firm, year, amount_fen, batch) "
-                    "VALUES (?, ?, ?, ?, ?, ?)",
-                    (g.provision, _path_text(g), g.path[0][1], g.year, g.amount.fen, batch),
+                    "INSERT INTO grants (provision, path, firm, year, amount_fen, batch, tier) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (g.provision, _path_text(g), g.path[0][1], g.year, g.amount.fen, batch, g.tier),
                 )
             except sqlite3.IntegrityError as exc:
                 if "UNIQUE" not in str(exc):
@@ -316,16 +286,16 @@ class LedgerStore:
             if version == 0:
                 c.execute("BEGIN IMMEDIATE")
                 try:
-                    self._create()
+                    create_schema(c, self.path)
                     c.execute("COMMIT")
                 except BaseException:
                     c.execute("ROLLBACK")
                     raise
                 version = SCHEMA_VERSION
-            if version == 1:
-                self._migrate()
+            if 0 < version < SCHEMA_VERSION:
+                migrate_schema(c, self.path)
             app = c.execute("PRAGMA application_id").fetchone()[0]
-            if app != _APPLICATION_ID:
+            if app != APPLICATION_ID:
                 raise _error(
                     "E330",
                     f"{self.path}: a SQLite database, but not a policyrules ledger store",
@@ -345,41 +315,6 @@ class LedgerStore:
                 f"{self.path}: not a ledger store, or a damaged one ({exc})",
                 hint=_DAMAGED,
             ) from None
-
-    def _create(self) -> None:
-        c = self._conn
-        # Another process may have created the schema while this one waited for the lock.
-        if c.execute("PRAGMA user_version").fetchone()[0] != 0:
-            return
-        if c.execute("SELECT count(*) FROM sqlite_schema").fetchone()[0]:
-            raise _error(
-                "E330",
-                f"{self.path}: a SQLite database, but not a policyrules ledger store",
-                hint="make a new store with: policyrules ledger init NEW.db",
-            )
-        for statement in _SCHEMA.split(";"):
-            if statement.strip():
-                c.execute(statement)
-        c.execute(f"PRAGMA application_id = {_APPLICATION_ID}")
-        c.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-
-    def _migrate(self) -> None:
-        """Version 1 to 2: add ``bases`` (empty: the values used so far are not known)."""
-        c = self._conn
-        c.execute("BEGIN IMMEDIATE")
-        try:
-            if c.execute("PRAGMA user_version").fetchone()[0] == 1:
-                if c.execute("PRAGMA application_id").fetchone()[0] != _APPLICATION_ID:
-                    raise _error(
-                        "E330",
-                        f"{self.path}: a SQLite database, but not a policyrules ledger store",
-                    )
-                c.execute(_BASES)
-                c.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-            c.execute("COMMIT")
-        except BaseException:
-            c.execute("ROLLBACK")
-            raise
 
     def _bases(self) -> dict[tuple[str, str], str]:
         rows = self._conn.execute("SELECT provision, name, value FROM bases").fetchall()
@@ -441,10 +376,11 @@ class LedgerStore:
         if self._conn.in_transaction:
             self._conn.execute("ROLLBACK")
 
-    def grants(self) -> Ledger:
-        """Every grant recorded, in the order they were recorded."""
+    def grants(self, firms: Iterable[str] | None = None) -> Ledger:
+        """Every grant recorded (with ``firms``: of these firms only, see
+        :meth:`StoreTransaction.grants`), in the order they were recorded."""
         with self.transaction(write=False) as txn:
-            return txn.grants()
+            return txn.grants(firms)
 
     def records(self) -> tuple[Record, ...]:
         """Every grant with its batch and time of recording, in order."""
@@ -462,29 +398,42 @@ class LedgerStore:
 
     def _records(self) -> tuple[Record, ...]:
         rows = self._conn.execute(
-            "SELECT g.seq, g.provision, g.path, g.year, g.amount_fen, g.batch, "
+            "SELECT g.seq, g.provision, g.path, g.year, g.amount_fen, g.tier, g.batch, "
             "b.recorded_at, b.note FROM grants g JOIN batches b ON b.id = g.batch ORDER BY g.seq"
         ).fetchall()
-        return tuple(self._record(row) for row in rows)
+        return tuple(Record(row[0], self._grant(row[:6]), *row[6:]) for row in rows)
 
-    def _record(self, row: tuple[Any, ...]) -> Record:
-        seq, provision, path, year, fen, batch, recorded_at, note = row
+    def _grants(self, firms: Iterable[str] | None) -> list[Grant]:
+        """The grants in order of recording; with ``firms``, those of these firms only."""
+        columns = "SELECT seq, provision, path, year, amount_fen, tier FROM grants"
+        if firms is None:
+            rows = self._conn.execute(f"{columns} ORDER BY seq").fetchall()
+        else:  # one JSON array for any number of firms; the index on firm serves the IN
+            wanted = json.dumps(sorted(set(firms)), ensure_ascii=False)
+            rows = self._conn.execute(
+                f"{columns} WHERE firm IN (SELECT value FROM json_each(?)) ORDER BY seq",
+                (wanted,),
+            ).fetchall()
+        return [self._grant(row) for row in rows]
+
+    def _grant(self, row: tuple[Any, ...]) -> Grant:
+        seq, provision, path, year, fen, tier = row
         try:
-            grant = Grant(provision, tuple(map(tuple, json.loads(path))), Money(fen), year)
+            steps = tuple(map(tuple, json.loads(path)))
+            return Grant(provision, steps, Money(fen), year, tier=tier)
         except (LedgerError, ValueError, TypeError) as exc:
             raise _error(
                 "E330",
                 f"{self.path}: grant #{seq} is damaged: {exc}",
                 hint=f"the store was changed outside policyrules; {_DAMAGED}",
             ) from None
-        return Record(seq, grant, batch, recorded_at, note)
 
     def _duplicate(self, g: Grant) -> LedgerError:
         row = self._conn.execute(
             "SELECT g.seq, b.recorded_at, b.id FROM grants g JOIN batches b ON b.id = g.batch "
             "WHERE g.provision = ? AND g.path = ? AND coalesce(g.year, 0) = ? "
-            "AND g.amount_fen > 0",
-            (g.provision, _path_text(g), g.year or 0),
+            "AND coalesce(g.tier, '') = ? AND g.amount_fen > 0",
+            (g.provision, _path_text(g), g.year or 0, g.tier or ""),
         ).fetchone()
         when = f" (grant #{row[0]}, recorded {row[1]}, batch {row[2]})" if row else ""
         return _error(

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 import policyrules
-from policyrules import Grant, LedgerError, LedgerStore, Money
+from policyrules import LedgerError, LedgerStore, Money
 from policyrules.errors import Diagnostic, PolicyRulesError
 from support import BEIJING as POLICY
 from support import LAUNCH_REWARD as REWARD
@@ -132,21 +132,6 @@ def test_a_commit_keeps_to_the_basis_its_provision_was_recorded_with(
         else:
             policy.evaluate(facts("P2"), ledger=store, commit=True, assumptions=assumptions)
             assert [g.subject for g in store.grants()] == ["f1/P1", "f1/P2"]
-
-
-def test_a_version_1_store_is_migrated_and_keeps_its_grants(tmp_path: Path) -> None:
-    """A store of schema 1 (no ``bases`` table) opens as version 2 with its grants."""
-    db = tmp_path / "old.db"
-    with LedgerStore.open(db) as store:
-        store.append([Grant(REWARD, (("firm", "f1"), ("product", "P1")), Money.of(7, "万元"))])
-    with sqlite3.connect(db) as conn:
-        conn.execute("DROP TABLE bases")
-        conn.execute("PRAGMA user_version = 1")
-    with LedgerStore.open(db, create=False) as store:
-        assert store.grants().total() == Money.of(7, "万元")
-    with sqlite3.connect(db) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
-        assert conn.execute("SELECT count(*) FROM bases").fetchone()[0] == 0
 
 
 # ---- 2. a mistyped store name ---------------------------------------------------------------

@@ -403,20 +403,6 @@ def test_batch_refusals(lines: tuple[str, ...], code: str, words: str) -> None:
     assert d.span.file == "t.rule"
 
 
-def test_a_ledger_store_refuses_a_tier_it_cannot_keep(tmp_path: Any) -> None:
-    """A store has no tier column yet: a grant naming a tier is refused (E348), not stored
-    without it, and nothing of the batch is written."""
-    from policyrules import Grant, LedgerStore
-
-    grant = Grant("d/1/a", (("firm", "f"),), Money.of(200, "万元"), 2026, tier="5 亿元")
-    plain = Grant("d/1/a", (("firm", "g"),), Money.of(100, "万元"), 2026)
-    with LedgerStore.open(tmp_path / "l.db") as store:
-        with pytest.raises(LedgerError) as info:
-            store.append([plain, grant])
-        assert info.value.diagnostics[0].code == "E348"
-        assert len(store.grants()) == 0
-
-
 def test_a_ledger_file_keeps_the_tier(tmp_path: Any) -> None:
     """Grants written as JSON keep their tier and read back the same (top of the round trip
     the CLI's --ledger-out makes)."""

@@ -1,0 +1,129 @@
+"""The ledger store's schema: the tables, their version, and the migration of older stores.
+
+Schema (version 3, in ``PRAGMA user_version``; ``PRAGMA application_id`` marks the file as a
+policyrules ledger)::
+
+    batches(id TEXT PRIMARY KEY, recorded_at TEXT, note TEXT)
+    grants(seq INTEGER PRIMARY KEY, provision TEXT, path TEXT, firm TEXT,
+           year INTEGER NULL, amount_fen INTEGER >= 0, batch TEXT REFERENCES batches,
+           tier TEXT NULL)
+    UNIQUE (provision, path, coalesce(year, 0), coalesce(tier, '')) WHERE amount_fen > 0
+    INDEX grants_by_firm (firm, year)
+    bases(provision TEXT, name TEXT, value TEXT, batch TEXT REFERENCES batches,
+          PRIMARY KEY (provision, name))
+
+``firm`` is the id of the first step of the grant's path (the outermost owner): an
+evaluation reads the grants of its firms through ``grants_by_firm``.  ``tier`` is the tier a
+grant paid (a tier table's row key as written, ``5 亿元``), read back by awards read
+``highest_only``; ``NULL`` for a grant that names none.
+
+Versions: 1 had no ``bases``; 2 had no ``tier`` (its grants name none).  An older store is
+migrated in place, in one transaction, when opened: every grant is kept as it was.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from .errors import Diagnostic, LedgerError
+
+__all__ = ["APPLICATION_ID", "SCHEMA_VERSION", "create_schema", "migrate_schema"]
+
+SCHEMA_VERSION = 3
+APPLICATION_ID = 0x50524C47  # "PRLG": marks the file as a policyrules ledger
+
+_BASES = """
+CREATE TABLE bases (
+    provision TEXT NOT NULL,
+    name TEXT NOT NULL,
+    value TEXT NOT NULL,
+    batch TEXT NOT NULL REFERENCES batches(id),
+    PRIMARY KEY (provision, name)
+)
+"""
+
+_TIER = "tier TEXT CHECK (tier IS NULL OR (typeof(tier) = 'text' AND tier <> ''))"
+
+_IDENTITY = """
+CREATE UNIQUE INDEX grant_identity
+    ON grants (provision, path, coalesce(year, 0), coalesce(tier, ''))
+    WHERE amount_fen > 0
+"""
+
+# The tier comes last, as `ALTER TABLE ... ADD COLUMN` puts it in a migrated store.
+_SCHEMA = (
+    f"""
+CREATE TABLE batches (
+    id TEXT PRIMARY KEY,
+    recorded_at TEXT NOT NULL,
+    note TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE grants (
+    seq INTEGER PRIMARY KEY,
+    provision TEXT NOT NULL CHECK (provision <> ''),
+    path TEXT NOT NULL CHECK (path LIKE '[[%]]'),
+    firm TEXT NOT NULL,
+    year INTEGER CHECK (year IS NULL OR (typeof(year) = 'integer' AND year BETWEEN 1 AND 9999)),
+    amount_fen INTEGER NOT NULL CHECK (typeof(amount_fen) = 'integer' AND amount_fen >= 0),
+    batch TEXT NOT NULL REFERENCES batches(id),
+    {_TIER}
+);
+{_IDENTITY};
+CREATE INDEX grants_by_firm ON grants (firm, year);
+"""
+    + _BASES
+)
+
+
+def _not_a_store(path: object) -> LedgerError:
+    return LedgerError(
+        Diagnostic(
+            "E330",
+            f"{path}: a SQLite database, but not a policyrules ledger store",
+            hint="make a new store with: policyrules ledger init NEW.db",
+        )
+    )
+
+
+def create_schema(conn: sqlite3.Connection, path: object) -> None:
+    """Create the tables of version ``SCHEMA_VERSION`` in an empty database, inside the
+    caller's write transaction.  Nothing is done if another process created them while
+    this one waited for the lock.
+
+    :raises LedgerError: E330 if the database holds tables of something else."""
+    if conn.execute("PRAGMA user_version").fetchone()[0] != 0:
+        return
+    if conn.execute("SELECT count(*) FROM sqlite_schema").fetchone()[0]:
+        raise _not_a_store(path)
+    for statement in _SCHEMA.split(";"):
+        if statement.strip():
+            conn.execute(statement)
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+def migrate_schema(conn: sqlite3.Connection, path: object) -> None:
+    """Bring a store of an older version up to ``SCHEMA_VERSION`` in one ``BEGIN
+    IMMEDIATE`` transaction: all the steps or none.  Version 1 to 2 adds ``bases`` (empty:
+    the values used so far are not known); 2 to 3 adds ``tier`` (``NULL``: no earlier
+    grant names one) and puts it in the unique identity.
+
+    :raises LedgerError: E330 if the file is not a policyrules ledger store."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        # Read again under the lock: another process may have migrated it meanwhile.
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if 0 < version < SCHEMA_VERSION:
+            if conn.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
+                raise _not_a_store(path)
+            if version < 2:
+                conn.execute(_BASES)
+            if version < 3:
+                conn.execute(f"ALTER TABLE grants ADD COLUMN {_TIER}")
+                conn.execute("DROP INDEX grant_identity")
+                conn.execute(_IDENTITY)
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
