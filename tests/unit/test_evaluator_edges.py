@@ -1,0 +1,110 @@
+"""Edges of the evaluator that the mutation run (benchmarks/mutation.py) found untested: a
+decided value within a range, rounding down of an amount that is not a multiple of the unit,
+a minimum equal to the amount, a cap's exception left open on a subject paid before, the
+conditions computed without explanations.  Through the public API; every amount worked by
+hand in the comment beside it (1 万元 = 1,000,000 fen, 1 元 = 100 fen).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import policyrules
+from policyrules import Money
+from strategies import compile_text
+
+WAN = 1_000_000
+
+HEAD = """entity firm "企业"
+  list firms
+  fact base: money
+  fact r: rate
+  fact ok: bool
+  fact major: determination "经认定的特别重大项目"
+
+document d "测试"
+  valid from 2025-01-01 to 2028-12-31
+
+clause 1
+  quote "q"
+"""
+
+
+def _policy(*lines: str) -> policyrules.Policy:
+    body = "".join(f"    {line}\n" for line in lines)
+    return compile_text(f"{HEAD}\n  award a\n    for each firm\n{body}")
+
+
+def _decide(
+    policy: policyrules.Policy, ledger: Any = None, explain: bool = True, **facts: Any
+) -> policyrules.Decision:
+    result = policy.evaluate({"firms": [{"id": "f", **facts}]}, ledger=ledger, explain=explain)
+    (d,) = [d for d in result.decisions if d.provision == "d/1/a"]
+    return d
+
+
+# ---- amounts (backends/python/amounts.py) ---------------------------------------------------
+
+
+def test_a_rate_decided_within_the_range_is_the_exact_amount() -> None:
+    """`10% to 30% of base decided r`, r = 25 %: 25 % × 200 万 = 50 万, exact, and the trace
+    says it was decided within the range."""
+    d = _decide(_policy("amount 10% to 30% of base decided r"), base="200万元", r="25%")
+    assert (d.status, d.amount_kind, d.amount, d.amount_min) == (
+        "eligible",
+        "exact",
+        Money(50 * WAN),
+        None,
+    )
+    assert "decided within amount 10% to 30% of base: 50 万元" in [s.text for s in d.trace]
+
+
+def test_rounding_down_keeps_the_whole_units() -> None:
+    """12,345.67 元 rounded down to 1 元 is 12,345.00 元 (1,234,567 fen − 67); rounded down
+    to 100 元 it is 12,300.00 元 (− 45.67 元)."""
+    one = _decide(_policy("amount base", "rounding down to 1 元"), base="12345.67元")
+    assert one.amount == Money(1_234_500)
+    hundred = _decide(_policy("amount base", "rounding down to 100 元"), base="12345.67元")
+    assert hundred.amount == Money(1_230_000)
+
+
+def test_a_minimum_equal_to_the_amount_raises_nothing() -> None:
+    """`minimum 50 元` on an amount of exactly 50 元: paid 50.00 元 and the trace notes no
+    raise (only an amount below the minimum is raised)."""
+    d = _decide(_policy("amount base", "minimum 50 元"), base="50元")
+    assert d.amount == Money(5000)
+    assert [s for s in d.trace if s.kind == "minimum"] == []
+
+
+# ---- caps (backends/python/claims.py, exceptions.py) ----------------------------------------
+
+
+def test_an_open_exception_on_a_subject_paid_before_cuts_both_bounds_by_the_payment() -> None:
+    """20% of 1 亿 = 2000 万 asked; `cap 500 万元 unless major raise to 1000 万元` counts the
+    100 万 the firm was paid before under this award; `major` is not known, so the limit is
+    between 500 万 and 1000 万: at most 1000 − 100 = 900 万, at least 500 − 100 = 400 万."""
+    policy = _policy("amount 20% of base", "cap 500 万元", "  unless major raise to 1000 万元")
+    earlier = [{"provision": "d/1/a", "firm": "f", "amount": "100万元"}]
+    d = _decide(policy, ledger=earlier, base="1亿元")
+    assert (d.status, d.amount_kind, d.amount_min, d.amount) == (
+        "eligible",
+        "range",
+        Money(400 * WAN),
+        Money(900 * WAN),
+    )
+    assert d.missing_facts == ("firm.major",)
+
+
+# ---- conditions without explanations (backends/python/conditions.py) ------------------------
+
+
+def test_conditions_decide_alike_with_and_without_explanations() -> None:
+    """An award taken the general way (its `minimum` keeps it off the fast path): a condition
+    that holds makes it eligible, 80 元 (above the 50 元 minimum), one that fails makes it not
+    eligible, with and without explanations."""
+    policy = _policy("eligible when ok", "amount base", "minimum 50 元")
+    for explain in (True, False):
+        paid = _decide(policy, explain=explain, ok=True, base="80元")
+        assert (paid.status, paid.amount) == ("eligible", Money(8000)), explain
+        refused = _decide(policy, explain=explain, ok=False, base="80元")
+        assert (refused.status, refused.amount) == ("not_eligible", None), explain
