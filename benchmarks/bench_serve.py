@@ -13,7 +13,8 @@ each firm granted once (3400 万元 with the 600 万 of its earlier grants) and 
 第3条 launch rewards above the 1000 万 firm-year cap.  The baseline, measured in the same
 run, is one evaluation in process (the document read and evaluated, no HTTP, no store, no
 log): the ratio says what the service adds.  A second baseline evaluates against the final
-store: every evaluation reads every grant of the store.
+store (read as the service reads it: the grants of the firm evaluated).  Prints the load
+average at the start and the end (the machine may be shared: compare ratios).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from __future__ import annotations
 import argparse
 import concurrent.futures
 import json
+import os
 import socket
 import sqlite3
 import statistics
@@ -61,7 +63,7 @@ def free_port() -> int:
 
 def baseline(runs: int, store: Path | None = None) -> float:
     """Median seconds of one in-process evaluation of the same document; with ``store``,
-    read against that ledger store (every grant in it is read, as the service does)."""
+    read against that ledger store, as the service does."""
     policy = policyrules.load(POLICY)
     raw = body("f0")
     times = []
@@ -84,6 +86,7 @@ def main() -> int:
     p.add_argument("--firms", type=int, default=100)
     p.add_argument("--dry", action="store_true", help="evaluate against the store without commit=1")
     args = p.parse_args()
+    load_start = os.getloadavg()
     query = "" if args.dry else "?commit=1"
     work = Path(tempfile.mkdtemp(prefix="bench-serve-"))
     store, log = work / "grants.db", work / "decisions.sqlite"
@@ -149,7 +152,15 @@ def main() -> int:
     print(f"  p50 / baseline   {p50 / one:.1f}x")
     print(
         f"  baseline, store  {full * 1000:.1f} ms: the same against the final store "
-        f"({len(grants)} grants, all read by each evaluation)"
+        f"({len(grants)} grants in it)"
+    )
+    load_end = os.getloadavg()
+    print(
+        "  load average     "
+        + " / ".join(f"{a:.1f}" for a in load_start)
+        + " at the start, "
+        + " / ".join(f"{a:.1f}" for a in load_end)
+        + " at the end (1, 5, 15 min)"
     )
     print(f"  answers          {dict(sorted(statuses.items()))}")
     print(f"  5xx              {sum(n for s, n in statuses.items() if s >= 500)}")

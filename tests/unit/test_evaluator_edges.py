@@ -21,6 +21,7 @@ HEAD = """entity firm "企业"
   fact r: rate
   fact ok: bool
   fact major: determination "经认定的特别重大项目"
+  fact raised: money
 
 document d "测试"
   valid from 2025-01-01 to 2028-12-31
@@ -76,7 +77,36 @@ def test_a_minimum_equal_to_the_amount_raises_nothing() -> None:
     assert [s for s in d.trace if s.kind == "minimum"] == []
 
 
+def test_an_amount_of_zero_is_not_below_zero() -> None:
+    """`base − 10 元` rounded down to 1 元: 10.50 − 10 = 0.50 元, rounded to 0.00 元, is paid
+    nothing, and the trace does not call it below zero; 5 − 10 = −5 元 is below zero and is
+    paid 0.00 元 with that step."""
+    policy = _policy("amount base - 10 元", "rounding down to 1 元")
+    zero = _decide(policy, base="10.50元")
+    assert zero.amount == Money(0)
+    assert not [s for s in zero.trace if "below zero" in s.text]
+    negative = _decide(policy, base="5元")
+    assert negative.amount == Money(0)
+    assert "-5.00 元 is below zero: 0.00 元" in [s.text for s in negative.trace]
+
+
 # ---- caps (backends/python/claims.py, exceptions.py) ----------------------------------------
+
+
+def test_an_exception_that_applies_with_an_unknown_limit_leaves_the_cap_unknown() -> None:
+    """`cap 500 万元 unless major raise to raised`: major holds, `raised` is not given, so
+    the cap's limit is unknown: 20% of 1 亿 = 2000 万 is the most it could pay (up to), and
+    `raised` is what it needs; with `raised` = 800 万 the cap pays exactly 800 万."""
+    policy = _policy("amount 20% of base", "cap 500 万元", "  unless major raise to raised")
+    d = _decide(policy, base="1亿元", major=True)
+    assert (d.status, d.amount_kind, d.amount, d.missing_facts) == (
+        "eligible",
+        "up_to",
+        Money(2000 * WAN),
+        ("firm.raised",),
+    )
+    settled = _decide(policy, base="1亿元", major=True, raised="800万元")
+    assert (settled.amount_kind, settled.amount) == ("exact", Money(800 * WAN))
 
 
 def test_an_open_exception_on_a_subject_paid_before_cuts_both_bounds_by_the_payment() -> None:
