@@ -138,3 +138,47 @@ def test_conditions_decide_alike_with_and_without_explanations() -> None:
         assert (paid.status, paid.amount) == ("eligible", Money(8000)), explain
         refused = _decide(policy, explain=explain, ok=False, base="80元")
         assert (refused.status, refused.amount) == ("not_eligible", None), explain
+
+
+# ---- tiers (backends/python/tiers.py) --------------------------------------------------------
+
+TIERED = """entity firm "企业"
+  list firms
+  fact revenue: money
+enum TierReading { top_up "晋档补差", highest_only "只享受最高档" }
+assumption reading: TierReading = highest_only "只享受最高档"
+
+table scale: money to money
+  from 1 亿元 give 100 万元
+  from 5 亿元 give 200 万元
+  from 10 亿元 give 300 万元
+
+document d "测试"
+
+clause 1 "t"
+  quote "q"
+  award a
+    for each firm
+    eligible when revenue reaches scale
+    amount scale[revenue]
+    tiers by reading
+"""
+
+
+def test_highest_only_names_the_highest_tier_paid_before() -> None:
+    """Tiers 1 亿 and 5 亿 were paid before (100 万 and 200 万); revenue 7 亿 is in tier 5 亿,
+    not above the highest paid: not eligible, and the reason names tier 5 亿元, the highest
+    paid, not 1 亿元.  At 12 亿 (tier 10 亿, above both) 300 万元 is paid in full."""
+    policy = compile_text(TIERED)
+    earlier = [
+        {"provision": "d/1/a", "firm": "f", "amount": "100万元", "tier": "1 亿元"},
+        {"provision": "d/1/a", "firm": "f", "amount": "200万元", "tier": "5 亿元"},
+    ]
+    d = _decide(policy, ledger=earlier, revenue="7亿元")
+    assert d.status == "not_eligible"
+    assert d.reasons == (
+        "tiers by reading (highest_only): tier 5 亿元 was already paid to f; "
+        "tier 5 亿元 is not above it",
+    )
+    higher = _decide(policy, ledger=earlier, revenue="12亿元")
+    assert (higher.status, higher.amount) == ("eligible", Money(300 * WAN))
