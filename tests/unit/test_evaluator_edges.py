@@ -7,10 +7,12 @@ hand in the comment beside it (1 万元 = 1,000,000 fen, 1 元 = 100 fen).
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import policyrules
 from policyrules import Money
+from policyrules.decisions import Step
 from strategies import compile_text
 
 WAN = 1_000_000
@@ -182,3 +184,49 @@ def test_highest_only_names_the_highest_tier_paid_before() -> None:
     )
     higher = _decide(policy, ledger=earlier, revenue="12亿元")
     assert (higher.status, higher.amount) == ("eligible", Money(300 * WAN))
+
+
+# ---- deadlines (backends/python/timelimits.py) -----------------------------------------------
+
+DEADLINES = """entity case "申请"
+  list cases
+  fact start: date
+  fact finished: date
+  fact limit: 工作日
+
+document dl "时限"
+  valid from 2000-01-01
+
+clause 1 "工作日"
+  quote "规定时限内办结。"
+
+  deadline wd "工作日"
+    for each case
+    due limit after start
+    done finished
+"""
+
+
+def _deadline(as_of: str, **case: str) -> policyrules.Decision:
+    policy = compile_text(DEADLINES)
+    (d,) = policy.evaluate({"cases": [{"id": "c", **case}]}, as_of=as_of).decisions
+    return d
+
+
+def test_an_overdue_deadline_fails_its_step() -> None:
+    """3 工作日 after Mon 2026-01-05 is Thu 01-08; not done by 2026-03-01: not met, and the
+    overdue step is a failed one (ok False), as the explanation marks it."""
+    d = _deadline("2026-03-01", start="2026-01-05", limit="3 工作日")
+    assert (d.status, d.due) == ("not_met", dt.date(2026, 1, 8))
+    assert d.trace[-1] == Step("deadline", "not done; 32 工作日 overdue as of 2026-03-01", False)
+
+
+def test_a_period_beyond_the_last_date_is_refused_before_any_calendar() -> None:
+    """15,000,000 工作日 (more than 10⁷, the bound on a period) after 2026-01-05 ends tens of
+    thousands of years after 9999-12-31: unknown with E401, decided before any holiday
+    schedule is asked for (no unpublished year makes it pending)."""
+    d = _deadline("2026-03-01", start="2026-01-05", limit="15000000 工作日")
+    assert d.status == "unknown"
+    assert d.reasons == (
+        "E401: 15000000 工作日 after 2026-01-05 ends after 9999-12-31, the last date there is",
+    )
