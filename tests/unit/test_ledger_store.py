@@ -347,3 +347,36 @@ def test_the_store_holds_what_json_export_shows(tmp_path: Path) -> None:
             }
         ]
     }
+
+
+def test_a_store_is_read_by_firm(tmp_path: Path) -> None:
+    """``grants(firms)`` gives the grants of those firms only, in the order recorded; an
+    unknown firm gives none; no argument gives every grant."""
+    a1, b1, a2 = (
+        _grant("P1", 200, firm="a"),
+        _grant("P1", 100, firm="b"),
+        _grant("P2", 50, firm="a"),
+    )
+    with LedgerStore.open(tmp_path / "grants.db") as store:
+        store.append([a1, b1, a2])
+        assert store.grants(["a"]) == Ledger((a1, a2))
+        assert store.grants(["b", "zz"]) == Ledger((b1,))
+        assert store.grants([]) == Ledger()
+        assert store.grants() == Ledger((a1, b1, a2))
+
+
+def test_the_facts_own_grants_of_another_firm_are_not_recorded_twice(
+    beijing: policyrules.Policy, tmp_path: Path
+) -> None:
+    """The facts evaluate firm f1 and carry, in their own `ledger:`, a grant of firm g that
+    the store already holds: the run reads g's grants too, sees it is the same grant, and
+    records only f1's 200 万 (not g's again, which would be refused as a duplicate, E331)."""
+    path = tmp_path / "grants.db"
+    g = _grant("Q1", 150, firm="g")
+    facts = {**_facts(_product("P1")), "ledger": [g.to_json()]}
+    with LedgerStore.open(path) as store:
+        store.append([g])
+        result = beijing.evaluate(facts, ledger=store, commit=True)
+        assert [(x.subject, x.amount) for x in result.grants] == [("f1/P1", Money.of(200, "万元"))]
+        assert store.grants() == Ledger((g, _grant("P1", 200)))
+    assert _stored_fen(path) == 350 * WAN  # 150 万 (g) + 200 万 (f1)
