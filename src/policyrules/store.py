@@ -377,8 +377,8 @@ class LedgerStore:
             self._conn.execute("ROLLBACK")
 
     def grants(self, firms: Iterable[str] | None = None) -> Ledger:
-        """Every grant recorded (with ``firms``: of these firms only, see
-        :meth:`StoreTransaction.grants`), in the order they were recorded."""
+        """Every grant recorded, in the order they were recorded; with ``firms`` (ids), only
+        the grants whose path starts at one of these firms, read by the index on the firm."""
         with self.transaction(write=False) as txn:
             return txn.grants(firms)
 
