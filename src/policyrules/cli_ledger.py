@@ -393,7 +393,9 @@ def cmd_show(args: argparse.Namespace) -> int:
         g = r.grant
         path = " / ".join(f"{e} {i}" for e, i in g.path)
         year = str(g.year) if g.year is not None else "-"
-        print(printable(f"#{r.seq}  {r.recorded_at}  {g.provision}  {path}  {year}  {g.amount}"))
+        tier = f"  tier {g.tier}" if g.tier is not None else ""
+        line = f"#{r.seq}  {r.recorded_at}  {g.provision}  {path}  {year}  {g.amount}{tier}"
+        print(printable(line))
     total = Ledger(r.grant for r in records).total()
     print(f"{len(records)} grant(s), {total}")
     return 0

@@ -250,6 +250,11 @@ def test_tiers_go_through_ledger_import_and_export(
     assert json.loads(out.read_text("utf-8")) == {"ledger": grants}
     code, _, err = run_cli(capsys, "ledger", "import", second, out, "--policy", rule)
     assert code == 0, err
+    code, shown, _ = run_cli(capsys, "ledger", "show", second)
+    lines = shown.splitlines()
+    assert code == 0
+    assert lines[0].endswith(f"{REWARD}  firm f1  -  1,000,000.00 元  tier 1 亿元")
+    assert lines[2].endswith(f"{REWARD}  firm f2  -  1,000,000.00 元")  # names no tier
     with LedgerStore.open(first) as a, LedgerStore.open(second) as b:
         assert a.grants() == b.grants()
         assert [g.tier for g in a.grants()] == ["1 亿元", "5 亿元", None]
