@@ -230,3 +230,83 @@ def test_a_period_beyond_the_last_date_is_refused_before_any_calendar() -> None:
     assert d.reasons == (
         "E401: 15000000 工作日 after 2026-01-05 ends after 9999-12-31, the last date there is",
     )
+
+
+# ---- expressions (exprs.py) ------------------------------------------------------------------
+
+EXPRS = """document t "测试"
+  valid from 2025-01-01 to 2027-12-31
+
+entity firm "企业"
+  list firms
+  fact title_on: date or none "取得称号的日期"
+  fact ok: bool
+  fact n: number
+  fact ns: list of number
+  fact shipments: list of money(USD)
+
+clause 1
+  quote "q"
+
+  award x
+    for each firm
+    eligible when (title_on in force and ok) or n > 100
+    amount 10 元
+    minimum 1 元
+
+  award y
+    for each firm
+    amount 10 元 × sum(ns) + 5 元
+    minimum 1 元
+
+  award z
+    for each firm
+    eligible when n × n > 0
+    amount 1 元
+
+  award w
+    for each firm
+    eligible when sum(shipments) = 0 美元
+    amount 1 元
+    minimum 1 元
+"""
+
+
+def _expr_decision(provision: str, **facts: Any) -> policyrules.Decision:
+    """The decision of ``provision``, taken the general way (x, y, w have a `minimum`, which
+    keeps them off the generated fast path: the closures of exprs.py compute them)."""
+    policy = compile_text(EXPRS)
+    assert not {"t/1/x", "t/1/y", "t/1/w"} & set(policy.compiled.fast)
+    result = policy.evaluate({"firms": [{"id": "f", **facts}]})
+    (d,) = [d for d in result.decisions if d.provision == f"t/1/{provision}"]
+    return d
+
+
+def test_a_date_stated_none_is_not_in_force_within_a_conjunction() -> None:
+    """`(title_on in force and ok) or n > 100` with title_on none (nothing happened), ok
+    true, n = 1: false and true is false, or false: not eligible, nothing missing; with
+    title_on 2026-05-01 (within 2025–2027) eligible, 10 元."""
+    d = _expr_decision("x", title_on="none", ok=True, n="1")
+    assert (d.status, d.missing_facts) == ("not_eligible", ())
+    d = _expr_decision("x", title_on="2026-05-01", ok=True, n="1")
+    assert (d.status, d.amount) == ("eligible", Money(1000))
+
+
+def test_the_sum_of_nothing_is_zero_of_its_unit() -> None:
+    """10 元 × sum([]) + 5 元 = 10 × 0 + 5 = 5 元; with [2, 3]: 10 × 5 + 5 = 55 元.  The sum
+    of no shipments in 美元 is 0 美元 (eligible); of one of 0.01 美元 it is not."""
+    assert _expr_decision("y", ns=[]).amount == Money(500)
+    assert _expr_decision("y", ns=[2, 3]).amount == Money(5500)
+    assert _expr_decision("w", shipments=[]).status == "eligible"
+    assert _expr_decision("w", shipments=["0.01 美元"]).status == "not_eligible"
+
+
+def test_a_number_beyond_forty_digits_is_too_large() -> None:
+    """n = 10^25: n × n = 10^50, 51 digits, above the 40-digit bound: unknown with E412;
+    n = 10^19: n × n = 10^38, 39 digits, computed: eligible."""
+    d = _expr_decision("z", n=str(10**25))
+    assert (d.status, d.reasons) == (
+        "unknown",
+        ("E412: n × n is too large: more than 40 digits",),
+    )
+    assert _expr_decision("z", n=str(10**19)).status == "eligible"
