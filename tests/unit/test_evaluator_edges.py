@@ -310,3 +310,56 @@ def test_a_number_beyond_forty_digits_is_too_large() -> None:
         ("E412: n × n is too large: more than 40 digits",),
     )
     assert _expr_decision("z", n=str(10**19)).status == "eligible"
+
+
+# ---- runtime values: accounts, earlier claims, foreign money, the calendar -------------------
+
+
+def test_accounts_read_the_ledger_and_this_evaluations_claims() -> None:
+    """A 5 万 grant to f1/P1 in 2026 is used in pool d/1/a at scope f1 for 2026 and for any
+    year; an account nothing used holds 0 fen, and no claims until one is added."""
+    from policyrules.runtime.ledger import NO_EARLIER, Accounts, Grant, Ledger
+
+    path = (("firm", "f1"), ("product", "P1"))
+    ledger = Ledger((Grant("d/1/a", path, Money(5 * WAN), 2026),))
+    accounts = Accounts(ledger, {"d/1/a": {"d/1/a"}})
+    firm = (("firm", "f1"),)
+    assert accounts.used("d/1/a", firm, 2026) == Money(5 * WAN)
+    assert accounts.used("d/1/a", firm, None) == Money(5 * WAN)
+    assert accounts.used("d/1/a", firm, 2027) == Money(0)
+    assert accounts.claims("d/1/a", firm, 2026) is NO_EARLIER
+    accounts.add(("d/1/a", firm, 2026), "f1/P2", Money(300), certain=True)
+    assert accounts.claims("d/1/a", firm, 2026) == (("f1/P2", Money(300)),)
+
+
+def test_the_last_earlier_claims() -> None:
+    """Of five claims (1..5 fen), the last two are the fourth and fifth; asking for more
+    than there are gives them all."""
+    from policyrules.runtime.ledger import Earlier
+
+    earlier = Earlier.of((f"P{i}", Money(i)) for i in range(1, 6))
+    assert earlier.last(2) == (("P4", Money(4)), ("P5", Money(5)))
+    assert len(earlier.last(9)) == 5
+
+
+def test_foreign_money_adds_up() -> None:
+    """1.00 美元 + 2.50 美元 = 3.50 美元 (350 cents)."""
+    from policyrules.runtime.currency import Foreign
+
+    assert Foreign("USD", 100) + Foreign("USD", 250) == Foreign("USD", 350)
+
+
+def test_in_time_under_every_schedule() -> None:
+    """Calendar days: 30 日 after 2026-12-20 end on 2027-01-19 whatever 2027's schedule, so
+    done 2027-01-10 is in time.  Working days, all in published 2026: 1 工作日 after Mon
+    2026-06-01 is Tue 06-02; done Wed 06-10, a working day 7 working days on, is not shown in
+    time (only exactly the n-th working day, or fewer, is)."""
+    from policyrules.runtime.calendar import DurationUnit, WorkCalendar
+
+    cal = WorkCalendar()
+    day = dt.date
+    assert cal.met_under_every_schedule(day(2026, 12, 20), 30, DurationUnit.DAY, day(2027, 1, 10))
+    assert not cal.met_under_every_schedule(
+        day(2026, 6, 1), 1, DurationUnit.WORKDAY, day(2026, 6, 10)
+    )
+    assert cal.met_under_every_schedule(day(2026, 6, 1), 1, DurationUnit.WORKDAY, day(2026, 6, 2))
