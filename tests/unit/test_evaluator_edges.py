@@ -333,11 +333,12 @@ def test_accounts_read_the_ledger_and_this_evaluations_claims() -> None:
 
 
 def test_the_last_earlier_claims() -> None:
-    """Of five claims (1..5 fen), the last two are the fourth and fifth; asking for more
-    than there are gives them all."""
+    """Of five claims (1..5 fen), the first is P1 and the last two are the fourth and
+    fifth; asking for more than there are gives them all."""
     from policyrules.runtime.ledger import Earlier
 
     earlier = Earlier.of((f"P{i}", Money(i)) for i in range(1, 6))
+    assert earlier[0] == ("P1", Money(1))
     assert earlier.last(2) == (("P4", Money(4)), ("P5", Money(5)))
     assert len(earlier.last(9)) == 5
 
