@@ -457,6 +457,15 @@ class Accounts:
         """:meth:`grant`, the amount in fen."""
         self._granted[(provision, path)] += fen
 
+    def tables(self) -> tuple[Any, ...]:
+        """The running totals themselves, for generated code that updates them in place
+        (:mod:`policyrules.backends.python.fused`): the claim logs by account, the
+        ledger's fen by account, the fen granted per (provision, path) in the ledger and in
+        this evaluation, the (provision, path) one-time awards paid in the ledger and in
+        this evaluation."""
+        index = self._index
+        return self._by, self._used, index.granted, self._granted, index.paid, self._paid
+
     def paid_before(self, provision: str, path: tuple[tuple[str, str], ...]) -> bool:
         """Whether a one-time provision already paid the entity at ``path`` (一次性)."""
         key = (provision, path)

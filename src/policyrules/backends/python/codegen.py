@@ -208,12 +208,17 @@ _WORDS = frozenset(
 _OWN_NAME = re.compile(r"_[kf][0-9]+\Z")
 
 
-def check_source(source: str) -> None:
+def check_source(
+    source: str, words: frozenset[str] = frozenset(), names: re.Pattern[str] | None = None
+) -> None:
     """Refuse (AssertionError) generated source holding anything but the words, operators
-    and the numbers 0 and 1 it is made of: the guard before :func:`exec`."""
+    and the numbers 0 and 1 it is made of: the guard before :func:`exec`.  ``words`` and
+    ``names`` (a pattern) allow a generator's own further words."""
     for tok in tokenize.generate_tokens(io.StringIO(source).readline):
         if tok.type == tokenize.NAME:
-            ok = tok.string in _WORDS or _OWN_NAME.match(tok.string) is not None
+            w = tok.string
+            ok = w in _WORDS or w in words or _OWN_NAME.match(w) is not None
+            ok = ok or (names is not None and names.match(w) is not None)
         elif tok.type == tokenize.NUMBER:
             ok = tok.string in ("0", "1")
         else:

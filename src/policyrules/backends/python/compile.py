@@ -76,6 +76,9 @@ class CompiledPolicy:
     parameter_defaults: Mapping[str, Value]
     assumption_defaults: Mapping[str, Value]
     fast: Mapping[str, FastProvision] = attrs.field(factory=dict)
+    # By award id: the one function serving all its claims or None (.fused), made on
+    # first use by the evaluator (.fastpath).
+    fused: dict[str, Any] = attrs.field(factory=dict, eq=False, repr=False)
 
 
 def compile_policy(policy: CheckedPolicy) -> CompiledPolicy:
