@@ -254,6 +254,9 @@ class _Gen:
         self.lines: list[str] = []
         self.bodies: dict[str, str] = {}
         self.typer = ExprTyper(policy, scope, doc, lambda *_: None)
+        # Set by .fused: the name of a local holding the subject's values, read by
+        # subscript (a fact not given raises KeyError, which the fused code takes as Slow).
+        self.values: str | None = None
 
     def const(self, value: Any) -> str:
         name = f"_k{len(self.ns)}"
@@ -297,7 +300,10 @@ class _Gen:
                 return self.name(parts)
             case s.SetLit(items=items):
                 self._not_duration(*items)
-                inner = "".join(f"{self.expr(x)}, " for x in items)
+                parts = [self.expr(x) for x in items]
+                if all(re.fullmatch(r"_k[0-9]+", x) for x in parts):  # constants: made once
+                    return self.const(frozenset(self.ns[x] for x in parts))
+                inner = "".join(f"{x}, " for x in parts)
                 return f"frozenset(({inner}))"
             case s.Compare(op=op, left=a, right=b):
                 self._not_duration(a, b)
@@ -358,6 +364,11 @@ class _Gen:
             if r.name == "id":
                 return f"{inst}.id"
             key = self.const(r.name)
+            if self.values is not None and entity == self.scope:
+                got = f"{self.values}[{key}]"
+                if not r.type.nullable:
+                    return got
+                return f"(_v if (_v := {got}) is not {self.const(NONE)} else _slow())"
             if r.type.nullable:  # stated none: the closures compare it (the general way)
                 none = self.const(NONE)
                 got = f"(_v := {inst}.values.get({key}, _A)) is not _A and _v is not {none}"
@@ -374,7 +385,7 @@ class _Gen:
 
     def assumption(self, name: str) -> str:
         key = self.const(name)
-        return f"(used.add({key}), A[{key}])[1]"
+        return f"(used.add({key}) or A[{key}])"
 
     def in_force(self, operand: str) -> str:
         doc = self.doc

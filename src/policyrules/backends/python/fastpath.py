@@ -146,7 +146,11 @@ class FastClaims(Rows):
             flat = [x for pair in keys for x in pair] + [k for _, k in ids]
             return (*flat, n, inst, path, used, env)
 
-        def slow(inst: Instance, path: Path, used: set[str], env: Env | None) -> Decision | Row:
+        def slow(
+            inst: Instance, path: Path, used: set[str] | None, env: Env | None
+        ) -> Decision | Row:
+            if used is None:  # the fused code read into the key's set: the key again
+                _, env, used = self.claim_key(cp, fp, inst, path, rank)
             return self.serve_one(cp, fp, inst, path, env, used, None)
 
         subjects = self.subjects(cp)

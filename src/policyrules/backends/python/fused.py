@@ -30,7 +30,9 @@ import attrs
 from ... import syntax as s
 from ...model import CheckedPolicy, ClauseInfo, ProvisionInfo
 from ...runtime.ledger import ClaimLog
+from ...runtime.order import natural_key
 from ...runtime.values import year_number
+from ...typing_rules import Usage
 from .claims import scope_of
 from .codegen import Slow, _conjuncts, _Gen, _Unsupported, check_source
 
@@ -94,7 +96,7 @@ _WORDS = frozenset(
     | {"certain", "possible", "subjects", "fen", "n", "path", "ku", "env", "key", "e"}
     | {"by", "uidx", "gidx", "gnow", "pidx", "pnow", "grants", "keyslow", "slow", "_Log"}
     | {"req", "before", "running", "lowest", "room", "after", "amount", "exact", "year"}
-    | {"sub", "gk", "_serve", "_Slow", "_yn", "_CP", "_EL", "_NE", "_EX", "_UP", "_NO", "_SL", "_pid"}
+    | {"sub", "gk", "_serve", "_V", "_nt", "_Slow", "_yn", "_CP", "_EL", "_NE", "_EX", "_UP", "_NO", "_SL", "_pid"}
 )
 # Its own locals: _c0 (a condition), _l0 (a limit), _a0 (an account), _u0 (the ledger's
 # part), _r0 (a cap row), _y0 (a year), _w0 (an owner), _x0 (a sort key's part).
@@ -173,6 +175,7 @@ class _Fuse:
         p, cp, gen = self.cp.info, self.cp, self.gen
         k = gen.const
         depth = len(self.chain)
+        gen.values = "_V"  # the subject's facts read from a local, by subscript
         conditions = [gen.expr(part) for line in p.eligible for part in _conjuncts(line.condition)]
         if p.amount is not None:
             amount = gen.expr(p.amount.expr)
@@ -181,9 +184,9 @@ class _Fuse:
             amount = gen.expr(s.Name((p.decided.fact,)))
         limits = [self._fen(cap.limit) for cap in p.caps]
         years = [gen.expr(c.year_of) if c.year_of is not None else None for c in p.caps]
-        order = [f"0, _nk({gen.expr(x)}), " for x in p.order]
+        order = [f"0, {self._key(x)}, " for x in p.order]
         gen.ns.update(
-            {"_Slow": Slow, "_yn": year_number, "_Log": ClaimLog, "_CP": cp, "_NO": _NONE}
+            {"_Slow": (Slow, KeyError), "_yn": year_number, "_nt": natural_key, "_Log": ClaimLog, "_CP": cp, "_NO": _NONE}
         )
         gen.ns.update({"_EL": "eligible", "_NE": "not_eligible", "_EX": "exact", "_UP": "up_to"})
         gen.ns.update({"_SL": "/", "_pid": p.id})
@@ -208,8 +211,9 @@ class _Fuse:
         w(3, "return None")
         ids = "".join(f"(_w{d}.entity, _w{d}.id), " for d in range(depth))
         w(2, f"path = ({ids})")
-        nks = "".join(f"_nk(_w{d}.id), " for d in range(depth))
+        nks = "".join(f"_nt(_w{d}.id), " for d in range(depth))
         w(2, "used = set()")
+        w(2, "_V = i.values")
         w(2, "try:")
         w(3, f"add(({''.join(order)}{nks}n, i, path, used, None))")
         w(2, "except _Slow:")
@@ -222,20 +226,21 @@ class _Fuse:
         w(2, "if env is not None:")
         w(3, "put(slow(i, path, ku, env))")
         w(3, "continue")
-        w(2, "used = ku.copy()")
+        w(2, "used = ku")
+        w(2, "_V = i.values")
         w(2, "try:")
         for j, c in enumerate(conditions):
             w(3, f"_c{j} = {c}")
         w(2, "except _Slow:")
-        w(3, "put(slow(i, path, ku, None))")
+        w(3, "put(slow(i, path, None, None))")
         w(3, "continue")
         if conditions:
             w(2, f"if not ({' and '.join(f'_c{j}' for j in range(len(conditions)))}):")
             w(3, "put((_CP, i, path, _NE, None, None, (), 0, 0, _NO, -1, None, used))")
             w(3, "continue")
+        w(2, "gk = (_pid, path)")
         for n, end in checked:
-            scope = "path" if end == depth else f"path[:{end}]"
-            w(2, f"key = (_pid, {scope})")
+            w(2, "key = gk" if end == depth else f"key = (_pid, path[:{end}])")
             w(2, "if key in pnow or key in pidx:")
             w(3, f"put((_CP, i, path, _NE, None, None, (), 0, 0, _NO, {k(n)}, None, used))")
             w(3, "continue")
@@ -247,11 +252,10 @@ class _Fuse:
             if y is not None and cp.caps[j].per:
                 w(3, f"_y{j} = _yn({y})")
         w(2, "except _Slow:")
-        w(3, "put(slow(i, path, ku, None))")
+        w(3, "put(slow(i, path, None, None))")
         w(3, "continue")
         w(2, "if req < 0:")
         w(3, "req = 0")
-        w(2, "gk = (_pid, path)")
         w(2, "before = gidx.get(gk, 0) + gnow.get(gk, 0)")
         w(2, "if before:")
         w(3, "req = req - before if req > before else 0")
@@ -323,6 +327,12 @@ class _Fuse:
         exec(compile(source, "<policyrules fused code>", "exec"), ns)
         fn: FusedFn = ns["_serve"]
         return fn
+
+    def _key(self, e: s.Expr) -> str:
+        """An `order by` key as claim_key orders it: text in natural order."""
+        if self.gen.typer.type_of(e, Usage()).kind in ("date", "money", "number", "year"):
+            return self.gen.expr(e)  # not text: _nk would return it as it is
+        return f"_nk({self.gen.expr(e)})"
 
     def _fen(self, e: s.Expr) -> str:
         """A cap's limit in fen: a constant for a money literal."""
