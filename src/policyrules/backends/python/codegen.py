@@ -300,10 +300,10 @@ class _Gen:
                 return self.name(parts)
             case s.SetLit(items=items):
                 self._not_duration(*items)
-                parts = [self.expr(x) for x in items]
-                if all(re.fullmatch(r"_k[0-9]+", x) for x in parts):  # constants: made once
-                    return self.const(frozenset(self.ns[x] for x in parts))
-                inner = "".join(f"{x}, " for x in parts)
+                made = [self.expr(x) for x in items]
+                if all(re.fullmatch(r"_k[0-9]+", x) for x in made):  # constants: made once
+                    return self.const(frozenset(self.ns[x] for x in made))
+                inner = "".join(f"{x}, " for x in made)
                 return f"frozenset(({inner}))"
             case s.Compare(op=op, left=a, right=b):
                 self._not_duration(a, b)

@@ -7,6 +7,7 @@ provision (conditions, amount, caps, order, period) for the evaluator.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 import attrs
 

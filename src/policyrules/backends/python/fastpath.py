@@ -27,8 +27,8 @@ from ...runtime.order import natural_key, natural_path_key
 from ...runtime.values import Undecided, Unknown, Value, year_number
 from .claims import Claim, claim_key, natural_step, path_of, scope_of
 from .codegen import FastProvision, Reads, Slow
-from .fused import FusedFn, fused_award, policy_known
 from .compile import CompiledPolicy, CompiledProvision, Env
+from .fused import FusedFn, fused_award, policy_known
 from .rows import CapRow, Path, Row, Rows
 
 __all__ = ["FastClaims"]

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from ... import syntax as s
-from ...model import CheckedPolicy, ClauseInfo, ProvisionInfo
+from ...model import CheckedPolicy, ClauseInfo
 from ...runtime.ledger import ClaimLog
 from ...runtime.order import natural_key
 from ...runtime.values import year_number
@@ -86,8 +86,8 @@ _STATEMENTS = (
     s.Tiers,
     s.Quota,
 )
-_FUSED_STATEMENTS = (s.Quote, s.Note, s.Subject, s.Eligible, s.Amount, s.AmountDecided)
-_FUSED_STATEMENTS += (s.Cap, s.Once, s.OrderBy)
+_FUSED_STATEMENTS: tuple[type[s.Stmt], ...] = (s.Quote, s.Note, s.Subject, s.Eligible)
+_FUSED_STATEMENTS += (s.Amount, s.AmountDecided, s.Cap, s.Once, s.OrderBy)
 
 # The words of the fused source beyond those of codegen (see check_source).
 _WORDS = frozenset(
@@ -96,7 +96,8 @@ _WORDS = frozenset(
     | {"certain", "possible", "subjects", "fen", "n", "path", "ku", "env", "key", "e"}
     | {"by", "uidx", "gidx", "gnow", "pidx", "pnow", "grants", "keyslow", "slow", "_Log"}
     | {"req", "before", "running", "lowest", "room", "after", "amount", "exact", "year"}
-    | {"sub", "gk", "_serve", "_V", "_nt", "_Slow", "_yn", "_CP", "_EL", "_NE", "_EX", "_UP", "_NO", "_SL", "_pid"}
+    | {"sub", "gk", "_serve", "_V", "_nt", "_Slow", "_yn", "_CP", "_EL", "_NE", "_EX", "_UP"}
+    | {"_NO", "_SL", "_pid"}
 )
 # Its own locals: _c0 (a condition), _l0 (a limit), _a0 (an account), _u0 (the ledger's
 # part), _r0 (a cap row), _y0 (a year), _w0 (an owner), _x0 (a sort key's part).
@@ -120,10 +121,7 @@ def policy_known(policy: CheckedPolicy) -> bool:
     """Whether the policy holds only what the fused test knows (see the module's docstring)."""
     if not _known(policy, _POLICY_FIELDS):
         return False
-    for clause in policy.clauses:
-        if not _clause_known(clause):
-            return False
-    return True
+    return all(_clause_known(clause) for clause in policy.clauses)
 
 
 def _clause_known(clause: ClauseInfo) -> bool:
@@ -145,7 +143,7 @@ def fused_award(cp: CompiledProvision, policy: CheckedPolicy) -> FusedFn | None:
         return None
     if not all(type(x) in _FUSED_STATEMENTS for x in p.node.body):
         return None
-    if any(cap.exceptions for cap in p.caps) or p.amount is None and p.decided is None:
+    if any(cap.exceptions for cap in p.caps) or (p.amount is None and p.decided is None):
         return None
     doc = next((d for d in policy.documents if d.name == p.document), None)
     gen = _Gen(policy, p.subject, doc)
@@ -185,9 +183,8 @@ class _Fuse:
         limits = [self._fen(cap.limit) for cap in p.caps]
         years = [gen.expr(c.year_of) if c.year_of is not None else None for c in p.caps]
         order = [f"0, {self._key(x)}, " for x in p.order]
-        gen.ns.update(
-            {"_Slow": (Slow, KeyError), "_yn": year_number, "_nt": natural_key, "_Log": ClaimLog, "_CP": cp, "_NO": _NONE}
-        )
+        gen.ns.update({"_Slow": (Slow, KeyError), "_yn": year_number, "_nt": natural_key})
+        gen.ns.update({"_Log": ClaimLog, "_CP": cp, "_NO": _NONE})
         gen.ns.update({"_EL": "eligible", "_NE": "not_eligible", "_EX": "exact", "_UP": "up_to"})
         gen.ns.update({"_SL": "/", "_pid": p.id})
         # Where each cap's scope and each one-time rule's scope ends in the path.
