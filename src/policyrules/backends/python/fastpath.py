@@ -16,7 +16,7 @@ looked at (:mod:`~policyrules.backends.python.rows`).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 import attrs
 
@@ -95,7 +95,7 @@ class FastClaims(Rows):
         (:func:`~policyrules.backends.python.claims.claim_key`), each the fast way if it
         can be, else the general way."""
         fast = self.policy.fast
-        if len(group) == 1 and not self.explain:
+        if len(group) == 1:
             fused = self._fused_of(group[0])
             if fused is not None:
                 rows = self._fused(fused, group[0])
@@ -155,10 +155,34 @@ class FastClaims(Rows):
 
         subjects = self.subjects(cp)
         tables = self.accounts.tables()
-        rows: list[Decision | Row] | None = fn(
-            subjects, self.assumptions, self.parameters, *tables, self.grants, keyslow, slow
-        )
+        got = fn(subjects, self.assumptions, self.parameters, *tables, self.grants, keyslow, slow)
+        if got is None:
+            return None
+        rows: list[Decision | Row] = got[0]
+        if self.explain:
+            self._natural_steps(cp, rows, got[1])
         return rows
+
+    def _natural_steps(
+        self, cp: CompiledProvision, rows: list[Decision | Row], keys: list[tuple[Any, ...]]
+    ) -> None:
+        """With explanations: the step saying natural order served a claim
+        (:func:`natural_step`), as serve_fast adds it, from the fused sort keys."""
+        n, rank = len(cp.order), natural_key(cp.info.id)
+        previous: Claim | None = None
+        for at, key in enumerate(keys):
+            inst, path = key[-4], key[-3]
+            pairs = tuple(zip(key[: 2 * n : 2], key[1 : 2 * n : 2], strict=True))
+            claim = Claim((pairs, natural_path_key(path), rank), cp, inst, path, None)
+            why = natural_step(previous, claim) if previous is not None else None
+            previous = claim
+            if why is None:
+                continue
+            row = rows[at]
+            if isinstance(row, Decision):
+                rows[at] = attrs.evolve(row, trace=(why, *row.trace))
+            else:
+                rows[at] = cast(Row, (*row[:11], why, *row[12:]))
 
     def claim_key(
         self,
