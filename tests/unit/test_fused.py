@@ -124,3 +124,32 @@ def test_a_field_it_does_not_know_must_be_at_its_default() -> None:
     assert _known(_Later(1), frozenset({"known"}))
     assert not _known(_Later(1, ("exclusive",)), frozenset({"known"}))
     assert _known(_Later(1, ("exclusive",)), frozenset({"known", "added"}))
+
+
+def test_two_claims_on_one_path_are_served_claim_by_claim(
+    shipped: Policy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    handed: list[str] = []
+    real = fastpath.FastClaims.serve_one
+
+    def serve_one(self: Any, cp: Any, fp: Any, inst: Any, *args: Any) -> Any:
+        if cp.info.id == LAUNCH:
+            handed.append(inst.id)
+        return real(self, cp, fp, inst, *args)
+
+    monkeypatch.setattr(fastpath.FastClaims, "serve_one", serve_one)
+    # Facts built in Python may list one product twice (the reader refuses that, E3xx):
+    # the fused function keeps no account per product, so it declines such facts.
+    facts = shipped.read_facts(
+        {"firms": [{"id": "f1", "products": [_product(1, "2026-03-02", 150)]}]}
+    )
+    twice = (*facts.instances["product"], *facts.instances["product"])
+    facts = attrs.evolve(facts, instances={**facts.instances, "product": twice})
+    result = shipped.evaluate(facts, explain=False)
+    assert handed == ["P1", "P1"]  # each claim the fast path's way, one at a time
+    launch = [d for d in result.decisions if d.provision == LAUNCH]
+    # The first claim is paid its 150 万元; the second is refused: once per product.
+    assert [d.status for d in launch] == ["eligible", "not_eligible"]
+    assert launch[0].amount == Money(150 * WAN)
+    general = attrs.evolve(shipped, compiled=attrs.evolve(shipped.compiled, fast={}))
+    assert result == general.evaluate(facts, explain=False)

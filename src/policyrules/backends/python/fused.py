@@ -99,7 +99,7 @@ _WORDS = frozenset(
     | {"by", "uidx", "gidx", "gnow", "pidx", "pnow", "grants", "keyslow", "slow", "_Log"}
     | {"req", "before", "running", "lowest", "room", "after", "amount", "exact", "year"}
     | {"sub", "gk", "_serve", "_V", "_nt", "_Slow", "_yn", "_CP", "_EL", "_NE", "_EX", "_UP"}
-    | {"_NO", "_SL", "_pid"}
+    | {"_NO", "_SL", "_pid", "_E", "seen"}
 )
 # Its own locals: _c0 (a condition), _l0 (a limit), _a0 (an account), _u0 (the ledger's
 # part), _r0 (a cap row), _y0 (a year), _w0 (an owner), _x0 (a sort key's part).
@@ -186,7 +186,7 @@ class _Fuse:
         years = [gen.expr(c.year_of) if c.year_of is not None else None for c in p.caps]
         order = [f"0, {self._key(x)}, " for x in p.order]
         gen.ns.update({"_Slow": (Slow, KeyError), "_yn": year_number, "_nt": natural_key})
-        gen.ns.update({"_Log": ClaimLog, "_CP": cp, "_NO": _NONE})
+        gen.ns.update({"_Log": ClaimLog, "_CP": cp, "_NO": _NONE, "_E": ClaimLog()})
         gen.ns.update({"_EL": "eligible", "_NE": "not_eligible", "_EX": "exact", "_UP": "up_to"})
         gen.ns.update({"_SL": "/", "_pid": p.id})
         # Where each cap's scope and each one-time rule's scope ends in the path.
@@ -198,6 +198,7 @@ class _Fuse:
         w(1, "pend = []")
         w(1, "add = pend.append")
         w(1, "n = 0")
+        w(1, "seen = set()")
         w(1, "for i in insts:")
         w(2, "n += 1")
         # The owners from the subject up: _w{depth-1} is the subject, _w0 the outermost.
@@ -211,6 +212,15 @@ class _Fuse:
         ids = "".join(f"(_w{d}.entity, _w{d}.id), " for d in range(depth))
         w(2, f"path = ({ids})")
         nks = "".join(f"_nt(_w{d}.id), " for d in range(depth))
+        # A cap counted per subject (its scope the whole path) has an account only this
+        # claim draws on, when no two claims share a path: no log is kept for it (_E).
+        own = [
+            j for j, cap in enumerate(cp.caps) if cap.per and ends[j] == depth
+        ]
+        if own:
+            w(2, "if path in seen:")
+            w(3, "return None")
+            w(2, "seen.add(path)")
         w(2, "used = set()")
         w(2, "_V = i.values")
         w(2, "try:")
@@ -270,7 +280,6 @@ class _Fuse:
                 w(2, "if room < lowest:")
                 w(3, "lowest = room")
                 continue
-            accounts.append(j)
             end = ends[j]
             scope = "path" if end == depth else f"path[:{end}]"
             year = "None"
@@ -278,19 +287,26 @@ class _Fuse:
                 year = f"_y{j}"
                 w(2, f"year = _y{j}")
             w(2, f"key = ({k(cap.pool)}, {scope}, {year})")
-            w(2, f"_a{j} = by.get(key)")
-            w(2, f"if _a{j} is None:")
-            w(3, f"_a{j} = by[key] = _Log()")
-            w(2, f"_u{j} = uidx.get(key, 0)")
-            w(2, f"room = _l{j} - _u{j} - _a{j}.certain")
-            w(2, "after = running if running < room else (room if room > 0 else 0)")
-            w(
-                2,
-                f"_r{j} = ({k(cap)}, key[1], {year}, _l{j}, _u{j}, _a{j}, len(_a{j}.subjects), "
-                "running, after)",
-            )
-            w(2, "running = after")
-            w(2, f"room -= _a{j}.possible")
+            w(2, f"_u{j} = uidx.get(key, 0) if uidx else 0")
+            if j in own:  # no earlier claim of this evaluation: nothing taken, none pending
+                w(2, f"room = _l{j} - _u{j}")
+                w(2, "after = running if running < room else (room if room > 0 else 0)")
+                w(2, f"_r{j} = ({k(cap)}, path, {year}, _l{j}, _u{j}, _E, 0, running, after)")
+                w(2, "running = after")
+            else:
+                accounts.append(j)
+                w(2, f"_a{j} = by.get(key)")
+                w(2, f"if _a{j} is None:")
+                w(3, f"_a{j} = by[key] = _Log()")
+                w(2, f"room = _l{j} - _u{j} - _a{j}.certain")
+                w(2, "after = running if running < room else (room if room > 0 else 0)")
+                w(
+                    2,
+                    f"_r{j} = ({k(cap)}, key[1], {year}, _l{j}, _u{j}, _a{j}, "
+                    f"len(_a{j}.subjects), running, after)",
+                )
+                w(2, "running = after")
+                w(2, f"room -= _a{j}.possible")
             w(2, "if room < lowest:")
             w(3, "lowest = room if room > 0 else 0")
         w(2, "amount = running")
