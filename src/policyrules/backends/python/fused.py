@@ -7,7 +7,9 @@ that does what :meth:`~policyrules.backends.python.fastpath.FastClaims.serve_fas
 in natural order as one flat sort key per claim, then, in that order, the conditions, the
 one-time rules, the amount and the caps in integer fen against the accounts' own tables
 (:meth:`~policyrules.runtime.ledger.Accounts.tables`), each decision kept as the same
-compact :data:`~policyrules.backends.python.rows.Row` the fast path keeps.  A claim it
+compact :data:`~policyrules.backends.python.rows.Row` the fast path keeps (with
+explanations, the natural-order steps are added from its sort keys afterwards, and the rows
+are explained on demand as the fast path's are).  A claim it
 cannot decide so (a fact or parameter not given, a value the generated code leaves to
 the closures) is handed, before it changes any account, to the fast path's own
 ``serve_one`` (which falls back to the general way): the results are the same, claim for
@@ -214,9 +216,7 @@ class _Fuse:
         nks = "".join(f"_nt(_w{d}.id), " for d in range(depth))
         # A cap counted per subject (its scope the whole path) has an account only this
         # claim draws on, when no two claims share a path: no log is kept for it (_E).
-        own = [
-            j for j, cap in enumerate(cp.caps) if cap.per and ends[j] == depth
-        ]
+        own = [j for j, cap in enumerate(cp.caps) if cap.per and ends[j] == depth]
         if own:
             w(2, "if path in seen:")
             w(3, "return None")
