@@ -167,9 +167,6 @@ class _Fuse:
         self.chain = [e.name for e in reversed(policy.chain(cp.info.subject))]
         self.lines: list[str] = []
 
-    def expr(self, e: s.Expr) -> str:
-        return self.gen.expr(e)
-
     def emit(self, depth: int, text: str) -> None:
         self.lines.append("    " * depth + text)
 
@@ -210,6 +207,10 @@ class _Fuse:
             w(2, f"if _w{d} is None:")
             w(3, "return None")
         w(2, "if _w0.parent is not None:")
+        w(3, "return None")
+        # Owners of the entities the schema declares (the scopes' ends are counted so).
+        entities = " or ".join(f"_w{d}.entity != {k(e)}" for d, e in enumerate(self.chain))
+        w(2, f"if {entities}:")
         w(3, "return None")
         ids = "".join(f"(_w{d}.entity, _w{d}.id), " for d in range(depth))
         w(2, f"path = ({ids})")
