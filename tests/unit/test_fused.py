@@ -153,3 +153,48 @@ def test_two_claims_on_one_path_are_served_claim_by_claim(
     assert launch[0].amount == Money(150 * WAN)
     general = attrs.evolve(shipped, compiled=attrs.evolve(shipped.compiled, fast={}))
     assert result == general.evaluate(facts, explain=False)
+
+
+BARE = """entity firm "企业"
+  list firms
+  fact base: money
+
+document d "测试"
+
+clause 1 "补助"
+  quote "q"
+
+  award third "三分之一"
+    for each firm
+    amount 1 / 3 of base
+
+  award capped "封顶"
+    for each firm
+    amount 10% of base
+    cap 50 万元
+"""
+
+
+def test_awards_without_conditions_order_or_accounts(tmp_path: Path) -> None:
+    (tmp_path / "t.rule").write_text(BARE, encoding="utf-8")
+    policy = policyrules.load(tmp_path)
+    facts = {
+        "firms": [{"id": "f2", "base": "1000 万元"}, {"id": "f10"}, {"id": "f1", "base": "1 元"}]
+    }
+    result = policy.evaluate(facts, explain=False)
+    assert set(policy.compiled.fused) == {"", "d/1/third", "d/1/capped"}
+    assert all(policy.compiled.fused[k] is not None for k in ("d/1/third", "d/1/capped"))
+    got = {(d.provision, d.subject): (d.status, d.amount) for d in result.decisions}
+    # f2: 1000 万元 / 3 = 333.33... 万元, down to the fen: 3,333,333.33 元; 10% is 100 万元,
+    # capped at 50 万元.  f1: 1 元 / 3 = 0.33 元; 10% = 0.10 元.
+    assert got[("d/1/third", "f2")] == ("eligible", Money(333_333_333))
+    assert got[("d/1/capped", "f2")] == ("eligible", Money(50 * WAN))
+    assert got[("d/1/third", "f1")] == ("eligible", Money(33))
+    assert got[("d/1/capped", "f1")] == ("eligible", Money(10))
+    # f10 has no base: eligible (no condition), its amount unknown until base is given.
+    f10 = next(d for d in result.decisions if d.subject == "f10" and d.provision == "d/1/third")
+    assert (f10.status, f10.amount, f10.amount_kind) == ("eligible", None, "unknown")
+    assert f10.missing_facts == ("firm.base",)
+    for explain in (False, True):
+        general = attrs.evolve(policy, compiled=attrs.evolve(policy.compiled, fast={}))
+        assert policy.evaluate(facts, explain=explain) == general.evaluate(facts, explain=explain)

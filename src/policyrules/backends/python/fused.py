@@ -238,13 +238,13 @@ class _Fuse:
         w(3, "continue")
         w(2, "used = ku")
         w(2, "_V = i.values")
-        w(2, "try:")
-        for j, c in enumerate(conditions):
-            w(3, f"_c{j} = {c}")
-        w(2, "except _Slow:")
-        w(3, "put(slow(i, path, None, None))")
-        w(3, "continue")
-        if conditions:
+        if conditions:  # every one computed (each may read assumptions), as the general way
+            w(2, "try:")
+            for j, c in enumerate(conditions):
+                w(3, f"_c{j} = {c}")
+            w(2, "except _Slow:")
+            w(3, "put(slow(i, path, None, None))")
+            w(3, "continue")
             w(2, f"if not ({' and '.join(f'_c{j}' for j in range(len(conditions)))}):")
             w(3, "put((_CP, i, path, _NE, None, None, (), 0, 0, _NO, -1, None, used))")
             w(3, "continue")
