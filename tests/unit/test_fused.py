@@ -16,7 +16,8 @@ import policyrules
 from policyrules import Grant, Money
 from policyrules.api import Policy
 from policyrules.backends.python import fastpath
-from policyrules.backends.python.fused import _known, fused_award, policy_known
+from policyrules.backends.python.claims import scope_of
+from policyrules.backends.python.fused import _end, _known, fused_award, policy_known
 
 SHIPPED = Path(__file__).resolve().parents[2] / "policies" / "beijing_2025"
 LAUNCH = "jjxf_2025_50/3/launch_reward"
@@ -42,7 +43,7 @@ def _product(n: int, day: str, wan: int, **more: Any) -> dict[str, Any]:
 
 def _no_fused(policy: Policy) -> Policy:
     """The same policy with the fused functions refused: claim by claim (fastpath)."""
-    return attrs.evolve(policy, compiled=attrs.evolve(policy.compiled, fused={"": False}))
+    return attrs.evolve(policy, compiled=attrs.evolve(policy.compiled, fused={}))
 
 
 def test_claims_served_by_the_fused_function(
@@ -76,7 +77,7 @@ def test_claims_served_by_the_fused_function(
         {"firms": [{"id": "f1", "products": products}]}, ledger=ledger, explain=False
     )
     assert handed == ["P11"]  # only the claim the generated code cannot decide
-    assert shipped.compiled.fused[LAUNCH] is not None
+    assert LAUNCH in shipped.compiled.fused
     got = {d.subject: d for d in result.decisions if d.provision == LAUNCH}
     # 2026: the ledger holds 500 万元 of the 1000 万元.  P10 asks 300, capped at 200 per
     # product: 200 (700 used).  P2 asks 150: 150 (850 used).  P9 asks 400 -> 200 by the
@@ -182,8 +183,7 @@ def test_awards_without_conditions_order_or_accounts(tmp_path: Path) -> None:
         "firms": [{"id": "f2", "base": "1000 万元"}, {"id": "f10"}, {"id": "f1", "base": "1 元"}]
     }
     result = policy.evaluate(facts, explain=False)
-    assert set(policy.compiled.fused) == {"", "d/1/third", "d/1/capped"}
-    assert all(policy.compiled.fused[k] is not None for k in ("d/1/third", "d/1/capped"))
+    assert set(policy.compiled.fused) == {"d/1/third", "d/1/capped"}
     got = {(d.provision, d.subject): (d.status, d.amount) for d in result.decisions}
     # f2: 1000 万元 / 3 = 333.33... 万元, down to the fen: 3,333,333.33 元; 10% is 100 万元,
     # capped at 50 万元.  f1: 1 元 / 3 = 0.33 元; 10% = 0.10 元.
@@ -198,3 +198,18 @@ def test_awards_without_conditions_order_or_accounts(tmp_path: Path) -> None:
     for explain in (False, True):
         general = attrs.evolve(policy, compiled=attrs.evolve(policy.compiled, fast={}))
         assert policy.evaluate(facts, explain=explain) == general.evaluate(facts, explain=explain)
+
+
+def test_scope_ends_as_scope_of_counts_them(shipped: Policy) -> None:
+    # fused._end counts where a cap's or a one-time rule's scope ends in a subject's path
+    # without .claims (which reads .compile): the same as len(scope_of(path, per)).
+    checked = 0
+    for p in shipped.checked.provisions():
+        if p.subject is None:
+            continue
+        chain = [e.name for e in reversed(shipped.checked.chain(p.subject))]
+        path = tuple((entity, "x") for entity in chain)
+        for per in [cap.per for cap in p.caps] + [(o.entity,) for o in p.once] + [("nowhere",)]:
+            assert _end(chain, per) == len(scope_of(path, per))
+            checked += 1
+    assert checked > 40  # every provision with a subject, at least its ("nowhere",)

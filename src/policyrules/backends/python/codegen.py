@@ -47,6 +47,7 @@ __all__ = [
     "Slow",
     "check_source",
     "fast_provision",
+    "run_source",
     "strict_reads",
 ]
 
@@ -134,9 +135,7 @@ def fast_provision(p: ProvisionInfo, policy: CheckedPolicy) -> FastProvision | N
     all_conditions = gen.fused(conditions, "{}") if conditions else None
     order_key = gen.fused(order, "(0, _nk({}))") if order else None
     source = "\n".join(gen.lines) + "\n"
-    check_source(source)
-    ns = dict(gen.ns)
-    exec(compile(source, "<policyrules generated code>", "exec"), ns)
+    ns = run_source(source, gen.ns)
 
     def get(name: str | None) -> FastFn | None:
         return None if name is None else ns[name]
@@ -225,6 +224,20 @@ def check_source(
             ok = tok.type in _TOKENS
         if not ok:
             raise AssertionError(f"generated source holds {tok.string!r}")
+
+
+def run_source(
+    source: str,
+    names: Mapping[str, Any],
+    words: frozenset[str] = frozenset(),
+    own: re.Pattern[str] | None = None,
+) -> dict[str, Any]:
+    """Run generated ``source`` once :func:`check_source` (with ``words`` and ``own``)
+    allows it, in a namespace holding ``names``; returns the namespace (its functions)."""
+    check_source(source, words, own)
+    ns = dict(names)
+    exec(compile(source, "<policyrules generated code>", "exec"), ns)
+    return ns
 
 
 _TOKENS = frozenset(

@@ -28,7 +28,7 @@ from ...runtime.values import Undecided, Unknown, Value, year_number
 from .claims import Claim, claim_key, natural_step, path_of, scope_of
 from .codegen import FastProvision, Reads, Slow
 from .compile import CompiledPolicy, CompiledProvision, Env
-from .fused import FusedFn, fused_award, policy_known
+from .fused import FusedFn
 from .rows import CapRow, Path, Row, Rows
 
 __all__ = ["FastClaims"]
@@ -123,16 +123,12 @@ class FastClaims(Rows):
             out[cp.info.id].append(self.serve_one(cp, fp, inst, path, env, used, why))
 
     def _fused_of(self, cp: CompiledProvision) -> FusedFn | None:
-        """The fused function of ``cp``, made on first use and kept with the policy."""
+        """The fused function of ``cp``, if it has one (and generated code: a policy
+        evolved without it has none)."""
         key = cp.info.id
         if key not in self.policy.fast:
-            return None  # no generated code (or a policy evolved without it)
-        made = self.policy.fused
-        if key not in made:
-            if "" not in made:  # the test of the whole policy, once
-                made[""] = policy_known(self.policy.checked)
-            made[key] = fused_award(cp, self.policy.checked) if made[""] else None
-        fn: FusedFn | None = made[key]
+            return None
+        fn: FusedFn | None = self.policy.fused.get(key)
         return fn
 
     def _fused(self, fn: FusedFn, cp: CompiledProvision) -> list[Decision | Row] | None:

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import attrs
 
@@ -35,11 +35,7 @@ from ...runtime.ledger import ClaimLog
 from ...runtime.order import natural_key
 from ...runtime.values import year_number
 from ...typing_rules import Usage
-from .claims import scope_of
-from .codegen import Slow, _conjuncts, _Gen, _Unsupported, check_source
-
-if TYPE_CHECKING:
-    from .compile import CompiledProvision
+from .codegen import Slow, _conjuncts, _Gen, _Unsupported, run_source
 
 __all__ = ["FusedFn", "fused_award"]
 
@@ -139,9 +135,10 @@ def _clause_known(clause: ClauseInfo) -> bool:
     return True
 
 
-def fused_award(cp: CompiledProvision, policy: CheckedPolicy) -> FusedFn | None:
-    """The fused function of award ``cp`` (see the module's docstring), or ``None`` when
-    it is not an award of the kind fused (the caller also checks :func:`policy_known`)."""
+def fused_award(cp: Any, policy: CheckedPolicy) -> FusedFn | None:
+    """The fused function of award ``cp`` (a ``CompiledProvision``: .compile calls this
+    module, so it is not imported here), or ``None`` when it is not an award of the kind
+    fused (the caller also checks :func:`policy_known`)."""
     p = cp.info
     if p.kind != "award" or p.subject is None or p.bounded or cp.bounds is not None:
         return None
@@ -160,7 +157,7 @@ def fused_award(cp: CompiledProvision, policy: CheckedPolicy) -> FusedFn | None:
 class _Fuse:
     """Writes the fused function of one award (see :func:`fused_award`)."""
 
-    def __init__(self, gen: _Gen, cp: CompiledProvision, policy: CheckedPolicy) -> None:
+    def __init__(self, gen: _Gen, cp: Any, policy: CheckedPolicy) -> None:
         self.gen = gen
         self.cp = cp
         # the subject's owners, outermost first: the path's entities
@@ -338,10 +335,7 @@ class _Fuse:
         )
         w(1, "return rows, pend")
         source = "\n".join(self.lines) + "\n"
-        check_source(source, _WORDS, _LOCALS)
-        ns = dict(gen.ns)
-        exec(compile(source, "<policyrules fused code>", "exec"), ns)
-        fn: FusedFn = ns["_serve"]
+        fn: FusedFn = run_source(source, gen.ns, _WORDS, _LOCALS)["_serve"]
         return fn
 
     def _key(self, e: s.Expr) -> str:
@@ -358,5 +352,7 @@ class _Fuse:
 
 
 def _end(chain: list[str], per: tuple[str, ...]) -> int:
-    """Where a scope ``per`` ends in a path of the entities ``chain`` (``scope_of``)."""
-    return len(scope_of(tuple((entity, "") for entity in chain), per))
+    """Where a scope ``per`` ends in a path of the entities ``chain``: the length of
+    ``claims.scope_of`` of such a path (.claims reads .compile, which calls this module;
+    a test holds the two equal)."""
+    return max((n for n, entity in enumerate(chain) if entity in per), default=0) + 1
