@@ -39,6 +39,7 @@ __all__ = [
     "json_number_spellings",
     "json_texts",
     "json_value_texts",
+    "launch_claims",
     "modules",
     "money",
     "money_exprs",
@@ -470,6 +471,50 @@ def product_grants(draw: st.DrawFn, provision: str, max_size: int = 6) -> tuple[
         )
     )
     return tuple(Grant(provision, (("firm", f), ("product", p)), m, y) for f, p, m, y in rows)
+
+
+@st.composite
+def launch_claims(draw: st.DrawFn) -> tuple[dict[str, Any], list[Any]]:
+    """Facts of device measure 3 (京经信发〔2025〕50号 第3条: 200 万元 per product, 1000 万元
+    per firm and year, by approval day) that make its caps bind: up to 3 firms of up to 8
+    products asking 0-600 万元 over 2025-10..2027-12 (few days, so ties on the day), each
+    fact missing at random, ids whose natural order differs from their text order; and
+    earlier grants of measure 3 to the same firms and products (keep them
+    :func:`within_caps`)."""
+    from policyrules import Grant
+
+    provision = "jjxf_2025_50/3/launch_reward"
+    days = st.sampled_from([date(2025, 10, 1), date(2025, 12, 1), date(2026, 3, 2)])
+    days = days | st.sampled_from([date(2026, 3, 9), date(2026, 12, 31), date(2027, 6, 1)])
+    firms: list[dict[str, Any]] = []
+    for f in range(draw(st.integers(1, 3))):
+        products: list[dict[str, Any]] = []
+        for n in draw(st.lists(st.integers(1, 12), unique=True, max_size=8)):
+            item: dict[str, Any] = {"id": f"P{n}"}
+            fields = {
+                "approved_on": days.map(date.isoformat),
+                "launch_routes": st.sampled_from(([], ["national_priority_review"])),
+                "other_national_project": st.booleans(),
+                "launch_reward_decided": st.integers(0, 600).map(lambda w: f"{w} 万元"),
+            }
+            for name, values in fields.items():
+                if draw(st.integers(0, 9)):  # missing one time in ten
+                    item[name] = draw(values)
+            products.append(item)
+        firms.append({"id": f"f{f}", "products": products})
+    rows = draw(
+        st.lists(
+            st.tuples(st.integers(0, 2), st.integers(1, 12), st.integers(0, 200)),
+            max_size=4,
+            unique_by=lambda r: (r[0], r[1]),
+        )
+    )
+    year = draw(st.sampled_from((2025, 2026, 2027)))
+    grants = [
+        Grant(provision, (("firm", f"f{f}"), ("product", f"P{n}")), Money(w * 1_000_000), year)
+        for f, n, w in rows
+    ]
+    return {"firms": firms}, grants
 
 
 # ---- well-typed expressions of every type, and facts with extreme values -------------------

@@ -52,6 +52,12 @@ __all__ = ["HOLIDAY_ASSUMPTION", "Policy", "document_sources", "load", "read_rul
 def _check_ids(facts: Facts) -> None:
     """E303 for each id of ``facts`` (built in Python, not read) that the reader would refuse:
     it would otherwise stop the evaluation when its grant is made."""
+    try:  # each id once (the same ids recur under every firm); the paths only if one fails
+        for ident in {inst.id for insts in facts.instances.values() for inst in insts}:
+            convert_id(ident)
+        return
+    except (ValueRefused, TypeError):
+        pass
     bad = []
     for insts in facts.instances.values():
         for inst in insts:

@@ -11,7 +11,7 @@ from typing import Any, Protocol
 from .decisions import CapEvent, Decision
 from .runtime.ledger import Grant
 from .runtime.values import format_value
-from .terminal import printable
+from .terminal import printable, printable_lines
 
 __all__ = ["Explainable", "decision_json", "decision_text", "explain_text", "result_json"]
 
@@ -129,7 +129,7 @@ def decision_text(d: Decision, *, verbose: bool = False) -> str:
         lines.append(f"  text: 「{text}」")
     # Ids, text facts and reasons come from the facts: each line is shown escaped, so a
     # control character or a newline in them cannot rewrite or forge a line.
-    return "\n".join(printable(line) for line in lines)
+    return "\n".join(printable_lines(lines))
 
 
 def explain_text(result: Explainable, *, verbose: bool = False) -> str:

@@ -31,7 +31,7 @@ from collections.abc import Iterable
 
 import wcwidth
 
-__all__ = ["cells", "json_printable", "printable"]
+__all__ = ["cells", "json_printable", "printable", "printable_lines"]
 
 _BIDI = (0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A))
 _SEPARATORS = (0x2028, 0x2029)
@@ -63,6 +63,17 @@ def printable(text: str, *, keep: str = "") -> str:
     # A regular expression finds the few unsafe characters far faster than str.translate
     # walks every character.
     return pattern.sub(lambda m: _ESCAPES[m.group()], text)
+
+
+def printable_lines(lines: list[str]) -> list[str]:
+    """:func:`printable` of each line; the lines themselves when none holds a character
+    to escape (one search over them all, not one substitution per line)."""
+    pattern = _PATTERNS.get("")
+    if pattern is None:
+        pattern = _PATTERNS[""] = _pattern(_ESCAPES)
+    if pattern.search("".join(lines)) is None:
+        return lines
+    return [printable(line) for line in lines]
 
 
 def json_printable(text: str) -> str:

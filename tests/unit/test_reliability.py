@@ -183,7 +183,8 @@ def test_source_never_calls_eval_exec_or_compile() -> None:
     """No module calls eval, exec, the builtin compile or __import__, nor imports pickle or
     marshal: no text from a .rule or facts file can become Python code.  (compile.py's
     own functions, such as ``compile_policy``, build closures; they never call ``compile``.
-    codegen.py compiles source it wrote from its own words, checked before it runs.)"""
+    codegen.py compiles the source it and fused.py write from their own words, checked
+    before it runs: run_source.)"""
     found = []
     for path in sorted(SRC.rglob("*.py")):
         tree = ast.parse(path.read_text("utf-8"), str(path))

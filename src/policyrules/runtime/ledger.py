@@ -21,7 +21,7 @@ from typing import Any, overload
 import attrs
 
 from ..errors import Diagnostic, LedgerError
-from .money import Money, _of_fen
+from .money import Money, _of_fen, cn_text
 
 __all__ = [
     "NO_EARLIER",
@@ -316,10 +316,13 @@ class Earlier(Sequence[tuple[str, Money]]):
     def describe(self, last: int = 3) -> str:
         """``f1/P1 200 万元, f1/P2 150 万元`` for up to ``last`` claims; beyond that a count,
         the total and the last few: ``12 claims, 1500 万元 in all; the last 3: ...``."""
-        shown = ", ".join(f"{s} {m.format_cn()}" for s, m in self.last(last))
-        if self._stop <= last:
+        log, stop = self._log, self._stop
+        start = max(stop - last, 0)  # as last(): the amounts' texts made from their fen
+        pairs = zip(log.subjects[start:stop], log.amounts[start:stop], strict=True)
+        shown = ", ".join(f"{s} {cn_text(fen)}" for s, fen in pairs)
+        if stop <= last:
             return shown
-        return f"{self._stop} claims, {self.total.format_cn()} in all; the last {last}: {shown}"
+        return f"{stop} claims, {cn_text(log.totals[stop])} in all; the last {last}: {shown}"
 
 
 NO_EARLIER = ClaimLog().view()
@@ -456,6 +459,15 @@ class Accounts:
     def grant_fen(self, provision: str, path: GrantPath, fen: int) -> None:
         """:meth:`grant`, the amount in fen."""
         self._granted[(provision, path)] += fen
+
+    def tables(self) -> tuple[Any, ...]:
+        """The running totals themselves, for generated code that updates them in place
+        (:mod:`policyrules.backends.python.fused`): the claim logs by account, the
+        ledger's fen by account, the fen granted per (provision, path) in the ledger and in
+        this evaluation, the (provision, path) one-time awards paid in the ledger and in
+        this evaluation."""
+        index = self._index
+        return self._by, self._used, index.granted, self._granted, index.paid, self._paid
 
     def paid_before(self, provision: str, path: tuple[tuple[str, str], ...]) -> bool:
         """Whether a one-time provision already paid the entity at ``path`` (一次性)."""

@@ -47,6 +47,7 @@ __all__ = [
     "Slow",
     "check_source",
     "fast_provision",
+    "run_source",
     "strict_reads",
 ]
 
@@ -134,9 +135,7 @@ def fast_provision(p: ProvisionInfo, policy: CheckedPolicy) -> FastProvision | N
     all_conditions = gen.fused(conditions, "{}") if conditions else None
     order_key = gen.fused(order, "(0, _nk({}))") if order else None
     source = "\n".join(gen.lines) + "\n"
-    check_source(source)
-    ns = dict(gen.ns)
-    exec(compile(source, "<policyrules generated code>", "exec"), ns)
+    ns = run_source(source, gen.ns)
 
     def get(name: str | None) -> FastFn | None:
         return None if name is None else ns[name]
@@ -208,18 +207,37 @@ _WORDS = frozenset(
 _OWN_NAME = re.compile(r"_[kf][0-9]+\Z")
 
 
-def check_source(source: str) -> None:
+def check_source(
+    source: str, words: frozenset[str] = frozenset(), names: re.Pattern[str] | None = None
+) -> None:
     """Refuse (AssertionError) generated source holding anything but the words, operators
-    and the numbers 0 and 1 it is made of: the guard before :func:`exec`."""
+    and the numbers 0 and 1 it is made of: the guard before :func:`exec`.  ``words`` and
+    ``names`` (a pattern) allow a generator's own further words."""
     for tok in tokenize.generate_tokens(io.StringIO(source).readline):
         if tok.type == tokenize.NAME:
-            ok = tok.string in _WORDS or _OWN_NAME.match(tok.string) is not None
+            w = tok.string
+            ok = w in _WORDS or w in words or _OWN_NAME.match(w) is not None
+            ok = ok or (names is not None and names.match(w) is not None)
         elif tok.type == tokenize.NUMBER:
             ok = tok.string in ("0", "1")
         else:
             ok = tok.type in _TOKENS
         if not ok:
             raise AssertionError(f"generated source holds {tok.string!r}")
+
+
+def run_source(
+    source: str,
+    names: Mapping[str, Any],
+    words: frozenset[str] = frozenset(),
+    own: re.Pattern[str] | None = None,
+) -> dict[str, Any]:
+    """Run generated ``source`` once :func:`check_source` (with ``words`` and ``own``)
+    allows it, in a namespace holding ``names``; returns the namespace (its functions)."""
+    check_source(source, words, own)
+    ns = dict(names)
+    exec(compile(source, "<policyrules generated code>", "exec"), ns)
+    return ns
 
 
 _TOKENS = frozenset(
@@ -249,6 +267,9 @@ class _Gen:
         self.lines: list[str] = []
         self.bodies: dict[str, str] = {}
         self.typer = ExprTyper(policy, scope, doc, lambda *_: None)
+        # Set by .fused: the name of a local holding the subject's values, read by
+        # subscript (a fact not given raises KeyError, which the fused code takes as Slow).
+        self.values: str | None = None
 
     def const(self, value: Any) -> str:
         name = f"_k{len(self.ns)}"
@@ -292,7 +313,10 @@ class _Gen:
                 return self.name(parts)
             case s.SetLit(items=items):
                 self._not_duration(*items)
-                inner = "".join(f"{self.expr(x)}, " for x in items)
+                made = [self.expr(x) for x in items]
+                if all(re.fullmatch(r"_k[0-9]+", x) for x in made):  # constants: made once
+                    return self.const(frozenset(self.ns[x] for x in made))
+                inner = "".join(f"{x}, " for x in made)
                 return f"frozenset(({inner}))"
             case s.Compare(op=op, left=a, right=b):
                 self._not_duration(a, b)
@@ -353,6 +377,11 @@ class _Gen:
             if r.name == "id":
                 return f"{inst}.id"
             key = self.const(r.name)
+            if self.values is not None and entity == self.scope:
+                got = f"{self.values}[{key}]"
+                if not r.type.nullable:
+                    return got
+                return f"(_v if (_v := {got}) is not {self.const(NONE)} else _slow())"
             if r.type.nullable:  # stated none: the closures compare it (the general way)
                 none = self.const(NONE)
                 got = f"(_v := {inst}.values.get({key}, _A)) is not _A and _v is not {none}"
@@ -369,7 +398,7 @@ class _Gen:
 
     def assumption(self, name: str) -> str:
         key = self.const(name)
-        return f"(used.add({key}), A[{key}])[1]"
+        return f"(used.add({key}) or A[{key}])"
 
     def in_force(self, operand: str) -> str:
         doc = self.doc

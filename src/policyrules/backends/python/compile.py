@@ -7,6 +7,7 @@ provision (conditions, amount, caps, order, period) for the evaluator.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 import attrs
 
@@ -18,6 +19,7 @@ from ...runtime.values import Undecided, Unknown, Value
 from .amounts import Bounds, compile_bounds
 from .codegen import FastProvision, fast_provision
 from .exceptions import cap_limit
+from .fused import fused_award, policy_known
 
 __all__ = [
     "CompiledCap",
@@ -76,6 +78,8 @@ class CompiledPolicy:
     parameter_defaults: Mapping[str, Value]
     assumption_defaults: Mapping[str, Value]
     fast: Mapping[str, FastProvision] = attrs.field(factory=dict)
+    # By award id: the one function serving all its claims (.fused), where it has one.
+    fused: Mapping[str, Any] = attrs.field(factory=dict, eq=False, repr=False)
 
 
 def compile_policy(policy: CheckedPolicy) -> CompiledPolicy:
@@ -91,9 +95,15 @@ def compile_policy(policy: CheckedPolicy) -> CompiledPolicy:
     }
     infos = policy.provisions()
     fast = {p.id: f for p in infos if (f := fast_provision(p, policy)) is not None}
-    return CompiledPolicy(
-        policy, tuple(_provision(p, policy) for p in infos), params, assumptions, fast
-    )
+    provisions = tuple(_provision(p, policy) for p in infos)
+    # Here, not on first use: generated source runs when the policy is compiled, never
+    # while facts are evaluated.
+    fused: dict[str, Any] = {}
+    if policy_known(policy):
+        for cp in provisions:
+            if cp.info.id in fast and (fn := fused_award(cp, policy)) is not None:
+                fused[cp.info.id] = fn
+    return CompiledPolicy(policy, provisions, params, assumptions, fast, fused)
 
 
 def _conjuncts(e: s.Expr) -> list[s.Expr]:

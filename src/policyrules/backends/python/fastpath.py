@@ -16,7 +16,7 @@ looked at (:mod:`~policyrules.backends.python.rows`).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 import attrs
 
@@ -28,6 +28,7 @@ from ...runtime.values import Undecided, Unknown, Value, year_number
 from .claims import Claim, claim_key, natural_step, path_of, scope_of
 from .codegen import FastProvision, Reads, Slow
 from .compile import CompiledPolicy, CompiledProvision, Env
+from .fused import FusedFn
 from .rows import CapRow, Path, Row, Rows
 
 __all__ = ["FastClaims"]
@@ -94,34 +95,21 @@ class FastClaims(Rows):
         (:func:`~policyrules.backends.python.claims.claim_key`), each the fast way if it
         can be, else the general way."""
         fast = self.policy.fast
-        a, p = self.assumptions, self.parameters
+        if len(group) == 1:
+            fused = self._fused_of(group[0])
+            if fused is not None:
+                rows = self._fused(fused, group[0])
+                if rows is not None:
+                    out[group[0].info.id].extend(rows)
+                    return
         pending: list[_Pending] = []
         for cp in group:
             rank = natural_key(cp.info.id)
             fp = fast.get(cp.info.id)
-            nkeys = len(cp.order)
             for inst in self.subjects(cp):
                 assert inst is not None  # an award has a subject
                 path = path_of(inst)
-                used: set[str] = set()
-                env: Env | None = None
-                if not cp.order:
-                    key: Any = ((), natural_path_key(path), rank)
-                else:
-                    try:
-                        if fp is None or fp.order_key is None:
-                            raise Slow
-                        try:
-                            keys = fp.order_key(inst, used, a, p)
-                        except Slow:
-                            keys = tuple(
-                                [self._order_key(fp, cp, n, inst, used) for n in range(nkeys)]
-                            )
-                        key = (keys, natural_path_key(path), rank)
-                    except Slow:
-                        env = self.env(cp, inst)
-                        key = claim_key(cp, path, rank, env)
-                        used = env.used_assumptions
+                key, env, used = self.claim_key(cp, fp, inst, path, rank)
                 pending.append((key, cp, fp, inst, path, env, used))
         pending.sort(key=_first)
         previous: Claim | None = None
@@ -132,20 +120,117 @@ class FastClaims(Rows):
                 claim = Claim(key, cp, inst, path, env)
                 why = natural_step(previous, claim) if previous is not None else None
                 previous = claim
-            row: Decision | Row | None = None
-            if fp is not None:
-                try:
-                    row = self.fast_award(fp, cp, inst, path, set(used), why)
-                except Slow:
-                    row = None
-            if row is None:
-                if env is None:
-                    env = self.env(cp, inst)
-                    env.used_assumptions |= used
-                row = self.decide(cp, inst, env, path)
-                if why is not None:
-                    row = attrs.evolve(row, trace=(why, *row.trace))
-            out[cp.info.id].append(row)
+            out[cp.info.id].append(self.serve_one(cp, fp, inst, path, env, used, why))
+
+    def _fused_of(self, cp: CompiledProvision) -> FusedFn | None:
+        """The fused function of ``cp``, if it has one (and generated code: a policy
+        evolved without it has none)."""
+        key = cp.info.id
+        if key not in self.policy.fast:
+            return None
+        fn: FusedFn | None = self.policy.fused.get(key)
+        return fn
+
+    def _fused(self, fn: FusedFn, cp: CompiledProvision) -> list[Decision | Row] | None:
+        """The claims of ``cp`` served by its fused function (:mod:`.fused`), handing it
+        what it cannot do itself; ``None`` if it declined (serve them claim by claim)."""
+        fp = self.policy.fast.get(cp.info.id)
+        rank = natural_key(cp.info.id)
+
+        def keyslow(inst: Instance, path: Path, n: int) -> tuple[Any, ...]:
+            (keys, ids, _), env, used = self.claim_key(cp, fp, inst, path, rank)
+            flat = [x for pair in keys for x in pair] + [k for _, k in ids]
+            return (*flat, n, inst, path, used, env)
+
+        def slow(
+            inst: Instance, path: Path, used: set[str] | None, env: Env | None
+        ) -> Decision | Row:
+            if used is None:  # the fused code read into the key's set: the key again
+                _, env, used = self.claim_key(cp, fp, inst, path, rank)
+            return self.serve_one(cp, fp, inst, path, env, used, None)
+
+        subjects = self.subjects(cp)
+        tables = self.accounts.tables()
+        got = fn(subjects, self.assumptions, self.parameters, *tables, self.grants, keyslow, slow)
+        if got is None:
+            return None
+        rows: list[Decision | Row] = got[0]
+        if self.explain:
+            self._natural_steps(cp, rows, got[1])
+        return rows
+
+    def _natural_steps(
+        self, cp: CompiledProvision, rows: list[Decision | Row], keys: list[tuple[Any, ...]]
+    ) -> None:
+        """With explanations: the step saying natural order served a claim
+        (:func:`natural_step`), as serve_fast adds it, from the fused sort keys."""
+        n, rank = len(cp.order), natural_key(cp.info.id)
+        previous: Claim | None = None
+        for at, key in enumerate(keys):
+            inst, path = key[-4], key[-3]
+            pairs = tuple(zip(key[: 2 * n : 2], key[1 : 2 * n : 2], strict=True))
+            claim = Claim((pairs, natural_path_key(path), rank), cp, inst, path, None)
+            why = natural_step(previous, claim) if previous is not None else None
+            previous = claim
+            if why is None:
+                continue
+            row = rows[at]
+            if isinstance(row, Decision):
+                rows[at] = attrs.evolve(row, trace=(why, *row.trace))
+            else:
+                rows[at] = cast(Row, (*row[:11], why, *row[12:]))
+
+    def claim_key(
+        self,
+        cp: CompiledProvision,
+        fp: FastProvision | None,
+        inst: Instance,
+        path: Path,
+        rank: Any,
+    ) -> tuple[Any, Env | None, set[str]]:
+        """The claim's key in the pool-wide order (:func:`claim_key`) by the generated
+        functions where they can, its Env if one was made, the assumptions the key read."""
+        used: set[str] = set()
+        if not cp.order:
+            return ((), natural_path_key(path), rank), None, used
+        try:
+            if fp is None or fp.order_key is None:
+                raise Slow
+            a, p = self.assumptions, self.parameters
+            try:
+                keys = fp.order_key(inst, used, a, p)
+            except Slow:
+                n = len(cp.order)
+                keys = tuple([self._order_key(fp, cp, k, inst, used) for k in range(n)])
+            return (keys, natural_path_key(path), rank), None, used
+        except Slow:
+            env = self.env(cp, inst)
+            key = claim_key(cp, path, rank, env)
+            return key, env, env.used_assumptions
+
+    def serve_one(
+        self,
+        cp: CompiledProvision,
+        fp: FastProvision | None,
+        inst: Instance,
+        path: Path,
+        env: Env | None,
+        used: set[str],
+        why: Step | None,
+    ) -> Decision | Row:
+        """One claim in its turn: the fast way if it can be, else the general way."""
+        if fp is not None:
+            try:
+                return self.fast_award(fp, cp, inst, path, set(used), why)
+            except Slow:
+                pass
+        if env is None:
+            env = self.env(cp, inst)
+            env.used_assumptions |= used
+        row = self.decide(cp, inst, env, path)
+        if why is not None:
+            row = attrs.evolve(row, trace=(why, *row.trace))
+        return row
 
     def fast_conditions(
         self, fp: FastProvision, cp: CompiledProvision, inst: Instance, path: Path, used: set[str]

@@ -1,0 +1,358 @@
+"""One generated function per award serving all its claims: the fast path's loop, fused.
+
+For an award whose every expression has generated code (:mod:`.codegen`) and whose claims
+share no pool with another provision's, :func:`fused_award` writes ONE Python function
+that does what :meth:`~policyrules.backends.python.fastpath.FastClaims.serve_fast` and
+``fast_award`` do claim by claim, on plain locals: the `order by` keys and the path's ids
+in natural order as one flat sort key per claim, then, in that order, the conditions, the
+one-time rules, the amount and the caps in integer fen against the accounts' own tables
+(:meth:`~policyrules.runtime.ledger.Accounts.tables`), each decision kept as the same
+compact :data:`~policyrules.backends.python.rows.Row` the fast path keeps (with
+explanations, the natural-order steps are added from its sort keys afterwards, and the rows
+are explained on demand as the fast path's are).  A claim it
+cannot decide so (a fact or parameter not given, a value the generated code leaves to
+the closures) is handed, before it changes any account, to the fast path's own
+``serve_one`` (which falls back to the general way): the results are the same, claim for
+claim, fen for fen.
+
+The test of what it takes is strict (:func:`fused_award`): a provision is fused only when
+every field of the checked policy, its clauses and its provisions that this module does not
+know is at its default and every statement of every provision is one it knows; anything
+else (a construct added later) leaves the award to the fast path and the general way.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+import attrs
+
+from ... import syntax as s
+from ...model import CheckedPolicy, ClauseInfo
+from ...runtime.ledger import ClaimLog
+from ...runtime.order import natural_key
+from ...runtime.values import year_number
+from ...typing_rules import Usage
+from .codegen import Slow, _conjuncts, _Gen, _Unsupported, run_source
+
+__all__ = ["FusedFn", "fused_award"]
+
+# (subjects, assumptions, parameters, the accounts' tables (see Accounts.tables), the
+# grants list, the key of a claim the generated code cannot key, the serving of a claim it
+# cannot serve) -> the rows and decisions in serving order and the claims' sort keys
+# (flat: the `order by` keys as (0, value) or (1, ()) pairs, the path's ids in natural
+# order, a count, the subject, its path, the key's assumptions, its Env or None), or None
+# (an unexpected shape: serve the claims the fast path's way).
+FusedFn = Callable[..., Any]
+
+_NONE: frozenset[str] = frozenset()
+
+# What the fused test knows.  A field not listed here must be at its default.
+_POLICY_FIELDS = frozenset(
+    {"documents", "entities", "enums", "parameters", "assumptions", "clauses", "defines"}
+    | {"sources", "modules", "tables"}
+)
+_CLAUSE_FIELDS = frozenset(
+    {"id", "document", "label", "title", "chapter", "quote", "notes", "parameters"}
+    | {"assumptions", "provisions", "path", "span", "node", "agencies", "twins"}
+)
+_PROVISION_FIELDS = frozenset(
+    {"id", "kind", "name", "title", "document", "clause", "subject", "quote", "notes"}
+    | {"eligible", "amount", "decided", "caps", "once", "order", "due", "done", "require"}
+    | {"consequence", "facts", "parameters", "assumptions", "node", "range", "minimum"}
+    | {"rounding"}
+)
+# Statements any provision of the policy may hold; those of a fused award (the rest make
+# fast_provision refuse it, or are not an award's).
+_STATEMENTS = (
+    s.Quote,
+    s.Note,
+    s.Subject,
+    s.Eligible,
+    s.Amount,
+    s.AmountDecided,
+    s.AmountRange,
+    s.AmountMinimum,
+    s.Rounding,
+    s.Cap,
+    s.Once,
+    s.OrderBy,
+    s.Due,
+    s.Done,
+    s.Require,
+    s.Consequence,
+    s.Tiers,
+    s.Quota,
+)
+_FUSED_STATEMENTS: tuple[type[s.Stmt], ...] = (s.Quote, s.Note, s.Subject, s.Eligible)
+_FUSED_STATEMENTS += (s.Amount, s.AmountDecided, s.Cap, s.Once, s.OrderBy)
+
+# The words of the fused source beyond those of codegen (see check_source).
+_WORDS = frozenset(
+    {"for", "try", "except", "continue", "None", "is", "len", "set", "return"}
+    | {"insts", "pend", "add", "rows", "put", "sort", "copy", "append", "parent", "entity"}
+    | {"certain", "possible", "subjects", "fen", "n", "path", "ku", "env", "key", "e"}
+    | {"by", "uidx", "gidx", "gnow", "pidx", "pnow", "grants", "keyslow", "slow", "_Log"}
+    | {"req", "before", "running", "lowest", "room", "after", "amount", "exact", "year"}
+    | {"sub", "gk", "_serve", "_V", "_nt", "_Slow", "_yn", "_CP", "_EL", "_NE", "_EX", "_UP"}
+    | {"_NO", "_SL", "_pid", "_E", "seen"}
+)
+# Its own locals: _c0 (a condition), _l0 (a limit), _a0 (an account), _u0 (the ledger's
+# part), _r0 (a cap row), _y0 (a year), _w0 (an owner), _x0 (a sort key's part).
+_LOCALS = re.compile(r"_[claurywx][0-9]+\Z")
+
+
+def _known(obj: Any, fields: frozenset[str]) -> bool:
+    """Every attrs field of ``obj`` not in ``fields`` holds its default."""
+    for f in attrs.fields(type(obj)):
+        if f.name in fields:
+            continue
+        default = f.default
+        if isinstance(default, attrs.Factory):  # type: ignore[arg-type]
+            default = default.factory()
+        if default is attrs.NOTHING or getattr(obj, f.name) != default:
+            return False
+    return True
+
+
+def policy_known(policy: CheckedPolicy) -> bool:
+    """Whether the policy holds only what the fused test knows (see the module's docstring)."""
+    if not _known(policy, _POLICY_FIELDS):
+        return False
+    return all(_clause_known(clause) for clause in policy.clauses)
+
+
+def _clause_known(clause: ClauseInfo) -> bool:
+    if not _known(clause, _CLAUSE_FIELDS):
+        return False
+    for p in clause.provisions:
+        if not _known(p, _PROVISION_FIELDS):
+            return False
+        if not all(type(x) in _STATEMENTS for x in p.node.body):
+            return False
+    return True
+
+
+def fused_award(cp: Any, policy: CheckedPolicy) -> FusedFn | None:
+    """The fused function of award ``cp`` (a ``CompiledProvision``: .compile calls this
+    module, so it is not imported here), or ``None`` when it is not an award of the kind
+    fused (the caller also checks :func:`policy_known`)."""
+    p = cp.info
+    if p.kind != "award" or p.subject is None or p.bounded or cp.bounds is not None:
+        return None
+    if not all(type(x) in _FUSED_STATEMENTS for x in p.node.body):
+        return None
+    if any(cap.exceptions for cap in p.caps) or (p.amount is None and p.decided is None):
+        return None
+    doc = next((d for d in policy.documents if d.name == p.document), None)
+    gen = _Gen(policy, p.subject, doc)
+    try:
+        return _Fuse(gen, cp, policy).build()
+    except _Unsupported:
+        return None
+
+
+class _Fuse:
+    """Writes the fused function of one award (see :func:`fused_award`)."""
+
+    def __init__(self, gen: _Gen, cp: Any, policy: CheckedPolicy) -> None:
+        self.gen = gen
+        self.cp = cp
+        # the subject's owners, outermost first: the path's entities
+        self.chain = [e.name for e in reversed(policy.chain(cp.info.subject))]
+        self.lines: list[str] = []
+
+    def emit(self, depth: int, text: str) -> None:
+        self.lines.append("    " * depth + text)
+
+    def build(self) -> FusedFn:
+        p, cp, gen = self.cp.info, self.cp, self.gen
+        k = gen.const
+        depth = len(self.chain)
+        gen.values = "_V"  # the subject's facts read from a local, by subscript
+        conditions = [gen.expr(part) for line in p.eligible for part in _conjuncts(line.condition)]
+        if p.amount is not None:
+            amount = gen.expr(p.amount.expr)
+        else:
+            assert p.decided is not None
+            amount = gen.expr(s.Name((p.decided.fact,)))
+        limits = [self._fen(cap.limit) for cap in p.caps]
+        years = [gen.expr(c.year_of) if c.year_of is not None else None for c in p.caps]
+        order = [f"0, {self._key(x)}, " for x in p.order]
+        gen.ns.update({"_Slow": (Slow, KeyError), "_yn": year_number, "_nt": natural_key})
+        gen.ns.update({"_Log": ClaimLog, "_CP": cp, "_NO": _NONE, "_E": ClaimLog()})
+        gen.ns.update({"_EL": "eligible", "_NE": "not_eligible", "_EX": "exact", "_UP": "up_to"})
+        gen.ns.update({"_SL": "/", "_pid": p.id})
+        # Where each cap's scope and each one-time rule's scope ends in the path.
+        ends = [_end(self.chain, cap.per) for cap in p.caps]
+        once = [(n, _end(self.chain, (o.entity,))) for n, o in enumerate(p.once)]
+        checked = [(n, end) for n, end in once if p.once[n].entity in self.chain]
+        w = self.emit
+        w(0, "def _serve(insts, A, P, by, uidx, gidx, gnow, pidx, pnow, grants, keyslow, slow):")
+        w(1, "pend = []")
+        w(1, "add = pend.append")
+        w(1, "n = 0")
+        w(1, "seen = set()")
+        w(1, "for i in insts:")
+        w(2, "n += 1")
+        # The owners from the subject up: _w{depth-1} is the subject, _w0 the outermost.
+        w(2, f"_w{depth - 1} = i")
+        for d in range(depth - 2, -1, -1):
+            w(2, f"_w{d} = _w{d + 1}.parent")
+            w(2, f"if _w{d} is None:")
+            w(3, "return None")
+        w(2, "if _w0.parent is not None:")
+        w(3, "return None")
+        # Owners of the entities the schema declares (the scopes' ends are counted so).
+        entities = " or ".join(f"_w{d}.entity != {k(e)}" for d, e in enumerate(self.chain))
+        w(2, f"if {entities}:")
+        w(3, "return None")
+        ids = "".join(f"(_w{d}.entity, _w{d}.id), " for d in range(depth))
+        w(2, f"path = ({ids})")
+        nks = "".join(f"_nt(_w{d}.id), " for d in range(depth))
+        # A cap counted per subject (its scope the whole path) has an account only this
+        # claim draws on, when no two claims share a path: no log is kept for it (_E).
+        own = [j for j, cap in enumerate(cp.caps) if cap.per and ends[j] == depth]
+        if own:
+            w(2, "if path in seen:")
+            w(3, "return None")
+            w(2, "seen.add(path)")
+        w(2, "used = set()")
+        w(2, "_V = i.values")
+        w(2, "try:")
+        w(3, f"add(({''.join(order)}{nks}n, i, path, used, None))")
+        w(2, "except _Slow:")
+        w(3, "add(keyslow(i, path, n))")
+        w(1, "pend.sort()")
+        w(1, "rows = []")
+        w(1, "put = rows.append")
+        names = "".join(f"_x{j}, " for j in range(2 * len(p.order) + depth + 1))
+        w(1, f"for ({names}i, path, ku, env) in pend:")
+        w(2, "if env is not None:")
+        w(3, "put(slow(i, path, ku, env))")
+        w(3, "continue")
+        w(2, "used = ku")
+        w(2, "_V = i.values")
+        if conditions:  # every one computed (each may read assumptions), as the general way
+            w(2, "try:")
+            for j, c in enumerate(conditions):
+                w(3, f"_c{j} = {c}")
+            w(2, "except _Slow:")
+            w(3, "put(slow(i, path, None, None))")
+            w(3, "continue")
+            w(2, f"if not ({' and '.join(f'_c{j}' for j in range(len(conditions)))}):")
+            w(3, "put((_CP, i, path, _NE, None, None, (), 0, 0, _NO, -1, None, used))")
+            w(3, "continue")
+        w(2, "gk = (_pid, path)")
+        for n, end in checked:
+            w(2, "key = gk" if end == depth else f"key = (_pid, path[:{end}])")
+            w(2, "if key in pnow or key in pidx:")
+            w(3, f"put((_CP, i, path, _NE, None, None, (), 0, 0, _NO, {k(n)}, None, used))")
+            w(3, "continue")
+        w(2, "try:")
+        w(3, f"req = ({amount}).fen")
+        for j, lim in enumerate(limits):
+            w(3, f"_l{j} = {lim}")
+        for j, y in enumerate(years):
+            if y is not None and cp.caps[j].per:
+                w(3, f"_y{j} = _yn({y})")
+        w(2, "except _Slow:")
+        w(3, "put(slow(i, path, None, None))")
+        w(3, "continue")
+        w(2, "if req < 0:")
+        w(3, "req = 0")
+        w(2, "before = gidx.get(gk, 0) + gnow.get(gk, 0)")
+        w(2, "if before:")
+        w(3, "req = req - before if req > before else 0")
+        w(2, "running = lowest = req")
+        w(2, "year = None")
+        accounts: list[int] = []
+        for j, cap in enumerate(cp.caps):
+            if not cap.per:
+                w(2, f"room = _l{j} - before if _l{j} > before else 0")
+                w(2, "after = running if running < room else room")
+                w(2, f"_r{j} = ({k(cap)}, None, None, _l{j}, before, None, 0, running, after)")
+                w(2, "running = after")
+                w(2, "if room < lowest:")
+                w(3, "lowest = room")
+                continue
+            end = ends[j]
+            scope = "path" if end == depth else f"path[:{end}]"
+            year = "None"
+            if years[j] is not None:
+                year = f"_y{j}"
+                w(2, f"year = _y{j}")
+            w(2, f"key = ({k(cap.pool)}, {scope}, {year})")
+            w(2, f"_u{j} = uidx.get(key, 0) if uidx else 0")
+            if j in own:  # no earlier claim of this evaluation: nothing taken, none pending
+                w(2, f"room = _l{j} - _u{j}")
+                w(2, "after = running if running < room else (room if room > 0 else 0)")
+                w(2, f"_r{j} = ({k(cap)}, path, {year}, _l{j}, _u{j}, _E, 0, running, after)")
+                w(2, "running = after")
+            else:
+                accounts.append(j)
+                w(2, f"_a{j} = by.get(key)")
+                w(2, f"if _a{j} is None:")
+                w(3, f"_a{j} = by[key] = _Log()")
+                w(2, f"room = _l{j} - _u{j} - _a{j}.certain")
+                w(2, "after = running if running < room else (room if room > 0 else 0)")
+                w(
+                    2,
+                    f"_r{j} = ({k(cap)}, key[1], {year}, _l{j}, _u{j}, _a{j}, "
+                    f"len(_a{j}.subjects), running, after)",
+                )
+                w(2, "running = after")
+                w(2, f"room -= _a{j}.possible")
+            w(2, "if room < lowest:")
+            w(3, "lowest = room if room > 0 else 0")
+        w(2, "amount = running")
+        w(2, "exact = lowest == amount")
+        if accounts:
+            sub = " + _SL + ".join(f"path[{d}][1]" for d in range(depth))
+            w(2, f"sub = {sub}")
+            for m, j in enumerate(accounts):
+                # each account once, as the general way (two caps may share one)
+                earlier = [f"_a{j} is not _a{o}" for o in accounts[:m]]
+                if earlier:
+                    w(2, f"if {' and '.join(earlier)}:")
+                    w(3, f"_a{j}.append(sub, amount, exact)")
+                else:
+                    w(2, f"_a{j}.append(sub, amount, exact)")
+        w(2, "if exact and amount:")
+        # 0.00 元 is not a payment: no grant, and a one-time award stays open.
+        for _, end in once:
+            scope = "path" if end == depth else f"path[:{end}]"
+            w(3, f"pnow.add((_pid, {scope}))")
+        w(3, "grants.append((_pid, path, amount, year))")
+        w(3, "gnow[gk] += amount")
+        caps = "".join(f"_r{j}, " for j in range(len(cp.caps)))
+        w(
+            2,
+            f"put((_CP, i, path, _EL, amount, _EX if exact else _UP, ({caps}), before, req, "
+            "_NO, -1, None, used))",
+        )
+        w(1, "return rows, pend")
+        source = "\n".join(self.lines) + "\n"
+        fn: FusedFn = run_source(source, gen.ns, _WORDS, _LOCALS)["_serve"]
+        return fn
+
+    def _key(self, e: s.Expr) -> str:
+        """An `order by` key as claim_key orders it: text in natural order."""
+        if self.gen.typer.type_of(e, Usage()).kind in ("date", "money", "number", "year"):
+            return self.gen.expr(e)  # not text: _nk would return it as it is
+        return f"_nk({self.gen.expr(e)})"
+
+    def _fen(self, e: s.Expr) -> str:
+        """A cap's limit in fen: a constant for a money literal."""
+        if isinstance(e, s.MoneyLit):
+            return self.gen.const(self.gen.ns[self.gen.expr(e)].fen)
+        return f"({self.gen.expr(e)}).fen"
+
+
+def _end(chain: list[str], per: tuple[str, ...]) -> int:
+    """Where a scope ``per`` ends in a path of the entities ``chain``: the length of
+    ``claims.scope_of`` of such a path (.claims reads .compile, which calls this module;
+    a test holds the two equal)."""
+    return max((n for n, entity in enumerate(chain) if entity in per), default=0) + 1
