@@ -21,19 +21,10 @@ from .model import CheckedPolicy, ProvisionInfo
 from .printer import print_cap, print_expr
 from .runtime.values import format_value
 from .terminal import printable
+from .vocab import REASONS, amount_words, status_words
 from .words import Words, date_zh, value_zh
 
 __all__ = ["add_text_zh", "decision_text_zh", "explain_text_zh", "no_words", "status_zh"]
-
-_STATUS = {
-    "eligible": "符合条件",
-    "not_eligible": "不符合条件",
-    "unknown": "待定",
-}
-_STATUS_OF_KIND = {
-    "deadline": {"met": "按期完成", "not_met": "未按期完成", "pending": "尚未到期"},
-    "target": {"met": "已达到", "not_met": "未达到", "pending": "尚未到期"},
-}
 
 
 def no_words() -> Words:
@@ -43,8 +34,7 @@ def no_words() -> Words:
 
 def status_zh(d: Decision) -> str:
     """The status of ``d`` in words: 符合条件, 不符合条件, 待定, 按期完成, 已达到..."""
-    own = _STATUS_OF_KIND.get(d.kind, {})
-    return own.get(d.status) or _STATUS.get(d.status) or d.status
+    return status_words(d.status, d.kind)
 
 
 def _label(label: str) -> str:
@@ -64,28 +54,31 @@ def _titles(w: Words, facts: tuple[str, ...] | list[str]) -> str:
 
 
 def _amount(w: Words, d: Decision) -> str | None:
+    """The amount line of an eligible award, in :func:`~policyrules.vocab.amount_words`'
+    words, with why it is not exact."""
     if d.kind != "award" or d.status != "eligible":
         return None
-    if d.amount_kind == "exact":
-        return f"金额：{format_value(d.amount)}（确定金额）"
-    if d.amount_kind == "up_to":
-        why = []
-        if d.missing_parameters:
-            why.append("待定：" + "、".join(w.parameter(p) for p in d.missing_parameters))
-        if d.missing_facts:
-            why.append("尚缺：" + _titles(w, d.missing_facts))
-        if not why:
-            why.append("文本只规定了上限")
-        return f"金额：最高 {format_value(d.amount)}（这是上限，不是确定金额；{'；'.join(why)}）"
-    if d.amount_kind == "range" and d.amount_min is not None:
-        why = []
-        if d.missing_facts:
-            why.append("尚缺：" + _titles(w, d.missing_facts))
-        if d.missing_parameters:
-            why.append("待定：" + "、".join(w.parameter(p) for p in d.missing_parameters))
-        tail = f"（{'；'.join(why)}）" if why else "（确切金额在此区间内，待定）"
-        return f"金额：至少 {format_value(d.amount_min)}，至多 {format_value(d.amount)}{tail}"
-    return "金额：未知（无法计算上限）"
+    why = []
+    if d.missing_parameters:
+        why.append("待定：" + "、".join(w.parameter(p) for p in d.missing_parameters))
+    if d.missing_facts:
+        why.append("尚缺：" + _titles(w, d.missing_facts))
+    kind = d.amount_kind if d.amount is not None else "unknown"
+    if kind == "range" and d.amount_min is None:
+        kind = "up_to"
+    said = amount_words(
+        kind,
+        format_value(d.amount),
+        format_value(d.amount_min) if d.amount_min is not None else None,
+    )
+    if kind == "exact":
+        return f"金额：{said}"
+    if kind == "up_to":
+        why = why or ["文本只规定了上限"]
+        return f"金额：{said}（这是上限，不是确定金额；{'；'.join(why)}）"
+    if kind == "range":
+        return f"金额：{said}（{'；'.join(why) or '确切金额在此区间内，待定'}）"
+    return f"金额：{said}（{'；'.join(why) or '无法计算上限'}）"
 
 
 _SCOPE = re.compile(r"(\S+) (.+?)(?:, year (\d+))?")
@@ -185,22 +178,6 @@ def _conditions(p: ProvisionInfo | None) -> dict[str, s.Expr]:
 
 _NO_SCHEDULE = re.compile(r"E501: the holiday schedule for (\d+) is not published.*", re.S)
 _CODE = re.compile(r"(E\d{3}):")
-# Why a value could not be computed, in words; the evaluator's own wording (which names the
-# expression) stays in --trace and in JSON's `reasons`.
-_REASONS = {
-    "E401": "期限的天数不是整数，或期限的末日超出 9999 年 12 月 31 日",
-    "E410": "期限的天数为负数",
-    "E412": "所需数值超过 40 位，无法精确计算",
-    "E413": "所需数值无法精确计算",
-    "E414": "对空列表求平均、最小或最大值，没有结果",
-    "E415": "计算中除数为零",
-    "E416": "主管部门决定的比例或金额超出文本规定的区间，属于事实数据有误",
-    "E417": "分段计算的各段上限没有逐段提高",
-    "E418": "择优排名在名额边界处并列（或数值低于最低一档），需主管部门确定先后",
-    "E419": "台账中此前的发放未注明档次，无法按“只给最高档”计算",
-    "E420": "同一上限的两项例外同时适用且上限不同，需主管部门裁定，不自行取舍",
-    "E502": "推算放假安排的年份超出 2000—2099 年的范围",
-}
 
 
 def _undecided(reason: str) -> str:
@@ -212,8 +189,8 @@ def _undecided(reason: str) -> str:
             "holiday_schedule=statutory_projection（按法定节假日规则推算）或 "
             "holiday_schedule=weekends_only（只按周末计）"
         )
-    if (m := _CODE.match(reason)) is not None and m[1] in _REASONS:
-        return f"无法判断：{_REASONS[m[1]]}（{m[1]}）"
+    if (m := _CODE.match(reason)) is not None and m[1] in REASONS:
+        return f"无法判断：{REASONS[m[1]]}（{m[1]}）"
     return f"无法判断：{reason}"
 
 

@@ -18,17 +18,12 @@ from .api import Policy
 from .model import CheckedPolicy, ClauseInfo
 from .printer import print_expr
 from .reference import FactRow, anchor, clause_heading, facts_index
+from .vocab import KINDS
 
 __all__ = ["GLOSSARY_TERMS", "KIND_NAMES", "Page", "document_page", "facts_page"]
 
-KIND_NAMES = {
-    "award": "资金支持",
-    "entitlement": "待遇",
-    "deadline": "办理时限",
-    "target": "工作目标",
-    "declaration": "原则性表述",
-}
-"""The provision kinds as the overview and the measure pages name them."""
+KIND_NAMES = KINDS
+"""The provision kinds as the overview and the measure pages name them (the vocabulary's)."""
 
 GLOSSARY_TERMS = (
     "一次性",

@@ -13,6 +13,7 @@ import attrs
 
 from . import syntax as s
 from .model import CheckedPolicy, ClauseInfo, ProvisionInfo
+from .vocab import KINDS
 from .words import Words, date_zh
 
 __all__ = ["SECTIONS", "Summary", "measure_summary", "summary_text"]
@@ -28,12 +29,8 @@ SECTIONS = (
     ("related", "相关措施"),
 )
 
-_KIND = {
-    "award": "资金",
-    "entitlement": "待遇",
-    "deadline": "办理时限",
-    "target": "工作目标",
-}
+# The kinds a summary says what they give (a declaration gives nothing of its own).
+_KIND = {k: KINDS[k] for k in ("award", "entitlement", "deadline", "target")}
 
 
 @attrs.frozen

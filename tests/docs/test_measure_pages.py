@@ -46,7 +46,11 @@ def test_inputs_are_rows_of_fact_titles(
     case = _case(cases, "clause-03.yaml", "decided exactly 200万 is granted in full, no cap binds")
     rows = fact_rows(policy.checked, case.facts)
     assert rows == [
-        ("医疗器械产品 P1（企业 firm-a）", "境内获批上市（注册）日期", "2026-03-01"),
+        (
+            "医疗器械产品 P1（企业 firm-a）",
+            "境内获批上市（注册）日期",
+            "2026年3月1日",
+        ),  # the case file says 2026-03-01
         (
             "医疗器械产品 P1（企业 firm-a）",
             "获批上市前承担的国家项目或进入的审评审批程序",
@@ -107,7 +111,8 @@ def test_case_titles_in_chinese(policy: policyrules.Policy, cases: list[WorkedCa
     )
     trial = cases_by_clause(cases)[c6.id][0]
     title = case_title(policy.checked, c6, trial)
-    assert title.endswith("：A1 按时办结，期满日 2025-11-06")
+    # The letter's words for a met deadline (policyrules.vocab), the date as 2025年11月6日.
+    assert title.endswith("：A1 按期完成，期满日 2025年11月6日")
 
 
 def test_results_in_words(policy: policyrules.Policy) -> None:
