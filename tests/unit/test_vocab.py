@@ -118,8 +118,11 @@ def test_amount_words_follow_the_kinds() -> None:
 def test_kinds_are_one_table(policy: policyrules.Policy) -> None:
     """The overview's and measure pages' kind names and the summaries' 给予 lines agree."""
     assert KIND_NAMES is vocab.KINDS
-    s = measure_summary(policy.checked, policy.checked.clause("jjxf_2025_50/7"))
-    assert s.grants and all(f"】{vocab.KINDS['award']}：" in g for g in s.grants)
+    clause = policy.checked.clause("jjxf_2025_50/7")
+    assert clause is not None
+    grants = measure_summary(policy.checked, clause).grants
+    assert len(grants) == 4  # 第7条's four awards, each 【title】资金支持：…
+    assert all(f"】{vocab.KINDS['award']}：" in g for g in grants)
 
 
 # ---- reasons ----------------------------------------------------------------------------------
