@@ -194,10 +194,35 @@ def _undecided(reason: str) -> str:
     return f"无法判断：{reason}"
 
 
+_ONCE = re.compile(r"once per (\w+) \(一次性\): \w+ (.+) was already granted under \S+")
+_QUOTA = re.compile(
+    r"quota (\d+) ranked by \w+: rank (\S+) is below the first \d+(?: \((\d+) ranked better\))?"
+)
+_TOP = re.compile(
+    r"tiers by \w+ \(highest_only\): tier (.+) was already paid to (\S+); "
+    r"tier (.+) is not above it"
+)
+
+
+def _refused(w: Words, reason: str) -> str:
+    """Why an award is not given that is no failed condition, in words: given once already
+    (``once per``), ranked outside a quota, a tier no higher than one paid before
+    (``highest_only``); another reason as written."""
+    if (m := _ONCE.fullmatch(reason)) is not None:
+        who = w.entity(m[1])
+        return f"{who} {m[2]} 已获得过本项支持，每个{who}只给一次"
+    if (m := _QUOTA.fullmatch(reason)) is not None:
+        ahead = f"，另有 {m[3]} 个排名在前" if m[3] else ""
+        return f"择优支持不超过 {m[1]} 个，排名第 {m[2]} 位，未进入前 {m[1]} 名{ahead}"
+    if (m := _TOP.fullmatch(reason)) is not None:
+        return f"只给最高档：{m[2]} 已获“{m[1]}”档，本次“{m[3]}”档并不更高"
+    return reason
+
+
 def _reasons(w: Words, p: ProvisionInfo | None, d: Decision) -> list[str]:
     """Why ``d`` does not hold, one line per failed condition: the condition in words and
-    the values of the facts it read.  A reason that is no failed condition (a calendar
-    without a holiday schedule...) is shown as the evaluator wrote it."""
+    the values of the facts it read.  A reason that is no failed condition is said by
+    :func:`_undecided` (unknown) or :func:`_refused` (not eligible)."""
     known = _conditions(p)
     failed = [st.text for st in d.trace if st.kind == "condition" and st.ok is False]
     facts = dict(d.facts)
@@ -206,7 +231,7 @@ def _reasons(w: Words, p: ProvisionInfo | None, d: Decision) -> list[str]:
     for i, reason in enumerate(d.reasons):
         node = known.get(failed[i]) if i < len(failed) else None
         if node is None:
-            out.append(_undecided(reason) if d.status == "unknown" else reason)
+            out.append(_undecided(reason) if d.status == "unknown" else _refused(w, reason))
             continue
         seen = []
         for name in _names(node):
