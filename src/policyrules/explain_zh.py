@@ -45,6 +45,15 @@ def _where(d: Decision) -> str:
     return f"{d.document_number or d.document} {_label(d.clause_label)}"
 
 
+def _subject(w: Words, subject: str) -> str:
+    """A subject's path of ids as given (``firm-a/A1``); a ``single`` record, whose path is
+    its key (``reports``), by its entity's title (主管部门报告的数据)."""
+    for e in w.checked.entities:
+        if e.single and subject in (e.key, e.name):
+            return w.entity(e.name)
+    return subject
+
+
 def _provision(w: Words, provision: str) -> ProvisionInfo | None:
     return w.provisions.get(provision)
 
@@ -246,11 +255,16 @@ def _reasons(w: Words, p: ProvisionInfo | None, d: Decision) -> list[str]:
     return out
 
 
+def _labelled(label: str, value: str) -> str:
+    """``label：value``; a label that has its own ：(a title or rationale that explains
+    itself: ``“一定比例”：…由实施细则确定``) takes the value in （）, so no line reads
+    ``a：b：c``."""
+    return f"{label}（{value}）" if "：" in label else f"{label}：{value}"
+
+
 def _assumed(w: Words, name: str, value: str) -> str:
-    """``年度上限按哪一日期计入年度：获批日期所在年度``; a label that has its own ：
-    (a rationale's first sentence) takes the value in （）."""
-    label, said = w.assumption(name), w.assumption_value(name, value)
-    return f"{label}（{said}）" if "：" in label else f"{label}：{said}"
+    """``年度上限按哪一日期计入年度：获批日期所在年度`` (:func:`_labelled`)."""
+    return _labelled(w.assumption(name), w.assumption_value(name, value))
 
 
 def _for(w: Words, d: Decision) -> Words:
@@ -265,7 +279,7 @@ def decision_text_zh(d: Decision, words: Words | None = None, *, verbose: bool =
     p = _provision(w, d.provision)
     head = f"【{status_zh(d)}】{_where(d)}"
     head += f" {d.title}" if d.title else ""
-    head += f" —— 对象：{d.subject}" if d.subject else ""
+    head += f" —— 对象：{_subject(w, d.subject)}" if d.subject else ""
     lines = [head]
     if (amount := _amount(w, d)) is not None:
         lines.append(f"  {amount}")
@@ -291,7 +305,7 @@ def decision_text_zh(d: Decision, words: Words | None = None, *, verbose: bool =
         said = "；".join(f"{w.fact_title(k)}：{w.fact_value(k, v)}" for k, v in d.facts)
         lines.append(f"  所依据的情况：{said}")
     if d.parameters:
-        said = "；".join(f"{w.parameter(k)}：{value_zh(v)}" for k, v in d.parameters)
+        said = "；".join(_labelled(w.parameter(k), value_zh(v)) for k, v in d.parameters)
         lines.append(f"  参数：{said}")
     if d.assumptions:
         said = "；".join(_assumed(w, k, v) for k, v in d.assumptions)
@@ -322,7 +336,7 @@ def explain_text_zh(
             p = _provision(w, d.provision)
             title = (p.title if p is not None else None) or d.provision.rsplit("/", 1)[-1]
             why = "；".join(_reasons(_for(w, d), p, d))
-            who = f" —— {d.subject}" if d.subject else ""
+            who = f" —— {_subject(w, d.subject)}" if d.subject else ""
             rows.append(f"  {_where(d)} {title}{who}" + (f"：{why}" if why else ""))
         parts.append("不符合条件：\n" + "\n".join(printable(r) for r in rows))
     if result.grants:

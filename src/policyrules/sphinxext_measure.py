@@ -24,7 +24,7 @@ from .reference import WorkedCase, anchor, case_rows, clause_heading, provision_
 from .runtime.calendar import HOLIDAY_ASSUMPTION, Unpublished, WorkCalendar
 from .sphinxext_calendar import strip_days, strip_html
 from .sphinxext_cases import case_title
-from .summary import measure_summary
+from .summary import measure_summary, reader_note
 from .syntax import Module
 from .types import Type
 from .words import Words
@@ -183,7 +183,7 @@ if TYPE_CHECKING or importlib.util.find_spec("sphinx") is not None:
         sec += _open_values(checked, clause)
         if clause.notes:
             sec += nodes.rubric(text="说明与未决问题")
-            sec += _bullets(clause.notes)
+            sec += _bullets([reader_note(policy.words, n) for n in clause.notes])
         if twins:
             sec += nodes.rubric(text="相同规定（其他文件中）")
             sec += _bullets(twins)

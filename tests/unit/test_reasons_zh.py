@@ -75,7 +75,10 @@ def test_a_rank_outside_the_quota_in_words() -> None:
 def test_a_rank_pushed_out_by_better_ones_in_words() -> None:
     """f ranked 3rd but g, h and i (ranks 1, 2, 2) fill the quota of 3 before it."""
     policy = compile_text(HEAD + "    amount 1 元\n    quota 3 ranked by rank\n")
-    firms = [{"id": "f", "rank": 3}, *({"id": i, "rank": r} for i, r in zip("ghi", (1, 2, 2)))]
+    firms = [
+        {"id": "f", "rank": 3},
+        *({"id": i, "rank": r} for i, r in zip("ghi", (1, 2, 2), strict=True)),
+    ]
     result = policy.evaluate({"firms": firms})
     assert _refusal(result) == "择优支持不超过 3 个，排名第 3 位，未进入前 3 名，另有 3 个排名在前"
 
