@@ -34,7 +34,7 @@ from .model import CheckedPolicy, ClauseInfo
 from .runtime.money import Money
 from .types import Type
 from .vocab import AMOUNT_KINDS, amount_words, status_words
-from .words import date_zh, value_zh
+from .words import Words, date_zh, value_zh
 
 __all__ = [
     "FIELDS",
@@ -182,12 +182,22 @@ def fact_rows(checked: CheckedPolicy, facts: Any) -> list[tuple[str, str, str]]:
 
     for key, value in (facts or {}).items():
         if key == "ledger":
+            titles = {p.id: p.title for p in checked.provisions() if p.title}
             for g in value or []:
                 path = "/".join(str(g[e.name]) for e in checked.entities if e.name in g)
-                year = f"，{g['year']} 年度" if g.get("year") is not None else ""
+                year = f"，计入 {g['year']} 年度" if g.get("year") is not None else ""
+                award = str(g.get("provision", ""))
                 rows.append(
-                    ("已拨付记录", str(g.get("provision", "")), f"{path}：{g.get('amount')}{year}")
+                    ("已拨付记录", titles.get(award, award), f"{path}：{g.get('amount')}{year}")
                 )
+        elif key in ("assumptions", "parameters") and isinstance(value, Mapping):
+            # The readings and the open values the case sets, in words (not a dict's repr).
+            w = Words.of(checked)
+            for name, v in value.items():
+                if key == "assumptions":
+                    rows.append(("假设", w.assumption(name), w.assumption_value(name, str(v))))
+                else:
+                    rows.append(("参数", w.parameter(name), value_zh(str(v))))
         else:
             walk(key, value, "")
     return rows
@@ -281,7 +291,8 @@ if TYPE_CHECKING or importlib.util.find_spec("sphinx") is not None:
     ) -> list[nodes.Node]:
         """A case's inputs table, its worked arithmetic, its results and calendar strips."""
         out: list[nodes.Node] = [
-            _para(nodes.emphasis(text=f"案例文件 {case.file}")),
+            # The case's own name (the authors', in English) finds it in its file.
+            _para(nodes.emphasis(text=f"案例文件 {case.file}，案例名 “{case.name}”")),
             nodes.rubric(text="输入"),
         ]
         inputs: list[list[nodes.Node | str]] = []

@@ -61,15 +61,15 @@ def test_inputs_are_rows_of_fact_titles(
 
 
 def test_ledger_rows_and_booleans(policy: policyrules.Policy, cases: list[WorkedCase]) -> None:
-    """An earlier grant is a row of its own; true reads 是."""
+    """An earlier grant is a row of its own, the award by its title; true reads 是."""
     case = _case(
         cases, "clause-01.yaml", "an earlier grant to the same project counts against its 100万"
     )
     rows = fact_rows(policy.checked, case.facts)
     assert (
         "已拨付记录",
-        "jjxf_2025_50/1/early_stage_reward",
-        "firm-s/E1：60万元，2026 年度",
+        "早期创新创业项目奖励",  # jjxf_2025_50/1/early_stage_reward
+        "firm-s/E1：60万元，计入 2026 年度",
     ) in rows
     assert any(value == "是" for _owner, _fact, value in rows)  # early_stage_qualified: true
 
@@ -204,3 +204,21 @@ def test_measure_pages_are_written_once_each(tmp_path: Path) -> None:
     mtime = pages[0].stat().st_mtime_ns
     sphinxext.write_measure_pages(app)  # type: ignore[arg-type]
     assert pages[0].stat().st_mtime_ns == mtime
+
+
+def test_a_cases_assumptions_and_parameters_read_as_words(policy: policyrules.Policy) -> None:
+    """A case's `assumptions:` and `parameters:` are rows of words, not a dict's repr: the
+    assumption by what it decides and its value by the member's title; the rate as written."""
+    rows = fact_rows(
+        policy.checked,
+        {
+            "assumptions": {"annual_cap_year": "decision"},
+            "parameters": {"rd_reward_rate": "5%"},
+        },
+    )
+    assert rows[0][:2] == ("假设", "年度上限按哪一日期计入年度")
+    assert "decision" not in rows[0][2]
+    assert rows[0][2] == policy.words.member("YearBasis", "decision")
+    assert rows[1][0] == "参数"
+    assert rows[1][1].startswith("“一定比例”")
+    assert rows[1][2] == "5%"
