@@ -205,7 +205,8 @@ def fact_rows(checked: CheckedPolicy, facts: Any) -> list[tuple[str, str, str]]:
 
 def case_title(checked: CheckedPolicy, clause: ClauseInfo, case: WorkedCase) -> str:
     """A Chinese title from the case's first expectation about ``clause``: the provision's
-    title (when the measure has several), the subject, the expected status, amount and due day
+    title (when the measure has several), the subject, the expected status, amount, what a cap
+    cut (or that one bound) and due day
     (``试点临床试验申请审批时限：A1 按期完成，期满日 2025年11月6日``, ``E1 符合条件，80 万元（确定
     金额）``); ``（另 N 项）`` when it expects more of the measure.  A case's own ``title_zh``
     wins."""
@@ -229,6 +230,10 @@ def case_title(checked: CheckedPolicy, clause: ClauseInfo, case: WorkedCase) -> 
         kind = exp.get("amount_kind")
         least = Money.parse(str(low)).format_cn() if low is not None else None
         text += "，" + amount_words(kind if kind in AMOUNT_KINDS else None, money, least)
+    if exp.get("cut") is not None:
+        text += f"，上限核减 {Money.parse(str(exp['cut'])).format_cn()}"
+    elif exp.get("binding"):
+        text += "，上限起作用"
     if exp.get("due") is not None:
         text += f"，期满日 {_value(exp['due'])}"
     return text + (f"（另 {len(mine) - 1} 项）" if len(mine) > 1 else "")
