@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 from .cases import WorkedCase
 from .cases_run import CaseRow
 from .model import CheckedPolicy, ClauseInfo
+from .printer import print_cap
 from .runtime.money import Money
 from .types import Type
 from .vocab import AMOUNT_KINDS, amount_words, status_words
@@ -246,9 +247,26 @@ def _names(checked: CheckedPolicy, text: str) -> str:
     return "、".join(_fact_title(checked, n.strip()) for n in text.split(","))
 
 
+def _caps(checked: CheckedPolicy, provision: str, text: str) -> str:
+    """A results cell's list of caps (as the encoding prints them, or the start of that, as a
+    case file names them: ``200 万元 per product``) in words: 单个医疗器械产品不超过 200 万元;
+    a cap the provision does not have as written; ``无`` for none."""
+    if text in ("[]", "—", ""):
+        return "无" if text == "[]" else text
+    p = next((x for x in checked.provisions() if x.id == provision), None)
+    caps = [(print_cap(c), c) for c in p.caps] if p is not None else []
+    w = Words.of(checked)
+    said = []
+    for part in text.split(", "):
+        node = next((c for shown, c in caps if shown.startswith(part)), None)
+        said.append(w.cap(node, p.subject if p else None) if node is not None else part)
+    return "；".join(said)
+
+
 def result_words(checked: CheckedPolicy, row: CaseRow) -> tuple[str, str, str]:
     """A compared field, its expected and its computed value, in words: statuses and amount
-    kinds in Chinese, lists of names by titles, ``无`` for an empty list."""
+    kinds in Chinese, lists of names by titles, caps in words, dates as 2025年11月6日, ``无``
+    for an empty list."""
     field = FIELDS.get(row.field, row.field)
     values = (row.expected, row.computed)
     if row.field == "status":
@@ -261,7 +279,7 @@ def result_words(checked: CheckedPolicy, row: CaseRow) -> tuple[str, str, str]:
     elif row.field in ("missing facts", "missing parameters"):
         values = tuple(_names(checked, v) for v in values)  # type: ignore[assignment]
     elif row.field == "binding caps":
-        values = tuple("无" if v == "[]" else v for v in values)  # type: ignore[assignment]
+        values = tuple(_caps(checked, row.provision, v) for v in values)  # type: ignore[assignment]
     return field, values[0], values[1]
 
 

@@ -222,3 +222,25 @@ def test_a_cases_assumptions_and_parameters_read_as_words(policy: policyrules.Po
     assert rows[1][0] == "参数"
     assert rows[1][1].startswith("“一定比例”")
     assert rows[1][2] == "5%"
+
+
+def test_binding_caps_read_as_words(policy: policyrules.Policy) -> None:
+    """The case file names a cap by the start of its text (``1000 万元 per firm per year``),
+    the evaluation by all of it (``… of if annual_cap_year = approval then …``): both read as
+    the cap in words, the year by the assumption's default (approval: the approval date)."""
+    words = "单个企业每个年度（按境内获批上市（注册）日期所在年度计）不超过 1000 万元"
+    computed = (
+        "1000 万元 per firm per year of if annual_cap_year = approval then approved_on "
+        "else launch_reward_decided_on"
+    )
+    row = CaseRow(
+        "jjxf_2025_50/3/launch_reward",
+        "firm-a/P1",
+        "binding caps",
+        "1000 万元 per firm per year",
+        computed,
+        True,
+    )
+    assert result_words(policy.checked, row) == ("起作用的上限", words, words)
+    row = CaseRow("jjxf_2025_50/3/launch_reward", "firm-a/P1", "binding caps", "[]", "[]", True)
+    assert result_words(policy.checked, row) == ("起作用的上限", "无", "无")
