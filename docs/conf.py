@@ -33,6 +33,9 @@ html_css_files = ["policyrules.css"]
 # searching 一次性 or 年度 finds the measures that say so.  tests/docs/test_browser.py queries
 # the built site in headless Chromium.
 html_search_language = "zh"
+# Policy words jieba's dictionary does not know (就高, 免申即享 ...), so each is one search term
+# rather than single characters (jieba's user-dictionary format: word, frequency, part of speech).
+html_search_options = {"dict": str(Path(__file__).resolve().parent / "search-words.txt")}
 # The site's own words (search box, 上一页/下一页, the search page) in Chinese for its readers;
 # the guides and the API reference stay in English.
 language = "zh_CN"

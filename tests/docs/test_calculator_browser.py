@@ -264,7 +264,7 @@ def test_calculator_on_a_phone(browser: Any, server: str, shots: Path) -> None:
     assert errors == []
     assert page.evaluate("document.scrollingElement.scrollWidth <= innerWidth")
     amount = page.locator("article.decision[data-provision='jjxf_2025_50/3/launch_reward'] .amount")
-    assert amount.inner_text() == "金额 200 万元"
+    assert amount.inner_text() == "200 万元（确定金额）"  # policyrules.vocab's words
     page.screenshot(path=str(shots / "calculator-phone-form.png"))
     page.locator("#result h2").first.evaluate("h => h.scrollIntoView()")
     page.screenshot(path=str(shots / "calculator-phone-result.png"))

@@ -394,11 +394,10 @@
     item.append(el("p", { class: "subject", text: `对象：${d.subject}　${labels.statuses[d.status]}` }));
     if (d.amount !== null) {
       // The amount with its kind, by the vocabulary's template ({amount}, {amount_min}).
-      const kind = d.amount_kind === "range" && d.amount_min === null ? "up_to" : d.amount_kind;
+      const low = d.amount_min == null ? null : money(d.amount_min);
+      const kind = d.amount_kind === "range" && low === null ? "up_to" : d.amount_kind;
       const template = labels.amounts[kind] || "{amount}";
-      const text = template
-        .replace("{amount_min}", d.amount_min === null ? "" : money(d.amount_min))
-        .replace("{amount}", money(d.amount));
+      const text = template.replace("{amount_min}", low || "").replace("{amount}", money(d.amount));
       const amount = el("p", { class: "amount", text });
       amount.dataset.amount = d.amount;
       amount.dataset.kind = d.amount_kind;
