@@ -259,7 +259,7 @@ if TYPE_CHECKING or importlib.util.find_spec("sphinx") is not None:
             rows_by_entity.setdefault(row.entity, []).append(row)
         for entity, rows in rows_by_entity.items():
             info = checked.entity(entity)
-            title = f"{entity} {info.title}" if info and info.title else entity
+            title = f"{info.title}（{entity}）" if info and info.title else entity
             sec = _section(f"facts-{entity}", title)
             if info is not None:
                 parent = checked.entity(info.parent) if info.parent else None
