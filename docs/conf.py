@@ -11,7 +11,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 project = "policyrules"
 author = "policyrules authors"
-copyright = "2025, policyrules authors"
+copyright = "2025，policyrules 作者"
 release = version = "0.1.0"
 
 extensions = [
@@ -33,9 +33,14 @@ html_css_files = ["policyrules.css"]
 # searching 一次性 or 年度 finds the measures that say so.  tests/docs/test_browser.py queries
 # the built site in headless Chromium.
 html_search_language = "zh"
+# Policy words jieba's dictionary does not know (就高, 免申即享 ...), so each is one search term
+# rather than single characters (jieba's user-dictionary format: word, frequency, part of speech).
+html_search_options = {"dict": str(Path(__file__).resolve().parent / "search-words.txt")}
 # The site's own words (search box, 上一页/下一页, the search page) in Chinese for its readers;
 # the guides and the API reference stay in English.
 language = "zh_CN"
+# Furo's own words (上一页/下一页, 本页内容, the footer) from docs/locale/zh_CN/LC_MESSAGES/sphinx.po.
+locale_dirs = ["locale/"]
 
 # One page per measure (issue 12 §3): policyrules.sphinxext writes docs/clauses/measure/<anchor>.md
 # for each measure of the policy when the build starts (not kept in git).

@@ -43,7 +43,7 @@ from .printer import print_module
 from .provenance import provenance
 from .reading import Limits, read_pairs, read_scalar
 from .result import check_lang
-from .summary import measure_summary, summary_text
+from .summary import measure_summary, reader_note, summary_text
 from .terminal import json_printable, printable
 
 __all__ = ["main", "write_atomic"]
@@ -255,7 +255,7 @@ def _explain_zh(policy: Policy, clauses: list[Any], *, trace: bool) -> None:
         if cl.notes:
             _say("说明：")
             for note in cl.notes:
-                _say(f"  · {note}")
+                _say(f"  · {reader_note(policy.words, note)}")
         if trace and cl.node is not None:
             from .syntax import Module
 

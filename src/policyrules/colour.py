@@ -23,6 +23,8 @@ from typing import TextIO
 from rich.color import ColorSystem
 from rich.style import Style
 
+from .vocab import STATUSES, STATUSES_OF_KIND
+
 __all__ = ["paint", "use_colour"]
 
 _STYLES = {
@@ -33,17 +35,12 @@ _STYLES = {
     "UNKNOWN": Style(color="yellow", bold=True),
     "DUE": Style(color="yellow", bold=True),
 }
-# The Chinese text's tags (policyrules.explain_zh), coloured as their English twins.
-_STYLES_ZH = {
-    "符合条件": _STYLES["ELIGIBLE"],
-    "按期完成": _STYLES["MET"],
-    "已达到": _STYLES["MET"],
-    "不符合条件": _STYLES["NOT ELIGIBLE"],
-    "未按期完成": _STYLES["NOT MET"],
-    "未达到": _STYLES["NOT MET"],
-    "待定": _STYLES["UNKNOWN"],
-    "尚未到期": _STYLES["DUE"],
-}
+# The Chinese text's tags (policyrules.explain_zh, in policyrules.vocab's words), coloured as
+# their English twins; a pending deadline or target is due.
+_TWIN = {"met": "MET", "not_met": "NOT MET", "pending": "DUE"}
+_STYLES_ZH = {word: _STYLES[status.replace("_", " ").upper()] for status, word in STATUSES.items()}
+for _own in STATUSES_OF_KIND.values():
+    _STYLES_ZH.update({word: _STYLES[_TWIN[status]] for status, word in _own.items()})
 _TAG = re.compile(r"^\[(" + "|".join(map(re.escape, _STYLES)) + r")\]", re.MULTILINE)
 _TAG_ZH = re.compile(r"^【(" + "|".join(map(re.escape, _STYLES_ZH)) + r")】", re.MULTILINE)
 

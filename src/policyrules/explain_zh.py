@@ -21,19 +21,10 @@ from .model import CheckedPolicy, ProvisionInfo
 from .printer import print_cap, print_expr
 from .runtime.values import format_value
 from .terminal import printable
+from .vocab import REASONS, amount_words, status_words
 from .words import Words, date_zh, value_zh
 
 __all__ = ["add_text_zh", "decision_text_zh", "explain_text_zh", "no_words", "status_zh"]
-
-_STATUS = {
-    "eligible": "符合条件",
-    "not_eligible": "不符合条件",
-    "unknown": "待定",
-}
-_STATUS_OF_KIND = {
-    "deadline": {"met": "按期完成", "not_met": "未按期完成", "pending": "尚未到期"},
-    "target": {"met": "已达到", "not_met": "未达到", "pending": "尚未到期"},
-}
 
 
 def no_words() -> Words:
@@ -43,8 +34,7 @@ def no_words() -> Words:
 
 def status_zh(d: Decision) -> str:
     """The status of ``d`` in words: 符合条件, 不符合条件, 待定, 按期完成, 已达到..."""
-    own = _STATUS_OF_KIND.get(d.kind, {})
-    return own.get(d.status) or _STATUS.get(d.status) or d.status
+    return status_words(d.status, d.kind)
 
 
 def _label(label: str) -> str:
@@ -53,6 +43,15 @@ def _label(label: str) -> str:
 
 def _where(d: Decision) -> str:
     return f"{d.document_number or d.document} {_label(d.clause_label)}"
+
+
+def _subject(w: Words, subject: str) -> str:
+    """A subject's path of ids as given (``firm-a/A1``); a ``single`` record, whose path is
+    its key (``reports``), by its entity's title (主管部门报告的数据)."""
+    for e in w.checked.entities:
+        if e.single and subject in (e.key, e.name):
+            return w.entity(e.name)
+    return subject
 
 
 def _provision(w: Words, provision: str) -> ProvisionInfo | None:
@@ -64,28 +63,31 @@ def _titles(w: Words, facts: tuple[str, ...] | list[str]) -> str:
 
 
 def _amount(w: Words, d: Decision) -> str | None:
+    """The amount line of an eligible award, in :func:`~policyrules.vocab.amount_words`'
+    words, with why it is not exact."""
     if d.kind != "award" or d.status != "eligible":
         return None
-    if d.amount_kind == "exact":
-        return f"金额：{format_value(d.amount)}（确定金额）"
-    if d.amount_kind == "up_to":
-        why = []
-        if d.missing_parameters:
-            why.append("待定：" + "、".join(w.parameter(p) for p in d.missing_parameters))
-        if d.missing_facts:
-            why.append("尚缺：" + _titles(w, d.missing_facts))
-        if not why:
-            why.append("文本只规定了上限")
-        return f"金额：最高 {format_value(d.amount)}（这是上限，不是确定金额；{'；'.join(why)}）"
-    if d.amount_kind == "range" and d.amount_min is not None:
-        why = []
-        if d.missing_facts:
-            why.append("尚缺：" + _titles(w, d.missing_facts))
-        if d.missing_parameters:
-            why.append("待定：" + "、".join(w.parameter(p) for p in d.missing_parameters))
-        tail = f"（{'；'.join(why)}）" if why else "（确切金额在此区间内，待定）"
-        return f"金额：至少 {format_value(d.amount_min)}，至多 {format_value(d.amount)}{tail}"
-    return "金额：未知（无法计算上限）"
+    why = []
+    if d.missing_parameters:
+        why.append("待定：" + "、".join(w.parameter(p) for p in d.missing_parameters))
+    if d.missing_facts:
+        why.append("尚缺：" + _titles(w, d.missing_facts))
+    kind = d.amount_kind if d.amount is not None else "unknown"
+    if kind == "range" and d.amount_min is None:
+        kind = "up_to"
+    said = amount_words(
+        kind,
+        format_value(d.amount),
+        format_value(d.amount_min) if d.amount_min is not None else None,
+    )
+    if kind == "exact":
+        return f"金额：{said}"
+    if kind == "up_to":
+        why = why or ["文本只规定了上限"]
+        return f"金额：{said}（这是上限，不是确定金额；{'；'.join(why)}）"
+    if kind == "range":
+        return f"金额：{said}（{'；'.join(why) or '确切金额在此区间内，待定'}）"
+    return f"金额：{said}（{'；'.join(why) or '无法计算上限'}）"
 
 
 _SCOPE = re.compile(r"(\S+) (.+?)(?:, year (\d+))?")
@@ -185,22 +187,6 @@ def _conditions(p: ProvisionInfo | None) -> dict[str, s.Expr]:
 
 _NO_SCHEDULE = re.compile(r"E501: the holiday schedule for (\d+) is not published.*", re.S)
 _CODE = re.compile(r"(E\d{3}):")
-# Why a value could not be computed, in words; the evaluator's own wording (which names the
-# expression) stays in --trace and in JSON's `reasons`.
-_REASONS = {
-    "E401": "期限的天数不是整数，或期限的末日超出 9999 年 12 月 31 日",
-    "E410": "期限的天数为负数",
-    "E412": "所需数值超过 40 位，无法精确计算",
-    "E413": "所需数值无法精确计算",
-    "E414": "对空列表求平均、最小或最大值，没有结果",
-    "E415": "计算中除数为零",
-    "E416": "主管部门决定的比例或金额超出文本规定的区间，属于事实数据有误",
-    "E417": "分段计算的各段上限没有逐段提高",
-    "E418": "择优排名在名额边界处并列（或数值低于最低一档），需主管部门确定先后",
-    "E419": "台账中此前的发放未注明档次，无法按“只给最高档”计算",
-    "E420": "同一上限的两项例外同时适用且上限不同，需主管部门裁定，不自行取舍",
-    "E502": "推算放假安排的年份超出 2000—2099 年的范围",
-}
 
 
 def _undecided(reason: str) -> str:
@@ -212,15 +198,40 @@ def _undecided(reason: str) -> str:
             "holiday_schedule=statutory_projection（按法定节假日规则推算）或 "
             "holiday_schedule=weekends_only（只按周末计）"
         )
-    if (m := _CODE.match(reason)) is not None and m[1] in _REASONS:
-        return f"无法判断：{_REASONS[m[1]]}（{m[1]}）"
+    if (m := _CODE.match(reason)) is not None and m[1] in REASONS:
+        return f"无法判断：{REASONS[m[1]]}（{m[1]}）"
     return f"无法判断：{reason}"
+
+
+_ONCE = re.compile(r"once per (\w+) \(一次性\): \w+ (.+) was already granted under \S+")
+_QUOTA = re.compile(
+    r"quota (\d+) ranked by \w+: rank (\S+) is below the first \d+(?: \((\d+) ranked better\))?"
+)
+_TOP = re.compile(
+    r"tiers by \w+ \(highest_only\): tier (.+) was already paid to (\S+); "
+    r"tier (.+) is not above it"
+)
+
+
+def _refused(w: Words, reason: str) -> str:
+    """Why an award is not given that is no failed condition, in words: given once already
+    (``once per``), ranked outside a quota, a tier no higher than one paid before
+    (``highest_only``); another reason as written."""
+    if (m := _ONCE.fullmatch(reason)) is not None:
+        who = w.entity(m[1])
+        return f"{who} {m[2]} 已获得过本项支持，每个{who}只给一次"
+    if (m := _QUOTA.fullmatch(reason)) is not None:
+        ahead = f"，另有 {m[3]} 个排名在前" if m[3] else ""
+        return f"择优支持不超过 {m[1]} 个，排名第 {m[2]} 位，未进入前 {m[1]} 名{ahead}"
+    if (m := _TOP.fullmatch(reason)) is not None:
+        return f"只给最高档：{m[2]} 已获“{m[1]}”档，本次“{m[3]}”档并不更高"
+    return reason
 
 
 def _reasons(w: Words, p: ProvisionInfo | None, d: Decision) -> list[str]:
     """Why ``d`` does not hold, one line per failed condition: the condition in words and
-    the values of the facts it read.  A reason that is no failed condition (a calendar
-    without a holiday schedule...) is shown as the evaluator wrote it."""
+    the values of the facts it read.  A reason that is no failed condition is said by
+    :func:`_undecided` (unknown) or :func:`_refused` (not eligible)."""
     known = _conditions(p)
     failed = [st.text for st in d.trace if st.kind == "condition" and st.ok is False]
     facts = dict(d.facts)
@@ -229,7 +240,7 @@ def _reasons(w: Words, p: ProvisionInfo | None, d: Decision) -> list[str]:
     for i, reason in enumerate(d.reasons):
         node = known.get(failed[i]) if i < len(failed) else None
         if node is None:
-            out.append(_undecided(reason) if d.status == "unknown" else reason)
+            out.append(_undecided(reason) if d.status == "unknown" else _refused(w, reason))
             continue
         seen = []
         for name in _names(node):
@@ -244,11 +255,16 @@ def _reasons(w: Words, p: ProvisionInfo | None, d: Decision) -> list[str]:
     return out
 
 
+def _labelled(label: str, value: str) -> str:
+    """``label：value``; a label that has its own ：(a title or rationale that explains
+    itself: ``“一定比例”：…由实施细则确定``) takes the value in （）, so no line reads
+    ``a：b：c``."""
+    return f"{label}（{value}）" if "：" in label else f"{label}：{value}"
+
+
 def _assumed(w: Words, name: str, value: str) -> str:
-    """``年度上限按哪一日期计入年度：获批日期所在年度``; a label that has its own ：
-    (a rationale's first sentence) takes the value in （）."""
-    label, said = w.assumption(name), w.assumption_value(name, value)
-    return f"{label}（{said}）" if "：" in label else f"{label}：{said}"
+    """``年度上限按哪一日期计入年度：获批日期所在年度`` (:func:`_labelled`)."""
+    return _labelled(w.assumption(name), w.assumption_value(name, value))
 
 
 def _for(w: Words, d: Decision) -> Words:
@@ -263,7 +279,7 @@ def decision_text_zh(d: Decision, words: Words | None = None, *, verbose: bool =
     p = _provision(w, d.provision)
     head = f"【{status_zh(d)}】{_where(d)}"
     head += f" {d.title}" if d.title else ""
-    head += f" —— 对象：{d.subject}" if d.subject else ""
+    head += f" —— 对象：{_subject(w, d.subject)}" if d.subject else ""
     lines = [head]
     if (amount := _amount(w, d)) is not None:
         lines.append(f"  {amount}")
@@ -289,7 +305,7 @@ def decision_text_zh(d: Decision, words: Words | None = None, *, verbose: bool =
         said = "；".join(f"{w.fact_title(k)}：{w.fact_value(k, v)}" for k, v in d.facts)
         lines.append(f"  所依据的情况：{said}")
     if d.parameters:
-        said = "；".join(f"{w.parameter(k)}：{value_zh(v)}" for k, v in d.parameters)
+        said = "；".join(_labelled(w.parameter(k), value_zh(v)) for k, v in d.parameters)
         lines.append(f"  参数：{said}")
     if d.assumptions:
         said = "；".join(_assumed(w, k, v) for k, v in d.assumptions)
@@ -320,7 +336,7 @@ def explain_text_zh(
             p = _provision(w, d.provision)
             title = (p.title if p is not None else None) or d.provision.rsplit("/", 1)[-1]
             why = "；".join(_reasons(_for(w, d), p, d))
-            who = f" —— {d.subject}" if d.subject else ""
+            who = f" —— {_subject(w, d.subject)}" if d.subject else ""
             rows.append(f"  {_where(d)} {title}{who}" + (f"：{why}" if why else ""))
         parts.append("不符合条件：\n" + "\n".join(printable(r) for r in rows))
     if result.grants:

@@ -26,6 +26,7 @@ from starlette.routing import Route
 
 from .ledger_io import grant_keys
 from .model import CheckedPolicy
+from .vocab import AMOUNT_PHRASES, STATUSES
 from .words import none_words, reader_title
 
 __all__ = ["labels", "page_routes"]
@@ -42,13 +43,16 @@ def labels(policy: CheckedPolicy) -> dict[str, Any]:
     """The titles the page shows that the JSON Schema does not carry, as
     ``{"enums": {entity key: {fact: {member: title}}}, "facts": {"entity.fact": title},
     "none": {entity key: {fact: {"title", "none"}}}, "parameters": {name: title},
-    "grants": [{"provision", "title", "keys", "yearly"}]}``:
+    "grants": [{"provision", "title", "keys", "yearly"}], "statuses": {status: words},
+    "amounts": {amount kind: template}}``:
     the members of each enum (or set of enum) fact, every fact by the name a decision's
     ``missing_facts`` uses (its reader's title), each fact declared ``or none`` with its
     title and what stating it none means (:func:`~policyrules.words.none_words`), the open
     parameters, and for each award what an earlier grant
     of it names (``keys``: ``[entity, title]`` from the firm down, as a ledger entry's keys;
-    ``yearly``: it carries a ``year``).  A thing without a title is given its name."""
+    ``yearly``: it carries a ``year``); the words of an award's statuses and the templates
+    of its amounts (``{amount}（确定金额）``), from :mod:`policyrules.vocab`, so the page says
+    them as the Chinese letter does.  A thing without a title is given its name."""
     enums: dict[str, dict[str, dict[str, str]]] = {}
     facts: dict[str, str] = {}
     absent: dict[str, dict[str, dict[str, str]]] = {}
@@ -85,6 +89,8 @@ def labels(policy: CheckedPolicy) -> dict[str, Any]:
         "none": absent,
         "parameters": parameters,
         "grants": grants,
+        "statuses": dict(STATUSES),
+        "amounts": dict(AMOUNT_PHRASES),
     }
 
 

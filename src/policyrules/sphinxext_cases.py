@@ -31,28 +31,20 @@ from typing import TYPE_CHECKING, Any
 from .cases import WorkedCase
 from .cases_run import CaseRow
 from .model import CheckedPolicy, ClauseInfo
+from .printer import print_cap
 from .runtime.money import Money
 from .types import Type
+from .vocab import AMOUNT_KINDS, amount_words, status_words
+from .words import Words, date_zh, value_zh
 
 __all__ = [
-    "AMOUNT_KINDS",
     "FIELDS",
-    "STATUSES",
     "case_comments",
     "case_title",
     "fact_rows",
     "result_words",
 ]
 
-STATUSES = {
-    "eligible": "符合条件",
-    "not_eligible": "不符合条件",
-    "unknown": "待定",
-    "met": "按时办结",
-    "not_met": "超出时限",
-    "pending": "尚未办结",
-}
-AMOUNT_KINDS = {"exact": "确定金额", "range": "区间", "up_to": "最高", "unknown": "待定"}
 FIELDS = {
     "status": "结论",
     "amount": "金额",
@@ -66,7 +58,8 @@ FIELDS = {
     "decision": "决定",
     "evaluation": "计算",
 }
-"""The words of the results table: statuses, amount kinds and the compared fields."""
+"""The compared fields of the results table (statuses and amount kinds are
+:mod:`policyrules.vocab`'s)."""
 
 _CASE = re.compile(r"^(\s*)- name:")
 
@@ -139,8 +132,8 @@ def _value(value: Any) -> str:
     if isinstance(value, Decimal):
         return str(int(value)) if value == value.to_integral_value() else str(value)
     if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
+        return date_zh(value)
+    return value_zh(str(value))
 
 
 def _members(checked: CheckedPolicy, type_: Type, value: Any) -> Any:
@@ -164,7 +157,7 @@ def fact_rows(checked: CheckedPolicy, facts: Any) -> list[tuple[str, str, str]]:
     >>> checked = policyrules.load("policies/beijing_2025").checked
     >>> fact_rows(checked, {"firms": [{"id": "f", "products": [
     ...     {"id": "P1", "approved_on": dt.date(2026, 1, 5)}]}]})
-    [('医疗器械产品 P1（企业 f）', '境内获批上市（注册）日期', '2026-01-05')]
+    [('医疗器械产品 P1（企业 f）', '境内获批上市（注册）日期', '2026年1月5日')]
     """
     by_key = {e.key: e for e in checked.entities}
     rows: list[tuple[str, str, str]] = []
@@ -190,12 +183,22 @@ def fact_rows(checked: CheckedPolicy, facts: Any) -> list[tuple[str, str, str]]:
 
     for key, value in (facts or {}).items():
         if key == "ledger":
+            titles = {p.id: p.title for p in checked.provisions() if p.title}
             for g in value or []:
                 path = "/".join(str(g[e.name]) for e in checked.entities if e.name in g)
-                year = f"，{g['year']} 年度" if g.get("year") is not None else ""
+                year = f"，计入 {g['year']} 年度" if g.get("year") is not None else ""
+                award = str(g.get("provision", ""))
                 rows.append(
-                    ("已拨付记录", str(g.get("provision", "")), f"{path}：{g.get('amount')}{year}")
+                    ("已拨付记录", titles.get(award, award), f"{path}：{g.get('amount')}{year}")
                 )
+        elif key in ("assumptions", "parameters") and isinstance(value, Mapping):
+            # The readings and the open values the case sets, in words (not a dict's repr).
+            w = Words.of(checked)
+            for name, v in value.items():
+                if key == "assumptions":
+                    rows.append(("假设", w.assumption(name), w.assumption_value(name, str(v))))
+                else:
+                    rows.append(("参数", w.parameter(name), value_zh(str(v))))
         else:
             walk(key, value, "")
     return rows
@@ -203,8 +206,9 @@ def fact_rows(checked: CheckedPolicy, facts: Any) -> list[tuple[str, str, str]]:
 
 def case_title(checked: CheckedPolicy, clause: ClauseInfo, case: WorkedCase) -> str:
     """A Chinese title from the case's first expectation about ``clause``: the provision's
-    title (when the measure has several), the subject, the expected status, amount and due day
-    (``试点临床试验申请审批时限：A1 按时办结，期满日 2025-11-06``, ``E1 符合条件，80 万元（确定
+    title (when the measure has several), the subject, the expected status, amount, what a cap
+    cut (or that one bound) and due day
+    (``试点临床试验申请审批时限：A1 按期完成，期满日 2025年11月6日``, ``E1 符合条件，80 万元（确定
     金额）``); ``（另 N 项）`` when it expects more of the measure.  A case's own ``title_zh``
     wins."""
     if case.title_zh:
@@ -217,16 +221,20 @@ def case_title(checked: CheckedPolicy, clause: ClauseInfo, case: WorkedCase) -> 
     prov = next((p for p in clause.provisions if p.name == name), None)
     head = (prov.title if prov is not None and prov.title else None) or clause.title or name
     subject = str(exp.get("subject") or "").rsplit("/", 1)[-1]
-    text = f"{subject + ' ' if subject else ''}{STATUSES.get(exp['status'], exp['status'])}"
+    status = status_words(str(exp["status"]), prov.kind if prov is not None else None)
+    text = f"{subject + ' ' if subject else ''}{status}"
     # The provision's title tells the cases of a measure apart only when it has several.
     text = f"{head}：{text}" if len(clause.provisions) > 1 else text
     if exp.get("amount") is not None:
         money = Money.parse(str(exp["amount"])).format_cn()
+        low = exp.get("amount_min")
         kind = exp.get("amount_kind")
-        if kind == "range" and exp.get("amount_min") is not None:
-            text += f"，至少 {Money.parse(str(exp['amount_min'])).format_cn()}"
-        text += f"，最高 {money}" if kind in ("up_to", "range") else f"，{money}"
-        text += f"（{AMOUNT_KINDS[kind]}）" if kind == "exact" else ""
+        least = Money.parse(str(low)).format_cn() if low is not None else None
+        text += "，" + amount_words(kind if kind in AMOUNT_KINDS else None, money, least)
+    if exp.get("cut") is not None:
+        text += f"，上限核减 {Money.parse(str(exp['cut'])).format_cn()}"
+    elif exp.get("binding"):
+        text += "，上限起作用"
     if exp.get("due") is not None:
         text += f"，期满日 {_value(exp['due'])}"
     return text + (f"（另 {len(mine) - 1} 项）" if len(mine) > 1 else "")
@@ -239,19 +247,39 @@ def _names(checked: CheckedPolicy, text: str) -> str:
     return "、".join(_fact_title(checked, n.strip()) for n in text.split(","))
 
 
+def _caps(checked: CheckedPolicy, provision: str, text: str) -> str:
+    """A results cell's list of caps (as the encoding prints them, or the start of that, as a
+    case file names them: ``200 万元 per product``) in words: 单个医疗器械产品不超过 200 万元;
+    a cap the provision does not have as written; ``无`` for none."""
+    if text in ("[]", "—", ""):
+        return "无" if text == "[]" else text
+    p = next((x for x in checked.provisions() if x.id == provision), None)
+    caps = [(print_cap(c), c) for c in p.caps] if p is not None else []
+    w = Words.of(checked)
+    said = []
+    for part in text.split(", "):
+        node = next((c for shown, c in caps if shown.startswith(part)), None)
+        said.append(w.cap(node, p.subject if p else None) if node is not None else part)
+    return "；".join(said)
+
+
 def result_words(checked: CheckedPolicy, row: CaseRow) -> tuple[str, str, str]:
     """A compared field, its expected and its computed value, in words: statuses and amount
-    kinds in Chinese, lists of names by titles, ``无`` for an empty list."""
+    kinds in Chinese, lists of names by titles, caps in words, dates as 2025年11月6日, ``无``
+    for an empty list."""
     field = FIELDS.get(row.field, row.field)
     values = (row.expected, row.computed)
     if row.field == "status":
-        values = tuple(STATUSES.get(v, v) for v in values)  # type: ignore[assignment]
+        kind = next((p.kind for p in checked.provisions() if p.id == row.provision), None)
+        values = tuple(status_words(v, kind) for v in values)  # type: ignore[assignment]
     elif row.field == "amount_kind":
         values = tuple(AMOUNT_KINDS.get(v, v) for v in values)  # type: ignore[assignment]
+    elif row.field == "due":
+        values = tuple(value_zh(v) for v in values)  # type: ignore[assignment]
     elif row.field in ("missing facts", "missing parameters"):
         values = tuple(_names(checked, v) for v in values)  # type: ignore[assignment]
     elif row.field == "binding caps":
-        values = tuple("无" if v == "[]" else v for v in values)  # type: ignore[assignment]
+        values = tuple(_caps(checked, row.provision, v) for v in values)  # type: ignore[assignment]
     return field, values[0], values[1]
 
 
@@ -286,7 +314,8 @@ if TYPE_CHECKING or importlib.util.find_spec("sphinx") is not None:
     ) -> list[nodes.Node]:
         """A case's inputs table, its worked arithmetic, its results and calendar strips."""
         out: list[nodes.Node] = [
-            _para(nodes.emphasis(text=f"案例文件 {case.file}")),
+            # The case's own name (the authors', in English) finds it in its file.
+            _para(nodes.emphasis(text=f"案例文件 {case.file}，案例名 “{case.name}”")),
             nodes.rubric(text="输入"),
         ]
         inputs: list[list[nodes.Node | str]] = []

@@ -24,10 +24,9 @@ from .reference import WorkedCase, anchor, case_rows, clause_heading, provision_
 from .runtime.calendar import HOLIDAY_ASSUMPTION, Unpublished, WorkCalendar
 from .sphinxext_calendar import strip_days, strip_html
 from .sphinxext_cases import case_title
-from .summary import measure_summary
+from .summary import measure_summary, reader_note
 from .syntax import Module
-from .types import Type
-from .words import Words
+from .words import Words, date_zh, duration_zh, value_zh
 
 __all__ = ["deadline_strips", "measure_page"]
 
@@ -54,11 +53,15 @@ def _strip_for(
     calendar = WorkCalendar(holidays).tracked()
     days = strip_days(start, d.due, n, unit, calendar, done=d.done)
     subject = (d.subject or "").rsplit("/", 1)[-1]
-    caption = f"{subject}：{n} {unit}，{start.isoformat()} 起算（当日不计入），期满日 {d.due}"
-    caption += f"，实际办结 {d.done}" if d.done else ""
+    caption = (
+        f"{subject}：{duration_zh(n, unit)}，自{date_zh(start)}起算（当日不计入），"
+        f"期满日 {date_zh(d.due)}"
+    )
+    caption += f"，实际办结 {date_zh(d.done)}" if d.done else ""
     if calendar.assumed:
         years = "、".join(str(y) for y in sorted(calendar.assumed))
-        caption += f"（{years} 年放假安排未公布，按假设 {holidays.value} 计）"
+        said = Words(checked).assumption_value(HOLIDAY_ASSUMPTION, holidays.value)
+        caption += f"（{years}年放假安排未公布，假设{said}）"
     return strip_html(days, caption, d.done)
 
 
@@ -179,17 +182,20 @@ if TYPE_CHECKING or importlib.util.find_spec("sphinx") is not None:
         sec += nodes.rubric(text="原文")
         sec += quote
         sec += _summary(policy, clause)
-        sec += _provisions(checked, clause)
-        sec += _open_values(checked, clause)
+        sec += _open_values(policy, clause)
         if clause.notes:
             sec += nodes.rubric(text="说明与未决问题")
-            sec += _bullets(clause.notes)
+            sec += _bullets([reader_note(policy.words, n) for n in clause.notes])
         if twins:
             sec += nodes.rubric(text="相同规定（其他文件中）")
             sec += _bullets(twins)
+        # The provisions as encoded and the rule text: for those who check the encoding.
+        body = _provisions(checked, clause)
         if clause.node is not None:
             code = _code(print_module(Module((clause.node,))).rstrip("\n"))
-            sec += details("编码（.rule 规则文本）", [code], ["policyrules-encoding"])
+            body += [nodes.rubric(text=".rule 规则文本"), code]
+        if body:
+            sec += details("编码（各项规定与 .rule 规则文本）", body, ["policyrules-encoding"])
         if cases:
             sec += nodes.rubric(text=f"算例（{len(cases)} 个，构建时计算）")
             for i, case in enumerate(cases, 1):
@@ -235,7 +241,7 @@ if TYPE_CHECKING or importlib.util.find_spec("sphinx") is not None:
             policy.checked, case, rows, comments, deadline_strips(policy, clause, case)
         )
         title = f"算例 {number}　{case_title(policy.checked, clause, case)}"
-        return details(title, body, ["policyrules-case"], note=case.name)
+        return details(title, body, ["policyrules-case"])
 
     def _provisions(checked: CheckedPolicy, clause: ClauseInfo) -> list[nodes.Node]:
         items: list[nodes.Node | str] = []
@@ -279,28 +285,32 @@ if TYPE_CHECKING or importlib.util.find_spec("sphinx") is not None:
         return [nodes.rubric(text="规定"), _bullets(items)]
 
     # Column widths (percent) of the parameters and the assumptions tables.
-    _OPEN_VALUE_WIDTHS = (20, 10, 15, 55)
+    _OPEN_VALUE_WIDTHS = (25, 22, 38, 15)
 
-    def _open_values(checked: CheckedPolicy, clause: ClauseInfo) -> list[nodes.Node]:
+    def _open_values(policy: Policy, clause: ClauseInfo) -> list[nodes.Node]:
         """The tables of the parameters and the assumptions the clause and its provisions use,
-        each name once, in order of first use."""
+        each once, in order of first use: what each decides, its value and why, in words;
+        its name last (what ``--set`` and ``--assume`` take)."""
+        checked, w = policy.checked, policy.words
         out: list[nodes.Node] = []
         params = _first_uses(clause.parameters, [p.parameters for p in clause.provisions])
         if params:
             rows = [
                 [
+                    info.title or name,
+                    "未定（文本未给出）"
+                    if info.default is None
+                    else value_zh(print_expr(info.default), info.type, w),
+                    "计算时可用 --set 给出" if info.default is None else "",
                     _para(nodes.literal(text=name)),
-                    info.type.describe(),
-                    "未定" if info.default is None else f"已定：{print_expr(info.default)}",
-                    info.title or "",
                 ]
                 for name in params
                 if (info := checked.parameter(name)) is not None
             ]
             out += [
-                nodes.rubric(text="参数"),
+                nodes.rubric(text="未定参数"),
                 _table(
-                    ["参数", "类型", "取值", "含义"],
+                    ["参数", "取值", "说明", "名称"],
                     rows,
                     _OPEN_VALUE_WIDTHS,
                     "open-values",
@@ -310,10 +320,10 @@ if TYPE_CHECKING or importlib.util.find_spec("sphinx") is not None:
         if names:
             rows = [
                 [
-                    _para(nodes.literal(text=name)),
-                    _type_words(checked, a.type),
-                    _value_words(checked, a.type, print_expr(a.default)),
+                    w.assumption(name),
+                    w.assumption_value(name, print_expr(a.default)),
                     a.rationale,
+                    _para(nodes.literal(text=name)),
                 ]
                 for name in names
                 if (a := checked.assumption(name)) is not None
@@ -321,25 +331,13 @@ if TYPE_CHECKING or importlib.util.find_spec("sphinx") is not None:
             out += [
                 nodes.rubric(text="假设"),
                 _table(
-                    ["假设", "类型", "采用的读法", "理由"],
+                    ["假设", "采用的读法", "理由", "名称"],
                     rows,
                     _OPEN_VALUE_WIDTHS,
                     "open-values",
                 ),
             ]
         return out
-
-    def _type_words(checked: CheckedPolicy, type_: Type) -> str:
-        """An enum type by its title (年度上限按哪一日期计入年度), another as written."""
-        enum = checked.enum(type_.name) if type_.kind == "enum" and type_.name else None
-        return enum.title if enum is not None and enum.title else type_.describe()
-
-    def _value_words(checked: CheckedPolicy, type_: Type, value: str) -> str:
-        """An enum member by its title, its name after it: 获批日期所在年度（approval）."""
-        if type_.kind != "enum" or not type_.name:
-            return value
-        title = Words(checked).member(type_.name, value)
-        return value if title == value else f"{title}（{value}）"
 
     def _first_uses(own: Sequence[str], per_provision: Sequence[Sequence[str]]) -> list[str]:
         """``own`` then each provision's names, each name once where it first stands."""

@@ -10,6 +10,7 @@ content comes from :mod:`policyrules.reference`; what only the Sphinx directive 
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib.util
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Protocol
@@ -18,17 +19,14 @@ from .api import Policy
 from .model import CheckedPolicy, ClauseInfo
 from .printer import print_expr
 from .reference import FactRow, anchor, clause_heading, facts_index
+from .summary import reader_note
+from .vocab import KINDS
+from .words import date_zh
 
 __all__ = ["GLOSSARY_TERMS", "KIND_NAMES", "Page", "document_page", "facts_page"]
 
-KIND_NAMES = {
-    "award": "资金支持",
-    "entitlement": "待遇",
-    "deadline": "办理时限",
-    "target": "工作目标",
-    "declaration": "原则性表述",
-}
-"""The provision kinds as the overview and the measure pages name them."""
+KIND_NAMES = KINDS
+"""The provision kinds as the overview and the measure pages name them (the vocabulary's)."""
 
 GLOSSARY_TERMS = (
     "一次性",
@@ -228,31 +226,30 @@ if TYPE_CHECKING or importlib.util.find_spec("sphinx") is not None:
             ("文号", doc.number or "—"),
             ("标题", doc.title),
             ("发文机关", "；".join(doc.agencies) or "—"),
-            ("印发日期", str(doc.issued) if doc.issued else "—"),
+            ("印发日期", date_zh(doc.issued) if doc.issued else "—"),
             (
                 "有效期",
-                f"自 {doc.valid_from or '—'} 起"
-                + (f"至 {doc.valid_to}" if doc.valid_to else "（未定终止日期）"),
+                f"自{_day(doc.valid_from)}起"
+                + (f"至{date_zh(doc.valid_to)}" if doc.valid_to else "（未定终止日期）"),
             ),
         ]
         if doc.events_from:
             a = checked.assumption(doc.events_from)
-            rows.append(
-                (
-                    "适用事项起始",
-                    _para(
-                        nodes.literal(text=doc.events_from),
-                        f" = {print_expr(a.default)}：{a.rationale}" if a else "",
-                    ),
-                )
-            )
+            # The assumption's value and rationale in words; its name is the encoding's.
+            said = policy.words.assumption_value(a.name, print_expr(a.default)) if a else "—"
+            rows.append(("适用事项起始", f"{said}（假设：{a.rationale}）" if a else said))
         if doc.source:
             rows.append(("原文来源", _para(nodes.literal(text=doc.source))))
         expected = doc.measures if doc.measures is not None else "?"
         rows.append(("已编码措施", f"{len(clauses)} / {expected}"))
         out: list[nodes.Node] = [_field_list(rows)]
-        out += [_para(nodes.emphasis(text="说明："), n) for n in doc.notes]
+        out += [
+            _para(nodes.emphasis(text="说明："), reader_note(policy.words, n)) for n in doc.notes
+        ]
         return out
+
+    def _day(day: dt.date | None) -> str:
+        return date_zh(day) if day is not None else "—"
 
     def facts_page(page: Page, checked: CheckedPolicy) -> list[nodes.Node]:
         """A section per entity: its input facts, their types, and the clauses using each."""
@@ -262,7 +259,7 @@ if TYPE_CHECKING or importlib.util.find_spec("sphinx") is not None:
             rows_by_entity.setdefault(row.entity, []).append(row)
         for entity, rows in rows_by_entity.items():
             info = checked.entity(entity)
-            title = f"{entity} {info.title}" if info and info.title else entity
+            title = f"{info.title}（{entity}）" if info and info.title else entity
             sec = _section(f"facts-{entity}", title)
             if info is not None:
                 parent = checked.entity(info.parent) if info.parent else None

@@ -9,13 +9,16 @@ same structure as a definition list (:mod:`policyrules.sphinxext_measure`).
 
 from __future__ import annotations
 
+import re
+
 import attrs
 
 from . import syntax as s
 from .model import CheckedPolicy, ClauseInfo, ProvisionInfo
+from .vocab import KINDS
 from .words import Words, date_zh
 
-__all__ = ["SECTIONS", "Summary", "measure_summary", "summary_text"]
+__all__ = ["SECTIONS", "Summary", "measure_summary", "reader_note", "summary_text"]
 
 # The sections in reading order: (attribute, heading).
 SECTIONS = (
@@ -28,12 +31,8 @@ SECTIONS = (
     ("related", "相关措施"),
 )
 
-_KIND = {
-    "award": "资金",
-    "entitlement": "待遇",
-    "deadline": "办理时限",
-    "target": "工作目标",
-}
+# The kinds a summary says what they give (a declaration gives nothing of its own).
+_KIND = {k: KINDS[k] for k in ("award", "entitlement", "deadline", "target")}
 
 
 @attrs.frozen
@@ -199,3 +198,53 @@ def summary_text(summary: Summary) -> str:
         lines.append(f"{title}：")
         lines.extend(f"  · {item}" for item in items)
     return "\n".join(lines) + "\n"
+
+
+# A name in an author's note, and a bracket that holds only a name (and maybe more words).
+_IDENT = re.compile(r"(?<![A-Za-z0-9_.])[a-z][a-z0-9]*(?:_[a-z0-9]+)*(?![A-Za-z0-9_])")
+_BRACKETED = re.compile(r"\s?[（(]\s*([a-z][a-z0-9_]*)\s*(?:[，,；;]\s*([^（）()]*))?[）)]")
+_ONCE = re.compile(r"\bonce per ([a-z_]+)")
+# Language words a note names in brackets, after saying the same in Chinese: 期限（deadline）.
+_KEYWORDS = frozenset(
+    {"award", "deadline", "target", "entitlement", "declaration", "decided", "once", "cap"}
+)
+
+
+def _note_titles(w: Words) -> dict[str, str]:
+    """Every name an author's note may use, by its title: entities (and their keys in a facts
+    file), facts (of any entity), parameters, assumptions (what they decide), enum members."""
+    titles: dict[str, str] = {}
+    for enum in w.checked.enums:
+        titles.update({m: t for m, t in enum.members if t})
+    for e in w.checked.entities:
+        titles.update({f.name: w.fact_title(f"{e.name}.{f.name}") for f in e.facts if f.title})
+        if e.title:
+            titles.update({e.name: e.title, e.key: e.title})
+    titles.update({p.name: w.parameter(p.name) for p in w.checked.parameters})
+    titles.update({a.name: w.assumption(a.name) for a in w.checked.assumptions})
+    return titles
+
+
+def reader_note(w: Words, note: str) -> str:
+    """An author's note as a reader sees it: a name in brackets after the words that say it
+    (``须经认定（other_national_project）``) is dropped; a name in the running text is said by
+    its title in 「」 (``由事实 factory_title 的填报口径决定``: 由事实「智能工厂获评的称号（第12
+    条）」的填报口径决定), a kind of provision by its Chinese name, ``once per project`` as
+    每个项目只给一次; acronyms (DRG, FDA) and other words stay as written."""
+    titles = _note_titles(w)
+
+    def bracketed(m: re.Match[str]) -> str:
+        if m[1] not in titles and m[1] not in _KEYWORDS:
+            return m[0]
+        return f"（{m[2].strip()}）" if m[2] and m[2].strip() else ""
+
+    def named(m: re.Match[str]) -> str:
+        said = KINDS.get(m[0]) or titles.get(m[0])
+        return f"\0「{said}」\0" if said else m[0]
+
+    text = _BRACKETED.sub(bracketed, note)
+    text = _ONCE.sub(lambda m: f"\0每个{w.entity(m[1])}只给一次\0", text)
+    text = _IDENT.sub(named, text)
+    # The spaces that set a name apart from Chinese text go with it.
+    text = re.sub(r"(?<=[^\x00-\x7f]) \0|\0 (?=[^\x00-\x7f])", "\0", text)
+    return text.replace("\0", "").replace("」 = 「", "」为「")

@@ -207,9 +207,9 @@ def test_calculator_reads_back_the_example_firm(
     cut = "此上限起作用：200 万元 核减 150 万元，为 50 万元"
     assert cut in a3.locator(".text").first.inner_text()
     card = page.locator("article.decision[data-provision='jjxf_2025_50/7/common_platform']")
-    assert card.locator(".amount").inner_text() == "金额 2,400 万元"
+    assert card.locator(".amount").inner_text() == "2,400 万元（确定金额）"  # vocab's words
     upto = page.locator("article.decision[data-provision='jjxf_2025_50/13/overseas_registration']")
-    assert upto.locator(".amount").inner_text() == "最多 100 万元"
+    assert upto.locator(".amount").inner_text() == "最高 100 万元"
     # The facts that would decide the rest, by their titles: 第6条 needs, among others,
     # the years of new approvals.
     rd = page.locator("article.decision[data-provision='jjxf_2025_50/6/rd_reward']")
@@ -224,7 +224,7 @@ def test_calculator_reads_back_the_example_firm(
     _field(page.locator("details.parameters"), "overseas_support_rate").locator("input").fill("50%")
     _submit(page)
     assert upto.locator(".amount").get_attribute("data-amount") == "600000.00"
-    assert upto.locator(".amount").inner_text() == "金额 60 万元"
+    assert upto.locator(".amount").inner_text() == "60 万元（确定金额）"
 
     # A1 stated never approved abroad (the 无 box of a fact declared `or none`): 第13条 is
     # then not eligible, not unknown and not 60 万, as evaluate says for the same facts.
@@ -264,7 +264,7 @@ def test_calculator_on_a_phone(browser: Any, server: str, shots: Path) -> None:
     assert errors == []
     assert page.evaluate("document.scrollingElement.scrollWidth <= innerWidth")
     amount = page.locator("article.decision[data-provision='jjxf_2025_50/3/launch_reward'] .amount")
-    assert amount.inner_text() == "金额 200 万元"
+    assert amount.inner_text() == "200 万元（确定金额）"  # policyrules.vocab's words
     page.screenshot(path=str(shots / "calculator-phone-form.png"))
     page.locator("#result h2").first.evaluate("h => h.scrollIntoView()")
     page.screenshot(path=str(shots / "calculator-phone-result.png"))

@@ -46,7 +46,11 @@ def test_inputs_are_rows_of_fact_titles(
     case = _case(cases, "clause-03.yaml", "decided exactly 200万 is granted in full, no cap binds")
     rows = fact_rows(policy.checked, case.facts)
     assert rows == [
-        ("医疗器械产品 P1（企业 firm-a）", "境内获批上市（注册）日期", "2026-03-01"),
+        (
+            "医疗器械产品 P1（企业 firm-a）",
+            "境内获批上市（注册）日期",
+            "2026年3月1日",
+        ),  # the case file says 2026-03-01
         (
             "医疗器械产品 P1（企业 firm-a）",
             "获批上市前承担的国家项目或进入的审评审批程序",
@@ -57,15 +61,15 @@ def test_inputs_are_rows_of_fact_titles(
 
 
 def test_ledger_rows_and_booleans(policy: policyrules.Policy, cases: list[WorkedCase]) -> None:
-    """An earlier grant is a row of its own; true reads 是."""
+    """An earlier grant is a row of its own, the award by its title; true reads 是."""
     case = _case(
         cases, "clause-01.yaml", "an earlier grant to the same project counts against its 100万"
     )
     rows = fact_rows(policy.checked, case.facts)
     assert (
         "已拨付记录",
-        "jjxf_2025_50/1/early_stage_reward",
-        "firm-s/E1：60万元，2026 年度",
+        "早期创新创业项目奖励",  # jjxf_2025_50/1/early_stage_reward
+        "firm-s/E1：60万元，计入 2026 年度",
     ) in rows
     assert any(value == "是" for _owner, _fact, value in rows)  # early_stage_qualified: true
 
@@ -107,7 +111,8 @@ def test_case_titles_in_chinese(policy: policyrules.Policy, cases: list[WorkedCa
     )
     trial = cases_by_clause(cases)[c6.id][0]
     title = case_title(policy.checked, c6, trial)
-    assert title.endswith("：A1 按时办结，期满日 2025-11-06")
+    # The letter's words for a met deadline (policyrules.vocab), the date as 2025年11月6日.
+    assert title.endswith("：A1 按期完成，期满日 2025年11月6日")
 
 
 def test_results_in_words(policy: policyrules.Policy) -> None:
@@ -199,3 +204,43 @@ def test_measure_pages_are_written_once_each(tmp_path: Path) -> None:
     mtime = pages[0].stat().st_mtime_ns
     sphinxext.write_measure_pages(app)  # type: ignore[arg-type]
     assert pages[0].stat().st_mtime_ns == mtime
+
+
+def test_a_cases_assumptions_and_parameters_read_as_words(policy: policyrules.Policy) -> None:
+    """A case's `assumptions:` and `parameters:` are rows of words, not a dict's repr: the
+    assumption by what it decides and its value by the member's title; the rate as written."""
+    rows = fact_rows(
+        policy.checked,
+        {
+            "assumptions": {"annual_cap_year": "decision"},
+            "parameters": {"rd_reward_rate": "5%"},
+        },
+    )
+    assert rows[0][:2] == ("假设", "年度上限按哪一日期计入年度")
+    assert "decision" not in rows[0][2]
+    assert rows[0][2] == policy.words.member("YearBasis", "decision")
+    assert rows[1][0] == "参数"
+    assert rows[1][1].startswith("“一定比例”")
+    assert rows[1][2] == "5%"
+
+
+def test_binding_caps_read_as_words(policy: policyrules.Policy) -> None:
+    """The case file names a cap by the start of its text (``1000 万元 per firm per year``),
+    the evaluation by all of it (``… of if annual_cap_year = approval then …``): both read as
+    the cap in words, the year by the assumption's default (approval: the approval date)."""
+    words = "单个企业每个年度（按境内获批上市（注册）日期所在年度计）不超过 1000 万元"
+    computed = (
+        "1000 万元 per firm per year of if annual_cap_year = approval then approved_on "
+        "else launch_reward_decided_on"
+    )
+    row = CaseRow(
+        "jjxf_2025_50/3/launch_reward",
+        "firm-a/P1",
+        "binding caps",
+        "1000 万元 per firm per year",
+        computed,
+        True,
+    )
+    assert result_words(policy.checked, row) == ("起作用的上限", words, words)
+    row = CaseRow("jjxf_2025_50/3/launch_reward", "firm-a/P1", "binding caps", "[]", "[]", True)
+    assert result_words(policy.checked, row) == ("起作用的上限", "无", "无")

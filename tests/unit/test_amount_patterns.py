@@ -252,7 +252,7 @@ def test_a_range_in_text_and_json() -> None:
         policyrules.Money.of(60, "万元"),
     )
     assert "amount: at least 20 万元, at most 60 万元" in result.explain(lang="en")
-    assert "金额：至少 20 万元，至多 60 万元（尚缺：firm.r）" in result.explain()
+    assert "金额：至少 20 万元，最高 60 万元（尚缺：firm.r）" in result.explain()
     data = result.to_json()
     assert data["decisions"][0]["amount_min"] == "200000.00"
 

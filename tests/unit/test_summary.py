@@ -38,7 +38,7 @@ def test_launch_reward_summary(beijing: policyrules.Policy) -> None:
         "境内获批上市（注册）日期在本政策有效期内",
     )
     assert s.grants == (
-        "资金：金额由主管部门决定（主管部门决定的上市奖励金额），每个医疗器械产品只给一次",
+        "资金支持：金额由主管部门决定（主管部门决定的上市奖励金额），每个医疗器械产品只给一次",
     )
     assert s.caps == (
         "单个医疗器械产品不超过 200 万元",
@@ -56,7 +56,9 @@ def test_launch_reward_summary(beijing: policyrules.Policy) -> None:
 def test_open_parameter_and_amount(beijing: policyrules.Policy) -> None:
     """第13条: the amount is a share the text leaves open: the parameter by its title."""
     s = measure_summary(beijing.checked, _clause(beijing, "jjxf_2025_50/13"))
-    assert s.grants == ("资金：境外注册申请成本的“一定支持”：支持比例由实施细则确定，文本未给出",)
+    assert s.grants == (
+        "资金支持：境外注册申请成本的“一定支持”：支持比例由实施细则确定，文本未给出",
+    )
     assert "“一定支持”：支持比例由实施细则确定，文本未给出（未设定，可在计算时给出）" in s.open
 
 
@@ -88,7 +90,7 @@ def test_summary_text_lists_sections_in_order(beijing: policyrules.Policy) -> No
     text = summary_text(s)
     heads = [line[:-1] for line in text.splitlines() if line.endswith("：")]
     assert heads == [title for name, title in SECTIONS if getattr(s, name)]
-    assert "  · 【产业共性平台建设补助】资金：项目工程投资的 30%" in text.splitlines()
+    assert "  · 【产业共性平台建设补助】资金支持：项目工程投资的 30%" in text.splitlines()
 
 
 def test_cli_explain_in_chinese(

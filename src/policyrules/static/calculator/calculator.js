@@ -6,10 +6,11 @@
 (() => {
   const API = "../v1/";
   const DETERMINED = "determined by an agency";
-  const STATUS = { eligible: "可以申请", unknown: "尚待确定", not_eligible: "不符合条件" };
   const blocks = document.getElementById("blocks");
   const result = document.getElementById("result");
-  let labels = { enums: {}, facts: {}, none: {}, parameters: {} };
+  // labels.json: titles the schema does not carry, and the words of statuses and amounts
+  // (policyrules.vocab: the same words as the Chinese letter and the docs).
+  let labels = { enums: {}, facts: {}, none: {}, parameters: {}, statuses: {}, amounts: {} };
 
   // ---- building elements ----------------------------------------------------------------
 
@@ -390,13 +391,13 @@
       "data-subject": d.subject,
     });
     item.append(el("h3", { text: clauseName(d) }));
-    item.append(el("p", { class: "subject", text: `对象：${d.subject}　${STATUS[d.status]}` }));
+    item.append(el("p", { class: "subject", text: `对象：${d.subject}　${labels.statuses[d.status]}` }));
     if (d.amount !== null) {
-      const words = d.amount_kind === "up_to" ? "最多" : "金额";
-      const text =
-        d.amount_kind === "range"
-          ? `至少 ${money(d.amount_min)}，最多 ${money(d.amount)}`
-          : `${words} ${money(d.amount)}`;
+      // The amount with its kind, by the vocabulary's template ({amount}, {amount_min}).
+      const low = d.amount_min == null ? null : money(d.amount_min);
+      const kind = d.amount_kind === "range" && low === null ? "up_to" : d.amount_kind;
+      const template = labels.amounts[kind] || "{amount}";
+      const text = template.replace("{amount_min}", low || "").replace("{amount}", money(d.amount));
       const amount = el("p", { class: "amount", text });
       amount.dataset.amount = d.amount;
       amount.dataset.kind = d.amount_kind;
@@ -438,11 +439,11 @@
     result.replaceChildren();
     const groups = { eligible: [], unknown: [], not_eligible: [] };
     for (const d of data.decisions) groups[d.status].push(d);
-    const counts = Object.entries(groups).map(([s, ds]) => `${STATUS[s]} ${ds.length} 项`);
+    const counts = Object.entries(groups).map(([s, ds]) => `${labels.statuses[s]} ${ds.length} 项`);
     result.append(el("h2", { text: "结果" }), el("p", { class: "counts", text: counts.join("，") }));
     for (const status of ["eligible", "unknown", "not_eligible"]) {
       const part = el(status === "not_eligible" ? "details" : "section", { class: `group ${status}` });
-      const heading = `${STATUS[status]}（${groups[status].length}）`;
+      const heading = `${labels.statuses[status]}（${groups[status].length}）`;
       part.append(el(status === "not_eligible" ? "summary" : "h2", { text: heading }));
       for (const d of groups[status]) part.append(card(d));
       result.append(part);

@@ -1,0 +1,101 @@
+"""The reader's words for what a decision is: one table each of status words, amount-kind
+words, provision-kind words and evaluation reasons, in Chinese.
+
+Every place that shows them reads them here: the Chinese letter of ``eval`` and its JSON
+``text_zh`` (:mod:`policyrules.explain_zh`), the measure summaries
+(:mod:`policyrules.summary`), the docs' measure pages and worked cases
+(:mod:`policyrules.sphinxext_cases`, :mod:`policyrules.sphinxext_pages`), the terminal's
+colours (:mod:`policyrules.colour`) and the calculator page, through ``labels.json``
+(:func:`policyrules.serve_page.labels`).  ``tests/unit/test_vocab.py`` fails when another
+place spells one of these words itself.
+
+>>> status_words("met", "deadline"), status_words("met", "target"), status_words("unknown")
+('按期完成', '已达到', '待定')
+>>> amount_words("exact", "200 万元"), amount_words("up_to", "100 万元")
+('200 万元（确定金额）', '最高 100 万元')
+>>> amount_words("range", "100 万元", "20 万元")
+'至少 20 万元，最高 100 万元'
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "AMOUNT_KINDS",
+    "AMOUNT_PHRASES",
+    "KINDS",
+    "REASONS",
+    "STATUSES",
+    "STATUSES_OF_KIND",
+    "amount_words",
+    "status_words",
+]
+
+STATUSES = {
+    "eligible": "符合条件",
+    "not_eligible": "不符合条件",
+    "unknown": "待定",
+}
+"""A decision's status in words, for every kind of provision."""
+
+STATUSES_OF_KIND = {
+    "deadline": {"met": "按期完成", "not_met": "未按期完成", "pending": "尚未到期"},
+    "target": {"met": "已达到", "not_met": "未达到", "pending": "尚未到期"},
+}
+"""The statuses of a deadline and a target, which have words of their own."""
+
+AMOUNT_KINDS = {"exact": "确定金额", "range": "区间", "up_to": "最高", "unknown": "待定"}
+"""An amount's kind, named (the docs' results tables: 金额性质)."""
+
+AMOUNT_PHRASES = {
+    "exact": "{amount}（" + AMOUNT_KINDS["exact"] + "）",
+    "up_to": AMOUNT_KINDS["up_to"] + " {amount}",
+    "range": "至少 {amount_min}，" + AMOUNT_KINDS["up_to"] + " {amount}",
+    "unknown": AMOUNT_KINDS["unknown"],
+}
+"""An amount said with its kind; ``{amount}`` and ``{amount_min}`` stand for the money as
+written (``200 万元``).  The calculator page fills the same templates."""
+
+KINDS = {
+    "award": "资金支持",
+    "entitlement": "待遇",
+    "deadline": "办理时限",
+    "target": "工作目标",
+    "declaration": "原则性表述",
+}
+"""The kinds of provision, as the overview, the measure pages and the summaries name them."""
+
+REASONS = {
+    "E401": "期限的天数不是整数，或期限的末日超出 9999 年 12 月 31 日",
+    "E410": "期限的天数为负数",
+    "E412": "所需数值超过 40 位，无法精确计算",
+    "E413": "所需数值无法精确计算",
+    "E414": "对空列表求平均、最小或最大值，没有结果",
+    "E415": "计算中除数为零",
+    "E416": "主管部门决定的比例或金额超出文本规定的区间，属于事实数据有误",
+    "E417": "分段计算的各段上限没有逐段提高",
+    "E418": "择优排名在名额边界处并列（或数值低于最低一档），需主管部门确定先后",
+    "E419": "台账中此前的发放未注明档次，无法按“只给最高档”计算",
+    "E420": "同一上限的两项例外同时适用且上限不同，需主管部门裁定，不自行取舍",
+    "E501": "所需年份的放假安排尚未公布，无法计算工作日期限",
+    "E502": "推算放假安排的年份超出 2000—2099 年的范围",
+}
+"""Why a decision could not be made, by the code the evaluator gives (grammar/README.md's
+catalogue): each code an evaluation can end a decision with has its words here."""
+
+
+def status_words(status: str, kind: str | None = None) -> str:
+    """A status in words; a deadline's and a target's ``met``, ``not_met`` and ``pending``
+    their own (a status without a kind is read as a deadline's); an unknown status as
+    written."""
+    own = STATUSES_OF_KIND.get(kind or "deadline", {})
+    return own.get(status) or STATUSES.get(status) or status
+
+
+def amount_words(kind: str | None, amount: str, amount_min: str | None = None) -> str:
+    """An amount (money as written: ``200 万元``) with its kind: ``200 万元（确定金额）``,
+    ``最高 100 万元``, ``至少 20 万元，最高 100 万元``; a range without its low end as an
+    upper bound; no kind, the money alone."""
+    if kind == "range" and amount_min is None:
+        kind = "up_to"
+    template = AMOUNT_PHRASES.get(kind or "", "{amount}")
+    return template.format(amount=amount, amount_min=amount_min)
