@@ -76,6 +76,8 @@ _PLAIN = frozenset({str, JsonNumeral, YamlNumeral, bool})
 _DICT = frozenset({dict})
 _STR = frozenset({str})
 _LIST = frozenset({list})
+_INT = frozenset({int})
+_KEYED = _PLAIN | _INT  # also ints: equal ints read alike too
 _ABSENT = _Absent()
 _NONE = type(None)
 
@@ -218,32 +220,62 @@ def _column(
         given = list(map(not_, empty))
         items, column = list(compress(items, given)), list(compress(column, given))
         kinds.discard(_NONE)
-    if walk.spell and (int in kinds or list in kinds):
+    inner: set[type] = set()  # the types of the items of the column's lists
+    if list in kinds:
+        lists = column if len(kinds) == 1 else [v for v in column if type(v) is list]
+        inner = set(map(type, chain.from_iterable(lists)))
+        nested = list in inner or dict in inner
+        walk.tally.reach(level + (_nesting(lists) if nested else 1))
+        if walk.spell and kinds == _LIST and inner == _INT:  # lists of JSON integers
+            read = _spelled_items(read)
+        elif walk.spell and (nested or int in inner or int in kinds):
+            column = list(map(spelled, column))
+            kinds = set(map(type, column))
+            inner = set(map(type, chain.from_iterable(v for v in column if type(v) is list)))
+    elif walk.spell and int in kinds:
+        if kinds == _INT:  # JSON integers alone: each distinct one spelled and read once
+            list(map(setitem, items, repeat(key), _convert(column, _spelled(read), kinds, inner)))
+            return
         column = list(map(spelled, column))
         kinds = set(map(type, column))
-    if list in kinds:
-        walk.tally.reach(level + _nesting([v for v in column if type(v) is list]))
     if keeps is not None and keeps(column, kinds):
         return
-    list(map(setitem, items, repeat(key), _convert(column, read, kinds)))
+    list(map(setitem, items, repeat(key), _convert(column, read, kinds, inner)))
 
 
-def _convert(column: list[Any], read: Converter, kinds: set[type]) -> list[Value]:
-    """``column`` (values of the types ``kinds``) converted."""
+def _spelled(read: Converter) -> Converter:
+    """``read`` of the ``JsonNumeral`` of an int's spelling."""
+
+    def read_int(v: int) -> Value:
+        return read(JsonNumeral(v))
+
+    return read_int
+
+
+def _spelled_items(read: Converter) -> Converter:
+    """``read`` of a list of ints as the list of their spellings' ``JsonNumeral``."""
+
+    def read_ints(v: list[int]) -> Value:
+        return read(list(map(JsonNumeral, v)))
+
+    return read_ints
+
+
+def _convert(column: list[Any], read: Converter, kinds: set[type], inner: set[type]) -> list[Value]:
+    """``column`` (values of the types ``kinds``; ``inner``: the types of its lists' items)
+    converted."""
     if len(kinds) == 1:
         (kind,) = kinds
-        if kind in _PLAIN:
+        if kind in _KEYED:
             distinct = set(column)
             if 2 * len(distinct) > len(column):
                 return list(map(read, column))
             table = dict(zip(distinct, map(read, distinct), strict=True))
             return list(map(table.__getitem__, column))
-        if kind is list:
-            inner = set(map(type, chain.from_iterable(column)))
-            if len(inner) <= 1 and inner <= _PLAIN:
-                keys = list(map(tuple, column))
-                tables = {k: read(list(k)) for k in set(keys)}
-                return list(map(tables.__getitem__, keys))
+        if kind is list and len(inner) <= 1 and inner <= _KEYED:
+            keys = list(map(tuple, column))
+            tables = {k: read(list(k)) for k in set(keys)}
+            return list(map(tables.__getitem__, keys))
     return list(map(read, column))
 
 
