@@ -24,7 +24,7 @@ the same order.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import chain, compress, count, repeat
 from operator import add, is_, is_not, not_, setitem
 from typing import Any, NamedTuple
@@ -154,13 +154,19 @@ def _entity(
         raise Doubt
     if items:
         walk.tally.reach(level)
-    walk.tally.entries += sum(map(len, items))
     keys = set().union(*items)
     if not keys <= allowed:
         raise Doubt
     if not walk.owned:
         items = list(map(dict.copy, items))
-    ids = list(map(dict.pop, items, repeat("id"), repeat(ent.name if ent.single else None)))
+    # The records' entries are counted key by key as each is taken out or read: a list
+    # entity's every record has an id (a missing one is refused), a single one's may not.
+    if ent.single:
+        walk.tally.entries += sum(["id" in item for item in items])
+        ids = [item.pop("id", ent.name) for item in items]
+    else:
+        ids = list(map(dict.pop, items, repeat("id"), repeat(None)))
+        walk.tally.entries += len(ids)
     ids = _ids(ids)
     if not ent.single:
         _unique(ids, owners)
@@ -214,6 +220,7 @@ def _column(
         given = list(map(is_not, column, repeat(_ABSENT)))
         items, column = list(compress(items, given)), list(compress(column, given))
         kinds.discard(_Absent)
+    walk.tally.entries += len(column)
     if _NONE in kinds:
         empty = list(map(is_, column, repeat(None)))
         list(map(dict.pop, compress(items, empty), repeat(key)))
@@ -261,22 +268,25 @@ def _spelled_items(read: Converter) -> Converter:
     return read_ints
 
 
-def _convert(column: list[Any], read: Converter, kinds: set[type], inner: set[type]) -> list[Value]:
+def _convert(
+    column: list[Any], read: Converter, kinds: set[type], inner: set[type]
+) -> Iterator[Value]:
     """``column`` (values of the types ``kinds``; ``inner``: the types of its lists' items)
-    converted."""
+    converted, one by one (a ``ValueRefused`` or ``ValueError`` comes when its value is
+    reached)."""
     if len(kinds) == 1:
         (kind,) = kinds
         if kind in _KEYED:
             distinct = set(column)
             if 2 * len(distinct) > len(column):
-                return list(map(read, column))
+                return map(read, column)
             table = dict(zip(distinct, map(read, distinct), strict=True))
-            return list(map(table.__getitem__, column))
+            return map(table.__getitem__, column)
         if kind is list and len(inner) <= 1 and inner <= _KEYED:
             keys = list(map(tuple, column))
             tables = {k: read(list(k)) for k in set(keys)}
-            return list(map(tables.__getitem__, keys))
-    return list(map(read, column))
+            return map(tables.__getitem__, keys)
+    return map(read, column)
 
 
 def _nesting(lists: list[list[Any]]) -> int:
@@ -304,6 +314,7 @@ def _children(
     level of ``made``'s records."""
     given = list(map(is_not, blocks, repeat(_ABSENT)))
     blocks, owners = list(compress(blocks, given)), list(compress(made, given))
+    walk.tally.entries += len(blocks)
     prefixes = [f"{inst.path}.{key}" for inst in owners]
     if child.single:
         _entity(child, blocks, owners, prefixes, [], walk, level + 1)
