@@ -29,7 +29,7 @@ from itertools import chain, compress, count, repeat
 from operator import add, is_, is_not, not_, setitem
 from typing import Any, NamedTuple
 
-from .converters import Converter, Keeps, id_converter
+from .converters import Columnar, Converter, Keeps, id_converter
 from .instances import Facts, Instance, many_instances
 from .model import CheckedPolicy, EntityInfo
 from .reading import JsonNumeral, YamlNumeral, spelled
@@ -38,11 +38,17 @@ from .runtime.values import Value
 __all__ = ["Doubt", "Shape", "Tally", "read_columns"]
 
 Shape = tuple[
-    dict[str, EntityInfo], dict[str, Converter], dict[str, Keeps], list[str], frozenset[str]
+    dict[str, EntityInfo],
+    dict[str, Converter],
+    dict[str, Keeps],
+    list[str],
+    frozenset[str],
+    dict[str, Columnar],
 ]
 """Of an entity: its child entities by key, a converter per fact read as a fact (not ``id``,
 not a child's key), for some of those facts a test of whether the converter keeps a column
-unchanged, the names known in it (for suggestions), and every key allowed in it."""
+unchanged, the names known in it (for suggestions), every key allowed in it, and for some
+facts a reader of a whole column of text."""
 
 
 class Doubt(Exception):
@@ -79,6 +85,7 @@ _LIST = frozenset({list})
 _INT = frozenset({int})
 _KEYED = _PLAIN | _INT  # also ints: equal ints read alike too
 _ABSENT = _Absent()
+_BLOCK = 2**64  # see _unique
 _NONE = type(None)
 
 
@@ -147,9 +154,9 @@ def _entity(
 ) -> None:
     """The instances of ``ent`` written as ``items`` (in the file's order), each under its
     parent, at its path and nesting ``level``; ``owners``: for a list entity under a
-    parent, which block each item is in (ids are unique within a block; none given: one
-    block)."""
-    children, facts, keeps, _, allowed = walk.shape(ent)
+    parent, which block each item is in, as a multiple of :data:`_BLOCK` (ids are unique
+    within a block; none given: one block)."""
+    children, facts, keeps, _, allowed, columnars = walk.shape(ent)
     if not set(map(type, items)) <= _DICT:
         raise Doubt
     if items:
@@ -178,7 +185,7 @@ def _entity(
     for key in keys:
         read = facts.get(key)
         if read is not None:
-            _column(items, key, read, keeps.get(key), walk, level)
+            _column(items, key, (read, keeps.get(key), columnars.get(key)), walk, level)
     made = many_instances(ent.name, ids, items, parents, paths)
     walk.out[ent.name] = tuple(made)
     for child, key, block in blocks:
@@ -199,21 +206,32 @@ def _ids(ids: list[Any]) -> list[str]:
 
 
 def _unique(ids: list[str], owners: list[int]) -> None:
-    """:class:`Doubt` if an id is used twice in one block."""
-    if len(set(zip(owners, ids, strict=True)) if owners else set(ids)) < len(ids):
+    """:class:`Doubt` if an id is used twice in one block (``owners``: each id's block
+    number times :data:`_BLOCK`)."""
+    if not owners:
+        if len(set(ids)) < len(ids):
+            raise Doubt
+        return
+    # A block's number times 2**64 plus an id's hash (-2**63 <= hash < 2**63) is distinct
+    # for distinct (block, hash) pairs: all distinct, the ids are unique in their blocks;
+    # otherwise the pairs are compared themselves (equal hashes, or an id used twice).
+    if len(set(map(add, owners, map(hash, ids)))) < len(ids) and len(
+        set(zip(owners, ids, strict=True))
+    ) < len(ids):
         raise Doubt
 
 
 def _column(
     items: list[dict[str, Any]],
     key: str,
-    read: Converter,
-    keeps: Keeps | None,
+    readers: tuple[Converter, Keeps | None, Columnar | None],
     walk: _Walk,
     level: int,
 ) -> None:
     """Convert fact ``key`` in every record of ``items`` (at nesting ``level``) that holds
-    it; a written but empty value (``None``) is dropped, as a fact not given."""
+    it, by its ``readers`` (from the entity's :data:`Shape`); a written but empty value
+    (``None``) is dropped, as a fact not given."""
+    read, keeps, whole = readers
     column = list(map(dict.get, items, repeat(key), repeat(_ABSENT)))
     kinds = set(map(type, column))
     if _Absent in kinds:
@@ -247,6 +265,11 @@ def _column(
         kinds = set(map(type, column))
     if keeps is not None and keeps(column, kinds):
         return
+    if whole is not None and kinds == _STR and column:
+        made = whole(column)
+        if made is not None:
+            list(map(setitem, items, repeat(key), made))
+            return
     list(map(setitem, items, repeat(key), _convert(column, read, kinds, inner)))
 
 
@@ -328,5 +351,5 @@ def _children(
     brackets = [f"[{i}]" for i in range(max(sizes, default=0))]
     paths = list(map(add, at, chain.from_iterable(map(brackets.__getitem__, map(slice, sizes)))))
     parents = list(chain.from_iterable(map(repeat, owners, sizes)))
-    block_of = list(chain.from_iterable(map(repeat, count(), sizes)))
+    block_of = list(chain.from_iterable(map(repeat, count(0, _BLOCK), sizes)))
     _entity(child, list(chain.from_iterable(blocks)), parents, paths, block_of, walk, level + 2)

@@ -20,7 +20,7 @@ import attrs
 from .columns import Doubt, Shape, Tally, read_columns
 from .convert import ValueRefused, convert_value, kind_of
 from .convert_schema import ID_SCHEMA, type_schema
-from .converters import converter, id_converter, keeps
+from .converters import columnar, converter, id_converter, keeps
 from .errors import Diagnostic, FactsError, Span, did_you_mean
 from .instances import Facts, Instance
 from .model import CheckedPolicy, EntityInfo
@@ -69,8 +69,8 @@ class _Reader:
     def shape(self, ent: EntityInfo) -> Shape:
         """The child entities of ``ent`` (by key), a converter for each of its facts that is
         read as a fact (by name: not ``id``, not a child's key), for some a test of whether
-        a column is kept as it is, the names known in it (for suggestions) and the keys
-        allowed in it; worked out once per entity."""
+        a column is kept as it is, the names known in it (for suggestions), the keys
+        allowed in it and for some a reader of a whole column; worked out once per entity."""
         if ent.name not in self._shapes:
             children = {c.key: c for c in self.policy.entities if c.parent == ent.name}
             facts = {
@@ -84,7 +84,13 @@ class _Reader:
                 if f.name in facts and (test := keeps(f.type, self.policy)) is not None
             }
             known = [*(f.name for f in ent.facts), *children]
-            self._shapes[ent.name] = (children, facts, tests, known, frozenset([*known, "id"]))
+            whole = {
+                f.name: reader
+                for f in ent.facts
+                if f.name in facts and (reader := columnar(f.type, self.policy)) is not None
+            }
+            allowed = frozenset([*known, "id"])
+            self._shapes[ent.name] = (children, facts, tests, known, allowed, whole)
         return self._shapes[ent.name]
 
     def error(
@@ -157,7 +163,7 @@ class _Reader:
         if not isinstance(raw, dict):
             self.error(path, f"a mapping of facts is expected, not {kind_of(raw)}")
             return None
-        children, facts, _, known, _ = self.shape(ent)
+        children, facts, _, known, _, _ = self.shape(ent)
         values: dict[str, Value] = {}
         raw_id = raw.get("id", ent.name if ent.single else None)
         ident, refused = "?", False
