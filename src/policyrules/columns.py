@@ -24,7 +24,7 @@ the same order.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from itertools import chain, compress, count, repeat
 from operator import add, is_, is_not, not_, setitem
 from typing import Any, NamedTuple
@@ -259,18 +259,14 @@ def _column(
             inner = set(map(type, chain.from_iterable(v for v in column if type(v) is list)))
     elif walk.spell and int in kinds:
         if kinds == _INT:  # JSON integers alone: each distinct one spelled and read once
-            list(map(setitem, items, repeat(key), _convert(column, _spelled(read), kinds, inner)))
+            converted = _convert(column, _spelled(read), kinds, inner, None)
+            list(map(setitem, items, repeat(key), converted))
             return
         column = list(map(spelled, column))
         kinds = set(map(type, column))
     if keeps is not None and keeps(column, kinds):
         return
-    if whole is not None and kinds == _STR and column:
-        made = whole(column)
-        if made is not None:
-            list(map(setitem, items, repeat(key), made))
-            return
-    list(map(setitem, items, repeat(key), _convert(column, read, kinds, inner)))
+    list(map(setitem, items, repeat(key), _convert(column, read, kinds, inner, whole)))
 
 
 def _spelled(read: Converter) -> Converter:
@@ -292,17 +288,22 @@ def _spelled_items(read: Converter) -> Converter:
 
 
 def _convert(
-    column: list[Any], read: Converter, kinds: set[type], inner: set[type]
-) -> Iterator[Value]:
+    column: list[Any],
+    read: Converter,
+    kinds: set[type],
+    inner: set[type],
+    whole: Columnar | None,
+) -> Iterable[Value]:
     """``column`` (values of the types ``kinds``; ``inner``: the types of its lists' items)
-    converted, one by one (a ``ValueRefused`` or ``ValueError`` comes when its value is
-    reached)."""
+    converted by ``read`` (or ``whole``, for many distinct texts), one by one (a
+    ``ValueRefused`` or ``ValueError`` comes when its value is reached)."""
     if len(kinds) == 1:
         (kind,) = kinds
         if kind in _KEYED:
             distinct = set(column)
             if 2 * len(distinct) > len(column):
-                return map(read, column)
+                made = whole(column) if whole is not None and kind is str else None
+                return map(read, column) if made is None else made
             table = dict(zip(distinct, map(read, distinct), strict=True))
             return map(table.__getitem__, column)
         if kind is list and len(inner) <= 1 and inner <= _KEYED:
