@@ -86,6 +86,7 @@ _INT = frozenset({int})
 _KEYED = _PLAIN | _INT  # also ints: equal ints read alike too
 _ABSENT = _Absent()
 _BLOCK = 2**64  # see _unique
+_SAMPLE = 64  # records whose keys are gathered first (see _entity)
 _NONE = type(None)
 
 
@@ -156,40 +157,66 @@ def _entity(
     parent, at its path and nesting ``level``; ``owners``: for a list entity under a
     parent, which block each item is in, as a multiple of :data:`_BLOCK` (ids are unique
     within a block; none given: one block)."""
-    children, facts, keeps, _, allowed, columnars = walk.shape(ent)
     if not set(map(type, items)) <= _DICT:
         raise Doubt
     if items:
         walk.tally.reach(level)
-    keys = set().union(*items)
-    if not keys <= allowed:
-        raise Doubt
+    # The keys of the first records (all of them, if few), and the entries of all: the keys
+    # the rest hold besides are found when fewer entries than these have been read.
+    sample = items[:_SAMPLE]
+    keys = set().union(*sample)
+    total = sum(map(len, items)) if len(sample) < len(items) else None
     if not walk.owned:
         items = list(map(dict.copy, items))
     # The records' entries are counted key by key as each is taken out or read: a list
     # entity's every record has an id (a missing one is refused), a single one's may not.
     if ent.single:
-        walk.tally.entries += sum(["id" in item for item in items])
+        entries = sum(["id" in item for item in items])
         ids = [item.pop("id", ent.name) for item in items]
     else:
         ids = list(map(dict.pop, items, repeat("id"), repeat(None)))
-        walk.tally.entries += len(ids)
+        entries = len(ids)
     ids = _ids(ids)
     if not ent.single:
         _unique(ids, owners)
-    blocks = [
-        (child, key, list(map(dict.pop, items, repeat(key), repeat(_ABSENT))))
-        for key, child in children.items()
-        if key in keys
-    ]
-    for key in keys:
-        read = facts.get(key)
-        if read is not None:
-            _column(items, key, (read, keeps.get(key), columnars.get(key)), walk, level)
+    blocks: list[tuple[EntityInfo, str, list[Any]]] = []
+    entries += _keys(keys - {"id"}, items, (ent, blocks, walk, level))
+    if total is not None and entries < total:
+        rest = set().union(*items) - keys  # (ids and blocks taken out; facts read in place)
+        entries += _keys(rest, items, (ent, blocks, walk, level))
+    if total is not None and entries != total:
+        raise Doubt  # (never: each entry is counted once)
+    walk.tally.entries += entries
     made = many_instances(ent.name, ids, items, parents, paths)
     walk.out[ent.name] = tuple(made)
     for child, key, block in blocks:
         _children(child, key, made, block, walk, level)
+
+
+def _keys(
+    keys: set[str],
+    items: list[dict[str, Any]],
+    at: tuple[EntityInfo, list[tuple[EntityInfo, str, list[Any]]], _Walk, int],
+) -> int:
+    """Read ``keys`` (not ``id``) in the records ``items`` of the entity at ``at`` (with
+    the list of blocks of children to add to, the walk and the records' nesting level):
+    each child's block taken out, each fact converted in place.  How many entries that
+    read; :class:`Doubt` for a key not allowed."""
+    ent, blocks, walk, level = at
+    children, facts, keeps, _, allowed, columnars = walk.shape(ent)
+    if not keys <= allowed:
+        raise Doubt
+    entries = 0
+    for key in keys:
+        child = children.get(key)
+        if child is not None:
+            block = list(map(dict.pop, items, repeat(key), repeat(_ABSENT)))
+            entries += len(block) - sum(map(is_, block, repeat(_ABSENT)))
+            blocks.append((child, key, block))
+        elif key != "id":
+            readers = (facts[key], keeps.get(key), columnars.get(key))
+            entries += _column(items, key, readers, walk, level)
+    return entries
 
 
 def _ids(ids: list[Any]) -> list[str]:
@@ -227,10 +254,10 @@ def _column(
     readers: tuple[Converter, Keeps | None, Columnar | None],
     walk: _Walk,
     level: int,
-) -> None:
+) -> int:
     """Convert fact ``key`` in every record of ``items`` (at nesting ``level``) that holds
     it, by its ``readers`` (from the entity's :data:`Shape`); a written but empty value
-    (``None``) is dropped, as a fact not given."""
+    (``None``) is dropped, as a fact not given.  How many records hold it."""
     read, keeps, whole = readers
     column = list(map(dict.get, items, repeat(key), repeat(_ABSENT)))
     kinds = set(map(type, column))
@@ -238,7 +265,7 @@ def _column(
         given = list(map(is_not, column, repeat(_ABSENT)))
         items, column = list(compress(items, given)), list(compress(column, given))
         kinds.discard(_Absent)
-    walk.tally.entries += len(column)
+    held = len(column)
     if _NONE in kinds:
         empty = list(map(is_, column, repeat(None)))
         list(map(dict.pop, compress(items, empty), repeat(key)))
@@ -261,12 +288,13 @@ def _column(
         if kinds == _INT:  # JSON integers alone: each distinct one spelled and read once
             converted = _convert(column, _spelled(read), kinds, inner, None)
             list(map(setitem, items, repeat(key), converted))
-            return
+            return held
         column = list(map(spelled, column))
         kinds = set(map(type, column))
     if keeps is not None and keeps(column, kinds):
-        return
+        return held
     list(map(setitem, items, repeat(key), _convert(column, read, kinds, inner, whole)))
+    return held
 
 
 def _spelled(read: Converter) -> Converter:
@@ -338,7 +366,6 @@ def _children(
     level of ``made``'s records."""
     given = list(map(is_not, blocks, repeat(_ABSENT)))
     blocks, owners = list(compress(blocks, given)), list(compress(made, given))
-    walk.tally.entries += len(blocks)
     prefixes = [f"{inst.path}.{key}" for inst in owners]
     if child.single:
         _entity(child, blocks, owners, prefixes, [], walk, level + 1)
