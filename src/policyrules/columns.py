@@ -328,17 +328,38 @@ def _convert(
     if len(kinds) == 1:
         (kind,) = kinds
         if kind in _KEYED:
-            distinct = set(column)
-            if 2 * len(distinct) > len(column):
+            sample = column[:_SAMPLE]
+            if 2 * len(set(sample)) > len(sample):  # mostly distinct: each read
                 made = whole(column) if whole is not None and kind is str else None
                 return map(read, column) if made is None else made
-            table = dict(zip(distinct, map(read, distinct), strict=True))
-            return map(table.__getitem__, column)
+            return map(_Table(read).__getitem__, column)
         if kind is list and len(inner) <= 1 and inner <= _KEYED:
-            keys = list(map(tuple, column))
-            tables = {k: read(list(k)) for k in set(keys)}
-            return map(tables.__getitem__, keys)
+            return map(_Table(_of_tuple(read)).__getitem__, map(tuple, column))
     return map(read, column)
+
+
+class _Table(dict[Any, Value]):
+    """Values converted by ``read``, by raw value, each converted when first met (equal
+    raw values of one type read alike)."""
+
+    __slots__ = ("read",)
+
+    def __init__(self, read: Converter) -> None:
+        super().__init__()
+        self.read = read
+
+    def __missing__(self, raw: Any) -> Value:
+        value = self[raw] = self.read(raw)
+        return value
+
+
+def _of_tuple(read: Converter) -> Converter:
+    """``read`` of a tuple's items as a list."""
+
+    def read_tuple(items: tuple[Any, ...]) -> Value:
+        return read(list(items))
+
+    return read_tuple
 
 
 def _nesting(lists: list[list[Any]]) -> int:
