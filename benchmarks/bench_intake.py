@@ -39,6 +39,10 @@ the code before (main) and after alternating, two rounds each: 2,000 firms 3.3-3
 (before 3.3-4.4x); 20,000 firms 2.2-2.7x (before 2.3-2.6x).  The decode alone, gc
 paused: 0.15 s with msgspec against 0.23 s with ``json`` and its number hooks (20,000
 firms); the rest of load_facts (about three quarters) is the column reader.
+
+2026-12-01 06:45-07:11, the intake branch (load average 12-23): JSON 2.5-2.6x at 2,000
+firms (main 3.8-4.1x), 2.7-3.1x at 20,000 (main 3.8-4.0x); YAML 0.5x.  Details in
+benchmarks/README.md.
 """
 
 from __future__ import annotations

@@ -3,10 +3,14 @@
 A column is one fact across every instance of an entity in the file (every product's
 ``approved_on``).  Its converter (:mod:`policyrules.converters`) is chosen once; a column
 the converter would return unchanged (text, enum members, booleans) is checked as a whole
-and kept; otherwise, when the column's values are all text, all numerals of one kind, or
-all lists of one such kind, each distinct value is converted once and handed out again by
-lookup (the values are immutable, so sharing them is exact).  Ids, duplicate ids and
-unknown keys are checked a column at a time too.
+and kept; otherwise, when the column's values are all text, all numerals of one kind, all
+JSON integers, or all lists of one such kind, each distinct value is converted once, when
+first met, and handed out again by lookup (the values are immutable, so sharing them is
+exact); a column of mostly distinct amounts of money in one unit is read all at once
+(:func:`policyrules.converters.columnar`).  Ids, duplicate ids and unknown keys are
+checked a column at a time too.  An entity's keys are gathered from its first records;
+the keys only later records hold are found by counting: fewer entries read than the
+records hold.
 
 Each record's mapping becomes its instance's values: a copy of it, or (``owned``: records
 parsed for this read alone, as from a JSON file) the mapping itself, with its id and its
