@@ -832,7 +832,11 @@ def _json_number_texts() -> st.SearchStrategy[str]:
 # Values of each kind of fact: well-formed, and near misses.
 _FACT_VALUES: dict[str, tuple[list[Any], list[Any]]] = {
     "id": (["f1", "f2", "P1", "产品 1", 701], ["", " ", "a\x01", "\u3000", True, ["x"], None]),
-    "money": ([0, 10, "200万元", "12.5 元", "3000万元"], ["1e3", "-1", "x", 1.5, True, [1]]),
+    "money": (
+        [0, 10, "200万元", "12.5 元", "3000万元", "25元", "7亿元", "100万", "1 万元", "0万元"],
+        ["1e3", "-1", "x", 1.5, True, [1], "0100万元", "１２万元", "万元", "5 万 元", "none"],
+    ),
+    "money_or_none": (["none", "200万元", "3000万元", 10], ["None", "无", "x", True]),
     "date": (["2026-05-01", "2025-12-31"], ["2026-13-01", "20260501", 5]),
     "rate": (["30%", "12.5%"], ["120%", "30", 0.3]),
     "set": ([["FDA"], ["FDA", "CE"], []], [["XX"], "FDA", [1], [["FDA"]]]),
@@ -843,7 +847,7 @@ _FACT_VALUES: dict[str, tuple[list[Any], list[Any]]] = {
     "list": ([[2024, 2025], [], [1, 1]], [[1, "x"], "1", [[1]]]),
 }
 _FIRM = {"m": "money", "d": "date", "r": "rate", "s": "set", "e": "enum", "b": "bool"}
-_FIRM |= {"t": "text", "n": "number"}
+_FIRM |= {"t": "text", "n": "number", "o": "money_or_none"}
 
 
 @st.composite
@@ -907,6 +911,7 @@ FACTS_POLICY_TEXT = """entity firm "企业"
   fact b: bool "x"
   fact t: text "x"
   fact n: number "x"
+  fact o: money or none "x"
 entity product "产品"
   list products of firm
   fact m: money "x"

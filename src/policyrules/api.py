@@ -24,7 +24,7 @@ from .bounds import paused_gc
 from .check import check
 from .convert import ValueRefused, convert_id
 from .errors import Diagnostic, FactsError, did_you_mean
-from .facts import Facts, convert_value, read_facts, read_facts_file, schema
+from .facts import Facts, convert_value, read_facts, read_facts_source, schema
 from .ledger_check import check_caps, check_once
 from .ledger_io import merge_ledgers, place_diagnostics, read_ledger, read_ledger_file
 from .model import CheckedPolicy
@@ -118,13 +118,16 @@ class Policy:
         ``POLICYRULES_MAX_DEPTH``).  ``raw``: the document's bytes, if at hand (an HTTP
         request's body): ``path`` then only names it.  Raises :class:`FactsError` (E301-E319)."""
         with paused_gc(promote=True):  # reading makes no cycles: see policyrules.bounds
-            text, facts = read_facts_file(self.checked, path, limits, raw=raw)
+            source, facts = read_facts_source(self.checked, path, limits, raw=raw)
         # The file's own ledger, parameters and assumptions are checked now, while we know
         # where each entry is, rather than later in evaluate() without a place to point at.
-        read_ledger(self.checked, facts.extra.get("ledger", []), file=str(path), text=text)
+        # (The text, to place an error, is decoded only if there may be one.)
+        if "ledger" in facts.extra:
+            read_ledger(self.checked, facts.extra["ledger"], file=str(path), text=source())
         try:
             self._extra(facts.extra)
         except FactsError as exc:
+            text = source()
             placed = place_diagnostics(exc.diagnostics, str(path), text)
             raise FactsError(placed, sources={str(path): text}) from None
         return facts

@@ -3,10 +3,14 @@
 A column is one fact across every instance of an entity in the file (every product's
 ``approved_on``).  Its converter (:mod:`policyrules.converters`) is chosen once; a column
 the converter would return unchanged (text, enum members, booleans) is checked as a whole
-and kept; otherwise, when the column's values are all text, all numerals of one kind, or
-all lists of one such kind, each distinct value is converted once and handed out again by
-lookup (the values are immutable, so sharing them is exact).  Ids, duplicate ids and
-unknown keys are checked a column at a time too.
+and kept; otherwise, when the column's values are all text, all numerals of one kind, all
+JSON integers, or all lists of one such kind, each distinct value is converted once, when
+first met, and handed out again by lookup (the values are immutable, so sharing them is
+exact); a column of mostly distinct amounts of money in one unit is read all at once
+(:func:`policyrules.converters.columnar`).  Ids, duplicate ids and unknown keys are
+checked a column at a time too.  An entity's keys are gathered from its first records;
+the keys only later records hold are found by counting: fewer entries read than the
+records hold.
 
 Each record's mapping becomes its instance's values: a copy of it, or (``owned``: records
 parsed for this read alone, as from a JSON file) the mapping itself, with its id and its
@@ -29,7 +33,7 @@ from itertools import chain, compress, count, repeat
 from operator import add, is_, is_not, not_, setitem
 from typing import Any, NamedTuple
 
-from .converters import Converter, Keeps, id_converter
+from .converters import Columnar, Converter, Keeps, id_converter
 from .instances import Facts, Instance, many_instances
 from .model import CheckedPolicy, EntityInfo
 from .reading import JsonNumeral, YamlNumeral, spelled
@@ -38,11 +42,17 @@ from .runtime.values import Value
 __all__ = ["Doubt", "Shape", "Tally", "read_columns"]
 
 Shape = tuple[
-    dict[str, EntityInfo], dict[str, Converter], dict[str, Keeps], list[str], frozenset[str]
+    dict[str, EntityInfo],
+    dict[str, Converter],
+    dict[str, Keeps],
+    list[str],
+    frozenset[str],
+    dict[str, Columnar],
 ]
 """Of an entity: its child entities by key, a converter per fact read as a fact (not ``id``,
 not a child's key), for some of those facts a test of whether the converter keeps a column
-unchanged, the names known in it (for suggestions), and every key allowed in it."""
+unchanged, the names known in it (for suggestions), every key allowed in it, and for some
+facts a reader of a whole column of text."""
 
 
 class Doubt(Exception):
@@ -76,7 +86,11 @@ _PLAIN = frozenset({str, JsonNumeral, YamlNumeral, bool})
 _DICT = frozenset({dict})
 _STR = frozenset({str})
 _LIST = frozenset({list})
+_INT = frozenset({int})
+_KEYED = _PLAIN | _INT  # also ints: equal ints read alike too
 _ABSENT = _Absent()
+_BLOCK = 2**64  # see _unique
+_SAMPLE = 64  # records whose keys are gathered first (see _entity)
 _NONE = type(None)
 
 
@@ -145,36 +159,68 @@ def _entity(
 ) -> None:
     """The instances of ``ent`` written as ``items`` (in the file's order), each under its
     parent, at its path and nesting ``level``; ``owners``: for a list entity under a
-    parent, which block each item is in (ids are unique within a block; none given: one
-    block)."""
-    children, facts, keeps, _, allowed = walk.shape(ent)
+    parent, which block each item is in, as a multiple of :data:`_BLOCK` (ids are unique
+    within a block; none given: one block)."""
     if not set(map(type, items)) <= _DICT:
         raise Doubt
     if items:
         walk.tally.reach(level)
-    walk.tally.entries += sum(map(len, items))
-    keys = set().union(*items)
-    if not keys <= allowed:
-        raise Doubt
+    # The keys of the first records (all of them, if few), and the entries of all: the keys
+    # the rest hold besides are found when fewer entries than these have been read.
+    sample = items[:_SAMPLE]
+    keys = set().union(*sample)
+    total = sum(map(len, items)) if len(sample) < len(items) else None
     if not walk.owned:
         items = list(map(dict.copy, items))
-    ids = list(map(dict.pop, items, repeat("id"), repeat(ent.name if ent.single else None)))
+    # The records' entries are counted key by key as each is taken out or read: a list
+    # entity's every record has an id (a missing one is refused), a single one's may not.
+    if ent.single:
+        entries = sum(["id" in item for item in items])
+        ids = [item.pop("id", ent.name) for item in items]
+    else:
+        ids = list(map(dict.pop, items, repeat("id"), repeat(None)))
+        entries = len(ids)
     ids = _ids(ids)
     if not ent.single:
         _unique(ids, owners)
-    blocks = [
-        (child, key, list(map(dict.pop, items, repeat(key), repeat(_ABSENT))))
-        for key, child in children.items()
-        if key in keys
-    ]
-    for key in keys:
-        read = facts.get(key)
-        if read is not None:
-            _column(items, key, read, keeps.get(key), walk, level)
+    blocks: list[tuple[EntityInfo, str, list[Any]]] = []
+    entries += _keys(keys - {"id"}, items, (ent, blocks, walk, level))
+    if total is not None and entries < total:
+        rest = set().union(*items) - keys  # (ids and blocks taken out; facts read in place)
+        entries += _keys(rest, items, (ent, blocks, walk, level))
+    if total is not None and entries != total:
+        raise Doubt  # (never: each entry is counted once)
+    walk.tally.entries += entries
     made = many_instances(ent.name, ids, items, parents, paths)
     walk.out[ent.name] = tuple(made)
     for child, key, block in blocks:
         _children(child, key, made, block, walk, level)
+
+
+def _keys(
+    keys: set[str],
+    items: list[dict[str, Any]],
+    at: tuple[EntityInfo, list[tuple[EntityInfo, str, list[Any]]], _Walk, int],
+) -> int:
+    """Read ``keys`` (not ``id``) in the records ``items`` of the entity at ``at`` (with
+    the list of blocks of children to add to, the walk and the records' nesting level):
+    each child's block taken out, each fact converted in place.  How many entries that
+    read; :class:`Doubt` for a key not allowed."""
+    ent, blocks, walk, level = at
+    children, facts, keeps, _, allowed, columnars = walk.shape(ent)
+    if not keys <= allowed:
+        raise Doubt
+    entries = 0
+    for key in keys:
+        child = children.get(key)
+        if child is not None:
+            block = list(map(dict.pop, items, repeat(key), repeat(_ABSENT)))
+            entries += len(block) - sum(map(is_, block, repeat(_ABSENT)))
+            blocks.append((child, key, block))
+        elif key != "id":
+            readers = (facts[key], keeps.get(key), columnars.get(key))
+            entries += _column(items, key, readers, walk, level)
+    return entries
 
 
 def _ids(ids: list[Any]) -> list[str]:
@@ -191,60 +237,133 @@ def _ids(ids: list[Any]) -> list[str]:
 
 
 def _unique(ids: list[str], owners: list[int]) -> None:
-    """:class:`Doubt` if an id is used twice in one block."""
-    if len(set(zip(owners, ids, strict=True)) if owners else set(ids)) < len(ids):
+    """:class:`Doubt` if an id is used twice in one block (``owners``: each id's block
+    number times :data:`_BLOCK`)."""
+    if not owners:
+        if len(set(ids)) < len(ids):
+            raise Doubt
+        return
+    # A block's number times 2**64 plus an id's hash (-2**63 <= hash < 2**63) is distinct
+    # for distinct (block, hash) pairs: all distinct, the ids are unique in their blocks;
+    # otherwise the pairs are compared themselves (equal hashes, or an id used twice).
+    if len(set(map(add, owners, map(hash, ids)))) < len(ids) and len(
+        set(zip(owners, ids, strict=True))
+    ) < len(ids):
         raise Doubt
 
 
 def _column(
     items: list[dict[str, Any]],
     key: str,
-    read: Converter,
-    keeps: Keeps | None,
+    readers: tuple[Converter, Keeps | None, Columnar | None],
     walk: _Walk,
     level: int,
-) -> None:
+) -> int:
     """Convert fact ``key`` in every record of ``items`` (at nesting ``level``) that holds
-    it; a written but empty value (``None``) is dropped, as a fact not given."""
+    it, by its ``readers`` (from the entity's :data:`Shape`); a written but empty value
+    (``None``) is dropped, as a fact not given.  How many records hold it."""
+    read, keeps, whole = readers
     column = list(map(dict.get, items, repeat(key), repeat(_ABSENT)))
     kinds = set(map(type, column))
     if _Absent in kinds:
         given = list(map(is_not, column, repeat(_ABSENT)))
         items, column = list(compress(items, given)), list(compress(column, given))
         kinds.discard(_Absent)
+    held = len(column)
     if _NONE in kinds:
         empty = list(map(is_, column, repeat(None)))
         list(map(dict.pop, compress(items, empty), repeat(key)))
         given = list(map(not_, empty))
         items, column = list(compress(items, given)), list(compress(column, given))
         kinds.discard(_NONE)
-    if walk.spell and (int in kinds or list in kinds):
+    inner: set[type] = set()  # the types of the items of the column's lists
+    if list in kinds:
+        lists = column if len(kinds) == 1 else [v for v in column if type(v) is list]
+        inner = set(map(type, chain.from_iterable(lists)))
+        nested = list in inner or dict in inner
+        walk.tally.reach(level + (_nesting(lists) if nested else 1))
+        if walk.spell and kinds == _LIST and inner == _INT:  # lists of JSON integers
+            read = _spelled_items(read)
+        elif walk.spell and (nested or int in inner or int in kinds):
+            column = list(map(spelled, column))
+            kinds = set(map(type, column))
+            inner = set(map(type, chain.from_iterable(v for v in column if type(v) is list)))
+    elif walk.spell and int in kinds:
+        if kinds == _INT:  # JSON integers alone: each distinct one spelled and read once
+            converted = _convert(column, _spelled(read), kinds, inner, None)
+            list(map(setitem, items, repeat(key), converted))
+            return held
         column = list(map(spelled, column))
         kinds = set(map(type, column))
-    if list in kinds:
-        walk.tally.reach(level + _nesting([v for v in column if type(v) is list]))
     if keeps is not None and keeps(column, kinds):
-        return
-    list(map(setitem, items, repeat(key), _convert(column, read, kinds)))
+        return held
+    list(map(setitem, items, repeat(key), _convert(column, read, kinds, inner, whole)))
+    return held
 
 
-def _convert(column: list[Any], read: Converter, kinds: set[type]) -> list[Value]:
-    """``column`` (values of the types ``kinds``) converted."""
+def _spelled(read: Converter) -> Converter:
+    """``read`` of the ``JsonNumeral`` of an int's spelling."""
+
+    def read_int(v: int) -> Value:
+        return read(JsonNumeral(v))
+
+    return read_int
+
+
+def _spelled_items(read: Converter) -> Converter:
+    """``read`` of a list of ints as the list of their spellings' ``JsonNumeral``."""
+
+    def read_ints(v: list[int]) -> Value:
+        return read(list(map(JsonNumeral, v)))
+
+    return read_ints
+
+
+def _convert(
+    column: list[Any],
+    read: Converter,
+    kinds: set[type],
+    inner: set[type],
+    whole: Columnar | None,
+) -> Iterable[Value]:
+    """``column`` (values of the types ``kinds``; ``inner``: the types of its lists' items)
+    converted by ``read`` (or ``whole``, for many distinct texts), one by one (a
+    ``ValueRefused`` or ``ValueError`` comes when its value is reached)."""
     if len(kinds) == 1:
         (kind,) = kinds
-        if kind in _PLAIN:
-            distinct = set(column)
-            if 2 * len(distinct) > len(column):
-                return list(map(read, column))
-            table = dict(zip(distinct, map(read, distinct), strict=True))
-            return list(map(table.__getitem__, column))
-        if kind is list:
-            inner = set(map(type, chain.from_iterable(column)))
-            if len(inner) <= 1 and inner <= _PLAIN:
-                keys = list(map(tuple, column))
-                tables = {k: read(list(k)) for k in set(keys)}
-                return list(map(tables.__getitem__, keys))
-    return list(map(read, column))
+        if kind in _KEYED:
+            sample = column[:_SAMPLE]
+            if 2 * len(set(sample)) > len(sample):  # mostly distinct: each read
+                made = whole(column) if whole is not None and kind is str else None
+                return map(read, column) if made is None else made
+            return map(_Table(read).__getitem__, column)
+        if kind is list and len(inner) <= 1 and inner <= _KEYED:
+            return map(_Table(_of_tuple(read)).__getitem__, map(tuple, column))
+    return map(read, column)
+
+
+class _Table(dict[Any, Value]):
+    """Values converted by ``read``, by raw value, each converted when first met (equal
+    raw values of one type read alike)."""
+
+    __slots__ = ("read",)
+
+    def __init__(self, read: Converter) -> None:
+        super().__init__()
+        self.read = read
+
+    def __missing__(self, raw: Any) -> Value:
+        value = self[raw] = self.read(raw)
+        return value
+
+
+def _of_tuple(read: Converter) -> Converter:
+    """``read`` of a tuple's items as a list."""
+
+    def read_tuple(items: tuple[Any, ...]) -> Value:
+        return read(list(items))
+
+    return read_tuple
 
 
 def _nesting(lists: list[list[Any]]) -> int:
@@ -285,5 +404,5 @@ def _children(
     brackets = [f"[{i}]" for i in range(max(sizes, default=0))]
     paths = list(map(add, at, chain.from_iterable(map(brackets.__getitem__, map(slice, sizes)))))
     parents = list(chain.from_iterable(map(repeat, owners, sizes)))
-    block_of = list(chain.from_iterable(map(repeat, count(), sizes)))
+    block_of = list(chain.from_iterable(map(repeat, count(0, _BLOCK), sizes)))
     _entity(child, list(chain.from_iterable(blocks)), parents, paths, block_of, walk, level + 2)

@@ -16,6 +16,8 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from decimal import Decimal
+from itertools import repeat
+from operator import mul
 from typing import Any
 
 import attrs
@@ -32,15 +34,18 @@ from .convert import (
 )
 from .model import CheckedPolicy
 from .reading import JsonNumeral, YamlNumeral
-from .runtime.money import _of_fen, parse_rate
+from .runtime.money import Money, _of_fen, parse_rate
 from .runtime.values import NONE, Value
 
-__all__ = ["Converter", "Keeps", "converter", "id_converter", "keeps"]
+__all__ = ["Columnar", "Converter", "Keeps", "columnar", "converter", "id_converter", "keeps"]
 
 Converter = Callable[[Any], Value]
 Keeps = Callable[[list[Any], set[type]], bool]
 """A test of a column of raw values (and the set of their types): whether the type's
 converter returns every one of them unchanged."""
+Columnar = Callable[[list[str]], "list[Value] | None"]
+"""A reader of a whole column of text values: what the type's converter returns for each
+(all of them well-formed), or ``None`` where the column is to be read value by value."""
 
 # Subsets of what convert.py accepts, read here without the general machinery.  Each
 # accepts only text that convert.py's own patterns accept, and reads it to the same value.
@@ -52,6 +57,7 @@ _DECIMAL = re.compile(r"-?(?:0|[1-9][0-9]{0,38})(?:\.[0-9]+)?", re.ASCII)  # < 1
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
 _FEN_PER_UNIT = {None: 100, "元": 100, "万": 10**6, "万元": 10**6, "亿": 10**10, "亿元": 10**10}
 _NUMERALS = (JsonNumeral, YamlNumeral)
+_new = object.__new__
 
 
 _ID_OK = re.compile(ID_PATTERN).search
@@ -131,6 +137,38 @@ def keeps(typ: t.Type, policy: CheckedPolicy) -> Keeps | None:
 
 _STR = frozenset({str})
 _BOOL = frozenset({bool})
+
+
+def columnar(typ: t.Type, policy: CheckedPolicy) -> Columnar | None:
+    """For money facts (not stated none), a reader of a column of amounts written as whole
+    numbers of one unit (``"1000万元"``, ``"25元"``), each read as :func:`converter` reads
+    it but all at once; ``None`` for other types."""
+    return _money_column if typ.kind == "money" and not typ.nullable else None
+
+
+# Longer units first: a value ending in 万元 also ends in 元 (its number then holds 万 and
+# is not all digits).
+_UNITS = sorted((u for u in _FEN_PER_UNIT if u is not None), key=len, reverse=True)
+assert Money.__attrs_attrs__.fen.converter is None  # only the validator is bypassed
+_SET_FEN = Money.__dict__["fen"].__set__
+
+
+def _money_column(column: list[str]) -> list[Value] | None:
+    # Each value matches _MONEY_TEXT with no fraction and no space, its number at most 18
+    # digits (so _check_fen holds): money() reads it as int(number) * fen per unit.
+    unit = next((u for u in _UNITS if column[0].endswith(u)), None)
+    if unit is None or not all(map(str.endswith, column, repeat(unit))):
+        return None
+    numbers = list(map(str.removesuffix, column, repeat(unit)))
+    digits = "".join(numbers)
+    if not (digits.isascii() and digits.isdigit()):
+        return None
+    sizes = set(map(len, numbers))
+    if min(sizes) < 1 or max(sizes) > 18 or any(map(str.startswith, numbers, repeat("0"))):
+        return None  # no number, too long, or a leading zero (0万元 is read one by one)
+    made: list[Value] = list(map(_new, repeat(Money, len(numbers))))
+    list(map(_SET_FEN, made, map(mul, map(int, numbers), repeat(_FEN_PER_UNIT[unit]))))
+    return made
 
 
 def _all_text(column: list[Any], kinds: set[type]) -> bool:

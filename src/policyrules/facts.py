@@ -9,6 +9,8 @@ Every error names the path inside the file, and the line when the file's text is
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from itertools import repeat
 from pathlib import Path
 from typing import Any
@@ -18,19 +20,20 @@ import attrs
 from .columns import Doubt, Shape, Tally, read_columns
 from .convert import ValueRefused, convert_value, kind_of
 from .convert_schema import ID_SCHEMA, type_schema
-from .converters import converter, id_converter, keeps
+from .converters import columnar, converter, id_converter, keeps
 from .errors import Diagnostic, FactsError, Span, did_you_mean
 from .instances import Facts, Instance
 from .model import CheckedPolicy, EntityInfo
 from .reading import (
     Limits,
     Places,
+    decode_json_unchecked,
     json_pairs,
     load_data,
     locate,
     read_bytes,
     read_data,
-    read_json_unchecked,
+    read_text,
 )
 from .runtime.calendar import HOLIDAY_ASSUMPTION, Unpublished
 from .runtime.values import Value
@@ -44,6 +47,7 @@ __all__ = [
     "read_data",
     "read_facts",
     "read_facts_file",
+    "read_facts_source",
     "schema",
 ]
 
@@ -65,8 +69,8 @@ class _Reader:
     def shape(self, ent: EntityInfo) -> Shape:
         """The child entities of ``ent`` (by key), a converter for each of its facts that is
         read as a fact (by name: not ``id``, not a child's key), for some a test of whether
-        a column is kept as it is, the names known in it (for suggestions) and the keys
-        allowed in it; worked out once per entity."""
+        a column is kept as it is, the names known in it (for suggestions), the keys
+        allowed in it and for some a reader of a whole column; worked out once per entity."""
         if ent.name not in self._shapes:
             children = {c.key: c for c in self.policy.entities if c.parent == ent.name}
             facts = {
@@ -80,7 +84,13 @@ class _Reader:
                 if f.name in facts and (test := keeps(f.type, self.policy)) is not None
             }
             known = [*(f.name for f in ent.facts), *children]
-            self._shapes[ent.name] = (children, facts, tests, known, frozenset([*known, "id"]))
+            whole = {
+                f.name: reader
+                for f in ent.facts
+                if f.name in facts and (reader := columnar(f.type, self.policy)) is not None
+            }
+            allowed = frozenset([*known, "id"])
+            self._shapes[ent.name] = (children, facts, tests, known, allowed, whole)
         return self._shapes[ent.name]
 
     def error(
@@ -153,7 +163,7 @@ class _Reader:
         if not isinstance(raw, dict):
             self.error(path, f"a mapping of facts is expected, not {kind_of(raw)}")
             return None
-        children, facts, _, known, _ = self.shape(ent)
+        children, facts, _, known, _, _ = self.shape(ent)
         values: dict[str, Value] = {}
         raw_id = raw.get("id", ent.name if ent.single else None)
         ident, refused = "?", False
@@ -217,7 +227,21 @@ def read_facts_file(
     *,
     raw: bytes | None = None,
 ) -> tuple[str, Facts]:
-    """:func:`read_data` then :func:`read_facts`: the text of a facts file and its facts.
+    """:func:`read_data` then :func:`read_facts`: the text of a facts file and its facts,
+    read as :func:`read_facts_source` reads them."""
+    text, facts = read_facts_source(policy, path, limits, raw=raw)
+    return text(), facts
+
+
+def read_facts_source(
+    policy: CheckedPolicy,
+    path: str | Path,
+    limits: Limits | None = None,
+    *,
+    raw: bytes | None = None,
+) -> tuple[Callable[[], str], Facts]:
+    """A facts file's facts, and a function giving its text (decoded when first asked
+    for: the fast path reads the bytes, and the text is wanted only to place an error).
 
     A JSON file is first read without looking for keys written twice or applying the depth
     bound, by the fast path alone; it is taken when that path reads every record, the data
@@ -229,9 +253,9 @@ def read_facts_file(
     limits = limits or Limits.from_env()
     raw = read_bytes(path, limits) if raw is None else raw
     if Path(path).suffix.lower() == ".json":
-        quick = read_json_unchecked(path, raw)
-        if quick is not None and type(quick[1]) is dict:
-            text, data, colons = quick
+        quick = decode_json_unchecked(raw)
+        if quick is not None and type(quick[0]) is dict:
+            data, colons = quick
             tally = Tally(len(data), 1)
             for key in _TOP_KEYS:
                 if key in data:
@@ -247,9 +271,19 @@ def read_facts_file(
                 # ``colons`` counts those inside strings too: then the pairs are counted.
                 pairs = tally.entries == colons or tally.entries == json_pairs(raw)
                 if pairs and tally.depth <= limits.max_depth:
-                    return text, facts
+                    return _decoded(raw, str(path)), facts
     text, data = read_data(path, limits, raw=raw)
-    return text, read_facts(policy, data, str(path), text)
+    return repeat(text).__next__, read_facts(policy, data, str(path), text)
+
+
+def _decoded(raw: bytes, name: str) -> Callable[[], str]:
+    """The text of ``raw`` (UTF-8, as the fast decoder found it), decoded once when asked."""
+
+    @functools.cache
+    def text() -> str:
+        return read_text(raw, name)
+
+    return text
 
 
 def _entries(value: Any) -> tuple[int, int]:

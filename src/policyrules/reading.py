@@ -65,6 +65,7 @@ __all__ = [
     "NumeralDumper",
     "Places",
     "YamlNumeral",
+    "decode_json_unchecked",
     "json_pairs",
     "load_data",
     "locate",
@@ -73,6 +74,7 @@ __all__ = [
     "read_json_unchecked",
     "read_pairs",
     "read_scalar",
+    "read_text",
     "spelled",
 ]
 
@@ -296,15 +298,24 @@ def read_json_unchecked(path: str | Path, raw: bytes) -> tuple[str, Any, int] | 
     no deeper than ``Limits.max_depth``.  ``None`` where :func:`read_data` refuses the
     file, or might (call it for the error)."""
     text = _decode(raw, str(Path(path)))
+    read = decode_json_unchecked(raw)
+    return None if read is None else (text, *read)
+
+
+def decode_json_unchecked(raw: bytes) -> tuple[Any, int] | None:
+    """The data of :func:`read_json_unchecked` and the number of colons, from the bytes
+    alone: the text is decoded only where the fast decoder cannot read them (it refuses
+    bytes that are not UTF-8 as ``bytes.decode`` does).  ``None`` where :func:`read_data`
+    refuses the bytes, or might."""
     try:
         if not _minus_zero(raw):
             body = raw[len(codecs.BOM_UTF8) :] if raw.startswith(codecs.BOM_UTF8) else raw
             data = _FAST_JSON.decode(body)
         else:
-            data = _JSON_UNCHECKED.decode(text)
-    except (msgspec.DecodeError, ValueError, RecursionError):
+            data = _JSON_UNCHECKED.decode(raw.decode("utf-8-sig"))
+    except (msgspec.DecodeError, ValueError, RecursionError):  # UnicodeDecodeError too
         return None
-    return text, data, raw.count(b":")
+    return data, raw.count(b":")
 
 
 def spelled(value: Any) -> Any:
@@ -367,6 +378,12 @@ def _decode(raw: bytes, name: str) -> str:
                 "E301", f"{name}: not UTF-8 text (byte {exc.start})", hint="save the file as UTF-8"
             )
         ) from None
+
+
+def read_text(raw: bytes, name: str) -> str:
+    """The text of a data file's bytes ``raw`` (UTF-8, a byte-order mark dropped);
+    :class:`~policyrules.FactsError` E301 naming ``name`` if they are not UTF-8."""
+    return _decode(raw, name)
 
 
 def _span(file: str, at: tuple[int, int, int] | None) -> Span | None:
