@@ -4,9 +4,11 @@
 (:mod:`policyrules.tables_ledger`) into an in-process DuckDB connection, adds the working
 day calendar the plan needs, compiles the policy to SQL
 (:func:`policyrules.backends.sql.compile_batch`) and runs it; the :class:`BatchResult`
-holds the ``decisions`` and ``grants`` tables (the batch contract's columns: money in BIGINT
-fen) and writes them to a directory, all or nothing (:func:`write_outputs`).  No step makes a
-Python object per row of the registry.
+holds the ``grants`` table and the ``decisions`` view (the batch contract's columns: money in
+BIGINT fen; the view computes each decision from the stored steps as it is read, so the
+decisions, one row per provision × subject, are never held whole) and writes them to a
+directory, all or nothing (:func:`write_outputs`).  No step makes a Python object per row of
+the registry.
 """
 
 from __future__ import annotations
@@ -97,7 +99,8 @@ class BatchResult:
         return self._summary
 
     def decisions(self) -> duckdb.DuckDBPyRelation:
-        """The decisions table (provision, kind, subject, firm, status, amount fen...)."""
+        """The decisions (provision, kind, subject, firm, status, amount fen...): a view,
+        computed each time it is read."""
         return self.con.table("decisions")
 
     def grants(self) -> duckdb.DuckDBPyRelation:
