@@ -92,7 +92,7 @@ class BatchResult:
     def summary(self) -> BatchSummary:
         """What the batch did.  The decisions are counted when first asked for: from the
         written file once the outputs are written as Parquet (a few columns read back),
-        else from the view (ask before :meth:`close`)."""
+        else from the view (ask before closing)."""
         if not self._counted:
             self._summary = _count(self.con, self._summary, self._counts_from)
             self._counted = True
