@@ -4,9 +4,11 @@
 (:mod:`policyrules.tables_ledger`) into an in-process DuckDB connection, adds the working
 day calendar the plan needs, compiles the policy to SQL
 (:func:`policyrules.backends.sql.compile_batch`) and runs it; the :class:`BatchResult`
-holds the ``decisions`` and ``grants`` tables (the batch contract's columns: money in BIGINT
-fen) and writes them to a directory, all or nothing (:func:`write_outputs`).  No step makes a
-Python object per row of the registry.
+holds the ``grants`` table and the ``decisions`` view (the batch contract's columns: money in
+BIGINT fen; the view computes each decision from the stored steps as it is read, so the
+decisions, one row per provision × subject, are never held whole) and writes them to a
+directory, all or nothing (:func:`write_outputs`).  No step makes a Python object per row of
+the registry.
 """
 
 from __future__ import annotations
@@ -75,14 +77,30 @@ class BatchSummary:
 
 
 class BatchResult:
-    """The outputs of a batch, held in a DuckDB connection until written or closed."""
+    """The outputs of a batch, held in a DuckDB connection until written or closed:
+    ``grants`` a table, ``decisions`` a view over the stored steps (computed when read)."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, summary: BatchSummary) -> None:
+    def __init__(
+        self, con: duckdb.DuckDBPyConnection, summary: BatchSummary, *, counted: bool = True
+    ) -> None:
         self.con = con
-        self.summary = summary
+        self._summary = summary
+        self._counted = counted  # else the decisions are counted when first asked for
+        self._counts_from = "decisions"
+
+    @property
+    def summary(self) -> BatchSummary:
+        """What the batch did.  The decisions are counted when first asked for: from the
+        written file once the outputs are written as Parquet (a few columns read back),
+        else from the view (ask before closing)."""
+        if not self._counted:
+            self._summary = _count(self.con, self._summary, self._counts_from)
+            self._counted = True
+        return self._summary
 
     def decisions(self) -> duckdb.DuckDBPyRelation:
-        """The decisions table (provision, kind, subject, firm, status, amount fen...)."""
+        """The decisions (provision, kind, subject, firm, status, amount fen...): a view,
+        computed each time it is read."""
         return self.con.table("decisions")
 
     def grants(self) -> duckdb.DuckDBPyRelation:
@@ -99,6 +117,8 @@ class BatchResult:
     ) -> None:
         """Write both tables to the directory ``out``: see ``write_outputs``."""
         write_outputs(self.con, Path(out), fmt, progress, sort=sort)
+        if fmt == "parquet":
+            self._counts_from = f"read_parquet({literal(str(Path(out) / 'decisions.parquet'))})"
 
     def grants_ledger(self) -> str:
         """The grants as a JSON ledger file's text: see :func:`grants_ledger`."""
@@ -208,46 +228,57 @@ def run_batch(
         steps = plan.statements("duckdb")
         if show.total is None:  # the bar: steps done of every step, the two writes included
             show.total = show.done + len(steps) + 2
-        drops = plan.drops()
+        # The decisions (one row per provision × subject, the lists of names built row by
+        # row) are a view, computed as they are written: never held whole in memory.
+        drops = plan.drops(lazy=frozenset({plan.decisions}))
         for i, (name, sql) in enumerate(steps, start=1):
             began = time.perf_counter()
+            kind = "VIEW" if name == plan.decisions else "TABLE"
             with show.step(f"step {i}/{len(steps)}: {name}", con):
-                _run(con, f"CREATE OR REPLACE TEMP TABLE {ident(name)} AS {sql}")
+                _run(con, f"CREATE OR REPLACE TEMP {kind} {ident(name)} AS {sql}")
                 # A table no later step reads is dropped: memory holds what is still needed.
                 for done in drops.get(name, ()):
                     _run(con, f"DROP TABLE IF EXISTS {ident(done)}")
             timings.append((name, time.perf_counter() - began))
-        summary = _summary(con, registry.rows, time.perf_counter() - started)
-        summary = attrs.evolve(summary, timings=tuple(timings))
+        summary = BatchSummary(
+            dict(registry.rows),
+            0,
+            0,
+            {},
+            Money(0),
+            Money(0),
+            time.perf_counter() - started,
+            tuple(timings),
+        )
     except BaseException:
         con.close()
         raise
-    return BatchResult(con, summary)
+    return BatchResult(con, summary, counted=False)
 
 
-def _summary(
-    con: duckdb.DuckDBPyConnection, inputs: Mapping[str, int], seconds: float
-) -> BatchSummary:
-    counts = dict(
-        (str(s), int(n))
-        for s, n in con.execute("SELECT status, count(*) FROM decisions GROUP BY ALL").fetchall()
-    )
-    exact, rows = con.execute(
-        "SELECT coalesce(sum(amount) FILTER (WHERE amount_kind = 'exact'), 0), count(*) "
-        "FROM decisions"
-    ).fetchall()[0]
+def _count(con: duckdb.DuckDBPyConnection, summary: BatchSummary, decisions: str) -> BatchSummary:
+    """``summary`` with the rows, statuses and totals of ``decisions`` (a table, view or
+    file read) and of the ``grants`` table."""
+    counts: dict[str, int] = {}
+    exact = rows = 0
+    for status, n, fen in con.execute(
+        "SELECT status, count(*), sum(amount) FILTER (WHERE amount_kind = 'exact') "
+        f"FROM {decisions} GROUP BY ALL"
+    ).fetchall():
+        counts[str(status)] = int(n)
+        rows += int(n)
+        exact += int(fen or 0)
     granted, grants = con.execute(
         "SELECT coalesce(sum(amount), 0), count(*) FROM grants"
     ).fetchall()[0]
     statuses = {s: counts.pop(s, 0) for s in STATUSES} | counts
-    return BatchSummary(
-        dict(inputs),
-        int(rows),
-        int(grants),
-        statuses,
-        Money(int(exact)),
-        Money(int(granted)),
-        seconds,
+    return attrs.evolve(
+        summary,
+        decisions=rows,
+        grants=int(grants),
+        statuses=statuses,
+        exact=Money(exact),
+        granted=Money(int(granted)),
     )
 
 

@@ -61,13 +61,14 @@ def cmd_batch(args: argparse.Namespace) -> int:
             result.write(Path(args.out), args.format, progress, sort=args.sort)
             if args.ledger_out is not None:
                 write_atomic(Path(args.ledger_out), result.grants_ledger())
+            summary = None if args.quiet else result.summary  # counted from the written file
         finally:
             result.close()
     finally:
         progress.close()
         if isinstance(ledger, LedgerStore):
             ledger.close()
-    _done(args, result.summary, started, policy)
+    _done(args, summary, started, policy)
     return 0
 
 
@@ -80,8 +81,10 @@ def _ledger(args: argparse.Namespace, policy: Policy) -> LedgerStore | Ledger | 
     return policy.load_ledger(args.ledger)
 
 
-def _done(args: argparse.Namespace, summary: BatchSummary, started: float, policy: Policy) -> None:
-    if not args.quiet:
+def _done(
+    args: argparse.Namespace, summary: BatchSummary | None, started: float, policy: Policy
+) -> None:
+    if summary is not None and not args.quiet:
         # the time from reading to the last file written
         summary = attrs.evolve(summary, seconds=time.perf_counter() - started)
         if args.summary_format == "json":

@@ -95,6 +95,8 @@ def test_a_step_read_twice_is_stored_unless_recomputed_and_dropped_after_its_las
     assert plan.tables() == {"a", "c", "decisions", "grants"}
     # b is written into c's statement; a is last read (through b too) by c, c by grants.
     assert plan.drops() == {"c": ["a"], "grants": ["c"]}
+    # Decisions kept as a view (written straight to a file): c, which it reads, stays.
+    assert plan.drops(lazy=frozenset({"decisions"})) == {"c": ["a"]}
     statements = dict(plan.statements("duckdb"))
     assert statements["c"] == 'WITH "b" AS (SELECT * FROM a) SELECT * FROM a CROSS JOIN b'
     recomputed = SqlPlan(steps, ("firms",), recompute=frozenset({"a"}))

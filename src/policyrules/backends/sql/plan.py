@@ -113,16 +113,16 @@ class SqlPlan:
         shared = {n for n, _ in self.steps if readers.get(n, 0) > 1} - self.recompute
         return frozenset(shared | {self.decisions, self.grants})
 
-    def drops(self) -> dict[str, list[str]]:
+    def drops(self, lazy: frozenset[str] = frozenset()) -> dict[str, list[str]]:
         """For each step, the stored steps (:meth:`tables`, outputs kept) no step after it
-        reads, directly or through a view: they can be dropped once it is stored."""
+        reads, directly or through a view: they can be dropped once it is stored.  ``lazy``
+        names outputs an engine keeps as views (computed when read, e.g. by the writing of
+        a file): what they read is never dropped."""
         stored = self.tables()
         names = [n for n, _ in self.steps]
         reads = {n: r & set(names) for n, r in self.reads().items()}
-        last: dict[str, str] = {}
-        for name in names:
-            if name not in stored:
-                continue  # a view is computed when a stored step reading it is
+
+        def under(name: str) -> set[str]:  # the steps ``name`` reads, through views
             seen: set[str] = set()
             todo = list(reads[name])
             while todo:
@@ -131,10 +131,15 @@ class SqlPlan:
                     seen.add(t)
                     if t not in stored:
                         todo.extend(reads[t])
-            for t in seen:
-                last[t] = name
+            return seen
+
+        last: dict[str, str] = {}
+        for name in names:
+            if name in stored:  # a view is computed when a stored step reading it is
+                last.update(dict.fromkeys(under(name), name))
+        kept = {self.decisions, self.grants}.union(*(under(n) for n in lazy))
         out: dict[str, list[str]] = {}
         for t, at in last.items():
-            if t in stored and t not in (self.decisions, self.grants):
+            if t in stored and t not in kept:
                 out.setdefault(at, []).append(t)
         return out
