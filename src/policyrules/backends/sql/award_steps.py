@@ -144,7 +144,12 @@ class AwardSteps:
         return const.copy() if const is not None else col(name)
 
     def _year(self, c: CapPlan) -> exp.Expr:
-        return _cast(exp.Year(this=col(f"y{c.index}", "r")), INTEGER)
+        """The year cap ``c`` counts in: a date's year, or a ``year`` fact's number."""
+        assert c.cap.year_of is not None
+        y = col(f"y{c.index}", "r")
+        if self.ec.type_of(c.cap.year_of).kind == "year":
+            return _cast(y, INTEGER)
+        return _cast(exp.Year(this=y), INTEGER)
 
     def _ledger(self) -> exp.Select:
         """The rows with ``before`` (granted to this subject under this provision, any

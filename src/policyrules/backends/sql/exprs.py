@@ -39,6 +39,7 @@ from ...typing_rules import ExprTyper, Usage
 from .compare import Comparisons
 from .plan import refuse
 from .sqlbits import (
+    DECIMAL,
     FACTOR,
     all_of,
     any_of,
@@ -213,13 +214,9 @@ class ExprCompiler(Comparisons):
             raise self.fail(e, "this name")
         column: exp.Expr = exp.column(r.name, table=r.entity, quoted=True)
         ty = r.type
-        if ty.kind == "year":
-            raise refuse(
-                "E600",
-                f"{self.where}: the year fact {r.entity}.{r.name} has no SQL form yet",
-                hint="evaluate this policy one by one (policy.evaluate)",
-            )
-        if ty.kind == "duration" and ty.unit in FACTOR:
+        if ty.kind == "year":  # stored INTEGER, read as the number it compares with
+            column = _cast(column, DECIMAL)
+        elif ty.kind == "duration" and ty.unit in FACTOR:
             column = exp.Mul(this=column, expression=exp.Literal.number(FACTOR[ty.unit]))
         elif ty.kind in ("set", "list") and ty.element and ty.element.unit in FACTOR:
             raise self.fail(e, f"a {ty.describe()} (weeks or years in a list)")

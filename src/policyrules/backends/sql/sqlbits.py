@@ -90,6 +90,7 @@ def sql_type(ty: t.Type) -> exp.DataType:
         "money": "BIGINT",
         "rate": "DECIMAL(38,10)",
         "number": "DECIMAL(38,10)",
+        "year": "INTEGER",  # read as DECIMAL(38,10), as the one-by-one path's whole Decimal
         "duration": "BIGINT",
         "date": "DATE",
         "bool": "BOOLEAN",

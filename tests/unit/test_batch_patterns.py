@@ -1,0 +1,123 @@
+"""The SQL batch on policies/patterns: every worked case's facts run through the batch
+(DuckDB) and through ``policy.evaluate``, decision for decision.
+
+Each case of ``policies/patterns/cases`` is a small registry (its firms and projects, its
+ledger, parameters and assumptions); the batch's decision for every provision and subject
+of the clauses the batch compiles must equal the one-by-one path's: status, amount in fen,
+the lower bound, amount kind, missing facts, missing parameters, assumptions used.  The
+clauses still refused are listed with their codes (issue 11: refused by name).
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import Any
+
+import attrs
+import pytest
+
+import policyrules
+from policyrules.backends.sql import BatchCompileError, SqlPlan, compile_batch
+from policyrules.backends.sql import duckdb as engine
+from policyrules.cases import WorkedCase, case_files, load_case_file
+from policyrules.model import CheckedPolicy
+
+DIRECTORY = Path(__file__).resolve().parents[2] / "policies" / "patterns"
+
+# The clauses the batch still refuses, with the code it names (issue 11: by name).
+REFUSED = {
+    "patterns_amounts/1": "E610",
+    "patterns_amounts/2": "E610",
+    "patterns_amounts/3": "E610",
+    "patterns_amounts/4": "E608",
+    "patterns_amounts/5": "E611",
+    "patterns_amounts/6": "E609",
+    "patterns_amounts/7": "E608",
+    "patterns_tiers/1": "E612",
+    "patterns_tiers/2": "E612",
+    "patterns_tiers/3": "E612",
+    "patterns_tiers/4": "E614",
+    "patterns_tiers/5": "E612",
+    "patterns_tiers/6": "E613",
+    "patterns_time/3": "E616",
+}
+
+
+@functools.cache
+def _policy() -> policyrules.Policy:
+    return policyrules.load(DIRECTORY)
+
+
+@functools.cache
+def _part() -> CheckedPolicy:
+    checked = _policy().checked
+    return attrs.evolve(checked, clauses=tuple(c for c in checked.clauses if c.id not in REFUSED))
+
+
+def _key(raw: Any) -> str:
+    return repr(sorted((raw or {}).items()))
+
+
+_PLANS: dict[tuple[str, str], SqlPlan] = {}
+
+
+def _plan_for(extra: dict[str, Any]) -> SqlPlan:
+    policy = _policy()
+    key = (_key(extra.get("parameters")), _key(extra.get("assumptions")))
+    if key not in _PLANS:
+        _PLANS[key] = compile_batch(
+            _part(),
+            parameters=policy._values(extra.get("parameters") or {}, "parameters"),
+            assumptions=policy._values(extra.get("assumptions") or {}, "assumptions"),
+        )
+    return _PLANS[key]
+
+
+def _cases() -> list[Any]:
+    out = []
+    for path in case_files([DIRECTORY / "cases"]):
+        for case in load_case_file(path, _policy().checked).cases:
+            out.append(pytest.param(case, id=f"{path.name}::{case.name}"))
+    return out
+
+
+def test_the_refused_clauses_name_their_construct() -> None:
+    checked = _policy().checked
+    got = {}
+    for c in checked.clauses:
+        try:
+            compile_batch(attrs.evolve(checked, clauses=(c,)))
+        except BatchCompileError as exc:
+            got[c.id] = exc.diagnostics[0].code
+    assert got == REFUSED
+
+
+@pytest.mark.parametrize("case", _cases())
+def test_the_batch_gives_the_cases_decisions(case: WorkedCase) -> None:
+    policy = _policy()
+    facts = policy.read_facts(case.facts)
+    provisions = {p.id for p in _part().provisions()}
+    want = {
+        (d.provision, d.subject): (
+            d.status,
+            d.amount.fen if d.amount is not None else None,
+            d.amount_min.fen if d.amount_min is not None else None,
+            d.amount_kind,
+            list(d.missing_facts),
+            list(d.missing_parameters),
+            sorted(a for a, _ in d.assumptions),
+        )
+        for d in policy.evaluate(facts).decisions
+        if d.provision in provisions
+    }
+    ledger = policy.read_ledger(facts.extra.get("ledger", []))
+    con = engine.connect()
+    engine.load_facts(con, policy.checked, facts, ledger)
+    engine.run_plan(con, _plan_for(dict(facts.extra)))
+    rows = con.execute(
+        "SELECT provision, subject, status, amount, NULL, amount_kind, missing_facts,"
+        " missing_parameters, assumptions FROM decisions"
+    ).fetchall()
+    got = {(r[0], r[1]): r[2:] for r in rows}
+    assert got == want
