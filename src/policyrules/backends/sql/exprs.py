@@ -328,15 +328,10 @@ class ExprCompiler(Comparisons):
                     taken, used=merge(c.used, taken.used), undecided=undecided_of(c, taken)
                 )
         a, b = self.compile(then), self.compile(other)
-        if a.none is not None or b.none is not None:
-            raise refuse(
-                "E615",
-                f"{self.where}: an `if` whose value may be none cannot be compiled to SQL:"
-                f" {print_expr(e)}",
-                hint="write `otherwise` inside each branch, or evaluate this policy one by one",
-            )
         ty = self.type_of(e)
         same = all_of(not_null(a.value), not_null(b.value), self.equal(a.value, b.value, ty))
+        if a.none is not None and b.none is not None:  # none = none: the branches agree
+            same = any_of(same, all_of(a.none, b.none))
         # An unknown condition tries both branches: a branch that is undecided leaves it
         # waiting on the condition alone.
         branch_und = undecided_of(a, b)
@@ -349,6 +344,15 @@ class ExprCompiler(Comparisons):
             ],
             null_of(ty),
         )
+        none = None
+        if a.none is not None or b.none is not None:
+            # none where the branch taken is none, or both are when the condition is unknown
+            nones = [all_of(is_bool(c.value, True), a.none)] if a.none is not None else []
+            if b.none is not None:
+                nones.append(all_of(is_bool(c.value, False), b.none))
+            if a.none is not None and b.none is not None:
+                nones.append(all_of(is_null(c.value), agree.copy(), a.none))
+            none = any_of(*nones)
         c_null = is_null(c.value)
         quiet = negate(branch_und) if branch_und is not None else true()
         missing = merge(
@@ -370,4 +374,6 @@ class ExprCompiler(Comparisons):
             und_parts.append(all_of(is_bool(c.value, True), a.undecided))
         if b.undecided is not None:
             und_parts.append(all_of(is_bool(c.value, False), b.undecided))
-        return SqlValue(value, ty, missing, used, any_of(*und_parts) if und_parts else None)
+        return SqlValue(
+            value, ty, missing, used, any_of(*und_parts) if und_parts else None, none
+        )
