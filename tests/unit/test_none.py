@@ -360,7 +360,7 @@ def test_an_if_whose_value_may_be_none_compiles_and_agrees() -> None:
         HEADER + "\n  target z\n    for each firm\n"
         '    require (if plain_text = "a" then title_on else other_on) in force\n'
         "  target w\n    for each firm\n"
-        "    require (if plain_text = \"a\" then title_on else other_on) is none\n"
+        '    require (if plain_text = "a" then title_on else other_on) is none\n'
     )
     values = {
         "plain_text": [None, "a", "b"],

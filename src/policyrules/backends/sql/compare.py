@@ -16,7 +16,14 @@ from .sqlbits import BIGINT, DECIMAL, WHOLE, all_of, any_of, case, negate, not_n
 from .sqlbits import cast as _cast
 from .sqlvalue import SqlValue, undecided_of
 
-__all__ = ["Comparisons"]
+__all__ = ["Comparisons", "money_times"]
+
+
+def money_times(fen: exp.Expr, rate: exp.Expr) -> exp.Expr:
+    """``fen × rate`` (BIGINT fen × DECIMAL(38,10)) rounded down (toward zero) to the fen,
+    as ``Money.times(rate, DOWN)``; both operands copied."""
+    product = exp.Mul(this=_cast(fen.copy(), WHOLE), expression=par(rate.copy()))
+    return _cast(exp.func("trunc", product), BIGINT)
 
 
 class Comparisons:
@@ -53,10 +60,7 @@ class Comparisons:
                 a, b = b, a
                 ka, kb = kb, ka
             if kb == "money" and ka in ("rate", "number"):
-                product = exp.Mul(this=_cast(b.value.copy(), WHOLE), expression=par(a.value))
-                # Rounded down (toward zero) to the fen, as Money.times(rate, DOWN).
-                fen = _cast(exp.func("trunc", product), BIGINT)
-                return self.strict(e, [a, b], fen)
+                return self.strict(e, [a, b], money_times(b.value, a.value))
         raise self.fail(e, f"{op} of {a.type.describe()} and {b.type.describe()}")
 
     def compare(self, e: s.Expr, op: str, left: s.Expr, right: s.Expr) -> SqlValue:

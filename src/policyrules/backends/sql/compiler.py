@@ -5,7 +5,8 @@ The plan's steps, per provision ``p<i>`` (see :mod:`.rows`, :mod:`.awards`,
 
 ``decisions``: provision, kind, subject ('firm-a/A1'), firm (the id of the path's first,
 outermost entity), status (eligible | not_eligible | unknown | met | not_met | pending),
-amount (BIGINT fen), amount_kind (exact | up_to | unknown), binding_caps, missing_facts,
+amount (BIGINT fen), amount_min (BIGINT fen, the lower bound of a range), amount_kind
+(exact | range | up_to | unknown), binding_caps, missing_facts,
 missing_parameters, assumptions (VARCHAR[], the last three sorted).
 
 ``grants``: provision, one VARCHAR column per entity (the grant's path), amount (BIGINT fen),
@@ -105,25 +106,6 @@ def compile_batch(
             raise refuse("E606", f"{p.id}: a provision with no `for` subject has no rows in SQL")
         refuse_tiers(p)
         refuse_currency(p, checked)
-        if p.rounding is not None:
-            raise refuse(
-                "E609",
-                f"{p.id}: a declared `rounding` is not compiled to SQL",
-                hint="evaluate this policy one by one (policy.evaluate)",
-            )
-        if p.range is not None or p.minimum is not None:
-            what = "an amount range" if p.range is not None else "a `minimum`"
-            raise refuse(
-                "E610",
-                f"{p.id}: {what} (an amount with a lower bound) is not compiled to SQL",
-                hint="evaluate this policy one by one (policy.evaluate)",
-            )
-        if any(cap.exceptions for cap in p.caps):
-            raise refuse(
-                "E616",
-                f"{p.id}: a cap with exceptions (`unless … raise to`) is not compiled to SQL",
-                hint="evaluate this policy one by one (policy.evaluate)",
-            )
         where = f"{p.id}"
         ec = ExprCompiler(checked, p.subject, documents.get(p.document), params, assume, where)
         name = f"p{i}"
@@ -189,6 +171,7 @@ def _union(parts: list[exp.Select]) -> exp.Expr:
 def _no_decisions() -> exp.Select:
     types = {
         "amount": "BIGINT",
+        "amount_min": "BIGINT",
         "binding_caps": "ARRAY<VARCHAR>",
         "missing_facts": "ARRAY<VARCHAR>",
     }

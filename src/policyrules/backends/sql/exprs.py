@@ -374,6 +374,4 @@ class ExprCompiler(Comparisons):
             und_parts.append(all_of(is_bool(c.value, True), a.undecided))
         if b.undecided is not None:
             und_parts.append(all_of(is_bool(c.value, False), b.undecided))
-        return SqlValue(
-            value, ty, missing, used, any_of(*und_parts) if und_parts else None, none
-        )
+        return SqlValue(value, ty, missing, used, any_of(*und_parts) if und_parts else None, none)
