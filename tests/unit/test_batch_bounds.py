@@ -18,6 +18,7 @@ HEAD = """entity firm "企业"
 entity project "项目"
   list projects of firm
   fact base: money
+  fact other_base: money
   fact n: number
   fact r: rate
   fact chosen: money
@@ -150,3 +151,53 @@ def test_a_bound_under_a_cap_shared_with_other_claims_is_refused() -> None:
         compile_batch(policy.checked)
     assert info.value.code == "E610"
     assert "d/1/a: a `minimum` in an award under the cap shared" in str(info.value)
+
+
+# ---- quotients ---------------------------------------------------------------------------
+
+
+def test_steps_by_floor_of_a_money_quotient() -> None:
+    got = agree(
+        "amount 50 元 + 5 元 × floor((base - 1000 元) / 100 元)",
+        {"base": [None, "1000元", "1099.99元", "1100元", "950元", "0元"]},
+    )
+    # 1099.99: floor(99.99 / 100) = 0 → 50 元; 1100: 1 step → 55 元.
+    assert got["F2/P"][1] == 5000
+    assert got["F3/P"][1] == 5500
+    # 950: floor(−50 / 100) = −1 (down, not toward zero) → 45 元.
+    assert got["F4/P"][1] == 4500
+
+
+def test_ceil_and_a_ratio_compared_with_a_rate() -> None:
+    got = agree(
+        "eligible when base / other_base >= 5%\namount 1 元 × ceil(n / 3)",
+        {"n": ["-4", "0", "4"], "base": [None, "5元", "4.99元"], "other_base": ["0元", "100元"]},
+    )
+    # n 4, base 5 元 of 100 元 = 5% ≥ 5%: ceil(4/3) = 2 → 2 元 (F15: n=4·6 + base·2 + 1).
+    assert got["F15/P"][:2] == ("eligible", 200)
+    # n −4: ceil(−4/3) = −1 → −1 元, paid as 0.00 元 (F3).
+    assert got["F3/P"][:2] == ("eligible", 0)
+    # 4.99 元 of 100 元 is below 5% (F17); by 0 元 it is undecided (E415, F16: unknown).
+    assert got["F17/P"][0] == "not_eligible"
+    assert got["F16/P"][:2] == ("unknown", None)
+
+
+def test_a_third_of_money_and_money_by_a_number() -> None:
+    got = agree(
+        "amount 1 / 3 of base + base / n\nrounding down to 1 元",
+        {"base": [None, "100元", "0.02元"], "n": [None, "3", "0", "-7"]},
+    )
+    # 100 元 / 3 = 33.33 (fen, toward zero) twice: 66.66 元 → 66 元 (F5).
+    assert got["F5/P"][:4] == ("eligible", 6600, None, "exact")
+    # 100 元 / −7 = −14.28 元 (toward zero): 33.33 − 14.28 = 19.05 → 19 元 (F7).
+    assert got["F7/P"][:2] == ("eligible", 1900)
+    # by 0: undecided (E415), F6.
+    assert got["F6/P"][:2] == ("unknown", None)
+
+
+def test_a_quotient_used_as_a_number_is_refused_by_name() -> None:
+    policy = compile_text(HEAD + "    eligible when n / 3 + n > 2\n    amount base\n")
+    with pytest.raises(BatchCompileError) as info:
+        compile_batch(policy.checked)
+    assert info.value.code == "E608"
+    assert "d/1/a: a quotient used as a value is not compiled to SQL: n / 3" in str(info.value)

@@ -29,8 +29,9 @@ from .awards import (
     lit,
     num,
 )
-from .bounds import bounded_amount, cap_limit, interval_kind, low_bound, low_room, refuse_shared
+from .bounds import bounded_amount, cap_limit, interval_columns, low_bound, low_room, refuse_shared
 from .exprs import ExprCompiler, SqlValue
+from .grants import grant_select
 from .names import names_out
 from .outputs import decision_row
 from .plan import Step
@@ -383,7 +384,7 @@ class AwardSteps:
         )
         amount_min: exp.Expr = _cast(exp.Null(), BIGINT)
         if self.special:
-            kind, amount_min = self._interval(amount, last)
+            kind, amount_min = interval_columns(self.p, self.caps, amount, last)
         binding = []
         for n, c in enumerate(self.caps, start=1):
             hi = col(f"hh{c.index}") if c.shared else col(f"h{c.index}")
@@ -428,24 +429,7 @@ class AwardSteps:
         )
         steps.append((f"{name}_f", stored))
         final = exp.select(*row).from_(_t(f"{name}_f"), copy=False)
-        return steps, final, self._grant()
-
-    def _interval(self, amount: exp.Expr, last: int) -> tuple[exp.Expr, exp.Expr]:
-        """The kind and lower bound of a bounded or raised claim (:func:`.bounds.interval_kind`)."""
-        ranged = any_of(*(is_null(col(f"x{c.index}")) for c in self.raised))
-        unknown_caps = [is_null(col(f"l{c.index}")) for c in self.caps]
-        unknown_caps += [is_null(col(f"yr{c.index}")) for c in self.years]
-        kind, floor = interval_kind(
-            amount,
-            col(f"low_{last}"),
-            col("req"),
-            col("lb") if self.p.bounded else None,
-            ranged,
-            any_of(*unknown_caps),
-            col("cert"),
-        )
-        is_range = exp.EQ(this=kind.copy(), expression=lit("range"))
-        return kind, case([(is_range, floor)], _cast(exp.Null(), BIGINT))
+        return steps, final, grant_select(self.p.id, self.name, self.chain, self.entities)
 
     def _decision_row(self) -> list[exp.Expr]:
         """The decision columns (:data:`DECISION_COLUMNS`) from the award's last rows."""
@@ -504,26 +488,3 @@ class AwardSteps:
             ),
         }
         return decision_row(self.p, fields, self.lists, self.chain)
-
-    def _grant(self) -> exp.Select:
-        chain = {e.name for e in self.chain}
-        cols: list[exp.Expr] = [_alias(lit(self.p.id), "provision", quoted=True)]
-        for e in self.entities:
-            value = col(f"e_{e}") if e in chain else _cast(exp.Null(), VARCHAR)
-            cols.append(_alias(value, e, quoted=True))
-        cols.append(_alias(col("amount"), "amount", quoted=True))
-        cols.append(_alias(col("gy"), "year", quoted=True))
-        cond = all_of(
-            exp.EQ(this=col("st"), expression=lit("ok")),
-            exp.EQ(this=col("amount_kind"), expression=lit("exact")),
-            exp.GT(this=col("amount"), expression=num(0)),
-        )
-        return exp.select(*cols).from_(_t(f"{self.name}_f"), copy=False).where(cond, copy=False)
-
-    @staticmethod
-    def no_grants(policy: CheckedPolicy) -> exp.Select:
-        cols: list[exp.Expr] = [_alias(_cast(exp.Null(), VARCHAR), "provision", quoted=True)]
-        cols += [_alias(_cast(exp.Null(), VARCHAR), e.name, quoted=True) for e in policy.entities]
-        cols.append(_alias(_cast(exp.Null(), BIGINT), "amount", quoted=True))
-        cols.append(_alias(_cast(exp.Null(), INTEGER), "year", quoted=True))
-        return exp.select(*cols).where(exp.Boolean(this=False), copy=False)

@@ -51,6 +51,7 @@ __all__ = [
     "Interval",
     "bounded_amount",
     "cap_limit",
+    "interval_columns",
     "interval_kind",
     "low_bound",
     "low_room",
@@ -286,3 +287,24 @@ def low_room(c: CapPlan) -> exp.Expr:
     if c.cap.year_of is not None:
         whens.append((is_null(col(f"yr{k}")), greatest(m.copy(), num(0))))
     return case(whens, greatest(exp.Sub(this=m.copy(), expression=col(f"u{k}")), num(0)))
+
+
+def interval_columns(
+    p: ProvisionInfo, caps: tuple[CapPlan, ...], amount: exp.Expr, last: int
+) -> tuple[exp.Expr, exp.Expr]:
+    """The kind and ``amount_min`` of award ``p`` (bounded, or with a cap that may be
+    raised) from its running columns (``run_<last>`` = ``amount``, ``low_<last>``)."""
+    ranged = any_of(*(is_null(col(f"x{c.index}")) for c in caps if c.cap.exceptions))
+    unknown_caps = [is_null(col(f"l{c.index}")) for c in caps]
+    unknown_caps += [is_null(col(f"yr{c.index}")) for c in caps if c.cap.per and c.cap.year_of]
+    kind, floor = interval_kind(
+        amount,
+        col(f"low_{last}"),
+        col("req"),
+        col("lb") if p.bounded else None,
+        ranged,
+        any_of(*unknown_caps),
+        col("cert"),
+    )
+    is_range = exp.EQ(this=kind.copy(), expression=exp.Literal.string("range"))
+    return kind, case([(is_range, floor)], _null())

@@ -16,7 +16,7 @@ from .sqlbits import BIGINT, DECIMAL, WHOLE, all_of, any_of, case, negate, not_n
 from .sqlbits import cast as _cast
 from .sqlvalue import SqlValue, undecided_of
 
-__all__ = ["Comparisons", "money_times"]
+__all__ = ["COMPARE", "Comparisons", "money_times"]
 
 
 def money_times(fen: exp.Expr, rate: exp.Expr) -> exp.Expr:
@@ -71,9 +71,7 @@ class Comparisons:
             if isinstance(side, s.SetLit) and not side.items and op in ("=", "!="):
                 v = self.compile(other)
                 size = exp.ArraySize(this=v.value.copy())
-                return self.strict(
-                    e, [v], _COMPARE[op](this=size, expression=exp.Literal.number(0))
-                )
+                return self.strict(e, [v], COMPARE[op](this=size, expression=exp.Literal.number(0)))
         a, b = self.compile(left), self.compile(right)
         if a.type.kind == "set" or b.type.kind == "set":
             if op not in ("=", "!="):  # pragma: no cover - the checker allows = and != only
@@ -89,7 +87,7 @@ class Comparisons:
         if a.none is not None and b.none is not None and op in ("=", "!="):
             both = all_of(a.none, b.none)
             if_none = both if op == "=" else negate(both)
-        return self.nones(e, [a, b], _COMPARE[op](this=av, expression=bv), if_none)
+        return self.nones(e, [a, b], COMPARE[op](this=av, expression=bv), if_none)
 
     def compare_average(
         self, e: s.Expr, op: str, items: s.Expr, other: s.Expr, flip: bool
@@ -107,7 +105,7 @@ class Comparisons:
         size = exp.ArraySize(this=lv.value.copy())
         total = exp.ArraySum(this=lv.value.copy())
         scaled = exp.Mul(this=xv.value.copy(), expression=size.copy())
-        cmp = _COMPARE[op]
+        cmp = COMPARE[op]
         value = cmp(this=scaled, expression=total) if flip else cmp(this=total, expression=scaled)
         out = self.strict(
             e,
@@ -130,7 +128,7 @@ class Comparisons:
         raise self.fail(e, f"{func}()")
 
 
-_COMPARE: dict[str, type[exp.Binary]] = {
+COMPARE: dict[str, type[exp.Binary]] = {
     "=": exp.EQ,
     "!=": exp.NEQ,
     "<": exp.LT,

@@ -32,6 +32,7 @@ from .award_steps import AwardSteps
 from .awards import award_caps
 from .deadlines import calendar_steps, deadline_select
 from .exprs import ExprCompiler
+from .grants import no_grants
 from .outputs import DECISION_COLUMNS, decision_row, sorted_list
 from .plan import SqlPlan, Step, refuse
 from .pools import pool_window
@@ -149,7 +150,7 @@ def compile_batch(
         finals.append(final)
         grants.append(grant)
     steps.append(("decisions", _union(finals) if finals else _no_decisions()))
-    steps.append(("grants", _union(grants) if grants else AwardSteps.no_grants(checked)))
+    steps.append(("grants", _union(grants) if grants else no_grants(checked)))
     inputs = (*(e.key for e in checked.entities), "ledger", "calendar_days")
     # An award's rooms are read by its pool's window (a few columns of the claims in it)
     # and by its amounts: computing them twice costs less than storing every column.

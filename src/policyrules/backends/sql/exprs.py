@@ -36,8 +36,9 @@ from ...runtime.quotients import is_quotient
 from ...runtime.values import Undecided, Unknown, Value
 from ...types import none_column
 from ...typing_rules import ExprTyper, Usage
-from .compare import Comparisons
+from .compare import COMPARE, Comparisons
 from .plan import refuse
+from .quotients import Quotients, Ratio
 from .sqlbits import (
     DECIMAL,
     FACTOR,
@@ -66,7 +67,7 @@ __all__ = ["ExprCompiler", "SqlValue"]  # SqlValue from sqlvalue, for rows
 # ---- the compiler ------------------------------------------------------------------------------
 
 
-class ExprCompiler(Comparisons):
+class ExprCompiler(Comparisons, Quotients):
     """Compiles the expressions of one provision (subject ``scope``) against table aliases.
 
     ``aliases`` maps each entity of the subject's chain to the alias its row is read from
@@ -118,6 +119,32 @@ class ExprCompiler(Comparisons):
         assert info is not None  # resolved
         return info.expr
 
+    def constant(self, e: s.Expr) -> object:
+        """The value of a foldable ``e`` (None where it is undecided)."""
+        env = Env({}, self.parameters, self.assumptions, self.document)
+        try:
+            return compile_expr(e, self.policy, self.scope)(env)
+        except Undecided:
+            return None
+
+    def ratio_side(self, a: s.Expr, b: s.Expr) -> Ratio | None:
+        """A quotient times money (``1 / 3 of m``, ``m × (a / b)``): the quotient's
+        :class:`Ratio` if one side is a quotient, else None."""
+        for q, m in ((a, b), (b, a)):
+            if self.type_of(m).kind == "money" and self.type_of(q).kind in ("number", "rate"):
+                r = self.ratio(q)
+                if r is not None:
+                    return r
+        return None
+
+    def ratio_times(self, e: s.Expr, a: s.Expr, b: s.Expr) -> SqlValue:
+        for q, m in ((a, b), (b, a)):
+            if self.type_of(m).kind == "money" and self.type_of(q).kind in ("number", "rate"):
+                r = self.ratio(q)
+                if r is not None:
+                    return self.times_ratio(e, r, self.compile(m))
+        raise self.fail(e, "this product")  # pragma: no cover - ratio_side chose it
+
     def fold(self, e: s.Expr) -> SqlValue:
         ty = self.type_of(e)
         env = Env({}, self.parameters, self.assumptions, self.document)
@@ -151,12 +178,11 @@ class ExprCompiler(Comparisons):
                     return self.compile(self._define(r.name))
                 return self.fact(e, parts)
             case s.BinOp(op="/") | s.Call(func="floor" | "ceil"):
-                raise refuse(
-                    "E608",
-                    f"{self.where}: division, floor() and ceil() are not compiled to SQL: "
-                    f"{print_expr(e)}",
-                    hint="evaluate this policy one by one (policy.evaluate)",
-                )
+                return self.quotient(e)
+            case s.Of(rate=q, base=m) | s.BinOp(op="×", left=q, right=m) if (
+                self.ratio_side(q, m) is not None
+            ):
+                return self.ratio_times(e, q, m)
             case s.Progressive():
                 raise refuse(
                     "E611",
@@ -174,6 +200,10 @@ class ExprCompiler(Comparisons):
             case s.Of(rate=r, base=b):
                 return self.arith(e, "×", self.compile(r), self.compile(b))
             case s.Compare(op=op, left=a, right=b):
+                for side, other, flip in ((a, b, False), (b, a, True)):
+                    rq = self.ratio(side)
+                    if rq is not None:
+                        return self.compare_ratio(e, COMPARE[op], rq, self.compile(other), flip)
                 return self.compare(e, op, a, b)
             case s.And(left=a, right=b):
                 return self.logic(e, self.compile(a), self.compile(b), is_and=True)
