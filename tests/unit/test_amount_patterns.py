@@ -1,6 +1,6 @@
 """The amount constructs of issue 11: `/`, floor()/ceil(), `rounding`, ranges, `minimum`,
 `progressive` bands and `define` — syntax, checks, evaluation, explanations, the SQL
-refusals (E608, E611) and the fast path's routing.  Amounts worked by hand in comments."""
+refusal (E608) and the fast path's routing.  Amounts worked by hand in comments."""
 
 from __future__ import annotations
 
@@ -287,7 +287,6 @@ def test_quotients_keep_their_exact_form() -> None:
     ("lines", "code", "words"),
     [
         (("eligible when n / 3 + n > 1", "amount base"), "E608", "a quotient used as a value"),
-        (("amount progressive base band above pays 5%",), "E611", "progressive"),
     ],
 )
 def test_batch_refusals_name_the_construct_and_provision(

@@ -201,3 +201,24 @@ def test_a_quotient_used_as_a_number_is_refused_by_name() -> None:
         compile_batch(policy.checked)
     assert info.value.code == "E608"
     assert "d/1/a: a quotient used as a value is not compiled to SQL: n / 3" in str(info.value)
+
+
+def test_progressive_bands() -> None:
+    got = agree(
+        "amount progressive base\n  band up to 100 元 pays 10%\n  band up to chosen pays 5%\n"
+        "  band above pays r",
+        {
+            "base": [None, "0元", "100.01元", "250元"],
+            "chosen": [None, "200元", "100元"],
+            "r": [None, "1%"],
+        },
+    )
+    # F21 (= base 3·6 + chosen 1·2 + r 1): 250 元 with limits 100/200 元 and 1% above:
+    # 100 × 10% + 100 × 5% + 50 × 1% = 10 + 5 + 0.5 = 15.50 元.
+    assert got["F21/P"][:2] == ("eligible", 1550)
+    # 100.01 元: 10 元 + 0.01 × 5% = 10.0005 元 → 10.00 元 (F15).
+    assert got["F15/P"][:2] == ("eligible", 1000)
+    # 0 元 pays nothing (F9).
+    assert got["F9/P"][:2] == ("eligible", 0)
+    # chosen 100 元 is not above 100 元: undecided (E417, F23).
+    assert got["F23/P"][:2] == ("unknown", None)

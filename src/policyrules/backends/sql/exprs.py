@@ -36,6 +36,7 @@ from ...runtime.quotients import is_quotient
 from ...runtime.values import Undecided, Unknown, Value
 from ...types import none_column
 from ...typing_rules import ExprTyper, Usage
+from .bands import Bands
 from .compare import COMPARE, Comparisons
 from .plan import refuse
 from .quotients import Quotients, Ratio
@@ -67,7 +68,7 @@ __all__ = ["ExprCompiler", "SqlValue"]  # SqlValue from sqlvalue, for rows
 # ---- the compiler ------------------------------------------------------------------------------
 
 
-class ExprCompiler(Comparisons, Quotients):
+class ExprCompiler(Comparisons, Quotients, Bands):
     """Compiles the expressions of one provision (subject ``scope``) against table aliases.
 
     ``aliases`` maps each entity of the subject's chain to the alias its row is read from
@@ -184,11 +185,7 @@ class ExprCompiler(Comparisons, Quotients):
             ):
                 return self.ratio_times(e, q, m)
             case s.Progressive():
-                raise refuse(
-                    "E611",
-                    f"{self.where}: progressive bands are not compiled to SQL: {print_expr(e)}",
-                    hint="evaluate this policy one by one (policy.evaluate)",
-                )
+                return self.progressive(e)
             case s.SetLit(items=items):
                 vals = [self.compile(i) for i in items]
                 arr = exp.Array(expressions=[v.value.copy() for v in vals])
