@@ -461,6 +461,10 @@ class AwardSteps:
                 if f"y{k}" in self._year_cols():
                     award_parts[x].append(_if_list(negate(lim_null.copy()), self.ref(f"y{k}_{x}")))
             del lim_null
+        reading = [st.assumption for st in self.p.node.body if isinstance(st, s.Tiers)]
+        if reading:  # the tier reading is read once the amount is known (top_up here)
+            names = exp.Array(expressions=[lit(n) for n in reading])
+            award_parts["as"].append(_if_list(negate(self.ref("a_un")), names))
         order_as = [self.ref(f"o{j}_as") for j in range(len(self.p.order))]
         award_ok = any_of(ok, exp.EQ(this=st.copy(), expression=lit("undecided")))
         # An exact amount of a bounded or raised claim misses nothing (the one-by-one path's

@@ -105,7 +105,7 @@ def compile_batch(
     for i, p in enumerate(provisions):
         if p.subject is None:
             raise refuse("E606", f"{p.id}: a provision with no `for` subject has no rows in SQL")
-        refuse_tiers(p)
+        refuse_tiers(p, assume)
         refuse_currency(p, checked)
         where = f"{p.id}"
         ec = ExprCompiler(checked, p.subject, documents.get(p.document), params, assume, where)

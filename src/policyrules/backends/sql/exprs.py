@@ -61,6 +61,7 @@ from .sqlbits import (
 )
 from .sqlbits import cast as _cast
 from .sqlvalue import SqlValue, undecided_of
+from .tiers import TierReads
 
 __all__ = ["ExprCompiler", "SqlValue"]  # SqlValue from sqlvalue, for rows
 
@@ -68,7 +69,7 @@ __all__ = ["ExprCompiler", "SqlValue"]  # SqlValue from sqlvalue, for rows
 # ---- the compiler ------------------------------------------------------------------------------
 
 
-class ExprCompiler(Comparisons, Quotients, Bands):
+class ExprCompiler(Comparisons, Quotients, Bands, TierReads):
     """Compiles the expressions of one provision (subject ``scope``) against table aliases.
 
     ``aliases`` maps each entity of the subject's chain to the alias its row is read from
@@ -186,6 +187,10 @@ class ExprCompiler(Comparisons, Quotients, Bands):
                 return self.ratio_times(e, q, m)
             case s.Progressive():
                 return self.progressive(e)
+            case s.TableAt(table=name, key=k):
+                return self.tier(e, name, k, value=True)
+            case s.Reaches(operand=k, table=name):
+                return self.tier(e, name, k, value=False)
             case s.SetLit(items=items):
                 vals = [self.compile(i) for i in items]
                 arr = exp.Array(expressions=[v.value.copy() for v in vals])
