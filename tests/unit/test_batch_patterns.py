@@ -29,7 +29,6 @@ DIRECTORY = Path(__file__).resolve().parents[2] / "policies" / "patterns"
 REFUSED = {
     "patterns_amounts/3": "E610",
     "patterns_tiers/4": "E614",
-    "patterns_tiers/6": "E613",
 }
 
 

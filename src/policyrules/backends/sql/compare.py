@@ -12,7 +12,21 @@ import sqlglot.expressions as exp
 
 from ... import syntax as s
 from ... import types as t
-from .sqlbits import BIGINT, DECIMAL, WHOLE, all_of, any_of, case, negate, not_null, par
+from ...printer import print_expr
+from ...runtime.currency import ExchangeRate
+from ...runtime.values import Unknown
+from .sqlbits import (
+    BIGINT,
+    DECIMAL,
+    WHOLE,
+    all_of,
+    any_of,
+    case,
+    literal,
+    negate,
+    not_null,
+    par,
+)
 from .sqlbits import cast as _cast
 from .sqlvalue import SqlValue, undecided_of
 
@@ -60,6 +74,10 @@ class Comparisons:
                 a, b = b, a
                 ka, kb = kb, ka
             if kb == "money" and ka in ("rate", "number"):
+                if b.type.unit:  # another currency: down to the cent (Foreign.times)
+                    product = exp.Mul(this=_cast(b.value.copy(), WHOLE), expression=par(a.value))
+                    cents = _cast(exp.func("floor", product), BIGINT)
+                    return self.strict(e, [a, b], cents)
                 return self.strict(e, [a, b], money_times(b.value, a.value))
         raise self.fail(e, f"{op} of {a.type.describe()} and {b.type.describe()}")
 
@@ -88,6 +106,22 @@ class Comparisons:
             both = all_of(a.none, b.none)
             if_none = both if op == "=" else negate(both)
         return self.nones(e, [a, b], COMPARE[op](this=av, expression=bv), if_none)
+
+    def convert(self, e: s.Expr, amount: s.Expr, rate: s.Expr) -> SqlValue:
+        """``convert(x, r)``: cents × 元 per unit, rounded down to the fen (to_yuan_fen);
+        the dated rate is a parameter, bound when compiling."""
+        x = self.compile(amount)
+        r = self.rate_of(rate)
+        if isinstance(r, Unknown):
+            out = self.strict(e, [x], _cast(exp.Null(), BIGINT))
+            missing = tuple((k, exp.Boolean(this=True)) for k in sorted(r.missing))
+            return attrs.evolve(out, missing=(*out.missing, *missing))
+        per_unit = literal(r.per_unit, t.Type("number"), f"{print_expr(e)}")
+        product = exp.Mul(this=_cast(x.value.copy(), WHOLE), expression=per_unit)
+        return self.strict(e, [x], _cast(exp.func("floor", product), BIGINT))
+
+    def rate_of(self, e: s.Expr) -> ExchangeRate | Unknown:
+        raise NotImplementedError  # pragma: no cover - the compiler defines it
 
     def compare_average(
         self, e: s.Expr, op: str, items: s.Expr, other: s.Expr, flip: bool
@@ -120,6 +154,8 @@ class Comparisons:
         if func == "year" and len(args) == 1:
             d = self.compile(args[0])
             return self.strict(e, [d], _cast(exp.Year(this=par(d.value)), DECIMAL))
+        if func == "convert" and len(args) == 2:
+            return self.convert(e, args[0], args[1])
         if func == "count" and len(args) == 1:
             lv = self.compile(args[0])
             items = _set_norm(lv.value) if lv.type.kind == "set" else lv.value.copy()

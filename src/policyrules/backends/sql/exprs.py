@@ -32,6 +32,7 @@ from ... import types as t
 from ...exprs import Env, compile_expr
 from ...model import CheckedPolicy, DocumentInfo
 from ...printer import print_expr
+from ...runtime.currency import ExchangeRate
 from ...runtime.quotients import is_quotient
 from ...runtime.values import Undecided, Unknown, Value
 from ...types import none_column
@@ -128,6 +129,18 @@ class ExprCompiler(Comparisons, Quotients, Bands, TierReads):
             return compile_expr(e, self.policy, self.scope)(env)
         except Undecided:
             return None
+
+    def rate_of(self, e: s.Expr) -> ExchangeRate | Unknown:
+        """The dated exchange rate ``e`` (a parameter): E613 if it is read from the facts."""
+        v = self.constant(e) if self.foldable(e) else None
+        if not isinstance(v, ExchangeRate | Unknown):
+            raise refuse(
+                "E613",
+                f"{self.where}: an exchange rate read from the facts is not compiled to SQL:"
+                f" {print_expr(e)}",
+                hint="give the dated rate as a parameter, or evaluate this policy one by one",
+            )
+        return v
 
     def ratio_side(self, a: s.Expr, b: s.Expr) -> Ratio | None:
         """A quotient times money (``1 / 3 of m``, ``m × (a / b)``): the quotient's

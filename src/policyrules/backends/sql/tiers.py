@@ -12,7 +12,6 @@ Refused, each located:
   of each grant in the ledger; ``top_up``, 晋档补差, is the entitlement the batch computes:
   the new tier's amount less what was granted before), or a table read of a key that may
   be none;
-* E613 — an amount in another currency (美元, 欧元), a dated exchange rate, ``convert()``;
 * E614 — a quota (``quota N ranked by F``).
 
 The batch refuses such a policy before anything runs; ``policy.evaluate`` computes them.
@@ -29,13 +28,12 @@ from ... import types as t
 from ...errors import Diagnostic
 from ...model import CheckedPolicy, ProvisionInfo, TierRow
 from ...printer import print_expr
-from ...runtime.currency import UNITS
 from ...runtime.values import Value
 from .plan import BatchCompileError
 from .sqlbits import all_of, any_of, case, is_null, literal, not_null, null_of, par
 from .sqlvalue import SqlValue
 
-__all__ = ["TierReads", "refuse_currency", "refuse_tiers"]
+__all__ = ["TierReads", "refuse_tiers"]
 
 _HINT = "evaluate this policy one by one (policy.evaluate)"
 
@@ -114,26 +112,6 @@ class TierReads:
             whens.append((hit, got))
         miss = null_of(ty) if value else exp.Boolean(this=False)
         return case([(x.unknown(), null_of(ty if value else t.BOOL)), *whens], miss)
-
-
-def refuse_currency(p: ProvisionInfo, policy: CheckedPolicy) -> None:
-    """:raises BatchCompileError: (E613) if ``p`` reads an amount in another currency or an
-    exchange rate, or converts one, naming what and where."""
-    stack: list[s.Node] = [p.node]
-    while stack:
-        node = stack.pop()
-        what = None
-        if isinstance(node, s.MoneyLit) and node.unit in UNITS:
-            what = f"the amount in another currency `{print_expr(node)}`"
-        elif isinstance(node, s.Call) and node.func == "convert":
-            what = f"the conversion `{print_expr(node)}`"
-        elif isinstance(node, s.Name):
-            r = policy.resolve(node.parts, p.subject)
-            if r is not None and r.type.kind in ("money", "exchange") and r.type.unit:
-                what = f"`{node.dotted}` ({r.type.describe()})"
-        if what is not None:
-            raise _refuse("E613", p, what, node)
-        stack.extend(reversed(s.children(node)))
 
 
 def _refuse(code: str, p: ProvisionInfo, what: str, node: s.Node) -> BatchCompileError:
