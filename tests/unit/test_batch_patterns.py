@@ -121,3 +121,51 @@ def test_the_batch_gives_the_cases_decisions(case: WorkedCase) -> None:
     ).fetchall()
     got = {(r[0], r[1]): r[2:] for r in rows}
     assert got == want
+
+
+def merged_registry() -> dict[str, Any]:
+    """The facts of every case run with the defaults (no parameters nor assumptions of its
+    own) as one registry: case i's firm ``x`` becomes ``c<i>-x``, in its ledger too."""
+    firms: list[Any] = []
+    ledger: list[Any] = []
+    for n, param in enumerate(_cases()):
+        raw = param.values[0].facts
+        if raw.get("parameters") or raw.get("assumptions"):
+            continue
+        for firm in raw.get("firms", []):
+            firms.append({**firm, "id": f"c{n}-{firm['id']}"})
+        for grant in raw.get("ledger", []):
+            ledger.append({**grant, "firm": f"c{n}-{grant['firm']}"})
+    return {"firms": firms, "ledger": ledger}
+
+
+def test_the_cases_as_one_registry() -> None:
+    # The same decisions when every case's firms are read together (caps and the ledger
+    # are per firm: no case's firm touches another's).
+    policy = _policy()
+    facts = policy.read_facts(merged_registry())
+    plan, provisions = _plan_for({})
+    want = {
+        (d.provision, d.subject): (
+            d.status,
+            d.amount.fen if d.amount is not None else None,
+            d.amount_min.fen if d.amount_min is not None else None,
+            d.amount_kind,
+            list(d.missing_facts),
+            list(d.missing_parameters),
+            sorted(a for a, _ in d.assumptions),
+        )
+        for d in policy.evaluate(facts).decisions
+        if d.provision in provisions
+    }
+    con = engine.connect()
+    engine.load_facts(con, policy.checked, facts, policy.read_ledger(facts.extra["ledger"]))
+    engine.run_plan(con, plan)
+    rows = con.execute(
+        "SELECT provision, subject, status, amount, amount_min, amount_kind, missing_facts,"
+        " missing_parameters, assumptions FROM decisions"
+    ).fetchall()
+    assert len(want) > 1000
+    assert {(r[0], r[1]): r[2:] for r in rows} == want
+    kinds = {v[3] for v in want.values()}
+    assert kinds == {None, "exact", "range", "up_to"}

@@ -498,3 +498,25 @@ def test_known_absent_facts_on_spark_equal_duckdb(spark: Any, tmp_path: Path) ->
     assert {row[4] for row in expected} == {"eligible", "not_eligible", "unknown"}
     outputs = on_spark.run_plan(spark, plan, read_registry(spark, policy.checked, str(tmp_path)))
     assert _norm(on_spark.collect(outputs["decisions"], "decisions")) == expected
+
+
+def test_the_pattern_cases_on_spark_equal_duckdb(spark: Any, tmp_path: Path) -> None:
+    # The worked cases of policies/patterns as one registry (tests/unit/test_batch_patterns):
+    # ranges, minimums, roundings, quotients, bands, tier tables, currencies, cap exceptions,
+    # year facts and none compiled once, read from Parquet by Spark: DuckDB's rows.
+    from tests.unit.test_batch_patterns import _plan_for, _policy, merged_registry
+
+    policy = _policy()
+    facts = policy.read_facts(merged_registry())
+    plan, _ = _plan_for({})
+    con = engine.connect()
+    engine.load_facts(con, policy.checked, facts, policy.read_ledger(facts.extra["ledger"]))
+    _to_parquet(con, [n for n in plan.inputs if n != "calendar_days"], tmp_path)
+    engine.run_plan(con, plan)
+    expected = {
+        n: _norm(con.execute(f'SELECT * FROM "{n}"').fetchall()) for n in ("decisions", "grants")
+    }
+    assert {row[7] for row in expected["decisions"]} >= {"exact", "range", "up_to"}
+    outputs = on_spark.run_plan(spark, plan, read_registry(spark, policy.checked, str(tmp_path)))
+    got = {n: _norm(on_spark.collect(outputs[n], n)) for n in ("decisions", "grants")}
+    assert got == expected
