@@ -137,7 +137,13 @@ def _column_sql(typ: t.Type, src: str, c: str, policy: CheckedPolicy) -> ColumnS
             return ColumnSql(c, _case((f"{c} NOT IN ({members})", "enum")))
         return ColumnSql(c, "CAST(NULL AS VARCHAR)")
     if kind == "money":
-        return _money(src, k, c)
+        sql = _money(src, k, c)
+        if typ.unit and k == "text":  # money(C): a plain number of its unit, never 元/万/亿
+            problem = (
+                f"(CASE WHEN regexp_matches({c}, '[元万亿]') THEN 'foreign' ELSE {sql.problem} END)"
+            )
+            return ColumnSql(f"(CASE WHEN {problem} IS NULL THEN {sql.value} END)", problem)
+        return sql
     if kind == "rate":
         if k != "text":
             raise _refuse_type(
@@ -390,6 +396,12 @@ def problem_message(
             "E627",
             f"not a whole number of fen: {shown}",
             "round the amount to 分 (0.01 元) as the record says",
+        )
+    if reason == "foreign":
+        return (
+            "E627",
+            f"an amount in {typ.unit} is a plain number of its unit: {shown}",
+            "write e.g. 12,345.67 (cents exact); 元, 万 or 亿 would read another currency",
         )
     if reason == "money":
         return (

@@ -222,3 +222,26 @@ def test_progressive_bands() -> None:
     assert got["F9/P"][:2] == ("eligible", 0)
     # chosen 100 元 is not above 100 元: undecided (E417, F23).
     assert got["F23/P"][:2] == ("unknown", None)
+
+
+def test_a_registry_reads_years_and_amounts_in_another_currency(tmp_path: Any) -> None:
+    import duckdb
+
+    from policyrules.errors import TableError
+    from policyrules.tables import read_registry
+
+    policy = compile_text(
+        'entity firm\n  list firms\n  fact exports: money(USD)\n  fact fy: year\ndocument d "D"\n'
+        'clause 1 "c"\n  quote "q"\n  award a\n    for each firm\n    amount 1 元\n'
+    )
+    (tmp_path / "firms.csv").write_text('id,exports,fy\na,"12,345.67",2026\n', encoding="utf-8")
+    con = duckdb.connect()
+    read_registry(policy.checked, tmp_path, con)
+    # 12,345.67 美元 = 1,234,567 cents; the year as its number.
+    assert con.execute("SELECT * FROM firms").fetchall() == [("a", 1234567, 2026)]
+    (tmp_path / "firms.csv").write_text("id,exports,fy\nb,1万元,0\n", encoding="utf-8")
+    with pytest.raises(TableError) as info:
+        read_registry(policy.checked, tmp_path, duckdb.connect())
+    text = str(info.value)
+    assert "an amount in USD is a plain number of its unit" in text
+    assert "not a calendar year" in text
