@@ -97,8 +97,11 @@ def bounded_amount(ec: ExprCompiler, p: ProvisionInfo) -> Interval:
     und: list[exp.Expr] = []
     r = p.range
     if r is None:
-        assert p.amount is not None or p.decided is not None
-        main = ec.compile(p.amount.expr if p.amount is not None else s.Name((p.decided.fact,)))  # type: ignore[union-attr]
+        if p.amount is not None:
+            main = ec.compile(p.amount.expr)
+        else:
+            assert p.decided is not None  # the checker requires an amount
+            main = ec.compile(s.Name((p.decided.fact,)))
         high: exp.Expr = main.value.copy()
         low: exp.Expr = main.value.copy()
         missing.append(gate(main.missing, is_null(main.value)))
