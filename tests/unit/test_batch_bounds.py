@@ -245,3 +245,13 @@ def test_a_registry_reads_years_and_amounts_in_another_currency(tmp_path: Any) -
     text = str(info.value)
     assert "an amount in USD is a plain number of its unit" in text
     assert "not a calendar year" in text
+
+
+def test_a_raised_limit_read_from_the_facts_is_refused_by_name() -> None:
+    policy = compile_text(
+        HEAD + "    amount base\n    cap 100 元 per project\n      unless ok raise to chosen\n"
+    )
+    with pytest.raises(BatchCompileError) as info:
+        compile_batch(policy.checked)
+    assert info.value.code == "E616"
+    assert "d/1/a: the raised limit of `unless ok raise to chosen` reads a fact" in str(info.value)
