@@ -140,7 +140,7 @@ def test_shipped_policy_on_spark_equals_duckdb(
     # Not vacuous: every status occurs, exact amounts and grants are there.
     statuses = {row[4] for row in expected["decisions"]}
     assert {"eligible", "not_eligible", "unknown", "met"} <= statuses
-    assert any(row[6] == "exact" and row[5] for row in expected["decisions"])
+    assert any(row[7] == "exact" and row[5] for row in expected["decisions"])
     assert len(expected["grants"]) >= 3
     assert _norm(_read_back(out, "decisions").fetchall()) == expected["decisions"]
     assert _norm(_read_back(out, "grants").fetchall()) == expected["grants"]
@@ -396,7 +396,7 @@ def test_cli_engine_spark_gives_duckdbs_rows_and_the_worked_amounts(
             for n in ("decisions", "grants")
         }
     assert rows["sp"] == rows["duck"]
-    amounts = {(r[0], r[2]): (r[4], r[5], r[6]) for r in rows["sp"]["decisions"]}
+    amounts = {(r[0], r[2]): (r[4], r[5], r[7]) for r in rows["sp"]["decisions"]}
     assert amounts == {
         ("d/1/x", "F1"): ("eligible", 3_000_000, "exact"),  # 30% × 10 万元 = 3 万元
         ("d/1/x", "F2"): ("eligible", 100_000_000, "exact"),  # 30% × 1000 万 = 300 万 → cap 100 万
