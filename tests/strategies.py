@@ -1198,6 +1198,14 @@ def _fact_value(typ: Any, policy: Any) -> st.SearchStrategy[Any]:
         some = _fact_value(attrs.evolve(typ, nullable=False), policy)
         return st.one_of(some, st.just(NONE_WORD))
     kind = typ.kind
+    if kind == "money" and typ.unit:  # money(USD): in cents of its currency, e.g. 美元
+        from policyrules.runtime.currency import CURRENCIES
+
+        unit = CURRENCIES.get(typ.unit, typ.unit)
+        cents = st.one_of(st.sampled_from((0, 100_000_000)), st.integers(0, 300_000_000))
+        return cents.map(lambda c: f"{c // 100}.{c % 100:02d} {unit}")
+    if kind == "year":
+        return st.integers(2024, 2028)
     if kind == "money":
         wan = 1_000_000  # fen in 1 万元
         return st.one_of(

@@ -77,6 +77,7 @@ def canonical_type(typ: t.Type) -> str:
         "money": "BIGINT",
         "rate": "DECIMAL(38,10)",
         "number": "DECIMAL(38,10)",
+        "year": "INTEGER",
         "date": "DATE",
         "bool": "BOOLEAN",
         "duration": "BIGINT",

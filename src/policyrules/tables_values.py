@@ -137,7 +137,13 @@ def _column_sql(typ: t.Type, src: str, c: str, policy: CheckedPolicy) -> ColumnS
             return ColumnSql(c, _case((f"{c} NOT IN ({members})", "enum")))
         return ColumnSql(c, "CAST(NULL AS VARCHAR)")
     if kind == "money":
-        return _money(src, k, c)
+        sql = _money(src, k, c)
+        if typ.unit and k == "text":  # money(C): a plain number of its unit, never 元/万/亿
+            problem = (
+                f"(CASE WHEN regexp_matches({c}, '[元万亿]') THEN 'foreign' ELSE {sql.problem} END)"
+            )
+            return ColumnSql(f"(CASE WHEN {problem} IS NULL THEN {sql.value} END)", problem)
+        return sql
     if kind == "rate":
         if k != "text":
             raise _refuse_type(
@@ -164,6 +170,8 @@ def _column_sql(typ: t.Type, src: str, c: str, policy: CheckedPolicy) -> ColumnS
         return ColumnSql(f"(CASE WHEN {problem} IS NULL THEN {value} END)", problem)
     if kind == "number":
         return _number(src, k, c)
+    if kind == "year":
+        return _year(src, k, c)
     if kind == "date":
         if k == "date":
             return ColumnSql(c, _case((f"{c} < DATE '0001-01-01'", "date")))
@@ -244,6 +252,22 @@ def _money(src: str, k: str, c: str) -> ColumnSql:
         (f"length({whole}) > 20 OR {fen} > {BIGINT_MAX}", "toolarge"),
     )
     return ColumnSql(f"(CASE WHEN {problem} IS NULL THEN CAST({fen} AS BIGINT) END)", problem)
+
+
+def _year(src: str, k: str, c: str) -> ColumnSql:
+    """A calendar year (年度): an integer column, or text of digits, from 1 to 9999."""
+    if k == "integer":
+        problem = _case((f"{c} < 1 OR {c} > 9999", "year"))
+    elif k == "text":
+        problem = _case(
+            (f"NOT regexp_full_match({c}, '[0-9]{{1,4}}')", "year"),
+            (f"CAST({c} AS INTEGER) < 1", "year"),
+        )
+    else:
+        raise _refuse_type(
+            "a year is a whole number", src, "store the year as an integer or as text 2026"
+        )
+    return ColumnSql(f"(CASE WHEN {problem} IS NULL THEN CAST({c} AS INTEGER) END)", problem)
 
 
 def _number(src: str, k: str, c: str) -> ColumnSql:
@@ -373,6 +397,12 @@ def problem_message(
             f"not a whole number of fen: {shown}",
             "round the amount to 分 (0.01 元) as the record says",
         )
+    if reason == "foreign":
+        return (
+            "E627",
+            f"an amount in {typ.unit} is a plain number of its unit: {shown}",
+            "write e.g. 12,345.67 (cents exact); 元, 万 or 亿 would read another currency",
+        )
     if reason == "money":
         return (
             "E627",
@@ -409,6 +439,12 @@ def problem_message(
             "E627",
             f"a number beyond DECIMAL(38,10): {shown}",
             "at most 28 digits before the point and 10 after",
+        )
+    if reason == "year":
+        return (
+            "E627",
+            f"not a calendar year: {shown}",
+            "write the year as a whole number from 1 to 9999, e.g. 2026",
         )
     if reason == "dateformat":
         return "E629", f"not a date: {shown}", "write the day as YYYY-MM-DD, e.g. 2026-05-01"

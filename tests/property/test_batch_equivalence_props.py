@@ -253,3 +253,44 @@ def _pool_policy() -> policyrules.Policy:
 @functools.cache
 def _pool_plan() -> Any:
     return compile_batch(_pool_policy().checked)
+
+
+# ---- the constructs of policies/patterns -----------------------------------------------------
+
+
+@functools.cache
+def _patterns() -> tuple[policyrules.Policy, CheckedPolicy, Any]:
+    from tests.unit.test_batch_patterns import _part, _policy
+
+    part = _part()  # the clauses the batch compiles (ranges, minimums, quotients, bands,
+    # tier tables, currencies, cap exceptions, year facts, none)
+    policy = _policy()
+    rate = {"usd_cny": {"rate": "7.1234", "date": "2026-01-05"}}
+    plan = compile_batch(part, parameters=policy._values(rate, "parameters"))
+    return policy, part, plan
+
+
+# Each example runs the patterns' plan (~250 steps) on DuckDB: a few seconds; few examples.
+@settings(max_examples=max(3, settings().max_examples // 40))
+@given(st.data())
+def test_pattern_constructs_batch_equals_one_by_one(data: st.DataObject) -> None:
+    from tests.strategies import policy_facts
+
+    policy, part, plan = _patterns()
+    raw = data.draw(policy_facts(part, max_items=2))
+    raw["parameters"] = {"usd_cny": {"rate": "7.1234", "date": "2026-01-05"}}
+    facts = policy.read_facts(raw)
+    compiled = _compiled(part)
+    expected = evaluate(
+        compiled,
+        facts,
+        ledger=policy.read_ledger([]),
+        parameters={
+            **compiled.parameter_defaults,
+            **policy._values(raw["parameters"], "parameters"),
+        },
+        assumptions=compiled.assumption_defaults,
+        calendar=WorkCalendar(),
+    )
+    rows, got_grants = batch(plan, part, facts, policy.read_ledger([]))
+    assert_same(expected, rows, got_grants, part)

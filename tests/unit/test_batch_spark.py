@@ -140,7 +140,7 @@ def test_shipped_policy_on_spark_equals_duckdb(
     # Not vacuous: every status occurs, exact amounts and grants are there.
     statuses = {row[4] for row in expected["decisions"]}
     assert {"eligible", "not_eligible", "unknown", "met"} <= statuses
-    assert any(row[6] == "exact" and row[5] for row in expected["decisions"])
+    assert any(row[7] == "exact" and row[5] for row in expected["decisions"])
     assert len(expected["grants"]) >= 3
     assert _norm(_read_back(out, "decisions").fetchall()) == expected["decisions"]
     assert _norm(_read_back(out, "grants").fetchall()) == expected["grants"]
@@ -396,7 +396,7 @@ def test_cli_engine_spark_gives_duckdbs_rows_and_the_worked_amounts(
             for n in ("decisions", "grants")
         }
     assert rows["sp"] == rows["duck"]
-    amounts = {(r[0], r[2]): (r[4], r[5], r[6]) for r in rows["sp"]["decisions"]}
+    amounts = {(r[0], r[2]): (r[4], r[5], r[7]) for r in rows["sp"]["decisions"]}
     assert amounts == {
         ("d/1/x", "F1"): ("eligible", 3_000_000, "exact"),  # 30% × 10 万元 = 3 万元
         ("d/1/x", "F2"): ("eligible", 100_000_000, "exact"),  # 30% × 1000 万 = 300 万 → cap 100 万
@@ -498,3 +498,25 @@ def test_known_absent_facts_on_spark_equal_duckdb(spark: Any, tmp_path: Path) ->
     assert {row[4] for row in expected} == {"eligible", "not_eligible", "unknown"}
     outputs = on_spark.run_plan(spark, plan, read_registry(spark, policy.checked, str(tmp_path)))
     assert _norm(on_spark.collect(outputs["decisions"], "decisions")) == expected
+
+
+def test_the_pattern_cases_on_spark_equal_duckdb(spark: Any, tmp_path: Path) -> None:
+    # The worked cases of policies/patterns as one registry (tests/unit/test_batch_patterns):
+    # ranges, minimums, roundings, quotients, bands, tier tables, currencies, cap exceptions,
+    # year facts and none compiled once, read from Parquet by Spark: DuckDB's rows.
+    from tests.unit.test_batch_patterns import _plan_for, _policy, merged_registry
+
+    policy = _policy()
+    facts = policy.read_facts(merged_registry())
+    plan, _ = _plan_for({})
+    con = engine.connect()
+    engine.load_facts(con, policy.checked, facts, policy.read_ledger(facts.extra["ledger"]))
+    _to_parquet(con, [n for n in plan.inputs if n != "calendar_days"], tmp_path)
+    engine.run_plan(con, plan)
+    expected = {
+        n: _norm(con.execute(f'SELECT * FROM "{n}"').fetchall()) for n in ("decisions", "grants")
+    }
+    assert {row[7] for row in expected["decisions"]} >= {"exact", "range", "up_to"}
+    outputs = on_spark.run_plan(spark, plan, read_registry(spark, policy.checked, str(tmp_path)))
+    got = {n: _norm(on_spark.collect(outputs[n], n)) for n in ("decisions", "grants")}
+    assert got == expected

@@ -13,7 +13,7 @@ from tests.strategies import compile_text
 
 import policyrules
 from policyrules import Money, RuleCheckError
-from policyrules.backends.sql import BatchCompileError, compile_batch
+from policyrules.backends.sql import compile_batch
 from policyrules.errors import FactsError
 from policyrules.parse import parse
 from policyrules.printer import print_module
@@ -157,11 +157,40 @@ def test_foreign_arithmetic_is_exact_and_never_mixes() -> None:
         to_yuan_fen(a, ExchangeRate("EUR", Decimal(8), __import__("datetime").date(2026, 1, 1)))
 
 
-def test_the_batch_refuses_currencies_e613() -> None:
-    policy = _policy("amount convert(exports, usd_cny)")
-    with pytest.raises(BatchCompileError) as info:
-        compile_batch(policy.checked)
-    d = info.value.diagnostics[0]
-    assert d.code == "E613"
-    assert "d/1/a" in d.message
-    assert "convert(exports, usd_cny)" in d.message
+def test_the_batch_converts_at_the_dated_rate() -> None:
+    # E613 is no longer raised for amounts in another currency: cents as BIGINT, the dated
+    # rate bound as a parameter.  2% of 15,000.01 美元 at 7.1234 = 2% of 106,851.07 元
+    # (1,500,001 × 7.1234 = 10,685,107.1234 fen, down) = 2,137.02 元.
+    from policyrules.backends.sql import duckdb as engine
+
+    policy = _policy(
+        "eligible when exports >= 1.5 万美元", "amount 2% of convert(exports, usd_cny)"
+    )
+    firms = [
+        {"id": "a", "exports": "15,000.01 美元"},
+        {"id": "b", "exports": "14,999.99 美元"},
+        {"id": "c"},
+    ]
+    for params in (RATE, {}):
+        facts = policy.read_facts({"firms": firms, "parameters": params})
+        want = {
+            d.subject: (
+                d.status,
+                d.amount.fen if d.amount is not None else None,
+                list(d.missing_facts),
+                list(d.missing_parameters),
+            )
+            for d in policy.evaluate(facts).decisions
+        }
+        con = engine.connect()
+        engine.load_facts(con, policy.checked, facts, None)
+        given = policy._values(params, "parameters")
+        engine.run_plan(con, compile_batch(policy.checked, parameters=given))
+        rows = con.execute(
+            "SELECT subject, status, amount, missing_facts, missing_parameters FROM decisions"
+        ).fetchall()
+        assert {r[0]: (r[1], r[2], list(r[3]), list(r[4])) for r in rows} == want
+        if params:
+            assert want["a"] == ("eligible", 213702, [], [])
+    assert want["b"][0] == "not_eligible"
+    assert want["a"] == ("eligible", None, [], ["usd_cny"])  # the last run: no rate given

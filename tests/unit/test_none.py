@@ -20,7 +20,7 @@ from tests.strategies import compile_text
 import policyrules
 from policyrules import syntax as s
 from policyrules.api import Policy
-from policyrules.backends.sql import BatchCompileError, compile_batch
+from policyrules.backends.sql import compile_batch
 from policyrules.backends.sql import duckdb as engine
 from policyrules.errors import FactsError, RuleCheckError, RuleSyntaxError, TableError
 from policyrules.facts import schema
@@ -351,17 +351,45 @@ def test_the_batch_agrees_with_evaluate_on_every_combination(policy: Policy) -> 
     assert statuses == {"eligible", "not_eligible", "unknown"}
 
 
-def test_an_if_whose_value_may_be_none_is_refused_by_the_batch() -> None:
+def test_an_if_whose_value_may_be_none_compiles_and_agrees() -> None:
+    # E615 is no longer raised: the `if` is none where the branch taken is none (or both
+    # are, the condition unknown).  Every combination of the condition's fact (missing,
+    # "a", "b") and the two branches (missing, none, in force, before the document):
+    # 3 × 4 × 4 = 48 firms, each decision field for field.
     policy = compile_text(
         HEADER + "\n  target z\n    for each firm\n"
         '    require (if plain_text = "a" then title_on else other_on) in force\n'
+        "  target w\n    for each firm\n"
+        '    require (if plain_text = "a" then title_on else other_on) is none\n'
     )
-    with pytest.raises(BatchCompileError) as info:
-        compile_batch(policy.checked)
-    text = str(info.value)
-    assert "E615" in text
-    assert "t/1/z" in text
-    assert "may be none" in text
+    values = {
+        "plain_text": [None, "a", "b"],
+        "title_on": [None, "none", "2025-03-01", "2024-01-01"],
+        "other_on": [None, "none", "2025-03-01", "2024-01-01"],
+    }
+    firms = []
+    for i, combo in enumerate(itertools.product(*values.values())):
+        firm = {"id": f"F{i}"}
+        firm.update({k: v for k, v in zip(values, combo, strict=True) if v is not None})
+        firms.append(firm)
+    facts = policy.read_facts({"firms": firms})
+    want = {
+        (d.provision, d.subject): (d.status, list(d.missing_facts))
+        for d in policy.evaluate(facts).decisions
+    }
+    con = engine.connect()
+    engine.load_facts(con, policy.checked, facts, None)
+    engine.run_plan(con, compile_batch(policy.checked))
+    rows = con.execute("SELECT provision, subject, status, missing_facts FROM decisions")
+    got = {(r[0], r[1]): (r[2], list(r[3])) for r in rows.fetchall()}
+    assert len(want) == 96
+    assert got == want
+    # plain_text missing, both branches none (F5: index 0·16 + 1·4 + 1): none either way,
+    # so `is none` is met and `in force` is not met, with nothing missing.
+    assert want[("t/1/w", "F5")] == ("met", [])
+    assert want[("t/1/z", "F5")] == ("not_met", [])
+    # plain_text "a", title_on none (F16 + 4 = F20): none, not in force.
+    assert want[("t/1/z", "F20")] == ("not_met", [])
 
 
 def test_a_registry_gives_none_in_the_companion_column(policy: Policy, tmp_path: Path) -> None:

@@ -380,21 +380,54 @@ def test_the_schema_of_a_table_parameter() -> None:
     assert "anyOf" in got["additionalProperties"]  # money: a number of 元 or text
 
 
-# ---- the SQL batch refuses, naming the construct and the provision ---------------------
+# ---- the SQL batch: tables compiled; highest_only and quotas refused by name ----------------
+
+
+def test_the_batch_reads_tables_and_tops_up_as_evaluate() -> None:
+    # top_up (晋档补差): revenue 5 亿元 reaches the 200 万元 tier; 100 万元 granted before
+    # under the provision → 100 万元 more.  Revenue just below 1 亿元: not eligible.
+    from policyrules.backends.sql import duckdb as engine
+
+    policy = _policy(*SCALE)
+    firms = [
+        {"id": "a", "revenue": "5亿元"},
+        {"id": "b", "revenue": "99,999,999.99元"},
+        {"id": "c", "revenue": "1亿元"},
+        {"id": "d"},
+    ]
+    ledger = [{"provision": "d/1/a", "firm": "a", "amount": "100万元", "year": 2026}]
+    facts = policy.read_facts({"firms": firms, "ledger": ledger})
+    want = {
+        d.subject: (d.status, d.amount.fen if d.amount is not None else None, d.amount_kind)
+        for d in policy.evaluate(facts).decisions
+    }
+    con = engine.connect()
+    engine.load_facts(con, policy.checked, facts, policy.read_ledger(ledger))
+    engine.run_plan(con, compile_batch(policy.checked))
+    got = {
+        r[0]: tuple(r[1:])
+        for r in con.execute(
+            "SELECT subject, status, amount, amount_kind FROM decisions"
+        ).fetchall()
+    }
+    assert got == want
+    assert got["a"] == ("eligible", 100_000_000, "exact")
+    assert got["b"][0] == "not_eligible"
+    assert got["c"] == ("eligible", 100_000_000, "exact")
+    assert got["d"][0] == "unknown"
 
 
 @pytest.mark.parametrize(
     ("lines", "code", "words"),
     [
-        (SCALE, "E612", "the tier reading `tiers by reading`"),
-        (("eligible when revenue reaches scale", "amount 1 元"), "E612", "`revenue reaches scale`"),
+        (SCALE, "E612", "the tier reading `tiers by reading` (highest_only)"),
         (("amount 1 元", "quota 3 ranked by rank"), "E614", "`quota 3 ranked by rank`"),
     ],
 )
 def test_batch_refusals(lines: tuple[str, ...], code: str, words: str) -> None:
     policy = _policy(*lines)
     with pytest.raises(BatchCompileError) as info:
-        compile_batch(policy.checked)
+        compile_batch(policy.checked, assumptions={"reading": "highest_only"})
     d = info.value.diagnostics[0]
     assert d.code == code
     assert d.message.startswith("d/1/a: ")

@@ -8,7 +8,7 @@ entitlement and the caps: ``(low, high, missing)``.  The evaluator then cuts bot
 the caps (a ceiling still binds: a minimum above a cap is cut to it) and reports the result
 as ``exact`` (both bounds equal), ``range`` (at least ``amount_min``, at most ``amount``) or
 ``up_to`` (a lower bound of zero).  Such provisions are always evaluated the general way
-(never by the generated fast path), and the SQL batch refuses them (E609, E610).
+(never by the generated fast path); the SQL batch computes them too (backends/sql/bounds.py).
 """
 
 from __future__ import annotations

@@ -29,7 +29,9 @@ from .awards import (
     lit,
     num,
 )
-from .exprs import ExprCompiler
+from .bounds import bounded_amount, cap_limit, interval_columns, low_bound, low_room, refuse_shared
+from .exprs import ExprCompiler, SqlValue
+from .grants import grant_select
 from .names import names_out
 from .outputs import decision_row
 from .plan import Step
@@ -46,6 +48,7 @@ from .sqlbits import (
     is_null,
     negate,
     not_null,
+    true,
 )
 from .sqlbits import alias as _alias
 from .sqlbits import cast as _cast
@@ -97,13 +100,20 @@ class AwardSteps:
         self.order_kinds = [ec.type_of(k).kind for k in p.order]
         self.constants: dict[str, exp.Expr] = {}
         self.lists: dict[str, Pairs] = {}
+        # A range, minimum or rounding (bounds), or a cap whose limit may be raised: the
+        # decision has a lower bound (amount_min) and the kind ``range`` (see .bounds).
+        self.raised = [c for c in caps if c.cap.exceptions]
+        self.special = p.bounded or bool(self.raised)
+        refuse_shared(p, self.shared, bool(self.raised))
 
     # ---- rows, ledger, rooms -----------------------------------------------------------
 
     def first_steps(self) -> list[Step]:
         p, name = self.p, self.name
-        values: dict[str, s.Expr] = {}
-        if p.amount is not None:
+        values: dict[str, s.Expr | SqlValue] = {}
+        if p.bounded:
+            values["a"], values["al"], values["n"] = bounded_amount(self.ec, p)
+        elif p.amount is not None:
             values["a"] = p.amount.expr
         elif p.decided is not None:
             values["a"] = s.Name((p.decided.fact,))
@@ -111,6 +121,9 @@ class AwardSteps:
             values[f"o{j}"] = key
         for c in self.caps:
             values[f"l{c.index}"] = c.cap.limit
+            if c.cap.exceptions:
+                k = c.index
+                values[f"l{k}"], values[f"m{k}"], values[f"x{k}"] = cap_limit(self.ec, c.cap, p.id)
             if c.cap.per and c.cap.year_of is not None:
                 values[f"y{c.index}"] = c.cap.year_of
         if "a" not in values:  # pragma: no cover - the checker requires an amount
@@ -144,7 +157,12 @@ class AwardSteps:
         return const.copy() if const is not None else col(name)
 
     def _year(self, c: CapPlan) -> exp.Expr:
-        return _cast(exp.Year(this=col(f"y{c.index}", "r")), INTEGER)
+        """The year cap ``c`` counts in: a date's year, or a ``year`` fact's number."""
+        assert c.cap.year_of is not None
+        y = col(f"y{c.index}", "r")
+        if self.ec.type_of(c.cap.year_of).kind == "year":
+            return _cast(y, INTEGER)
+        return _cast(exp.Year(this=y), INTEGER)
 
     def _ledger(self) -> exp.Select:
         """The rows with ``before`` (granted to this subject under this provision, any
@@ -212,6 +230,8 @@ class AwardSteps:
     def _rooms(self) -> exp.Select:
         """Status, requested amount, static rooms ``h<k>``, certainty and window inputs."""
         undecided: list[exp.Expr] = [self.ref("a_un")]
+        if self.p.bounded:
+            undecided.append(self.ref("n_un"))
         for c in self.caps:
             k = c.index
             undecided.append(self.ref(f"l{k}_un"))
@@ -255,6 +275,10 @@ class AwardSteps:
                 )
             h = case(whens, room)
             cols.append(_alias(h, f"h{k}", quoted=True))
+            if c.cap.exceptions:  # the room the cap's lowest limit leaves
+                cols.append(_alias(low_room(c), f"hm{k}", quoted=True))
+        if self.p.bounded:
+            cols.append(_alias(low_bound(col("al")), "lb", quoted=True))
         cols.append(_alias(all_of(*known), "cert", quoted=True))
         for c in self.caps:
             rstar = least_known(rstar, col(f"h{c.index}"))
@@ -336,7 +360,7 @@ class AwardSteps:
         for n, c in enumerate(self.caps, start=1):
             k = c.index
             hi = col(f"hh{k}") if c.shared else col(f"h{k}")
-            lo = col(f"ll{k}") if c.shared else col(f"h{k}")
+            lo = col(f"ll{k}") if c.shared else col(f"hm{k}" if c.cap.exceptions else f"h{k}")
             run = case([(is_null(hi), col(f"run_{n - 1}"))], least_known(col(f"run_{n - 1}"), hi))
             low = case([(is_null(lo), col(f"low_{n - 1}"))], least_known(col(f"low_{n - 1}"), lo))
             q = exp.select(
@@ -358,6 +382,9 @@ class AwardSteps:
             ],
             lit("up_to"),
         )
+        amount_min: exp.Expr = _cast(exp.Null(), BIGINT)
+        if self.special:
+            kind, amount_min = interval_columns(self.p, self.caps, amount, last)
         binding = []
         for n, c in enumerate(self.caps, start=1):
             hi = col(f"hh{c.index}") if c.shared else col(f"h{c.index}")
@@ -381,6 +408,11 @@ class AwardSteps:
                         "amount_kind",
                         quoted=True,
                     ),
+                    _alias(
+                        case([(ok.copy(), amount_min)], _cast(exp.Null(), BIGINT)),
+                        "amount_min",
+                        quoted=True,
+                    ),
                     *binding,
                 ).from_(_t(prev), copy=False),
             )
@@ -390,13 +422,14 @@ class AwardSteps:
         # names are written once, by the decisions, from flags.
         keep = {e.name for x in row for e in x.find_all(exp.Column)}
         keep |= {f"e_{e.name}" for e in self.chain} | {"st", "amount", "amount_kind"}
+        keep |= {"amount_min"} if self.special else set()
         year = col(f"yr{self.years[-1].index}") if self.years else _cast(exp.Null(), INTEGER)
         stored = exp.select(*(col(c) for c in sorted(keep)), _alias(year, "gy", quoted=True)).from_(
             _t(f"{name}_e"), copy=False
         )
         steps.append((f"{name}_f", stored))
         final = exp.select(*row).from_(_t(f"{name}_f"), copy=False)
-        return steps, final, self._grant()
+        return steps, final, grant_select(self.p.id, self.name, self.chain, self.entities)
 
     def _decision_row(self) -> list[exp.Expr]:
         """The decision columns (:data:`DECISION_COLUMNS`) from the award's last rows."""
@@ -415,27 +448,43 @@ class AwardSteps:
             "mp": [self.ref("a_mp")],
             "as": [self.ref("a_as")],
         }
+        if self.p.bounded:
+            for x in ("mf", "mp", "as"):
+                award_parts[x].append(self.ref(f"n_{x}"))
         for c in self.caps:
             k = c.index
             lim_null = is_null(col(f"l{k}"))
             for x in ("mf", "mp", "as"):
                 award_parts[x].append(self.ref(f"l{k}_{x}"))
+                if c.cap.exceptions:
+                    award_parts[x].append(self.ref(f"x{k}_{x}"))
                 if f"y{k}" in self._year_cols():
                     award_parts[x].append(_if_list(negate(lim_null.copy()), self.ref(f"y{k}_{x}")))
             del lim_null
+        reading = [st.assumption for st in self.p.node.body if isinstance(st, s.Tiers)]
+        if reading:  # the tier reading is read once the amount is known (top_up here)
+            names = exp.Array(expressions=[lit(n) for n in reading])
+            award_parts["as"].append(_if_list(negate(self.ref("a_un")), names))
         order_as = [self.ref(f"o{j}_as") for j in range(len(self.p.order))]
         award_ok = any_of(ok, exp.EQ(this=st.copy(), expression=lit("undecided")))
+        # An exact amount of a bounded or raised claim misses nothing (the one-by-one path's
+        # interval): whatever is decided, this is paid.
+        inexact = all_of(
+            ok.copy(),
+            exp.NEQ(this=col("amount_kind"), expression=lit("exact")) if self.special else true(),
+        )
         binding = tuple((c.text, col(f"bc{n}")) for n, c in enumerate(self.caps, start=1))
         fields = {
             "status": status,
             "amount": col("amount"),
             "amount_kind": col("amount_kind"),
+            **({"amount_min": col("amount_min")} if self.special else {}),
             "binding_caps": _if_list(ok.copy(), names_out(binding, ordered=True)),
             "missing_facts": case(
-                [(unknown, self.ref("c_mf")), (ok.copy(), _sorted(award_parts["mf"]))], _empty()
+                [(unknown, self.ref("c_mf")), (inexact, _sorted(award_parts["mf"]))], _empty()
             ),
             "missing_parameters": case(
-                [(unknown.copy(), self.ref("c_mp")), (ok.copy(), _sorted(award_parts["mp"]))],
+                [(unknown.copy(), self.ref("c_mp")), (inexact.copy(), _sorted(award_parts["mp"]))],
                 _empty(),
             ),
             "assumptions": _sorted(
@@ -443,26 +492,3 @@ class AwardSteps:
             ),
         }
         return decision_row(self.p, fields, self.lists, self.chain)
-
-    def _grant(self) -> exp.Select:
-        chain = {e.name for e in self.chain}
-        cols: list[exp.Expr] = [_alias(lit(self.p.id), "provision", quoted=True)]
-        for e in self.entities:
-            value = col(f"e_{e}") if e in chain else _cast(exp.Null(), VARCHAR)
-            cols.append(_alias(value, e, quoted=True))
-        cols.append(_alias(col("amount"), "amount", quoted=True))
-        cols.append(_alias(col("gy"), "year", quoted=True))
-        cond = all_of(
-            exp.EQ(this=col("st"), expression=lit("ok")),
-            exp.EQ(this=col("amount_kind"), expression=lit("exact")),
-            exp.GT(this=col("amount"), expression=num(0)),
-        )
-        return exp.select(*cols).from_(_t(f"{self.name}_f"), copy=False).where(cond, copy=False)
-
-    @staticmethod
-    def no_grants(policy: CheckedPolicy) -> exp.Select:
-        cols: list[exp.Expr] = [_alias(_cast(exp.Null(), VARCHAR), "provision", quoted=True)]
-        cols += [_alias(_cast(exp.Null(), VARCHAR), e.name, quoted=True) for e in policy.entities]
-        cols.append(_alias(_cast(exp.Null(), BIGINT), "amount", quoted=True))
-        cols.append(_alias(_cast(exp.Null(), INTEGER), "year", quoted=True))
-        return exp.select(*cols).where(exp.Boolean(this=False), copy=False)

@@ -12,11 +12,32 @@ import sqlglot.expressions as exp
 
 from ... import syntax as s
 from ... import types as t
-from .sqlbits import BIGINT, DECIMAL, WHOLE, all_of, any_of, case, negate, not_null, par
+from ...printer import print_expr
+from ...runtime.currency import ExchangeRate
+from ...runtime.values import Unknown
+from .sqlbits import (
+    BIGINT,
+    DECIMAL,
+    WHOLE,
+    all_of,
+    any_of,
+    case,
+    literal,
+    negate,
+    not_null,
+    par,
+)
 from .sqlbits import cast as _cast
 from .sqlvalue import SqlValue, undecided_of
 
-__all__ = ["Comparisons"]
+__all__ = ["COMPARE", "Comparisons", "money_times"]
+
+
+def money_times(fen: exp.Expr, rate: exp.Expr) -> exp.Expr:
+    """``fen × rate`` (BIGINT fen × DECIMAL(38,10)) rounded down (toward zero) to the fen,
+    as ``Money.times(rate, DOWN)``; both operands copied."""
+    product = exp.Mul(this=_cast(fen.copy(), WHOLE), expression=par(rate.copy()))
+    return _cast(exp.func("trunc", product), BIGINT)
 
 
 class Comparisons:
@@ -53,10 +74,11 @@ class Comparisons:
                 a, b = b, a
                 ka, kb = kb, ka
             if kb == "money" and ka in ("rate", "number"):
-                product = exp.Mul(this=_cast(b.value.copy(), WHOLE), expression=par(a.value))
-                # Rounded down (toward zero) to the fen, as Money.times(rate, DOWN).
-                fen = _cast(exp.func("trunc", product), BIGINT)
-                return self.strict(e, [a, b], fen)
+                if b.type.unit:  # another currency: down to the cent (Foreign.times)
+                    product = exp.Mul(this=_cast(b.value.copy(), WHOLE), expression=par(a.value))
+                    cents = _cast(exp.func("floor", product), BIGINT)
+                    return self.strict(e, [a, b], cents)
+                return self.strict(e, [a, b], money_times(b.value, a.value))
         raise self.fail(e, f"{op} of {a.type.describe()} and {b.type.describe()}")
 
     def compare(self, e: s.Expr, op: str, left: s.Expr, right: s.Expr) -> SqlValue:
@@ -67,9 +89,7 @@ class Comparisons:
             if isinstance(side, s.SetLit) and not side.items and op in ("=", "!="):
                 v = self.compile(other)
                 size = exp.ArraySize(this=v.value.copy())
-                return self.strict(
-                    e, [v], _COMPARE[op](this=size, expression=exp.Literal.number(0))
-                )
+                return self.strict(e, [v], COMPARE[op](this=size, expression=exp.Literal.number(0)))
         a, b = self.compile(left), self.compile(right)
         if a.type.kind == "set" or b.type.kind == "set":
             if op not in ("=", "!="):  # pragma: no cover - the checker allows = and != only
@@ -85,7 +105,23 @@ class Comparisons:
         if a.none is not None and b.none is not None and op in ("=", "!="):
             both = all_of(a.none, b.none)
             if_none = both if op == "=" else negate(both)
-        return self.nones(e, [a, b], _COMPARE[op](this=av, expression=bv), if_none)
+        return self.nones(e, [a, b], COMPARE[op](this=av, expression=bv), if_none)
+
+    def convert(self, e: s.Expr, amount: s.Expr, rate: s.Expr) -> SqlValue:
+        """``convert(x, r)``: cents × 元 per unit, rounded down to the fen (to_yuan_fen);
+        the dated rate is a parameter, bound when compiling."""
+        x = self.compile(amount)
+        r = self.rate_of(rate)
+        if isinstance(r, Unknown):
+            out = self.strict(e, [x], _cast(exp.Null(), BIGINT))
+            missing = tuple((k, exp.Boolean(this=True)) for k in sorted(r.missing))
+            return attrs.evolve(out, missing=(*out.missing, *missing))
+        per_unit = literal(r.per_unit, t.Type("number"), f"{print_expr(e)}")
+        product = exp.Mul(this=_cast(x.value.copy(), WHOLE), expression=per_unit)
+        return self.strict(e, [x], _cast(exp.func("floor", product), BIGINT))
+
+    def rate_of(self, e: s.Expr) -> ExchangeRate | Unknown:
+        raise NotImplementedError  # pragma: no cover - the compiler defines it
 
     def compare_average(
         self, e: s.Expr, op: str, items: s.Expr, other: s.Expr, flip: bool
@@ -103,7 +139,7 @@ class Comparisons:
         size = exp.ArraySize(this=lv.value.copy())
         total = exp.ArraySum(this=lv.value.copy())
         scaled = exp.Mul(this=xv.value.copy(), expression=size.copy())
-        cmp = _COMPARE[op]
+        cmp = COMPARE[op]
         value = cmp(this=scaled, expression=total) if flip else cmp(this=total, expression=scaled)
         out = self.strict(
             e,
@@ -118,6 +154,8 @@ class Comparisons:
         if func == "year" and len(args) == 1:
             d = self.compile(args[0])
             return self.strict(e, [d], _cast(exp.Year(this=par(d.value)), DECIMAL))
+        if func == "convert" and len(args) == 2:
+            return self.convert(e, args[0], args[1])
         if func == "count" and len(args) == 1:
             lv = self.compile(args[0])
             items = _set_norm(lv.value) if lv.type.kind == "set" else lv.value.copy()
@@ -126,7 +164,7 @@ class Comparisons:
         raise self.fail(e, f"{func}()")
 
 
-_COMPARE: dict[str, type[exp.Binary]] = {
+COMPARE: dict[str, type[exp.Binary]] = {
     "=": exp.EQ,
     "!=": exp.NEQ,
     "<": exp.LT,

@@ -5,7 +5,8 @@ The plan's steps, per provision ``p<i>`` (see :mod:`.rows`, :mod:`.awards`,
 
 ``decisions``: provision, kind, subject ('firm-a/A1'), firm (the id of the path's first,
 outermost entity), status (eligible | not_eligible | unknown | met | not_met | pending),
-amount (BIGINT fen), amount_kind (exact | up_to | unknown), binding_caps, missing_facts,
+amount (BIGINT fen), amount_min (BIGINT fen, the lower bound of a range), amount_kind
+(exact | range | up_to | unknown), binding_caps, missing_facts,
 missing_parameters, assumptions (VARCHAR[], the last three sorted).
 
 ``grants``: provision, one VARCHAR column per entity (the grant's path), amount (BIGINT fen),
@@ -31,6 +32,7 @@ from .award_steps import AwardSteps
 from .awards import award_caps
 from .deadlines import calendar_steps, deadline_select
 from .exprs import ExprCompiler
+from .grants import no_grants
 from .outputs import DECISION_COLUMNS, decision_row, sorted_list
 from .plan import SqlPlan, Step, refuse
 from .pools import pool_window
@@ -39,7 +41,7 @@ from .sqlbits import VARCHAR, Pairs, case, negate
 from .sqlbits import alias as _alias
 from .sqlbits import cast as _cast
 from .sqlbits import empty_names as _empty
-from .tiers import refuse_currency, refuse_tiers
+from .tiers import refuse_tiers
 
 __all__ = ["DECISION_COLUMNS", "compile_batch"]
 
@@ -103,27 +105,7 @@ def compile_batch(
     for i, p in enumerate(provisions):
         if p.subject is None:
             raise refuse("E606", f"{p.id}: a provision with no `for` subject has no rows in SQL")
-        refuse_tiers(p)
-        refuse_currency(p, checked)
-        if p.rounding is not None:
-            raise refuse(
-                "E609",
-                f"{p.id}: a declared `rounding` is not compiled to SQL",
-                hint="evaluate this policy one by one (policy.evaluate)",
-            )
-        if p.range is not None or p.minimum is not None:
-            what = "an amount range" if p.range is not None else "a `minimum`"
-            raise refuse(
-                "E610",
-                f"{p.id}: {what} (an amount with a lower bound) is not compiled to SQL",
-                hint="evaluate this policy one by one (policy.evaluate)",
-            )
-        if any(cap.exceptions for cap in p.caps):
-            raise refuse(
-                "E616",
-                f"{p.id}: a cap with exceptions (`unless … raise to`) is not compiled to SQL",
-                hint="evaluate this policy one by one (policy.evaluate)",
-            )
+        refuse_tiers(p, assume)
         where = f"{p.id}"
         ec = ExprCompiler(checked, p.subject, documents.get(p.document), params, assume, where)
         name = f"p{i}"
@@ -167,7 +149,7 @@ def compile_batch(
         finals.append(final)
         grants.append(grant)
     steps.append(("decisions", _union(finals) if finals else _no_decisions()))
-    steps.append(("grants", _union(grants) if grants else AwardSteps.no_grants(checked)))
+    steps.append(("grants", _union(grants) if grants else no_grants(checked)))
     inputs = (*(e.key for e in checked.entities), "ledger", "calendar_days")
     # An award's rooms are read by its pool's window (a few columns of the claims in it)
     # and by its amounts: computing them twice costs less than storing every column.
@@ -189,6 +171,7 @@ def _union(parts: list[exp.Select]) -> exp.Expr:
 def _no_decisions() -> exp.Select:
     types = {
         "amount": "BIGINT",
+        "amount_min": "BIGINT",
         "binding_caps": "ARRAY<VARCHAR>",
         "missing_facts": "ARRAY<VARCHAR>",
     }

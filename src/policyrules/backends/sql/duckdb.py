@@ -20,6 +20,7 @@ from ...errors import CalendarError
 from ...facts import Facts
 from ...model import CheckedPolicy
 from ...runtime.calendar import WorkCalendar, is_published
+from ...runtime.currency import Foreign
 from ...runtime.ledger import Ledger
 from ...runtime.money import Money
 from ...runtime.values import Duration, NoneValue
@@ -54,6 +55,8 @@ def _cell(value: Any, ty: Type) -> Any:
         return None
     if isinstance(value, Money):
         return value.fen
+    if isinstance(value, Foreign):  # money(C): BIGINT cents of its currency
+        return value.cents
     if isinstance(value, Duration):
         return int(value.n)
     if isinstance(value, frozenset):

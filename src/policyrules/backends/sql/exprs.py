@@ -32,13 +32,17 @@ from ... import types as t
 from ...exprs import Env, compile_expr
 from ...model import CheckedPolicy, DocumentInfo
 from ...printer import print_expr
+from ...runtime.currency import ExchangeRate
 from ...runtime.quotients import is_quotient
 from ...runtime.values import Undecided, Unknown, Value
 from ...types import none_column
 from ...typing_rules import ExprTyper, Usage
-from .compare import Comparisons
+from .bands import Bands
+from .compare import COMPARE, Comparisons
 from .plan import refuse
+from .quotients import Quotients, Ratio
 from .sqlbits import (
+    DECIMAL,
     FACTOR,
     all_of,
     any_of,
@@ -58,6 +62,7 @@ from .sqlbits import (
 )
 from .sqlbits import cast as _cast
 from .sqlvalue import SqlValue, undecided_of
+from .tiers import TierReads
 
 __all__ = ["ExprCompiler", "SqlValue"]  # SqlValue from sqlvalue, for rows
 
@@ -65,7 +70,7 @@ __all__ = ["ExprCompiler", "SqlValue"]  # SqlValue from sqlvalue, for rows
 # ---- the compiler ------------------------------------------------------------------------------
 
 
-class ExprCompiler(Comparisons):
+class ExprCompiler(Comparisons, Quotients, Bands, TierReads):
     """Compiles the expressions of one provision (subject ``scope``) against table aliases.
 
     ``aliases`` maps each entity of the subject's chain to the alias its row is read from
@@ -117,6 +122,44 @@ class ExprCompiler(Comparisons):
         assert info is not None  # resolved
         return info.expr
 
+    def constant(self, e: s.Expr) -> object:
+        """The value of a foldable ``e`` (None where it is undecided)."""
+        env = Env({}, self.parameters, self.assumptions, self.document)
+        try:
+            return compile_expr(e, self.policy, self.scope)(env)
+        except Undecided:
+            return None
+
+    def rate_of(self, e: s.Expr) -> ExchangeRate | Unknown:
+        """The dated exchange rate ``e`` (a parameter): E613 if it is read from the facts."""
+        v = self.constant(e) if self.foldable(e) else None
+        if not isinstance(v, ExchangeRate | Unknown):
+            raise refuse(
+                "E613",
+                f"{self.where}: an exchange rate read from the facts is not compiled to SQL:"
+                f" {print_expr(e)}",
+                hint="give the dated rate as a parameter, or evaluate this policy one by one",
+            )
+        return v
+
+    def ratio_side(self, a: s.Expr, b: s.Expr) -> Ratio | None:
+        """A quotient times money (``1 / 3 of m``, ``m × (a / b)``): the quotient's
+        :class:`Ratio` if one side is a quotient, else None."""
+        for q, m in ((a, b), (b, a)):
+            if self.type_of(m).kind == "money" and self.type_of(q).kind in ("number", "rate"):
+                r = self.ratio(q)
+                if r is not None:
+                    return r
+        return None
+
+    def ratio_times(self, e: s.Expr, a: s.Expr, b: s.Expr) -> SqlValue:
+        for q, m in ((a, b), (b, a)):
+            if self.type_of(m).kind == "money" and self.type_of(q).kind in ("number", "rate"):
+                r = self.ratio(q)
+                if r is not None:
+                    return self.times_ratio(e, r, self.compile(m))
+        raise self.fail(e, "this product")  # pragma: no cover - ratio_side chose it
+
     def fold(self, e: s.Expr) -> SqlValue:
         ty = self.type_of(e)
         env = Env({}, self.parameters, self.assumptions, self.document)
@@ -150,18 +193,17 @@ class ExprCompiler(Comparisons):
                     return self.compile(self._define(r.name))
                 return self.fact(e, parts)
             case s.BinOp(op="/") | s.Call(func="floor" | "ceil"):
-                raise refuse(
-                    "E608",
-                    f"{self.where}: division, floor() and ceil() are not compiled to SQL: "
-                    f"{print_expr(e)}",
-                    hint="evaluate this policy one by one (policy.evaluate)",
-                )
+                return self.quotient(e)
+            case s.Of(rate=q, base=m) | s.BinOp(op="×", left=q, right=m) if (
+                self.ratio_side(q, m) is not None
+            ):
+                return self.ratio_times(e, q, m)
             case s.Progressive():
-                raise refuse(
-                    "E611",
-                    f"{self.where}: progressive bands are not compiled to SQL: {print_expr(e)}",
-                    hint="evaluate this policy one by one (policy.evaluate)",
-                )
+                return self.progressive(e)
+            case s.TableAt(table=name, key=k):
+                return self.tier(e, name, k, value=True)
+            case s.Reaches(operand=k, table=name):
+                return self.tier(e, name, k, value=False)
             case s.SetLit(items=items):
                 vals = [self.compile(i) for i in items]
                 arr = exp.Array(expressions=[v.value.copy() for v in vals])
@@ -173,6 +215,10 @@ class ExprCompiler(Comparisons):
             case s.Of(rate=r, base=b):
                 return self.arith(e, "×", self.compile(r), self.compile(b))
             case s.Compare(op=op, left=a, right=b):
+                for side, other, flip in ((a, b, False), (b, a, True)):
+                    rq = self.ratio(side)
+                    if rq is not None:
+                        return self.compare_ratio(e, COMPARE[op], rq, self.compile(other), flip)
                 return self.compare(e, op, a, b)
             case s.And(left=a, right=b):
                 return self.logic(e, self.compile(a), self.compile(b), is_and=True)
@@ -213,13 +259,9 @@ class ExprCompiler(Comparisons):
             raise self.fail(e, "this name")
         column: exp.Expr = exp.column(r.name, table=r.entity, quoted=True)
         ty = r.type
-        if ty.kind == "year":
-            raise refuse(
-                "E600",
-                f"{self.where}: the year fact {r.entity}.{r.name} has no SQL form yet",
-                hint="evaluate this policy one by one (policy.evaluate)",
-            )
-        if ty.kind == "duration" and ty.unit in FACTOR:
+        if ty.kind == "year":  # stored INTEGER, read as the number it compares with
+            column = _cast(column, DECIMAL)
+        elif ty.kind == "duration" and ty.unit in FACTOR:
             column = exp.Mul(this=column, expression=exp.Literal.number(FACTOR[ty.unit]))
         elif ty.kind in ("set", "list") and ty.element and ty.element.unit in FACTOR:
             raise self.fail(e, f"a {ty.describe()} (weeks or years in a list)")
@@ -331,15 +373,10 @@ class ExprCompiler(Comparisons):
                     taken, used=merge(c.used, taken.used), undecided=undecided_of(c, taken)
                 )
         a, b = self.compile(then), self.compile(other)
-        if a.none is not None or b.none is not None:
-            raise refuse(
-                "E615",
-                f"{self.where}: an `if` whose value may be none cannot be compiled to SQL:"
-                f" {print_expr(e)}",
-                hint="write `otherwise` inside each branch, or evaluate this policy one by one",
-            )
         ty = self.type_of(e)
         same = all_of(not_null(a.value), not_null(b.value), self.equal(a.value, b.value, ty))
+        if a.none is not None and b.none is not None:  # none = none: the branches agree
+            same = any_of(same, all_of(a.none, b.none))
         # An unknown condition tries both branches: a branch that is undecided leaves it
         # waiting on the condition alone.
         branch_und = undecided_of(a, b)
@@ -352,6 +389,15 @@ class ExprCompiler(Comparisons):
             ],
             null_of(ty),
         )
+        none = None
+        if a.none is not None or b.none is not None:
+            # none where the branch taken is none, or both are when the condition is unknown
+            nones = [all_of(is_bool(c.value, True), a.none)] if a.none is not None else []
+            if b.none is not None:
+                nones.append(all_of(is_bool(c.value, False), b.none))
+            if a.none is not None and b.none is not None:
+                nones.append(all_of(is_null(c.value), agree.copy(), a.none))
+            none = any_of(*nones)
         c_null = is_null(c.value)
         quiet = negate(branch_und) if branch_und is not None else true()
         missing = merge(
@@ -373,4 +419,4 @@ class ExprCompiler(Comparisons):
             und_parts.append(all_of(is_bool(c.value, True), a.undecided))
         if b.undecided is not None:
             und_parts.append(all_of(is_bool(c.value, False), b.undecided))
-        return SqlValue(value, ty, missing, used, any_of(*und_parts) if und_parts else None)
+        return SqlValue(value, ty, missing, used, any_of(*und_parts) if und_parts else None, none)

@@ -1,7 +1,8 @@
 """The output columns of the SQL back end: one decision row per provision × subject.
 
 ``decisions``: provision, kind, subject ('firm-a/A1'), firm (the id of the path's first,
-outermost entity), status, amount (BIGINT fen), amount_kind, binding_caps, missing_facts,
+outermost entity), status, amount (BIGINT fen), amount_min (BIGINT fen: the lower bound of
+a ``range``, else NULL), amount_kind, binding_caps, missing_facts,
 missing_parameters, assumptions (VARCHAR[], the last three sorted).
 """
 
@@ -28,6 +29,7 @@ DECISION_COLUMNS = (
     "firm",
     "status",
     "amount",
+    "amount_min",
     "amount_kind",
     "binding_caps",
     "missing_facts",
@@ -68,6 +70,7 @@ def decision_row(
         "subject": _col("subject"),
         "firm": _col("firm"),
         "amount": _cast(exp.Null(), BIGINT),
+        "amount_min": _cast(exp.Null(), BIGINT),
         "amount_kind": _cast(exp.Null(), VARCHAR),
         "binding_caps": _empty(),
         "missing_facts": _empty(),

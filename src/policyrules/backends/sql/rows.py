@@ -246,11 +246,12 @@ def rows_step(
     policy: CheckedPolicy,
     p: ProvisionInfo,
     ec: ExprCompiler,
-    values: dict[str, s.Expr],
+    values: Mapping[str, s.Expr | SqlValue],
 ) -> Rows:
     """The rows of provision ``p``: path columns, ``subject``, ``firm``; the
     conditions as ``st0`` ('ok', 'no', 'undecided', 'unknown') with ``c_mf``/``c_mp``/
-    ``c_as``; and each expression of ``values`` by its name (see :func:`_lists`)."""
+    ``c_as``; and each expression of ``values`` by its name (see :func:`_lists`), or
+    each value already compiled."""
     chain = chain_of(policy, p.subject)
     cols: list[exp.Expr] = []
     for ent in chain:
@@ -300,6 +301,6 @@ def rows_step(
     _missing_cols("c", missing, cols, lists)
     lists["c_as"] = flag_columns("c_as", merge(*(c.used for c in conds)), cols)
     for key, expr in values.items():
-        _lists(key, ec.compile(expr), cols, lists)
+        _lists(key, expr if isinstance(expr, SqlValue) else ec.compile(expr), cols, lists)
     q = _from_chain(policy, chain).select(*cols, copy=False)
     return Rows(name, q, chain, lists)

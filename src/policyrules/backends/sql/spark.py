@@ -206,6 +206,9 @@ def _rewrite(node: exp.Expression) -> exp.Expression:
         # Spark's date_add / add_months take an INT count (the plan's periods are BIGINT);
         # a count beyond INT is an error under ANSI, as the date would be on DuckDB.
         node.set("expression", exp.cast(node.expression.copy(), "INT"))
+    if isinstance(node, exp.DataType) and node.this == exp.DataType.Type.INT128:
+        # The whole numbers of a quotient (.quotients): HUGEINT on DuckDB, DECIMAL(38,0) here.
+        return exp.DataType.build("DECIMAL(38,0)")
     if isinstance(node, exp.RegexpExtractAll) and node.args.get("group") is None:
         # Spark's regexp_extract_all takes group 1 unless told; DuckDB's takes the match.
         node.set("group", exp.Literal.number(0))

@@ -14,6 +14,7 @@ from decimal import Decimal
 import sqlglot.expressions as exp
 
 from ... import types as t
+from ...runtime.currency import Foreign
 from ...runtime.money import Money
 from ...runtime.values import Duration, Unknown, Value
 from .plan import refuse
@@ -90,6 +91,7 @@ def sql_type(ty: t.Type) -> exp.DataType:
         "money": "BIGINT",
         "rate": "DECIMAL(38,10)",
         "number": "DECIMAL(38,10)",
+        "year": "INTEGER",  # read as DECIMAL(38,10), as the one-by-one path's whole Decimal
         "duration": "BIGINT",
         "date": "DATE",
         "bool": "BOOLEAN",
@@ -264,6 +266,8 @@ def literal(v: Value, ty: t.Type, what: str) -> exp.Expr:
         return exp.Boolean(this=v)
     if isinstance(v, Money):
         return cast(exp.Literal.number(v.fen), BIGINT)
+    if isinstance(v, Foreign):  # money(C): BIGINT cents of its currency
+        return cast(exp.Literal.number(v.cents), BIGINT)
     if isinstance(v, Duration):
         _, n = v.normalized()
         return cast(exp.Literal.number(_whole(n, what)), BIGINT)

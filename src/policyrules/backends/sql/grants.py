@@ -1,0 +1,46 @@
+"""The ``grants`` rows of an award: its exact amounts above 0.00 元, appendable to the
+ledger (provision, one VARCHAR column per entity, amount BIGINT fen, year INTEGER)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sqlglot.expressions as exp
+
+from ...model import CheckedPolicy, EntityInfo
+from .awards import col, lit, num
+from .sqlbits import BIGINT, INTEGER, VARCHAR, all_of
+from .sqlbits import alias as _alias
+from .sqlbits import cast as _cast
+
+__all__ = ["grant_select", "no_grants"]
+
+
+def grant_select(
+    pid: str, name: str, chain: Sequence[EntityInfo], entities: Sequence[str]
+) -> exp.Select:
+    """The grants of award ``pid`` from its stored step ``<name>_f`` (the path's ids
+    ``e_*``, ``amount``, ``amount_kind``, ``st``, the year ``gy``)."""
+    names = {e.name for e in chain}
+    cols: list[exp.Expr] = [_alias(lit(pid), "provision", quoted=True)]
+    for e in entities:
+        value = col(f"e_{e}") if e in names else _cast(exp.Null(), VARCHAR)
+        cols.append(_alias(value, e, quoted=True))
+    cols.append(_alias(col("amount"), "amount", quoted=True))
+    cols.append(_alias(col("gy"), "year", quoted=True))
+    cond = all_of(
+        exp.EQ(this=col("st"), expression=lit("ok")),
+        exp.EQ(this=col("amount_kind"), expression=lit("exact")),
+        exp.GT(this=col("amount"), expression=num(0)),
+    )
+    table = exp.to_table(f"{name}_f", quoted=True)
+    return exp.select(*cols).from_(table, copy=False).where(cond, copy=False)
+
+
+def no_grants(policy: CheckedPolicy) -> exp.Select:
+    """An empty grants table of the policy's columns."""
+    cols: list[exp.Expr] = [_alias(_cast(exp.Null(), VARCHAR), "provision", quoted=True)]
+    cols += [_alias(_cast(exp.Null(), VARCHAR), e.name, quoted=True) for e in policy.entities]
+    cols.append(_alias(_cast(exp.Null(), BIGINT), "amount", quoted=True))
+    cols.append(_alias(_cast(exp.Null(), INTEGER), "year", quoted=True))
+    return exp.select(*cols).where(exp.Boolean(this=False), copy=False)
