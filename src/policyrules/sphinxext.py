@@ -357,15 +357,17 @@ _CASES: dict[tuple[str, tuple[tuple[str, float], ...]], Any] = {}
 def _cases(
     directory: Path,
 ) -> tuple[list[WorkedCase], dict[tuple[str, str], list[str]]]:
-    """The worked cases of ``directory`` and each case's comment lines by (file, name), read
-    once per build process while the files are unchanged."""
+    """The worked cases of ``directory`` and each case's comment lines by (file, name), each
+    file's header comment by (file, ""), read once per build process while the files are
+    unchanged."""
     files = sorted(directory.glob("*.yaml"))
     key = (str(directory.resolve()), tuple((f.name, f.stat().st_mtime) for f in files))
     if key not in _CASES:
         cases = load_cases(directory)
         comments: dict[tuple[str, str], list[str]] = {}
         for f in files:
-            _notes, per_case = case_comments(f.read_text("utf-8"))
+            notes, per_case = case_comments(f.read_text("utf-8"))
+            comments[f.name, ""] = notes  # the file's header (no case is named "")
             mine = [c for c in cases if c.file == f.name]
             for case, lines in zip(mine, per_case, strict=False):
                 comments[case.file, case.name] = lines

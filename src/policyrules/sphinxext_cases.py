@@ -24,7 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib.util
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -39,6 +39,7 @@ from .words import Words, date_zh, value_zh
 
 __all__ = [
     "FIELDS",
+    "arithmetic",
     "case_comments",
     "case_title",
     "fact_rows",
@@ -62,6 +63,18 @@ FIELDS = {
 :mod:`policyrules.vocab`'s)."""
 
 _CASE = re.compile(r"^(\s*)- name:")
+# A fact title that says what its `none` means: 「…日期（none：未牵头完成）」,
+# 「…（第12条；none：…）」.
+_NONE_NOTE = re.compile(r"[（；]none：([^）]*)）")
+# The expectation keys an arithmetic comment may sit beside, as a reader names them.
+_LABELS = {
+    "amount": "金额",
+    "amount_min": "最低金额",
+    "amount_kind": "金额性质",
+    "cut": "被上限削减",
+    "due": "期满日",
+    "status": "结论",
+}
 
 
 def _split_comment(line: str) -> tuple[str, str | None]:
@@ -105,6 +118,57 @@ def case_comments(text: str) -> tuple[list[str], list[list[str]]]:
     return notes, cases
 
 
+def arithmetic(lines: Sequence[str], name: Callable[[str, str], str] | None = None) -> list[str]:
+    """A case's comment lines (:func:`case_comments`) as a reader follows them: the comment
+    after what it is about (``金额 80万元：80 万元 ≤ 100 万元``; an expectation written on one
+    line by ``name(provision, subject)``, by default the subject's id: ``D1：即收即检``); a
+    comment beside facts, or on a line of its own, as written.  No YAML is shown.
+
+    >>> arithmetic(['- amount: "80万元"  # 80 万 ≤ 100 万', "# 见上例", "status: met  # 5 ≥ 5",
+    ...             "- { provision: d/1/p, subject: firm-d/D1, status: eligible }  # 即收即检"])
+    ['金额 80万元：80 万 ≤ 100 万', '见上例', '结论：5 ≥ 5', 'D1：即收即检']
+    """
+    out: list[str] = []
+    for line in lines:
+        code, comment = _split_comment(line)
+        text = (comment or "").lstrip("#").strip()
+        code = code.strip().removeprefix("- ").strip()
+        key = re.match(r"(\w+):\s*(.*)", code)
+        subject = re.search(r"subject:\s*([^,}]+)", code)
+        provision = re.search(r"provision:\s*([^,}]+)", code)
+        head = ""
+        if key is not None and key[1] in _LABELS:
+            value = key[2].strip().strip("\"'")
+            shown = key[1] not in ("status", "amount_kind") and value not in ("", "null")
+            head = f"{_LABELS[key[1]]} {value_zh(value)}" if shown else _LABELS[key[1]]
+        elif subject is not None:
+            said = (provision[1].strip() if provision else "", subject[1].strip())
+            head = name(*said) if name is not None else said[1].rsplit("/", 1)[-1]
+        out.append(f"{head}：{text}" if head and text else text)
+    return [line for line in out if line]
+
+
+def _without_none(title: str) -> tuple[str, str | None]:
+    """A fact's title without its note on ``none``, and what ``none`` means
+    (``…日期（none：未牵头完成）`` → ``…日期``, ``未牵头完成``)."""
+    m = _NONE_NOTE.search(title)
+    if m is None:
+        return title, None
+    rest = "）" if m[0].startswith("；") else ""
+    return title[: m.start()] + rest + title[m.end() :], m[1]
+
+
+def _subject(checked: CheckedPolicy, subject: str | None) -> str:
+    """A results row's subject: a record by its id (``firm-a/P1`` → ``P1``), a record that is
+    the only one of its kind (``medicine_reports``) by its entity's title."""
+    last = (subject or "—").rsplit("/", 1)[-1]
+    if subject and "/" not in subject:
+        info = next((e for e in checked.entities if subject in (e.key, e.name)), None)
+        if info is not None and info.title:
+            return info.title
+    return last
+
+
 def _entity_label(checked: CheckedPolicy, name: str) -> str:
     info = checked.entity(name)
     return info.title if info is not None and info.title else name
@@ -117,7 +181,7 @@ def _fact_title(checked: CheckedPolicy, dotted: str) -> str:
     info = checked.entity(entity)
     f = info.fact(fact) if info is not None else None
     if f is not None and f.title:
-        return f.title
+        return _without_none(f.title)[0]
     p = checked.parameter(dotted)
     return p.title if p is not None and p.title else dotted
 
@@ -178,8 +242,11 @@ def fact_rows(checked: CheckedPolicy, facts: Any) -> list[tuple[str, str, str]]:
                     walk(fact, v, name)
                     continue
                 f = info.fact(fact)
+                title, none = _without_none(f.title if f is not None and f.title else fact)
                 shown = _value(_members(checked, f.type, v) if f is not None else v)
-                rows.append((label, f.title if f is not None and f.title else fact, shown))
+                if v == "none":  # a fact declared `… or none`: nothing, and what that means
+                    shown = f"无（{none}）" if none else "无"
+                rows.append((label, title, shown))
 
     for key, value in (facts or {}).items():
         if key == "ledger":
@@ -286,7 +353,7 @@ def result_words(checked: CheckedPolicy, row: CaseRow) -> tuple[str, str, str]:
 if TYPE_CHECKING or importlib.util.find_spec("sphinx") is not None:
     from docutils import nodes
 
-    from .sphinxext_pages import _code, _para, _table
+    from .sphinxext_pages import _para, _table
 
     def details(
         summary: str, body: Sequence[nodes.Node], classes: Sequence[str] = (), note: str = ""
@@ -304,6 +371,22 @@ if TYPE_CHECKING or importlib.util.find_spec("sphinx") is not None:
             box += node
         box += nodes.raw("", "</details>", format="html")
         return box
+
+    def lines_block(checked: CheckedPolicy, comments: Sequence[str]) -> nodes.line_block:
+        """Comment lines in words (:func:`arithmetic`), one line each, wrapping on a phone; an
+        expectation about the one record of its kind (reported figures) by its provision's
+        title."""
+        titles = {p.id: p.title for p in checked.provisions() if p.title}
+
+        def name(provision: str, subject: str) -> str:
+            if "/" in subject or provision not in titles:
+                return _subject(checked, subject)
+            return titles[provision]
+
+        block = nodes.line_block(classes=["policyrules-arithmetic"])
+        for text in arithmetic(comments, name):
+            block += nodes.line(text=text)
+        return block
 
     def case_body(
         checked: CheckedPolicy,
@@ -326,13 +409,13 @@ if TYPE_CHECKING or importlib.util.find_spec("sphinx") is not None:
         if comments:
             out += [
                 nodes.rubric(text="手算过程（案例文件中的注释）"),
-                _code("\n".join(comments), "none"),
+                lines_block(checked, comments),
             ]
         out.append(nodes.rubric(text="结果（构建时计算，与预期对照）"))
         result_rows: list[list[nodes.Node | str]] = []
         for r in rows:
             field, expected, computed = result_words(checked, r)
-            subject = (r.subject or "—").rsplit("/", 1)[-1]
+            subject = _subject(checked, r.subject)
             ok = "✓" if r.ok else "✗ 不一致"
             result_rows.append([subject, field, expected, computed, ok])
         out.append(

@@ -104,7 +104,7 @@ if TYPE_CHECKING or importlib.util.find_spec("sphinx") is not None:
     from docutils import nodes
     from sphinx import addnodes
 
-    from .sphinxext_cases import case_body, details
+    from .sphinxext_cases import case_body, details, lines_block
     from .sphinxext_pages import (
         GLOSSARY_TERMS,
         KIND_NAMES,
@@ -135,7 +135,8 @@ if TYPE_CHECKING or importlib.util.find_spec("sphinx") is not None:
         """The measure's section, anchored at :func:`~policyrules.reference.anchor`.
 
         ``cases`` are its worked cases; ``comments`` maps (file, case name) to the case's
-        comment lines (:func:`~policyrules.sphinxext_cases.case_comments`)."""
+        comment lines (:func:`~policyrules.sphinxext_cases.case_comments`), (file, "") to the
+        file's header."""
         checked = policy.checked
         sec = _section(anchor(clause.document, clause.label), clause_heading(clause))
         page.note_object("clause", clause.id, sec["ids"][0], clause_heading(clause))
@@ -198,6 +199,11 @@ if TYPE_CHECKING or importlib.util.find_spec("sphinx") is not None:
             sec += details("编码（各项规定与 .rule 规则文本）", body, ["policyrules-encoding"])
         if cases:
             sec += nodes.rubric(text=f"算例（{len(cases)} 个，构建时计算）")
+            for file in dict.fromkeys(c.file for c in cases):
+                if comments.get((file, "")):  # the case file's header: what its cases test
+                    sec += details(
+                        f"案例文件 {file} 的说明", [lines_block(checked, comments[file, ""])]
+                    )
             for i, case in enumerate(cases, 1):
                 sec += _case(
                     page, policy, clause, case, i, comments.get((case.file, case.name), [])

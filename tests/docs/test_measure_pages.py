@@ -9,12 +9,21 @@ import re
 from pathlib import Path
 from types import SimpleNamespace
 
+import attrs
 import pytest
 
 import policyrules
 from policyrules.reference import CaseRow, WorkedCase, cases_by_clause, load_cases
 from policyrules.sphinxext_calendar import strip_days, strip_html
-from policyrules.sphinxext_cases import case_comments, case_title, fact_rows, result_words
+from policyrules.sphinxext_cases import (
+    _subject,
+    arithmetic,
+    case_comments,
+    case_title,
+    fact_rows,
+    lines_block,
+    result_words,
+)
 from policyrules.sphinxext_measure import deadline_strips
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -76,26 +85,48 @@ def test_ledger_rows_and_booleans(policy: policyrules.Policy, cases: list[Worked
 
 def test_the_case_files_arithmetic_is_kept() -> None:
     """The comments YAML loading drops come back, each with its case: the third case of
-    clause-01.yaml carries `# min(1,000,000.01, 1,000,000.00)` on its amount line."""
+    clause-01.yaml carries `# 取较小者：min(1,000,000.01, 1,000,000.00) = …` on its amount line,
+    and the page reads it after what it is about, with no YAML."""
     text = (CASES_DIR / "clause-01.yaml").read_text("utf-8")
     notes, per_case = case_comments(text)
     assert notes[0].startswith("# 京经信发〔2025〕50号 第1条")
     assert len(per_case) == len([c for c in load_cases(CASES_DIR) if c.file == "clause-01.yaml"])
-    assert 'amount: "1,000,000.00 元"  # min(1,000,000.01, 1,000,000.00)' in per_case[2]
-    assert 'cut: "0.01 元"  # 1,000,000.01 − 1,000,000.00' in per_case[2]
+    amount = (
+        'amount: "1,000,000.00 元"  # 取较小者：min(1,000,000.01, 1,000,000.00) = 1,000,000.00 元'
+    )
+    assert amount in per_case[2]
+    assert 'cut: "0.01 元"  # 1,000,000.01 − 1,000,000.00 = 0.01 元' in per_case[2]
     assert not any("min(1,000,000.01" in line for line in per_case[1])
+    assert arithmetic(per_case[2]) == [
+        "金额 1,000,000.00 元：取较小者：min(1,000,000.01, 1,000,000.00) = 1,000,000.00 元",
+        "被上限削减 0.01 元：1,000,000.01 − 1,000,000.00 = 0.01 元",
+    ]
 
 
 def test_a_comment_block_before_expect_stays_with_its_case() -> None:
     """jybf-06.yaml's first case works the 30 working days out in a block above its expectation."""
     _notes, per_case = case_comments((CASES_DIR / "jybf-06.yaml").read_text("utf-8"))
-    assert per_case[0][0] == "# submitted Fri 2025-09-19, not counted. Working days:"
-    assert "# due 2025-11-06; approved 2025-11-06 ≤ due → met." in per_case[0]
+    assert per_case[0][0] == "# 9月19日（周五）提交，当天不计。工作日："
+    assert "# 期满日 2025年11月6日；11月6日获批 ≤ 期满日 → 按期。" in per_case[0]
+
+
+def test_every_beijing_comment_is_in_chinese(policy: policyrules.Policy) -> None:
+    """The arithmetic a reader sees is Chinese: no English word is left in a comment of the
+    beijing_2025 case files (names in backquotes are the developers', ids such as firm-z or
+    A-late are the case's own, and a test file's path may stay)."""
+    for path in sorted(CASES_DIR.glob("*.yaml")):
+        notes, per_case = case_comments(path.read_text("utf-8"))
+        block = lines_block(policy.checked, notes + [x for lines in per_case for x in lines])
+        for line in (n.astext() for n in block.children):
+            kept = re.sub(r"`[^`]*`|tests/\S+|\w+(?:-\w+)+", "", line)
+            words = re.findall(r"[A-Za-z]{4,}", kept)
+            assert not words, f"{path.name}: English left in {line!r}"
 
 
 def test_case_titles_in_chinese(policy: policyrules.Policy, cases: list[WorkedCase]) -> None:
-    """Derived from the expectation only: subject, status, amount (and the provision's title
-    when the measure has several provisions, as jybf (六) has two deadlines)."""
+    """A case's own title_zh is its title; without one, a title is derived from the
+    expectation only: subject, status, amount (and the provision's title when the measure has
+    several provisions, as jybf (六) has two deadlines)."""
     c3 = policy.checked.clause("jjxf_2025_50/3")
     c1 = policy.checked.clause("jjxf_2025_50/1")
     c6 = policy.checked.clause("jybf_2025_5/(六)")
@@ -103,16 +134,38 @@ def test_case_titles_in_chinese(policy: policyrules.Policy, cases: list[WorkedCa
     assert c1 is not None
     assert c6 is not None
     first = _case(cases, "clause-03.yaml", "decided exactly 200万 is granted in full, no cap binds")
+    assert case_title(policy.checked, c3, first) == "核定正好 200 万元：全额给予，没有上限起作用"
+    first = attrs.evolve(first, title_zh=None)
     assert case_title(policy.checked, c3, first) == "P1 符合条件，200 万元（确定金额）"
     bound = _case(cases, "clause-01.yaml", "no decided amount gives an upper bound of 100万")
+    bound = attrs.evolve(bound, title_zh=None)
     # jjxf 1 has more than one provision: its title comes first.
     assert (
         case_title(policy.checked, c1, bound) == "早期创新创业项目奖励：E1 符合条件，最高 100 万元"
     )
-    trial = cases_by_clause(cases)[c6.id][0]
+    trial = attrs.evolve(cases_by_clause(cases)[c6.id][0], title_zh=None)
     title = case_title(policy.checked, c6, trial)
     # The letter's words for a met deadline (policyrules.vocab), the date as 2025年11月6日.
     assert title.endswith("：A1 按期完成，期满日 2025年11月6日")
+
+
+def test_a_none_fact_reads_as_nothing(policy: policyrules.Policy, cases: list[WorkedCase]) -> None:
+    """jybf-02's institution that led no MRCT: the value `none` reads as 无 with what the
+    fact's title says it means, and the title loses its `（none：…）` note."""
+    case = _case(cases, "jybf-02.yaml", "an institution stating it led none (none) is not eligible")
+    rows = fact_rows(policy.checked, case.facts)
+    assert ("医疗机构 H1", "牵头完成国际多中心临床试验的日期", "无（未牵头完成）") in rows
+    assert not any("none" in cell for row in rows for cell in row)
+
+
+def test_a_report_subject_reads_by_its_title(policy: policyrules.Policy) -> None:
+    """A results row about the one record of reported figures names it, not `medicine_reports`;
+    a record with an id keeps the id."""
+    row = CaseRow(
+        "jybf_2025_5/(七)/project_managed", "medicine_reports", "status", "met", "met", True
+    )
+    assert _subject(policy.checked, row.subject) == "主管部门报告的数据（创新医药措施）"
+    assert _subject(policy.checked, "firm-a/P1") == "P1"
 
 
 def test_results_in_words(policy: policyrules.Policy) -> None:

@@ -15,9 +15,7 @@ import pytest
 from policyrules.cases import case_files, load_case_file
 
 POLICIES = Path(__file__).resolve().parents[2] / "policies"
-FILES = sorted(
-    f for d in sorted(POLICIES.glob("*/cases")) if d.is_dir() for f in case_files([d])
-)
+FILES = sorted(f for d in sorted(POLICIES.glob("*/cases")) if d.is_dir() for f in case_files([d]))
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 # An English word of five letters or more: a name left untranslated (GMP, DRG, TB, WHO pass).
 _ENGLISH = re.compile(r"[A-Za-z_]{5,}")
@@ -37,7 +35,8 @@ def test_every_case_has_a_chinese_title(path: Path) -> None:
         title = c.title_zh or ""
         assert _CJK.search(title), f"{path.name}: {c.name!r}: title {title!r} has no Chinese"
         assert not _ENGLISH.search(title), f"{path.name}: {c.name!r}: English in {title!r}"
-        assert title == title.strip() and "\n" not in title
+        assert title == title.strip(), f"{path.name}: {c.name!r}: spaces around {title!r}"
+        assert "\n" not in title, f"{path.name}: {c.name!r}: a title is one line"
         assert len(title) <= 60, f"{path.name}: {c.name!r}: title too long ({len(title)})"
 
 
