@@ -66,6 +66,10 @@ _CASE = re.compile(r"^(\s*)- name:")
 # A fact title that says what its `none` means: 「…日期（none：未牵头完成）」,
 # 「…（第12条；none：…）」.
 _NONE_NOTE = re.compile(r"[（；]none：([^）]*)）")
+# A character of Chinese text (no space around it when a wrapped line is joined), and the
+# marks that end a sentence or a list's head (the next comment line starts a line of its own).
+_WIDE = re.compile(r"[\u3000-\u30ff\u4e00-\u9fff\uff00-\uffef]")
+_STOPS = ("。", "；", "：", ".", ";", ":")
 # The expectation keys an arithmetic comment may sit beside, as a reader names them.
 _LABELS = {
     "amount": "金额",
@@ -127,12 +131,26 @@ def arithmetic(lines: Sequence[str], name: Callable[[str, str], str] | None = No
     >>> arithmetic(['- amount: "80万元"  # 80 万 ≤ 100 万', "# 见上例", "status: met  # 5 ≥ 5",
     ...             "- { provision: d/1/p, subject: firm-d/D1, status: eligible }  # 即收即检"])
     ['金额 80万元：80 万 ≤ 100 万', '见上例', '结论：5 ≥ 5', 'D1：即收即检']
+
+    A sentence wrapped over comment lines is one line; a line indented after ``#`` or after a
+    sentence's end starts its own:
+
+    >>> arithmetic(["# 原文只给了上限，具体金额由主管部门", "# 核定。", "# 工作日：", "#   1–5 日"])
+    ['原文只给了上限，具体金额由主管部门核定。', '工作日：', '1–5 日']
     """
     out: list[str] = []
+    open_ = False  # the last line is a comment of its own whose sentence goes on
     for line in lines:
         code, comment = _split_comment(line)
         text = (comment or "").lstrip("#").strip()
         code = code.strip().removeprefix("- ").strip()
+        if not code and open_ and text and not (comment or "").startswith("#  "):
+            # A sentence wrapped onto the next comment line reads as one line.
+            glue = "" if _WIDE.match(out[-1][-1]) or _WIDE.match(text[0]) else " "
+            out[-1] += glue + text
+            open_ = not text.endswith(_STOPS)
+            continue
+        open_ = not code and bool(text) and not text.endswith(_STOPS)
         key = re.match(r"(\w+):\s*(.*)", code)
         subject = re.search(r"subject:\s*([^,}]+)", code)
         provision = re.search(r"provision:\s*([^,}]+)", code)
@@ -385,7 +403,11 @@ if TYPE_CHECKING or importlib.util.find_spec("sphinx") is not None:
 
         block = nodes.line_block(classes=["policyrules-arithmetic"])
         for text in arithmetic(comments, name):
-            block += nodes.line(text=text)
+            line = nodes.line()
+            # `a name` in a comment is the encoding's: shown as code
+            for i, part in enumerate(text.split("`")):
+                line += nodes.literal(text=part) if i % 2 else nodes.Text(part)
+            block += line
         return block
 
     def case_body(
