@@ -137,6 +137,11 @@ def arithmetic(lines: Sequence[str], name: Callable[[str, str], str] | None = No
 
     >>> arithmetic(["# 原文只给了上限，具体金额由主管部门", "# 核定。", "# 工作日：", "#   1–5 日"])
     ['原文只给了上限，具体金额由主管部门核定。', '工作日：', '1–5 日']
+
+    A comment that starts with the record it is about puts it first:
+
+    >>> arithmetic(['cut: "130万元"  # P6：180 万 − 50 万 = 130 万元'])
+    ['P6 被上限削减 130万元：180 万 − 50 万 = 130 万元']
     """
     out: list[str] = []
     open_ = False  # the last line is a comment of its own whose sentence goes on
@@ -159,6 +164,9 @@ def arithmetic(lines: Sequence[str], name: Callable[[str, str], str] | None = No
             value = key[2].strip().strip("\"'")
             shown = key[1] not in ("status", "amount_kind") and value not in ("", "null")
             head = f"{_LABELS[key[1]]} {value_zh(value)}" if shown else _LABELS[key[1]]
+            who = re.match(r"([A-Za-z][\w-]*)：", text)  # a comment about one record: "P6：…"
+            if who is not None:
+                head, text = f"{who[1]} {head}", text[who.end() :]
         elif subject is not None:
             said = (provision[1].strip() if provision else "", subject[1].strip())
             head = name(*said) if name is not None else said[1].rsplit("/", 1)[-1]
