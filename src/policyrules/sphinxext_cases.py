@@ -426,11 +426,7 @@ if TYPE_CHECKING or importlib.util.find_spec("sphinx") is not None:
         strips: Sequence[str],
     ) -> list[nodes.Node]:
         """A case's inputs table, its worked arithmetic, its results and calendar strips."""
-        out: list[nodes.Node] = [
-            # The case's own name (the authors', in English) finds it in its file.
-            _para(nodes.emphasis(text=f"案例文件 {case.file}，案例名 “{case.name}”")),
-            nodes.rubric(text="输入"),
-        ]
+        out: list[nodes.Node] = [nodes.rubric(text="输入")]
         inputs: list[list[nodes.Node | str]] = []
         for i, (owner, fact, value) in enumerate(rows_in := fact_rows(checked, case.facts)):
             same = i > 0 and rows_in[i - 1][0] == owner  # a record's label once, on its first row
@@ -455,4 +451,7 @@ if TYPE_CHECKING or importlib.util.find_spec("sphinx") is not None:
         )
         for strip in strips:
             out.append(nodes.raw("", strip, format="html"))
+        # Last and muted: the case's own name (the authors', in English) finds it in its file.
+        where = f"供开发者查找：案例文件 {case.file}，案例名 “{case.name}”"
+        out.append(_para(nodes.inline(text=where, classes=["policyrules-case-source"])))
         return out
