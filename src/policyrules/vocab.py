@@ -23,6 +23,7 @@ __all__ = [
     "AMOUNT_KINDS",
     "AMOUNT_PHRASES",
     "KINDS",
+    "PAYMENT_STATUSES",
     "REASONS",
     "STATUSES",
     "STATUSES_OF_KIND",
@@ -42,6 +43,10 @@ STATUSES_OF_KIND = {
     "target": {"met": "已达到", "not_met": "未达到", "pending": "尚未到期"},
 }
 """The statuses of a deadline and a target, which have words of their own."""
+
+PAYMENT_STATUSES = {"paid": "已拨付", "due": "本次拨付", "future": "尚未到期"}
+"""A payment of an award paid over time (分年拨付): granted before (the ledger), granted by
+this evaluation, or in a later year (after ``--as-of``)."""
 
 AMOUNT_KINDS = {"exact": "确定金额", "range": "区间", "up_to": "最高", "unknown": "待定"}
 """An amount's kind, named (the docs' results tables: 金额性质)."""
