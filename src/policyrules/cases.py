@@ -45,7 +45,6 @@ from .sources import is_plain_file_inside
 __all__ = [
     "AMOUNT_KINDS",
     "CASE_KEYS",
-    "schedule_line",
     "EXPECT_KEYS",
     "STATUSES",
     "CaseFile",
@@ -54,6 +53,7 @@ __all__ = [
     "case_files",
     "load_case_file",
     "plain_case_file",
+    "schedule_line",
 ]
 
 STATUSES = ("eligible", "not_eligible", "unknown", "met", "not_met", "pending")

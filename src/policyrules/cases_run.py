@@ -123,14 +123,14 @@ def _compare(d: Decision, exp: Mapping[str, Any]) -> Iterator[tuple[str, str, st
             ok = got_names == want_names
             yield key.replace("_", " "), _show(want_names), _show(got_names), ok
     if "schedule" in exp:
-        wanted = [schedule_line(str(w)) for w in exp["schedule"]]
+        plan = [schedule_line(str(w)) for w in exp["schedule"]]
         paid = [
             (p.year, p.amount.fen if p.amount is not None else None, p.status) for p in d.schedule
         ]
         shown = [
             f"{y}: {'unknown' if f is None else Money(f).format_cn()} {st}" for y, f, st in paid
         ]
-        yield "schedule", _show(list(exp["schedule"])), _show(shown), wanted == paid
+        yield "schedule", _show(list(exp["schedule"])), _show(shown), plan == paid
     if "due" in exp:
         due = exp["due"]
         want_due = dt.date.fromisoformat(due) if isinstance(due, str) else due

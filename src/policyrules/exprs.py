@@ -24,7 +24,6 @@ import attrs
 from . import syntax as s
 from . import types as t
 from .exprs_bands import compile_define, compile_progressive
-from .exprs_years import PAYMENT_FUNCS, payment_call
 from .exprs_values import (
     COMPARE,
     add,
@@ -39,6 +38,7 @@ from .exprs_values import (
     same_value,
     times,
 )
+from .exprs_years import PAYMENT_FUNCS, payment_call
 from .model import CheckedPolicy, DocumentInfo, tier_of
 from .printer import print_expr
 from .runtime import quotients as q

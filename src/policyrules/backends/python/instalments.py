@@ -131,8 +131,8 @@ def pay_schedule(
         if amount is not None:
             penv = attrs.evolve(env, payment=(y, k))
             amount, cut = _cut(cs.each, penv, path, y, amount, own_total, accounts, local, missing)
-        by, before = cut if cut is not None else (None, None)
-        payments.append(Payment(y, k, status, amount, shares[k - 1], by, before))
+        by, was = cut if cut is not None else (None, None)
+        payments.append(Payment(y, k, status, amount, shares[k - 1], by, was))
         if amount is None:
             continue
         own_total += amount.fen
@@ -224,10 +224,7 @@ def _cut(
         else:
             scope = scope_of(path, cap.per)
             years: list[int | None]
-            if cap.kind == "ever":
-                years = [None]
-            else:
-                years = list(range(year - cap.window + 1, year + 1))
+            years = [None] if cap.kind == "ever" else list(range(year - cap.window + 1, year + 1))
             used = 0
             for y in years:
                 u, taken, _, _ = accounts.account((cap.pool, scope, y))
