@@ -270,3 +270,19 @@ def test_the_fast_paths_decline_and_agree_with_the_general_path() -> None:
 
         assert [key(d) for d in full.decisions] == [key(d) for d in bare.decisions]
         assert full.grants == bare.grants
+
+
+@pytest.mark.parametrize(
+    ("line", "code"),
+    [
+        ("paid over 3 from approved_on: 40%", "E120"),
+        ("paid yearly 3 years from approved_on", "E121"),
+        ("cap 1 元 per firm over 3", "E122"),
+    ],
+)
+def test_a_misspelt_schedule_gets_a_friendly_syntax_error(line: str, code: str) -> None:
+    """The parser's state names the construct and shows its form (not a token list)."""
+    text = HEADER + f"\n  award s\n    for each firm\n    amount investment\n    {line}\n"
+    with pytest.raises(policyrules.RuleSyntaxError) as info:
+        policyrules.parse(text, "t.rule")
+    assert info.value.diagnostics[0].code == code
