@@ -11,7 +11,7 @@ from typing import Any
 
 from .decisions import Decision, Payment
 from .runtime.values import format_value
-from .vocab import PAYMENT_STATUSES
+from .vocab import AMOUNT_KINDS, PAYMENT_STATUSES
 
 __all__ = ["schedule_json", "schedule_lines_en", "schedule_lines_zh"]
 
@@ -44,7 +44,7 @@ def schedule_lines_zh(d: Decision) -> list[str]:
     lines = ["  分年拨付："]
     for p in d.schedule:
         share = f"，{p.share}" if p.share else ""
-        line = f"    {p.year} 年度（第 {p.index} 期{share}）：{_amount(p, '待定')}"
+        line = f"    {p.year} 年度（第 {p.index} 期{share}）：{_amount(p, AMOUNT_KINDS['unknown'])}"
         line += f"，{PAYMENT_STATUSES.get(p.status, p.status)}"
         if p.cap:
             line += f"（受上限“{p.cap}”限制，由 {format_value(p.before)} 减至此数）"
