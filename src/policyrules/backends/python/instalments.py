@@ -117,7 +117,6 @@ def pay_schedule(
         before = Money(sum(m.fen for m in paid.values()))
         amounts, shares = _instalments(cp, cs, env, path, accounts, before, missing, lines)
     # Each payment in year order against the caps of its year.
-    local: dict[ScopeKey, int] = {}
     own_total = 0
     payments: list[Payment] = []
     grants: list[Grant] = []
@@ -130,21 +129,19 @@ def pay_schedule(
         cut: tuple[str, Money] | None = None
         if amount is not None:
             penv = attrs.evolve(env, payment=(y, k))
-            amount, cut = _cut(cs.each, penv, path, y, amount, own_total, accounts, local, missing)
+            amount, cut = _cut(cs.each, penv, path, y, amount, own_total, accounts, missing)
         by, was = cut if cut is not None else (None, None)
         payments.append(Payment(y, k, status, amount, shares[k - 1], by, was))
         if amount is None:
             continue
         own_total += amount.fen
-        keys = _keys(cs.each + cs.whole, path, y)
+        # A future payment is not granted, but it is owed: the caps of its year (and over
+        # all years) count it for the claims after this one, as they count a due one.
+        for key in _keys(cs.each + cs.whole, path, y):
+            accounts.add(key, subject, amount, certain=True)
         if status == "due" and amount:
-            for key in keys:
-                accounts.add(key, subject, amount, certain=True)
             grants.append(Grant.trusted(pid, path, amount, y))
             accounts.grant(pid, path, amount)
-        else:
-            for key in keys:
-                local[key] = local.get(key, 0) + amount.fen
     known = [p.amount for p in payments]
     total = None if any(a is None for a in known) else Money(sum(a.fen for a in known if a))
     kind = "exact" if total is not None and not missing else "unknown"
@@ -207,7 +204,6 @@ def _cut(
     amount: Money,
     own_total: int,
     accounts: Accounts,
-    local: dict[ScopeKey, int],
     missing: set[str],
 ) -> tuple[Money, tuple[str, Money] | None]:
     """``amount`` after the caps of its year; the last cap that cut it and the amount
@@ -228,7 +224,7 @@ def _cut(
             used = 0
             for y in years:
                 u, taken, _, _ = accounts.account((cap.pool, scope, y))
-                used += u + taken + local.get((cap.pool, scope, y), 0)
+                used += u + taken
         room = max(limit - Money(used), Money.zero())
         if room < amount:
             cut, amount = (cap.text, amount), room
