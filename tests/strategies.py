@@ -243,6 +243,17 @@ _provision_stmts = st.one_of(
     ),
     st.builds(s.Tiers, names),
     st.builds(s.Quota, st.integers(0, 1000), names),
+    # payments over time: instalments, yearly schedules, caps over a window or ever
+    st.builds(
+        s.Schedule,
+        st.integers(0, 60),
+        expressions,
+        st.lists(st.builds(s.RateLit, _numbers), min_size=1, max_size=4).map(tuple),
+        st.none() | names,
+    ),
+    st.builds(s.Schedule, st.integers(0, 60), expressions, yearly=st.just(True)),
+    st.builds(s.Cap, expressions, _tuple(names), window=st.integers(0, 60)),
+    st.builds(s.Cap, expressions, _tuple(names), ever=st.just(True)),
 )
 _provisions = st.builds(
     s.Provision,

@@ -7,7 +7,9 @@ evaluate (a facts document, with its own ``parameters``, ``assumptions``, ``ledg
 (元 as written, or ``null`` for none), ``amount_min`` (the lower bound of a range, or
 ``null``), ``amount_kind``, ``reason`` (text one of the reasons contains), ``binding`` (the
 caps that bind, each the start of a cap's text), ``cut``, ``missing_facts``,
-``missing_parameters`` and ``due``.
+``missing_parameters``, ``due`` and ``schedule`` (an award paid over time: a line per year,
+``"2026: 120万元 due"``, the amount ``unknown`` where a fact is missing, the status ``paid``,
+``due`` or ``future``).
 An optional ``title_zh`` names the case in Chinese.  The hand-worked arithmetic goes in YAML
 comments.
 
@@ -51,6 +53,7 @@ __all__ = [
     "case_files",
     "load_case_file",
     "plain_case_file",
+    "schedule_line",
 ]
 
 STATUSES = ("eligible", "not_eligible", "unknown", "met", "not_met", "pending")
@@ -69,6 +72,7 @@ EXPECT_KEYS = (
     "missing_parameters",
     "due",
     "reason",
+    "schedule",
 )
 
 
@@ -251,6 +255,11 @@ def _bad_value(key: str, value: Any) -> tuple[str, str] | None:
         not isinstance(value, list) or not all(isinstance(v, str) for v in value)
     ):
         return "is not a list of names", f"write `{key}: [name, …]`, or `[]` for none"
+    if key == "schedule" and (
+        not isinstance(value, list)
+        or not all(isinstance(v, str) and schedule_line(v) is not None for v in value)
+    ):
+        return "is not a list of payments", 'write `schedule: ["2026: 120万元 due", …]`'
     if key == "due" and not isinstance(value, dt.date):
         try:
             dt.date.fromisoformat(str(value))
@@ -343,3 +352,24 @@ def case_files(targets: Sequence[str | Path]) -> list[Path]:
                 )
             )
     return out
+
+
+def schedule_line(text: str) -> tuple[int, int | None, str] | None:
+    """``"2026: 120万元 due"`` as (year, fen or None for ``unknown``, status), or None if
+    it is not one.
+
+    >>> schedule_line("2027: 90万元 future")
+    (2027, 90000000, 'future')
+    >>> schedule_line("2028: unknown due")
+    (2028, None, 'due')
+    """
+    year, _, rest = text.partition(":")
+    amount, _, status = rest.strip().rpartition(" ")
+    if not year.strip().isdigit() or status not in ("paid", "due", "future"):
+        return None
+    if amount.strip() == "unknown":
+        return int(year), None, status
+    try:
+        return int(year), Money.parse(amount.strip()).fen, status
+    except (ValueError, TypeError, ArithmeticError):
+        return None

@@ -16,7 +16,7 @@ from typing import Any
 import attrs
 
 from .api import Policy
-from .cases import CaseFile, WorkedCase
+from .cases import CaseFile, WorkedCase, schedule_line
 from .errors import Diagnostic, PolicyRulesError
 from .reading import read_data
 from .result import Decision
@@ -122,6 +122,15 @@ def _compare(d: Decision, exp: Mapping[str, Any]) -> Iterator[tuple[str, str, st
             want_names, got_names = sorted(exp[key]), sorted(missing)
             ok = got_names == want_names
             yield key.replace("_", " "), _show(want_names), _show(got_names), ok
+    if "schedule" in exp:
+        plan = [schedule_line(str(w)) for w in exp["schedule"]]
+        paid = [
+            (p.year, p.amount.fen if p.amount is not None else None, p.status) for p in d.schedule
+        ]
+        shown = [
+            f"{y}: {'unknown' if f is None else Money(f).format_cn()} {st}" for y, f, st in paid
+        ]
+        yield "schedule", _show(list(exp["schedule"])), _show(shown), plan == paid
     if "due" in exp:
         due = exp["due"]
         want_due = dt.date.fromisoformat(due) if isinstance(due, str) else due

@@ -17,6 +17,7 @@ from . import types as t
 from .check_amounts import amount_statement, constant_amount_errors
 from .check_constants import constant_errors, period_errors
 from .check_exceptions import check_cap_exceptions
+from .check_instalments import check_payments, schedule_statement
 from .check_names import reserved, shadows_member
 from .check_tables import check_quota, check_tiers
 from .errors import Diagnostic, Span, did_you_mean
@@ -28,7 +29,7 @@ __all__ = ["ClauseChecks", "normalize_quote"]
 _ALLOWED = {
     "award": {"quote", "note", "subject", "eligible", "amount", "decided", "cap", "once", "order"}
     | {"minimum", "rounding"}
-    | {"tiers", "quota"},
+    | {"tiers", "quota", "schedule"},
     "deadline": {"quote", "note", "subject", "eligible", "due", "done"},
     "target": {"quote", "note", "subject", "require"},
     "entitlement": {"quote", "note", "subject", "eligible", "consequence"},
@@ -53,6 +54,7 @@ _ROLE = {
     s.Rounding: "rounding",
     s.Tiers: "tiers",
     s.Quota: "quota",
+    s.Schedule: "schedule",
 }
 _SINGLE = {
     "subject",
@@ -68,6 +70,7 @@ _SINGLE = {
     "rounding",
     "tiers",
     "quota",
+    "schedule",
 }
 _WS = re.compile(r"\s+")
 
@@ -271,6 +274,7 @@ class ClauseChecks:
             self._quote_in(quote, clause_quote, roles["quote"][0].span, "the clause's quote")
         self._one_year_basis([c for c in roles.get("cap", []) if isinstance(c, s.Cap)])
         check_tiers(base, p, self.error)
+        check_payments(p, self.error)
 
         def first(role: str) -> s.Stmt | None:
             return roles.get(role, [None])[0]
@@ -392,6 +396,8 @@ class ClauseChecks:
                         st.span,
                         None,
                     )
+            case s.Schedule():
+                schedule_statement(typer, usage, st, self.error)
             case s.Once(entity=e):
                 in_chain(e, st.span)
             case s.OrderBy(keys=keys):
@@ -439,6 +445,7 @@ def _word(role: str) -> str:
         "eligible": "eligible when",
         "decided": "amount decided",
         "order": "order by",
+        "schedule": "paid",
     }.get(role, role)
 
 

@@ -15,7 +15,7 @@ import attrs
 from .runtime.ledger import NO_EARLIER, Earlier, as_earlier
 from .runtime.money import Money
 
-__all__ = ["CapEvent", "Decision", "Step"]
+__all__ = ["CapEvent", "Decision", "Payment", "Step"]
 
 
 @attrs.frozen
@@ -62,6 +62,24 @@ class CapEvent:
 
 
 @attrs.frozen
+class Payment:
+    """One year of an award paid over time (``paid …``): the ``index``-th payment (1..N),
+    in calendar ``year``; ``status`` ``paid`` (a grant of the ledger, its amount), ``due``
+    (granted by this evaluation: its year has come, or no ``as_of`` was given) or ``future``
+    (its year is after ``as_of``: computed, not granted); ``amount`` ``None`` while a fact
+    it needs is missing; ``share`` the instalment's rate as written (``40%``); ``cap`` the
+    cap that cut it (its text) and ``before`` the amount before that cap."""
+
+    year: int
+    index: int
+    status: str
+    amount: Money | None
+    share: str | None = None
+    cap: str | None = None  # the cap that cut it, as written
+    before: Money | None = None  # its amount before that cap
+
+
+@attrs.frozen
 class Decision:
     """What a provision says about one subject (a product, a project, a report...)."""
 
@@ -93,6 +111,8 @@ class Decision:
     trace: tuple[Step, ...] = ()
     # The lower bound when ``amount_kind`` is ``range`` (至少 amount_min，至多 amount); else None.
     amount_min: Money | None = None
+    # An award paid over time: each year's payment, in year order (see Payment).
+    schedule: tuple[Payment, ...] = ()
 
     @property
     def clause_label(self) -> str:

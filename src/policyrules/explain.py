@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 from .decisions import CapEvent, Decision
+from .explain_years import schedule_json, schedule_lines_en
 from .runtime.ledger import Grant
 from .runtime.values import format_value
 from .terminal import printable, printable_lines
@@ -62,6 +63,8 @@ def _amount(d: Decision) -> str | None:
         if not why:
             why.append("the text fixes only ceilings")
         return f"amount: up to {format_value(d.amount)} (a bound, not an award: {'; '.join(why)})"
+    if d.schedule:
+        return "amount: unknown (a payment needs a fact, see below)"
     return "amount: unknown (no cap could be computed)"
 
 
@@ -113,6 +116,7 @@ def decision_text(d: Decision, *, verbose: bool = False) -> str:
         lines.append(f"  {step or 'already granted ' + format_value(d.granted_before)}")
     for ev in d.caps:
         lines.append(f"  {_cap_text(ev)}")
+    lines.extend(schedule_lines_en(d))
     if d.facts:
         lines.append("  facts: " + "; ".join(f"{k} = {v}" for k, v in d.facts))
     if d.parameters:
@@ -185,6 +189,7 @@ def decision_json(d: Decision, *, all_earlier: bool = False) -> dict[str, Any]:
         "amount": _money(d.amount),
         "amount_kind": d.amount_kind,
         **({"amount_min": _money(d.amount_min)} if d.amount_min is not None else {}),
+        **schedule_json(d),
         "reasons": list(d.reasons),
         "missing_facts": list(d.missing_facts),
         "missing_parameters": list(d.missing_parameters),

@@ -17,6 +17,7 @@ import attrs
 from . import syntax as s
 from .decisions import CapEvent, Decision
 from .explain import Explainable
+from .explain_years import schedule_lines_zh
 from .model import CheckedPolicy, ProvisionInfo
 from .printer import print_cap, print_expr
 from .runtime.values import format_value
@@ -301,6 +302,7 @@ def decision_text_zh(d: Decision, words: Words | None = None, *, verbose: bool =
         lines.append(f"  此前已获本项 {format_value(d.granted_before)}，已从本次金额中扣除")
     for ev in d.caps:
         lines.append(f"  {_cap_text(w, p, ev)}")
+    lines.extend(schedule_lines_zh(d))
     if d.facts:
         said = "；".join(f"{w.fact_title(k)}：{w.fact_value(k, v)}" for k, v in d.facts)
         lines.append(f"  所依据的情况：{said}")

@@ -38,6 +38,7 @@ from .exprs_values import (
     same_value,
     times,
 )
+from .exprs_years import PAYMENT_FUNCS, payment_call
 from .model import CheckedPolicy, DocumentInfo, tier_of
 from .printer import print_expr
 from .runtime import quotients as q
@@ -89,11 +90,18 @@ class Env:
     present: frozenset[str] = attrs.field(factory=frozenset)
     # Lines for the trace: a define's value where it was read, a progressive band's part.
     notes: list[str] = attrs.field(factory=list)
+    # In a payment schedule: (the year paid, its index 1..N); see backends/python/schedule.py.
+    payment: tuple[int, int] | None = None
 
     def scratch(self) -> Env:
         """The same inputs, with reads and used assumptions of its own."""
         return Env(
-            self.instances, self.parameters, self.assumptions, self.document, present=self.present
+            self.instances,
+            self.parameters,
+            self.assumptions,
+            self.document,
+            present=self.present,
+            payment=self.payment,
         )
 
     def fact(self, entity: str, name: str) -> Value:
@@ -126,7 +134,7 @@ Fn = Callable[[Env], Value]
 
 def constant(e: s.Expr, policy: CheckedPolicy, scope: str | None) -> bool:
     """Whether ``e`` reads nothing: no fact, parameter, assumption or document validity."""
-    if isinstance(e, s.InForce):
+    if isinstance(e, s.InForce) or (isinstance(e, s.Call) and e.func in PAYMENT_FUNCS):
         return False
     if isinstance(e, s.TableAt | s.Reaches) and policy.table(e.table) is None:
         return False  # a table given by the caller, as a parameter
@@ -451,6 +459,8 @@ def _call(e: s.Call, func: str, fns: list[Fn], zero: Value) -> Fn:
         return lambda env: _known(f(env), env)
     if func == "year":
         return _op(e, lambda d: Decimal(d.year), fns)
+    if func in PAYMENT_FUNCS:
+        return payment_call(e, func, fns)
     if func == "convert":
         # 元 at the dated rate, rounded down to the fen (an award never exceeds it).
         return _op(e, lambda x, r: Money(to_yuan_fen(x, r)), fns)

@@ -39,10 +39,12 @@ KEYWORDS = (
     "shared", "single", "source", "target", "then", "to", "twin", "unless", "up", "valid",
     "when", "year",
     "give", "quota", "ranked", "reaches", "table", "tiers",
+    "ever", "over", "paid", "remainder", "yearly", "years",
 )  # fmt: skip
 # The built-in type names (they are NAMEs in the grammar, resolved by the checker).
 TYPES = ("money", "rate", "count", "date", "bool", "determination", "text", "exchange")
-BUILTINS = ("min", "max", "sum", "average", "count", "year", "known", "floor", "ceil", "convert")
+BUILTINS = ("min", "max", "sum", "average", "count", "year", "known", "floor", "ceil", "convert",
+            "payment_year", "year_index", "this_year")  # fmt: skip
 # Longest first, so 万元 wins over 元 and 工作日 over 日.
 UNITS = (
     "亿美元", "万美元", "美元", "亿欧元", "万欧元", "欧元",

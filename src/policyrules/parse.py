@@ -303,7 +303,31 @@ class _ToSyntax(Transformer[Token, Any]):
         pool = next((v for k, v in mods if k == "shared"), None)
         shared, at = (str(pool), self._at(pool)) if pool is not None else (None, None)
         unless = tuple(v for k, v in mods if k == "unless")
-        return s.Cap(limit, per, year, shared, unless, span=self._sp(meta), name_span=at)
+        window = next((v for k, v in mods if k == "window"), None)
+        ever = any(k == "ever" for k, _ in mods)
+        sp = self._sp(meta)
+        return s.Cap(limit, per, year, shared, unless, window, ever, span=sp, name_span=at)
+
+    def cap_over(self, meta: Any, c: list[Any]) -> tuple[str, int]:
+        return ("window", int(Decimal(str(c[0]))))
+
+    def cap_ever(self, meta: Any, c: list[Any]) -> tuple[str, bool]:
+        return ("ever", True)
+
+    def paid_over(self, meta: Any, c: list[Any]) -> s.Schedule:
+        years, start, *shares, rest = c
+        at = self._at(rest) if rest is not None else None
+        return s.Schedule(
+            int(Decimal(str(years))),
+            start,
+            tuple(shares),
+            str(rest) if rest is not None else None,
+            span=self._sp(meta),
+            remainder_span=at,
+        )
+
+    def paid_yearly(self, meta: Any, c: list[Any]) -> s.Schedule:
+        return s.Schedule(int(Decimal(str(c[0]))), c[1], yearly=True, span=self._sp(meta))
 
     def cap_unless(self, meta: Any, c: list[Any]) -> tuple[str, s.CapException]:
         return ("unless", s.CapException(c[0], c[1], span=self._sp(meta)))

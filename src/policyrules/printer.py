@@ -23,6 +23,8 @@ __all__ = [
     "print_expr",
     "print_module",
     "print_range",
+    "print_schedule",
+    "print_span",
     "print_type",
     "print_unless",
 ]
@@ -94,7 +96,24 @@ def print_cap(cap: s.Cap) -> str:
     text = print_expr(cap.limit) + "".join(f" per {e}" for e in cap.per)
     if cap.year_of is not None:
         text += f" per year of {print_expr(cap.year_of)}"
-    return text + "".join(f" {print_unless(x)}" for x in cap.exceptions)
+    return text + "".join(f" {print_unless(x)}" for x in cap.exceptions) + print_span(cap)
+
+
+def print_span(cap: s.Cap) -> str:
+    """`` over 3 years`` (三年内累计), `` ever`` (累计), or nothing."""
+    if cap.window is not None:
+        return f" over {cap.window} years"
+    return " ever" if cap.ever else ""
+
+
+def print_schedule(x: s.Schedule) -> str:
+    """``paid over 3 years from approved_on: 40%, 30%, 30% remainder last`` or
+    ``paid yearly for 5 years from moved_in_on``."""
+    if x.yearly:
+        return f"paid yearly for {x.years} years from {print_expr(x.start)}"
+    shares = ", ".join(print_expr(r) for r in x.shares)
+    rest = f" remainder {x.remainder}" if x.remainder is not None else ""
+    return f"paid over {x.years} years from {print_expr(x.start)}: {shares}{rest}"
 
 
 def print_unless(x: s.CapException) -> str:
@@ -348,7 +367,9 @@ class _Printer:
                     line += f" per year of {print_expr(y)}" if y is not None else ""
                     line += f" shared {sh}" if sh else ""
                     # each exception on its own line, indented under its cap
-                    self.stmt(st, [line, *(f"{ind}  {print_unless(x)}" for x in xs)])
+                    lines = [line, *(f"{ind}  {print_unless(x)}" for x in xs)]
+                    lines[-1] += print_span(st)
+                    self.stmt(st, lines)
                 case s.Once(entity=e):
                     self.stmt(st, [f"{ind}once per {e}"])
                 case s.OrderBy(keys=keys):
@@ -365,6 +386,8 @@ class _Printer:
                     self.stmt(st, [f"{ind}tiers by {a}"])
                 case s.Quota(count=n, rank=r):
                     self.stmt(st, [f"{ind}quota {n} ranked by {r}"])
+                case s.Schedule():
+                    self.stmt(st, [f"{ind}{print_schedule(st)}"])
 
 
 def print_module(module: s.Module) -> str:

@@ -17,6 +17,7 @@ from . import syntax as s
 from .model import CheckedPolicy, ClauseInfo, ProvisionInfo
 from .vocab import KINDS
 from .words import Words, date_zh
+from .words_years import schedule_words
 
 __all__ = ["SECTIONS", "Summary", "measure_summary", "reader_note", "summary_text"]
 
@@ -154,6 +155,8 @@ def measure_summary(
             add("conditions", p, w.expr(e, scope))
         if (grant := _grant(w, p)) is not None:
             add("grants", p, grant)
+        if (paid := schedule_words(p.node)) is not None:
+            add("grants", p, paid)
         for cap in p.caps:
             add("caps", p, w.cap(cap, scope))
         if (deadline := _deadline(w, p)) is not None:

@@ -139,6 +139,35 @@ EXAMPLES: dict[tuple[str, str, str], list[str]] = {
         "clause 1 award a quota x ranked by r",
     ],
     (
+        "E120",
+        "instalments read `paid over N years from D: R1, …, RN remainder last`",
+        "e.g. `paid over 3 years from approved_on: 40%, 30%, 30% remainder last` (分三年拨付)",
+    ): [
+        "clause 1 award a paid over x years",
+        "clause 1 award a paid over 3 from d: 50%",
+        "clause 1 award a paid over 3 years d: 50%",
+        "clause 1 award a paid over 3 years from d: 50% remainder",
+    ],
+    (
+        "E121",
+        "a payment schedule reads `paid yearly for N years from D` or `paid over N years …`",
+        "e.g. `paid yearly for 5 years from moved_in_on` (前三年全额、后两年减半)",
+    ): [
+        "clause 1 award a paid 3 years",
+        "clause 1 award a paid yearly 3 years from d",
+        "clause 1 award a paid yearly for x years from d",
+        "clause 1 award a paid yearly for 3 from d",
+        "clause 1 award a paid yearly for 3 years d",
+    ],
+    (
+        "E122",
+        "a cap over years reads `cap X per E over N years` or `cap X per E ever`",
+        "e.g. `cap 500 万元 per firm over 3 years` (三年内累计不超过)",
+    ): [
+        "clause 1 award a cap 1 元 per firm over 3",
+        "clause 1 award a cap 1 元 per firm over x years",
+    ],
+    (
         "E101",
         "a word that starts no statement here",
         "items start with document, chapter, clause, entity, enum, parameter or assumption; "

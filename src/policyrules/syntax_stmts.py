@@ -59,6 +59,7 @@ __all__ = [
     "Quote",
     "Require",
     "Rounding",
+    "Schedule",
     "Stmt",
     "Subject",
     "Table",
@@ -171,6 +172,8 @@ class Cap(Stmt):
     year_of: Expr | None = None
     shared: str | None = None
     exceptions: tuple[CapException, ...] = ()
+    window: int | None = None  # `over N years`: 三年内累计不超过 (a payment schedule's caps)
+    ever: bool = False  # `ever`: 累计不超过 over the policy's life (every year counts)
 
 
 @attrs.frozen
@@ -232,6 +235,20 @@ class Quota(Stmt):
     rank: str
 
 
+@attrs.frozen
+class Schedule(Stmt):
+    """``paid over N years from START: R1, R2, … [remainder first|last]`` (分 N 年拨付: the
+    entitlement in instalments, ``shares`` the rates) or ``paid yearly for N years from
+    START`` (``yearly``: an amount computed for each year, 前三年全额、后两年减半)."""
+
+    years: int
+    start: Expr
+    shares: tuple[Expr, ...] = ()
+    remainder: str | None = None
+    yearly: bool = False
+    remainder_span: Span | None = attrs.field(default=None, eq=False, repr=False, kw_only=True)
+
+
 ProvisionStmt: TypeAlias = (
     Quote
     | Note
@@ -251,6 +268,7 @@ ProvisionStmt: TypeAlias = (
     | Rounding
     | Tiers
     | Quota
+    | Schedule
 )
 
 

@@ -38,6 +38,10 @@ BUILTINS: dict[str, tuple[int, int | None]] = {
     "convert": (2, 2),
     "floor": (1, 1),
     "ceil": (1, 1),
+    # In a payment schedule (``paid …``) only: the year paid, its index 1..N, a list's entry.
+    "payment_year": (0, 0),
+    "year_index": (0, 0),
+    "this_year": (1, 1),
 }
 
 
@@ -419,6 +423,15 @@ class ExprTyper:
         if e.func == "known":
             self.type_of(e.args[0], usage)
             return t.BOOL
+        if e.func in ("payment_year", "year_index"):
+            return t.YEAR if e.func == "payment_year" else t.NUMBER
+        if e.func == "this_year":  # 各年度实际支付的利息: the list's entry for the year paid
+            got = self.type_of(e.args[0], usage)
+            if got.kind != "list" and got != t.ANY:
+                hint = "declare the yearly facts `fact interest_paid: list of money`"
+                self.report("E291", f"this_year() takes a list, not {got.describe()}", e.span, hint)
+                return t.ANY
+            return got.element or t.ANY
         args = [self.value_of(a, usage, f"{e.func}()") for a in e.args]
         if e.func in ("floor", "ceil"):
             if args[0].kind not in ("number", "rate", "any"):

@@ -23,6 +23,7 @@ __all__ = [
     "AMOUNT_KINDS",
     "AMOUNT_PHRASES",
     "KINDS",
+    "PAYMENT_STATUSES",
     "REASONS",
     "STATUSES",
     "STATUSES_OF_KIND",
@@ -42,6 +43,10 @@ STATUSES_OF_KIND = {
     "target": {"met": "已达到", "not_met": "未达到", "pending": "尚未到期"},
 }
 """The statuses of a deadline and a target, which have words of their own."""
+
+PAYMENT_STATUSES = {"paid": "已拨付", "due": "本次拨付", "future": "尚未到期"}
+"""A payment of an award paid over time (分年拨付): granted before (the ledger), granted by
+this evaluation, or in a later year (after ``--as-of``)."""
 
 AMOUNT_KINDS = {"exact": "确定金额", "range": "区间", "up_to": "最高", "unknown": "待定"}
 """An amount's kind, named (the docs' results tables: 金额性质)."""
@@ -76,6 +81,8 @@ REASONS = {
     "E418": "择优排名在名额边界处并列（或数值低于最低一档），需主管部门确定先后",
     "E419": "台账中此前的发放未注明档次，无法按“只给最高档”计算",
     "E420": "同一上限的两项例外同时适用且上限不同，需主管部门裁定，不自行取舍",
+    "E421": "台账中本项的拨付落在分年拨付计划的年度之外（起算日期可能已变更），需核对事实或台账",
+    "E422": "分年拨付计划超出 9999 年",
     "E501": "所需年份的放假安排尚未公布，无法计算工作日期限",
     "E502": "推算放假安排的年份超出 2000—2099 年的范围",
 }

@@ -217,8 +217,14 @@ class Words:
         """A cap in words: ``单个企业每个年度（按…所在年度计）不超过 1000 万元``."""
         who = "".join(f"单个{self.entity(e)}" for e in cap.per)
         when = ""
-        if cap.year_of is not None:
+        if isinstance(cap.year_of, s.Call) and cap.year_of.func == "payment_year":
+            when = "每个拨付年度"
+        elif cap.year_of is not None:
             when = f"每个年度（按{self.expr(cap.year_of, scope)}所在年度计）"
+        if cap.window is not None:  # 三年内累计: the payment's year and the N−1 before it
+            when = f"任意连续 {cap.window} 个年度内累计"
+        elif cap.ever:
+            when = "累计"
         shared = "（与其他措施共用此额度）" if cap.shared else ""
         return _sp(f"{who}{when}不超过", self.expr(cap.limit, scope)) + shared
 
@@ -282,6 +288,10 @@ def _call(w: Words, e: s.Expr, scope: str | None) -> str:
         return f"{'、'.join(args)}中{'较小' if e.func == 'min' else '较大'}者"
     if e.func in ("floor", "ceil") and args:
         return f"{args[0]}{'向下' if e.func == 'floor' else '向上'}取整"
+    if e.func in ("payment_year", "year_index"):
+        return "拨付年度" if e.func == "payment_year" else "拨付的第几年"
+    if e.func == "this_year" and args:
+        return f"拨付年度的{args[0]}"
     if e.func == "convert" and len(args) == 2:
         return f"{args[0]}按{args[1]}折算的人民币金额"
     return f"「{print_expr(e)}」"

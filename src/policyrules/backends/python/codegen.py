@@ -114,6 +114,8 @@ def fast_provision(p: ProvisionInfo, policy: CheckedPolicy) -> FastProvision | N
         return None  # a range, minimum or rounding: the general way (.amounts)
     if any(cap.exceptions for cap in p.caps):
         return None  # a cap with exceptions: the general way (.exceptions)
+    if any(isinstance(st, s.Schedule) for st in p.node.body):
+        return None  # paid over time: the general way (.instalments)
     if any(isinstance(x, s.Tiers | s.Quota) for x in p.node.body):
         return None  # a tier reading or a quota: the general way (backends/python/tiers.py)
     doc = next((d for d in policy.documents if d.name == p.document), None)

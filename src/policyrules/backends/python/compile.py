@@ -14,12 +14,13 @@ import attrs
 from ... import syntax as s
 from ...exprs import Env, Fn, compile_expr
 from ...model import CheckedPolicy, ProvisionInfo
-from ...printer import print_cap, print_expr
+from ...printer import print_cap, print_expr, print_schedule
 from ...runtime.values import Undecided, Unknown, Value
 from .amounts import Bounds, compile_bounds
 from .codegen import FastProvision, fast_provision
 from .exceptions import cap_limit
 from .fused import fused_award, policy_known
+from .schedule import CompiledSchedule, compile_schedule
 
 __all__ = [
     "CompiledCap",
@@ -65,6 +66,8 @@ class CompiledProvision:
     margin: tuple[str, Fn, Fn] | None
     # A range, a minimum or a declared rounding (see .amounts); the general way only.
     bounds: Bounds | None = None
+    # Paid over time (see .schedule, .instalments); the general way only.
+    schedule: CompiledSchedule | None = None
 
 
 @attrs.frozen
@@ -161,6 +164,7 @@ def _provision(p: ProvisionInfo, policy: CheckedPolicy) -> CompiledProvision:
         require=require,
         margin=margin,
         bounds=bounds,
+        schedule=compile_schedule(p, c, print_schedule),
     )
 
 

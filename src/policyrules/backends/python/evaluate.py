@@ -33,6 +33,7 @@ from .claims import (
 from .compile import CompiledPolicy, CompiledProvision, Env
 from .conditions import Conditions
 from .fastpath import FastClaims
+from .instalments import scheduled_award
 from .rows import Row, grant_of
 from .tiers import highest_only, quota_check, quota_ranks, tier_steps
 from .timelimits import TimeLimits
@@ -255,6 +256,8 @@ class _Run(Conditions, TimeLimits, FastClaims):
         chain = inst.chain()
         for o in cp.info.once:
             owner = chain.get(o.entity)
+            if cp.schedule is not None and self.accounts.granted_to(cp.info.id, path):
+                continue  # 一次性, paid over time: its own later years are not a second award
             if owner is not None and self.accounts.paid_before(
                 cp.info.id, scope_of(path, (o.entity,))
             ):
@@ -279,6 +282,8 @@ class _Run(Conditions, TimeLimits, FastClaims):
         path: tuple[tuple[str, str], ...],
     ) -> dict[str, Any]:
         assert inst is not None
+        if cp.schedule is not None:  # paid over time: a grant per year (.instalments)
+            return scheduled_award(self, cp, env, trace, path)
         assert cp.amount is not None
         explain = self.explain
         low: Money | None = None

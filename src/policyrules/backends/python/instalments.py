@@ -1,0 +1,270 @@
+"""Evaluate an award paid over time: one grant per year, which the caps of that year see.
+
+Instalments (``paid over 3 years from approved_on: 40%, 30%, 30% remainder last``,
+分三年拨付): the entitlement is the award's amount after the caps that see it whole (the
+claim's own, ``per E``, ``per E ever``: what this schedule paid in earlier years is not
+counted against it a second time); the k-th instalment is ⌊entitlement × share_k⌋ fen, and
+the fen rounding leaves go to the ``remainder`` instalment (``last`` or ``first``), so the
+instalments always sum to the entitlement.  Yearly payments (``paid yearly for N years from
+D``: 前三年全额、后两年减半, 贴息): the amount is computed for each year (``payment_year()``,
+``year_index()``, ``this_year(x)``) and every cap sees the years one by one, a cap without
+a year summing them (累计).
+
+Year k (1..N) is the start's calendar year + k − 1.  Each payment is then cut by the caps
+of its year, in the order written: ``per year of payment_year()`` by the grants of that year
+(the ledger's, this evaluation's, this schedule's), ``over N years`` by those of the N years
+ending with it (三年内累计: a rolling window, the reading named in docs/patterns/years.md).
+
+A payment whose year already holds a grant of this provision to this subject in the ledger
+is ``paid`` (the ledger's amount; no cap applies again); one whose year has come by
+``as_of`` (or any, without ``as_of``) is ``due`` and granted now, in its year; a later one is
+``future``: computed with what is known today, not granted.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+import attrs
+
+from ...decisions import Payment, Step
+from ...runtime.ledger import Accounts, Grant, ScopeKey
+from ...runtime.money import Money
+from ...runtime.values import Undecided, Unknown, format_value, year_number
+from .claims import scope_of
+from .compile import CompiledProvision, Env
+from .schedule import CompiledSchedule, PaymentCap
+
+__all__ = ["Paid", "pay_schedule", "scheduled_award", "split"]
+
+_MAX_YEAR = 9999
+
+
+@attrs.frozen
+class Paid:
+    """What :func:`pay_schedule` decided: the total (``None`` if a payment is unknown), its
+    kind, the payments, the grants made now, the facts that would settle the rest, and the
+    lines for the trace."""
+
+    amount: Money | None
+    kind: str
+    payments: tuple[Payment, ...]
+    grants: tuple[Grant, ...]
+    missing: frozenset[str]
+    lines: tuple[str, ...]
+
+
+def split(total: Money, shares: tuple[Decimal, ...], remainder: str) -> list[Money]:
+    """``total`` in instalments: ⌊total × share⌋ fen each, the fen left over to the
+    ``first`` or ``last`` one.
+
+    >>> [str(m) for m in split(Money.of("100", "元"), (Decimal("0.4"), Decimal("0.3"), Decimal("0.3")), "last")]
+    ['40.00 元', '30.00 元', '30.00 元']
+    >>> [m.fen for m in split(Money(100001), (Decimal("0.4"), Decimal("0.3"), Decimal("0.3")), "last")]
+    [40000, 30000, 30001]
+    """  # noqa: E501
+    parts = [int(Fraction(total.fen) * Fraction(r)) for r in shares]
+    left = total.fen - sum(parts)
+    parts[-1 if remainder == "last" else 0] += left
+    return [Money(p) for p in parts]
+
+
+def pay_schedule(
+    cp: CompiledProvision,
+    cs: CompiledSchedule,
+    env: Env,
+    path: tuple[tuple[str, str], ...],
+    accounts: Accounts,
+    as_of_year: int | None,
+) -> Paid:
+    """Decide the payments of one subject's scheduled award (see the module).
+
+    :raises Undecided: E421 the ledger holds a payment of this award to this subject in a
+        year outside its schedule; E422 the schedule runs past the year 9999."""
+    pid = cp.info.id
+    subject = "/".join(i for _, i in path)
+    start = cs.start(env)
+    if isinstance(start, Unknown):
+        line = f"{cs.text}: the start is unknown (needs {', '.join(sorted(start.missing))})"
+        return Paid(None, "unknown", (), (), start.missing, (line,))
+    first = year_number(start)
+    years = [first + k for k in range(cs.years)]
+    if years[-1] > _MAX_YEAR:
+        raise Undecided(f"E422: {cs.text}: the payments run past the year {_MAX_YEAR}")
+    paid = {y: accounts.used(pid, path, y) for y in years}
+    own = accounts.used(pid, path, None)
+    if own.fen != sum(m.fen for m in paid.values()):
+        raise Undecided(
+            f"E421: the ledger holds a payment of {pid} to {subject} outside the years "
+            f"{years[0]}–{years[-1]} of its schedule",
+            hint="the start of the schedule changed since it was paid: correct the fact or "
+            "the ledger",
+        )
+    lines: list[str] = [f"{cs.text}: years {years[0]}–{years[-1]}"]
+    missing: set[str] = set()
+    amounts: list[Money | None]
+    shares: list[str | None] = [None] * cs.years
+    if cs.yearly:
+        amounts = []
+        for k, y in enumerate(years, 1):
+            v = cp.amount(attrs.evolve(env, payment=(y, k))) if cp.amount else None
+            if isinstance(v, Unknown):
+                missing |= v.missing
+            amounts.append(max(v, Money.zero()) if isinstance(v, Money) else None)
+    else:
+        before = Money(sum(m.fen for m in paid.values()))
+        amounts, shares = _instalments(cp, cs, env, path, accounts, before, missing, lines)
+    # Each payment in year order against the caps of its year.
+    own_total = 0
+    payments: list[Payment] = []
+    grants: list[Grant] = []
+    for k, (y, amount) in enumerate(zip(years, amounts, strict=True), 1):
+        if paid[y]:
+            payments.append(Payment(y, k, "paid", paid[y], shares[k - 1]))
+            own_total += paid[y].fen
+            continue
+        status = "due" if as_of_year is None or y <= as_of_year else "future"
+        cut: tuple[str, Money] | None = None
+        if amount is not None:
+            penv = attrs.evolve(env, payment=(y, k))
+            amount, cut = _cut(cs.each, penv, path, y, amount, own_total, accounts, missing)
+        by, was = cut if cut is not None else (None, None)
+        payments.append(Payment(y, k, status, amount, shares[k - 1], by, was))
+        if amount is None:
+            continue
+        own_total += amount.fen
+        # A future payment is not granted, but it is owed: the caps of its year (and over
+        # all years) count it for the claims after this one, as they count a due one.
+        for key in _keys(cs.each + cs.whole, path, y):
+            accounts.add(key, subject, amount, certain=True)
+        if status == "due" and amount:
+            grants.append(Grant.trusted(pid, path, amount, y))
+            accounts.grant(pid, path, amount)
+    known = [p.amount for p in payments]
+    total = None if any(a is None for a in known) else Money(sum(a.fen for a in known if a))
+    kind = "exact" if total is not None and not missing else "unknown"
+    for p in payments:
+        shown = format_value(p.amount) if p.amount is not None else "unknown"
+        lines.append(
+            f"year {p.year} (#{p.index}{', ' + p.share if p.share else ''}): {shown}, {p.status}"
+            + (f"; cut by cap {p.cap} from {format_value(p.before)}" if p.cap else "")
+        )
+    return Paid(total, kind, tuple(payments), tuple(grants), frozenset(missing), tuple(lines))
+
+
+def _instalments(
+    cp: CompiledProvision,
+    cs: CompiledSchedule,
+    env: Env,
+    path: tuple[tuple[str, str], ...],
+    accounts: Accounts,
+    paid: Money,
+    missing: set[str],
+    lines: list[str],
+) -> tuple[list[Money | None], list[str | None]]:
+    """The entitlement after the caps that see it whole, split into instalments."""
+    shares = [f"{(r * 100).normalize():f}%" for r in cs.shares]
+    value = cp.amount(env) if cp.amount else None
+    if not isinstance(value, Money):
+        if isinstance(value, Unknown):
+            missing |= value.missing
+        return [None] * cs.years, list(shares)
+    entitlement = max(value, Money.zero())
+    for cap in cs.whole:
+        limit = cap.limit(env)
+        if isinstance(limit, Unknown):
+            missing |= limit.missing
+            continue
+        assert isinstance(limit, Money)
+        used = 0
+        if cap.per:
+            # The grants in the cap's account, less this schedule's own earlier payments:
+            # the entitlement they are part of is what is being capped.
+            u, taken, _, _ = accounts.account((cap.pool, scope_of(path, cap.per), None))
+            used = u + taken - paid.fen
+        room = max(limit - Money(used), Money.zero())
+        if room < entitlement:
+            lines.append(
+                f"cap {cap.text}: limit {format_value(limit)}, already used "
+                f"{format_value(Money(used))}: entitlement {format_value(entitlement)} to "
+                f"{format_value(room)}"
+            )
+            entitlement = room
+    lines.append(f"entitlement {format_value(entitlement)} in shares {', '.join(shares)}")
+    return list(split(entitlement, cs.shares, cs.remainder)), list(shares)
+
+
+def _cut(
+    caps: tuple[PaymentCap, ...],
+    env: Env,
+    path: tuple[tuple[str, str], ...],
+    year: int,
+    amount: Money,
+    own_total: int,
+    accounts: Accounts,
+    missing: set[str],
+) -> tuple[Money, tuple[str, Money] | None]:
+    """``amount`` after the caps of its year; the last cap that cut it and the amount
+    before that cap."""
+    cut: tuple[str, Money] | None = None
+    for cap in caps:
+        limit = cap.limit(env)
+        if isinstance(limit, Unknown):
+            missing |= limit.missing
+            continue
+        assert isinstance(limit, Money)
+        if cap.kind == "claim":
+            used = own_total  # 累计: this schedule's own payments so far
+        else:
+            scope = scope_of(path, cap.per)
+            years: list[int | None]
+            years = [None] if cap.kind == "ever" else list(range(year - cap.window + 1, year + 1))
+            used = 0
+            for y in years:
+                u, taken, _, _ = accounts.account((cap.pool, scope, y))
+                used += u + taken
+        room = max(limit - Money(used), Money.zero())
+        if room < amount:
+            cut, amount = (cap.text, amount), room
+    return amount, cut
+
+
+def _keys(
+    caps: tuple[PaymentCap, ...], path: tuple[tuple[str, str], ...], year: int
+) -> list[ScopeKey]:
+    """The accounts a payment of ``year`` counts in: each cap's (pool, owner) by its year
+    and over all years, as the ledger indexes a grant."""
+    keys: dict[ScopeKey, None] = {}
+    for cap in caps:
+        if cap.per:
+            scope = scope_of(path, cap.per)
+            keys[(cap.pool, scope, year)] = None
+            keys[(cap.pool, scope, None)] = None
+    return list(keys)
+
+
+def scheduled_award(
+    run: Any, cp: CompiledProvision, env: Env, trace: list[Any], path: tuple[tuple[str, str], ...]
+) -> dict[str, Any]:
+    """The ``extra`` of an eligible scheduled award's decision for the evaluator's run
+    (``run``: its accounts, ``as_of``, grants and ``explain``); the grants made now join
+    the run's."""
+    assert cp.schedule is not None
+    as_of = run.as_of.year if run.as_of is not None else None
+    done = pay_schedule(cp, cp.schedule, env, path, run.accounts, as_of)
+    if run.explain:
+        trace.extend(Step("schedule", line, None) for line in done.lines)
+    run.grants.extend(done.grants)
+    if done.grants:
+        for o in cp.info.once:
+            run.accounts.mark_paid(cp.info.id, scope_of(path, (o.entity,)))
+    return {
+        "amount": done.amount,
+        "amount_kind": done.kind,
+        "caps": (),
+        "missing": set(done.missing),
+        "schedule": done.payments,
+        "granted_before": None,
+    }

@@ -1,0 +1,85 @@
+"""A payment schedule compiled (``paid over N years …`` / ``paid yearly for N years …``).
+
+Built once with the provision's other closures (:mod:`.compile`); evaluated by
+:mod:`.instalments`.  The caps of an award paid over time fall in two groups: those that
+see the entitlement (:attr:`CompiledSchedule.whole`: a cap of the claim, ``per E`` or
+``ever``, in instalments) and those that see each year's payment (:attr:`~CompiledSchedule.
+each`: yearly and window caps, and every cap of a yearly schedule, which sum the years).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+
+import attrs
+
+from ... import syntax as s
+from ...exprs import Fn
+from ...model import ProvisionInfo
+from ...printer import print_cap
+
+__all__ = ["CompiledSchedule", "PaymentCap", "compile_schedule"]
+
+
+@attrs.frozen
+class PaymentCap:
+    """One cap of a scheduled award: its text, limit, owners, pool and how it counts years:
+    ``kind`` ``claim`` (no owner), ``ever`` (every year: ``per E`` or ``per E ever``),
+    ``year`` (``per year of payment_year()``) or ``window`` (``over N years``)."""
+
+    text: str
+    limit: Fn
+    per: tuple[str, ...]
+    pool: str
+    kind: str
+    window: int = 1
+
+
+@attrs.frozen
+class CompiledSchedule:
+    """``years`` payments from the year of ``start``; ``shares`` the instalments' rates
+    (empty for a yearly schedule); ``remainder`` ``first`` or ``last``; the caps split as
+    the module says."""
+
+    text: str
+    years: int
+    start: Fn
+    shares: tuple[Decimal, ...]
+    remainder: str
+    yearly: bool
+    whole: tuple[PaymentCap, ...]
+    each: tuple[PaymentCap, ...]
+
+
+def compile_schedule(
+    p: ProvisionInfo, c: Callable[[s.Expr], Fn], text: Callable[[s.Schedule], str]
+) -> CompiledSchedule | None:
+    """The schedule of award ``p`` (``None`` without one); ``c`` compiles an expression of
+    the provision, ``text`` prints the statement.  ``p`` passed the checker (E287–E293)."""
+    node = next((st for st in p.node.body if isinstance(st, s.Schedule)), None)
+    if node is None or p.kind != "award":
+        return None
+    whole: list[PaymentCap] = []
+    each: list[PaymentCap] = []
+    for cap in p.caps:
+        if cap.window is not None:
+            kind = "window"
+        elif cap.year_of is not None:
+            kind = "year"
+        else:
+            kind = "ever" if cap.per else "claim"
+        pc = PaymentCap(
+            print_cap(cap), c(cap.limit), cap.per, cap.shared or p.id, kind, cap.window or 1
+        )
+        (each if node.yearly or kind in ("year", "window") else whole).append(pc)
+    return CompiledSchedule(
+        text(node),
+        node.years,
+        c(node.start),
+        tuple(r.number / 100 for r in node.shares if isinstance(r, s.RateLit)),
+        node.remainder or "last",
+        node.yearly,
+        tuple(whole),
+        tuple(each),
+    )
