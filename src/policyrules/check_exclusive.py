@@ -9,9 +9,10 @@ the policy, or the document itself), E298 (the superseding document has no first
 neither ``valid from`` nor ``issued``), E299 (it supersedes a document that starts later:
 以此为准 reaches only what was issued before), E289 (a ``cumulative`` without a reason).
 
-Warning W290: two awards pay for each record of the same entity, nothing in their
-conditions keeps them apart (an enum fact required to take values no record has for both),
-and no ``exclusive`` or ``cumulative`` statement is between them — the text must say which.
+Warning W290: two awards pay for the same thing — each record of the same entity, a share of
+the same money fact (a cost, an investment) — nothing in their conditions keeps them apart
+(an enum fact required to take values no record has for both), and no ``exclusive`` or
+``cumulative`` statement is between them: the text must say which.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from .errors import Diagnostic, Span, did_you_mean
 from .model import CheckedPolicy, ClauseInfo, ProvisionInfo
 from .model_exclusive import CumulativeInfo, ExclusiveGroup, Exclusivity, Supersession
 
-__all__ = ["check_exclusivity", "enum_guards", "overlaps"]
+__all__ = ["bases", "check_exclusivity", "enum_guards", "overlaps"]
 
 Report = Callable[[str, str, Span | None, str | None], None]
 
@@ -191,12 +192,33 @@ def enum_guards(p: ProvisionInfo, base: CheckedPolicy) -> dict[str, frozenset[st
 
 
 def overlaps(p: ProvisionInfo, q: ProvisionInfo, base: CheckedPolicy) -> bool:
-    """Whether one record may be paid under both ``p`` and ``q``: the same subject entity,
-    and no enum fact that the two require to take different members."""
+    """Whether one record may be paid under both ``p`` and ``q`` for the same thing: the
+    same subject entity, an amount base in common (:func:`bases`), and no enum fact that
+    the two require to take different members."""
     if p.kind != "award" or q.kind != "award" or p.subject is None or p.subject != q.subject:
+        return False
+    if not bases(p, base) & bases(q, base):
         return False
     gp, gq = enum_guards(p, base), enum_guards(q, base)
     return not any(not (gp[f] & gq[f]) for f in gp.keys() & gq.keys())
+
+
+def bases(p: ProvisionInfo, base: CheckedPolicy) -> frozenset[str]:
+    """The money facts ``p``'s amount reads (``entity.fact``): the cost or investment it
+    pays a share of.  Two awards with one in common pay for the same thing."""
+    roots: list[s.Node] = []
+    for st in (p.amount, p.range, p.minimum):
+        if st is not None:
+            roots.append(st)
+    found: set[str] = set()
+    while roots:
+        node = roots.pop()
+        if isinstance(node, s.Name):
+            r = base.resolve(node.parts, p.subject)
+            if r is not None and r.kind == "fact" and r.type.kind == "money":
+                found.add(f"{r.entity}.{r.name}")
+        roots.extend(s.children(node))
+    return frozenset(found)
 
 
 def _overlap_warnings(
@@ -216,7 +238,8 @@ def _overlap_warnings(
         out.append(
             Diagnostic(
                 "W290",
-                f"{p.name} and {q.name} both pay for each {q.subject}, and no exclusive or "
+                f"{p.name} and {q.name} both pay for each {q.subject} out of "
+                f"{', '.join(sorted(bases(p, base) & bases(q, base)))}, and no exclusive or "
                 f"cumulative statement is between them",
                 span,
                 hint=(

@@ -12,6 +12,7 @@ import datetime as dt
 
 import attrs
 
+from .decisions_exclusive import Exclusion
 from .runtime.ledger import NO_EARLIER, Earlier, as_earlier
 from .runtime.money import Money
 
@@ -93,6 +94,8 @@ class Decision:
     trace: tuple[Step, ...] = ()
     # The lower bound when ``amount_kind`` is ``range`` (至少 amount_min，至多 amount); else None.
     amount_min: Money | None = None
+    # What an exclusive group or a supersession did to it (issue 11 §6); None if nothing.
+    exclusivity: Exclusion | None = None
 
     @property
     def clause_label(self) -> str:

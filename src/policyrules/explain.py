@@ -220,6 +220,7 @@ def decision_json(d: Decision, *, all_earlier: bool = False) -> dict[str, Any]:
         "quote": d.quote,
         "clause_text": d.clause_quote,
         "trace": [{"kind": s.kind, "text": s.text, "ok": s.ok} for s in d.trace],
+        "exclusivity": d.exclusivity.to_json() if d.exclusivity is not None else None,
     }
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from lark import Token
+from lark import Token, v_args
 
 from . import syntax_exclusive as x
 from .errors import Diagnostic, RuleSyntaxError, Span
@@ -44,6 +44,7 @@ class ExclusiveRules:
             seen.add(str(tok))
         return tuple(str(t) for t in toks)
 
+    @v_args(meta=True)
     def exclusive(self, meta: Any, c: list[Any]) -> x.Exclusive:
         """``exclusive NAME ("," NAME)+ "among" NAME "keep" NAME ["ties" "by" NAME]``."""
         *names, among, keep, ties = c
@@ -74,6 +75,7 @@ class ExclusiveRules:
             name_span=self._at(names[0]),
         )
 
+    @v_args(meta=True)
     def cumulative(self, meta: Any, c: list[Any]) -> x.Cumulative:
         """``cumulative NAME ("," NAME)+ STRING``."""
         *names, reason = c
@@ -84,6 +86,7 @@ class ExclusiveRules:
             name_span=self._at(names[0]),
         )
 
+    @v_args(meta=True)
     def supersedes(self, meta: Any, c: list[Any]) -> x.Supersedes:
         """``supersedes NAME [label]``."""
         doc, label = c
