@@ -53,6 +53,8 @@ _NONE: frozenset[str] = frozenset()
 _POLICY_FIELDS = frozenset(
     {"documents", "entities", "enums", "parameters", "assumptions", "clauses", "defines"}
     | {"sources", "modules", "tables"}
+    # warnings change nothing; exclusivity's awards are declined one by one (fused_award)
+    | {"warnings", "exclusivity"}
 )
 _CLAUSE_FIELDS = frozenset(
     {"id", "document", "label", "title", "chapter", "quote", "notes", "parameters"}
