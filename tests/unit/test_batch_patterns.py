@@ -29,6 +29,10 @@ DIRECTORY = Path(__file__).resolve().parents[2] / "policies" / "patterns"
 REFUSED = {
     "patterns_amounts/3": "E610",
     "patterns_tiers/4": "E614",
+    # exclusive groups and the supersession (issue 11 §6)
+    "patterns_excl_2023/1": "E618",
+    "patterns_excl_2023/2": "E618",
+    "patterns_excl_2025/一": "E618",
 }
 
 

@@ -41,6 +41,7 @@ from .sqlbits import VARCHAR, Pairs, case, negate
 from .sqlbits import alias as _alias
 from .sqlbits import cast as _cast
 from .sqlbits import empty_names as _empty
+from .exclusive import refuse_exclusive
 from .tiers import refuse_tiers
 
 __all__ = ["DECISION_COLUMNS", "compile_batch"]
@@ -106,6 +107,7 @@ def compile_batch(
         if p.subject is None:
             raise refuse("E606", f"{p.id}: a provision with no `for` subject has no rows in SQL")
         refuse_tiers(p, assume)
+        refuse_exclusive(checked, p)
         where = f"{p.id}"
         ec = ExprCompiler(checked, p.subject, documents.get(p.document), params, assume, where)
         name = f"p{i}"
