@@ -37,6 +37,23 @@ class Exclusion:
     ledger: bool = False
     since: dt.date | None = None
 
+    def describe(self, unknown: bool = False) -> str:
+        """The English line of the explanation (``unknown``: the decision is unknown)."""
+        if self.outcome == "superseded":
+            tail = " (the day of the evaluation is not given: E424)" if unknown else ""
+            return f"superseded: by {self.clause} from {self.since}{tail}"
+        amount = str(self.other_amount) if self.other_amount is not None else "undecided"
+        said = {
+            "paid": f"paid: not below {self.other} ({amount})",
+            "not_paid": f"not paid: {self.other} pays {amount}"
+            + (" (an earlier grant in the ledger)" if self.ledger else ""),
+            "tie": f"a tie with {self.other} ({amount}) and no tie rule (E423)",
+            "undecided": f"{self.other} may still win ("
+            + (f"{self.other_kind} {amount}" if self.other_amount is not None else "not decided")
+            + "): this amount is at most",
+        }[self.outcome]
+        return f"exclusive ({self.rule}, clause {self.clause}): {said}"
+
     def to_json(self) -> dict[str, Any]:
         """Stable keys: outcome, rule, clause, other, other_amount (元 text or null),
         other_kind, ledger, since (ISO date or null)."""

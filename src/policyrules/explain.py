@@ -104,6 +104,8 @@ def decision_text(d: Decision, *, verbose: bool = False) -> str:
         lines.append(f"  consequence: {d.consequence}")
     for r in d.reasons:
         lines.append(f"  because: {r}")
+    if d.exclusivity is not None:
+        lines.append(f"  {d.exclusivity.describe(d.status == 'unknown')}")
     if d.missing_facts:
         lines.append(f"  would be decided by: {', '.join(d.missing_facts)}")
     if d.missing_parameters and d.amount_kind != "up_to":

@@ -39,6 +39,7 @@ KEYWORDS = (
     "shared", "single", "source", "target", "then", "to", "twin", "unless", "up", "valid",
     "when", "year",
     "give", "quota", "ranked", "reaches", "table", "tiers",
+    "among", "cumulative", "exclusive", "keep", "supersedes", "ties",
 )  # fmt: skip
 # The built-in type names (they are NAMEs in the grammar, resolved by the checker).
 TYPES = ("money", "rate", "count", "date", "bool", "determination", "text", "exchange")
