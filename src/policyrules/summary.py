@@ -16,6 +16,7 @@ import attrs
 from . import syntax as s
 from .model import CheckedPolicy, ClauseInfo, ProvisionInfo
 from .vocab import KINDS
+from .summary_exclusive import related_exclusive
 from .words import Words, date_zh
 
 __all__ = ["SECTIONS", "Summary", "measure_summary", "reader_note", "summary_text"]
@@ -183,6 +184,7 @@ def measure_summary(
             other = checked.clause(p.clause)
             where = _heading(checked, other) if other else p.clause
             sections["related"].append(f"共用上限额度：{where} {p.title or ''}".rstrip())
+    sections["related"].extend(related_exclusive(checked, clause, own, _heading))
     return Summary(
         clause.id,
         _heading(checked, clause),
