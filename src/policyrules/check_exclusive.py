@@ -152,8 +152,8 @@ def _supersessions(
                     continue
                 clause = None if st.label is None else f"{old.name}/{st.label}"
                 if clause is not None and clause not in ids:
-                    hint = did_you_mean(clause, ids)
-                    error("E297", f"supersedes: {old.name} has no clause {st.label}", st.span, hint)
+                    msg = f"supersedes: {old.name} has no clause {st.label}"
+                    error("E297", msg, st.span, did_you_mean(clause, ids))
                     continue
                 since = by.valid_from or by.issued
                 if since is None:

@@ -1,10 +1,10 @@
-"""Exclusivity in the explanations (issue 11 §6), in Chinese and in English.
+"""Exclusivity in the explanations (issue 11 §6), in Chinese.
 
-One line per decision an exclusive group or a supersession touched (:func:`exclusion_zh`;
-the English line is :meth:`~policyrules.decisions_exclusive.Exclusion.describe`), built from :class:`policyrules.decisions_exclusive.Exclusion`: which
-award won and how much, which may still win, which tie is undecided, which document
-supersedes this one and from when.  :func:`refused_zh` says the reason of a claim that was
-not paid in Chinese (the evaluator writes it in English).
+One line per decision an exclusive group or a supersession touched (:func:`exclusion_zh`),
+built from :class:`policyrules.decisions_exclusive.Exclusion`: which award won and how much,
+which may still win, which tie is undecided, which document supersedes this one and from
+when; the English line is :meth:`~policyrules.decisions_exclusive.Exclusion.describe`.
+:func:`refused_zh` says in Chinese why a claim was not paid (the evaluator writes English).
 """
 
 from __future__ import annotations
@@ -51,7 +51,9 @@ def exclusion_zh(w: Words, d: Decision) -> str | None:
         name = f"《{doc.title}》" if doc is not None else x.clause
         day = date_zh(x.since) if x.since is not None else "施行之日"
         if d.status == "unknown":
-            return f"以此为准：本条自{day}起由{name}替代；评估日期未给出，无法判断是否仍适用（E424）"
+            return (
+                f"以此为准：本条自{day}起由{name}替代；评估日期未给出，无法判断是否仍适用（E424）"
+            )
         return f"以此为准：本条自{day}起由{name}替代，不再执行"
     rule = EXCLUSIVE_RULES.get(x.rule, x.rule)
     other = _title(w, x.other)
@@ -62,11 +64,10 @@ def exclusion_zh(w: Words, d: Decision) -> str | None:
     if x.outcome == "not_paid":
         return f"不重复支持（{rule}）：同一对象按{other}支持（{_money(x)}），本项不予支持"
     if x.outcome == "tie":
-        return f"不重复支持（{rule}）：与{other}金额相同（{_money(x)}），文本未规定如何取舍，待定（E423）"
-    return (
-        f"不重复支持（{rule}）：{other}尚未确定（{_money(x)}），可能按该项支持，"
-        "本项金额只是上限"
-    )
+        said = f"与{other}金额相同（{_money(x)}），文本未规定如何取舍，待定（E423）"
+        return f"不重复支持（{rule}）：{said}"
+    said = f"{other}尚未确定（{_money(x)}），可能按该项支持，本项金额只是上限"
+    return f"不重复支持（{rule}）：{said}"
 
 
 _NOT_PAID = re.compile(r"not paid \(exclusive, [^)]*\): .*")

@@ -276,7 +276,7 @@ class CheckedPolicy:
     modules: dict[str, s.Module] = attrs.field(factory=dict, eq=False, repr=False)
     tables: tuple[TableInfo, ...] = ()
     # 不重复支持 / 可叠加 / 以此为准 (issue 11 §6), and the checker's warnings (check_exclusive)
-    exclusivity: Exclusivity = Exclusivity()
+    exclusivity: Exclusivity = attrs.field(factory=Exclusivity)
     warnings: tuple[Diagnostic, ...] = attrs.field(default=(), eq=False, repr=False)
 
     def table(self, name: str) -> TableInfo | None:

@@ -15,8 +15,8 @@ import attrs
 
 from . import syntax as s
 from .model import CheckedPolicy, ClauseInfo, ProvisionInfo
-from .vocab import KINDS
 from .summary_exclusive import related_exclusive
+from .vocab import KINDS
 from .words import Words, date_zh
 
 __all__ = ["SECTIONS", "Summary", "measure_summary", "reader_note", "summary_text"]

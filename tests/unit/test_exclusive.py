@@ -183,8 +183,12 @@ def test_a_statement_silences_the_warning(stmt: str) -> None:
 
 def test_disjoint_kinds_or_bases_do_not_warn() -> None:
     """Conditions requiring different enum members, or different bases: no overlap."""
-    body = _two("").replace("eligible when ok\n    amount 10%", "eligible when kind = a\n    amount 10%")
-    body = body.replace("eligible when ok\n    amount 20%", "eligible when kind = b\n    amount 20%")
+    body = _two("").replace(
+        "eligible when ok\n    amount 10%", "eligible when kind = a\n    amount 10%"
+    )
+    body = body.replace(
+        "eligible when ok\n    amount 20%", "eligible when kind = b\n    amount 20%"
+    )
     assert _check(body).warnings == ()
     assert _check(_two("").replace("20% × cost", "20% × other_cost")).warnings == ()
 
@@ -307,15 +311,21 @@ def test_json_and_texts_say_who_won() -> None:
             {
                 "id": "f1",
                 "projects": [
-                    {"id": "P1", "retrofit_equipment": "1000万元", "smart_recognised": True,
-                     "smart_recognised_on": "2024-06-01"}
+                    {
+                        "id": "P1",
+                        "retrofit_equipment": "1000万元",
+                        "smart_recognised": True,
+                        "smart_recognised_on": "2024-06-01",
+                    }
                 ],
             }
         ],
     }
     result = pol.evaluate(facts)
     data = json.loads(json.dumps(result.to_json()))
-    lost = next(d for d in data["decisions"] if d["provision"] == "patterns_excl_2023/1/retrofit_grant")
+    lost = next(
+        d for d in data["decisions"] if d["provision"] == "patterns_excl_2023/1/retrofit_grant"
+    )
     assert lost["exclusivity"] == {
         "outcome": "not_paid",
         "rule": "keep highest ties by listed",
@@ -345,10 +355,12 @@ def test_the_batch_refuses_by_name() -> None:
         compile_batch(checked)
     d = info.value.diagnostics[0]
     assert d.code == "E618"
-    assert d.span is not None and d.span.file.endswith("exclusive-2023.rule")
+    assert d.span is not None
+    assert d.span.file.endswith("exclusive-2023.rule")
     only = attrs.evolve(checked, exclusivity=attrs.evolve(checked.exclusivity, groups=()))
     with pytest.raises(BatchCompileError) as info:
         compile_batch(only)
     d = info.value.diagnostics[0]
     assert "superseded by patterns_excl_2025 from 2025-01-01" in d.message
-    assert d.span is not None and d.span.file.endswith("exclusive-2025.rule")
+    assert d.span is not None
+    assert d.span.file.endswith("exclusive-2025.rule")

@@ -66,13 +66,20 @@ def evaluate(
     verdicts = None
     if policy.checked.exclusivity:
         # 不重复支持 / 以此为准: each claim decided on its own first, then again (.exclusive)
-        first = _Run(policy, facts, Accounts(index, pools), parameters, assumptions, calendar,
-                     as_of, False, {})
+        first = _Run(
+            policy,
+            facts,
+            Accounts(index, pools),
+            parameters,
+            assumptions,
+            calendar,
+            as_of,
+            False,
+            {},
+        )
         verdicts = first.exclusivity_plan(ledger)
     accounts = Accounts(index, pools)
-    run = _Run(
-        policy, facts, accounts, parameters, assumptions, calendar, as_of, explain, verdicts
-    )
+    run = _Run(policy, facts, accounts, parameters, assumptions, calendar, as_of, explain, verdicts)
     decisions: list[Decision | Row] = []
     # Without the cyclic collector, which would walk every decision made so far again and
     # again (about 40% of the time of 10^4 claims): decisions, caps and accounts hold no

@@ -108,15 +108,14 @@ def _record_verdicts(
     grants: list[Grant],
     out: dict[Claimed, Verdict],
 ) -> None:
-    earlier = [
-        gr for gr in grants if gr.provision in g.awards and _record(gr.path, g.among) == key
-    ]
+    earlier = [gr for gr in grants if gr.provision in g.awards and _record(gr.path, g.among) == key]
     live: list[tuple[Claimed, Decision]] = []
     for claim, d in claims:
         before = next((gr for gr in earlier if gr.provision != claim[0]), None)
         if before is not None:
-            note = Exclusion("not_paid", rule, g.clause, before.provision, before.amount, "exact",
-                             ledger=True)
+            note = Exclusion(
+                "not_paid", rule, g.clause, before.provision, before.amount, "exact", ledger=True
+            )
             text = (
                 f"not paid (exclusive, {rule}): {_who(key)} was granted "
                 f"{format_value(before.amount)} under {before.provision} before"
@@ -247,9 +246,9 @@ def _listed(
     return Verdict(Exclusion("paid", rule, g.clause, other[0], e.amount, e.amount_kind))
 
 
-def first_pass_claims(decisions: Iterable[Any], paths: Mapping[tuple[str, str], Path]) -> list[
-    tuple[Claimed, Decision]
-]:
+def first_pass_claims(
+    decisions: Iterable[Any], paths: Mapping[tuple[str, str], Path]
+) -> list[tuple[Claimed, Decision]]:
     """The decisions of a first pass keyed by (provision id, path); ``paths`` maps (provision
     id, subject text) to the path."""
     out = []

@@ -31,6 +31,7 @@ from ..python.compile import CompiledPolicy
 from .award_steps import AwardSteps
 from .awards import award_caps
 from .deadlines import calendar_steps, deadline_select
+from .exclusive import refuse_exclusive
 from .exprs import ExprCompiler
 from .grants import no_grants
 from .outputs import DECISION_COLUMNS, decision_row, sorted_list
@@ -41,7 +42,6 @@ from .sqlbits import VARCHAR, Pairs, case, negate
 from .sqlbits import alias as _alias
 from .sqlbits import cast as _cast
 from .sqlbits import empty_names as _empty
-from .exclusive import refuse_exclusive
 from .tiers import refuse_tiers
 
 __all__ = ["DECISION_COLUMNS", "compile_batch"]
