@@ -364,3 +364,15 @@ def test_the_batch_refuses_by_name() -> None:
     assert "superseded by patterns_excl_2025 from 2025-01-01" in d.message
     assert d.span is not None
     assert d.span.file.endswith("exclusive-2025.rule")
+
+
+def test_editors_show_the_warning_as_a_warning() -> None:
+    """The language server maps W290 to the protocol's Warning severity."""
+    from lsprotocol import types as lsp
+    from pygls.workspace import PositionCodec
+
+    from policyrules.lsp.diagnostics import to_lsp
+
+    warning = _check(_two("")).warnings[0]
+    shown = to_lsp(warning, HEAD + _two(""), PositionCodec(lsp.PositionEncodingKind.Utf16))
+    assert (shown.code, shown.severity) == ("W290", lsp.DiagnosticSeverity.Warning)
