@@ -284,6 +284,14 @@ _doc_stmts = st.one_of(
     st.builds(s.DocValid, _dates, st.none() | _dates),
     st.builds(s.DocSource, _text),
     st.builds(s.Note, _text),
+    st.builds(s.Supersedes, names, st.none() | _labels),
+)
+# exclusive / cumulative (issue 11 §6): two or more distinct award names
+_award_lists = st.lists(names, min_size=2, max_size=4, unique=True).map(tuple)
+_exclusivity = st.one_of(
+    st.builds(s.Exclusive, _award_lists, names, st.just("highest"), st.none() | st.just("listed")),
+    st.builds(s.Exclusive, _award_lists, names, st.just("listed"), st.none()),
+    st.builds(s.Cumulative, _award_lists, _text),
 )
 _other_items = st.one_of(
     st.builds(s.Document, names, _text, _tuple(_doc_stmts, 4)),
@@ -300,6 +308,7 @@ _other_items = st.one_of(
                 _assumptions,
                 _defines,
                 _tables,
+                _exclusivity,
             )
         ),
         _tuple(_provisions, 2),

@@ -16,6 +16,7 @@ from . import types as t
 from .check_clauses import ClauseChecks, normalize_quote
 from .check_constants import constant_errors
 from .check_defines import check_define_names, collect_defines
+from .check_exclusive import check_exclusivity
 from .check_pools import check_pools
 from .check_tables import check_tables, table_nodes
 from .currencies import currency_type
@@ -52,7 +53,7 @@ def check(
     errors = [d for d in diags if d.severity == "error"]
     if errors:
         raise RuleCheckError(errors, sources=dict(texts or {}))
-    return policy
+    return attrs.evolve(policy, warnings=tuple(d for d in diags if d.severity == "warning"))
 
 
 def check_all(
@@ -135,9 +136,12 @@ class _Checker(ClauseChecks):
                     clauses.append(info)
         self._check_twins(clauses)
         check_pools(base, clauses, self.error)
+        exclusivity, warnings = check_exclusivity(base, clauses, modules, self.error)
+        self.diags.extend(warnings)
         return attrs.evolve(
             base,
             clauses=tuple(clauses),
+            exclusivity=exclusivity,
             modules={m.span.file if m.span else str(i): m for i, m in enumerate(modules)},
         )
 

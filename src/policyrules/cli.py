@@ -32,7 +32,7 @@ from .cli_serve import add_serve_command
 from .cli_shell import add_completion_command, add_version, closed_pipe
 from .cli_test import add_test_command
 from .colour import paint, use_colour
-from .errors import Diagnostic, PolicyRulesError, RuleCheckError, RuleSyntaxError
+from .errors import Diagnostic, PolicyRulesError, RuleCheckError, RuleSyntaxError, render_warnings
 from .explain import decision_text
 from .explain_zh import decision_text_zh
 from .files import write_atomic
@@ -86,13 +86,16 @@ def cmd_check(args: argparse.Namespace) -> int:
         return FINDING
     c = policy.checked
     provisions = c.provisions()
+    if c.warnings:  # W290...: shown, and with --strict a finding
+        _say(render_warnings(c.warnings, read_rule_files(args.policy)), err=True)
     _say(
         f"ok: {len(c.documents)} document(s), {len(c.clauses)} clause(s), "
         f"{len(provisions)} provision(s), {len(c.entities)} entities, "
         f"{len(c.parameters)} parameter(s) ({sum(p.default is None for p in c.parameters)} "
         f"unset), {len(c.assumptions)} assumption(s)"
+        + (f", {len(c.warnings)} warning(s)" if c.warnings else "")
     )
-    return OK
+    return FINDING if c.warnings and args.strict else OK
 
 
 def cmd_fmt(args: argparse.Namespace) -> int:
@@ -312,6 +315,7 @@ def _parser() -> argparse.ArgumentParser:
 
     c = sub.add_parser("check", help="parse and check a policy")
     c.add_argument("policy")
+    c.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
     c.set_defaults(run=cmd_check)
 
     f = sub.add_parser("fmt", help="format .rule files (rewrites them unless --check/--diff)")

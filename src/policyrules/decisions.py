@@ -12,6 +12,7 @@ import datetime as dt
 
 import attrs
 
+from .decisions_exclusive import Exclusion
 from .runtime.ledger import NO_EARLIER, Earlier, as_earlier
 from .runtime.money import Money
 
@@ -113,6 +114,8 @@ class Decision:
     amount_min: Money | None = None
     # An award paid over time: each year's payment, in year order (see Payment).
     schedule: tuple[Payment, ...] = ()
+    # What an exclusive group or a supersession did to it (issue 11 §6); None if nothing.
+    exclusivity: Exclusion | None = None
 
     @property
     def clause_label(self) -> str:

@@ -18,7 +18,7 @@ a.rule:2:17: error[E203]: unknown fact 'aproved_on'
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import attrs
 
@@ -39,6 +39,7 @@ __all__ = [
     "TableError",
     "did_you_mean",
     "render",
+    "render_warnings",
 ]
 
 
@@ -92,6 +93,14 @@ def render(diagnostic: Diagnostic, source: str | None = None) -> str:
     than :data:`MAX_SHOWN_LINE` characters is shown as a window around the caret, and a
     message or hint is cut after :data:`MAX_SHOWN_TEXT` characters."""
     return _render(diagnostic, None if source is None else source.split("\n"))
+
+
+def render_warnings(warnings: Sequence[Diagnostic], sources: Mapping[str, str]) -> str:
+    """Each warning rendered against its file's text in ``sources`` (file -> text), then a
+    count: what ``policyrules check`` prints before ``ok``."""
+    parts = [render(w, sources.get(w.span.file) if w.span else None) for w in warnings]
+    n = len(warnings)
+    return "\n\n".join(parts) + f"\n\n{n} warning{'s' if n != 1 else ''}\n"
 
 
 def _clip(text: str) -> str:

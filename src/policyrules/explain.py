@@ -107,6 +107,8 @@ def decision_text(d: Decision, *, verbose: bool = False) -> str:
         lines.append(f"  consequence: {d.consequence}")
     for r in d.reasons:
         lines.append(f"  because: {r}")
+    if d.exclusivity is not None:
+        lines.append(f"  {d.exclusivity.describe(d.status == 'unknown')}")
     if d.missing_facts:
         lines.append(f"  would be decided by: {', '.join(d.missing_facts)}")
     if d.missing_parameters and d.amount_kind != "up_to":
@@ -225,6 +227,7 @@ def decision_json(d: Decision, *, all_earlier: bool = False) -> dict[str, Any]:
         "quote": d.quote,
         "clause_text": d.clause_quote,
         "trace": [{"kind": s.kind, "text": s.text, "ok": s.ok} for s in d.trace],
+        "exclusivity": d.exclusivity.to_json() if d.exclusivity is not None else None,
     }
 
 

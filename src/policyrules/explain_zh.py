@@ -18,6 +18,7 @@ from . import syntax as s
 from .decisions import CapEvent, Decision
 from .explain import Explainable
 from .explain_years import schedule_lines_zh
+from .explain_exclusive import exclusion_zh, refused_zh
 from .model import CheckedPolicy, ProvisionInfo
 from .printer import print_cap, print_expr
 from .runtime.values import format_value
@@ -241,7 +242,10 @@ def _reasons(w: Words, p: ProvisionInfo | None, d: Decision) -> list[str]:
     for i, reason in enumerate(d.reasons):
         node = known.get(failed[i]) if i < len(failed) else None
         if node is None:
-            out.append(_undecided(reason) if d.status == "unknown" else _refused(w, reason))
+            said = refused_zh(w, d, reason)
+            if said is None:
+                said = _undecided(reason) if d.status == "unknown" else _refused(w, reason)
+            out.append(said)
             continue
         seen = []
         for name in _names(node):
@@ -294,6 +298,8 @@ def decision_text_zh(d: Decision, words: Words | None = None, *, verbose: bool =
         lines.append(f"  可享受：{d.consequence}")
     for r in _reasons(w, p, d):
         lines.append(f"  原因：{r}")
+    if d.status != "not_eligible" and (said := exclusion_zh(w, d)) is not None:
+        lines.append(f"  {said}")
     if d.missing_facts:
         lines.append(f"  尚需提供：{_titles(w, d.missing_facts)}")
     if d.missing_parameters and d.amount_kind != "up_to":

@@ -14,7 +14,8 @@ from typing import Any
 import attrs
 
 from . import syntax as s
-from .errors import Span
+from .errors import Diagnostic, Span
+from .model_exclusive import Exclusivity
 from .runtime.values import format_value
 from .types import Type
 
@@ -274,6 +275,9 @@ class CheckedPolicy:
     sources: dict[str, str] = attrs.field(factory=dict, eq=False, repr=False)
     modules: dict[str, s.Module] = attrs.field(factory=dict, eq=False, repr=False)
     tables: tuple[TableInfo, ...] = ()
+    # 不重复支持 / 可叠加 / 以此为准 (issue 11 §6), and the checker's warnings (check_exclusive)
+    exclusivity: Exclusivity = attrs.field(factory=Exclusivity)
+    warnings: tuple[Diagnostic, ...] = attrs.field(default=(), eq=False, repr=False)
 
     def table(self, name: str) -> TableInfo | None:
         return next((t for t in self.tables if t.name == name), None)

@@ -30,6 +30,7 @@ from lark.exceptions import UnexpectedEOF, UnexpectedInput, VisitError
 from . import syntax as s
 from .check_names import declared_keyword_hint
 from .errors import Diagnostic, RuleSyntaxError, Span
+from .parse_exclusive import ExclusiveRules
 from .syntax_errors import friendly_message
 
 __all__ = ["grammar_text", "lark_parser", "parse"]
@@ -182,7 +183,7 @@ def _node(cls: type[Any]) -> Callable[..., Any]:
 
 
 @v_args(meta=True)
-class _ToSyntax(Transformer[Token, Any]):
+class _ToSyntax(ExclusiveRules, Transformer[Token, Any]):
     """lark tree -> syntax nodes.  One method per grammar rule or alias."""
 
     def __init__(self, file: str) -> None:

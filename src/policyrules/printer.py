@@ -20,6 +20,7 @@ from . import syntax as s
 __all__ = [
     "print_band",
     "print_cap",
+    "print_exclusivity",
     "print_expr",
     "print_module",
     "print_range",
@@ -46,6 +47,17 @@ def _num(d: Decimal) -> str:
 
 def _label(label: str) -> str:
     return label if _PLAIN_LABEL.match(label) else _q(label)
+
+
+def print_exclusivity(st: s.Exclusive | s.Cumulative | s.Supersedes) -> str:
+    """``exclusive a, b among project keep highest ties by listed``, ``cumulative a, b "…"``,
+    ``supersedes doc 3``: one line each (issue 11 §6)."""
+    if isinstance(st, s.Exclusive):
+        ties = f" ties by {st.ties}" if st.ties else ""
+        return f"exclusive {', '.join(st.awards)} among {st.among} keep {st.keep}{ties}"
+    if isinstance(st, s.Cumulative):
+        return f"cumulative {', '.join(st.awards)} {_q(st.reason)}"
+    return f"supersedes {st.document}" + (f" {_label(st.label)}" if st.label else "")
 
 
 def print_type(t: s.TypeRef) -> str:
@@ -292,6 +304,8 @@ class _Printer:
                 return f"measures {n}"
             case s.Note(text=t):
                 return f"note {_q(t)}"
+            case s.Supersedes():
+                return print_exclusivity(st)
         raise TypeError(st)  # pragma: no cover
 
     def entity_stmt(self, st: s.Stmt) -> str:
@@ -315,6 +329,8 @@ class _Printer:
                 self.stmt(st, [f"{indent}agency {_q(t)}"])
             case s.Twin(document=d, label=label):
                 self.stmt(st, [f"{indent}twin {d} {_label(label)}"])
+            case s.Exclusive() | s.Cumulative():
+                self.stmt(st, [f"{indent}{print_exclusivity(st)}"])
             case s.Parameter(name=n, type=t, default=d, title=title):
                 line = f"{indent}parameter {n}: {print_type(t)}"
                 line += f" = {print_expr(d)}" if d is not None else ""

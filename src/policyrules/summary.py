@@ -15,6 +15,7 @@ import attrs
 
 from . import syntax as s
 from .model import CheckedPolicy, ClauseInfo, ProvisionInfo
+from .summary_exclusive import related_exclusive
 from .vocab import KINDS
 from .words import Words, date_zh
 from .words_years import schedule_words
@@ -186,6 +187,7 @@ def measure_summary(
             other = checked.clause(p.clause)
             where = _heading(checked, other) if other else p.clause
             sections["related"].append(f"共用上限额度：{where} {p.title or ''}".rstrip())
+    sections["related"].extend(related_exclusive(checked, clause, own, _heading))
     return Summary(
         clause.id,
         _heading(checked, clause),

@@ -15,7 +15,8 @@ from __future__ import annotations
 import attrs
 
 # Every class and type alias of the two parts, under their own names: their ``__all__``.
-from . import syntax_exprs, syntax_stmts
+from . import syntax_exclusive, syntax_exprs, syntax_stmts
+from .syntax_exclusive import *  # noqa: F403
 from .syntax_exprs import *  # noqa: F403
 from .syntax_exprs import Node
 from .syntax_stmts import *  # noqa: F403
@@ -23,6 +24,7 @@ from .syntax_stmts import *  # noqa: F403
 __all__ = ["children", "operands"]
 __all__ += syntax_exprs.__all__
 __all__ += syntax_stmts.__all__
+__all__ += syntax_exclusive.__all__
 
 
 def children(node: Node) -> list[Node]:

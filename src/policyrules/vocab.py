@@ -22,6 +22,7 @@ from __future__ import annotations
 __all__ = [
     "AMOUNT_KINDS",
     "AMOUNT_PHRASES",
+    "EXCLUSIVE_RULES",
     "KINDS",
     "PAYMENT_STATUSES",
     "REASONS",
@@ -69,6 +70,13 @@ KINDS = {
 }
 """The kinds of provision, as the overview, the measure pages and the summaries name them."""
 
+EXCLUSIVE_RULES = {
+    "keep highest": "按照就高原则",
+    "keep highest ties by listed": "按照就高原则，金额相同的按排列在前的一项",
+    "keep listed": "按规定的先后顺序",
+}
+"""An exclusive group's rule in words (``exclusive … keep highest``: 同一项目不重复支持)."""
+
 REASONS = {
     "E401": "期限的天数不是整数，或期限的末日超出 9999 年 12 月 31 日",
     "E410": "期限的天数为负数",
@@ -83,6 +91,8 @@ REASONS = {
     "E420": "同一上限的两项例外同时适用且上限不同，需主管部门裁定，不自行取舍",
     "E421": "台账中本项的拨付落在分年拨付计划的年度之外（起算日期可能已变更），需核对事实或台账",
     "E422": "分年拨付计划超出 9999 年",
+    "E423": "不重复支持、按照就高原则时两项金额相同，文本未规定如何取舍，需主管部门确定",
+    "E424": "本条已被后发文件替代，但未给出评估日期，无法判断是否仍适用",
     "E501": "所需年份的放假安排尚未公布，无法计算工作日期限",
     "E502": "推算放假安排的年份超出 2000—2099 年的范围",
 }

@@ -30,6 +30,10 @@ REFUSED = {
     "patterns_amounts/3": "E610",
     "patterns_tiers/4": "E614",
     **{f"patterns_years/{n}": "E617" for n in range(1, 6)},
+    # exclusive groups and the supersession (issue 11 §6)
+    "patterns_excl_2023/1": "E618",
+    "patterns_excl_2023/2": "E618",
+    "patterns_excl_2025/一": "E618",
 }
 
 

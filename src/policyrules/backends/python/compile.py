@@ -97,7 +97,11 @@ def compile_policy(policy: CheckedPolicy) -> CompiledPolicy:
         a.name: compile_expr(a.default, policy, None)(constants) for a in policy.assumptions
     }
     infos = policy.provisions()
-    fast = {p.id: f for p in infos if (f := fast_provision(p, policy)) is not None}
+    # Claims an exclusivity rule may change are served the general way (.exclusive_run).
+    slow = _exclusive_ids(policy)
+    fast = {
+        p.id: f for p in infos if p.id not in slow and (f := fast_provision(p, policy)) is not None
+    }
     provisions = tuple(_provision(p, policy) for p in infos)
     # Here, not on first use: generated source runs when the policy is compiled, never
     # while facts are evaluated.
@@ -107,6 +111,13 @@ def compile_policy(policy: CheckedPolicy) -> CompiledPolicy:
             if cp.info.id in fast and (fn := fused_award(cp, policy)) is not None:
                 fused[cp.info.id] = fn
     return CompiledPolicy(policy, provisions, params, assumptions, fast, fused)
+
+
+def _exclusive_ids(policy: CheckedPolicy) -> frozenset[str]:
+    """Members of exclusive groups and provisions a later document supersedes."""
+    ex = policy.exclusivity
+    gone = {p.id for p in policy.provisions() if ex.superseded(p.document, p.clause)}
+    return ex.bound() | gone
 
 
 def _conjuncts(e: s.Expr) -> list[s.Expr]:

@@ -32,6 +32,8 @@ from .claims import (
 )
 from .compile import CompiledPolicy, CompiledProvision, Env
 from .conditions import Conditions
+from .exclusive import Claimed, Verdict, first_pass_claims, plan
+from .exclusive_run import ExclusiveHooks
 from .fastpath import FastClaims
 from .instalments import scheduled_award
 from .rows import Row, grant_of
@@ -61,8 +63,24 @@ def evaluate(
     (none is built); every status, amount, missing fact, cap and grant is the same.
     ``index``: :func:`index_ledger` of ``policy`` and ``ledger``, if the caller keeps one."""
     pools = ledger_pools(policy)
-    accounts = Accounts(index if index is not None else LedgerIndex(ledger, pools), pools)
-    run = _Run(policy, facts, accounts, parameters, assumptions, calendar, as_of, explain)
+    index = index if index is not None else LedgerIndex(ledger, pools)
+    verdicts = None
+    if policy.checked.exclusivity:
+        # 不重复支持 / 以此为准: each claim decided on its own first, then again (.exclusive)
+        first = _Run(
+            policy,
+            facts,
+            Accounts(index, pools),
+            parameters,
+            assumptions,
+            calendar,
+            as_of,
+            False,
+            {},
+        )
+        verdicts = first.exclusivity_plan(ledger)
+    accounts = Accounts(index, pools)
+    run = _Run(policy, facts, accounts, parameters, assumptions, calendar, as_of, explain, verdicts)
     decisions: list[Decision | Row] = []
     # Without the cyclic collector, which would walk every decision made so far again and
     # again (about 40% of the time of 10^4 claims): decisions, caps and accounts hold no
@@ -106,7 +124,7 @@ def index_ledger(policy: CompiledPolicy, ledger: Ledger) -> LedgerIndex:
     return LedgerIndex(ledger, ledger_pools(policy))
 
 
-class _Run(Conditions, TimeLimits, FastClaims):
+class _Run(Conditions, TimeLimits, FastClaims, ExclusiveHooks):
     def __init__(
         self,
         policy: CompiledPolicy,
@@ -117,7 +135,9 @@ class _Run(Conditions, TimeLimits, FastClaims):
         calendar: WorkCalendar,
         as_of: dt.date | None,
         explain: bool = True,
+        verdicts: dict[Claimed, Verdict] | None = None,
     ) -> None:
+        self.verdicts = verdicts
         self.policy = policy
         self.checked: CheckedPolicy = policy.checked
         self.facts = facts
@@ -197,6 +217,7 @@ class _Run(Conditions, TimeLimits, FastClaims):
         missing: set[str] = set()
         try:
             failed, missing = self.conditions(cp, env, trace)
+            failed, missing = self.exclusive_gate(cp, path, failed, missing, trace)
             if kind == "award" and not failed:
                 # 择优支持不超过 N 个: a rank below the quota fails like a condition.
                 shown = trace if self.explain else None
@@ -235,7 +256,23 @@ class _Run(Conditions, TimeLimits, FastClaims):
             trace.append(Step("calendar", self.calendar.note(self.calendar.assumed), None))
             self.assumed_years |= self.calendar.assumed
         extra["path"] = path
+        extra.update(self.exclusive_extra(cp, path))
         return self.decision(cp, inst, env, status, failed, missing, trace, extra, counts_days)
+
+    def exclusivity_plan(self, ledger: Ledger) -> dict[Claimed, Verdict]:
+        """Decide the awards of every exclusive group on their own; what :func:`plan` makes
+        of them (this run is the first pass: no explanations, supersession applied)."""
+        bound = self.checked.exclusivity.bound()
+        served = self.serve_awards()
+        paths = {}
+        decisions = []
+        for cp in self.policy.provisions:
+            if cp.info.id in bound:
+                decisions.extend(served[cp.info.id])
+                for inst in self.subjects(cp):
+                    path = path_of(inst)
+                    paths[(cp.info.id, "/".join(i for _, i in path))] = path
+        return plan(self.checked, first_pass_claims(decisions, paths), ledger)
 
     def ranks(self, cp: CompiledProvision) -> list[Any]:
         """The ranks of every subject of ``cp``'s quota in this evaluation, found once."""
@@ -351,6 +388,7 @@ class _Run(Conditions, TimeLimits, FastClaims):
         else:
             exact = requested is not None and not missing and capped.lowest == amount
             kind = "exact" if exact else "up_to"
+        kind, amount_min = self.exclusive_bound(cp, path, kind, amount_min, trace)
         caps = capped.caps
         if explain:
             trace.extend(Step("cap", cap_line(ev), not ev.binding) for ev in caps)

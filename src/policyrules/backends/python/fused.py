@@ -53,6 +53,8 @@ _NONE: frozenset[str] = frozenset()
 _POLICY_FIELDS = frozenset(
     {"documents", "entities", "enums", "parameters", "assumptions", "clauses", "defines"}
     | {"sources", "modules", "tables"}
+    # warnings change nothing; exclusivity's awards are declined one by one (fused_award)
+    | {"warnings", "exclusivity"}
 )
 _CLAUSE_FIELDS = frozenset(
     {"id", "document", "label", "title", "chapter", "quote", "notes", "parameters"}
@@ -146,6 +148,8 @@ def fused_award(cp: Any, policy: CheckedPolicy) -> FusedFn | None:
         return None
     if any(cap.exceptions for cap in p.caps) or (p.amount is None and p.decided is None):
         return None
+    if p.id in policy.exclusivity.bound() or policy.exclusivity.superseded(p.document, p.clause):
+        return None  # 不重复支持 / 以此为准: a claim's fate depends on other claims (.exclusive)
     doc = next((d for d in policy.documents if d.name == p.document), None)
     gen = _Gen(policy, p.subject, doc)
     try:

@@ -31,6 +31,7 @@ from ..python.compile import CompiledPolicy
 from .award_steps import AwardSteps
 from .awards import award_caps
 from .deadlines import calendar_steps, deadline_select
+from .exclusive import refuse_exclusive
 from .exprs import ExprCompiler
 from .grants import no_grants
 from .outputs import DECISION_COLUMNS, decision_row, sorted_list
@@ -108,6 +109,7 @@ def compile_batch(
             raise refuse("E606", f"{p.id}: a provision with no `for` subject has no rows in SQL")
         refuse_tiers(p, assume)
         refuse_years(p)
+        refuse_exclusive(checked, p)
         where = f"{p.id}"
         ec = ExprCompiler(checked, p.subject, documents.get(p.document), params, assume, where)
         name = f"p{i}"

@@ -1,0 +1,281 @@
+"""Check exclusivity, cumulation and supersession (issue 11 §6), and warn of overlaps.
+
+``exclusive A, B among E keep highest|listed [ties by listed]`` and ``cumulative A, B
+"reason"`` stand in a clause; ``supersedes DOC [LABEL]`` in a document's header.  Errors:
+E294 (an award name that is unknown, ambiguous or not an award), E295 (``among`` names no
+entity, or one that is not the subject of every award or an owner of it), E296 (two awards
+declared both exclusive and cumulative), E297 (a superseded document or clause that is not in
+the policy, or the document itself), E298 (the superseding document has no first day:
+neither ``valid from`` nor ``issued``), E299 (it supersedes a document that starts later:
+以此为准 reaches only what was issued before), E289 (a ``cumulative`` without a reason).
+
+Warning W290: two awards pay for the same thing — each record of the same entity, a share of
+the same money fact (a cost, an investment) — nothing in their conditions keeps them apart
+(an enum fact required to take values no record has for both), and no ``exclusive`` or
+``cumulative`` statement is between them: the text must say which.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from itertools import combinations
+
+from . import syntax as s
+from .errors import Diagnostic, Span, did_you_mean
+from .model import CheckedPolicy, ClauseInfo, ProvisionInfo
+from .model_exclusive import CumulativeInfo, ExclusiveGroup, Exclusivity, Supersession
+
+__all__ = ["bases", "check_exclusivity", "enum_guards", "overlaps"]
+
+Report = Callable[[str, str, Span | None, str | None], None]
+
+
+def check_exclusivity(
+    base: CheckedPolicy,
+    clauses: Sequence[ClauseInfo],
+    modules: Sequence[s.Module],
+    error: Report,
+) -> tuple[Exclusivity, list[Diagnostic]]:
+    """The policy's :class:`Exclusivity` and its W290 warnings; errors go to ``error``."""
+    provisions = [p for c in clauses for p in c.provisions]
+    groups: list[ExclusiveGroup] = []
+    cumulative: list[CumulativeInfo] = []
+    for c in clauses:
+        for st in c.node.body if c.node else ():
+            where = st.span.with_clause(c.path) if st.span else None
+            if isinstance(st, s.Exclusive):
+                ids = _awards(st.awards, provisions, where, error)
+                if ids is not None and _among(base, st.among, ids, provisions, where, error):
+                    groups.append(
+                        ExclusiveGroup(ids, st.among, st.keep, st.ties, c.id, c.quote, where)
+                    )
+            elif isinstance(st, s.Cumulative):
+                ids = _awards(st.awards, provisions, where, error)
+                if not st.reason.strip():
+                    error(
+                        "E289",
+                        "a cumulative statement gives no reason",
+                        where,
+                        "quote the words that allow both (可叠加享受), or name the assumption",
+                    )
+                elif ids is not None:
+                    cumulative.append(CumulativeInfo(ids, st.reason, c.id, where))
+    for g in groups:
+        for k in cumulative:
+            both = [a for a in g.awards if a in k.awards]
+            if len(both) >= 2:
+                error(
+                    "E296",
+                    f"{both[0]} and {both[1]} are declared both exclusive and cumulative",
+                    k.span,
+                    f"the exclusive statement is at {g.span}; keep the one the text says",
+                )
+    supersessions = _supersessions(base, clauses, modules, error)
+    found = Exclusivity(tuple(groups), tuple(cumulative), tuple(supersessions))
+    return found, _overlap_warnings(base, provisions, found)
+
+
+def _awards(
+    names: tuple[str, ...],
+    provisions: list[ProvisionInfo],
+    where: Span | None,
+    error: Report,
+) -> tuple[str, ...] | None:
+    ids: list[str] = []
+    awards = sorted({p.name for p in provisions if p.kind == "award"})
+    for name in names:
+        found = [p for p in provisions if p.name == name]
+        if not found:
+            msg = f"no award '{name}' in this policy"
+            error("E294", msg, where, did_you_mean(name, awards))
+            return None
+        if len(found) > 1:
+            others = ", ".join(p.id for p in found)
+            error("E294", f"award name '{name}' is ambiguous: {others}", where, "rename one")
+            return None
+        if found[0].kind != "award":
+            msg = f"'{name}' is a {found[0].kind}, not an award: it pays nothing"
+            error("E294", msg, where, "list awards only")
+            return None
+        ids.append(found[0].id)
+    return tuple(ids)
+
+
+def _among(
+    base: CheckedPolicy,
+    among: str,
+    ids: tuple[str, ...],
+    provisions: list[ProvisionInfo],
+    where: Span | None,
+    error: Report,
+) -> bool:
+    if base.entity(among) is None:
+        hint = did_you_mean(among, [e.name for e in base.entities])
+        error("E295", f"among: no entity '{among}'", where, hint)
+        return False
+    by_id = {p.id: p for p in provisions}
+    for pid in ids:
+        subject = by_id[pid].subject
+        if among not in [e.name for e in base.chain(subject)]:
+            error(
+                "E295",
+                f"among {among}: {pid} pays for each {subject}, which is not a {among} "
+                f"nor owned by one",
+                where,
+                "name the entity whose one record may be paid only once: the awards' "
+                "subject or an owner of it",
+            )
+            return False
+    return True
+
+
+def _supersessions(
+    base: CheckedPolicy,
+    clauses: Sequence[ClauseInfo],
+    modules: Sequence[s.Module],
+    error: Report,
+) -> list[Supersession]:
+    ids = {c.id for c in clauses}
+    out: list[Supersession] = []
+    for m in modules:
+        for doc in (i for i in m.items if isinstance(i, s.Document)):
+            for st in (x for x in doc.body if isinstance(x, s.Supersedes)):
+                by = base.document(doc.name)
+                old = base.document(st.document)
+                if by is None:
+                    continue
+                if old is None or old.name == by.name:
+                    why = "itself" if old is not None else f"'{st.document}', not in the policy"
+                    others = [d.name for d in base.documents if d.name != by.name]
+                    hint = did_you_mean(st.document, others) or "load that document too"
+                    error("E297", f"supersedes {why}", st.span, hint)
+                    continue
+                clause = None if st.label is None else f"{old.name}/{st.label}"
+                if clause is not None and clause not in ids:
+                    msg = f"supersedes: {old.name} has no clause {st.label}"
+                    error("E297", msg, st.span, did_you_mean(clause, ids))
+                    continue
+                since = by.valid_from or by.issued
+                if since is None:
+                    error(
+                        "E298",
+                        f"{by.name} supersedes {old.name} but has no first day",
+                        st.span,
+                        "give it `valid from DATE` (or `issued DATE`): the old rule stops then",
+                    )
+                    continue
+                start = old.valid_from or old.issued
+                if start is not None and start > since:
+                    error(
+                        "E299",
+                        f"{by.name} (from {since}) cannot supersede {old.name}, which starts "
+                        f"later ({start})",
+                        st.span,
+                        "以此为准 reaches only rules issued before it",
+                    )
+                    continue
+                out.append(Supersession(by.name, old.name, clause, since, st.span))
+    return out
+
+
+def enum_guards(p: ProvisionInfo, base: CheckedPolicy) -> dict[str, frozenset[str]]:
+    """Enum facts ``p``'s conditions require to take given members (``kind = park``,
+    ``title in {a, b}``), as fact name -> the members allowed; only the conjuncts every
+    eligible claim must meet."""
+    out: dict[str, frozenset[str]] = {}
+    for line in p.eligible:
+        for part in _conjuncts(line.condition):
+            fact, members = _guard(part)
+            if fact is not None and _is_guard(base, p.subject, fact, members):
+                out[fact] = out.get(fact, members) & members
+    return out
+
+
+def overlaps(p: ProvisionInfo, q: ProvisionInfo, base: CheckedPolicy) -> bool:
+    """Whether one record may be paid under both ``p`` and ``q`` for the same thing: the
+    same subject entity, an amount base in common (:func:`bases`), and no enum fact that
+    the two require to take different members."""
+    if p.kind != "award" or q.kind != "award" or p.subject is None or p.subject != q.subject:
+        return False
+    if not bases(p, base) & bases(q, base):
+        return False
+    gp, gq = enum_guards(p, base), enum_guards(q, base)
+    return not any(not (gp[f] & gq[f]) for f in gp.keys() & gq.keys())
+
+
+def bases(p: ProvisionInfo, base: CheckedPolicy) -> frozenset[str]:
+    """The money facts ``p``'s amount reads (``entity.fact``): the cost or investment it
+    pays a share of.  Two awards with one in common pay for the same thing."""
+    roots: list[s.Node] = []
+    for st in (p.amount, p.range, p.minimum):
+        if st is not None:
+            roots.append(st)
+    found: set[str] = set()
+    while roots:
+        node = roots.pop()
+        if isinstance(node, s.Name):
+            r = base.resolve(node.parts, p.subject)
+            if r is not None and r.kind == "fact" and r.type.kind == "money":
+                found.add(f"{r.entity}.{r.name}")
+        roots.extend(s.children(node))
+    return frozenset(found)
+
+
+def _overlap_warnings(
+    base: CheckedPolicy, provisions: list[ProvisionInfo], found: Exclusivity
+) -> list[Diagnostic]:
+    said = {frozenset(pair) for g in found.groups for pair in combinations(g.awards, 2)}
+    said |= {frozenset(pair) for k in found.cumulative for pair in combinations(k.awards, 2)}
+    out: list[Diagnostic] = []
+    for p, q in combinations(provisions, 2):
+        if frozenset((p.id, q.id)) in said or not overlaps(p, q, base):
+            continue
+        if found.superseded(p.document, p.clause) or found.superseded(q.document, q.clause):
+            continue
+        clause = base.clause(q.clause)
+        at = q.node.name_span or q.node.span
+        span = at.with_clause(clause.path) if at and clause else at
+        out.append(
+            Diagnostic(
+                "W290",
+                f"{p.name} and {q.name} both pay for each {q.subject} out of "
+                f"{', '.join(sorted(bases(p, base) & bases(q, base)))}, and no exclusive or "
+                f"cumulative statement is between them",
+                span,
+                hint=(
+                    f"if the text says 不重复支持, write `exclusive {p.name}, {q.name} among "
+                    f"{q.subject} keep highest`; if it lets both be paid, `cumulative "
+                    f'{p.name}, {q.name} "the words that say so"`'
+                ),
+                severity="warning",
+            )
+        )
+    return out
+
+
+def _conjuncts(e: s.Expr) -> list[s.Expr]:
+    if isinstance(e, s.And):
+        return _conjuncts(e.left) + _conjuncts(e.right)
+    return [e]
+
+
+def _guard(e: s.Expr) -> tuple[str | None, frozenset[str]]:
+    if isinstance(e, s.Compare) and e.op == "=":
+        left, right = e.left, e.right
+        if isinstance(left, s.Name) and isinstance(right, s.Name) and len(right.parts) == 1:
+            return left.dotted, frozenset(right.parts)
+    if isinstance(e, s.InSet) and not e.negated and isinstance(e.element, s.Name):
+        items = e.container.items if isinstance(e.container, s.SetLit) else ()
+        names = [i.parts for i in items if isinstance(i, s.Name) and len(i.parts) == 1]
+        if items and len(names) == len(items):
+            return e.element.dotted, frozenset(n[0] for n in names)
+    return None, frozenset()
+
+
+def _is_guard(base: CheckedPolicy, subject: str | None, fact: str, members: frozenset[str]) -> bool:
+    """``fact`` is an enum fact of the subject and every one of ``members`` its member."""
+    found = base.resolve(tuple(fact.split(".")), subject)
+    if found is None or found.kind != "fact" or found.type.kind != "enum":
+        return False
+    enum = base.enum(found.type.name or "")
+    return enum is not None and members <= set(enum.member_names)

@@ -1,0 +1,81 @@
+"""Exclusivity in the explanations (issue 11 §6), in Chinese.
+
+One line per decision an exclusive group or a supersession touched (:func:`exclusion_zh`),
+built from :class:`policyrules.decisions_exclusive.Exclusion`: which award won and how much,
+which may still win, which tie is undecided, which document supersedes this one and from
+when; the English line is :meth:`~policyrules.decisions_exclusive.Exclusion.describe`.
+:func:`refused_zh` says in Chinese why a claim was not paid (the evaluator writes English).
+"""
+
+from __future__ import annotations
+
+import re
+
+from .decisions import Decision
+from .decisions_exclusive import Exclusion
+from .runtime.values import format_value
+from .vocab import EXCLUSIVE_RULES, amount_words
+from .words import Words, date_zh
+
+__all__ = ["exclusion_zh", "refused_zh"]
+
+
+def _title(w: Words, provision: str | None) -> str:
+    if provision is None:
+        return ""
+    p = w.provisions.get(provision)
+    title = (p.title if p is not None else None) or provision.rsplit("/", 1)[-1]
+    doc, clause = provision.split("/")[:2]
+    info = w.checked.document(doc)
+    where = (info.number if info is not None and info.number else doc) + " " + _label(clause)
+    return f"{where}“{title}”"
+
+
+def _label(label: str) -> str:
+    return label if label.startswith("(") else f"第{label}条"
+
+
+def _money(x: Exclusion) -> str:
+    if x.other_amount is None:
+        return "金额待定"
+    return amount_words(x.other_kind, format_value(x.other_amount))
+
+
+def exclusion_zh(w: Words, d: Decision) -> str | None:
+    """``不重复支持（按照就高原则）：…`` for ``d``, or ``None`` if no rule touched it."""
+    x = d.exclusivity
+    if x is None:
+        return None
+    if x.outcome == "superseded":
+        doc = w.checked.document(x.clause)
+        name = f"《{doc.title}》" if doc is not None else x.clause
+        day = date_zh(x.since) if x.since is not None else "施行之日"
+        if d.status == "unknown":
+            return (
+                f"以此为准：本条自{day}起由{name}替代；评估日期未给出，无法判断是否仍适用（E424）"
+            )
+        return f"以此为准：本条自{day}起由{name}替代，不再执行"
+    rule = EXCLUSIVE_RULES.get(x.rule, x.rule)
+    other = _title(w, x.other)
+    if x.outcome == "paid":
+        return f"不重复支持（{rule}）：本项支持金额不低于{other}（{_money(x)}），按本项支持"
+    if x.outcome == "not_paid" and x.ledger:
+        return f"不重复支持（{rule}）：同一对象此前已按{other}获得 {_money(x)}，本项不再支持"
+    if x.outcome == "not_paid":
+        return f"不重复支持（{rule}）：同一对象按{other}支持（{_money(x)}），本项不予支持"
+    if x.outcome == "tie":
+        said = f"与{other}金额相同（{_money(x)}），文本未规定如何取舍，待定（E423）"
+        return f"不重复支持（{rule}）：{said}"
+    said = f"{other}尚未确定（{_money(x)}），可能按该项支持，本项金额只是上限"
+    return f"不重复支持（{rule}）：{said}"
+
+
+_NOT_PAID = re.compile(r"not paid \(exclusive, [^)]*\): .*")
+_SUPERSEDED = re.compile(r"superseded by \S+ from \S+ \(以此为准\)")
+
+
+def refused_zh(w: Words, d: Decision, reason: str) -> str | None:
+    """A not-paid or superseded reason of ``d`` in Chinese, or ``None`` for another reason."""
+    if _NOT_PAID.fullmatch(reason) or _SUPERSEDED.fullmatch(reason):
+        return exclusion_zh(w, d)
+    return None
