@@ -33,6 +33,7 @@ from .claims import (
 from .compile import CompiledPolicy, CompiledProvision, Env
 from .conditions import Conditions
 from .fastpath import FastClaims
+from .reserve import reserve_unknown
 from .rows import Row, grant_of
 from .tiers import highest_only, quota_check, quota_ranks, tier_steps
 from .timelimits import TimeLimits
@@ -214,6 +215,9 @@ class _Run(Conditions, TimeLimits, FastClaims):
                 status = "not_eligible"
             elif missing:
                 status = "unknown"
+                held = reserve_unknown(cp, env, path, self.accounts) if kind == "award" else None
+                if held is not None and self.explain:
+                    trace.append(held)
             elif kind == "award":
                 status, extra = "eligible", self.award(cp, inst, env, trace, path)
             elif kind == "deadline":
