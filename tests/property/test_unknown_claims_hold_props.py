@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from tests.strategies import compile_text
 
-from policyrules import Policy
+from policyrules import Money, Policy
 from policyrules.backends.sql import compile_batch
 from policyrules.backends.sql import duckdb as engine
 
@@ -105,9 +105,7 @@ def test_an_unknown_claim_served_later_changes_nothing_before_it() -> None:
     assert got[("d/1/a", "F/P1")] == ("eligible", _money(8000), "exact")
 
 
-def _money(fen: int) -> Any:
-    from policyrules import Money
-
+def _money(fen: int) -> Money:
     return Money(fen)
 
 
@@ -141,7 +139,7 @@ def test_what_is_reported_holds_however_the_unknown_claims_turn_out(
             if status != "eligible":
                 continue
             got = complete[key]
-            assert got[0] == "eligible" and got[2] == "exact", (key, got)
+            assert (got[0], got[2]) == ("eligible", "exact"), (key, got)
             if kind == "exact":
                 assert got[1] == amount, (key, partial[key], got)
             else:
