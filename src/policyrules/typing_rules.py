@@ -18,40 +18,14 @@ from .errors import Span, did_you_mean
 from .model import CheckedPolicy, DocumentInfo
 from .runtime.currency import UNITS
 from .runtime.money import Money
+from .typing_base import BUILTINS, Usage, short_name, unit_hint, verb
 
 MAX_DIGITS = 40
 """Literals have at most this many digits before the point, as money amounts do (E226)."""
 
-__all__ = ["BUILTINS", "ExprTyper", "Usage"]
+__all__ = ["BUILTINS", "MAX_DIGITS", "ExprTyper", "Usage"]
 
 Report = Callable[[str, str, "Span | None", "str | None"], None]
-
-# name -> (min args, max args or None for any)
-BUILTINS: dict[str, tuple[int, int | None]] = {
-    "min": (1, None),
-    "max": (1, None),
-    "sum": (1, 1),
-    "average": (1, 1),
-    "count": (1, 1),
-    "year": (1, 1),
-    "known": (1, 1),
-    "convert": (2, 2),
-    "floor": (1, 1),
-    "ceil": (1, 1),
-    # In a payment schedule (``paid …``) only: the year paid, its index 1..N, a list's entry.
-    "payment_year": (0, 0),
-    "year_index": (0, 0),
-    "this_year": (1, 1),
-}
-
-
-@attrs.define
-class Usage:
-    """The facts, parameters and assumptions an expression reads."""
-
-    facts: set[str] = attrs.field(factory=set)
-    parameters: set[str] = attrs.field(factory=set)
-    assumptions: set[str] = attrs.field(factory=set)
 
 
 class ExprTyper:
@@ -80,9 +54,9 @@ class ExprTyper:
         if not t.comparable(got, want):
             hint = None
             if want == t.BOOL and got.kind == "enum":
-                hint = f"compare it: `{_short(e)} = <member>` or `{_short(e)} in {{...}}`"
+                hint = f"compare it: `{short_name(e)} = <member>` or `{short_name(e)} in {{...}}`"
             if want == t.MONEY and got.kind == "money" and got.unit:
-                hint = f"convert it to 元 at a dated rate: `convert({_short(e)}, RATE)`"
+                hint = f"convert it to 元 at a dated rate: `convert({short_name(e)}, RATE)`"
             self.report(
                 "E205", f"{what} must be {want.describe()}, not {got.describe()}", e.span, hint
             )
@@ -92,9 +66,9 @@ class ExprTyper:
         if got.nullable:
             self.report(
                 "E282",
-                f"{what} needs a value, but {_short(e)} may be none ({got.describe()})",
+                f"{what} needs a value, but {short_name(e)} may be none ({got.describe()})",
                 e.span,
-                f"say what none counts as: `{_short(e)} otherwise ...`",
+                f"say what none counts as: `{short_name(e)} otherwise ...`",
             )
 
     def value_of(self, e: s.Expr, usage: Usage, what: str) -> t.Type:
@@ -181,7 +155,7 @@ class ExprTyper:
                         "E204",
                         f"cannot compare {at.describe()} with {bt.describe()}",
                         e.span,
-                        _unit_hint(at, bt),
+                        unit_hint(at, bt),
                     )
                 elif op not in ("=", "!=") and at.kind in ("bool", "enum", "set", "text"):
                     self.report(
@@ -255,10 +229,10 @@ class ExprTyper:
                 if not t.comparable(at, bt):
                     self.report(
                         "E284",
-                        f"`otherwise` gives {bt.describe()} where {_short(a)} is"
+                        f"`otherwise` gives {bt.describe()} where {short_name(a)} is"
                         f" {attrs.evolve(at, nullable=False).describe()}",
                         b.span,
-                        _unit_hint(at, bt),
+                        unit_hint(at, bt),
                     )
                 got = at if at != t.ANY else bt
                 return attrs.evolve(got, nullable=bt.nullable)
@@ -271,7 +245,7 @@ class ExprTyper:
         if not got.nullable and got != t.ANY:
             self.report(
                 "E283",
-                f"`{word}` on {_short(e)}, which is never none ({got.describe()})",
+                f"`{word}` on {short_name(e)}, which is never none ({got.describe()})",
                 e.span,
                 "declare the fact `T or none` if a firm may state that it does not exist",
             )
@@ -359,7 +333,7 @@ class ExprTyper:
                 "E204",
                 f"the table's keys are {want.describe()}, not {got.describe()}",
                 k.span,
-                _unit_hint(want, got),
+                unit_hint(want, got),
             )
 
     def _members_of(self, enum: t.Type, c: s.SetLit) -> s.SetLit:
@@ -456,7 +430,7 @@ class ExprTyper:
                         "E204",
                         f"{e.func}() mixes {first.describe()} and {a.describe()}",
                         arg.span,
-                        _unit_hint(first, a),
+                        unit_hint(first, a),
                     )
                     return t.ANY
             return self._ordered(e, first)
@@ -489,34 +463,11 @@ class ExprTyper:
         at, bt = self.value_of(a, usage, what), self.value_of(b, usage, what)
         got = t.binary_type(op, at, bt)
         if got is None:
-            hint = _unit_hint(at, bt)
+            hint = unit_hint(at, bt)
             if op == "-" and isinstance(a, s.RateLit) and isinstance(b, s.Of):
                 hint = "a range (10%—30%) is written with `to`: `amount 10% to 30% of BASE`"
             self.report(
-                "E204", f"cannot {_verb(op)} {at.describe()} and {bt.describe()}", span, hint
+                "E204", f"cannot {verb(op)} {at.describe()} and {bt.describe()}", span, hint
             )
             return t.ANY
         return got
-
-
-def _verb(op: str) -> str:
-    return {"+": "add", "-": "subtract", "×": "multiply", "/": "divide"}.get(op, op)
-
-
-def _unit_hint(a: t.Type, b: t.Type) -> str | None:
-    kinds = {a.kind, b.kind}
-    if kinds == {"money", "rate"}:
-        return "a rate applies to money with `of`: `30% of base`"
-    if kinds == {"money", "number"}:
-        return "write the unit after the number: `200 万元`"
-    if "date" in kinds and len(kinds) > 1:
-        return "to count from a date, use a deadline: `due 30 工作日 after DATE`"
-    if kinds == {"duration"}:
-        return "工作日 counts working days; it does not convert to 日, 周 or 月"
-    return None
-
-
-def _short(e: s.Expr) -> str:
-    if isinstance(e, s.Name):
-        return e.dotted
-    return "x"

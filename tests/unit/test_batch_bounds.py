@@ -74,18 +74,21 @@ def agree(body: str, grid: dict[str, list[Any]], ledger: list[Any] | None = None
 def test_a_rate_range_with_the_decided_rate_and_a_cap() -> None:
     got = agree(
         "amount 10% to 30% of base decided r\ncap 50 元 per project",
-        {"base": ["100元", "300元"], "r": [None, "10%", "20%", "31%"]},
+        {"base": [None, "100元", "300元"], "r": [None, "10%", "20%", "31%"]},
     )
-    # (A decided rate with the base missing is left out: the one-by-one path stops on an
-    # assertion there, policyrules.backends.python.amounts._apply.)
-    # F0 = base 100 元, rate undecided: at least 10 元, at most 30 元 (under the 50 元 cap).
-    assert got["F0/P"] == ("eligible", 3000, 1000, "range", ["project.r"], [])
-    # F2 = base 100 元, r 20%: 20 元 exact.
-    assert got["F2/P"][:4] == ("eligible", 2000, None, "exact")
-    # F3 = r 31%, outside the range: undecided (E416), unknown with nothing missing.
-    assert got["F3/P"][:2] == ("unknown", None)
-    # F4 = base 300 元, undecided: 30 元 to min(90, 50) = 50 元.
-    assert got["F4/P"][:4] == ("eligible", 5000, 3000, "range")
+    # F1 = base missing, r 10%: the amount waits for the base (no traceback), at most the
+    # 50 元 cap; only the base is missing, the rate being decided.
+    assert got["F1/P"] == ("eligible", 5000, None, "up_to", ["project.base"], [])
+    # F0 = base and rate missing: both named.
+    assert got["F0/P"][3:5] == ("up_to", ["project.base", "project.r"])
+    # F4 = base 100 元, rate undecided: at least 10 元, at most 30 元 (under the 50 元 cap).
+    assert got["F4/P"] == ("eligible", 3000, 1000, "range", ["project.r"], [])
+    # F6 = base 100 元, r 20%: 20 元 exact.
+    assert got["F6/P"][:4] == ("eligible", 2000, None, "exact")
+    # F7 = r 31%, outside the range: undecided (E416), unknown with nothing missing.
+    assert got["F7/P"][:2] == ("unknown", None)
+    # F8 = base 300 元, undecided: 30 元 to min(90, 50) = 50 元.
+    assert got["F8/P"][:4] == ("eligible", 5000, 3000, "range")
 
 
 def test_a_money_range_against_what_was_granted_before() -> None:

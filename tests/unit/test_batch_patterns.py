@@ -98,11 +98,13 @@ def test_the_refused_clauses_name_their_construct() -> None:
     assert got == REFUSED
 
 
-@pytest.mark.parametrize("case", _cases())
-def test_the_batch_gives_the_cases_decisions(case: WorkedCase) -> None:
-    policy = _policy()
-    facts = policy.read_facts(case.facts)
-    plan, provisions = _plan_for(dict(facts.extra))
+def _both_ways(
+    policy: policyrules.Policy, facts: Any, ledger: Any, extra: dict[str, Any]
+) -> tuple[dict[tuple[str, str], Any], dict[tuple[str, str], Any]]:
+    """The decisions of the awards the batch compiles for ``extra``'s parameters and
+    assumptions, one by one (``want``) and by the batch (``got``), by (provision, subject):
+    status, amount and lower bound in fen, kind, missing facts and parameters, assumptions."""
+    plan, provisions = _plan_for(extra)
     want = {
         (d.provision, d.subject): (
             d.status,
@@ -116,7 +118,6 @@ def test_the_batch_gives_the_cases_decisions(case: WorkedCase) -> None:
         for d in policy.evaluate(facts).decisions
         if d.provision in provisions
     }
-    ledger = policy.read_ledger(facts.extra.get("ledger", []))
     con = engine.connect()
     engine.load_facts(con, policy.checked, facts, ledger)
     engine.run_plan(con, plan)
@@ -124,7 +125,15 @@ def test_the_batch_gives_the_cases_decisions(case: WorkedCase) -> None:
         "SELECT provision, subject, status, amount, amount_min, amount_kind, missing_facts,"
         " missing_parameters, assumptions FROM decisions"
     ).fetchall()
-    got = {(r[0], r[1]): r[2:] for r in rows}
+    return want, {(r[0], r[1]): r[2:] for r in rows}
+
+
+@pytest.mark.parametrize("case", _cases())
+def test_the_batch_gives_the_cases_decisions(case: WorkedCase) -> None:
+    policy = _policy()
+    facts = policy.read_facts(case.facts)
+    ledger = policy.read_ledger(facts.extra.get("ledger", []))
+    want, got = _both_ways(policy, facts, ledger, dict(facts.extra))
     assert got == want
 
 
@@ -149,28 +158,8 @@ def test_the_cases_as_one_registry() -> None:
     # are per firm: no case's firm touches another's).
     policy = _policy()
     facts = policy.read_facts(merged_registry())
-    plan, provisions = _plan_for({})
-    want = {
-        (d.provision, d.subject): (
-            d.status,
-            d.amount.fen if d.amount is not None else None,
-            d.amount_min.fen if d.amount_min is not None else None,
-            d.amount_kind,
-            list(d.missing_facts),
-            list(d.missing_parameters),
-            sorted(a for a, _ in d.assumptions),
-        )
-        for d in policy.evaluate(facts).decisions
-        if d.provision in provisions
-    }
-    con = engine.connect()
-    engine.load_facts(con, policy.checked, facts, policy.read_ledger(facts.extra["ledger"]))
-    engine.run_plan(con, plan)
-    rows = con.execute(
-        "SELECT provision, subject, status, amount, amount_min, amount_kind, missing_facts,"
-        " missing_parameters, assumptions FROM decisions"
-    ).fetchall()
+    want, got = _both_ways(policy, facts, policy.read_ledger(facts.extra["ledger"]), {})
     assert len(want) > 1000
-    assert {(r[0], r[1]): r[2:] for r in rows} == want
+    assert got == want
     kinds = {v[3] for v in want.values()}
     assert kinds == {None, "exact", "range", "up_to"}

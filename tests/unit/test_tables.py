@@ -330,3 +330,24 @@ def test_ledger_table_unknown_column(policy: policyrules.Policy, tmp_path: Path)
     msg = _ledger_refused(policy, tmp_path, f"provision,firm,prodcut,amount\n{LAUNCH},f1,A0,1\n")
     assert "E323" in msg
     assert "did you mean 'product'?" in msg
+
+
+@pytest.mark.parametrize(
+    ("firm_id", "message"),
+    [
+        ('" "', "an id is empty or only white space"),
+        ('"f\x1b1"', "an id holds a control character"),
+        ("", "no id"),
+    ],
+)
+def test_an_owner_id_column_is_checked_row_by_row_where_a_value_is_faulty(
+    policy: policyrules.Policy, tmp_path: Path, firm_id: str, message: str
+) -> None:
+    """An owner's id column is checked once per distinct value; a faulty value is still
+    reported on each row that holds it (rows 2 and 3), with its column."""
+    products = f"id,firm_id\nA1,f1\nA2,{firm_id}\nA3,{firm_id}\n"
+    reg = _write(tmp_path, {"firms.csv": "id\nf1\n", "products.csv": products})
+    msg = _refused(policy, reg)
+    assert "E624" in msg
+    assert f"row 2, column firm_id: {message}" in msg
+    assert f"row 3, column firm_id: {message}" in msg

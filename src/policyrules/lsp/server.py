@@ -91,6 +91,17 @@ class _State:
         doc = self.server.workspace.get_text_document(uri)
         return position_from_client(position, doc.lines, self.server.workspace.position_codec)
 
+    def at(
+        self, params: lsp.HoverParams | lsp.DefinitionParams
+    ) -> tuple[Analysis, str, int, int] | None:
+        """What a request at a position looks up in: the analysis, the file's path, the
+        line and column; ``None`` when the policy has no analysis yet."""
+        uri = params.text_document.uri
+        analysis = self.analysis(uri)
+        if analysis is None:
+            return None
+        return (analysis, self.path_of(uri), *self.position(uri, params.position))
+
 
 def build_server() -> LanguageServer:
     """A language server for ``.rule`` files, not yet started."""
@@ -115,26 +126,19 @@ def build_server() -> LanguageServer:
 
     @server.feature(lsp.TEXT_DOCUMENT_HOVER)
     def hover(ls: LanguageServer, params: lsp.HoverParams) -> lsp.Hover | None:
-        uri = params.text_document.uri
-        analysis = state.analysis(uri)
-        if analysis is None:
-            return None
-        line, col = state.position(uri, params.position)
-        text = hover_markdown(analysis, state.path_of(uri), line, col)
+        at = state.at(params)
+        text = hover_markdown(*at) if at is not None else None
         if text is None:
             return None
         return lsp.Hover(contents=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value=text))
 
     @server.feature(lsp.TEXT_DOCUMENT_DEFINITION)
     def definition(ls: LanguageServer, params: lsp.DefinitionParams) -> lsp.Location | None:
-        uri = params.text_document.uri
-        analysis = state.analysis(uri)
-        if analysis is None:
+        at = state.at(params)
+        span = definition_span(*at) if at is not None else None
+        if at is None or span is None:
             return None
-        line, col = state.position(uri, params.position)
-        span = definition_span(analysis, state.path_of(uri), line, col)
-        if span is None:
-            return None
+        analysis = at[0]
         lines = lines_of(state.text_of(span.file, analysis))
         return lsp.Location(
             uri=uris.from_fs_path(span.file) or span.file,

@@ -95,6 +95,11 @@ class Bounds:
         base = self.base(env) if self.base is not None else None
         decided = self.decided(env) if self.decided is not None else Unknown(frozenset())
         unknown = missing_of(lo, hi, base)
+        if not isinstance(decided, Unknown) and isinstance(base, Unknown):
+            # A decided rate of a base nobody gave: the amount waits for the base (as in
+            # SQL, the range's ends are not needed once the rate is decided).
+            missing |= base.missing
+            return None, base
         if not isinstance(decided, Unknown):
             if unknown is None and not lo <= decided <= hi:
                 shown = format_value(decided, rate=self.base is not None)

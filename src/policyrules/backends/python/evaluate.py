@@ -36,6 +36,7 @@ from .exclusive import Claimed, Verdict, first_pass_claims, plan
 from .exclusive_run import ExclusiveHooks
 from .fastpath import FastClaims
 from .instalments import scheduled_award
+from .reserve import reserve_unknown
 from .rows import Row, grant_of
 from .tiers import highest_only, quota_check, quota_ranks, tier_steps
 from .timelimits import TimeLimits
@@ -236,6 +237,9 @@ class _Run(Conditions, TimeLimits, FastClaims, ExclusiveHooks):
                 status = "not_eligible"
             elif missing:
                 status = "unknown"
+                held = reserve_unknown(cp, env, path, self.accounts) if kind == "award" else None
+                if held is not None and self.explain:
+                    trace.append(held)
             elif kind == "award":
                 status, extra = "eligible", self.award(cp, inst, env, trace, path)
             elif kind == "deadline":

@@ -354,6 +354,8 @@ class FastClaims(Rows):
         if failed:
             return (cp, inst, path, "not_eligible", None, None, (), 0, 0, _NONE, -1, why, used)
         if missing:
+            if any(cap.per for cap in cp.caps):
+                raise Slow  # it holds its bound in the shared caps (.reserve): the general way
             return (cp, inst, path, "unknown", None, None, (), 0, 0, missing, -1, why, used)
         info = cp.info
         accounts = self.accounts

@@ -241,7 +241,7 @@ class AwardSteps:
             [
                 (exp.NEQ(this=col("st0"), expression=lit("ok")), col("st0")),
                 (col("paid"), lit("no")),
-                (any_of(*undecided), lit("undecided")),
+                (any_of(*(u.copy() for u in undecided)), lit("undecided")),
             ],
             lit("ok"),
         )
@@ -279,6 +279,8 @@ class AwardSteps:
                 cols.append(_alias(low_room(c), f"hm{k}", quoted=True))
         if self.p.bounded:
             cols.append(_alias(low_bound(col("al")), "lb", quoted=True))
+        # A claim whose eligibility is unknown is never certain (see win below).
+        known.append(exp.EQ(this=col("st0"), expression=lit("ok")))
         cols.append(_alias(all_of(*known), "cert", quoted=True))
         for c in self.caps:
             rstar = least_known(rstar, col(f"h{c.index}"))
@@ -286,7 +288,15 @@ class AwardSteps:
         cols.append(_alias(rstar, "rstar", quoted=True))
         if self.shared is not None:
             k = self.shared.index
-            win = all_of(exp.EQ(this=col("st"), expression=lit("ok")), not_null(col(f"l{k}")))
+            # A claim whose eligibility is unknown may yet be eligible: it enters the window
+            # as uncertain, holding its bound (as backends/python/reserve.py).
+            maybe = all_of(
+                exp.EQ(this=col("st0"), expression=lit("unknown")),
+                negate(col("paid")),
+                negate(any_of(*undecided)),
+            )
+            ok = exp.EQ(this=col("st"), expression=lit("ok"))
+            win = all_of(any_of(ok, maybe), not_null(col(f"l{k}")))
             if self.shared.cap.year_of is not None:
                 win = all_of(win, not_null(col(f"yr{k}")))
             cols.append(_alias(win, "win", quoted=True))

@@ -1,0 +1,62 @@
+"""What a claim whose eligibility is unknown holds in its shared caps until it is decided.
+
+A claim under a shared cap (``per firm per year``, a pool of several provisions) whose
+conditions cannot be decided yet may still turn out eligible.  It then takes, at most, the
+amount it would get if it were eligible now: that upper bound is counted in each account
+it would draw on as *pending* (an undecided claim's bound, as an ``up to`` claim's is), so
+a later claim under the same cap is reported with what is certain: at most what is left if
+the unknown claim gets nothing, at least what is left once it takes its bound.  The SQL
+batch does the same (``backends/sql/award_steps.py``: the window takes such claims as
+uncertain).
+"""
+
+from __future__ import annotations
+
+from ...result import Step
+from ...runtime.ledger import Accounts
+from ...runtime.money import Money
+from ...runtime.values import Undecided
+from .claims import apply_caps, scope_of
+from .compile import CompiledProvision, Env
+
+__all__ = ["reserve_unknown"]
+
+_Path = tuple[tuple[str, str], ...]
+
+
+def reserve_unknown(
+    cp: CompiledProvision, env: Env, path: _Path, accounts: Accounts
+) -> Step | None:
+    """Count the largest amount the claim of ``cp`` at ``path`` could get, were it eligible,
+    as pending in every account its caps draw on; the trace step that says so, or ``None``
+    when it holds nothing (no shared cap, a one-time award already paid, an amount that
+    cannot be decided, nothing left).  Reads through a scratch copy of ``env``: the facts
+    the bound reads are not the decision's."""
+    if cp.amount is None or not any(cap.per for cap in cp.caps):
+        return None
+    for o in cp.info.once:
+        if accounts.paid_before(cp.info.id, scope_of(path, (o.entity,))):
+            return None  # paid before under a one-time rule: it can take nothing more
+    scratch = env.scratch()
+    try:
+        if cp.bounds is not None:
+            _, value, _ = cp.bounds.requested(scratch, None)
+        else:
+            value = cp.amount(scratch)
+        requested = max(value, Money.zero()) if isinstance(value, Money) else None
+        before = accounts.granted_to(cp.info.id, path)
+        if requested is not None and before:
+            requested = max(requested - before, Money.zero())
+        capped = apply_caps(cp, scratch, path, requested, before, accounts)
+    except Undecided:
+        return None  # undecided even if eligible: as an eligible claim, it holds nothing
+    if capped.amount is None or not capped.keys or not capped.amount:
+        return None
+    subject = "/".join(i for _, i in path)
+    for key in capped.keys:
+        accounts.add(key, subject, capped.amount, certain=False)
+    text = (
+        f"eligibility unknown: holds up to {capped.amount.format_cn()} of its shared caps "
+        "until decided (a later claim under them is reported up to what is left)"
+    )
+    return Step("reserve", text, None)

@@ -1,0 +1,170 @@
+"""A claim whose eligibility is unknown holds its bound in a shared cap (issue 9: nothing
+guessed).
+
+A later claim under the same cap must be reported with what is certain: ``exact`` only when
+it gets that amount however the unknown claims turn out; ``up to`` X when X is what it gets
+if they get nothing.  The oracle: every way of settling the unknown conditions (each
+``ok`` true or false), evaluated with everything known.  The one-by-one path with and
+without explanations (the fast path) and the SQL batch agree decision for decision.
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from tests.strategies import compile_text
+
+from policyrules import Money, Policy
+from policyrules.backends.sql import compile_batch
+from policyrules.backends.sql import duckdb as engine
+
+TEXT = """entity firm "企业"
+  list firms
+entity project "项目"
+  list projects of firm
+  fact ok: bool
+  fact base: money
+  fact on: date
+
+document d "测试"
+
+clause 1
+  quote "q"
+
+  award a
+    for each project
+    eligible when ok
+    amount base
+    cap 100 元 per firm
+    order by on, id
+
+  award b
+    for each project
+    eligible when ok
+    amount base
+    cap 100 元 per firm shared pool
+    order by on, id
+
+  award c
+    for each project
+    eligible when ok
+    amount base
+    cap 100 元 per firm shared pool
+    order by on, id
+"""
+
+_POLICY: list[Policy] = []
+
+
+def policy() -> Policy:
+    if not _POLICY:
+        _POLICY.append(compile_text(TEXT))
+    return _POLICY[0]
+
+
+def _decisions(facts: dict[str, Any], *, explain: bool = True) -> dict[tuple[str, str], Any]:
+    result = policy().evaluate(facts, explain=explain)
+    return {
+        (d.provision, d.subject or ""): (d.status, d.amount, d.amount_kind)
+        for d in result.decisions
+    }
+
+
+def _firm(projects: list[tuple[bool | None, int, int]]) -> dict[str, Any]:
+    out = []
+    for n, (ok, yuan, day) in enumerate(projects, start=1):
+        p: dict[str, Any] = {"id": f"P{n}", "base": f"{yuan} 元", "on": f"2026-01-{day:02d}"}
+        if ok is not None:
+            p["ok"] = ok
+        out.append(p)
+    return {"firms": [{"id": "F", "projects": out}]}
+
+
+def test_a_later_claim_is_up_to_while_an_earlier_one_is_unknown() -> None:
+    """P1 (ok unknown, 80 元) comes first: if eligible it takes 80 of the 100 元 cap.  P2
+    (50 元) gets 50 元 if P1 gets nothing, 100 − 80 = 20 元 if P1 takes its 80: up to 50 元.
+    (Before the fix P2 was reported exactly 50 元.)"""
+    got = _decisions(_firm([(None, 80, 1), (True, 50, 2)]))
+    assert got[("d/1/a", "F/P1")][0] == "unknown"
+    assert got[("d/1/a", "F/P2")] == ("eligible", _money(5000), "up_to")
+
+
+def test_a_later_claim_stays_exact_when_the_cap_has_room_for_both() -> None:
+    """P1 unknown at 50 元, P2 50 元: 50 + 50 = 100 元 fits the 100 元 cap: P2 is exactly
+    50 元 either way."""
+    got = _decisions(_firm([(None, 50, 1), (True, 50, 2)]))
+    assert got[("d/1/a", "F/P2")] == ("eligible", _money(5000), "exact")
+
+
+def test_an_unknown_claim_served_later_changes_nothing_before_it() -> None:
+    """P2 (unknown) is approved after P1: P1 is served first and is exactly 80 元."""
+    got = _decisions(_firm([(True, 80, 1), (None, 80, 2)]))
+    assert got[("d/1/a", "F/P1")] == ("eligible", _money(8000), "exact")
+
+
+def _money(fen: int) -> Money:
+    return Money(fen)
+
+
+_projects = st.lists(
+    st.tuples(
+        st.sampled_from((None, True, False)),
+        st.sampled_from((0, 20, 50, 80, 100, 120)),
+        st.integers(1, 4),
+    ),
+    min_size=1,
+    max_size=4,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(_projects)
+def test_what_is_reported_holds_however_the_unknown_claims_turn_out(
+    projects: list[tuple[bool | None, int, int]],
+) -> None:
+    """An ``exact`` amount is what the claim gets in every settlement of the unknown
+    conditions; an ``up to`` X is at least what it gets in any of them."""
+    partial = _decisions(_firm(projects))
+    assert partial == _decisions(_firm(projects), explain=False)
+    unknown = [n for n, (ok, _, _) in enumerate(projects) if ok is None]
+    for settled in itertools.product((True, False), repeat=len(unknown)):
+        full = list(projects)
+        for n, ok in zip(unknown, settled, strict=True):
+            full[n] = (ok, *projects[n][1:])
+        complete = _decisions(_firm(full))
+        for key, (status, amount, kind) in partial.items():
+            if status != "eligible":
+                continue
+            got = complete[key]
+            assert (got[0], got[2]) == ("eligible", "exact"), (key, got)
+            if kind == "exact":
+                assert got[1] == amount, (key, partial[key], got)
+            else:
+                assert kind == "up_to"
+                assert got[1] <= amount, (key, partial[key], got)
+
+
+@settings(max_examples=25, deadline=None)
+@given(_projects)
+def test_the_sql_batch_holds_the_same_bounds(
+    projects: list[tuple[bool | None, int, int]],
+) -> None:
+    """The SQL batch gives the one-by-one decisions: status, amount, kind."""
+    facts_in = _firm(projects)
+    want = {
+        (p, s): (status, amount.fen if amount is not None else None, kind)
+        for (p, s), (status, amount, kind) in _decisions(facts_in).items()
+    }
+    pol = policy()
+    facts = pol.read_facts(facts_in)
+    con = engine.connect()
+    engine.load_facts(con, pol.checked, facts, pol.read_ledger([]))
+    engine.run_plan(con, compile_batch(pol.checked))
+    rows = con.execute(
+        "SELECT provision, subject, status, amount, amount_kind FROM decisions"
+    ).fetchall()
+    got = {(r[0], r[1]): (r[2], r[3], r[4]) for r in rows}
+    assert got == want
