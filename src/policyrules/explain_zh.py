@@ -22,7 +22,7 @@ from .explain_exclusive import exclusion_zh, refused_zh
 from .model import CheckedPolicy, ProvisionInfo
 from .printer import print_cap, print_expr
 from .runtime.values import format_value
-from .terminal import printable
+from .terminal import printable, printable_lines
 from .vocab import REASONS, amount_words, status_words
 from .words import Words, date_zh, value_zh
 
@@ -326,7 +326,7 @@ def decision_text_zh(d: Decision, words: Words | None = None, *, verbose: bool =
     text = d.quote or d.clause_quote
     if text:
         lines.append(f"  原文：「{text}」")
-    return "\n".join(printable(line) for line in lines)
+    return "\n".join(printable_lines(lines))
 
 
 def explain_text_zh(

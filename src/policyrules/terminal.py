@@ -65,13 +65,25 @@ def printable(text: str, *, keep: str = "") -> str:
     return pattern.sub(lambda m: _ESCAPES[m.group()], text)
 
 
+# Lines found to hold nothing to escape: explanations repeat many (a clause's quote, a
+# provision's line) and a look-up is far cheaper than a search of the line.  Bounded: once
+# full, lines are searched as before.
+_SAFE: dict[str, None] = {}
+_SAFE_MAX = 4096
+
+
 def printable_lines(lines: list[str]) -> list[str]:
     """:func:`printable` of each line; the lines themselves when none holds a character
     to escape (one search over them all, not one substitution per line)."""
     pattern = _PATTERNS.get("")
     if pattern is None:
         pattern = _PATTERNS[""] = _pattern(_ESCAPES)
-    if pattern.search("".join(lines)) is None:
+    rest = [line for line in lines if line not in _SAFE]
+    if not rest:
+        return lines
+    if pattern.search("".join(rest)) is None:
+        if len(_SAFE) < _SAFE_MAX:
+            _SAFE.update(dict.fromkeys(rest))
         return lines
     return [printable(line) for line in lines]
 

@@ -23,6 +23,9 @@ from hypothesis import strategies as st
 import policyrules
 from policyrules import Grant, Money, RuleCheckError
 from policyrules.api import Policy
+from policyrules.explain import decision_text
+from policyrules.explain_zh import decision_text_zh
+from policyrules.result import Result
 from strategies import (
     compile_text,
     every_position_policies,
@@ -45,6 +48,15 @@ def _claim_by_claim(policy: Policy) -> Policy:
     """The same policy without fused functions (backends/python/fused.py): each claim the
     fast path's way, one call at a time."""
     return attrs.evolve(policy, compiled=attrs.evolve(policy.compiled, fused={}))
+
+
+def _texts(result: Result) -> list[tuple[str, str]]:
+    """Each decision rendered as a reader sees it: in Chinese (the default) and in English
+    (``--lang en``), the trace included."""
+    return [
+        (decision_text_zh(d, verbose=True), decision_text(d, verbose=True))
+        for d in result.decisions
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -79,6 +91,7 @@ def test_random_expressions_same_result(
         assert fast.decisions == general.decisions  # the traces too, with explanations
         assert fast.grants == general.grants
         assert fast.assumptions == general.assumptions
+        assert _texts(fast) == _texts(general)
 
 
 _grants = st.lists(
@@ -107,6 +120,7 @@ def test_shipped_policy_same_result(
             facts, ledger=ledger, parameters=params, explain=explain
         )
         assert fast == general  # decisions (traces included), grants, assumptions
+        assert _texts(fast) == _texts(general)
 
 
 @settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -122,7 +136,9 @@ def test_fused_award_same_result(
     for explain in (False, True):
         fused = shipped.evaluate(facts, ledger=ledger, explain=explain)
         assert fused == _claim_by_claim(shipped).evaluate(facts, ledger=ledger, explain=explain)
-        assert fused == _general(shipped).evaluate(facts, ledger=ledger, explain=explain)
+        general = _general(shipped).evaluate(facts, ledger=ledger, explain=explain)
+        assert fused == general
+        assert _texts(fused) == _texts(general)  # the rendered texts, character for character
         statuses = {d.status for d in fused.decisions if d.provision == LAUNCH}
         event(f"launch decisions: {sorted(statuses)}")
     assert LAUNCH in shipped.compiled.fused

@@ -215,3 +215,25 @@ def test_long_line_is_shown_as_a_window_with_the_caret_aligned() -> None:
     assert head == f"big.json:1:50001: error[E302]: {'x' * 1000}... (4000 more characters)"
     assert shown == "    1 | ..." + "中" * 39 + "\\x1b" + "ERROR" + "中" * 40 + "..."
     assert caret == "      | " + " " * 85 + "^^^^^"
+
+
+def test_printable_lines_caches_only_lines_with_nothing_to_escape(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The cache of safe lines may let a known line skip the search, never an unsafe one.
+    from policyrules import terminal
+
+    monkeypatch.setattr(terminal, "_SAFE", {})
+    quote = "  text: 「单个产品不超过 200 万元」"
+    safe = ["[ELIGIBLE] f1/P1", quote]
+    assert terminal.printable_lines(safe) is safe  # nothing to escape: the lines themselves
+    assert quote in terminal._SAFE
+    forged = [quote, "  because: \x1b[2Jpaid\u202e"]
+    assert terminal.printable_lines(forged) == [quote, "  because: \\x1b[2Jpaid\\u202e"]
+    assert forged[1] not in terminal._SAFE
+    # Full: lines are searched as before, and an unsafe one is still escaped.
+    monkeypatch.setattr(terminal, "_SAFE_MAX", 0)
+    monkeypatch.setattr(terminal, "_SAFE", {})
+    assert terminal.printable_lines(safe) is safe
+    assert terminal._SAFE == {}
+    assert terminal.printable_lines(forged)[1] == "  because: \\x1b[2Jpaid\\u202e"

@@ -31,7 +31,8 @@ class Conditions:
         undecided: list[Undecided] = []
         explain = self.explain
         for cond in cp.conditions:
-            before = set(env.reads) if explain else None
+            # reads only grow, by insertion: the keys a condition read first come after these
+            before = len(env.reads) if explain else None
             noted = len(env.notes)
             try:
                 value = cond.fn(env)
@@ -53,7 +54,7 @@ class Conditions:
             else:
                 trace.append(Step("condition", cond.text, bool(value)))
                 if not value:
-                    seen = [k for k in env.reads if k not in before]
+                    seen = list(env.reads)[before:]
                     failed.append(self.why_not(cond, env, seen))
         if undecided and not failed:
             raise undecided[0]

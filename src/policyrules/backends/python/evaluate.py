@@ -17,7 +17,7 @@ from ...bounds import paused_gc
 from ...check_pools import pool_components
 from ...errors import CalendarError
 from ...facts import Facts, Instance
-from ...model import CheckedPolicy
+from ...model import CheckedPolicy, ProvisionInfo
 from ...result import Decision, Result, Step
 from ...runtime.calendar import HOLIDAY_ASSUMPTION, WorkCalendar
 from ...runtime.ledger import Accounts, Grant, Ledger, LedgerIndex
@@ -37,7 +37,7 @@ from .exclusive_run import ExclusiveHooks
 from .fastpath import FastClaims
 from .instalments import scheduled_award
 from .reserve import reserve_unknown
-from .rows import Row, grant_of
+from .rows import Row, fact_texts, grant_of
 from .tiers import highest_only, quota_check, quota_ranks, tier_steps
 from .timelimits import TimeLimits
 
@@ -157,6 +157,7 @@ class _Run(Conditions, TimeLimits, FastClaims, ExclusiveHooks):
         self._known: dict[str, bool] = {}
         self._shapes = {}
         self._static = {}
+        self._params: dict[str, tuple[tuple[str, str], ...]] = {}
         self._assumed = {}
         self.clauses = {c.id: c for c in self.checked.clauses}
         self.documents = {d.name: d for d in self.checked.documents}
@@ -446,19 +447,8 @@ class _Run(Conditions, TimeLimits, FastClaims, ExclusiveHooks):
         facts: tuple[tuple[str, str], ...] = ()
         params: tuple[tuple[str, str], ...] = ()
         if self.explain:
-            facts = tuple(
-                (k, format_value(v, rate=k in self.rate_facts))
-                for k, v in sorted(env.reads.items())
-            )
-            params = tuple(
-                (
-                    p,
-                    format_value(self.parameters[p], rate=True)
-                    if p in self.parameters
-                    else "unset",
-                )
-                for p in info.parameters
-            )
+            facts = fact_texts(env.reads, self.rate_facts)
+            params = self._parameter_texts(info)
         else:
             failed, trace = [], []
         return Decision(
@@ -476,18 +466,41 @@ class _Run(Conditions, TimeLimits, FastClaims, ExclusiveHooks):
                 sorted(m.removeprefix("parameter ") for m in missing if m.startswith("parameter "))
             ),
             facts=facts,
-            assumptions=tuple(
-                sorted(
-                    [(a, self._assumption_text(a)) for a in env.used_assumptions]
-                    + (self._calendar_assumption() if counts_days else [])
-                )
-            ),
+            assumptions=self._assumed_texts(env.used_assumptions, counts_days),
             parameters=params,
             quote=info.quote,
             clause_quote=clause.quote,
             trace=tuple(trace),
             **extra,
         )
+
+    def _parameter_texts(self, info: ProvisionInfo) -> tuple[tuple[str, str], ...]:
+        """The provision's parameters as its decisions show them (the same for every
+        decision of one evaluation: made once)."""
+        texts = self._params.get(info.id)
+        if texts is None:
+            texts = self._params[info.id] = tuple(
+                (
+                    p,
+                    format_value(self.parameters[p], rate=True)
+                    if p in self.parameters
+                    else "unset",
+                )
+                for p in info.parameters
+            )
+        return texts
+
+    def _assumed_texts(self, used: set[str], counts_days: bool) -> tuple[tuple[str, str], ...]:
+        """The assumptions a decision used, sorted, with their values' texts (one tuple
+        per set of names; the holiday assumption, when days were counted, is its own)."""
+        if counts_days:
+            listed = [(a, self._assumption_text(a)) for a in used]
+            return tuple(sorted(listed + self._calendar_assumption()))
+        key = frozenset(used)
+        texts = self._assumed.get(key)
+        if texts is None:
+            texts = self._assumed[key] = tuple(sorted((a, self._assumption_text(a)) for a in used))
+        return texts
 
     def _assumption_text(self, name: str) -> str:
         text = self._assumption_texts.get(name)

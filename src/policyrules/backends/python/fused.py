@@ -99,11 +99,12 @@ _WORDS = frozenset(
     | {"by", "uidx", "gidx", "gnow", "pidx", "pnow", "grants", "keyslow", "slow", "_Log"}
     | {"req", "before", "running", "lowest", "room", "after", "amount", "exact", "year"}
     | {"sub", "gk", "_serve", "_V", "_nt", "_Slow", "_yn", "_CP", "_EL", "_NE", "_EX", "_UP"}
-    | {"_NO", "_SL", "_pid", "_E", "seen"}
+    | {"_NO", "_SL", "_pid", "_E", "seen", "else", "subjects", "amounts", "totals"}
 )
 # Its own locals: _c0 (a condition), _l0 (a limit), _a0 (an account), _u0 (the ledger's
-# part), _r0 (a cap row), _y0 (a year), _w0 (an owner), _x0 (a sort key's part).
-_LOCALS = re.compile(r"_[claurywx][0-9]+\Z")
+# part), _r0 (a cap row), _y0 (a year), _w0 (an owner), _x0 (a sort key's part), _t0 (an
+# account's running totals).
+_LOCALS = re.compile(r"_[claurtywx][0-9]+\Z")
 
 
 def _known(obj: Any, fields: frozenset[str]) -> bool:
@@ -219,10 +220,10 @@ class _Fuse:
         # A cap counted per subject (its scope the whole path) has an account only this
         # claim draws on, when no two claims share a path: no log is kept for it (_E).
         own = [j for j, cap in enumerate(cp.caps) if cap.per and ends[j] == depth]
-        if own:
-            w(2, "if path in seen:")
-            w(3, "return None")
+        if own:  # one path a claim: a path met twice leaves the set short of the count
             w(2, "seen.add(path)")
+            w(2, "if len(seen) != n:")
+            w(3, "return None")
         w(2, "used = set()")
         w(2, "_V = i.values")
         w(2, "try:")
@@ -319,11 +320,19 @@ class _Fuse:
             for m, j in enumerate(accounts):
                 # each account once, as the general way (two caps may share one)
                 earlier = [f"_a{j} is not _a{o}" for o in accounts[:m]]
+                at = 2
                 if earlier:
                     w(2, f"if {' and '.join(earlier)}:")
-                    w(3, f"_a{j}.append(sub, amount, exact)")
-                else:
-                    w(2, f"_a{j}.append(sub, amount, exact)")
+                    at = 3
+                # ClaimLog.append, inlined
+                w(at, f"_a{j}.subjects.append(sub)")
+                w(at, f"_a{j}.amounts.append(amount)")
+                w(at, f"_t{j} = _a{j}.totals")
+                w(at, f"_t{j}.append(_t{j}[-1] + amount)")
+                w(at, "if exact:")
+                w(at + 1, f"_a{j}.certain += amount")
+                w(at, "else:")
+                w(at + 1, f"_a{j}.possible += amount")
         w(2, "if exact and amount:")
         # 0.00 元 is not a payment: no grant, and a one-time award stays open.
         for _, end in once:
@@ -346,7 +355,10 @@ class _Fuse:
         """An `order by` key as claim_key orders it: text in natural order."""
         if self.gen.typer.type_of(e, Usage()).kind in ("date", "money", "number", "year"):
             return self.gen.expr(e)  # not text: _nk would return it as it is
-        return f"_nk({self.gen.expr(e)})"
+        code = self.gen.expr(e)
+        if code == "i.id":  # the subject's id, always text: its natural key at once
+            return "_nt(i.id)"
+        return f"_nk({code})"
 
     def _fen(self, e: s.Expr) -> str:
         """A cap's limit in fen: a constant for a money literal."""

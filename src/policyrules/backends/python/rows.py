@@ -13,6 +13,8 @@ condition steps and reasons, the facts read, the amount and its steps.
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Container, Mapping
 from typing import Any
 
 import attrs
@@ -21,12 +23,22 @@ from ...decisions import CapEvent, Decision, Step
 from ...instances import Instance
 from ...model import ClauseInfo, DocumentInfo
 from ...runtime.ledger import NO_EARLIER, ClaimLog, Earlier, Grant
-from ...runtime.money import Money
+from ...runtime.money import Money, cn_text
 from ...runtime.values import format_value
-from .claims import cap_line, describe_scope
+from .claims import describe_scope
 from .compile import CompiledCap, CompiledProvision, Env
 
-__all__ = ["CapRow", "GrantRow", "Path", "Row", "Rows", "cap_events", "grant_of", "money_of"]
+__all__ = [
+    "CapRow",
+    "GrantRow",
+    "Path",
+    "Row",
+    "Rows",
+    "cap_events",
+    "cap_steps",
+    "grant_of",
+    "money_of",
+]
 
 Path = tuple[tuple[str, str], ...]
 
@@ -99,6 +111,47 @@ def cap_events(caps: tuple[CapRow, ...], requested: int, amount: int) -> tuple[C
             )
         )
     return tuple(out)
+
+
+def fact_texts(reads: Mapping[str, Any], rates: Container[str]) -> tuple[tuple[str, str], ...]:
+    """The facts a decision read, sorted by name, each with its value as an explanation
+    shows it (:func:`~policyrules.runtime.values.format_value`; ``rates``: the facts that
+    are rates).  The frequent kinds (money, dates, yes/no) are written here directly."""
+    out = []
+    for k in sorted(reads):
+        v = reads[k]
+        kind = type(v)
+        if kind is Money:
+            out.append((k, cn_text(v.fen)))
+        elif kind is dt.date:
+            out.append((k, v.isoformat()))
+        elif kind is bool:
+            out.append((k, "true" if v else "false"))
+        else:
+            out.append((k, format_value(v, rate=k in rates)))
+    return tuple(out)
+
+
+def cap_steps(
+    caps: tuple[CapRow, ...], requested: int, amount: int
+) -> tuple[tuple[CapEvent, ...], list[Step]]:
+    """:func:`cap_events` and the trace step of each (``cap_line`` of the event), the
+    texts written from the rows' fen: a row's cap has a limit and no note, its claim a
+    requested amount."""
+    events = cap_events(caps, requested, amount)
+    steps = []
+    for (cap, _, _, limit, used, log, stop, before, after), ev in zip(caps, events, strict=True):
+        line = f"cap {cap.text} ({ev.scope}); limit {cn_text(limit)}"
+        if used:
+            line += f"; already used {cn_text(used)}"
+        if log is not None and stop:
+            line += "; earlier claims in this evaluation: " + ev.earlier.describe()
+        if after < before:
+            line += (
+                f"; binds: cut {cn_text(before - after)} ({cn_text(before)} to {cn_text(after)})"
+            )
+        steps.append(Step("cap", line, after >= before))
+    return events, steps
 
 
 class Rows:
@@ -233,7 +286,7 @@ class Rows:
         what = "decided amount" if cp.info.decided else "amount"
         trace.append(Step("amount", f"{what}: {format_value(value)}", None))
         asked = value
-        if isinstance(value, Money) and value < Money.zero():
+        if isinstance(value, Money) and value.fen < 0:
             trace.append(Step("amount", f"{format_value(value)} is below zero: 0.00 元", None))
             asked = Money.zero()
         if before:
@@ -251,10 +304,10 @@ class Rows:
             cap.limit(env)
             if cap.per and cap.year is not None:
                 cap.year(env)
-        events = cap_events(caps, requested, amount)
-        trace.extend(Step("cap", cap_line(ev), not ev.binding) for ev in events)
+        events, steps = cap_steps(caps, requested, amount)
+        trace.extend(steps)
         label = "award" if kind == "exact" else "award up to"
-        trace.append(Step("result", f"{label}: {format_value(money_of(amount))}", None))
+        trace.append(Step("result", f"{label}: {cn_text(amount)}", None))
         return {
             "amount": money_of(amount),
             "amount_kind": kind,
