@@ -23,8 +23,8 @@ import attrs
 
 from .api import Policy, load
 from .batch import BatchSummary
+from .cli_batch_ledger import LedgerOut, ledger_out, write_ledger_out
 from .errors import Diagnostic, PolicyRulesError
-from .files import check_writable, write_atomic
 from .output import money_cells, write_json
 from .progress import Progress, wanted
 from .provenance import provenance
@@ -42,6 +42,11 @@ def cmd_batch(args: argparse.Namespace) -> int:
     if args.master is not None or args.spark_conf:
         raise _not_spark("--master" if args.master is not None else "--spark-conf")
     policy = load(args.policy)
+    with ledger_out(policy, args.ledger_out, args.ledger) as out:
+        return _batch_duckdb(args, policy, out)
+
+
+def _batch_duckdb(args: argparse.Namespace, policy: Policy, out: LedgerOut | None) -> int:
     ledger = _ledger(args, policy)
     progress = Progress(enabled=wanted(args.quiet))
     started = time.perf_counter()
@@ -56,11 +61,9 @@ def cmd_batch(args: argparse.Namespace) -> int:
             memory_limit=args.memory_limit,
         )
         try:
-            if args.ledger_out is not None:
-                check_writable(Path(args.ledger_out))
             result.write(Path(args.out), args.format, progress, sort=args.sort)
-            if args.ledger_out is not None:
-                write_atomic(Path(args.ledger_out), result.grants_ledger())
+            if out is not None:
+                write_ledger_out(out, policy, result.grants_ledger())
             summary = None if args.quiet else result.summary  # counted from the written file
         finally:
             result.close()
@@ -136,7 +139,7 @@ def _spark_conf(pairs: list[str]) -> dict[str, str]:
 
 def _batch_spark(args: argparse.Namespace) -> int:
     """``--engine spark``: the registry read, run and written by Spark."""
-    from .batch_spark import DEFAULT_MASTER, refuse_input, refuse_options
+    from .batch_spark import refuse_input, refuse_options
 
     refuse_options(
         memory_limit=args.memory_limit,
@@ -147,9 +150,16 @@ def _batch_spark(args: argparse.Namespace) -> int:
     conf = _spark_conf(args.spark_conf)
     refuse_input(args.input)
     policy = load(args.policy)
+    with ledger_out(policy, args.ledger_out, args.ledger) as out:
+        return _spark_run(args, policy, conf, out)
+
+
+def _spark_run(
+    args: argparse.Namespace, policy: Policy, conf: dict[str, str], out: LedgerOut | None
+) -> int:
+    from .batch_spark import DEFAULT_MASTER
+
     ledger = _ledger(args, policy)
-    if args.ledger_out is not None:
-        check_writable(Path(args.ledger_out))
     progress = Progress(enabled=wanted(args.quiet))
     started = time.perf_counter()
     try:
@@ -166,8 +176,8 @@ def _batch_spark(args: argparse.Namespace) -> int:
         )
         try:
             result.write(args.out, args.format, progress, sort=args.sort)
-            if args.ledger_out is not None:
-                write_atomic(Path(args.ledger_out), result.grants_ledger(args.out))
+            if out is not None:
+                write_ledger_out(out, policy, result.grants_ledger(args.out))
             summary = result.summary
         finally:
             result.close()

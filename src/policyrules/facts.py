@@ -265,8 +265,8 @@ def read_facts_source(
             try:
                 shape = _Reader(policy, "", None).shape
                 facts = read_columns(policy, data, shape, _TOP_KEYS, tally, owned=True, spell=True)
-            except (Doubt, ValueError):  # ValueRefused, or an int too long to spell
-                pass
+            except (Doubt, ValueError, RecursionError):  # ValueRefused, an int too long to
+                pass  # spell, or a value nested too deep to spell: the rule reports it (E308)
             else:
                 # ``colons`` counts those inside strings too: then the pairs are counted.
                 pairs = tally.entries == colons or tally.entries == json_pairs(raw)
