@@ -41,7 +41,7 @@ from .output import add_format, write_decisions, write_json, write_jsonl
 from .parse import parse
 from .printer import print_module
 from .provenance import provenance
-from .reading import Limits, read_pairs, read_scalar
+from .reading import Limits, read_as_of, read_pairs
 from .result import check_lang
 from .summary import measure_summary, reader_note, summary_text
 from .terminal import json_printable, printable
@@ -134,7 +134,7 @@ def cmd_fmt(args: argparse.Namespace) -> int:
 def _evaluate(args: argparse.Namespace, policy: Policy, *, commit: bool = False) -> Any:
     args.limits = _limits(args)
     if args.as_of is not None:  # one rule for values typed on the command line
-        args.as_of = read_scalar(args.as_of)
+        args.as_of = read_as_of(args.as_of)
     return evaluate_with_ledger(
         args,
         policy,

@@ -28,7 +28,7 @@ from .errors import Diagnostic, PolicyRulesError
 from .output import money_cells, write_json
 from .progress import Progress, wanted
 from .provenance import provenance
-from .reading import read_pairs, read_scalar
+from .reading import read_as_of, read_pairs
 from .runtime.ledger import Ledger
 from .store import LedgerStore, is_store
 from .terminal import printable
@@ -56,7 +56,7 @@ def _batch_duckdb(args: argparse.Namespace, policy: Policy, out: LedgerOut | Non
             ledger=ledger,
             parameters=read_pairs(args.set, "--set"),
             assumptions=read_pairs(args.assume, "--assume"),
-            as_of=None if args.as_of is None else read_scalar(args.as_of),
+            as_of=None if args.as_of is None else read_as_of(args.as_of),
             progress=progress,
             memory_limit=args.memory_limit,
         )
@@ -93,7 +93,7 @@ def _done(
         if args.summary_format == "json":
             made = provenance(
                 policy,
-                as_of=None if args.as_of is None else read_scalar(args.as_of),
+                as_of=None if args.as_of is None else read_as_of(args.as_of),
                 parameters=read_pairs(args.set, "--set"),
                 assumptions=read_pairs(args.assume, "--assume"),
             )
@@ -168,7 +168,7 @@ def _spark_run(
             ledger=ledger,
             parameters=read_pairs(args.set, "--set"),
             assumptions=read_pairs(args.assume, "--assume"),
-            as_of=None if args.as_of is None else read_scalar(args.as_of),
+            as_of=None if args.as_of is None else read_as_of(args.as_of),
             progress=progress,
             engine="spark",
             master=DEFAULT_MASTER if args.master is None else args.master,

@@ -21,7 +21,7 @@ from .diff_batch import ROW_COLUMNS, what_if_batch
 from .errors import Diagnostic, PolicyRulesError
 from .output import add_format, write_csv, write_json, write_jsonl, write_rows
 from .provenance import provenance
-from .reading import Limits, read_pairs, read_scalar
+from .reading import Limits, read_as_of, read_pairs
 from .runtime.ledger import Ledger
 from .store import LedgerStore, is_store
 from .tables import looks_like_duckdb
@@ -73,7 +73,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
                 hint="give at least one --set PARAM=VALUE or --assume NAME=VALUE",
             )
         )
-    as_of = None if args.as_of is None else read_scalar(args.as_of)
+    as_of = None if args.as_of is None else read_as_of(args.as_of)
     policy = load(args.policy)
     ledger = _ledger(args.ledger, policy)
     try:

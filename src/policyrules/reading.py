@@ -73,6 +73,7 @@ __all__ = [
     "read_data",
     "read_json_unchecked",
     "read_pairs",
+    "read_as_of",
     "read_scalar",
     "read_text",
     "spelled",
@@ -507,6 +508,25 @@ def read_scalar(text: str) -> Any:
     if stripped in ("null", "Null", "NULL", "~", ""):
         return None
     return YamlNumeral(stripped) if _YAML_NUMBER.fullmatch(stripped) else stripped
+
+
+def read_as_of(text: str) -> Any:
+    """``--as-of`` as typed, read by :func:`read_scalar`; the date itself is checked where
+    ``as_of`` is (``YYYY-MM-DD`` only, E313).
+
+    :raises PolicyRulesError: (E313) for an empty value, which would otherwise read as no
+        date at all (``--as-of ""`` is a mistake, not "today")."""
+    value = read_scalar(text)
+    if value is None:
+        raise PolicyRulesError(
+            Diagnostic(
+                "E313",
+                f"--as-of {text!r}: not a date",
+                hint="write the day of the evaluation as YYYY-MM-DD, e.g. 2026-05-01, "
+                "or leave --as-of out",
+            )
+        )
+    return value
 
 
 def read_pairs(items: Iterable[str], flag: str) -> dict[str, Any]:

@@ -24,7 +24,7 @@ _POLICY = """\
 entity firm "企业"
   list firms
   fact name: text "名称"
-  fact years: set of number "年份"
+  fact report_years: set of number "年份"
 
 entity product "产品"
   list products of firm
@@ -46,7 +46,7 @@ def _facts(tmp_path: Path, key: str, inner: str, depth: int) -> Path:
 
 @pytest.mark.parametrize("depth", [500, 5000])
 @pytest.mark.parametrize("inner", ["", "1", '"x"', '{"a": 1}'])
-@pytest.mark.parametrize("key", ["name", "years"])
+@pytest.mark.parametrize("key", ["name", "report_years"])
 def test_a_fact_nested_deep_is_e308_never_a_traceback(
     policy: Policy, tmp_path: Path, key: str, inner: str, depth: int
 ) -> None:
@@ -86,7 +86,7 @@ def test_command_line_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     depth=st.integers(min_value=1, max_value=1500),
     bound=st.integers(min_value=2, max_value=2000),
     inner=st.sampled_from(["", "1", "-7", '"x"', "true", "null", '{"k": [1]}']),
-    key=st.sampled_from(["name", "years"]),
+    key=st.sampled_from(["name", "report_years"]),
 )
 def test_any_depth_any_bound_is_read_or_a_facts_error(
     policy: Policy,
@@ -106,3 +106,21 @@ def test_any_depth_any_bound_is_read_or_a_facts_error(
     except FactsError as exc:
         code = exc.code
     assert (code == "E308") == (3 + depth > bound)
+
+
+
+@pytest.mark.parametrize("as_of", ["", "  ", "null", "~"])
+def test_an_empty_as_of_is_refused_not_read_as_no_date(
+    as_of: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--as-of ""` is a mistake, not "no date": E313 with the YYYY-MM-DD hint (issue 9 §1,
+    one definition of a date), never an evaluation without a day."""
+    rule = tmp_path / "rule"
+    rule.mkdir()
+    (rule / "p.rule").write_text(_POLICY, "utf-8")
+    facts = tmp_path / "f.json"
+    facts.write_text('{"firms": []}', "utf-8")
+    assert main(["eval", str(rule), str(facts), "--as-of", as_of]) == 2
+    err = capsys.readouterr().err
+    assert "error[E313]" in err and "YYYY-MM-DD" in err
+    assert "Traceback" not in err
