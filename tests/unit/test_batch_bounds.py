@@ -74,10 +74,8 @@ def agree(body: str, grid: dict[str, list[Any]], ledger: list[Any] | None = None
 def test_a_rate_range_with_the_decided_rate_and_a_cap() -> None:
     got = agree(
         "amount 10% to 30% of base decided r\ncap 50 元 per project",
-        {"base": ["100元", "300元"], "r": [None, "10%", "20%", "31%"]},
+        {"base": ["100元", "300元", None], "r": [None, "10%", "20%", "31%"]},
     )
-    # (A decided rate with the base missing is left out: the one-by-one path stops on an
-    # assertion there, policyrules.backends.python.amounts._apply.)
     # F0 = base 100 元, rate undecided: at least 10 元, at most 30 元 (under the 50 元 cap).
     assert got["F0/P"] == ("eligible", 3000, 1000, "range", ["project.r"], [])
     # F2 = base 100 元, r 20%: 20 元 exact.
@@ -86,6 +84,9 @@ def test_a_rate_range_with_the_decided_rate_and_a_cap() -> None:
     assert got["F3/P"][:2] == ("unknown", None)
     # F4 = base 300 元, undecided: 30 元 to min(90, 50) = 50 元.
     assert got["F4/P"][:4] == ("eligible", 5000, 3000, "range")
+    # F10 = base missing, r 20% decided: the amount waits on the base (unknown, up to the
+    # 50 元 cap), never a traceback.
+    assert got["F10/P"] == ("eligible", 5000, None, "up_to", ["project.base"], [])
 
 
 def test_a_money_range_against_what_was_granted_before() -> None:
@@ -145,12 +146,17 @@ def test_a_year_fact_in_a_condition_and_a_cap_year() -> None:
     assert got["F0/P"][0] == "unknown"
 
 
-def test_a_bound_under_a_cap_shared_with_other_claims_is_refused() -> None:
-    policy = compile_text(HEAD + "    amount base\n    minimum 5 元\n    cap 9 元 per firm\n")
+def test_a_raised_cap_under_a_cap_shared_with_other_claims_is_refused() -> None:
+    policy = compile_text(
+        HEAD + "    amount base\n    cap 5 元 per project\n      unless ok raise to 7 元\n"
+        "    cap 9 元 per firm\n"
+    )
     with pytest.raises(BatchCompileError) as info:
         compile_batch(policy.checked)
-    assert info.value.code == "E610"
-    assert "d/1/a: a `minimum` in an award under the cap shared" in str(info.value)
+    assert info.value.code == "E616"
+    assert "d/1/a: a cap with exceptions (`unless … raise to`) in an award under the cap" in str(
+        info.value
+    )
 
 
 # ---- quotients ---------------------------------------------------------------------------

@@ -96,6 +96,9 @@ class Bounds:
         decided = self.decided(env) if self.decided is not None else Unknown(frozenset())
         unknown = missing_of(lo, hi, base)
         if not isinstance(decided, Unknown):
+            if isinstance(base, Unknown):  # a decided rate of a base not known: unknown
+                missing |= base.missing
+                return None, base
             if unknown is None and not lo <= decided <= hi:
                 shown = format_value(decided, rate=self.base is not None)
                 raise Undecided(

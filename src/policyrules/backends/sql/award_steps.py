@@ -2,7 +2,7 @@
 
 ``<p>``: the rows (:func:`.rows.rows_step`) with the amount ``a``, order keys ``o<j>``, cap
 limits ``l<k>``, years ``y<k>`` and the flags of their lists of names (:mod:`.names`);
-``<p>_b``: joined to the ledger (granted before, paid once, used per cap: one sum of the
+``<p>_q``, for a quota: the ranks counted over every row (:mod:`.quotas`); ``<p>_b``: joined to the ledger (granted before, paid once, used per cap: one sum of the
 ledger per join key); ``<p>_c``: status, the amount requested, each cap's room when it
 depends on no other claim (``h<k>``), and the pool key of the shared cap; the pool's window
 (:func:`.pools.pool_window`) joined back by the path's ids (``<p>_j``); ``<p>_d<k>``: the
@@ -35,6 +35,7 @@ from .grants import grant_select
 from .names import names_out
 from .outputs import decision_row
 from .plan import Step
+from .quotas import quota_counts, quota_rank, quota_status
 from .rows import chain_of, rows_step
 from .sqlbits import (
     BIGINT,
@@ -105,6 +106,8 @@ class AwardSteps:
         self.raised = [c for c in caps if c.cap.exceptions]
         self.special = p.bounded or bool(self.raised)
         refuse_shared(p, self.shared, bool(self.raised))
+        self.rank = quota_rank(ec, p)  # 择优支持不超过 N 个: the rank, ``qr`` (see .quotas)
+        self.ranked = f"{name}_q" if self.rank is not None else name
 
     # ---- rows, ledger, rooms -----------------------------------------------------------
 
@@ -126,12 +129,17 @@ class AwardSteps:
                 values[f"l{k}"], values[f"m{k}"], values[f"x{k}"] = cap_limit(self.ec, c.cap, p.id)
             if c.cap.per and c.cap.year_of is not None:
                 values[f"y{c.index}"] = c.cap.year_of
+        if self.rank is not None:
+            values["qr"] = self.rank
         if "a" not in values:  # pragma: no cover - the checker requires an amount
             raise self.ec.fail(s.Name(("amount",)), "an award with no amount")
         rows = rows_step(name, self.policy, p, self.ec, values)
         self.lists = rows.lists
         self._lift_constants(rows.select)
-        return [(name, rows.select), (f"{name}_b", self._ledger()), (f"{name}_c", self._rooms())]
+        steps: list[Step] = [(name, rows.select)]
+        if self.rank is not None:
+            steps.append((self.ranked, quota_counts(name)))
+        return [*steps, (f"{name}_b", self._ledger()), (f"{name}_c", self._rooms())]
 
     _LISTS = ("_mf", "_mp", "_as", "_un")
 
@@ -202,7 +210,7 @@ class AwardSteps:
             if year is not None:
                 extra.append(_alias(self._year(c), f"yr{c.index}", quoted=True))
         star = exp.Column(this=exp.Star(), table=exp.to_identifier("r", quoted=True))
-        q = exp.select(star, *extra).from_(_alias(_t(self.name), "r", quoted=True), copy=False)
+        q = exp.select(star, *extra).from_(_alias(_t(self.ranked), "r", quoted=True), copy=False)
         for n, (key, sums) in enumerate(groups.items()):
             alias = f"lg{n}"
             scope_names, year_of = key
@@ -245,6 +253,8 @@ class AwardSteps:
             ],
             lit("ok"),
         )
+        if self.rank is not None:  # the quota, after the conditions, before the rest
+            st = quota_status(self.p, st)
         amount = col("a")
         req = case(
             [(is_null(amount), _cast(exp.Null(), BIGINT))],
@@ -256,17 +266,20 @@ class AwardSteps:
             _alias(req, "req", quoted=True),
         ]
         known: list[exp.Expr] = [not_null(amount)]
+        caps_known: list[exp.Expr] = []
         rstar: exp.Expr | None = None
         for c in self.caps:
             k = c.index
             lim = col(f"l{k}")
             known.append(not_null(lim))
+            caps_known.append(not_null(lim.copy()))
             whens: list[tuple[exp.Expr, exp.Expr]] = [(is_null(lim), _cast(exp.Null(), BIGINT))]
             if not c.cap.per:
                 room: exp.Expr = greatest(exp.Sub(this=lim, expression=col("before")), num(0))
             else:
                 if c.cap.year_of is not None:
                     known.append(not_null(col(f"yr{k}")))
+                    caps_known.append(not_null(col(f"yr{k}")))
                     whens.append((is_null(col(f"yr{k}")), greatest(lim, num(0))))
                 room = (
                     _cast(exp.Null(), BIGINT)
@@ -285,6 +298,7 @@ class AwardSteps:
         rstar = least_known(rstar, col("req")) if rstar is not None else col("req")
         cols.append(_alias(rstar, "rstar", quoted=True))
         if self.shared is not None:
+            cols.append(_alias(self._floor(caps_known, rstar), "fstar", quoted=True))
             k = self.shared.index
             win = all_of(exp.EQ(this=col("st"), expression=lit("ok")), not_null(col(f"l{k}")))
             if self.shared.cap.year_of is not None:
@@ -292,6 +306,22 @@ class AwardSteps:
             cols.append(_alias(win, "win", quoted=True))
         # st is computed above from the same columns; repeat it for the window filter
         return exp.select(*cols).from_(_t(f"{self.name}_b"), copy=False)
+
+    def _floor(self, caps_known: list[exp.Expr], rstar: exp.Expr) -> exp.Expr:
+        """``fstar``, the claim's lower bound before its shared cap (NULL: it can never be
+        exact): its amount after the other caps when certain; with bounds (no cap's limit
+        nor year unknown), the least of its lower bound ``lb`` and that amount."""
+        certain = case([(col("cert"), rstar.copy())], _cast(exp.Null(), BIGINT))
+        if not self.p.bounded:
+            return certain
+        lb = col("lb")
+        return case(
+            [
+                (negate(all_of(*(c.copy() for c in caps_known))), _cast(exp.Null(), BIGINT)),
+                (not_null(lb), least_known(lb, rstar)),
+            ],
+            certain,
+        )
 
     def _year_cols(self) -> set[str]:
         return {f"y{c.index}" for c in self.years}
@@ -431,6 +461,12 @@ class AwardSteps:
         final = exp.select(*row).from_(_t(f"{name}_f"), copy=False)
         return steps, final, grant_select(self.p.id, self.name, self.chain, self.entities)
 
+    def _unknown(self, x: str) -> exp.Expr:
+        """The names an unknown decision misses: the conditions', and an unknown rank's."""
+        if self.rank is None:
+            return self.ref(f"c_{x}")
+        return _sorted([self.ref(f"c_{x}"), self.ref(f"qr_{x}")])
+
     def _decision_row(self) -> list[exp.Expr]:
         """The decision columns (:data:`DECISION_COLUMNS`) from the award's last rows."""
         st = col("st")
@@ -481,10 +517,13 @@ class AwardSteps:
             **({"amount_min": col("amount_min")} if self.special else {}),
             "binding_caps": _if_list(ok.copy(), names_out(binding, ordered=True)),
             "missing_facts": case(
-                [(unknown, self.ref("c_mf")), (inexact, _sorted(award_parts["mf"]))], _empty()
+                [(unknown, self._unknown("mf")), (inexact, _sorted(award_parts["mf"]))], _empty()
             ),
             "missing_parameters": case(
-                [(unknown.copy(), self.ref("c_mp")), (inexact.copy(), _sorted(award_parts["mp"]))],
+                [
+                    (unknown.copy(), self._unknown("mp")),
+                    (inexact.copy(), _sorted(award_parts["mp"])),
+                ],
                 _empty(),
             ),
             "assumptions": _sorted(

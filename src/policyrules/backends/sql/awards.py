@@ -171,6 +171,7 @@ def window_steps(
     *,
     tail: bool = True,
     ranked: bool = False,
+    bounded: bool = False,
 ) -> list[Step]:
     """One pool's claims (``parts``: rows with the columns ``ids`` naming the claim (the
     scope's ids ``sc_*``, the rest of its path ``j_*``, ``pr`` the provision when the pool
@@ -232,6 +233,10 @@ def window_steps(
     union: exp.Expr = parts[0]
     for q in parts[1:]:
         union = exp.Union(this=union, expression=q, distinct=False)
+    if bounded:  # a claim with bounds: the general rule (fstar), see .bounded_pool
+        from .bounded_pool import bounded_window
+
+        return bounded_window(name, union, part_by, order, ids)
     w0, w1, w2, w3 = (f"{name}_w{i}" for i in range(4))
     steps: list[Step] = [(w0, union)]
     certain_r = case([(col("cert"), col("rstar"))], _cast(exp.Null(), BIGINT))

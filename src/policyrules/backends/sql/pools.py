@@ -76,7 +76,7 @@ def pool_window(name: str, claims: list[AwardSteps], pool: str) -> list[Step]:
         year = col(f"yr{k}") if c.cap.year_of is not None else _cast(exp.Null(), INTEGER)
         sel.append(_alias(year, "yr", quoted=True))
         sel.append(_alias(exp.Sub(this=col(f"l{k}"), expression=col(f"u{k}")), "room", quoted=True))
-        sel += [col("rstar"), col("cert")]
+        sel += [col("rstar"), col("cert"), col("fstar")]
         unique = False  # an earlier order key tells every claim of a partition apart
         for j in range(len(aw.p.order)):
             und = aw.ref(f"o{j}_un")
@@ -114,4 +114,7 @@ def pool_window(name: str, claims: list[AwardSteps], pool: str) -> list[Step]:
         aw.window_name = name
         aw.window_ranked = multi
     ids = (["pr"] if multi else []) + [f"sc_{e.name}" for e in scope] + [f"j_{n}" for n in below]
-    return steps + window_steps(name, parts, scope, kinds, ids, tail=tail, ranked=multi)
+    bounded = any(aw.p.bounded for aw in claims)
+    return steps + window_steps(
+        name, parts, scope, kinds, ids, tail=tail, ranked=multi, bounded=bounded
+    )
