@@ -2,9 +2,10 @@
 
 ``<p>``: the rows (:func:`.rows.rows_step`) with the amount ``a``, order keys ``o<j>``, cap
 limits ``l<k>``, years ``y<k>`` and the flags of their lists of names (:mod:`.names`);
-``<p>_q``, for a quota: the ranks counted over every row (:mod:`.quotas`); ``<p>_b``: joined to the ledger (granted before, paid once, used per cap: one sum of the
-ledger per join key); ``<p>_c``: status, the amount requested, each cap's room when it
-depends on no other claim (``h<k>``), and the pool key of the shared cap; the pool's window
+``<p>_q``, for a quota: the ranks counted over every row (:mod:`.quotas`); ``<p>_b``:
+joined to the ledger (granted before, paid once, used per cap: one sum of the ledger per
+join key); ``<p>_c``: status, the amount requested, each cap's room when it depends on no
+other claim (``h<k>``), and the pool key of the shared cap; the pool's window
 (:func:`.pools.pool_window`) joined back by the path's ids (``<p>_j``); ``<p>_d<k>``: the
 running amount after cap k and the lowest; ``<p>_e``: amount, kind, binding cap flags;
 ``<p>_f``, the one step stored: what the decisions and the grants read (the decisions
@@ -29,6 +30,7 @@ from .awards import (
     lit,
     num,
 )
+from .bounded_pool import floor_column
 from .bounds import bounded_amount, cap_limit, interval_columns, low_bound, low_room, refuse_shared
 from .exprs import ExprCompiler, SqlValue
 from .grants import grant_select
@@ -298,7 +300,8 @@ class AwardSteps:
         rstar = least_known(rstar, col("req")) if rstar is not None else col("req")
         cols.append(_alias(rstar, "rstar", quoted=True))
         if self.shared is not None:
-            cols.append(_alias(self._floor(caps_known, rstar), "fstar", quoted=True))
+            fstar = floor_column(self.p.bounded, caps_known, rstar)
+            cols.append(_alias(fstar, "fstar", quoted=True))
             k = self.shared.index
             win = all_of(exp.EQ(this=col("st"), expression=lit("ok")), not_null(col(f"l{k}")))
             if self.shared.cap.year_of is not None:
@@ -306,22 +309,6 @@ class AwardSteps:
             cols.append(_alias(win, "win", quoted=True))
         # st is computed above from the same columns; repeat it for the window filter
         return exp.select(*cols).from_(_t(f"{self.name}_b"), copy=False)
-
-    def _floor(self, caps_known: list[exp.Expr], rstar: exp.Expr) -> exp.Expr:
-        """``fstar``, the claim's lower bound before its shared cap (NULL: it can never be
-        exact): its amount after the other caps when certain; with bounds (no cap's limit
-        nor year unknown), the least of its lower bound ``lb`` and that amount."""
-        certain = case([(col("cert"), rstar.copy())], _cast(exp.Null(), BIGINT))
-        if not self.p.bounded:
-            return certain
-        lb = col("lb")
-        return case(
-            [
-                (negate(all_of(*(c.copy() for c in caps_known))), _cast(exp.Null(), BIGINT)),
-                (not_null(lb), least_known(lb, rstar)),
-            ],
-            certain,
-        )
 
     def _year_cols(self) -> set[str]:
         return {f"y{c.index}" for c in self.years}

@@ -30,14 +30,13 @@ from __future__ import annotations
 
 import sqlglot.expressions as exp
 
-from ...model import EntityInfo
 from .awards import col, greatest, least_known, num
 from .plan import Step
-from .sqlbits import BIGINT, all_of, any_of, case, is_null, not_null
+from .sqlbits import BIGINT, all_of, any_of, case, is_null, negate, not_null
 from .sqlbits import alias as _alias
 from .sqlbits import cast as _cast
 
-__all__ = ["bounded_window"]
+__all__ = ["bounded_window", "floor_column"]
 
 
 def _t(name: str) -> exp.Table:
@@ -139,9 +138,19 @@ def bounded_window(
     return [(f"{name}_w0", union), (b0, first), (b1, second), (b2, third), (name, last)]
 
 
-def scope_partition(scope: tuple[EntityInfo, ...]) -> list[exp.Expr]:
-    """The partition of a pool's window: the scope's ids and the year."""
-    return [col(f"sc_{e.name}") for e in scope] + [col("yr")]
-
-
-__all__ += ["scope_partition"]
+def floor_column(bounded: bool, caps_known: list[exp.Expr], rstar: exp.Expr) -> exp.Expr:
+    """``fstar`` of a claim's rows (columns ``cert``, ``lb``): its lower bound before its
+    shared cap, NULL when it can never be exact — its amount after the other caps
+    (``rstar``) when certain; with bounds (every cap's limit and year known), the least of
+    its lower bound ``lb`` and that amount."""
+    certain = case([(col("cert"), rstar.copy())], _cast(exp.Null(), BIGINT))
+    if not bounded:
+        return certain
+    lb = col("lb")
+    return case(
+        [
+            (negate(all_of(*(c.copy() for c in caps_known))), _cast(exp.Null(), BIGINT)),
+            (not_null(lb), least_known(lb, rstar)),
+        ],
+        certain,
+    )

@@ -13,7 +13,8 @@ import sqlglot.expressions as exp
 
 from ...model import EntityInfo
 from .award_steps import AwardSteps
-from .awards import col, lit, provision_rank, window_steps
+from .awards import col, lit, provision_rank, window_order, window_steps
+from .bounded_pool import bounded_window
 from .plan import Step
 from .rows import natural_keys, natural_sql, path_key_sql
 from .sqlbits import INTEGER, VARCHAR, case
@@ -114,7 +115,10 @@ def pool_window(name: str, claims: list[AwardSteps], pool: str) -> list[Step]:
         aw.window_name = name
         aw.window_ranked = multi
     ids = (["pr"] if multi else []) + [f"sc_{e.name}" for e in scope] + [f"j_{n}" for n in below]
-    bounded = any(aw.p.bounded for aw in claims)
-    return steps + window_steps(
-        name, parts, scope, kinds, ids, tail=tail, ranked=multi, bounded=bounded
-    )
+    if any(aw.p.bounded for aw in claims):  # the general rule: see .bounded_pool
+        part_by, order = window_order(scope, kinds, tail=tail, ranked=multi)
+        union: exp.Expr = parts[0]
+        for q in parts[1:]:
+            union = exp.Union(this=union, expression=q, distinct=False)
+        return steps + bounded_window(name, union, part_by, order, ids)
+    return steps + window_steps(name, parts, scope, kinds, ids, tail=tail, ranked=multi)
