@@ -148,12 +148,17 @@ def test_a_year_fact_in_a_condition_and_a_cap_year() -> None:
     assert got["F0/P"][0] == "unknown"
 
 
-def test_a_bound_under_a_cap_shared_with_other_claims_is_refused() -> None:
-    policy = compile_text(HEAD + "    amount base\n    minimum 5 元\n    cap 9 元 per firm\n")
+def test_a_raised_cap_under_a_cap_shared_with_other_claims_is_refused() -> None:
+    policy = compile_text(
+        HEAD + "    amount base\n    cap 5 元 per project\n      unless ok raise to 7 元\n"
+        "    cap 9 元 per firm\n"
+    )
     with pytest.raises(BatchCompileError) as info:
         compile_batch(policy.checked)
-    assert info.value.code == "E610"
-    assert "d/1/a: a `minimum` in an award under the cap shared" in str(info.value)
+    assert info.value.code == "E616"
+    assert "d/1/a: a cap with exceptions (`unless … raise to`) in an award under the cap" in str(
+        info.value
+    )
 
 
 # ---- quotients ---------------------------------------------------------------------------

@@ -27,8 +27,6 @@ DIRECTORY = Path(__file__).resolve().parents[2] / "policies" / "patterns"
 
 # The clauses the batch still refuses, with the code it names (issue 11: by name).
 REFUSED = {
-    "patterns_amounts/3": "E610",
-    "patterns_tiers/4": "E614",
     **{f"patterns_years/{n}": "E617" for n in range(1, 6)},
     # exclusive groups and the supersession (issue 11 §6)
     "patterns_excl_2023/1": "E618",

@@ -421,7 +421,6 @@ def test_the_batch_reads_tables_and_tops_up_as_evaluate() -> None:
     ("lines", "code", "words"),
     [
         (SCALE, "E612", "the tier reading `tiers by reading` (highest_only)"),
-        (("amount 1 元", "quota 3 ranked by rank"), "E614", "`quota 3 ranked by rank`"),
     ],
 )
 def test_batch_refusals(lines: tuple[str, ...], code: str, words: str) -> None:

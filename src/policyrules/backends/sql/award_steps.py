@@ -2,9 +2,10 @@
 
 ``<p>``: the rows (:func:`.rows.rows_step`) with the amount ``a``, order keys ``o<j>``, cap
 limits ``l<k>``, years ``y<k>`` and the flags of their lists of names (:mod:`.names`);
-``<p>_b``: joined to the ledger (granted before, paid once, used per cap: one sum of the
-ledger per join key); ``<p>_c``: status, the amount requested, each cap's room when it
-depends on no other claim (``h<k>``), and the pool key of the shared cap; the pool's window
+``<p>_q``, for a quota: the ranks counted over every row (:mod:`.quotas`); ``<p>_b``:
+joined to the ledger (granted before, paid once, used per cap: one sum of the ledger per
+join key); ``<p>_c``: status, the amount requested, each cap's room when it depends on no
+other claim (``h<k>``), and the pool key of the shared cap; the pool's window
 (:func:`.pools.pool_window`) joined back by the path's ids (``<p>_j``); ``<p>_d<k>``: the
 running amount after cap k and the lowest; ``<p>_e``: amount, kind, binding cap flags;
 ``<p>_f``, the one step stored: what the decisions and the grants read (the decisions
@@ -29,12 +30,14 @@ from .awards import (
     lit,
     num,
 )
+from .bounded_pool import floor_column
 from .bounds import bounded_amount, cap_limit, interval_columns, low_bound, low_room, refuse_shared
 from .exprs import ExprCompiler, SqlValue
 from .grants import grant_select
 from .names import names_out
 from .outputs import decision_row
 from .plan import Step
+from .quotas import quota_counts, quota_rank, quota_status
 from .rows import chain_of, rows_step
 from .sqlbits import (
     BIGINT,
@@ -105,6 +108,8 @@ class AwardSteps:
         self.raised = [c for c in caps if c.cap.exceptions]
         self.special = p.bounded or bool(self.raised)
         refuse_shared(p, self.shared, bool(self.raised))
+        self.rank = quota_rank(ec, p)  # 择优支持不超过 N 个: the rank, ``qr`` (see .quotas)
+        self.ranked = f"{name}_q" if self.rank is not None else name
 
     # ---- rows, ledger, rooms -----------------------------------------------------------
 
@@ -126,12 +131,17 @@ class AwardSteps:
                 values[f"l{k}"], values[f"m{k}"], values[f"x{k}"] = cap_limit(self.ec, c.cap, p.id)
             if c.cap.per and c.cap.year_of is not None:
                 values[f"y{c.index}"] = c.cap.year_of
+        if self.rank is not None:
+            values["qr"] = self.rank
         if "a" not in values:  # pragma: no cover - the checker requires an amount
             raise self.ec.fail(s.Name(("amount",)), "an award with no amount")
         rows = rows_step(name, self.policy, p, self.ec, values)
         self.lists = rows.lists
         self._lift_constants(rows.select)
-        return [(name, rows.select), (f"{name}_b", self._ledger()), (f"{name}_c", self._rooms())]
+        steps: list[Step] = [(name, rows.select)]
+        if self.rank is not None:
+            steps.append((self.ranked, quota_counts(name)))
+        return [*steps, (f"{name}_b", self._ledger()), (f"{name}_c", self._rooms())]
 
     _LISTS = ("_mf", "_mp", "_as", "_un")
 
@@ -202,7 +212,7 @@ class AwardSteps:
             if year is not None:
                 extra.append(_alias(self._year(c), f"yr{c.index}", quoted=True))
         star = exp.Column(this=exp.Star(), table=exp.to_identifier("r", quoted=True))
-        q = exp.select(star, *extra).from_(_alias(_t(self.name), "r", quoted=True), copy=False)
+        q = exp.select(star, *extra).from_(_alias(_t(self.ranked), "r", quoted=True), copy=False)
         for n, (key, sums) in enumerate(groups.items()):
             alias = f"lg{n}"
             scope_names, year_of = key
@@ -245,6 +255,8 @@ class AwardSteps:
             ],
             lit("ok"),
         )
+        if self.rank is not None:  # the quota, after the conditions, before the rest
+            st = quota_status(self.p, st)
         amount = col("a")
         req = case(
             [(is_null(amount), _cast(exp.Null(), BIGINT))],
@@ -256,17 +268,20 @@ class AwardSteps:
             _alias(req, "req", quoted=True),
         ]
         known: list[exp.Expr] = [not_null(amount)]
+        caps_known: list[exp.Expr] = []
         rstar: exp.Expr | None = None
         for c in self.caps:
             k = c.index
             lim = col(f"l{k}")
             known.append(not_null(lim))
+            caps_known.append(not_null(lim.copy()))
             whens: list[tuple[exp.Expr, exp.Expr]] = [(is_null(lim), _cast(exp.Null(), BIGINT))]
             if not c.cap.per:
                 room: exp.Expr = greatest(exp.Sub(this=lim, expression=col("before")), num(0))
             else:
                 if c.cap.year_of is not None:
                     known.append(not_null(col(f"yr{k}")))
+                    caps_known.append(not_null(col(f"yr{k}")))
                     whens.append((is_null(col(f"yr{k}")), greatest(lim, num(0))))
                 room = (
                     _cast(exp.Null(), BIGINT)
@@ -287,6 +302,8 @@ class AwardSteps:
         rstar = least_known(rstar, col("req")) if rstar is not None else col("req")
         cols.append(_alias(rstar, "rstar", quoted=True))
         if self.shared is not None:
+            fstar = floor_column(self.p.bounded, caps_known, rstar)
+            cols.append(_alias(fstar, "fstar", quoted=True))
             k = self.shared.index
             # A claim whose eligibility is unknown may yet be eligible: it enters the window
             # as uncertain, holding its bound (as backends/python/reserve.py).
@@ -441,6 +458,12 @@ class AwardSteps:
         final = exp.select(*row).from_(_t(f"{name}_f"), copy=False)
         return steps, final, grant_select(self.p.id, self.name, self.chain, self.entities)
 
+    def _unknown(self, x: str) -> exp.Expr:
+        """The names an unknown decision misses: the conditions', and an unknown rank's."""
+        if self.rank is None:
+            return self.ref(f"c_{x}")
+        return _sorted([self.ref(f"c_{x}"), self.ref(f"qr_{x}")])
+
     def _decision_row(self) -> list[exp.Expr]:
         """The decision columns (:data:`DECISION_COLUMNS`) from the award's last rows."""
         st = col("st")
@@ -491,10 +514,13 @@ class AwardSteps:
             **({"amount_min": col("amount_min")} if self.special else {}),
             "binding_caps": _if_list(ok.copy(), names_out(binding, ordered=True)),
             "missing_facts": case(
-                [(unknown, self.ref("c_mf")), (inexact, _sorted(award_parts["mf"]))], _empty()
+                [(unknown, self._unknown("mf")), (inexact, _sorted(award_parts["mf"]))], _empty()
             ),
             "missing_parameters": case(
-                [(unknown.copy(), self.ref("c_mp")), (inexact.copy(), _sorted(award_parts["mp"]))],
+                [
+                    (unknown.copy(), self._unknown("mp")),
+                    (inexact.copy(), _sorted(award_parts["mp"])),
+                ],
                 _empty(),
             ),
             "assumptions": _sorted(

@@ -188,18 +188,7 @@ def window_steps(
     lo = 0 for good; from then on E stays where it was.  So: E₁ = min(room⁺, CC), with CC
     the running sum of certain rstar; P₁ = running sum of min(rstar, hi₁) over uncertain
     claims; s = the first violating claim; claims after s get hi = (room − E₁(s))⁺, lo = 0."""
-    part_by: list[exp.Expr] = [col(f"sc_{e.name}") for e in scope]
-    part_by.append(col("yr"))
-    order: list[exp.Ordered] = []
-    for i, kind in enumerate(order_kinds):
-        key = col(f"o{i}")
-        order.append(exp.Ordered(this=is_null(key), desc=False, nulls_first=False))
-        value = col(f"n{i}") if kind in ("text", "enum") else key.copy()
-        order.append(exp.Ordered(this=value, desc=False, nulls_first=False))
-    if tail:
-        order.append(exp.Ordered(this=col("pathkey"), desc=False, nulls_first=False))
-    if tail and ranked:
-        order.append(exp.Ordered(this=col("prank"), desc=False, nulls_first=False))
+    part_by, order = window_order(scope, order_kinds, tail=tail, ranked=ranked)
 
     def over(fn: exp.Expr, *, ordered: bool = True) -> exp.Window:
         # Ordered: the running frame (to the current row), which engines stream.
@@ -338,6 +327,26 @@ def window_steps(
     return steps
 
 
+def window_order(
+    scope: tuple[EntityInfo, ...], order_kinds: list[str], *, tail: bool, ranked: bool
+) -> tuple[list[exp.Expr], list[exp.Ordered]]:
+    """A pool's window partition (the scope's ids ``sc_*``, the year ``yr``) and claim
+    order (order keys, unknown last; ``pathkey`` when ``tail``, ``prank`` when ``ranked``)."""
+    part_by: list[exp.Expr] = [col(f"sc_{e.name}") for e in scope]
+    part_by.append(col("yr"))
+    order: list[exp.Ordered] = []
+    for i, kind in enumerate(order_kinds):
+        key = col(f"o{i}")
+        order.append(exp.Ordered(this=is_null(key), desc=False, nulls_first=False))
+        value = col(f"n{i}") if kind in ("text", "enum") else key.copy()
+        order.append(exp.Ordered(this=value, desc=False, nulls_first=False))
+    if tail:
+        order.append(exp.Ordered(this=col("pathkey"), desc=False, nulls_first=False))
+    if tail and ranked:
+        order.append(exp.Ordered(this=col("prank"), desc=False, nulls_first=False))
+    return part_by, order
+
+
 def _row_number(part_by: list[exp.Expr], order: list[exp.Ordered]) -> exp.Expr:
     return exp.Window(
         this=exp.RowNumber(),
@@ -350,4 +359,4 @@ def provision_rank(pid: str) -> exp.Expr:
     return lit(natural_literal(pid))
 
 
-__all__ += ["greatest", "lit", "num", "provision_rank"]
+__all__ += ["greatest", "lit", "num", "provision_rank", "window_order"]

@@ -254,22 +254,19 @@ def interval_kind(
 
 
 def refuse_shared(p: ProvisionInfo, shared: CapPlan | None, raised: bool) -> None:
-    """:raises BatchCompileError: (E609, E610, E616) a bounded or raised award under a cap
-    shared with other claims: whether such a claim counts as paid for the later claims of
-    the pool depends on its own result (no closed form as a window)."""
-    if shared is None or not (p.bounded or raised):
+    """:raises BatchCompileError: (E616) an award with a cap whose limit may be raised
+    (``unless … raise to``) under a cap shared with other claims: the running total of
+    such a pool would be counted against two limits at once (the upper and the lower
+    bound see different rooms), which the pool's window (:mod:`.bounded_pool`) does not
+    compute.  A range, a minimum or a rounding under a shared cap compiles (E609 and E610
+    are no longer raised)."""
+    if shared is None or not raised:
         return
-    if raised:
-        code, what = "E616", "a cap with exceptions (`unless … raise to`)"
-    elif p.range is not None or p.minimum is not None:
-        code = "E610"
-        what = "an amount range" if p.range is not None else "a `minimum`"
-    else:
-        code, what = "E609", "a declared `rounding`"
     raise refuse(
-        code,
-        f"{p.id}: {what} in an award under the cap shared with other claims "
-        f"`{shared.text}` is not compiled to SQL",
+        "E616",
+        f"{p.id}: a cap with exceptions (`unless … raise to`) in an award under the cap "
+        f"shared with other claims `{shared.text}` is not compiled to SQL: its limit is "
+        "between two amounts, and the pool's running totals would depend on both",
         hint="evaluate this policy one by one (policy.evaluate)",
     )
 

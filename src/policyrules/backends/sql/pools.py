@@ -13,7 +13,8 @@ import sqlglot.expressions as exp
 
 from ...model import EntityInfo
 from .award_steps import AwardSteps
-from .awards import col, lit, provision_rank, window_steps
+from .awards import col, lit, provision_rank, window_order, window_steps
+from .bounded_pool import bounded_window
 from .plan import Step
 from .rows import natural_keys, natural_sql, path_key_sql
 from .sqlbits import INTEGER, VARCHAR, case
@@ -76,7 +77,7 @@ def pool_window(name: str, claims: list[AwardSteps], pool: str) -> list[Step]:
         year = col(f"yr{k}") if c.cap.year_of is not None else _cast(exp.Null(), INTEGER)
         sel.append(_alias(year, "yr", quoted=True))
         sel.append(_alias(exp.Sub(this=col(f"l{k}"), expression=col(f"u{k}")), "room", quoted=True))
-        sel += [col("rstar"), col("cert")]
+        sel += [col("rstar"), col("cert"), col("fstar")]
         unique = False  # an earlier order key tells every claim of a partition apart
         for j in range(len(aw.p.order)):
             und = aw.ref(f"o{j}_un")
@@ -114,4 +115,10 @@ def pool_window(name: str, claims: list[AwardSteps], pool: str) -> list[Step]:
         aw.window_name = name
         aw.window_ranked = multi
     ids = (["pr"] if multi else []) + [f"sc_{e.name}" for e in scope] + [f"j_{n}" for n in below]
+    if any(aw.p.bounded for aw in claims):  # the general rule: see .bounded_pool
+        part_by, order = window_order(scope, kinds, tail=tail, ranked=multi)
+        union: exp.Expr = parts[0]
+        for q in parts[1:]:
+            union = exp.Union(this=union, expression=q, distinct=False)
+        return steps + bounded_window(name, union, part_by, order, ids)
     return steps + window_steps(name, parts, scope, kinds, ids, tail=tail, ranked=multi)

@@ -1,4 +1,4 @@
-"""Tier tables in SQL, and the refusals of the tier constructs the batch does not compile.
+"""Tier tables in SQL, and the refusal of the tier reading the batch does not compile.
 
 A tier table read (``T[x]``, ``x reaches T``, :class:`TierReads`) is a CASE over its rows,
 bound when compiling (a declared table, or a table parameter the caller gives: unset, the
@@ -11,10 +11,10 @@ Refused, each located:
 * E612 — a tier reading ``tiers by R`` whose value is ``highest_only`` (it needs the tier
   of each grant in the ledger; ``top_up``, 晋档补差, is the entitlement the batch computes:
   the new tier's amount less what was granted before), or a table read of a key that may
-  be none;
-* E614 — a quota (``quota N ranked by F``).
+  be none.
 
-The batch refuses such a policy before anything runs; ``policy.evaluate`` computes them.
+Quotas (``quota N ranked by F``) compile: :mod:`.quotas`.  The batch refuses such a policy
+before anything runs; ``policy.evaluate`` computes them.
 """
 
 from __future__ import annotations
@@ -39,14 +39,12 @@ _HINT = "evaluate this policy one by one (policy.evaluate)"
 
 
 def refuse_tiers(p: ProvisionInfo, assumptions: Mapping[str, Value]) -> None:
-    """:raises BatchCompileError: (E612, E614) if ``p`` reads its tiers ``highest_only``
-    or has a quota, naming the construct, the provision and where it is written."""
+    """:raises BatchCompileError: (E612) if ``p`` reads its tiers ``highest_only``, naming
+    the construct, the provision and where it is written."""
     for st in p.node.body:
         if isinstance(st, s.Tiers) and assumptions.get(st.assumption) == "highest_only":
             what = f"the tier reading `tiers by {st.assumption}` (highest_only)"
             raise _refuse("E612", p, what, st)
-        if isinstance(st, s.Quota):
-            raise _refuse("E614", p, f"the quota `quota {st.count} ranked by {st.rank}`", st)
 
 
 class TierReads:
