@@ -12,7 +12,11 @@ orders ids naturally (P9 before P10), the baselines by text, the same order on t
 generated ids (zero-padded).
 
 Each baseline reads complete facts (the generated tables have no NULL), as a hand-written
-job over this data would; the batch path's three-valued logic is its own extra work.
+job over this data would; the batch path's three-valued logic is its own extra work.  The
+SQL query gives what the batch path's outputs carry, to be compared like for like: each
+claim's status, amount and which caps bind (:data:`HAND_SQL`), written as the decisions
+(:func:`hand_decisions`, every column of the batch contract) and the grants
+(:func:`hand_grants`); the loop and OpenFisca give the grants alone.
 
 **Why a running SUM suffices (used by the SQL query and by OpenFisca).**  In one firm-year,
 let r_1..r_k >= 0 be the requests in claim order (0 for a claim not eligible), each already
