@@ -12,7 +12,11 @@ orders ids naturally (P9 before P10), the baselines by text, the same order on t
 generated ids (zero-padded).
 
 Each baseline reads complete facts (the generated tables have no NULL), as a hand-written
-job over this data would; the batch path's three-valued logic is its own extra work.
+job over this data would; the batch path's three-valued logic is its own extra work.  The
+SQL query gives what the batch path's outputs carry, to be compared like for like: each
+claim's status, amount and which caps bind (:data:`HAND_SQL`), written as the decisions
+(:func:`hand_decisions`, every column of the batch contract) and the grants
+(:func:`hand_grants`); the loop and OpenFisca give the grants alone.
 
 **Why a running SUM suffices (used by the SQL query and by OpenFisca).**  In one firm-year,
 let r_1..r_k >= 0 be the requests in claim order (0 for a claim not eligible), each already
@@ -46,11 +50,17 @@ __all__ = [
     "Claim",
     "LedgerRow",
     "OpenFiscaModel",
+    "hand_decisions",
+    "hand_grants",
     "python_loop",
     "to_tuples",
 ]
 
-# Columns: firm, product, year, amount (BIGINT fen) for every claim, 0 when nothing is paid.
+# One row per claim: firm, product, year, eligible, amount (BIGINT fen granted, NULL when not
+# eligible), per_product and firm_year (whether each cap binds: the amount asked is cut by it).
+# With once per product an eligible product has no earlier grant above 0.00 元, so its
+# request is the decided amount cut to 200万元, and the per-product cap binds exactly when
+# the decided amount is above it.
 HAND_SQL = f"""
 WITH earlier AS (
     SELECT firm, product, amount, year FROM ledger WHERE provision = '{PROVISION}'
@@ -62,27 +72,89 @@ used AS (
 claims AS (
     SELECT p.firm_id AS firm, p.id AS product, p.approved_on,
            CAST(year(p.approved_on) AS INTEGER) AS year,
-           CASE WHEN (len(p.launch_routes) > 0 OR p.other_national_project)
-                     AND p.approved_on BETWEEN DATE '{IN_FORCE_FROM}' AND DATE '{IN_FORCE_TO}'
-                     AND paid.product IS NULL
-                THEN least(p.launch_reward_decided, {PER_PRODUCT_CAP}) ELSE 0 END AS request
+           (len(p.launch_routes) > 0 OR p.other_national_project)
+               AND p.approved_on BETWEEN DATE '{IN_FORCE_FROM}' AND DATE '{IN_FORCE_TO}'
+               AND paid.product IS NULL AS eligible,
+           p.launch_reward_decided AS decided
     FROM products AS p
     LEFT JOIN paid ON paid.firm = p.firm_id AND paid.product = p.id
 ),
+requests AS (
+    SELECT *,
+           CASE WHEN eligible THEN least(decided, {PER_PRODUCT_CAP}) ELSE 0 END AS request
+    FROM claims
+),
 running AS (
-    SELECT c.firm, c.product, c.year, c.request,
+    SELECT c.firm, c.product, c.year, c.eligible, c.decided, c.request,
            greatest(0, {FIRM_YEAR_CAP} - coalesce(u.used, 0)) AS room,
            sum(c.request) OVER (
                PARTITION BY c.firm, c.year ORDER BY c.approved_on, c.product
                ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
            ) AS cum
-    FROM claims AS c
+    FROM requests AS c
     LEFT JOIN used AS u ON u.firm = c.firm AND u.year = c.year
+),
+granted AS (
+    SELECT firm, product, year, eligible, decided, request,
+           CAST(least(cum, room) - least(cum - request, room) AS BIGINT) AS amount
+    FROM running
 )
-SELECT firm, product, year,
-       CAST(least(cum, room) - least(cum - request, room) AS BIGINT) AS amount
-FROM running
+SELECT firm, product, year, eligible,
+       CASE WHEN eligible THEN amount END AS amount,
+       eligible AND decided > {PER_PRODUCT_CAP} AS per_product,
+       eligible AND amount < request AS firm_year
+FROM granted
 """
+
+# The caps as the decisions name them (the rule's text, as policyrules prints a cap).
+PER_PRODUCT_TEXT = "200 万元 per product"
+FIRM_YEAR_TEXT = (
+    "1000 万元 per firm per year of if annual_cap_year = approval then approved_on"
+    " else launch_reward_decided_on"
+)
+# The assumptions an eligible decision reads (the year and the order of the firm-year cap,
+# and the first day events count from); a product not eligible reads the last two only.
+_ASSUMED = ("annual_cap_year", "cap_share_order", "device_events_from")
+
+
+def _names(names: Sequence[str]) -> str:
+    return "CAST([" + ", ".join(f"'{n}'" for n in names) + "] AS VARCHAR[])"
+
+
+def hand_decisions(table: str) -> str:
+    """The decisions of measure 3 from the per-claim rows of :data:`HAND_SQL` in
+    ``table``, every column of the batch contract (complete facts: nothing is missing,
+    every amount is exact)."""
+    caps = (
+        f"CASE WHEN per_product AND firm_year THEN {_names([PER_PRODUCT_TEXT, FIRM_YEAR_TEXT])}"
+        f" WHEN per_product THEN {_names([PER_PRODUCT_TEXT])}"
+        f" WHEN firm_year THEN {_names([FIRM_YEAR_TEXT])} ELSE {_names([])} END"
+    )
+    return f"""
+SELECT '{PROVISION}' AS provision, 'award' AS kind, firm || '/' || product AS subject, firm,
+       CASE WHEN eligible THEN 'eligible' ELSE 'not_eligible' END AS status,
+       amount, CAST(NULL AS BIGINT) AS amount_min,
+       CASE WHEN eligible THEN 'exact' END AS amount_kind,
+       {caps} AS binding_caps,
+       {_names([])} AS missing_facts, {_names([])} AS missing_parameters,
+       CASE WHEN eligible THEN {_names(_ASSUMED)} ELSE {_names(_ASSUMED[1:])} END
+           AS assumptions
+FROM {table}
+"""
+
+
+def hand_grants(table: str, entities: Sequence[str]) -> str:
+    """The grants (above 0.00 元) from the per-claim rows in ``table``, with the batch
+    contract's columns: provision, one id column per entity of the policy (``entities``,
+    NULL but firm and product), amount (BIGINT fen), year."""
+    ids = ", ".join(
+        e if e in ("firm", "product") else f"CAST(NULL AS VARCHAR) AS {e}" for e in entities
+    )
+    return (
+        f"SELECT '{PROVISION}' AS provision, {ids}, amount, year FROM {table}"
+        " WHERE eligible AND amount > 0"
+    )
+
 
 # (firm, product, approved_on, launch_routes, other_national_project, launch_reward_decided)
 Claim = tuple[str, str, dt.date, list[str], bool, int]

@@ -61,10 +61,12 @@ class BatchPath:
             from policyrules.backends.sql import compile_batch
             from policyrules.backends.sql.duckdb import calendar_rows, run_plan
             from policyrules.backends.sql.exprs import sql_type
+            from policyrules.batch import run_steps, write_outputs
         except ImportError as exc:
             self.why = f"not available (no batch backend in this checkout: {exc})"
             return
         self._compile, self._run, self._calendar = compile_batch, run_plan, calendar_rows
+        self._run_steps, self._write = run_steps, write_outputs
         self._sql_type = sql_type
         self.whole = policyrules.load(policy_dir)
         self.policy = policyrules.load(measure_3_only(policy_dir, work))
@@ -102,40 +104,71 @@ class BatchPath:
             f" ({len(plan.tables())} statements)"
         )
 
-    def prepare(self, con: Any, years: range) -> None:
-        """Complete ``con``'s tables as the batch reader would (not timed): every entity's
-        table with every fact of the policy (NULL when absent), the ledger's entity
-        columns, and ``calendar_days`` for ``years``."""
-        have = {
-            (t, c)
-            for t, c in con.execute(
-                "SELECT table_name, column_name FROM information_schema.columns"
-            ).fetchall()
-        }
-        tables = {t for t, _ in have}
-        for ent in self.policy.checked.entities:
-            if ("ledger", ent.name) not in have:
-                con.execute(f'ALTER TABLE ledger ADD COLUMN "{ent.name}" VARCHAR')
-            cols = [("id", "VARCHAR")]
-            if ent.parent:
-                cols.append((f"{ent.parent}_id", "VARCHAR"))
-            cols += [(f.name, self._sql_type(f.type).sql("duckdb")) for f in ent.facts]
-            if ent.key not in tables:
-                spec = ", ".join(f'"{c}" {ty}' for c, ty in cols)
-                con.execute(f'CREATE TABLE "{ent.key}" ({spec})')
-                continue
-            for c, ty in cols:
-                if (ent.key, c) not in have:
-                    con.execute(f'ALTER TABLE "{ent.key}" ADD COLUMN "{c}" {ty}')
-        con.execute("CREATE TABLE calendar_days (day DATE, workday BOOLEAN, assumed BOOLEAN)")
+    @property
+    def entities(self) -> list[str]:
+        """The names of the policy's entities, in order (the grants' id columns)."""
+        return [e.name for e in self.policy.checked.entities]
+
+    def inputs(self, con: Any, where: Path, years: range, *, views: bool) -> None:
+        """Make in ``con`` the input relations of the batch contract from the Parquet files
+        ``where/<table>.parquet`` (``firms``, ``products``, ``ledger``): each entity's
+        table with every fact of the policy (NULL when the file has none), the ledger
+        with every entity's column, and ``calendar_days`` for ``years``.  ``views``: each
+        a view over its file (read by every query that reads it), else a table loaded
+        once (not timed)."""
+        for table, cols in self._columns().items():
+            path = where / f"{table}.parquet"
+            have = set()
+            if path.exists():
+                have = {
+                    r[0]
+                    for r in con.execute(
+                        "SELECT name FROM parquet_schema(?) WHERE name <> 'element'", [str(path)]
+                    ).fetchall()
+                }
+            picked = [f'"{c}"' if c in have else f'CAST(NULL AS {ty}) AS "{c}"' for c, ty in cols]
+            source = f"read_parquet('{path}')" if path.exists() else "(SELECT 1) WHERE false"
+            kind = "VIEW" if views else "TABLE"
+            con.execute(
+                f'CREATE OR REPLACE {kind} "{table}" AS SELECT {", ".join(picked)} FROM {source}'
+            )
+        con.execute(
+            "CREATE OR REPLACE TABLE calendar_days (day DATE, workday BOOLEAN, assumed BOOLEAN)"
+        )
         days = self._calendar(WorkCalendar(), years)
         if days:
             con.executemany("INSERT INTO calendar_days VALUES (?, ?, ?)", days)
 
+    def _columns(self) -> dict[str, list[tuple[str, str]]]:
+        """Each input table's columns (name, DuckDB type), as ``policyrules batch`` reads
+        them."""
+        out: dict[str, list[tuple[str, str]]] = {}
+        for ent in self.policy.checked.entities:
+            cols = [("id", "VARCHAR")]
+            if ent.parent:
+                cols.append((f"{ent.parent}_id", "VARCHAR"))
+            cols += [(f.name, self._sql_type(f.type).sql("duckdb")) for f in ent.facts]
+            out[ent.key] = cols
+        out["ledger"] = [
+            ("provision", "VARCHAR"),
+            *((e, "VARCHAR") for e in self.entities),
+            ("amount", "BIGINT"),
+            ("year", "INTEGER"),
+        ]
+        return out
+
     def run(self, con: Any) -> None:
         """``run_plan`` on ``con`` as shipped (the plan's SQL is written on the first call
-        and kept by the plan; the start-up figure counts the writing)."""
+        and kept by the plan; the start-up figure counts the writing): every step and both
+        outputs stored as tables."""
         self._run(con, self.plan)
+
+    def run_and_write(self, con: Any, out: Path) -> None:
+        """What ``policyrules batch`` does once the registry is read: the plan's steps
+        (``run_steps``: the decisions a view, computed as written), then both outputs
+        written as Parquet into the directory ``out`` (``write_outputs``)."""
+        self._run_steps(con, self.plan)
+        self._write(con, out)
 
     def execute(self, con: Any, timings: dict[str, float]) -> None:
         """``run_plan`` once more, keeping in ``timings`` the seconds of each statement it

@@ -28,6 +28,7 @@ import duckdb
 from .backends.python.compile import CompiledPolicy
 from .backends.sql import compile_batch
 from .backends.sql.duckdb import calendar_rows
+from .backends.sql.plan import SqlPlan
 from .errors import Diagnostic, LedgerError, TableError
 from .progress import Progress
 from .runtime.calendar import WorkCalendar
@@ -38,7 +39,14 @@ from .tables import FORMATS, read_registry
 from .tables_ledger import check_ledger, load_grants, read_ledger_table
 from .tables_values import ident, literal
 
-__all__ = ["BatchResult", "BatchSummary", "grants_ledger", "run_batch", "write_outputs"]
+__all__ = [
+    "BatchResult",
+    "BatchSummary",
+    "grants_ledger",
+    "run_batch",
+    "run_steps",
+    "write_outputs",
+]
 
 OUTPUTS = ("decisions", "grants")
 #: DuckDB's memory limit unless the caller gives one: beyond it DuckDB works on disk.
@@ -223,23 +231,7 @@ def run_batch(
                 compiled, parameters=parameters, assumptions=assumptions, as_of=as_of
             )
         timings.append(("compiling", time.perf_counter() - began))
-        # Rows are located by their order only while reading; the plan needs no order.
-        con.execute("SET preserve_insertion_order = false").fetchall()
-        steps = plan.statements("duckdb")
-        if show.total is None:  # the bar: steps done of every step, the two writes included
-            show.total = show.done + len(steps) + 2
-        # The decisions (one row per provision × subject, the lists of names built row by
-        # row) are a view, computed as they are written: never held whole in memory.
-        drops = plan.drops(lazy=frozenset({plan.decisions}))
-        for i, (name, sql) in enumerate(steps, start=1):
-            began = time.perf_counter()
-            kind = "VIEW" if name == plan.decisions else "TABLE"
-            with show.step(f"step {i}/{len(steps)}: {name}", con):
-                _run(con, f"CREATE OR REPLACE TEMP {kind} {ident(name)} AS {sql}")
-                # A table no later step reads is dropped: memory holds what is still needed.
-                for done in drops.get(name, ()):
-                    _run(con, f"DROP TABLE IF EXISTS {ident(done)}")
-            timings.append((name, time.perf_counter() - began))
+        timings += run_steps(con, plan, show)
         summary = BatchSummary(
             dict(registry.rows),
             0,
@@ -254,6 +246,37 @@ def run_batch(
         con.close()
         raise
     return BatchResult(con, summary, counted=False)
+
+
+def run_steps(
+    con: duckdb.DuckDBPyConnection, plan: SqlPlan, progress: Progress | None = None
+) -> list[tuple[str, float]]:
+    """Run ``plan`` on the input tables of ``con`` as ``policyrules batch`` does: the
+    stored steps as temporary tables (each dropped once no later step reads it), the
+    decisions as a view computed when read (written by :func:`write_outputs`, never held
+    whole).  Returns the seconds of each step, by name.
+
+    :raises duckdb.Error: a missing input table or column, or a value the engine refuses."""
+    show = progress or Progress(enabled=False)
+    # Rows are located by their order only while reading; the plan needs no order.
+    con.execute("SET preserve_insertion_order = false").fetchall()
+    steps = plan.statements("duckdb")
+    if show.total is None:  # the bar: steps done of every step, the two writes included
+        show.total = show.done + len(steps) + 2
+    # The decisions (one row per provision × subject, the lists of names built row by
+    # row) are a view, computed as they are written: never held whole in memory.
+    drops = plan.drops(lazy=frozenset({plan.decisions}))
+    timings = []
+    for i, (name, sql) in enumerate(steps, start=1):
+        began = time.perf_counter()
+        kind = "VIEW" if name == plan.decisions else "TABLE"
+        with show.step(f"step {i}/{len(steps)}: {name}", con):
+            _run(con, f"CREATE OR REPLACE TEMP {kind} {ident(name)} AS {sql}")
+            # A table no later step reads is dropped: memory holds what is still needed.
+            for done in drops.get(name, ()):
+                _run(con, f"DROP TABLE IF EXISTS {ident(done)}")
+        timings.append((name, time.perf_counter() - began))
+    return timings
 
 
 def _count(con: duckdb.DuckDBPyConnection, summary: BatchSummary, decisions: str) -> BatchSummary:

@@ -23,7 +23,7 @@ from ...model import CheckedPolicy, EntityInfo, ProvisionInfo
 from ...printer import print_cap
 from .plan import Step, refuse
 from .rows import chain_of, natural_literal
-from .sqlbits import BIGINT, all_of, any_of, case, is_null, negate, not_null, true
+from .sqlbits import BIGINT, all_of, any_of, case, is_null, negate, not_null
 from .sqlbits import alias as _alias
 from .sqlbits import cast as _cast
 
@@ -211,8 +211,10 @@ def window_steps(
         return exp.Coalesce(this=e, expressions=[num(0)])
 
     def before(value: exp.Expr) -> exp.Expr:
-        """The sum of ``value`` over the earlier claims of the partition (NULL as 0)."""
-        running = coalesce0(over(exp.Sum(this=value)))
+        """The sum of ``value`` over the earlier claims of the partition (NULL as 0), in
+        BIGINT fen (DuckDB sums BIGINT as HUGEINT: every later step would compute on
+        128-bit integers; a sum beyond BIGINT is an error, never a wrong amount)."""
+        running = coalesce0(_cast(over(exp.Sum(this=value)), BIGINT))
         return exp.Sub(this=running, expression=coalesce0(value.copy()))
 
     def t(n: str) -> exp.Table:
@@ -224,43 +226,34 @@ def window_steps(
     w0, w1, w2, w3 = (f"{name}_w{i}" for i in range(4))
     steps: list[Step] = [(w0, union)]
     certain_r = case([(col("cert"), col("rstar"))], _cast(exp.Null(), BIGINT))
+    # A partition with no uncertain claim (amount known, nothing missing: the usual case)
+    # needs only the running sum: hi = lo = (room - E1)+.  The others take the full rule.
+    # Whether a partition holds one is a window over the same partition as the running
+    # sum (computed with it in one pass, where a DISTINCT joined back costs a join).
+    uncertain = exp.EQ(
+        this=over(
+            exp.Max(
+                this=case([(negate(col("cert")), exp.Literal.number(1))], exp.Literal.number(0))
+            ),
+            ordered=False,
+        ),
+        expression=exp.Literal.number(1),
+    )
     steps.append(
         (
             w1,
             exp.select(
                 "*",
                 _alias(before(certain_r), "cc", quoted=True),
+                _alias(uncertain, "unc", quoted=True),
             ).from_(t(w0), copy=False),
         )
     )
-    # A partition with no uncertain claim (amount known, nothing missing: the usual case)
-    # needs only the running sum: hi = lo = (room - E1)+.  The others take the full rule.
-    keys = [col(f"sc_{e.name}") for e in scope] + [col("yr")]
-    uncertain = (
-        exp.select(*(k.copy() for k in keys), _alias(true(), "um", quoted=True))
-        .distinct(copy=False)
-        .from_(t(w0), copy=False)
-        .where(negate(col("cert")), copy=False)
-    )
-    steps.append((f"{name}_u", uncertain))
     room0 = greatest(col("room"), num(0))
     e1 = case([(exp.LT(this=col("cc"), expression=room0.copy()), col("cc"))], room0)
     hi1 = greatest(exp.Sub(this=col("room"), expression=e1.copy()), num(0))
-    on = all_of(*(exp.NullSafeEQ(this=col(k.name, "w"), expression=col(k.name, "u")) for k in keys))
-    split = (
-        exp.select(
-            exp.Column(this=exp.Star(), table=exp.to_identifier("w", quoted=True)),
-            _alias(e1, "e1", quoted=True),
-            _alias(hi1, "hi1", quoted=True),
-            _alias(not_null(col("um", "u")), "unc", quoted=True),
-        )
-        .from_(exp.alias_(t(w1), "w", quoted=True, copy=False), copy=False)
-        .join(
-            exp.alias_(t(f"{name}_u"), "u", quoted=True, copy=False),
-            on=on,
-            join_type="left",
-            copy=False,
-        )
+    split = exp.select("*", _alias(e1, "e1", quoted=True), _alias(hi1, "hi1", quoted=True)).from_(
+        t(w1), copy=False
     )
     steps.append((f"{name}_v", split))
     a1 = least_known(col("rstar"), col("hi1"))
@@ -336,9 +329,9 @@ def window_order(
     part_by.append(col("yr"))
     order: list[exp.Ordered] = []
     for i, kind in enumerate(order_kinds):
-        key = col(f"o{i}")
-        order.append(exp.Ordered(this=is_null(key), desc=False, nulls_first=False))
-        value = col(f"n{i}") if kind in ("text", "enum") else key.copy()
+        # An unknown key last (``claims.claim_key``): NULLS LAST, one sort key (a text
+        # key's natural key ``n<i>`` is NULL exactly where the key is).
+        value = col(f"n{i}") if kind in ("text", "enum") else col(f"o{i}")
         order.append(exp.Ordered(this=value, desc=False, nulls_first=False))
     if tail:
         order.append(exp.Ordered(this=col("pathkey"), desc=False, nulls_first=False))
