@@ -17,8 +17,8 @@ import attrs
 from . import syntax as s
 from .decisions import CapEvent, Decision
 from .explain import Explainable
-from .explain_years import schedule_lines_zh
 from .explain_exclusive import exclusion_zh, refused_zh
+from .explain_years import schedule_lines_zh
 from .model import CheckedPolicy, ProvisionInfo
 from .printer import print_cap, print_expr
 from .runtime.values import format_value

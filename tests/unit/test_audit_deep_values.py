@@ -108,7 +108,6 @@ def test_any_depth_any_bound_is_read_or_a_facts_error(
     assert (code == "E308") == (3 + depth > bound)
 
 
-
 @pytest.mark.parametrize("as_of", ["", "  ", "null", "~"])
 def test_an_empty_as_of_is_refused_not_read_as_no_date(
     as_of: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
@@ -122,5 +121,6 @@ def test_an_empty_as_of_is_refused_not_read_as_no_date(
     facts.write_text('{"firms": []}', "utf-8")
     assert main(["eval", str(rule), str(facts), "--as-of", as_of]) == 2
     err = capsys.readouterr().err
-    assert "error[E313]" in err and "YYYY-MM-DD" in err
+    assert "error[E313]" in err
+    assert "YYYY-MM-DD" in err
     assert "Traceback" not in err
