@@ -7,7 +7,16 @@ import re
 
 import yaml
 
-__all__ = ["MERGE_TAG", "Places", "json_depth_place", "json_duplicate_place", "locate", "place"]
+__all__ = [
+    "MERGE_TAG",
+    "Places",
+    "json_deepest",
+    "json_depth_place",
+    "json_duplicate_place",
+    "locate",
+    "place",
+    "yaml_deepest",
+]
 
 MERGE_TAG = "tag:yaml.org,2002:merge"
 
@@ -129,3 +138,43 @@ def json_duplicate_place(text: str, key: str) -> tuple[int, int] | None:
         elif isinstance(node, yaml.SequenceNode):
             stack.extend(node.value)
     return None
+
+
+def json_deepest(text: str) -> tuple[int, int, int]:
+    """How deeply the brackets of the JSON text ``text`` nest, outside strings, and the line
+    and column (from 1) of the first bracket at that depth: ``(depth, line, col)``."""
+    level = deepest = at = 0
+    for m in re.finditer(r'"(?:[^"\\]|\\.)*"|[\[\]{}]', text):
+        tok = m.group()
+        if tok in "[{":
+            level += 1
+            if level > deepest:
+                deepest, at = level, m.start()
+        elif tok in "]}":
+            level -= 1
+    if not deepest:
+        return 0, 0, 0
+    return deepest, text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at)
+
+
+
+def yaml_deepest(text: str) -> tuple[int, int, int]:
+    """How deeply the YAML text ``text`` nests (aliases not followed) and the line and column
+    (from 1) of the first node at that depth: ``(depth, line, col)``; ``(0, 0, 0)`` if it
+    cannot be composed.  Walked without recursion."""
+    root = Places(text)._compose()
+    deepest, at = 0, root
+    stack: list[tuple[yaml.Node, int]] = [(root, 1)] if root is not None else []
+    while stack:
+        node, level = stack.pop()
+        if isinstance(node, yaml.ScalarNode):
+            continue
+        if level > deepest:
+            deepest, at = level, node
+        if isinstance(node, yaml.MappingNode):
+            stack.extend((v, level + 1) for _, v in node.value)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend((v, level + 1) for v in node.value)
+    if at is None or not deepest:
+        return 0, 0, 0
+    return deepest, at.start_mark.line + 1, at.start_mark.column + 1

@@ -56,7 +56,16 @@ from .bounds import (
     too_deep,
 )
 from .errors import Diagnostic, FactsError, PolicyRulesError, Span
-from .positions import MERGE_TAG, Places, json_depth_place, json_duplicate_place, locate, place
+from .positions import (
+    MERGE_TAG,
+    Places,
+    json_deepest,
+    json_depth_place,
+    json_duplicate_place,
+    locate,
+    place,
+    yaml_deepest,
+)
 
 __all__ = [
     "JsonNumeral",
@@ -404,6 +413,25 @@ def _reader_place(exc: yaml.YAMLError, text: str, file: str) -> Span | None:
     return Span(file, line, col, line, col + 1)
 
 
+_LIBYAML_DEPTH = 1000  # libyaml's MAX_NESTING_LEVEL, fixed when it is built
+
+
+def _too_deep(limits: Limits, span: Span | None) -> Diagnostic:
+    deep = too_deep(limits, "")
+    return Diagnostic(deep.code, deep.message, span, hint=deep.hint)
+
+
+def _beyond_reader(limits: Limits, found: str, span: Span | None) -> Diagnostic:
+    """E308 for data within the depth bound that the reader itself cannot follow: the
+    message names the limit really hit, not the bound."""
+    return Diagnostic(
+        "E308",
+        f"the data nests {found}; the bound --max-depth {limits.max_depth} cannot raise that",
+        span,
+        hint="flatten the data: nest it no deeper than a few hundred levels",
+    )
+
+
 def parse_text(
     text: str, file: str, *, json_format: bool, limits: Limits, raw: bytes | None = None
 ) -> Any:
@@ -421,12 +449,18 @@ def parse_text(
         d = Diagnostic(exc.code, exc.message, _span(file, at), hint=exc.hint)
         raise FactsError(d, sources=sources) from None
     except RecursionError:
-        line, col = json_depth_place(text, limits.max_depth) if json_format else (0, 0)
-        exc2 = too_deep(limits, "")
-        span = Span(file, line, col, line, col + 1) if line else None
-        raise FactsError(
-            Diagnostic(exc2.code, exc2.message, span, hint=exc2.hint), sources=sources
-        ) from None
+        depth, line, col = json_deepest(text) if json_format else yaml_deepest(text)
+        if depth > limits.max_depth or not depth:
+            line, col = json_depth_place(text, limits.max_depth) if json_format else (0, 0)
+            d = _too_deep(limits, Span(file, line, col, line, col + 1) if line else None)
+        else:  # the bound was not reached: Python's recursion limit was
+            d = _beyond_reader(
+                limits,
+                f"{depth} levels: too deep for the reader, which hit Python's "
+                f"recursion limit ({sys.getrecursionlimit()} calls)",
+                Span(file, line, col, line, col + 1) if line else None,
+            )
+        raise FactsError(d, sources=sources) from None
     except _DuplicateKey as exc:
         twice = json_duplicate_place(text, exc.key)
         span = (
@@ -456,10 +490,16 @@ def parse_text(
         )
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         if "maximum nesting depth" in problem:  # libyaml's own bound (1000 levels)
-            deep = too_deep(limits, "")
-            raise FactsError(
-                Diagnostic(deep.code, deep.message, where, hint=deep.hint), sources=sources
-            ) from None
+            d = (
+                _too_deep(limits, where)
+                if limits.max_depth < _LIBYAML_DEPTH
+                else _beyond_reader(
+                    limits,
+                    f"more than {_LIBYAML_DEPTH} levels, the most the YAML parser (libyaml) reads",
+                    where,
+                )
+            )
+            raise FactsError(d, sources=sources) from None
         hint = None
         if "constructor for the tag" in problem:
             hint = "write the value without a tag: numbers as plain decimals, dates as YYYY-MM-DD"
