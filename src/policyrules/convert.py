@@ -366,8 +366,13 @@ def _date(v: Any) -> dt.date:
     if isinstance(v, str) and (m := _DATE_RE.fullmatch(v)):
         try:
             return dt.date.fromisoformat(m.group(0))
-        except ValueError:
-            raise ValueRefused(f"not a date: {_show(v)}") from None
+        except ValueError:  # well formed, yet no such day (2026-02-30, 2026-13-01)
+            raise ValueRefused(
+                f"not a date: {_show(v)} (no such day)",
+                "E313",
+                "write a day of the calendar as YYYY-MM-DD (year from 0001, month 01-12, a day the "
+                "month has)",
+            ) from None
     if isinstance(v, str):
         raise ValueRefused(
             f"not a date: {_show(v)}", "E313", "write the day as YYYY-MM-DD, e.g. 2026-05-01"

@@ -157,7 +157,6 @@ def json_deepest(text: str) -> tuple[int, int, int]:
     return deepest, text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at)
 
 
-
 def yaml_deepest(text: str) -> tuple[int, int, int]:
     """How deeply the YAML text ``text`` nests (aliases not followed) and the line and column
     (from 1) of the first node at that depth: ``(depth, line, col)``; ``(0, 0, 0)`` if it

@@ -68,7 +68,7 @@ def test_bad_date(policy: Policy, tmp_path: Path) -> None:
         "firms:\n  - id: f\n    products:\n      - id: p\n        approved_on: 2025-13-01\n",
     )
     assert 'firms[0].products[0].approved_on: not a date: "2025-13-01"' in str(err)
-    assert err.code == "E303"
+    assert err.code == "E313"  # not a real day: the code of a date not written YYYY-MM-DD
 
 
 def test_unknown_key_with_hint(policy: Policy, tmp_path: Path) -> None:

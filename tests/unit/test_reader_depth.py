@@ -51,7 +51,8 @@ def test_yaml_5000_levels_names_libyaml_limit(tmp_path: Path, text: str) -> None
     assert "100000 levels deep" not in msg
     assert "more than 1000 levels, the most the YAML parser (libyaml) reads" in msg
     assert "--max-depth 100000 cannot raise that" in msg
-    assert err.span is not None and err.hint
+    assert err.span is not None
+    assert err.hint
 
 
 def test_json_5000_levels_names_recursion_limit_and_depth(tmp_path: Path) -> None:
@@ -62,7 +63,8 @@ def test_json_5000_levels_names_recursion_limit_and_depth(tmp_path: Path) -> Non
     assert "100000 levels deep" not in msg
     assert "nests 5001 levels" in msg
     assert f"recursion limit ({sys.getrecursionlimit()} calls)" in msg
-    assert err.span is not None and (err.span.line, err.span.col) == (1, 5010)
+    assert err.span is not None
+    assert (err.span.line, err.span.col) == (1, 5010)
 
 
 def test_yaml_mappings_within_libyaml_but_beyond_recursion(tmp_path: Path) -> None:
@@ -71,8 +73,10 @@ def test_yaml_mappings_within_libyaml_but_beyond_recursion(tmp_path: Path) -> No
     text = "".join(" " * i + "a:\n" for i in range(900)) + " " * 900 + "b\n"
     err = _refused(_write(tmp_path, "f.yaml", text))
     msg = str(err)
-    assert "nests 900 levels" in msg and "recursion limit" in msg
-    assert err.span is not None and err.span.line == 900
+    assert "nests 900 levels" in msg
+    assert "recursion limit" in msg
+    assert err.span is not None
+    assert err.span.line == 900
 
 
 def test_bound_below_the_reader_limit_keeps_the_bound_message(tmp_path: Path) -> None:
@@ -90,4 +94,6 @@ def test_cli_raised_bound_names_real_limit(
     deep = _write(tmp_path, "d.yaml", "[" * 5000 + "]" * 5000 + "\n")
     assert main(["eval", str(POLICY), str(deep), "--max-depth", "100000"]) == 2
     err = capsys.readouterr().err
-    assert "error[E308]" in err and "libyaml" in err and "100000 levels deep" not in err
+    assert "error[E308]" in err
+    assert "libyaml" in err
+    assert "100000 levels deep" not in err

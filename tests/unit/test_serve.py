@@ -149,7 +149,7 @@ DEEP = b'{"firms": ' + b"[" * 300 + b"]" * 300 + b"}"
             b'{"firms": [{"id": "f", "products": [{"id": "p", "approved_on": "2025-13-01"}]}]}',
             "application/json",
             400,
-            "E303",
+            "E313",
             "firms[0].products[0].approved_on",
             # the value, as in a file: 63 characters come before `"2025-13-01"`.
             (1, 64),
@@ -200,7 +200,7 @@ def test_huge_body_is_refused_with_413(policy: policyrules.Policy) -> None:
         ("?commit=yes", "E715"),
         ("?set=overseas_support_rate", "E300"),
         ("?set=no_such_param%3D1", "E304"),
-        ("?as_of=2026-02-30", "E305"),
+        ("?as_of=2026-02-30", "E313"),
         ("?assume=holiday_schedule%3Dsometimes", "E305"),
         ("?commit=1", "E716"),
     ],

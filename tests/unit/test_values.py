@@ -166,10 +166,10 @@ def test_dates_are_yyyy_mm_dd_everywhere(
 
 
 def test_good_dates(policy: Policy) -> None:
-    """2024-02-29 is a day; a date object passes; 2025-02-29 is not a day (E303)."""
+    """2024-02-29 is a day; a date object passes; 2025-02-29 is not a day (E313)."""
     assert _firm(policy, started_on="2024-02-29")["started_on"] == dt.date(2024, 2, 29)
     assert _firm(policy, started_on=dt.date(2026, 1, 2))["started_on"] == dt.date(2026, 1, 2)
-    assert _firm_error(policy, started_on="2025-02-29").code == "E303"
+    assert _firm_error(policy, started_on="2025-02-29").code == "E313"
 
 
 RATE_CASES = """\
