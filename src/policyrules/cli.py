@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import difflib
-import json
 import os
 import sys
 from collections.abc import Sequence
@@ -23,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import attrs
+import msgspec
 
 from .api import Policy, load, read_rule_files
 from .cli_batch import add_batch_command
@@ -64,7 +64,10 @@ def _say_decisions(text: str) -> None:
 
 
 def _print_json(data: Any) -> None:
-    print(json_printable(json.dumps(data, ensure_ascii=False, indent=2)))
+    # msgspec writes, in C, the text json.dumps(data, ensure_ascii=False, indent=2) writes
+    # for data without floats (none here); json's indenting encoder is pure Python and took
+    # most of the time of `eval --format json` on a large facts file (benchmarks/README.md).
+    print(json_printable(msgspec.json.format(msgspec.json.encode(data), indent=2).decode()))
 
 
 def _limits(args: argparse.Namespace) -> Limits:

@@ -10,6 +10,7 @@ Below :mod:`policyrules.result` (``Result.explain(lang="zh")``), beside
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 import attrs
@@ -330,14 +331,23 @@ def decision_text_zh(d: Decision, words: Words | None = None, *, verbose: bool =
 
 
 def explain_text_zh(
-    result: Explainable, words: Words | None = None, *, verbose: bool = False
+    result: Explainable,
+    words: Words | None = None,
+    *,
+    verbose: bool = False,
+    texts: Sequence[str] | None = None,
 ) -> str:
     """Every decision in Chinese: those that apply in full, those that do not in a line each,
-    the grants this result adds to the ledger, the assumptions used with their rationale."""
+    the grants this result adds to the ledger, the assumptions used with their rationale.
+    ``texts``: :func:`decision_text_zh` of each decision (not verbose), if already made."""
     w = words or no_words()
-    full = [d for d in result.decisions if d.status != "not_eligible"]
+    made = None if verbose else texts
     brief = [d for d in result.decisions if d.status == "not_eligible"]
-    parts = [decision_text_zh(d, w, verbose=verbose) for d in full]
+    parts = [
+        decision_text_zh(d, w, verbose=verbose) if made is None else made[i]
+        for i, d in enumerate(result.decisions)
+        if d.status != "not_eligible"
+    ]
     if brief:
         rows = []
         for d in brief:
@@ -372,6 +382,7 @@ def add_text_zh(data: dict[str, Any], result: Explainable, words: Words | None =
     """Put the Chinese text beside the English keys of :func:`~policyrules.explain.result_json`
     output: ``text_zh`` on each decision (its block), and on the whole (the letter)."""
     w = words or no_words()
-    for entry, d in zip(data["decisions"], result.decisions, strict=True):
-        entry["text_zh"] = decision_text_zh(d, w)
-    data["text_zh"] = explain_text_zh(result, w)
+    texts = [decision_text_zh(d, w) for d in result.decisions]  # each made once, used twice
+    for entry, text in zip(data["decisions"], texts, strict=True):
+        entry["text_zh"] = text
+    data["text_zh"] = explain_text_zh(result, w, texts=texts)
