@@ -37,7 +37,13 @@ from .explain import decision_text
 from .explain_zh import decision_text_zh
 from .files import write_atomic
 from .labels import clause_json, find_clauses, shown_label
-from .output import add_format, write_decisions, write_json, write_jsonl
+from .output import (
+    add_format,
+    write_decisions,
+    write_indented_json,
+    write_json,
+    write_jsonl,
+)
 from .parse import parse
 from .printer import print_module
 from .provenance import provenance
@@ -67,7 +73,10 @@ def _print_json(data: Any) -> None:
     # msgspec writes, in C, the text json.dumps(data, ensure_ascii=False, indent=2) writes
     # for data without floats (none here); json's indenting encoder is pure Python and took
     # most of the time of `eval --format json` on a large facts file (benchmarks/README.md).
-    print(json_printable(msgspec.json.format(msgspec.json.encode(data), indent=2).decode()))
+    if isinstance(data, dict):
+        write_indented_json(data)
+    else:
+        print(json_printable(msgspec.json.format(msgspec.json.encode(data), indent=2).decode()))
 
 
 def _limits(args: argparse.Namespace) -> Limits:

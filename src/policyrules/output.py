@@ -24,6 +24,8 @@ import sys
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+import msgspec
+
 from .decisions import Decision
 from .explain import Explainable, decision_json, result_json
 from .runtime.money import Money
@@ -37,6 +39,7 @@ __all__ = [
     "money_cells",
     "write_csv",
     "write_decisions",
+    "write_indented_json",
     "write_json",
     "write_jsonl",
     "write_rows",
@@ -68,6 +71,36 @@ def add_format(
 def write_json(data: Any) -> None:
     """``data`` as indented JSON, then a newline."""
     sys.stdout.write(json_printable(json.dumps(data, ensure_ascii=False, indent=2)) + "\n")
+
+
+def _indented(value: Any) -> str:
+    return msgspec.json.format(msgspec.json.encode(value), indent=2).decode()
+
+
+def write_indented_json(data: Mapping[str, Any]) -> None:
+    """``data`` (no floats) as :func:`write_json` writes it, byte for byte, in C and piece by
+    piece: each top-level value, each item of a top-level list on its own, so the whole
+    text is never held at once (``eval --format json`` of 30,000 products writes 0.6 GB)."""
+    out = sys.stdout
+    if not data:
+        out.write("{}\n")
+        return
+    out.write("{\n")
+    last = len(data) - 1
+    for n, (key, value) in enumerate(data.items()):
+        out.write(f"  {_indented(str(key))}: ")
+        if isinstance(value, list | tuple) and value:
+            out.write("[\n")
+            end = len(value) - 1
+            for i, item in enumerate(value):
+                # JSON text holds no newline inside a string, so lines are indented safely
+                text = "    " + _indented(item).replace("\n", "\n    ")
+                out.write(json_printable(text) + (",\n" if i < end else "\n"))
+            out.write("  ]")
+        else:
+            out.write(json_printable(_indented(value).replace("\n", "\n  ")))
+        out.write(",\n" if n < last else "\n")
+    out.write("}\n")
 
 
 def write_jsonl(rows: Iterable[Mapping[str, Any]]) -> None:

@@ -55,7 +55,9 @@ def test_json_text_is_what_json_dumps_writes(
 ) -> None:
     facts = tmp_path / "f.json"
     facts.write_text(json.dumps(_facts(12), ensure_ascii=False), "utf-8")
-    for f in (facts, FIRM_A):
+    empty = tmp_path / "e.json"
+    empty.write_text('{"firms": []}', "utf-8")  # empty lists and mappings: `[]`, `{}`
+    for f in (facts, FIRM_A, empty):
         assert main(["eval", str(POLICY), str(f), "--format", "json"]) == 0
         out = capsys.readouterr().out
         data = json.loads(out)
