@@ -283,7 +283,7 @@ def check_quota(typer: ExprTyper, st: s.Quota, report: Report) -> None:
             "E275",
             f"`ranked by {st.rank}`: not a number fact of the subject or its owners",
             st.name_span or st.span,
-            did_you_mean(st.rank, names)
+            did_you_mean(st.rank, [n for n in names if n != st.rank])
             or 'declare the rank the agency decided: `fact rank_decided: count "评审排名"`',
         )
 

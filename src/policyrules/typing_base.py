@@ -51,6 +51,8 @@ def unit_hint(a: t.Type, b: t.Type) -> str | None:
         return "a rate applies to money with `of`: `30% of base`"
     if kinds == {"money", "number"}:
         return "write the unit after the number: `200 万元`"
+    if kinds == {"year", "date"}:  # 年度 is a calendar year: compare years, not days
+        return "a year compares with a year number (`2026`) or with `year(DATE)`"
     if "date" in kinds and len(kinds) > 1:
         return "to count from a date, use a deadline: `due 30 工作日 after DATE`"
     if kinds == {"duration"}:

@@ -247,6 +247,9 @@ def _name(w: Words, e: s.Expr, scope: str | None) -> str:
         return w.assumption(r.name)
     if r.kind == "member" and r.member is not None:
         return f"“{w.member(r.name, r.member)}”"
+    if r.kind == "define":  # a reader sees the define's title, not its identifier
+        info = w.checked.define(r.name)
+        return info.title if info is not None and info.title else r.name
     return ".".join(e.parts)
 
 

@@ -16,13 +16,15 @@ year (INTEGER): the exact awards above 0.00 元, appendable to the ``ledger`` ta
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from functools import partial
 from typing import Any
 
 import sqlglot.expressions as exp
 
 from ... import syntax as s
 from ...check_pools import pool_components
+from ...errors import Diagnostic
 from ...exprs import Env, compile_expr
 from ...model import CheckedPolicy, ProvisionInfo
 from ...runtime.calendar import HOLIDAY_ASSUMPTION
@@ -35,7 +37,7 @@ from .exclusive import refuse_exclusive
 from .exprs import ExprCompiler
 from .grants import no_grants
 from .outputs import DECISION_COLUMNS, decision_row, sorted_list
-from .plan import SqlPlan, Step, refuse
+from .plan import BatchCompileError, SqlPlan, Step, refuse
 from .pools import pool_window
 from .rows import rows_step
 from .sqlbits import VARCHAR, Pairs, case, negate
@@ -104,12 +106,10 @@ def compile_batch(
     built: dict[str, AwardSteps] = {}
     if any(p.kind == "deadline" for p in provisions):
         steps.extend(calendar_steps())
+    _refuse_all(checked, provisions, assume)
     for i, p in enumerate(provisions):
         if p.subject is None:
             raise refuse("E606", f"{p.id}: a provision with no `for` subject has no rows in SQL")
-        refuse_tiers(p, assume)
-        refuse_years(p)
-        refuse_exclusive(checked, p)
         where = f"{p.id}"
         ec = ExprCompiler(checked, p.subject, documents.get(p.document), params, assume, where)
         name = f"p{i}"
@@ -238,3 +238,27 @@ def _target(p: ProvisionInfo, name: str, lists: Mapping[str, Pairs]) -> exp.Sele
     return exp.select(*decision_row(p, fields, lists)).from_(
         exp.to_table(name, quoted=True), copy=False
     )
+
+
+def _refuse_all(
+    checked: CheckedPolicy, provisions: list[ProvisionInfo], assume: dict[str, Value]
+) -> None:
+    """Every refusal of a construct the batch does not compile yet (tier readings E612,
+    payments over time E617, exclusivity and supersession E618), all at once, so an author
+    learns in one run every clause to evaluate one by one.
+
+    :raises BatchCompileError: with one diagnostic per refused construct."""
+    found: list[Diagnostic] = []
+    for p in provisions:
+        refusals: tuple[Callable[[], None], ...] = (
+            partial(refuse_tiers, p, assume),
+            partial(refuse_years, p),
+            partial(refuse_exclusive, checked, p),
+        )
+        for refusal in refusals:
+            try:
+                refusal()
+            except BatchCompileError as err:
+                found.extend(err.diagnostics)
+    if found:
+        raise BatchCompileError(found)

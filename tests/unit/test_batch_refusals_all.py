@@ -1,0 +1,36 @@
+"""The batch refuses every construct it cannot compile yet in one error, each by name (issue
+11: "whatever the batch engine cannot compile yet is listed in its refusal message")."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import policyrules
+from policyrules.backends.sql import BatchCompileError, compile_batch
+
+PATTERNS = Path(__file__).resolve().parents[2] / "policies" / "patterns"
+
+
+def test_the_patterns_policy_lists_every_refused_award() -> None:
+    policy = policyrules.load(PATTERNS)
+    with pytest.raises(BatchCompileError) as err:
+        compile_batch(policy.checked)
+    found = {(d.code, d.message.split(":")[0]) for d in err.value.diagnostics}
+    # the five awards paid over time of years.rule (E617) ...
+    for n, award in enumerate(
+        [
+            "research_support",
+            "park_rent_subsidy",
+            "loan_interest_subsidy",
+            "insurance_compensation",
+            "digital_service_subsidy",
+        ],
+        start=1,
+    ):
+        assert ("E617", f"patterns_years/{n}/{award}") in found
+    # ... and the awards of the exclusive groups of both exclusive documents (E618)
+    assert ("E618", "patterns_excl_2023/2/smart_retrofit") in found
+    assert ("E618", "patterns_excl_2025/一/smart_retrofit_2025") in found
+    assert {code for code, _ in found} == {"E617", "E618"}
