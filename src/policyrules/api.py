@@ -26,6 +26,7 @@ from .convert import ValueRefused, convert_id
 from .errors import Diagnostic, FactsError, did_you_mean
 from .facts import Facts, convert_value, read_facts, read_facts_source, schema
 from .ledger_check import check_caps, check_once
+from .ledger_dated import refuse_undated
 from .ledger_io import merge_ledgers, place_diagnostics, read_ledger, read_ledger_file
 from .model import CheckedPolicy
 from .parse import parse
@@ -204,7 +205,9 @@ class Policy:
             (E326); a one-time award paid twice (E328) or a cap already exceeded (E329) in
             the earlier grants; a grant already in the store (E331: nothing is written); a
             busy store (E332); an assumption whose value differs from the one the store's
-            grants of a provision were keyed by (E335, also without ``commit``).
+            grants of a provision were keyed by (E335, also without ``commit``); with
+            ``commit``, an award paid over time evaluated without ``as_of`` (E427: its later
+            years would be recorded now; nothing is written).
         :raises FactsError: bad facts, parameters or assumptions.
         """
         if not isinstance(facts, Facts):
@@ -246,6 +249,7 @@ class Policy:
                 result = run(whole((str(ledger.path), stored), ("the facts' ledger", own)))
                 txn.check_bases(result.decisions)  # E335: grants keyed by another reading
                 if commit:
+                    refuse_undated(self.checked, result.decisions)  # E427: years early
                     if on_commit is not None:
                         on_commit(txn, result)
                     # The earlier grants this run relied on go into the store with its own,

@@ -10,7 +10,8 @@ Everything that can be known about the ``--ledger-out`` target (its name, type, 
 and whether it holds grants this run does not read) is checked before the run, so a refused
 target leaves the store untouched.  While a JSON/YAML ledger is read and rewritten, the run
 holds an exclusive lock beside it, and it refuses to write if the file changed since it was
-read, or if the target holds grants this run did not read.
+read, or if the target holds grants this run did not read.  An award paid over time
+evaluated without ``--as-of`` is never recorded (E427, :mod:`.ledger_dated`).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from .errors import Diagnostic, FactsError, LedgerError, PolicyRulesError
 from .facts import load_data
 from .files import check_writable, locked, real_target, write_atomic
 from .ledger_check import check_caps, check_once
+from .ledger_dated import refuse_undated
 from .ledger_io import dump_ledger, merge_ledgers, read_ledger, read_ledger_file
 from .output import add_format, write_csv, write_jsonl
 from .reading import Limits, read_bytes
@@ -226,6 +228,7 @@ def evaluate_with_ledger(
         )
         result = policy.evaluate(facts, ledger=earlier, **options)
         if out is not None:
+            refuse_undated(policy.checked, result.decisions)  # E427, before anything is written
             whole = merge_ledgers(
                 ("the facts' ledger", own),
                 (str(src), earlier),

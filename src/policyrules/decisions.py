@@ -78,6 +78,9 @@ class Payment:
     share: str | None = None
     cap: str | None = None  # the cap that cut it, as written
     before: Money | None = None  # its amount before that cap
+    # False when no ``as_of`` was given: the year is shown as due, a forecast; recording
+    # it in a ledger is refused (E427, :mod:`policyrules.ledger_dated`).
+    dated: bool = True
 
 
 @attrs.frozen

@@ -2,7 +2,9 @@
 
 A decision's :attr:`~policyrules.decisions.Decision.schedule` lists one
 :class:`~policyrules.decisions.Payment` per year: paid before (the ledger), due (granted by
-this evaluation) or future (after ``--as-of``).  JSON keys are stable English words.
+this evaluation) or future (after ``--as-of``).  Without ``--as-of`` the years not paid
+before are a forecast, said so in the heading (E427 refuses to record them).  JSON keys are
+stable English words.
 """
 
 from __future__ import annotations
@@ -11,11 +13,20 @@ from typing import Any
 
 from .decisions import Decision, Payment
 from .runtime.values import format_value
-from .vocab import AMOUNT_KINDS, PAYMENT_STATUSES
+from .vocab import AMOUNT_KINDS, PAYMENT_STATUSES, PAYMENT_UNDATED
 
 __all__ = ["schedule_json", "schedule_lines_en", "schedule_lines_zh"]
 
 _STATUS_EN = {"paid": "paid before (ledger)", "due": "due: granted now", "future": "not yet due"}
+_UNDATED_EN = "forecast (no day given)"
+_HEADING_EN = (
+    "  paid over time (no day given: every year is shown, nothing is due yet; "
+    "recording needs --as-of):"
+)
+
+
+def _undated(p: Payment) -> bool:
+    return p.status == "due" and not p.dated
 
 
 def _amount(p: Payment, unknown: str) -> str:
@@ -26,11 +37,12 @@ def schedule_lines_en(d: Decision) -> list[str]:
     """``  paid over time:`` and a line per year, or nothing without a schedule."""
     if not d.schedule:
         return []
-    lines = ["  paid over time:"]
+    undated = any(map(_undated, d.schedule))
+    lines = [_HEADING_EN if undated else "  paid over time:"]
     for p in d.schedule:
         share = f", {p.share}" if p.share else ""
         line = f"    {p.year} (#{p.index}{share}): {_amount(p, 'unknown')}"
-        line += f", {_STATUS_EN.get(p.status, p.status)}"
+        line += f", {_UNDATED_EN if _undated(p) else _STATUS_EN.get(p.status, p.status)}"
         if p.cap:
             line += f"; cut by cap {p.cap} from {format_value(p.before)}"
         lines.append(line)
@@ -41,11 +53,13 @@ def schedule_lines_zh(d: Decision) -> list[str]:
     """``  分年拨付：`` and a line per year (年度、期次、金额、状态), or nothing."""
     if not d.schedule:
         return []
-    lines = ["  分年拨付："]
+    undated = any(map(_undated, d.schedule))
+    lines = [PAYMENT_UNDATED["heading"] if undated else "  分年拨付："]
     for p in d.schedule:
         share = f"，{p.share}" if p.share else ""
         line = f"    {p.year} 年度（第 {p.index} 期{share}）：{_amount(p, AMOUNT_KINDS['unknown'])}"
-        line += f"，{PAYMENT_STATUSES.get(p.status, p.status)}"
+        status = PAYMENT_STATUSES.get(p.status, p.status)
+        line += f"，{PAYMENT_UNDATED['status'] if _undated(p) else status}"
         if p.cap:
             line += f"（受上限“{p.cap}”限制，由 {format_value(p.before)} 减至此数）"
         lines.append(line)

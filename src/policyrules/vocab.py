@@ -25,6 +25,7 @@ __all__ = [
     "EXCLUSIVE_RULES",
     "KINDS",
     "PAYMENT_STATUSES",
+    "PAYMENT_UNDATED",
     "REASONS",
     "STATUSES",
     "STATUSES_OF_KIND",
@@ -48,6 +49,13 @@ STATUSES_OF_KIND = {
 PAYMENT_STATUSES = {"paid": "已拨付", "due": "本次拨付", "future": "尚未到期"}
 """A payment of an award paid over time (分年拨付): granted before (the ledger), granted by
 this evaluation, or in a later year (after ``--as-of``)."""
+
+PAYMENT_UNDATED = {
+    "heading": "  分年拨付（未给出评估日期：逐年列出全部年度，均未到期；记入台账须给出 --as-of）：",
+    "status": "预计（未给出评估日期）",
+}
+"""A schedule evaluated without ``--as-of`` (a forecast, never recorded: E427): its heading
+and the word for a year not paid before."""
 
 AMOUNT_KINDS = {"exact": "确定金额", "range": "区间", "up_to": "最高", "unknown": "待定"}
 """An amount's kind, named (the docs' results tables: 金额性质)."""

@@ -18,7 +18,8 @@ ending with it (三年内累计: a rolling window, the reading named in docs/pat
 A payment whose year already holds a grant of this provision to this subject in the ledger
 is ``paid`` (the ledger's amount; no cap applies again); one whose year has come by
 ``as_of`` (or any, without ``as_of``) is ``due`` and granted now, in its year; a later one is
-``future``: computed with what is known today, not granted.
+``future``: computed with what is known today, not granted.  Without ``as_of`` the due
+payments are marked undated (a forecast): writing them to a ledger is refused (E427).
 """
 
 from __future__ import annotations
@@ -131,7 +132,9 @@ def pay_schedule(
             penv = attrs.evolve(env, payment=(y, k))
             amount, cut = _cut(cs.each, penv, path, y, amount, own_total, accounts, missing)
         by, was = cut if cut is not None else (None, None)
-        payments.append(Payment(y, k, status, amount, shares[k - 1], by, was))
+        payments.append(
+            Payment(y, k, status, amount, shares[k - 1], by, was, dated=as_of_year is not None)
+        )
         if amount is None:
             continue
         own_total += amount.fen

@@ -1,0 +1,136 @@
+"""An award paid over time is never recorded years early (E427).
+
+Policy: policies/patterns/years.rule 第五条 digital_service_subsidy: 50% of the service
+contract, cap 300 万元 per firm ever, paid over 2 years from service_signed_on: 60%, 40%
+remainder first.  A contract of 600 万元 signed 2026-04-01: 50% × 600 万 = 300 万元 (the
+cap, not cut); 2026: ⌊300 万 × 60%⌋ = 180 万元, 2027: ⌊300 万 × 40%⌋ = 120 万元, no fen
+left.  Without ``as_of`` both years show as due: writing them would record 2027's 120 万元
+as paid in 2026.  1 万元 = 1,000,000 fen.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import policyrules
+from policyrules import LedgerError, LedgerStore
+from support import ROOT, WAN
+from support import run_cli as run
+
+PATTERNS = ROOT / "policies" / "patterns"
+AWARD = "patterns_years/5/digital_service_subsidy"
+EMPTY = '{"ledger": []}\n'
+
+
+def _facts(folder: Path, contract: str = "600万元", signed: str = "2026-04-01") -> Path:
+    f = folder / "facts.yaml"
+    f.write_text(
+        "firms:\n  - id: F1\n    projects:\n"
+        f'      - {{id: P1, service_signed_on: {signed}, service_contract: "{contract}"}}\n',
+        "utf-8",
+    )
+    return f
+
+
+def _rows(ledger: Path) -> list[tuple[str, int, int]]:
+    return [
+        (g["provision"], policyrules.Money.parse(g["amount"]).fen, g["year"])
+        for g in json.loads(ledger.read_text("utf-8"))["ledger"]
+    ]
+
+
+def test_ledger_out_without_as_of_is_refused_and_the_file_is_unchanged(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    ledger = tmp_path / "grants.json"
+    ledger.write_text(EMPTY, "utf-8")
+    facts = _facts(tmp_path)
+    status, out, err = run(capsys, "eval", PATTERNS, facts, "--ledger", ledger,
+                           "--ledger-out", ledger)  # fmt: skip
+    assert (status, out) == (2, "")
+    assert "error[E427]" in err
+    assert f"{AWARD} for F1/P1" in err
+    assert "--as-of YYYY-MM-DD" in err
+    assert "years.rule:" in err  # located: the award's `paid over …` line
+    assert "Traceback" not in err
+    assert ledger.read_text("utf-8") == EMPTY
+
+
+def test_ledger_out_with_as_of_records_the_first_year_only(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    ledger = tmp_path / "grants.json"
+    ledger.write_text(EMPTY, "utf-8")
+    facts = _facts(tmp_path)
+    status, _, err = run(capsys, "eval", PATTERNS, facts, "--ledger", ledger,
+                         "--ledger-out", ledger, "--as-of", "2026-06-30")  # fmt: skip
+    assert (status, err) == (0, "")
+    # 2026 is not after the as-of year: 60% × 300 万 = 180 万元; 2027 is future, not granted.
+    assert _rows(ledger) == [(AWARD, 180 * WAN, 2026)]
+
+
+def test_a_store_commit_without_as_of_is_refused_and_writes_nothing(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    db = tmp_path / "g.db"
+    assert run(capsys, "ledger", "init", db)[0] == 0
+    facts = _facts(tmp_path)
+    status, _, err = run(capsys, "eval", PATTERNS, facts, "--ledger", db)
+    assert (status, "error[E427]" in err, "grant(s)" in err) == (2, True, False)
+    with LedgerStore.open(db, create=False) as store:
+        assert len(store.grants()) == 0
+    status, _, err = run(capsys, "eval", PATTERNS, facts, "--ledger", db, "--as-of", "2027-01-10")
+    assert status == 0
+    with LedgerStore.open(db, create=False) as store:
+        # A run in 2027 with nothing paid before grants both years, each as a grant of its
+        # own year: 180 万元 for 2026, 120 万元 for 2027.
+        assert sorted((g.year, g.amount.fen) for g in store.grants()) == [
+            (2026, 180 * WAN),
+            (2027, 120 * WAN),
+        ]
+
+
+def test_the_api_refuses_the_commit_and_explains_the_forecast(tmp_path: Path) -> None:
+    policy = policyrules.load(PATTERNS)
+    facts = policy.load_facts(_facts(tmp_path))
+    with LedgerStore.open(tmp_path / "g.db") as store:
+        with pytest.raises(LedgerError) as info:
+            policy.evaluate(facts, ledger=store, commit=True)
+        assert [d.code for d in info.value.diagnostics] == ["E427"]
+        assert len(store.grants()) == 0
+        result = policy.evaluate(facts, ledger=store)  # only read: a forecast, allowed
+    zh, en = result.explain(lang="zh"), result.explain(lang="en")
+    assert "未给出评估日期：逐年列出全部年度，均未到期" in zh
+    assert "2027 年度（第 2 期，40%）：120 万元，预计（未给出评估日期）" in zh
+    assert "no day given: every year is shown, nothing is due yet" in en
+    dated = policy.evaluate(facts, as_of="2026-06-30").explain(lang="zh")
+    assert "未给出评估日期" not in dated
+    assert "尚未到期" in dated
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    contract=st.integers(min_value=400, max_value=2_000 * WAN),  # 50% × 60% ≥ 1 fen
+    signed=st.integers(min_value=2026, max_value=2028),
+    as_of=st.integers(min_value=2026, max_value=2030),
+)
+def test_a_commit_records_no_year_after_as_of_and_none_without_it(
+    tmp_path_factory: pytest.TempPathFactory, contract: int, signed: int, as_of: int
+) -> None:
+    folder = tmp_path_factory.mktemp("p")
+    policy = policyrules.load(PATTERNS)
+    facts = policy.load_facts(
+        _facts(folder, f"{contract // 100}.{contract % 100:02d} 元", f"{signed}-04-01")
+    )
+    with LedgerStore.open(folder / "g.db") as store:
+        with pytest.raises(LedgerError):
+            policy.evaluate(facts, ledger=store, commit=True)
+        assert len(store.grants()) == 0
+        policy.evaluate(facts, ledger=store, commit=True, as_of=f"{as_of}-12-31")
+        years = [g.year for g in store.grants()]
+    assert all(signed <= y <= min(as_of, signed + 1) for y in years)
