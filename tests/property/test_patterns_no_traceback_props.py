@@ -78,6 +78,9 @@ def _values(f: FactInfo, enums: dict[str, tuple[str, ...]]) -> st.SearchStrategy
         out = st.sampled_from(_COUNTS)
     elif kind == "enum" and typ.name in enums:
         out = st.sampled_from(enums[typ.name])
+    elif kind == "list" and typ.element is not None and typ.element.kind == "money":
+        # a yearly list (贴息: the interest paid each year): empty, short or one per year
+        out = st.lists(st.sampled_from(_YUAN), max_size=4)
     else:
         pytest.fail(f"no strategy for the fact {f.entity}.{f.name}: {typ.describe()}")
     if typ.nullable:
