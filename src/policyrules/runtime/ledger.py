@@ -251,11 +251,12 @@ class Earlier(Sequence[tuple[str, Money]]):
     each claim costs the same however many came before.  Compares equal to a tuple of the
     same pairs.  :meth:`describe` gives the bounded form an explanation shows."""
 
-    __slots__ = ("_log", "_stop")
+    __slots__ = ("_log", "_shown", "_stop")
 
     def __init__(self, log: ClaimLog, stop: int) -> None:
         self._log = log
         self._stop = stop
+        self._shown: str | None = None  # describe() once made (a trace and a text show it)
 
     @classmethod
     def of(cls, pairs: Iterable[tuple[str, Money]]) -> Earlier:
@@ -316,13 +317,17 @@ class Earlier(Sequence[tuple[str, Money]]):
     def describe(self, last: int = 3) -> str:
         """``f1/P1 200 万元, f1/P2 150 万元`` for up to ``last`` claims; beyond that a count,
         the total and the last few: ``12 claims, 1500 万元 in all; the last 3: ...``."""
+        if last == 3 and self._shown is not None:
+            return self._shown
         log, stop = self._log, self._stop
         start = max(stop - last, 0)  # as last(): the amounts' texts made from their fen
         pairs = zip(log.subjects[start:stop], log.amounts[start:stop], strict=True)
         shown = ", ".join(f"{s} {cn_text(fen)}" for s, fen in pairs)
-        if stop <= last:
-            return shown
-        return f"{stop} claims, {cn_text(log.totals[stop])} in all; the last {last}: {shown}"
+        if stop > last:
+            shown = f"{stop} claims, {cn_text(log.totals[stop])} in all; the last {last}: {shown}"
+        if last == 3:
+            self._shown = shown
+        return shown
 
 
 NO_EARLIER = ClaimLog().view()

@@ -159,6 +159,7 @@ class _Run(Conditions, TimeLimits, FastClaims, ExclusiveHooks):
         self._static = {}
         self._params: dict[str, tuple[tuple[str, str], ...]] = {}
         self._assumed = {}
+        self._held = {}
         self.clauses = {c.id: c for c in self.checked.clauses}
         self.documents = {d.name: d for d in self.checked.documents}
         self.rate_facts = {

@@ -27,6 +27,7 @@ from ...runtime.money import Money, cn_text
 from ...runtime.values import format_value
 from .claims import describe_scope
 from .compile import CompiledCap, CompiledProvision, Env
+from .explained import held_steps, steps_held
 
 __all__ = [
     "CapRow",
@@ -162,6 +163,7 @@ class Rows:
     documents: dict[str, DocumentInfo]
     _static: dict[str, dict[str, Any]]  # the fields of a provision's decisions
     _assumed: dict[frozenset[str], tuple[tuple[str, str], ...]]
+    _held: dict[str, tuple[Step, ...]]  # a provision's steps when its conditions held
 
     def _assumption_text(self, name: str) -> str:
         raise NotImplementedError  # pragma: no cover - the evaluator defines it
@@ -246,6 +248,10 @@ class Rows:
         cp, inst, path, status, amount = row[:5]
         once_at, why, used = row[10:]
         info = cp.info
+        if amount is not None and once_at < 0 and not row[9]:
+            made = self._explained_paid(row)
+            if made is not None:
+                return made
         env = self.env(cp, inst)
         env.used_assumptions |= used
         trace: list[Step] = []
@@ -271,6 +277,24 @@ class Rows:
         extra["path"] = path
         d = self.decision(cp, inst, env, status, failed, missing, trace, extra)
         return attrs.evolve(d, trace=(why, *d.trace)) if why is not None else d
+
+    def _explained_paid(self, row: Row) -> Decision | None:
+        """A paid award's decision, its conditions' and one-time rules' steps made once
+        per provision (:mod:`.explained`); ``None``: take the general way."""
+        cp, inst = row[0], row[1]
+        held = self._held.get(cp.info.id)
+        if held is None:
+            held = self._held[cp.info.id] = steps_held(cp)
+        env = self.env(cp, inst)
+        env.used_assumptions |= row[12]
+        trace = held_steps(cp, env, held)
+        if trace is None:
+            return None
+        if row[11] is not None:
+            trace.insert(0, row[11])
+        extra = self._award_steps(cp, env, trace, row)
+        extra["path"] = row[2]
+        return self.decision(cp, inst, env, row[3], [], set(), trace, extra)
 
     def _award_steps(
         self, cp: CompiledProvision, env: Env, trace: list[Step], row: Row
