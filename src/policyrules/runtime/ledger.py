@@ -218,7 +218,7 @@ class ClaimLog:
     copy and knows its total at once.  ``certain`` and ``possible`` are the fen of the
     exact grants and of the upper bounds of undecided claims among them."""
 
-    __slots__ = ("amounts", "certain", "possible", "subjects", "totals")
+    __slots__ = ("amounts", "certain", "possible", "shown", "subjects", "totals")
 
     def __init__(self) -> None:
         self.subjects: list[str] = []
@@ -226,6 +226,9 @@ class ClaimLog:
         self.totals: list[int] = [0]
         self.certain = 0
         self.possible = 0
+        # claim number -> ``f1/P2 150 万元``, made when a view first describes it: each
+        # claim is shown by the next few views, its text made once
+        self.shown: dict[int, str] = {}
 
     def __len__(self) -> int:
         return len(self.subjects)
@@ -321,8 +324,13 @@ class Earlier(Sequence[tuple[str, Money]]):
             return self._shown
         log, stop = self._log, self._stop
         start = max(stop - last, 0)  # as last(): the amounts' texts made from their fen
-        pairs = zip(log.subjects[start:stop], log.amounts[start:stop], strict=True)
-        shown = ", ".join(f"{s} {cn_text(fen)}" for s, fen in pairs)
+        texts, parts = log.shown, []
+        for k in range(start, stop):
+            text = texts.get(k)
+            if text is None:
+                text = texts[k] = f"{log.subjects[k]} {cn_text(log.amounts[k])}"
+            parts.append(text)
+        shown = ", ".join(parts)
         if stop > last:
             shown = f"{stop} claims, {cn_text(log.totals[stop])} in all; the last {last}: {shown}"
         if last == 3:

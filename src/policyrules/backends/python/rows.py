@@ -21,13 +21,13 @@ import attrs
 
 from ...decisions import CapEvent, Decision, Step
 from ...instances import Instance
-from ...model import ClauseInfo, DocumentInfo
+from ...model import CheckedPolicy, ClauseInfo, DocumentInfo, ProvisionInfo
 from ...runtime.ledger import NO_EARLIER, ClaimLog, Earlier, Grant
 from ...runtime.money import Money, cn_text
 from ...runtime.values import format_value
 from .claims import describe_scope
 from .compile import CompiledCap, CompiledProvision, Env
-from .explained import held_steps, steps_held
+from .explained import Held, condition_facts, held_steps, steps_held
 
 __all__ = [
     "CapRow",
@@ -94,24 +94,29 @@ def grant_of(row: GrantRow | Grant) -> Grant:
 
 def cap_events(caps: tuple[CapRow, ...], requested: int, amount: int) -> tuple[CapEvent, ...]:
     """The :class:`CapEvent` of each cap row: as ``apply_caps`` makes them."""
+    return tuple(_events(caps, requested, amount))
+
+
+def _events(caps: tuple[CapRow, ...], requested: int, amount: int) -> list[CapEvent]:
     asked, granted = money_of(requested), money_of(amount)
     out = []
     for cap, scope, year, limit, used, log, stop, before, after in caps:
-        out.append(
-            CapEvent(
-                cap=cap.text,
-                scope="this claim" if scope is None else describe_scope(scope, year),
-                limit=money_of(limit),
-                used_before=money_of(used),
-                requested=asked,
-                granted=granted,
-                binding=after < before,
-                earlier=NO_EARLIER if log is None or not stop else Earlier(log, stop),
-                before=money_of(before),
-                after=money_of(after),
-            )
-        )
-    return tuple(out)
+        # the fields as CapEvent's __init__ sets them, without its converter: `earlier`
+        # is an Earlier already
+        ev = _new(CapEvent)
+        _set(ev, "cap", cap.text)
+        _set(ev, "scope", "this claim" if scope is None else describe_scope(scope, year))
+        _set(ev, "limit", money_of(limit))
+        _set(ev, "used_before", money_of(used))
+        _set(ev, "requested", asked)
+        _set(ev, "granted", granted)
+        _set(ev, "binding", after < before)
+        _set(ev, "earlier", NO_EARLIER if log is None or not stop else Earlier(log, stop))
+        _set(ev, "note", None)
+        _set(ev, "before", money_of(before))
+        _set(ev, "after", money_of(after))
+        out.append(ev)
+    return out
 
 
 def fact_texts(reads: Mapping[str, Any], rates: Container[str]) -> tuple[tuple[str, str], ...]:
@@ -139,7 +144,7 @@ def cap_steps(
     """:func:`cap_events` and the trace step of each (``cap_line`` of the event), the
     texts written from the rows' fen: a row's cap has a limit and no note, its claim a
     requested amount."""
-    events = cap_events(caps, requested, amount)
+    events = _events(caps, requested, amount)
     steps = []
     for (cap, _, _, limit, used, log, stop, before, after), ev in zip(caps, events, strict=True):
         line = f"cap {cap.text} ({ev.scope}); limit {cn_text(limit)}"
@@ -152,7 +157,7 @@ def cap_steps(
                 f"; binds: cut {cn_text(before - after)} ({cn_text(before)} to {cn_text(after)})"
             )
         steps.append(Step("cap", line, after >= before))
-    return events, steps
+    return tuple(events), steps
 
 
 class Rows:
@@ -163,9 +168,18 @@ class Rows:
     documents: dict[str, DocumentInfo]
     _static: dict[str, dict[str, Any]]  # the fields of a provision's decisions
     _assumed: dict[frozenset[str], tuple[tuple[str, str], ...]]
-    _held: dict[str, tuple[Step, ...]]  # a provision's steps when its conditions held
+    _held: dict[str, Held]  # a provision's steps when its conditions held, and their reads
+    checked: CheckedPolicy
+
+    rate_facts: set[str]
 
     def _assumption_text(self, name: str) -> str:
+        raise NotImplementedError  # pragma: no cover - the evaluator defines it
+
+    def _assumed_texts(self, used: set[str], counts_days: bool) -> tuple[tuple[str, str], ...]:
+        raise NotImplementedError  # pragma: no cover - the evaluator defines it
+
+    def _parameter_texts(self, info: ProvisionInfo) -> tuple[tuple[str, str], ...]:
         raise NotImplementedError  # pragma: no cover - the evaluator defines it
 
     def _provision_fields(self, cp: CompiledProvision) -> dict[str, Any]:
@@ -284,7 +298,7 @@ class Rows:
         cp, inst = row[0], row[1]
         held = self._held.get(cp.info.id)
         if held is None:
-            held = self._held[cp.info.id] = steps_held(cp)
+            held = self._held[cp.info.id] = (steps_held(cp), condition_facts(cp, self.checked))
         env = self.env(cp, inst)
         env.used_assumptions |= row[12]
         trace = held_steps(cp, env, held)
@@ -293,8 +307,21 @@ class Rows:
         if row[11] is not None:
             trace.insert(0, row[11])
         extra = self._award_steps(cp, env, trace, row)
-        extra["path"] = row[2]
-        return self.decision(cp, inst, env, row[3], [], set(), trace, extra)
+        del extra["missing"]  # none: the evaluator's `decision`, for this case, field for field
+        info = cp.info
+        static = self._static.get(info.id)
+        if static is None:
+            static = self._static[info.id] = self._provision_fields(cp)
+        return Decision(
+            subject="/".join([i for _, i in row[2]]),
+            status=row[3],
+            facts=fact_texts(env.reads, self.rate_facts),
+            assumptions=self._assumed_texts(env.used_assumptions, False),
+            parameters=self._parameter_texts(info),
+            trace=tuple(trace),
+            **static,
+            **extra,
+        )
 
     def _award_steps(
         self, cp: CompiledProvision, env: Env, trace: list[Step], row: Row
