@@ -31,9 +31,11 @@ Held = tuple[tuple[Step, ...], tuple[tuple[str, str], ...] | None]
 
 # Expressions whose closures (policyrules.exprs.compile_expr) compute every operand, so
 # read the same facts whatever the values; a name is checked on its own (not a define).
-_ALL_OPERANDS = (s.MoneyLit, s.RateLit, s.DurationLit, s.NumberLit, s.DateLit, s.BoolLit)
-_ALL_OPERANDS += (s.StringLit, s.SetLit, s.BinOp, s.Of, s.Compare, s.IsNone, s.And, s.Or)
-_ALL_OPERANDS += (s.Not, s.Neg, s.InSet, s.InForce, s.Name)
+_ALL_OPERANDS: frozenset[type[s.Node]] = frozenset(
+    {s.MoneyLit, s.RateLit, s.DurationLit, s.NumberLit, s.DateLit, s.BoolLit, s.StringLit}
+    | {s.SetLit, s.BinOp, s.Of, s.Compare, s.IsNone, s.And, s.Or, s.Not, s.Neg, s.InSet}
+    | {s.InForce, s.Name}
+)
 _NAMES = frozenset({"fact", "parameter", "assumption", "member"})
 
 
