@@ -8,7 +8,9 @@ no trace.  :meth:`Rows.materialise` makes from a row the very decision the gener
 the row gives what depended on the order of claims (the accounts each cap saw, a one-time
 award already paid, the step saying natural order served it) and the rest is computed
 again, by the same closures the general way runs, from the facts (which do not change): the
-condition steps and reasons, the facts read, the amount and its steps.
+condition steps and reasons, the facts read, the amount and its steps.  A paid award's
+conditions held, so their steps are made once per provision and the facts they read are
+read directly where their syntax fixes which (:mod:`.explained`).
 """
 
 from __future__ import annotations
