@@ -221,7 +221,9 @@ class Words:
             when = "每个拨付年度"
         elif cap.year_of is not None:
             when = f"每个年度（按{self.expr(cap.year_of, scope)}所在年度计）"
-        if cap.window is not None:  # 三年内累计: the payment's year and the N−1 before it
+        if cap.window is not None and cap.from_first:  # 自首次获得支持起三年内累计
+            when = f"自首次获得支持的年度起 {cap.window} 个年度内累计"
+        elif cap.window is not None:  # 三年内累计: the payment's year and the N−1 before it
             when = f"任意连续 {cap.window} 个年度内累计"
         elif cap.ever:
             when = "累计"
