@@ -23,6 +23,7 @@ from .backends.python.evaluate import evaluate, index_ledger
 from .bounds import paused_gc
 from .check import check
 from .convert import ValueRefused, convert_id
+from .convert_currency import exchange_hint
 from .errors import Diagnostic, FactsError, did_you_mean
 from .facts import Facts, convert_value, read_facts, read_facts_source, schema
 from .ledger_check import check_caps, check_once
@@ -499,6 +500,8 @@ class Policy:
                     fixed = hint.removeprefix("write ").split(" ", 1)[0]
                     flag = "--set" if what == "parameters" else "--assume"
                     hint = f"{hint}: {flag} {name}={fixed}, or `{name}: {fixed}` in a file"
+                elif exc.code == "E347":
+                    hint = exchange_hint(name, "--set" if what == "parameters" else "--assume")
                 diags.append(Diagnostic(exc.code or "E305", f"{what}.{name}: {exc}", hint=hint))
         if diags:
             raise FactsError(diags)
