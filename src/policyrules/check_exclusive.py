@@ -23,9 +23,9 @@ from collections.abc import Callable, Sequence
 from itertools import combinations
 
 from . import syntax as s
+from .check_prevails import prevailing_documents, prevails_warning
 from .errors import Diagnostic, Span, did_you_mean
 from .model import CheckedPolicy, ClauseInfo, ProvisionInfo
-from .check_prevails import prevailing_documents, prevails_warning
 from .model_exclusive import CumulativeInfo, ExclusiveGroup, Exclusivity, Supersession
 
 __all__ = ["bases", "check_exclusivity", "enum_guards", "overlaps"]
@@ -239,8 +239,8 @@ def _overlap_warnings(
         clause = base.clause(q.clause)
         at = q.node.name_span or q.node.span
         span = at.with_clause(clause.path) if at and clause else at
-        said = sorted(bases(p, base) & bases(q, base))
-        if (w := prevails_warning(base, p, q, found.prevailing, said, span)) is not None:
+        common = sorted(bases(p, base) & bases(q, base))
+        if (w := prevails_warning(base, p, q, found.prevailing, common, span)) is not None:
             out.append(w)
             continue
         out.append(

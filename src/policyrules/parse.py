@@ -309,9 +309,7 @@ class _ToSyntax(ExclusiveRules, Transformer[Token, Any]):
         first = any(k == "anchored" for k, _ in mods)
         window = next((v for k, v in mods if k == "anchored"), window)
         sp = self._sp(meta)
-        return s.Cap(
-            limit, per, year, shared, unless, window, ever, first, span=sp, name_span=at
-        )
+        return s.Cap(limit, per, year, shared, unless, window, ever, first, span=sp, name_span=at)
 
     def cap_over(self, meta: Any, c: list[Any]) -> tuple[str, int]:
         return ("window", int(Decimal(str(c[0]))))

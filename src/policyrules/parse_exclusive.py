@@ -96,7 +96,6 @@ class ExclusiveRules:
             text = _unquote(label)
         return x.Supersedes(str(doc), text, span=self._sp(meta), name_span=self._at(doc))
 
-
     @v_args(meta=True)
     def prevails(self, meta: Any, c: list[Any]) -> x.Prevails:
         """``prevails over NAME``, the name ``earlier`` (E127 for another)."""
@@ -107,8 +106,8 @@ class ExclusiveRules:
                     "E127",
                     f"unknown 'prevails over {word}'",
                     self._at(word),
-                    hint="write `prevails over earlier` (此前发布的有关规定与本文不一致的，以此为准); "
-                    "a named document is `supersedes DOC [LABEL]`",
+                    hint="write `prevails over earlier` (此前发布的有关规定与本文不一致的，"
+                    "以此为准); a named document is `supersedes DOC [LABEL]`",
                 )
             )
         return x.Prevails(span=self._sp(meta), name_span=self._at(word))

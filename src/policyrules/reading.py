@@ -584,7 +584,9 @@ def read_pairs(items: Iterable[str], flag: str) -> dict[str, Any]:
         if not sep or not name:
             raise PolicyRulesError(Diagnostic("E300", f"{flag} {item!r}: write NAME=VALUE"))
         braced = value.strip().startswith("{")
-        out[name.strip()] = _read_mapping(value, flag, name.strip()) if braced else read_scalar(value)
+        out[name.strip()] = (
+            _read_mapping(value, flag, name.strip()) if braced else read_scalar(value)
+        )
     return out
 
 

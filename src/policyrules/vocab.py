@@ -24,8 +24,8 @@ __all__ = [
     "AMOUNT_PHRASES",
     "EXCLUSIVE_RULES",
     "KINDS",
-    "PAYMENT_STATUSES",
     "NONE_EN",
+    "PAYMENT_STATUSES",
     "PAYMENT_UNDATED",
     "PREVAILS_ZH",
     "REASONS",
@@ -90,7 +90,10 @@ EXCLUSIVE_RULES = {
 NONE_EN = "none (stated not to exist)"
 """A fact stated none, in the English text (``--lang en``); Chinese: 无（已声明不存在）."""
 
-PREVAILS_ZH = "以此为准：此前发布的有关规定与本文件不一致的，以本文件为准（文件未指明被替代的规定，不自动停止执行任何条款）"
+PREVAILS_ZH = (
+    "以此为准：此前发布的有关规定与本文件不一致的，以本文件为准"
+    "（文件未指明被替代的规定，不自动停止执行任何条款）"
+)
 """A measure's summary line for ``prevails over earlier`` (以此为准 naming no document)."""
 
 REASONS = {

@@ -280,7 +280,8 @@ def test_the_explanation_says_stated_absent(policy: Policy) -> None:
         f" (level = {NONE_EN}, other_on = {NONE_EN})"  # title_on: read by the line before
     ) in text
     assert f"other_on = {NONE_EN}" in text  # the facts line
-    assert NONE_TEXT not in text and "已声明" not in text
+    assert NONE_TEXT not in text
+    assert "已声明" not in text
     assert NONE_TEXT == "无（已声明不存在）"
     assert f"：{NONE_TEXT}" in result.explain()  # the Chinese letter states it too
 

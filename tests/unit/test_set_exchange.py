@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from policyrules.cli import main
+from policyrules.errors import PolicyRulesError
 from policyrules.reading import read_pairs
 
 PATTERNS = Path(__file__).resolve().parents[2] / "policies" / "patterns"
@@ -59,11 +60,16 @@ def test_the_e347_hint_shows_a_form_that_works(
 
 @pytest.mark.parametrize("value", ["{rate: 7.1234, date: 2026-01-05", "{[1, 2]: x}", "{a"])
 def test_a_broken_mapping_is_e341(value: str) -> None:
-    with pytest.raises(Exception) as info:
+    with pytest.raises(PolicyRulesError) as info:
         read_pairs([f"usd_cny={value}"], "--set")
-    assert info.value.diagnostics[0].code == "E341"  # type: ignore[attr-defined]
-    assert "--set usd_cny='{rate:" in (info.value.diagnostics[0].hint or "")  # type: ignore[attr-defined]
+    (d,) = info.value.diagnostics
+    assert d.code == "E341"
+    assert "--set usd_cny='{rate:" in (d.hint or "")
 
 
 def test_plain_values_are_read_as_before() -> None:
-    assert read_pairs(["a=true", "b=30%", 'c="{x}"'], "--set") == {"a": True, "b": "30%", "c": "{x}"}
+    assert read_pairs(["a=true", "b=30%", 'c="{x}"'], "--set") == {
+        "a": True,
+        "b": "30%",
+        "c": "{x}",
+    }

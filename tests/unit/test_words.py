@@ -209,4 +209,5 @@ def test_latin_and_numbers_meet_chinese_with_a_space(
 ) -> None:
     said = Words.of(patterns.checked).expr(_condition(text), "firm")
     assert words in said
-    assert " ；" not in said and " ，" not in said  # none before full-width punctuation
+    assert " ；" not in said
+    assert " ，" not in said
