@@ -254,6 +254,9 @@ _provision_stmts = st.one_of(
     ),
     st.builds(s.Schedule, st.integers(0, 60), expressions, yearly=st.just(True)),
     st.builds(s.Cap, expressions, _tuple(names), window=st.integers(0, 60)),
+    st.builds(
+        s.Cap, expressions, _tuple(names), window=st.integers(0, 60), from_first=st.just(True)
+    ),
     st.builds(s.Cap, expressions, _tuple(names), ever=st.just(True)),
 )
 _provisions = st.builds(
@@ -286,6 +289,7 @@ _doc_stmts = st.one_of(
     st.builds(s.DocSource, _text),
     st.builds(s.Note, _text),
     st.builds(s.Supersedes, names, st.none() | _labels),
+    st.builds(s.Prevails),
 )
 # exclusive / cumulative (issue 11 §6): two or more distinct award names
 _award_lists = st.lists(names, min_size=2, max_size=4, unique=True).map(tuple)

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .convert import ValueRefused, convert_id
+from .convert_currency import exchange_hint
 from .errors import Diagnostic, FactsError, did_you_mean
 from .facts import Facts, convert_value
 from .model import CheckedPolicy
@@ -96,6 +97,8 @@ def read_values(checked: CheckedPolicy, raw: Mapping[str, Any], what: str) -> di
                 fixed = hint.removeprefix("write ").split(" ", 1)[0]
                 flag = "--set" if what == "parameters" else "--assume"
                 hint = f"{hint}: {flag} {name}={fixed}, or `{name}: {fixed}` in a file"
+            elif exc.code == "E347":
+                hint = exchange_hint(name, "--set" if what == "parameters" else "--assume")
             diags.append(Diagnostic(exc.code or "E305", f"{what}.{name}: {exc}", hint=hint))
     if diags:
         raise FactsError(diags)

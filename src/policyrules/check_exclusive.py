@@ -12,7 +12,9 @@ neither ``valid from`` nor ``issued``), E299 (it supersedes a document that star
 Warning W290: two awards pay for the same thing — each record of the same entity, a share of
 the same money fact (a cost, an investment) — nothing in their conditions keeps them apart
 (an enum fact required to take values no record has for both), and no ``exclusive`` or
-``cumulative`` statement is between them: the text must say which.
+``cumulative`` statement is between them: the text must say which.  Where one's document says
+``prevails over earlier`` and the other's is earlier, the warning is W263
+(:mod:`.check_prevails`).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from collections.abc import Callable, Sequence
 from itertools import combinations
 
 from . import syntax as s
+from .check_prevails import prevailing_documents, prevails_warning
 from .errors import Diagnostic, Span, did_you_mean
 from .model import CheckedPolicy, ClauseInfo, ProvisionInfo
 from .model_exclusive import CumulativeInfo, ExclusiveGroup, Exclusivity, Supersession
@@ -71,7 +74,8 @@ def check_exclusivity(
                     f"the exclusive statement is at {g.span}; keep the one the text says",
                 )
     supersessions = _supersessions(base, clauses, modules, error)
-    found = Exclusivity(tuple(groups), tuple(cumulative), tuple(supersessions))
+    prevailing = prevailing_documents(base, modules, error)
+    found = Exclusivity(tuple(groups), tuple(cumulative), tuple(supersessions), prevailing)
     return found, _overlap_warnings(base, provisions, found)
 
 
@@ -235,6 +239,10 @@ def _overlap_warnings(
         clause = base.clause(q.clause)
         at = q.node.name_span or q.node.span
         span = at.with_clause(clause.path) if at and clause else at
+        common = sorted(bases(p, base) & bases(q, base))
+        if (w := prevails_warning(base, p, q, found.prevailing, common, span)) is not None:
+            out.append(w)
+            continue
         out.append(
             Diagnostic(
                 "W290",

@@ -18,7 +18,7 @@ from typing import Any
 
 from .runtime.currency import CURRENCIES, UNITS, ExchangeRate, Foreign
 
-__all__ = ["CurrencyRefused", "foreign_pattern", "read_exchange", "read_foreign"]
+__all__ = ["CurrencyRefused", "exchange_hint", "foreign_pattern", "read_exchange", "read_foreign"]
 
 
 class CurrencyRefused(ValueError):
@@ -52,6 +52,16 @@ def read_foreign(v: Any, currency: str) -> Foreign:
         return Foreign.of(number, unit)
     except ValueError as exc:
         raise CurrencyRefused(str(exc), "E346", "amounts are whole cents") from None
+
+
+def exchange_hint(name: str, flag: str) -> str:
+    """How to give the exchange rate ``name``: in a facts file and on the command line (the
+    same mapping, quoted for the shell), e.g. ``--set usd_cny='{rate: "7.1234", …}'``."""
+    form = '{rate: "7.1234", date: 2026-01-05}'
+    return (
+        f"元 per 1 unit and the day published: `{name}: {form}` in a facts file, "
+        f"{flag} {name}='{form}' on the command line"
+    )
 
 
 def read_exchange(v: Any, currency: str) -> ExchangeRate:

@@ -11,8 +11,9 @@ from typing import Any, Protocol
 from .decisions import CapEvent, Decision
 from .explain_years import schedule_json, schedule_lines_en
 from .runtime.ledger import Grant
-from .runtime.values import format_value
+from .runtime.values import NONE_TEXT, format_value
 from .terminal import printable, printable_lines
+from .vocab import NONE_EN
 
 __all__ = ["Explainable", "decision_json", "decision_text", "explain_text", "result_json"]
 
@@ -106,7 +107,7 @@ def decision_text(d: Decision, *, verbose: bool = False) -> str:
     if d.consequence and d.status == "eligible":
         lines.append(f"  consequence: {d.consequence}")
     for r in d.reasons:
-        lines.append(f"  because: {r}")
+        lines.append(f"  because: {_en(r)}")
     if d.exclusivity is not None:
         lines.append(f"  {d.exclusivity.describe(d.status == 'unknown')}")
     if d.missing_facts:
@@ -120,7 +121,7 @@ def decision_text(d: Decision, *, verbose: bool = False) -> str:
         lines.append(f"  {_cap_text(ev)}")
     lines.extend(schedule_lines_en(d))
     if d.facts:
-        lines.append("  facts: " + "; ".join(f"{k} = {v}" for k, v in d.facts))
+        lines.append("  facts: " + "; ".join(f"{k} = {_en(v)}" for k, v in d.facts))
     if d.parameters:
         lines.append("  parameters: " + "; ".join(f"{k} = {v}" for k, v in d.parameters))
     if d.assumptions:
@@ -138,6 +139,12 @@ def decision_text(d: Decision, *, verbose: bool = False) -> str:
     return "\n".join(printable_lines(lines))
 
 
+def _en(text: str) -> str:
+    """A reason or fact value for the English text: a fact stated none in English words
+    (the evaluator writes it as :data:`~policyrules.runtime.values.NONE_TEXT`)."""
+    return text.replace(NONE_TEXT, NONE_EN)
+
+
 def explain_text(result: Explainable, *, verbose: bool = False) -> str:
     """Every decision: the ones that apply in full, the ones that do not in a line each."""
     full = [d for d in result.decisions if d.status != "not_eligible"]
@@ -147,7 +154,7 @@ def explain_text(result: Explainable, *, verbose: bool = False) -> str:
         rows = [
             f"  {d.document_number or d.document} {_label(d.clause_label)} "
             f"{d.provision.rsplit('/', 1)[-1]}"
-            f"{' · ' + d.subject if d.subject else ''}: {'; '.join(d.reasons)}"
+            f"{' · ' + d.subject if d.subject else ''}: {'; '.join(map(_en, d.reasons))}"
             for d in brief
         ]
         parts.append("Not eligible:\n" + "\n".join(printable(r) for r in rows))

@@ -27,7 +27,13 @@ def _title(w: Words, provision: str | None) -> str:
     title = (p.title if p is not None else None) or provision.rsplit("/", 1)[-1]
     doc, clause = provision.split("/")[:2]
     info = w.checked.document(doc)
-    where = (info.number if info is not None and info.number else doc) + " " + _label(clause)
+    # The document by its number, else by its title (《…》), its identifier only without one.
+    if info is not None and info.number:
+        where = f"{info.number} {_label(clause)}"
+    elif info is not None and info.title:
+        where = f"《{info.title}》{_label(clause)}"
+    else:
+        where = f"{doc} {_label(clause)}"
     return f"{where}“{title}”"
 
 
@@ -39,6 +45,12 @@ def _money(x: Exclusion) -> str:
     if x.other_amount is None:
         return "金额待定"
     return amount_words(x.other_kind, format_value(x.other_amount))
+
+
+def _gap(name: str) -> str:
+    """A space before a name that begins with a Latin letter or digit, as Chinese typesetting
+    puts one (不低于 d 第1条…, not 不低于d 第1条…)."""
+    return f" {name}" if name[:1].isascii() and name[:1].isalnum() else name
 
 
 def exclusion_zh(w: Words, d: Decision) -> str | None:
@@ -58,13 +70,13 @@ def exclusion_zh(w: Words, d: Decision) -> str | None:
     rule = EXCLUSIVE_RULES.get(x.rule, x.rule)
     other = _title(w, x.other)
     if x.outcome == "paid":
-        return f"不重复支持（{rule}）：本项支持金额不低于{other}（{_money(x)}），按本项支持"
+        return f"不重复支持（{rule}）：本项支持金额不低于{_gap(other)}（{_money(x)}），按本项支持"
     if x.outcome == "not_paid" and x.ledger:
-        return f"不重复支持（{rule}）：同一对象此前已按{other}获得 {_money(x)}，本项不再支持"
+        return f"不重复支持（{rule}）：同一对象此前已按{_gap(other)}获得 {_money(x)}，本项不再支持"
     if x.outcome == "not_paid":
-        return f"不重复支持（{rule}）：同一对象按{other}支持（{_money(x)}），本项不予支持"
+        return f"不重复支持（{rule}）：同一对象按{_gap(other)}支持（{_money(x)}），本项不予支持"
     if x.outcome == "tie":
-        said = f"与{other}金额相同（{_money(x)}），文本未规定如何取舍，待定（E423）"
+        said = f"与{_gap(other)}金额相同（{_money(x)}），文本未规定如何取舍，待定（E423）"
         return f"不重复支持（{rule}）：{said}"
     said = f"{other}尚未确定（{_money(x)}），可能按该项支持，本项金额只是上限"
     return f"不重复支持（{rule}）：{said}"

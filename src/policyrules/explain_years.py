@@ -9,6 +9,7 @@ stable English words.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from .decisions import Decision, Payment
@@ -49,8 +50,9 @@ def schedule_lines_en(d: Decision) -> list[str]:
     return lines
 
 
-def schedule_lines_zh(d: Decision) -> list[str]:
-    """``  分年拨付：`` and a line per year (年度、期次、金额、状态), or nothing."""
+def schedule_lines_zh(d: Decision, cap_words: Callable[[str], str] = str) -> list[str]:
+    """``  分年拨付：`` and a line per year (年度、期次、金额、状态), or nothing; ``cap_words``
+    says a cap (as printed in the rule) in words, as the other caps of the letter are."""
     if not d.schedule:
         return []
     undated = any(map(_undated, d.schedule))
@@ -61,7 +63,7 @@ def schedule_lines_zh(d: Decision) -> list[str]:
         status = PAYMENT_STATUSES.get(p.status, p.status)
         line += f"，{PAYMENT_UNDATED['status'] if _undated(p) else status}"
         if p.cap:
-            line += f"（受上限“{p.cap}”限制，由 {format_value(p.before)} 减至此数）"
+            line += f"（受上限“{cap_words(p.cap)}”限制，由 {format_value(p.before)} 减至此数）"
         lines.append(line)
     return lines
 

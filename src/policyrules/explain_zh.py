@@ -114,9 +114,14 @@ def _cap_node(w: Words, p: ProvisionInfo | None, text: str) -> s.Cap | None:
     return None
 
 
+def _cap_said(w: Words, p: ProvisionInfo | None, text: str) -> str:
+    """A cap (as printed in the rule) in words, or as printed when the provision lacks it."""
+    node = _cap_node(w, p, text)
+    return w.cap(node, p.subject if p else None) if node is not None else text
+
+
 def _cap_text(w: Words, p: ProvisionInfo | None, ev: CapEvent) -> str:
-    node = _cap_node(w, p, ev.cap)
-    said = w.cap(node, p.subject if p else None) if node is not None else ev.cap
+    said = _cap_said(w, p, ev.cap)
     line = f"上限：{said}（{_scope(w, ev.scope)}）"
     if ev.note:
         m = _NEEDS.fullmatch(ev.note)
@@ -309,7 +314,7 @@ def decision_text_zh(d: Decision, words: Words | None = None, *, verbose: bool =
         lines.append(f"  此前已获本项 {format_value(d.granted_before)}，已从本次金额中扣除")
     for ev in d.caps:
         lines.append(f"  {_cap_text(w, p, ev)}")
-    lines.extend(schedule_lines_zh(d))
+    lines.extend(schedule_lines_zh(d, lambda text: _cap_said(w, p, text)))
     if d.facts:
         said = "；".join(f"{w.fact_title(k)}：{w.fact_value(k, v)}" for k, v in d.facts)
         lines.append(f"  所依据的情况：{said}")

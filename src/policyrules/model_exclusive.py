@@ -65,6 +65,9 @@ class Exclusivity:
     groups: tuple[ExclusiveGroup, ...] = ()
     cumulative: tuple[CumulativeInfo, ...] = ()
     supersessions: tuple[Supersession, ...] = ()
+    # Documents saying `prevails over earlier` (以此为准, naming no document): no effect on
+    # any amount; the summary says it and the checker lists what it may concern (W263).
+    prevailing: tuple[str, ...] = ()
 
     def bound(self) -> frozenset[str]:
         """The provision ids an exclusivity rule may change (members of a group); the

@@ -9,6 +9,7 @@ from it; an award listed twice is E125.
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from typing import Any
 
 from lark import Token, v_args
@@ -16,7 +17,7 @@ from lark import Token, v_args
 from . import syntax_exclusive as x
 from .errors import Diagnostic, RuleSyntaxError, Span
 
-__all__ = ["ExclusiveRules"]
+__all__ = ["ExclusiveRules", "anchored_window"]
 
 
 class ExclusiveRules:
@@ -95,9 +96,44 @@ class ExclusiveRules:
             text = _unquote(label)
         return x.Supersedes(str(doc), text, span=self._sp(meta), name_span=self._at(doc))
 
+    @v_args(meta=True)
+    def prevails(self, meta: Any, c: list[Any]) -> x.Prevails:
+        """``prevails over NAME``, the name ``earlier`` (E127 for another)."""
+        (word,) = c
+        if str(word) != "earlier":
+            raise RuleSyntaxError(
+                Diagnostic(
+                    "E127",
+                    f"unknown 'prevails over {word}'",
+                    self._at(word),
+                    hint="write `prevails over earlier` (此前发布的有关规定与本文不一致的，"
+                    "以此为准); a named document is `supersedes DOC [LABEL]`",
+                )
+            )
+        return x.Prevails(span=self._sp(meta), name_span=self._at(word))
+
 
 _ESCAPE = re.compile(r'\\(["\\])')
 
 
 def _unquote(tok: Any) -> str:
     return _ESCAPE.sub(r"\1", str(tok)[1:-1])
+
+
+def anchored_window(c: list[Any], at: Any) -> int:
+    """``over N years from first grant`` (自首次获得支持起 N 年内): N; the two words after
+    ``from`` are names in the grammar (no new keywords), so any other words are E126 here.
+
+    :raises RuleSyntaxError: E126 for ``from`` followed by other words than ``first grant``."""
+    years, first, grant = c
+    if (str(first), str(grant)) != ("first", "grant"):
+        raise RuleSyntaxError(
+            Diagnostic(
+                "E126",
+                f"unknown window start 'from {first} {grant}'",
+                at(first),
+                hint="write `over 3 years from first grant` (自首次获得支持起三年内), or "
+                "`over 3 years` for a rolling window",
+            )
+        )
+    return int(Decimal(str(years)))

@@ -17,7 +17,7 @@ from lark import Token, Transformer, v_args
 
 from . import syntax as s
 from .errors import Diagnostic, RuleSyntaxError, Span
-from .parse_exclusive import ExclusiveRules
+from .parse_exclusive import ExclusiveRules, anchored_window
 
 __all__ = ["ToSyntax"]
 
@@ -180,11 +180,16 @@ class ToSyntax(ExclusiveRules, Transformer[Token, Any]):
         unless = tuple(v for k, v in mods if k == "unless")
         window = next((v for k, v in mods if k == "window"), None)
         ever = any(k == "ever" for k, _ in mods)
+        first = any(k == "anchored" for k, _ in mods)
+        window = next((v for k, v in mods if k == "anchored"), window)
         sp = self._sp(meta)
-        return s.Cap(limit, per, year, shared, unless, window, ever, span=sp, name_span=at)
+        return s.Cap(limit, per, year, shared, unless, window, ever, first, span=sp, name_span=at)
 
     def cap_over(self, meta: Any, c: list[Any]) -> tuple[str, int]:
         return ("window", int(Decimal(str(c[0]))))
+
+    def cap_over_from(self, meta: Any, c: list[Any]) -> tuple[str, int]:
+        return ("anchored", anchored_window(c, self._at))
 
     def cap_ever(self, meta: Any, c: list[Any]) -> tuple[str, bool]:
         return ("ever", True)

@@ -114,7 +114,7 @@ def print_cap(cap: s.Cap) -> str:
 def print_span(cap: s.Cap) -> str:
     """`` over 3 years`` (三年内累计), `` ever`` (累计), or nothing."""
     if cap.window is not None:
-        return f" over {cap.window} years"
+        return f" over {cap.window} years" + (" from first grant" if cap.from_first else "")
     return " ever" if cap.ever else ""
 
 
@@ -306,6 +306,8 @@ class _Printer:
                 return f"note {_q(t)}"
             case s.Supersedes():
                 return print_exclusivity(st)
+            case s.Prevails():
+                return "prevails over earlier"
         raise TypeError(st)  # pragma: no cover
 
     def entity_stmt(self, st: s.Stmt) -> str:

@@ -313,13 +313,37 @@ def read_as_of(text: str) -> Any:
 def read_pairs(items: Iterable[str], flag: str) -> dict[str, Any]:
     """``NAME=VALUE`` pairs from the command line (``--set``, ``--assume``); each value is
     read as a plain YAML scalar by :func:`read_scalar` (``true`` a boolean, ``30`` a number as
-    written, ``30%`` text), then converted by the declared type, exactly as in a facts file.
+    written, ``30%`` text), or, written in braces, as the YAML flow mapping a facts file
+    holds (an exchange rate: ``usd_cny={rate: "7.1234", date: 2026-01-05}``), by the facts
+    file's own YAML reader; then converted by the declared type, exactly as in a facts file.
 
-    :raises PolicyRulesError: (E300) for an item with no ``=`` or no name."""
+    :raises PolicyRulesError: (E300) for an item with no ``=`` or no name; (E341) for a value
+        in braces that is not a YAML mapping."""
     out: dict[str, Any] = {}
     for item in items:
         name, sep, value = item.partition("=")
         if not sep or not name:
             raise PolicyRulesError(Diagnostic("E300", f"{flag} {item!r}: write NAME=VALUE"))
-        out[name.strip()] = read_scalar(value)
+        braced = value.strip().startswith("{")
+        out[name.strip()] = (
+            _read_mapping(value, flag, name.strip()) if braced else read_scalar(value)
+        )
     return out
+
+
+def _read_mapping(text: str, flag: str, name: str) -> Any:
+    """``{rate: "7.1234", date: 2026-01-05}`` typed after ``NAME=``, read as in a facts file."""
+    try:
+        value = load_yaml(text, Limits())
+    except (yaml.YAMLError, ValueError):
+        value = None
+    if not isinstance(value, dict):
+        raise PolicyRulesError(
+            Diagnostic(
+                "E341",
+                f"{flag} {name}={text.strip()}: not a mapping in braces",
+                hint=f"write it as in a facts file, quoted for the shell: "
+                f"{flag} {name}='{{rate: \"7.1234\", date: 2026-01-05}}'",
+            )
+        )
+    return value

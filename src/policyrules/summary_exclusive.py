@@ -1,13 +1,14 @@
 """The 相关措施 lines a measure's summary gains from exclusivity (issue 11 §6): the awards it
 may not be paid together with (不重复支持), those it may (可叠加), and the documents that
-supersede it or that it supersedes (以此为准)."""
+supersede it or that it supersedes (以此为准), and a general 以此为准 that names no document
+(``prevails over earlier``: said, with what it does not do)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
 from .model import CheckedPolicy, ClauseInfo, ProvisionInfo
-from .vocab import EXCLUSIVE_RULES
+from .vocab import EXCLUSIVE_RULES, PREVAILS_ZH
 
 __all__ = ["related_exclusive"]
 
@@ -45,4 +46,6 @@ def related_exclusive(
         if sup.covers(clause.document, clause.id):
             by = checked.document(sup.by)
             out.append(f"自{sup.since.isoformat()}起由《{by.title if by else sup.by}》替代")
+    if own and clause.document in ex.prevailing:
+        out.append(PREVAILS_ZH)
     return out

@@ -162,7 +162,8 @@ EXAMPLES: dict[tuple[str, str, str], list[str]] = {
     (
         "E122",
         "a cap over years reads `cap X per E over N years` or `cap X per E ever`",
-        "e.g. `cap 500 万元 per firm over 3 years` (三年内累计不超过)",
+        "e.g. `cap 500 万元 per firm over 3 years` (三年内累计不超过), `… over 3 years from first "
+        "grant` (自首次获得支持起三年内)",
     ): [
         "clause 1 award a cap 1 元 per firm over 3",
         "clause 1 award a cap 1 元 per firm over x years",

@@ -13,7 +13,7 @@ import attrs
 
 from .syntax_stmts import Stmt
 
-__all__ = ["KEEP_RULES", "TIE_RULES", "Cumulative", "Exclusive", "Supersedes"]
+__all__ = ["KEEP_RULES", "TIE_RULES", "Cumulative", "Exclusive", "Prevails", "Supersedes"]
 
 # `keep highest`: the claim with the highest amount is paid (就高); `keep listed`: the first
 # award listed whose claim is eligible is paid (a named order of preference).
@@ -52,3 +52,11 @@ class Supersedes(Stmt):
 
     document: str
     label: str | None = None
+
+
+@attrs.frozen
+class Prevails(Stmt):
+    """``prevails over earlier`` in a document's header: 此前发布的有关规定与本文不一致的，以此为准,
+    naming no document.  It replaces nothing by itself (it cannot say which provisions
+    conflict); the checker lists the provisions of earlier documents that pay for the same
+    thing (W263), to be settled by ``supersedes``, ``exclusive`` or ``cumulative``."""

@@ -174,6 +174,9 @@ class Cap(Stmt):
     exceptions: tuple[CapException, ...] = ()
     window: int | None = None  # `over N years`: 三年内累计不超过 (a payment schedule's caps)
     ever: bool = False  # `ever`: 累计不超过 over the policy's life (every year counts)
+    # `over N years from first grant`: 自首次获得支持起三年内累计不超过 (the window's year 1 is
+    # the year of the owner's first grant under the cap; docs/patterns/years.md)
+    from_first: bool = False
 
 
 @attrs.frozen

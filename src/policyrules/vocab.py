@@ -24,8 +24,10 @@ __all__ = [
     "AMOUNT_PHRASES",
     "EXCLUSIVE_RULES",
     "KINDS",
+    "NONE_EN",
     "PAYMENT_STATUSES",
     "PAYMENT_UNDATED",
+    "PREVAILS_ZH",
     "REASONS",
     "STATUSES",
     "STATUSES_OF_KIND",
@@ -84,6 +86,15 @@ EXCLUSIVE_RULES = {
     "keep listed": "按规定的先后顺序",
 }
 """An exclusive group's rule in words (``exclusive … keep highest``: 同一项目不重复支持)."""
+
+NONE_EN = "none (stated not to exist)"
+"""A fact stated none, in the English text (``--lang en``); Chinese: 无（已声明不存在）."""
+
+PREVAILS_ZH = (
+    "以此为准：此前发布的有关规定与本文件不一致的，以本文件为准"
+    "（文件未指明被替代的规定，不自动停止执行任何条款）"
+)
+"""A measure's summary line for ``prevails over earlier`` (以此为准 naming no document)."""
 
 REASONS = {
     "E401": "期限的天数不是整数，或期限的末日超出 9999 年 12 月 31 日",

@@ -48,12 +48,23 @@ _SCHEDULES = {
 _SCHEDULE_VALUE = re.compile(r"(\w+)(?: \((?:assumed|PROJECTED) for (.+)\))?")
 
 
+# Full-width punctuation takes no space beside it (为 v_d；否则…).
+_FULL_WIDTH = frozenset("，。；：、（）“”《》！？")
+
+
 def _sp(*parts: str) -> str:
     """Parts joined, with a space where a number or Latin letter meets other text (不超过
     1000 万元, 所在年度减 1), as Chinese typesetting puts one."""
     out = ""
     for part in parts:
-        if out and part and (_edge(out[-1]) or _edge(part[0])) and out[-1] != " ":
+        if (
+            out
+            and part
+            and (_edge(out[-1]) or _edge(part[0]))
+            and out[-1] != " "
+            and out[-1] not in _FULL_WIDTH
+            and part[0] not in _FULL_WIDTH
+        ):
             out += " "
         out += part
     return out
@@ -221,7 +232,9 @@ class Words:
             when = "每个拨付年度"
         elif cap.year_of is not None:
             when = f"每个年度（按{self.expr(cap.year_of, scope)}所在年度计）"
-        if cap.window is not None:  # 三年内累计: the payment's year and the N−1 before it
+        if cap.window is not None and cap.from_first:  # 自首次获得支持起三年内累计
+            when = f"自首次获得支持的年度起 {cap.window} 个年度内累计"
+        elif cap.window is not None:  # 三年内累计: the payment's year and the N−1 before it
             when = f"任意连续 {cap.window} 个年度内累计"
         elif cap.ever:
             when = "累计"
@@ -281,22 +294,22 @@ def _call(w: Words, e: s.Expr, scope: str | None) -> str:
     assert isinstance(e, s.Call)
     args = [w.expr(a, scope) for a in e.args]
     if e.func == "known" and args:
-        return f"{args[0]}已提供"
+        return _sp(args[0], "已提供")
     if e.func == "year" and args:
-        return f"{args[0]}所在年度"
+        return _sp(args[0], "所在年度")
     if e.func in ("average", "sum", "count") and args:
         word = {"average": "平均值", "sum": "合计", "count": "个数"}[e.func]
-        return f"{args[0]}的{word}"
+        return _sp(args[0], f"的{word}")
     if e.func in ("min", "max"):
-        return f"{'、'.join(args)}中{'较小' if e.func == 'min' else '较大'}者"
+        return _sp("、".join(args), f"中{'较小' if e.func == 'min' else '较大'}者")
     if e.func in ("floor", "ceil") and args:
-        return f"{args[0]}{'向下' if e.func == 'floor' else '向上'}取整"
+        return _sp(args[0], f"{'向下' if e.func == 'floor' else '向上'}取整")
     if e.func in ("payment_year", "year_index"):
         return "拨付年度" if e.func == "payment_year" else "拨付的第几年"
     if e.func == "this_year" and args:
-        return f"拨付年度的{args[0]}"
+        return _sp("拨付年度的", args[0])
     if e.func == "convert" and len(args) == 2:
-        return f"{args[0]}按{args[1]}折算的人民币金额"
+        return _sp(args[0], "按", args[1], "折算的人民币金额")
     return f"「{print_expr(e)}」"
 
 
@@ -401,18 +414,18 @@ def _if(w: Words, e: s.Expr, scope: str | None) -> str:
                 holds = (value == m.member) == (cond.op == "=")
                 return w.expr(e.then if holds else e.else_, scope)
     then, else_ = w.expr(e.then, scope), w.expr(e.else_, scope)
-    return f"若{w.expr(cond, scope)}，为{then}；否则为{else_}"
+    return _sp("若", w.expr(cond, scope), "，为", then, "；否则为", else_)
 
 
 def _is_none(w: Words, e: s.Expr, scope: str | None) -> str:
     assert isinstance(e, s.IsNone)
-    return f"{w.expr(e.operand, scope)}{'已声明存在' if e.negated else '已声明不存在'}"
+    return _sp(w.expr(e.operand, scope), "已声明存在" if e.negated else "已声明不存在")
 
 
 def _otherwise(w: Words, e: s.Expr, scope: str | None) -> str:
     assert isinstance(e, s.Otherwise)
     value, default = w.expr(e.value, scope), w.expr(e.default, scope)
-    return f"{value}（已声明不存在时按{default}计）"
+    return _sp(value, "（已声明不存在时按", default, "计）")
 
 
 def _band(w: Words, band: s.Band, scope: str | None) -> str:

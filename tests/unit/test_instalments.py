@@ -255,7 +255,7 @@ def test_the_fast_paths_decline_and_agree_with_the_general_path() -> None:
     grants."""
     policy = policyrules.load(PATTERNS)
     years = [p.id for p in policy.checked.provisions() if p.id.startswith("patterns_years/")]
-    assert len(years) == 5
+    assert len(years) == 6
     assert not set(years) & set(policy.compiled.fast)
     assert not set(years) & set(policy.compiled.fused)
     cases = _worked_cases()

@@ -27,6 +27,7 @@ from policyrules.facts import schema
 from policyrules.printer import print_expr, print_module
 from policyrules.runtime.values import NONE, NONE_TEXT
 from policyrules.tables import read_registry
+from policyrules.vocab import NONE_EN
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -272,11 +273,15 @@ def test_the_explanation_says_stated_absent(policy: Policy) -> None:
     ]
     result = policy.evaluate({"firms": firms})
     text = result.explain(lang="en")
-    assert f"t 第1条 x · A: title_on in force does not hold ({NONE_TEXT})" in text
+    # English words in the English text (issue 11 gap 4: it showed 无（已声明不存在）).
+    assert f"t 第1条 x · A: title_on in force does not hold ({NONE_EN})" in text
     assert (
         "t 第1条 x · B: level = national or level is none and other_on = title_on does not hold"
-        f" (level = {NONE_TEXT}, other_on = {NONE_TEXT})"  # title_on: read by the line before
+        f" (level = {NONE_EN}, other_on = {NONE_EN})"  # title_on: read by the line before
     ) in text
+    assert f"other_on = {NONE_EN}" in text  # the facts line
+    assert NONE_TEXT not in text
+    assert "已声明" not in text
     assert NONE_TEXT == "无（已声明不存在）"
     assert f"：{NONE_TEXT}" in result.explain()  # the Chinese letter states it too
 

@@ -172,7 +172,7 @@ def patterns() -> policyrules.Policy:
         ("scale_tiers[annual_revenue] > 0 元", "所在档次对应的值"),
         ("little_giant_on is none", "已声明不存在"),
         ("little_giant_on is not none", "已声明存在"),
-        ("floor(2.5) = 2", "2.5向下取整"),
+        ("floor(2.5) = 2", "2.5 向下取整"),  # a number meets Chinese: a space (gap 4)
     ],
 )
 def test_the_constructs_of_issue_11_have_words(
@@ -193,3 +193,21 @@ def test_a_none_note_in_a_title_stays_out_of_the_letter(beijing: policyrules.Pol
     # the note says what none means, where the page offers a 无 box
     assert words_module.none_words("甲（第12条；none：未获评）") == "无（未获评）"
     assert words_module.none_words("甲") == "无（已声明不存在）"
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        # issue 11 gap 4: an untitled name (a parameter, a define) ran into the Chinese
+        ("min(2, 3) > 1", "2、3 中较小者"),
+        ("known(little_giant_on)", "已提供"),
+        ("(if little_giant_on is none then 1 元 else 2 元) > 0 元", "为 1 元；否则为 2 元"),
+    ],
+)
+def test_latin_and_numbers_meet_chinese_with_a_space(
+    patterns: policyrules.Policy, text: str, words: str
+) -> None:
+    said = Words.of(patterns.checked).expr(_condition(text), "firm")
+    assert words in said
+    assert " ；" not in said
+    assert " ，" not in said

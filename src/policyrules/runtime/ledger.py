@@ -396,6 +396,26 @@ class Accounts:
         # earlier grants count against it.
         self._granted: dict[tuple[str, GrantPath], int] = defaultdict(int)
         self._paid: set[tuple[str, GrantPath]] = set()
+        self._ledger_first: dict[tuple[str, GrantPath], int] | None = None
+
+    def first_year(self, pool: str, scope: GrantPath) -> int | None:
+        """The earliest year holding a grant (the ledger's, or an exact one of this
+        evaluation) in ``pool`` for ``scope``, or ``None``: year 1 of a cap ``over N years
+        from first grant``.  The ledger's part is indexed once; this evaluation's accounts
+        are scanned (only such caps ask)."""
+        if self._ledger_first is None:
+            self._ledger_first = {}
+            for (p, s, y), fen in self._used.items():
+                if y is not None and fen > 0:
+                    k = (p, s)
+                    self._ledger_first[k] = min(y, self._ledger_first.get(k, y))
+        known = [
+            y
+            for (p, s, y), log in self._by.items()
+            if y is not None and (p, s) == (pool, scope) and log.certain > 0
+        ]
+        first = self._ledger_first.get((pool, scope))
+        return min([*known, *([first] if first is not None else [])], default=None)
 
     def pools_of(self, provision: str) -> set[str]:
         return self._pools.get(provision, {provision})

@@ -13,7 +13,9 @@ a year summing them (累计).
 Year k (1..N) is the start's calendar year + k − 1.  Each payment is then cut by the caps
 of its year, in the order written: ``per year of payment_year()`` by the grants of that year
 (the ledger's, this evaluation's, this schedule's), ``over N years`` by those of the N years
-ending with it (三年内累计: a rolling window, the reading named in docs/patterns/years.md).
+ending with it (三年内累计: a rolling window, the reading named in docs/patterns/years.md),
+``over N years from first grant`` by those of the N years from the owner's first grant
+(自首次获得支持起三年内累计; :mod:`.window_first`).
 
 A payment whose year already holds a grant of this provision to this subject in the ledger
 is ``paid`` (the ledger's amount; no cap applies again); one whose year has come by
@@ -37,6 +39,7 @@ from ...runtime.values import Undecided, Unknown, format_value, year_number
 from .claims import scope_of
 from .compile import CompiledProvision, Env
 from .schedule import CompiledSchedule, PaymentCap
+from .window_first import anchored_used
 
 __all__ = ["Paid", "pay_schedule", "scheduled_award", "split"]
 
@@ -220,6 +223,8 @@ def _cut(
         assert isinstance(limit, Money)
         if cap.kind == "claim":
             used = own_total  # 累计: this schedule's own payments so far
+        elif cap.kind == "first":
+            used = anchored_used(accounts, cap, scope_of(path, cap.per), year, limit)
         else:
             scope = scope_of(path, cap.per)
             years: list[int | None]

@@ -26,7 +26,8 @@ __all__ = ["CompiledSchedule", "PaymentCap", "compile_schedule"]
 class PaymentCap:
     """One cap of a scheduled award: its text, limit, owners, pool and how it counts years:
     ``kind`` ``claim`` (no owner), ``ever`` (every year: ``per E`` or ``per E ever``),
-    ``year`` (``per year of payment_year()``) or ``window`` (``over N years``)."""
+    ``year`` (``per year of payment_year()``), ``window`` (``over N years``) or ``first``
+    (``over N years from first grant``)."""
 
     text: str
     limit: Fn
@@ -64,7 +65,7 @@ def compile_schedule(
     each: list[PaymentCap] = []
     for cap in p.caps:
         if cap.window is not None:
-            kind = "window"
+            kind = "first" if cap.from_first else "window"
         elif cap.year_of is not None:
             kind = "year"
         else:
@@ -72,7 +73,7 @@ def compile_schedule(
         pc = PaymentCap(
             print_cap(cap), c(cap.limit), cap.per, cap.shared or p.id, kind, cap.window or 1
         )
-        (each if node.yearly or kind in ("year", "window") else whole).append(pc)
+        (each if node.yearly or kind in ("year", "window", "first") else whole).append(pc)
     return CompiledSchedule(
         text(node),
         node.years,
