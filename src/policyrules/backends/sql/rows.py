@@ -201,11 +201,26 @@ class Rows:
     lists: dict[str, Pairs] = attrs.field(factory=dict)
 
 
-def _from_chain(policy: CheckedPolicy, chain: tuple[EntityInfo, ...]) -> exp.Select:
+def _from_chain(
+    policy: CheckedPolicy, chain: tuple[EntityInfo, ...], cols: list[exp.Expr]
+) -> exp.Select:
+    """FROM the subject's table, each owner's joined by its id.  The outermost owner's
+    table is not joined when ``cols`` read nothing of it but its id: the id is its
+    child's ``<owner>_id`` (the reader has checked every such id names a row, E626, and
+    each id is used once, E625), so the join would change no row and cost a hash join."""
     subject = chain[-1]
     q = exp.select().from_(
         _alias(exp.to_table(subject.key, quoted=True), subject.name, quoted=True), copy=False
     )
+    top = chain[0].name
+    if len(chain) > 1 and not any(
+        c.table == top and c.name != "id" for e in cols for c in e.find_all(exp.Column)
+    ):
+        for e in cols:
+            for c in list(e.find_all(exp.Column)):
+                if c.table == top:
+                    c.replace(exp.column(f"{top}_id", table=chain[1].name, quoted=True))
+        chain = chain[1:]
     for child, parent in zip(reversed(chain[1:]), reversed(chain[:-1]), strict=True):
         on = exp.EQ(
             this=exp.column("id", table=parent.name, quoted=True),
@@ -302,5 +317,5 @@ def rows_step(
     lists["c_as"] = flag_columns("c_as", merge(*(c.used for c in conds)), cols)
     for key, expr in values.items():
         _lists(key, expr if isinstance(expr, SqlValue) else ec.compile(expr), cols, lists)
-    q = _from_chain(policy, chain).select(*cols, copy=False)
+    q = _from_chain(policy, chain, cols).select(*cols, copy=False)
     return Rows(name, q, chain, lists)
