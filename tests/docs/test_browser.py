@@ -206,8 +206,8 @@ def test_search_summaries_read_as_chinese(browser: Any, base_url: str) -> None:
         assert not re.search(r"[\u4e00-\u9fff]:", text), text
     first = summaries[0]
     assert "条款：京经信发〔2025〕50号" in first
-    assert "；章节：" in first.replace(" ", "")
-    assert "原文：" in first
+    assert "；章节：" in first  # no space after the full-width punctuation
+    assert "原文：对承担" in first
     page.close()
 
 
