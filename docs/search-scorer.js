@@ -1,8 +1,10 @@
-/* The search page's scores and summaries (html_search_scorer in conf.py).  The scores are
- * Sphinx's own, except that the reader's pages (the home page, the glossary, the clause
- * reference and its measures) come before the developers' English guides and API reference, whatever the word: a reader who
- * searches 一次性 or 工作日 finds the measures first, and a developer still finds the guides,
- * after them.  The weights are Sphinx's defaults (sphinx/themes/basic/static/searchtools.js). */
+/* The search page's scores and summaries (html_search_scorer in conf.py).
+ *
+ * Scores: Sphinx's own (its default weights, from sphinx/themes/basic/static/searchtools.js),
+ * except that the reader's pages (the home page, the glossary, the clause reference and its
+ * measures) come before the developers' English guides and API reference, whatever the word:
+ * a reader who searches 一次性 or 工作日 finds the measures first, and a developer still finds
+ * the guides, after them. */
 var Scorer = {
   // result: [docname, title, anchor, descr, score, filename, kind]
   score: (result) => {
