@@ -36,6 +36,9 @@ html_search_language = "zh"
 # Policy words jieba's dictionary does not know (就高, 免申即享 ...), so each is one search term
 # rather than single characters (jieba's user-dictionary format: word, frequency, part of speech).
 html_search_options = {"dict": str(Path(__file__).resolve().parent / "search-words.txt")}
+# The reader's pages (home, glossary, clause reference) rank before the English developer pages
+# for any word (docs/search-scorer.js); tests/docs/test_browser.py checks the order.
+html_search_scorer = str(Path(__file__).resolve().parent / "search-scorer.js")
 # The site's own words (search box, 上一页/下一页, the search page) in Chinese for its readers;
 # the guides and the API reference stay in English.
 language = "zh_CN"

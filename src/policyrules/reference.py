@@ -23,6 +23,7 @@ from .cases_run import CaseRow, run_case
 from .model import CheckedPolicy, ClauseInfo, ProvisionInfo
 from .printer import print_expr
 from .reading import NumeralDumper
+from .vocab import label_zh
 
 __all__ = [
     "CaseRow",
@@ -50,16 +51,18 @@ def anchor(document: str, label: str) -> str:
 
 
 def clause_heading(clause: ClauseInfo) -> str:
-    """``第3条 创新产品上市奖励`` or ``(六) 审评审批试点时限``.
+    """``第3条 创新产品上市奖励`` or ``（六）审评审批试点时限``, the label by
+    :func:`~policyrules.vocab.label_zh`.
 
     >>> import policyrules
     >>> c = policyrules.load("policies/beijing_2025").checked.clause("jjxf_2025_50/3")
     >>> clause_heading(c)
     '第3条 创新产品上市奖励'
     """
-    label = clause.label
-    head = label if label.startswith(("(", "（")) or not label.isdigit() else f"第{label}条"
-    return f"{head} {clause.title}" if clause.title else head
+    head = label_zh(clause.label)
+    # （六）审评审批试点时限 as the text prints it: no space after a full-width bracket
+    gap = "" if head.endswith("）") else " "
+    return f"{head}{gap}{clause.title}" if clause.title else head
 
 
 def provision_lines(p: ProvisionInfo) -> dict[str, list[str]]:

@@ -96,9 +96,11 @@ if TYPE_CHECKING or importlib.util.find_spec("sphinx") is not None:
             return domain
 
         def link(self, kind: str, target: str, text: str) -> addnodes.pending_xref:
+            # A document or a measure is named in the reader's words, a fact by its identifier.
+            shown = nodes.literal(text, text) if kind == "fact" else nodes.inline(text, text)
             ref = addnodes.pending_xref(
                 "",
-                nodes.literal(text, text),
+                shown,
                 refdomain="policyrules",
                 reftype=kind,
                 reftarget=target,

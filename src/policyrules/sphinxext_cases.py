@@ -451,7 +451,8 @@ if TYPE_CHECKING or importlib.util.find_spec("sphinx") is not None:
         )
         for strip in strips:
             out.append(nodes.raw("", strip, format="html"))
-        # Last and muted: the case's own name (the authors', in English) finds it in its file.
-        where = f"供开发者查找：案例文件 {case.file}，案例名 “{case.name}”"
+        # Last and muted: where the case is.  Its file also holds the Chinese title shown above
+        # (title_zh), so the authors' English name need not be shown to readers.
+        where = f"供开发者查找：案例文件 {case.file} 中标题相同的案例"
         out.append(_para(nodes.inline(text=where, classes=["policyrules-case-source"])))
         return out

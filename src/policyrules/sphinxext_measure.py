@@ -113,7 +113,9 @@ if TYPE_CHECKING or importlib.util.find_spec("sphinx") is not None:
         _code,
         _field_list,
         _para,
+        _rubric,
         _section,
+        _sep,
         _separated,
         _table,
         _term,
@@ -171,7 +173,6 @@ if TYPE_CHECKING or importlib.util.find_spec("sphinx") is not None:
             ),
             ("章节", f"{clause.chapter[0]}、{clause.chapter[1]}" if clause.chapter else "—"),
             ("类型", "、".join(dict.fromkeys(KIND_NAMES.get(k, k) for k in clause.kinds)) or "—"),
-            ("编号", _para(nodes.literal(text=clause.id))),
         ]
         if clause.agencies:
             rows.append(("责任单位", "；".join(clause.agencies)))
@@ -180,30 +181,32 @@ if TYPE_CHECKING or importlib.util.find_spec("sphinx") is not None:
         sec += _field_list(rows)
         quote = nodes.block_quote(classes=["policyrules-quote"])
         quote += _para(clause.quote or "—")
-        sec += nodes.rubric(text="原文")
+        sec += _rubric("原文")
         sec += quote
         sec += _summary(policy, clause)
         sec += _open_values(policy, clause)
         if clause.notes:
-            sec += nodes.rubric(text="说明与未决问题")
+            sec += _rubric("说明与未决问题")
             sec += _bullets([reader_note(policy.words, n) for n in clause.notes])
         if twins:
-            sec += nodes.rubric(text="相同规定（其他文件中）")
+            sec += _rubric("相同规定（其他文件中）")
             sec += _bullets(twins)
         # The provisions as encoded and the rule text: for those who check the encoding.
-        body = _provisions(checked, clause)
+        # Its id (what --set and the JSON name it by) is for those who check the encoding.
+        body: list[nodes.Node] = [_field_list([("编号", _para(nodes.literal(text=clause.id)))])]
+        body += _provisions(checked, clause)
         if clause.node is not None:
             code = _code(print_module(Module((clause.node,))).rstrip("\n"))
-            body += [nodes.rubric(text=".rule 规则文本"), code]
-        if body:
+            body += [_rubric(".rule 规则文本"), code]
+        if len(body) > 1:
             sec += details("编码（各项规定与 .rule 规则文本）", body, ["policyrules-encoding"])
         if cases:
-            sec += nodes.rubric(text=f"算例（{len(cases)} 个，构建时计算）")
-            for file in dict.fromkeys(c.file for c in cases):
+            sec += _rubric(f"算例（{len(cases)} 个，构建时计算）")
+            files = list(dict.fromkeys(c.file for c in cases))
+            for file in files:
                 if comments.get((file, "")):  # the case file's header: what its cases test
-                    sec += details(
-                        f"案例文件 {file} 的说明", [lines_block(checked, comments[file, ""])]
-                    )
+                    title = "算例说明" if len(files) == 1 else f"算例说明（{file}）"
+                    sec += details(title, [lines_block(checked, comments[file, ""])])
             for i, case in enumerate(cases, 1):
                 sec += _case(
                     page, policy, clause, case, i, comments.get((case.file, case.name), [])
@@ -220,12 +223,16 @@ if TYPE_CHECKING or importlib.util.find_spec("sphinx") is not None:
         dl = nodes.definition_list(classes=["policyrules-summary"])
         for title, items in sections:
             item = nodes.definition_list_item()
-            item += nodes.term(text=title)
+            item += nodes.term("", title, _sep("："))
             body = nodes.definition()
-            body += _bullets(items)
+            bullets = _bullets(items)
+            # Read as one sentence a section in the page's text: 谁可申请：…；…。
+            for i, li in enumerate(bullets.children):
+                li.children[-1] += _sep("。" if i == len(bullets.children) - 1 else "；")
+            body += bullets
             item += body
             dl += item
-        return [nodes.rubric(text="要点（由编码生成）"), dl]
+        return [_rubric("要点（由编码生成）"), dl]
 
     def _case(
         page: Page,
@@ -288,7 +295,7 @@ if TYPE_CHECKING or importlib.util.find_spec("sphinx") is not None:
             items.append(item)
         if not items:
             return []
-        return [nodes.rubric(text="规定"), _bullets(items)]
+        return [_rubric("规定"), _bullets(items)]
 
     # Column widths (percent) of the parameters and the assumptions tables.
     _OPEN_VALUE_WIDTHS = (25, 22, 38, 15)
@@ -314,7 +321,7 @@ if TYPE_CHECKING or importlib.util.find_spec("sphinx") is not None:
                 if (info := checked.parameter(name)) is not None
             ]
             out += [
-                nodes.rubric(text="未定参数"),
+                _rubric("未定参数"),
                 _table(
                     ["参数", "取值", "说明", "名称"],
                     rows,
@@ -335,7 +342,7 @@ if TYPE_CHECKING or importlib.util.find_spec("sphinx") is not None:
                 if (a := checked.assumption(name)) is not None
             ]
             out += [
-                nodes.rubric(text="假设"),
+                _rubric("假设"),
                 _table(
                     ["假设", "采用的读法", "理由", "名称"],
                     rows,

@@ -74,16 +74,33 @@ if TYPE_CHECKING or importlib.util.find_spec("sphinx") is not None:
             para += nodes.Text(child) if isinstance(child, str) else child
         return para
 
-    def _field_list(rows: Sequence[tuple[str, nodes.Node | str]]) -> nodes.field_list:
-        fl = nodes.field_list()
-        for name, body in rows:
-            field = nodes.field()
-            field += nodes.field_name(text=name)
-            fb = nodes.field_body()
-            fb += body if isinstance(body, nodes.paragraph) else _para(body)
-            field += fb
-            fl += field
-        return fl
+    def _sep(text: str) -> nodes.inline:
+        """A separator that is read but not seen: the search page's summaries (the page's
+        text), copying and screen readers get ``条款：…；章节：…`` rather than words run
+        together; the stylesheet hides it (``.policyrules-sep``)."""
+        return nodes.inline(text=text, classes=["policyrules-sep"])
+
+    def _rubric(text: str) -> nodes.rubric:
+        """A rubric (``原文``) followed, for the page's text only, by a full-width colon."""
+        rubric = nodes.rubric(text=text)
+        rubric += _sep("：")
+        return rubric
+
+    def _field_list(rows: Sequence[tuple[str, nodes.Node | str]]) -> nodes.definition_list:
+        """Labelled rows (``条款：京经信发〔2025〕50号 第3条 …``) as a list of terms styled as a
+        field list: the label with a full-width colon (docutils' field lists print a half-width
+        ``:``), each row's text ending in a hidden ``；`` (the last in ``。``)."""
+        dl = nodes.definition_list(classes=["field-list", "policyrules-fields"])
+        for i, (name, body) in enumerate(rows):
+            item = nodes.definition_list_item()
+            item += nodes.term("", name, nodes.inline(text="：", classes=["policyrules-colon"]))
+            definition = nodes.definition()
+            para = body if isinstance(body, nodes.paragraph) else _para(body)
+            para += _sep("。" if i == len(rows) - 1 else "；")
+            definition += para
+            item += definition
+            dl += item
+        return dl
 
     def _bullets(items: Iterable[nodes.Node | str]) -> nodes.bullet_list:
         bl = nodes.bullet_list()

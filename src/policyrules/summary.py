@@ -16,7 +16,7 @@ import attrs
 from . import syntax as s
 from .model import CheckedPolicy, ClauseInfo, ProvisionInfo
 from .summary_exclusive import related_exclusive
-from .vocab import KINDS
+from .vocab import KINDS, label_zh
 from .words import Words, date_zh
 from .words_years import schedule_words
 
@@ -60,13 +60,15 @@ class Summary:
 
 
 def _label(label: str) -> str:
-    return label if label.startswith("(") else f"第{label}条"
+    return label_zh(label)
 
 
 def _heading(checked: CheckedPolicy, clause: ClauseInfo) -> str:
     doc = checked.document(clause.document)
     number = (doc.number if doc else None) or clause.document
-    return f"{number} {_label(clause.label)} {clause.title or ''}".rstrip()
+    label = _label(clause.label)
+    gap = "" if label.endswith("）") else " "  # （六）审评审批试点时限, as the text prints it
+    return f"{number} {label}{gap}{clause.title or ''}".rstrip()
 
 
 def _who(w: Words, p: ProvisionInfo) -> str | None:

@@ -32,6 +32,7 @@ __all__ = [
     "STATUSES",
     "STATUSES_OF_KIND",
     "amount_words",
+    "label_zh",
     "status_words",
 ]
 
@@ -135,3 +136,18 @@ def amount_words(kind: str | None, amount: str, amount_min: str | None = None) -
         kind = "up_to"
     template = AMOUNT_PHRASES.get(kind or "", "{amount}")
     return template.format(amount=amount, amount_min=amount_min)
+
+
+def label_zh(label: str) -> str:
+    """A measure's label as the document prints it: ``第3条`` for an article's number; a label
+    in brackets with the text's own full-width brackets, ``（六）`` (a ``.rule`` file writes
+    ``(六)``, which stays the measure's id).
+
+    >>> label_zh("3"), label_zh("(六)"), label_zh("（八）")
+    ('第3条', '（六）', '（八）')
+    """
+    if label.isdigit():
+        return f"第{label}条"
+    if label.startswith("(") and label.endswith(")"):
+        return f"（{label[1:-1]}）"
+    return label

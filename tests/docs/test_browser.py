@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import http.server
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -165,6 +166,51 @@ def test_search_lists_the_measures_that_say_the_word(
     page.close()
 
 
+# The pages written for readers; every other page is a developer's English guide or reference.
+READER_PAGES = ("index.html", "glossary.html")
+
+
+def _is_reader_page(path: str) -> bool:
+    return path.startswith("clauses/") or path in READER_PAGES
+
+
+@pytest.mark.parametrize("word", sorted(EXPECTED))
+def test_search_lists_the_readers_pages_first(browser: Any, base_url: str, word: str) -> None:
+    """Every hit on a reader's page (measures, glossary, home) comes before the first hit on a
+    developer's page (API reference, language guide...), which are still listed after."""
+    page, items = _search(browser, base_url, word, DESKTOP)
+    paths = [unquote(urlsplit(i.query_selector("a").get_attribute("href")).path) for i in items]
+    readers = [i for i, path in enumerate(paths) if _is_reader_page(path)]
+    developers = [i for i, path in enumerate(paths) if not _is_reader_page(path)]
+    assert readers, paths
+    if developers:
+        assert max(readers) < min(developers), paths
+    if word == "一次性":  # the guides say it too (cli, api, language): found, and listed last
+        assert {"cli.html", "api.html", "language.html"} <= {paths[i] for i in developers}
+    page.close()
+
+
+def test_search_summaries_read_as_chinese(browser: Any, base_url: str) -> None:
+    """A measure's summary on the search page: each label with a full-width colon, the rows
+    apart (条款：…；章节：…), never a label run into the next with a half-width colon."""
+    page, items = _search(browser, base_url, "一次性", DESKTOP)
+    summaries = [
+        item.inner_text()
+        for item in items
+        if unquote(urlsplit(item.query_selector("a").get_attribute("href")).path).startswith(
+            f"{MEASURES}/"
+        )
+    ]
+    assert summaries
+    for text in summaries:
+        assert not re.search(r"[\u4e00-\u9fff]:", text), text
+    first = summaries[0]
+    assert "条款：京经信发〔2025〕50号" in first
+    assert "；章节：" in first  # no space after the full-width punctuation
+    assert "原文：对承担" in first
+    page.close()
+
+
 def test_search_finds_a_policy_word_jieba_does_not_know(browser: Any, base_url: str) -> None:
     """就高 (docs/search-words.txt): no measure of the two documents says it, the glossary's
     就高不重复 does; jieba alone cuts it into 就 and 高 and the search found nothing."""
@@ -186,7 +232,11 @@ def test_a_search_hit_lands_on_the_measure_page(browser: Any, base_url: str) -> 
     link.click()
     page.wait_for_load_state()
     assert unquote(urlsplit(page.url).path).endswith(f"/{MEASURES}/jybf-2025-5-六.html")
-    assert page.inner_text("h1").startswith("(六) 审评审批试点时限")
+    assert page.inner_text("h1").startswith("（六）审评审批试点时限")
+    # The sidebar names the measures as the text does: full-width brackets.
+    sidebar = page.inner_text(".sidebar-tree")
+    assert "（六）审评审批试点时限" in sidebar
+    assert not re.search(r"\([一二三四五六七八九十]+\)", sidebar)
     assert "由60个工作日压缩至30个" in page.inner_text("blockquote.policyrules-quote")
     page.close()
 
@@ -249,7 +299,10 @@ def test_measure_page_on_a_desktop(browser: Any, base_url: str, shots: Path) -> 
     assert page.evaluate("document.scrollingElement.scrollWidth <= innerWidth")
     assert page.inner_text("h1") == "第3条 创新产品上市奖励"
     labels = page.locator("#jjxf-2025-50-3 dl.field-list > dt").all_inner_texts()
-    assert [t.rstrip(":：") for t in labels][:4] == ["条款", "章节", "类型", "编号"]
+    # Chinese labels with the full-width colon (docutils' field lists print a half-width one);
+    # the rule's id (编号) is with the encoding, for those who check it.
+    assert labels[:3] == ["条款：", "章节：", "类型："]
+    assert "编号：" not in labels
     links = page.locator("#jjxf-2025-50-3 a[href^='../../glossary.html#']").all_inner_texts()
     assert {"一次性", "年度", "奖励"} <= set(links)
     assert page.locator("details[open]").count() == 0
@@ -338,6 +391,18 @@ def test_overview_links_every_measure(
         for h in hrefs
     )
     assert page.evaluate("document.scrollingElement.scrollWidth <= innerWidth")
+    # 编号 (京医保发〔2025〕5号（六）) never wraps: each link is one line box.
+    lines = page.eval_on_selector_all(
+        "table.policyrules-overview tbody tr td:first-child a",
+        "links => links.map(a => [a.innerText, a.getClientRects().length])",
+    )
+    assert [text for text, n in lines if n != 1] == []
+    assert ["京医保发〔2025〕5号（六）", 1] in lines
+    # ... and the table still fits its column (no sideways scrolling inside it).
+    assert page.evaluate(
+        "(t => t.getBoundingClientRect().right <= t.parentElement.getBoundingClientRect().right"
+        " + 1)(document.querySelector('table.policyrules-overview'))"
+    )
     _settle(page, "table.policyrules-overview")
     page.screenshot(path=str(shots / f"overview-{name}.png"))
     page.close()

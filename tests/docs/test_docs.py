@@ -111,7 +111,7 @@ def test_clause_heading(policy: policyrules.Policy) -> None:
     assert c3 is not None
     assert c6 is not None
     assert clause_heading(c3) == "第3条 创新产品上市奖励"
-    assert clause_heading(c6) == "(六) 审评审批试点时限"
+    assert clause_heading(c6) == "（六）审评审批试点时限"
 
 
 def test_provision_lines_show_caps(policy: policyrules.Policy) -> None:

@@ -237,7 +237,7 @@ def test_explain_takes_bracketed_labels(capsys: pytest.CaptureFixture[str], labe
     code, out, _ = run_cli(capsys, "explain", BEIJING, label)
     assert (code, out.splitlines()[0]) == (
         0,
-        "京医保发〔2025〕5号 (十九) 创新药医保准入、挂网与支付",
+        "京医保发〔2025〕5号 （十九）创新药医保准入、挂网与支付",
     )
 
 
