@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from tests.property.test_batch_equivalence_props import assert_same, batch, one_by_one
 from tests.strategies import compile_text
@@ -191,8 +191,39 @@ def _quota() -> tuple[policyrules.Policy, Any]:
     return policy, compile_batch(policy.checked)
 
 
+# Found by this property: J2 ranks 4th of a quota of 3, so it is not eligible whatever
+# its missing kind_ok; it must hold nothing of the firm's 50 万元, and J3 (10 万元) is exact.
+_OUTSIDE = {
+    "firms": [
+        {
+            "id": "f0",
+            "projects": [
+                {"id": "J1", "awarded": 0},
+                {"id": "J2", "rank": 4},
+                {"id": "J3", "kind_ok": True, "rank": 1, "awarded": 100000},
+            ],
+        }
+    ]
+}
+# J1's conditions hold but its rank is missing: it may yet win and take up to 50 万元 (its
+# decided 60 万元 cut to the cap), so J3 is "up to" 10 万元 on both paths.
+_UNRANKED = {
+    "firms": [
+        {
+            "id": "f0",
+            "projects": [
+                {"id": "J1", "kind_ok": True, "awarded": 600000},
+                {"id": "J3", "kind_ok": True, "rank": 1, "awarded": 100000},
+            ],
+        }
+    ]
+}
+
+
 @settings(max_examples=max(10, settings().max_examples // 4))
 @given(quota_registries())
+@example(_OUTSIDE)
+@example(_UNRANKED)
 def test_quota_batch_equals_one_by_one(raw: dict[str, Any]) -> None:
     policy, plan = _quota()
     facts = policy.read_facts(raw)

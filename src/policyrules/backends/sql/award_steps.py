@@ -37,7 +37,7 @@ from .grants import grant_select
 from .names import names_out
 from .outputs import decision_row
 from .plan import Step
-from .quotas import quota_counts, quota_rank, quota_status
+from .quotas import quota_counts, quota_rank, quota_status, quota_tie
 from .rows import chain_of, rows_step
 from .sqlbits import (
     BIGINT,
@@ -294,8 +294,9 @@ class AwardSteps:
                 cols.append(_alias(low_room(c), f"hm{k}", quoted=True))
         if self.p.bounded:
             cols.append(_alias(low_bound(col("al")), "lb", quoted=True))
-        # A claim whose eligibility is unknown is never certain (see win below).
-        known.append(exp.EQ(this=col("st0"), expression=lit("ok")))
+        # A claim whose eligibility is unknown (its conditions, or its rank under a quota)
+        # is never certain (see win below).
+        known.append(exp.EQ(this=st.copy(), expression=lit("ok")))
         cols.append(_alias(all_of(*known), "cert", quoted=True))
         for c in self.caps:
             rstar = least_known(rstar, col(f"h{c.index}"))
@@ -306,12 +307,16 @@ class AwardSteps:
             cols.append(_alias(fstar, "fstar", quoted=True))
             k = self.shared.index
             # A claim whose eligibility is unknown may yet be eligible: it enters the window
-            # as uncertain, holding its bound (as backends/python/reserve.py).
+            # as uncertain, holding its bound (as backends/python/reserve.py).  Its status
+            # after the quota decides: outside the quota it can never be paid; an unknown
+            # rank leaves it open; a tie at the quota's boundary is undecided, holding nothing.
             maybe = all_of(
-                exp.EQ(this=col("st0"), expression=lit("unknown")),
+                exp.EQ(this=st.copy(), expression=lit("unknown")),
                 negate(col("paid")),
                 negate(any_of(*undecided)),
             )
+            if self.rank is not None:
+                maybe = all_of(maybe, negate(quota_tie(self.p)))
             ok = exp.EQ(this=col("st"), expression=lit("ok"))
             win = all_of(any_of(ok, maybe), not_null(col(f"l{k}")))
             if self.shared.cap.year_of is not None:

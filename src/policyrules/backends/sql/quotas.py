@@ -32,7 +32,7 @@ from .sqlbits import alias as _alias
 from .sqlbits import cast as _cast
 from .sqlvalue import SqlValue
 
-__all__ = ["quota_counts", "quota_rank", "quota_status"]
+__all__ = ["quota_counts", "quota_rank", "quota_status", "quota_tie"]
 
 
 def _col(name: str) -> exp.Column:
@@ -81,6 +81,22 @@ def quota_counts(rows: str) -> exp.Select:
     ).from_(exp.to_table(rows, quoted=True), copy=False)
 
 
+def quota_tie(p: ProvisionInfo) -> exp.Expr:
+    """True on a row of ``p`` whose rank ties across the quota's boundary (E418): undecided,
+    so, as one by one, it holds nothing in a shared cap (an undecided claim never does)."""
+    q = quota_of(p)
+    assert q is not None
+    n = exp.Literal.number(q.count)
+    rank = _col("qr")
+    both = exp.Add(this=_col("qb"), expression=_col("qt"))
+    return all_of(
+        not_null(rank),
+        exp.LTE(this=par(rank.copy()), expression=n.copy()),
+        exp.LT(this=_col("qb"), expression=n.copy()),
+        exp.LT(this=n.copy(), expression=par(both)),
+    )
+
+
 def quota_status(p: ProvisionInfo, rest: exp.Expr) -> exp.Expr:
     """``st`` of an award with a quota: ``st0`` (the conditions) then the quota, then
     ``rest`` (the status when the quota admits the subject and the conditions hold)."""
@@ -93,12 +109,7 @@ def quota_status(p: ProvisionInfo, rest: exp.Expr) -> exp.Expr:
     within = exp.LTE(this=par(rank.copy()), expression=n.copy())
     both = exp.Add(this=_col("qb"), expression=_col("qt"))
     fits = all_of(known, within, exp.LTE(this=par(both), expression=n.copy()))
-    tie = all_of(
-        not_null(rank.copy()),
-        within.copy(),
-        exp.LT(this=_col("qb"), expression=n.copy()),
-        exp.LT(this=n.copy(), expression=par(both.copy())),
-    )
+    tie = quota_tie(p)
     unknown = exp.EQ(this=st0.copy(), expression=exp.Literal.string("unknown"))
     return case(
         [
