@@ -295,7 +295,7 @@ def _env(copy_root: Path) -> dict[str, str]:
     env = dict(os.environ)
     env["PYTHONPATH"] = str(copy_root / "src")
     env["PYTHONDONTWRITEBYTECODE"] = "1"
-    env.setdefault("HYPOTHESIS_PROFILE", "default")
+    env.setdefault("HYPOTHESIS_PROFILE", "mutants")  # tests/conftest.py: no shrinking
     return env
 
 
@@ -393,6 +393,11 @@ def load_equivalent() -> dict[str, str]:
     return out
 
 
+def _write_json(path: Path, outcomes: list[Outcome]) -> None:
+    data = [{**asdict(o), "mutant": asdict(o.mutant)} for o in outcomes]
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--files", action="append", default=[], help="only targets whose path has this")
@@ -413,6 +418,12 @@ def main(argv: list[str] | None = None) -> int:
         "--rerun",
         type=Path,
         help="a --json file of an earlier run: run again only its survivors, keep the rest",
+    )
+    p.add_argument(
+        "--resume",
+        type=Path,
+        help="a --json file of an interrupted run of the same selection: keep its outcomes, "
+        "run only the mutants it lacks",
     )
     args = p.parse_args(argv)
 
@@ -447,6 +458,18 @@ def main(argv: list[str] | None = None) -> int:
     elif args.sample and args.sample < total:
         mutants = random.Random(args.seed).sample(mutants, args.sample)
         mutants.sort(key=lambda m: (m.file, m.start))
+    if args.resume and args.resume.exists():
+        earlier = json.loads(args.resume.read_text(encoding="utf-8"))
+        have = {o.mutant.key: o for o in kept}
+        have.update(
+            (
+                o["mutant"]["key"],
+                Outcome(Mutant(**o["mutant"]), o["status"], o["seconds"], o["failed_test"]),
+            )
+            for o in earlier
+        )
+        kept = list(have.values())
+        mutants = [m for m in mutants if m.key not in have]
     if args.list:
         for m in mutants:
             print(f"{m.where}: {_short(m.before)} -> {_short(m.after)}")
@@ -480,8 +503,12 @@ def main(argv: list[str] | None = None) -> int:
         with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
             for n, o in enumerate(pool.map(work, mutants), 1):
                 outcomes.append(o)
+                if args.json:  # after each mutant, so that an interrupted run can --resume
+                    _write_json(args.json, outcomes)
                 mark = {"killed": ".", "survived": "S", "timeout": "T", "error": "E"}[o.status]
                 print(mark, end="\n" if n % 50 == 0 else "", flush=True)
+                if o.status == "survived":  # at once, so that a long run can be worked on
+                    print(f"\n    survived: {o.mutant.key}", flush=True)
         print()
 
     counts = {s: sum(o.status == s for o in outcomes) for s in ("killed", "timeout", "survived")}
@@ -509,8 +536,7 @@ def main(argv: list[str] | None = None) -> int:
         m = o.mutant
         print(f"equivalent {m.where}: {_short(m.before)} -> {_short(m.after)}  ({reason})")
     if args.json:
-        data = [{**asdict(o), "mutant": asdict(o.mutant)} for o in outcomes]
-        args.json.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+        _write_json(args.json, outcomes)
     return 0
 
 
