@@ -168,3 +168,106 @@ def test_a_schedule_may_end_in_9999_but_not_after(
         assert d.status == "eligible"
         assert [(p.year, p.amount) for p in d.schedule][-1] == (last_year, Money(90 * WAN))
         assert d.amount == Money(300 * WAN)
+
+
+# ---- an unknown claim's hold on a shared cap ------------------------------------------------
+
+_SHARED = """
+clause 1 "一"
+  quote "q"
+
+  award x "甲"
+    for each firm
+    eligible when ok
+    amount 10% × cost
+    cap 100 万元 per firm
+"""
+
+
+def test_an_unknown_claim_of_unknown_amount_granted_before_holds_nothing(tmp_path: Path) -> None:
+    """Eligibility and amount both unknown (neither `ok` nor `cost` given), 1 万 granted to
+    the firm before: the claim is unknown and holds nothing in its cap (it has no bound)."""
+    (tmp_path / "t.rule").write_text(_HEAD + _SHARED, encoding="utf-8")
+    policy = policyrules.load(tmp_path)
+    ledger = [Grant("d/1/x", (("firm", "f"),), Money(WAN))]
+    result = policy.evaluate({"firms": [{"id": "f"}]}, ledger=ledger, explain=True)
+    (d,) = result.decisions
+    assert d.status == "unknown"
+    assert result.grants == ()
+    assert "holds up to" not in result.explain(lang="en")
+
+
+# ---- keep highest: what is sure to be higher --------------------------------------------------
+
+_BOUNDS = """\
+entity firm "企业"
+  list firms
+  fact cost: money
+  fact other_cost: money
+  fact x_limit: money
+  fact x_rate: rate
+
+document d "测试"
+  issued 2024-01-01
+  valid from 2024-01-01
+
+clause 1 "一"
+  quote "q"
+  exclusive x, y among firm keep highest ties by listed
+
+  award x "甲"
+    for each firm
+    amount {x_amount}
+    cap {x_cap} per firm
+
+  award y "乙"
+    for each firm
+    amount 20% × other_cost
+"""
+
+
+@pytest.mark.parametrize(
+    ("x_amount", "x_cap", "other_cost", "x_kind", "y_status"),
+    [
+        # x at least 10% × 100 万 = 10 万 (its rate not decided, 10%–20%), y 20% × 25 万 = 5 万:
+        # x is surely higher, y is not paid.
+        ("10% to 20% of cost decided x_rate", "100 万元", "25 万元", "range", "not_eligible"),
+        # x at least 10 万, y 20% × 75 万 = 15 万: either may be higher, so each is paid at
+        # most (x up to 20 万: it may get nothing).
+        ("10% to 20% of cost decided x_rate", "100 万元", "75 万元", "up_to", "eligible"),
+        # x up to 10% × 100 万 = 10 万 (its cap not given), so at least 0; y 20% × 0 = 0:
+        # x is never lower, and listed first it wins the tie: y is not paid.
+        ("10% × cost", "x_limit", "0 元", "up_to", "not_eligible"),
+    ],
+)
+def test_keep_highest_excludes_only_what_is_surely_lower(
+    tmp_path: Path, x_amount: str, x_cap: str, other_cost: str, x_kind: str, y_status: str
+) -> None:
+    text = _BOUNDS.format(x_amount=x_amount, x_cap=x_cap)
+    (tmp_path / "t.rule").write_text(text, encoding="utf-8")
+    policy = policyrules.load(tmp_path)
+    facts = {"firms": [{"id": "f", "cost": "100 万元", "other_cost": other_cost}]}
+    got = _by_name(policy.evaluate(facts), "f")
+    assert got["x"].amount_kind == x_kind
+    assert got["y"].status == y_status
+    assert got["y"].exclusivity is not None
+    assert got["y"].exclusivity.outcome == (
+        "not_paid" if y_status == "not_eligible" else "undecided"
+    )
+    assert got["y"].exclusivity.other == "d/1/x"
+
+
+def test_a_tie_without_a_tie_rule_is_left_to_the_agency(tmp_path: Path) -> None:
+    """No `ties by`: x = 10% × 100 万 = 10 万 and y = 20% × 50 万 = 10 万 tie; the text says
+    nothing on ties, so each is unknown (E423), its note naming the other award."""
+    text = _BOUNDS.format(x_amount="10% × cost", x_cap="100 万元")
+    (tmp_path / "t.rule").write_text(text.replace(" ties by listed", ""), encoding="utf-8")
+    policy = policyrules.load(tmp_path)
+    facts = {"firms": [{"id": "f", "cost": "100 万元", "other_cost": "50 万元"}]}
+    got = _by_name(policy.evaluate(facts), "f")
+    for me, other in (("x", "d/1/y"), ("y", "d/1/x")):
+        note = got[me].exclusivity
+        assert got[me].status == "unknown"
+        assert any(r.startswith("E423") for r in got[me].reasons)
+        assert note is not None
+        assert (note.outcome, note.other, note.other_amount) == ("tie", other, Money(10 * WAN))
