@@ -255,6 +255,26 @@ def test_keep_highest_excludes_only_what_is_surely_lower(
         "not_paid" if y_status == "not_eligible" else "undecided"
     )
     assert got["y"].exclusivity.other == "d/1/x"
+    # the trace marks the exclusion failed when it fails the claim, and open (None) when it
+    # leaves the claim at most
+    failed = y_status == "not_eligible"
+    assert [s.ok for s in got["y"].trace if s.kind == "exclusive"] == [False if failed else None]
+
+
+def test_keep_listed_names_the_award_listed_first(tmp_path: Path) -> None:
+    """`keep listed`: x (10% × 100 万 = 10 万) is listed first and eligible, so y (20% × 100 万
+    = 20 万, higher) is not paid; its note names x and its amount, its trace step fails."""
+    text = _BOUNDS.format(x_amount="10% × cost", x_cap="100 万元")
+    text = text.replace("keep highest ties by listed", "keep listed")
+    (tmp_path / "t.rule").write_text(text, encoding="utf-8")
+    facts = {"firms": [{"id": "f", "cost": "100 万元", "other_cost": "100 万元"}]}
+    got = _by_name(policyrules.load(tmp_path).evaluate(facts), "f")
+    note = got["y"].exclusivity
+    assert (got["x"].status, got["x"].amount) == ("eligible", Money(10 * WAN))
+    assert got["y"].status == "not_eligible"
+    assert note is not None
+    assert (note.outcome, note.other, note.other_amount) == ("not_paid", "d/1/x", Money(10 * WAN))
+    assert [s.ok for s in got["y"].trace if s.kind == "exclusive"] == [False]
 
 
 def test_a_tie_without_a_tie_rule_is_left_to_the_agency(tmp_path: Path) -> None:
