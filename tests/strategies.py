@@ -48,6 +48,7 @@ __all__ = [
     "product_grants",
     "published_dates",
     "rates",
+    "shipped_launch_grants",
     "terminal_texts",
     "three_valued_conditions",
     "typed_exprs",
@@ -491,6 +492,31 @@ def product_grants(draw: st.DrawFn, provision: str, max_size: int = 6) -> tuple[
         )
     )
     return tuple(Grant(provision, (("firm", f), ("product", p)), m, y) for f, p, m, y in rows)
+
+
+def shipped_launch_grants() -> st.SearchStrategy[list[Any]]:
+    """Up to four earlier grants of the shipped policy's launch reward
+    (``jjxf_2025_50/3/launch_reward``), one per (firm, product) of ``firm-0..2`` and
+    ``P0..P2``: 0 to 250 万元 each, in 2025-2027."""
+    from policyrules import Grant, Money
+
+    return st.lists(
+        st.tuples(
+            st.integers(0, 2), st.integers(0, 2), st.integers(0, 250), st.integers(2025, 2027)
+        ),
+        max_size=4,
+        unique_by=lambda g: (g[0], g[1]),
+    ).map(
+        lambda rows: [
+            Grant(
+                "jjxf_2025_50/3/launch_reward",
+                (("firm", f"firm-{f}"), ("product", f"P{p}")),
+                Money(wan * 1_000_000),  # 1 万元 = 1,000,000 fen
+                year,
+            )
+            for f, p, wan, year in rows
+        ]
+    )
 
 
 @st.composite

@@ -18,13 +18,13 @@ from typing import TYPE_CHECKING, Any, Literal, overload
 
 import attrs
 
+from .api_values import as_of_date, check_ids, holiday_choice, read_values
 from .backends.python.compile import CompiledPolicy, compile_policy
 from .backends.python.evaluate import evaluate, index_ledger
 from .bounds import paused_gc
 from .check import check
-from .convert import ValueRefused, convert_id
-from .errors import Diagnostic, FactsError, did_you_mean
-from .facts import Facts, convert_value, read_facts, read_facts_source, schema
+from .errors import FactsError
+from .facts import Facts, read_facts, read_facts_source, schema
 from .ledger_check import check_caps, check_once
 from .ledger_dated import refuse_undated
 from .ledger_io import merge_ledgers, place_diagnostics, read_ledger, read_ledger_file
@@ -38,7 +38,6 @@ from .runtime.ledger import Grant, Ledger, LedgerIndex
 from .runtime.values import Value
 from .sources import MAX_SOURCE_BYTES
 from .store import LedgerStore, StoreTransaction, firms_of
-from .types import DATE
 from .words import Words
 
 if TYPE_CHECKING:  # DuckDB is loaded only when a batch runs
@@ -48,26 +47,6 @@ if TYPE_CHECKING:  # DuckDB is loaded only when a batch runs
 
 # document_sources and read_rule_files (from rule_files) for cli, provenance and the lsp.
 __all__ = ["HOLIDAY_ASSUMPTION", "Policy", "document_sources", "load", "read_rule_files"]
-
-
-def _check_ids(facts: Facts) -> None:
-    """E303 for each id of ``facts`` (built in Python, not read) that the reader would refuse:
-    it would otherwise stop the evaluation when its grant is made."""
-    try:  # each id once (the same ids recur under every firm); the paths only if one fails
-        for ident in {inst.id for insts in facts.instances.values() for inst in insts}:
-            convert_id(ident)
-        return
-    except (ValueRefused, TypeError):
-        pass
-    bad = []
-    for insts in facts.instances.values():
-        for inst in insts:
-            try:
-                convert_id(inst.id)
-            except ValueRefused as exc:
-                bad.append(Diagnostic("E303", f"{inst.path}.id: {exc}", hint=exc.hint))
-    if bad:
-        raise FactsError(bad)
 
 
 def load(path: str | Path, *, max_source_bytes: int = MAX_SOURCE_BYTES) -> Policy:
@@ -213,7 +192,7 @@ class Policy:
         if not isinstance(facts, Facts):
             facts = self.read_facts(facts)
         else:
-            _check_ids(facts)
+            check_ids(facts)
         extra = facts.extra
         own = read_ledger(self.checked, extra.get("ledger", []))
         params = dict(self.compiled.parameter_defaults)
@@ -446,60 +425,12 @@ class Policy:
             memory_limit=memory_limit,
         )
 
+    # The arguments beside the facts, read as a facts file reads them (api_values).
     def _as_of(self, value: Any) -> dt.date | None:
-        if value is None:
-            return None
-        try:
-            converted = convert_value(value, DATE, self.checked)
-        except ValueRefused as exc:
-            raise FactsError(
-                Diagnostic(exc.code or "E305", f"as_of: {exc}", hint=exc.hint)
-            ) from None
-        assert isinstance(converted, dt.date)
-        return converted
+        return as_of_date(self.checked, value)
 
     def _holiday(self, value: Any) -> Unpublished:
-        try:
-            return Unpublished(value)
-        except ValueError:
-            raise FactsError(
-                Diagnostic(
-                    "E305",
-                    f"assumptions.{HOLIDAY_ASSUMPTION}: {value!r} is not a choice",
-                    hint="one of: " + ", ".join(u.value for u in Unpublished),
-                )
-            ) from None
+        return holiday_choice(value)
 
     def _values(self, raw: Mapping[str, Any], what: str) -> dict[str, Value]:
-        if not isinstance(raw, Mapping):
-            raise FactsError(Diagnostic("E305", f"{what}: a mapping of names to values"))
-        decls = (
-            {p.name: p.type for p in self.checked.parameters}
-            if what == "parameters"
-            else {a.name: a.type for a in self.checked.assumptions}
-        )
-        out: dict[str, Value] = {}
-        diags = []
-        for name, value in raw.items():
-            if name not in decls:
-                known = [*decls, *([HOLIDAY_ASSUMPTION] if what == "assumptions" else [])]
-                diags.append(
-                    Diagnostic(
-                        "E304",
-                        f"{what}.{name}: no such {what[:-1]}",
-                        hint=did_you_mean(str(name), known),
-                    )
-                )
-                continue
-            try:
-                out[name] = convert_value(value, decls[name], self.checked)
-            except ValueRefused as exc:
-                hint = exc.hint
-                if exc.code == "E311" and hint and hint.startswith("write "):
-                    fixed = hint.removeprefix("write ").split(" ", 1)[0]
-                    flag = "--set" if what == "parameters" else "--assume"
-                    hint = f"{hint}: {flag} {name}={fixed}, or `{name}: {fixed}` in a file"
-                diags.append(Diagnostic(exc.code or "E305", f"{what}.{name}: {exc}", hint=hint))
-        if diags:
-            raise FactsError(diags)
-        return out
+        return read_values(self.checked, raw, what)

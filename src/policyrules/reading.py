@@ -33,31 +33,17 @@ Positions (line and column) are computed only when an error is reported
 
 from __future__ import annotations
 
-import codecs
 import json
-import re
 import sys
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, ClassVar, cast
+from typing import Any
 
-import msgspec
 import yaml
-import yaml.constructor
 
-from .bounds import (
-    Limits,
-    Refused,
-    check_depth,
-    check_json_depth,
-    json_skeleton,
-    measure_nodes,
-    paused_gc,
-    too_deep,
-)
+from .bounds import Limits, Refused, paused_gc, too_deep
 from .errors import Diagnostic, FactsError, PolicyRulesError, Span
 from .positions import (
-    MERGE_TAG,
     Places,
     json_deepest,
     json_depth_place,
@@ -66,6 +52,8 @@ from .positions import (
     place,
     yaml_deepest,
 )
+from .reading_json import DuplicateKey, decode_json_unchecked, json_pairs, load_json, spelled
+from .reading_yaml import YAML_NUMBER, JsonNumeral, Numeral, NumeralDumper, YamlNumeral, load_yaml
 
 __all__ = [
     "JsonNumeral",
@@ -89,211 +77,7 @@ __all__ = [
 ]
 
 
-class Numeral(str):
-    """A number as it was written in a data file: its exact spelling, kept as text until the
-    declared type says what it is (an id ``0701``, or an amount ``10``)."""
-
-    __slots__ = ()
-
-
-class YamlNumeral(Numeral):
-    """A plain (unquoted) YAML scalar that YAML 1.1 or 1.2 would read as a number."""
-
-    __slots__ = ()
-
-
-class JsonNumeral(Numeral):
-    """A JSON number, spelled as in the file."""
-
-    __slots__ = ()
-
-
-# Every plain scalar YAML 1.1 or the 1.2 core schema reads as an int or a float.
-_YAML_NUMBER = re.compile(
-    r"""[-+]?(?:
-        0b[01_]+ | 0o[0-7_]+ | 0x[0-9a-fA-F_]+
-      | [0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?
-      | (?:[0-9][0-9_]*(?:\.[0-9_]*)? | \.[0-9_]+)(?:[eE][-+]?[0-9]+)?
-      | \.(?:inf|Inf|INF)
-    ) | \.(?:nan|NaN|NAN)""",
-    re.VERBOSE | re.ASCII,
-)
-
-
-class _Resolver(yaml.resolver.BaseResolver):
-    """YAML 1.2 core booleans and nulls, merge keys; everything else is text."""
-
-
-_Resolver.add_implicit_resolver(
-    "tag:yaml.org,2002:bool",
-    re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
-    list("tTfF"),
-)
-_Resolver.add_implicit_resolver(
-    "tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""]
-)
-_Resolver.add_implicit_resolver(MERGE_TAG, re.compile(r"^(?:<<)$"), ["<"])
-
-
-class _Constructor(yaml.constructor.SafeConstructor):
-    """Only null, bool, text, lists and mappings; numbers stay :class:`YamlNumeral`."""
-
-    yaml_constructors: ClassVar[dict[Any, Any]] = {}  # PyYAML's registry, ours alone
-
-    def construct_text(self, node: yaml.ScalarNode) -> str:
-        value = str(self.construct_scalar(node))
-        if not node.style and _YAML_NUMBER.fullmatch(value):
-            return YamlNumeral(value)
-        return value
-
-    def construct_bool(self, node: yaml.ScalarNode) -> bool:
-        return str(self.construct_scalar(node)).lower() == "true"
-
-    def construct_checked_mapping(self, node: yaml.MappingNode) -> dict[Any, Any]:
-        seen: set[object] = set()
-        for key_node, _ in node.value:
-            if key_node.tag == MERGE_TAG:
-                continue
-            key = self.construct_object(key_node)
-            try:
-                duplicate = key in seen
-            except TypeError:
-                raise yaml.constructor.ConstructorError(
-                    None, None, "a key must be text", key_node.start_mark
-                ) from None
-            if duplicate:
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"the key {key!r} appears twice", key_node.start_mark
-                )
-            seen.add(key)
-        return self.construct_mapping(node, deep=True)
-
-
-_add = cast(Any, _Constructor.add_constructor)
-_add("tag:yaml.org,2002:null", _Constructor.construct_yaml_null)
-_add("tag:yaml.org,2002:bool", _Constructor.construct_bool)
-_add("tag:yaml.org,2002:str", _Constructor.construct_text)
-_add("tag:yaml.org,2002:seq", _Constructor.construct_yaml_seq)
-_add("tag:yaml.org,2002:map", _Constructor.construct_checked_mapping)
-_add(None, _Constructor.construct_undefined)  # !!int, !!timestamp...
-
-if yaml.__with_libyaml__:  # the C parser: fast, and libyaml bounds nesting at 1000 levels
-    from yaml._yaml import CParser
-
-    class _Loader(CParser, _Constructor, _Resolver):
-        def __init__(self, stream: str) -> None:
-            CParser.__init__(self, stream)
-            _Constructor.__init__(self)
-            _Resolver.__init__(self)
-
-else:  # pragma: no cover - PyYAML built without libyaml
-
-    class _Loader(  # type: ignore[no-redef]
-        yaml.reader.Reader,
-        yaml.scanner.Scanner,
-        yaml.parser.Parser,
-        yaml.composer.Composer,
-        _Constructor,
-        _Resolver,
-    ):
-        def __init__(self, stream: str) -> None:
-            yaml.reader.Reader.__init__(self, stream)
-            yaml.scanner.Scanner.__init__(self)
-            yaml.parser.Parser.__init__(self)
-            yaml.composer.Composer.__init__(self)
-            _Constructor.__init__(self)
-            _Resolver.__init__(self)
-
-
-class NumeralDumper(yaml.SafeDumper):
-    """``yaml.SafeDumper`` that writes a ``Numeral`` back as it was read: plain, with its
-    spelling (``0701`` stays ``0701``)."""
-
-
-def _represent_numeral(dumper: yaml.SafeDumper, data: Numeral) -> yaml.ScalarNode:
-    tag = cast(Any, dumper).resolve(yaml.ScalarNode, str(data), (True, False))
-    return dumper.represent_scalar(tag, str(data))
-
-
-NumeralDumper.add_multi_representer(Numeral, _represent_numeral)
-
-
 # ---- YAML and JSON -----------------------------------------------------------------------
-
-
-def _load_yaml(text: str, limits: Limits) -> Any:
-    loader = _Loader(text)
-    try:
-        root = loader.get_single_node()
-        if root is None:
-            return None
-        if "*" in text:  # aliases: measure the expanded graph before building anything
-            measure_nodes(root, limits, max(limits.max_nodes, len(text)))
-            return loader.construct_document(root)
-        data = loader.construct_document(root)
-    finally:
-        loader.dispose()
-    check_depth(data, limits)
-    return data
-
-
-def _refuse_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a number")
-
-
-class _DuplicateKey(ValueError):
-    def __init__(self, key: str) -> None:
-        super().__init__(f"the key {key!r} appears twice")
-        self.key = key
-
-
-def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    """A JSON object, refusing a key written twice (``json`` would keep the last silently)."""
-    out = dict(pairs)
-    if len(out) < len(pairs):
-        seen: set[str] = set()
-        for key, _ in pairs:
-            if key in seen:
-                raise _DuplicateKey(key)
-            seen.add(key)
-    return out
-
-
-_JSON = json.JSONDecoder(
-    parse_int=JsonNumeral,
-    parse_float=JsonNumeral,
-    parse_constant=_refuse_constant,
-    object_pairs_hook=_json_object,
-)
-
-
-_JSON_UNCHECKED = json.JSONDecoder(
-    parse_int=JsonNumeral, parse_float=JsonNumeral, parse_constant=_refuse_constant
-)
-
-
-# msgspec's decoder (C, about 1.5x as fast as ``json``'s) gives each JSON number with a
-# fraction or an exponent to ``float_hook`` as written, and an integer as an int, whose
-# spelling ``str`` gives back: JSON writes integers with no leading zero and no ``+``.  All
-# but ``-0``, which becomes 0: a file holding it is read by ``json`` instead.
-_FAST_JSON = msgspec.json.Decoder(float_hook=JsonNumeral)
-_MINUS_ZERO = re.compile(rb"-0(?![0-9.eE])")  # also in text: "firm-0"
-
-
-def _minus_zero(raw: bytes) -> bool:
-    """Whether the JSON text ``raw`` may hold the number ``-0``: ``-0`` where a value
-    starts (after ``[``, ``,`` or ``:`` and white space, or at the start)."""
-    for match in _MINUS_ZERO.finditer(raw):
-        at = match.start() - 1
-        while at >= 0 and raw[at] in _SPACE:
-            at -= 1
-        if at < 0 or raw[at] in _OPENS or raw[: at + 1] == codecs.BOM_UTF8:
-            return True
-    return False
-
-
-_SPACE = frozenset(b" \t\r\n")
-_OPENS = frozenset(b"[,:")
 
 
 def read_json_unchecked(path: str | Path, raw: bytes) -> tuple[str, Any, int] | None:
@@ -310,49 +94,6 @@ def read_json_unchecked(path: str | Path, raw: bytes) -> tuple[str, Any, int] | 
     text = _decode(raw, str(Path(path)))
     read = decode_json_unchecked(raw)
     return None if read is None else (text, *read)
-
-
-def decode_json_unchecked(raw: bytes) -> tuple[Any, int] | None:
-    """The data of :func:`read_json_unchecked` and the number of colons, from the bytes
-    alone: the text is decoded only where the fast decoder cannot read them (it refuses
-    bytes that are not UTF-8 as ``bytes.decode`` does).  ``None`` where :func:`read_data`
-    refuses the bytes, or might."""
-    try:
-        if not _minus_zero(raw):
-            body = raw[len(codecs.BOM_UTF8) :] if raw.startswith(codecs.BOM_UTF8) else raw
-            data = _FAST_JSON.decode(body)
-        else:
-            data = _JSON_UNCHECKED.decode(raw.decode("utf-8-sig"))
-    except (msgspec.DecodeError, ValueError, RecursionError):  # UnicodeDecodeError too
-        return None
-    return data, raw.count(b":")
-
-
-def spelled(value: Any) -> Any:
-    """``value`` (data from :func:`read_json_unchecked`) with each int, in lists and
-    mappings too, the ``JsonNumeral`` of its spelling, as :func:`read_data` reads it;
-    lists and mappings holding one are new.  ``ValueError`` for an int of more digits
-    than Python spells (``sys.get_int_max_str_digits``)."""
-    kind = type(value)
-    if kind is int:
-        return JsonNumeral(value)
-    if kind is list:
-        return [spelled(v) for v in value]
-    if kind is dict:
-        return {k: spelled(v) for k, v in value.items()}
-    return value
-
-
-def json_pairs(raw: bytes) -> int:
-    """How many key: value pairs the valid JSON text ``raw`` (UTF-8) holds: its colons
-    outside strings."""
-    return json_skeleton(raw).count(b":")
-
-
-def _load_json(text: str, limits: Limits, raw: bytes | None) -> Any:
-    data = _JSON.decode(text)
-    check_json_depth(text.encode("utf-8", "surrogatepass") if raw is None else raw, data, limits)
-    return data
 
 
 # ---- files -----------------------------------------------------------------------------
@@ -442,8 +183,8 @@ def parse_text(
     try:
         with paused_gc():
             if json_format:
-                return _load_json(text, limits, raw)
-            return _load_yaml(text, limits)
+                return load_json(text, limits, raw)
+            return load_yaml(text, limits)
     except Refused as exc:
         at = place(exc.where) if isinstance(exc.where, yaml.Node) else Places(text).get(exc.where)
         d = Diagnostic(exc.code, exc.message, _span(file, at), hint=exc.hint)
@@ -461,7 +202,7 @@ def parse_text(
                 Span(file, line, col, line, col + 1) if line else None,
             )
         raise FactsError(d, sources=sources) from None
-    except _DuplicateKey as exc:
+    except DuplicateKey as exc:
         twice = json_duplicate_place(text, exc.key)
         span = (
             Span(file, twice[0], twice[1], twice[0], twice[1] + len(json.dumps(exc.key)))
@@ -547,7 +288,7 @@ def read_scalar(text: str) -> Any:
         return stripped.lower() == "true"
     if stripped in ("null", "Null", "NULL", "~", ""):
         return None
-    return YamlNumeral(stripped) if _YAML_NUMBER.fullmatch(stripped) else stripped
+    return YamlNumeral(stripped) if YAML_NUMBER.fullmatch(stripped) else stripped
 
 
 def read_as_of(text: str) -> Any:

@@ -18,14 +18,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import policyrules
-from policyrules import Grant, Money
+from policyrules import Grant
 from policyrules.api import Policy
 from policyrules.result import Decision
-from strategies import policy_facts, within_caps
+from strategies import policy_facts, shipped_launch_grants, within_caps
 
 SHIPPED = Path(__file__).resolve().parents[2] / "policies" / "beijing_2025"
-LAUNCH = "jjxf_2025_50/3/launch_reward"
-WAN = 1_000_000  # fen in 1 万元
 
 
 @pytest.fixture(scope="module")
@@ -37,20 +35,8 @@ def _without_explanations(d: Decision) -> Decision:
     return attrs.evolve(d, trace=(), reasons=(), facts=(), parameters=())
 
 
-_grants = st.lists(
-    st.tuples(st.integers(0, 2), st.integers(0, 2), st.integers(0, 250), st.integers(2025, 2027)),
-    max_size=4,
-    unique_by=lambda g: (g[0], g[1]),
-).map(
-    lambda rows: [
-        Grant(LAUNCH, (("firm", f"firm-{f}"), ("product", f"P{p}")), Money(wan * WAN), year)
-        for f, p, wan, year in rows
-    ]
-)
-
-
 @settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-@given(data=st.data(), grants=_grants, rate=st.sampled_from((None, "10%", "35%")))
+@given(data=st.data(), grants=shipped_launch_grants(), rate=st.sampled_from((None, "10%", "35%")))
 def test_no_explanations_same_decisions(
     shipped: Policy, data: st.DataObject, grants: list[Grant], rate: str | None
 ) -> None:

@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 import policyrules
-from policyrules import Grant, Money, RuleCheckError
+from policyrules import Grant, RuleCheckError
 from policyrules.api import Policy
 from policyrules.explain import decision_text
 from policyrules.explain_zh import decision_text_zh
@@ -32,6 +32,7 @@ from strategies import (
     extreme_facts,
     launch_claims,
     policy_facts,
+    shipped_launch_grants,
     within_caps,
 )
 
@@ -94,20 +95,8 @@ def test_random_expressions_same_result(
         assert _texts(fast) == _texts(general)
 
 
-_grants = st.lists(
-    st.tuples(st.integers(0, 2), st.integers(0, 2), st.integers(0, 250), st.integers(2025, 2027)),
-    max_size=4,
-    unique_by=lambda g: (g[0], g[1]),
-).map(
-    lambda rows: [
-        Grant(LAUNCH, (("firm", f"firm-{f}"), ("product", f"P{p}")), Money(wan * 1_000_000), y)
-        for f, p, wan, y in rows
-    ]
-)
-
-
 @settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-@given(data=st.data(), grants=_grants, rate=st.sampled_from((None, "10%", "35%")))
+@given(data=st.data(), grants=shipped_launch_grants(), rate=st.sampled_from((None, "10%", "35%")))
 def test_shipped_policy_same_result(
     shipped: Policy, data: st.DataObject, grants: list[Grant], rate: str | None
 ) -> None:

@@ -8,10 +8,10 @@ import itertools
 from typing import Any
 
 import pytest
+from tests.both_paths import decisions_both_ways
 from tests.strategies import compile_text
 
 from policyrules.backends.sql import BatchCompileError, compile_batch
-from policyrules.backends.sql import duckdb as engine
 
 HEAD = """entity firm "企业"
   list firms
@@ -35,10 +35,10 @@ clause 1
     for each project
 """
 
-Row = tuple[str, int | None, int | None, str | None, list[str], list[str]]
 
-
-def agree(body: str, grid: dict[str, list[Any]], ledger: list[Any] | None = None) -> dict[str, Row]:
+def agree(
+    body: str, grid: dict[str, list[Any]], ledger: list[Any] | None = None
+) -> dict[str, tuple[Any, ...]]:
     """Every combination of ``grid`` as one project of its own firm, through both paths;
     asserts they agree and returns the decisions by subject."""
     policy = compile_text(HEAD + "".join(f"    {line}\n" for line in body.splitlines()))
@@ -48,27 +48,7 @@ def agree(body: str, grid: dict[str, list[Any]], ledger: list[Any] | None = None
         project.update({k: v for k, v in zip(grid, combo, strict=True) if v is not None})
         firms.append({"id": f"F{i}", "projects": [project]})
     facts = policy.read_facts({"firms": firms, "ledger": ledger or []})
-    want = {
-        d.subject: (
-            d.status,
-            d.amount.fen if d.amount is not None else None,
-            d.amount_min.fen if d.amount_min is not None else None,
-            d.amount_kind,
-            list(d.missing_facts),
-            list(d.missing_parameters),
-        )
-        for d in policy.evaluate(facts).decisions
-    }
-    con = engine.connect()
-    engine.load_facts(con, policy.checked, facts, policy.read_ledger(ledger or []))
-    engine.run_plan(con, compile_batch(policy.checked))
-    rows = con.execute(
-        "SELECT subject, status, amount, amount_min, amount_kind, missing_facts,"
-        " missing_parameters FROM decisions"
-    ).fetchall()
-    got = {r[0]: (r[1], r[2], r[3], r[4], list(r[5]), list(r[6])) for r in rows}
-    assert got == want
-    return got
+    return decisions_both_ways(policy, facts, ledger)
 
 
 def test_a_rate_range_with_the_decided_rate_and_a_cap() -> None:

@@ -7,10 +7,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from tests.both_paths import decisions_both_ways
 from tests.strategies import compile_text
 
 from policyrules.backends.sql import BatchCompileError, compile_batch
-from policyrules.backends.sql import duckdb as engine
 
 HEAD = """entity firm "企业"
   list firms
@@ -31,32 +31,12 @@ clause 1
     for each project
 """
 
-Row = tuple[str, int | None, int | None, str | None, list[str]]
 
-
-def both(body: str, firms: list[dict[str, Any]]) -> dict[str, Row]:
+def both(body: str, firms: list[dict[str, Any]]) -> dict[str, tuple[Any, ...]]:
     """The decisions of ``firms`` through both paths; asserts they agree."""
     policy = compile_text(HEAD + "".join(f"    {line}\n" for line in body.splitlines()))
     facts = policy.read_facts({"firms": firms})
-    want = {
-        d.subject: (
-            d.status,
-            d.amount.fen if d.amount is not None else None,
-            d.amount_min.fen if d.amount_min is not None else None,
-            d.amount_kind,
-            list(d.missing_facts),
-        )
-        for d in policy.evaluate(facts).decisions
-    }
-    con = engine.connect()
-    engine.load_facts(con, policy.checked, facts, policy.read_ledger([]))
-    engine.run_plan(con, compile_batch(policy.checked))
-    rows = con.execute(
-        "SELECT subject, status, amount, amount_min, amount_kind, missing_facts FROM decisions"
-    ).fetchall()
-    got = {r[0]: (r[1], r[2], r[3], r[4], list(r[5])) for r in rows}
-    assert got == want
-    return got
+    return decisions_both_ways(policy, facts, missing_parameters=False)
 
 
 def test_a_range_under_a_shared_cap_reserves_its_upper_bound() -> None:

@@ -1,0 +1,102 @@
+"""The values a caller hands :class:`~policyrules.api.Policy` beside the facts: parameters,
+assumptions, the holiday-schedule choice, ``as_of``, and the ids of facts built in Python.
+
+Each is read as a facts file reads it (:mod:`policyrules.reading`, then the declared type),
+and refused with a :class:`~policyrules.errors.FactsError` (E303-E305, E310-E314) naming
+the argument, never a traceback.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from .convert import ValueRefused, convert_id
+from .errors import Diagnostic, FactsError, did_you_mean
+from .facts import Facts, convert_value
+from .model import CheckedPolicy
+from .runtime.calendar import HOLIDAY_ASSUMPTION, Unpublished
+from .runtime.values import Value
+from .types import DATE
+
+__all__ = ["as_of_date", "check_ids", "holiday_choice", "read_values"]
+
+
+def check_ids(facts: Facts) -> None:
+    """E303 for each id of ``facts`` (built in Python, not read) that the reader would refuse:
+    it would otherwise stop the evaluation when its grant is made."""
+    try:  # each id once (the same ids recur under every firm); the paths only if one fails
+        for ident in {inst.id for insts in facts.instances.values() for inst in insts}:
+            convert_id(ident)
+        return
+    except (ValueRefused, TypeError):
+        pass
+    bad = []
+    for insts in facts.instances.values():
+        for inst in insts:
+            try:
+                convert_id(inst.id)
+            except ValueRefused as exc:
+                bad.append(Diagnostic("E303", f"{inst.path}.id: {exc}", hint=exc.hint))
+    if bad:
+        raise FactsError(bad)
+
+
+def as_of_date(checked: CheckedPolicy, value: Any) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        converted = convert_value(value, DATE, checked)
+    except ValueRefused as exc:
+        raise FactsError(Diagnostic(exc.code or "E305", f"as_of: {exc}", hint=exc.hint)) from None
+    assert isinstance(converted, dt.date)
+    return converted
+
+
+def holiday_choice(value: Any) -> Unpublished:
+    try:
+        return Unpublished(value)
+    except ValueError:
+        raise FactsError(
+            Diagnostic(
+                "E305",
+                f"assumptions.{HOLIDAY_ASSUMPTION}: {value!r} is not a choice",
+                hint="one of: " + ", ".join(u.value for u in Unpublished),
+            )
+        ) from None
+
+
+def read_values(checked: CheckedPolicy, raw: Mapping[str, Any], what: str) -> dict[str, Value]:
+    if not isinstance(raw, Mapping):
+        raise FactsError(Diagnostic("E305", f"{what}: a mapping of names to values"))
+    decls = (
+        {p.name: p.type for p in checked.parameters}
+        if what == "parameters"
+        else {a.name: a.type for a in checked.assumptions}
+    )
+    out: dict[str, Value] = {}
+    diags = []
+    for name, value in raw.items():
+        if name not in decls:
+            known = [*decls, *([HOLIDAY_ASSUMPTION] if what == "assumptions" else [])]
+            diags.append(
+                Diagnostic(
+                    "E304",
+                    f"{what}.{name}: no such {what[:-1]}",
+                    hint=did_you_mean(str(name), known),
+                )
+            )
+            continue
+        try:
+            out[name] = convert_value(value, decls[name], checked)
+        except ValueRefused as exc:
+            hint = exc.hint
+            if exc.code == "E311" and hint and hint.startswith("write "):
+                fixed = hint.removeprefix("write ").split(" ", 1)[0]
+                flag = "--set" if what == "parameters" else "--assume"
+                hint = f"{hint}: {flag} {name}={fixed}, or `{name}: {fixed}` in a file"
+            diags.append(Diagnostic(exc.code or "E305", f"{what}.{name}: {exc}", hint=hint))
+    if diags:
+        raise FactsError(diags)
+    return out
