@@ -291,3 +291,12 @@ def test_a_tie_without_a_tie_rule_is_left_to_the_agency(tmp_path: Path) -> None:
         assert any(r.startswith("E423") for r in got[me].reasons)
         assert note is not None
         assert (note.outcome, note.other, note.other_amount) == ("tie", other, Money(10 * WAN))
+
+
+def test_instalments_of_an_unknown_amount_are_each_unknown(scheduled: policyrules.Policy) -> None:
+    """The investment not given: the entitlement, so each of the three instalments, is
+    unknown, and the investment is named as the fact that would decide it."""
+    (d,) = scheduled.evaluate({"firms": [{"id": "F", "approved_on": "2025-06-01"}]}).decisions
+    assert d.amount is None
+    assert [(p.year, p.amount) for p in d.schedule] == [(2025, None), (2026, None), (2027, None)]
+    assert any("investment" in m for m in d.missing_facts)
