@@ -148,6 +148,9 @@ def test_an_instalment_paid_before_is_not_counted_against_its_own_entitlement(
     ]
     assert d.amount == Money(300 * WAN)
     assert [(g.year, g.amount) for g in result.grants] == [(2026, Money(90 * WAN))]
+    steps = [s.text for s in d.trace if s.kind == "schedule"]
+    assert "year 2026 (#2, 30%): 90 万元, due" in steps
+    assert not any(t.startswith("cap ") for t in steps)  # the cap equals it: no cut
 
 
 @pytest.mark.parametrize(
