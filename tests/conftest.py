@@ -1,16 +1,21 @@
-"""Hypothesis profiles "default", "ci" and "slow", chosen by ``HYPOTHESIS_PROFILE``."""
+"""Hypothesis profiles "default", "ci", "slow" and "mutants", chosen by ``HYPOTHESIS_PROFILE``."""
 
 from __future__ import annotations
 
 import os
 
 import pytest
-from hypothesis import settings
+from hypothesis import Phase, settings
 
 settings.register_profile("default", max_examples=100, deadline=None)
 settings.register_profile("ci", max_examples=200, deadline=None)
 # Local deep runs of the fuzzers and the money properties: HYPOTHESIS_PROFILE=slow.
 settings.register_profile("slow", max_examples=5000, deadline=None)
+# benchmarks/mutation.py: a failing example kills the mutant, so it is not shrunk (shrinking
+# under a mutant that breaks everything can take minutes and tells nothing more).
+settings.register_profile(
+    "mutants", max_examples=100, deadline=None, phases=[Phase.explicit, Phase.reuse, Phase.generate]
+)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
