@@ -24,7 +24,7 @@ from .model import CheckedPolicy, ProvisionInfo
 from .printer import print_cap, print_expr
 from .runtime.values import format_value
 from .terminal import printable, printable_lines
-from .vocab import REASONS, amount_words, status_words
+from .vocab import REASONS, amount_words, label_zh, status_words
 from .words import Words, date_zh, value_zh
 
 __all__ = ["add_text_zh", "decision_text_zh", "explain_text_zh", "no_words", "status_zh"]
@@ -40,12 +40,18 @@ def status_zh(d: Decision) -> str:
     return status_words(d.status, d.kind)
 
 
-def _label(label: str) -> str:
-    return label if label.startswith("(") else f"第{label}条"
-
-
 def _where(d: Decision) -> str:
-    return f"{d.document_number or d.document} {_label(d.clause_label)}"
+    label = label_zh(d.clause_label)  # 第3条, or the text's own （六）
+    gap = "" if label.startswith("（") else " "
+    return f"{d.document_number or d.document}{gap}{label}"
+
+
+def _titled(where: str, title: str | None) -> str:
+    """``京经信发〔2025〕50号 第3条 创新产品上市奖励``; no space after a full-width bracket:
+    ``京医保发〔2025〕5号（六）试点临床试验申请审批时限``."""
+    if not title:
+        return where
+    return f"{where}{'' if where.endswith('）') else ' '}{title}"
 
 
 def _subject(w: Words, subject: str) -> str:
@@ -288,8 +294,7 @@ def decision_text_zh(d: Decision, words: Words | None = None, *, verbose: bool =
     are escaped (:func:`~policyrules.terminal.printable`).  ``verbose`` adds the trace."""
     w = _for(words or no_words(), d)
     p = _provision(w, d.provision)
-    head = f"【{status_zh(d)}】{_where(d)}"
-    head += f" {d.title}" if d.title else ""
+    head = f"【{status_zh(d)}】{_titled(_where(d), d.title)}"
     head += f" —— 对象：{_subject(w, d.subject)}" if d.subject else ""
     lines = [head]
     if (amount := _amount(w, d)) is not None:
@@ -360,7 +365,7 @@ def explain_text_zh(
             title = (p.title if p is not None else None) or d.provision.rsplit("/", 1)[-1]
             why = "；".join(_reasons(_for(w, d), p, d))
             who = f" —— {_subject(w, d.subject)}" if d.subject else ""
-            rows.append(f"  {_where(d)} {title}{who}" + (f"：{why}" if why else ""))
+            rows.append(f"  {_titled(_where(d), title)}{who}" + (f"：{why}" if why else ""))
         parts.append("不符合条件：\n" + "\n".join(printable(r) for r in rows))
     if result.grants:
         rows = []

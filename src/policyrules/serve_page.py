@@ -26,7 +26,7 @@ from starlette.routing import Route
 
 from .ledger_io import grant_keys
 from .model import CheckedPolicy
-from .vocab import AMOUNT_PHRASES, STATUSES
+from .vocab import AMOUNT_PHRASES, STATUSES, label_zh
 from .words import none_words, reader_title
 
 __all__ = ["labels", "page_routes"]
@@ -73,7 +73,7 @@ def labels(policy: CheckedPolicy) -> dict[str, Any]:
     clauses = {}
     for cl in policy.clauses:
         doc = policy.document(cl.document)
-        clauses[cl.id] = f"{doc.number if doc and doc.number else cl.document} {_label(cl.label)}"
+        clauses[cl.id] = f"{doc.number if doc and doc.number else cl.document} {label_zh(cl.label)}"
     grants = [
         {
             "provision": pid,
@@ -92,11 +92,6 @@ def labels(policy: CheckedPolicy) -> dict[str, Any]:
         "statuses": dict(STATUSES),
         "amounts": dict(AMOUNT_PHRASES),
     }
-
-
-def _label(label: str) -> str:
-    """``第3条`` for an article's number, a label such as ``(六)`` as it is."""
-    return f"第{label}条" if label.isdigit() else label
 
 
 def page_routes(policy: CheckedPolicy) -> list[Route]:
