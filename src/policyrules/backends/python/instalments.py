@@ -82,8 +82,11 @@ def pay_schedule(
     path: tuple[tuple[str, str], ...],
     accounts: Accounts,
     as_of_year: int | None,
+    certain: bool = True,
 ) -> Paid:
-    """Decide the payments of one subject's scheduled award (see the module).
+    """Decide the payments of one subject's scheduled award (see the module).  With
+    ``certain`` false (another claim of an exclusive group may still win, 就高) the payments
+    are computed and held in the caps' accounts as bounds, but none is granted.
 
     :raises Undecided: E421 the ledger holds a payment of this award to this subject in a
         year outside its schedule; E422 the schedule runs past the year 9999."""
@@ -144,8 +147,8 @@ def pay_schedule(
         # A future payment is not granted, but it is owed: the caps of its year (and over
         # all years) count it for the claims after this one, as they count a due one.
         for key in _keys(cs.each + cs.whole, path, y):
-            accounts.add(key, subject, amount, certain=True)
-        if status == "due" and amount:
+            accounts.add(key, subject, amount, certain=certain)
+        if status == "due" and amount and certain:
             grants.append(Grant.trusted(pid, path, amount, y))
             accounts.grant(pid, path, amount)
     known = [p.amount for p in payments]
@@ -261,7 +264,11 @@ def scheduled_award(
     the run's."""
     assert cp.schedule is not None
     as_of = run.as_of.year if run.as_of is not None else None
-    done = pay_schedule(cp, cp.schedule, env, path, run.accounts, as_of)
+    # A claim of an exclusive group that may still lose is at most, and makes no grant.
+    verdict = run.verdict(cp, path)
+    bounded = verdict is not None and verdict.bounded is not None
+    done = pay_schedule(cp, cp.schedule, env, path, run.accounts, as_of, certain=not bounded)
+    kind, _ = run.exclusive_bound(cp, path, done.kind, None, trace)
     if run.explain:
         trace.extend(Step("schedule", line, None) for line in done.lines)
     run.grants.extend(done.grants)
@@ -270,7 +277,7 @@ def scheduled_award(
             run.accounts.mark_paid(cp.info.id, scope_of(path, (o.entity,)))
     return {
         "amount": done.amount,
-        "amount_kind": done.kind,
+        "amount_kind": kind,
         "caps": (),
         "missing": set(done.missing),
         "schedule": done.payments,
