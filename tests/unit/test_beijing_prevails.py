@@ -28,7 +28,8 @@ def test_the_beijing_notice_prevails_over_earlier_and_the_sentence_is_its_own() 
     checked = policyrules.load(POLICY).checked
     assert checked.exclusivity.prevailing == ("jybf_2025_5",)
     doc = checked.document("jybf_2025_5")
-    assert doc is not None and doc.source is not None
+    assert doc is not None
+    assert doc.source is not None
     source = (POLICY / doc.source).read_text(encoding="utf-8")
     assert normalize_quote(SENTENCE) in normalize_quote(source)
     assert any(f"“{SENTENCE}”" in n for n in doc.notes)

@@ -66,9 +66,11 @@ def test_an_unknown_amount_has_no_known_most(policy: policyrules.Policy) -> None
     a, b = got["a"], got["b"]
     assert (a.status, a.amount, a.amount_kind) == ("eligible", Money(100_000_000), "unknown")
     assert a.missing_parameters == ("project_cap",)
-    assert a.exclusivity is not None and a.exclusivity.outcome == "undecided"
+    assert a.exclusivity is not None
+    assert a.exclusivity.outcome == "undecided"
     assert (b.status, b.amount, b.amount_kind) == ("eligible", Money(200_000_000), "up_to")
-    assert b.exclusivity is not None and b.exclusivity.outcome == "undecided"
+    assert b.exclusivity is not None
+    assert b.exclusivity.outcome == "undecided"
     assert b.exclusivity.other == "d/1/a"
     assert result.grants == ()
 
@@ -83,8 +85,8 @@ def test_once_the_cap_is_given_the_higher_is_paid(policy: policyrules.Policy) ->
         Money(200_000_000),
         "exact",
     )
-    assert got["b"].exclusivity is not None and got["b"].exclusivity.outcome == "paid"
-
+    assert got["b"].exclusivity is not None
+    assert got["b"].exclusivity.outcome == "paid"
 
 
 def test_a_scheduled_claim_that_may_still_lose_is_at_most_and_grants_nothing(
@@ -98,7 +100,8 @@ def test_a_scheduled_claim_that_may_still_lose_is_at_most_and_grants_nothing(
     result = policy.evaluate({"projects": [P1]}, parameters=cap)
     a = _by_award(result)["a"]
     assert (a.status, a.amount, a.amount_kind) == ("eligible", Money(100_000_000), "up_to")
-    assert a.exclusivity is not None and a.exclusivity.outcome == "undecided"
+    assert a.exclusivity is not None
+    assert a.exclusivity.outcome == "undecided"
     assert result.grants == ()
     result = policy.evaluate({"projects": [{**P1, "recognised": False}]}, parameters=cap)
     a = _by_award(result)["a"]
