@@ -88,6 +88,12 @@ _NAMES = st.one_of(
             "d",
             "__class__",
             "os",
+            # the words the parser reads after a NAME slot (issue 11): `prevails over
+            # earlier`, `over N years from first grant`, `remainder first|last`
+            "earlier",
+            "first",
+            "grant",
+            "last",
         ]
     ),
     st.from_regex(r"[a-z_][a-z0-9_]{0,6}", fullmatch=True),
