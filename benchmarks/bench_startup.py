@@ -43,7 +43,10 @@ def _child(policy: str) -> None:
     t1 = time.process_time()
     plan = compile_batch(loaded.checked)
     t2 = time.process_time()
-    statements = plan.statements("duckdb", once=True)  # as `policyrules batch`
+    try:  # as `policyrules batch` writes them
+        statements = plan.statements("duckdb", once=True)
+    except TypeError:  # a build before `once` (to time it against)
+        statements = plan.statements("duckdb")
     t3 = time.process_time()
     spark = [spark_sql(query) for _, query in plan.steps]
     t4 = time.process_time()
