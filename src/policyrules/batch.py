@@ -231,7 +231,7 @@ def run_batch(
                 compiled, parameters=parameters, assumptions=assumptions, as_of=as_of
             )
         timings.append(("compiling", time.perf_counter() - began))
-        timings += run_steps(con, plan, show)
+        timings += run_steps(con, plan, show, once=True)  # our plan, DuckDB only
         summary = BatchSummary(
             dict(registry.rows),
             0,
@@ -249,18 +249,23 @@ def run_batch(
 
 
 def run_steps(
-    con: duckdb.DuckDBPyConnection, plan: SqlPlan, progress: Progress | None = None
+    con: duckdb.DuckDBPyConnection,
+    plan: SqlPlan,
+    progress: Progress | None = None,
+    *,
+    once: bool = False,
 ) -> list[tuple[str, float]]:
     """Run ``plan`` on the input tables of ``con`` as ``policyrules batch`` does: the
     stored steps as temporary tables (each dropped once no later step reads it), the
     decisions as a view computed when read (written by :func:`write_outputs`, never held
-    whole).  Returns the seconds of each step, by name.
+    whole).  Returns the seconds of each step, by name.  ``once``: the plan is run on
+    DuckDB only (:meth:`SqlPlan.statements` may write its trees in place).
 
     :raises duckdb.Error: a missing input table or column, or a value the engine refuses."""
     show = progress or Progress(enabled=False)
     # Rows are located by their order only while reading; the plan needs no order.
     con.execute("SET preserve_insertion_order = false").fetchall()
-    steps = plan.statements("duckdb")
+    steps = plan.statements("duckdb", once=once)
     if show.total is None:  # the bar: steps done of every step, the two writes included
         show.total = show.done + len(steps) + 2
     # The decisions (one row per provision × subject, the lists of names built row by

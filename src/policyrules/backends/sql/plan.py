@@ -55,24 +55,33 @@ class SqlPlan:
     def sql(self, dialect: str) -> list[tuple[str, str]]:
         """Each step as ``(name, SELECT text)`` in ``dialect`` (``duckdb``, ``spark``...),
         written once per dialect (the plan is immutable) and kept."""
+        return list(self._written(dialect, copy=True))
+
+    def _written(self, dialect: str, *, copy: bool) -> list[tuple[str, str]]:
         texts = self._texts.get(dialect)
         if texts is None:
-            texts = [(name, query.sql(dialect=dialect)) for name, query in self.steps]
+            # sqlglot copies a tree before writing it unless told not to (a third of the
+            # start-up): ``copy=False`` only where the trees are not written again.
+            texts = [(name, query.sql(dialect=dialect, copy=copy)) for name, query in self.steps]
             self._texts[dialect] = texts
-        return list(texts)
+        return texts
 
-    def statements(self, dialect: str) -> list[tuple[str, str]]:
+    def statements(self, dialect: str, *, once: bool = False) -> list[tuple[str, str]]:
         """One ``(name, SELECT text)`` per step of :meth:`tables`, in order, each with the
         views it reads (directly or through other views) written before it as common table
         expressions: an engine stores these and nothing else.  One statement per stored
-        step is planned once (a chain of views is bound again by each view after it)."""
+        step is planned once (a chain of views is bound again by each view after it).
+
+        ``once``: the plan is written for ``dialect`` only (its steps' trees are not
+        written again for another dialect): they are written in place, not copied first,
+        and sqlglot may leave a node rewritten for ``dialect``."""
         key = f"statements:{dialect}"
         done = self._texts.get(key)
         if done is not None:
             return list(done)
-        stored = self.tables()
-        texts = dict(self.sql(dialect))
+        stored = self.tables()  # the tables each step reads, found before writing
         reads = self.reads()
+        texts = dict(self._written(dialect, copy=not once))
         order = [n for n, _ in self.steps]
         out: list[tuple[str, str]] = []
         for name in order:

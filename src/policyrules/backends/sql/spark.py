@@ -190,7 +190,8 @@ def spark_sql(query: exp.Expr) -> str:
     >>> spark_sql(sqlglot.parse_one("SELECT ARRAY_AGG(f) AS m FROM t", read="duckdb"))
     'SELECT TRANSFORM(COLLECT_LIST(STRUCT(f AS v)), e -> e.v) AS m FROM t'
     """
-    return query.copy().transform(_rewrite).sql(dialect="spark")
+    # ``transform`` copies the step once; that copy is ours, so it is written in place.
+    return query.transform(_rewrite).sql(dialect="spark", copy=False)
 
 
 def _rewrite(node: exp.Expression) -> exp.Expression:
