@@ -123,6 +123,10 @@ def pay_schedule(
     else:
         before = Money(sum(m.fen for m in paid.values()))
         amounts, shares = _instalments(cp, cs, env, path, accounts, before, missing, lines)
+    # An instalment's entitlement with something missing (an unset cap, say) is only a
+    # bound: its instalments are held in the caps as bounds and none is granted, as an
+    # award that is not exact grants nothing.  A yearly amount stands year by year.
+    bound_only = bool(missing) and not cs.yearly
     # Each payment in year order against the caps of its year.
     own_total = 0
     payments: list[Payment] = []
@@ -134,9 +138,12 @@ def pay_schedule(
             continue
         status = "due" if as_of_year is None or y <= as_of_year else "future"
         cut: tuple[str, Money] | None = None
+        open_cap = False  # a cap of this payment whose limit is unknown: a bound only
         if amount is not None:
             penv = attrs.evolve(env, payment=(y, k))
-            amount, cut = _cut(cs.each, penv, path, y, amount, own_total, accounts, missing)
+            amount, cut, open_cap = _cut(
+                cs.each, penv, path, y, amount, own_total, accounts, missing
+            )
         by, was = cut if cut is not None else (None, None)
         payments.append(
             Payment(y, k, status, amount, shares[k - 1], by, was, dated=as_of_year is not None)
@@ -146,9 +153,10 @@ def pay_schedule(
         own_total += amount.fen
         # A future payment is not granted, but it is owed: the caps of its year (and over
         # all years) count it for the claims after this one, as they count a due one.
+        sure = certain and not bound_only and not open_cap
         for key in _keys(cs.each + cs.whole, path, y):
-            accounts.add(key, subject, amount, certain=certain)
-        if status == "due" and amount and certain:
+            accounts.add(key, subject, amount, certain=sure)
+        if status == "due" and amount and sure:
             grants.append(Grant.trusted(pid, path, amount, y))
             accounts.grant(pid, path, amount)
     known = [p.amount for p in payments]
@@ -214,14 +222,16 @@ def _cut(
     own_total: int,
     accounts: Accounts,
     missing: set[str],
-) -> tuple[Money, tuple[str, Money] | None]:
+) -> tuple[Money, tuple[str, Money] | None, bool]:
     """``amount`` after the caps of its year; the last cap that cut it and the amount
-    before that cap."""
+    before that cap; whether a cap's limit is unknown (the amount is then a bound)."""
     cut: tuple[str, Money] | None = None
+    open_cap = False
     for cap in caps:
         limit = cap.limit(env)
         if isinstance(limit, Unknown):
             missing |= limit.missing
+            open_cap = True
             continue
         assert isinstance(limit, Money)
         if cap.kind == "claim":
@@ -239,7 +249,7 @@ def _cut(
         room = max(limit - Money(used), Money.zero())
         if room < amount:
             cut, amount = (cap.text, amount), room
-    return amount, cut
+    return amount, cut, open_cap
 
 
 def _keys(
