@@ -22,7 +22,9 @@ extensions = [
 ]
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
 exclude_patterns = ["_build"]
-myst_enable_extensions = ["colon_fence", "deflist"]
+# attrs_inline: [（`statutory_projection`）]{.policyrules-dev} marks a code name the search
+# page's summaries leave out (docs/search-scorer.js).
+myst_enable_extensions = ["colon_fence", "deflist", "attrs_inline"]
 myst_heading_anchors = 3
 
 html_theme = "furo"

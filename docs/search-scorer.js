@@ -29,8 +29,17 @@ var Scorer = {
  * label from the next (条款：…；章节：…), the text has a line break, shown as a space after
  * the full-width punctuation.  Chinese puts none there: drop it.  (Sphinx inlines this file
  * after searchtools.js, which defines Search.) */
+/* What a page shows for developers (a fact's code name and type, a facts-file key: class
+ * policyrules-dev, policyrules.sphinxext_pages._dev) is left out of the summary, which then
+ * reads as Chinese: 上一年度企业研发投入 … rather than prior_year_rd_investment money. */
 if (typeof Search !== "undefined" && Search.htmlToText) {
   const pageText = Search.htmlToText;
-  Search.htmlToText = (html, anchor) =>
-    pageText(html, anchor).replace(/([\u3001\u3002\uff0c\uff1a\uff1b\uff09])\s+/g, "$1");
+  Search.htmlToText = (html, anchor) => {
+    const page = new DOMParser().parseFromString(html, "text/html");
+    page.querySelectorAll(".policyrules-dev").forEach((el) => el.remove());
+    return pageText(page.documentElement.outerHTML, anchor).replace(
+      /([\u3001\u3002\uff0c\uff1a\uff1b\uff09])\s+/g,
+      "$1",
+    );
+  };
 }

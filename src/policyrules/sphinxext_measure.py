@@ -199,7 +199,12 @@ if TYPE_CHECKING or importlib.util.find_spec("sphinx") is not None:
             code = _code(print_module(Module((clause.node,))).rstrip("\n"))
             body += [_rubric(".rule 规则文本"), code]
         if len(body) > 1:
-            sec += details("编码（各项规定与 .rule 规则文本）", body, ["policyrules-encoding"])
+            # policyrules-dev: left out of the search page's summaries (docs/search-scorer.js).
+            sec += details(
+                "编码（各项规定与 .rule 规则文本）",
+                body,
+                ["policyrules-encoding", "policyrules-dev"],
+            )
         if cases:
             sec += _rubric(f"算例（{len(cases)} 个，构建时计算）")
             files = list(dict.fromkeys(c.file for c in cases))

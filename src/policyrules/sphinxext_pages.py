@@ -20,7 +20,7 @@ from .model import CheckedPolicy, ClauseInfo
 from .printer import print_expr
 from .reference import FactRow, anchor, clause_heading, facts_index
 from .summary import reader_note
-from .vocab import KINDS
+from .vocab import KINDS, label_zh
 from .words import date_zh
 
 __all__ = ["GLOSSARY_TERMS", "KIND_NAMES", "Page", "document_page", "facts_page"]
@@ -268,49 +268,73 @@ if TYPE_CHECKING or importlib.util.find_spec("sphinx") is not None:
     def _day(day: dt.date | None) -> str:
         return date_zh(day) if day is not None else "—"
 
+    def _dev(node: nodes.Element) -> nodes.Element:
+        """``node`` for developers (a code name, a type, a facts-file key): shown on the page,
+        left out of the search page's summaries (docs/search-scorer.js drops
+        ``.policyrules-dev``), which then read as Chinese."""
+        node["classes"].append("policyrules-dev")
+        return node
+
     def facts_page(page: Page, checked: CheckedPolicy) -> list[nodes.Node]:
-        """A section per entity: its input facts, their types, and the clauses using each."""
+        """A section per entity: its input facts by their Chinese titles, whether an agency
+        decides each, the measures using it (by their numbers, 京经信发〔2025〕50号 第6条), and
+        last, for developers, its code name and type."""
         out: list[nodes.Node] = []
+        numbers = {d.name: d.number or d.name for d in checked.documents}
         rows_by_entity: dict[str, list[FactRow]] = {}
         for row in facts_index(checked):
             rows_by_entity.setdefault(row.entity, []).append(row)
         for entity, rows in rows_by_entity.items():
             info = checked.entity(entity)
-            title = f"{info.title}（{entity}）" if info and info.title else entity
-            sec = _section(f"facts-{entity}", title)
+            sec = nodes.section(ids=[f"facts-{entity}"], names=[f"facts-{entity}"])
+            if info and info.title:
+                sec += nodes.title("", info.title, _dev(nodes.inline(text=f"（{entity}）")))
+            else:
+                sec += nodes.title(text=entity)
             if info is not None:
                 parent = checked.entity(info.parent) if info.parent else None
                 inside = f"每个{parent.title or parent.name}之内的" if parent else ""
                 shape = "单个记录" if info.single else "列表"
-                sec += _para(
-                    f"事实文件中：{inside}{shape} ",
-                    nodes.literal(text=info.key),
-                    "（facts file key）",
+                sec += _dev(
+                    _para(
+                        f"事实文件中：{inside}{shape} ",
+                        nodes.literal(text=info.key),
+                        "（facts file key）",
+                    )
                 )
-            table_rows = []
+            table_rows: list[list[nodes.Node | str]] = []
             for r in rows:
                 target = f"fact-{r.entity}-{r.fact}"
                 page.note_object("fact", f"{r.entity}.{r.fact}", target)
-                name = _para(nodes.literal(text=r.fact))
-                name.insert(0, nodes.inline(ids=[target]))
-                used = (
-                    _para(*_separated([page.link("clause", c, c) for c in r.clauses], ", "))
-                    if r.clauses
-                    else _para("—")
-                )
+                title = _para(r.title or r.fact)
+                title.insert(0, nodes.inline(ids=[target]))
+                links = []
+                for c in r.clauses:
+                    clause = checked.clause(c)
+                    if clause is None:
+                        links.append(page.link("clause", c, c))
+                        continue
+                    label = label_zh(clause.label)
+                    gap = "" if label.startswith("（") else " "  # 京医保发〔2025〕5号（六）
+                    number = numbers.get(clause.document, clause.document)
+                    links.append(page.link("clause", c, f"{number}{gap}{label}"))
                 table_rows.append(
                     [
-                        name,
-                        r.type,
-                        r.title or "",
+                        title,
                         "是（认定）" if r.determination else "",
-                        used,
+                        _para(*_separated(links, "、"), _sep("；")) if links else _para("—"),
+                        _dev(_para(nodes.literal(text=r.fact))),
+                        _dev(_para(r.type)),
                     ]
                 )
-            sec += _table(
-                ["事实", "类型", "含义", "由主管部门认定", "使用它的措施"],
+            table = _table(
+                ["事实", "由主管部门认定", "使用它的措施", "代码名", "类型"],
                 table_rows,
-                [18, 14, 30, 12, 26],
+                [30, 12, 26, 18, 14],
             )
+            for head in table.findall(nodes.thead):
+                for entry in list(head.findall(nodes.entry))[3:]:
+                    _dev(entry)
+            sec += table
             out.append(sec)
         return out

@@ -26,7 +26,7 @@ from urllib.parse import quote, unquote, urlsplit
 import pytest
 
 import policyrules
-from policyrules.reference import anchor
+from policyrules.reference import anchor, facts_index
 
 ROOT = Path(__file__).resolve().parents[2]
 POLICY_DIR = ROOT / "policies" / "beijing_2025"
@@ -208,6 +208,53 @@ def test_search_summaries_read_as_chinese(browser: Any, base_url: str) -> None:
     assert "条款：京经信发〔2025〕50号" in first
     assert "；章节：" in first  # no space after the full-width punctuation
     assert "原文：对承担" in first
+    page.close()
+
+
+# A code name as the encoding spells it: snake_case (prior_year_rd_investment), dotted
+# (product.zgc_catalogue_qualified) or a clause id (jjxf_2025_50/6).
+CODE_NAME = re.compile(r"[A-Za-z0-9]+_[A-Za-z0-9_]+|\b[a-z]+\.[a-z_]+\b")
+
+
+@pytest.mark.parametrize("word", ["一次性", "年度", "工作日", "上市", "注册"])
+def test_reader_summaries_show_no_code_names(browser: Any, base_url: str, word: str) -> None:
+    """Issue 12: the summary under each hit on a reader's page (the facts index, a measure, the
+    glossary, the home page) is Chinese text: the facts by their titles, the measures by their
+    numbers, never an encoding's code name, which the pages keep for developers."""
+    page, items = _search(browser, base_url, word, DESKTOP)
+    summaries = {
+        unquote(urlsplit(item.query_selector("a").get_attribute("href")).path): item.inner_text()
+        for item in items
+        if _is_reader_page(unquote(urlsplit(item.query_selector("a").get_attribute("href")).path))
+    }
+    assert "clauses/facts.html" in summaries, sorted(summaries)
+    for path, text in summaries.items():
+        assert not CODE_NAME.search(text), (path, text)
+    facts = summaries["clauses/facts.html"]
+    # The summary is drawn around the word where a fact's title says it (一次性, 年度, 上市,
+    # 注册); 工作日 is only a fact's type (list of 工作日), kept for developers.
+    if any(word in (row.title or "") for row in facts_index(policyrules.load(POLICY_DIR).checked)):
+        assert word in facts
+    # The facts index's rows: a fact's title, then the measures using it, by their numbers.
+    assert "京经信发〔2025〕50号" in facts or "京医保发〔2025〕5号" in facts
+    page.close()
+
+
+def test_facts_index_summary_names_facts_by_their_titles(browser: Any, base_url: str) -> None:
+    """年度 on the facts index: policies/beijing_2025 declares prior_year_rd_investment with the
+    title 上一年度企业研发投入（第6条）, read by jjxf 6 alone; the summary shows the title and the
+    measure's number, the code name stays on the page (its 代码名 column)."""
+    page, items = _search(browser, base_url, "年度", DESKTOP)
+    facts = next(
+        item.inner_text()
+        for item in items
+        if unquote(urlsplit(item.query_selector("a").get_attribute("href")).path)
+        == "clauses/facts.html"
+    )
+    assert "上一年度企业研发投入（第6条）京经信发〔2025〕50号 第6条；" in facts
+    assert "prior_year_rd_investment" not in facts
+    page.goto(f"{base_url}/clauses/facts.html", timeout=WAIT_MS)
+    assert "prior_year_rd_investment" in page.inner_text("article")
     page.close()
 
 
