@@ -14,7 +14,6 @@ computed becomes *unknown* with that reason (codes E412–E414).
 from __future__ import annotations
 
 import datetime as dt
-import decimal
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -24,6 +23,7 @@ import attrs
 from . import syntax as s
 from . import types as t
 from .exprs_bands import compile_define, compile_progressive
+from .exprs_exact import compute, exact_op
 from .exprs_values import (
     COMPARE,
     add,
@@ -53,7 +53,7 @@ from .runtime.values import (
     format_value,
     missing_of,
 )
-from .typing_rules import MAX_DIGITS, ExprTyper, Usage
+from .typing_rules import ExprTyper, Usage
 
 if TYPE_CHECKING:
     from .facts import Instance
@@ -61,16 +61,6 @@ if TYPE_CHECKING:
 __all__ = ["Env", "Fn", "compile_expr", "compute", "constant", "exact_op", "fold", "table_rows"]
 
 _ABSENT = object()
-
-# Exact arithmetic: far more digits than any 40-digit operand needs, and a result that would
-# be rounded is refused (Inexact trapped) instead of being silently changed.
-_EXACT = decimal.Context(
-    prec=200,
-    Emax=decimal.MAX_EMAX,
-    Emin=decimal.MIN_EMIN,
-    traps=[decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow, decimal.Inexact],
-)
-_MAX_FEN = 10**MAX_DIGITS  # as Money.of: at most 40 digits of fen
 
 
 @attrs.define
@@ -247,7 +237,7 @@ def compile_expr(e: s.Expr, policy: CheckedPolicy, scope: str | None) -> Fn:
             return lambda env: _if(fc(env), ft, fe, env)
         case s.Progressive(base=base, bands=bands):
             limits = [c(b.limit) if b.limit is not None else None for b in bands]
-            return compile_progressive(e, c(base), limits, [c(b.rate) for b in bands], _compute)
+            return compile_progressive(e, c(base), limits, [c(b.rate) for b in bands], compute)
         case s.TableAt(table=name, key=k):
             return _tier(e, policy, name, c(k), value=True)
         case s.Reaches(operand=k, table=name):
@@ -283,39 +273,6 @@ def _tier(e: s.Expr, policy: CheckedPolicy, name: str, key: Fn, value: bool) -> 
     return run
 
 
-def exact_op(e: s.Expr) -> Callable[..., Value] | None:
-    """For ``+ - ×``, ``of``, negation and ``year()``: the function of known operand values
-    that :func:`compile_expr`'s closure of ``e`` applies (exact and bounded: it raises
-    :class:`Undecided` where the closure does); ``None`` for any other node."""
-    fn: Callable[..., Value]
-    match e:
-        case s.BinOp(op=op):
-            fn = arith(op)
-        case s.Of():
-            fn = times
-        case s.Neg():
-            fn = negate
-        case s.Call(func="year", args=(_,)):
-            fn = _year
-        case s.Call(func="floor", args=(_,)):
-            fn = q.floor_of
-        case s.Call(func="ceil", args=(_,)):
-            fn = q.ceil_of
-        case _:
-            return None
-    return lambda *values: _compute(e, fn, list(values))
-
-
-def compute(e: s.Expr, fn: Callable[..., Value], values: list[Value]) -> Value:
-    """``fn`` of known ``values`` exactly and bounded, as ``e``'s closure computes: a result
-    that cannot be exact, divides by zero or has more than 40 digits is :class:`Undecided`."""
-    return _compute(e, fn, values)
-
-
-def _year(d: dt.date) -> Decimal:
-    return Decimal(d.year)
-
-
 def _const(v: Value) -> Fn:
     return lambda env: v
 
@@ -333,37 +290,16 @@ def _op(e: s.Expr, fn: Callable[..., Value], fns: list[Fn]) -> Fn:
         unknown = missing_of(*values)
         if unknown is not None:
             return unknown
-        return _compute(e, fn, values)
+        return compute(e, fn, values)
 
     return run
-
-
-def _compute(e: s.Expr, fn: Callable[..., Value], values: list[Value]) -> Value:
-    """``fn`` of known values in the exact context: a result that cannot be exact, or is
-    more than 40 digits long, is :class:`Undecided`."""
-    try:
-        with decimal.localcontext(_EXACT):
-            result = fn(*values)
-    except ZeroDivisionError:  # decimal.DivisionByZero too
-        raise Undecided(f"E415: {print_expr(e)} divides by zero") from None
-    except decimal.Inexact:
-        raise Undecided(
-            f"E413: {print_expr(e)} cannot be computed exactly in {_EXACT.prec} digits"
-        ) from None
-    except (ArithmeticError, ValueError) as exc:
-        raise Undecided(f"E413: {print_expr(e)} cannot be computed ({exc})") from None
-    if _too_large(result):
-        raise Undecided(
-            f"E412: {print_expr(e)} is too large: more than {MAX_DIGITS} digits",
-        )
-    return result
 
 
 def _plain(e: s.Expr, fn: Callable[..., Value], fns: list[Fn]) -> Fn:
     """As :func:`_op`, for operations that do no arithmetic (a comparison, ``not``, a set
     literal), so need no exact context and make nothing too large: a comparison of numbers
     or money is exact in any context.  Durations are compared by their length in days or
-    months, a product: that is still computed exactly (:func:`_compute`)."""
+    months, a product: that is still computed exactly (:func:`~policyrules.exprs_exact.compute`)."""
     if len(fns) == 2:
         fa, fb = fns
 
@@ -374,7 +310,7 @@ def _plain(e: s.Expr, fn: Callable[..., Value], fns: list[Fn]) -> Fn:
                 if unknown is not None:
                     return unknown
             if isinstance(a, Duration) or isinstance(b, Duration):
-                return _compute(e, fn, [a, b])
+                return compute(e, fn, [a, b])
             return fn(a, b)
 
         return two
@@ -385,24 +321,10 @@ def _plain(e: s.Expr, fn: Callable[..., Value], fns: list[Fn]) -> Fn:
         if unknown is not None:
             return unknown
         if any(isinstance(v, Duration) for v in values):
-            return _compute(e, fn, values)
+            return compute(e, fn, values)
         return fn(*values)
 
     return run
-
-
-def _too_large(v: Value) -> bool:
-    if isinstance(v, Money):
-        return bool(abs(v.fen) >= _MAX_FEN)
-    if isinstance(v, Foreign):
-        return bool(abs(v.cents) >= _MAX_FEN)
-    if isinstance(v, Duration):
-        return _too_large(v.n)
-    if isinstance(v, Decimal):
-        return not v.is_finite() or (bool(v) and v.adjusted() >= MAX_DIGITS)
-    if q.is_quotient(v):  # a quotient: its size, and its denominator's, as a number's
-        return bool(abs(v) >= _MAX_FEN or v.denominator >= _MAX_FEN)
-    return False
 
 
 def _if(cond: Value, then: Fn, other: Fn, env: Env) -> Value:

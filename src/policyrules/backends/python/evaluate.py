@@ -17,7 +17,7 @@ from ...bounds import paused_gc
 from ...check_pools import pool_components
 from ...errors import CalendarError
 from ...facts import Facts, Instance
-from ...model import CheckedPolicy, ProvisionInfo
+from ...model import CheckedPolicy
 from ...result import Decision, Result, Step
 from ...runtime.calendar import HOLIDAY_ASSUMPTION, WorkCalendar
 from ...runtime.ledger import Accounts, Grant, Ledger, LedgerIndex
@@ -32,12 +32,13 @@ from .claims import (
 )
 from .compile import CompiledPolicy, CompiledProvision, Env
 from .conditions import Conditions
+from .decision import DecisionMaker
 from .exclusive import Claimed, Verdict, first_pass_claims, plan
 from .exclusive_run import ExclusiveHooks
 from .fastpath import FastClaims
 from .instalments import scheduled_award
 from .reserve import reserve_unknown
-from .rows import Row, fact_texts, grant_of
+from .rows import Row, grant_of
 from .tiers import highest_only, quota_check, quota_ranks, tier_steps
 from .timelimits import TimeLimits
 
@@ -125,7 +126,8 @@ def index_ledger(policy: CompiledPolicy, ledger: Ledger) -> LedgerIndex:
     return LedgerIndex(ledger, ledger_pools(policy))
 
 
-class _Run(Conditions, TimeLimits, FastClaims, ExclusiveHooks):
+# DecisionMaker first: its decision and texts stand above the stubs of Rows (under FastClaims).
+class _Run(DecisionMaker, Conditions, TimeLimits, FastClaims, ExclusiveHooks):
     def __init__(
         self,
         policy: CompiledPolicy,
@@ -425,94 +427,6 @@ class _Run(Conditions, TimeLimits, FastClaims, ExclusiveHooks):
         if amount_min is not None:
             extra["amount_min"] = amount_min
         return {**extra, "granted_before": before or None}
-
-    # ---- the decision --------------------------------------------------------------------
-
-    def decision(
-        self,
-        cp: CompiledProvision,
-        inst: Instance | None,
-        env: Env,
-        status: str,
-        failed: list[str],
-        missing: set[str],
-        trace: list[Step],
-        extra: dict[str, Any],
-        counts_days: bool = False,
-    ) -> Decision:
-        info = cp.info
-        path = extra.pop("path")
-        missing = missing | set(extra.pop("missing", set()))
-        clause = self.clauses[info.clause]
-        doc = self.documents.get(info.document)
-        facts: tuple[tuple[str, str], ...] = ()
-        params: tuple[tuple[str, str], ...] = ()
-        if self.explain:
-            facts = fact_texts(env.reads, self.rate_facts)
-            params = self._parameter_texts(info)
-        else:
-            failed, trace = [], []
-        return Decision(
-            provision=info.id,
-            kind=info.kind,
-            document=info.document,
-            document_number=doc.number if doc else None,
-            clause=info.clause,
-            title=info.title or clause.title,
-            subject="/".join(i for _, i in path) if inst else None,
-            status=status,
-            reasons=tuple(failed),
-            missing_facts=tuple(sorted(m for m in missing if not m.startswith("parameter "))),
-            missing_parameters=tuple(
-                sorted(m.removeprefix("parameter ") for m in missing if m.startswith("parameter "))
-            ),
-            facts=facts,
-            assumptions=self._assumed_texts(env.used_assumptions, counts_days),
-            parameters=params,
-            quote=info.quote,
-            clause_quote=clause.quote,
-            trace=tuple(trace),
-            **extra,
-        )
-
-    def _parameter_texts(self, info: ProvisionInfo) -> tuple[tuple[str, str], ...]:
-        """The provision's parameters as its decisions show them (the same for every
-        decision of one evaluation: made once)."""
-        texts = self._params.get(info.id)
-        if texts is None:
-            texts = self._params[info.id] = tuple(
-                (
-                    p,
-                    format_value(self.parameters[p], rate=True)
-                    if p in self.parameters
-                    else "unset",
-                )
-                for p in info.parameters
-            )
-        return texts
-
-    def _assumed_texts(self, used: set[str], counts_days: bool) -> tuple[tuple[str, str], ...]:
-        """The assumptions a decision used, sorted, with their values' texts (one tuple
-        per set of names; the holiday assumption, when days were counted, is its own)."""
-        if counts_days:
-            listed = [(a, self._assumption_text(a)) for a in used]
-            return tuple(sorted(listed + self._calendar_assumption()))
-        key = frozenset(used)
-        texts = self._assumed.get(key)
-        if texts is None:
-            texts = self._assumed[key] = tuple(sorted((a, self._assumption_text(a)) for a in used))
-        return texts
-
-    def _assumption_text(self, name: str) -> str:
-        text = self._assumption_texts.get(name)
-        if text is None:
-            text = self._assumption_texts[name] = format_value(self.assumptions[name])
-        return text
-
-    def _calendar_assumption(self) -> list[tuple[str, str]]:
-        """The holiday assumption, when this decision counted days in an unpublished year."""
-        years = self.calendar.assumed
-        return [(HOLIDAY_ASSUMPTION, self.calendar.describe(years))] if years else []
 
 
 _TIMED = ("award", "deadline", "target")

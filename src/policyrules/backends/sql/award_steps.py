@@ -5,11 +5,11 @@ limits ``l<k>``, years ``y<k>`` and the flags of their lists of names (:mod:`.na
 ``<p>_q``, for a quota: the ranks counted over every row (:mod:`.quotas`); ``<p>_b``:
 joined to the ledger (granted before, paid once, used per cap: one sum of the ledger per
 join key); ``<p>_c``: status, the amount requested, each cap's room when it depends on no
-other claim (``h<k>``), and the pool key of the shared cap; the pool's window
-(:func:`.pools.pool_window`) joined back by the path's ids (``<p>_j``); ``<p>_d<k>``: the
-running amount after cap k and the lowest; ``<p>_e``: amount, kind, binding cap flags;
-``<p>_f``, the one step stored: what the decisions and the grants read (the decisions
-write the lists of names).
+other claim (``h<k>``), and the pool key of the shared cap (these two: :mod:`.award_rooms`);
+the pool's window (:func:`.pools.pool_window`) joined back by the path's ids (``<p>_j``);
+``<p>_d<k>``: the running amount after cap k and the lowest; ``<p>_e``: amount, kind,
+binding cap flags; ``<p>_f``, the one step stored: what the decisions and the grants read (the
+decisions write the lists of names).
 """
 
 from __future__ import annotations
@@ -20,24 +20,15 @@ import sqlglot.expressions as exp
 
 from ... import syntax as s
 from ...model import CheckedPolicy, EntityInfo, ProvisionInfo
-from .awards import (
-    CapPlan,
-    LedgerSum,
-    col,
-    greatest,
-    least_known,
-    ledger_sums,
-    lit,
-    num,
-)
-from .bounded_pool import floor_column
-from .bounds import bounded_amount, cap_limit, interval_columns, low_bound, low_room, refuse_shared
+from .award_rooms import LedgerRooms
+from .awards import CapPlan, col, least_known, lit
+from .bounds import bounded_amount, cap_limit, interval_columns, refuse_shared
 from .exprs import ExprCompiler, SqlValue
 from .grants import grant_select
 from .names import names_out
 from .outputs import decision_row
 from .plan import Step
-from .quotas import quota_counts, quota_rank, quota_status, quota_tie
+from .quotas import quota_counts, quota_rank
 from .rows import chain_of, rows_step
 from .sqlbits import (
     BIGINT,
@@ -76,15 +67,11 @@ def _sorted(parts: Sequence[exp.Expr]) -> exp.Expr:
     return exp.ArraySort(this=exp.ArrayDistinct(this=_concat(parts)))
 
 
-def _or0(e: exp.Expr) -> exp.Expr:
-    return exp.Coalesce(this=e, expressions=[num(0)])
-
-
 def _if_list(cond: exp.Expr, then: exp.Expr) -> exp.Expr:
     return case([(cond, then)], _empty())
 
 
-class AwardSteps:
+class AwardSteps(LedgerRooms):
     """Builds the steps of award ``p`` named ``name``."""
 
     def __init__(
@@ -165,168 +152,6 @@ class AwardSteps:
         """Column ``name`` of the rows, or its value when :meth:`_lift_constants` took it."""
         const = self.constants.get(name)
         return const.copy() if const is not None else col(name)
-
-    def _year(self, c: CapPlan) -> exp.Expr:
-        """The year cap ``c`` counts in: a date's year, or a ``year`` fact's number."""
-        assert c.cap.year_of is not None
-        y = col(f"y{c.index}", "r")
-        if self.ec.type_of(c.cap.year_of).kind == "year":
-            return _cast(y, INTEGER)
-        return _cast(exp.Year(this=y), INTEGER)
-
-    def _ledger(self) -> exp.Select:
-        """The rows with ``before`` (granted to this subject under this provision, any
-        year), ``paid`` (a one-time award already paid), ``u<k>`` (the ledger's grants in
-        cap k's pool and scope, and year) and ``yr<k>`` (the year cap k counts in)."""
-        p, chain = self.p, self.chain
-        names = [e.name for e in chain]
-        # One sum of the ledger per join key (scope, and year of a cap), its totals side
-        # by side: ``before``, ``paid``, the caps' used amounts.
-        groups: dict[tuple[tuple[str, ...], int | None], list[LedgerSum]] = {}
-        scopes: dict[tuple[tuple[str, ...], int | None], tuple[EntityInfo, ...]] = {}
-        years: dict[int, CapPlan] = {}
-
-        def add(scope: tuple[EntityInfo, ...], year: CapPlan | None, x: LedgerSum) -> str:
-            key = (tuple(e.name for e in scope), year.index if year is not None else None)
-            groups.setdefault(key, []).append(x)
-            scopes[key] = scope
-            if year is not None:
-                years[year.index] = year
-            return f"lg{list(groups).index(key)}"
-
-        extra: list[exp.Expr] = []
-        at = add(chain, None, LedgerSum("before", frozenset({p.id}), exact=True))
-        extra.append(_alias(_or0(col("before", at)), "before", quoted=True))
-        paid: list[exp.Expr] = []
-        for i, o in enumerate(p.once):
-            depth = names.index(o.entity)
-            at = add(chain[: depth + 1], None, LedgerSum(f"paid{i}", frozenset({p.id}), paid=True))
-            paid.append(not_null(col(f"paid{i}", at)))
-        extra.append(_alias(any_of(*paid) if paid else exp.false(), "paid", quoted=True))
-        for c in self.caps:
-            if not c.cap.per:
-                continue
-            year = c if c.cap.year_of is not None else None
-            at = add(c.scope, year, LedgerSum(f"used{c.index}", frozenset(self._members(c.pool))))
-            extra.append(_alias(_or0(col(f"used{c.index}", at)), f"u{c.index}", quoted=True))
-            if year is not None:
-                extra.append(_alias(self._year(c), f"yr{c.index}", quoted=True))
-        star = exp.Column(this=exp.Star(), table=exp.to_identifier("r", quoted=True))
-        q = exp.select(star, *extra).from_(_alias(_t(self.ranked), "r", quoted=True), copy=False)
-        for n, (key, sums) in enumerate(groups.items()):
-            alias = f"lg{n}"
-            scope_names, year_of = key
-            conds: list[exp.Expr] = [
-                exp.EQ(this=col(f"k_{e}", alias), expression=col(f"e_{e}", "r"))
-                for e in scope_names
-            ]
-            if year_of is not None:
-                cap = years[year_of]
-                conds.append(exp.EQ(this=col("k_year", alias), expression=self._year(cap)))
-            sub = ledger_sums(self.entities, scopes[key], sums, year=year_of is not None)
-            table = exp.Subquery(
-                this=sub, alias=exp.TableAlias(this=exp.to_identifier(alias, quoted=True))
-            )
-            q = q.join(table, on=all_of(*conds), join_type="left", copy=False)
-        return q
-
-    def _members(self, pool: str) -> set[str]:
-        return {pool} | {
-            x.id
-            for x in self.policy.provisions()
-            if any((cap.shared or x.id) == pool for cap in x.caps)
-        }
-
-    def _rooms(self) -> exp.Select:
-        """Status, requested amount, static rooms ``h<k>``, certainty and window inputs."""
-        undecided: list[exp.Expr] = [self.ref("a_un")]
-        if self.p.bounded:
-            undecided.append(self.ref("n_un"))
-        for c in self.caps:
-            k = c.index
-            undecided.append(self.ref(f"l{k}_un"))
-            if f"y{k}" in self._year_cols():
-                undecided.append(all_of(not_null(col(f"l{k}")), self.ref(f"y{k}_un")))
-        st = case(
-            [
-                (exp.NEQ(this=col("st0"), expression=lit("ok")), col("st0")),
-                (col("paid"), lit("no")),
-                (any_of(*(u.copy() for u in undecided)), lit("undecided")),
-            ],
-            lit("ok"),
-        )
-        if self.rank is not None:  # the quota, after the conditions, before the rest
-            st = quota_status(self.p, st)
-        amount = col("a")
-        req = case(
-            [(is_null(amount), _cast(exp.Null(), BIGINT))],
-            greatest(exp.Sub(this=greatest(amount, num(0)), expression=col("before")), num(0)),
-        )
-        cols: list[exp.Expr] = [
-            exp.Star(),
-            _alias(st, "st", quoted=True),
-            _alias(req, "req", quoted=True),
-        ]
-        known: list[exp.Expr] = [not_null(amount)]
-        caps_known: list[exp.Expr] = []
-        rstar: exp.Expr | None = None
-        for c in self.caps:
-            k = c.index
-            lim = col(f"l{k}")
-            known.append(not_null(lim))
-            caps_known.append(not_null(lim.copy()))
-            whens: list[tuple[exp.Expr, exp.Expr]] = [(is_null(lim), _cast(exp.Null(), BIGINT))]
-            if not c.cap.per:
-                room: exp.Expr = greatest(exp.Sub(this=lim, expression=col("before")), num(0))
-            else:
-                if c.cap.year_of is not None:
-                    known.append(not_null(col(f"yr{k}")))
-                    caps_known.append(not_null(col(f"yr{k}")))
-                    whens.append((is_null(col(f"yr{k}")), greatest(lim, num(0))))
-                room = (
-                    _cast(exp.Null(), BIGINT)
-                    if c.shared
-                    else greatest(exp.Sub(this=lim, expression=col(f"u{k}")), num(0))
-                )
-            h = case(whens, room)
-            cols.append(_alias(h, f"h{k}", quoted=True))
-            if c.cap.exceptions:  # the room the cap's lowest limit leaves
-                cols.append(_alias(low_room(c), f"hm{k}", quoted=True))
-        if self.p.bounded:
-            cols.append(_alias(low_bound(col("al")), "lb", quoted=True))
-        # A claim whose eligibility is unknown (its conditions, or its rank under a quota)
-        # is never certain (see win below).
-        known.append(exp.EQ(this=st.copy(), expression=lit("ok")))
-        cols.append(_alias(all_of(*known), "cert", quoted=True))
-        for c in self.caps:
-            rstar = least_known(rstar, col(f"h{c.index}"))
-        rstar = least_known(rstar, col("req")) if rstar is not None else col("req")
-        cols.append(_alias(rstar, "rstar", quoted=True))
-        if self.shared is not None:
-            fstar = floor_column(self.p.bounded, caps_known, rstar)
-            cols.append(_alias(fstar, "fstar", quoted=True))
-            k = self.shared.index
-            # A claim whose eligibility is unknown may yet be eligible: it enters the window
-            # as uncertain, holding its bound (as backends/python/reserve.py).  Its status
-            # after the quota decides: outside the quota it can never be paid; an unknown
-            # rank leaves it open; a tie at the quota's boundary is undecided, holding nothing.
-            maybe = all_of(
-                exp.EQ(this=st.copy(), expression=lit("unknown")),
-                negate(col("paid")),
-                negate(any_of(*undecided)),
-            )
-            if self.rank is not None:
-                maybe = all_of(maybe, negate(quota_tie(self.p)))
-            ok = exp.EQ(this=col("st"), expression=lit("ok"))
-            win = all_of(any_of(ok, maybe), not_null(col(f"l{k}")))
-            if self.shared.cap.year_of is not None:
-                win = all_of(win, not_null(col(f"yr{k}")))
-            cols.append(_alias(win, "win", quoted=True))
-        # st is computed above from the same columns; repeat it for the window filter
-        return exp.select(*cols).from_(_t(f"{self.name}_b"), copy=False)
-
-    def _year_cols(self) -> set[str]:
-        return {f"y{c.index}" for c in self.years}
 
     # ---- the shared cap's window ------------------------------------------------------
 
