@@ -301,10 +301,12 @@ def test_definition_of_a_fact_is_in_another_file(session: Session) -> None:
 
 
 def test_definition_follows_the_provisions_subject(session: Session) -> None:
-    # jybf-2025-5.rule line 135 "    done approved_on" is in a provision `for each
+    # jybf-2025-5.rule's one line "    done approved_on" is in a provision `for each
     # pilot_application`: its approved_on is declared in medicine-entities.rule line 36,
     # not the product's approved_on of common.rule.
-    got = _definition(session, JYBF, _pos(JYBF, "approved_on", nth_line=135))
+    done = _pos(JYBF, "done approved_on")
+    at = lsp.Position(line=done.line, character=done.character + len("done "))
+    got = _definition(session, JYBF, at)
     assert got.uri == uris.from_fs_path(str(SHIPPED / "medicine-entities.rule"))
     assert got.range == lsp.Range(lsp.Position(35, 7), lsp.Position(35, 18))
 
