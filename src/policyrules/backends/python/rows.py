@@ -15,8 +15,6 @@ read directly where their syntax fixes which (:mod:`.explained`).
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Container, Mapping
 from typing import Any
 
 import attrs
@@ -24,12 +22,14 @@ import attrs
 from ...decisions import CapEvent, Decision, Step
 from ...instances import Instance
 from ...model import CheckedPolicy, ClauseInfo, DocumentInfo, ProvisionInfo
-from ...runtime.ledger import NO_EARLIER, ClaimLog, Earlier, Grant
+from ...runtime.ledger import NO_EARLIER, Earlier, Grant
 from ...runtime.money import Money, cn_text
 from ...runtime.values import format_value
 from .claims import describe_scope
-from .compile import CompiledCap, CompiledProvision, Env
+from .compile import CompiledProvision, Env
 from .explained import Held, condition_facts, held_steps, steps_held
+from .paid import PaidPlan, paid_decision, paid_plan
+from .rows_caps import CapRow, Path, fact_texts, money_of
 
 __all__ = [
     "CapRow",
@@ -39,16 +39,10 @@ __all__ = [
     "Rows",
     "cap_events",
     "cap_steps",
+    "fact_texts",
     "grant_of",
     "money_of",
 ]
-
-Path = tuple[tuple[str, str], ...]
-
-# One cap on one claim: the cap, its scope (None: this claim), its year, its limit, what
-# it had used before (fen), the log of its earlier claims and how many, the amount before
-# and after it (fen).
-CapRow = tuple[CompiledCap, Path | None, int | None, int, int, ClaimLog | None, int, int, int]
 
 # A decision: the provision, the subject and its path, the status, the amount (fen; None
 # unless an eligible award) and its kind, the caps, the fen granted before, the amount
@@ -76,14 +70,6 @@ GrantRow = tuple[str, Path, int, int | None]
 
 _new = object.__new__
 _set = object.__setattr__
-
-
-def money_of(fen: int) -> Money:
-    """``Money(fen)`` for an int the evaluator computed: the same value, without the
-    check of ``__init__`` (it is an int)."""
-    m = _new(Money)
-    _set(m, "fen", fen)
-    return m
 
 
 def grant_of(row: GrantRow | Grant) -> Grant:
@@ -121,25 +107,6 @@ def _events(caps: tuple[CapRow, ...], requested: int, amount: int) -> list[CapEv
     return out
 
 
-def fact_texts(reads: Mapping[str, Any], rates: Container[str]) -> tuple[tuple[str, str], ...]:
-    """The facts a decision read, sorted by name, each with its value as an explanation
-    shows it (:func:`~policyrules.runtime.values.format_value`; ``rates``: the facts that
-    are rates).  The frequent kinds (money, dates, yes/no) are written here directly."""
-    out = []
-    for k in sorted(reads):
-        v = reads[k]
-        kind = type(v)
-        if kind is Money:
-            out.append((k, cn_text(v.fen)))
-        elif kind is dt.date:
-            out.append((k, v.isoformat()))
-        elif kind is bool:
-            out.append((k, "true" if v else "false"))
-        else:
-            out.append((k, format_value(v, rate=k in rates)))
-    return tuple(out)
-
-
 def cap_steps(
     caps: tuple[CapRow, ...], requested: int, amount: int
 ) -> tuple[tuple[CapEvent, ...], list[Step]]:
@@ -171,6 +138,7 @@ class Rows:
     _static: dict[str, dict[str, Any]]  # the fields of a provision's decisions
     _assumed: dict[frozenset[str], tuple[tuple[str, str], ...]]
     _held: dict[str, Held]  # a provision's steps when its conditions held, and their reads
+    _paid: dict[str, PaidPlan | None]  # a provision's plan of paid claims (.paid)
     checked: CheckedPolicy
 
     rate_facts: set[str]
@@ -298,10 +266,23 @@ class Rows:
         """A paid award's decision, its conditions' and one-time rules' steps made once
         per provision (:mod:`.explained`); ``None``: take the general way."""
         cp, inst = row[0], row[1]
+        info = cp.info
+        static = self._static.get(info.id)
+        if static is None:
+            static = self._static[info.id] = self._provision_fields(cp)
+        plan = self._paid.get(info.id, False)
+        env = self.env(cp, inst)
+        if plan is False:
+            plan = self._paid[info.id] = paid_plan(cp, self.checked, env, static)
+        if plan is not None:
+            texts = self._parameter_texts(info)
+            made = paid_decision(plan, cp, env, row, self.rate_facts, self._assumed_texts, texts)
+            if made is not None:
+                return made
+            env = self.env(cp, inst)
         held = self._held.get(cp.info.id)
         if held is None:
             held = self._held[cp.info.id] = (steps_held(cp), condition_facts(cp, self.checked))
-        env = self.env(cp, inst)
         env.used_assumptions |= row[12]
         trace = held_steps(cp, env, held)
         if trace is None:
@@ -310,10 +291,6 @@ class Rows:
             trace.insert(0, row[11])
         extra = self._award_steps(cp, env, trace, row)
         del extra["missing"]  # none: the evaluator's `decision`, for this case, field for field
-        info = cp.info
-        static = self._static.get(info.id)
-        if static is None:
-            static = self._static[info.id] = self._provision_fields(cp)
         return Decision(
             subject="/".join([i for _, i in row[2]]),
             status=row[3],

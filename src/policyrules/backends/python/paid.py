@@ -1,0 +1,214 @@
+"""A paid award's decision made from a plan fixed once per provision and evaluation.
+
+:mod:`.explained` makes the condition steps of a paid row (an amount, nothing missing, no
+one-time rule refusing it) once per provision and reads its conditions' facts directly.
+The amount's and the caps' closures were still run again for every claim, only to learn
+the facts they read.  Where the amount and the caps are made of constructs whose closures
+compute every operand, and each ``if`` among them decides on parameters, assumptions and
+literals only (``year of if annual_cap_year = approval then approved_on else ...``:
+fixed for a whole evaluation, so the branch taken is the same for every claim), the facts
+they read are the same for every claim: learnt once, on the first paid claim, by running
+the closures in a scratch :class:`~policyrules.exprs.Env`, then read directly for each
+claim by the same :meth:`~policyrules.exprs.Env.fact` the closures call.  An amount that
+is one fact (``amount decided launch_reward_decided``) is that fact's value; any other
+amount's closure still runs (its value is per claim).  Anything else (a define, which
+notes its value in the trace; a call; ``otherwise``; a cap's exception; a range or a
+minimum; a payment schedule) keeps the general way of :mod:`.rows`.  The decision is the
+same, field for field, text for text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Container
+from typing import Any
+
+import attrs
+
+from ... import syntax as s
+from ...decisions import Decision, Step
+from ...model import CheckedPolicy
+from ...runtime.money import Money, cn_text
+from ...runtime.values import Undecided, format_value
+from .compile import CompiledProvision, Env
+from .explained import _ALL_OPERANDS, _NAMES, condition_facts, steps_held
+from .rows_caps import cap_steps_fast, fact_texts, money_of
+
+__all__ = ["PaidPlan", "fixed_reads", "paid_decision", "paid_plan"]
+
+_RUN_FIXED = frozenset({"parameter", "assumption", "member"})
+
+
+@attrs.frozen
+class PaidPlan:
+    """What every paid claim of one provision shares in one evaluation: its decisions'
+    fixed fields, the steps of its conditions and one-time rules, the facts its
+    conditions, amount and caps read ``(entity, name)``, the assumptions the amount and
+    caps read, the key of the fact that is the amount (``None``: the amount's closure
+    runs), and the amount step's label."""
+
+    static: dict[str, Any] = attrs.field(eq=False)
+    steps: tuple[Step, ...]
+    reads: tuple[tuple[str, str], ...]
+    assumed: frozenset[str]
+    amount_fact: str | None
+    what: str
+
+
+def _fixed(e: s.Node, policy: CheckedPolicy, scope: str | None, *, run_only: bool) -> bool:
+    """Whether ``e`` reads the same facts whatever their values: only constructs whose
+    closures compute every operand, and ``if`` on parameters, assumptions and literals
+    (``run_only``: names of facts refused too, as an ``if``'s condition must be)."""
+    stack: list[s.Node] = [e]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, s.IfExpr):
+            if not _fixed(node.cond, policy, scope, run_only=True):
+                return False
+            stack += [node.then, node.else_]
+            continue
+        if type(node) not in _ALL_OPERANDS:
+            return False
+        if isinstance(node, s.Name):
+            r = policy.resolve(node.parts, scope)
+            kinds = _RUN_FIXED if run_only else _NAMES
+            if r is None or r.kind not in kinds:
+                return False
+            continue
+        if run_only and isinstance(node, s.InForce):
+            return False  # reads the subject's date
+        stack.extend(s.children(node))
+    return True
+
+
+def fixed_reads(cp: CompiledProvision, policy: CheckedPolicy) -> bool:
+    """Whether the amount and the caps of ``cp`` read the same facts for every claim of
+    one evaluation (see the module's docstring)."""
+    info = cp.info
+    if (
+        cp.bounds is not None
+        or cp.schedule is not None
+        or (info.amount is None and not info.decided)
+    ):
+        return False
+    scope = info.subject
+    exprs: list[s.Node] = [info.amount.expr] if info.amount is not None else []
+    for cap in info.caps:
+        if cap.exceptions:
+            return False
+        exprs.append(cap.limit)
+        if cap.year_of is not None:
+            exprs.append(cap.year_of)
+    return all(_fixed(e, policy, scope, run_only=False) for e in exprs)
+
+
+def paid_plan(
+    cp: CompiledProvision, policy: CheckedPolicy, env: Env, static: dict[str, Any]
+) -> PaidPlan | None:
+    """The plan of ``cp``'s paid claims, learnt from one of them (``env``: its own, not
+    read yet); ``None`` where the general way must make them."""
+    facts = condition_facts(cp, policy)
+    if facts is None or not fixed_reads(cp, policy):
+        return None
+    assert cp.amount is not None
+    scratch = env.scratch()
+    try:
+        cp.amount(scratch)
+        for cap in cp.caps:  # read as apply_caps reads them
+            cap.limit(scratch)
+            if cap.per and cap.year is not None:
+                cap.year(scratch)
+    except Undecided:
+        return None
+    if scratch.notes:
+        return None
+    reads = dict.fromkeys(facts)
+    for key in scratch.reads:
+        entity, name = key.split(".", 1)
+        reads[(entity, name)] = None
+    info = cp.info
+    node = info.amount.expr if info.amount is not None else None
+    if node is None and info.decided is not None:
+        node = s.Name((info.decided.fact,))
+    key = None
+    if isinstance(node, s.Name):
+        r = policy.resolve(node.parts, info.subject)
+        if r is not None and r.kind == "fact":
+            key = f"{r.entity or ''}.{r.name}"
+    if key not in scratch.reads:
+        key = None  # not read as the closure reads it: the closure runs
+    return PaidPlan(
+        static,
+        steps_held(cp),
+        tuple(reads),
+        frozenset(scratch.used_assumptions),
+        key,
+        "decided amount" if info.decided else "amount",
+    )
+
+
+def paid_decision(
+    plan: PaidPlan,
+    cp: CompiledProvision,
+    env: Env,
+    row: tuple[Any, ...],
+    rates: Container[str],
+    assumed_of: Callable[[set[str], bool], tuple[tuple[str, str], ...]],
+    params: tuple[tuple[str, str], ...],
+) -> Decision | None:
+    """The decision of the paid ``row`` of ``cp`` (``env``: its subject's, not read yet);
+    ``rates`` names the facts that are rates, ``assumed_of(used, False)`` gives the
+    assumptions' texts, ``params`` the parameters'.  ``None``: the amount's closure noted
+    a line (the general way writes it)."""
+    amount, kind, caps, before, requested = row[4], row[5], row[6], row[7], row[8]
+    used = env.used_assumptions
+    used |= row[12]
+    used |= plan.assumed
+    fact = env.fact
+    for entity, name in plan.reads:
+        fact(entity, name)
+    trace = list(plan.steps)
+    if row[11] is not None:
+        trace.insert(0, row[11])
+    if plan.amount_fact is not None:
+        value = env.reads[plan.amount_fact]
+    else:
+        assert cp.amount is not None
+        value = cp.amount(env)
+        if env.notes:
+            return None
+    if type(value) is Money:
+        said = cn_text(value.fen)
+        below = value.fen < 0
+    else:
+        said = format_value(value)
+        below = isinstance(value, Money) and value.fen < 0
+    trace.append(Step("amount", f"{plan.what}: {said}", None))
+    asked = said
+    if below:
+        trace.append(Step("amount", f"{said} is below zero: 0.00 元", None))
+        asked = "0.00 元"
+    if before:
+        trace.append(
+            Step(
+                "entitlement",
+                f"already granted {cn_text(before)} under this provision: pays the rest "
+                f"{cn_text(requested)} ({asked} − {cn_text(before)}, at least 0.00 元)",
+                None,
+            )
+        )
+    events = cap_steps_fast(caps, requested, amount, trace)
+    label = "award" if kind == "exact" else "award up to"
+    trace.append(Step("result", f"{label}: {cn_text(amount)}", None))
+    return Decision(
+        subject="/".join([i for _, i in row[2]]),
+        status=row[3],
+        facts=fact_texts(env.reads, rates),
+        assumptions=assumed_of(used, False),
+        parameters=params,
+        trace=tuple(trace),
+        amount=money_of(amount),
+        amount_kind=kind,
+        caps=events,
+        granted_before=money_of(before) if before else None,
+        **plan.static,
+    )

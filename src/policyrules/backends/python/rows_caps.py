@@ -1,0 +1,129 @@
+"""The cap events of a paid row and their trace lines, written from the row's fen.
+
+Below :mod:`.rows` and :mod:`.paid`.  A row's amounts repeat: the amount before the first
+cap is the one requested, after the last the one granted, after a cap that did not bind
+the one before it; and the limits are the few the policy writes.  Each such amount is made
+into :class:`~policyrules.runtime.money.Money` once and shared (it is immutable), and each
+limit's Money and text once per process.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Container, Mapping
+from typing import Any
+
+from ...decisions import CapEvent, Step
+from ...runtime.ledger import NO_EARLIER, ClaimLog, Earlier
+from ...runtime.money import Money, cn_text
+from ...runtime.values import format_value
+from .claims import describe_scope
+from .compile import CompiledCap
+
+__all__ = ["CapRow", "Path", "cap_steps_fast", "fact_texts", "money_of"]
+
+Path = tuple[tuple[str, str], ...]
+
+# One cap on one claim: the cap, its scope (None: this claim), its year, its limit, what
+# it had used before (fen), the log of its earlier claims and how many, the amount before
+# and after it (fen).
+CapRow = tuple[CompiledCap, Path | None, int | None, int, int, ClaimLog | None, int, int, int]
+
+_new = object.__new__
+_set = object.__setattr__
+
+
+def money_of(fen: int) -> Money:
+    """``Money(fen)`` for an int the evaluator computed: the same value, without the
+    check of ``__init__`` (it is an int)."""
+    m = _new(Money)
+    _set(m, "fen", fen)
+    return m
+
+
+_ZERO = money_of(0)
+# A limit's Money and text, by its fen: a policy writes few limits.  Bounded.
+_LIMITS: dict[int, tuple[Money, str]] = {}
+_LIMITS_MAX = 1024
+
+
+def _limit(fen: int) -> tuple[Money, str]:
+    got = _LIMITS.get(fen)
+    if got is None:
+        got = (money_of(fen), cn_text(fen))
+        if len(_LIMITS) < _LIMITS_MAX:
+            _LIMITS[fen] = got
+    return got
+
+
+def fact_texts(reads: Mapping[str, Any], rates: Container[str]) -> tuple[tuple[str, str], ...]:
+    """The facts a decision read, sorted by name, each with its value as an explanation
+    shows it (:func:`~policyrules.runtime.values.format_value`; ``rates``: the facts that
+    are rates).  The frequent kinds (money, dates, yes/no) are written here directly."""
+    out = []
+    for k in sorted(reads):
+        v = reads[k]
+        kind = type(v)
+        if kind is Money:
+            out.append((k, cn_text(v.fen)))
+        elif kind is dt.date:
+            out.append((k, v.isoformat()))
+        elif kind is bool:
+            out.append((k, "true" if v else "false"))
+        else:
+            out.append((k, format_value(v, rate=k in rates)))
+    return tuple(out)
+
+
+def cap_steps_fast(
+    caps: tuple[CapRow, ...], requested: int, amount: int, trace: list[Step]
+) -> tuple[CapEvent, ...]:
+    """The :class:`CapEvent` of each cap row, as ``apply_caps`` makes them, its trace step
+    (``cap_line`` of the event) appended to ``trace``: a row's cap has a limit and no note,
+    its claim a requested amount."""
+    asked = money_of(requested)
+    granted = asked if amount == requested else money_of(amount)
+    events = []
+    append = trace.append
+    for cap, scope, year, limit, used, log, stop, before, after in caps:
+        lim, lim_text = _limit(limit)
+        where = "this claim" if scope is None else describe_scope(scope, year)
+        if before == requested:
+            b = asked
+        elif before == amount:
+            b = granted
+        else:
+            b = money_of(before)
+        if after == before:
+            a = b
+        elif after == amount:
+            a = granted
+        else:
+            a = money_of(after)
+        earlier = NO_EARLIER if log is None or not stop else Earlier(log, stop)
+        # the fields as CapEvent's __init__ sets them, without its converter: `earlier`
+        # is an Earlier already
+        ev = _new(CapEvent)
+        _set(ev, "cap", cap.text)
+        _set(ev, "scope", where)
+        _set(ev, "limit", lim)
+        _set(ev, "used_before", money_of(used) if used else _ZERO)
+        _set(ev, "requested", asked)
+        _set(ev, "granted", granted)
+        _set(ev, "binding", after < before)
+        _set(ev, "earlier", earlier)
+        _set(ev, "note", None)
+        _set(ev, "before", b)
+        _set(ev, "after", a)
+        events.append(ev)
+        line = f"cap {cap.text} ({where}); limit {lim_text}"
+        if used:
+            line += f"; already used {cn_text(used)}"
+        if stop and log is not None:
+            line += "; earlier claims in this evaluation: " + earlier.describe()
+        if after < before:
+            line += (
+                f"; binds: cut {cn_text(before - after)} ({cn_text(before)} to {cn_text(after)})"
+            )
+        append(Step("cap", line, after >= before))
+    return tuple(events)
