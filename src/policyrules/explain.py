@@ -11,6 +11,7 @@ from typing import Any, Protocol
 from .decisions import CapEvent, Decision
 from .explain_years import schedule_json, schedule_lines_en
 from .runtime.ledger import Grant
+from .runtime.money import Money, cn_text
 from .runtime.values import NONE_TEXT, format_value
 from .terminal import printable, printable_lines
 from .vocab import NONE_EN
@@ -49,7 +50,7 @@ def _amount(d: Decision) -> str | None:
     if d.kind != "award" or d.status != "eligible":
         return None
     if d.amount_kind == "exact":
-        return f"amount: {format_value(d.amount)} (exact)"
+        return f"amount: {_money_text(d.amount)} (exact)"
     if d.amount_kind == "range":
         return (
             f"amount: at least {format_value(d.amount_min)}, at most {format_value(d.amount)} "
@@ -69,35 +70,63 @@ def _amount(d: Decision) -> str | None:
     return "amount: unknown (no cap could be computed)"
 
 
+def _money_text(m: Any) -> str:
+    """:func:`format_value` of an amount, Money written directly (the frequent case)."""
+    return cn_text(m.fen) if type(m) is Money else format_value(m)
+
+
 def _cap_text(ev: CapEvent) -> str:
     line = f"cap {ev.cap} [{ev.scope}]"
     if ev.note:
         return f"{line}: {ev.note}"
-    bits = [f"limit {format_value(ev.limit)}"]
+    line += f": limit {_money_text(ev.limit)}"
     if ev.used_before:
-        bits.append(f"already granted {format_value(ev.used_before)}")
+        line += f"; already granted {_money_text(ev.used_before)}"
     if ev.earlier:
-        bits.append("before this claim: " + ev.earlier.describe())
+        line += "; before this claim: " + ev.earlier.describe()
     if ev.binding:
         if ev.requested is not None:
-            bits.append(
-                f"BINDS: {format_value(ev.before)} cut by {format_value(ev.cut)} "
-                f"to {format_value(ev.after)}"
+            line += (
+                f"; BINDS: {_money_text(ev.before)} cut by {_money_text(ev.cut)} "
+                f"to {_money_text(ev.after)}"
             )
         else:
-            bits.append("BINDS: it is the tightest bound")
-    return f"{line}: " + "; ".join(bits)
+            line += "; BINDS: it is the tightest bound"
+    return line
+
+
+# The lines a provision's decisions share (its heading by status, its provision line, its
+# quote), each made once: a look-up is cheaper than an f-string, and a line kept is one
+# whose hash and safety (printable_lines) are known.  Bounded.
+_SHARED: dict[tuple[str | None, ...], str] = {}
+_SHARED_MAX = 4096
+
+
+def _shared(key: tuple[str | None, ...], d: Decision) -> str:
+    line = _SHARED.get(key)
+    if line is None:
+        what = key[0]
+        if what == "head":
+            where = f"{d.document_number or d.document} {_label(d.clause_label)}"
+            line = f"[{_STATUS.get(d.status, d.status.upper())}] {where}"
+            line += f" · {d.title}" if d.title else ""
+        elif what == "provision":
+            line = f"  provision: {d.provision} ({d.kind})"
+        else:
+            line = f"  text: 「{key[1]}」"
+        if len(_SHARED) < _SHARED_MAX:
+            _SHARED[key] = line
+    return line
 
 
 def decision_text(d: Decision, *, verbose: bool = False) -> str:
     """One decision as a block of text; control and bidi characters from the input are
     escaped (:func:`~policyrules.terminal.printable`)."""
-    where = f"{d.document_number or d.document} {_label(d.clause_label)}"
-    head = f"[{_STATUS.get(d.status, d.status.upper())}] {where}"
-    head += f" · {d.title}" if d.title else ""
-    head += f" · {d.subject}" if d.subject else ""
-    lines = [head, f"  provision: {d.provision} ({d.kind})"]
-    if (amount := _amount(d)) is not None:
+    head = _shared(("head", d.status, d.document_number, d.document, d.clause, d.title), d)
+    if d.subject:
+        head = f"{head} · {d.subject}"
+    lines = [head, _shared(("provision", d.provision, d.kind), d)]
+    if d.kind == "award" and d.status == "eligible" and (amount := _amount(d)) is not None:
         lines.append(f"  {amount}")
     if d.due is not None:
         tail = f"; done {d.done}: {d.margin}" if d.done else (f"; {d.margin}" if d.margin else "")
@@ -119,13 +148,15 @@ def decision_text(d: Decision, *, verbose: bool = False) -> str:
         lines.append(f"  {step or 'already granted ' + format_value(d.granted_before)}")
     for ev in d.caps:
         lines.append(f"  {_cap_text(ev)}")
-    lines.extend(schedule_lines_en(d))
+    if d.schedule:
+        lines.extend(schedule_lines_en(d))
     if d.facts:
-        lines.append("  facts: " + "; ".join(f"{k} = {_en(v)}" for k, v in d.facts))
+        said = "; ".join([f"{k} = {v.replace(NONE_TEXT, NONE_EN)}" for k, v in d.facts])
+        lines.append("  facts: " + said)
     if d.parameters:
-        lines.append("  parameters: " + "; ".join(f"{k} = {v}" for k, v in d.parameters))
+        lines.append("  parameters: " + "; ".join([f"{k} = {v}" for k, v in d.parameters]))
     if d.assumptions:
-        lines.append("  assumptions: " + "; ".join(f"{k} = {v}" for k, v in d.assumptions))
+        lines.append("  assumptions: " + "; ".join([f"{k} = {v}" for k, v in d.assumptions]))
     if verbose:
         lines.append("  trace:")
         for st in d.trace:
@@ -133,7 +164,7 @@ def decision_text(d: Decision, *, verbose: bool = False) -> str:
             lines.append(f"    {mark} {st.kind}: {st.text}")
     text = d.quote or d.clause_quote
     if text:
-        lines.append(f"  text: 「{text}」")
+        lines.append(_shared(("text", text), d))
     # Ids, text facts and reasons come from the facts: each line is shown escaped, so a
     # control character or a newline in them cannot rewrite or forge a line.
     return "\n".join(printable_lines(lines))

@@ -22,14 +22,13 @@ import attrs
 from ...decisions import CapEvent, Decision, Step
 from ...instances import Instance
 from ...model import CheckedPolicy, ClauseInfo, DocumentInfo, ProvisionInfo
-from ...runtime.ledger import NO_EARLIER, Earlier, Grant
+from ...runtime.ledger import Grant
 from ...runtime.money import Money, cn_text
 from ...runtime.values import format_value
-from .claims import describe_scope
 from .compile import CompiledProvision, Env
 from .explained import Held, condition_facts, held_steps, steps_held
 from .paid import PaidPlan, paid_decision, paid_plan
-from .rows_caps import CapRow, Path, fact_texts, money_of
+from .rows_caps import CapRow, Path, cap_events_fast, cap_steps_fast, fact_texts, money_of
 
 __all__ = [
     "CapRow",
@@ -82,51 +81,16 @@ def grant_of(row: GrantRow | Grant) -> Grant:
 
 def cap_events(caps: tuple[CapRow, ...], requested: int, amount: int) -> tuple[CapEvent, ...]:
     """The :class:`CapEvent` of each cap row: as ``apply_caps`` makes them."""
-    return tuple(_events(caps, requested, amount))
-
-
-def _events(caps: tuple[CapRow, ...], requested: int, amount: int) -> list[CapEvent]:
-    asked, granted = money_of(requested), money_of(amount)
-    out = []
-    for cap, scope, year, limit, used, log, stop, before, after in caps:
-        # the fields as CapEvent's __init__ sets them, without its converter: `earlier`
-        # is an Earlier already
-        ev = _new(CapEvent)
-        _set(ev, "cap", cap.text)
-        _set(ev, "scope", "this claim" if scope is None else describe_scope(scope, year))
-        _set(ev, "limit", money_of(limit))
-        _set(ev, "used_before", money_of(used))
-        _set(ev, "requested", asked)
-        _set(ev, "granted", granted)
-        _set(ev, "binding", after < before)
-        _set(ev, "earlier", NO_EARLIER if log is None or not stop else Earlier(log, stop))
-        _set(ev, "note", None)
-        _set(ev, "before", money_of(before))
-        _set(ev, "after", money_of(after))
-        out.append(ev)
-    return out
+    return tuple(cap_events_fast(caps, requested, amount))
 
 
 def cap_steps(
     caps: tuple[CapRow, ...], requested: int, amount: int
 ) -> tuple[tuple[CapEvent, ...], list[Step]]:
     """:func:`cap_events` and the trace step of each (``cap_line`` of the event), the
-    texts written from the rows' fen: a row's cap has a limit and no note, its claim a
-    requested amount."""
-    events = _events(caps, requested, amount)
-    steps = []
-    for (cap, _, _, limit, used, log, stop, before, after), ev in zip(caps, events, strict=True):
-        line = f"cap {cap.text} ({ev.scope}); limit {cn_text(limit)}"
-        if used:
-            line += f"; already used {cn_text(used)}"
-        if log is not None and stop:
-            line += "; earlier claims in this evaluation: " + ev.earlier.describe()
-        if after < before:
-            line += (
-                f"; binds: cut {cn_text(before - after)} ({cn_text(before)} to {cn_text(after)})"
-            )
-        steps.append(Step("cap", line, after >= before))
-    return tuple(events), steps
+    texts written from the rows' fen."""
+    steps: list[Step] = []
+    return cap_steps_fast(caps, requested, amount, steps), steps
 
 
 class Rows:

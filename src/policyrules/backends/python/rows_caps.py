@@ -20,7 +20,7 @@ from ...runtime.values import format_value
 from .claims import describe_scope
 from .compile import CompiledCap
 
-__all__ = ["CapRow", "Path", "cap_steps_fast", "fact_texts", "money_of"]
+__all__ = ["CapRow", "Path", "cap_events_fast", "cap_steps_fast", "fact_texts", "money_of"]
 
 Path = tuple[tuple[str, str], ...]
 
@@ -75,19 +75,12 @@ def fact_texts(reads: Mapping[str, Any], rates: Container[str]) -> tuple[tuple[s
     return tuple(out)
 
 
-def cap_steps_fast(
-    caps: tuple[CapRow, ...], requested: int, amount: int, trace: list[Step]
-) -> tuple[CapEvent, ...]:
-    """The :class:`CapEvent` of each cap row, as ``apply_caps`` makes them, its trace step
-    (``cap_line`` of the event) appended to ``trace``: a row's cap has a limit and no note,
-    its claim a requested amount."""
+def cap_events_fast(caps: tuple[CapRow, ...], requested: int, amount: int) -> list[CapEvent]:
+    """The :class:`CapEvent` of each cap row, as ``apply_caps`` makes them."""
     asked = money_of(requested)
     granted = asked if amount == requested else money_of(amount)
     events = []
-    append = trace.append
     for cap, scope, year, limit, used, log, stop, before, after in caps:
-        lim, lim_text = _limit(limit)
-        where = "this claim" if scope is None else describe_scope(scope, year)
         if before == requested:
             b = asked
         elif before == amount:
@@ -100,27 +93,38 @@ def cap_steps_fast(
             a = granted
         else:
             a = money_of(after)
-        earlier = NO_EARLIER if log is None or not stop else Earlier(log, stop)
         # the fields as CapEvent's __init__ sets them, without its converter: `earlier`
         # is an Earlier already
         ev = _new(CapEvent)
         _set(ev, "cap", cap.text)
-        _set(ev, "scope", where)
-        _set(ev, "limit", lim)
+        _set(ev, "scope", "this claim" if scope is None else describe_scope(scope, year))
+        _set(ev, "limit", _limit(limit)[0])
         _set(ev, "used_before", money_of(used) if used else _ZERO)
         _set(ev, "requested", asked)
         _set(ev, "granted", granted)
         _set(ev, "binding", after < before)
-        _set(ev, "earlier", earlier)
+        _set(ev, "earlier", NO_EARLIER if log is None or not stop else Earlier(log, stop))
         _set(ev, "note", None)
         _set(ev, "before", b)
         _set(ev, "after", a)
         events.append(ev)
-        line = f"cap {cap.text} ({where}); limit {lim_text}"
+    return events
+
+
+def cap_steps_fast(
+    caps: tuple[CapRow, ...], requested: int, amount: int, trace: list[Step]
+) -> tuple[CapEvent, ...]:
+    """:func:`cap_events_fast`, the trace step of each event (``cap_line`` of the event)
+    appended to ``trace``: a row's cap has a limit and no note, its claim a requested
+    amount."""
+    events = cap_events_fast(caps, requested, amount)
+    append = trace.append
+    for (cap, _, _, limit, used, log, stop, before, after), ev in zip(caps, events, strict=True):
+        line = f"cap {cap.text} ({ev.scope}); limit {_limit(limit)[1]}"
         if used:
             line += f"; already used {cn_text(used)}"
         if stop and log is not None:
-            line += "; earlier claims in this evaluation: " + earlier.describe()
+            line += "; earlier claims in this evaluation: " + ev.earlier.describe()
         if after < before:
             line += (
                 f"; binds: cut {cn_text(before - after)} ({cn_text(before)} to {cn_text(after)})"
