@@ -32,6 +32,7 @@ from ...runtime.values import Undecided, format_value
 from .compile import CompiledProvision, Env
 from .explained import _ALL_OPERANDS, _NAMES, condition_facts, steps_held
 from .rows_caps import cap_steps_fast, fact_texts, money_of
+from .trusted import step
 
 __all__ = ["PaidPlan", "fixed_reads", "paid_decision", "paid_plan"]
 
@@ -182,14 +183,14 @@ def paid_decision(
     else:
         said = format_value(value)
         below = isinstance(value, Money) and value.fen < 0
-    trace.append(Step("amount", f"{plan.what}: {said}", None))
+    trace.append(step("amount", f"{plan.what}: {said}", None))
     asked = said
     if below:
-        trace.append(Step("amount", f"{said} is below zero: 0.00 元", None))
+        trace.append(step("amount", f"{said} is below zero: 0.00 元", None))
         asked = "0.00 元"
     if before:
         trace.append(
-            Step(
+            step(
                 "entitlement",
                 f"already granted {cn_text(before)} under this provision: pays the rest "
                 f"{cn_text(requested)} ({asked} − {cn_text(before)}, at least 0.00 元)",
@@ -198,7 +199,7 @@ def paid_decision(
         )
     events = cap_steps_fast(caps, requested, amount, trace)
     label = "award" if kind == "exact" else "award up to"
-    trace.append(Step("result", f"{label}: {cn_text(amount)}", None))
+    trace.append(step("result", f"{label}: {cn_text(amount)}", None))
     return Decision(
         subject="/".join([i for _, i in row[2]]),
         status=row[3],

@@ -19,6 +19,7 @@ from ...runtime.money import Money, cn_text
 from ...runtime.values import format_value
 from .claims import describe_scope
 from .compile import CompiledCap
+from .trusted import cap_event, money, step
 
 __all__ = ["CapRow", "Path", "cap_events_fast", "cap_steps_fast", "fact_texts", "money_of"]
 
@@ -29,16 +30,11 @@ Path = tuple[tuple[str, str], ...]
 # and after it (fen).
 CapRow = tuple[CompiledCap, Path | None, int | None, int, int, ClaimLog | None, int, int, int]
 
-_new = object.__new__
-_set = object.__setattr__
-
 
 def money_of(fen: int) -> Money:
     """``Money(fen)`` for an int the evaluator computed: the same value, without the
     check of ``__init__`` (it is an int)."""
-    m = _new(Money)
-    _set(m, "fen", fen)
-    return m
+    return money(fen)
 
 
 _ZERO = money_of(0)
@@ -56,6 +52,11 @@ def _limit(fen: int) -> tuple[Money, str]:
     return got
 
 
+# A set fact's text, by its value: the few sets the facts hold repeat.  Bounded.
+_SETS: dict[frozenset[Any], str] = {}
+_SETS_MAX = 1024
+
+
 def fact_texts(reads: Mapping[str, Any], rates: Container[str]) -> tuple[tuple[str, str], ...]:
     """The facts a decision read, sorted by name, each with its value as an explanation
     shows it (:func:`~policyrules.runtime.values.format_value`; ``rates``: the facts that
@@ -70,6 +71,13 @@ def fact_texts(reads: Mapping[str, Any], rates: Container[str]) -> tuple[tuple[s
             out.append((k, v.isoformat()))
         elif kind is bool:
             out.append((k, "true" if v else "false"))
+        elif kind is frozenset:  # a set's items are shown without `rate`
+            text = _SETS.get(v)
+            if text is None:
+                text = format_value(v)
+                if len(_SETS) < _SETS_MAX:
+                    _SETS[v] = text
+            out.append((k, text))
         else:
             out.append((k, format_value(v, rate=k in rates)))
     return tuple(out)
@@ -93,20 +101,12 @@ def cap_events_fast(caps: tuple[CapRow, ...], requested: int, amount: int) -> li
             a = granted
         else:
             a = money_of(after)
-        # the fields as CapEvent's __init__ sets them, without its converter: `earlier`
-        # is an Earlier already
-        ev = _new(CapEvent)
-        _set(ev, "cap", cap.text)
-        _set(ev, "scope", "this claim" if scope is None else describe_scope(scope, year))
-        _set(ev, "limit", _limit(limit)[0])
-        _set(ev, "used_before", money_of(used) if used else _ZERO)
-        _set(ev, "requested", asked)
-        _set(ev, "granted", granted)
-        _set(ev, "binding", after < before)
-        _set(ev, "earlier", NO_EARLIER if log is None or not stop else Earlier(log, stop))
-        _set(ev, "note", None)
-        _set(ev, "before", b)
-        _set(ev, "after", a)
+        where = "this claim" if scope is None else describe_scope(scope, year)
+        earlier = NO_EARLIER if log is None or not stop else Earlier(log, stop)
+        used_m = money(used) if used else _ZERO
+        ev = cap_event(
+            cap.text, where, _limit(limit)[0], used_m, asked, granted, after < before, earlier, b, a
+        )
         events.append(ev)
     return events
 
@@ -129,5 +129,5 @@ def cap_steps_fast(
             line += (
                 f"; binds: cut {cn_text(before - after)} ({cn_text(before)} to {cn_text(after)})"
             )
-        append(Step("cap", line, after >= before))
+        append(step("cap", line, after >= before))
     return tuple(events)
