@@ -19,16 +19,17 @@ same, field for field, text for text.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Container
+from collections.abc import Callable, Container, Mapping
 from typing import Any
 
 import attrs
 
 from ... import syntax as s
 from ...decisions import Decision, Step
+from ...instances import Instance
 from ...model import CheckedPolicy
 from ...runtime.money import Money, cn_text
-from ...runtime.values import Undecided, format_value
+from ...runtime.values import Undecided, Unknown, Value, format_value
 from .compile import CompiledProvision, Env
 from .explained import _ALL_OPERANDS, _NAMES, condition_facts, steps_held
 from .rows_caps import cap_steps_fast, fact_texts, money_of
@@ -36,6 +37,7 @@ from .trusted import step
 
 __all__ = ["PaidPlan", "fixed_reads", "paid_decision", "paid_plan"]
 
+_ABSENT = object()
 _RUN_FIXED = frozenset({"parameter", "assumption", "member"})
 
 
@@ -147,36 +149,57 @@ def paid_plan(
     )
 
 
+def _read(chain: Mapping[str, Instance], reads: tuple[tuple[str, str], ...]) -> dict[str, Value]:
+    """What :meth:`Env.fact <policyrules.exprs.Env.fact>` records in ``Env.reads`` when it
+    reads each fact of ``reads`` from the subject ``chain`` (the values of an Env made
+    for the subject, without the Env)."""
+    out: dict[str, Value] = {}
+    for entity, name in reads:
+        inst = chain.get(entity)
+        if inst is None:
+            continue  # Env.fact records nothing then
+        key = f"{entity}.{name}"
+        value = inst.id if name == "id" else inst.values.get(name, _ABSENT)
+        out[key] = Unknown(frozenset({key})) if value is _ABSENT else value
+    return out
+
+
 def paid_decision(
     plan: PaidPlan,
     cp: CompiledProvision,
-    env: Env,
+    inst: Instance,
+    make_env: Callable[[], Env],
     row: tuple[Any, ...],
     rates: Container[str],
     assumed_of: Callable[[set[str], bool], tuple[tuple[str, str], ...]],
     params: tuple[tuple[str, str], ...],
 ) -> Decision | None:
-    """The decision of the paid ``row`` of ``cp`` (``env``: its subject's, not read yet);
-    ``rates`` names the facts that are rates, ``assumed_of(used, False)`` gives the
-    assumptions' texts, ``params`` the parameters'.  ``None``: the amount's closure noted
-    a line (the general way writes it)."""
+    """The decision of the paid ``row`` of ``cp`` for ``inst`` (``make_env()``: a new Env
+    of its subject, made only where the amount's closure runs); ``rates`` names the facts
+    that are rates, ``assumed_of(used, False)`` gives the assumptions' texts, ``params``
+    the parameters'.  ``None``: the general way makes it (the amount's closure noted a
+    line)."""
     amount, kind, caps, before, requested = row[4], row[5], row[6], row[7], row[8]
-    used = env.used_assumptions
-    used |= row[12]
-    used |= plan.assumed
-    fact = env.fact
-    for entity, name in plan.reads:
-        fact(entity, name)
-    trace = list(plan.steps)
-    if row[11] is not None:
-        trace.insert(0, row[11])
+    used = row[12] | plan.assumed
     if plan.amount_fact is not None:
-        value = env.reads[plan.amount_fact]
+        reads = _read(inst.chain(), plan.reads)
+        value = reads.get(plan.amount_fact)
+        if value is None:
+            return None
     else:
+        env = make_env()
+        env.used_assumptions |= used
+        fact = env.fact
+        for entity, name in plan.reads:
+            fact(entity, name)
         assert cp.amount is not None
         value = cp.amount(env)
         if env.notes:
             return None
+        reads, used = env.reads, env.used_assumptions
+    trace = list(plan.steps)
+    if row[11] is not None:
+        trace.insert(0, row[11])
     if type(value) is Money:
         said = cn_text(value.fen)
         below = value.fen < 0
@@ -203,7 +226,7 @@ def paid_decision(
     return Decision(
         subject="/".join([i for _, i in row[2]]),
         status=row[3],
-        facts=fact_texts(env.reads, rates),
+        facts=fact_texts(reads, rates),
         assumptions=assumed_of(used, False),
         parameters=params,
         trace=tuple(trace),

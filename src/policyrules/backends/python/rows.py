@@ -235,15 +235,22 @@ class Rows:
         if static is None:
             static = self._static[info.id] = self._provision_fields(cp)
         plan = self._paid.get(info.id, False)
-        env = self.env(cp, inst)
         if plan is False:
-            plan = self._paid[info.id] = paid_plan(cp, self.checked, env, static)
+            plan = self._paid[info.id] = paid_plan(cp, self.checked, self.env(cp, inst), static)
         if plan is not None:
-            texts = self._parameter_texts(info)
-            made = paid_decision(plan, cp, env, row, self.rate_facts, self._assumed_texts, texts)
+            made = paid_decision(
+                plan,
+                cp,
+                inst,
+                lambda: self.env(cp, inst),
+                row,
+                self.rate_facts,
+                self._assumed_texts,
+                self._parameter_texts(info),
+            )
             if made is not None:
                 return made
-            env = self.env(cp, inst)
+        env = self.env(cp, inst)
         held = self._held.get(cp.info.id)
         if held is None:
             held = self._held[cp.info.id] = (steps_held(cp), condition_facts(cp, self.checked))
