@@ -125,19 +125,19 @@ def paid_plan(
     if scratch.notes:
         return None
     reads = dict.fromkeys(facts)
-    for key in scratch.reads:
-        entity, name = key.split(".", 1)
+    for read in scratch.reads:
+        entity, name = read.split(".", 1)
         reads[(entity, name)] = None
     info = cp.info
     node = info.amount.expr if info.amount is not None else None
     if node is None and info.decided is not None:
         node = s.Name((info.decided.fact,))
-    key = None
+    key: str | None = None
     if isinstance(node, s.Name):
         r = policy.resolve(node.parts, info.subject)
         if r is not None and r.kind == "fact":
             key = f"{r.entity or ''}.{r.name}"
-    if key not in scratch.reads:
+    if key is not None and key not in scratch.reads:
         key = None  # not read as the closure reads it: the closure runs
     return PaidPlan(
         static,
@@ -230,7 +230,7 @@ def paid_decision(
         assumptions=assumed_of(used, False),
         parameters=params,
         trace=tuple(trace),
-        amount=money_of(amount),
+        amount=events[-1].granted if events else money_of(amount),
         amount_kind=kind,
         caps=events,
         granted_before=money_of(before) if before else None,

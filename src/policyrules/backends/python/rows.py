@@ -169,10 +169,11 @@ class Rows:
             self._assumed[key] = assumed
         extra: dict[str, Any] = {}
         if amount is not None:
+            events = cap_events(caps, requested, amount)
             extra = {
-                "amount": money_of(amount),
+                "amount": events[-1].granted if events else money_of(amount),
                 "amount_kind": kind,
-                "caps": cap_events(caps, requested, amount),
+                "caps": events,
                 "granted_before": money_of(before) if before else None,
             }
         elif status == "eligible":
@@ -234,8 +235,9 @@ class Rows:
         static = self._static.get(info.id)
         if static is None:
             static = self._static[info.id] = self._provision_fields(cp)
-        plan = self._paid.get(info.id, False)
-        if plan is False:
+        if info.id in self._paid:
+            plan = self._paid[info.id]
+        else:
             plan = self._paid[info.id] = paid_plan(cp, self.checked, self.env(cp, inst), static)
         if plan is not None:
             made = paid_decision(

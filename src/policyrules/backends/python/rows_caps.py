@@ -31,11 +31,9 @@ Path = tuple[tuple[str, str], ...]
 CapRow = tuple[CompiledCap, Path | None, int | None, int, int, ClaimLog | None, int, int, int]
 
 
-def money_of(fen: int) -> Money:
-    """``Money(fen)`` for an int the evaluator computed: the same value, without the
-    check of ``__init__`` (it is an int)."""
-    return money(fen)
-
+# ``Money(fen)`` for an int the evaluator computed: the same value, without the check of
+# ``__init__`` (it is an int).
+money_of = money
 
 _ZERO = money_of(0)
 # A limit's Money and text, by its fen: a policy writes few limits.  Bounded.
