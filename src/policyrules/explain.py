@@ -96,13 +96,14 @@ def _cap_text(ev: CapEvent) -> str:
 
 
 # The lines a provision's decisions share (its heading by status, its provision line, its
-# quote), each made once: a look-up is cheaper than an f-string, and a line kept is one
-# whose hash and safety (printable_lines) are known.  Bounded.
-_SHARED: dict[tuple[str | None, ...], str] = {}
+# quote; the parameters and assumptions of an evaluation), each made once: a look-up is
+# cheaper than an f-string, and a line kept is one whose hash and safety
+# (printable_lines) are known.  Bounded.
+_SHARED: dict[tuple[Any, ...], str] = {}
 _SHARED_MAX = 4096
 
 
-def _shared(key: tuple[str | None, ...], d: Decision) -> str:
+def _shared(key: tuple[Any, ...], d: Decision) -> str:
     line = _SHARED.get(key)
     if line is None:
         what = key[0]
@@ -112,6 +113,9 @@ def _shared(key: tuple[str | None, ...], d: Decision) -> str:
             line += f" · {d.title}" if d.title else ""
         elif what == "provision":
             line = f"  provision: {d.provision} ({d.kind})"
+        elif what in ("parameters", "assumptions"):
+            pairs: Any = key[1]  # the decision's parameters or assumptions, (name, text)
+            line = f"  {what}: " + "; ".join([f"{k} = {v}" for k, v in pairs])
         else:
             line = f"  text: 「{key[1]}」"
         if len(_SHARED) < _SHARED_MAX:
@@ -154,9 +158,9 @@ def decision_text(d: Decision, *, verbose: bool = False) -> str:
         said = "; ".join([f"{k} = {v.replace(NONE_TEXT, NONE_EN)}" for k, v in d.facts])
         lines.append("  facts: " + said)
     if d.parameters:
-        lines.append("  parameters: " + "; ".join([f"{k} = {v}" for k, v in d.parameters]))
+        lines.append(_shared(("parameters", d.parameters), d))
     if d.assumptions:
-        lines.append("  assumptions: " + "; ".join([f"{k} = {v}" for k, v in d.assumptions]))
+        lines.append(_shared(("assumptions", d.assumptions), d))
     if verbose:
         lines.append("  trace:")
         for st in d.trace:
