@@ -10,7 +10,9 @@ award already paid, the step saying natural order served it) and the rest is com
 again, by the same closures the general way runs, from the facts (which do not change): the
 condition steps and reasons, the facts read, the amount and its steps.  A paid award's
 conditions held, so their steps are made once per provision and the facts they read are
-read directly where their syntax fixes which (:mod:`.explained`).
+read directly where their syntax fixes which (:mod:`.explained`); where the amount's and
+the caps' reads are fixed for the whole evaluation too, its decision is made from a plan
+learnt once per provision, without running their closures again (:mod:`.paid`).
 """
 
 from __future__ import annotations
@@ -66,10 +68,6 @@ Row = tuple[
 
 # A grant: provision, path, amount (fen), year.
 GrantRow = tuple[str, Path, int, int | None]
-
-_new = object.__new__
-_set = object.__setattr__
-
 
 def grant_of(row: GrantRow | Grant) -> Grant:
     """The :class:`Grant` of a grant row (a grant is returned as it is)."""
