@@ -69,6 +69,7 @@ Row = tuple[
 # A grant: provision, path, amount (fen), year.
 GrantRow = tuple[str, Path, int, int | None]
 
+
 def grant_of(row: GrantRow | Grant) -> Grant:
     """The :class:`Grant` of a grant row (a grant is returned as it is)."""
     if isinstance(row, Grant):
