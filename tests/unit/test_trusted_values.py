@@ -1,0 +1,52 @@
+"""The evaluator's constructors without checks (``backends/python/trusted.py``) make values
+equal, field for field, to the ones ``__init__`` makes, and know every field of the classes
+they fill: a field added to ``Money``, ``Step`` or ``CapEvent`` fails here until
+``trusted.py`` sets it too."""
+
+from __future__ import annotations
+
+import attrs
+from hypothesis import given
+from hypothesis import strategies as st
+
+from policyrules.backends.python import trusted
+from policyrules.decisions import CapEvent, Step
+from policyrules.runtime.ledger import NO_EARLIER, Earlier
+from policyrules.runtime.money import Money
+
+FEN = st.integers(min_value=-(10**15), max_value=10**15)
+
+
+def test_the_fields_trusted_fills_are_all_the_fields() -> None:
+    assert [f.name for f in attrs.fields(Money)] == ["fen"]
+    assert [f.name for f in attrs.fields(Step)] == ["kind", "text", "ok"]
+    assert [f.name for f in attrs.fields(CapEvent)] == [
+        "cap", "scope", "limit", "used_before", "requested", "granted", "binding",
+        "earlier", "note", "before", "after",
+    ]  # fmt: skip
+
+
+@given(FEN)
+def test_money_equals_the_checked_constructor(fen: int) -> None:
+    made = trusted.money(fen)
+    assert made == Money(fen)
+    assert made.fen == fen
+    assert hash(made) == hash(Money(fen))
+
+
+@given(st.text(max_size=5), st.text(max_size=20), st.sampled_from([True, False, None]))
+def test_step_equals_the_checked_constructor(kind: str, text: str, ok: bool | None) -> None:
+    assert trusted.step(kind, text, ok) == Step(kind, text, ok)
+
+
+@given(FEN, FEN, FEN, FEN, st.booleans())
+def test_cap_event_equals_the_checked_constructor(
+    limit: int, used: int, requested: int, granted: int, binding: bool
+) -> None:
+    m = Money
+    args = ("firm_year", "f1 2026", m(limit), m(used), m(requested), m(granted), binding)
+    earlier: Earlier = Earlier.of([("f1/P1", m(abs(used)))])
+    fast = trusted.cap_event(*args, earlier, m(requested), m(granted))
+    slow = CapEvent(*args, earlier, None, m(requested), m(granted))
+    assert fast == slow
+    assert trusted.cap_event(*args, NO_EARLIER, m(1), m(0)).note is None
