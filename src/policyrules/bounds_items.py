@@ -17,6 +17,7 @@ from .bounds import Limits, Refused
 __all__ = ["check_items", "may_exceed", "too_many"]
 
 _KINDS = (dict, list)
+_KINDS_SET = frozenset(_KINDS)
 
 
 def may_exceed(separators: int, limits: Limits) -> bool:
@@ -58,7 +59,8 @@ def check_items(data: Any, limits: Limits) -> None:
                 kids = value
             else:
                 kids = value.values()
-            below += [v for v in kids if type(v) is dict or type(v) is list]
+            if not _KINDS_SET.isdisjoint(map(type, kids)):  # (a list of scalars: no walk)
+                below += [v for v in kids if type(v) is dict or type(v) is list]
         level = below
 
 
