@@ -38,13 +38,15 @@ class Limits:
     ``max_bytes`` (default 64 MiB) bounds the file's size, ``max_depth`` (default 100) how
     deeply its mappings and lists nest, ``max_nodes`` (default 1,000,000) how many values
     YAML aliases may expand the document to (a file may always hold as many values as it
-    has bytes).  :meth:`from_env` reads ``POLICYRULES_MAX_INPUT_MB`` and
-    ``POLICYRULES_MAX_DEPTH``.
+    has bytes), ``max_items`` (default 1,000,000) how many items one list may hold.
+    :meth:`from_env` reads ``POLICYRULES_MAX_INPUT_MB``, ``POLICYRULES_MAX_DEPTH`` and
+    ``POLICYRULES_MAX_ITEMS``.
     """
 
     max_bytes: int = 64 * 2**20
     max_depth: int = 100
     max_nodes: int = 1_000_000
+    max_items: int = 1_000_000
 
     @classmethod
     def from_env(cls) -> Limits:
@@ -53,6 +55,7 @@ class Limits:
         for var, field, scale in (
             ("POLICYRULES_MAX_INPUT_MB", "max_bytes", 2**20),
             ("POLICYRULES_MAX_DEPTH", "max_depth", 1),
+            ("POLICYRULES_MAX_ITEMS", "max_items", 1),
         ):
             raw = os.environ.get(var)
             if raw is None:

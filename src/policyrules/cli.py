@@ -85,6 +85,8 @@ def _limits(args: argparse.Namespace) -> Limits:
         limits = attrs.evolve(limits, max_bytes=args.max_input_mb * 2**20)
     if args.max_depth is not None:
         limits = attrs.evolve(limits, max_depth=args.max_depth)
+    if args.max_items is not None:
+        limits = attrs.evolve(limits, max_items=args.max_items)
     return limits
 
 
@@ -379,6 +381,13 @@ def _parser() -> argparse.ArgumentParser:
             type=_positive,
             metavar="N",
             help="refuse data nested deeper than this (default 100, or POLICYRULES_MAX_DEPTH)",
+        )
+        q.add_argument(
+            "--max-items",
+            type=_positive,
+            metavar="N",
+            help="refuse a list of more items than this (default 1000000, "
+            "or POLICYRULES_MAX_ITEMS)",
         )
 
     def lang_option(q: argparse.ArgumentParser) -> None:

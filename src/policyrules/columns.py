@@ -33,7 +33,7 @@ from itertools import chain, compress, count, repeat
 from operator import add, is_, is_not, not_, setitem
 from typing import Any, NamedTuple
 
-from .converters import Columnar, Converter, Keeps, id_converter
+from .converters import Columnar, Converter, Keeps, ListConverter, id_converter
 from .instances import Facts, Instance, many_instances
 from .model import CheckedPolicy, EntityInfo
 from .reading import JsonNumeral, YamlNumeral, spelled
@@ -311,10 +311,13 @@ def _spelled(read: Converter) -> Converter:
 
 
 def _spelled_items(read: Converter) -> Converter:
-    """``read`` of a list of ints as the list of their spellings' ``JsonNumeral``."""
+    """``read`` of a list of ints as the list of their spellings' ``JsonNumeral`` (a long
+    list of money or numbers: the ints read at once, as their spellings would be)."""
+    direct = read.of_json_ints if isinstance(read, ListConverter) else None
 
     def read_ints(v: list[int]) -> Value:
-        return read(list(map(JsonNumeral, v)))
+        made = None if direct is None else direct(v)
+        return read(list(map(JsonNumeral, v))) if made is None else made
 
     return read_ints
 

@@ -40,6 +40,16 @@ from typing import Any
 
 from . import types as t
 from .convert_currency import CurrencyRefused, read_exchange, read_foreign
+from .convert_patterns import (
+    CONTROL,
+    DATE_PATTERN,
+    DURATION_NUMBER,
+    ID_PATTERN,
+    MONEY_PATTERN,
+    NUMBER_PATTERN,
+    rate_pattern,
+    rate_regex,
+)
 from .errors import did_you_mean
 from .model import CheckedPolicy, TierRow
 from .reading import Numeral, YamlNumeral
@@ -47,8 +57,11 @@ from .runtime.money import Money, format_rate, parse_rate
 from .runtime.values import NONE, Duration, Value
 
 __all__ = [
+    "DATE_PATTERN",
     "ID_PATTERN",
+    "MONEY_PATTERN",
     "NONE_WORD",
+    "NUMBER_PATTERN",
     "ValueRefused",
     "convert_id",
     "convert_value",
@@ -73,30 +86,11 @@ _MAX_DIGITS = 40  # as for money amounts and for the numbers of a .rule file
 _MONEY_MAX = 10**37  # 元, as for money text
 
 
-def _whole(max_digits: int) -> str:
-    """A regex for whole numbers of at most ``max_digits`` digits, without leading zeros,
-    written plainly or with thousands commas (``12,345``)."""
-    alts = [f"0|[1-9][0-9]{{0,{max_digits - 1}}}"]
-    for groups in range(1, (max_digits - 1) // 3 + 1):
-        first = min(3, max_digits - 3 * groups)
-        alts.append(f"[1-9][0-9]{{0,{first - 1}}}(?:,[0-9]{{3}}){{{groups}}}")
-    return "(?:" + "|".join(alts) + ")"
-
-
 _PLAIN_DECIMAL = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?", re.ASCII)
-# Money as text: whole fen, and as many digits as Money holds (37 of 元, 33 of 万, 29 of 亿).
-MONEY_PATTERN = (
-    rf"^(?:{_whole(37)}(?:\.[0-9]{{1,2}}0*)?(?: ?元)?"
-    rf"|{_whole(33)}(?:\.[0-9]{{1,6}}0*)? ?万元?"
-    rf"|{_whole(29)}(?:\.[0-9]{{1,10}}0*)? ?亿元?)$"
-)
-DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
-# A number as text (exact, e.g. beyond a float's digits): a plain decimal, at most 40 digits
-# before the point, as `_bounded` allows.
-NUMBER_PATTERN = r"^-?(?:0|[1-9][0-9]{0,39})(?:\.[0-9]+)?$"
 _NUMBER_TEXT = re.compile(NUMBER_PATTERN, re.ASCII)
 _MONEY_RE = re.compile(MONEY_PATTERN, re.ASCII)
 _DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)  # whole text, as format: date
+_DURATION_NUMBER = DURATION_NUMBER
 _ENUMS: dict[tuple[int, str], tuple[CheckedPolicy, tuple[str, ...]]] = {}
 
 
@@ -111,36 +105,6 @@ def enum_members(policy: CheckedPolicy, name: str) -> tuple[str, ...]:
         _ENUMS.clear()
     _ENUMS[id(policy), name] = (policy, members)
     return members
-
-
-_DURATION_NUMBER = r"(?:0|[1-9][0-9]{0,39})(?:\.[0-9]+)?"
-
-
-def _below(n: int) -> str:
-    """A regex for the whole numbers 0 .. n-1 written without leading zeros (n >= 1)."""
-    digits = str(n - 1)
-    size = len(digits)
-    alts = []
-    if size > 1:
-        alts += ["0", "[1-9]" + (f"[0-9]{{0,{size - 2}}}" if size > 2 else "")]
-    for i in range(size):
-        lo = 1 if i == 0 and size > 1 else 0
-        hi = int(digits[i]) - 1
-        if hi >= lo:
-            alts.append(digits[:i] + f"[{lo}-{hi}]" + "[0-9]" * (size - i - 1))
-    alts.append(digits)
-    return "(?:" + "|".join(alts) + ")"
-
-
-def rate_pattern(bound_percent: int = 100) -> str:
-    """The regex of a rate ``"N%"`` from 0 % up to ``bound_percent`` % inclusive."""
-    return rf"^(?:{_below(bound_percent)}(?:\.[0-9]+)?|{bound_percent}(?:\.0+)?)%$"
-
-
-@functools.lru_cache(maxsize=64)
-def rate_regex(bound_percent: int = 100) -> re.Pattern[str]:
-    """:func:`rate_pattern` compiled (once per bound)."""
-    return re.compile(rate_pattern(bound_percent), re.ASCII)
 
 
 def _bound_percent(typ: t.Type) -> int:
@@ -217,12 +181,6 @@ def _numeral(v: Numeral, what: str) -> Decimal:
 
 
 _WHOLE_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]{0,17})", re.ASCII)
-# An id holds something besides whitespace and no control character.  Written with explicit
-# classes (no ``\s``, no ``$`` before a control character) so the JSON Schema's ``pattern``
-# means the same in Python's ``re`` and in ECMA 262 regexes.
-_CONTROL = r"\x00-\x1f\x7f-\x9f"
-_SPACE = r" \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
-ID_PATTERN = rf"^(?![\s\S]*[{_CONTROL}])(?![{_SPACE}]*$)"
 _ID_OK = re.compile(ID_PATTERN)
 
 
@@ -232,7 +190,7 @@ def convert_id(v: Any) -> str:
     and for text with a control character (it would print as something else)."""
     if isinstance(v, str):
         if not _ID_OK.search(v):
-            what = "a control character" if re.search(f"[{_CONTROL}]", v) else "no text"
+            what = "a control character" if re.search(f"[{CONTROL}]", v) else "no text"
             raise ValueRefused(
                 f"an id is non-empty text without control characters; {v!r} has {what}",
                 hint="give each item the id it has in its own system, e.g. `id: P1`",

@@ -16,8 +16,6 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from decimal import Decimal
-from itertools import repeat
-from operator import mul
 from typing import Any
 
 import attrs
@@ -32,12 +30,22 @@ from .convert import (
     enum_members,
     rate_regex,
 )
+from .converters_lists import FEN_PER_UNIT, LONG, bulk, json_ints, money_texts
 from .model import CheckedPolicy
 from .reading import JsonNumeral, YamlNumeral
-from .runtime.money import Money, _of_fen, parse_rate
+from .runtime.money import _of_fen, parse_rate
 from .runtime.values import NONE, Value
 
-__all__ = ["Columnar", "Converter", "Keeps", "columnar", "converter", "id_converter", "keeps"]
+__all__ = [
+    "Columnar",
+    "Converter",
+    "Keeps",
+    "ListConverter",
+    "columnar",
+    "converter",
+    "id_converter",
+    "keeps",
+]
 
 Converter = Callable[[Any], Value]
 Keeps = Callable[[list[Any], set[type]], bool]
@@ -55,9 +63,8 @@ _MONEY_TEXT = re.compile(
 )
 _DECIMAL = re.compile(r"-?(?:0|[1-9][0-9]{0,38})(?:\.[0-9]+)?", re.ASCII)  # < 10^39
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
-_FEN_PER_UNIT = {None: 100, "元": 100, "万": 10**6, "万元": 10**6, "亿": 10**10, "亿元": 10**10}
+_FEN_PER_UNIT = FEN_PER_UNIT
 _NUMERALS = (JsonNumeral, YamlNumeral)
-_new = object.__new__
 
 
 _ID_OK = re.compile(ID_PATTERN).search
@@ -110,7 +117,7 @@ def converter(typ: t.Type, policy: CheckedPolicy) -> Converter:
     if kind == "rate":
         return _rate(slow, rate_regex(100 if typ.bound is None else typ.bound))
     if kind in ("set", "list"):
-        return _sequence(slow, converter(typ.element or t.ANY, policy), kind == "set")
+        return ListConverter(typ, policy)
     return slow
 
 
@@ -143,32 +150,7 @@ def columnar(typ: t.Type, policy: CheckedPolicy) -> Columnar | None:
     """For money facts (not stated none), a reader of a column of amounts written as whole
     numbers of one unit (``"1000万元"``, ``"25元"``), each read as :func:`converter` reads
     it but all at once; ``None`` for other types."""
-    return _money_column if typ.kind == "money" and not typ.nullable else None
-
-
-# Longer units first: a value ending in 万元 also ends in 元 (its number then holds 万 and
-# is not all digits).
-_UNITS = sorted((u for u in _FEN_PER_UNIT if u is not None), key=len, reverse=True)
-assert Money.__attrs_attrs__.fen.converter is None  # only the validator is bypassed
-_SET_FEN = Money.__dict__["fen"].__set__
-
-
-def _money_column(column: list[str]) -> list[Value] | None:
-    # Each value matches _MONEY_TEXT with no fraction and no space, its number at most 18
-    # digits (so _check_fen holds): money() reads it as int(number) * fen per unit.
-    unit = next((u for u in _UNITS if column[0].endswith(u)), None)
-    if unit is None or not all(map(str.endswith, column, repeat(unit))):
-        return None
-    numbers = list(map(str.removesuffix, column, repeat(unit)))
-    digits = "".join(numbers)
-    if not (digits.isascii() and digits.isdigit()):
-        return None
-    sizes = set(map(len, numbers))
-    if min(sizes) < 1 or max(sizes) > 18 or any(map(str.startswith, numbers, repeat("0"))):
-        return None  # no number, too long, or a leading zero (0万元 is read one by one)
-    made: list[Value] = list(map(_new, repeat(Money, len(numbers))))
-    list(map(_SET_FEN, made, map(mul, map(int, numbers), repeat(_FEN_PER_UNIT[unit]))))
-    return made
+    return money_texts if typ.kind == "money" and not typ.nullable else None
 
 
 def _all_text(column: list[Any], kinds: set[type]) -> bool:
@@ -238,14 +220,40 @@ def _rate(slow: Converter, pattern: re.Pattern[str]) -> Converter:
     return rate
 
 
-def _sequence(slow: Converter, element: Converter, is_set: bool) -> Converter:
-    def sequence(v: Any) -> Value:
-        if type(v) is not list:
-            return slow(v)
-        try:
-            items = [element(x) for x in v]
-        except ValueRefused:  # refused again below, with the item's index
-            return slow(v)
-        return frozenset(items) if is_set else tuple(items)
+class ListConverter:
+    """The converter of a list or set fact (a :data:`Converter`): a list of many items all
+    of one type is read at once where its element type allows
+    (:mod:`policyrules.converters_lists`), else item by item."""
 
-    return sequence
+    __slots__ = ("element", "is_set", "slow", "whole", "whole_ints")
+
+    def __init__(self, typ: t.Type, policy: CheckedPolicy) -> None:
+        element = typ.element or t.ANY
+        self.slow: Converter = lambda v: convert_value(v, typ, policy)
+        self.element = converter(element, policy)
+        self.is_set = typ.kind == "set"
+        self.whole = bulk(element, policy)
+        self.whole_ints = json_ints(element)
+
+    def __call__(self, v: Any) -> Value:
+        if type(v) is not list:
+            return self.slow(v)
+        if self.whole is not None and len(v) >= LONG:
+            kinds = set(map(type, v))
+            made = self.whole(v, kinds.pop()) if len(kinds) == 1 else None
+            if made is not None:
+                return frozenset(made) if self.is_set else tuple(made)
+        try:
+            items = list(map(self.element, v))
+        except ValueRefused:  # refused again below, with the item's index
+            return self.slow(v)
+        return frozenset(items) if self.is_set else tuple(items)
+
+    def of_json_ints(self, v: list[int]) -> Value | None:
+        """What this converter returns for the ``JsonNumeral`` spellings of the ints ``v``
+        (JSON integers), read from the ints themselves where that is the same; ``None``
+        where it is not known to be (the spellings are then to be read)."""
+        made = None if self.whole_ints is None or len(v) < LONG else self.whole_ints(v, int)
+        if made is None:
+            return None
+        return frozenset(made) if self.is_set else tuple(made)

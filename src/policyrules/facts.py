@@ -17,6 +17,8 @@ from typing import Any
 
 import attrs
 
+from .bounds import Refused
+from .bounds_items import check_items, may_exceed
 from .columns import Doubt, Shape, Tally, read_columns
 from .convert import ValueRefused, convert_value, kind_of
 from .convert_schema import ID_SCHEMA, type_schema
@@ -254,7 +256,7 @@ def read_facts_source(
     raw = read_bytes(path, limits) if raw is None else raw
     if Path(path).suffix.lower() == ".json":
         quick = decode_json_unchecked(raw)
-        if quick is not None and type(quick[0]) is dict:
+        if quick is not None and type(quick[0]) is dict and _within_items(quick[0], raw, limits):
             data, colons = quick
             tally = Tally(len(data), 1)
             for key in _TOP_KEYS:
@@ -274,6 +276,17 @@ def read_facts_source(
                     return _decoded(raw, str(path)), facts
     text, data = read_data(path, limits, raw=raw)
     return repeat(text).__next__, read_facts(policy, data, str(path), text)
+
+
+def _within_items(data: Any, raw: bytes, limits: Limits) -> bool:
+    """Whether no list in ``data`` (decoded from ``raw``) is longer than the bound (if one
+    is, the file is read again by the rule, which reports it: E342)."""
+    try:
+        if may_exceed(raw.count(b","), limits):
+            check_items(data, limits)
+    except Refused:
+        return False
+    return True
 
 
 def _decoded(raw: bytes, name: str) -> Callable[[], str]:

@@ -21,11 +21,12 @@ command line:
 - Merge keys (``<<: *base``) work as in ``yaml.safe_load``; a key written twice in one
   mapping is refused (a key next to a merge overrides the merged one, as YAML says).
 - **Bounds** (:class:`Limits`, overridable): a file larger than 64 MiB, data nested deeper than
-  100 levels, or aliases that expand the document beyond ``max(1,000,000, its size in
-  bytes)`` values are refused with a located one-line error, in time and memory proportional
-  to the file.  Override them in Python (``Limits(max_bytes=..., max_depth=...)``), on the
-  command line (``--max-input-mb``, ``--max-depth``) or with the environment variables
-  ``POLICYRULES_MAX_INPUT_MB`` and ``POLICYRULES_MAX_DEPTH``.
+  100 levels, a list of more than 1,000,000 items (E342), or aliases that expand the
+  document beyond ``max(1,000,000, its size in bytes)`` values are refused with a located
+  one-line error, in time and memory proportional to the file.  Override them in Python
+  (``Limits(max_bytes=..., max_depth=..., max_items=...)``), on the command line
+  (``--max-input-mb``, ``--max-depth``, ``--max-items``) or with the environment variables
+  ``POLICYRULES_MAX_INPUT_MB``, ``POLICYRULES_MAX_DEPTH`` and ``POLICYRULES_MAX_ITEMS``.
 
 Positions (line and column) are computed only when an error is reported
 (``policyrules.positions.Places``).
@@ -52,6 +53,7 @@ from .positions import (
     place,
     yaml_deepest,
 )
+from .positions_stream import stream_place
 from .reading_json import DuplicateKey, decode_json_unchecked, json_pairs, load_json, spelled
 from .reading_yaml import YAML_NUMBER, JsonNumeral, Numeral, NumeralDumper, YamlNumeral, load_yaml
 
@@ -186,7 +188,13 @@ def parse_text(
                 return load_json(text, limits, raw)
             return load_yaml(text, limits)
     except Refused as exc:
-        at = place(exc.where) if isinstance(exc.where, yaml.Node) else Places(text).get(exc.where)
+        at: tuple[int, int, int] | None
+        if isinstance(exc.where, yaml.Node):
+            at = place(exc.where)
+        elif exc.code == "E342":  # a list too long to compose the document around it
+            at = stream_place(text, exc.where)
+        else:
+            at = Places(text).get(exc.where)
         d = Diagnostic(exc.code, exc.message, _span(file, at), hint=exc.hint)
         raise FactsError(d, sources=sources) from None
     except RecursionError:

@@ -17,6 +17,7 @@ from typing import Any
 import msgspec
 
 from .bounds import Limits, check_json_depth, json_skeleton
+from .bounds_items import check_items, may_exceed
 from .reading_yaml import JsonNumeral
 
 __all__ = ["DuplicateKey", "decode_json_unchecked", "json_pairs", "load_json", "spelled"]
@@ -122,5 +123,8 @@ def json_pairs(raw: bytes) -> int:
 
 def load_json(text: str, limits: Limits, raw: bytes | None) -> Any:
     data = _JSON.decode(text)
-    check_json_depth(text.encode("utf-8", "surrogatepass") if raw is None else raw, data, limits)
+    raw = text.encode("utf-8", "surrogatepass") if raw is None else raw
+    check_json_depth(raw, data, limits)
+    if may_exceed(raw.count(b","), limits):
+        check_items(data, limits)
     return data

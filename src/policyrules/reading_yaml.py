@@ -17,6 +17,7 @@ import yaml
 import yaml.constructor
 
 from .bounds import Limits, check_depth, measure_nodes
+from .bounds_items import check_items, may_exceed
 from .positions import MERGE_TAG
 
 __all__ = [
@@ -166,9 +167,12 @@ def load_yaml(text: str, limits: Limits) -> Any:
             return None
         if "*" in text:  # aliases: measure the expanded graph before building anything
             measure_nodes(root, limits, max(limits.max_nodes, len(text)))
-            return loader.construct_document(root)
-        data = loader.construct_document(root)
+            data = loader.construct_document(root)
+        else:
+            data = loader.construct_document(root)
+            check_depth(data, limits)
     finally:
         loader.dispose()
-    check_depth(data, limits)
+    if may_exceed(text.count(",") + text.count("\n"), limits):
+        check_items(data, limits)
     return data

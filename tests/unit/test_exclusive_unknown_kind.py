@@ -6,51 +6,29 @@ and nothing is granted until the cap is given."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 import policyrules
+from open_cap_rule import P1, load_rule, open_cap_rule
 from policyrules.runtime.money import Money
 
-RULE = """\
-entity project "项目"
-  list projects
-  fact cost: money
-  fact approved_on: date
-  fact recognised: bool
-
-document d "测试"
-  issued 2024-01-01
-  valid from 2024-01-01
-
-clause 1 "一"
-  quote "q"
-  parameter project_cap: money "单个项目上限，待实施细则确定"
-  exclusive a, b among project keep highest
-
-  award a "甲（分两年拨付）"
-    for each project
-    eligible when approved_on in force
-    amount 10% × cost
-    cap project_cap per project
-    paid over 2 years from approved_on: 50%, 50% remainder last
-
+RULE = open_cap_rule(
+    facts="  fact recognised: bool\n",
+    group="  exclusive a, b among project keep highest\n",
+    awards="""
   award b "乙"
     for each project
     eligible when approved_on in force and recognised
     amount 20% × cost
-"""
+""",
+)
 
-P1 = {"id": "P1", "cost": "1000 万元", "approved_on": "2024-03-01"}
 FACTS = {"projects": [{**P1, "recognised": True}]}
 
 
 @pytest.fixture(scope="module")
 def policy(tmp_path_factory: pytest.TempPathFactory) -> policyrules.Policy:
-    folder: Path = tmp_path_factory.mktemp("unknown_kind")
-    (folder / "t.rule").write_text(RULE, encoding="utf-8")
-    return policyrules.load(folder)
+    return load_rule(tmp_path_factory, "unknown_kind", RULE)
 
 
 def _by_award(result: policyrules.Result) -> dict[str, policyrules.Decision]:
