@@ -188,7 +188,7 @@ _POLICY = _policy()
 
 @settings(max_examples=40, deadline=None)
 @given(
-    paid=st.lists(st.integers(0, 200), min_size=0, max_size=2),
+    paid=st.lists(st.integers(0, 150), min_size=0, max_size=2),  # within the 300 万 cap
     investment=st.integers(0, 2000),
 )
 def test_paid_and_due_instalments_stay_within_the_entitlement(
@@ -213,3 +213,39 @@ def test_paid_and_due_instalments_stay_within_the_entitlement(
     before = sum(paid) * WAN
     now = sum(g.amount.fen for g in result.grants)
     assert before + now <= max(entitlement, before)
+
+
+def test_the_entitlement_cut_is_said_in_both_languages_and_json(policy: Policy) -> None:
+    """30% × 800 万 = 240 万; paid 225 万: 2028 is cut from 60 万 (25% × 240 万) to 15 万."""
+    r1 = {**R1, "investment": "800 万元"}
+    result = policy.evaluate(_facts(r1), ledger=LEDGER, as_of="2028-12-31")
+    assert (
+        "2028 (#3, 25%): 15 万元, due: granted now; cut from 60 万元 to what the entitlement"
+        in (result.explain(lang="en"))
+    )
+    assert "（应得总额扣除本项其他各期拨付后所余，由 60 万元 减至此数）" in result.explain(
+        lang="zh"
+    )
+    (d,) = [d for d in result.to_json()["decisions"] if d["provision"] == "t/2/research"]
+    assert d["schedule"][-1] | {"share": None} == {
+        "year": 2028,
+        "index": 3,
+        "status": "due",
+        "amount": "150000.00",
+        "share": None,
+        "cap": "entitlement",
+        "before": "600000.00",
+    }
+
+
+def test_a_due_year_that_grants_nothing_does_not_say_granted(policy: Policy) -> None:
+    """R1's investment is missing: its 2026 instalment is due but unknown and nothing is
+    granted; the text must not say 本次拨付 / granted now for it."""
+    r1 = {k: v for k, v in R1.items() if k != "investment"}
+    result = policy.evaluate(_facts(r1), as_of="2026-12-31")
+    assert result.grants == ()
+    en, zh = result.explain(lang="en"), result.explain(lang="zh")
+    assert "2026 (#1, 50%): unknown, due, not granted: its amount is not settled yet" in en
+    assert "granted now" not in en
+    assert "已到期，金额尚未确定，本次不拨付" in zh
+    assert "本次拨付" not in zh.replace("本次不拨付", "")
