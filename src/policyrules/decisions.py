@@ -16,7 +16,11 @@ from .decisions_exclusive import Exclusion
 from .runtime.ledger import NO_EARLIER, Earlier, as_earlier
 from .runtime.money import Money
 
-__all__ = ["CapEvent", "Decision", "Payment", "Step"]
+__all__ = ["ENTITLEMENT_CUT", "CapEvent", "Decision", "Payment", "Step"]
+
+ENTITLEMENT_CUT = "entitlement"
+"""The :attr:`Payment.cap` of an instalment cut to what the entitlement leaves after the
+schedule's other payments (the entitlement fell since they were paid): no cap of the rule."""
 
 
 @attrs.frozen
@@ -76,11 +80,14 @@ class Payment:
     status: str
     amount: Money | None
     share: str | None = None
-    cap: str | None = None  # the cap that cut it, as written
+    cap: str | None = None  # the cap that cut it, as written, or ENTITLEMENT_CUT
     before: Money | None = None  # its amount before that cap
     # False when no ``as_of`` was given: the year is shown as due, a forecast; recording
     # it in a ledger is refused (E427, :mod:`policyrules.ledger_dated`).
     dated: bool = True
+    # True when the year is due but nothing is granted: the amount is unknown or only a
+    # bound (a fact or a cap's limit missing, or a claim of an exclusive group that may lose).
+    held: bool = False
 
 
 @attrs.frozen

@@ -12,13 +12,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .decisions import Decision, Payment
+from .decisions import ENTITLEMENT_CUT, Decision, Payment
 from .runtime.values import format_value
-from .vocab import AMOUNT_KINDS, PAYMENT_STATUSES, PAYMENT_UNDATED
+from .vocab import AMOUNT_KINDS, PAYMENT_ENTITLEMENT, PAYMENT_STATUSES, PAYMENT_UNDATED
 
 __all__ = ["schedule_json", "schedule_lines_en", "schedule_lines_zh"]
 
-_STATUS_EN = {"paid": "paid before (ledger)", "due": "due: granted now", "future": "not yet due"}
+_STATUS_EN = {
+    "paid": "paid before (ledger)",
+    "due": "due: granted now",
+    "future": "not yet due",
+    "held": "due, not granted: its amount is not settled yet",
+}
 _UNDATED_EN = "forecast (no day given)"
 _HEADING_EN = (
     "  paid over time (no day given: every year is shown, nothing is due yet; "
@@ -28,6 +33,10 @@ _HEADING_EN = (
 
 def _undated(p: Payment) -> bool:
     return p.status == "due" and not p.dated
+
+
+def _status(p: Payment) -> str:
+    return "held" if p.held and p.status == "due" else p.status
 
 
 def _amount(p: Payment, unknown: str) -> str:
@@ -43,8 +52,13 @@ def schedule_lines_en(d: Decision) -> list[str]:
     for p in d.schedule:
         share = f", {p.share}" if p.share else ""
         line = f"    {p.year} (#{p.index}{share}): {_amount(p, 'unknown')}"
-        line += f", {_UNDATED_EN if _undated(p) else _STATUS_EN.get(p.status, p.status)}"
-        if p.cap:
+        line += f", {_UNDATED_EN if _undated(p) else _STATUS_EN.get(_status(p), p.status)}"
+        if p.cap == ENTITLEMENT_CUT:
+            line += (
+                f"; cut from {format_value(p.before)} to what the entitlement leaves "
+                "after the other payments"
+            )
+        elif p.cap:
             line += f"; cut by cap {p.cap} from {format_value(p.before)}"
         lines.append(line)
     return lines
@@ -60,9 +74,11 @@ def schedule_lines_zh(d: Decision, cap_words: Callable[[str], str] = str) -> lis
     for p in d.schedule:
         share = f"，{p.share}" if p.share else ""
         line = f"    {p.year} 年度（第 {p.index} 期{share}）：{_amount(p, AMOUNT_KINDS['unknown'])}"
-        status = PAYMENT_STATUSES.get(p.status, p.status)
+        status = PAYMENT_STATUSES.get(_status(p), p.status)
         line += f"，{PAYMENT_UNDATED['status'] if _undated(p) else status}"
-        if p.cap:
+        if p.cap == ENTITLEMENT_CUT:
+            line += PAYMENT_ENTITLEMENT.format(before=format_value(p.before))
+        elif p.cap:
             line += f"（受上限“{cap_words(p.cap)}”限制，由 {format_value(p.before)} 减至此数）"
         lines.append(line)
     return lines

@@ -25,6 +25,7 @@ __all__ = [
     "EXCLUSIVE_RULES",
     "KINDS",
     "NONE_EN",
+    "PAYMENT_ENTITLEMENT",
     "PAYMENT_STATUSES",
     "PAYMENT_UNDATED",
     "PREVAILS_ZH",
@@ -49,9 +50,15 @@ STATUSES_OF_KIND = {
 }
 """The statuses of a deadline and a target, which have words of their own."""
 
-PAYMENT_STATUSES = {"paid": "已拨付", "due": "本次拨付", "future": "尚未到期"}
+PAYMENT_STATUSES = {
+    "paid": "已拨付",
+    "due": "本次拨付",
+    "future": "尚未到期",
+    "held": "已到期，金额尚未确定，本次不拨付",
+}
 """A payment of an award paid over time (分年拨付): granted before (the ledger), granted by
-this evaluation, or in a later year (after ``--as-of``)."""
+this evaluation, or in a later year (after ``--as-of``); ``held``: due, but its amount is
+unknown or only a bound, so nothing is granted."""
 
 PAYMENT_UNDATED = {
     "heading": "  分年拨付（未给出评估日期：逐年列出全部年度，均未到期；记入台账须给出 --as-of）：",
@@ -59,6 +66,10 @@ PAYMENT_UNDATED = {
 }
 """A schedule evaluated without ``--as-of`` (a forecast, never recorded: E427): its heading
 and the word for a year not paid before."""
+
+PAYMENT_ENTITLEMENT = "（应得总额扣除本项其他各期拨付后所余，由 {before} 减至此数）"
+"""An instalment cut to what the entitlement leaves after the schedule's other payments (the
+entitlement fell since they were paid: an award is an entitlement, never paid twice)."""
 
 AMOUNT_KINDS = {"exact": "确定金额", "range": "区间", "up_to": "最高", "unknown": "待定"}
 """An amount's kind, named (the docs' results tables: 金额性质)."""

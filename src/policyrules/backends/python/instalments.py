@@ -32,7 +32,7 @@ from typing import Any
 
 import attrs
 
-from ...decisions import Payment, Step
+from ...decisions import ENTITLEMENT_CUT, Payment, Step
 from ...runtime.ledger import Accounts, Grant, ScopeKey
 from ...runtime.money import Money
 from ...runtime.values import Undecided, Unknown, format_value, year_number
@@ -113,22 +113,28 @@ def pay_schedule(
     missing: set[str] = set()
     amounts: list[Money | None]
     shares: list[str | None] = [None] * cs.years
+    amounts = []
     if cs.yearly:
-        amounts = []
         for k, y in enumerate(years, 1):
             v = cp.amount(attrs.evolve(env, payment=(y, k))) if cp.amount else None
             if isinstance(v, Unknown):
                 missing |= v.missing
             amounts.append(max(v, Money.zero()) if isinstance(v, Money) else None)
-    else:
+    bounds: list[Money | None] = [None] * cs.years
+    if not cs.yearly:
         before = Money(sum(m.fen for m in paid.values()))
-        amounts, shares = _instalments(cp, cs, env, path, accounts, before, missing, lines)
+        amounts, shares, bounds = _instalments(cp, cs, env, path, accounts, before, missing, lines)
     # An instalment's entitlement with something missing (an unset cap, say) is only a
     # bound: its instalments are held in the caps as bounds and none is granted, as an
     # award that is not exact grants nothing.  A yearly amount stands year by year.
     bound_only = bool(missing) and not cs.yearly
     # Each payment in year order against the caps of its year.
     own_total = 0
+    # Instalments never take the schedule past its entitlement: the ledger's instalments
+    # were paid on the facts of their day, and the entitlement may have fallen since.
+    left = None
+    if not cs.yearly and all(a is not None for a in amounts):
+        left = sum(a.fen for a in amounts if a) - sum(m.fen for m in paid.values())
     payments: list[Payment] = []
     grants: list[Grant] = []
     for k, (y, amount) in enumerate(zip(years, amounts, strict=True), 1):
@@ -139,21 +145,35 @@ def pay_schedule(
         status = "due" if as_of_year is None or y <= as_of_year else "future"
         cut: tuple[str, Money] | None = None
         open_cap = False  # a cap of this payment whose limit is unknown: a bound only
+        penv = attrs.evolve(env, payment=(y, k))
         if amount is not None:
-            penv = attrs.evolve(env, payment=(y, k))
-            amount, cut, open_cap = _cut(
+            if left is not None and amount.fen > max(left, 0):
+                cut, amount = (ENTITLEMENT_CUT, amount), Money(max(left, 0))
+            amount, by_cap, open_cap = _cut(
                 cs.each, penv, path, y, amount, own_total, accounts, missing
             )
+            cut = by_cap or cut
+            left = None if left is None else left - amount.fen
         by, was = cut if cut is not None else (None, None)
-        payments.append(
-            Payment(y, k, status, amount, shares[k - 1], by, was, dated=as_of_year is not None)
-        )
-        if amount is None:
-            continue
-        own_total += amount.fen
         # A future payment is not granted, but it is owed: the caps of its year (and over
         # all years) count it for the claims after this one, as they count a due one.
-        sure = certain and not bound_only and not open_cap
+        sure = certain and not bound_only and not open_cap and amount is not None
+        dated = as_of_year is not None
+        held = status == "due" and not sure
+        payments.append(
+            Payment(y, k, status, amount, shares[k - 1], by, was, dated=dated, held=held)
+        )
+        if amount is None:
+            # Unknown: hold the most it could take in the caps of its year (an unknown
+            # claim paid at once does the same, .reserve), so no later claim is exact
+            # on room this one may take.
+            most = _most(cs.each, penv, path, y, bounds[k - 1], own_total, accounts)
+            if most:
+                for key in _keys(cs.each + cs.whole, path, y):
+                    accounts.add(key, subject, most, certain=False)
+                lines.append(f"year {y}: unknown; holds up to {format_value(most)} of its caps")
+            continue
+        own_total += amount.fen
         for key in _keys(cs.each + cs.whole, path, y):
             accounts.add(key, subject, amount, certain=sure)
         if status == "due" and amount and sure:
@@ -180,15 +200,16 @@ def _instalments(
     paid: Money,
     missing: set[str],
     lines: list[str],
-) -> tuple[list[Money | None], list[str | None]]:
-    """The entitlement after the caps that see it whole, split into instalments."""
+) -> tuple[list[Money | None], list[str | None], list[Money | None]]:
+    """The entitlement after the caps that see it whole, split into instalments; while it
+    is unknown, no instalments but the most each could be (the caps' room, split), or
+    ``None`` where no cap bounds it."""
     shares = [f"{(r * 100).normalize():f}%" for r in cs.shares]
     value = cp.amount(env) if cp.amount else None
-    if not isinstance(value, Money):
-        if isinstance(value, Unknown):
-            missing |= value.missing
-        return [None] * cs.years, list(shares)
-    entitlement = max(value, Money.zero())
+    known = isinstance(value, Money)
+    if isinstance(value, Unknown):
+        missing |= value.missing
+    entitlement: Money | None = max(value, Money.zero()) if isinstance(value, Money) else None
     for cap in cs.whole:
         limit = cap.limit(env)
         if isinstance(limit, Unknown):
@@ -202,15 +223,52 @@ def _instalments(
             u, taken, _, _ = accounts.account((cap.pool, scope_of(path, cap.per), None))
             used = u + taken - paid.fen
         room = max(limit - Money(used), Money.zero())
-        if room < entitlement:
+        if entitlement is None or room < entitlement:
+            if not known:
+                entitlement = room
+                continue
             lines.append(
                 f"cap {cap.text}: limit {format_value(limit)}, already used "
                 f"{format_value(Money(used))}: entitlement {format_value(entitlement)} to "
                 f"{format_value(room)}"
             )
             entitlement = room
+    if not known:
+        if entitlement is None:
+            return [None] * cs.years, list(shares), [None] * cs.years
+        # ⌊E × share⌋ grows with E; the remainder instalment is below E × its share plus
+        # one fen for each other instalment: a bound, never less than the instalment.
+        bounds = split(entitlement, cs.shares, cs.remainder)
+        r = -1 if cs.remainder == "last" else 0
+        bounds[r] = Money(bounds[r].fen + cs.years - 1)
+        return [None] * cs.years, list(shares), list[Money | None](bounds)
+    assert entitlement is not None  # known: the amount, cut by the caps
     lines.append(f"entitlement {format_value(entitlement)} in shares {', '.join(shares)}")
-    return list(split(entitlement, cs.shares, cs.remainder)), list(shares)
+    return list(split(entitlement, cs.shares, cs.remainder)), list(shares), [None] * cs.years
+
+
+def _room(
+    cap: PaymentCap,
+    limit: Money,
+    path: tuple[tuple[str, str], ...],
+    year: int,
+    own_total: int,
+    accounts: Accounts,
+) -> Money:
+    """What ``cap`` (its limit known) leaves for a payment of ``year``."""
+    if cap.kind == "claim":
+        used = own_total  # 累计: this schedule's own payments so far
+    elif cap.kind == "first":
+        used = anchored_used(accounts, cap, scope_of(path, cap.per), year, limit)
+    else:
+        scope = scope_of(path, cap.per)
+        years: list[int | None]
+        years = [None] if cap.kind == "ever" else list(range(year - cap.window + 1, year + 1))
+        used = 0
+        for y in years:
+            u, taken, _, _ = accounts.account((cap.pool, scope, y))
+            used += u + taken
+    return max(limit - Money(used), Money.zero())
 
 
 def _cut(
@@ -234,22 +292,29 @@ def _cut(
             open_cap = True
             continue
         assert isinstance(limit, Money)
-        if cap.kind == "claim":
-            used = own_total  # 累计: this schedule's own payments so far
-        elif cap.kind == "first":
-            used = anchored_used(accounts, cap, scope_of(path, cap.per), year, limit)
-        else:
-            scope = scope_of(path, cap.per)
-            years: list[int | None]
-            years = [None] if cap.kind == "ever" else list(range(year - cap.window + 1, year + 1))
-            used = 0
-            for y in years:
-                u, taken, _, _ = accounts.account((cap.pool, scope, y))
-                used += u + taken
-        room = max(limit - Money(used), Money.zero())
+        room = _room(cap, limit, path, year, own_total, accounts)
         if room < amount:
             cut, amount = (cap.text, amount), room
     return amount, cut, open_cap
+
+
+def _most(
+    caps: tuple[PaymentCap, ...],
+    env: Env,
+    path: tuple[tuple[str, str], ...],
+    year: int,
+    bound: Money | None,
+    own_total: int,
+    accounts: Accounts,
+) -> Money | None:
+    """The most an unknown payment of ``year`` can be: ``bound`` (``None``: unbounded)
+    after the room of each cap of its year whose limit is known."""
+    for cap in caps:
+        limit = cap.limit(env)
+        if isinstance(limit, Money):
+            room = _room(cap, limit, path, year, own_total, accounts)
+            bound = room if bound is None else min(bound, room)
+    return bound
 
 
 def _keys(

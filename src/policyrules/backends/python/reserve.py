@@ -18,6 +18,7 @@ from ...runtime.money import Money
 from ...runtime.values import Undecided
 from .claims import apply_caps, scope_of
 from .compile import CompiledProvision, Env
+from .instalments import pay_schedule
 
 __all__ = ["reserve_unknown"]
 
@@ -38,6 +39,8 @@ def reserve_unknown(
         if accounts.paid_before(cp.info.id, scope_of(path, (o.entity,))):
             return None  # paid before under a one-time rule: it can take nothing more
     scratch = env.scratch()
+    if cp.schedule is not None:
+        return _reserve_schedule(cp, scratch, path, accounts)
     try:
         if cp.bounds is not None:
             _, value, _ = cp.bounds.requested(scratch, None)
@@ -58,5 +61,27 @@ def reserve_unknown(
     text = (
         f"eligibility unknown: holds up to {capped.amount.format_cn()} of its shared caps "
         "until decided (a later claim under them is reported up to what is left)"
+    )
+    return Step("reserve", text, None)
+
+
+def _reserve_schedule(
+    cp: CompiledProvision, env: Env, path: _Path, accounts: Accounts
+) -> Step | None:
+    """:func:`reserve_unknown` for an award paid over time: each year's payment, computed
+    as if eligible and granted nothing, holds its amount (or its bound) in the caps of
+    its year."""
+    assert cp.schedule is not None
+    try:
+        done = pay_schedule(cp, cp.schedule, env, path, accounts, None, certain=False)
+    except Undecided:
+        return None
+    held = [p for p in done.payments if p.status != "paid" and (p.amount is None or p.amount)]
+    if not held:
+        return None
+    text = (
+        f"eligibility unknown: its payments of {', '.join(str(p.year) for p in held)} hold "
+        "their amounts in the caps of their years until decided (a later claim under them "
+        "is reported up to what is left)"
     )
     return Step("reserve", text, None)

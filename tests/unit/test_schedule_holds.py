@@ -1,0 +1,251 @@
+"""Awards paid over time in a shared yearly pool, seen from outside (issue 9, last audit):
+
+- a schedule whose amount or eligibility is unknown holds, in each year's shared caps, the
+  most it could take (as a claim paid at once does, grammar/README.md "Claim order"), so a
+  later claim of the pool is "up to", never an exact amount that the unknown one may take;
+- instalments never pay, with the ledger's earlier instalments, more than the entitlement
+  computed now (an award is an entitlement, docs/cli.md "The ledger").
+
+1 万元 = 1,000,000 fen.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from tests.strategies import compile_text
+
+from policyrules.api import Policy
+from policyrules.runtime.money import Money
+
+WAN = 1_000_000
+
+RULE = """document t "测试"
+  valid from 2026-01-01 to 2030-12-31
+
+entity firm "企业"
+  list firms
+
+entity project "项目"
+  list projects of firm
+  fact launched_on: date "获批日期"
+  fact research_on: date "立项日期"
+  fact investment: money "研发投入"
+  fact key_project: bool "重大项目"
+  fact fees: list of money "各年度服务费"
+  fact service_on: date "服务开始日期"
+
+clause 1
+  quote "一次性奖励100万元，单个企业年度各项奖励合计不超过150万元。"
+
+  award launch
+    for each project
+    eligible when launched_on in force
+    amount 100 万元
+    once per project
+    cap 150 万元 per firm per year of launched_on shared firm_pool
+    order by launched_on, id
+
+clause 2
+  quote "按研发投入的30%给予支持，单个项目不超过PROJECT_CAP，分三年拨付（50%、25%、25%）。"
+
+  award research
+    for each project
+    eligible when research_on in force
+    eligible when key_project
+    amount 30% of investment
+    cap PROJECT_CAP per project
+    cap 150 万元 per firm per year of payment_year() shared firm_pool
+    paid over 3 years from research_on: 50%, 25%, 25% remainder last
+    order by research_on, id
+
+clause 3
+  quote "按年度服务费的50%给予补贴，最长3年。"
+
+  award service
+    for each project
+    eligible when service_on in force
+    amount 50% of this_year(fees)
+    cap 150 万元 per firm per year of payment_year() shared firm_pool
+    paid yearly for 3 years from service_on
+    order by service_on, id
+"""
+
+
+def _policy(project_cap: str = "300 万元") -> Policy:
+    return compile_text(RULE.replace("PROJECT_CAP", project_cap))
+
+
+@pytest.fixture(scope="module")
+def policy() -> Policy:
+    return _policy()
+
+
+def _facts(*projects: dict[str, Any]) -> dict[str, Any]:
+    return {"firms": [{"id": "F1", "projects": list(projects)}]}
+
+
+# R1 starts 2026-02-01 (served before L1 of 2026-05-01 in the pool's one order).
+R1 = {"id": "R1", "research_on": "2026-02-01", "key_project": True, "investment": "1000 万元"}
+L1 = {"id": "L1", "launched_on": "2026-05-01"}
+
+
+def _by(result: Any, provision: str, subject: str) -> Any:
+    return next(d for d in result.decisions if d.provision == provision and d.subject == subject)
+
+
+@pytest.mark.parametrize(
+    "unknown",
+    [
+        pytest.param({"investment": None}, id="amount unknown"),
+        pytest.param({"key_project": None}, id="eligibility unknown"),
+    ],
+)
+def test_an_unknown_instalment_schedule_holds_its_bound(
+    policy: Policy, unknown: dict[str, Any]
+) -> None:
+    """R1's entitlement is at most 300 万元 (its per-project cap), its 2026 instalment at most
+    50% × 300 万 = 150 万元: the whole 2026 pool.  L1 (served after R1) gets 100 万元 if R1
+    gets nothing and 0 元 if R1 takes 150 万: up to 100 万元, and no grant."""
+    r1 = {k: v for k, v in R1.items() if k not in unknown}
+    result = policy.evaluate(_facts(r1, L1), as_of="2026-12-31")
+    l1 = _by(result, "t/1/launch", "F1/L1")
+    assert (l1.status, l1.amount, l1.amount_kind) == ("eligible", Money(100 * WAN), "up_to")
+    assert result.grants == ()
+
+
+def test_a_small_bound_leaves_the_later_claim_exact() -> None:
+    """With a per-project cap of 40 万元, R1's 2026 instalment is at most 50% × 40 万 = 20 万元;
+    L1 then gets min(100 万, 150 万 − 20 万 = 130 万) = 100 万元 either way: exact, granted."""
+    policy = _policy("40 万元")
+    r1 = {k: v for k, v in R1.items() if k != "investment"}
+    result = policy.evaluate(_facts(r1, L1), as_of="2026-12-31")
+    l1 = _by(result, "t/1/launch", "F1/L1")
+    assert (l1.amount, l1.amount_kind) == (Money(100 * WAN), "exact")
+    assert [(g.provision, g.amount) for g in result.grants] == [("t/1/launch", Money(100 * WAN))]
+
+
+def test_an_unknown_yearly_payment_holds_the_room_of_its_year(policy: Policy) -> None:
+    """S1 (from 2026-01-10, before L1) has no fee for 2026: its 2026 payment is unknown and at
+    most the 150 万元 of the 2026 pool, so L1 is up to 100 万元 (0 元 if S1 takes it all)."""
+    s1 = {"id": "S1", "service_on": "2026-01-10", "fees": []}
+    result = policy.evaluate(_facts(s1, L1), as_of="2026-12-31")
+    l1 = _by(result, "t/1/launch", "F1/L1")
+    assert (l1.amount, l1.amount_kind) == (Money(100 * WAN), "up_to")
+    assert result.grants == ()
+
+
+def test_known_instalments_are_unchanged(policy: Policy) -> None:
+    """R1 known: 30% × 1000 万 = 300 万 (cap 300 万), 2026: 50% = 150 万, the whole pool;
+    L1: 150 万 − 150 万 = 0 元, exact."""
+    result = policy.evaluate(_facts(R1, L1), as_of="2026-12-31")
+    l1 = _by(result, "t/1/launch", "F1/L1")
+    assert (l1.amount, l1.amount_kind) == (Money(0), "exact")
+    assert [(g.subject, g.year, g.amount) for g in result.grants] == [
+        ("F1/R1", 2026, Money(150 * WAN))
+    ]
+
+
+LEDGER = [
+    # Paid when the investment was given as 1000 万元: 300 万 in 150 万 + 75 万 + 75 万.
+    {"provision": "t/2/research", "firm": "F1", "project": "R1", "amount": "150万元", "year": 2026},
+    {"provision": "t/2/research", "firm": "F1", "project": "R1", "amount": "75万元", "year": 2027},
+]
+
+
+@pytest.mark.parametrize(
+    ("investment", "last", "total"),
+    [
+        # 30% × 800 万 = 240 万; paid 150 万 + 75 万 = 225 万; 2028: min(25% × 240 万 = 60 万,
+        # 240 万 − 225 万 = 15 万) = 15 万; in all 240 万, the entitlement.
+        ("800 万元", 15 * WAN, 240 * WAN),
+        # 30% × 500 万 = 150 万 < 225 万 already paid: 2028 pays 0 元; in all what was paid.
+        ("500 万元", 0, 225 * WAN),
+        # 30% × 1000 万 = 300 万: 2028 pays its 25% = 75 万; in all 300 万.
+        ("1000 万元", 75 * WAN, 300 * WAN),
+    ],
+)
+def test_instalments_never_pay_past_the_entitlement(
+    policy: Policy, investment: str, last: int, total: int
+) -> None:
+    r1 = {**R1, "investment": investment}
+    result = policy.evaluate(_facts(r1), ledger=LEDGER, as_of="2028-12-31")
+    d = _by(result, "t/2/research", "F1/R1")
+    assert [(p.year, p.status) for p in d.schedule] == [
+        (2026, "paid"),
+        (2027, "paid"),
+        (2028, "due"),
+    ]
+    assert (d.schedule[-1].amount, d.amount, d.amount_kind) == (Money(last), Money(total), "exact")
+    assert [g.amount for g in result.grants] == ([Money(last)] if last else [])
+
+
+_POLICY = _policy()
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    paid=st.lists(st.integers(0, 150), min_size=0, max_size=2),  # within the 300 万 cap
+    investment=st.integers(0, 2000),
+)
+def test_paid_and_due_instalments_stay_within_the_entitlement(
+    paid: list[int], investment: int
+) -> None:
+    """Whatever the ledger's earlier instalments (in 万元) and the investment now, the
+    payments due now never take the schedule past max(entitlement, what was paid)."""
+    ledger = [
+        {
+            "provision": "t/2/research",
+            "firm": "F1",
+            "project": "R1",
+            "amount": f"{w}万元",
+            "year": y,
+        }
+        for y, w in zip((2026, 2027), paid, strict=False)
+        if w
+    ]
+    r1 = {**R1, "investment": f"{investment}万元"}
+    result = _POLICY.evaluate(_facts(r1), ledger=ledger, as_of="2028-12-31")
+    entitlement = min(investment * 30 * WAN // 100, 300 * WAN)
+    before = sum(paid) * WAN
+    now = sum(g.amount.fen for g in result.grants)
+    assert before + now <= max(entitlement, before)
+
+
+def test_the_entitlement_cut_is_said_in_both_languages_and_json(policy: Policy) -> None:
+    """30% × 800 万 = 240 万; paid 225 万: 2028 is cut from 60 万 (25% × 240 万) to 15 万."""
+    r1 = {**R1, "investment": "800 万元"}
+    result = policy.evaluate(_facts(r1), ledger=LEDGER, as_of="2028-12-31")
+    assert (
+        "2028 (#3, 25%): 15 万元, due: granted now; cut from 60 万元 to what the entitlement"
+        in (result.explain(lang="en"))
+    )
+    assert "（应得总额扣除本项其他各期拨付后所余，由 60 万元 减至此数）" in result.explain(
+        lang="zh"
+    )
+    (d,) = [d for d in result.to_json()["decisions"] if d["provision"] == "t/2/research"]
+    assert d["schedule"][-1] | {"share": None} == {
+        "year": 2028,
+        "index": 3,
+        "status": "due",
+        "amount": "150000.00",
+        "share": None,
+        "cap": "entitlement",
+        "before": "600000.00",
+    }
+
+
+def test_a_due_year_that_grants_nothing_does_not_say_granted(policy: Policy) -> None:
+    """R1's investment is missing: its 2026 instalment is due but unknown and nothing is
+    granted; the text must not say 本次拨付 / granted now for it."""
+    r1 = {k: v for k, v in R1.items() if k != "investment"}
+    result = policy.evaluate(_facts(r1), as_of="2026-12-31")
+    assert result.grants == ()
+    en, zh = result.explain(lang="en"), result.explain(lang="zh")
+    assert "2026 (#1, 50%): unknown, due, not granted: its amount is not settled yet" in en
+    assert "granted now" not in en
+    assert "已到期，金额尚未确定，本次不拨付" in zh
+    assert "本次拨付" not in zh.replace("本次不拨付", "")
