@@ -6,6 +6,8 @@ node; these do the few things the compiler needs directly:
 - :func:`table`: a table named ``name`` (``exp.to_table`` parses the name as SQL);
 - :func:`join`: a ``LEFT`` or ``CROSS`` join to add to a SELECT (``Select.join`` parses
   its ``join_type`` as SQL each time);
+- :func:`unshare`: a step's tree made safe to change in place (a copy of the few nodes it
+  shares), instead of a copy of the whole tree;
 - :func:`nodes`: the nodes of one class in a tree, depth first (``find_all`` is a
   breadth-first generator, a sixth of writing the plan's SQL when the tables each step
   reads were found with it).
@@ -20,7 +22,7 @@ from typing import Literal, TypeVar
 
 import sqlglot.expressions as exp
 
-__all__ = ["join", "nodes", "table", "tables_read"]
+__all__ = ["join", "nodes", "table", "tables_read", "unshare"]
 
 N = TypeVar("N", bound=exp.Expr)
 
@@ -67,3 +69,34 @@ def nodes(root: exp.Expr, cls: type[N]) -> Iterator[N]:
 def tables_read(query: exp.Expr) -> frozenset[str]:
     """The names of the tables (inputs and earlier steps) ``query`` reads."""
     return frozenset(t.name for t in nodes(query, exp.Table))
+
+
+def unshare(root: exp.Expr) -> exp.Expr:
+    """``root``, changed in place so that it can be rewritten and written in place: every
+    data type (the compiler's types are shared constants, :data:`.sqlbits.VARCHAR` ...)
+    and every node that also sits elsewhere (another parent, or twice here) replaced by
+    its copy.  Far cheaper than copying the tree: a plan's steps share only those."""
+    seen: set[int] = set()
+    stack: list[exp.Expr] = [root]
+    while stack:
+        node = stack.pop()
+        for key, value in list(node.args.items()):
+            if isinstance(value, exp.Expr):
+                stack.append(_own_child(node, key, value, None, seen))
+            elif type(value) is list:
+                stack.extend(
+                    _own_child(node, key, v, i, seen)
+                    for i, v in enumerate(value)
+                    if isinstance(v, exp.Expr)
+                )
+    return root
+
+
+def _own_child(
+    node: exp.Expr, key: str, child: exp.Expr, index: int | None, seen: set[int]
+) -> exp.Expr:
+    if child.parent is not node or id(child) in seen or isinstance(child, exp.DataType):
+        child = child.copy()
+        node.set(key, child, index)
+    seen.add(id(child))
+    return child
