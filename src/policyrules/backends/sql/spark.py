@@ -40,6 +40,7 @@ import sqlglot.expressions as exp
 
 from ...errors import Diagnostic, PolicyRulesError
 from .plan import SqlPlan
+from .spark_writer import write_spark
 from .trees import unshare
 
 if TYPE_CHECKING:
@@ -198,7 +199,7 @@ def spark_sql(query: exp.Expr, *, copy: bool = True) -> str:
     # ``transform`` copies the step once (or only its shared nodes are); that tree is ours,
     # so it is written in place.
     tree = query.transform(_rewrite) if copy else unshare(query).transform(_rewrite, copy=False)
-    return tree.sql(dialect="spark", copy=False)
+    return write_spark(tree)
 
 
 def _rewrite(node: exp.Expression) -> exp.Expression:
