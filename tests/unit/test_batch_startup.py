@@ -101,7 +101,8 @@ def test_unshare_copies_the_shared_nodes_only() -> None:
     inner = step.expressions[0].this  # the first CAST: its column sits here only
     assert unshare(step) is step
     kinds = list(nodes(step, exp.DataType))
-    assert len(kinds) == 2 and all(k is not VARCHAR for k in kinds)
+    assert len(kinds) == 2
+    assert all(k is not VARCHAR for k in kinds)
     assert kinds[0] is not kinds[1]
     assert inner.this is x  # an unshared node is kept, not copied
     assert VARCHAR.this == exp.DataType.Type.VARCHAR  # the constant is not rewritten

@@ -42,7 +42,7 @@ def _writer_class() -> type:
     # sqlglot's own code answers for these (its questions can be true of them).
     own_types = {dtype.JSON, dtype.FLOAT, dtype.USERDEFINED}
 
-    class SparkWriter(SparkGenerator):  # type: ignore[misc]
+    class SparkWriter(SparkGenerator):
         def cast_sql(self, expression: exp.Cast, safe_prefix: str | None = None) -> str:
             to = expression.to
             if (

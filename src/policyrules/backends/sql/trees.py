@@ -45,7 +45,7 @@ def join(source: exp.Expr, side: Literal["LEFT", "CROSS"], on: exp.Expr | None =
     >>> q.sql("duckdb")
     'SELECT * FROM a LEFT JOIN b ON x = 1'
     """
-    how = {"side": "LEFT"} if side == "LEFT" else {"kind": "CROSS"}
+    how: dict[str, object] = {"side": "LEFT"} if side == "LEFT" else {"kind": "CROSS"}
     if on is not None:
         how["on"] = on
     return exp.Join(this=source, **how)
