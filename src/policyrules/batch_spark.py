@@ -372,7 +372,7 @@ def run_batch_spark(
                 compiled, parameters=parameters, assumptions=assumptions, as_of=as_of
             )
         with show.step("planning the steps on Spark"):
-            outputs = on_spark.run_plan(spark, plan, {n: tables[n] for n in plan.inputs})
+            outputs = on_spark.run_plan(spark, plan, {n: tables[n] for n in plan.inputs}, once=True)
     except BaseException:
         if not running:
             spark.stop()

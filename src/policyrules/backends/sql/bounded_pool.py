@@ -35,12 +35,13 @@ from .plan import Step
 from .sqlbits import BIGINT, all_of, any_of, case, is_null, negate, not_null
 from .sqlbits import alias as _alias
 from .sqlbits import cast as _cast
+from .trees import table
 
 __all__ = ["bounded_window", "floor_column"]
 
 
 def _t(name: str) -> exp.Table:
-    return exp.to_table(name, quoted=True)
+    return table(name)
 
 
 def bounded_window(

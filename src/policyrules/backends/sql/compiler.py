@@ -45,6 +45,7 @@ from .sqlbits import alias as _alias
 from .sqlbits import cast as _cast
 from .sqlbits import empty_names as _empty
 from .tiers import refuse_tiers
+from .trees import table
 from .years import refuse_years
 
 __all__ = ["DECISION_COLUMNS", "compile_batch"]
@@ -207,9 +208,7 @@ def _entitlement(p: ProvisionInfo, name: str, lists: Mapping[str, Pairs]) -> exp
         "missing_parameters": case([(unknown.copy(), _col("c_mp"))], _empty()),
         "assumptions": _col("c_as"),
     }
-    return exp.select(*decision_row(p, fields, lists)).from_(
-        exp.to_table(name, quoted=True), copy=False
-    )
+    return exp.select(*decision_row(p, fields, lists)).from_(table(name), copy=False)
 
 
 def _target(p: ProvisionInfo, name: str, lists: Mapping[str, Pairs]) -> exp.Select:
@@ -235,9 +234,7 @@ def _target(p: ProvisionInfo, name: str, lists: Mapping[str, Pairs]) -> exp.Sele
         ),
         "assumptions": sorted_list(_col("c_as"), case([(ok.copy(), _col("q_as"))], _empty())),
     }
-    return exp.select(*decision_row(p, fields, lists)).from_(
-        exp.to_table(name, quoted=True), copy=False
-    )
+    return exp.select(*decision_row(p, fields, lists)).from_(table(name), copy=False)
 
 
 def _refuse_all(

@@ -27,6 +27,7 @@ from .plan import Step, refuse
 from .sqlbits import DATE, VARCHARS, Pairs, all_of, any_of, case, is_null, negate, not_null
 from .sqlbits import alias as _alias
 from .sqlbits import cast as _cast
+from .trees import join, table
 
 __all__ = ["CALENDAR_STEPS", "calendar_steps", "deadline_select"]
 
@@ -46,7 +47,7 @@ def calendar_steps() -> list[Step]:
     )
     cal = exp.select(
         col("day"), col("workday"), col("assumed"), _alias(wk, "wk", quoted=True)
-    ).from_(exp.to_table("calendar_days", quoted=True), copy=False)
+    ).from_(table("calendar_days"), copy=False)
     year = exp.Year(this=col("day"))
     per_year = (
         exp.select(
@@ -59,7 +60,7 @@ def calendar_steps() -> list[Step]:
                 quoted=True,
             ),
         )
-        .from_(exp.to_table("calendar_days", quoted=True), copy=False)
+        .from_(table("calendar_days"), copy=False)
         .group_by(year.copy(), copy=False)
     )
     ca = exp.Window(
@@ -119,17 +120,21 @@ def deadline_select(
             _alias(col("workday", "cw"), "wwork", quoted=True),
             _alias(col("assumed", "cw"), "wassumed", quoted=True),
         )
-        .from_(_alias(exp.to_table(name, quoted=True), "r", quoted=True), copy=False)
+        .from_(_alias(table(name), "r", quoted=True), copy=False)
         .join(
-            _alias(exp.to_table("cal", quoted=True), "cx", quoted=True),
-            on=all_of(known, exp.EQ(this=col("day", "cx"), expression=x)),
-            join_type="left",
+            join(
+                _alias(table("cal"), "cx", quoted=True),
+                "LEFT",
+                all_of(known, exp.EQ(this=col("day", "cx"), expression=x)),
+            ),
             copy=False,
         )
         .join(
-            _alias(exp.to_table("cal", quoted=True), "cw", quoted=True),
-            on=exp.EQ(this=col("day", "cw"), expression=_when(p, as_of, "r")),
-            join_type="left",
+            join(
+                _alias(table("cal"), "cw", quoted=True),
+                "LEFT",
+                exp.EQ(this=col("day", "cw"), expression=_when(p, as_of, "r")),
+            ),
             copy=False,
         )
     )
@@ -151,11 +156,13 @@ def deadline_select(
             exp.Column(this=exp.Star(), table=exp.to_identifier("x", quoted=True)),
             _alias(col("day", "cd"), "due", quoted=True),
         )
-        .from_(_alias(exp.to_table(f"{name}_x", quoted=True), "x", quoted=True), copy=False)
+        .from_(_alias(table(f"{name}_x"), "x", quoted=True), copy=False)
         .join(
-            _alias(exp.to_table("cal", quoted=True), "cd", quoted=True),
-            on=all_of(col("workday", "cd"), exp.EQ(this=col("wk", "cd"), expression=target)),
-            join_type="left",
+            join(
+                _alias(table("cal"), "cd", quoted=True),
+                "LEFT",
+                all_of(col("workday", "cd"), exp.EQ(this=col("wk", "cd"), expression=target)),
+            ),
             copy=False,
         )
     )
@@ -174,17 +181,21 @@ def deadline_select(
                 quoted=True,
             ),
         )
-        .from_(_alias(exp.to_table(f"{name}_d", quoted=True), "d", quoted=True), copy=False)
+        .from_(_alias(table(f"{name}_d"), "d", quoted=True), copy=False)
         .join(
-            _alias(exp.to_table("cal_y", quoted=True), "yl", quoted=True),
-            on=exp.EQ(this=col("y", "yl"), expression=col("dy0", "d")),
-            join_type="left",
+            join(
+                _alias(table("cal_y"), "yl", quoted=True),
+                "LEFT",
+                exp.EQ(this=col("y", "yl"), expression=col("dy0", "d")),
+            ),
             copy=False,
         )
         .join(
-            _alias(exp.to_table("cal_y", quoted=True), "yh", quoted=True),
-            on=exp.EQ(this=col("y", "yh"), expression=exp.Year(this=col("due", "d"))),
-            join_type="left",
+            join(
+                _alias(table("cal_y"), "yh", quoted=True),
+                "LEFT",
+                exp.EQ(this=col("y", "yh"), expression=exp.Year(this=col("due", "d"))),
+            ),
             copy=False,
         )
     )
@@ -286,9 +297,7 @@ def deadline_select(
             this=exp.ArrayDistinct(this=exp.ArrayConcat(this=parts[0], expressions=parts[1:]))
         ),
     }
-    final = exp.select(*decision_row(p, fields, lists)).from_(
-        exp.to_table(f"{name}_y", quoted=True), copy=False
-    )
+    final = exp.select(*decision_row(p, fields, lists)).from_(table(f"{name}_y"), copy=False)
     return steps, final
 
 

@@ -12,6 +12,7 @@ from .awards import col, lit, num
 from .sqlbits import BIGINT, INTEGER, VARCHAR, all_of
 from .sqlbits import alias as _alias
 from .sqlbits import cast as _cast
+from .trees import table
 
 __all__ = ["grant_select", "no_grants"]
 
@@ -33,8 +34,8 @@ def grant_select(
         exp.EQ(this=col("amount_kind"), expression=lit("exact")),
         exp.GT(this=col("amount"), expression=num(0)),
     )
-    table = exp.to_table(f"{name}_f", quoted=True)
-    return exp.select(*cols).from_(table, copy=False).where(cond, copy=False)
+    source = table(f"{name}_f")
+    return exp.select(*cols).from_(source, copy=False).where(cond, copy=False)
 
 
 def no_grants(policy: CheckedPolicy) -> exp.Select:

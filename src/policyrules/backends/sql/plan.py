@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import attrs
 import sqlglot.expressions as exp
+from sqlglot.dialects.dialect import Dialect
 
 from ...errors import Diagnostic, PolicyRulesError
+from .trees import tables_read
 
 __all__ = ["BatchCompileError", "SqlPlan", "Step", "refuse"]
 
@@ -61,8 +63,13 @@ class SqlPlan:
         texts = self._texts.get(dialect)
         if texts is None:
             # sqlglot copies a tree before writing it unless told not to (a third of the
-            # start-up): ``copy=False`` only where the trees are not written again.
-            texts = [(name, query.sql(dialect=dialect, copy=copy)) for name, query in self.steps]
+            # start-up): ``copy=False`` only where the trees are not written again.  The
+            # dialect is looked up once; the plan holds no comments to write.
+            writer = Dialect.get_or_raise(dialect)
+            texts = [
+                (name, writer.generate(query, copy=copy, comments=False))
+                for name, query in self.steps
+            ]
             self._texts[dialect] = texts
         return texts
 
@@ -83,6 +90,8 @@ class SqlPlan:
         reads = self.reads()
         texts = dict(self._written(dialect, copy=not once))
         order = [n for n, _ in self.steps]
+        quoted = {v: exp.to_identifier(v, quoted=True) for v in order}
+        writer = Dialect.get_or_raise(dialect).generator(comments=False)
         out: list[tuple[str, str]] = []
         for name in order:
             if name not in stored:
@@ -94,11 +103,7 @@ class SqlPlan:
                 if view not in need:
                     need.add(view)
                     todo.extend(r for r in reads[view] if r in texts and r not in stored)
-            ctes = [
-                f"{exp.to_identifier(v, quoted=True).sql(dialect=dialect)} AS ({texts[v]})"
-                for v in order
-                if v in need
-            ]
+            ctes = [f"{writer.sql(quoted[v])} AS ({texts[v]})" for v in order if v in need]
             head = f"WITH {', '.join(ctes)} " if ctes else ""
             out.append((name, head + texts[name]))
         self._texts[key] = out
@@ -109,7 +114,7 @@ class SqlPlan:
         found = self._reads
         if not found:
             for name, query in self.steps:
-                found[name] = frozenset(t.name for t in query.find_all(exp.Table))
+                found[name] = tables_read(query)
         return found
 
     def tables(self) -> frozenset[str]:

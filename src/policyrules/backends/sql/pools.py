@@ -20,12 +20,13 @@ from .rows import natural_keys, natural_sql, path_key_sql
 from .sqlbits import INTEGER, VARCHAR, case
 from .sqlbits import alias as _alias
 from .sqlbits import cast as _cast
+from .trees import join, table
 
 __all__ = ["pool_window"]
 
 
 def _t(name: str) -> exp.Table:
-    return exp.to_table(name, quoted=True)
+    return table(name)
 
 
 def pool_window(name: str, claims: list[AwardSteps], pool: str) -> list[Step]:
@@ -106,9 +107,11 @@ def pool_window(name: str, claims: list[AwardSteps], pool: str) -> list[Step]:
         for ent in aw.chain:
             if ent.name in joins:
                 part = part.join(
-                    _t(keys[ent.name]),
-                    on=exp.EQ(this=col("nk_id", keys[ent.name]), expression=col(f"e_{ent.name}")),
-                    join_type="left",
+                    join(
+                        _t(keys[ent.name]),
+                        "LEFT",
+                        exp.EQ(this=col("nk_id", keys[ent.name]), expression=col(f"e_{ent.name}")),
+                    ),
                     copy=False,
                 )
         parts.append(part.where(col("win"), copy=False))

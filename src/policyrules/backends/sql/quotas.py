@@ -31,6 +31,7 @@ from .sqlbits import BIGINT, all_of, any_of, case, is_null, negate, not_null, pa
 from .sqlbits import alias as _alias
 from .sqlbits import cast as _cast
 from .sqlvalue import SqlValue
+from .trees import table
 
 __all__ = ["quota_counts", "quota_rank", "quota_status", "quota_tie"]
 
@@ -78,7 +79,7 @@ def quota_counts(rows: str) -> exp.Select:
         exp.Star(),
         _alias(_cast(better, BIGINT), "qb", quoted=True),
         _alias(_cast(tied, BIGINT), "qt", quoted=True),
-    ).from_(exp.to_table(rows, quoted=True), copy=False)
+    ).from_(table(rows), copy=False)
 
 
 def quota_tie(p: ProvisionInfo) -> exp.Expr:

@@ -36,6 +36,7 @@ from .sqlbits import (
 )
 from .sqlbits import alias as _alias
 from .sqlbits import cast as _cast
+from .trees import join, nodes, table
 
 __all__ = [
     "Rows",
@@ -120,11 +121,11 @@ def natural_keys(ent: EntityInfo) -> exp.Select:
     ``F000123``: the usual registry), text order is natural order (same-length runs
     compare alike either way), so the key is the id itself: short keys sort fast, and
     no id is parsed."""
-    table = exp.to_table(ent.key, quoted=True)
+    entities = table(ent.key)
     ids = (
         exp.select(_alias(exp.column("id", quoted=True), "nk_id", quoted=True))
         .distinct(copy=False)
-        .from_(table, copy=False)
+        .from_(entities, copy=False)
     )
     digits = exp.Literal.string("0123456789")
     mask = exp.Translate(
@@ -151,10 +152,12 @@ def natural_keys(ent: EntityInfo) -> exp.Select:
             exp.Subquery(this=ids, alias=exp.TableAlias(this=exp.to_identifier("d"))), copy=False
         )
         .join(
-            exp.Subquery(
-                this=shapes, alias=exp.TableAlias(this=exp.to_identifier("s", quoted=True))
+            join(
+                exp.Subquery(
+                    this=shapes, alias=exp.TableAlias(this=exp.to_identifier("s", quoted=True))
+                ),
+                "CROSS",
             ),
-            join_type="cross",
             copy=False,
         )
     )
@@ -209,15 +212,13 @@ def _from_chain(
     child's ``<owner>_id`` (the reader has checked every such id names a row, E626, and
     each id is used once, E625), so the join would change no row and cost a hash join."""
     subject = chain[-1]
-    q = exp.select().from_(
-        _alias(exp.to_table(subject.key, quoted=True), subject.name, quoted=True), copy=False
-    )
+    q = exp.select().from_(_alias(table(subject.key), subject.name, quoted=True), copy=False)
     top = chain[0].name
     if len(chain) > 1 and not any(
-        c.table == top and c.name != "id" for e in cols for c in e.find_all(exp.Column)
+        c.table == top and c.name != "id" for e in cols for c in nodes(e, exp.Column)
     ):
         for e in cols:
-            for c in list(e.find_all(exp.Column)):
+            for c in list(nodes(e, exp.Column)):
                 if c.table == top:
                     c.replace(exp.column(f"{top}_id", table=chain[1].name, quoted=True))
         chain = chain[1:]
@@ -227,10 +228,7 @@ def _from_chain(
             expression=exp.column(f"{parent.name}_id", table=child.name, quoted=True),
         )
         q = q.join(
-            _alias(exp.to_table(parent.key, quoted=True), parent.name, quoted=True),
-            on=on,
-            join_type="left",
-            copy=False,
+            join(_alias(table(parent.key), parent.name, quoted=True), "LEFT", on), copy=False
         )
     return q
 

@@ -40,6 +40,8 @@ import sqlglot.expressions as exp
 
 from ...errors import Diagnostic, PolicyRulesError
 from .plan import SqlPlan
+from .spark_writer import write_spark
+from .trees import unshare
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
@@ -181,8 +183,12 @@ def exact(spark: SparkSession) -> None:
         ) from e
 
 
-def spark_sql(query: exp.Expr) -> str:
+def spark_sql(query: exp.Expr, *, copy: bool = True) -> str:
     """One plan step as Spark SQL, rewritten where Spark's functions mean something else.
+
+    ``copy``: rewrite and write a copy of ``query`` (the default); ``False`` rewrites
+    ``query`` itself, for a tree written once, for Spark only (copying is a third of
+    the writing): only its shared nodes are copied (:func:`.trees.unshare`).
 
     >>> import sqlglot
     >>> spark_sql(sqlglot.parse_one("SELECT FLOOR(cost * rate) AS x FROM t", read="duckdb"))
@@ -190,8 +196,10 @@ def spark_sql(query: exp.Expr) -> str:
     >>> spark_sql(sqlglot.parse_one("SELECT ARRAY_AGG(f) AS m FROM t", read="duckdb"))
     'SELECT TRANSFORM(COLLECT_LIST(STRUCT(f AS v)), e -> e.v) AS m FROM t'
     """
-    # ``transform`` copies the step once; that copy is ours, so it is written in place.
-    return query.transform(_rewrite).sql(dialect="spark", copy=False)
+    # ``transform`` copies the step once (or only its shared nodes are); that tree is ours,
+    # so it is written in place.
+    tree = query.transform(_rewrite) if copy else unshare(query).transform(_rewrite, copy=False)
+    return write_spark(tree)
 
 
 def _rewrite(node: exp.Expression) -> exp.Expression:
@@ -285,6 +293,7 @@ def run_plan(
     tables: Mapping[str, DataFrame],
     *,
     checkpoint: bool = True,
+    once: bool = False,
 ) -> SparkOutputs:
     """Register ``tables`` (one DataFrame per name in ``plan.inputs``) and each step of
     ``plan`` as temporary views of ``spark``; return ``{plan.decisions: df, plan.grants: df}``.
@@ -294,9 +303,11 @@ def run_plan(
     (``localCheckpoint``: Spark then plans each step on its own, not the whole policy at
     once); without, cached when first used (``cache``: lazy, recomputed if an executor is
     lost).  The other steps and the outputs are computed when an output is collected or
-    written.  Raises :class:`SparkBatchError`: E642 an input missing, E643 an input column
-    of type DOUBLE/FLOAT (money and rates must be exact), E644 a value error in a step
-    computed at once, E645 a step Spark refuses (names the step and shows its SQL)."""
+    written.  ``once``: ``plan`` is written for Spark only, its trees rewritten in place
+    (:func:`spark_sql` without a copy), not written again.  Raises
+    :class:`SparkBatchError`: E642 an input missing, E643 an input column of type
+    DOUBLE/FLOAT (money and rates must be exact), E644 a value error in a step computed at
+    once, E645 a step Spark refuses (names the step and shows its SQL)."""
     exact(spark)
     missing = [name for name in plan.inputs if name not in tables]
     if missing:
@@ -308,12 +319,10 @@ def run_plan(
     for name in plan.inputs:
         _check_exact_types(name, tables[name])
         tables[name].createOrReplaceTempView(name)
-    reads = Counter(
-        table.name for _, query in plan.steps for table in set(query.find_all(exp.Table))
-    )
+    reads = Counter(table for read in plan.reads().values() for table in read)
     frames: dict[str, DataFrame] = {}
     for name, query in plan.steps:
-        text = spark_sql(query)
+        text = spark_sql(query, copy=not once)
         with spark_errors(f"step {name!r}", "E645", sql=text):
             frame = spark.sql(text)
             if reads[name] >= 2:
