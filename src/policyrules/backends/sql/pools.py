@@ -4,7 +4,8 @@
 product award, or a pool of several provisions), narrow rows (the path's ids, partition
 and order keys, room and amount) from each award's rooms, the window over their union
 (:func:`.awards.window_steps`), and tells each award where its result is, to be joined
-back to its rows by the path's ids (:meth:`.award_steps.AwardSteps.last_steps`).
+back to its rows by the path's ids (:meth:`.award_steps.AwardSteps.last_steps`), or, for a
+pool of one provision, that the window's result holds all of its rows and columns.
 """
 
 from __future__ import annotations
@@ -31,7 +32,9 @@ def _t(name: str) -> exp.Table:
 def pool_window(name: str, claims: list[AwardSteps], pool: str) -> list[Step]:
     """The pool's window over the claims of ``claims`` (see :func:`.awards.window_steps`):
     narrow rows (the path's ids, partition and order keys, room and amount), each
-    claim's result joined back to its provision's rows by the path's ids."""
+    claim's result joined back to its provision's rows by the path's ids; for a pool of
+    one provision whose order keys are always known, the window's rows carry every column
+    of the provision's rows and the rows outside it are added (no join back)."""
     multi = len(claims) > 1
     keys: dict[str, str] = {}
     steps: list[Step] = []
