@@ -1,10 +1,10 @@
-"""The ledger and the rooms of one award: steps ``<p>_b`` and ``<p>_c`` (a mixin of
-:class:`.award_steps.AwardSteps`, which supplies the state read here).
+"""The ledger and the rooms of one award: steps ``<p>_b``, ``<p>_r`` and ``<p>_c`` (a mixin
+of :class:`.award_steps.AwardSteps`, which supplies the state read here).
 
 ``<p>_b``: the rows joined to the ledger (granted before, paid once, used per cap: one sum of
-the ledger per join key); ``<p>_c``: status, the amount requested, each cap's room when it
-depends on no other claim (``h<k>``), the certainty of the amount and the shared cap's window
-inputs.
+the ledger per join key); ``<p>_r``: status, the amount requested, each cap's room when it
+depends on no other claim (``h<k>``); ``<p>_c``: the certainty of the amount and the shared
+cap's window inputs, read from the status column.
 """
 
 from __future__ import annotations
@@ -121,8 +121,10 @@ class LedgerRooms:
             if any((cap.shared or x.id) == pool for cap in x.caps)
         }
 
-    def _rooms(self) -> exp.Select:
-        """Status, requested amount, static rooms ``h<k>``, certainty and window inputs."""
+    def _rooms(self) -> tuple[exp.Select, exp.Select]:
+        """Steps ``<p>_r`` (status ``st``, requested amount, static rooms ``h<k>``, the
+        amount after them ``rstar``) and ``<p>_c`` (certainty ``cert``, the window's inputs
+        ``fstar`` and ``win``, from the column ``st``)."""
         undecided: list[exp.Expr] = [self.ref("a_un")]
         if self.p.bounded:
             undecided.append(self.ref("n_un"))
@@ -178,36 +180,39 @@ class LedgerRooms:
                 cols.append(_alias(low_room(c), f"hm{k}", quoted=True))
         if self.p.bounded:
             cols.append(_alias(low_bound(col("al")), "lb", quoted=True))
-        # A claim whose eligibility is unknown (its conditions, or its rank under a quota)
-        # is never certain (see win below).
-        known.append(exp.EQ(this=st.copy(), expression=lit("ok")))
-        cols.append(_alias(all_of(*known), "cert", quoted=True))
         for c in self.caps:
             rstar = least_known(rstar, col(f"h{c.index}"))
         rstar = least_known(rstar, col("req")) if rstar is not None else col("req")
         cols.append(_alias(rstar, "rstar", quoted=True))
+        first = exp.select(*cols).from_(_t(f"{self.name}_b"), copy=False)
+        # The next step reads ``st`` as a column: its CASE is written and computed once
+        # (cert and win repeated it).  A claim whose eligibility is unknown (its
+        # conditions, or its rank under a quota) is never certain (see win below).
+        st_col = col("st")
+        known.append(exp.EQ(this=st_col, expression=lit("ok")))
+        more: list[exp.Expr] = [exp.Star(), _alias(all_of(*known), "cert", quoted=True)]
         if self.shared is not None:
-            fstar = floor_column(self.p.bounded, caps_known, rstar)
-            cols.append(_alias(fstar, "fstar", quoted=True))
+            fstar = floor_column(self.p.bounded, caps_known, col("rstar"))
+            more.append(_alias(fstar, "fstar", quoted=True))
             k = self.shared.index
             # A claim whose eligibility is unknown may yet be eligible: it enters the window
             # as uncertain, holding its bound (as backends/python/reserve.py).  Its status
             # after the quota decides: outside the quota it can never be paid; an unknown
             # rank leaves it open; a tie at the quota's boundary is undecided, holding nothing.
             maybe = all_of(
-                exp.EQ(this=st.copy(), expression=lit("unknown")),
+                exp.EQ(this=st_col.copy(), expression=lit("unknown")),
                 negate(col("paid")),
                 negate(any_of(*undecided)),
             )
             if self.rank is not None:
                 maybe = all_of(maybe, negate(quota_tie(self.p)))
-            ok = exp.EQ(this=col("st"), expression=lit("ok"))
+            ok = exp.EQ(this=st_col.copy(), expression=lit("ok"))
             win = all_of(any_of(ok, maybe), not_null(col(f"l{k}")))
             if self.shared.cap.year_of is not None:
                 win = all_of(win, not_null(col(f"yr{k}")))
-            cols.append(_alias(win, "win", quoted=True))
-        # st is computed above from the same columns; repeat it for the window filter
-        return exp.select(*cols).from_(_t(f"{self.name}_b"), copy=False)
+            more.append(_alias(win, "win", quoted=True))
+        second = exp.select(*more).from_(_t(f"{self.name}_r"), copy=False)
+        return first, second
 
     def _year_cols(self) -> set[str]:
         return {f"y{c.index}" for c in self.years}

@@ -4,9 +4,11 @@
 limits ``l<k>``, years ``y<k>`` and the flags of their lists of names (:mod:`.names`);
 ``<p>_q``, for a quota: the ranks counted over every row (:mod:`.quotas`); ``<p>_b``:
 joined to the ledger (granted before, paid once, used per cap: one sum of the ledger per
-join key); ``<p>_c``: status, the amount requested, each cap's room when it depends on no
-other claim (``h<k>``), and the pool key of the shared cap (these two: :mod:`.award_rooms`);
-the pool's window (:func:`.pools.pool_window`) joined back by the path's ids (``<p>_j``);
+join key); ``<p>_r``: status, the amount requested, each cap's room when it depends on no
+other claim (``h<k>``); ``<p>_c``: certainty and the window's inputs (these three:
+:mod:`.award_rooms`); the pool's window (:func:`.pools.pool_window`), with each row's
+hi/lo as ``hh<k>``/``ll<k>`` (``<p>_j``: read from the window's rows when it carries them,
+else joined back by the path's ids);
 ``<p>_d<k>``: the running amount after cap k and the lowest; ``<p>_e``: amount, kind,
 binding cap flags; ``<p>_f``, the one step stored: what the decisions and the grants read (the
 decisions write the lists of names).
@@ -128,7 +130,13 @@ class AwardSteps(LedgerRooms):
         steps: list[Step] = [(name, rows.select)]
         if self.rank is not None:
             steps.append((self.ranked, quota_counts(name)))
-        return [*steps, (f"{name}_b", self._ledger()), (f"{name}_c", self._rooms())]
+        rooms, window_inputs = self._rooms()
+        return [
+            *steps,
+            (f"{name}_b", self._ledger()),
+            (f"{name}_r", rooms),
+            (f"{name}_c", window_inputs),
+        ]
 
     _LISTS = ("_mf", "_mp", "_as", "_un")
 
@@ -167,6 +175,7 @@ class AwardSteps(LedgerRooms):
 
     window_name: str | None = None
     window_ranked: bool = False
+    window_wide: bool = False  # the window holds every row and column (see .pools)
 
     # ---- running amounts, kind, decisions, grants -------------------------------------
 
@@ -174,7 +183,17 @@ class AwardSteps(LedgerRooms):
         name = self.name
         steps: list[Step] = []
         src = f"{name}_c"
-        if self.shared is not None and self.window_name is not None:
+        if self.shared is not None and self.window_name is not None and self.window_wide:
+            k = self.shared.index
+            src = f"{name}_j"
+            w = self.window_name
+            wide = exp.select(
+                exp.Star(),
+                _alias(exp.Coalesce(this=col(f"h{k}"), expressions=[col("hi")]), f"hh{k}", True),
+                _alias(exp.Coalesce(this=col(f"h{k}"), expressions=[col("lo")]), f"ll{k}", True),
+            )
+            steps.append((src, wide.from_(_t(w), copy=False)))
+        elif self.shared is not None and self.window_name is not None:
             k = self.shared.index
             w = self.window_name
             depth = len(self.shared.scope)

@@ -171,6 +171,7 @@ def window_steps(
     *,
     tail: bool = True,
     ranked: bool = False,
+    outside: exp.Select | None = None,
 ) -> list[Step]:
     """One pool's claims (``parts``: rows with the columns ``ids`` naming the claim (the
     scope's ids ``sc_*``, the rest of its path ``j_*``, ``pr`` the provision when the pool
@@ -304,6 +305,9 @@ def window_steps(
         ),
         _alias(case([(early.copy(), col("lo1"))], num(0)), "lo", quoted=True),
     ).from_(t(w3), copy=False)
+    if outside is not None:
+        steps += [(w2, q2), (w3, q3), *_carried(name, q4, outside)]
+        return steps
     certain = (
         exp.select(
             *(col(i) for i in ids),
@@ -318,6 +322,60 @@ def window_steps(
     )
     steps += [(w2, q2), (w3, q3), (f"{name}_x", q4), (name, both)]
     return steps
+
+
+BOOLEAN = exp.DataType.build("BOOLEAN")
+
+# The columns the window's steps add after its input's, in order, and their types.
+_ADDED = (
+    ("cc", BIGINT),
+    ("unc", BOOLEAN),
+    ("e1", BIGINT),
+    ("hi1", BIGINT),
+    ("rn", BIGINT),
+    ("p1", BIGINT),
+    ("lo1", BIGINT),
+    ("s", BIGINT),
+    ("es", BIGINT),
+)
+
+
+def _carried(name: str, q4: exp.Select, outside: exp.Select) -> list[Step]:
+    """The last steps of :func:`window_steps` for a window carrying its rows' columns:
+    partitions with no uncertain claim (``hi = lo = hi1``), the others (``q4``'s ``hi``,
+    ``lo`` after every column), the rows outside, one UNION ALL of the same columns."""
+
+    def null(ty: exp.DataType) -> exp.Expr:
+        return _cast(exp.Null(), ty)
+
+    hi_lo = [e for e in q4.expressions if e.alias_or_name in ("hi", "lo")]
+    x = exp.select("*", *hi_lo).from_(exp.to_table(f"{name}_w3", quoted=True), copy=False)
+    certain = (
+        exp.select(
+            "*",
+            *(_alias(null(ty), n, quoted=True) for n, ty in _ADDED[4:]),
+            _alias(col("hi1"), "hi", quoted=True),
+            _alias(col("hi1"), "lo", quoted=True),
+        )
+        .from_(exp.to_table(f"{name}_v", quoted=True), copy=False)
+        .where(negate(col("unc")), copy=False)
+    )
+    rest = outside.select(
+        *(_alias(null(ty), n, quoted=True) for n, ty in _ADDED),
+        _alias(null(BIGINT), "hi", quoted=True),
+        _alias(null(BIGINT), "lo", quoted=True),
+        copy=False,
+    )
+    union = exp.Union(
+        this=exp.Union(
+            this=certain,
+            expression=exp.select("*").from_(exp.to_table(f"{name}_x", quoted=True), copy=False),
+            distinct=False,
+        ),
+        expression=rest,
+        distinct=False,
+    )
+    return [(f"{name}_x", x), (name, union)]
 
 
 def window_order(

@@ -4,7 +4,8 @@
 product award, or a pool of several provisions), narrow rows (the path's ids, partition
 and order keys, room and amount) from each award's rooms, the window over their union
 (:func:`.awards.window_steps`), and tells each award where its result is, to be joined
-back to its rows by the path's ids (:meth:`.award_steps.AwardSteps.last_steps`).
+back to its rows by the path's ids (:meth:`.award_steps.AwardSteps.last_steps`), or, for a
+pool of one provision, that the window's result holds all of its rows and columns.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from .awards import col, lit, provision_rank, window_order, window_steps
 from .bounded_pool import bounded_window
 from .plan import Step
 from .rows import natural_keys, natural_sql, path_key_sql
-from .sqlbits import INTEGER, VARCHAR, case
+from .sqlbits import BIGINT, INTEGER, VARCHAR, case, is_bool, is_false, negate
 from .sqlbits import alias as _alias
 from .sqlbits import cast as _cast
 from .trees import join, table
@@ -32,7 +33,9 @@ def _t(name: str) -> exp.Table:
 def pool_window(name: str, claims: list[AwardSteps], pool: str) -> list[Step]:
     """The pool's window over the claims of ``claims`` (see :func:`.awards.window_steps`):
     narrow rows (the path's ids, partition and order keys, room and amount), each
-    claim's result joined back to its provision's rows by the path's ids."""
+    claim's result joined back to its provision's rows by the path's ids; for a pool of
+    one provision whose order keys are always known, the window's rows carry every column
+    of the provision's rows and the rows outside it are added (no join back)."""
     multi = len(claims) > 1
     keys: dict[str, str] = {}
     steps: list[Step] = []
@@ -49,6 +52,14 @@ def pool_window(name: str, claims: list[AwardSteps], pool: str) -> list[Step]:
             steps.append((keys[ent.name], natural_keys(ent)))
         return keys[ent.name]
 
+    # A pool of one provision whose order keys are always known: the window's rows carry
+    # every column of the award's rows, and no join brings them back (see window_steps).
+    wide = (
+        not multi
+        and not claims[0].p.bounded
+        and all(is_false(claims[0].ref(f"o{j}_un")) for j in range(len(claims[0].p.order)))
+    )
+    added: list[tuple[str, exp.DataType]] = []
     parts = []
     scope: tuple[EntityInfo, ...] = ()
     kinds: list[str] = []
@@ -65,25 +76,35 @@ def pool_window(name: str, claims: list[AwardSteps], pool: str) -> list[Step]:
         if multi:
             sel.append(_alias(lit(aw.p.id), "pr", quoted=True))
             sel.append(_alias(provision_rank(aw.p.id), "prank", quoted=True))
+        if wide:
+            sel.append(exp.Column(this=exp.Star(), table=exp.to_identifier(f"{aw.name}_c", True)))
         sel += [_alias(col(f"e_{e.name}"), f"sc_{e.name}", quoted=True) for e in scope]
+        added += [(f"sc_{e.name}", VARCHAR) for e in scope]
         mine = {e.name for e in rest}
-        sel += [
-            _alias(
-                col(f"e_{n}") if n in mine else _cast(exp.Null(), VARCHAR),
-                f"j_{n}",
-                quoted=True,
-            )
-            for n in below
-        ]
+        sel += (
+            []
+            if wide
+            else [
+                _alias(
+                    col(f"e_{n}") if n in mine else _cast(exp.Null(), VARCHAR),
+                    f"j_{n}",
+                    quoted=True,
+                )
+                for n in below
+            ]
+        )
         year = col(f"yr{k}") if c.cap.year_of is not None else _cast(exp.Null(), INTEGER)
         sel.append(_alias(year, "yr", quoted=True))
         sel.append(_alias(exp.Sub(this=col(f"l{k}"), expression=col(f"u{k}")), "room", quoted=True))
-        sel += [col("rstar"), col("cert"), col("fstar")]
+        added += [("yr", INTEGER), ("room", BIGINT)]
+        if not wide:  # else the rows' own columns, and o<j> as they are (always known)
+            sel += [col("rstar"), col("cert"), col("fstar")]
         unique = False  # an earlier order key tells every claim of a partition apart
         for j in range(len(aw.p.order)):
             und = aw.ref(f"o{j}_un")
             key = case([(und, exp.Null())], col(f"o{j}"))
-            sel.append(_alias(key, f"o{j}", quoted=True))
+            if not wide:
+                sel.append(_alias(key, f"o{j}", quoted=True))
             if kinds[j] in ("text", "enum"):
                 id_of = aw.id_key(j)
                 natural = (
@@ -94,6 +115,7 @@ def pool_window(name: str, claims: list[AwardSteps], pool: str) -> list[Step]:
                 if id_of is not None:
                     joins.add(id_of.name)
                 sel.append(_alias(case([(und.copy(), exp.Null())], natural), f"n{j}", quoted=True))
+                added.append((f"n{j}", VARCHAR))
                 unique = unique or (
                     not multi and len(rest) == 1 and id_of is not None and id_of == rest[0]
                 )
@@ -103,6 +125,7 @@ def pool_window(name: str, claims: list[AwardSteps], pool: str) -> list[Step]:
                 nk(ent)
                 joins.add(ent.name)
             sel.append(_alias(path_key_sql(rest, keys), "pathkey", quoted=True))
+            added.append(("pathkey", VARCHAR))
         part = exp.select(*sel).from_(_t(f"{aw.name}_c"), copy=False)
         for ent in aw.chain:
             if ent.name in joins:
@@ -117,6 +140,7 @@ def pool_window(name: str, claims: list[AwardSteps], pool: str) -> list[Step]:
         parts.append(part.where(col("win"), copy=False))
         aw.window_name = name
         aw.window_ranked = multi
+        aw.window_wide = wide
     ids = (["pr"] if multi else []) + [f"sc_{e.name}" for e in scope] + [f"j_{n}" for n in below]
     if any(aw.p.bounded for aw in claims):  # the general rule: see .bounded_pool
         part_by, order = window_order(scope, kinds, tail=tail, ranked=multi)
@@ -124,4 +148,14 @@ def pool_window(name: str, claims: list[AwardSteps], pool: str) -> list[Step]:
         for q in parts[1:]:
             union = exp.Union(this=union, expression=q, distinct=False)
         return steps + bounded_window(name, union, part_by, order, ids)
-    return steps + window_steps(name, parts, scope, kinds, ids, tail=tail, ranked=multi)
+    outside = None
+    if wide:
+        win = is_bool(col("win"), True)
+        outside = (
+            exp.select("*", *(_alias(_cast(exp.Null(), ty), n, quoted=True) for n, ty in added))
+            .from_(_t(f"{claims[0].name}_c"), copy=False)
+            .where(negate(win), copy=False)
+        )
+    return steps + window_steps(
+        name, parts, scope, kinds, ids, tail=tail, ranked=multi, outside=outside
+    )
