@@ -43,7 +43,20 @@ __all__ = ["LeanAward", "LeanFn", "lean_award"]
 # year), the assumptions read, the number of claims served) or None (declined).
 LeanFn = Callable[..., Any]
 
-_LEAN_WORDS = _WORDS | {"L", "acc", "paid", "ones", "ids", "put", "ak", "got"}
+_LEAN_WORDS = _WORDS | {"L", "acc", "paid", "ones", "ids", "put", "ak", "got", "_settle"}
+
+
+def _settle(holders: dict[str, list[Any]], claims: int) -> None:
+    """Fill each id's holder (a one-item list: lists compare by their item) with what
+    orders it as its natural key does: its rank among the distinct ids when they are
+    few (ints compare fast, and ranking costs a sort of the distinct ids only), else
+    the natural key itself."""
+    if len(holders) * 8 <= claims:
+        for rank, ident in enumerate(sorted(holders, key=natural_key)):
+            holders[ident][0] = rank
+    else:
+        for ident, holder in holders.items():
+            holder[0] = natural_key(ident)
 
 
 def lean_award(cp: Any, policy: CheckedPolicy) -> LeanFn | None:
@@ -75,7 +88,7 @@ class _Lean(_Fuse):
         limits = [self._fen(cap.limit) for cap in p.caps]
         years = [self._year(c.year_of) if c.year_of is not None else None for c in p.caps]
         keys = [self._key(x) for x in p.order]
-        gen.ns.update({"_Slow": (Slow, KeyError), "_nt": natural_key, "_pid": p.id})
+        gen.ns.update({"_Slow": (Slow, KeyError), "_settle": _settle, "_pid": p.id})
         ends = [_end(self.chain, cap.per) for cap in p.caps]
         once = [(n, _end(self.chain, (o.entity,))) for n, o in enumerate(p.once)]
         checked = [(n, end) for n, end in once if p.once[n].entity in self.chain]
@@ -86,6 +99,8 @@ class _Lean(_Fuse):
         w(1, "pend = []")
         w(1, "add = pend.append")
         w(1, "ids = set()")
+        for d in range(depth):
+            w(1, f"_r{d} = {{}}")
         w(1, "n = 0")
         w(1, "for i in insts:")
         w(2, "n += 1")
@@ -107,50 +122,84 @@ class _Lean(_Fuse):
         w(2, "_V = i.values")
         # The key of claim_key without its constants: every `order by` key known (else the
         # fused function serves them); the path's ids in natural order, less the subject's
-        # own id when it is already an `order by` key (equal there, equal here).
-        nks = [f"_nt(_w{d}.id), " for d in range(depth)]
-        if "_nt(i.id)" in keys:
+        # own id when it is already an `order by` key (equal there, equal here).  Each id
+        # by a holder, one per distinct id of its level (_r0 ...), which _settle fills
+        # with the id's rank or its natural key once every claim has one.
+        for d in range(depth):
+            w(2, f"_t{d} = _r{d}.get(_w{d}.id)")
+            w(2, f"if _t{d} is None:")
+            w(3, f"_t{d} = _r{d}[_w{d}.id] = [_w{d}.id]")
+        subject = f"_t{depth - 1}"
+        keys = [subject if x == "_nt(i.id)" else x for x in keys]
+        nks = [f"_t{d}" for d in range(depth)]
+        if subject in keys:
             nks.pop()
-        w(2, "try:")
-        w(3, f"add(({''.join(x + ', ' for x in keys)}{''.join(nks)}n, i))")
-        w(2, "except _Slow:")
-        w(3, "return None")
+        # With no one-time rule shared by several paths, all a claim's own values are
+        # computed here, in the facts' order, and an ineligible claim is left out of the
+        # sort; the served order then only meets the accounts.
+        early = all(end == depth for _, end in checked)
+        path = "(" + "".join(f"(_w{d}.entity, _w{d}.id), " for d in range(depth)) + ")"
+        mine = ["req"] + [f"_l{j}" for j in range(len(limits))]
+        mine += [f"_y{j}" for j, y in enumerate(years) if y is not None and cp.caps[j].per]
+
+        def own(at: int) -> None:
+            # conditions, one-time rules, amount, limits, years; `continue`: not paid
+            if conditions:
+                w(at, "try:")
+                for j, c in enumerate(conditions):
+                    w(at + 1, f"_c{j} = {c}")
+                w(at, "except _Slow:")
+                w(at + 1, "return None")
+                w(at, f"if not ({' and '.join(f'_c{j}' for j in range(len(conditions)))}):")
+                w(at + 1, "continue")
+            w(at, f"path = {path} if L else None")
+            for _, end in checked:
+                scope = "path" if end == depth else f"path[:{end}]"
+                w(at, f"if L and (_pid, {scope}) in pidx:")
+                w(at + 1, "continue")
+                if end < depth:  # claims of this evaluation share the scope
+                    w(at, f"if ({''.join(f'_w{d}.id, ' for d in range(end))}) in ones:")
+                    w(at + 1, "continue")
+            w(at, "try:")
+            w(at + 1, f"req = ({amount}).fen")
+            for j, lim in enumerate(limits):
+                w(at + 1, f"_l{j} = {lim}")
+            for j, y in enumerate(years):
+                if y is not None and cp.caps[j].per:
+                    w(at + 1, f"_y{j} = {y}")
+            w(at, "except _Slow:")
+            w(at + 1, "return None")
+
+        if keys:
+            w(2, "try:")
+            for j, x in enumerate(keys):
+                w(3, f"_x{j} = {x}")
+            w(2, "except _Slow:")
+            w(3, "return None")
+        head = [f"_x{j}" for j in range(len(keys))] + nks + ["n", "i"]
+        if early:
+            own(2)
+            head += mine
+        w(2, f"add(({''.join(x + ', ' for x in head)}))")
+        for d in range(depth):
+            w(1, f"_settle(_r{d}, n)")
         w(1, "pend.sort()")
         w(1, "paid = []")
         w(1, "put = paid.append")
         w(1, "acc = {}")  # (cap pool, scope ids, year) -> [certain fen, possible fen]
         w(1, "ones = set()")  # the scopes (their ids) a one-time rule marked paid
-        w(1, "for (" + "".join(f"_x{j}, " for j in range(len(keys) + len(nks) + 1)) + "i) in pend:")
+        head[len(keys) : len(keys) + len(nks) + 1] = [
+            f"_x{len(keys) + j}" for j in range(len(nks) + 1)
+        ]
+        w(1, f"for ({''.join(x + ', ' for x in head)}) in pend:")
         w(2, f"_w{depth - 1} = i")
         for d in range(depth - 2, -1, -1):
             w(2, f"_w{d} = _w{d + 1}.parent")
-        w(2, "_V = i.values")
-        if conditions:
-            w(2, "try:")
-            for j, c in enumerate(conditions):
-                w(3, f"_c{j} = {c}")
-            w(2, "except _Slow:")
-            w(3, "return None")
-            w(2, f"if not ({' and '.join(f'_c{j}' for j in range(len(conditions)))}):")
-            w(3, "continue")
-        path = "(" + "".join(f"(_w{d}.entity, _w{d}.id), " for d in range(depth)) + ")"
-        w(2, f"path = {path} if L else None")
-        for _, end in checked:
-            scope = "path" if end == depth else f"path[:{end}]"
-            w(2, f"if L and (_pid, {scope}) in pidx:")
-            w(3, "continue")
-            if end < depth:  # claims of this evaluation share the scope
-                w(2, f"if ({''.join(f'_w{d}.id, ' for d in range(end))}) in ones:")
-                w(3, "continue")
-        w(2, "try:")
-        w(3, f"req = ({amount}).fen")
-        for j, lim in enumerate(limits):
-            w(3, f"_l{j} = {lim}")
-        for j, y in enumerate(years):
-            if y is not None and cp.caps[j].per:
-                w(3, f"_y{j} = {y}")
-        w(2, "except _Slow:")
-        w(3, "return None")
+        if early:
+            w(2, f"path = {path} if L else None")
+        else:
+            w(2, "_V = i.values")
+            own(2)
         w(2, "if req < 0:")
         w(3, "req = 0")
         # Granted before under this award: the ledger's only (each path served once).
