@@ -25,7 +25,9 @@ from hypothesis import strategies as st
 import policyrules
 from policyrules import Grant, Money
 from policyrules.api import Policy
+from policyrules.backends.python.lean import _settle
 from policyrules.result import Decision, Result
+from policyrules.runtime.order import natural_key
 from strategies import compile_text, launch_claims, within_caps
 
 SHIPPED = Path(__file__).resolve().parents[2] / "policies" / "beijing_2025"
@@ -205,3 +207,29 @@ def test_lean_result_is_deferred(shipped: Policy) -> None:
     assert [d.amount for d in launch] == [Money(200 * WAN)] * 5 + [Money(0)] * 2
     assert [s for s, _ in launch[6].caps[1].earlier] == [f"f1/P{n}" for n in range(1, 7)]
     assert result.decisions is result.decisions  # made once
+
+
+_ID_CHARS = st.sampled_from(["P", "p", "-", "产", "0", "1", "2", "9", "１", "٣"])
+
+
+_SIMPLE_IDS = st.builds(
+    lambda prefix, number: f"{prefix}{number}",
+    st.text(st.sampled_from(["P", "p", "-", "产", "a"]), max_size=2),
+    st.integers(1, 10**12),
+)
+
+
+@given(
+    st.lists(st.text(_ID_CHARS, min_size=1, max_size=5) | _SIMPLE_IDS, min_size=1, max_size=12)
+    | st.lists(_SIMPLE_IDS, min_size=1, max_size=12),
+    st.booleans(),
+)
+def test_id_holders_order_as_natural_keys(ids: list[str], few: bool) -> None:
+    """The holders _settle fills (ranks, flat keys or natural keys) order the ids as their
+    natural keys do, and are equal exactly when the ids are."""
+    holders = {i: [i] for i in ids}
+    _settle(holders, 8 * len(holders) if few else len(holders))
+    for a in holders:
+        for b in holders:
+            assert (holders[a] < holders[b]) == (natural_key(a) < natural_key(b))
+            assert (holders[a] == holders[b]) == (a == b)

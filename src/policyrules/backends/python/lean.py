@@ -20,6 +20,7 @@ key or a condition not computed, a fact not given, a path met twice, an unexpect
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
@@ -46,17 +47,34 @@ LeanFn = Callable[..., Any]
 _LEAN_WORDS = _WORDS | {"L", "acc", "paid", "ones", "ids", "put", "ak", "got", "_settle"}
 
 
+# An id that is a prefix without any decimal digit, then ASCII digits with no leading zero:
+# its natural key is ((1, 0, "", prefix), (0, len, digits, digits)) (the first block left
+# out for no prefix), which orders as (prefix != "", prefix, len, digits).
+_SIMPLE = re.compile(r"(\D*)([1-9][0-9]*)")
+
+
 def _settle(holders: dict[str, list[Any]], claims: int) -> None:
     """Fill each id's holder (a one-item list: lists compare by their item) with what
     orders it as its natural key does: its rank among the distinct ids when they are
-    few (ints compare fast, and ranking costs a sort of the distinct ids only), else
-    the natural key itself."""
+    few (ints compare fast, and ranking sorts the distinct ids only); else a flat key
+    (:data:`_SIMPLE`, the prefix shared) when every id is that simple; else the
+    natural key itself."""
     if len(holders) * 8 <= claims:
         for rank, ident in enumerate(sorted(holders, key=natural_key)):
             holders[ident][0] = rank
-    else:
-        for ident, holder in holders.items():
-            holder[0] = natural_key(ident)
+        return
+    flat: dict[str, tuple[bool, str, int, str]] = {}
+    prefixes: dict[str, str] = {}
+    for ident in holders:
+        m = _SIMPLE.fullmatch(ident)
+        if m is None:
+            for ident, holder in holders.items():
+                holder[0] = natural_key(ident)
+            return
+        prefix, digits = m.groups()
+        flat[ident] = (prefix != "", prefixes.setdefault(prefix, prefix), len(digits), digits)
+    for ident, holder in holders.items():
+        holder[0] = flat[ident]
 
 
 def lean_award(cp: Any, policy: CheckedPolicy) -> LeanFn | None:
