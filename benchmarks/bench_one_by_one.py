@@ -8,10 +8,13 @@ doing the same rule in integer fen, and printed as µs per claim and as a multip
 
 * all claims in one call, with only measure 3 loaded and with the whole shipped policy:
 
-  - ``no explanations``: ``policy.evaluate(facts, explain=False)`` alone.  The decisions
-    are then kept as compact rows: no :class:`~policyrules.result.Decision` is made;
+  - ``no explanations``: ``policy.evaluate(facts, explain=False)`` alone.  Measure 3's
+    claims are then served by its lean function (amounts and grants only; its rows are
+    made when the decisions or grants are first read), other decisions kept as compact
+    rows: no :class:`~policyrules.result.Decision` is made;
   - ``no explanations, decisions made``: the same plus ``result.decisions``, which makes
-    every :class:`~policyrules.result.Decision` (amounts as Money, caps as CapEvents);
+    every :class:`~policyrules.result.Decision` (amounts as Money, caps as CapEvents; for
+    measure 3, after one replay of its fused function making its rows);
   - ``explanations rendered``: ``policy.evaluate(facts)`` (explanations on), then
     ``result.decisions`` and the explanation text of every decision
     (:func:`~policyrules.explain.decision_text`), the not eligible ones included;

@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from .convert import ValueRefused, convert_id
+from .convert import ValueRefused, convert_id, ids_ok
 from .convert_currency import exchange_hint
 from .errors import Diagnostic, FactsError, did_you_mean
 from .facts import Facts, convert_value
@@ -28,7 +28,10 @@ def check_ids(facts: Facts) -> None:
     """E303 for each id of ``facts`` (built in Python, not read) that the reader would refuse:
     it would otherwise stop the evaluation when its grant is made."""
     try:  # each id once (the same ids recur under every firm); the paths only if one fails
-        for ident in {inst.id for insts in facts.instances.values() for inst in insts}:
+        ids = {inst.id for insts in facts.instances.values() for inst in insts}
+        if ids_ok(ids):  # all text as it is: one scan of them all
+            return
+        for ident in ids:
             convert_id(ident)
         return
     except (ValueRefused, TypeError):

@@ -35,6 +35,7 @@ import decimal
 import functools
 import itertools
 import re
+from collections.abc import Collection
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -66,6 +67,7 @@ __all__ = [
     "convert_id",
     "convert_value",
     "enum_members",
+    "ids_ok",
     "kind_of",
     "rate_pattern",
     "rate_regex",
@@ -182,6 +184,22 @@ def _numeral(v: Numeral, what: str) -> Decimal:
 
 _WHOLE_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]{0,17})", re.ASCII)
 _ID_OK = re.compile(ID_PATTERN)
+_ANY_CONTROL = re.compile(f"[{_CONTROL}]")
+_BLANK_ID = re.compile(rf"(?:\A|\x00)[{_SPACE}]*(?:\x00|\Z)")  # between NULs: ids joined
+
+
+def ids_ok(ids: Collection[Any]) -> bool:
+    """Whether :func:`convert_id` takes every one of ``ids`` as it is (text, no control
+    character, not blank): two scans of their joined text, not a search per id.  ``False``
+    says only that some id needs :func:`convert_id` (an int, or one it refuses)."""
+    try:
+        text = "".join(ids)
+    except TypeError:
+        return False
+    if _ANY_CONTROL.search(text):
+        return False
+    # No id holds a NUL now: joined by NULs, a blank id is a run of spaces between two.
+    return bool(ids) and _BLANK_ID.search("\x00".join(ids)) is None
 
 
 def convert_id(v: Any) -> str:

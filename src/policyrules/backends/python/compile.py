@@ -20,6 +20,7 @@ from .amounts import Bounds, compile_bounds
 from .codegen import FastProvision, fast_provision
 from .exceptions import cap_limit
 from .fused import fused_award, policy_known
+from .lean import lean_award
 from .schedule import CompiledSchedule, compile_schedule
 
 __all__ = [
@@ -83,6 +84,8 @@ class CompiledPolicy:
     fast: Mapping[str, FastProvision] = attrs.field(factory=dict)
     # By award id: the one function serving all its claims (.fused), where it has one.
     fused: Mapping[str, Any] = attrs.field(factory=dict, eq=False, repr=False)
+    # By fused award id: its lean function, for evaluations without explanations (.lean).
+    lean: Mapping[str, Any] = attrs.field(factory=dict, eq=False, repr=False)
 
 
 def compile_policy(policy: CheckedPolicy) -> CompiledPolicy:
@@ -106,11 +109,14 @@ def compile_policy(policy: CheckedPolicy) -> CompiledPolicy:
     # Here, not on first use: generated source runs when the policy is compiled, never
     # while facts are evaluated.
     fused: dict[str, Any] = {}
+    lean: dict[str, Any] = {}
     if policy_known(policy):
         for cp in provisions:
             if cp.info.id in fast and (fn := fused_award(cp, policy)) is not None:
                 fused[cp.info.id] = fn
-    return CompiledPolicy(policy, provisions, params, assumptions, fast, fused)
+                if (lean_fn := lean_award(cp, policy)) is not None:
+                    lean[cp.info.id] = lean_fn
+    return CompiledPolicy(policy, provisions, params, assumptions, fast, fused, lean)
 
 
 def _exclusive_ids(policy: CheckedPolicy) -> frozenset[str]:

@@ -10,7 +10,7 @@ was cut and why.  The caps of a claim apply in the order written, each with its 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ...bounds import paused_gc
@@ -37,6 +37,7 @@ from .exclusive import Claimed, Verdict, first_pass_claims, plan
 from .exclusive_run import ExclusiveHooks
 from .fastpath import FastClaims
 from .instalments import scheduled_award
+from .lean import LeanAward
 from .reserve import reserve_unknown
 from .rows import Row, grant_of
 from .tiers import highest_only, quota_check, quota_ranks, tier_steps
@@ -97,6 +98,8 @@ def evaluate(
     for d in decisions:
         if isinstance(d, Decision):
             names.update(a for a, _ in d.assumptions)
+        elif isinstance(d, LeanAward):
+            names |= d.used
         else:
             names |= d[-1]
     used = sorted(names - {HOLIDAY_ASSUMPTION})
@@ -109,9 +112,17 @@ def evaluate(
         # Rows the fast path kept become decisions only now, when they are looked at.
         with paused_gc(promote=True):
             return (
-                tuple(d if isinstance(d, Decision) else run.materialise(d) for d in decisions),
-                tuple(grant_of(g) for g in grants),
+                tuple(d if isinstance(d, Decision) else run.materialise(d) for d in unfold(0)),
+                tuple(grant_of(g) for g in unfold(1)),
             )
+
+    def unfold(which: int) -> Iterator[Any]:
+        # A lean award's claims (.lean): its rows or grant rows, made by one replay.
+        for d in grants if which else decisions:
+            if isinstance(d, LeanAward):
+                yield from d.replay()[which]
+            else:
+                yield d
 
     return Result.deferred(make, tuple(sorted(listed)))
 

@@ -29,6 +29,7 @@ from .claims import Claim, claim_key, natural_step, path_of, scope_of
 from .codegen import FastProvision, Reads, Slow
 from .compile import CompiledPolicy, CompiledProvision, Env
 from .fused import FusedFn
+from .lean import LeanAward, untouched
 from .rows import CapRow, Path, Row, Rows
 
 __all__ = ["FastClaims"]
@@ -151,6 +152,10 @@ class FastClaims(Rows):
 
         subjects = self.subjects(cp)
         tables = self.accounts.tables()
+        if not self.explain:
+            lean = self._lean(cp, fn, subjects, tables)
+            if lean is not None:
+                return lean
         got = fn(subjects, self.assumptions, self.parameters, *tables, self.grants, keyslow, slow)
         if got is None:
             return None
@@ -158,6 +163,26 @@ class FastClaims(Rows):
         if self.explain:
             self._natural_steps(cp, rows, got[1])
         return rows
+
+    def _lean(
+        self, cp: CompiledProvision, fn: FusedFn, subjects: list[Any], tables: tuple[Any, ...]
+    ) -> list[Decision | Row] | None:
+        """Without explanations: the claims of ``cp`` served by its lean function
+        (:mod:`.lean`), kept as one :class:`LeanAward` in the decisions and in the grants
+        (its rows and grants made when they are looked at); ``None`` if it declined."""
+        pid = cp.info.id
+        lean_fn = self.policy.lean.get(pid)
+        if lean_fn is None or not untouched(tables, pid, self.accounts.pools_of(pid)):
+            return None
+        a, p = self.assumptions, self.parameters
+        got = lean_fn(subjects, a, p, *tables)
+        if got is None:
+            return None
+        paid, used, _ = got
+        _, uidx, gidx, _, pidx, _ = tables
+        block = LeanAward(pid, fn, (subjects, a, p, uidx, gidx, pidx), paid, used)
+        self.grants.append(block)
+        return [block]  # type: ignore[list-item]
 
     def _natural_steps(
         self, cp: CompiledProvision, rows: list[Decision | Row], keys: list[tuple[Any, ...]]
