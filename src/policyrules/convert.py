@@ -48,6 +48,7 @@ from .convert_patterns import (
     ID_PATTERN,
     MONEY_PATTERN,
     NUMBER_PATTERN,
+    SPACE,
     rate_pattern,
     rate_regex,
 )
@@ -184,8 +185,8 @@ def _numeral(v: Numeral, what: str) -> Decimal:
 
 _WHOLE_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]{0,17})", re.ASCII)
 _ID_OK = re.compile(ID_PATTERN)
-_ANY_CONTROL = re.compile(f"[{_CONTROL}]")
-_BLANK_ID = re.compile(rf"(?:\A|\x00)[{_SPACE}]*(?:\x00|\Z)")  # between NULs: ids joined
+_ANY_CONTROL = re.compile(f"[{CONTROL}]")
+_BLANK_ID = re.compile(rf"(?:\A|\x00)[{SPACE}]*(?:\x00|\Z)")  # between NULs: ids joined
 
 
 def ids_ok(ids: Collection[Any]) -> bool:

@@ -15,6 +15,7 @@ __all__ = [
     "ID_PATTERN",
     "MONEY_PATTERN",
     "NUMBER_PATTERN",
+    "SPACE",
     "rate_pattern",
     "rate_regex",
 ]
@@ -75,5 +76,5 @@ def rate_regex(bound_percent: int = 100) -> re.Pattern[str]:
 # classes (no ``\s``, no ``$`` before a control character) so the JSON Schema's ``pattern``
 # means the same in Python's ``re`` and in ECMA 262 regexes.
 CONTROL = r"\x00-\x1f\x7f-\x9f"
-_SPACE = r" \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
-ID_PATTERN = rf"^(?![\s\S]*[{CONTROL}])(?![{_SPACE}]*$)"
+SPACE = r" \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+ID_PATTERN = rf"^(?![\s\S]*[{CONTROL}])(?![{SPACE}]*$)"

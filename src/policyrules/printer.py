@@ -57,7 +57,7 @@ def print_exclusivity(st: s.Exclusive | s.Cumulative | s.Supersedes) -> str:
         return f"exclusive {', '.join(st.awards)} among {st.among} keep {st.keep}{ties}"
     if isinstance(st, s.Cumulative):
         return f"cumulative {', '.join(st.awards)} {_q(st.reason)}"
-    return f"supersedes {st.document}" + (f" {_label(st.label)}" if st.label else "")
+    return f"supersedes {st.document}" + (f" {_label(st.label)}" if st.label is not None else "")
 
 
 def print_type(t: s.TypeRef) -> str:

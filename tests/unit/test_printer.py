@@ -169,3 +169,13 @@ def test_empty_module() -> None:
     """An empty file formats to the empty string."""
     expected = ""
     assert expected == _fmt("")
+
+
+def test_an_empty_supersedes_label_is_printed() -> None:
+    """``supersedes j ""`` keeps its empty label through print and parse (found by the
+    round-trip property of issue 11: an empty label was printed as none)."""
+    text = 'document j ""\n  supersedes j ""\n'
+    tree = parse(text)
+    assert tree.items[0].body[0].label == ""
+    assert parse(print_module(tree)) == tree
+    assert 'supersedes j ""' in print_module(tree)
