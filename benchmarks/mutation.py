@@ -67,6 +67,7 @@ TESTS = (  # fast ones first: with -x a mutant is usually killed in the first fi
     "tests/unit/test_evaluator_edges.py",
     "tests/unit/test_operators.py",
     "tests/unit/test_mutants_new_modules.py",
+    "tests/unit/test_mutants_sample23.py",
     "tests/unit/test_instalments.py",
     "tests/unit/test_exclusive.py",
     "tests/unit/test_deadline_any_schedule.py",
