@@ -272,9 +272,32 @@ def cmd_init(args: argparse.Namespace) -> int:
     return 0
 
 
+def _store_to_import(store: Path, file: Path, raw: bytes) -> None:
+    """Refuse a ledger store given as the file to import (E343), saying what it is."""
+    if not starts_like_store(raw):
+        return
+    try:
+        same = file.samefile(store)
+    except OSError:
+        same = False
+    what = "the store itself (its grants are in it already)" if same else "a ledger store"
+    name = str(file) if file.is_file() else "OTHER.db"  # a pipe cannot be exported
+    raise LedgerError(
+        Diagnostic(
+            "E343",
+            f"{file}: {what}, not a JSON/YAML ledger file; `ledger import` reads YAML or JSON",
+            hint=f"to copy a store's grants into {store}: `policyrules ledger export {name} "
+            f"--out grants.yaml`, then `policyrules ledger import --policy POLICY {store} "
+            "grants.yaml`",
+        )
+    )
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     policy = load(args.policy)
-    ledger, _ = read_ledger_file(policy.checked, args.file)
+    raw = read_bytes(args.file)  # once: it may be a pipe
+    _store_to_import(Path(args.store), Path(args.file), raw)
+    ledger, _ = read_ledger_file(policy.checked, args.file, raw=raw)
     store = _open_store(Path(args.store))
     with store, store.transaction(note=f"import {args.file}") as txn:
         stored = read_ledger(policy.checked, txn.grants(), f"{args.store}: grants")

@@ -76,6 +76,7 @@ __all__ = [
     "read_scalar",
     "read_text",
     "spelled",
+    "starts_like_store",
 ]
 
 
@@ -122,7 +123,27 @@ def _read_bytes(p: Path, limits: Limits) -> bytes:
     return raw
 
 
+# The first 16 bytes of every SQLite database file (a ledger store).
+_STORE_HEADER = b"SQLite format 3\x00"
+
+
+def starts_like_store(raw: bytes) -> bool:
+    """Whether ``raw`` (a file's first bytes) is the start of a SQLite database."""
+    return raw.startswith(_STORE_HEADER)
+
+
 def _decode(raw: bytes, name: str) -> str:
+    if starts_like_store(raw):
+        # A ledger store where a JSON/YAML file is read (facts, a ledger file, a case):
+        # say what it is rather than that it is not UTF-8.
+        raise FactsError(
+            Diagnostic(
+                "E343",
+                f"{name}: this is a ledger store (SQLite), not a JSON/YAML file",
+                hint=f"a store is given as `--ledger {name}` (eval, batch); to have its grants "
+                f"as a file: `policyrules ledger export {name} --out grants.yaml`",
+            )
+        )
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

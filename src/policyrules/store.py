@@ -34,6 +34,7 @@ import attrs
 
 from .errors import Diagnostic, LedgerError
 from .instances import Facts
+from .reading import starts_like_store
 from .result import Decision
 from .runtime.ledger import Grant, Ledger
 from .runtime.money import Money
@@ -50,7 +51,7 @@ __all__ = [
     "starts_like_store",
 ]
 
-_HEADER = b"SQLite format 3\x00"
+_HEADER_LEN = 16  # "SQLite format 3\0"
 _SUFFIXES = (".db", ".sqlite", ".sqlite3")
 
 # Assumptions that are not policy readings but how to count days; they do not key grants.
@@ -66,11 +67,6 @@ def is_store_name(path: str | Path) -> bool:
     return Path(path).suffix.lower() in _SUFFIXES
 
 
-def starts_like_store(raw: bytes) -> bool:
-    """Whether ``raw`` (a file's first bytes) is the start of a SQLite database."""
-    return raw.startswith(_HEADER)
-
-
 def is_store(path: str | Path) -> bool:
     """Whether ``path`` names a ledger store: a ``.db``/``.sqlite``/``.sqlite3`` name, or a
     regular file that starts with the SQLite header.  A pipe or a device is never a store
@@ -82,7 +78,7 @@ def is_store(path: str | Path) -> bool:
         if not p.is_file():
             return False
         with p.open("rb") as f:
-            return starts_like_store(f.read(len(_HEADER)))
+            return starts_like_store(f.read(_HEADER_LEN))
     except OSError:
         return False
 
