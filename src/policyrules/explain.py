@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 from .decisions import CapEvent, Decision
+from .explain_holds import holds_en, holds_json, holds_of
 from .explain_years import schedule_json, schedule_lines_en
 from .runtime.ledger import Grant
 from .runtime.money import Money, cn_text
@@ -62,6 +63,9 @@ def _amount(d: Decision) -> str | None:
             why.append("open parameter " + ", ".join(d.missing_parameters))
         if d.missing_facts:
             why.append("missing " + ", ".join(d.missing_facts))
+        holds, count = holds_of(d)
+        if holds:
+            why.append(holds_en(holds, count))
         if not why:
             why.append("the text fixes only ceilings")
         return f"amount: up to {format_value(d.amount)} (a bound, not an award: {'; '.join(why)})"
@@ -249,6 +253,7 @@ def decision_json(d: Decision, *, all_earlier: bool = False) -> dict[str, Any]:
                 ],
                 "earlier_count": len(ev.earlier),
                 "earlier_total": _money(ev.earlier.total),
+                "held": holds_json(ev.earlier.holds()),
                 "requested": _money(ev.requested),
                 "granted": _money(ev.granted),
                 "binding": ev.binding,

@@ -17,7 +17,7 @@ from .runtime.values import format_value
 from .vocab import EXCLUSIVE_RULES, amount_words
 from .words import Words, date_zh
 
-__all__ = ["exclusion_zh", "refused_zh"]
+__all__ = ["exclusion_zh", "provision_zh", "refused_zh"]
 
 
 def _title(w: Words, provision: str | None) -> str:
@@ -35,6 +35,12 @@ def _title(w: Words, provision: str | None) -> str:
     else:
         where = f"{doc} {_label(clause)}"
     return f"{where}“{title}”"
+
+
+def provision_zh(w: Words, provision: str) -> str:
+    """A provision as the letter names it: its document's number, clause and title
+    (京经信发〔2025〕50号 第3条“…”)."""
+    return _title(w, provision)
 
 
 def _label(label: str) -> str:

@@ -18,7 +18,8 @@ import attrs
 from . import syntax as s
 from .decisions import CapEvent, Decision
 from .explain import Explainable
-from .explain_exclusive import exclusion_zh, refused_zh
+from .explain_exclusive import exclusion_zh, provision_zh, refused_zh
+from .explain_holds import holds_of, holds_zh
 from .explain_years import schedule_lines_zh
 from .model import CheckedPolicy, ProvisionInfo
 from .printer import print_cap, print_expr
@@ -81,6 +82,9 @@ def _amount(w: Words, d: Decision) -> str | None:
         why.append("待定：" + "、".join(w.parameter(p) for p in d.missing_parameters))
     if d.missing_facts:
         why.append("尚缺：" + _titles(w, d.missing_facts))
+    holds, count = holds_of(d) if d.amount_kind == "up_to" else ((), 0)
+    if holds:
+        why.append(holds_zh(holds, count, lambda pid: provision_zh(w, pid)))
     kind = d.amount_kind if d.amount is not None else "unknown"
     if kind == "range" and d.amount_min is None:
         kind = "up_to"

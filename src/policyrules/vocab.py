@@ -23,6 +23,8 @@ __all__ = [
     "AMOUNT_KINDS",
     "AMOUNT_PHRASES",
     "EXCLUSIVE_RULES",
+    "HOLD_REASONS",
+    "HOLD_REASONS_EN",
     "KINDS",
     "NONE_EN",
     "PAYMENT_ENTITLEMENT",
@@ -98,6 +100,23 @@ EXCLUSIVE_RULES = {
     "keep listed": "按规定的先后顺序",
 }
 """An exclusive group's rule in words (``exclusive … keep highest``: 同一项目不重复支持)."""
+
+HOLD_REASONS = {
+    "eligibility": "是否符合条件尚未确定",
+    "instalment": "该年度应拨付的一期金额尚未确定",
+    "amount": "其金额尚未确定",
+    "exclusive": "不重复支持（就高），尚未确定是否由其获得支持",
+}
+"""Why an earlier claim holds room in a shared cap (:class:`policyrules.runtime.holds.Hold`),
+which makes a later claim under it "at most": the Chinese letter's words, by ``why``."""
+
+HOLD_REASONS_EN = {
+    "eligibility": "its eligibility is unknown",
+    "instalment": "one of its instalments is unknown",
+    "amount": "its amount is not settled",
+    "exclusive": "it may still lose to another award of its exclusive group",
+}
+""":data:`HOLD_REASONS` in English (``--lang en``)."""
 
 NONE_EN = "none (stated not to exist)"
 """A fact stated none, in the English text (``--lang en``); Chinese: 无（已声明不存在）."""

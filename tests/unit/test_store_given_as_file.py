@@ -52,7 +52,8 @@ def test_importing_another_store_names_export_then_import(
     other = _store(tmp_path / "other.yaml")  # a store, whatever its name says
     code, _, err = run(capsys, "ledger", "import", "--policy", POLICY, db, other)
     assert code != 0
-    assert "error[E343]" in err and "a ledger store, not a JSON/YAML ledger file" in err
+    assert "error[E343]" in err
+    assert "a ledger store, not a JSON/YAML ledger file" in err
     assert f"ledger export {other} --out grants.yaml" in err
     assert f"ledger import --policy POLICY {db} grants.yaml" in err
 

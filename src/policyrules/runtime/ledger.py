@@ -13,6 +13,7 @@ it counts 0 toward caps and does not use up a one-time (一次性) award.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
@@ -21,6 +22,7 @@ from typing import Any, overload
 import attrs
 
 from ..errors import Diagnostic, LedgerError
+from .holds import Hold
 from .money import Money, _of_fen, cn_text
 
 __all__ = [
@@ -216,9 +218,10 @@ class ClaimLog:
     Append-only: a claim adds its subject (``f1/P2``) and amount; ``totals[k]`` is the
     fen of the first ``k`` claims, so a view of the first ``k`` (:class:`Earlier`) needs no
     copy and knows its total at once.  ``certain`` and ``possible`` are the fen of the
-    exact grants and of the upper bounds of undecided claims among them."""
+    exact grants and of the upper bounds of undecided claims among them; ``held`` names
+    the provision of each undecided claim and why it is not settled (:class:`Hold`)."""
 
-    __slots__ = ("amounts", "certain", "possible", "shown", "subjects", "totals")
+    __slots__ = ("amounts", "certain", "held", "possible", "shown", "subjects", "totals")
 
     def __init__(self) -> None:
         self.subjects: list[str] = []
@@ -226,6 +229,9 @@ class ClaimLog:
         self.totals: list[int] = [0]
         self.certain = 0
         self.possible = 0
+        # (claim number, provision, why) of each undecided claim above 0 that says who it
+        # is, in order (:class:`Hold`)
+        self.held: list[tuple[int, str, str]] = []
         # claim number -> ``f1/P2 150 万元``, made when a view first describes it: each
         # claim is shown by the next few views, its text made once
         self.shown: dict[int, str] = {}
@@ -233,7 +239,10 @@ class ClaimLog:
     def __len__(self) -> int:
         return len(self.subjects)
 
-    def append(self, subject: str, fen: int, certain: bool = True) -> None:
+    def append(
+        self, subject: str, fen: int, certain: bool = True, held: tuple[str, str] | None = None
+    ) -> None:
+        """Add a claim; ``held``: (provision, why) of an undecided one (:class:`Hold`)."""
         self.subjects.append(subject)
         self.amounts.append(fen)
         self.totals.append(self.totals[-1] + fen)
@@ -241,6 +250,8 @@ class ClaimLog:
             self.certain += fen
         else:
             self.possible += fen
+            if held is not None and fen:
+                self.held.append((len(self.amounts) - 1, *held))
 
     def view(self) -> Earlier:
         """The claims so far; later claims do not change the view."""
@@ -315,6 +326,19 @@ class Earlier(Sequence[tuple[str, Money]]):
         start = max(stop - k, 0)
         return tuple(
             zip(log.subjects[start:stop], map(_of_fen, log.amounts[start:stop]), strict=True)
+        )
+
+    def hold_count(self) -> int:
+        """How many of these claims are undecided ones holding room (:meth:`holds`)."""
+        return bisect_left(self._log.held, (self._stop,))
+
+    def holds(self, last: int = 3) -> tuple[Hold, ...]:
+        """The last ``last`` undecided claims among these that hold room, in order."""
+        log = self._log
+        n = self.hold_count()
+        return tuple(
+            Hold(log.subjects[k], pid, why, _of_fen(log.amounts[k]))
+            for k, pid, why in log.held[max(n - last, 0) : n]
         )
 
     def describe(self, last: int = 3) -> str:
@@ -451,15 +475,19 @@ class Accounts:
             return used, 0, 0, NO_EARLIER
         return used, log.certain, log.possible, log.view()
 
-    def add(self, key: ScopeKey, subject: str, amount: Money, certain: bool) -> None:
-        self.add_fen(key, subject, amount.fen, certain)
-
-    def add_fen(self, key: ScopeKey, subject: str, fen: int, certain: bool) -> None:
-        """:meth:`add`, the amount in fen."""
+    def add(
+        self,
+        key: ScopeKey,
+        subject: str,
+        amount: Money,
+        certain: bool,
+        held: tuple[str, str] | None = None,
+    ) -> None:
+        """Count a claim in an account; ``held``: see :meth:`ClaimLog.append`."""
         log = self._by.get(key)
         if log is None:
             log = self._by[key] = ClaimLog()
-        log.append(subject, fen, certain)
+        log.append(subject, amount.fen, certain, held)
 
     def account_log(self, key: ScopeKey) -> tuple[int, ClaimLog]:
         """:meth:`account` without the view: the ledger's fen and this evaluation's log of

@@ -408,14 +408,18 @@ class _Run(DecisionMaker, Conditions, TimeLimits, FastClaims, ExclusiveHooks):
         else:
             exact = requested is not None and not missing and capped.lowest == amount
             kind = "exact" if exact else "up_to"
+        own_kind = kind
         kind, amount_min = self.exclusive_bound(cp, path, kind, amount_min, trace)
         caps = capped.caps
         if explain:
             trace.extend(Step("cap", cap_line(ev), not ev.binding) for ev in caps)
         if amount is not None and capped.keys:
             subject = "/".join(i for _, i in path)
+            # An undecided claim holds its bound and says why (runtime/holds.py).
+            why = "exclusive" if own_kind == "exact" else "amount"
+            held = None if kind == "exact" else (cp.info.id, why)
             for key in capped.keys:
-                self.accounts.add(key, subject, amount, certain=kind == "exact")
+                self.accounts.add(key, subject, amount, certain=kind == "exact", held=held)
         if kind == "exact" and amount:
             # 0.00 元 is not a payment: no grant, and a one-time award stays open.
             for o in cp.info.once:

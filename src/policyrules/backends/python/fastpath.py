@@ -434,16 +434,17 @@ class FastClaims(Rows):
         if keys:
             subject = "/".join([i for _, i in path])
             exact = kind == "exact"
+            held = None if exact else (info.id, "amount")
             if len(logs) == 1:
-                logs[0].append(subject, amount, exact)
+                logs[0].append(subject, amount, exact, held)
             elif len(logs) == 2:  # each account once, as the general way
                 first, second = logs
-                first.append(subject, amount, exact)
+                first.append(subject, amount, exact, held)
                 if second is not first:
-                    second.append(subject, amount, exact)
+                    second.append(subject, amount, exact, held)
             else:
                 for log in {id(log): log for log in logs}.values():
-                    log.append(subject, amount, exact)
+                    log.append(subject, amount, exact, held)
         if kind == "exact" and amount:
             # 0.00 元 is not a payment: no grant, and a one-time award stays open.
             for end in paid_ends:

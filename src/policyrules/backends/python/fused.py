@@ -100,6 +100,7 @@ _WORDS = frozenset(
     | {"req", "before", "running", "lowest", "room", "after", "amount", "exact", "year"}
     | {"sub", "gk", "_serve", "_V", "_nt", "_Slow", "_yn", "_CP", "_EL", "_NE", "_EX", "_UP"}
     | {"_NO", "_SL", "_pid", "_E", "seen", "else", "subjects", "amounts", "totals"}
+    | {"held", "_HW"}
 )
 # Its own locals: _c0 (a condition), _l0 (a limit), _a0 (an account), _u0 (the ledger's
 # part), _r0 (a cap row), _y0 (a year), _w0 (an owner), _x0 (a sort key's part), _t0 (an
@@ -189,7 +190,7 @@ class _Fuse:
         gen.ns.update({"_Slow": (Slow, KeyError), "_yn": year_number, "_nt": natural_key})
         gen.ns.update({"_Log": ClaimLog, "_CP": cp, "_NO": _NONE, "_E": ClaimLog()})
         gen.ns.update({"_EL": "eligible", "_NE": "not_eligible", "_EX": "exact", "_UP": "up_to"})
-        gen.ns.update({"_SL": "/", "_pid": p.id})
+        gen.ns.update({"_SL": "/", "_pid": p.id, "_HW": "amount"})
         # Where each cap's scope and each one-time rule's scope ends in the path.
         ends = [_end(self.chain, cap.per) for cap in p.caps]
         once = [(n, _end(self.chain, (o.entity,))) for n, o in enumerate(p.once)]
@@ -333,6 +334,9 @@ class _Fuse:
                 w(at + 1, f"_a{j}.certain += amount")
                 w(at, "else:")
                 w(at + 1, f"_a{j}.possible += amount")
+                w(at + 1, "if amount:")
+                # who holds, for a later claim's explanation (runtime/holds.py)
+                w(at + 2, f"_a{j}.held.append((len(_a{j}.amounts) - 1, _pid, _HW))")
         w(2, "if exact and amount:")
         # 0.00 元 is not a payment: no grant, and a one-time award stays open.
         for _, end in once:

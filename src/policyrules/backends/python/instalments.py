@@ -83,10 +83,12 @@ def pay_schedule(
     accounts: Accounts,
     as_of_year: int | None,
     certain: bool = True,
+    why: str = "exclusive",
 ) -> Paid:
     """Decide the payments of one subject's scheduled award (see the module).  With
     ``certain`` false (another claim of an exclusive group may still win, 就高) the payments
-    are computed and held in the caps' accounts as bounds, but none is granted.
+    are computed and held in the caps' accounts as bounds, but none is granted; ``why``
+    says why, for a later claim's explanation (:class:`~policyrules.runtime.holds.Hold`).
 
     :raises Undecided: E421 the ledger holds a payment of this award to this subject in a
         year outside its schedule; E422 the schedule runs past the year 9999."""
@@ -158,6 +160,7 @@ def pay_schedule(
         # A future payment is not granted, but it is owed: the caps of its year (and over
         # all years) count it for the claims after this one, as they count a due one.
         sure = certain and not bound_only and not open_cap and amount is not None
+        unsure = why if not certain else "amount"
         dated = as_of_year is not None
         held = status == "due" and not sure
         payments.append(
@@ -170,12 +173,12 @@ def pay_schedule(
             most = _most(cs.each, penv, path, y, bounds[k - 1], own_total, accounts)
             if most:
                 for key in _keys(cs.each + cs.whole, path, y):
-                    accounts.add(key, subject, most, certain=False)
+                    accounts.add(key, subject, most, certain=False, held=(pid, "instalment"))
                 lines.append(f"year {y}: unknown; holds up to {format_value(most)} of its caps")
             continue
         own_total += amount.fen
         for key in _keys(cs.each + cs.whole, path, y):
-            accounts.add(key, subject, amount, certain=sure)
+            accounts.add(key, subject, amount, certain=sure, held=None if sure else (pid, unsure))
         if status == "due" and amount and sure:
             grants.append(Grant.trusted(pid, path, amount, y))
             accounts.grant(pid, path, amount)

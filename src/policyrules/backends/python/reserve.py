@@ -57,7 +57,7 @@ def reserve_unknown(
         return None
     subject = "/".join(i for _, i in path)
     for key in capped.keys:
-        accounts.add(key, subject, capped.amount, certain=False)
+        accounts.add(key, subject, capped.amount, certain=False, held=(cp.info.id, "eligibility"))
     text = (
         f"eligibility unknown: holds up to {capped.amount.format_cn()} of its shared caps "
         "until decided (a later claim under them is reported up to what is left)"
@@ -73,7 +73,9 @@ def _reserve_schedule(
     its year."""
     assert cp.schedule is not None
     try:
-        done = pay_schedule(cp, cp.schedule, env, path, accounts, None, certain=False)
+        done = pay_schedule(
+            cp, cp.schedule, env, path, accounts, None, certain=False, why="eligibility"
+        )
     except Undecided:
         return None
     held = [p for p in done.payments if p.status != "paid" and (p.amount is None or p.amount)]

@@ -1,0 +1,69 @@
+"""Why an amount is "up to" because of an earlier claim (issue 9, the last audit).
+
+A claim whose eligibility, instalment or amount is not known holds, in every cap it shares,
+the most it could take (:class:`~policyrules.runtime.holds.Hold`).  A later claim under that
+cap is then "up to" what is left, and its explanation must say which earlier claim made it
+so, not that "the text fixes only ceilings".  :func:`holds_of` finds those claims in a
+decision's caps; :func:`holds_en` and :func:`holds_zh` say them (the words of each reason:
+:data:`~policyrules.vocab.HOLD_REASONS`, :data:`~policyrules.vocab.HOLD_REASONS_EN`).
+
+A new kind of hold needs only its key in :data:`~policyrules.runtime.holds.HOLD_WHY` and its
+words in both tables.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from .decisions import Decision
+from .runtime.holds import Hold
+from .vocab import HOLD_REASONS, HOLD_REASONS_EN
+
+__all__ = ["holds_en", "holds_json", "holds_of", "holds_zh"]
+
+_SHOWN = 3
+
+
+def holds_of(d: Decision) -> tuple[tuple[Hold, ...], int]:
+    """The earlier claims holding room in ``d``'s caps, each (subject, provision) once with
+    the most it holds in any of them, the last :data:`_SHOWN` of the cap with the most; and
+    how many there are in that cap (``0``: none)."""
+    found: dict[tuple[str, str], Hold] = {}
+    count = 0
+    for ev in d.caps:
+        count = max(count, ev.earlier.hold_count())
+        for h in ev.earlier.holds(_SHOWN):
+            key = (h.subject, h.provision)
+            if key not in found or found[key].amount < h.amount:
+                found[key] = h
+    shown = tuple(found.values())[-_SHOWN:]
+    return shown, max(count, len(shown))
+
+
+def holds_en(holds: tuple[Hold, ...], count: int) -> str:
+    """``held by earlier claims: F1/R1 under t/2/research holds 150 万元 (one of its
+    instalments is unknown)``; with more than shown, how many in all."""
+    parts = [
+        f"{h.subject} under {h.provision} holds {h.amount.format_cn()} ({HOLD_REASONS_EN[h.why]})"
+        for h in holds
+    ]
+    more = f" ({count} in all; the last {len(holds)} shown)" if count > len(holds) else ""
+    return "held by earlier claims in a shared cap: " + "; ".join(parts) + more
+
+
+def holds_zh(holds: tuple[Hold, ...], count: int, name: Callable[[str], str]) -> str:
+    """:func:`holds_en` in Chinese; ``name`` gives a provision's name (第2条“…”)."""
+    parts = [
+        f"{h.subject} 按{name(h.provision)}暂占 {h.amount.format_cn()}（{HOLD_REASONS[h.why]}）"
+        for h in holds
+    ]
+    more = f"（共 {count} 笔，列出最近 {len(holds)} 笔）" if count > len(holds) else ""
+    return "共用上限中在先的申请尚未确定：" + "；".join(parts) + more
+
+
+def holds_json(holds: tuple[Hold, ...]) -> list[dict[str, str]]:
+    """The holds as JSON-ready data: subject, provision, why, amount (元 text)."""
+    return [
+        {"subject": h.subject, "provision": h.provision, "why": h.why, "amount": str(h.amount.yuan)}
+        for h in holds
+    ]

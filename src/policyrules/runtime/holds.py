@@ -1,0 +1,41 @@
+"""Holds: room an earlier claim of an evaluation keeps in a shared cap while its own
+outcome is not settled.
+
+A claim whose eligibility, instalment or amount is not known takes nothing, but counts the
+most it could take against the caps it shares (grammar/README.md, "Claim order"), so a later
+claim under the same cap is "up to" what is left, never an exact amount the earlier one may
+still take.  A :class:`Hold` names that earlier claim, for the later claim's explanation:
+which subject, under which provision, why it is not settled and how much it holds.
+
+``why`` is one of :data:`HOLD_WHY`; a new kind of hold adds its key there and its words in
+:data:`policyrules.vocab.HOLD_REASONS` (both languages).
+"""
+
+from __future__ import annotations
+
+import attrs
+
+from .money import Money
+
+__all__ = ["HOLD_WHY", "Hold"]
+
+HOLD_WHY = ("eligibility", "instalment", "amount", "exclusive")
+"""Why a claim holds room: its eligibility is unknown; one of its instalments is unknown; its
+own amount is not settled (a bound, a range, an unknown amount); it may still lose to
+another award of an exclusive group (就高)."""
+
+
+def _why(_: object, attribute: attrs.Attribute[str], value: str) -> None:
+    if value not in HOLD_WHY:
+        raise ValueError(f"a hold's reason is one of {', '.join(HOLD_WHY)}, not {value!r}")
+
+
+@attrs.frozen
+class Hold:
+    """An earlier claim holding room: ``subject`` (``F1/R1``), ``provision`` (its id),
+    ``why`` (one of :data:`HOLD_WHY`) and ``amount``, the most it holds (fen, as Money)."""
+
+    subject: str
+    provision: str
+    why: str = attrs.field(validator=_why)
+    amount: Money
