@@ -25,7 +25,7 @@ from .bounds import paused_gc
 from .check import check
 from .errors import FactsError
 from .facts import Facts, read_facts, read_facts_source, schema
-from .ledger_check import check_caps, check_once
+from .ledger_check import check_caps, check_exclusive, check_once
 from .ledger_dated import refuse_undated
 from .ledger_io import merge_ledgers, place_diagnostics, read_ledger, read_ledger_file
 from .model import CheckedPolicy
@@ -298,6 +298,7 @@ class Policy:
                 return hit[1], hit[2]
         merged = merge_ledgers(*parts)
         check_once(self.checked, *parts)
+        check_exclusive(self.checked, *parts)
         check_caps(self.compiled, merged, params, assume)
         if one is None:
             return merged, None

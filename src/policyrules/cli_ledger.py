@@ -27,7 +27,7 @@ from .convert import whole_number
 from .errors import Diagnostic, FactsError, LedgerError, PolicyRulesError
 from .facts import load_data
 from .files import check_writable, locked, real_target, write_atomic
-from .ledger_check import check_caps, check_once
+from .ledger_check import check_caps, check_exclusive, check_once
 from .ledger_dated import refuse_undated
 from .ledger_io import dump_ledger, merge_ledgers, read_ledger, read_ledger_file
 from .output import add_format, write_csv, write_jsonl
@@ -304,6 +304,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         parts = ((str(args.store), stored), (str(args.file), ledger))
         merged = merge_ledgers(*parts)
         check_once(policy.checked, *parts)
+        check_exclusive(policy.checked, *parts)
         check_caps(policy.compiled, merged, where=f"{args.store} with {args.file}")
         have = set(stored)
         new = Ledger(g for g in ledger if g not in have)  # a grant already stored is one grant

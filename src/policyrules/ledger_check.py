@@ -5,6 +5,9 @@ Here every ledger an evaluation builds on, or an import adds to a store, is chec
 
 * a one-time (``once per E``) provision paid twice (above 0.00 元) to the same ``E`` is an
   error naming both grants (E328);
+* two awards of one exclusive group (``exclusive … among E``: 不重复支持, 就高) both paid
+  (above 0.00 元) for the same ``E``: only one of them may be paid, so the ledger holds what
+  the text forbids; an error naming both grants and the clause (E344);
 * the grants counted by a cap whose limit does not depend on facts (a constant, a
   parameter) already exceed it: per claim (one subject's grants under the provision, any
   year), per entity, per entity per year, and shared pools (E329).  A careful finance system
@@ -19,11 +22,20 @@ from collections.abc import Iterable, Mapping
 from .backends.python.compile import CompiledPolicy, Env
 from .errors import Diagnostic, LedgerError
 from .model import CheckedPolicy
+from .model_exclusive import ExclusiveGroup
 from .runtime.ledger import Grant, GrantPath, Ledger
 from .runtime.money import Money
 from .runtime.values import Undecided, Value, format_value
 
-__all__ = ["check_caps", "check_once", "once_error", "once_twice"]
+__all__ = [
+    "check_caps",
+    "check_exclusive",
+    "check_once",
+    "exclusive_error",
+    "exclusive_twice",
+    "once_error",
+    "once_twice",
+]
 
 
 def _prefix(path: GrantPath, entity: str) -> GrantPath | None:
@@ -82,6 +94,63 @@ def check_once(policy: CheckedPolicy, *parts: tuple[str, Ledger]) -> None:
     pairs = once_twice(policy, ((g, name) for name, ledger in parts for g in ledger))
     if pairs:
         raise LedgerError(once_error(pairs))
+
+
+def exclusive_twice(
+    policy: CheckedPolicy, grants: Iterable[tuple[Grant, str]]
+) -> list[tuple[Grant, str, Grant, str, ExclusiveGroup]]:
+    """Pairs of payments under two different awards of one exclusive group for the same
+    record of its ``among`` entity: (first, where, second, where, group), for grants given
+    with where each is.  A grant of 0.00 元 is not a payment."""
+    groups = policy.exclusivity.groups
+    first: dict[tuple[int, GrantPath], tuple[Grant, str]] = {}
+    out = []
+    for g, where in grants:
+        if not g.amount:
+            continue
+        for n, group in enumerate(groups):
+            if g.provision not in group.awards:
+                continue
+            scope = _prefix(g.path, group.among)
+            if scope is None:
+                continue  # refused elsewhere: the grant lacks the key (E322)
+            seen = first.setdefault((n, scope), (g, where))
+            if seen[0].provision != g.provision:
+                out.append((*seen, g, where, group))
+    return out
+
+
+def exclusive_error(
+    pairs: list[tuple[Grant, str, Grant, str, ExclusiveGroup]],
+) -> list[Diagnostic]:
+    """One E344 per pair from :func:`exclusive_twice`."""
+    out = []
+    for a, wa, b, wb, group in pairs:
+        ident = dict(b.path).get(group.among, "?")
+        quote = f": 「{group.quote}」" if group.quote else ""
+        out.append(
+            Diagnostic(
+                "E344",
+                f"{b.describe()} ({wb}): {a.provision} and {b.provision} are exclusive for "
+                f"each {group.among} (不重复支持, clause {group.clause}{quote}), and "
+                f"{group.among} {ident} was already paid by {a.describe()} ({wa})",
+                hint="only one award of the group is paid for one record: remove the grant "
+                "that was not made (if both were made, the ledger records a payment the text "
+                "forbids: settle it with the agency before paying anything more on it)",
+            )
+        )
+    return out
+
+
+def check_exclusive(policy: CheckedPolicy, *parts: tuple[str, Ledger]) -> None:
+    """Refuse two awards of one exclusive group paid for the same record across ``parts``
+    (named).
+
+    :raises LedgerError: E344, naming both grants, where each is, and the clause.
+    """
+    pairs = exclusive_twice(policy, ((g, name) for name, ledger in parts for g in ledger))
+    if pairs:
+        raise LedgerError(exclusive_error(pairs))
 
 
 def check_caps(

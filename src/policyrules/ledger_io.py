@@ -33,7 +33,7 @@ from .check_tables import tier_reading_of
 from .convert import whole_number
 from .errors import Diagnostic, FactsError, LedgerError, Span, did_you_mean
 from .facts import convert_value, locate, read_data
-from .ledger_check import once_error, once_twice
+from .ledger_check import exclusive_error, exclusive_twice, once_error, once_twice
 from .model import CheckedPolicy, ProvisionInfo
 from .reading import Limits, read_bytes
 from .runtime.ledger import Grant, GrantPath, Ledger
@@ -169,6 +169,9 @@ class _Checker:
             grants.append(grant)
         for a, at_a, b, at_b, _ in once_twice(self.policy, placed):
             for d in once_error([(a, self.where(at_a), b, self.where(at_b), _)]):
+                self.diags.append(self.placed(d, at_b, False))
+        for a, at_a, b, at_b, group in exclusive_twice(self.policy, placed):
+            for d in exclusive_error([(a, self.where(at_a), b, self.where(at_b), group)]):
                 self.diags.append(self.placed(d, at_b, False))
         if self.diags:
             raise self.failed()
