@@ -16,9 +16,12 @@ from .decisions_exclusive import Exclusion
 from .runtime.ledger import NO_EARLIER, Earlier, as_earlier
 from .runtime.money import Money
 
-__all__ = ["ENTITLEMENT_CUT", "CapEvent", "Decision", "Payment", "Step"]
+__all__ = ["ENTITLEMENT_CUT", "ENTITLEMENT_RAISED", "CapEvent", "Decision", "Payment", "Step"]
 
 ENTITLEMENT_CUT = "entitlement"
+# A payment raised to settle the earlier years' shares of an entitlement that rose since
+# they were paid (``Payment.before``: its own share).
+ENTITLEMENT_RAISED = "entitlement_raised"
 """The :attr:`Payment.cap` of an instalment cut to what the entitlement leaves after the
 schedule's other payments (the entitlement fell since they were paid): no cap of the rule."""
 

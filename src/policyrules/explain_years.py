@@ -12,9 +12,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .decisions import ENTITLEMENT_CUT, Decision, Payment
+from .decisions import ENTITLEMENT_CUT, ENTITLEMENT_RAISED, Decision, Payment
 from .runtime.values import format_value
-from .vocab import AMOUNT_KINDS, PAYMENT_ENTITLEMENT, PAYMENT_STATUSES, PAYMENT_UNDATED
+from .vocab import (
+    AMOUNT_KINDS,
+    PAYMENT_ENTITLEMENT,
+    PAYMENT_RAISED,
+    PAYMENT_STATUSES,
+    PAYMENT_UNDATED,
+)
 
 __all__ = ["schedule_json", "schedule_lines_en", "schedule_lines_zh"]
 
@@ -58,6 +64,11 @@ def schedule_lines_en(d: Decision) -> list[str]:
                 f"; cut from {format_value(p.before)} to what the entitlement leaves "
                 "after the other payments"
             )
+        elif p.cap == ENTITLEMENT_RAISED:
+            line += (
+                f"; raised from its share {format_value(p.before)}: the entitlement rose since "
+                "the earlier years were paid, and this payment settles their shares of it"
+            )
         elif p.cap:
             line += f"; cut by cap {p.cap} from {format_value(p.before)}"
         lines.append(line)
@@ -78,6 +89,8 @@ def schedule_lines_zh(d: Decision, cap_words: Callable[[str], str] = str) -> lis
         line += f"，{PAYMENT_UNDATED['status'] if _undated(p) else status}"
         if p.cap == ENTITLEMENT_CUT:
             line += PAYMENT_ENTITLEMENT.format(before=format_value(p.before))
+        elif p.cap == ENTITLEMENT_RAISED:
+            line += PAYMENT_RAISED.format(before=format_value(p.before))
         elif p.cap:
             line += f"（受上限“{cap_words(p.cap)}”限制，由 {format_value(p.before)} 减至此数）"
         lines.append(line)

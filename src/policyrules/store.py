@@ -426,16 +426,26 @@ class LedgerStore:
 
     def _duplicate(self, g: Grant) -> LedgerError:
         row = self._conn.execute(
-            "SELECT g.seq, b.recorded_at, b.id FROM grants g JOIN batches b ON b.id = g.batch "
+            "SELECT g.seq, b.recorded_at, b.id, g.amount_fen FROM grants g "
+            "JOIN batches b ON b.id = g.batch "
             "WHERE g.provision = ? AND g.path = ? AND coalesce(g.year, 0) = ? "
             "AND coalesce(g.tier, '') = ? AND g.amount_fen > 0",
             (g.provision, _path_text(g), g.year or 0, g.tier or ""),
         ).fetchone()
         when = f" (grant #{row[0]}, recorded {row[1]}, batch {row[2]})" if row else ""
+        # The run read the store in this transaction, so the grant is a further payment:
+        # a top-up of what is due (a revised fact) in the same year.
+        had = f" {Money(int(row[3])).format_cn()}" if row else ""
         return _error(
             "E331",
-            f"{self.path}: the grant {g.describe()} is already recorded{when}; "
-            "nothing of this batch was written",
-            hint="a provision pays a subject once per year in a store; --dry-run shows the "
-            "result without recording it",
+            f"{self.path}: {g.describe()} already holds a grant{had}{when}, and this run "
+            f"would pay {g.amount.format_cn()} more"
+            + (" in the same year" if g.year is not None else "")
+            + " (a top-up: what is due rose since it was recorded); nothing of this batch "
+            "was written",
+            hint="a store records one payment per provision, subject and year, so that a "
+            "payment listed twice is always caught; if the top-up was paid, record it as the "
+            "year's one grant: `policyrules ledger export` the store, set that grant's amount "
+            "to the new total, and `ledger import` the file into a new store (`ledger init`); "
+            "--dry-run shows the result without recording it",
         )

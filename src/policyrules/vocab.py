@@ -28,6 +28,7 @@ __all__ = [
     "KINDS",
     "NONE_EN",
     "PAYMENT_ENTITLEMENT",
+    "PAYMENT_RAISED",
     "PAYMENT_STATUSES",
     "PAYMENT_UNDATED",
     "PREVAILS_ZH",
@@ -72,6 +73,12 @@ and the word for a year not paid before."""
 PAYMENT_ENTITLEMENT = "（应得总额扣除本项其他各期拨付后所余，由 {before} 减至此数）"
 """An instalment cut to what the entitlement leaves after the schedule's other payments (the
 entitlement fell since they were paid: an award is an entitlement, never paid twice)."""
+
+PAYMENT_RAISED = (
+    "（应得总额调增，补足以前各期按现应得总额应拨未拨部分，由本期份额 {before} 增至此数）"
+)
+"""An instalment raised to settle the earlier years' shares of an entitlement that rose since
+they were paid (分期拨付: by year k the first k shares of the entitlement are due)."""
 
 AMOUNT_KINDS = {"exact": "确定金额", "range": "区间", "up_to": "最高", "unknown": "待定"}
 """An amount's kind, named (the docs' results tables: 金额性质)."""

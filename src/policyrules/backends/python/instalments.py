@@ -28,11 +28,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 from fractions import Fraction
+from itertools import accumulate
 from typing import Any
 
 import attrs
 
-from ...decisions import ENTITLEMENT_CUT, Payment, Step
+from ...decisions import ENTITLEMENT_CUT, ENTITLEMENT_RAISED, Payment, Step
 from ...runtime.ledger import Accounts, Grant, ScopeKey
 from ...runtime.money import Money
 from ...runtime.values import Undecided, Unknown, format_value, year_number
@@ -135,8 +136,10 @@ def pay_schedule(
     # Instalments never take the schedule past its entitlement: the ledger's instalments
     # were paid on the facts of their day, and the entitlement may have fallen since.
     left = None
+    due: list[int] | None = None
     if not cs.yearly and all(a is not None for a in amounts):
         left = sum(a.fen for a in amounts if a) - sum(m.fen for m in paid.values())
+        due = list(accumulate(a.fen for a in amounts if a is not None))
     payments: list[Payment] = []
     grants: list[Grant] = []
     for k, (y, amount) in enumerate(zip(years, amounts, strict=True), 1):
@@ -149,6 +152,11 @@ def pay_schedule(
         open_cap = False  # a cap of this payment whose limit is unknown: a bound only
         penv = attrs.evolve(env, payment=(y, k))
         if amount is not None:
+            if due is not None and due[k - 1] - own_total > amount.fen:
+                # 分期拨付: by year k the first k shares of the entitlement computed now are
+                # due.  Earlier years paid less (the entitlement rose since they were paid):
+                # this payment settles the difference, within the caps of its year.
+                cut, amount = (ENTITLEMENT_RAISED, amount), Money(due[k - 1] - own_total)
             if left is not None and amount.fen > max(left, 0):
                 cut, amount = (ENTITLEMENT_CUT, amount), Money(max(left, 0))
             amount, by_cap, open_cap = _cut(
@@ -189,7 +197,7 @@ def pay_schedule(
         shown = format_value(p.amount) if p.amount is not None else "unknown"
         lines.append(
             f"year {p.year} (#{p.index}{', ' + p.share if p.share else ''}): {shown}, {p.status}"
-            + (f"; cut by cap {p.cap} from {format_value(p.before)}" if p.cap else "")
+            + (f"; {_changed(p.cap)} from {format_value(p.before)}" if p.cap else "")
         )
     return Paid(total, kind, tuple(payments), tuple(grants), frozenset(missing), tuple(lines))
 
@@ -248,6 +256,15 @@ def _instalments(
     assert entitlement is not None  # known: the amount, cut by the caps
     lines.append(f"entitlement {format_value(entitlement)} in shares {', '.join(shares)}")
     return list(split(entitlement, cs.shares, cs.remainder)), list(shares), [None] * cs.years
+
+
+def _changed(cap: str) -> str:
+    """How a payment's own share was changed, for the trace: a cap, or the entitlement."""
+    if cap == ENTITLEMENT_RAISED:
+        return "raised to settle the earlier years' shares of the entitlement"
+    if cap == ENTITLEMENT_CUT:
+        return "cut to what the entitlement leaves"
+    return f"cut by cap {cap}"
 
 
 def _room(
