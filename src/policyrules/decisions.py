@@ -13,6 +13,7 @@ import datetime as dt
 import attrs
 
 from .decisions_exclusive import Exclusion
+from .runtime.holds import Hold
 from .runtime.ledger import NO_EARLIER, Earlier, as_earlier
 from .runtime.money import Money
 
@@ -91,6 +92,9 @@ class Payment:
     # True when the year is due but nothing is granted: the amount is unknown or only a
     # bound (a fact or a cap's limit missing, or a claim of an exclusive group that may lose).
     held: bool = False
+    # The earlier claims not settled that hold room this payment needs in a cap of its
+    # year (it is then at most): named in the explanation (policyrules.explain_holds).
+    held_by: tuple[Hold, ...] = ()
 
 
 @attrs.frozen

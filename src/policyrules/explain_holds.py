@@ -25,14 +25,17 @@ _SHOWN = 3
 
 
 def holds_of(d: Decision) -> tuple[tuple[Hold, ...], int]:
-    """The earlier claims holding room in ``d``'s caps, each (subject, provision) once with
-    the most it holds in any of them, the last :data:`_SHOWN` of the cap with the most; and
-    how many there are in that cap (``0``: none)."""
+    """The earlier claims holding room in ``d``'s caps (or its payments' caps, for an award
+    paid over time), each (subject, provision) once with the most it holds in any of them,
+    the last :data:`_SHOWN`; and how many there are where most are (``0``: none)."""
     found: dict[tuple[str, str], Hold] = {}
     count = 0
-    for ev in d.caps:
-        count = max(count, ev.earlier.hold_count())
-        for h in ev.earlier.holds(_SHOWN):
+    # A claim's caps, and the payments of an award paid over time, each its own.
+    sources = [(ev.earlier.hold_count(), ev.earlier.holds(_SHOWN)) for ev in d.caps]
+    sources += [(len(p.held_by), p.held_by) for p in d.schedule if p.held_by]
+    for n, holds in sources:
+        count = max(count, n)
+        for h in holds:
             key = (h.subject, h.provision)
             if key not in found or found[key].amount < h.amount:
                 found[key] = h
@@ -41,8 +44,8 @@ def holds_of(d: Decision) -> tuple[tuple[Hold, ...], int]:
 
 
 def holds_en(holds: tuple[Hold, ...], count: int) -> str:
-    """``held by earlier claims: F1/R1 under t/2/research holds 150 万元 (one of its
-    instalments is unknown)``; with more than shown, how many in all."""
+    """``held by earlier claims: F1/R1 under t/2/research holds 150 万元 (a payment
+    of its schedule is unknown)``; with more than shown, how many in all."""
     parts = [
         f"{h.subject} under {h.provision} holds {h.amount.format_cn()} ({HOLD_REASONS_EN[h.why]})"
         for h in holds

@@ -98,8 +98,9 @@ def schedule_lines_zh(d: Decision, cap_words: Callable[[str], str] = str) -> lis
 
 
 def schedule_json(d: Decision) -> dict[str, Any]:
-    """``{"schedule": [{"year", "index", "status", "amount", "share", "cap", "before"}]}``
-    (money as 元 text), or ``{}`` for a decision without a schedule."""
+    """``{"schedule": [{"year", "index", "status", "amount", "share", "cap", "before",
+    "held_by"}]}`` (money as 元 text; ``held_by``: the earlier claims not settled holding
+    room the payment needs, as a cap's ``held``), or ``{}`` for a decision without one."""
     if not d.schedule:
         return {}
     return {
@@ -112,6 +113,11 @@ def schedule_json(d: Decision) -> dict[str, Any]:
                 "share": p.share,
                 "cap": p.cap,
                 "before": str(p.before.yuan) if p.before is not None else None,
+                "held_by": [
+                    {"subject": h.subject, "provision": h.provision, "why": h.why}
+                    | {"amount": str(h.amount.yuan)}
+                    for h in p.held_by
+                ],
             }
             for p in d.schedule
         ]

@@ -110,7 +110,7 @@ EXCLUSIVE_RULES = {
 
 HOLD_REASONS = {
     "eligibility": "是否符合条件尚未确定",
-    "instalment": "该年度应拨付的一期金额尚未确定",
+    "instalment": "其分年拨付中某一年度的金额尚未确定",
     "amount": "其金额尚未确定",
     "exclusive": "不重复支持（就高），尚未确定是否由其获得支持",
 }
@@ -119,7 +119,7 @@ which makes a later claim under it "at most": the Chinese letter's words, by ``w
 
 HOLD_REASONS_EN = {
     "eligibility": "its eligibility is unknown",
-    "instalment": "one of its instalments is unknown",
+    "instalment": "a payment of its schedule is unknown",
     "amount": "its amount is not settled",
     "exclusive": "it may still lose to another award of its exclusive group",
 }

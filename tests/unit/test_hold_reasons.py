@@ -172,3 +172,46 @@ def test_an_up_to_of_this_fixed_award_is_always_explained_by_a_hold(
     assert all(h.subject == "F1/R1" for h in holds)
     texts = result.explain(lang="en") + result.explain()
     assert not any(c in texts for c in CEILINGS)
+
+
+def test_a_later_scheduled_payment_respects_an_earlier_hold() -> None:
+    """policies/patterns 第4条 (insurance_compensation): 80% of each year's premium, 500 万元
+    per firm over any 3 years.  P1 (insured 2026-01-15, premiums missing) may take the whole
+    window each year: it holds 500 万元 in 2026, 2027 and 2028.  P2 (insured 2028-03-01,
+    125 万元 a year → 80% = 100 万元) is served after it: in 2028 the window 2026–2028 has
+    500 万 − 0 certain = 500 万 of room, but 500 万 − 1500 万 held < 100 万, so its 2028 payment
+    is at most 100 万元, not granted, and the award up to 3 × 100 万 = 300 万元, naming P1.
+    (Before, P2's 2028 payment was granted as exact; P1, once its premiums were known,
+    found 100 万元 of its window taken.)"""
+    from policyrules import load
+    from support import ROOT
+
+    policy = load(ROOT / "policies" / "patterns")
+    facts = {
+        "firms": [
+            {
+                "id": "F1",
+                "projects": [
+                    {"id": "P1", "insured_on": "2026-01-15"},
+                    {"id": "P2", "insured_on": "2028-03-01", "premiums_paid": ["125万元"] * 3},
+                ],
+            }
+        ]
+    }
+    result = policy.evaluate(facts, as_of="2028-12-31")
+    p2 = _by(result, "patterns_years/4/insurance_compensation", "F1/P2")
+    assert (p2.amount, p2.amount_kind) == (Money(300 * WAN), "up_to")
+    first = p2.schedule[0]
+    assert (first.year, first.status, first.held, first.amount) == (
+        2028,
+        "due",
+        True,
+        Money(100 * WAN),
+    )
+    assert first.held_by == (
+        Hold("F1/P1", "patterns_years/4/insurance_compensation", "instalment", Money(500 * WAN)),
+    )
+    assert not [g for g in result.grants if g.provision.endswith("insurance_compensation")]
+    en = result.explain(lang="en")
+    assert "F1/P1 under patterns_years/4/insurance_compensation holds 500 万元" in en
+    assert not any(c in en for c in CEILINGS)

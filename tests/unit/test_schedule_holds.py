@@ -235,6 +235,7 @@ def test_the_entitlement_cut_is_said_in_both_languages_and_json(policy: Policy) 
         "share": None,
         "cap": "entitlement",
         "before": "600000.00",
+        "held_by": [],
     }
 
 

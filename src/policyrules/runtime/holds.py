@@ -20,7 +20,7 @@ from .money import Money
 __all__ = ["HOLD_WHY", "Hold"]
 
 HOLD_WHY = ("eligibility", "instalment", "amount", "exclusive")
-"""Why a claim holds room: its eligibility is unknown; one of its instalments is unknown; its
+"""Why a claim holds room: its eligibility is unknown; a payment of its schedule is unknown; its
 own amount is not settled (a bound, a range, an unknown amount); it may still lose to
 another award of an exclusive group (就高)."""
 

@@ -34,6 +34,7 @@ from typing import Any
 import attrs
 
 from ...decisions import ENTITLEMENT_CUT, ENTITLEMENT_RAISED, Payment, Step
+from ...runtime.holds import Hold
 from ...runtime.ledger import Accounts, Grant, ScopeKey
 from ...runtime.money import Money
 from ...runtime.values import Undecided, Unknown, format_value, year_number
@@ -45,6 +46,8 @@ from .window_first import anchored_used
 __all__ = ["Paid", "pay_schedule", "scheduled_award", "split"]
 
 _MAX_YEAR = 9999
+# The doubt of a payment whose room earlier claims hold, before (or without) their names.
+_DOUBT = Hold("", "", "amount", Money.zero())
 
 
 @attrs.frozen
@@ -133,6 +136,7 @@ def pay_schedule(
     bound_only = bool(missing) and not cs.yearly
     # Each payment in year order against the caps of its year.
     own_total = 0
+    doubted = False
     # Instalments never take the schedule past its entitlement: the ledger's instalments
     # were paid on the facts of their day, and the entitlement may have fallen since.
     left = None
@@ -150,6 +154,7 @@ def pay_schedule(
         status = "due" if as_of_year is None or y <= as_of_year else "future"
         cut: tuple[str, Money] | None = None
         open_cap = False  # a cap of this payment whose limit is unknown: a bound only
+        doubt: tuple[Hold, ...] = ()  # earlier claims not settled holding room it may need
         penv = attrs.evolve(env, payment=(y, k))
         if amount is not None:
             if due is not None and due[k - 1] - own_total > amount.fen:
@@ -159,20 +164,36 @@ def pay_schedule(
                 cut, amount = (ENTITLEMENT_RAISED, amount), Money(due[k - 1] - own_total)
             if left is not None and amount.fen > max(left, 0):
                 cut, amount = (ENTITLEMENT_CUT, amount), Money(max(left, 0))
-            amount, by_cap, open_cap = _cut(
+            amount, by_cap, open_cap, doubt = _cut(
                 cs.each, penv, path, y, amount, own_total, accounts, missing
             )
+            doubted = doubted or bool(doubt)
             cut = by_cap or cut
             left = None if left is None else left - amount.fen
+        # Named in the explanation: the earlier claims, not the schedule's own payments.
+        held_by = tuple(
+            h for h in doubt if h is not _DOUBT and (h.subject, h.provision) != (subject, pid)
+        )
         by, was = cut if cut is not None else (None, None)
         # A future payment is not granted, but it is owed: the caps of its year (and over
         # all years) count it for the claims after this one, as they count a due one.
-        sure = certain and not bound_only and not open_cap and amount is not None
+        sure = certain and not bound_only and not open_cap and not doubt and amount is not None
         unsure = why if not certain else "amount"
         dated = as_of_year is not None
         held = status == "due" and not sure
         payments.append(
-            Payment(y, k, status, amount, shares[k - 1], by, was, dated=dated, held=held)
+            Payment(
+                y,
+                k,
+                status,
+                amount,
+                shares[k - 1],
+                by,
+                was,
+                dated=dated,
+                held=held,
+                held_by=held_by,
+            )
         )
         if amount is None:
             # Unknown: hold the most it could take in the caps of its year (an unknown
@@ -193,6 +214,8 @@ def pay_schedule(
     known = [p.amount for p in payments]
     total = None if any(a is None for a in known) else Money(sum(a.fen for a in known if a))
     kind = "exact" if total is not None and not missing else "unknown"
+    if kind == "exact" and doubted:
+        kind = "up_to"  # a payment is at most: an earlier claim may still take its room
     for p in payments:
         shown = format_value(p.amount) if p.amount is not None else "unknown"
         lines.append(
@@ -274,8 +297,12 @@ def _room(
     year: int,
     own_total: int,
     accounts: Accounts,
-) -> Money:
-    """What ``cap`` (its limit known) leaves for a payment of ``year``."""
+) -> tuple[Money, int, tuple[Hold, ...]]:
+    """What ``cap`` (its limit known) leaves for a payment of ``year``, the fen that
+    earlier claims not settled hold in it (their bounds: they may still take that room),
+    and those claims (the last few of each account)."""
+    held = 0
+    holds: tuple[Hold, ...] = ()
     if cap.kind == "claim":
         used = own_total  # 累计: this schedule's own payments so far
     elif cap.kind == "first":
@@ -286,9 +313,12 @@ def _room(
         years = [None] if cap.kind == "ever" else list(range(year - cap.window + 1, year + 1))
         used = 0
         for y in years:
-            u, taken, _, _ = accounts.account((cap.pool, scope, y))
+            u, taken, pending, view = accounts.account((cap.pool, scope, y))
             used += u + taken
-    return max(limit - Money(used), Money.zero())
+            held += pending
+            if pending:
+                holds += view.holds()
+    return max(limit - Money(used), Money.zero()), held, holds
 
 
 def _cut(
@@ -300,11 +330,14 @@ def _cut(
     own_total: int,
     accounts: Accounts,
     missing: set[str],
-) -> tuple[Money, tuple[str, Money] | None, bool]:
+) -> tuple[Money, tuple[str, Money] | None, bool, tuple[Hold, ...]]:
     """``amount`` after the caps of its year; the last cap that cut it and the amount
-    before that cap; whether a cap's limit is unknown (the amount is then a bound)."""
+    before that cap; whether a cap's limit is unknown (the amount is then a bound); and
+    the earlier claims not settled that hold room it needs (it is then at most, as a claim
+    paid at once is: grammar/README.md, "Claim order"), none if it gets its amount anyway."""
     cut: tuple[str, Money] | None = None
     open_cap = False
+    doubt: dict[tuple[str, str], Hold] = {}
     for cap in caps:
         limit = cap.limit(env)
         if isinstance(limit, Unknown):
@@ -312,10 +345,14 @@ def _cut(
             open_cap = True
             continue
         assert isinstance(limit, Money)
-        room = _room(cap, limit, path, year, own_total, accounts)
+        room, held, holds = _room(cap, limit, path, year, own_total, accounts)
         if room < amount:
             cut, amount = (cap.text, amount), room
-    return amount, cut, open_cap
+        if amount.fen > room.fen - held:
+            doubt.setdefault(("", ""), _DOUBT)  # marks the doubt even if no hold says who
+            for h in holds:
+                doubt.setdefault((h.subject, h.provision), h)
+    return amount, cut, open_cap, tuple(doubt.values())
 
 
 def _most(
@@ -332,7 +369,7 @@ def _most(
     for cap in caps:
         limit = cap.limit(env)
         if isinstance(limit, Money):
-            room = _room(cap, limit, path, year, own_total, accounts)
+            room, _, _ = _room(cap, limit, path, year, own_total, accounts)
             bound = room if bound is None else min(bound, room)
     return bound
 
