@@ -215,3 +215,32 @@ def test_a_later_scheduled_payment_respects_an_earlier_hold() -> None:
     en = result.explain(lang="en")
     assert "F1/P1 under patterns_years/4/insurance_compensation holds 500 万元" in en
     assert not any(c in en for c in CEILINGS)
+
+
+def test_an_entitlement_under_a_cap_ever_respects_an_earlier_hold() -> None:
+    """policies/patterns 第5条 (digital_service_subsidy): 50% of the contract, 300 万元 per firm
+    ever, in 60%/40%.  P1 (signed 2026-04-01, contract missing) may take the whole 300 万元:
+    it holds 60% × 300 万 (+ fen) and 40% in 2026 and 2027.  P2 (2026-06-01, 300 万元
+    contract): 50% × 300 万 = 150 万, room 300 万 − 0 certain = 300 万, but 300 万 − held
+    300 万 < 150 万: up to 150 万元 (90 万 + 60 万 shown), nothing granted, naming P1.  (Before:
+    150 万元 exact and granted; with P1's contract of 400 万元 known, P2 gets only 100 万元.)"""
+    from policyrules import load
+    from support import ROOT
+
+    policy = load(ROOT / "policies" / "patterns")
+    p1: dict[str, Any] = {"id": "P1", "service_signed_on": "2026-04-01"}
+    p2 = {"id": "P2", "service_signed_on": "2026-06-01", "service_contract": "300万元"}
+    result = policy.evaluate({"firms": [{"id": "F1", "projects": [p1, p2]}]}, as_of="2027-12-31")
+    d = _by(result, "patterns_years/5/digital_service_subsidy", "F1/P2")
+    assert (d.amount, d.amount_kind) == (Money(150 * WAN), "up_to")
+    assert [(p.year, p.amount, p.held) for p in d.schedule] == [
+        (2026, Money(90 * WAN), True),
+        (2027, Money(60 * WAN), True),
+    ]
+    assert {h.subject for p in d.schedule for h in p.held_by} == {"F1/P1"}
+    assert not [g for g in result.grants if g.provision.endswith("digital_service_subsidy")]
+    # Once P1's contract is known (400 万元 → 200 万), P2 is exact: 300 − 200 = 100 万元.
+    p1["service_contract"] = "400万元"
+    known = policy.evaluate({"firms": [{"id": "F1", "projects": [p1, p2]}]}, as_of="2027-12-31")
+    d = _by(known, "patterns_years/5/digital_service_subsidy", "F1/P2")
+    assert (d.amount, d.amount_kind) == (Money(100 * WAN), "exact")

@@ -127,9 +127,12 @@ def pay_schedule(
                 missing |= v.missing
             amounts.append(max(v, Money.zero()) if isinstance(v, Money) else None)
     bounds: list[Money | None] = [None] * cs.years
+    entitled: tuple[Hold, ...] = ()  # earlier unsettled claims holding room the entitlement needs
     if not cs.yearly:
         before = Money(sum(m.fen for m in paid.values()))
-        amounts, shares, bounds = _instalments(cp, cs, env, path, accounts, before, missing, lines)
+        amounts, shares, bounds, entitled = _instalments(
+            cp, cs, env, path, accounts, before, missing, lines
+        )
     # An instalment's entitlement with something missing (an unset cap, say) is only a
     # bound: its instalments are held in the caps as bounds and none is granted, as an
     # award that is not exact grants nothing.  A yearly amount stands year by year.
@@ -167,6 +170,7 @@ def pay_schedule(
             amount, by_cap, open_cap, doubt = _cut(
                 cs.each, penv, path, y, amount, own_total, accounts, missing
             )
+            doubt = entitled + doubt
             doubted = doubted or bool(doubt)
             cut = by_cap or cut
             left = None if left is None else left - amount.fen
@@ -234,10 +238,12 @@ def _instalments(
     paid: Money,
     missing: set[str],
     lines: list[str],
-) -> tuple[list[Money | None], list[str | None], list[Money | None]]:
+) -> tuple[list[Money | None], list[str | None], list[Money | None], tuple[Hold, ...]]:
     """The entitlement after the caps that see it whole, split into instalments; while it
     is unknown, no instalments but the most each could be (the caps' room, split), or
-    ``None`` where no cap bounds it."""
+    ``None`` where no cap bounds it; and the earlier claims not settled that hold room the
+    entitlement needs in those caps (it is then at most)."""
+    doubt: dict[tuple[str, str], Hold] = {}
     shares = [f"{(r * 100).normalize():f}%" for r in cs.shares]
     value = cp.amount(env) if cp.amount else None
     known = isinstance(value, Money)
@@ -250,13 +256,20 @@ def _instalments(
             missing |= limit.missing
             continue
         assert isinstance(limit, Money)
-        used = 0
+        used = pending = 0
+        view = None
         if cap.per:
             # The grants in the cap's account, less this schedule's own earlier payments:
             # the entitlement they are part of is what is being capped.
-            u, taken, _, _ = accounts.account((cap.pool, scope_of(path, cap.per), None))
+            u, taken, pending, view = accounts.account((cap.pool, scope_of(path, cap.per), None))
             used = u + taken - paid.fen
         room = max(limit - Money(used), Money.zero())
+        # Earlier claims not settled hold room here that it needs: the entitlement is at most.
+        short = entitlement is not None and min(entitlement.fen, room.fen) > room.fen - pending
+        if known and pending and view is not None and short:
+            doubt.setdefault(("", ""), _DOUBT)
+            for h in view.holds():
+                doubt.setdefault((h.subject, h.provision), h)
         if entitlement is None or room < entitlement:
             if not known:
                 entitlement = room
@@ -269,16 +282,17 @@ def _instalments(
             entitlement = room
     if not known:
         if entitlement is None:
-            return [None] * cs.years, list(shares), [None] * cs.years
+            return [None] * cs.years, list(shares), [None] * cs.years, ()
         # ⌊E × share⌋ grows with E; the remainder instalment is below E × its share plus
         # one fen for each other instalment: a bound, never less than the instalment.
         bounds = split(entitlement, cs.shares, cs.remainder)
         r = -1 if cs.remainder == "last" else 0
         bounds[r] = Money(bounds[r].fen + cs.years - 1)
-        return [None] * cs.years, list(shares), list[Money | None](bounds)
+        return [None] * cs.years, list(shares), list[Money | None](bounds), ()
     assert entitlement is not None  # known: the amount, cut by the caps
     lines.append(f"entitlement {format_value(entitlement)} in shares {', '.join(shares)}")
-    return list(split(entitlement, cs.shares, cs.remainder)), list(shares), [None] * cs.years
+    amounts: list[Money | None] = list(split(entitlement, cs.shares, cs.remainder))
+    return amounts, list(shares), [None] * cs.years, tuple(doubt.values())
 
 
 def _changed(cap: str) -> str:
