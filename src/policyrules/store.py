@@ -433,15 +433,16 @@ class LedgerStore:
             (g.provision, _path_text(g), g.year or 0, g.tier or ""),
         ).fetchone()
         when = f" (grant #{row[0]}, recorded {row[1]}, batch {row[2]})" if row else ""
-        # The run read the store in this transaction, so the grant is a further payment:
-        # a top-up of what is due (a revised fact) in the same year.
-        had = f" {Money(int(row[3])).format_cn()}" if row else ""
+        # From an evaluation (which read the store in this transaction) the grant is a
+        # further payment: a top-up of what is due (a revised fact) in the same year.
+        had = f" as {Money(int(row[3])).format_cn()}" if row else ""
         return _error(
             "E331",
-            f"{self.path}: {g.describe()} already holds a grant{had}{when}, and this run "
-            f"would pay {g.amount.format_cn()} more"
+            f"{self.path}: the grant {g.describe()} is already recorded{when}{had}; this "
+            f"batch gives it {g.amount.format_cn()} again (a second payment to the same "
+            "subject under the same provision"
             + (" in the same year" if g.year is not None else "")
-            + " (a top-up: what is due rose since it was recorded); nothing of this batch "
+            + ", e.g. a top-up after a fact was revised upward); nothing of this batch "
             "was written",
             hint="a store records one payment per provision, subject and year, so that a "
             "payment listed twice is always caught; if the top-up was paid, record it as the "
