@@ -28,6 +28,7 @@ from .bounds import bounded_amount, cap_limit, interval_columns, refuse_shared
 from .exprs import ExprCompiler, SqlValue
 from .grants import grant_select
 from .names import names_out
+from .narrow import narrow
 from .outputs import decision_row
 from .plan import Step
 from .quotas import quota_counts, quota_rank
@@ -305,7 +306,11 @@ class AwardSteps(LedgerRooms):
         )
         steps.append((f"{name}_f", stored))
         final = exp.select(*row).from_(_t(f"{name}_f"), copy=False)
-        return steps, final, grant_select(self.p.id, self.name, self.chain, self.entities)
+        grant = grant_select(self.p.id, self.name, self.chain, self.entities)
+        flags = {f"bc{n}" for n in range(1, len(self.caps) + 1)}  # never NULL (is_bool)
+        flags |= {w.name for ps in self.lists.values() for _, w in ps if isinstance(w, exp.Column)}
+        narrow(stored, [final, grant], flags)  # flags as bits, ``st`` as a code
+        return steps, final, grant
 
     def _unknown(self, x: str) -> exp.Expr:
         """The names an unknown decision misses: the conditions', and an unknown rank's."""
