@@ -11,7 +11,7 @@ hi/lo as ``hh<k>``/``ll<k>`` (``<p>_j``: read from the window's rows when it car
 else joined back by the path's ids);
 ``<p>_d<k>``: the running amount after cap k and the lowest; ``<p>_e``: amount, kind,
 binding cap flags; ``<p>_f``, the one step stored: what the decisions and the grants read (the
-decisions write the lists of names).
+decisions write the lists of names; flags packed as bits, the status a code: :mod:`.narrow`).
 """
 
 from __future__ import annotations
