@@ -163,6 +163,12 @@ class BatchPath:
         outputs stored as tables."""
         self._run(con, self.plan)
 
+    def run_grants(self, con: Any) -> None:
+        """``run_plan(..., outputs=("grants",))`` on ``con``: the grants alone, stored as a
+        table, no decision computed (the plan of the grants is made and written once, on
+        the first call)."""
+        self._run(con, self.plan, outputs=("grants",))
+
     def run_and_write(self, con: Any, out: Path) -> None:
         """What ``policyrules batch`` does once the registry is read: the plan's steps
         (``run_steps``: the decisions a view, computed as written), then both outputs

@@ -5,10 +5,12 @@ from __future__ import annotations
 import duckdb
 import pytest
 import sqlglot.expressions as exp
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from policyrules.backends.sql import SqlPlan
 from policyrules.backends.sql.names import expand, names_out
-from policyrules.backends.sql.rows import natural_keys
+from policyrules.backends.sql.rows import natural_keys, natural_of
 from policyrules.model import EntityInfo
 from policyrules.runtime.order import natural_key
 
@@ -19,8 +21,10 @@ def _ordered(ids: list[str]) -> list[str]:
     con = duckdb.connect()
     con.execute("CREATE TABLE products (id VARCHAR)")
     con.executemany("INSERT INTO products VALUES (?)", [(i,) for i in ids])
-    sql = natural_keys(PRODUCT).sql(dialect="duckdb")
-    return [r[0] for r in con.execute(f"SELECT nk_id FROM ({sql}) ORDER BY nk_key").fetchall()]
+    shapes = natural_keys(PRODUCT).sql(dialect="duckdb")
+    key = natural_of(exp.column("id", quoted=True), "k").sql(dialect="duckdb")
+    query = f"SELECT id FROM products CROSS JOIN ({shapes}) AS k ORDER BY {key}"
+    return [r[0] for r in con.execute(query).fetchall()]
 
 
 @pytest.mark.parametrize(
@@ -33,6 +37,20 @@ def _ordered(ids: list[str]) -> list[str]:
 )
 def test_natural_keys_sort_as_the_one_by_one_path(ids: list[str]) -> None:
     assert _ordered(ids) == sorted(ids, key=natural_key)
+
+
+# Ids of one shape (P00..P99, digits where the first has them) or of many (P9, P10, A-7b).
+_SHAPED = st.lists(st.integers(0, 999).map(lambda n: f"P{n:03d}"), min_size=1, max_size=8)
+_MIXED = st.lists(st.text("P-a09", min_size=1, max_size=4), min_size=1, max_size=8)
+
+
+@settings(max_examples=60, deadline=None)
+@given(_SHAPED | _MIXED)
+def test_natural_keys_order_any_ids_as_the_one_by_one_path(ids: list[str]) -> None:
+    """Whichever way the run decides (the ids themselves, or each id parsed), the order
+    is :func:`natural_key`'s."""
+    unique = list(dict.fromkeys(ids))
+    assert _ordered(unique) == sorted(unique, key=natural_key)
 
 
 def test_natural_order_of_mixed_ids() -> None:

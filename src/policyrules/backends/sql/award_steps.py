@@ -11,7 +11,7 @@ hi/lo as ``hh<k>``/``ll<k>`` (``<p>_j``: read from the window's rows when it car
 else joined back by the path's ids);
 ``<p>_d<k>``: the running amount after cap k and the lowest; ``<p>_e``: amount, kind,
 binding cap flags; ``<p>_f``, the one step stored: what the decisions and the grants read (the
-decisions write the lists of names).
+decisions write the lists of names; flags packed as bits, the status a code: :mod:`.narrow`).
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from .bounds import bounded_amount, cap_limit, interval_columns, refuse_shared
 from .exprs import ExprCompiler, SqlValue
 from .grants import grant_select
 from .names import names_out
+from .narrow import narrow
 from .outputs import decision_row
 from .plan import Step
 from .quotas import quota_counts, quota_rank
@@ -305,7 +306,11 @@ class AwardSteps(LedgerRooms):
         )
         steps.append((f"{name}_f", stored))
         final = exp.select(*row).from_(_t(f"{name}_f"), copy=False)
-        return steps, final, grant_select(self.p.id, self.name, self.chain, self.entities)
+        grant = grant_select(self.p.id, self.name, self.chain, self.entities)
+        flags = {f"bc{n}" for n in range(1, len(self.caps) + 1)}  # never NULL (is_bool)
+        flags |= {w.name for ps in self.lists.values() for _, w in ps if isinstance(w, exp.Column)}
+        narrow(stored, [final, grant], flags)  # flags as bits, ``st`` as a code
+        return steps, final, grant
 
     def _unknown(self, x: str) -> exp.Expr:
         """The names an unknown decision misses: the conditions', and an unknown rank's."""

@@ -36,15 +36,26 @@ def connect() -> _duckdb.DuckDBPyConnection:
     return _duckdb.connect(":memory:")
 
 
-def run_plan(con: _duckdb.DuckDBPyConnection, plan: SqlPlan) -> tuple[str, str]:
+def run_plan(
+    con: _duckdb.DuckDBPyConnection,
+    plan: SqlPlan,
+    outputs: Sequence[str] = ("decisions", "grants"),
+) -> tuple[str, str]:
     """Create each step of ``plan`` in ``con``, in order, and return the names of the
     decisions and grants tables.  The input tables must be there.  The steps of
     :meth:`SqlPlan.tables` (the outputs, and a step read by two or more later steps)
     become temporary tables; the others are written into the statements of their readers
     as common table expressions (:meth:`SqlPlan.statements`): no copy of their rows.
 
+    ``outputs``: the tables wanted, ``("grants",)`` for the grants alone (what a cost
+    estimate needs: the decisions are neither computed nor stored; :meth:`SqlPlan.only`);
+    a table not wanted is not created.  The grants are the same rows either way.
+
+    :raises ValueError: ``outputs`` names neither ``"decisions"`` nor ``"grants"``.
     :raises duckdb.Error: a missing input table or column, or a value the engine refuses
         (for example a sum beyond BIGINT)."""
+    if tuple(outputs) != ("decisions", "grants"):
+        plan = plan.only(outputs)
     for name, sql in plan.statements("duckdb"):
         con.execute(f'CREATE OR REPLACE TEMP TABLE "{name}" AS {sql}')
     return plan.decisions, plan.grants

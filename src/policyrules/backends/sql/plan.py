@@ -9,6 +9,8 @@ plan runs on any dialect sqlglot writes: ``plan.sql("duckdb")``, ``plan.sql("spa
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import attrs
 import sqlglot.expressions as exp
 from sqlglot.dialects.dialect import Dialect
@@ -52,6 +54,9 @@ class SqlPlan:
     )
     _reads: dict[str, frozenset[str]] = attrs.field(
         factory=dict, eq=False, repr=False, alias="_reads"
+    )
+    _only: dict[tuple[str, ...], SqlPlan] = attrs.field(
+        factory=dict, eq=False, repr=False, alias="_only"
     )
 
     def sql(self, dialect: str) -> list[tuple[str, str]]:
@@ -125,7 +130,39 @@ class SqlPlan:
             for table in read:
                 readers[table] = readers.get(table, 0) + 1
         shared = {n for n, _ in self.steps if readers.get(n, 0) > 1} - self.recompute
-        return frozenset(shared | {self.decisions, self.grants})
+        return frozenset(shared | (self.outputs() & set(self.reads())))
+
+    def outputs(self) -> set[str]:
+        """The names of the two outputs (a plan of :meth:`only` one holds one of them)."""
+        return {self.decisions, self.grants}
+
+    def only(self, outputs: Sequence[str]) -> SqlPlan:
+        """The plan of some outputs alone (``("grants",)``: no decisions computed): the
+        steps they read, directly or through other steps, in order.  A step read by the
+        dropped output alone is left out, and one it shared with the kept output may
+        become a view planned into its reader (:meth:`tables`), which then computes only
+        the columns it reads.
+
+        :raises ValueError: a name that is not ``"decisions"`` or ``"grants"``, or none."""
+        names = {"decisions": self.decisions, "grants": self.grants}
+        bad = [o for o in outputs if o not in names]
+        if bad or not outputs:
+            raise ValueError(f"outputs: {bad or 'none'}; choose from 'decisions', 'grants'")
+        kept = self._only.get(tuple(outputs))
+        if kept is not None:  # made once per plan, its SQL written once
+            return kept
+        reads = self.reads()
+        need: set[str] = set()
+        todo = [names[o] for o in outputs]
+        while todo:
+            step = todo.pop()
+            if step in reads and step not in need:
+                need.add(step)
+                todo.extend(reads[step])
+        steps = tuple((n, q) for n, q in self.steps if n in need)
+        kept = attrs.evolve(self, steps=steps, _texts={}, _reads={}, _only={})
+        self._only[tuple(outputs)] = kept
+        return kept
 
     def drops(self, lazy: frozenset[str] = frozenset()) -> dict[str, list[str]]:
         """For each step, the stored steps (:meth:`tables`, outputs kept) no step after it
@@ -151,7 +188,7 @@ class SqlPlan:
         for name in names:
             if name in stored:  # a view is computed when a stored step reading it is
                 last.update(dict.fromkeys(under(name), name))
-        kept = {self.decisions, self.grants}.union(*(under(n) for n in lazy))
+        kept = self.outputs().union(*(under(n) for n in lazy))
         out: dict[str, list[str]] = {}
         for t, at in last.items():
             if t in stored and t not in kept:

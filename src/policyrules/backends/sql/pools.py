@@ -17,7 +17,7 @@ from .award_steps import AwardSteps
 from .awards import col, lit, provision_rank, window_order, window_steps
 from .bounded_pool import bounded_window
 from .plan import Step
-from .rows import natural_keys, natural_sql, path_key_sql
+from .rows import natural_keys, natural_of, natural_sql, path_key_sql
 from .sqlbits import BIGINT, INTEGER, VARCHAR, case, is_bool, is_false, negate
 from .sqlbits import alias as _alias
 from .sqlbits import cast as _cast
@@ -108,7 +108,7 @@ def pool_window(name: str, claims: list[AwardSteps], pool: str) -> list[Step]:
             if kinds[j] in ("text", "enum"):
                 id_of = aw.id_key(j)
                 natural = (
-                    exp.column("nk_key", table=nk(id_of), quoted=True)
+                    natural_of(col(f"e_{id_of.name}"), nk(id_of))
                     if id_of is not None
                     else natural_sql(col(f"o{j}"))
                 )
@@ -129,14 +129,7 @@ def pool_window(name: str, claims: list[AwardSteps], pool: str) -> list[Step]:
         part = exp.select(*sel).from_(_t(f"{aw.name}_c"), copy=False)
         for ent in aw.chain:
             if ent.name in joins:
-                part = part.join(
-                    join(
-                        _t(keys[ent.name]),
-                        "LEFT",
-                        exp.EQ(this=col("nk_id", keys[ent.name]), expression=col(f"e_{ent.name}")),
-                    ),
-                    copy=False,
-                )
+                part = part.join(join(_t(keys[ent.name]), "CROSS"), copy=False)
         parts.append(part.where(col("win"), copy=False))
         aw.window_name = name
         aw.window_ranked = multi

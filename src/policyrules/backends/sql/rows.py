@@ -45,6 +45,7 @@ __all__ = [
     "join_key",
     "natural_keys",
     "natural_literal",
+    "natural_of",
     "natural_sql",
     "path_cols",
     "path_key_sql",
@@ -114,67 +115,49 @@ def natural_sql(text: exp.Expr) -> exp.Expr:
 
 
 def natural_keys(ent: EntityInfo) -> exp.Select:
-    """Each id of ``ent``'s table once (``nk_id``) with its natural key (``nk_key``): the
-    keys are computed per distinct id, not per claim, and joined to the claims.
-
-    When every id has its ASCII digits in the same places (``P00`` ... ``P19``,
-    ``F000123``: the usual registry), text order is natural order (same-length runs
-    compare alike either way), so the key is the id itself: short keys sort fast, and
-    no id is parsed."""
-    entities = table(ent.key)
+    """One row, one BOOLEAN column ``same``: whether every id of ``ent``'s table has its
+    ASCII digits in the same places (``P00`` ... ``P19``, ``F000123``: the usual registry).
+    Then text order is natural order (same-length runs compare alike either way), and
+    :func:`natural_of` takes the id itself as its key: short keys sort fast, and no id is
+    parsed.  Counted over the distinct ids (few where ids repeat across firms), and
+    cross-joined to the rows that need a key: no join by id."""
     ids = (
         exp.select(_alias(exp.column("id", quoted=True), "nk_id", quoted=True))
         .distinct(copy=False)
-        .from_(entities, copy=False)
+        .from_(table(ent.key), copy=False)
     )
     digits = exp.Literal.string("0123456789")
     mask = exp.Translate(
         this=exp.column("nk_id", quoted=True), from_=digits, to=exp.Literal.string("0" * 10)
     )
-    shapes = exp.select(
-        _alias(
-            exp.LTE(
-                this=exp.Count(this=exp.Distinct(expressions=[mask])),
-                expression=exp.Literal.number(1),
-            ),
-            "same",
-            quoted=True,
-        )
-    ).from_(
-        exp.Subquery(this=ids.copy(), alias=exp.TableAlias(this=exp.to_identifier("i"))), copy=False
+    same = exp.LTE(
+        this=exp.Count(this=exp.Distinct(expressions=[mask])), expression=exp.Literal.number(1)
     )
-    ref = exp.column("nk_id", quoted=True)
-    same = exp.column("same", table="s", quoted=True)
-    key = exp.Case(ifs=[exp.If(this=same, true=ref.copy())], default=natural_sql(ref))
-    return (
-        exp.select(ref.copy(), _alias(key, "nk_key", quoted=True))
-        .from_(
-            exp.Subquery(this=ids, alias=exp.TableAlias(this=exp.to_identifier("d"))), copy=False
-        )
-        .join(
-            join(
-                exp.Subquery(
-                    this=shapes, alias=exp.TableAlias(this=exp.to_identifier("s", quoted=True))
-                ),
-                "CROSS",
-            ),
-            copy=False,
-        )
+    return exp.select(_alias(same, "same", quoted=True)).from_(
+        exp.Subquery(this=ids, alias=exp.TableAlias(this=exp.to_identifier("i"))), copy=False
     )
+
+
+def natural_of(ref: exp.Expr, keys: str) -> exp.Expr:
+    """The natural key of the id ``ref``, given the one-row :func:`natural_keys` table
+    ``keys`` cross-joined to its rows: the id itself when every id has one shape, else
+    :func:`natural_sql` of it (the same order either way)."""
+    same = exp.column("same", table=keys, quoted=True)
+    return exp.Case(ifs=[exp.If(this=same, true=ref.copy())], default=natural_sql(ref))
 
 
 def path_key_sql(chain: tuple[EntityInfo, ...], keys: Mapping[str, str] | None = None) -> exp.Expr:
     """The subject's path (columns ``e_<entity>`` of a provision's rows) in natural order,
     as ``natural_path_key``: per level the entity name then its id's natural key, a shorter
-    path first.  ``keys`` names, per entity, a joined :func:`natural_keys` table whose
-    ``nk_key`` is used instead of computing the key on every row."""
+    path first.  ``keys`` names, per entity, a cross-joined :func:`natural_keys` table
+    (:func:`natural_of`: the id itself when every id has one shape)."""
     parts: list[exp.Expr] = []
     if not chain:
         return exp.Literal.string("")
     for ent in chain:
         parts.append(exp.Literal.string(ent.name + _LEVEL))
         if keys is not None and ent.name in keys:
-            parts.append(exp.column("nk_key", table=keys[ent.name], quoted=True))
+            parts.append(natural_of(exp.column(f"e_{ent.name}", quoted=True), keys[ent.name]))
         else:
             parts.append(natural_sql(exp.column(f"e_{ent.name}", quoted=True)))
         parts.append(exp.Literal.string(_LEVEL))
