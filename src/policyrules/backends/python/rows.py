@@ -237,7 +237,9 @@ class Rows:
         if info.id in self._paid:
             plan = self._paid[info.id]
         else:
-            plan = self._paid[info.id] = paid_plan(cp, self.checked, self.env(cp, inst), static)
+            plan = self._paid[info.id] = paid_plan(
+                cp, self.checked, self.env(cp, inst), static, self.rate_facts
+            )
         if plan is not None:
             made = paid_decision(
                 plan,
