@@ -33,7 +33,7 @@ from ...runtime.money import Money, cn_text
 from ...runtime.values import Undecided, Unknown, Value, format_value
 from .compile import CompiledProvision, Env
 from .explained import _ALL_OPERANDS, _NAMES, condition_facts, steps_held
-from .rows_caps import cap_steps_fast, fact_texts, money_of
+from .rows_caps import cap_steps_fast, fact_texts, money_of, rare_text
 from .trusted import step
 
 __all__ = ["PaidPlan", "fixed_reads", "paid_decision", "paid_plan"]
@@ -190,8 +190,8 @@ def _shown(
             out.append((key, value.isoformat()))
         elif kind is bool:
             out.append((key, "true" if value else "false"))
-        else:  # the rarer kinds, as fact_texts writes them
-            out.append(fact_texts({key: value}, (key,) if rate else ())[0])
+        else:
+            out.append((key, rare_text(value, rate)))
     return tuple(out), found
 
 
