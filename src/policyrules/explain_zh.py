@@ -20,7 +20,7 @@ from .decisions import CapEvent, Decision
 from .explain import Explainable
 from .explain_exclusive import exclusion_zh, refused_zh
 from .explain_years import schedule_lines_zh
-from .explain_zh_memo import PER_WORDS, memo, memos
+from .explain_zh_memo import keep, memo, memos
 from .model import CheckedPolicy, ProvisionInfo
 from .printer import print_cap, print_expr
 from .runtime.values import format_value
@@ -398,8 +398,7 @@ def _facts_said(w: Words, facts: tuple[tuple[str, str], ...]) -> str:
         if said is None:
             k, v = pair
             said = f"{_fact_title(w, k)}：{_fact_value(w, k, v)}"
-            if len(kept) < PER_WORDS:
-                kept[pair] = said
+            keep(kept, pair, said)
         out.append(said)
     return "；".join(out)
 

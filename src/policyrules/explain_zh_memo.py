@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 
 from .words import Words
 
-__all__ = ["PER_WORDS", "memo", "memos"]
+__all__ = ["PER_WORDS", "keep", "memo", "memos"]
 
 T = TypeVar("T")
 
@@ -34,7 +34,7 @@ _MEMOS: dict[int, tuple[Words, dict[str, dict[Any, Any]]]] = {}
 
 def memos(w: Words, kind: str) -> dict[Any, Any]:
     """The memo of ``kind`` (a name: each kind is bounded on its own) kept for ``w``; a
-    caller adding to it keeps it within :data:`PER_WORDS` entries (:func:`memo` does)."""
+    caller adds to it by :func:`keep`, which keeps it within :data:`PER_WORDS` entries."""
     got = _MEMOS.get(id(w))
     if got is None or got[0] is not w:
         if len(_MEMOS) >= _WORDS_MAX:
@@ -44,6 +44,12 @@ def memos(w: Words, kind: str) -> dict[Any, Any]:
     if kept is None:
         kept = got[1][kind] = {}
     return kept
+
+
+def keep(kept: dict[Any, Any], key: Any, value: Any) -> None:
+    """``kept[key] = value`` while ``kept`` holds fewer than :data:`PER_WORDS` entries."""
+    if len(kept) < PER_WORDS:
+        kept[key] = value
 
 
 def memo(w: Words, key: Any, make: Callable[[], T]) -> T:
@@ -56,6 +62,5 @@ def memo(w: Words, key: Any, make: Callable[[], T]) -> T:
         value = kept[key]
     except KeyError:
         value = make()
-        if len(kept) < PER_WORDS:
-            kept[key] = value
+        keep(kept, key, value)
     return value
