@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import partial
 from typing import Any
 
 import attrs
@@ -278,7 +279,7 @@ def _reasons(w: Words, p: ProvisionInfo | None, d: Decision) -> list[str]:
                 said = _undecided(reason) if d.status == "unknown" else _refused(w, reason)
             out.append(said)
             continue
-        keys, expr = memo(w, ("failed", pid, failed[i]), lambda node=node: _failed(w, p, node))
+        keys, expr = memo(w, ("failed", pid, failed[i]), partial(_failed, w, p, node))
         seen = [k for k in keys if k in facts]
         values = "；".join(f"{_fact_title(w, k)}：{_fact_value(w, k, facts[k])}" for k in seen)
         out.append(f"未满足：{expr}" + (f"（{values}）" if values else ""))

@@ -178,7 +178,7 @@ def _shown(
         holder = chain.get(entity)
         if holder is None:
             continue  # Env.fact records nothing then
-        value = holder.id if name == "id" else holder.values.get(name, _ABSENT)
+        value: Any = holder.id if name == "id" else holder.values.get(name, _ABSENT)
         if value is _ABSENT:
             value = Unknown(frozenset({key}))
         if key == want:
