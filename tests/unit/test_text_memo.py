@@ -221,3 +221,48 @@ def test_past_the_bounds_texts_are_made_not_kept(
     assert len(explain_zh_memo._MEMOS) <= 1
     kept = next(iter(explain_zh_memo._MEMOS.values()))[1]
     assert all(len(m) <= 1 for m in kept.values())
+
+
+def test_claims_a_condition_refused_made_as_the_general_way(
+    policy: Policy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # i1: share 5% < 10%; i2: no kinds; i3: kind b (3 % 3 == 0), share 5% and no kinds
+    # (three conditions false, three reasons); i4: ok not given and big false (an unknown
+    # condition) with share 5%: the general way; i5: eligible
+    facts = policy.read_facts(
+        {
+            "firms": [
+                {
+                    "id": "g",
+                    "items": [
+                        _item(1, True, 5, ["a"], 10),
+                        _item(2, True, 20, [], 10),
+                        _item(3, True, 5, [], 10),
+                        {**_item(5, None, 5, ["a"], 10), "id": "i4"},
+                        _item(5, True, 20, ["a"], 10),
+                    ],
+                }
+            ]
+        }
+    )
+    made: list[str | None] = []
+    real = rows_module.failed_decision
+
+    def counted(*args: Any) -> Any:
+        d = real(*args)
+        made.append(None if d is None else d.subject)
+        return d
+
+    monkeypatch.setattr(rows_module, "failed_decision", counted)
+    got = policy.evaluate(facts)
+    want = _general(policy).evaluate(facts)
+    assert got == want
+    by = {d.subject: d for d in got.decisions}
+    assert [by[f"g/i{n}"].status for n in range(1, 6)] == ["not_eligible"] * 4 + ["eligible"]
+    assert len(by["g/i3"].reasons) == 3
+    assert [st.ok for st in by["g/i3"].trace] == [True, False, False, False]
+    assert {"g/i1", "g/i2", "g/i3"} <= set(made)
+    assert not {"g/i4", "g/i5"} & set(made)
+    for a, b in zip(got.decisions, want.decisions, strict=True):
+        assert decision_text(a, verbose=True) == decision_text(b, verbose=True)
+        assert decision_text_zh(a, got._words, verbose=True) == _fresh(b, want._words, True)
