@@ -80,22 +80,30 @@ def _money_text(m: Any) -> str:
 
 
 def _cap_text(ev: CapEvent) -> str:
-    line = f"cap {ev.cap} [{ev.scope}]"
     if ev.note:
-        return f"{line}: {ev.note}"
-    line += f": limit {_money_text(ev.limit)}"
+        return f"cap {ev.cap} [{ev.scope}]: {ev.note}"
+    limit = ev.limit
+    said = cn_text(limit.fen) if type(limit) is Money else format_value(limit)
+    line = f"cap {ev.cap} [{ev.scope}]: limit {said}"
     if ev.used_before:
         line += f"; already granted {_money_text(ev.used_before)}"
-    if ev.earlier:
-        line += "; before this claim: " + ev.earlier.describe()
+    earlier = ev.earlier
+    if len(earlier):
+        line += "; before this claim: " + earlier.describe()
     if ev.binding:
-        if ev.requested is not None:
+        before, after = ev.before, ev.after
+        if ev.requested is None:
+            line += "; BINDS: it is the tightest bound"
+        elif type(before) is Money and type(after) is Money:  # ev.cut, from the fen
             line += (
-                f"; BINDS: {_money_text(ev.before)} cut by {_money_text(ev.cut)} "
-                f"to {_money_text(ev.after)}"
+                f"; BINDS: {cn_text(before.fen)} cut by {cn_text(before.fen - after.fen)} "
+                f"to {cn_text(after.fen)}"
             )
         else:
-            line += "; BINDS: it is the tightest bound"
+            line += (
+                f"; BINDS: {_money_text(before)} cut by {_money_text(ev.cut)} "
+                f"to {_money_text(after)}"
+            )
     return line
 
 
@@ -159,7 +167,9 @@ def decision_text(d: Decision, *, verbose: bool = False) -> str:
     if d.schedule:
         lines.extend(schedule_lines_en(d))
     if d.facts:
-        said = "; ".join([f"{k} = {v.replace(NONE_TEXT, NONE_EN)}" for k, v in d.facts])
+        said = "; ".join([f"{k} = {v}" for k, v in d.facts])
+        if NONE_TEXT in said:  # else no value holds it: nothing to replace
+            said = "; ".join([f"{k} = {v.replace(NONE_TEXT, NONE_EN)}" for k, v in d.facts])
         lines.append("  facts: " + said)
     if d.parameters:
         lines.append(_shared(("parameters", d.parameters), d))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import partial
 from typing import Any
 
 import attrs
@@ -21,10 +22,12 @@ from .explain import Explainable
 from .explain_exclusive import exclusion_zh, provision_zh, refused_zh
 from .explain_holds import holds_of, holds_zh
 from .explain_years import schedule_lines_zh
+from .explain_zh_memo import keep, memo, memos
 from .model import CheckedPolicy, ProvisionInfo
 from .printer import print_cap, print_expr
 from .runtime.values import format_value
 from .terminal import printable, printable_lines
+from .types import Type
 from .vocab import REASONS, amount_words, label_zh, status_words
 from .words import Words, date_zh, value_zh
 
@@ -32,8 +35,15 @@ __all__ = ["add_text_zh", "decision_text_zh", "explain_text_zh", "no_words", "st
 
 
 def no_words() -> Words:
-    """Words for a result made without its policy: names stand for titles."""
-    return Words(CheckedPolicy((), (), (), (), (), ()))
+    """Words for a result made without its policy: names stand for titles (one value,
+    made once: its memos of :mod:`.explain_zh_memo` are then kept too)."""
+    global _NO_WORDS
+    if _NO_WORDS is None:
+        _NO_WORDS = Words(CheckedPolicy((), (), (), (), (), ()))
+    return _NO_WORDS
+
+
+_NO_WORDS: Words | None = None
 
 
 def status_zh(d: Decision) -> str:
@@ -58,10 +68,18 @@ def _titled(where: str, title: str | None) -> str:
 def _subject(w: Words, subject: str) -> str:
     """A subject's path of ids as given (``firm-a/A1``); a ``single`` record, whose path is
     its key (``reports``), by its entity's title (主管部门报告的数据)."""
+    return memo(w, ("singles",), lambda: _singles(w)).get(subject, subject)
+
+
+def _singles(w: Words) -> dict[str | None, str]:
+    """The key and the name of each ``single`` entity -> its title (the first entity
+    naming one wins, as a scan in order finds it)."""
+    out: dict[str | None, str] = {}
     for e in w.checked.entities:
-        if e.single and subject in (e.key, e.name):
-            return w.entity(e.name)
-    return subject
+        if e.single:
+            out.setdefault(e.key, w.entity(e.name))
+            out.setdefault(e.name, w.entity(e.name))
+    return out
 
 
 def _provision(w: Words, provision: str) -> ProvisionInfo | None:
@@ -131,8 +149,8 @@ def _cap_said(w: Words, p: ProvisionInfo | None, text: str) -> str:
 
 
 def _cap_text(w: Words, p: ProvisionInfo | None, ev: CapEvent) -> str:
-    said = _cap_said(w, p, ev.cap)
-    line = f"上限：{said}（{_scope(w, ev.scope)}）"
+    said = memo(w, ("cap", p.id if p else None, ev.cap), lambda: _cap_said(w, p, ev.cap))
+    line = f"上限：{said}（{memo(w, ('scope', ev.scope), lambda: _scope(w, ev.scope))}）"
     if ev.note:
         m = _NEEDS.fullmatch(ev.note)
         if m is None:
@@ -250,10 +268,12 @@ def _reasons(w: Words, p: ProvisionInfo | None, d: Decision) -> list[str]:
     """Why ``d`` does not hold, one line per failed condition: the condition in words and
     the values of the facts it read.  A reason that is no failed condition is said by
     :func:`_undecided` (unknown) or :func:`_refused` (not eligible)."""
-    known = _conditions(p)
+    if not d.reasons:
+        return []
+    pid = p.id if p is not None else None
+    known = memo(w, ("conditions", pid), lambda: _conditions(p))
     failed = [st.text for st in d.trace if st.kind == "condition" and st.ok is False]
     facts = dict(d.facts)
-    scope = p.subject if p is not None else None
     out = []
     for i, reason in enumerate(d.reasons):
         node = known.get(failed[i]) if i < len(failed) else None
@@ -263,17 +283,39 @@ def _reasons(w: Words, p: ProvisionInfo | None, d: Decision) -> list[str]:
                 said = _undecided(reason) if d.status == "unknown" else _refused(w, reason)
             out.append(said)
             continue
-        seen = []
-        for name in _names(node):
-            r = w.resolve(name, scope)
-            if r is None or r.kind != "fact":
-                continue
-            key = f"{r.entity}.{r.name}"
-            if key in facts and key not in seen:
-                seen.append(key)
-        values = "；".join(f"{w.fact_title(k)}：{w.fact_value(k, facts[k])}" for k in seen)
-        out.append(f"未满足：{w.expr(node, scope)}" + (f"（{values}）" if values else ""))
+        keys, expr = memo(w, ("failed", pid, failed[i]), partial(_failed, w, p, node))
+        seen = [k for k in keys if k in facts]
+        values = "；".join(f"{_fact_title(w, k)}：{_fact_value(w, k, facts[k])}" for k in seen)
+        out.append(f"未满足：{expr}" + (f"（{values}）" if values else ""))
     return out
+
+
+def _failed(w: Words, p: ProvisionInfo | None, node: s.Expr) -> tuple[tuple[str, ...], str]:
+    """The facts a condition names (``entity.name``, first use first, once each) and the
+    condition in words."""
+    scope = p.subject if p is not None else None
+    keys: dict[str, None] = {}
+    for name in _names(node):
+        r = w.resolve(name, scope)
+        if r is not None and r.kind == "fact":
+            keys.setdefault(f"{r.entity}.{r.name}")
+    return tuple(keys), w.expr(node, scope)
+
+
+def _fact_title(w: Words, key: str) -> str:
+    """:meth:`Words.fact_title`, made once per fact."""
+    return memo(w, ("title", key), lambda: w.fact_title(key))
+
+
+def _fact_value(w: Words, key: str, value: str) -> str:
+    """:meth:`Words.fact_value`, the fact's type found once per fact."""
+    kind = memo(w, ("type", key), lambda: _fact_type(w, key))
+    return value_zh(value, kind, w)
+
+
+def _fact_type(w: Words, key: str) -> Type | None:
+    info = w.fact(key)
+    return info.type if info is not None else None
 
 
 def _labelled(label: str, value: str) -> str:
@@ -289,8 +331,13 @@ def _assumed(w: Words, name: str, value: str) -> str:
 
 
 def _for(w: Words, d: Decision) -> Words:
-    """``w`` with the assumption values the decision used (an `if` on one reads them)."""
-    return attrs.evolve(w, assumptions={**w.assumptions, **dict(d.assumptions)})
+    """``w`` with the assumption values the decision used (an `if` on one reads them):
+    one words object per set of them, kept with ``w``'s memos."""
+    return memo(
+        w,
+        ("for", d.assumptions),
+        lambda: attrs.evolve(w, assumptions={**w.assumptions, **dict(d.assumptions)}),
+    )
 
 
 def decision_text_zh(d: Decision, words: Words | None = None, *, verbose: bool = False) -> str:
@@ -298,7 +345,11 @@ def decision_text_zh(d: Decision, words: Words | None = None, *, verbose: bool =
     are escaped (:func:`~policyrules.terminal.printable`).  ``verbose`` adds the trace."""
     w = _for(words or no_words(), d)
     p = _provision(w, d.provision)
-    head = f"【{status_zh(d)}】{_titled(_where(d), d.title)}"
+    head = memo(
+        w,
+        ("head", d.status, d.kind, d.document_number, d.document, d.clause, d.title),
+        lambda: f"【{status_zh(d)}】{_titled(_where(d), d.title)}",
+    )
     head += f" —— 对象：{_subject(w, d.subject)}" if d.subject else ""
     lines = [head]
     if (amount := _amount(w, d)) is not None:
@@ -323,16 +374,14 @@ def decision_text_zh(d: Decision, words: Words | None = None, *, verbose: bool =
         lines.append(f"  此前已获本项 {format_value(d.granted_before)}，已从本次金额中扣除")
     for ev in d.caps:
         lines.append(f"  {_cap_text(w, p, ev)}")
-    lines.extend(schedule_lines_zh(d, lambda text: _cap_said(w, p, text)))
+    if d.schedule:
+        lines.extend(schedule_lines_zh(d, lambda text: _cap_said(w, p, text)))
     if d.facts:
-        said = "；".join(f"{w.fact_title(k)}：{w.fact_value(k, v)}" for k, v in d.facts)
-        lines.append(f"  所依据的情况：{said}")
+        lines.append(f"  所依据的情况：{_facts_said(w, d.facts)}")
     if d.parameters:
-        said = "；".join(_labelled(w.parameter(k), value_zh(v)) for k, v in d.parameters)
-        lines.append(f"  参数：{said}")
+        lines.append(memo(w, ("parameters", d.parameters), lambda: _parameters(w, d)))
     if d.assumptions:
-        said = "；".join(_assumed(w, k, v) for k, v in d.assumptions)
-        lines.append(f"  采用的假设：{said}")
+        lines.append(memo(w, ("assumptions", d.assumptions), lambda: _assumptions(w, d)))
     if verbose:
         lines.append(f"  计算过程（{d.provision}，{d.kind}）：")
         for st in d.trace:
@@ -342,6 +391,31 @@ def decision_text_zh(d: Decision, words: Words | None = None, *, verbose: bool =
     if text:
         lines.append(f"  原文：「{text}」")
     return "\n".join(printable_lines(lines))
+
+
+def _facts_said(w: Words, facts: tuple[tuple[str, str], ...]) -> str:
+    """``title：value；…`` of the facts a decision read, each pair's words kept (a fact's
+    values repeat: dates, yes/no, sets; a bounded memo)."""
+    kept = memos(w, "fact")
+    out = []
+    for pair in facts:
+        said = kept.get(pair)
+        if said is None:
+            k, v = pair
+            said = f"{_fact_title(w, k)}：{_fact_value(w, k, v)}"
+            keep(kept, pair, said)
+        out.append(said)
+    return "；".join(out)
+
+
+def _parameters(w: Words, d: Decision) -> str:
+    said = "；".join(_labelled(w.parameter(k), value_zh(v)) for k, v in d.parameters)
+    return f"  参数：{said}"
+
+
+def _assumptions(w: Words, d: Decision) -> str:
+    said = "；".join(_assumed(w, k, v) for k, v in d.assumptions)
+    return f"  采用的假设：{said}"
 
 
 def explain_text_zh(

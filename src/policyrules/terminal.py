@@ -81,7 +81,10 @@ def printable_lines(lines: list[str]) -> list[str]:
     rest = [line for line in lines if line not in _SAFE]
     if not rest:
         return lines
-    if pattern.search("".join(rest)) is None:
+    joined = "".join(rest)
+    # Every character to escape is one str.isprintable() refuses (categories Cc, Cf, Zl,
+    # Zp), and it tests far faster than the search: a printable text needs no search.
+    if joined.isprintable() or pattern.search(joined) is None:
         if len(_SAFE) < _SAFE_MAX:
             _SAFE.update(dict.fromkeys(rest))
         return lines

@@ -174,6 +174,7 @@ class _Run(DecisionMaker, Conditions, TimeLimits, FastClaims, ExclusiveHooks):
         self._assumed = {}
         self._held = {}
         self._paid = {}
+        self._marks = {}
         self.clauses = {c.id: c for c in self.checked.clauses}
         self.documents = {d.name: d for d in self.checked.documents}
         self.rate_facts = {

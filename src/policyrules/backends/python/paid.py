@@ -19,7 +19,8 @@ same, field for field, text for text.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Container, Mapping
+import datetime as dt
+from collections.abc import Callable, Container
 from typing import Any
 
 import attrs
@@ -32,7 +33,7 @@ from ...runtime.money import Money, cn_text
 from ...runtime.values import Undecided, Unknown, Value, format_value
 from .compile import CompiledProvision, Env
 from .explained import _ALL_OPERANDS, _NAMES, condition_facts, steps_held
-from .rows_caps import cap_steps_fast, fact_texts, money_of
+from .rows_caps import cap_steps_fast, fact_texts, money_of, rare_text
 from .trusted import step
 
 __all__ = ["PaidPlan", "fixed_reads", "paid_decision", "paid_plan"]
@@ -55,6 +56,9 @@ class PaidPlan:
     assumed: frozenset[str]
     amount_fact: str | None
     what: str
+    # ``reads`` sorted by their key (``entity.name``) as a decision lists its facts, each
+    # with its entity, name and whether it is a rate: the facts' texts made in one pass
+    shown: tuple[tuple[str, str, str, bool], ...] = ()
 
 
 def _fixed(e: s.Node, policy: CheckedPolicy, scope: str | None, *, run_only: bool) -> bool:
@@ -105,10 +109,15 @@ def fixed_reads(cp: CompiledProvision, policy: CheckedPolicy) -> bool:
 
 
 def paid_plan(
-    cp: CompiledProvision, policy: CheckedPolicy, env: Env, static: dict[str, Any]
+    cp: CompiledProvision,
+    policy: CheckedPolicy,
+    env: Env,
+    static: dict[str, Any],
+    rates: Container[str] = frozenset(),
 ) -> PaidPlan | None:
     """The plan of ``cp``'s paid claims, learnt from one of them (``env``: its own, not
-    read yet); ``None`` where the general way must make them."""
+    read yet; ``rates``: the facts that are rates); ``None`` where the general way must
+    make them."""
     facts = condition_facts(cp, policy)
     if facts is None or not fixed_reads(cp, policy):
         return None
@@ -146,22 +155,44 @@ def paid_plan(
         frozenset(scratch.used_assumptions),
         key,
         "decided amount" if info.decided else "amount",
+        tuple(sorted((f"{e}.{n}", e, n, f"{e}.{n}" in rates) for e, n in reads)),
     )
 
 
-def _read(chain: Mapping[str, Instance], reads: tuple[tuple[str, str], ...]) -> dict[str, Value]:
-    """What :meth:`Env.fact <policyrules.exprs.Env.fact>` records in ``Env.reads`` when it
-    reads each fact of ``reads`` from the subject ``chain`` (the values of an Env made
-    for the subject, without the Env)."""
-    out: dict[str, Value] = {}
-    for entity, name in reads:
-        inst = chain.get(entity)
-        if inst is None:
+def _shown(
+    inst: Instance, shown: tuple[tuple[str, str, str, bool], ...], want: str
+) -> tuple[tuple[tuple[str, str], ...], Value | None]:
+    """The facts of ``shown`` read from the subject ``inst`` as
+    :meth:`Env.fact <policyrules.exprs.Env.fact>` records them in ``Env.reads`` (the
+    values of an Env made for the subject, without the Env), with their texts as
+    :func:`~.rows_caps.fact_texts` writes them (``shown`` is sorted), and the value of
+    the fact ``want`` (``None``: not read)."""
+    chain: dict[str, Instance] = {}
+    at: Instance | None = inst
+    while at is not None:  # Instance.chain(), inline
+        chain[at.entity] = at
+        at = at.parent
+    out: list[tuple[str, str]] = []
+    found: Value | None = None
+    for key, entity, name, rate in shown:
+        holder = chain.get(entity)
+        if holder is None:
             continue  # Env.fact records nothing then
-        key = f"{entity}.{name}"
-        value = inst.id if name == "id" else inst.values.get(name, _ABSENT)
-        out[key] = Unknown(frozenset({key})) if value is _ABSENT else value
-    return out
+        value: Any = holder.id if name == "id" else holder.values.get(name, _ABSENT)
+        if value is _ABSENT:
+            value = Unknown(frozenset({key}))
+        if key == want:
+            found = value
+        kind = type(value)
+        if kind is Money:
+            out.append((key, cn_text(value.fen)))
+        elif kind is dt.date:
+            out.append((key, value.isoformat()))
+        elif kind is bool:
+            out.append((key, "true" if value else "false"))
+        else:
+            out.append((key, rare_text(value, rate)))
+    return tuple(out), found
 
 
 def paid_decision(
@@ -182,8 +213,7 @@ def paid_decision(
     amount, kind, caps, before, requested = row[4], row[5], row[6], row[7], row[8]
     used = row[12] | plan.assumed
     if plan.amount_fact is not None:
-        reads = _read(inst.chain(), plan.reads)
-        value = reads.get(plan.amount_fact)
+        facts, value = _shown(inst, plan.shown, plan.amount_fact)
         if value is None:
             return None
     else:
@@ -196,7 +226,7 @@ def paid_decision(
         value = cp.amount(env)
         if env.notes:
             return None
-        reads, used = env.reads, env.used_assumptions
+        facts, used = fact_texts(env.reads, rates), env.used_assumptions
     trace = list(plan.steps)
     if row[11] is not None:
         trace.insert(0, row[11])
@@ -226,7 +256,7 @@ def paid_decision(
     return Decision(
         subject="/".join([i for _, i in row[2]]),
         status=row[3],
-        facts=fact_texts(reads, rates),
+        facts=facts,
         assumptions=assumed_of(used, False),
         parameters=params,
         trace=tuple(trace),

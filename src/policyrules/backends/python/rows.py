@@ -27,8 +27,9 @@ from ...model import CheckedPolicy, ClauseInfo, DocumentInfo, ProvisionInfo
 from ...runtime.ledger import Grant
 from ...runtime.money import Money, cn_text
 from ...runtime.values import format_value
-from .compile import CompiledProvision, Env
+from .compile import CompiledProvision, Condition, Env
 from .explained import Held, condition_facts, held_steps, steps_held
+from .failed import Marks, condition_steps, failed_decision
 from .paid import PaidPlan, paid_decision, paid_plan
 from .rows_caps import CapRow, Path, cap_events_fast, cap_steps_fast, fact_texts, money_of
 
@@ -102,6 +103,7 @@ class Rows:
     _assumed: dict[frozenset[str], tuple[tuple[str, str], ...]]
     _held: dict[str, Held]  # a provision's steps when its conditions held, and their reads
     _paid: dict[str, PaidPlan | None]  # a provision's plan of paid claims (.paid)
+    _marks: dict[str, Marks]  # a provision's condition steps, held and not (.failed)
     checked: CheckedPolicy
 
     rate_facts: set[str]
@@ -136,6 +138,9 @@ class Rows:
     def conditions(
         self, cp: CompiledProvision, env: Env, trace: list[Step]
     ) -> tuple[list[str], set[str]]:
+        raise NotImplementedError  # pragma: no cover - the evaluator defines it
+
+    def why_not(self, cond: Condition, env: Env, seen: list[str]) -> str:
         raise NotImplementedError  # pragma: no cover - the evaluator defines it
 
     def decision(
@@ -200,6 +205,10 @@ class Rows:
             made = self._explained_paid(row)
             if made is not None:
                 return made
+        elif status == "not_eligible" and once_at < 0 and not row[9]:
+            made = self._explained_failed(row)
+            if made is not None:
+                return made
         env = self.env(cp, inst)
         env.used_assumptions |= used
         trace: list[Step] = []
@@ -226,6 +235,30 @@ class Rows:
         d = self.decision(cp, inst, env, status, failed, missing, trace, extra)
         return attrs.evolve(d, trace=(why, *d.trace)) if why is not None else d
 
+    def _explained_failed(self, row: Row) -> Decision | None:
+        """A claim a condition refused, made by :mod:`.failed`; ``None``: the general way."""
+        cp, inst = row[0], row[1]
+        info = cp.info
+        static = self._static.get(info.id)
+        if static is None:
+            static = self._static[info.id] = self._provision_fields(cp)
+        marks = self._marks.get(info.id)
+        if marks is None:
+            marks = self._marks[info.id] = condition_steps(cp)
+        env = self.env(cp, inst)
+        env.used_assumptions |= row[12]
+        return failed_decision(
+            cp,
+            env,
+            row,
+            marks,
+            self.why_not,
+            static,
+            self.rate_facts,
+            self._assumed_texts,
+            self._parameter_texts(info),
+        )
+
     def _explained_paid(self, row: Row) -> Decision | None:
         """A paid award's decision, its conditions' and one-time rules' steps made once
         per provision (:mod:`.explained`); ``None``: take the general way."""
@@ -237,7 +270,9 @@ class Rows:
         if info.id in self._paid:
             plan = self._paid[info.id]
         else:
-            plan = self._paid[info.id] = paid_plan(cp, self.checked, self.env(cp, inst), static)
+            plan = self._paid[info.id] = paid_plan(
+                cp, self.checked, self.env(cp, inst), static, self.rate_facts
+            )
         if plan is not None:
             made = paid_decision(
                 plan,

@@ -21,7 +21,15 @@ from .claims import describe_scope
 from .compile import CompiledCap
 from .trusted import cap_event, money, step
 
-__all__ = ["CapRow", "Path", "cap_events_fast", "cap_steps_fast", "fact_texts", "money_of"]
+__all__ = [
+    "CapRow",
+    "Path",
+    "cap_events_fast",
+    "cap_steps_fast",
+    "fact_texts",
+    "money_of",
+    "rare_text",
+]
 
 Path = tuple[tuple[str, str], ...]
 
@@ -69,16 +77,22 @@ def fact_texts(reads: Mapping[str, Any], rates: Container[str]) -> tuple[tuple[s
             out.append((k, v.isoformat()))
         elif kind is bool:
             out.append((k, "true" if v else "false"))
-        elif kind is frozenset:  # a set's items are shown without `rate`
-            text = _SETS.get(v)
-            if text is None:
-                text = format_value(v)
-                if len(_SETS) < _SETS_MAX:
-                    _SETS[v] = text
-            out.append((k, text))
         else:
-            out.append((k, format_value(v, rate=k in rates)))
+            out.append((k, rare_text(v, k in rates)))
     return tuple(out)
+
+
+def rare_text(v: Any, rate: bool) -> str:
+    """A fact's value as :func:`fact_texts` shows it, for the kinds it does not write
+    directly (a set: its items shown without ``rate``, its text kept)."""
+    if type(v) is frozenset:
+        text = _SETS.get(v)
+        if text is None:
+            text = format_value(v)
+            if len(_SETS) < _SETS_MAX:
+                _SETS[v] = text
+        return text
+    return format_value(v, rate=rate)
 
 
 def cap_events_fast(caps: tuple[CapRow, ...], requested: int, amount: int) -> list[CapEvent]:
@@ -114,18 +128,47 @@ def cap_steps_fast(
 ) -> tuple[CapEvent, ...]:
     """:func:`cap_events_fast`, the trace step of each event (``cap_line`` of the event)
     appended to ``trace``: a row's cap has a limit and no note, its claim a requested
-    amount."""
-    events = cap_events_fast(caps, requested, amount)
+    amount.  One pass: each event and its line made from the same row."""
+    asked = money_of(requested)
+    granted = asked if amount == requested else money_of(amount)
+    events = []
     append = trace.append
-    for (cap, _, _, limit, used, log, stop, before, after), ev in zip(caps, events, strict=True):
-        line = f"cap {cap.text} ({ev.scope}); limit {_limit(limit)[1]}"
+    for cap, scope, year, limit, used, log, stop, before, after in caps:
+        if before == requested:
+            b = asked
+        elif before == amount:
+            b = granted
+        else:
+            b = money_of(before)
+        if after == before:
+            a = b
+        elif after == amount:
+            a = granted
+        else:
+            a = money_of(after)
+        if scope is None:
+            where = "this claim"
+        else:  # describe_scope, inline
+            entity, ident = scope[-1]
+            where = f"{entity} {ident}" if year is None else f"{entity} {ident}, year {year}"
+        limit_m, limit_t = _limit(limit)
+        line = f"cap {cap.text} ({where}); limit {limit_t}"
         if used:
+            used_m = money(used)
             line += f"; already used {cn_text(used)}"
-        if stop and log is not None:
-            line += "; earlier claims in this evaluation: " + ev.earlier.describe()
+        else:
+            used_m = _ZERO
+        if log is None or not stop:
+            earlier = NO_EARLIER
+        else:
+            earlier = Earlier(log, stop)
+            line += "; earlier claims in this evaluation: " + earlier.describe()
         if after < before:
             line += (
                 f"; binds: cut {cn_text(before - after)} ({cn_text(before)} to {cn_text(after)})"
             )
+        binds = after < before
+        ev = cap_event(cap.text, where, limit_m, used_m, asked, granted, binds, earlier, b, a)
+        events.append(ev)
         append(step("cap", line, after >= before))
     return tuple(events)

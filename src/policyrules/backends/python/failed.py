@@ -1,0 +1,80 @@
+"""A claim a condition refused, explained without the general way's bookkeeping.
+
+With explanations, :meth:`~policyrules.backends.python.rows.Rows.materialise` makes a row
+the fast path did not pay the general way: a new Env, the conditions run with their
+traced bookkeeping (:meth:`~policyrules.backends.python.conditions.Conditions.conditions`),
+then the evaluator's ``decision`` with its merges of missing facts, its sorts and its
+attrs copy.  For the frequent case among them, a claim some condition held false (no fact
+missing, nothing undecided, no define noted), the steps are one of two per condition
+(held or not: made once per provision and shared, a :class:`~policyrules.decisions.Step`
+is immutable) and the decision's fixed fields are the provision's: made here directly,
+field for field the general way's.  Anything else (a condition unknown or undecided, a
+define's line, no condition false: a one-time rule or an exclusive group refused it)
+returns ``None`` and keeps the general way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Container
+from typing import Any
+
+from ...decisions import Decision, Step
+from ...runtime.values import Undecided, Unknown
+from .compile import CompiledProvision, Condition, Env
+from .rows_caps import fact_texts
+
+__all__ = ["condition_steps", "failed_decision"]
+
+# A provision's condition steps: for each condition, its step when it held and when not.
+Marks = tuple[tuple[Step, Step], ...]
+
+
+def condition_steps(cp: CompiledProvision) -> Marks:
+    """Each condition's two steps, as ``Conditions.conditions`` writes them."""
+    return tuple(
+        (Step("condition", c.text, True), Step("condition", c.text, False)) for c in cp.conditions
+    )
+
+
+def failed_decision(
+    cp: CompiledProvision,
+    env: Env,
+    row: tuple[Any, ...],
+    marks: Marks,
+    why_not: Callable[[Condition, Env, list[str]], str],
+    static: dict[str, Any],
+    rates: Container[str],
+    assumed_of: Callable[[set[str], bool], tuple[tuple[str, str], ...]],
+    params: tuple[tuple[str, str], ...],
+) -> Decision | None:
+    """The decision of the not eligible ``row`` of ``cp`` (``env``: a new Env of its
+    subject, the row's assumptions in it), its conditions run in ``env``; ``None`` where
+    the general way must make it (see the module's docstring)."""
+    trace: list[Step] = [] if row[11] is None else [row[11]]
+    failed: list[str] = []
+    reads = env.reads
+    try:
+        for cond, (held, refused) in zip(cp.conditions, marks, strict=True):
+            before = len(reads)
+            value = cond.fn(env)
+            if isinstance(value, Unknown) or env.notes:
+                return None
+            if value:
+                trace.append(held)
+            else:
+                trace.append(refused)
+                failed.append(why_not(cond, env, list(reads)[before:]))
+    except Undecided:
+        return None
+    if not failed:
+        return None
+    return Decision(
+        subject="/".join([i for _, i in row[2]]),
+        status=row[3],
+        reasons=tuple(failed),
+        facts=fact_texts(reads, rates),
+        assumptions=assumed_of(env.used_assumptions, False),
+        parameters=params,
+        trace=tuple(trace),
+        **static,
+    )
