@@ -47,8 +47,8 @@ LeanFn = Callable[..., Any]
 _LEAN_WORDS = _WORDS | {"L", "acc", "paid", "ones", "put", "ak", "got", "sel", "order"}
 _LEAN_WORDS |= {"_order", "_distinct"}
 # Its own locals: those of .fused, and the columns: _q0 (a level's ids), _z0 (an `order by`
-# key), _m0 (what the served order reads of a claim).
-_LEAN_LOCALS = re.compile(r"_[claurtywxqzm][0-9]+\Z")
+# key), _m0 (what the served order reads of a claim); _h0 and _g0 (an assumption, read).
+_LEAN_LOCALS = re.compile(r"_[claurtywxqzmhg][0-9]+\Z")
 # A constant of the generated source (codegen's _Gen.const).
 _CONST = re.compile(r"_k[0-9]+\Z")
 
@@ -60,9 +60,26 @@ def lean_award(cp: Any, policy: CheckedPolicy) -> LeanFn | None:
     assert p.subject is not None
     doc = next((d for d in policy.documents if d.name == p.document), None)
     try:
-        return _Lean(_Gen(policy, p.subject, doc), cp, policy).lean()
+        return _Lean(_HoistedGen(policy, p.subject, doc), cp, policy).lean()
     except _Unsupported:  # pragma: no cover - the fused function was written from the same
         return None
+
+
+class _HoistedGen(_Gen):
+    """The expressions' code with each assumption read once per evaluation: an
+    assumption is the same for every claim, so its value is held in a local (``_h0``)
+    and a read only marks it read (``_g0``: the value once read, else ``_A``); the lean
+    function adds the assumptions read to ``used`` at its end, as each read would have.
+    An assumption not given is read as before (``A[key]``: a KeyError, and the lean
+    function declines)."""
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.hoisted: dict[str, int] = {}  # assumption -> the number of its locals
+
+    def assumption(self, name: str) -> str:
+        at = self.hoisted.setdefault(name, len(self.hoisted))
+        return f"((_g{at} := _h{at}) if _h{at} is not _A else {super().assumption(name)})"
 
 
 class _Lean(_Fuse):
@@ -109,6 +126,11 @@ class _Lean(_Fuse):
         w(1, "used = set()")
         w(1, "acc = {}")  # (cap pool, scope ids, year) -> [certain fen, possible fen]
         w(1, "ones = set()")  # the scopes (their ids) a one-time rule marked paid
+        assert isinstance(gen, _HoistedGen)
+        hoisted = [(at, k(name)) for name, at in gen.hoisted.items()]
+        for at, key in hoisted:
+            w(1, f"_h{at} = A.get({key}, _A)")
+            w(1, f"_g{at} = _A")
         # The sort key's parts as columns: the `order by` keys (_z), each level's ids (_q).
         for d in range(depth):
             w(1, f"_q{d} = []")
@@ -229,6 +251,9 @@ class _Lean(_Fuse):
         for end in shared:
             w(3, f"ones.add(({''.join(f'_w{d}.id, ' for d in range(end))}))")
         w(3, "put((i, running, year))")
+        for at, key in hoisted:
+            w(1, f"if _g{at} is not _A:")
+            w(2, f"used.add({key})")
         w(1, "return paid, used, n")
         source = "\n".join(self.lines) + "\n"
         fn: LeanFn = run_source(source, gen.ns, _LEAN_WORDS, _LEAN_LOCALS)["_serve"]

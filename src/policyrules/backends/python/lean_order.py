@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from itertools import repeat
-from operator import add, mul
+from operator import add, itemgetter, mul
 from typing import Any
 
 from ...runtime.order import natural_key
@@ -75,8 +75,13 @@ def _id_order(distinct: set[str]) -> list[str]:
         pattern = f"(?:{re.escape(first[:cut])}{_NUMBER}\n)*"
         # an id holding a line feed would split into two lines: counted out
         if text.count("\n") == len(distinct) and re.fullmatch(pattern, text) is not None:
+            listed = list(distinct)
             try:
-                return sorted(distinct, key=lambda ident: int(ident[cut:]))
+                numbers = list(map(int, map(itemgetter(slice(cut, None)), listed)))
             except ValueError:  # more digits than int() converts: the general way
                 pass
+            else:
+                return list(
+                    map(listed.__getitem__, sorted(range(len(listed)), key=numbers.__getitem__))
+                )
     return sorted(distinct, key=natural_key)
