@@ -52,36 +52,37 @@ def served_order(columns: Iterable[tuple[list[Any], bool]], chosen: list[int] | 
 
 
 def _ranks(values: list[Any], ids: bool) -> tuple[list[int], int] | None:
-    """Each value's rank among the distinct values, and their count; ``None`` if they do
-    not sort.  Equal values (``1`` and ``Decimal("1.0")``) share a rank, as they tie."""
+    """Each value's rank among the distinct values (or any int that orders them as
+    their ranks do), and a bound above them; ``None`` if they do not sort.  Equal values
+    (``1`` and ``Decimal("1.0")``) share a rank, as they tie."""
+    if ids and (numbered := _numbered(values)) is not None:
+        return numbered, max(numbered, default=0) + 1
     try:
         distinct = set(values)
-        ordered = _id_order(distinct) if ids else sorted(distinct)
+        ordered = sorted(distinct, key=natural_key) if ids else sorted(distinct)
     except (TypeError, ArithmeticError):
         return None
     rank = dict(zip(ordered, range(len(ordered)), strict=True))
     return list(map(rank.__getitem__, values)), len(ordered)
 
 
-def _id_order(distinct: set[str]) -> list[str]:
-    """Distinct ids in natural order; when they are one prefix then a number each
-    (``P1`` … ``P10000``), by the number, without a natural key per id."""
-    if len(distinct) > 64:
-        first = next(iter(distinct))
-        prefix = _PREFIX.match(first)
-        assert prefix is not None  # \D* matches the empty text
-        cut = prefix.end()
-        text = "\n".join(distinct) + "\n"
-        pattern = f"(?:{re.escape(first[:cut])}{_NUMBER}\n)*"
-        # an id holding a line feed would split into two lines: counted out
-        if text.count("\n") == len(distinct) and re.fullmatch(pattern, text) is not None:
-            listed = list(distinct)
-            try:
-                numbers = list(map(int, map(itemgetter(slice(cut, None)), listed)))
-            except ValueError:  # more digits than int() converts: the general way
-                pass
-            else:
-                return list(
-                    map(listed.__getitem__, sorted(range(len(listed)), key=numbers.__getitem__))
-                )
-    return sorted(distinct, key=natural_key)
+def _numbered(ids: list[str]) -> list[int] | None:
+    """When every id is one prefix then a number (``P1`` … ``P10000``), the numbers: in
+    natural order such ids order as their numbers do, and two differ exactly when their
+    numbers do (no leading zero), so each is its own rank: no set, sort or natural key
+    per id.  ``None`` otherwise."""
+    if not ids:
+        return None
+    first = ids[0]
+    prefix = _PREFIX.match(first)
+    assert prefix is not None  # \D* matches the empty text
+    cut = prefix.end()
+    text = "\n".join(ids) + "\n"
+    pattern = f"(?:{re.escape(first[:cut])}{_NUMBER}\n)*"
+    # an id holding a line feed would split into two lines: counted out
+    if text.count("\n") != len(ids) or re.fullmatch(pattern, text) is None:
+        return None
+    try:
+        return list(map(int, map(itemgetter(slice(cut, None)), ids)))
+    except ValueError:  # more digits than int() converts: the general way
+        return None
