@@ -6,12 +6,18 @@ earlier claims of each account, the facts and assumptions read.  :func:`lean_awa
 beside the fused function of an award (:mod:`.fused`), a lean one that serves the same
 claims in the same order with only what the amounts need: the `order by` keys, the
 conditions, the one-time rules, the amount and the caps against running totals kept in
-local dicts.  No path, no claim log, no cap record, no row and no set of assumptions per
-claim is made; it returns the grants it made as ``(subject, fen, year)`` and the
-assumptions read (their union).  Everything else is made on demand by :class:`LeanAward`:
-one replay of the fused function itself on the same subjects, with the award's accounts
-as they stood before it (empty: see :meth:`LeanAward.replay`), which gives the very rows
-and grants the fused function would have given, checked against the lean function's.
+local dicts.  No path, no claim log, no cap record, no row, no tuple and no set of
+assumptions per claim is made: what the served order needs of a claim is kept in columns
+(lists, one item per claim), the order itself keyed once as one int per claim
+(:mod:`.lean_order`), each account found once per claim in facts order and each
+assumption read once per evaluation, so the cost per claim stays flat as claims grow (a
+sort of tuples comparing dates, ids and tuples on ties, and reads scattered in the served
+order, made 10^5 claims cost twice what 10^3 did per claim).  It returns the grants it
+made as ``(subject, fen, year)`` and the assumptions read (their union).  Everything else
+is made on demand by :class:`LeanAward`: one replay of the fused function itself on the
+same subjects, with the award's accounts as they stood before it (empty: see
+:meth:`LeanAward.replay`), which gives the very rows and grants the fused function would
+have given, checked against the lean function's.
 
 The lean function changes nothing outside itself; it declines (``None``, and the fused
 function serves the claims) whenever a claim would need anything but generated code: a

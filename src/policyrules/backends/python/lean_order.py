@@ -2,12 +2,13 @@
 
 A lean function keeps each part of its claims' sort key (every `order by` key, then the
 path's ids) as a column, one item per claim, in facts order.  :func:`served_order` ranks
-each column's distinct values (ids in natural order, :func:`~policyrules.runtime.order.
-natural_key`; other values as Python orders them), folds the ranks into one int per claim
-(the first column most significant) and sorts the claims by it, ties in facts order (the
-sort is stable).  That is the order of the tuple of the parts then the claim's number,
-which the fused function sorts by, without making a tuple per claim or comparing dates,
-ids and tuples when claims tie on a part: the cost per claim stays flat as claims grow.
+each column's distinct values (ids in natural order,
+:func:`~policyrules.runtime.order.natural_key`; other values as Python orders them), folds
+the ranks into one int per claim (the first column most significant) and sorts the claims
+by it, ties in facts order (the sort is stable).  That is the order of the tuple of the
+parts then the claim's number, which the fused function sorts by, without making a tuple
+per claim or comparing dates, ids and tuples when claims tie on a part: the cost per
+claim stays flat as claims grow.
 """
 
 from __future__ import annotations
