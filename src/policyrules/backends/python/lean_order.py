@@ -13,10 +13,11 @@ claim stays flat as claims grow.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
 from itertools import repeat
-from operator import add, itemgetter, mul
+from operator import add, itemgetter, mul, sub
 from typing import Any
 
 from ...runtime.order import natural_key
@@ -58,6 +59,8 @@ def _ranks(values: list[Any], ids: bool) -> tuple[list[int], int] | None:
     (``1`` and ``Decimal("1.0")``) share a rank, as they tie."""
     if ids and (numbered := _numbered(values)) is not None:
         return numbered, max(numbered, default=0) + 1
+    if not ids and (days := _days(values)) is not None:
+        return days
     try:
         distinct = set(values)
         ordered = sorted(distinct, key=natural_key) if ids else sorted(distinct)
@@ -65,6 +68,20 @@ def _ranks(values: list[Any], ids: bool) -> tuple[list[int], int] | None:
         return None
     rank = dict(zip(ordered, range(len(ordered)), strict=True))
     return list(map(rank.__getitem__, values)), len(ordered)
+
+
+def _days(values: list[Any]) -> tuple[list[int], int] | None:
+    """When every value is a date (not a datetime), each one's day counted from the
+    earliest (days order as these numbers do, equal exactly when they are), and a bound
+    above them, if the days span no more than a few per value: no set or sort of dates."""
+    if not values or set(map(type, values)) != {dt.date}:
+        return None
+    days = list(map(dt.date.toordinal, values))
+    first = min(days)
+    bound = max(days) - first + 1
+    if bound > 4 * len(values) + 1024:  # a sparse span: ranks keep the sort's keys small
+        return None
+    return list(map(sub, days, repeat(first))), bound
 
 
 def _numbered(ids: list[str]) -> list[int] | None:
