@@ -57,12 +57,13 @@ def _ranks(values: list[Any], ids: bool) -> tuple[list[int], int] | None:
     """Each value's rank among the distinct values (or any int that orders them as
     their ranks do), and a bound above them; ``None`` if they do not sort.  Equal values
     (``1`` and ``Decimal("1.0")``) share a rank, as they tie."""
-    if ids and (numbered := _numbered(values)) is not None:
-        return numbered, max(numbered, default=0) + 1
     if not ids and (days := _days(values)) is not None:
         return days
     try:
-        distinct = set(values)
+        distinct = list(set(values))
+        if ids and (numbers := _numbered(distinct)) is not None:
+            rank = dict(zip(distinct, numbers, strict=True))
+            return list(map(rank.__getitem__, values)), max(numbers, default=0) + 1
         ordered = sorted(distinct, key=natural_key) if ids else sorted(distinct)
     except (TypeError, ArithmeticError):
         return None
@@ -87,8 +88,8 @@ def _days(values: list[Any]) -> tuple[list[int], int] | None:
 def _numbered(ids: list[str]) -> list[int] | None:
     """When every id is one prefix then a number (``P1`` … ``P10000``), the numbers: in
     natural order such ids order as their numbers do, and two differ exactly when their
-    numbers do (no leading zero), so each is its own rank: no set, sort or natural key
-    per id.  ``None`` otherwise."""
+    numbers do (no leading zero), so each is its own rank: no sort or natural key per
+    id.  ``None`` otherwise."""
     if not ids:
         return None
     first = ids[0]
