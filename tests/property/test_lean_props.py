@@ -14,6 +14,7 @@ function served or declined (a fact missing, which it leaves to the fused functi
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,7 @@ from hypothesis import strategies as st
 import policyrules
 from policyrules import Grant, Money
 from policyrules.api import Policy
-from policyrules.backends.python.lean import _settle
+from policyrules.backends.python.lean_order import _numbered, _ranks, served_order
 from policyrules.result import Decision, Result
 from policyrules.runtime.order import natural_key
 from strategies import compile_text, launch_claims, within_caps
@@ -212,24 +213,70 @@ def test_lean_result_is_deferred(shipped: Policy) -> None:
 _ID_CHARS = st.sampled_from(["P", "p", "-", "产", "0", "1", "2", "9", "１", "٣"])
 
 
-_SIMPLE_IDS = st.builds(
-    lambda prefix, number: f"{prefix}{number}",
-    st.text(st.sampled_from(["P", "p", "-", "产", "a"]), max_size=2),
-    st.integers(1, 10**12),
+_NUMBERED = st.builds(
+    lambda prefix, numbers: [f"{prefix}{number}" for number in numbers],
+    st.text(st.sampled_from(["P", "p", "-", "产", "a", "\n"]), max_size=2),
+    st.lists(st.integers(0, 10**12) | st.integers(0, 300), min_size=1, max_size=40),
 )
 
 
 @given(
-    st.lists(st.text(_ID_CHARS, min_size=1, max_size=5) | _SIMPLE_IDS, min_size=1, max_size=12)
-    | st.lists(_SIMPLE_IDS, min_size=1, max_size=12),
-    st.booleans(),
+    st.lists(st.text(_ID_CHARS, min_size=1, max_size=5), min_size=1, max_size=12)
+    | _NUMBERED
+    | st.tuples(_NUMBERED, st.lists(st.text(_ID_CHARS, min_size=1, max_size=5), max_size=2)).map(
+        lambda t: t[0] + t[1]
+    ),
 )
-def test_id_holders_order_as_natural_keys(ids: list[str], few: bool) -> None:
-    """The holders _settle fills (ranks, flat keys or natural keys) order the ids as their
-    natural keys do, and are equal exactly when the ids are."""
-    holders = {i: [i] for i in ids}
-    _settle(holders, 8 * len(holders) if few else len(holders))
-    for a in holders:
-        for b in holders:
-            assert (holders[a] < holders[b]) == (natural_key(a) < natural_key(b))
-            assert (holders[a] == holders[b]) == (a == b)
+def test_id_ranks_order_as_natural_keys(ids: list[str]) -> None:
+    """The ranks the lean function gives ids (one prefix then a number each: the
+    number; else the rank by natural key) order them as their natural keys do, are equal
+    exactly when the ids are, and stay below the bound given."""
+    event("numbered" if _numbered(ids) is not None else "by natural key")
+    got = _ranks(ids, True)
+    assert got is not None
+    ranks, bound = got
+    assert all(0 <= r < bound for r in ranks)
+    for a, ra in zip(ids, ranks, strict=True):
+        for b, rb in zip(ids, ranks, strict=True):
+            assert (ra < rb) == (natural_key(a) < natural_key(b))
+            assert (ra == rb) == (a == b)
+
+
+_ORDER_DAYS = st.dates(date(2025, 1, 1), date(2025, 1, 9)) | st.dates()  # a sparse span: ranked
+
+
+@given(
+    st.lists(
+        st.tuples(
+            _ORDER_DAYS,
+            st.sampled_from([1, 2, Decimal("2.0"), Decimal("0.5")]),
+            st.text(_ID_CHARS, min_size=1, max_size=3),
+            st.booleans(),
+        ),
+        min_size=1,
+        max_size=40,
+    )
+)
+def test_served_order_is_the_tuples_order(claims: list[tuple[Any, Any, str, bool]]) -> None:
+    """The served order (columns ranked and folded into one int a claim, a stable sort)
+    is the order of the tuples (day, number, natural key of the id, claim number) of the
+    chosen claims, equal numbers (2 and 2.0) tying."""
+    days, numbers, ids, chosen = (list(c) for c in zip(*claims, strict=True))
+    picked = [j for j, keep in enumerate(chosen) if keep]
+    columns = [(days, False), (numbers, False), (ids, True)]
+    got = served_order(columns, picked)
+    want = sorted(
+        range(len(picked)),
+        key=lambda e: (days[picked[e]], numbers[picked[e]], natural_key(ids[picked[e]]), e),
+    )
+    assert got == want
+    everyone = served_order(columns, None)
+    assert everyone == sorted(
+        range(len(days)), key=lambda j: (days[j], numbers[j], natural_key(ids[j]), j)
+    )
+
+
+def test_served_order_declines_values_that_do_not_sort() -> None:
+    """Values without an order (a date beside a number): None, the fused function sorts."""
+    assert served_order([([date(2025, 1, 1), 3], False)], None) is None
+    assert served_order([([date(2025, 1, 1), date(2024, 1, 1)], False)], None) == [1, 0]

@@ -6,12 +6,18 @@ earlier claims of each account, the facts and assumptions read.  :func:`lean_awa
 beside the fused function of an award (:mod:`.fused`), a lean one that serves the same
 claims in the same order with only what the amounts need: the `order by` keys, the
 conditions, the one-time rules, the amount and the caps against running totals kept in
-local dicts.  No path, no claim log, no cap record, no row and no set of assumptions per
-claim is made; it returns the grants it made as ``(subject, fen, year)`` and the
-assumptions read (their union).  Everything else is made on demand by :class:`LeanAward`:
-one replay of the fused function itself on the same subjects, with the award's accounts
-as they stood before it (empty: see :meth:`LeanAward.replay`), which gives the very rows
-and grants the fused function would have given, checked against the lean function's.
+local dicts.  No path, no claim log, no cap record, no row, no tuple and no set of
+assumptions per claim is made: what the served order needs of a claim is kept in columns
+(lists, one item per claim), the order itself keyed once as one int per claim
+(:mod:`.lean_order`), each account found once per claim in facts order and each
+assumption read once per evaluation, so the cost per claim stays flat as claims grow (a
+sort of tuples comparing dates, ids and tuples on ties, and reads scattered in the served
+order, made 10^5 claims cost twice what 10^3 did per claim).  It returns the grants it
+made as ``(subject, fen, year)`` and the assumptions read (their union).  Everything else
+is made on demand by :class:`LeanAward`: one replay of the fused function itself on the
+same subjects, with the award's accounts as they stood before it (empty: see
+:meth:`LeanAward.replay`), which gives the very rows and grants the fused function would
+have given, checked against the lean function's.
 
 The lean function changes nothing outside itself; it declines (``None``, and the fused
 function serves the claims) whenever a claim would need anything but generated code: a
@@ -28,11 +34,11 @@ from typing import Any
 from ... import syntax as s
 from ...instances import Instance
 from ...model import CheckedPolicy
-from ...runtime.order import natural_key
 from ...runtime.values import year_number
 from ...typing_rules import Usage
 from .codegen import Slow, _conjuncts, _Gen, _Unsupported, run_source
-from .fused import _LOCALS, _WORDS, _end, _Fuse
+from .fused import _WORDS, _end, _Fuse
+from .lean_order import distinct_paths, served_order
 
 # A row and a grant row of .rows (which reads .compile, which calls this module).
 Row = tuple[Any, ...]
@@ -44,37 +50,13 @@ __all__ = ["LeanAward", "LeanFn", "lean_award"]
 # year), the assumptions read, the number of claims served) or None (declined).
 LeanFn = Callable[..., Any]
 
-_LEAN_WORDS = _WORDS | {"L", "acc", "paid", "ones", "ids", "put", "ak", "got", "_settle"}
-
-
-# An id that is a prefix without any decimal digit, then ASCII digits with no leading zero:
-# its natural key is ((1, 0, "", prefix), (0, len, digits, digits)) (the first block left
-# out for no prefix), which orders as (prefix != "", prefix, len, digits).
-_SIMPLE = re.compile(r"(\D*)([1-9][0-9]*)")
-
-
-def _settle(holders: dict[str, list[Any]], claims: int) -> None:
-    """Fill each id's holder (a one-item list: lists compare by their item) with what
-    orders it as its natural key does: its rank among the distinct ids when they are
-    few (ints compare fast, and ranking sorts the distinct ids only); else a flat key
-    (:data:`_SIMPLE`, the prefix shared) when every id is that simple; else the
-    natural key itself."""
-    if len(holders) * 8 <= claims:
-        for rank, ident in enumerate(sorted(holders, key=natural_key)):
-            holders[ident][0] = rank
-        return
-    flat: dict[str, tuple[bool, str, int, str]] = {}
-    prefixes: dict[str, str] = {}
-    for ident in holders:
-        m = _SIMPLE.fullmatch(ident)
-        if m is None:
-            for ident, holder in holders.items():
-                holder[0] = natural_key(ident)
-            return
-        prefix, digits = m.groups()
-        flat[ident] = (prefix != "", prefixes.setdefault(prefix, prefix), len(digits), digits)
-    for ident, holder in holders.items():
-        holder[0] = flat[ident]
+_LEAN_WORDS = _WORDS | {"L", "acc", "paid", "ones", "put", "ak", "got", "sel", "order"}
+_LEAN_WORDS |= {"_order", "_distinct"}
+# Its own locals: those of .fused, and the columns: _q0 (a level's ids), _z0 (an `order by`
+# key), _m0 (what the served order reads of a claim); _h0 and _g0 (an assumption, read).
+_LEAN_LOCALS = re.compile(r"_[claurtywxqzmhg][0-9]+\Z")
+# A constant of the generated source (codegen's _Gen.const).
+_CONST = re.compile(r"_k[0-9]+\Z")
 
 
 def lean_award(cp: Any, policy: CheckedPolicy) -> LeanFn | None:
@@ -84,9 +66,26 @@ def lean_award(cp: Any, policy: CheckedPolicy) -> LeanFn | None:
     assert p.subject is not None
     doc = next((d for d in policy.documents if d.name == p.document), None)
     try:
-        return _Lean(_Gen(policy, p.subject, doc), cp, policy).lean()
+        return _Lean(_HoistedGen(policy, p.subject, doc), cp, policy).lean()
     except _Unsupported:  # pragma: no cover - the fused function was written from the same
         return None
+
+
+class _HoistedGen(_Gen):
+    """The expressions' code with each assumption read once per evaluation: an
+    assumption is the same for every claim, so its value is held in a local (``_h0``)
+    and a read only marks it read (``_g0``: the value once read, else ``_A``); the lean
+    function adds the assumptions read to ``used`` at its end, as each read would have.
+    An assumption not given is read as before (``A[key]``: a KeyError, and the lean
+    function declines)."""
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.hoisted: dict[str, int] = {}  # assumption -> the number of its locals
+
+    def assumption(self, name: str) -> str:
+        at = self.hoisted.setdefault(name, len(self.hoisted))
+        return f"((_g{at} := _h{at}) if _h{at} is not _A else {super().assumption(name)})"
 
 
 class _Lean(_Fuse):
@@ -106,19 +105,47 @@ class _Lean(_Fuse):
         limits = [self._fen(cap.limit) for cap in p.caps]
         years = [self._year(c.year_of) if c.year_of is not None else None for c in p.caps]
         keys = [self._key(x) for x in p.order]
-        gen.ns.update({"_Slow": (Slow, KeyError), "_settle": _settle, "_pid": p.id})
+        gen.ns.update({"_Slow": (Slow, KeyError), "_pid": p.id})
+        gen.ns.update({"_order": served_order, "_distinct": distinct_paths})
         ends = [_end(self.chain, cap.per) for cap in p.caps]
         once = [(n, _end(self.chain, (o.entity,))) for n, o in enumerate(p.once)]
         checked = [(n, end) for n, end in once if p.once[n].entity in self.chain]
+        # With no one-time rule shared by several paths, all a claim's own values are
+        # computed in the first loop, in the facts' order, and an ineligible claim is left
+        # out of the sort; the served order then only meets the running totals.
+        early = all(end == depth for _, end in checked)
+        shared = [end for end in sorted({end for _, end in once if end < depth})]
+        path = "(" + "".join(f"(_w{d}.entity, _w{d}.id), " for d in range(depth)) + ")"
+        # Caps with an account of this evaluation (a scope shorter than the path).
+        accounts = [j for j, cap in enumerate(cp.caps) if cap.per and ends[j] < depth]
+        # What the served order reads of a claim: in columns, one item per claim kept
+        # (no tuple per claim), read back by the claim's position.
+        mine = ["i"]
+        if early:
+            # a limit that is a constant is not kept per claim
+            mine += ["req"] + [f"_l{j}" for j, x in enumerate(limits) if not _CONST.match(x)]
+            mine += [f"_y{j}" for j, y in enumerate(years) if y is not None and cp.caps[j].per]
+            mine += [f"_a{j}" for j in accounts]
         w = self.emit
         w(0, "def _serve(insts, A, P, by, uidx, gidx, gnow, pidx, pnow):")
         w(1, "L = uidx or gidx or pidx")  # a ledger: its tables are read by path
         w(1, "used = set()")
-        w(1, "pend = []")
-        w(1, "add = pend.append")
-        w(1, "ids = set()")
+        w(1, "acc = {}")  # (cap pool, scope ids, year) -> [certain fen, possible fen]
+        w(1, "ones = set()")  # the scopes (their ids) a one-time rule marked paid
+        assert isinstance(gen, _HoistedGen)
+        hoisted = [(at, k(name)) for name, at in gen.hoisted.items()]
+        for at, key in hoisted:
+            w(1, f"_h{at} = A.get({key}, _A)")
+            w(1, f"_g{at} = _A")
+        # The sort key's parts as columns: the `order by` keys (_z), each level's ids (_q).
         for d in range(depth):
-            w(1, f"_r{d} = {{}}")
+            w(1, f"_q{d} = []")
+        for j in range(len(keys)):
+            if keys[j] != "_nt(i.id)":
+                w(1, f"_z{j} = []")
+        w(1, "sel = []" if early else "sel = None")
+        for m in range(len(mine)):
+            w(1, f"_m{m} = []")
         w(1, "n = 0")
         w(1, "for i in insts:")
         w(2, "n += 1")
@@ -132,92 +159,61 @@ class _Lean(_Fuse):
         entities = " or ".join(f"_w{d}.entity != {k(e)}" for d, e in enumerate(self.chain))
         w(2, f"if {entities}:")
         w(3, "return None")
-        # Each path once (the fused function declines a path met twice only where a cap is
-        # counted per subject; here the accounts of this evaluation are not read by path).
-        w(2, f"ids.add(({''.join(f'_w{d}.id, ' for d in range(depth))}))")
-        w(2, "if len(ids) != n:")
-        w(3, "return None")
+        for d in range(depth):
+            w(2, f"_q{d}.append(_w{d}.id)")
         w(2, "_V = i.values")
         # The key of claim_key without its constants: every `order by` key known (else the
         # fused function serves them); the path's ids in natural order, less the subject's
-        # own id when it is already an `order by` key (equal there, equal here).  Each id
-        # by a holder, one per distinct id of its level (_r0 ...), which _settle fills
-        # with the id's rank or its natural key once every claim has one.
-        for d in range(depth):
-            w(2, f"_t{d} = _r{d}.get(_w{d}.id)")
-            w(2, f"if _t{d} is None:")
-            w(3, f"_t{d} = _r{d}[_w{d}.id] = [_w{d}.id]")
-        subject = f"_t{depth - 1}"
-        keys = [subject if x == "_nt(i.id)" else x for x in keys]
-        nks = [f"_t{d}" for d in range(depth)]
-        if subject in keys:
-            nks.pop()
-        # With no one-time rule shared by several paths, all a claim's own values are
-        # computed here, in the facts' order, and an ineligible claim is left out of the
-        # sort; the served order then only meets the accounts.
-        early = all(end == depth for _, end in checked)
-        path = "(" + "".join(f"(_w{d}.entity, _w{d}.id), " for d in range(depth)) + ")"
-        mine = ["req"] + [f"_l{j}" for j in range(len(limits))]
-        mine += [f"_y{j}" for j, y in enumerate(years) if y is not None and cp.caps[j].per]
-
-        def own(at: int) -> None:
-            # conditions, one-time rules, amount, limits, years; `continue`: not paid
-            if conditions:
-                w(at, "try:")
-                for j, c in enumerate(conditions):
-                    w(at + 1, f"_c{j} = {c}")
-                w(at, "except _Slow:")
-                w(at + 1, "return None")
-                w(at, f"if not ({' and '.join(f'_c{j}' for j in range(len(conditions)))}):")
-                w(at + 1, "continue")
-            w(at, f"path = {path} if L else None")
-            for _, end in checked:
-                scope = "path" if end == depth else f"path[:{end}]"
-                w(at, f"if L and (_pid, {scope}) in pidx:")
-                w(at + 1, "continue")
-                if end < depth:  # claims of this evaluation share the scope
-                    w(at, f"if ({''.join(f'_w{d}.id, ' for d in range(end))}) in ones:")
-                    w(at + 1, "continue")
-            w(at, "try:")
-            w(at + 1, f"req = ({amount}).fen")
-            for j, lim in enumerate(limits):
-                w(at + 1, f"_l{j} = {lim}")
-            for j, y in enumerate(years):
-                if y is not None and cp.caps[j].per:
-                    w(at + 1, f"_y{j} = {y}")
-            w(at, "except _Slow:")
-            w(at + 1, "return None")
-
-        if keys:
+        # own id when it is already an `order by` key (equal there, equal here).
+        columns = []
+        for j, x in enumerate(keys):
+            columns.append(f"(_q{depth - 1}, 1)" if x == "_nt(i.id)" else f"(_z{j}, 0)")
+        ids = [f"(_q{d}, 1)" for d in range(depth)]
+        if "_nt(i.id)" in keys:
+            ids.pop()
+        columns += ids
+        if any(x != "_nt(i.id)" for x in keys):
             w(2, "try:")
             for j, x in enumerate(keys):
-                w(3, f"_x{j} = {x}")
+                if x != "_nt(i.id)":
+                    w(3, f"_z{j}.append({x})")
             w(2, "except _Slow:")
             w(3, "return None")
-        head = [f"_x{j}" for j in range(len(keys))] + nks + ["n", "i"]
         if early:
-            own(2)
-            head += mine
-        w(2, f"add(({''.join(x + ', ' for x in head)}))")
-        for d in range(depth):
-            w(1, f"_settle(_r{d}, n)")
-        w(1, "pend.sort()")
+            self._own(2, conditions, checked, path, amount, limits, years, accounts)
+            w(2, "sel.append(n - 1)")
+        for m, name in enumerate(mine):
+            w(2, f"_m{m}.append({name})")
+        # Each path once (the fused function declines a path met twice only where a cap is
+        # counted per subject; here the accounts of this evaluation are not read by path).
+        w(1, f"if not _distinct(({''.join(f'_q{d}, ' for d in range(depth))}), n):")
+        w(2, "return None")
+        w(1, f"order = _order(({''.join(c + ', ' for c in columns)}), sel)")
+        w(1, "if order is None:")
+        w(2, "return None")
         w(1, "paid = []")
         w(1, "put = paid.append")
-        w(1, "acc = {}")  # (cap pool, scope ids, year) -> [certain fen, possible fen]
-        w(1, "ones = set()")  # the scopes (their ids) a one-time rule marked paid
-        head[len(keys) : len(keys) + len(nks) + 1] = [
-            f"_x{len(keys) + j}" for j in range(len(nks) + 1)
-        ]
-        w(1, f"for ({''.join(x + ', ' for x in head)}) in pend:")
-        w(2, f"_w{depth - 1} = i")
-        for d in range(depth - 2, -1, -1):
-            w(2, f"_w{d} = _w{d + 1}.parent")
+        w(1, "for e in order:")
+        for m, name in enumerate(mine):
+            w(2, f"{name} = _m{m}[e]")
         if early:
-            w(2, f"path = {path} if L else None")
+            for j, x in enumerate(limits):
+                if _CONST.match(x):
+                    w(2, f"_l{j} = {x}")
+        if early and not shared:  # the owners only for the ledger's paths
+            w(2, "path = None")
+            w(2, "if L:")
+            at = 3
+        else:
+            at = 2
+        w(at, f"_w{depth - 1} = i")
+        for d in range(depth - 2, -1, -1):
+            w(at, f"_w{d} = _w{d + 1}.parent")
+        if early:
+            w(at, f"path = {path}" if at == 3 else f"path = {path} if L else None")
         else:
             w(2, "_V = i.values")
-            own(2)
+            self._own(2, conditions, checked, path, amount, limits, years, accounts)
         w(2, "if req < 0:")
         w(3, "req = 0")
         # Granted before under this award: the ledger's only (each path served once).
@@ -226,7 +222,6 @@ class _Lean(_Fuse):
         w(3, "req = req - before if req > before else 0")
         w(2, "running = lowest = req")
         w(2, "year = None")
-        accounts: list[int] = []
         for j, cap in enumerate(cp.caps):
             if not cap.per:
                 w(2, f"room = _l{j} - before if _l{j} > before else 0")
@@ -245,12 +240,6 @@ class _Lean(_Fuse):
                 w(2, f"room = _l{j} - _u{j}")
                 w(2, "running = running if running < room else (room if room > 0 else 0)")
             else:
-                accounts.append(j)
-                ids = "".join(f"_w{d}.id, " for d in range(end))
-                w(2, f"ak = ({k(cap.pool)}, {ids}{year})")
-                w(2, f"_a{j} = acc.get(ak)")
-                w(2, f"if _a{j} is None:")
-                w(3, f"_a{j} = acc[ak] = [0, 0]")
                 w(2, f"room = _l{j} - _u{j} - _a{j}[0]")
                 w(2, "running = running if running < room else (room if room > 0 else 0)")
                 w(2, f"room -= _a{j}[1]")
@@ -265,13 +254,65 @@ class _Lean(_Fuse):
                 at = 3
             w(at, f"_a{j}[got] += running")
         w(2, "if running and not got:")
-        for end in sorted({end for _, end in once if end < depth}):
+        for end in shared:
             w(3, f"ones.add(({''.join(f'_w{d}.id, ' for d in range(end))}))")
         w(3, "put((i, running, year))")
+        for at, key in hoisted:
+            w(1, f"if _g{at} is not _A:")
+            w(2, f"used.add({key})")
         w(1, "return paid, used, n")
         source = "\n".join(self.lines) + "\n"
-        fn: LeanFn = run_source(source, gen.ns, _LEAN_WORDS, _LOCALS)["_serve"]
+        fn: LeanFn = run_source(source, gen.ns, _LEAN_WORDS, _LEAN_LOCALS)["_serve"]
         return fn
+
+    def _own(
+        self,
+        at: int,
+        conditions: list[str],
+        checked: list[tuple[int, int]],
+        path: str,
+        amount: str,
+        limits: list[str],
+        years: list[str | None],
+        accounts: list[int],
+    ) -> None:
+        """A claim's own values: its conditions, one-time rules, amount, limits, years and
+        accounts (``continue``: not paid)."""
+        w, cp, depth = self.emit, self.cp, len(self.chain)
+        if conditions:
+            w(at, "try:")
+            for j, c in enumerate(conditions):
+                w(at + 1, f"_c{j} = {c}")
+            w(at, "except _Slow:")
+            w(at + 1, "return None")
+            w(at, f"if not ({' and '.join(f'_c{j}' for j in range(len(conditions)))}):")
+            w(at + 1, "continue")
+        w(at, f"path = {path} if L else None")
+        for _, end in checked:
+            scope = "path" if end == depth else f"path[:{end}]"
+            w(at, f"if L and (_pid, {scope}) in pidx:")
+            w(at + 1, "continue")
+            if end < depth:  # claims of this evaluation share the scope
+                w(at, f"if ({''.join(f'_w{d}.id, ' for d in range(end))}) in ones:")
+                w(at + 1, "continue")
+        w(at, "try:")
+        w(at + 1, f"req = ({amount}).fen")
+        for j, lim in enumerate(limits):
+            w(at + 1, f"_l{j} = {lim}")
+        for j, y in enumerate(years):
+            if y is not None and cp.caps[j].per:
+                w(at + 1, f"_y{j} = {y}")
+        w(at, "except _Slow:")
+        w(at + 1, "return None")
+        # The account each capped scope draws on, found once (its key hashed once).
+        ends = [_end(self.chain, cap.per) for cap in cp.caps]
+        for j in accounts:
+            year = f"_y{j}" if years[j] is not None else "None"
+            ids = "".join(f"_w{d}.id, " for d in range(ends[j]))
+            w(at, f"ak = ({self.gen.const(cp.caps[j].pool)}, {ids}{year})")
+            w(at, f"_a{j} = acc.get(ak)")
+            w(at, f"if _a{j} is None:")
+            w(at + 1, f"_a{j} = acc[ak] = [0, 0]")
 
     def _year(self, e: s.Expr) -> str:
         """A cap's year: a date's ``.year`` at once (``year_number`` of a date)."""
