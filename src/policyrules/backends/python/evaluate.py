@@ -38,6 +38,7 @@ from .exclusive_run import ExclusiveHooks
 from .fastpath import FastClaims
 from .instalments import scheduled_award
 from .lean import LeanAward
+from .order_hold import hold_step, pool_members, shares_pool
 from .reserve import reserve_unknown
 from .rows import Row, grant_of
 from .tiers import highest_only, quota_check, quota_ranks, tier_steps
@@ -169,6 +170,8 @@ class _Run(DecisionMaker, Conditions, TimeLimits, FastClaims, ExclusiveHooks):
         self._ranks: dict[str, list[Any]] = {}
         self._known: dict[str, bool] = {}
         self._shapes = {}
+        self.order_unknown = {}
+        self._members: dict[str, int] | None = None
         self._static = {}
         self._params: dict[str, tuple[tuple[str, str], ...]] = {}
         self._assumed = {}
@@ -393,6 +396,10 @@ class _Run(DecisionMaker, Conditions, TimeLimits, FastClaims, ExclusiveHooks):
                 low = max(low - before, Money.zero())
         capped = apply_caps(cp, env, path, requested, before, self.accounts)
         missing |= capped.missing
+        held = self.order_held(cp, path, capped.keys)
+        if held:  # its place in the order unknown: served as early as it could be
+            missing |= held
+            trace.append(hold_step(held, capped.amount))
         amount = capped.amount
         amount_min = None
         if amount is None:
@@ -408,6 +415,9 @@ class _Run(DecisionMaker, Conditions, TimeLimits, FastClaims, ExclusiveHooks):
         else:
             exact = requested is not None and not missing and capped.lowest == amount
             kind = "exact" if exact else "up_to"
+        if held and amount is not None:
+            kind, amount_min = "up_to", None  # only a bound: an earlier place's amount
+            missing |= held
         kind, amount_min = self.exclusive_bound(cp, path, kind, amount_min, trace)
         caps = capped.caps
         if explain:
@@ -439,6 +449,19 @@ class _Run(DecisionMaker, Conditions, TimeLimits, FastClaims, ExclusiveHooks):
         if amount_min is not None:
             extra["amount_min"] = amount_min
         return {**extra, "granted_before": before or None}
+
+
+    def order_held(
+        self, cp: CompiledProvision, path: tuple[tuple[str, str], ...], keys: tuple[Any, ...]
+    ) -> frozenset[str]:
+        """The missing order facts of a claim served at its earliest place in a pool it
+        shares with other claims (.order_hold); empty for every other claim."""
+        held = self.order_unknown.get((cp.info.id, path)) if self.order_unknown else None
+        if not held or not keys:
+            return frozenset()
+        if self._members is None:
+            self._members = pool_members(self.policy)
+        return held if shares_pool(cp, path, self._members) else frozenset()
 
 
 _TIMED = ("award", "deadline", "target")

@@ -348,6 +348,10 @@ class AwardSteps(LedgerRooms):
             names = exp.Array(expressions=[lit(n) for n in reading])
             award_parts["as"].append(_if_list(negate(self.ref("a_un")), names))
         order_as = [self.ref(f"o{j}_as") for j in range(len(self.p.order))]
+        if self.shared is not None:  # a claim held at its earliest place misses its order
+            for j in range(len(self.p.order)):
+                award_parts["mf"].append(self.ref(f"o{j}_mf"))
+                award_parts["mp"].append(self.ref(f"o{j}_mp"))
         award_ok = any_of(ok, exp.EQ(this=st.copy(), expression=lit("undecided")))
         # An exact amount of a bounded or raised claim misses nothing (the one-by-one path's
         # interval): whatever is decided, this is paid.
