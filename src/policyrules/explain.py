@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 from .decisions import CapEvent, Decision
+from .explain_order import order_hold_en, order_holds_en
 from .explain_years import schedule_json, schedule_lines_en
 from .runtime.ledger import Grant
 from .runtime.money import Money, cn_text
@@ -84,6 +85,7 @@ def _cap_text(ev: CapEvent) -> str:
         line += f"; already granted {_money_text(ev.used_before)}"
     if ev.earlier:
         line += "; before this claim: " + ev.earlier.describe()
+        line += "".join(f"; {held}" for held in order_holds_en(ev))
     if ev.binding:
         if ev.requested is not None:
             line += (
@@ -132,6 +134,8 @@ def decision_text(d: Decision, *, verbose: bool = False) -> str:
     lines = [head, _shared(("provision", d.provision, d.kind), d)]
     if d.kind == "award" and d.status == "eligible" and (amount := _amount(d)) is not None:
         lines.append(f"  {amount}")
+        if (held := order_hold_en(d)) is not None:
+            lines.append(f"  order: {held}")
     if d.due is not None:
         tail = f"; done {d.done}: {d.margin}" if d.done else (f"; {d.margin}" if d.margin else "")
         lines.append(f"  due: {d.due}{tail}")

@@ -19,6 +19,7 @@ from . import syntax as s
 from .decisions import CapEvent, Decision
 from .explain import Explainable
 from .explain_exclusive import exclusion_zh, refused_zh
+from .explain_order import order_hold_zh, order_holds_zh
 from .explain_years import schedule_lines_zh
 from .model import CheckedPolicy, ProvisionInfo
 from .printer import print_cap, print_expr
@@ -145,6 +146,7 @@ def _cap_text(w: Words, p: ProvisionInfo | None, ev: CapEvent) -> str:
                 f"共 {len(ev.earlier)} 笔，合计 {ev.earlier.total.format_cn()}；最近 3 笔：{shown}"
             )
         bits.append(f"本次结果中在先的申请：{shown}")
+        bits.extend(order_holds_zh(ev))
     if ev.binding:
         if ev.requested is not None:
             bits.append(
@@ -299,6 +301,8 @@ def decision_text_zh(d: Decision, words: Words | None = None, *, verbose: bool =
     lines = [head]
     if (amount := _amount(w, d)) is not None:
         lines.append(f"  {amount}")
+    if (held := order_hold_zh(d, lambda facts: _titles(w, facts))) is not None:
+        lines.append(f"  排序：{held}")
     if d.due is not None:
         lines.append(f"  期限：{date_zh(d.due)}")
     if d.done is not None:

@@ -25,6 +25,8 @@ __all__ = [
     "EXCLUSIVE_RULES",
     "KINDS",
     "NONE_EN",
+    "ORDER_HELD_ZH",
+    "ORDER_HOLD_ZH",
     "PAYMENT_ENTITLEMENT",
     "PAYMENT_STATUSES",
     "PAYMENT_UNDATED",
@@ -98,6 +100,17 @@ EXCLUSIVE_RULES = {
     "keep listed": "按规定的先后顺序",
 }
 """An exclusive group's rule in words (``exclusive … keep highest``: 同一项目不重复支持)."""
+
+ORDER_HOLD_ZH = (
+    "在排序中的位置未知（尚缺{facts}）：按可能的最前位置计算，预留不超过 {amount}，"
+    "同一上限内排在其后的申请因此只能给出上限"
+)
+"""A claim whose `order by` fact is missing (``explain_order``): served as early as it could
+be, holding its bound ({facts}: the facts' titles; {amount}: the bound)."""
+
+ORDER_HELD_ZH = "{subject} 在排序中的位置未知，可能排在本申请之前，预留本上限不超过 {amount}"
+"""A cap's earlier claim held at its earliest place (``explain_order``): why a later claim
+under the cap is only "up to" ({subject}: its path of ids; {amount}: its bound)."""
 
 NONE_EN = "none (stated not to exist)"
 """A fact stated none, in the English text (``--lang en``); Chinese: 无（已声明不存在）."""

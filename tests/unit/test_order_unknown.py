@@ -123,10 +123,15 @@ def test_an_unknown_key_in_a_pool_of_its_own_changes_nothing() -> None:
 def test_the_explanation_says_why_in_english_and_chinese() -> None:
     policy = compile_text(HEAD + POOL)
     result = policy.evaluate(FACTS)
-    en = result.explain()
+    en = result.explain(lang="en")
     assert (
         "its place in the order is not known (product.approved_on missing): served as early "
-        "as it could be, holding up to 60万元" in en
+        "as it could be, holding up to 60 万元" in en
     )
+    # A and B: "up to" because U may come first; each names U's hold on the pool.
+    held = "f1/U's place in the order is not known: it may come first, and holds up to 60 万元"
+    assert en.count(f"{held} of this cap") == 2
     zh = result.explain(lang="zh")
-    assert "在排序中的位置未知" in zh and "按可能的最前位置计算，预留不超过 60万元" in zh
+    assert "在排序中的位置未知" in zh
+    assert "按可能的最前位置计算，预留不超过 60 万元" in zh
+    assert zh.count("f1/U 在排序中的位置未知，可能排在本申请之前，预留本上限不超过 60 万元") == 2

@@ -218,7 +218,7 @@ class ClaimLog:
     copy and knows its total at once.  ``certain`` and ``possible`` are the fen of the
     exact grants and of the upper bounds of undecided claims among them."""
 
-    __slots__ = ("amounts", "certain", "possible", "shown", "subjects", "totals")
+    __slots__ = ("amounts", "certain", "held", "possible", "shown", "subjects", "totals")
 
     def __init__(self) -> None:
         self.subjects: list[str] = []
@@ -229,6 +229,8 @@ class ClaimLog:
         # claim number -> ``f1/P2 150 万元``, made when a view first describes it: each
         # claim is shown by the next few views, its text made once
         self.shown: dict[int, str] = {}
+        # claim numbers served at their earliest place, their order unknown (rare: a tuple)
+        self.held: tuple[int, ...] = ()
 
     def __len__(self) -> int:
         return len(self.subjects)
@@ -245,6 +247,11 @@ class ClaimLog:
     def view(self) -> Earlier:
         """The claims so far; later claims do not change the view."""
         return Earlier(self, len(self.subjects))
+
+    def hold_last(self) -> None:
+        """Mark the last claim as one whose place in the order is not known: served as
+        early as it could be, its amount a bound (``backends/python/order_hold.py``)."""
+        self.held = (*self.held, len(self.subjects) - 1)
 
 
 class Earlier(Sequence[tuple[str, Money]]):
@@ -316,6 +323,12 @@ class Earlier(Sequence[tuple[str, Money]]):
         return tuple(
             zip(log.subjects[start:stop], map(_of_fen, log.amounts[start:stop]), strict=True)
         )
+
+    def held(self) -> list[tuple[str, Money]]:
+        """The claims among these whose place in the order is not known (each served as
+        early as it could be, holding its bound): (subject, amount) pairs."""
+        log = self._log
+        return [(log.subjects[k], Money(log.amounts[k])) for k in log.held if k < self._stop]
 
     def describe(self, last: int = 3) -> str:
         """``f1/P1 200 万元, f1/P2 150 万元`` for up to ``last`` claims; beyond that a count,
@@ -460,6 +473,11 @@ class Accounts:
         if log is None:
             log = self._by[key] = ClaimLog()
         log.append(subject, fen, certain)
+
+    def hold_order(self, key: ScopeKey) -> None:
+        """The claim last added to account ``key`` was served at its earliest place, its
+        order unknown (:meth:`ClaimLog.hold_last`)."""
+        self._by[key].hold_last()
 
     def account_log(self, key: ScopeKey) -> tuple[int, ClaimLog]:
         """:meth:`account` without the view: the ledger's fen and this evaluation's log of

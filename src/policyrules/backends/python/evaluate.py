@@ -426,6 +426,8 @@ class _Run(DecisionMaker, Conditions, TimeLimits, FastClaims, ExclusiveHooks):
             subject = "/".join(i for _, i in path)
             for key in capped.keys:
                 self.accounts.add(key, subject, amount, certain=kind == "exact")
+                if held:
+                    self.accounts.hold_order(key)
         if kind == "exact" and amount:
             # 0.00 元 is not a payment: no grant, and a one-time award stays open.
             for o in cp.info.once:
@@ -449,7 +451,6 @@ class _Run(DecisionMaker, Conditions, TimeLimits, FastClaims, ExclusiveHooks):
         if amount_min is not None:
             extra["amount_min"] = amount_min
         return {**extra, "granted_before": before or None}
-
 
     def order_held(
         self, cp: CompiledProvision, path: tuple[tuple[str, str], ...], keys: tuple[Any, ...]

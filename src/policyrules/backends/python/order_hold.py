@@ -28,7 +28,8 @@ from .compile import CompiledPolicy, CompiledProvision, Env
 __all__ = ["ORDER_HOLD", "hold_step", "order_missing", "pool_members", "shares_pool"]
 
 ORDER_HOLD = "order_hold"
-"""The kind of the trace step that says a claim was served at its earliest place."""
+"""The kind of the trace step that says a claim was served at its earliest place (the
+explanations' ``explain_order`` reads it by this name)."""
 
 _Path = tuple[tuple[str, str], ...]
 
