@@ -397,7 +397,7 @@ class _Run(DecisionMaker, Conditions, TimeLimits, FastClaims, ExclusiveHooks):
         capped = apply_caps(cp, env, path, requested, before, self.accounts)
         missing |= capped.missing
         held = self.order_held(cp, path, capped.keys)
-        if held:  # its place in the order unknown: served as early as it could be
+        if held is not None:  # its place in the order unknown: as early as it could be
             missing |= held
             trace.append(hold_step(held, capped.amount))
         amount = capped.amount
@@ -415,7 +415,7 @@ class _Run(DecisionMaker, Conditions, TimeLimits, FastClaims, ExclusiveHooks):
         else:
             exact = requested is not None and not missing and capped.lowest == amount
             kind = "exact" if exact else "up_to"
-        if held and amount is not None:
+        if held is not None and amount is not None:
             kind, amount_min = "up_to", None  # only a bound: an earlier place's amount
             missing |= held
         kind, amount_min = self.exclusive_bound(cp, path, kind, amount_min, trace)
@@ -426,7 +426,7 @@ class _Run(DecisionMaker, Conditions, TimeLimits, FastClaims, ExclusiveHooks):
             subject = "/".join(i for _, i in path)
             for key in capped.keys:
                 self.accounts.add(key, subject, amount, certain=kind == "exact")
-                if held:
+                if held is not None:
                     self.accounts.hold_order(key)
         if kind == "exact" and amount:
             # 0.00 元 is not a payment: no grant, and a one-time award stays open.
@@ -454,15 +454,16 @@ class _Run(DecisionMaker, Conditions, TimeLimits, FastClaims, ExclusiveHooks):
 
     def order_held(
         self, cp: CompiledProvision, path: tuple[tuple[str, str], ...], keys: tuple[Any, ...]
-    ) -> frozenset[str]:
+    ) -> frozenset[str] | None:
         """The missing order facts of a claim served at its earliest place in a pool it
-        shares with other claims (.order_hold); empty for every other claim."""
+        shares with other claims (.order_hold; empty for a key that cannot be computed);
+        ``None`` for every other claim."""
         held = self.order_unknown.get((cp.info.id, path)) if self.order_unknown else None
-        if not held or not keys:
-            return frozenset()
+        if held is None or not keys:
+            return None
         if self._members is None:
             self._members = pool_members(self.policy)
-        return held if shares_pool(cp, path, self._members) else frozenset()
+        return held if shares_pool(cp, path, self._members) else None
 
 
 _TIMED = ("award", "deadline", "target")

@@ -37,7 +37,8 @@ _Path = tuple[tuple[str, str], ...]
 def order_missing(cp: CompiledProvision, env: Env) -> frozenset[str]:
     """The facts (and ``parameter`` names) the unknown `order by` keys of ``cp``'s claim
     need, read through a scratch copy of ``env`` (the order's reads are not the
-    decision's); empty when every key is known."""
+    decision's); empty when every key is known, or when a key cannot be computed (an
+    undecided key is unknown with nothing missing: ``compile._ordering``)."""
     scratch = env.scratch()
     out: set[str] = set()
     for fn in cp.order:
@@ -74,7 +75,7 @@ def shares_pool(cp: CompiledProvision, path: _Path, members: Mapping[str, int]) 
 def hold_step(missing: frozenset[str], amount: Money | None) -> Step:
     """The trace step of a claim served at its earliest place, holding ``amount``.  Its
     text is read back by the explanations (``explain_order``): keep its form."""
-    facts = ", ".join(sorted(missing))
+    facts = ", ".join(sorted(missing)) or "a key that cannot be computed"
     held = amount.format_cn() if amount is not None else "an unknown amount"
     text = (
         f"its place in the order is not known ({facts} missing): served as early as it "

@@ -191,7 +191,8 @@ class LedgerRooms:
         st_col = col("st")
         known.append(exp.EQ(this=st_col, expression=lit("ok")))
         if self.shared is not None:  # an unknown order key: served first, never certain
-            known += [not_null(col(f"o{j}")) for j in range(len(self.p.order))]
+            for j in range(len(self.p.order)):  # NULL, or undecided (pools.py: NULL)
+                known += [not_null(col(f"o{j}")), negate(self.ref(f"o{j}_un"))]
         more: list[exp.Expr] = [exp.Star(), _alias(all_of(*known), "cert", quoted=True)]
         if self.shared is not None:
             fstar = floor_column(self.p.bounded, caps_known, col("rstar"))
