@@ -8,6 +8,7 @@ and every claim that hold can cut is "up to".  Amounts in fen (1 万元 = 1,000,
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -135,3 +136,29 @@ def test_the_explanation_says_why_in_english_and_chinese() -> None:
     assert "在排序中的位置未知" in zh
     assert "按可能的最前位置计算，预留不超过 60 万元" in zh
     assert zh.count("f1/U 在排序中的位置未知，可能排在本申请之前，预留本上限不超过 60 万元") == 2
+
+
+def test_a_scheduled_award_with_an_unknown_order_key_holds_and_grants_nothing() -> None:
+    """Paid over 2 years from signed_on (60%, 40%), 100 万元 per firm ever, `order by
+    ranked_on, id`.  U (no ranked_on, 100 万元) is served first: as early as it could be, it
+    may take the whole cap: up to 100 万元 (60 + 40), its order fact missing, nothing granted
+    to it.  (A's payments do not yet see a scheduled claim's hold under a cap `ever`: the
+    same for a claim whose eligibility is unknown, on main too; left to its own fix.)
+    中文：U 排序位置未知，按最前位置计算，最多 100 万元，不拨付。"""
+    head = products_head("signed_on: date", "ranked_on: date", "awarded: money")
+    body = """
+  award s
+    for each product
+    amount decided awarded
+    cap 100 万元 per firm ever
+    paid over 2 years from signed_on: 60%, 40% remainder first
+    order by ranked_on, id
+"""
+    policy = compile_text(head + body)
+    u = {"id": "U", "signed_on": "2026-01-10", "awarded": "100万元"}
+    a = {"id": "A", "signed_on": "2026-01-10", "ranked_on": "2026-02-01", "awarded": "80万元"}
+    result = policy.evaluate(_firm(a, u), as_of=dt.date(2027, 12, 31))
+    got = {d.subject: d for d in result.decisions}
+    assert (got["f1/U"].amount_kind, got["f1/U"].amount) == ("up_to", Money(100 * WAN))
+    assert "product.ranked_on" in got["f1/U"].missing_facts
+    assert all(g.subject != "f1/U" for g in result.grants)
