@@ -20,7 +20,7 @@ from ...facts import Facts, Instance
 from ...model import CheckedPolicy
 from ...result import Decision, Result, Step
 from ...runtime.calendar import HOLIDAY_ASSUMPTION, WorkCalendar
-from ...runtime.ledger import Accounts, Grant, Ledger, LedgerIndex
+from ...runtime.ledger import Accounts, Grant, Ledger, LedgerIndex, ScopeKey
 from ...runtime.money import Money
 from ...runtime.values import Undecided, Unknown, Value, format_value
 from .amounts import interval
@@ -453,17 +453,21 @@ class _Run(DecisionMaker, Conditions, TimeLimits, FastClaims, ExclusiveHooks):
         return {**extra, "granted_before": before or None}
 
     def order_held(
-        self, cp: CompiledProvision, path: tuple[tuple[str, str], ...], keys: tuple[Any, ...]
+        self,
+        cp: CompiledProvision,
+        path: tuple[tuple[str, str], ...],
+        keys: tuple[ScopeKey, ...] | None,
     ) -> frozenset[str] | None:
         """The missing order facts of a claim served at its earliest place in a pool it
         shares with other claims (.order_hold; empty for a key that cannot be computed);
-        ``None`` for every other claim."""
+        ``None`` for every other claim.  ``keys``: the accounts it drew on (``None``: any
+        its `per` caps may draw on, for a payment schedule)."""
         held = self.order_unknown.get((cp.info.id, path)) if self.order_unknown else None
-        if held is None or not keys:
+        if held is None or keys == ():
             return None
         if self._members is None:
             self._members = pool_members(self.policy)
-        return held if shares_pool(cp, path, self._members) else None
+        return held if shares_pool(cp, path, self._members, keys) else None
 
 
 _TIMED = ("award", "deadline", "target")

@@ -345,7 +345,7 @@ def scheduled_award(
     bounded = verdict is not None and verdict.bounded is not None
     # Its place in a shared pool's order unknown: served as early as it could be, each
     # payment held as a bound, none granted (.order_hold).
-    held = run.order_held(cp, path, ("schedule",))
+    held = run.order_held(cp, path, None)
     certain = not bounded and held is None
     done = pay_schedule(cp, cp.schedule, env, path, run.accounts, as_of, certain=certain)
     kind, _ = run.exclusive_bound(cp, path, done.kind, None, trace)

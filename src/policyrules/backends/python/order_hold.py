@@ -17,9 +17,10 @@ order key is NULL; ``awards.window_order``: ``NULLS FIRST``).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from ...result import Step
+from ...runtime.ledger import ScopeKey
 from ...runtime.money import Money
 from ...runtime.values import Unknown
 from .claims import scope_of
@@ -59,17 +60,20 @@ def pool_members(policy: CompiledPolicy) -> dict[str, int]:
     return {pool: len(ids) for pool, ids in members.items()}
 
 
-def shares_pool(cp: CompiledProvision, path: _Path, members: Mapping[str, int]) -> bool:
+def shares_pool(
+    cp: CompiledProvision,
+    path: _Path,
+    members: Mapping[str, int],
+    keys: Iterable[ScopeKey] | None = None,
+) -> bool:
     """Whether a claim of ``cp`` at ``path`` draws on an account that another claim may
-    draw on: a `per` cap whose scope is above the subject, or whose pool several
-    provisions share (as ``backends/sql/awards.award_caps`` decides ``shared``).  Only
-    then does its place in the order change what it or another claim gets."""
-    for cap in cp.caps:
-        if not cap.per:
-            continue
-        if len(scope_of(path, cap.per)) < len(path) or members.get(cap.pool, 1) > 1:
-            return True
-    return False
+    draw on: an account (of ``keys``, the ones it drew on; ``None``: any of its `per`
+    caps) whose scope is above the subject, or whose pool several provisions share (as
+    ``backends/sql/awards.award_caps`` decides ``shared``).  Only then does its place in
+    the order change what it or another claim gets."""
+    if keys is None:
+        keys = [(cap.pool, scope_of(path, cap.per), None) for cap in cp.caps if cap.per]
+    return any(len(scope) < len(path) or members.get(pool, 1) > 1 for pool, scope, _ in keys)
 
 
 def hold_step(missing: frozenset[str], amount: Money | None) -> Step:

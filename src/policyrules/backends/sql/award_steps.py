@@ -261,6 +261,9 @@ class AwardSteps(LedgerRooms):
         amount_min: exp.Expr = _cast(exp.Null(), BIGINT)
         if self.special:
             kind, amount_min = interval_columns(self.p, self.caps, amount, last)
+            if self.shared is not None and self.p.order:  # its order unknown: a bound
+                kind = case([(is_null(amount), lit("unknown")), (col("ou"), lit("up_to"))], kind)
+                amount_min = case([(col("ou"), _cast(exp.Null(), BIGINT))], amount_min)
         binding = []
         for n, c in enumerate(self.caps, start=1):
             hi = col(f"hh{c.index}") if c.shared else col(f"h{c.index}")
@@ -350,8 +353,8 @@ class AwardSteps(LedgerRooms):
         order_as = [self.ref(f"o{j}_as") for j in range(len(self.p.order))]
         if self.shared is not None:  # a claim held at its earliest place misses its order
             for j in range(len(self.p.order)):
-                award_parts["mf"].append(self.ref(f"o{j}_mf"))
-                award_parts["mp"].append(self.ref(f"o{j}_mp"))
+                award_parts["mf"].append(_if_list(col("ou"), self.ref(f"o{j}_mf")))
+                award_parts["mp"].append(_if_list(col("ou"), self.ref(f"o{j}_mp")))
         award_ok = any_of(ok, exp.EQ(this=st.copy(), expression=lit("undecided")))
         # An exact amount of a bounded or raised claim misses nothing (the one-by-one path's
         # interval): whatever is decided, this is paid.
