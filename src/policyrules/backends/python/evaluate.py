@@ -398,7 +398,6 @@ class _Run(DecisionMaker, Conditions, TimeLimits, FastClaims, ExclusiveHooks):
         missing |= capped.missing
         held = self.order_held(cp, path, capped.keys)
         if held is not None:  # its place in the order unknown: as early as it could be
-            missing |= held
             trace.append(hold_step(held, capped.amount))
         amount = capped.amount
         amount_min = None
@@ -415,8 +414,11 @@ class _Run(DecisionMaker, Conditions, TimeLimits, FastClaims, ExclusiveHooks):
         else:
             exact = requested is not None and not missing and capped.lowest == amount
             kind = "exact" if exact else "up_to"
-        if held is not None and amount is not None:
-            kind, amount_min = "up_to", None  # only a bound: an earlier place's amount
+        bounded = cp.bounds is not None or any(c.exceptions for c in cp.info.caps)
+        if held is not None and amount is not None and (amount or not bounded):
+            # Only a bound: its earliest place's amount.  (A bounded award cut to 0.00 元
+            # there is 0.00 元 wherever it is served: its own kind stands; as the SQL.)
+            kind, amount_min = "up_to", None
             missing |= held
         kind, amount_min = self.exclusive_bound(cp, path, kind, amount_min, trace)
         caps = capped.caps
