@@ -10,6 +10,7 @@ from typing import Any, Protocol
 
 from .decisions import CapEvent, Decision
 from .explain_holds import holds_en, holds_json, holds_of
+from .explain_order import order_hold_en
 from .explain_years import schedule_json, schedule_lines_en
 from .runtime.ledger import Grant
 from .runtime.money import Money, cn_text
@@ -144,6 +145,8 @@ def decision_text(d: Decision, *, verbose: bool = False) -> str:
     lines = [head, _shared(("provision", d.provision, d.kind), d)]
     if d.kind == "award" and d.status == "eligible" and (amount := _amount(d)) is not None:
         lines.append(f"  {amount}")
+        if (held := order_hold_en(d)) is not None:
+            lines.append(f"  order: {held}")
     if d.due is not None:
         tail = f"; done {d.done}: {d.margin}" if d.done else (f"; {d.margin}" if d.margin else "")
         lines.append(f"  due: {d.due}{tail}")

@@ -21,6 +21,7 @@ from .decisions import CapEvent, Decision
 from .explain import Explainable
 from .explain_exclusive import exclusion_zh, provision_zh, refused_zh
 from .explain_holds import holds_of, holds_zh
+from .explain_order import order_hold_zh
 from .explain_years import schedule_lines_zh
 from .explain_zh_memo import keep, memo, memos
 from .model import CheckedPolicy, ProvisionInfo
@@ -354,6 +355,8 @@ def decision_text_zh(d: Decision, words: Words | None = None, *, verbose: bool =
     lines = [head]
     if (amount := _amount(w, d)) is not None:
         lines.append(f"  {amount}")
+    if (held := order_hold_zh(d, lambda facts: _titles(w, facts))) is not None:
+        lines.append(f"  排序：{held}")
     if d.due is not None:
         lines.append(f"  期限：{date_zh(d.due)}")
     if d.done is not None:

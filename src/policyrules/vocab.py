@@ -27,6 +27,7 @@ __all__ = [
     "HOLD_REASONS_EN",
     "KINDS",
     "NONE_EN",
+    "ORDER_HOLD_ZH",
     "PAYMENT_ENTITLEMENT",
     "PAYMENT_RAISED",
     "PAYMENT_STATUSES",
@@ -113,6 +114,7 @@ HOLD_REASONS = {
     "instalment": "其分年拨付中某一年度的金额尚未确定",
     "amount": "其金额尚未确定",
     "exclusive": "不重复支持（就高），尚未确定是否由其获得支持",
+    "order": "在排序中的位置未知（排序所依据的情况尚缺），可能排在本申请之前",
 }
 """Why an earlier claim holds room in a shared cap (:class:`policyrules.runtime.holds.Hold`),
 which makes a later claim under it "at most": the Chinese letter's words, by ``why``."""
@@ -122,8 +124,16 @@ HOLD_REASONS_EN = {
     "instalment": "a payment of its schedule is unknown",
     "amount": "its amount is not settled",
     "exclusive": "it may still lose to another award of its exclusive group",
+    "order": "its place in the order is not known (an `order by` fact is missing): it may come first",
 }
 """:data:`HOLD_REASONS` in English (``--lang en``)."""
+
+ORDER_HOLD_ZH = (
+    "在排序中的位置未知（尚缺{facts}）：按可能的最前位置计算，预留不超过 {amount}，"
+    "同一上限内排在其后的申请因此只能给出上限"
+)
+"""A claim whose `order by` fact is missing (``explain_order``): served as early as it could
+be, holding its bound ({facts}: the facts' titles; {amount}: the bound)."""
 
 NONE_EN = "none (stated not to exist)"
 """A fact stated none, in the English text (``--lang en``); Chinese: 无（已声明不存在）."""

@@ -171,6 +171,7 @@ POOL_POLICY = """entity firm
 entity product
   list products of firm
   fact approved_on: date
+  fact ranked_on: date
   fact awarded: money
   fact cost: money
 
@@ -185,7 +186,7 @@ clause 1 "奖励"
     amount decided awarded
     cap 50 万元 per product
     cap 100 万元 per firm per year of approved_on shared firm_pool
-    order by approved_on, id
+    order by ranked_on, id
 
   award b "B"
     quote "q"
@@ -209,6 +210,8 @@ def pool_registries(draw: st.DrawFn) -> tuple[dict[str, Any], list[dict[str, Any
             prod: dict[str, Any] = {"id": pid}
             for key, strategy in (
                 ("approved_on", st.sampled_from(["2026-01-05", "2026-03-01", "2027-02-01"])),
+                # award a's order key, missing at random: its claim is held first (issue 9)
+                ("ranked_on", st.sampled_from(["2026-01-05", "2026-03-01", "2026-06-01"])),
                 ("awarded", _POOL_MONEY),
                 ("cost", _POOL_MONEY),
             ):

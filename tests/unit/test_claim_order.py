@@ -1,6 +1,6 @@
 """The pool-wide order of claims and the trace step that says natural order decided it.
 
-Claims sharing a pool are served by the `order by` keys (an unknown key last), then by the
+Claims sharing a pool are served by the `order by` keys (an unknown key first), then by the
 subject's path from the firm down (an owner before its products; ids in natural order), then
 by provision id.  A trace step ("order") appears only where natural order put a claim before
 one that plain text order would have put first.  Amounts are worked by hand beside each test
@@ -24,10 +24,11 @@ def _order_steps(d: Decision) -> list[str]:
     return [s.text for s in d.trace if s.kind == "order"]
 
 
-def test_a_claim_with_an_unknown_order_key_is_served_last_without_an_order_step() -> None:
-    """`order by code`: P1 has no code, P2 has "x9".  P2 first, 200 万元; P1 last gets
-    300 − 200 = 100 万元.  P1 was not put after P2 by natural order of text (its key is
-    unknown), so neither decision has an order step."""
+def test_a_claim_with_an_unknown_order_key_is_served_first_without_an_order_step() -> None:
+    """`order by code`: P1 has no code, P2 has "x9".  P1 may come first: it is served first,
+    min(200, 300) = 200 万元 up to, held as pending; P2: at most min(200, 300 − 0) = 200, at
+    least 300 − 200 = 100: up to 200.  P1 was not put before P2 by natural order of text
+    (its key is unknown), so neither decision has an order step."""
     policy = compile_text(
         HEAD
         + """
@@ -43,9 +44,10 @@ def test_a_claim_with_an_unknown_order_key_is_served_last_without_an_order_step(
         {"id": "P2", "code": "x9", "awarded": "200万元"},
     ]
     result = policy.evaluate({"firms": [{"id": "f1", "products": products}]})
-    assert [d.subject for d in result.decisions] == ["f1/P2", "f1/P1"]
+    assert [d.subject for d in result.decisions] == ["f1/P1", "f1/P2"]
     got = _by_subject(result.decisions)
-    assert (got["a f1/P2"].amount, got["a f1/P1"].amount) == (Money(200 * WAN), Money(100 * WAN))
+    assert (got["a f1/P1"].amount, got["a f1/P2"].amount) == (Money(200 * WAN), Money(200 * WAN))
+    assert (got["a f1/P1"].amount_kind, got["a f1/P2"].amount_kind) == ("up_to", "up_to")
     assert _order_steps(got["a f1/P1"]) == []
     assert _order_steps(got["a f1/P2"]) == []
 

@@ -109,7 +109,11 @@ def test_eval_formats(capsys: pytest.CaptureFixture[str]) -> None:
         "500000.00",
         "exact",
     )
-    overseas = next(r for r in rows if r["provision"].endswith("/13/overseas_registration"))
+    overseas = next(
+        r
+        for r in rows
+        if r["provision"].endswith("/13/overseas_registration") and r["subject"] == "firm-a/A1"
+    )
     assert (overseas["amount_fen"], overseas["amount_kind"]) == (str(100 * WAN), "up_to")
     assert json.loads(overseas["missing_parameters"]) == ["overseas_support_rate"]
     exact = sum(int(r["amount_fen"]) for r in rows if r["amount_kind"] == "exact")

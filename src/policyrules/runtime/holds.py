@@ -19,10 +19,11 @@ from .money import Money
 
 __all__ = ["HOLD_WHY", "Hold"]
 
-HOLD_WHY = ("eligibility", "instalment", "amount", "exclusive")
+HOLD_WHY = ("eligibility", "instalment", "amount", "exclusive", "order")
 """Why a claim holds room: its eligibility is unknown; a payment of its schedule is unknown; its
 own amount is not settled (a bound, a range, an unknown amount); it may still lose to
-another award of an exclusive group (就高)."""
+another award of an exclusive group (就高); its place in its pool's order is not known (an
+`order by` fact missing: served as early as it could be)."""
 
 
 def _why(_: object, attribute: attrs.Attribute[str], value: str) -> None:

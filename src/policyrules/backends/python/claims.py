@@ -55,7 +55,9 @@ def claim_key(
     cp: CompiledProvision, path: tuple[tuple[str, str], ...], rank: NaturalKey, env: Env
 ) -> _Key:
     """Where a claim is served in its pool: by the `order by` keys position by position
-    (unknown keys last; text, ids included, in natural order), then by the subject's path
+    (an unknown key first among the claims whose earlier keys are equal: as early as the
+    claim could be, see :mod:`.order_hold`; text, ids included, in natural order), then
+    by the subject's path
     from the firm down (ids in natural order), then by provision id (``rank``).  The check
     (E233) makes the keys of one pool's provisions comparable; no key depends on file or
     facts order."""
@@ -68,7 +70,7 @@ def claim_key(
     for fn in cp.order:
         v = fn(scratch)
         if isinstance(v, Unknown):
-            keys.append((1, ()))
+            keys.append((-1, ()))  # as early as it could be (.order_hold)
         else:
             keys.append((0, natural_key(v) if isinstance(v, str) else v))
     env.used_assumptions |= scratch.used_assumptions
@@ -86,7 +88,7 @@ def natural_step(before: Claim, this: Claim) -> Step | None:
         if known_a == known_b and a == b:
             continue
         if known_a != known_b:
-            return None  # an unknown key goes last
+            return None  # an unknown key goes first: no text order decided it
         return _text_step(before, this.cp.info.order[i], a, b)
     for (ea, a), (eb, b) in zip(path_a, path_b, strict=False):
         if ea == eb and a == b:

@@ -186,7 +186,8 @@ def _provision(p: ProvisionInfo, policy: CheckedPolicy) -> CompiledProvision:
 
 
 def _ordering(fn: Fn) -> Fn:
-    """An `order by` key that cannot be computed sorts last, as an unknown one does."""
+    """An `order by` key that cannot be computed sorts as an unknown one does: first, its
+    claim held at that earliest place (.order_hold)."""
 
     def run(env: Env) -> Value:
         try:

@@ -20,7 +20,7 @@ from ...facts import Facts, Instance
 from ...model import CheckedPolicy
 from ...result import Decision, Result, Step
 from ...runtime.calendar import HOLIDAY_ASSUMPTION, WorkCalendar
-from ...runtime.ledger import Accounts, Grant, Ledger, LedgerIndex
+from ...runtime.ledger import Accounts, Grant, Ledger, LedgerIndex, ScopeKey
 from ...runtime.money import Money
 from ...runtime.values import Undecided, Unknown, Value, format_value
 from .amounts import interval
@@ -38,6 +38,7 @@ from .exclusive_run import ExclusiveHooks
 from .fastpath import FastClaims
 from .instalments import scheduled_award
 from .lean import LeanAward
+from .order_hold import hold_step, pool_members, shares_pool
 from .reserve import reserve_unknown
 from .rows import Row, grant_of
 from .tiers import highest_only, quota_check, quota_ranks, tier_steps
@@ -169,6 +170,8 @@ class _Run(DecisionMaker, Conditions, TimeLimits, FastClaims, ExclusiveHooks):
         self._ranks: dict[str, list[Any]] = {}
         self._known: dict[str, bool] = {}
         self._shapes = {}
+        self.order_unknown = {}
+        self._members: dict[str, int] | None = None
         self._static = {}
         self._params: dict[str, tuple[tuple[str, str], ...]] = {}
         self._assumed = {}
@@ -394,6 +397,9 @@ class _Run(DecisionMaker, Conditions, TimeLimits, FastClaims, ExclusiveHooks):
                 low = max(low - before, Money.zero())
         capped = apply_caps(cp, env, path, requested, before, self.accounts)
         missing |= capped.missing
+        unplaced = self.order_held(cp, path, capped.keys)
+        if unplaced is not None:  # its place in the order unknown: as early as it could be
+            trace.append(hold_step(unplaced, capped.amount))
         amount = capped.amount
         amount_min = None
         if amount is None:
@@ -410,6 +416,12 @@ class _Run(DecisionMaker, Conditions, TimeLimits, FastClaims, ExclusiveHooks):
             exact = requested is not None and not missing and capped.lowest == amount
             kind = "exact" if exact else "up_to"
         own_kind = kind
+        bounded = cp.bounds is not None or any(c.exceptions for c in cp.info.caps)
+        if unplaced is not None and amount is not None and (amount or not bounded):
+            # Only a bound: its earliest place's amount.  (A bounded award cut to 0.00 元
+            # there is 0.00 元 wherever it is served: its own kind stands; as the SQL.)
+            kind, amount_min = "up_to", None
+            missing |= unplaced
         kind, amount_min = self.exclusive_bound(cp, path, kind, amount_min, trace)
         caps = capped.caps
         if explain:
@@ -418,6 +430,8 @@ class _Run(DecisionMaker, Conditions, TimeLimits, FastClaims, ExclusiveHooks):
             subject = "/".join(i for _, i in path)
             # An undecided claim holds its bound and says why (runtime/holds.py).
             why = "exclusive" if own_kind == "exact" else "amount"
+            if unplaced is not None and own_kind == "exact":
+                why = "order"  # exact wherever it is served: only its place is unknown
             held = None if kind == "exact" else (cp.info.id, why)
             for key in capped.keys:
                 self.accounts.add(key, subject, amount, certain=kind == "exact", held=held)
@@ -444,6 +458,23 @@ class _Run(DecisionMaker, Conditions, TimeLimits, FastClaims, ExclusiveHooks):
         if amount_min is not None:
             extra["amount_min"] = amount_min
         return {**extra, "granted_before": before or None}
+
+    def order_held(
+        self,
+        cp: CompiledProvision,
+        path: tuple[tuple[str, str], ...],
+        keys: tuple[ScopeKey, ...] | None,
+    ) -> frozenset[str] | None:
+        """The missing order facts of a claim served at its earliest place in a pool it
+        shares with other claims (.order_hold; empty for a key that cannot be computed);
+        ``None`` for every other claim.  ``keys``: the accounts it drew on (``None``: any
+        its `per` caps may draw on, for a payment schedule)."""
+        held = self.order_unknown.get((cp.info.id, path)) if self.order_unknown else None
+        if held is None or keys == ():
+            return None
+        if self._members is None:
+            self._members = pool_members(self.policy)
+        return held if shares_pool(cp, path, self._members, keys) else None
 
 
 _TIMED = ("award", "deadline", "target")

@@ -30,6 +30,7 @@ from .codegen import FastProvision, Reads, Slow
 from .compile import CompiledPolicy, CompiledProvision, Env
 from .fused import FusedFn
 from .lean import LeanAward, untouched
+from .order_hold import order_missing
 from .rows import CapRow, Path, Row, Rows
 
 __all__ = ["FastClaims"]
@@ -54,6 +55,8 @@ class FastClaims(Rows):
     grants: list[Any]
     policy: CompiledPolicy
     _shapes: dict[tuple[str, int], Shape]
+    # Claims with an unknown `order by` key: the facts it needs (see .order_hold).
+    order_unknown: dict[tuple[str, Path], frozenset[str]]
 
     def subjects(self, cp: CompiledProvision) -> list[Instance | None]:
         raise NotImplementedError  # pragma: no cover - the evaluator defines it
@@ -227,10 +230,15 @@ class FastClaims(Rows):
             except Slow:
                 n = len(cp.order)
                 keys = tuple([self._order_key(fp, cp, k, inst, used) for k in range(n)])
+                if any(k[0] < 0 for k in keys):
+                    raise Slow from None  # an unknown key: the general way (.order_hold)
             return (keys, natural_path_key(path), rank), None, used
         except Slow:
             env = self.env(cp, inst)
             key = claim_key(cp, path, rank, env)
+            if any(k[0] < 0 for k in key[0]):
+                # served as early as it could be, uncertain: the general way (.order_hold)
+                self.order_unknown[(cp.info.id, path)] = order_missing(cp, env)
             return key, env, env.used_assumptions
 
     def serve_one(
@@ -244,7 +252,7 @@ class FastClaims(Rows):
         why: Step | None,
     ) -> Decision | Row:
         """One claim in its turn: the fast way if it can be, else the general way."""
-        if fp is not None:
+        if fp is not None and (env is None or (cp.info.id, path) not in self.order_unknown):
             try:
                 return self.fast_award(fp, cp, inst, path, set(used), why)
             except Slow:
@@ -342,18 +350,18 @@ class FastClaims(Rows):
     def _order_key(
         self, fp: FastProvision, cp: CompiledProvision, n: int, inst: Instance, used: set[str]
     ) -> Any:
-        """An `order by` key as claim_key orders it: unknown ones last."""
+        """An `order by` key as claim_key orders it: unknown ones first (.order_hold)."""
         try:
             v = fp.order[n](inst, used, self.assumptions, self.parameters)
         except Slow:
             reads = fp.order_reads[n]
             if reads is not None and self._absent(reads, inst):
-                return (1, ())
+                return (-1, ())
             scratch = self.env(cp, inst)  # as claim_key: a fresh Env, its assumptions kept
             v = cp.order[n](scratch)
             used |= scratch.used_assumptions
             if isinstance(v, Unknown):
-                return (1, ())
+                return (-1, ())
         return (0, natural_key(v) if isinstance(v, str) else v)
 
     def fast_award(

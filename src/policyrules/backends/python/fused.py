@@ -42,9 +42,9 @@ __all__ = ["FusedFn", "fused_award"]
 # (subjects, assumptions, parameters, the accounts' tables (see Accounts.tables), the
 # grants list, the key of a claim the generated code cannot key, the serving of a claim it
 # cannot serve) -> the rows and decisions in serving order and the claims' sort keys
-# (flat: the `order by` keys as (0, value) or (1, ()) pairs, the path's ids in natural
-# order, a count, the subject, its path, the key's assumptions, its Env or None), or None
-# (an unexpected shape: serve the claims the fast path's way).
+# (flat: the `order by` keys as (0, value) or (-1, ()) pairs (unknown: first), the path's
+# ids in natural order, a count, the subject, its path, the key's assumptions, its Env or
+# None), or None (an unexpected shape: serve the claims the fast path's way).
 FusedFn = Callable[..., Any]
 
 _NONE: frozenset[str] = frozenset()

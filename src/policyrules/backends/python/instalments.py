@@ -40,6 +40,7 @@ from ...runtime.money import Money
 from ...runtime.values import Undecided, Unknown, format_value, year_number
 from .claims import scope_of
 from .compile import CompiledProvision, Env
+from .order_hold import hold_step
 from .schedule import CompiledSchedule, PaymentCap
 from .window_first import anchored_used
 
@@ -413,8 +414,17 @@ def scheduled_award(
     # A claim of an exclusive group that may still lose is at most, and makes no grant.
     verdict = run.verdict(cp, path)
     bounded = verdict is not None and verdict.bounded is not None
-    done = pay_schedule(cp, cp.schedule, env, path, run.accounts, as_of, certain=not bounded)
+    # Its place in a shared pool's order unknown: served as early as it could be, each
+    # payment held as a bound, none granted (.order_hold).
+    held = run.order_held(cp, path, None)
+    certain = not bounded and held is None
+    done = pay_schedule(cp, cp.schedule, env, path, run.accounts, as_of, certain=certain)
     kind, _ = run.exclusive_bound(cp, path, done.kind, None, trace)
+    missing = set(done.missing)
+    if held is not None and done.amount is not None:
+        kind = "up_to"
+        missing |= held
+        trace.append(hold_step(held, done.amount))
     if run.explain:
         trace.extend(Step("schedule", line, None) for line in done.lines)
     run.grants.extend(done.grants)
@@ -425,7 +435,7 @@ def scheduled_award(
         "amount": done.amount,
         "amount_kind": kind,
         "caps": (),
-        "missing": set(done.missing),
+        "missing": missing,
         "schedule": done.payments,
         "granted_before": None,
     }

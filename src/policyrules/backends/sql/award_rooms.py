@@ -190,10 +190,25 @@ class LedgerRooms:
         # conditions, or its rank under a quota) is never certain (see win below).
         st_col = col("st")
         known.append(exp.EQ(this=st_col, expression=lit("ok")))
+        # An unknown order key (NULL, or undecided: pools.py makes it NULL) in a shared
+        # cap: the claim is served first, never certain, with no lower bound (its amount
+        # there only a bound: backends/python/order_hold.py).
+        ordered: list[exp.Expr] = []
+        if self.shared is not None:
+            for j in range(len(self.p.order)):
+                ordered += [not_null(col(f"o{j}")), negate(self.ref(f"o{j}_un"))]
+        known += [e.copy() for e in ordered]
         more: list[exp.Expr] = [exp.Star(), _alias(all_of(*known), "cert", quoted=True)]
         if self.shared is not None:
-            fstar = floor_column(self.p.bounded, caps_known, col("rstar"))
+            fstar = floor_column(self.p.bounded, caps_known + ordered, col("rstar"))
             more.append(_alias(fstar, "fstar", quoted=True))
+            if ordered:  # ``ou``: it enters the window with its order unknown (the kind
+                # and the missing facts read it: award_steps)
+                enters = [not_null(col(f"l{self.shared.index}"))]
+                if self.shared.cap.year_of is not None:
+                    enters.append(not_null(col(f"yr{self.shared.index}")))
+                ou = all_of(*enters, negate(all_of(*(e.copy() for e in ordered))))
+                more.append(_alias(ou, "ou", True))
             k = self.shared.index
             # A claim whose eligibility is unknown may yet be eligible: it enters the window
             # as uncertain, holding its bound (as backends/python/reserve.py).  Its status

@@ -23,7 +23,7 @@ import sqlglot.expressions as exp
 from ... import syntax as s
 from ...model import CheckedPolicy, EntityInfo, ProvisionInfo
 from .award_rooms import LedgerRooms
-from .awards import CapPlan, col, least_known, lit
+from .awards import CapPlan, col, least_known, lit, num
 from .bounds import bounded_amount, cap_limit, interval_columns, refuse_shared
 from .exprs import ExprCompiler, SqlValue
 from .grants import grant_select
@@ -262,6 +262,11 @@ class AwardSteps(LedgerRooms):
         amount_min: exp.Expr = _cast(exp.Null(), BIGINT)
         if self.special:
             kind, amount_min = interval_columns(self.p, self.caps, amount, last)
+            if self.shared is not None and self.p.order:  # its order unknown: a bound
+                # (above 0.00 元: cut to 0.00 元 at its earliest place, it is 0.00 元 anywhere)
+                held = all_of(col("ou"), exp.GT(this=amount.copy(), expression=num(0)))
+                kind = case([(is_null(amount), lit("unknown")), (held, lit("up_to"))], kind)
+                amount_min = case([(held.copy(), _cast(exp.Null(), BIGINT))], amount_min)
         binding = []
         for n, c in enumerate(self.caps, start=1):
             hi = col(f"hh{c.index}") if c.shared else col(f"h{c.index}")
@@ -353,6 +358,13 @@ class AwardSteps(LedgerRooms):
             names = exp.Array(expressions=[lit(n) for n in reading])
             award_parts["as"].append(_if_list(negate(self.ref("a_un")), names))
         order_as = [self.ref(f"o{j}_as") for j in range(len(self.p.order))]
+        if self.shared is not None:  # a claim held at its earliest place misses its order
+            held: exp.Expr = col("ou")
+            if self.special:  # as last_steps: above 0.00 元
+                held = all_of(held, exp.GT(this=col("amount"), expression=num(0)))
+            for j in range(len(self.p.order)):
+                award_parts["mf"].append(_if_list(held.copy(), self.ref(f"o{j}_mf")))
+                award_parts["mp"].append(_if_list(held.copy(), self.ref(f"o{j}_mp")))
         award_ok = any_of(ok, exp.EQ(this=st.copy(), expression=lit("undecided")))
         # An exact amount of a bounded or raised claim misses nothing (the one-by-one path's
         # interval): whatever is decided, this is paid.

@@ -382,15 +382,17 @@ def window_order(
     scope: tuple[EntityInfo, ...], order_kinds: list[str], *, tail: bool, ranked: bool
 ) -> tuple[list[exp.Expr], list[exp.Ordered]]:
     """A pool's window partition (the scope's ids ``sc_*``, the year ``yr``) and claim
-    order (order keys, unknown last; ``pathkey`` when ``tail``, ``prank`` when ``ranked``)."""
+    order (order keys, an unknown one first: as early as the claim could be, see
+    ``backends/python/order_hold.py``; ``pathkey`` when ``tail``, ``prank`` when ``ranked``)."""
     part_by: list[exp.Expr] = [col(f"sc_{e.name}") for e in scope]
     part_by.append(col("yr"))
     order: list[exp.Ordered] = []
     for i, kind in enumerate(order_kinds):
-        # An unknown key last (``claims.claim_key``): NULLS LAST, one sort key (a text
-        # key's natural key ``n<i>`` is NULL exactly where the key is).
+        # An unknown key first (``claims.claim_key``): NULLS FIRST, one sort key (a text
+        # key's natural key ``n<i>`` is NULL exactly where the key is).  Such a claim is
+        # never certain (``award_rooms``: ``cert``): it holds its bound for later claims.
         value = col(f"n{i}") if kind in ("text", "enum") else col(f"o{i}")
-        order.append(exp.Ordered(this=value, desc=False, nulls_first=False))
+        order.append(exp.Ordered(this=value, desc=False, nulls_first=True))
     if tail:
         order.append(exp.Ordered(this=col("pathkey"), desc=False, nulls_first=False))
     if tail and ranked:
