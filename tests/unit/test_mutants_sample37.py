@@ -7,7 +7,10 @@ Amounts are worked by hand in the comments (1 万元 = 1,000,000 fen).
 
 from __future__ import annotations
 
+import pytest
 from tests.strategies import compile_text
+
+from policyrules import Money, RuleCheckError
 
 WAN = 1_000_000
 
@@ -45,3 +48,103 @@ def test_a_decided_rate_outside_its_range_is_shown_as_a_rate() -> None:
     )
     (d,) = money.evaluate({"firms": [{"id": "F", "chosen": "101元"}]}).decisions
     assert d.reasons[0].startswith("E416: the decided 101.00 元 is outside amount 50 元 to 100 元")
+
+
+# ---- deadlines and targets (backends/python/timelimits.py) ---------------------------------
+
+DEADLINE = """entity case "申请"
+  list cases
+  fact start: date
+  fact finished: date
+
+document dl "时限"
+  valid from 2000-01-01
+
+clause 1 "工作日"
+  quote "三个工作日内办结。"
+
+  deadline wd3 "工作日"
+    for each case
+    due 3 工作日 after start
+    done finished
+"""
+
+
+def test_a_deadline_met_under_every_schedule_is_a_step_that_held() -> None:
+    """3 工作日 after Wed 2026-12-30 (chinesecalendar publishes up to 2026), done Thu
+    12-31: one working day passed, fewer than 3, so met whatever 2027's schedule is.  Its
+    trace step held (ok True), as the step of a deadline met inside published years does:
+    3 工作日 after Fri 2026-06-05, done Mon 06-08, met 2 工作日 early."""
+    policy = compile_text(DEADLINE)
+    facts = {"cases": [{"id": "R", "start": "2026-12-30", "finished": "2026-12-31"}]}
+    (d,) = policy.evaluate(facts, assumptions={"holiday_schedule": "error"}).decisions
+    assert d.status == "met"
+    (step,) = d.trace
+    assert step.kind == "deadline"
+    assert "in time under any holiday schedule" in step.text
+    assert step.ok is True
+    early = {"cases": [{"id": "R", "start": "2026-06-05", "finished": "2026-06-08"}]}
+    (d,) = policy.evaluate(early).decisions
+    assert d.status == "met"
+    assert [s.ok for s in d.trace if s.kind == "deadline"] == [None, True]
+
+
+TARGET = """entity firm "企业"
+  list firms
+  fact revenue: money
+
+document d "测试"
+  valid from 2025-01-01
+
+clause 1
+  quote "q"
+
+  target t
+    for each firm
+    require revenue >= 100 万元
+"""
+
+
+def test_a_money_target_margin_is_the_difference() -> None:
+    """Revenue 130 万元 against at least 100 万元: met, margin 130 − 100 = 30 万元 (not
+    the sum, 230 万元); 80 万元: not met, margin 80 − 100 = −20 万元."""
+    policy = compile_text(TARGET)
+    (d,) = policy.evaluate({"firms": [{"id": "F", "revenue": "130万元"}]}).decisions
+    assert (d.status, d.margin) == ("met", "130 万元 against 100 万元: margin 30 万元")
+    (d,) = policy.evaluate({"firms": [{"id": "F", "revenue": "80万元"}]}).decisions
+    assert (d.status, d.margin) == ("not_met", "80 万元 against 100 万元: margin -20 万元")
+
+
+# ---- a define read as a constant (exprs.py: constant) --------------------------------------
+
+DEFINED_MINIMUM = """entity firm "企业"
+  list firms
+  fact base: money
+
+document d "测试"
+  valid from 2025-01-01
+
+clause 1
+  quote "q"
+
+  define floor = FLOOR
+
+  award a
+    for each firm
+    amount 30 万元
+    minimum floor
+    cap 10 万元
+"""
+
+
+def test_a_constant_define_as_a_minimum_is_checked_against_the_cap() -> None:
+    """`define floor = 50 万元` reads nothing: a constant, so `minimum floor` above `cap
+    10 万元` is E258 (50 万 > 10 万).  `define floor = base * 2` reads a fact: not a
+    constant, nothing to check; with base 40 万 the minimum raises 30 万 to 80 万 and the
+    cap cuts it to 10 万."""
+    with pytest.raises(RuleCheckError) as info:
+        compile_text(DEFINED_MINIMUM.replace("FLOOR", "50 万元"))
+    assert [d.code for d in info.value.diagnostics] == ["E258"]
+    policy = compile_text(DEFINED_MINIMUM.replace("FLOOR", "base * 2"))
+    (d,) = policy.evaluate({"firms": [{"id": "F", "base": "40万元"}]}).decisions
+    assert (d.status, d.amount) == ("eligible", Money(10 * WAN))
