@@ -148,3 +148,39 @@ def test_a_constant_define_as_a_minimum_is_checked_against_the_cap() -> None:
     policy = compile_text(DEFINED_MINIMUM.replace("FLOOR", "base * 2"))
     (d,) = policy.evaluate({"firms": [{"id": "F", "base": "40万元"}]}).decisions
     assert (d.status, d.amount) == ("eligible", Money(10 * WAN))
+
+
+# ---- foreign money times a rate (exprs_values.py: times) -----------------------------------
+
+FOREIGN = """entity firm "企业"
+  list firms
+  fact exports: money(USD) "出口额"
+parameter usd_cny: exchange(USD) "美元中间价"
+document d "测试"
+clause 1
+  quote "q"
+  award a
+    for each firm
+    eligible when exports * 50% >= 1 万美元
+    amount convert(exports * 10%, usd_cny)
+  award b
+    for each firm
+    eligible when 50% * exports >= 1 万美元
+    amount convert(10% * exports, usd_cny)
+"""
+USD_CNY = {"usd_cny": {"rate": "7.1234", "date": "2026-01-05"}}
+
+
+@pytest.mark.parametrize("provision", ["d/1/a", "d/1/b"])
+def test_foreign_money_times_a_rate_on_either_side(provision: str) -> None:
+    """Exports of 25,000.00 美元: × 50% = 12,500.00 美元 ≥ 10,000.00 美元, eligible; the
+    amount 25,000.00 美元 × 10% = 2,500.00 美元 (250,000 cents) × 7.1234 = 1,780,850 fen =
+    17,808.50 元.  Exports of 15,000.00 美元: × 50% = 7,500.00 美元 < 10,000.00 美元, not
+    eligible."""
+    policy = compile_text(FOREIGN)
+    high = policy.evaluate({"firms": [{"id": "F", "exports": "2.5 万美元"}]}, parameters=USD_CNY)
+    (d,) = [d for d in high.decisions if d.provision == provision]
+    assert (d.status, d.amount) == ("eligible", Money(1_780_850))
+    low = policy.evaluate({"firms": [{"id": "F", "exports": "1.5 万美元"}]}, parameters=USD_CNY)
+    (d,) = [d for d in low.decisions if d.provision == provision]
+    assert d.status == "not_eligible"
