@@ -184,3 +184,34 @@ def test_foreign_money_times_a_rate_on_either_side(provision: str) -> None:
     low = policy.evaluate({"firms": [{"id": "F", "exports": "1.5 万美元"}]}, parameters=USD_CNY)
     (d,) = [d for d in low.decisions if d.provision == provision]
     assert d.status == "not_eligible"
+
+
+# ---- floor and ceil of a quotient (runtime/quotients.py) -----------------------------------
+
+ROUNDED = """entity firm "企业"
+  list firms
+  fact n: number
+
+document d "测试"
+  valid from 2025-01-01
+
+clause 1
+  quote "q"
+
+  award rounded_up
+    for each firm
+    amount ceil(n / 3) × 1 万元
+
+  award rounded_down
+    for each firm
+    amount floor(n / 3) × 1 万元
+"""
+
+
+def test_ceil_and_floor_of_a_quotient() -> None:
+    """n = 7: 7 / 3 = 2.33…, ceil 3 → 3 万元, floor 2 → 2 万元; n = 6: 6 / 3 = 2 exactly,
+    both 2 万元."""
+    policy = compile_text(ROUNDED)
+    for n, up, down in ((7, 3, 2), (6, 2, 2)):
+        result = policy.evaluate({"firms": [{"id": "F", "n": n}]})
+        assert [d.amount for d in result.decisions] == [Money(up * WAN), Money(down * WAN)]
