@@ -124,7 +124,7 @@ HOLD_REASONS_EN = {
     "instalment": "a payment of its schedule is unknown",
     "amount": "its amount is not settled",
     "exclusive": "it may still lose to another award of its exclusive group",
-    "order": "its place in the order is not known (an `order by` fact is missing): it may come first",
+    "order": "its place in the order is not known (an `order by` fact is missing)",
 }
 """:data:`HOLD_REASONS` in English (``--lang en``)."""
 

@@ -130,12 +130,19 @@ def test_the_explanation_says_why_in_english_and_chinese() -> None:
         "as it could be, holding up to 60 万元" in en
     )
     # A and B: "up to" because U may come first; each names U's hold on the pool.
-    held = "f1/U's place in the order is not known: it may come first, and holds up to 60 万元"
-    assert en.count(f"{held} of this cap") == 2
+    held = (
+        "f1/U under d/1/a holds 60 万元 (its place in the order is not known "
+        "(an `order by` fact is missing))"
+    )
+    assert en.count(held) == 2
     zh = result.explain(lang="zh")
     assert "在排序中的位置未知" in zh
     assert "按可能的最前位置计算，预留不超过 60 万元" in zh
-    assert zh.count("f1/U 在排序中的位置未知，可能排在本申请之前，预留本上限不超过 60 万元") == 2
+    held_zh = (
+        "f1/U 按《测试》第1条“a”暂占 60 万元"
+        "（在排序中的位置未知（排序所依据的情况尚缺），可能排在本申请之前）"
+    )
+    assert zh.count(held_zh) == 2
 
 
 def test_a_scheduled_award_with_an_unknown_order_key_holds_and_grants_nothing() -> None:
