@@ -41,7 +41,7 @@ from .lean import LeanAward
 from .order_hold import hold_step, pool_members, shares_pool
 from .reserve import reserve_unknown
 from .rows import Row, grant_of
-from .tiers import highest_only, quota_check, quota_ranks, tier_steps
+from .tiers import QuotaRanks, highest_only, quota_check, quota_ranks, tier_steps
 from .timelimits import TimeLimits
 
 __all__ = ["Undecided", "evaluate", "index_ledger", "ledger_pools"]
@@ -167,7 +167,7 @@ class _Run(DecisionMaker, Conditions, TimeLimits, FastClaims, ExclusiveHooks):
         self.as_of = as_of
         self.explain = explain
         self._assumption_texts: dict[str, str] = {}
-        self._ranks: dict[str, list[Any]] = {}
+        self._ranks: dict[str, QuotaRanks] = {}
         self._known: dict[str, bool] = {}
         self._shapes = {}
         self.order_unknown = {}
@@ -298,7 +298,7 @@ class _Run(DecisionMaker, Conditions, TimeLimits, FastClaims, ExclusiveHooks):
                     paths[(cp.info.id, "/".join(i for _, i in path))] = path
         return plan(self.checked, first_pass_claims(decisions, paths), ledger)
 
-    def ranks(self, cp: CompiledProvision) -> list[Any]:
+    def ranks(self, cp: CompiledProvision) -> QuotaRanks:
         """The ranks of every subject of ``cp``'s quota in this evaluation, found once."""
         if cp.info.id not in self._ranks:
             found = [i for i in self.subjects(cp) if i is not None]

@@ -9,7 +9,9 @@
   is not paid again (not eligible); a grant that names no tier makes the decision unknown
   (E419).
 * ``quota N ranked by F`` (择优支持不超过 N 个): rank ≤ N is eligible, a higher rank not; an
-  unknown rank leaves the decision unknown until ranked.
+  unknown rank leaves the decision unknown until ranked.  A subject of the same ranking
+  whose rank is not known may be ranked better than any other, so a rank is within the
+  quota only if it stays within when every unranked subject is counted ahead of it.
 
 The fast path and the generated code leave these to this module
 (:func:`policyrules.backends.python.codegen.fast_provision` refuses them).
@@ -30,7 +32,14 @@ from ...result import Step
 from ...runtime.ledger import Accounts, GrantPath
 from ...runtime.values import Undecided, Unknown, format_value
 
-__all__ = ["HighestOnly", "highest_only", "quota_check", "quota_ranks", "tier_steps"]
+__all__ = [
+    "HighestOnly",
+    "QuotaRanks",
+    "highest_only",
+    "quota_check",
+    "quota_ranks",
+    "tier_steps",
+]
 
 
 def tier_steps(p: ProvisionInfo, policy: CheckedPolicy, env: Env) -> list[Step]:
@@ -116,20 +125,35 @@ def highest_only(
     return HighestOnly(texts[i], failed)
 
 
-def quota_ranks(p: ProvisionInfo, policy: CheckedPolicy, subjects: list[Instance]) -> list[Decimal]:
+@attrs.frozen
+class QuotaRanks:
+    """The ranking of one quota in one evaluation: the known ranks of its subjects, and how
+    many of its subjects have no rank yet (each of them may turn out ranked first)."""
+
+    ranks: tuple[Decimal, ...] = ()
+    unranked: int = 0
+
+
+def quota_ranks(p: ProvisionInfo, policy: CheckedPolicy, subjects: list[Instance]) -> QuotaRanks:
     """The ranks given to the subjects of ``p``'s quota in one evaluation (the batch ranked
-    together): each subject's rank fact, where it is known."""
+    together): each subject's rank fact where it is known, and the count of subjects whose
+    rank fact is missing."""
     q = quota_of(p)
     r = policy.resolve((q.rank,), p.subject) if q is not None else None
     if q is None or r is None or r.entity is None:
-        return []
+        return QuotaRanks()
     out = []
+    unranked = 0
     for inst in subjects:
         owner = inst.chain().get(r.entity)
-        value = owner.values.get(q.rank) if owner is not None else None
+        if owner is None:
+            continue
+        value = owner.values.get(q.rank)
         if isinstance(value, Decimal):
             out.append(value)
-    return out
+        elif value is None:
+            unranked += 1
+    return QuotaRanks(tuple(out), unranked)
 
 
 def quota_check(
@@ -137,13 +161,16 @@ def quota_check(
     policy: CheckedPolicy,
     env: Env,
     trace: list[Step] | None,
-    ranks: list[Decimal],
+    ranking: QuotaRanks,
 ) -> tuple[str | None, set[str], str | None]:
     """``quota N ranked by F``: (the reason it fails, or None; the facts it still needs; the
     reason it is undecided, or None).  ``ranks`` are the ranks of every subject of the
     evaluation (:func:`quota_ranks`): a rank r ≤ N wins if the subjects ranked r or better
     number at most N; when they are more than N while those ranked better are fewer than N,
-    a tie at the boundary leaves it undecided (E418), never a silent pick."""
+    a tie at the boundary leaves it undecided (E418), never a silent pick.  A win that the
+    subjects not yet ranked could take away (counted ahead of it, they would push it past
+    N) is unknown, needing their rank fact: never an exact award that a missing fact could
+    undo."""
     q = quota_of(p)
     if q is None:
         return None, set(), None
@@ -158,6 +185,7 @@ def quota_check(
             trace.append(Step("quota", text, None))
         return None, set(rank.missing), None
     assert isinstance(rank, Decimal)
+    ranks = ranking.ranks
     better = sum(1 for x in ranks if x < rank)
     tied = sum(1 for x in ranks if x == rank)
     head = f"quota {q.count} ranked by {q.rank}: rank {format_value(rank)}"
@@ -165,6 +193,16 @@ def quota_check(
         why = f"{head} is tied with {tied - 1} other(s) at the boundary of the first {q.count}"
         return None, set(), f"E418: {why}; the agency's ranking must break the tie"
     ok = rank <= q.count and better + tied <= q.count
+    if ok and better + tied + ranking.unranked > q.count:
+        # Each subject with no rank yet may be ranked ahead of this one.
+        needs = f"{r.entity}.{q.rank}"
+        if trace is not None:
+            text = (
+                f"{head} is within the first {q.count} unless the {ranking.unranked} "
+                f"subject(s) not yet ranked come before it (needs their {needs})"
+            )
+            trace.append(Step("quota", text, None))
+        return None, {needs}, None
     if ok:
         text = f"{head} is within the first {q.count}"
     elif rank <= q.count:

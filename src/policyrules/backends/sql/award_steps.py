@@ -21,6 +21,7 @@ from collections.abc import Sequence
 import sqlglot.expressions as exp
 
 from ... import syntax as s
+from ...check_tables import quota_of
 from ...model import CheckedPolicy, EntityInfo, ProvisionInfo
 from .award_rooms import LedgerRooms
 from .awards import CapPlan, col, least_known, lit, num
@@ -31,7 +32,7 @@ from .names import names_out
 from .narrow import narrow
 from .outputs import decision_row
 from .plan import Step
-from .quotas import quota_counts, quota_rank
+from .quotas import quota_counts, quota_open, quota_rank
 from .rows import chain_of, rows_step
 from .sqlbits import (
     BIGINT,
@@ -318,10 +319,17 @@ class AwardSteps(LedgerRooms):
         return steps, final, grant
 
     def _unknown(self, x: str) -> exp.Expr:
-        """The names an unknown decision misses: the conditions', and an unknown rank's."""
+        """The names an unknown decision misses: the conditions', and an unknown rank's
+        (its own, or that of the subjects not yet ranked that may rank before it)."""
         if self.rank is None:
             return self.ref(f"c_{x}")
-        return _sorted([self.ref(f"c_{x}"), self.ref(f"qr_{x}")])
+        parts = [self.ref(f"c_{x}"), self.ref(f"qr_{x}")]
+        q = quota_of(self.p)
+        r = self.policy.resolve((q.rank,), self.p.subject) if q is not None else None
+        if x == "mf" and q is not None and r is not None and r.entity is not None:
+            names = exp.Array(expressions=[lit(f"{r.entity}.{q.rank}")])
+            parts.append(_if_list(quota_open(self.p), names))
+        return _sorted(parts)
 
     def _decision_row(self) -> list[exp.Expr]:
         """The decision columns (:data:`DECISION_COLUMNS`) from the award's last rows."""

@@ -12,7 +12,11 @@ included).  Then, as one by one:
   pick; the decision is unknown, listing the conditions' missing facts if they miss some
   (``st`` = ``tie`` otherwise: unknown, missing nothing, the amount not read);
 * otherwise outside the quota: not eligible, whatever the other conditions still miss;
-* an unknown rank: unknown until ranked, the rank's facts listed as missing.
+* an unknown rank: unknown until ranked, the rank's facts listed as missing;
+* within the quota only while the ``qu`` subjects not yet ranked all rank below it (qb + qt
+  ≤ N < qb + qt + qu): unknown, the rank's fact listed as missing (:func:`quota_open`) —
+  any of them may be ranked first, so a missing rank never leaves another subject's award
+  exact when it could undo it.
 
 A false condition decides before the quota, and an undecided one leaves the decision
 unknown before the quota is read (``_Run.decide``).
@@ -33,7 +37,7 @@ from .sqlbits import cast as _cast
 from .sqlvalue import SqlValue
 from .trees import table
 
-__all__ = ["quota_counts", "quota_rank", "quota_status", "quota_tie"]
+__all__ = ["quota_counts", "quota_open", "quota_rank", "quota_status", "quota_tie"]
 
 
 def _col(name: str) -> exp.Column:
@@ -60,8 +64,9 @@ def quota_rank(ec: ExprCompiler, p: ProvisionInfo) -> SqlValue | None:
 
 
 def quota_counts(rows: str) -> exp.Select:
-    """The rows of step ``rows`` with ``qb`` (subjects ranked better) and ``qt`` (ranked
-    the same, itself included): two windows over the whole provision."""
+    """The rows of step ``rows`` with ``qb`` (subjects ranked better), ``qt`` (ranked the
+    same, itself included) and ``qu`` (subjects not yet ranked): windows over the whole
+    provision."""
     rank = _col("qr")
     # Unknown ranks last whatever an engine's default order of NULLs: they are never ranked.
     ordered = exp.Order(
@@ -75,11 +80,32 @@ def quota_counts(rows: str) -> exp.Select:
         expression=exp.Literal.number(1),
     )
     tied = exp.Window(this=exp.Count(this=_col("qr")), partition_by=[_col("qr")])
+    one = case([(is_null(_col("qr")), exp.Literal.number(1))], exp.Literal.number(0))
+    unranked = exp.Window(this=exp.Sum(this=one))
     return exp.select(
         exp.Star(),
         _alias(_cast(better, BIGINT), "qb", quoted=True),
         _alias(_cast(tied, BIGINT), "qt", quoted=True),
+        _alias(_cast(unranked, BIGINT), "qu", quoted=True),
     ).from_(table(rows), copy=False)
+
+
+def quota_open(p: ProvisionInfo) -> exp.Expr:
+    """True on a row of ``p`` within the quota only if every subject not yet ranked ranks
+    below it (qb + qt ≤ N < qb + qt + qu): unknown until they are ranked, as
+    ``tiers.quota_check``."""
+    q = quota_of(p)
+    assert q is not None
+    n = exp.Literal.number(q.count)
+    rank = _col("qr")
+    both = exp.Add(this=_col("qb"), expression=_col("qt"))
+    every = exp.Add(this=par(both.copy()), expression=_col("qu"))
+    return all_of(
+        not_null(rank),
+        exp.LTE(this=par(rank.copy()), expression=n.copy()),
+        exp.LTE(this=par(both), expression=n.copy()),
+        exp.LT(this=n.copy(), expression=par(every)),
+    )
 
 
 def quota_tie(p: ProvisionInfo) -> exp.Expr:
@@ -127,6 +153,7 @@ def quota_status(p: ProvisionInfo, rest: exp.Expr) -> exp.Expr:
             ),
             (all_of(not_null(rank.copy()), negate(fits)), exp.Literal.string("no")),
             (any_of(unknown.copy(), is_null(rank.copy())), exp.Literal.string("unknown")),
+            (quota_open(p), exp.Literal.string("unknown")),
         ],
         rest,
     )
