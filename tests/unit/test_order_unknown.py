@@ -149,9 +149,10 @@ def test_a_scheduled_award_with_an_unknown_order_key_holds_and_grants_nothing() 
     """Paid over 2 years from signed_on (60%, 40%), 100 万元 per firm ever, `order by
     ranked_on, id`.  U (no ranked_on, 100 万元) is served first: as early as it could be, it
     may take the whole cap: up to 100 万元 (60 + 40), its order fact missing, nothing granted
-    to it.  (A's payments do not yet see a scheduled claim's hold under a cap `ever`: the
-    same for a claim whose eligibility is unknown, on main too; left to its own fix.)
-    中文：U 排序位置未知，按最前位置计算，最多 100 万元，不拨付。"""
+    to it.  A (ranked 2026-02-01, 80 万元) sees U's hold under the cap `ever`: were U
+    ranked first, A would get 100 − 100 = 0 元; were it ranked later, 80 万元: up to 80 万元,
+    nothing granted.
+    中文：U 排序位置未知，按最前位置计算，最多 100 万元，不拨付；A 因此最多 80 万元，也不拨付。"""
     head = products_head("signed_on: date", "ranked_on: date", "awarded: money")
     body = """
   award s
@@ -169,3 +170,5 @@ def test_a_scheduled_award_with_an_unknown_order_key_holds_and_grants_nothing() 
     assert (got["f1/U"].amount_kind, got["f1/U"].amount) == ("up_to", Money(100 * WAN))
     assert "product.ranked_on" in got["f1/U"].missing_facts
     assert all(g.subject != "f1/U" for g in result.grants)
+    assert (got["f1/A"].amount_kind, got["f1/A"].amount) == ("up_to", Money(80 * WAN))
+    assert result.grants == ()

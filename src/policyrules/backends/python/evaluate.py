@@ -402,6 +402,7 @@ class _Run(DecisionMaker, Conditions, TimeLimits, FastClaims, ExclusiveHooks):
             trace.append(hold_step(unplaced, capped.amount))
         amount = capped.amount
         amount_min = None
+        untrimmed: set[str] | None = None
         if amount is None:
             kind = "unknown"
         elif low is not None or (capped.ranged and requested is not None):
@@ -411,6 +412,7 @@ class _Run(DecisionMaker, Conditions, TimeLimits, FastClaims, ExclusiveHooks):
             # What only moves a cap between its limits does not keep an amount both limits
             # give from being exact.
             bounds = (amount, capped.lowest, capped.missing - capped.ranged)
+            untrimmed = missing
             kind, amount_min, missing = interval(floor, bounds, missing, trace if explain else None)
         else:
             exact = requested is not None and not missing and capped.lowest == amount
@@ -421,7 +423,10 @@ class _Run(DecisionMaker, Conditions, TimeLimits, FastClaims, ExclusiveHooks):
             # Only a bound: its earliest place's amount.  (A bounded award cut to 0.00 元
             # there is 0.00 元 wherever it is served: its own kind stands; as the SQL.)
             kind, amount_min = "up_to", None
-            missing |= unplaced
+            # Every fact its amount read is listed, as the SQL window lists them for such a
+            # claim, even one an interval closed at its earliest place left out (listing
+            # more, never fewer; a finer list needs the window's own kind before the hold).
+            missing = untrimmed | unplaced if untrimmed is not None else missing | unplaced
         kind, amount_min = self.exclusive_bound(cp, path, kind, amount_min, trace)
         caps = capped.caps
         if explain:
