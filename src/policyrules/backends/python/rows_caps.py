@@ -17,7 +17,6 @@ from ...decisions import CapEvent, Step
 from ...runtime.ledger import NO_EARLIER, ClaimLog, Earlier
 from ...runtime.money import Money, cn_text
 from ...runtime.values import format_value
-from .claims import describe_scope
 from .compile import CompiledCap
 from .trusted import cap_event, money, step
 
@@ -97,42 +96,19 @@ def rare_text(v: Any, rate: bool) -> str:
 
 def cap_events_fast(caps: tuple[CapRow, ...], requested: int, amount: int) -> list[CapEvent]:
     """The :class:`CapEvent` of each cap row, as ``apply_caps`` makes them."""
-    asked = money_of(requested)
-    granted = asked if amount == requested else money_of(amount)
-    events = []
-    for cap, scope, year, limit, used, log, stop, before, after in caps:
-        if before == requested:
-            b = asked
-        elif before == amount:
-            b = granted
-        else:
-            b = money_of(before)
-        if after == before:
-            a = b
-        elif after == amount:
-            a = granted
-        else:
-            a = money_of(after)
-        where = "this claim" if scope is None else describe_scope(scope, year)
-        earlier = NO_EARLIER if log is None or not stop else Earlier(log, stop)
-        used_m = money(used) if used else _ZERO
-        ev = cap_event(
-            cap.text, where, _limit(limit)[0], used_m, asked, granted, after < before, earlier, b, a
-        )
-        events.append(ev)
-    return events
+    return list(cap_steps_fast(caps, requested, amount, None))
 
 
 def cap_steps_fast(
-    caps: tuple[CapRow, ...], requested: int, amount: int, trace: list[Step]
+    caps: tuple[CapRow, ...], requested: int, amount: int, trace: list[Step] | None
 ) -> tuple[CapEvent, ...]:
-    """:func:`cap_events_fast`, the trace step of each event (``cap_line`` of the event)
-    appended to ``trace``: a row's cap has a limit and no note, its claim a requested
-    amount.  One pass: each event and its line made from the same row."""
+    """The :class:`CapEvent` of each cap row, as ``apply_caps`` makes them, and, unless
+    ``trace`` is None, the trace step of each (``cap_line`` of the event) appended to it: a
+    row's cap has a limit and no note, its claim a requested amount.  One pass: each event
+    and its line made from the same row."""
     asked = money_of(requested)
     granted = asked if amount == requested else money_of(amount)
     events = []
-    append = trace.append
     for cap, scope, year, limit, used, log, stop, before, after in caps:
         if before == requested:
             b = asked
@@ -152,23 +128,21 @@ def cap_steps_fast(
             entity, ident = scope[-1]
             where = f"{entity} {ident}" if year is None else f"{entity} {ident}, year {year}"
         limit_m, limit_t = _limit(limit)
-        line = f"cap {cap.text} ({where}); limit {limit_t}"
-        if used:
-            used_m = money(used)
-            line += f"; already used {cn_text(used)}"
-        else:
-            used_m = _ZERO
-        if log is None or not stop:
-            earlier = NO_EARLIER
-        else:
-            earlier = Earlier(log, stop)
-            line += "; earlier claims in this evaluation: " + earlier.describe()
-        if after < before:
-            line += (
-                f"; binds: cut {cn_text(before - after)} ({cn_text(before)} to {cn_text(after)})"
-            )
+        used_m = money(used) if used else _ZERO
+        earlier = NO_EARLIER if log is None or not stop else Earlier(log, stop)
         binds = after < before
         ev = cap_event(cap.text, where, limit_m, used_m, asked, granted, binds, earlier, b, a)
         events.append(ev)
-        append(step("cap", line, after >= before))
+        if trace is None:
+            continue
+        line = f"cap {cap.text} ({where}); limit {limit_t}"
+        if used:
+            line += f"; already used {cn_text(used)}"
+        if earlier:
+            line += "; earlier claims in this evaluation: " + earlier.describe()
+        if binds:
+            line += (
+                f"; binds: cut {cn_text(before - after)} ({cn_text(before)} to {cn_text(after)})"
+            )
+        trace.append(step("cap", line, not binds))
     return tuple(events)
