@@ -53,11 +53,14 @@ def reserve_unknown(
         capped = apply_caps(cp, scratch, path, requested, before, accounts)
     except Undecided:
         return None  # undecided even if eligible: as an eligible claim, it holds nothing
-    if capped.amount is None or not capped.keys or not capped.amount:
+    if capped.amount is None or not (capped.keys or capped.any_year) or not capped.amount:
         return None
     subject = "/".join(i for _, i in path)
+    held = (cp.info.id, "eligibility")
     for key in capped.keys:
-        accounts.add(key, subject, capped.amount, certain=False, held=(cp.info.id, "eligibility"))
+        accounts.add(key, subject, capped.amount, certain=False, held=held)
+    for pool, scope in capped.any_year:  # its year unknown too: in every year
+        accounts.hold_any_year(pool, scope, subject, capped.amount, held)
     text = (
         f"eligibility unknown: holds up to {capped.amount.format_cn()} of its shared caps "
         "until decided (a later claim under them is reported up to what is left)"
