@@ -132,7 +132,8 @@ def _completions(projects: list[Project]) -> list[list[Project]]:
 def test_a_claim_of_unknown_year_cuts_a_later_claim_of_another_year() -> None:
     """b/c by id: P1 (2026, 80 元), P2 (no date, 60 元), P3 (2027, 70 元).  P1 first, exact
     80 元.  P2: up to its cap, 60 元.  P3: at most 100 → 70; at least (100 − 60)⁺ = 40: up
-    to 70 元 (P2 may be of 2027: then P3 gets 40 元).  中文：P2 可能计入 2027 年度，P3 只能确定上限。"""
+    to 70 元 (P2 may be of 2027: then P3 gets 40 元).
+    中文：P2 可能计入 2027 年度，P3 只能确定上限。"""
     got = _decisions(_firm([(True, 80, (2026, 2)), (True, 60, None), (True, 70, (2027, 3))]))
     assert got[("d/1/b", "F/P1")] == ("eligible", _yuan(80), "exact")
     assert got[("d/1/b", "F/P2")] == ("eligible", _yuan(60), "up_to")

@@ -30,7 +30,8 @@ def test_instalments_of_unknown_start_hold_their_entitlement_in_a_cap_ever() -> 
     eligibility too: `in force` reads it).  P1 if eligible: 50% × 500 = 250 万元 ≤ 300.
     P2 (signed 2026-03-01): 50% × 500 = 250 万元 if P1 gets nothing; if P1 was signed
     earlier it takes 250 and P2 gets 300 − 250 = 50 万元: P2 is up to 250 万元.
-    中文：P1 签约日期缺失，若符合条件可得 250 万元；P2 最多 250 万元，最少 50 万元，只能确定上限。"""
+    中文：P1 签约日期缺失，若符合条件可得 250 万元；
+    P2 最多 250 万元，最少 50 万元，只能确定上限。"""
     got = _decisions(
         [
             {"id": "P1", "service_contract": "500万元"},
@@ -49,7 +50,8 @@ def test_a_yearly_schedule_of_unknown_start_holds_in_every_window() -> None:
     each year 80% × 250 = 200 万元, none exact (P1 may be of 2024–2028 and fill any
     window).  The bound counts every undecided claim as nothing, its own earlier payments
     too (each payment's bound must hold in every case): 200 + 200 + 200 = 600 万元, up to.
-    中文：P1 投保日期缺失，各年度均预留 500 万元；P2 每年最多 200 万元，合计最多 600 万元，均不确定。"""
+    中文：P1 投保日期缺失，各年度均预留 500 万元；
+    P2 每年最多 200 万元，合计最多 600 万元，均不确定。"""
     got = _decisions(
         [
             {"id": "P1", "premiums_paid": ["250万元", "250万元", "250万元"]},

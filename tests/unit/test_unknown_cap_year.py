@@ -84,3 +84,20 @@ def test_claims_of_a_year_served_before_it_stay_exact() -> None:
             "f1/V": ("up_to", Money(50 * WAN)),
         }
         assert {g.path[-1][1] for g in result.grants} == {"A", "B"}
+
+
+def test_the_hold_is_named_in_both_languages() -> None:
+    """V's explanation names U's hold and why (its year unknown); U's cap line says it holds
+    its amount in every year.  中文说明：V 的说明指出 U 暂占额度及原因（计入年度未知）。"""
+    policy = compile_text(RULE.replace("order by approved_on, id", "order by id"))
+    products = [
+        {"id": "U", "awarded": "60万元"},
+        {"id": "V", "approved_on": "2027-02-01", "awarded": "50万元"},
+    ]
+    result = policy.evaluate({"firms": [{"id": "f1", "products": products}]})
+    zh = result.explain(lang="zh")
+    assert "f1/U 按《测试文件》第1条“奖励”暂占 60 万元（计入哪一年度未知" in zh
+    assert "所属年度未知，尚缺product.approved_on；可能计入任何年度，在各年度预留本次金额" in zh
+    en = result.explain(lang="en")
+    assert "the year it counts in is not known (the date is missing)" in en
+    assert "it may count in any year: it holds its amount in each" in en

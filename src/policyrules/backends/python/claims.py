@@ -210,7 +210,10 @@ def apply_caps(
             when = cap.year(env)
             if isinstance(when, Unknown):
                 missing |= when.missing
-                note = f"year unknown: needs {', '.join(sorted(when.missing))}"
+                note = (
+                    f"year unknown: needs {', '.join(sorted(when.missing))}"
+                    " (it may count in any year: it holds its amount in each)"
+                )
                 room = max(limit, zero)  # at most: a year of its scope may hold nothing yet
                 after = least(running, room)
                 rows.append((cap, "this claim", limit, zero, NO_EARLIER, note, running, after))

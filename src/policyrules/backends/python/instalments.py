@@ -103,8 +103,8 @@ def pay_schedule(
     if isinstance(start, Unknown):
         line = f"{cs.text}: the start is unknown (needs {', '.join(sorted(start.missing))})"
         held_in = _hold_undated(cp, cs, env, path, accounts, why if not certain else "year")
-        lines = (line, *([held_in] if held_in else []))
-        return Paid(None, "unknown", (), (), start.missing, lines)
+        said = (line, *([held_in] if held_in else []))
+        return Paid(None, "unknown", (), (), start.missing, said)
     first = year_number(start)
     years = [first + k for k in range(cs.years)]
     if years[-1] > _MAX_YEAR:
