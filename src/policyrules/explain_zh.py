@@ -166,7 +166,7 @@ def _cap_text(w: Words, p: ProvisionInfo | None, ev: CapEvent) -> str:
     if ev.used_before:
         bits.append(f"此前已获 {format_value(ev.used_before)}")
     if ev.earlier:
-        shown = "、".join(f"{sub} {m.format_cn()}" for sub, m in ev.earlier.last())
+        shown = "、".join(ev.earlier.last_texts())
         if len(ev.earlier) > 3:
             shown = (
                 f"共 {len(ev.earlier)} 笔，合计 {ev.earlier.total.format_cn()}；最近 3 笔：{shown}"

@@ -18,11 +18,23 @@ from typing import Any, overload
 from .holds import Hold
 from .money import Money, _of_fen, cn_text
 
-__all__ = ["NO_EARLIER", "ClaimLog", "ClaimLogs", "Earlier", "ScopeKey", "as_earlier"]
+__all__ = [
+    "NO_EARLIER",
+    "OPEN_FEN",
+    "ClaimLog",
+    "ClaimLogs",
+    "Earlier",
+    "ScopeKey",
+    "as_earlier",
+]
 
 # (cap pool, scope path from the firm down, year; None: a cap not counted per year)
 ScopeKey = tuple[str, tuple[tuple[str, str], ...], int | None]
 _PoolScope = tuple[str, tuple[tuple[str, str], ...]]
+
+OPEN_FEN = 10**30
+"""What an undecided claim no cap bounds holds (its amount unknown, every limit it is under
+unknown): more than any limit, so no later claim under the same cap is ever exact on it."""
 
 
 class ClaimLog:
@@ -34,7 +46,16 @@ class ClaimLog:
     exact grants and of the upper bounds of undecided claims among them; ``held`` names
     the provision of each undecided claim and why it is not settled (:class:`Hold`)."""
 
-    __slots__ = ("amounts", "certain", "held", "possible", "shown", "subjects", "totals")
+    __slots__ = (
+        "amounts",
+        "certain",
+        "held",
+        "opened",
+        "possible",
+        "shown",
+        "subjects",
+        "totals",
+    )
 
     def __init__(self) -> None:
         self.subjects: list[str] = []
@@ -48,6 +69,8 @@ class ClaimLog:
         # claim number -> ``f1/P2 150 万元``, made when a view first describes it: each
         # claim is shown by the next few views, its text made once
         self.shown: dict[int, str] = {}
+        # claim numbers of the claims holding OPEN_FEN (listed as 0.00 元 taken)
+        self.opened: set[int] = set()
 
     def __len__(self) -> int:
         return len(self.subjects)
@@ -65,6 +88,17 @@ class ClaimLog:
             self.possible += fen
             if held is not None and fen:
                 self.held.append((len(self.amounts) - 1, *held))
+
+    def append_open(self, subject: str, held: tuple[str, str]) -> None:
+        """Add an undecided claim whose amount nothing bounds: it takes nothing, and holds
+        :data:`OPEN_FEN` (its :class:`Hold` amount ``None``)."""
+        k = len(self.amounts)
+        self.subjects.append(subject)
+        self.amounts.append(0)
+        self.totals.append(self.totals[-1])
+        self.possible += OPEN_FEN
+        self.held.append((k, *held))
+        self.opened.add(k)
 
     def view(self) -> Earlier:
         """The claims so far; later claims do not change the view."""
@@ -141,6 +175,16 @@ class Earlier(Sequence[tuple[str, Money]]):
             zip(log.subjects[start:stop], map(_of_fen, log.amounts[start:stop]), strict=True)
         )
 
+    def last_texts(self, k: int = 3) -> tuple[str, ...]:
+        """``f1/P2 150 万元`` for each of the last ``k`` claims (``f1/P3 金额未知`` for one
+        holding an amount nothing bounds)."""
+        log, stop = self._log, self._stop
+        return tuple(
+            f"{log.subjects[i]} "
+            + ("金额未知" if i in log.opened else _of_fen(log.amounts[i]).format_cn())
+            for i in range(max(stop - k, 0), stop)
+        )
+
     def hold_count(self) -> int:
         """How many of these claims are undecided ones holding room (:meth:`holds`)."""
         return bisect_left(self._log.held, (self._stop,))
@@ -150,7 +194,7 @@ class Earlier(Sequence[tuple[str, Money]]):
         log = self._log
         n = self.hold_count()
         return tuple(
-            Hold(log.subjects[k], pid, why, _of_fen(log.amounts[k]))
+            Hold(log.subjects[k], pid, why, None if k in log.opened else _of_fen(log.amounts[k]))
             for k, pid, why in log.held[max(n - last, 0) : n]
         )
 
@@ -165,7 +209,8 @@ class Earlier(Sequence[tuple[str, Money]]):
         for k in range(start, stop):
             text = texts.get(k)
             if text is None:
-                text = texts[k] = f"{log.subjects[k]} {cn_text(log.amounts[k])}"
+                amount = "(amount unknown)" if k in log.opened else cn_text(log.amounts[k])
+                text = texts[k] = f"{log.subjects[k]} {amount}"
             parts.append(text)
         shown = ", ".join(parts)
         if stop > last:
@@ -197,8 +242,9 @@ class ClaimLogs(dict[ScopeKey, ClaimLog]):
         super().__init__()
         # (pool, scope) -> the logs of its years, in the order they were made
         self.years: dict[_PoolScope, list[ClaimLog]] = {}
-        # (pool, scope) -> (subject, fen, (provision, why)) of each claim of unknown year
-        self.any_year: dict[_PoolScope, list[tuple[str, int, tuple[str, str]]]] = {}
+        # (pool, scope) -> (subject, fen (None: open), (provision, why)) of each claim of
+        # unknown year
+        self.any_year: dict[_PoolScope, list[tuple[str, int | None, tuple[str, str]]]] = {}
 
     def new(self, key: ScopeKey) -> ClaimLog:
         """A new, empty log for ``key`` (not yet in the dict), holding the claims of
@@ -208,7 +254,7 @@ class ClaimLogs(dict[ScopeKey, ClaimLog]):
             ps = (key[0], key[1])
             self.years.setdefault(ps, []).append(log)
             for subject, fen, held in self.any_year.get(ps, ()):
-                log.append(subject, fen, False, held)
+                _hold(log, subject, fen, held)
         return log
 
     def hold_any_year(
@@ -216,12 +262,20 @@ class ClaimLogs(dict[ScopeKey, ClaimLog]):
         pool: str,
         scope: tuple[tuple[str, str], ...],
         subject: str,
-        fen: int,
+        fen: int | None,
         held: tuple[str, str],
     ) -> None:
         """Count an undecided claim whose year is unknown in every year of ``pool`` and
-        ``scope``: its bound ``fen`` as pending in each year's log, those made later too."""
+        ``scope``: its bound ``fen`` (``None``: unbounded, :data:`OPEN_FEN`) as pending in
+        each year's log, those made later too."""
         ps = (pool, scope)
         self.any_year.setdefault(ps, []).append((subject, fen, held))
         for log in self.years.get(ps, ()):
-            log.append(subject, fen, False, held)
+            _hold(log, subject, fen, held)
+
+
+def _hold(log: ClaimLog, subject: str, fen: int | None, held: tuple[str, str]) -> None:
+    if fen is None:
+        log.append_open(subject, held)
+    else:
+        log.append(subject, fen, False, held)

@@ -35,9 +35,10 @@ def _why(_: object, attribute: attrs.Attribute[str], value: str) -> None:
 @attrs.frozen
 class Hold:
     """An earlier claim holding room: ``subject`` (``F1/R1``), ``provision`` (its id),
-    ``why`` (one of :data:`HOLD_WHY`) and ``amount``, the most it holds (fen, as Money)."""
+    ``why`` (one of :data:`HOLD_WHY`) and ``amount``, the most it holds (fen, as Money;
+    ``None`` when nothing bounds it: its amount and every limit it is under unknown)."""
 
     subject: str
     provision: str
     why: str = attrs.field(validator=_why)
-    amount: Money
+    amount: Money | None  # None: nothing bounds it (claim_log.OPEN_FEN)

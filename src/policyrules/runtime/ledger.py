@@ -328,12 +328,27 @@ class Accounts:
         log.append(subject, amount.fen, certain, held)
 
     def hold_any_year(
-        self, pool: str, scope: GrantPath, subject: str, amount: Money, held: tuple[str, str]
+        self,
+        pool: str,
+        scope: GrantPath,
+        subject: str,
+        amount: Money | None,
+        held: tuple[str, str],
     ) -> None:
         """Count an undecided claim whose year under a cap of ``pool`` and ``scope`` is
-        unknown in every year's account of them (:meth:`ClaimLogs.hold_any_year`)."""
-        if amount.fen:
-            self._by.hold_any_year(pool, scope, subject, amount.fen, held)
+        unknown in every year's account of them (:meth:`ClaimLogs.hold_any_year`);
+        ``amount`` ``None``: nothing bounds it."""
+        if amount is None or amount.fen:
+            fen = None if amount is None else amount.fen
+            self._by.hold_any_year(pool, scope, subject, fen, held)
+
+    def hold_open(self, key: ScopeKey, subject: str, held: tuple[str, str]) -> None:
+        """Count an undecided claim that nothing bounds in an account: no later claim
+        under it is exact (:meth:`ClaimLog.append_open`)."""
+        log = self._by.get(key)
+        if log is None:
+            log = self._by.new(key)
+        log.append_open(subject, held)
 
     def account_log(self, key: ScopeKey) -> tuple[int, ClaimLog]:
         """:meth:`account` without the view: the ledger's fen and this evaluation's log of

@@ -191,6 +191,14 @@ def apply_caps(
             missing |= limit.missing
             note = f"cannot be computed: needs {', '.join(sorted(limit.missing))}"
             rows.append((cap, "this claim", None, zero, NO_EARLIER, note, None, None))
+            if cap.per:  # unbounded by it, it may still take room others share: it holds
+                scope = scope_of(path, cap.per)
+                when = cap.year(env) if cap.year is not None else None
+                if isinstance(when, Unknown):
+                    missing |= when.missing
+                    any_year.append((cap.pool, scope))
+                else:
+                    keys.append((cap.pool, scope, None if when is None else year_number(when)))
             continue
         said: str | None = None
         low = limit  # an exception that may apply: the upper bound by its high limit,

@@ -440,7 +440,12 @@ class _Run(DecisionMaker, Conditions, TimeLimits, FastClaims, ExclusiveHooks):
             held = None if kind == "exact" else (cp.info.id, why)
             for key in capped.keys:
                 self.accounts.add(key, subject, amount, certain=kind == "exact", held=held)
-        if amount is not None and capped.any_year:
+        if amount is None and capped.keys:
+            # Nothing bounds it (its amount and its caps' limits unknown): it may take all.
+            subject = "/".join(i for _, i in path)
+            for key in capped.keys:
+                self.accounts.hold_open(key, subject, (cp.info.id, "amount"))
+        if capped.any_year:
             # Its year unknown: it may count in any year, and holds its bound in each.
             subject = "/".join(i for _, i in path)
             for pool, scope in capped.any_year:
