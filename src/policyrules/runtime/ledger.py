@@ -289,26 +289,35 @@ class Accounts:
 
     def granted_now(self, pool: str, scope: tuple[tuple[str, str], ...], year: int | None) -> Money:
         """Exact grants made earlier in this evaluation, same pool and scope."""
-        log = self._by.get((pool, scope, year))
+        log = self._log((pool, scope, year))
         return Money(log.certain) if log else Money.zero()
 
     def pending(self, pool: str, scope: tuple[tuple[str, str], ...], year: int | None) -> Money:
         """Upper bounds of undecided claims earlier in this evaluation, same pool and scope."""
-        log = self._by.get((pool, scope, year))
+        log = self._log((pool, scope, year))
         return Money(log.possible) if log else Money.zero()
 
     def claims(self, pool: str, scope: tuple[tuple[str, str], ...], year: int | None) -> Earlier:
         """(subject, amount) of the claims earlier in this evaluation, certain or not: a
         view, not a copy."""
-        log = self._by.get((pool, scope, year))
+        log = self._log((pool, scope, year))
         return NO_EARLIER if log is None else log.view()
+
+    def _log(self, key: ScopeKey) -> ClaimLog | None:
+        """The log of ``key``, or ``None``: made now (holding them) when a claim of unknown
+        year holds room in every year of its pool and scope (ClaimLogs.new)."""
+        log = self._by.get(key)
+        if log is None and self._by.any_year and key[2] is not None:
+            if (key[0], key[1]) in self._by.any_year:
+                log = self._by.new(key)
+        return log
 
     def account(self, key: ScopeKey) -> tuple[int, int, int, Earlier]:
         """All a cap needs of its account, in one look-up: the fen of the ledger's grants,
         of this evaluation's exact grants and of its undecided claims' bounds, and the
         view of its earlier claims."""
         used = self._used.get(key, 0)
-        log = self._by.get(key)
+        log = self._log(key)
         if log is None:
             return used, 0, 0, NO_EARLIER
         return used, log.certain, log.possible, log.view()
