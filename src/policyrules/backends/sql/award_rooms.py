@@ -224,6 +224,9 @@ class LedgerRooms:
             ok = exp.EQ(this=st_col.copy(), expression=lit("ok"))
             win = all_of(any_of(ok, maybe), not_null(col(f"l{k}")))
             if self.shared.cap.year_of is not None:
+                # ``gw``: a claim that would enter but for its unknown year may count in
+                # any year: it holds its bound in each (a ghost: .ghosts)
+                more.append(_alias(all_of(win.copy(), is_null(col(f"yr{k}"))), "gw", True))
                 win = all_of(win, not_null(col(f"yr{k}")))
             more.append(_alias(win, "win", quoted=True))
         second = exp.select(*more).from_(_t(f"{self.name}_r"), copy=False)

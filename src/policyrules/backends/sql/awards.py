@@ -172,6 +172,7 @@ def window_steps(
     tail: bool = True,
     ranked: bool = False,
     outside: exp.Select | None = None,
+    ghosts: bool = False,
 ) -> list[Step]:
     """One pool's claims (``parts``: rows with the columns ``ids`` naming the claim (the
     scope's ids ``sc_*``, the rest of its path ``j_*``, ``pr`` the provision when the pool
@@ -188,7 +189,10 @@ def window_steps(
     certain claim after that with rstar > lo (and hi > 0) is up to, takes a > lo and leaves
     lo = 0 for good; from then on E stays where it was.  So: E₁ = min(room⁺, CC), with CC
     the running sum of certain rstar; P₁ = running sum of min(rstar, hi₁) over uncertain
-    claims; s = the first violating claim; claims after s get hi = (room − E₁(s))⁺, lo = 0."""
+    claims; s = the first violating claim; claims after s get hi = (room − E₁(s))⁺, lo = 0.
+
+    ``ghosts``: rows have a column ``gh``, true for a claim of unknown year held in this
+    year (:mod:`.ghosts`): never certain, and no output row."""
     part_by, order = window_order(scope, order_kinds, tail=tail, ranked=ranked)
 
     def over(fn: exp.Expr, *, ordered: bool = True) -> exp.Window:
@@ -226,16 +230,18 @@ def window_steps(
         union = exp.Union(this=union, expression=q, distinct=False)
     w0, w1, w2, w3 = (f"{name}_w{i}" for i in range(4))
     steps: list[Step] = [(w0, union)]
-    certain_r = case([(col("cert"), col("rstar"))], _cast(exp.Null(), BIGINT))
+
+    def cert() -> exp.Expr:
+        return all_of(col("cert"), negate(col("gh"))) if ghosts else col("cert")
+
+    certain_r = case([(cert(), col("rstar"))], _cast(exp.Null(), BIGINT))
     # A partition with no uncertain claim (amount known, nothing missing: the usual case)
     # needs only the running sum: hi = lo = (room - E1)+.  The others take the full rule.
     # Whether a partition holds one is a window over the same partition as the running
     # sum (computed with it in one pass, where a DISTINCT joined back costs a join).
     uncertain = exp.EQ(
         this=over(
-            exp.Max(
-                this=case([(negate(col("cert")), exp.Literal.number(1))], exp.Literal.number(0))
-            ),
+            exp.Max(this=case([(negate(cert()), exp.Literal.number(1))], exp.Literal.number(0))),
             ordered=False,
         ),
         expression=exp.Literal.number(1),
@@ -258,7 +264,7 @@ def window_steps(
     )
     steps.append((f"{name}_v", split))
     a1 = least_known(col("rstar"), col("hi1"))
-    uncertain_a = case([(negate(col("cert")), a1)], _cast(exp.Null(), BIGINT))
+    uncertain_a = case([(negate(cert()), a1)], _cast(exp.Null(), BIGINT))
     q2 = (
         exp.select(
             "*",
@@ -273,7 +279,7 @@ def window_steps(
         num(0),
     )
     viol = all_of(
-        col("cert"),
+        cert(),
         exp.GT(this=col("rstar"), expression=lo1.copy()),
         exp.GT(this=col("hi1"), expression=num(0)),
         exp.GT(this=col("p1"), expression=num(0)),
@@ -305,6 +311,8 @@ def window_steps(
         ),
         _alias(case([(early.copy(), col("lo1"))], num(0)), "lo", quoted=True),
     ).from_(t(w3), copy=False)
+    if ghosts:
+        q4 = q4.where(negate(col("gh")), copy=False)
     if outside is not None:
         steps += [(w2, q2), (w3, q3), *_carried(name, q4, outside)]
         return steps
@@ -350,6 +358,8 @@ def _carried(name: str, q4: exp.Select, outside: exp.Select) -> list[Step]:
 
     hi_lo = [e for e in q4.expressions if e.alias_or_name in ("hi", "lo")]
     x = exp.select("*", *hi_lo).from_(exp.to_table(f"{name}_w3", quoted=True), copy=False)
+    if q4.args.get("where") is not None:  # no ghost row out (.ghosts)
+        x = x.where(q4.args["where"].this.copy(), copy=False)
     certain = (
         exp.select(
             "*",

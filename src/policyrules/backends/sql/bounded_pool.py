@@ -50,10 +50,14 @@ def bounded_window(
     part_by: list[exp.Expr],
     order: list[exp.Ordered],
     ids: list[str],
+    *,
+    ghosts: bool = False,
 ) -> list[Step]:
     """The steps of the window (see the module) over the claims ``union`` (columns ``ids``,
     ``room``, ``rstar``, ``fstar``, the partition ``part_by`` and order keys), the last
-    one named ``name`` with ``ids``, ``hi`` and ``lo``."""
+    one named ``name`` with ``ids``, ``hi`` and ``lo``; ``ghosts``: rows have a column
+    ``gh``, true for a claim of unknown year held in this year (:mod:`.ghosts`: no lower
+    bound, ``fstar`` NULL), which yields no row."""
     spec = exp.WindowSpec(kind="ROWS", start="UNBOUNDED", start_side="PRECEDING", end="CURRENT ROW")
 
     def running(fn: exp.Expr) -> exp.Window:
@@ -136,6 +140,8 @@ def bounded_window(
         ),
         _alias(case([(early.copy(), lo_s.copy())], num(0)), "lo", quoted=True),
     ).from_(_t(b2), copy=False)
+    if ghosts:
+        last = last.where(negate(col("gh")), copy=False)
     return [(f"{name}_w0", union), (b0, first), (b1, second), (b2, third), (name, last)]
 
 

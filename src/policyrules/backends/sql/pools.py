@@ -14,8 +14,9 @@ import sqlglot.expressions as exp
 
 from ...model import EntityInfo
 from .award_steps import AwardSteps
-from .awards import col, lit, provision_rank, window_order, window_steps
+from .awards import BOOLEAN, col, lit, provision_rank, window_order, window_steps
 from .bounded_pool import bounded_window
+from .ghosts import ghost_part, ghost_years
 from .plan import Step
 from .rows import natural_keys, natural_of, natural_sql, path_key_sql
 from .sqlbits import BIGINT, INTEGER, VARCHAR, case, is_bool, is_false, negate
@@ -64,6 +65,13 @@ def pool_window(name: str, claims: list[AwardSteps], pool: str) -> list[Step]:
     scope: tuple[EntityInfo, ...] = ()
     kinds: list[str] = []
     tail = True
+    # (rows, shared cap) of the provisions whose shared cap is yearly
+    yearly = [
+        (f"{aw.name}_c", aw.shared.index)
+        for aw in claims
+        if aw.shared is not None and aw.shared.cap.year_of is not None
+    ]
+    ghosts: list[exp.Select] = []
     for aw in claims:
         c = aw.shared
         assert c is not None
@@ -126,21 +134,29 @@ def pool_window(name: str, claims: list[AwardSteps], pool: str) -> list[Step]:
                 joins.add(ent.name)
             sel.append(_alias(path_key_sql(rest, keys), "pathkey", quoted=True))
             added.append(("pathkey", VARCHAR))
+        if yearly:  # a claim of unknown year: a ghost in each year (see .ghosts)
+            sel.append(_alias(exp.false(), "gh", quoted=True))
+            added.append(("gh", BOOLEAN))
         part = exp.select(*sel).from_(_t(f"{aw.name}_c"), copy=False)
-        for ent in aw.chain:
-            if ent.name in joins:
-                part = part.join(join(_t(keys[ent.name]), "CROSS"), copy=False)
+        crossed = [join(_t(keys[e.name]), "CROSS") for e in aw.chain if e.name in joins]
+        for cj in crossed:
+            part = part.join(cj, copy=False)
         parts.append(part.where(col("win"), copy=False))
+        if c.cap.year_of is not None:
+            ghosts.append(ghost_part(name, f"{aw.name}_c", k, sel, scope, crossed))
         aw.window_name = name
         aw.window_ranked = multi
         aw.window_wide = wide
+    if yearly:
+        steps += ghost_years(name, yearly, scope)
+        parts += ghosts
     ids = (["pr"] if multi else []) + [f"sc_{e.name}" for e in scope] + [f"j_{n}" for n in below]
     if any(aw.p.bounded for aw in claims):  # the general rule: see .bounded_pool
         part_by, order = window_order(scope, kinds, tail=tail, ranked=multi)
         union: exp.Expr = parts[0]
         for q in parts[1:]:
             union = exp.Union(this=union, expression=q, distinct=False)
-        return steps + bounded_window(name, union, part_by, order, ids)
+        return steps + bounded_window(name, union, part_by, order, ids, ghosts=bool(yearly))
     outside = None
     if wide:
         win = is_bool(col("win"), True)
@@ -150,5 +166,13 @@ def pool_window(name: str, claims: list[AwardSteps], pool: str) -> list[Step]:
             .where(negate(win), copy=False)
         )
     return steps + window_steps(
-        name, parts, scope, kinds, ids, tail=tail, ranked=multi, outside=outside
+        name,
+        parts,
+        scope,
+        kinds,
+        ids,
+        tail=tail,
+        ranked=multi,
+        outside=outside,
+        ghosts=bool(yearly),
     )
