@@ -13,6 +13,7 @@ import itertools
 from typing import Any
 
 import hypothesis
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from tests.strategies import compile_text
@@ -130,3 +131,43 @@ def test_what_is_reported_holds_whatever_the_missing_limits_are(
                 assert got[1] == amount, (key, partial[key], got)
             else:
                 assert got[1] <= amount, (key, partial[key], got)
+
+
+def test_the_sql_batch_refuses_a_limit_that_differs_between_claims() -> None:
+    """The batch's window fills one room per partition: a `per firm` cap whose limit is a
+    fact of each project is refused when the batch is compiled (E619), naming the fact."""
+    from policyrules.backends.sql import BatchCompileError, compile_batch
+
+    with pytest.raises(BatchCompileError) as err:
+        compile_batch(policy().checked)
+    assert err.value.diagnostics[0].code == "E619"
+    assert "project.lim" in err.value.diagnostics[0].message
+
+
+FIRM_TEXT = TEXT.replace("  fact lim: money\n", "").replace(
+    "  list firms\n", "  list firms\n  fact lim: money\n"
+)
+
+
+@settings(max_examples=25, deadline=None)
+@given(_projects, st.one_of(st.sampled_from((0, 50, 100)), st.none()))
+def test_the_sql_batch_holds_the_same_bounds_under_a_firm_limit(
+    projects: list[Project], lim: int | None
+) -> None:
+    """The firm's own limit (missing or not): the SQL batch gives the one-by-one decisions."""
+    from policyrules.backends.sql import compile_batch
+    from policyrules.backends.sql import duckdb as engine
+
+    pol = compile_text(FIRM_TEXT)
+    facts_in = _firm([(b, None) for b, _ in projects])
+    if lim is not None:
+        facts_in["firms"][0]["lim"] = f"{lim} 元"
+    want = {
+        d.subject: (d.status, d.amount.fen if d.amount is not None else None, d.amount_kind)
+        for d in pol.evaluate(facts_in).decisions
+    }
+    con = engine.connect()
+    engine.load_facts(con, pol.checked, pol.read_facts(facts_in), pol.read_ledger([]))
+    engine.run_plan(con, compile_batch(pol.checked))
+    rows = con.execute("SELECT subject, status, amount, amount_kind FROM decisions").fetchall()
+    assert {r[0]: (r[1], r[2], r[3]) for r in rows} == want

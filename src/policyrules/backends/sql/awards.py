@@ -28,6 +28,7 @@ from .sqlbits import alias as _alias
 from .sqlbits import cast as _cast
 
 __all__ = [
+    "OPEN_FEN",
     "CapPlan",
     "LedgerSum",
     "award_caps",
@@ -36,6 +37,12 @@ __all__ = [
     "ledger_sums",
     "window_steps",
 ]
+
+
+OPEN_FEN = 2**50
+"""What a claim nothing bounds (its amount and its cap's limit unknown) holds in a window, in
+fen (about 11 万亿元): more than the room of any cap, so no later claim under it is exact
+(``runtime.claim_log.OPEN_FEN``; a BIGINT running sum holds 8,192 of them)."""
 
 
 def col(name: str, table: str | None = None) -> exp.Column:
@@ -92,6 +99,9 @@ def award_caps(
             scope = chain[: depth + 1]
             shared = depth < len(chain) - 1 or len(members.get(pool, {p.id})) > 1
         out.append(CapPlan(i, cap, print_cap(cap), scope, pool, shared))
+    for c in out:
+        if c.shared:
+            _common_limit(policy, p, c)
     if sum(c.shared for c in out) > 1:
         raise refuse(
             "E604",
@@ -108,6 +118,40 @@ def award_caps(
                 hint="evaluate this policy one by one (policy.evaluate)",
             )
     return tuple(out)
+
+
+def _common_limit(policy: CheckedPolicy, p: ProvisionInfo, c: CapPlan) -> None:
+    """E619 unless the limit of shared cap ``c`` (its exceptions too) is one for all the
+    claims of a partition: it reads no fact of an entity below the cap's scope.  The
+    window's closed form fills one room in order (:func:`window_steps`); the one-by-one
+    path gives each claim its own limit against what the others took."""
+    inside = {e.name for e in c.scope}
+    todo: list[s.Node] = [
+        c.cap.limit,
+        *(e for x in c.cap.exceptions for e in (x.limit, x.condition)),
+    ]
+    seen: set[str] = set()
+    below: set[str] = set()
+    while todo:  # the names it reads, the defines' too (they resolve where they are used)
+        node = todo.pop()
+        if isinstance(node, s.Name):
+            r = policy.resolve(node.parts, p.subject)
+            if r is not None and r.kind == "fact" and r.entity not in inside:
+                below.add(f"{r.entity}.{r.name}")
+            elif r is not None and r.kind == "define" and r.name not in seen:
+                seen.add(r.name)
+                d = policy.define(r.name)
+                todo += [d.expr] if d is not None else []
+        todo += s.children(node)
+    if below:
+        raise refuse(
+            "E619",
+            f"{p.id}: the limit of cap {c.text} reads {', '.join(sorted(below))}, a fact of each "
+            f"claim, not of the {c.scope[-1].name if c.scope else 'pool'} the cap is shared by: "
+            "a limit that differs between the claims of one pool cannot be computed in SQL",
+            hint="evaluate this policy one by one (policy.evaluate), or state the limit by "
+            "facts of the cap's owner",
+        )
 
 
 @attrs.frozen
@@ -264,6 +308,9 @@ def window_steps(
     )
     steps.append((f"{name}_v", split))
     a1 = least_known(col("rstar"), col("hi1"))
+    if ghosts:  # a ghost of unknown limit holds its bound; one nothing bounds, all (.ghosts)
+        unbounded = exp.Coalesce(this=col("rstar"), expressions=[num(OPEN_FEN)])
+        a1 = case([(all_of(col("gh"), is_null(col("room"))), unbounded)], a1)
     uncertain_a = case([(negate(cert()), a1)], _cast(exp.Null(), BIGINT))
     q2 = (
         exp.select(

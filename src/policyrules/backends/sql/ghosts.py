@@ -24,15 +24,22 @@ from __future__ import annotations
 
 import sqlglot.expressions as exp
 
+from ... import syntax as s
 from ...model import EntityInfo
 from .awards import col
 from .plan import Step
-from .sqlbits import BIGINT, all_of
+from .sqlbits import BIGINT, INTEGER, all_of, any_of, is_null
 from .sqlbits import alias as _alias
 from .sqlbits import cast as _cast
 from .trees import table
 
-__all__ = ["ghost_part", "ghost_years"]
+__all__ = ["ghost_part", "ghost_years", "ghostly"]
+
+
+def ghostly(cap: s.Cap) -> bool:
+    """Whether claims under shared ``cap`` may hold room from outside its window: its year
+    may be unknown (``per year of`` a fact), or its limit (anything but a constant)."""
+    return cap.year_of is not None or not isinstance(cap.limit, s.MoneyLit) or bool(cap.exceptions)
 
 
 def _on(scope: tuple[EntityInfo, ...], rows: str | None, other: str) -> exp.Expr:
@@ -45,7 +52,7 @@ def _on(scope: tuple[EntityInfo, ...], rows: str | None, other: str) -> exp.Expr
 
 
 def ghost_years(
-    name: str, rows: list[tuple[str, int]], scope: tuple[EntityInfo, ...]
+    name: str, rows: list[tuple[str, int, bool]], scope: tuple[EntityInfo, ...]
 ) -> list[Step]:
     """Steps ``<name>_gs`` (the scope ids ``sc_*`` of every ghost) and ``<name>_gy`` (those
     scopes with each year ``yr`` a real row of the window has there), over the rows
@@ -53,14 +60,16 @@ def ghost_years(
     gs, gy = f"{name}_gs", f"{name}_gy"
     scopes: list[exp.Select] = []
     years: list[exp.Select] = []
-    for src, k in rows:
+    for src, k, yearly in rows:
         ids = [_alias(col(f"e_{e.name}"), f"sc_{e.name}", quoted=True) for e in scope]
         scopes.append(exp.select(*ids).from_(table(src), copy=False).where(col("gw"), copy=False))
         on = exp.Join(this=_alias(table(gs), "g", quoted=True), on=_on(scope, "c", "g"))
         years.append(
             exp.select(
                 *(col(f"sc_{e.name}", "g") for e in scope),
-                _alias(col(f"yr{k}", "c"), "yr", quoted=True),
+                _alias(
+                    col(f"yr{k}", "c") if yearly else _cast(exp.Null(), INTEGER), "yr", quoted=True
+                ),
             )
             .from_(_alias(table(src), "c", quoted=True), copy=False)
             .join(on, copy=False)
@@ -86,6 +95,7 @@ def ghost_part(
     sel: list[exp.Expr],
     scope: tuple[EntityInfo, ...],
     joins: list[exp.Join],
+    yearly: bool = True,
 ) -> exp.Select:
     """The ghost rows of one provision: its real part's columns ``sel`` (the same names and
     order) for its rows ``src`` whose year is unknown (``gw``), once per year of
@@ -104,10 +114,11 @@ def ghost_part(
         key = e.alias_or_name
         out.append(_alias(swap[key].copy(), key, quoted=True) if key in swap else e.copy())
     q = exp.select(*out).from_(table(src), copy=False)
-    q = q.join(
-        exp.Join(this=_alias(table(f"{name}_gy"), "gy", quoted=True), on=_on(scope, None, "gy")),
-        copy=False,
-    )
+    on = _on(scope, None, "gy")
+    if yearly:  # its own year when known (its limit unknown), else every year
+        year = col(f"yr{k}")
+        on = all_of(on, any_of(is_null(year), exp.EQ(this=col("yr", "gy"), expression=year.copy())))
+    q = q.join(exp.Join(this=_alias(table(f"{name}_gy"), "gy", quoted=True), on=on), copy=False)
     for j in joins:
         q = q.join(j.copy(), copy=False)
     return q.where(col("gw"), copy=False)

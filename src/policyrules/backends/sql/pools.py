@@ -16,7 +16,7 @@ from ...model import EntityInfo
 from .award_steps import AwardSteps
 from .awards import BOOLEAN, col, lit, provision_rank, window_order, window_steps
 from .bounded_pool import bounded_window
-from .ghosts import ghost_part, ghost_years
+from .ghosts import ghost_part, ghost_years, ghostly
 from .plan import Step
 from .rows import natural_keys, natural_of, natural_sql, path_key_sql
 from .sqlbits import BIGINT, INTEGER, VARCHAR, case, is_bool, is_false, negate
@@ -65,11 +65,12 @@ def pool_window(name: str, claims: list[AwardSteps], pool: str) -> list[Step]:
     scope: tuple[EntityInfo, ...] = ()
     kinds: list[str] = []
     tail = True
-    # (rows, shared cap) of the provisions whose shared cap is yearly
+    # (rows, shared cap, yearly) of the provisions whose claims may hold room outside the
+    # window: a year or the shared cap's own limit unknown (see .ghosts)
     yearly = [
-        (f"{aw.name}_c", aw.shared.index)
+        (f"{aw.name}_c", aw.shared.index, aw.shared.cap.year_of is not None)
         for aw in claims
-        if aw.shared is not None and aw.shared.cap.year_of is not None
+        if aw.shared is not None and ghostly(aw.shared.cap)
     ]
     ghosts: list[exp.Select] = []
     for aw in claims:
@@ -134,7 +135,7 @@ def pool_window(name: str, claims: list[AwardSteps], pool: str) -> list[Step]:
                 joins.add(ent.name)
             sel.append(_alias(path_key_sql(rest, keys), "pathkey", quoted=True))
             added.append(("pathkey", VARCHAR))
-        if yearly:  # a claim of unknown year: a ghost in each year (see .ghosts)
+        if yearly:  # a claim of unknown year or limit: a ghost (see .ghosts)
             sel.append(_alias(exp.false(), "gh", quoted=True))
             added.append(("gh", BOOLEAN))
         part = exp.select(*sel).from_(_t(f"{aw.name}_c"), copy=False)
@@ -142,8 +143,10 @@ def pool_window(name: str, claims: list[AwardSteps], pool: str) -> list[Step]:
         for cj in crossed:
             part = part.join(cj, copy=False)
         parts.append(part.where(col("win"), copy=False))
-        if c.cap.year_of is not None:
-            ghosts.append(ghost_part(name, f"{aw.name}_c", k, sel, scope, crossed))
+        if ghostly(c.cap):
+            ghosts.append(
+                ghost_part(name, f"{aw.name}_c", k, sel, scope, crossed, c.cap.year_of is not None)
+            )
         aw.window_name = name
         aw.window_ranked = multi
         aw.window_wide = wide
