@@ -26,11 +26,18 @@ WAN = 1_000_000
 RULE = """document t "测试"
   valid from 2026-01-01 to 2030-12-31
 
+enum Kind "项目类别" {
+  launch "上市产品",
+  research "研发项目",
+  service "服务项目",
+}
+
 entity firm "企业"
   list firms
 
 entity project "项目"
   list projects of firm
+  fact kind: Kind "项目类别"
   fact launched_on: date "获批日期"
   fact research_on: date "立项日期"
   fact investment: money "研发投入"
@@ -43,6 +50,7 @@ clause 1
 
   award launch
     for each project
+    eligible when kind = launch
     eligible when launched_on in force
     amount 100 万元
     once per project
@@ -54,6 +62,7 @@ clause 2
 
   award research
     for each project
+    eligible when kind = research
     eligible when research_on in force
     eligible when key_project
     amount 30% of investment
@@ -67,6 +76,7 @@ clause 3
 
   award service
     for each project
+    eligible when kind = service
     eligible when service_on in force
     amount 50% of this_year(fees)
     cap 150 万元 per firm per year of payment_year() shared firm_pool
@@ -89,8 +99,10 @@ def _facts(*projects: dict[str, Any]) -> dict[str, Any]:
 
 
 # R1 starts 2026-02-01 (served before L1 of 2026-05-01 in the pool's one order).
-R1 = {"id": "R1", "research_on": "2026-02-01", "key_project": True, "investment": "1000 万元"}
-L1 = {"id": "L1", "launched_on": "2026-05-01"}
+# Each project states its kind: a project of another kind is no claim of an award (were its
+# kind unknown, its missing date would leave it a possible claim of any year, holding room).
+R1 = {"id": "R1", "kind": "research", "research_on": "2026-02-01", "key_project": True, "investment": "1000 万元"}
+L1 = {"id": "L1", "kind": "launch", "launched_on": "2026-05-01"}
 
 
 def _by(result: Any, provision: str, subject: str) -> Any:
@@ -131,7 +143,7 @@ def test_a_small_bound_leaves_the_later_claim_exact() -> None:
 def test_an_unknown_yearly_payment_holds_the_room_of_its_year(policy: Policy) -> None:
     """S1 (from 2026-01-10, before L1) has no fee for 2026: its 2026 payment is unknown and at
     most the 150 万元 of the 2026 pool, so L1 is up to 100 万元 (0 元 if S1 takes it all)."""
-    s1 = {"id": "S1", "service_on": "2026-01-10", "fees": []}
+    s1 = {"id": "S1", "kind": "service", "service_on": "2026-01-10", "fees": []}
     result = policy.evaluate(_facts(s1, L1), as_of="2026-12-31")
     l1 = _by(result, "t/1/launch", "F1/L1")
     assert (l1.amount, l1.amount_kind) == (Money(100 * WAN), "up_to")
