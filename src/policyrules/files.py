@@ -43,7 +43,8 @@ def check_writable(path: Path) -> int:
     file or absent, and its directory exists and takes a new file.  Returns the mode the
     written file gets (the old file's, or the umask's usual one).
 
-    :raises PolicyRulesError: E334 naming ``path`` otherwise.
+    :raises PolicyRulesError: E334 naming ``path`` otherwise (a file with other hard links
+        too: a rename would split them).
     """
     target = real_target(path)
     try:
@@ -62,6 +63,14 @@ def check_writable(path: Path) -> int:
                 path,
                 "it is not a regular file (a FIFO, a device or a socket)",
                 "name a regular file; policyrules does not write into pipes or devices",
+            )
+        if st.st_nlink > 1:  # a rename would split them, and each name's lock is its own
+            raise _refuse(
+                path,
+                f"it has {st.st_nlink} hard links: replacing it would leave the other names "
+                "with the old content, and runs writing through two names would not see each "
+                "other's grants",
+                "write through one name only; copy the file (`cp`) to give it a name of its own",
             )
         mode = stat.S_IMODE(st.st_mode)
     folder = target.parent

@@ -367,6 +367,25 @@ def test_ledger_out_refuses_what_is_not_a_regular_file(
         assert stat.S_ISFIFO(target.stat().st_mode)
 
 
+def test_ledger_out_refuses_a_file_with_other_hard_links(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """A rename would split the links: each name would keep what one run wrote, and two runs
+    through the two names (each with its own lock) would each miss the other's grant (the
+    new-user check paid 1,100 万元 against a 1,000 万元 cap).  Refused (E334); the file and
+    its other name unchanged.  中文：台账文件有其他硬链接时拒绝写入，以免两个名称各存一半发放记录。"""
+    target = tmp_path / "l.json"
+    target.write_text('{"ledger": []}\n', "utf-8")
+    other = tmp_path / "l2.json"
+    os.link(target, other)
+    facts = _facts(tmp_path, "f.yaml", "P1")
+    code, _, err = run(capsys, "eval", POLICY, facts, "--ledger", target, "--ledger-out", target)
+    assert (code, "error[E334]" in err) == (2, True)
+    assert "2 hard links" in err
+    assert target.read_text("utf-8") == '{"ledger": []}\n'
+    assert os.path.samefile(target, other)
+
+
 def test_fmt_through_a_symlink_keeps_the_link(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
