@@ -133,6 +133,9 @@ class Decision:
     schedule: tuple[Payment, ...] = ()
     # What an exclusive group or a supersession did to it (issue 11 §6); None if nothing.
     exclusivity: Exclusion | None = None
+    # earlier undecided claims that make this one at most, besides its caps' and payments'
+    # (a one-time award an earlier claim of the owner may take: 一次性)
+    held_by: tuple[Hold, ...] = ()
 
     @property
     def clause_label(self) -> str:

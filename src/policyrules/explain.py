@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 from .decisions import CapEvent, Decision
-from .explain_holds import holds_en, holds_json, holds_of
+from .explain_holds import holds_en, holds_json, holds_of, once_en
 from .explain_order import order_hold_en
 from .explain_years import schedule_json, schedule_lines_en
 from .runtime.ledger import Grant
@@ -67,6 +67,8 @@ def _amount(d: Decision) -> str | None:
         holds, count = holds_of(d)
         if holds:
             why.append(holds_en(holds, count))
+        if d.held_by:
+            why.append(once_en(d.held_by))
         if not why:
             why.append("the text fixes only ceilings")
         return f"amount: up to {format_value(d.amount)} (a bound, not an award: {'; '.join(why)})"
@@ -288,7 +290,7 @@ def decision_json(d: Decision, *, all_earlier: bool = False) -> dict[str, Any]:
         "clause_text": d.clause_quote,
         "trace": [{"kind": s.kind, "text": s.text, "ok": s.ok} for s in d.trace],
         "exclusivity": d.exclusivity.to_json() if d.exclusivity is not None else None,
-    }
+    } | ({"held_by": holds_json(d.held_by)} if d.held_by else {})
 
 
 def result_json(result: Explainable, *, all_earlier: bool = False) -> dict[str, Any]:

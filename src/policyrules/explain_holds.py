@@ -20,7 +20,7 @@ from .runtime.holds import Hold
 from .runtime.money import Money
 from .vocab import HOLD_REASONS, HOLD_REASONS_EN
 
-__all__ = ["holds_en", "holds_json", "holds_of", "holds_zh"]
+__all__ = ["holds_en", "holds_json", "holds_of", "holds_zh", "once_en", "once_zh"]
 
 _SHOWN = 3
 
@@ -90,3 +90,16 @@ def _en(amount: Money | None) -> str:
 
 def _zh(amount: Money | None) -> str:
     return "额度（金额未知，不设上限）" if amount is None else " " + amount.format_cn()
+
+
+def once_en(holds: tuple[Hold, ...]) -> str:
+    """``the one-time award may go to an earlier claim not settled: F1/P1 under t/1/r (its
+    amount is not settled)``: the claims holding a one-time award (``Decision.held_by``)."""
+    parts = [f"{h.subject} under {h.provision} ({HOLD_REASONS_EN[h.why]})" for h in holds]
+    return "the one-time award may go to an earlier claim not settled: " + "; ".join(parts)
+
+
+def once_zh(holds: tuple[Hold, ...], name: Callable[[str], str]) -> str:
+    """:func:`once_en` in Chinese; ``name`` gives a provision's name."""
+    parts = [f"{h.subject} 按{name(h.provision)}（{HOLD_REASONS[h.why]}）" for h in holds]
+    return "一次性奖励可能由在先尚未确定的申请获得：" + "；".join(parts)

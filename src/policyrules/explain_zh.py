@@ -20,7 +20,7 @@ from . import syntax as s
 from .decisions import CapEvent, Decision
 from .explain import Explainable
 from .explain_exclusive import exclusion_zh, provision_zh, refused_zh
-from .explain_holds import holds_of, holds_zh
+from .explain_holds import holds_of, holds_zh, once_zh
 from .explain_order import order_hold_zh
 from .explain_years import schedule_lines_zh
 from .explain_zh_memo import keep, memo, memos
@@ -104,6 +104,8 @@ def _amount(w: Words, d: Decision) -> str | None:
     holds, count = holds_of(d) if d.amount_kind == "up_to" else ((), 0)
     if holds:
         why.append(holds_zh(holds, count, lambda pid: provision_zh(w, pid)))
+    if d.held_by and d.amount_kind == "up_to":
+        why.append(once_zh(d.held_by, lambda pid: provision_zh(w, pid)))
     kind = d.amount_kind if d.amount is not None else "unknown"
     if kind == "range" and d.amount_min is None:
         kind = "up_to"

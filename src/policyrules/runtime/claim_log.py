@@ -236,7 +236,7 @@ class ClaimLogs(dict[ScopeKey, ClaimLog]):
     and scope made so far, and :meth:`new` starts every later one with it.  Logs are made
     only by :meth:`new` (generated code too), so none misses such a hold."""
 
-    __slots__ = ("any_year", "years")
+    __slots__ = ("any_year", "once", "years")
 
     def __init__(self) -> None:
         super().__init__()
@@ -245,6 +245,9 @@ class ClaimLogs(dict[ScopeKey, ClaimLog]):
         # (pool, scope) -> (subject, fen (None: open), (provision, why)) of each claim of
         # unknown year
         self.any_year: dict[_PoolScope, list[tuple[str, int | None, tuple[str, str]]]] = {}
+        # (provision, owner's path) -> the earlier undecided claim that may take its one-time
+        # (一次性) award: a later claim of the owner is at most, not granted
+        self.once: dict[tuple[str, tuple[tuple[str, str], ...]], Hold] = {}
 
     def new(self, key: ScopeKey) -> ClaimLog:
         """A new, empty log for ``key`` (not yet in the dict), holding the claims of

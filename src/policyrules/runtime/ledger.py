@@ -21,6 +21,7 @@ import attrs
 
 from ..errors import Diagnostic, LedgerError
 from .claim_log import NO_EARLIER, ClaimLog, ClaimLogs, Earlier, ScopeKey, as_earlier
+from .holds import Hold
 from .money import Money
 
 __all__ = [
@@ -350,6 +351,18 @@ class Accounts:
         if amount is None or amount.fen:
             fen = None if amount is None else amount.fen
             self._by.hold_any_year(pool, scope, subject, fen, held)
+
+    def hold_once(self, provision: str, scope: GrantPath, hold: Hold) -> None:
+        """An undecided claim (``hold``) may take the one-time award of ``provision`` for the
+        owner at ``scope``: a later claim of that owner is at most, and not granted.  The
+        first such claim is kept."""
+        self._by.once.setdefault((provision, scope), hold)
+
+    def once_holder(self, provision: str, scope: GrantPath) -> Hold | None:
+        """The earlier undecided claim holding the one-time award of ``provision`` for the
+        owner at ``scope``, if any (:meth:`hold_once`)."""
+        once = self._by.once
+        return once.get((provision, scope)) if once else None
 
     def hold_open(self, key: ScopeKey, subject: str, held: tuple[str, str]) -> None:
         """Count an undecided claim that nothing bounds in an account: no later claim

@@ -100,8 +100,11 @@ def compile_policy(policy: CheckedPolicy) -> CompiledPolicy:
         a.name: compile_expr(a.default, policy, None)(constants) for a in policy.assumptions
     }
     infos = policy.provisions()
-    # Claims an exclusivity rule may change are served the general way (.exclusive_run).
-    slow = _exclusive_ids(policy)
+    # Claims an exclusivity rule may change are served the general way (.exclusive_run), as
+    # are those of a one-time award per an owner an earlier claim may hold (.once_hold).
+    slow = _exclusive_ids(policy) | {
+        p.id for p in infos if any(o.entity != p.subject for o in p.once)
+    }
     fast = {
         p.id: f for p in infos if p.id not in slow and (f := fast_provision(p, policy)) is not None
     }

@@ -38,6 +38,7 @@ from .exclusive_run import ExclusiveHooks
 from .fastpath import FastClaims
 from .instalments import scheduled_award
 from .lean import LeanAward
+from .once_hold import hold_once, once_holder, once_step
 from .order_hold import hold_step, pool_members, shares_pool
 from .reserve import reserve_unknown
 from .rows import Row, grant_of
@@ -428,6 +429,11 @@ class _Run(DecisionMaker, Conditions, TimeLimits, FastClaims, ExclusiveHooks):
             # more, never fewer; a finer list needs the window's own kind before the hold).
             missing = untrimmed | unplaced if untrimmed is not None else missing | unplaced
         kind, amount_min = self.exclusive_bound(cp, path, kind, amount_min, trace)
+        once_by = once_holder(cp, path, self.accounts)
+        if once_by is not None and kind in ("exact", "range") and amount:
+            # 一次性 per an owner an earlier undecided claim of it may take: at most this.
+            kind, amount_min = "up_to", None
+            trace.append(once_step(once_by))
         caps = capped.caps
         if explain:
             trace.extend(Step("cap", cap_line(ev), not ev.binding) for ev in caps)
@@ -450,6 +456,9 @@ class _Run(DecisionMaker, Conditions, TimeLimits, FastClaims, ExclusiveHooks):
             subject = "/".join(i for _, i in path)
             for pool, scope in capped.any_year:
                 self.accounts.hold_any_year(pool, scope, subject, amount, (cp.info.id, "year"))
+        if kind != "exact" and (amount is None or amount):
+            why_held = "amount" if unplaced is None or own_kind != "exact" else "order"
+            hold_once(cp, path, self.accounts, amount, why_held)
         if kind == "exact" and amount:
             # 0.00 元 is not a payment: no grant, and a one-time award stays open.
             for o in cp.info.once:
@@ -469,7 +478,14 @@ class _Run(DecisionMaker, Conditions, TimeLimits, FastClaims, ExclusiveHooks):
             fns = [c.fn for c in cp.conditions]
             fns += [cp.amount, *(c.limit for c in cp.caps), *(c.year for c in cp.caps if c.year)]
             missing = self.settle(cp, env, fns, missing)
-        extra = {"amount": amount, "amount_kind": kind, "caps": caps, "missing": missing}
+        extra: dict[str, Any] = {
+            "amount": amount,
+            "amount_kind": kind,
+            "caps": caps,
+            "missing": missing,
+        }
+        if once_by is not None and kind == "up_to":
+            extra["held_by"] = (once_by,)
         if amount_min is not None:
             extra["amount_min"] = amount_min
         return {**extra, "granted_before": before or None}

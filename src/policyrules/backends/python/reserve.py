@@ -19,6 +19,7 @@ from ...runtime.values import Undecided
 from .claims import apply_caps, scope_of
 from .compile import CompiledProvision, Env
 from .instalments import pay_schedule
+from .once_hold import hold_once
 
 __all__ = ["reserve_unknown"]
 
@@ -33,6 +34,8 @@ def reserve_unknown(
     when it holds nothing (no shared cap, a one-time award already paid, an amount that
     cannot be decided, nothing left).  Reads through a scratch copy of ``env``: the facts
     the bound reads are not the decision's."""
+    if cp.info.once:  # it may be the one paid its owner's one-time award (.once_hold)
+        hold_once(cp, path, accounts, _most(cp, env), "eligibility")
     if cp.amount is None or not any(cap.per for cap in cp.caps):
         return None
     for o in cp.info.once:
@@ -70,6 +73,15 @@ def reserve_unknown(
         "until decided (a later claim under them is reported up to what is left)"
     )
     return Step("reserve", text, None)
+
+
+def _most(cp: CompiledProvision, env: Env) -> Money | None:
+    """Its amount were it eligible now (no cap applied), or ``None`` if unknown."""
+    try:
+        value = cp.amount(env.scratch()) if cp.amount is not None else None
+    except Undecided:
+        return None
+    return max(value, Money.zero()) if isinstance(value, Money) else None
 
 
 def _reserve_schedule(
