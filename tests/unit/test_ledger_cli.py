@@ -373,7 +373,8 @@ def test_ledger_out_refuses_a_file_with_other_hard_links(
     """A rename would split the links: each name would keep what one run wrote, and two runs
     through the two names (each with its own lock) would each miss the other's grant (the
     new-user check paid 1,100 万元 against a 1,000 万元 cap).  Refused (E334); the file and
-    its other name unchanged.  中文：台账文件有其他硬链接时拒绝写入，以免两个名称各存一半发放记录。"""
+    its other name unchanged.
+    中文：台账文件有其他硬链接时拒绝写入，以免两个名称各存一半发放记录。"""
     target = tmp_path / "l.json"
     target.write_text('{"ledger": []}\n', "utf-8")
     other = tmp_path / "l2.json"

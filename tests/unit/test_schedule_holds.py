@@ -101,7 +101,13 @@ def _facts(*projects: dict[str, Any]) -> dict[str, Any]:
 # R1 starts 2026-02-01 (served before L1 of 2026-05-01 in the pool's one order).
 # Each project states its kind: a project of another kind is no claim of an award (were its
 # kind unknown, its missing date would leave it a possible claim of any year, holding room).
-R1 = {"id": "R1", "kind": "research", "research_on": "2026-02-01", "key_project": True, "investment": "1000 万元"}
+R1 = {
+    "id": "R1",
+    "kind": "research",
+    "research_on": "2026-02-01",
+    "key_project": True,
+    "investment": "1000 万元",
+}
 L1 = {"id": "L1", "kind": "launch", "launched_on": "2026-05-01"}
 
 
