@@ -191,8 +191,8 @@ def window_steps(
     the running sum of certain rstar; P₁ = running sum of min(rstar, hi₁) over uncertain
     claims; s = the first violating claim; claims after s get hi = (room − E₁(s))⁺, lo = 0.
 
-    ``ghosts``: rows have a column ``gh``, true for a claim of unknown year held in this
-    year (:mod:`.ghosts`): never certain, and no output row."""
+    ``ghosts``: rows have a column ``gw``, true for a claim of unknown year held in this
+    year (a ghost, :mod:`.ghosts`: never certain), which has no output row."""
     part_by, order = window_order(scope, order_kinds, tail=tail, ranked=ranked)
 
     def over(fn: exp.Expr, *, ordered: bool = True) -> exp.Window:
@@ -231,17 +231,16 @@ def window_steps(
     w0, w1, w2, w3 = (f"{name}_w{i}" for i in range(4))
     steps: list[Step] = [(w0, union)]
 
-    def cert() -> exp.Expr:
-        return all_of(col("cert"), negate(col("gh"))) if ghosts else col("cert")
-
-    certain_r = case([(cert(), col("rstar"))], _cast(exp.Null(), BIGINT))
+    certain_r = case([(col("cert"), col("rstar"))], _cast(exp.Null(), BIGINT))
     # A partition with no uncertain claim (amount known, nothing missing: the usual case)
     # needs only the running sum: hi = lo = (room - E1)+.  The others take the full rule.
     # Whether a partition holds one is a window over the same partition as the running
     # sum (computed with it in one pass, where a DISTINCT joined back costs a join).
     uncertain = exp.EQ(
         this=over(
-            exp.Max(this=case([(negate(cert()), exp.Literal.number(1))], exp.Literal.number(0))),
+            exp.Max(
+                this=case([(negate(col("cert")), exp.Literal.number(1))], exp.Literal.number(0))
+            ),
             ordered=False,
         ),
         expression=exp.Literal.number(1),
@@ -264,7 +263,7 @@ def window_steps(
     )
     steps.append((f"{name}_v", split))
     a1 = least_known(col("rstar"), col("hi1"))
-    uncertain_a = case([(negate(cert()), a1)], _cast(exp.Null(), BIGINT))
+    uncertain_a = case([(negate(col("cert")), a1)], _cast(exp.Null(), BIGINT))
     q2 = (
         exp.select(
             "*",
@@ -279,7 +278,7 @@ def window_steps(
         num(0),
     )
     viol = all_of(
-        cert(),
+        col("cert"),
         exp.GT(this=col("rstar"), expression=lo1.copy()),
         exp.GT(this=col("hi1"), expression=num(0)),
         exp.GT(this=col("p1"), expression=num(0)),
@@ -312,7 +311,7 @@ def window_steps(
         _alias(case([(early.copy(), col("lo1"))], num(0)), "lo", quoted=True),
     ).from_(t(w3), copy=False)
     if ghosts:
-        q4 = q4.where(negate(col("gh")), copy=False)
+        q4 = q4.where(negate(col("gw")), copy=False)
     if outside is not None:
         steps += [(w2, q2), (w3, q3), *_carried(name, q4, outside)]
         return steps
