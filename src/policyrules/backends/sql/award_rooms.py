@@ -202,12 +202,11 @@ class LedgerRooms:
         if self.shared is not None:
             fstar = floor_column(self.p.bounded, caps_known + ordered, col("rstar"))
             more.append(_alias(fstar, "fstar", quoted=True))
-            if ordered:  # ``ou``: it enters the window with its order unknown (the kind
-                # and the missing facts read it: award_steps)
-                enters = [not_null(col(f"l{self.shared.index}"))]
-                if self.shared.cap.year_of is not None:
-                    enters.append(not_null(col(f"yr{self.shared.index}")))
-                ou = all_of(*enters, negate(all_of(*(e.copy() for e in ordered))))
+            if ordered:  # ``ou``: it enters the window, or holds in every year as a ghost
+                # (.ghosts), with its order unknown (the kind and the missing facts read it:
+                # award_steps)
+                enters = not_null(col(f"l{self.shared.index}"))
+                ou = all_of(enters, negate(all_of(*(e.copy() for e in ordered))))
                 more.append(_alias(ou, "ou", True))
             k = self.shared.index
             # A claim whose eligibility is unknown may yet be eligible: it enters the window
