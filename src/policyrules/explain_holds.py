@@ -17,6 +17,7 @@ from collections.abc import Callable
 
 from .decisions import Decision
 from .runtime.holds import Hold
+from .runtime.money import Money
 from .vocab import HOLD_REASONS, HOLD_REASONS_EN
 
 __all__ = ["holds_en", "holds_json", "holds_of", "holds_zh"]
@@ -37,7 +38,7 @@ def holds_of(d: Decision) -> tuple[tuple[Hold, ...], int]:
         count = max(count, n)
         for h in holds:
             key = (h.subject, h.provision)
-            if key not in found or found[key].amount < h.amount:
+            if key not in found or _more(h.amount, found[key].amount):
                 found[key] = h
     shown = tuple(found.values())[-_SHOWN:]
     return shown, max(count, len(shown))
@@ -47,7 +48,7 @@ def holds_en(holds: tuple[Hold, ...], count: int) -> str:
     """``held by earlier claims: F1/R1 under t/2/research holds 150 万元 (a payment
     of its schedule is unknown)``; with more than shown, how many in all."""
     parts = [
-        f"{h.subject} under {h.provision} holds {h.amount.format_cn()} ({HOLD_REASONS_EN[h.why]})"
+        f"{h.subject} under {h.provision} holds {_en(h.amount)} ({HOLD_REASONS_EN[h.why]})"
         for h in holds
     ]
     more = f" ({count} in all; the last {len(holds)} shown)" if count > len(holds) else ""
@@ -57,16 +58,35 @@ def holds_en(holds: tuple[Hold, ...], count: int) -> str:
 def holds_zh(holds: tuple[Hold, ...], count: int, name: Callable[[str], str]) -> str:
     """:func:`holds_en` in Chinese; ``name`` gives a provision's name (第2条“…”)."""
     parts = [
-        f"{h.subject} 按{name(h.provision)}暂占 {h.amount.format_cn()}（{HOLD_REASONS[h.why]}）"
+        f"{h.subject} 按{name(h.provision)}暂占{_zh(h.amount)}（{HOLD_REASONS[h.why]}）"
         for h in holds
     ]
     more = f"（共 {count} 笔，列出最近 {len(holds)} 笔）" if count > len(holds) else ""
     return "共用上限中在先的申请尚未确定：" + "；".join(parts) + more
 
 
-def holds_json(holds: tuple[Hold, ...]) -> list[dict[str, str]]:
-    """The holds as JSON-ready data: subject, provision, why, amount (元 text)."""
+def holds_json(holds: tuple[Hold, ...]) -> list[dict[str, str | None]]:
+    """The holds as JSON-ready data: subject, provision, why, amount (元 text; ``None``:
+    nothing bounds it)."""
     return [
-        {"subject": h.subject, "provision": h.provision, "why": h.why, "amount": str(h.amount.yuan)}
+        {
+            "subject": h.subject,
+            "provision": h.provision,
+            "why": h.why,
+            "amount": None if h.amount is None else str(h.amount.yuan),
+        }
         for h in holds
     ]
+
+
+def _more(a: Money | None, b: Money | None) -> bool:
+    """Whether hold amount ``a`` is more than ``b`` (``None``: unbounded, the most)."""
+    return b is not None and (a is None or a > b)
+
+
+def _en(amount: Money | None) -> str:
+    return "an amount nothing bounds" if amount is None else amount.format_cn()
+
+
+def _zh(amount: Money | None) -> str:
+    return "额度（金额未知，不设上限）" if amount is None else " " + amount.format_cn()

@@ -115,7 +115,7 @@ def schedule_json(d: Decision) -> dict[str, Any]:
                 "before": str(p.before.yuan) if p.before is not None else None,
                 "held_by": [
                     {"subject": h.subject, "provision": h.provision, "why": h.why}
-                    | {"amount": str(h.amount.yuan)}
+                    | {"amount": str(h.amount.yuan) if h.amount is not None else None}
                     for h in p.held_by
                 ],
             }

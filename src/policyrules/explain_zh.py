@@ -123,7 +123,10 @@ def _amount(w: Words, d: Decision) -> str | None:
 
 
 _SCOPE = re.compile(r"(\S+) (.+?)(?:, year (\d+))?")
-_NEEDS = re.compile(r"(cannot be computed|year unknown): needs (.+)")
+_NEEDS = re.compile(
+    r"(cannot be computed|year unknown): needs (.+?)"
+    r"( \(it may count in any year: it holds its amount in each\))?"
+)
 
 
 def _scope(w: Words, scope: str) -> str:
@@ -157,12 +160,13 @@ def _cap_text(w: Words, p: ProvisionInfo | None, ev: CapEvent) -> str:
         if m is None:
             return f"{line}：{ev.note}"
         what = "无法计算" if m[1] == "cannot be computed" else "所属年度未知"
-        return f"{line}：{what}，尚缺{_titles(w, m[2].split(', '))}"
+        held = "；可能计入任何年度，在各年度预留本次金额" if m[3] else ""
+        return f"{line}：{what}，尚缺{_titles(w, m[2].split(', '))}{held}"
     bits = []
     if ev.used_before:
         bits.append(f"此前已获 {format_value(ev.used_before)}")
     if ev.earlier:
-        shown = "、".join(f"{sub} {m.format_cn()}" for sub, m in ev.earlier.last())
+        shown = "、".join(ev.earlier.last_texts())
         if len(ev.earlier) > 3:
             shown = (
                 f"共 {len(ev.earlier)} 笔，合计 {ev.earlier.total.format_cn()}；最近 3 笔：{shown}"

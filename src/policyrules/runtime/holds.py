@@ -19,11 +19,12 @@ from .money import Money
 
 __all__ = ["HOLD_WHY", "Hold"]
 
-HOLD_WHY = ("eligibility", "instalment", "amount", "exclusive", "order")
+HOLD_WHY = ("eligibility", "instalment", "amount", "exclusive", "order", "year")
 """Why a claim holds room: its eligibility is unknown; a payment of its schedule is unknown; its
 own amount is not settled (a bound, a range, an unknown amount); it may still lose to
 another award of an exclusive group (就高); its place in its pool's order is not known (an
-`order by` fact missing: served as early as it could be)."""
+`order by` fact missing: served as early as it could be); the year it counts in under a
+yearly cap is not known (the date missing: it holds room in every year)."""
 
 
 def _why(_: object, attribute: attrs.Attribute[str], value: str) -> None:
@@ -34,9 +35,10 @@ def _why(_: object, attribute: attrs.Attribute[str], value: str) -> None:
 @attrs.frozen
 class Hold:
     """An earlier claim holding room: ``subject`` (``F1/R1``), ``provision`` (its id),
-    ``why`` (one of :data:`HOLD_WHY`) and ``amount``, the most it holds (fen, as Money)."""
+    ``why`` (one of :data:`HOLD_WHY`) and ``amount``, the most it holds (fen, as Money;
+    ``None`` when nothing bounds it: its amount and every limit it is under unknown)."""
 
     subject: str
     provision: str
     why: str = attrs.field(validator=_why)
-    amount: Money
+    amount: Money | None  # None: nothing bounds it (claim_log.OPEN_FEN)

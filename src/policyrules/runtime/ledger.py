@@ -13,22 +13,21 @@ it counts 0 toward caps and does not use up a one-time (一次性) award.
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
-from itertools import islice
-from typing import Any, overload
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 import attrs
 
 from ..errors import Diagnostic, LedgerError
-from .holds import Hold
-from .money import Money, _of_fen, cn_text
+from .claim_log import NO_EARLIER, ClaimLog, ClaimLogs, Earlier, ScopeKey, as_earlier
+from .money import Money
 
 __all__ = [
     "NO_EARLIER",
     "Accounts",
     "ClaimLog",
+    "ClaimLogs",
     "Earlier",
     "Grant",
     "GrantPath",
@@ -209,167 +208,6 @@ class Ledger:
         return Money(sum(g.amount.fen for g in self.grants))
 
 
-ScopeKey = tuple[str, tuple[tuple[str, str], ...], int | None]
-
-
-class ClaimLog:
-    """The claims one cap account (pool, scope, year) took in this evaluation, in order.
-
-    Append-only: a claim adds its subject (``f1/P2``) and amount; ``totals[k]`` is the
-    fen of the first ``k`` claims, so a view of the first ``k`` (:class:`Earlier`) needs no
-    copy and knows its total at once.  ``certain`` and ``possible`` are the fen of the
-    exact grants and of the upper bounds of undecided claims among them; ``held`` names
-    the provision of each undecided claim and why it is not settled (:class:`Hold`)."""
-
-    __slots__ = ("amounts", "certain", "held", "possible", "shown", "subjects", "totals")
-
-    def __init__(self) -> None:
-        self.subjects: list[str] = []
-        self.amounts: list[int] = []  # fen
-        self.totals: list[int] = [0]
-        self.certain = 0
-        self.possible = 0
-        # (claim number, provision, why) of each undecided claim above 0 that says who it
-        # is, in order (:class:`Hold`)
-        self.held: list[tuple[int, str, str]] = []
-        # claim number -> ``f1/P2 150 万元``, made when a view first describes it: each
-        # claim is shown by the next few views, its text made once
-        self.shown: dict[int, str] = {}
-
-    def __len__(self) -> int:
-        return len(self.subjects)
-
-    def append(
-        self, subject: str, fen: int, certain: bool = True, held: tuple[str, str] | None = None
-    ) -> None:
-        """Add a claim; ``held``: (provision, why) of an undecided one (:class:`Hold`)."""
-        self.subjects.append(subject)
-        self.amounts.append(fen)
-        self.totals.append(self.totals[-1] + fen)
-        if certain:
-            self.certain += fen
-        else:
-            self.possible += fen
-            if held is not None and fen:
-                self.held.append((len(self.amounts) - 1, *held))
-
-    def view(self) -> Earlier:
-        """The claims so far; later claims do not change the view."""
-        return Earlier(self, len(self.subjects))
-
-
-class Earlier(Sequence[tuple[str, Money]]):
-    """The first ``stop`` claims of a :class:`ClaimLog`: (subject, amount) pairs, in order.
-
-    What a cap's account held before one claim: a reference and a count, not a copy, so
-    each claim costs the same however many came before.  Compares equal to a tuple of the
-    same pairs.  :meth:`describe` gives the bounded form an explanation shows."""
-
-    __slots__ = ("_log", "_shown", "_stop")
-
-    def __init__(self, log: ClaimLog, stop: int) -> None:
-        self._log = log
-        self._stop = stop
-        self._shown: str | None = None  # describe() once made (a trace and a text show it)
-
-    @classmethod
-    def of(cls, pairs: Iterable[tuple[str, Money]]) -> Earlier:
-        """A view holding ``pairs``; an :class:`Earlier` is returned as it is."""
-        if isinstance(pairs, Earlier):
-            return pairs
-        log = ClaimLog()
-        for subject, amount in pairs:
-            log.append(subject, amount.fen)
-        return log.view()
-
-    def __len__(self) -> int:
-        return self._stop
-
-    @overload
-    def __getitem__(self, i: int) -> tuple[str, Money]: ...
-
-    @overload
-    def __getitem__(self, i: slice) -> tuple[tuple[str, Money], ...]: ...
-
-    def __getitem__(self, i: int | slice) -> Any:
-        if isinstance(i, slice):
-            return tuple(self[k] for k in range(*i.indices(self._stop)))
-        if i < 0:
-            i += self._stop
-        if not 0 <= i < self._stop:
-            raise IndexError("Earlier index out of range")
-        return (self._log.subjects[i], _of_fen(self._log.amounts[i]))
-
-    def __iter__(self) -> Iterator[tuple[str, Money]]:
-        log, stop = self._log, self._stop
-        return zip(islice(log.subjects, stop), map(_of_fen, islice(log.amounts, stop)), strict=True)
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, Earlier | tuple | list):
-            return len(self) == len(other) and tuple(self) == tuple(other)
-        return NotImplemented
-
-    def __hash__(self) -> int:
-        return hash(tuple(self))
-
-    def __repr__(self) -> str:
-        return f"Earlier({tuple(self)!r})"
-
-    @property
-    def total(self) -> Money:
-        """The sum of the amounts, in fen."""
-        return _of_fen(self._log.totals[self._stop])
-
-    def last(self, k: int = 3) -> tuple[tuple[str, Money], ...]:
-        """The last ``k`` pairs (all of them when there are ``k`` or fewer)."""
-        log, stop = self._log, self._stop
-        start = max(stop - k, 0)
-        return tuple(
-            zip(log.subjects[start:stop], map(_of_fen, log.amounts[start:stop]), strict=True)
-        )
-
-    def hold_count(self) -> int:
-        """How many of these claims are undecided ones holding room (:meth:`holds`)."""
-        return bisect_left(self._log.held, (self._stop,))
-
-    def holds(self, last: int = 3) -> tuple[Hold, ...]:
-        """The last ``last`` undecided claims among these that hold room, in order."""
-        log = self._log
-        n = self.hold_count()
-        return tuple(
-            Hold(log.subjects[k], pid, why, _of_fen(log.amounts[k]))
-            for k, pid, why in log.held[max(n - last, 0) : n]
-        )
-
-    def describe(self, last: int = 3) -> str:
-        """``f1/P1 200 万元, f1/P2 150 万元`` for up to ``last`` claims; beyond that a count,
-        the total and the last few: ``12 claims, 1500 万元 in all; the last 3: ...``."""
-        if last == 3 and self._shown is not None:
-            return self._shown
-        log, stop = self._log, self._stop
-        start = max(stop - last, 0)  # as last(): the amounts' texts made from their fen
-        texts, parts = log.shown, []
-        for k in range(start, stop):
-            text = texts.get(k)
-            if text is None:
-                text = texts[k] = f"{log.subjects[k]} {cn_text(log.amounts[k])}"
-            parts.append(text)
-        shown = ", ".join(parts)
-        if stop > last:
-            shown = f"{stop} claims, {cn_text(log.totals[stop])} in all; the last {last}: {shown}"
-        if last == 3:
-            self._shown = shown
-        return shown
-
-
-NO_EARLIER = ClaimLog().view()
-
-
-def as_earlier(pairs: Iterable[tuple[str, Money]]) -> Earlier:
-    """``pairs`` as an :class:`Earlier` (a converter for fields holding one)."""
-    return Earlier.of(pairs)
-
-
 class LedgerIndex:
     """The earlier grants of a ledger summed once, for look-ups in O(1): per cap pool, scope
     (each prefix of a grant's path) and year (``None``: all years), per provision and
@@ -414,7 +252,7 @@ class Accounts:
         self._pools = pools
         self._index = index
         self._used = index.used
-        self._by: dict[ScopeKey, ClaimLog] = {}
+        self._by = ClaimLogs()
         # What each subject was granted under each provision in this evaluation (the
         # ledger's part is in the index): its entitlement is the award's amount, so
         # earlier grants count against it.
@@ -451,26 +289,35 @@ class Accounts:
 
     def granted_now(self, pool: str, scope: tuple[tuple[str, str], ...], year: int | None) -> Money:
         """Exact grants made earlier in this evaluation, same pool and scope."""
-        log = self._by.get((pool, scope, year))
+        log = self._log((pool, scope, year))
         return Money(log.certain) if log else Money.zero()
 
     def pending(self, pool: str, scope: tuple[tuple[str, str], ...], year: int | None) -> Money:
         """Upper bounds of undecided claims earlier in this evaluation, same pool and scope."""
-        log = self._by.get((pool, scope, year))
+        log = self._log((pool, scope, year))
         return Money(log.possible) if log else Money.zero()
 
     def claims(self, pool: str, scope: tuple[tuple[str, str], ...], year: int | None) -> Earlier:
         """(subject, amount) of the claims earlier in this evaluation, certain or not: a
         view, not a copy."""
-        log = self._by.get((pool, scope, year))
+        log = self._log((pool, scope, year))
         return NO_EARLIER if log is None else log.view()
+
+    def _log(self, key: ScopeKey) -> ClaimLog | None:
+        """The log of ``key``, or ``None``: made now (holding them) when a claim of unknown
+        year holds room in every year of its pool and scope (ClaimLogs.new)."""
+        log = self._by.get(key)
+        if log is None and self._by.any_year and key[2] is not None:
+            if (key[0], key[1]) in self._by.any_year:
+                log = self._by.new(key)
+        return log
 
     def account(self, key: ScopeKey) -> tuple[int, int, int, Earlier]:
         """All a cap needs of its account, in one look-up: the fen of the ledger's grants,
         of this evaluation's exact grants and of its undecided claims' bounds, and the
         view of its earlier claims."""
         used = self._used.get(key, 0)
-        log = self._by.get(key)
+        log = self._log(key)
         if log is None:
             return used, 0, 0, NO_EARLIER
         return used, log.certain, log.possible, log.view()
@@ -486,15 +333,38 @@ class Accounts:
         """Count a claim in an account; ``held``: see :meth:`ClaimLog.append`."""
         log = self._by.get(key)
         if log is None:
-            log = self._by[key] = ClaimLog()
+            log = self._by.new(key)
         log.append(subject, amount.fen, certain, held)
+
+    def hold_any_year(
+        self,
+        pool: str,
+        scope: GrantPath,
+        subject: str,
+        amount: Money | None,
+        held: tuple[str, str],
+    ) -> None:
+        """Count an undecided claim whose year under a cap of ``pool`` and ``scope`` is
+        unknown in every year's account of them (:meth:`ClaimLogs.hold_any_year`);
+        ``amount`` ``None``: nothing bounds it."""
+        if amount is None or amount.fen:
+            fen = None if amount is None else amount.fen
+            self._by.hold_any_year(pool, scope, subject, fen, held)
+
+    def hold_open(self, key: ScopeKey, subject: str, held: tuple[str, str]) -> None:
+        """Count an undecided claim that nothing bounds in an account: no later claim
+        under it is exact (:meth:`ClaimLog.append_open`)."""
+        log = self._by.get(key)
+        if log is None:
+            log = self._by.new(key)
+        log.append_open(subject, held)
 
     def account_log(self, key: ScopeKey) -> tuple[int, ClaimLog]:
         """:meth:`account` without the view: the ledger's fen and this evaluation's log of
         the account (an empty one is made for a new account), to append to in place."""
         log = self._by.get(key)
         if log is None:
-            log = self._by[key] = ClaimLog()
+            log = self._by.new(key)
         return self._used.get(key, 0), log
 
     def granted_to(self, provision: str, path: GrantPath) -> Money:

@@ -159,6 +159,9 @@ class Capped:
     year: int | None
     missing: frozenset[str]
     ranged: frozenset[str] = frozenset()  # what a cap's exception that may apply needs
+    # (pool, scope) of each yearly cap whose year is unknown: the claim may count in any
+    # year of it, so it holds its bound in every one (Accounts.hold_any_year)
+    any_year: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
 
 
 def apply_caps(
@@ -181,12 +184,21 @@ def apply_caps(
     missing: set[str] = set()
     year: int | None = None
     ranged: set[str] = set()
+    any_year: list[tuple[str, tuple[tuple[str, str], ...]]] = []
     for cap in cp.caps:
         limit = cap.limit(env)
         if isinstance(limit, Unknown):
             missing |= limit.missing
             note = f"cannot be computed: needs {', '.join(sorted(limit.missing))}"
             rows.append((cap, "this claim", None, zero, NO_EARLIER, note, None, None))
+            if cap.per:  # unbounded by it, it may still take room others share: it holds
+                scope = scope_of(path, cap.per)
+                when = cap.year(env) if cap.year is not None else None
+                if isinstance(when, Unknown):
+                    missing |= when.missing
+                    any_year.append((cap.pool, scope))
+                else:
+                    keys.append((cap.pool, scope, None if when is None else year_number(when)))
             continue
         said: str | None = None
         low = limit  # an exception that may apply: the upper bound by its high limit,
@@ -206,11 +218,15 @@ def apply_caps(
             when = cap.year(env)
             if isinstance(when, Unknown):
                 missing |= when.missing
-                note = f"year unknown: needs {', '.join(sorted(when.missing))}"
-                room = max(limit, zero)
+                note = (
+                    f"year unknown: needs {', '.join(sorted(when.missing))}"
+                    " (it may count in any year: it holds its amount in each)"
+                )
+                room = max(limit, zero)  # at most: a year of its scope may hold nothing yet
                 after = least(running, room)
                 rows.append((cap, "this claim", limit, zero, NO_EARLIER, note, running, after))
                 running, lowest = after, least(lowest, max(low, zero))
+                any_year.append((cap.pool, scope_of(path, cap.per)))
                 continue
             cap_year = year = year_number(when)
         scope = scope_of(path, cap.per)
@@ -231,6 +247,7 @@ def apply_caps(
         year,
         frozenset(missing),
         frozenset(ranged),
+        tuple(dict.fromkeys(any_year)),
     )
 
 

@@ -397,7 +397,7 @@ class _Run(DecisionMaker, Conditions, TimeLimits, FastClaims, ExclusiveHooks):
                 low = max(low - before, Money.zero())
         capped = apply_caps(cp, env, path, requested, before, self.accounts)
         missing |= capped.missing
-        unplaced = self.order_held(cp, path, capped.keys)
+        unplaced = self.order_held(cp, path, None if capped.any_year else capped.keys)
         if unplaced is not None:  # its place in the order unknown: as early as it could be
             trace.append(hold_step(unplaced, capped.amount))
         amount = capped.amount
@@ -440,6 +440,16 @@ class _Run(DecisionMaker, Conditions, TimeLimits, FastClaims, ExclusiveHooks):
             held = None if kind == "exact" else (cp.info.id, why)
             for key in capped.keys:
                 self.accounts.add(key, subject, amount, certain=kind == "exact", held=held)
+        if amount is None and capped.keys:
+            # Nothing bounds it (its amount and its caps' limits unknown): it may take all.
+            subject = "/".join(i for _, i in path)
+            for key in capped.keys:
+                self.accounts.hold_open(key, subject, (cp.info.id, "amount"))
+        if capped.any_year:
+            # Its year unknown: it may count in any year, and holds its bound in each.
+            subject = "/".join(i for _, i in path)
+            for pool, scope in capped.any_year:
+                self.accounts.hold_any_year(pool, scope, subject, amount, (cp.info.id, "year"))
         if kind == "exact" and amount:
             # 0.00 元 is not a payment: no grant, and a one-time award stays open.
             for o in cp.info.once:

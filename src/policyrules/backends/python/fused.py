@@ -96,7 +96,7 @@ _WORDS = frozenset(
     {"for", "try", "except", "continue", "None", "is", "len", "set", "return"}
     | {"insts", "pend", "add", "rows", "put", "sort", "copy", "append", "parent", "entity"}
     | {"certain", "possible", "subjects", "fen", "n", "path", "ku", "env", "key", "e"}
-    | {"by", "uidx", "gidx", "gnow", "pidx", "pnow", "grants", "keyslow", "slow", "_Log"}
+    | {"by", "uidx", "gidx", "gnow", "pidx", "pnow", "grants", "keyslow", "slow", "new"}
     | {"req", "before", "running", "lowest", "room", "after", "amount", "exact", "year"}
     | {"sub", "gk", "_serve", "_V", "_nt", "_Slow", "_yn", "_CP", "_EL", "_NE", "_EX", "_UP"}
     | {"_NO", "_SL", "_pid", "_E", "seen", "else", "subjects", "amounts", "totals"}
@@ -188,7 +188,7 @@ class _Fuse:
         years = [gen.expr(c.year_of) if c.year_of is not None else None for c in p.caps]
         order = [f"0, {self._key(x)}, " for x in p.order]
         gen.ns.update({"_Slow": (Slow, KeyError), "_yn": year_number, "_nt": natural_key})
-        gen.ns.update({"_Log": ClaimLog, "_CP": cp, "_NO": _NONE, "_E": ClaimLog()})
+        gen.ns.update({"_CP": cp, "_NO": _NONE, "_E": ClaimLog()})
         gen.ns.update({"_EL": "eligible", "_NE": "not_eligible", "_EX": "exact", "_UP": "up_to"})
         gen.ns.update({"_SL": "/", "_pid": p.id, "_HW": "amount"})
         # Where each cap's scope and each one-time rule's scope ends in the path.
@@ -300,8 +300,8 @@ class _Fuse:
             else:
                 accounts.append(j)
                 w(2, f"_a{j} = by.get(key)")
-                w(2, f"if _a{j} is None:")
-                w(3, f"_a{j} = by[key] = _Log()")
+                w(2, f"if _a{j} is None:")  # ClaimLogs.new: a claim of unknown year in it
+                w(3, f"_a{j} = by.new(key)")
                 w(2, f"room = _l{j} - _u{j} - _a{j}.certain")
                 w(2, "after = running if running < room else (room if room > 0 else 0)")
                 w(

@@ -102,7 +102,9 @@ def pay_schedule(
     start = cs.start(env)
     if isinstance(start, Unknown):
         line = f"{cs.text}: the start is unknown (needs {', '.join(sorted(start.missing))})"
-        return Paid(None, "unknown", (), (), start.missing, (line,))
+        held_in = _hold_undated(cp, cs, env, path, accounts, why if not certain else "year")
+        said = (line, *([held_in] if held_in else []))
+        return Paid(None, "unknown", (), (), start.missing, said)
     first = year_number(start)
     years = [first + k for k in range(cs.years)]
     if years[-1] > _MAX_YEAR:
@@ -228,6 +230,54 @@ def pay_schedule(
             + (f"; {_changed(p.cap)} from {format_value(p.before)}" if p.cap else "")
         )
     return Paid(total, kind, tuple(payments), tuple(grants), frozenset(missing), tuple(lines))
+
+
+def _hold_undated(
+    cp: CompiledProvision,
+    cs: CompiledSchedule,
+    env: Env,
+    path: tuple[tuple[str, str], ...],
+    accounts: Accounts,
+    why: str,
+) -> str | None:
+    """A schedule whose start is unknown may pay in any years: it holds the most it could
+    take in its shared caps (issue 9), its whole bound in a cap over all years and its
+    largest payment's bound in every year of a yearly one (its payments fall in distinct
+    years); where no bound is known, the cap's limit.  The trace line, or ``None``."""
+    subject, pid = "/".join(i for _, i in path), cp.info.id
+    total: int | None = None
+    largest: int | None = None
+    if not cs.yearly:
+        scratch: set[str] = set()
+        own = accounts.used(pid, path, None)
+        amounts, _, bounds, _ = _instalments(cp, cs, env, path, accounts, own, scratch, [])
+        parts = [a if a is not None else b for a, b in zip(amounts, bounds, strict=True)]
+        if all(m is not None for m in parts):
+            fens = [m.fen for m in parts if m is not None]
+            total, largest = sum(fens), max(fens, default=0)
+    held: list[str] = []
+    for cap in cs.each + cs.whole:
+        if not cap.per:
+            continue  # the claim's own: no other claim shares it
+        limit = cap.limit(env)
+        most = total if cap.kind == "ever" else largest
+        if most is None:
+            if not isinstance(limit, Money):
+                continue  # an unknown limit: that cap is unknown for every claim under it
+            most = max(limit.fen, 0)
+        elif isinstance(limit, Money):
+            most = min(most, max(limit.fen, 0))
+        if not most:
+            continue
+        scope = scope_of(path, cap.per)
+        if cap.kind == "ever":
+            accounts.add((cap.pool, scope, None), subject, Money(most), False, (pid, why))
+        else:
+            accounts.hold_any_year(cap.pool, scope, subject, Money(most), (pid, why))
+        held.append(f"{cap.text}: {format_value(Money(most))}")
+    if not held:
+        return None
+    return "the years of its payments unknown: holds up to " + "; ".join(held)
 
 
 def _instalments(

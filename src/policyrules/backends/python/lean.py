@@ -34,6 +34,7 @@ from typing import Any
 from ... import syntax as s
 from ...instances import Instance
 from ...model import CheckedPolicy
+from ...runtime.claim_log import ClaimLogs
 from ...runtime.values import year_number
 from ...typing_rules import Usage
 from .codegen import Slow, _conjuncts, _Gen, _Unsupported, run_source
@@ -348,7 +349,7 @@ class LeanAward:
         if self._made is None:
             subjects, a, p, uidx, gidx, pidx = self._args
             grants: list[GrantRow] = []
-            tables: tuple[Any, ...] = ({}, uidx, gidx, defaultdict(int), pidx, set())
+            tables: tuple[Any, ...] = (ClaimLogs(), uidx, gidx, defaultdict(int), pidx, set())
             got = self._full(subjects, a, p, *tables, grants, _never, _never)
             assert got is not None, "the fused function declined what the lean one served"
             lean = [(_subject(i), fen, year) for i, fen, year in self.paid]
@@ -375,6 +376,6 @@ def untouched(tables: tuple[Any, ...], pid: str, pools: set[str]) -> bool:
     """Whether this evaluation's accounts hold nothing of award ``pid`` yet (the lean
     function leaves them so; its rows are replayed on fresh ones)."""
     by, _, _, granted, _, paid = tables
-    if any(key[0] in pools for key in by):
+    if any(key[0] in pools for key in by) or any(ps[0] in pools for ps in by.any_year):
         return False
     return not any(key[0] == pid for key in granted) and not any(key[0] == pid for key in paid)

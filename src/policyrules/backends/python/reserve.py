@@ -53,13 +53,20 @@ def reserve_unknown(
         capped = apply_caps(cp, scratch, path, requested, before, accounts)
     except Undecided:
         return None  # undecided even if eligible: as an eligible claim, it holds nothing
-    if capped.amount is None or not capped.keys or not capped.amount:
+    if not (capped.keys or capped.any_year) or capped.amount == Money.zero():
         return None
     subject = "/".join(i for _, i in path)
+    held = (cp.info.id, "eligibility")
     for key in capped.keys:
-        accounts.add(key, subject, capped.amount, certain=False, held=(cp.info.id, "eligibility"))
+        if capped.amount is None:  # nothing bounds it: it may take all
+            accounts.hold_open(key, subject, held)
+        else:
+            accounts.add(key, subject, capped.amount, certain=False, held=held)
+    for pool, scope in capped.any_year:  # its year unknown too: in every year
+        accounts.hold_any_year(pool, scope, subject, capped.amount, held)
+    most = "an amount nothing bounds" if capped.amount is None else capped.amount.format_cn()
     text = (
-        f"eligibility unknown: holds up to {capped.amount.format_cn()} of its shared caps "
+        f"eligibility unknown: holds up to {most} of its shared caps "
         "until decided (a later claim under them is reported up to what is left)"
     )
     return Step("reserve", text, None)

@@ -1,0 +1,281 @@
+"""Claim logs: what each cap account took in one evaluation, in order.
+
+A :class:`ClaimLog` is one account's (pool, scope, year) append-only record; an
+:class:`Earlier` is a view of its first claims, for one claim's explanation, in O(1).
+:class:`ClaimLogs` holds an evaluation's logs by account and counts a claim whose year is
+unknown in every year's log of its pool and scope (issue 9: such a claim may fall in any
+year, so it holds its bound in each, and no claim of any year is exact while it could take
+that claim's room).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import islice
+from typing import Any, overload
+
+from .holds import Hold
+from .money import Money, _of_fen, cn_text
+
+__all__ = [
+    "NO_EARLIER",
+    "OPEN_FEN",
+    "ClaimLog",
+    "ClaimLogs",
+    "Earlier",
+    "ScopeKey",
+    "as_earlier",
+]
+
+# (cap pool, scope path from the firm down, year; None: a cap not counted per year)
+ScopeKey = tuple[str, tuple[tuple[str, str], ...], int | None]
+_PoolScope = tuple[str, tuple[tuple[str, str], ...]]
+
+OPEN_FEN = 10**30
+"""What an undecided claim no cap bounds holds (its amount unknown, every limit it is under
+unknown): more than any limit, so no later claim under the same cap is ever exact on it."""
+
+
+class ClaimLog:
+    """The claims one cap account (pool, scope, year) took in this evaluation, in order.
+
+    Append-only: a claim adds its subject (``f1/P2``) and amount; ``totals[k]`` is the
+    fen of the first ``k`` claims, so a view of the first ``k`` (:class:`Earlier`) needs no
+    copy and knows its total at once.  ``certain`` and ``possible`` are the fen of the
+    exact grants and of the upper bounds of undecided claims among them; ``held`` names
+    the provision of each undecided claim and why it is not settled (:class:`Hold`)."""
+
+    __slots__ = (
+        "amounts",
+        "certain",
+        "held",
+        "opened",
+        "possible",
+        "shown",
+        "subjects",
+        "totals",
+    )
+
+    def __init__(self) -> None:
+        self.subjects: list[str] = []
+        self.amounts: list[int] = []  # fen
+        self.totals: list[int] = [0]
+        self.certain = 0
+        self.possible = 0
+        # (claim number, provision, why) of each undecided claim above 0 that says who it
+        # is, in order (:class:`Hold`)
+        self.held: list[tuple[int, str, str]] = []
+        # claim number -> ``f1/P2 150 万元``, made when a view first describes it: each
+        # claim is shown by the next few views, its text made once
+        self.shown: dict[int, str] = {}
+        # claim numbers of the claims holding OPEN_FEN (listed as 0.00 元 taken)
+        self.opened: set[int] = set()
+
+    def __len__(self) -> int:
+        return len(self.subjects)
+
+    def append(
+        self, subject: str, fen: int, certain: bool = True, held: tuple[str, str] | None = None
+    ) -> None:
+        """Add a claim; ``held``: (provision, why) of an undecided one (:class:`Hold`)."""
+        self.subjects.append(subject)
+        self.amounts.append(fen)
+        self.totals.append(self.totals[-1] + fen)
+        if certain:
+            self.certain += fen
+        else:
+            self.possible += fen
+            if held is not None and fen:
+                self.held.append((len(self.amounts) - 1, *held))
+
+    def append_open(self, subject: str, held: tuple[str, str]) -> None:
+        """Add an undecided claim whose amount nothing bounds: it takes nothing, and holds
+        :data:`OPEN_FEN` (its :class:`Hold` amount ``None``)."""
+        k = len(self.amounts)
+        self.subjects.append(subject)
+        self.amounts.append(0)
+        self.totals.append(self.totals[-1])
+        self.possible += OPEN_FEN
+        self.held.append((k, *held))
+        self.opened.add(k)
+
+    def view(self) -> Earlier:
+        """The claims so far; later claims do not change the view."""
+        return Earlier(self, len(self.subjects))
+
+
+class Earlier(Sequence[tuple[str, Money]]):
+    """The first ``stop`` claims of a :class:`ClaimLog`: (subject, amount) pairs, in order.
+
+    What a cap's account held before one claim: a reference and a count, not a copy, so
+    each claim costs the same however many came before.  Compares equal to a tuple of the
+    same pairs.  :meth:`describe` gives the bounded form an explanation shows."""
+
+    __slots__ = ("_log", "_shown", "_stop")
+
+    def __init__(self, log: ClaimLog, stop: int) -> None:
+        self._log = log
+        self._stop = stop
+        self._shown: str | None = None  # describe() once made (a trace and a text show it)
+
+    @classmethod
+    def of(cls, pairs: Iterable[tuple[str, Money]]) -> Earlier:
+        """A view holding ``pairs``; an :class:`Earlier` is returned as it is."""
+        if isinstance(pairs, Earlier):
+            return pairs
+        log = ClaimLog()
+        for subject, amount in pairs:
+            log.append(subject, amount.fen)
+        return log.view()
+
+    def __len__(self) -> int:
+        return self._stop
+
+    @overload
+    def __getitem__(self, i: int) -> tuple[str, Money]: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> tuple[tuple[str, Money], ...]: ...
+
+    def __getitem__(self, i: int | slice) -> Any:
+        if isinstance(i, slice):
+            return tuple(self[k] for k in range(*i.indices(self._stop)))
+        if i < 0:
+            i += self._stop
+        if not 0 <= i < self._stop:
+            raise IndexError("Earlier index out of range")
+        return (self._log.subjects[i], _of_fen(self._log.amounts[i]))
+
+    def __iter__(self) -> Iterator[tuple[str, Money]]:
+        log, stop = self._log, self._stop
+        return zip(islice(log.subjects, stop), map(_of_fen, islice(log.amounts, stop)), strict=True)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Earlier | tuple | list):
+            return len(self) == len(other) and tuple(self) == tuple(other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))
+
+    def __repr__(self) -> str:
+        return f"Earlier({tuple(self)!r})"
+
+    @property
+    def total(self) -> Money:
+        """The sum of the amounts, in fen."""
+        return _of_fen(self._log.totals[self._stop])
+
+    def last(self, k: int = 3) -> tuple[tuple[str, Money], ...]:
+        """The last ``k`` pairs (all of them when there are ``k`` or fewer)."""
+        log, stop = self._log, self._stop
+        start = max(stop - k, 0)
+        return tuple(
+            zip(log.subjects[start:stop], map(_of_fen, log.amounts[start:stop]), strict=True)
+        )
+
+    def last_texts(self, k: int = 3) -> tuple[str, ...]:
+        """``f1/P2 150 万元`` for each of the last ``k`` claims (``f1/P3 金额未知`` for one
+        holding an amount nothing bounds)."""
+        log, stop = self._log, self._stop
+        return tuple(
+            f"{log.subjects[i]} "
+            + ("金额未知" if i in log.opened else _of_fen(log.amounts[i]).format_cn())
+            for i in range(max(stop - k, 0), stop)
+        )
+
+    def hold_count(self) -> int:
+        """How many of these claims are undecided ones holding room (:meth:`holds`)."""
+        return bisect_left(self._log.held, (self._stop,))
+
+    def holds(self, last: int = 3) -> tuple[Hold, ...]:
+        """The last ``last`` undecided claims among these that hold room, in order."""
+        log = self._log
+        n = self.hold_count()
+        return tuple(
+            Hold(log.subjects[k], pid, why, None if k in log.opened else _of_fen(log.amounts[k]))
+            for k, pid, why in log.held[max(n - last, 0) : n]
+        )
+
+    def describe(self, last: int = 3) -> str:
+        """``f1/P1 200 万元, f1/P2 150 万元`` for up to ``last`` claims; beyond that a count,
+        the total and the last few: ``12 claims, 1500 万元 in all; the last 3: ...``."""
+        if last == 3 and self._shown is not None:
+            return self._shown
+        log, stop = self._log, self._stop
+        start = max(stop - last, 0)  # as last(): the amounts' texts made from their fen
+        texts, parts = log.shown, []
+        for k in range(start, stop):
+            text = texts.get(k)
+            if text is None:
+                amount = "(amount unknown)" if k in log.opened else cn_text(log.amounts[k])
+                text = texts[k] = f"{log.subjects[k]} {amount}"
+            parts.append(text)
+        shown = ", ".join(parts)
+        if stop > last:
+            shown = f"{stop} claims, {cn_text(log.totals[stop])} in all; the last {last}: {shown}"
+        if last == 3:
+            self._shown = shown
+        return shown
+
+
+NO_EARLIER = ClaimLog().view()
+
+
+def as_earlier(pairs: Iterable[tuple[str, Money]]) -> Earlier:
+    """``pairs`` as an :class:`Earlier` (a converter for fields holding one)."""
+    return Earlier.of(pairs)
+
+
+class ClaimLogs(dict[ScopeKey, ClaimLog]):
+    """An evaluation's claim logs by account (a dict), and the claims whose year is unknown.
+
+    A claim under a cap ``per … per year of <date>`` whose date is missing may count in any
+    year: :meth:`hold_any_year` counts its bound, undecided, in every year's log of its pool
+    and scope made so far, and :meth:`new` starts every later one with it.  Logs are made
+    only by :meth:`new` (generated code too), so none misses such a hold."""
+
+    __slots__ = ("any_year", "years")
+
+    def __init__(self) -> None:
+        super().__init__()
+        # (pool, scope) -> the logs of its years, in the order they were made
+        self.years: dict[_PoolScope, list[ClaimLog]] = {}
+        # (pool, scope) -> (subject, fen (None: open), (provision, why)) of each claim of
+        # unknown year
+        self.any_year: dict[_PoolScope, list[tuple[str, int | None, tuple[str, str]]]] = {}
+
+    def new(self, key: ScopeKey) -> ClaimLog:
+        """A new, empty log for ``key`` (not yet in the dict), holding the claims of
+        unknown year of its pool and scope when ``key`` has a year."""
+        log = self[key] = ClaimLog()
+        if key[2] is not None:
+            ps = (key[0], key[1])
+            self.years.setdefault(ps, []).append(log)
+            for subject, fen, held in self.any_year.get(ps, ()):
+                _hold(log, subject, fen, held)
+        return log
+
+    def hold_any_year(
+        self,
+        pool: str,
+        scope: tuple[tuple[str, str], ...],
+        subject: str,
+        fen: int | None,
+        held: tuple[str, str],
+    ) -> None:
+        """Count an undecided claim whose year is unknown in every year of ``pool`` and
+        ``scope``: its bound ``fen`` (``None``: unbounded, :data:`OPEN_FEN`) as pending in
+        each year's log, those made later too."""
+        ps = (pool, scope)
+        self.any_year.setdefault(ps, []).append((subject, fen, held))
+        for log in self.years.get(ps, ()):
+            _hold(log, subject, fen, held)
+
+
+def _hold(log: ClaimLog, subject: str, fen: int | None, held: tuple[str, str]) -> None:
+    if fen is None:
+        log.append_open(subject, held)
+    else:
+        log.append(subject, fen, False, held)
