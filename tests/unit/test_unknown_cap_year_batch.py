@@ -53,7 +53,8 @@ def _batch(
     policy: Policy, firms: list[dict[str, Any]], ledger: list[dict[str, Any]] | None = None
 ) -> tuple[dict[tuple[str, str], Row], list[tuple[Any, ...]]]:
     """The batch's decisions by (provision's last name, subject): status, amount in fen,
-    kind, missing facts; and its grants (provision, product, fen, year), sorted."""
+    kind, missing facts (asserted equal to the one-by-one path's); and its grants
+    (provision, product, fen, year), sorted."""
     con = engine.connect()
     facts = policy.read_facts({"firms": firms})
     engine.load_facts(con, policy.checked, facts, policy.read_ledger(ledger or []))
@@ -63,6 +64,17 @@ def _batch(
     ).fetchall()
     grants = con.execute("SELECT provision, product, amount, year FROM grants").fetchall()
     got = {(r[0].rsplit("/", 1)[1], r[1]): (r[2], r[3], r[4], list(r[5])) for r in rows}
+    # The one-by-one path gives the same (backends/python: Accounts.hold_any_year).
+    result = policy.evaluate(facts, ledger=policy.read_ledger(ledger or []))
+    assert got == {
+        (d.provision.rsplit("/", 1)[1], d.subject): (
+            d.status,
+            d.amount.fen if d.amount is not None else None,
+            d.amount_kind,
+            list(d.missing_facts),
+        )
+        for d in result.decisions
+    }
     return got, sorted((g[0].rsplit("/", 1)[1], *g[1:]) for g in grants)
 
 
