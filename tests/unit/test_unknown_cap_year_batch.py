@@ -212,3 +212,28 @@ def test_alone_in_its_scope_nothing_changes() -> None:
         ("r", "f2/U2"): ("eligible", 60 * WAN, "up_to", ["product.approved_on"]),
     }
     assert grants == [("r", "A", 80 * WAN, 2026), ("r", "B", 20 * WAN, 2026)]
+
+
+def test_a_claim_whose_cap_limit_is_unknown_holds_its_amount() -> None:
+    # cap lim per firm per year: A (2026-01-01, 50 万元) has no lim, B (2026-03-01, 60 万元)
+    # lim 100 万元.  A is bounded by nothing there and holds its amount, 50, in 2026:
+    # B at most min(60, 100 − 0) = 60, at least (100 − 0 − 50)⁺ = 50 < 60: up to 60.
+    # With A's amount unknown too, A holds all the room: B at least 0, up to 60.
+    # A: up to 50 (its limit missing); then unknown.  Nothing granted.
+    # 中文：A 的上限缺失，不受其约束，在 2026 年度预留其金额 50 万元；B 最多 60、最少 50 万元，
+    # 不超过 60 万元。A 的金额也未知时预留全部额度，B 最少 0 元。
+    policy = compile_text(
+        HEAD.replace("b_awarded: money", "lim: money")
+        + ONE.replace("cap 100 万元 per firm", "cap lim per firm")
+    )
+    b = _p("B", "2026-03-01", 60, lim="100万元")
+    got, grants = _batch(policy, [{"id": "f1", "products": [_p("A", "2026-01-01", 50), b]}])
+    assert got == {
+        ("r", "f1/A"): ("eligible", 50 * WAN, "up_to", ["product.lim"]),
+        ("r", "f1/B"): ("eligible", 60 * WAN, "up_to", []),
+    }
+    assert grants == []
+    a = {"id": "A", "approved_on": "2026-01-01"}
+    got, grants = _batch(policy, [{"id": "f1", "products": [a, b]}])
+    assert got[("r", "f1/B")] == ("eligible", 60 * WAN, "up_to", [])
+    assert grants == []

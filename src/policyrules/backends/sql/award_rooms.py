@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sqlglot.expressions as exp
 
+from ... import syntax as s
 from ...model import CheckedPolicy, EntityInfo, ProvisionInfo
 from .awards import CapPlan, LedgerSum, col, greatest, least_known, ledger_sums, lit, num
 from .bounded_pool import floor_column
@@ -202,11 +203,9 @@ class LedgerRooms:
         if self.shared is not None:
             fstar = floor_column(self.p.bounded, caps_known + ordered, col("rstar"))
             more.append(_alias(fstar, "fstar", quoted=True))
-            if ordered:  # ``ou``: it enters the window, or holds in every year as a ghost
-                # (.ghosts), with its order unknown (the kind and the missing facts read it:
-                # award_steps)
-                enters = not_null(col(f"l{self.shared.index}"))
-                ou = all_of(enters, negate(all_of(*(e.copy() for e in ordered))))
+            if ordered:  # ``ou``: it enters the window, or holds there (.ghosts), with its
+                # order unknown (the kind and the missing facts read it: award_steps)
+                ou = negate(all_of(*(e.copy() for e in ordered)))
                 more.append(_alias(ou, "ou", True))
             k = self.shared.index
             # A claim whose eligibility is unknown may yet be eligible: it enters the window
@@ -221,15 +220,26 @@ class LedgerRooms:
             if self.rank is not None:
                 maybe = all_of(maybe, negate(quota_tie(self.p)))
             ok = exp.EQ(this=st_col.copy(), expression=lit("ok"))
-            win = all_of(any_of(ok, maybe), not_null(col(f"l{k}")))
+            placed = [not_null(col(f"l{k}"))]
             if self.shared.cap.year_of is not None:
-                # ``gw``: a claim that would enter but for its unknown year may count in
-                # any year: it holds its bound in each (a ghost: .ghosts)
-                more.append(_alias(all_of(win.copy(), is_null(col(f"yr{k}"))), "gw", True))
-                win = all_of(win, not_null(col(f"yr{k}")))
+                placed.append(not_null(col(f"yr{k}")))
+            win = all_of(any_of(ok, maybe), *placed)
+            if self.holds_only():
+                # ``gw``: a claim that would enter but for its unknown year or its cap's
+                # unknown limit: it only holds, in every year or in its own (.ghosts)
+                gw = all_of(any_of(ok.copy(), maybe.copy()), negate(all_of(*placed)))
+                more.append(_alias(gw, "gw", True))
             more.append(_alias(win, "win", quoted=True))
         second = exp.select(*more).from_(_t(f"{self.name}_r"), copy=False)
         return first, second
+
+    def holds_only(self) -> bool:
+        """Whether a claim may hold under its shared cap with no place in its window (a
+        ghost, :mod:`.ghosts`): its year unknown, or its limit (not a written amount)."""
+        c = self.shared
+        return c is not None and (
+            c.cap.year_of is not None or not isinstance(c.cap.limit, s.MoneyLit)
+        )
 
     def _year_cols(self) -> set[str]:
         return {f"y{c.index}" for c in self.years}

@@ -10,6 +10,11 @@ running total in :mod:`.bounded_pool`) and yields no output row.  The claim's ow
 outside the window (its amount at most its cap's limit, the year's fact missing), as the
 one-by-one path does (``backends/python/claims.py``: ``any_year``).
 
+So does, in its own year, a claim whose cap's limit is unknown (``cap lim per firm`` with
+its ``lim`` missing): nothing bounds it there, so it holds its amount (its room
+:data:`OPEN_FEN`; all of the cap when its amount is unknown too), and its own row stays as
+it is, uncut by that cap (``gw`` marks both kinds: rows that only hold).
+
 A ghost row is its claim's row as it is: never certain and with no lower bound (``cert``
 false, ``fstar`` NULL: its year unknown), its room its cap's limit without the ledger (the
 ledger's part of its real year is unknown: ``u<k>`` is 0.00 元 for no year), an
@@ -28,14 +33,16 @@ from __future__ import annotations
 
 import sqlglot.expressions as exp
 
+from ... import syntax as s
 from ...model import EntityInfo
-from .awards import col
+from .award_rooms import LedgerRooms
+from .awards import col, num
 from .plan import Step
 from .sqlbits import alias as _alias
 from .sqlbits import all_of, any_of, is_null, not_null
 from .trees import table
 
-__all__ = ["ghost_join", "ghost_year", "ghost_years", "in_window"]
+__all__ = ["OPEN_FEN", "ghost_join", "ghost_limit", "ghost_year", "ghost_years", "in_window"]
 
 
 def _on(scope: tuple[EntityInfo, ...], rows: str | None, other: str) -> exp.Expr:
@@ -83,10 +90,10 @@ def _distinct(parts: list[exp.Select]) -> exp.Expr:
     return out
 
 
-def ghost_join(name: str, scope: tuple[EntityInfo, ...]) -> exp.Join:
+def ghost_join(name: str, scope: tuple[EntityInfo, ...], k: int) -> exp.Join:
     """``LEFT JOIN <name>_gy AS gy``: each year of its scope for a row whose year is
-    unknown (``gw``), nothing for the others."""
-    on = all_of(col("gw"), _on(scope, None, "gy"))
+    unknown (``gw``, ``yr<k>`` NULL), nothing for the others."""
+    on = all_of(col("gw"), is_null(col(f"yr{k}")), _on(scope, None, "gy"))
     return exp.Join(this=_alias(table(f"{name}_gy"), "gy", quoted=True), side="LEFT", on=on)
 
 
@@ -95,7 +102,26 @@ def ghost_year(k: int) -> exp.Expr:
     return exp.Coalesce(this=col("yr", "gy"), expressions=[col(f"yr{k}")])
 
 
-def in_window() -> exp.Expr:
-    """The rows of the window: the claims in it (``win``) and the ghosts (the first
-    disjunction alone is read before the join)."""
-    return all_of(any_of(col("win"), col("gw")), any_of(col("win"), not_null(col("yr", "gy"))))
+def in_window(k: int | None) -> exp.Expr:
+    """The rows of the window: the claims in it (``win``) and those that only hold
+    (``gw``); for a yearly cap (index ``k``), a row of unknown year once per year of
+    ``<name>_gy`` (the first disjunction alone is read before the join)."""
+    rows = any_of(col("win"), col("gw"))
+    if k is None:
+        return rows
+    return all_of(rows, any_of(not_null(col(f"yr{k}")), not_null(col("yr", "gy"))))
+
+
+OPEN_FEN = 10**15
+"""The room of a claim whose cap's limit is unknown, in fen (10 万亿元): nothing bounds it
+there, so it holds its amount (more than any limit when that is unknown too: no later claim
+under the cap is exact on it, as ``runtime.claim_log.OPEN_FEN``); small enough that the
+window's running sums of many such holds stay within BIGINT."""
+
+
+def ghost_limit(aw: LedgerRooms, k: int) -> exp.Expr:
+    """The limit ``l<k>`` of a claim's shared cap in its window, :data:`OPEN_FEN` where it is
+    unknown (a claim that only holds there)."""
+    if isinstance(aw.shared.cap.limit if aw.shared else None, s.MoneyLit):
+        return col(f"l{k}")
+    return exp.Coalesce(this=col(f"l{k}"), expressions=[num(OPEN_FEN)])

@@ -16,7 +16,7 @@ from ...model import EntityInfo
 from .award_steps import AwardSteps
 from .awards import col, lit, provision_rank, window_order, window_steps
 from .bounded_pool import bounded_window
-from .ghosts import ghost_join, ghost_year, ghost_years, in_window
+from .ghosts import ghost_join, ghost_limit, ghost_year, ghost_years, in_window
 from .plan import Step
 from .rows import natural_keys, natural_of, natural_sql, path_key_sql
 from .sqlbits import BIGINT, INTEGER, VARCHAR, case, is_bool, is_false, negate
@@ -71,6 +71,7 @@ def pool_window(name: str, claims: list[AwardSteps], pool: str) -> list[Step]:
         for aw in claims
         if aw.shared is not None and aw.shared.cap.year_of is not None
     ]
+    holds = any(aw.holds_only() for aw in claims)  # rows that only hold: ``gw`` (.ghosts)
     for aw in claims:
         c = aw.shared
         assert c is not None
@@ -102,7 +103,7 @@ def pool_window(name: str, claims: list[AwardSteps], pool: str) -> list[Step]:
         )
         year = ghost_year(k) if c.cap.year_of is not None else _cast(exp.Null(), INTEGER)
         sel.append(_alias(year, "yr", quoted=True))
-        sel.append(_alias(exp.Sub(this=col(f"l{k}"), expression=col(f"u{k}")), "room", quoted=True))
+        sel.append(_alias(exp.Sub(this=ghost_limit(aw, k), expression=col(f"u{k}")), "room", True))
         added += [("yr", INTEGER), ("room", BIGINT)]
         if not wide:  # else the rows' own columns, and o<j> as they are (always known)
             sel += [col("rstar"), col("cert"), col("fstar")]
@@ -133,17 +134,17 @@ def pool_window(name: str, claims: list[AwardSteps], pool: str) -> list[Step]:
                 joins.add(ent.name)
             sel.append(_alias(path_key_sql(rest, keys), "pathkey", quoted=True))
             added.append(("pathkey", VARCHAR))
-        ghost = bool(yearly) and c.cap.year_of is not None
-        if yearly and not wide:  # a ghost of a claim of unknown year (see .ghosts): ``gw``
-            # (a wide window has it among its rows' columns)
-            sel.append(_alias(col("gw") if ghost else exp.false(), "gw", quoted=True))
+        if holds and not wide:  # a row that only holds (see .ghosts): ``gw`` (a wide
+            # window has it among its rows' columns)
+            sel.append(_alias(col("gw") if aw.holds_only() else exp.false(), "gw", quoted=True))
         part = exp.select(*sel).from_(_t(f"{aw.name}_c"), copy=False)
-        if ghost:
-            part = part.join(ghost_join(name, scope), copy=False)
+        if c.cap.year_of is not None:
+            part = part.join(ghost_join(name, scope, k), copy=False)
         for ent in aw.chain:
             if ent.name in joins:
                 part = part.join(join(_t(keys[ent.name]), "CROSS"), copy=False)
-        parts.append(part.where(in_window() if ghost else col("win"), copy=False))
+        where = in_window(k if c.cap.year_of is not None else None) if aw.holds_only() else None
+        parts.append(part.where(where or col("win"), copy=False))
         aw.window_name = name
         aw.window_ranked = multi
         aw.window_wide = wide
@@ -155,7 +156,7 @@ def pool_window(name: str, claims: list[AwardSteps], pool: str) -> list[Step]:
         union: exp.Expr = parts[0]
         for q in parts[1:]:
             union = exp.Union(this=union, expression=q, distinct=False)
-        return steps + bounded_window(name, union, part_by, order, ids, ghosts=bool(yearly))
+        return steps + bounded_window(name, union, part_by, order, ids, ghosts=holds)
     outside = None
     if wide:
         win = is_bool(col("win"), True)
@@ -173,5 +174,5 @@ def pool_window(name: str, claims: list[AwardSteps], pool: str) -> list[Step]:
         tail=tail,
         ranked=multi,
         outside=outside,
-        ghosts=bool(yearly),
+        ghosts=holds,
     )
