@@ -307,9 +307,8 @@ class Accounts:
         """The log of ``key``, or ``None``: made now (holding them) when a claim of unknown
         year holds room in every year of its pool and scope (ClaimLogs.new)."""
         log = self._by.get(key)
-        if log is None and self._by.any_year and key[2] is not None:
-            if (key[0], key[1]) in self._by.any_year:
-                log = self._by.new(key)
+        if log is None and key[2] is not None and (key[0], key[1]) in self._by.any_year:
+            log = self._by.new(key)
         return log
 
     def account(self, key: ScopeKey) -> tuple[int, int, int, Earlier]:
