@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from policyrules import Policy
-from policyrules.backends.sql import compile_batch
+from policyrules.backends.sql import BatchCompileError, compile_batch
 from policyrules.backends.sql import duckdb as engine
 from strategies import compile_text
 from support import WAN, products_head
@@ -53,7 +55,8 @@ def _batch(
     policy: Policy, firms: list[dict[str, Any]], ledger: list[dict[str, Any]] | None = None
 ) -> tuple[dict[tuple[str, str], Row], list[tuple[Any, ...]]]:
     """The batch's decisions by (provision's last name, subject): status, amount in fen,
-    kind, missing facts; and its grants (provision, product, fen, year), sorted."""
+    kind, missing facts (asserted equal to the one-by-one path's); and its grants
+    (provision, product, fen, year), sorted."""
     con = engine.connect()
     facts = policy.read_facts({"firms": firms})
     engine.load_facts(con, policy.checked, facts, policy.read_ledger(ledger or []))
@@ -63,6 +66,17 @@ def _batch(
     ).fetchall()
     grants = con.execute("SELECT provision, product, amount, year FROM grants").fetchall()
     got = {(r[0].rsplit("/", 1)[1], r[1]): (r[2], r[3], r[4], list(r[5])) for r in rows}
+    # The one-by-one path gives the same (backends/python: Accounts.hold_any_year).
+    result = policy.evaluate(facts, ledger=policy.read_ledger(ledger or []))
+    assert got == {
+        (d.provision.rsplit("/", 1)[1], d.subject): (
+            d.status,
+            d.amount.fen if d.amount is not None else None,
+            d.amount_kind,
+            list(d.missing_facts),
+        )
+        for d in result.decisions
+    }
     return got, sorted((g[0].rsplit("/", 1)[1], *g[1:]) for g in grants)
 
 
@@ -200,3 +214,41 @@ def test_alone_in_its_scope_nothing_changes() -> None:
         ("r", "f2/U2"): ("eligible", 60 * WAN, "up_to", ["product.approved_on"]),
     }
     assert grants == [("r", "A", 80 * WAN, 2026), ("r", "B", 20 * WAN, 2026)]
+
+
+def test_a_limit_that_differs_between_claims_is_refused() -> None:
+    """`cap lim per firm per year` with `lim` a fact of each product: the window fills one
+    room per firm-year, so the batch refuses it (E619) naming the fact; the one-by-one path
+    gives each claim its own limit.  中文：各产品限额不同的共用上限，批量计算拒绝（E619）。"""
+    policy = compile_text(
+        HEAD.replace("b_awarded: money", "lim: money")
+        + ONE.replace("cap 100 万元 per firm", "cap lim per firm")
+    )
+    with pytest.raises(BatchCompileError) as err:
+        compile_batch(policy.checked)
+    assert err.value.diagnostics[0].code == "E619"
+    assert "product.lim" in err.value.diagnostics[0].message
+
+
+def test_a_claim_whose_cap_limit_is_unknown_holds_its_amount() -> None:
+    # cap lim per firm per year, lim the firm's: missing, every claim of the firm is bounded
+    # by nothing there and holds its amount.  A (2026-01-01, 50 万元): up to 50; B
+    # (2026-03-01, 60 万元): up to 60 (A may take its 50 of a limit still unknown).
+    # Nothing granted.  With lim 100 万元: A 50 exact, B min(60, 100 − 50) = 50 exact.
+    # 中文：企业限额缺失时，各申请不受其约束、预留其金额，只能确定上限；
+    # 限额 100 万元时 A 50、B 50 万元。
+    head = products_head(
+        "approved_on: date", "accepted_on: date", "awarded: money", firm_facts=("lim: money",)
+    ).replace('quote "q"', f'quote "{QUOTE}"')
+    policy = compile_text(head + ONE.replace("cap 100 万元 per firm", "cap lim per firm"))
+    firm = {"id": "f1", "products": [_p("A", "2026-01-01", 50), _p("B", "2026-03-01", 60)]}
+    got, grants = _batch(policy, [firm])
+    assert got == {
+        ("r", "f1/A"): ("eligible", 50 * WAN, "up_to", ["firm.lim"]),
+        ("r", "f1/B"): ("eligible", 60 * WAN, "up_to", ["firm.lim"]),
+    }
+    assert grants == []
+    got, grants = _batch(policy, [{**firm, "lim": "100万元"}])
+    assert got[("r", "f1/A")] == ("eligible", 50 * WAN, "exact", [])
+    assert got[("r", "f1/B")] == ("eligible", 50 * WAN, "exact", [])
+    assert len(grants) == 2

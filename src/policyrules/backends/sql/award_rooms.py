@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import sqlglot.expressions as exp
 
+from ... import syntax as s
 from ...model import CheckedPolicy, EntityInfo, ProvisionInfo
 from .awards import CapPlan, LedgerSum, col, greatest, least_known, ledger_sums, lit, num
 from .bounded_pool import floor_column
 from .bounds import low_bound, low_room
 from .exprs import ExprCompiler, SqlValue
-from .ghosts import ghostly
 from .quotas import quota_status, quota_tie
 from .sqlbits import BIGINT, INTEGER, all_of, any_of, case, is_null, negate, not_null
 from .sqlbits import alias as _alias
@@ -203,16 +203,9 @@ class LedgerRooms:
         if self.shared is not None:
             fstar = floor_column(self.p.bounded, caps_known + ordered, col("rstar"))
             more.append(_alias(fstar, "fstar", quoted=True))
-            if ordered:  # ``ou``: it enters the window with its order unknown (the kind
-                # and the missing facts read it: award_steps), or holds room there from
-                # outside it with an amount (.ghosts: its year or limit unknown)
-                enters = [not_null(col(f"l{self.shared.index}"))]
-                if self.shared.cap.year_of is not None:
-                    enters.append(not_null(col(f"yr{self.shared.index}")))
-                inside = all_of(*enters)
-                if ghostly(self.shared.cap):
-                    inside = any_of(inside, not_null(col("rstar")))
-                ou = all_of(inside, negate(all_of(*(e.copy() for e in ordered))))
+            if ordered:  # ``ou``: it enters the window, or holds there (.ghosts), with its
+                # order unknown (the kind and the missing facts read it: award_steps)
+                ou = negate(all_of(*(e.copy() for e in ordered)))
                 more.append(_alias(ou, "ou", True))
             k = self.shared.index
             # A claim whose eligibility is unknown may yet be eligible: it enters the window
@@ -227,19 +220,26 @@ class LedgerRooms:
             if self.rank is not None:
                 maybe = all_of(maybe, negate(quota_tie(self.p)))
             ok = exp.EQ(this=st_col.copy(), expression=lit("ok"))
-            base = any_of(ok, maybe)
-            known = [not_null(col(f"l{k}"))]
+            placed = [not_null(col(f"l{k}"))]
             if self.shared.cap.year_of is not None:
-                known.append(not_null(col(f"yr{k}")))
-            win = all_of(base, *known)
-            if ghostly(self.shared.cap):
-                # ``gw``: a claim that would enter but for its unknown year or limit holds
-                # its bound from outside: in every year, or in its own (a ghost: .ghosts)
-                gw = all_of(base.copy(), negate(all_of(*(e.copy() for e in known))))
+                placed.append(not_null(col(f"yr{k}")))
+            win = all_of(any_of(ok, maybe), *placed)
+            if self.holds_only():
+                # ``gw``: a claim that would enter but for its unknown year or its cap's
+                # unknown limit: it only holds, in every year or in its own (.ghosts)
+                gw = all_of(any_of(ok.copy(), maybe.copy()), negate(all_of(*placed)))
                 more.append(_alias(gw, "gw", True))
             more.append(_alias(win, "win", quoted=True))
         second = exp.select(*more).from_(_t(f"{self.name}_r"), copy=False)
         return first, second
+
+    def holds_only(self) -> bool:
+        """Whether a claim may hold under its shared cap with no place in its window (a
+        ghost, :mod:`.ghosts`): its year unknown, or its limit (not a written amount)."""
+        c = self.shared
+        return c is not None and (
+            c.cap.year_of is not None or not isinstance(c.cap.limit, s.MoneyLit)
+        )
 
     def _year_cols(self) -> set[str]:
         return {f"y{c.index}" for c in self.years}

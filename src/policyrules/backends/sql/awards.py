@@ -28,7 +28,6 @@ from .sqlbits import alias as _alias
 from .sqlbits import cast as _cast
 
 __all__ = [
-    "OPEN_FEN",
     "CapPlan",
     "LedgerSum",
     "award_caps",
@@ -37,12 +36,6 @@ __all__ = [
     "ledger_sums",
     "window_steps",
 ]
-
-
-OPEN_FEN = 2**50
-"""What a claim nothing bounds (its amount and its cap's limit unknown) holds in a window, in
-fen (about 11 万亿元): more than the room of any cap, so no later claim under it is exact
-(``runtime.claim_log.OPEN_FEN``; a BIGINT running sum holds 8,192 of them)."""
 
 
 def col(name: str, table: str | None = None) -> exp.Column:
@@ -126,10 +119,8 @@ def _common_limit(policy: CheckedPolicy, p: ProvisionInfo, c: CapPlan) -> None:
     window's closed form fills one room in order (:func:`window_steps`); the one-by-one
     path gives each claim its own limit against what the others took."""
     inside = {e.name for e in c.scope}
-    todo: list[s.Node] = [
-        c.cap.limit,
-        *(e for x in c.cap.exceptions for e in (x.limit, x.condition)),
-    ]
+    exceptions = (e for x in c.cap.exceptions for e in (x.limit, x.condition))
+    todo: list[s.Node] = [c.cap.limit, *exceptions]
     seen: set[str] = set()
     below: set[str] = set()
     while todo:  # the names it reads, the defines' too (they resolve where they are used)
@@ -144,11 +135,12 @@ def _common_limit(policy: CheckedPolicy, p: ProvisionInfo, c: CapPlan) -> None:
                 todo += [d.expr] if d is not None else []
         todo += s.children(node)
     if below:
+        owner = c.scope[-1].name if c.scope else "pool"
         raise refuse(
             "E619",
-            f"{p.id}: the limit of cap {c.text} reads {', '.join(sorted(below))}, a fact of each "
-            f"claim, not of the {c.scope[-1].name if c.scope else 'pool'} the cap is shared by: "
-            "a limit that differs between the claims of one pool cannot be computed in SQL",
+            f"{p.id}: the limit of cap {c.text} reads {', '.join(sorted(below))}, a fact of "
+            f"each claim, not of the {owner} the cap is shared by: a limit that differs "
+            "between the claims of one pool cannot be computed in SQL",
             hint="evaluate this policy one by one (policy.evaluate), or state the limit by "
             "facts of the cap's owner",
         )
@@ -235,8 +227,8 @@ def window_steps(
     the running sum of certain rstar; P₁ = running sum of min(rstar, hi₁) over uncertain
     claims; s = the first violating claim; claims after s get hi = (room − E₁(s))⁺, lo = 0.
 
-    ``ghosts``: rows have a column ``gh``, true for a claim of unknown year held in this
-    year (:mod:`.ghosts`): never certain, and no output row."""
+    ``ghosts``: rows have a column ``gw``, true for a claim of unknown year held in this
+    year (a ghost, :mod:`.ghosts`: never certain), which has no output row."""
     part_by, order = window_order(scope, order_kinds, tail=tail, ranked=ranked)
 
     def over(fn: exp.Expr, *, ordered: bool = True) -> exp.Window:
@@ -275,17 +267,16 @@ def window_steps(
     w0, w1, w2, w3 = (f"{name}_w{i}" for i in range(4))
     steps: list[Step] = [(w0, union)]
 
-    def cert() -> exp.Expr:
-        return all_of(col("cert"), negate(col("gh"))) if ghosts else col("cert")
-
-    certain_r = case([(cert(), col("rstar"))], _cast(exp.Null(), BIGINT))
+    certain_r = case([(col("cert"), col("rstar"))], _cast(exp.Null(), BIGINT))
     # A partition with no uncertain claim (amount known, nothing missing: the usual case)
     # needs only the running sum: hi = lo = (room - E1)+.  The others take the full rule.
     # Whether a partition holds one is a window over the same partition as the running
     # sum (computed with it in one pass, where a DISTINCT joined back costs a join).
     uncertain = exp.EQ(
         this=over(
-            exp.Max(this=case([(negate(cert()), exp.Literal.number(1))], exp.Literal.number(0))),
+            exp.Max(
+                this=case([(negate(col("cert")), exp.Literal.number(1))], exp.Literal.number(0))
+            ),
             ordered=False,
         ),
         expression=exp.Literal.number(1),
@@ -308,10 +299,7 @@ def window_steps(
     )
     steps.append((f"{name}_v", split))
     a1 = least_known(col("rstar"), col("hi1"))
-    if ghosts:  # a ghost of unknown limit holds its bound; one nothing bounds, all (.ghosts)
-        unbounded = exp.Coalesce(this=col("rstar"), expressions=[num(OPEN_FEN)])
-        a1 = case([(all_of(col("gh"), is_null(col("room"))), unbounded)], a1)
-    uncertain_a = case([(negate(cert()), a1)], _cast(exp.Null(), BIGINT))
+    uncertain_a = case([(negate(col("cert")), a1)], _cast(exp.Null(), BIGINT))
     q2 = (
         exp.select(
             "*",
@@ -326,7 +314,7 @@ def window_steps(
         num(0),
     )
     viol = all_of(
-        cert(),
+        col("cert"),
         exp.GT(this=col("rstar"), expression=lo1.copy()),
         exp.GT(this=col("hi1"), expression=num(0)),
         exp.GT(this=col("p1"), expression=num(0)),
@@ -359,7 +347,7 @@ def window_steps(
         _alias(case([(early.copy(), col("lo1"))], num(0)), "lo", quoted=True),
     ).from_(t(w3), copy=False)
     if ghosts:
-        q4 = q4.where(negate(col("gh")), copy=False)
+        q4 = q4.where(negate(col("gw")), copy=False)
     if outside is not None:
         steps += [(w2, q2), (w3, q3), *_carried(name, q4, outside)]
         return steps

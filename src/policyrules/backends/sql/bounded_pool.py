@@ -56,8 +56,8 @@ def bounded_window(
     """The steps of the window (see the module) over the claims ``union`` (columns ``ids``,
     ``room``, ``rstar``, ``fstar``, the partition ``part_by`` and order keys), the last
     one named ``name`` with ``ids``, ``hi`` and ``lo``; ``ghosts``: rows have a column
-    ``gh``, true for a claim of unknown year held in this year (:mod:`.ghosts`: no lower
-    bound, ``fstar`` NULL), which yields no row."""
+    ``gw``, true for a claim of unknown year held in this year (a ghost, :mod:`.ghosts`: no
+    lower bound, ``fstar`` NULL), which yields no row."""
     spec = exp.WindowSpec(kind="ROWS", start="UNBOUNDED", start_side="PRECEDING", end="CURRENT ROW")
 
     def running(fn: exp.Expr) -> exp.Window:
@@ -141,7 +141,7 @@ def bounded_window(
         _alias(case([(early.copy(), lo_s.copy())], num(0)), "lo", quoted=True),
     ).from_(_t(b2), copy=False)
     if ghosts:
-        last = last.where(negate(col("gh")), copy=False)
+        last = last.where(negate(col("gw")), copy=False)
     return [(f"{name}_w0", union), (b0, first), (b1, second), (b2, third), (name, last)]
 
 

@@ -160,7 +160,9 @@ def compile_batch(
     # and by its amounts: computing them twice costs less than storing every column.
     # A window's claims and its split into partitions with and without an uncertain claim
     # are read twice each, and planned once (DuckDB shares a repeated subplan).
-    recompute = frozenset(f"{aw.name}_c" for aw in built.values()) | {
+    # Its rows with the ledger (``_b``) are read again only for the scopes and years of the
+    # claims of unknown year (.ghosts): within one statement, DuckDB shares them.
+    recompute = frozenset(f"{aw.name}_{s}" for aw in built.values() for s in "bc") | {
         f"{w}_{part}" for w in windows for part in ("w0", "v")
     }
     return SqlPlan(tuple(steps), inputs, recompute=recompute)

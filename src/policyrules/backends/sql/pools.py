@@ -14,9 +14,9 @@ import sqlglot.expressions as exp
 
 from ...model import EntityInfo
 from .award_steps import AwardSteps
-from .awards import BOOLEAN, col, lit, provision_rank, window_order, window_steps
+from .awards import col, lit, provision_rank, window_order, window_steps
 from .bounded_pool import bounded_window
-from .ghosts import ghost_part, ghost_years, ghostly
+from .ghosts import ghost_join, ghost_limit, ghost_year, ghost_years, in_window
 from .plan import Step
 from .rows import natural_keys, natural_of, natural_sql, path_key_sql
 from .sqlbits import BIGINT, INTEGER, VARCHAR, case, is_bool, is_false, negate
@@ -65,14 +65,13 @@ def pool_window(name: str, claims: list[AwardSteps], pool: str) -> list[Step]:
     scope: tuple[EntityInfo, ...] = ()
     kinds: list[str] = []
     tail = True
-    # (rows, shared cap, yearly) of the provisions whose claims may hold room outside the
-    # window: a year or the shared cap's own limit unknown (see .ghosts)
+    # (rows, shared cap) of the provisions whose shared cap is yearly: see .ghosts
     yearly = [
-        (f"{aw.name}_c", aw.shared.index, aw.shared.cap.year_of is not None)
+        (f"{aw.name}_b", aw.shared.index)
         for aw in claims
-        if aw.shared is not None and ghostly(aw.shared.cap)
+        if aw.shared is not None and aw.shared.cap.year_of is not None
     ]
-    ghosts: list[exp.Select] = []
+    holds = any(aw.holds_only() for aw in claims)  # rows that only hold: ``gw`` (.ghosts)
     for aw in claims:
         c = aw.shared
         assert c is not None
@@ -102,9 +101,9 @@ def pool_window(name: str, claims: list[AwardSteps], pool: str) -> list[Step]:
                 for n in below
             ]
         )
-        year = col(f"yr{k}") if c.cap.year_of is not None else _cast(exp.Null(), INTEGER)
+        year = ghost_year(k) if c.cap.year_of is not None else _cast(exp.Null(), INTEGER)
         sel.append(_alias(year, "yr", quoted=True))
-        sel.append(_alias(exp.Sub(this=col(f"l{k}"), expression=col(f"u{k}")), "room", quoted=True))
+        sel.append(_alias(exp.Sub(this=ghost_limit(aw, k), expression=col(f"u{k}")), "room", True))
         added += [("yr", INTEGER), ("room", BIGINT)]
         if not wide:  # else the rows' own columns, and o<j> as they are (always known)
             sel += [col("rstar"), col("cert"), col("fstar")]
@@ -135,31 +134,29 @@ def pool_window(name: str, claims: list[AwardSteps], pool: str) -> list[Step]:
                 joins.add(ent.name)
             sel.append(_alias(path_key_sql(rest, keys), "pathkey", quoted=True))
             added.append(("pathkey", VARCHAR))
-        if yearly:  # a claim of unknown year or limit: a ghost (see .ghosts)
-            sel.append(_alias(exp.false(), "gh", quoted=True))
-            added.append(("gh", BOOLEAN))
+        if holds and not wide:  # a row that only holds (see .ghosts): ``gw`` (a wide
+            # window has it among its rows' columns)
+            sel.append(_alias(col("gw") if aw.holds_only() else exp.false(), "gw", quoted=True))
         part = exp.select(*sel).from_(_t(f"{aw.name}_c"), copy=False)
-        crossed = [join(_t(keys[e.name]), "CROSS") for e in aw.chain if e.name in joins]
-        for cj in crossed:
-            part = part.join(cj, copy=False)
-        parts.append(part.where(col("win"), copy=False))
-        if ghostly(c.cap):
-            ghosts.append(
-                ghost_part(name, f"{aw.name}_c", k, sel, scope, crossed, c.cap.year_of is not None)
-            )
+        if c.cap.year_of is not None:
+            part = part.join(ghost_join(name, scope, k), copy=False)
+        for ent in aw.chain:
+            if ent.name in joins:
+                part = part.join(join(_t(keys[ent.name]), "CROSS"), copy=False)
+        where = in_window(k if c.cap.year_of is not None else None) if aw.holds_only() else None
+        parts.append(part.where(where or col("win"), copy=False))
         aw.window_name = name
         aw.window_ranked = multi
         aw.window_wide = wide
     if yearly:
         steps += ghost_years(name, yearly, scope)
-        parts += ghosts
     ids = (["pr"] if multi else []) + [f"sc_{e.name}" for e in scope] + [f"j_{n}" for n in below]
     if any(aw.p.bounded for aw in claims):  # the general rule: see .bounded_pool
         part_by, order = window_order(scope, kinds, tail=tail, ranked=multi)
         union: exp.Expr = parts[0]
         for q in parts[1:]:
             union = exp.Union(this=union, expression=q, distinct=False)
-        return steps + bounded_window(name, union, part_by, order, ids, ghosts=bool(yearly))
+        return steps + bounded_window(name, union, part_by, order, ids, ghosts=holds)
     outside = None
     if wide:
         win = is_bool(col("win"), True)
@@ -177,5 +174,5 @@ def pool_window(name: str, claims: list[AwardSteps], pool: str) -> list[Step]:
         tail=tail,
         ranked=multi,
         outside=outside,
-        ghosts=bool(yearly),
+        ghosts=holds,
     )
