@@ -186,15 +186,18 @@ def yaml_depth_place(text: str, max_depth: int) -> tuple[int, int]:
     followed), or ``(0, 0)``.  Read as a stream of events, without recursion.  libyaml
     is tried first; where it stops before the place (its bound of 1,000 levels, met while
     it scans a flow collection ahead), PyYAML's own parser, which has no such bound."""
-    loaders = [yaml.CSafeLoader] if yaml.__with_libyaml__ else []
-    for loader in [*loaders, yaml.SafeLoader]:
+    loaders: list[type[yaml.SafeLoader] | type[yaml.CSafeLoader]] = [yaml.SafeLoader]
+    if yaml.__with_libyaml__:
+        loaders.insert(0, yaml.CSafeLoader)
+    for loader in loaders:
         level = 0
         try:
             for event in yaml.parse(text, Loader=loader):
                 if isinstance(event, yaml.CollectionStartEvent):
                     level += 1
-                    if level > max_depth:
-                        return event.start_mark.line + 1, event.start_mark.column + 1
+                    mark = event.start_mark
+                    if level > max_depth and mark is not None:
+                        return mark.line + 1, mark.column + 1
                 elif isinstance(event, yaml.CollectionEndEvent):
                     level -= 1
         except yaml.YAMLError:
