@@ -237,9 +237,9 @@ def _undecided(reason: str) -> str:
     the evaluation reasons E401–E420 and E502 by their meaning; any other reason as written."""
     if (m := _NO_SCHEDULE.fullmatch(reason)) is not None:
         return (
-            f"无法判断：{m[1]}年的放假安排尚未公布，无法计算工作日期限（E501）；可指定假设 "
-            "holiday_schedule=statutory_projection（按法定节假日规则推算）或 "
-            "holiday_schedule=weekends_only（只按周末计）"
+            f"无法判断：{m[1]}年的放假安排尚未公布，无法计算工作日期限（E501）；推荐 "
+            "holiday_schedule=statutory_projection（按法定节假日规则推算，不含调休，结果标为推算），"
+            "或 holiday_schedule=weekends_only（只按周末计）"
         )
     if (m := _CODE.match(reason)) is not None and m[1] in REASONS:
         return f"无法判断：{REASONS[m[1]]}（{m[1]}）"

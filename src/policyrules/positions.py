@@ -16,6 +16,7 @@ __all__ = [
     "locate",
     "place",
     "yaml_deepest",
+    "yaml_depth_place",
 ]
 
 MERGE_TAG = "tag:yaml.org,2002:merge"
@@ -177,3 +178,29 @@ def yaml_deepest(text: str) -> tuple[int, int, int]:
     if at is None or not deepest:
         return 0, 0, 0
     return deepest, at.start_mark.line + 1, at.start_mark.column + 1
+
+
+def yaml_depth_place(text: str, max_depth: int) -> tuple[int, int]:
+    """Line and column (from 1) where the YAML text ``text`` first nests deeper than
+    ``max_depth`` (the root is level 1, as in :func:`json_depth_place`; aliases not
+    followed), or ``(0, 0)``.  Read as a stream of events, without recursion.  libyaml
+    is tried first; where it stops before the place (its bound of 1,000 levels, met while
+    it scans a flow collection ahead), PyYAML's own parser, which has no such bound."""
+    loaders: list[type[yaml.SafeLoader] | type[yaml.CSafeLoader]] = [yaml.SafeLoader]
+    if yaml.__with_libyaml__:
+        loaders.insert(0, yaml.CSafeLoader)
+    for loader in loaders:
+        level = 0
+        try:
+            for event in yaml.parse(text, Loader=loader):
+                if isinstance(event, yaml.CollectionStartEvent):
+                    level += 1
+                    mark = event.start_mark
+                    if level > max_depth and mark is not None:
+                        return mark.line + 1, mark.column + 1
+                elif isinstance(event, yaml.CollectionEndEvent):
+                    level -= 1
+        except yaml.YAMLError:
+            continue
+        return 0, 0
+    return 0, 0

@@ -52,6 +52,7 @@ from .positions import (
     locate,
     place,
     yaml_deepest,
+    yaml_depth_place,
 )
 from .positions_stream import stream_place
 from .reading_json import DuplicateKey, decode_json_unchecked, json_pairs, load_json, spelled
@@ -221,7 +222,8 @@ def parse_text(
     except RecursionError:
         depth, line, col = json_deepest(text) if json_format else yaml_deepest(text)
         if depth > limits.max_depth or not depth:
-            line, col = json_depth_place(text, limits.max_depth) if json_format else (0, 0)
+            place_of = json_depth_place if json_format else yaml_depth_place
+            line, col = place_of(text, limits.max_depth)
             d = _too_deep(limits, Span(file, line, col, line, col + 1) if line else None)
         else:  # the bound was not reached: Python's recursion limit was
             d = _beyond_reader(
@@ -260,8 +262,14 @@ def parse_text(
         )
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         if "maximum nesting depth" in problem:  # libyaml's own bound (1000 levels)
+            # Placed where the bound is passed, not at libyaml's 1,000th level.
+            line, col = (
+                yaml_depth_place(text, limits.max_depth)
+                if limits.max_depth < _LIBYAML_DEPTH
+                else (0, 0)
+            )
             d = (
-                _too_deep(limits, where)
+                _too_deep(limits, Span(file, line, col, line, col + 1) if line else where)
                 if limits.max_depth < _LIBYAML_DEPTH
                 else _beyond_reader(
                     limits,
