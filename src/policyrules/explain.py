@@ -86,10 +86,11 @@ def _cap_text(ev: CapEvent) -> str:
     limit = ev.limit
     said = cn_text(limit.fen) if type(limit) is Money else format_value(limit)
     line = f"cap {ev.cap} [{ev.scope}]: limit {said}"
-    if ev.used_before:
-        line += f"; already granted {_money_text(ev.used_before)}"
+    used = ev.used_before
+    if used.fen if type(used) is Money else used:  # Money's bool, without the call
+        line += f"; already granted {_money_text(used)}"
     earlier = ev.earlier
-    if len(earlier):
+    if earlier:
         line += "; before this claim: " + earlier.describe()
     if ev.binding:
         before, after = ev.before, ev.after
@@ -136,6 +137,9 @@ def _shared(key: tuple[Any, ...], d: Decision) -> str:
     return line
 
 
+_FACT = "%s = %s"
+
+
 def decision_text(d: Decision, *, verbose: bool = False) -> str:
     """One decision as a block of text; control and bidi characters from the input are
     escaped (:func:`~policyrules.terminal.printable`)."""
@@ -170,7 +174,7 @@ def decision_text(d: Decision, *, verbose: bool = False) -> str:
     if d.schedule:
         lines.extend(schedule_lines_en(d))
     if d.facts:
-        said = "; ".join([f"{k} = {v}" for k, v in d.facts])
+        said = "; ".join(map(_FACT.__mod__, d.facts))  # each (name, text): "name = text"
         if NONE_TEXT in said:  # else no value holds it: nothing to replace
             said = "; ".join([f"{k} = {v.replace(NONE_TEXT, NONE_EN)}" for k, v in d.facts])
         lines.append("  facts: " + said)
