@@ -127,9 +127,10 @@ def cap_steps_fast(
         else:  # describe_scope, inline
             entity, ident = scope[-1]
             where = f"{entity} {ident}" if year is None else f"{entity} {ident}, year {year}"
-        limit_m, limit_t = _limit(limit)
+        limit_m, limit_t = _LIMITS.get(limit) or _limit(limit)
         used_m = money(used) if used else _ZERO
-        earlier = NO_EARLIER if log is None or not stop else Earlier(log, stop)
+        some = bool(stop) and log is not None  # bool(earlier), without its __len__ call
+        earlier = Earlier(log, stop) if log is not None and stop else NO_EARLIER
         binds = after < before
         ev = cap_event(cap.text, where, limit_m, used_m, asked, granted, binds, earlier, b, a)
         events.append(ev)
@@ -138,7 +139,7 @@ def cap_steps_fast(
         line = f"cap {cap.text} ({where}); limit {limit_t}"
         if used:
             line += f"; already used {cn_text(used)}"
-        if earlier:
+        if some:
             line += "; earlier claims in this evaluation: " + earlier.describe()
         if binds:
             line += (

@@ -89,19 +89,19 @@ def cap_event(
 # The fields :func:`decision` sets from its arguments; every other field of a Decision
 # takes its default (checked here: a constant, not a factory, so sharing it is what
 # ``__init__`` does too).
-_GIVEN = ("provision", "kind", "document", "document_number", "clause", "title", "quote")
-_GIVEN += ("clause_quote", "subject", "status", "amount", "amount_kind", "reasons", "caps")
-_GIVEN += ("granted_before", "facts", "assumptions", "parameters", "trace")
+_GIVEN: tuple[str, ...] = ("provision", "kind", "document", "document_number", "clause")
+_GIVEN += ("title", "quote", "clause_quote", "subject", "status", "amount", "amount_kind")
+_GIVEN += ("reasons", "caps", "granted_before", "facts", "assumptions", "parameters", "trace")
 _SET = {a.name: _slot(Decision, a.name) for a in attrs.fields(Decision)}
 _DEFAULTS = tuple((_SET[a.name], a.default) for a in attrs.fields(Decision) if a.name not in _GIVEN)
 assert all(not isinstance(d, attrs.Factory) for _, d in _DEFAULTS)  # type: ignore[arg-type]
-(_D_PROVISION, _D_KIND, _D_DOC, _D_NUMBER, _D_CLAUSE, _D_TITLE, _D_QUOTE, _D_CQUOTE) = (
-    _SET[n] for n in _GIVEN[:8]
+_D_PROVISION, _D_KIND, _D_DOC, _D_NUMBER, _D_CLAUSE, _D_TITLE, _D_QUOTE, _D_CQUOTE = (
+    _SET[name] for name in _GIVEN[:8]
 )
-(_D_SUBJECT, _D_STATUS, _D_AMOUNT, _D_AMOUNT_KIND, _D_REASONS, _D_CAPS, _D_BEFORE) = (
-    _SET[n] for n in _GIVEN[8:15]
+_D_SUBJECT, _D_STATUS, _D_AMOUNT, _D_AMOUNT_KIND, _D_REASONS, _D_CAPS, _D_BEFORE = (
+    _SET[name] for name in _GIVEN[8:15]
 )
-_D_FACTS, _D_ASSUMPTIONS, _D_PARAMETERS, _D_TRACE = (_SET[n] for n in _GIVEN[15:])
+_D_FACTS, _D_ASSUMPTIONS, _D_PARAMETERS, _D_TRACE = (_SET[name] for name in _GIVEN[15:])
 
 
 def decision(
