@@ -137,6 +137,20 @@ def _shared(key: tuple[Any, ...], d: Decision) -> str:
     return line
 
 
+# The last parameters' and assumptions' pairs shown, by identity, with their line: the
+# decisions of one evaluation share one tuple of each (no hash of the pairs for them).
+_LAST: dict[str, tuple[tuple[tuple[str, str], ...], str]] = {}
+
+
+def _pairs_line(what: str, pairs: tuple[tuple[str, str], ...], d: Decision) -> str:
+    last = _LAST.get(what)
+    if last is not None and last[0] is pairs:
+        return last[1]
+    line = _shared((what, pairs), d)
+    _LAST[what] = (pairs, line)
+    return line
+
+
 _FACT = "%s = %s"
 
 
@@ -179,9 +193,9 @@ def decision_text(d: Decision, *, verbose: bool = False) -> str:
             said = "; ".join([f"{k} = {v.replace(NONE_TEXT, NONE_EN)}" for k, v in d.facts])
         lines.append("  facts: " + said)
     if d.parameters:
-        lines.append(_shared(("parameters", d.parameters), d))
+        lines.append(_pairs_line("parameters", d.parameters, d))
     if d.assumptions:
-        lines.append(_shared(("assumptions", d.assumptions), d))
+        lines.append(_pairs_line("assumptions", d.assumptions, d))
     if verbose:
         lines.append("  trace:")
         for st in d.trace:
