@@ -104,41 +104,28 @@ def natural_steps(cp: CompiledProvision, keys: list[tuple[Any, ...]]) -> list[tu
     """The :func:`natural_step` of each claim after the first, by position, from the
     fused function's flat sort keys in serving order (``keys``: the `order by` keys as
     ``known, value`` pairs, then the path's ids, a count, the subject, its path and two
-    more); only the claims that have one.  The :class:`Claim` values are made only where
-    :func:`natural_step` can find a step: claims of one firm whose `order by` keys are
-    equal, or differ first at two texts (any other first difference decides the order
-    with no text compared, and natural_step returns ``None``)."""
+    more); only the claims that have one.  A claim's :class:`Claim` is made only where
+    :func:`natural_step` can find a step, and once: for a claim after one of the same
+    firm (claims of different firms never share a pool key)."""
     n2, rank = 2 * len(cp.order), natural_key(cp.info.id)
+
+    def claim(x: tuple[Any, ...]) -> Claim:
+        pairs = tuple(zip(x[:n2:2], x[1:n2:2], strict=True))
+        return Claim((pairs, natural_path_key(x[-3]), rank), cp, x[-4], x[-3], None)
+
     out: list[tuple[int, Step]] = []
+    made = None  # the Claim of the claim before, if made
     for at in range(1, len(keys)):
         a, b = keys[at - 1], keys[at]
-        if not a[-3] or a[-3][0] != b[-3][0] or _decided(a, b, n2):
+        if not a[-3] or a[-3][0] != b[-3][0]:
+            made = None
             continue
-        before, this = (
-            Claim(
-                (tuple(zip(x[:n2:2], x[1:n2:2], strict=True)), natural_path_key(x[-3]), rank),
-                cp,
-                x[-4],
-                x[-3],
-                None,
-            )
-            for x in (a, b)
-        )
-        why = natural_step(before, this)
+        before = made if made is not None else claim(a)
+        made = claim(b)
+        why = natural_step(before, made)
         if why is not None:
             out.append((at, why))
     return out
-
-
-def _decided(a: tuple[Any, ...], b: tuple[Any, ...], n2: int) -> bool:
-    """Whether the first `order by` key (of the ``n2 // 2`` at the head of the flat keys
-    ``a`` and ``b``) that differs is not two texts, as :func:`natural_step` reads them."""
-    for k in range(0, n2, 2):
-        known_a, va, known_b, vb = a[k], a[k + 1], b[k], b[k + 1]
-        if known_a == known_b and va == vb:
-            continue
-        return known_a != known_b or not isinstance(va, tuple) or not isinstance(vb, tuple)
-    return False
 
 
 def _text_step(before: Claim, where: Any, a: Any, b: Any) -> Step | None:
