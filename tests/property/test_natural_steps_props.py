@@ -1,7 +1,7 @@
 """``claims.natural_steps`` (the natural-order steps of a fused award's claims, found from
-its flat sort keys, a :class:`Claim` made only where a step can be found) gives the steps
-the loop it replaced gave: a :class:`Claim` for every claim and :func:`natural_step` of
-each pair of neighbours."""
+their flat sort keys, a :class:`Claim` made only for a claim served after one of the same
+firm, once) gives the steps the loop it replaced gave: a :class:`Claim` for every claim and
+:func:`natural_step` of each pair of neighbours."""
 
 from __future__ import annotations
 
