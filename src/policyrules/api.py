@@ -287,6 +287,7 @@ class Policy:
         that already pays a one-time award twice or overspends a cap is refused before
         anything is paid on it."""
         given = [ledger for _, ledger in parts if len(ledger)]
+        key: Any = None
         try:
             key = (frozenset(params.items()), frozenset(assume.items()))
             one = given[0] if len(given) == 1 else None
@@ -296,10 +297,16 @@ class Policy:
             hit = self._recall(("whole", id(one)), one)
             if hit is not None and hit[0] == key:
                 return hit[1], hit[2]
+        elif not given and key is not None:  # no earlier grant: checked once per key
+            hit = self._memo.get(("empty", 0))
+            if hit is not None and hit[0] == key:
+                return hit[1], None
         merged = merge_ledgers(*parts)
         check_once(self.checked, *parts)
         check_exclusive(self.checked, *parts)
         check_caps(self.compiled, merged, params, assume)
+        if not given and key is not None:  # an empty ledger passes them again: kept
+            self._memo[("empty", 0)] = (key, merged)
         if one is None:
             return merged, None
         index = index_ledger(self.compiled, merged)

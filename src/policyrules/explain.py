@@ -88,10 +88,11 @@ def _cap_text(ev: CapEvent) -> str:
     limit = ev.limit
     said = cn_text(limit.fen) if type(limit) is Money else format_value(limit)
     line = f"cap {ev.cap} [{ev.scope}]: limit {said}"
-    if ev.used_before:
-        line += f"; already granted {_money_text(ev.used_before)}"
+    used = ev.used_before
+    if used.fen if type(used) is Money else used:  # Money's bool, without the call
+        line += f"; already granted {_money_text(used)}"
     earlier = ev.earlier
-    if len(earlier):
+    if earlier:
         line += "; before this claim: " + earlier.describe()
     if ev.binding:
         before, after = ev.before, ev.after
@@ -138,6 +139,23 @@ def _shared(key: tuple[Any, ...], d: Decision) -> str:
     return line
 
 
+# The last parameters' and assumptions' pairs shown, by identity, with their line: the
+# decisions of one evaluation share one tuple of each (no hash of the pairs for them).
+_LAST: dict[str, tuple[tuple[tuple[str, str], ...], str]] = {}
+
+
+def _pairs_line(what: str, pairs: tuple[tuple[str, str], ...], d: Decision) -> str:
+    last = _LAST.get(what)
+    if last is not None and last[0] is pairs:
+        return last[1]
+    line = _shared((what, pairs), d)
+    _LAST[what] = (pairs, line)
+    return line
+
+
+_FACT = "%s = %s"
+
+
 def decision_text(d: Decision, *, verbose: bool = False) -> str:
     """One decision as a block of text; control and bidi characters from the input are
     escaped (:func:`~policyrules.terminal.printable`)."""
@@ -172,14 +190,14 @@ def decision_text(d: Decision, *, verbose: bool = False) -> str:
     if d.schedule:
         lines.extend(schedule_lines_en(d))
     if d.facts:
-        said = "; ".join([f"{k} = {v}" for k, v in d.facts])
+        said = "; ".join(map(_FACT.__mod__, d.facts))  # each (name, text): "name = text"
         if NONE_TEXT in said:  # else no value holds it: nothing to replace
             said = "; ".join([f"{k} = {v.replace(NONE_TEXT, NONE_EN)}" for k, v in d.facts])
         lines.append("  facts: " + said)
     if d.parameters:
-        lines.append(_shared(("parameters", d.parameters), d))
+        lines.append(_pairs_line("parameters", d.parameters, d))
     if d.assumptions:
-        lines.append(_shared(("assumptions", d.assumptions), d))
+        lines.append(_pairs_line("assumptions", d.assumptions, d))
     if verbose:
         lines.append("  trace:")
         for st in d.trace:

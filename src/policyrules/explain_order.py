@@ -27,7 +27,10 @@ _FACTS = re.compile(r"its place in the order is not known \((.+?) missing\)")
 def _step(d: Decision) -> str | None:
     if d.kind != "award" or d.status != "eligible":
         return None
-    return next((st.text for st in d.trace if st.kind == ORDER_HOLD), None)
+    for st in d.trace:  # a loop, not a generator: every eligible award's text asks
+        if st.kind == ORDER_HOLD:
+            return st.text
+    return None
 
 
 def order_hold_en(d: Decision) -> str | None:

@@ -31,6 +31,7 @@ __all__ = [
     "describe_scope",
     "least",
     "natural_step",
+    "natural_steps",
     "path_of",
     "scope_of",
 ]
@@ -97,6 +98,34 @@ def natural_step(before: Claim, this: Claim) -> Step | None:
     if len(path_a) != len(path_b):
         return None  # an owner's claim comes before its own entities' claims
     return _text_step(before, "provision", rank_a, rank_b) if rank_a != rank_b else None
+
+
+def natural_steps(cp: CompiledProvision, keys: list[tuple[Any, ...]]) -> list[tuple[int, Step]]:
+    """The :func:`natural_step` of each claim after the first, by position, from the
+    fused function's flat sort keys in serving order (``keys``: the `order by` keys as
+    ``known, value`` pairs, then the path's ids, a count, the subject, its path and two
+    more); only the claims that have one.  A claim's :class:`Claim` is made only where
+    :func:`natural_step` can find a step, and once: for a claim after one of the same
+    firm (claims of different firms never share a pool key)."""
+    n2, rank = 2 * len(cp.order), natural_key(cp.info.id)
+
+    def claim(x: tuple[Any, ...]) -> Claim:
+        pairs = tuple(zip(x[:n2:2], x[1:n2:2], strict=True))
+        return Claim((pairs, natural_path_key(x[-3]), rank), cp, x[-4], x[-3], None)
+
+    out: list[tuple[int, Step]] = []
+    made = None  # the Claim of the claim before, if made
+    for at in range(1, len(keys)):
+        a, b = keys[at - 1], keys[at]
+        if not a[-3] or a[-3][0] != b[-3][0]:
+            made = None
+            continue
+        before = made if made is not None else claim(a)
+        made = claim(b)
+        why = natural_step(before, made)
+        if why is not None:
+            out.append((at, why))
+    return out
 
 
 def _text_step(before: Claim, where: Any, a: Any, b: Any) -> Step | None:

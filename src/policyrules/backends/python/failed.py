@@ -22,6 +22,7 @@ from ...decisions import Decision, Step
 from ...runtime.values import Undecided, Unknown
 from .compile import CompiledProvision, Condition, Env
 from .rows_caps import fact_texts
+from .trusted import decision
 
 __all__ = ["condition_steps", "failed_decision"]
 
@@ -68,13 +69,17 @@ def failed_decision(
         return None
     if not failed:
         return None
-    return Decision(
-        subject="/".join([i for _, i in row[2]]),
-        status=row[3],
-        reasons=tuple(failed),
-        facts=fact_texts(reads, rates),
-        assumptions=assumed_of(env.used_assumptions, False),
-        parameters=params,
-        trace=tuple(trace),
-        **static,
+    return decision(
+        static,
+        "/".join([i for _, i in row[2]]),
+        row[3],
+        None,
+        None,
+        tuple(failed),
+        (),
+        None,
+        fact_texts(reads, rates),
+        assumed_of(env.used_assumptions, False),
+        params,
+        tuple(trace),
     )

@@ -25,7 +25,7 @@ from ...instances import Instance
 from ...runtime.ledger import Accounts, ClaimLog, ScopeKey
 from ...runtime.order import natural_key, natural_path_key
 from ...runtime.values import Undecided, Unknown, Value, year_number
-from .claims import Claim, claim_key, natural_step, path_of, scope_of
+from .claims import Claim, claim_key, natural_step, natural_steps, path_of, scope_of
 from .codegen import FastProvision, Reads, Slow
 from .compile import CompiledPolicy, CompiledProvision, Env
 from .fused import FusedFn
@@ -192,16 +192,7 @@ class FastClaims(Rows):
     ) -> None:
         """With explanations: the step saying natural order served a claim
         (:func:`natural_step`), as serve_fast adds it, from the fused sort keys."""
-        n, rank = len(cp.order), natural_key(cp.info.id)
-        previous: Claim | None = None
-        for at, key in enumerate(keys):
-            inst, path = key[-4], key[-3]
-            pairs = tuple(zip(key[: 2 * n : 2], key[1 : 2 * n : 2], strict=True))
-            claim = Claim((pairs, natural_path_key(path), rank), cp, inst, path, None)
-            why = natural_step(previous, claim) if previous is not None else None
-            previous = claim
-            if why is None:
-                continue
+        for at, why in natural_steps(cp, keys):
             row = rows[at]
             if isinstance(row, Decision):
                 rows[at] = attrs.evolve(row, trace=(why, *row.trace))

@@ -34,7 +34,7 @@ from ...runtime.values import Undecided, Unknown, Value, format_value
 from .compile import CompiledProvision, Env
 from .explained import _ALL_OPERANDS, _NAMES, condition_facts, steps_held
 from .rows_caps import cap_steps_fast, fact_texts, money_of, rare_text
-from .trusted import step
+from .trusted import decision, step
 
 __all__ = ["PaidPlan", "fixed_reads", "paid_decision", "paid_plan"]
 
@@ -253,16 +253,17 @@ def paid_decision(
     events = cap_steps_fast(caps, requested, amount, trace)
     label = "award" if kind == "exact" else "award up to"
     trace.append(step("result", f"{label}: {cn_text(amount)}", None))
-    return Decision(
-        subject="/".join([i for _, i in row[2]]),
-        status=row[3],
-        facts=facts,
-        assumptions=assumed_of(used, False),
-        parameters=params,
-        trace=tuple(trace),
-        amount=events[-1].granted if events else money_of(amount),
-        amount_kind=kind,
-        caps=events,
-        granted_before=money_of(before) if before else None,
-        **plan.static,
+    return decision(
+        plan.static,
+        "/".join([i for _, i in row[2]]),
+        row[3],
+        events[-1].granted if events else money_of(amount),
+        kind,
+        (),
+        events,
+        money_of(before) if before else None,
+        facts,
+        assumed_of(used, False),
+        params,
+        tuple(trace),
     )

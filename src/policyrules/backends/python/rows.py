@@ -32,6 +32,7 @@ from .explained import Held, condition_facts, held_steps, steps_held
 from .failed import Marks, condition_steps, failed_decision
 from .paid import PaidPlan, paid_decision, paid_plan
 from .rows_caps import CapRow, Path, cap_events_fast, cap_steps_fast, fact_texts, money_of
+from .trusted import decision
 
 __all__ = [
     "CapRow",
@@ -171,6 +172,16 @@ class Rows:
         if assumed is None:
             assumed = tuple(sorted((n, self._assumption_text(n)) for n in used))
             self._assumed[key] = assumed
+        subject = "/".join([i for _, i in path])
+        if amount is not None and not missing:  # the frequent case: through the slots
+            events = cap_steps_fast(caps, requested, amount, None)
+            granted = events[-1].granted if events else money_of(amount)
+            before_m = money_of(before) if before else None
+            return decision(
+                static, subject, status, granted, kind, (), events, before_m, (), assumed, (), ()
+            )
+        if amount is None and not missing and status != "eligible":
+            return decision(static, subject, status, None, None, (), (), None, (), assumed, (), ())
         extra: dict[str, Any] = {}
         if amount is not None:
             events = cap_events(caps, requested, amount)
@@ -186,13 +197,7 @@ class Rows:
             facts = sorted(m for m in missing if not m.startswith("parameter "))
             params = sorted(m[10:] for m in missing if m.startswith("parameter "))
             extra["missing_facts"], extra["missing_parameters"] = tuple(facts), tuple(params)
-        return Decision(
-            subject="/".join([i for _, i in path]),
-            status=status,
-            assumptions=assumed,
-            **static,
-            **extra,
-        )
+        return Decision(subject=subject, status=status, assumptions=assumed, **static, **extra)
 
     def _explained(self, row: Row) -> Decision:
         """With explanations: the steps that depended on the order of claims come from

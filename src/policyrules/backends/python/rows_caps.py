@@ -57,6 +57,13 @@ def _limit(fen: int) -> tuple[Money, str]:
     return got
 
 
+# The step of a cap's line that says only the cap, its scope and its limit (nothing used,
+# no earlier claim, not binding), by its text: a per-product cap's line is the same for
+# the same product id in every firm, and a Step is immutable.  Bounded.
+_PLAIN: dict[str, Step] = {}
+_PLAIN_MAX = 4096
+
+
 # A set fact's text, by its value: the few sets the facts hold repeat.  Bounded.
 _SETS: dict[frozenset[Any], str] = {}
 _SETS_MAX = 1024
@@ -127,18 +134,27 @@ def cap_steps_fast(
         else:  # describe_scope, inline
             entity, ident = scope[-1]
             where = f"{entity} {ident}" if year is None else f"{entity} {ident}, year {year}"
-        limit_m, limit_t = _limit(limit)
+        limit_m, limit_t = _LIMITS.get(limit) or _limit(limit)
         used_m = money(used) if used else _ZERO
-        earlier = NO_EARLIER if log is None or not stop else Earlier(log, stop)
+        some = bool(stop) and log is not None  # bool(earlier), without its __len__ call
+        earlier = Earlier(log, stop) if log is not None and stop else NO_EARLIER
         binds = after < before
         ev = cap_event(cap.text, where, limit_m, used_m, asked, granted, binds, earlier, b, a)
         events.append(ev)
         if trace is None:
             continue
         line = f"cap {cap.text} ({where}); limit {limit_t}"
+        if not (used or some or binds):  # a line many claims share: one Step for them
+            got = _PLAIN.get(line)
+            if got is None:
+                got = step("cap", line, True)
+                if len(_PLAIN) < _PLAIN_MAX:
+                    _PLAIN[line] = got
+            trace.append(got)
+            continue
         if used:
             line += f"; already used {cn_text(used)}"
-        if earlier:
+        if some:
             line += "; earlier claims in this evaluation: " + earlier.describe()
         if binds:
             line += (

@@ -17,11 +17,11 @@ from typing import Any
 
 import attrs
 
-from ...decisions import CapEvent, Step
+from ...decisions import CapEvent, Decision, Step
 from ...runtime.ledger import Earlier
 from ...runtime.money import Money
 
-__all__ = ["cap_event", "money", "step"]
+__all__ = ["cap_event", "decision", "money", "step"]
 
 _new = object.__new__
 
@@ -84,3 +84,64 @@ def cap_event(
     s[9](ev, before)
     s[10](ev, after)
     return ev
+
+
+# The fields :func:`decision` sets from its arguments; every other field of a Decision
+# takes its default (checked here: a constant, not a factory, so sharing it is what
+# ``__init__`` does too).
+_GIVEN: tuple[str, ...] = ("provision", "kind", "document", "document_number", "clause")
+_GIVEN += ("title", "quote", "clause_quote", "subject", "status", "amount", "amount_kind")
+_GIVEN += ("reasons", "caps", "granted_before", "facts", "assumptions", "parameters", "trace")
+_SET = {a.name: _slot(Decision, a.name) for a in attrs.fields(Decision)}
+_DEFAULTS = tuple((_SET[a.name], a.default) for a in attrs.fields(Decision) if a.name not in _GIVEN)
+assert all(not isinstance(d, attrs.Factory) for _, d in _DEFAULTS)  # type: ignore[arg-type]
+_D_PROVISION, _D_KIND, _D_DOC, _D_NUMBER, _D_CLAUSE, _D_TITLE, _D_QUOTE, _D_CQUOTE = (
+    _SET[name] for name in _GIVEN[:8]
+)
+_D_SUBJECT, _D_STATUS, _D_AMOUNT, _D_AMOUNT_KIND, _D_REASONS, _D_CAPS, _D_BEFORE = (
+    _SET[name] for name in _GIVEN[8:15]
+)
+_D_FACTS, _D_ASSUMPTIONS, _D_PARAMETERS, _D_TRACE = (_SET[name] for name in _GIVEN[15:])
+
+
+def decision(
+    static: dict[str, Any],
+    subject: str,
+    status: str,
+    amount: Money | None,
+    amount_kind: str | None,
+    reasons: tuple[str, ...],
+    caps: tuple[CapEvent, ...],
+    granted_before: Money | None,
+    facts: tuple[tuple[str, str], ...],
+    assumptions: tuple[tuple[str, str], ...],
+    parameters: tuple[tuple[str, str], ...],
+    trace: tuple[Step, ...],
+) -> Decision:
+    """``Decision(subject=subject, ..., **static)`` (``static``: a provision's fixed
+    fields, ``provision`` to ``clause_quote``), every other field at its default: the
+    fields of a decision the evaluator made from values of the right types (a Decision
+    has no converter or validator)."""
+    d: Decision = _new(Decision)
+    _D_PROVISION(d, static["provision"])
+    _D_KIND(d, static["kind"])
+    _D_DOC(d, static["document"])
+    _D_NUMBER(d, static["document_number"])
+    _D_CLAUSE(d, static["clause"])
+    _D_TITLE(d, static["title"])
+    _D_QUOTE(d, static["quote"])
+    _D_CQUOTE(d, static["clause_quote"])
+    _D_SUBJECT(d, subject)
+    _D_STATUS(d, status)
+    _D_AMOUNT(d, amount)
+    _D_AMOUNT_KIND(d, amount_kind)
+    _D_REASONS(d, reasons)
+    _D_CAPS(d, caps)
+    _D_BEFORE(d, granted_before)
+    _D_FACTS(d, facts)
+    _D_ASSUMPTIONS(d, assumptions)
+    _D_PARAMETERS(d, parameters)
+    _D_TRACE(d, trace)
+    for setter, default in _DEFAULTS:
+        setter(d, default)
+    return d
