@@ -25,6 +25,7 @@ from .bounds import paused_gc
 from .check import check
 from .errors import FactsError
 from .facts import Facts, read_facts, read_facts_source, schema
+from .ledger_bases import check_ledger_bases
 from .ledger_check import check_caps, check_exclusive, check_once
 from .ledger_dated import refuse_undated
 from .ledger_io import merge_ledgers, place_diagnostics, read_ledger, read_ledger_file
@@ -147,6 +148,7 @@ class Policy:
         facts_file: str | None = None,
         explain: bool = True,
         on_commit: Callable[[StoreTransaction, Result], None] | None = None,
+        ledger_file: str | None = None,
     ) -> Result:
         """Evaluate ``facts``.
 
@@ -180,11 +182,18 @@ class Policy:
         them is built; statuses, amounts (exact / up to / unknown), missing facts and
         parameters, caps, assumptions and grants are the same as with ``explain=True``.
 
+        A ledger that is not a store says which readings its grants were counted by
+        (``Ledger.bases``; none said: each assumption's default).  A run whose decisions use
+        another value of an assumption for a provision the ledger holds grants of is refused
+        (E335): it would count the same grants in other accounts.  ``ledger_file`` names
+        the ledger (its file) in that error.
+
         :raises LedgerError: a bad earlier grant (E320-E327); one grant with two amounts
             (E326); a one-time award paid twice (E328) or a cap already exceeded (E329) in
             the earlier grants; a grant already in the store (E331: nothing is written); a
             busy store (E332); an assumption whose value differs from the one the store's
-            grants of a provision were keyed by (E335, also without ``commit``); with
+            (or the ledger's, or by default) grants of a provision were keyed by (E335, also
+            without ``commit``); with
             ``commit``, an award paid over time evaluated without ``as_of`` (E427: its later
             years would be recorded now; nothing is written).
         :raises FactsError: bad facts, parameters or assumptions.
@@ -244,8 +253,15 @@ class Policy:
         if commit:
             raise TypeError("commit=True needs a LedgerStore as the ledger")
         if ledger is None:
-            return run(whole(("the facts' ledger", own)))
-        return run(whole(("the facts' ledger", own), ("the ledger given", self._read(ledger))))
+            earlier = whole(("the facts' ledger", own))
+            where = facts_file or "the facts' ledger"
+        else:
+            earlier = whole(("the facts' ledger", own), ("the ledger given", self._read(ledger)))
+            where = ledger_file or "the ledger given"
+        result = run(earlier)
+        # E335: the ledger's grants were counted by another reading (its bases, or defaults)
+        check_ledger_bases(earlier[0], result.decisions, self.compiled.assumption_defaults, where)
+        return result
 
     # A Ledger value given again (a service answering firm by firm on one ledger) is read,
     # checked and summed once: by its identity, while it lives, for the same parameters
