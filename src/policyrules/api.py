@@ -183,7 +183,8 @@ class Policy:
         parameters, caps, assumptions and grants are the same as with ``explain=True``.
 
         A ledger that is not a store says which readings its grants were counted by
-        (``Ledger.bases``; none said: each assumption's default).  A run whose decisions use
+        (``Ledger.bases``; none said: each assumption's default; a facts file's own grants
+        go with its own ``assumptions``).  A run whose decisions use
         another value of an assumption for a provision the ledger holds grants of is refused
         (E335): it would count the same grants in other accounts.  ``ledger_file`` names
         the ledger (its file) in that error.
@@ -253,14 +254,13 @@ class Policy:
         if commit:
             raise TypeError("commit=True needs a LedgerStore as the ledger")
         if ledger is None:
-            earlier = whole(("the facts' ledger", own))
-            where = facts_file or "the facts' ledger"
-        else:
-            earlier = whole(("the facts' ledger", own), ("the ledger given", self._read(ledger)))
-            where = ledger_file or "the ledger given"
-        result = run(earlier)
-        # E335: the ledger's grants were counted by another reading (its bases, or defaults)
-        check_ledger_bases(earlier[0], result.decisions, self.compiled.assumption_defaults, where)
+            return run(whole(("the facts' ledger", own)))
+        given = self._read(ledger)
+        result = run(whole(("the facts' ledger", own), ("the ledger given", given)))
+        # E335: the given ledger's grants were counted by another reading (its bases, or the
+        # defaults).  The facts' own grants are read with the facts' own assumptions.
+        where = ledger_file or "the ledger given"
+        check_ledger_bases(given, result.decisions, self.compiled.assumption_defaults, where)
         return result
 
     # A Ledger value given again (a service answering firm by firm on one ledger) is read,

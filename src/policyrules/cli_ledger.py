@@ -227,7 +227,7 @@ def evaluate_with_ledger(
         earlier, text = (
             read_ledger_file(policy.checked, src, limits, raw=raw) if src else (Ledger(), None)
         )
-        name = str(src) if src is not None else str(args.facts)
+        name = str(src) if src is not None else None
         result = policy.evaluate(facts, ledger=earlier, ledger_file=name, **options)
         if out is not None:
             refuse_undated(policy.checked, result.decisions)  # E427, before anything is written
