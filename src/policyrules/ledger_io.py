@@ -17,6 +17,9 @@ facts, and every error names the file, line and column:
   file and line; see :mod:`policyrules.ledger_check`, which also checks caps, E329).
 
 An empty file or ``ledger: null`` is refused (E320): write ``ledger: []`` for no grants.
+Beside ``ledger:`` a file may hold ``bases: [{provision, assumption, value}, ...]``, the
+readings its grants were counted by (:mod:`policyrules.ledger_bases`; E320 for an entry
+naming no award, assumption or value of the policy, E335 for two values of one).
 """
 
 from __future__ import annotations
