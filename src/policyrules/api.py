@@ -25,7 +25,7 @@ from .bounds import paused_gc
 from .check import check
 from .errors import FactsError
 from .facts import Facts, read_facts, read_facts_source, schema
-from .ledger_bases import check_ledger_bases
+from .ledger_bases import check_ledger_bases, check_readings, readings_of
 from .ledger_check import check_caps, check_exclusive, check_once
 from .ledger_dated import refuse_undated
 from .ledger_io import merge_ledgers, place_diagnostics, read_ledger, read_ledger_file
@@ -389,7 +389,9 @@ class Policy:
 
         :raises TableError: a table, column or value refused (E620-E630), located by file,
             row and column.
-        :raises LedgerError: a bad earlier grant (E320-E329).
+        :raises LedgerError: a bad earlier grant (E320-E329); an assumption value other than
+            the one the ledger's grants of a provision reading it were counted by (E335: a
+            store's record; a ledger value's ``bases``, or the default when it has none).
         :raises FactsError: bad parameters or assumptions.
         :raises BatchCompileError: a construct the SQL back end cannot compile (E600-E619).
         """
@@ -410,9 +412,17 @@ class Policy:
         if isinstance(ledger, LedgerStore):
             with ledger.transaction(write=False) as txn:
                 where = f"{ledger.path}: grants"
-                given = (str(ledger.path), read_ledger(self.checked, txn.grants(), where))
+                stored = read_ledger(self.checked, txn.grants(), where)
+                given = (str(ledger.path), Ledger(stored.grants, bases=txn.bases()))
         elif ledger is not None:
             given = ("the ledger given", read_ledger(self.checked, ledger))
+        if given is not None:  # E335: the readings the provisions read, as evaluate checks
+            granted = {g.provision for g in given[1]}
+            defaults = (
+                None if isinstance(ledger, LedgerStore) else self.compiled.assumption_defaults
+            )
+            used = readings_of(self.checked, assume, granted)
+            check_readings(given[1], used, defaults, given[0])
         if engine == "spark":
             from .batch_spark import refuse_options, run_batch_spark
 

@@ -35,9 +35,11 @@ __all__ = [
     "bases_after",
     "bases_of",
     "check_ledger_bases",
+    "check_readings",
     "implied_bases",
     "merge_bases",
     "read_bases",
+    "readings_of",
 ]
 
 # Assumptions that are not policy readings but how to count days; they do not key grants.
@@ -66,11 +68,35 @@ def check_ledger_bases(
     :raises LedgerError: E335 naming the provision, the assumption and both values, with
         the ``bases:`` entry to add when none was recorded.
     """
+    check_readings(ledger, bases_of(decisions), defaults, where)
+
+
+def readings_of(
+    policy: CheckedPolicy, values: Mapping[str, Value], provisions: Iterable[str]
+) -> list[Basis]:
+    """(provision, assumption, value) for each keying assumption each of ``provisions``'
+    text reads (``ProvisionInfo.assumptions``), at its value in ``values``: the readings a
+    run uses when its decisions are not at hand (a batch)."""
+    infos = {p.id: p for p in policy.provisions()}
+    out: set[Basis] = set()
+    for provision in set(provisions):
+        info = infos.get(provision)
+        for name in info.assumptions if info is not None else ():
+            if name not in NOT_KEYING and name in values:
+                out.add((provision, name, format_value(values[name])))
+    return sorted(out)
+
+
+def check_readings(
+    ledger: Ledger, used: Iterable[Basis], defaults: Mapping[str, Value] | None, where: str
+) -> None:
+    """:func:`check_ledger_bases` for the readings ``used``; with ``defaults`` ``None`` (a
+    store's record) a reading the ledger does not record is not checked."""
     granted = {g.provision for g in ledger}
     if not granted:
         return
     recorded = {(p, n): v for p, n, v in ledger.bases}
-    for provision, name, value in bases_of(decisions):
+    for provision, name, value in used:
         if provision not in granted:
             continue
         was = recorded.get((provision, name))
@@ -85,7 +111,7 @@ def check_ledger_bases(
                     "ledger for this reading",
                 )
             )
-        known = defaults.get(name)
+        known = None if defaults is None else defaults.get(name)
         default = None if known is None else format_value(known)
         if was is None and default is not None and value != default:
             raise LedgerError(
