@@ -92,40 +92,56 @@ def check_readings(
 ) -> None:
     """:func:`check_ledger_bases` for the readings ``used``; with ``defaults`` ``None`` (a
     store's record) a reading the ledger does not record is not checked."""
-    granted = {g.provision for g in ledger}
-    if not granted:
-        return
     recorded = {(p, n): v for p, n, v in ledger.bases}
+    texts: dict[str, str | None] = {}
+    faults: list[tuple[str, LedgerError]] = []
     for provision, name, value in used:
-        if provision not in granted:
-            continue
         was = recorded.get((provision, name))
         if was is not None and was != value:
-            raise LedgerError(
-                Diagnostic(
-                    "E335",
-                    f"{where}: the grants of {provision} in this ledger were counted with "
-                    f"the assumption {name} = {was}; this run uses {name} = {value}, and "
-                    "would count them differently (a cap could be paid twice)",
-                    hint=f"run with --assume {name}={was} to match the ledger, or use another "
-                    "ledger for this reading",
-                )
-            )
-        known = None if defaults is None else defaults.get(name)
-        default = None if known is None else format_value(known)
-        if was is None and default is not None and value != default:
-            raise LedgerError(
-                Diagnostic(
-                    "E335",
-                    f"{where}: the ledger does not say which reading its grants of {provision} "
-                    f"were counted by; its grants are taken as counted by the default "
-                    f"{name} = {default}, and this run uses {name} = {value} (a cap could be "
-                    "paid twice)",
-                    hint=f"if they were counted with {name} = {value}, say so in the ledger "
-                    f"file: `bases: [{{provision: {provision}, assumption: {name}, value: "
-                    f"{value}}}]`; otherwise run with --assume {name}={default}",
-                )
-            )
+            faults.append((provision, _other(where, provision, name, was, value)))
+            continue
+        if was is not None or defaults is None:
+            continue
+        if name not in texts:
+            known = defaults.get(name)
+            texts[name] = None if known is None else format_value(known)
+        default = texts[name]
+        if default is not None and value != default:
+            faults.append((provision, _unsaid(where, provision, name, default, value)))
+    if not faults:
+        return  # the grants are not read at all: a service's many runs stay cheap
+    granted = {g.provision for g in ledger}
+    for provision, fault in faults:
+        if provision in granted:  # a ledger without grants of it says nothing of it
+            raise fault
+
+
+def _other(where: str, provision: str, name: str, was: str, value: str) -> LedgerError:
+    return LedgerError(
+        Diagnostic(
+            "E335",
+            f"{where}: the grants of {provision} in this ledger were counted with "
+            f"the assumption {name} = {was}; this run uses {name} = {value}, and "
+            "would count them differently (a cap could be paid twice)",
+            hint=f"run with --assume {name}={was} to match the ledger, or use another "
+            "ledger for this reading",
+        )
+    )
+
+
+def _unsaid(where: str, provision: str, name: str, default: str, value: str) -> LedgerError:
+    return LedgerError(
+        Diagnostic(
+            "E335",
+            f"{where}: the ledger does not say which reading its grants of {provision} "
+            f"were counted by; its grants are taken as counted by the default "
+            f"{name} = {default}, and this run uses {name} = {value} (a cap could be "
+            "paid twice)",
+            hint=f"if they were counted with {name} = {value}, say so in the ledger "
+            f"file: `bases: [{{provision: {provision}, assumption: {name}, value: "
+            f"{value}}}]`; otherwise run with --assume {name}={default}",
+        )
+    )
 
 
 def bases_after(
