@@ -25,7 +25,7 @@ from .bounds import paused_gc
 from .check import check
 from .errors import FactsError
 from .facts import Facts, read_facts, read_facts_source, schema
-from .ledger_bases import check_ledger_bases, check_readings, readings_of
+from .ledger_bases import check_ledger_bases, check_readings, may_differ, readings_of
 from .ledger_check import check_caps, check_exclusive, check_once
 from .ledger_dated import refuse_undated
 from .ledger_io import merge_ledgers, place_diagnostics, read_ledger, read_ledger_file
@@ -259,8 +259,10 @@ class Policy:
         result = run(whole(("the facts' ledger", own), ("the ledger given", given)))
         # E335: the given ledger's grants were counted by another reading (its bases, or the
         # defaults).  The facts' own grants are read with the facts' own assumptions.
-        where = ledger_file or "the ledger given"
-        check_ledger_bases(given, result.decisions, self.compiled.assumption_defaults, where)
+        defaults = self.compiled.assumption_defaults
+        if may_differ(given, assume, defaults):  # else nothing to find: decisions left unmade
+            where = ledger_file or "the ledger given"
+            check_ledger_bases(given, result.decisions, defaults, where)
         return result
 
     # A Ledger value given again (a service answering firm by firm on one ledger) is read,

@@ -37,6 +37,7 @@ __all__ = [
     "check_ledger_bases",
     "check_readings",
     "implied_bases",
+    "may_differ",
     "merge_bases",
     "read_bases",
     "readings_of",
@@ -69,6 +70,16 @@ def check_ledger_bases(
         the ``bases:`` entry to add when none was recorded.
     """
     check_readings(ledger, bases_of(decisions), defaults, where)
+
+
+def may_differ(ledger: Ledger, values: Mapping[str, Value], defaults: Mapping[str, Value]) -> bool:
+    """Whether a run with the assumption ``values`` could read ``ledger`` by another reading
+    than its grants were counted by: a value other than its default, or than one the ledger
+    records.  When not, :func:`check_ledger_bases` has nothing to find, and a caller need
+    not make the decisions' details to ask it."""
+    if any(v != defaults.get(n, v) for n, v in values.items() if n not in NOT_KEYING):
+        return True
+    return any(n in values and format_value(values[n]) != v for _, n, v in ledger.bases)
 
 
 def readings_of(
