@@ -25,6 +25,7 @@ from .bounds import paused_gc
 from .check import check
 from .errors import FactsError
 from .facts import Facts, read_facts, read_facts_source, schema
+from .ledger_bases import check_ledger_bases, check_readings, may_differ, readings_of
 from .ledger_check import check_caps, check_exclusive, check_once
 from .ledger_dated import refuse_undated
 from .ledger_io import merge_ledgers, place_diagnostics, read_ledger, read_ledger_file
@@ -147,6 +148,7 @@ class Policy:
         facts_file: str | None = None,
         explain: bool = True,
         on_commit: Callable[[StoreTransaction, Result], None] | None = None,
+        ledger_file: str | None = None,
     ) -> Result:
         """Evaluate ``facts``.
 
@@ -180,11 +182,19 @@ class Policy:
         them is built; statuses, amounts (exact / up to / unknown), missing facts and
         parameters, caps, assumptions and grants are the same as with ``explain=True``.
 
+        A ledger that is not a store says which readings its grants were counted by
+        (``Ledger.bases``; none said: each assumption's default; a facts file's own grants
+        go with its own ``assumptions``).  A run whose decisions use
+        another value of an assumption for a provision the ledger holds grants of is refused
+        (E335): it would count the same grants in other accounts.  ``ledger_file`` names
+        the ledger (its file) in that error.
+
         :raises LedgerError: a bad earlier grant (E320-E327); one grant with two amounts
             (E326); a one-time award paid twice (E328) or a cap already exceeded (E329) in
             the earlier grants; a grant already in the store (E331: nothing is written); a
             busy store (E332); an assumption whose value differs from the one the store's
-            grants of a provision were keyed by (E335, also without ``commit``); with
+            (or the ledger's, or by default) grants of a provision were keyed by (E335, also
+            without ``commit``); with
             ``commit``, an award paid over time evaluated without ``as_of`` (E427: its later
             years would be recorded now; nothing is written).
         :raises FactsError: bad facts, parameters or assumptions.
@@ -245,7 +255,15 @@ class Policy:
             raise TypeError("commit=True needs a LedgerStore as the ledger")
         if ledger is None:
             return run(whole(("the facts' ledger", own)))
-        return run(whole(("the facts' ledger", own), ("the ledger given", self._read(ledger))))
+        given = self._read(ledger)
+        result = run(whole(("the facts' ledger", own), ("the ledger given", given)))
+        # E335: the given ledger's grants were counted by another reading (its bases, or the
+        # defaults).  The facts' own grants are read with the facts' own assumptions.
+        defaults = self.compiled.assumption_defaults
+        if may_differ(given, assume, defaults):  # else nothing to find: decisions left unmade
+            where = ledger_file or "the ledger given"
+            check_ledger_bases(given, result.decisions, defaults, where)
+        return result
 
     # A Ledger value given again (a service answering firm by firm on one ledger) is read,
     # checked and summed once: by its identity, while it lives, for the same parameters
@@ -380,7 +398,9 @@ class Policy:
 
         :raises TableError: a table, column or value refused (E620-E630), located by file,
             row and column.
-        :raises LedgerError: a bad earlier grant (E320-E329).
+        :raises LedgerError: a bad earlier grant (E320-E329); an assumption value other than
+            the one the ledger's grants of a provision reading it were counted by (E335: a
+            store's record; a ledger value's ``bases``, or the default when it has none).
         :raises FactsError: bad parameters or assumptions.
         :raises BatchCompileError: a construct the SQL back end cannot compile (E600-E619).
         """
@@ -401,9 +421,17 @@ class Policy:
         if isinstance(ledger, LedgerStore):
             with ledger.transaction(write=False) as txn:
                 where = f"{ledger.path}: grants"
-                given = (str(ledger.path), read_ledger(self.checked, txn.grants(), where))
+                stored = read_ledger(self.checked, txn.grants(), where)
+                given = (str(ledger.path), Ledger(stored.grants, bases=txn.bases()))
         elif ledger is not None:
             given = ("the ledger given", read_ledger(self.checked, ledger))
+        if given is not None:  # E335: the readings the provisions read, as evaluate checks
+            granted = {g.provision for g in given[1]}
+            defaults = (
+                None if isinstance(ledger, LedgerStore) else self.compiled.assumption_defaults
+            )
+            used = readings_of(self.checked, assume, granted)
+            check_readings(given[1], used, defaults, given[0])
         if engine == "spark":
             from .batch_spark import refuse_options, run_batch_spark
 

@@ -18,14 +18,17 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 import attrs
 
-from .api import Policy
+from .api import HOLIDAY_ASSUMPTION, Policy
+from .api_values import read_values
 from .cli_ledger import _check_out_early, _format_of, _lost, _refuse
 from .files import check_writable, locked, real_target, write_atomic
+from .ledger_bases import readings_of
 from .ledger_io import dump_ledger, merge_ledgers, read_ledger
 from .runtime.ledger import Ledger
 from .store import is_store
@@ -44,18 +47,27 @@ class LedgerOut:
     earlier: Ledger | None = None
     read_bytes: bytes | None = None
 
-    def text(self, policy: Policy, run_text: str) -> str:
-        """The text to write, given the run's grants as a JSON ledger file's text.
+    def text(
+        self, policy: Policy, run_text: str, assumptions: Mapping[str, Any] | None = None
+    ) -> str:
+        """The text to write, given the run's grants as a JSON ledger file's text, with the
+        readings they were counted by (``bases``: the values of ``assumptions``, given as
+        to ``evaluate_batch``, of the assumptions each provision granted reads).
 
         :raises LedgerError: E333 if the target holds grants neither read nor written by
             this run, or if the ``--ledger`` file changed during the run; E326 if the run
             pays a grant the file holds with another amount.
         """
         if self.earlier is None:
+            run = read_ledger(policy.checked, json.loads(run_text)["ledger"], "this run")
             if self.existing is not None:
-                run = read_ledger(policy.checked, json.loads(run_text)["ledger"], "this run")
                 _lost(self.path, self.existing, run)
-            return run_text
+            bases = _readings(policy, run, assumptions)
+            if not bases:
+                return run_text
+            data = json.loads(run_text)
+            data["bases"] = [{"provision": p, "assumption": n, "value": v} for p, n, v in bases]
+            return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
         if self.path.read_bytes() != self.read_bytes:
             raise _refuse(
                 f"{self.path} changed while this run used it; it was not written",
@@ -63,7 +75,24 @@ class LedgerOut:
             )
         run = read_ledger(policy.checked, json.loads(run_text)["ledger"], "this run's grants")
         whole = merge_ledgers((str(self.path), self.earlier), ("this run's grants", run))
+        have = {(p, n) for p, n, _ in whole.bases}
+        more = [b for b in _readings(policy, run, assumptions) if b[:2] not in have]
+        whole = Ledger(whole.grants, bases=(*whole.bases, *more))
         return dump_ledger(whole, _format_of(self.path))
+
+
+def _readings(
+    policy: Policy, run: Ledger, assumptions: Mapping[str, Any] | None
+) -> list[tuple[str, str, str]]:
+    """The readings of the provisions ``run`` granted, at the run's assumption values."""
+    if assumptions is None:
+        return []
+    chosen = {k: v for k, v in assumptions.items() if k != HOLIDAY_ASSUMPTION}
+    values = {
+        **policy.compiled.assumption_defaults,
+        **read_values(policy.checked, chosen, "assumptions"),
+    }
+    return readings_of(policy.checked, values, {g.provision for g in run})
 
 
 @contextlib.contextmanager
@@ -92,7 +121,12 @@ def ledger_out(policy: Policy, out: str | None, ledger: str | None) -> Iterator[
             yield LedgerOut(path, existing)
 
 
-def write_ledger_out(target: LedgerOut | None, policy: Policy, run_text: str) -> None:
+def write_ledger_out(
+    target: LedgerOut | None,
+    policy: Policy,
+    run_text: str,
+    assumptions: Mapping[str, Any] | None = None,
+) -> None:
     """Write ``--ledger-out`` (if given) after the run: see :meth:`LedgerOut.text`."""
     if target is not None:
-        write_atomic(target.path, target.text(policy, run_text))
+        write_atomic(target.path, target.text(policy, run_text, assumptions))

@@ -27,6 +27,7 @@ from .convert import whole_number
 from .errors import Diagnostic, FactsError, LedgerError, PolicyRulesError
 from .facts import load_data
 from .files import check_writable, locked, real_target, write_atomic
+from .ledger_bases import bases_after, implied_bases
 from .ledger_check import check_caps, check_exclusive, check_once
 from .ledger_dated import refuse_undated
 from .ledger_io import dump_ledger, merge_ledgers, read_ledger, read_ledger_file
@@ -202,7 +203,7 @@ def evaluate_with_ledger(
                 )
             if out is not None:
                 try:
-                    stored = read_ledger(policy.checked, store.grants(), f"{src}: grants")
+                    stored = read_ledger(policy.checked, store.ledger(), f"{src}: grants")
                     whole = merge_ledgers(("the facts' ledger", own), (str(src), stored))
                     _check_target(out, whole, policy, None)
                     write_atomic(out, dump_ledger(whole, _format_of(out)))
@@ -226,7 +227,8 @@ def evaluate_with_ledger(
         earlier, text = (
             read_ledger_file(policy.checked, src, limits, raw=raw) if src else (Ledger(), None)
         )
-        result = policy.evaluate(facts, ledger=earlier, **options)
+        name = str(src) if src is not None else None
+        result = policy.evaluate(facts, ledger=earlier, ledger_file=name, **options)
         if out is not None:
             refuse_undated(policy.checked, result.decisions)  # E427, before anything is written
             whole = merge_ledgers(
@@ -234,6 +236,8 @@ def evaluate_with_ledger(
                 (str(src), earlier),
                 ("this run's grants", Ledger(result.grants)),
             )
+            # the readings this run's grants were counted by go with them (E335 next time)
+            whole = Ledger(whole.grants, bases=bases_after(whole, result.decisions, result.grants))
             _check_target(out, whole, policy, src)
             if raw is None and src is not None and src.read_bytes().decode("utf-8-sig") != text:
                 raise _refuse(
@@ -308,7 +312,13 @@ def cmd_import(args: argparse.Namespace) -> int:
         check_caps(policy.compiled, merged, where=f"{args.store} with {args.file}")
         have = set(stored)
         new = Ledger(g for g in ledger if g not in have)  # a grant already stored is one grant
+        # E335: the file's grants counted by another reading than the store's; a reading the
+        # file does not give is taken as the default, and recorded so
+        implied = implied_bases(policy.checked, policy.compiled.assumption_defaults, ledger)
+        txn.check_file_bases(ledger.bases, str(args.file))
+        txn.check_file_bases(implied, f"{args.file} (no `bases:` entry: the default)")
         txn.append(new)
+        txn.record_file_bases([*ledger.bases, *implied])
     already = len(ledger) - len(new)
     print(
         printable(
@@ -349,7 +359,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         _not_a_store_name(Path(args.out), "--out")
         check_writable(Path(args.out))
     with _open_store(Path(args.store)) as store:
-        ledger = store.grants()
+        ledger = store.ledger()  # the grants and the readings they were counted by
     if args.out is None:
         fmt = args.format or "json"
         text = dump_ledger(ledger, fmt)

@@ -17,6 +17,9 @@ facts, and every error names the file, line and column:
   file and line; see :mod:`policyrules.ledger_check`, which also checks caps, E329).
 
 An empty file or ``ledger: null`` is refused (E320): write ``ledger: []`` for no grants.
+Beside ``ledger:`` a file may hold ``bases: [{provision, assumption, value}, ...]``, the
+readings its grants were counted by (:mod:`policyrules.ledger_bases`; E320 for an entry
+naming no award, assumption or value of the policy, E335 for two values of one).
 """
 
 from __future__ import annotations
@@ -33,9 +36,11 @@ from .check_tables import tier_reading_of
 from .convert import whole_number
 from .errors import Diagnostic, FactsError, LedgerError, Span, did_you_mean
 from .facts import convert_value, locate, read_data
+from .ledger_bases import merge_bases, read_bases
 from .ledger_check import exclusive_error, exclusive_twice, once_error, once_twice
 from .model import CheckedPolicy, ProvisionInfo
 from .reading import Limits, read_bytes
+from .runtime.bases import Basis
 from .runtime.ledger import Grant, GrantPath, Ledger
 from .runtime.money import Money
 from .types import MONEY
@@ -132,9 +137,9 @@ class _Checker:
                 return shown
         return str(value)
 
-    def ledger(self, raw: Any, where: str) -> Ledger:
+    def ledger(self, raw: Any, where: str, bases: tuple[Basis, ...] = ()) -> Ledger:
         if isinstance(raw, Ledger):
-            raw = raw.grants
+            raw, bases = raw.grants, raw.bases
         if raw is None:
             self.error(
                 "E320",
@@ -175,7 +180,7 @@ class _Checker:
                 self.diags.append(self.placed(d, at_b, False))
         if self.diags:
             raise self.failed()
-        return Ledger(tuple(grants))
+        return Ledger(tuple(grants), bases=bases)
 
     def where(self, at: str) -> str:
         """``f.yaml:3`` for the entry at ``at`` when the file is known, else ``at``."""
@@ -355,14 +360,17 @@ def read_ledger_file(
     *,
     raw: bytes | None = None,
 ) -> tuple[Ledger, str]:
-    """Read and check a YAML/JSON ledger file: ``ledger: [...]`` or a bare list of grants.
+    """Read and check a YAML/JSON ledger file: ``ledger: [...]`` (and ``bases: [...]``, the
+    readings its grants were counted by, :mod:`policyrules.ledger_bases`) or a bare list of
+    grants.
 
     Returns the ledger and the file's text (as read, to detect a later change).  The file
     is read once (``raw``: its bytes, if the caller has read them).
 
     :raises FactsError: the file cannot be read or parsed (E301, E302).
-    :raises LedgerError: an empty file, ``ledger: null``, other top-level keys (E320), or
-        any grant fault (E321-E326), located in the file.
+    :raises LedgerError: an empty file, ``ledger: null``, other top-level keys, a bad
+        ``bases`` entry (E320; E335 for two values of one), or any grant fault
+        (E321-E326), located in the file.
     """
     raw = read_bytes(path, limits) if raw is None else raw  # once: it may be a pipe
     try:
@@ -386,26 +394,30 @@ def read_ledger_file(
         raise checker.failed()
     if isinstance(data, Mapping):
         for k in data:
-            if k != "ledger":
+            if k not in ("ledger", "bases"):
                 checker.error(
                     "E320",
                     str(k),
-                    "a ledger file holds only `ledger:`",
-                    did_you_mean(str(k), ["ledger"]) or "write `ledger: [...]`",
+                    "a ledger file holds only `ledger:` and `bases:`",
+                    did_you_mean(str(k), ["ledger", "bases"]) or "write `ledger: [...]`",
                     key=True,
                 )
         if "ledger" not in data:
             checker.error("E320", "", "no `ledger:` in a ledger file", "write `ledger: [...]`")
+        bases = read_bases(policy, data["bases"], "bases", checker) if "bases" in data else []
         if checker.diags:
             raise checker.failed()
-        return checker.ledger(data["ledger"], "ledger"), text
+        return checker.ledger(data["ledger"], "ledger", tuple(bases)), text
     return checker.ledger(data, ""), text
 
 
 def dump_ledger(ledger: Ledger, fmt: str = "json") -> str:
     """The ledger as a file's text, ``{"ledger": [...]}`` in JSON (``fmt="json"``) or YAML
-    (``"yaml"``), amounts in 元 as exact text, ids quoted so they read back as written."""
-    data = {"ledger": [g.to_json() for g in ledger]}
+    (``"yaml"``), amounts in 元 as exact text, ids quoted so they read back as written;
+    ``"bases": [{provision, assumption, value}, ...]`` beside it when the ledger has any."""
+    data: dict[str, object] = {"ledger": [g.to_json() for g in ledger]}
+    if ledger.bases:
+        data["bases"] = [{"provision": p, "assumption": n, "value": v} for p, n, v in ledger.bases]
     if fmt == "yaml":
         return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
     if fmt != "json":
@@ -418,8 +430,11 @@ def merge_ledgers(*parts: tuple[str, Ledger]) -> Ledger:
     order.  The same grant (same identity and amount) given by several of them is one grant
     and counts once: a store may hold what a facts file also lists.
 
+    The bases (readings) of all of them are kept.
+
     :raises LedgerError: E326 if two of them give the same identity (provision, path, year)
-        with different amounts, naming both.
+        with different amounts, naming both; E335 if two of them give one provision's
+        assumption two values.
     """
     seen: dict[tuple[str, GrantPath, int | None, str | None], tuple[str, Grant]] = {}
     grants: list[Grant] = []
@@ -445,7 +460,7 @@ def merge_ledgers(*parts: tuple[str, Ledger]) -> Ledger:
                 )
             seen[g.identity] = (name, g)
             grants.append(g)
-    return Ledger(tuple(grants))
+    return Ledger(tuple(grants), bases=merge_bases(parts))
 
 
 def place_diagnostics(diags: Iterable[Diagnostic], file: str, text: str) -> list[Diagnostic]:

@@ -34,8 +34,10 @@ import attrs
 
 from .errors import Diagnostic, LedgerError
 from .instances import Facts
+from .ledger_bases import NOT_KEYING, bases_of
 from .reading import starts_like_store
 from .result import Decision
+from .runtime.bases import Basis
 from .runtime.ledger import Grant, Ledger
 from .runtime.money import Money
 from .store_schema import APPLICATION_ID, SCHEMA_VERSION, create_schema, migrate_schema
@@ -54,8 +56,6 @@ __all__ = [
 _HEADER_LEN = 16  # "SQLite format 3\0"
 _SUFFIXES = (".db", ".sqlite", ".sqlite3")
 
-# Assumptions that are not policy readings but how to count days; they do not key grants.
-_NOT_KEYING = frozenset({"holiday_schedule"})
 _DAMAGED = (
     "restore the store from a backup; if there is none, `policyrules ledger init NEW.db` and "
     "`policyrules ledger import NEW.db FILE` the grants from a YAML/JSON ledger you keep"
@@ -132,6 +132,10 @@ class StoreTransaction:
         path starts at one of these firms, read by the store's index on the firm."""
         return Ledger(self._store._grants(firms))
 
+    def bases(self) -> tuple[Basis, ...]:
+        """The readings recorded: (provision, assumption, value), sorted."""
+        return self._store._basis_rows()
+
     def append(self, grants: Iterable[Grant], *, note: str | None = None) -> str | None:
         """Record ``grants`` in this transaction's batch; returns the batch id (``None`` when
         there was nothing to record).  With ``note`` they go in a batch of their own under
@@ -148,14 +152,7 @@ class StoreTransaction:
         conn = self._store._conn
         batch = self.batch if note is None else None
         if batch is None:
-            batch = uuid.uuid4().hex
-            now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-            conn.execute(
-                "INSERT INTO batches (id, recorded_at, note) VALUES (?, ?, ?)",
-                (batch, now, self._note if note is None else note),
-            )
-            if note is None:
-                self.batch = batch
+            batch = self._new_batch(note)
         for g in rows:
             if not isinstance(g, Grant):
                 raise _error("E327", f"a store records Grant values, not {type(g).__name__}")
@@ -171,6 +168,18 @@ class StoreTransaction:
                         "E330", f"{self._store.path}: refused {g.describe()}: {exc}"
                     ) from None
                 raise self._store._duplicate(g) from None
+        return batch
+
+    def _new_batch(self, note: str | None) -> str:
+        """A new batch; this transaction's own unless it has a ``note`` of its own."""
+        batch = uuid.uuid4().hex
+        now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        self._store._conn.execute(
+            "INSERT INTO batches (id, recorded_at, note) VALUES (?, ?, ?)",
+            (batch, now, self._note if note is None else note),
+        )
+        if note is None:
+            self.batch = batch
         return batch
 
     def execute(self, sql: str, parameters: tuple[Any, ...] = ()) -> None:
@@ -189,13 +198,24 @@ class StoreTransaction:
         :raises LedgerError: E335 naming the provision, the assumption and both values.
         """
         recorded = self._store._bases()
-        for provision, name, value in _bases_of(decisions):
+        self._refuse_other(recorded, bases_of(decisions), "this run")
+
+    def check_file_bases(self, bases: Iterable[Basis], file: str) -> None:
+        """Refuse a ledger file's ``bases`` where the store recorded another value.
+
+        :raises LedgerError: E335 naming the provision, the assumption and both values."""
+        self._refuse_other(self._store._bases(), bases, file)
+
+    def _refuse_other(
+        self, recorded: dict[tuple[str, str], str], bases: Iterable[Basis], who: str
+    ) -> None:
+        for provision, name, value in bases:
             was = recorded.get((provision, name))
             if was is not None and was != value:
                 raise _error(
                     "E335",
                     f"{self._store.path}: the grants of {provision} in this store were counted "
-                    f"with the assumption {name} = {was}; this run uses {name} = {value}, and "
+                    f"with the assumption {name} = {was}; {who} uses {name} = {value}, and "
                     "would count them differently (a cap could be paid twice)",
                     hint=f"run with --assume {name}={was} to match the store, or use another "
                     "store for this reading",
@@ -205,25 +225,30 @@ class StoreTransaction:
         """Record the assumption values of ``decisions`` for each provision with a grant in
         ``grants`` (call :meth:`check_bases` first; values already recorded are kept)."""
         paid = {g.provision for g in grants}
-        rows = [row for row in _bases_of(decisions) if row[0] in paid]
-        if not rows or self.batch is None:
+        if self.batch is not None:  # this run recorded grants
+            self.record_file_bases([row for row in bases_of(decisions) if row[0] in paid])
+
+    def record_file_bases(self, bases: Iterable[Basis]) -> None:
+        """Record ``bases`` (values already recorded are kept) in this transaction's batch
+        (made if there is none yet: a ledger file's readings are recorded with or without
+        new grants).  Check first with :meth:`check_file_bases`.
+
+        :raises LedgerError: E330 on a read-only transaction."""
+        rows = list(bases)
+        if not rows:
             return
+        if not self._write:
+            raise _error("E330", f"{self._store.path}: this transaction only reads")
+        batch = self.batch if self.batch is not None else self._new_batch(None)
         self._store._conn.executemany(
             "INSERT OR IGNORE INTO bases (provision, name, value, batch) VALUES (?, ?, ?, ?)",
-            [(*row, self.batch) for row in rows],
+            [(*row, batch) for row in rows],
         )
 
 
-def _bases_of(decisions: Iterable[Decision]) -> list[tuple[str, str, str]]:
-    """(provision, assumption, value) for each keying assumption a decision used, sorted."""
-    return sorted(
-        {
-            (d.provision, name, value)
-            for d in decisions
-            for name, value in d.assumptions
-            if name not in _NOT_KEYING
-        }
-    )
+# The names this module had before ledger_bases held them.
+_bases_of = bases_of
+_NOT_KEYING = NOT_KEYING
 
 
 class LedgerStore:
@@ -312,6 +337,10 @@ class LedgerStore:
                 hint=_DAMAGED,
             ) from None
 
+    def _basis_rows(self) -> tuple[Basis, ...]:
+        rows = self._conn.execute("SELECT provision, name, value FROM bases").fetchall()
+        return tuple(sorted((p, n, v) for p, n, v in rows))
+
     def _bases(self) -> dict[tuple[str, str], str]:
         rows = self._conn.execute("SELECT provision, name, value FROM bases").fetchall()
         return {(p, n): v for p, n, v in rows}
@@ -377,6 +406,18 @@ class LedgerStore:
         the grants whose path starts at one of these firms, read by the index on the firm."""
         with self.transaction(write=False) as txn:
             return txn.grants(firms)
+
+    def bases(self) -> tuple[Basis, ...]:
+        """The readings the store's grants were counted by: (provision, assumption, value)
+        for each assumption the decisions that made a provision's grants used, sorted."""
+        with self.transaction(write=False) as txn:
+            return txn.bases()
+
+    def ledger(self) -> Ledger:
+        """Every grant recorded, in order, with the readings they were counted by
+        (``Ledger.bases``), read in one transaction: what ``ledger export`` writes."""
+        with self.transaction(write=False) as txn:
+            return Ledger(txn.grants().grants, bases=txn.bases())
 
     def records(self) -> tuple[Record, ...]:
         """Every grant with its batch and time of recording, in order."""

@@ -247,7 +247,10 @@ def test_tiers_go_through_ledger_import_and_export(
     assert "imported 3 grant(s), 4,000,000.00 元" in said  # 100 + 200 + 100 万元
     code, _, err = run_cli(capsys, "ledger", "export", first, "--out", out)
     assert (code, err.startswith("exported 3 grant(s), 4,000,000.00 元")) == (0, True), err
-    assert json.loads(out.read_text("utf-8")) == {"ledger": grants}
+    # The file gave no `bases:`: its grants were taken as counted by the default reading,
+    # which the import recorded and the export now states (ledger_bases.implied_bases).
+    basis = {"provision": REWARD, "assumption": "reading", "value": "top_up"}
+    assert json.loads(out.read_text("utf-8")) == {"ledger": grants, "bases": [basis]}
     code, _, err = run_cli(capsys, "ledger", "import", second, out, "--policy", rule)
     assert code == 0, err
     code, shown, _ = run_cli(capsys, "ledger", "show", second)
@@ -257,4 +260,5 @@ def test_tiers_go_through_ledger_import_and_export(
     assert lines[2].endswith(f"{REWARD}  firm f2  -  1,000,000.00 元")  # names no tier
     with LedgerStore.open(first) as a, LedgerStore.open(second) as b:
         assert a.grants() == b.grants()
+        assert a.bases() == b.bases() == ((REWARD, "reading", "top_up"),)
         assert [g.tier for g in a.grants()] == ["1 亿元", "5 亿元", None]

@@ -20,6 +20,7 @@ from typing import Any
 import attrs
 
 from ..errors import Diagnostic, LedgerError
+from .bases import Basis, to_bases
 from .claim_log import NO_EARLIER, ClaimLog, ClaimLogs, Earlier, ScopeKey, as_earlier
 from .holds import Hold
 from .money import Money
@@ -186,13 +187,20 @@ def _to_grants(raw: Iterable[Grant]) -> tuple[Grant, ...]:
 
 @attrs.frozen
 class Ledger:
-    """Grants made before this evaluation, in the order they were recorded.
+    """Grants made before this evaluation, in the order they were recorded, and the
+    readings they were counted by.
+
+    ``bases`` holds (provision, assumption, value) for each assumption the decisions that
+    made a provision's grants used (``("…/launch_reward", "annual_cap_year", "approval")``),
+    sorted; a provision with grants and no entry was counted by the assumption's default.
 
     :raises LedgerError: (E326) if two grants above 0.00 元 have the same
-        :attr:`Grant.identity`.
+        :attr:`Grant.identity`; (E327) a basis that is not three non-empty texts; (E335)
+        two values of one assumption for one provision.
     """
 
     grants: tuple[Grant, ...] = attrs.field(default=(), converter=_to_grants)
+    bases: tuple[Basis, ...] = attrs.field(default=(), converter=to_bases, kw_only=True)
 
     def __iter__(self) -> Iterator[Grant]:
         return iter(self.grants)
@@ -201,8 +209,9 @@ class Ledger:
         return len(self.grants)
 
     def with_grants(self, more: Iterable[Grant]) -> Ledger:
-        """This ledger plus ``more`` (what a result adds); E326 if one is already here."""
-        return Ledger((*self.grants, *more))
+        """This ledger plus ``more`` (what a result adds), with this ledger's bases; E326
+        if one is already here."""
+        return Ledger((*self.grants, *more), bases=self.bases)
 
     def total(self) -> Money:
         """The sum of the amounts, in fen."""

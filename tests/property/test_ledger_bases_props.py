@@ -1,0 +1,123 @@
+"""A ledger kept in a file over several runs, each run choosing the year reading at random,
+never pays a firm-year more than its cap under the one reading its grants were counted by;
+a run by another reading is refused (E335) and leaves the file as it was (issue 9 §3).
+
+The inline award (as 京经信发〔2025〕50号 第3条): once per product, cap 200 万元 per product,
+cap 1000 万元 per firm per year of ``approved_on``, or with ``year_basis = decision`` of
+``decided_on`` (“年度”按获批日期或按资金决定日期计).  Each run is ``policyrules eval POLICY
+facts --ledger L.json --ledger-out L.json --assume year_basis=R`` (the first without
+``--ledger``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import tempfile
+from collections import defaultdict
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from policyrules import Money
+from policyrules.cli import main
+
+WAN = 1_000_000  # fen in 1 万元
+CAP = 1000 * WAN  # 单个企业年度奖励不超过 1000 万元
+PROVISION = "d/1/reward"
+POLICY = """entity firm
+  list firms
+entity product
+  list products of firm
+  fact approved_on: date
+  fact decided_on: date
+  fact awarded: money
+
+enum YearBasis "计入年度" {
+  approval "获批日期所在年度",
+  decision "资金决定日期所在年度",
+}
+
+assumption year_basis: YearBasis = approval "“年度”未说明按何日期计年"
+
+document d "t"
+
+clause 1 "c"
+  quote "q"
+  award reward "a"
+    for each product
+    amount decided awarded
+    once per product
+    cap 200 万元 per product
+    cap 1000 万元 per firm per year of if year_basis = approval then approved_on else decided_on
+    order by approved_on, id
+"""
+
+# A product: (approval year, decision year, 万元 awarded); ids are given in order of runs.
+products = st.tuples(
+    st.sampled_from((2026, 2027)), st.sampled_from((2026, 2027)), st.sampled_from((100, 200))
+)
+runs = st.lists(
+    st.tuples(
+        st.sampled_from(("approval", "decision")), st.lists(products, min_size=1, max_size=4)
+    ),
+    min_size=2,
+    max_size=4,
+)
+
+
+def _cli(*argv: str | Path) -> int:
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        return main([str(a) for a in argv])
+
+
+@settings(max_examples=25, deadline=None)
+@given(runs)
+def test_a_file_ledger_never_pays_a_firm_year_twice(
+    plan: list[tuple[str, list[tuple[int, int, int]]]],
+) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        (folder / "policy").mkdir()
+        (folder / "policy" / "t.rule").write_text(POLICY, "utf-8")
+        ledger = folder / "L.json"
+        years: dict[str, tuple[int, int]] = {}  # product -> (approval year, decision year)
+        for n, (reading, items) in enumerate(plan):
+            rows = []
+            for approved, decided, wan in items:
+                pid = f"P{len(years) + 1}"
+                years[pid] = (approved, decided)
+                rows.append(
+                    {
+                        "id": pid,
+                        "approved_on": f"{approved}-03-02",
+                        "decided_on": f"{decided}-06-15",
+                        "awarded": f"{wan}万元",
+                    }
+                )
+            facts = folder / f"r{n}.json"
+            facts.write_text(json.dumps({"firms": [{"id": "f1", "products": rows}]}), "utf-8")
+            before = ledger.read_bytes() if ledger.exists() else None
+            code = _cli(
+                "eval", folder / "policy", facts,
+                *(("--ledger", ledger) if ledger.exists() else ()),
+                "--ledger-out", ledger, "--as-of", "2027-12-31",
+                "--assume", f"year_basis={reading}",
+            )  # fmt: skip
+            if code != 0:  # refused (E335): nothing written
+                assert before is not None
+                assert ledger.read_bytes() == before
+        data = json.loads(ledger.read_text("utf-8"))
+        said = {b["assumption"]: b["value"] for b in data.get("bases", [])}
+        reading = said.get("year_basis", "approval")
+        # Under the one reading the file records, every grant sits in its product's year by
+        # that reading, and no firm-year holds more than 1000 万元 (1000 × 1,000,000 fen).
+        total: dict[int, int] = defaultdict(int)
+        for g in data["ledger"]:
+            approved, decided = years[g["product"]]
+            year = approved if reading == "approval" else decided
+            assert g["year"] == year
+            total[year] += Money.parse(g["amount"]).fen
+        assert all(fen <= CAP for fen in total.values()), dict(total)
