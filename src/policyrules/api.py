@@ -213,6 +213,18 @@ class Policy:
         calendar = WorkCalendar(self._holiday(chosen.pop(HOLIDAY_ASSUMPTION, "error")))
         assume = dict(self.compiled.assumption_defaults)
         assume.update(self._values(chosen, "assumptions"))
+        # The facts' own grants were counted by the facts' own readings (E335 if overridden).
+        own_read = dict(self.compiled.assumption_defaults)
+        stated = dict(extra.get("assumptions") or {})
+        stated.pop(HOLIDAY_ASSUMPTION, None)
+        own_read.update(self._values(stated, "assumptions"))
+        facts_name = facts_file or "the facts' ledger"
+
+        def check_own(result: Result) -> Result:
+            if own.grants and may_differ(own, assume, own_read):
+                check_ledger_bases(own, result.decisions, own_read, facts_name)
+            return result
+
         day = self._as_of(as_of if as_of is not None else extra.get("as_of"))
 
         def run(earlier: tuple[Ledger, LedgerIndex | None]) -> Result:
@@ -235,8 +247,15 @@ class Policy:
             with ledger.transaction(write=commit, note=note) as txn:
                 mine = txn.grants(firms_of(facts, own))  # the only grants it can read
                 stored = read_ledger(self.checked, mine, f"{ledger.path}: grants")
-                result = run(whole((str(ledger.path), stored), ("the facts' ledger", own)))
+                result = check_own(
+                    run(whole((str(ledger.path), stored), ("the facts' ledger", own)))
+                )
                 txn.check_bases(result.decisions)  # E335: grants keyed by another reading
+                # grants with no recorded reading were counted by the defaults (version 1)
+                defaults = self.compiled.assumption_defaults
+                recorded = Ledger(stored.grants, bases=txn.bases())
+                if stored.grants and may_differ(recorded, assume, defaults):
+                    check_ledger_bases(recorded, result.decisions, defaults, str(ledger.path))
                 if commit:
                     refuse_undated(self.checked, result.decisions)  # E427: years early
                     if on_commit is not None:
@@ -248,15 +267,19 @@ class Policy:
                     source = facts_file or "the facts given"
                     if imported:
                         txn.append(imported, note=f"imported from {source}")
+                        # counted by the facts' own readings: recorded with them
+                        read = readings_of(self.checked, own_read, {g.provision for g in imported})
+                        txn.check_file_bases(read, source)
+                        txn.record_file_bases(read)
                     txn.append(result.grants)
                     txn.record_bases(result.decisions, result.grants)
             return result
         if commit:
             raise TypeError("commit=True needs a LedgerStore as the ledger")
         if ledger is None:
-            return run(whole(("the facts' ledger", own)))
+            return check_own(run(whole(("the facts' ledger", own))))
         given = self._read(ledger)
-        result = run(whole(("the facts' ledger", own), ("the ledger given", given)))
+        result = check_own(run(whole(("the facts' ledger", own), ("the ledger given", given))))
         # E335: the given ledger's grants were counted by another reading (its bases, or the
         # defaults).  The facts' own grants are read with the facts' own assumptions.
         defaults = self.compiled.assumption_defaults
