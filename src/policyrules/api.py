@@ -213,17 +213,13 @@ class Policy:
         calendar = WorkCalendar(self._holiday(chosen.pop(HOLIDAY_ASSUMPTION, "error")))
         assume = dict(self.compiled.assumption_defaults)
         assume.update(self._values(chosen, "assumptions"))
-        # The facts' own grants were counted by the facts' own readings (E335 if overridden).
+        # The facts' own grants were counted by the facts' own readings (recorded with them
+        # when imported into a store).  An argument overriding them is not refused: `diff`
+        # asks "what if" of the same facts (see the closing note of 2026-12-02).
         own_read = dict(self.compiled.assumption_defaults)
         stated = dict(extra.get("assumptions") or {})
         stated.pop(HOLIDAY_ASSUMPTION, None)
         own_read.update(self._values(stated, "assumptions"))
-        facts_name = facts_file or "the facts' ledger"
-
-        def check_own(result: Result) -> Result:
-            if own.grants and may_differ(own, assume, own_read):
-                check_ledger_bases(own, result.decisions, own_read, facts_name)
-            return result
 
         day = self._as_of(as_of if as_of is not None else extra.get("as_of"))
 
@@ -247,9 +243,7 @@ class Policy:
             with ledger.transaction(write=commit, note=note) as txn:
                 mine = txn.grants(firms_of(facts, own))  # the only grants it can read
                 stored = read_ledger(self.checked, mine, f"{ledger.path}: grants")
-                result = check_own(
-                    run(whole((str(ledger.path), stored), ("the facts' ledger", own)))
-                )
+                result = run(whole((str(ledger.path), stored), ("the facts' ledger", own)))
                 txn.check_bases(result.decisions)  # E335: grants keyed by another reading
                 # grants with no recorded reading were counted by the defaults (version 1)
                 defaults = self.compiled.assumption_defaults
@@ -277,9 +271,9 @@ class Policy:
         if commit:
             raise TypeError("commit=True needs a LedgerStore as the ledger")
         if ledger is None:
-            return check_own(run(whole(("the facts' ledger", own))))
+            return run(whole(("the facts' ledger", own)))
         given = self._read(ledger)
-        result = check_own(run(whole(("the facts' ledger", own), ("the ledger given", given))))
+        result = run(whole(("the facts' ledger", own), ("the ledger given", given)))
         # E335: the given ledger's grants were counted by another reading (its bases, or the
         # defaults).  The facts' own grants are read with the facts' own assumptions.
         defaults = self.compiled.assumption_defaults

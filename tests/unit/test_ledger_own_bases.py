@@ -1,8 +1,6 @@
 """Two more doors to the fault of ``test_ledger_file_bases.py`` (a yearly cap paid twice by
 counting the same grants under another reading; issue 9 §3), closed:
 
-- a facts file's own ``ledger:`` grants were counted by the facts' own ``assumptions:``; an
-  argument that overrides them for a provision with such grants is refused (E335);
 - a store's grants with no recorded reading (a version-1 store, grants appended by hand)
   were counted by the defaults: another value is refused (E335), and a facts file's grants
   imported into a store are recorded with the facts' own readings.
@@ -56,22 +54,6 @@ def _paid_before(year: int) -> list[dict[str, Any]]:
 
 def _paid(result: Any) -> int:
     return sum(g.amount.fen for g in result.grants if g.provision == REWARD)
-
-
-def test_the_facts_own_grants_go_with_the_facts_own_reading(beijing: Any) -> None:
-    """The facts say decision and list P1–P5 counted in 2027: P6–P10 (2027 by decision) get
-    1000 − 1000 = 0.  Overriding with approval would count P6–P10 in 2026, empty: refused."""
-    facts = {
-        "assumptions": {"annual_cap_year": "decision"},
-        "ledger": _paid_before(2027),
-        "firms": [{"id": "f1", "products": _products(6, "2027-02-15")}],
-    }
-    assert _paid(beijing.evaluate(facts, as_of="2027-12-31")) == 0
-    with pytest.raises(LedgerError) as err:
-        beijing.evaluate(facts, as_of="2027-12-31", assumptions={"annual_cap_year": "approval"})
-    d = err.value.diagnostics[0]
-    assert d.code == "E335"
-    assert "annual_cap_year" in d.message
 
 
 def test_a_store_without_readings_is_read_by_the_defaults(beijing: Any, tmp_path: Path) -> None:
