@@ -25,7 +25,14 @@ from .bounds import paused_gc
 from .check import check
 from .errors import FactsError
 from .facts import Facts, read_facts, read_facts_source, schema
-from .ledger_bases import check_ledger_bases, check_readings, may_differ, readings_of
+from .ledger_bases import (
+    OtherReading,
+    check_facts_readings,
+    check_ledger_bases,
+    check_readings,
+    may_differ,
+    readings_of,
+)
 from .ledger_check import check_caps, check_exclusive, check_once
 from .ledger_dated import refuse_undated
 from .ledger_io import merge_ledgers, place_diagnostics, read_ledger, read_ledger_file
@@ -149,6 +156,7 @@ class Policy:
         explain: bool = True,
         on_commit: Callable[[StoreTransaction, Result], None] | None = None,
         ledger_file: str | None = None,
+        on_other_reading: Callable[[OtherReading], None] | None = None,
     ) -> Result:
         """Evaluate ``facts``.
 
@@ -187,18 +195,24 @@ class Policy:
         go with its own ``assumptions``).  A run whose decisions use
         another value of an assumption for a provision the ledger holds grants of is refused
         (E335): it would count the same grants in other accounts.  ``ledger_file`` names
-        the ledger (its file) in that error.
+        the ledger (its file) in that error, ``facts_file`` the facts (their ``ledger:``).
+        A what-if that records nothing (:func:`policyrules.diff.what_if`) passes
+        ``on_other_reading``: each such finding (an
+        :class:`~policyrules.ledger_bases.OtherReading`) is given to it instead, and the
+        grants are read in the accounts they were counted in; not with ``commit``.
 
         :raises LedgerError: a bad earlier grant (E320-E327); one grant with two amounts
             (E326); a one-time award paid twice (E328) or a cap already exceeded (E329) in
             the earlier grants; a grant already in the store (E331: nothing is written); a
             busy store (E332); an assumption whose value differs from the one the store's
-            (or the ledger's, or by default) grants of a provision were keyed by (E335, also
-            without ``commit``); with
+            (or the ledger's, the facts' own ``ledger:``'s, or by default) grants of a
+            provision were keyed by (E335, also without ``commit``); with
             ``commit``, an award paid over time evaluated without ``as_of`` (E427: its later
             years would be recorded now; nothing is written).
         :raises FactsError: bad facts, parameters or assumptions.
         """
+        if commit and on_other_reading is not None:
+            raise TypeError("on_other_reading is for a run that records nothing")
         if not isinstance(facts, Facts):
             facts = self.read_facts(facts)
         else:
@@ -214,12 +228,18 @@ class Policy:
         assume = dict(self.compiled.assumption_defaults)
         assume.update(self._values(chosen, "assumptions"))
         # The facts' own grants were counted by the facts' own readings (recorded with them
-        # when imported into a store).  An argument overriding them is not refused: `diff`
-        # asks "what if" of the same facts (see the closing note of 2026-12-02).
+        # when imported into a store): an argument overriding them is refused (E335).
         own_read = dict(self.compiled.assumption_defaults)
         stated = dict(extra.get("assumptions") or {})
         stated.pop(HOLIDAY_ASSUMPTION, None)
         own_read.update(self._values(stated, "assumptions"))
+        sink = on_other_reading
+
+        def check_own(result: Result) -> None:
+            where = f"{facts_file}: ledger" if facts_file else "the facts' ledger"
+            check_facts_readings(  # the decisions are made only when a value differs
+                self.checked, own, own_read, assume, lambda: result.decisions, where, sink
+            )
 
         day = self._as_of(as_of if as_of is not None else extra.get("as_of"))
 
@@ -244,12 +264,13 @@ class Policy:
                 mine = txn.grants(firms_of(facts, own))  # the only grants it can read
                 stored = read_ledger(self.checked, mine, f"{ledger.path}: grants")
                 result = run(whole((str(ledger.path), stored), ("the facts' ledger", own)))
-                txn.check_bases(result.decisions)  # E335: grants keyed by another reading
+                txn.check_bases(result.decisions, sink)  # E335: keyed by another reading
+                check_own(result)
                 # grants with no recorded reading were counted by the defaults (version 1)
                 defaults = self.compiled.assumption_defaults
                 recorded = Ledger(stored.grants, bases=txn.bases())
                 if stored.grants and may_differ(recorded, assume, defaults):
-                    check_ledger_bases(recorded, result.decisions, defaults, str(ledger.path))
+                    check_ledger_bases(recorded, result.decisions, defaults, str(ledger.path), sink)
                 if commit:
                     refuse_undated(self.checked, result.decisions)  # E427: years early
                     if on_commit is not None:
@@ -271,15 +292,18 @@ class Policy:
         if commit:
             raise TypeError("commit=True needs a LedgerStore as the ledger")
         if ledger is None:
-            return run(whole(("the facts' ledger", own)))
+            result = run(whole(("the facts' ledger", own)))
+            check_own(result)
+            return result
         given = self._read(ledger)
         result = run(whole(("the facts' ledger", own), ("the ledger given", given)))
+        check_own(result)
         # E335: the given ledger's grants were counted by another reading (its bases, or the
         # defaults).  The facts' own grants are read with the facts' own assumptions.
         defaults = self.compiled.assumption_defaults
         if may_differ(given, assume, defaults):  # else nothing to find: decisions left unmade
             where = ledger_file or "the ledger given"
-            check_ledger_bases(given, result.decisions, defaults, where)
+            check_ledger_bases(given, result.decisions, defaults, where, sink)
         return result
 
     # A Ledger value given again (a service answering firm by firm on one ledger) is read,
@@ -360,6 +384,7 @@ class Policy:
         progress: Progress | None = None,
         memory_limit: str | None = None,
         engine: Literal["duckdb"] = "duckdb",
+        on_other_reading: Callable[[OtherReading], None] | None = None,
     ) -> BatchResult: ...
 
     @overload
@@ -375,6 +400,7 @@ class Policy:
         engine: Literal["spark"],
         master: str | None = "local[*]",
         spark_conf: Mapping[str, str] | None = None,
+        on_other_reading: Callable[[OtherReading], None] | None = None,
     ) -> SparkBatchResult: ...
 
     def evaluate_batch(
@@ -390,6 +416,7 @@ class Policy:
         engine: Literal["duckdb", "spark"] = "duckdb",
         master: str | None = "local[*]",
         spark_conf: Mapping[str, str] | None = None,
+        on_other_reading: Callable[[OtherReading], None] | None = None,
     ) -> BatchResult | SparkBatchResult:
         """Evaluate every firm of a registry at once, on DuckDB in process (the default) or
         on Spark (``engine="spark"``).
@@ -417,7 +444,9 @@ class Policy:
             row and column.
         :raises LedgerError: a bad earlier grant (E320-E329); an assumption value other than
             the one the ledger's grants of a provision reading it were counted by (E335: a
-            store's record; a ledger value's ``bases``, or the default when it has none).
+            store's record; a ledger value's ``bases``, or the default when it has none, as
+            for the registry's ``ledger`` table), unless ``on_other_reading`` takes it (as
+            for :meth:`evaluate`).
         :raises FactsError: bad parameters or assumptions.
         :raises BatchCompileError: a construct the SQL back end cannot compile (E600-E619).
         """
@@ -448,7 +477,7 @@ class Policy:
                 None if isinstance(ledger, LedgerStore) else self.compiled.assumption_defaults
             )
             used = readings_of(self.checked, assume, granted)
-            check_readings(given[1], used, defaults, given[0])
+            check_readings(given[1], used, defaults, given[0], on_other_reading)
         if engine == "spark":
             from .batch_spark import refuse_options, run_batch_spark
 
@@ -463,6 +492,7 @@ class Policy:
                 as_of=day,
                 ledger=given,
                 progress=progress,
+                on_other_reading=on_other_reading,
                 master=master,
                 conf=spark_conf,
             )
@@ -476,6 +506,7 @@ class Policy:
             ledger=given,
             progress=progress,
             memory_limit=memory_limit,
+            on_other_reading=on_other_reading,
         )
 
     # The arguments beside the facts, read as a facts file reads them (api_values).

@@ -30,6 +30,7 @@ from .backends.sql import compile_batch
 from .backends.sql.duckdb import calendar_rows
 from .backends.sql.plan import SqlPlan
 from .errors import Diagnostic, LedgerError, TableError
+from .ledger_bases import ReadingSink, check_table_readings
 from .progress import Progress
 from .runtime.calendar import WorkCalendar
 from .runtime.ledger import Ledger
@@ -140,6 +141,11 @@ def _run(con: duckdb.DuckDBPyConnection, sql: str) -> None:
     con.execute(sql).fetchall()
 
 
+def _provisions(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
+    """The provisions ``table`` (a ledger) holds grants of."""
+    return [r[0] for r in con.execute(f"SELECT DISTINCT provision FROM {ident(table)}").fetchall()]
+
+
 def _calendar(
     con: duckdb.DuckDBPyConnection,
     compiled: CompiledPolicy,
@@ -181,6 +187,7 @@ def run_batch(
     ledger: tuple[str, Ledger] | None = None,
     progress: Progress | None = None,
     memory_limit: str | None = None,
+    on_other_reading: ReadingSink | None = None,
 ) -> BatchResult:
     """Evaluate every entity of the registry at ``source`` (a directory of tables or a
     DuckDB file) against ``compiled``, with checked ``parameters`` and ``assumptions``
@@ -188,7 +195,9 @@ def run_batch(
     ``ledger`` (what it is, e.g. ``"grants.db"``, and its checked grants).
 
     :raises TableError: a table or value refused (E620-E630).
-    :raises LedgerError: an earlier grant refused (E320-E329).
+    :raises LedgerError: an earlier grant refused (E320-E329); the registry's ``ledger``
+        table holding grants of a provision whose reading this run changes (E335: they are
+        taken as counted by the defaults), unless ``on_other_reading`` takes it.
     :raises BatchCompileError: a construct the SQL back end cannot compile (E600-E619).
     """
     started = time.perf_counter()
@@ -216,6 +225,14 @@ def run_batch(
                         Diagnostic("E320", f"{own.shown}: cannot read the ledger: {problem}")
                     ) from None
                 parts.append((own.shown, "_ledger_table"))
+                check_table_readings(  # E335: its grants are taken as counted by the defaults
+                    checked,
+                    lambda: _provisions(con, "_ledger_table"),
+                    assumptions,
+                    compiled.assumption_defaults,
+                    own.shown,
+                    on_other_reading,
+                )
             if ledger is not None:
                 load_grants(con, checked, ledger[1], "_ledger_given")
                 parts.append((ledger[0], "_ledger_given"))

@@ -33,6 +33,7 @@ from .backends.sql import spark as on_spark
 from .backends.sql.spark_tables import calendar_days
 from .batch import STATUSES, BatchSummary, grants_ledger
 from .errors import Diagnostic, TableError
+from .ledger_bases import ReadingSink, check_table_readings
 from .progress import Progress
 from .runtime.calendar import WorkCalendar
 from .runtime.ledger import Ledger
@@ -331,6 +332,7 @@ def run_batch_spark(
     progress: Progress | None = None,
     master: str | None = DEFAULT_MASTER,
     conf: Mapping[str, str] | None = None,
+    on_other_reading: ReadingSink | None = None,
 ) -> SparkBatchResult:
     """Evaluate every entity of the Parquet registry at ``source`` (a local directory or a
     URL Spark reads) against ``compiled`` on Spark, as :func:`policyrules.batch.run_batch`
@@ -345,7 +347,9 @@ def run_batch_spark(
     :raises SparkBatchError: E640 no pyspark, E641 Spark cannot start (no Java 17+), E642-E647
         (see :mod:`policyrules.backends.sql.spark`), E648 an input the engine does not read.
     :raises TableError: a table or value refused (E620-E630), located by table, id, column.
-    :raises LedgerError: a ledger column or value refused (E320, E323-E325).
+    :raises LedgerError: a ledger column or value refused (E320, E323-E325); the
+        registry's ``ledger`` table holding grants of a provision whose reading this run
+        changes (E335, as on DuckDB), unless ``on_other_reading`` takes it.
     """
     started = time.perf_counter()
     show = progress or Progress(enabled=False)
@@ -361,6 +365,15 @@ def run_batch_spark(
         with show.step("reading the registry"):
             registry = read_registry(spark, compiled.checked, where)
         tables = dict(registry.tables)
+        own = tables["ledger"]
+        check_table_readings(  # E335: its grants are taken as counted by the defaults
+            compiled.checked,
+            lambda: [r[0] for r in own.select("provision").distinct().collect()],
+            assumptions,
+            compiled.assumption_defaults,
+            f"{where}/ledger",
+            on_other_reading,
+        )
         if ledger is not None:
             tables["ledger"] = tables["ledger"].unionByName(_given(spark, compiled, ledger[1]))
         with show.step("building the calendar"):

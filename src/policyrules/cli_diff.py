@@ -16,9 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from .api import Policy, load
-from .diff import what_if
+from .diff import reading_notes, what_if
 from .diff_batch import ROW_COLUMNS, what_if_batch
 from .errors import Diagnostic, PolicyRulesError
+from .ledger_bases import OtherReading
 from .output import add_format, write_csv, write_json, write_jsonl, write_rows
 from .provenance import provenance
 from .reading import Limits, read_as_of, read_pairs
@@ -112,7 +113,15 @@ def cmd_diff(args: argparse.Namespace) -> int:
         write_jsonl(c.to_json() for c in result.changes)
     else:
         write_csv((_change_row(c.to_json()) for c in result.changes), CHANGE_COLUMNS)
+    _notes(args.format, result.read_otherwise)
     return 0
+
+
+def _notes(fmt: str, found: tuple[OtherReading, ...]) -> None:
+    """Rows have no place for them: the grants read otherwise are said on standard error."""
+    if fmt in ("jsonl", "csv"):
+        for line in reading_notes(found):
+            print(printable(line), file=sys.stderr)
 
 
 def _change_row(change: dict[str, Any]) -> dict[str, Any]:
@@ -149,6 +158,7 @@ def _batch(
         write_jsonl(p.to_json() for p in result.provisions)
     else:
         write_rows(args.format, result.to_json(), [p.row() for p in result.provisions], ROW_COLUMNS)
+    _notes(args.format, result.read_otherwise)
 
 
 def add_diff_command(sub: Any) -> None:

@@ -228,7 +228,13 @@ def evaluate_with_ledger(
             read_ledger_file(policy.checked, src, limits, raw=raw) if src else (Ledger(), None)
         )
         name = str(src) if src is not None else None
-        result = policy.evaluate(facts, ledger=earlier, ledger_file=name, **options)
+        result = policy.evaluate(
+            facts,
+            ledger=earlier,
+            ledger_file=name,
+            facts_file=None if args.facts == "-" else str(args.facts),
+            **options,
+        )
         if out is not None:
             refuse_undated(policy.checked, result.decisions)  # E427, before anything is written
             whole = merge_ledgers(

@@ -10,6 +10,11 @@ bound; an eligible decision with no amount has no bound and is counted apart), b
 after and their difference, all in fen.  A ceiling is not an amount: an ``up_to`` never
 counts toward the exact total.
 
+Earlier grants counted by another reading than the second run's (the facts' own ``ledger:``
+counted with ``annual_cap_year = approval``, asked "what if ``decision``?") are not counted
+again: they are read in the accounts they were counted in, and each such ledger and reading
+is listed (``read_otherwise``).  An evaluation that pays refuses that run (E335).
+
 :mod:`policyrules.diff_batch` does the same over a registry on the batch engine.
 """
 
@@ -24,6 +29,7 @@ import attrs
 from .api import Policy
 from .decisions import Decision
 from .facts import Facts
+from .ledger_bases import OtherReading
 from .runtime.ledger import Grant, Ledger
 from .runtime.money import Money, sum_money
 from .store import LedgerStore
@@ -35,6 +41,7 @@ __all__ = [
     "WhatIf",
     "compare",
     "money_json",
+    "reading_notes",
     "totals_json",
     "what_if",
 ]
@@ -140,14 +147,22 @@ class Totals:
         return cls(sum_money(exact), sum_money(upper), unbounded)
 
 
+def reading_notes(found: Iterable[OtherReading]) -> list[str]:
+    """A line for each ledger whose grants a what-if read in the accounts they were counted
+    in, though its run used another reading (:class:`~policyrules.ledger_bases.OtherReading`)."""
+    return [f"note: {r.text()}" for r in found]
+
+
 @attrs.frozen
 class WhatIf:
-    """The decisions that changed and the totals of both runs."""
+    """The decisions that changed and the totals of both runs; ``read_otherwise``: the
+    earlier grants read by a run with another reading than they were counted by."""
 
     changes: tuple[Change, ...]
     before: Totals
     after: Totals
     decisions: int  # how many (provision, subject) pairs the two runs hold between them
+    read_otherwise: tuple[OtherReading, ...] = ()
 
     def text(self) -> str:
         """A few lines for people: one per changed decision, then the totals."""
@@ -163,6 +178,7 @@ class WhatIf:
             lines.append(
                 f"eligible awards with no bound: {self.before.unbounded} → {self.after.unbounded}"
             )
+        lines.extend(reading_notes(self.read_otherwise))
         return "\n".join(lines) + "\n"
 
     def to_json(self) -> dict[str, Any]:
@@ -177,6 +193,7 @@ class WhatIf:
                 "upper": totals_json(self.before, self.after, "upper"),
                 "unbounded": {"before": self.before.unbounded, "after": self.after.unbounded},
             },
+            "read_otherwise": [r.to_json() for r in self.read_otherwise],
         }
 
 
@@ -228,14 +245,19 @@ def what_if(
 ) -> WhatIf:
     """``facts`` evaluated as they are, then with ``parameters`` and ``assumptions`` on top
     (values read as :meth:`policyrules.Policy.evaluate` reads them), compared by
-    :func:`compare`.  Nothing is recorded: a ledger store is only read.
+    :func:`compare`.  Nothing is recorded: a ledger store is only read.  Earlier grants
+    counted by another reading than a run's are read in the accounts they were counted in
+    and listed in ``read_otherwise`` (an evaluation that pays refuses such a run: E335).
 
     :raises FactsError: bad facts, parameters or assumptions (as ``Policy.evaluate``).
     :raises LedgerError: bad earlier grants (as ``Policy.evaluate``).
     """
     if isinstance(ledger, Iterable) and not isinstance(ledger, (Ledger, LedgerStore)):
         ledger = policy.read_ledger(ledger)  # read once, used twice
-    before = policy.evaluate(facts, ledger=ledger, as_of=as_of, explain=False)
+    found: set[OtherReading] = set()
+    before = policy.evaluate(
+        facts, ledger=ledger, as_of=as_of, explain=False, on_other_reading=found.add
+    )
     after = policy.evaluate(
         facts,
         ledger=ledger,
@@ -243,5 +265,7 @@ def what_if(
         parameters=parameters,
         assumptions=assumptions,
         explain=False,
+        on_other_reading=found.add,
     )
-    return compare(before.decisions, after.decisions)
+    changed = compare(before.decisions, after.decisions)
+    return attrs.evolve(changed, read_otherwise=tuple(sorted(found, key=attrs.astuple)))

@@ -21,8 +21,9 @@ import attrs
 import duckdb
 
 from .api import Policy
-from .diff import Totals, totals_json
+from .diff import Totals, reading_notes, totals_json
 from .errors import Diagnostic, PolicyRulesError
+from .ledger_bases import OtherReading
 from .runtime.ledger import Grant, Ledger
 from .runtime.money import Money
 from .store import LedgerStore
@@ -121,6 +122,7 @@ class BatchWhatIf:
     provisions: tuple[ProvisionDelta, ...]
     total: ProvisionDelta
     out: Path | None = None
+    read_otherwise: tuple[OtherReading, ...] = ()  # as :class:`policyrules.diff.WhatIf`
 
     def text(self) -> str:
         """A few lines for people: each provision that changes, then the totals."""
@@ -145,6 +147,7 @@ class BatchWhatIf:
         )
         if self.out is not None:
             lines.append(f"changed rows written to {self.out}")
+        lines.extend(reading_notes(self.read_otherwise))
         return "\n".join(lines) + "\n"
 
     def to_json(self) -> dict[str, Any]:
@@ -152,6 +155,7 @@ class BatchWhatIf:
             "provisions": [p.to_json() for p in self.provisions],
             "totals": self.total.to_json(),
             "out": None if self.out is None else str(self.out),
+            "read_otherwise": [r.to_json() for r in self.read_otherwise],
         }
 
 
@@ -230,10 +234,15 @@ def what_if_batch(
         ``Policy.evaluate_batch``.
     """
     fmt = None if out is None else _check_out(Path(out))
+    found: set[OtherReading] = set()
     with tempfile.TemporaryDirectory(prefix="policyrules-diff-") as tmp:
         kept = str(Path(tmp) / "before.parquet")
         first = policy.evaluate_batch(
-            registry, ledger=ledger, as_of=as_of, memory_limit=memory_limit
+            registry,
+            ledger=ledger,
+            as_of=as_of,
+            memory_limit=memory_limit,
+            on_other_reading=found.add,
         )
         try:
             first.con.execute("COPY decisions TO ? (FORMAT PARQUET)", [kept])
@@ -246,6 +255,7 @@ def what_if_batch(
             parameters=parameters,
             assumptions=assumptions,
             memory_limit=memory_limit,
+            on_other_reading=found.add,
         )
         try:
             con = second.con
@@ -264,5 +274,8 @@ def what_if_batch(
         finally:
             second.close()
     return BatchWhatIf(
-        tuple(_delta(r) for r in rows), _delta(total), None if out is None else Path(out)
+        tuple(_delta(r) for r in rows),
+        _delta(total),
+        None if out is None else Path(out),
+        tuple(sorted(found, key=attrs.astuple)),
     )

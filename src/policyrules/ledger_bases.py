@@ -19,8 +19,10 @@ default.  A provision without grants in the ledger is not checked.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Container, Iterable, Mapping
 from typing import Any, Protocol
+
+import attrs
 
 from .convert import convert_value
 from .errors import Diagnostic, LedgerError, did_you_mean
@@ -32,19 +34,107 @@ from .runtime.values import Value, format_value
 
 __all__ = [
     "NOT_KEYING",
+    "OtherReading",
+    "ReadingSink",
     "bases_after",
     "bases_of",
+    "check_facts_readings",
     "check_ledger_bases",
     "check_readings",
+    "check_table_readings",
     "implied_bases",
     "may_differ",
     "merge_bases",
+    "other_readings",
     "read_bases",
     "readings_of",
 ]
 
 # Assumptions that are not policy readings but how to count days; they do not key grants.
 NOT_KEYING = frozenset({"holiday_schedule"})
+
+
+@attrs.frozen
+class OtherReading:
+    """Earlier grants of ``provision`` counted with ``assumption`` = ``counted`` (recorded
+    in the ledger when ``said``, else taken as the default), read by a run that uses
+    ``used``.  A run that records or pays is refused (:meth:`error`, E335): the same
+    grants would fall in other accounts of a cap, and the cap could be paid twice.
+    ``where`` names the ledger: a file, a store, a facts file's ``ledger:``."""
+
+    where: str
+    provision: str
+    assumption: str
+    counted: str
+    used: str
+    said: bool
+    table: bool = False  # a registry's ledger table: it cannot say which reading
+
+    def error(self) -> LedgerError:
+        """E335, with the change that would make the run match the grants."""
+        name, was, value, provision = self.assumption, self.counted, self.used, self.provision
+        if self.said:
+            message = (
+                f"{self.where}: the grants of {provision} in this ledger were counted with "
+                f"the assumption {name} = {was}; this run uses {name} = {value}, and would "
+                "count them differently (a cap could be paid twice)"
+            )
+            hint = (
+                f"run with --assume {name}={was} to match the ledger, or use another ledger "
+                "for this reading"
+            )
+        elif self.table:
+            message = (
+                f"{self.where}: a registry's ledger table does not say which reading its "
+                f"grants of {provision} were counted by; they are taken as counted by the "
+                f"default {name} = {was}, and this run uses {name} = {value} (a cap could "
+                "be paid twice)"
+            )
+            hint = (
+                f"if they were counted with {name} = {value}, move them to a ledger file "
+                f"with `bases: [{{provision: {provision}, assumption: {name}, value: "
+                f"{value}}}]` and give it with --ledger; otherwise run with --assume "
+                f"{name}={was}"
+            )
+        else:
+            message = (
+                f"{self.where}: the ledger does not say which reading its grants of "
+                f"{provision} were counted by; its grants are taken as counted by the "
+                f"default {name} = {was}, and this run uses {name} = {value} (a cap could "
+                "be paid twice)"
+            )
+            hint = (
+                f"if they were counted with {name} = {value}, say so in the ledger file: "
+                f"`bases: [{{provision: {provision}, assumption: {name}, value: {value}}}]`; "
+                f"otherwise run with --assume {name}={was}"
+            )
+        return LedgerError(Diagnostic("E335", message, hint=hint))
+
+    def text(self) -> str:
+        """One line for a what-if: the grants are read where they were counted."""
+        how = "recorded" if self.said else "taken as the default"
+        return (
+            f"{self.where}: the earlier grants of {self.provision} were counted with "
+            f"{self.assumption} = {self.counted} ({how}); with {self.assumption} = "
+            f"{self.used} they are read in the accounts they were counted in, not counted "
+            "again (a run that pays is refused: E335)"
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        """JSON-ready: ``ledger``, ``provision``, ``assumption``, ``counted``, ``used``,
+        ``recorded`` (whether the ledger says the value, or it is the default)."""
+        return {
+            "ledger": self.where,
+            "provision": self.provision,
+            "assumption": self.assumption,
+            "counted": self.counted,
+            "used": self.used,
+            "recorded": self.said,
+        }
+
+
+# Takes each finding of a what-if that records nothing, instead of a refusal.
+ReadingSink = Callable[[OtherReading], None]
 
 
 def bases_of(decisions: Iterable[Decision]) -> list[Basis]:
@@ -60,16 +150,20 @@ def bases_of(decisions: Iterable[Decision]) -> list[Basis]:
 
 
 def check_ledger_bases(
-    ledger: Ledger, decisions: Iterable[Decision], defaults: Mapping[str, Value], where: str
+    ledger: Ledger,
+    decisions: Iterable[Decision],
+    defaults: Mapping[str, Value],
+    where: str,
+    sink: ReadingSink | None = None,
 ) -> None:
     """Refuse ``decisions`` made with another reading than the one ``ledger``'s grants of
     the same provision were counted by (recorded in ``ledger.bases``, else the
     assumption's default in ``defaults``).  ``where`` names the ledger (its file).
 
     :raises LedgerError: E335 naming the provision, the assumption and both values, with
-        the ``bases:`` entry to add when none was recorded.
+        the ``bases:`` entry to add when none was recorded (unless ``sink`` takes it).
     """
-    check_readings(ledger, bases_of(decisions), defaults, where)
+    check_readings(ledger, bases_of(decisions), defaults, where, sink)
 
 
 def may_differ(ledger: Ledger, values: Mapping[str, Value], defaults: Mapping[str, Value]) -> bool:
@@ -99,60 +193,103 @@ def readings_of(
 
 
 def check_readings(
-    ledger: Ledger, used: Iterable[Basis], defaults: Mapping[str, Value] | None, where: str
+    ledger: Ledger,
+    used: Iterable[Basis],
+    defaults: Mapping[str, Value] | None,
+    where: str,
+    sink: ReadingSink | None = None,
 ) -> None:
     """:func:`check_ledger_bases` for the readings ``used``; with ``defaults`` ``None`` (a
-    store's record) a reading the ledger does not record is not checked."""
-    recorded = {(p, n): v for p, n, v in ledger.bases}
+    store's record) a reading the ledger does not record is not checked.  With ``sink``
+    (a what-if that records nothing) each finding is passed to it instead of refused."""
+    for found in other_readings(ledger.bases, _Granted(ledger), used, defaults, where):
+        if sink is None:
+            raise found.error()
+        sink(found)
+
+
+class _Granted:
+    """The provisions a ledger holds grants of, found only when first asked (a service's
+    many runs with nothing to find never read the grants)."""
+
+    def __init__(self, ledger: Ledger) -> None:
+        self._ledger = ledger
+        self._have: frozenset[str] | None = None
+
+    def __contains__(self, provision: object) -> bool:
+        if self._have is None:
+            self._have = frozenset(g.provision for g in self._ledger)
+        return provision in self._have
+
+
+def check_facts_readings(
+    policy: CheckedPolicy,
+    own: Ledger,
+    stated: Mapping[str, Value],
+    used: Mapping[str, Value],
+    decisions: Callable[[], Iterable[Decision]],
+    where: str,
+    sink: ReadingSink | None = None,
+) -> None:
+    """A facts file's own grants (``own``) were counted by the facts' own readings
+    (``stated``: its ``assumptions:`` over the defaults).  Refuse (E335), or pass to
+    ``sink``, each reading the ``decisions`` of a run with the values ``used`` took other
+    than those, for a provision ``own`` holds grants of.  ``decisions()`` is called only
+    when some value in ``used`` differs from ``stated``."""
+    if not own.grants or all(stated.get(n, v) == v for n, v in used.items() if n not in NOT_KEYING):
+        return
+    read = readings_of(policy, stated, {g.provision for g in own})
+    check_readings(Ledger(own.grants, bases=tuple(read)), bases_of(decisions()), None, where, sink)
+
+
+def check_table_readings(
+    policy: CheckedPolicy,
+    provisions: Callable[[], Iterable[str]],
+    values: Mapping[str, Value],
+    defaults: Mapping[str, Value],
+    where: str,
+    sink: ReadingSink | None = None,
+) -> None:
+    """A registry's ``ledger`` table records no readings: its grants are taken as counted
+    by the defaults, as a ledger file's without ``bases:``.  Refuse (E335), or pass to
+    ``sink``, each value in ``values`` other than its default that a provision the table
+    holds grants of reads.  ``provisions()`` (the table's distinct provisions) is called
+    only when some value differs from its default."""
+    if not any(v != defaults.get(n, v) for n, v in values.items() if n not in NOT_KEYING):
+        return
+    granted = set(provisions())
+    used = readings_of(policy, values, granted)
+    for found in other_readings((), granted, used, defaults, where):
+        found = attrs.evolve(found, table=True)
+        if sink is None:
+            raise found.error()
+        sink(found)
+
+
+def other_readings(
+    bases: Iterable[Basis],
+    granted: Container[str],
+    used: Iterable[Basis],
+    defaults: Mapping[str, Value] | None,
+    where: str,
+) -> list[OtherReading]:
+    """Each reading in ``used`` other than the one the grants of its provision (where
+    ``granted`` holds that provision) were counted by: recorded in ``bases``, else (unless
+    ``defaults`` is ``None``) the assumption's default."""
+    recorded = {(p, n): v for p, n, v in bases}
     texts: dict[str, str | None] = {}
-    faults: list[tuple[str, LedgerError]] = []
+    found: list[OtherReading] = []
     for provision, name, value in used:
         was = recorded.get((provision, name))
+        said = was is not None
+        if was is None and defaults is not None:
+            if name not in texts:
+                known = defaults.get(name)
+                texts[name] = None if known is None else format_value(known)
+            was = texts[name]
         if was is not None and was != value:
-            faults.append((provision, _other(where, provision, name, was, value)))
-            continue
-        if was is not None or defaults is None:
-            continue
-        if name not in texts:
-            known = defaults.get(name)
-            texts[name] = None if known is None else format_value(known)
-        default = texts[name]
-        if default is not None and value != default:
-            faults.append((provision, _unsaid(where, provision, name, default, value)))
-    if not faults:
-        return  # the grants are not read at all: a service's many runs stay cheap
-    granted = {g.provision for g in ledger}
-    for provision, fault in faults:
-        if provision in granted:  # a ledger without grants of it says nothing of it
-            raise fault
-
-
-def _other(where: str, provision: str, name: str, was: str, value: str) -> LedgerError:
-    return LedgerError(
-        Diagnostic(
-            "E335",
-            f"{where}: the grants of {provision} in this ledger were counted with "
-            f"the assumption {name} = {was}; this run uses {name} = {value}, and "
-            "would count them differently (a cap could be paid twice)",
-            hint=f"run with --assume {name}={was} to match the ledger, or use another "
-            "ledger for this reading",
-        )
-    )
-
-
-def _unsaid(where: str, provision: str, name: str, default: str, value: str) -> LedgerError:
-    return LedgerError(
-        Diagnostic(
-            "E335",
-            f"{where}: the ledger does not say which reading its grants of {provision} "
-            f"were counted by; its grants are taken as counted by the default "
-            f"{name} = {default}, and this run uses {name} = {value} (a cap could be "
-            "paid twice)",
-            hint=f"if they were counted with {name} = {value}, say so in the ledger "
-            f"file: `bases: [{{provision: {provision}, assumption: {name}, value: "
-            f"{value}}}]`; otherwise run with --assume {name}={default}",
-        )
-    )
+            found.append(OtherReading(where, provision, name, was, value, said))
+    return [f for f in found if f.provision in granted]
 
 
 def bases_after(

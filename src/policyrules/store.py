@@ -34,7 +34,7 @@ import attrs
 
 from .errors import Diagnostic, LedgerError
 from .instances import Facts
-from .ledger_bases import NOT_KEYING, bases_of
+from .ledger_bases import NOT_KEYING, OtherReading, ReadingSink, bases_of
 from .reading import starts_like_store
 from .result import Decision
 from .runtime.bases import Basis
@@ -191,14 +191,15 @@ class StoreTransaction:
             raise _error("E330", f"{self._store.path}: this transaction only reads")
         self._store._conn.execute(sql, parameters)
 
-    def check_bases(self, decisions: Iterable[Decision]) -> None:
+    def check_bases(self, decisions: Iterable[Decision], sink: ReadingSink | None = None) -> None:
         """Refuse ``decisions`` made with another value of an assumption than the one the
-        store's grants of the same provision were keyed by.
+        store's grants of the same provision were keyed by (with ``sink``, a what-if that
+        records nothing: pass each such finding to it instead).
 
         :raises LedgerError: E335 naming the provision, the assumption and both values.
         """
         recorded = self._store._bases()
-        self._refuse_other(recorded, bases_of(decisions), "this run")
+        self._refuse_other(recorded, bases_of(decisions), "this run", sink)
 
     def check_file_bases(self, bases: Iterable[Basis], file: str) -> None:
         """Refuse a ledger file's ``bases`` where the store recorded another value.
@@ -207,19 +208,27 @@ class StoreTransaction:
         self._refuse_other(self._store._bases(), bases, file)
 
     def _refuse_other(
-        self, recorded: dict[tuple[str, str], str], bases: Iterable[Basis], who: str
+        self,
+        recorded: dict[tuple[str, str], str],
+        bases: Iterable[Basis],
+        who: str,
+        sink: ReadingSink | None = None,
     ) -> None:
         for provision, name, value in bases:
             was = recorded.get((provision, name))
-            if was is not None and was != value:
-                raise _error(
-                    "E335",
-                    f"{self._store.path}: the grants of {provision} in this store were counted "
-                    f"with the assumption {name} = {was}; {who} uses {name} = {value}, and "
-                    "would count them differently (a cap could be paid twice)",
-                    hint=f"run with --assume {name}={was} to match the store, or use another "
-                    "store for this reading",
-                )
+            if was is None or was == value:
+                continue
+            if sink is not None:
+                sink(OtherReading(str(self._store.path), provision, name, was, value, True))
+                continue
+            raise _error(
+                "E335",
+                f"{self._store.path}: the grants of {provision} in this store were counted "
+                f"with the assumption {name} = {was}; {who} uses {name} = {value}, and "
+                "would count them differently (a cap could be paid twice)",
+                hint=f"run with --assume {name}={was} to match the store, or use another "
+                "store for this reading",
+            )
 
     def record_bases(self, decisions: Iterable[Decision], grants: Iterable[Grant]) -> None:
         """Record the assumption values of ``decisions`` for each provision with a grant in

@@ -121,3 +121,56 @@ def test_a_file_ledger_never_pays_a_firm_year_twice(
             assert g["year"] == year
             total[year] += Money.parse(g["amount"]).fen
         assert all(fen <= CAP for fen in total.values()), dict(total)
+
+
+@settings(max_examples=25, deadline=None)
+@given(runs)
+def test_grants_carried_in_the_facts_never_pay_a_firm_year_twice(
+    plan: list[tuple[str, list[tuple[int, int, int]]]],
+) -> None:
+    """The same runs with the earlier grants carried in each facts file's own ``ledger:``
+    and their reading in its ``assumptions:`` (as an exporter writes them): a run whose
+    ``--assume`` differs is refused (E335) and writes nothing."""
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        (folder / "policy").mkdir()
+        (folder / "policy" / "t.rule").write_text(POLICY, "utf-8")
+        years: dict[str, tuple[int, int]] = {}  # product -> (approval year, decision year)
+        carried: dict[str, object] = {"ledger": [], "assumptions": {}}
+        for n, (reading, items) in enumerate(plan):
+            rows = []
+            for approved, decided, wan in items:
+                pid = f"P{len(years) + 1}"
+                years[pid] = (approved, decided)
+                rows.append(
+                    {
+                        "id": pid,
+                        "approved_on": f"{approved}-03-02",
+                        "decided_on": f"{decided}-06-15",
+                        "awarded": f"{wan}万元",
+                    }
+                )
+            facts = folder / f"r{n}.json"
+            facts.write_text(
+                json.dumps({**carried, "firms": [{"id": "f1", "products": rows}]}), "utf-8"
+            )
+            out = folder / f"L{n}.json"
+            code = _cli(
+                "eval", folder / "policy", facts, "--ledger-out", out, "--as-of", "2027-12-31",
+                "--assume", f"year_basis={reading}",
+            )  # fmt: skip
+            if code != 0:  # refused (E335): nothing written
+                assert not out.exists()
+                continue
+            data = json.loads(out.read_text("utf-8"))
+            said = {b["assumption"]: b["value"] for b in data.get("bases", [])}
+            carried = {"ledger": data["ledger"], "assumptions": said}
+        reading = carried["assumptions"].get("year_basis", "approval")  # type: ignore[attr-defined]
+        # Under the one reading the grants carry, no firm-year holds more than 1000 万元.
+        total: dict[int, int] = defaultdict(int)
+        for g in carried["ledger"]:  # type: ignore[attr-defined]
+            approved, decided = years[g["product"]]
+            year = approved if reading == "approval" else decided
+            assert g["year"] == year
+            total[year] += Money.parse(g["amount"]).fen
+        assert all(fen <= CAP for fen in total.values()), dict(total)

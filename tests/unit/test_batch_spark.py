@@ -520,3 +520,37 @@ def test_the_pattern_cases_on_spark_equal_duckdb(spark: Any, tmp_path: Path) -> 
     outputs = on_spark.run_plan(spark, plan, read_registry(spark, policy.checked, str(tmp_path)))
     got = {n: _norm(on_spark.collect(outputs[n], n)) for n in ("decisions", "grants")}
     assert got == expected
+
+
+def test_a_registry_ledger_table_is_read_by_the_defaults_on_spark(
+    spark: Any, tmp_path: Path
+) -> None:
+    """A Parquet registry's ledger table records no reading (as on DuckDB:
+    ``test_facts_ledger_readings.py``): f1's P1-P5 paid 200 万元 each in 2026, taken as
+    counted by the default ``annual_cap_year = approval``; a run by ``decision`` (P6, decided
+    2027) is refused (E335); a what-if's sink takes the finding instead."""
+    policy = policyrules.load(ROOT / "policies" / "beijing_2025")
+    reward = "jjxf_2025_50/3/launch_reward"
+    con = duckdb.connect()
+    con.execute(f"COPY (SELECT 'f1' AS id) TO '{tmp_path / 'firms.parquet'}'")
+    con.execute(
+        "COPY (SELECT 'P6' AS id, 'f1' AS firm_id, DATE '2026-03-02' AS approved_on, "
+        "['national_priority_review'] AS launch_routes, '200万元' AS launch_reward_decided, "
+        f"DATE '2027-02-15' AS launch_reward_decided_on) TO '{tmp_path / 'products.parquet'}'"
+    )
+    con.execute(
+        f"COPY (SELECT '{reward}' AS provision, 'f1' AS firm, 'P' || i AS product, "
+        "'200万元' AS amount, 2026 AS year FROM range(1, 6) t(i)) "
+        f"TO '{tmp_path / 'ledger.parquet'}'"
+    )
+    decision = {"annual_cap_year": "decision"}
+    with pytest.raises(policyrules.LedgerError) as err:
+        policy.evaluate_batch(str(tmp_path), engine="spark", assumptions=decision)
+    assert err.value.diagnostics[0].code == "E335"
+    assert "a registry's ledger table does not say" in err.value.diagnostics[0].message
+    found: list[Any] = []
+    run = policy.evaluate_batch(
+        str(tmp_path), engine="spark", assumptions=decision, on_other_reading=found.append
+    )
+    run.close()
+    assert [(f.provision, f.counted, f.used) for f in found] == [(reward, "approval", "decision")]
