@@ -108,6 +108,9 @@ def _amount(got: Reported) -> Money | None:
 
 @settings(max_examples=60, deadline=None)
 @given(_projects)
+# P1 nothing bounds (amount and limit missing) before P2: the open hold (Accounts.hold_open),
+# which random draws reach only now and then.
+@hypothesis.example([(None, None), (30, 50)])
 def test_what_is_reported_holds_whatever_the_missing_limits_are(
     projects: list[Project],
 ) -> None:
