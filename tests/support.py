@@ -1,5 +1,6 @@
 """Helpers shared by the unit and property tests: the command-line runner, the check's
-diagnostics of one text, and the heads of the test policies.
+diagnostics of one text, the heads of the test policies, and the oracle of the soundness
+properties of holds (what is reported with facts missing, against every completion).
 
 Import them by module name (``from support import run_cli``), as ``strategies``: ``tests/``
 is on ``sys.path`` because it holds ``conftest.py``.
@@ -7,12 +8,15 @@ is on ``sys.path`` because it holds ``conftest.py``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import itertools
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 import policyrules
+from policyrules import Money, Policy
 from policyrules.cli import main
 from policyrules.errors import Diagnostic, RuleCheckError
 
@@ -21,9 +25,15 @@ __all__ = [
     "LAUNCH_REWARD",
     "ROOT",
     "WAN",
+    "Reported",
+    "assert_batch_agrees",
+    "assert_sound",
     "diagnostics",
+    "fill_ins",
     "products_head",
+    "reported",
     "run_cli",
+    "settled",
     "typed_firm",
 ]
 
@@ -87,3 +97,91 @@ def typed_firm(*more_facts: str) -> str:
     and ``enum Authority { FDA, CE, PMDA }``."""
     facts = "".join(f'  fact {f} "x"\n' for f in (*_TYPED_FACTS, *more_facts))
     return f'entity firm "企业"\n  list firms\n{facts}enum Authority {{ FDA, CE, PMDA }}\n'
+
+
+Reported = tuple[str, Money | None, str | None]
+"""A decision as the soundness properties compare it: (status, amount, amount_kind)."""
+
+
+def reported(
+    policy: Policy, facts: Mapping[str, Any], *, explain: bool = True
+) -> dict[tuple[str, str], Reported]:
+    """(provision, subject) -> (status, amount, amount_kind) of each decision of ``policy`` on
+    ``facts`` (``explain=False``: the lean and fused paths)."""
+    result = policy.evaluate(facts, explain=explain)
+    return {
+        (d.provision, d.subject or ""): (d.status, d.amount, d.amount_kind)
+        for d in result.decisions
+    }
+
+
+def fill_ins(
+    items: Sequence[tuple[Any, ...]], values: Sequence[Iterable[Any]]
+) -> list[list[tuple[Any, ...]]]:
+    """Every way of filling in the missing fields of ``items``: each ``None`` in field ``i``
+    of an item takes each of ``values[i]`` in turn (the items themselves when none is
+    missing)."""
+    holes = [(n, i) for n, item in enumerate(items) for i, v in enumerate(item) if v is None]
+    out = []
+    for filled in itertools.product(*(tuple(values[i]) for _, i in holes)):
+        full = [list(item) for item in items]
+        for (n, i), v in zip(holes, filled, strict=True):
+            full[n][i] = v
+        out.append([tuple(item) for item in full])
+    return out
+
+
+def settled(got: Reported) -> Money | None:
+    """What a decision with every fact known takes: it must be eligible and exact."""
+    assert (got[0], got[2]) == ("eligible", "exact"), got
+    return got[1]
+
+
+def assert_sound(
+    policy: Policy,
+    facts: Mapping[str, Any],
+    completions: Iterable[Mapping[str, Any]],
+    *,
+    taken: Callable[[Reported], Money | None] = settled,
+    skip_unknown: bool = False,
+) -> None:
+    """What ``policy`` reports on ``facts`` (some facts missing) holds in every one of
+    ``completions`` (``facts`` with the missing ones filled in, evaluated with everything
+    known): an eligible decision reported exact takes exactly its amount, any other takes
+    at most it (``taken``: what a completion's decision takes; by default it must be
+    eligible and exact).  Explanations change no decision.  ``skip_unknown``: an eligible
+    decision of kind ``unknown`` is not checked, and every kind but ``exact`` is a bound;
+    otherwise each eligible decision is ``exact`` or ``up_to``."""
+    partial = reported(policy, facts)
+    assert partial == reported(policy, facts, explain=False)
+    for full in completions:
+        complete = reported(policy, full)
+        for key, (status, amount, kind) in partial.items():
+            if status != "eligible" or (skip_unknown and kind == "unknown"):
+                continue
+            got = taken(complete[key])
+            if kind == "exact":
+                assert got == amount, (key, partial[key], complete[key])
+            else:
+                assert skip_unknown or kind == "up_to", (key, partial[key])
+                assert amount is not None, (key, partial[key])
+                assert got is not None, (key, complete[key])
+                assert got <= amount, (key, partial[key], complete[key])
+
+
+def assert_batch_agrees(policy: Policy, facts: Mapping[str, Any]) -> None:
+    """The SQL batch (DuckDB) gives the one-by-one decisions: status, amount (fen), kind."""
+    from policyrules.backends.sql import compile_batch
+    from policyrules.backends.sql import duckdb as engine
+
+    want = {
+        key: (status, amount.fen if amount is not None else None, kind)
+        for key, (status, amount, kind) in reported(policy, facts).items()
+    }
+    con = engine.connect()
+    engine.load_facts(con, policy.checked, policy.read_facts(facts), policy.read_ledger([]))
+    engine.run_plan(con, compile_batch(policy.checked))
+    rows = con.execute(
+        "SELECT provision, subject, status, amount, amount_kind FROM decisions"
+    ).fetchall()
+    assert {(r[0], r[1]): (r[2], r[3], r[4]) for r in rows} == want

@@ -12,7 +12,7 @@ without explanations (the fast path) and the SQL batch agree decision for decisi
 
 from __future__ import annotations
 
-import itertools
+import functools
 from typing import Any
 
 import hypothesis
@@ -21,8 +21,7 @@ from hypothesis import strategies as st
 from tests.strategies import compile_text
 
 from policyrules import Money, Policy
-from policyrules.backends.sql import compile_batch
-from policyrules.backends.sql import duckdb as engine
+from support import assert_batch_agrees, assert_sound, fill_ins, reported
 
 TEXT = """entity firm "企业"
   list firms
@@ -59,21 +58,10 @@ clause 1
     order by on, id
 """
 
-_POLICY: list[Policy] = []
 
-
+@functools.cache
 def policy() -> Policy:
-    if not _POLICY:
-        _POLICY.append(compile_text(TEXT))
-    return _POLICY[0]
-
-
-def _decisions(facts: dict[str, Any], *, explain: bool = True) -> dict[tuple[str, str], Any]:
-    result = policy().evaluate(facts, explain=explain)
-    return {
-        (d.provision, d.subject or ""): (d.status, d.amount, d.amount_kind)
-        for d in result.decisions
-    }
+    return compile_text(TEXT)
 
 
 # A project: ok (None: missing), its amount in 元, its day in January 2026 (the order
@@ -97,7 +85,7 @@ def test_a_later_claim_is_up_to_while_an_earlier_one_is_unknown() -> None:
     """P1 (ok unknown, 80 元) comes first: if eligible it takes 80 of the 100 元 cap.  P2
     (50 元) gets 50 元 if P1 gets nothing, 100 − 80 = 20 元 if P1 takes its 80: up to 50 元.
     (Before the fix P2 was reported exactly 50 元.)"""
-    got = _decisions(_firm([(None, 80, 1), (True, 50, 2)]))
+    got = reported(policy(), _firm([(None, 80, 1), (True, 50, 2)]))
     assert got[("d/1/a", "F/P1")][0] == "unknown"
     assert got[("d/1/a", "F/P2")] == ("eligible", _money(5000), "up_to")
 
@@ -105,13 +93,13 @@ def test_a_later_claim_is_up_to_while_an_earlier_one_is_unknown() -> None:
 def test_a_later_claim_stays_exact_when_the_cap_has_room_for_both() -> None:
     """P1 unknown at 50 元, P2 50 元: 50 + 50 = 100 元 fits the 100 元 cap: P2 is exactly
     50 元 either way."""
-    got = _decisions(_firm([(None, 50, 1), (True, 50, 2)]))
+    got = reported(policy(), _firm([(None, 50, 1), (True, 50, 2)]))
     assert got[("d/1/a", "F/P2")] == ("eligible", _money(5000), "exact")
 
 
 def test_an_unknown_claim_served_later_changes_nothing_before_it() -> None:
     """P2 (unknown) is approved after P1: P1 is served first and is exactly 80 元."""
-    got = _decisions(_firm([(True, 80, 1), (None, 80, 2)]))
+    got = reported(policy(), _firm([(True, 80, 1), (None, 80, 2)]))
     assert got[("d/1/a", "F/P1")] == ("eligible", _money(8000), "exact")
 
 
@@ -135,20 +123,7 @@ def _completions(projects: list[Project]) -> list[list[Project]]:
     """Every way of filling in the missing facts: each unknown ``ok`` true or false, each
     missing day any of 1..6 (before, between and after the known days 2..5, and on each of
     them, where the id breaks the tie).  Capped: at most a few hundred."""
-    unknown = [n for n, (ok, _, _) in enumerate(projects) if ok is None]
-    undated = [n for n, (_, _, day) in enumerate(projects) if day is None]
-    out = []
-    oks = itertools.product((True, False), repeat=len(unknown))
-    for settled, days in itertools.product(
-        list(oks), list(itertools.product(range(1, 7), repeat=len(undated)))
-    ):
-        full = list(projects)
-        for n, ok in zip(unknown, settled, strict=True):
-            full[n] = (ok, full[n][1], full[n][2])
-        for n, day in zip(undated, days, strict=True):
-            full[n] = (full[n][0], full[n][1], day)
-        out.append(full)
-    return out
+    return fill_ins(projects, ((True, False), (), range(1, 7)))
 
 
 @settings(max_examples=60, deadline=None)
@@ -159,21 +134,9 @@ def test_what_is_reported_holds_however_the_unknown_claims_turn_out(
     """Soundness: for every way of filling in the missing facts (unknown conditions and
     missing `order by` days), each claim's true amount is at most its reported amount, and
     equals it when that is reported exact.  With and without explanations alike."""
-    hypothesis.assume(len(_completions(projects)) <= 400)
-    partial = _decisions(_firm(projects))
-    assert partial == _decisions(_firm(projects), explain=False)
-    for full in _completions(projects):
-        complete = _decisions(_firm(full))
-        for key, (status, amount, kind) in partial.items():
-            if status != "eligible":
-                continue
-            got = complete[key]
-            assert (got[0], got[2]) == ("eligible", "exact"), (key, got)
-            if kind == "exact":
-                assert got[1] == amount, (key, partial[key], got)
-            else:
-                assert kind == "up_to"
-                assert got[1] <= amount, (key, partial[key], got)
+    completions = _completions(projects)
+    hypothesis.assume(len(completions) <= 400)
+    assert_sound(policy(), _firm(projects), map(_firm, completions))
 
 
 @settings(max_examples=25, deadline=None)
@@ -182,18 +145,4 @@ def test_the_sql_batch_holds_the_same_bounds(
     projects: list[Project],
 ) -> None:
     """The SQL batch gives the one-by-one decisions: status, amount, kind."""
-    facts_in = _firm(projects)
-    want = {
-        (p, s): (status, amount.fen if amount is not None else None, kind)
-        for (p, s), (status, amount, kind) in _decisions(facts_in).items()
-    }
-    pol = policy()
-    facts = pol.read_facts(facts_in)
-    con = engine.connect()
-    engine.load_facts(con, pol.checked, facts, pol.read_ledger([]))
-    engine.run_plan(con, compile_batch(pol.checked))
-    rows = con.execute(
-        "SELECT provision, subject, status, amount, amount_kind FROM decisions"
-    ).fetchall()
-    got = {(r[0], r[1]): (r[2], r[3], r[4]) for r in rows}
-    assert got == want
+    assert_batch_agrees(policy(), _firm(projects))

@@ -9,7 +9,7 @@ with everything known.
 
 from __future__ import annotations
 
-import itertools
+import functools
 from typing import Any
 
 import hypothesis
@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from tests.strategies import compile_text
 
 from policyrules import Money, Policy
+from support import Reported, assert_batch_agrees, assert_sound, fill_ins, reported
 
 TEXT = """entity firm "企业"
   list firms
@@ -40,18 +41,12 @@ clause 1
     order by on, id
 """
 
-_POLICY: list[Policy] = []
+A = "d/1/a"
 
 
+@functools.cache
 def policy() -> Policy:
-    if not _POLICY:
-        _POLICY.append(compile_text(TEXT))
-    return _POLICY[0]
-
-
-def _decisions(facts: dict[str, Any], *, explain: bool = True) -> dict[str, Any]:
-    result = policy().evaluate(facts, explain=explain)
-    return {d.subject or "": (d.status, d.amount, d.amount_kind) for d in result.decisions}
+    return compile_text(TEXT)
 
 
 # A project: its amount and its limit in 元 (None: missing); its day in January 2026.
@@ -74,9 +69,9 @@ def test_a_claim_of_unknown_limit_holds_its_amount() -> None:
     """P1 (80 元, limit missing) first, P2 (50 元, limit 100 元).  P1 takes 80 if its limit
     allows: P2 gets 100 − 80 = 20 元 then, 50 元 if P1's limit is 0: up to 50 元.
     中文：P1 限额未知，若限额足够可得 80 元；P2 最少 20 元、最多 50 元，只能确定上限。"""
-    got = _decisions(_firm([(80, None), (50, 100)]))
-    assert got["F/P1"] == ("eligible", Money(8000), "up_to")
-    assert got["F/P2"] == ("eligible", Money(5000), "up_to")
+    got = reported(policy(), _firm([(80, None), (50, 100)]))
+    assert got[(A, "F/P1")] == ("eligible", Money(8000), "up_to")
+    assert got[(A, "F/P2")] == ("eligible", Money(5000), "up_to")
 
 
 def test_a_claim_nothing_bounds_holds_all() -> None:
@@ -101,36 +96,30 @@ _projects = st.lists(
 
 
 def _completions(projects: list[Project]) -> list[list[Project]]:
-    bases, lims = (0, 60, 150), (0, 40, 100, 300)
-    holes = [(n, i) for n, p in enumerate(projects) for i in (0, 1) if p[i] is None]
-    out = []
-    for filled in itertools.product(*((bases if i == 0 else lims) for _, i in holes)):
-        full = [list(p) for p in projects]
-        for (n, i), v in zip(holes, filled, strict=True):
-            full[n][i] = v
-        out.append([(b, lim) for b, lim in full])
-    return out
+    """Every way of filling in the missing facts: each amount 0, 60 or 150 元, each limit
+    0, 40, 100 or 300 元."""
+    return fill_ins(projects, ((0, 60, 150), (0, 40, 100, 300)))
+
+
+def _amount(got: Reported) -> Money | None:
+    """What a completion's decision takes: its amount, whatever its kind."""
+    return got[1]
 
 
 @settings(max_examples=60, deadline=None)
 @given(_projects)
+# P1 nothing bounds (amount and limit missing) before P2: the open hold (Accounts.hold_open),
+# which random draws reach only now and then.
+@hypothesis.example([(None, None), (30, 50)])
 def test_what_is_reported_holds_whatever_the_missing_limits_are(
     projects: list[Project],
 ) -> None:
     """Soundness, with and without explanations alike."""
-    hypothesis.assume(len(_completions(projects)) <= 400)
-    partial = _decisions(_firm(projects))
-    assert partial == _decisions(_firm(projects), explain=False)
-    for full in _completions(projects):
-        complete = _decisions(_firm(full))
-        for key, (status, amount, kind) in partial.items():
-            if status != "eligible" or kind == "unknown":
-                continue
-            got = complete[key]
-            if kind == "exact":
-                assert got[1] == amount, (key, partial[key], got)
-            else:
-                assert got[1] <= amount, (key, partial[key], got)
+    completions = _completions(projects)
+    hypothesis.assume(len(completions) <= 400)
+    assert_sound(
+        policy(), _firm(projects), map(_firm, completions), taken=_amount, skip_unknown=True
+    )
 
 
 def test_the_sql_batch_refuses_a_limit_that_differs_between_claims() -> None:
@@ -155,19 +144,12 @@ def test_the_sql_batch_holds_the_same_bounds_under_a_firm_limit(
     projects: list[Project], lim: int | None
 ) -> None:
     """The firm's own limit (missing or not): the SQL batch gives the one-by-one decisions."""
-    from policyrules.backends.sql import compile_batch
-    from policyrules.backends.sql import duckdb as engine
-
-    pol = compile_text(FIRM_TEXT)
     facts_in = _firm([(b, None) for b, _ in projects])
     if lim is not None:
         facts_in["firms"][0]["lim"] = f"{lim} 元"
-    want = {
-        d.subject: (d.status, d.amount.fen if d.amount is not None else None, d.amount_kind)
-        for d in pol.evaluate(facts_in).decisions
-    }
-    con = engine.connect()
-    engine.load_facts(con, pol.checked, pol.read_facts(facts_in), pol.read_ledger([]))
-    engine.run_plan(con, compile_batch(pol.checked))
-    rows = con.execute("SELECT subject, status, amount, amount_kind FROM decisions").fetchall()
-    assert {r[0]: (r[1], r[2], r[3]) for r in rows} == want
+    assert_batch_agrees(_firm_policy(), facts_in)
+
+
+@functools.cache
+def _firm_policy() -> Policy:
+    return compile_text(FIRM_TEXT)

@@ -14,7 +14,7 @@ an exact one gets exactly its amount.  The SQL batch gives the same decisions.
 
 from __future__ import annotations
 
-import itertools
+import functools
 from typing import Any
 
 import hypothesis
@@ -22,9 +22,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from tests.strategies import compile_text
 
-from policyrules import Policy
-from policyrules.backends.sql import compile_batch
-from policyrules.backends.sql import duckdb as engine
+from policyrules import Money, Policy
+from support import assert_batch_agrees, assert_sound, fill_ins, reported
 
 # a: ordered by its date (an unknown one first); b and c share a pool ordered by id, so an
 # undated claim sits among the dated ones.
@@ -63,21 +62,10 @@ clause 1
     order by id
 """
 
-_POLICY: list[Policy] = []
 
-
+@functools.cache
 def policy() -> Policy:
-    if not _POLICY:
-        _POLICY.append(compile_text(TEXT))
-    return _POLICY[0]
-
-
-def _decisions(facts: dict[str, Any], *, explain: bool = True) -> dict[tuple[str, str], Any]:
-    result = policy().evaluate(facts, explain=explain)
-    return {
-        (d.provision, d.subject or ""): (d.status, d.amount, d.amount_kind)
-        for d in result.decisions
-    }
+    return compile_text(TEXT)
 
 
 # A project: ok (None: missing), its amount in 元, its date as (year, day of January) (None:
@@ -111,22 +99,10 @@ _projects = st.lists(
 
 
 def _completions(projects: list[Project]) -> list[list[Project]]:
-    """Every way of filling in the missing facts (at most a few hundred)."""
-    unknown = [n for n, (ok, _, _) in enumerate(projects) if ok is None]
-    undated = [n for n, (_, _, on) in enumerate(projects) if on is None]
+    """Every way of filling in the missing facts: each unknown ``ok`` true or false, each
+    missing date day 1, 3 or 5 of 2026 or 2027 (at most a few hundred)."""
     dates = [(y, d) for y in (2026, 2027) for d in (1, 3, 5)]
-    out = []
-    for settled, filled in itertools.product(
-        list(itertools.product((True, False), repeat=len(unknown))),
-        list(itertools.product(dates, repeat=len(undated))),
-    ):
-        full = list(projects)
-        for n, ok in zip(unknown, settled, strict=True):
-            full[n] = (ok, full[n][1], full[n][2])
-        for n, on in zip(undated, filled, strict=True):
-            full[n] = (full[n][0], full[n][1], on)
-        out.append(full)
-    return out
+    return fill_ins(projects, ((True, False), (), dates))
 
 
 def test_a_claim_of_unknown_year_cuts_a_later_claim_of_another_year() -> None:
@@ -134,15 +110,15 @@ def test_a_claim_of_unknown_year_cuts_a_later_claim_of_another_year() -> None:
     80 元.  P2: up to its cap, 60 元.  P3: at most 100 → 70; at least (100 − 60)⁺ = 40: up
     to 70 元 (P2 may be of 2027: then P3 gets 40 元).
     中文：P2 可能计入 2027 年度，P3 只能确定上限。"""
-    got = _decisions(_firm([(True, 80, (2026, 2)), (True, 60, None), (True, 70, (2027, 3))]))
+    got = reported(
+        policy(), _firm([(True, 80, (2026, 2)), (True, 60, None), (True, 70, (2027, 3))])
+    )
     assert got[("d/1/b", "F/P1")] == ("eligible", _yuan(80), "exact")
     assert got[("d/1/b", "F/P2")] == ("eligible", _yuan(60), "up_to")
     assert got[("d/1/b", "F/P3")] == ("eligible", _yuan(70), "up_to")
 
 
-def _yuan(n: int) -> Any:
-    from policyrules import Money
-
+def _yuan(n: int) -> Money:
     return Money(n * 100)
 
 
@@ -152,38 +128,13 @@ def test_what_is_reported_holds_whatever_year_the_undated_claims_fall_in(
     projects: list[Project],
 ) -> None:
     """Soundness, with and without explanations alike."""
-    hypothesis.assume(len(_completions(projects)) <= 400)
-    partial = _decisions(_firm(projects))
-    assert partial == _decisions(_firm(projects), explain=False)
-    for full in _completions(projects):
-        complete = _decisions(_firm(full))
-        for key, (status, amount, kind) in partial.items():
-            if status != "eligible":
-                continue
-            got = complete[key]
-            assert (got[0], got[2]) == ("eligible", "exact"), (key, got)
-            if kind == "exact":
-                assert got[1] == amount, (key, partial[key], got)
-            else:
-                assert kind == "up_to"
-                assert got[1] <= amount, (key, partial[key], got)
+    completions = _completions(projects)
+    hypothesis.assume(len(completions) <= 400)
+    assert_sound(policy(), _firm(projects), map(_firm, completions))
 
 
 @settings(max_examples=25, deadline=None)
 @given(_projects)
 def test_the_sql_batch_holds_the_same_bounds(projects: list[Project]) -> None:
     """The SQL batch gives the one-by-one decisions: status, amount, kind."""
-    facts_in = _firm(projects)
-    want = {
-        (p, s): (status, amount.fen if amount is not None else None, kind)
-        for (p, s), (status, amount, kind) in _decisions(facts_in).items()
-    }
-    pol = policy()
-    facts = pol.read_facts(facts_in)
-    con = engine.connect()
-    engine.load_facts(con, pol.checked, facts, pol.read_ledger([]))
-    engine.run_plan(con, compile_batch(pol.checked))
-    rows = con.execute(
-        "SELECT provision, subject, status, amount, amount_kind FROM decisions"
-    ).fetchall()
-    assert {(r[0], r[1]): (r[2], r[3], r[4]) for r in rows} == want
+    assert_batch_agrees(policy(), _firm(projects))

@@ -234,7 +234,8 @@ class ClaimLogs(dict[ScopeKey, ClaimLog]):
     A claim under a cap ``per … per year of <date>`` whose date is missing may count in any
     year: :meth:`hold_any_year` counts its bound, undecided, in every year's log of its pool
     and scope made so far, and :meth:`new` starts every later one with it.  Logs are made
-    only by :meth:`new` (generated code too), so none misses such a hold."""
+    only by :meth:`new` (through :meth:`log`, or after a look-up in generated code), so none
+    misses such a hold."""
 
     __slots__ = ("any_year", "once", "years")
 
@@ -259,6 +260,11 @@ class ClaimLogs(dict[ScopeKey, ClaimLog]):
             for subject, fen, held in self.any_year.get(ps, ()):
                 _hold(log, subject, fen, held)
         return log
+
+    def log(self, key: ScopeKey) -> ClaimLog:
+        """The log of ``key``: the one made before, or a new one (:meth:`new`)."""
+        log = self.get(key)
+        return self.new(key) if log is None else log
 
     def hold_any_year(
         self,

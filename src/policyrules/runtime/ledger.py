@@ -341,10 +341,7 @@ class Accounts:
         held: tuple[str, str] | None = None,
     ) -> None:
         """Count a claim in an account; ``held``: see :meth:`ClaimLog.append`."""
-        log = self._by.get(key)
-        if log is None:
-            log = self._by.new(key)
-        log.append(subject, amount.fen, certain, held)
+        self._by.log(key).append(subject, amount.fen, certain, held)
 
     def hold_any_year(
         self,
@@ -376,18 +373,12 @@ class Accounts:
     def hold_open(self, key: ScopeKey, subject: str, held: tuple[str, str]) -> None:
         """Count an undecided claim that nothing bounds in an account: no later claim
         under it is exact (:meth:`ClaimLog.append_open`)."""
-        log = self._by.get(key)
-        if log is None:
-            log = self._by.new(key)
-        log.append_open(subject, held)
+        self._by.log(key).append_open(subject, held)
 
     def account_log(self, key: ScopeKey) -> tuple[int, ClaimLog]:
         """:meth:`account` without the view: the ledger's fen and this evaluation's log of
         the account (an empty one is made for a new account), to append to in place."""
-        log = self._by.get(key)
-        if log is None:
-            log = self._by.new(key)
-        return self._used.get(key, 0), log
+        return self._used.get(key, 0), self._by.log(key)
 
     def granted_to(self, provision: str, path: GrantPath) -> Money:
         """What ``provision`` granted the subject at ``path`` before (any year), in the

@@ -437,28 +437,25 @@ class _Run(DecisionMaker, Conditions, TimeLimits, FastClaims, ExclusiveHooks):
         caps = capped.caps
         if explain:
             trace.extend(Step("cap", cap_line(ev), not ev.binding) for ev in caps)
+        subject = "/".join(i for _, i in path)
+        # Why an undecided claim holds its bound, in its caps and its one-time award alike
+        # (runtime/holds.py): its own amount unsettled; exact wherever it is served, only its
+        # place unknown; exact, but a rival of its exclusive group (就高) may still win.
+        why = "amount" if own_kind != "exact" else "order" if unplaced is not None else "exclusive"
         if amount is not None and capped.keys:
-            subject = "/".join(i for _, i in path)
-            # An undecided claim holds its bound and says why (runtime/holds.py).
-            why = "exclusive" if own_kind == "exact" else "amount"
-            if unplaced is not None and own_kind == "exact":
-                why = "order"  # exact wherever it is served: only its place is unknown
             held = None if kind == "exact" else (cp.info.id, why)
             for key in capped.keys:
                 self.accounts.add(key, subject, amount, certain=kind == "exact", held=held)
         if amount is None and capped.keys:
             # Nothing bounds it (its amount and its caps' limits unknown): it may take all.
-            subject = "/".join(i for _, i in path)
             for key in capped.keys:
                 self.accounts.hold_open(key, subject, (cp.info.id, "amount"))
         if capped.any_year:
             # Its year unknown: it may count in any year, and holds its bound in each.
-            subject = "/".join(i for _, i in path)
             for pool, scope in capped.any_year:
                 self.accounts.hold_any_year(pool, scope, subject, amount, (cp.info.id, "year"))
         if kind != "exact" and (amount is None or amount):
-            why_held = "amount" if unplaced is None or own_kind != "exact" else "order"
-            hold_once(cp, path, self.accounts, amount, why_held)
+            hold_once(cp, path, self.accounts, amount, why)
         if kind == "exact" and amount:
             # 0.00 元 is not a payment: no grant, and a one-time award stays open.
             for o in cp.info.once:

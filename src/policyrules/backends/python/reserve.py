@@ -15,7 +15,7 @@ from __future__ import annotations
 from ...result import Step
 from ...runtime.ledger import Accounts
 from ...runtime.money import Money
-from ...runtime.values import Undecided
+from ...runtime.values import Undecided, Value
 from .claims import apply_caps, scope_of
 from .compile import CompiledProvision, Env
 from .instalments import pay_schedule
@@ -34,8 +34,11 @@ def reserve_unknown(
     when it holds nothing (no shared cap, a one-time award already paid, an amount that
     cannot be decided, nothing left).  Reads through a scratch copy of ``env``: the facts
     the bound reads are not the decision's."""
+    value: Value | Undecided | None = None  # its amount were it eligible now, once computed
     if cp.info.once:  # it may be the one paid its owner's one-time award (.once_hold)
-        hold_once(cp, path, accounts, _most(cp, env), "eligibility")
+        value = _amount(cp, env)
+        bound = max(value, Money.zero()) if isinstance(value, Money) else None
+        hold_once(cp, path, accounts, bound, "eligibility")
     if cp.amount is None or not any(cap.per for cap in cp.caps):
         return None
     for o in cp.info.once:
@@ -47,8 +50,10 @@ def reserve_unknown(
     try:
         if cp.bounds is not None:
             _, value, _ = cp.bounds.requested(scratch, None)
-        else:
+        elif value is None:
             value = cp.amount(scratch)
+        elif isinstance(value, Undecided):
+            return None  # as below: it was raised when computed for the one-time award
         requested = max(value, Money.zero()) if isinstance(value, Money) else None
         before = accounts.granted_to(cp.info.id, path)
         if requested is not None and before:
@@ -75,13 +80,13 @@ def reserve_unknown(
     return Step("reserve", text, None)
 
 
-def _most(cp: CompiledProvision, env: Env) -> Money | None:
-    """Its amount were it eligible now (no cap applied), or ``None`` if unknown."""
+def _amount(cp: CompiledProvision, env: Env) -> Value | Undecided | None:
+    """Its amount were it eligible now (no cap applied), read through a scratch copy of
+    ``env``: the :class:`Undecided` raised instead of a value, ``None`` with no amount."""
     try:
-        value = cp.amount(env.scratch()) if cp.amount is not None else None
-    except Undecided:
-        return None
-    return max(value, Money.zero()) if isinstance(value, Money) else None
+        return cp.amount(env.scratch()) if cp.amount is not None else None
+    except Undecided as exc:
+        return exc
 
 
 def _reserve_schedule(

@@ -1,0 +1,43 @@
+"""``ClaimLogs.log``: an account's log got, or made by ``ClaimLogs.new`` (so a claim of
+unknown year already counted in its pool and scope is in it), the one get-or-make of
+``Accounts.add``, ``Accounts.hold_open`` and ``Accounts.account_log``."""
+
+from __future__ import annotations
+
+from policyrules.runtime.claim_log import OPEN_FEN, ClaimLogs
+from policyrules.runtime.ledger import Accounts, Ledger
+from policyrules.runtime.money import Money
+
+SCOPE = (("firm", "F"),)
+
+
+def test_the_same_key_gives_the_same_log() -> None:
+    logs = ClaimLogs()
+    first = logs.log(("p", SCOPE, 2026))
+    first.append("F/P1", 100)
+    assert logs.log(("p", SCOPE, 2026)) is first
+    assert logs[("p", SCOPE, 2026)].totals == [0, 100]
+
+
+def test_a_log_made_later_holds_the_claims_of_unknown_year() -> None:
+    """F/P0's year is unknown, bound 30 fen (held, as pending, in every year); a year's log
+    made after it holds it: pending 30 fen.  A log not counted per year does not."""
+    logs = ClaimLogs()
+    logs.hold_any_year("p", SCOPE, "F/P0", 30, ("p", "year"))
+    assert logs.log(("p", SCOPE, 2027)).possible == 30
+    assert logs.log(("p", SCOPE, None)).possible == 0
+
+
+def test_the_accounts_append_to_one_log_per_key() -> None:
+    """add, hold_open and account_log on one key: one log, three claims; the open one holds
+    OPEN_FEN and takes nothing (totals 0, 50 fen, 50, 50 + 20 = 70)."""
+    accounts = Accounts(Ledger(), {})
+    key = ("p", SCOPE, 2026)
+    accounts.add(key, "F/P1", Money(50), certain=True)
+    accounts.hold_open(key, "F/P2", ("p", "amount"))
+    used, log = accounts.account_log(key)
+    log.append("F/P3", 20)
+    assert used == 0
+    assert accounts.account_log(key)[1] is log
+    assert log.totals == [0, 50, 50, 70]
+    assert (log.certain, log.possible) == (70, OPEN_FEN)
