@@ -69,6 +69,8 @@ def _amount(d: Decision) -> str | None:
             why.append(holds_en(holds, count))
         if d.held_by:
             why.append(once_en(d.held_by))
+        if not why and d.exclusivity is not None:
+            why.append("another award of its exclusive group may still be the one paid (below)")
         if not why:
             why.append("the text fixes only ceilings")
         return f"amount: up to {format_value(d.amount)} (a bound, not an award: {'; '.join(why)})"

@@ -117,6 +117,8 @@ def _amount(w: Words, d: Decision) -> str | None:
     if kind == "exact":
         return f"金额：{said}"
     if kind == "up_to":
+        if not why and d.exclusivity is not None:
+            why = ["同组不重复支持（就高）的其他奖励尚未确定，可能由其获得支持（见下）"]
         why = why or ["文本只规定了上限"]
         return f"金额：{said}（这是上限，不是确定金额；{'；'.join(why)}）"
     if kind == "range":

@@ -116,6 +116,7 @@ HOLD_REASONS = {
     "exclusive": "不重复支持（就高），尚未确定是否由其获得支持",
     "order": "在排序中的位置未知（排序所依据的情况尚缺），可能排在本申请之前",
     "year": "计入哪一年度未知（确定年度的情况尚缺），可能计入本申请所在年度",
+    "once": "一次性奖励可能由在先尚未确定的申请获得，尚未确定是否由其获得",
 }
 """Why an earlier claim holds room in a shared cap (:class:`policyrules.runtime.holds.Hold`),
 which makes a later claim under it "at most": the Chinese letter's words, by ``why``."""
@@ -127,6 +128,7 @@ HOLD_REASONS_EN = {
     "exclusive": "it may still lose to another award of its exclusive group",
     "order": "its place in the order is not known (an `order by` fact is missing)",
     "year": "the year it counts in is not known (the date is missing): it may count in this one",
+    "once": "an earlier claim not yet settled may take the one-time award it claims",
 }
 """:data:`HOLD_REASONS` in English (``--lang en``)."""
 

@@ -19,12 +19,13 @@ from .money import Money
 
 __all__ = ["HOLD_WHY", "Hold"]
 
-HOLD_WHY = ("eligibility", "instalment", "amount", "exclusive", "order", "year")
+HOLD_WHY = ("eligibility", "instalment", "amount", "exclusive", "order", "year", "once")
 """Why a claim holds room: its eligibility is unknown; a payment of its schedule is unknown; its
 own amount is not settled (a bound, a range, an unknown amount); it may still lose to
 another award of an exclusive group (就高); its place in its pool's order is not known (an
 `order by` fact missing: served as early as it could be); the year it counts in under a
-yearly cap is not known (the date missing: it holds room in every year)."""
+yearly cap is not known (the date missing: it holds room in every year); an earlier claim not
+yet settled may take the one-time award (一次性) it claims."""
 
 
 def _why(_: object, attribute: attrs.Attribute[str], value: str) -> None:

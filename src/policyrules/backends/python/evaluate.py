@@ -428,7 +428,9 @@ class _Run(DecisionMaker, Conditions, TimeLimits, FastClaims, ExclusiveHooks):
             # claim, even one an interval closed at its earliest place left out (listing
             # more, never fewer; a finer list needs the window's own kind before the hold).
             missing = untrimmed | unplaced if untrimmed is not None else missing | unplaced
+        settled = kind
         kind, amount_min = self.exclusive_bound(cp, path, kind, amount_min, trace)
+        rival = kind != settled  # an exclusive group's rival may still win (就高)
         once_by = once_holder(cp, path, self.accounts)
         if once_by is not None and kind in ("exact", "range") and amount:
             # 一次性 per an owner an earlier undecided claim of it may take: at most this.
@@ -440,8 +442,17 @@ class _Run(DecisionMaker, Conditions, TimeLimits, FastClaims, ExclusiveHooks):
         subject = "/".join(i for _, i in path)
         # Why an undecided claim holds its bound, in its caps and its one-time award alike
         # (runtime/holds.py): its own amount unsettled; exact wherever it is served, only its
-        # place unknown; exact, but a rival of its exclusive group (就高) may still win.
-        why = "amount" if own_kind != "exact" else "order" if unplaced is not None else "exclusive"
+        # place unknown; exact, but a rival of its exclusive group (就高) may still win, or an
+        # earlier claim may take its one-time award; else its amount is not settled.
+        why = (
+            "order"
+            if own_kind == "exact" and unplaced is not None
+            else "exclusive"
+            if own_kind == "exact" and rival
+            else "once"
+            if own_kind == "exact" and once_by is not None
+            else "amount"
+        )
         if amount is not None and capped.keys:
             held = None if kind == "exact" else (cp.info.id, why)
             for key in capped.keys:
