@@ -27,7 +27,6 @@ from .errors import FactsError
 from .facts import Facts, read_facts, read_facts_source, schema
 from .ledger_bases import (
     OtherReading,
-    check_facts_readings,
     check_ledger_bases,
     check_readings,
     may_differ,
@@ -142,6 +141,24 @@ class Policy:
         """
         return self._known_read(read_ledger_file(self.checked, path)[0])
 
+    def facts_ledger(self, facts: Facts) -> Ledger:
+        """The facts' own earlier grants (their ``ledger:``) with the readings they were
+        counted by (``Ledger.bases``): for each provision they hold grants of, each
+        assumption its text reads that the facts' own ``assumptions:`` state; the others
+        are the defaults, as for a ledger file without ``bases:``.
+
+        :raises LedgerError: a bad grant (E320-E327).
+        :raises FactsError: a bad value in the facts' ``assumptions:``.
+        """
+        own = read_ledger(self.checked, facts.extra.get("ledger", []))
+        stated = dict(facts.extra.get("assumptions") or {})
+        stated.pop(HOLIDAY_ASSUMPTION, None)
+        if not own.grants or not stated:
+            return own
+        values = self._values(stated, "assumptions")
+        read = readings_of(self.checked, values, {g.provision for g in own})
+        return Ledger(own.grants, bases=tuple(read))  # a facts file has no `bases:` (E303)
+
     def evaluate(
         self,
         facts: Facts | Mapping[str, Any],
@@ -218,7 +235,7 @@ class Policy:
         else:
             check_ids(facts)
         extra = facts.extra
-        own = read_ledger(self.checked, extra.get("ledger", []))
+        own = self.facts_ledger(facts)
         params = dict(self.compiled.parameter_defaults)
         params.update(self._values(extra.get("parameters") or {}, "parameters"))
         params.update(self._values(parameters or {}, "parameters"))
@@ -236,10 +253,10 @@ class Policy:
         sink = on_other_reading
 
         def check_own(result: Result) -> None:
-            where = f"{facts_file}: ledger" if facts_file else "the facts' ledger"
-            check_facts_readings(  # the decisions are made only when a value differs
-                self.checked, own, own_read, assume, lambda: result.decisions, where, sink
-            )
+            defaults = self.compiled.assumption_defaults
+            if own.grants and may_differ(own, assume, defaults):  # else nothing to find
+                where = f"{facts_file}: ledger" if facts_file else "the facts' ledger"
+                check_ledger_bases(own, result.decisions, defaults, where, sink, "facts")
 
         day = self._as_of(as_of if as_of is not None else extra.get("as_of"))
 
@@ -296,7 +313,7 @@ class Policy:
             check_own(result)
             return result
         given = self._read(ledger)
-        result = run(whole(("the facts' ledger", own), ("the ledger given", given)))
+        result = run(whole(("the facts' ledger", own), (ledger_file or "the ledger given", given)))
         check_own(result)
         # E335: the given ledger's grants were counted by another reading (its bases, or the
         # defaults).  The facts' own grants are read with the facts' own assumptions.
@@ -385,6 +402,7 @@ class Policy:
         memory_limit: str | None = None,
         engine: Literal["duckdb"] = "duckdb",
         on_other_reading: Callable[[OtherReading], None] | None = None,
+        ledger_file: str | None = None,
     ) -> BatchResult: ...
 
     @overload
@@ -401,6 +419,7 @@ class Policy:
         master: str | None = "local[*]",
         spark_conf: Mapping[str, str] | None = None,
         on_other_reading: Callable[[OtherReading], None] | None = None,
+        ledger_file: str | None = None,
     ) -> SparkBatchResult: ...
 
     def evaluate_batch(
@@ -417,6 +436,7 @@ class Policy:
         master: str | None = "local[*]",
         spark_conf: Mapping[str, str] | None = None,
         on_other_reading: Callable[[OtherReading], None] | None = None,
+        ledger_file: str | None = None,
     ) -> BatchResult | SparkBatchResult:
         """Evaluate every firm of a registry at once, on DuckDB in process (the default) or
         on Spark (``engine="spark"``).
@@ -446,7 +466,7 @@ class Policy:
             the one the ledger's grants of a provision reading it were counted by (E335: a
             store's record; a ledger value's ``bases``, or the default when it has none, as
             for the registry's ``ledger`` table), unless ``on_other_reading`` takes it (as
-            for :meth:`evaluate`).
+            for :meth:`evaluate`); ``ledger_file`` names the ledger (its file) there.
         :raises FactsError: bad parameters or assumptions.
         :raises BatchCompileError: a construct the SQL back end cannot compile (E600-E619).
         """
@@ -470,7 +490,7 @@ class Policy:
                 stored = read_ledger(self.checked, txn.grants(), where)
                 given = (str(ledger.path), Ledger(stored.grants, bases=txn.bases()))
         elif ledger is not None:
-            given = ("the ledger given", read_ledger(self.checked, ledger))
+            given = (ledger_file or "the ledger given", read_ledger(self.checked, ledger))
         if given is not None:  # E335: the readings the provisions read, as evaluate checks
             granted = {g.provision for g in given[1]}
             defaults = (

@@ -54,6 +54,7 @@ def _batch_duckdb(args: argparse.Namespace, policy: Policy, out: LedgerOut | Non
         result = policy.evaluate_batch(
             Path(args.input),
             ledger=ledger,
+            ledger_file=args.ledger,
             parameters=read_pairs(args.set, "--set"),
             assumptions=read_pairs(args.assume, "--assume"),
             as_of=None if args.as_of is None else read_as_of(args.as_of),
@@ -168,6 +169,7 @@ def _spark_run(
         result = policy.evaluate_batch(
             args.input,
             ledger=ledger,
+            ledger_file=args.ledger,
             parameters=read_pairs(args.set, "--set"),
             assumptions=read_pairs(args.assume, "--assume"),
             as_of=None if args.as_of is None else read_as_of(args.as_of),

@@ -97,6 +97,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
             parameters=parameters,
             assumptions=assumptions,
             ledger=ledger,
+            ledger_file=args.ledger,
             as_of=as_of,
         )
     finally:
@@ -149,6 +150,7 @@ def _batch(
         parameters=parameters,
         assumptions=assumptions,
         ledger=ledger,
+        ledger_file=args.ledger,
         as_of=as_of,
         out=args.out,
     )

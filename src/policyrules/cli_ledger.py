@@ -158,7 +158,7 @@ def evaluate_with_ledger(
     limits = getattr(args, "limits", None)  # --max-input-mb, --max-depth
     facts = policy.load_facts(args.facts, limits)
     args.facts_extra = facts.extra  # for the provenance of eval --json
-    own = read_ledger(policy.checked, facts.extra.get("ledger", []))
+    own = policy.facts_ledger(facts)  # with the readings the facts state for them
     src = Path(args.ledger) if args.ledger else None
     out = Path(args.ledger_out) if getattr(args, "ledger_out", None) else None
     dry = bool(getattr(args, "dry_run", False))

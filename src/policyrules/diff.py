@@ -242,12 +242,14 @@ def what_if(
     assumptions: Mapping[str, Any] | None = None,
     ledger: LedgerStore | Ledger | Iterable[Grant | Mapping[str, Any]] | None = None,
     as_of: dt.date | str | None = None,
+    ledger_file: str | None = None,
 ) -> WhatIf:
     """``facts`` evaluated as they are, then with ``parameters`` and ``assumptions`` on top
     (values read as :meth:`policyrules.Policy.evaluate` reads them), compared by
     :func:`compare`.  Nothing is recorded: a ledger store is only read.  Earlier grants
     counted by another reading than a run's are read in the accounts they were counted in
-    and listed in ``read_otherwise`` (an evaluation that pays refuses such a run: E335).
+    and listed in ``read_otherwise`` (an evaluation that pays refuses such a run: E335);
+    ``ledger_file`` names the ledger (its file) there.
 
     :raises FactsError: bad facts, parameters or assumptions (as ``Policy.evaluate``).
     :raises LedgerError: bad earlier grants (as ``Policy.evaluate``).
@@ -256,7 +258,12 @@ def what_if(
         ledger = policy.read_ledger(ledger)  # read once, used twice
     found: set[OtherReading] = set()
     before = policy.evaluate(
-        facts, ledger=ledger, as_of=as_of, explain=False, on_other_reading=found.add
+        facts,
+        ledger=ledger,
+        as_of=as_of,
+        explain=False,
+        on_other_reading=found.add,
+        ledger_file=ledger_file,
     )
     after = policy.evaluate(
         facts,
@@ -266,6 +273,7 @@ def what_if(
         assumptions=assumptions,
         explain=False,
         on_other_reading=found.add,
+        ledger_file=ledger_file,
     )
     changed = compare(before.decisions, after.decisions)
     return attrs.evolve(changed, read_otherwise=tuple(sorted(found, key=attrs.astuple)))

@@ -221,13 +221,15 @@ def what_if_batch(
     as_of: dt.date | str | None = None,
     out: str | Path | None = None,
     memory_limit: str | None = None,
+    ledger_file: str | None = None,
 ) -> BatchWhatIf:
     """The registry evaluated as it stands and again with ``parameters`` and
     ``assumptions`` (read as :meth:`policyrules.Policy.evaluate_batch` reads them); the
     decisions that change counted, and the exact amounts and upper bounds summed, per
     provision and over all.  ``out`` (``.parquet`` or ``.csv``): the changed rows
     (provision, subject, firm, status, amount in fen and amount kind before and after) are
-    written there.
+    written there.  Earlier grants counted by another reading are read as in
+    :func:`policyrules.diff.what_if` (``read_otherwise``); ``ledger_file`` names the ledger.
 
     :raises PolicyRulesError: E731 ``out`` not ``.parquet``/``.csv``; E732 not writable.
     :raises TableError, LedgerError, FactsError, BatchCompileError: as
@@ -243,6 +245,7 @@ def what_if_batch(
             as_of=as_of,
             memory_limit=memory_limit,
             on_other_reading=found.add,
+            ledger_file=ledger_file,
         )
         try:
             first.con.execute("COPY decisions TO ? (FORMAT PARQUET)", [kept])
@@ -256,6 +259,7 @@ def what_if_batch(
             assumptions=assumptions,
             memory_limit=memory_limit,
             on_other_reading=found.add,
+            ledger_file=ledger_file,
         )
         try:
             con = second.con

@@ -11,10 +11,11 @@ different accounts, and a yearly cap is paid twice.  A ledger store records the 
       - {provision: jjxf_2025_50/3/launch_reward, assumption: annual_cap_year, value: approval}
 
 :func:`check_ledger_bases` is the one check for a ledger that is not a store: for each
-(provision, assumption, value) a run's decisions used, where the ledger holds a grant of
-that provision, a recorded different value is refused (E335), and so is a value other than
-the assumption's default when none is recorded: such grants are taken as counted by the
-default.  A provision without grants in the ledger is not checked.
+(provision, assumption, value) a run's decisions used, a value other than the one the ledger
+records for that provision is refused (E335), with or without grants of it (the ledger's
+word for its reading, which a ``--ledger-out`` would write beside this run's grants); and,
+where the ledger holds grants of the provision but records nothing, so is a value other
+than the assumption's default: such grants are taken as counted by the default.
 """
 
 from __future__ import annotations
@@ -38,7 +39,6 @@ __all__ = [
     "ReadingSink",
     "bases_after",
     "bases_of",
-    "check_facts_readings",
     "check_ledger_bases",
     "check_readings",
     "check_table_readings",
@@ -68,7 +68,13 @@ class OtherReading:
     counted: str
     used: str
     said: bool
-    table: bool = False  # a registry's ledger table: it cannot say which reading
+    # What holds the grants: a ledger ``file`` (or value), a registry's ledger ``table``
+    # (it cannot record a reading), the ``facts``' own ledger (its ``assumptions:`` say it).
+    source: str = "file"
+
+    def __attrs_post_init__(self) -> None:
+        if self.source not in ("file", "table", "facts"):
+            raise ValueError(f"an OtherReading's source is file, table or facts: {self.source!r}")
 
     def error(self) -> LedgerError:
         """E335, with the change that would make the run match the grants."""
@@ -83,7 +89,20 @@ class OtherReading:
                 f"run with --assume {name}={was} to match the ledger, or use another ledger "
                 "for this reading"
             )
-        elif self.table:
+        elif self.source == "facts":
+            message = (
+                f"{self.where}: the facts do not say which reading their grants of "
+                f"{provision} were counted by; they are taken as counted by the default "
+                f"{name} = {was}, and this run uses {name} = {value} (a cap could be paid "
+                "twice)"
+            )
+            hint = (
+                f"if they were counted with {name} = {value}, say so in the facts: "
+                f"`assumptions: {{{name}: {value}}}` (it is the reading of this run too); "
+                f"otherwise run with --assume {name}={was}, or give the grants in a ledger "
+                "file with `bases:`"
+            )
+        elif self.source == "table":
             message = (
                 f"{self.where}: a registry's ledger table does not say which reading its "
                 f"grants of {provision} were counted by; they are taken as counted by the "
@@ -122,7 +141,8 @@ class OtherReading:
 
     def to_json(self) -> dict[str, Any]:
         """JSON-ready: ``ledger``, ``provision``, ``assumption``, ``counted``, ``used``,
-        ``recorded`` (whether the ledger says the value, or it is the default)."""
+        ``recorded`` (whether the ledger says the value, or it is the default), ``source``
+        (``file``, ``table``, ``facts``)."""
         return {
             "ledger": self.where,
             "provision": self.provision,
@@ -130,6 +150,7 @@ class OtherReading:
             "counted": self.counted,
             "used": self.used,
             "recorded": self.said,
+            "source": self.source,
         }
 
 
@@ -155,15 +176,17 @@ def check_ledger_bases(
     defaults: Mapping[str, Value],
     where: str,
     sink: ReadingSink | None = None,
+    source: str = "file",
 ) -> None:
     """Refuse ``decisions`` made with another reading than the one ``ledger``'s grants of
     the same provision were counted by (recorded in ``ledger.bases``, else the
-    assumption's default in ``defaults``).  ``where`` names the ledger (its file).
+    assumption's default in ``defaults``).  ``where`` names the ledger (its file);
+    ``source`` says what holds it (:class:`OtherReading`), for the hint.
 
     :raises LedgerError: E335 naming the provision, the assumption and both values, with
         the ``bases:`` entry to add when none was recorded (unless ``sink`` takes it).
     """
-    check_readings(ledger, bases_of(decisions), defaults, where, sink)
+    check_readings(ledger, bases_of(decisions), defaults, where, sink, source)
 
 
 def may_differ(ledger: Ledger, values: Mapping[str, Value], defaults: Mapping[str, Value]) -> bool:
@@ -198,11 +221,13 @@ def check_readings(
     defaults: Mapping[str, Value] | None,
     where: str,
     sink: ReadingSink | None = None,
+    source: str = "file",
 ) -> None:
     """:func:`check_ledger_bases` for the readings ``used``; with ``defaults`` ``None`` (a
     store's record) a reading the ledger does not record is not checked.  With ``sink``
     (a what-if that records nothing) each finding is passed to it instead of refused."""
     for found in other_readings(ledger.bases, _Granted(ledger), used, defaults, where):
+        found = attrs.evolve(found, source=source)
         if sink is None:
             raise found.error()
         sink(found)
@@ -220,26 +245,6 @@ class _Granted:
         if self._have is None:
             self._have = frozenset(g.provision for g in self._ledger)
         return provision in self._have
-
-
-def check_facts_readings(
-    policy: CheckedPolicy,
-    own: Ledger,
-    stated: Mapping[str, Value],
-    used: Mapping[str, Value],
-    decisions: Callable[[], Iterable[Decision]],
-    where: str,
-    sink: ReadingSink | None = None,
-) -> None:
-    """A facts file's own grants (``own``) were counted by the facts' own readings
-    (``stated``: its ``assumptions:`` over the defaults).  Refuse (E335), or pass to
-    ``sink``, each reading the ``decisions`` of a run with the values ``used`` took other
-    than those, for a provision ``own`` holds grants of.  ``decisions()`` is called only
-    when some value in ``used`` differs from ``stated``."""
-    if not own.grants or all(stated.get(n, v) == v for n, v in used.items() if n not in NOT_KEYING):
-        return
-    read = readings_of(policy, stated, {g.provision for g in own})
-    check_readings(Ledger(own.grants, bases=tuple(read)), bases_of(decisions()), None, where, sink)
 
 
 def check_table_readings(
@@ -260,7 +265,7 @@ def check_table_readings(
     granted = set(provisions())
     used = readings_of(policy, values, granted)
     for found in other_readings((), granted, used, defaults, where):
-        found = attrs.evolve(found, table=True)
+        found = attrs.evolve(found, source="table")
         if sink is None:
             raise found.error()
         sink(found)
@@ -273,9 +278,9 @@ def other_readings(
     defaults: Mapping[str, Value] | None,
     where: str,
 ) -> list[OtherReading]:
-    """Each reading in ``used`` other than the one the grants of its provision (where
-    ``granted`` holds that provision) were counted by: recorded in ``bases``, else (unless
-    ``defaults`` is ``None``) the assumption's default."""
+    """Each reading in ``used`` other than the one its provision's grants were counted by:
+    recorded in ``bases`` (grants or none), else, where ``granted`` holds the provision
+    and ``defaults`` is not ``None``, the assumption's default."""
     recorded = {(p, n): v for p, n, v in bases}
     texts: dict[str, str | None] = {}
     found: list[OtherReading] = []
@@ -289,7 +294,9 @@ def other_readings(
             was = texts[name]
         if was is not None and was != value:
             found.append(OtherReading(where, provision, name, was, value, said))
-    return [f for f in found if f.provision in granted]
+    # A recorded reading is the ledger's word, grants of the provision or none (a store's
+    # too): a later --ledger-out would label this run's grants with it.
+    return [f for f in found if f.said or f.provision in granted]
 
 
 def bases_after(

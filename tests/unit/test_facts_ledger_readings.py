@@ -74,9 +74,10 @@ def test_an_argument_overriding_the_facts_reading_is_refused(beijing: Any) -> No
         beijing.evaluate(_facts(), assumptions=DECISION, facts_file="f1.yaml")
     d = err.value.diagnostics[0]
     assert d.code == "E335"
-    assert d.message.startswith("f1.yaml: ledger: the grants of " + REWARD)
-    assert "annual_cap_year = approval" in d.message
+    assert d.message.startswith("f1.yaml: ledger: the facts do not say which reading")
+    assert "the default annual_cap_year = approval" in d.message
     assert d.hint is not None
+    assert "`assumptions: {annual_cap_year: decision}`" in d.hint
     assert "--assume annual_cap_year=approval" in d.hint
     # By the facts' own reading: 1000 − 5 × 200 = 0 for P6–P10.
     assert _paid(beijing.evaluate(_facts())) == 0
@@ -116,7 +117,9 @@ def test_a_what_if_is_not_refused_and_says_which_grants_it_read(beijing: Any) ->
     result = what_if(beijing, _facts(), assumptions=DECISION)
     assert result.after.exact - result.before.exact == policyrules.Money(5 * 200 * WAN)
     assert result.read_otherwise == (
-        OtherReading("the facts' ledger", REWARD, "annual_cap_year", "approval", "decision", True),
+        OtherReading(
+            "the facts' ledger", REWARD, "annual_cap_year", "approval", "decision", False, "facts"
+        ),
     )
     data = result.to_json()["read_otherwise"]
     assert data == [
@@ -126,7 +129,8 @@ def test_a_what_if_is_not_refused_and_says_which_grants_it_read(beijing: Any) ->
             "assumption": "annual_cap_year",
             "counted": "approval",
             "used": "decision",
-            "recorded": True,
+            "recorded": False,
+            "source": "facts",
         }
     ]
     assert "note: the facts' ledger: the earlier grants of " + REWARD in result.text()
@@ -148,7 +152,7 @@ def test_cli_eval_refuses_and_keeps_the_ledger_out(
         capsys, "eval", POLICY, facts, "--assume", "annual_cap_year=decision", "--ledger-out", out
     )
     assert code == 2
-    assert f"error[E335]: {facts}: ledger: the grants of {REWARD}" in err
+    assert f"error[E335]: {facts}: ledger: the facts do not say which reading" in err
     assert not out.exists()
     code, out_text, _ = run_cli(
         capsys, "diff", POLICY, facts, "--assume", "annual_cap_year=decision", "--format", "json"
@@ -197,8 +201,8 @@ def test_a_registry_ledger_table_is_read_by_the_defaults(beijing: Any, tmp_path:
         registry, assumptions=DECISION, as_of="2027-12-31", on_other_reading=found.append
     )
     run.close()
-    assert [(f.provision, f.counted, f.used, f.said, f.table) for f in found] == [
-        (REWARD, "approval", "decision", False, True)
+    assert [(f.provision, f.counted, f.used, f.said, f.source) for f in found] == [
+        (REWARD, "approval", "decision", False, "table")
     ]
     changed = what_if_batch(beijing, registry, assumptions=DECISION, as_of="2027-12-31")
     # P6–P10 counted in 2027, where the table's grants (2026) are not: 5 × 200 万元 more.
@@ -206,3 +210,93 @@ def test_a_registry_ledger_table_is_read_by_the_defaults(beijing: Any, tmp_path:
     assert len(changed.read_otherwise) == 1
     assert "note: " in changed.text()
     assert "taken as the default" in changed.text()
+
+
+def _write(path: Path, data: dict[str, Any]) -> Path:
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def _later(tmp_path: Path) -> Path:
+    """P6–P10 of f1 with no ledger of their own (approved 2026, decided 2027)."""
+    facts = _facts()
+    del facts["ledger"]
+    return _write(tmp_path / "later.json", facts)
+
+
+def test_ledger_out_writes_the_facts_reading_with_their_grants(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The facts say decision and carry P1–P5 (counted in 2027), no claim of their own: the
+    file written holds the grants *and* their reading, so a later run by approval is
+    refused.  (Before: no `bases:` for them; the later run put P6–P10 in 2026, where
+    nothing was paid, and paid 5 × 200 = 1000 万元 more: 2000 万元 in all.)"""
+    facts = _facts("decision", 2027)
+    facts["firms"] = [{"id": "f0"}]
+    first = _write(tmp_path / "first.json", facts)
+    out = tmp_path / "O1.json"
+    code, _, _ = run_cli(capsys, "eval", POLICY, first, "--ledger-out", out)
+    assert code == 0
+    written = json.loads(out.read_text("utf-8"))
+    assert len(written["ledger"]) == 5
+    assert {"provision": REWARD, "assumption": "annual_cap_year", "value": "decision"} in written[
+        "bases"
+    ]
+    code, _, err = run_cli(capsys, "eval", POLICY, _later(tmp_path), "--ledger", out)
+    assert code == 2
+    assert f"error[E335]: {out}: the grants of {REWARD}" in err
+
+
+def test_a_file_recording_another_reading_meets_the_facts_own(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A ledger file with no grants whose `bases:` say approval, and facts saying decision
+    with P1–P5: two readings for one provision's grants, refused before anything is written
+    (before: the file was rewritten with the 2027 grants labelled approval)."""
+    bases = [{"provision": REWARD, "assumption": "annual_cap_year", "value": "approval"}]
+    ledger = _write(tmp_path / "X2.json", {"ledger": [], "bases": bases})
+    before = ledger.read_bytes()
+    facts = _write(tmp_path / "f.json", _facts("decision", 2027))
+    code, _, err = run_cli(
+        capsys, "eval", POLICY, facts, "--ledger", ledger, "--ledger-out", ledger
+    )
+    assert code == 2
+    assert "error[E335]" in err
+    assert str(ledger) in err
+    assert ledger.read_bytes() == before
+
+
+def test_a_recorded_reading_holds_without_grants_of_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A ledger file that records decision for launch_reward but holds none of its grants:
+    a run by approval is refused, as a store refuses it (before: accepted, and its
+    `--ledger-out` labelled five 2026 grants decision; a later run by decision then paid
+    P6–P10 again in 2027)."""
+    bases = [{"provision": REWARD, "assumption": "annual_cap_year", "value": "decision"}]
+    ledger = _write(tmp_path / "g.json", {"ledger": [], "bases": bases})
+    before = ledger.read_bytes()
+    facts = _facts()
+    del facts["ledger"]
+    first = _write(tmp_path / "first.json", facts)
+    code, _, err = run_cli(
+        capsys, "eval", POLICY, first, "--ledger", ledger, "--ledger-out", ledger
+    )
+    assert code == 2
+    assert f"error[E335]: {ledger}: the grants of {REWARD}" in err
+    assert ledger.read_bytes() == before
+    # By the reading it records, the same run is accepted (P6–P10 counted in 2027).
+    code, _, _ = run_cli(
+        capsys, "eval", POLICY, first, "--ledger", ledger, "--ledger-out", ledger,
+        "--assume", "annual_cap_year=decision",
+    )  # fmt: skip
+    assert code == 0
+    assert len(json.loads(ledger.read_text("utf-8"))["ledger"]) == 5
+
+
+def test_a_what_if_says_when_the_facts_reading_is_only_the_default(beijing: Any) -> None:
+    """Facts without `assumptions:`: their grants are taken as counted by the default, and
+    the note says so (`recorded: false`)."""
+    (found,) = what_if(beijing, _facts(), assumptions=DECISION).read_otherwise
+    assert (found.counted, found.said) == ("approval", False)
+    assert "taken as the default" in found.text()
