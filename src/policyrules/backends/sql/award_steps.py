@@ -133,8 +133,12 @@ class AwardSteps(LedgerRooms):
         if self.rank is not None:
             steps.append((self.ranked, quota_counts(name)))
         rooms, window_inputs = self._rooms()
+        self.inputs = window_inputs
+        years = self._years_of(rows.select)
+        self.years_step = f"{name}_y" if years is not None else f"{name}_b"
         return [
             *steps,
+            *([(self.years_step, years)] if years is not None else []),
             (f"{name}_b", self._ledger()),
             (f"{name}_r", rooms),
             (f"{name}_c", window_inputs),
@@ -178,6 +182,8 @@ class AwardSteps(LedgerRooms):
     window_name: str | None = None
     window_ranked: bool = False
     window_wide: bool = False  # the window holds every row and column (see .pools)
+    years_step: str = ""  # the rows the scopes and years of .ghosts read (``_y``, ``_b``)
+    inputs: exp.Select | None = None  # step ``<p>_c``, the window's inputs
 
     # ---- running amounts, kind, decisions, grants -------------------------------------
 

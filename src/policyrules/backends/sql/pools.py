@@ -67,7 +67,7 @@ def pool_window(name: str, claims: list[AwardSteps], pool: str) -> list[Step]:
     tail = True
     # (rows, shared cap) of the provisions whose shared cap is yearly: see .ghosts
     yearly = [
-        (f"{aw.name}_b", aw.shared.index)
+        (aw.years_step, aw.shared.index)
         for aw in claims
         if aw.shared is not None and aw.shared.cap.year_of is not None
     ]
