@@ -129,11 +129,14 @@ class AwardSteps(LedgerRooms):
         rows = rows_step(name, self.policy, p, self.ec, values)
         self.lists = rows.lists
         self._lift_constants(rows.select)
+        self.rows_select = rows.select
+        self._row_values: dict[str, exp.Expr] = {
+            e.alias: e.this for e in rows.select.expressions if isinstance(e, exp.Alias)
+        }
         steps: list[Step] = [(name, rows.select)]
         if self.rank is not None:
             steps.append((self.ranked, quota_counts(name)))
         rooms, window_inputs = self._rooms()
-        self.inputs = window_inputs
         years = self._years_of(rows.select)
         self.years_step = f"{name}_y" if years is not None else f"{name}_b"
         return [
@@ -183,7 +186,20 @@ class AwardSteps(LedgerRooms):
     window_ranked: bool = False
     window_wide: bool = False  # the window holds every row and column (see .pools)
     years_step: str = ""  # the rows the scopes and years of .ghosts read (``_y``, ``_b``)
-    inputs: exp.Select | None = None  # step ``<p>_c``, the window's inputs
+    rows_select: exp.Select | None = None  # step ``<p>``, the rows
+
+    def _inline(self, e: exp.Expr) -> exp.Expr:
+        """``e`` with each column of the rows written as the rows step computes it (to be
+        added to that step's own SELECT)."""
+        values = self._row_values
+
+        def put(n: exp.Expr) -> exp.Expr:
+            if isinstance(n, exp.Column) and not n.table and n.name in values:
+                return values[n.name].copy()
+            return n
+
+        out: exp.Expr = e.transform(put, copy=True)
+        return out
 
     # ---- running amounts, kind, decisions, grants -------------------------------------
 
@@ -313,6 +329,8 @@ class AwardSteps(LedgerRooms):
         keep |= {f"e_{e.name}" for e in self.chain} | {"st", "amount", "amount_kind"}
         keep |= {"amount_min"} if self.special else set()
         year = col(f"yr{self.years[-1].index}") if self.years else _cast(exp.Null(), INTEGER)
+        if self.window_wide and self.years and self.years[-1] is self.shared:
+            year = col("yr")  # the same year, on every row out of the window (.pools)
         stored = exp.select(*(col(c) for c in sorted(keep)), _alias(year, "gy", quoted=True)).from_(
             _t(f"{name}_e"), copy=False
         )
@@ -321,7 +339,13 @@ class AwardSteps(LedgerRooms):
         grant = grant_select(self.p.id, self.name, self.chain, self.entities)
         flags = {f"bc{n}" for n in range(1, len(self.caps) + 1)}  # never NULL (is_bool)
         flags |= {w.name for ps in self.lists.values() for _, w in ps if isinstance(w, exp.Column)}
-        narrow(stored, [final, grant], flags)  # flags as bits, ``st`` as a code
+        # Flags as bits, ``st`` as a code.  Under a window carrying the award's rows, the
+        # rows' own flags are packed in the rows step (``<p>``): the steps after it, the
+        # window among them, carry one INTEGER and not a column per flag.
+        early = set(self._row_values) if self.window_wide else set()
+        packed = narrow(stored, [final, grant], flags, early)
+        if packed and self.rows_select is not None:
+            self.rows_select.select(*map(self._inline, packed), append=True, copy=False)
         return steps, final, grant
 
     def _unknown(self, x: str) -> exp.Expr:
