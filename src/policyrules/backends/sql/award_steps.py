@@ -4,14 +4,17 @@
 limits ``l<k>``, years ``y<k>`` and the flags of their lists of names (:mod:`.names`);
 ``<p>_q``, for a quota: the ranks counted over every row (:mod:`.quotas`); ``<p>_b``:
 joined to the ledger (granted before, paid once, used per cap: one sum of the ledger per
-join key); ``<p>_r``: status, the amount requested, each cap's room when it depends on no
+join key); ``<p>_y``, under a shared yearly cap: the rows' scope ids and year alone (the
+claims of unknown year's scopes and years read it, :mod:`.ghosts`); ``<p>_r``: status, the
+amount requested, each cap's room when it depends on no
 other claim (``h<k>``); ``<p>_c``: certainty and the window's inputs (these three:
 :mod:`.award_rooms`); the pool's window (:func:`.pools.pool_window`), with each row's
 hi/lo as ``hh<k>``/``ll<k>`` (``<p>_j``: read from the window's rows when it carries them,
 else joined back by the path's ids);
 ``<p>_d<k>``: the running amount after cap k and the lowest; ``<p>_e``: amount, kind,
 binding cap flags; ``<p>_f``, the one step stored: what the decisions and the grants read (the
-decisions write the lists of names; flags packed as bits, the status a code: :mod:`.narrow`).
+decisions write the lists of names; flags packed as bits, the status a code: :mod:`.narrow`;
+under a window carrying the rows, the rows' own flags packed in ``<p>`` as ``fe<j>``).
 """
 
 from __future__ import annotations

@@ -10,6 +10,10 @@ them again from a packed form: :func:`narrow` stores the yes-or-no values as bit
 INTEGER columns ``fl<j>`` (30 bits each) and ``st`` as a small INTEGER code, and rewrites
 the readers to read them there.  The outputs are the same, value for value (a NULL code
 stays NULL; a text no reader names gets a code no reader compares with).
+
+Under a window that carries its award's rows (:mod:`.pools`), the flags the rows step
+already has are packed there (``fe<j>``, the first bits of ``fl<j>``): a window sorts every
+column it carries, and eight flags cost it eight columns where one INTEGER costs one.
 """
 
 from __future__ import annotations

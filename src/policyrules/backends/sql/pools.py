@@ -5,7 +5,10 @@ product award, or a pool of several provisions), narrow rows (the path's ids, pa
 and order keys, room and amount) from each award's rooms, the window over their union
 (:func:`.awards.window_steps`), and tells each award where its result is, to be joined
 back to its rows by the path's ids (:meth:`.award_steps.AwardSteps.last_steps`), or, for a
-pool of one provision, that the window's result holds all of its rows and columns.
+pool of one provision, that the window's result holds all of its rows and columns.  Such a
+window partitions on the rows' own ids (``e_*``, no ``sc_*`` copies) and gives every row,
+those outside it too, its year as ``yr`` (the award reads it there): what it carries, it
+sorts, and it carries only what later steps read (the rows' flags packed: :mod:`.narrow`).
 """
 
 from __future__ import annotations
@@ -172,7 +175,7 @@ def pool_window(name: str, claims: list[AwardSteps], pool: str) -> list[Step]:
             exp.select(
                 "*",
                 *(
-                    _alias(year_out.get(n) or _cast(exp.Null(), ty), n, quoted=True)
+                    _alias(year_out[n] if n in year_out else _cast(exp.Null(), ty), n, True)
                     for n, ty in added
                 ),
             )
