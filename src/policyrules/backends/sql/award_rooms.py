@@ -51,10 +51,11 @@ class LedgerRooms:
     def ref(self, name: str) -> exp.Expr:
         raise NotImplementedError  # pragma: no cover - AwardSteps defines it
 
-    def _year(self, c: CapPlan) -> exp.Expr:
-        """The year cap ``c`` counts in: a date's year, or a ``year`` fact's number."""
+    def _year(self, c: CapPlan, y: exp.Expr | None = None) -> exp.Expr:
+        """The year cap ``c`` counts in: a date's year, or a ``year`` fact's number (of
+        ``y``, by default the rows' column ``y<k>``)."""
         assert c.cap.year_of is not None
-        y = col(f"y{c.index}", "r")
+        y = col(f"y{c.index}", "r") if y is None else y
         if self.ec.type_of(c.cap.year_of).kind == "year":
             return _cast(y, INTEGER)
         return _cast(exp.Year(this=y), INTEGER)
@@ -114,6 +115,25 @@ class LedgerRooms:
             )
             q = q.join(table, on=all_of(*conds), join_type="left", copy=False)
         return q
+
+    def _years_of(self, rows: exp.Select) -> exp.Select | None:
+        """Step ``<p>_y``: the rows' scope ids under the shared yearly cap and the year
+        they count in (``e_<entity>``, ``yr<k>``), read from the rows' tables as the rows
+        step ``rows`` reads them (the same rows).  The scopes and years of the claims of
+        unknown year (:func:`.ghosts.ghost_years`) read it rather than ``<p>_b``: a reader
+        more of the rows with the ledger made DuckDB store all their columns."""
+        c = self.shared
+        if c is None or c.cap.year_of is None:
+            return None
+        named = {e.alias: e.this for e in rows.expressions if isinstance(e, exp.Alias)}
+        want = [f"e_{e.name}" for e in c.scope]
+        y = named.get(f"y{c.index}")
+        if y is None or any(w not in named for w in want):  # pragma: no cover - always there
+            return None
+        out = rows.copy()
+        ids = [_alias(named[w].copy(), w, quoted=True) for w in want]
+        out.set("expressions", [*ids, _alias(self._year(c, y.copy()), f"yr{c.index}", True)])
+        return out
 
     def _members(self, pool: str) -> set[str]:
         return {pool} | {

@@ -4,14 +4,17 @@
 limits ``l<k>``, years ``y<k>`` and the flags of their lists of names (:mod:`.names`);
 ``<p>_q``, for a quota: the ranks counted over every row (:mod:`.quotas`); ``<p>_b``:
 joined to the ledger (granted before, paid once, used per cap: one sum of the ledger per
-join key); ``<p>_r``: status, the amount requested, each cap's room when it depends on no
+join key); ``<p>_y``, under a shared yearly cap: the rows' scope ids and year alone (the
+claims of unknown year's scopes and years read it, :mod:`.ghosts`); ``<p>_r``: status, the
+amount requested, each cap's room when it depends on no
 other claim (``h<k>``); ``<p>_c``: certainty and the window's inputs (these three:
 :mod:`.award_rooms`); the pool's window (:func:`.pools.pool_window`), with each row's
 hi/lo as ``hh<k>``/``ll<k>`` (``<p>_j``: read from the window's rows when it carries them,
 else joined back by the path's ids);
 ``<p>_d<k>``: the running amount after cap k and the lowest; ``<p>_e``: amount, kind,
 binding cap flags; ``<p>_f``, the one step stored: what the decisions and the grants read (the
-decisions write the lists of names; flags packed as bits, the status a code: :mod:`.narrow`).
+decisions write the lists of names; flags packed as bits, the status a code: :mod:`.narrow`;
+under a window carrying the rows, the rows' own flags packed in ``<p>`` as ``fe<j>``).
 """
 
 from __future__ import annotations
@@ -129,12 +132,19 @@ class AwardSteps(LedgerRooms):
         rows = rows_step(name, self.policy, p, self.ec, values)
         self.lists = rows.lists
         self._lift_constants(rows.select)
+        self.rows_select = rows.select
+        self._row_values: dict[str, exp.Expr] = {
+            e.alias: e.this for e in rows.select.expressions if isinstance(e, exp.Alias)
+        }
         steps: list[Step] = [(name, rows.select)]
         if self.rank is not None:
             steps.append((self.ranked, quota_counts(name)))
         rooms, window_inputs = self._rooms()
+        years = self._years_of(rows.select)
+        self.years_step = f"{name}_y" if years is not None else f"{name}_b"
         return [
             *steps,
+            *([(self.years_step, years)] if years is not None else []),
             (f"{name}_b", self._ledger()),
             (f"{name}_r", rooms),
             (f"{name}_c", window_inputs),
@@ -178,6 +188,21 @@ class AwardSteps(LedgerRooms):
     window_name: str | None = None
     window_ranked: bool = False
     window_wide: bool = False  # the window holds every row and column (see .pools)
+    years_step: str = ""  # the rows the scopes and years of .ghosts read (``_y``, ``_b``)
+    rows_select: exp.Select | None = None  # step ``<p>``, the rows
+
+    def _inline(self, e: exp.Expr) -> exp.Expr:
+        """``e`` with each column of the rows written as the rows step computes it (to be
+        added to that step's own SELECT)."""
+        values = self._row_values
+
+        def put(n: exp.Expr) -> exp.Expr:
+            if isinstance(n, exp.Column) and not n.table and n.name in values:
+                return values[n.name].copy()
+            return n
+
+        out: exp.Expr = e.transform(put, copy=True)
+        return out
 
     # ---- running amounts, kind, decisions, grants -------------------------------------
 
@@ -307,6 +332,8 @@ class AwardSteps(LedgerRooms):
         keep |= {f"e_{e.name}" for e in self.chain} | {"st", "amount", "amount_kind"}
         keep |= {"amount_min"} if self.special else set()
         year = col(f"yr{self.years[-1].index}") if self.years else _cast(exp.Null(), INTEGER)
+        if self.window_wide and self.years and self.years[-1] is self.shared:
+            year = col("yr")  # the same year, on every row out of the window (.pools)
         stored = exp.select(*(col(c) for c in sorted(keep)), _alias(year, "gy", quoted=True)).from_(
             _t(f"{name}_e"), copy=False
         )
@@ -315,7 +342,13 @@ class AwardSteps(LedgerRooms):
         grant = grant_select(self.p.id, self.name, self.chain, self.entities)
         flags = {f"bc{n}" for n in range(1, len(self.caps) + 1)}  # never NULL (is_bool)
         flags |= {w.name for ps in self.lists.values() for _, w in ps if isinstance(w, exp.Column)}
-        narrow(stored, [final, grant], flags)  # flags as bits, ``st`` as a code
+        # Flags as bits, ``st`` as a code.  Under a window carrying the award's rows, the
+        # rows' own flags are packed in the rows step (``<p>``): the steps after it, the
+        # window among them, carry one INTEGER and not a column per flag.
+        early = set(self._row_values) if self.window_wide else set()
+        packed = narrow(stored, [final, grant], flags, early)
+        if packed and self.rows_select is not None:
+            self.rows_select.select(*map(self._inline, packed), append=True, copy=False)
         return steps, final, grant
 
     def _unknown(self, x: str) -> exp.Expr:

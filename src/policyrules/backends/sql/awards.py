@@ -209,6 +209,7 @@ def window_steps(
     ranked: bool = False,
     outside: exp.Select | None = None,
     ghosts: bool = False,
+    scope_prefix: str = "sc_",
 ) -> list[Step]:
     """One pool's claims (``parts``: rows with the columns ``ids`` naming the claim (the
     scope's ids ``sc_*``, the rest of its path ``j_*``, ``pr`` the provision when the pool
@@ -228,8 +229,12 @@ def window_steps(
     claims; s = the first violating claim; claims after s get hi = (room − E₁(s))⁺, lo = 0.
 
     ``ghosts``: rows have a column ``gw``, true for a claim of unknown year held in this
-    year (a ghost, :mod:`.ghosts`: never certain), which has no output row."""
-    part_by, order = window_order(scope, order_kinds, tail=tail, ranked=ranked)
+    year (a ghost, :mod:`.ghosts`: never certain), which has no output row.
+    ``scope_prefix``: the scope's id columns are ``<scope_prefix><entity>`` (``e_`` for a
+    window over the rows' own columns)."""
+    part_by, order = window_order(
+        scope, order_kinds, tail=tail, ranked=ranked, scope_prefix=scope_prefix
+    )
 
     def over(fn: exp.Expr, *, ordered: bool = True) -> exp.Window:
         # Ordered: the running frame (to the current row), which engines stream.
@@ -424,12 +429,18 @@ def _carried(name: str, q4: exp.Select, outside: exp.Select) -> list[Step]:
 
 
 def window_order(
-    scope: tuple[EntityInfo, ...], order_kinds: list[str], *, tail: bool, ranked: bool
+    scope: tuple[EntityInfo, ...],
+    order_kinds: list[str],
+    *,
+    tail: bool,
+    ranked: bool,
+    scope_prefix: str = "sc_",
 ) -> tuple[list[exp.Expr], list[exp.Ordered]]:
-    """A pool's window partition (the scope's ids ``sc_*``, the year ``yr``) and claim
-    order (order keys, an unknown one first: as early as the claim could be, see
-    ``backends/python/order_hold.py``; ``pathkey`` when ``tail``, ``prank`` when ``ranked``)."""
-    part_by: list[exp.Expr] = [col(f"sc_{e.name}") for e in scope]
+    """A pool's window partition (the scope's ids ``sc_*``, or the columns named with
+    ``scope_prefix``; the year ``yr``) and claim order (order keys, an unknown one first: as
+    early as the claim could be, see ``backends/python/order_hold.py``; ``pathkey`` when
+    ``tail``, ``prank`` when ``ranked``)."""
+    part_by: list[exp.Expr] = [col(f"{scope_prefix}{e.name}") for e in scope]
     part_by.append(col("yr"))
     order: list[exp.Ordered] = []
     for i, kind in enumerate(order_kinds):

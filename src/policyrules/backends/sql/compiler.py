@@ -160,9 +160,10 @@ def compile_batch(
     # and by its amounts: computing them twice costs less than storing every column.
     # A window's claims and its split into partitions with and without an uncertain claim
     # are read twice each, and planned once (DuckDB shares a repeated subplan).
-    # Its rows with the ledger (``_b``) are read again only for the scopes and years of the
-    # claims of unknown year (.ghosts): within one statement, DuckDB shares them.
-    recompute = frozenset(f"{aw.name}_{s}" for aw in built.values() for s in "bc") | {
+    # The scopes and years of the claims of unknown year (.ghosts) read the rows' ids and
+    # years again from the input tables (``_y``, two columns: cheaper than a third reader
+    # of the rows with the ledger, which DuckDB stores whole).
+    recompute = frozenset(f"{aw.name}_{s}" for aw in built.values() for s in "bcy") | {
         f"{w}_{part}" for w in windows for part in ("w0", "v")
     }
     return SqlPlan(tuple(steps), inputs, recompute=recompute)

@@ -59,7 +59,8 @@ def ghost_years(
 ) -> list[Step]:
     """Steps ``<name>_gs`` (the scope ids ``sc_*`` where a claim's year is unknown) and
     ``<name>_gy`` (those scopes with each year ``yr`` a claim has there), from the rows
-    ``rows`` ((``<p>_b``, the shared cap's index) of each provision with a yearly cap)."""
+    ``rows`` ((``<p>_y``, the shared cap's index) of each provision with a yearly cap:
+    its rows' scope ids ``e_*`` and year ``yr<k>``, :meth:`.award_rooms.LedgerRooms._years_of`)."""
     gs, gy = f"{name}_gs", f"{name}_gy"
     scopes: list[exp.Select] = []
     years: list[exp.Select] = []

@@ -10,6 +10,10 @@ them again from a packed form: :func:`narrow` stores the yes-or-no values as bit
 INTEGER columns ``fl<j>`` (30 bits each) and ``st`` as a small INTEGER code, and rewrites
 the readers to read them there.  The outputs are the same, value for value (a NULL code
 stays NULL; a text no reader names gets a code no reader compares with).
+
+Under a window that carries its award's rows (:mod:`.pools`), the flags the rows step
+already has are packed there (``fe<j>``, the first bits of ``fl<j>``): a window sorts every
+column it carries, and eight flags cost it eight columns where one INTEGER costs one.
 """
 
 from __future__ import annotations
@@ -49,20 +53,31 @@ def _bit(packed: str, bit: int) -> exp.Expr:
     return exp.Paren(this=exp.NEQ(this=exp.Paren(this=value), expression=exp.Literal.number(0)))
 
 
-def narrow(stored: exp.Select, readers: Sequence[exp.Select], flags: Iterable[str]) -> None:
+def narrow(
+    stored: exp.Select,
+    readers: Sequence[exp.Select],
+    flags: Iterable[str],
+    early: Iterable[str] = (),
+) -> list[exp.Expr]:
     """Rewrite, in place, the stored step ``stored`` (a SELECT of plain columns, and
     aliases left as they are) and the SELECTs ``readers`` that read it (and nothing else)
     so that the columns read only as yes or no are stored as bits and a text read only in
     ``= 'literal'`` / ``<> 'literal'`` comparisons as a code.  ``flags`` names the
-    columns known to be BOOLEAN and never NULL (each read as it is)."""
-    flagged = set(flags)
+    columns known to be BOOLEAN and never NULL (each read as it is).
+
+    ``early`` names columns an earlier step has (the award's rows, before its pool's
+    window): their bits come first, and each ``fl<j>`` adds to the bits computed after
+    them a column ``fe<j>`` of theirs, summed already.  Returned: those ``fe<j>`` (aliased
+    expressions), for the caller to add to that step, so that the steps between carry one
+    INTEGER instead of a column per flag (a window sorts every column it carries)."""
+    flagged, before = set(flags), set(early)
     plain = [e.name for e in stored.expressions if isinstance(e, exp.Column)]
     refs: dict[str, list[exp.Column]] = {n: [] for n in plain}
     for reader in readers:
         for ref in reader.find_all(exp.Column):
             if not ref.table and ref.name in refs:
                 refs[ref.name].append(ref)
-    bits: list[exp.Expr] = []  # the yes-or-no value of each bit, in order
+    todo: list[tuple[str, exp.Expr, list[exp.Expr]]] = []  # (column, its bit, nodes read)
     codes: dict[str, list[str]] = {}
     kept: list[str] = []
     for name in plain:
@@ -71,13 +86,10 @@ def narrow(stored: exp.Select, readers: Sequence[exp.Select], flags: Iterable[st
         if not seen:
             kept.append(name)  # read by none: left as it was (the year, an id)
         elif name in flagged:
-            for ref in refs[name]:
-                ref.replace(_bit(f"fl{len(bits) // _BITS}", len(bits) % _BITS))
-            bits.append(exp.column(name, quoted=True))
+            todo.append((name, exp.column(name, quoted=True), list(refs[name])))
         elif kinds == {"null"}:
-            for _, node in seen:
-                node.replace(_bit(f"fl{len(bits) // _BITS}", len(bits) % _BITS))
-            bits.append(exp.Is(this=exp.column(name, quoted=True), expression=exp.Null()))
+            value = exp.Is(this=exp.column(name, quoted=True), expression=exp.Null())
+            todo.append((name, value, [node for _, node in seen]))
         elif kinds == {"eq"}:
             texts = sorted({str(lit.this) for _, lit in seen})
             for _, lit in seen:
@@ -86,8 +98,13 @@ def narrow(stored: exp.Select, readers: Sequence[exp.Select], flags: Iterable[st
             kept.append(name)
         else:
             kept.append(name)
-    if not bits and not codes:
-        return
+    if not todo and not codes:
+        return []
+    todo.sort(key=lambda t: t[0] not in before)  # stable: the earlier step's bits first
+    for i, (_, _, nodes) in enumerate(todo):
+        for node in nodes:
+            node.replace(_bit(f"fl{i // _BITS}", i % _BITS))
+    first = sum(1 for name, _, _ in todo if name in before)
     out: list[exp.Expr] = []
     for e in stored.expressions:
         if not isinstance(e, exp.Column):
@@ -96,18 +113,34 @@ def narrow(stored: exp.Select, readers: Sequence[exp.Select], flags: Iterable[st
             out.append(_alias(_code(e.name, codes[e.name]), e.name, quoted=True))
         elif e.name in kept:
             out.append(e)
-    for j in range(0, len(bits), _BITS):
-        terms = [
-            exp.If(this=b, true=exp.Literal.number(1 << (i % _BITS)))
-            for i, b in enumerate(bits[j : j + _BITS])
-        ]
-        summed: exp.Expr = exp.Case(ifs=[terms[0]], default=exp.Literal.number(0))
-        for t in terms[1:]:
-            summed = exp.Add(
-                this=summed, expression=exp.Case(ifs=[t], default=exp.Literal.number(0))
-            )
-        out.append(_alias(summed, f"fl{j // _BITS}", quoted=True))
+    packed: list[exp.Expr] = []
+    for j in range(0, len(todo), _BITS):
+        group = range(j, min(j + _BITS, len(todo)))
+        ahead = [i for i in group if i < first]
+        terms = [_sum(todo, [i for i in group if i >= first])] if len(ahead) < len(group) else []
+        if ahead:
+            packed.append(_alias(_sum(todo, ahead), f"fe{j // _BITS}", quoted=True))
+            terms.insert(0, exp.column(f"fe{j // _BITS}", quoted=True))
+        total = terms[0] if len(terms) == 1 else exp.Add(this=terms[0], expression=terms[1])
+        out.append(_alias(total, f"fl{j // _BITS}", quoted=True))
     stored.set("expressions", out)
+    return packed
+
+
+def _sum(todo: list[tuple[str, exp.Expr, list[exp.Expr]]], bits: list[int]) -> exp.Expr:
+    """The INTEGER whose bit ``i % 30`` is set where the value of bit ``i`` of ``todo`` is
+    true, for each ``i`` of ``bits``."""
+    terms = [
+        exp.Case(
+            ifs=[exp.If(this=todo[i][1].copy(), true=exp.Literal.number(1 << (i % _BITS)))],
+            default=exp.Literal.number(0),
+        )
+        for i in bits
+    ]
+    summed: exp.Expr = terms[0]
+    for t in terms[1:]:
+        summed = exp.Add(this=summed, expression=t)
+    return summed
 
 
 def _code(name: str, texts: list[str]) -> exp.Expr:

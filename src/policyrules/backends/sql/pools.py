@@ -5,7 +5,10 @@ product award, or a pool of several provisions), narrow rows (the path's ids, pa
 and order keys, room and amount) from each award's rooms, the window over their union
 (:func:`.awards.window_steps`), and tells each award where its result is, to be joined
 back to its rows by the path's ids (:meth:`.award_steps.AwardSteps.last_steps`), or, for a
-pool of one provision, that the window's result holds all of its rows and columns.
+pool of one provision, that the window's result holds all of its rows and columns.  Such a
+window partitions on the rows' own ids (``e_*``, no ``sc_*`` copies) and gives every row,
+those outside it too, its year as ``yr`` (the award reads it there): what it carries, it
+sorts, and it carries only what later steps read (the rows' flags packed: :mod:`.narrow`).
 """
 
 from __future__ import annotations
@@ -67,7 +70,7 @@ def pool_window(name: str, claims: list[AwardSteps], pool: str) -> list[Step]:
     tail = True
     # (rows, shared cap) of the provisions whose shared cap is yearly: see .ghosts
     yearly = [
-        (f"{aw.name}_b", aw.shared.index)
+        (aw.years_step, aw.shared.index)
         for aw in claims
         if aw.shared is not None and aw.shared.cap.year_of is not None
     ]
@@ -84,10 +87,11 @@ def pool_window(name: str, claims: list[AwardSteps], pool: str) -> list[Step]:
         if multi:
             sel.append(_alias(lit(aw.p.id), "pr", quoted=True))
             sel.append(_alias(provision_rank(aw.p.id), "prank", quoted=True))
-        if wide:
+        if wide:  # partitioned on the rows' own ids (no copies carried by the window)
             sel.append(exp.Column(this=exp.Star(), table=exp.to_identifier(f"{aw.name}_c", True)))
-        sel += [_alias(col(f"e_{e.name}"), f"sc_{e.name}", quoted=True) for e in scope]
-        added += [(f"sc_{e.name}", VARCHAR) for e in scope]
+        else:
+            sel += [_alias(col(f"e_{e.name}"), f"sc_{e.name}", quoted=True) for e in scope]
+            added += [(f"sc_{e.name}", VARCHAR) for e in scope]
         mine = {e.name for e in rest}
         sel += (
             []
@@ -150,7 +154,9 @@ def pool_window(name: str, claims: list[AwardSteps], pool: str) -> list[Step]:
         aw.window_wide = wide
     if yearly:
         steps += ghost_years(name, yearly, scope)
-    ids = (["pr"] if multi else []) + [f"sc_{e.name}" for e in scope] + [f"j_{n}" for n in below]
+    prefix = "e_" if wide else "sc_"
+    ids = ["pr"] if multi else []
+    ids += [f"{prefix}{e.name}" for e in scope] + [f"j_{n}" for n in below]
     if any(aw.p.bounded for aw in claims):  # the general rule: see .bounded_pool
         part_by, order = window_order(scope, kinds, tail=tail, ranked=multi)
         union: exp.Expr = parts[0]
@@ -160,8 +166,19 @@ def pool_window(name: str, claims: list[AwardSteps], pool: str) -> list[Step]:
     outside = None
     if wide:
         win = is_bool(col("win"), True)
+        # A row outside has its own year as ``yr`` (the window's rows have theirs, a ghost
+        # the year it is held in and no output row): the award reads ``yr`` for its year,
+        # so the window need not carry ``yr<k>`` too.
+        k = claims[0].shared.index if claims[0].shared is not None else 0
+        year_out = {"yr": col(f"yr{k}")} if yearly else {}
         outside = (
-            exp.select("*", *(_alias(_cast(exp.Null(), ty), n, quoted=True) for n, ty in added))
+            exp.select(
+                "*",
+                *(
+                    _alias(year_out[n] if n in year_out else _cast(exp.Null(), ty), n, True)
+                    for n, ty in added
+                ),
+            )
             .from_(_t(f"{claims[0].name}_c"), copy=False)
             .where(negate(win), copy=False)
         )
@@ -175,4 +192,5 @@ def pool_window(name: str, claims: list[AwardSteps], pool: str) -> list[Step]:
         ranked=multi,
         outside=outside,
         ghosts=holds,
+        scope_prefix=prefix,
     )
