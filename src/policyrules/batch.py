@@ -45,7 +45,9 @@ from .tables_values import ident, literal
 __all__ = [
     "BatchResult",
     "BatchSummary",
+    "Readings",
     "grants_ledger",
+    "grants_ledger_read",
     "run_batch",
     "run_steps",
     "write_outputs",
@@ -55,6 +57,8 @@ OUTPUTS = ("decisions", "grants")
 #: DuckDB's memory limit unless the caller gives one: beyond it DuckDB works on disk.
 MEMORY_LIMIT = "1GB"
 STATUSES = ("eligible", "not_eligible", "unknown", "met", "not_met")
+# The readings a run used for given provisions: readings_of at the run's assumption values.
+Readings = Callable[[Iterable[str]], list[Basis]]
 
 
 @attrs.frozen
@@ -97,7 +101,7 @@ class BatchResult:
         summary: BatchSummary,
         *,
         counted: bool = True,
-        readings: Callable[[Iterable[str]], list[Basis]] | None = None,
+        readings: Readings | None = None,
     ) -> None:
         self.con = con
         # The readings the run used for given provisions (its assumption values).
@@ -143,8 +147,7 @@ class BatchResult:
         readings they were counted by (``bases``: for each provision granted, the run's
         value of each assumption its text reads), as ``batch --ledger-out`` writes them:
         ``ledger import`` records them, and a run under another reading is refused (E335)."""
-        used = self._readings(_provisions(self.con, "grants")) if self._readings else []
-        return grants_ledger(self.con, used)
+        return grants_ledger_read(self.con, self._readings)
 
     def close(self) -> None:
         self.con.close()
@@ -467,6 +470,12 @@ def grants_ledger(con: duckdb.DuckDBPyConnection, bases: Iterable[Basis] = ()) -
     said = [{"provision": p, "assumption": n, "value": v} for p, n, v in bases]
     tail = f',\n"bases": {json.dumps(said, ensure_ascii=False)}' if said else ""
     return '{"ledger": [\n  ' + got + "\n]" + tail + "}\n" if got else '{"ledger": []}\n'
+
+
+def grants_ledger_read(con: duckdb.DuckDBPyConnection, readings: Readings | None) -> str:
+    """:func:`grants_ledger` with ``bases``: ``readings`` of the provisions ``grants``
+    holds (none without ``readings``)."""
+    return grants_ledger(con, readings(_provisions(con, "grants")) if readings else [])
 
 
 def json_key(name: str) -> str:
