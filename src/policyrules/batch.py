@@ -14,12 +14,13 @@ the registry.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import os
 import shutil
 import tempfile
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 import attrs
@@ -30,8 +31,9 @@ from .backends.sql import compile_batch
 from .backends.sql.duckdb import calendar_rows
 from .backends.sql.plan import SqlPlan
 from .errors import Diagnostic, LedgerError, TableError
-from .ledger_bases import ReadingSink, check_table_readings
+from .ledger_bases import ReadingSink, check_table_readings, readings_of
 from .progress import Progress
+from .runtime.bases import Basis
 from .runtime.calendar import WorkCalendar
 from .runtime.ledger import Ledger
 from .runtime.money import Money
@@ -43,7 +45,9 @@ from .tables_values import ident, literal
 __all__ = [
     "BatchResult",
     "BatchSummary",
+    "Readings",
     "grants_ledger",
+    "grants_ledger_read",
     "run_batch",
     "run_steps",
     "write_outputs",
@@ -53,6 +57,8 @@ OUTPUTS = ("decisions", "grants")
 #: DuckDB's memory limit unless the caller gives one: beyond it DuckDB works on disk.
 MEMORY_LIMIT = "1GB"
 STATUSES = ("eligible", "not_eligible", "unknown", "met", "not_met")
+# The readings a run used for given provisions: readings_of at the run's assumption values.
+Readings = Callable[[Iterable[str]], list[Basis]]
 
 
 @attrs.frozen
@@ -90,9 +96,16 @@ class BatchResult:
     ``grants`` a table, ``decisions`` a view over the stored steps (computed when read)."""
 
     def __init__(
-        self, con: duckdb.DuckDBPyConnection, summary: BatchSummary, *, counted: bool = True
+        self,
+        con: duckdb.DuckDBPyConnection,
+        summary: BatchSummary,
+        *,
+        counted: bool = True,
+        readings: Readings | None = None,
     ) -> None:
         self.con = con
+        # The readings the run used for given provisions (its assumption values).
+        self._readings = readings
         self._summary = summary
         self._counted = counted  # else the decisions are counted when first asked for
         self._counts_from = "decisions"
@@ -130,8 +143,11 @@ class BatchResult:
             self._counts_from = f"read_parquet({literal(str(Path(out) / 'decisions.parquet'))})"
 
     def grants_ledger(self) -> str:
-        """The grants as a JSON ledger file's text: see :func:`grants_ledger`."""
-        return grants_ledger(self.con)
+        """The grants as a JSON ledger file's text (:func:`grants_ledger`), with the
+        readings they were counted by (``bases``: for each provision granted, the run's
+        value of each assumption its text reads), as ``batch --ledger-out`` writes them:
+        ``ledger import`` records them, and a run under another reading is refused (E335)."""
+        return grants_ledger_read(self.con, self._readings)
 
     def close(self) -> None:
         self.con.close()
@@ -262,7 +278,8 @@ def run_batch(
     except BaseException:
         con.close()
         raise
-    return BatchResult(con, summary, counted=False)
+    readings = functools.partial(readings_of, checked, assumptions)
+    return BatchResult(con, summary, counted=False, readings=readings)
 
 
 def run_steps(
@@ -431,10 +448,11 @@ def write_outputs(
         raise
 
 
-def grants_ledger(con: duckdb.DuckDBPyConnection) -> str:
+def grants_ledger(con: duckdb.DuckDBPyConnection, bases: Iterable[Basis] = ()) -> str:
     """The ``grants`` of ``con`` as the text of a JSON ledger file (``{"ledger": [...]}``,
     each grant naming only the ids of its path, the amount in 元 as exact text), for
-    ``policyrules ledger import STORE FILE``.  Built by DuckDB into one text."""
+    ``policyrules ledger import STORE FILE``, with ``"bases"`` (``{provision, assumption,
+    value}`` each) when ``bases`` has any.  The grants are built by DuckDB into one text."""
     described = [str(r[0]) for r in con.execute("DESCRIBE grants").fetchall()]
     ids = [n for n in described if n not in ("provision", "amount", "year")]
     fields = [
@@ -449,7 +467,15 @@ def grants_ledger(con: duckdb.DuckDBPyConnection) -> str:
         f"SELECT string_agg('{{' || concat_ws(', ', {', '.join(fields)}) || '}}', "
         f"',' || chr(10) || '  ' ORDER BY {order}) FROM grants"
     ).fetchall()[0][0]
-    return '{"ledger": [\n  ' + got + "\n]}\n" if got else '{"ledger": []}\n'
+    said = [{"provision": p, "assumption": n, "value": v} for p, n, v in bases]
+    tail = f',\n"bases": {json.dumps(said, ensure_ascii=False)}' if said else ""
+    return '{"ledger": [\n  ' + got + "\n]" + tail + "}\n" if got else '{"ledger": []}\n'
+
+
+def grants_ledger_read(con: duckdb.DuckDBPyConnection, readings: Readings | None) -> str:
+    """:func:`grants_ledger` with ``bases``: ``readings`` of the provisions ``grants``
+    holds (none without ``readings``)."""
+    return grants_ledger(con, readings(_provisions(con, "grants")) if readings else [])
 
 
 def json_key(name: str) -> str:

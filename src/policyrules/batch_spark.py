@@ -17,6 +17,7 @@ unknown engine, or a Spark option without ``--engine spark`` or not ``KEY=VALUE`
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import shutil
 import tempfile
@@ -31,9 +32,9 @@ from .backends.python.compile import CompiledPolicy
 from .backends.sql import compile_batch
 from .backends.sql import spark as on_spark
 from .backends.sql.spark_tables import calendar_days
-from .batch import STATUSES, BatchSummary, grants_ledger
+from .batch import STATUSES, BatchSummary, Readings, grants_ledger_read
 from .errors import Diagnostic, TableError
-from .ledger_bases import ReadingSink, check_table_readings
+from .ledger_bases import ReadingSink, check_table_readings, readings_of
 from .progress import Progress
 from .runtime.calendar import WorkCalendar
 from .runtime.ledger import Ledger
@@ -127,8 +128,10 @@ class SparkBatchResult:
         started: float,
         *,
         stop: bool,
+        readings: Readings | None = None,
     ) -> None:
         self.spark = spark
+        self._readings = readings  # for the ledger text's bases, as BatchResult
         self.outputs = dict(outputs)
         self.inputs = dict(inputs)
         self.started = started
@@ -283,7 +286,7 @@ class SparkBatchResult:
         try:
             files = literal(str(Path(out) / "grants.parquet" / "*.parquet"))
             con.execute(f"CREATE TABLE grants AS SELECT * FROM read_parquet({files})")
-            return grants_ledger(con)
+            return grants_ledger_read(con, self._readings)
         finally:
             con.close()
 
@@ -390,7 +393,10 @@ def run_batch_spark(
         if not running:
             spark.stop()
         raise
-    return SparkBatchResult(spark, outputs, registry.rows, started, stop=not running)
+    readings = functools.partial(readings_of, compiled.checked, assumptions)
+    return SparkBatchResult(
+        spark, outputs, registry.rows, started, stop=not running, readings=readings
+    )
 
 
 def _given(spark: SparkSession, compiled: CompiledPolicy, ledger: Ledger) -> DataFrame:

@@ -29,7 +29,7 @@ from .convert import convert_value
 from .errors import Diagnostic, LedgerError, did_you_mean
 from .model import CheckedPolicy
 from .result import Decision
-from .runtime.bases import Basis, two_values
+from .runtime.bases import NOT_KEYING, Basis, two_values
 from .runtime.ledger import Grant, Ledger
 from .runtime.values import Value, format_value
 
@@ -49,9 +49,6 @@ __all__ = [
     "read_bases",
     "readings_of",
 ]
-
-# Assumptions that are not policy readings but how to count days; they do not key grants.
-NOT_KEYING = frozenset({"holiday_schedule"})
 
 
 @attrs.frozen

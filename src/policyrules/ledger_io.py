@@ -40,7 +40,7 @@ from .ledger_bases import merge_bases, read_bases
 from .ledger_check import exclusive_error, exclusive_twice, once_error, once_twice
 from .model import CheckedPolicy, ProvisionInfo
 from .reading import Limits, read_bytes
-from .runtime.bases import Basis
+from .runtime.bases import BASIS_KEYS, Basis
 from .runtime.ledger import Grant, GrantPath, Ledger
 from .runtime.money import Money
 from .types import MONEY
@@ -138,8 +138,9 @@ class _Checker:
         return str(value)
 
     def ledger(self, raw: Any, where: str, bases: tuple[Basis, ...] = ()) -> Ledger:
-        if isinstance(raw, Ledger):
-            raw, bases = raw.grants, raw.bases
+        if isinstance(raw, Ledger):  # its bases, checked as a file's `bases:` are (E320)
+            said = [dict(zip(BASIS_KEYS, b, strict=True)) for b in raw.bases]
+            raw, bases = raw.grants, tuple(read_bases(self.policy, said, f"{where}.bases", self))
         if raw is None:
             self.error(
                 "E320",

@@ -15,7 +15,8 @@ from .decisions import CapEvent, Decision, Step
 from .errors import Diagnostic, PolicyRulesError
 from .explain import explain_text, result_json
 from .explain_zh import add_text_zh, explain_text_zh
-from .runtime.ledger import Grant
+from .runtime.bases import NOT_KEYING
+from .runtime.ledger import Grant, Ledger
 from .words import Words
 
 __all__ = ["LANGUAGES", "CapEvent", "Decision", "Result", "Step", "check_lang"]
@@ -114,6 +115,23 @@ class Result:
             self._made()
         assert self._grants is not None
         return self._grants
+
+    def ledger(self) -> Ledger:
+        """The grants this evaluation makes as a :class:`Ledger`, with the readings they
+        were counted by (``Ledger.bases``): for each provision granted, each assumption its
+        decisions used (``annual_cap_year = approval``), as a ledger file's ``bases:``
+        records them.  Hand on a result's grants this way (``ledger.with_grants(
+        result.ledger())``): bare grants are taken as counted by the defaults, and a later
+        run under another reading would count them in other accounts (issue 9 §3)."""
+        paid = {g.provision for g in self.grants}
+        bases = {
+            (d.provision, name, value)
+            for d in self.decisions
+            if d.provision in paid
+            for name, value in d.assumptions
+            if name not in NOT_KEYING
+        }
+        return Ledger(self.grants, bases=bases)
 
     def __setattr__(self, name: str, value: object) -> None:
         raise attrs.exceptions.FrozenInstanceError

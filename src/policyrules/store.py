@@ -37,7 +37,7 @@ from .instances import Facts
 from .ledger_bases import NOT_KEYING, OtherReading, ReadingSink, bases_of
 from .reading import starts_like_store
 from .result import Decision
-from .runtime.bases import Basis
+from .runtime.bases import Basis, to_bases
 from .runtime.ledger import Grant, Ledger
 from .runtime.money import Money
 from .store_schema import APPLICATION_ID, SCHEMA_VERSION, create_schema, migrate_schema
@@ -412,9 +412,12 @@ class LedgerStore:
 
     def grants(self, firms: Iterable[str] | None = None) -> Ledger:
         """Every grant recorded, in the order they were recorded; with ``firms`` (ids), only
-        the grants whose path starts at one of these firms, read by the index on the firm."""
+        the grants whose path starts at one of these firms, read by the index on the firm.
+        With the readings the store's grants were counted by (``Ledger.bases``, all the
+        store records), read in the same transaction: given to an evaluation, the ledger
+        is read by them, as the store itself is."""
         with self.transaction(write=False) as txn:
-            return txn.grants(firms)
+            return Ledger(txn.grants(firms).grants, bases=txn.bases())
 
     def bases(self) -> tuple[Basis, ...]:
         """The readings the store's grants were counted by: (provision, assumption, value)
@@ -433,14 +436,34 @@ class LedgerStore:
         with self.transaction(write=False):
             return self._records()
 
-    def append(self, grants: Iterable[Grant], *, note: str = "") -> str | None:
+    def append(
+        self, grants: Iterable[Grant], *, note: str = "", bases: Iterable[Any] = ()
+    ) -> str | None:
         """Record ``grants`` as one batch in one transaction: all or none.  Returns the
         batch id, or ``None`` if ``grants`` was empty.
 
-        :raises LedgerError: E331 if one is already recorded (nothing is written).
+        ``bases`` are the readings the grants were counted by: (provision, assumption,
+        value) triples or ``{provision, assumption, value}`` mappings, as for ``Ledger``;
+        when ``grants`` is a :class:`Ledger` (``result.ledger()``) its own bases are taken
+        too.  Each, for a provision among ``grants``, is checked against the store's record
+        and recorded with them (others are not recorded).  A provision's grants given no
+        basis are taken as counted by the reading the store records for it, else by the
+        assumptions' defaults: append a result's grants as ``result.ledger()``.
+
+        :raises LedgerError: E331 if one is already recorded (nothing is written); E327 for
+            a malformed basis; E335 for a basis the store records another value of, or two
+            values of one.
         """
+        rows = list(grants)
+        said = to_bases((*(grants.bases if isinstance(grants, Ledger) else ()), *bases))
+        paid = {g.provision for g in rows if isinstance(g, Grant)}
+        said = tuple(b for b in said if b[0] in paid)
         with self.transaction(note=note) as txn:
-            return txn.append(grants)
+            txn.check_file_bases(said, "append(bases=...)")  # E335, before anything is written
+            batch = txn.append(rows)
+            if batch is not None:
+                txn.record_file_bases(said)
+            return batch
 
     def _records(self) -> tuple[Record, ...]:
         rows = self._conn.execute(

@@ -378,5 +378,6 @@ def test_the_facts_own_grants_of_another_firm_are_not_recorded_twice(
         store.append([g])
         result = beijing.evaluate(facts, ledger=store, commit=True)
         assert [(x.subject, x.amount) for x in result.grants] == [("f1/P1", Money.of(200, "万元"))]
-        assert store.grants() == Ledger((g, _grant("P1", 200)))
+        assert store.grants().grants == (g, _grant("P1", 200))
+        assert store.grants().bases == store.bases()  # with the readings the run recorded
     assert _stored_fen(path) == 350 * WAN  # 150 万 (g) + 200 万 (f1)

@@ -208,10 +208,18 @@ class Ledger:
     def __len__(self) -> int:
         return len(self.grants)
 
-    def with_grants(self, more: Iterable[Grant]) -> Ledger:
-        """This ledger plus ``more`` (what a result adds), with this ledger's bases; E326
-        if one is already here."""
-        return Ledger((*self.grants, *more), bases=self.bases)
+    def with_grants(self, more: Iterable[Grant], bases: Iterable[Any] = ()) -> Ledger:
+        """This ledger plus ``more`` (what a result adds), with this ledger's bases, the
+        bases of ``more`` when it is a :class:`Ledger` (``result.ledger()``: the readings
+        the result's grants were counted by) and ``bases`` (triples, as for ``Ledger``).
+        Grants given bare, with no basis for their provision, are taken as counted by the
+        assumptions' defaults.
+
+        :raises LedgerError: E326 if a grant is already here; E327 for a malformed basis;
+            E335 if two of these give one provision's assumption two values.
+        """
+        said = more.bases if isinstance(more, Ledger) else ()
+        return Ledger((*self.grants, *more), bases=(*self.bases, *said, *to_bases(bases)))
 
     def total(self) -> Money:
         """The sum of the amounts, in fen."""
