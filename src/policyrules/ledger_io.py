@@ -41,7 +41,7 @@ from .ledger_check import exclusive_error, exclusive_twice, once_error, once_twi
 from .model import CheckedPolicy, ProvisionInfo
 from .reading import Limits, read_bytes
 from .runtime.bases import BASIS_KEYS, Basis
-from .runtime.ledger import Grant, GrantPath, Ledger
+from .runtime.ledger import Grant, GrantPath, Grants, Ledger
 from .runtime.money import Money
 from .types import MONEY
 
@@ -138,9 +138,9 @@ class _Checker:
         return str(value)
 
     def ledger(self, raw: Any, where: str, bases: tuple[Basis, ...] = ()) -> Ledger:
-        if isinstance(raw, Ledger):  # its bases, checked as a file's `bases:` are (E320)
+        if isinstance(raw, Ledger | Grants):  # its bases, checked as a file's are (E320)
             said = [dict(zip(BASIS_KEYS, b, strict=True)) for b in raw.bases]
-            raw, bases = raw.grants, tuple(read_bases(self.policy, said, f"{where}.bases", self))
+            raw, bases = tuple(raw), tuple(read_bases(self.policy, said, f"{where}.bases", self))
         if raw is None:
             self.error(
                 "E320",

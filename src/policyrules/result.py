@@ -16,7 +16,7 @@ from .errors import Diagnostic, PolicyRulesError
 from .explain import explain_text, result_json
 from .explain_zh import add_text_zh, explain_text_zh
 from .runtime.bases import NOT_KEYING
-from .runtime.ledger import Grant, Ledger
+from .runtime.ledger import Grant, Grants, Ledger
 from .words import Words
 
 __all__ = ["LANGUAGES", "CapEvent", "Decision", "Result", "Step", "check_lang"]
@@ -52,7 +52,7 @@ class Result:
     __slots__ = ("_decisions", "_grants", "_make", "_words", "assumptions")
 
     _decisions: tuple[Decision, ...] | None
-    _grants: tuple[Grant, ...] | None
+    _grants: Grants | None
     _make: Callable[[], tuple[tuple[Decision, ...], tuple[Grant, ...]]] | None
     _words: Words | None
     assumptions: tuple[tuple[str, str], ...]
@@ -64,7 +64,7 @@ class Result:
         assumptions: tuple[tuple[str, str], ...] = (),
     ) -> None:
         _set(self, "_decisions", tuple(decisions))
-        _set(self, "_grants", tuple(grants))
+        _set(self, "_grants", Grants(grants, self._readings))
         _set(self, "_make", None)
         _set(self, "_words", None)
         _set(self, "assumptions", tuple(assumptions))
@@ -97,7 +97,7 @@ class Result:
         if make is not None:
             decisions, grants = make()
             _set(self, "_decisions", decisions)
-            _set(self, "_grants", grants)
+            _set(self, "_grants", Grants(grants, self._readings))
             _set(self, "_make", None)
 
     @property
@@ -109,8 +109,9 @@ class Result:
         return self._decisions
 
     @property
-    def grants(self) -> tuple[Grant, ...]:
-        """The grants this evaluation makes, in the order it made them."""
+    def grants(self) -> Grants:
+        """The grants this evaluation makes, in the order it made them: a tuple that knows
+        the readings they were counted by (:class:`~policyrules.runtime.ledger.Grants`)."""
         if self._grants is None:
             self._made()
         assert self._grants is not None
@@ -123,15 +124,17 @@ class Result:
         records them.  Hand on a result's grants this way (``ledger.with_grants(
         result.ledger())``): bare grants are taken as counted by the defaults, and a later
         run under another reading would count them in other accounts (issue 9 §3)."""
+        return Ledger(self.grants, bases=self.grants.bases)
+
+    def _readings(self) -> set[tuple[str, str, str]]:
         paid = {g.provision for g in self.grants}
-        bases = {
+        return {
             (d.provision, name, value)
             for d in self.decisions
             if d.provision in paid
             for name, value in d.assumptions
             if name not in NOT_KEYING
         }
-        return Ledger(self.grants, bases=bases)
 
     def __setattr__(self, name: str, value: object) -> None:
         raise attrs.exceptions.FrozenInstanceError

@@ -38,7 +38,7 @@ from .ledger_bases import NOT_KEYING, OtherReading, ReadingSink, bases_of
 from .reading import starts_like_store
 from .result import Decision
 from .runtime.bases import Basis, to_bases
-from .runtime.ledger import Grant, Ledger
+from .runtime.ledger import Grant, Grants, Ledger
 from .runtime.money import Money
 from .store_schema import APPLICATION_ID, SCHEMA_VERSION, create_schema, migrate_schema
 
@@ -455,7 +455,7 @@ class LedgerStore:
             values of one.
         """
         rows = list(grants)
-        said = to_bases((*(grants.bases if isinstance(grants, Ledger) else ()), *bases))
+        said = to_bases((*(grants.bases if isinstance(grants, Ledger | Grants) else ()), *bases))
         paid = {g.provision for g in rows if isinstance(g, Grant)}
         said = tuple(b for b in said if b[0] in paid)
         with self.transaction(note=note) as txn:

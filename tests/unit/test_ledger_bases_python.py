@@ -15,6 +15,7 @@ Each route below lost the reading before; each now keeps it or is refused (E335)
 from __future__ import annotations
 
 import json
+import pickle
 from pathlib import Path
 from typing import Any
 
@@ -273,3 +274,40 @@ def test_a_result_without_grants_hands_on_no_reading(beijing: policyrules.Policy
     assert DECISION in result.ledger().bases
     empty = beijing.evaluate({"firms": [{"id": "f9", "products": []}]}, ledger=[], as_of=AS_OF)
     assert empty.ledger() == Ledger()
+
+
+# A result's grants handed on bare (`ledger=result.grants`, `with_grants`, `append`) keep
+# the reading they were counted by: `Result.grants` is a tuple that knows it.
+
+
+def test_a_results_bare_grants_keep_their_reading(
+    beijing: policyrules.Policy, tmp_path: Path
+) -> None:
+    """Run 1 by decision (P1–P5 in 2027).  Run 2 by approval would put P6–P10 in 2026,
+    where nothing of run 1 counts: 5 × 200 = 1000 万元 more, 2000 in all (before: paid).
+    Handed on bare, every route refuses it; by decision P6–P10 get 1000 − 5 × 200 = 0."""
+    first = _by_decision(beijing)
+    assert DECISION in first.grants.bases
+    for earlier in (first.grants, Ledger().with_grants(first.grants)):
+        with pytest.raises(LedgerError) as err:
+            beijing.evaluate(_facts(6), ledger=earlier, as_of=AS_OF)
+        assert _code(err) == "E335"
+        assert _paid(beijing.evaluate(_facts(6), ledger=earlier, assumptions=DEC, as_of=AS_OF)) == 0
+    with LedgerStore.open(tmp_path / "s.db") as store:
+        store.append(first.grants)
+        assert DECISION in store.bases()
+        with pytest.raises(LedgerError) as err:
+            beijing.evaluate(_facts(6), ledger=store, as_of=AS_OF)
+        assert _code(err) == "E335"
+
+
+def test_a_results_grants_are_still_a_tuple(beijing: policyrules.Policy) -> None:
+    first = _by_decision(beijing)
+    assert isinstance(first.grants, tuple)
+    assert first.grants == tuple(first.grants)
+    again = pickle.loads(pickle.dumps(first))
+    assert again == first
+    assert again.grants.bases == first.grants.bases
+    empty = beijing.evaluate({"firms": [{"id": "f0"}]})
+    assert empty.grants == ()
+    assert empty.grants.bases == ()

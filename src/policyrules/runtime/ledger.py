@@ -14,7 +14,7 @@ it counts 0 toward caps and does not use up a one-time (一次性) award.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import attrs
@@ -33,6 +33,7 @@ __all__ = [
     "Earlier",
     "Grant",
     "GrantPath",
+    "Grants",
     "Ledger",
     "LedgerIndex",
     "ScopeKey",
@@ -210,20 +211,54 @@ class Ledger:
 
     def with_grants(self, more: Iterable[Grant], bases: Iterable[Any] = ()) -> Ledger:
         """This ledger plus ``more`` (what a result adds), with this ledger's bases, the
-        bases of ``more`` when it is a :class:`Ledger` (``result.ledger()``: the readings
-        the result's grants were counted by) and ``bases`` (triples, as for ``Ledger``).
-        Grants given bare, with no basis for their provision, are taken as counted by the
-        assumptions' defaults.
+        bases of ``more`` when it is a :class:`Ledger` or a result's grants
+        (:class:`~policyrules.runtime.ledger.Grants`: the readings they were counted by) and
+        ``bases`` (triples, as for ``Ledger``).  Grants built by hand, with no basis for
+        their provision, are taken as counted by the assumptions' defaults.
 
         :raises LedgerError: E326 if a grant is already here; E327 for a malformed basis;
             E335 if two of these give one provision's assumption two values.
         """
-        said = more.bases if isinstance(more, Ledger) else ()
+        said = more.bases if isinstance(more, Ledger | Grants) else ()
         return Ledger((*self.grants, *more), bases=(*self.bases, *said, *to_bases(bases)))
 
     def total(self) -> Money:
         """The sum of the amounts, in fen."""
         return Money(sum(g.amount.fen for g in self.grants))
+
+
+class Grants(tuple[Grant, ...]):
+    """A result's grants (:attr:`policyrules.Result.grants`): a tuple of :class:`Grant`
+    that also knows the readings they were counted by (:attr:`bases`, made from the
+    result's decisions when first asked).  Handed on as earlier grants (``ledger=
+    result.grants``, ``Ledger.with_grants``, ``LedgerStore.append``) they keep those
+    readings, so a later run under another reading is refused (E335) rather than counting
+    them in other accounts (issue 9 §3)."""
+
+    _readings: Callable[[], Iterable[Basis]] | None
+    _bases: tuple[Basis, ...] | None
+
+    def __new__(cls, grants: Iterable[Grant], readings: Callable[[], Iterable[Basis]]) -> Grants:
+        self = super().__new__(cls, grants)
+        self._readings = readings
+        self._bases = None
+        return self
+
+    @property
+    def bases(self) -> tuple[Basis, ...]:
+        """(provision, assumption, value) for each provision granted, as ``Ledger.bases``."""
+        if self._bases is None:
+            assert self._readings is not None
+            self._bases = to_bases(self._readings())
+            self._readings = None  # the result is no longer needed
+        return self._bases
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_grants, (tuple(self), self.bases))
+
+
+def _grants(grants: tuple[Grant, ...], bases: tuple[Basis, ...]) -> Grants:
+    return Grants(grants, lambda: bases)
 
 
 class LedgerIndex:
