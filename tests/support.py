@@ -30,6 +30,7 @@ __all__ = [
     "assert_sound",
     "diagnostics",
     "fill_ins",
+    "launch_products",
     "products_head",
     "reported",
     "run_cli",
@@ -45,6 +46,21 @@ LAUNCH_REWARD = "jjxf_2025_50/3/launch_reward"
 """京经信发〔2025〕50号 第3条: once per product, 200 万元 per product, 1000 万元 per firm-year."""
 WAN = 1_000_000
 """Fen in 1 万元."""
+
+
+def launch_products(first: int, decided: str = "2027-02-15") -> list[dict[str, Any]]:
+    """Products P<first>..P<first+4> claiming the launch reward (:data:`LAUNCH_REWARD`):
+    approved 2026-03-02 by national priority review, 200 万元 decided on ``decided``."""
+    return [
+        {
+            "id": f"P{i}",
+            "approved_on": "2026-03-02",
+            "launch_routes": ["national_priority_review"],
+            "launch_reward_decided": "200万元",
+            "launch_reward_decided_on": decided,
+        }
+        for i in range(first, first + 5)
+    ]
 
 
 def run_cli(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> tuple[int, str, str]:

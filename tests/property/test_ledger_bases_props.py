@@ -68,6 +68,26 @@ runs = st.lists(
 )
 
 
+def _products(
+    items: list[tuple[int, int, int]], years: dict[str, tuple[int, int]]
+) -> list[dict[str, str]]:
+    """A run's products, numbered on from those before (``years``: each product's approval
+    and decision years, added to)."""
+    rows = []
+    for approved, decided, wan in items:
+        pid = f"P{len(years) + 1}"
+        years[pid] = (approved, decided)
+        rows.append(
+            {
+                "id": pid,
+                "approved_on": f"{approved}-03-02",
+                "decided_on": f"{decided}-06-15",
+                "awarded": f"{wan}万元",
+            }
+        )
+    return rows
+
+
 def _cli(*argv: str | Path) -> int:
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
         return main([str(a) for a in argv])
@@ -85,18 +105,7 @@ def test_a_file_ledger_never_pays_a_firm_year_twice(
         ledger = folder / "L.json"
         years: dict[str, tuple[int, int]] = {}  # product -> (approval year, decision year)
         for n, (reading, items) in enumerate(plan):
-            rows = []
-            for approved, decided, wan in items:
-                pid = f"P{len(years) + 1}"
-                years[pid] = (approved, decided)
-                rows.append(
-                    {
-                        "id": pid,
-                        "approved_on": f"{approved}-03-02",
-                        "decided_on": f"{decided}-06-15",
-                        "awarded": f"{wan}万元",
-                    }
-                )
+            rows = _products(items, years)
             facts = folder / f"r{n}.json"
             facts.write_text(json.dumps({"firms": [{"id": "f1", "products": rows}]}), "utf-8")
             before = ledger.read_bytes() if ledger.exists() else None
@@ -138,18 +147,7 @@ def test_grants_carried_in_the_facts_never_pay_a_firm_year_twice(
         years: dict[str, tuple[int, int]] = {}  # product -> (approval year, decision year)
         carried: dict[str, object] = {"ledger": [], "assumptions": {}}
         for n, (reading, items) in enumerate(plan):
-            rows = []
-            for approved, decided, wan in items:
-                pid = f"P{len(years) + 1}"
-                years[pid] = (approved, decided)
-                rows.append(
-                    {
-                        "id": pid,
-                        "approved_on": f"{approved}-03-02",
-                        "decided_on": f"{decided}-06-15",
-                        "awarded": f"{wan}万元",
-                    }
-                )
+            rows = _products(items, years)
             facts = folder / f"r{n}.json"
             facts.write_text(
                 json.dumps({**carried, "firms": [{"id": "f1", "products": rows}]}), "utf-8"

@@ -33,7 +33,7 @@ from policyrules.diff_batch import what_if_batch
 from policyrules.ledger_bases import OtherReading
 from support import BEIJING as POLICY
 from support import LAUNCH_REWARD as REWARD
-from support import WAN, run_cli
+from support import WAN, launch_products, run_cli
 
 DECISION = {"annual_cap_year": "decision"}
 
@@ -44,16 +44,7 @@ def beijing() -> policyrules.Policy:
 
 
 def _facts(said: str | None = None, year: int = 2026) -> dict[str, Any]:
-    products = [
-        {
-            "id": f"P{i}",
-            "approved_on": "2026-03-02",
-            "launch_routes": ["national_priority_review"],
-            "launch_reward_decided": "200万元",
-            "launch_reward_decided_on": "2027-02-15",
-        }
-        for i in range(6, 11)
-    ]
+    products = launch_products(6)
     paid = [
         {"provision": REWARD, "firm": "f1", "product": f"P{i}", "amount": "200万元", "year": year}
         for i in range(1, 6)

@@ -28,7 +28,7 @@ from policyrules import Grant, Ledger, LedgerError, LedgerStore, Money
 from policyrules.ledger_io import read_ledger_file
 from support import BEIJING as POLICY
 from support import LAUNCH_REWARD as REWARD
-from support import WAN
+from support import WAN, launch_products
 
 YEAR = "annual_cap_year"
 APPROVAL = (REWARD, YEAR, "approval")
@@ -45,17 +45,7 @@ def beijing() -> policyrules.Policy:
 
 def _facts(first: int) -> dict[str, Any]:
     """f1's products P<first>..P<first+4>: approved 2026-03-02, 200 万元 decided 2027-02-15."""
-    products = [
-        {
-            "id": f"P{i}",
-            "approved_on": "2026-03-02",
-            "launch_routes": ["national_priority_review"],
-            "launch_reward_decided": "200万元",
-            "launch_reward_decided_on": "2027-02-15",
-        }
-        for i in range(first, first + 5)
-    ]
-    return {"firms": [{"id": "f1", "products": products}]}
+    return {"firms": [{"id": "f1", "products": launch_products(first)}]}
 
 
 def _paid(result: policyrules.Result) -> int:

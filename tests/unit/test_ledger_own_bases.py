@@ -24,25 +24,12 @@ import policyrules
 from policyrules import Grant, LedgerError, LedgerStore, Money
 from support import BEIJING as POLICY
 from support import LAUNCH_REWARD as REWARD
-from support import WAN
+from support import WAN, launch_products
 
 
 @pytest.fixture(scope="module")
 def beijing() -> policyrules.Policy:
     return policyrules.load(POLICY)
-
-
-def _products(first: int, decided: str) -> list[dict[str, Any]]:
-    return [
-        {
-            "id": f"P{i}",
-            "approved_on": "2026-03-02",
-            "launch_routes": ["national_priority_review"],
-            "launch_reward_decided": "200万元",
-            "launch_reward_decided_on": decided,
-        }
-        for i in range(first, first + 5)
-    ]
 
 
 def _paid_before(year: int) -> list[dict[str, Any]]:
@@ -67,7 +54,7 @@ def test_a_store_without_readings_is_read_by_the_defaults(beijing: Any, tmp_path
                 for i in range(1, 6)
             ]
         )
-    facts = {"firms": [{"id": "f1", "products": _products(6, "2027-02-15")}]}
+    facts = {"firms": [{"id": "f1", "products": launch_products(6)}]}
     with LedgerStore.open(db) as store:
         with pytest.raises(LedgerError) as err:
             beijing.evaluate(
@@ -93,7 +80,7 @@ def test_imported_grants_keep_the_facts_reading(beijing: Any, tmp_path: Path) ->
         "ledger": _paid_before(2027),
         "firms": [{"id": "f0", "products": []}],
     }
-    later = {"firms": [{"id": "f1", "products": _products(6, "2027-02-15")}]}
+    later = {"firms": [{"id": "f1", "products": launch_products(6)}]}
     with LedgerStore.open(db) as store:
         beijing.evaluate(first, ledger=store, commit=True, as_of="2027-12-31")
         assert (REWARD, "annual_cap_year", "decision") in store.bases()
