@@ -121,9 +121,9 @@ class Result:
         """The grants this evaluation makes as a :class:`Ledger`, with the readings they
         were counted by (``Ledger.bases``): for each provision granted, each assumption its
         decisions used (``annual_cap_year = approval``), as a ledger file's ``bases:``
-        records them.  Hand on a result's grants this way (``ledger.with_grants(
-        result.ledger())``): bare grants are taken as counted by the defaults, and a later
-        run under another reading would count them in other accounts (issue 9 §3)."""
+        records them (the same readings :attr:`grants` carries: handed on either way, a
+        later run under another reading is refused, E335; issue 9 §3).  Grants built by
+        hand carry none and are taken as counted by the defaults."""
         return Ledger(self.grants, bases=self.grants.bases)
 
     def _readings(self) -> set[tuple[str, str, str]]:
