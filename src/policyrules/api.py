@@ -151,13 +151,17 @@ class Policy:
         :raises FactsError: a bad value in the facts' ``assumptions:``.
         """
         own = read_ledger(self.checked, facts.extra.get("ledger", []))
+        stated = self._stated(facts) if own.grants else {}
+        if not stated:
+            return own
+        read = readings_of(self.checked, stated, {g.provision for g in own})
+        return Ledger(own.grants, bases=tuple(read))  # a facts file has no `bases:` (E303)
+
+    def _stated(self, facts: Facts) -> dict[str, Value]:
+        """The facts' own ``assumptions:`` (how to count days aside), read."""
         stated = dict(facts.extra.get("assumptions") or {})
         stated.pop(HOLIDAY_ASSUMPTION, None)
-        if not own.grants or not stated:
-            return own
-        values = self._values(stated, "assumptions")
-        read = readings_of(self.checked, values, {g.provision for g in own})
-        return Ledger(own.grants, bases=tuple(read))  # a facts file has no `bases:` (E303)
+        return self._values(stated, "assumptions") if stated else {}
 
     def evaluate(
         self,
@@ -244,12 +248,8 @@ class Policy:
         calendar = WorkCalendar(self._holiday(chosen.pop(HOLIDAY_ASSUMPTION, "error")))
         assume = dict(self.compiled.assumption_defaults)
         assume.update(self._values(chosen, "assumptions"))
-        # The facts' own grants were counted by the facts' own readings (recorded with them
-        # when imported into a store): an argument overriding them is refused (E335).
-        own_read = dict(self.compiled.assumption_defaults)
-        stated = dict(extra.get("assumptions") or {})
-        stated.pop(HOLIDAY_ASSUMPTION, None)
-        own_read.update(self._values(stated, "assumptions"))
+        # The facts' own grants were counted by the facts' own readings (own.bases; recorded
+        # with them when imported into a store): an argument overriding them is refused.
         sink = on_other_reading
 
         def check_own(result: Result) -> None:
@@ -300,6 +300,7 @@ class Policy:
                     if imported:
                         txn.append(imported, note=f"imported from {source}")
                         # counted by the facts' own readings: recorded with them
+                        own_read = {**self.compiled.assumption_defaults, **self._stated(facts)}
                         read = readings_of(self.checked, own_read, {g.provision for g in imported})
                         txn.check_file_bases(read, source)
                         txn.record_file_bases(read)

@@ -18,17 +18,14 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import attrs
 
-from .api import HOLIDAY_ASSUMPTION, Policy
-from .api_values import read_values
+from .api import Policy
 from .cli_ledger import _check_out_early, _format_of, _lost, _refuse
 from .files import check_writable, locked, real_target, write_atomic
-from .ledger_bases import readings_of
 from .ledger_io import dump_ledger, merge_ledgers, read_ledger
 from .runtime.ledger import Ledger
 from .store import is_store
@@ -47,52 +44,29 @@ class LedgerOut:
     earlier: Ledger | None = None
     read_bytes: bytes | None = None
 
-    def text(
-        self, policy: Policy, run_text: str, assumptions: Mapping[str, Any] | None = None
-    ) -> str:
-        """The text to write, given the run's grants as a JSON ledger file's text, with the
-        readings they were counted by (``bases``: the values of ``assumptions``, given as
-        to ``evaluate_batch``, of the assumptions each provision granted reads).
+    def text(self, policy: Policy, run_text: str) -> str:
+        """The text to write, given the run's grants as a JSON ledger file's text with the
+        readings they were counted by (``BatchResult.grants_ledger()``: its ``bases``).
 
         :raises LedgerError: E333 if the target holds grants neither read nor written by
             this run, or if the ``--ledger`` file changed during the run; E326 if the run
             pays a grant the file holds with another amount.
         """
+        data = json.loads(run_text)
         if self.earlier is None:
-            run = read_ledger(policy.checked, json.loads(run_text)["ledger"], "this run")
             if self.existing is not None:
+                run = read_ledger(policy.checked, data["ledger"], "this run")
                 _lost(self.path, self.existing, run)
-            bases = _readings(policy, run, assumptions)
-            if not bases:
-                return run_text
-            data = json.loads(run_text)
-            data["bases"] = [{"provision": p, "assumption": n, "value": v} for p, n, v in bases]
-            return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+            return run_text
         if self.path.read_bytes() != self.read_bytes:
             raise _refuse(
                 f"{self.path} changed while this run used it; it was not written",
                 hint="run again: it reads the new grants",
             )
-        run = read_ledger(policy.checked, json.loads(run_text)["ledger"], "this run's grants")
+        grants = read_ledger(policy.checked, data["ledger"], "this run's grants").grants
+        run = Ledger(grants, bases=data.get("bases", ()))
         whole = merge_ledgers((str(self.path), self.earlier), ("this run's grants", run))
-        have = {(p, n) for p, n, _ in whole.bases}
-        more = [b for b in _readings(policy, run, assumptions) if b[:2] not in have]
-        whole = Ledger(whole.grants, bases=(*whole.bases, *more))
         return dump_ledger(whole, _format_of(self.path))
-
-
-def _readings(
-    policy: Policy, run: Ledger, assumptions: Mapping[str, Any] | None
-) -> list[tuple[str, str, str]]:
-    """The readings of the provisions ``run`` granted, at the run's assumption values."""
-    if assumptions is None:
-        return []
-    chosen = {k: v for k, v in assumptions.items() if k != HOLIDAY_ASSUMPTION}
-    values = {
-        **policy.compiled.assumption_defaults,
-        **read_values(policy.checked, chosen, "assumptions"),
-    }
-    return readings_of(policy.checked, values, {g.provision for g in run})
 
 
 @contextlib.contextmanager
@@ -121,12 +95,7 @@ def ledger_out(policy: Policy, out: str | None, ledger: str | None) -> Iterator[
             yield LedgerOut(path, existing)
 
 
-def write_ledger_out(
-    target: LedgerOut | None,
-    policy: Policy,
-    run_text: str,
-    assumptions: Mapping[str, Any] | None = None,
-) -> None:
+def write_ledger_out(target: LedgerOut | None, policy: Policy, run_text: str) -> None:
     """Write ``--ledger-out`` (if given) after the run: see :meth:`LedgerOut.text`."""
     if target is not None:
-        write_atomic(target.path, target.text(policy, run_text, assumptions))
+        write_atomic(target.path, target.text(policy, run_text))

@@ -223,11 +223,15 @@ def check_readings(
     """:func:`check_ledger_bases` for the readings ``used``; with ``defaults`` ``None`` (a
     store's record) a reading the ledger does not record is not checked.  With ``sink``
     (a what-if that records nothing) each finding is passed to it instead of refused."""
-    for found in other_readings(ledger.bases, _Granted(ledger), used, defaults, where):
-        found = attrs.evolve(found, source=source)
+    _settle(other_readings(ledger.bases, _Granted(ledger), used, defaults, where, source), sink)
+
+
+def _settle(found: Iterable[OtherReading], sink: ReadingSink | None) -> None:
+    """Refuse the first of ``found`` (E335), or pass each to ``sink``."""
+    for one in found:
         if sink is None:
-            raise found.error()
-        sink(found)
+            raise one.error()
+        sink(one)
 
 
 class _Granted:
@@ -261,11 +265,7 @@ def check_table_readings(
         return
     granted = set(provisions())
     used = readings_of(policy, values, granted)
-    for found in other_readings((), granted, used, defaults, where):
-        found = attrs.evolve(found, source="table")
-        if sink is None:
-            raise found.error()
-        sink(found)
+    _settle(other_readings((), granted, used, defaults, where, "table"), sink)
 
 
 def other_readings(
@@ -274,10 +274,12 @@ def other_readings(
     used: Iterable[Basis],
     defaults: Mapping[str, Value] | None,
     where: str,
+    source: str = "file",
 ) -> list[OtherReading]:
     """Each reading in ``used`` other than the one its provision's grants were counted by:
     recorded in ``bases`` (grants or none), else, where ``granted`` holds the provision
-    and ``defaults`` is not ``None``, the assumption's default."""
+    and ``defaults`` is not ``None``, the assumption's default.  ``where`` and ``source``
+    name the ledger (:class:`OtherReading`)."""
     recorded = {(p, n): v for p, n, v in bases}
     texts: dict[str, str | None] = {}
     found: list[OtherReading] = []
@@ -290,7 +292,7 @@ def other_readings(
                 texts[name] = None if known is None else format_value(known)
             was = texts[name]
         if was is not None and was != value:
-            found.append(OtherReading(where, provision, name, was, value, said))
+            found.append(OtherReading(where, provision, name, was, value, said, source))
     # A recorded reading is the ledger's word, grants of the provision or none (a store's
     # too): a later --ledger-out would label this run's grants with it.
     return [f for f in found if f.said or f.provision in granted]
