@@ -281,13 +281,10 @@ class Policy:
                 mine = txn.grants(firms_of(facts, own))  # the only grants it can read
                 stored = read_ledger(self.checked, mine, f"{ledger.path}: grants")
                 result = run(whole((str(ledger.path), stored), ("the facts' ledger", own)))
-                txn.check_bases(result.decisions, sink)  # E335: keyed by another reading
+                # E335: keyed by another reading, the store's record or, for any firm's
+                # grants it records none for, the defaults
+                txn.check_bases(result.decisions, sink, self.compiled.assumption_defaults)
                 check_own(result)
-                # grants with no recorded reading were counted by the defaults (version 1)
-                defaults = self.compiled.assumption_defaults
-                recorded = Ledger(stored.grants, bases=txn.bases())
-                if stored.grants and may_differ(recorded, assume, defaults):
-                    check_ledger_bases(recorded, result.decisions, defaults, str(ledger.path), sink)
                 if commit:
                     refuse_undated(self.checked, result.decisions)  # E427: years early
                     if on_commit is not None:
@@ -494,11 +491,10 @@ class Policy:
             given = (ledger_file or "the ledger given", read_ledger(self.checked, ledger))
         if given is not None:  # E335: the readings the provisions read, as evaluate checks
             granted = {g.provision for g in given[1]}
-            defaults = (
-                None if isinstance(ledger, LedgerStore) else self.compiled.assumption_defaults
-            )
+            defaults = self.compiled.assumption_defaults
             used = readings_of(self.checked, assume, granted)
-            check_readings(given[1], used, defaults, given[0], on_other_reading)
+            source = "store" if isinstance(ledger, LedgerStore) else "file"
+            check_readings(given[1], used, defaults, given[0], on_other_reading, source)
         if engine == "spark":
             from .batch_spark import refuse_options, run_batch_spark
 

@@ -1,4 +1,4 @@
-"""The readings a ledger's grants were counted by, checked where a ledger is not a store.
+"""The readings a ledger's grants were counted by, checked against a run's.
 
 A grant's year (which account of a yearly cap it is in) can depend on an assumption: the
 launch reward's ``annual_cap_year`` counts it in the year of approval by default, or of the
@@ -10,7 +10,7 @@ different accounts, and a yearly cap is paid twice.  A ledger store records the 
     bases:
       - {provision: jjxf_2025_50/3/launch_reward, assumption: annual_cap_year, value: approval}
 
-:func:`check_ledger_bases` is the one check for a ledger that is not a store: for each
+:func:`check_ledger_bases` is the one check for a ledger (a store's too): for each
 (provision, assumption, value) a run's decisions used, a value other than the one the ledger
 records for that provision is refused (E335), with or without grants of it (the ledger's
 word for its reading, which a ``--ledger-out`` would write beside this run's grants); and,
@@ -35,6 +35,7 @@ from .runtime.values import Value, format_value
 
 __all__ = [
     "NOT_KEYING",
+    "SOURCES",
     "OtherReading",
     "ReadingSink",
     "bases_after",
@@ -51,6 +52,10 @@ __all__ = [
 ]
 
 
+# What can hold earlier grants (OtherReading.source).
+SOURCES = ("file", "store", "table", "facts")
+
+
 @attrs.frozen
 class OtherReading:
     """Earlier grants of ``provision`` counted with ``assumption`` = ``counted`` (recorded
@@ -65,18 +70,29 @@ class OtherReading:
     counted: str
     used: str
     said: bool
-    # What holds the grants: a ledger ``file`` (or value), a registry's ledger ``table``
-    # (it cannot record a reading), the ``facts``' own ledger (its ``assumptions:`` say it).
+    # What holds the grants: a ledger ``file`` (or value), a ledger ``store``, a registry's
+    # ledger ``table`` (it cannot record a reading), the ``facts``' own ledger (its
+    # ``assumptions:`` say it).
     source: str = "file"
 
     def __attrs_post_init__(self) -> None:
-        if self.source not in ("file", "table", "facts"):
-            raise ValueError(f"an OtherReading's source is file, table or facts: {self.source!r}")
+        if self.source not in SOURCES:
+            raise ValueError(f"an OtherReading's source is one of {SOURCES}: {self.source!r}")
 
     def error(self) -> LedgerError:
         """E335, with the change that would make the run match the grants."""
         name, was, value, provision = self.assumption, self.counted, self.used, self.provision
-        if self.said:
+        if self.said and self.source == "store":
+            message = (
+                f"{self.where}: the grants of {provision} in this store were counted with "
+                f"the assumption {name} = {was}; this run uses {name} = {value}, and would "
+                "count them differently (a cap could be paid twice)"
+            )
+            hint = (
+                f"run with --assume {name}={was} to match the store, or use another store "
+                "for this reading"
+            )
+        elif self.said:
             message = (
                 f"{self.where}: the grants of {provision} in this ledger were counted with "
                 f"the assumption {name} = {was}; this run uses {name} = {value}, and would "
@@ -98,6 +114,19 @@ class OtherReading:
                 f"`assumptions: {{{name}: {value}}}` (it is the reading of this run too); "
                 f"otherwise run with --assume {name}={was}, or give the grants in a ledger "
                 "file with `bases:`"
+            )
+        elif self.source == "store":
+            message = (
+                f"{self.where}: the store records no reading its grants of {provision} were "
+                f"counted by (they were appended without one); they are taken as counted by "
+                f"the default {name} = {was}, and this run uses {name} = {value} (a cap "
+                "could be paid twice)"
+            )
+            hint = (
+                f"if they were counted with {name} = {value}, export the store (`ledger "
+                f"export`), add `bases: [{{provision: {provision}, assumption: {name}, "
+                f"value: {value}}}]` to the file and import it into a new store; otherwise "
+                f"run with --assume {name}={was}"
             )
         elif self.source == "table":
             message = (
@@ -219,11 +248,15 @@ def check_readings(
     where: str,
     sink: ReadingSink | None = None,
     source: str = "file",
+    granted: Callable[[], Iterable[str]] | None = None,
 ) -> None:
-    """:func:`check_ledger_bases` for the readings ``used``; with ``defaults`` ``None`` (a
-    store's record) a reading the ledger does not record is not checked.  With ``sink``
-    (a what-if that records nothing) each finding is passed to it instead of refused."""
-    _settle(other_readings(ledger.bases, _Granted(ledger), used, defaults, where, source), sink)
+    """:func:`check_ledger_bases` for the readings ``used``; with ``defaults`` ``None`` a
+    reading the ledger does not record is not checked.  With ``sink`` (a what-if that
+    records nothing) each finding is passed to it instead of refused.  ``granted()`` gives
+    the provisions the grants are of, where ``ledger`` holds only some of them (a store
+    read for a few firms); by default those of ``ledger``'s grants."""
+    have = _Granted(granted or (lambda: (g.provision for g in ledger)))
+    _settle(other_readings(ledger.bases, have, used, defaults, where, source), sink)
 
 
 def _settle(found: Iterable[OtherReading], sink: ReadingSink | None) -> None:
@@ -238,13 +271,13 @@ class _Granted:
     """The provisions a ledger holds grants of, found only when first asked (a service's
     many runs with nothing to find never read the grants)."""
 
-    def __init__(self, ledger: Ledger) -> None:
-        self._ledger = ledger
+    def __init__(self, provisions: Callable[[], Iterable[str]]) -> None:
+        self._provisions = provisions
         self._have: frozenset[str] | None = None
 
     def __contains__(self, provision: object) -> bool:
         if self._have is None:
-            self._have = frozenset(g.provision for g in self._ledger)
+            self._have = frozenset(self._provisions())
         return provision in self._have
 
 

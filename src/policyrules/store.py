@@ -26,7 +26,7 @@ import datetime as dt
 import json
 import sqlite3
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -34,12 +34,13 @@ import attrs
 
 from .errors import Diagnostic, LedgerError
 from .instances import Facts
-from .ledger_bases import NOT_KEYING, OtherReading, ReadingSink, bases_of
+from .ledger_bases import NOT_KEYING, ReadingSink, bases_of, check_readings
 from .reading import starts_like_store
 from .result import Decision
 from .runtime.bases import Basis, to_bases
 from .runtime.ledger import Grant, Grants, Ledger
 from .runtime.money import Money
+from .runtime.values import Value
 from .store_schema import APPLICATION_ID, SCHEMA_VERSION, create_schema, migrate_schema
 
 __all__ = [
@@ -191,40 +192,38 @@ class StoreTransaction:
             raise _error("E330", f"{self._store.path}: this transaction only reads")
         self._store._conn.execute(sql, parameters)
 
-    def check_bases(self, decisions: Iterable[Decision], sink: ReadingSink | None = None) -> None:
+    def check_bases(
+        self,
+        decisions: Iterable[Decision],
+        sink: ReadingSink | None = None,
+        defaults: Mapping[str, Value] | None = None,
+    ) -> None:
         """Refuse ``decisions`` made with another value of an assumption than the one the
         store's grants of the same provision were keyed by (with ``sink``, a what-if that
-        records nothing: pass each such finding to it instead).
+        records nothing: pass each such finding to it instead).  With ``defaults``, grants
+        of a provision the store records no reading for (appended bare) are taken as
+        counted by the defaults: any firm's, as the reading a commit records is the store's.
 
         :raises LedgerError: E335 naming the provision, the assumption and both values.
         """
-        recorded = self._store._bases()
-        self._refuse_other(recorded, bases_of(decisions), "this run", sink)
+        recorded = Ledger((), bases=self.bases())
+        where = str(self._store.path)
+        used = bases_of(decisions)
+        check_readings(recorded, used, defaults, where, sink, "store", self._store._provisions)
 
     def check_file_bases(self, bases: Iterable[Basis], file: str) -> None:
         """Refuse a ledger file's ``bases`` where the store recorded another value.
 
         :raises LedgerError: E335 naming the provision, the assumption and both values."""
-        self._refuse_other(self._store._bases(), bases, file)
-
-    def _refuse_other(
-        self,
-        recorded: dict[tuple[str, str], str],
-        bases: Iterable[Basis],
-        who: str,
-        sink: ReadingSink | None = None,
-    ) -> None:
+        recorded = self._store._bases()
         for provision, name, value in bases:
             was = recorded.get((provision, name))
             if was is None or was == value:
                 continue
-            if sink is not None:
-                sink(OtherReading(str(self._store.path), provision, name, was, value, True))
-                continue
             raise _error(
                 "E335",
                 f"{self._store.path}: the grants of {provision} in this store were counted "
-                f"with the assumption {name} = {was}; {who} uses {name} = {value}, and "
+                f"with the assumption {name} = {was}; {file} uses {name} = {value}, and "
                 "would count them differently (a cap could be paid twice)",
                 hint=f"run with --assume {name}={was} to match the store, or use another "
                 "store for this reading",
@@ -349,6 +348,10 @@ class LedgerStore:
     def _basis_rows(self) -> tuple[Basis, ...]:
         rows = self._conn.execute("SELECT provision, name, value FROM bases").fetchall()
         return tuple(sorted((p, n, v) for p, n, v in rows))
+
+    def _provisions(self) -> list[str]:
+        rows = self._conn.execute("SELECT DISTINCT provision FROM grants").fetchall()
+        return [p for (p,) in rows]
 
     def _bases(self) -> dict[tuple[str, str], str]:
         rows = self._conn.execute("SELECT provision, name, value FROM bases").fetchall()

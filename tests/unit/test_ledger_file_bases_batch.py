@@ -106,3 +106,37 @@ def test_a_batch_by_another_reading_is_refused(tmp_path: Path) -> None:
     )
     assert code != 0
     assert "E335" in err
+
+
+def test_a_batch_reads_a_stores_bare_grants_by_the_defaults(tmp_path: Path) -> None:
+    """P1-P5 appended to a store by hand (no reading recorded), counted in 2026 by approval.
+    A batch by decision would count P6-P10 in 2027, where nothing was paid: 5 × 200 万元
+    more, 2000 万元 against f's 1000 万元 year (同一年度上限被付两次): refused, as
+    ``evaluate`` refuses it.  By approval: 1000 − 5 × 200 = 0 left in 2026."""
+    from policyrules import Grant, LedgerStore, Money
+
+    pol = tmp_path / "pol"
+    pol.mkdir()
+    (pol / "p.rule").write_text(RULE, "utf-8")
+    reg = _registry(tmp_path, "r", 6)
+    store = tmp_path / "s.db"
+    with LedgerStore.open(store) as s:
+        s.append(
+            Grant("d/1/launch", (("firm", "f"), ("product", f"P{i}")), Money(200 * WAN), 2026)
+            for i in range(1, 6)
+        )
+    code, err = _batch(
+        pol, reg, "--ledger", store, "--as-of", "2027-12-31", "--assume", "year_basis=decision"
+    )
+    assert code != 0
+    assert "E335" in err
+    assert "records no reading" in err
+    assert "year_basis = approval" in err
+    code, _ = _batch(pol, reg, "--ledger", store, "--as-of", "2027-12-31")
+    assert code == 0
+    import duckdb
+
+    out = tmp_path / "out-r.jsonl"  # a folder of Parquet, by the registry's size
+    assert duckdb.sql(f"SELECT count(*) FROM '{out}/decisions.parquet'").fetchall() == [(5,)]
+    # 1000 − 5 × 200 = 0 left in 2026: no grant for P6-P10
+    assert duckdb.sql(f"SELECT count(*) FROM '{out}/grants.parquet'").fetchall() == [(0,)]

@@ -70,6 +70,58 @@ def test_a_store_without_readings_is_read_by_the_defaults(beijing: Any, tmp_path
         assert _paid(result) == 0
 
 
+def test_another_firms_bare_grants_hold_the_store_to_the_defaults(
+    beijing: Any, tmp_path: Path
+) -> None:
+    """f1's P1–P5 appended by hand (no reading), counted in 2026 by approval.  A run for f2
+    by decision reads none of f1's grants, but a commit would record decision for the
+    launch reward store-wide: f1's P1–P5 would then pass as counted by decision, and a
+    later run for f1 by decision would count P6–P10 in 2027 (nothing paid there): 5 × 200
+    万元 more, 2000 against f1's 1000 万元 year.  So the f2 run is refused (E335, with or
+    without commit; nothing written), as a run reading the whole store is; a what-if
+    (``on_other_reading``) is told."""
+    db = tmp_path / "s.db"
+    with LedgerStore.open(db) as store:
+        store.append(
+            [
+                Grant(REWARD, (("firm", "f1"), ("product", f"P{i}")), Money(200 * WAN), 2026)
+                for i in range(1, 6)
+            ]
+        )
+    other = {"firms": [{"id": "f2", "products": launch_products(1)}]}
+    by_decision = {"annual_cap_year": "decision"}
+    with LedgerStore.open(db) as store:
+        for commit in (True, False):
+            with pytest.raises(LedgerError) as err:
+                beijing.evaluate(
+                    other, ledger=store, commit=commit, as_of="2027-12-31", assumptions=by_decision
+                )
+            diagnostic = err.value.diagnostics[0]
+            assert diagnostic.code == "E335"
+            assert "records no reading" in diagnostic.message
+            assert "ledger export" in (diagnostic.hint or "")
+        assert store.bases() == ()
+        assert len(store.ledger().grants) == 5
+        told: list[Any] = []
+        result = beijing.evaluate(
+            other, ledger=store, as_of="2027-12-31", assumptions=by_decision,
+            on_other_reading=told.append,
+        )  # fmt: skip
+        assert [(t.provision, t.counted, t.used, t.said, t.source) for t in told] == [
+            (REWARD, "approval", "decision", False, "store")
+        ]
+        assert _paid(result) == 1000 * WAN  # f2's own year: 5 × 200, nothing paid before
+        # by approval f2 is paid and the store records approval; f1's P6–P10 then get 0
+        beijing.evaluate(other, ledger=store, commit=True, as_of="2027-12-31")
+        assert (REWARD, "annual_cap_year", "approval") in store.bases()
+        f1 = {"firms": [{"id": "f1", "products": launch_products(6)}]}
+        with pytest.raises(LedgerError):
+            beijing.evaluate(
+                f1, ledger=store, commit=True, as_of="2027-12-31", assumptions=by_decision
+            )
+        assert _paid(beijing.evaluate(f1, ledger=store, commit=True, as_of="2027-12-31")) == 0
+
+
 def test_imported_grants_keep_the_facts_reading(beijing: Any, tmp_path: Path) -> None:
     """A facts file (decision) brings P1–P5 counted in 2027 into a store: the store records
     decision for them.  A later run by approval is refused (it would count P6–P10 in 2026,
