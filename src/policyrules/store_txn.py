@@ -1,0 +1,262 @@
+"""A ledger store's transaction, and the store's rows read and written over its connection.
+
+:class:`StoreTransaction` is what :meth:`policyrules.store.LedgerStore.transaction` yields: the
+grants and readings as the transaction sees them, appends, and the checks of a run's readings
+against the store's (E335).  The schema is in :mod:`policyrules.store_schema`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+import uuid
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from .errors import Diagnostic, LedgerError
+from .ledger_bases import ReadingSink, bases_of, check_readings
+from .result import Decision
+from .runtime.bases import Basis
+from .runtime.ledger import Grant, Ledger
+from .runtime.money import Money
+from .runtime.values import Value
+
+__all__ = ["DAMAGED", "Record", "StoreTransaction", "path_text", "read_grants", "read_records"]
+
+DAMAGED = (
+    "restore the store from a backup; if there is none, `policyrules ledger init NEW.db` and "
+    "`policyrules ledger import NEW.db FILE` the grants from a YAML/JSON ledger you keep"
+)
+
+
+def _error(code: str, message: str, hint: str | None = None) -> LedgerError:
+    return LedgerError(Diagnostic(code, message, hint=hint))
+
+
+def path_text(grant: Grant) -> str:
+    """A grant's path as the store keeps it: canonical JSON."""
+    return json.dumps([list(p) for p in grant.path], ensure_ascii=False, separators=(",", ":"))
+
+
+@attrs.frozen
+class Record:
+    """A stored grant with its bookkeeping: ``seq`` (order of recording, from 1), the batch
+    (one evaluation or import) it came in, and when (UTC, ISO 8601)."""
+
+    seq: int
+    grant: Grant
+    batch: str
+    recorded_at: str
+    note: str
+
+
+class StoreTransaction:
+    """One open transaction on a ledger store (its connection and file); see
+    :meth:`policyrules.store.LedgerStore.transaction`."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path, write: bool, note: str) -> None:
+        self._conn = conn
+        self._path = path
+        self._write = write
+        self._note = note
+        self.batch: str | None = None
+
+    def grants(self, firms: Iterable[str] | None = None) -> Ledger:
+        """The grants recorded, as this transaction sees them (its own appends included), in
+        the order they were recorded: every one, or with ``firms`` (ids) only those whose
+        path starts at one of these firms, read by the store's index on the firm."""
+        return Ledger(read_grants(self._conn, self._path, firms))
+
+    def bases(self) -> tuple[Basis, ...]:
+        """The readings recorded: (provision, assumption, value), sorted."""
+        rows = self._conn.execute("SELECT provision, name, value FROM bases").fetchall()
+        return tuple(sorted((p, n, v) for p, n, v in rows))
+
+    def append(self, grants: Iterable[Grant], *, note: str | None = None) -> str | None:
+        """Record ``grants`` in this transaction's batch; returns the batch id (``None`` when
+        there was nothing to record).  With ``note`` they go in a batch of their own under
+        that note (e.g. ``imported from f.yaml``), committed with the rest.
+
+        :raises LedgerError: E331 if a grant is already recorded (the whole transaction is
+            then rolled back when it ends); E330 on a read-only transaction.
+        """
+        if not self._write:
+            raise _error("E330", f"{self._path}: this transaction only reads")
+        rows = list(grants)
+        if not rows:
+            return self.batch
+        conn = self._conn
+        batch = self.batch if note is None else None
+        if batch is None:
+            batch = self._new_batch(note)
+        for g in rows:
+            if not isinstance(g, Grant):
+                raise _error("E327", f"a store records Grant values, not {type(g).__name__}")
+            try:
+                conn.execute(
+                    "INSERT INTO grants (provision, path, firm, year, amount_fen, batch, tier) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (g.provision, path_text(g), g.path[0][1], g.year, g.amount.fen, batch, g.tier),
+                )
+            except sqlite3.IntegrityError as exc:
+                if "UNIQUE" not in str(exc):
+                    raise _error("E330", f"{self._path}: refused {g.describe()}: {exc}") from None
+                raise _duplicate(self._conn, self._path, g) from None
+        return batch
+
+    def _new_batch(self, note: str | None) -> str:
+        """A new batch; this transaction's own unless it has a ``note`` of its own."""
+        batch = uuid.uuid4().hex
+        now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        self._conn.execute(
+            "INSERT INTO batches (id, recorded_at, note) VALUES (?, ?, ?)",
+            (batch, now, self._note if note is None else note),
+        )
+        if note is None:
+            self.batch = batch
+        return batch
+
+    def execute(self, sql: str, parameters: tuple[Any, ...] = ()) -> None:
+        """Run one more statement of the caller's in this transaction (a record of its own in
+        a database :meth:`LedgerStore.attach` attached): committed or rolled back with it.
+
+        :raises LedgerError: E330 on a read-only transaction."""
+        if not self._write:
+            raise _error("E330", f"{self._path}: this transaction only reads")
+        self._conn.execute(sql, parameters)
+
+    def check_bases(
+        self,
+        decisions: Iterable[Decision],
+        sink: ReadingSink | None = None,
+        defaults: Mapping[str, Value] | None = None,
+    ) -> None:
+        """Refuse ``decisions`` made with another value of an assumption than the one the
+        store's grants of the same provision were keyed by (with ``sink``, a what-if that
+        records nothing: pass each such finding to it instead).  With ``defaults``, grants
+        of a provision the store records no reading for (appended bare) are taken as
+        counted by the defaults: any firm's, as the reading a commit records is the store's.
+
+        :raises LedgerError: E335 naming the provision, the assumption and both values.
+        """
+        recorded = Ledger((), bases=self.bases())
+        where = str(self._path)
+        used = bases_of(decisions)
+        check_readings(recorded, used, defaults, where, sink, "store", self._provisions)
+
+    def _provisions(self) -> list[str]:
+        rows = self._conn.execute("SELECT DISTINCT provision FROM grants").fetchall()
+        return [p for (p,) in rows]
+
+    def check_file_bases(self, bases: Iterable[Basis], file: str) -> None:
+        """Refuse a ledger file's ``bases`` where the store recorded another value.
+
+        :raises LedgerError: E335 naming the provision, the assumption and both values."""
+        recorded = {(p, n): v for p, n, v in self.bases()}
+        for provision, name, value in bases:
+            was = recorded.get((provision, name))
+            if was is None or was == value:
+                continue
+            raise _error(
+                "E335",
+                f"{self._path}: the grants of {provision} in this store were counted "
+                f"with the assumption {name} = {was}; {file} uses {name} = {value}, and "
+                "would count them differently (a cap could be paid twice)",
+                hint=f"run with --assume {name}={was} to match the store, or use another "
+                "store for this reading",
+            )
+
+    def record_bases(self, decisions: Iterable[Decision], grants: Iterable[Grant]) -> None:
+        """Record the assumption values of ``decisions`` for each provision with a grant in
+        ``grants`` (call :meth:`check_bases` first; values already recorded are kept)."""
+        paid = {g.provision for g in grants}
+        if self.batch is not None:  # this run recorded grants
+            self.record_file_bases([row for row in bases_of(decisions) if row[0] in paid])
+
+    def record_file_bases(self, bases: Iterable[Basis]) -> None:
+        """Record ``bases`` (values already recorded are kept) in this transaction's batch
+        (made if there is none yet: a ledger file's readings are recorded with or without
+        new grants).  Check first with :meth:`check_file_bases`.
+
+        :raises LedgerError: E330 on a read-only transaction."""
+        rows = list(bases)
+        if not rows:
+            return
+        if not self._write:
+            raise _error("E330", f"{self._path}: this transaction only reads")
+        batch = self.batch if self.batch is not None else self._new_batch(None)
+        self._conn.executemany(
+            "INSERT OR IGNORE INTO bases (provision, name, value, batch) VALUES (?, ?, ?, ?)",
+            [(*row, batch) for row in rows],
+        )
+
+
+def read_records(conn: sqlite3.Connection, path: Path) -> tuple[Record, ...]:
+    """Every grant of the store at ``path`` with its batch and time of recording, in order."""
+    rows = conn.execute(
+        "SELECT g.seq, g.provision, g.path, g.year, g.amount_fen, g.tier, g.batch, "
+        "b.recorded_at, b.note FROM grants g JOIN batches b ON b.id = g.batch ORDER BY g.seq"
+    ).fetchall()
+    return tuple(Record(row[0], _grant(path, row[:6]), *row[6:]) for row in rows)
+
+
+def read_grants(conn: sqlite3.Connection, path: Path, firms: Iterable[str] | None) -> list[Grant]:
+    """The grants of the store at ``path`` in order of recording; with ``firms`` (ids), those
+    whose path starts at one of these firms only, read by the index on the firm.
+
+    :raises LedgerError: E330 for a grant changed outside policyrules."""
+    columns = "SELECT seq, provision, path, year, amount_fen, tier FROM grants"
+    if firms is None:
+        rows = conn.execute(f"{columns} ORDER BY seq").fetchall()
+    else:  # one JSON array for any number of firms; the index on firm serves the IN
+        wanted = json.dumps(sorted(set(firms)), ensure_ascii=False)
+        rows = conn.execute(
+            f"{columns} WHERE firm IN (SELECT value FROM json_each(?)) ORDER BY seq",
+            (wanted,),
+        ).fetchall()
+    return [_grant(path, row) for row in rows]
+
+
+def _grant(path: Path, row: tuple[Any, ...]) -> Grant:
+    seq, provision, steps_text, year, fen, tier = row
+    try:
+        steps = tuple(map(tuple, json.loads(steps_text)))
+        return Grant(provision, steps, Money(fen), year, tier=tier)
+    except (LedgerError, ValueError, TypeError) as exc:
+        raise _error(
+            "E330",
+            f"{path}: grant #{seq} is damaged: {exc}",
+            hint=f"the store was changed outside policyrules; {DAMAGED}",
+        ) from None
+
+
+def _duplicate(conn: sqlite3.Connection, path: Path, g: Grant) -> LedgerError:
+    row = conn.execute(
+        "SELECT g.seq, b.recorded_at, b.id, g.amount_fen FROM grants g "
+        "JOIN batches b ON b.id = g.batch "
+        "WHERE g.provision = ? AND g.path = ? AND coalesce(g.year, 0) = ? "
+        "AND coalesce(g.tier, '') = ? AND g.amount_fen > 0",
+        (g.provision, path_text(g), g.year or 0, g.tier or ""),
+    ).fetchone()
+    when = f" (grant #{row[0]}, recorded {row[1]}, batch {row[2]})" if row else ""
+    # From an evaluation (which read the store in this transaction) the grant is a
+    # further payment: a top-up of what is due (a revised fact) in the same year.
+    had = f" as {Money(int(row[3])).format_cn()}" if row else ""
+    return _error(
+        "E331",
+        f"{path}: the grant {g.describe()} is already recorded{when}{had}; this "
+        f"batch gives it {g.amount.format_cn()} again (a second payment to the same "
+        "subject under the same provision"
+        + (" in the same year" if g.year is not None else "")
+        + ", e.g. a top-up after a fact was revised upward); nothing of this batch "
+        "was written",
+        hint="a store records one payment per provision, subject and year, so that a "
+        "payment listed twice is always caught; if the top-up was paid, record it as the "
+        "year's one grant: `policyrules ledger export` the store, set that grant's amount "
+        "to the new total, and `ledger import` the file into a new store (`ledger init`); "
+        "--dry-run shows the result without recording it",
+    )
