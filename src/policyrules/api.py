@@ -27,7 +27,7 @@ from .errors import FactsError
 from .facts import Facts, read_facts, read_facts_source, schema
 from .ledger_bases import (
     OtherReading,
-    check_ledger_bases,
+    bases_of,
     check_readings,
     may_differ,
     readings_of,
@@ -40,6 +40,7 @@ from .parse import parse
 from .reading import Limits
 from .result import Result
 from .rule_files import document_sources, read_rule_files
+from .runtime.bases import Basis
 from .runtime.calendar import HOLIDAY_ASSUMPTION, Unpublished, WorkCalendar
 from .runtime.ledger import Grant, Ledger, LedgerIndex
 from .runtime.values import Value
@@ -251,12 +252,20 @@ class Policy:
         # The facts' own grants were counted by the facts' own readings (own.bases; recorded
         # with them when imported into a store): an argument overriding them is refused.
         sink = on_other_reading
+        defaults = self.compiled.assumption_defaults
+
+        def used(result: Result, granted: Iterable[str]) -> list[Basis]:
+            # The readings this run uses: its decisions', and, for each provision a ledger
+            # holds grants of, the values its text reads (a pool partner's grants are keyed
+            # by them though the run decides no claim of that provision).
+            read = readings_of(self.checked, assume, granted)
+            return sorted({*bases_of(result.decisions), *read})
 
         def check_own(result: Result) -> None:
-            defaults = self.compiled.assumption_defaults
             if own.grants and may_differ(own, assume, defaults):  # else nothing to find
                 where = f"{facts_file}: ledger" if facts_file else "the facts' ledger"
-                check_ledger_bases(own, result.decisions, defaults, where, sink, "facts")
+                mine = used(result, {g.provision for g in own})
+                check_readings(own, mine, defaults, where, sink, "facts")
 
         day = self._as_of(as_of if as_of is not None else extra.get("as_of"))
 
@@ -283,7 +292,8 @@ class Policy:
                 result = run(whole((str(ledger.path), stored), ("the facts' ledger", own)))
                 # E335: keyed by another reading, the store's record or, for any firm's
                 # grants it records none for, the defaults
-                txn.check_bases(result.decisions, sink, self.compiled.assumption_defaults)
+                if may_differ(Ledger((), bases=txn.bases()), assume, defaults):
+                    txn.check_bases(used(result, txn.provisions()), sink, defaults)
                 check_own(result)
                 if commit:
                     refuse_undated(self.checked, result.decisions)  # E427: years early
@@ -294,12 +304,11 @@ class Policy:
                     have = set(stored)
                     imported = [g for g in own if g not in have]
                     source = facts_file or "the facts given"
-                    if imported:
-                        txn.append(imported, note=f"imported from {source}")
-                        # counted by the facts' own readings: recorded with them
-                        own_read = {**self.compiled.assumption_defaults, **self._stated(facts)}
+                    if imported:  # counted by the facts' own readings: recorded with them
+                        own_read = {**defaults, **self._stated(facts)}
                         read = readings_of(self.checked, own_read, {g.provision for g in imported})
-                        txn.check_file_bases(read, source)
+                        txn.check_file_bases(read, source, defaults)
+                        txn.append(imported, note=f"imported from {source}")
                         txn.record_file_bases(read)
                     txn.append(result.grants)
                     txn.record_bases(result.decisions, result.grants)
@@ -315,10 +324,9 @@ class Policy:
         check_own(result)
         # E335: the given ledger's grants were counted by another reading (its bases, or the
         # defaults).  The facts' own grants are read with the facts' own assumptions.
-        defaults = self.compiled.assumption_defaults
         if may_differ(given, assume, defaults):  # else nothing to find: decisions left unmade
             where = ledger_file or "the ledger given"
-            check_ledger_bases(given, result.decisions, defaults, where, sink)
+            check_readings(given, used(result, {g.provision for g in given}), defaults, where, sink)
         return result
 
     # A Ledger value given again (a service answering firm by firm on one ledger) is read,

@@ -320,9 +320,10 @@ def cmd_import(args: argparse.Namespace) -> int:
         new = Ledger(g for g in ledger if g not in have)  # a grant already stored is one grant
         # E335: the file's grants counted by another reading than the store's; a reading the
         # file does not give is taken as the default, and recorded so
-        implied = implied_bases(policy.checked, policy.compiled.assumption_defaults, ledger)
-        txn.check_file_bases(ledger.bases, str(args.file))
-        txn.check_file_bases(implied, f"{args.file} (no `bases:` entry: the default)")
+        defaults = policy.compiled.assumption_defaults
+        implied = implied_bases(policy.checked, defaults, ledger)
+        txn.check_file_bases(ledger.bases, str(args.file), defaults)
+        txn.check_file_bases(implied, f"{args.file} (no `bases:` entry: the default)", defaults)
         txn.append(new)
         txn.record_file_bases([*ledger.bases, *implied])
     already = len(ledger) - len(new)

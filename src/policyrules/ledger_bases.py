@@ -89,8 +89,24 @@ class OtherReading:
                 "count them differently (a cap could be paid twice)"
             )
             hint = (
-                f"run with --assume {name}={was} to match the store, or use another store "
-                "for this reading"
+                f"run with --assume {name}={was} to match the store; if {name} = {value} is "
+                f"the right reading, the earlier grants must be counted by it too: `ledger "
+                f"export` the store, set each grant's `year` of {provision} as {name} = "
+                f"{value} gives it and the `bases:` entry to {value}, and `ledger import` "
+                "the file into a new store (never an empty store: the grants it lacks "
+                "would be paid again)"
+            )
+        elif self.said and self.source == "facts":
+            message = (
+                f"{self.where}: the grants of {provision} in the facts' ledger were counted "
+                f"with their own assumption {name} = {was}; this run uses {name} = {value}, "
+                "and would count them differently (a cap could be paid twice)"
+            )
+            hint = (
+                f"run with --assume {name}={was} (the facts' own reading), or without it; if "
+                f"{name} = {value} is the right reading, set each grant's `year` of "
+                f"{provision} as it gives it and state `assumptions: {{{name}: {value}}}` in "
+                "the facts"
             )
         elif self.said:
             message = (
@@ -99,8 +115,11 @@ class OtherReading:
                 "count them differently (a cap could be paid twice)"
             )
             hint = (
-                f"run with --assume {name}={was} to match the ledger, or use another ledger "
-                "for this reading"
+                f"run with --assume {name}={was} to match the ledger; if {name} = {value} "
+                f"is the right reading, the earlier grants must be counted by it too: set "
+                f"each grant's `year` of {provision} as {name} = {value} gives it and the "
+                f"`bases:` entry to {value} (never an empty ledger: the grants it lacks "
+                "would be paid again)"
             )
         elif self.source == "facts":
             message = (
@@ -162,7 +181,9 @@ class OtherReading:
             f"{self.where}: the earlier grants of {self.provision} were counted with "
             f"{self.assumption} = {self.counted} ({how}); with {self.assumption} = "
             f"{self.used} they are read in the accounts they were counted in, not counted "
-            "again (a run that pays is refused: E335)"
+            f"again, so the amounts shown with {self.assumption} = {self.used} may differ "
+            "from what a run counting every grant by it would pay (a run that pays is "
+            "refused: E335)"
         )
 
     def to_json(self) -> dict[str, Any]:

@@ -23,7 +23,7 @@ from .result import Decision
 from .runtime.bases import Basis
 from .runtime.ledger import Grant, Ledger
 from .runtime.money import Money
-from .runtime.values import Value
+from .runtime.values import Value, format_value
 
 __all__ = ["DAMAGED", "Record", "StoreTransaction", "path_text", "read_grants", "read_records"]
 
@@ -64,6 +64,7 @@ class StoreTransaction:
         self._write = write
         self._note = note
         self.batch: str | None = None
+        self._batches: list[str] = []  # the batches this transaction made
 
     def grants(self, firms: Iterable[str] | None = None) -> Ledger:
         """The grants recorded, as this transaction sees them (its own appends included), in
@@ -118,6 +119,7 @@ class StoreTransaction:
         )
         if note is None:
             self.batch = batch
+        self._batches.append(batch)
         return batch
 
     def execute(self, sql: str, parameters: tuple[Any, ...] = ()) -> None:
@@ -131,43 +133,79 @@ class StoreTransaction:
 
     def check_bases(
         self,
-        decisions: Iterable[Decision],
+        used: Iterable[Basis],
         sink: ReadingSink | None = None,
         defaults: Mapping[str, Value] | None = None,
     ) -> None:
-        """Refuse ``decisions`` made with another value of an assumption than the one the
-        store's grants of the same provision were keyed by (with ``sink``, a what-if that
-        records nothing: pass each such finding to it instead).  With ``defaults``, grants
-        of a provision the store records no reading for (appended bare) are taken as
-        counted by the defaults: any firm's, as the reading a commit records is the store's.
+        """Refuse the readings ``used`` by a run where the store's grants of the provision
+        were keyed by another value (with ``sink``, a what-if that records nothing: pass
+        each such finding to it instead).  With ``defaults``, grants of a provision the
+        store records no reading for (appended bare) are taken as counted by the defaults:
+        any firm's, as the reading a commit records is the store's.
 
         :raises LedgerError: E335 naming the provision, the assumption and both values.
         """
         recorded = Ledger((), bases=self.bases())
         where = str(self._path)
-        used = bases_of(decisions)
-        check_readings(recorded, used, defaults, where, sink, "store", self._provisions)
+        check_readings(recorded, used, defaults, where, sink, "store", self.provisions)
 
-    def _provisions(self) -> list[str]:
-        rows = self._conn.execute("SELECT DISTINCT provision FROM grants").fetchall()
+    def provisions(self) -> list[str]:
+        """The provisions the store held grants of before this transaction's appends."""
+        mine = json.dumps(self._batches)
+        rows = self._conn.execute(
+            "SELECT DISTINCT provision FROM grants "
+            "WHERE batch NOT IN (SELECT value FROM json_each(?))",
+            (mine,),
+        ).fetchall()
         return [p for (p,) in rows]
 
-    def check_file_bases(self, bases: Iterable[Basis], file: str) -> None:
-        """Refuse a ledger file's ``bases`` where the store recorded another value.
+    def check_file_bases(
+        self, bases: Iterable[Basis], file: str, defaults: Mapping[str, Value] | None = None
+    ) -> None:
+        """Refuse the readings ``bases`` of grants to be added from ``file`` (a ledger file,
+        facts, ``append(bases=...)``) where the store's grants of the provision were counted
+        by another value: the one it records, else, for grants appended bare, the default
+        in ``defaults``; with ``defaults`` ``None`` (no policy at hand) such a reading is
+        refused, as the store cannot tell whether it is the default.
 
         :raises LedgerError: E335 naming the provision, the assumption and both values."""
         recorded = {(p, n): v for p, n, v in self.bases()}
+        granted: set[str] | None = None
         for provision, name, value in bases:
             was = recorded.get((provision, name))
-            if was is None or was == value:
+            if was is None:
+                if granted is None:
+                    granted = set(self.provisions())
+                if provision not in granted:
+                    continue  # nothing counted yet: this reading is the first
+                if defaults is None:
+                    raise _error(
+                        "E335",
+                        f"{self._path}: the store holds grants of {provision} appended "
+                        f"without a reading (taken as counted by the default of {name}); "
+                        f"{file} gives {name} = {value}, and the store cannot tell whether "
+                        "that is the default (a cap could be paid twice)",
+                        hint="add these grants with the policy at hand, which knows the "
+                        "defaults: `policyrules ledger import STORE FILE --policy POLICY`, "
+                        "or `policy.evaluate(..., ledger=store, commit=True)`",
+                    )
+                known = defaults.get(name)
+                if known is None:
+                    continue
+                was = format_value(known)
+            if was == value:
                 continue
             raise _error(
                 "E335",
                 f"{self._path}: the grants of {provision} in this store were counted "
-                f"with the assumption {name} = {was}; {file} uses {name} = {value}, and "
-                "would count them differently (a cap could be paid twice)",
-                hint=f"run with --assume {name}={was} to match the store, or use another "
-                "store for this reading",
+                f"with the assumption {name} = {was}"
+                + ("" if (provision, name) in recorded else " (the default: none recorded)")
+                + f"; {file} gives {name} = {value}, and would count them differently "
+                "(a cap could be paid twice)",
+                hint=f"grants counted with {name} = {value} cannot join this store's: if "
+                f"those of {file} were counted with {name} = {was}, say so (`bases:` in a "
+                "ledger file, `assumptions:` in facts, `bases=` in Python); otherwise "
+                f"re-count them by {name} = {was} (each grant's `year`) before adding them",
             )
 
     def record_bases(self, decisions: Iterable[Decision], grants: Iterable[Grant]) -> None:

@@ -319,7 +319,7 @@ def check_ledger(
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE ledger AS SELECT DISTINCT {cols} FROM _ledger_all"
     ).fetchall()
-    _check_once(policy, con)
+    _check_once(policy, con, cols)
     _check_caps(compiled, con, parameters, assumptions)
 
 
@@ -332,7 +332,7 @@ def _describe(policy: CheckedPolicy, r: Sequence[object]) -> str:
     return where + (f", year {year}" if year is not None else "")
 
 
-def _check_once(policy: CheckedPolicy, con: duckdb.DuckDBPyConnection) -> None:
+def _check_once(policy: CheckedPolicy, con: duckdb.DuckDBPyConnection, cols: str) -> None:
     keys = grant_keys(policy)
     diags = []
     for p in policy.provisions():
@@ -341,17 +341,22 @@ def _check_once(policy: CheckedPolicy, con: duckdb.DuckDBPyConnection) -> None:
             if o.entity not in chain:
                 continue
             scope = [ident(e) for e in chain[: chain.index(o.entity) + 1]]
+            # each grant once (the same grant given by two parts is one), with where it is
+            grants = (
+                f"SELECT {cols}, list(_from || ' row ' || _row ORDER BY _from, _row) AS _at "
+                f"FROM _ledger_all WHERE provision = {literal(p.id)} AND amount > 0 "
+                "GROUP BY ALL"
+            )
             got = con.execute(
-                f"SELECT {', '.join(scope)}, count(*) FROM ledger "
-                f"WHERE provision = {literal(p.id)} AND amount > 0 "
-                f"GROUP BY ALL HAVING count(*) > 1 LIMIT {_SHOW}"
+                f"SELECT {', '.join(scope)}, count(*), flatten(list(_at ORDER BY _at)) "
+                f"FROM ({grants}) GROUP BY ALL HAVING count(*) > 1 LIMIT {_SHOW}"
             ).fetchall()
             for r in got:
                 diags.append(
                     Diagnostic(
                         "E328",
-                        f"{p.id} is paid once per {o.entity} (一次性), and {o.entity} {r[-2]} "
-                        f"is paid {r[-1]} times in the ledger",
+                        f"{p.id} is paid once per {o.entity} (一次性), and {o.entity} {r[-3]} "
+                        f"is paid {r[-2]} times in the ledger ({', '.join(r[-1])})",
                         hint="a one-time award is paid once; remove the grant that was not made",
                     )
                 )

@@ -351,3 +351,25 @@ def test_an_owner_id_column_is_checked_row_by_row_where_a_value_is_faulty(
     assert "E624" in msg
     assert f"row 2, column firm_id: {message}" in msg
     assert f"row 3, column firm_id: {message}" in msg
+
+
+def test_a_one_time_award_paid_twice_names_each_grants_place(
+    policy: policyrules.Policy, tmp_path: Path
+) -> None:
+    """A0 paid in 2025 by the registry's ledger table and in 2026 by a ledger file: the
+    E328 names both places, as ``eval`` does (the row of the table, the file)."""
+    reg = tmp_path / "r"
+    _write(
+        reg,
+        {
+            "firms.csv": "id\nf1\n",
+            "ledger.csv": f"provision,firm,product,amount,year\n{LAUNCH},f1,A0,1万元,2025\n",
+        },
+    )
+    given = [{"provision": LAUNCH, "firm": "f1", "product": "A0", "amount": "1万元", "year": 2026}]
+    with pytest.raises(LedgerError) as info:
+        policy.evaluate_batch(reg, ledger=given, ledger_file="L.yaml")
+    msg = str(info.value)
+    assert "E328" in msg
+    assert "paid 2 times in the ledger (" in msg
+    assert f"{reg / 'ledger.csv'} row 1, L.yaml row 1" in msg
