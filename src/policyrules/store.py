@@ -273,7 +273,9 @@ class LedgerStore:
 
         :raises LedgerError: E331 if one is already recorded (nothing is written); E327 for
             a malformed basis; E335 for a basis the store records another value of, or two
-            values of one.
+            values of one, or a basis for a provision the store holds grants of appended
+            without a reading (their reading is the policy's default, which the store cannot
+            tell: add them with ``ledger import --policy`` or a commit).
         """
         rows = list(grants)
         said = to_bases((*(grants.bases if isinstance(grants, Ledger | Grants) else ()), *bases))
