@@ -64,7 +64,7 @@ def _batch_duckdb(args: argparse.Namespace, policy: Policy, out: LedgerOut | Non
         try:
             result.write(Path(args.out), args.format, progress, sort=args.sort)
             if out is not None:
-                write_ledger_out(out, policy, result.grants_ledger())
+                write_ledger_out(out, policy, result.grants_ledger(), result.earlier)
             summary = None if args.quiet else result.summary  # counted from the written file
         finally:
             result.close()
@@ -179,7 +179,7 @@ def _spark_run(
         try:
             result.write(args.out, args.format, progress, sort=args.sort)
             if out is not None:
-                write_ledger_out(out, policy, result.grants_ledger(args.out))
+                write_ledger_out(out, policy, result.grants_ledger(args.out), result.earlier)
             summary = result.summary
         finally:
             result.close()
