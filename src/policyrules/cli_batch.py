@@ -242,7 +242,8 @@ def add_batch_command(sub: Any) -> None:
     b.add_argument(
         "--ledger-out",
         metavar="FILE",
-        help="also write the grants as a JSON ledger file, for 'policyrules ledger import'",
+        help="also write the whole ledger (the registry's ledger table, the --ledger grants "
+        "and this run's) as a JSON ledger file, for 'policyrules ledger import'",
     )
     b.add_argument("--as-of", help="the day the result speaks for (YYYY-MM-DD)")
     b.add_argument(

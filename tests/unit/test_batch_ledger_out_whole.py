@@ -202,3 +202,18 @@ def test_no_earlier_grant_is_lost_wherever_it_was_held(
         result.close()
     (tmp / "B.json").write_text(text, "utf-8")
     assert _held(tmp / "B.json")[0] == ALL
+
+
+@pytest.mark.timeout(600)  # a JVM's start and the shipped policy's plan on 2 shared cores
+def test_spark_ledger_out_holds_the_table_the_file_and_the_run(tmp_path: Path) -> None:
+    """On Spark as on DuckDB: the registry's table (P1, P2), ``A.json`` (P3) and the run's
+    P4, P5 (1000 − 600 = 400 万元, 200 each) are all written."""
+    a = _ledger_file(tmp_path / "A.json", ["P3"])
+    b = tmp_path / "B.json"
+    reg = _registry(tmp_path, "reg", list(ALL), table=["P1", "P2"])
+    spark = ["--engine", "spark", "--master", "local[2]", "--spark-conf", "spark.ui.enabled=false"]
+    assert _batch(reg, "out", *spark, "--ledger", a, "--ledger-out", b) == 0
+    assert _paid(tmp_path / "out") == {"P4": 200 * WAN, "P5": 200 * WAN}
+    held, bases = _held(b)
+    assert held == ALL
+    assert APPROVAL in bases

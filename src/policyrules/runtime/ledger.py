@@ -237,9 +237,9 @@ class Grants(tuple[Grant, ...]):
     """A result's grants (:attr:`policyrules.Result.grants`): a tuple of :class:`Grant`
     that also knows the readings they were counted by (:attr:`bases`, made from the
     result's decisions when first asked).  Handed on as earlier grants (``ledger=
-    result.grants``, ``Ledger.with_grants``, ``LedgerStore.append``) they keep those
-    readings, so a later run under another reading is refused (E335) rather than counting
-    them in other accounts (issue 9 §3)."""
+    result.grants``, ``Ledger(…)``, ``with_grants``, ``LedgerStore.append``, ``+``) they
+    keep those readings, so a later run under another reading is refused (E335) rather
+    than counting them in other accounts (issue 9 §3)."""
 
     _readings: Callable[[], Iterable[Basis]] | None
     _bases: tuple[Basis, ...] | None
