@@ -194,8 +194,9 @@ class Ledger:
     ``bases`` holds (provision, assumption, value) for each assumption the decisions that
     made a provision's grants used (``("…/launch_reward", "annual_cap_year", "approval")``),
     sorted; a provision with grants and no entry was counted by the assumption's default.
-    ``grants`` given as a :class:`Ledger` or a result's :class:`Grants` bring their bases
-    too (with ``bases``, merged): ``Ledger(result.grants)`` keeps the result's reading.
+    ``grants`` given as a :class:`Ledger` or as a result's
+    :class:`~policyrules.runtime.ledger.Grants` bring their bases too (with ``bases``,
+    merged): ``Ledger(result.grants)`` keeps the result's reading.
 
     :raises LedgerError: (E326) if two grants above 0.00 元 have the same
         :attr:`Grant.identity`; (E327) a basis that is not three non-empty texts; (E335)
