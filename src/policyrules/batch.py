@@ -30,6 +30,7 @@ from .backends.python.compile import CompiledPolicy
 from .backends.sql import compile_batch
 from .backends.sql.duckdb import calendar_rows
 from .backends.sql.plan import SqlPlan
+from .batch_earlier import NO_EARLIER_GRANTS, Earlier
 from .errors import Diagnostic, LedgerError, TableError
 from .ledger_bases import ReadingSink, check_table_readings, readings_of
 from .progress import Progress
@@ -102,8 +103,10 @@ class BatchResult:
         *,
         counted: bool = True,
         readings: Readings | None = None,
+        earlier: Earlier = NO_EARLIER_GRANTS,
     ) -> None:
         self.con = con
+        self.earlier = earlier  # the earlier grants it read (for batch --ledger-out)
         # The readings the run used for given provisions (its assumption values).
         self._readings = readings
         self._summary = summary
@@ -279,7 +282,9 @@ def run_batch(
         con.close()
         raise
     readings = functools.partial(readings_of, checked, assumptions)
-    return BatchResult(con, summary, counted=False, readings=readings)
+    text = functools.partial(grants_ledger, con, (), "_ledger_table")
+    earlier = Earlier(None if own is None else (own.shown, text), ledger)
+    return BatchResult(con, summary, counted=False, readings=readings, earlier=earlier)
 
 
 def run_steps(
@@ -448,12 +453,16 @@ def write_outputs(
         raise
 
 
-def grants_ledger(con: duckdb.DuckDBPyConnection, bases: Iterable[Basis] = ()) -> str:
-    """The ``grants`` of ``con`` as the text of a JSON ledger file (``{"ledger": [...]}``,
-    each grant naming only the ids of its path, the amount in 元 as exact text), for
-    ``policyrules ledger import STORE FILE``, with ``"bases"`` (``{provision, assumption,
-    value}`` each) when ``bases`` has any.  The grants are built by DuckDB into one text."""
-    described = [str(r[0]) for r in con.execute("DESCRIBE grants").fetchall()]
+def grants_ledger(
+    con: duckdb.DuckDBPyConnection, bases: Iterable[Basis] = (), table: str = "grants"
+) -> str:
+    """The ``grants`` of ``con`` (or another ``table`` of grants: a ledger's) as the text of
+    a JSON ledger file (``{"ledger": [...]}``, each grant naming only the ids of its path,
+    the amount in 元 as exact text), for ``policyrules ledger import STORE FILE``, with
+    ``"bases"`` (``{provision, assumption, value}`` each) when ``bases`` has any.  The
+    grants are built by DuckDB into one text; columns named ``_…`` are not the grants'."""
+    got = con.execute(f"DESCRIBE {ident(table)}").fetchall()
+    described = [str(r[0]) for r in got if not str(r[0]).startswith("_")]
     ids = [n for n in described if n not in ("provision", "amount", "year")]
     fields = [
         "'\"provision\": ' || to_json(provision)",
@@ -465,7 +474,7 @@ def grants_ledger(con: duckdb.DuckDBPyConnection, bases: Iterable[Basis] = ()) -
     order = ", ".join(ident(n) for n in described)
     got = con.execute(
         f"SELECT string_agg('{{' || concat_ws(', ', {', '.join(fields)}) || '}}', "
-        f"',' || chr(10) || '  ' ORDER BY {order}) FROM grants"
+        f"',' || chr(10) || '  ' ORDER BY {order}) FROM {ident(table)}"
     ).fetchall()[0][0]
     said = [{"provision": p, "assumption": n, "value": v} for p, n, v in bases]
     tail = f',\n"bases": {json.dumps(said, ensure_ascii=False)}' if said else ""

@@ -32,17 +32,20 @@ from .backends.python.compile import CompiledPolicy
 from .backends.sql import compile_batch
 from .backends.sql import spark as on_spark
 from .backends.sql.spark_tables import calendar_days
-from .batch import STATUSES, BatchSummary, Readings, grants_ledger_read
+from .batch import STATUSES, BatchSummary, Readings, grants_ledger, grants_ledger_read
+from .batch_earlier import NO_EARLIER_GRANTS, Earlier
 from .errors import Diagnostic, TableError
 from .ledger_bases import ReadingSink, check_table_readings, readings_of
+from .model import CheckedPolicy
 from .progress import Progress
 from .runtime.calendar import WorkCalendar
 from .runtime.ledger import Ledger
 from .runtime.money import Money
 from .runtime.values import Value
 from .tables import FORMATS
+from .tables_ledger import ledger_columns
 from .tables_spark import read_registry
-from .tables_values import literal
+from .tables_values import ident, literal
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
@@ -129,8 +132,10 @@ class SparkBatchResult:
         *,
         stop: bool,
         readings: Readings | None = None,
+        earlier: Earlier = NO_EARLIER_GRANTS,
     ) -> None:
         self.spark = spark
+        self.earlier = earlier  # the earlier grants it read (for batch --ledger-out)
         self._readings = readings  # for the ledger text's bases, as BatchResult
         self.outputs = dict(outputs)
         self.inputs = dict(inputs)
@@ -394,9 +399,28 @@ def run_batch_spark(
             spark.stop()
         raise
     readings = functools.partial(readings_of, compiled.checked, assumptions)
+    text = functools.partial(_table_text, own, compiled.checked, f"{where}/ledger")
+    earlier = Earlier((f"{where}/ledger", text), ledger)
     return SparkBatchResult(
-        spark, outputs, registry.rows, started, stop=not running, readings=readings
+        spark, outputs, registry.rows, started, stop=not running, readings=readings, earlier=earlier
     )
+
+
+def _table_text(frame: DataFrame, policy: CheckedPolicy, shown: str) -> str:
+    """The registry's ledger (``frame``, in the contract's columns) as a JSON ledger file's
+    text (:func:`policyrules.batch.grants_ledger`), its rows collected: for ``--ledger-out``.
+    :raises SparkBatchError: E644/E645 as :func:`~policyrules.backends.sql.spark.collect`."""
+    columns = ledger_columns(policy)
+    rows = on_spark.collect(frame.select(*(n for n, _ in columns)), f"reading {shown}")
+    con = duckdb.connect(":memory:")
+    try:
+        spec = ", ".join(f"{ident(n)} {ty}" for n, ty in columns)
+        con.execute(f"CREATE TABLE own ({spec})").fetchall()
+        if rows:
+            con.executemany(f"INSERT INTO own VALUES ({', '.join('?' for _ in columns)})", rows)
+        return grants_ledger(con, table="own")
+    finally:
+        con.close()
 
 
 def _given(spark: SparkSession, compiled: CompiledPolicy, ledger: Ledger) -> DataFrame:

@@ -64,7 +64,7 @@ def _batch_duckdb(args: argparse.Namespace, policy: Policy, out: LedgerOut | Non
         try:
             result.write(Path(args.out), args.format, progress, sort=args.sort)
             if out is not None:
-                write_ledger_out(out, policy, result.grants_ledger())
+                write_ledger_out(out, policy, result.grants_ledger(), result.earlier)
             summary = None if args.quiet else result.summary  # counted from the written file
         finally:
             result.close()
@@ -179,7 +179,7 @@ def _spark_run(
         try:
             result.write(args.out, args.format, progress, sort=args.sort)
             if out is not None:
-                write_ledger_out(out, policy, result.grants_ledger(args.out))
+                write_ledger_out(out, policy, result.grants_ledger(args.out), result.earlier)
             summary = result.summary
         finally:
             result.close()
@@ -242,7 +242,8 @@ def add_batch_command(sub: Any) -> None:
     b.add_argument(
         "--ledger-out",
         metavar="FILE",
-        help="also write the grants as a JSON ledger file, for 'policyrules ledger import'",
+        help="also write the whole ledger (the registry's ledger table, the --ledger grants "
+        "and this run's) as a JSON ledger file, for 'policyrules ledger import'",
     )
     b.add_argument("--as-of", help="the day the result speaks for (YYYY-MM-DD)")
     b.add_argument(

@@ -1,17 +1,19 @@
 """``batch --ledger-out FILE`` without losing a grant (issue 9 §3, the batch path).
 
-``--ledger-out`` writes the run's grants as a JSON ledger file.  Two ways it lost grants
-before, as ``eval`` once did: ``batch … --ledger L.json --ledger-out L.json`` replaced the
-earlier grants of ``L.json`` with this run's (the next run paid a 一次性 award again), and
-``--ledger-out`` naming another existing ledger replaced grants this run never read.  Now,
-as for ``eval``:
+``--ledger-out`` writes the whole ledger after the run as a JSON ledger file, as ``eval``
+does: the registry's own ``ledger`` table (its grants say no reading: taken as counted by
+the defaults, as the run took them), the ``--ledger`` given (a file with its ``bases:``, or
+a store's grants and readings as the run read them) and the run's grants with the readings
+they were counted by; the same grant by several routes once.  Ways it lost grants before:
+``--ledger L.json --ledger-out L.json`` kept only this run's, and so did ``--ledger-out``
+naming another file (or the registry's table, or a store): a later ``batch --ledger FILE``
+paid the earlier grants' 一次性 awards and caps again.  Also:
 
-- ``--ledger-out`` the ``--ledger`` file itself writes that file's grants and this run's
-  (the same grant by both routes once), under the file's lock, and refuses (E333) if the
-  file changed while the run used it;
-- any other existing ledger file is replaced only if this run wrote every grant it holds
-  (E333 otherwise, naming one); a store, a directory, a FIFO or a device is refused before
-  the run (E333, E334).
+- ``--ledger-out`` the ``--ledger`` file itself writes under the file's lock, and refuses
+  (E333) if the file changed while the run used it;
+- any other existing ledger file is replaced only if the ledger written holds every grant
+  it holds (E333 otherwise, naming one); a store, a directory, a FIFO or a device is
+  refused before the run (E333, E334).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from pathlib import Path
 import attrs
 
 from .api import Policy
+from .batch_earlier import NO_EARLIER_GRANTS, Earlier
 from .cli_ledger import _check_out_early, _format_of, _lost, _refuse
 from .files import check_writable, locked, real_target, write_atomic
 from .ledger_io import dump_ledger, merge_ledgers, read_ledger
@@ -44,28 +47,38 @@ class LedgerOut:
     earlier: Ledger | None = None
     read_bytes: bytes | None = None
 
-    def text(self, policy: Policy, run_text: str) -> str:
-        """The text to write, given the run's grants as a JSON ledger file's text with the
-        readings they were counted by (``BatchResult.grants_ledger()``: its ``bases``).
+    def text(self, policy: Policy, run_text: str, earlier: Earlier = NO_EARLIER_GRANTS) -> str:
+        """The text to write: the grants of ``earlier`` (what the run read: the registry's
+        ``ledger`` table, the ``--ledger`` given) and the run's (``run_text``, a JSON
+        ledger file's text with the readings they were counted by:
+        ``BatchResult.grants_ledger()``), with all their readings.
 
         :raises LedgerError: E333 if the target holds grants neither read nor written by
-            this run, or if the ``--ledger`` file changed during the run; E326 if the run
-            pays a grant the file holds with another amount.
+            this run, or if the ``--ledger`` file changed during the run; E326 if two of
+            them give one grant two amounts; E335 two readings of one provision's grants.
         """
-        data = json.loads(run_text)
-        if self.earlier is None:
-            if self.existing is not None:
-                run = read_ledger(policy.checked, data["ledger"], "this run")
-                _lost(self.path, self.existing, run)
-            return run_text
-        if self.path.read_bytes() != self.read_bytes:
+        if self.earlier is not None and self.path.read_bytes() != self.read_bytes:
             raise _refuse(
                 f"{self.path} changed while this run used it; it was not written",
                 hint="run again: it reads the new grants",
             )
+        parts = []
+        if earlier.table is not None:
+            shown, table_text = earlier.table
+            parts.append(
+                (shown, read_ledger(policy.checked, json.loads(table_text())["ledger"], shown))
+            )
+        if self.earlier is not None:
+            parts.append((str(self.path), self.earlier))
+        if earlier.given is not None:
+            parts.append(earlier.given)
+        data = json.loads(run_text)
         grants = read_ledger(policy.checked, data["ledger"], "this run's grants").grants
-        run = Ledger(grants, bases=data.get("bases", ()))
-        whole = merge_ledgers((str(self.path), self.earlier), ("this run's grants", run))
+        whole = merge_ledgers(
+            *parts, ("this run's grants", Ledger(grants, bases=data.get("bases", ())))
+        )
+        if self.earlier is None and self.existing is not None:
+            _lost(self.path, self.existing, whole)
         return dump_ledger(whole, _format_of(self.path))
 
 
@@ -95,7 +108,9 @@ def ledger_out(policy: Policy, out: str | None, ledger: str | None) -> Iterator[
             yield LedgerOut(path, existing)
 
 
-def write_ledger_out(target: LedgerOut | None, policy: Policy, run_text: str) -> None:
+def write_ledger_out(
+    target: LedgerOut | None, policy: Policy, run_text: str, earlier: Earlier
+) -> None:
     """Write ``--ledger-out`` (if given) after the run: see :meth:`LedgerOut.text`."""
     if target is not None:
-        write_atomic(target.path, target.text(policy, run_text))
+        write_atomic(target.path, target.text(policy, run_text, earlier))

@@ -127,7 +127,12 @@ def test_grants_go_into_a_store(registry: Path, tmp_path: Path) -> None:
     assert main(["ledger", "import", str(store), str(grants), "--policy", str(POLICY)]) == 0
     with policyrules.LedgerStore.open(store, create=False) as opened:
         recorded = {(g.subject, g.amount.fen, g.year) for g in opened.grants()}
+    # the whole ledger (issue 9 §3): the registry's ledger table's A0-1..A0-3 (3 × 200 =
+    # 600 万元 in 2026) and this run's grants (A3: 1000 − 600 − 200 − 150 = 50 万元 left)
     assert recorded == {
+        ("firm-a/A0-1", 200 * WAN, 2026),
+        ("firm-a/A0-2", 200 * WAN, 2026),
+        ("firm-a/A0-3", 200 * WAN, 2026),
         ("firm-a/A1", 200 * WAN, 2026),
         ("firm-a/A2", 150 * WAN, 2026),
         ("firm-a/A3", 50 * WAN, 2026),

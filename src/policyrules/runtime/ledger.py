@@ -186,7 +186,7 @@ def _to_grants(raw: Iterable[Grant]) -> tuple[Grant, ...]:
     return grants
 
 
-@attrs.frozen
+@attrs.frozen(init=False)
 class Ledger:
     """Grants made before this evaluation, in the order they were recorded, and the
     readings they were counted by.
@@ -194,14 +194,21 @@ class Ledger:
     ``bases`` holds (provision, assumption, value) for each assumption the decisions that
     made a provision's grants used (``("…/launch_reward", "annual_cap_year", "approval")``),
     sorted; a provision with grants and no entry was counted by the assumption's default.
+    ``grants`` given as a :class:`Ledger` or as a result's
+    :class:`~policyrules.runtime.ledger.Grants` bring their bases too (with ``bases``,
+    merged): ``Ledger(result.grants)`` keeps the result's reading.
 
     :raises LedgerError: (E326) if two grants above 0.00 元 have the same
         :attr:`Grant.identity`; (E327) a basis that is not three non-empty texts; (E335)
         two values of one assumption for one provision.
     """
 
-    grants: tuple[Grant, ...] = attrs.field(default=(), converter=_to_grants)
-    bases: tuple[Basis, ...] = attrs.field(default=(), converter=to_bases, kw_only=True)
+    grants: tuple[Grant, ...] = attrs.field(converter=_to_grants)
+    bases: tuple[Basis, ...] = attrs.field(converter=to_bases)
+
+    def __init__(self, grants: Iterable[Grant] = (), *, bases: Iterable[Any] = ()) -> None:
+        said = grants.bases if isinstance(grants, Ledger | Grants) else ()
+        self.__attrs_init__(grants, (*said, *to_bases(bases)))  # E335: two values
 
     def __iter__(self) -> Iterator[Grant]:
         return iter(self.grants)
@@ -231,9 +238,9 @@ class Grants(tuple[Grant, ...]):
     """A result's grants (:attr:`policyrules.Result.grants`): a tuple of :class:`Grant`
     that also knows the readings they were counted by (:attr:`bases`, made from the
     result's decisions when first asked).  Handed on as earlier grants (``ledger=
-    result.grants``, ``Ledger.with_grants``, ``LedgerStore.append``) they keep those
-    readings, so a later run under another reading is refused (E335) rather than counting
-    them in other accounts (issue 9 §3)."""
+    result.grants``, ``Ledger(…)``, ``with_grants``, ``LedgerStore.append``, ``+``) they
+    keep those readings, so a later run under another reading is refused (E335) rather
+    than counting them in other accounts (issue 9 §3)."""
 
     _readings: Callable[[], Iterable[Basis]] | None
     _bases: tuple[Basis, ...] | None
@@ -255,6 +262,36 @@ class Grants(tuple[Grant, ...]):
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (_grants, (tuple(self), self.bases))
+
+    # ``+`` keeps the readings of both sides (E335 if they differ); see :func:`_added`.
+    def __add__(self, other: Any) -> Grants:
+        return _added(self, other) if isinstance(other, tuple | Ledger) else NotImplemented
+
+    def __radd__(self, other: Any) -> Grants:
+        return _added(other, self) if isinstance(other, tuple | Ledger) else NotImplemented
+
+
+def _added(left: Iterable[Grant], right: Iterable[Grant]) -> Grants:
+    """``left + right`` as :class:`Grants` with the bases of both (E335 if they differ).
+    Grants in a plain tuple carry no reading (taken as the defaults): of a provision the
+    other side has a reading for, they are refused (E335) rather than labelled with it."""
+    bases = to_bases(b for x in (left, right) if isinstance(x, Grants | Ledger) for b in x.bases)
+    read = {p: (n, v) for p, n, v in bases}
+    for side in (x for x in (left, right) if not isinstance(x, Grants | Ledger)):
+        for g in side:
+            if isinstance(g, Grant) and g.provision in read:
+                name, value = read[g.provision]
+                raise LedgerError(
+                    Diagnostic(
+                        "E335",
+                        f"the grant {g.describe()} carries no reading (it is taken as counted "
+                        f"by the defaults); the grants it is added to were counted with "
+                        f"{name} = {value}",
+                        hint="say how it was counted: Ledger(grants, bases=[...]), or keep "
+                        "the two apart",
+                    )
+                )
+    return _grants((*left, *right), bases)
 
 
 def _grants(grants: tuple[Grant, ...], bases: tuple[Basis, ...]) -> Grants:
