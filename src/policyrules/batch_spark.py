@@ -22,7 +22,7 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -35,6 +35,7 @@ from .backends.sql.spark_tables import calendar_days
 from .batch import STATUSES, BatchSummary, Readings, grants_ledger_read
 from .errors import Diagnostic, TableError
 from .ledger_bases import ReadingSink, check_table_readings, readings_of
+from .ledger_years import noting, refuse_year_rows
 from .progress import Progress
 from .runtime.calendar import WorkCalendar
 from .runtime.ledger import Ledger
@@ -336,6 +337,7 @@ def run_batch_spark(
     master: str | None = DEFAULT_MASTER,
     conf: Mapping[str, str] | None = None,
     on_other_reading: ReadingSink | None = None,
+    skip: Iterable[str] = (),
 ) -> SparkBatchResult:
     """Evaluate every entity of the Parquet registry at ``source`` (a local directory or a
     URL Spark reads) against ``compiled`` on Spark, as :func:`policyrules.batch.run_batch`
@@ -352,9 +354,12 @@ def run_batch_spark(
     :raises TableError: a table or value refused (E620-E630), located by table, id, column.
     :raises LedgerError: a ledger column or value refused (E320, E323-E325); the
         registry's ``ledger`` table holding grants of a provision whose reading this run
-        changes (E335, as on DuckDB), unless ``on_other_reading`` takes it.
+        changes (E335, as on DuckDB), unless ``on_other_reading`` takes it; a one-time
+        award's earlier grant in another year than the registry gives it (E348, as on DuckDB).
     """
     started = time.perf_counter()
+    skipped = set(skip)
+    on_other_reading = noting(on_other_reading, skipped)
     show = progress or Progress(enabled=False)
     where = str(source)
     refuse_input(where)
@@ -389,6 +394,16 @@ def run_batch_spark(
             )
         with show.step("planning the steps on Spark"):
             outputs = on_spark.run_plan(spark, plan, {n: tables[n] for n in plan.inputs}, once=True)
+        with show.step("checking the ledger's years"):  # E348, as on DuckDB
+            found = [
+                (pid, row)
+                for pid, q in plan.checks
+                for row in on_spark.collect(
+                    spark.sql(on_spark.spark_sql(q)).limit(20), f"the years of {pid}'s grants"
+                )
+            ]
+            given = [f"{where}/ledger", *([ledger[0]] if ledger is not None else [])]
+            refuse_year_rows(compiled, found, ", ".join(given), skipped)
     except BaseException:
         if not running:
             spark.stop()
