@@ -230,7 +230,7 @@ class Policy:
             (or the ledger's, the facts' own ``ledger:``'s, or by default) grants of a
             provision were keyed by (E335, also without ``commit``); an earlier grant of a
             one-time award recorded in another year than these facts give its subject
-            (E348, :mod:`policyrules.ledger_years`: after E335, not for a provision
+            (E349, :mod:`policyrules.ledger_years`: after E335, not for a provision
             ``on_other_reading`` took); with ``commit``, an award paid over time evaluated
             without ``as_of`` (E427: its later years would be recorded now; nothing is
             written).
@@ -283,7 +283,7 @@ class Policy:
             return self._whole(parts, params, assume)
 
         def years(*parts: tuple[str, Ledger]) -> None:
-            # E348, after E335: grants read in the accounts of another reading are not
+            # E349, after E335: grants read in the accounts of another reading are not
             # compared with this run's years (a what-if lists them instead)
             check_years(self.compiled, facts, parts, params, assume, skip)
 
@@ -495,7 +495,7 @@ class Policy:
         assume = dict(self.compiled.assumption_defaults)
         assume.update(self._values(chosen, "assumptions"))
         day = self._as_of(as_of)
-        skip: set[str] = set()  # E348 passes over them: read in another reading's accounts
+        skip: set[str] = set()  # E349 passes over them: read in another reading's accounts
         on_other_reading = noting(on_other_reading, skip)
         given: tuple[str, Ledger] | None = None
         if isinstance(ledger, LedgerStore):

@@ -57,7 +57,7 @@ __all__ = [
 OUTPUTS = ("decisions", "grants")
 #: DuckDB's memory limit unless the caller gives one: beyond it DuckDB works on disk.
 MEMORY_LIMIT = "1GB"
-_SHOW_YEARS = 20  # E348 rows shown at most
+_SHOW_YEARS = 20  # E349 rows shown at most
 STATUSES = ("eligible", "not_eligible", "unknown", "met", "not_met")
 # The readings a run used for given provisions: readings_of at the run's assumption values.
 Readings = Callable[[Iterable[str]], list[Basis]]
@@ -218,7 +218,7 @@ def run_batch(
         table holding grants of a provision whose reading this run changes (E335: they are
         taken as counted by the defaults), unless ``on_other_reading`` takes it; a
         one-time award's earlier grant in another year than the registry gives its
-        subject (E348), unless its provision is in ``skip`` or ``on_other_reading`` took
+        subject (E349), unless its provision is in ``skip`` or ``on_other_reading`` took
         its reading.
     :raises BatchCompileError: a construct the SQL back end cannot compile (E600-E619).
     """
@@ -272,7 +272,7 @@ def run_batch(
                 compiled, parameters=parameters, assumptions=assumptions, as_of=as_of
             )
         timings.append(("compiling", time.perf_counter() - began))
-        found = [  # E348: a grant in another year than the facts give it
+        found = [  # E349: a grant in another year than the facts give it
             (pid, row)
             for pid, sql in plan.check_sql("duckdb")
             for row in con.execute(f"{sql} LIMIT {_SHOW_YEARS}").fetchall()

@@ -355,7 +355,7 @@ def run_batch_spark(
     :raises LedgerError: a ledger column or value refused (E320, E323-E325); the
         registry's ``ledger`` table holding grants of a provision whose reading this run
         changes (E335, as on DuckDB), unless ``on_other_reading`` takes it; a one-time
-        award's earlier grant in another year than the registry gives it (E348, as on DuckDB).
+        award's earlier grant in another year than the registry gives it (E349, as on DuckDB).
     """
     started = time.perf_counter()
     skipped = set(skip)
@@ -394,7 +394,7 @@ def run_batch_spark(
             )
         with show.step("planning the steps on Spark"):
             outputs = on_spark.run_plan(spark, plan, {n: tables[n] for n in plan.inputs}, once=True)
-        with show.step("checking the ledger's years"):  # E348, as on DuckDB
+        with show.step("checking the ledger's years"):  # E349, as on DuckDB
             found = [
                 (pid, row)
                 for pid, q in plan.checks

@@ -6,7 +6,7 @@ later run give its subject another year (an approval date corrected from 2025-12
 2026-01-05), the award is rightly not paid again (一次性), but its amount stays in the old
 year's account: the new year's cap is then filled again by other claims, and the firm is
 paid more in that year than the cap allows (issue 9).  A run must not build on a ledger
-its own facts contradict: it is refused (E348), naming the grant, where it is, its
+its own facts contradict: it is refused (E349), naming the grant, where it is, its
 recorded year and the year the facts give it.
 
 Scope (docs/cli.md, "the ledger"):
@@ -118,7 +118,7 @@ def check_years(
 ) -> None:
     """Refuse earlier grants of ``parts`` (named ledgers) that :func:`years_differ` finds.
 
-    :raises LedgerError: E348, one per grant: the grant (provision, subject path, its
+    :raises LedgerError: E349, one per grant: the grant (provision, subject path, its
         recorded year), where it is, the year the facts give it and what it is computed
         from."""
     found = years_differ(
@@ -134,9 +134,9 @@ def check_years(
 
 
 def year_error(grant: Grant, where: str, now: int, source: str) -> Diagnostic:
-    """The E348 of one grant recorded in ``grant.year`` that the facts place in ``now``."""
+    """The E349 of one grant recorded in ``grant.year`` that the facts place in ``now``."""
     return Diagnostic(
-        "E348",
+        "E349",
         f"{grant.describe()} ({where}): the facts give this claim year {now}, not "
         f"{grant.year} (by {source}); the one-time award is not paid again, and its amount "
         f"would stay in {grant.year}'s account while {now}'s cap is filled again",
@@ -154,13 +154,13 @@ def refuse_year_rows(
     where: str,
     skip: Container[str] = (),
 ) -> None:
-    """The batch's E348: ``found`` holds (provision id, row) pairs, each row the subject's
+    """The batch's E349: ``found`` holds (provision id, row) pairs, each row the subject's
     ids along its chain, then the grant's amount (fen), its recorded year and the year the
     registry's facts give it (:mod:`policyrules.backends.sql.year_checks`); ``where`` names
     the ledgers the batch read.  Provisions in ``skip`` (read in another reading's accounts
     by a what-if) are passed over.
 
-    :raises LedgerError: E348, one per row."""
+    :raises LedgerError: E349, one per row."""
     keyed = year_keyed(policy)
     by_id = {cp.info.id: cp for cp in policy.provisions}
     diags = []
@@ -182,7 +182,7 @@ def noting(
 ) -> Callable[[OtherReading], None] | None:
     """``sink`` (a what-if's, taking each :class:`OtherReading`), adding each finding's
     provision to ``skip`` first: its grants are read in the accounts of the reading they
-    were counted by, so their years are not compared with the run's (E348)."""
+    were counted by, so their years are not compared with the run's (E349)."""
     if sink is None:
         return None
     take = sink

@@ -1,5 +1,5 @@
 """A one-time award's earlier grant recorded in another year than the facts now give it is
-refused (E348, issue 9 "Done means"), on every ledger route and in the batch.
+refused (E349, issue 9 "Done means"), on every ledger route and in the batch.
 
 京经信发〔2025〕50号 第3条 launch_reward: 200 万元 per product, once per product (一次性), at
 most 1000 万元 per firm per year of ``approved_on``.  Run 1: firm f1, P1 approved 2025-12-31,
@@ -68,13 +68,16 @@ def _paid(result: policyrules.Result) -> dict[str, int]:
     }
 
 
-def _e348(err: LedgerError | str) -> str:
+def _e349(err: LedgerError | str) -> str:
     text = str(err)
-    assert "E348" in text, text
-    assert LAUNCH in text and "firm f1, product P1" in text
-    assert "not 2025" in text and "year 2026" in text  # recorded 2025, the facts give 2026
+    assert "E349" in text, text
+    assert LAUNCH in text
+    assert "firm f1, product P1" in text
+    assert "not 2025" in text
+    assert "year 2026" in text
     assert "approved_on" in text  # the fact the year comes from (the cap's `per year of`)
-    assert "ledger export" in text and "ledger import" in text  # the hint
+    assert "ledger export" in text
+    assert "ledger import" in text
     return text
 
 
@@ -92,13 +95,13 @@ def test_api_refuses_a_ledger_its_facts_contradict(beijing: policyrules.Policy) 
     ledger = beijing.evaluate(RUN1).ledger()
     with pytest.raises(LedgerError) as caught:
         beijing.evaluate(RUN2, ledger=ledger)
-    _e348(caught.value)
+    _e349(caught.value)
     assert "(the ledger given)" in str(caught.value)
     # the same grant given as a plain list, and as the facts' own ledger
-    with pytest.raises(LedgerError, match="E348"):
+    with pytest.raises(LedgerError, match="E349"):
         beijing.evaluate(RUN2, ledger=list(ledger))
     own = {**RUN2, "ledger": [g.to_json() for g in ledger]}
-    with pytest.raises(LedgerError, match=r"E348[\s\S]*the facts' ledger"):
+    with pytest.raises(LedgerError, match=r"E349[\s\S]*the facts' ledger"):
         beijing.evaluate(own)
 
 
@@ -134,8 +137,8 @@ def test_a_store_refuses_and_writes_nothing(beijing: policyrules.Policy, tmp_pat
         before = store.grants()
         with pytest.raises(LedgerError) as caught:
             beijing.evaluate(RUN2, ledger=store, commit=True)
-        assert str(db) in _e348(caught.value)
-        with pytest.raises(LedgerError, match="E348"):
+        assert str(db) in _e349(caught.value)
+        with pytest.raises(LedgerError, match="E349"):
             beijing.evaluate(RUN2, ledger=store)  # read only: refused too
         assert store.grants() == before
 
@@ -144,7 +147,7 @@ def test_a_what_if_is_refused_too(beijing: policyrules.Policy) -> None:
     from policyrules.diff import what_if
 
     ledger = beijing.evaluate(RUN1).ledger()
-    with pytest.raises(LedgerError, match="E348"):
+    with pytest.raises(LedgerError, match="E349"):
         what_if(beijing, RUN2, ledger=ledger, parameters={})
 
 
@@ -164,9 +167,10 @@ def test_cli_store(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     assert run(capsys, "eval", POLICY, f1, "--ledger", db)[0] == 0
     code, _, err = run(capsys, "eval", POLICY, f2, "--ledger", db)
     assert code != 0
-    assert str(db) in _e348(err)
+    assert str(db) in _e349(err)
     code, _, err = run(capsys, "explain", POLICY, "jjxf_2025_50/3", "--facts", f2, "--ledger", db)
-    assert code != 0 and "E348" in err
+    assert code != 0
+    assert "E349" in err
     # The hint's way: export, fix the year, import into a new store; then run 2 pays
     # P2-P5 200 万元 each (1000 − 200 = 800), P6 0.
     exported = tmp_path / "L.json"
@@ -196,7 +200,7 @@ def test_cli_ledger_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> 
     assert json.loads(out.read_text("utf-8"))["ledger"][0]["year"] == 2025
     code, _, err = run(capsys, "eval", POLICY, f2, "--ledger", out)
     assert code != 0
-    assert str(out) in _e348(err)
+    assert str(out) in _e349(err)
 
 
 # ---- the batch (DuckDB) ----------------------------------------------------------------------
@@ -207,7 +211,8 @@ def _registry(folder: Path) -> Path:
     reg.mkdir()
     (reg / "firms.jsonl").write_text('{"id": "f1"}\n', "utf-8")
     rows = [
-        {**p, "firm_id": "f1"} for p in RUN2["firms"][0]["products"]  # type: ignore[index]
+        {**p, "firm_id": "f1"}
+        for p in RUN2["firms"][0]["products"]  # type: ignore[index]
     ]
     (reg / "products.jsonl").write_text(
         "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8"
@@ -226,14 +231,14 @@ def test_batch_refuses_the_same(beijing: policyrules.Policy, tmp_path: Path) -> 
     reg = _registry(tmp_path)
     with pytest.raises(LedgerError) as caught:
         beijing.evaluate_batch(reg, ledger=beijing.load_ledger(_ledger_file(tmp_path, 2025)))
-    _e348(caught.value)
+    _e349(caught.value)
     # the registry's own ledger table too
     (reg / "ledger.jsonl").write_text(
         json.dumps({"provision": LAUNCH, "firm": "f1", "product": "P1",
                     "amount": "200万元", "year": 2025}, ensure_ascii=False) + "\n",
         "utf-8",
     )  # fmt: skip
-    with pytest.raises(LedgerError, match="E348"):
+    with pytest.raises(LedgerError, match="E349"):
         beijing.evaluate_batch(reg).close()
 
 
@@ -259,4 +264,28 @@ def test_cli_batch_refuses(capsys: pytest.CaptureFixture[str], tmp_path: Path) -
         "--ledger", _ledger_file(tmp_path, 2025),
     )  # fmt: skip
     assert code != 0
-    _e348(err)
+    _e349(err)
+
+
+# ---- the HTTP service ------------------------------------------------------------------------
+
+
+def test_the_service_answers_an_error(beijing: policyrules.Policy, tmp_path: Path) -> None:
+    """Run 1 committed through the service; run 2 is answered with E349, nothing recorded."""
+    from starlette.testclient import TestClient
+
+    from policyrules.serve import create_app
+
+    db = tmp_path / "s.db"
+    LedgerStore.open(db, create=True).close()
+    head = {"content-type": "application/json"}
+    with TestClient(create_app(beijing, ledger=db)) as c:
+        first = c.post("/v1/evaluate?commit=1", content=json.dumps(RUN1), headers=head)
+        second = c.post("/v1/evaluate?commit=1", content=json.dumps(RUN2), headers=head)
+    assert first.status_code == 200
+    assert 400 <= second.status_code < 500
+    (error,) = second.json()["errors"]
+    assert error["code"] == "E349"
+    _e349(f"E349 {error['message']} {error.get('hint') or ''}")
+    with LedgerStore.open(db) as store:
+        assert [g.subject for g in store.grants()] == ["f1/P1"]

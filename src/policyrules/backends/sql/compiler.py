@@ -169,7 +169,7 @@ def compile_batch(
     }
     checks = tuple(
         (pid, q) for pid, aw in built.items() if (q := year_check(aw)) is not None
-    )  # E348 (.year_checks)
+    )  # E349 (.year_checks)
     return SqlPlan(tuple(steps), inputs, recompute=recompute, checks=checks)
 
 

@@ -1,4 +1,4 @@
-"""The batch's E348 check: a one-time award's earlier grant recorded in another year than
+"""The batch's E349 check: a one-time award's earlier grant recorded in another year than
 the registry's facts give its subject (the one-by-one path: :mod:`policyrules.ledger_years`).
 
 For each award with ``once per E`` and a yearly cap with ``per``, one query over the award's
