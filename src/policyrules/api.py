@@ -35,7 +35,7 @@ from .ledger_bases import (
 from .ledger_check import check_caps, check_exclusive, check_once
 from .ledger_dated import refuse_undated
 from .ledger_io import merge_ledgers, place_diagnostics, read_ledger, read_ledger_file
-from .ledger_years import check_years, noting
+from .ledger_years import YearIndex, check_years, noting, year_index, year_keyed
 from .model import CheckedPolicy
 from .parse import parse
 from .reading import Limits
@@ -285,7 +285,7 @@ class Policy:
         def years(*parts: tuple[str, Ledger]) -> None:
             # E349, after E335: grants read in the accounts of another reading are not
             # compared with this run's years (a what-if lists them instead)
-            check_years(self.compiled, facts, parts, params, assume, skip)
+            check_years(self.compiled, facts, self._year_index(parts), params, assume, skip)
 
         if isinstance(ledger, LedgerStore):
             with ledger.transaction(write=commit, note=note) as txn:
@@ -363,6 +363,26 @@ class Policy:
         read = read_ledger(self.checked, ledger)
         self._remember(("read", id(ledger)), ledger, read)
         return read
+
+    def _year_index(self, parts: tuple[tuple[str, Ledger], ...]) -> YearIndex:
+        """The grants of ``parts`` :func:`~policyrules.ledger_years.years_differ` looks up;
+        of one ledger value given again under the same name, kept (as :meth:`_whole`)."""
+        given = [(name, ledger) for name, ledger in parts if len(ledger)]
+        if not given:
+            return {}
+        keyed = self._memo.get(("keyed", 0))
+        if keyed is None:
+            keyed = self._memo[("keyed", 0)] = (year_keyed(self.compiled),)
+        if len(given) > 1:
+            return year_index(keyed[0], ((g, n) for n, ledger in given for g in ledger))
+        name, one = given[0]
+        hit = self._recall(("years", id(one)), one)
+        if hit is not None and hit[0] == name:
+            index: YearIndex = hit[1]
+            return index
+        index = year_index(keyed[0], ((g, name) for g in one))
+        self._remember(("years", id(one)), one, name, index)
+        return index
 
     def _whole(
         self,

@@ -37,10 +37,12 @@ from .runtime.money import Money
 from .runtime.values import Undecided, Unknown, Value, year_number
 
 __all__ = [
+    "YearIndex",
     "check_years",
     "noting",
     "refuse_year_rows",
     "year_error",
+    "year_index",
     "year_keyed",
     "years_differ",
 ]
@@ -66,35 +68,44 @@ def year_keyed(policy: CompiledPolicy) -> dict[str, CompiledCap]:
     return out
 
 
+# (provision id, the subject's path) -> the earlier grants of it, each with where it is
+YearIndex = dict[tuple[str, GrantPath], list[tuple[Grant, str]]]
+
+
+def year_index(keyed: Mapping[str, CompiledCap], grants: Iterable[tuple[Grant, str]]) -> YearIndex:
+    """The grants above 0.00 元 with a year of the provisions of ``keyed``
+    (:func:`year_keyed`), given with where each is, by provision and path: built once for
+    a ledger given again (:class:`policyrules.Policy` keeps it)."""
+    out: YearIndex = {}
+    for g, where in grants:
+        if g.amount and g.year is not None and g.provision in keyed:
+            out.setdefault((g.provision, g.path), []).append((g, where))
+    return out
+
+
 def years_differ(
     policy: CompiledPolicy,
     facts: Facts,
-    grants: Iterable[tuple[Grant, str]],
+    index: YearIndex,
     parameters: Mapping[str, Value],
     assumptions: Mapping[str, Value],
     skip: Container[str] = (),
 ) -> list[_Found]:
-    """The earlier grants (given with where each is) of a one-time award with a yearly cap
-    whose subject ``facts`` give another year: (grant, where, year now, the cap that
-    gives it).  Unknown years and grants of 0.00 元 are passed over."""
+    """The earlier grants of ``index`` (:func:`year_index`) whose subject ``facts`` give
+    another year: (grant, where, year now, the cap that gives it).  Unknown years and
+    provisions in ``skip`` are passed over.  Costs nothing more when ``index`` is empty."""
+    if not index:
+        return []
     keyed = year_keyed(policy)
-    if not keyed:
-        return []
-    wanted: dict[tuple[str, GrantPath], list[tuple[Grant, str]]] = {}
-    for g, where in grants:
-        if g.amount and g.year is not None and g.provision in keyed and g.provision not in skip:
-            wanted.setdefault((g.provision, g.path), []).append((g, where))
-    if not wanted:
-        return []
     out: list[_Found] = []
     for cp in policy.provisions:
         cap = keyed.get(cp.info.id)
         subject = cp.info.subject
-        if cap is None or subject is None or cap.year is None:
+        if cap is None or subject is None or cap.year is None or cp.info.id in skip:
             continue
         doc = next((d for d in policy.checked.documents if d.name == cp.info.document), None)
         for inst in facts.instances.get(subject, ()):
-            found = wanted.get((cp.info.id, path_of(inst)))
+            found = index.get((cp.info.id, path_of(inst)))
             if not found:
                 continue
             try:
@@ -111,24 +122,22 @@ def years_differ(
 def check_years(
     policy: CompiledPolicy,
     facts: Facts,
-    parts: Iterable[tuple[str, Ledger]],
+    parts: Iterable[tuple[str, Ledger]] | YearIndex,
     parameters: Mapping[str, Value],
     assumptions: Mapping[str, Value],
     skip: Container[str] = (),
 ) -> None:
-    """Refuse earlier grants of ``parts`` (named ledgers) that :func:`years_differ` finds.
+    """Refuse the earlier grants of ``parts`` (named ledgers, or their :func:`year_index`)
+    that :func:`years_differ` finds.
 
     :raises LedgerError: E349, one per grant: the grant (provision, subject path, its
-        recorded year), where it is, the year the facts give it and what it is computed
-        from."""
-    found = years_differ(
-        policy,
-        facts,
-        ((g, name) for name, ledger in parts for g in ledger),
-        parameters,
-        assumptions,
-        skip,
-    )
+        recorded year), where it is, the year the facts give it and the cap that gives it."""
+    if isinstance(parts, dict):
+        index = parts
+    else:
+        grants = ((g, name) for name, ledger in parts for g in ledger)
+        index = year_index(year_keyed(policy), grants)
+    found = years_differ(policy, facts, index, parameters, assumptions, skip)
     if found:
         raise LedgerError([year_error(*f) for f in found])
 

@@ -28,7 +28,7 @@ from policyrules.backends.python.compile import compile_policy
 from policyrules.backends.python.evaluate import evaluate
 from policyrules.backends.sql import compile_batch
 from policyrules.backends.sql import duckdb as engine
-from policyrules.ledger_years import years_differ
+from policyrules.ledger_years import year_index, year_keyed, years_differ
 from policyrules.model import CheckedPolicy
 from policyrules.runtime.calendar import WorkCalendar
 from policyrules.runtime.money import Money
@@ -113,7 +113,7 @@ def _same_years(plan: Any, part: CheckedPolicy, facts: Any, ledger: Any, con: An
     found = years_differ(
         compiled,
         facts,
-        ((g, "") for g in ledger),
+        year_index(year_keyed(compiled), ((g, "") for g in ledger)),
         compiled.parameter_defaults,
         compiled.assumption_defaults,
     )
