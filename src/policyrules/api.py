@@ -230,7 +230,7 @@ class Policy:
             (or the ledger's, the facts' own ``ledger:``'s, or by default) grants of a
             provision were keyed by (E335, also without ``commit``); an earlier grant of a
             one-time award recorded in another year than these facts give its subject
-            (E349, :mod:`policyrules.ledger_years`: after E335, not for a provision
+            (E349, ``policyrules.ledger_years``: after E335, not for a provision
             ``on_other_reading`` took); with ``commit``, an award paid over time evaluated
             without ``as_of`` (E427: its later years would be recorded now; nothing is
             written).
