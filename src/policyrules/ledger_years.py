@@ -79,7 +79,9 @@ def year_index(keyed: Mapping[str, CompiledCap], grants: Iterable[tuple[Grant, s
     out: YearIndex = {}
     for g, where in grants:
         if g.amount and g.year is not None and g.provision in keyed:
-            out.setdefault((g.provision, g.path), []).append((g, where))
+            same = out.setdefault((g.provision, g.path), [])
+            if all(g != had for had, _ in same):  # one grant by two routes is one grant
+                same.append((g, where))
     return out
 
 

@@ -289,3 +289,15 @@ def test_the_service_answers_an_error(beijing: policyrules.Policy, tmp_path: Pat
     _e349(f"E349 {error['message']} {error.get('hint') or ''}")
     with LedgerStore.open(db) as store:
         assert [g.subject for g in store.grants()] == ["f1/P1"]
+
+
+def test_one_grant_by_two_routes_is_named_once(beijing: policyrules.Policy, tmp_path: Path) -> None:
+    """The grant in the store and in the facts' own `ledger:` is one grant: one E349."""
+    ledger = beijing.evaluate(RUN1).ledger()
+    own = {**RUN2, "ledger": [g.to_json() for g in ledger]}
+    with LedgerStore.open(tmp_path / "s.db", create=True) as store:
+        store.append(ledger)
+        with pytest.raises(LedgerError) as caught:
+            beijing.evaluate(own, ledger=store)
+    assert len(caught.value.diagnostics) == 1
+    assert caught.value.diagnostics[0].code == "E349"
