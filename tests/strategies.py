@@ -1304,3 +1304,23 @@ def policy_facts(draw: st.DrawFn, policy: Any, max_items: int = 3) -> dict[str, 
                 n = draw(st.integers(0, max_items))
                 out[ent.key] = [entity(ent, f"{ent.name}-{i}") for i in range(n)]
     return out
+
+
+def agreeing(policy: Policy, facts: Any, grants: Any) -> Any:
+    """``grants`` (a ledger, or a list of grants) without the grants of a one-time award
+    with a yearly cap recorded in another year than ``facts`` give their subject: a run
+    refuses such a ledger (E349, policyrules.ledger_years), so a property about what a run
+    pays is given a ledger its facts do not contradict.  Dropping grants never makes a
+    ledger pay twice or exceed a cap."""
+    from policyrules.facts import Facts
+    from policyrules.ledger_years import year_index, year_keyed, years_differ
+    from policyrules.runtime.ledger import Ledger
+
+    read = policy.read_ledger(grants)
+    seen = facts if isinstance(facts, Facts) else policy.read_facts(facts)
+    index = year_index(year_keyed(policy.compiled), ((g, "") for g in read))
+    params, assume = policy.compiled.parameter_defaults, policy.compiled.assumption_defaults
+    wrong = {g for g, *_ in years_differ(policy.compiled, seen, index, params, assume)}
+    if not wrong:
+        return grants
+    return Ledger(tuple(g for g in read if g not in wrong), bases=read.bases)

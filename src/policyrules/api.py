@@ -35,6 +35,7 @@ from .ledger_bases import (
 from .ledger_check import check_caps, check_exclusive, check_once
 from .ledger_dated import refuse_undated
 from .ledger_io import merge_ledgers, place_diagnostics, read_ledger, read_ledger_file
+from .ledger_years import YearIndex, check_years, noting, year_index, year_keyed
 from .model import CheckedPolicy
 from .parse import parse
 from .reading import Limits
@@ -228,9 +229,12 @@ class Policy:
             the earlier grants; a grant already in the store (E331: nothing is written); a
             busy store (E332); an assumption whose value differs from the one the store's
             (or the ledger's, the facts' own ``ledger:``'s, or by default) grants of a
-            provision were keyed by (E335, also without ``commit``); with
-            ``commit``, an award paid over time evaluated without ``as_of`` (E427: its later
-            years would be recorded now; nothing is written).
+            provision were keyed by (E335, also without ``commit``); an earlier grant of a
+            one-time award recorded in another year than these facts give its subject
+            (E349, ``policyrules.ledger_years``: after E335, not for a provision
+            ``on_other_reading`` took); with ``commit``, an award paid over time evaluated
+            without ``as_of`` (E427: its later years would be recorded now; nothing is
+            written).
         :raises FactsError: bad facts, parameters or assumptions.
         """
         if commit and on_other_reading is not None:
@@ -251,7 +255,8 @@ class Policy:
         assume.update(self._values(chosen, "assumptions"))
         # The facts' own grants were counted by the facts' own readings (own.bases; recorded
         # with them when imported into a store): an argument overriding them is refused.
-        sink = on_other_reading
+        skip: set[str] = set()  # provisions a what-if reads in another reading's accounts
+        sink = noting(on_other_reading, skip)
         defaults = self.compiled.assumption_defaults
 
         def used(result: Result, granted: Iterable[str]) -> list[Basis]:
@@ -268,6 +273,7 @@ class Policy:
                 check_readings(own, mine, defaults, where, sink, "facts")
 
         day = self._as_of(as_of if as_of is not None else extra.get("as_of"))
+        own_where = f"{facts_file}: ledger" if facts_file else "the facts' ledger"
 
         def run(earlier: tuple[Ledger, LedgerIndex | None]) -> Result:
             return evaluate(
@@ -285,6 +291,11 @@ class Policy:
         def whole(*parts: tuple[str, Ledger]) -> tuple[Ledger, LedgerIndex | None]:
             return self._whole(parts, params, assume)
 
+        def years(*parts: tuple[str, Ledger]) -> None:
+            # E349, after E335: grants read in the accounts of another reading are not
+            # compared with this run's years (a what-if lists them instead)
+            check_years(self.compiled, facts, self._year_index(parts), params, assume, skip)
+
         if isinstance(ledger, LedgerStore):
             with ledger.transaction(write=commit, note=note) as txn:
                 mine = txn.grants(firms_of(facts, own))  # the only grants it can read
@@ -295,6 +306,7 @@ class Policy:
                 if may_differ(Ledger((), bases=txn.bases()), assume, defaults):
                     txn.check_bases(used(result, txn.provisions()), sink, defaults)
                 check_own(result)
+                years((str(ledger.path), stored), (own_where, own))
                 if commit:
                     refuse_undated(self.checked, result.decisions)  # E427: years early
                     if on_commit is not None:
@@ -318,6 +330,7 @@ class Policy:
         if ledger is None:
             result = run(whole(("the facts' ledger", own)))
             check_own(result)
+            years((own_where, own))
             return result
         given = self._read(ledger)
         result = run(whole(("the facts' ledger", own), (ledger_file or "the ledger given", given)))
@@ -327,6 +340,7 @@ class Policy:
         if may_differ(given, assume, defaults):  # else nothing to find: decisions left unmade
             where = ledger_file or "the ledger given"
             check_readings(given, used(result, {g.provision for g in given}), defaults, where, sink)
+        years((own_where, own), (ledger_file or "the ledger given", given))
         return result
 
     # A Ledger value given again (a service answering firm by firm on one ledger) is read,
@@ -357,6 +371,26 @@ class Policy:
         read = read_ledger(self.checked, ledger)
         self._remember(("read", id(ledger)), ledger, read)
         return read
+
+    def _year_index(self, parts: tuple[tuple[str, Ledger], ...]) -> YearIndex:
+        """The grants of ``parts`` :func:`~policyrules.ledger_years.years_differ` looks up;
+        of one ledger value given again under the same name, kept (as :meth:`_whole`)."""
+        given = [(name, ledger) for name, ledger in parts if len(ledger)]
+        if not given:
+            return {}
+        keyed = self._memo.get(("keyed", 0))
+        if keyed is None:
+            keyed = self._memo[("keyed", 0)] = (year_keyed(self.compiled),)
+        if len(given) > 1:
+            return year_index(keyed[0], ((g, n) for n, ledger in given for g in ledger))
+        name, one = given[0]
+        hit = self._recall(("years", id(one)), one)
+        if hit is not None and hit[0] == name:
+            index: YearIndex = hit[1]
+            return index
+        index = year_index(keyed[0], ((g, name) for g in one))
+        self._remember(("years", id(one)), one, name, index)
+        return index
 
     def _whole(
         self,
@@ -489,6 +523,8 @@ class Policy:
         assume = dict(self.compiled.assumption_defaults)
         assume.update(self._values(chosen, "assumptions"))
         day = self._as_of(as_of)
+        skip: set[str] = set()  # E349 passes over them: read in another reading's accounts
+        on_other_reading = noting(on_other_reading, skip)
         given: tuple[str, Ledger] | None = None
         if isinstance(ledger, LedgerStore):
             with ledger.transaction(write=False) as txn:
@@ -520,6 +556,7 @@ class Policy:
                 on_other_reading=on_other_reading,
                 master=master,
                 conf=spark_conf,
+                skip=skip,
             )
         return run_batch(
             self.compiled,
@@ -532,6 +569,7 @@ class Policy:
             progress=progress,
             memory_limit=memory_limit,
             on_other_reading=on_other_reading,
+            skip=skip,
         )
 
     # The arguments beside the facts, read as a facts file reads them (api_values).

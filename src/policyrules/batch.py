@@ -33,6 +33,7 @@ from .backends.sql.plan import SqlPlan
 from .batch_earlier import NO_EARLIER_GRANTS, Earlier
 from .errors import Diagnostic, LedgerError, TableError
 from .ledger_bases import ReadingSink, check_table_readings, readings_of
+from .ledger_years import noting, refuse_year_rows
 from .progress import Progress
 from .runtime.bases import Basis
 from .runtime.calendar import WorkCalendar
@@ -57,6 +58,7 @@ __all__ = [
 OUTPUTS = ("decisions", "grants")
 #: DuckDB's memory limit unless the caller gives one: beyond it DuckDB works on disk.
 MEMORY_LIMIT = "1GB"
+_SHOW_YEARS = 20  # E349 rows shown at most
 STATUSES = ("eligible", "not_eligible", "unknown", "met", "not_met")
 # The readings a run used for given provisions: readings_of at the run's assumption values.
 Readings = Callable[[Iterable[str]], list[Basis]]
@@ -207,6 +209,7 @@ def run_batch(
     progress: Progress | None = None,
     memory_limit: str | None = None,
     on_other_reading: ReadingSink | None = None,
+    skip: Iterable[str] = (),
 ) -> BatchResult:
     """Evaluate every entity of the registry at ``source`` (a directory of tables or a
     DuckDB file) against ``compiled``, with checked ``parameters`` and ``assumptions``
@@ -216,10 +219,15 @@ def run_batch(
     :raises TableError: a table or value refused (E620-E630).
     :raises LedgerError: an earlier grant refused (E320-E329); the registry's ``ledger``
         table holding grants of a provision whose reading this run changes (E335: they are
-        taken as counted by the defaults), unless ``on_other_reading`` takes it.
+        taken as counted by the defaults), unless ``on_other_reading`` takes it; a
+        one-time award's earlier grant in another year than the registry gives its
+        subject (E349), unless its provision is in ``skip`` or ``on_other_reading`` took
+        its reading.
     :raises BatchCompileError: a construct the SQL back end cannot compile (E600-E619).
     """
     started = time.perf_counter()
+    skipped = set(skip)
+    on_other_reading = noting(on_other_reading, skipped)
     show = progress or Progress(enabled=False)
     con = duckdb.connect(":memory:")
     try:
@@ -267,6 +275,14 @@ def run_batch(
                 compiled, parameters=parameters, assumptions=assumptions, as_of=as_of
             )
         timings.append(("compiling", time.perf_counter() - began))
+        held = set(_provisions(con, "ledger")) if plan.checks else set()
+        found = [  # E349: a grant in another year than the facts give it
+            (pid, row)
+            for pid, sql in plan.check_sql("duckdb")
+            if pid in held  # else no grant to compare: the rows are not read again
+            for row in con.execute(f"{sql} LIMIT {_SHOW_YEARS}").fetchall()
+        ]
+        refuse_year_rows(compiled, found, ", ".join(p[0] for p in parts), skipped)
         timings += run_steps(con, plan, show, once=True)  # our plan, DuckDB only
         summary = BatchSummary(
             dict(registry.rows),

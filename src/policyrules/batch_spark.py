@@ -22,7 +22,7 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -36,6 +36,7 @@ from .batch import STATUSES, BatchSummary, Readings, grants_ledger, grants_ledge
 from .batch_earlier import NO_EARLIER_GRANTS, Earlier
 from .errors import Diagnostic, TableError
 from .ledger_bases import ReadingSink, check_table_readings, readings_of
+from .ledger_years import noting, refuse_year_rows
 from .model import CheckedPolicy
 from .progress import Progress
 from .runtime.calendar import WorkCalendar
@@ -341,6 +342,7 @@ def run_batch_spark(
     master: str | None = DEFAULT_MASTER,
     conf: Mapping[str, str] | None = None,
     on_other_reading: ReadingSink | None = None,
+    skip: Iterable[str] = (),
 ) -> SparkBatchResult:
     """Evaluate every entity of the Parquet registry at ``source`` (a local directory or a
     URL Spark reads) against ``compiled`` on Spark, as :func:`policyrules.batch.run_batch`
@@ -357,9 +359,12 @@ def run_batch_spark(
     :raises TableError: a table or value refused (E620-E630), located by table, id, column.
     :raises LedgerError: a ledger column or value refused (E320, E323-E325); the
         registry's ``ledger`` table holding grants of a provision whose reading this run
-        changes (E335, as on DuckDB), unless ``on_other_reading`` takes it.
+        changes (E335, as on DuckDB), unless ``on_other_reading`` takes it; a one-time
+        award's earlier grant in another year than the registry gives it (E349, as on DuckDB).
     """
     started = time.perf_counter()
+    skipped = set(skip)
+    on_other_reading = noting(on_other_reading, skipped)
     show = progress or Progress(enabled=False)
     where = str(source)
     refuse_input(where)
@@ -394,6 +399,16 @@ def run_batch_spark(
             )
         with show.step("planning the steps on Spark"):
             outputs = on_spark.run_plan(spark, plan, {n: tables[n] for n in plan.inputs}, once=True)
+        with show.step("checking the ledger's years"):  # E349, as on DuckDB
+            found = [
+                (pid, row)
+                for pid, q in plan.checks
+                for row in on_spark.collect(
+                    spark.sql(on_spark.spark_sql(q)).limit(20), f"the years of {pid}'s grants"
+                )
+            ]
+            given = [f"{where}/ledger", *([ledger[0]] if ledger is not None else [])]
+            refuse_year_rows(compiled, found, ", ".join(given), skipped)
     except BaseException:
         if not running:
             spark.stop()

@@ -28,6 +28,7 @@ from policyrules.backends.python.compile import compile_policy
 from policyrules.backends.python.evaluate import evaluate
 from policyrules.backends.sql import compile_batch
 from policyrules.backends.sql import duckdb as engine
+from policyrules.ledger_years import year_index, year_keyed, years_differ
 from policyrules.model import CheckedPolicy
 from policyrules.runtime.calendar import WorkCalendar
 from policyrules.runtime.money import Money
@@ -87,6 +88,7 @@ def batch(plan: Any, part: CheckedPolicy, facts: Any, ledger: Any) -> tuple[list
     con = engine.connect()
     con.execute("SET threads = 1")  # a few rows: one thread, no scheduling overhead
     engine.load_facts(con, part, facts, ledger)
+    _same_years(plan, part, facts, ledger, con)
     engine.run_plan(con, plan)
     rows = con.execute(
         "SELECT provision, subject, status, amount, amount_kind, missing_facts,"
@@ -97,6 +99,25 @@ def batch(plan: Any, part: CheckedPolicy, facts: Any, ledger: Any) -> tuple[list
         f"SELECT provision, {', '.join(names)}, amount, year FROM grants"
     ).fetchall()
     return rows, grants
+
+
+def _same_years(plan: Any, part: CheckedPolicy, facts: Any, ledger: Any, con: Any) -> None:
+    """The batch's E349 check (plan.checks) finds the grants the one-by-one check finds: a
+    one-time award's earlier grant in another year than the facts give its subject."""
+    got = {
+        (pid, tuple(str(i) for i in row[:-3]), row[-2])
+        for pid, sql in plan.check_sql("duckdb")
+        for row in con.execute(sql).fetchall()
+    }
+    compiled = _compiled(part)
+    found = years_differ(
+        compiled,
+        facts,
+        year_index(year_keyed(compiled), ((g, "") for g in ledger)),
+        compiled.parameter_defaults,
+        compiled.assumption_defaults,
+    )
+    assert got == {(g.provision, tuple(i for _, i in g.path), g.year) for g, *_ in found}
 
 
 def assert_same(expected: Any, rows: list[Any], got_grants: list[Any], part: CheckedPolicy) -> None:

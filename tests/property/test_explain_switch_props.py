@@ -21,7 +21,7 @@ import policyrules
 from policyrules import Grant
 from policyrules.api import Policy
 from policyrules.result import Decision
-from strategies import policy_facts, shipped_launch_grants, within_caps
+from strategies import agreeing, policy_facts, shipped_launch_grants, within_caps
 
 SHIPPED = Path(__file__).resolve().parents[2] / "policies" / "beijing_2025"
 
@@ -41,7 +41,7 @@ def test_no_explanations_same_decisions(
     shipped: Policy, data: st.DataObject, grants: list[Grant], rate: str | None
 ) -> None:
     facts = shipped.read_facts(data.draw(policy_facts(shipped.checked, max_items=2)))
-    ledger = within_caps(shipped, grants)
+    ledger = agreeing(shipped, facts, within_caps(shipped, grants))
     params: dict[str, Any] = {"rd_reward_rate": rate} if rate else {}
     full = shipped.evaluate(facts, ledger=ledger, parameters=params)
     bare = shipped.evaluate(facts, ledger=ledger, parameters=params, explain=False)

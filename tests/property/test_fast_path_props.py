@@ -27,6 +27,7 @@ from policyrules.explain import decision_text
 from policyrules.explain_zh import decision_text_zh
 from policyrules.result import Result
 from strategies import (
+    agreeing,
     compile_text,
     every_position_policies,
     extreme_facts,
@@ -101,7 +102,7 @@ def test_shipped_policy_same_result(
     shipped: Policy, data: st.DataObject, grants: list[Grant], rate: str | None
 ) -> None:
     facts = shipped.read_facts(data.draw(policy_facts(shipped.checked, max_items=2)))
-    ledger = within_caps(shipped, grants)
+    ledger = agreeing(shipped, facts, within_caps(shipped, grants))
     params: dict[str, Any] = {"rd_reward_rate": rate} if rate else {}
     for explain in (False, True):
         fast = shipped.evaluate(facts, ledger=ledger, parameters=params, explain=explain)
@@ -121,7 +122,7 @@ def test_fused_award_same_result(
     the general way agree: facts missing at random, several caps binding, a ledger."""
     raw, grants = claims
     facts = shipped.read_facts(raw)
-    ledger = within_caps(shipped, grants)
+    ledger = agreeing(shipped, facts, within_caps(shipped, grants))
     for explain in (False, True):
         fused = shipped.evaluate(facts, ledger=ledger, explain=explain)
         assert fused == _claim_by_claim(shipped).evaluate(facts, ledger=ledger, explain=explain)

@@ -29,7 +29,7 @@ from policyrules.api import Policy
 from policyrules.backends.python.lean_order import _numbered, _ranks, served_order
 from policyrules.result import Decision, Result
 from policyrules.runtime.order import natural_key
-from strategies import compile_text, launch_claims, within_caps
+from strategies import agreeing, compile_text, launch_claims, within_caps
 
 SHIPPED = Path(__file__).resolve().parents[2] / "policies" / "beijing_2025"
 LAUNCH = "jjxf_2025_50/3/launch_reward"
@@ -103,6 +103,7 @@ def _bare(d: Decision) -> Decision:
 
 
 def _same(policy: Policy, facts: Any, ledger: Any, grants_first: bool) -> None:
+    ledger = agreeing(policy, facts, ledger)  # else refused alike (E349)
     served: list[str] = []
     lean = _spied(policy, served).evaluate(facts, ledger=ledger, explain=False)
     for outcome in sorted(set(served)):

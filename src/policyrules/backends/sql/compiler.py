@@ -46,6 +46,7 @@ from .sqlbits import cast as _cast
 from .sqlbits import empty_names as _empty
 from .tiers import refuse_tiers
 from .trees import table
+from .year_checks import year_check
 from .years import refuse_years
 
 __all__ = ["DECISION_COLUMNS", "compile_batch"]
@@ -166,7 +167,10 @@ def compile_batch(
     recompute = frozenset(f"{aw.name}_{s}" for aw in built.values() for s in "bcy") | {
         f"{w}_{part}" for w in windows for part in ("w0", "v")
     }
-    return SqlPlan(tuple(steps), inputs, recompute=recompute)
+    checks = tuple(
+        (pid, q) for pid, aw in built.items() if (q := year_check(aw)) is not None
+    )  # E349 (.year_checks)
+    return SqlPlan(tuple(steps), inputs, recompute=recompute, checks=checks)
 
 
 def _union(parts: list[exp.Select]) -> exp.Expr:

@@ -49,6 +49,9 @@ class SqlPlan:
     decisions: str = "decisions"
     grants: str = "grants"
     recompute: frozenset[str] = frozenset()
+    # (provision id, query) per one-time award with a yearly cap: its earlier grants in
+    # another year than the facts give (.year_checks); run before the steps, any row refuses
+    checks: tuple[tuple[str, exp.Select], ...] = ()
     _texts: dict[str, list[tuple[str, str]]] = attrs.field(
         factory=dict, eq=False, repr=False, alias="_texts"
     )
@@ -63,6 +66,11 @@ class SqlPlan:
         """Each step as ``(name, SELECT text)`` in ``dialect`` (``duckdb``, ``spark``...),
         written once per dialect (the plan is immutable) and kept."""
         return list(self._written(dialect, copy=True))
+
+    def check_sql(self, dialect: str) -> list[tuple[str, str]]:
+        """Each of :attr:`checks` as ``(provision id, SELECT text)`` in ``dialect``."""
+        writer = Dialect.get_or_raise(dialect)
+        return [(pid, writer.generate(q, comments=False)) for pid, q in self.checks]
 
     def _written(self, dialect: str, *, copy: bool) -> list[tuple[str, str]]:
         texts = self._texts.get(dialect)
