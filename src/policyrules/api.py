@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Literal, overload
 import attrs
 
 from .api_values import as_of_date, check_ids, holiday_choice, read_values
-from .backends.python.compile import CompiledPolicy, compile_policy
+from .backends.python.compile import CompiledCap, CompiledPolicy, compile_policy
 from .backends.python.evaluate import evaluate, index_ledger
 from .bounds import paused_gc
 from .check import check
@@ -84,10 +84,16 @@ class Policy:
     )
     # The titles the Chinese text names things by (Result.explain(lang="zh")).
     words: Words = attrs.field(init=False, eq=False, repr=False)
+    # The one-time awards whose grants carry a year, with the cap that gives it (E349).
+    _keyed: dict[str, CompiledCap] = attrs.field(init=False, eq=False, repr=False)
 
     @words.default
     def _words(self) -> Words:
         return Words.of(self.checked)
+
+    @_keyed.default
+    def _year_keyed(self) -> dict[str, CompiledCap]:
+        return year_keyed(self.compiled)
 
     def schema(self) -> dict[str, Any]:
         """The JSON Schema of a facts file for this policy."""
@@ -378,17 +384,14 @@ class Policy:
         given = [(name, ledger) for name, ledger in parts if len(ledger)]
         if not given:
             return {}
-        keyed = self._memo.get(("keyed", 0))
-        if keyed is None:
-            keyed = self._memo[("keyed", 0)] = (year_keyed(self.compiled),)
         if len(given) > 1:
-            return year_index(keyed[0], ((g, n) for n, ledger in given for g in ledger))
+            return year_index(self._keyed, ((g, n) for n, ledger in given for g in ledger))
         name, one = given[0]
         hit = self._recall(("years", id(one)), one)
         if hit is not None and hit[0] == name:
             index: YearIndex = hit[1]
             return index
-        index = year_index(keyed[0], ((g, name) for g in one))
+        index = year_index(self._keyed, ((g, name) for g in one))
         self._remember(("years", id(one)), one, name, index)
         return index
 
