@@ -46,6 +46,10 @@ LAUNCH_REWARD = "jjxf_2025_50/3/launch_reward"
 """京经信发〔2025〕50号 第3条: once per product, 200 万元 per product, 1000 万元 per firm-year."""
 WAN = 1_000_000
 """Fen in 1 万元."""
+LAUNCH_APPROVAL = (LAUNCH_REWARD, "annual_cap_year", "approval")
+"""The launch reward's grants counted in the year of approval (the default), as a basis."""
+LAUNCH_DECISION = (LAUNCH_REWARD, "annual_cap_year", "decision")
+"""The launch reward's grants counted in the year of the funding decision, as a basis."""
 
 
 def launch_products(first: int, decided: str = "2027-02-15") -> list[dict[str, Any]]:

@@ -26,12 +26,12 @@ import policyrules
 from policyrules import Grant, Ledger, LedgerError, Money
 from policyrules.runtime.ledger import Grants
 from support import BEIJING as POLICY
+from support import LAUNCH_APPROVAL as APPROVAL
+from support import LAUNCH_DECISION as DECISION
 from support import LAUNCH_REWARD as REWARD
 from support import WAN
 
 YEAR = "annual_cap_year"
-APPROVAL = (REWARD, YEAR, "approval")
-DECISION = (REWARD, YEAR, "decision")
 DEC = {YEAR: "decision"}
 AS_OF = "2027-12-31"
 

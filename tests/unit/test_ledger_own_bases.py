@@ -43,17 +43,22 @@ def _paid(result: Any) -> int:
     return sum(g.amount.fen for g in result.grants if g.provision == REWARD)
 
 
-def test_a_store_without_readings_is_read_by_the_defaults(beijing: Any, tmp_path: Path) -> None:
-    """P1–P5 appended to a store by hand (no reading recorded), counted in 2026: by approval
-    P6–P10 get 0; by decision (2027) they would get 1000 more: refused, nothing written."""
+def _bare_store(tmp_path: Path) -> Path:
+    """A store holding f1's P1–P5 appended by hand (no reading recorded), 200 万元 each,
+    counted in 2026."""
     db = tmp_path / "s.db"
     with LedgerStore.open(db) as store:
         store.append(
-            [
-                Grant(REWARD, (("firm", "f1"), ("product", f"P{i}")), Money(200 * WAN), 2026)
-                for i in range(1, 6)
-            ]
+            Grant(REWARD, (("firm", "f1"), ("product", f"P{i}")), Money(200 * WAN), 2026)
+            for i in range(1, 6)
         )
+    return db
+
+
+def test_a_store_without_readings_is_read_by_the_defaults(beijing: Any, tmp_path: Path) -> None:
+    """P1–P5 appended to a store by hand (no reading recorded), counted in 2026: by approval
+    P6–P10 get 0; by decision (2027) they would get 1000 more: refused, nothing written."""
+    db = _bare_store(tmp_path)
     facts = {"firms": [{"id": "f1", "products": launch_products(6)}]}
     with LedgerStore.open(db) as store:
         with pytest.raises(LedgerError) as err:
@@ -80,14 +85,7 @@ def test_another_firms_bare_grants_hold_the_store_to_the_defaults(
     万元 more, 2000 against f1's 1000 万元 year.  So the f2 run is refused (E335, with or
     without commit; nothing written), as a run reading the whole store is; a what-if
     (``on_other_reading``) is told."""
-    db = tmp_path / "s.db"
-    with LedgerStore.open(db) as store:
-        store.append(
-            [
-                Grant(REWARD, (("firm", "f1"), ("product", f"P{i}")), Money(200 * WAN), 2026)
-                for i in range(1, 6)
-            ]
-        )
+    db = _bare_store(tmp_path)
     other = {"firms": [{"id": "f2", "products": launch_products(1)}]}
     by_decision = {"annual_cap_year": "decision"}
     with LedgerStore.open(db) as store:
