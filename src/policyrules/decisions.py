@@ -9,6 +9,7 @@ re-exports them, so ``policyrules.result.Decision`` still names the same class).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import attrs
 
@@ -17,7 +18,16 @@ from .runtime.holds import Hold
 from .runtime.ledger import NO_EARLIER, Earlier, as_earlier
 from .runtime.money import Money
 
-__all__ = ["ENTITLEMENT_CUT", "ENTITLEMENT_RAISED", "CapEvent", "Decision", "Payment", "Step"]
+__all__ = [
+    "ENTITLEMENT_CUT",
+    "ENTITLEMENT_RAISED",
+    "CapEvent",
+    "Decision",
+    "Payment",
+    "Step",
+    "defer_trace",
+    "lead_steps",
+]
 
 ENTITLEMENT_CUT = "entitlement"
 # A payment raised to settle the earlier years' shares of an entitlement that rose since
@@ -140,3 +150,53 @@ class Decision:
     @property
     def clause_label(self) -> str:
         return self.clause.rsplit("/", 1)[-1]
+
+
+# A decision's trace may be made when first read (issue 10 §1: the explanation's detail made
+# on demand from the record the evaluator kept, not for every decision: a text without
+# ``--trace`` reads none of it).  The slot then holds a _Later, and ``Decision.trace`` is a
+# property over the slot that makes the trace on first read and keeps it.  Every reader
+# (attrs' eq, hash, repr, pickling, evolve, asdict) reads the field through the property,
+# so such a decision is, in every way a caller can see, the Decision with that trace; and
+# it stays one class (a second class would make the interpreter's attribute caches miss
+# wherever both are read).
+_TRACE = Decision.__dict__["trace"]
+
+
+class _Later:
+    """A trace not made yet: its first steps (known at once) and how to make it all."""
+
+    __slots__ = ("lead", "make")
+
+    def __init__(self, lead: tuple[Step, ...], make: Callable[[], tuple[Step, ...]]) -> None:
+        self.lead = lead
+        self.make = make
+
+
+def _trace(d: Decision) -> tuple[Step, ...]:
+    value = _TRACE.__get__(d)
+    if type(value) is _Later:
+        value = value.make()
+        _TRACE.__set__(d, value)
+    made: tuple[Step, ...] = value
+    return made
+
+
+def _set_trace(d: Decision, value: tuple[Step, ...]) -> None:
+    _TRACE.__set__(d, value)
+
+
+type.__setattr__(Decision, "trace", property(_trace, _set_trace, doc="The steps of the decision."))
+
+
+def defer_trace(d: Decision, lead: tuple[Step, ...], make: Callable[[], tuple[Step, ...]]) -> None:
+    """Give ``d`` (just made by the evaluator, not yet handed out) a trace made by
+    ``make()`` when first read; ``lead`` are its first steps, known at once."""
+    _TRACE.__set__(d, _Later(lead, make))
+
+
+def lead_steps(d: Decision) -> tuple[Step, ...]:
+    """The first steps of ``d``'s trace, without making a deferred one (the whole trace
+    once made): enough to find a step that, when present, comes first (``order_hold``)."""
+    value = _TRACE.__get__(d)
+    return value.lead if type(value) is _Later else value

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from .decisions import Decision
+from .decisions import Decision, lead_steps
 from .runtime.values import format_value
 from .vocab import ORDER_HOLD_ZH
 
@@ -27,7 +27,8 @@ _FACTS = re.compile(r"its place in the order is not known \((.+?) missing\)")
 def _step(d: Decision) -> str | None:
     if d.kind != "award" or d.status != "eligible":
         return None
-    for st in d.trace:  # a loop, not a generator: every eligible award's text asks
+    # the step comes first when present: a deferred trace is not made to find it
+    for st in lead_steps(d):  # a loop, not a generator: every eligible award's text asks
         if st.kind == ORDER_HOLD:
             return st.text
     return None

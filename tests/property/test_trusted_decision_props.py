@@ -1,18 +1,21 @@
 """``trusted.decision`` (a paid or refused claim's Decision filled through its slots, the
 fields it is not given at their defaults) makes the value ``Decision(...)`` makes from the
 same arguments: equal, field for field, with the same hash and repr, and it pickles back
-to an equal value."""
+to an equal value.  ``trusted.deferred`` (a paid claim's Decision whose trace is made when
+first read) is that same value in every way a caller can see, and makes its trace once,
+only when it is read."""
 
 from __future__ import annotations
 
+import copy
 import pickle
 
 import attrs
 from hypothesis import given
 from hypothesis import strategies as st
 
-from policyrules.backends.python.trusted import decision
-from policyrules.decisions import CapEvent, Decision, Step
+from policyrules.backends.python.trusted import decision, deferred
+from policyrules.decisions import CapEvent, Decision, Step, lead_steps
 from policyrules.runtime.money import Money
 
 _TEXT = st.text(max_size=8)
@@ -26,19 +29,22 @@ _CAPS = st.lists(
 )
 
 
+_STATIC = st.fixed_dictionaries(
+    {
+        "provision": _TEXT,
+        "kind": _TEXT,
+        "document": _TEXT,
+        "document_number": _MAYBE,
+        "clause": _TEXT,
+        "title": _MAYBE,
+        "quote": _MAYBE,
+        "clause_quote": _MAYBE,
+    }
+)
+
+
 @given(
-    static=st.fixed_dictionaries(
-        {
-            "provision": _TEXT,
-            "kind": _TEXT,
-            "document": _TEXT,
-            "document_number": _MAYBE,
-            "clause": _TEXT,
-            "title": _MAYBE,
-            "quote": _MAYBE,
-            "clause_quote": _MAYBE,
-        }
-    ),
+    static=_STATIC,
     subject=_TEXT,
     status=_TEXT,
     amount=_MONEY,
@@ -87,3 +93,86 @@ def test_trusted_decision_is_the_attrs_one(
     assert hash(made) == hash(expected)
     assert repr(made) == repr(expected)
     assert pickle.loads(pickle.dumps(made)) == expected
+
+
+@given(
+    static=_STATIC,
+    subject=_TEXT,
+    status=_TEXT,
+    amount=_MONEY,
+    caps=_CAPS.map(tuple),
+    granted_before=_MONEY,
+    facts=_PAIRS,
+    lead=_STEPS.map(tuple),
+    rest=_STEPS.map(tuple),
+    read_first=st.sampled_from(
+        ["trace", "eq", "reflected", "hash", "repr", "pickle", "copy", "deepcopy"]
+    ),
+)
+def test_a_deferred_decision_is_the_decision_with_its_trace(
+    static: dict[str, str | None],
+    subject: str,
+    status: str,
+    amount: Money | None,
+    caps: tuple[CapEvent, ...],
+    granted_before: Money | None,
+    facts: tuple[tuple[str, str], ...],
+    lead: tuple[Step, ...],
+    rest: tuple[Step, ...],
+    read_first: str,
+) -> None:
+    calls: list[int] = []
+
+    def later() -> tuple[Step, ...]:
+        calls.append(1)
+        return lead + rest
+
+    made = deferred(
+        static, subject, status, amount, "exact", caps, granted_before, facts, (), (), lead, later
+    )
+    expected = Decision(
+        subject=subject,
+        status=status,
+        amount=amount,
+        amount_kind="exact",
+        caps=caps,
+        granted_before=granted_before,
+        facts=facts,
+        trace=lead + rest,
+        **static,  # type: ignore[arg-type]
+    )
+    assert type(made) is Decision
+    assert lead_steps(made) == lead  # the first steps, the rest not made
+    assert made.amount == amount
+    assert made.caps == caps
+    assert calls == []
+    # whichever way it is first looked at, it is the Decision with that trace
+    if read_first == "trace":
+        assert made.trace == expected.trace
+    elif read_first == "eq":
+        assert made == expected
+    elif read_first == "reflected":
+        assert expected == made
+    elif read_first == "hash":
+        assert hash(made) == hash(expected)
+    elif read_first == "repr":
+        assert repr(made) == repr(expected)
+    elif read_first == "pickle":
+        back = pickle.loads(pickle.dumps(made))
+        assert back == expected
+    elif read_first == "copy":
+        assert copy.copy(made) == expected
+    else:
+        assert copy.deepcopy(made) == expected
+    assert calls == [1]  # made once, on first read, and kept
+    assert made == expected
+    assert expected == made
+    assert hash(made) == hash(expected)
+    assert repr(made) == repr(expected)
+    assert made.trace == expected.trace
+    assert lead_steps(made) == made.trace
+    assert calls == [1]
+    other = attrs.evolve(made, status=status + "x")  # attrs' __init__ sets the trace
+    assert other.trace == expected.trace
+    assert other != expected
+    assert attrs.evolve(made) == expected

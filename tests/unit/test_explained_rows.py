@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import attrs
 import pytest
@@ -13,7 +14,9 @@ import pytest
 import policyrules
 from policyrules.api import Policy
 from policyrules.backends.python import conditions as conditions_module
+from policyrules.backends.python import paid as paid_module
 from policyrules.backends.python.explained import condition_facts
+from policyrules.decisions import lead_steps
 from policyrules.explain import decision_text
 from policyrules.explain_zh import decision_text_zh
 from policyrules.runtime.ledger import ClaimLog
@@ -122,6 +125,41 @@ def test_measure_3_paid_claims_skip_the_general_conditions(
     for a, b in zip(got.decisions, want.decisions, strict=True):
         assert decision_text(a, verbose=True) == decision_text(b, verbose=True)
         assert decision_text_zh(a, verbose=True) == decision_text_zh(b, verbose=True)
+
+
+def test_a_paid_claims_trace_is_made_only_when_read(
+    shipped: Policy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 10 §1: the text without the trace, the Chinese one and the amounts read none
+    of a paid claim's trace; reading it makes it once, equal to the general way's."""
+    rows = data.claims(200)
+    facts = shipped.read_facts(data.as_facts(rows))
+    general = attrs.evolve(shipped, compiled=attrs.evolve(shipped.compiled, fast={}))
+    want = general.evaluate(facts).decisions
+    made: list[object] = []
+    trace_of = paid_module._trace
+
+    def counted(*args: Any) -> object:
+        made.append(args)
+        return trace_of(*args)
+
+    monkeypatch.setattr(paid_module, "_trace", counted)
+    got = shipped.evaluate(facts).decisions
+    paid = [d for d in got if d.provision == data.MEASURE3 and d.amount is not None]
+    assert len(paid) == len(data.hand_loop(rows)) > 0
+    for d in got:
+        decision_text(d)
+        decision_text_zh(d)
+    assert sum(d.amount.fen for d in paid if d.amount is not None) > 0
+    assert made == []  # no paid claim's trace read: none made
+    for d, w in zip(got, want, strict=True):
+        assert lead_steps(d) == w.trace[: len(lead_steps(d))]
+    for d, w in zip(got, want, strict=True):
+        assert d.trace == w.trace
+        assert d.trace is d.trace  # made once, then kept
+        assert decision_text(d, verbose=True) == decision_text(w, verbose=True)
+    assert len(made) == len(paid)  # each paid claim's trace made once, when read
+    assert got == tuple(want)
 
 
 def test_a_logs_claims_are_described_whatever_views_came_first() -> None:

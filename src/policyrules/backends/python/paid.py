@@ -34,7 +34,7 @@ from ...runtime.values import Undecided, Unknown, Value, format_value
 from .compile import CompiledProvision, Env
 from .explained import _ALL_OPERANDS, _NAMES, condition_facts, steps_held
 from .rows_caps import cap_steps_fast, fact_texts, money_of, rare_text
-from .trusted import decision, step
+from .trusted import deferred, step
 
 __all__ = ["PaidPlan", "fixed_reads", "paid_decision", "paid_plan"]
 
@@ -227,9 +227,40 @@ def paid_decision(
         if env.notes:
             return None
         facts, used = fact_texts(env.reads, rates), env.used_assumptions
-    trace = list(plan.steps)
-    if row[11] is not None:
-        trace.insert(0, row[11])
+    lead = () if row[11] is None else (row[11],)
+
+    def later() -> tuple[Step, ...]:
+        return _trace(plan, lead, value, caps, amount, kind, before, requested)
+
+    events = cap_steps_fast(caps, requested, amount, None)
+    return deferred(
+        plan.static,
+        "/".join([i for _, i in row[2]]),
+        row[3],
+        events[-1].granted if events else money_of(amount),
+        kind,
+        events,
+        money_of(before) if before else None,
+        facts,
+        assumed_of(used, False),
+        params,
+        lead,
+        later,
+    )
+
+
+def _trace(
+    plan: PaidPlan,
+    lead: tuple[Step, ...],
+    value: Value,
+    caps: Any,
+    amount: int,
+    kind: str,
+    before: int,
+    requested: int,
+) -> tuple[Step, ...]:
+    """The trace of a paid decision, as the general way writes it: made when first read."""
+    trace = [*lead, *plan.steps]
     if type(value) is Money:
         said = cn_text(value.fen)
         below = value.fen < 0
@@ -250,20 +281,7 @@ def paid_decision(
                 None,
             )
         )
-    events = cap_steps_fast(caps, requested, amount, trace)
+    cap_steps_fast(caps, requested, amount, trace)
     label = "award" if kind == "exact" else "award up to"
     trace.append(step("result", f"{label}: {cn_text(amount)}", None))
-    return decision(
-        plan.static,
-        "/".join([i for _, i in row[2]]),
-        row[3],
-        events[-1].granted if events else money_of(amount),
-        kind,
-        (),
-        events,
-        money_of(before) if before else None,
-        facts,
-        assumed_of(used, False),
-        params,
-        tuple(trace),
-    )
+    return tuple(trace)

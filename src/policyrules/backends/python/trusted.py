@@ -17,11 +17,11 @@ from typing import Any
 
 import attrs
 
-from ...decisions import CapEvent, Decision, Step
+from ...decisions import CapEvent, Decision, Step, defer_trace
 from ...runtime.ledger import Earlier
 from ...runtime.money import Money
 
-__all__ = ["cap_event", "decision", "money", "step"]
+__all__ = ["cap_event", "decision", "deferred", "money", "step"]
 
 _new = object.__new__
 
@@ -123,6 +123,50 @@ def decision(
     fields of a decision the evaluator made from values of the right types (a Decision
     has no converter or validator)."""
     d: Decision = _new(Decision)
+    _fill(d, static, subject, status, amount, amount_kind, reasons, caps, granted_before)
+    _D_FACTS(d, facts)
+    _D_ASSUMPTIONS(d, assumptions)
+    _D_PARAMETERS(d, parameters)
+    _D_TRACE(d, trace)
+    return d
+
+
+def deferred(
+    static: dict[str, Any],
+    subject: str,
+    status: str,
+    amount: Money | None,
+    amount_kind: str | None,
+    caps: tuple[CapEvent, ...],
+    granted_before: Money | None,
+    facts: tuple[tuple[str, str], ...],
+    assumptions: tuple[tuple[str, str], ...],
+    parameters: tuple[tuple[str, str], ...],
+    lead: tuple[Step, ...],
+    later: Callable[[], tuple[Step, ...]],
+) -> Decision:
+    """:func:`decision` with no reasons, its trace made by ``later()`` when first read
+    (:func:`~policyrules.decisions.defer_trace`; ``lead``: the trace's first steps)."""
+    d: Decision = _new(Decision)
+    _fill(d, static, subject, status, amount, amount_kind, (), caps, granted_before)
+    _D_FACTS(d, facts)
+    _D_ASSUMPTIONS(d, assumptions)
+    _D_PARAMETERS(d, parameters)
+    defer_trace(d, lead, later)
+    return d
+
+
+def _fill(
+    d: Decision,
+    static: dict[str, Any],
+    subject: str,
+    status: str,
+    amount: Money | None,
+    amount_kind: str | None,
+    reasons: tuple[str, ...],
+    caps: tuple[CapEvent, ...],
+    granted_before: Money | None,
+) -> None:
     _D_PROVISION(d, static["provision"])
     _D_KIND(d, static["kind"])
     _D_DOC(d, static["document"])
@@ -138,10 +182,5 @@ def decision(
     _D_REASONS(d, reasons)
     _D_CAPS(d, caps)
     _D_BEFORE(d, granted_before)
-    _D_FACTS(d, facts)
-    _D_ASSUMPTIONS(d, assumptions)
-    _D_PARAMETERS(d, parameters)
-    _D_TRACE(d, trace)
     for setter, default in _DEFAULTS:
         setter(d, default)
-    return d
