@@ -13,6 +13,7 @@ function served or declined (a fact missing, which it leaves to the fused functi
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -26,7 +27,14 @@ from hypothesis import strategies as st
 import policyrules
 from policyrules import Grant, Money
 from policyrules.api import Policy
-from policyrules.backends.python.lean_order import _numbered, _ranks, served_order
+from policyrules.backends.python.lean_order import (
+    SMALL,
+    _numbered,
+    _ranks,
+    by_ranks,
+    by_tuples,
+    served_order,
+)
 from policyrules.result import Decision, Result
 from policyrules.runtime.order import natural_key
 from strategies import agreeing, compile_text, launch_claims, within_caps
@@ -258,23 +266,27 @@ _ORDER_DAYS = st.dates(date(2025, 1, 1), date(2025, 1, 9)) | st.dates()  # a spa
             st.booleans(),
         ),
         min_size=1,
-        max_size=40,
-    )
+        max_size=2 * SMALL,
+    ),
+    st.sampled_from([served_order, by_ranks, by_tuples]),
 )
-def test_served_order_is_the_tuples_order(claims: list[tuple[Any, Any, str, bool]]) -> None:
-    """The served order (columns ranked and folded into one int a claim, a stable sort)
-    is the order of the tuples (day, number, natural key of the id, claim number) of the
-    chosen claims, equal numbers (2 and 2.0) tying."""
+def test_served_order_is_the_tuples_order(
+    claims: list[tuple[Any, Any, str, bool]], order: Callable[..., Any]
+) -> None:
+    """The served order (few claims: their tuples compared; more: columns ranked and
+    folded into one int a claim, a stable sort) is the order of the tuples (day, number,
+    natural key of the id, claim number) of the chosen claims, equal numbers (2 and 2.0)
+    tying, whichever way it is found."""
     days, numbers, ids, chosen = (list(c) for c in zip(*claims, strict=True))
     picked = [j for j, keep in enumerate(chosen) if keep]
     columns = [(days, False), (numbers, False), (ids, True)]
-    got = served_order(columns, picked)
+    got = order(columns, picked)
     want = sorted(
         range(len(picked)),
         key=lambda e: (days[picked[e]], numbers[picked[e]], natural_key(ids[picked[e]]), e),
     )
     assert got == want
-    everyone = served_order(columns, None)
+    everyone = order(columns, None)
     assert everyone == sorted(
         range(len(days)), key=lambda j: (days[j], numbers[j], natural_key(ids[j]), j)
     )
@@ -282,5 +294,6 @@ def test_served_order_is_the_tuples_order(claims: list[tuple[Any, Any, str, bool
 
 def test_served_order_declines_values_that_do_not_sort() -> None:
     """Values without an order (a date beside a number): None, the fused function sorts."""
-    assert served_order([([date(2025, 1, 1), 3], False)], None) is None
-    assert served_order([([date(2025, 1, 1), date(2024, 1, 1)], False)], None) == [1, 0]
+    for order in (served_order, by_ranks, by_tuples):
+        assert order([([date(2025, 1, 1), 3], False)], None) is None
+        assert order([([date(2025, 1, 1), date(2024, 1, 1)], False)], None) == [1, 0]
