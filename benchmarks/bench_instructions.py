@@ -1,0 +1,109 @@
+"""Benchmark: instructions a claim of the one-by-one paths, counted by valgrind.
+
+Run on demand (not a test): ``python benchmarks/bench_instructions.py [--claims 2000]
+[MODE ...]``.  Times on a shared machine move 20-50 % from run to run; the instructions a
+path executes do not (repeatable to about 0.5 %, whatever the load), so a change of a few
+per cent can be seen.  For each mode, two processes run under ``valgrind --tool=cachegrind
+--cache-sim=no``: one evaluates once (warm), the other once and then three more times; the
+difference, divided by 3 and by the claims, is the instructions a claim.  Device measure 3
+only (京经信发〔2025〕50号 第3条), the claims of :mod:`one_by_one_data`.  Modes:
+
+* ``hand``: the hand-written loop over tuples (the baseline);
+* ``bare``: ``evaluate(facts, explain=False)``;
+* ``made``: the same, then ``result.decisions``;
+* ``eval``: ``evaluate(facts)`` (explanations on);
+* ``decisions``: the same, then ``result.decisions``;
+* ``text``: the same, then :func:`~policyrules.explain.decision_text` of every decision
+  (the *explanations rendered* row of ``bench_one_by_one.py``);
+* ``zh``: the same with :func:`~policyrules.explain_zh.decision_text_zh` and the policy's words;
+* ``firm``, ``firm_text``: one firm a call, without explanations, and rendered.
+
+Needs valgrind (Debian's ``valgrind`` package); about a minute and a half a mode.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+ROOT = Path(__file__).resolve().parent.parent
+MODES = ("hand", "bare", "made", "eval", "decisions", "text", "zh", "firm", "firm_text")
+_RUNS = 3
+
+
+def _run(mode: str, claims: int, times: int) -> None:
+    """The child: load, read, warm once, then run ``mode`` ``times`` times."""
+    import one_by_one_data as data
+
+    import policyrules
+    from policyrules.explain import decision_text
+    from policyrules.explain_zh import decision_text_zh
+
+    with tempfile.TemporaryDirectory() as tmp:
+        policy = policyrules.load(data.measure3_only(ROOT / "policies" / "beijing_2025", tmp))
+    rows = data.claims(claims)
+    facts = policy.read_facts(data.as_facts(rows))
+    firms = [policy.read_facts(data.as_facts(r)) for r in data.by_firm(rows)]
+
+    def once() -> None:
+        if mode == "hand":
+            data.hand_loop(rows)
+        elif mode in ("firm", "firm_text"):
+            for f in firms:
+                result = policy.evaluate(f, explain=mode == "firm_text")
+                if mode == "firm_text":
+                    for d in result.decisions:
+                        decision_text(d)
+        else:
+            result = policy.evaluate(facts, explain=mode not in ("bare", "made"))
+            if mode in ("made", "decisions", "text", "zh"):
+                for d in result.decisions:
+                    if mode == "text":
+                        decision_text(d)
+                    elif mode == "zh":
+                        decision_text_zh(d, policy.words)
+
+    for _ in range(times + 1):
+        once()
+
+
+def _instructions(mode: str, claims: int, times: int) -> int:
+    cmd = ["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null"]
+    cmd += [sys.executable, __file__, "--child", mode, str(claims), str(times)]
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stderr
+    found = re.search(r"I\s+refs:\s+([\d,]+)", out)
+    assert found is not None, out[-2000:]
+    return int(found[1].replace(",", ""))
+
+
+def main() -> None:
+    if sys.argv[1:2] == ["--child"]:
+        _run(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))
+        return
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--claims", type=int, default=2000)
+    parser.add_argument("modes", nargs="*", default=["hand", "bare", "text", "firm"])
+    args = parser.parse_args()
+    bad = [m for m in args.modes if m not in MODES]
+    if bad:
+        parser.error(f"unknown mode(s) {', '.join(bad)}; choose from {', '.join(MODES)}")
+    print(f"instructions a claim, {args.claims} claims of measure 3, valgrind cachegrind")
+    hand = None
+    for mode in ["hand", *[m for m in args.modes if m != "hand"]]:
+        per = (
+            (_instructions(mode, args.claims, _RUNS) - _instructions(mode, args.claims, 0))
+            / _RUNS
+            / args.claims
+        )
+        hand = hand or per
+        print(f"  {mode:<10} {per / 1000:9.1f} k {per / hand:7.1f}×", flush=True)
+
+
+if __name__ == "__main__":
+    main()
