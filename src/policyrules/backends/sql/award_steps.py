@@ -264,8 +264,9 @@ class AwardSteps(LedgerRooms):
             k = c.index
             hi = col(f"hh{k}") if c.shared else col(f"h{k}")
             lo = col(f"ll{k}") if c.shared else col(f"hm{k}" if c.cap.exceptions else f"h{k}")
-            run = case([(is_null(hi), col(f"run_{n - 1}"))], least_known(col(f"run_{n - 1}"), hi))
-            low = case([(is_null(lo), col(f"low_{n - 1}"))], least_known(col(f"low_{n - 1}"), lo))
+            # a cap of unknown room (NULL) leaves the amount as it was: LEAST skips it
+            run = least_known(col(f"run_{n - 1}"), hi)
+            low = least_known(col(f"low_{n - 1}"), lo)
             q = exp.select(
                 exp.Star(),
                 _alias(run, f"run_{n}", quoted=True),

@@ -301,7 +301,7 @@ def window_steps(
         )
     )
     room0 = greatest(col("room"), num(0))
-    e1 = case([(exp.LT(this=col("cc"), expression=room0.copy()), col("cc"))], room0)
+    e1 = least_known(col("cc"), room0)  # both known: ``cc`` is a COALESCE, ``room0`` >= 0
     hi1 = greatest(exp.Sub(this=col("room"), expression=e1.copy()), num(0))
     split = exp.select("*", _alias(e1, "e1", quoted=True), _alias(hi1, "hi1", quoted=True)).from_(
         t(w1), copy=False
