@@ -13,12 +13,12 @@ import sqlglot.expressions as exp
 
 from ... import syntax as s
 from ...model import CheckedPolicy, EntityInfo, ProvisionInfo
-from .awards import CapPlan, LedgerSum, col, greatest, least_known, ledger_sums, lit, num
+from .awards import CapPlan, LedgerSum, col, greatest, least_known, ledger_sums, num
 from .bounded_pool import floor_column
 from .bounds import low_bound, low_room
 from .exprs import ExprCompiler, SqlValue
 from .quotas import quota_status, quota_tie
-from .sqlbits import BIGINT, INTEGER, all_of, any_of, case, is_null, negate, not_null
+from .sqlbits import BIGINT, INTEGER, all_of, any_of, case, is_null, negate, not_null, status
 from .sqlbits import alias as _alias
 from .sqlbits import cast as _cast
 
@@ -156,11 +156,11 @@ class LedgerRooms:
                 undecided.append(all_of(not_null(col(f"l{k}")), self.ref(f"y{k}_un")))
         st = case(
             [
-                (exp.NEQ(this=col("st0"), expression=lit("ok")), col("st0")),
-                (col("paid"), lit("no")),
-                (any_of(*(u.copy() for u in undecided)), lit("undecided")),
+                (exp.NEQ(this=col("st0"), expression=status("ok")), col("st0")),
+                (col("paid"), status("no")),
+                (any_of(*(u.copy() for u in undecided)), status("undecided")),
             ],
-            lit("ok"),
+            status("ok"),
         )
         if self.rank is not None:  # the quota, after the conditions, before the rest
             st = quota_status(self.p, st)
@@ -210,7 +210,7 @@ class LedgerRooms:
         # (cert and win repeated it).  A claim whose eligibility is unknown (its
         # conditions, or its rank under a quota) is never certain (see win below).
         st_col = col("st")
-        known.append(exp.EQ(this=st_col, expression=lit("ok")))
+        known.append(exp.EQ(this=st_col, expression=status("ok")))
         # An unknown order key (NULL, or undecided: pools.py makes it NULL) in a shared
         # cap: the claim is served first, never certain, with no lower bound (its amount
         # there only a bound: backends/python/order_hold.py).
@@ -233,13 +233,13 @@ class LedgerRooms:
             # after the quota decides: outside the quota it can never be paid; an unknown
             # rank leaves it open; a tie at the quota's boundary is undecided, holding nothing.
             maybe = all_of(
-                exp.EQ(this=st_col.copy(), expression=lit("unknown")),
+                exp.EQ(this=st_col.copy(), expression=status("unknown")),
                 negate(col("paid")),
                 negate(any_of(*undecided)),
             )
             if self.rank is not None:
                 maybe = all_of(maybe, negate(quota_tie(self.p)))
-            ok = exp.EQ(this=st_col.copy(), expression=lit("ok"))
+            ok = exp.EQ(this=st_col.copy(), expression=status("ok"))
             placed = [not_null(col(f"l{k}"))]
             if self.shared.cap.year_of is not None:
                 placed.append(not_null(col(f"yr{k}")))

@@ -54,6 +54,7 @@ from .sqlbits import (
 from .sqlbits import alias as _alias
 from .sqlbits import cast as _cast
 from .sqlbits import empty_names as _empty
+from .sqlbits import status as status_code
 
 __all__ = ["AwardSteps"]
 
@@ -264,8 +265,9 @@ class AwardSteps(LedgerRooms):
             k = c.index
             hi = col(f"hh{k}") if c.shared else col(f"h{k}")
             lo = col(f"ll{k}") if c.shared else col(f"hm{k}" if c.cap.exceptions else f"h{k}")
-            run = case([(is_null(hi), col(f"run_{n - 1}"))], least_known(col(f"run_{n - 1}"), hi))
-            low = case([(is_null(lo), col(f"low_{n - 1}"))], least_known(col(f"low_{n - 1}"), lo))
+            # a cap of unknown room (NULL) leaves the amount as it was: LEAST skips it
+            run = least_known(col(f"run_{n - 1}"), hi)
+            low = least_known(col(f"low_{n - 1}"), lo)
             q = exp.select(
                 exp.Star(),
                 _alias(run, f"run_{n}", quoted=True),
@@ -304,7 +306,7 @@ class AwardSteps(LedgerRooms):
             )
             cond = all_of(not_null(hi), case([(not_null(col("req")), with_req)], without))
             binding.append(_alias(is_bool(cond, True), f"bc{n}", quoted=True))
-        ok = exp.EQ(this=col("st"), expression=lit("ok"))
+        ok = exp.EQ(this=col("st"), expression=status_code("ok"))
         steps.append(
             (
                 f"{name}_e",
@@ -369,13 +371,13 @@ class AwardSteps(LedgerRooms):
         st = col("st")
         status = case(
             [
-                (exp.EQ(this=st, expression=lit("no")), lit("not_eligible")),
-                (exp.EQ(this=st.copy(), expression=lit("ok")), lit("eligible")),
+                (exp.EQ(this=st, expression=status_code("no")), lit("not_eligible")),
+                (exp.EQ(this=st.copy(), expression=status_code("ok")), lit("eligible")),
             ],
             lit("unknown"),
         )
-        unknown = exp.EQ(this=st.copy(), expression=lit("unknown"))
-        ok = exp.EQ(this=st.copy(), expression=lit("ok"))
+        unknown = exp.EQ(this=st.copy(), expression=status_code("unknown"))
+        ok = exp.EQ(this=st.copy(), expression=status_code("ok"))
         award_parts: dict[str, list[exp.Expr]] = {
             "mf": [self.ref("a_mf")],
             "mp": [self.ref("a_mp")],
@@ -406,7 +408,7 @@ class AwardSteps(LedgerRooms):
             for j in range(len(self.p.order)):
                 award_parts["mf"].append(_if_list(held.copy(), self.ref(f"o{j}_mf")))
                 award_parts["mp"].append(_if_list(held.copy(), self.ref(f"o{j}_mp")))
-        award_ok = any_of(ok, exp.EQ(this=st.copy(), expression=lit("undecided")))
+        award_ok = any_of(ok, exp.EQ(this=st.copy(), expression=status_code("undecided")))
         # An exact amount of a bounded or raised claim misses nothing (the one-by-one path's
         # interval): whatever is decided, this is paid.
         inexact = all_of(

@@ -44,6 +44,7 @@ from .sqlbits import VARCHAR, Pairs, case, negate
 from .sqlbits import alias as _alias
 from .sqlbits import cast as _cast
 from .sqlbits import empty_names as _empty
+from .sqlbits import status as status_code
 from .tiers import refuse_tiers
 from .trees import table
 from .year_checks import year_check
@@ -197,7 +198,7 @@ def _no_decisions() -> exp.Select:
 def _status(mapping: list[tuple[str, str]]) -> exp.Expr:
     return case(
         [
-            (exp.EQ(this=_col("st0"), expression=exp.Literal.string(a)), exp.Literal.string(b))
+            (exp.EQ(this=_col("st0"), expression=status_code(a)), exp.Literal.string(b))
             for a, b in mapping
         ],
         exp.Literal.string("eligible"),
@@ -208,7 +209,7 @@ _CONDITIONS = [("no", "not_eligible"), ("undecided", "unknown"), ("unknown", "un
 
 
 def _entitlement(p: ProvisionInfo, name: str, lists: Mapping[str, Pairs]) -> exp.Select:
-    unknown = exp.EQ(this=_col("st0"), expression=exp.Literal.string("unknown"))
+    unknown = exp.EQ(this=_col("st0"), expression=status_code("unknown"))
     fields = {
         "status": _status(_CONDITIONS),
         "missing_facts": case([(unknown, _col("c_mf"))], _empty()),
@@ -219,8 +220,8 @@ def _entitlement(p: ProvisionInfo, name: str, lists: Mapping[str, Pairs]) -> exp
 
 
 def _target(p: ProvisionInfo, name: str, lists: Mapping[str, Pairs]) -> exp.Select:
-    ok = exp.EQ(this=_col("st0"), expression=exp.Literal.string("ok"))
-    unknown = exp.EQ(this=_col("st0"), expression=exp.Literal.string("unknown"))
+    ok = exp.EQ(this=_col("st0"), expression=status_code("ok"))
+    unknown = exp.EQ(this=_col("st0"), expression=status_code("unknown"))
     q_unknown = exp.and_(
         ok.copy(), negate(_col("q_un")), exp.Is(this=_col("q"), expression=exp.Null())
     )

@@ -27,6 +27,7 @@ from .plan import Step, refuse
 from .sqlbits import DATE, VARCHARS, Pairs, all_of, any_of, case, is_null, negate, not_null
 from .sqlbits import alias as _alias
 from .sqlbits import cast as _cast
+from .sqlbits import status as status_code
 from .trees import join, table
 
 __all__ = ["CALENDAR_STEPS", "calendar_steps", "deadline_select"]
@@ -103,7 +104,7 @@ def deadline_select(
         x = end.copy()
         first_year = exp.Year(this=end.copy())
     known = all_of(
-        exp.EQ(this=col("st0", "r"), expression=lit("ok")),
+        exp.EQ(this=col("st0", "r"), expression=status_code("ok")),
         not_null(dp),
         not_null(ds),
         exp.GTE(this=dp.copy(), expression=exp.Literal.number(0)),
@@ -201,7 +202,7 @@ def deadline_select(
     )
     steps: list[Step] = [(f"{name}_x", rows), (f"{name}_d", due), (f"{name}_y", years)]
     st0 = col("st0")
-    ok = exp.EQ(this=st0, expression=lit("ok"))
+    ok = exp.EQ(this=st0, expression=status_code("ok"))
     has_done = p.done is not None
     done = col("dd") if has_done else _cast(exp.Null(), DATE)
     day = _cast(lit(as_of.isoformat()), DATE) if as_of is not None else _cast(exp.Null(), DATE)
@@ -231,8 +232,8 @@ def deadline_select(
     )
     status = case(
         [
-            (exp.EQ(this=st0.copy(), expression=lit("no")), lit("not_eligible")),
-            (exp.NEQ(this=st0.copy(), expression=lit("ok")), lit("unknown")),
+            (exp.EQ(this=st0.copy(), expression=status_code("no")), lit("not_eligible")),
+            (exp.NEQ(this=st0.copy(), expression=status_code("ok")), lit("unknown")),
             (unknown_in, lit("unknown")),
             (
                 any_of(
@@ -264,7 +265,7 @@ def deadline_select(
     )
     missing_when = all_of(ok.copy(), unknown_in.copy())
     empty = _cast(exp.Array(expressions=[]), VARCHARS)
-    unknown = exp.EQ(this=st0.copy(), expression=lit("unknown"))
+    unknown = exp.EQ(this=st0.copy(), expression=status_code("unknown"))
 
     def missing(x: str) -> exp.Expr:
         both = exp.ArrayConcat(this=col(f"dp_{x}"), expressions=[col(f"ds_{x}")])

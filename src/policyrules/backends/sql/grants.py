@@ -9,7 +9,7 @@ import sqlglot.expressions as exp
 
 from ...model import CheckedPolicy, EntityInfo
 from .awards import col, lit, num
-from .sqlbits import BIGINT, INTEGER, VARCHAR, all_of
+from .sqlbits import BIGINT, INTEGER, VARCHAR, all_of, status
 from .sqlbits import alias as _alias
 from .sqlbits import cast as _cast
 from .trees import table
@@ -30,7 +30,7 @@ def grant_select(
     cols.append(_alias(col("amount"), "amount", quoted=True))
     cols.append(_alias(col("gy"), "year", quoted=True))
     cond = all_of(
-        exp.EQ(this=col("st"), expression=lit("ok")),
+        exp.EQ(this=col("st"), expression=status("ok")),
         exp.EQ(this=col("amount_kind"), expression=lit("exact")),
         exp.GT(this=col("amount"), expression=num(0)),
     )

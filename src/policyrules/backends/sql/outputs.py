@@ -18,6 +18,7 @@ from .sqlbits import BIGINT, VARCHAR, Pairs, case, own
 from .sqlbits import alias as _alias
 from .sqlbits import cast as _cast
 from .sqlbits import empty_names as _empty
+from .sqlbits import status as status_code
 
 __all__ = ["DECISION_COLUMNS", "decision_row", "sorted_list", "when_status"]
 
@@ -51,7 +52,7 @@ def sorted_list(*parts: exp.Expr) -> exp.Expr:
 
 
 def when_status(status: str, then: exp.Expr) -> exp.Expr:
-    return case([(exp.EQ(this=_col("st"), expression=exp.Literal.string(status)), then)], _empty())
+    return case([(exp.EQ(this=_col("st"), expression=status_code(status)), then)], _empty())
 
 
 def decision_row(

@@ -31,7 +31,7 @@ from ...check_tables import quota_of
 from ...model import ProvisionInfo
 from .exprs import ExprCompiler
 from .plan import refuse
-from .sqlbits import BIGINT, all_of, any_of, case, is_null, negate, not_null, par
+from .sqlbits import BIGINT, all_of, any_of, case, is_null, negate, not_null, par, status
 from .sqlbits import alias as _alias
 from .sqlbits import cast as _cast
 from .sqlvalue import SqlValue
@@ -137,23 +137,23 @@ def quota_status(p: ProvisionInfo, rest: exp.Expr) -> exp.Expr:
     both = exp.Add(this=_col("qb"), expression=_col("qt"))
     fits = all_of(known, within, exp.LTE(this=par(both), expression=n.copy()))
     tie = quota_tie(p)
-    unknown = exp.EQ(this=st0.copy(), expression=exp.Literal.string("unknown"))
+    unknown = exp.EQ(this=st0.copy(), expression=status("unknown"))
     return case(
         [
             (
                 exp.In(
                     this=st0.copy(),
-                    expressions=[exp.Literal.string("no"), exp.Literal.string("undecided")],
+                    expressions=[status("no"), status("undecided")],
                 ),
                 st0.copy(),
             ),
             (
                 tie,
-                case([(unknown, exp.Literal.string("unknown"))], exp.Literal.string("tie")),
+                case([(unknown, status("unknown"))], status("tie")),
             ),
-            (all_of(not_null(rank.copy()), negate(fits)), exp.Literal.string("no")),
-            (any_of(unknown.copy(), is_null(rank.copy())), exp.Literal.string("unknown")),
-            (quota_open(p), exp.Literal.string("unknown")),
+            (all_of(not_null(rank.copy()), negate(fits)), status("no")),
+            (any_of(unknown.copy(), is_null(rank.copy())), status("unknown")),
+            (quota_open(p), status("unknown")),
         ],
         rest,
     )

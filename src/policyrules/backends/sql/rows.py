@@ -33,6 +33,7 @@ from .sqlbits import (
     is_null,
     merge,
     negate,
+    status,
 )
 from .sqlbits import alias as _alias
 from .sqlbits import cast as _cast
@@ -245,9 +246,9 @@ def rows_step(
     values: Mapping[str, s.Expr | SqlValue],
 ) -> Rows:
     """The rows of provision ``p``: path columns, ``subject``, ``firm``; the
-    conditions as ``st0`` ('ok', 'no', 'undecided', 'unknown') with ``c_mf``/``c_mp``/
-    ``c_as``; and each expression of ``values`` by its name (see :func:`_lists`), or
-    each value already compiled."""
+    conditions as ``st0`` (the INTEGER code, ``sqlbits.STATUS``, of ok, no, undecided or
+    unknown) with ``c_mf``/``c_mp``/``c_as``; and each expression of ``values`` by its
+    name (see :func:`_lists`), or each value already compiled."""
     chain = chain_of(policy, p.subject)
     cols: list[exp.Expr] = []
     for ent in chain:
@@ -280,11 +281,11 @@ def rows_step(
     unknown = any_of(*(is_null(c.value) for c in conds)) if conds else exp.Boolean(this=False)
     st0 = case(
         [
-            (failed, exp.Literal.string("no")),
-            (undecided, exp.Literal.string("undecided")),
-            (unknown, exp.Literal.string("unknown")),
+            (failed, status("no")),
+            (undecided, status("undecided")),
+            (unknown, status("unknown")),
         ],
-        exp.Literal.string("ok"),
+        status("ok"),
     )
     cols.append(_alias(st0, "st0", quoted=True))
     missing = merge(

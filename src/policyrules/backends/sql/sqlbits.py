@@ -50,6 +50,7 @@ __all__ = [
     "own",
     "par",
     "sql_type",
+    "status",
     "true",
 ]
 
@@ -79,6 +80,10 @@ VARCHARS = exp.DataType.build("ARRAY<VARCHAR>")
 INTEGER = exp.DataType.build("INTEGER")
 DATE = exp.DataType.build("DATE")
 FACTOR = {"周": 7, "年": 12}  # to the base unit of the duration's dimension
+# A subject's status inside a plan (the columns ``st0`` and ``st``) is a small INTEGER
+# code, not its text: the steps compare it and a window carries it, cheaper as a number;
+# only the decisions write a text (their ``status``, from comparisons with these codes).
+STATUS = {"no": 0, "ok": 1, "undecided": 2, "unknown": 3, "tie": 4}
 
 
 def sql_type(ty: t.Type) -> exp.DataType:
@@ -104,6 +109,11 @@ def sql_type(ty: t.Type) -> exp.DataType:
 
 
 # ---- small builders --------------------------------------------------------------------------
+
+
+def status(text: str) -> exp.Expr:
+    """The code of status ``text`` in ``st0`` / ``st`` (:data:`STATUS`)."""
+    return exp.Literal.number(STATUS[text])
 
 
 def true() -> exp.Expr:
