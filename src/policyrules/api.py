@@ -293,7 +293,8 @@ class Policy:
         def years(*parts: tuple[str, Ledger]) -> None:
             # E349, after E335: grants read in the accounts of another reading are not
             # compared with this run's years (a what-if lists them instead)
-            check_years(self.compiled, facts, self._ledgers.year_index(parts), params, assume, skip)
+            index = self._ledgers.year_index(parts)
+            check_years(self.compiled, facts, index, params, assume, skip, self._keyed)
 
         if isinstance(ledger, LedgerStore):
             with ledger.transaction(write=commit, note=note) as txn:

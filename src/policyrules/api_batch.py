@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol, overload
 
 from .api_values import as_of_date, holiday_choice, read_values
-from .backends.python.compile import CompiledPolicy
+from .backends.python.compile import CompiledCap, CompiledPolicy
 from .ledger_bases import OtherReading, check_readings, readings_of
 from .ledger_io import read_ledger
 from .ledger_years import noting
@@ -38,6 +38,9 @@ class Loaded(Protocol):
 
     @property
     def compiled(self) -> CompiledPolicy: ...
+
+    @property
+    def _keyed(self) -> Mapping[str, CompiledCap]: ...  # ledger_years.year_keyed, kept
 
 
 @overload
@@ -171,6 +174,7 @@ def evaluate_batch(
             master=master,
             conf=spark_conf,
             skip=skip,
+            keyed=policy._keyed,
         )
     return run_batch(
         policy.compiled,
@@ -184,4 +188,5 @@ def evaluate_batch(
         memory_limit=memory_limit,
         on_other_reading=on_other_reading,
         skip=skip,
+        keyed=policy._keyed,
     )

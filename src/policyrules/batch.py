@@ -23,7 +23,7 @@ from pathlib import Path
 import attrs
 import duckdb
 
-from .backends.python.compile import CompiledPolicy
+from .backends.python.compile import CompiledCap, CompiledPolicy
 from .backends.sql import compile_batch
 from .backends.sql.duckdb import calendar_rows
 from .backends.sql.plan import SqlPlan
@@ -206,11 +206,14 @@ def run_batch(
     memory_limit: str | None = None,
     on_other_reading: ReadingSink | None = None,
     skip: Iterable[str] = (),
+    keyed: Mapping[str, CompiledCap] | None = None,
 ) -> BatchResult:
     """Evaluate every entity of the registry at ``source`` (a directory of tables or a
     DuckDB file) against ``compiled``, with checked ``parameters`` and ``assumptions``
     (all of them: defaults included) and earlier grants: the registry's ``ledger`` table and
-    ``ledger`` (what it is, e.g. ``"grants.db"``, and its checked grants).
+    ``ledger`` (what it is, e.g. ``"grants.db"``, and its checked grants).  ``keyed``: the
+    one-time awards whose grants carry a year (:func:`~policyrules.ledger_years.year_keyed`
+    of ``compiled``, as a loaded policy keeps them; made here if not given).
 
     :raises TableError: a table or value refused (E620-E630).
     :raises LedgerError: an earlier grant refused (E320-E329); the registry's ``ledger``
@@ -278,7 +281,7 @@ def run_batch(
             if pid in held  # else no grant to compare: the rows are not read again
             for row in con.execute(f"{sql} LIMIT {_SHOW_YEARS}").fetchall()
         ]
-        refuse_year_rows(compiled, found, ", ".join(p[0] for p in parts), skipped)
+        refuse_year_rows(compiled, found, ", ".join(p[0] for p in parts), skipped, keyed)
         timings += run_steps(con, plan, show, once=True)  # our plan, DuckDB only
         summary = BatchSummary(
             dict(registry.rows),

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
-from .backends.python.compile import CompiledPolicy
+from .backends.python.compile import CompiledCap, CompiledPolicy
 from .backends.sql import compile_batch
 from .backends.sql import spark as on_spark
 from .backends.sql.spark_tables import calendar_days
@@ -304,6 +304,7 @@ def run_batch_spark(
     conf: Mapping[str, str] | None = None,
     on_other_reading: ReadingSink | None = None,
     skip: Iterable[str] = (),
+    keyed: Mapping[str, CompiledCap] | None = None,
 ) -> SparkBatchResult:
     """Evaluate every entity of the Parquet registry at ``source`` (a local directory or a
     URL Spark reads) against ``compiled`` on Spark, as :func:`policyrules.batch.run_batch`
@@ -321,7 +322,8 @@ def run_batch_spark(
     :raises LedgerError: a ledger column or value refused (E320, E323-E325); the
         registry's ``ledger`` table holding grants of a provision whose reading this run
         changes (E335, as on DuckDB), unless ``on_other_reading`` takes it; a one-time
-        award's earlier grant in another year than the registry gives it (E349, as on DuckDB).
+        award's earlier grant in another year than the registry gives it (E349, as on DuckDB,
+        with ``keyed`` as there).
     """
     started = time.perf_counter()
     skipped = set(skip)
@@ -369,7 +371,7 @@ def run_batch_spark(
                 )
             ]
             given = [f"{where}/ledger", *([ledger[0]] if ledger is not None else [])]
-            refuse_year_rows(compiled, found, ", ".join(given), skipped)
+            refuse_year_rows(compiled, found, ", ".join(given), skipped, keyed)
     except BaseException:
         if not running:
             spark.stop()
