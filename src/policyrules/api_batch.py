@@ -156,37 +156,21 @@ def evaluate_batch(
         used = readings_of(policy.checked, assume, granted)
         source = "store" if isinstance(ledger, LedgerStore) else "file"
         check_readings(given[1], used, defaults, given[0], on_other_reading, source)
+    # Read and checked as for either engine: the registry's own ledger and E349 are theirs.
+    read: dict[str, Any] = {
+        "parameters": params,
+        "assumptions": assume,
+        "calendar": calendar,
+        "as_of": day,
+        "ledger": given,
+        "progress": progress,
+        "on_other_reading": on_other_reading,
+        "skip": skip,
+        "keyed": policy._keyed,
+    }
     if engine == "spark":
         from .batch_spark import refuse_options, run_batch_spark
 
         refuse_options(memory_limit=memory_limit)
-
-        return run_batch_spark(
-            policy.compiled,
-            registry,
-            parameters=params,
-            assumptions=assume,
-            calendar=calendar,
-            as_of=day,
-            ledger=given,
-            progress=progress,
-            on_other_reading=on_other_reading,
-            master=master,
-            conf=spark_conf,
-            skip=skip,
-            keyed=policy._keyed,
-        )
-    return run_batch(
-        policy.compiled,
-        registry,
-        parameters=params,
-        assumptions=assume,
-        calendar=calendar,
-        as_of=day,
-        ledger=given,
-        progress=progress,
-        memory_limit=memory_limit,
-        on_other_reading=on_other_reading,
-        skip=skip,
-        keyed=policy._keyed,
-    )
+        return run_batch_spark(policy.compiled, registry, master=master, conf=spark_conf, **read)
+    return run_batch(policy.compiled, registry, memory_limit=memory_limit, **read)

@@ -19,7 +19,9 @@ from ...runtime.money import Money
 from ...runtime.values import Unknown, format_value
 from .amounts import interval
 from .claims import apply_caps, cap_line, scope_of
-from .compile import CompiledPolicy, CompiledProvision, Env, Fn
+from .compile import CompiledPolicy, CompiledProvision, Env
+from .conditions import Conditions
+from .exclusive_run import ExclusiveHooks
 from .instalments import scheduled_award
 from .once_hold import hold_once, once_holder, once_step
 from .order_hold import hold_step, pool_members, shares_pool
@@ -29,9 +31,9 @@ from .tiers import highest_only, tier_steps
 __all__ = ["Awards"]
 
 
-class Awards:
-    """The awards of one evaluation (a mixin of the evaluator: last among its bases, so
-    the evaluator's own ``settle`` and ``exclusive_bound`` stand above these stubs)."""
+class Awards(Conditions, ExclusiveHooks):
+    """The awards of one evaluation (a mixin of the evaluator, on the conditions' settling
+    of unknown decisions and the exclusive groups' hooks)."""
 
     explain: bool
     checked: CheckedPolicy
@@ -40,19 +42,6 @@ class Awards:
     grants: list[Any]  # Grant, or a grant row of the fast path
     order_unknown: dict[tuple[str, Path], frozenset[str]]
     _members: dict[str, int] | None
-
-    def settle(self, cp: CompiledProvision, env: Env, fns: list[Fn], missing: set[str]) -> set[str]:
-        raise NotImplementedError  # pragma: no cover - the evaluator defines it
-
-    def exclusive_bound(
-        self,
-        cp: CompiledProvision,
-        path: Path,
-        kind: str,
-        amount_min: Money | None,
-        trace: list[Step],
-    ) -> tuple[str, Money | None]:
-        raise NotImplementedError  # pragma: no cover - the evaluator defines it
 
     def award(
         self,

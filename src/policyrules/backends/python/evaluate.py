@@ -133,9 +133,8 @@ def index_ledger(policy: CompiledPolicy, ledger: Ledger) -> LedgerIndex:
     return LedgerIndex(ledger, ledger_pools(policy))
 
 
-# DecisionMaker first: its decision and texts stand above the stubs of Rows (under FastClaims);
-# Awards last: the stubs it declares stand below the real ones.
-class _Run(DecisionMaker, Conditions, TimeLimits, FastClaims, ExclusiveHooks, Awards):
+# DecisionMaker first: its decision and texts stand above the stubs of Rows (under FastClaims).
+class _Run(DecisionMaker, Awards, Conditions, TimeLimits, FastClaims, ExclusiveHooks):
     def __init__(
         self,
         policy: CompiledPolicy,
