@@ -72,13 +72,12 @@ class Policy:
     words: Words = attrs.field(init=False, eq=False, repr=False)
     # The one-time awards whose grants carry a year, with the cap that gives it (E349).
     _keyed: dict[str, CompiledCap] = attrs.field(init=False, eq=False, repr=False)
+    # The ledger values given, read, checked and summed once (api_ledger).
+    _ledgers: LedgerMemo = attrs.field(init=False, eq=False, repr=False)
 
     @words.default
     def _words(self) -> Words:
         return Words.of(self.checked)
-
-    # The ledger values given, read, checked and summed once (api_ledger).
-    _ledgers: LedgerMemo = attrs.field(init=False, eq=False, repr=False)
 
     @_keyed.default
     def _year_keyed(self) -> dict[str, CompiledCap]:
