@@ -17,7 +17,7 @@ from typing import Any
 
 import attrs
 
-from .api_batch import evaluate_batch as batch_entry
+from .api_batch import BatchEntry
 from .api_ledger import LedgerMemo
 from .api_values import as_of_date, check_ids, holiday_choice, read_values
 from .backends.python.compile import CompiledCap, CompiledPolicy, compile_policy
@@ -62,8 +62,9 @@ def load(path: str | Path, *, max_source_bytes: int = MAX_SOURCE_BYTES) -> Polic
 
 
 @attrs.frozen
-class Policy:
-    """A loaded policy: checked, compiled, ready to evaluate facts."""
+class Policy(BatchEntry):
+    """A loaded policy: checked, compiled, ready to evaluate facts (one by one here; a
+    registry at once: :meth:`evaluate_batch`, of ``api_batch``)."""
 
     checked: CheckedPolicy
     compiled: CompiledPolicy
@@ -341,9 +342,6 @@ class Policy:
             check_readings(given, used(result, {g.provision for g in given}), defaults, where, sink)
         years((own_where, own), (ledger_file or "the ledger given", given))
         return result
-
-    # policy.evaluate_batch(registry, ...): see api_batch (its overloads and docstring).
-    evaluate_batch = batch_entry
 
     # The arguments beside the facts, read as a facts file reads them (api_values).
     def _as_of(self, value: Any) -> dt.date | None:
