@@ -9,6 +9,7 @@ is on ``sys.path`` because it holds ``conftest.py``.
 from __future__ import annotations
 
 import itertools
+import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,7 @@ __all__ = [
     "assert_sound",
     "diagnostics",
     "fill_ins",
+    "launch_grant_file",
     "launch_products",
     "products_head",
     "reported",
@@ -65,6 +67,15 @@ def launch_products(first: int, decided: str = "2027-02-15") -> list[dict[str, A
         }
         for i in range(first, first + 5)
     ]
+
+
+def launch_grant_file(folder: Path, year: int) -> Path:
+    """``folder/L<year>.json``: a JSON ledger file of one grant, the launch reward
+    (:data:`LAUNCH_REWARD`) of 200 万元 to firm f1's product P1, counted in ``year``."""
+    f = folder / f"L{year}.json"
+    grant = {"provision": LAUNCH_REWARD, "firm": "f1", "product": "P1", "amount": "200万元"}
+    f.write_text(json.dumps({"ledger": [{**grant, "year": year}]}, ensure_ascii=False), "utf-8")
+    return f
 
 
 def run_cli(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> tuple[int, str, str]:

@@ -11,31 +11,25 @@
 from __future__ import annotations
 
 import datetime as dt
-import weakref
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, overload
+from typing import Any
 
 import attrs
 
+from .api_batch import BatchEntry
+from .api_ledger import LedgerMemo
 from .api_values import as_of_date, check_ids, holiday_choice, read_values
 from .backends.python.compile import CompiledCap, CompiledPolicy, compile_policy
-from .backends.python.evaluate import evaluate, index_ledger
+from .backends.python.evaluate import evaluate
 from .bounds import paused_gc
 from .check import check
 from .errors import FactsError
 from .facts import Facts, read_facts, read_facts_source, schema
-from .ledger_bases import (
-    OtherReading,
-    bases_of,
-    check_readings,
-    may_differ,
-    readings_of,
-)
-from .ledger_check import check_caps, check_exclusive, check_once
+from .ledger_bases import OtherReading, bases_of, check_readings, may_differ, readings_of
 from .ledger_dated import refuse_undated
-from .ledger_io import merge_ledgers, place_diagnostics, read_ledger, read_ledger_file
-from .ledger_years import YearIndex, check_years, noting, year_index, year_keyed
+from .ledger_io import place_diagnostics, read_ledger, read_ledger_file
+from .ledger_years import check_years, noting, year_keyed
 from .model import CheckedPolicy
 from .parse import parse
 from .reading import Limits
@@ -48,11 +42,6 @@ from .runtime.values import Value
 from .sources import MAX_SOURCE_BYTES
 from .store import LedgerStore, StoreTransaction, firms_of
 from .words import Words
-
-if TYPE_CHECKING:  # DuckDB is loaded only when a batch runs
-    from .batch import BatchResult
-    from .batch_spark import SparkBatchResult
-    from .progress import Progress
 
 # document_sources and read_rule_files (from rule_files) for cli, provenance and the lsp.
 __all__ = ["HOLIDAY_ASSUMPTION", "Policy", "document_sources", "load", "read_rule_files"]
@@ -73,19 +62,19 @@ def load(path: str | Path, *, max_source_bytes: int = MAX_SOURCE_BYTES) -> Polic
 
 
 @attrs.frozen
-class Policy:
-    """A loaded policy: checked, compiled, ready to evaluate facts."""
+class Policy(BatchEntry):
+    """A loaded policy: checked, compiled, ready to evaluate facts (one by one here; a
+    registry at once: :meth:`evaluate_batch`, of ``api_batch``)."""
 
     checked: CheckedPolicy
     compiled: CompiledPolicy
     path: Path
-    _memo: dict[tuple[str, int], tuple[Any, ...]] = attrs.field(
-        factory=dict, init=False, eq=False, repr=False
-    )
     # The titles the Chinese text names things by (Result.explain(lang="zh")).
     words: Words = attrs.field(init=False, eq=False, repr=False)
     # The one-time awards whose grants carry a year, with the cap that gives it (E349).
     _keyed: dict[str, CompiledCap] = attrs.field(init=False, eq=False, repr=False)
+    # The ledger values given, read, checked and summed once (api_ledger).
+    _ledgers: LedgerMemo = attrs.field(init=False, eq=False, repr=False)
 
     @words.default
     def _words(self) -> Words:
@@ -94,6 +83,10 @@ class Policy:
     @_keyed.default
     def _year_keyed(self) -> dict[str, CompiledCap]:
         return year_keyed(self.compiled)
+
+    @_ledgers.default
+    def _ledger_memo(self) -> LedgerMemo:
+        return LedgerMemo(self.checked, self.compiled, self._keyed)
 
     def schema(self) -> dict[str, Any]:
         """The JSON Schema of a facts file for this policy."""
@@ -139,7 +132,7 @@ class Policy:
 
         :raises LedgerError: E320-E326 and E328, every fault found.
         """
-        return self._known_read(read_ledger(self.checked, ledger))
+        return self._ledgers.known(read_ledger(self.checked, ledger))
 
     def load_ledger(self, path: str | Path) -> Ledger:
         """Read and check a YAML/JSON ledger file (``ledger: [...]``); errors point into it.
@@ -147,7 +140,7 @@ class Policy:
         :raises FactsError: the file cannot be read or parsed (E301, E302).
         :raises LedgerError: an empty file (write ``ledger: []``), or a bad grant (E320-E326).
         """
-        return self._known_read(read_ledger_file(self.checked, path)[0])
+        return self._ledgers.known(read_ledger_file(self.checked, path)[0])
 
     def facts_ledger(self, facts: Facts) -> Ledger:
         """The facts' own earlier grants (their ``ledger:``) with the readings they were
@@ -295,12 +288,13 @@ class Policy:
             ).with_words(self.words)
 
         def whole(*parts: tuple[str, Ledger]) -> tuple[Ledger, LedgerIndex | None]:
-            return self._whole(parts, params, assume)
+            return self._ledgers.whole(parts, params, assume)
 
         def years(*parts: tuple[str, Ledger]) -> None:
             # E349, after E335: grants read in the accounts of another reading are not
             # compared with this run's years (a what-if lists them instead)
-            check_years(self.compiled, facts, self._year_index(parts), params, assume, skip)
+            index = self._ledgers.year_index(parts)
+            check_years(self.compiled, facts, index, params, assume, skip, self._keyed)
 
         if isinstance(ledger, LedgerStore):
             with ledger.transaction(write=commit, note=note) as txn:
@@ -338,7 +332,7 @@ class Policy:
             check_own(result)
             years((own_where, own))
             return result
-        given = self._read(ledger)
+        given = self._ledgers.read(ledger)
         result = run(whole(("the facts' ledger", own), (ledger_file or "the ledger given", given)))
         check_own(result)
         # E335: the given ledger's grants were counted by another reading (its bases, or the
@@ -348,232 +342,6 @@ class Policy:
             check_readings(given, used(result, {g.provision for g in given}), defaults, where, sink)
         years((own_where, own), (ledger_file or "the ledger given", given))
         return result
-
-    # A Ledger value given again (a service answering firm by firm on one ledger) is read,
-    # checked and summed once: by its identity, while it lives, for the same parameters
-    # and assumptions.  A few are kept; the results are the same with or without.
-    def _remember(self, key: tuple[str, int], value: Any, *item: Any) -> None:
-        memo = self._memo
-        if len(memo) >= 8:
-            memo.clear()
-        memo[key] = (weakref.ref(value, lambda _: memo.pop(key, None)), *item)
-
-    def _recall(self, key: tuple[str, int], value: Any) -> tuple[Any, ...] | None:
-        hit = self._memo.get(key)
-        return hit[1:] if hit is not None and hit[0]() is value else None
-
-    def _known_read(self, ledger: Ledger) -> Ledger:
-        """``ledger``, read by this policy: given to :meth:`evaluate`, it is not read again."""
-        self._remember(("read", id(ledger)), ledger)  # nothing else held: it may still die
-        return ledger
-
-    def _read(self, ledger: Ledger | Iterable[Grant | Mapping[str, Any]]) -> Ledger:
-        if not isinstance(ledger, Ledger):
-            return read_ledger(self.checked, ledger)
-        hit = self._recall(("read", id(ledger)), ledger)
-        if hit is not None:
-            read: Ledger = hit[0] if hit else ledger
-            return read
-        read = read_ledger(self.checked, ledger)
-        self._remember(("read", id(ledger)), ledger, read)
-        return read
-
-    def _year_index(self, parts: tuple[tuple[str, Ledger], ...]) -> YearIndex:
-        """The grants of ``parts`` :func:`~policyrules.ledger_years.years_differ` looks up;
-        of one ledger value given again under the same name, kept (as :meth:`_whole`)."""
-        given = [(name, ledger) for name, ledger in parts if len(ledger)]
-        if not given:
-            return {}
-        if len(given) > 1:
-            return year_index(self._keyed, ((g, n) for n, ledger in given for g in ledger))
-        name, one = given[0]
-        hit = self._recall(("years", id(one)), one)
-        if hit is not None and hit[0] == name:
-            index: YearIndex = hit[1]
-            return index
-        index = year_index(self._keyed, ((g, name) for g in one))
-        self._remember(("years", id(one)), one, name, index)
-        return index
-
-    def _whole(
-        self,
-        parts: tuple[tuple[str, Ledger], ...],
-        params: Mapping[str, Value],
-        assume: Mapping[str, Value],
-    ) -> tuple[Ledger, LedgerIndex | None]:
-        """The earlier grants of ``parts`` as one ledger, checked, and (when all come from
-        one ledger value) its index.  One grant by several routes counts once; a ledger
-        that already pays a one-time award twice or overspends a cap is refused before
-        anything is paid on it."""
-        given = [ledger for _, ledger in parts if len(ledger)]
-        key: Any = None
-        try:
-            key = (frozenset(params.items()), frozenset(assume.items()))
-            one = given[0] if len(given) == 1 else None
-        except TypeError:  # pragma: no cover - every value type is hashable
-            one = None
-        if one is not None:
-            hit = self._recall(("whole", id(one)), one)
-            if hit is not None and hit[0] == key:
-                return hit[1], hit[2]
-        elif not given and key is not None:  # no earlier grant: checked once per key
-            hit = self._memo.get(("empty", 0))
-            if hit is not None and hit[0] == key:
-                return hit[1], None
-        merged = merge_ledgers(*parts)
-        check_once(self.checked, *parts)
-        check_exclusive(self.checked, *parts)
-        check_caps(self.compiled, merged, params, assume)
-        if not given and key is not None:  # an empty ledger passes them again: kept
-            self._memo[("empty", 0)] = (key, merged)
-        if one is None:
-            return merged, None
-        index = index_ledger(self.compiled, merged)
-        self._remember(("whole", id(one)), one, key, merged, index)
-        return merged, index
-
-    @overload
-    def evaluate_batch(
-        self,
-        registry: str | Path,
-        *,
-        ledger: LedgerStore | Ledger | Iterable[Grant | Mapping[str, Any]] | None = None,
-        parameters: Mapping[str, Any] | None = None,
-        assumptions: Mapping[str, Any] | None = None,
-        as_of: dt.date | str | None = None,
-        progress: Progress | None = None,
-        memory_limit: str | None = None,
-        engine: Literal["duckdb"] = "duckdb",
-        on_other_reading: Callable[[OtherReading], None] | None = None,
-        ledger_file: str | None = None,
-    ) -> BatchResult: ...
-
-    @overload
-    def evaluate_batch(
-        self,
-        registry: str | Path,
-        *,
-        ledger: LedgerStore | Ledger | Iterable[Grant | Mapping[str, Any]] | None = None,
-        parameters: Mapping[str, Any] | None = None,
-        assumptions: Mapping[str, Any] | None = None,
-        as_of: dt.date | str | None = None,
-        progress: Progress | None = None,
-        engine: Literal["spark"],
-        master: str | None = "local[*]",
-        spark_conf: Mapping[str, str] | None = None,
-        on_other_reading: Callable[[OtherReading], None] | None = None,
-        ledger_file: str | None = None,
-    ) -> SparkBatchResult: ...
-
-    def evaluate_batch(
-        self,
-        registry: str | Path,
-        *,
-        ledger: LedgerStore | Ledger | Iterable[Grant | Mapping[str, Any]] | None = None,
-        parameters: Mapping[str, Any] | None = None,
-        assumptions: Mapping[str, Any] | None = None,
-        as_of: dt.date | str | None = None,
-        progress: Progress | None = None,
-        memory_limit: str | None = None,
-        engine: Literal["duckdb", "spark"] = "duckdb",
-        master: str | None = "local[*]",
-        spark_conf: Mapping[str, str] | None = None,
-        on_other_reading: Callable[[OtherReading], None] | None = None,
-        ledger_file: str | None = None,
-    ) -> BatchResult | SparkBatchResult:
-        """Evaluate every firm of a registry at once, on DuckDB in process (the default) or
-        on Spark (``engine="spark"``).
-
-        ``registry`` is a directory holding one table per entity, named by the entity's key
-        (``firms.parquet``, ``products.csv`` with ``firm_id``, ``projects.jsonl``...) and
-        optionally ``ledger``, or a DuckDB database file holding such tables (formats and
-        type rules: :mod:`policyrules.tables`).  ``ledger`` adds earlier grants as for
-        :meth:`evaluate` (a store is only read); ``parameters``, ``assumptions`` and
-        ``as_of`` are read as for :meth:`evaluate`.  ``memory_limit`` bounds DuckDB's memory
-        (``"1GB"``); beyond it DuckDB works on disk.
-
-        Returns a :class:`~policyrules.batch.BatchResult`: the ``decisions`` and ``grants``
-        tables (money in fen) in a DuckDB connection, ``summary``, and ``write(out, fmt)``.
-        Each decision is the one :meth:`evaluate` gives for the same firm.
-
-        With ``engine="spark"`` the registry is a directory of Parquet tables (local, or a URL
-        Spark reads: ``hdfs://``, ``s3a://``), run by Spark at ``master`` (``"local[*]"``,
-        ``"spark://head:7077"``, ``"yarn"``; ``None``: spark-submit's) with ``spark_conf``;
-        returns a :class:`~policyrules.batch_spark.SparkBatchResult` (DataFrames, computed
-        when written) and raises :class:`~policyrules.backends.sql.spark.SparkBatchError`
-        (E640-E648) where Spark cannot start or run.  ``memory_limit`` is DuckDB's.
-
-        :raises TableError: a table, column or value refused (E620-E630), located by file,
-            row and column.
-        :raises LedgerError: a bad earlier grant (E320-E329); an assumption value other than
-            the one the ledger's grants of a provision reading it were counted by (E335: a
-            store's record; a ledger value's ``bases``, or the default when it has none, as
-            for the registry's ``ledger`` table), unless ``on_other_reading`` takes it (as
-            for :meth:`evaluate`); ``ledger_file`` names the ledger (its file) there.
-        :raises FactsError: bad parameters or assumptions.
-        :raises BatchCompileError: a construct the SQL back end cannot compile (E600-E619).
-        """
-        from .batch import run_batch
-
-        if engine not in ("duckdb", "spark"):
-            from .batch_spark import unknown_engine
-
-            raise unknown_engine(engine)
-        params = dict(self.compiled.parameter_defaults)
-        params.update(self._values(parameters or {}, "parameters"))
-        chosen = dict(assumptions or {})
-        calendar = WorkCalendar(self._holiday(chosen.pop(HOLIDAY_ASSUMPTION, "error")))
-        assume = dict(self.compiled.assumption_defaults)
-        assume.update(self._values(chosen, "assumptions"))
-        day = self._as_of(as_of)
-        skip: set[str] = set()  # E349 passes over them: read in another reading's accounts
-        on_other_reading = noting(on_other_reading, skip)
-        given: tuple[str, Ledger] | None = None
-        if isinstance(ledger, LedgerStore):
-            with ledger.transaction(write=False) as txn:
-                where = f"{ledger.path}: grants"
-                stored = read_ledger(self.checked, txn.grants(), where)
-                given = (str(ledger.path), Ledger(stored.grants, bases=txn.bases()))
-        elif ledger is not None:
-            given = (ledger_file or "the ledger given", read_ledger(self.checked, ledger))
-        if given is not None:  # E335: the readings the provisions read, as evaluate checks
-            granted = {g.provision for g in given[1]}
-            defaults = self.compiled.assumption_defaults
-            used = readings_of(self.checked, assume, granted)
-            source = "store" if isinstance(ledger, LedgerStore) else "file"
-            check_readings(given[1], used, defaults, given[0], on_other_reading, source)
-        if engine == "spark":
-            from .batch_spark import refuse_options, run_batch_spark
-
-            refuse_options(memory_limit=memory_limit)
-
-            return run_batch_spark(
-                self.compiled,
-                registry,
-                parameters=params,
-                assumptions=assume,
-                calendar=calendar,
-                as_of=day,
-                ledger=given,
-                progress=progress,
-                on_other_reading=on_other_reading,
-                master=master,
-                conf=spark_conf,
-                skip=skip,
-            )
-        return run_batch(
-            self.compiled,
-            registry,
-            parameters=params,
-            assumptions=assume,
-            calendar=calendar,
-            as_of=day,
-            ledger=given,
-            progress=progress,
-            memory_limit=memory_limit,
-            on_other_reading=on_other_reading,
-            skip=skip,
-        )
 
     # The arguments beside the facts, read as a facts file reads them (api_values).
     def _as_of(self, value: Any) -> dt.date | None:

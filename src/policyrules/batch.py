@@ -7,61 +7,66 @@ day calendar the plan needs, compiles the policy to SQL
 holds the ``grants`` table and the ``decisions`` view (the batch contract's columns: money in
 BIGINT fen; the view computes each decision from the stored steps as it is read, so the
 decisions, one row per provision × subject, are never held whole) and writes them to a
-directory, all or nothing (:func:`write_outputs`).  No step makes a Python object per row of
-the registry.
+directory, all or nothing (:func:`write_outputs`, of :mod:`policyrules.batch_write`, re-exported
+here with :func:`grants_ledger`).  No step makes a Python object per row of the registry.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
-import json
-import os
-import shutil
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import attrs
 import duckdb
 
-from .backends.python.compile import CompiledPolicy
+from .backends.python.compile import CompiledCap, CompiledPolicy
 from .backends.sql import compile_batch
 from .backends.sql.duckdb import calendar_rows
 from .backends.sql.plan import SqlPlan
 from .batch_earlier import NO_EARLIER_GRANTS, Earlier
-from .errors import Diagnostic, LedgerError, TableError
+from .batch_write import (
+    OUTPUTS,
+    Readings,
+    grants_ledger,
+    grants_ledger_read,
+    json_key,
+    run_sql,
+    table_provisions,
+    write_outputs,
+)
+from .errors import Diagnostic, LedgerError
 from .ledger_bases import ReadingSink, check_table_readings, readings_of
 from .ledger_years import noting, refuse_year_rows
 from .progress import Progress
-from .runtime.bases import Basis
 from .runtime.calendar import WorkCalendar
 from .runtime.ledger import Ledger
 from .runtime.money import Money
 from .runtime.values import Value, format_value
-from .tables import FORMATS, read_registry
+from .tables import read_registry
 from .tables_ledger import check_ledger, load_grants, read_ledger_table
 from .tables_values import ident, literal
 
 __all__ = [
+    "OUTPUTS",
     "BatchResult",
     "BatchSummary",
     "Readings",
     "grants_ledger",
     "grants_ledger_read",
+    "json_key",
     "run_batch",
     "run_steps",
     "write_outputs",
 ]
 
-OUTPUTS = ("decisions", "grants")
 #: DuckDB's memory limit unless the caller gives one: beyond it DuckDB works on disk.
 MEMORY_LIMIT = "1GB"
 _SHOW_YEARS = 20  # E349 rows shown at most
 STATUSES = ("eligible", "not_eligible", "unknown", "met", "not_met")
-# The readings a run used for given provisions: readings_of at the run's assumption values.
-Readings = Callable[[Iterable[str]], list[Basis]]
 
 
 @attrs.frozen
@@ -158,15 +163,6 @@ class BatchResult:
         self.con.close()
 
 
-def _run(con: duckdb.DuckDBPyConnection, sql: str) -> None:
-    con.execute(sql).fetchall()
-
-
-def _provisions(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
-    """The provisions ``table`` (a ledger) holds grants of."""
-    return [r[0] for r in con.execute(f"SELECT DISTINCT provision FROM {ident(table)}").fetchall()]
-
-
 def _calendar(
     con: duckdb.DuckDBPyConnection,
     compiled: CompiledPolicy,
@@ -188,7 +184,7 @@ def _calendar(
         got = con.execute(" UNION ".join(parts)).fetchall()
         years |= {int(r[0]) for r in got if r[0] is not None}
     wanted = sorted({y + d for y in years for d in range(-1, 4)})
-    _run(
+    run_sql(
         con,
         "CREATE OR REPLACE TEMP TABLE calendar_days (day DATE, workday BOOLEAN, assumed BOOLEAN)",
     )
@@ -210,11 +206,14 @@ def run_batch(
     memory_limit: str | None = None,
     on_other_reading: ReadingSink | None = None,
     skip: Iterable[str] = (),
+    keyed: Mapping[str, CompiledCap] | None = None,
 ) -> BatchResult:
     """Evaluate every entity of the registry at ``source`` (a directory of tables or a
     DuckDB file) against ``compiled``, with checked ``parameters`` and ``assumptions``
     (all of them: defaults included) and earlier grants: the registry's ``ledger`` table and
-    ``ledger`` (what it is, e.g. ``"grants.db"``, and its checked grants).
+    ``ledger`` (what it is, e.g. ``"grants.db"``, and its checked grants).  ``keyed``: the
+    one-time awards whose grants carry a year (:func:`~policyrules.ledger_years.year_keyed`
+    of ``compiled``, as a loaded policy keeps them; made here if not given).
 
     :raises TableError: a table or value refused (E620-E630).
     :raises LedgerError: an earlier grant refused (E320-E329); the registry's ``ledger``
@@ -254,7 +253,7 @@ def run_batch(
                 parts.append((own.shown, "_ledger_table"))
                 check_table_readings(  # E335: its grants are taken as counted by the defaults
                     checked,
-                    lambda: _provisions(con, "_ledger_table"),
+                    lambda: table_provisions(con, "_ledger_table"),
                     assumptions,
                     compiled.assumption_defaults,
                     own.shown,
@@ -275,14 +274,14 @@ def run_batch(
                 compiled, parameters=parameters, assumptions=assumptions, as_of=as_of
             )
         timings.append(("compiling", time.perf_counter() - began))
-        held = set(_provisions(con, "ledger")) if plan.checks else set()
+        held = set(table_provisions(con, "ledger")) if plan.checks else set()
         found = [  # E349: a grant in another year than the facts give it
             (pid, row)
             for pid, sql in plan.check_sql("duckdb")
             if pid in held  # else no grant to compare: the rows are not read again
             for row in con.execute(f"{sql} LIMIT {_SHOW_YEARS}").fetchall()
         ]
-        refuse_year_rows(compiled, found, ", ".join(p[0] for p in parts), skipped)
+        refuse_year_rows(compiled, found, ", ".join(p[0] for p in parts), skipped, keyed)
         timings += run_steps(con, plan, show, once=True)  # our plan, DuckDB only
         summary = BatchSummary(
             dict(registry.rows),
@@ -331,10 +330,10 @@ def run_steps(
         began = time.perf_counter()
         kind = "VIEW" if name == plan.decisions else "TABLE"
         with show.step(f"step {i}/{len(steps)}: {name}", con):
-            _run(con, f"CREATE OR REPLACE TEMP {kind} {ident(name)} AS {sql}")
+            run_sql(con, f"CREATE OR REPLACE TEMP {kind} {ident(name)} AS {sql}")
             # A table no later step reads is dropped: memory holds what is still needed.
             for done in drops.get(name, ()):
-                _run(con, f"DROP TABLE IF EXISTS {ident(done)}")
+                run_sql(con, f"DROP TABLE IF EXISTS {ident(done)}")
         timings.append((name, time.perf_counter() - began))
     return timings
 
@@ -363,152 +362,3 @@ def _count(con: duckdb.DuckDBPyConnection, summary: BatchSummary, decisions: str
         exact=Money(exact),
         granted=Money(int(granted)),
     )
-
-
-# ---- writing -----------------------------------------------------------------------------
-
-
-def _refuse(path: Path, why: str, hint: str | None = None) -> TableError:
-    return TableError(Diagnostic("E631", f"cannot write {path}: {why}", hint=hint))
-
-
-def _ours(name: str) -> bool:
-    stem, _, ext = name.partition(".")
-    return stem in OUTPUTS and ext in FORMATS
-
-
-def write_outputs(
-    con: duckdb.DuckDBPyConnection,
-    out: Path,
-    fmt: str = "parquet",
-    progress: Progress | None = None,
-    *,
-    sort: bool = False,
-) -> None:
-    """Write ``decisions`` and ``grants`` of ``con`` into the directory ``out`` as
-    ``decisions.<fmt>`` and ``grants.<fmt>`` (``parquet``, ``csv`` or ``jsonl``); with
-    ``sort``, decisions sorted by firm, subject and provision and grants by every column
-    (a sort of 10^7 rows costs about as much as the run: rows are otherwise in no order).
-    All or nothing: the tables are written into a temporary
-    directory beside ``out``, which then replaces it.  A CSV holds a list as a JSON array,
-    as the reader takes it.
-
-    :raises TableError: E631 if ``out`` is a file, or a directory holding anything but
-        earlier outputs (it is never emptied of other files), or cannot be written; E632
-        an unknown format.
-    """
-    if fmt not in FORMATS:
-        raise TableError(
-            Diagnostic("E632", f"unknown format {fmt!r}", hint="parquet, csv or jsonl")
-        )
-    show = progress or Progress(enabled=False)
-    if out.exists() and not out.is_dir():
-        raise _refuse(out, "it is not a directory", "name a directory for the outputs")
-    if out.is_dir():
-        others = sorted(p.name for p in out.iterdir() if not _ours(p.name))
-        if others:
-            raise _refuse(
-                out,
-                f"it holds other files ({', '.join(others[:3])})",
-                "name a new directory, or one holding only earlier outputs",
-            )
-    parent = out.absolute().parent
-    if not parent.is_dir():
-        raise _refuse(out, f"no such directory {parent}", "make the directory first")
-    try:
-        tmp = Path(tempfile.mkdtemp(dir=parent, prefix=f".{out.name}."))
-    except OSError as exc:
-        raise _refuse(out, exc.strerror or str(exc)) from None
-    try:
-        for table, order in (
-            ("decisions", "firm, subject, provision"),
-            ("grants", "provision, amount"),
-        ):
-            described = con.execute(f"DESCRIBE {table}").fetchall()
-            cols = []
-            for name, ty, *_ in described:
-                c = ident(str(name))
-                if fmt == "csv" and str(ty).endswith("[]"):
-                    c = f"CAST(to_json({c}) AS VARCHAR) AS {c}"
-                elif str(ty) in ("HUGEINT", "UHUGEINT"):
-                    # Parquet has no 128-bit integer (DuckDB would write a DOUBLE): fen are
-                    # BIGINT, and an amount beyond it is an error, never a rounded number.
-                    c = f"CAST({c} AS BIGINT) AS {c}"
-                cols.append(c)
-            if table == "grants":
-                order = ", ".join(ident(str(r[0])) for r in described)
-            options = {
-                "parquet": "FORMAT parquet",
-                "csv": "FORMAT csv, HEADER true",
-                "jsonl": "FORMAT json",
-            }[fmt]
-            target = tmp / f"{table}.{fmt}"
-            with show.step(f"writing {table}", con):
-                _run(
-                    con,
-                    f"COPY (SELECT {', '.join(cols)} FROM {table}"
-                    + (f" ORDER BY {order}) " if sort else ") ")
-                    + f"TO {literal(str(target))} ({options})",
-                )
-        os.chmod(tmp, 0o777 & ~_umask())
-        if out.is_dir():
-            old = Path(tempfile.mkdtemp(dir=parent, prefix=f".{out.name}.old."))
-            os.replace(out, old / out.name)
-            os.replace(tmp, out)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(tmp, out)
-    except OSError as exc:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise _refuse(out, exc.strerror or str(exc)) from None
-    except duckdb.Error as exc:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise _refuse(out, str(exc).splitlines()[0]) from None
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-
-
-def grants_ledger(
-    con: duckdb.DuckDBPyConnection, bases: Iterable[Basis] = (), table: str = "grants"
-) -> str:
-    """The ``grants`` of ``con`` (or another ``table`` of grants: a ledger's) as the text of
-    a JSON ledger file (``{"ledger": [...]}``, each grant naming only the ids of its path,
-    the amount in 元 as exact text), for ``policyrules ledger import STORE FILE``, with
-    ``"bases"`` (``{provision, assumption, value}`` each) when ``bases`` has any.  The
-    grants are built by DuckDB into one text; columns named ``_…`` are not the grants'."""
-    got = con.execute(f"DESCRIBE {ident(table)}").fetchall()
-    described = [str(r[0]) for r in got if not str(r[0]).startswith("_")]
-    ids = [n for n in described if n not in ("provision", "amount", "year")]
-    fields = [
-        "'\"provision\": ' || to_json(provision)",
-        *(f"{literal(json_key(n))} || to_json({ident(n)})" for n in ids),
-        "'\"amount\": \"' || CAST(amount // 100 AS VARCHAR) || '.' || "
-        "lpad(CAST(amount % 100 AS VARCHAR), 2, '0') || '\"'",
-        "'\"year\": ' || CAST(year AS VARCHAR)",
-    ]
-    order = ", ".join(ident(n) for n in described)
-    got = con.execute(
-        f"SELECT string_agg('{{' || concat_ws(', ', {', '.join(fields)}) || '}}', "
-        f"',' || chr(10) || '  ' ORDER BY {order}) FROM {ident(table)}"
-    ).fetchall()[0][0]
-    said = [{"provision": p, "assumption": n, "value": v} for p, n, v in bases]
-    tail = f',\n"bases": {json.dumps(said, ensure_ascii=False)}' if said else ""
-    return '{"ledger": [\n  ' + got + "\n]" + tail + "}\n" if got else '{"ledger": []}\n'
-
-
-def grants_ledger_read(con: duckdb.DuckDBPyConnection, readings: Readings | None) -> str:
-    """:func:`grants_ledger` with ``bases``: ``readings`` of the provisions ``grants``
-    holds (none without ``readings``)."""
-    return grants_ledger(con, readings(_provisions(con, "grants")) if readings else [])
-
-
-def json_key(name: str) -> str:
-    """``"name": `` (JSON)."""
-    return json.dumps(name, ensure_ascii=False) + ": "
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import os
 import shutil
 import tempfile
 import time
@@ -28,12 +27,13 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
-from .backends.python.compile import CompiledPolicy
+from .backends.python.compile import CompiledCap, CompiledPolicy
 from .backends.sql import compile_batch
 from .backends.sql import spark as on_spark
 from .backends.sql.spark_tables import calendar_days
 from .batch import STATUSES, BatchSummary, Readings, grants_ledger, grants_ledger_read
 from .batch_earlier import NO_EARLIER_GRANTS, Earlier
+from .batch_write import OUTPUTS, check_format, check_out, put_in_place
 from .errors import Diagnostic, TableError
 from .ledger_bases import ReadingSink, check_table_readings, readings_of
 from .ledger_years import noting, refuse_year_rows
@@ -43,7 +43,6 @@ from .runtime.calendar import WorkCalendar
 from .runtime.ledger import Ledger
 from .runtime.money import Money
 from .runtime.values import Value
-from .tables import FORMATS
 from .tables_ledger import ledger_columns
 from .tables_spark import read_registry
 from .tables_values import ident, literal
@@ -61,7 +60,6 @@ __all__ = [
 ]
 
 DEFAULT_MASTER = "local[*]"
-_OUTPUTS = ("decisions", "grants")
 
 
 def _refuse(message: str, hint: str | None = None) -> on_spark.SparkBatchError:
@@ -179,10 +177,7 @@ class SparkBatchResult:
         :raises SparkBatchError: E644 a value Spark cannot compute exactly, E646 an output
             that exists or cannot be written.
         """
-        if fmt not in FORMATS:
-            raise TableError(
-                Diagnostic("E632", f"unknown format {fmt!r}", hint="parquet, csv or jsonl")
-            )
+        check_format(fmt)
         show = progress or Progress(enabled=False)
         target = str(out)
         if _is_url(target):
@@ -190,19 +185,12 @@ class SparkBatchResult:
             self._read_back(target.rstrip("/"), fmt)
             return
         path = Path(out)
-        _check_out(path)
+        check_out(path)
         parent = path.absolute().parent
         tmp = Path(tempfile.mkdtemp(dir=parent, prefix=f".{path.name}."))
         try:
             self._write_to(str(tmp), fmt, show, sort)
-            os.chmod(tmp, 0o777 & ~_umask())
-            if path.is_dir():
-                old = Path(tempfile.mkdtemp(dir=parent, prefix=f".{path.name}.old."))
-                os.replace(path, old / path.name)
-                os.replace(tmp, path)
-                shutil.rmtree(old, ignore_errors=True)
-            else:
-                os.replace(tmp, path)
+            put_in_place(tmp, path)
         except OSError as exc:
             raise TableError(
                 Diagnostic("E631", f"cannot write {path}: {exc.strerror or exc}")
@@ -215,7 +203,7 @@ class SparkBatchResult:
         from pyspark.sql import functions as F
         from pyspark.sql.types import ArrayType
 
-        for name in _OUTPUTS:
+        for name in OUTPUTS:
             frame = self.outputs[name]
             if fmt == "csv":  # a list as a JSON array, as the DuckDB engine writes it
                 frame = frame.select(
@@ -243,7 +231,7 @@ class SparkBatchResult:
         """The summary from the files just written (the plan is not run again)."""
         read = self.spark.read
         frames = []
-        for name in _OUTPUTS:
+        for name in OUTPUTS:
             path = f"{base}/{name}.{fmt}"
             schema = self.outputs[name].schema
             if fmt == "parquet":
@@ -302,33 +290,6 @@ class SparkBatchResult:
             self.spark.stop()
 
 
-def _check_out(out: Path) -> None:
-    def refuse(why: str, hint: str) -> TableError:
-        return TableError(Diagnostic("E631", f"cannot write {out}: {why}", hint=hint))
-
-    if out.exists() and not out.is_dir():
-        raise refuse("it is not a directory", "name a directory for the outputs")
-    if out.is_dir():
-        others = sorted(
-            p.name
-            for p in out.iterdir()
-            if p.name.partition(".")[0] not in _OUTPUTS or p.name.partition(".")[2] not in FORMATS
-        )
-        if others:
-            raise refuse(
-                f"it holds other files ({', '.join(others[:3])})",
-                "name a new directory, or one holding only earlier outputs",
-            )
-    if not out.absolute().parent.is_dir():
-        raise refuse(f"no such directory {out.absolute().parent}", "make the directory first")
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
 def run_batch_spark(
     compiled: CompiledPolicy,
     source: str | Path,
@@ -343,6 +304,7 @@ def run_batch_spark(
     conf: Mapping[str, str] | None = None,
     on_other_reading: ReadingSink | None = None,
     skip: Iterable[str] = (),
+    keyed: Mapping[str, CompiledCap] | None = None,
 ) -> SparkBatchResult:
     """Evaluate every entity of the Parquet registry at ``source`` (a local directory or a
     URL Spark reads) against ``compiled`` on Spark, as :func:`policyrules.batch.run_batch`
@@ -360,7 +322,8 @@ def run_batch_spark(
     :raises LedgerError: a ledger column or value refused (E320, E323-E325); the
         registry's ``ledger`` table holding grants of a provision whose reading this run
         changes (E335, as on DuckDB), unless ``on_other_reading`` takes it; a one-time
-        award's earlier grant in another year than the registry gives it (E349, as on DuckDB).
+        award's earlier grant in another year than the registry gives it (E349, as on DuckDB,
+        with ``keyed`` as there).
     """
     started = time.perf_counter()
     skipped = set(skip)
@@ -408,7 +371,7 @@ def run_batch_spark(
                 )
             ]
             given = [f"{where}/ledger", *([ledger[0]] if ledger is not None else [])]
-            refuse_year_rows(compiled, found, ", ".join(given), skipped)
+            refuse_year_rows(compiled, found, ", ".join(given), skipped, keyed)
     except BaseException:
         if not running:
             spark.stop()

@@ -92,13 +92,16 @@ def years_differ(
     parameters: Mapping[str, Value],
     assumptions: Mapping[str, Value],
     skip: Container[str] = (),
+    keyed: Mapping[str, CompiledCap] | None = None,
 ) -> list[_Found]:
     """The earlier grants of ``index`` (:func:`year_index`) whose subject ``facts`` give
     another year: (grant, where, year now, the cap that gives it).  Unknown years and
-    provisions in ``skip`` are passed over.  Costs nothing more when ``index`` is empty."""
+    provisions in ``skip`` are passed over.  Costs nothing more when ``index`` is empty.
+    ``keyed``: :func:`year_keyed` of ``policy``, if the caller keeps it (a
+    :class:`~policyrules.Policy` makes it once, at load); else made here."""
     if not index:
         return []
-    keyed = year_keyed(policy)
+    keyed = year_keyed(policy) if keyed is None else keyed
     out: list[_Found] = []
     for cp in policy.provisions:
         cap = keyed.get(cp.info.id)
@@ -128,18 +131,19 @@ def check_years(
     parameters: Mapping[str, Value],
     assumptions: Mapping[str, Value],
     skip: Container[str] = (),
+    keyed: Mapping[str, CompiledCap] | None = None,
 ) -> None:
     """Refuse the earlier grants of ``parts`` (named ledgers, or their :func:`year_index`)
-    that :func:`years_differ` finds.
+    that :func:`years_differ` finds (``keyed`` as there).
 
     :raises LedgerError: E349, one per grant: the grant (provision, subject path, its
         recorded year), where it is, the year the facts give it and the cap that gives it."""
     if isinstance(parts, dict):
         index = parts
     else:
-        grants = ((g, name) for name, ledger in parts for g in ledger)
-        index = year_index(year_keyed(policy), grants)
-    found = years_differ(policy, facts, index, parameters, assumptions, skip)
+        keyed = year_keyed(policy) if keyed is None else keyed
+        index = year_index(keyed, ((g, name) for name, ledger in parts for g in ledger))
+    found = years_differ(policy, facts, index, parameters, assumptions, skip, keyed)
     if found:
         raise LedgerError([year_error(*f) for f in found])
 
@@ -164,15 +168,18 @@ def refuse_year_rows(
     found: Iterable[tuple[str, Sequence[object]]],
     where: str,
     skip: Container[str] = (),
+    keyed: Mapping[str, CompiledCap] | None = None,
 ) -> None:
     """The batch's E349: ``found`` holds (provision id, row) pairs, each row the subject's
     ids along its chain, then the grant's amount (fen), its recorded year and the year the
     registry's facts give it (:mod:`policyrules.backends.sql.year_checks`); ``where`` names
     the ledgers the batch read.  Provisions in ``skip`` (read in another reading's accounts
-    by a what-if) are passed over.
+    by a what-if) are passed over; ``keyed`` as for :func:`years_differ`.
 
     :raises LedgerError: E349, one per row."""
-    keyed = year_keyed(policy)
+    if not found:
+        return
+    keyed = year_keyed(policy) if keyed is None else keyed
     by_id = {cp.info.id: cp for cp in policy.provisions}
     diags = []
     for pid, row in found:

@@ -19,6 +19,7 @@ import attrs
 
 from .errors import Diagnostic, LedgerError
 from .ledger_bases import ReadingSink, bases_of, check_readings
+from .ledger_other import OtherReading, no_default
 from .result import Decision
 from .runtime.bases import Basis
 from .runtime.ledger import Grant, Ledger
@@ -65,6 +66,9 @@ class StoreTransaction:
         self._note = note
         self.batch: str | None = None
         self._batches: list[str] = []  # the batches this transaction made
+        # The readings recorded, read once: a transaction sees no other writer's, so they
+        # change only by its own writes (record_file_bases, execute), which forget them.
+        self._bases: tuple[Basis, ...] | None = None
 
     def grants(self, firms: Iterable[str] | None = None) -> Ledger:
         """The grants recorded, as this transaction sees them (its own appends included), in
@@ -73,9 +77,12 @@ class StoreTransaction:
         return Ledger(read_grants(self._conn, self._path, firms))
 
     def bases(self) -> tuple[Basis, ...]:
-        """The readings recorded: (provision, assumption, value), sorted."""
-        rows = self._conn.execute("SELECT provision, name, value FROM bases").fetchall()
-        return tuple(sorted((p, n, v) for p, n, v in rows))
+        """The readings recorded: (provision, assumption, value), sorted; as this
+        transaction sees them (its own records included), read from the store once."""
+        if self._bases is None:
+            rows = self._conn.execute("SELECT provision, name, value FROM bases").fetchall()
+            self._bases = tuple(sorted((p, n, v) for p, n, v in rows))
+        return self._bases
 
     def append(self, grants: Iterable[Grant], *, note: str | None = None) -> str | None:
         """Record ``grants`` in this transaction's batch; returns the batch id (``None`` when
@@ -129,6 +136,7 @@ class StoreTransaction:
         :raises LedgerError: E330 on a read-only transaction."""
         if not self._write:
             raise _error("E330", f"{self._path}: this transaction only reads")
+        self._bases = None  # the caller's statement may write readings: read them again
         self._conn.execute(sql, parameters)
 
     def check_bases(
@@ -179,34 +187,18 @@ class StoreTransaction:
                 if provision not in granted:
                     continue  # nothing counted yet: this reading is the first
                 if defaults is None:
-                    raise _error(
-                        "E335",
-                        f"{self._path}: the store holds grants of {provision} appended "
-                        f"without a reading (taken as counted by the default of {name}); "
-                        f"{file} gives {name} = {value}, and the store cannot tell whether "
-                        "that is the default (a cap could be paid twice)",
-                        hint="add these grants with the policy at hand, which knows the "
-                        "defaults: `policyrules ledger import STORE FILE --policy POLICY`, "
-                        "or `policy.evaluate(..., ledger=store, commit=True)`",
-                    )
+                    raise no_default(str(self._path), provision, name, value, file)
                 known = defaults.get(name)
                 if known is None:
                     continue
                 was = format_value(known)
             if was == value:
                 continue
-            raise _error(
-                "E335",
-                f"{self._path}: the grants of {provision} in this store were counted "
-                f"with the assumption {name} = {was}"
-                + ("" if (provision, name) in recorded else " (the default: none recorded)")
-                + f"; {file} gives {name} = {value}, and would count them differently "
-                "(a cap could be paid twice)",
-                hint=f"grants counted with {name} = {value} cannot join this store's: if "
-                f"those of {file} were counted with {name} = {was}, say so (`bases:` in a "
-                "ledger file, `assumptions:` in facts, `bases=` in Python); otherwise "
-                f"re-count them by {name} = {was} (each grant's `year`) before adding them",
+            said = (provision, name) in recorded
+            found = OtherReading(
+                str(self._path), provision, name, was, value, said, "joining", joining=file
             )
+            raise found.error()
 
     def record_bases(self, decisions: Iterable[Decision], grants: Iterable[Grant]) -> None:
         """Record the assumption values of ``decisions`` for each provision with a grant in
@@ -227,6 +219,7 @@ class StoreTransaction:
         if not self._write:
             raise _error("E330", f"{self._path}: this transaction only reads")
         batch = self.batch if self.batch is not None else self._new_batch(None)
+        self._bases = None  # read again when next asked, with these
         self._conn.executemany(
             "INSERT OR IGNORE INTO bases (provision, name, value, batch) VALUES (?, ?, ?, ?)",
             [(*row, batch) for row in rows],

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 import policyrules
-import policyrules.api as api
+import policyrules.api_ledger as api
 from policyrules import Grant, LedgerError, Money
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -26,7 +26,7 @@ from policyrules import Grant, LedgerStore, Money
 from policyrules.errors import LedgerError
 from support import BEIJING as POLICY
 from support import LAUNCH_REWARD as LAUNCH
-from support import WAN
+from support import WAN, launch_grant_file
 from support import run_cli as run
 
 
@@ -193,7 +193,7 @@ def test_cli_store(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
                     "f1/P5": 200 * WAN, "f1/P6": 0}  # fmt: skip
 
 
-def test_cli_ledger_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_clilaunch_grant_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     f1, f2 = _facts(tmp_path, "r1.json", RUN1), _facts(tmp_path, "r2.json", RUN2)
     out = tmp_path / "L.json"
     assert run(capsys, "eval", POLICY, f1, "--ledger-out", out)[0] == 0
@@ -220,17 +220,10 @@ def _registry(folder: Path) -> Path:
     return reg
 
 
-def _ledger_file(folder: Path, year: int) -> Path:
-    f = folder / f"L{year}.json"
-    grant = {"provision": LAUNCH, "firm": "f1", "product": "P1", "amount": "200万元", "year": year}
-    f.write_text(json.dumps({"ledger": [grant]}, ensure_ascii=False), "utf-8")
-    return f
-
-
 def test_batch_refuses_the_same(beijing: policyrules.Policy, tmp_path: Path) -> None:
     reg = _registry(tmp_path)
     with pytest.raises(LedgerError) as caught:
-        beijing.evaluate_batch(reg, ledger=beijing.load_ledger(_ledger_file(tmp_path, 2025)))
+        beijing.evaluate_batch(reg, ledger=beijing.load_ledger(launch_grant_file(tmp_path, 2025)))
     _e349(caught.value)
     # the registry's own ledger table too
     (reg / "ledger.jsonl").write_text(
@@ -246,7 +239,9 @@ def test_batch_with_the_corrected_year_pays_the_worked_amounts(
     beijing: policyrules.Policy, tmp_path: Path
 ) -> None:
     reg = _registry(tmp_path)
-    result = beijing.evaluate_batch(reg, ledger=beijing.load_ledger(_ledger_file(tmp_path, 2026)))
+    result = beijing.evaluate_batch(
+        reg, ledger=beijing.load_ledger(launch_grant_file(tmp_path, 2026))
+    )
     try:
         rows = result.decisions().filter(f"provision = '{LAUNCH}' AND status = 'eligible'")
         paid = dict(rows.select("subject, amount").fetchall())
@@ -261,7 +256,7 @@ def test_cli_batch_refuses(capsys: pytest.CaptureFixture[str], tmp_path: Path) -
     reg = _registry(tmp_path)
     code, _, err = run(
         capsys, "batch", POLICY, reg, "--out", tmp_path / "out", "--quiet",
-        "--ledger", _ledger_file(tmp_path, 2025),
+        "--ledger", launch_grant_file(tmp_path, 2025),
     )  # fmt: skip
     assert code != 0
     _e349(err)

@@ -6,7 +6,6 @@ example).  Run 2's registry: firm f1, P1 approved 2026-01-05, P2-P6 in February 
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import duckdb
@@ -15,7 +14,7 @@ import pytest
 from policyrules.cli import main
 from support import BEIJING as POLICY
 from support import LAUNCH_REWARD as LAUNCH
-from support import WAN
+from support import WAN, launch_grant_file
 
 pytestmark = pytest.mark.timeout(600)  # the JVM starts and plans the shipped policy
 
@@ -36,26 +35,23 @@ def _registry(directory: Path) -> Path:
     return directory
 
 
-def _ledger(folder: Path, year: int) -> Path:
-    f = folder / f"L{year}.json"
-    grant = {"provision": LAUNCH, "firm": "f1", "product": "P1", "amount": "200万元", "year": year}
-    f.write_text(json.dumps({"ledger": [grant]}, ensure_ascii=False), "utf-8")
-    return f
-
-
 def test_spark_refuses_a_grant_in_another_year(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     reg = _registry(tmp_path / "registry")
     spark = ["--engine", "spark", "--master", "local[2]", "--quiet", "--format", "parquet"]
     batch = ["batch", str(POLICY), str(reg), *spark]
-    code = main([*batch, "--out", str(tmp_path / "bad"), "--ledger", str(_ledger(tmp_path, 2025))])
+    code = main(
+        [*batch, "--out", str(tmp_path / "bad"), "--ledger", str(launch_grant_file(tmp_path, 2025))]
+    )
     err = capsys.readouterr().err
     assert code != 0
     assert "E349" in err
     assert "firm f1, product P1" in err
     assert "not 2025" in err
-    code = main([*batch, "--out", str(tmp_path / "ok"), "--ledger", str(_ledger(tmp_path, 2026))])
+    code = main(
+        [*batch, "--out", str(tmp_path / "ok"), "--ledger", str(launch_grant_file(tmp_path, 2026))]
+    )
     assert code == 0, capsys.readouterr().err
     got = duckdb.connect().sql(
         f"SELECT subject, amount FROM '{tmp_path / 'ok' / 'decisions.parquet'}/*.parquet' "

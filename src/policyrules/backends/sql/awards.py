@@ -1,6 +1,6 @@
 """Awards in SQL: entitlements and caps against the ledger, ordered caps as windows.
 
-The one-by-one path serves the claims of a pool one after another (``evaluate._Run.award``):
+The one-by-one path serves the claims of a pool one after another (``award.Awards.award``):
 each cap, in the order written, takes the amount to the least of it and the cap's remaining
 room; ``running`` counts earlier undecided (up to) claims as nothing, ``lowest`` as paid in
 full; a claim is exact when its amount is known, nothing is missing and the two agree.
