@@ -123,11 +123,27 @@ def decision(
     fields of a decision the evaluator made from values of the right types (a Decision
     has no converter or validator)."""
     d: Decision = _new(Decision)
-    _fill(d, static, subject, status, amount, amount_kind, reasons, caps, granted_before)
+    _D_PROVISION(d, static["provision"])
+    _D_KIND(d, static["kind"])
+    _D_DOC(d, static["document"])
+    _D_NUMBER(d, static["document_number"])
+    _D_CLAUSE(d, static["clause"])
+    _D_TITLE(d, static["title"])
+    _D_QUOTE(d, static["quote"])
+    _D_CQUOTE(d, static["clause_quote"])
+    _D_SUBJECT(d, subject)
+    _D_STATUS(d, status)
+    _D_AMOUNT(d, amount)
+    _D_AMOUNT_KIND(d, amount_kind)
+    _D_REASONS(d, reasons)
+    _D_CAPS(d, caps)
+    _D_BEFORE(d, granted_before)
     _D_FACTS(d, facts)
     _D_ASSUMPTIONS(d, assumptions)
     _D_PARAMETERS(d, parameters)
     _D_TRACE(d, trace)
+    for setter, default in _DEFAULTS:
+        setter(d, default)
     return d
 
 
@@ -147,40 +163,7 @@ def deferred(
 ) -> Decision:
     """:func:`decision` with no reasons, its trace made by ``later()`` when first read
     (:func:`~policyrules.decisions.defer_trace`; ``lead``: the trace's first steps)."""
-    d: Decision = _new(Decision)
-    _fill(d, static, subject, status, amount, amount_kind, (), caps, granted_before)
-    _D_FACTS(d, facts)
-    _D_ASSUMPTIONS(d, assumptions)
-    _D_PARAMETERS(d, parameters)
+    args = (amount, amount_kind, (), caps, granted_before, facts, assumptions, parameters)
+    d = decision(static, subject, status, *args, lead)
     defer_trace(d, lead, later)
     return d
-
-
-def _fill(
-    d: Decision,
-    static: dict[str, Any],
-    subject: str,
-    status: str,
-    amount: Money | None,
-    amount_kind: str | None,
-    reasons: tuple[str, ...],
-    caps: tuple[CapEvent, ...],
-    granted_before: Money | None,
-) -> None:
-    _D_PROVISION(d, static["provision"])
-    _D_KIND(d, static["kind"])
-    _D_DOC(d, static["document"])
-    _D_NUMBER(d, static["document_number"])
-    _D_CLAUSE(d, static["clause"])
-    _D_TITLE(d, static["title"])
-    _D_QUOTE(d, static["quote"])
-    _D_CQUOTE(d, static["clause_quote"])
-    _D_SUBJECT(d, subject)
-    _D_STATUS(d, status)
-    _D_AMOUNT(d, amount)
-    _D_AMOUNT_KIND(d, amount_kind)
-    _D_REASONS(d, reasons)
-    _D_CAPS(d, caps)
-    _D_BEFORE(d, granted_before)
-    for setter, default in _DEFAULTS:
-        setter(d, default)
