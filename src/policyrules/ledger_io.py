@@ -27,6 +27,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import attrs
@@ -68,8 +69,26 @@ class GrantKeys:
     yearly: bool
 
 
-def grant_keys(policy: CheckedPolicy) -> dict[str, GrantKeys]:
-    """For every award of ``policy``, by provision id, the keys a grant of it must carry."""
+# grant_keys of the policies last asked about, by identity (the policy kept, so an id found
+# is the policy's own): every read of a ledger asks, once per call of an evaluation.
+_KEYS: dict[int, tuple[CheckedPolicy, Mapping[str, GrantKeys]]] = {}
+_KEYS_MAX = 16
+
+
+def grant_keys(policy: CheckedPolicy) -> Mapping[str, GrantKeys]:
+    """For every award of ``policy``, by provision id, the keys a grant of it must carry
+    (worked out once per policy; read-only)."""
+    kept = _KEYS.get(id(policy))
+    if kept is not None and kept[0] is policy:
+        return kept[1]
+    if len(_KEYS) >= _KEYS_MAX:
+        _KEYS.clear()
+    keys = MappingProxyType(_grant_keys(policy))
+    _KEYS[id(policy)] = (policy, keys)
+    return keys
+
+
+def _grant_keys(policy: CheckedPolicy) -> dict[str, GrantKeys]:
     awards = [p for p in policy.provisions() if p.kind == "award"]
     pools: dict[str, list[tuple[ProvisionInfo, Any]]] = {}
     for p in awards:
@@ -351,8 +370,6 @@ def read_ledger(
 
     :raises LedgerError: every fault found (E320-E326, E328), each located when it can be.
     """
-    if type(raw) in (list, tuple) and not raw:
-        return Ledger(())  # nothing to check: no grant keys worked out (a call's fixed cost)
     return _Checker(policy, file, text).ledger(raw, where)
 
 

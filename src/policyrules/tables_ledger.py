@@ -71,13 +71,12 @@ def _keys_table(con: duckdb.DuckDBPyConnection, policy: CheckedPolicy) -> None:
         "CREATE OR REPLACE TEMP TABLE _ledger_keys (provision VARCHAR, kind VARCHAR, "
         "chain VARCHAR[], need INTEGER, yearly BOOLEAN)"
     ).fetchall()
-    rows = [
-        [p.id, p.kind, list(keys[p.id].chain) if p.id in keys else [], 0, False]
-        for p in policy.provisions()
-    ]
-    for row in rows:
-        if row[0] in keys:
-            row[3], row[4] = keys[row[0]].need, keys[row[0]].yearly
+    rows: list[list[object]] = []
+    for p in policy.provisions():
+        k = keys.get(p.id)
+        rows.append(
+            [p.id, p.kind, list(k.chain), k.need, k.yearly] if k else [p.id, p.kind, [], 0, False]
+        )
     if rows:
         con.executemany("INSERT INTO _ledger_keys VALUES (?, ?, ?, ?, ?)", rows)
 
