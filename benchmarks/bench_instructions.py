@@ -15,6 +15,10 @@ only (京经信发〔2025〕50号 第3条), the claims of :mod:`one_by_one_data`
 * ``decisions``: the same, then ``result.decisions``;
 * ``text``: the same, then :func:`~policyrules.explain.decision_text` of every decision
   (the *explanations rendered* row of ``bench_one_by_one.py``);
+* ``texts``: ``evaluate(facts)``, then ``result.decision_texts()``: the same texts, the
+  frequent ones rendered from the evaluator's record without making their decisions;
+* ``explain_en``: ``evaluate(facts)``, then ``result.explain(lang="en")`` (the whole text:
+  every decision that applies in full, the others in a line);
 * ``zh``: the same with :func:`~policyrules.explain_zh.decision_text_zh` and the policy's words;
 * ``firm``, ``firm_text``: one firm a call, without explanations, and rendered.
 
@@ -34,7 +38,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 ROOT = Path(__file__).resolve().parent.parent
-MODES = ("hand", "bare", "made", "eval", "decisions", "text", "zh", "firm", "firm_text")
+MODES = ("hand", "bare", "made", "eval", "decisions", "text", "texts", "explain_en", "zh")
+MODES += ("firm", "firm_text")
 _RUNS = 3
 
 
@@ -65,6 +70,10 @@ def _run(mode: str, claims: int, times: int) -> None:
                 if mode == "firm_text":
                     for d in result.decisions:
                         decision_text(d)
+        elif mode == "texts":
+            policy.evaluate(facts).decision_texts()
+        elif mode == "explain_en":
+            policy.evaluate(facts).explain(lang="en")
         else:
             result = policy.evaluate(facts, explain=mode not in ("bare", "made"))
             if mode in ("made", "decisions", "text", "zh"):

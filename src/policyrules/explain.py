@@ -89,28 +89,51 @@ def _cap_text(ev: CapEvent) -> str:
         return f"cap {ev.cap} [{ev.scope}]: {ev.note}"
     limit = ev.limit
     said = cn_text(limit.fen) if type(limit) is Money else format_value(limit)
-    line = f"cap {ev.cap} [{ev.scope}]: limit {said}"
     used = ev.used_before
-    if used.fen if type(used) is Money else used:  # Money's bool, without the call
-        line += f"; already granted {_money_text(used)}"
+    before, after = ev.before, ev.after
+    if not ev.binding:
+        binds = None
+    elif ev.requested is None:
+        binds = "; BINDS: it is the tightest bound"
+    elif type(before) is Money and type(after) is Money:  # ev.cut, from the fen
+        binds = binds_en(before.fen, after.fen)
+    else:
+        binds = (
+            f"; BINDS: {_money_text(before)} cut by {_money_text(ev.cut)} to {_money_text(after)}"
+        )
     earlier = ev.earlier
-    if earlier:
-        line += "; before this claim: " + earlier.describe()
-    if ev.binding:
-        before, after = ev.before, ev.after
-        if ev.requested is None:
-            line += "; BINDS: it is the tightest bound"
-        elif type(before) is Money and type(after) is Money:  # ev.cut, from the fen
-            line += (
-                f"; BINDS: {cn_text(before.fen)} cut by {cn_text(before.fen - after.fen)} "
-                f"to {cn_text(after.fen)}"
-            )
-        else:
-            line += (
-                f"; BINDS: {_money_text(before)} cut by {_money_text(ev.cut)} "
-                f"to {_money_text(after)}"
-            )
+    return cap_line_en(
+        ev.cap,
+        ev.scope,
+        said,
+        # Money's bool, without the call
+        _money_text(used) if (used.fen if type(used) is Money else used) else None,
+        earlier.describe() if earlier else None,
+        binds,
+    )
+
+
+def cap_line_en(
+    cap: str, scope: str, limit: str, used: str | None, earlier: str | None, binds: str | None
+) -> str:
+    """A cap's line of the English text (no note): ``cap`` as written, its ``scope``
+    (``firm f1, year 2026``), its ``limit``'s text, what was ``used`` before (``None``:
+    nothing), the ``earlier`` claims of this evaluation on it as
+    :meth:`~policyrules.runtime.ledger.Earlier.describe` says them (``None``: none), and
+    ``binds``, the tail saying it bound (:func:`binds_en`; ``None``: it did not)."""
+    line = f"cap {cap} [{scope}]: limit {limit}"
+    if used is not None:
+        line += f"; already granted {used}"
+    if earlier is not None:
+        line += "; before this claim: " + earlier
+    if binds is not None:
+        line += binds
     return line
+
+
+def binds_en(before: int, after: int) -> str:
+    """The tail of a cap's line that cut a claim from ``before`` to ``after`` fen."""
+    return f"; BINDS: {cn_text(before)} cut by {cn_text(before - after)} to {cn_text(after)}"
 
 
 # The lines a provision's decisions share (its heading by status, its provision line, its
@@ -121,16 +144,17 @@ _SHARED: dict[tuple[Any, ...], str] = {}
 _SHARED_MAX = 4096
 
 
-def _shared(key: tuple[Any, ...], d: Decision) -> str:
+def _shared(key: tuple[Any, ...]) -> str:
     line = _SHARED.get(key)
     if line is None:
         what = key[0]
         if what == "head":
-            where = f"{d.document_number or d.document} {_label(d.clause_label)}"
-            line = f"[{_STATUS.get(d.status, d.status.upper())}] {where}"
-            line += f" · {d.title}" if d.title else ""
+            _, status, number, document, clause, title = key
+            where = f"{number or document} {_label(clause.rsplit('/', 1)[-1])}"
+            line = f"[{_STATUS.get(status, status.upper())}] {where}"
+            line += f" · {title}" if title else ""
         elif what == "provision":
-            line = f"  provision: {d.provision} ({d.kind})"
+            line = f"  provision: {key[1]} ({key[2]})"
         elif what in ("parameters", "assumptions"):
             pairs: Any = key[1]  # the decision's parameters or assumptions, (name, text)
             line = f"  {what}: " + "; ".join([f"{k} = {v}" for k, v in pairs])
@@ -141,16 +165,34 @@ def _shared(key: tuple[Any, ...], d: Decision) -> str:
     return line
 
 
+def head_en(status: str, number: str | None, document: str, clause: str, title: str | None) -> str:
+    """A decision's first line without its subject: ``[ELIGIBLE] 京经信发〔2025〕50号 第3条
+    · title`` (``clause``: the clause's id, ``…/3``)."""
+    return _shared(("head", status, number, document, clause, title))
+
+
+def provision_en(provision: str, kind: str) -> str:
+    """A decision's provision line: ``  provision: id (award)``."""
+    return _shared(("provision", provision, kind))
+
+
+def quote_en(text: str) -> str:
+    """A decision's line citing the text: ``  text: 「…」``."""
+    return _shared(("text", text))
+
+
 # The last parameters' and assumptions' pairs shown, by identity, with their line: the
 # decisions of one evaluation share one tuple of each (no hash of the pairs for them).
 _LAST: dict[str, tuple[tuple[tuple[str, str], ...], str]] = {}
 
 
-def _pairs_line(what: str, pairs: tuple[tuple[str, str], ...], d: Decision) -> str:
+def pairs_en(what: str, pairs: tuple[tuple[str, str], ...]) -> str:
+    """The line of a decision's ``parameters`` or ``assumptions`` (``what``), ``(name,
+    value text)`` pairs: ``  assumptions: a = x; b = y``."""
     last = _LAST.get(what)
     if last is not None and last[0] is pairs:
         return last[1]
-    line = _shared((what, pairs), d)
+    line = _shared((what, pairs))
     _LAST[what] = (pairs, line)
     return line
 
@@ -161,10 +203,10 @@ _FACT = "%s = %s"
 def decision_text(d: Decision, *, verbose: bool = False) -> str:
     """One decision as a block of text; control and bidi characters from the input are
     escaped (:func:`~policyrules.terminal.printable`)."""
-    head = _shared(("head", d.status, d.document_number, d.document, d.clause, d.title), d)
+    head = head_en(d.status, d.document_number, d.document, d.clause, d.title)
     if d.subject:
         head = f"{head} · {d.subject}"
-    lines = [head, _shared(("provision", d.provision, d.kind), d)]
+    lines = [head, provision_en(d.provision, d.kind)]
     if d.kind == "award" and d.status == "eligible" and (amount := _amount(d)) is not None:
         lines.append(f"  {amount}")
         if (held := order_hold_en(d)) is not None:
@@ -192,14 +234,11 @@ def decision_text(d: Decision, *, verbose: bool = False) -> str:
     if d.schedule:
         lines.extend(schedule_lines_en(d))
     if d.facts:
-        said = "; ".join(map(_FACT.__mod__, d.facts))  # each (name, text): "name = text"
-        if NONE_TEXT in said:  # else no value holds it: nothing to replace
-            said = "; ".join([f"{k} = {v.replace(NONE_TEXT, NONE_EN)}" for k, v in d.facts])
-        lines.append("  facts: " + said)
+        lines.append(facts_en(d.facts))
     if d.parameters:
-        lines.append(_pairs_line("parameters", d.parameters, d))
+        lines.append(pairs_en("parameters", d.parameters))
     if d.assumptions:
-        lines.append(_pairs_line("assumptions", d.assumptions, d))
+        lines.append(pairs_en("assumptions", d.assumptions))
     if verbose:
         lines.append("  trace:")
         for st in d.trace:
@@ -207,10 +246,19 @@ def decision_text(d: Decision, *, verbose: bool = False) -> str:
             lines.append(f"    {mark} {st.kind}: {st.text}")
     text = d.quote or d.clause_quote
     if text:
-        lines.append(_shared(("text", text), d))
+        lines.append(quote_en(text))
     # Ids, text facts and reasons come from the facts: each line is shown escaped, so a
     # control character or a newline in them cannot rewrite or forge a line.
     return "\n".join(printable_lines(lines))
+
+
+def facts_en(facts: tuple[tuple[str, str], ...]) -> str:
+    """A decision's facts line (``(name, value text)`` pairs, as it lists them):
+    ``  facts: product.approved_on = 2026-03-01; …``, a fact stated none in English."""
+    said = "; ".join(map(_FACT.__mod__, facts))  # each (name, text): "name = text"
+    if NONE_TEXT in said:  # else no value holds it: nothing to replace
+        said = "; ".join([f"{k} = {v.replace(NONE_TEXT, NONE_EN)}" for k, v in facts])
+    return "  facts: " + said
 
 
 def _en(text: str) -> str:
@@ -219,11 +267,28 @@ def _en(text: str) -> str:
     return text.replace(NONE_TEXT, NONE_EN)
 
 
-def explain_text(result: Explainable, *, verbose: bool = False) -> str:
-    """Every decision: the ones that apply in full, the ones that do not in a line each."""
-    full = [d for d in result.decisions if d.status != "not_eligible"]
-    brief = [d for d in result.decisions if d.status == "not_eligible"]
-    parts = [decision_text(d, verbose=verbose) for d in full]
+def explain_text(
+    result: Explainable,
+    *,
+    verbose: bool = False,
+    said: list[Decision | str] | None = None,
+) -> str:
+    """Every decision: the ones that apply in full, the ones that do not in a line each.
+
+    ``said``: the decisions in order, each made or as its text (:func:`decision_text`,
+    without the trace: ``Result.decision_texts``), when some were rendered without being
+    made; the text is the same."""
+    if said is None:
+        said = list(result.decisions)
+    parts = []
+    brief: list[Decision] = []
+    for d in said:
+        if isinstance(d, str):
+            parts.append(d)  # only eligible paid claims are said without their decision
+        elif d.status == "not_eligible":
+            brief.append(d)
+        else:
+            parts.append(decision_text(d, verbose=verbose))
     if brief:
         rows = [
             f"  {d.document_number or d.document} {_label(d.clause_label)} "

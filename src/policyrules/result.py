@@ -13,7 +13,7 @@ import attrs
 
 from .decisions import CapEvent, Decision, Step
 from .errors import Diagnostic, PolicyRulesError
-from .explain import explain_text, result_json
+from .explain import decision_text, explain_text, result_json
 from .explain_zh import add_text_zh, explain_text_zh
 from .runtime.bases import NOT_KEYING
 from .runtime.ledger import Grant, Grants, Ledger
@@ -49,11 +49,21 @@ class Result:
     :class:`Decision` nobody looks at.  Either way the result reads, compares and hashes
     by its decisions, grants and assumptions."""
 
-    __slots__ = ("_decisions", "_grants", "_make", "_words", "assumptions")
+    __slots__ = (
+        "_decisions",
+        "_grants",
+        "_make",
+        "_make_grants",
+        "_texts",
+        "_words",
+        "assumptions",
+    )
 
     _decisions: tuple[Decision, ...] | None
     _grants: Grants | None
-    _make: Callable[[], tuple[tuple[Decision, ...], tuple[Grant, ...]]] | None
+    _make: Callable[[], tuple[Decision, ...]] | None
+    _make_grants: Callable[[], tuple[Grant, ...]] | None
+    _texts: Callable[[], list[Decision | str]] | None
     _words: Words | None
     assumptions: tuple[tuple[str, str], ...]
 
@@ -65,22 +75,32 @@ class Result:
     ) -> None:
         _set(self, "_decisions", tuple(decisions))
         _set(self, "_grants", Grants(grants, self._readings))
-        _set(self, "_make", None)
-        _set(self, "_words", None)
+        self._none_deferred()
         _set(self, "assumptions", tuple(assumptions))
+
+    def _none_deferred(self) -> None:
+        for name in ("_make", "_make_grants", "_texts", "_words"):
+            _set(self, name, None)
 
     @classmethod
     def deferred(
         cls,
-        make: Callable[[], tuple[tuple[Decision, ...], tuple[Grant, ...]]],
+        decisions: Callable[[], tuple[Decision, ...]],
+        grants: Callable[[], tuple[Grant, ...]],
         assumptions: tuple[tuple[str, str], ...],
+        *,
+        texts: Callable[[], list[Decision | str]] | None = None,
     ) -> Result:
-        """A result whose decisions and grants ``make()`` returns, called once, when first
-        needed."""
+        """A result whose decisions ``decisions()`` and grants ``grants()`` return, each
+        called once, when first needed.  ``texts()``, if given, says the decisions in
+        order: each decision's English text (``decision_text``) where the evaluator can
+        render it without making the decision, else the decision (:meth:`decision_texts`)."""
         self = cls.__new__(cls)
         _set(self, "_decisions", None)
         _set(self, "_grants", None)
-        _set(self, "_make", make)
+        _set(self, "_make", decisions)
+        _set(self, "_make_grants", grants)
+        _set(self, "_texts", texts)
         _set(self, "_words", None)
         _set(self, "assumptions", tuple(assumptions))
         return self
@@ -92,30 +112,42 @@ class Result:
         _set(self, "_words", words)
         return self
 
-    def _made(self) -> None:
-        make = self._make
-        if make is not None:
-            decisions, grants = make()
-            _set(self, "_decisions", decisions)
-            _set(self, "_grants", Grants(grants, self._readings))
-            _set(self, "_make", None)
-
     @property
     def decisions(self) -> tuple[Decision, ...]:
         """One :class:`Decision` per provision and subject, provisions in policy order."""
-        if self._decisions is None:
-            self._made()
-        assert self._decisions is not None
-        return self._decisions
+        made = self._decisions
+        if made is None:
+            assert self._make is not None
+            made = self._make()
+            _set(self, "_decisions", made)
+            _set(self, "_make", None)
+            _set(self, "_texts", None)
+        return made
 
     @property
     def grants(self) -> Grants:
         """The grants this evaluation makes, in the order it made them: a tuple that knows
         the readings they were counted by (:class:`~policyrules.runtime.ledger.Grants`)."""
-        if self._grants is None:
-            self._made()
-        assert self._grants is not None
-        return self._grants
+        made = self._grants
+        if made is None:
+            assert self._make_grants is not None
+            made = Grants(self._make_grants(), self._readings)
+            _set(self, "_grants", made)
+            _set(self, "_make_grants", None)
+        return made
+
+    def _said(self) -> list[Decision | str]:
+        """Each decision, or its English text where the evaluator renders it without it."""
+        texts = self._texts
+        return list(self.decisions) if texts is None else texts()
+
+    def decision_texts(self) -> tuple[str, ...]:
+        """The English text of each decision, in order: :func:`~policyrules.explain.
+        decision_text` of each (without the trace), the same text character for character.
+        Where the decisions have not been made, the evaluator renders the frequent ones
+        (a paid award of the fast path) from its record of the claim, without making
+        them: the cheap way to say every claim of a large evaluation (issue 10 §1)."""
+        return tuple(d if isinstance(d, str) else decision_text(d) for d in self._said())
 
     def ledger(self) -> Ledger:
         """The grants this evaluation makes as a :class:`Ledger`, with the readings they
@@ -149,8 +181,7 @@ class Result:
         decisions, grants, assumptions = state
         _set(self, "_decisions", decisions)
         _set(self, "_grants", grants)
-        _set(self, "_make", None)
-        _set(self, "_words", None)
+        self._none_deferred()
         _set(self, "assumptions", assumptions)
 
     def _key(self) -> tuple[object, ...]:
@@ -178,7 +209,7 @@ class Result:
 
         :raises PolicyRulesError: E425, a language other than ``zh`` or ``en``."""
         if check_lang(lang) == "en":
-            return explain_text(self, verbose=verbose)
+            return explain_text(self, verbose=verbose, said=None if verbose else self._said())
         return explain_text_zh(self, self._words, verbose=verbose)
 
     def to_json(self, *, all_earlier: bool = False) -> dict[str, object]:

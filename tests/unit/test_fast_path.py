@@ -74,17 +74,24 @@ def test_every_claim_decided_by_the_generated_code(
 
 
 def test_decisions_are_made_once_on_first_access() -> None:
-    calls: list[int] = []
+    calls: list[str] = []
 
-    def make() -> tuple[tuple[Any, ...], tuple[Any, ...]]:
-        calls.append(1)
-        return (), ()
+    def decisions() -> tuple[Any, ...]:
+        calls.append("decisions")
+        return ()
 
-    deferred = Result.deferred(make, (("a", "1"),))
+    def grants() -> tuple[Any, ...]:
+        calls.append("grants")
+        return ()
+
+    deferred = Result.deferred(decisions, grants, (("a", "1"),))
     assert calls == []
+    assert deferred.grants == ()
+    assert calls == ["grants"]  # the grants apart: no decision made for them
     assert deferred.decisions == ()
     assert deferred.grants == ()
-    assert calls == [1]
+    assert deferred.decisions == ()
+    assert calls == ["grants", "decisions"]
     assert deferred == Result((), (), (("a", "1"),))
     assert hash(deferred) == hash(Result((), (), (("a", "1"),)))
     with pytest.raises(AttributeError):

@@ -104,13 +104,18 @@ def evaluate(
         listed.append((HOLIDAY_ASSUMPTION, calendar.describe(run.assumed_years)))
     grants = run.grants
 
-    def make() -> tuple[tuple[Decision, ...], tuple[Grant, ...]]:
-        # Rows the fast path kept become decisions only now, when they are looked at.
+    # Rows the fast path kept become decisions only now, when they are looked at; the
+    # grants apart, and the English texts without the decisions where they can be.
+    def made() -> tuple[Decision, ...]:
         with paused_gc(promote=True):
-            return (
-                tuple(d if isinstance(d, Decision) else run.materialise(d) for d in unfold(0)),
-                tuple(grant_of(g) for g in unfold(1)),
-            )
+            return tuple(d if isinstance(d, Decision) else run.materialise(d) for d in unfold(0))
+
+    def granted() -> tuple[Grant, ...]:
+        return tuple(grant_of(g) for g in unfold(1))
+
+    def said() -> list[Decision | str]:
+        with paused_gc(promote=True):
+            return [d if isinstance(d, Decision) else run.text_en(d) for d in unfold(0)]
 
     def unfold(which: int) -> Iterator[Any]:
         # A lean award's claims (.lean): its rows or grant rows, made by one replay.
@@ -120,7 +125,7 @@ def evaluate(
             else:
                 yield d
 
-    return Result.deferred(make, tuple(sorted(listed)))
+    return Result.deferred(made, granted, tuple(sorted(listed)), texts=said)
 
 
 def ledger_pools(policy: CompiledPolicy) -> dict[str, set[str]]:

@@ -36,7 +36,7 @@ from .explained import _ALL_OPERANDS, _NAMES, condition_facts, steps_held
 from .rows_caps import cap_steps_fast, fact_texts, money_of, rare_text
 from .trusted import deferred, step
 
-__all__ = ["PaidPlan", "fixed_reads", "paid_decision", "paid_plan"]
+__all__ = ["PaidPlan", "fixed_reads", "paid_decision", "paid_facts", "paid_plan"]
 
 _ABSENT = object()
 _RUN_FIXED = frozenset({"parameter", "assumption", "member"})
@@ -195,6 +195,35 @@ def _shown(
     return tuple(out), found
 
 
+def paid_facts(
+    plan: PaidPlan,
+    cp: CompiledProvision,
+    inst: Instance,
+    make_env: Callable[[], Env],
+    row: tuple[Any, ...],
+    rates: Container[str],
+) -> tuple[tuple[tuple[str, str], ...], set[str], Value] | None:
+    """The facts the paid ``row`` of ``cp`` read for ``inst`` with their texts, the
+    assumptions it used and the amount's value (see :func:`paid_decision`); ``None``:
+    the general way makes it (the amount's closure noted a line)."""
+    used = row[12] | plan.assumed
+    if plan.amount_fact is not None:
+        facts, value = _shown(inst, plan.shown, plan.amount_fact)
+        if value is None:
+            return None
+        return facts, used, value
+    env = make_env()
+    env.used_assumptions |= used
+    fact = env.fact
+    for entity, name in plan.reads:
+        fact(entity, name)
+    assert cp.amount is not None
+    value = cp.amount(env)
+    if env.notes:
+        return None
+    return fact_texts(env.reads, rates), env.used_assumptions, value
+
+
 def paid_decision(
     plan: PaidPlan,
     cp: CompiledProvision,
@@ -210,23 +239,11 @@ def paid_decision(
     that are rates, ``assumed_of(used, False)`` gives the assumptions' texts, ``params``
     the parameters'.  ``None``: the general way makes it (the amount's closure noted a
     line)."""
+    read = paid_facts(plan, cp, inst, make_env, row, rates)
+    if read is None:
+        return None
+    facts, used, value = read
     amount, kind, caps, before, requested = row[4], row[5], row[6], row[7], row[8]
-    used = row[12] | plan.assumed
-    if plan.amount_fact is not None:
-        facts, value = _shown(inst, plan.shown, plan.amount_fact)
-        if value is None:
-            return None
-    else:
-        env = make_env()
-        env.used_assumptions |= used
-        fact = env.fact
-        for entity, name in plan.reads:
-            fact(entity, name)
-        assert cp.amount is not None
-        value = cp.amount(env)
-        if env.notes:
-            return None
-        facts, used = fact_texts(env.reads, rates), env.used_assumptions
     lead = () if row[11] is None else (row[11],)
 
     def later() -> tuple[Step, ...]:

@@ -32,6 +32,7 @@ from .explained import Held, condition_facts, held_steps, steps_held
 from .failed import Marks, condition_steps, failed_decision
 from .paid import PaidPlan, paid_decision, paid_plan
 from .rows_caps import CapRow, Path, cap_events_fast, cap_steps_fast, fact_texts, money_of
+from .texts import paid_text
 from .trusted import decision
 
 __all__ = [
@@ -264,6 +265,41 @@ class Rows:
             self._parameter_texts(info),
         )
 
+    def _paid_plan(self, cp: CompiledProvision, inst: Instance) -> PaidPlan | None:
+        """The plan of ``cp``'s paid claims (:mod:`.paid`), learnt from the claim of
+        ``inst`` the first time; ``None``: the general way makes them."""
+        info = cp.info
+        if info.id in self._paid:
+            return self._paid[info.id]
+        static = self._static.get(info.id)
+        if static is None:
+            static = self._static[info.id] = self._provision_fields(cp)
+        plan = paid_plan(cp, self.checked, self.env(cp, inst), static, self.rate_facts)
+        self._paid[info.id] = plan
+        return plan
+
+    def text_en(self, row: Row) -> str | Decision:
+        """The English text of the decision of ``row`` (``decision_text``, without the
+        trace), rendered from the row where :mod:`.texts` can; else the decision, made,
+        to be said."""
+        cp, inst = row[0], row[1]
+        if self.explain and row[4] is not None and row[10] < 0 and not row[9]:
+            plan = self._paid_plan(cp, inst)
+            if plan is not None:
+                text = paid_text(
+                    plan,
+                    cp,
+                    inst,
+                    lambda: self.env(cp, inst),
+                    row,
+                    self.rate_facts,
+                    self._assumed_texts,
+                    self._parameter_texts(cp.info),
+                )
+                if text is not None:
+                    return text
+        return self.materialise(row)
+
     def _explained_paid(self, row: Row) -> Decision | None:
         """A paid award's decision, its conditions' and one-time rules' steps made once
         per provision (:mod:`.explained`); ``None``: take the general way."""
@@ -272,12 +308,7 @@ class Rows:
         static = self._static.get(info.id)
         if static is None:
             static = self._static[info.id] = self._provision_fields(cp)
-        if info.id in self._paid:
-            plan = self._paid[info.id]
-        else:
-            plan = self._paid[info.id] = paid_plan(
-                cp, self.checked, self.env(cp, inst), static, self.rate_facts
-            )
+        plan = self._paid_plan(cp, inst)
         if plan is not None:
             made = paid_decision(
                 plan,

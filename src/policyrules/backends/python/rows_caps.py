@@ -26,6 +26,7 @@ __all__ = [
     "cap_events_fast",
     "cap_steps_fast",
     "fact_texts",
+    "limit_text",
     "money_of",
     "rare_text",
 ]
@@ -55,6 +56,11 @@ def _limit(fen: int) -> tuple[Money, str]:
         if len(_LIMITS) < _LIMITS_MAX:
             _LIMITS[fen] = got
     return got
+
+
+def limit_text(fen: int) -> str:
+    """A cap's limit of ``fen`` as its line says it (``cn_text``; kept by the fen)."""
+    return (_LIMITS.get(fen) or _limit(fen))[1]
 
 
 # The step of a cap's line that says only the cap, its scope and its limit (nothing used,

@@ -1,0 +1,104 @@
+"""A paid claim's English text rendered from its row (backends/python/texts.py): the
+lines a decision of the frequent kind shows, no decision made, input escaped."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+import policyrules
+from policyrules.backends.python import rows as rows_module
+from policyrules.backends.python import trusted as trusted_module
+from policyrules.explain import decision_text, explain_text
+from strategies import compile_text
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+import one_by_one_data as data  # noqa: E402 - the benchmark's claims of measure 3
+
+RULES = """entity firm "企业"
+  list firms
+  fact base: money
+  fact remark: text
+
+document d "测试"
+
+clause 1 "补助"
+  quote "按一定比例给予补助，每家企业不超过 100 万元。"
+  parameter share: rate "一定比例"
+
+  award grant "补助"
+    for each firm
+    eligible when base > 0 元
+    eligible when remark != "withdrawn"
+    amount base * share
+    cap 100 万元 per firm
+"""
+
+
+def test_a_paid_claim_with_a_parameter_said_from_its_row() -> None:
+    policy = compile_text(RULES)
+    facts = {
+        "firms": [
+            {"id": "f1", "base": "500 万元", "remark": "-"},
+            {"id": "f2", "base": "100 万元", "remark": "-"},
+        ]
+    }
+    rendered = policy.evaluate(facts, parameters={"share": "30%"})
+    said = rendered._said()
+    assert [type(x) for x in said] == [str, str]
+    made = policy.evaluate(facts, parameters={"share": "30%"})
+    assert rendered.decision_texts() == tuple(decision_text(d) for d in made.decisions)
+    f1, f2 = rendered.decision_texts()
+    # f1: 500 万元 × 30% = 150 万元, cut to 100 万元 by the cap (150 − 100 = 50 万元 cut)
+    assert "  amount: 100 万元 (exact)" in f1
+    assert "BINDS: 150 万元 cut by 50 万元 to 100 万元" in f1
+    # f2: 100 万元 × 30% = 30 万元, under the cap
+    assert "  amount: 30 万元 (exact)" in f2
+    assert "  parameters: share = 30%" in f2
+    assert "  facts: firm.base = 100 万元; firm.remark = -" in f2
+
+
+def test_measure_3_texts_make_no_paid_decision(monkeypatch: pytest.MonkeyPatch) -> None:
+    with_all = policyrules.load(ROOT / "policies" / "beijing_2025")
+    rows = data.claims(200)
+    facts = with_all.read_facts(data.as_facts(rows))
+    want = with_all.evaluate(facts)
+    texts = tuple(decision_text(d) for d in want.decisions)
+    whole = explain_text(want)
+
+    def refused(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a paid decision was made to say it")
+
+    monkeypatch.setattr(rows_module, "paid_decision", refused)
+    got = with_all.evaluate(facts)
+    assert got.decision_texts() == texts
+    assert got.explain(lang="en") == whole
+    # made afterwards, a paid decision is made: refused
+    with pytest.raises(AssertionError, match="to say it"):
+        got.decisions  # noqa: B018
+
+
+def test_rendering_from_rows_escapes_the_input(monkeypatch: pytest.MonkeyPatch) -> None:
+    policy = compile_text(RULES)
+    # a text fact with an escape sequence and a bidi override: shown escaped, as decision_text
+    odd = "f\x1b[2J\u202e1"
+    facts = {"firms": [{"id": "f1", "base": "10 万元", "remark": odd}]}
+    made = [decision_text(d) for d in policy.evaluate(facts, parameters={"share": "50%"}).decisions]
+    built: list[int] = []
+    real = trusted_module.decision
+
+    def counted(*args: object) -> object:
+        built.append(1)
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(trusted_module, "decision", counted)
+    (text,) = policy.evaluate(facts, parameters={"share": "50%"}).decision_texts()
+    assert built == []
+    assert [text] == made
+    assert "\x1b" not in text
+    assert "\u202e" not in text
+    assert "f\\x1b[2J\\u202e1" in text
