@@ -121,14 +121,24 @@ def cap_line_en(
     nothing), the ``earlier`` claims of this evaluation on it as
     :meth:`~policyrules.runtime.ledger.Earlier.describe` says them (``None``: none), and
     ``binds``, the tail saying it bound (:func:`binds_en`; ``None``: it did not)."""
-    line = f"cap {cap} [{scope}]: limit {limit}"
+    return cap_head_en(cap, scope, limit) + cap_tail_en(used, earlier, binds)
+
+
+def cap_head_en(cap: str, scope: str, limit: str) -> str:
+    """The start of :func:`cap_line_en`, all of it for a cap that did nothing more."""
+    return f"cap {cap} [{scope}]: limit {limit}"
+
+
+def cap_tail_en(used: str | None, earlier: str | None, binds: str | None) -> str:
+    """The rest of :func:`cap_line_en` (``""``: nothing used, no earlier claim, not bound)."""
+    tail = ""
     if used is not None:
-        line += f"; already granted {used}"
+        tail += f"; already granted {used}"
     if earlier is not None:
-        line += "; before this claim: " + earlier
+        tail += "; before this claim: " + earlier
     if binds is not None:
-        line += binds
-    return line
+        tail += binds
+    return tail
 
 
 def binds_en(before: int, after: int) -> str:
@@ -219,7 +229,7 @@ def decision_text(d: Decision, *, verbose: bool = False) -> str:
     if d.consequence and d.status == "eligible":
         lines.append(f"  consequence: {d.consequence}")
     for r in d.reasons:
-        lines.append(f"  because: {_en(r)}")
+        lines.append(because_en(r))
     if d.exclusivity is not None:
         lines.append(f"  {d.exclusivity.describe(d.status == 'unknown')}")
     if d.missing_facts:
@@ -261,6 +271,11 @@ def facts_en(facts: tuple[tuple[str, str], ...]) -> str:
     return "  facts: " + said
 
 
+def because_en(reason: str) -> str:
+    """A line giving a reason a decision holds or not: ``  because: …``."""
+    return f"  because: {_en(reason)}"
+
+
 def _en(text: str) -> str:
     """A reason or fact value for the English text: a fact stated none in English words
     (the evaluator writes it as :data:`~policyrules.runtime.values.NONE_TEXT`)."""
@@ -277,14 +292,14 @@ def explain_text(
 
     ``said``: the decisions in order, each made or as its text (:func:`decision_text`,
     without the trace: ``Result.decision_texts``), when some were rendered without being
-    made; the text is the same."""
+    made (none not eligible: each is listed from its decision); the text is the same."""
     if said is None:
         said = list(result.decisions)
     parts = []
     brief: list[Decision] = []
     for d in said:
         if isinstance(d, str):
-            parts.append(d)  # only eligible paid claims are said without their decision
+            parts.append(d)  # a claim not eligible comes as its decision (its line below)
         elif d.status == "not_eligible":
             brief.append(d)
         else:

@@ -63,7 +63,7 @@ class Result:
     _grants: Grants | None
     _make: Callable[[], tuple[Decision, ...]] | None
     _make_grants: Callable[[], tuple[Grant, ...]] | None
-    _texts: Callable[[], list[Decision | str]] | None
+    _texts: Callable[[bool], list[Decision | str]] | None
     _words: Words | None
     assumptions: tuple[tuple[str, str], ...]
 
@@ -89,12 +89,13 @@ class Result:
         grants: Callable[[], tuple[Grant, ...]],
         assumptions: tuple[tuple[str, str], ...],
         *,
-        texts: Callable[[], list[Decision | str]] | None = None,
+        texts: Callable[[bool], list[Decision | str]] | None = None,
     ) -> Result:
         """A result whose decisions ``decisions()`` and grants ``grants()`` return, each
-        called once, when first needed.  ``texts()``, if given, says the decisions in
-        order: each decision's English text (``decision_text``) where the evaluator can
-        render it without making the decision, else the decision (:meth:`decision_texts`)."""
+        called once, when first needed.  ``texts(refused)``, if given, says the decisions
+        in order: each decision's English text (``decision_text``) where the evaluator can
+        render it without making the decision, else the decision (:meth:`decision_texts`);
+        a decision not eligible is given as a decision unless ``refused``."""
         self = cls.__new__(cls)
         _set(self, "_decisions", None)
         _set(self, "_grants", None)
@@ -136,10 +137,11 @@ class Result:
             _set(self, "_make_grants", None)
         return made
 
-    def _said(self) -> list[Decision | str]:
-        """Each decision, or its English text where the evaluator renders it without it."""
+    def _said(self, refused: bool = True) -> list[Decision | str]:
+        """Each decision, or its English text where the evaluator renders it without it
+        (one not eligible only if ``refused``)."""
         texts = self._texts
-        return list(self.decisions) if texts is None else texts()
+        return list(self.decisions) if texts is None else texts(refused)
 
     def decision_texts(self) -> tuple[str, ...]:
         """The English text of each decision, in order: :func:`~policyrules.explain.
@@ -209,7 +211,8 @@ class Result:
 
         :raises PolicyRulesError: E425, a language other than ``zh`` or ``en``."""
         if check_lang(lang) == "en":
-            return explain_text(self, verbose=verbose, said=None if verbose else self._said())
+            said = None if verbose else self._said(refused=False)
+            return explain_text(self, verbose=verbose, said=said)
         return explain_text_zh(self, self._words, verbose=verbose)
 
     def to_json(self, *, all_earlier: bool = False) -> dict[str, object]:

@@ -71,11 +71,16 @@ def test_measure_3_texts_make_no_paid_decision(monkeypatch: pytest.MonkeyPatch) 
     whole = explain_text(want)
 
     def refused(*args: object, **kwargs: object) -> None:
-        raise AssertionError("a paid decision was made to say it")
+        raise AssertionError("a decision was made to say it")
 
     monkeypatch.setattr(rows_module, "paid_decision", refused)
+    with monkeypatch.context() as inner:
+        # every claim of measure 3 is paid or refused by a condition: none made
+        inner.setattr(rows_module, "failed_decision", refused)
+        assert with_all.evaluate(facts).decision_texts() == texts
     got = with_all.evaluate(facts)
-    assert got.decision_texts() == texts
+    # the whole text lists the claims not eligible from their decisions (made), the
+    # others from their rows
     assert got.explain(lang="en") == whole
     # made afterwards, a paid decision is made: refused
     with pytest.raises(AssertionError, match="to say it"):

@@ -113,9 +113,9 @@ def evaluate(
     def granted() -> tuple[Grant, ...]:
         return tuple(grant_of(g) for g in unfold(1))
 
-    def said() -> list[Decision | str]:
+    def said(refused: bool) -> list[Decision | str]:
         with paused_gc(promote=True):
-            return [d if isinstance(d, Decision) else run.text_en(d) for d in unfold(0)]
+            return [d if isinstance(d, Decision) else run.text_en(d, refused) for d in unfold(0)]
 
     def unfold(which: int) -> Iterator[Any]:
         # A lean award's claims (.lean): its rows or grant rows, made by one replay.
@@ -178,6 +178,7 @@ class _Run(DecisionMaker, Awards, Conditions, TimeLimits, FastClaims, ExclusiveH
         self._held = {}
         self._paid = {}
         self._marks = {}
+        self._fixed = {}
         self.clauses = {c.id: c for c in self.checked.clauses}
         self.documents = {d.name: d for d in self.checked.documents}
         self.rate_facts = {

@@ -24,7 +24,7 @@ from .compile import CompiledProvision, Condition, Env
 from .rows_caps import fact_texts
 from .trusted import decision
 
-__all__ = ["condition_steps", "failed_decision"]
+__all__ = ["condition_steps", "failed_decision", "failed_reasons"]
 
 # A provision's condition steps: for each condition, its step when it held and when not.
 Marks = tuple[tuple[Step, Step], ...]
@@ -37,20 +37,16 @@ def condition_steps(cp: CompiledProvision) -> Marks:
     )
 
 
-def failed_decision(
+def failed_reasons(
     cp: CompiledProvision,
     env: Env,
     row: tuple[Any, ...],
     marks: Marks,
     why_not: Callable[[Condition, Env, list[str]], str],
-    static: dict[str, Any],
-    rates: Container[str],
-    assumed_of: Callable[[set[str], bool], tuple[tuple[str, str], ...]],
-    params: tuple[tuple[str, str], ...],
-) -> Decision | None:
-    """The decision of the not eligible ``row`` of ``cp`` (``env``: a new Env of its
-    subject, the row's assumptions in it), its conditions run in ``env``; ``None`` where
-    the general way must make it (see the module's docstring)."""
+) -> tuple[list[str], list[Step]] | None:
+    """The reasons the not eligible ``row`` of ``cp`` was refused and the trace's steps,
+    its conditions run in ``env`` (a new Env of its subject, the row's assumptions in it);
+    ``None`` where the general way must make its decision (see the module's docstring)."""
     trace: list[Step] = [] if row[11] is None else [row[11]]
     failed: list[str] = []
     reads = env.reads
@@ -69,6 +65,27 @@ def failed_decision(
         return None
     if not failed:
         return None
+    return failed, trace
+
+
+def failed_decision(
+    cp: CompiledProvision,
+    env: Env,
+    row: tuple[Any, ...],
+    marks: Marks,
+    why_not: Callable[[Condition, Env, list[str]], str],
+    static: dict[str, Any],
+    rates: Container[str],
+    assumed_of: Callable[[set[str], bool], tuple[tuple[str, str], ...]],
+    params: tuple[tuple[str, str], ...],
+) -> Decision | None:
+    """The decision of the not eligible ``row`` of ``cp`` (``env``: a new Env of its
+    subject, the row's assumptions in it), its conditions run in ``env``; ``None`` where
+    the general way must make it (see the module's docstring)."""
+    found = failed_reasons(cp, env, row, marks, why_not)
+    if found is None:
+        return None
+    failed, trace = found
     return decision(
         static,
         "/".join([i for _, i in row[2]]),
@@ -78,7 +95,7 @@ def failed_decision(
         tuple(failed),
         (),
         None,
-        fact_texts(reads, rates),
+        fact_texts(env.reads, rates),
         assumed_of(env.used_assumptions, False),
         params,
         tuple(trace),

@@ -29,10 +29,10 @@ from ...runtime.money import Money, cn_text
 from ...runtime.values import format_value
 from .compile import CompiledProvision, Condition, Env
 from .explained import Held, condition_facts, held_steps, steps_held
-from .failed import Marks, condition_steps, failed_decision
+from .failed import Marks, condition_steps, failed_decision, failed_reasons
 from .paid import PaidPlan, paid_decision, paid_plan
 from .rows_caps import CapRow, Path, cap_events_fast, cap_steps_fast, fact_texts, money_of
-from .texts import paid_text
+from .texts import Fixed, failed_text, fixed_lines, paid_text
 from .trusted import decision
 
 __all__ = [
@@ -106,6 +106,7 @@ class Rows:
     _held: dict[str, Held]  # a provision's steps when its conditions held, and their reads
     _paid: dict[str, PaidPlan | None]  # a provision's plan of paid claims (.paid)
     _marks: dict[str, Marks]  # a provision's condition steps, held and not (.failed)
+    _fixed: dict[tuple[str, str], Fixed]  # a provision's lines of a status's text (.texts)
     checked: CheckedPolicy
 
     rate_facts: set[str]
@@ -278,27 +279,68 @@ class Rows:
         self._paid[info.id] = plan
         return plan
 
-    def text_en(self, row: Row) -> str | Decision:
+    def text_en(self, row: Row, refused: bool = True) -> str | Decision:
         """The English text of the decision of ``row`` (``decision_text``, without the
         trace), rendered from the row where :mod:`.texts` can; else the decision, made,
-        to be said."""
-        cp, inst = row[0], row[1]
-        if self.explain and row[4] is not None and row[10] < 0 and not row[9]:
-            plan = self._paid_plan(cp, inst)
-            if plan is not None:
-                text = paid_text(
-                    plan,
-                    cp,
-                    inst,
-                    lambda: self.env(cp, inst),
-                    row,
-                    self.rate_facts,
-                    self._assumed_texts,
-                    self._parameter_texts(cp.info),
-                )
-                if text is not None:
-                    return text
+        to be said.  ``refused``: a claim not eligible may be rendered too (else its
+        decision is made: the whole text lists them in a line each, from the decision)."""
+        if self.explain and row[10] < 0 and not row[9]:
+            if row[4] is not None:
+                text = self._paid_text(row)
+            elif refused and row[3] == "not_eligible":
+                text = self._failed_text(row)
+            else:
+                text = None
+            if text is not None:
+                return text
         return self.materialise(row)
+
+    def _fixed_lines(self, cp: CompiledProvision, status: str) -> Fixed:
+        key = (cp.info.id, status)
+        fixed = self._fixed.get(key)
+        if fixed is None:
+            static = self._static.get(cp.info.id)
+            if static is None:
+                static = self._static[cp.info.id] = self._provision_fields(cp)
+            fixed = self._fixed[key] = fixed_lines(static, status)
+        return fixed
+
+    def _paid_text(self, row: Row) -> str | None:
+        cp, inst = row[0], row[1]
+        plan = self._paid_plan(cp, inst)
+        if plan is None:
+            return None
+        return paid_text(
+            plan,
+            self._fixed_lines(cp, "eligible"),
+            cp,
+            inst,
+            lambda: self.env(cp, inst),
+            row,
+            self.rate_facts,
+            self._assumed_texts,
+            self._parameter_texts(cp.info),
+        )
+
+    def _failed_text(self, row: Row) -> str | None:
+        cp, inst = row[0], row[1]
+        info = cp.info
+        marks = self._marks.get(info.id)
+        if marks is None:
+            marks = self._marks[info.id] = condition_steps(cp)
+        env = self.env(cp, inst)
+        env.used_assumptions |= row[12]
+        found = failed_reasons(cp, env, row, marks, self.why_not)
+        if found is None:
+            return None
+        return failed_text(
+            self._fixed_lines(cp, "not_eligible"),
+            row,
+            found[0],
+            fact_texts(env.reads, self.rate_facts),
+            self._assumed_texts(env.used_assumptions, False),
+            self._parameter_texts(info),
+        )
 
     def _explained_paid(self, row: Row) -> Decision | None:
         """A paid award's decision, its conditions' and one-time rules' steps made once

@@ -8,8 +8,14 @@ only for the text to read them back.  For the frequent claim (a paid award of th
 path, :mod:`.paid`: exact, nothing granted before, not served at an unknown place in its
 order) the text is written here from the row's fen and the plan's facts, by the same
 wording functions as :func:`~policyrules.explain.decision_text`, line for line: the text
-is the same, character for character (``tests/property/test_row_texts.py``).  Any other
-claim returns ``None``: its decision is made and its text read from it.
+is the same, character for character (``tests/property/test_row_texts_props.py``).  Any
+other claim returns ``None``: its decision is made and its text read from it.
+
+The lines a provision's claims share are made once (:func:`fixed_lines`), escaped once; a
+cap's line up to its limit once per cap, scope and limit.  Escaping is character by
+character (:func:`~policyrules.terminal.printable`), so a text whose pieces from the facts
+(ids, text facts) hold nothing to escape is the text
+:func:`~policyrules.terminal.printable_lines` gives.
 """
 
 from __future__ import annotations
@@ -18,8 +24,10 @@ from collections.abc import Callable, Container
 from typing import Any
 
 from ...explain import (
+    because_en,
     binds_en,
-    cap_line_en,
+    cap_head_en,
+    cap_tail_en,
     facts_en,
     head_en,
     pairs_en,
@@ -30,16 +38,56 @@ from ...explain_order import ORDER_HOLD
 from ...instances import Instance
 from ...runtime.ledger import Earlier
 from ...runtime.money import cn_text
-from ...terminal import printable_lines
+from ...terminal import printable, printable_lines
 from .compile import CompiledProvision, Env
 from .paid import PaidPlan, paid_facts
 from .rows_caps import limit_text
 
-__all__ = ["paid_text"]
+__all__ = ["Fixed", "failed_text", "fixed_lines", "paid_text"]
+
+# A provision's lines every text of one status shows, escaped: its head (status, document,
+# clause, title), its provision line and its quote's line (None: no quote).
+Fixed = tuple[str, str, str | None]
+
+
+def fixed_lines(static: dict[str, Any], status: str) -> Fixed:
+    """The :data:`Fixed` lines of the decisions of ``status`` of a provision of fixed
+    fields ``static`` (``Rows._static``)."""
+    head = head_en(status, static["document_number"], static["document"],
+                   static["clause"], static["title"])  # fmt: skip
+    text = static["quote"] or static["clause_quote"]
+    return (
+        printable(head),
+        printable(provision_en(static["provision"], static["kind"])),
+        printable(quote_en(text)) if text else None,
+    )
+
+
+# A cap's line up to its limit and the scope it names, by the cap's text, the scope's last
+# (entity, id), its year and the limit's fen: the per-product cap's line is the same for
+# the same product id in every firm.  Bounded.
+_HEADS: dict[tuple[str, Any, int | None, int], tuple[str, str]] = {}
+_HEADS_MAX = 4096
+
+
+def _cap_head(text: str, scope: Any, year: int | None, limit: int) -> tuple[str, str]:
+    key = (text, scope[-1] if scope is not None else None, year, limit)
+    got = _HEADS.get(key)
+    if got is None:
+        if scope is None:
+            where = "this claim"
+        else:  # as rows_caps.cap_steps_fast says the scope
+            entity, ident = scope[-1]
+            where = f"{entity} {ident}" if year is None else f"{entity} {ident}, year {year}"
+        got = (f"  {cap_head_en(text, where, limit_text(limit))}", where)
+        if len(_HEADS) < _HEADS_MAX:
+            _HEADS[key] = got
+    return got
 
 
 def paid_text(
     plan: PaidPlan,
+    fixed: Fixed,
     cp: CompiledProvision,
     inst: Instance,
     make_env: Callable[[], Env],
@@ -49,13 +97,14 @@ def paid_text(
     params: tuple[tuple[str, str], ...],
 ) -> str | None:
     """``decision_text`` of the decision :func:`~.paid.paid_decision` makes of the paid
-    ``row`` (the same arguments), or ``None`` where that decision must be made to say it
-    (an amount up to, an earlier grant of the provision, a claim served at an unknown
-    place: their lines read the trace or the caps' holds)."""
-    lead, static = row[11], plan.static
+    ``row`` (the same arguments; ``fixed``: :func:`fixed_lines` of ``plan.static``), or
+    ``None`` where that decision must be made to say it (an amount up to, an earlier grant
+    of the provision, a claim served at an unknown place: their lines read the trace or
+    the caps' holds)."""
+    lead = row[11]
     if (
         row[3] != "eligible"
-        or static["kind"] != "award"
+        or plan.static["kind"] != "award"
         or row[5] != "exact"
         or row[7]
         or (lead is not None and lead.kind == ORDER_HOLD)
@@ -65,38 +114,74 @@ def paid_text(
     if read is None:
         return None
     facts, used, _ = read
-    head = head_en("eligible", static["document_number"], static["document"],
-                   static["clause"], static["title"])  # fmt: skip
+    head, provision, quote = fixed
     subject = "/".join([i for _, i in row[2]])
-    amount = row[4]
     lines = [
         f"{head} · {subject}" if subject else head,
-        provision_en(static["provision"], static["kind"]),
-        f"  amount: {cn_text(amount)} (exact)",
+        provision,
+        f"  amount: {cn_text(row[4])} (exact)",
     ]
+    shown = [subject]  # the pieces from the facts, which may hold a character to escape
     for cap, scope, year, limit, was, log, stop, before, after in row[6]:
-        if scope is None:
-            where = "this claim"
-        else:  # as rows_caps.cap_steps_fast says the scope
-            entity, ident = scope[-1]
-            where = f"{entity} {ident}" if year is None else f"{entity} {ident}, year {year}"
-        line = cap_line_en(
-            cap.text,
-            where,
-            limit_text(limit),
-            cn_text(was) if was else None,
-            Earlier(log, stop).describe() if log is not None and stop else None,
-            binds_en(before, after) if after < before else None,
-        )
-        lines.append(f"  {line}")
+        line, where = _HEADS.get((cap.text, scope[-1] if scope is not None else None, year,
+                                  limit)) or _cap_head(cap.text, scope, year, limit)  # fmt: skip
+        shown.append(where)
+        if was or stop or after < before:
+            earlier = Earlier(log, stop).describe() if log is not None and stop else None
+            if earlier is not None:
+                shown.append(earlier)
+            binds = binds_en(before, after) if after < before else None
+            line += cap_tail_en(cn_text(was) if was else None, earlier, binds)
+        lines.append(line)
+    return _finish(lines, shown, facts, params, assumed_of(used, False), quote)
+
+
+def failed_text(
+    fixed: Fixed,
+    row: tuple[Any, ...],
+    reasons: list[str],
+    facts: tuple[tuple[str, str], ...],
+    assumed: tuple[tuple[str, str], ...],
+    params: tuple[tuple[str, str], ...],
+) -> str:
+    """``decision_text`` of the decision :func:`~.failed.failed_decision` makes of the not
+    eligible ``row`` refused for ``reasons`` (``fixed``: :func:`fixed_lines` of its
+    provision for ``not_eligible``; ``facts``, ``assumed``, ``params``: the texts it shows)."""
+    head, provision, quote = fixed
+    subject = "/".join([i for _, i in row[2]])
+    lines = [f"{head} · {subject}" if subject else head, provision]
+    shown = [subject]
+    for reason in reasons:
+        said = because_en(reason)
+        shown.append(said)
+        lines.append(said)
+    return _finish(lines, shown, facts, params, assumed, quote)
+
+
+def _finish(
+    lines: list[str],
+    shown: list[str],
+    facts: tuple[tuple[str, str], ...],
+    params: tuple[tuple[str, str], ...],
+    assumed: tuple[tuple[str, str], ...],
+    quote: str | None,
+) -> str:
+    """The text of ``lines`` and the facts', parameters', assumptions' and quote's lines
+    after them; escaped unless nothing ``shown`` from the facts (nor those lines) needs it."""
     if facts:
-        lines.append(facts_en(facts))
+        said = facts_en(facts)
+        shown.append(said)
+        lines.append(said)
     if params:
-        lines.append(pairs_en("parameters", params))
-    assumed = assumed_of(used, False)
+        said = pairs_en("parameters", params)
+        shown.append(said)
+        lines.append(said)
     if assumed:
-        lines.append(pairs_en("assumptions", assumed))
-    text = static["quote"] or static["clause_quote"]
-    if text:
-        lines.append(quote_en(text))
+        said = pairs_en("assumptions", assumed)
+        shown.append(said)
+        lines.append(said)
+    if quote is not None:
+        lines.append(quote)
+    if "".join(shown).isprintable():
+        return "\n".join(lines)
     return "\n".join(printable_lines(lines))
