@@ -271,6 +271,13 @@ def facts_en(facts: tuple[tuple[str, str], ...]) -> str:
     return "  facts: " + said
 
 
+def fact_leads_en(names: tuple[str, ...]) -> tuple[str, ...]:
+    """What :func:`facts_en` writes before each value when it lists the facts ``names``
+    (each value's text follows its lead, no fact stated none):
+    ``("  facts: product.approved_on = ", "; product.routes = ")``."""
+    return tuple(("  facts: " if n == 0 else "; ") + f"{k} = " for n, k in enumerate(names))
+
+
 def because_en(reason: str) -> str:
     """A line giving a reason a decision holds or not: ``  because: …``."""
     return f"  because: {_en(reason)}"

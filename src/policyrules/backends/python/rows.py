@@ -295,14 +295,15 @@ class Rows:
                 return text
         return self.materialise(row)
 
-    def _fixed_lines(self, cp: CompiledProvision, status: str) -> Fixed:
+    def _fixed_lines(self, cp: CompiledProvision, status: str, plan: PaidPlan | None) -> Fixed:
         key = (cp.info.id, status)
         fixed = self._fixed.get(key)
         if fixed is None:
             static = self._static.get(cp.info.id)
             if static is None:
                 static = self._static[cp.info.id] = self._provision_fields(cp)
-            fixed = self._fixed[key] = fixed_lines(static, status)
+            names = tuple(key for key, *_ in plan.shown) if plan is not None else ()
+            fixed = self._fixed[key] = fixed_lines(static, status, names)
         return fixed
 
     def _paid_text(self, row: Row) -> str | None:
@@ -312,7 +313,7 @@ class Rows:
             return None
         return paid_text(
             plan,
-            self._fixed_lines(cp, "eligible"),
+            self._fixed_lines(cp, "eligible", plan),
             cp,
             inst,
             lambda: self.env(cp, inst),
@@ -334,7 +335,7 @@ class Rows:
         if found is None:
             return None
         return failed_text(
-            self._fixed_lines(cp, "not_eligible"),
+            self._fixed_lines(cp, "not_eligible", None),
             row,
             found[0],
             fact_texts(env.reads, self.rate_facts),

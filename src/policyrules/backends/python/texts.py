@@ -20,6 +20,7 @@ character (:func:`~policyrules.terminal.printable`), so a text whose pieces from
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Container
 from typing import Any
 
@@ -28,6 +29,7 @@ from ...explain import (
     binds_en,
     cap_head_en,
     cap_tail_en,
+    fact_leads_en,
     facts_en,
     head_en,
     pairs_en,
@@ -37,22 +39,24 @@ from ...explain import (
 from ...explain_order import ORDER_HOLD
 from ...instances import Instance
 from ...runtime.ledger import Earlier
-from ...runtime.money import cn_text
+from ...runtime.money import Money, cn_text
+from ...runtime.values import NONE_TEXT, Value
 from ...terminal import printable, printable_lines
 from .compile import CompiledProvision, Env
 from .paid import PaidPlan, paid_facts
-from .rows_caps import limit_text
+from .rows_caps import limit_text, rare_text
 
 __all__ = ["Fixed", "failed_text", "fixed_lines", "paid_text"]
 
 # A provision's lines every text of one status shows, escaped: its head (status, document,
-# clause, title), its provision line and its quote's line (None: no quote).
-Fixed = tuple[str, str, str | None]
+# clause, title), its provision line and its quote's line (None: no quote); and what its
+# facts' line writes before each fact of a paid plan's (PaidPlan.shown).
+Fixed = tuple[str, str, str | None, tuple[str, ...]]
 
 
-def fixed_lines(static: dict[str, Any], status: str) -> Fixed:
+def fixed_lines(static: dict[str, Any], status: str, names: tuple[str, ...] = ()) -> Fixed:
     """The :data:`Fixed` lines of the decisions of ``status`` of a provision of fixed
-    fields ``static`` (``Rows._static``)."""
+    fields ``static`` (``Rows._static``); ``names``: the facts a paid plan shows."""
     head = head_en(status, static["document_number"], static["document"],
                    static["clause"], static["title"])  # fmt: skip
     text = static["quote"] or static["clause_quote"]
@@ -60,6 +64,7 @@ def fixed_lines(static: dict[str, Any], status: str) -> Fixed:
         printable(head),
         printable(provision_en(static["provision"], static["kind"])),
         printable(quote_en(text)) if text else None,
+        fact_leads_en(names),  # names of the policy's facts: nothing to escape
     )
 
 
@@ -79,7 +84,7 @@ def _cap_head(text: str, scope: Any, year: int | None, limit: int) -> tuple[str,
         else:  # as rows_caps.cap_steps_fast says the scope
             entity, ident = scope[-1]
             where = f"{entity} {ident}" if year is None else f"{entity} {ident}, year {year}"
-        got = (f"  {cap_head_en(text, where, limit_text(limit))}", where)
+        got = (printable(f"  {cap_head_en(text, where, limit_text(limit))}"), where)
         if len(_HEADS) < _HEADS_MAX:
             _HEADS[key] = got
     return got
@@ -110,22 +115,32 @@ def paid_text(
         or (lead is not None and lead.kind == ORDER_HOLD)
     ):
         return None
-    read = paid_facts(plan, cp, inst, make_env, row, rates)
-    if read is None:
-        return None
-    facts, used, _ = read
-    head, provision, quote = fixed
+    head, provision, quote, leads = fixed
     subject = "/".join([i for _, i in row[2]])
+    # The pieces from the facts that may hold a character to escape (a cap's line is kept
+    # escaped; money, dates and yes/no are written here): ids in ASCII are seen at once.
+    shown = [] if subject.isascii() and subject.isprintable() else [subject]
+    facts_line = None
+    if plan.amount_fact is not None:
+        facts_line = _facts_line(inst, plan, leads, shown)
+        if facts_line is None:
+            return None
+        used = row[12] | plan.assumed
+    if facts_line is None or facts_line is _GENERAL:
+        read = paid_facts(plan, cp, inst, make_env, row, rates)
+        if read is None:
+            return None
+        facts, used, _ = read
+        facts_line = facts_en(facts) if facts else ""
+        shown.append(facts_line)
     lines = [
         f"{head} · {subject}" if subject else head,
         provision,
         f"  amount: {cn_text(row[4])} (exact)",
     ]
-    shown = [subject]  # the pieces from the facts, which may hold a character to escape
     for cap, scope, year, limit, was, log, stop, before, after in row[6]:
-        line, where = _HEADS.get((cap.text, scope[-1] if scope is not None else None, year,
-                                  limit)) or _cap_head(cap.text, scope, year, limit)  # fmt: skip
-        shown.append(where)
+        line = (_HEADS.get((cap.text, scope[-1] if scope is not None else None, year, limit))
+                or _cap_head(cap.text, scope, year, limit))[0]  # fmt: skip
         if was or stop or after < before:
             earlier = Earlier(log, stop).describe() if log is not None and stop else None
             if earlier is not None:
@@ -133,7 +148,55 @@ def paid_text(
             binds = binds_en(before, after) if after < before else None
             line += cap_tail_en(cn_text(was) if was else None, earlier, binds)
         lines.append(line)
-    return _finish(lines, shown, facts, params, assumed_of(used, False), quote)
+    if facts_line:
+        lines.append(facts_line)
+    return _finish(lines, shown, params, assumed_of(used, False), quote)
+
+
+# _facts_line's answer where the general way must list the facts (paid_facts, facts_en).
+_GENERAL = "general"
+_ABSENT = object()
+
+
+def _facts_line(
+    inst: Instance, plan: PaidPlan, leads: tuple[str, ...], shown: list[str]
+) -> str | None:
+    """The facts' line of a paid claim of ``inst`` whose amount is the fact
+    ``plan.amount_fact``, as :func:`~policyrules.explain.facts_en` writes the facts
+    :func:`~.paid.paid_facts` lists (``leads``: :func:`~policyrules.explain.fact_leads_en`
+    of them); a value's text that may hold a character to escape is added to ``shown``.
+    ``None``: the amount's fact is not read (the general way decides); :data:`_GENERAL`: a
+    fact missing or stated none, or not under the subject (the general way lists them)."""
+    found: Value | None = None
+    want = plan.amount_fact
+    parts: list[str] = []
+    for (key, owner, name, rate), lead in zip(plan.shown, leads, strict=True):
+        holder: Instance | None = inst
+        while holder is not None and holder.entity != owner:
+            holder = holder.parent
+        if holder is None:
+            return _GENERAL  # not listed: the leads after it would differ
+        value: Any = holder.id if name == "id" else holder.values.get(name, _ABSENT)
+        if value is _ABSENT:
+            return _GENERAL
+        if key == want:
+            found = value
+        kind = type(value)
+        if kind is Money:
+            text = cn_text(value.fen)
+        elif kind is dt.date:
+            text = value.isoformat()
+        elif kind is bool:
+            text = "true" if value else "false"
+        else:
+            text = rare_text(value, rate)
+            if NONE_TEXT in text:
+                return _GENERAL
+            shown.append(text)
+        parts += (lead, text)
+    if found is None:
+        return None
+    return "".join(parts)
 
 
 def failed_text(
@@ -147,7 +210,7 @@ def failed_text(
     """``decision_text`` of the decision :func:`~.failed.failed_decision` makes of the not
     eligible ``row`` refused for ``reasons`` (``fixed``: :func:`fixed_lines` of its
     provision for ``not_eligible``; ``facts``, ``assumed``, ``params``: the texts it shows)."""
-    head, provision, quote = fixed
+    head, provision, quote, _ = fixed
     subject = "/".join([i for _, i in row[2]])
     lines = [f"{head} · {subject}" if subject else head, provision]
     shown = [subject]
@@ -155,33 +218,42 @@ def failed_text(
         said = because_en(reason)
         shown.append(said)
         lines.append(said)
-    return _finish(lines, shown, facts, params, assumed, quote)
+    if facts:
+        said = facts_en(facts)
+        shown.append(said)
+        lines.append(said)
+    return _finish(lines, shown, params, assumed, quote)
+
+
+# A parameters' or assumptions' line, escaped, by the identity of its pairs: the decisions
+# of one evaluation share one tuple of each.
+_PAIRS: dict[str, tuple[tuple[tuple[str, str], ...], str]] = {}
+
+
+def _pairs(what: str, pairs: tuple[tuple[str, str], ...]) -> str:
+    last = _PAIRS.get(what)
+    if last is not None and last[0] is pairs:
+        return last[1]
+    line = printable(pairs_en(what, pairs))
+    _PAIRS[what] = (pairs, line)
+    return line
 
 
 def _finish(
     lines: list[str],
     shown: list[str],
-    facts: tuple[tuple[str, str], ...],
     params: tuple[tuple[str, str], ...],
     assumed: tuple[tuple[str, str], ...],
     quote: str | None,
 ) -> str:
-    """The text of ``lines`` and the facts', parameters', assumptions' and quote's lines
-    after them; escaped unless nothing ``shown`` from the facts (nor those lines) needs it."""
-    if facts:
-        said = facts_en(facts)
-        shown.append(said)
-        lines.append(said)
+    """The text of ``lines`` and the parameters', assumptions' and quote's lines after
+    them; escaped unless nothing ``shown`` from the facts needs it."""
     if params:
-        said = pairs_en("parameters", params)
-        shown.append(said)
-        lines.append(said)
+        lines.append(_pairs("parameters", params))
     if assumed:
-        said = pairs_en("assumptions", assumed)
-        shown.append(said)
-        lines.append(said)
+        lines.append(_pairs("assumptions", assumed))
     if quote is not None:
         lines.append(quote)
-    if "".join(shown).isprintable():
+    if not shown or "".join(shown).isprintable():
         return "\n".join(lines)
     return "\n".join(printable_lines(lines))
