@@ -87,11 +87,20 @@ def test_measure_3_texts_make_no_paid_decision(monkeypatch: pytest.MonkeyPatch) 
         got.decisions  # noqa: B018
 
 
-def test_rendering_from_rows_escapes_the_input(monkeypatch: pytest.MonkeyPatch) -> None:
-    policy = compile_text(RULES)
-    # a text fact with an escape sequence and a bidi override: shown escaped, as decision_text
-    odd = "f\x1b[2J\u202e1"
-    facts = {"firms": [{"id": "f1", "base": "10 万元", "remark": odd}]}
+@pytest.mark.parametrize(
+    ("ident", "remark"),
+    [
+        ("f1", "f\x1b[2J\u202e1"),  # a text fact: an escape sequence, a bidi override
+        ("f\u202e1", "-"),  # an id may hold a bidi mark (no control character)
+        ("f\u00e91", "\u2066x"),  # an id not in ASCII, nothing to escape; an isolate
+    ],
+)
+@pytest.mark.parametrize("amount", ["base * share", "base"])  # a closure, or one fact
+def test_rendering_from_rows_escapes_the_input(
+    monkeypatch: pytest.MonkeyPatch, ident: str, remark: str, amount: str
+) -> None:
+    policy = compile_text(RULES.replace("amount base * share", f"amount {amount}"))
+    facts = {"firms": [{"id": ident, "base": "10 万元", "remark": remark}]}
     made = [decision_text(d) for d in policy.evaluate(facts, parameters={"share": "50%"}).decisions]
     built: list[int] = []
     real = trusted_module.decision
@@ -104,6 +113,6 @@ def test_rendering_from_rows_escapes_the_input(monkeypatch: pytest.MonkeyPatch) 
     (text,) = policy.evaluate(facts, parameters={"share": "50%"}).decision_texts()
     assert built == []
     assert [text] == made
-    assert "\x1b" not in text
-    assert "\u202e" not in text
-    assert "f\\x1b[2J\\u202e1" in text
+    for unsafe in ("\x1b", "\u202e", "\u2066"):
+        assert unsafe not in text
+    assert "\\u202e" in text or "\\u2066" in text or "f\u00e91" in text
