@@ -117,7 +117,7 @@ def natural_steps(cp: CompiledProvision, keys: list[tuple[Any, ...]]) -> list[tu
     made = None  # the Claim of the claim before, if made
     for at in range(1, len(keys)):
         a, b = keys[at - 1], keys[at]
-        if not a[-3] or a[-3][0] != b[-3][0]:
+        if not a[-3] or a[-3][0] != b[-3][0] or _settled(a, b, n2):
             made = None
             continue
         before = made if made is not None else claim(a)
@@ -126,6 +126,19 @@ def natural_steps(cp: CompiledProvision, keys: list[tuple[Any, ...]]) -> list[tu
         if why is not None:
             out.append((at, why))
     return out
+
+
+def _settled(a: tuple[Any, ...], b: tuple[Any, ...], n2: int) -> bool:
+    """Whether the first ``order by`` key where the flat keys ``a`` and ``b`` differ
+    (``n2``: twice the keys, each a ``known, value`` pair) settles their order with no
+    step: known for one and not the other, or not text (a date, a number, money), where
+    :func:`natural_step` finds none (without making the two :class:`Claim`)."""
+    for k in range(0, n2, 2):
+        if a[k] != b[k]:
+            return True
+        if a[k + 1] != b[k + 1]:
+            return not isinstance(a[k + 1], tuple) or not isinstance(b[k + 1], tuple)
+    return False
 
 
 def _text_step(before: Claim, where: Any, a: Any, b: Any) -> Step | None:

@@ -179,6 +179,7 @@ class _Run(DecisionMaker, Awards, Conditions, TimeLimits, FastClaims, ExclusiveH
         self._paid = {}
         self._marks = {}
         self._fixed = {}
+        self._said = {}
         self.clauses = {c.id: c for c in self.checked.clauses}
         self.documents = {d.name: d for d in self.checked.documents}
         self.rate_facts = {

@@ -199,7 +199,7 @@ def paid_facts(
     plan: PaidPlan,
     cp: CompiledProvision,
     inst: Instance,
-    make_env: Callable[[], Env],
+    env_of: Callable[[CompiledProvision, Instance], Env],
     row: tuple[Any, ...],
     rates: Container[str],
 ) -> tuple[tuple[tuple[str, str], ...], set[str], Value] | None:
@@ -212,7 +212,7 @@ def paid_facts(
         if value is None:
             return None
         return facts, used, value
-    env = make_env()
+    env = env_of(cp, inst)
     env.used_assumptions |= used
     fact = env.fact
     for entity, name in plan.reads:
@@ -228,18 +228,18 @@ def paid_decision(
     plan: PaidPlan,
     cp: CompiledProvision,
     inst: Instance,
-    make_env: Callable[[], Env],
+    env_of: Callable[[CompiledProvision, Instance], Env],
     row: tuple[Any, ...],
     rates: Container[str],
     assumed_of: Callable[[set[str], bool], tuple[tuple[str, str], ...]],
     params: tuple[tuple[str, str], ...],
 ) -> Decision | None:
-    """The decision of the paid ``row`` of ``cp`` for ``inst`` (``make_env()``: a new Env
-    of its subject, made only where the amount's closure runs); ``rates`` names the facts
+    """The decision of the paid ``row`` of ``cp`` for ``inst`` (``env_of(cp, inst)``: a
+    new Env of its subject, made only where the amount's closure runs); ``rates`` names the facts
     that are rates, ``assumed_of(used, False)`` gives the assumptions' texts, ``params``
     the parameters'.  ``None``: the general way makes it (the amount's closure noted a
     line)."""
-    read = paid_facts(plan, cp, inst, make_env, row, rates)
+    read = paid_facts(plan, cp, inst, env_of, row, rates)
     if read is None:
         return None
     facts, used, value = read

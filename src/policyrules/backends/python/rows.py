@@ -69,6 +69,8 @@ Row = tuple[
     set[str],
 ]
 
+_UNSAID: Any = object()  # a provision whose paid claims' texts were not asked for yet
+
 # A grant: provision, path, amount (fen), year.
 GrantRow = tuple[str, Path, int, int | None]
 
@@ -107,6 +109,8 @@ class Rows:
     _paid: dict[str, PaidPlan | None]  # a provision's plan of paid claims (.paid)
     _marks: dict[str, Marks]  # a provision's condition steps, held and not (.failed)
     _fixed: dict[tuple[str, str], Fixed]  # a provision's lines of a status's text (.texts)
+    # a provision's plan, lines and parameters for its paid claims' texts (None: no plan)
+    _said: dict[str, tuple[PaidPlan, Fixed, tuple[tuple[str, str], ...]] | None]
     checked: CheckedPolicy
 
     rate_facts: set[str]
@@ -285,12 +289,27 @@ class Rows:
         to be said.  ``refused``: a claim not eligible may be rendered too (else its
         decision is made: the whole text lists them in a line each, from the decision)."""
         if self.explain and row[10] < 0 and not row[9]:
+            text = None
             if row[4] is not None:
-                text = self._paid_text(row)
+                cp = row[0]
+                said = self._said.get(cp.info.id, _UNSAID)
+                if said is _UNSAID:
+                    said = self._said[cp.info.id] = self._said_of(cp, row[1])
+                if said is not None:
+                    plan, fixed, params = said
+                    text = paid_text(
+                        plan,
+                        fixed,
+                        cp,
+                        row[1],
+                        self.env,
+                        row,
+                        self.rate_facts,
+                        self._assumed_texts,
+                        params,
+                    )
             elif refused and row[3] == "not_eligible":
                 text = self._failed_text(row)
-            else:
-                text = None
             if text is not None:
                 return text
         return self.materialise(row)
@@ -306,22 +325,15 @@ class Rows:
             fixed = self._fixed[key] = fixed_lines(static, status, names)
         return fixed
 
-    def _paid_text(self, row: Row) -> str | None:
-        cp, inst = row[0], row[1]
+    def _said_of(
+        self, cp: CompiledProvision, inst: Instance
+    ) -> tuple[PaidPlan, Fixed, tuple[tuple[str, str], ...]] | None:
+        """What every paid claim's text of ``cp`` needs, once per evaluation: its plan,
+        its fixed lines, its parameters' texts (``None``: no plan, the decision says it)."""
         plan = self._paid_plan(cp, inst)
         if plan is None:
             return None
-        return paid_text(
-            plan,
-            self._fixed_lines(cp, "eligible", plan),
-            cp,
-            inst,
-            lambda: self.env(cp, inst),
-            row,
-            self.rate_facts,
-            self._assumed_texts,
-            self._parameter_texts(cp.info),
-        )
+        return plan, self._fixed_lines(cp, "eligible", plan), self._parameter_texts(cp.info)
 
     def _failed_text(self, row: Row) -> str | None:
         cp, inst = row[0], row[1]
@@ -357,7 +369,7 @@ class Rows:
                 plan,
                 cp,
                 inst,
-                lambda: self.env(cp, inst),
+                self.env,
                 row,
                 self.rate_facts,
                 self._assumed_texts,

@@ -95,7 +95,7 @@ def paid_text(
     fixed: Fixed,
     cp: CompiledProvision,
     inst: Instance,
-    make_env: Callable[[], Env],
+    env_of: Callable[[CompiledProvision, Instance], Env],
     row: tuple[Any, ...],
     rates: Container[str],
     assumed_of: Callable[[set[str], bool], tuple[tuple[str, str], ...]],
@@ -127,7 +127,7 @@ def paid_text(
             return None
         used = row[12] | plan.assumed
     if facts_line is None or facts_line is _GENERAL:
-        read = paid_facts(plan, cp, inst, make_env, row, rates)
+        read = paid_facts(plan, cp, inst, env_of, row, rates)
         if read is None:
             return None
         facts, used, _ = read
