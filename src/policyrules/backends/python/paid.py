@@ -33,7 +33,7 @@ from ...runtime.money import Money, cn_text
 from ...runtime.values import Undecided, Unknown, Value, format_value
 from .compile import CompiledProvision, Env
 from .explained import _ALL_OPERANDS, _NAMES, condition_facts, steps_held
-from .rows_caps import cap_steps_fast, fact_texts, money_of, rare_text
+from .rows_caps import cap_steps_fast, date_text, fact_texts, money_of, rare_text
 from .trusted import deferred, step
 
 __all__ = ["PaidPlan", "fixed_reads", "paid_decision", "paid_facts", "paid_plan"]
@@ -187,7 +187,7 @@ def _shown(
         if kind is Money:
             out.append((key, cn_text(value.fen)))
         elif kind is dt.date:
-            out.append((key, value.isoformat()))
+            out.append((key, date_text(value)))
         elif kind is bool:
             out.append((key, "true" if value else "false"))
         else:

@@ -22,6 +22,7 @@ from typing import Any
 import attrs
 
 from ...decisions import CapEvent, Decision, Step
+from ...facts import Facts
 from ...instances import Instance
 from ...model import CheckedPolicy, ClauseInfo, DocumentInfo, ProvisionInfo
 from ...runtime.ledger import Grant
@@ -111,6 +112,8 @@ class Rows:
     _fixed: dict[tuple[str, str], Fixed]  # a provision's lines of a status's text (.texts)
     # a provision's plan, lines and parameters for its paid claims' texts (None: no plan)
     _said: dict[str, tuple[PaidPlan, Fixed, tuple[tuple[str, str], ...]] | None]
+    _printable: bool | None  # no id of the facts holds a character to escape (None: not seen)
+    facts: Facts
     checked: CheckedPolicy
 
     rate_facts: set[str]
@@ -307,12 +310,21 @@ class Rows:
                         self.rate_facts,
                         self._assumed_texts,
                         params,
+                        self._ids_printable(),
                     )
             elif refused and row[3] == "not_eligible":
                 text = self._failed_text(row)
             if text is not None:
                 return text
         return self.materialise(row)
+
+    def _ids_printable(self) -> bool:
+        """Whether no id of the facts holds a character to escape (looked at once)."""
+        known = self._printable
+        if known is None:
+            ids = {i.id for insts in self.facts.instances.values() for i in insts}
+            known = self._printable = "".join(ids).isprintable()
+        return known
 
     def _fixed_lines(self, cp: CompiledProvision, status: str, plan: PaidPlan | None) -> Fixed:
         key = (cp.info.id, status)

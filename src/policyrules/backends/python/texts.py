@@ -44,7 +44,7 @@ from ...runtime.values import NONE_TEXT, Value
 from ...terminal import printable, printable_lines
 from .compile import CompiledProvision, Env
 from .paid import PaidPlan, paid_facts
-from .rows_caps import limit_text, rare_text
+from .rows_caps import date_text, limit_text, rare_text
 
 __all__ = ["Fixed", "failed_text", "fixed_lines", "paid_text"]
 
@@ -100,9 +100,11 @@ def paid_text(
     rates: Container[str],
     assumed_of: Callable[[set[str], bool], tuple[tuple[str, str], ...]],
     params: tuple[tuple[str, str], ...],
+    ids_printable: bool,
 ) -> str | None:
     """``decision_text`` of the decision :func:`~.paid.paid_decision` makes of the paid
-    ``row`` (the same arguments; ``fixed``: :func:`fixed_lines` of ``plan.static``), or
+    ``row`` (the same arguments; ``fixed``: :func:`fixed_lines` of ``plan.static``;
+    ``ids_printable``: every id of the facts holds nothing to escape), or
     ``None`` where that decision must be made to say it (an amount up to, an earlier grant
     of the provision, a claim served at an unknown place: their lines read the trace or
     the caps' holds)."""
@@ -117,9 +119,10 @@ def paid_text(
         return None
     head, provision, quote, leads = fixed
     subject = "/".join([i for _, i in row[2]])
-    # The pieces from the facts that may hold a character to escape (a cap's line is kept
-    # escaped; money, dates and yes/no are written here): ids in ASCII are seen at once.
-    shown = [] if subject.isascii() and subject.isprintable() else [subject]
+    # The pieces from the facts that may hold a character to escape: a cap's line is kept
+    # escaped; money, dates and yes/no are written here; the subject and the earlier claims
+    # (ids and amounts) need a look only if some id of the facts holds one.
+    shown = [] if ids_printable else [subject]
     facts_line = None
     if plan.amount_fact is not None:
         facts_line = _facts_line(inst, plan, leads, shown)
@@ -143,7 +146,7 @@ def paid_text(
                 or _cap_head(cap.text, scope, year, limit))[0]  # fmt: skip
         if was or stop or after < before:
             earlier = Earlier(log, stop).describe() if log is not None and stop else None
-            if earlier is not None:
+            if earlier is not None and not ids_printable:
                 shown.append(earlier)
             binds = binds_en(before, after) if after < before else None
             line += cap_tail_en(cn_text(was) if was else None, earlier, binds)
@@ -185,7 +188,7 @@ def _facts_line(
         if kind is Money:
             text = cn_text(value.fen)
         elif kind is dt.date:
-            text = value.isoformat()
+            text = date_text(value)
         elif kind is bool:
             text = "true" if value else "false"
         else:
