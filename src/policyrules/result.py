@@ -149,7 +149,7 @@ class Result:
         Where the decisions have not been made, the evaluator renders the frequent ones
         (a paid award of the fast path) from its record of the claim, without making
         them: the cheap way to say every claim of a large evaluation (issue 10 §1)."""
-        return tuple(d if isinstance(d, str) else decision_text(d) for d in self._said())
+        return tuple([d if isinstance(d, str) else decision_text(d) for d in self._said()])
 
     def ledger(self) -> Ledger:
         """The grants this evaluation makes as a :class:`Ledger`, with the readings they
