@@ -144,11 +144,12 @@ class Result:
         return list(self.decisions) if texts is None else texts(refused)
 
     def decision_texts(self) -> tuple[str, ...]:
-        """The English text of each decision, in order: :func:`~policyrules.explain.
-        decision_text` of each (without the trace), the same text character for character.
-        Where the decisions have not been made, the evaluator renders the frequent ones
-        (a paid award of the fast path) from its record of the claim, without making
-        them: the cheap way to say every claim of a large evaluation (issue 10 §1)."""
+        """The English text of each decision, in order: what
+        :func:`~policyrules.explain.decision_text` gives for each (without the trace),
+        character for character.  Where the decisions have not been made, the evaluator
+        renders the frequent ones (a paid award, a claim a condition refused) from its
+        record of the claim without making them: the cheap way to say every claim of a
+        large evaluation (issue 10 §1).  Rendered afresh at each call (not kept)."""
         return tuple([d if isinstance(d, str) else decision_text(d) for d in self._said()])
 
     def ledger(self) -> Ledger:
