@@ -207,9 +207,6 @@ def pairs_en(what: str, pairs: tuple[tuple[str, str], ...]) -> str:
     return line
 
 
-_FACT = "%s = %s"
-
-
 def decision_text(d: Decision, *, verbose: bool = False) -> str:
     """One decision as a block of text; control and bidi characters from the input are
     escaped (:func:`~policyrules.terminal.printable`)."""
@@ -265,7 +262,7 @@ def decision_text(d: Decision, *, verbose: bool = False) -> str:
 def facts_en(facts: tuple[tuple[str, str], ...]) -> str:
     """A decision's facts line (``(name, value text)`` pairs, as it lists them):
     ``  facts: product.approved_on = 2026-03-01; …``, a fact stated none in English."""
-    said = "; ".join(map(_FACT.__mod__, facts))  # each (name, text): "name = text"
+    said = "; ".join([f"{k} = {v}" for k, v in facts])
     if NONE_TEXT in said:  # else no value holds it: nothing to replace
         said = "; ".join([f"{k} = {v.replace(NONE_TEXT, NONE_EN)}" for k, v in facts])
     return "  facts: " + said

@@ -112,6 +112,8 @@ class Rows:
     _fixed: dict[tuple[str, str], Fixed]  # a provision's lines of a status's text (.texts)
     # a provision's plan, lines and parameters for its paid claims' texts (None: no plan)
     _said: dict[str, tuple[PaidPlan, Fixed, tuple[tuple[str, str], ...]] | None]
+    # a provision's condition steps, lines and parameters for its refused claims' texts
+    _refused: dict[str, tuple[Marks, Fixed, tuple[tuple[str, str], ...]]]
     _printable: bool | None  # no id of the facts holds a character to escape (None: not seen)
     facts: Facts
     checked: CheckedPolicy
@@ -349,22 +351,26 @@ class Rows:
 
     def _failed_text(self, row: Row) -> str | None:
         cp, inst = row[0], row[1]
-        info = cp.info
-        marks = self._marks.get(info.id)
-        if marks is None:
-            marks = self._marks[info.id] = condition_steps(cp)
+        said = self._refused.get(cp.info.id)
+        if said is None:
+            said = self._refused[cp.info.id] = (
+                condition_steps(cp),
+                self._fixed_lines(cp, "not_eligible", None),
+                self._parameter_texts(cp.info),
+            )
+        marks, fixed, params = said
         env = self.env(cp, inst)
         env.used_assumptions |= row[12]
         found = failed_reasons(cp, env, row, marks, self.why_not)
         if found is None:
             return None
         return failed_text(
-            self._fixed_lines(cp, "not_eligible", None),
+            fixed,
             row,
             found[0],
             fact_texts(env.reads, self.rate_facts),
             self._assumed_texts(env.used_assumptions, False),
-            self._parameter_texts(info),
+            params,
         )
 
     def _explained_paid(self, row: Row) -> Decision | None:
