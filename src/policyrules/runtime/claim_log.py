@@ -100,6 +100,21 @@ class ClaimLog:
         self.held.append((k, *held))
         self.opened.add(k)
 
+    def describe(self, stop: int, last: int = 3) -> str:
+        """:meth:`Earlier.describe` of the first ``stop`` claims (without making the view)."""
+        start = max(stop - last, 0)  # as Earlier.last(): the amounts' texts from their fen
+        texts, parts = self.shown, []
+        for k in range(start, stop):
+            text = texts.get(k)
+            if text is None:
+                amount = "(amount unknown)" if k in self.opened else cn_text(self.amounts[k])
+                text = texts[k] = f"{self.subjects[k]} {amount}"
+            parts.append(text)
+        shown = ", ".join(parts)
+        if stop > last:
+            shown = f"{stop} claims, {cn_text(self.totals[stop])} in all; the last {last}: {shown}"
+        return shown
+
     def view(self) -> Earlier:
         """The claims so far; later claims do not change the view."""
         return Earlier(self, len(self.subjects))
@@ -203,18 +218,7 @@ class Earlier(Sequence[tuple[str, Money]]):
         the total and the last few: ``12 claims, 1500 万元 in all; the last 3: ...``."""
         if last == 3 and self._shown is not None:
             return self._shown
-        log, stop = self._log, self._stop
-        start = max(stop - last, 0)  # as last(): the amounts' texts made from their fen
-        texts, parts = log.shown, []
-        for k in range(start, stop):
-            text = texts.get(k)
-            if text is None:
-                amount = "(amount unknown)" if k in log.opened else cn_text(log.amounts[k])
-                text = texts[k] = f"{log.subjects[k]} {amount}"
-            parts.append(text)
-        shown = ", ".join(parts)
-        if stop > last:
-            shown = f"{stop} claims, {cn_text(log.totals[stop])} in all; the last {last}: {shown}"
+        shown = self._log.describe(self._stop, last)
         if last == 3:
             self._shown = shown
         return shown

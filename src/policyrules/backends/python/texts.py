@@ -38,7 +38,6 @@ from ...explain import (
 )
 from ...explain_order import ORDER_HOLD
 from ...instances import Instance
-from ...runtime.ledger import Earlier
 from ...runtime.money import Money, cn_text
 from ...runtime.values import NONE_TEXT, Value
 from ...terminal import printable, printable_lines
@@ -145,7 +144,7 @@ def paid_text(
         line = (_HEADS.get((cap.text, scope[-1] if scope is not None else None, year, limit))
                 or _cap_head(cap.text, scope, year, limit))[0]  # fmt: skip
         if was or stop or after < before:
-            earlier = Earlier(log, stop).describe() if log is not None and stop else None
+            earlier = log.describe(stop) if log is not None and stop else None
             if earlier is not None and not ids_printable:
                 shown.append(earlier)
             binds = binds_en(before, after) if after < before else None
