@@ -24,6 +24,7 @@ __all__ = [
     "Undecided",
     "Unknown",
     "Value",
+    "date_text",
     "format_value",
     "is_unknown",
     "missing_of",
@@ -128,6 +129,22 @@ def _num(d: Decimal) -> str:
     return text
 
 
+# A date's text (``isoformat``, which formats afresh each time), by the date: the days of
+# one registry's facts repeat.  Bounded.
+_DATES: dict[dt.date, str] = {}
+_DATES_MAX = 1 << 14
+
+
+def date_text(day: dt.date) -> str:
+    """``day.isoformat()``, kept by the day (a date, not a datetime)."""
+    text = _DATES.get(day)
+    if text is None:
+        text = day.isoformat()
+        if len(_DATES) < _DATES_MAX:
+            _DATES[day] = text
+    return text
+
+
 def format_value(v: object, *, rate: bool = False) -> str:
     """A value as an explanation shows it."""
     kind = type(v)
@@ -135,6 +152,8 @@ def format_value(v: object, *, rate: bool = False) -> str:
         return cn_text(cast(Money, v).fen)
     if kind is str:
         return cast(str, v)
+    if kind is dt.date:  # next: days in force, deadlines, the facts' dates
+        return date_text(cast(dt.date, v))
     if isinstance(v, Unknown):
         return "unknown"
     if isinstance(v, NoneValue):

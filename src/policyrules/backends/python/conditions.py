@@ -7,6 +7,8 @@ whether to explain and the per-evaluation cache of which provisions call ``known
 
 from __future__ import annotations
 
+from typing import Any
+
 import attrs
 
 from ... import syntax as s
@@ -22,6 +24,8 @@ class Conditions:
 
     explain: bool
     _known: dict[str, bool]
+    # what a claim outside a document's days is outside of, by document and first day
+    _outside: dict[tuple[str, Any], str]
 
     def conditions(
         self, cp: CompiledProvision, env: Env, trace: list[Step]
@@ -105,11 +109,14 @@ class Conditions:
                 # (the start is not read: `in force` of none reads no assumption)
                 return f"{cond.text} does not hold ({format_value(value)})"
             start = env.assumption(doc.events_from) if doc.events_from else doc.valid_from
-            span = f"{format_value(start)} – {doc.valid_to or 'open'}"
-            shown = format_value(value)
-            where = f"the validity of {doc.number or doc.name} ({span})"
-            if doc.events_from:
-                where += f"; events count from {doc.events_from}"
-            return f"{cond.text}: {shown} is outside {where}"
+            key = (doc.name, start)
+            where = self._outside.get(key)
+            if where is None:  # the same for every claim refused by the document's days
+                span = f"{format_value(start)} – {doc.valid_to or 'open'}"
+                where = f"the validity of {doc.number or doc.name} ({span})"
+                if doc.events_from:
+                    where += f"; events count from {doc.events_from}"
+                self._outside[key] = where
+            return f"{cond.text}: {format_value(value)} is outside {where}"
         shown = ", ".join(f"{k.split('.', 1)[-1]} = {format_value(env.reads[k])}" for k in seen)
         return f"{cond.text} does not hold" + (f" ({shown})" if shown else "")

@@ -181,6 +181,7 @@ class _Run(DecisionMaker, Awards, Conditions, TimeLimits, FastClaims, ExclusiveH
         self._fixed = {}
         self._said = {}
         self._refused = {}
+        self._outside = {}
         self._printable = None
         self.clauses = {c.id: c for c in self.checked.clauses}
         self.documents = {d.name: d for d in self.checked.documents}

@@ -30,10 +30,10 @@ from ...decisions import Decision, Step
 from ...instances import Instance
 from ...model import CheckedPolicy
 from ...runtime.money import Money, cn_text
-from ...runtime.values import Undecided, Unknown, Value, format_value
+from ...runtime.values import Undecided, Unknown, Value, date_text, format_value
 from .compile import CompiledProvision, Env
 from .explained import _ALL_OPERANDS, _NAMES, condition_facts, steps_held
-from .rows_caps import cap_steps_fast, date_text, fact_texts, money_of, rare_text
+from .rows_caps import cap_steps_fast, fact_texts, money_of, rare_text
 from .trusted import deferred, step
 
 __all__ = ["PaidPlan", "fixed_reads", "paid_decision", "paid_facts", "paid_plan"]

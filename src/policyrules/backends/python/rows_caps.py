@@ -16,7 +16,7 @@ from typing import Any
 from ...decisions import CapEvent, Step
 from ...runtime.ledger import NO_EARLIER, ClaimLog, Earlier
 from ...runtime.money import Money, cn_text
-from ...runtime.values import format_value
+from ...runtime.values import date_text, format_value
 from .compile import CompiledCap
 from .trusted import cap_event, money, step
 
@@ -25,7 +25,6 @@ __all__ = [
     "Path",
     "cap_events_fast",
     "cap_steps_fast",
-    "date_text",
     "fact_texts",
     "limit_text",
     "money_of",
@@ -71,22 +70,6 @@ _PLAIN: dict[str, Step] = {}
 _PLAIN_MAX = 4096
 
 
-# A date's text (``isoformat``, which formats afresh each time), by the date: the days of
-# one registry's facts repeat.  Bounded.
-_DATES: dict[dt.date, str] = {}
-_DATES_MAX = 1 << 14
-
-
-def date_text(day: dt.date) -> str:
-    """``day.isoformat()``, kept by the day."""
-    text = _DATES.get(day)
-    if text is None:
-        text = day.isoformat()
-        if len(_DATES) < _DATES_MAX:
-            _DATES[day] = text
-    return text
-
-
 # A set fact's text, by its value: the few sets the facts hold repeat.  Bounded.
 _SETS: dict[frozenset[Any], str] = {}
 _SETS_MAX = 1024
@@ -103,7 +86,7 @@ def fact_texts(reads: Mapping[str, Any], rates: Container[str]) -> tuple[tuple[s
         if kind is Money:
             out.append((k, cn_text(v.fen)))
         elif kind is dt.date:
-            out.append((k, _DATES.get(v) or date_text(v)))
+            out.append((k, date_text(v)))
         elif kind is bool:
             out.append((k, "true" if v else "false"))
         else:

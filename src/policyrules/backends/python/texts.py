@@ -39,11 +39,11 @@ from ...explain import (
 from ...explain_order import ORDER_HOLD
 from ...instances import Instance
 from ...runtime.money import Money, cn_text
-from ...runtime.values import NONE_TEXT, Value
+from ...runtime.values import NONE_TEXT, Value, date_text
 from ...terminal import printable, printable_lines
 from .compile import CompiledProvision, Env
 from .paid import PaidPlan, paid_facts
-from .rows_caps import date_text, limit_text, rare_text
+from .rows_caps import limit_text, rare_text
 
 __all__ = ["Fixed", "failed_text", "fixed_lines", "paid_text"]
 
