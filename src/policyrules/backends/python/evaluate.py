@@ -115,7 +115,8 @@ def evaluate(
 
     def said(refused: bool) -> list[Decision | str]:
         with paused_gc(promote=True):
-            return [d if isinstance(d, Decision) else run.text_en(d, refused) for d in unfold(0)]
+            text_en = run.text_en
+            return [d if isinstance(d, Decision) else text_en(d, refused) for d in unfold(0)]
 
     def unfold(which: int) -> Iterator[Any]:
         # A lean award's claims (.lean): its rows or grant rows, made by one replay.
@@ -182,6 +183,7 @@ class _Run(DecisionMaker, Awards, Conditions, TimeLimits, FastClaims, ExclusiveH
         self._said = {}
         self._refused = {}
         self._outside = {}
+        self._last_assumed: list[Any] = []
         self._printable = None
         self.clauses = {c.id: c for c in self.checked.clauses}
         self.documents = {d.name: d for d in self.checked.documents}

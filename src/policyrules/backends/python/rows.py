@@ -114,6 +114,7 @@ class Rows:
     _said: dict[str, tuple[PaidPlan, Fixed, tuple[tuple[str, str], ...]] | None]
     # a provision's condition steps, lines and parameters for its refused claims' texts
     _refused: dict[str, tuple[Marks, Fixed, tuple[tuple[str, str], ...]]]
+    _last_assumed: list[Any]  # the last paid claim's assumptions and their texts (.texts)
     _printable: bool | None  # no id of the facts holds a character to escape (None: not seen)
     facts: Facts
     checked: CheckedPolicy
@@ -313,6 +314,7 @@ class Rows:
                         self._assumed_texts,
                         params,
                         self._ids_printable(),
+                        self._last_assumed,
                     )
             elif refused and row[3] == "not_eligible":
                 text = self._failed_text(row)
@@ -371,6 +373,7 @@ class Rows:
             fact_texts(env.reads, self.rate_facts),
             self._assumed_texts(env.used_assumptions, False),
             params,
+            self._ids_printable(),
         )
 
     def _explained_paid(self, row: Row) -> Decision | None:

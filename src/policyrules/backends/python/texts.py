@@ -100,10 +100,12 @@ def paid_text(
     assumed_of: Callable[[set[str], bool], tuple[tuple[str, str], ...]],
     params: tuple[tuple[str, str], ...],
     ids_printable: bool,
+    memo: list[Any],
 ) -> str | None:
     """``decision_text`` of the decision :func:`~.paid.paid_decision` makes of the paid
     ``row`` (the same arguments; ``fixed``: :func:`fixed_lines` of ``plan.static``;
-    ``ids_printable``: every id of the facts holds nothing to escape), or
+    ``ids_printable``: every id of the facts holds nothing to escape; ``memo``: the
+    evaluation's list keeping the last claim's assumptions and their texts), or
     ``None`` where that decision must be made to say it (an amount up to, an earlier grant
     of the provision, a claim served at an unknown place: their lines read the trace or
     the caps' holds)."""
@@ -127,12 +129,18 @@ def paid_text(
         facts_line = _facts_line(inst, plan, leads, shown)
         if facts_line is None:
             return None
-        used = row[12] | plan.assumed
+        used = row[12]
+        if memo and memo[0] == used and memo[1] is plan:
+            assumed = memo[2]  # the same assumptions as the claim before (most often)
+        else:
+            assumed = assumed_of(used | plan.assumed, False)
+            memo[:] = (set(used), plan, assumed)
     if facts_line is None or facts_line is _GENERAL:
         read = paid_facts(plan, cp, inst, env_of, row, rates)
         if read is None:
             return None
         facts, used, _ = read
+        assumed = assumed_of(used, False)
         facts_line = facts_en(facts) if facts else ""
         shown.append(facts_line)
     lines = [
@@ -152,7 +160,7 @@ def paid_text(
         lines.append(line)
     if facts_line:
         lines.append(facts_line)
-    return _finish(lines, shown, params, assumed_of(used, False), quote)
+    return _finish(lines, shown, params, assumed, quote)
 
 
 # _facts_line's answer where the general way must list the facts (paid_facts, facts_en).
@@ -208,14 +216,16 @@ def failed_text(
     facts: tuple[tuple[str, str], ...],
     assumed: tuple[tuple[str, str], ...],
     params: tuple[tuple[str, str], ...],
+    ids_printable: bool,
 ) -> str:
     """``decision_text`` of the decision :func:`~.failed.failed_decision` makes of the not
     eligible ``row`` refused for ``reasons`` (``fixed``: :func:`fixed_lines` of its
-    provision for ``not_eligible``; ``facts``, ``assumed``, ``params``: the texts it shows)."""
+    provision for ``not_eligible``; ``facts``, ``assumed``, ``params``: the texts it shows;
+    ``ids_printable``: as for :func:`paid_text`)."""
     head, provision, quote, _ = fixed
     subject = "/".join([i for _, i in row[2]])
     lines = [f"{head} · {subject}" if subject else head, provision]
-    shown = [subject]
+    shown = [] if ids_printable else [subject]
     for reason in reasons:
         said = because_en(reason)
         shown.append(said)
