@@ -47,6 +47,9 @@ class LedgerRooms:
     years: list[CapPlan]
     rank: SqlValue | None
     ranked: str
+    # ``ou`` of ``<p>_c`` (a claim under a shared cap whose order is unknown) as the rows'
+    # columns give it, None when there is no such column
+    unknown_order: exp.Expr | None = None
 
     def ref(self, name: str) -> exp.Expr:
         raise NotImplementedError  # pragma: no cover - AwardSteps defines it
@@ -226,6 +229,7 @@ class LedgerRooms:
             if ordered:  # ``ou``: it enters the window, or holds there (.ghosts), with its
                 # order unknown (the kind and the missing facts read it: award_steps)
                 ou = negate(all_of(*(e.copy() for e in ordered)))
+                self.unknown_order = ou.copy()
                 more.append(_alias(ou, "ou", True))
             k = self.shared.index
             # A claim whose eligibility is unknown may yet be eligible: it enters the window

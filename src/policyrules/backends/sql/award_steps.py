@@ -200,6 +200,9 @@ class AwardSteps(LedgerRooms):
         def put(n: exp.Expr) -> exp.Expr:
             if isinstance(n, exp.Column) and not n.table and n.name in values:
                 return values[n.name].copy()
+            if isinstance(n, exp.Column) and not n.table and n.name == "ou":
+                assert self.unknown_order is not None  # see last_steps
+                return self._inline(self.unknown_order)
             return n
 
         out: exp.Expr = e.transform(put, copy=True)
@@ -215,10 +218,12 @@ class AwardSteps(LedgerRooms):
             k = self.shared.index
             src = f"{name}_j"
             w = self.window_name
+            # The rows outside the window have their own ``h<k>`` as ``hi`` and ``lo``
+            # there, those in it ``h<k>`` NULL (.pools): ``hi``/``lo`` are the bounds.
             wide = exp.select(
                 exp.Star(),
-                _alias(exp.Coalesce(this=col(f"h{k}"), expressions=[col("hi")]), f"hh{k}", True),
-                _alias(exp.Coalesce(this=col(f"h{k}"), expressions=[col("lo")]), f"ll{k}", True),
+                _alias(col("hi"), f"hh{k}", True),
+                _alias(col("lo"), f"ll{k}", True),
             )
             steps.append((src, wide.from_(_t(w), copy=False)))
         elif self.shared is not None and self.window_name is not None:
@@ -348,6 +353,11 @@ class AwardSteps(LedgerRooms):
         # rows' own flags are packed in the rows step (``<p>``): the steps after it, the
         # window among them, carry one INTEGER and not a column per flag.
         early = set(self._row_values) if self.window_wide else set()
+        if self.window_wide and self.unknown_order is not None:
+            # ``ou`` (never NULL here: a window carries its rows only when every order key
+            # is always known) is a flag of the rows too: out of the window's columns
+            flags.add("ou")
+            early.add("ou")
         packed = narrow(stored, [final, grant], flags, early)
         if packed and self.rows_select is not None:
             self.rows_select.select(*map(self._inline, packed), append=True, copy=False)
