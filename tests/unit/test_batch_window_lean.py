@@ -5,6 +5,8 @@ window), and the rows with the ledger stored once for their two readers on DuckD
 
 from __future__ import annotations
 
+import re
+
 import sqlglot.expressions as exp
 
 import policyrules
@@ -85,3 +87,21 @@ def test_the_rows_with_the_ledger_are_materialised_on_duckdb_alone() -> None:
         assert "MATERIALIZED" not in text
     for _, text in plan.sql("spark"):
         assert "MATERIALIZED" not in text
+
+
+def test_a_written_limit_is_no_column_of_the_rows() -> None:
+    """A cap's limit that is an amount of the text (200 万元 = 200,000,000 fen, 第3条's
+    product cap) is written where it is read: no step carries it, row by row, through
+    the window and the rows stored for its two readers."""
+    plan = _plan()
+    awards = [(n, q) for n, q in plan.steps if re.fullmatch(r"p\d+", n)]
+    assert awards
+    for name, rows in awards:
+        assert isinstance(rows, exp.Select)
+        for e in rows.expressions:
+            if re.fullmatch(r"l\d+", e.alias_or_name):
+                assert e.find(exp.Column) is not None, (name, e.sql("duckdb"))
+    stored = dict(plan.statements("duckdb"))
+    (award,) = [n for n, q in awards if "launch_reward_decided" in _columns(q)]
+    assert "CAST(200000000 AS BIGINT)" in stored[f"{award}_f"]
+    assert not re.search(r'"l\d+"', stored[f"{award}_f"])

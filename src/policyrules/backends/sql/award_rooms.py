@@ -156,7 +156,7 @@ class LedgerRooms:
             k = c.index
             undecided.append(self.ref(f"l{k}_un"))
             if f"y{k}" in self._year_cols():
-                undecided.append(all_of(not_null(col(f"l{k}")), self.ref(f"y{k}_un")))
+                undecided.append(all_of(not_null(self.ref(f"l{k}")), self.ref(f"y{k}_un")))
         st = case(
             [
                 (exp.NEQ(this=col("st0"), expression=status("ok")), col("st0")),
@@ -182,7 +182,7 @@ class LedgerRooms:
         rstar: exp.Expr | None = None
         for c in self.caps:
             k = c.index
-            lim = col(f"l{k}")
+            lim = self.ref(f"l{k}")
             known.append(not_null(lim))
             caps_known.append(not_null(lim.copy()))
             whens: list[tuple[exp.Expr, exp.Expr]] = [(is_null(lim), _cast(exp.Null(), BIGINT))]
@@ -244,7 +244,7 @@ class LedgerRooms:
             if self.rank is not None:
                 maybe = all_of(maybe, negate(quota_tie(self.p)))
             ok = exp.EQ(this=st_col.copy(), expression=status("ok"))
-            placed = [not_null(col(f"l{k}"))]
+            placed = [not_null(self.ref(f"l{k}"))]
             if self.shared.cap.year_of is not None:
                 placed.append(not_null(col(f"yr{k}")))
             win = all_of(any_of(ok, maybe), *placed)

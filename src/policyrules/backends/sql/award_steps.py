@@ -155,13 +155,16 @@ class AwardSteps(LedgerRooms):
 
     def _lift_constants(self, select: exp.Select) -> None:
         """Take out of the rows the lists and flags (``<k>_mf``, ``_mp``, ``_as``, ``_un``)
-        that are the same on every row (most are an empty list or FALSE): :meth:`ref`
-        writes them in place where they are read, so no step carries them row by row."""
+        and the caps' limits (``l<k>``) that are the same on every row (most lists are
+        empty, most flags FALSE, most limits an amount of the text): :meth:`ref` writes
+        them in place where they are read, so no step carries them row by row (and the
+        engine folds what depends on them alone: a written limit is never NULL)."""
+        limits = {f"l{c.index}" for c in self.caps}
         kept: list[exp.Expr] = []
         for e in select.expressions:
             if (
                 isinstance(e, exp.Alias)
-                and e.alias.endswith(self._LISTS)
+                and (e.alias.endswith(self._LISTS) or e.alias in limits)
                 and e.this.find(exp.Column) is None
             ):
                 self.constants[e.alias] = e.this
@@ -294,7 +297,7 @@ class AwardSteps(LedgerRooms):
         )
         amount_min: exp.Expr = _cast(exp.Null(), BIGINT)
         if self.special:
-            kind, amount_min = interval_columns(self.p, self.caps, amount, last)
+            kind, amount_min = interval_columns(self.p, self.caps, amount, last, self.ref)
             if self.shared is not None and self.p.order:  # its order unknown: a bound
                 # (above 0.00 元: cut to 0.00 元 at its earliest place, it is 0.00 元 anywhere)
                 held = all_of(col("ou"), exp.GT(this=amount.copy(), expression=num(0)))
@@ -398,7 +401,7 @@ class AwardSteps(LedgerRooms):
                 award_parts[x].append(self.ref(f"n_{x}"))
         for c in self.caps:
             k = c.index
-            lim_null = is_null(col(f"l{k}"))
+            lim_null = is_null(self.ref(f"l{k}"))
             for x in ("mf", "mp", "as"):
                 award_parts[x].append(self.ref(f"l{k}_{x}"))
                 if c.cap.exceptions:
