@@ -1,7 +1,9 @@
 """What a window carrying its award's rows no longer carries or computes twice (issue 10,
 the batch ≥ 0.85× the hand query): the cap's own hold ``h<k>`` (the rows outside the
 window hold it as their ``hi``/``lo``), ``ou`` (a flag of the rows, packed before the
-window), and the rows with the ledger stored once for their two readers on DuckDB."""
+window), a written limit, the rows with the ledger stored once for their two readers on
+DuckDB, and the window's output read once (the uncertain partitions take their rows
+again from the window's rows)."""
 
 from __future__ import annotations
 
@@ -79,10 +81,12 @@ def test_the_rows_with_the_ledger_are_materialised_on_duckdb_alone() -> None:
     plan = _plan()
     wide = _wide(plan)
     stored = dict(plan.statements("duckdb"))
-    for award, _ in wide:
+    for award, window in wide:
         text = stored[f"{award}_f"]
         assert f'"{award}_c" AS MATERIALIZED (' in text
-        assert text.count("MATERIALIZED") == 1
+        # The window's rows are computed by each of their readers, not stored for them.
+        assert f'"{window}_w0" AS NOT MATERIALIZED (' in text
+        assert text.count("MATERIALIZED") == 2
     for _, text in plan.statements("spark"):
         assert "MATERIALIZED" not in text
     for _, text in plan.sql("spark"):
@@ -105,3 +109,16 @@ def test_a_written_limit_is_no_column_of_the_rows() -> None:
     (award,) = [n for n, q in awards if "launch_reward_decided" in _columns(q)]
     assert "CAST(200000000 AS BIGINT)" in stored[f"{award}_f"]
     assert not re.search(r'"l\d+"', stored[f"{award}_f"])
+
+
+def test_the_uncertain_partitions_read_the_windows_rows_not_its_output() -> None:
+    plan = _plan()
+    reads = plan.reads()
+    for _, window in _wide(plan):
+        readers = {n for n, r in reads.items() if f"{window}_v" in r}
+        assert readers == {window}  # the certain partitions' rows, into the union
+        assert reads[f"{window}_w2"] == {f"{window}_uv"}
+        assert reads[f"{window}_uv"] == {f"{window}_u1"}
+        assert reads[f"{window}_u1"] == {f"{window}_u"}
+        assert reads[f"{window}_u"] == {f"{window}_w0", f"{window}_uk"}
+        assert reads[f"{window}_uk"] == {f"{window}_w0"}

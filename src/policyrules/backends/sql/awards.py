@@ -23,9 +23,10 @@ from ...model import CheckedPolicy, EntityInfo, ProvisionInfo
 from ...printer import print_cap
 from .plan import Step, refuse
 from .rows import chain_of, natural_literal
-from .sqlbits import BIGINT, all_of, any_of, case, is_null, negate, not_null
+from .sqlbits import BIGINT, all_of, any_of, case, is_null, negate, not_null, true
 from .sqlbits import alias as _alias
 from .sqlbits import cast as _cast
+from .uncertain import uncertain_rows
 
 __all__ = [
     "CapPlan",
@@ -361,8 +362,22 @@ def window_steps(
     if ghosts:
         q4 = q4.where(negate(col("gw")), copy=False)
     if outside is not None:
-        steps += [(w2, q2), (w3, q3), *_carried(name, q4, outside, outside_hold)]
-        return steps
+        # The partitions with an uncertain claim take their rows again from the window's
+        # rows (.uncertain): the first window's output then has one reader, streamed.
+        u, u1, uv = f"{name}_u", f"{name}_u1", f"{name}_uv"
+        steps += uncertain_rows(w0, f"{name}_uk", u, part_by)
+        again = exp.select(
+            "*",
+            _alias(before(certain_r.copy()), "cc", quoted=True),
+            _alias(true(), "unc", quoted=True),
+        ).from_(t(u), copy=False)
+        split_u = exp.select(
+            "*", _alias(e1.copy(), "e1", quoted=True), _alias(hi1.copy(), "hi1", quoted=True)
+        ).from_(t(u1), copy=False)
+        q2.set("where", None)
+        q2.set("from_", exp.From(this=t(uv)))
+        steps += [(u1, again), (uv, split_u), (w2, q2), (w3, q3)]
+        return steps + _carried(name, q4, outside, outside_hold)
     certain = (
         exp.select(
             *(col(i) for i in ids),

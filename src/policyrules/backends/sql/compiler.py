@@ -173,11 +173,22 @@ def compile_batch(
     # (``_b``) and computes the status, rooms and certainty again for each reader (and a
     # third time for the filters it pushes into it).
     materialize = frozenset(f"{aw.name}_c" for aw in built.values() if aw.window_wide)
+    # Such a window's rows (a join of those rows) are read by the window and by the search
+    # for its partitions with an uncertain claim and their rows (.uncertain): computed by
+    # each reader (most of them none) rather than stored whole for the three.
+    inline = frozenset(
+        f"{aw.window_name}_w0" for aw in built.values() if aw.window_wide and aw.window_name
+    )
     checks = tuple(
         (pid, q) for pid, aw in built.items() if (q := year_check(aw)) is not None
     )  # E349 (.year_checks)
     return SqlPlan(
-        tuple(steps), inputs, recompute=recompute, materialize=materialize, checks=checks
+        tuple(steps),
+        inputs,
+        recompute=recompute,
+        materialize=materialize,
+        inline=inline,
+        checks=checks,
     )
 
 
