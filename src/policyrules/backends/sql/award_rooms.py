@@ -47,6 +47,9 @@ class LedgerRooms:
     years: list[CapPlan]
     rank: SqlValue | None
     ranked: str
+    # ``ou`` of ``<p>_c`` (a claim under a shared cap whose order is unknown) as the rows'
+    # columns give it, None when there is no such column
+    unknown_order: exp.Expr | None = None
 
     def ref(self, name: str) -> exp.Expr:
         raise NotImplementedError  # pragma: no cover - AwardSteps defines it
@@ -153,7 +156,7 @@ class LedgerRooms:
             k = c.index
             undecided.append(self.ref(f"l{k}_un"))
             if f"y{k}" in self._year_cols():
-                undecided.append(all_of(not_null(col(f"l{k}")), self.ref(f"y{k}_un")))
+                undecided.append(all_of(not_null(self.ref(f"l{k}")), self.ref(f"y{k}_un")))
         st = case(
             [
                 (exp.NEQ(this=col("st0"), expression=status("ok")), col("st0")),
@@ -179,7 +182,7 @@ class LedgerRooms:
         rstar: exp.Expr | None = None
         for c in self.caps:
             k = c.index
-            lim = col(f"l{k}")
+            lim = self.ref(f"l{k}")
             known.append(not_null(lim))
             caps_known.append(not_null(lim.copy()))
             whens: list[tuple[exp.Expr, exp.Expr]] = [(is_null(lim), _cast(exp.Null(), BIGINT))]
@@ -226,6 +229,7 @@ class LedgerRooms:
             if ordered:  # ``ou``: it enters the window, or holds there (.ghosts), with its
                 # order unknown (the kind and the missing facts read it: award_steps)
                 ou = negate(all_of(*(e.copy() for e in ordered)))
+                self.unknown_order = ou.copy()
                 more.append(_alias(ou, "ou", True))
             k = self.shared.index
             # A claim whose eligibility is unknown may yet be eligible: it enters the window
@@ -240,7 +244,7 @@ class LedgerRooms:
             if self.rank is not None:
                 maybe = all_of(maybe, negate(quota_tie(self.p)))
             ok = exp.EQ(this=st_col.copy(), expression=status("ok"))
-            placed = [not_null(col(f"l{k}"))]
+            placed = [not_null(self.ref(f"l{k}"))]
             if self.shared.cap.year_of is not None:
                 placed.append(not_null(col(f"yr{k}")))
             win = all_of(any_of(ok, maybe), *placed)

@@ -155,13 +155,16 @@ class AwardSteps(LedgerRooms):
 
     def _lift_constants(self, select: exp.Select) -> None:
         """Take out of the rows the lists and flags (``<k>_mf``, ``_mp``, ``_as``, ``_un``)
-        that are the same on every row (most are an empty list or FALSE): :meth:`ref`
-        writes them in place where they are read, so no step carries them row by row."""
+        and the caps' limits (``l<k>``) that are the same on every row (most lists are
+        empty, most flags FALSE, most limits an amount of the text): :meth:`ref` writes
+        them in place where they are read, so no step carries them row by row (and the
+        engine folds what depends on them alone: a written limit is never NULL)."""
+        limits = {f"l{c.index}" for c in self.caps}
         kept: list[exp.Expr] = []
         for e in select.expressions:
             if (
                 isinstance(e, exp.Alias)
-                and e.alias.endswith(self._LISTS)
+                and (e.alias.endswith(self._LISTS) or e.alias in limits)
                 and e.this.find(exp.Column) is None
             ):
                 self.constants[e.alias] = e.this
@@ -200,6 +203,9 @@ class AwardSteps(LedgerRooms):
         def put(n: exp.Expr) -> exp.Expr:
             if isinstance(n, exp.Column) and not n.table and n.name in values:
                 return values[n.name].copy()
+            if isinstance(n, exp.Column) and not n.table and n.name == "ou":
+                assert self.unknown_order is not None  # see last_steps
+                return self._inline(self.unknown_order)
             return n
 
         out: exp.Expr = e.transform(put, copy=True)
@@ -215,10 +221,12 @@ class AwardSteps(LedgerRooms):
             k = self.shared.index
             src = f"{name}_j"
             w = self.window_name
+            # The rows outside the window have their own ``h<k>`` as ``hi`` and ``lo``
+            # there, those in it ``h<k>`` NULL (.pools): ``hi``/``lo`` are the bounds.
             wide = exp.select(
                 exp.Star(),
-                _alias(exp.Coalesce(this=col(f"h{k}"), expressions=[col("hi")]), f"hh{k}", True),
-                _alias(exp.Coalesce(this=col(f"h{k}"), expressions=[col("lo")]), f"ll{k}", True),
+                _alias(col("hi"), f"hh{k}", True),
+                _alias(col("lo"), f"ll{k}", True),
             )
             steps.append((src, wide.from_(_t(w), copy=False)))
         elif self.shared is not None and self.window_name is not None:
@@ -289,7 +297,7 @@ class AwardSteps(LedgerRooms):
         )
         amount_min: exp.Expr = _cast(exp.Null(), BIGINT)
         if self.special:
-            kind, amount_min = interval_columns(self.p, self.caps, amount, last)
+            kind, amount_min = interval_columns(self.p, self.caps, amount, last, self.ref)
             if self.shared is not None and self.p.order:  # its order unknown: a bound
                 # (above 0.00 元: cut to 0.00 元 at its earliest place, it is 0.00 元 anywhere)
                 held = all_of(col("ou"), exp.GT(this=amount.copy(), expression=num(0)))
@@ -348,6 +356,11 @@ class AwardSteps(LedgerRooms):
         # rows' own flags are packed in the rows step (``<p>``): the steps after it, the
         # window among them, carry one INTEGER and not a column per flag.
         early = set(self._row_values) if self.window_wide else set()
+        if self.window_wide and self.unknown_order is not None:
+            # ``ou`` (never NULL here: a window carries its rows only when every order key
+            # is always known) is a flag of the rows too: out of the window's columns
+            flags.add("ou")
+            early.add("ou")
         packed = narrow(stored, [final, grant], flags, early)
         if packed and self.rows_select is not None:
             self.rows_select.select(*map(self._inline, packed), append=True, copy=False)
@@ -388,7 +401,7 @@ class AwardSteps(LedgerRooms):
                 award_parts[x].append(self.ref(f"n_{x}"))
         for c in self.caps:
             k = c.index
-            lim_null = is_null(col(f"l{k}"))
+            lim_null = is_null(self.ref(f"l{k}"))
             for x in ("mf", "mp", "as"):
                 award_parts[x].append(self.ref(f"l{k}_{x}"))
                 if c.cap.exceptions:

@@ -23,9 +23,10 @@ from ...model import CheckedPolicy, EntityInfo, ProvisionInfo
 from ...printer import print_cap
 from .plan import Step, refuse
 from .rows import chain_of, natural_literal
-from .sqlbits import BIGINT, all_of, any_of, case, is_null, negate, not_null
+from .sqlbits import BIGINT, all_of, any_of, case, is_null, negate, not_null, true
 from .sqlbits import alias as _alias
 from .sqlbits import cast as _cast
+from .uncertain import uncertain_rows
 
 __all__ = [
     "CapPlan",
@@ -212,6 +213,7 @@ def window_steps(
     tail: bool = True,
     ranked: bool = False,
     outside: exp.Select | None = None,
+    outside_hold: exp.Expr | None = None,
     ghosts: bool = False,
     scope_prefix: str = "sc_",
 ) -> list[Step]:
@@ -235,7 +237,9 @@ def window_steps(
     ``ghosts``: rows have a column ``gw``, true for a claim of unknown year held in this
     year (a ghost, :mod:`.ghosts`: never certain), which has no output row.
     ``scope_prefix``: the scope's id columns are ``<scope_prefix><entity>`` (``e_`` for a
-    window over the rows' own columns)."""
+    window over the rows' own columns).  ``outside``: the rows not in the window, added
+    to its rows (a window carrying every column, :mod:`.pools`), with ``outside_hold`` as
+    their ``hi`` and ``lo`` (NULL if not given)."""
     part_by, order = window_order(
         scope, order_kinds, tail=tail, ranked=ranked, scope_prefix=scope_prefix
     )
@@ -358,8 +362,22 @@ def window_steps(
     if ghosts:
         q4 = q4.where(negate(col("gw")), copy=False)
     if outside is not None:
-        steps += [(w2, q2), (w3, q3), *_carried(name, q4, outside)]
-        return steps
+        # The partitions with an uncertain claim take their rows again from the window's
+        # rows (.uncertain): the first window's output then has one reader, streamed.
+        u, u1, uv = f"{name}_u", f"{name}_u1", f"{name}_uv"
+        steps += uncertain_rows(w0, f"{name}_uk", u, part_by)
+        again = exp.select(
+            "*",
+            _alias(before(certain_r.copy()), "cc", quoted=True),
+            _alias(true(), "unc", quoted=True),
+        ).from_(t(u), copy=False)
+        split_u = exp.select(
+            "*", _alias(e1.copy(), "e1", quoted=True), _alias(hi1.copy(), "hi1", quoted=True)
+        ).from_(t(u1), copy=False)
+        q2.set("where", None)
+        q2.set("from_", exp.From(this=t(uv)))
+        steps += [(u1, again), (uv, split_u), (w2, q2), (w3, q3)]
+        return steps + _carried(name, q4, outside, outside_hold)
     certain = (
         exp.select(
             *(col(i) for i in ids),
@@ -392,10 +410,11 @@ _ADDED = (
 )
 
 
-def _carried(name: str, q4: exp.Select, outside: exp.Select) -> list[Step]:
+def _carried(name: str, q4: exp.Select, outside: exp.Select, hold: exp.Expr | None) -> list[Step]:
     """The last steps of :func:`window_steps` for a window carrying its rows' columns:
     partitions with no uncertain claim (``hi = lo = hi1``), the others (``q4``'s ``hi``,
-    ``lo`` after every column), the rows outside, one UNION ALL of the same columns."""
+    ``lo`` after every column), the rows outside (``hold`` as ``hi`` and ``lo``), one
+    UNION ALL of the same columns."""
 
     def null(ty: exp.DataType) -> exp.Expr:
         return _cast(exp.Null(), ty)
@@ -416,8 +435,8 @@ def _carried(name: str, q4: exp.Select, outside: exp.Select) -> list[Step]:
     )
     rest = outside.select(
         *(_alias(null(ty), n, quoted=True) for n, ty in _ADDED),
-        _alias(null(BIGINT), "hi", quoted=True),
-        _alias(null(BIGINT), "lo", quoted=True),
+        _alias(hold.copy() if hold is not None else null(BIGINT), "hi", quoted=True),
+        _alias(hold.copy() if hold is not None else null(BIGINT), "lo", quoted=True),
         copy=False,
     )
     union = exp.Union(

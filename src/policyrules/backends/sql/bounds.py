@@ -20,6 +20,8 @@ the kind (``exact``, ``range``, ``up_to``, ``unknown``) and the lower bound ``am
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import sqlglot.expressions as exp
 
 from ... import syntax as s
@@ -290,12 +292,17 @@ def low_room(c: CapPlan) -> exp.Expr:
 
 
 def interval_columns(
-    p: ProvisionInfo, caps: tuple[CapPlan, ...], amount: exp.Expr, last: int
+    p: ProvisionInfo,
+    caps: tuple[CapPlan, ...],
+    amount: exp.Expr,
+    last: int,
+    ref: Callable[[str], exp.Expr] = col,
 ) -> tuple[exp.Expr, exp.Expr]:
     """The kind and ``amount_min`` of award ``p`` (bounded, or with a cap that may be
-    raised) from its running columns (``run_<last>`` = ``amount``, ``low_<last>``)."""
+    raised) from its running columns (``run_<last>`` = ``amount``, ``low_<last>``);
+    ``ref`` reads a column of the rows (a cap's limit ``l<k>`` may be a constant)."""
     ranged = any_of(*(is_null(col(f"x{c.index}")) for c in caps if c.cap.exceptions))
-    unknown_caps = [is_null(col(f"l{c.index}")) for c in caps]
+    unknown_caps = [is_null(ref(f"l{c.index}")) for c in caps]
     unknown_caps += [is_null(col(f"yr{c.index}")) for c in caps if c.cap.per and c.cap.year_of]
     kind, floor = interval_kind(
         amount,

@@ -168,10 +168,28 @@ def compile_batch(
     recompute = frozenset(f"{aw.name}_{s}" for aw in built.values() for s in "bcy") | {
         f"{w}_{part}" for w in windows for part in ("w0", "v")
     }
+    # The rows with the ledger of a window carrying its award's rows (.pools) are read by
+    # the window and by the rows outside it: left to itself DuckDB stores the step before
+    # (``_b``) and computes the status, rooms and certainty again for each reader (and a
+    # third time for the filters it pushes into it).
+    materialize = frozenset(f"{aw.name}_c" for aw in built.values() if aw.window_wide)
+    # Such a window's rows (a join of those rows) are read by the window and by the search
+    # for its partitions with an uncertain claim and their rows (.uncertain): computed by
+    # each reader (most of them none) rather than stored whole for the three.
+    inline = frozenset(
+        f"{aw.window_name}_w0" for aw in built.values() if aw.window_wide and aw.window_name
+    )
     checks = tuple(
         (pid, q) for pid, aw in built.items() if (q := year_check(aw)) is not None
     )  # E349 (.year_checks)
-    return SqlPlan(tuple(steps), inputs, recompute=recompute, checks=checks)
+    return SqlPlan(
+        tuple(steps),
+        inputs,
+        recompute=recompute,
+        materialize=materialize,
+        inline=inline,
+        checks=checks,
+    )
 
 
 def _union(parts: list[exp.Select]) -> exp.Expr:

@@ -124,5 +124,5 @@ def ghost_limit(aw: LedgerRooms, k: int) -> exp.Expr:
     """The limit ``l<k>`` of a claim's shared cap in its window, :data:`OPEN_FEN` where it is
     unknown (a claim that only holds there)."""
     if isinstance(aw.shared.cap.limit if aw.shared else None, s.MoneyLit):
-        return col(f"l{k}")
-    return exp.Coalesce(this=col(f"l{k}"), expressions=[num(OPEN_FEN)])
+        return aw.ref(f"l{k}")
+    return exp.Coalesce(this=aw.ref(f"l{k}"), expressions=[num(OPEN_FEN)])

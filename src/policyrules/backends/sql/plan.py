@@ -42,13 +42,20 @@ class SqlPlan:
     and ``calendar_days``.  ``decisions`` and ``grants`` name the steps holding the
     outputs (columns in :func:`policyrules.backends.sql.compile_batch`).  ``recompute``
     names steps cheaper to compute again for each reader than to store (a provision's rows
-    read by its pool's window and by its own amounts): see :meth:`tables`."""
+    read by its pool's window and by its own amounts): see :meth:`tables`.  ``materialize``
+    names views that :meth:`statements` writes for DuckDB as ``MATERIALIZED`` common table
+    expressions: computed once for their readers in the statement, where DuckDB would
+    otherwise store a step they read and compute them again for each reader; ``inline``
+    names views written ``NOT MATERIALIZED``: computed by each reader (a join and a few
+    expressions), where DuckDB would otherwise store them whole for their readers."""
 
     steps: tuple[Step, ...]
     inputs: tuple[str, ...]
     decisions: str = "decisions"
     grants: str = "grants"
     recompute: frozenset[str] = frozenset()
+    materialize: frozenset[str] = frozenset()
+    inline: frozenset[str] = frozenset()
     # (provision id, query) per one-time award with a yearly cap: its earlier grants in
     # another year than the facts give (.year_checks); run before the steps, any row refuses
     checks: tuple[tuple[str, exp.Select], ...] = ()
@@ -94,7 +101,10 @@ class SqlPlan:
 
         ``once``: the plan is written for ``dialect`` only (its steps' trees are not
         written again for another dialect): they are written in place, not copied first,
-        and sqlglot may leave a node rewritten for ``dialect``."""
+        and sqlglot may leave a node rewritten for ``dialect``.  On DuckDB a view of
+        :attr:`materialize` is written ``AS MATERIALIZED``, one of :attr:`inline` ``AS NOT
+        MATERIALIZED``; other dialects get a plain common table expression (Spark has no
+        such keyword)."""
         key = f"statements:{dialect}"
         done = self._texts.get(key)
         if done is not None:
@@ -106,6 +116,9 @@ class SqlPlan:
         quoted = {v: exp.to_identifier(v, quoted=True) for v in order}
         writer = Dialect.get_or_raise(dialect).generator(comments=False)
         out: list[tuple[str, str]] = []
+        duck = dialect == "duckdb"
+        hint = {v: "MATERIALIZED " for v in self.materialize} if duck else {}
+        hint.update({v: "NOT MATERIALIZED " for v in self.inline} if duck else {})
         for name in order:
             if name not in stored:
                 continue
@@ -116,7 +129,11 @@ class SqlPlan:
                 if view not in need:
                     need.add(view)
                     todo.extend(r for r in reads[view] if r in texts and r not in stored)
-            ctes = [f"{writer.sql(quoted[v])} AS ({texts[v]})" for v in order if v in need]
+            ctes = [
+                f"{writer.sql(quoted[v])} AS {hint.get(v, '')}({texts[v]})"
+                for v in order
+                if v in need
+            ]
             head = f"WITH {', '.join(ctes)} " if ctes else ""
             out.append((name, head + texts[name]))
         self._texts[key] = out

@@ -163,7 +163,7 @@ def pool_window(name: str, claims: list[AwardSteps], pool: str) -> list[Step]:
         for q in parts[1:]:
             union = exp.Union(this=union, expression=q, distinct=False)
         return steps + bounded_window(name, union, part_by, order, ids, ghosts=holds)
-    outside = None
+    outside = hold = None
     if wide:
         win = is_bool(col("win"), True)
         # A row outside has its own year as ``yr`` (the window's rows have theirs, a ghost
@@ -182,6 +182,11 @@ def pool_window(name: str, claims: list[AwardSteps], pool: str) -> list[Step]:
             .from_(_t(f"{claims[0].name}_c"), copy=False)
             .where(negate(win), copy=False)
         )
+        # A row outside holds its own room under the cap (``h<k>``, NULL unless its year
+        # or its limit is unknown) as its ``hi`` and ``lo``; a row in the window has
+        # ``h<k>`` NULL (``win``: limit and year known), so the award reads ``hi`` and
+        # ``lo`` alone and the window need not carry ``h<k>``.
+        hold = col(f"h{k}")
     return steps + window_steps(
         name,
         parts,
@@ -191,6 +196,7 @@ def pool_window(name: str, claims: list[AwardSteps], pool: str) -> list[Step]:
         tail=tail,
         ranked=multi,
         outside=outside,
+        outside_hold=hold,
         ghosts=holds,
         scope_prefix=prefix,
     )
