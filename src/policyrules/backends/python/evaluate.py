@@ -14,7 +14,6 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ...bounds import paused_gc
-from ...check_pools import pool_components
 from ...errors import CalendarError
 from ...facts import Facts, Instance
 from ...model import CheckedPolicy
@@ -61,7 +60,7 @@ def evaluate(
     ``explain`` false the decisions carry no trace, reasons, facts read or parameter values
     (none is built); every status, amount, missing fact, cap and grant is the same.
     ``index``: :func:`index_ledger` of ``policy`` and ``ledger``, if the caller keeps one."""
-    pools = ledger_pools(policy)
+    pools = policy.pools
     index = index if index is not None else LedgerIndex(ledger, pools)
     verdicts = None
     if policy.checked.exclusivity:
@@ -123,14 +122,14 @@ def evaluate(
     return Result.deferred(make, tuple(sorted(listed)))
 
 
-def ledger_pools(policy: CompiledPolicy) -> dict[str, set[str]]:
+def ledger_pools(policy: CompiledPolicy) -> Mapping[str, frozenset[str]]:
     """provision id -> the cap pools its grants count in (its own, and any shared)."""
-    return {cp.info.id: {cap.pool for cap in cp.caps} | {cp.info.id} for cp in policy.provisions}
+    return policy.pools
 
 
 def index_ledger(policy: CompiledPolicy, ledger: Ledger) -> LedgerIndex:
     """The earlier grants of ``ledger`` summed for ``policy``'s caps, once for many runs."""
-    return LedgerIndex(ledger, ledger_pools(policy))
+    return LedgerIndex(ledger, policy.pools)
 
 
 # DecisionMaker first: its decision and texts stand above the stubs of Rows (under FastClaims).
@@ -173,14 +172,10 @@ class _Run(DecisionMaker, Awards, Conditions, TimeLimits, FastClaims, ExclusiveH
         self._held = {}
         self._paid = {}
         self._marks = {}
-        self.clauses = {c.id: c for c in self.checked.clauses}
-        self.documents = {d.name: d for d in self.checked.documents}
-        self.rate_facts = {
-            f"{e.name}.{f.name}"
-            for e in self.checked.entities
-            for f in e.facts
-            if f.type.kind == "rate"
-        }
+        # Worked out once per policy, read-only (CompiledPolicy).
+        self.clauses = policy.clauses
+        self.documents = policy.documents
+        self.rate_facts = policy.rate_facts
 
     def env(self, cp: CompiledProvision, inst: Instance | None) -> Env:
         doc = self.documents.get(cp.info.document)
@@ -208,11 +203,10 @@ class _Run(DecisionMaker, Awards, Conditions, TimeLimits, FastClaims, ExclusiveH
         The claims of all the awards linked through shared pools are served in one
         pool-wide order (:func:`claim_key`), so which claim a pool cuts never depends on
         the order of the provisions in the files or of the items in the facts."""
-        awards = [cp for cp in self.policy.provisions if cp.info.kind == "award"]
-        by_id = {cp.info.id: cp for cp in awards}
-        out: dict[str, list[Decision | Row]] = {cp.info.id: [] for cp in awards}
-        for group in pool_components([cp.info for cp in awards]):
-            self.serve_fast([by_id[info.id] for info in group], out)
+        groups = self.policy.award_groups
+        out: dict[str, list[Decision | Row]] = {cp.info.id: [] for g in groups for cp in g}
+        for group in groups:
+            self.serve_fast(list(group), out)
         return out
 
     def decide(

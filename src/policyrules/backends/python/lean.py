@@ -372,7 +372,7 @@ def _never(*_: Any) -> Any:
     raise AssertionError("a claim the lean function served needs the general way")
 
 
-def untouched(tables: tuple[Any, ...], pid: str, pools: set[str]) -> bool:
+def untouched(tables: tuple[Any, ...], pid: str, pools: frozenset[str]) -> bool:
     """Whether this evaluation's accounts hold nothing of award ``pid`` yet (the lean
     function leaves them so; its rows are replayed on fresh ones)."""
     by, _, _, granted, _, paid = tables
