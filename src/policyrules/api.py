@@ -249,13 +249,15 @@ class Policy(BatchEntry):
         extra = facts.extra
         own = self.facts_ledger(facts)
         params = dict(self.compiled.parameter_defaults)
-        params.update(self._values(extra.get("parameters") or {}, "parameters"))
-        params.update(self._values(parameters or {}, "parameters"))
+        for given in (extra.get("parameters"), parameters):
+            if given:  # (none given, or an empty mapping: nothing to read)
+                params.update(self._values(given, "parameters"))
         chosen = dict(extra.get("assumptions") or {})
         chosen.update(assumptions or {})
         calendar = work_calendar(chosen.pop(HOLIDAY_ASSUMPTION, "error"))
         assume = dict(self.compiled.assumption_defaults)
-        assume.update(self._values(chosen, "assumptions"))
+        if chosen:
+            assume.update(self._values(chosen, "assumptions"))
         # The facts' own grants were counted by the facts' own readings (own.bases; recorded
         # with them when imported into a store): an argument overriding them is refused.
         skip: set[str] = set()  # provisions a what-if reads in another reading's accounts

@@ -17,7 +17,7 @@ from ...check_pools import pool_components
 from ...exprs import Env, Fn, compile_expr
 from ...model import CheckedPolicy, ClauseInfo, DocumentInfo, ProvisionInfo
 from ...printer import print_cap, print_expr, print_schedule
-from ...runtime.values import Undecided, Unknown, Value
+from ...runtime.values import Undecided, Unknown, Value, format_value
 from .amounts import Bounds, compile_bounds
 from .codegen import FastProvision, fast_provision
 from .exceptions import cap_limit
@@ -101,6 +101,8 @@ class CompiledPolicy:
     clauses: Mapping[str, ClauseInfo] = attrs.field(init=False, eq=False, repr=False)
     documents: Mapping[str, DocumentInfo] = attrs.field(init=False, eq=False, repr=False)
     rate_facts: frozenset[str] = attrs.field(init=False, eq=False, repr=False)
+    # ... and each assumption's default as a result lists it (format_value).
+    default_texts: Mapping[str, str] = attrs.field(init=False, eq=False, repr=False)
 
     @pools.default
     def _pools(self) -> Mapping[str, frozenset[str]]:
@@ -124,6 +126,10 @@ class CompiledPolicy:
     @documents.default
     def _documents(self) -> Mapping[str, DocumentInfo]:
         return MappingProxyType({d.name: d for d in self.checked.documents})
+
+    @default_texts.default
+    def _default_texts(self) -> Mapping[str, str]:
+        return MappingProxyType({n: format_value(v) for n, v in self.assumption_defaults.items()})
 
     @rate_facts.default
     def _rate_facts(self) -> frozenset[str]:

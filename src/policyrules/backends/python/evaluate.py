@@ -98,7 +98,7 @@ def evaluate(
         else:
             names |= d[-1]
     used = sorted(names - {HOLIDAY_ASSUMPTION})
-    listed = [(a, format_value(assumptions[a])) for a in used]
+    listed = [(a, _assumption_text(policy, a, assumptions[a])) for a in used]
     if run.assumed_years:
         listed.append((HOLIDAY_ASSUMPTION, calendar.describe(run.assumed_years)))
     grants = run.grants
@@ -120,6 +120,17 @@ def evaluate(
                 yield d
 
     return Result.deferred(make, tuple(sorted(listed)))
+
+
+def _assumption_text(policy: CompiledPolicy, name: str, value: Value) -> str:
+    """``value`` of assumption ``name`` as a result lists it: its default's text, made
+    once, when it is the default itself."""
+    if value is policy.assumption_defaults.get(name, _NOT_SET):
+        return policy.default_texts[name]
+    return format_value(value)
+
+
+_NOT_SET = object()
 
 
 def ledger_pools(policy: CompiledPolicy) -> Mapping[str, frozenset[str]]:
@@ -153,9 +164,10 @@ class _Run(DecisionMaker, Awards, Conditions, TimeLimits, FastClaims, ExclusiveH
         self.accounts = accounts
         self.parameters = parameters
         self.assumptions = assumptions
-        # Each decision gets its own tracked copy: the unpublished years it assumed are its own.
+        # Each decision that counts days gets its own tracked copy (decide): the unpublished
+        # years it assumed are its own.  Nothing else counts days or reads them.
         self.base_calendar = calendar
-        self.calendar = calendar.tracked()
+        self.calendar = calendar
         self.assumed_years: set[int] = set()
         self.grants: list[Any] = []  # Grant, or a grant row of the fast path
         self.as_of = as_of

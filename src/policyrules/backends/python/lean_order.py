@@ -70,10 +70,11 @@ def _by_parts(at: Sequence[int], parts: Sequence[tuple[list[Any], bool]]) -> lis
     the first part first, then by claim.  A part where all of them are equal orders
     nothing; where some are, those are ordered by the parts after it, as a comparison of
     the claims' tuples passes a part only where the two are equal."""
+    if len(at) < 2:
+        return list(range(len(at)))
+    pick = None if isinstance(at, range) else itemgetter(*at)
     for k, (values, ids) in enumerate(parts):
-        mine = values if isinstance(at, range) else list(map(values.__getitem__, at))
-        if len(mine) < 2:
-            break
+        mine = values if pick is None else list(pick(values))  # (two claims or more)
         try:
             kinds = len(set(mine))
         except TypeError:  # not hashable: only all equal or not is known
