@@ -19,7 +19,7 @@ import attrs
 
 from .api_batch import BatchEntry
 from .api_ledger import LedgerMemo
-from .api_values import as_of_date, check_ids, holiday_choice, read_values
+from .api_values import as_of_date, check_ids, holiday_choice, read_values, work_calendar
 from .backends.python.compile import CompiledCap, CompiledPolicy, compile_policy
 from .backends.python.evaluate import evaluate
 from .bounds import paused_gc
@@ -36,7 +36,7 @@ from .reading import Limits
 from .result import Result
 from .rule_files import document_sources, read_rule_files
 from .runtime.bases import Basis
-from .runtime.calendar import HOLIDAY_ASSUMPTION, Unpublished, WorkCalendar
+from .runtime.calendar import HOLIDAY_ASSUMPTION, Unpublished
 from .runtime.ledger import Grant, Ledger, LedgerIndex
 from .runtime.values import Value
 from .sources import MAX_SOURCE_BYTES
@@ -45,6 +45,8 @@ from .words import Words
 
 # document_sources and read_rule_files (from rule_files) for cli, provenance and the lsp.
 __all__ = ["HOLIDAY_ASSUMPTION", "Policy", "document_sources", "load", "read_rule_files"]
+
+_NO_GRANTS = Ledger()  # facts without a `ledger:` (a Ledger never changes)
 
 
 def load(path: str | Path, *, max_source_bytes: int = MAX_SOURCE_BYTES) -> Policy:
@@ -151,7 +153,9 @@ class Policy(BatchEntry):
         :raises LedgerError: a bad grant (E320-E327).
         :raises FactsError: a bad value in the facts' ``assumptions:``.
         """
-        own = read_ledger(self.checked, facts.extra.get("ledger", []))
+        if "ledger" not in facts.extra:
+            return _NO_GRANTS
+        own = read_ledger(self.checked, facts.extra["ledger"])
         stated = self._stated(facts) if own.grants else {}
         if not stated:
             return own
@@ -245,13 +249,15 @@ class Policy(BatchEntry):
         extra = facts.extra
         own = self.facts_ledger(facts)
         params = dict(self.compiled.parameter_defaults)
-        params.update(self._values(extra.get("parameters") or {}, "parameters"))
-        params.update(self._values(parameters or {}, "parameters"))
+        for given in (extra.get("parameters"), parameters):
+            if given:  # (none given, or an empty mapping: nothing to read)
+                params.update(self._values(given, "parameters"))
         chosen = dict(extra.get("assumptions") or {})
         chosen.update(assumptions or {})
-        calendar = WorkCalendar(self._holiday(chosen.pop(HOLIDAY_ASSUMPTION, "error")))
+        calendar = work_calendar(chosen.pop(HOLIDAY_ASSUMPTION, "error"))
         assume = dict(self.compiled.assumption_defaults)
-        assume.update(self._values(chosen, "assumptions"))
+        if chosen:
+            assume.update(self._values(chosen, "assumptions"))
         # The facts' own grants were counted by the facts' own readings (own.bases; recorded
         # with them when imported into a store): an argument overriding them is refused.
         skip: set[str] = set()  # provisions a what-if reads in another reading's accounts
@@ -294,7 +300,8 @@ class Policy(BatchEntry):
             # E349, after E335: grants read in the accounts of another reading are not
             # compared with this run's years (a what-if lists them instead)
             index = self._ledgers.year_index(parts)
-            check_years(self.compiled, facts, index, params, assume, skip, self._keyed)
+            if index:  # else no grant to compare
+                check_years(self.compiled, facts, index, params, assume, skip, self._keyed)
 
         if isinstance(ledger, LedgerStore):
             with ledger.transaction(write=commit, note=note) as txn:

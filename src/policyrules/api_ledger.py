@@ -97,35 +97,34 @@ class LedgerMemo:
         assume: Mapping[str, Value],
     ) -> tuple[Ledger, LedgerIndex | None]:
         """The earlier grants of ``parts`` as one ledger, checked, and (when all come from
-        one ledger value) its index.  One grant by several routes counts once; a ledger
-        that already pays a one-time award twice or overspends a cap is refused before
-        anything is paid on it.
+        one ledger value, or there are none) its index.  One grant by several routes counts
+        once; a ledger that already pays a one-time award twice or overspends a cap is
+        refused before anything is paid on it.
 
         :raises LedgerError: E328 (a one-time award paid twice), E344 (two awards of an
             exclusive group to one subject), E329 (a cap overspent)."""
-        given = [ledger for _, ledger in parts if len(ledger)]
-        key: Any = None
-        try:
-            key = (frozenset(params.items()), frozenset(assume.items()))
-            one = given[0] if len(given) == 1 else None
-        except TypeError:  # pragma: no cover - every value type is hashable
-            one = None
+        given = [ledger for _, ledger in parts if ledger.grants]
+        one = given[0] if len(given) == 1 else None
+        # What was made for the same parameters and assumptions (kept as copies: compared,
+        # never changed) is what would be made again.
         if one is not None:
             hit = self._recall(("whole", id(one)), one)
-            if hit is not None and hit[0] == key:
-                return hit[1], hit[2]
-        elif not given and key is not None:  # no earlier grant: checked once per key
+            if hit is not None and hit[0] == params and hit[1] == assume:
+                return hit[2], hit[3]
+        elif not given:  # no earlier grant: checked and indexed once per key
             hit = self._memo.get(("empty", 0))
-            if hit is not None and hit[0] == key:
-                return hit[1], None
+            if hit is not None and hit[0] == params and hit[1] == assume:
+                return hit[2], hit[3]
         merged = merge_ledgers(*parts)
         check_once(self._checked, *parts)
         check_exclusive(self._checked, *parts)
         check_caps(self._compiled, merged, params, assume)
-        if not given and key is not None:  # an empty ledger passes them again: kept
-            self._memo[("empty", 0)] = (key, merged)
-        if one is None:
+        if one is None and given:
             return merged, None
-        index = index_ledger(self._compiled, merged)
-        self._remember(("whole", id(one)), one, key, merged, index)
+        index = index_ledger(self._compiled, merged)  # read-only: shared by the runs
+        key = (dict(params), dict(assume))
+        if one is None:  # an empty ledger passes the checks again: kept
+            self._memo[("empty", 0)] = (*key, merged, index)
+        else:
+            self._remember(("whole", id(one)), one, *key, merged, index)
         return merged, index

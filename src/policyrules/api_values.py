@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any
 
 from .convert import ValueRefused, convert_id, ids_ok
@@ -17,16 +18,19 @@ from .convert_currency import exchange_hint
 from .errors import Diagnostic, FactsError, did_you_mean
 from .facts import Facts, convert_value
 from .model import CheckedPolicy
-from .runtime.calendar import HOLIDAY_ASSUMPTION, Unpublished
+from .runtime.calendar import HOLIDAY_ASSUMPTION, Unpublished, WorkCalendar
 from .runtime.values import Value
 from .types import DATE
 
-__all__ = ["as_of_date", "check_ids", "holiday_choice", "read_values"]
+__all__ = ["as_of_date", "check_ids", "holiday_choice", "read_values", "work_calendar"]
 
 
 def check_ids(facts: Facts) -> None:
     """E303 for each id of ``facts`` (built in Python, not read) that the reader would refuse:
-    it would otherwise stop the evaluation when its grant is made."""
+    it would otherwise stop the evaluation when its grant is made.  Facts a reader made
+    (``read_ids``), their instances unchanged, were checked as they were read."""
+    if facts.read_ids is not None and facts.read_ids is facts.instances:
+        return
     try:  # each id once (the same ids recur under every firm); the paths only if one fails
         ids = {inst.id for insts in facts.instances.values() for inst in insts}
         if ids_ok(ids):  # all text as it is: one scan of them all
@@ -58,6 +62,22 @@ def as_of_date(checked: CheckedPolicy, value: Any) -> dt.date | None:
     return converted
 
 
+# The calendar of each choice, by the choice and by its name: made once, as an untracked
+# calendar holds nothing that changes (WorkCalendar.tracked makes one that does).
+_CALENDARS = MappingProxyType({k: WorkCalendar(u) for u in Unpublished for k in (u, u.value)})
+
+
+def work_calendar(value: Any) -> WorkCalendar:
+    """The calendar of the holiday-schedule choice ``value`` (:func:`holiday_choice`).
+
+    :raises FactsError: E305, not a choice."""
+    try:
+        known = _CALENDARS.get(value)
+    except TypeError:  # not hashable: not a choice
+        known = None
+    return known if known is not None else WorkCalendar(holiday_choice(value))
+
+
 def holiday_choice(value: Any) -> Unpublished:
     try:
         return Unpublished(value)
@@ -74,6 +94,8 @@ def holiday_choice(value: Any) -> Unpublished:
 def read_values(checked: CheckedPolicy, raw: Mapping[str, Any], what: str) -> dict[str, Value]:
     if not isinstance(raw, Mapping):
         raise FactsError(Diagnostic("E305", f"{what}: a mapping of names to values"))
+    if not raw:
+        return {}
     decls = (
         {p.name: p.type for p in checked.parameters}
         if what == "parameters"

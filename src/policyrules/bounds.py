@@ -7,10 +7,8 @@ which the reader turns into a located error.
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import os
-from collections.abc import Iterator
 from itertools import accumulate
 from typing import Any
 
@@ -222,8 +220,7 @@ def check_json_depth(raw: bytes, data: Any, limits: Limits, skeleton: bytes | No
         _find_too_deep(data, limits)
 
 
-@contextlib.contextmanager
-def paused_gc(*, promote: bool = False) -> Iterator[None]:
+class paused_gc:  # lower case: used as the function it was, `with paused_gc():`
     """Run the block without the cyclic garbage collector, which would otherwise walk every
     value read so far many times over while a large file is read (reading makes no cycles;
     memory is still freed by reference counting).  Nests; restores the collector's state.
@@ -232,14 +229,24 @@ def paused_gc(*, promote: bool = False) -> Iterator[None]:
     large block (:data:`_PROMOTED` objects or more) it joins the oldest generation at once
     (``gc.freeze()`` then ``gc.unfreeze()``, unless the program keeps objects frozen
     itself), as surviving collections would have moved it, instead of being walked in full
-    by the next young collection."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            if promote and gc.get_count()[0] >= _PROMOTED and not gc.get_freeze_count():
+    by the next young collection.
+
+    A class rather than a generator (``contextlib``): entered once per evaluation, its
+    cost is part of every call's."""
+
+    __slots__ = ("_promote", "_was_enabled")
+
+    def __init__(self, *, promote: bool = False) -> None:
+        self._promote = promote
+        self._was_enabled = False
+
+    def __enter__(self) -> None:
+        self._was_enabled = gc.isenabled()
+        gc.disable()
+
+    def __exit__(self, *_: object) -> None:
+        if self._was_enabled:
+            if self._promote and gc.get_count()[0] >= _PROMOTED and not gc.get_freeze_count():
                 gc.freeze()
                 gc.unfreeze()
             gc.enable()

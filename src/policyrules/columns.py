@@ -145,7 +145,7 @@ def read_columns(
         else:
             raise Doubt
     extra = {k: data[k] for k in top_keys if k in data}
-    return Facts(out, spelled(extra) if spell else extra)
+    return Facts(out, spelled(extra) if spell else extra, read_ids=out)
 
 
 def _entity(

@@ -130,7 +130,8 @@ class _Reader:
             if key in data:
                 self.entity_block(ent, data[key], key, None, instances)
         extra = {k: data[k] for k in _TOP_KEYS if k in data}
-        return Facts({k: tuple(v) for k, v in instances.items()}, extra)
+        read = {k: tuple(v) for k, v in instances.items()}
+        return Facts(read, extra, read_ids=read)
 
     def entity_block(
         self,

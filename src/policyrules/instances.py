@@ -49,6 +49,12 @@ class Facts:
 
     instances: Mapping[str, tuple[Instance, ...]]
     extra: Mapping[str, Any] = attrs.field(factory=dict)
+    # The instances as a reader made them, every id checked as it was read: while
+    # ``instances`` is still that very mapping, checking the ids again finds nothing
+    # (``api_values.check_ids``).  Not part of the value.
+    read_ids: Mapping[str, tuple[Instance, ...]] | None = attrs.field(
+        default=None, eq=False, repr=False, kw_only=True
+    )
 
 
 # Instance has neither validators nor converters, so its __init__ only sets the five slots:

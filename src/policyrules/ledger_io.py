@@ -192,10 +192,11 @@ class _Checker:
             if grant.amount:
                 first[grant.identity] = at
             grants.append(grant)
-        for a, at_a, b, at_b, _ in once_twice(self.policy, placed):
+        twice = once_twice(self.policy, placed) if placed else []  # none: nothing to pair
+        for a, at_a, b, at_b, _ in twice:
             for d in once_error([(a, self.where(at_a), b, self.where(at_b), _)]):
                 self.diags.append(self.placed(d, at_b, False))
-        for a, at_a, b, at_b, group in exclusive_twice(self.policy, placed):
+        for a, at_a, b, at_b, group in exclusive_twice(self.policy, placed) if placed else ():
             for d in exclusive_error([(a, self.where(at_a), b, self.where(at_b), group)]):
                 self.diags.append(self.placed(d, at_b, False))
         if self.diags:

@@ -289,7 +289,7 @@ class WorkCalendar:
 
     def tracked(self) -> WorkCalendar:
         """A copy with the same policy that records the years it assumes, starting empty."""
-        return attrs.evolve(self, assumed=set())
+        return self.__class__(self.unpublished, assumed=set())  # as attrs.evolve, directly
 
     def describe(self, years: set[int] | frozenset[int]) -> str:
         """The assumption as a result shows it: its value, and the years it stood in for.

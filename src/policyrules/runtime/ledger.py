@@ -15,7 +15,7 @@ it counts 0 toward caps and does not use up a one-time (一次性) award.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 import attrs
@@ -117,7 +117,7 @@ class LedgerIndex:
     subject (an entitlement), and the one-time awards already paid.  Read-only once built,
     so one index serves every evaluation on the same ledger."""
 
-    def __init__(self, ledger: Ledger, pools: dict[str, set[str]]) -> None:
+    def __init__(self, ledger: Ledger, pools: Mapping[str, frozenset[str]]) -> None:
         # pools maps provision id -> the pools its caps count in (itself, and any shared).
         self.pools = pools
         self.used: dict[ScopeKey, int] = defaultdict(int)
@@ -130,7 +130,7 @@ class LedgerIndex:
             if g.amount:
                 self.tiers[(g.provision, g.path)].append(g.tier)
             fen, year = g.amount.fen, g.year
-            in_pools = pools.get(g.provision, {g.provision})
+            in_pools = pools.get(g.provision) or (g.provision,)
             for depth in range(1, len(g.path) + 1):
                 scope = g.path[:depth]
                 for pool in in_pools:
@@ -150,7 +150,7 @@ class Accounts:
     part is a :class:`LedgerIndex` (built here, or shared); this evaluation's own grants
     are kept beside it, so the index is never changed."""
 
-    def __init__(self, ledger: Ledger | LedgerIndex, pools: dict[str, set[str]]) -> None:
+    def __init__(self, ledger: Ledger | LedgerIndex, pools: Mapping[str, frozenset[str]]) -> None:
         index = ledger if isinstance(ledger, LedgerIndex) else LedgerIndex(ledger, pools)
         self._pools = pools
         self._index = index
@@ -182,8 +182,8 @@ class Accounts:
         first = self._ledger_first.get((pool, scope))
         return min([*known, *([first] if first is not None else [])], default=None)
 
-    def pools_of(self, provision: str) -> set[str]:
-        return self._pools.get(provision, {provision})
+    def pools_of(self, provision: str) -> frozenset[str]:
+        return self._pools.get(provision) or frozenset((provision,))
 
     def used(self, pool: str, scope: tuple[tuple[str, str], ...], year: int | None) -> Money:
         """Grants in the ledger (made before this evaluation) in this pool, scope and year

@@ -7,15 +7,17 @@ provision (conditions, amount, caps, order, period) for the evaluator.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any
 
 import attrs
 
 from ... import syntax as s
+from ...check_pools import pool_components
 from ...exprs import Env, Fn, compile_expr
-from ...model import CheckedPolicy, ProvisionInfo
+from ...model import CheckedPolicy, ClauseInfo, DocumentInfo, ProvisionInfo
 from ...printer import print_cap, print_expr, print_schedule
-from ...runtime.values import Undecided, Unknown, Value
+from ...runtime.values import Undecided, Unknown, Value, format_value
 from .amounts import Bounds, compile_bounds
 from .codegen import FastProvision, fast_provision
 from .exceptions import cap_limit
@@ -86,6 +88,57 @@ class CompiledPolicy:
     fused: Mapping[str, Any] = attrs.field(factory=dict, eq=False, repr=False)
     # By fused award id: its lean function, for evaluations without explanations (.lean).
     lean: Mapping[str, Any] = attrs.field(factory=dict, eq=False, repr=False)
+    # What every evaluation looks up and no facts change, worked out once from the fields
+    # above (again by attrs.evolve) and shared read-only by every evaluation (.evaluate):
+    # by provision id, the cap pools its grants count in (its own, and any shared) ...
+    pools: Mapping[str, frozenset[str]] = attrs.field(init=False, eq=False, repr=False)
+    # ... the awards linked through shared pools, group by group (check_pools), in order ...
+    award_groups: tuple[tuple[CompiledProvision, ...], ...] = attrs.field(
+        init=False, eq=False, repr=False
+    )
+    # ... the clauses by id, the documents by name, and the facts that are rates
+    # (``product.subsidy_rate``), for the decisions' fields and texts.
+    clauses: Mapping[str, ClauseInfo] = attrs.field(init=False, eq=False, repr=False)
+    documents: Mapping[str, DocumentInfo] = attrs.field(init=False, eq=False, repr=False)
+    rate_facts: frozenset[str] = attrs.field(init=False, eq=False, repr=False)
+    # ... and each assumption's default as a result lists it (format_value).
+    default_texts: Mapping[str, str] = attrs.field(init=False, eq=False, repr=False)
+
+    @pools.default
+    def _pools(self) -> Mapping[str, frozenset[str]]:
+        return MappingProxyType(
+            {
+                cp.info.id: frozenset({cap.pool for cap in cp.caps} | {cp.info.id})
+                for cp in self.provisions
+            }
+        )
+
+    @award_groups.default
+    def _award_groups(self) -> tuple[tuple[CompiledProvision, ...], ...]:
+        awards = {cp.info.id: cp for cp in self.provisions if cp.info.kind == "award"}
+        groups = pool_components([cp.info for cp in awards.values()])
+        return tuple(tuple(awards[info.id] for info in group) for group in groups)
+
+    @clauses.default
+    def _clauses(self) -> Mapping[str, ClauseInfo]:
+        return MappingProxyType({c.id: c for c in self.checked.clauses})
+
+    @documents.default
+    def _documents(self) -> Mapping[str, DocumentInfo]:
+        return MappingProxyType({d.name: d for d in self.checked.documents})
+
+    @default_texts.default
+    def _default_texts(self) -> Mapping[str, str]:
+        return MappingProxyType({n: format_value(v) for n, v in self.assumption_defaults.items()})
+
+    @rate_facts.default
+    def _rate_facts(self) -> frozenset[str]:
+        return frozenset(
+            f"{e.name}.{f.name}"
+            for e in self.checked.entities
+            for f in e.facts
+            if f.type.kind == "rate"
+        )
 
 
 def compile_policy(policy: CheckedPolicy) -> CompiledPolicy:

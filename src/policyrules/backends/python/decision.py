@@ -8,7 +8,7 @@ assumptions' texts it shows are made once per evaluation and kept.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Container, Mapping
 from typing import Any
 
 from ...facts import Instance
@@ -26,9 +26,9 @@ class DecisionMaker:
     """Decisions and their texts (a mixin of the evaluator, which supplies the state)."""
 
     explain: bool
-    clauses: dict[str, ClauseInfo]
-    documents: dict[str, DocumentInfo]
-    rate_facts: set[str]
+    clauses: Mapping[str, ClauseInfo]
+    documents: Mapping[str, DocumentInfo]
+    rate_facts: Container[str]
     parameters: Mapping[str, Value]
     assumptions: Mapping[str, Value]
     calendar: WorkCalendar

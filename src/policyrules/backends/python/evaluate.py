@@ -14,7 +14,6 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ...bounds import paused_gc
-from ...check_pools import pool_components
 from ...errors import CalendarError
 from ...facts import Facts, Instance
 from ...model import CheckedPolicy
@@ -61,7 +60,7 @@ def evaluate(
     ``explain`` false the decisions carry no trace, reasons, facts read or parameter values
     (none is built); every status, amount, missing fact, cap and grant is the same.
     ``index``: :func:`index_ledger` of ``policy`` and ``ledger``, if the caller keeps one."""
-    pools = ledger_pools(policy)
+    pools = policy.pools
     index = index if index is not None else LedgerIndex(ledger, pools)
     verdicts = None
     if policy.checked.exclusivity:
@@ -99,7 +98,7 @@ def evaluate(
         else:
             names |= d[-1]
     used = sorted(names - {HOLIDAY_ASSUMPTION})
-    listed = [(a, format_value(assumptions[a])) for a in used]
+    listed = [(a, _assumption_text(policy, a, assumptions[a])) for a in used]
     if run.assumed_years:
         listed.append((HOLIDAY_ASSUMPTION, calendar.describe(run.assumed_years)))
     grants = run.grants
@@ -129,14 +128,25 @@ def evaluate(
     return Result.deferred(made, granted, tuple(sorted(listed)), texts=said)
 
 
-def ledger_pools(policy: CompiledPolicy) -> dict[str, set[str]]:
+def _assumption_text(policy: CompiledPolicy, name: str, value: Value) -> str:
+    """``value`` of assumption ``name`` as a result lists it: its default's text, made
+    once, when it is the default itself."""
+    if value is policy.assumption_defaults.get(name, _NOT_SET):
+        return policy.default_texts[name]
+    return format_value(value)
+
+
+_NOT_SET = object()
+
+
+def ledger_pools(policy: CompiledPolicy) -> Mapping[str, frozenset[str]]:
     """provision id -> the cap pools its grants count in (its own, and any shared)."""
-    return {cp.info.id: {cap.pool for cap in cp.caps} | {cp.info.id} for cp in policy.provisions}
+    return policy.pools
 
 
 def index_ledger(policy: CompiledPolicy, ledger: Ledger) -> LedgerIndex:
     """The earlier grants of ``ledger`` summed for ``policy``'s caps, once for many runs."""
-    return LedgerIndex(ledger, ledger_pools(policy))
+    return LedgerIndex(ledger, policy.pools)
 
 
 # DecisionMaker first: its decision and texts stand above the stubs of Rows (under FastClaims).
@@ -160,9 +170,10 @@ class _Run(DecisionMaker, Awards, Conditions, TimeLimits, FastClaims, ExclusiveH
         self.accounts = accounts
         self.parameters = parameters
         self.assumptions = assumptions
-        # Each decision gets its own tracked copy: the unpublished years it assumed are its own.
+        # Each decision that counts days gets its own tracked copy (decide): the unpublished
+        # years it assumed are its own.  Nothing else counts days or reads them.
         self.base_calendar = calendar
-        self.calendar = calendar.tracked()
+        self.calendar = calendar
         self.assumed_years: set[int] = set()
         self.grants: list[Any] = []  # Grant, or a grant row of the fast path
         self.as_of = as_of
@@ -185,14 +196,10 @@ class _Run(DecisionMaker, Awards, Conditions, TimeLimits, FastClaims, ExclusiveH
         self._outside = {}
         self._last_assumed: list[Any] = []
         self._printable = None
-        self.clauses = {c.id: c for c in self.checked.clauses}
-        self.documents = {d.name: d for d in self.checked.documents}
-        self.rate_facts = {
-            f"{e.name}.{f.name}"
-            for e in self.checked.entities
-            for f in e.facts
-            if f.type.kind == "rate"
-        }
+        # Worked out once per policy, read-only (CompiledPolicy).
+        self.clauses = policy.clauses
+        self.documents = policy.documents
+        self.rate_facts = policy.rate_facts
 
     def env(self, cp: CompiledProvision, inst: Instance | None) -> Env:
         doc = self.documents.get(cp.info.document)
@@ -220,11 +227,10 @@ class _Run(DecisionMaker, Awards, Conditions, TimeLimits, FastClaims, ExclusiveH
         The claims of all the awards linked through shared pools are served in one
         pool-wide order (:func:`claim_key`), so which claim a pool cuts never depends on
         the order of the provisions in the files or of the items in the facts."""
-        awards = [cp for cp in self.policy.provisions if cp.info.kind == "award"]
-        by_id = {cp.info.id: cp for cp in awards}
-        out: dict[str, list[Decision | Row]] = {cp.info.id: [] for cp in awards}
-        for group in pool_components([cp.info for cp in awards]):
-            self.serve_fast([by_id[info.id] for info in group], out)
+        groups = self.policy.award_groups
+        out: dict[str, list[Decision | Row]] = {cp.info.id: [] for g in groups for cp in g}
+        for group in groups:
+            self.serve_fast(list(group), out)
         return out
 
     def decide(

@@ -372,10 +372,12 @@ def _never(*_: Any) -> Any:
     raise AssertionError("a claim the lean function served needs the general way")
 
 
-def untouched(tables: tuple[Any, ...], pid: str, pools: set[str]) -> bool:
+def untouched(tables: tuple[Any, ...], pid: str, pools: frozenset[str]) -> bool:
     """Whether this evaluation's accounts hold nothing of award ``pid`` yet (the lean
     function leaves them so; its rows are replayed on fresh ones)."""
     by, _, _, granted, _, paid = tables
+    if not (by or by.any_year or granted or paid):  # nothing yet (the first award served)
+        return True
     if any(key[0] in pools for key in by) or any(ps[0] in pools for ps in by.any_year):
         return False
     return not any(key[0] == pid for key in granted) and not any(key[0] == pid for key in paid)

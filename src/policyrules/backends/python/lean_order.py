@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
-from itertools import repeat
+from itertools import pairwise, repeat
 from operator import add, itemgetter, mul, sub
 from typing import Any
 
@@ -32,6 +32,8 @@ _PREFIX = re.compile(r"\D*")
 
 def distinct_paths(columns: Sequence[list[str]], n: int) -> bool:
     """Whether the ``n`` paths whose ids at each level are ``columns`` are all different."""
+    if len(set(columns[-1])) == n:  # the last ids alone differ (one firm's products)
+        return True
     return len(set(zip(*columns, strict=True))) == n
 
 
@@ -52,16 +54,55 @@ def served_order(columns: Iterable[tuple[list[Any], bool]], chosen: list[int] | 
 
 
 def by_tuples(columns: Sequence[tuple[list[Any], bool]], chosen: list[int] | None) -> Any:
-    """:func:`served_order` by comparing each claim's tuple of parts (ids by their natural
-    key), ties in claim order (the sort is stable)."""
-    parts = [list(map(natural_key, v)) if ids else v for v, ids in columns]
-    keys = list(zip(*parts, strict=True))
-    if chosen is not None:
-        keys = list(map(keys.__getitem__, chosen))
+    """:func:`served_order` as comparing each claim's tuple of parts (ids by their natural
+    key), ties in claim order, would give it: the claims sorted by the first part, and
+    only those that tie on it by the next (:func:`_by_parts`), so that a part no two claims
+    reach (ids after distinct days) is neither keyed nor compared."""
     try:
-        return sorted(range(len(keys)), key=keys.__getitem__)
+        return _by_parts(range(len(columns[0][0])) if chosen is None else chosen, columns)
     except (TypeError, ArithmeticError):
         return None
+
+
+def _by_parts(at: Sequence[int], parts: Sequence[tuple[list[Any], bool]]) -> list[int]:
+    """The positions in ``at`` (claim numbers, ascending; a ``range`` only of them all) in
+    the order of the claims' values in ``parts`` (``(values, ids)``: a value per claim),
+    the first part first, then by claim.  A part where all of them are equal orders
+    nothing; where some are, those are ordered by the parts after it, as a comparison of
+    the claims' tuples passes a part only where the two are equal."""
+    if len(at) < 2:
+        return list(range(len(at)))
+    pick = None if isinstance(at, range) else itemgetter(*at)
+    for k, (values, ids) in enumerate(parts):
+        mine = values if pick is None else list(pick(values))  # (two claims or more)
+        try:
+            kinds = len(set(mine))
+        except TypeError:  # not hashable: only all equal or not is known
+            kinds = 1 if mine.count(mine[0]) == len(mine) else 0
+        if kinds == 1:
+            continue
+        keys = list(map(natural_key, mine)) if ids else mine
+        order = sorted(range(len(mine)), key=keys.__getitem__)  # stable: ties by claim
+        rest = parts[k + 1 :]
+        if kinds == len(mine) or not rest:
+            return order
+        out: list[int] = []
+        run = [order[0]]
+        for a, b in pairwise(order):  # each run of ties ordered by the parts after
+            if keys[b] != keys[a]:
+                out += _run(run, at, rest)
+                run = []
+            run.append(b)
+        return out + _run(run, at, rest)
+    return list(range(len(at)))
+
+
+def _run(run: list[int], at: Sequence[int], parts: Sequence[tuple[list[Any], bool]]) -> list[int]:
+    """The positions ``run`` (into ``at``, tied so far) ordered by ``parts``."""
+    if len(run) == 1:
+        return run
+    inner = _by_parts([at[r] for r in run], parts)
+    return [run[p] for p in inner]
 
 
 def by_ranks(columns: Iterable[tuple[list[Any], bool]], chosen: list[int] | None) -> Any:

@@ -17,6 +17,7 @@ learnt once per provision, without running their closures again (:mod:`.paid`).
 
 from __future__ import annotations
 
+from collections.abc import Container, Mapping
 from typing import Any
 
 import attrs
@@ -102,8 +103,8 @@ class Rows:
     """Rows made into decisions (a mixin of the evaluator, which supplies the rest)."""
 
     explain: bool
-    clauses: dict[str, ClauseInfo]
-    documents: dict[str, DocumentInfo]
+    clauses: Mapping[str, ClauseInfo]
+    documents: Mapping[str, DocumentInfo]
     _static: dict[str, dict[str, Any]]  # the fields of a provision's decisions
     _assumed: dict[frozenset[str], tuple[tuple[str, str], ...]]
     _held: dict[str, Held]  # a provision's steps when its conditions held, and their reads
@@ -119,7 +120,7 @@ class Rows:
     facts: Facts
     checked: CheckedPolicy
 
-    rate_facts: set[str]
+    rate_facts: Container[str]
 
     def _assumption_text(self, name: str) -> str:
         raise NotImplementedError  # pragma: no cover - the evaluator defines it
