@@ -118,8 +118,10 @@ class Result:
         """One :class:`Decision` per provision and subject, provisions in policy order."""
         made = self._decisions
         if made is None:
-            assert self._make is not None
-            made = self._make()
+            make = self._make
+            if make is None:  # another thread made them meanwhile (set before cleared)
+                return self.decisions
+            made = make()
             _set(self, "_decisions", made)
             _set(self, "_make", None)
             _set(self, "_texts", None)
@@ -131,8 +133,10 @@ class Result:
         the readings they were counted by (:class:`~policyrules.runtime.ledger.Grants`)."""
         made = self._grants
         if made is None:
-            assert self._make_grants is not None
-            made = Grants(self._make_grants(), self._readings)
+            make = self._make_grants
+            if make is None:  # another thread made them meanwhile (set before cleared)
+                return self.grants
+            made = Grants(make(), self._readings)
             _set(self, "_grants", made)
             _set(self, "_make_grants", None)
         return made

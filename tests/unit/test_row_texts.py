@@ -4,6 +4,7 @@ lines a decision of the frequent kind shows, no decision made, input escaped."""
 from __future__ import annotations
 
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -116,3 +117,22 @@ def test_rendering_from_rows_escapes_the_input(
     for unsafe in ("\x1b", "\u202e", "\u2066"):
         assert unsafe not in text
     assert "\\u202e" in text or "\\u2066" in text or "f\u00e91" in text
+
+
+def test_one_result_said_and_made_by_several_threads_at_once() -> None:
+    """Threads saying and making one result's decisions at once (a service may share a
+    result) each get the whole, the same: the evaluation's memos are read and written
+    whole."""
+    with_all = policyrules.load(ROOT / "policies" / "beijing_2025")
+    facts = with_all.read_facts(data.as_facts(data.claims(300)))
+    want = with_all.evaluate(facts)
+    texts = tuple(decision_text(d) for d in want.decisions)
+    for _ in range(3):
+        shared = with_all.evaluate(facts)
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            said = [pool.submit(shared.decision_texts) for _ in range(3)]
+            made = pool.submit(lambda: shared.decisions)
+            granted = pool.submit(lambda: shared.grants)
+            assert all(f.result() == texts for f in said)
+            assert made.result() == want.decisions
+            assert granted.result() == want.grants

@@ -194,7 +194,7 @@ class _Run(DecisionMaker, Awards, Conditions, TimeLimits, FastClaims, ExclusiveH
         self._said = {}
         self._refused = {}
         self._outside = {}
-        self._last_assumed: list[Any] = []
+        self._last_assumed: list[Any] = [None]
         self._printable = None
         # Worked out once per policy, read-only (CompiledPolicy).
         self.clauses = policy.clauses

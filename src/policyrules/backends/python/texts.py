@@ -105,7 +105,7 @@ def paid_text(
     """``decision_text`` of the decision :func:`~.paid.paid_decision` makes of the paid
     ``row`` (the same arguments; ``fixed``: :func:`fixed_lines` of ``plan.static``;
     ``ids_printable``: every id of the facts holds nothing to escape; ``memo``: the
-    evaluation's list keeping the last claim's assumptions and their texts), or
+    evaluation's one-item list keeping the last claim's assumptions and their texts), or
     ``None`` where that decision must be made to say it (an amount up to, an earlier grant
     of the provision, a claim served at an unknown place: their lines read the trace or
     the caps' holds)."""
@@ -130,11 +130,12 @@ def paid_text(
         if facts_line is None:
             return None
         used = row[12]
-        if memo and memo[0] == used and memo[1] is plan:
-            assumed = memo[2]  # the same assumptions as the claim before (most often)
+        last = memo[0]  # read and written whole: two threads saying one result stay right
+        if last is not None and last[1] is plan and last[0] == used:
+            assumed = last[2]  # the same assumptions as the claim before (most often)
         else:
             assumed = assumed_of(used | plan.assumed, False)
-            memo[:] = (set(used), plan, assumed)
+            memo[0] = (frozenset(used), plan, assumed)
     if facts_line is None or facts_line is _GENERAL:
         read = paid_facts(plan, cp, inst, env_of, row, rates)
         if read is None:
