@@ -18,7 +18,15 @@ from .runtime.values import NONE_TEXT, format_value
 from .terminal import printable, printable_lines
 from .vocab import NONE_EN
 
-__all__ = ["Explainable", "decision_json", "decision_text", "explain_text", "result_json"]
+__all__ = [
+    "Explainable",
+    "Refused",
+    "decision_json",
+    "decision_text",
+    "explain_text",
+    "refused_en",
+    "result_json",
+]
 
 
 class Explainable(Protocol):
@@ -286,6 +294,30 @@ def _en(text: str) -> str:
     return text.replace(NONE_TEXT, NONE_EN)
 
 
+class Refused(str):
+    """The line the whole text (:func:`explain_text`) gives a decision not eligible, made
+    without the decision (:func:`refused_en`); in ``said``, told apart from a full text."""
+
+    __slots__ = ()
+
+
+def refused_en(
+    number: str | None,
+    document: str,
+    clause: str,
+    provision: str,
+    subject: str | None,
+    reasons: tuple[str, ...] | list[str],
+) -> str:
+    """The line of a decision not eligible in the whole text, not escaped: ``  京经信发〔2025〕
+    50号 第3条 launch_reward · f1/P1: reasons`` (``clause``: the clause's id)."""
+    return (
+        f"  {number or document} {_label(clause.rsplit('/', 1)[-1])} "
+        f"{provision.rsplit('/', 1)[-1]}"
+        f"{' · ' + subject if subject else ''}: {'; '.join(map(_en, reasons))}"
+    )
+
+
 def explain_text(
     result: Explainable,
     *,
@@ -294,28 +326,28 @@ def explain_text(
 ) -> str:
     """Every decision: the ones that apply in full, the ones that do not in a line each.
 
-    ``said``: the decisions in order, each made or as its text (:func:`decision_text`,
-    without the trace: ``Result.decision_texts``), when some were rendered without being
-    made (none not eligible: each is listed from its decision); the text is the same."""
+    ``said``: the decisions in order, each made or said without being made: a full text
+    (:func:`decision_text`, without the trace: ``Result.decision_texts``), or for one not
+    eligible its line (:class:`Refused`); the text is the same."""
     if said is None:
         said = list(result.decisions)
     parts = []
-    brief: list[Decision] = []
+    brief: list[str] = []
     for d in said:
-        if isinstance(d, str):
-            parts.append(d)  # a claim not eligible comes as its decision (its line below)
-        elif d.status == "not_eligible":
+        if isinstance(d, Refused):
             brief.append(d)
+        elif isinstance(d, str):
+            parts.append(d)
+        elif d.status == "not_eligible":
+            brief.append(
+                refused_en(
+                    d.document_number, d.document, d.clause, d.provision, d.subject, d.reasons
+                )
+            )
         else:
             parts.append(decision_text(d, verbose=verbose))
     if brief:
-        rows = [
-            f"  {d.document_number or d.document} {_label(d.clause_label)} "
-            f"{d.provision.rsplit('/', 1)[-1]}"
-            f"{' · ' + d.subject if d.subject else ''}: {'; '.join(map(_en, d.reasons))}"
-            for d in brief
-        ]
-        parts.append("Not eligible:\n" + "\n".join(printable(r) for r in rows))
+        parts.append("Not eligible:\n" + "\n".join(printable(r) for r in brief))
     if result.grants:
         rows = [
             f"  {g.provision} {'/'.join(i for _, i in g.path)}: {format_value(g.amount)}"

@@ -92,10 +92,11 @@ class Result:
         texts: Callable[[bool], list[Decision | str]] | None = None,
     ) -> Result:
         """A result whose decisions ``decisions()`` and grants ``grants()`` return, each
-        called once, when first needed.  ``texts(refused)``, if given, says the decisions
-        in order: each decision's English text (``decision_text``) where the evaluator can
+        called once, when first needed.  ``texts(full)``, if given, says the decisions in
+        order: each decision's English text (``decision_text``) where the evaluator can
         render it without making the decision, else the decision (:meth:`decision_texts`);
-        a decision not eligible is given as a decision unless ``refused``."""
+        unless ``full``, one not eligible by its line of the whole text
+        (:class:`~policyrules.explain.Refused`)."""
         self = cls.__new__(cls)
         _set(self, "_decisions", None)
         _set(self, "_grants", None)
@@ -141,11 +142,11 @@ class Result:
             _set(self, "_make_grants", None)
         return made
 
-    def _said(self, refused: bool = True) -> list[Decision | str]:
+    def _said(self, full: bool = True) -> list[Decision | str]:
         """Each decision, or its English text where the evaluator renders it without it
-        (one not eligible only if ``refused``)."""
+        (unless ``full``, one not eligible by its line of the whole text)."""
         texts = self._texts
-        return list(self.decisions) if texts is None else texts(refused)
+        return list(self.decisions) if texts is None else texts(full)
 
     def decision_texts(self) -> tuple[str, ...]:
         """The English text of each decision, in order: what
@@ -216,7 +217,7 @@ class Result:
 
         :raises PolicyRulesError: E425, a language other than ``zh`` or ``en``."""
         if check_lang(lang) == "en":
-            said = None if verbose else self._said(refused=False)
+            said = None if verbose else self._said(full=False)
             return explain_text(self, verbose=verbose, said=said)
         return explain_text_zh(self, self._words, verbose=verbose)
 

@@ -112,10 +112,10 @@ def evaluate(
     def granted() -> tuple[Grant, ...]:
         return tuple(grant_of(g) for g in unfold(1))
 
-    def said(refused: bool) -> list[Decision | str]:
+    def said(full: bool) -> list[Decision | str]:
         with paused_gc(promote=True):
             text_en = run.text_en
-            return [d if isinstance(d, Decision) else text_en(d, refused) for d in unfold(0)]
+            return [d if isinstance(d, Decision) else text_en(d, full) for d in unfold(0)]
 
     def unfold(which: int) -> Iterator[Any]:
         # A lean award's claims (.lean): its rows or grant rows, made by one replay.

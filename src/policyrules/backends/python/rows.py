@@ -34,7 +34,7 @@ from .explained import Held, condition_facts, held_steps, steps_held
 from .failed import Marks, condition_steps, failed_decision, failed_reasons
 from .paid import PaidPlan, paid_decision, paid_plan
 from .rows_caps import CapRow, Path, cap_events_fast, cap_steps_fast, fact_texts, money_of
-from .texts import Fixed, failed_text, fixed_lines, paid_text
+from .texts import Fixed, failed_text, fixed_lines, paid_text, refused_line
 from .trusted import decision
 
 __all__ = [
@@ -290,11 +290,11 @@ class Rows:
         self._paid[info.id] = plan
         return plan
 
-    def text_en(self, row: Row, refused: bool = True) -> str | Decision:
+    def text_en(self, row: Row, full: bool = True) -> str | Decision:
         """The English text of the decision of ``row`` (``decision_text``, without the
         trace), rendered from the row where :mod:`.texts` can; else the decision, made,
-        to be said.  ``refused``: a claim not eligible may be rendered too (else its
-        decision is made: the whole text lists them in a line each, from the decision)."""
+        to be said.  ``full``: a claim not eligible said in full, else by its line of the
+        whole text (:class:`~policyrules.explain.Refused`)."""
         if self.explain and row[10] < 0 and not row[9]:
             text = None
             if row[4] is not None:
@@ -317,8 +317,8 @@ class Rows:
                         self._ids_printable(),
                         self._last_assumed,
                     )
-            elif refused and row[3] == "not_eligible":
-                text = self._failed_text(row)
+            elif row[3] == "not_eligible":
+                text = self._failed_text(row, full)
             if text is not None:
                 return text
         return self.materialise(row)
@@ -352,7 +352,7 @@ class Rows:
             return None
         return plan, self._fixed_lines(cp, "eligible", plan), self._parameter_texts(cp.info)
 
-    def _failed_text(self, row: Row) -> str | None:
+    def _failed_text(self, row: Row, full: bool) -> str | None:
         cp, inst = row[0], row[1]
         said = self._refused.get(cp.info.id)
         if said is None:
@@ -367,6 +367,8 @@ class Rows:
         found = failed_reasons(cp, env, row, marks, self.why_not)
         if found is None:
             return None
+        if not full:
+            return refused_line(self._static[cp.info.id], row, found[0])
         return failed_text(
             fixed,
             row,

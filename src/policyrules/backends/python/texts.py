@@ -25,6 +25,7 @@ from collections.abc import Callable, Container
 from typing import Any
 
 from ...explain import (
+    Refused,
     because_en,
     binds_en,
     cap_head_en,
@@ -35,6 +36,7 @@ from ...explain import (
     pairs_en,
     provision_en,
     quote_en,
+    refused_en,
 )
 from ...explain_order import ORDER_HOLD
 from ...instances import Instance
@@ -45,7 +47,7 @@ from .compile import CompiledProvision, Env
 from .paid import PaidPlan, paid_facts
 from .rows_caps import limit_text, rare_text
 
-__all__ = ["Fixed", "failed_text", "fixed_lines", "paid_text"]
+__all__ = ["Fixed", "failed_text", "fixed_lines", "paid_text", "refused_line"]
 
 # A provision's lines every text of one status shows, escaped: its head (status, document,
 # clause, title), its provision line and its quote's line (None: no quote); and what its
@@ -236,6 +238,22 @@ def failed_text(
         shown.append(said)
         lines.append(said)
     return _finish(lines, shown, params, assumed, quote)
+
+
+def refused_line(static: dict[str, Any], row: tuple[Any, ...], reasons: list[str]) -> Refused:
+    """The line of the whole English text for the not eligible ``row`` refused for
+    ``reasons`` (``static``: its provision's fixed fields), as it lists the decision."""
+    subject = "/".join([i for _, i in row[2]])
+    return Refused(
+        refused_en(
+            static["document_number"],
+            static["document"],
+            static["clause"],
+            static["provision"],
+            subject,
+            reasons,
+        )
+    )
 
 
 # A parameters' or assumptions' line, escaped, by the identity of its pairs: the decisions
