@@ -314,7 +314,7 @@ class Rows:
                         self.rate_facts,
                         self._assumed_texts,
                         params,
-                        self._ids_printable(),
+                        self._printable if self._printable is not None else self._ids_printable(),
                         self._last_assumed,
                     )
             elif row[3] == "not_eligible":
@@ -338,8 +338,8 @@ class Rows:
             static = self._static.get(cp.info.id)
             if static is None:
                 static = self._static[cp.info.id] = self._provision_fields(cp)
-            names = tuple(key for key, *_ in plan.shown) if plan is not None else ()
-            fixed = self._fixed[key] = fixed_lines(static, status, names)
+            shown = plan.shown if plan is not None else ()
+            fixed = self._fixed[key] = fixed_lines(static, status, shown)
         return fixed
 
     def _said_of(

@@ -50,14 +50,18 @@ from .rows_caps import limit_text, rare_text
 __all__ = ["Fixed", "failed_text", "fixed_lines", "paid_text", "refused_line"]
 
 # A provision's lines every text of one status shows, escaped: its head (status, document,
-# clause, title), its provision line and its quote's line (None: no quote); and what its
-# facts' line writes before each fact of a paid plan's (PaidPlan.shown).
-Fixed = tuple[str, str, str | None, tuple[str, ...]]
+# clause, title), its provision line and its quote's line (None: no quote); and the facts a
+# paid plan shows (PaidPlan.shown), each with what the facts' line writes before it.
+Fixed = tuple[str, str, str | None, tuple[tuple[str, str, str, bool, str], ...]]
 
 
-def fixed_lines(static: dict[str, Any], status: str, names: tuple[str, ...] = ()) -> Fixed:
+def fixed_lines(
+    static: dict[str, Any], status: str, shown: tuple[tuple[str, str, str, bool], ...] = ()
+) -> Fixed:
     """The :data:`Fixed` lines of the decisions of ``status`` of a provision of fixed
-    fields ``static`` (``Rows._static``); ``names``: the facts a paid plan shows."""
+    fields ``static`` (``Rows._static``); ``shown``: the facts a paid plan shows."""
+    # names of the policy's facts: nothing to escape
+    leads = fact_leads_en(tuple(key for key, *_ in shown))
     head = head_en(status, static["document_number"], static["document"],
                    static["clause"], static["title"])  # fmt: skip
     text = static["quote"] or static["clause_quote"]
@@ -65,7 +69,7 @@ def fixed_lines(static: dict[str, Any], status: str, names: tuple[str, ...] = ()
         printable(head),
         printable(provision_en(static["provision"], static["kind"])),
         printable(quote_en(text)) if text else None,
-        fact_leads_en(names),  # names of the policy's facts: nothing to escape
+        tuple((*fact, lead) for fact, lead in zip(shown, leads, strict=True)),
     )
 
 
@@ -128,7 +132,7 @@ def paid_text(
     shown = [] if ids_printable else [subject]
     facts_line = None
     if plan.amount_fact is not None:
-        facts_line = _facts_line(inst, plan, leads, shown)
+        facts_line = _facts_line(inst, plan.amount_fact, leads, shown)
         if facts_line is None:
             return None
         used = row[12]
@@ -172,18 +176,21 @@ _ABSENT = object()
 
 
 def _facts_line(
-    inst: Instance, plan: PaidPlan, leads: tuple[str, ...], shown: list[str]
+    inst: Instance,
+    want: str,
+    facts: tuple[tuple[str, str, str, bool, str], ...],
+    shown: list[str],
 ) -> str | None:
-    """The facts' line of a paid claim of ``inst`` whose amount is the fact
-    ``plan.amount_fact``, as :func:`~policyrules.explain.facts_en` writes the facts
-    :func:`~.paid.paid_facts` lists (``leads``: :func:`~policyrules.explain.fact_leads_en`
-    of them); a value's text that may hold a character to escape is added to ``shown``.
+    """The facts' line of a paid claim of ``inst`` whose amount is the fact ``want``, as
+    :func:`~policyrules.explain.facts_en` writes the facts :func:`~.paid.paid_facts`
+    lists (``facts``: the plan's, each with what the line writes before it: :data:`Fixed`);
+    a value's text that may hold a character to escape is added to ``shown``.
     ``None``: the amount's fact is not read (the general way decides); :data:`_GENERAL`: a
     fact missing or stated none, or not under the subject (the general way lists them)."""
     found: Value | None = None
-    want = plan.amount_fact
     parts: list[str] = []
-    for (key, owner, name, rate), lead in zip(plan.shown, leads, strict=True):
+    put = parts.append
+    for key, owner, name, rate, lead in facts:
         holder: Instance | None = inst
         while holder is not None and holder.entity != owner:
             holder = holder.parent
@@ -206,7 +213,8 @@ def _facts_line(
             if NONE_TEXT in text:
                 return _GENERAL
             shown.append(text)
-        parts += (lead, text)
+        put(lead)
+        put(text)
     if found is None:
         return None
     return "".join(parts)
