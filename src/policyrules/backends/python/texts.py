@@ -1,15 +1,17 @@
-"""A paid claim's English text rendered from its row, without making its decision.
+"""A claim's English text rendered from its row, without making its decision.
 
 :func:`~policyrules.explain.decision_text` reads a :class:`~policyrules.decisions.Decision`:
 to render the text of every claim of an evaluation (issue 10 §1, the explanations a caller
 asked for) the evaluator made, for each claim, the decision, its
 :class:`~policyrules.decisions.CapEvent` and their :class:`~policyrules.runtime.money.Money`,
-only for the text to read them back.  For the frequent claim (a paid award of the fast
-path, :mod:`.paid`: exact, nothing granted before, not served at an unknown place in its
-order) the text is written here from the row's fen and the plan's facts, by the same
-wording functions as :func:`~policyrules.explain.decision_text`, line for line: the text
-is the same, character for character (``tests/property/test_row_texts_props.py``).  Any
-other claim returns ``None``: its decision is made and its text read from it.
+only for the text to read them back.  For the frequent claims, the text is written here
+from the row, by the same wording functions as :func:`~policyrules.explain.decision_text`,
+line for line: a paid award of the fast path (:mod:`.paid`: exact, nothing granted before,
+not served at an unknown place in its order) from the row's fen and the plan's facts; a
+claim a condition refused (:mod:`.failed`) from its reasons, in full or as its line of the
+whole text (:func:`refused_line`).  The text is the same, character for character
+(``tests/property/test_row_texts_props.py``).  Any other claim returns ``None``: its
+decision is made and its text read from it.
 
 The lines a provision's claims share are made once (:func:`fixed_lines`), escaped once; a
 cap's line up to its limit once per cap, scope and limit.  Escaping is character by
@@ -124,7 +126,7 @@ def paid_text(
         or (lead is not None and lead.kind == ORDER_HOLD)
     ):
         return None
-    head, provision, quote, leads = fixed
+    head, provision, quote, plan_facts = fixed
     subject = "/".join([i for _, i in row[2]])
     # The pieces from the facts that may hold a character to escape: a cap's line is kept
     # escaped; money, dates and yes/no are written here; the subject and the earlier claims
@@ -132,7 +134,7 @@ def paid_text(
     shown = [] if ids_printable else [subject]
     facts_line = None
     if plan.amount_fact is not None:
-        facts_line = _facts_line(inst, plan.amount_fact, leads, shown)
+        facts_line = _facts_line(inst, plan.amount_fact, plan_facts, shown)
         if facts_line is None:
             return None
         used = row[12]
