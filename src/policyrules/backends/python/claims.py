@@ -117,7 +117,7 @@ def natural_steps(cp: CompiledProvision, keys: list[tuple[Any, ...]]) -> list[tu
     made = None  # the Claim of the claim before, if made
     for at in range(1, len(keys)):
         a, b = keys[at - 1], keys[at]
-        if not a[-3] or a[-3][0] != b[-3][0] or _settled(a, b, n2):
+        if not a[-3] or a[-3][0] != b[-3][0] or _quiet(a, b, n2):
             made = None
             continue
         before = made if made is not None else claim(a)
@@ -128,17 +128,25 @@ def natural_steps(cp: CompiledProvision, keys: list[tuple[Any, ...]]) -> list[tu
     return out
 
 
-def _settled(a: tuple[Any, ...], b: tuple[Any, ...], n2: int) -> bool:
-    """Whether the first ``order by`` key where the flat keys ``a`` and ``b`` differ
-    (``n2``: twice the keys, each a ``known, value`` pair) settles their order with no
-    step: known for one and not the other, or not text (a date, a number, money), where
-    :func:`natural_step` finds none (without making the two :class:`Claim`)."""
+def _quiet(a: tuple[Any, ...], b: tuple[Any, ...], n2: int) -> bool:
+    """Whether :func:`natural_step` finds no step between the flat keys ``a`` and ``b``
+    of two claims of one firm under one provision (``n2``: twice the `order by` keys, each
+    a ``known, value`` pair; ``[-3]``: the path), without making their :class:`Claim`: the
+    first key where they differ is known for one only, or not text, or text whose plain
+    order agrees; or, all keys equal, the first id where their paths differ is in plain
+    order too (natural keys keep each run's text: joined, they are the text)."""
     for k in range(0, n2, 2):
         if a[k] != b[k]:
             return True
-        if a[k + 1] != b[k + 1]:
-            return not isinstance(a[k + 1], tuple) or not isinstance(b[k + 1], tuple)
-    return False
+        x, y = a[k + 1], b[k + 1]
+        if x != y:
+            if not isinstance(x, tuple) or not isinstance(y, tuple):
+                return True
+            return "".join([r[3] for r in x]) <= "".join([r[3] for r in y])
+    for (ea, ia), (eb, ib) in zip(a[-3], b[-3], strict=False):
+        if ia != ib or ea != eb:
+            return ea != eb or ia <= ib
+    return True  # an owner before its entities', or one subject: one provision, one rank
 
 
 def _text_step(before: Claim, where: Any, a: Any, b: Any) -> Step | None:
