@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 import policyrules
+from policyrules.backends.python import failed as failed_module
 from policyrules.backends.python import rows as rows_module
 from policyrules.backends.python import trusted as trusted_module
 from policyrules.explain import decision_text, explain_text
@@ -135,3 +136,81 @@ def test_one_result_said_and_made_by_several_threads_at_once() -> None:
             assert all(f.result() == texts for f in said)
             assert made.result() == want.decisions
             assert granted.result() == want.grants
+
+
+RATED = """entity firm "企业"
+  list firms
+  fact score: number
+  fact kind: text
+  fact since: date
+
+document d "测试"
+
+clause 1 "补助"
+  quote "评分达到 60 分的企业给予补助 10 万元。"
+
+  award grant "补助"
+    for each firm
+    eligible when score >= 60
+    eligible when kind != "withdrawn"
+    amount 10 万元
+"""
+
+
+def test_claims_refused_alike_are_reasoned_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Three firms refused for the same values of the facts the conditions read are
+    reasoned once in an evaluation; their texts differ only in the subject, each equal
+    to ``decision_text`` of its decision.  A score written ``50.0`` is keyed by its
+    digits, apart from ``50`` (a number's text may keep them), and another kind of firm
+    is reasoned on its own."""
+    policy = compile_text(RATED)
+    firms = [
+        {"id": "f1", "score": "50", "kind": "a", "since": "2025-01-01"},
+        {"id": "f2", "score": "50", "kind": "a", "since": "2026-01-01"},  # unread: alike
+        {"id": "f3", "score": "50", "kind": "a", "since": "2025-01-01"},
+        {"id": "f4", "score": "50.0", "kind": "a", "since": "2025-01-01"},
+        {"id": "f5", "score": "50", "kind": "b", "since": "2025-01-01"},
+    ]
+    facts = {"firms": firms}
+    made = tuple(decision_text(d) for d in policy.evaluate(facts).decisions)
+    calls: list[str] = []
+    real = failed_module.failed_reasons
+
+    def counted(cp: object, env: object, row: tuple[object, ...], *rest: object) -> object:
+        calls.append(row[2][-1][1])  # type: ignore[index]
+        return real(cp, env, row, *rest)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(rows_module, "failed_reasons", counted)
+    said = policy.evaluate(facts).decision_texts()
+    assert said == made
+    assert calls == ["f1", "f4", "f5"]
+    assert "because: score >= 60 does not hold (score = 50)" in said[0]
+    assert said[0].replace("f1", "f2") == said[1]
+
+
+def test_a_refusal_key_holds_what_the_text_says() -> None:
+    """The key of a refused claim (what its reasons, facts and assumptions' texts can
+    depend on): the assumptions read before, each fact's value by its kind and, for a
+    number, its digits; no key for a value of a kind not keyed."""
+    from decimal import Decimal
+
+    from policyrules.backends.python.failed import refusal_key
+    from policyrules.instances import Instance
+
+    def firm(**values: object) -> Instance:
+        return Instance("firm", "f1", dict(values), None, "firms[0]")
+
+    reads = (("firm", "score"), ("firm", "kind"))
+    one = refusal_key(reads, firm(score=Decimal("1"), kind="a"), set())
+    assert one is not None
+    assert one == refusal_key(reads, firm(score=Decimal("1"), kind="a"), set())
+    assert one != refusal_key(reads, firm(score=Decimal("1.0"), kind="a"), set())
+    assert one != refusal_key(reads, firm(score=Decimal("1"), kind="a"), {"x"})
+    assert one != refusal_key(reads, firm(score=Decimal("1"), kind="b"), set())
+    text = refusal_key(reads, firm(score=Decimal("1"), kind="1"), set())
+    assert text != refusal_key(reads, firm(score=Decimal("1"), kind=Decimal("1")), set())
+    assert one != refusal_key(reads, firm(kind="a"), set())  # the score missing
+    sets = refusal_key(reads, firm(score=Decimal("1"), kind=frozenset({"a"})), set())
+    assert sets is not None
+    assert refusal_key(reads, firm(score=Decimal("1"), kind=frozenset({Decimal(1)})), set()) is None
+    assert refusal_key(reads, firm(score=Decimal("1"), kind=object()), set()) is None

@@ -145,7 +145,7 @@ def _quiet(a: tuple[Any, ...], b: tuple[Any, ...], n2: int) -> bool:
             return "".join([r[3] for r in x]) <= "".join([r[3] for r in y])
     for (ea, ia), (eb, ib) in zip(a[-3], b[-3], strict=False):
         if ia != ib or ea != eb:
-            return ea != eb or ia <= ib
+            return bool(ea != eb or ia <= ib)
     return True  # an owner before its entities', or one subject: one provision, one rank
 
 

@@ -11,20 +11,29 @@ is immutable) and the decision's fixed fields are the provision's: made here dir
 field for field the general way's.  Anything else (a condition unknown or undecided, a
 define's line, no condition false: a one-time rule or an exclusive group refused it)
 returns ``None`` and keeps the general way.
+
+Where the facts a provision's conditions read do not depend on their values, two claims
+with the same values of those facts (and the same assumptions read before) are refused
+for the same reasons, having read the same facts: :func:`refusal_key` is what the texts
+of a claim refused can depend on, so an evaluation reasons each key once.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Container
+from decimal import Decimal
 from typing import Any
 
 from ...decisions import Decision, Step
+from ...instances import Instance
+from ...runtime.money import Money
 from ...runtime.values import Undecided, Unknown
 from .compile import CompiledProvision, Condition, Env
 from .rows_caps import fact_texts
 from .trusted import decision
 
-__all__ = ["condition_steps", "failed_decision", "failed_reasons"]
+__all__ = ["Refusals", "condition_steps", "failed_decision", "failed_reasons", "refusal_key"]
 
 # A provision's condition steps: for each condition, its step when it held and when not.
 Marks = tuple[tuple[Step, Step], ...]
@@ -35,6 +44,50 @@ def condition_steps(cp: CompiledProvision) -> Marks:
     return tuple(
         (Step("condition", c.text, True), Step("condition", c.text, False)) for c in cp.conditions
     )
+
+
+# What a refused claim's text says beyond its subject, by its refusal_key: its reasons, the
+# facts it read (fact_texts) and its assumptions' texts; None: the general way says it.
+Refusals = dict[
+    tuple[Any, ...],
+    tuple[list[str], tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]] | None,
+]
+
+_ABSENT = object()
+# The kinds of value a key holds as they are: equal values of one kind are written alike.
+_AS_IS = frozenset({Money, bool, dt.date, str})
+
+
+def refusal_key(
+    facts: tuple[tuple[str, str], ...], inst: Instance, used: set[str]
+) -> tuple[Any, ...] | None:
+    """All that the reasons, facts read and assumptions of a claim of ``inst`` refused by
+    a condition can depend on in one evaluation, where its conditions read ``facts``
+    (``(entity, name)``, whatever their values: ``explained.condition_facts``) and the
+    claim read the assumptions ``used`` before: ``used``, and each fact's value as an Env
+    of ``inst`` reads it, with its kind.  Claims of equal keys have equal texts but for
+    the subject.  A number is keyed by its digits (``1.0`` equals ``1``, its text does
+    not); ``None`` where a value is of a kind not keyed (a duration, a set of other than
+    text, stated none): the claim is said on its own."""
+    key: list[Any] = [frozenset(used)]
+    chain = inst.chain()
+    for entity, name in facts:
+        holder = chain.get(entity)
+        if holder is None:
+            key.append(_ABSENT)
+            continue
+        value = holder.id if name == "id" else holder.values.get(name, _ABSENT)
+        kind = type(value)
+        if kind is Decimal:
+            value = str(value)
+        elif kind is frozenset:
+            if not all(type(item) is str for item in value):
+                return None
+        elif kind not in _AS_IS and value is not _ABSENT:
+            return None
+        key.append(kind)
+        key.append(value)
+    return tuple(key)
 
 
 def failed_reasons(

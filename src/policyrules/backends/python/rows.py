@@ -31,7 +31,7 @@ from ...runtime.money import Money, cn_text
 from ...runtime.values import format_value
 from .compile import CompiledProvision, Condition, Env
 from .explained import Held, condition_facts, held_steps, steps_held
-from .failed import Marks, condition_steps, failed_decision, failed_reasons
+from .failed import Marks, Refusals, condition_steps, failed_decision, failed_reasons, refusal_key
 from .paid import PaidPlan, paid_decision, paid_plan
 from .rows_caps import CapRow, Path, cap_events_fast, cap_steps_fast, fact_texts, money_of
 from .texts import Fixed, failed_text, fixed_lines, paid_text, refused_line
@@ -72,6 +72,7 @@ Row = tuple[
 ]
 
 _UNSAID: Any = object()  # a provision whose paid claims' texts were not asked for yet
+_UNSEEN: Any = object()  # a refusal not said yet in this evaluation
 
 # A grant: provision, path, amount (fen), year.
 GrantRow = tuple[str, Path, int, int | None]
@@ -114,7 +115,13 @@ class Rows:
     # a provision's plan, lines and parameters for its paid claims' texts (None: no plan)
     _said: dict[str, tuple[PaidPlan, Fixed, tuple[tuple[str, str], ...]] | None]
     # a provision's condition steps, lines and parameters for its refused claims' texts
-    _refused: dict[str, tuple[Marks, Fixed, tuple[tuple[str, str], ...]]]
+    # and, where its conditions' reads are fixed, its refusals by key (.failed)
+    _refused: dict[
+        str,
+        tuple[
+            Marks, Fixed, tuple[tuple[str, str], ...], tuple[tuple[str, str], ...] | None, Refusals
+        ],
+    ]
     _last_assumed: list[Any]  # the last paid claim's assumptions and their texts (.texts)
     _printable: bool | None  # no id of the facts holds a character to escape (None: not seen)
     facts: Facts
@@ -360,24 +367,33 @@ class Rows:
                 condition_steps(cp),
                 self._fixed_lines(cp, "not_eligible", None),
                 self._parameter_texts(cp.info),
+                condition_facts(cp, self.checked),
+                {},
             )
-        marks, fixed, params = said
-        env = self.env(cp, inst)
-        env.used_assumptions |= row[12]
-        found = failed_reasons(cp, env, row, marks, self.why_not)
+        marks, fixed, params, reads, refusals = said
+        # Claims refused alike (the same values of the facts the conditions read, the same
+        # assumptions read before) are said alike but for the subject: said once.
+        key = refusal_key(reads, inst, row[12]) if reads is not None else None
+        found = refusals.get(key, _UNSEEN) if key is not None else _UNSEEN
+        if found is _UNSEEN:
+            env = self.env(cp, inst)
+            env.used_assumptions |= row[12]
+            failed = failed_reasons(cp, env, row, marks, self.why_not)
+            found = None
+            if failed is not None:
+                found = (
+                    failed[0],
+                    fact_texts(env.reads, self.rate_facts),
+                    self._assumed_texts(env.used_assumptions, False),
+                )
+            if key is not None:
+                refusals[key] = found
         if found is None:
             return None
+        reasons, facts, assumed = found
         if not full:
-            return refused_line(self._static[cp.info.id], row, found[0])
-        return failed_text(
-            fixed,
-            row,
-            found[0],
-            fact_texts(env.reads, self.rate_facts),
-            self._assumed_texts(env.used_assumptions, False),
-            params,
-            self._ids_printable(),
-        )
+            return refused_line(self._static[cp.info.id], row, reasons)
+        return failed_text(fixed, row, reasons, facts, assumed, params, self._ids_printable())
 
     def _explained_paid(self, row: Row) -> Decision | None:
         """A paid award's decision, its conditions' and one-time rules' steps made once
