@@ -1,12 +1,13 @@
 """Calls on one long-lived policy give what calls on a new one give.
 
 ``Policy.evaluate`` keeps what does not depend on the facts (per compiled policy: pools,
-groups, texts; per policy: the ledgers it was given, the empty ledger's checks and index per
-parameters and assumptions; a calendar per holiday choice).  Over random facts of the
-shipped policy, random earlier grants of measure 3 (one ledger value given again and
-again, a list, none) and random parameters and assumptions, a sequence of calls on one
-policy object (kept across examples) gives, call by call, the result (or the error) of the
-same call on a new policy object over a policy compiled apart, with nothing kept yet.
+groups, texts, what an evaluation on the defaults learns to explain a provision; per
+policy: the ledgers it was given, the empty ledger's checks and index per parameters and
+assumptions; a calendar per holiday choice).  Over random facts of the shipped policy,
+random earlier grants of measure 3 (one ledger value given again and again, a list,
+none) and random parameters and assumptions, a sequence of calls on one policy object
+(kept across examples) gives, call by call, the result (or the error) and the texts of
+the same call on a new policy object over a policy compiled apart, with nothing kept yet.
 The facts are claims of device measure 3 whose caps bind (``launch_claims``), the grants
 to the same firms and products.
 """
@@ -16,6 +17,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -58,7 +60,10 @@ def _outcome(policy: Policy, facts: Any, ledger: Any, call: tuple[Any, ...]) -> 
         )
     except PolicyRulesError as exc:
         return [(d.code, d.message) for d in exc.diagnostics]
-    return result.decisions, result.grants, result.assumptions
+    # the texts first: rendered from the rows, with what the evaluation learns of a
+    # provision (a paid plan, its lines) kept by the compiled policy for the next
+    texts = result.decision_texts(), result.explain(lang="en")
+    return texts, result.decisions, result.grants, result.assumptions
 
 
 @settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -75,5 +80,6 @@ def test_calls_on_one_policy_are_fresh_calls(
     value = Ledger(earlier)  # the same value each call: kept by identity
     for call in calls:
         ledger = {"none": None, "empty": [], "list": earlier, "value": value}[call[2]]
-        fresh = Policy(apart.checked, apart.compiled, apart.path)
+        # compiled apart, with nothing kept (attrs.evolve: its memos made anew)
+        fresh = Policy(apart.checked, attrs.evolve(apart.compiled), apart.path)
         assert _outcome(kept, facts, ledger, call) == _outcome(fresh, facts, ledger, call)

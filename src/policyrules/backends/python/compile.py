@@ -103,6 +103,11 @@ class CompiledPolicy:
     rate_facts: frozenset[str] = attrs.field(init=False, eq=False, repr=False)
     # ... and each assumption's default as a result lists it (format_value).
     default_texts: Mapping[str, str] = attrs.field(init=False, eq=False, repr=False)
+    # What an evaluation learns of a provision once to explain its claims (.rows: a paid
+    # plan, its lines, its conditions' steps), kept for the next evaluation, by (what,
+    # provision id): what parameters or assumptions change, only for evaluations on the
+    # defaults themselves.  Each entry written whole, never changed.
+    learnt: dict[tuple[str, str], Any] = attrs.field(init=False, factory=dict, eq=False, repr=False)
 
     @pools.default
     def _pools(self) -> Mapping[str, frozenset[str]]:

@@ -29,7 +29,7 @@ from ...model import CheckedPolicy, ClauseInfo, DocumentInfo, ProvisionInfo
 from ...runtime.ledger import Grant
 from ...runtime.money import Money, cn_text
 from ...runtime.values import format_value
-from .compile import CompiledProvision, Condition, Env
+from .compile import CompiledPolicy, CompiledProvision, Condition, Env
 from .explained import Held, condition_facts, held_steps, steps_held
 from .failed import Marks, Refusals, condition_steps, failed_decision, failed_reasons, refusal_key
 from .paid import PaidPlan, paid_decision, paid_plan
@@ -126,6 +126,9 @@ class Rows:
     _printable: bool | None  # no id of the facts holds a character to escape (None: not seen)
     facts: Facts
     checked: CheckedPolicy
+    policy: CompiledPolicy
+    parameters: Mapping[str, Any]
+    assumptions: Mapping[str, Any]
 
     rate_facts: Container[str]
 
@@ -284,16 +287,36 @@ class Rows:
             self._parameter_texts(info),
         )
 
+    def _learnt(self) -> dict[tuple[str, str], Any] | None:
+        """The policy's memo of what evaluations learn of a provision once
+        (``CompiledPolicy.learnt``) when this one is on the policy's defaults themselves
+        (no parameter or assumption given); ``None`` otherwise: the run learns alone."""
+        policy = self.policy
+        if (
+            self.parameters is policy.parameter_defaults
+            and self.assumptions is policy.assumption_defaults
+        ):
+            return policy.learnt
+        return None
+
     def _paid_plan(self, cp: CompiledProvision, inst: Instance) -> PaidPlan | None:
         """The plan of ``cp``'s paid claims (:mod:`.paid`), learnt from the claim of
-        ``inst`` the first time; ``None``: the general way makes them."""
+        ``inst`` the first time (or kept from an evaluation on the same defaults);
+        ``None``: the general way makes them."""
         info = cp.info
         if info.id in self._paid:
             return self._paid[info.id]
-        static = self._static.get(info.id)
-        if static is None:
-            static = self._static[info.id] = self._provision_fields(cp)
-        plan = paid_plan(cp, self.checked, self.env(cp, inst), static, self.rate_facts)
+        learnt = self._learnt()
+        plan = learnt.get(("paid", info.id)) if learnt is not None else None
+        if plan is None:
+            static = self._static.get(info.id)
+            if static is None:
+                static = self._static[info.id] = self._provision_fields(cp)
+            plan = paid_plan(cp, self.checked, self.env(cp, inst), static, self.rate_facts)
+            # Not kept when none: learnt from one claim, a plan may be refused for that
+            # claim alone (undecided), and the next evaluation learns again.
+            if learnt is not None and plan is not None:
+                learnt[("paid", info.id)] = plan
         self._paid[info.id] = plan
         return plan
 
@@ -357,19 +380,30 @@ class Rows:
         plan = self._paid_plan(cp, inst)
         if plan is None:
             return None
-        return plan, self._fixed_lines(cp, "eligible", plan), self._parameter_texts(cp.info)
+        learnt = self._learnt()
+        said = learnt.get(("said", cp.info.id)) if learnt is not None else None
+        if said is None or said[0] is not plan:
+            said = plan, self._fixed_lines(cp, "eligible", plan), self._parameter_texts(cp.info)
+            if learnt is not None:
+                learnt[("said", cp.info.id)] = said
+        return said
 
     def _failed_text(self, row: Row, full: bool) -> str | None:
         cp, inst = row[0], row[1]
         said = self._refused.get(cp.info.id)
         if said is None:
-            said = self._refused[cp.info.id] = (
-                condition_steps(cp),
-                self._fixed_lines(cp, "not_eligible", None),
-                self._parameter_texts(cp.info),
-                condition_facts(cp, self.checked),
-                {},
-            )
+            learnt = self._learnt()
+            kept = learnt.get(("refused", cp.info.id)) if learnt is not None else None
+            if kept is None:
+                kept = (
+                    condition_steps(cp),
+                    self._fixed_lines(cp, "not_eligible", None),
+                    self._parameter_texts(cp.info),
+                    condition_facts(cp, self.checked),
+                )
+                if learnt is not None:
+                    learnt[("refused", cp.info.id)] = kept
+            said = self._refused[cp.info.id] = (*kept, {})  # refusals: this evaluation's
         marks, fixed, params, reads, refusals = said
         # Claims refused alike (the same values of the facts the conditions read, the same
         # assumptions read before) are said alike but for the subject: said once.
@@ -392,7 +426,10 @@ class Rows:
             return None
         reasons, facts, assumed = found
         if not full:
-            return refused_line(self._static[cp.info.id], row, reasons)
+            static = self._static.get(cp.info.id)
+            if static is None:
+                static = self._static[cp.info.id] = self._provision_fields(cp)
+            return refused_line(static, row, reasons)
         return failed_text(fixed, row, reasons, facts, assumed, params, self._ids_printable())
 
     def _explained_paid(self, row: Row) -> Decision | None:
@@ -420,7 +457,15 @@ class Rows:
         env = self.env(cp, inst)
         held = self._held.get(cp.info.id)
         if held is None:
-            held = self._held[cp.info.id] = (steps_held(cp), condition_facts(cp, self.checked))
+            # what no parameter or assumption changes: kept by the policy for every run
+            learnt = self.policy.learnt
+            held = learnt.get(("held", cp.info.id))
+            if held is None:
+                held = learnt[("held", cp.info.id)] = (
+                    steps_held(cp),
+                    condition_facts(cp, self.checked),
+                )
+            self._held[cp.info.id] = held
         env.used_assumptions |= row[12]
         trace = held_steps(cp, env, held)
         if trace is None:
