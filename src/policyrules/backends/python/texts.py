@@ -127,12 +127,14 @@ def paid_text(
     ):
         return None
     head, provision, quote, plan_facts = fixed
-    subject = "/".join([i for _, i in row[2]])
+    path = row[2]
+    subject = path[0][1] + "/" + path[1][1] if len(path) == 2 else "/".join([i for _, i in path])
     # The pieces from the facts that may hold a character to escape: a cap's line is kept
     # escaped; money, dates and yes/no are written here; the subject and the earlier claims
     # (ids and amounts) need a look only if some id of the facts holds one.
     shown = [] if ids_printable else [subject]
     facts_line = None
+    tail: tuple[str, list[str]] | None = None
     if plan.amount_fact is not None:
         facts_line = _facts_line(inst, plan.amount_fact, plan_facts, shown)
         if facts_line is None:
@@ -140,18 +142,19 @@ def paid_text(
         used = row[12]
         last = memo[0]  # read and written whole: two threads saying one result stay right
         if last is not None and last[1] is plan and last[0] == used:
-            assumed = last[2]  # the same assumptions as the claim before (most often)
+            tail = last[2]  # the same assumptions as the claim before (most often)
         else:
-            assumed = assumed_of(used | plan.assumed, False)
-            memo[0] = (frozenset(used), plan, assumed)
+            tail = _tail(params, assumed_of(used | plan.assumed, False), quote)
+            memo[0] = (frozenset(used), plan, tail)
     if facts_line is None or facts_line is _GENERAL:
         read = paid_facts(plan, cp, inst, env_of, row, rates)
         if read is None:
             return None
         facts, used, _ = read
-        assumed = assumed_of(used, False)
+        tail = _tail(params, assumed_of(used, False), quote)
         facts_line = facts_en(facts) if facts else ""
         shown.append(facts_line)
+    assert tail is not None
     lines = [
         f"{head} · {subject}" if subject else head,
         provision,
@@ -169,7 +172,9 @@ def paid_text(
         lines.append(line)
     if facts_line:
         lines.append(facts_line)
-    return _finish(lines, shown, params, assumed, quote)
+    if not shown or "".join(shown).isprintable():
+        return "\n".join(lines) + tail[0]
+    return "\n".join(printable_lines(lines) + tail[1])
 
 
 # _facts_line's answer where the general way must list the facts (paid_facts, facts_en).
@@ -214,7 +219,8 @@ def _facts_line(
             text = rare_text(value, rate)
             if NONE_TEXT in text:
                 return _GENERAL
-            shown.append(text)
+            if not text.isprintable():  # (shown only to be looked at)
+                shown.append(text)
         put(lead)
         put(text)
     if found is None:
@@ -278,6 +284,23 @@ def _pairs(what: str, pairs: tuple[tuple[str, str], ...]) -> str:
     line = printable(pairs_en(what, pairs))
     _PAIRS[what] = (pairs, line)
     return line
+
+
+def _tail(
+    params: tuple[tuple[str, str], ...],
+    assumed: tuple[tuple[str, str], ...],
+    quote: str | None,
+) -> tuple[str, list[str]]:
+    """The lines :func:`_finish` adds after a text's own (escaped: the parameters', the
+    assumptions', the quote's), joined with a newline before each, and as a list."""
+    lines = []
+    if params:
+        lines.append(_pairs("parameters", params))
+    if assumed:
+        lines.append(_pairs("assumptions", assumed))
+    if quote is not None:
+        lines.append(quote)
+    return "".join(["\n" + line for line in lines]), lines
 
 
 def _finish(
