@@ -214,3 +214,29 @@ def test_a_refusal_key_holds_what_the_text_says() -> None:
     assert sets is not None
     assert refusal_key(reads, firm(score=Decimal("1"), kind=frozenset({Decimal(1)})), set()) is None
     assert refusal_key(reads, firm(score=Decimal("1"), kind=object()), set()) is None
+
+
+@pytest.mark.parametrize(
+    ("ident", "remark"),
+    [
+        ("f\u202e1", "withdrawn"),  # an id holding a bidi mark: the head line escaped
+        ("f1", "withdrawn"),  # nothing to escape
+    ],
+)
+def test_a_refused_claim_said_from_its_row_is_escaped(ident: str, remark: str) -> None:
+    """A claim refused by a condition (remark withdrawn; base 0 元 fails the other): its
+    text, made once for the claims refused alike and headed by its own subject, is
+    ``decision_text`` of its decision, character for character, escaped as a whole."""
+    policy = compile_text(RULES)
+    firms = [
+        {"id": ident, "base": "0 元", "remark": remark},
+        {"id": "g2", "base": "0 元", "remark": remark},  # refused alike: said once
+    ]
+    facts = {"firms": firms}
+    params = {"share": "50%"}
+    made = [decision_text(d) for d in policy.evaluate(facts, parameters=params).decisions]
+    said = list(policy.evaluate(facts, parameters=params).decision_texts())
+    assert said == made
+    assert "\u202e" not in said[0]
+    assert said[0].startswith("[NOT ELIGIBLE]")
+    assert ("f\\u202e1" in said[0]) == ("\u202e" in ident)

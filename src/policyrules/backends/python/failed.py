@@ -46,12 +46,9 @@ def condition_steps(cp: CompiledProvision) -> Marks:
     )
 
 
-# What a refused claim's text says beyond its subject, by its refusal_key: its reasons, the
-# facts it read (fact_texts) and its assumptions' texts; None: the general way says it.
-Refusals = dict[
-    tuple[Any, ...],
-    tuple[list[str], tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]] | None,
-]
+# What a refused claim's text says beyond its subject, by its refusal_key: its reasons and
+# its text's lines after the head (texts.refused_body); None: the general way says it.
+Refusals = dict[tuple[Any, ...], tuple[list[str], str] | None]
 
 _ABSENT = object()
 # The kinds of value a key holds as they are: equal values of one kind are written alike.

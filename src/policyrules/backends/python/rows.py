@@ -34,7 +34,7 @@ from .explained import Held, condition_facts, held_steps, steps_held
 from .failed import Marks, Refusals, condition_steps, failed_decision, failed_reasons, refusal_key
 from .paid import PaidPlan, paid_decision, paid_plan
 from .rows_caps import CapRow, Path, cap_events_fast, cap_steps_fast, fact_texts, money_of
-from .texts import Fixed, failed_text, fixed_lines, paid_text, refused_line
+from .texts import Fixed, failed_text, fixed_lines, paid_text, refused_body, refused_line
 from .trusted import decision
 
 __all__ = [
@@ -415,22 +415,20 @@ class Rows:
             failed = failed_reasons(cp, env, row, marks, self.why_not)
             found = None
             if failed is not None:
-                found = (
-                    failed[0],
-                    fact_texts(env.reads, self.rate_facts),
-                    self._assumed_texts(env.used_assumptions, False),
-                )
+                assumed = self._assumed_texts(env.used_assumptions, False)
+                facts = fact_texts(env.reads, self.rate_facts)
+                found = (failed[0], refused_body(fixed, failed[0], facts, assumed, params))
             if key is not None:
                 refusals[key] = found
         if found is None:
             return None
-        reasons, facts, assumed = found
+        reasons, body = found
         if not full:
             static = self._static.get(cp.info.id)
             if static is None:
                 static = self._static[cp.info.id] = self._provision_fields(cp)
             return refused_line(static, row, reasons)
-        return failed_text(fixed, row, reasons, facts, assumed, params, self._ids_printable())
+        return failed_text(fixed, row, body, self._ids_printable())
 
     def _explained_paid(self, row: Row) -> Decision | None:
         """A paid award's decision, its conditions' and one-time rules' steps made once

@@ -49,7 +49,7 @@ from .compile import CompiledProvision, Env
 from .paid import PaidPlan, paid_facts
 from .rows_caps import limit_text, rare_text
 
-__all__ = ["Fixed", "failed_text", "fixed_lines", "paid_text", "refused_line"]
+__all__ = ["Fixed", "failed_text", "fixed_lines", "paid_text", "refused_body", "refused_line"]
 
 # A provision's lines every text of one status shows, escaped: its head (status, document,
 # clause, title), its provision line and its quote's line (None: no quote); and the facts a
@@ -228,23 +228,21 @@ def _facts_line(
     return "".join(parts)
 
 
-def failed_text(
+def refused_body(
     fixed: Fixed,
-    row: tuple[Any, ...],
     reasons: list[str],
     facts: tuple[tuple[str, str], ...],
     assumed: tuple[tuple[str, str], ...],
     params: tuple[tuple[str, str], ...],
-    ids_printable: bool,
 ) -> str:
-    """``decision_text`` of the decision :func:`~.failed.failed_decision` makes of the not
-    eligible ``row`` refused for ``reasons`` (``fixed``: :func:`fixed_lines` of its
-    provision for ``not_eligible``; ``facts``, ``assumed``, ``params``: the texts it shows;
-    ``ids_printable``: as for :func:`paid_text`)."""
-    head, provision, quote, _ = fixed
-    subject = "/".join([i for _, i in row[2]])
-    lines = [f"{head} · {subject}" if subject else head, provision]
-    shown = [] if ids_printable else [subject]
+    """The lines of the text of a claim refused for ``reasons`` after its head (the
+    provision's line, the reasons, the facts, the parameters, assumptions and quote),
+    escaped, each after a newline: the same for every claim refused alike (``fixed``:
+    :func:`fixed_lines` of its provision for ``not_eligible``; ``facts``, ``assumed``,
+    ``params``: the texts it shows)."""
+    _, provision, quote, _ = fixed
+    lines = [provision]
+    shown = []
     for reason in reasons:
         said = because_en(reason)
         shown.append(said)
@@ -253,7 +251,21 @@ def failed_text(
         said = facts_en(facts)
         shown.append(said)
         lines.append(said)
-    return _finish(lines, shown, params, assumed, quote)
+    text = _finish(lines, shown, params, assumed, quote)
+    return "\n" + text
+
+
+def failed_text(fixed: Fixed, row: tuple[Any, ...], body: str, ids_printable: bool) -> str:
+    """``decision_text`` of the decision :func:`~.failed.failed_decision` makes of the not
+    eligible ``row`` (``fixed``: :func:`fixed_lines` of its provision for
+    ``not_eligible``; ``body``: :func:`refused_body` of its reasons; ``ids_printable``:
+    as for :func:`paid_text`)."""
+    subject = "/".join([i for _, i in row[2]])
+    if not subject:
+        return fixed[0] + body
+    head = f"{fixed[0]} · {subject}"
+    # escaped line by line, as the whole text: a head holding nothing to escape as it is
+    return (head if ids_printable or head.isprintable() else printable(head)) + body
 
 
 def refused_line(static: dict[str, Any], row: tuple[Any, ...], reasons: list[str]) -> Refused:
