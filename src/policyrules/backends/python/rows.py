@@ -72,7 +72,8 @@ Row = tuple[
 ]
 
 _UNSAID: Any = object()  # a provision whose paid claims' texts were not asked for yet
-_UNSEEN: Any = object()  # a refusal not said yet in this evaluation
+_UNSEEN: Any = object()  # a refusal not said yet
+_REFUSALS_MAX = 4096  # refusals said, kept for a provision (by evaluations on the defaults)
 
 # A grant: provision, path, amount (fen), year.
 GrantRow = tuple[str, Path, int, int | None]
@@ -400,10 +401,11 @@ class Rows:
                     self._fixed_lines(cp, "not_eligible", None),
                     self._parameter_texts(cp.info),
                     condition_facts(cp, self.checked),
+                    {},  # the refusals said: kept with the rest (bounded), on the defaults
                 )
                 if learnt is not None:
                     learnt[("refused", cp.info.id)] = kept
-            said = self._refused[cp.info.id] = (*kept, {})  # refusals: this evaluation's
+            said = self._refused[cp.info.id] = kept
         marks, fixed, params, reads, refusals = said
         # Claims refused alike (the same values of the facts the conditions read, the same
         # assumptions read before) are said alike but for the subject: said once.
@@ -418,7 +420,7 @@ class Rows:
                 assumed = self._assumed_texts(env.used_assumptions, False)
                 facts = fact_texts(env.reads, self.rate_facts)
                 found = (failed[0], refused_body(fixed, failed[0], facts, assumed, params))
-            if key is not None:
+            if key is not None and len(refusals) < _REFUSALS_MAX:
                 refusals[key] = found
         if found is None:
             return None
