@@ -6,7 +6,9 @@ from __future__ import annotations
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
+import attrs
 import pytest
 
 import policyrules
@@ -240,3 +242,62 @@ def test_a_refused_claim_said_from_its_row_is_escaped(ident: str, remark: str) -
     assert "\u202e" not in said[0]
     assert said[0].startswith("[NOT ELIGIBLE]")
     assert ("f\\u202e1" in said[0]) == ("\u202e" in ident)
+
+
+def test_evaluations_on_the_defaults_learn_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """What an evaluation learns to explain a provision (the plan of its paid claims, the
+    refusals said) is kept by the compiled policy for the next evaluation on the defaults
+    themselves (no parameter or assumption given), and learnt again by one given its own
+    (here the defaults' copies: equal, not the same); every text stays ``decision_text``
+    of its decision."""
+    from policyrules.backends.python import evaluate as evaluate_module
+    from policyrules.backends.python import paid as paid_module
+    from policyrules.runtime.calendar import WorkCalendar
+    from policyrules.runtime.ledger import Ledger
+
+    with_all = policyrules.load(ROOT / "policies" / "beijing_2025")
+    compiled = attrs.evolve(with_all.compiled)  # nothing learnt yet
+    claims = data.claims(60)
+    first = with_all.read_facts(data.as_facts(claims[:40]))
+    second = with_all.read_facts(data.as_facts(claims[:20] + claims[40:]))  # 20 seen before
+    plans: list[str] = []
+    reasoned: list[str] = []
+    real_plan, real_reasons = paid_module.paid_plan, failed_module.failed_reasons
+
+    def plan(cp: Any, *rest: Any) -> Any:
+        plans.append(cp.info.id)
+        return real_plan(cp, *rest)
+
+    def reasons(cp: Any, env: Any, row: Any, *rest: Any) -> Any:
+        reasoned.append("/".join(i for _, i in row[2]))
+        return real_reasons(cp, env, row, *rest)
+
+    monkeypatch.setattr(rows_module, "paid_plan", plan)
+    monkeypatch.setattr(rows_module, "failed_reasons", reasons)
+
+    def said(facts: Any, params: Any, assume: Any) -> tuple[str | Any, ...]:
+        got = evaluate_module.evaluate(
+            compiled, facts, ledger=Ledger(()), parameters=params, assumptions=assume,
+            calendar=WorkCalendar(), explain=True,
+        )  # fmt: skip
+        texts = got.decision_texts()
+        again = evaluate_module.evaluate(
+            compiled, facts, ledger=Ledger(()), parameters=params, assumptions=assume,
+            calendar=WorkCalendar(), explain=True,
+        )  # fmt: skip
+        assert texts == tuple(decision_text(d) for d in again.decisions)
+        return texts
+
+    defaults = compiled.parameter_defaults, compiled.assumption_defaults
+    said(first, *defaults)
+    assert plans.count(data.MEASURE3) == 1
+    refused_first = list(reasoned)
+    said(second, *defaults)
+    assert plans.count(data.MEASURE3) == 1  # kept
+    # the second run's refusals of the 20 claims seen before are kept, not reasoned again
+    seen = {f"{c[0]}/P{c[1]}" for c in claims[:20]}
+    again = [r for r in reasoned[len(refused_first) :] if r in seen]
+    assert again == []
+    said(second, dict(defaults[0]), dict(defaults[1]))
+    # its own parameters and assumptions: each of its two runs (texts, decisions) learns
+    assert plans.count(data.MEASURE3) == 3
