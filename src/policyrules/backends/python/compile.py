@@ -103,6 +103,11 @@ class CompiledPolicy:
     rate_facts: frozenset[str] = attrs.field(init=False, eq=False, repr=False)
     # ... and each assumption's default as a result lists it (format_value).
     default_texts: Mapping[str, str] = attrs.field(init=False, eq=False, repr=False)
+    # The assumptions a result lists when all are the defaults, by the names its decisions
+    # read (.evaluate): each tuple made whole, then kept; a few kept.
+    listed: dict[frozenset[str], tuple[tuple[str, str], ...]] = attrs.field(
+        init=False, factory=dict, eq=False, repr=False
+    )
 
     @pools.default
     def _pools(self) -> Mapping[str, frozenset[str]]:

@@ -97,10 +97,12 @@ def evaluate(
             names |= d.used
         else:
             names |= d[-1]
-    used = sorted(names - {HOLIDAY_ASSUMPTION})
-    listed = [(a, _assumption_text(policy, a, assumptions[a])) for a in used]
     if run.assumed_years:
+        listed = [*_listed(policy, names, assumptions)]
         listed.append((HOLIDAY_ASSUMPTION, calendar.describe(run.assumed_years)))
+        said_assumed = tuple(sorted(listed))
+    else:
+        said_assumed = _listed(policy, names, assumptions)
     grants = run.grants
 
     # Rows the fast path kept become decisions only now, when they are looked at; the
@@ -125,7 +127,31 @@ def evaluate(
             else:
                 yield d
 
-    return Result.deferred(made, granted, tuple(sorted(listed)), texts=said)
+    return Result.deferred(made, granted, said_assumed, texts=said)
+
+
+def _listed(
+    policy: CompiledPolicy, names: set[str], assumptions: Mapping[str, Value]
+) -> tuple[tuple[str, str], ...]:
+    """The assumptions ``names`` (how to count days aside) as a result lists them, by
+    name; kept by the names when ``assumptions`` are the policy's defaults themselves."""
+    kept = policy.listed
+    key = None
+    if assumptions is policy.assumption_defaults:
+        key = frozenset(names)
+        hit = kept.get(key)
+        if hit is not None:
+            return hit
+    used = sorted(names - {HOLIDAY_ASSUMPTION})
+    listed = tuple([(a, _assumption_text(policy, a, assumptions[a])) for a in used])
+    if key is not None:
+        if len(kept) >= _KEPT:
+            kept.clear()
+        kept[key] = listed  # (a whole tuple: a thread reading the memo meanwhile sees it or not)
+    return listed
+
+
+_KEPT = 64  # the name sets listed for the defaults kept at most (then all are forgotten)
 
 
 def _assumption_text(policy: CompiledPolicy, name: str, value: Value) -> str:

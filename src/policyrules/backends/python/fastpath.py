@@ -138,6 +138,13 @@ class FastClaims(Rows):
     def _fused(self, fn: FusedFn, cp: CompiledProvision) -> list[Decision | Row] | None:
         """The claims of ``cp`` served by its fused function (:mod:`.fused`), handing it
         what it cannot do itself; ``None`` if it declined (serve them claim by claim)."""
+        subjects = self.subjects(cp)
+        tables = self.accounts.tables()
+        if not self.explain:
+            lean = self._lean(cp, fn, subjects, tables)
+            if lean is not None:
+                return lean
+        # The fused function's keys and claims it cannot serve itself, by the general way.
         fp = self.policy.fast.get(cp.info.id)
         rank = natural_key(cp.info.id)
 
@@ -153,12 +160,6 @@ class FastClaims(Rows):
                 _, env, used = self.claim_key(cp, fp, inst, path, rank)
             return self.serve_one(cp, fp, inst, path, env, used, None)
 
-        subjects = self.subjects(cp)
-        tables = self.accounts.tables()
-        if not self.explain:
-            lean = self._lean(cp, fn, subjects, tables)
-            if lean is not None:
-                return lean
         got = fn(subjects, self.assumptions, self.parameters, *tables, self.grants, keyslow, slow)
         if got is None:
             return None
@@ -175,15 +176,19 @@ class FastClaims(Rows):
         (its rows and grants made when they are looked at); ``None`` if it declined."""
         pid = cp.info.id
         lean_fn = self.policy.lean.get(pid)
-        if lean_fn is None or not untouched(tables, pid, self.accounts.pools_of(pid)):
+        if lean_fn is None:
+            return None
+        by, uidx, gidx, granted, pidx, paid = tables
+        # (nothing in the accounts yet: the first award served, untouched)
+        touched = by or by.any_year or granted or paid
+        if touched and not untouched(tables, pid, self.accounts.pools_of(pid)):
             return None
         a, p = self.assumptions, self.parameters
         got = lean_fn(subjects, a, p, *tables)
         if got is None:
             return None
-        paid, used, _ = got
-        _, uidx, gidx, _, pidx, _ = tables
-        block = LeanAward(pid, fn, (subjects, a, p, uidx, gidx, pidx), paid, used)
+        made, used, _ = got
+        block = LeanAward(pid, fn, (subjects, a, p, uidx, gidx, pidx), made, used)
         self.grants.append(block)
         return [block]  # type: ignore[list-item]
 
