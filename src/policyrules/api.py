@@ -300,7 +300,8 @@ class Policy(BatchEntry):
                 set_assume.update(self._values(chosen, "assumptions"))
         else:
             calendar, assume = plain.calendar, plain.assumptions
-        day = self._as_of(as_of if as_of is not None else extra.get("as_of"))
+        on = as_of if as_of is not None else extra.get("as_of")
+        day = self._as_of(on) if on is not None else None
         if ledger is None and not own.grants and not commit:
             # No earlier grant: no reading to compare (E335), no year (E349).
             if params is plain.parameters and assume is plain.assumptions:

@@ -101,6 +101,8 @@ class CompiledPolicy:
     clauses: Mapping[str, ClauseInfo] = attrs.field(init=False, eq=False, repr=False)
     documents: Mapping[str, DocumentInfo] = attrs.field(init=False, eq=False, repr=False)
     rate_facts: frozenset[str] = attrs.field(init=False, eq=False, repr=False)
+    # ... whether the policy has exclusive groups or supersessions (.exclusive) ...
+    exclusive: bool = attrs.field(init=False, eq=False, repr=False)
     # ... and each assumption's default as a result lists it (format_value).
     default_texts: Mapping[str, str] = attrs.field(init=False, eq=False, repr=False)
     # The assumptions a result lists when all are the defaults, by the names its decisions
@@ -131,6 +133,10 @@ class CompiledPolicy:
     @documents.default
     def _documents(self) -> Mapping[str, DocumentInfo]:
         return MappingProxyType({d.name: d for d in self.checked.documents})
+
+    @exclusive.default
+    def _exclusive(self) -> bool:
+        return bool(self.checked.exclusivity)
 
     @default_texts.default
     def _default_texts(self) -> Mapping[str, str]:

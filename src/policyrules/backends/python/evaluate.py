@@ -65,7 +65,7 @@ def evaluate(
     pools = policy.pools
     index = index if index is not None else LedgerIndex(ledger, pools)
     verdicts = None
-    if policy.checked.exclusivity:
+    if policy.exclusive:
         # 不重复支持 / 以此为准: each claim decided on its own first, then again (.exclusive)
         first = _Run(
             policy,

@@ -99,8 +99,9 @@ class FastClaims(Rows):
         (:func:`~policyrules.backends.python.claims.claim_key`), each the fast way if it
         can be, else the general way."""
         fast = self.policy.fast
-        if len(group) == 1:
-            fused = self._fused_of(group[0])
+        if len(group) == 1 and group[0].info.id in fast:
+            # its fused function, if it has one (a policy evolved without `fast` has none)
+            fused: FusedFn | None = self.policy.fused.get(group[0].info.id)
             if fused is not None:
                 rows = self._fused(fused, group[0])
                 if rows is not None:
@@ -125,15 +126,6 @@ class FastClaims(Rows):
                 why = natural_step(previous, claim) if previous is not None else None
                 previous = claim
             out[cp.info.id].append(self.serve_one(cp, fp, inst, path, env, used, why))
-
-    def _fused_of(self, cp: CompiledProvision) -> FusedFn | None:
-        """The fused function of ``cp``, if it has one (and generated code: a policy
-        evolved without it has none)."""
-        key = cp.info.id
-        if key not in self.policy.fast:
-            return None
-        fn: FusedFn | None = self.policy.fused.get(key)
-        return fn
 
     def _fused(self, fn: FusedFn, cp: CompiledProvision) -> list[Decision | Row] | None:
         """The claims of ``cp`` served by its fused function (:mod:`.fused`), handing it
