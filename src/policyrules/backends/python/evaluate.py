@@ -282,7 +282,7 @@ class _Run(DecisionMaker, Awards, Conditions, TimeLimits, FastClaims, ExclusiveH
         groups = self.policy.award_groups
         out: dict[str, list[Decision | Row]] = {cp.info.id: [] for g in groups for cp in g}
         for group in groups:
-            self.serve_fast(list(group), out)
+            self.serve_fast(group, out)
         return out
 
     def decide(
