@@ -12,6 +12,8 @@ Policy: 京经信发〔2025〕50号 第3条 (launch_reward): 单个产品不超�
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from typing import Any
 
@@ -235,3 +237,30 @@ def test_an_evaluations_memos_are_made_when_first_read(beijing: policyrules.Poli
         assert run._fixed is stored_meanwhile
     finally:
         monkeypatch.undo()
+
+
+def test_first_plain_calls_on_several_threads_agree(beijing: policyrules.Policy) -> None:
+    """A service's first calls, on several threads at once on one new policy object
+    (nothing kept yet), each give what a call on its own gives, and leave the kept
+    values published: one index of no grants, the defaults' listing.  Firm f<n> claims
+    190 万元 for P1 and (n % 3) × 10 万元 more for P2: both under 200 万元 a product and
+    1000 万元 a firm, so each is paid in full."""
+    # 第3条: 每家企业 P1 190 万元, P2 (n mod 3) × 10 万元, 均未超 200 万元 / 1000 万元上限, 全额.
+    fresh = policyrules.api.Policy(beijing.checked, beijing.compiled, beijing.path)
+    firms = [_firm("190万元", f"{(n % 3) * 10}万元") for n in range(24)]
+    alone = [beijing.evaluate(f, explain=False) for f in firms]
+    start = threading.Barrier(6)
+
+    def call(n: int) -> policyrules.Result:
+        if n < 6:
+            start.wait()
+        return fresh.evaluate(firms[n], explain=False)
+
+    with ThreadPoolExecutor(6) as pool:
+        together = list(pool.map(call, range(24)))
+    assert together == alone
+    assert [_reward(r)["f1/P2"] for r in together[:3]] == [0, 10 * WAN, 20 * WAN]
+    kept = fresh._plain.no_grants(fresh._ledgers)
+    assert kept is fresh._plain.no_grants(fresh._ledgers)
+    assert not kept[0].grants
+    assert together[0].assumptions in beijing.compiled.listed.values()
