@@ -132,7 +132,8 @@ class _Lean(_Fuse):
         w(1, "L = uidx or gidx or pidx")  # a ledger: its tables are read by path
         w(1, "used = set()")
         w(1, "acc = {}")  # (cap pool, scope ids, year) -> [certain fen, possible fen]
-        w(1, "ones = set()")  # the scopes (their ids) a one-time rule marked paid
+        if shared:  # the scopes (their ids) a one-time rule per an owner marked paid
+            w(1, "ones = set()")
         assert isinstance(gen, _HoistedGen)
         hoisted = [(at, k(name)) for name, at in gen.hoisted.items()]
         for at, key in hoisted:
