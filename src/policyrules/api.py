@@ -36,7 +36,7 @@ from .reading import Limits
 from .result import Result
 from .rule_files import document_sources, read_rule_files
 from .runtime.bases import Basis
-from .runtime.calendar import HOLIDAY_ASSUMPTION, Unpublished
+from .runtime.calendar import HOLIDAY_ASSUMPTION, Unpublished, WorkCalendar
 from .runtime.ledger import Grant, Ledger, LedgerIndex
 from .runtime.values import Value
 from .sources import MAX_SOURCE_BYTES
@@ -63,6 +63,32 @@ def load(path: str | Path, *, max_source_bytes: int = MAX_SOURCE_BYTES) -> Polic
     return Policy(checked, compile_policy(checked), Path(path))
 
 
+class _Plain:
+    """What :meth:`Policy.evaluate` reads when given no parameters and no assumptions
+    (neither as arguments nor in the facts): the defaults, the calendar of the default
+    holiday choice, and the empty ledger checked and indexed for them, made on first use
+    and then published whole.  Read by many threads at once, never changed."""
+
+    __slots__ = ("_no_grants", "assumptions", "calendar", "parameters")
+
+    def __init__(self, compiled: CompiledPolicy) -> None:
+        # the defaults themselves: the evaluator knows them (what it lists of them is kept)
+        self.parameters = compiled.parameter_defaults
+        self.assumptions = compiled.assumption_defaults
+        self.calendar = work_calendar("error")
+        self._no_grants: tuple[Ledger, LedgerIndex | None] | None = None
+
+    def no_grants(self, memo: LedgerMemo) -> tuple[Ledger, LedgerIndex | None]:
+        """No earlier grant, as :meth:`LedgerMemo.whole` makes it for the defaults."""
+        made = self._no_grants
+        if made is None:  # (two threads may both make it: the same value)
+            made = memo.whole(
+                (("the facts' ledger", _NO_GRANTS),), self.parameters, self.assumptions
+            )
+            self._no_grants = made
+        return made
+
+
 @attrs.frozen
 class Policy(BatchEntry):
     """A loaded policy: checked, compiled, ready to evaluate facts (one by one here; a
@@ -78,6 +104,9 @@ class Policy(BatchEntry):
     # The ledger values given, read, checked and summed once (api_ledger).
     _ledgers: LedgerMemo = attrs.field(init=False, eq=False, repr=False)
 
+    # What a call given no parameters and no assumptions reads (_Plain).
+    _plain: _Plain = attrs.field(init=False, eq=False, repr=False)
+
     @words.default
     def _words(self) -> Words:
         return Words.of(self.checked)
@@ -85,6 +114,10 @@ class Policy(BatchEntry):
     @_keyed.default
     def _year_keyed(self) -> dict[str, CompiledCap]:
         return year_keyed(self.compiled)
+
+    @_plain.default
+    def _plain_call(self) -> _Plain:
+        return _Plain(self.compiled)
 
     @_ledgers.default
     def _ledger_memo(self) -> LedgerMemo:
@@ -248,16 +281,34 @@ class Policy(BatchEntry):
             check_ids(facts)
         extra = facts.extra
         own = self.facts_ledger(facts)
-        params = dict(self.compiled.parameter_defaults)
-        for given in (extra.get("parameters"), parameters):
-            if given:  # (none given, or an empty mapping: nothing to read)
-                params.update(self._values(given, "parameters"))
-        chosen = dict(extra.get("assumptions") or {})
-        chosen.update(assumptions or {})
-        calendar = work_calendar(chosen.pop(HOLIDAY_ASSUMPTION, "error"))
-        assume = dict(self.compiled.assumption_defaults)
-        if chosen:
-            assume.update(self._values(chosen, "assumptions"))
+        plain = self._plain
+        params: Mapping[str, Value]
+        assume: Mapping[str, Value]
+        if parameters or extra.get("parameters"):
+            params = set_params = dict(self.compiled.parameter_defaults)
+            for given in (extra.get("parameters"), parameters):
+                if given:  # (none given, or an empty mapping: nothing to read)
+                    set_params.update(self._values(given, "parameters"))
+        else:  # none given: the defaults, kept (read, never changed)
+            params = plain.parameters
+        if assumptions or extra.get("assumptions"):
+            chosen = dict(extra.get("assumptions") or {})
+            chosen.update(assumptions or {})
+            calendar = work_calendar(chosen.pop(HOLIDAY_ASSUMPTION, "error"))
+            assume = set_assume = dict(self.compiled.assumption_defaults)
+            if chosen:
+                set_assume.update(self._values(chosen, "assumptions"))
+        else:
+            calendar, assume = plain.calendar, plain.assumptions
+        on = as_of if as_of is not None else extra.get("as_of")
+        day = self._as_of(on) if on is not None else None
+        if ledger is None and not own.grants and not commit:
+            # No earlier grant: no reading to compare (E335), no year (E349).
+            if params is plain.parameters and assume is plain.assumptions:
+                earlier = plain.no_grants(self._ledgers)
+            else:
+                earlier = self._ledgers.whole((("the facts' ledger", own),), params, assume)
+            return self._run(facts, earlier, params, assume, calendar, day, explain)
         # The facts' own grants were counted by the facts' own readings (own.bases; recorded
         # with them when imported into a store): an argument overriding them is refused.
         skip: set[str] = set()  # provisions a what-if reads in another reading's accounts
@@ -277,21 +328,10 @@ class Policy(BatchEntry):
                 mine = used(result, {g.provision for g in own})
                 check_readings(own, mine, defaults, where, sink, "facts")
 
-        day = self._as_of(as_of if as_of is not None else extra.get("as_of"))
         own_where = f"{facts_file}: ledger" if facts_file else "the facts' ledger"
 
         def run(earlier: tuple[Ledger, LedgerIndex | None]) -> Result:
-            return evaluate(
-                self.compiled,
-                facts,
-                ledger=earlier[0],
-                index=earlier[1],
-                parameters=params,
-                assumptions=assume,
-                calendar=calendar,
-                as_of=day,
-                explain=explain,
-            ).with_words(self.words)
+            return self._run(facts, earlier, params, assume, calendar, day, explain)
 
         def whole(*parts: tuple[str, Ledger]) -> tuple[Ledger, LedgerIndex | None]:
             return self._ledgers.whole(parts, params, assume)
@@ -349,6 +389,28 @@ class Policy(BatchEntry):
             check_readings(given, used(result, {g.provision for g in given}), defaults, where, sink)
         years((own_where, own), (ledger_file or "the ledger given", given))
         return result
+
+    def _run(
+        self,
+        facts: Facts,
+        earlier: tuple[Ledger, LedgerIndex | None],
+        params: Mapping[str, Value],
+        assume: Mapping[str, Value],
+        calendar: WorkCalendar,
+        day: dt.date | None,
+        explain: bool,
+    ) -> Result:
+        return evaluate(
+            self.compiled,
+            facts,
+            ledger=earlier[0],
+            index=earlier[1],
+            parameters=params,
+            assumptions=assume,
+            calendar=calendar,
+            as_of=day,
+            explain=explain,
+        ).with_words(self.words)
 
     # The arguments beside the facts, read as a facts file reads them (api_values).
     def _as_of(self, value: Any) -> dt.date | None:

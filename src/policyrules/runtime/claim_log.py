@@ -243,8 +243,7 @@ class ClaimLogs(dict[ScopeKey, ClaimLog]):
 
     __slots__ = ("any_year", "once", "years")
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self) -> None:  # (empty as made: dict.__init__ given nothing does nothing)
         # (pool, scope) -> the logs of its years, in the order they were made
         self.years: dict[_PoolScope, list[ClaimLog]] = {}
         # (pool, scope) -> (subject, fen (None: open), (provision, why)) of each claim of

@@ -101,8 +101,15 @@ class CompiledPolicy:
     clauses: Mapping[str, ClauseInfo] = attrs.field(init=False, eq=False, repr=False)
     documents: Mapping[str, DocumentInfo] = attrs.field(init=False, eq=False, repr=False)
     rate_facts: frozenset[str] = attrs.field(init=False, eq=False, repr=False)
+    # ... whether the policy has exclusive groups or supersessions (.exclusive) ...
+    exclusive: bool = attrs.field(init=False, eq=False, repr=False)
     # ... and each assumption's default as a result lists it (format_value).
     default_texts: Mapping[str, str] = attrs.field(init=False, eq=False, repr=False)
+    # The assumptions a result lists when all are the defaults, by the names its decisions
+    # read (.evaluate): each tuple made whole, then kept; a few kept.
+    listed: dict[frozenset[str], tuple[tuple[str, str], ...]] = attrs.field(
+        init=False, factory=dict, eq=False, repr=False
+    )
     # What an evaluation learns of a provision once to explain its claims (.rows: a paid
     # plan, its lines, its conditions' steps), kept for the next evaluation, by (what,
     # provision id): what parameters or assumptions change, only for evaluations on the
@@ -131,6 +138,10 @@ class CompiledPolicy:
     @documents.default
     def _documents(self) -> Mapping[str, DocumentInfo]:
         return MappingProxyType({d.name: d for d in self.checked.documents})
+
+    @exclusive.default
+    def _exclusive(self) -> bool:
+        return bool(self.checked.exclusivity)
 
     @default_texts.default
     def _default_texts(self) -> Mapping[str, str]:

@@ -10,8 +10,8 @@ was cut and why.  The caps of a claim apply in the order written, each with its 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping
-from typing import Any
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any, Generic, TypeVar
 
 from ...bounds import paused_gc
 from ...errors import CalendarError
@@ -40,6 +40,8 @@ from .timelimits import TimeLimits
 
 __all__ = ["Undecided", "evaluate", "index_ledger", "ledger_pools"]
 
+_T = TypeVar("_T")
+
 
 def evaluate(
     policy: CompiledPolicy,
@@ -63,7 +65,7 @@ def evaluate(
     pools = policy.pools
     index = index if index is not None else LedgerIndex(ledger, pools)
     verdicts = None
-    if policy.checked.exclusivity:
+    if policy.exclusive:
         # 不重复支持 / 以此为准: each claim decided on its own first, then again (.exclusive)
         first = _Run(
             policy,
@@ -97,10 +99,12 @@ def evaluate(
             names |= d.used
         else:
             names |= d[-1]
-    used = sorted(names - {HOLIDAY_ASSUMPTION})
-    listed = [(a, _assumption_text(policy, a, assumptions[a])) for a in used]
     if run.assumed_years:
+        listed = [*_listed(policy, names, assumptions)]
         listed.append((HOLIDAY_ASSUMPTION, calendar.describe(run.assumed_years)))
+        said_assumed = tuple(sorted(listed))
+    else:
+        said_assumed = _listed(policy, names, assumptions)
     grants = run.grants
 
     # Rows the fast path kept become decisions only now, when they are looked at; the
@@ -125,7 +129,31 @@ def evaluate(
             else:
                 yield d
 
-    return Result.deferred(made, granted, tuple(sorted(listed)), texts=said)
+    return Result.deferred(made, granted, said_assumed, texts=said)
+
+
+def _listed(
+    policy: CompiledPolicy, names: set[str], assumptions: Mapping[str, Value]
+) -> tuple[tuple[str, str], ...]:
+    """The assumptions ``names`` (how to count days aside) as a result lists them, by
+    name; kept by the names when ``assumptions`` are the policy's defaults themselves."""
+    kept = policy.listed
+    key = None
+    if assumptions is policy.assumption_defaults:
+        key = frozenset(names)
+        hit = kept.get(key)
+        if hit is not None:
+            return hit
+    used = sorted(names - {HOLIDAY_ASSUMPTION})
+    listed = tuple([(a, _assumption_text(policy, a, assumptions[a])) for a in used])
+    if key is not None:
+        if len(kept) >= _KEPT:
+            kept.clear()
+        kept[key] = listed  # (a whole tuple: a thread reading the memo meanwhile sees it or not)
+    return listed
+
+
+_KEPT = 64  # the name sets listed for the defaults kept at most (then all are forgotten)
 
 
 def _assumption_text(policy: CompiledPolicy, name: str, value: Value) -> str:
@@ -149,8 +177,50 @@ def index_ledger(policy: CompiledPolicy, ledger: Ledger) -> LedgerIndex:
     return LedgerIndex(ledger, policy.pools)
 
 
+class _Memo(Generic[_T]):
+    """An evaluation's memo, made on first read (``make()``) and from then on an attribute
+    of the evaluation's own, which hides this one (a descriptor with no ``__set__``): an
+    evaluation without explanations reads few of them, and sets none it does not read.
+    Two threads reading it first at once get the same one (``dict.setdefault``)."""
+
+    def __init__(self, make: Callable[[], _T]) -> None:
+        self._make = make
+        self._name = ""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._name = name
+
+    def __get__(self, run: Any, owner: type | None = None) -> _T:
+        if run is None:  # (read on the class: there is none)
+            raise AttributeError(self._name)
+        made: _T = run.__dict__.setdefault(self._name, self._make())
+        return made
+
+
 # DecisionMaker first: its decision and texts stand above the stubs of Rows (under FastClaims).
 class _Run(DecisionMaker, Awards, Conditions, TimeLimits, FastClaims, ExclusiveHooks):
+    # What the evaluation works out as it goes, each made when first read (_Memo); their
+    # types are those the mixins reading them declare.
+    _assumption_texts: _Memo[dict[str, str]] = _Memo(dict)
+    _ranks: _Memo[dict[str, QuotaRanks]] = _Memo(dict)
+    _known: _Memo[dict[str, bool]] = _Memo(dict)
+    _shapes: _Memo[dict[Any, Any]] = _Memo(dict)
+    order_unknown: _Memo[dict[Any, Any]] = _Memo(dict)
+    _static: _Memo[dict[Any, Any]] = _Memo(dict)
+    _params: _Memo[dict[str, tuple[tuple[str, str], ...]]] = _Memo(dict)
+    _assumed: _Memo[dict[Any, Any]] = _Memo(dict)
+    _held: _Memo[dict[Any, Any]] = _Memo(dict)
+    _paid: _Memo[dict[Any, Any]] = _Memo(dict)
+    _marks: _Memo[dict[Any, Any]] = _Memo(dict)
+    _fixed: _Memo[dict[Any, Any]] = _Memo(dict)
+    _said: _Memo[dict[Any, Any]] = _Memo(dict)
+    _refused: _Memo[dict[Any, Any]] = _Memo(dict)
+    _outside: _Memo[dict[Any, Any]] = _Memo(dict)
+    _last_assumed: _Memo[list[Any]] = _Memo(lambda: [None])
+    # ... and set when found (None: not yet).
+    _members: dict[str, int] | None = None
+    _printable: bool | None = None
+
     def __init__(
         self,
         policy: CompiledPolicy,
@@ -178,24 +248,6 @@ class _Run(DecisionMaker, Awards, Conditions, TimeLimits, FastClaims, ExclusiveH
         self.grants: list[Any] = []  # Grant, or a grant row of the fast path
         self.as_of = as_of
         self.explain = explain
-        self._assumption_texts: dict[str, str] = {}
-        self._ranks: dict[str, QuotaRanks] = {}
-        self._known: dict[str, bool] = {}
-        self._shapes = {}
-        self.order_unknown = {}
-        self._members: dict[str, int] | None = None
-        self._static = {}
-        self._params: dict[str, tuple[tuple[str, str], ...]] = {}
-        self._assumed = {}
-        self._held = {}
-        self._paid = {}
-        self._marks = {}
-        self._fixed = {}
-        self._said = {}
-        self._refused = {}
-        self._outside = {}
-        self._last_assumed: list[Any] = [None]
-        self._printable = None
         # Worked out once per policy, read-only (CompiledPolicy).
         self.clauses = policy.clauses
         self.documents = policy.documents
@@ -230,7 +282,7 @@ class _Run(DecisionMaker, Awards, Conditions, TimeLimits, FastClaims, ExclusiveH
         groups = self.policy.award_groups
         out: dict[str, list[Decision | Row]] = {cp.info.id: [] for g in groups for cp in g}
         for group in groups:
-            self.serve_fast(list(group), out)
+            self.serve_fast(group, out)
         return out
 
     def decide(

@@ -15,7 +15,7 @@ looked at (:mod:`~policyrules.backends.python.rows`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
 import attrs
@@ -93,19 +93,17 @@ class FastClaims(Rows):
         return out
 
     def serve_fast(
-        self, group: list[CompiledProvision], out: dict[str, list[Decision | Row]]
+        self, group: Sequence[CompiledProvision], out: dict[str, list[Decision | Row]]
     ) -> None:
         """The claims of awards linked through shared pools, served in the pool-wide order
         (:func:`~policyrules.backends.python.claims.claim_key`), each the fast way if it
         can be, else the general way."""
         fast = self.policy.fast
-        if len(group) == 1:
-            fused = self._fused_of(group[0])
-            if fused is not None:
-                rows = self._fused(fused, group[0])
-                if rows is not None:
-                    out[group[0].info.id].extend(rows)
-                    return
+        if len(group) == 1 and group[0].info.id in fast:
+            rows = self._fused(group[0])
+            if rows is not None:
+                out[group[0].info.id].extend(rows)
+                return
         pending: list[_Pending] = []
         for cp in group:
             rank = natural_key(cp.info.id)
@@ -126,20 +124,34 @@ class FastClaims(Rows):
                 previous = claim
             out[cp.info.id].append(self.serve_one(cp, fp, inst, path, env, used, why))
 
-    def _fused_of(self, cp: CompiledProvision) -> FusedFn | None:
-        """The fused function of ``cp``, if it has one (and generated code: a policy
-        evolved without it has none)."""
-        key = cp.info.id
-        if key not in self.policy.fast:
-            return None
-        fn: FusedFn | None = self.policy.fused.get(key)
-        return fn
-
-    def _fused(self, fn: FusedFn, cp: CompiledProvision) -> list[Decision | Row] | None:
+    def _fused(self, cp: CompiledProvision) -> list[Decision | Row] | None:
         """The claims of ``cp`` served by its fused function (:mod:`.fused`), handing it
-        what it cannot do itself; ``None`` if it declined (serve them claim by claim)."""
-        fp = self.policy.fast.get(cp.info.id)
-        rank = natural_key(cp.info.id)
+        what it cannot do itself, or, without explanations, by its lean function
+        (:mod:`.lean`) if that serves them; ``None`` if it has no fused function (a policy
+        evolved without them) or it declined (serve them claim by claim)."""
+        pid = cp.info.id
+        fn: FusedFn | None = self.policy.fused.get(pid)
+        if fn is None:
+            return None
+        subjects = self.subjects(cp)
+        tables = self.accounts.tables()
+        if not self.explain and (lean_fn := self.policy.lean.get(pid)) is not None:
+            # The lean function's claims, kept as one LeanAward in the decisions and in the
+            # grants (its rows and grants made when they are looked at).  It needs this
+            # award's accounts untouched: nothing in them yet (the first award served), or
+            # nothing of its pools.
+            by, uidx, gidx, granted, pidx, paid = tables
+            touched = by or by.any_year or granted or paid
+            if not touched or untouched(tables, pid, self.accounts.pools_of(pid)):
+                a, p = self.assumptions, self.parameters
+                got = lean_fn(subjects, a, p, *tables)
+                if got is not None:
+                    block = LeanAward(pid, fn, (subjects, a, p, uidx, gidx, pidx), *got[:2])
+                    self.grants.append(block)
+                    return [block]  # type: ignore[list-item]
+        # The fused function's keys and claims it cannot serve itself, by the general way.
+        fp = self.policy.fast.get(pid)
+        rank = natural_key(pid)
 
         def keyslow(inst: Instance, path: Path, n: int) -> tuple[Any, ...]:
             (keys, ids, _), env, used = self.claim_key(cp, fp, inst, path, rank)
@@ -153,12 +165,6 @@ class FastClaims(Rows):
                 _, env, used = self.claim_key(cp, fp, inst, path, rank)
             return self.serve_one(cp, fp, inst, path, env, used, None)
 
-        subjects = self.subjects(cp)
-        tables = self.accounts.tables()
-        if not self.explain:
-            lean = self._lean(cp, fn, subjects, tables)
-            if lean is not None:
-                return lean
         got = fn(subjects, self.assumptions, self.parameters, *tables, self.grants, keyslow, slow)
         if got is None:
             return None
@@ -166,26 +172,6 @@ class FastClaims(Rows):
         if self.explain:
             self._natural_steps(cp, rows, got[1])
         return rows
-
-    def _lean(
-        self, cp: CompiledProvision, fn: FusedFn, subjects: list[Any], tables: tuple[Any, ...]
-    ) -> list[Decision | Row] | None:
-        """Without explanations: the claims of ``cp`` served by its lean function
-        (:mod:`.lean`), kept as one :class:`LeanAward` in the decisions and in the grants
-        (its rows and grants made when they are looked at); ``None`` if it declined."""
-        pid = cp.info.id
-        lean_fn = self.policy.lean.get(pid)
-        if lean_fn is None or not untouched(tables, pid, self.accounts.pools_of(pid)):
-            return None
-        a, p = self.assumptions, self.parameters
-        got = lean_fn(subjects, a, p, *tables)
-        if got is None:
-            return None
-        paid, used, _ = got
-        _, uidx, gidx, _, pidx, _ = tables
-        block = LeanAward(pid, fn, (subjects, a, p, uidx, gidx, pidx), paid, used)
-        self.grants.append(block)
-        return [block]  # type: ignore[list-item]
 
     def _natural_steps(
         self, cp: CompiledProvision, rows: list[Decision | Row], keys: list[tuple[Any, ...]]

@@ -132,7 +132,8 @@ class _Lean(_Fuse):
         w(1, "L = uidx or gidx or pidx")  # a ledger: its tables are read by path
         w(1, "used = set()")
         w(1, "acc = {}")  # (cap pool, scope ids, year) -> [certain fen, possible fen]
-        w(1, "ones = set()")  # the scopes (their ids) a one-time rule marked paid
+        if shared:  # the scopes (their ids) a one-time rule per an owner marked paid
+            w(1, "ones = set()")
         assert isinstance(gen, _HoistedGen)
         hoisted = [(at, k(name)) for name, at in gen.hoisted.items()]
         for at, key in hoisted:
@@ -187,11 +188,15 @@ class _Lean(_Fuse):
             w(2, f"_m{m}.append({name})")
         # Each path once (the fused function declines a path met twice only where a cap is
         # counted per subject; here the accounts of this evaluation are not read by path).
-        w(1, f"if not _distinct(({''.join(f'_q{d}, ' for d in range(depth))}), n):")
-        w(2, "return None")
-        w(1, f"order = _order(({''.join(c + ', ' for c in columns)}), sel)")
-        w(1, "if order is None:")
-        w(2, "return None")
+        # One claim or none: a distinct path, and the order _order gives (positions in sel).
+        w(1, "if n <= 1:")
+        w(2, "order = [0] if sel else []" if early else "order = [0] if n else []")
+        w(1, "else:")
+        w(2, f"if not _distinct(({''.join(f'_q{d}, ' for d in range(depth))}), n):")
+        w(3, "return None")
+        w(2, f"order = _order(({''.join(c + ', ' for c in columns)}), sel)")
+        w(2, "if order is None:")
+        w(3, "return None")
         w(1, "paid = []")
         w(1, "put = paid.append")
         w(1, "for e in order:")

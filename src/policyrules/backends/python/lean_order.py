@@ -48,6 +48,8 @@ def served_order(columns: Iterable[tuple[list[Any], bool]], chosen: list[int] | 
     natural order), then by claim number.  Returns positions into ``chosen``, or ``None``
     when a column's values do not sort (the fused function, sorting tuples, decides then)."""
     parts = list(columns)
+    if chosen is not None and len(chosen) == len(parts[0][0]):
+        chosen = None  # every claim (picked, the same values)
     if len(parts[0][0]) <= SMALL:
         return by_tuples(parts, chosen)
     return by_ranks(parts, chosen)
