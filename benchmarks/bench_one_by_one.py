@@ -36,6 +36,7 @@ against the hand loop's, fen for fen.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 import tempfile
@@ -139,13 +140,17 @@ def size_rows(policies: dict[str, Policy], rows: list[data.Row], label: str, rep
             assert amounts(result) == hand, f"{name}: amounts differ from the hand loop"
             row(f"{name}, {what}", s, n, base)
     # One firm per call: only where firms are small (the big firm is one call anyway).
+    # The rows above leave nothing behind for the collector to walk while these run.
+    result = None
+    gc.collect()
     policy = policies["measure 3 only"]
     firms = [policy.read_facts(data.as_facts(rs)) for rs in data.by_firm(rows)]
     if len(firms) > 1:
         for what in ("no explanations", "explanations rendered"):
+            calls = [_modes(policy, f)[what] for f in firms]  # the calls, made beforehand
 
-            def per_firm(what: str = what) -> list[Result]:
-                return [_modes(policy, f)[what]() for f in firms]
+            def per_firm(calls: list[Callable[[], Result]] = calls) -> list[Result]:
+                return [call() for call in calls]
 
             s, _ = best(per_firm, repeat)
             row(f"per firm, measure 3 only, {what}", s, n, base)
