@@ -324,12 +324,7 @@ def _finish(
 ) -> str:
     """The text of ``lines`` and the parameters', assumptions' and quote's lines after
     them; escaped unless nothing ``shown`` from the facts needs it."""
-    if params:
-        lines.append(_pairs("parameters", params))
-    if assumed:
-        lines.append(_pairs("assumptions", assumed))
-    if quote is not None:
-        lines.append(quote)
+    lines += _tail(params, assumed, quote)[1]
     if not shown or "".join(shown).isprintable():
         return "\n".join(lines)
     return "\n".join(printable_lines(lines))
