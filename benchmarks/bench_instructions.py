@@ -20,7 +20,9 @@ only (京经信发〔2025〕50号 第3条), the claims of :mod:`one_by_one_data`
 * ``explain_en``: ``evaluate(facts)``, then ``result.explain(lang="en")`` (the whole text:
   every decision that applies in full, the others in a line);
 * ``zh``: the same with :func:`~policyrules.explain_zh.decision_text_zh` and the policy's words;
-* ``firm``, ``firm_text``: one firm a call, without explanations, and rendered.
+* ``firm``, ``firm_text``: one firm a call, without explanations, and rendered from its
+  decisions; ``firm_texts``: one firm a call, ``result.decision_texts()`` (as a service
+  answering firm by firm).
 
 Needs valgrind (Debian's ``valgrind`` package); about a minute and a half a mode.
 """
@@ -39,7 +41,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 ROOT = Path(__file__).resolve().parent.parent
 MODES = ("hand", "bare", "made", "eval", "decisions", "text", "texts", "explain_en", "zh")
-MODES += ("firm", "firm_text")
+MODES += ("firm", "firm_text", "firm_texts")
 _RUNS = 3
 
 
@@ -72,6 +74,9 @@ def _run(mode: str, claims: int, times: int) -> None:
                 if mode == "firm_text":
                     for d in result.decisions:
                         decision_text(d)
+        elif mode == "firm_texts":
+            for f in firms:
+                policy.evaluate(f).decision_texts()
         elif mode == "texts":
             policy.evaluate(facts).decision_texts()
         elif mode == "explain_en":
