@@ -236,19 +236,27 @@ class Money:
 @functools.lru_cache(maxsize=1 << 14)
 def yuan_text(fen: int) -> str:
     """``fen`` as :meth:`Money.__str__` writes it: ``"12,345.67 元"``."""
+    return _yuan(fen)
+
+
+def _yuan(fen: int) -> str:
     sign = "-" if fen < 0 else ""
     yuan, cents = divmod(abs(fen), 100)
     return f"{sign}{yuan:,}.{cents:02d} 元"
 
 
+_YI, _WAN = _UNITS["亿元"], _UNITS["万元"]
+
+
 @functools.lru_cache(maxsize=1 << 14)
 def cn_text(fen: int) -> str:
     """``fen`` as :meth:`Money.format_cn` writes it: ``"200 万元"``, ``"12,345.67 元"``."""
-    for unit in ("亿元", "万元"):
-        size = _UNITS[unit]
-        if fen and fen % size == 0:
-            return f"{fen // size} {unit}"
-    return yuan_text(fen)
+    if fen:  # the largest unit the amount is a whole number of, else 元 (one cache, not two)
+        if fen % _YI == 0:
+            return f"{fen // _YI} 亿元"
+        if fen % _WAN == 0:
+            return f"{fen // _WAN} 万元"
+    return _yuan(fen)
 
 
 _new = object.__new__
