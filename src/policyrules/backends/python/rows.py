@@ -73,7 +73,9 @@ Row = tuple[
 
 _UNSAID: Any = object()  # a provision whose paid claims' texts were not asked for yet
 _UNSEEN: Any = object()  # a refusal not said yet
-_REFUSALS_MAX = 4096  # refusals said, kept for a provision (by evaluations on the defaults)
+# Refusals said kept for a provision, in a run or by evaluations on the defaults (each some
+# 2 KB of text): bounded.
+_REFUSALS_MAX = 512
 
 # A grant: provision, path, amount (fen), year.
 GrantRow = tuple[str, Path, int, int | None]
