@@ -301,3 +301,19 @@ def test_evaluations_on_the_defaults_learn_once(monkeypatch: pytest.MonkeyPatch)
     said(second, dict(defaults[0]), dict(defaults[1]))
     # its own parameters and assumptions: each of its two runs (texts, decisions) learns
     assert plans.count(data.MEASURE3) == 3
+
+
+def test_the_refusals_kept_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past the bound (here 2 a provision), a refusal is said but not kept: five firms
+    refused for five different scores keep two, and every text is still its decision's."""
+    monkeypatch.setattr(rows_module, "_REFUSALS_MAX", 2)
+    policy = compile_text(RATED)
+    firms = [
+        {"id": f"f{k}", "score": str(50 + k), "kind": "a", "since": "2025-01-01"} for k in range(5)
+    ]
+    facts = {"firms": firms}
+    made = tuple(decision_text(d) for d in policy.evaluate(facts).decisions)
+    result = policy.evaluate(facts)
+    assert result.decision_texts() == made
+    kept = policy.compiled.learnt[("refused", "d/1/grant")][-1]
+    assert len(kept) == 2
