@@ -14,6 +14,7 @@ import pytest
 import policyrules
 from policyrules.backends.python import failed as failed_module
 from policyrules.backends.python import rows as rows_module
+from policyrules.backends.python import rows_said as said_module
 from policyrules.backends.python import trusted as trusted_module
 from policyrules.explain import decision_text, explain_text
 from strategies import compile_text
@@ -182,7 +183,7 @@ def test_claims_refused_alike_are_reasoned_once(monkeypatch: pytest.MonkeyPatch)
         calls.append(row[2][-1][1])  # type: ignore[index]
         return real(cp, env, row, *rest)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(rows_module, "failed_reasons", counted)
+    monkeypatch.setattr(said_module, "failed_reasons", counted)
     said = policy.evaluate(facts).decision_texts()
     assert said == made
     assert calls == ["f1", "f4", "f5"]
@@ -273,7 +274,7 @@ def test_evaluations_on_the_defaults_learn_once(monkeypatch: pytest.MonkeyPatch)
         return real_reasons(cp, env, row, *rest)
 
     monkeypatch.setattr(rows_module, "paid_plan", plan)
-    monkeypatch.setattr(rows_module, "failed_reasons", reasons)
+    monkeypatch.setattr(said_module, "failed_reasons", reasons)
 
     def said(facts: Any, params: Any, assume: Any) -> tuple[str | Any, ...]:
         got = evaluate_module.evaluate(
@@ -306,7 +307,7 @@ def test_evaluations_on_the_defaults_learn_once(monkeypatch: pytest.MonkeyPatch)
 def test_the_refusals_kept_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     """Past the bound (here 2 a provision), a refusal is said but not kept: five firms
     refused for five different scores keep two, and every text is still its decision's."""
-    monkeypatch.setattr(rows_module, "_REFUSALS_MAX", 2)
+    monkeypatch.setattr(said_module, "REFUSALS_MAX", 2)
     policy = compile_text(RATED)
     firms = [
         {"id": f"f{k}", "score": str(50 + k), "kind": "a", "since": "2025-01-01"} for k in range(5)

@@ -31,10 +31,10 @@ from ...runtime.money import Money, cn_text
 from ...runtime.values import format_value
 from .compile import CompiledPolicy, CompiledProvision, Condition, Env
 from .explained import Held, condition_facts, held_steps, steps_held
-from .failed import Marks, Refusals, condition_steps, failed_decision, failed_reasons, refusal_key
+from .failed import Marks, condition_steps, failed_decision
 from .paid import PaidPlan, paid_decision, paid_plan
 from .rows_caps import CapRow, Path, cap_events_fast, cap_steps_fast, fact_texts, money_of
-from .texts import Fixed, failed_text, fixed_lines, paid_text, refused_body, refused_line
+from .rows_said import Said
 from .trusted import decision
 
 __all__ = [
@@ -71,11 +71,6 @@ Row = tuple[
     set[str],
 ]
 
-_UNSAID: Any = object()  # a provision whose paid claims' texts were not asked for yet
-_UNSEEN: Any = object()  # a refusal not said yet
-# Refusals said kept for a provision, in a run or by evaluations on the defaults (each some
-# 2 KB of text): bounded.
-_REFUSALS_MAX = 512
 
 # A grant: provision, path, amount (fen), year.
 GrantRow = tuple[str, Path, int, int | None]
@@ -103,8 +98,9 @@ def cap_steps(
     return cap_steps_fast(caps, requested, amount, steps), steps
 
 
-class Rows:
-    """Rows made into decisions (a mixin of the evaluator, which supplies the rest)."""
+class Rows(Said):
+    """Rows made into decisions (a mixin of the evaluator, which supplies the rest), and
+    said without them where they can be (:class:`~.rows_said.Said`)."""
 
     explain: bool
     clauses: Mapping[str, ClauseInfo]
@@ -114,19 +110,6 @@ class Rows:
     _held: dict[str, Held]  # a provision's steps when its conditions held, and their reads
     _paid: dict[str, PaidPlan | None]  # a provision's plan of paid claims (.paid)
     _marks: dict[str, Marks]  # a provision's condition steps, held and not (.failed)
-    _fixed: dict[tuple[str, str], Fixed]  # a provision's lines of a status's text (.texts)
-    # a provision's plan, lines and parameters for its paid claims' texts (None: no plan)
-    _said: dict[str, tuple[PaidPlan, Fixed, tuple[tuple[str, str], ...]] | None]
-    # a provision's condition steps, lines and parameters for its refused claims' texts
-    # and, where its conditions' reads are fixed, its refusals by key (.failed)
-    _refused: dict[
-        str,
-        tuple[
-            Marks, Fixed, tuple[tuple[str, str], ...], tuple[tuple[str, str], ...] | None, Refusals
-        ],
-    ]
-    _last_assumed: list[Any]  # the last paid claim's assumptions and their texts (.texts)
-    _printable: bool | None  # no id of the facts holds a character to escape (None: not seen)
     facts: Facts
     checked: CheckedPolicy
     policy: CompiledPolicy
@@ -322,117 +305,6 @@ class Rows:
                 learnt[("paid", info.id)] = plan
         self._paid[info.id] = plan
         return plan
-
-    def text_en(self, row: Row, full: bool = True) -> str | Decision:
-        """The English text of the decision of ``row`` (``decision_text``, without the
-        trace), rendered from the row where :mod:`.texts` can; else the decision, made,
-        to be said.  ``full``: a claim not eligible said in full, else by its line of the
-        whole text (:class:`~policyrules.explain.Refused`)."""
-        if self.explain and row[10] < 0 and not row[9]:
-            text = None
-            if row[4] is not None:
-                cp = row[0]
-                said = self._said.get(cp.info.id, _UNSAID)
-                if said is _UNSAID:
-                    said = self._said[cp.info.id] = self._said_of(cp, row[1])
-                if said is not None:
-                    plan, fixed, params = said
-                    text = paid_text(
-                        plan,
-                        fixed,
-                        cp,
-                        row[1],
-                        self.env,
-                        row,
-                        self.rate_facts,
-                        self._assumed_texts,
-                        params,
-                        self._printable if self._printable is not None else self._ids_printable(),
-                        self._last_assumed,
-                    )
-            elif row[3] == "not_eligible":
-                text = self._failed_text(row, full)
-            if text is not None:
-                return text
-        return self.materialise(row)
-
-    def _ids_printable(self) -> bool:
-        """Whether no id of the facts holds a character to escape (looked at once)."""
-        known = self._printable
-        if known is None:
-            ids = {i.id for insts in self.facts.instances.values() for i in insts}
-            known = self._printable = "".join(ids).isprintable()
-        return known
-
-    def _fixed_lines(self, cp: CompiledProvision, status: str, plan: PaidPlan | None) -> Fixed:
-        key = (cp.info.id, status)
-        fixed = self._fixed.get(key)
-        if fixed is None:
-            static = self._static.get(cp.info.id)
-            if static is None:
-                static = self._static[cp.info.id] = self._provision_fields(cp)
-            shown = plan.shown if plan is not None else ()
-            fixed = self._fixed[key] = fixed_lines(static, status, shown)
-        return fixed
-
-    def _said_of(
-        self, cp: CompiledProvision, inst: Instance
-    ) -> tuple[PaidPlan, Fixed, tuple[tuple[str, str], ...]] | None:
-        """What every paid claim's text of ``cp`` needs, once per evaluation: its plan,
-        its fixed lines, its parameters' texts (``None``: no plan, the decision says it)."""
-        plan = self._paid_plan(cp, inst)
-        if plan is None:
-            return None
-        learnt = self._learnt()
-        said = learnt.get(("said", cp.info.id)) if learnt is not None else None
-        if said is None or said[0] is not plan:
-            said = plan, self._fixed_lines(cp, "eligible", plan), self._parameter_texts(cp.info)
-            if learnt is not None:
-                learnt[("said", cp.info.id)] = said
-        return said
-
-    def _failed_text(self, row: Row, full: bool) -> str | None:
-        cp, inst = row[0], row[1]
-        said = self._refused.get(cp.info.id)
-        if said is None:
-            learnt = self._learnt()
-            kept = learnt.get(("refused", cp.info.id)) if learnt is not None else None
-            if kept is None:
-                kept = (
-                    condition_steps(cp),
-                    self._fixed_lines(cp, "not_eligible", None),
-                    self._parameter_texts(cp.info),
-                    condition_facts(cp, self.checked),
-                    {},  # the refusals said: kept with the rest (bounded), on the defaults
-                )
-                if learnt is not None:
-                    learnt[("refused", cp.info.id)] = kept
-            said = self._refused[cp.info.id] = kept
-        marks, fixed, params, reads, refusals = said
-        # Claims refused alike (the same values of the facts the conditions read, the same
-        # assumptions read before) are said alike but for the subject: said once.
-        key = refusal_key(reads, inst, row[12]) if reads is not None else None
-        found = refusals.get(key, _UNSEEN) if key is not None else _UNSEEN
-        if found is _UNSEEN:
-            env = self.env(cp, inst)
-            env.used_assumptions |= row[12]
-            failed = failed_reasons(cp, env, row, marks, self.why_not)
-            found = None
-            if failed is not None:
-                assumed = self._assumed_texts(env.used_assumptions, False)
-                facts = fact_texts(env.reads, self.rate_facts)
-                found = (failed[0], refused_body(fixed, failed[0], facts, assumed, params))
-            if key is not None and len(refusals) < _REFUSALS_MAX:
-                refusals[key] = found
-        if found is None:
-            return None
-        reasons, body = found
-        if not full:
-            static = self._static.get(cp.info.id)
-            if static is None:
-                static = self._static[cp.info.id] = self._provision_fields(cp)
-            return refused_line(static, row, reasons)
-        return failed_text(fixed, row, body, self._ids_printable())
 
     def _explained_paid(self, row: Row) -> Decision | None:
         """A paid award's decision, its conditions' and one-time rules' steps made once
