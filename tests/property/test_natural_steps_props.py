@@ -90,7 +90,8 @@ def test_a_text_key_decided_by_natural_order_gives_its_step() -> None:
 def test_no_claim_is_made_where_no_step_can_be_found(monkeypatch: Any) -> None:
     """Claims of one firm on one day whose ids' plain order agrees with natural order (A1
     .. A9; a product before a project (A9, A10); the firm's own claim before its
-    product's; the same text key, different ids) give no step, and :func:`natural_steps`
+    product's; the same text key, different ids; another day; a day unknown) give no
+    step, and :func:`natural_steps`
     sees it from their flat keys without making a :class:`Claim` (the one big firm of the
     benchmark ties on the day for most of its 10^4 claims)."""
     import policyrules.backends.python.claims as claims
@@ -110,4 +111,9 @@ def test_no_claim_is_made_where_no_step_can_be_found(monkeypatch: Any) -> None:
         flat = (0, day, 0, natural_key("same"), *[natural_key(i) for _, i in path])
         keys.append((*flat, n, SimpleNamespace(id=path[-1][1]), path, set(), None))
     keys.append((0, day, 0, natural_key("x2"), natural_key("f1"), 99, None, paths[0], set(), None))
+    # then a later day (a date decides), then a day unknown (known for one only)
+    later = (0, dt.date(2026, 1, 3), 0, natural_key("x1"), natural_key("f1"))
+    keys.append((*later, 100, None, paths[0], set(), None))
+    unknown = (-1, (), 0, natural_key("x1"), natural_key("f1"))
+    keys.append((*unknown, 101, None, paths[0], set(), None))
     assert natural_steps(cp, keys) == []

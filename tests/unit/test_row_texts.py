@@ -318,3 +318,44 @@ def test_the_refusals_kept_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     assert result.decision_texts() == made
     kept = policy.compiled.learnt[("refused", "d/1/grant")][-1]
     assert len(kept) == 2
+
+
+TIMED = """entity firm "企业"
+  list firms
+  fact score: number
+  fact submitted_on: date
+  fact approved_on: date
+
+document d "测试"
+
+clause 1 "补助与时限"
+  quote "评分达到 60 分的企业给予补助 10 万元；申请在 30 个工作日内办结。"
+
+  award grant "补助"
+    for each firm
+    eligible when score >= 60
+    amount 10 万元
+
+  deadline answer "办结时限"
+    for each firm
+    due 30 工作日 after submitted_on
+    done approved_on
+"""
+
+
+def test_a_refused_claim_lists_no_days_the_last_deadline_counted() -> None:
+    """A claim refused by a condition lists its own assumptions only: the deadline
+    decided last in the evaluation counted working days into 2027 (not published;
+    projected), and notes the holiday assumption on its own decision, not on the refused
+    claim's text."""
+    policy = compile_text(TIMED)
+    firm = {"id": "f1", "score": "50", "submitted_on": "2026-12-20"}
+    facts = {"firms": [firm]}
+    run: dict[str, Any] = {"assumptions": {"holiday_schedule": "statutory_projection"}}
+    made = policy.evaluate(facts, **run).decisions
+    said = policy.evaluate(facts, **run).decision_texts()
+    assert said == tuple(decision_text(d) for d in made)
+    refused, timed = said
+    assert refused.startswith("[NOT ELIGIBLE]")
+    assert "holiday_schedule" in timed  # the deadline counted into 2027
+    assert "holiday_schedule" not in refused
