@@ -110,10 +110,11 @@ class CompiledPolicy:
     listed: dict[frozenset[str], tuple[tuple[str, str], ...]] = attrs.field(
         init=False, factory=dict, eq=False, repr=False
     )
-    # What an evaluation learns of a provision once to explain its claims (.rows: a paid
-    # plan, its lines, its conditions' steps), kept for the next evaluation, by (what,
-    # provision id): what parameters or assumptions change, only for evaluations on the
-    # defaults themselves.  Each entry written whole, never changed.
+    # What an evaluation learns of a provision once to explain its claims (.rows,
+    # .rows_said: a paid plan, its lines, its conditions' steps, the refusals said),
+    # kept for the next evaluation, by (what, provision id): what parameters or
+    # assumptions change, only for evaluations on the defaults themselves.  Each entry
+    # written whole, never changed (the refusals: added to, bounded).
     learnt: dict[tuple[str, str], Any] = attrs.field(init=False, factory=dict, eq=False, repr=False)
 
     @pools.default

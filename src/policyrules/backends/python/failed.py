@@ -15,7 +15,8 @@ returns ``None`` and keeps the general way.
 Where the facts a provision's conditions read do not depend on their values, two claims
 with the same values of those facts (and the same assumptions read before) are refused
 for the same reasons, having read the same facts: :func:`refusal_key` is what the texts
-of a claim refused can depend on, so an evaluation reasons each key once.
+of a claim refused can depend on, so an evaluation reasons each key once (and the compiled
+policy keeps what it said for the next evaluation on the defaults: ``.rows_said``).
 """
 
 from __future__ import annotations
