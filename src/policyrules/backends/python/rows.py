@@ -128,10 +128,14 @@ class Rows(Said):
         raise NotImplementedError  # pragma: no cover - the evaluator defines it
 
     def _provision_fields(self, cp: CompiledProvision) -> dict[str, Any]:
+        """The fields every decision of ``cp`` shares, made once an evaluation."""
         info = cp.info
+        static = self._static.get(info.id)
+        if static is not None:
+            return static
         clause = self.clauses[info.clause]
         doc = self.documents.get(info.document)
-        return {
+        static = self._static[info.id] = {
             "provision": info.id,
             "kind": info.kind,
             "document": info.document,
@@ -141,6 +145,7 @@ class Rows(Said):
             "quote": info.quote,
             "clause_quote": clause.quote,
         }
+        return static
 
     def env(self, cp: CompiledProvision, inst: Instance | None) -> Env:
         raise NotImplementedError  # pragma: no cover - the evaluator defines it
@@ -173,9 +178,7 @@ class Rows(Said):
             return self._explained(row)
         cp, _, path, status, amount, kind, caps, before, requested, missing, _, _, used = row
         info = cp.info
-        static = self._static.get(info.id)
-        if static is None:
-            static = self._static[info.id] = self._provision_fields(cp)
+        static = self._provision_fields(cp)
         key = frozenset(used)
         assumed = self._assumed.get(key)
         if assumed is None:
@@ -253,9 +256,7 @@ class Rows(Said):
         """A claim a condition refused, made by :mod:`.failed`; ``None``: the general way."""
         cp, inst = row[0], row[1]
         info = cp.info
-        static = self._static.get(info.id)
-        if static is None:
-            static = self._static[info.id] = self._provision_fields(cp)
+        static = self._provision_fields(cp)
         marks = self._marks.get(info.id)
         if marks is None:
             marks = self._marks[info.id] = condition_steps(cp)
@@ -295,9 +296,7 @@ class Rows(Said):
         learnt = self._learnt()
         plan = learnt.get(("paid", info.id)) if learnt is not None else None
         if plan is None:
-            static = self._static.get(info.id)
-            if static is None:
-                static = self._static[info.id] = self._provision_fields(cp)
+            static = self._provision_fields(cp)
             plan = paid_plan(cp, self.checked, self.env(cp, inst), static, self.rate_facts)
             # Not kept when none: learnt from one claim, a plan may be refused for that
             # claim alone (undecided), and the next evaluation learns again.
@@ -311,9 +310,7 @@ class Rows(Said):
         per provision (:mod:`.explained`); ``None``: take the general way."""
         cp, inst = row[0], row[1]
         info = cp.info
-        static = self._static.get(info.id)
-        if static is None:
-            static = self._static[info.id] = self._provision_fields(cp)
+        static = self._provision_fields(cp)
         plan = self._paid_plan(cp, inst)
         if plan is not None:
             made = paid_decision(

@@ -127,9 +127,7 @@ class Said:
         key = (cp.info.id, status)
         fixed = self._fixed.get(key)
         if fixed is None:
-            static = self._static.get(cp.info.id)
-            if static is None:
-                static = self._static[cp.info.id] = self._provision_fields(cp)
+            static = self._provision_fields(cp)
             shown = plan.shown if plan is not None else ()
             fixed = self._fixed[key] = fixed_lines(static, status, shown)
         return fixed
@@ -187,8 +185,6 @@ class Said:
             return None
         reasons, body = found
         if not full:
-            static = self._static.get(cp.info.id)
-            if static is None:
-                static = self._static[cp.info.id] = self._provision_fields(cp)
+            static = self._provision_fields(cp)
             return refused_line(static, row, reasons)
         return failed_text(fixed, row, body, self._ids_printable())
