@@ -49,7 +49,8 @@ def _keys(draw: Any, n_order: int) -> list[tuple[Any, ...]]:
 
 
 def _old(cp: Any, keys: list[tuple[Any, ...]]) -> list[tuple[int, Any]]:
-    """The loop ``FastClaims._natural_steps`` ran before: a Claim for every claim."""
+    """The loop the fast path ran before (now ``FastClaims.order_steps``): a Claim for
+    every claim."""
     n, rank = len(cp.order), natural_key(cp.info.id)
     previous = None
     out = []

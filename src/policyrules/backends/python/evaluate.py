@@ -10,6 +10,7 @@ was cut and why.  The caps of a claim apply in the order written, each with its 
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, Generic, TypeVar
 
@@ -82,6 +83,7 @@ def evaluate(
     accounts = Accounts(index, pools)
     run = _Run(policy, facts, accounts, parameters, assumptions, calendar, as_of, explain, verdicts)
     decisions: list[Decision | Row] = []
+    starts: dict[str, int] = {}  # where each provision's decisions start
     # Without the cyclic collector, which would walk every decision made so far again and
     # again (about 40% of the time of 10^4 claims): decisions, caps and accounts hold no
     # cycles and are freed by reference counting; the few an undecided condition makes (an
@@ -90,6 +92,7 @@ def evaluate(
     with paused_gc(promote=True):
         served = run.serve_awards()
         for cp in policy.provisions:
+            starts[cp.info.id] = len(decisions)
             decisions.extend(served[cp.info.id] if cp.info.id in served else run.provision(cp))
     names: set[str] = set()
     for d in decisions:
@@ -111,6 +114,7 @@ def evaluate(
     # grants apart, and the English texts without the decisions where they can be.
     def made() -> tuple[Decision, ...]:
         with paused_gc(promote=True):
+            run.order_steps(decisions, starts)  # (under its lock: another thread may be at it)
             return tuple(d if isinstance(d, Decision) else run.materialise(d) for d in unfold(0))
 
     def granted() -> tuple[Grant, ...]:
@@ -248,6 +252,8 @@ class _Run(DecisionMaker, Awards, Conditions, TimeLimits, FastClaims, ExclusiveH
         self.grants: list[Any] = []  # Grant, or a grant row of the fast path
         self.as_of = as_of
         self.explain = explain
+        self.unordered = []
+        self.order_lock = threading.Lock()
         # Worked out once per policy, read-only (CompiledPolicy).
         self.clauses = policy.clauses
         self.documents = policy.documents

@@ -15,6 +15,7 @@ looked at (:mod:`~policyrules.backends.python.rows`).
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
@@ -57,6 +58,10 @@ class FastClaims(Rows):
     _shapes: dict[tuple[str, int], Shape]
     # Claims with an unknown `order by` key: the facts it needs (see .order_hold).
     order_unknown: dict[tuple[str, Path], frozenset[str]]
+    # With explanations: the fused functions' claims whose natural order steps are not yet
+    # added (order_steps), as (provision, sort keys in serving order); the lock adding them.
+    unordered: list[tuple[CompiledProvision, list[tuple[Any, ...]]]]
+    order_lock: threading.Lock
 
     def subjects(self, cp: CompiledProvision) -> list[Instance | None]:
         raise NotImplementedError  # pragma: no cover - the evaluator defines it
@@ -170,20 +175,27 @@ class FastClaims(Rows):
             return None
         rows: list[Decision | Row] = got[0]
         if self.explain:
-            self._natural_steps(cp, rows, got[1])
+            # The steps saying natural order served a claim are found when the decisions
+            # are made (order_steps): only a trace shows them, and a text without its
+            # trace (decision_texts) does not need them.  The rows start the provision's.
+            self.unordered.append((cp, got[1]))
         return rows
 
-    def _natural_steps(
-        self, cp: CompiledProvision, rows: list[Decision | Row], keys: list[tuple[Any, ...]]
-    ) -> None:
+    def order_steps(self, decisions: list[Any], starts: Mapping[str, int]) -> None:
         """With explanations: the step saying natural order served a claim
-        (:func:`natural_step`), as serve_fast adds it, from the fused sort keys."""
-        for at, why in natural_steps(cp, keys):
-            row = rows[at]
-            if isinstance(row, Decision):
-                rows[at] = attrs.evolve(row, trace=(why, *row.trace))
-            else:
-                rows[at] = cast(Row, (*row[:11], why, *row[12:]))
+        (:func:`natural_step`), as serve_fast adds it, added to each row or decision of a
+        fused function's claims in ``decisions`` (the evaluation's, each provision's from
+        ``starts[id]`` on), from its sort keys; once (two threads: the second waits)."""
+        with self.order_lock:
+            pending, self.unordered = self.unordered, []
+            for cp, keys in pending:
+                base = starts[cp.info.id]
+                for at, why in natural_steps(cp, keys):
+                    row = decisions[base + at]
+                    if isinstance(row, Decision):
+                        decisions[base + at] = attrs.evolve(row, trace=(why, *row.trace))
+                    else:  # a fused function's row has no lead of its own (None)
+                        decisions[base + at] = cast(Row, (*row[:11], why, *row[12:]))
 
     def claim_key(
         self,

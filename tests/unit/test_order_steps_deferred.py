@@ -1,0 +1,93 @@
+"""The natural-order step of a fused award's claim is found when the decisions are made,
+not while the claims are served: only a trace shows it, and the texts without the trace
+(``decision_texts``) are rendered without it.  Whatever is read first, each decision made
+carries it.
+
+The award: products P10 and P9 of one firm (in that order in the facts), each its decided
+amount, 300 万元 a firm.  Served in natural order: P9 first, 200 万元; then P10,
+min(200, 300 − 200) = 100 万元 (cut by 100).  "P10" < "P9" as text, so P10's trace says
+natural order put P9 first.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import pytest
+
+from policyrules import Decision, Money
+from policyrules.backends.python import fastpath
+from policyrules.explain import decision_text
+from strategies import compile_text
+from support import WAN, products_head
+
+POLICY = (
+    products_head("awarded: money")
+    + """
+  award a
+    for each product
+    amount decided awarded
+    cap 300 万元 per firm
+"""
+)
+FACTS = {
+    "firms": [
+        {
+            "id": "f1",
+            "products": [{"id": "P10", "awarded": "200万元"}, {"id": "P9", "awarded": "200万元"}],
+        }
+    ]
+}
+STEP = (
+    "served after f1/P9 (d/1/a): product id P9 comes before P10 in natural order "
+    "(digit runs compare as numbers)"
+)
+
+
+def _steps(decisions: tuple[Decision, ...]) -> dict[str, list[str]]:
+    return {d.subject: [s.text for s in d.trace if s.kind == "order"] for d in decisions}
+
+
+def test_decisions_made_after_the_texts_carry_the_order_step() -> None:
+    result = compile_text(POLICY).evaluate(FACTS)
+    texts = result.decision_texts()
+    decisions = result.decisions
+    assert {d.subject: d.amount for d in decisions} == {
+        "f1/P10": Money(100 * WAN),  # 300 − 200 (P9 served first)
+        "f1/P9": Money(200 * WAN),
+    }
+    assert _steps(decisions) == {"f1/P10": [STEP], "f1/P9": []}
+    assert list(texts) == [decision_text(d) for d in decisions]
+    assert STEP in result.explain(verbose=True, lang="en")
+
+
+def test_the_texts_do_not_look_for_order_steps(monkeypatch: Any) -> None:
+    def refuse(*_: Any) -> Any:
+        raise AssertionError("looked for order steps")
+
+    policy = compile_text(POLICY)
+    monkeypatch.setattr(fastpath, "natural_steps", refuse)
+    result = policy.evaluate(FACTS)
+    assert len(result.decision_texts()) == 2
+    assert "f1/P10" in result.explain(lang="en")
+    with pytest.raises(AssertionError, match="looked for order steps"):
+        result.decisions  # noqa: B018 - made now, with their steps
+
+
+def test_two_threads_making_the_decisions_both_see_the_step() -> None:
+    for _ in range(20):
+        result = compile_text(POLICY).evaluate(FACTS)
+        start = threading.Barrier(2)
+        seen: list[dict[str, list[str]]] = []
+
+        def read(result: Any, start: threading.Barrier, seen: list[Any]) -> None:
+            start.wait()
+            seen.append(_steps(result.decisions))
+
+        threads = [threading.Thread(target=read, args=(result, start, seen)) for _ in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert seen == [{"f1/P10": [STEP], "f1/P9": []}] * 2
