@@ -46,7 +46,7 @@ STEP = (
 
 
 def _steps(decisions: tuple[Decision, ...]) -> dict[str, list[str]]:
-    return {d.subject: [s.text for s in d.trace if s.kind == "order"] for d in decisions}
+    return {str(d.subject): [s.text for s in d.trace if s.kind == "order"] for d in decisions}
 
 
 def test_decisions_made_after_the_texts_carry_the_order_step() -> None:
