@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from functools import partial
 from typing import Any
 
 import attrs
@@ -24,15 +23,45 @@ from .explain_holds import holds_of, holds_zh, once_zh
 from .explain_order import order_hold_zh
 from .explain_years import schedule_lines_zh
 from .explain_zh_memo import keep, memo, memos
+from .explain_zh_reasons import (
+    fact_title,
+    fact_value,
+    margin_zh,
+    reasons_zh,
+    refused_reason_zh,
+    undecided_zh,
+)
 from .model import CheckedPolicy, ProvisionInfo
-from .printer import print_cap, print_expr
+from .printer import print_cap
+from .runtime.claim_log import NO_EARLIER, Earlier
 from .runtime.values import format_value
 from .terminal import printable, printable_lines
-from .types import Type
-from .vocab import REASONS, amount_words, label_zh, status_words
+from .vocab import amount_words, label_zh, status_words
 from .words import Words, date_zh, value_zh
 
-__all__ = ["add_text_zh", "decision_text_zh", "explain_text_zh", "no_words", "status_zh"]
+__all__ = [
+    "RefusedZh",
+    "add_text_zh",
+    "cap_line_zh",
+    "decision_text_zh",
+    "explain_text_zh",
+    "facts_said",
+    "head_zh",
+    "no_words",
+    "pairs_lines_zh",
+    "refused_line_zh",
+    "status_zh",
+    "subject_zh",
+    "words_for",
+]
+
+
+class RefusedZh(str):
+    """The line the whole Chinese text (:func:`explain_text_zh`) gives a decision not
+    eligible, before escaping, made without the decision (:func:`refused_line_zh`); in
+    ``said``, told apart from a full text."""
+
+    __slots__ = ()
 
 
 def no_words() -> Words:
@@ -53,9 +82,13 @@ def status_zh(d: Decision) -> str:
 
 
 def _where(d: Decision) -> str:
-    label = label_zh(d.clause_label)  # 第3条, or the text's own （六）
+    return _where_of(d.document_number, d.document, d.clause)
+
+
+def _where_of(number: str | None, document: str, clause: str) -> str:
+    label = label_zh(clause.rsplit("/", 1)[-1])  # 第3条, or the text's own （六）
     gap = "" if label.startswith("（") else " "
-    return f"{d.document_number or d.document}{gap}{label}"
+    return f"{number or document}{gap}{label}"
 
 
 def _titled(where: str, title: str | None) -> str:
@@ -66,7 +99,7 @@ def _titled(where: str, title: str | None) -> str:
     return f"{where}{'' if where.endswith('）') else ' '}{title}"
 
 
-def _subject(w: Words, subject: str) -> str:
+def subject_zh(w: Words, subject: str) -> str:
     """A subject's path of ids as given (``firm-a/A1``); a ``single`` record, whose path is
     its key (``reports``), by its entity's title (主管部门报告的数据)."""
     return memo(w, ("singles",), lambda: _singles(w)).get(subject, subject)
@@ -157,174 +190,75 @@ def _cap_said(w: Words, p: ProvisionInfo | None, text: str) -> str:
 
 
 def _cap_text(w: Words, p: ProvisionInfo | None, ev: CapEvent) -> str:
-    said = memo(w, ("cap", p.id if p else None, ev.cap), lambda: _cap_said(w, p, ev.cap))
-    line = f"上限：{said}（{memo(w, ('scope', ev.scope), lambda: _scope(w, ev.scope))}）"
     if ev.note:
+        line = cap_line_zh(w, p, ev.cap, ev.scope, None, NO_EARLIER, None)
         m = _NEEDS.fullmatch(ev.note)
         if m is None:
             return f"{line}：{ev.note}"
         what = "无法计算" if m[1] == "cannot be computed" else "所属年度未知"
         held = "；可能计入任何年度，在各年度预留本次金额" if m[3] else ""
         return f"{line}：{what}，尚缺{_titles(w, m[2].split(', '))}{held}"
-    bits = []
-    if ev.used_before:
-        bits.append(f"此前已获 {format_value(ev.used_before)}")
-    if ev.earlier:
-        shown = "、".join(ev.earlier.last_texts())
-        if len(ev.earlier) > 3:
-            shown = (
-                f"共 {len(ev.earlier)} 笔，合计 {ev.earlier.total.format_cn()}；最近 3 笔：{shown}"
-            )
-        bits.append(f"本次结果中在先的申请：{shown}")
+    binds = None
     if ev.binding:
-        if ev.requested is not None:
-            bits.append(
-                f"此上限起作用：{format_value(ev.before)} 核减 {format_value(ev.cut)}，"
-                f"为 {format_value(ev.after)}"
-            )
+        binds = (
+            (format_value(ev.before), format_value(ev.cut), format_value(ev.after))
+            if ev.requested is not None
+            else ()
+        )
+    used = format_value(ev.used_before) if ev.used_before else None
+    return cap_line_zh(w, p, ev.cap, ev.scope, used, ev.earlier, binds)
+
+
+def cap_line_zh(
+    w: Words,
+    p: ProvisionInfo | None,
+    cap: str,
+    scope: str,
+    used: str | None,
+    earlier: Earlier,
+    binds: tuple[str, ...] | None,
+) -> str:
+    """A cap's line of a decision's Chinese text, from the parts of its
+    :class:`~policyrules.decisions.CapEvent` with no note: the cap as printed in the rule
+    (``cap``), the account's scope as the evaluator says it (``firm f1, year 2026``), what
+    earlier evaluations used of it (its text; ``None``: nothing), the earlier claims of
+    this one, and where it binds the texts of the amount before, the cut and after (``()``
+    where the claim's request is not known; ``None``: it does not bind)."""
+    said = memo(w, ("cap", p.id if p else None, cap), lambda: _cap_said(w, p, cap))
+    line = f"上限：{said}（{memo(w, ('scope', scope), lambda: _scope(w, scope))}）"
+    bits = []
+    if used is not None:
+        bits.append(f"此前已获 {used}")
+    if earlier:
+        shown = "、".join(earlier.last_texts())
+        if len(earlier) > 3:
+            shown = f"共 {len(earlier)} 笔，合计 {earlier.total.format_cn()}；最近 3 笔：{shown}"
+        bits.append(f"本次结果中在先的申请：{shown}")
+    if binds is not None:
+        if binds:
+            before, cut, after = binds
+            bits.append(f"此上限起作用：{before} 核减 {cut}，为 {after}")
         else:
             bits.append("此上限起作用：它是最低的上限")
     return line + ("：" + "；".join(bits) if bits else "")
 
 
-_EARLY = re.compile(r"(-?[\d.]+) (日|工作日) (early|late)")
-_OVERDUE = re.compile(r"not done; (-?[\d.]+) (日|工作日) overdue as of (\S+)")
-_AGAINST = re.compile(r"(.+) against (.+): margin (.+)")
-
-
-def _margin(margin: str) -> str:
-    """The evaluator's margin of a deadline or target in words; a shape this does not know
-    is shown as written."""
-    if margin == "on the last day":
-        return "在期限的最后一天完成"
-    if (m := _EARLY.fullmatch(margin)) is not None:
-        return f"{'提前' if m[3] == 'early' else '逾期'} {value_zh(f'{m[1]} {m[2]}')}"
-    if (m := _OVERDUE.fullmatch(margin)) is not None:
-        return f"截至{value_zh(m[3])}尚未完成，已逾期 {value_zh(f'{m[1]} {m[2]}')}"
-    if (m := _AGAINST.fullmatch(margin)) is not None:
-        return f"实际 {value_zh(m[1])}，要求 {value_zh(m[2])}，相差 {value_zh(m[3])}"
-    return margin
-
-
-def _names(e: s.Node) -> list[s.Name]:
-    out: list[s.Name] = []
-    stack: list[s.Node] = [e]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, s.Name):
-            out.append(node)
-        stack.extend(reversed(s.children(node)))
-    return out
-
-
-def _conditions(p: ProvisionInfo | None) -> dict[str, s.Expr]:
-    """The provision's conditions by the text the trace names them with."""
-    out: dict[str, s.Expr] = {}
-    stack = [line.condition for line in p.eligible] if p is not None else []
-    while stack:
-        e = stack.pop()
-        if isinstance(e, s.And):
-            stack += [e.right, e.left]
-        else:
-            out[print_expr(e)] = e
-    return out
-
-
-_NO_SCHEDULE = re.compile(r"E501: the holiday schedule for (\d+) is not published.*", re.S)
-_CODE = re.compile(r"(E\d{3}):")
-
-
-def _undecided(reason: str) -> str:
-    """Why a decision could not be made, in words: a year with no holiday schedule (E501),
-    the evaluation reasons E401–E420 and E502 by their meaning; any other reason as written."""
-    if (m := _NO_SCHEDULE.fullmatch(reason)) is not None:
-        return (
-            f"无法判断：{m[1]}年的放假安排尚未公布，无法计算工作日期限（E501）；推荐 "
-            "holiday_schedule=statutory_projection（按法定节假日规则推算，不含调休，结果标为推算），"
-            "或 holiday_schedule=weekends_only（只按周末计）"
-        )
-    if (m := _CODE.match(reason)) is not None and m[1] in REASONS:
-        return f"无法判断：{REASONS[m[1]]}（{m[1]}）"
-    return f"无法判断：{reason}"
-
-
-_ONCE = re.compile(r"once per (\w+) \(一次性\): \w+ (.+) was already granted under \S+")
-_QUOTA = re.compile(
-    r"quota (\d+) ranked by \w+: rank (\S+) is below the first \d+(?: \((\d+) ranked better\))?"
-)
-_TOP = re.compile(
-    r"tiers by \w+ \(highest_only\): tier (.+) was already paid to (\S+); "
-    r"tier (.+) is not above it"
-)
-
-
-def _refused(w: Words, reason: str) -> str:
-    """Why an award is not given that is no failed condition, in words: given once already
-    (``once per``), ranked outside a quota, a tier no higher than one paid before
-    (``highest_only``); another reason as written."""
-    if (m := _ONCE.fullmatch(reason)) is not None:
-        who = w.entity(m[1])
-        return f"{who} {m[2]} 已获得过本项支持，每个{who}只给一次"
-    if (m := _QUOTA.fullmatch(reason)) is not None:
-        ahead = f"，另有 {m[3]} 个排名在前" if m[3] else ""
-        return f"择优支持不超过 {m[1]} 个，排名第 {m[2]} 位，未进入前 {m[1]} 名{ahead}"
-    if (m := _TOP.fullmatch(reason)) is not None:
-        return f"只给最高档：{m[2]} 已获“{m[1]}”档，本次“{m[3]}”档并不更高"
-    return reason
-
-
 def _reasons(w: Words, p: ProvisionInfo | None, d: Decision) -> list[str]:
     """Why ``d`` does not hold, one line per failed condition: the condition in words and
     the values of the facts it read.  A reason that is no failed condition is said by
-    :func:`_undecided` (unknown) or :func:`_refused` (not eligible)."""
+    :func:`~.explain_zh_reasons.undecided_zh` (unknown) or
+    :func:`~.explain_zh_reasons.refused_reason_zh` (not eligible)."""
     if not d.reasons:
         return []
-    pid = p.id if p is not None else None
-    known = memo(w, ("conditions", pid), lambda: _conditions(p))
-    failed = [st.text for st in d.trace if st.kind == "condition" and st.ok is False]
-    facts = dict(d.facts)
-    out = []
+    said = reasons_zh(w, p, d.reasons, d.trace, d.facts)
     for i, reason in enumerate(d.reasons):
-        node = known.get(failed[i]) if i < len(failed) else None
-        if node is None:
-            said = refused_zh(w, d, reason)
-            if said is None:
-                said = _undecided(reason) if d.status == "unknown" else _refused(w, reason)
-            out.append(said)
-            continue
-        keys, expr = memo(w, ("failed", pid, failed[i]), partial(_failed, w, p, node))
-        seen = [k for k in keys if k in facts]
-        values = "；".join(f"{_fact_title(w, k)}：{_fact_value(w, k, facts[k])}" for k in seen)
-        out.append(f"未满足：{expr}" + (f"（{values}）" if values else ""))
-    return out
-
-
-def _failed(w: Words, p: ProvisionInfo | None, node: s.Expr) -> tuple[tuple[str, ...], str]:
-    """The facts a condition names (``entity.name``, first use first, once each) and the
-    condition in words."""
-    scope = p.subject if p is not None else None
-    keys: dict[str, None] = {}
-    for name in _names(node):
-        r = w.resolve(name, scope)
-        if r is not None and r.kind == "fact":
-            keys.setdefault(f"{r.entity}.{r.name}")
-    return tuple(keys), w.expr(node, scope)
-
-
-def _fact_title(w: Words, key: str) -> str:
-    """:meth:`Words.fact_title`, made once per fact."""
-    return memo(w, ("title", key), lambda: w.fact_title(key))
-
-
-def _fact_value(w: Words, key: str, value: str) -> str:
-    """:meth:`Words.fact_value`, the fact's type found once per fact."""
-    kind = memo(w, ("type", key), lambda: _fact_type(w, key))
-    return value_zh(value, kind, w)
-
-
-def _fact_type(w: Words, key: str) -> Type | None:
-    info = w.fact(key)
-    return info.type if info is not None else None
+        if said[i] is None:
+            said[i] = refused_zh(w, d, reason)
+            if said[i] is None:
+                said[i] = (
+                    undecided_zh(reason) if d.status == "unknown" else refused_reason_zh(w, reason)
+                )
+    return [r for r in said if r is not None]
 
 
 def _labelled(label: str, value: str) -> str:
@@ -340,12 +274,37 @@ def _assumed(w: Words, name: str, value: str) -> str:
 
 
 def _for(w: Words, d: Decision) -> Words:
-    """``w`` with the assumption values the decision used (an `if` on one reads them):
-    one words object per set of them, kept with ``w``'s memos."""
+    return words_for(w, d.assumptions)
+
+
+def words_for(w: Words, assumed: tuple[tuple[str, str], ...]) -> Words:
+    """``w`` with the assumption values a decision used (``assumed``: its
+    ``assumptions``; an `if` on one reads them): one words object per set of them, kept
+    with ``w``'s memos."""
     return memo(
         w,
-        ("for", d.assumptions),
-        lambda: attrs.evolve(w, assumptions={**w.assumptions, **dict(d.assumptions)}),
+        ("for", assumed),
+        lambda: attrs.evolve(w, assumptions={**w.assumptions, **dict(assumed)}),
+    )
+
+
+def head_zh(
+    w: Words,
+    status: str,
+    kind: str,
+    number: str | None,
+    document: str,
+    clause: str,
+    title: str | None,
+) -> str:
+    """The head of a decision's Chinese text before its subject:
+    ``【符合条件】京经信发〔2025〕50号 第3条 创新医疗器械获批上市一次性奖励``."""
+    return memo(
+        w,
+        ("head", status, kind, number, document, clause, title),
+        lambda: (
+            f"【{status_words(status, kind)}】{_titled(_where_of(number, document, clause), title)}"
+        ),
     )
 
 
@@ -354,12 +313,8 @@ def decision_text_zh(d: Decision, words: Words | None = None, *, verbose: bool =
     are escaped (:func:`~policyrules.terminal.printable`).  ``verbose`` adds the trace."""
     w = _for(words or no_words(), d)
     p = _provision(w, d.provision)
-    head = memo(
-        w,
-        ("head", d.status, d.kind, d.document_number, d.document, d.clause, d.title),
-        lambda: f"【{status_zh(d)}】{_titled(_where(d), d.title)}",
-    )
-    head += f" —— 对象：{_subject(w, d.subject)}" if d.subject else ""
+    head = head_zh(w, d.status, d.kind, d.document_number, d.document, d.clause, d.title)
+    head += f" —— 对象：{subject_zh(w, d.subject)}" if d.subject else ""
     lines = [head]
     if (amount := _amount(w, d)) is not None:
         lines.append(f"  {amount}")
@@ -370,7 +325,7 @@ def decision_text_zh(d: Decision, words: Words | None = None, *, verbose: bool =
     if d.done is not None:
         lines.append(f"  完成日期：{date_zh(d.done)}")
     if d.margin:
-        lines.append(f"  {_margin(d.margin)}")
+        lines.append(f"  {margin_zh(d.margin)}")
     if d.consequence and d.status == "eligible":
         lines.append(f"  可享受：{d.consequence}")
     for r in _reasons(w, p, d):
@@ -388,11 +343,8 @@ def decision_text_zh(d: Decision, words: Words | None = None, *, verbose: bool =
     if d.schedule:
         lines.extend(schedule_lines_zh(d, lambda text: _cap_said(w, p, text)))
     if d.facts:
-        lines.append(f"  所依据的情况：{_facts_said(w, d.facts)}")
-    if d.parameters:
-        lines.append(memo(w, ("parameters", d.parameters), lambda: _parameters(w, d)))
-    if d.assumptions:
-        lines.append(memo(w, ("assumptions", d.assumptions), lambda: _assumptions(w, d)))
+        lines.append(f"  所依据的情况：{facts_said(w, d.facts)}")
+    lines += pairs_lines_zh(w, d.parameters, d.assumptions)
     if verbose:
         lines.append(f"  计算过程（{d.provision}，{d.kind}）：")
         for st in d.trace:
@@ -404,7 +356,7 @@ def decision_text_zh(d: Decision, words: Words | None = None, *, verbose: bool =
     return "\n".join(printable_lines(lines))
 
 
-def _facts_said(w: Words, facts: tuple[tuple[str, str], ...]) -> str:
+def facts_said(w: Words, facts: tuple[tuple[str, str], ...]) -> str:
     """``title：value；…`` of the facts a decision read, each pair's words kept (a fact's
     values repeat: dates, yes/no, sets; a bounded memo)."""
     kept = memos(w, "fact")
@@ -413,20 +365,49 @@ def _facts_said(w: Words, facts: tuple[tuple[str, str], ...]) -> str:
         said = kept.get(pair)
         if said is None:
             k, v = pair
-            said = f"{_fact_title(w, k)}：{_fact_value(w, k, v)}"
+            said = f"{fact_title(w, k)}：{fact_value(w, k, v)}"
             keep(kept, pair, said)
         out.append(said)
     return "；".join(out)
 
 
-def _parameters(w: Words, d: Decision) -> str:
-    said = "；".join(_labelled(w.parameter(k), value_zh(v)) for k, v in d.parameters)
+def pairs_lines_zh(
+    w: Words, params: tuple[tuple[str, str], ...], assumed: tuple[tuple[str, str], ...]
+) -> list[str]:
+    """The parameters' line and the assumptions' line of a decision's Chinese text (none
+    for none), each made once per words object and pairs."""
+    lines = []
+    if params:
+        lines.append(memo(w, ("parameters", params), lambda: _parameters(w, params)))
+    if assumed:
+        lines.append(memo(w, ("assumptions", assumed), lambda: _assumptions(w, assumed)))
+    return lines
+
+
+def _parameters(w: Words, params: tuple[tuple[str, str], ...]) -> str:
+    said = "；".join(_labelled(w.parameter(k), value_zh(v)) for k, v in params)
     return f"  参数：{said}"
 
 
-def _assumptions(w: Words, d: Decision) -> str:
-    said = "；".join(_assumed(w, k, v) for k, v in d.assumptions)
+def _assumptions(w: Words, assumed: tuple[tuple[str, str], ...]) -> str:
+    said = "；".join(_assumed(w, k, v) for k, v in assumed)
     return f"  采用的假设：{said}"
+
+
+def refused_line_zh(
+    w: Words,
+    p: ProvisionInfo | None,
+    provision: str,
+    where: tuple[str | None, str, str],
+    subject: str | None,
+    why: str,
+) -> str:
+    """The line the whole Chinese text gives a decision not eligible (before escaping):
+    its measure (``where``: the document's number, the document, the clause) and title,
+    its subject and why (its reasons in words, joined)."""
+    title = (p.title if p is not None else None) or provision.rsplit("/", 1)[-1]
+    who = f" —— {subject_zh(w, subject)}" if subject else ""
+    return f"  {_titled(_where_of(*where), title)}{who}" + (f"：{why}" if why else "")
 
 
 def explain_text_zh(
@@ -435,26 +416,35 @@ def explain_text_zh(
     *,
     verbose: bool = False,
     texts: Sequence[str] | None = None,
+    said: Sequence[Decision | str] | None = None,
 ) -> str:
     """Every decision in Chinese: those that apply in full, those that do not in a line each,
     the grants this result adds to the ledger, the assumptions used with their rationale.
-    ``texts``: :func:`decision_text_zh` of each decision (not verbose), if already made."""
+    ``texts``: :func:`decision_text_zh` of each decision (not verbose), if already made.
+    ``said`` (not verbose): the decisions in order, each made or said without being made:
+    its full text (:func:`decision_text_zh`), or for one not eligible its line
+    (:class:`RefusedZh`); the text is the same."""
     w = words or no_words()
     made = None if verbose else texts
-    brief = [d for d in result.decisions if d.status == "not_eligible"]
-    parts = [
-        decision_text_zh(d, w, verbose=verbose) if made is None else made[i]
-        for i, d in enumerate(result.decisions)
-        if d.status != "not_eligible"
-    ]
-    if brief:
-        rows = []
-        for d in brief:
+    if said is None or verbose:
+        said = list(result.decisions)
+    else:
+        made = None
+    parts: list[str] = []
+    rows: list[str] = []
+    for i, d in enumerate(said):
+        if isinstance(d, RefusedZh):
+            rows.append(d)
+        elif isinstance(d, str):
+            parts.append(d)
+        elif d.status == "not_eligible":
+            why = "；".join(_reasons(_for(w, d), _provision(w, d.provision), d))
+            where = (d.document_number, d.document, d.clause)
             p = _provision(w, d.provision)
-            title = (p.title if p is not None else None) or d.provision.rsplit("/", 1)[-1]
-            why = "；".join(_reasons(_for(w, d), p, d))
-            who = f" —— {_subject(w, d.subject)}" if d.subject else ""
-            rows.append(f"  {_titled(_where(d), title)}{who}" + (f"：{why}" if why else ""))
+            rows.append(refused_line_zh(w, p, d.provision, where, d.subject, why))
+        else:
+            parts.append(decision_text_zh(d, w, verbose=verbose) if made is None else made[i])
+    if rows:
         parts.append("不符合条件：\n" + "\n".join(printable(r) for r in rows))
     if result.grants:
         rows = []

@@ -15,7 +15,8 @@ import policyrules
 from policyrules import vocab
 from policyrules.cases_run import CaseRow
 from policyrules.colour import paint
-from policyrules.explain_zh import _undecided, status_zh
+from policyrules.explain_zh import status_zh
+from policyrules.explain_zh_reasons import undecided_zh as _undecided
 from policyrules.serve_page import labels
 from policyrules.sphinxext_cases import result_words
 from policyrules.sphinxext_pages import KIND_NAMES

@@ -1,0 +1,171 @@
+"""The reasons and the margins of a decision's Chinese text: a failed condition in words
+with the values of the facts it read, why an award is refused otherwise or a decision
+cannot be made, a deadline's or a target's margin, a fact's title and value.  Below
+:mod:`policyrules.explain_zh`, which says the decision; the rows of the evaluator say a
+refused claim with :func:`reasons_zh` too (without making its decision)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import partial
+
+from . import syntax as s
+from .decisions import Step
+from .explain_zh_memo import memo
+from .model import ProvisionInfo
+from .printer import print_expr
+from .types import Type
+from .vocab import REASONS
+from .words import Words, value_zh
+
+__all__ = [
+    "fact_title",
+    "fact_value",
+    "margin_zh",
+    "reasons_zh",
+    "refused_reason_zh",
+    "undecided_zh",
+]
+
+
+_EARLY = re.compile(r"(-?[\d.]+) (日|工作日) (early|late)")
+_OVERDUE = re.compile(r"not done; (-?[\d.]+) (日|工作日) overdue as of (\S+)")
+_AGAINST = re.compile(r"(.+) against (.+): margin (.+)")
+
+
+def margin_zh(margin: str) -> str:
+    """The evaluator's margin of a deadline or target in words; a shape this does not know
+    is shown as written."""
+    if margin == "on the last day":
+        return "在期限的最后一天完成"
+    if (m := _EARLY.fullmatch(margin)) is not None:
+        return f"{'提前' if m[3] == 'early' else '逾期'} {value_zh(f'{m[1]} {m[2]}')}"
+    if (m := _OVERDUE.fullmatch(margin)) is not None:
+        return f"截至{value_zh(m[3])}尚未完成，已逾期 {value_zh(f'{m[1]} {m[2]}')}"
+    if (m := _AGAINST.fullmatch(margin)) is not None:
+        return f"实际 {value_zh(m[1])}，要求 {value_zh(m[2])}，相差 {value_zh(m[3])}"
+    return margin
+
+
+def _names(e: s.Node) -> list[s.Name]:
+    out: list[s.Name] = []
+    stack: list[s.Node] = [e]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, s.Name):
+            out.append(node)
+        stack.extend(reversed(s.children(node)))
+    return out
+
+
+def _conditions(p: ProvisionInfo | None) -> dict[str, s.Expr]:
+    """The provision's conditions by the text the trace names them with."""
+    out: dict[str, s.Expr] = {}
+    stack = [line.condition for line in p.eligible] if p is not None else []
+    while stack:
+        e = stack.pop()
+        if isinstance(e, s.And):
+            stack += [e.right, e.left]
+        else:
+            out[print_expr(e)] = e
+    return out
+
+
+_NO_SCHEDULE = re.compile(r"E501: the holiday schedule for (\d+) is not published.*", re.S)
+_CODE = re.compile(r"(E\d{3}):")
+
+
+def undecided_zh(reason: str) -> str:
+    """Why a decision could not be made, in words: a year with no holiday schedule (E501),
+    the evaluation reasons E401–E420 and E502 by their meaning; any other reason as written."""
+    if (m := _NO_SCHEDULE.fullmatch(reason)) is not None:
+        return (
+            f"无法判断：{m[1]}年的放假安排尚未公布，无法计算工作日期限（E501）；推荐 "
+            "holiday_schedule=statutory_projection（按法定节假日规则推算，不含调休，结果标为推算），"
+            "或 holiday_schedule=weekends_only（只按周末计）"
+        )
+    if (m := _CODE.match(reason)) is not None and m[1] in REASONS:
+        return f"无法判断：{REASONS[m[1]]}（{m[1]}）"
+    return f"无法判断：{reason}"
+
+
+_ONCE = re.compile(r"once per (\w+) \(一次性\): \w+ (.+) was already granted under \S+")
+_QUOTA = re.compile(
+    r"quota (\d+) ranked by \w+: rank (\S+) is below the first \d+(?: \((\d+) ranked better\))?"
+)
+_TOP = re.compile(
+    r"tiers by \w+ \(highest_only\): tier (.+) was already paid to (\S+); "
+    r"tier (.+) is not above it"
+)
+
+
+def refused_reason_zh(w: Words, reason: str) -> str:
+    """Why an award is not given that is no failed condition, in words: given once already
+    (``once per``), ranked outside a quota, a tier no higher than one paid before
+    (``highest_only``); another reason as written."""
+    if (m := _ONCE.fullmatch(reason)) is not None:
+        who = w.entity(m[1])
+        return f"{who} {m[2]} 已获得过本项支持，每个{who}只给一次"
+    if (m := _QUOTA.fullmatch(reason)) is not None:
+        ahead = f"，另有 {m[3]} 个排名在前" if m[3] else ""
+        return f"择优支持不超过 {m[1]} 个，排名第 {m[2]} 位，未进入前 {m[1]} 名{ahead}"
+    if (m := _TOP.fullmatch(reason)) is not None:
+        return f"只给最高档：{m[2]} 已获“{m[1]}”档，本次“{m[3]}”档并不更高"
+    return reason
+
+
+def reasons_zh(
+    w: Words,
+    p: ProvisionInfo | None,
+    reasons: Sequence[str],
+    trace: Sequence[Step],
+    facts: tuple[tuple[str, str], ...],
+) -> list[str | None]:
+    """Each of the ``reasons`` a decision of provision ``p`` gives, said as the failed
+    condition it is (the condition in words and the values of the facts it read, from the
+    decision's ``trace`` and ``facts``); ``None`` for a reason that is no failed condition
+    of ``p``."""
+    pid = p.id if p is not None else None
+    known = memo(w, ("conditions", pid), lambda: _conditions(p))
+    failed = [st.text for st in trace if st.kind == "condition" and st.ok is False]
+    values_of = dict(facts)
+    out: list[str | None] = []
+    for i in range(len(reasons)):
+        node = known.get(failed[i]) if i < len(failed) else None
+        if node is None:
+            out.append(None)
+            continue
+        keys, expr = memo(w, ("failed", pid, failed[i]), partial(_failed, w, p, node))
+        seen = [k for k in keys if k in values_of]
+        values = "；".join(f"{fact_title(w, k)}：{fact_value(w, k, values_of[k])}" for k in seen)
+        out.append(f"未满足：{expr}" + (f"（{values}）" if values else ""))
+    return out
+
+
+def _failed(w: Words, p: ProvisionInfo | None, node: s.Expr) -> tuple[tuple[str, ...], str]:
+    """The facts a condition names (``entity.name``, first use first, once each) and the
+    condition in words."""
+    scope = p.subject if p is not None else None
+    keys: dict[str, None] = {}
+    for name in _names(node):
+        r = w.resolve(name, scope)
+        if r is not None and r.kind == "fact":
+            keys.setdefault(f"{r.entity}.{r.name}")
+    return tuple(keys), w.expr(node, scope)
+
+
+def fact_title(w: Words, key: str) -> str:
+    """:meth:`Words.fact_title`, made once per fact."""
+    return memo(w, ("title", key), lambda: w.fact_title(key))
+
+
+def fact_value(w: Words, key: str, value: str) -> str:
+    """:meth:`Words.fact_value`, the fact's type found once per fact."""
+    kind = memo(w, ("type", key), lambda: _fact_type(w, key))
+    return value_zh(value, kind, w)
+
+
+def _fact_type(w: Words, key: str) -> Type | None:
+    info = w.fact(key)
+    return info.type if info is not None else None
