@@ -42,6 +42,8 @@ from .words import Words, date_zh, value_zh
 __all__ = [
     "RefusedZh",
     "add_text_zh",
+    "cap_bits_zh",
+    "cap_head_zh",
     "cap_line_zh",
     "decision_text_zh",
     "explain_text_zh",
@@ -50,6 +52,7 @@ __all__ = [
     "no_words",
     "pairs_lines_zh",
     "refused_line_zh",
+    "singles_zh",
     "status_zh",
     "subject_zh",
     "words_for",
@@ -102,12 +105,17 @@ def _titled(where: str, title: str | None) -> str:
 def subject_zh(w: Words, subject: str) -> str:
     """A subject's path of ids as given (``firm-a/A1``); a ``single`` record, whose path is
     its key (``reports``), by its entity's title (主管部门报告的数据)."""
-    return memo(w, ("singles",), lambda: _singles(w)).get(subject, subject)
+    return singles_zh(w).get(subject, subject)
+
+
+def singles_zh(w: Words) -> dict[str | None, str]:
+    """The key and the name of each ``single`` entity -> its title (the first entity
+    naming one wins, as a scan in order finds it): :func:`subject_zh` says a subject found
+    here by its title, any other as it is.  Made once per words object."""
+    return memo(w, ("singles",), lambda: _singles(w))
 
 
 def _singles(w: Words) -> dict[str | None, str]:
-    """The key and the name of each ``single`` entity -> its title (the first entity
-    naming one wins, as a scan in order finds it)."""
     out: dict[str | None, str] = {}
     for e in w.checked.entities:
         if e.single:
@@ -224,8 +232,20 @@ def cap_line_zh(
     earlier evaluations used of it (its text; ``None``: nothing), the earlier claims of
     this one, and where it binds the texts of the amount before, the cut and after (``()``
     where the claim's request is not known; ``None``: it does not bind)."""
+    line = cap_head_zh(w, p, cap, scope)
+    bits = cap_bits_zh(used, earlier, binds)
+    return line + ("：" + "；".join(bits) if bits else "")
+
+
+def cap_head_zh(w: Words, p: ProvisionInfo | None, cap: str, scope: str) -> str:
+    """A cap's line up to what the claim met (:func:`cap_line_zh`): the cap in words and
+    its account: ``上限：单个企业每个年度……不超过 1000 万元（企业 f1，2026年度）``."""
     said = memo(w, ("cap", p.id if p else None, cap), lambda: _cap_said(w, p, cap))
-    line = f"上限：{said}（{memo(w, ('scope', scope), lambda: _scope(w, scope))}）"
+    return f"上限：{said}（{memo(w, ('scope', scope), lambda: _scope(w, scope))}）"
+
+
+def cap_bits_zh(used: str | None, earlier: Earlier, binds: tuple[str, ...] | None) -> list[str]:
+    """What a claim met at a cap, each said (:func:`cap_line_zh`'s parts)."""
     bits = []
     if used is not None:
         bits.append(f"此前已获 {used}")
@@ -240,7 +260,7 @@ def cap_line_zh(
             bits.append(f"此上限起作用：{before} 核减 {cut}，为 {after}")
         else:
             bits.append("此上限起作用：它是最低的上限")
-    return line + ("：" + "；".join(bits) if bits else "")
+    return bits
 
 
 def _reasons(w: Words, p: ProvisionInfo | None, d: Decision) -> list[str]:
@@ -405,9 +425,14 @@ def refused_line_zh(
     """The line the whole Chinese text gives a decision not eligible (before escaping):
     its measure (``where``: the document's number, the document, the clause) and title,
     its subject and why (its reasons in words, joined)."""
-    title = (p.title if p is not None else None) or provision.rsplit("/", 1)[-1]
+    titled = memo(w, ("titled", provision, where), lambda: _titled_of(p, provision, where))
     who = f" —— {subject_zh(w, subject)}" if subject else ""
-    return f"  {_titled(_where_of(*where), title)}{who}" + (f"：{why}" if why else "")
+    return f"  {titled}{who}" + (f"：{why}" if why else "")
+
+
+def _titled_of(p: ProvisionInfo | None, provision: str, where: tuple[str | None, str, str]) -> str:
+    title = (p.title if p is not None else None) or provision.rsplit("/", 1)[-1]
+    return _titled(_where_of(*where), title)
 
 
 def explain_text_zh(

@@ -14,7 +14,7 @@ import attrs
 from .decisions import CapEvent, Decision, Step
 from .errors import Diagnostic, PolicyRulesError
 from .explain import decision_text, explain_text, result_json
-from .explain_zh import add_text_zh, explain_text_zh
+from .explain_zh import add_text_zh, explain_text_zh, no_words
 from .runtime.bases import NOT_KEYING
 from .runtime.ledger import Grant, Grants, Ledger
 from .words import Words
@@ -55,6 +55,7 @@ class Result:
         "_make",
         "_make_grants",
         "_texts",
+        "_texts_zh",
         "_words",
         "assumptions",
     )
@@ -64,6 +65,7 @@ class Result:
     _make: Callable[[], tuple[Decision, ...]] | None
     _make_grants: Callable[[], tuple[Grant, ...]] | None
     _texts: Callable[[bool], list[Decision | str]] | None
+    _texts_zh: Callable[[Words], list[Decision | str]] | None
     _words: Words | None
     assumptions: tuple[tuple[str, str], ...]
 
@@ -79,7 +81,7 @@ class Result:
         _set(self, "assumptions", tuple(assumptions))
 
     def _none_deferred(self) -> None:
-        for name in ("_make", "_make_grants", "_texts", "_words"):
+        for name in ("_make", "_make_grants", "_texts", "_texts_zh", "_words"):
             _set(self, name, None)
 
     @classmethod
@@ -90,19 +92,24 @@ class Result:
         assumptions: tuple[tuple[str, str], ...],
         *,
         texts: Callable[[bool], list[Decision | str]] | None = None,
+        texts_zh: Callable[[Words], list[Decision | str]] | None = None,
     ) -> Result:
         """A result whose decisions ``decisions()`` and grants ``grants()`` return, each
         called once, when first needed.  ``texts(full)``, if given, says the decisions in
         order: each decision's English text (``decision_text``) where the evaluator can
         render it without making the decision, else the decision (:meth:`decision_texts`);
         unless ``full``, one not eligible by its line of the whole text
-        (:class:`~policyrules.explain.Refused`)."""
+        (:class:`~policyrules.explain.Refused`).  ``texts_zh(words)``, if given, the same
+        in Chinese for the whole text (:func:`~policyrules.explain_zh.explain_text_zh`):
+        each decision's text (:func:`~policyrules.explain_zh.decision_text_zh`) or, one
+        not eligible, its line (:class:`~policyrules.explain_zh.RefusedZh`)."""
         self = cls.__new__(cls)
         _set(self, "_decisions", None)
         _set(self, "_grants", None)
         _set(self, "_make", decisions)
         _set(self, "_make_grants", grants)
         _set(self, "_texts", texts)
+        _set(self, "_texts_zh", texts_zh)
         _set(self, "_words", None)
         _set(self, "assumptions", tuple(assumptions))
         return self
@@ -126,6 +133,7 @@ class Result:
             _set(self, "_decisions", made)
             _set(self, "_make", None)
             _set(self, "_texts", None)
+            _set(self, "_texts_zh", None)
         return made
 
     @property
@@ -219,7 +227,11 @@ class Result:
         if check_lang(lang) == "en":
             said = None if verbose else self._said(full=False)
             return explain_text(self, verbose=verbose, said=said)
-        return explain_text_zh(self, self._words, verbose=verbose)
+        texts_zh = self._texts_zh
+        if texts_zh is None or verbose:
+            return explain_text_zh(self, self._words, verbose=verbose)
+        words = self._words or no_words()
+        return explain_text_zh(self, words, said=texts_zh(words))
 
     def to_json(self, *, all_earlier: bool = False) -> dict[str, object]:
         """The same content as plain JSON-ready data (money as exact 元 text); a cap lists

@@ -62,7 +62,7 @@ def _outcome(policy: Policy, facts: Any, ledger: Any, call: tuple[Any, ...]) -> 
         return [(d.code, d.message) for d in exc.diagnostics]
     # the texts first: rendered from the rows, with what the evaluation learns of a
     # provision (a paid plan, its lines) kept by the compiled policy for the next
-    texts = result.decision_texts(), result.explain(lang="en")
+    texts = result.decision_texts(), result.explain(lang="en"), result.explain()
     return texts, result.decisions, result.grants, result.assumptions
 
 

@@ -1,10 +1,12 @@
 """The English texts rendered from the evaluator's rows (``Result.decision_texts``,
-``Result.explain(lang="en")``; backends/python/texts.py) are the texts of the decisions,
+``Result.explain(lang="en")``; backends/python/texts.py) and the whole Chinese text
+(``Result.explain()``; backends/python/texts_zh.py) are the texts of the decisions,
 character for character.
 
 Each side is its own evaluation: one renders the texts without making the decisions it
 can say from their rows, the other makes every decision and renders it
-(:func:`~policyrules.explain.decision_text`, :func:`~policyrules.explain.explain_text`).
+(:func:`~policyrules.explain.decision_text`, :func:`~policyrules.explain.explain_text`,
+:func:`~policyrules.explain_zh.explain_text_zh`).
 Over measure 3's claims with caps binding, facts missing and a ledger; over random facts
 of the whole shipped policy with parameters; over random expressions in every position of
 a small policy (amounts whose closure runs for each claim)."""
@@ -19,9 +21,10 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 import policyrules
-from policyrules import Grant, RuleCheckError
+from policyrules import Decision, Grant, RuleCheckError
 from policyrules.api import Policy
 from policyrules.explain import decision_text, explain_text
+from policyrules.explain_zh import explain_text_zh
 from strategies import (
     agreeing,
     compile_text,
@@ -51,6 +54,11 @@ def _same_texts(policy: Policy, facts: Any, **run: Any) -> None:
         assert rendered.decision_texts() == expected
         whole = policy.evaluate(facts, explain=explain, **run).explain(lang="en")
         assert whole == explain_text(made)
+        zh = policy.evaluate(facts, explain=explain, **run)
+        said_zh = zh._texts_zh(policy.words) if zh._texts_zh is not None else []
+        from_rows = any(type(x) is not Decision for x in said_zh)
+        event(f"explain={explain}: some said in Chinese from rows: {from_rows}")
+        assert zh.explain() == explain_text_zh(made, policy.words)
         # Rendering made no decision the result keeps: they are made afterwards, the same.
         assert rendered.decisions == made.decisions
         assert rendered.grants == made.grants

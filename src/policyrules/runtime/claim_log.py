@@ -67,7 +67,7 @@ class ClaimLog:
         # is, in order (:class:`Hold`)
         self.held: list[tuple[int, str, str]] = []
         # claim number -> ``f1/P2 150 万元``, made when a view first describes it: each
-        # claim is shown by the next few views, its text made once
+        # claim is shown by the next few views, its text made once (not one holding OPEN_FEN)
         self.shown: dict[int, str] = {}
         # claim numbers of the claims holding OPEN_FEN (listed as 0.00 元 taken)
         self.opened: set[int] = set()
@@ -100,17 +100,24 @@ class ClaimLog:
         self.held.append((k, *held))
         self.opened.add(k)
 
-    def describe(self, stop: int, last: int = 3) -> str:
-        """:meth:`Earlier.describe` of the first ``stop`` claims (without making the view)."""
-        start = max(stop - last, 0)  # as Earlier.last(): the amounts' texts from their fen
-        texts, parts = self.shown, []
+    def texts(self, start: int, stop: int, unknown: str) -> list[str]:
+        """``f1/P2 150 万元`` for claims ``start`` to ``stop`` (``f1/P3 <unknown>`` for one
+        holding an amount nothing bounds); a claim's text is made once (the next few views
+        show it too), as are the amounts' texts, from their fen."""
+        texts, parts, opened = self.shown, [], self.opened
         for k in range(start, stop):
+            if opened and k in opened:
+                parts.append(f"{self.subjects[k]} {unknown}")
+                continue
             text = texts.get(k)
             if text is None:
-                amount = "(amount unknown)" if k in self.opened else cn_text(self.amounts[k])
-                text = texts[k] = f"{self.subjects[k]} {amount}"
+                text = texts[k] = f"{self.subjects[k]} {cn_text(self.amounts[k])}"
             parts.append(text)
-        shown = ", ".join(parts)
+        return parts
+
+    def describe(self, stop: int, last: int = 3) -> str:
+        """:meth:`Earlier.describe` of the first ``stop`` claims (without making the view)."""
+        shown = ", ".join(self.texts(max(stop - last, 0), stop, "(amount unknown)"))
         if stop > last:
             shown = f"{stop} claims, {cn_text(self.totals[stop])} in all; the last {last}: {shown}"
         return shown
@@ -193,12 +200,8 @@ class Earlier(Sequence[tuple[str, Money]]):
     def last_texts(self, k: int = 3) -> tuple[str, ...]:
         """``f1/P2 150 万元`` for each of the last ``k`` claims (``f1/P3 金额未知`` for one
         holding an amount nothing bounds)."""
-        log, stop = self._log, self._stop
-        return tuple(
-            f"{log.subjects[i]} "
-            + ("金额未知" if i in log.opened else _of_fen(log.amounts[i]).format_cn())
-            for i in range(max(stop - k, 0), stop)
-        )
+        stop = self._stop
+        return tuple(self._log.texts(max(stop - k, 0), stop, "金额未知"))
 
     def hold_count(self) -> int:
         """How many of these claims are undecided ones holding room (:meth:`holds`)."""

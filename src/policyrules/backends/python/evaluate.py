@@ -22,6 +22,7 @@ from ...result import Decision, Result, Step
 from ...runtime.calendar import HOLIDAY_ASSUMPTION, WorkCalendar
 from ...runtime.ledger import Accounts, Grant, Ledger, LedgerIndex
 from ...runtime.values import Undecided, Value, format_value
+from ...words import Words
 from .award import Awards
 from .claims import (
     path_of,
@@ -125,6 +126,11 @@ def evaluate(
             text_en = run.text_en
             return [d if isinstance(d, Decision) else text_en(d, full) for d in unfold(0)]
 
+    def said_zh(words: Words) -> list[Decision | str]:
+        with paused_gc(promote=True):
+            text_zh = run.text_zh
+            return [d if isinstance(d, Decision) else text_zh(d, words) for d in unfold(0)]
+
     def unfold(which: int) -> Iterator[Any]:
         # A lean award's claims (.lean): its rows or grant rows, made by one replay.
         for d in grants if which else decisions:
@@ -133,7 +139,7 @@ def evaluate(
             else:
                 yield d
 
-    return Result.deferred(made, granted, said_assumed, texts=said)
+    return Result.deferred(made, granted, said_assumed, texts=said, texts_zh=said_zh)
 
 
 def _listed(
@@ -219,6 +225,8 @@ class _Run(DecisionMaker, Awards, Conditions, TimeLimits, FastClaims, ExclusiveH
     _fixed: _Memo[dict[Any, Any]] = _Memo(dict)
     _said: _Memo[dict[Any, Any]] = _Memo(dict)
     _refused: _Memo[dict[Any, Any]] = _Memo(dict)
+    _refused_zh: _Memo[dict[Any, Any]] = _Memo(dict)
+    _paid_zh: _Memo[dict[Any, Any]] = _Memo(dict)
     _outside: _Memo[dict[Any, Any]] = _Memo(dict)
     _last_assumed: _Memo[list[Any]] = _Memo(lambda: [None])
     # ... and set when found (None: not yet).

@@ -15,15 +15,19 @@ from collections.abc import Container
 from typing import Any
 
 from ...decisions import Decision
+from ...explain_zh import RefusedZh, refused_line_zh, words_for
+from ...explain_zh_reasons import reasons_zh
 from ...facts import Facts
 from ...instances import Instance
 from ...model import CheckedPolicy, ProvisionInfo
+from ...words import Words
 from .compile import CompiledProvision, Condition, Env
 from .explained import condition_facts
 from .failed import Marks, Refusals, condition_steps, failed_reasons, refusal_key
 from .paid import PaidPlan
 from .rows_caps import fact_texts
 from .texts import Fixed, failed_text, fixed_lines, paid_text, refused_body, refused_line
+from .texts_zh import paid_text_zh
 
 __all__ = ["REFUSALS_MAX", "Said"]
 
@@ -56,6 +60,11 @@ class Said:
         ],
     ]
     _last_assumed: list[Any]  # the last paid claim's assumptions and their texts (.texts)
+    # provision -> (id of the words, refusal key) -> the words and the reasons of a refused
+    # claim in Chinese, joined (None: its decision says them); at most REFUSALS_MAX each,
+    # kept by the compiled policy on the defaults (as the English ones)
+    _refused_zh: dict[str, dict[tuple[Any, ...], tuple[Words, str | None]]]
+    _paid_zh: dict[Any, Any]  # what paid claims' Chinese texts share (.texts_zh)
     _printable: bool | None  # no id of the facts holds a character to escape (None: not seen)
 
     def materialise(self, row: Row) -> Decision:
@@ -115,6 +124,70 @@ class Said:
                 return text
         return self.materialise(row)
 
+    def text_zh(self, row: Row, words: Words) -> str | Decision:
+        """The Chinese text of the decision of ``row`` as the whole text says it, under
+        ``words``: a paid claim's block (``decision_text_zh``), a claim a condition
+        refused by its line (:class:`~policyrules.explain_zh.RefusedZh`), rendered from
+        the row; else the decision, made, to be said."""
+        if self.explain and row[10] < 0 and not row[9]:
+            text: str | None = None
+            cp = row[0]
+            if row[4] is not None:
+                said = self._said.get(cp.info.id, _UNSAID)
+                if said is _UNSAID:
+                    said = self._said[cp.info.id] = self._said_of(cp, row[1])
+                if said is not None:
+                    plan, _, params = said
+                    text = paid_text_zh(plan, cp, row[1], self.env, row, self.rate_facts,
+                                        self._assumed_texts, params, words,
+                                        self._paid_zh)  # fmt: skip
+            elif row[3] == "not_eligible":
+                text = self._refused_line_zh(row, words)
+            if text is not None:
+                return text
+        return self.materialise(row)
+
+    def _refused_line_zh(self, row: Row, words: Words) -> RefusedZh | None:
+        """The line of a claim a condition refused in the whole Chinese text (``None``: a
+        reason its decision must say).  Claims refused alike (:func:`~.failed.refusal_key`)
+        share their reasons: said once."""
+        cp, inst = row[0], row[1]
+        marks, _, _, reads, _ = self._refusal_parts(cp)
+        key = refusal_key(reads, inst, row[12]) if reads is not None else None
+        memo_key = (id(words), key)
+        kept = self._refused_zh.get(cp.info.id)
+        if kept is None:
+            learnt = self._learnt()
+            kept = learnt.setdefault(("refused_zh", cp.info.id), {}) if learnt is not None else {}
+            self._refused_zh[cp.info.id] = kept
+        why: Any = _UNSEEN
+        if key is not None:
+            got = kept.get(memo_key)
+            if got is not None and got[0] is words:  # (the words kept: their id is theirs)
+                why = got[1]
+        if why is _UNSEEN:
+            env = self.env(cp, inst)
+            env.used_assumptions |= row[12]
+            failed = failed_reasons(cp, env, row, marks, self.why_not)
+            why = None
+            if failed is not None:
+                reasons, trace = failed
+                assumed = self._assumed_texts(env.used_assumptions, False)
+                facts = fact_texts(env.reads, self.rate_facts)
+                w = words_for(words, assumed)
+                said = reasons_zh(w, w.provisions.get(cp.info.id), reasons, trace, facts)
+                if all(r is not None for r in said):
+                    why = "；".join([r for r in said if r is not None])
+            if key is not None and len(kept) < REFUSALS_MAX:
+                kept[memo_key] = (words, why)
+        if why is None:
+            return None
+        static = self._provision_fields(cp)
+        where = (static["document_number"], static["document"], static["clause"])
+        subject = "/".join([i for _, i in row[2]])
+        p = words.provisions.get(cp.info.id)
+        return RefusedZh(refused_line_zh(words, p, cp.info.id, where, subject, why))
+
     def _ids_printable(self) -> bool:
         """Whether no id of the facts holds a character to escape (looked at once)."""
         known = self._printable
@@ -148,8 +221,14 @@ class Said:
                 learnt[("said", cp.info.id)] = said
         return said
 
-    def _failed_text(self, row: Row, full: bool) -> str | None:
-        cp, inst = row[0], row[1]
+    def _refusal_parts(
+        self, cp: CompiledProvision
+    ) -> tuple[
+        Marks, Fixed, tuple[tuple[str, str], ...], tuple[tuple[str, str], ...] | None, Refusals
+    ]:
+        """What every refused claim's text of ``cp`` needs: its condition steps, its lines,
+        its parameters' texts, the facts its conditions read (``None``: not fixed) and the
+        refusals said so far; once an evaluation, or kept on the defaults."""
         said = self._refused.get(cp.info.id)
         if said is None:
             learnt = self._learnt()
@@ -165,7 +244,11 @@ class Said:
                 if learnt is not None:
                     learnt[("refused", cp.info.id)] = kept
             said = self._refused[cp.info.id] = kept
-        marks, fixed, params, reads, refusals = said
+        return said
+
+    def _failed_text(self, row: Row, full: bool) -> str | None:
+        cp, inst = row[0], row[1]
+        marks, fixed, params, reads, refusals = self._refusal_parts(cp)
         # Claims refused alike (the same values of the facts the conditions read, the same
         # assumptions read before) are said alike but for the subject: said once.
         key = refusal_key(reads, inst, row[12]) if reads is not None else None

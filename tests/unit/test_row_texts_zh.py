@@ -1,0 +1,179 @@
+"""The whole Chinese text (``Result.explain()``) rendered from the evaluator's rows
+(backends/python/texts_zh.py): a paid claim's block and a refused claim's line said without
+making their decisions, the same text as from the decisions, input escaped, claims refused
+alike reasoned once, what is kept bounded."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+import policyrules
+from policyrules.backends.python import rows as rows_module
+from policyrules.backends.python import rows_said as said_module
+from policyrules.explain_zh import RefusedZh, explain_text_zh
+from policyrules.runtime.claim_log import ClaimLog
+from strategies import compile_text
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+import one_by_one_data as data  # noqa: E402 - the benchmark's claims of measure 3
+
+RULES = """entity firm "企业"
+  list firms
+  fact base: money "申报基数"
+  fact remark: text "备注"
+
+document d "测试"
+
+clause 1 "补助"
+  quote "按一定比例给予补助，每家企业不超过 100 万元。"
+  parameter share: rate "一定比例"
+
+  award grant "补助"
+    for each firm
+    eligible when base > 0 元
+    eligible when remark != "withdrawn"
+    amount base * share
+    cap 100 万元 per firm
+"""
+
+RATED = """entity firm "企业"
+  list firms
+  fact score: number "评分"
+  fact kind: text "类别"
+
+document d "测试"
+
+clause 1 "补助"
+  quote "评分达到 60 分的企业给予补助 10 万元。"
+
+  award grant "补助"
+    for each firm
+    eligible when score >= 60
+    eligible when kind != "withdrawn"
+    amount 10 万元
+"""
+
+
+def test_paid_claims_said_in_chinese_from_their_rows() -> None:
+    policy = compile_text(RULES)
+    facts = {
+        "firms": [
+            {"id": "f1", "base": "500 万元", "remark": "-"},
+            {"id": "f2", "base": "100 万元", "remark": "-"},
+        ]
+    }
+    params = {"share": "30%"}
+    rendered = policy.evaluate(facts, parameters=params)
+    assert rendered._texts_zh is not None
+    assert [type(x) for x in rendered._texts_zh(policy.words)] == [str, str]
+    made = policy.evaluate(facts, parameters=params)
+    text = rendered.explain()
+    assert text == explain_text_zh(made, policy.words)
+    f1, f2 = text.split("\n\n")[:2]
+    # f1: 500 万元 × 30% = 150 万元, cut to 100 万元 by the cap (150 − 100 = 50 万元 cut)
+    assert "  金额：100 万元（确定金额）" in f1
+    assert "此上限起作用：150 万元 核减 50 万元，为 100 万元" in f1
+    # f2: 100 万元 × 30% = 30 万元, under the cap
+    assert "  金额：30 万元（确定金额）" in f2
+    assert "  所依据的情况：申报基数：100 万元；备注：-" in f2
+
+
+def test_measure_3_chinese_text_makes_no_decision(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every claim of measure 3 is paid or refused by a condition: the whole Chinese text
+    is said without making one decision, the text made from the decisions."""
+    with_all = policyrules.load(ROOT / "policies" / "beijing_2025")
+    facts = with_all.read_facts(data.as_facts(data.claims(200)))
+    want = with_all.evaluate(facts)
+    whole = explain_text_zh(want, with_all.words)
+
+    def refused(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a decision was made to say it")
+
+    monkeypatch.setattr(rows_module, "paid_decision", refused)
+    monkeypatch.setattr(rows_module, "failed_decision", refused)
+    assert with_all.evaluate(facts).explain() == whole
+    assert "【符合条件】京经信发〔2025〕50号 第3条" in whole
+    assert "不符合条件：\n" in whole
+
+
+@pytest.mark.parametrize(
+    ("ident", "remark", "base"),
+    [
+        ("f1", "f\x1b[2J\u202e1", "10 万元"),  # a text fact: an escape sequence, a bidi mark
+        ("f\u202e1", "-", "10 万元"),  # an id holding a bidi mark
+        ("f\u202e1", "withdrawn", "0 元"),  # refused: its line escaped
+        ("f1", "\u2066x", "0 元"),  # refused, a fact holding an isolate in its reason
+    ],
+)
+def test_chinese_from_rows_escapes_the_input(ident: str, remark: str, base: str) -> None:
+    policy = compile_text(RULES)
+    facts = {"firms": [{"id": ident, "base": base, "remark": remark}]}
+    params = {"share": "50%"}
+    made = policy.evaluate(facts, parameters=params)
+    rendered = policy.evaluate(facts, parameters=params)
+    assert rendered._texts_zh is not None
+    said = rendered._texts_zh(policy.words)
+    assert [type(x) for x in said] == [RefusedZh if base == "0 元" else str]
+    text = rendered.explain()
+    assert text == explain_text_zh(made, policy.words)
+    for unsafe in ("\x1b", "\u202e", "\u2066"):
+        assert unsafe not in text
+
+
+def test_claims_refused_alike_are_reasoned_once_in_chinese(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """f1, f2 and f3 are refused for the same score (50 < 60) and kind: reasoned once;
+    f4 (another kind) on its own.  Each line is the decision's, but for the subject."""
+    policy = compile_text(RATED)
+    firms = [{"id": f"f{k}", "score": "50", "kind": "a"} for k in (1, 2, 3)]
+    firms.append({"id": "f4", "score": "50", "kind": "b"})
+    facts = {"firms": firms}
+    want = explain_text_zh(policy.evaluate(facts), policy.words)
+    calls: list[int] = []
+    real = said_module.reasons_zh
+
+    def counted(*args: object) -> object:
+        calls.append(1)
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(said_module, "reasons_zh", counted)
+    policy.compiled.learnt.clear()  # nothing kept from an evaluation before
+    text = policy.evaluate(facts).explain()
+    assert text == want
+    assert len(calls) == 2
+    assert "—— f1：未满足：" in text
+    assert "评分：50" in text
+    calls.clear()
+    assert policy.evaluate(facts).explain() == want  # kept for the next, on the defaults
+    assert calls == []
+
+
+def test_the_chinese_refusals_kept_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past the bound (here 2 a provision), a refusal is said but not kept: five firms
+    refused for five scores keep two, and the text is still the decisions'."""
+    monkeypatch.setattr(said_module, "REFUSALS_MAX", 2)
+    policy = compile_text(RATED)
+    firms = [{"id": f"f{k}", "score": str(50 + k), "kind": "a"} for k in range(5)]
+    facts = {"firms": firms}
+    want = explain_text_zh(policy.evaluate(facts), policy.words)
+    assert policy.evaluate(facts).explain() == want
+    assert len(policy.compiled.learnt[("refused_zh", "d/1/grant")]) == 2
+
+
+def test_a_claim_log_says_its_claims_once_each() -> None:
+    """The earlier claims' texts, English and Chinese, share each claim's text; a claim
+    holding an amount nothing bounds is said by the caller's words for it, not kept."""
+    log = ClaimLog()
+    log.append("f1/P1", 200 * 10_000 * 100)
+    log.append_open("f1/P2", ("d/1/a", "why"))
+    log.append("f1/P3", 12_345_67)
+    assert log.texts(0, 3, "金额未知") == ["f1/P1 200 万元", "f1/P2 金额未知", "f1/P3 12,345.67 元"]
+    assert log.describe(3) == "f1/P1 200 万元, f1/P2 (amount unknown), f1/P3 12,345.67 元"
+    assert sorted(log.shown) == [0, 2]
+    assert log.view().last_texts(2) == ("f1/P2 金额未知", "f1/P3 12,345.67 元")
