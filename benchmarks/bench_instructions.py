@@ -20,6 +20,8 @@ only (京经信发〔2025〕50号 第3条), the claims of :mod:`one_by_one_data`
 * ``explain_en``: ``evaluate(facts)``, then ``result.explain(lang="en")`` (the whole text:
   every decision that applies in full, the others in a line);
 * ``zh``: the same with :func:`~policyrules.explain_zh.decision_text_zh` and the policy's words;
+* ``explain_zh``: ``evaluate(facts)``, then ``result.explain()`` (the whole Chinese text a
+  reader gets by default; the frequent claims said from the evaluator's record);
 * ``firm``, ``firm_text``: one firm a call, without explanations, and rendered from its
   decisions; ``firm_texts``: one firm a call, ``result.decision_texts()`` (as a service
   answering firm by firm).
@@ -41,6 +43,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 ROOT = Path(__file__).resolve().parent.parent
 MODES = ("hand", "bare", "made", "eval", "decisions", "text", "texts", "explain_en", "zh")
+MODES += ("explain_zh",)
 MODES += ("firm", "firm_text", "firm_texts")
 _RUNS = 3
 
@@ -81,6 +84,8 @@ def _run(mode: str, claims: int, times: int) -> None:
             policy.evaluate(facts).decision_texts()
         elif mode == "explain_en":
             policy.evaluate(facts).explain(lang="en")
+        elif mode == "explain_zh":
+            policy.evaluate(facts).explain()
         else:
             result = policy.evaluate(facts, explain=mode not in ("bare", "made"))
             if mode in ("made", "decisions", "text", "zh"):

@@ -19,6 +19,10 @@ doing the same rule in integer fen, and printed as µs per claim and as a multip
     explanation text of every decision, the not eligible ones included,
     ``result.decision_texts()``: the frequent claims (paid, or refused by a condition)
     rendered from the evaluator's record without making their decisions;
+  - ``explanations in Chinese``: ``policy.evaluate(facts)``, then the whole Chinese text
+    a reader gets by default, ``result.explain()`` (each decision that applies in full, the
+    others in a line each, the grants, the assumptions): the frequent claims said from the
+    evaluator's record without making their decisions;
   - ``explanations rendered from the decisions``: the same texts, each decision made
     (``result.decisions``) and rendered by :func:`~policyrules.explain.decision_text` (a
     paid claim's trace is made only when read: this text reads none of it);
@@ -98,6 +102,11 @@ def _modes(policy: Policy, facts: Any) -> dict[str, Callable[[], Result]]:
         result.decision_texts()
         return result
 
+    def chinese() -> Result:
+        result = policy.evaluate(facts)
+        result.explain()
+        return result
+
     def from_decisions() -> Result:
         result = policy.evaluate(facts)
         for d in result.decisions:
@@ -114,6 +123,7 @@ def _modes(policy: Policy, facts: Any) -> dict[str, Callable[[], Result]]:
         "no explanations": bare,
         "no explanations, decisions made": made,
         "explanations rendered": rendered,
+        "explanations in Chinese": chinese,
         "explanations rendered from the decisions": from_decisions,
         "explanations rendered with the trace": traced,
     }

@@ -15,7 +15,7 @@ from .explain_years import schedule_json, schedule_lines_en
 from .runtime.ledger import Grant
 from .runtime.money import Money, cn_text
 from .runtime.values import NONE_TEXT, format_value
-from .terminal import printable, printable_lines
+from .terminal import printable, printable_block, printable_lines
 from .vocab import NONE_EN
 
 __all__ = [
@@ -358,16 +358,14 @@ def explain_text(
         else:
             parts.append(decision_text(d, verbose=verbose))
     if brief:
-        parts.append("Not eligible:\n" + "\n".join(printable(r) for r in brief))
+        parts.append("Not eligible:\n" + printable_block(brief))
     if result.grants:
         rows = [
             f"  {g.provision} {'/'.join(i for _, i in g.path)}: {format_value(g.amount)}"
             + (f" (year {g.year})" if g.year else "")
             for g in result.grants
         ]
-        parts.append(
-            "Grants this result adds to the ledger:\n" + "\n".join(printable(r) for r in rows)
-        )
+        parts.append("Grants this result adds to the ledger:\n" + printable_block(rows))
     if result.assumptions:
         parts.append(
             "Assumptions used:\n"
@@ -375,7 +373,8 @@ def explain_text(
         )
     if not parts:
         return "No decisions: the facts name no firm, product or other subject.\n"
-    return "\n\n".join(parts) + "\n"
+    parts[-1] += "\n"  # (not the whole text copied again to end it)
+    return "\n\n".join(parts)
 
 
 def _money(m: Any) -> str | None:

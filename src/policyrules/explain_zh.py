@@ -35,7 +35,7 @@ from .model import CheckedPolicy, ProvisionInfo
 from .printer import print_cap
 from .runtime.claim_log import NO_EARLIER, Earlier
 from .runtime.values import format_value
-from .terminal import printable, printable_lines
+from .terminal import printable, printable_block, printable_lines
 from .vocab import amount_words, label_zh, status_words
 from .words import Words, date_zh, value_zh
 
@@ -470,16 +470,19 @@ def explain_text_zh(
         else:
             parts.append(decision_text_zh(d, w, verbose=verbose) if made is None else made[i])
     if rows:
-        parts.append("不符合条件：\n" + "\n".join(printable(r) for r in rows))
+        parts.append("不符合条件：\n" + printable_block(rows))
     if result.grants:
         rows = []
+        titles: dict[str, str] = {}
         for g in result.grants:
-            p = _provision(w, g.provision)
-            title = (p.title if p is not None else None) or g.provision
+            title = titles.get(g.provision)
+            if title is None:
+                p = _provision(w, g.provision)
+                title = titles[g.provision] = (p.title if p is not None else None) or g.provision
             year = f"（计入 {g.year} 年度）" if g.year else ""
-            who = "/".join(i for _, i in g.path)
+            who = "/".join([i for _, i in g.path])
             rows.append(f"  {title} —— {who}：{format_value(g.amount)}{year}")
-        parts.append("本次结果计入台账的发放：\n" + "\n".join(printable(r) for r in rows))
+        parts.append("本次结果计入台账的发放：\n" + printable_block(rows))
     if result.assumptions:
         rows = []
         for k, v in result.assumptions:
@@ -489,7 +492,8 @@ def explain_text_zh(
         parts.append("采用的假设：\n" + "\n".join(printable(r, keep="\n") for r in rows))
     if not parts:
         return "没有可判断的事项：所给情况中没有企业、产品或其他对象。\n"
-    return "\n\n".join(parts) + "\n"
+    parts[-1] += "\n"  # (not the whole text copied again to end it)
+    return "\n\n".join(parts)
 
 
 def add_text_zh(data: dict[str, Any], result: Explainable, words: Words | None = None) -> None:

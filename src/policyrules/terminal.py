@@ -31,7 +31,7 @@ from collections.abc import Iterable
 
 import wcwidth
 
-__all__ = ["cells", "json_printable", "printable", "printable_lines"]
+__all__ = ["cells", "json_printable", "printable", "printable_block", "printable_lines"]
 
 _BIDI = (0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A))
 _SEPARATORS = (0x2028, 0x2029)
@@ -63,6 +63,16 @@ def printable(text: str, *, keep: str = "") -> str:
     # A regular expression finds the few unsafe characters far faster than str.translate
     # walks every character.
     return pattern.sub(lambda m: _ESCAPES[m.group()], text)
+
+
+def printable_block(rows: list[str]) -> str:
+    """The ``rows`` escaped (:func:`printable`), one a line: a block of many rows (a
+    result's claims not eligible, its grants) that holds nothing to escape is joined as it
+    is, after one look at it all."""
+    # Every character printable() escapes is one str.isprintable() refuses.
+    if "".join(rows).isprintable():
+        return "\n".join(rows)
+    return "\n".join(printable(r) for r in rows)
 
 
 # Lines found to hold nothing to escape: explanations repeat many (a clause's quote, a

@@ -6,8 +6,9 @@ import json
 import re
 
 from hypothesis import given
+from hypothesis import strategies as st
 
-from policyrules.terminal import cells, json_printable, printable
+from policyrules.terminal import cells, json_printable, printable, printable_block, printable_lines
 from strategies import terminal_texts
 
 UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
@@ -40,3 +41,11 @@ def test_json_escaping_reads_back_exactly(text: str) -> None:
     out = json_printable(json.dumps({"id": text}, ensure_ascii=False))
     assert UNSAFE.search(out) is None
     assert json.loads(out) == {"id": text}
+
+
+@given(st.lists(terminal_texts(), max_size=5))
+def test_a_block_and_lines_escape_each_row(rows: list[str]) -> None:
+    """A block of rows (one a line) and a list of lines are each row escaped, whether or
+    not one of them holds anything to escape: the look at them all changes nothing."""
+    assert printable_block(rows) == "\n".join(printable(r) for r in rows)
+    assert printable_lines(list(rows)) == [printable(r) for r in rows]
