@@ -100,9 +100,9 @@ class Result:
         render it without making the decision, else the decision (:meth:`decision_texts`);
         unless ``full``, one not eligible by its line of the whole text
         (:class:`~policyrules.explain.Refused`).  ``texts_zh(words)``, if given, the same
-        in Chinese for the whole text (:func:`~policyrules.explain_zh.explain_text_zh`):
-        each decision's text (:func:`~policyrules.explain_zh.decision_text_zh`) or, one
-        not eligible, its line (:class:`~policyrules.explain_zh.RefusedZh`)."""
+        in Chinese for the whole text (``explain_zh.explain_text_zh``): each decision's
+        text (:func:`~policyrules.explain_zh.decision_text_zh`) or, one not eligible, its
+        line (``explain_zh.RefusedZh``)."""
         self = cls.__new__(cls)
         _set(self, "_decisions", None)
         _set(self, "_grants", None)
