@@ -91,3 +91,63 @@ def test_two_threads_making_the_decisions_both_see_the_step() -> None:
         for t in threads:
             t.join()
         assert seen == [{"f1/P10": [STEP], "f1/P9": []}] * 2
+
+
+def test_an_interrupted_reading_leaves_the_steps_to_the_next(monkeypatch: Any) -> None:
+    """An error while the steps are found (here once, on purpose) leaves them to the next
+    reading of the decisions: none is lost, none put twice."""
+    policy = compile_text(POLICY)
+    result = policy.evaluate(FACTS)
+    real = fastpath.natural_steps
+    calls: list[int] = []
+
+    def once(*args: Any) -> Any:
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("interrupted")
+        return real(*args)
+
+    monkeypatch.setattr(fastpath, "natural_steps", once)
+    with pytest.raises(RuntimeError, match="interrupted"):
+        result.decisions  # noqa: B018
+    assert _steps(result.decisions) == {"f1/P10": [STEP], "f1/P9": []}
+    assert _steps(result.decisions) == {"f1/P10": [STEP], "f1/P9": []}
+    assert len(calls) == 2
+
+
+def test_the_keys_kept_for_the_steps_hold_no_env() -> None:
+    """A claim keyed the general way (its `order by` fact missing: an Env made for it) is
+    kept for its step by what the step reads, not with its Env (an Env a claim, kept
+    with the result until its decisions are made, was some 2.5 KB a claim)."""
+    policy = compile_text(
+        products_head("awarded: money", "code: text")
+        + """
+  award a
+    for each product
+    amount decided awarded
+    cap 300 万元 per firm
+    order by code
+"""
+    )
+    products = [
+        {"id": "P10", "awarded": "200万元", "code": "x"},
+        {"id": "P9", "awarded": "200万元"},  # no code: keyed the general way
+        {"id": "P8", "awarded": "100万元", "code": "x"},
+    ]
+    result = policy.evaluate({"firms": [{"id": "f1", "products": products}]})
+    run = next(
+        c.cell_contents
+        for c in result._make.__closure__ or ()
+        if hasattr(c.cell_contents, "unordered")
+    )
+    [(_, keys)] = run.unordered
+    assert len(keys) == 3
+    assert [x[-1] for x in keys] == [None, None, None]
+    made = result.decisions
+    assert run.unordered == []
+    # P9 first (its key unknown, as early as it could be); P8 before P10: same code, and
+    # "P8" < "P10" only in natural order.
+    assert _steps(made)["f1/P10"] == [
+        "served after f1/P8 (d/1/a): product id P8 comes before P10 in natural order "
+        "(digit runs compare as numbers)"
+    ]

@@ -177,3 +177,25 @@ def test_a_claim_log_says_its_claims_once_each() -> None:
     assert log.describe(3) == "f1/P1 200 万元, f1/P2 (amount unknown), f1/P3 12,345.67 元"
     assert sorted(log.shown) == [0, 2]
     assert log.view().last_texts(2) == ("f1/P2 金额未知", "f1/P3 12,345.67 元")
+
+
+def test_without_explanations_each_decision_is_made_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without explanations no text is said from a row (each row is made into its
+    decision to be said): the decisions are made once, kept, and every text read from
+    them, whichever is asked for first."""
+    policy = compile_text(RULES)
+    facts = {"firms": [{"id": f"f{k}", "base": f"{k} 万元", "remark": "-"} for k in range(3)]}
+    made: list[int] = []
+    real = rows_module.Rows.materialise
+
+    def counted(self: object, row: object) -> object:
+        made.append(1)
+        return real(self, row)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(rows_module.Rows, "materialise", counted)
+    result = policy.evaluate(facts, parameters={"share": "50%"}, explain=False)
+    result.explain()
+    result.decision_texts()
+    result.explain(lang="en")
+    assert len(result.decisions) == 3
+    assert len(made) == 3

@@ -112,7 +112,7 @@ def evaluate(
     grants = run.grants
 
     # Rows the fast path kept become decisions only now, when they are looked at; the
-    # grants apart, and the English texts without the decisions where they can be.
+    # grants apart, and the texts (English, Chinese) without the decisions where they can.
     def made() -> tuple[Decision, ...]:
         with paused_gc(promote=True):
             run.order_steps(decisions, starts)  # (under its lock: another thread may be at it)
@@ -139,6 +139,8 @@ def evaluate(
             else:
                 yield d
 
+    if not run.explain:  # every row is made into its decision to be said: made once, kept
+        return Result.deferred(made, granted, said_assumed)
     return Result.deferred(made, granted, said_assumed, texts=said, texts_zh=said_zh)
 
 
@@ -227,6 +229,7 @@ class _Run(DecisionMaker, Awards, Conditions, TimeLimits, FastClaims, ExclusiveH
     _refused: _Memo[dict[Any, Any]] = _Memo(dict)
     _refused_zh: _Memo[dict[Any, Any]] = _Memo(dict)
     _paid_zh: _Memo[dict[Any, Any]] = _Memo(dict)
+    _last_paid_zh: _Memo[list[Any]] = _Memo(lambda: [None])
     _outside: _Memo[dict[Any, Any]] = _Memo(dict)
     _last_assumed: _Memo[list[Any]] = _Memo(lambda: [None])
     # ... and set when found (None: not yet).

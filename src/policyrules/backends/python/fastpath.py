@@ -174,11 +174,14 @@ class FastClaims(Rows):
         if got is None:
             return None
         rows: list[Decision | Row] = got[0]
-        if self.explain:
+        if self.explain and len(rows) > 1:
             # The steps saying natural order served a claim are found when the decisions
             # are made (order_steps): only a trace shows them, and a text without its
             # trace (decision_texts) does not need them.  The rows start the provision's.
-            self.unordered.append((cp, got[1]))
+            # A key keeps what natural_steps reads, not the Env of a claim keyed the
+            # general way (kept until then, with the result).
+            keys = [x if x[-1] is None else (*x[:-1], None) for x in got[1]]
+            self.unordered.append((cp, keys))
         return rows
 
     def order_steps(self, decisions: list[Any], starts: Mapping[str, int]) -> None:
@@ -187,15 +190,23 @@ class FastClaims(Rows):
         fused function's claims in ``decisions`` (the evaluation's, each provision's from
         ``starts[id]`` on), from its sort keys; once (two threads: the second waits)."""
         with self.order_lock:
-            pending, self.unordered = self.unordered, []
-            for cp, keys in pending:
+            pending = self.unordered
+            while pending:
+                cp, keys = pending[-1]
                 base = starts[cp.info.id]
+                # All found before any is put, and the provision let go of only then: an
+                # error (or an interrupt) leaves its steps to the next reading, not lost.
+                steps: list[tuple[int, Any]] = []
                 for at, why in natural_steps(cp, keys):
                     row = decisions[base + at]
                     if isinstance(row, Decision):
-                        decisions[base + at] = attrs.evolve(row, trace=(why, *row.trace))
+                        if row.trace[:1] != (why,):  # (put already, if put was interrupted)
+                            steps.append((base + at, attrs.evolve(row, trace=(why, *row.trace))))
                     else:  # a fused function's row has no lead of its own (None)
-                        decisions[base + at] = cast(Row, (*row[:11], why, *row[12:]))
+                        steps.append((base + at, cast(Row, (*row[:11], why, *row[12:]))))
+                for at, made in steps:
+                    decisions[at] = made
+                pending.pop()
 
     def claim_key(
         self,

@@ -1,7 +1,8 @@
-"""A row's English text, said without making its decision where it can be (:mod:`.texts`).
+"""A row's text, English or Chinese, said without making its decision where it can be.
 
-:meth:`Said.text_en` writes the text of a paid claim or of a claim a condition refused from
-its row (see :mod:`.texts`); any other row is made into its decision
+:meth:`Said.text_en` writes the English text of a paid claim or of a claim a condition
+refused from its row (see :mod:`.texts`), :meth:`Said.text_zh` its Chinese text as the whole
+Chinese text shows it (see :mod:`.texts_zh`); any other row is made into its decision
 (:meth:`~.rows.Rows.materialise`) and said from it.  What every claim of a provision shares
 is made once an evaluation, or kept by the compiled policy for the next evaluation on the
 defaults themselves (``Rows._learnt``): a paid plan's lines and parameters, a refused
@@ -41,7 +42,8 @@ Row = tuple[Any, ...]  # a row of .rows (its Row)
 
 
 class Said:
-    """Rows said in English (a mixin of :class:`~.rows.Rows`, which supplies the rest)."""
+    """Rows said in English and in Chinese (a mixin of :class:`~.rows.Rows`, which
+    supplies the rest)."""
 
     explain: bool
     facts: Facts
@@ -65,6 +67,7 @@ class Said:
     # kept by the compiled policy on the defaults (as the English ones)
     _refused_zh: dict[str, dict[tuple[Any, ...], tuple[Words, str | None]]]
     _paid_zh: dict[Any, Any]  # what paid claims' Chinese texts share (.texts_zh)
+    _last_paid_zh: list[Any]  # the last paid claim's (.texts_zh)
     _printable: bool | None  # no id of the facts holds a character to escape (None: not seen)
 
     def materialise(self, row: Row) -> Decision:
@@ -140,7 +143,7 @@ class Said:
                     plan, _, params = said
                     text = paid_text_zh(plan, cp, row[1], self.env, row, self.rate_facts,
                                         self._assumed_texts, params, words,
-                                        self._paid_zh)  # fmt: skip
+                                        self._paid_zh, self._last_paid_zh)  # fmt: skip
             elif row[3] == "not_eligible":
                 text = self._refused_line_zh(row, words)
             if text is not None:

@@ -133,13 +133,15 @@ def paid_text_zh(
     assumed_of: Callable[[set[str], bool], tuple[tuple[str, str], ...]],
     params: tuple[tuple[str, str], ...],
     words: Words,
-    memo: dict[Any, Any],
+    memo: dict[Any, PaidZh],
+    last: list[Any],
 ) -> str | None:
     """``decision_text_zh(d, words)`` of the decision ``d`` :func:`~.paid.paid_decision`
     makes of the paid ``row`` (the same arguments; ``memo``: the evaluation's
-    :class:`PaidZh` by provision, words and assumptions), or ``None`` where that decision
-    must be made to say it (as :func:`~.texts.paid_text`: an amount up to, an earlier
-    grant of the provision, a claim served at an unknown place)."""
+    :class:`PaidZh` by the ids of the plan, the words and the assumptions; ``last``: a
+    one-item list keeping the last one found with the assumptions it was found for), or
+    ``None`` where that decision must be made to say it (as :func:`~.texts.paid_text`: an
+    amount up to, an earlier grant of the provision, a claim served at an unknown place)."""
     lead = row[11]
     if (
         row[3] != "eligible"
@@ -153,16 +155,16 @@ def paid_text_zh(
     if read is None:
         return None
     facts, used, _ = read
-    last = memo.get("last")  # read and written whole: two threads saying one result stay right
-    if last is not None and last[0] is plan and last[1] is words and last[2] == used:
-        said = last[3]  # the same assumptions as the claim before (most often)
+    seen = last[0]  # read and written whole: two threads saying one result stay right
+    if seen is not None and seen[0] is plan and seen[1] is words and seen[2] == used:
+        said = seen[3]  # the same assumptions as the claim before (most often)
     else:
         assumed = assumed_of(used, False)
         key = (id(plan), id(words), id(assumed))
         said = memo.get(key)
         if said is None or not said.made_for(plan, words, assumed):
             said = memo[key] = PaidZh(plan, words, assumed, params)
-        memo["last"] = (plan, words, frozenset(used), said)
+        last[0] = (plan, words, frozenset(used), said)
     subject = "/".join([i for _, i in row[2]])
     head = said.head
     if subject:
