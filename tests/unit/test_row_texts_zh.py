@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 import policyrules
+from policyrules import Grant, Money
 from policyrules.backends.python import rows as rows_module
 from policyrules.backends.python import rows_said as said_module
 from policyrules.explain_zh import RefusedZh, explain_text_zh
@@ -199,3 +201,109 @@ def test_without_explanations_each_decision_is_made_once(monkeypatch: pytest.Mon
     result.explain(lang="en")
     assert len(result.decisions) == 3
     assert len(made) == 3
+
+
+SHARED = """entity firm "企业"
+  list firms
+
+entity product "产品"
+  list products of firm
+  fact awarded: money "决定金额"
+
+document d "测试"
+
+clause 1 "奖励"
+  quote "单个产品不超过 200 万元，单个企业不超过 300 万元。"
+
+  award a "奖励"
+    for each product
+    amount decided awarded
+    cap 200 万元 per product
+    cap 300 万元 per firm
+"""
+
+
+def test_an_amount_up_to_and_one_granted_before_are_said_from_their_decisions() -> None:
+    """P1's amount is not known: it may take up to 200 万元 of the firm's 300, so P2
+    (200 万元 asked) gets at least 300 − 200 = 100 and up to 200 万元; P3 was granted
+    50 万元 before and asks 120: it gets the rest, 120 − 50 = 70 万元, but the firm's cap
+    holds nothing certain for it either (300 − 200 held − up to 200).  Neither is said
+    from its row: each line the decision says (the upper bound, the earlier grant) is
+    there, as the decisions' text has it."""
+    policy = compile_text(SHARED)
+    products = [
+        {"id": "P1"},
+        {"id": "P2", "awarded": "200 万元"},
+        {"id": "P3", "awarded": "120 万元"},
+    ]
+    facts = {"firms": [{"id": "f1", "products": products}]}
+    path = (("firm", "f1"), ("product", "P3"))
+    ledger = [Grant("d/1/a", path, Money.of(50, "万元"), None)]
+    made = policy.evaluate(facts, ledger=ledger)
+    rendered = policy.evaluate(facts, ledger=ledger)
+    assert rendered._texts_zh is not None
+    said = rendered._texts_zh(policy.words)
+    assert not any(type(x) is str for x in said)
+    text = rendered.explain()
+    assert text == explain_text_zh(made, policy.words)
+    assert "这是上限，不是确定金额" in text
+    assert "此前已获本项 50 万元，已从本次金额中扣除" in text
+
+
+TIMED = """entity firm "企业"
+  list firms
+  fact score: number "评分"
+  fact submitted_on: date "申请日期"
+  fact approved_on: date "办结日期"
+
+document d "测试"
+
+clause 1 "补助与时限"
+  quote "评分达到 60 分的企业给予补助 10 万元；申请在 30 个工作日内办结。"
+
+  award grant "补助"
+    for each firm
+    eligible when score >= 60
+    amount 10 万元
+
+  deadline answer "办结时限"
+    for each firm
+    due 30 工作日 after submitted_on
+    done approved_on
+"""
+
+
+def test_a_paid_claim_lists_no_days_the_last_deadline_counted() -> None:
+    """The deadline counted working days into 2027 (not published; projected): its own
+    decision lists the holiday assumption, the paid claim's block does not."""
+    policy = compile_text(TIMED)
+    facts = {"firms": [{"id": "f1", "score": "70", "submitted_on": "2026-12-20"}]}
+    run: dict[str, Any] = {"assumptions": {"holiday_schedule": "statutory_projection"}}
+    text = policy.evaluate(facts, **run).explain()
+    assert text == explain_text_zh(policy.evaluate(facts, **run), policy.words)
+    paid, timed = text.split("\n\n")[:2]
+    assert paid.startswith("【符合条件】")
+    assert "holiday" not in paid
+    assert "放假" not in paid
+    assert "放假" in timed or "holiday" in timed
+
+
+def test_the_caps_lines_kept_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past the bound (here 1), a cap's line is made, not kept: two firms' caps keep one."""
+    from policyrules.backends.python import texts_zh as texts_zh_module
+
+    monkeypatch.setattr(texts_zh_module, "_LINES_MAX", 1)
+    policy = compile_text(RULES)
+    facts = {"firms": [{"id": f"f{k}", "base": "10 万元", "remark": "-"} for k in (1, 2)]}
+    params = {"share": "50%"}
+    result = policy.evaluate(facts, parameters=params)
+    assert result._texts_zh is not None
+    text = result.explain()
+    assert text == explain_text_zh(policy.evaluate(facts, parameters=params), policy.words)
+    run = next(
+        c.cell_contents
+        for c in result._texts_zh.__closure__ or ()
+        if type(c.cell_contents).__name__ == "_Run"
+    )
+    [said] = run._paid_zh.values()
+    assert len(said.lines) == 1
