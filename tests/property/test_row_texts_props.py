@@ -16,12 +16,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 import policyrules
-from policyrules import Decision, Grant, RuleCheckError
+from policyrules import Decision, Grant, PolicyRulesError, RuleCheckError
 from policyrules.api import Policy
 from policyrules.explain import decision_text, explain_text
 from policyrules.explain_zh import explain_text_zh
@@ -99,3 +100,35 @@ def test_random_expressions_texts_from_rows(
         return  # a constant the checker refuses (E241-E243): nothing to evaluate
     run = {"parameters": parameters, "assumptions": {"holiday_schedule": "weekends_only"}}
     _same_texts(policy, facts, **run)
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(every_position_policies(), st.lists(extreme_facts, min_size=2, max_size=3))
+def test_random_expressions_on_the_defaults_again_and_again(
+    text: str, facts: list[dict[str, Any]]
+) -> None:
+    """On the defaults themselves (no parameter or assumption given), what an evaluation
+    learns to say a provision (its paid plan and lines, the refusals said in English and
+    in Chinese) is kept by the compiled policy for the next: evaluation after evaluation
+    on other facts, the texts are those of a policy compiled apart, with nothing kept."""
+    try:
+        policy = compile_text(text)
+    except RuleCheckError:
+        return
+    for each in facts:
+        fresh = Policy(policy.checked, attrs.evolve(policy.compiled), policy.path)
+        assert _said_or_refused(policy, each) == _said_or_refused(fresh, each, made=True)
+
+
+def _said_or_refused(policy: Policy, facts: Any, made: bool = False) -> Any:
+    """The English texts and the whole Chinese text of an evaluation on the defaults
+    (``made``: from its decisions, made first), or the error's diagnostics (a year of
+    working days not published: E501)."""
+    try:
+        result = policy.evaluate(facts)
+        if made:
+            decisions = result.decisions
+            return tuple(decision_text(d) for d in decisions), explain_text_zh(result, policy.words)
+        return result.decision_texts(), policy.evaluate(facts).explain()
+    except PolicyRulesError as exc:
+        return [(d.code, d.message) for d in exc.diagnostics]
