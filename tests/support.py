@@ -24,7 +24,10 @@ from policyrules.errors import Diagnostic, RuleCheckError
 __all__ = [
     "BEIJING",
     "LAUNCH_REWARD",
+    "RATED_RULES",
     "ROOT",
+    "SHARE_RULES",
+    "TIMED_RULES",
     "WAN",
     "Reported",
     "assert_batch_agrees",
@@ -216,3 +219,67 @@ def assert_batch_agrees(policy: Policy, facts: Mapping[str, Any]) -> None:
         "SELECT provision, subject, status, amount, amount_kind FROM decisions"
     ).fetchall()
     assert {(r[0], r[1]): (r[2], r[3], r[4]) for r in rows} == want
+
+
+# Small policies whose claims the evaluator says from its rows (tests/unit/test_row_texts*.py):
+# an award with a parameter and a cap (SHARE_RULES), one whose claims are refused by two
+# conditions (RATED_RULES), and an award beside a deadline counting working days
+# (TIMED_RULES).  Each fact has a title, for the Chinese text.
+SHARE_RULES = """entity firm "企业"
+  list firms
+  fact base: money "申报基数"
+  fact remark: text "备注"
+
+document d "测试"
+
+clause 1 "补助"
+  quote "按一定比例给予补助，每家企业不超过 100 万元。"
+  parameter share: rate "一定比例"
+
+  award grant "补助"
+    for each firm
+    eligible when base > 0 元
+    eligible when remark != "withdrawn"
+    amount base * share
+    cap 100 万元 per firm
+"""
+
+RATED_RULES = """entity firm "企业"
+  list firms
+  fact score: number "评分"
+  fact kind: text "类别"
+  fact since: date "成立日期"
+
+document d "测试"
+
+clause 1 "补助"
+  quote "评分达到 60 分的企业给予补助 10 万元。"
+
+  award grant "补助"
+    for each firm
+    eligible when score >= 60
+    eligible when kind != "withdrawn"
+    amount 10 万元
+"""
+
+TIMED_RULES = """entity firm "企业"
+  list firms
+  fact score: number "评分"
+  fact submitted_on: date "申请日期"
+  fact approved_on: date "办结日期"
+
+document d "测试"
+
+clause 1 "补助与时限"
+  quote "评分达到 60 分的企业给予补助 10 万元；申请在 30 个工作日内办结。"
+
+  award grant "补助"
+    for each firm
+    eligible when score >= 60
+    amount 10 万元
+
+  deadline answer "办结时限"
+    for each firm
+    due 30 工作日 after submitted_on
+    done approved_on
+"""

@@ -18,34 +18,16 @@ from policyrules.backends.python import rows_said as said_module
 from policyrules.backends.python import trusted as trusted_module
 from policyrules.explain import decision_text, explain_text
 from strategies import compile_text
+from support import RATED_RULES, SHARE_RULES, TIMED_RULES
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import one_by_one_data as data  # noqa: E402 - the benchmark's claims of measure 3
 
-RULES = """entity firm "企业"
-  list firms
-  fact base: money
-  fact remark: text
-
-document d "测试"
-
-clause 1 "补助"
-  quote "按一定比例给予补助，每家企业不超过 100 万元。"
-  parameter share: rate "一定比例"
-
-  award grant "补助"
-    for each firm
-    eligible when base > 0 元
-    eligible when remark != "withdrawn"
-    amount base * share
-    cap 100 万元 per firm
-"""
-
 
 def test_a_paid_claim_with_a_parameter_said_from_its_row() -> None:
-    policy = compile_text(RULES)
+    policy = compile_text(SHARE_RULES)
     facts = {
         "firms": [
             {"id": "f1", "base": "500 万元", "remark": "-"},
@@ -103,7 +85,7 @@ def test_measure_3_texts_make_no_paid_decision(monkeypatch: pytest.MonkeyPatch) 
 def test_rendering_from_rows_escapes_the_input(
     monkeypatch: pytest.MonkeyPatch, ident: str, remark: str, amount: str
 ) -> None:
-    policy = compile_text(RULES.replace("amount base * share", f"amount {amount}"))
+    policy = compile_text(SHARE_RULES.replace("amount base * share", f"amount {amount}"))
     facts = {"firms": [{"id": ident, "base": "10 万元", "remark": remark}]}
     made = [decision_text(d) for d in policy.evaluate(facts, parameters={"share": "50%"}).decisions]
     built: list[int] = []
@@ -141,32 +123,13 @@ def test_one_result_said_and_made_by_several_threads_at_once() -> None:
             assert granted.result() == want.grants
 
 
-RATED = """entity firm "企业"
-  list firms
-  fact score: number
-  fact kind: text
-  fact since: date
-
-document d "测试"
-
-clause 1 "补助"
-  quote "评分达到 60 分的企业给予补助 10 万元。"
-
-  award grant "补助"
-    for each firm
-    eligible when score >= 60
-    eligible when kind != "withdrawn"
-    amount 10 万元
-"""
-
-
 def test_claims_refused_alike_are_reasoned_once(monkeypatch: pytest.MonkeyPatch) -> None:
     """Three firms refused for the same values of the facts the conditions read are
     reasoned once in an evaluation; their texts differ only in the subject, each equal
     to ``decision_text`` of its decision.  A score written ``50.0`` is keyed by its
     digits, apart from ``50`` (a number's text may keep them), and another kind of firm
     is reasoned on its own."""
-    policy = compile_text(RATED)
+    policy = compile_text(RATED_RULES)
     firms = [
         {"id": "f1", "score": "50", "kind": "a", "since": "2025-01-01"},
         {"id": "f2", "score": "50", "kind": "a", "since": "2026-01-01"},  # unread: alike
@@ -230,7 +193,7 @@ def test_a_refused_claim_said_from_its_row_is_escaped(ident: str, remark: str) -
     """A claim refused by a condition (remark withdrawn; base 0 元 fails the other): its
     text, made once for the claims refused alike and headed by its own subject, is
     ``decision_text`` of its decision, character for character, escaped as a whole."""
-    policy = compile_text(RULES)
+    policy = compile_text(SHARE_RULES)
     firms = [
         {"id": ident, "base": "0 元", "remark": remark},
         {"id": "g2", "base": "0 元", "remark": remark},  # refused alike: said once
@@ -308,7 +271,7 @@ def test_the_refusals_kept_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     """Past the bound (here 2 a provision), a refusal is said but not kept: five firms
     refused for five different scores keep two, and every text is still its decision's."""
     monkeypatch.setattr(said_module, "REFUSALS_MAX", 2)
-    policy = compile_text(RATED)
+    policy = compile_text(RATED_RULES)
     firms = [
         {"id": f"f{k}", "score": str(50 + k), "kind": "a", "since": "2025-01-01"} for k in range(5)
     ]
@@ -320,35 +283,12 @@ def test_the_refusals_kept_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     assert len(kept) == 2
 
 
-TIMED = """entity firm "企业"
-  list firms
-  fact score: number
-  fact submitted_on: date
-  fact approved_on: date
-
-document d "测试"
-
-clause 1 "补助与时限"
-  quote "评分达到 60 分的企业给予补助 10 万元；申请在 30 个工作日内办结。"
-
-  award grant "补助"
-    for each firm
-    eligible when score >= 60
-    amount 10 万元
-
-  deadline answer "办结时限"
-    for each firm
-    due 30 工作日 after submitted_on
-    done approved_on
-"""
-
-
 def test_a_refused_claim_lists_no_days_the_last_deadline_counted() -> None:
     """A claim refused by a condition lists its own assumptions only: the deadline
     decided last in the evaluation counted working days into 2027 (not published;
     projected), and notes the holiday assumption on its own decision, not on the refused
     claim's text."""
-    policy = compile_text(TIMED)
+    policy = compile_text(TIMED_RULES)
     firm = {"id": "f1", "score": "50", "submitted_on": "2026-12-20"}
     facts = {"firms": [firm]}
     run: dict[str, Any] = {"assumptions": {"holiday_schedule": "statutory_projection"}}

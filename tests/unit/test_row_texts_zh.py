@@ -18,51 +18,16 @@ from policyrules.backends.python import rows_said as said_module
 from policyrules.explain_zh import RefusedZh, explain_text_zh
 from policyrules.runtime.claim_log import ClaimLog
 from strategies import compile_text
+from support import RATED_RULES, SHARE_RULES, TIMED_RULES
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import one_by_one_data as data  # noqa: E402 - the benchmark's claims of measure 3
 
-RULES = """entity firm "企业"
-  list firms
-  fact base: money "申报基数"
-  fact remark: text "备注"
-
-document d "测试"
-
-clause 1 "补助"
-  quote "按一定比例给予补助，每家企业不超过 100 万元。"
-  parameter share: rate "一定比例"
-
-  award grant "补助"
-    for each firm
-    eligible when base > 0 元
-    eligible when remark != "withdrawn"
-    amount base * share
-    cap 100 万元 per firm
-"""
-
-RATED = """entity firm "企业"
-  list firms
-  fact score: number "评分"
-  fact kind: text "类别"
-
-document d "测试"
-
-clause 1 "补助"
-  quote "评分达到 60 分的企业给予补助 10 万元。"
-
-  award grant "补助"
-    for each firm
-    eligible when score >= 60
-    eligible when kind != "withdrawn"
-    amount 10 万元
-"""
-
 
 def test_paid_claims_said_in_chinese_from_their_rows() -> None:
-    policy = compile_text(RULES)
+    policy = compile_text(SHARE_RULES)
     facts = {
         "firms": [
             {"id": "f1", "base": "500 万元", "remark": "-"},
@@ -113,7 +78,7 @@ def test_measure_3_chinese_text_makes_no_decision(monkeypatch: pytest.MonkeyPatc
     ],
 )
 def test_chinese_from_rows_escapes_the_input(ident: str, remark: str, base: str) -> None:
-    policy = compile_text(RULES)
+    policy = compile_text(SHARE_RULES)
     facts = {"firms": [{"id": ident, "base": base, "remark": remark}]}
     params = {"share": "50%"}
     made = policy.evaluate(facts, parameters=params)
@@ -132,7 +97,7 @@ def test_claims_refused_alike_are_reasoned_once_in_chinese(
 ) -> None:
     """f1, f2 and f3 are refused for the same score (50 < 60) and kind: reasoned once;
     f4 (another kind) on its own.  Each line is the decision's, but for the subject."""
-    policy = compile_text(RATED)
+    policy = compile_text(RATED_RULES)
     firms = [{"id": f"f{k}", "score": "50", "kind": "a"} for k in (1, 2, 3)]
     firms.append({"id": "f4", "score": "50", "kind": "b"})
     facts = {"firms": firms}
@@ -160,7 +125,7 @@ def test_the_chinese_refusals_kept_are_bounded(monkeypatch: pytest.MonkeyPatch) 
     """Past the bound (here 2 a provision), a refusal is said but not kept: five firms
     refused for five scores keep two, and the text is still the decisions'."""
     monkeypatch.setattr(said_module, "REFUSALS_MAX", 2)
-    policy = compile_text(RATED)
+    policy = compile_text(RATED_RULES)
     firms = [{"id": f"f{k}", "score": str(50 + k), "kind": "a"} for k in range(5)]
     facts = {"firms": firms}
     want = explain_text_zh(policy.evaluate(facts), policy.words)
@@ -185,7 +150,7 @@ def test_without_explanations_each_decision_is_made_once(monkeypatch: pytest.Mon
     """Without explanations no text is said from a row (each row is made into its
     decision to be said): the decisions are made once, kept, and every text read from
     them, whichever is asked for first."""
-    policy = compile_text(RULES)
+    policy = compile_text(SHARE_RULES)
     facts = {"firms": [{"id": f"f{k}", "base": f"{k} 万元", "remark": "-"} for k in range(3)]}
     made: list[int] = []
     real = rows_module.Rows.materialise
@@ -250,33 +215,10 @@ def test_an_amount_up_to_and_one_granted_before_are_said_from_their_decisions() 
     assert "此前已获本项 50 万元，已从本次金额中扣除" in text
 
 
-TIMED = """entity firm "企业"
-  list firms
-  fact score: number "评分"
-  fact submitted_on: date "申请日期"
-  fact approved_on: date "办结日期"
-
-document d "测试"
-
-clause 1 "补助与时限"
-  quote "评分达到 60 分的企业给予补助 10 万元；申请在 30 个工作日内办结。"
-
-  award grant "补助"
-    for each firm
-    eligible when score >= 60
-    amount 10 万元
-
-  deadline answer "办结时限"
-    for each firm
-    due 30 工作日 after submitted_on
-    done approved_on
-"""
-
-
 def test_a_paid_claim_lists_no_days_the_last_deadline_counted() -> None:
     """The deadline counted working days into 2027 (not published; projected): its own
     decision lists the holiday assumption, the paid claim's block does not."""
-    policy = compile_text(TIMED)
+    policy = compile_text(TIMED_RULES)
     facts = {"firms": [{"id": "f1", "score": "70", "submitted_on": "2026-12-20"}]}
     run: dict[str, Any] = {"assumptions": {"holiday_schedule": "statutory_projection"}}
     text = policy.evaluate(facts, **run).explain()
@@ -293,7 +235,7 @@ def test_the_caps_lines_kept_are_bounded(monkeypatch: pytest.MonkeyPatch) -> Non
     from policyrules.backends.python import texts_zh as texts_zh_module
 
     monkeypatch.setattr(texts_zh_module, "_LINES_MAX", 1)
-    policy = compile_text(RULES)
+    policy = compile_text(SHARE_RULES)
     facts = {"firms": [{"id": f"f{k}", "base": "10 万元", "remark": "-"} for k in (1, 2)]}
     params = {"share": "50%"}
     result = policy.evaluate(facts, parameters=params)

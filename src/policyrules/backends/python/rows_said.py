@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Container
 from typing import Any
 
-from ...decisions import Decision
+from ...decisions import Decision, Step
 from ...explain_zh import RefusedZh, refused_line_zh, words_for
 from ...explain_zh_reasons import reasons_zh
 from ...facts import Facts
@@ -39,6 +39,7 @@ _UNSEEN: Any = object()  # a refusal not said yet
 REFUSALS_MAX = 512
 
 Row = tuple[Any, ...]  # a row of .rows (its Row)
+Pairs = tuple[tuple[str, str], ...]  # (name, value's text) of facts, assumptions, parameters
 
 
 class Said:
@@ -103,9 +104,7 @@ class Said:
             text = None
             if row[4] is not None:
                 cp = row[0]
-                said = self._said.get(cp.info.id, _UNSAID)
-                if said is _UNSAID:
-                    said = self._said[cp.info.id] = self._said_of(cp, row[1])
+                said = self._paid_said(cp, row[1])
                 if said is not None:
                     plan, fixed, params = said
                     text = paid_text(
@@ -136,9 +135,7 @@ class Said:
             text: str | None = None
             cp = row[0]
             if row[4] is not None:
-                said = self._said.get(cp.info.id, _UNSAID)
-                if said is _UNSAID:
-                    said = self._said[cp.info.id] = self._said_of(cp, row[1])
+                said = self._paid_said(cp, row[1])
                 if said is not None:
                     plan, _, params = said
                     text = paid_text_zh(plan, cp, row[1], self.env, row, self.rate_facts,
@@ -149,6 +146,30 @@ class Said:
             if text is not None:
                 return text
         return self.materialise(row)
+
+    def _paid_said(
+        self, cp: CompiledProvision, inst: Instance
+    ) -> tuple[PaidPlan, Fixed, tuple[tuple[str, str], ...]] | None:
+        """:meth:`_said_of` ``cp``, once an evaluation (``inst``: a claim of it)."""
+        said: tuple[PaidPlan, Fixed, tuple[tuple[str, str], ...]] | None
+        said = self._said.get(cp.info.id, _UNSAID)
+        if said is _UNSAID:
+            said = self._said[cp.info.id] = self._said_of(cp, inst)
+        return said
+
+    def _refusal(
+        self, cp: CompiledProvision, row: Row, marks: Marks
+    ) -> tuple[list[str], list[Step], Pairs, Pairs] | None:
+        """Why the claim of ``row`` was refused, from its conditions run again: its reasons,
+        its trace's steps, the facts read and the assumptions read, as texts (``None``: no
+        failed condition says it; its decision does)."""
+        env = self.env(cp, row[1])
+        env.used_assumptions |= row[12]
+        failed = failed_reasons(cp, env, row, marks, self.why_not)
+        if failed is None:
+            return None
+        assumed = self._assumed_texts(env.used_assumptions, False)
+        return failed[0], failed[1], fact_texts(env.reads, self.rate_facts), assumed
 
     def _refused_line_zh(self, row: Row, words: Words) -> RefusedZh | None:
         """The line of a claim a condition refused in the whole Chinese text (``None``: a
@@ -169,14 +190,10 @@ class Said:
             if got is not None and got[0] is words:  # (the words kept: their id is theirs)
                 why = got[1]
         if why is _UNSEEN:
-            env = self.env(cp, inst)
-            env.used_assumptions |= row[12]
-            failed = failed_reasons(cp, env, row, marks, self.why_not)
+            refusal = self._refusal(cp, row, marks)
             why = None
-            if failed is not None:
-                reasons, trace = failed
-                assumed = self._assumed_texts(env.used_assumptions, False)
-                facts = fact_texts(env.reads, self.rate_facts)
+            if refusal is not None:
+                reasons, trace, facts, assumed = refusal
                 w = words_for(words, assumed)
                 said = reasons_zh(w, w.provisions.get(cp.info.id), reasons, trace, facts)
                 if all(r is not None for r in said):
@@ -257,14 +274,11 @@ class Said:
         key = refusal_key(reads, inst, row[12]) if reads is not None else None
         found = refusals.get(key, _UNSEEN) if key is not None else _UNSEEN
         if found is _UNSEEN:
-            env = self.env(cp, inst)
-            env.used_assumptions |= row[12]
-            failed = failed_reasons(cp, env, row, marks, self.why_not)
+            refusal = self._refusal(cp, row, marks)
             found = None
-            if failed is not None:
-                assumed = self._assumed_texts(env.used_assumptions, False)
-                facts = fact_texts(env.reads, self.rate_facts)
-                found = (failed[0], refused_body(fixed, failed[0], facts, assumed, params))
+            if refusal is not None:
+                reasons, _, facts, assumed = refusal
+                found = (reasons, refused_body(fixed, reasons, facts, assumed, params))
             if key is not None and len(refusals) < REFUSALS_MAX:
                 refusals[key] = found
         if found is None:
