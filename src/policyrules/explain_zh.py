@@ -34,6 +34,7 @@ from .explain_zh_reasons import (
 from .model import CheckedPolicy, ProvisionInfo
 from .printer import print_cap
 from .runtime.claim_log import NO_EARLIER, Earlier
+from .runtime.money import cn_text
 from .runtime.values import format_value
 from .terminal import printable, printable_block, printable_lines
 from .vocab import amount_words, label_zh, status_words
@@ -42,10 +43,12 @@ from .words import Words, date_zh, value_zh
 __all__ = [
     "RefusedZh",
     "add_text_zh",
+    "cap_bits_said_zh",
     "cap_bits_zh",
     "cap_head_zh",
     "cap_line_zh",
     "decision_text_zh",
+    "earlier_zh",
     "explain_text_zh",
     "facts_said",
     "head_zh",
@@ -246,14 +249,28 @@ def cap_head_zh(w: Words, p: ProvisionInfo | None, cap: str, scope: str) -> str:
 
 def cap_bits_zh(used: str | None, earlier: Earlier, binds: tuple[str, ...] | None) -> list[str]:
     """What a claim met at a cap, each said (:func:`cap_line_zh`'s parts)."""
+    said = earlier_zh(len(earlier), earlier.total.fen, earlier.last_texts()) if earlier else None
+    return cap_bits_said_zh(used, said, binds)
+
+
+def earlier_zh(count: int, total: int, last: Sequence[str]) -> str:
+    """The earlier claims on a cap's account, said: ``count`` of them, ``total`` fen in
+    all, ``last``: the last three's texts (:meth:`~.runtime.claim_log.ClaimLog.texts`)."""
+    shown = "、".join(last)
+    if count > 3:
+        shown = f"共 {count} 笔，合计 {cn_text(total)}；最近 3 笔：{shown}"
+    return f"本次结果中在先的申请：{shown}"
+
+
+def cap_bits_said_zh(
+    used: str | None, earlier: str | None, binds: tuple[str, ...] | None
+) -> list[str]:
+    """:func:`cap_bits_zh` with the earlier claims already said (:func:`earlier_zh`)."""
     bits = []
     if used is not None:
         bits.append(f"此前已获 {used}")
-    if earlier:
-        shown = "、".join(earlier.last_texts())
-        if len(earlier) > 3:
-            shown = f"共 {len(earlier)} 笔，合计 {earlier.total.format_cn()}；最近 3 笔：{shown}"
-        bits.append(f"本次结果中在先的申请：{shown}")
+    if earlier is not None:
+        bits.append(earlier)
     if binds is not None:
         if binds:
             before, cut, after = binds

@@ -1,6 +1,6 @@
 """The Chinese text of a decision, its policy-wide parts kept per words object
 (explain_zh_memo.py), equals the text made from nothing; and a paid decision's facts read
-in one pass (paid.py ``_shown``: rates, sets, enums, a fact not given) equal the general
+in one pass (paid.py ``shown_facts``: rates, sets, enums, a fact not given) equal the general
 way's, text for text."""
 
 from __future__ import annotations

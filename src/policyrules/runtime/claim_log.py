@@ -21,6 +21,7 @@ from .money import Money, _of_fen, cn_text
 __all__ = [
     "NO_EARLIER",
     "OPEN_FEN",
+    "UNKNOWN_ZH",
     "ClaimLog",
     "ClaimLogs",
     "Earlier",
@@ -31,6 +32,9 @@ __all__ = [
 # (cap pool, scope path from the firm down, year; None: a cap not counted per year)
 ScopeKey = tuple[str, tuple[tuple[str, str], ...], int | None]
 _PoolScope = tuple[str, tuple[tuple[str, str], ...]]
+
+# How the Chinese text says the amount of a claim holding OPEN_FEN.
+UNKNOWN_ZH = "金额未知"
 
 OPEN_FEN = 10**30
 """What an undecided claim no cap bounds holds (its amount unknown, every limit it is under
@@ -201,7 +205,7 @@ class Earlier(Sequence[tuple[str, Money]]):
         """``f1/P2 150 万元`` for each of the last ``k`` claims (``f1/P3 金额未知`` for one
         holding an amount nothing bounds)."""
         stop = self._stop
-        return tuple(self._log.texts(max(stop - k, 0), stop, "金额未知"))
+        return tuple(self._log.texts(max(stop - k, 0), stop, UNKNOWN_ZH))
 
     def hold_count(self) -> int:
         """How many of these claims are undecided ones holding room (:meth:`holds`)."""

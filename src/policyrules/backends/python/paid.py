@@ -36,7 +36,7 @@ from .explained import _ALL_OPERANDS, _NAMES, condition_facts, steps_held
 from .rows_caps import cap_steps_fast, fact_texts, money_of, rare_text
 from .trusted import deferred, step
 
-__all__ = ["PaidPlan", "fixed_reads", "paid_decision", "paid_facts", "paid_plan"]
+__all__ = ["PaidPlan", "fixed_reads", "paid_decision", "paid_facts", "paid_plan", "shown_facts"]
 
 _ABSENT = object()
 _RUN_FIXED = frozenset({"parameter", "assumption", "member"})
@@ -159,7 +159,7 @@ def paid_plan(
     )
 
 
-def _shown(
+def shown_facts(
     inst: Instance, shown: tuple[tuple[str, str, str, bool], ...], want: str
 ) -> tuple[tuple[tuple[str, str], ...], Value | None]:
     """The facts of ``shown`` read from the subject ``inst`` as
@@ -208,7 +208,7 @@ def paid_facts(
     the general way makes it (the amount's closure noted a line)."""
     used = row[12] | plan.assumed
     if plan.amount_fact is not None:
-        facts, value = _shown(inst, plan.shown, plan.amount_fact)
+        facts, value = shown_facts(inst, plan.shown, plan.amount_fact)
         if value is None:
             return None
         return facts, used, value

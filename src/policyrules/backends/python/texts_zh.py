@@ -22,8 +22,9 @@ from typing import Any
 
 from ...explain_order import ORDER_HOLD
 from ...explain_zh import (
-    cap_bits_zh,
+    cap_bits_said_zh,
     cap_head_zh,
+    earlier_zh,
     facts_said,
     head_zh,
     pairs_lines_zh,
@@ -32,13 +33,13 @@ from ...explain_zh import (
 )
 from ...explain_zh_memo import keep, memos
 from ...instances import Instance
-from ...runtime.claim_log import NO_EARLIER, Earlier
+from ...runtime.claim_log import UNKNOWN_ZH
 from ...runtime.money import cn_text
 from ...terminal import printable_lines
 from ...vocab import amount_words
 from ...words import Words
 from .compile import CompiledProvision, Env
-from .paid import PaidPlan, paid_facts
+from .paid import PaidPlan, paid_facts, shown_facts
 
 __all__ = ["PaidZh", "paid_text_zh"]
 
@@ -96,7 +97,7 @@ class PaidZh:
         ``assumed`` (the memo finds it by their ids: kept alive here, checked)."""
         return self.plan is plan and self.words is words and self.assumed is assumed
 
-    def cap_line(self, cap: str, where: str, used: str | None, earlier: Earlier,
+    def cap_line(self, cap: str, where: str, used: str | None, earlier: str | None,
                  binds: tuple[str, ...] | None) -> str:  # fmt: skip
         """:func:`~policyrules.explain_zh.cap_line_zh` of a cap's row, its head
         (:func:`~policyrules.explain_zh.cap_head_zh`) kept by its cap and scope."""
@@ -106,9 +107,9 @@ class PaidZh:
             line = cap_head_zh(self.w, self.p, cap, where)
             if len(self.lines) < _LINES_MAX:
                 self.lines[key] = line
-        if used is None and not earlier and binds is None:
+        if used is None and earlier is None and binds is None:
             return line
-        return line + "：" + "；".join(cap_bits_zh(used, earlier, binds))
+        return line + "：" + "；".join(cap_bits_said_zh(used, earlier, binds))
 
     def facts_line(self, facts: tuple[tuple[str, str], ...]) -> str:
         """``facts_said`` of the facts' pairs, each pair's words kept as it keeps them."""
@@ -151,15 +152,22 @@ def paid_text_zh(
         or (lead is not None and lead.kind == ORDER_HOLD)
     ):
         return None
-    read = paid_facts(plan, cp, inst, env_of, row, rates)
-    if read is None:
-        return None
-    facts, used, _ = read
+    plus: frozenset[str] = frozenset()
+    if plan.amount_fact is not None:  # as paid_facts: the plan's assumptions added below
+        facts, value = shown_facts(inst, plan.shown, plan.amount_fact)
+        if value is None:
+            return None
+        used, plus = row[12], plan.assumed
+    else:
+        read = paid_facts(plan, cp, inst, env_of, row, rates)
+        if read is None:
+            return None
+        facts, used, _ = read
     seen = last[0]  # read and written whole: two threads saying one result stay right
     if seen is not None and seen[0] is plan and seen[1] is words and seen[2] == used:
         said = seen[3]  # the same assumptions as the claim before (most often)
     else:
-        assumed = assumed_of(used, False)
+        assumed = assumed_of(used | plus, False)
         key = (id(plan), id(words), id(assumed))
         said = memo.get(key)
         if said is None or not said.made_for(plan, words, assumed):
@@ -177,7 +185,10 @@ def paid_text_zh(
         else:  # as rows_caps.cap_steps_fast says the scope
             entity, ident = scope[-1]
             where = f"{entity} {ident}" if year is None else f"{entity} {ident}, year {year}"
-        earlier = Earlier(log, stop) if log is not None and stop else NO_EARLIER
+        earlier = None
+        if log is not None and stop:
+            last = log.texts(stop - 3 if stop > 3 else 0, stop, UNKNOWN_ZH)
+            earlier = earlier_zh(stop, log.totals[stop], last)
         binds = None
         if after < before:
             binds = (cn_text(before), cn_text(before - after), cn_text(after))
