@@ -15,13 +15,13 @@ from typing import Any
 
 import attrs
 
-from . import syntax as s
 from .decisions import CapEvent, Decision
 from .explain import Explainable
 from .explain_exclusive import exclusion_zh, provision_zh, refused_zh
 from .explain_holds import holds_of, holds_zh, once_zh
 from .explain_order import order_hold_zh
 from .explain_years import schedule_lines_zh
+from .explain_zh_caps import cap_line_zh, cap_said
 from .explain_zh_memo import keep, memo, memos
 from .explain_zh_reasons import (
     fact_title,
@@ -32,9 +32,7 @@ from .explain_zh_reasons import (
     undecided_zh,
 )
 from .model import CheckedPolicy, ProvisionInfo
-from .printer import print_cap
-from .runtime.claim_log import NO_EARLIER, Earlier
-from .runtime.money import cn_text
+from .runtime.claim_log import NO_EARLIER
 from .runtime.values import format_value
 from .terminal import printable, printable_block, printable_lines
 from .vocab import amount_words, label_zh, status_words
@@ -43,12 +41,8 @@ from .words import Words, date_zh, value_zh
 __all__ = [
     "RefusedZh",
     "add_text_zh",
-    "cap_bits_said_zh",
-    "cap_bits_zh",
-    "cap_head_zh",
     "cap_line_zh",
     "decision_text_zh",
-    "earlier_zh",
     "explain_text_zh",
     "facts_said",
     "head_zh",
@@ -170,34 +164,10 @@ def _amount(w: Words, d: Decision) -> str | None:
     return f"金额：{said}（{'；'.join(why) or '无法计算上限'}）"
 
 
-_SCOPE = re.compile(r"(\S+) (.+?)(?:, year (\d+))?")
 _NEEDS = re.compile(
     r"(cannot be computed|year unknown): needs (.+?)"
     r"( \(it may count in any year: it holds its amount in each\))?"
 )
-
-
-def _scope(w: Words, scope: str) -> str:
-    if scope == "this claim":
-        return "本次申请"
-    m = _SCOPE.fullmatch(scope)
-    if m is None:
-        return scope
-    year = f"，{m[3]}年度" if m[3] else ""
-    return f"{w.entity(m[1])} {m[2]}{year}"
-
-
-def _cap_node(w: Words, p: ProvisionInfo | None, text: str) -> s.Cap | None:
-    for cap in p.caps if p is not None else ():
-        if print_cap(cap) == text:
-            return cap
-    return None
-
-
-def _cap_said(w: Words, p: ProvisionInfo | None, text: str) -> str:
-    """A cap (as printed in the rule) in words, or as printed when the provision lacks it."""
-    node = _cap_node(w, p, text)
-    return w.cap(node, p.subject if p else None) if node is not None else text
 
 
 def _cap_text(w: Words, p: ProvisionInfo | None, ev: CapEvent) -> str:
@@ -218,66 +188,6 @@ def _cap_text(w: Words, p: ProvisionInfo | None, ev: CapEvent) -> str:
         )
     used = format_value(ev.used_before) if ev.used_before else None
     return cap_line_zh(w, p, ev.cap, ev.scope, used, ev.earlier, binds)
-
-
-def cap_line_zh(
-    w: Words,
-    p: ProvisionInfo | None,
-    cap: str,
-    scope: str,
-    used: str | None,
-    earlier: Earlier,
-    binds: tuple[str, ...] | None,
-) -> str:
-    """A cap's line of a decision's Chinese text, from the parts of its
-    :class:`~policyrules.decisions.CapEvent` with no note: the cap as printed in the rule
-    (``cap``), the account's scope as the evaluator says it (``firm f1, year 2026``), what
-    earlier evaluations used of it (its text; ``None``: nothing), the earlier claims of
-    this one, and where it binds the texts of the amount before, the cut and after (``()``
-    where the claim's request is not known; ``None``: it does not bind)."""
-    line = cap_head_zh(w, p, cap, scope)
-    bits = cap_bits_zh(used, earlier, binds)
-    return line + ("：" + "；".join(bits) if bits else "")
-
-
-def cap_head_zh(w: Words, p: ProvisionInfo | None, cap: str, scope: str) -> str:
-    """A cap's line up to what the claim met (:func:`cap_line_zh`): the cap in words and
-    its account: ``上限：单个企业每个年度……不超过 1000 万元（企业 f1，2026年度）``."""
-    said = memo(w, ("cap", p.id if p else None, cap), lambda: _cap_said(w, p, cap))
-    return f"上限：{said}（{memo(w, ('scope', scope), lambda: _scope(w, scope))}）"
-
-
-def cap_bits_zh(used: str | None, earlier: Earlier, binds: tuple[str, ...] | None) -> list[str]:
-    """What a claim met at a cap, each said (:func:`cap_line_zh`'s parts)."""
-    said = earlier_zh(len(earlier), earlier.total.fen, earlier.last_texts()) if earlier else None
-    return cap_bits_said_zh(used, said, binds)
-
-
-def earlier_zh(count: int, total: int, last: Sequence[str]) -> str:
-    """The earlier claims on a cap's account, said: ``count`` of them, ``total`` fen in
-    all, ``last``: the last three's texts (:meth:`~.runtime.claim_log.ClaimLog.texts`)."""
-    shown = "、".join(last)
-    if count > 3:
-        shown = f"共 {count} 笔，合计 {cn_text(total)}；最近 3 笔：{shown}"
-    return f"本次结果中在先的申请：{shown}"
-
-
-def cap_bits_said_zh(
-    used: str | None, earlier: str | None, binds: tuple[str, ...] | None
-) -> list[str]:
-    """:func:`cap_bits_zh` with the earlier claims already said (:func:`earlier_zh`)."""
-    bits = []
-    if used is not None:
-        bits.append(f"此前已获 {used}")
-    if earlier is not None:
-        bits.append(earlier)
-    if binds is not None:
-        if binds:
-            before, cut, after = binds
-            bits.append(f"此上限起作用：{before} 核减 {cut}，为 {after}")
-        else:
-            bits.append("此上限起作用：它是最低的上限")
-    return bits
 
 
 def _reasons(w: Words, p: ProvisionInfo | None, d: Decision) -> list[str]:
@@ -378,7 +288,7 @@ def decision_text_zh(d: Decision, words: Words | None = None, *, verbose: bool =
     for ev in d.caps:
         lines.append(f"  {_cap_text(w, p, ev)}")
     if d.schedule:
-        lines.extend(schedule_lines_zh(d, lambda text: _cap_said(w, p, text)))
+        lines.extend(schedule_lines_zh(d, lambda text: cap_said(w, p, text)))
     if d.facts:
         lines.append(f"  所依据的情况：{facts_said(w, d.facts)}")
     lines += pairs_lines_zh(w, d.parameters, d.assumptions)

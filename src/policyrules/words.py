@@ -27,7 +27,15 @@ from .runtime.calendar import HOLIDAY_ASSUMPTION
 from .runtime.values import format_value
 from .types import Type
 
-__all__ = ["Words", "date_zh", "duration_zh", "none_words", "reader_title", "value_zh"]
+__all__ = [
+    "Words",
+    "date_zh",
+    "duration_zh",
+    "money_as_written",
+    "none_words",
+    "reader_title",
+    "value_zh",
+]
 
 _UNITS = {"日": "日", "周": "周", "工作日": "个工作日", "月": "个月", "年": "年"}
 _COMPARE = {
@@ -87,6 +95,14 @@ def duration_zh(number: Decimal | int | str, unit: str) -> str:
 
 _ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _DURATION = re.compile(r"(-?[\d.]+) (日|周|工作日|月|年)")
+
+
+def money_as_written(type_: Type | None) -> bool:
+    """Whether :func:`value_zh` gives a money value's text (``12,345.67 元``, ``200 万元``:
+    :func:`~policyrules.runtime.money.cn_text`) as it is for a fact of ``type_``: for any
+    type but an enum or a set of one, whose members it looks up by their titles."""
+    element = type_.element if type_ is not None and type_.element is not None else type_
+    return not (element is not None and element.kind == "enum" and bool(element.name))
 
 
 def value_zh(text: str, type_: Type | None = None, words: Words | None = None) -> str:

@@ -17,34 +17,38 @@ words, head, caps in words, the parameters', assumptions' and quote's lines) is 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Container
 from typing import Any
 
 from ...explain_order import ORDER_HOLD
-from ...explain_zh import (
+from ...explain_zh import facts_said, head_zh, pairs_lines_zh, singles_zh, words_for
+from ...explain_zh_caps import (
     cap_bits_said_zh,
+    cap_head_said_zh,
     cap_head_zh,
+    cap_said_zh,
     earlier_zh,
-    facts_said,
-    head_zh,
-    pairs_lines_zh,
-    singles_zh,
-    words_for,
+    scope_zh,
 )
 from ...explain_zh_memo import keep, memos
+from ...explain_zh_reasons import fact_title
 from ...instances import Instance
 from ...runtime.claim_log import UNKNOWN_ZH
-from ...runtime.money import cn_text
+from ...runtime.money import Money, cn_text
+from ...runtime.values import Unknown, Value
 from ...terminal import printable_lines
 from ...vocab import amount_words
-from ...words import Words
+from ...words import Words, date_zh, money_as_written
 from .compile import CompiledProvision, Env
-from .paid import PaidPlan, paid_facts, shown_facts
+from .paid import PaidPlan, paid_facts
+from .rows_caps import rare_text
 
 __all__ = ["PaidZh", "paid_text_zh"]
 
-# A scope's or a cap's line up to its bits, kept for one PaidZh: bounded.
+# A cap's line up to its bits, or a date's words, kept for one PaidZh: bounded.
 _LINES_MAX = 4096
+_ABSENT = object()
 
 
 class PaidZh:
@@ -53,12 +57,16 @@ class PaidZh:
 
     __slots__ = (
         "assumed",
+        "caps",
+        "dates",
+        "entities",
         "exact",
         "facts",
         "head",
         "lines",
         "p",
         "plan",
+        "shown",
         "singles",
         "tail",
         "tail_printable",
@@ -90,28 +98,53 @@ class PaidZh:
         self.tail_printable = "".join(self.tail).isprintable()
         self.singles = singles_zh(w)  # a subject said by its title (subject_zh)
         self.facts = memos(w, "fact")  # (fact, value's text) -> its words (facts_said)
-        self.lines: dict[tuple[str, str], str] = {}  # (cap, scope) -> the line up to its bits
+        # Each fact the plan shows, with its title and ：(facts_said) and whether a money
+        # value of it is said as written (value_zh).
+        info = w.fact
+        self.shown = tuple(
+            (key, entity, name, rate, f"{fact_title(w, key)}：",
+             money_as_written(f.type if (f := info(key)) is not None else None))
+            for key, entity, name, rate in plan.shown
+        )  # fmt: skip
+        self.dates: dict[tuple[str, dt.date], str] = {}  # a date fact's words, by its value
+        self.caps: dict[str, str] = {}  # a cap (as printed) in words
+        self.entities: dict[str, str] = {}  # an entity in words
+        # (cap, entity, id, year) -> the cap's line up to its bits
+        self.lines: dict[tuple[str, str | None, str | None, int | None], str] = {}
 
     def made_for(self, plan: PaidPlan, words: Words, assumed: tuple[tuple[str, str], ...]) -> bool:
         """Whether this is what the claims of ``plan`` share under ``words`` and
         ``assumed`` (the memo finds it by their ids: kept alive here, checked)."""
         return self.plan is plan and self.words is words and self.assumed is assumed
 
-    def cap_line(self, cap: str, where: str, used: str | None, earlier: str | None,
-                 binds: tuple[str, ...] | None) -> str:  # fmt: skip
-        """:func:`~policyrules.explain_zh.cap_line_zh` of a cap's row, its head
-        (:func:`~policyrules.explain_zh.cap_head_zh`) kept by its cap and scope."""
-        key = (cap, where)
+    def cap_head(self, cap: str, scope: tuple[str, str] | None, year: int | None) -> str:
+        """:func:`~policyrules.explain_zh_caps.cap_head_zh` of a cap's row (``scope``:
+        the last of its account's path; ``year``: its year), kept by its parts.  Its
+        account is said from them where :func:`~policyrules.explain_zh_caps.scope_zh`
+        says the evaluator's text of it alike; else from that text."""
+        entity, ident = scope if scope is not None else (None, None)
+        key = (cap, entity, ident, year)
         line = self.lines.get(key)
-        if line is None:
-            line = cap_head_zh(self.w, self.p, cap, where)
-            if len(self.lines) < _LINES_MAX:
-                self.lines[key] = line
-        if used is None and earlier is None and binds is None:
+        if line is not None:
             return line
-        return line + "：" + "；".join(cap_bits_said_zh(used, earlier, binds))
+        if entity is None or ident is None:
+            line = cap_head_zh(self.w, self.p, cap, "this claim")
+        elif ident and "\n" not in ident and ", year " not in ident:
+            said = self.caps.get(cap)
+            if said is None:
+                said = self.caps[cap] = cap_said_zh(self.w, self.p, cap)
+            title = self.entities.get(entity)
+            if title is None:
+                title = self.entities[entity] = self.w.entity(entity)
+            line = cap_head_said_zh(said, scope_zh(title, ident, year))
+        else:  # as rows_caps.cap_steps_fast writes the scope
+            where = f"{entity} {ident}" if year is None else f"{entity} {ident}, year {year}"
+            line = cap_head_zh(self.w, self.p, cap, where)
+        if len(self.lines) < _LINES_MAX:
+            self.lines[key] = line
+        return line
 
-    def facts_line(self, facts: tuple[tuple[str, str], ...]) -> str:
+    def pairs_line(self, facts: tuple[tuple[str, str], ...]) -> str:
         """``facts_said`` of the facts' pairs, each pair's words kept as it keeps them."""
         kept = self.facts
         out = []
@@ -122,6 +155,48 @@ class PaidZh:
                 keep(kept, pair, said)
             out.append(said)
         return "；".join(out)
+
+    def facts_line(self, inst: Instance, want: str) -> tuple[str, Value | None]:
+        """The facts the plan shows, read from the subject ``inst`` and said as
+        ``facts_said`` says the pairs :func:`~.paid.paid_facts` lists (money, dates and
+        yes/no said here; any other value by its text, its words kept as ``facts_said``
+        keeps them), and the value of the fact ``want`` (``None``: not read)."""
+        chain: dict[str, Instance] = {}
+        at: Instance | None = inst
+        while at is not None:  # Instance.chain(), inline (as paid.shown_facts)
+            chain[at.entity] = at
+            at = at.parent
+        out: list[str] = []
+        found: Value | None = None
+        for key, entity, name, rate, title, as_written in self.shown:
+            holder = chain.get(entity)
+            if holder is None:
+                continue  # Env.fact records nothing then
+            value: Any = holder.id if name == "id" else holder.values.get(name, _ABSENT)
+            if value is _ABSENT:
+                value = Unknown(frozenset({key}))
+            if key == want:
+                found = value
+            kind = type(value)
+            if kind is Money and as_written:
+                out.append(title + cn_text(value.fen))
+            elif kind is dt.date:
+                said = self.dates.get((key, value))
+                if said is None:
+                    said = title + date_zh(value)
+                    if len(self.dates) < _LINES_MAX:
+                        self.dates[(key, value)] = said
+                out.append(said)
+            elif kind is bool:
+                out.append(title + ("是" if value else "否"))
+            else:
+                pair = (key, cn_text(value.fen) if kind is Money else rare_text(value, rate))
+                said = self.facts.get(pair)
+                if said is None:
+                    said = facts_said(self.w, (pair,))
+                    keep(self.facts, pair, said)
+                out.append(said)
+        return "；".join(out), found
 
 
 def paid_text_zh(
@@ -152,27 +227,32 @@ def paid_text_zh(
         or (lead is not None and lead.kind == ORDER_HOLD)
     ):
         return None
-    plus: frozenset[str] = frozenset()
+    facts: str | None = None
     if plan.amount_fact is not None:  # as paid_facts: the plan's assumptions added below
-        facts, value = shown_facts(inst, plan.shown, plan.amount_fact)
-        if value is None:
-            return None
         used, plus = row[12], plan.assumed
     else:
         read = paid_facts(plan, cp, inst, env_of, row, rates)
         if read is None:
             return None
-        facts, used, _ = read
+        pairs, used, _ = read
+        plus = frozenset()
     seen = last[0]  # read and written whole: two threads saying one result stay right
     if seen is not None and seen[0] is plan and seen[1] is words and seen[2] == used:
         said = seen[3]  # the same assumptions as the claim before (most often)
     else:
         assumed = assumed_of(used | plus, False)
         key = (id(plan), id(words), id(assumed))
-        said = memo.get(key)
-        if said is None or not said.made_for(plan, words, assumed):
-            said = memo[key] = PaidZh(plan, words, assumed, params)
+        found = memo.get(key)
+        if found is None or not found.made_for(plan, words, assumed):
+            found = memo[key] = PaidZh(plan, words, assumed, params)
+        said = found
         last[0] = (plan, words, frozenset(used), said)
+    if plan.amount_fact is not None:
+        facts, value = said.facts_line(inst, plan.amount_fact)
+        if value is None:
+            return None
+    else:
+        facts = said.pairs_line(pairs)
     subject = "/".join([i for _, i in row[2]])
     head = said.head
     if subject:
@@ -180,22 +260,20 @@ def paid_text_zh(
     before_amount, after_amount = said.exact
     lines = [head, f"  金额：{before_amount}{cn_text(row[4])}{after_amount}"]
     for cap, scope, year, _limit, was, log, stop, before, after in row[6]:
-        if scope is None:
-            where = "this claim"
-        else:  # as rows_caps.cap_steps_fast says the scope
-            entity, ident = scope[-1]
-            where = f"{entity} {ident}" if year is None else f"{entity} {ident}, year {year}"
+        line = said.cap_head(cap.text, scope[-1] if scope is not None else None, year)
         earlier = None
         if log is not None and stop:
-            last = log.texts(stop - 3 if stop > 3 else 0, stop, UNKNOWN_ZH)
-            earlier = earlier_zh(stop, log.totals[stop], last)
-        binds = None
-        if after < before:
-            binds = (cn_text(before), cn_text(before - after), cn_text(after))
-        used_text = cn_text(was) if was else None
-        lines.append(f"  {said.cap_line(cap.text, where, used_text, earlier, binds)}")
+            texts = log.texts(stop - 3 if stop > 3 else 0, stop, UNKNOWN_ZH)
+            earlier = earlier_zh(stop, log.totals[stop], texts)
+        if was or earlier is not None or after < before:
+            binds = None
+            if after < before:
+                binds = (cn_text(before), cn_text(before - after), cn_text(after))
+            bits = cap_bits_said_zh(cn_text(was) if was else None, earlier, binds)
+            line += "：" + "；".join(bits)
+        lines.append("  " + line)
     if facts:
-        lines.append(f"  所依据的情况：{said.facts_line(facts)}")
+        lines.append(f"  所依据的情况：{facts}")
     # Every character printable_lines escapes is one str.isprintable() refuses.
     if said.tail_printable and "".join(lines).isprintable():
         return "\n".join(lines + said.tail)

@@ -1,0 +1,135 @@
+"""The caps' lines of a decision's Chinese text (:mod:`policyrules.explain_zh`), from
+plain values: a cap in words, its account (scope) in words, and what a claim met at it
+(earlier evaluations' use, the earlier claims of this one, the cut where it binds).
+
+The texts rendered from the evaluator's rows (:mod:`policyrules.backends.python.texts_zh`)
+say their caps with the same functions, so both say a cap alike, character for character.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from . import syntax as s
+from .explain_zh_memo import memo
+from .model import ProvisionInfo
+from .printer import print_cap
+from .runtime.claim_log import Earlier
+from .runtime.money import cn_text
+from .words import Words
+
+__all__ = [
+    "cap_bits_said_zh",
+    "cap_bits_zh",
+    "cap_head_said_zh",
+    "cap_head_zh",
+    "cap_line_zh",
+    "cap_said",
+    "cap_said_zh",
+    "earlier_zh",
+    "scope_zh",
+]
+
+_SCOPE = re.compile(r"(\S+) (.+?)(?:, year (\d+))?")
+
+
+def _scope(w: Words, scope: str) -> str:
+    if scope == "this claim":
+        return "本次申请"
+    m = _SCOPE.fullmatch(scope)
+    if m is None:
+        return scope
+    return scope_zh(w.entity(m[1]), m[2], m[3])
+
+
+def scope_zh(entity: str, ident: str, year: int | str | None) -> str:
+    """A cap's account in words from its parts (``entity``: the entity's title, as
+    :meth:`~policyrules.words.Words.entity` says it): ``企业 f1，2026年度``.  A scope the
+    evaluator writes ``firm f1, year 2026`` is said so (:func:`cap_head_zh` reads it back),
+    its ``ident`` not empty and holding neither a newline nor ``, year ``."""
+    return f"{entity} {ident}" if year is None else f"{entity} {ident}，{year}年度"
+
+
+def _cap_node(w: Words, p: ProvisionInfo | None, text: str) -> s.Cap | None:
+    for cap in p.caps if p is not None else ():
+        if print_cap(cap) == text:
+            return cap
+    return None
+
+
+def cap_said(w: Words, p: ProvisionInfo | None, text: str) -> str:
+    """A cap (as printed in the rule) in words, or as printed when the provision lacks it."""
+    node = _cap_node(w, p, text)
+    return w.cap(node, p.subject if p else None) if node is not None else text
+
+
+def cap_line_zh(
+    w: Words,
+    p: ProvisionInfo | None,
+    cap: str,
+    scope: str,
+    used: str | None,
+    earlier: Earlier,
+    binds: tuple[str, ...] | None,
+) -> str:
+    """A cap's line of a decision's Chinese text, from the parts of its
+    :class:`~policyrules.decisions.CapEvent` with no note: the cap as printed in the rule
+    (``cap``), the account's scope as the evaluator says it (``firm f1, year 2026``), what
+    earlier evaluations used of it (its text; ``None``: nothing), the earlier claims of
+    this one, and where it binds the texts of the amount before, the cut and after (``()``
+    where the claim's request is not known; ``None``: it does not bind)."""
+    line = cap_head_zh(w, p, cap, scope)
+    bits = cap_bits_zh(used, earlier, binds)
+    return line + ("：" + "；".join(bits) if bits else "")
+
+
+def cap_head_zh(w: Words, p: ProvisionInfo | None, cap: str, scope: str) -> str:
+    """A cap's line up to what the claim met (:func:`cap_line_zh`): the cap in words and
+    its account: ``上限：单个企业每个年度……不超过 1000 万元（企业 f1，2026年度）``."""
+    return cap_head_said_zh(
+        cap_said_zh(w, p, cap), memo(w, ("scope", scope), lambda: _scope(w, scope))
+    )
+
+
+def cap_said_zh(w: Words, p: ProvisionInfo | None, cap: str) -> str:
+    """A cap of ``p`` (as printed in the rule) in words, made once per words object."""
+    return memo(w, ("cap", p.id if p else None, cap), lambda: cap_said(w, p, cap))
+
+
+def cap_head_said_zh(cap: str, scope: str) -> str:
+    """:func:`cap_head_zh` of a cap and its account already in words."""
+    return f"上限：{cap}（{scope}）"
+
+
+def cap_bits_zh(used: str | None, earlier: Earlier, binds: tuple[str, ...] | None) -> list[str]:
+    """What a claim met at a cap, each said (:func:`cap_line_zh`'s parts)."""
+    said = earlier_zh(len(earlier), earlier.total.fen, earlier.last_texts()) if earlier else None
+    return cap_bits_said_zh(used, said, binds)
+
+
+def earlier_zh(count: int, total: int, last: Sequence[str]) -> str:
+    """The earlier claims on a cap's account, said: ``count`` of them, ``total`` fen in
+    all, ``last``: the last three's texts (:meth:`~.runtime.claim_log.ClaimLog.texts`)."""
+    shown = "、".join(last)
+    if count > 3:
+        shown = f"共 {count} 笔，合计 {cn_text(total)}；最近 3 笔：{shown}"
+    return f"本次结果中在先的申请：{shown}"
+
+
+def cap_bits_said_zh(
+    used: str | None, earlier: str | None, binds: tuple[str, ...] | None
+) -> list[str]:
+    """:func:`cap_bits_zh` with the earlier claims already said (:func:`earlier_zh`)."""
+    bits = []
+    if used is not None:
+        bits.append(f"此前已获 {used}")
+    if earlier is not None:
+        bits.append(earlier)
+    if binds is not None:
+        if binds:
+            before, cut, after = binds
+            bits.append(f"此上限起作用：{before} 核减 {cut}，为 {after}")
+        else:
+            bits.append("此上限起作用：它是最低的上限")
+    return bits
