@@ -49,9 +49,11 @@ __all__ = [
     "no_words",
     "pairs_lines_zh",
     "refused_line_zh",
+    "refused_said_zh",
     "singles_zh",
     "status_zh",
     "subject_zh",
+    "titled_zh",
     "words_for",
 ]
 
@@ -352,8 +354,22 @@ def refused_line_zh(
     """The line the whole Chinese text gives a decision not eligible (before escaping):
     its measure (``where``: the document's number, the document, the clause) and title,
     its subject and why (its reasons in words, joined)."""
-    titled = memo(w, ("titled", provision, where), lambda: _titled_of(p, provision, where))
-    who = f" —— {subject_zh(w, subject)}" if subject else ""
+    said = subject_zh(w, subject) if subject else None
+    return refused_said_zh(titled_zh(w, p, provision, where), said, why)
+
+
+def titled_zh(
+    w: Words, p: ProvisionInfo | None, provision: str, where: tuple[str | None, str, str]
+) -> str:
+    """A provision's measure and title (:func:`refused_line_zh`; ``where``: the document's
+    number, the document, the clause), made once per words object."""
+    return memo(w, ("titled", provision, where), lambda: _titled_of(p, provision, where))
+
+
+def refused_said_zh(titled: str, subject: str | None, why: str) -> str:
+    """:func:`refused_line_zh` of a provision's :func:`titled_zh` and a subject already in
+    words (:func:`subject_zh`; ``None``: none)."""
+    who = f" —— {subject}" if subject is not None else ""
     return f"  {titled}{who}" + (f"：{why}" if why else "")
 
 

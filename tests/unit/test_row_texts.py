@@ -283,6 +283,36 @@ def test_the_refusals_kept_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     assert len(kept) == 2
 
 
+def test_refusals_past_the_bound_are_reasoned_once_an_evaluation(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Past the bound (here 2), a refusal is kept for the evaluation: ten firms refused
+    for five scores (two each) are reasoned five times, not 2 + 3 × 2 = 8; the next
+    evaluation again only the three the policy did not keep."""
+    monkeypatch.setattr(said_module, "REFUSALS_MAX", 2)
+    policy = compile_text(RATED_RULES)
+    firms = [
+        {"id": f"f{k}", "score": str(50 + k % 5), "kind": "a", "since": "2025-01-01"}
+        for k in range(10)
+    ]
+    facts = {"firms": firms}
+    made = tuple(decision_text(d) for d in policy.evaluate(facts).decisions)
+    calls: list[int] = []
+    real = failed_module.failed_reasons
+
+    def counted(*args: object) -> object:
+        calls.append(1)
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(said_module, "failed_reasons", counted)
+    policy.compiled.learnt.clear()
+    assert policy.evaluate(facts).decision_texts() == made
+    assert len(calls) == 5
+    calls.clear()
+    assert policy.evaluate(facts).decision_texts() == made
+    assert len(calls) == 3
+
+
 def test_a_refused_claim_lists_no_days_the_last_deadline_counted() -> None:
     """A claim refused by a condition lists its own assumptions only: the deadline
     decided last in the evaluation counted working days into 2027 (not published;

@@ -133,6 +133,54 @@ def test_the_chinese_refusals_kept_are_bounded(monkeypatch: pytest.MonkeyPatch) 
     assert len(policy.compiled.learnt[("refused_zh", "d/1/grant")]) == 2
 
 
+def test_refusals_past_the_bound_are_reasoned_once_an_evaluation(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Past the bound (here 2), a refusal is kept for the evaluation: ten firms refused
+    for five scores (two each) are reasoned five times, not 2 + 3 × 2 = 8; the next
+    evaluation reasons again only the three the policy did not keep."""
+    monkeypatch.setattr(said_module, "REFUSALS_MAX", 2)
+    policy = compile_text(RATED_RULES)
+    firms = [{"id": f"f{k}", "score": str(50 + k % 5), "kind": "a"} for k in range(10)]
+    facts = {"firms": firms}
+    want = explain_text_zh(policy.evaluate(facts), policy.words)
+    calls: list[int] = []
+    real = said_module.reasons_zh
+
+    def counted(*args: object) -> object:
+        calls.append(1)
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(said_module, "reasons_zh", counted)
+    policy.compiled.learnt.clear()
+    assert policy.evaluate(facts).explain() == want
+    assert len(calls) == 5
+    calls.clear()
+    assert policy.evaluate(facts).explain() == want
+    assert len(calls) == 3
+
+
+def test_one_result_said_in_two_words_objects() -> None:
+    """A result's rows said under the policy's words and then under none (names for
+    titles): each text is the decisions' under those words, nothing kept for one used
+    for the other."""
+    from policyrules.explain_zh import no_words
+
+    policy = compile_text(RATED_RULES)
+    firms = [{"id": "f1", "score": "50", "kind": "a"}, {"id": "f2", "score": "70", "kind": "a"}]
+    facts = {"firms": firms}
+    made = policy.evaluate(facts)
+    result = policy.evaluate(facts)
+    assert result._texts_zh is not None
+    for words in (policy.words, no_words(), policy.words):
+        said = result._texts_zh(words)
+        if words is policy.words:
+            assert [type(x) for x in said] == [RefusedZh, str]
+        assert explain_text_zh(result, words, said=said) == explain_text_zh(made, words)
+    assert "firm.score" not in explain_text_zh(made, policy.words)
+    assert "firm.score" in explain_text_zh(made, no_words())
+
+
 def test_a_claim_log_says_its_claims_once_each() -> None:
     """The earlier claims' texts, English and Chinese, share each claim's text; a claim
     holding an amount nothing bounds is said by the caller's words for it, not kept."""

@@ -123,13 +123,11 @@ def evaluate(
 
     def said(full: bool) -> list[Decision | str]:
         with paused_gc(promote=True):
-            text_en = run.text_en
-            return [d if isinstance(d, Decision) else text_en(d, full) for d in unfold(0)]
+            return run.said_en(unfold(0), full)
 
     def said_zh(words: Words) -> list[Decision | str]:
         with paused_gc(promote=True):
-            text_zh = run.text_zh
-            return [d if isinstance(d, Decision) else text_zh(d, words) for d in unfold(0)]
+            return run.said_zh(unfold(0), words)
 
     def unfold(which: int) -> Iterator[Any]:
         # A lean award's claims (.lean): its rows or grant rows, made by one replay.
@@ -228,6 +226,9 @@ class _Run(DecisionMaker, Awards, Conditions, TimeLimits, FastClaims, ExclusiveH
     _said: _Memo[dict[Any, Any]] = _Memo(dict)
     _refused: _Memo[dict[Any, Any]] = _Memo(dict)
     _refused_zh: _Memo[dict[Any, Any]] = _Memo(dict)
+    _refused_zh_run: _Memo[dict[Any, Any]] = _Memo(dict)
+    _refused_run: _Memo[dict[Any, Any]] = _Memo(dict)
+    _titled_zh: _Memo[dict[Any, Any]] = _Memo(dict)
     _paid_zh: _Memo[dict[Any, Any]] = _Memo(dict)
     _last_paid_zh: _Memo[list[Any]] = _Memo(lambda: [None])
     _outside: _Memo[dict[Any, Any]] = _Memo(dict)

@@ -12,11 +12,11 @@ at most :data:`REFUSALS_MAX` a provision).
 
 from __future__ import annotations
 
-from collections.abc import Container
+from collections.abc import Container, Iterable
 from typing import Any
 
 from ...decisions import Decision, Step
-from ...explain_zh import RefusedZh, refused_line_zh, words_for
+from ...explain_zh import RefusedZh, refused_said_zh, singles_zh, titled_zh, words_for
 from ...explain_zh_reasons import reasons_zh
 from ...facts import Facts
 from ...instances import Instance
@@ -67,6 +67,14 @@ class Said:
     # claim in Chinese, joined (None: its decision says them); at most REFUSALS_MAX each,
     # kept by the compiled policy on the defaults (as the English ones)
     _refused_zh: dict[str, dict[tuple[Any, ...], tuple[Words, str | None]]]
+    # (provision, refusal key) -> as the refusals of _refused, for this evaluation past
+    # their bound
+    _refused_run: dict[tuple[str, tuple[Any, ...]], tuple[list[str], str] | None]
+    # (provision, (id of the words, refusal key)) -> as _refused_zh, for this evaluation
+    # past its bound
+    _refused_zh_run: dict[tuple[str, tuple[Any, ...]], tuple[Words, str | None]]
+    # (provision, id of the words) -> the words, the provision's titled_zh, singles_zh
+    _titled_zh: dict[tuple[str, int], tuple[Words, str, dict[str | None, str]]]
     _paid_zh: dict[Any, Any]  # what paid claims' Chinese texts share (.texts_zh)
     _last_paid_zh: list[Any]  # the last paid claim's (.texts_zh)
     _printable: bool | None  # no id of the facts holds a character to escape (None: not seen)
@@ -96,56 +104,86 @@ class Said:
         raise NotImplementedError  # pragma: no cover - the evaluator defines it
 
     def text_en(self, row: Row, full: bool = True) -> str | Decision:
-        """The English text of the decision of ``row`` (``decision_text``, without the
-        trace), rendered from the row where :mod:`.texts` can; else the decision, made,
-        to be said.  ``full``: a claim not eligible said in full, else by its line of the
-        whole text (:class:`~policyrules.explain.Refused`)."""
-        if self.explain and row[10] < 0 and not row[9]:
-            text = None
-            if row[4] is not None:
+        """The English text of the decision of ``row`` (:meth:`said_en` of the one row)."""
+        return self.said_en((row,), full)[0]
+
+    def said_en(self, rows: Iterable[Row | Decision], full: bool = True) -> list[str | Decision]:
+        """The English text of each of ``rows`` (``decision_text``, without the trace), in
+        order: rendered from the row where :mod:`.texts` can; else the decision, made (a
+        decision given: itself), to be said.  ``full``: a claim not eligible said in full,
+        else by its line of the whole text (:class:`~policyrules.explain.Refused`)."""
+        out: list[str | Decision] = []
+        put = out.append
+        if not self.explain:  # no row holds what its text reads
+            for row in rows:
+                put(row if isinstance(row, Decision) else self.materialise(row))
+            return out
+        env, rates, assumed_of, last = (
+            self.env,
+            self.rate_facts,
+            self._assumed_texts,
+            self._last_assumed,
+        )
+        said_cp: CompiledProvision | None = None
+        said: tuple[PaidPlan, Fixed, tuple[tuple[str, str], ...]] | None = None
+        printable: bool | None = None
+        for row in rows:
+            if isinstance(row, Decision):
+                put(row)
+                continue
+            text: str | None = None
+            if row[10] < 0 and not row[9]:
                 cp = row[0]
-                said = self._paid_said(cp, row[1])
-                if said is not None:
-                    plan, fixed, params = said
-                    text = paid_text(
-                        plan,
-                        fixed,
-                        cp,
-                        row[1],
-                        self.env,
-                        row,
-                        self.rate_facts,
-                        self._assumed_texts,
-                        params,
-                        self._printable if self._printable is not None else self._ids_printable(),
-                        self._last_assumed,
-                    )
-            elif row[3] == "not_eligible":
-                text = self._failed_text(row, full)
-            if text is not None:
-                return text
-        return self.materialise(row)
+                if row[4] is not None:
+                    if cp is not said_cp:  # (a provision's rows come together)
+                        said, said_cp = self._paid_said(cp, row[1]), cp
+                    if said is not None:
+                        if printable is None:
+                            printable = self._ids_printable()
+                        text = paid_text(said[0], said[1], cp, row[1], env, row, rates,
+                                         assumed_of, said[2], printable, last)  # fmt: skip
+                elif row[3] == "not_eligible":
+                    text = self._failed_text(row, full)
+            put(text if text is not None else self.materialise(row))
+        return out
 
     def text_zh(self, row: Row, words: Words) -> str | Decision:
         """The Chinese text of the decision of ``row`` as the whole text says it, under
-        ``words``: a paid claim's block (``decision_text_zh``), a claim a condition
-        refused by its line (:class:`~policyrules.explain_zh.RefusedZh`), rendered from
-        the row; else the decision, made, to be said."""
-        if self.explain and row[10] < 0 and not row[9]:
+        ``words`` (:meth:`said_zh` of the one row)."""
+        return self.said_zh((row,), words)[0]
+
+    def said_zh(self, rows: Iterable[Row | Decision], words: Words) -> list[str | Decision]:
+        """The Chinese text of each of ``rows`` as the whole text says it, under ``words``,
+        in order: a paid claim's block (``decision_text_zh``), a claim a condition refused
+        by its line (:class:`~policyrules.explain_zh.RefusedZh`), rendered from the row;
+        else the decision, made (a decision given: itself), to be said."""
+        out: list[str | Decision] = []
+        put = out.append
+        if not self.explain:  # no row holds what its text reads
+            for row in rows:
+                put(row if isinstance(row, Decision) else self.materialise(row))
+            return out
+        memo, last = self._paid_zh, self._last_paid_zh
+        env, rates, assumed_of = self.env, self.rate_facts, self._assumed_texts
+        said_cp: CompiledProvision | None = None
+        said: tuple[PaidPlan, Fixed, tuple[tuple[str, str], ...]] | None = None
+        for row in rows:
+            if isinstance(row, Decision):
+                put(row)
+                continue
             text: str | None = None
-            cp = row[0]
-            if row[4] is not None:
-                said = self._paid_said(cp, row[1])
-                if said is not None:
-                    plan, _, params = said
-                    text = paid_text_zh(plan, cp, row[1], self.env, row, self.rate_facts,
-                                        self._assumed_texts, params, words,
-                                        self._paid_zh, self._last_paid_zh)  # fmt: skip
-            elif row[3] == "not_eligible":
-                text = self._refused_line_zh(row, words)
-            if text is not None:
-                return text
-        return self.materialise(row)
+            if row[10] < 0 and not row[9]:
+                cp = row[0]
+                if row[4] is not None:
+                    if cp is not said_cp:  # (a provision's rows come together)
+                        said, said_cp = self._paid_said(cp, row[1]), cp
+                    if said is not None:
+                        text = paid_text_zh(said[0], cp, row[1], env, row, rates, assumed_of,
+                                            said[2], words, memo, last)  # fmt: skip
+                elif row[3] == "not_eligible":
+                    text = self._refused_line_zh(row, words)
+            put(text if text is not None else self.materialise(row))
+        return out
 
     def _paid_said(
         self, cp: CompiledProvision, inst: Instance
@@ -174,19 +212,23 @@ class Said:
     def _refused_line_zh(self, row: Row, words: Words) -> RefusedZh | None:
         """The line of a claim a condition refused in the whole Chinese text (``None``: a
         reason its decision must say).  Claims refused alike (:func:`~.failed.refusal_key`)
-        share their reasons: said once."""
+        share their reasons: said once (kept by the compiled policy up to
+        :data:`REFUSALS_MAX` a provision, the others for this evaluation)."""
         cp, inst = row[0], row[1]
+        pid = cp.info.id
         marks, _, _, reads, _ = self._refusal_parts(cp)
         key = refusal_key(reads, inst, row[12]) if reads is not None else None
         memo_key = (id(words), key)
-        kept = self._refused_zh.get(cp.info.id)
+        kept = self._refused_zh.get(pid)
         if kept is None:
             learnt = self._learnt()
-            kept = learnt.setdefault(("refused_zh", cp.info.id), {}) if learnt is not None else {}
-            self._refused_zh[cp.info.id] = kept
+            kept = learnt.setdefault(("refused_zh", pid), {}) if learnt is not None else {}
+            self._refused_zh[pid] = kept
         why: Any = _UNSEEN
         if key is not None:
             got = kept.get(memo_key)
+            if got is None:
+                got = self._refused_zh_run.get((pid, memo_key))
             if got is not None and got[0] is words:  # (the words kept: their id is theirs)
                 why = got[1]
         if why is _UNSEEN:
@@ -195,18 +237,25 @@ class Said:
             if refusal is not None:
                 reasons, trace, facts, assumed = refusal
                 w = words_for(words, assumed)
-                said = reasons_zh(w, w.provisions.get(cp.info.id), reasons, trace, facts)
+                said = reasons_zh(w, w.provisions.get(pid), reasons, trace, facts)
                 if all(r is not None for r in said):
                     why = "；".join([r for r in said if r is not None])
-            if key is not None and len(kept) < REFUSALS_MAX:
-                kept[memo_key] = (words, why)
+            if key is not None:
+                if len(kept) < REFUSALS_MAX:
+                    kept[memo_key] = (words, why)
+                else:  # (this evaluation's: its rows are held anyway)
+                    self._refused_zh_run[(pid, memo_key)] = (words, why)
         if why is None:
             return None
-        static = self._provision_fields(cp)
-        where = (static["document_number"], static["document"], static["clause"])
+        head = self._titled_zh.get((pid, id(words)))
+        if head is None or head[0] is not words:
+            static = self._provision_fields(cp)
+            where = (static["document_number"], static["document"], static["clause"])
+            titled = titled_zh(words, words.provisions.get(pid), pid, where)
+            head = self._titled_zh[(pid, id(words))] = (words, titled, singles_zh(words))
         subject = "/".join([i for _, i in row[2]])
-        p = words.provisions.get(cp.info.id)
-        return RefusedZh(refused_line_zh(words, p, cp.info.id, where, subject, why))
+        said_subject = head[2].get(subject, subject) if subject else None  # (subject_zh)
+        return RefusedZh(refused_said_zh(head[1], said_subject, why))
 
     def _ids_printable(self) -> bool:
         """Whether no id of the facts holds a character to escape (looked at once)."""
@@ -272,15 +321,22 @@ class Said:
         # Claims refused alike (the same values of the facts the conditions read, the same
         # assumptions read before) are said alike but for the subject: said once.
         key = refusal_key(reads, inst, row[12]) if reads is not None else None
-        found = refusals.get(key, _UNSEEN) if key is not None else _UNSEEN
+        found = _UNSEEN
+        if key is not None:
+            found = refusals.get(key, _UNSEEN)
+            if found is _UNSEEN:
+                found = self._refused_run.get((cp.info.id, key), _UNSEEN)
         if found is _UNSEEN:
             refusal = self._refusal(cp, row, marks)
             found = None
             if refusal is not None:
                 reasons, _, facts, assumed = refusal
                 found = (reasons, refused_body(fixed, reasons, facts, assumed, params))
-            if key is not None and len(refusals) < REFUSALS_MAX:
-                refusals[key] = found
+            if key is not None:
+                if len(refusals) < REFUSALS_MAX:
+                    refusals[key] = found
+                else:  # (this evaluation's: its rows are held anyway)
+                    self._refused_run[(cp.info.id, key)] = found
         if found is None:
             return None
         reasons, body = found
