@@ -57,6 +57,8 @@ def printable(text: str, *, keep: str = "") -> str:
 
     ``keep`` names characters to leave as they are where the layout needs them (``"\\n"``
     for a block of lines, ``"\\n\\t"`` for a diff of a file)."""
+    if text.isprintable():  # (every character escaped is one str.isprintable() refuses)
+        return text
     pattern = _PATTERNS.get(keep)
     if pattern is None:
         pattern = _PATTERNS[keep] = _pattern(c for c in _ESCAPES if c not in keep)
