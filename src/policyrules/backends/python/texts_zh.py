@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Container
+from itertools import groupby
 from typing import Any
 
 from ...explain_order import ORDER_HOLD
@@ -49,6 +50,8 @@ __all__ = ["PaidZh", "paid_text_zh"]
 # A cap's line up to its bits, or a date's words, kept for one PaidZh: bounded.
 _LINES_MAX = 4096
 _ABSENT = object()
+# A fact a paid plan shows, as PaidZh keeps it (see PaidZh.groups).
+_Shown = tuple[str, str, bool, str, bool, bool, dict[Any, str]]
 
 
 class PaidZh:
@@ -58,10 +61,10 @@ class PaidZh:
     __slots__ = (
         "assumed",
         "caps",
-        "dates",
         "entities",
         "exact",
         "facts",
+        "groups",
         "head",
         "lines",
         "p",
@@ -98,15 +101,20 @@ class PaidZh:
         self.tail_printable = "".join(self.tail).isprintable()
         self.singles = singles_zh(w)  # a subject said by its title (subject_zh)
         self.facts = memos(w, "fact")  # (fact, value's text) -> its words (facts_said)
-        # Each fact the plan shows, with its title and ：(facts_said) and whether a money
-        # value of it is said as written (value_zh).
+        # The facts the plan shows (in its order), each run of one entity's together: the
+        # entity, and each fact's key, name, whether a rate, title and ：(facts_said),
+        # whether a money value of it is said as written (value_zh), whether it is the
+        # amount's, and its dates' words by the date (bounded).
         info = w.fact
-        self.shown = tuple(
-            (key, entity, name, rate, f"{fact_title(w, key)}：",
-             money_as_written(f.type if (f := info(key)) is not None else None))
-            for key, entity, name, rate in plan.shown
+        self.groups: tuple[tuple[str, tuple[_Shown, ...]], ...] = tuple(
+            (entity, tuple(
+                (key, name, rate, f"{fact_title(w, key)}：",
+                 money_as_written(f.type if (f := info(key)) is not None else None),
+                 key == plan.amount_fact, {})
+                for key, _, name, rate in facts
+            ))
+            for entity, facts in groupby(plan.shown, key=lambda fact: fact[1])
         )  # fmt: skip
-        self.dates: dict[tuple[str, dt.date], str] = {}  # a date fact's words, by its value
         self.caps: dict[str, str] = {}  # a cap (as printed) in words
         self.entities: dict[str, str] = {}  # an entity in words
         # (cap, entity, id, year) -> the cap's line up to its bits
@@ -156,46 +164,49 @@ class PaidZh:
             out.append(said)
         return "；".join(out)
 
-    def facts_line(self, inst: Instance, want: str) -> tuple[str, Value | None]:
+    def facts_line(self, inst: Instance) -> tuple[str, Value | None]:
         """The facts the plan shows, read from the subject ``inst`` and said as
         ``facts_said`` says the pairs :func:`~.paid.paid_facts` lists (money, dates and
         yes/no said here; any other value by its text, its words kept as ``facts_said``
-        keeps them), and the value of the fact ``want`` (``None``: not read)."""
+        keeps them), and the value of the plan's amount fact (``None``: not read)."""
         chain: dict[str, Instance] = {}
         at: Instance | None = inst
         while at is not None:  # Instance.chain(), inline (as paid.shown_facts)
             chain[at.entity] = at
             at = at.parent
         out: list[str] = []
+        put = out.append
         found: Value | None = None
-        for key, entity, name, rate, title, as_written in self.shown:
+        for entity, facts in self.groups:
             holder = chain.get(entity)
             if holder is None:
                 continue  # Env.fact records nothing then
-            value: Any = holder.id if name == "id" else holder.values.get(name, _ABSENT)
-            if value is _ABSENT:
-                value = Unknown(frozenset({key}))
-            if key == want:
-                found = value
-            kind = type(value)
-            if kind is Money and as_written:
-                out.append(title + cn_text(value.fen))
-            elif kind is dt.date:
-                said = self.dates.get((key, value))
-                if said is None:
-                    said = title + date_zh(value)
-                    if len(self.dates) < _LINES_MAX:
-                        self.dates[(key, value)] = said
-                out.append(said)
-            elif kind is bool:
-                out.append(title + ("是" if value else "否"))
-            else:
-                pair = (key, cn_text(value.fen) if kind is Money else rare_text(value, rate))
-                said = self.facts.get(pair)
-                if said is None:
-                    said = facts_said(self.w, (pair,))
-                    keep(self.facts, pair, said)
-                out.append(said)
+            values = holder.values
+            for key, name, rate, title, as_written, amount, dates in facts:
+                value: Any = holder.id if name == "id" else values.get(name, _ABSENT)
+                if value is _ABSENT:
+                    value = Unknown(frozenset({key}))
+                if amount:
+                    found = value
+                kind = type(value)
+                if kind is Money and as_written:
+                    put(title + cn_text(value.fen))
+                elif kind is dt.date:
+                    said = dates.get(value)
+                    if said is None:
+                        said = title + date_zh(value)
+                        if len(dates) < _LINES_MAX:
+                            dates[value] = said
+                    put(said)
+                elif kind is bool:
+                    put(title + ("是" if value else "否"))
+                else:
+                    pair = (key, cn_text(value.fen) if kind is Money else rare_text(value, rate))
+                    said = self.facts.get(pair)
+                    if said is None:
+                        said = facts_said(self.w, (pair,))
+                        keep(self.facts, pair, said)
+                    put(said)
         return "；".join(out), found
 
 
@@ -248,12 +259,13 @@ def paid_text_zh(
         said = found
         last[0] = (plan, words, frozenset(used), said)
     if plan.amount_fact is not None:
-        facts, value = said.facts_line(inst, plan.amount_fact)
+        facts, value = said.facts_line(inst)
         if value is None:
             return None
     else:
         facts = said.pairs_line(pairs)
-    subject = "/".join([i for _, i in row[2]])
+    path = row[2]
+    subject = path[0][1] + "/" + path[1][1] if len(path) == 2 else "/".join([i for _, i in path])
     head = said.head
     if subject:
         head += f" —— 对象：{said.singles.get(subject, subject)}"
