@@ -6,13 +6,14 @@ Below :mod:`policyrules.result`, whose ``Result.explain()`` and ``Result.to_json
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, Protocol
 
 from .decisions import CapEvent, Decision
 from .explain_holds import holds_en, holds_json, holds_of, once_en
 from .explain_order import order_hold_en
 from .explain_years import schedule_json, schedule_lines_en
-from .runtime.ledger import Grant
+from .runtime.ledger import Grant, GrantPath, GrantRow
 from .runtime.money import Money, cn_text
 from .runtime.values import NONE_TEXT, format_value
 from .terminal import printable, printable_block, printable_lines
@@ -31,6 +32,7 @@ __all__ = [
     "explain_text",
     "fact_leads_en",
     "facts_en",
+    "grant_said",
     "head_en",
     "pairs_en",
     "provision_en",
@@ -329,17 +331,29 @@ def refused_en(
     )
 
 
+def grant_said(g: Grant | GrantRow) -> tuple[str, GrantPath, str, int | None]:
+    """A grant's provision, path, amount as a text shows it and year, from the grant or
+    from its row as the evaluator keeps it (``(provision, path, fen, year)``): alike."""
+    if type(g) is tuple:
+        provision, path, fen, year = g
+        return provision, path, cn_text(fen), year  # (format_value of its Money)
+    assert isinstance(g, Grant)
+    return g.provision, g.path, format_value(g.amount), g.year
+
+
 def explain_text(
     result: Explainable,
     *,
     verbose: bool = False,
     said: list[Decision | str] | None = None,
+    granted: Sequence[Grant | GrantRow] | None = None,
 ) -> str:
     """Every decision: the ones that apply in full, the ones that do not in a line each.
 
     ``said``: the decisions in order, each made or said without being made: a full text
     (:func:`decision_text`, without the trace: ``Result.decision_texts``), or for one not
-    eligible its line (:class:`Refused`); the text is the same."""
+    eligible its line (:class:`Refused`); the text is the same.  ``granted``: the grants,
+    each made or its row (:func:`grant_said`; ``None``: ``result.grants``)."""
     if said is None:
         said = list(result.decisions)
     parts = []
@@ -359,12 +373,13 @@ def explain_text(
             parts.append(decision_text(d, verbose=verbose))
     if brief:
         parts.append("Not eligible:\n" + printable_block(brief))
-    if result.grants:
-        rows = [
-            f"  {g.provision} {'/'.join(i for _, i in g.path)}: {format_value(g.amount)}"
-            + (f" (year {g.year})" if g.year else "")
-            for g in result.grants
-        ]
+    grants = result.grants if granted is None else granted
+    if grants:
+        rows = []
+        for g in grants:
+            provision, path, amount, year = grant_said(g)
+            who = "/".join([i for _, i in path])
+            rows.append(f"  {provision} {who}: {amount}" + (f" (year {year})" if year else ""))
         parts.append("Grants this result adds to the ledger:\n" + printable_block(rows))
     if result.assumptions:
         parts.append(

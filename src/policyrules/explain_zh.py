@@ -16,7 +16,7 @@ from typing import Any
 import attrs
 
 from .decisions import CapEvent, Decision
-from .explain import Explainable
+from .explain import Explainable, grant_said
 from .explain_exclusive import exclusion_zh, provision_zh, refused_zh
 from .explain_holds import holds_of, holds_zh, once_zh
 from .explain_order import order_hold_zh
@@ -33,6 +33,7 @@ from .explain_zh_reasons import (
 )
 from .model import CheckedPolicy, ProvisionInfo
 from .runtime.claim_log import NO_EARLIER
+from .runtime.ledger import Grant, GrantRow
 from .runtime.values import format_value
 from .terminal import printable, printable_block, printable_lines
 from .vocab import amount_words, label_zh, status_words
@@ -385,13 +386,15 @@ def explain_text_zh(
     verbose: bool = False,
     texts: Sequence[str] | None = None,
     said: Sequence[Decision | str] | None = None,
+    granted: Sequence[Grant | GrantRow] | None = None,
 ) -> str:
     """Every decision in Chinese: those that apply in full, those that do not in a line each,
     the grants this result adds to the ledger, the assumptions used with their rationale.
     ``texts``: :func:`decision_text_zh` of each decision (not verbose), if already made.
     ``said`` (not verbose): the decisions in order, each made or said without being made:
     its full text (:func:`decision_text_zh`), or for one not eligible its line
-    (:class:`RefusedZh`); the text is the same."""
+    (:class:`RefusedZh`); the text is the same.  ``granted``: the grants, each made or
+    its row (:func:`~policyrules.explain.grant_said`; ``None``: ``result.grants``)."""
     w = words or no_words()
     made = None if verbose else texts
     if said is None or verbose:
@@ -414,17 +417,19 @@ def explain_text_zh(
             parts.append(decision_text_zh(d, w, verbose=verbose) if made is None else made[i])
     if rows:
         parts.append("不符合条件：\n" + printable_block(rows))
-    if result.grants:
+    grants = result.grants if granted is None else granted
+    if grants:
         rows = []
         titles: dict[str, str] = {}
-        for g in result.grants:
-            title = titles.get(g.provision)
+        for g in grants:
+            provision, path, amount, year = grant_said(g)
+            title = titles.get(provision)
             if title is None:
-                p = _provision(w, g.provision)
-                title = titles[g.provision] = (p.title if p is not None else None) or g.provision
-            year = f"（计入 {g.year} 年度）" if g.year else ""
-            who = "/".join([i for _, i in g.path])
-            rows.append(f"  {title} —— {who}：{format_value(g.amount)}{year}")
+                p = _provision(w, provision)
+                title = titles[provision] = (p.title if p is not None else None) or provision
+            counted = f"（计入 {year} 年度）" if year else ""
+            who = "/".join([i for _, i in path])
+            rows.append(f"  {title} —— {who}：{amount}{counted}")
         parts.append("本次结果计入台账的发放：\n" + printable_block(rows))
     if result.assumptions:
         rows = []

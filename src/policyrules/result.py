@@ -7,7 +7,7 @@ re-exported here.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import attrs
 
@@ -16,7 +16,7 @@ from .errors import Diagnostic, PolicyRulesError
 from .explain import decision_text, explain_text, result_json
 from .explain_zh import add_text_zh, explain_text_zh, no_words
 from .runtime.bases import NOT_KEYING
-from .runtime.ledger import Grant, Grants, Ledger
+from .runtime.ledger import Grant, GrantRow, Grants, Ledger
 from .words import Words
 
 __all__ = ["LANGUAGES", "CapEvent", "Decision", "Result", "Step", "check_lang"]
@@ -51,6 +51,7 @@ class Result:
 
     __slots__ = (
         "_decisions",
+        "_grant_rows",
         "_grants",
         "_make",
         "_make_grants",
@@ -62,6 +63,8 @@ class Result:
 
     _decisions: tuple[Decision, ...] | None
     _grants: Grants | None
+    # the grants as the evaluator keeps them, each a Grant or its row (GrantRow), until made
+    _grant_rows: Callable[[], Sequence[Grant | GrantRow]] | None
     _make: Callable[[], tuple[Decision, ...]] | None
     _make_grants: Callable[[], tuple[Grant, ...]] | None
     _texts: Callable[[bool], list[Decision | str]] | None
@@ -81,7 +84,7 @@ class Result:
         _set(self, "assumptions", tuple(assumptions))
 
     def _none_deferred(self) -> None:
-        for name in ("_make", "_make_grants", "_texts", "_texts_zh", "_words"):
+        for name in ("_make", "_make_grants", "_grant_rows", "_texts", "_texts_zh", "_words"):
             _set(self, name, None)
 
     @classmethod
@@ -93,6 +96,7 @@ class Result:
         *,
         texts: Callable[[bool], list[Decision | str]] | None = None,
         texts_zh: Callable[[Words], list[Decision | str]] | None = None,
+        grant_rows: Callable[[], Sequence[Grant | GrantRow]] | None = None,
     ) -> Result:
         """A result whose decisions ``decisions()`` and grants ``grants()`` return, each
         called once, when first needed.  ``texts(full)``, if given, says the decisions in
@@ -102,7 +106,9 @@ class Result:
         (:class:`~policyrules.explain.Refused`).  ``texts_zh(words)``, if given, the same
         in Chinese for the whole text (``explain_zh.explain_text_zh``): each decision's
         text (:func:`~policyrules.explain_zh.decision_text_zh`) or, one not eligible, its
-        line (``explain_zh.RefusedZh``)."""
+        line (``explain_zh.RefusedZh``).  ``grant_rows()``, if given, the grants as the
+        evaluator keeps them for the whole texts, each a :class:`Grant` or its row
+        (``(provision, path, fen, year)``), without making them."""
         self = cls.__new__(cls)
         _set(self, "_decisions", None)
         _set(self, "_grants", None)
@@ -110,6 +116,7 @@ class Result:
         _set(self, "_make_grants", grants)
         _set(self, "_texts", texts)
         _set(self, "_texts_zh", texts_zh)
+        _set(self, "_grant_rows", grant_rows)
         _set(self, "_words", None)
         _set(self, "assumptions", tuple(assumptions))
         return self
@@ -148,7 +155,16 @@ class Result:
             made = Grants(make(), self._readings)
             _set(self, "_grants", made)
             _set(self, "_make_grants", None)
+            _set(self, "_grant_rows", None)
         return made
+
+    def _granted(self) -> Sequence[Grant | GrantRow]:
+        """The grants, or their rows where the evaluator keeps them and they are not made
+        (the whole texts' ``granted``: each said alike)."""
+        rows = self._grant_rows
+        if rows is None:
+            return self.grants
+        return rows()
 
     def _said(self, full: bool = True) -> list[Decision | str]:
         """Each decision, or its English text where the evaluator renders it without it
@@ -226,12 +242,12 @@ class Result:
         :raises PolicyRulesError: E425, a language other than ``zh`` or ``en``."""
         if check_lang(lang) == "en":
             said = None if verbose else self._said(full=False)
-            return explain_text(self, verbose=verbose, said=said)
+            return explain_text(self, verbose=verbose, said=said, granted=self._granted())
         texts_zh = self._texts_zh
         if texts_zh is None or verbose:
             return explain_text_zh(self, self._words, verbose=verbose)
         words = self._words or no_words()
-        return explain_text_zh(self, words, said=texts_zh(words))
+        return explain_text_zh(self, words, said=texts_zh(words), granted=self._granted())
 
     def to_json(self, *, all_earlier: bool = False) -> dict[str, object]:
         """The same content as plain JSON-ready data (money as exact 元 text); a cap lists

@@ -13,8 +13,10 @@ import pytest
 
 import policyrules
 from policyrules import Grant, Money
+from policyrules.backends.python import evaluate as evaluate_module
 from policyrules.backends.python import rows as rows_module
 from policyrules.backends.python import rows_said as said_module
+from policyrules.explain import explain_text, grant_said
 from policyrules.explain_zh import RefusedZh, explain_text_zh
 from policyrules.runtime.claim_log import ClaimLog
 from strategies import compile_text
@@ -66,6 +68,37 @@ def test_measure_3_chinese_text_makes_no_decision(monkeypatch: pytest.MonkeyPatc
     assert with_all.evaluate(facts).explain() == whole
     assert "【符合条件】京经信发〔2025〕50号 第3条" in whole
     assert "不符合条件：\n" in whole
+
+
+def test_the_whole_texts_say_the_grants_from_their_rows(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The grants' lines of the whole texts (Chinese and English) are said from the grant
+    rows, no Grant made, alike; ``result.grants`` read first, from the grants.  Measure 3
+    counts a grant in its approval year: ``（计入 2026 年度）``, ``(year 2026)``."""
+    policy = policyrules.load(data.measure3_only(ROOT / "policies" / "beijing_2025", tmp_path))
+    facts = policy.read_facts(data.as_facts(data.claims(60)))
+    made = policy.evaluate(facts)
+    want_zh = explain_text_zh(made, policy.words)
+    want_en = explain_text(made)
+    assert "本次结果计入台账的发放：\n" in want_zh
+    assert "年度）" in want_zh.split("本次结果计入台账的发放：")[1]
+    assert "(year 20" in want_en.split("Grants this result adds to the ledger:")[1]
+
+    def made_a_grant(row: object) -> None:
+        raise AssertionError("a Grant was made to say it")
+
+    with monkeypatch.context() as m:
+        m.setattr(evaluate_module, "grant_of", made_a_grant)
+        assert policy.evaluate(facts).explain() == want_zh
+        assert policy.evaluate(facts).explain(lang="en") == want_en
+    result = policy.evaluate(facts)
+    assert result.grants == made.grants  # made first: the texts read them
+    assert result.explain() == want_zh
+    assert result.explain(lang="en") == want_en
+    for g in made.grants:
+        row = (g.provision, g.path, g.amount.fen, g.year)
+        assert grant_said(row) == grant_said(g)
 
 
 @pytest.mark.parametrize(

@@ -18,9 +18,11 @@ from ..errors import Diagnostic, LedgerError
 from .bases import Basis, to_bases
 from .money import Money
 
-__all__ = ["Counted", "Grant", "GrantPath", "Grants", "grant_error"]
+__all__ = ["Counted", "Grant", "GrantPath", "GrantRow", "Grants", "grant_error"]
 
 GrantPath = tuple[tuple[str, str], ...]
+# A grant as the evaluator keeps it until it is made: provision, path, amount (fen), year.
+GrantRow = tuple[str, GrantPath, int, int | None]
 
 
 def grant_error(message: str, hint: str | None = None) -> LedgerError:

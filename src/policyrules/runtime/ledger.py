@@ -23,7 +23,7 @@ import attrs
 from ..errors import Diagnostic, LedgerError
 from .bases import Basis, to_bases
 from .claim_log import NO_EARLIER, ClaimLog, ClaimLogs, Earlier, ScopeKey, as_earlier
-from .grants import Counted, Grant, GrantPath, Grants, grant_error
+from .grants import Counted, Grant, GrantPath, GrantRow, Grants, grant_error
 from .holds import Hold
 from .money import Money
 
@@ -35,6 +35,7 @@ __all__ = [
     "Earlier",
     "Grant",
     "GrantPath",
+    "GrantRow",
     "Grants",
     "Ledger",
     "LedgerIndex",

@@ -121,6 +121,9 @@ def evaluate(
     def granted() -> tuple[Grant, ...]:
         return tuple(grant_of(g) for g in unfold(1))
 
+    def grant_rows() -> list[Any]:  # each a Grant or its row, for the whole texts
+        return list(unfold(1))
+
     def said(full: bool) -> list[Decision | str]:
         with paused_gc(promote=True):
             return run.said_en(unfold(0), full)
@@ -139,7 +142,9 @@ def evaluate(
 
     if not run.explain:  # every row is made into its decision to be said: made once, kept
         return Result.deferred(made, granted, said_assumed)
-    return Result.deferred(made, granted, said_assumed, texts=said, texts_zh=said_zh)
+    return Result.deferred(
+        made, granted, said_assumed, texts=said, texts_zh=said_zh, grant_rows=grant_rows
+    )
 
 
 def _listed(

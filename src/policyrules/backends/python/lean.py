@@ -35,15 +35,15 @@ from ... import syntax as s
 from ...instances import Instance
 from ...model import CheckedPolicy
 from ...runtime.claim_log import ClaimLogs
+from ...runtime.grants import GrantRow
 from ...runtime.values import year_number
 from ...typing_rules import Usage
 from .codegen import Slow, _conjuncts, _Gen, _Unsupported, run_source
 from .fused import _WORDS, _end, _Fuse
 from .lean_order import distinct_paths, served_order
 
-# A row and a grant row of .rows (which reads .compile, which calls this module).
+# A row of .rows (which reads .compile, which calls this module).
 Row = tuple[Any, ...]
-GrantRow = tuple[str, tuple[tuple[str, str], ...], int, int | None]
 
 __all__ = ["LeanAward", "LeanFn", "lean_award"]
 

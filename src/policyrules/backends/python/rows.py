@@ -26,7 +26,7 @@ from ...decisions import CapEvent, Decision, Step
 from ...facts import Facts
 from ...instances import Instance
 from ...model import CheckedPolicy, ClauseInfo, DocumentInfo, ProvisionInfo
-from ...runtime.ledger import Grant
+from ...runtime.ledger import Grant, GrantRow
 from ...runtime.money import Money, cn_text
 from ...runtime.values import format_value
 from .compile import CompiledPolicy, CompiledProvision, Condition, Env
@@ -70,10 +70,6 @@ Row = tuple[
     Step | None,
     set[str],
 ]
-
-
-# A grant: provision, path, amount (fen), year.
-GrantRow = tuple[str, Path, int, int | None]
 
 
 def grant_of(row: GrantRow | Grant) -> Grant:
