@@ -334,11 +334,10 @@ def refused_en(
 def grant_said(g: Grant | GrantRow) -> tuple[str, GrantPath, str, int | None]:
     """A grant's provision, path, amount as a text shows it and year, from the grant or
     from its row as the evaluator keeps it (``(provision, path, fen, year)``): alike."""
-    if type(g) is tuple:
-        provision, path, fen, year = g
-        return provision, path, cn_text(fen), year  # (format_value of its Money)
-    assert isinstance(g, Grant)
-    return g.provision, g.path, format_value(g.amount), g.year
+    if isinstance(g, Grant):
+        return g.provision, g.path, format_value(g.amount), g.year
+    provision, path, fen, year = g
+    return provision, path, cn_text(fen), year  # (format_value of its Money)
 
 
 def explain_text(

@@ -283,11 +283,11 @@ def test_the_refusals_kept_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     assert len(kept) == 2
 
 
-def test_refusals_past_the_bound_are_reasoned_once_an_evaluation(
+def test_refusals_past_the_bound_are_reasoned_once_a_reading(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """Past the bound (here 2), a refusal is kept for the evaluation: ten firms refused
-    for five scores (two each) are reasoned five times, not 2 + 3 × 2 = 8; the next
+    """Past the bound (here 2), a refusal is kept while the rows are said: ten firms
+    refused for five scores (two each) are reasoned five times, not 2 + 3 × 2 = 8; the next
     evaluation again only the three the policy did not keep."""
     monkeypatch.setattr(said_module, "REFUSALS_MAX", 2)
     policy = compile_text(RATED_RULES)
@@ -309,7 +309,11 @@ def test_refusals_past_the_bound_are_reasoned_once_an_evaluation(
     assert policy.evaluate(facts).decision_texts() == made
     assert len(calls) == 5
     calls.clear()
-    assert policy.evaluate(facts).decision_texts() == made
+    result = policy.evaluate(facts)
+    assert result.decision_texts() == made
+    assert len(calls) == 3
+    calls.clear()  # let go once said: read again, reasoned again (nothing kept with it)
+    assert result.decision_texts() == made
     assert len(calls) == 3
 
 

@@ -166,11 +166,11 @@ def test_the_chinese_refusals_kept_are_bounded(monkeypatch: pytest.MonkeyPatch) 
     assert len(policy.compiled.learnt[("refused_zh", "d/1/grant")]) == 2
 
 
-def test_refusals_past_the_bound_are_reasoned_once_an_evaluation(
+def test_refusals_past_the_bound_are_reasoned_once_a_reading(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """Past the bound (here 2), a refusal is kept for the evaluation: ten firms refused
-    for five scores (two each) are reasoned five times, not 2 + 3 × 2 = 8; the next
+    """Past the bound (here 2), a refusal is kept while the rows are said: ten firms
+    refused for five scores (two each) are reasoned five times, not 2 + 3 × 2 = 8; the next
     evaluation reasons again only the three the policy did not keep."""
     monkeypatch.setattr(said_module, "REFUSALS_MAX", 2)
     policy = compile_text(RATED_RULES)
@@ -189,7 +189,13 @@ def test_refusals_past_the_bound_are_reasoned_once_an_evaluation(
     assert policy.evaluate(facts).explain() == want
     assert len(calls) == 5
     calls.clear()
-    assert policy.evaluate(facts).explain() == want
+    result = policy.evaluate(facts)
+    assert result.explain() == want
+    assert len(calls) == 3
+    # let go once said: the result keeps no refusal past the bound (read again, reasoned
+    # again), so a result kept alive holds no text per distinct refusal
+    calls.clear()
+    assert result.explain() == want
     assert len(calls) == 3
 
 
@@ -212,6 +218,44 @@ def test_one_result_said_in_two_words_objects() -> None:
         assert explain_text_zh(result, words, said=said) == explain_text_zh(made, words)
     assert "firm.score" not in explain_text_zh(made, policy.words)
     assert "firm.score" in explain_text_zh(made, no_words())
+
+
+def test_a_refusal_whose_words_know_one_condition_of_two_is_said_by_its_decision() -> None:
+    """Said in the words of a policy whose grant lacks ``kind != "withdrawn"``, a firm that
+    fails both conditions has one reason its line can say and one it cannot: the line is
+    the decision's (which says the other as written), not the first reason alone."""
+    policy = compile_text(RATED_RULES)
+    other = compile_text(RATED_RULES.replace('kind != "withdrawn"', 'kind != "gone"'))
+    facts = {"firms": [{"id": "f1", "score": "50", "kind": "withdrawn"}]}
+    made = policy.evaluate(facts)
+    result = policy.evaluate(facts)
+    assert result._texts_zh is not None
+    said = result._texts_zh(other.words)
+    text = explain_text_zh(result, other.words, said=said)
+    assert text == explain_text_zh(made, other.words)
+    assert "未满足：评分不低于 60" in text  # the reason its words know, in words
+    assert "kind" in text.split("不符合条件：")[1]  # the other, as the evaluator wrote it
+
+
+def test_a_title_kept_for_words_since_gone_is_not_used() -> None:
+    """A refused line's measure and title are kept by the id of the words object, with the
+    object: found under the same id for other words (an id reused), they are made again."""
+    from policyrules.explain_zh import no_words
+
+    policy = compile_text(RATED_RULES)
+    facts = {"firms": [{"id": "f1", "score": "50", "kind": "a"}]}
+    result = policy.evaluate(facts)
+    assert result._texts_zh is not None
+    run = next(
+        c.cell_contents
+        for c in result._texts_zh.__closure__ or ()
+        if type(c.cell_contents).__name__ == "_Run"
+    )
+    stale = (no_words(), "a stale title", {})
+    run._titled_zh[("d/1/grant", id(policy.words))] = stale
+    text = explain_text_zh(result, policy.words, said=result._texts_zh(policy.words))
+    assert "a stale title" not in text
+    assert text == explain_text_zh(policy.evaluate(facts), policy.words)
 
 
 def test_a_claim_log_says_its_claims_once_each() -> None:

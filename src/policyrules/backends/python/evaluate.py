@@ -231,8 +231,6 @@ class _Run(DecisionMaker, Awards, Conditions, TimeLimits, FastClaims, ExclusiveH
     _said: _Memo[dict[Any, Any]] = _Memo(dict)
     _refused: _Memo[dict[Any, Any]] = _Memo(dict)
     _refused_zh: _Memo[dict[Any, Any]] = _Memo(dict)
-    _refused_zh_run: _Memo[dict[Any, Any]] = _Memo(dict)
-    _refused_run: _Memo[dict[Any, Any]] = _Memo(dict)
     _titled_zh: _Memo[dict[Any, Any]] = _Memo(dict)
     _paid_zh: _Memo[dict[Any, Any]] = _Memo(dict)
     _last_paid_zh: _Memo[list[Any]] = _Memo(lambda: [None])

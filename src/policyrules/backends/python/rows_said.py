@@ -1,7 +1,7 @@
 """A row's text, English or Chinese, said without making its decision where it can be.
 
-:meth:`Said.text_en` writes the English text of a paid claim or of a claim a condition
-refused from its row (see :mod:`.texts`), :meth:`Said.text_zh` its Chinese text as the whole
+:meth:`Said.said_en` writes the English text of a paid claim or of a claim a condition
+refused from its row (see :mod:`.texts`), :meth:`Said.said_zh` its Chinese text as the whole
 Chinese text shows it (see :mod:`.texts_zh`); any other row is made into its decision
 (:meth:`~.rows.Rows.materialise`) and said from it.  What every claim of a provision shares
 is made once an evaluation, or kept by the compiled policy for the next evaluation on the
@@ -67,12 +67,6 @@ class Said:
     # claim in Chinese, joined (None: its decision says them); at most REFUSALS_MAX each,
     # kept by the compiled policy on the defaults (as the English ones)
     _refused_zh: dict[str, dict[tuple[Any, ...], tuple[Words, str | None]]]
-    # (provision, refusal key) -> as the refusals of _refused, for this evaluation past
-    # their bound
-    _refused_run: dict[tuple[str, tuple[Any, ...]], tuple[list[str], str] | None]
-    # (provision, (id of the words, refusal key)) -> as _refused_zh, for this evaluation
-    # past its bound
-    _refused_zh_run: dict[tuple[str, tuple[Any, ...]], tuple[Words, str | None]]
     # (provision, id of the words) -> the words, the provision's titled_zh, singles_zh
     _titled_zh: dict[tuple[str, int], tuple[Words, str, dict[str | None, str]]]
     _paid_zh: dict[Any, Any]  # what paid claims' Chinese texts share (.texts_zh)
@@ -103,21 +97,15 @@ class Said:
     def why_not(self, cond: Condition, env: Env, seen: list[str]) -> str:
         raise NotImplementedError  # pragma: no cover - the evaluator defines it
 
-    def text_en(self, row: Row, full: bool = True) -> str | Decision:
-        """The English text of the decision of ``row`` (:meth:`said_en` of the one row)."""
-        return self.said_en((row,), full)[0]
-
-    def said_en(self, rows: Iterable[Row | Decision], full: bool = True) -> list[str | Decision]:
+    def said_en(self, rows: Iterable[Row | Decision], full: bool) -> list[str | Decision]:
         """The English text of each of ``rows`` (``decision_text``, without the trace), in
         order: rendered from the row where :mod:`.texts` can; else the decision, made (a
         decision given: itself), to be said.  ``full``: a claim not eligible said in full,
-        else by its line of the whole text (:class:`~policyrules.explain.Refused`)."""
+        else by its line of the whole text (:class:`~policyrules.explain.Refused`).  With
+        explanations on only (``evaluate`` hands the texts over only then)."""
+        assert self.explain, "a row holds what its text reads only with explanations on"
         out: list[str | Decision] = []
         put = out.append
-        if not self.explain:  # no row holds what its text reads
-            for row in rows:
-                put(row if isinstance(row, Decision) else self.materialise(row))
-            return out
         env, rates, assumed_of, last = (
             self.env,
             self.rate_facts,
@@ -127,6 +115,7 @@ class Said:
         said_cp: CompiledProvision | None = None
         said: tuple[PaidPlan, Fixed, tuple[tuple[str, str], ...]] | None = None
         printable: bool | None = None
+        past: dict[Any, Any] = {}  # refusals past the bound, kept while these rows are said
         for row in rows:
             if isinstance(row, Decision):
                 put(row)
@@ -143,30 +132,24 @@ class Said:
                         text = paid_text(said[0], said[1], cp, row[1], env, row, rates,
                                          assumed_of, said[2], printable, last)  # fmt: skip
                 elif row[3] == "not_eligible":
-                    text = self._failed_text(row, full)
+                    text = self._failed_text(row, full, past)
             put(text if text is not None else self.materialise(row))
         return out
-
-    def text_zh(self, row: Row, words: Words) -> str | Decision:
-        """The Chinese text of the decision of ``row`` as the whole text says it, under
-        ``words`` (:meth:`said_zh` of the one row)."""
-        return self.said_zh((row,), words)[0]
 
     def said_zh(self, rows: Iterable[Row | Decision], words: Words) -> list[str | Decision]:
         """The Chinese text of each of ``rows`` as the whole text says it, under ``words``,
         in order: a paid claim's block (``decision_text_zh``), a claim a condition refused
         by its line (:class:`~policyrules.explain_zh.RefusedZh`), rendered from the row;
-        else the decision, made (a decision given: itself), to be said."""
+        else the decision, made (a decision given: itself), to be said.  With explanations
+        on only (``evaluate`` hands the texts over only then)."""
+        assert self.explain, "a row holds what its text reads only with explanations on"
         out: list[str | Decision] = []
         put = out.append
-        if not self.explain:  # no row holds what its text reads
-            for row in rows:
-                put(row if isinstance(row, Decision) else self.materialise(row))
-            return out
         memo, last = self._paid_zh, self._last_paid_zh
         env, rates, assumed_of = self.env, self.rate_facts, self._assumed_texts
         said_cp: CompiledProvision | None = None
         said: tuple[PaidPlan, Fixed, tuple[tuple[str, str], ...]] | None = None
+        past: dict[Any, Any] = {}  # refusals past the bound, kept while these rows are said
         for row in rows:
             if isinstance(row, Decision):
                 put(row)
@@ -181,7 +164,7 @@ class Said:
                         text = paid_text_zh(said[0], cp, row[1], env, row, rates, assumed_of,
                                             said[2], words, memo, last)  # fmt: skip
                 elif row[3] == "not_eligible":
-                    text = self._refused_line_zh(row, words)
+                    text = self._refused_line_zh(row, words, past)
             put(text if text is not None else self.materialise(row))
         return out
 
@@ -209,11 +192,13 @@ class Said:
         assumed = self._assumed_texts(env.used_assumptions, False)
         return failed[0], failed[1], fact_texts(env.reads, self.rate_facts), assumed
 
-    def _refused_line_zh(self, row: Row, words: Words) -> RefusedZh | None:
+    def _refused_line_zh(
+        self, row: Row, words: Words, past: dict[Any, tuple[Words, str | None]]
+    ) -> RefusedZh | None:
         """The line of a claim a condition refused in the whole Chinese text (``None``: a
         reason its decision must say).  Claims refused alike (:func:`~.failed.refusal_key`)
-        share their reasons: said once (kept by the compiled policy up to
-        :data:`REFUSALS_MAX` a provision, the others for this evaluation)."""
+        share their reasons: said once (kept up to :data:`REFUSALS_MAX` a provision, by the
+        compiled policy on the defaults; the others in ``past`` while the rows are said)."""
         cp, inst = row[0], row[1]
         pid = cp.info.id
         marks, _, _, reads, _ = self._refusal_parts(cp)
@@ -228,7 +213,7 @@ class Said:
         if key is not None:
             got = kept.get(memo_key)
             if got is None:
-                got = self._refused_zh_run.get((pid, memo_key))
+                got = past.get((pid, memo_key))
             if got is not None and got[0] is words:  # (the words kept: their id is theirs)
                 why = got[1]
         if why is _UNSEEN:
@@ -243,8 +228,8 @@ class Said:
             if key is not None:
                 if len(kept) < REFUSALS_MAX:
                     kept[memo_key] = (words, why)
-                else:  # (this evaluation's: its rows are held anyway)
-                    self._refused_zh_run[(pid, memo_key)] = (words, why)
+                else:
+                    past[(pid, memo_key)] = (words, why)
         if why is None:
             return None
         head = self._titled_zh.get((pid, id(words)))
@@ -315,7 +300,11 @@ class Said:
             said = self._refused[cp.info.id] = kept
         return said
 
-    def _failed_text(self, row: Row, full: bool) -> str | None:
+    def _failed_text(
+        self, row: Row, full: bool, past: dict[Any, tuple[list[str], str] | None]
+    ) -> str | None:
+        """The English text of a claim a condition refused (``None``: its decision says
+        it); refusals past the bound kept in ``past`` while the rows are said."""
         cp, inst = row[0], row[1]
         marks, fixed, params, reads, refusals = self._refusal_parts(cp)
         # Claims refused alike (the same values of the facts the conditions read, the same
@@ -325,7 +314,7 @@ class Said:
         if key is not None:
             found = refusals.get(key, _UNSEEN)
             if found is _UNSEEN:
-                found = self._refused_run.get((cp.info.id, key), _UNSEEN)
+                found = past.get((cp.info.id, key), _UNSEEN)
         if found is _UNSEEN:
             refusal = self._refusal(cp, row, marks)
             found = None
@@ -335,8 +324,8 @@ class Said:
             if key is not None:
                 if len(refusals) < REFUSALS_MAX:
                     refusals[key] = found
-                else:  # (this evaluation's: its rows are held anyway)
-                    self._refused_run[(cp.info.id, key)] = found
+                else:
+                    past[(cp.info.id, key)] = found
         if found is None:
             return None
         reasons, body = found

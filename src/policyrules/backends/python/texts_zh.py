@@ -4,11 +4,17 @@ The Chinese counterpart of :mod:`.texts`, for the whole text a reader gets by de
 (``Result.explain()``: :func:`~policyrules.explain_zh.explain_text_zh`).  A paid award of
 the fast path (exact, nothing granted before, not served at an unknown place in its order)
 is said from its row's fen and the facts its plan reads (:func:`paid_text_zh`); a claim a
-condition refused is said by its line, from its reasons (:meth:`.rows_said.Said.text_zh`).
-Each piece comes from the functions of :mod:`policyrules.explain_zh` that
-:func:`~policyrules.explain_zh.decision_text_zh` says a decision with, so the text is the
-same, character for character (``tests/property/test_row_texts_props.py``); any other
-claim returns ``None`` and is said from its decision.
+condition refused is said by its line, from its reasons (:meth:`.rows_said.Said.said_zh`).
+Each piece comes from the functions of :mod:`policyrules.explain_zh` (and
+:mod:`~policyrules.explain_zh_caps`) that :func:`~policyrules.explain_zh.decision_text_zh`
+says a decision with, so the text is the same, character for character
+(``tests/property/test_row_texts_props.py``); any other claim returns ``None`` and is said
+from its decision.  Two pieces are said here from their values, where the decision's way
+is known to give the same words: a paid claim's money, dates and yes/no facts (as
+:func:`~policyrules.words.value_zh` says their texts, but for money under an enum:
+:func:`~policyrules.words.money_as_written`), and a cap's account from its parts
+(:func:`~policyrules.explain_zh_caps.scope_zh`, where its text reads back to them);
+``tests/unit/test_texts_zh_parts.py`` holds each to the decision's way.
 
 What the paid claims of one provision share under one set of assumptions read (their
 words, head, caps in words, the parameters', assumptions' and quote's lines) is made once
@@ -69,7 +75,6 @@ class PaidZh:
         "lines",
         "p",
         "plan",
-        "shown",
         "singles",
         "tail",
         "tail_printable",
@@ -238,7 +243,7 @@ def paid_text_zh(
         or (lead is not None and lead.kind == ORDER_HOLD)
     ):
         return None
-    facts: str | None = None
+    pairs: tuple[tuple[str, str], ...] = ()
     if plan.amount_fact is not None:  # as paid_facts: the plan's assumptions added below
         used, plus = row[12], plan.assumed
     else:
