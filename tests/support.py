@@ -283,3 +283,17 @@ clause 1 "补助与时限"
     due 30 工作日 after submitted_on
     done approved_on
 """
+
+
+def count_calls(monkeypatch: pytest.MonkeyPatch, owner: object, name: str) -> list[int]:
+    """Replace ``owner.name`` (a module's function) for the test by one that counts its
+    calls and calls it: the list grows by one a call."""
+    calls: list[int] = []
+    real = getattr(owner, name)
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, counted)
+    return calls

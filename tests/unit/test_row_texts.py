@@ -18,7 +18,7 @@ from policyrules.backends.python import rows_said as said_module
 from policyrules.backends.python import trusted as trusted_module
 from policyrules.explain import decision_text, explain_text
 from strategies import compile_text
-from support import RATED_RULES, SHARE_RULES, TIMED_RULES
+from support import RATED_RULES, SHARE_RULES, TIMED_RULES, count_calls
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -88,14 +88,7 @@ def test_rendering_from_rows_escapes_the_input(
     policy = compile_text(SHARE_RULES.replace("amount base * share", f"amount {amount}"))
     facts = {"firms": [{"id": ident, "base": "10 万元", "remark": remark}]}
     made = [decision_text(d) for d in policy.evaluate(facts, parameters={"share": "50%"}).decisions]
-    built: list[int] = []
-    real = trusted_module.decision
-
-    def counted(*args: object) -> object:
-        built.append(1)
-        return real(*args)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(trusted_module, "decision", counted)
+    built = count_calls(monkeypatch, trusted_module, "decision")
     (text,) = policy.evaluate(facts, parameters={"share": "50%"}).decision_texts()
     assert built == []
     assert [text] == made
@@ -297,14 +290,7 @@ def test_refusals_past_the_bound_are_reasoned_once_a_reading(
     ]
     facts = {"firms": firms}
     made = tuple(decision_text(d) for d in policy.evaluate(facts).decisions)
-    calls: list[int] = []
-    real = failed_module.failed_reasons
-
-    def counted(*args: object) -> object:
-        calls.append(1)
-        return real(*args)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(said_module, "failed_reasons", counted)
+    calls = count_calls(monkeypatch, said_module, "failed_reasons")
     policy.compiled.learnt.clear()
     assert policy.evaluate(facts).decision_texts() == made
     assert len(calls) == 5

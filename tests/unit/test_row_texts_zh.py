@@ -20,7 +20,7 @@ from policyrules.explain import explain_text, grant_said
 from policyrules.explain_zh import RefusedZh, explain_text_zh
 from policyrules.runtime.claim_log import ClaimLog
 from strategies import compile_text
-from support import RATED_RULES, SHARE_RULES, TIMED_RULES
+from support import RATED_RULES, SHARE_RULES, TIMED_RULES, count_calls
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -135,14 +135,7 @@ def test_claims_refused_alike_are_reasoned_once_in_chinese(
     firms.append({"id": "f4", "score": "50", "kind": "b"})
     facts = {"firms": firms}
     want = explain_text_zh(policy.evaluate(facts), policy.words)
-    calls: list[int] = []
-    real = said_module.reasons_zh
-
-    def counted(*args: object) -> object:
-        calls.append(1)
-        return real(*args)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(said_module, "reasons_zh", counted)
+    calls = count_calls(monkeypatch, said_module, "reasons_zh")
     policy.compiled.learnt.clear()  # nothing kept from an evaluation before
     text = policy.evaluate(facts).explain()
     assert text == want
@@ -177,14 +170,7 @@ def test_refusals_past_the_bound_are_reasoned_once_a_reading(
     firms = [{"id": f"f{k}", "score": str(50 + k % 5), "kind": "a"} for k in range(10)]
     facts = {"firms": firms}
     want = explain_text_zh(policy.evaluate(facts), policy.words)
-    calls: list[int] = []
-    real = said_module.reasons_zh
-
-    def counted(*args: object) -> object:
-        calls.append(1)
-        return real(*args)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(said_module, "reasons_zh", counted)
+    calls = count_calls(monkeypatch, said_module, "reasons_zh")
     policy.compiled.learnt.clear()
     assert policy.evaluate(facts).explain() == want
     assert len(calls) == 5

@@ -12,7 +12,7 @@ at most :data:`REFUSALS_MAX` a provision).
 
 from __future__ import annotations
 
-from collections.abc import Container, Iterable
+from collections.abc import Callable, Container, Iterable
 from typing import Any
 
 from ...decisions import Decision, Step
@@ -39,6 +39,8 @@ _UNSEEN: Any = object()  # a refusal not said yet
 REFUSALS_MAX = 512
 
 Row = tuple[Any, ...]  # a row of .rows (its Row)
+# what a provision's paid claims' texts need (Said._paid_said): plan, lines, parameters
+_PaidSaid = tuple[PaidPlan, Fixed, tuple[tuple[str, str], ...]]
 Pairs = tuple[tuple[str, str], ...]  # (name, value's text) of facts, assumptions, parameters
 
 
@@ -53,7 +55,7 @@ class Said:
     _static: dict[str, dict[str, Any]]  # the fields of a provision's decisions
     _fixed: dict[tuple[str, str], Fixed]  # a provision's lines of a status's text (.texts)
     # a provision's plan, lines and parameters for its paid claims' texts (None: no plan)
-    _said: dict[str, tuple[PaidPlan, Fixed, tuple[tuple[str, str], ...]] | None]
+    _said: dict[str, _PaidSaid | None]
     # a provision's condition steps, lines and parameters for its refused claims' texts
     # and, where its conditions' reads are fixed, its refusals by key (.failed)
     _refused: dict[
@@ -103,38 +105,22 @@ class Said:
         decision given: itself), to be said.  ``full``: a claim not eligible said in full,
         else by its line of the whole text (:class:`~policyrules.explain.Refused`).  With
         explanations on only (``evaluate`` hands the texts over only then)."""
-        assert self.explain, "a row holds what its text reads only with explanations on"
-        out: list[str | Decision] = []
-        put = out.append
         env, rates, assumed_of, last = (
             self.env,
             self.rate_facts,
             self._assumed_texts,
             self._last_assumed,
         )
-        said_cp: CompiledProvision | None = None
-        said: tuple[PaidPlan, Fixed, tuple[tuple[str, str], ...]] | None = None
-        printable: bool | None = None
         past: dict[Any, Any] = {}  # refusals past the bound, kept while these rows are said
-        for row in rows:
-            if isinstance(row, Decision):
-                put(row)
-                continue
-            text: str | None = None
-            if row[10] < 0 and not row[9]:
-                cp = row[0]
-                if row[4] is not None:
-                    if cp is not said_cp:  # (a provision's rows come together)
-                        said, said_cp = self._paid_said(cp, row[1]), cp
-                    if said is not None:
-                        if printable is None:
-                            printable = self._ids_printable()
-                        text = paid_text(said[0], said[1], cp, row[1], env, row, rates,
-                                         assumed_of, said[2], printable, last)  # fmt: skip
-                elif row[3] == "not_eligible":
-                    text = self._failed_text(row, full, past)
-            put(text if text is not None else self.materialise(row))
-        return out
+
+        def paid(said: _PaidSaid, cp: CompiledProvision, row: Row) -> str | None:
+            printable = self._printable
+            if printable is None:
+                printable = self._ids_printable()
+            return paid_text(said[0], said[1], cp, row[1], env, row, rates, assumed_of,
+                             said[2], printable, last)  # fmt: skip
+
+        return self._said_rows(rows, paid, lambda row: self._failed_text(row, full, past))
 
     def said_zh(self, rows: Iterable[Row | Decision], words: Words) -> list[str | Decision]:
         """The Chinese text of each of ``rows`` as the whole text says it, under ``words``,
@@ -142,14 +128,30 @@ class Said:
         by its line (:class:`~policyrules.explain_zh.RefusedZh`), rendered from the row;
         else the decision, made (a decision given: itself), to be said.  With explanations
         on only (``evaluate`` hands the texts over only then)."""
+        memo, last = self._paid_zh, self._last_paid_zh
+        env, rates, assumed_of = self.env, self.rate_facts, self._assumed_texts
+        past: dict[Any, Any] = {}  # refusals past the bound, kept while these rows are said
+
+        def paid(said: _PaidSaid, cp: CompiledProvision, row: Row) -> str | None:
+            return paid_text_zh(said[0], cp, row[1], env, row, rates, assumed_of, said[2],
+                                words, memo, last)  # fmt: skip
+
+        return self._said_rows(rows, paid, lambda row: self._refused_line_zh(row, words, past))
+
+    def _said_rows(
+        self,
+        rows: Iterable[Row | Decision],
+        paid: Callable[[_PaidSaid, CompiledProvision, Row], str | None],
+        refused: Callable[[Row], str | None],
+    ) -> list[str | Decision]:
+        """Each of ``rows`` said: a paid claim's row by ``paid`` (its provision's
+        :meth:`_paid_said`, found once for a run of its rows), one a condition refused by
+        ``refused``; ``None`` from either, or any other row: its decision, made."""
         assert self.explain, "a row holds what its text reads only with explanations on"
         out: list[str | Decision] = []
         put = out.append
-        memo, last = self._paid_zh, self._last_paid_zh
-        env, rates, assumed_of = self.env, self.rate_facts, self._assumed_texts
         said_cp: CompiledProvision | None = None
-        said: tuple[PaidPlan, Fixed, tuple[tuple[str, str], ...]] | None = None
-        past: dict[Any, Any] = {}  # refusals past the bound, kept while these rows are said
+        said: _PaidSaid | None = None
         for row in rows:
             if isinstance(row, Decision):
                 put(row)
@@ -161,18 +163,15 @@ class Said:
                     if cp is not said_cp:  # (a provision's rows come together)
                         said, said_cp = self._paid_said(cp, row[1]), cp
                     if said is not None:
-                        text = paid_text_zh(said[0], cp, row[1], env, row, rates, assumed_of,
-                                            said[2], words, memo, last)  # fmt: skip
+                        text = paid(said, cp, row)
                 elif row[3] == "not_eligible":
-                    text = self._refused_line_zh(row, words, past)
+                    text = refused(row)
             put(text if text is not None else self.materialise(row))
         return out
 
-    def _paid_said(
-        self, cp: CompiledProvision, inst: Instance
-    ) -> tuple[PaidPlan, Fixed, tuple[tuple[str, str], ...]] | None:
+    def _paid_said(self, cp: CompiledProvision, inst: Instance) -> _PaidSaid | None:
         """:meth:`_said_of` ``cp``, once an evaluation (``inst``: a claim of it)."""
-        said: tuple[PaidPlan, Fixed, tuple[tuple[str, str], ...]] | None
+        said: _PaidSaid | None
         said = self._said.get(cp.info.id, _UNSAID)
         if said is _UNSAID:
             said = self._said[cp.info.id] = self._said_of(cp, inst)
@@ -259,9 +258,7 @@ class Said:
             fixed = self._fixed[key] = fixed_lines(static, status, shown)
         return fixed
 
-    def _said_of(
-        self, cp: CompiledProvision, inst: Instance
-    ) -> tuple[PaidPlan, Fixed, tuple[tuple[str, str], ...]] | None:
+    def _said_of(self, cp: CompiledProvision, inst: Instance) -> _PaidSaid | None:
         """What every paid claim's text of ``cp`` needs, once per evaluation: its plan,
         its fixed lines, its parameters' texts (``None``: no plan, the decision says it)."""
         plan = self._paid_plan(cp, inst)
