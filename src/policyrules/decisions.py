@@ -56,7 +56,9 @@ class CapEvent:
     limit is unknown).  ``requested`` is the claim's amount, ``granted`` the final one.
     ``earlier`` is the (subject, amount) of each claim earlier in this evaluation that drew
     on the cap's account: a view of the running account, not a copy (given as pairs, it is
-    made one)."""
+    made one).  ``account`` is that account's last step and year, ``(entity, id, year)``
+    (``scope`` shown in words: ``firm f1, year 2026``), for a text that says them apart
+    (``None``: the claim itself, or not given)."""
 
     cap: str
     scope: str
@@ -69,6 +71,7 @@ class CapEvent:
     note: str | None = None
     before: Money | None = None
     after: Money | None = None
+    account: tuple[str, str, int | None] | None = None
 
     @property
     def cut(self) -> Money:

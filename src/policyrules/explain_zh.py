@@ -175,7 +175,7 @@ _NEEDS = re.compile(
 
 def _cap_text(w: Words, p: ProvisionInfo | None, ev: CapEvent) -> str:
     if ev.note:
-        line = cap_line_zh(w, p, ev.cap, ev.scope, None, NO_EARLIER, None)
+        line = cap_line_zh(w, p, ev.cap, ev.scope, None, NO_EARLIER, None, ev.account)
         m = _NEEDS.fullmatch(ev.note)
         if m is None:
             return f"{line}：{ev.note}"
@@ -190,7 +190,7 @@ def _cap_text(w: Words, p: ProvisionInfo | None, ev: CapEvent) -> str:
             else ()
         )
     used = format_value(ev.used_before) if ev.used_before else None
-    return cap_line_zh(w, p, ev.cap, ev.scope, used, ev.earlier, binds)
+    return cap_line_zh(w, p, ev.cap, ev.scope, used, ev.earlier, binds, ev.account)
 
 
 def _reasons(w: Words, p: ProvisionInfo | None, d: Decision) -> list[str]:

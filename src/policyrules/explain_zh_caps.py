@@ -45,9 +45,8 @@ def _scope(w: Words, scope: str) -> str:
 
 def scope_zh(entity: str, ident: str, year: int | str | None) -> str:
     """A cap's account in words from its parts (``entity``: the entity's title, as
-    :meth:`~policyrules.words.Words.entity` says it): ``企业 f1，2026年度``.  A scope the
-    evaluator writes ``firm f1, year 2026`` is said so (:func:`cap_head_zh` reads it back),
-    its ``ident`` not empty and holding neither a newline nor ``, year ``."""
+    :meth:`~policyrules.words.Words.entity` says it; ``ident``: the id; ``year``: its year,
+    or ``None``): ``企业 f1，2026年度``."""
     return f"{entity} {ident}" if year is None else f"{entity} {ident}，{year}年度"
 
 
@@ -72,24 +71,37 @@ def cap_line_zh(
     used: str | None,
     earlier: Earlier,
     binds: tuple[str, ...] | None,
+    account: tuple[str, str, int | None] | None = None,
 ) -> str:
     """A cap's line of a decision's Chinese text, from the parts of its
     :class:`~policyrules.decisions.CapEvent` with no note: the cap as printed in the rule
     (``cap``), the account's scope as the evaluator says it (``firm f1, year 2026``), what
     earlier evaluations used of it (its text; ``None``: nothing), the earlier claims of
     this one, and where it binds the texts of the amount before, the cut and after (``()``
-    where the claim's request is not known; ``None``: it does not bind)."""
-    line = cap_head_zh(w, p, cap, scope)
+    where the claim's request is not known; ``None``: it does not bind); ``account``: the
+    account's parts, if known (:func:`cap_head_zh`)."""
+    line = cap_head_zh(w, p, cap, scope, account)
     bits = cap_bits_zh(used, earlier, binds)
     return line + ("：" + "；".join(bits) if bits else "")
 
 
-def cap_head_zh(w: Words, p: ProvisionInfo | None, cap: str, scope: str) -> str:
+def cap_head_zh(
+    w: Words,
+    p: ProvisionInfo | None,
+    cap: str,
+    scope: str,
+    account: tuple[str, str, int | None] | None = None,
+) -> str:
     """A cap's line up to what the claim met (:func:`cap_line_zh`): the cap in words and
-    its account: ``上限：单个企业每个年度……不超过 1000 万元（企业 f1，2026年度）``."""
-    return cap_head_said_zh(
-        cap_said_zh(w, p, cap), memo(w, ("scope", scope), lambda: _scope(w, scope))
-    )
+    its account: ``上限：单个企业每个年度……不超过 1000 万元（企业 f1，2026年度）``.  The
+    account is said from its parts (``account``: entity, id, year) where they are given,
+    else read back from ``scope`` (an id ending ``, year 2026`` would read as a year)."""
+    if account is not None:
+        entity, ident, year = account
+        said = scope_zh(memo(w, ("entity", entity), lambda: w.entity(entity)), ident, year)
+    else:
+        said = memo(w, ("scope", scope), lambda: _scope(w, scope))
+    return cap_head_said_zh(cap_said_zh(w, p, cap), said)
 
 
 def cap_said_zh(w: Words, p: ProvisionInfo | None, cap: str) -> str:

@@ -53,8 +53,9 @@ _IDENT = st.text(string.ascii_letters + string.digits + "-_ ,.年/\u4e00", min_s
 def test_an_account_said_from_its_parts_as_from_its_text(
     entity: str, ident: str, year: int | None
 ) -> None:
-    """Where texts_zh says an account from its parts (an id not empty, holding no newline
-    and no ``, year ``), the words are those of the evaluator's text read back."""
+    """An account said from its parts (``CapEvent.account``) reads as the evaluator's text
+    of it read back (a ``CapEvent`` made without them) wherever that text is not
+    ambiguous: an id not empty, holding no newline and no ``, year ``."""
     if "\n" in ident or ", year " in ident:
         return  # said from its text: the words may differ, by design
     policy = compile_text(TYPED_RULES)
@@ -63,17 +64,23 @@ def test_an_account_said_from_its_parts_as_from_its_text(
     assert scope_zh(w.entity(entity), ident, year) == _scope(w, where)
 
 
-def test_an_id_read_back_otherwise_is_said_from_the_evaluators_text() -> None:
-    """An id ending ``, year 2026`` would be read back as another account's: the paid
-    claim's text says it as the decision does (read back the same way)."""
+@pytest.mark.parametrize("ident", ["f, year 2026", "f2, year 1", "a, year"])
+def test_an_id_that_reads_like_a_year_names_its_own_account(ident: str) -> None:
+    """A firm whose id ends ``, year 2026`` under a cap per firm (no year): its account is
+    said from its parts (``CapEvent.account``), the firm and no year, not read back from
+    the evaluator's text ``firm f, year 2026`` as firm f in 2026; alike from the row and
+    from the decision."""
     policy = compile_text(
         TYPED_RULES.replace("    amount 10 万元\n", "    amount 10 万元\n    cap 5 万元 per firm\n")
     )
-    facts = {"firms": [{"id": "f, year 2026", "base": "1 万元", "score": "1"}]}
+    facts = {"firms": [{"id": ident, "base": "1 万元", "score": "1"}]}
+    made = policy.evaluate(facts)
+    [event] = made.decisions[0].caps
+    assert event.account == ("firm", ident, None)
     text = policy.evaluate(facts).explain()
-    assert text == explain_text_zh(policy.evaluate(facts), policy.words)
-    # read back as firm "f" in 2026, as the decision's text says it
-    assert "（企业 f，2026年度）" in text
+    assert text == explain_text_zh(made, policy.words)
+    assert f"（企业 {ident}）" in text
+    assert "年度）" not in text
 
 
 @settings(max_examples=200)

@@ -22,7 +22,7 @@ def test_the_fields_trusted_fills_are_all_the_fields() -> None:
     assert [f.name for f in attrs.fields(Step)] == ["kind", "text", "ok"]
     assert [f.name for f in attrs.fields(CapEvent)] == [
         "cap", "scope", "limit", "used_before", "requested", "granted", "binding",
-        "earlier", "note", "before", "after",
+        "earlier", "note", "before", "after", "account",
     ]  # fmt: skip
 
 
@@ -46,7 +46,9 @@ def test_cap_event_equals_the_checked_constructor(
     m = Money
     args = ("firm_year", "f1 2026", m(limit), m(used), m(requested), m(granted), binding)
     earlier: Earlier = Earlier.of([("f1/P1", m(abs(used)))])
-    fast = trusted.cap_event(*args, earlier, m(requested), m(granted))
-    slow = CapEvent(*args, earlier, None, m(requested), m(granted))
+    account = ("firm", "f1", 2026)
+    fast = trusted.cap_event(*args, earlier, m(requested), m(granted), account)
+    slow = CapEvent(*args, earlier, None, m(requested), m(granted), account)
     assert fast == slow
-    assert trusted.cap_event(*args, NO_EARLIER, m(1), m(0)).note is None
+    assert fast.account == account
+    assert trusted.cap_event(*args, NO_EARLIER, m(1), m(0), None).note is None

@@ -192,7 +192,9 @@ def least(a: Money | None, b: Money) -> Money:
 
 # One cap applied to one claim: the cap, its scope as shown, its limit (None: unknown), what
 # the ledger used of it, the earlier claims on it, a note, the amount before and after it.
-_Row = tuple[CompiledCap, str, Money | None, Money, Earlier, str | None, Money | None, Money | None]
+_Row = tuple[
+    CompiledCap, str, Money | None, Money, Earlier, str | None, Money | None, Money | None, Any
+]  # ... and the account's (entity, id, year), or None: CapEvent.account
 
 
 @attrs.frozen
@@ -240,7 +242,7 @@ def apply_caps(
         if isinstance(limit, Unknown):
             missing |= limit.missing
             note = f"cannot be computed: needs {', '.join(sorted(limit.missing))}"
-            rows.append((cap, "this claim", None, zero, NO_EARLIER, note, None, None))
+            rows.append((cap, "this claim", None, zero, NO_EARLIER, note, None, None, None))
             if cap.per:  # unbounded by it, it may still take room others share: it holds
                 scope = scope_of(path, cap.per)
                 when = cap.year(env) if cap.year is not None else None
@@ -260,7 +262,7 @@ def apply_caps(
         if not cap.per:
             room = max(limit - before, zero)
             after = least(running, room)
-            rows.append((cap, "this claim", limit, before, NO_EARLIER, said, running, after))
+            rows.append((cap, "this claim", limit, before, NO_EARLIER, said, running, after, None))
             running, lowest = after, least(lowest, max(low - before, zero))
             continue
         cap_year: int | None = None
@@ -274,7 +276,9 @@ def apply_caps(
                 )
                 room = max(limit, zero)  # at most: a year of its scope may hold nothing yet
                 after = least(running, room)
-                rows.append((cap, "this claim", limit, zero, NO_EARLIER, note, running, after))
+                rows.append(
+                    (cap, "this claim", limit, zero, NO_EARLIER, note, running, after, None)
+                )
                 running, lowest = after, least(lowest, max(low, zero))
                 any_year.append((cap.pool, scope_of(path, cap.per)))
                 continue
@@ -286,7 +290,8 @@ def apply_caps(
         room = max(limit - Money(used + taken), zero)
         after = least(running, room)
         shown = describe_scope(scope, cap_year)
-        rows.append((cap, shown, limit, Money(used), earlier, said, running, after))
+        account = (*scope[-1], cap_year)
+        rows.append((cap, shown, limit, Money(used), earlier, said, running, after, account))
         running = after
         lowest = least(lowest, max(low - Money(used + taken + pending), zero))
     return Capped(
@@ -307,7 +312,7 @@ def _events(
     """A cap binds when it lowers the amount before it; its cut is that difference.  With
     no requested amount (only ceilings), the cap that set the final bound binds, uncut."""
     out: list[CapEvent] = []
-    for cap, scope, limit, used, earlier, note, before, after in rows:
+    for cap, scope, limit, used, earlier, note, before, after, account in rows:
         if requested is not None:
             binding = before is not None and after is not None and after < before
         else:
@@ -325,6 +330,7 @@ def _events(
                 note=note,
                 before=before,
                 after=after,
+                account=account,
             )
         )
     return tuple(out)

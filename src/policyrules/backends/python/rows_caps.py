@@ -136,16 +136,18 @@ def cap_steps_fast(
         else:
             a = money_of(after)
         if scope is None:
-            where = "this claim"
+            where, account = "this claim", None
         else:  # describe_scope, inline
             entity, ident = scope[-1]
             where = f"{entity} {ident}" if year is None else f"{entity} {ident}, year {year}"
+            account = (entity, ident, year)
         limit_m, limit_t = _LIMITS.get(limit) or _limit(limit)
         used_m = money(used) if used else _ZERO
         some = bool(stop) and log is not None  # bool(earlier), without its __len__ call
         earlier = Earlier(log, stop) if log is not None and stop else NO_EARLIER
         binds = after < before
-        ev = cap_event(cap.text, where, limit_m, used_m, asked, granted, binds, earlier, b, a)
+        ev = cap_event(cap.text, where, limit_m, used_m, asked, granted, binds, earlier, b, a,
+                       account)  # fmt: skip
         events.append(ev)
         if trace is None:
             continue

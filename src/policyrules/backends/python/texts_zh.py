@@ -132,9 +132,8 @@ class PaidZh:
 
     def cap_head(self, cap: str, scope: tuple[str, str] | None, year: int | None) -> str:
         """:func:`~policyrules.explain_zh_caps.cap_head_zh` of a cap's row (``scope``:
-        the last of its account's path; ``year``: its year), kept by its parts.  Its
-        account is said from them where :func:`~policyrules.explain_zh_caps.scope_zh`
-        says the evaluator's text of it alike; else from that text."""
+        the last of its account's path; ``year``: its year), kept by its parts, which it
+        is said from (as the decision's ``CapEvent.account``)."""
         entity, ident = scope if scope is not None else (None, None)
         key = (cap, entity, ident, year)
         line = self.lines.get(key)
@@ -142,7 +141,7 @@ class PaidZh:
             return line
         if entity is None or ident is None:
             line = cap_head_zh(self.w, self.p, cap, "this claim")
-        elif ident and "\n" not in ident and ", year " not in ident:
+        else:  # as cap_head_zh says an account from its parts (CapEvent.account)
             said = self.caps.get(cap)
             if said is None:
                 said = self.caps[cap] = cap_said_zh(self.w, self.p, cap)
@@ -150,9 +149,6 @@ class PaidZh:
             if title is None:
                 title = self.entities[entity] = self.w.entity(entity)
             line = cap_head_said_zh(said, scope_zh(title, ident, year))
-        else:  # as rows_caps.cap_steps_fast writes the scope
-            where = f"{entity} {ident}" if year is None else f"{entity} {ident}, year {year}"
-            line = cap_head_zh(self.w, self.p, cap, where)
         if len(self.lines) < _LINES_MAX:
             self.lines[key] = line
         return line

@@ -67,6 +67,7 @@ def cap_event(
     earlier: Earlier,
     before: Money,
     after: Money,
+    account: tuple[str, str, int | None] | None,
 ) -> CapEvent:
     """A :class:`CapEvent` with no note, ``earlier`` already an :class:`Earlier` (the
     converter of ``__init__`` would return it as it is)."""
@@ -83,6 +84,7 @@ def cap_event(
     s[8](ev, None)
     s[9](ev, before)
     s[10](ev, after)
+    s[11](ev, account)
     return ev
 
 
