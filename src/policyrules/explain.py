@@ -13,7 +13,7 @@ from .decisions import CapEvent, Decision
 from .explain_holds import holds_en, holds_json, holds_of, once_en
 from .explain_order import order_hold_en
 from .explain_years import schedule_json, schedule_lines_en
-from .runtime.ledger import Grant, GrantPath, GrantRow
+from .runtime.ledger import Grant, GrantRow
 from .runtime.money import Money, cn_text
 from .runtime.values import NONE_TEXT, format_value
 from .terminal import printable, printable_block, printable_lines
@@ -331,13 +331,16 @@ def refused_en(
     )
 
 
-def grant_said(g: Grant | GrantRow) -> tuple[str, GrantPath, str, int | None]:
-    """A grant's provision, path, amount as a text shows it and year, from the grant or
-    from its row as the evaluator keeps it (``(provision, path, fen, year)``): alike."""
+def grant_said(g: Grant | GrantRow) -> tuple[str, str, str, int | None]:
+    """A grant's provision, subject (its path's ids joined: ``f1/P1``), amount as a text
+    shows it and year, from the grant or from its row as the evaluator keeps it
+    (``(provision, path, fen, year)``): alike."""
     if isinstance(g, Grant):
-        return g.provision, g.path, format_value(g.amount), g.year
-    provision, path, fen, year = g
-    return provision, path, cn_text(fen), year  # (format_value of its Money)
+        provision, path, amount, year = g.provision, g.path, format_value(g.amount), g.year
+    else:
+        provision, path, fen, year = g
+        amount = cn_text(fen)  # (format_value of its Money)
+    return provision, "/".join([i for _, i in path]), amount, year
 
 
 def explain_text(
@@ -376,8 +379,7 @@ def explain_text(
     if grants:
         rows = []
         for g in grants:
-            provision, path, amount, year = grant_said(g)
-            who = "/".join([i for _, i in path])
+            provision, who, amount, year = grant_said(g)
             rows.append(f"  {provision} {who}: {amount}" + (f" (year {year})" if year else ""))
         parts.append("Grants this result adds to the ledger:\n" + printable_block(rows))
     if result.assumptions:

@@ -422,13 +422,12 @@ def explain_text_zh(
         rows = []
         titles: dict[str, str] = {}
         for g in grants:
-            provision, path, amount, year = grant_said(g)
+            provision, who, amount, year = grant_said(g)
             title = titles.get(provision)
             if title is None:
                 p = _provision(w, provision)
                 title = titles[provision] = (p.title if p is not None else None) or provision
             counted = f"（计入 {year} 年度）" if year else ""
-            who = "/".join([i for _, i in path])
             rows.append(f"  {title} —— {who}：{amount}{counted}")
         parts.append("本次结果计入台账的发放：\n" + printable_block(rows))
     if result.assumptions:
