@@ -210,10 +210,8 @@ class Said:
             self._refused_zh[pid] = kept
         why: Any = _UNSEEN
         if key is not None:
-            got = kept.get(memo_key)
-            if got is None:
-                got = past.get((pid, memo_key))
-            if got is not None and got[0] is words:  # (the words kept: their id is theirs)
+            got = _recall(kept, past, pid, memo_key)
+            if got is not _UNSEEN and got[0] is words:  # (the words kept: their id is theirs)
                 why = got[1]
         if why is _UNSEEN:
             refusal = self._refusal(cp, row, marks)
@@ -225,10 +223,7 @@ class Said:
                 if all(r is not None for r in said):
                     why = "；".join([r for r in said if r is not None])
             if key is not None:
-                if len(kept) < REFUSALS_MAX:
-                    kept[memo_key] = (words, why)
-                else:
-                    past[(pid, memo_key)] = (words, why)
+                _keep(kept, past, pid, memo_key, (words, why))
         if why is None:
             return None
         head = self._titled_zh.get((pid, id(words)))
@@ -307,11 +302,7 @@ class Said:
         # Claims refused alike (the same values of the facts the conditions read, the same
         # assumptions read before) are said alike but for the subject: said once.
         key = refusal_key(reads, inst, row[12]) if reads is not None else None
-        found = _UNSEEN
-        if key is not None:
-            found = refusals.get(key, _UNSEEN)
-            if found is _UNSEEN:
-                found = past.get((cp.info.id, key), _UNSEEN)
+        found = _recall(refusals, past, cp.info.id, key) if key is not None else _UNSEEN
         if found is _UNSEEN:
             refusal = self._refusal(cp, row, marks)
             found = None
@@ -319,10 +310,7 @@ class Said:
                 reasons, _, facts, assumed = refusal
                 found = (reasons, refused_body(fixed, reasons, facts, assumed, params))
             if key is not None:
-                if len(refusals) < REFUSALS_MAX:
-                    refusals[key] = found
-                else:
-                    past[(cp.info.id, key)] = found
+                _keep(refusals, past, cp.info.id, key, found)
         if found is None:
             return None
         reasons, body = found
@@ -330,3 +318,20 @@ class Said:
             static = self._provision_fields(cp)
             return refused_line(static, row, reasons)
         return failed_text(fixed, row, body, self._ids_printable())
+
+
+def _recall(kept: dict[Any, Any], past: dict[Any, Any], pid: str, key: Any) -> Any:
+    """What is kept for the refusal ``key`` of a claim of provision ``pid``: by ``kept``
+    (the provision's, at most :data:`REFUSALS_MAX`), else by ``past`` (the reading's);
+    ``_UNSEEN`` by neither."""
+    found = kept.get(key, _UNSEEN)
+    return past.get((pid, key), _UNSEEN) if found is _UNSEEN else found
+
+
+def _keep(kept: dict[Any, Any], past: dict[Any, Any], pid: str, key: Any, value: Any) -> None:
+    """Keep ``value`` for the refusal ``key`` (see :func:`_recall`): in ``kept`` while it
+    holds fewer than :data:`REFUSALS_MAX`, else in ``past``."""
+    if len(kept) < REFUSALS_MAX:
+        kept[key] = value
+    else:
+        past[(pid, key)] = value

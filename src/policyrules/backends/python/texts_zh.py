@@ -13,8 +13,9 @@ from its decision.  Two pieces are said here from their values, where the decisi
 is known to give the same words: a paid claim's money, dates and yes/no facts (as
 :func:`~policyrules.words.value_zh` says their texts, but for money under an enum:
 :func:`~policyrules.words.money_as_written`), and a cap's account from its parts
-(:func:`~policyrules.explain_zh_caps.scope_zh`, where its text reads back to them);
-``tests/unit/test_texts_zh_parts.py`` holds each to the decision's way.
+(:func:`~policyrules.explain_zh_caps.scope_zh`, as the decision says it from
+``CapEvent.account``); ``tests/unit/test_texts_zh_parts.py`` holds each to the decision's
+way.
 
 What the paid claims of one provision share under one set of assumptions read (their
 words, head, caps in words, the parameters', assumptions' and quote's lines) is made once
