@@ -360,3 +360,61 @@ def test_the_caps_lines_kept_are_bounded(monkeypatch: pytest.MonkeyPatch) -> Non
     )
     [said] = run._paid_zh.values()
     assert len(said.lines) == 1
+
+
+PRODUCT_RULES = """entity firm "企业"
+  list firms
+entity product "产品"
+  list products of firm
+  fact reward: money "奖励金额"
+  fact remark: text "备注"
+
+document d "测试"
+
+clause 1 "奖励"
+  quote "每个产品按核定金额奖励，每家企业不超过 100 万元。"
+
+  award grant "奖励"
+    for each product
+    eligible when remark != "withdrawn"
+    amount reward
+    cap 100 万元 per firm
+"""
+
+
+@pytest.mark.parametrize(
+    ("firm", "remark", "title"),
+    [
+        ("f1", "-", "企业"),  # nothing to escape: said without a look at the whole
+        ("f1", "a\x1b[2J\u202eb", "企业"),  # a text fact: an escape sequence, a bidi mark
+        ("f\u202e1", "-", "企业"),  # an id holding a bidi mark: the subject, the cap's
+        # account, the earlier claims
+        ("f\u20661", "a\u2069", "企业"),  # both
+        ("f1", "-", "企业\u202e"),  # the rule's own title of the firm: the cap's line
+    ],
+)
+def test_paid_claims_of_a_decided_amount_escape_the_input(
+    firm: str, remark: str, title: str
+) -> None:
+    """A claim paid a fact's amount is said from its row (its facts read from the subject),
+    the pieces from the facts and the rule's words escaped: the same text as from its
+    decision.  P2 meets the cap after P1 (60 万元 + 50 万元 > 100 万元: cut by 10 万元 to
+    40 万元)."""
+    policy = compile_text(PRODUCT_RULES.replace('"企业"', f'"{title}"', 1))
+    products = [
+        {"id": "P1", "reward": "60 万元", "remark": remark},
+        {"id": "P2", "reward": "50 万元", "remark": remark},
+    ]
+    facts = {"firms": [{"id": firm, "products": products}]}
+    made = policy.evaluate(facts)
+    rendered = policy.evaluate(facts)
+    assert rendered._texts_zh is not None
+    assert [type(x) for x in rendered._texts_zh(policy.words)] == [str, str]
+    text = rendered.explain()
+    assert text == explain_text_zh(made, policy.words)
+    assert "  金额：40 万元（确定金额）" in text  # 100 − 60 = 40 万元 left for P2
+    assert "本次结果中在先的申请：" in text
+    for unsafe in ("\x1b", "\u202e", "\u2066", "\u2069"):
+        assert unsafe not in text
+    if firm != "f1" or title != "企业":
+        assert "\\u20" in text.split("上限：")[1].split("\n")[0]  # the cap's line escaped

@@ -133,8 +133,11 @@ class Said:
         past: dict[Any, Any] = {}  # refusals past the bound, kept while these rows are said
 
         def paid(said: _PaidSaid, cp: CompiledProvision, row: Row) -> str | None:
+            printable = self._printable
+            if printable is None:
+                printable = self._ids_printable()
             return paid_text_zh(said[0], cp, row[1], env, row, rates, assumed_of, said[2],
-                                words, memo, last)  # fmt: skip
+                                words, printable, memo, last)  # fmt: skip
 
         return self._said_rows(rows, paid, lambda row: self._refused_line_zh(row, words, past))
 

@@ -45,7 +45,7 @@ from ...instances import Instance
 from ...runtime.claim_log import UNKNOWN_ZH
 from ...runtime.money import Money, cn_text
 from ...runtime.values import Unknown, Value
-from ...terminal import printable_lines
+from ...terminal import printable, printable_lines
 from ...vocab import amount_words
 from ...words import Words, date_zh, money_as_written
 from .compile import CompiledProvision, Env
@@ -76,9 +76,9 @@ class PaidZh:
         "lines",
         "p",
         "plan",
+        "printable",
         "singles",
         "tail",
-        "tail_printable",
         "w",
         "words",
     )
@@ -104,7 +104,6 @@ class PaidZh:
         text = static["quote"] or static["clause_quote"]
         if text:
             self.tail.append(f"  原文：「{text}」")
-        self.tail_printable = "".join(self.tail).isprintable()
         self.singles = singles_zh(w)  # a subject said by its title (subject_zh)
         self.facts = memos(w, "fact")  # (fact, value's text) -> its words (facts_said)
         # The facts the plan shows (in its order), each run of one entity's together: the
@@ -121,6 +120,12 @@ class PaidZh:
             ))
             for entity, facts in groupby(plan.shown, key=lambda fact: fact[1])
         )  # fmt: skip
+        # Whether the words every text of these claims holds need no escape: the head, the
+        # amount's words, the tail, the singles' and the facts' titles (a cap's line is
+        # kept escaped: printable() of a text is the same escaped again).
+        titles = [title for _, facts in self.groups for _, _, _, title, *_ in facts]
+        fixed = [self.head, *self.exact, *self.tail, *titles, *filter(None, self.singles.values())]
+        self.printable = "".join(fixed).isprintable()
         self.caps: dict[str, str] = {}  # a cap (as printed) in words
         self.entities: dict[str, str] = {}  # an entity in words
         # (cap, entity, id, year) -> the cap's line up to its bits
@@ -150,6 +155,7 @@ class PaidZh:
             if title is None:
                 title = self.entities[entity] = self.w.entity(entity)
             line = cap_head_said_zh(said, scope_zh(title, ident, year))
+        line = printable(line)  # (see printable in __init__)
         if len(self.lines) < _LINES_MAX:
             self.lines[key] = line
         return line
@@ -166,11 +172,12 @@ class PaidZh:
             out.append(said)
         return "；".join(out)
 
-    def facts_line(self, inst: Instance) -> tuple[str, Value | None]:
+    def facts_line(self, inst: Instance) -> tuple[str, Value | None, bool]:
         """The facts the plan shows, read from the subject ``inst`` and said as
         ``facts_said`` says the pairs :func:`~.paid.paid_facts` lists (money, dates and
         yes/no said here; any other value by its text, its words kept as ``facts_said``
-        keeps them), and the value of the plan's amount fact (``None``: not read)."""
+        keeps them), the value of the plan's amount fact (``None``: not read), and whether
+        the values said by their text (ids and text among them) hold nothing to escape."""
         chain: dict[str, Instance] = {}
         at: Instance | None = inst
         while at is not None:  # Instance.chain(), inline (as paid.shown_facts)
@@ -179,6 +186,7 @@ class PaidZh:
         out: list[str] = []
         put = out.append
         found: Value | None = None
+        clean = True
         for entity, facts in self.groups:
             holder = chain.get(entity)
             if holder is None:
@@ -208,8 +216,10 @@ class PaidZh:
                     if said is None:
                         said = facts_said(self.w, (pair,))
                         keep(self.facts, pair, said)
+                    if clean and not said.isprintable():
+                        clean = False
                     put(said)
-        return "；".join(out), found
+        return "；".join(out), found, clean
 
 
 def paid_text_zh(
@@ -222,11 +232,13 @@ def paid_text_zh(
     assumed_of: Callable[[set[str], bool], tuple[tuple[str, str], ...]],
     params: tuple[tuple[str, str], ...],
     words: Words,
+    ids_printable: bool,
     memo: dict[Any, PaidZh],
     last: list[Any],
 ) -> str | None:
     """``decision_text_zh(d, words)`` of the decision ``d`` :func:`~.paid.paid_decision`
-    makes of the paid ``row`` (the same arguments; ``memo``: the evaluation's
+    makes of the paid ``row`` (the same arguments; ``ids_printable``: every id of the
+    facts holds nothing to escape; ``memo``: the evaluation's
     :class:`PaidZh` by the ids of the plan, the words and the assumptions; ``last``: a
     one-item list keeping the last one found with the assumptions it was found for), or
     ``None`` where that decision must be made to say it (as :func:`~.texts.paid_text`: an
@@ -260,12 +272,15 @@ def paid_text_zh(
             found = memo[key] = PaidZh(plan, words, assumed, params)
         said = found
         last[0] = (plan, words, frozenset(used), said)
+    clean = said.printable and ids_printable  # (the subject, the earlier claims: ids)
     if plan.amount_fact is not None:
-        facts, value = said.facts_line(inst)
+        facts, value, plain = said.facts_line(inst)
         if value is None:
             return None
+        clean = clean and plain
     else:
         facts = said.pairs_line(pairs)
+        clean = clean and facts.isprintable()
     path = row[2]
     subject = path[0][1] + "/" + path[1][1] if len(path) == 2 else "/".join([i for _, i in path])
     head = said.head
@@ -288,7 +303,8 @@ def paid_text_zh(
         lines.append("  " + line)
     if facts:
         lines.append(f"  所依据的情况：{facts}")
-    # Every character printable_lines escapes is one str.isprintable() refuses.
-    if said.tail_printable and "".join(lines).isprintable():
+    # Each piece from the facts was looked at (the caps' lines are kept escaped); else
+    # every character printable_lines escapes is one str.isprintable() refuses.
+    if clean or "".join(lines + said.tail).isprintable():
         return "\n".join(lines + said.tail)
     return "\n".join(printable_lines(lines + said.tail))
