@@ -8,7 +8,7 @@ from fractions import Fraction
 from hypothesis import given
 from hypothesis import strategies as st
 
-from policyrules.runtime.money import Money, Rounding, format_rate, parse_rate
+from policyrules.runtime.money import Money, Rounding, _yuan, format_rate, parse_rate
 from strategies import money, nonnegative_money, rates
 
 roundings = st.sampled_from(list(Rounding))
@@ -105,3 +105,38 @@ def test_money_text_reads_back(fen: int) -> None:
         scale = {"元": Decimal(100), "万元": Decimal(10**6), "亿元": Decimal(10**10)}[unit]
         assert Decimal(number.replace(",", "")) * scale == fen
         assert (unit == "元") == (fen == 0 or fen % 10**6 != 0)
+
+
+def _written(fen: int) -> str:
+    """The text of ``fen`` as Python formats it (the reference :func:`_yuan` writes
+    from tables): ``-1,234,567.89 元``."""
+    sign = "-" if fen < 0 else ""
+    yuan, cents = divmod(abs(fen), 100)
+    return f"{sign}{yuan:,}.{cents:02d} 元"
+
+
+# Every group count _yuan writes by table (under 10^3, 10^6 and 10^9 元) and past them,
+# each bound and its neighbours.
+_BOUNDS = [10**k * 100 + d for k in (3, 6, 9) for d in (-1, 0, 1)]
+
+
+@given(
+    st.one_of(
+        st.integers(min_value=-(10**14), max_value=10**14),
+        st.integers(min_value=-(10**40), max_value=10**40),
+        st.sampled_from([0, *_BOUNDS, *(-b for b in _BOUNDS)]),
+    )
+)
+def test_a_fen_text_is_the_formatted_one(fen: int) -> None:
+    """``_yuan`` (from tables of cents and digit groups) writes what Python's formatting
+    of the yuan and the cents writes, for any int: the sign, commas every three digits,
+    two places."""
+    assert _yuan(fen) == _written(fen)
+
+
+def test_a_fen_text_worked_by_hand() -> None:
+    """123,456,789.05 元 is 12,345,678,905 fen; 999.99 元 is 99,999; −1,000.00 元 is −100,000."""
+    assert _yuan(12_345_678_905) == "123,456,789.05 元"
+    assert _yuan(99_999) == "999.99 元"
+    assert _yuan(-100_000) == "-1,000.00 元"
+    assert _yuan(100_000_000_000) == "1,000,000,000.00 元"

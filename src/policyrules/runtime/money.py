@@ -239,10 +239,26 @@ def yuan_text(fen: int) -> str:
     return _yuan(fen)
 
 
+# A cent's text and a group of three digits after a comma, each made once: a text said
+# from them costs about half of one formatted with ``f"{yuan:,}"``, made for every claim's
+# amounts (most under a billion 元; larger ones are formatted).
+_CENTS = tuple(f".{cents:02d} 元" for cents in range(100))
+_GROUPS = tuple(f",{group:03d}" for group in range(1000))
+
+
 def _yuan(fen: int) -> str:
-    sign = "-" if fen < 0 else ""
-    yuan, cents = divmod(abs(fen), 100)
-    return f"{sign}{yuan:,}.{cents:02d} 元"
+    """``f"{sign}{yuan:,}.{cents:02d} 元"`` of ``fen`` (``tests/property/test_money_props.py``)."""
+    if fen < 0:
+        return "-" + _yuan(-fen)
+    yuan, cents = divmod(fen, 100)
+    if yuan < 1000:
+        return f"{yuan}{_CENTS[cents]}"
+    if yuan < 1_000_000:
+        return f"{yuan // 1000}{_GROUPS[yuan % 1000]}{_CENTS[cents]}"
+    if yuan < 1_000_000_000:
+        thousands, rest = divmod(yuan, 1000)
+        return f"{thousands // 1000}{_GROUPS[thousands % 1000]}{_GROUPS[rest]}{_CENTS[cents]}"
+    return f"{yuan:,}{_CENTS[cents]}"
 
 
 _YI, _WAN = _UNITS["亿元"], _UNITS["万元"]
