@@ -100,7 +100,7 @@ _WORDS = frozenset(
     | {"req", "before", "running", "lowest", "room", "after", "amount", "exact", "year"}
     | {"sub", "gk", "_serve", "_V", "_nt", "_Slow", "_yn", "_CP", "_EL", "_NE", "_EX", "_UP"}
     | {"_NO", "_SL", "_pid", "_E", "seen", "else", "subjects", "amounts", "totals"}
-    | {"held", "_HW"}
+    | {"held", "_HW", "now"}
 )
 # Its own locals: _c0 (a condition), _l0 (a limit), _a0 (an account), _u0 (the ledger's
 # part), _r0 (a cap row), _y0 (a year), _w0 (an owner), _x0 (a sort key's part), _t0 (an
@@ -269,7 +269,8 @@ class _Fuse:
         w(3, "continue")
         w(2, "if req < 0:")
         w(3, "req = 0")
-        w(2, "before = gidx.get(gk, 0) + gnow.get(gk, 0)")
+        w(2, "now = gnow.get(gk, 0)")  # (written back below: one look-up, not two)
+        w(2, "before = gidx.get(gk, 0) + now")
         w(2, "if before:")
         w(3, "req = req - before if req > before else 0")
         w(2, "running = lowest = req")
@@ -340,10 +341,9 @@ class _Fuse:
         w(2, "if exact and amount:")
         # 0.00 元 is not a payment: no grant, and a one-time award stays open.
         for _, end in once:
-            scope = "path" if end == depth else f"path[:{end}]"
-            w(3, f"pnow.add((_pid, {scope}))")
+            w(3, "pnow.add(gk)" if end == depth else f"pnow.add((_pid, path[:{end}]))")
         w(3, "grants.append((_pid, path, amount, year))")
-        w(3, "gnow[gk] += amount")
+        w(3, "gnow[gk] = now + amount")
         caps = "".join(f"_r{j}, " for j in range(len(cp.caps)))
         w(
             2,
