@@ -340,6 +340,8 @@ def grant_said(g: Grant | GrantRow) -> tuple[str, str, str, int | None]:
     else:
         provision, path, fen, year = g
         amount = cn_text(fen)  # (format_value of its Money)
+    if len(path) == 2:  # (a firm's product, or whatever two levels: most grants)
+        return provision, f"{path[0][1]}/{path[1][1]}", amount, year
     return provision, "/".join([i for _, i in path]), amount, year
 
 
