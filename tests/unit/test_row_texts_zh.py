@@ -418,3 +418,30 @@ def test_paid_claims_of_a_decided_amount_escape_the_input(
         assert unsafe not in text
     if firm != "f1" or title != "企业":
         assert "\\u20" in text.split("上限：")[1].split("\n")[0]  # the cap's line escaped
+
+
+def test_a_large_result_is_said_firm_by_firm_alike(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Past ``BY_FIRM`` rows a result's rows are said firm by firm, as the facts list the
+    firms (claims are served by approval day across firms): the texts, Chinese and
+    English, are the same as said in order, each in its row's place."""
+    policy = policyrules.load(data.measure3_only(ROOT / "policies" / "beijing_2025", tmp_path))
+    facts = policy.read_facts(data.as_facts(data.claims(200)))  # 10 firms of 20
+    in_order = policy.evaluate(facts)
+    want = (in_order.explain(), in_order.explain(lang="en"), in_order.decision_texts())
+    served = [d.subject.split("/")[0] for d in in_order.decisions if d.subject]
+    assert served != sorted(served, key=lambda f: int(f.split("-")[1]))  # days, not firms
+    monkeypatch.setattr(said_module, "BY_FIRM", 0)
+    firms: list[str] = []
+    real = said_module.paid_text_zh
+
+    def spied(*args: Any) -> str | None:
+        firms.append(args[4][2][0][1])  # the row's path: its firm
+        return real(*args)
+
+    monkeypatch.setattr(said_module, "paid_text_zh", spied)
+    by_firm = policy.evaluate(facts)
+    assert (by_firm.explain(), by_firm.explain(lang="en"), by_firm.decision_texts()) == want
+    runs = [f for k, f in enumerate(firms) if k == 0 or firms[k - 1] != f]
+    assert runs == [f"firm-{n}" for n in range(10)]  # each firm's claims together, in order
