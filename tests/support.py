@@ -24,6 +24,7 @@ from policyrules.errors import Diagnostic, RuleCheckError
 __all__ = [
     "BEIJING",
     "LAUNCH_REWARD",
+    "PRODUCT_RULES",
     "RATED_RULES",
     "ROOT",
     "SHARE_RULES",
@@ -241,6 +242,26 @@ clause 1 "补助"
     eligible when base > 0 元
     eligible when remark != "withdrawn"
     amount base * share
+    cap 100 万元 per firm
+"""
+
+# Products paid a fact's amount under a cap per firm (their texts said from the rows).
+PRODUCT_RULES = """entity firm "企业"
+  list firms
+entity product "产品"
+  list products of firm
+  fact reward: money "奖励金额"
+  fact remark: text "备注"
+
+document d "测试"
+
+clause 1 "奖励"
+  quote "每个产品按核定金额奖励，每家企业不超过 100 万元。"
+
+  award grant "奖励"
+    for each product
+    eligible when remark != "withdrawn"
+    amount reward
     cap 100 万元 per firm
 """
 

@@ -17,6 +17,7 @@ from .convert import ValueRefused, convert_id, ids_ok
 from .convert_currency import exchange_hint
 from .errors import Diagnostic, FactsError, did_you_mean
 from .facts import Facts, convert_value
+from .instances import unlisted_owners
 from .model import CheckedPolicy
 from .runtime.calendar import HOLIDAY_ASSUMPTION, Unpublished, WorkCalendar
 from .runtime.values import Value
@@ -31,8 +32,11 @@ def check_ids(facts: Facts) -> None:
     (``read_ids``), their instances unchanged, were checked as they were read."""
     if facts.read_ids is not None and facts.read_ids is facts.instances:
         return
+    # An owner the facts do not list (a product's firm) has its id in paths and grants too.
+    owners = unlisted_owners(facts.instances)
     try:  # each id once (the same ids recur under every firm); the paths only if one fails
         ids = {inst.id for insts in facts.instances.values() for inst in insts}
+        ids.update(owner.id for owner in owners)
         if ids_ok(ids):  # all text as it is: one scan of them all
             return
         for ident in ids:
@@ -41,12 +45,11 @@ def check_ids(facts: Facts) -> None:
     except (ValueRefused, TypeError):
         pass
     bad = []
-    for insts in facts.instances.values():
-        for inst in insts:
-            try:
-                convert_id(inst.id)
-            except ValueRefused as exc:
-                bad.append(Diagnostic("E303", f"{inst.path}.id: {exc}", hint=exc.hint))
+    for inst in [*(i for insts in facts.instances.values() for i in insts), *owners]:
+        try:
+            convert_id(inst.id)
+        except ValueRefused as exc:
+            bad.append(Diagnostic("E303", f"{inst.path}.id: {exc}", hint=exc.hint))
     if bad:
         raise FactsError(bad)
 

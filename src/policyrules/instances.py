@@ -13,7 +13,7 @@ import attrs
 
 from .runtime.values import Value
 
-__all__ = ["Facts", "Instance", "many_instances"]
+__all__ = ["Facts", "Instance", "many_instances", "unlisted_owners"]
 
 
 @attrs.frozen
@@ -83,3 +83,20 @@ def many_instances(
     ):
         list(map(setter, made, column))
     return made
+
+
+def unlisted_owners(instances: Mapping[str, tuple[Instance, ...]]) -> list[Instance]:
+    """The owners of the listed ``instances`` (their parents, theirs, ...) that are not
+    listed themselves, each once: none for facts a reader made (it lists every owner);
+    facts built in Python may give a product a firm they do not list, whose id a path,
+    a subject and a grant still hold."""
+    seen = {id(inst) for insts in instances.values() for inst in insts}
+    out: list[Instance] = []
+    for insts in instances.values():
+        for inst in insts:
+            at = inst.parent
+            while at is not None and id(at) not in seen:
+                seen.add(id(at))
+                out.append(at)
+                at = at.parent
+    return out

@@ -14,7 +14,10 @@ from policyrules import FactsError, Money
 from policyrules.api import Policy
 from policyrules.cli import main
 from policyrules.convert import ValueRefused, convert_id
+from policyrules.instances import Facts, Instance
 from policyrules.runtime.ledger import Grant
+from strategies import compile_text
+from support import PRODUCT_RULES
 
 RULE = """document d "文"
   valid from 2000-01-01
@@ -169,3 +172,17 @@ def test_facts_built_in_python_with_an_empty_id_are_refused_before_evaluation(
     (d,) = info.value.diagnostics
     assert d.code == "E303"
     assert d.message.startswith("firms[1].id: an id is non-empty text")
+
+
+def test_an_owner_the_facts_built_in_python_do_not_list_has_its_id_checked() -> None:
+    """A product listed under a firm the facts do not list (built by hand): the firm's id,
+    which the product's path and grant hold, is checked as a listed one is (E303, naming
+    the firm's item)."""
+    policy = compile_text(PRODUCT_RULES)
+    firm = Instance("firm", "f\n1", {}, None, "firms[0]")
+    product = Instance("product", "P1", {"reward": Money.of(10), "remark": "-"}, firm, "p")
+    with pytest.raises(FactsError) as info:
+        policy.evaluate(Facts({"firm": (), "product": (product,)}))
+    (d,) = info.value.diagnostics
+    assert d.code == "E303"
+    assert d.message.startswith("firms[0].id: an id is non-empty text")

@@ -18,9 +18,10 @@ from policyrules.backends.python import rows as rows_module
 from policyrules.backends.python import rows_said as said_module
 from policyrules.explain import explain_text, grant_said
 from policyrules.explain_zh import RefusedZh, explain_text_zh
+from policyrules.instances import Facts, Instance
 from policyrules.runtime.claim_log import ClaimLog
 from strategies import compile_text
-from support import RATED_RULES, SHARE_RULES, TIMED_RULES, count_calls
+from support import PRODUCT_RULES, RATED_RULES, SHARE_RULES, TIMED_RULES, count_calls
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -362,26 +363,6 @@ def test_the_caps_lines_kept_are_bounded(monkeypatch: pytest.MonkeyPatch) -> Non
     assert len(said.lines) == 1
 
 
-PRODUCT_RULES = """entity firm "企业"
-  list firms
-entity product "产品"
-  list products of firm
-  fact reward: money "奖励金额"
-  fact remark: text "备注"
-
-document d "测试"
-
-clause 1 "奖励"
-  quote "每个产品按核定金额奖励，每家企业不超过 100 万元。"
-
-  award grant "奖励"
-    for each product
-    eligible when remark != "withdrawn"
-    amount reward
-    cap 100 万元 per firm
-"""
-
-
 @pytest.mark.parametrize(
     ("firm", "remark", "title"),
     [
@@ -445,3 +426,23 @@ def test_a_large_result_is_said_firm_by_firm_alike(
     assert (by_firm.explain(), by_firm.explain(lang="en"), by_firm.decision_texts()) == want
     runs = [f for k, f in enumerate(firms) if k == 0 or firms[k - 1] != f]
     assert runs == [f"firm-{n}" for n in range(10)]  # each firm's claims together, in order
+
+
+def test_an_unlisted_owners_id_is_escaped_in_the_texts() -> None:
+    """Facts built in Python may list products and not their firm: the firm's id (in the
+    subject and the earlier claims) is looked at with the listed ids, and escaped in the
+    texts from the rows as in the decisions' (Chinese and English)."""
+    policy = compile_text(PRODUCT_RULES)
+    firm = Instance("firm", "f\u202e1", {}, None, "firms[0]")
+    products = tuple(
+        Instance("product", f"P{k}", {"reward": Money.of(600_000), "remark": "-"}, firm, "p")
+        for k in (1, 2)
+    )
+    facts = Facts({"firm": (), "product": products})
+    zh = policy.evaluate(facts).explain()
+    en = policy.evaluate(facts).explain(lang="en")
+    assert zh == explain_text_zh(policy.evaluate(facts), policy.words)
+    assert en == explain_text(policy.evaluate(facts))
+    for text in (zh, en):
+        assert "\u202e" not in text
+        assert "f\\u202e1/P2" in text  # the subject, escaped

@@ -19,7 +19,7 @@ from ...decisions import Decision, Step
 from ...explain_zh import RefusedZh, refused_said_zh, singles_zh, titled_zh, words_for
 from ...explain_zh_reasons import reasons_zh
 from ...facts import Facts
-from ...instances import Instance
+from ...instances import Instance, unlisted_owners
 from ...model import CheckedPolicy, ProvisionInfo
 from ...words import Words
 from .compile import CompiledProvision, Condition, Env
@@ -267,10 +267,14 @@ class Said:
         return RefusedZh(refused_said_zh(head[1], said_subject, why))
 
     def _ids_printable(self) -> bool:
-        """Whether no id of the facts holds a character to escape (looked at once)."""
+        """Whether no id of the facts, an unlisted owner's among them, holds a character
+        to escape (looked at once)."""
         known = self._printable
         if known is None:
-            ids = {i.id for insts in self.facts.instances.values() for i in insts}
+            listed = self.facts.instances
+            ids = {i.id for insts in listed.values() for i in insts}
+            if self.facts.read_ids is not listed:  # built in Python: an owner may be unlisted
+                ids.update(owner.id for owner in unlisted_owners(listed))
             known = self._printable = "".join(ids).isprintable()
         return known
 
