@@ -32,11 +32,8 @@ def check_ids(facts: Facts) -> None:
     (``read_ids``), their instances unchanged, were checked as they were read."""
     if facts.read_ids is not None and facts.read_ids is facts.instances:
         return
-    # An owner the facts do not list (a product's firm) has its id in paths and grants too.
-    owners = unlisted_owners(facts.instances)
     try:  # each id once (the same ids recur under every firm); the paths only if one fails
-        ids = {inst.id for insts in facts.instances.values() for inst in insts}
-        ids.update(owner.id for owner in owners)
+        ids = facts.ids()  # an owner the facts do not list (a product's firm) among them
         if ids_ok(ids):  # all text as it is: one scan of them all
             return
         for ident in ids:
@@ -45,6 +42,7 @@ def check_ids(facts: Facts) -> None:
     except (ValueRefused, TypeError):
         pass
     bad = []
+    owners = unlisted_owners(facts.instances)
     for inst in [*(i for insts in facts.instances.values() for i in insts), *owners]:
         try:
             convert_id(inst.id)

@@ -56,6 +56,16 @@ class Facts:
         default=None, eq=False, repr=False, kw_only=True
     )
 
+    def ids(self) -> set[str]:
+        """Every id a subject's path can hold: the listed instances' and, for facts not
+        as a reader made them, their unlisted owners' (:func:`unlisted_owners`; a reader
+        lists every owner)."""
+        listed = self.instances
+        ids = {inst.id for insts in listed.values() for inst in insts}
+        if self.read_ids is not listed:
+            ids.update(owner.id for owner in unlisted_owners(listed))
+        return ids
+
 
 # Instance has neither validators nor converters, so its __init__ only sets the five slots:
 # set here directly, a slot at a time over many instances, the same objects come out.

@@ -19,7 +19,7 @@ from ...decisions import Decision, Step
 from ...explain_zh import RefusedZh, refused_said_zh, singles_zh, titled_zh, words_for
 from ...explain_zh_reasons import reasons_zh
 from ...facts import Facts
-from ...instances import Instance, unlisted_owners
+from ...instances import Instance
 from ...model import CheckedPolicy, ProvisionInfo
 from ...words import Words
 from .compile import CompiledProvision, Condition, Env
@@ -271,11 +271,7 @@ class Said:
         to escape (looked at once)."""
         known = self._printable
         if known is None:
-            listed = self.facts.instances
-            ids = {i.id for insts in listed.values() for i in insts}
-            if self.facts.read_ids is not listed:  # built in Python: an owner may be unlisted
-                ids.update(owner.id for owner in unlisted_owners(listed))
-            known = self._printable = "".join(ids).isprintable()
+            known = self._printable = "".join(self.facts.ids()).isprintable()
         return known
 
     def _fixed_lines(self, cp: CompiledProvision, status: str, plan: PaidPlan | None) -> Fixed:
