@@ -16,7 +16,7 @@ from policyrules import Grant, Money
 from policyrules.backends.python import evaluate as evaluate_module
 from policyrules.backends.python import rows as rows_module
 from policyrules.backends.python import rows_said as said_module
-from policyrules.explain import explain_text, grant_said
+from policyrules.explain import decision_text, explain_text, grant_said
 from policyrules.explain_zh import RefusedZh, explain_text_zh
 from policyrules.instances import Facts, Instance
 from policyrules.runtime.claim_log import ClaimLog
@@ -343,11 +343,14 @@ def test_a_paid_claim_lists_no_days_the_last_deadline_counted() -> None:
 
 
 def test_the_caps_lines_kept_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Past the bound (here 1), a cap's line is made, not kept: two firms' caps keep one."""
+    """Past the bound (here 1), a cap's line is made, not kept: the two caps (one a firm's,
+    one a claim's) keep one; the firms' texts are the same as their decisions'."""
     from policyrules.backends.python import texts_zh as texts_zh_module
 
     monkeypatch.setattr(texts_zh_module, "_LINES_MAX", 1)
-    policy = compile_text(SHARE_RULES)
+    policy = compile_text(
+        SHARE_RULES.replace("cap 100 万元 per firm", "cap 100 万元 per firm\n    cap 80 万元")
+    )
     facts = {"firms": [{"id": f"f{k}", "base": "10 万元", "remark": "-"} for k in (1, 2)]}
     params = {"share": "50%"}
     result = policy.evaluate(facts, parameters=params)
@@ -364,26 +367,29 @@ def test_the_caps_lines_kept_are_bounded(monkeypatch: pytest.MonkeyPatch) -> Non
 
 
 @pytest.mark.parametrize(
-    ("firm", "remark", "title"),
+    ("firm", "first", "remark", "title"),
     [
-        ("f1", "-", "企业"),  # nothing to escape: said without a look at the whole
-        ("f1", "a\x1b[2J\u202eb", "企业"),  # a text fact: an escape sequence, a bidi mark
-        ("f\u202e1", "-", "企业"),  # an id holding a bidi mark: the subject, the cap's
-        # account, the earlier claims
-        ("f\u20661", "a\u2069", "企业"),  # both
-        ("f1", "-", "企业\u202e"),  # the rule's own title of the firm: the cap's line
+        ("f1", "P1", "-", "企业"),  # nothing to escape: said without a look at the whole
+        ("f1", "P1", "a\x1b[2J\u202eb", "企业"),  # a text fact: an escape sequence, a
+        # bidi mark
+        ("f\u202e1", "P1", "-", "企业"),  # an id holding a bidi mark: the subject, the
+        # cap's account, the earlier claims
+        ("f\u20661", "P1", "a\u2069", "企业"),  # both
+        ("f1", "P1", "-", "企业\u202e"),  # the rule's own title of the firm: the cap's line
+        ("f1", "A\u202e1", "-", "企业"),  # only the first product's id: P2's subject and
+        # account hold nothing to escape, its earlier claims do
     ],
 )
 def test_paid_claims_of_a_decided_amount_escape_the_input(
-    firm: str, remark: str, title: str
+    firm: str, first: str, remark: str, title: str
 ) -> None:
     """A claim paid a fact's amount is said from its row (its facts read from the subject),
     the pieces from the facts and the rule's words escaped: the same text as from its
-    decision.  P2 meets the cap after P1 (60 万元 + 50 万元 > 100 万元: cut by 10 万元 to
-    40 万元)."""
+    decision, in Chinese and in English.  P2 meets the cap after P1 (60 万元 + 50 万元 >
+    100 万元: cut by 10 万元 to 40 万元)."""
     policy = compile_text(PRODUCT_RULES.replace('"企业"', f'"{title}"', 1))
     products = [
-        {"id": "P1", "reward": "60 万元", "remark": remark},
+        {"id": first, "reward": "60 万元", "remark": remark},
         {"id": "P2", "reward": "50 万元", "remark": remark},
     ]
     facts = {"firms": [{"id": firm, "products": products}]}
@@ -395,10 +401,33 @@ def test_paid_claims_of_a_decided_amount_escape_the_input(
     assert text == explain_text_zh(made, policy.words)
     assert "  金额：40 万元（确定金额）" in text  # 100 − 60 = 40 万元 left for P2
     assert "本次结果中在先的申请：" in text
+    english = policy.evaluate(facts)
+    assert english.decision_texts() == tuple(decision_text(d) for d in made.decisions)
+    assert "  amount: 40 万元 (exact)" in english.decision_texts()[1]
+    assert "before this claim: " in english.decision_texts()[1]
     for unsafe in ("\x1b", "\u202e", "\u2066", "\u2069"):
         assert unsafe not in text
+        assert unsafe not in "".join(english.decision_texts())
     if firm != "f1" or title != "企业":
         assert "\\u20" in text.split("上限：")[1].split("\n")[0]  # the cap's line escaped
+    if first != "P1":  # P2's earlier claims: the first's id escaped
+        assert f"{firm}/A\\u202e1 60 万元" in english.decision_texts()[1]
+
+
+def test_a_first_claim_the_cap_cuts_is_escaped_in_english() -> None:
+    """The firm's first claim asks 120 万元 of its 100 万元 cap: its cap's line says it
+    bound (120 − 100 = 20 万元 cut) and lists no earlier claim; the firm's id holds a bidi
+    mark, escaped in the text from the row as in the decision's."""
+    policy = compile_text(PRODUCT_RULES)
+    products = [{"id": "P1", "reward": "120 万元", "remark": "-"}]
+    facts = {"firms": [{"id": "f\u202e1", "products": products}]}
+    made = policy.evaluate(facts)
+    [text] = policy.evaluate(facts).decision_texts()
+    assert text == decision_text(made.decisions[0])
+    assert "BINDS: 120 万元 cut by 20 万元 to 100 万元" in text
+    assert "before this claim" not in text
+    assert "\u202e" not in text
+    assert "f\\u202e1/P1" in text
 
 
 def test_a_large_result_is_said_firm_by_firm_alike(

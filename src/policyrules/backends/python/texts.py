@@ -75,23 +75,25 @@ def fixed_lines(
     )
 
 
-# A cap's line up to its limit and the scope it names, by the cap's text, the scope's last
-# (entity, id), its year and the limit's fen: the per-product cap's line is the same for
-# the same product id in every firm.  Bounded.
-_HEADS: dict[tuple[str, Any, int | None, int], tuple[str, str]] = {}
+# A cap's line up to its limit, around the id its scope ends in (or whole, for a cap of
+# one claim), by the cap's text, the scope's last entity, its year and the limit's fen, as
+# (before the id, after it) escaped: a cap of one product per product is said for each of
+# thousands of ids, from the same two parts (escaping is per character, so the parts and
+# an id escaped apart are the line escaped whole).  Bounded: few caps, entities and years.
+_HEADS: dict[tuple[str, str | None, int | None, int], tuple[str, str]] = {}
 _HEADS_MAX = 4096
 
 
-def _cap_head(text: str, scope: Any, year: int | None, limit: int) -> tuple[str, str]:
-    key = (text, scope[-1] if scope is not None else None, year, limit)
+def _cap_parts(text: str, entity: str | None, year: int | None, limit: int) -> tuple[str, str]:
+    key = (text, entity, year, limit)
     got = _HEADS.get(key)
     if got is None:
-        if scope is None:
-            where = "this claim"
-        else:  # as rows_caps.cap_steps_fast says the scope
-            entity, ident = scope[-1]
-            where = f"{entity} {ident}" if year is None else f"{entity} {ident}, year {year}"
-        got = (printable(f"  {cap_head_en(text, where, limit_text(limit))}"), where)
+        if entity is None:
+            got = (printable(f"  {cap_head_en(text, 'this claim', limit_text(limit))}"), "")
+        else:  # as rows_caps.cap_steps_fast says the scope, the id between the parts
+            where = f"{entity} \0" if year is None else f"{entity} \0, year {year}"
+            before, _, after = cap_head_en(text, where, limit_text(limit)).rpartition("\0")
+            got = (printable(f"  {before}"), printable(after))
         if len(_HEADS) < _HEADS_MAX:
             _HEADS[key] = got
     return got
@@ -161,8 +163,17 @@ def paid_text(
         f"  amount: {cn_text(row[4])} (exact)",
     ]
     for cap, scope, year, limit, was, log, stop, before, after in row[6]:
-        line = (_HEADS.get((cap.text, scope[-1] if scope is not None else None, year, limit))
-                or _cap_head(cap.text, scope, year, limit))[0]  # fmt: skip
+        if scope is None:
+            line = (_HEADS.get((cap.text, None, year, limit))
+                    or _cap_parts(cap.text, None, year, limit))[0]  # fmt: skip
+        else:
+            entity, ident = scope[-1]
+            parts = _HEADS.get((cap.text, entity, year, limit)) or _cap_parts(
+                cap.text, entity, year, limit
+            )
+            line = parts[0] + ident + parts[1]
+            if not ids_printable:
+                shown.append(ident)
         if was or stop or after < before:
             earlier = log.describe(stop) if log is not None and stop else None
             if earlier is not None and not ids_printable:

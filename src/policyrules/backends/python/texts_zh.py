@@ -128,37 +128,39 @@ class PaidZh:
         self.printable = "".join(fixed).isprintable()
         self.caps: dict[str, str] = {}  # a cap (as printed) in words
         self.entities: dict[str, str] = {}  # an entity in words
-        # (cap, entity, id, year) -> the cap's line up to its bits
-        self.lines: dict[tuple[str, str | None, str | None, int | None], str] = {}
+        # (cap, entity, year) -> the cap's line up to its bits, before and after the id
+        self.lines: dict[tuple[str, str | None, int | None], tuple[str, str]] = {}
 
     def made_for(self, plan: PaidPlan, words: Words, assumed: tuple[tuple[str, str], ...]) -> bool:
         """Whether this is what the claims of ``plan`` share under ``words`` and
         ``assumed`` (the memo finds it by their ids: kept alive here, checked)."""
         return self.plan is plan and self.words is words and self.assumed is assumed
 
-    def cap_head(self, cap: str, scope: tuple[str, str] | None, year: int | None) -> str:
-        """:func:`~policyrules.explain_zh_caps.cap_head_zh` of a cap's row (``scope``:
-        the last of its account's path; ``year``: its year), kept by its parts, which it
-        is said from (as the decision's ``CapEvent.account``)."""
-        entity, ident = scope if scope is not None else (None, None)
-        key = (cap, entity, ident, year)
-        line = self.lines.get(key)
-        if line is not None:
-            return line
-        if entity is None or ident is None:
-            line = cap_head_zh(self.w, self.p, cap, "this claim")
-        else:  # as cap_head_zh says an account from its parts (CapEvent.account)
+    def cap_head(self, cap: str, entity: str | None, year: int | None) -> tuple[str, str]:
+        """:func:`~policyrules.explain_zh_caps.cap_head_zh` of a cap's row, escaped, before
+        and after the id its account ends in (``entity``: that id's, ``None`` for a cap of
+        one claim, said whole before; ``year``: the account's), said from its parts as the
+        decision's ``CapEvent.account`` is, and kept by them: the line of a claim is the
+        two around its id (escaped: escaping is per character)."""
+        key = (cap, entity, year)
+        parts = self.lines.get(key)
+        if parts is not None:
+            return parts
+        if entity is None:
+            parts = (printable(cap_head_zh(self.w, self.p, cap, "this claim")), "")
+        else:
             said = self.caps.get(cap)
             if said is None:
                 said = self.caps[cap] = cap_said_zh(self.w, self.p, cap)
             title = self.entities.get(entity)
             if title is None:
                 title = self.entities[entity] = self.w.entity(entity)
-            line = cap_head_said_zh(said, scope_zh(title, ident, year))
-        line = printable(line)  # (see printable in __init__)
+            # the id between the parts: nothing after it holds a NUL (a year, words)
+            before, _, after = cap_head_said_zh(said, scope_zh(title, "\0", year)).rpartition("\0")
+            parts = (printable(before), printable(after))
         if len(self.lines) < _LINES_MAX:
-            self.lines[key] = line
-        return line
+            self.lines[key] = parts
+        return parts
 
     def pairs_line(self, facts: tuple[tuple[str, str], ...]) -> str:
         """``facts_said`` of the facts' pairs, each pair's words kept as it keeps them."""
@@ -289,7 +291,12 @@ def paid_text_zh(
     before_amount, after_amount = said.exact
     lines = [head, f"  金额：{before_amount}{cn_text(row[4])}{after_amount}"]
     for cap, scope, year, _limit, was, log, stop, before, after in row[6]:
-        line = said.cap_head(cap.text, scope[-1] if scope is not None else None, year)
+        if scope is None:
+            line = said.cap_head(cap.text, None, year)[0]
+        else:
+            entity, ident = scope[-1]
+            parts = said.cap_head(cap.text, entity, year)
+            line = parts[0] + ident + parts[1]  # (an id to escape: not clean, see below)
         earlier = None
         if log is not None and stop:
             texts = log.texts(stop - 3 if stop > 3 else 0, stop, UNKNOWN_ZH)
