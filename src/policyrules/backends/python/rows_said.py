@@ -279,8 +279,8 @@ class Said:
         fixed = self._fixed.get(key)
         if fixed is None:
             static = self._provision_fields(cp)
-            shown = plan.shown if plan is not None else ()
-            fixed = self._fixed[key] = fixed_lines(static, status, shown)
+            shown, want = (plan.shown, plan.amount_fact) if plan is not None else ((), None)
+            fixed = self._fixed[key] = fixed_lines(static, status, shown, want)
         return fixed
 
     def _said_of(self, cp: CompiledProvision, inst: Instance) -> _PaidSaid | None:

@@ -48,30 +48,38 @@ from ...terminal import printable, printable_lines
 from .compile import CompiledProvision, Env
 from .paid import PaidPlan, paid_facts
 from .rows_caps import limit_text, rare_text
+from .texts_gen import ABSENT, GENERAL, FactsSaid, facts_said_en
 
 __all__ = ["Fixed", "failed_text", "fixed_lines", "paid_text", "refused_body", "refused_line"]
 
 # A provision's lines every text of one status shows, escaped: its head (status, document,
-# clause, title), its provision line and its quote's line (None: no quote); and the facts a
-# paid plan shows (PaidPlan.shown), each with what the facts' line writes before it.
-Fixed = tuple[str, str, str | None, tuple[tuple[str, str, str, bool, str], ...]]
+# clause, title), its provision line and its quote's line (None: no quote); the facts a
+# paid plan shows (PaidPlan.shown), each with what the facts' line writes before it, and
+# the function generated to say that line (texts_gen; None: the loop says it).
+Fixed = tuple[str, str, str | None, tuple[tuple[str, str, str, bool, str], ...], FactsSaid | None]
 
 
 def fixed_lines(
-    static: dict[str, Any], status: str, shown: tuple[tuple[str, str, str, bool], ...] = ()
+    static: dict[str, Any],
+    status: str,
+    shown: tuple[tuple[str, str, str, bool], ...] = (),
+    want: str | None = None,
 ) -> Fixed:
     """The :data:`Fixed` lines of the decisions of ``status`` of a provision of fixed
-    fields ``static`` (``Rows._static``); ``shown``: the facts a paid plan shows."""
+    fields ``static`` (``Rows._static``); ``shown``: the facts a paid plan shows, ``want``:
+    the fact that is its amount (``PaidPlan.amount_fact``)."""
     # names of the policy's facts: nothing to escape
     leads = fact_leads_en(tuple(key for key, *_ in shown))
     head = head_en(status, static["document_number"], static["document"],
                    static["clause"], static["title"])  # fmt: skip
     text = static["quote"] or static["clause_quote"]
+    facts = tuple((*fact, lead) for fact, lead in zip(shown, leads, strict=True))
     return (
         printable(head),
         printable(provision_en(static["provision"], static["kind"])),
         printable(quote_en(text)) if text else None,
-        tuple((*fact, lead) for fact, lead in zip(shown, leads, strict=True)),
+        facts,
+        facts_said_en(facts, want),
     )
 
 
@@ -128,7 +136,7 @@ def paid_text(
         or (lead is not None and lead.kind == ORDER_HOLD)
     ):
         return None
-    head, provision, quote, plan_facts = fixed
+    head, provision, quote, plan_facts, said_facts = fixed
     path = row[2]
     subject = path[0][1] + "/" + path[1][1] if len(path) == 2 else "/".join([i for _, i in path])
     # The pieces from the facts that may hold a character to escape: a cap's line is kept
@@ -138,7 +146,10 @@ def paid_text(
     facts_line = None
     tail: tuple[str, list[str]] | None = None
     if plan.amount_fact is not None:
-        facts_line = _facts_line(inst, plan.amount_fact, plan_facts, shown)
+        if said_facts is not None:
+            facts_line = said_facts(inst, shown)
+        else:
+            facts_line = _facts_line(inst, plan.amount_fact, plan_facts, shown)
         if facts_line is None:
             return None
         used = row[12]
@@ -188,9 +199,7 @@ def paid_text(
     return "\n".join(printable_lines(lines) + tail[1])
 
 
-# _facts_line's answer where the general way must list the facts (paid_facts, facts_en).
-_GENERAL = "general"
-_ABSENT = object()
+_GENERAL, _ABSENT = GENERAL, ABSENT  # (texts_gen: the generated facts' line says them too)
 
 
 def _facts_line(
@@ -251,7 +260,7 @@ def refused_body(
     escaped, each after a newline: the same for every claim refused alike (``fixed``:
     :func:`fixed_lines` of its provision for ``not_eligible``; ``facts``, ``assumed``,
     ``params``: the texts it shows)."""
-    _, provision, quote, _ = fixed
+    provision, quote = fixed[1], fixed[2]
     lines = [provision]
     shown = []
     for reason in reasons:

@@ -1,0 +1,143 @@
+"""A paid plan's facts' line, written by a function generated for the plan.
+
+:func:`~.texts.paid_text` says the facts a paid claim read (``  facts: product.approved_on
+= 2026-09-12; ...``) on every paid claim.  Said by a loop over the plan's facts, each fact
+costs its owner's search up the subject's path, a tuple unpacked and a chain of type tests;
+the plan's facts are the same for all its claims, so :func:`facts_said_en` writes the loop
+out once per plan, as straight-line Python (as :mod:`.fused` does for a provision's
+claims): each owner found once, each fact read by its constant name, its value said by
+the same functions as the loop, and the line joined from the plan's constant leads.  It
+measured about half the instructions of the loop (``bench_instructions.py``).
+
+The generated function says only what the loop says the same way: a value of a kind the
+loop writes directly (money, a date, yes/no) as the loop writes it; any other through the
+loop's own branch (:func:`_other`).  Where the loop would hand the claim to the general
+way (a fact missing, stated none, or not under the subject), it returns :data:`GENERAL`
+too.  The source holds no text from a ``.rule`` or facts file: names, leads and entities
+are constants of its namespace (``codegen.check_source`` refuses anything else).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from typing import Any
+
+from ...instances import Instance
+from ...runtime.money import Money, cn_text
+from ...runtime.values import NONE_TEXT, date_text
+from .codegen import run_source
+from .rows_caps import rare_text
+
+__all__ = ["ABSENT", "GENERAL", "FactsSaid", "facts_said_en", "other_text"]
+
+# A facts' line's answer where the general way must list the facts (paid_facts, facts_en);
+# None: the amount's fact read nothing, the general way decides.
+GENERAL = "general"
+ABSENT = object()  # a fact the subject's owner does not hold
+
+# The subject of a paid claim and the texts to look at for a character to escape (a value
+# said by its text is added) -> the facts' line, GENERAL or None (see GENERAL).
+FactsSaid = Callable[[Instance, list[str]], str | None]
+
+
+class _General(Exception):
+    """A value the facts' line cannot say: the general way lists the facts."""
+
+
+def other_text(value: Any, rate: bool, shown: list[str]) -> str:
+    """A value of a kind the facts' line does not write directly (a set, a number, a
+    text, an id...), as :func:`~.rows_caps.rare_text` says it; added to ``shown`` where it
+    may hold a character to escape.  Raises :class:`_General` for a fact missing or stated
+    none (the general way lists the facts)."""
+    if value is ABSENT:
+        raise _General
+    text = rare_text(value, rate)
+    if NONE_TEXT in text:
+        raise _General
+    if not text.isprintable():  # (shown only to be looked at)
+        shown.append(text)
+    return text
+
+
+# The words of the generated source beyond codegen's, and its own locals: _h0 (an owner),
+# _v0 (a value), _t0 (its text), _n0 (a fact's name), _e0 (an entity), _l0 (a lead), _r0
+# (whether a rate).
+_WORDS = frozenset(
+    {"def", "while", "try", "except", "None", "_said", "inst", "shown", "entity", "parent"}
+    | {"_G", "_General", "_M", "_D", "_B", "_T", "_F", "_cn", "_dt", "_ty"}
+    | {"_other", "_J", "fen"}
+)
+_LOCALS = re.compile(r"_[hvtnelr][0-9]+\Z")
+
+
+def facts_said_en(
+    facts: tuple[tuple[str, str, str, bool, str], ...], want: str | None
+) -> FactsSaid | None:
+    """The function that says the facts' line of a paid claim of a plan showing ``facts``
+    (each: key, owner entity, name, whether a rate, the lead the line writes before it,
+    :data:`~.texts.Fixed`) whose amount is the fact ``want``, as
+    :func:`~.texts._facts_line` says it; ``None`` where the loop must say it (no facts, or
+    the amount's fact not among them)."""
+    if not facts or want not in {key for key, *_ in facts}:
+        return None
+    made = _MADE.get((facts, want))
+    if made is None:
+        made = _generate(facts, want)
+        if len(_MADE) < _MADE_MAX:
+            _MADE[(facts, want)] = made
+    return made
+
+
+# The functions made, by the plan's facts and amount's fact (their whole namespace: made
+# once, not for every evaluation with parameters of its own).  Bounded.
+_MADE: dict[tuple[tuple[tuple[str, str, str, bool, str], ...], str | None], FactsSaid] = {}
+_MADE_MAX = 1024
+
+
+def _generate(facts: tuple[tuple[str, str, str, bool, str], ...], want: str | None) -> FactsSaid:
+    ns: dict[str, Any] = {
+        "_G": GENERAL, "_General": _General, "_A": ABSENT, "_M": Money, "_D": dt.date,
+        "_B": bool, "_T": "true", "_F": "false", "_cn": cn_text, "_dt": date_text,
+        "_ty": type, "_other": other_text, "_J": "".join,
+    }  # fmt: skip
+    body: list[str] = []  # inside a try: a value said by its text may raise _General
+    put = body.append
+    owners: dict[str, int] = {}
+    parts = []
+    found = ""
+    for k, (key, owner, name, rate, lead) in enumerate(facts):
+        h = owners.get(owner)
+        if h is None:  # its owner found once, up the subject's path, as the loop finds it
+            h = owners[owner] = len(owners)
+            ns[f"_e{h}"] = owner
+            put(f"        _h{h} = inst")
+            put(f"        while _h{h} is not None and _h{h}.entity != _e{h}:")
+            put(f"            _h{h} = _h{h}.parent")
+            put(f"        if _h{h} is None:")
+            put("            return _G")
+        ns[f"_n{k}"], ns[f"_r{k}"], ns[f"_l{k}"] = name, rate, lead
+        v = f"_v{k}"
+        read = f"_h{h}.id" if name == "id" else f"_h{h}.values.get(_n{k}, _A)"
+        put(f"        {v} = {read}")
+        put(
+            f"        _t{k} = _cn({v}.fen) if _ty({v}) is _M else"
+            f" (_dt({v}) if _ty({v}) is _D else"
+            f" ((_T if {v} else _F) if _ty({v}) is _B else _other({v}, _r{k}, shown)))"
+        )
+        parts.append(f"_l{k}, _t{k}, ")
+        if key == want:
+            found = v
+    source = "\n".join([
+        "def _said(inst, shown):",
+        "    try:",
+        *body,
+        "    except _General:",  # the general way lists the facts
+        "        return _G",
+        f"    if {found} is None:",  # (as the loop: the amount read none, the general way decides)
+        "        return None",
+        f"    return _J(({''.join(parts)}))",
+        "",
+    ])  # fmt: skip
+    return run_source(source, ns, _WORDS, _LOCALS)["_said"]  # type: ignore[no-any-return]

@@ -1,0 +1,139 @@
+"""The paid facts' line generated per plan (``backends/python/texts_gen.py``) says what the
+loop (``texts._facts_line``) says, value for value, and hands the same claims to the
+general way."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from policyrules import Money
+from policyrules.backends.python import texts_gen
+from policyrules.backends.python.texts import _facts_line
+from policyrules.instances import Instance
+from policyrules.runtime.values import NONE
+
+# A product's four facts and its firm's id and sector, as a plan lists them (key, owner,
+# name, whether a rate, the lead the line writes before the value).
+FACTS = (
+    ("firm.id", "firm", "id", False, "  facts: firm.id = "),
+    ("firm.sector", "firm", "sector", False, "; firm.sector = "),
+    ("product.approved_on", "product", "approved_on", False, "; product.approved_on = "),
+    ("product.reward", "product", "reward", False, "; product.reward = "),
+    ("product.routes", "product", "routes", False, "; product.routes = "),
+    ("product.share", "product", "share", True, "; product.share = "),
+    ("product.other", "product", "other", False, "; product.other = "),
+)
+WANT = "product.reward"
+
+
+def product(firm_values: dict[str, Any], values: dict[str, Any], firm_id: str = "f1") -> Instance:
+    firm = Instance("firm", firm_id, firm_values, None, "firms[0]")
+    return Instance("product", "P1", values, firm, "firms[0].products[0]")
+
+
+FULL = {
+    "approved_on": dt.date(2026, 9, 12),
+    "reward": Money(226_003_897),  # 2,260,038.97 元
+    "routes": frozenset({"national_priority_review"}),
+    "share": Decimal("0.3"),
+    "other": True,
+}
+
+
+def said_both(inst: Instance, facts: Any = FACTS, want: str = WANT) -> tuple[Any, list[str]]:
+    """The generated function's answer and what it added to ``shown``, checked against
+    the loop's."""
+    made = texts_gen.facts_said_en(facts, want)
+    assert made is not None
+    shown: list[str] = []
+    loop_shown: list[str] = []
+    got = made(inst, shown)
+    assert got == _facts_line(inst, want, facts, loop_shown)
+    assert shown == loop_shown
+    return got, shown
+
+
+def test_a_line_of_every_kind_of_value_is_the_loops() -> None:
+    """Money, a date, yes/no, a set, a rate, a text and an id, each as the loop says it."""
+    got, shown = said_both(product({"sector": "医疗器械"}, FULL))
+    assert got == (
+        "  facts: firm.id = f1; firm.sector = 医疗器械; product.approved_on = 2026-09-12;"
+        " product.reward = 2,260,038.97 元; product.routes = {national_priority_review};"
+        " product.share = 30%; product.other = true"
+    )
+    assert shown == []
+
+
+@pytest.mark.parametrize(
+    ("firm_values", "values", "why"),
+    [
+        ({"sector": "x"}, {**FULL, "routes": NONE}, "a fact stated none"),
+        ({}, FULL, "a fact missing (its owner the firm)"),
+        ({"sector": "x"}, {k: v for k, v in FULL.items() if k != "other"}, "the last missing"),
+    ],
+)
+def test_a_claim_the_loop_hands_on_is_handed_on(
+    firm_values: dict[str, Any], values: dict[str, Any], why: str
+) -> None:
+    """Where the loop hands the claim to the general way, the function does too."""
+    got, _ = said_both(product(firm_values, values))
+    assert got is texts_gen.GENERAL, why
+
+
+def test_a_fact_of_no_owner_on_the_path_is_handed_on() -> None:
+    """A product listed without its firm: the firm's facts are not under the subject."""
+    alone = Instance("product", "P1", FULL, None, "products[0]")
+    got, _ = said_both(alone)
+    assert got is texts_gen.GENERAL
+
+
+def test_a_value_to_escape_is_added_to_shown() -> None:
+    """A text fact and an id holding an escape sequence or a bidi mark are said as they are
+    and added to ``shown`` (the caller escapes the text), as by the loop."""
+    got, shown = said_both(product({"sector": "a\x1b[2J"}, FULL, firm_id="f\u202e1"))
+    assert shown == ["f\u202e1", "a\x1b[2J"]
+    assert "firm.id = f\u202e1; firm.sector = a\x1b[2J;" in got
+
+
+def test_an_amount_read_as_none_leaves_it_to_the_general_way() -> None:
+    """A value of Python's None (facts built in Python) for the amount: the loop returns
+    None (the amount's fact not read) once every fact is said; so does the function."""
+    got, _ = said_both(product({"sector": "x"}, {**FULL, "reward": None}))
+    assert got is None
+
+
+def test_a_plan_without_the_amounts_fact_or_facts_has_no_function() -> None:
+    assert texts_gen.facts_said_en(FACTS, "product.cost") is None
+    assert texts_gen.facts_said_en((), WANT) is None
+
+
+def test_the_function_is_made_once_for_a_plans_facts() -> None:
+    """Evaluations with parameters of their own make their plans again: the function is
+    found by the facts, not generated again."""
+    first = texts_gen.facts_said_en(FACTS, WANT)
+    again = texts_gen.facts_said_en(tuple(FACTS), WANT)
+    assert first is again
+
+
+def test_no_text_of_the_rule_or_the_facts_is_written_into_the_source() -> None:
+    """Leads and names hold quotes, braces and a newline: they are constants of the
+    namespace, and the source passes codegen's guard; the line says them as given."""
+    odd = (("product.reward", "product", "reward", False, "  facts: \"}\n{__import__('os')}"),)
+    got, _ = said_both(product({}, FULL), odd)
+    assert got == "  facts: \"}\n{__import__('os')}2,260,038.97 元"
+
+
+def test_the_functions_kept_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past the bound (here 1) a function is made and not kept: it says the same line."""
+    monkeypatch.setattr(texts_gen, "_MADE", {})
+    monkeypatch.setattr(texts_gen, "_MADE_MAX", 1)
+    texts_gen.facts_said_en(FACTS, WANT)
+    later = FACTS[2:]
+    made = texts_gen.facts_said_en(later, WANT)
+    assert len(texts_gen._MADE) == 1
+    assert texts_gen.facts_said_en(later, WANT) is not made
+    said_both(product({}, FULL), later)
