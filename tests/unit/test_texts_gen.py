@@ -137,3 +137,33 @@ def test_the_functions_kept_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None
     assert len(texts_gen._MADE) == 1
     assert texts_gen.facts_said_en(later, WANT) is not made
     said_both(product({}, FULL), later)
+
+
+def test_a_set_is_said_again_by_its_kept_text_unless_it_needs_escaping() -> None:
+    """A set that holds nothing to escape is kept by its value once said (the next claim
+    finds it); one holding a bidi mark is said by the loop's way each time, and added to
+    ``shown`` each time."""
+    safe = frozenset({"national_priority_review", "special_review"})
+    unsafe = frozenset({"review\u202e"})
+    for _ in range(2):
+        got, shown = said_both(product({"sector": "x"}, {**FULL, "routes": safe}))
+        assert "product.routes = {national_priority_review, special_review};" in got
+        assert shown == []
+    assert texts_gen._SETS[safe] == "{national_priority_review, special_review}"
+    for _ in range(2):
+        got, shown = said_both(product({"sector": "x"}, {**FULL, "routes": unsafe}))
+        assert shown == ["{review\u202e}"]
+    assert unsafe not in texts_gen._SETS
+
+
+def test_only_sets_are_kept_and_boundedly(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Texts, ids and rates are said afresh (only a set's text is kept), and past the bound
+    a set is said afresh too, alike."""
+    kept = texts_gen._SETS
+    monkeypatch.setattr(texts_gen, "_SETS_MAX", len(kept) + 1)  # room for one more
+    first, second = frozenset({"only_sets_1"}), frozenset({"only_sets_2"})
+    said_both(product({"sector": "医疗器械"}, {**FULL, "routes": first}))
+    assert first in kept
+    assert all(type(key) is frozenset for key in kept)
+    said_both(product({"sector": "医疗器械"}, {**FULL, "routes": second}))  # past the bound
+    assert second not in kept

@@ -6,8 +6,9 @@ costs its owner's search up the subject's path, a tuple unpacked and a chain of 
 the plan's facts are the same for all its claims, so :func:`facts_said_en` writes the loop
 out once per plan, as straight-line Python (as :mod:`.fused` does for a provision's
 claims): each owner found once, each fact read by its constant name, its value said by
-the same functions as the loop, and the line joined from the plan's constant leads.  It
-measured about half the instructions of the loop (``bench_instructions.py``).
+the same functions as the loop (a set by its text kept once said), and the line joined from
+the plan's constant leads: measured, 10.2 k instructions a claim of device measure 3
+against the loop's 16.5 k (valgrind, 2,000 claims).
 
 The generated function says only what the loop says the same way: a value of a kind the
 loop writes directly (money, a date, yes/no) as the loop writes it; any other through the
@@ -58,7 +59,15 @@ def other_text(value: Any, rate: bool, shown: list[str]) -> str:
         raise _General
     if not text.isprintable():  # (shown only to be looked at)
         shown.append(text)
+    elif type(value) is frozenset and len(_SETS) < _SETS_MAX:
+        _SETS[value] = text  # (the generated function says it again by a look-up)
     return text
+
+
+# A set's text that holds nothing to escape and says no item stated none, by the set: the
+# few sets the facts hold repeat (rare_text keeps them too, with their checks to make).
+_SETS: dict[frozenset[Any], str] = {}
+_SETS_MAX = 1024
 
 
 # The words of the generated source beyond codegen's, and its own locals: _h0 (an owner),
@@ -67,7 +76,7 @@ def other_text(value: Any, rate: bool, shown: list[str]) -> str:
 _WORDS = frozenset(
     {"def", "while", "try", "except", "None", "_said", "inst", "shown", "entity", "parent"}
     | {"_G", "_General", "_M", "_D", "_B", "_T", "_F", "_cn", "_dt", "_ty"}
-    | {"_other", "_J", "fen"}
+    | {"_other", "_J", "fen", "_sets", "_FS"}
 )
 _LOCALS = re.compile(r"_[hvtnelr][0-9]+\Z")
 
@@ -100,7 +109,7 @@ def _generate(facts: tuple[tuple[str, str, str, bool, str], ...], want: str | No
     ns: dict[str, Any] = {
         "_G": GENERAL, "_General": _General, "_A": ABSENT, "_M": Money, "_D": dt.date,
         "_B": bool, "_T": "true", "_F": "false", "_cn": cn_text, "_dt": date_text,
-        "_ty": type, "_other": other_text, "_J": "".join,
+        "_ty": type, "_other": other_text, "_J": "".join, "_sets": _SETS, "_FS": frozenset,
     }  # fmt: skip
     body: list[str] = []  # inside a try: a value said by its text may raise _General
     put = body.append
@@ -124,7 +133,8 @@ def _generate(facts: tuple[tuple[str, str, str, bool, str], ...], want: str | No
         put(
             f"        _t{k} = _cn({v}.fen) if _ty({v}) is _M else"
             f" (_dt({v}) if _ty({v}) is _D else"
-            f" ((_T if {v} else _F) if _ty({v}) is _B else _other({v}, _r{k}, shown)))"
+            f" ((_T if {v} else _F) if _ty({v}) is _B else"
+            f" (_sets.get({v}) if _ty({v}) is _FS else None) or _other({v}, _r{k}, shown)))"
         )
         parts.append(f"_l{k}, _t{k}, ")
         if key == want:
