@@ -7,12 +7,12 @@ the plan's facts are the same for all its claims, so :func:`facts_said_en` write
 out once per plan, as straight-line Python (as :mod:`.fused` does for a provision's
 claims): each owner found once, each fact read by its constant name, its value said by
 the same functions as the loop (a set by its text kept once said), and the line joined from
-the plan's constant leads: measured, 10.2 k instructions a claim of device measure 3
+the plan's constant leads: measured, 10.2 k instructions a paid claim of device measure 3
 against the loop's 16.5 k (valgrind, 2,000 claims).
 
 The generated function says only what the loop says the same way: a value of a kind the
 loop writes directly (money, a date, yes/no) as the loop writes it; any other through the
-loop's own branch (:func:`_other`).  Where the loop would hand the claim to the general
+loop's own branch (:func:`other_text`).  Where the loop would hand the claim to the general
 way (a fact missing, stated none, or not under the subject), it returns :data:`GENERAL`
 too.  The source holds no text from a ``.rule`` or facts file: names, leads and entities
 are constants of its namespace (``codegen.check_source`` refuses anything else).
