@@ -137,17 +137,18 @@ class PaidZh:
         return self.plan is plan and self.words is words and self.assumed is assumed
 
     def cap_head(self, cap: str, entity: str | None, year: int | None) -> tuple[str, str]:
-        """:func:`~policyrules.explain_zh_caps.cap_head_zh` of a cap's row, escaped, before
-        and after the id its account ends in (``entity``: that id's, ``None`` for a cap of
-        one claim, said whole before; ``year``: the account's), said from its parts as the
-        decision's ``CapEvent.account`` is, and kept by them: the line of a claim is the
-        two around its id (escaped: escaping is per character)."""
+        """:func:`~policyrules.explain_zh_caps.cap_head_zh` of a cap's row as its line
+        starts (indented), escaped, before and after the id its account ends in
+        (``entity``: that id's, ``None`` for a cap of one claim, said whole before;
+        ``year``: the account's), said from its parts as the decision's
+        ``CapEvent.account`` is, and kept by them: the line of a claim is the two around
+        its id (escaped: escaping is per character)."""
         key = (cap, entity, year)
         parts = self.lines.get(key)
         if parts is not None:
             return parts
         if entity is None:
-            parts = (printable(cap_head_zh(self.w, self.p, cap, "this claim")), "")
+            parts = (printable(f"  {cap_head_zh(self.w, self.p, cap, 'this claim')}"), "")
         else:
             said = self.caps.get(cap)
             if said is None:
@@ -157,7 +158,7 @@ class PaidZh:
                 title = self.entities[entity] = self.w.entity(entity)
             # the id between the parts: nothing after it holds a NUL (a year, words)
             before, _, after = cap_head_said_zh(said, scope_zh(title, "\0", year)).rpartition("\0")
-            parts = (printable(before), printable(after))
+            parts = (printable(f"  {before}"), printable(after))
         if len(self.lines) < _LINES_MAX:
             self.lines[key] = parts
         return parts
@@ -307,7 +308,7 @@ def paid_text_zh(
                 binds = (cn_text(before), cn_text(before - after), cn_text(after))
             bits = cap_bits_said_zh(cn_text(was) if was else None, earlier, binds)
             line += "：" + "；".join(bits)
-        lines.append("  " + line)
+        lines.append(line)
     if facts:
         lines.append(f"  所依据的情况：{facts}")
     # Each piece from the facts was looked at (the caps' lines are kept escaped); else
