@@ -15,6 +15,8 @@ from policyrules.backends.python import texts_gen
 from policyrules.backends.python.texts import _facts_line
 from policyrules.instances import Instance
 from policyrules.runtime.values import NONE
+from strategies import compile_text
+from support import PRODUCT_RULES
 
 # A product's four facts and its firm's id and sector, as a plan lists them (key, owner,
 # name, whether a rate, the lead the line writes before the value).
@@ -44,17 +46,27 @@ FULL = {
 }
 
 
+# Their kinds as declared (the id: none), and kinds declared other than their values
+# (each value then said as any value is).
+KINDS = (None, "text", "date", "money", "set", "rate", "bool")
+WRONG = ("money", "date", "bool", "set", "money", "date", "set")
+
+
 def said_both(inst: Instance, facts: Any = FACTS, want: str = WANT) -> tuple[Any, list[str]]:
-    """The generated function's answer and what it added to ``shown``, checked against
-    the loop's."""
-    made = texts_gen.facts_said_en(facts, want)
-    assert made is not None
-    shown: list[str] = []
+    """The generated functions' answer (the kinds known, wrong or not known) and what it
+    added to ``shown``, checked against the loop's."""
     loop_shown: list[str] = []
-    got = made(inst, shown)
-    assert got == _facts_line(inst, want, facts, loop_shown)
-    assert shown == loop_shown
-    return got, shown
+    want_said = _facts_line(inst, want, facts, loop_shown)
+    answers = []
+    for kinds in ((), KINDS[: len(facts)], WRONG[: len(facts)]):
+        made = texts_gen.facts_said_en(facts, want, kinds)
+        assert made is not None
+        shown: list[str] = []
+        got = made(inst, shown)
+        assert got == want_said, kinds
+        assert shown == loop_shown, kinds
+        answers.append((got, shown))
+    return answers[0]
 
 
 def test_a_line_of_every_kind_of_value_is_the_loops() -> None:
@@ -167,3 +179,15 @@ def test_only_sets_are_kept_and_boundedly(monkeypatch: pytest.MonkeyPatch) -> No
     assert all(type(key) is frozenset for key in kept)
     said_both(product({"sector": "医疗器械"}, {**FULL, "routes": second}))  # past the bound
     assert second not in kept
+
+
+def test_an_evaluation_makes_the_function_with_the_declared_kinds() -> None:
+    """The facts a paid plan shows, sorted by key (remark, then reward), with the kinds
+    the rule declares them: text, money."""
+    policy = compile_text(PRODUCT_RULES)
+    products = [{"id": "P1", "reward": "60 万元", "remark": "-"}]
+    result = policy.evaluate({"firms": [{"id": "f1", "products": products}]})
+    [text] = result.decision_texts()
+    assert "  facts: product.remark = -; product.reward = 60 万元" in text
+    keys = [key for key in texts_gen._MADE if key[0][0][0] == "product.remark"]
+    assert ("text", "money") in [key[2] for key in keys]

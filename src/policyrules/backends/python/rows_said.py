@@ -279,9 +279,20 @@ class Said:
         fixed = self._fixed.get(key)
         if fixed is None:
             static = self._provision_fields(cp)
-            shown, want = (plan.shown, plan.amount_fact) if plan is not None else ((), None)
-            fixed = self._fixed[key] = fixed_lines(static, status, shown, want)
+            if plan is None:
+                fixed = self._fixed[key] = fixed_lines(static, status)
+                return fixed
+            kinds = tuple(self._declared_kind(entity, name) for _, entity, name, _ in plan.shown)
+            fixed = fixed_lines(static, status, plan.shown, plan.amount_fact, kinds)
+            self._fixed[key] = fixed
         return fixed
+
+    def _declared_kind(self, entity: str, name: str) -> str | None:
+        """The kind of the type the fact ``entity.name`` is declared of (``None``: an id,
+        or not declared)."""
+        info = self.checked.entity(entity)
+        fact = info.fact(name) if info is not None else None
+        return fact.type.kind if fact is not None else None
 
     def _said_of(self, cp: CompiledProvision, inst: Instance) -> _PaidSaid | None:
         """What every paid claim's text of ``cp`` needs, once per evaluation: its plan,

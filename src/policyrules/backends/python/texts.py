@@ -64,10 +64,12 @@ def fixed_lines(
     status: str,
     shown: tuple[tuple[str, str, str, bool], ...] = (),
     want: str | None = None,
+    kinds: tuple[str | None, ...] = (),
 ) -> Fixed:
     """The :data:`Fixed` lines of the decisions of ``status`` of a provision of fixed
     fields ``static`` (``Rows._static``); ``shown``: the facts a paid plan shows, ``want``:
-    the fact that is its amount (``PaidPlan.amount_fact``)."""
+    the fact that is its amount (``PaidPlan.amount_fact``), ``kinds``: each fact's
+    declared kind (:func:`~.texts_gen.facts_said_en`)."""
     # names of the policy's facts: nothing to escape
     leads = fact_leads_en(tuple(key for key, *_ in shown))
     head = head_en(status, static["document_number"], static["document"],
@@ -79,7 +81,7 @@ def fixed_lines(
         printable(provision_en(static["provision"], static["kind"])),
         printable(quote_en(text)) if text else None,
         facts,
-        facts_said_en(facts, want),
+        facts_said_en(facts, want, kinds),
     )
 
 

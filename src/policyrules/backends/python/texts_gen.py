@@ -10,9 +10,9 @@ the same functions as the loop (a set by its text kept once said), and the line 
 the plan's constant leads: measured, 10.2 k instructions a paid claim of device measure 3
 against the loop's 16.5 k (valgrind, 2,000 claims).
 
-The generated function says only what the loop says the same way: a value of a kind the
-loop writes directly (money, a date, yes/no) as the loop writes it; any other through the
-loop's own branch (:func:`other_text`).  Where the loop would hand the claim to the general
+The generated function says only what the loop says the same way: a value of the kind its
+fact is declared (money, a date, yes/no, a set) after one test of its type; any other value
+as the loop says it (:func:`value_text`).  Where the loop would hand the claim to the general
 way (a fact missing, stated none, or not under the subject), it returns :data:`GENERAL`
 too.  The source holds no text from a ``.rule`` or facts file: names, leads and entities
 are constants of its namespace (``codegen.check_source`` refuses anything else).
@@ -31,7 +31,7 @@ from ...runtime.values import NONE_TEXT, date_text
 from .codegen import run_source
 from .rows_caps import rare_text
 
-__all__ = ["ABSENT", "GENERAL", "FactsSaid", "facts_said_en", "other_text"]
+__all__ = ["ABSENT", "GENERAL", "FactsSaid", "facts_said_en", "other_text", "value_text"]
 
 # A facts' line's answer where the general way must list the facts (paid_facts, facts_en);
 # None: the amount's fact read nothing, the general way decides.
@@ -76,40 +76,71 @@ _SETS_MAX = 1024
 _WORDS = frozenset(
     {"def", "while", "try", "except", "None", "_said", "inst", "shown", "entity", "parent"}
     | {"_G", "_General", "_M", "_D", "_B", "_T", "_F", "_cn", "_dt", "_ty"}
-    | {"_other", "_J", "fen", "_sets", "_FS"}
+    | {"_any", "_J", "fen", "_sets", "_FS"}
 )
 _LOCALS = re.compile(r"_[hvtnelr][0-9]+\Z")
 
 
+def value_text(value: Any, rate: bool, shown: list[str]) -> str:
+    """A fact's value as the facts' line says it, whatever its kind (as the loop
+    :func:`~.texts._facts_line` does): money, dates and yes/no written directly, any other
+    by :func:`other_text`."""
+    kind = type(value)
+    if kind is Money:
+        return cn_text(value.fen)
+    if kind is dt.date:
+        return date_text(value)
+    if kind is bool:
+        return "true" if value else "false"
+    return other_text(value, rate, shown)
+
+
 def facts_said_en(
-    facts: tuple[tuple[str, str, str, bool, str], ...], want: str | None
+    facts: tuple[tuple[str, str, str, bool, str], ...],
+    want: str | None,
+    kinds: tuple[str | None, ...] = (),
 ) -> FactsSaid | None:
     """The function that says the facts' line of a paid claim of a plan showing ``facts``
     (each: key, owner entity, name, whether a rate, the lead the line writes before it,
     :data:`~.texts.Fixed`) whose amount is the fact ``want``, as
     :func:`~.texts._facts_line` says it; ``None`` where the loop must say it (no facts, or
-    the amount's fact not among them)."""
+    the amount's fact not among them).  ``kinds``: each fact's declared type's kind
+    (``Type.kind``; ``None`` or none given: not known), whose values are said with one
+    test of their type first (any other value as the loop says it)."""
     if not facts or want not in {key for key, *_ in facts}:
         return None
-    made = _MADE.get((facts, want))
+    made = _MADE.get((facts, want, kinds))
     if made is None:
-        made = _generate(facts, want)
+        made = _generate(facts, want, kinds)
         if len(_MADE) < _MADE_MAX:
-            _MADE[(facts, want)] = made
+            _MADE[(facts, want, kinds)] = made
     return made
 
 
-# The functions made, by the plan's facts and amount's fact (their whole namespace: made
-# once, not for every evaluation with parameters of its own).  Bounded.
-_MADE: dict[tuple[tuple[tuple[str, str, str, bool, str], ...], str | None], FactsSaid] = {}
+# The functions made, by the plan's facts, amount's fact and kinds (their whole namespace:
+# made once, not for every evaluation with parameters of its own).  Bounded.
+_MADE: dict[tuple[Any, ...], FactsSaid] = {}
 _MADE_MAX = 1024
 
+# How a value of a declared kind is said, its type tested first (a value of another type,
+# as any value: _any).  {v}: the value's local; {k}: the fact's number.
+_SAID_AS: dict[str | None, str] = {
+    "money": "_cn({v}.fen) if _ty({v}) is _M else _any({v}, _r{k}, shown)",
+    "date": "_dt({v}) if _ty({v}) is _D else _any({v}, _r{k}, shown)",
+    "bool": "(_T if {v} else _F) if _ty({v}) is _B else _any({v}, _r{k}, shown)",
+    "set": "(_sets.get({v}) if _ty({v}) is _FS else None) or _any({v}, _r{k}, shown)",
+}
 
-def _generate(facts: tuple[tuple[str, str, str, bool, str], ...], want: str | None) -> FactsSaid:
+
+def _generate(
+    facts: tuple[tuple[str, str, str, bool, str], ...],
+    want: str | None,
+    kinds: tuple[str | None, ...],
+) -> FactsSaid:
     ns: dict[str, Any] = {
         "_G": GENERAL, "_General": _General, "_A": ABSENT, "_M": Money, "_D": dt.date,
         "_B": bool, "_T": "true", "_F": "false", "_cn": cn_text, "_dt": date_text,
-        "_ty": type, "_other": other_text, "_J": "".join, "_sets": _SETS, "_FS": frozenset,
+        "_ty": type, "_any": value_text, "_J": "".join, "_sets": _SETS, "_FS": frozenset,
     }  # fmt: skip
     body: list[str] = []  # inside a try: a value said by its text may raise _General
     put = body.append
@@ -130,12 +161,8 @@ def _generate(facts: tuple[tuple[str, str, str, bool, str], ...], want: str | No
         v = f"_v{k}"
         read = f"_h{h}.id" if name == "id" else f"_h{h}.values.get(_n{k}, _A)"
         put(f"        {v} = {read}")
-        put(
-            f"        _t{k} = _cn({v}.fen) if _ty({v}) is _M else"
-            f" (_dt({v}) if _ty({v}) is _D else"
-            f" ((_T if {v} else _F) if _ty({v}) is _B else"
-            f" (_sets.get({v}) if _ty({v}) is _FS else None) or _other({v}, _r{k}, shown)))"
-        )
+        said = _SAID_AS.get(kinds[k] if kinds else None, "_any({v}, _r{k}, shown)")
+        put(f"        _t{k} = " + said.format(v=v, k=k))
         parts.append(f"_l{k}, _t{k}, ")
         if key == want:
             found = v
