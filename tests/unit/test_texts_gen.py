@@ -14,7 +14,7 @@ from policyrules import Money
 from policyrules.backends.python import texts_gen
 from policyrules.backends.python.texts import _facts_line
 from policyrules.instances import Instance
-from policyrules.runtime.values import NONE
+from policyrules.runtime.values import NONE, format_value
 from strategies import compile_text
 from support import PRODUCT_RULES
 
@@ -191,3 +191,21 @@ def test_an_evaluation_makes_the_function_with_the_declared_kinds() -> None:
     assert "  facts: product.remark = -; product.reward = 60 万元" in text
     keys = [key for key in texts_gen._MADE if key[0][0][0] == "product.remark"]
     assert ("text", "money") in [key[2] for key in keys]
+
+
+def test_equal_sets_written_apart_are_said_as_the_loop_says_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """{1.000000} and {1.0000000} are equal sets said apart ({1}, {≈1.00}).  Once the
+    loop's memo of sets is full (here: it keeps none), it says each from its own value; the
+    generated function keeps no set the loop does not, and says them alike (found by the
+    review: it said the second as the first)."""
+    from policyrules.backends.python import rows_caps
+
+    monkeypatch.setattr(rows_caps, "_SETS_MAX", len(rows_caps._SETS))  # full
+    first, second = frozenset({Decimal("1.000000")}), frozenset({Decimal("1.0000000")})
+    assert first == second
+    for codes in (first, second):
+        got, _ = said_both(product({"sector": "x"}, {**FULL, "routes": codes}))
+        assert f"product.routes = {format_value(codes)};" in got
+    assert first not in texts_gen._SETS

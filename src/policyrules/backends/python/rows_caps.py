@@ -26,6 +26,7 @@ __all__ = [
     "cap_events_fast",
     "cap_steps_fast",
     "fact_texts",
+    "kept_set_text",
     "limit_text",
     "money_of",
     "rare_text",
@@ -92,6 +93,12 @@ def fact_texts(reads: Mapping[str, Any], rates: Container[str]) -> tuple[tuple[s
         else:
             out.append((k, rare_text(v, k in rates)))
     return tuple(out)
+
+
+def kept_set_text(v: frozenset[Any]) -> str | None:
+    """The text :func:`rare_text` keeps for the set ``v`` (and says for every set equal to
+    it from then on: none is let go), or ``None`` where it keeps none."""
+    return _SETS.get(v)
 
 
 def rare_text(v: Any, rate: bool) -> str:

@@ -30,7 +30,7 @@ from ...instances import Instance
 from ...runtime.money import Money, cn_text
 from ...runtime.values import NONE_TEXT, date_text
 from .codegen import run_source
-from .rows_caps import rare_text
+from .rows_caps import kept_set_text, rare_text
 
 __all__ = ["ABSENT", "GENERAL", "FactsSaid", "facts_said_en", "other_text", "value_text"]
 
@@ -60,13 +60,15 @@ def other_text(value: Any, rate: bool, shown: list[str]) -> str:
         raise _General
     if not text.isprintable():  # (shown only to be looked at)
         shown.append(text)
-    elif type(value) is frozenset and len(_SETS) < _SETS_MAX:
+    elif type(value) is frozenset and len(_SETS) < _SETS_MAX and kept_set_text(value) is text:
         _SETS[value] = text  # (the generated function says it again by a look-up)
     return text
 
 
 # A set's text that holds nothing to escape and says no item stated none, by the set: the
-# few sets the facts hold repeat (rare_text keeps them too, with their checks to make).
+# few sets the facts hold repeat.  Kept only where rare_text keeps that text for it too:
+# sets equal but written apart ({Decimal("1.0")} and {Decimal("1.00")}) are said alike by
+# both, the text of the first kept, and only while rare_text keeps it.
 _SETS: dict[frozenset[Any], str] = {}
 _SETS_MAX = 1024
 
