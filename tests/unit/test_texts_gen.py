@@ -12,7 +12,9 @@ import pytest
 
 from policyrules import Money
 from policyrules.backends.python import texts_gen
+from policyrules.backends.python.rows_caps import rare_text
 from policyrules.backends.python.texts import _facts_line
+from policyrules.explain import decision_text
 from policyrules.instances import Instance
 from policyrules.runtime.values import NONE, format_value
 from strategies import compile_text
@@ -209,3 +211,51 @@ def test_equal_sets_written_apart_are_said_as_the_loop_says_them(
         got, _ = said_both(product({"sector": "x"}, {**FULL, "routes": codes}))
         assert f"product.routes = {format_value(codes)};" in got
     assert first not in texts_gen._SETS
+    fresh = frozenset({"equal_sets_fresh"})  # a set of texts, past the full memo's bound
+    assert rare_text(fresh, False) == "{equal_sets_fresh}"
+    assert fresh not in rows_caps._SETS
+
+
+CODES_RULES = """entity firm "企业"
+  list firms
+  fact reward: money "奖励金额"
+  fact codes: set of number "代码"
+
+document d "测试"
+
+clause 1 "奖励"
+  quote "按核定金额奖励。"
+
+  award grant "奖励"
+    for each firm
+    eligible when 7 not in codes
+    amount reward
+"""
+
+
+def test_equal_sets_of_numbers_are_each_said_from_their_own_items() -> None:
+    """Two firms' codes {1.000000} and {1.0000000} are equal sets, written {1} and {≈1.00}:
+    each firm's facts' line says its own, from the row and from the decision alike (a set's
+    text was kept by the set, and the second said as the first)."""
+    policy = compile_text(CODES_RULES)
+    facts = {
+        "firms": [
+            {"id": "f1", "reward": "1 万元", "codes": ["1.000000"]},
+            {"id": "f2", "reward": "1 万元", "codes": ["1.0000000"]},
+        ]
+    }
+    made = policy.evaluate(facts)
+    texts = policy.evaluate(facts).decision_texts()
+    assert texts == tuple(decision_text(d) for d in made.decisions)
+    assert "  facts: firm.codes = {1}; firm.reward = 1 万元" in texts[0]
+    assert "  facts: firm.codes = {≈1.00}; firm.reward = 1 万元" in texts[1]
+
+
+def test_a_set_not_all_of_texts_is_said_from_its_own_items() -> None:
+    """Facts built in Python may hold a set of a text and a number: such a set is not kept
+    (an equal one may be written apart), each said from its own items."""
+    first = frozenset({"a", Decimal("1.000000")})
+    second = frozenset({"a", Decimal("1.0000000")})
+    assert first == second
+    assert rare_text(first, False) == format_value(first)
+    assert rare_text(second, False) == format_value(second) != format_value(first)

@@ -71,7 +71,8 @@ _PLAIN: dict[str, Step] = {}
 _PLAIN_MAX = 4096
 
 
-# A set fact's text, by its value: the few sets the facts hold repeat.  Bounded.
+# A set fact's text, by its value, for a set of texts: the few sets the facts hold repeat.
+# Bounded.
 _SETS: dict[frozenset[Any], str] = {}
 _SETS_MAX = 1024
 
@@ -108,7 +109,10 @@ def rare_text(v: Any, rate: bool) -> str:
         text = _SETS.get(v)
         if text is None:
             text = format_value(v)
-            if len(_SETS) < _SETS_MAX:
+            # Only a set of texts (enum members) is kept: equal sets of numbers may be
+            # written apart ({Decimal("1.000000")} is {1}, {Decimal("1.0000000")} {≈1.00}),
+            # each said from its own items.
+            if len(_SETS) < _SETS_MAX and all(type(item) is str for item in v):
                 _SETS[v] = text
         return text
     return format_value(v, rate=rate)
