@@ -20,7 +20,7 @@ from policyrules.runtime.values import NONE, format_value
 from strategies import compile_text
 from support import PRODUCT_RULES
 
-# A product's four facts and its firm's id and sector, as a plan lists them (key, owner,
+# A product's five facts and its firm's id and sector, as a plan lists them (key, owner,
 # name, whether a rate, the lead the line writes before the value).
 FACTS = (
     ("firm.id", "firm", "id", False, "  facts: firm.id = "),
@@ -49,7 +49,8 @@ FULL = {
 
 
 # Their kinds as declared (the id: none), and kinds declared other than their values
-# (each value then said as any value is).
+# (each value then said as any value is); for a plan of other facts, the first few of
+# each, as good as wrong.
 KINDS = (None, "text", "date", "money", "set", "rate", "bool")
 WRONG = ("money", "date", "bool", "set", "money", "date", "set")
 
