@@ -280,10 +280,10 @@ class Said:
         if fixed is None:
             static = self._provision_fields(cp)
             if plan is None:
-                fixed = self._fixed[key] = fixed_lines(static, status)
-                return fixed
-            kinds = tuple(self._declared_kind(entity, name) for _, entity, name, _ in plan.shown)
-            fixed = fixed_lines(static, status, plan.shown, plan.amount_fact, kinds)
+                fixed = fixed_lines(static, status)
+            else:
+                kinds = tuple(self._declared_kind(e, name) for _, e, name, _ in plan.shown)
+                fixed = fixed_lines(static, status, plan.shown, plan.amount_fact, kinds)
             self._fixed[key] = fixed
         return fixed
 

@@ -22,7 +22,6 @@ character (:func:`~policyrules.terminal.printable`), so a text whose pieces from
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Container
 from typing import Any
 
@@ -42,13 +41,13 @@ from ...explain import (
 )
 from ...explain_order import ORDER_HOLD
 from ...instances import Instance
-from ...runtime.money import Money, cn_text
-from ...runtime.values import NONE_TEXT, Value, date_text
+from ...runtime.money import cn_text
+from ...runtime.values import Value
 from ...terminal import printable, printable_lines
 from .compile import CompiledProvision, Env
 from .paid import PaidPlan, paid_facts
-from .rows_caps import limit_text, rare_text
-from .texts_gen import ABSENT, GENERAL, FactsSaid, facts_said_en
+from .rows_caps import limit_text
+from .texts_gen import ABSENT, GENERAL, FactsSaid, NotSaid, facts_said_en, value_text
 
 __all__ = ["Fixed", "failed_text", "fixed_lines", "paid_text", "refused_body", "refused_line"]
 
@@ -161,7 +160,7 @@ def paid_text(
         else:
             tail = _tail(params, assumed_of(used | plan.assumed, False), quote)
             memo[0] = (frozenset(used), plan, tail)
-    if facts_line is None or facts_line is _GENERAL:
+    if facts_line is None or facts_line is GENERAL:
         read = paid_facts(plan, cp, inst, env_of, row, rates)
         if read is None:
             return None
@@ -201,9 +200,6 @@ def paid_text(
     return "\n".join(printable_lines(lines) + tail[1])
 
 
-_GENERAL, _ABSENT = GENERAL, ABSENT  # (texts_gen: the generated facts' line says them too)
-
-
 def _facts_line(
     inst: Instance,
     want: str,
@@ -213,9 +209,10 @@ def _facts_line(
     """The facts' line of a paid claim of ``inst`` whose amount is the fact ``want``, as
     :func:`~policyrules.explain.facts_en` writes the facts :func:`~.paid.paid_facts`
     lists (``facts``: the plan's, each with what the line writes before it: :data:`Fixed`);
-    a value's text that may hold a character to escape is added to ``shown``.
-    ``None``: the amount's fact is not read (the general way decides); :data:`_GENERAL`: a
-    fact missing or stated none, or not under the subject (the general way lists them)."""
+    a value's text that may hold a character to escape is added to ``shown``.  ``None``:
+    the amount's fact is not read (the general way decides); :data:`~.texts_gen.GENERAL`:
+    a fact missing or stated none, or not under the subject (the general way lists them).
+    Each value said by :func:`~.texts_gen.value_text`, as the generated line says it."""
     found: Value | None = None
     parts: list[str] = []
     put = parts.append
@@ -224,25 +221,14 @@ def _facts_line(
         while holder is not None and holder.entity != owner:
             holder = holder.parent
         if holder is None:
-            return _GENERAL  # not listed: the leads after it would differ
-        value: Any = holder.id if name == "id" else holder.values.get(name, _ABSENT)
-        if value is _ABSENT:
-            return _GENERAL
+            return GENERAL  # not listed: the leads after it would differ
+        value: Any = holder.id if name == "id" else holder.values.get(name, ABSENT)
         if key == want:
             found = value
-        kind = type(value)
-        if kind is Money:
-            text = cn_text(value.fen)
-        elif kind is dt.date:
-            text = date_text(value)
-        elif kind is bool:
-            text = "true" if value else "false"
-        else:
-            text = rare_text(value, rate)
-            if NONE_TEXT in text:
-                return _GENERAL
-            if not text.isprintable():  # (shown only to be looked at)
-                shown.append(text)
+        try:
+            text = value_text(value, rate, shown)
+        except NotSaid:  # missing or stated none
+            return GENERAL
         put(lead)
         put(text)
     if found is None:

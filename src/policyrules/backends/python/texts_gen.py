@@ -32,7 +32,15 @@ from ...runtime.values import NONE_TEXT, date_text
 from .codegen import run_source
 from .rows_caps import kept_set_text, rare_text
 
-__all__ = ["ABSENT", "GENERAL", "FactsSaid", "facts_said_en", "other_text", "value_text"]
+__all__ = [
+    "ABSENT",
+    "GENERAL",
+    "FactsSaid",
+    "NotSaid",
+    "facts_said_en",
+    "other_text",
+    "value_text",
+]
 
 # A facts' line's answer where the general way must list the facts (paid_facts, facts_en);
 # None: the amount's fact read nothing, the general way decides.
@@ -44,20 +52,21 @@ ABSENT = object()  # a fact the subject's owner does not hold
 FactsSaid = Callable[[Instance, list[str]], str | None]
 
 
-class _General(Exception):
-    """A value the facts' line cannot say: the general way lists the facts."""
+class NotSaid(Exception):
+    """A value the facts' line cannot say (a fact missing or stated none): the general way
+    lists the facts."""
 
 
 def other_text(value: Any, rate: bool, shown: list[str]) -> str:
     """A value of a kind the facts' line does not write directly (a set, a number, a
     text, an id...), as :func:`~.rows_caps.rare_text` says it; added to ``shown`` where it
-    may hold a character to escape.  Raises :class:`_General` for a fact missing or stated
+    may hold a character to escape.  Raises :class:`NotSaid` for a fact missing or stated
     none (the general way lists the facts)."""
     if value is ABSENT:
-        raise _General
+        raise NotSaid
     text = rare_text(value, rate)
     if NONE_TEXT in text:
-        raise _General
+        raise NotSaid
     if not text.isprintable():  # (shown only to be looked at)
         shown.append(text)
     elif type(value) is frozenset and len(_SETS) < _SETS_MAX and kept_set_text(value) is text:
@@ -78,7 +87,7 @@ _SETS_MAX = 1024
 # (whether a rate).
 _WORDS = frozenset(
     {"def", "while", "try", "except", "None", "_said", "inst", "shown", "entity", "parent"}
-    | {"_G", "_General", "_M", "_D", "_B", "_T", "_F", "_cn", "_dt", "_ty"}
+    | {"_G", "_NotSaid", "_M", "_D", "_B", "_T", "_F", "_cn", "_dt", "_ty"}
     | {"_any", "_J", "fen", "_sets", "_FS"}
 )
 _LOCALS = re.compile(r"_[hvtnelr][0-9]+\Z")
@@ -141,11 +150,11 @@ def _generate(
     kinds: tuple[str | None, ...],
 ) -> FactsSaid:
     ns: dict[str, Any] = {
-        "_G": GENERAL, "_General": _General, "_A": ABSENT, "_M": Money, "_D": dt.date,
+        "_G": GENERAL, "_NotSaid": NotSaid, "_A": ABSENT, "_M": Money, "_D": dt.date,
         "_B": bool, "_T": "true", "_F": "false", "_cn": cn_text, "_dt": date_text,
         "_ty": type, "_any": value_text, "_J": "".join, "_sets": _SETS, "_FS": frozenset,
     }  # fmt: skip
-    body: list[str] = []  # inside a try: a value said by its text may raise _General
+    body: list[str] = []  # inside a try: a value said by its text may raise NotSaid
     put = body.append
     owners: dict[str, int] = {}
     parts = []
@@ -173,7 +182,7 @@ def _generate(
         "def _said(inst, shown):",
         "    try:",
         *body,
-        "    except _General:",  # the general way lists the facts
+        "    except _NotSaid:",  # the general way lists the facts
         "        return _G",
         f"    if {found} is None:",  # (as the loop: the amount read none, the general way decides)
         "        return None",
