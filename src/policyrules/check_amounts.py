@@ -80,14 +80,14 @@ def _range(
         else "write two amounts (`amount 50 万元 to 100 万元`) or a rate range of a base "
         "(`amount 10% to 30% of BASE`)"
     )
-    ends = [typer.type_of(r.low, usage), typer.type_of(r.high, usage)]
+    ends = [typer.value_of(x, usage, "a range's end") for x in (r.low, r.high)]
     for end, got in zip((r.low, r.high), ends, strict=True):
         if got.kind not in (want.kind, "any"):
             report(
                 "E260", f"each end of the range is a {what}, not {got.describe()}", end.span, hint
             )
     if r.base is not None:
-        got = typer.type_of(r.base, usage)
+        got = typer.value_of(r.base, usage, "a rate range's base")
         if got.kind not in ("money", "any"):
             report(
                 "E260", f"a rate range applies to money, not {got.describe()}", r.base.span, hint
@@ -108,6 +108,14 @@ def _range(
                 r.span,
                 did_you_mean(r.decided, names)
                 or f'declare the agency\'s choice: `fact {r.decided}: {want.kind} "..."`',
+            )
+        elif found.type.nullable:
+            report(
+                "E282",
+                f"'{r.decided}' may be none ({found.type.describe()}): the choice in a range "
+                f"is a {want.kind}",
+                r.span,
+                f"declare it `{want.kind}`",
             )
         else:
             usage.facts.add(r.decided)

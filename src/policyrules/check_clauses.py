@@ -380,7 +380,11 @@ class ClauseChecks:
                     )
                 for e in per:
                     in_chain(e, st.span)
-                year_type = typer.type_of(y, usage) if y is not None else t.ANY
+                year_type = (
+                    typer.value_of(y, usage, "the date that picks the year")
+                    if y is not None
+                    else t.ANY
+                )
                 if y is not None and year_type not in (t.DATE, t.YEAR, t.ANY):
                     self.error(
                         "E205",

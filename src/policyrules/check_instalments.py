@@ -46,7 +46,7 @@ def schedule_statement(typer: ExprTyper, usage: Usage, st: s.Schedule, report: R
             st.span,
             f"pay over 1 to {MAX_YEARS} years: `paid over 3 years from approved_on: …`",
         )
-    got = typer.type_of(st.start, usage)
+    got = typer.value_of(st.start, usage, "a schedule's start")
     if got not in (t.DATE, t.YEAR, t.ANY):
         report(
             "E293",

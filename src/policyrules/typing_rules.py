@@ -271,7 +271,7 @@ class ExprTyper:
 
     def _progressive(self, e: s.Progressive, usage: Usage) -> t.Type:
         """``progressive BASE band up to L pays R … [band above pays R]``: money bands of money."""
-        base = self.type_of(e.base, usage)
+        base = self.value_of(e.base, usage, "`progressive`")
         if base.kind not in ("money", "any"):
             self.report(
                 "E261",
@@ -289,7 +289,7 @@ class ExprTyper:
                     "list the bands from the lowest up; `band above` takes the rest",
                 )
             if band.limit is not None:
-                lim = self.type_of(band.limit, usage)
+                lim = self.value_of(band.limit, usage, "a band's limit")
                 if lim.kind not in ("money", "any"):
                     self.report(
                         "E261",
@@ -297,7 +297,7 @@ class ExprTyper:
                         band.limit.span,
                         "write `band up to 1000 万元 pays 10%`",
                     )
-            rate = self.type_of(band.rate, usage)
+            rate = self.value_of(band.rate, usage, "a band's rate")
             if rate.kind not in ("rate", "any"):
                 self.report(
                     "E261",
@@ -326,7 +326,7 @@ class ExprTyper:
         return t.ANY
 
     def _table_key(self, table: t.Type, k: s.Expr, usage: Usage) -> None:
-        got = self.type_of(k, usage)
+        got = self.value_of(k, usage, "a table's key")
         want = table.key or t.ANY
         if table != t.ANY and not t.comparable(got, want):
             self.report(
@@ -393,7 +393,8 @@ class ExprTyper:
             )
             return t.ANY
         if e.func == "convert":
-            return convert_type([self.type_of(a, usage) for a in e.args], e.span, self.report)
+            args = [self.value_of(a, usage, "convert()") for a in e.args]
+            return convert_type(args, e.span, self.report)
         if e.func == "known":
             self.type_of(e.args[0], usage)
             return t.BOOL
