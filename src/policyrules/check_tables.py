@@ -11,7 +11,8 @@
 * E274 — `highest_only` needs one `T[x]` in the amount (the tier paid is recorded with
   the grant), and `tiers by` needs a table in the amount at all;
 * E275 — `quota N ranked by F`: N below 1, or F not a number fact of the subject or an owner;
-* E276 — a table whose name is already a parameter's, assumption's or another table's.
+* E276 — a table whose name is already a parameter's, assumption's or another table's;
+* E282 — `quota N ranked by F` where F may be none (a rank is a number).
 
 The readings are named in :data:`READINGS`; ``TierReading`` is what the guide calls the enum.
 """
@@ -285,6 +286,14 @@ def check_quota(typer: ExprTyper, st: s.Quota, report: Report) -> None:
             st.name_span or st.span,
             did_you_mean(st.rank, [n for n in names if n != st.rank])
             or 'declare the rank the agency decided: `fact rank_decided: count "评审排名"`',
+        )
+    elif r.type.nullable:
+        report(
+            "E282",
+            f"'{st.rank}' may be none ({r.type.describe()}): a quota ranks by a number",
+            st.name_span or st.span,
+            f"declare it `{r.type.describe().removesuffix(' or none')}` "
+            "(a subject not yet ranked is left without the fact)",
         )
 
 

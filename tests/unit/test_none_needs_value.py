@@ -4,9 +4,10 @@ A fact declared `or none` may be stated absent; arithmetic on it, a comparison's
 `year(...)` were refused already.  These constructs took it unchecked and stopped the
 evaluation with a bare Python error (AssertionError, TypeError) on a firm that stated none:
 a cap's year, a schedule's start, a rate range's base, a range's ends and decided rate,
-`progressive`, a table's key (and `reaches`), `convert()`.  Each is now refused when the policy
-is checked, with the hint to say what none counts as; written with `otherwise`, each runs on
-both paths.
+`progressive`, a table's key (and `reaches`), `convert()`, a quota's rank.  Each is now
+refused when the policy is checked, with a hint: say what none counts as (`otherwise`), or,
+for a fact the agency decides, declare it without none.  Written with `otherwise`, each
+runs on both paths.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ entity firm "企业"
   fact ex: money(USD) or none
   fact r: rate or none
   fact m: money or none
+  fact rank: number or none
 
 document t "测试"
   valid from 2025-01-01 to 2027-12-31
@@ -91,6 +93,10 @@ REFUSED = [
         "a table's key needs a value, but invest may be none (money or none)",
     ),
     (
+        "quota 2 ranked by rank\n    amount 1 万元",
+        "'rank' may be none (number or none): a quota ranks by a number",
+    ),
+    (
         "amount 2% of convert(ex, usd)",
         "convert() needs a value, but ex may be none (money(USD) or none)",
     ),
@@ -105,7 +111,9 @@ def test_a_value_that_may_be_none_is_refused_where_a_value_is_needed(
         compile_text(HEAD + f"    {lines}\n")
     (d,) = [d for d in info.value.diagnostics if d.code == "E282"]
     assert d.message == message
-    if "the choice" in message:  # a fact the agency decides is declared without none
+    if "'rank'" in message:
+        assert d.hint == "declare it `number` (a subject not yet ranked is left without the fact)"
+    elif "the choice" in message:  # a fact the agency decides is declared without none
         assert d.hint == ("declare it `rate`" if "'r'" in message else "declare it `money`")
     else:  # any other value is given one
         name = message.split(", but ")[1].split()[0]
