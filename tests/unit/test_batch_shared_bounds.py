@@ -1,6 +1,7 @@
 """The batch compiles what it used to refuse: a range or a minimum under a cap shared with
-other claims (E609, E610 no longer raised) and quotas ranked across the registry (E614 only
-for a rank that may be none): both paths, decision for decision, amounts worked by hand."""
+other claims (E609, E610 no longer raised) and quotas ranked across the registry (a rank
+that may be none is E282 when checked): both paths, decision for decision, amounts worked
+by hand."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import pytest
 from tests.both_paths import decisions_both_ways
 from tests.strategies import compile_text
 
-from policyrules.backends.sql import BatchCompileError, compile_batch
+from policyrules.errors import RuleCheckError
 
 HEAD = """entity firm "企业"
   list firms
@@ -133,10 +134,10 @@ def test_a_quota_ranks_the_whole_registry() -> None:
 
 def test_a_quota_with_a_rank_that_may_be_none_is_refused() -> None:
     text = HEAD.replace("fact rank: count", "fact rank: count or none")
-    policy = compile_text(text + "    quota 3 ranked by rank\n    amount 10 元\n")
-    with pytest.raises(BatchCompileError) as info:
-        compile_batch(policy.checked)
-    assert info.value.code == "E614"
-    assert "d/1/a: the quota `quota 3 ranked by rank` reads a rank that may be none" in str(
-        info.value
+    with pytest.raises(RuleCheckError) as info:  # on both paths: the policy does not check
+        compile_text(text + "    quota 3 ranked by rank\n    amount 10 元\n")
+    (d,) = info.value.diagnostics
+    assert (d.code, d.message) == (
+        "E282",
+        "'rank' may be none (number or none): a quota ranks by a number",
     )

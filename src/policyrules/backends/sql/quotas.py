@@ -30,7 +30,6 @@ from ... import syntax as s
 from ...check_tables import quota_of
 from ...model import ProvisionInfo
 from .exprs import ExprCompiler
-from .plan import refuse
 from .sqlbits import BIGINT, all_of, any_of, case, is_null, negate, not_null, par, status
 from .sqlbits import alias as _alias
 from .sqlbits import cast as _cast
@@ -45,21 +44,12 @@ def _col(name: str) -> exp.Column:
 
 
 def quota_rank(ec: ExprCompiler, p: ProvisionInfo) -> SqlValue | None:
-    """The rank fact of ``p``'s quota as a value of its rows (column ``qr``), or None.
-
-    :raises BatchCompileError: (E614) a rank fact that may be recorded as none (the
-        one-by-one path has no reading for a subject known to be unranked)."""
+    """The rank fact of ``p``'s quota as a value of its rows (column ``qr``), or None."""
     q = quota_of(p)
     if q is None:
         return None
     rank = ec.compile(s.Name((q.rank,)))
-    if rank.none is not None:
-        raise refuse(
-            "E614",
-            f"{p.id}: the quota `quota {q.count} ranked by {q.rank}` reads a rank that may be "
-            "none: not compiled to SQL",
-            hint="evaluate this policy one by one (policy.evaluate)",
-        )
+    assert rank.none is None  # a rank that may be none is E282 when checked
     return rank
 
 

@@ -27,7 +27,6 @@ from ... import syntax as s
 from ... import types as t
 from ...errors import Diagnostic
 from ...model import CheckedPolicy, ProvisionInfo, TierRow
-from ...printer import print_expr
 from ...runtime.values import Value
 from .plan import BatchCompileError
 from .sqlbits import all_of, any_of, case, is_null, literal, not_null, null_of, par
@@ -70,16 +69,7 @@ class TierReads:
         assert ktype is not None  # checked
         ty = self.type_of(e)
         x = self.compile(key)
-        if x.none is not None:
-            raise BatchCompileError(
-                Diagnostic(
-                    "E612",
-                    f"{self.where}: the tier table read `{print_expr(e)}` of a key that may "
-                    "be none cannot be compiled to SQL yet",
-                    e.span,
-                    hint=_HINT,
-                )
-            )
+        assert x.none is None  # a key that may be none is E282 when checked
         rows = table.rows if table is not None else self.parameters.get(name)
         if rows is None:  # a table left to implementing rules, not given: unknown
             missing = ((f"parameter {name}", exp.Boolean(this=True)),)
