@@ -89,7 +89,7 @@ def converter(typ: t.Type, policy: CheckedPolicy) -> Converter:
     def slow(v: Any) -> Value:
         return convert_value(v, typ, policy)
 
-    if kind == "money":
+    if kind == "money" and typ.unit is None:  # money(USD): its own reader (convert_value)
         return _money(slow)
     if kind == "date":
         return _date(slow)
@@ -147,10 +147,11 @@ _BOOL = frozenset({bool})
 
 
 def columnar(typ: t.Type, policy: CheckedPolicy) -> Columnar | None:
-    """For money facts (not stated none), a reader of a column of amounts written as whole
+    """For money facts in 元 (not stated none), a reader of a column of amounts written as whole
     numbers of one unit (``"1000万元"``, ``"25元"``), each read as :func:`converter` reads
     it but all at once; ``None`` for other types."""
-    return money_texts if typ.kind == "money" and not typ.nullable else None
+    plain = typ.kind == "money" and typ.unit is None and not typ.nullable
+    return money_texts if plain else None
 
 
 def _all_text(column: list[Any], kinds: set[type]) -> bool:

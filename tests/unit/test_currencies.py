@@ -122,6 +122,36 @@ def test_foreign_facts_need_their_unit(value: Any, code: str) -> None:
     assert info.value.diagnostics[0].code == code
 
 
+_IN_YUAN = ["5 元", "5元", "5万", "5万元", "5亿", "5", 5, "500"]
+
+
+@pytest.mark.parametrize("value", _IN_YUAN)
+def test_an_amount_in_yuan_is_not_an_amount_in_dollars(value: Any) -> None:
+    """A fact `money(USD)` (plain, `or none`, a list's item) given 元, 万, 亿 or a bare
+    number is refused, E346, as its reader refuses 欧元: it was once read as 元 (the fast
+    reader of money in 元 took it), and the evaluation then stopped in convert()."""
+    policy = compile_text(
+        "entity firm\n  list firms\n  fact a: money(USD)\n  fact b: money(USD) or none\n"
+        "  fact c: list of money(USD)\nparameter usd_cny: exchange(USD)\n"
+        'document d "D"\nclause 1 "c"\n  quote "q"\n  award x\n    for each firm\n'
+        "    amount convert(a, usd_cny)\n"
+    )
+    for fact, given in (("a", value), ("b", value), ("c", ["1 美元", value])):
+        firms = [{"id": f"f{n}", fact: given} for n in range(3)]  # read as a column, too
+        with pytest.raises(FactsError) as info:
+            policy.evaluate({"firms": firms}, parameters={"usd_cny": RATE["usd_cny"]})
+        item = ": [1]" if fact == "c" else ""
+        want = [("E346", f"<facts>: firms[{n}].{fact}{item}: ") for n in range(3)]
+        got = info.value.diagnostics
+        assert len(got) == 3
+        found = [(d.code, d.message[: len(w)]) for d, (_, w) in zip(got, want, strict=True)]
+        assert found == want
+    # Said in 美元, each reads and converts: 5 美元 × 7.1234 = 35.617 元, 35.61 元 down.
+    firms = [{"id": "f", "a": "5 美元", "b": "none", "c": ["5 美元"]}]
+    (d,) = policy.evaluate({"firms": firms}, parameters={"usd_cny": RATE["usd_cny"]}).decisions
+    assert d.amount == Money(3561)
+
+
 @pytest.mark.parametrize(
     "rate",
     [
