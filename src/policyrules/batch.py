@@ -36,6 +36,7 @@ from .batch_write import (
     json_key,
     run_sql,
     table_provisions,
+    value_refused,
     write_outputs,
 )
 from .errors import Diagnostic, LedgerError
@@ -315,7 +316,8 @@ def run_steps(
     whole).  Returns the seconds of each step, by name.  ``once``: the plan is run on
     DuckDB only (:meth:`SqlPlan.statements` may write its trees in place).
 
-    :raises duckdb.Error: a missing input table or column, or a value the engine refuses."""
+    :raises TableError: E633 a value DuckDB cannot compute exactly (an overflow, a cast).
+    :raises duckdb.Error: a missing input table or column."""
     show = progress or Progress(enabled=False)
     # Rows are located by their order only while reading; the plan needs no order.
     con.execute("SET preserve_insertion_order = false").fetchall()
@@ -330,7 +332,10 @@ def run_steps(
         began = time.perf_counter()
         kind = "VIEW" if name == plan.decisions else "TABLE"
         with show.step(f"step {i}/{len(steps)}: {name}", con):
-            run_sql(con, f"CREATE OR REPLACE TEMP {kind} {ident(name)} AS {sql}")
+            try:
+                run_sql(con, f"CREATE OR REPLACE TEMP {kind} {ident(name)} AS {sql}")
+            except duckdb.DataError as exc:
+                raise value_refused(f"step {i} of the plan ({name})", exc) from None
             # A table no later step reads is dropped: memory holds what is still needed.
             for done in drops.get(name, ()):
                 run_sql(con, f"DROP TABLE IF EXISTS {ident(done)}")

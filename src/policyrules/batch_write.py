@@ -33,6 +33,7 @@ __all__ = [
     "run_sql",
     "table_provisions",
     "umask",
+    "value_refused",
     "write_outputs",
 ]
 
@@ -53,6 +54,21 @@ def table_provisions(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
 
 def _refuse(path: Path, why: str, hint: str | None = None) -> TableError:
     return TableError(Diagnostic("E631", f"cannot write {path}: {why}", hint=hint))
+
+
+def value_refused(what: str, exc: duckdb.DataError) -> TableError:
+    """E633: a value DuckDB cannot compute exactly while ``what`` runs (an overflow of
+    DECIMAL(38) or of BIGINT fen, a failed cast), never a traceback or a rounded number."""
+    first = str(exc).strip().splitlines()[0]
+    return TableError(
+        Diagnostic(
+            "E633",
+            f"{what}: a value DuckDB cannot compute exactly: {first}",
+            hint="an amount beyond BIGINT fen (about 9.2 × 10^16 元) or a product of more "
+            "than 38 digits: check the registry's magnitudes, or evaluate these subjects one "
+            "by one (policyrules eval), which computes up to 40 digits",
+        )
+    )
 
 
 def _ours(name: str) -> bool:
@@ -166,6 +182,9 @@ def write_outputs(
     except OSError as exc:
         shutil.rmtree(tmp, ignore_errors=True)
         raise _refuse(out, exc.strerror or str(exc)) from None
+    except duckdb.DataError as exc:  # the decisions are computed as they are written
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise value_refused(f"writing {out}", exc) from None
     except duckdb.Error as exc:
         shutil.rmtree(tmp, ignore_errors=True)
         raise _refuse(out, str(exc).splitlines()[0]) from None
