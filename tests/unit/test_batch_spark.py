@@ -26,8 +26,10 @@ import policyrules
 from policyrules.backends.sql import SqlPlan, compile_batch
 from policyrules.backends.sql import duckdb as engine
 from policyrules.backends.sql import spark as on_spark
+from policyrules.backends.sql.rows import natural_sql
 from policyrules.backends.sql.spark_tables import read_registry
 from policyrules.cli import main
+from policyrules.runtime.order import natural_key
 
 # Spark plans the shipped policy's ~190 steps one by one: tens of seconds on 2 shared cores
 # (the JVM's start included), more than the suite's 60 s per test when the machine is busy.
@@ -262,6 +264,22 @@ def test_missing_facts_are_null_alike(spark: Any, tmp_path: Path) -> None:
     # The day sums: DuckDB gives HUGEINT, Spark DECIMAL(38,10): the same numbers.
     assert [r[7] for r in duck] == [5, None]
     assert [r[7] for r in on_spark_rows] == [Decimal(5), None]
+
+
+def test_natural_order_of_other_scripts_digits_on_spark(spark: Any, tmp_path: Path) -> None:
+    """Ids with digits of other scripts (full-width, Arabic-Indic, mathematical bold, off
+    the BMP) take the same natural keys on Spark as on DuckDB, in natural_key's order."""
+    ids = ["9", "１", "x０9", "x10", "١٣", "12", "𝟖", "P٣", "P2", "P１０", "P010"]
+    con = engine.connect()
+    con.execute("CREATE TABLE items (id VARCHAR)")
+    con.executemany("INSERT INTO items VALUES (?)", [(i,) for i in ids])
+    key = natural_sql(exp.column("id")).sql(dialect="duckdb")
+    plan = _plan(f"SELECT id, {key} AS k FROM items", ("items",))
+    _to_parquet(con, ["items"], tmp_path)
+    duck = _on_duckdb(plan, con)["out"]
+    on_spark_rows = _on_spark(spark, plan, tmp_path)["out"]
+    assert on_spark_rows == duck
+    assert [i for i, _ in sorted(duck, key=lambda r: r[1])] == sorted(ids, key=natural_key)
 
 
 # ---- errors ---------------------------------------------------------------------------------

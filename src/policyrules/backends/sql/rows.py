@@ -12,6 +12,9 @@ Also here: natural order of ids as a SQL sort key (:func:`natural_sql`, the same
 
 from __future__ import annotations
 
+import functools
+import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 
 import attrs
@@ -86,12 +89,29 @@ def natural_literal(text: str) -> str:
     return "".join(out)
 
 
+@functools.cache
+def _digits() -> tuple[str, str, str]:
+    """The decimal digits of every script, as :func:`natural_key` counts them (Python's
+    ``\\d``: Unicode's Nd) beyond ASCII, the ASCII digit of each, and a regular expression
+    class of them all, ASCII's included (each script's ten are consecutive code points).
+    Unicode encodes them in planes 0 and 1 only (a test scans every plane)."""
+    found = re.findall(r"\d", "".join(map(chr, range(0x20000))))
+    other = "".join(c for c in found if not c.isascii())
+    ascii_of = "".join(str(unicodedata.decimal(c)) for c in other)
+    zeros = [c for c in found if unicodedata.decimal(c) == 0]
+    return other, ascii_of, "".join(f"{z}-{chr(ord(z) + 9)}" for z in zeros)
+
+
 def natural_sql(text: exp.Expr) -> exp.Expr:
-    """:func:`natural_literal` in SQL, for ids of ASCII digits (a digit run of other
-    scripts sorts as text)."""
+    """:func:`natural_literal` in SQL: digit runs of any script (full-width ``１２`` is
+    12), each compared by its digits' values as ASCII, then as written."""
+    other, ascii_of, digits_class = _digits()
     run = exp.to_identifier("r")
     ref = exp.column("r")
-    stripped = exp.func("ltrim", ref.copy(), exp.Literal.string("0"))
+    ascii_run = exp.Translate(
+        this=ref.copy(), from_=exp.Literal.string(other), to=exp.Literal.string(ascii_of)
+    )
+    stripped = exp.func("ltrim", ascii_run, exp.Literal.string("0"))
     digits = exp.DPipe(
         this=exp.DPipe(
             this=exp.DPipe(
@@ -107,10 +127,11 @@ def natural_sql(text: exp.Expr) -> exp.Expr:
         ),
         expression=ref.copy(),
     )
-    other = exp.DPipe(this=exp.Literal.string(_TEXT), expression=ref.copy())
-    is_digits = exp.RegexpLike(this=ref.copy(), expression=exp.Literal.string("^[0-9]"))
-    body = exp.If(this=is_digits, true=digits, false=other)
-    runs = exp.RegexpExtractAll(this=text.copy(), expression=exp.Literal.string("[0-9]+|[^0-9]+"))
+    other_run = exp.DPipe(this=exp.Literal.string(_TEXT), expression=ref.copy())
+    is_digits = exp.RegexpLike(this=ref.copy(), expression=exp.Literal.string(f"^[{digits_class}]"))
+    body = exp.If(this=is_digits, true=digits, false=other_run)
+    pattern = f"[{digits_class}]+|[^{digits_class}]+"
+    runs = exp.RegexpExtractAll(this=text.copy(), expression=exp.Literal.string(pattern))
     mapped = exp.Transform(this=runs, expression=exp.Lambda(this=body, expressions=[run]))
     return exp.ArrayToString(this=mapped, expression=exp.Literal.string(""))
 
