@@ -230,6 +230,9 @@ def deadline_select(
     settled = all_of(
         not_null(when), any_of(exp.LTE(this=when.copy(), expression=col("ds")), in_time)
     )
+    # A calendar end after 9999-12-31 has no date (E401 one by one): unknown.
+    last = _cast(lit(dt.date.max.isoformat()), DATE)
+    beyond = [] if dim == "workdays" else [exp.GT(this=col("dend"), expression=last)]
     status = case(
         [
             (exp.EQ(this=st0.copy(), expression=status_code("no")), lit("not_eligible")),
@@ -240,6 +243,7 @@ def deadline_select(
                     exp.LT(this=col("dp"), expression=exp.Literal.number(0)),
                     col("dp_un"),
                     col("ds_un"),
+                    *beyond,
                 ),
                 lit("unknown"),
             ),
