@@ -157,15 +157,16 @@ _YEAR_TEXT = re.compile(r"\s*([0-9]{1,4})\s*(?:年度?)?\s*", re.ASCII)
 
 def _year(v: Any) -> Decimal:
     """A calendar year (年度): 2026, "2026", "2026年" or "2026年度"; 1 to 9999 (E340)."""
-    if isinstance(v, Numeral):
-        n = _numeral(v, "a year")
+    if isinstance(v, Numeral):  # written whole (2026), not 2026.0 or 2.026e3
+        n = _numeral(v, "a year") if v.isdigit() and v.isascii() else Decimal(-1)
     elif isinstance(v, int | Decimal) and not isinstance(v, bool):
         n = Decimal(v)
     elif isinstance(v, str) and (m := _YEAR_TEXT.fullmatch(v)):
         n = Decimal(m.group(1))
     else:
         n = Decimal(-1)
-    if n != n.to_integral_value() or not 1 <= n <= 9999:
+    # Decimal("2026.0") is refused as "2026.0" is: a year is whole, not a number equal to one
+    if n.as_tuple().exponent != 0 or not 1 <= n <= 9999:
         raise ValueRefused(
             f"not a calendar year: {_show(v)}",
             "E340",

@@ -324,12 +324,29 @@ def test_a_year_fact_is_read_as_a_calendar_year(given: object, year: int) -> Non
     assert d.amount == policyrules.Money.of(70, "万元")
 
 
-@pytest.mark.parametrize("given", ["2026.5", 0, 10000, "二〇二六年", True])
+@pytest.mark.parametrize(
+    "given", ["2026.5", 0, 10000, "二〇二六年", True, Decimal("2026.0"), "2026.0"]
+)
 def test_a_year_that_is_not_a_calendar_year_is_e340(given: object) -> None:
     policy = compile_text(YEAR_HEAD + "\n  award a\n    for each firm\n    amount base\n")
     with pytest.raises(policyrules.FactsError) as info:
         policy.evaluate({"firms": [{"id": "f", "fy": given}]})
     assert info.value.code == "E340"
+
+
+@pytest.mark.parametrize("text", ["2026.0", "2026.00", "2.026e3"])
+def test_a_year_written_as_a_decimal_number_in_a_file_is_e340(text: str, tmp_path: Path) -> None:
+    """YAML and JSON numbers equal to a year but not written whole (2026.0) are refused as
+    the text "2026.0" is: they were read as 2026 (a new user's trial)."""
+    policy = compile_text(YEAR_HEAD + "\n  award a\n    for each firm\n    amount base\n")
+    for name, body in (
+        ("f.yaml", f"firms:\n  - {{id: f, fy: {text}}}\n"),
+        ("f.json", f'{{"firms": [{{"id": "f", "fy": {text}}}]}}'),
+    ):
+        (tmp_path / name).write_text(body, encoding="utf-8")
+        with pytest.raises(policyrules.FactsError) as info:
+            policy.load_facts(tmp_path / name)
+        assert info.value.code == "E340", name
 
 
 def test_years_compare_with_numbers_and_count_by_subtraction() -> None:
