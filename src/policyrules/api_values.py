@@ -86,7 +86,9 @@ def holiday_choice(value: Any) -> Unpublished:
         raise FactsError(
             Diagnostic(
                 "E305",
-                f"assumptions.{HOLIDAY_ASSUMPTION}: {value!r} is not a choice",
+                f"assumptions.{HOLIDAY_ASSUMPTION}: "
+                + ("nothing" if value is None else repr(str(value)))
+                + " is not a choice",
                 hint="one of: " + ", ".join(u.value for u in Unpublished),
             )
         ) from None

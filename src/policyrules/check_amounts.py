@@ -73,7 +73,7 @@ def _range(
     report: Report,
 ) -> None:
     want = t.RATE if r.base is not None else t.MONEY
-    what = "rate" if r.base is not None else "amount"
+    what = "a rate" if r.base is not None else "an amount"
     hint = (
         "a rate range reads `amount 10% to 30% of BASE`"
         if r.base is not None
@@ -83,9 +83,7 @@ def _range(
     ends = [typer.value_of(x, usage, "a range's end") for x in (r.low, r.high)]
     for end, got in zip((r.low, r.high), ends, strict=True):
         if got.kind not in (want.kind, "any"):
-            report(
-                "E260", f"each end of the range is a {what}, not {got.describe()}", end.span, hint
-            )
+            report("E260", f"each end of the range is {what}, not {got.describe()}", end.span, hint)
     if r.base is not None:
         got = typer.value_of(r.base, usage, "a rate range's base")
         if got.kind not in ("money", "any"):

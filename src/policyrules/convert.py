@@ -117,6 +117,8 @@ def _bound_percent(typ: t.Type) -> int:
 def _show(v: object) -> str:
     if isinstance(v, bool):
         return "true" if v else "false"
+    if v is None:  # an empty value (`--assume x=`, `x:` in YAML), never Python's None
+        return "nothing"
     if isinstance(v, Numeral):
         return str(v)
     return f'"{v}"' if isinstance(v, str) else str(v)

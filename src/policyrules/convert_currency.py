@@ -73,7 +73,9 @@ def read_exchange(v: Any, currency: str) -> ExchangeRate:
     raw, day = v["rate"], v["date"]
     try:
         rate = (
-            Decimal(str(raw)) if isinstance(raw, str | int) and not isinstance(raw, bool) else None
+            Decimal(str(raw))
+            if isinstance(raw, str | int | Decimal) and not isinstance(raw, bool)
+            else None
         )
     except InvalidOperation:
         rate = None

@@ -182,7 +182,13 @@ class _Reader:
         for key, value in raw.items():
             read = facts.get(key)
             if read is None:
-                if key != "id" and key not in children:
+                if not isinstance(key, str):  # `null:`, `1:`, `true:` in YAML
+                    self.error(
+                        path,
+                        "a fact's name is text, not " + ("null" if key is None else kind_of(key)),
+                        "write the fact's name as declared: `approved_on: 2026-01-05`",
+                    )
+                elif key != "id" and key not in children:
                     self.error(
                         f"{path}.{key}",
                         f"unknown fact of {ent.name}",

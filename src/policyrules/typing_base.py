@@ -8,6 +8,7 @@ import attrs
 
 from . import syntax as s
 from . import types as t
+from .printer import print_expr
 
 __all__ = ["BUILTINS", "Usage", "short_name", "unit_hint", "verb"]
 
@@ -61,7 +62,13 @@ def unit_hint(a: t.Type, b: t.Type) -> str | None:
 
 
 def short_name(e: s.Expr) -> str:
-    """An expression as a message names it: a name as written, anything else ``x``."""
+    """An expression as a message names it: a name as written, anything else as written
+    in parentheses (so that a hint's ``… otherwise D`` reads it whole), or ``x`` when that
+    is longer than a line's worth."""
     if isinstance(e, s.Name):
         return e.dotted
-    return "x"
+    written = print_expr(e)
+    return f"({written})" if len(written) <= _SHORT and "\n" not in written else "x"
+
+
+_SHORT = 60

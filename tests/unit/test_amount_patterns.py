@@ -435,3 +435,12 @@ def test_an_ill_typed_minimum_is_reported_not_computed() -> None:
     generated tree once made `minimum not 25% ...` crash the comparison with a cap)."""
     assert _codes(_award("amount base", "minimum not 25%", "cap 1 万元")) == ["E205", "E205"]
     assert _codes(_award("amount 30 万元 to 10 万元 decided chosen")) == ["E260"]
+
+
+def test_a_range_s_ends_of_the_wrong_kind_are_named_with_their_article() -> None:
+    """`amount r to 30% of base` is a range of amounts whose low end is a rate; `amount 10%
+    to 30 万元 of base` a range of rates whose high end is money."""
+    (d,) = diagnostics(_award("amount r to 30% of base"))
+    assert (d.code, d.message) == ("E260", "each end of the range is an amount, not rate")
+    (d,) = diagnostics(_award("amount 10% to 30 万元 of base"))
+    assert (d.code, d.message) == ("E260", "each end of the range is a rate, not money")

@@ -169,6 +169,16 @@ def test_a_bad_exchange_rate_is_e347(rate: Any) -> None:
     assert info.value.diagnostics[0].code in ("E347", "E305")
 
 
+def test_an_exchange_rate_given_as_a_decimal_is_exact() -> None:
+    """Python's Decimal is the API's exact number (a new user's trial: it was refused,
+    the message showing Decimal('7.1234')): 2 万美元 × 7.1234 = 142,468 元."""
+    policy = _policy("amount convert(exports, usd_cny)")
+    rate = {"rate": Decimal("7.1234"), "date": "2026-01-05"}
+    facts = {"firms": [{"id": "f", "exports": "2 万美元"}], "parameters": {"usd_cny": rate}}
+    (d,) = policy.evaluate(facts).decisions
+    assert d.amount == Money.of(142468)
+
+
 def test_the_schema_of_foreign_facts() -> None:
     props = _policy("amount 1 元").schema()
     firm = props["properties"]["firms"]["items"]["properties"]

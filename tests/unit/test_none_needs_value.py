@@ -194,3 +194,20 @@ def test_a_schedule_and_convert_said_with_otherwise() -> None:
     years = [(p.year, p.amount) for p in got["B"].schedule]
     assert years == [(2026, Money(85_200)), (2027, Money(56_800))]
     assert (got["C"].status, got["C"].amount) == ("eligible", None)
+
+
+def test_an_expression_that_may_be_none_is_named_as_written() -> None:
+    """Not `x` (a new user's trial): the expression in parentheses, so the hint's
+    `otherwise` reads it whole; one longer than a line's worth is still `x`."""
+    with pytest.raises(RuleCheckError) as info:
+        compile_text(HEAD + "    amount if m is none then 1 万元 else m\n")
+    (d,) = info.value.diagnostics
+    assert d.message == (
+        "an amount needs a value, but (if m is none then 1 万元 else m) may be none (money or none)"
+    )
+    assert d.hint == "say what none counts as: `(if m is none then 1 万元 else m) otherwise ...`"
+    long = "if m is none then 1 万元 else if m > 2 万元 then m else if m > 1 万元 then m else m"
+    with pytest.raises(RuleCheckError) as info:
+        compile_text(HEAD + f"    amount {long}\n")
+    (d,) = info.value.diagnostics
+    assert d.message == "an amount needs a value, but x may be none (money or none)"
