@@ -25,6 +25,7 @@ counted), the column, what is wrong and a hint; up to three rows per column, all
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -196,8 +197,18 @@ class _Table:
         )
 
 
+_CSV_ROW = re.compile(
+    r"CSV Error on Line: (\d+).*?Expected Number of Columns: (\d+) Found: (\d+)", re.S
+)
+
+
 def _first_line(exc: BaseException) -> str:
-    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    """DuckDB's error in a line: a CSV row of the wrong length as its row and cells."""
+    text = str(exc).strip()
+    if found := _CSV_ROW.search(text):
+        line, want, got = found.groups()
+        return f"row {int(line) - 1} (line {line}) has {got} cells, the header {want}"
+    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def _owners(policy: CheckedPolicy, ent: EntityInfo) -> list[str]:

@@ -6,6 +6,7 @@ table, or one given twice); :mod:`policyrules.tables` reads and checks what is f
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import attrs
@@ -121,8 +122,34 @@ def _reader_sql(f: Path, ext: str) -> str:
         return f"read_parquet({path})"
     if ext == "csv":
         # Every column as text: ids and amounts read exactly as written, converted here.
+        # The columns are the header's, read here: DuckDB's detection would take a row of
+        # another length for the header; told them, it names the row that does not fit.
+        columns = ", ".join(f"{literal(c)}: 'VARCHAR'" for c in _csv_header(f))
         return (
-            f"read_csv({path}, all_varchar = true, header = true, delim = ',', quote = '\"', "
-            "escape = '\"', strict_mode = true, null_padding = false, encoding = 'utf-8')"
+            f"read_csv({path}, auto_detect = false, header = true, columns = {{{columns}}}, "
+            "delim = ',', quote = '\"', escape = '\"', strict_mode = true, "
+            "null_padding = false, encoding = 'utf-8')"
         )
     return path  # jsonl: columns found by _json_columns
+
+
+def _csv_header(f: Path) -> list[str]:
+    """The column names of the CSV table ``f``: its first row (E620: none, not UTF-8, or a
+    name given twice)."""
+    try:
+        with f.open(encoding="utf-8-sig", newline="") as stream:
+            header = next(csv.reader(stream), None)
+    except UnicodeDecodeError:
+        raise table_error("E620", f"{f}: not UTF-8 text", "save the table as UTF-8") from None
+    except (OSError, csv.Error) as exc:
+        raise table_error("E620", f"cannot read {f}: {exc}") from None
+    if not header:
+        raise table_error("E620", f"{f}: no header row", "the first row names the columns: id, ...")
+    twice = sorted({c for c in header if header.count(c) > 1})
+    if twice:
+        raise table_error(
+            "E620",
+            f"{f}: the header names {', '.join(map(repr, twice))} twice",
+            "each column once: a fact's values in one column",
+        )
+    return header

@@ -373,3 +373,38 @@ def test_a_one_time_award_paid_twice_names_each_grants_place(
     assert "E328" in msg
     assert "paid 2 times in the ledger (" in msg
     assert f"{reg / 'ledger.csv'} row 1, L.yaml row 1" in msg
+
+
+@pytest.mark.parametrize(
+    ("firms", "said"),
+    [
+        # DuckDB's detection took the longer row for the header: "column B: unknown column".
+        (
+            "id,name\nf1,甲\nf2,乙,x\n",
+            "firms.csv: cannot read the table: row 2 (line 3) has 3 cells, the header 2",
+        ),
+        (
+            "id,name\nf1\nf2,乙\n",
+            "firms.csv: cannot read the table: row 1 (line 2) has 1 cells, the header 2",
+        ),
+        ("id,id\nf1,f2\n", "firms.csv: the header names 'id' twice"),
+        ("", "firms.csv: no header row"),
+    ],
+)
+def test_a_csv_row_of_another_length_is_named(
+    policy: policyrules.Policy, tmp_path: Path, firms: str, said: str
+) -> None:
+    """A new user's trial: a row of four cells under a header of three was read as the
+    header (every column then "unknown"), one of two as "Error when sniffing file"."""
+    reg = _write(tmp_path / "reg", {"firms.csv": firms})
+    text = _refused(policy, reg)
+    assert "error[E620]" in text
+    assert said in text
+
+
+def test_a_csv_table_with_a_byte_order_mark_reads_its_header(
+    policy: policyrules.Policy, tmp_path: Path
+) -> None:
+    reg = _write(tmp_path / "reg", {"firms.csv": "\ufeffid,name\nf1,甲\n"})
+    con = _read(policy, reg)
+    assert con.execute("SELECT id FROM firms").fetchall() == [("f1",)]
