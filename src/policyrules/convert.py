@@ -320,7 +320,8 @@ def _table(v: Any, typ: t.Type, policy: CheckedPolicy) -> tuple[TierRow, ...]:
     keys (thresholds or members) to values, as rows in ascending order of their keys."""
     if not isinstance(v, dict) or not v:
         raise ValueRefused(
-            f"a table is a mapping of keys to values, not {kind_of(v)}",
+            "a table is a mapping of keys to values, not "
+            + ("an empty mapping" if isinstance(v, dict) else kind_of(v)),
             "E345",
             'e.g. `{"1 亿元": "100 万元", "5 亿元": "200 万元"}`',
         )

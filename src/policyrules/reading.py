@@ -361,26 +361,33 @@ def read_pairs(items: Iterable[str], flag: str) -> dict[str, Any]:
         name, sep, value = item.partition("=")
         if not sep or not name:
             raise PolicyRulesError(Diagnostic("E300", f"{flag} {item!r}: write NAME=VALUE"))
+        name = name.strip()
+        if name in out:  # the last would win, silently
+            raise PolicyRulesError(
+                Diagnostic("E300", f"{flag} {name}: given twice", hint=f"give {name} once")
+            )
         braced = value.strip().startswith("{")
-        out[name.strip()] = (
-            _read_mapping(value, flag, name.strip()) if braced else read_scalar(value)
-        )
+        out[name] = _read_mapping(value, flag, name) if braced else read_scalar(value)
     return out
 
 
 def _read_mapping(text: str, flag: str, name: str) -> Any:
     """``{rate: "7.1234", date: 2026-01-05}`` typed after ``NAME=``, read as in a facts file."""
+    why = ""
     try:
         value = load_yaml(text, Limits())
-    except (yaml.YAMLError, ValueError):
+    except (yaml.YAMLError, ValueError) as exc:
         value = None
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        why = f" ({problem})"
     if not isinstance(value, dict):
         raise PolicyRulesError(
             Diagnostic(
                 "E341",
-                f"{flag} {name}={text.strip()}: not a mapping in braces",
+                f"{flag} {name}={text.strip()}: not a mapping in braces{why}",
                 hint=f"write it as in a facts file, quoted for the shell: "
-                f"{flag} {name}='{{rate: \"7.1234\", date: 2026-01-05}}'",
+                f"{flag} {name}='{{rate: \"7.1234\", date: 2026-01-05}}' (an exchange rate), "
+                f"{flag} {name}='{{g1: 10万元, g2: 20万元}}' (a table)",
             )
         )
     return value

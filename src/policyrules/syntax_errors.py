@@ -197,6 +197,26 @@ EXAMPLES: dict[tuple[str, str, str], list[str]] = {
     ],
     (
         "E101",
+        "`exclusive` and `cumulative` are lines of the clause: they come before its provisions",
+        "move the line up, after the clause's quote: `exclusive a, b among project keep highest`",
+    ): [
+        f"clause 1 award a {body} {line}"
+        for body in (
+            "",
+            '"t"',
+            "for each p",
+            "for each p amount x",
+            "for each p amount decided x",
+            "for each p eligible when x",
+            "for each p cap 1 元 per firm",
+            "for each p once per p",
+            "for each p order by x",
+            'for each p quote "q"',
+        )
+        for line in ("exclusive a, b among p keep highest", 'cumulative a, b "r"')
+    ],
+    (
+        "E101",
         "a fact belongs to an entity",
         'declare it under its entity: `entity product "产品"`, then `fact NAME: TYPE`',
     ): [

@@ -47,3 +47,19 @@ def test_a_fact_named_by_a_key_that_is_not_text_is_said_plainly(
     assert "error[E303]: firms[0]: a fact's name is text, not null\n" in err
     assert "error[E303]: firms[0]: a fact's name is text, not true/false\n" in err
     assert "None" not in err
+
+
+def test_a_parameter_set_twice_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    """The last --set would have won without a word."""
+    code = main(["eval", str(POLICY), str(FACTS), "--set", "a=5万元", "--set", "a=6万元"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "error[E300]: --set a: given twice\n" in err
+
+
+def test_a_mapping_that_yaml_refuses_says_why(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["eval", str(POLICY), str(FACTS), "--set", "t={g1: 10万元, g1: 20万元}"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "not a mapping in braces (the key 'g1' appears twice)" in err
+    assert "(a table)" in err

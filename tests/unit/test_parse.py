@@ -322,3 +322,22 @@ def test_friendly_code_after_document_header() -> None:
     err = _syntax_error('document d "t"\n\nclause 1 "t"\n  eligible when x\n')
     expected = "E102"
     assert expected == err.code
+
+
+@pytest.mark.parametrize(
+    "after", ["    amount 1 元\n", "    cap 1 元 per firm\n", '    quote "q"\n', ""]
+)
+@pytest.mark.parametrize(
+    "line", ["exclusive a, b among firm keep highest", 'cumulative a, b "可叠加"']
+)
+def test_a_clause_line_after_its_provisions_says_where_it_goes(after: str, line: str) -> None:
+    """A new user's trial: `exclusive` written after the provisions was a bare E101 listing
+    keywords."""
+    text = f'clause 1 "t"\n  quote "q"\n  award a\n    for each firm\n{after}  {line}\n'
+    err = _syntax_error(text)
+    assert err.code == "E101"
+    assert err.diagnostics[0].message.endswith(
+        "`exclusive` and `cumulative` are lines of the clause: they come before its provisions"
+    )
+    assert err.hint is not None
+    assert err.hint.startswith("move the line up")
