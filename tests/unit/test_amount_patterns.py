@@ -10,6 +10,7 @@ from pathlib import Path
 
 import attrs
 import pytest
+from tests.both_paths import decisions_both_ways
 from tests.strategies import compile_text
 
 import policyrules
@@ -444,3 +445,15 @@ def test_a_range_s_ends_of_the_wrong_kind_are_named_with_their_article() -> None
     assert (d.code, d.message) == ("E260", "each end of the range is an amount, not rate")
     (d,) = diagnostics(_award("amount 10% to 30 万元 of base"))
     assert (d.code, d.message) == ("E260", "each end of the range is a rate, not money")
+
+
+def test_a_product_is_rounded_where_it_is_computed_as_the_guide_says() -> None:
+    """The guide's example (Exact or not at all): 10% of 12,345.67 元 = 1,234.567 元 is
+    rounded toward zero to 1,234.56 元 where it is computed, so `base - 10% of base` is
+    12,345.67 − 1,234.56 = 11,111.11 元, a fen above 90% of base: 11,111.103 元, rounded
+    down to 11,111.10 元.  Both paths alike."""
+    for amount, fen in (("base - 10% of base", 1_111_111), ("90% of base", 1_111_110)):
+        policy = compile_text(_award(f"amount {amount}"))
+        facts = policy.read_facts({"firms": [{"id": "f", "base": "12,345.67 元"}]})
+        got = decisions_both_ways(policy, facts)
+        assert got["f"][:2] == ("eligible", fen), amount
