@@ -19,20 +19,15 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from tests.both_paths import decisions_both_ways
 from tests.strategies import compile_text
+from tests.unit.test_none_needs_value import TABLE_RATE_FIRM
 
 from policyrules import PolicyRulesError
 from policyrules.explain import explain_text, result_json
 from policyrules.explain_zh import explain_text_zh
 
-HEAD = """table scale: money to money
-  from 0 元 give 1 万元
-  from 100 万元 give 5 万元
-
-parameter usd: exchange(USD)
-
-entity firm "企业"
-  list firms
-  fact m0: money
+HEAD = (
+    TABLE_RATE_FIRM
+    + """  fact m0: money
   fact m: money or none
   fact d0: date
   fact d: date or none
@@ -49,6 +44,7 @@ document t "测试"
 clause 1
   quote "q"
 """
+)
 
 # What each kind of place may hold: the plain fact, the fact that may be none, that fact
 # with `otherwise`, a literal.

@@ -19,7 +19,9 @@ from tests.strategies import compile_text
 from policyrules import Money
 from policyrules.errors import RuleCheckError
 
-HEAD = """table scale: money to money
+# A tier table, an exchange rate and the firm's entity, its facts after (shared with
+# tests/property/test_none_positions_props.py).
+TABLE_RATE_FIRM = """table scale: money to money
   from 0 元 give 1 万元
   from 100 万元 give 5 万元
 
@@ -27,7 +29,11 @@ parameter usd: exchange(USD)
 
 entity firm "企业"
   list firms
-  fact title_on: date or none
+"""
+
+HEAD = (
+    TABLE_RATE_FIRM
+    + """  fact title_on: date or none
   fact invest: money or none
   fact ex: money(USD) or none
   fact r: rate or none
@@ -42,6 +48,7 @@ clause 1
   award z
     for each firm
 """
+)
 
 REFUSED = [
     (
