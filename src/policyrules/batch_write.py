@@ -64,9 +64,10 @@ def value_refused(what: str, exc: duckdb.DataError) -> TableError:
         Diagnostic(
             "E633",
             f"{what}: a value DuckDB cannot compute exactly: {first}",
-            hint="an amount beyond BIGINT fen (about 9.2 × 10^16 元) or a product of more "
-            "than 38 digits: check the registry's magnitudes, or evaluate these subjects one "
-            "by one (policyrules eval), which computes up to 40 digits",
+            hint="a value beyond what the batch holds (an amount beyond BIGINT fen, about "
+            "9.2 × 10^16 元; a product of more than 38 digits; a date beyond DuckDB's): check "
+            "the registry's magnitudes, or evaluate these subjects one by one (policyrules "
+            "eval), which computes up to 40 digits",
         )
     )
 

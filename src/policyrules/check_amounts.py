@@ -111,7 +111,7 @@ def _range(
             report(
                 "E282",
                 f"'{r.decided}' may be none ({found.type.describe()}): the choice in a range "
-                f"is a {want.kind}",
+                f"is {'a rate' if want.kind == 'rate' else 'an amount'}",
                 r.span,
                 f"declare it `{want.kind}`",
             )

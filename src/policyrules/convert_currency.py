@@ -80,7 +80,8 @@ def read_exchange(v: Any, currency: str) -> ExchangeRate:
     except InvalidOperation:
         rate = None
     if rate is None or not rate.is_finite() or rate <= 0:
-        raise CurrencyRefused(f"the rate of {word} is a number above 0, not {raw!r}", "E347", hint)
+        shown = repr(str(raw)) if isinstance(raw, Decimal) else repr(raw)
+        raise CurrencyRefused(f"the rate of {word} is a number above 0, not {shown}", "E347", hint)
     if isinstance(day, str):
         try:
             day = dt.date.fromisoformat(day)

@@ -198,16 +198,17 @@ class _Table:
 
 
 _CSV_ROW = re.compile(
-    r"CSV Error on Line: (\d+).*?Expected Number of Columns: (\d+) Found: (\d+)", re.S
+    r"Original Line: (.*?)\n.*?Expected Number of Columns: (\d+) Found: (\d+)", re.S
 )
 
 
 def _first_line(exc: BaseException) -> str:
-    """DuckDB's error in a line: a CSV row of the wrong length as its row and cells."""
+    """DuckDB's error in a line: a CSV row of the wrong length by its text (DuckDB's
+    count of lines passes over a newline inside quotes) and its cells."""
     text = str(exc).strip()
     if found := _CSV_ROW.search(text):
-        line, want, got = found.groups()
-        return f"row {int(line) - 1} (line {line}) has {got} cells, the header {want}"
+        row, want, got = found.groups()
+        return f"a row has {got} cells, the header {want}: {row[:80]!r}"
     return text.splitlines()[0] if text else type(exc).__name__
 
 

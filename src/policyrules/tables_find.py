@@ -124,32 +124,49 @@ def _reader_sql(f: Path, ext: str) -> str:
         # Every column as text: ids and amounts read exactly as written, converted here.
         # The columns are the header's, read here: DuckDB's detection would take a row of
         # another length for the header; told them, it names the row that does not fit.
-        columns = ", ".join(f"{literal(c)}: 'VARCHAR'" for c in _csv_header(f))
+        names, skipped = _csv_header(f)
+        columns = ", ".join(f"{literal(c)}: 'VARCHAR'" for c in names)
         return (
-            f"read_csv({path}, auto_detect = false, header = true, columns = {{{columns}}}, "
-            "delim = ',', quote = '\"', escape = '\"', strict_mode = true, "
-            "null_padding = false, encoding = 'utf-8')"
+            f"read_csv({path}, auto_detect = false, header = true, skip = {skipped}, "
+            f"columns = {{{columns}}}, delim = ',', quote = '\"', escape = '\"', "
+            "strict_mode = true, null_padding = false, encoding = 'utf-8')"
         )
     return path  # jsonl: columns found by _json_columns
 
 
-def _csv_header(f: Path) -> list[str]:
-    """The column names of the CSV table ``f``: its first row (E620: none, not UTF-8, or a
-    name given twice)."""
+def _csv_header(f: Path) -> tuple[list[str], int]:
+    """The column names of the CSV table ``f`` (its first row that is not blank, each name
+    without the spaces around it, as DuckDB's own detection read them) and the number of
+    blank lines before it.  E620: no header, not UTF-8, a column without a name (a trailing
+    comma), or a name given twice (DuckDB's names ignore the letters' case)."""
+    header: list[str] | None = None
+    skipped = 0
     try:
         with f.open(encoding="utf-8-sig", newline="") as stream:
-            header = next(csv.reader(stream), None)
+            for row in csv.reader(stream):
+                if row:
+                    header = row
+                    break
+                skipped += 1  # a blank line
     except UnicodeDecodeError:
         raise table_error("E620", f"{f}: not UTF-8 text", "save the table as UTF-8") from None
     except (OSError, csv.Error) as exc:
         raise table_error("E620", f"cannot read {f}: {exc}") from None
-    if not header:
+    if header is None:
         raise table_error("E620", f"{f}: no header row", "the first row names the columns: id, ...")
-    twice = sorted({c for c in header if header.count(c) > 1})
+    names = [c.strip() for c in header]
+    if "" in names:
+        raise table_error(
+            "E620",
+            f"{f}: column {names.index('') + 1} of the header has no name",
+            "name every column (a comma at the end of a line makes a column without one)",
+        )
+    folded = [c.casefold() for c in names]
+    twice = sorted({c for c in names if folded.count(c.casefold()) > 1})
     if twice:
         raise table_error(
             "E620",
-            f"{f}: the header names {', '.join(map(repr, twice))} twice",
+            f"{f}: the header names {', '.join(map(repr, twice))} twice (a name's case aside)",
             "each column once: a fact's values in one column",
         )
-    return header
+    return names, skipped

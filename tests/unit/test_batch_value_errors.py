@@ -53,6 +53,7 @@ def test_a_value_beyond_duckdb_is_e633_on_the_command_line(
     assert "error[E633]: step 1 of the plan (p0_f): a value DuckDB cannot compute exactly" in err
     assert words in err
     assert "evaluate these subjects one by one (policyrules eval)" in err
+    assert "a value beyond what the batch holds" in err
     assert not out.exists()
 
 

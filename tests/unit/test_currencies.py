@@ -177,6 +177,10 @@ def test_an_exchange_rate_given_as_a_decimal_is_exact() -> None:
     facts = {"firms": [{"id": "f", "exports": "2 万美元"}], "parameters": {"usd_cny": rate}}
     (d,) = policy.evaluate(facts).decisions
     assert d.amount == Money.of(142468)
+    facts["parameters"] = {"usd_cny": {"rate": Decimal("NaN"), "date": "2026-01-05"}}
+    with pytest.raises(FactsError) as info:
+        policy.evaluate(facts)
+    assert "the rate of 美元 is a number above 0, not 'NaN'" in str(info.value)
 
 
 def test_the_schema_of_foreign_facts() -> None:

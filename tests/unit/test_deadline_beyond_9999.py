@@ -45,3 +45,14 @@ def test_a_period_ending_after_9999_is_unknown_on_both_paths(period: str) -> Non
     assert got["early"][0] == "met"
     (d,) = policy.evaluate({"cases": cases[:1]}).decisions
     assert d.reasons[0].startswith(f"E401: {period} after 9999-12-31 ends after 9999-12-31")
+
+
+@pytest.mark.parametrize("period", ["400000000 日", "9999999999 周", "999999999 月", "9999999 年"])
+def test_a_period_beyond_every_date_is_unknown_on_both_paths(period: str) -> None:
+    """A review: such a period overflowed DuckDB's dates (E633, the batch stopped) where
+    the one-by-one path said unknown (E401); the end is now found beyond 9999-12-31 without
+    computing it."""
+    policy = compile_text(POLICY.replace("PERIOD", period))
+    cases = [{"id": "c", "start": "2026-01-01", "finished": "2026-01-02"}]
+    got = decisions_both_ways(policy, policy.read_facts({"cases": cases}))
+    assert got["c"][0] == "unknown"

@@ -77,7 +77,7 @@ REFUSED = [
     ),
     (
         "amount 10 万元 to 30 万元 decided m",
-        "'m' may be none (money or none): the choice in a range is a money",
+        "'m' may be none (money or none): the choice in a range is an amount",
     ),
     (
         "amount progressive invest band up to 100 万元 pays 10% band above pays 5%",

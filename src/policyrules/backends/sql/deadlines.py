@@ -24,7 +24,18 @@ from ...types import Type
 from .awards import col, lit
 from .outputs import decision_row
 from .plan import Step, refuse
-from .sqlbits import DATE, VARCHARS, Pairs, all_of, any_of, case, is_null, negate, not_null
+from .sqlbits import (
+    DATE,
+    VARCHARS,
+    Pairs,
+    all_of,
+    any_of,
+    case,
+    is_null,
+    negate,
+    not_null,
+    par,
+)
 from .sqlbits import alias as _alias
 from .sqlbits import cast as _cast
 from .sqlbits import status as status_code
@@ -100,7 +111,24 @@ def deadline_select(
             exp.Year(this=_days(ds, one, "DAY")),
         )
     else:
-        end = _days(ds, dp, "DAY" if dim == "days" else "MONTH")
+        # A calendar end after 9999-12-31 has no date (E401 one by one): found without
+        # computing it (a period of 10^9 日 is beyond the engine's dates too).
+        last = _cast(lit(dt.date.max.isoformat()), DATE)
+        if dim == "days":
+            room: exp.Expr = exp.DateDiff(this=last, expression=ds.copy(), unit=exp.var("DAY"))
+        else:
+            years_left = exp.Sub(this=exp.Literal.number(9999), expression=exp.Year(this=ds.copy()))
+            room = exp.Add(
+                this=exp.Mul(this=par(years_left), expression=exp.Literal.number(12)),
+                expression=exp.Sub(
+                    this=exp.Literal.number(12), expression=exp.Month(this=ds.copy())
+                ),
+            )
+        beyond_end = exp.GT(this=dp.copy(), expression=par(room))
+        end = case(
+            [(beyond_end, _cast(exp.Null(), DATE))],
+            _days(ds, dp, "DAY" if dim == "days" else "MONTH"),
+        )
         x = end.copy()
         first_year = exp.Year(this=end.copy())
     known = all_of(
@@ -230,9 +258,8 @@ def deadline_select(
     settled = all_of(
         not_null(when), any_of(exp.LTE(this=when.copy(), expression=col("ds")), in_time)
     )
-    # A calendar end after 9999-12-31 has no date (E401 one by one): unknown.
-    last = _cast(lit(dt.date.max.isoformat()), DATE)
-    beyond = [] if dim == "workdays" else [exp.GT(this=col("dend"), expression=last)]
+    # A calendar end after 9999-12-31 (dend NULL with the period and start known): unknown.
+    beyond = [] if dim == "workdays" else [is_null(col("dend"))]
     status = case(
         [
             (exp.EQ(this=st0.copy(), expression=status_code("no")), lit("not_eligible")),

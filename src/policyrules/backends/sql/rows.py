@@ -108,8 +108,13 @@ def natural_sql(text: exp.Expr) -> exp.Expr:
     other, ascii_of, digits_class = _digits()
     run = exp.to_identifier("r")
     ref = exp.column("r")
-    ascii_run = exp.Translate(
-        this=ref.copy(), from_=exp.Literal.string(other), to=exp.Literal.string(ascii_of)
+    # Translated only when it holds another script's digit: DuckDB builds translate()'s map
+    # of 650 characters anew for each call (12x the time of a whole batch, every run).
+    ascii_run = case(
+        [(exp.RegexpLike(this=ref.copy(), expression=exp.Literal.string("^[0-9]+$")), ref.copy())],
+        exp.Translate(
+            this=ref.copy(), from_=exp.Literal.string(other), to=exp.Literal.string(ascii_of)
+        ),
     )
     stripped = exp.func("ltrim", ascii_run, exp.Literal.string("0"))
     digits = exp.DPipe(
