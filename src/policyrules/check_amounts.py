@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 
 from . import syntax as s
 from . import types as t
-from .errors import Span, did_you_mean
+from .errors import Diagnostic, Span, did_you_mean
 from .exprs import constant, fold
 from .model import CheckedPolicy
 from .printer import print_expr
@@ -167,3 +167,41 @@ def constant_amount_errors(
                     m.span,
                     "the text cannot mean both: check the two figures against the source",
                 )
+
+
+def deduction_warnings(typer: ExprTyper, st: s.Stmt) -> list[Diagnostic]:
+    """W265 for each product or quotient of money subtracted (or negated) in the amount
+    ``st`` (well typed): it is rounded toward zero on its own, so the amount may come out
+    above the exact figure by less than a fen (``base - 10% of base`` of 12,345.67 元 is
+    11,111.11 元, ``90% of base`` 11,111.10)."""
+    if not isinstance(st, s.Amount):
+        return []
+    out: list[Diagnostic] = []
+
+    def rounded(e: s.Expr) -> bool:
+        is_product = isinstance(e, s.Of) or (isinstance(e, s.BinOp) and e.op in ("×", "/"))
+        return is_product and typer.type_of(e, Usage()).kind == "money"
+
+    def walk(e: s.Node) -> None:
+        taken = None
+        if isinstance(e, s.BinOp) and e.op == "-":
+            taken = e.right
+        elif isinstance(e, s.Neg):
+            taken = e.operand
+        if taken is not None and rounded(taken):
+            out.append(
+                Diagnostic(
+                    "W265",
+                    f"`{print_expr(taken)}` is taken away after it is rounded to the fen on "
+                    "its own: the amount may be above the exact figure by less than a fen",
+                    taken.span,
+                    hint="write the share the text pays (`90% of base`, not `base - 10% of "
+                    "base`), or keep the deduction if the text rounds it first",
+                    severity="warning",
+                )
+            )
+        for child in s.children(e):
+            walk(child)
+
+    walk(st.expr)
+    return out

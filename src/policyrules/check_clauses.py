@@ -14,7 +14,7 @@ import attrs
 
 from . import syntax as s
 from . import types as t
-from .check_amounts import amount_statement, constant_amount_errors
+from .check_amounts import amount_statement, constant_amount_errors, deduction_warnings
 from .check_constants import constant_errors, period_errors
 from .check_exceptions import check_cap_exceptions
 from .check_instalments import check_payments, schedule_statement
@@ -260,6 +260,7 @@ class ClauseChecks:
             self._statement(typer, usage, base, subject, st)
             if len(self.diags) == before:  # well typed: its constants can be computed
                 self._constants(base, subject, st)
+                self.diags.extend(deduction_warnings(typer, st))
         if len(self.diags) == clean:  # well typed: its constant range and minimum can be computed
             constant_amount_errors(
                 base,

@@ -457,3 +457,26 @@ def test_a_product_is_rounded_where_it_is_computed_as_the_guide_says() -> None:
         facts = policy.read_facts({"firms": [{"id": "f", "base": "12,345.67 元"}]})
         got = decisions_both_ways(policy, facts)
         assert got["f"][:2] == ("eligible", fen), amount
+
+
+@pytest.mark.parametrize(
+    ("amount", "taken"),
+    [
+        ("base - 10% of base", ["10% of base"]),
+        ("base - other / 3", ["other / 3"]),
+        ("base - n × other + -(r of other)", ["n × other", "r of other"]),
+        ("90% of base - other", []),  # a fact taken away: nothing rounded
+        ("(50% - 10%) of base", []),  # rates taken away: exact
+        ("base - 1 万元", []),
+    ],
+)
+def test_a_rounded_product_taken_away_is_w265(amount: str, taken: list[str]) -> None:
+    """`check` warns where a product or quotient of money is subtracted or negated: it is
+    rounded toward zero on its own (the guide's example: 11,111.11 元 against 11,111.10),
+    so the amount may be above the exact figure by less than a fen."""
+    policy = compile_text(_award(f"amount {amount}"))
+    warnings = [d for d in policy.checked.warnings if d.code == "W265"]
+    assert [d.message.split("`")[1] for d in warnings] == taken
+    for d in warnings:
+        assert d.hint is not None
+        assert d.hint.startswith("write the share the text pays")
