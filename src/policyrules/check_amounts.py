@@ -22,7 +22,7 @@ from .runtime.money import Money
 from .runtime.values import Undecided
 from .typing_rules import ExprTyper, Usage
 
-__all__ = ["amount_statement", "constant_amount_errors"]
+__all__ = ["amount_statement", "constant_amount_errors", "deduction_warnings"]
 
 Report = Callable[[str, str, "Span | None", "str | None"], None]
 
@@ -107,15 +107,9 @@ def _range(
                 did_you_mean(r.decided, names)
                 or f'declare the agency\'s choice: `fact {r.decided}: {want.kind} "..."`',
             )
-        elif found.type.nullable:
-            report(
-                "E282",
-                f"'{r.decided}' may be none ({found.type.describe()}): the choice in a range "
-                f"is {'a rate' if want.kind == 'rate' else 'an amount'}",
-                r.span,
-                f"declare it `{want.kind}`",
-            )
-        else:
+        elif not typer.decided_not_none(
+            r.decided, found.type, f"the choice in a range is {what}", r.span
+        ):
             usage.facts.add(r.decided)
 
 

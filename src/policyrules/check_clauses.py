@@ -351,14 +351,13 @@ class ClauseChecks:
                         did_you_mean(f, _money_facts(base, subject, f))
                         or 'declare it: `fact NAME: money "..."`',
                     )
-                elif r.type.nullable:
-                    self.error(
-                        "E282",
-                        f"'{f}' may be none ({r.type.describe()}): a decided amount is money",
-                        st.span,
-                        "declare it `money` (a decision of 0 元 is written as 0)",
-                    )
-                else:
+                elif not typer.decided_not_none(
+                    f,
+                    r.type,
+                    "a decided amount is money",
+                    st.span,
+                    "a decision of 0 元 is written as 0",
+                ):
                     usage.facts.add(f)
             case s.Cap(limit=lim, per=per, year_of=y):
                 check_cap_exceptions(typer, usage, st, base, subject, self.error)

@@ -287,13 +287,13 @@ def check_quota(typer: ExprTyper, st: s.Quota, report: Report) -> None:
             did_you_mean(st.rank, [n for n in names if n != st.rank])
             or 'declare the rank the agency decided: `fact rank_decided: count "评审排名"`',
         )
-    elif r.type.nullable:
-        report(
-            "E282",
-            f"'{st.rank}' may be none ({r.type.describe()}): a quota ranks by a number",
+    else:
+        typer.decided_not_none(
+            st.rank,
+            r.type,
+            "a quota ranks by a number",
             st.name_span or st.span,
-            f"declare it `{r.type.describe().removesuffix(' or none')}` "
-            "(a subject not yet ranked is left without the fact)",
+            "a subject not yet ranked is left without the fact",
         )
 
 

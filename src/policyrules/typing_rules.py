@@ -71,6 +71,23 @@ class ExprTyper:
                 f"say what none counts as: `{short_name(e)} otherwise ...`",
             )
 
+    def decided_not_none(
+        self, name: str, got: t.Type, what: str, span: Span | None, why: str = ""
+    ) -> bool:
+        """E282 if the fact ``name`` the agency decides (a decided amount, a range's choice,
+        a quota's rank) may be none (``got``): such a fact is declared without none, ``what``
+        says why, ``why`` what to write instead of none.  Whether it was reported."""
+        if not got.nullable:
+            return False
+        plain = attrs.evolve(got, nullable=False).describe()
+        self.report(
+            "E282",
+            f"'{name}' may be none ({got.describe()}): {what}",
+            span,
+            f"declare it `{plain}`" + (f" ({why})" if why else ""),
+        )
+        return True
+
     def value_of(self, e: s.Expr, usage: Usage, what: str) -> t.Type:
         """:meth:`type_of`, with E282 where ``e`` may be none."""
         got = self.type_of(e, usage)
