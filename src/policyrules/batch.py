@@ -39,7 +39,7 @@ from .batch_write import (
     value_refused,
     write_outputs,
 )
-from .errors import Diagnostic, LedgerError
+from .errors import Diagnostic, LedgerError, first_line
 from .ledger_bases import ReadingSink, check_table_readings, readings_of
 from .ledger_years import noting, refuse_year_rows
 from .progress import Progress
@@ -247,9 +247,10 @@ def run_batch(
                 try:
                     read_ledger_table(checked, con, own, "_ledger_table")
                 except duckdb.Error as exc:  # a fault DuckDB finds only reading the rows
-                    problem = str(exc).strip().splitlines()[0]
                     raise LedgerError(
-                        Diagnostic("E320", f"{own.shown}: cannot read the ledger: {problem}")
+                        Diagnostic(
+                            "E320", f"{own.shown}: cannot read the ledger: {first_line(exc)}"
+                        )
                     ) from None
                 parts.append((own.shown, "_ledger_table"))
                 check_table_readings(  # E335: its grants are taken as counted by the defaults

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import duckdb
 
-from .errors import Diagnostic, TableError
+from .errors import Diagnostic, TableError, first_line
 from .progress import Progress
 from .runtime.bases import Basis
 from .tables import FORMATS
@@ -59,11 +59,10 @@ def _refuse(path: Path, why: str, hint: str | None = None) -> TableError:
 def value_refused(what: str, exc: duckdb.DataError) -> TableError:
     """E633: a value DuckDB cannot compute exactly while ``what`` runs (an overflow of
     DECIMAL(38) or of BIGINT fen, a failed cast), never a traceback or a rounded number."""
-    first = str(exc).strip().splitlines()[0]
     return TableError(
         Diagnostic(
             "E633",
-            f"{what}: a value DuckDB cannot compute exactly: {first}",
+            f"{what}: a value DuckDB cannot compute exactly: {first_line(exc)}",
             hint="a value beyond what the batch holds (an amount beyond BIGINT fen, about "
             "9.2 × 10^16 元; a product of more than 38 digits; a date beyond DuckDB's): check "
             "the registry's magnitudes, or evaluate these subjects one by one (policyrules "
@@ -188,7 +187,7 @@ def write_outputs(
         raise value_refused(f"writing {out}", exc) from None
     except duckdb.Error as exc:
         shutil.rmtree(tmp, ignore_errors=True)
-        raise _refuse(out, str(exc).splitlines()[0]) from None
+        raise _refuse(out, first_line(exc)) from None
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

@@ -38,6 +38,7 @@ __all__ = [
     "Span",
     "TableError",
     "did_you_mean",
+    "first_line",
     "render",
     "render_warnings",
 ]
@@ -143,6 +144,16 @@ def _render(d: Diagnostic, src_lines: Sequence[str] | None) -> str:
     if d.span is not None and d.span.clause_path:
         lines.append(f"{' ' * 6}= in: {_clip(' > '.join(d.span.clause_path))}")
     return "\n".join(lines)
+
+
+def first_line(exc: BaseException) -> str:
+    """The first line of ``exc``'s message, stripped, as a diagnostic quotes another
+    library's error (DuckDB, Spark, YAML: their messages run to many lines); the
+    exception's class name when its message is empty."""
+    for line in str(exc).splitlines():
+        if line.strip():
+            return line.strip()
+    return type(exc).__name__
 
 
 def did_you_mean(name: str, candidates: Iterable[str]) -> str | None:

@@ -43,7 +43,7 @@ from typing import Any
 import yaml
 
 from .bounds import Limits, Refused, paused_gc, too_deep
-from .errors import Diagnostic, FactsError, PolicyRulesError, Span
+from .errors import Diagnostic, FactsError, PolicyRulesError, Span, first_line
 from .positions import (
     Places,
     json_deepest,
@@ -260,7 +260,7 @@ def parse_text(
             if mark
             else _reader_place(exc, text, file)
         )
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        problem = getattr(exc, "problem", None) or first_line(exc)
         if "maximum nesting depth" in problem:  # libyaml's own bound (1000 levels)
             # Placed where the bound is passed, not at libyaml's 1,000th level.
             line, col = (
@@ -378,7 +378,7 @@ def _read_mapping(text: str, flag: str, name: str) -> Any:
         value = load_yaml(text, Limits())
     except (yaml.YAMLError, ValueError) as exc:
         value = None
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        problem = getattr(exc, "problem", None) or first_line(exc)
         why = f" ({problem})"
     if not isinstance(value, dict):
         raise PolicyRulesError(

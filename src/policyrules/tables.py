@@ -33,7 +33,7 @@ import attrs
 import duckdb
 
 from . import types as t
-from .errors import Diagnostic, TableError, did_you_mean
+from .errors import Diagnostic, TableError, did_you_mean, first_line
 from .model import CheckedPolicy, EntityInfo
 from .tables_find import FORMATS, Source, find_tables, looks_like_duckdb, table_error
 from .tables_values import (
@@ -209,7 +209,7 @@ def _first_line(exc: BaseException) -> str:
     if found := _CSV_ROW.search(text):
         row, want, got = found.groups()
         return f"a row has {got} cells, the header {want}: {row[:80]!r}"
-    return text.splitlines()[0] if text else type(exc).__name__
+    return first_line(exc)
 
 
 def _owners(policy: CheckedPolicy, ent: EntityInfo) -> list[str]:

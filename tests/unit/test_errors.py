@@ -12,7 +12,7 @@ from policyrules import (
     RuleCheckError,
     RuleSyntaxError,
 )
-from policyrules.errors import Diagnostic, Span, did_you_mean, render
+from policyrules.errors import Diagnostic, Span, did_you_mean, first_line, render
 
 
 def test_render_with_caret_hint_and_path() -> None:
@@ -93,3 +93,33 @@ def test_several_diagnostics_render_separated() -> None:
     expected = "f:1:1: error[E1]: one\n    1 | abc\n      | ^\n\nerror[E2]: two"
     assert expected == str(err)
     assert (err.code, err.args[0]) == ("E1", "one")
+
+
+@pytest.mark.parametrize(
+    ("exc", "expected"),
+    [
+        (ValueError("Conversion Error: one\nLINE 1: SELECT ..."), "Conversion Error: one"),
+        (ValueError("\n\n  Out of Range Error: two  \nmore"), "Out of Range Error: two"),
+        (ValueError(""), "ValueError"),  # (a message of nothing: its class, not IndexError)
+        (ValueError("  \n \n"), "ValueError"),
+    ],
+)
+def test_first_line_of_another_librarys_error(exc: BaseException, expected: str) -> None:
+    """A diagnostic quotes another library's error by its first line with text."""
+    assert first_line(exc) == expected
+
+
+def test_empty_duckdb_errors_become_diagnostics() -> None:
+    """An error DuckDB raises with no message still becomes E633 / E620, naming its class
+    (the first line was taken by ``splitlines()[0]``: an IndexError)."""
+    import duckdb
+
+    from policyrules.batch_write import value_refused
+    from policyrules.tables import _first_line
+
+    refused = value_refused("step 3 of the plan (p0_f)", duckdb.DataError(""))
+    assert refused.code == "E633"
+    assert "step 3 of the plan (p0_f): a value DuckDB cannot compute exactly: DataError" in str(
+        refused
+    )
+    assert _first_line(duckdb.IOException("")) == "IOException"

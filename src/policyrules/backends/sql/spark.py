@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING
 
 import sqlglot.expressions as exp
 
-from ...errors import Diagnostic, PolicyRulesError
+from ...errors import Diagnostic, PolicyRulesError, first_line
 from .plan import SqlPlan
 from .spark_writer import write_spark
 from .trees import unshare
@@ -157,7 +157,7 @@ def session(
     except (PySparkException, OSError) as e:
         raise _error(
             "E641",
-            f"Spark could not start: {_first_line(e)}",
+            f"Spark could not start: {first_line(e)}",
             hint="Spark 4 needs Java 17 or newer: scripts/install-jdk.sh finds or installs one "
             "and prints its home for JAVA_HOME",
         ) from e
@@ -179,7 +179,7 @@ def exact(spark: SparkSession) -> None:
             spark.conf.set(key, value)
     except PySparkException as e:
         raise _error(
-            "E641", f"cannot set the exactness settings on this Spark session: {_first_line(e)}"
+            "E641", f"cannot set the exactness settings on this Spark session: {first_line(e)}"
         ) from e
 
 
@@ -381,7 +381,7 @@ def read_parquet(
             except AnalysisException as e:
                 if e.getCondition() != "PATH_NOT_FOUND":
                     raise _error(
-                        "E642", f"input table {name!r}: {path} is not Parquet: {_first_line(e)}"
+                        "E642", f"input table {name!r}: {path} is not Parquet: {first_line(e)}"
                     ) from e
         else:
             raise _error(
@@ -431,7 +431,7 @@ def spark_errors(what: str, code: str, sql: str | None = None) -> Iterator[None]
     except (ArithmeticException, DateTimeException, NumberFormatException) as e:
         raise _error(
             "E644",
-            f"{what}: a value Spark cannot compute exactly: {_first_line(e)}",
+            f"{what}: a value Spark cannot compute exactly: {first_line(e)}",
             hint="a sum or product beyond DECIMAL(38,0) / BIGINT, or a bad cast in the input",
         ) from e
     except AnalysisException as e:
@@ -439,13 +439,8 @@ def spark_errors(what: str, code: str, sql: str | None = None) -> Iterator[None]
             raise _error("E646", f"{what}: the output exists", hint="choose a new directory") from e
         raise _error(
             code,
-            f"{what}: Spark refuses the SQL: {_first_line(e)}",
+            f"{what}: Spark refuses the SQL: {first_line(e)}",
             hint=f"Spark SQL of the step: {sql}" if sql else None,
         ) from e
     except (PySparkException, Py4JError) as e:
-        raise _error(code, f"{what}: {_first_line(e)}") from e
-
-
-def _first_line(e: BaseException) -> str:
-    text = str(e).strip()
-    return text.splitlines()[0] if text else type(e).__name__
+        raise _error(code, f"{what}: {first_line(e)}") from e
