@@ -6,6 +6,7 @@ Import as ``from tests.both_paths import decisions_both_ways``.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from policyrules.api import Policy
@@ -22,11 +23,12 @@ def decisions_both_ways(
     ledger: list[Any] | None = None,
     *,
     missing_parameters: bool = True,
+    as_of: dt.date | None = None,
 ) -> dict[str, tuple[Any, ...]]:
     """The decisions of ``facts`` through both paths, by subject: (status, amount in fen,
     lower bound in fen, amount kind, missing facts[, missing parameters]); asserts the two
     paths agree.  ``ledger``: earlier grants given to the batch (the facts' own ledger goes
-    to both paths with the facts)."""
+    to both paths with the facts); ``as_of``: the day both speak for."""
 
     def row(d: Any) -> tuple[Any, ...]:
         return (
@@ -38,10 +40,10 @@ def decisions_both_ways(
             *([list(d.missing_parameters)] if missing_parameters else []),
         )
 
-    want = {d.subject: row(d) for d in policy.evaluate(facts).decisions}
+    want = {d.subject: row(d) for d in policy.evaluate(facts, as_of=as_of).decisions}
     con = engine.connect()
     engine.load_facts(con, policy.checked, facts, policy.read_ledger(ledger or []))
-    engine.run_plan(con, compile_batch(policy.checked))
+    engine.run_plan(con, compile_batch(policy.checked, as_of=as_of))
     columns = "subject, status, amount, amount_min, amount_kind, missing_facts"
     rows = con.execute(
         f"SELECT {columns}{', missing_parameters' if missing_parameters else ''} FROM decisions"

@@ -420,7 +420,8 @@ class ClauseChecks:
                     )
                 typer.expect(start, t.DATE, usage, "the start of a period")
             case s.Done(date=d):
-                typer.expect(d, t.DATE, usage, "a completion date")
+                # none: not done (as a date not yet stated: pending, or overdue past as_of)
+                typer.expect(d, t.DATE, usage, "a completion date", none_ok=True)
             case s.Quota():
                 check_quota(typer, st, self.error)
                 r = base.resolve((st.rank,), subject)

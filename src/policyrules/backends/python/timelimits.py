@@ -20,7 +20,7 @@ from ...printer import print_expr
 from ...result import Step
 from ...runtime.calendar import DurationUnit, WorkCalendar
 from ...runtime.money import Money
-from ...runtime.values import Duration, Undecided, Unknown, Value, format_value
+from ...runtime.values import NONE, Duration, Undecided, Unknown, Value, format_value
 from .compile import CompiledProvision, Env, Fn
 
 __all__ = ["TimeLimits"]
@@ -75,7 +75,7 @@ class TimeLimits:
             )
         )
         done = cp.done(env) if cp.done else None
-        if done is None or isinstance(done, Unknown):
+        if done is None or done is NONE or isinstance(done, Unknown):  # (none: not done)
             if self.as_of is not None and self.as_of > due:
                 overdue = self._margin(unit, due, self.as_of)
                 margin = f"not done; {overdue} overdue as of {self.as_of}"
