@@ -135,7 +135,7 @@ class _Checker(ClauseChecks):
                     seen[info.id] = item.span
                     clauses.append(info)
         self._check_twins(clauses)
-        check_pools(base, clauses, self.error)
+        self.diags.extend(check_pools(base, clauses, self.error))
         exclusivity, warnings = check_exclusivity(base, clauses, modules, self.error)
         self.diags.extend(warnings)
         return attrs.evolve(

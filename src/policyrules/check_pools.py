@@ -6,6 +6,12 @@ must name the same ``per`` entities, all or none count a year (E230), and state 
 limit (E231); a ``shared`` cap without ``per`` would join nothing (E232).  Provisions linked
 through shared pools are served in one pool-wide order, so their ``order by`` keys must be
 comparable position by position: as many keys, of the same kinds (E233).
+
+Two warnings (``check --strict`` fails on them): a pool named by one cap only (W234: it
+limits nothing a cap of its own would not, most often a name misspelt, which splits the
+pool in two and lets the whole be exceeded), and provisions linked through a pool of which
+none has ``order by`` (W235: a subject's claims under them are served by provision id, an
+order the text does not give).
 """
 
 from __future__ import annotations
@@ -14,10 +20,11 @@ from collections.abc import Callable, Sequence
 
 from . import syntax as s
 from . import types as t
-from .errors import Span
+from .errors import Diagnostic, Span, did_you_mean
 from .model import CheckedPolicy, ClauseInfo, ProvisionInfo
 from .printer import print_expr
 from .runtime.money import Money
+from .runtime.order import natural_key
 from .typing_rules import ExprTyper, Usage
 
 __all__ = ["check_pools", "pool_components"]
@@ -51,8 +58,11 @@ def pool_components(provisions: Sequence[ProvisionInfo]) -> list[list[ProvisionI
     return list(groups.values())
 
 
-def check_pools(base: CheckedPolicy, clauses: Sequence[ClauseInfo], report: Report) -> None:
-    """Report E230–E233 (see the module's docstring) at the cap or `order by` at fault."""
+def check_pools(
+    base: CheckedPolicy, clauses: Sequence[ClauseInfo], report: Report
+) -> list[Diagnostic]:
+    """Report E230–E233 (see the module's docstring) at the cap or `order by` at fault;
+    returns the warnings W234 and W235."""
     paths = {p.id: c.path for c in clauses for p in c.provisions}
 
     def at(span: Span | None, pid: str) -> Span | None:
@@ -60,10 +70,12 @@ def check_pools(base: CheckedPolicy, clauses: Sequence[ClauseInfo], report: Repo
 
     provisions = [p for c in clauses for p in c.provisions if p.kind == "award"]
     seen: dict[str, tuple[ProvisionInfo, s.Cap]] = {}
+    named: dict[str, int] = {}  # pool -> how many caps name it
     for p in provisions:
         for cap in p.caps:
             if cap.shared is None:
                 continue
+            named[cap.shared] = named.get(cap.shared, 0) + 1
             if not cap.per:
                 report(
                     "E232",
@@ -95,10 +107,17 @@ def check_pools(base: CheckedPolicy, clauses: Sequence[ClauseInfo], report: Repo
                     "a pool has one limit; a narrower limit for one measure is a cap of its "
                     "own, without `shared`",
                 )
+    warnings = [
+        _alone(pool, p, cap, sorted(set(named) - {pool}), at)
+        for pool, (p, cap) in seen.items()
+        if named[pool] == 1
+    ]
     docs = {d.name: d for d in base.documents}
     for group in pool_components(provisions):
         if len(group) < 2:
             continue
+        if not any(p.order for p in group):  # (some with, some without: E233 below)
+            warnings.append(_unordered(group, at))
         kinds = []
         for p in group:
             typer = ExprTyper(base, p.subject, docs.get(p.document), _silent)
@@ -117,6 +136,43 @@ def check_pools(base: CheckedPolicy, clauses: Sequence[ClauseInfo], report: Repo
                 f"{ref_p.id} orders by {_keys(ref_p)}; give every provision of the pool keys "
                 "of the same kinds, e.g. `order by <its date>, id`",
             )
+    return warnings
+
+
+def _alone(
+    pool: str,
+    p: ProvisionInfo,
+    cap: s.Cap,
+    others: list[str],
+    at: Callable[[Span | None, str], Span | None],
+) -> Diagnostic:
+    close = did_you_mean(pool, others)
+    return Diagnostic(
+        "W234",
+        f"pool '{pool}' is named by this cap only: it limits nothing a cap of its own would not",
+        at(cap.span, p.id),
+        close
+        or "name the pool on every cap whose grants count in it (`shared "
+        f"{pool}`), or leave out `shared`",
+        severity="warning",
+    )
+
+
+def _unordered(
+    group: list[ProvisionInfo], at: Callable[[Span | None, str], Span | None]
+) -> Diagnostic:
+    p = group[-1]  # (the last in the file: the one whose pool joins the others)
+    ids = sorted((q.id for q in group), key=natural_key)  # as the claims are served
+    return Diagnostic(
+        "W235",
+        f"{', '.join(q.id for q in group)} share a pool and none has `order by`: a subject's "
+        f"claims under them are served by provision id ({' before '.join(ids)}), an order "
+        "the text does not give",
+        at(p.node.span, p.id),
+        "say which claims draw on the pool first: `order by` a date of each claim (its "
+        "application or approval date, then `id`) on every provision of the pool",
+        severity="warning",
+    )
 
 
 def _silent(code: str, msg: str, span: Span | None, hint: str | None = None) -> None:

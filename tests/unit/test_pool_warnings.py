@@ -1,0 +1,112 @@
+"""Warnings on shared pools (a new author's trial): a pool one cap names (W234) and a pool
+whose provisions give no order (W235).
+
+A pool name misspelt on one cap (`shared firm_anual` beside `shared firm_annual`) made two
+pools of one cap each: `check --strict` passed, and a firm drew up to the limit in each,
+350 万元 under a 300 万元 ceiling.  Two firm awards sharing a pool with no `order by` have a
+firm's two claims tie: they are served by provision id, and 三 (U+4E09) sorts before 二
+(U+4E8C), so the later clause was served first.  Each now warns when checked.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from tests.strategies import compile_text
+
+from policyrules.cli import main
+from policyrules.errors import Diagnostic
+
+HEAD = """document d "测试"
+  valid from 2026-01-01
+
+entity firm "企业"
+  list firms
+  fact rent: money "房租"
+  fact rd: money "研发"
+  fact rd_on: date "研发费用申报日期"
+  fact rent_on: date "房租补贴申报日期"
+"""
+RD = """
+clause 二 "研发"
+  quote "q"
+  award rd_subsidy
+    for each firm
+    amount 10% of rd
+    cap 300 万元 per firm shared POOL_RD
+"""
+RENT = """
+clause 三 "房租"
+  quote "q"
+  award rent_subsidy
+    for each firm
+    amount 50% of rent
+    cap 300 万元 per firm shared POOL_RENT
+"""
+
+
+def _warnings(text: str) -> list[Diagnostic]:
+    return [d for d in compile_text(text).checked.warnings if d.code in ("W234", "W235")]
+
+
+def test_a_pool_misspelt_on_one_cap_is_w234_with_the_close_name() -> None:
+    text = HEAD + RD.replace("POOL_RD", "firm_anual") + RENT.replace("POOL_RENT", "firm_annual")
+    found = _warnings(text)
+    assert [d.code for d in found] == ["W234", "W234"]
+    assert found[0].message == (
+        "pool 'firm_anual' is named by this cap only: it limits nothing a cap of its own would not"
+    )
+    assert found[0].hint == "did you mean 'firm_annual'?"
+    span = found[0].span
+    assert span is not None
+    assert (span.line, span.clause_path) == (16, ("d", "二"))  # the cap of clause 二
+    # What it would pay: 10% of 2500 万 = 250 万 and 50% of 200 万 = 100 万, 350 万 in all,
+    # above the 300 万 the two caps mean to share.
+    result = compile_text(text).evaluate(
+        {"firms": [{"id": "A", "rent": "200万元", "rd": "2500万元"}]}
+    )
+    assert sum(d.amount.fen for d in result.decisions if d.amount is not None) == 350_000_000
+
+
+def test_a_pool_of_one_cap_with_no_close_name_says_how_to_share_it() -> None:
+    (d,) = _warnings(HEAD + RD.replace("POOL_RD", "district_pool"))
+    assert d.code == "W234"
+    assert d.hint == (
+        "name the pool on every cap whose grants count in it (`shared district_pool`), or "
+        "leave out `shared`"
+    )
+
+
+def test_a_pool_no_provision_orders_is_w235_naming_the_order_served() -> None:
+    text = HEAD + RD.replace("POOL_RD", "firm_annual") + RENT.replace("POOL_RENT", "firm_annual")
+    (d,) = _warnings(text)
+    assert d.code == "W235"
+    # Natural order of the ids: 三 is U+4E09, 二 U+4E8C: 三 first.
+    assert "served by provision id (d/三/rent_subsidy before d/二/rd_subsidy)" in d.message
+    # Served so: rent 50% of 400 万 = 200 万 first, then R&D 10% of 2500 万 = 250 万 cut
+    # to the 100 万 left.
+    result = compile_text(text).evaluate(
+        {"firms": [{"id": "A", "rent": "400万元", "rd": "2500万元"}]}
+    )
+    got = {d.provision.split("/")[-1]: d.amount.fen for d in result.decisions if d.amount}
+    assert got == {"rd_subsidy": 100_000_000, "rent_subsidy": 200_000_000}  # fen
+
+
+def test_a_pool_whose_provisions_are_ordered_warns_nothing() -> None:
+    text = (
+        HEAD
+        + RD.replace("POOL_RD", "firm_annual") + "    order by rd_on\n"
+        + RENT.replace("POOL_RENT", "firm_annual") + "    order by rent_on\n"
+    )  # fmt: skip
+    assert _warnings(text) == []
+
+
+def test_check_strict_fails_on_a_pool_of_one_cap(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rule = tmp_path / "p.rule"
+    rule.write_text(HEAD + RD.replace("POOL_RD", "firm_anual"), encoding="utf-8")
+    assert main(["check", str(rule)]) == 0
+    assert main(["check", "--strict", str(rule)]) == 1
+    assert "warning[W234]" in capsys.readouterr().err
