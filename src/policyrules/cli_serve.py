@@ -54,7 +54,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         timeout=args.timeout,
         workers=args.workers,
     )
-    app = create_app(policy, log=log, limits=limits, ledger=args.ledger)
+    app = create_app(
+        policy, log=log, limits=limits, ledger=args.ledger, import_ledgers=args.import_ledgers
+    )
     where = f"http://{args.host}:{args.port}"
     print(f"policyrules serve: {args.policy} on {where}/v1/ (OpenAPI: {where}/openapi.json)")
     sys.stdout.flush()
@@ -84,6 +86,12 @@ def add_serve_command(sub: Any) -> None:
         "--ledger",
         help="an existing ledger store (policyrules ledger init): its grants count as earlier "
         "grants; POST /v1/evaluate?commit=1 records the grants made",
+    )
+    s.add_argument(
+        "--import-ledgers",
+        action="store_true",
+        help="with commit=1, also record the earlier grants a document brings (its ledger:) "
+        "in the store; without it such a document is refused (403, E722)",
     )
     s.add_argument(
         "--max-body-mb",

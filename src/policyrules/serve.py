@@ -218,13 +218,17 @@ def create_app(
     log: DecisionLog | None = None,
     limits: ServeLimits | None = None,
     ledger: str | Path | None = None,
+    import_ledgers: bool = False,
 ) -> Starlette:
     """The service for ``policy`` (see the module).
 
     ``log``: the decision log every evaluation is appended to (``None``: none is kept);
     ``limits``: :class:`ServeLimits` (body size, nesting, time, threads); ``ledger``: an
     existing ledger store whose grants every evaluation counts as earlier grants, and into
-    which ``commit=1`` records its own (in the log's transaction).
+    which ``commit=1`` records its own (in the log's transaction); ``import_ledgers``: with
+    ``commit=1``, a document's own earlier grants (``ledger:``) are recorded in the store
+    with the evaluation's, as ``eval --ledger STORE`` records a facts file's (off: such a
+    document is refused, 403 E722: any caller could otherwise record grants of any firm).
 
     :raises LedgerError: E336 if ``ledger`` does not exist, E330 if it is not a store."""
     limits = limits or ServeLimits()
@@ -234,7 +238,9 @@ def create_app(
 
         LedgerStore.open(store, create=False).close()  # refuse a missing or foreign store now
     digest = policy_digest(policy)
-    work = Evaluator(policy, digest=digest, log=log, ledger=store, limits=limits)
+    work = Evaluator(
+        policy, digest=digest, log=log, ledger=store, limits=limits, import_ledgers=import_ledgers
+    )
     c = policy.checked
     tagged = {"X-Policy-Digest": digest[0]}  # what the policy answers came from
     about = provenance(policy, digest=digest)

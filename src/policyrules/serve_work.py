@@ -135,6 +135,7 @@ _STATUS = {
     "E718": 405,
     "E719": 500,
     "E720": 503,
+    "E722": 403,
 }
 # A message that starts with a place in the document: firms[0].products[1].approved_on: …
 _PATH = re.compile(r"([A-Za-z_]\w*(?:\[\d+\])*(?:\.[A-Za-z_]\w*(?:\[\d+\])*)*): ")
@@ -175,7 +176,8 @@ class Evaluator:
 
     ``log``: where every evaluation is recorded (``None``: nowhere); ``ledger``: a ledger
     store the evaluations read their earlier grants from and, with ``commit``, record their
-    grants in."""
+    grants in; ``import_ledgers``: a committed document's own earlier grants (``ledger:``)
+    are recorded in the store too (else such a document is refused, E722)."""
 
     def __init__(
         self,
@@ -185,8 +187,10 @@ class Evaluator:
         log: DecisionLog | None,
         ledger: Path | None,
         limits: ServeLimits,
+        import_ledgers: bool = False,
     ) -> None:
         self.policy = policy
+        self.import_ledgers = import_ledgers
         self.digest = digest
         self.log = log
         self.ledger = ledger
@@ -231,6 +235,19 @@ class Evaluator:
                     "E716",
                     "commit=1 records grants in a ledger store, and this service has none",
                     hint="start the service with --ledger STORE, or leave out commit",
+                )
+            if facts.extra.get("ledger") and not self.import_ledgers:
+                # The store is the record of what was paid; a request's own earlier grants
+                # would be imported into it (as `eval --ledger STORE` imports a facts file's),
+                # for any firm the caller names: another firm's award used up, or blocked.
+                raise serve_error(
+                    "E722",
+                    "commit=1 records grants in the store, and this document brings earlier "
+                    "grants of its own (ledger:): the service records only the grants it makes",
+                    hint="leave out ledger: (the store's grants are counted), or send the "
+                    "document without commit to see what it would pay; grants made elsewhere "
+                    "go into the store by `policyrules ledger import` (or start the service "
+                    "with --import-ledgers, for callers trusted to record them)",
                 )
             log, store_path = self.log, self.ledger
 

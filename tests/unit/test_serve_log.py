@@ -74,7 +74,7 @@ def test_commit_records_grants_and_log_entry_together(
 ) -> None:
     """commit=1 records the grants and a log row naming the store; the same firm again is
     granted nothing (every award is paid once, the caps are used up), and is logged too."""
-    with TestClient(create_app(policy, log=log, ledger=store)) as c:
+    with TestClient(create_app(policy, log=log, ledger=store, import_ledgers=True)) as c:
         first = c.post("/v1/evaluate?commit=1", content=firm(), headers=JSON)
         again = c.post("/v1/evaluate?commit=1", content=firm(), headers=JSON)
         dry = c.post("/v1/evaluate", content=firm(), headers=JSON)
@@ -100,7 +100,7 @@ def test_a_failure_between_log_and_grants_leaves_neither(
         return real(self, [], note=note)
 
     monkeypatch.setattr(StoreTransaction, "append", failing)
-    with TestClient(create_app(policy, log=log, ledger=store)) as c:
+    with TestClient(create_app(policy, log=log, ledger=store, import_ledgers=True)) as c:
         answer = c.post("/v1/evaluate?commit=1", content=firm(), headers=JSON)
     assert answer.status_code == 503
     assert answer.json()["errors"][0]["code"] == "E330"
@@ -140,7 +140,13 @@ def test_timeout_answers_504_and_records_nothing(
     """An evaluation still running at the time bound is answered 504 E712; when it ends it
     finds its job abandoned and writes neither a log row nor (committing) a grant."""
     gate = Gate(monkeypatch)
-    app = create_app(policy, log=log, ledger=store, limits=ServeLimits(timeout=0.2, workers=1))
+    app = create_app(
+        policy,
+        log=log,
+        ledger=store,
+        limits=ServeLimits(timeout=0.2, workers=1),
+        import_ledgers=True,
+    )
     with TestClient(app) as c:
         answer = c.post(f"/v1/evaluate?commit={int(commit)}", content=firm(), headers=JSON)
         gate.open.set()
@@ -183,7 +189,9 @@ def test_log_refuses_a_file_that_is_not_a_log(tmp_path: Path) -> None:
 @pytest.fixture
 def served(policy: policyrules.Policy, log: DecisionLog, store: Path) -> Iterator[str]:
     """The service on a loopback port of its own, run by uvicorn in a thread."""
-    app = create_app(policy, log=log, ledger=store, limits=ServeLimits(timeout=50))
+    app = create_app(
+        policy, log=log, ledger=store, limits=ServeLimits(timeout=50), import_ledgers=True
+    )
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", limit_concurrency=50))
@@ -252,3 +260,33 @@ def test_concurrent_evaluations_each_get_their_row(
         a.headers["x-decision-id"]: "sha256:" + hashlib.sha256(b).hexdigest()
         for a, b in zip(answers, bodies, strict=True)
     }
+
+
+def test_a_committed_document_bringing_grants_is_refused_by_default(
+    policy: policyrules.Policy, log: DecisionLog, store: Path
+) -> None:
+    """A new user's trial: with commit=1, a document's own `ledger:` was recorded in the
+    store for any firm it named; five 200 万元 grants of a `victim` used up its 1000 万元
+    firm-year cap, and one 0.01 元 grant of 2031 blocked its later requests (E349).  The
+    service records only the grants it makes unless started with --import-ledgers (403
+    E722); without commit the document's grants count as before, recording nothing."""
+    data = json.loads(firm())
+    data["ledger"] = [
+        {"provision": "jjxf_2025_50/3/launch_reward", "firm": "victim", "product": f"fake{i}",
+         "amount": "200万元", "year": 2026}
+        for i in range(5)
+    ]  # fmt: skip
+    body = json.dumps(data).encode()
+    with TestClient(create_app(policy, log=log, ledger=store)) as c:
+        refused = c.post("/v1/evaluate?commit=1", content=body, headers=JSON)
+        dry = c.post("/v1/evaluate", content=body, headers=JSON)
+    assert refused.status_code == 403
+    (error,) = refused.json()["errors"]
+    assert error["code"] == "E722"
+    assert "this document brings earlier grants of its own (ledger:)" in error["message"]
+    assert "--import-ledgers" in error["hint"]
+    assert stored_fen(store) == []  # nothing recorded
+    assert [r["committed"] for r in log.entries()] == [0]  # the dry run only
+    assert dry.status_code == 200
+    # firm-a's own products are not capped by the victim's grants (another firm's cap).
+    assert dry.json()["grants"]
