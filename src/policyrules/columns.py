@@ -223,15 +223,17 @@ def _keys(
     return entries
 
 
+def _unspaced(ident: str) -> bool:
+    """Not empty and no space at either end (for printable text)."""
+    return ident[:1] != " " and ident[-1:] != " " and bool(ident)
+
+
 def _ids(ids: list[Any]) -> list[str]:
     """The ids as read, each as ``id_converter`` reads it."""
-    # Printable text besides spaces is an id (ID_PATTERN: Python's printable characters hold
-    # no control character and no white space but " "); the rest is read one by one.
-    if (
-        set(map(type, ids)) <= _STR
-        and "".join(ids).isprintable()
-        and all(map(str.strip, ids, repeat(" ")))
-    ):
+    # Printable text, not blank and with no space at either end, is an id (ID_PATTERN:
+    # Python's printable characters hold no control character and no white space but " ");
+    # the rest is read one by one.
+    if set(map(type, ids)) <= _STR and "".join(ids).isprintable() and all(map(_unspaced, ids)):
         return ids
     return list(map(id_converter, ids))
 

@@ -49,6 +49,7 @@ from .convert_patterns import (
     MONEY_PATTERN,
     NUMBER_PATTERN,
     SPACE,
+    SPACE_TEXT,
     rate_pattern,
     rate_regex,
 )
@@ -189,13 +190,15 @@ def _numeral(v: Numeral, what: str) -> Decimal:
 _WHOLE_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]{0,17})", re.ASCII)
 _ID_OK = re.compile(ID_PATTERN)
 _ANY_CONTROL = re.compile(f"[{CONTROL}]")
-_BLANK_ID = re.compile(rf"(?:\A|\x00)[{SPACE}]*(?:\x00|\Z)")  # between NULs: ids joined
+# Between NULs (the ids joined): an id empty, or with white space at its start or end.
+_BLANK_ID = re.compile(rf"(?:\A|\x00)(?:[{SPACE}]|\x00|\Z)|[{SPACE}](?:\x00|\Z)")
 
 
 def ids_ok(ids: Collection[Any]) -> bool:
     """Whether :func:`convert_id` takes every one of ``ids`` as it is (text, no control
-    character, not blank): two scans of their joined text, not a search per id.  ``False``
-    says only that some id needs :func:`convert_id` (an int, or one it refuses)."""
+    character, not blank, no white space at either end): two scans of their joined text,
+    not a search per id.  ``False`` says only that some id needs :func:`convert_id` (an
+    int, or one it refuses)."""
     try:
         text = "".join(ids)
     except TypeError:
@@ -212,7 +215,16 @@ def convert_id(v: Any) -> str:
     and for text with a control character (it would print as something else)."""
     if isinstance(v, str):
         if not _ID_OK.search(v):
-            what = "a control character" if re.search(f"[{CONTROL}]", v) else "no text"
+            if re.search(f"[{CONTROL}]", v):
+                what = "a control character"
+            elif v.strip(SPACE_TEXT):
+                raise ValueRefused(
+                    f"an id has white space at its start or end: {v!r}",
+                    hint=f"write {v.strip(SPACE_TEXT)!r}: ids compare exactly, and {v!r} beside "
+                    f"{v.strip(SPACE_TEXT)!r} would be two items, each paid",
+                )
+            else:
+                what = "no text"
             raise ValueRefused(
                 f"an id is non-empty text without control characters; {v!r} has {what}",
                 hint="give each item the id it has in its own system, e.g. `id: P1`",

@@ -16,6 +16,7 @@ __all__ = [
     "MONEY_PATTERN",
     "NUMBER_PATTERN",
     "SPACE",
+    "SPACE_TEXT",
     "rate_pattern",
     "rate_regex",
 ]
@@ -72,9 +73,17 @@ def rate_regex(bound_percent: int = 100) -> re.Pattern[str]:
     return re.compile(rate_pattern(bound_percent), re.ASCII)
 
 
-# An id holds something besides whitespace and no control character.  Written with explicit
-# classes (no ``\s``, no ``$`` before a control character) so the JSON Schema's ``pattern``
-# means the same in Python's ``re`` and in ECMA 262 regexes.
+# An id holds something besides whitespace, no control character, and no white space at its
+# start or end (ids compare exactly: `P1 ` beside `P1` would be two products, a one-time award
+# paid twice).  Written with explicit classes (no ``\s``, no ``$`` before a control
+# character) so the JSON Schema's ``pattern`` means the same in Python's ``re`` and in ECMA
+# 262 regexes.
 CONTROL = r"\x00-\x1f\x7f-\x9f"
 SPACE = r" \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
-ID_PATTERN = rf"^(?![\s\S]*[{CONTROL}])(?![{SPACE}]*$)"
+# SPACE's characters themselves (for str.strip, and for SQL patterns, which have no \\u).
+SPACE_TEXT = (
+    " \u00a0\u1680"
+    + "".join(map(chr, range(0x2000, 0x200B)))
+    + "\u2028\u2029\u202f\u205f\u3000\ufeff"
+)
+ID_PATTERN = rf"^(?![\s\S]*[{CONTROL}])(?![{SPACE}]*$)(?![{SPACE}])(?![\s\S]*[{SPACE}]$)"

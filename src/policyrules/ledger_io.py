@@ -34,7 +34,7 @@ import attrs
 import yaml
 
 from .check_tables import tier_reading_of
-from .convert import whole_number
+from .convert import ValueRefused, convert_id, whole_number
 from .errors import Diagnostic, FactsError, LedgerError, Span, did_you_mean
 from .facts import convert_value, locate, read_data
 from .ledger_bases import merge_bases, read_bases
@@ -249,6 +249,12 @@ class _Checker:
             if not isinstance(v, str) or not v:
                 self.error("E323", f"{at}.{e}", "an id is text", f'quote it: `{e}: "..."`')
                 bad = True
+            else:
+                try:  # as the facts' ids: a grant of `P1 ` would never match `P1`
+                    convert_id(v)
+                except ValueRefused as exc:
+                    self.error("E323", f"{at}.{e}", str(exc), exc.hint)
+                    bad = True
             path.append((e, str(v)))
         bad = self.check_path(keys, [e for e, _ in path], at) or bad
         amount: Any = None

@@ -33,6 +33,7 @@ import attrs
 import duckdb
 
 from . import types as t
+from .convert_patterns import SPACE_TEXT
 from .errors import Diagnostic, TableError, did_you_mean, first_line
 from .model import CheckedPolicy, EntityInfo
 from .tables_find import FORMATS, Source, find_tables, looks_like_duckdb, table_error
@@ -47,9 +48,11 @@ from .tables_values import (
 
 __all__ = [
     "FORMATS",  # from tables_find, for batch and batch_spark
+    "ID_MESSAGES",
     "Registry",
     "Source",  # from tables_find, for tables_ledger
     "canonical_type",
+    "id_problem",
     "looks_like_duckdb",  # from tables_find, for cli_diff
     "read_registry",
 ]
@@ -59,7 +62,8 @@ _HINT = (
     "a CSV table is UTF-8, comma-separated, with a header and as many cells in each row; "
     "JSON Lines one object per line"
 )
-_BLANK = "[ \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]*"
+_BLANK = f"[{SPACE_TEXT}]*"
+_EDGE = f"^[{SPACE_TEXT}]|[{SPACE_TEXT}]$"  # white space at an id's start or end
 _MOST = 30  # diagnostics shown in all
 
 
@@ -247,16 +251,23 @@ def _column_names(
     return out
 
 
-def _id_problem(c: str) -> str:
+_MISSING = "'missing'"
+
+
+def id_problem(c: str, *, missing: bool = True) -> str:
+    """SQL naming the fault of the id ``c`` (``NULL``: none): ``missing`` (where an id is
+    needed), ``control``, ``blank``, ``edge`` (white space at its start or end), as
+    :data:`ID_MESSAGES` says them."""
     return (
-        f"(CASE WHEN {c} IS NULL THEN 'missing' "
+        f"(CASE WHEN {c} IS NULL THEN {_MISSING if missing else 'NULL'} "
         f"WHEN regexp_matches({c}, '[\\x{{00}}-\\x{{1f}}\\x{{7f}}-\\x{{9f}}]') THEN 'control' "
-        f"WHEN regexp_full_match({c}, {literal(_BLANK)}) THEN 'blank' END)"
+        f"WHEN regexp_full_match({c}, {literal(_BLANK)}) THEN 'blank' "
+        f"WHEN regexp_matches({c}, {literal(_EDGE)}) THEN 'edge' END)"
     )
 
 
 def _id_fault(con: duckdb.DuckDBPyConnection, raw: str, name: str, problem: str) -> bool:
-    """Whether some value of the id column ``name`` has a problem (:func:`_id_problem`),
+    """Whether some value of the id column ``name`` has a problem (:func:`id_problem`),
     checked once per distinct value: the patterns run over far fewer values than rows."""
     got = con.execute(
         f"SELECT bool_or(({problem}) IS NOT NULL) FROM (SELECT DISTINCT {ident(name)} FROM {raw})"
@@ -264,10 +275,15 @@ def _id_fault(con: duckdb.DuckDBPyConnection, raw: str, name: str, problem: str)
     return bool(got and got[0])
 
 
-_ID_MESSAGES = {
+ID_MESSAGES = {
     "missing": ("no id", "give every row its id, as in its own system"),
     "control": ("an id holds a control character", "ids are printable text"),
     "blank": ("an id is empty or only white space", "give every row its id"),
+    "edge": (
+        "an id has white space at its start or end",
+        "write it without: ids compare exactly, and `P1 ` beside `P1` would be two items, "
+        "each paid",
+    ),
 }
 
 
@@ -312,7 +328,7 @@ def _read_entity(
             )
             continue
         selects.append(f"{ident(name)} AS {ident(name)}")
-        problems.append((name, _id_problem(ident(name)), None))
+        problems.append((name, id_problem(ident(name)), None))
     for name, fact in facts.items():
         if name not in table.columns:
             selects.append(f"CAST(NULL AS {canonical_type(fact.type)}) AS {ident(name)}")
@@ -361,7 +377,7 @@ def _read_entity(
             for row, value, reason in table.rows_where(f"({problem}) IS NOT NULL", shown):
                 reason, _, item = reason.partition("\x1f")
                 if typ is None:
-                    message, hint = _ID_MESSAGES[reason]
+                    message, hint = ID_MESSAGES[reason]
                     table.add("E624", row, name, message + (f': "{value}"' if value else ""), hint)
                 else:
                     code, message, hint = problem_message(reason, value, typ, policy, item)

@@ -26,7 +26,7 @@ from .model import CheckedPolicy
 from .runtime.ledger import Ledger
 from .runtime.money import Money
 from .runtime.values import Undecided, Value, format_value
-from .tables import Source, _first_line, _Table
+from .tables import ID_MESSAGES, Source, _first_line, _Table, id_problem
 from .tables_values import ColumnRefused, column_sql, ident, literal, problem_message
 
 __all__ = ["check_ledger", "ledger_columns", "load_grants", "read_ledger_table"]
@@ -118,6 +118,8 @@ def read_ledger_table(
             )
         else:
             selects.append(f"{ident(col)} AS {ident(col)}")
+            if col != "provision":  # an id as the registry's: `P1 ` would never match `P1`
+                problems.append((col, "E323", id_problem(ident(col), missing=False)))
     if "amount" in raw.columns:
         try:
             sql = column_sql(t.MONEY, raw.columns["amount"], '"amount"', policy)
@@ -165,7 +167,10 @@ def read_ledger_table(
             f"({problem}) IS NOT NULL",
             f"coalesce(CAST({ident(col)} AS VARCHAR), '') || chr(31) || {problem}",
         ):
-            if col == "year":
+            if code == "E323":
+                message, hint = ID_MESSAGES[reason]
+                raw.add(code, row, col, f"{message}: {value!r}", hint)
+            elif col == "year":
                 raw.add(
                     code,
                     row,

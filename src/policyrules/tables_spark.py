@@ -29,7 +29,7 @@ from .backends.sql.spark import read_parquet
 from .backends.sql.spark_tables import ledger_columns, spark_type
 from .errors import Diagnostic, LedgerError, did_you_mean
 from .model import CheckedPolicy, EntityInfo
-from .tables import _BLANK, _ID_MESSAGES, _PER_COLUMN, _column_names, _owners, _raise
+from .tables import _PER_COLUMN, ID_MESSAGES, _column_names, _owners, _raise, id_problem
 from .tables_values import ColumnRefused, column_sql, literal, none_columns, problem_message
 
 if TYPE_CHECKING:
@@ -201,7 +201,7 @@ def _read_entity(
             )
             continue
         selects.append(f"{_q(name)} AS {_q(name)}")
-        checks.append((name, spark_expr(_id_problem(_duck(name)))))
+        checks.append((name, spark_expr(id_problem(_duck(name)))))
         types[name] = None
     for name, fact in facts.items():
         ty = spark_type(fact.type)
@@ -244,7 +244,7 @@ def _read_entity(
         for where, value, reason in found:
             reason, _, item = reason.partition("\x1f")
             if typ is None:
-                message, hint = _ID_MESSAGES[reason]
+                message, hint = ID_MESSAGES[reason]
                 table.add("E624", where, name, message + (f': "{value}"' if value else ""), hint)
             else:
                 code, message, hint = problem_message(reason, value, typ, policy, item)
@@ -256,14 +256,6 @@ def _read_entity(
         return None, 0, table.diags
     conformed = frame.selectExpr(*selects)
     return conformed, table.rows, _check_ids(table, ent, conformed, [o + "_id" for o in owners])
-
-
-def _id_problem(c: str) -> str:
-    return (
-        f"(CASE WHEN {c} IS NULL THEN 'missing' "
-        f"WHEN regexp_matches({c}, '[\\x{{00}}-\\x{{1f}}\\x{{7f}}-\\x{{9f}}]') THEN 'control' "
-        f"WHEN regexp_full_match({c}, {literal(_BLANK)}) THEN 'blank' END)"
-    )
 
 
 def _check_ids(

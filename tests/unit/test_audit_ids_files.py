@@ -64,7 +64,13 @@ def test_empty_id_is_a_located_facts_error(policy: Policy, tmp_path: Path) -> No
     [
         ("P1", True),
         ("0701", True),  # text exactly as written
-        (" P1 ", True),  # has text; kept as written
+        # White space at either end: refused (a new user's trial: `P1 ` beside `P1` was a
+        # second product, its one-time award paid again); within an id it is text.
+        (" P1 ", False),
+        ("P1 ", False),
+        ("P1\u3000", False),
+        ("\u00a0P1", False),
+        ("P 1", True),
         ("企业一", True),
         (701, True),
         ("", False),
