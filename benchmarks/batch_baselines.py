@@ -151,7 +151,7 @@ def hand_grants(table: str, entities: Sequence[str]) -> str:
         e if e in ("firm", "product") else f"CAST(NULL AS VARCHAR) AS {e}" for e in entities
     )
     return (
-        f"SELECT '{PROVISION}' AS provision, {ids}, amount, year FROM {table}"
+        f"SELECT '{PROVISION}' AS provision, {ids}, amount AS amount_fen, year FROM {table}"
         " WHERE eligible AND amount > 0"
     )
 

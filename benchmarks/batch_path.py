@@ -184,6 +184,6 @@ class BatchPath:
     def grants(self, con: Any) -> pa.Table:
         """(firm, product, amount) of the plan's grants under 第3条 above 0.00 元."""
         return con.sql(
-            f"SELECT firm, product, amount FROM {self.plan.grants} "
-            f"WHERE provision = '{PROVISION}' AND amount > 0"
+            f"SELECT firm, product, amount_fen AS amount FROM {self.plan.grants} "
+            f"WHERE provision = '{PROVISION}' AND amount_fen > 0"
         ).to_arrow_table()

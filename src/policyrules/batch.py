@@ -137,7 +137,7 @@ class BatchResult:
         return self.con.table("decisions")
 
     def grants(self) -> duckdb.DuckDBPyRelation:
-        """The grants table (provision, one id column per entity, amount fen, year)."""
+        """The grants table (provision, one id column per entity, amount_fen, year)."""
         return self.con.table("grants")
 
     def write(
@@ -357,7 +357,7 @@ def _count(con: duckdb.DuckDBPyConnection, summary: BatchSummary, decisions: str
         rows += int(n)
         exact += int(fen or 0)
     granted, grants = con.execute(
-        "SELECT coalesce(sum(amount), 0), count(*) FROM grants"
+        "SELECT coalesce(sum(amount_fen), 0), count(*) FROM grants"
     ).fetchall()[0]
     statuses = {s: counts.pop(s, 0) for s in STATUSES} | counts
     return attrs.evolve(

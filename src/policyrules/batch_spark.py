@@ -147,7 +147,7 @@ class SparkBatchResult:
         return self.outputs["decisions"]
 
     def grants(self) -> DataFrame:
-        """The grants table (provision, one id column per entity, amount fen, year)."""
+        """The grants table (provision, one id column per entity, amount_fen, year)."""
         return self.outputs["grants"]
 
     @property
@@ -254,7 +254,7 @@ class SparkBatchResult:
                 "count(*)",
             ).collect()[0]
             granted, n = grants.selectExpr(
-                "coalesce(sum(CAST(amount AS BIGINT)), 0)", "count(*)"
+                "coalesce(sum(CAST(amount_fen AS BIGINT)), 0)", "count(*)"
             ).collect()[0]
         statuses = {s: counts.pop(s, 0) for s in STATUSES} | counts
         return BatchSummary(

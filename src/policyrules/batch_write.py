@@ -150,7 +150,7 @@ def write_outputs(
     try:
         for table, order in (
             ("decisions", "firm, subject, provision"),
-            ("grants", "provision, amount"),
+            ("grants", "provision, amount_fen"),
         ):
             described = con.execute(f"DESCRIBE {table}").fetchall()
             cols = []
@@ -203,12 +203,13 @@ def grants_ledger(
     grants are built by DuckDB into one text; columns named ``_…`` are not the grants'."""
     got = con.execute(f"DESCRIBE {ident(table)}").fetchall()
     described = [str(r[0]) for r in got if not str(r[0]).startswith("_")]
-    ids = [n for n in described if n not in ("provision", "amount", "year")]
+    fen = "amount_fen" if "amount_fen" in described else "amount"  # (grants; a ledger's)
+    ids = [n for n in described if n not in ("provision", fen, "year")]
     fields = [
         "'\"provision\": ' || to_json(provision)",
         *(f"{literal(json_key(n))} || to_json({ident(n)})" for n in ids),
-        "'\"amount\": \"' || CAST(amount // 100 AS VARCHAR) || '.' || "
-        "lpad(CAST(amount % 100 AS VARCHAR), 2, '0') || '\"'",
+        f"'\"amount\": \"' || CAST({fen} // 100 AS VARCHAR) || '.' || "
+        f"lpad(CAST({fen} % 100 AS VARCHAR), 2, '0') || '\"'",
         "'\"year\": ' || CAST(year AS VARCHAR)",
     ]
     order = ", ".join(ident(n) for n in described)

@@ -3,7 +3,9 @@
 The registry's ``ledger`` table (CSV, Parquet, JSON Lines or a DuckDB table) has the
 columns of a ledger file's grants (:mod:`policyrules.ledger_io`): ``provision``, one id
 column per entity of the grant's path (``firm``, ``product``...), ``amount`` (money, as
-facts: ``"200万元"`` or an exact number of 元) and ``year``.  It becomes the batch
+facts: ``"200万元"`` or an exact number of 元) or ``amount_fen`` (a whole number of fen, as
+the batch's ``grants`` output writes it: appended as it is, it counts what was paid) and
+``year``.  It becomes the batch
 contract's ``ledger`` table (amount BIGINT fen, year INTEGER), with the checks of a ledger
 file made in SQL, with the same codes and meanings: E321 not an award of the policy; E322 a
 key its provision's caps or ``once per`` need is missing; E323 an unknown column, an id
@@ -88,7 +90,7 @@ def read_ledger_table(
     by grant.  :raises LedgerError: E321-E325, up to three rows per fault and column."""
     raw = _Table(con, src)
     names = [e.name for e in policy.entities]
-    known = ["provision", *names, "amount", "year"]
+    known = ["provision", *names, "amount", "amount_fen", "year"]
     for col in raw.columns:
         if col not in known:
             raw.add(
@@ -98,11 +100,18 @@ def read_ledger_table(
                 "unknown column of a ledger",
                 did_you_mean(col, known) or f"a ledger's columns: {', '.join(known)}",
             )
-    for need in ("provision", "amount"):
-        if need not in raw.columns:
-            raw.add(
-                "E320" if need == "provision" else "E324", None, None, f"no column {need!r}", None
-            )
+    if "provision" not in raw.columns:
+        raw.add("E320", None, None, "no column 'provision'", None)
+    given = [c for c in ("amount", "amount_fen") if c in raw.columns]
+    if len(given) != 1:
+        raw.add(
+            "E324",
+            None,
+            None,
+            "no column 'amount'" if not given else "both 'amount' and 'amount_fen'",
+            "give each grant's amount once: `amount` in 元 (200万元, 12.5) or `amount_fen` in "
+            "fen (a whole number, as the batch's grants output writes it)",
+        )
     selects = []
     problems: list[tuple[str, str, str]] = []  # column, code, problem SQL
     for col in ("provision", *names):
@@ -120,7 +129,9 @@ def read_ledger_table(
             selects.append(f"{ident(col)} AS {ident(col)}")
             if col != "provision":  # an id as the registry's: `P1 ` would never match `P1`
                 problems.append((col, "E323", id_problem(ident(col), missing=False)))
-    if "amount" in raw.columns:
+    if given == ["amount_fen"]:
+        selects.append(_fen(raw, problems))
+    elif "amount" in raw.columns:
         try:
             sql = column_sql(t.MONEY, raw.columns["amount"], '"amount"', policy)
             selects.append(f"{sql.value} AS amount")
@@ -167,7 +178,16 @@ def read_ledger_table(
             f"({problem}) IS NOT NULL",
             f"coalesce(CAST({ident(col)} AS VARCHAR), '') || chr(31) || {problem}",
         ):
-            if code == "E323":
+            if col == "amount_fen":
+                raw.add(
+                    code,
+                    row,
+                    col,
+                    f"an amount in fen is a whole number of 0 or more: {value!r}",
+                    "amount_fen counts fen (200万元 is 200000000); an amount in 元 goes in a "
+                    "column named amount",
+                )
+            elif code == "E323":
                 message, hint = ID_MESSAGES[reason]
                 raw.add(code, row, col, f"{message}: {value!r}", hint)
             elif col == "year":
@@ -193,6 +213,39 @@ def read_ledger_table(
             Diagnostic("E320", f"{src.shown}: cannot read: {_first_line(exc)}")
         ) from None
     _check_grants(policy, con, table, src.shown)
+
+
+_INTEGERS = frozenset(
+    {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT"}
+    | {"UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT", "UHUGEINT"}
+)
+
+
+def _fen(raw: _Table, problems: list[tuple[str, str, str]]) -> str:
+    """The select of a ledger's ``amount_fen`` as BIGINT fen (an integer column, or text of
+    digits), its faults (negative, not whole, beyond BIGINT) added to ``problems``."""
+    c, ty = '"amount_fen"', raw.columns["amount_fen"]
+    if ty == "VARCHAR":
+        text = f"trim({c})"
+        ok = f"regexp_full_match({text}, '[0-9]{{1,18}}')"
+        problems.append(
+            ("amount_fen", "E324", f"(CASE WHEN {c} IS NOT NULL AND NOT {ok} THEN 'fen' END)")
+        )
+        return f"CAST(CASE WHEN {ok} THEN {text} END AS BIGINT) AS amount"
+    if ty in _INTEGERS:
+        ok = f"{c} BETWEEN 0 AND 9223372036854775807"
+        problems.append(
+            ("amount_fen", "E324", f"(CASE WHEN {c} IS NOT NULL AND NOT ({ok}) THEN 'fen' END)")
+        )
+        return f"CAST(CASE WHEN {ok} THEN {c} END AS BIGINT) AS amount"
+    raw.add(
+        "E324",
+        None,
+        "amount_fen",
+        f"an amount in fen is a whole number, but the column is {ty}",
+        "store fen as an integer, or as text of digits",
+    )
+    return "CAST(NULL AS BIGINT) AS amount"
 
 
 def _check_grants(

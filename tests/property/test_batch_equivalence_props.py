@@ -96,7 +96,7 @@ def batch(plan: Any, part: CheckedPolicy, facts: Any, ledger: Any) -> tuple[list
     ).fetchall()
     names = [e.name for e in part.entities]
     grants = con.execute(
-        f"SELECT provision, {', '.join(names)}, amount, year FROM grants"
+        f"SELECT provision, {', '.join(names)}, amount_fen, year FROM grants"
     ).fetchall()
     return rows, grants
 

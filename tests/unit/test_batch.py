@@ -102,8 +102,8 @@ def test_cli_batch_end_to_end(
     assert amounts[(LAUNCH, "firm-a/A3")] == ("eligible", 50 * WAN)  # 1000 − 950 万
     assert amounts[("jjxf_2025_50/7/common_platform", "firm-a/J1")] == ("eligible", 2400 * WAN)
     grants = duckdb.sql(
-        f"SELECT provision, firm, product, project, amount, year FROM '{out / 'grants.parquet'}'"
-        " ORDER BY provision, product, project"
+        "SELECT provision, firm, product, project, amount_fen, year "
+        f"FROM '{out / 'grants.parquet'}' ORDER BY provision, product, project"
     ).fetchall()
     assert [(g[0], g[2] or g[3], int(g[4])) for g in grants] == [
         (LAUNCH, "A1", 200 * WAN),
@@ -111,9 +111,10 @@ def test_cli_batch_end_to_end(
         (LAUNCH, "A3", 50 * WAN),
         ("jjxf_2025_50/7/common_platform", "J1", 2400 * WAN),
     ]
-    for table in ("decisions", "grants"):  # money is BIGINT fen in the files, never DOUBLE
+    # money is BIGINT fen in the files, never DOUBLE
+    for table, column in (("decisions", "amount"), ("grants", "amount_fen")):
         described = duckdb.sql(f"DESCRIBE SELECT * FROM '{out / f'{table}.parquet'}'")
-        assert dict(r[:2] for r in described.fetchall())["amount"] == "BIGINT"
+        assert dict(r[:2] for r in described.fetchall())[column] == "BIGINT"
     said = capsys.readouterr().out
     assert "read: 1 firms, 3 products, 1 projects" in said
     assert "exact amounts: 2800 万元; grants: 4, 2800 万元" in said  # 200 + 150 + 50 + 2400

@@ -91,7 +91,7 @@ def _paid(out: Path) -> dict[str, int]:
     )
     with duckdb.connect() as con:
         got = con.execute(
-            f"SELECT product, amount FROM read_parquet('{files}') WHERE provision = ?", [REWARD]
+            f"SELECT product, amount_fen FROM read_parquet('{files}') WHERE provision = ?", [REWARD]
         ).fetchall()
     return {str(p): int(a) for p, a in got if a}
 

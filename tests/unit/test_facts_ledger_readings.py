@@ -183,7 +183,7 @@ def test_a_registry_ledger_table_is_read_by_the_defaults(beijing: Any, tmp_path:
     assert "give it with --ledger" in d.hint
     batch = beijing.evaluate_batch(registry, as_of="2027-12-31")
     try:  # by the default reading: 1000 − 5 × 200 = 0 for P6–P10
-        paid = batch.con.execute("SELECT coalesce(sum(amount), 0) FROM grants").fetchone()
+        paid = batch.con.execute("SELECT coalesce(sum(amount_fen), 0) FROM grants").fetchone()
         assert paid == (0,)
     finally:
         batch.close()

@@ -64,7 +64,7 @@ def _batch(
     rows = con.execute(
         "SELECT provision, subject, status, amount, amount_kind, missing_facts FROM decisions"
     ).fetchall()
-    grants = con.execute("SELECT provision, product, amount, year FROM grants").fetchall()
+    grants = con.execute("SELECT provision, product, amount_fen, year FROM grants").fetchall()
     got = {(r[0].rsplit("/", 1)[1], r[1]): (r[2], r[3], r[4], list(r[5])) for r in rows}
     # The one-by-one path gives the same (backends/python: Accounts.hold_any_year).
     result = policy.evaluate(facts, ledger=policy.read_ledger(ledger or []))

@@ -1,5 +1,9 @@
 """The ``grants`` rows of an award: its exact amounts above 0.00 元, appendable to the
-ledger (provision, one VARCHAR column per entity, amount BIGINT fen, year INTEGER)."""
+ledger (provision, one VARCHAR column per entity, amount_fen BIGINT, year INTEGER).
+
+The amount's column says its unit: a registry's ``ledger`` table reads ``amount`` in 元, as
+every money column of a registry, and ``amount_fen`` in fen, so the grants appended to it
+as they are written count what was paid (named ``amount``, they counted 100 times it)."""
 
 from __future__ import annotations
 
@@ -27,7 +31,7 @@ def grant_select(
     for e in entities:
         value = col(f"e_{e}") if e in names else _cast(exp.Null(), VARCHAR)
         cols.append(_alias(value, e, quoted=True))
-    cols.append(_alias(col("amount"), "amount", quoted=True))
+    cols.append(_alias(col("amount"), "amount_fen", quoted=True))
     cols.append(_alias(col("gy"), "year", quoted=True))
     cond = all_of(
         exp.EQ(this=col("st"), expression=status("ok")),
@@ -42,6 +46,6 @@ def no_grants(policy: CheckedPolicy) -> exp.Select:
     """An empty grants table of the policy's columns."""
     cols: list[exp.Expr] = [_alias(_cast(exp.Null(), VARCHAR), "provision", quoted=True)]
     cols += [_alias(_cast(exp.Null(), VARCHAR), e.name, quoted=True) for e in policy.entities]
-    cols.append(_alias(_cast(exp.Null(), BIGINT), "amount", quoted=True))
+    cols.append(_alias(_cast(exp.Null(), BIGINT), "amount_fen", quoted=True))
     cols.append(_alias(_cast(exp.Null(), INTEGER), "year", quoted=True))
     return exp.select(*cols).where(exp.Boolean(this=False), copy=False)
