@@ -31,7 +31,15 @@ from .runtime.values import Undecided, Value, format_value
 from .tables import ID_MESSAGES, Source, _first_line, _Table, id_problem
 from .tables_values import ColumnRefused, column_sql, ident, literal, problem_message
 
-__all__ = ["check_ledger", "ledger_columns", "load_grants", "read_ledger_table"]
+__all__ = [
+    "AMOUNT_ONCE",
+    "check_ledger",
+    "fen_column",
+    "fen_refused",
+    "ledger_columns",
+    "load_grants",
+    "read_ledger_table",
+]
 
 _SHOW = 3
 
@@ -104,14 +112,7 @@ def read_ledger_table(
         raw.add("E320", None, None, "no column 'provision'", None)
     given = [c for c in ("amount", "amount_fen") if c in raw.columns]
     if len(given) != 1:
-        raw.add(
-            "E324",
-            None,
-            None,
-            "no column 'amount'" if not given else "both 'amount' and 'amount_fen'",
-            "give each grant's amount once: `amount` in 元 (200万元, 12.5) or `amount_fen` in "
-            "fen (a whole number, as the batch's grants output writes it)",
-        )
+        raw.add("E324", None, None, *AMOUNT_ONCE[bool(given)])
     selects = []
     problems: list[tuple[str, str, str]] = []  # column, code, problem SQL
     for col in ("provision", *names):
@@ -179,15 +180,8 @@ def read_ledger_table(
             f"coalesce(CAST({ident(col)} AS VARCHAR), '') || chr(31) || {problem}",
         ):
             if col == "amount_fen":
-                raw.add(
-                    code,
-                    row,
-                    col,
-                    f"an amount in fen is a whole number of 0 or more: {value!r}",
-                    "amount_fen counts fen (200万元 is 200000000); an amount in 元 goes in a "
-                    "column named amount",
-                )
-            elif code == "E323":
+                raw.add(code, row, col, *fen_refused(value))
+            elif code == "E323":  # an id (id_problem)
                 message, hint = ID_MESSAGES[reason]
                 raw.add(code, row, col, f"{message}: {value!r}", hint)
             elif col == "year":
@@ -215,6 +209,33 @@ def read_ledger_table(
     _check_grants(policy, con, table, src.shown)
 
 
+# E324: (message, hint) of a ledger table with no amount column, or with both (by whether
+# either is given); of an amount_fen that is not whole fen; of a column of another type.
+_ONCE = (
+    "give each grant's amount once: `amount` in 元 (200万元, 12.5) or `amount_fen` in fen "
+    "(a whole number, as the batch's grants output writes it)"
+)
+AMOUNT_ONCE = {
+    False: ("no column 'amount'", _ONCE),
+    True: ("both 'amount' and 'amount_fen'", _ONCE),
+}
+
+
+def fen_refused(value: str) -> tuple[str, str]:
+    return (
+        f"an amount in fen is a whole number of 0 or more: {value!r}",
+        "amount_fen counts fen (200万元 is 200000000); an amount in 元 goes in a column named "
+        "amount",
+    )
+
+
+def fen_column(ty: str) -> tuple[str, str]:
+    return (
+        f"an amount in fen is a whole number, but the column is {ty}",
+        "store fen as an integer, or as text of digits",
+    )
+
+
 _INTEGERS = frozenset(
     {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT"}
     | {"UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT", "UHUGEINT"}
@@ -238,13 +259,7 @@ def _fen(raw: _Table, problems: list[tuple[str, str, str]]) -> str:
             ("amount_fen", "E324", f"(CASE WHEN {c} IS NOT NULL AND NOT ({ok}) THEN 'fen' END)")
         )
         return f"CAST(CASE WHEN {ok} THEN {c} END AS BIGINT) AS amount"
-    raw.add(
-        "E324",
-        None,
-        "amount_fen",
-        f"an amount in fen is a whole number, but the column is {ty}",
-        "store fen as an integer, or as text of digits",
-    )
+    raw.add("E324", None, "amount_fen", *fen_column(ty))
     return "CAST(NULL AS BIGINT) AS amount"
 
 

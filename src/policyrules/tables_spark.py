@@ -30,6 +30,7 @@ from .backends.sql.spark_tables import ledger_columns, spark_type
 from .errors import Diagnostic, LedgerError, did_you_mean
 from .model import CheckedPolicy, EntityInfo
 from .tables import _PER_COLUMN, ID_MESSAGES, _column_names, _owners, _raise, id_problem
+from .tables_ledger import AMOUNT_ONCE, fen_column, fen_refused
 from .tables_values import ColumnRefused, column_sql, literal, none_columns, problem_message
 
 if TYPE_CHECKING:
@@ -314,18 +315,21 @@ def _check_owners(
 
 def _read_ledger(policy: CheckedPolicy, frame: DataFrame, shown: str) -> DataFrame:
     """The registry's ledger in the contract's columns: ids as text, amount (money, as an
-    entity's money column is read) in BIGINT fen, year 1..9999.  :raises LedgerError:
-    E320, E323-E325."""
+    entity's money column is read, or ``amount_fen``: whole fen, as the batch's grants are
+    written) in BIGINT fen, year 1..9999 (as :func:`~.tables_ledger.read_ledger_table`).
+    :raises LedgerError: E320, E323-E325."""
     table = _Table(shown, frame)
     names = [e.name for e in policy.entities]
-    known = ["provision", *names, "amount", "year"]
+    known = ["provision", *names, "amount", "amount_fen", "year"]
     for col in table.columns:
         if col not in known:
             hint = did_you_mean(col, known) or f"a ledger's columns: {', '.join(known)}"
             table.add("E323", None, col, "unknown column of a ledger", hint)
-    for need, code in (("provision", "E320"), ("amount", "E324")):
-        if need not in table.columns:
-            table.add(code, None, None, f"no column {need!r}", None)
+    if "provision" not in table.columns:
+        table.add("E320", None, None, "no column 'provision'", None)
+    given = [c for c in ("amount", "amount_fen") if c in table.columns]
+    if len(given) != 1:
+        table.add("E324", None, None, *AMOUNT_ONCE[bool(given)])
     selects = []
     checks: list[tuple[str, str]] = []
     for col in ("provision", *names):
@@ -341,7 +345,22 @@ def _read_ledger(policy: CheckedPolicy, frame: DataFrame, shown: str) -> DataFra
             )
         else:
             selects.append(_q(col))
-    if "amount" in table.columns:
+            if col != "provision":  # an id as the registry's: `P1 ` would never match `P1`
+                checks.append((col, spark_expr(id_problem(_duck(col), missing=False))))
+    if given == ["amount_fen"]:
+        fen = table.columns["amount_fen"]
+        if fen in ("VARCHAR", "TINYINT", "SMALLINT", "INTEGER", "BIGINT"):
+            whole, ok = "amount_fen", "amount_fen >= 0"
+            if fen == "VARCHAR":
+                whole = "trim(amount_fen)"
+                ok = spark_expr("regexp_full_match(trim(amount_fen), '[0-9]{1,18}')")
+            selects.append(f"CAST(CASE WHEN {ok} THEN {whole} END AS BIGINT) AS amount")
+            checks.append(
+                ("amount_fen", f"(CASE WHEN amount_fen IS NOT NULL AND NOT ({ok}) THEN 'fen' END)")
+            )
+        else:
+            table.add("E324", None, "amount_fen", *fen_column(fen))
+    elif "amount" in table.columns:
         try:
             sql = column_sql(t.MONEY, table.columns["amount"], '"amount"', policy)
             selects.append(f"CAST({spark_expr(sql.value)} AS BIGINT) AS amount")
@@ -369,7 +388,12 @@ def _read_ledger(policy: CheckedPolicy, frame: DataFrame, shown: str) -> DataFra
         raise LedgerError(table.diags)
     for col, _, found in table.problems(checks, None):
         for _, value, reason in found:
-            if col == "year":
+            if col == "amount_fen":
+                table.add("E324", None, col, *fen_refused(value))
+            elif col in names:  # an id (id_problem)
+                message, hint = ID_MESSAGES[reason]
+                table.add("E323", None, col, f"{message}: {value!r}", hint)
+            elif col == "year":
                 table.add(
                     "E325",
                     None,

@@ -572,3 +572,51 @@ def test_a_registry_ledger_table_is_read_by_the_defaults_on_spark(
     )
     run.close()
     assert [(f.provision, f.counted, f.used) for f in found] == [(reward, "approval", "decision")]
+
+
+def test_a_spark_runs_grants_are_the_next_runs_ledger_as_written(
+    spark: Any, tiny_policy: Path, tmp_path: Path
+) -> None:
+    """Spark writes the grants with `amount_fen`, and reads them back so from a registry's
+    ledger table.  The first run grants F1 30% × 10 万 = 3 万元 (3,000,000 fen); its cost
+    then grows to 50 万 (30%: 15 万), and a run with the first run's grants as its ledger
+    pays the rest, 15 万 − 3 万 = 12 万元.  (Read in 元, the grant of 3,000,000 would be
+    300 万元, beyond the 100 万元 cap: a ledger refused, E329.)"""
+    first_registry = _tiny_registry(tmp_path / "registry")
+    first = tmp_path / "first"
+    spark_args = ["--engine", "spark", "--master", "local[2]"]
+    run = ["batch", str(tiny_policy)]
+    assert main([*run, str(first_registry), "--out", str(first), *spark_args]) == 0
+    grown = FIRMS.replace("('F1', '10 万元'", "('F1', '50 万元'")
+    registry = _tiny_registry(tmp_path / "registry2", grown)
+    con = duckdb.connect()
+    con.execute(
+        f"COPY (FROM '{first / 'grants.parquet' / '*.parquet'}') TO '{registry / 'ledger.parquet'}'"
+    )
+    assert "amount_fen" in [
+        c[0] for c in con.sql(f"DESCRIBE FROM '{registry}/ledger.parquet'").fetchall()
+    ]
+    second = tmp_path / "second"
+    assert main([*run, str(registry), "--out", str(second), *spark_args]) == 0
+    got = dict(
+        con.sql(
+            f"SELECT provision || ' ' || subject, amount "
+            f"FROM '{second / 'decisions.parquet' / '*.parquet'}' WHERE status = 'eligible'"
+        ).fetchall()
+    )
+    assert got["d/1/x F1"] == 12_000_000
+
+
+def test_a_spark_ledger_id_with_space_at_an_end_is_e323(
+    spark: Any, tiny_policy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    registry = _tiny_registry(tmp_path / "registry")
+    duckdb.connect().execute(
+        "COPY (SELECT 'd/1/x' AS provision, 'F1 ' AS firm, CAST(NULL AS VARCHAR) AS product, "
+        f"300000 AS amount_fen, 2026 AS year) TO '{registry / 'ledger.parquet'}'"
+    )
+    args = ["batch", str(tiny_policy), str(registry), "--out", str(tmp_path / "o")]
+    assert main([*args, "--engine", "spark", "--master", "local[2]"]) == 2
+    err = capsys.readouterr().err
+    assert "error[E323]" in err
+    assert "column firm: an id has white space at its start or end: 'F1 '" in err
