@@ -147,15 +147,20 @@ class _Table:
             elif seen == ["BOOLEAN"]:
                 exprs.append(f"CAST({c} AS BOOLEAN) AS {c}")
             elif seen == ["ARRAY"]:
-                exprs.append(f"from_json({c}, '[\"VARCHAR\"]') AS {c}")
+                floats = f"list_contains(json_type({c}, '$[*]'), 'DOUBLE')"
+                if self.con.execute(f"SELECT bool_or({floats}) FROM {typed}").fetchall()[0][0]:
+                    row = self._first_row(typed, floats)
+                    self.diags.append(self._float(row, k, "an item of its list is "))
+                    exprs.append(f"NULL AS {c}")
+                else:
+                    exprs.append(f"from_json({c}, '[\"VARCHAR\"]') AS {c}")
+            elif "DOUBLE" in seen:
+                row = self._first_row(typed, f"json_type({c}) = 'DOUBLE'")
+                self.diags.append(self._float(row, k, ""))
+                exprs.append(f"NULL AS {c}")
             else:
-                bad = "DOUBLE" if "DOUBLE" in seen else seen[-1]
-                row = self._first_row(typed, f"json_type({c}) = {literal(bad)}")
-                why = (
-                    "a number with a fraction or an exponent, which DuckDB reads as a binary float"
-                    if bad == "DOUBLE"
-                    else f"values of several kinds ({', '.join(s.lower() for s in seen)})"
-                )
+                row = self._first_row(typed, f"json_type({c}) = {literal(seen[-1])}")
+                why = f"values of several kinds ({', '.join(s.lower() for s in seen)})"
                 self.diags.append(
                     Diagnostic(
                         "E623",
@@ -165,6 +170,14 @@ class _Table:
                 )
                 exprs.append(f"NULL AS {c}")
         return f"(SELECT {', '.join(exprs)} FROM {typed})"
+
+    def _float(self, row: int, column: str, where: str) -> Diagnostic:
+        return Diagnostic(
+            "E623",
+            f"{self.src.shown}: row {row}, column {column}: {where}a number with a fraction or "
+            "an exponent, or beyond 64 bits, which DuckDB reads as a binary float",
+            hint='write such values as text ("12.5", "200万元", ["2025"]) so they read exactly',
+        )
 
     def _first_row(self, relation: str, condition: str) -> int:
         row = self.con.execute(

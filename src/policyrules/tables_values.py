@@ -328,9 +328,13 @@ def _sequence(typ: t.Type, src: str, c: str, policy: CheckedPolicy) -> ColumnSql
         shape: list[tuple[str, str]] = []
     elif src == "VARCHAR":
         array = f"(CASE WHEN json_valid({c}) THEN json_type({c}) = 'ARRAY' ELSE false END)"
-        items = f"from_json(CASE WHEN {array} THEN {c} END, '[\"VARCHAR\"]')"
+        json = f"CASE WHEN {array} THEN {c} END"
+        items = f"from_json({json}, '[\"VARCHAR\"]')"
         item_src = "VARCHAR"
-        shape = [(f"NOT {array}", "list")]
+        # A number with a fraction or an exponent in the array is parsed as a binary float
+        # (2024.9999999999999999 becomes "2025.0"): refused, as at the top of a JSON Line.
+        floats = f"coalesce(list_contains(json_type({json}, '$[*]'), 'DOUBLE'), false)"
+        shape = [(f"NOT {array}", "list"), (floats, "listfloat")]
     else:
         raise _refuse_type(
             f"a {typ.describe()} is a list",
@@ -372,11 +376,18 @@ def problem_message(
             "a fact stated none (this flag TRUE) has a value too",
             "leave the fact's own cell empty where it is none, or set the flag FALSE",
         )
-    if typ.kind in ("set", "list") and reason not in ("list", "listnull"):
+    if typ.kind in ("set", "list") and reason not in ("list", "listnull", "listfloat"):
         code, message, hint = problem_message(reason, item, typ.element or t.TEXT, policy)
         return code, f"{shown}: an item of the list: {message}", hint
     if reason == "list":
         return "E627", f"not a list: {shown}", 'write a JSON array in the cell: ["a", "b"]'
+    if reason == "listfloat":
+        return (
+            "E627",
+            f"{shown}: an item of the list is a number with a fraction or an exponent, which "
+            "JSON readers take as a binary float",
+            'write such an item as text in the array, exactly: ["12.5", "2025"]',
+        )
     if reason == "listnull":
         return "E627", "a list holds an empty item (null)", "remove it; a list holds values only"
     if reason == "enum":
