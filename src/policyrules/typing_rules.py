@@ -164,6 +164,18 @@ class ExprTyper:
                         "write e.g. `30% of engineering_investment`",
                     )
                     return t.ANY
+                if isinstance(r, s.NumberLit) and r.number > 1:
+                    # `50 of rent_paid` meant 50%: it pays 50 times the base.
+                    self.report(
+                        "E245",
+                        f"`{r.number} of {short_name(b)}` is {r.number} times {short_name(b)}: a "
+                        "number before `of` is a fraction of the base, such as "
+                        f"`1 / 3 of {short_name(b)}`",
+                        r.span,
+                        f"write the share as a rate: `{r.number}% of {short_name(b)}`; a "
+                        f"multiple as a product: `{r.number} × {short_name(b)}`",
+                    )
+                    return t.ANY
                 return bt
             case s.Compare(op=op, left=a, right=b):
                 at, bt = self.type_of(a, usage), self.type_of(b, usage)
