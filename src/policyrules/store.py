@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
+import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -104,6 +105,10 @@ class LedgerStore:
     def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
         self._conn = conn
         self.path = path
+        # One store may be shared by threads (a service's evaluations): its transactions
+        # take turns on its one connection, which is opened for any thread.
+        self._turn = threading.RLock()
+        self._closed = False
 
     @classmethod
     def open(cls, path: str | Path, *, timeout: float = 60.0, create: bool = True) -> LedgerStore:
@@ -126,7 +131,9 @@ class LedgerStore:
         if p.exists() and not p.is_file():
             raise _error("E330", f"{p}: not a file", hint="a ledger store is a SQLite file")
         try:
-            conn = sqlite3.connect(p, timeout=timeout, isolation_level=None)
+            conn = sqlite3.connect(
+                p, timeout=timeout, isolation_level=None, check_same_thread=False
+            )
         except sqlite3.Error as exc:
             raise _error("E330", f"{p}: cannot open the ledger store: {exc}") from None
         store = cls(conn, p)
@@ -185,8 +192,11 @@ class LedgerStore:
         self._conn.execute(f"ATTACH DATABASE ? AS {schema}", (str(path),))
 
     def close(self) -> None:
-        """Close the connection; an open transaction is rolled back."""
-        self._conn.close()
+        """Close the connection; an open transaction is rolled back.  A closed store
+        refuses every later use (E330)."""
+        with self._turn:
+            self._closed = True
+            self._conn.close()
 
     def __enter__(self) -> LedgerStore:
         return self
@@ -201,8 +211,21 @@ class LedgerStore:
         block ends normally, rolled back if it raises: all of a batch or none of it.
         ``note`` is kept with the batch (e.g. the facts file evaluated).
 
-        :raises LedgerError: E332 if another run holds the store longer than the timeout.
+        :raises LedgerError: E332 if another run holds the store longer than the timeout;
+            E330 if the store was closed.
         """
+        with self._turn:  # (threads sharing the store take turns)
+            if self._closed:
+                raise _error(
+                    "E330",
+                    f"{self.path}: the ledger store was closed",
+                    hint="open it again (LedgerStore.open), or use it inside its `with` block",
+                )
+            with self._one(write, note) as txn:
+                yield txn
+
+    @contextlib.contextmanager
+    def _one(self, write: bool, note: str) -> Iterator[StoreTransaction]:
         try:
             self._conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
         except sqlite3.OperationalError as exc:
