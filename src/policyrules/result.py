@@ -207,14 +207,17 @@ class Result:
         raise attrs.exceptions.FrozenInstanceError
 
     def __getstate__(self) -> tuple[object, ...]:
-        return self._key()  # made, for copy and pickle
+        # Made, for copy and pickle, with the words its Chinese text is said in (without
+        # them, an unpickled result said `200 万元 per product` for the clause's own words).
+        return (*self._key(), self._words)
 
     def __setstate__(self, state: tuple[object, ...]) -> None:
-        decisions, grants, assumptions = state
+        decisions, grants, assumptions, *words = state  # (no words: pickled before them)
         _set(self, "_decisions", decisions)
         _set(self, "_grants", grants)
         self._none_deferred()
         _set(self, "assumptions", assumptions)
+        _set(self, "_words", words[0] if words else None)
 
     def _key(self) -> tuple[object, ...]:
         return (self.decisions, self.grants, self.assumptions)

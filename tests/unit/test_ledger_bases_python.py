@@ -302,3 +302,17 @@ def test_a_results_grants_are_still_a_tuple(beijing: policyrules.Policy) -> None
     empty = beijing.evaluate({"firms": [{"id": "f0"}]})
     assert empty.grants == ()
     assert empty.grants.bases == ()
+
+
+def test_a_pickled_result_says_its_text_in_the_same_words(beijing: policyrules.Policy) -> None:
+    """A new user's trial: unpickled, a result said `上限：200 万元 per product` where the
+    result itself said `上限：单个医疗器械产品不超过 200 万元` (its words were not kept); a
+    result pickled without them (before) still reads."""
+    first = _by_decision(beijing)
+    again = pickle.loads(pickle.dumps(first))
+    assert again.explain() == first.explain()
+    assert "单个医疗器械产品不超过 200 万元" in again.explain()
+    assert again.to_json() == first.to_json()
+    old = policyrules.Result.__new__(policyrules.Result)
+    old.__setstate__(first.__getstate__()[:3])
+    assert old == first
