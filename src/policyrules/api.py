@@ -29,6 +29,7 @@ from .facts import Facts, read_facts, read_facts_source, schema
 from .ledger_bases import OtherReading, bases_of, check_readings, may_differ, readings_of
 from .ledger_dated import refuse_undated
 from .ledger_io import place_diagnostics, read_ledger, read_ledger_file
+from .ledger_record import record_checked
 from .ledger_years import check_years, noting, year_keyed
 from .model import CheckedPolicy
 from .parse import parse
@@ -168,6 +169,27 @@ class Policy(BatchEntry):
         :raises LedgerError: E320-E326 and E328, every fault found.
         """
         return self._ledgers.known(read_ledger(self.checked, ledger))
+
+    def record(
+        self,
+        store: LedgerStore,
+        grants: Ledger | Iterable[Grant | Mapping[str, Any]],
+        *,
+        note: str = "",
+    ) -> Ledger:
+        """Record earlier grants (made elsewhere) in ``store``, checked against this
+        policy with the grants the store holds, as ``policyrules ledger import --policy``
+        does: all of them or none.  :meth:`LedgerStore.append` records grants unchecked.
+        Returns the grants new to the store (one already there is one grant).
+
+        :raises LedgerError: E320-E329 (a provision this policy does not pay, a key it
+            needs, a one-time award paid twice, a cap whose limit needs no facts exceeded),
+            E335 (a reading other than the store's), E332 (the store busy)."""
+        ledger = self.read_ledger(grants)
+        with store.transaction(note=note or "Policy.record") as txn:
+            return record_checked(
+                self.checked, self.compiled, txn, ledger, "the grants given", str(store.path)
+            )
 
     def load_ledger(self, path: str | Path) -> Ledger:
         """Read and check a YAML/JSON ledger file (``ledger: [...]``); errors point into it.

@@ -27,10 +27,10 @@ from .convert import whole_number
 from .errors import Diagnostic, FactsError, LedgerError, PolicyRulesError
 from .facts import load_data
 from .files import check_writable, locked, real_target, write_atomic
-from .ledger_bases import bases_after, implied_bases
-from .ledger_check import check_caps, check_exclusive, check_once
+from .ledger_bases import bases_after
 from .ledger_dated import refuse_undated
 from .ledger_io import dump_ledger, merge_ledgers, read_ledger, read_ledger_file
+from .ledger_record import record_checked
 from .output import add_format, write_csv, write_jsonl
 from .reading import Limits, read_bytes
 from .result import Result
@@ -310,22 +310,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     ledger, _ = read_ledger_file(policy.checked, args.file, raw=raw)
     store = _open_store(Path(args.store))
     with store, store.transaction(note=f"import {args.file}") as txn:
-        stored = read_ledger(policy.checked, txn.grants(), f"{args.store}: grants")
-        parts = ((str(args.store), stored), (str(args.file), ledger))
-        merged = merge_ledgers(*parts)
-        check_once(policy.checked, *parts)
-        check_exclusive(policy.checked, *parts)
-        check_caps(policy.compiled, merged, where=f"{args.store} with {args.file}")
-        have = set(stored)
-        new = Ledger(g for g in ledger if g not in have)  # a grant already stored is one grant
-        # E335: the file's grants counted by another reading than the store's; a reading the
-        # file does not give is taken as the default, and recorded so
-        defaults = policy.compiled.assumption_defaults
-        implied = implied_bases(policy.checked, defaults, ledger)
-        txn.check_file_bases(ledger.bases, str(args.file), defaults)
-        txn.check_file_bases(implied, f"{args.file} (no `bases:` entry: the default)", defaults)
-        txn.append(new)
-        txn.record_file_bases([*ledger.bases, *implied])
+        new = record_checked(
+            policy.checked, policy.compiled, txn, ledger, str(args.file), str(args.store)
+        )
     already = len(ledger) - len(new)
     print(
         printable(

@@ -286,6 +286,13 @@ class LedgerStore:
         """Record ``grants`` as one batch in one transaction: all or none.  Returns the
         batch id, or ``None`` if ``grants`` was empty.
 
+        The grants are recorded as given: the store knows no policy, so a provision no
+        policy pays, a one-time award paid twice or a cap exceeded is recorded too, and
+        every later evaluation against the store is refused.  To record grants made
+        elsewhere, checked against a policy with the store's own, use
+        :meth:`Policy.record <policyrules.Policy.record>` (or ``policyrules ledger import
+        --policy``); an evaluation's own grants are recorded by ``evaluate(..., commit=True)``.
+
         ``bases`` are the readings the grants were counted by: (provision, assumption,
         value) triples or ``{provision, assumption, value}`` mappings, as for ``Ledger``;
         when ``grants`` is a :class:`Ledger` (``result.ledger()``) its own bases are taken
