@@ -6,7 +6,8 @@ grants the store already holds, as an evaluation would read them (``ledger impor
 and :meth:`Policy.record <policyrules.Policy.record>`): a provision the policy does not pay
 or a key it needs (E321–E323, by :func:`~policyrules.ledger_io.read_ledger`), a one-time
 award paid twice (E328), two awards of an exclusive group (E328), a cap whose limit needs no
-facts exceeded (E329), a reading other than the store's (E335).  All of it or nothing.
+facts exceeded (E329), one grant given with two amounts (E326), a reading other than the
+store's (E335).  All of it or nothing.
 """
 
 from __future__ import annotations
@@ -37,9 +38,10 @@ def record_checked(
     :raises LedgerError: E321-E329, E335 (nothing of the transaction is then written)."""
     stored = read_ledger(checked, txn.grants(), f"{store}: grants")
     parts = ((store, stored), (where, ledger))
+    merged = merge_ledgers(*parts)  # E326 first: one grant given twice with two amounts
     check_once(checked, *parts)
     check_exclusive(checked, *parts)
-    check_caps(compiled, merge_ledgers(*parts), where=f"{store} with {where}")
+    check_caps(compiled, merged, where=f"{store} with {where}")
     have = set(stored)
     new = Ledger(g for g in ledger if g not in have)
     # E335: grants counted by another reading than the store's; a reading the grants do not
