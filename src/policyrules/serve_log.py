@@ -19,7 +19,8 @@ Schema (version 1, in ``PRAGMA user_version``; ``PRAGMA application_id`` 0x50524
 of the request body's bytes; ``options`` the provenance's options (JSON); ``assumptions``
 every assumption the decisions used (JSON); ``decisions`` in brief, a JSON list of
 ``[provision, subject, status, amount in 元 or null, amount kind or null]``;
-``granted_fen`` the sum of the grants made, in fen (exact, an integer); ``committed`` 1 when
+``granted_fen`` the sum of the grants made, in fen (exact, an integer; a dry run's are not
+recorded anywhere: sum it where ``committed``); ``committed`` 1 when
 the grants were recorded in the ledger store named in ``ledger``.
 """
 
