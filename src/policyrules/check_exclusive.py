@@ -228,37 +228,73 @@ def bases(p: ProvisionInfo, base: CheckedPolicy) -> frozenset[str]:
 def _overlap_warnings(
     base: CheckedPolicy, provisions: list[ProvisionInfo], found: Exclusivity
 ) -> list[Diagnostic]:
+    """W290 (W263 where a document prevails) for awards paying for the same thing with
+    nothing between them: each award's bases and guards found once, and only the earlier
+    awards of its subject sharing a base compared; one W290 an award, naming the earlier
+    ones it overlaps (a policy of n such awards says n warnings, not n²)."""
     said = {frozenset(pair) for g in found.groups for pair in combinations(g.awards, 2)}
     said |= {frozenset(pair) for k in found.cumulative for pair in combinations(k.awards, 2)}
     out: list[Diagnostic] = []
-    for p, q in combinations(provisions, 2):
-        if frozenset((p.id, q.id)) in said or not overlaps(p, q, base):
+    facts: dict[str, frozenset[str]] = {}
+    guards: dict[str, dict[str, frozenset[str]]] = {}
+    earlier: dict[tuple[str, str], list[ProvisionInfo]] = {}  # (subject, base) -> awards
+    place = {p.id: n for n, p in enumerate(provisions)}
+    for q in provisions:
+        if q.kind != "award" or q.subject is None:
             continue
-        if found.superseded(p.document, p.clause) or found.superseded(q.document, q.clause):
+        facts[q.id], guards[q.id] = bases(q, base), enum_guards(q, base)
+        seen: dict[str, ProvisionInfo] = {}
+        for fact in sorted(facts[q.id]):
+            for p in earlier.get((q.subject, fact), ()):
+                seen.setdefault(p.id, p)
+            earlier.setdefault((q.subject, fact), []).append(q)
+        if found.superseded(q.document, q.clause):
             continue
         clause = base.clause(q.clause)
         at = q.node.name_span or q.node.span
         span = at.with_clause(clause.path) if at and clause else at
-        common = sorted(bases(p, base) & bases(q, base))
-        if (w := prevails_warning(base, p, q, found.prevailing, common, span)) is not None:
-            out.append(w)
-            continue
-        out.append(
-            Diagnostic(
-                "W290",
-                f"{p.name} and {q.name} both pay for each {q.subject} out of "
-                f"{', '.join(sorted(bases(p, base) & bases(q, base)))}, and no exclusive or "
-                f"cumulative statement is between them",
-                span,
-                hint=(
-                    f"if the text says 不重复支持, write `exclusive {p.name}, {q.name} among "
-                    f"{q.subject} keep highest`; if it lets both be paid, `cumulative "
-                    f'{p.name}, {q.name} "the words that say so"`'
-                ),
-                severity="warning",
-            )
-        )
+        unsaid: list[ProvisionInfo] = []
+        for p in sorted(seen.values(), key=lambda p: place[p.id]):
+            gp, gq = guards[p.id], guards[q.id]
+            if any(not (gp[f] & gq[f]) for f in gp.keys() & gq.keys()):
+                continue  # an enum fact the two require to differ: never both
+            if frozenset((p.id, q.id)) in said or found.superseded(p.document, p.clause):
+                continue
+            common = sorted(facts[p.id] & facts[q.id])
+            if (w := prevails_warning(base, p, q, found.prevailing, common, span)) is not None:
+                out.append(w)
+                continue
+            unsaid.append(p)
+        if unsaid:
+            out.append(_w290(unsaid, q, facts, span))
     return out
+
+
+def _w290(
+    unsaid: list[ProvisionInfo],
+    q: ProvisionInfo,
+    facts: dict[str, frozenset[str]],
+    span: Span | None,
+) -> Diagnostic:
+    p = unsaid[0]
+    common = sorted(set().union(*(facts[o.id] for o in unsaid)) & facts[q.id])
+    others = ""
+    if len(unsaid) > 1:
+        more = len(unsaid) - 1
+        shown = ", ".join(o.name for o in unsaid[1:4]) + (", …" if more > 3 else "")
+        others = f" (and {more} earlier award{'s' if more > 1 else ''} likewise: {shown})"
+    return Diagnostic(
+        "W290",
+        f"{p.name} and {q.name} both pay for each {q.subject} out of {', '.join(common)}, "
+        f"and no exclusive or cumulative statement is between them{others}",
+        span,
+        hint=(
+            f"if the text says 不重复支持, write `exclusive {p.name}, {q.name} among "
+            f"{q.subject} keep highest`; if it lets both be paid, `cumulative "
+            f'{p.name}, {q.name} "the words that say so"`'
+        ),
+        severity="warning",
+    )
 
 
 def _conjuncts(e: s.Expr) -> list[s.Expr]:
