@@ -15,7 +15,7 @@ from . import syntax as s
 from . import types as t
 from .check_clauses import ClauseChecks, normalize_quote
 from .check_constants import constant_errors
-from .check_defines import check_define_names, collect_defines
+from .check_defines import check_define_names, collect_defines, unused_defines
 from .check_exclusive import check_exclusivity
 from .check_pools import check_pools
 from .check_tables import check_tables, table_nodes
@@ -136,6 +136,7 @@ class _Checker(ClauseChecks):
                     clauses.append(info)
         self._check_twins(clauses)
         self.diags.extend(check_pools(base, clauses, self.error))
+        self.diags.extend(unused_defines(base.defines, modules))
         exclusivity, warnings = check_exclusivity(base, clauses, modules, self.error)
         self.diags.extend(warnings)
         return attrs.evolve(

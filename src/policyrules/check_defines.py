@@ -4,7 +4,9 @@ A define is a name for a condition or an amount used in several places (a readin
 repeats).  Its expression is typed where it is used (:class:`~policyrules.typing_rules.
 ExprTyper`), in the subject of the provision that reads it; a define that refers to itself is
 refused there (E256).  Here: a define's name is new (E257): not a fact, parameter,
-assumption, enum member or another define, so a name means one thing everywhere.
+assumption, enum member or another define, so a name means one thing everywhere; and a
+define no provision reads, directly or through another define, is a warning (W258): it is
+typed nowhere, so a misspelt fact in it or a define that refers to itself goes unseen.
 """
 
 from __future__ import annotations
@@ -12,10 +14,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from . import syntax as s
-from .errors import Span
+from .errors import Diagnostic, Span
 from .model import CheckedPolicy, DefineInfo
 
-__all__ = ["check_define_names", "collect_defines"]
+__all__ = ["check_define_names", "collect_defines", "unused_defines"]
 
 Report = Callable[[str, str, "Span | None", "str | None"], None]
 
@@ -63,3 +65,33 @@ def check_define_names(policy: CheckedPolicy, report: Report) -> None:
                 d.span,
                 "a define's name must be new: rename it (e.g. `is_" + d.name + "`)",
             )
+
+
+def unused_defines(defines: Sequence[DefineInfo], modules: Sequence[s.Module]) -> list[Diagnostic]:
+    """W258 for each define no provision reads, directly or through other defines."""
+    if not defines:
+        return []
+    known = {d.name: d for d in defines}
+    used: set[str] = set()
+    todo: list[s.Node] = [item for m in modules for item in m.items if isinstance(item, s.Clause)]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, s.Define):
+            continue  # (read only where a provision reads it)
+        if isinstance(node, s.Name) and len(node.parts) == 1:
+            d = known.get(node.parts[0])
+            if d is not None and d.name not in used:
+                used.add(d.name)
+                todo.append(d.expr)  # the defines it reads are read too
+        todo.extend(s.children(node))
+    return [
+        Diagnostic(
+            "W258",
+            f"define '{d.name}' is read by no provision: it is not checked",
+            d.span,
+            "its names are typed where a provision reads it; use it, or remove it",
+            severity="warning",
+        )
+        for d in defines
+        if d.name not in used
+    ]
