@@ -334,7 +334,29 @@ class ExprTyper:
                     band.rate.span,
                     "write the rate in %: `pays 10%`",
                 )
+        self._bands_rise(e)
         return t.MONEY
+
+    def _bands_rise(self, e: s.Progressive) -> None:
+        """E261 where a band's limit written as an amount is not above every earlier one so
+        written: the bands would never rise, whatever a limit given by a parameter is (at
+        run time such bands leave the decision unknown, E417)."""
+        highest: Money | None = None
+        for band in e.bands:
+            lim = band.limit
+            if not isinstance(lim, s.MoneyLit) or lim.unit in UNITS:  # (元 units only)
+                continue
+            fen = Money.of(lim.number, lim.unit)
+            if highest is not None and fen <= highest:
+                self.report(
+                    "E261",
+                    f"the bands' limits rise from the lowest: {fen.format_cn()} comes after "
+                    f"{highest.format_cn()}",
+                    lim.span,
+                    "list the bands from the lowest limit up, `band above` last",
+                )
+            if highest is None or fen > highest:
+                highest = fen
 
     def table_type(self, e: s.TableAt | s.Reaches, name: str, usage: Usage) -> t.Type:
         """The type of the table ``name`` (declared, or a parameter of table type)."""

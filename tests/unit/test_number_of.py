@@ -1,4 +1,4 @@
-"""A number literal above 1 before `of` is refused (E245).
+"""A number literal above 1 before `of` is refused (E245); progressive limits out of order (E261).
 
 A new author's trial: `amount 50 of rent_paid` (meant 50%) passed `check` and paid 50 times
 the rent, 50 万元 on a rent of 1 万元, cut only by the cap.  A number before `of` stands for
@@ -60,3 +60,45 @@ def test_fractions_and_products_are_paid(amount: str, fen: int) -> None:
     (d,) = policy.evaluate({"firms": [{"id": "A", "rent": "10000元"}]}).decisions
     assert d.amount is not None
     assert d.amount.fen == fen
+
+
+@pytest.mark.parametrize(
+    ("bands", "said"),
+    [
+        (
+            "band up to 3000 万元 pays 10% band up to 500 万元 pays 0%",
+            "500 万元 comes after 3000 万元",
+        ),
+        (
+            "band up to 500 万元 pays 0% band up to 500 万元 pays 10%",
+            "500 万元 comes after 500 万元",
+        ),
+        (
+            "band up to 30000000 元 pays 10% band up to 500 万元 pays 0% band above pays 5%",
+            "500 万元 comes after 3000 万元",
+        ),
+    ],
+)
+def test_progressive_limits_written_out_of_order_are_e261(bands: str, said: str) -> None:
+    """A new author's trial: bands written 3000 万 then 500 万 passed check, and every firm
+    was unknown (E417) when evaluated; limits written as amounts are now held to rise when
+    the policy is checked."""
+    with pytest.raises(RuleCheckError) as info:
+        compile_text(RULE.replace("AMOUNT", f"progressive rent {bands}"))
+    (d,) = info.value.diagnostics
+    assert d.code == "E261"
+    assert d.message == f"the bands' limits rise from the lowest: {said}"
+
+
+def test_progressive_limits_in_order_pay_band_by_band() -> None:
+    policy = compile_text(
+        RULE.replace(
+            "AMOUNT",
+            "progressive rent band up to 500 万元 pays 0% band up to 3000 万元 pays 10% "
+            "band above pays 5%",
+        )
+    )
+    (d,) = policy.evaluate({"firms": [{"id": "A", "rent": "4000万元"}]}).decisions
+    # 0% of 500 万 + 10% of 2500 万 + 5% of 1000 万 = 0 + 250 万 + 50 万 = 300 万元.
+    assert d.amount is not None
+    assert d.amount.fen == 300 * 10_000 * 100
