@@ -1,7 +1,8 @@
 """The output columns of the SQL back end: one decision row per provision × subject.
 
-``decisions``: provision, kind, subject ('firm-a/A1'), firm (the id of the path's first,
-outermost entity), status, amount (BIGINT fen), amount_min (BIGINT fen: the lower bound of
+``decisions``: provision, kind, subject ('firm-a/A1'), firm (the id of the subject's firm:
+the entity named ``firm`` on its path, else NULL: a venture org's or an institution's own
+decisions name no firm), status, amount (BIGINT fen), amount_min (BIGINT fen: the lower bound of
 a ``range``, else NULL), amount_kind, binding_caps, missing_facts,
 missing_parameters, assumptions (VARCHAR[], the last three sorted).
 """
@@ -20,7 +21,7 @@ from .sqlbits import cast as _cast
 from .sqlbits import empty_names as _empty
 from .sqlbits import status as status_code
 
-__all__ = ["DECISION_COLUMNS", "decision_row", "sorted_list", "when_status"]
+__all__ = ["DECISION_COLUMNS", "decision_row", "firm_of", "sorted_list", "when_status"]
 
 
 DECISION_COLUMNS = (
@@ -86,7 +87,7 @@ def decision_row(
                 this=exp.DPipe(this=subject, expression=exp.Literal.string("/")), expression=i
             )
         defaults["subject"] = subject
-        defaults["firm"] = ids[0].copy()
+        defaults["firm"] = firm_of(chain)
     defaults.update(fields)
     for c in _NAME_LISTS:
         defaults[c] = names_out(expand(defaults[c], lists))
@@ -94,3 +95,12 @@ def decision_row(
 
 
 _NAME_LISTS = ("missing_facts", "missing_parameters", "assumptions")
+
+
+def firm_of(chain: Sequence[EntityInfo]) -> exp.Expr:
+    """The ``firm`` column of a subject of the entities ``chain``: the id ``e_firm`` where
+    the entity named ``firm`` is on the path, else NULL (an id of another entity there, a
+    venture org's, would be read as a firm's)."""
+    if any(e.name == "firm" for e in chain):
+        return _col("e_firm")
+    return _cast(exp.Null(), VARCHAR)
