@@ -412,6 +412,8 @@ class ExprTyper:
             hint = did_you_mean(e.dotted, self.policy.names_in_scope(self.scope))
             if hint is None and self.scope is None:
                 hint = "facts are read in a provision with `for each ENTITY`"
+            elif hint is None:
+                hint = self._elsewhere(e)
             self.report("E203", f"unknown {what} '{e.dotted}'", e.span, hint)
             return t.ANY
         if r.kind == "define":
@@ -423,6 +425,24 @@ class ExprTyper:
         elif r.kind == "assumption":
             usage.assumptions.add(r.name)
         return r.type
+
+    def _elsewhere(self, e: s.Name) -> str | None:
+        """Where a fact the subject cannot read is declared (a new author's trial: a firm's
+        award reading a product's `sales` was told only "unknown fact")."""
+        name = e.parts[-1]
+        if len(e.parts) > 2:
+            return None
+        owners = [
+            ent.name
+            for ent in self.policy.entities
+            if ent.fact(name) is not None and (len(e.parts) == 1 or ent.name == e.parts[0])
+        ]
+        if not owners:
+            return None
+        return (
+            f"{name} is a fact of {', '.join(owners)}; a provision `for each {self.scope}` "
+            f"reads the facts of {self.scope} and of the entities that own it"
+        )
 
     def _call(self, e: s.Call, usage: Usage) -> t.Type:
         if e.func not in BUILTINS:

@@ -1,4 +1,4 @@
-"""W258: a define no provision reads is not checked, and says so (a new author's trial).
+"""W258: a define no provision reads is not checked, and says so; E203 names where a fact is declared.
 
 A define's names are typed where a provision reads it, in that provision's subject: one no
 provision reads was never typed, so `define junk = in_key_park + 5 万元 + nosuchfact` and
@@ -43,3 +43,23 @@ def test_a_define_no_provision_reads_warns() -> None:
     (d,) = policy.evaluate({"firms": [{"id": "A", "rent": "120万元"}]}).decisions
     assert d.amount is not None
     assert d.amount.fen == 60_000_000
+
+
+def test_a_fact_of_another_entity_is_named_where_it_is_declared() -> None:
+    """A new author's trial: a firm's award reading a product's `sales` was told only
+    "unknown fact 'sales'"; the hint now says whose fact it is."""
+    import pytest
+
+    from policyrules.errors import RuleCheckError
+
+    text = HEAD.replace(
+        "define half",
+        'entity product "产品"\n  list products of firm\n  fact sales: money\n\ndefine half',
+    ).replace("amount capped", "eligible when sales > 0 元\n    amount capped")
+    with pytest.raises(RuleCheckError) as info:
+        compile_text(text)
+    (d,) = [d for d in info.value.diagnostics if d.code == "E203"]
+    assert d.hint == (
+        "sales is a fact of product; a provision `for each firm` reads the facts of firm and "
+        "of the entities that own it"
+    )
