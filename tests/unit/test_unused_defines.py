@@ -1,4 +1,4 @@
-"""W258: a define no provision reads is not checked, and says so; E203 names where a fact is declared.
+"""W258: a define no provision reads is checked nowhere, and says so; E203 names whose fact.
 
 A define's names are typed where a provision reads it, in that provision's subject: one no
 provision reads was never typed, so `define junk = in_key_park + 5 万元 + nosuchfact` and
