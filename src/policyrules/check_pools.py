@@ -11,7 +11,8 @@ Two warnings (``check --strict`` fails on them): a pool named by one cap only (W
 limits nothing a cap of its own would not, most often a name misspelt, which splits the
 pool in two and lets the whole be exceeded), and provisions linked through a pool of which
 none has ``order by`` (W235: a subject's claims under them are served by provision id, an
-order the text does not give).
+order the text does not give).  And an award capped per year on its own subject (W236): one
+entitlement a subject, a later year's claim paid only the rest.
 """
 
 from __future__ import annotations
@@ -112,6 +113,7 @@ def check_pools(
         for pool, (p, cap) in seen.items()
         if named[pool] == 1
     ]
+    warnings += [w for p in provisions if (w := _yearly(p, at)) is not None]
     docs = {d.name: d for d in base.documents}
     for group in pool_components(provisions):
         if len(group) < 2:
@@ -171,6 +173,31 @@ def _unordered(
         at(p.node.span, p.id),
         "say which claims draw on the pool first: `order by` a date of each claim (its "
         "application or approval date, then `id`) on every provision of the pool",
+        severity="warning",
+    )
+
+
+def _yearly(
+    p: ProvisionInfo, at: Callable[[Span | None, str], Span | None]
+) -> Diagnostic | None:
+    """W236 for an award capped per year on its own subject, with no payment schedule: an
+    award is one entitlement a subject (a later claim is paid what is left of it), so a
+    later year's claim of the subject gets only the rest, not a year's new entitlement."""
+    if p.subject is None or any(isinstance(st, s.Schedule) for st in p.node.body):
+        return None
+    cap = next(
+        (c for c in p.caps if c.year_of is not None and c.per and c.per[-1] == p.subject), None
+    )
+    if cap is None:
+        return None
+    return Diagnostic(
+        "W236",
+        f"{p.name} is capped per {p.subject} per year, but an award is one entitlement a "
+        f"{p.subject}: a later year's claim is paid only what is left of it, not a new "
+        "year's amount",
+        at(cap.span, p.id),
+        "where the text pays every year (每年), such an award cannot be written yet (the "
+        "guide, `once per`); where it pays once, the cap needs no `per year of`",
         severity="warning",
     )
 

@@ -110,3 +110,50 @@ def test_check_strict_fails_on_a_pool_of_one_cap(
     assert main(["check", str(rule)]) == 0
     assert main(["check", "--strict", str(rule)]) == 1
     assert "warning[W234]" in capsys.readouterr().err
+
+
+YEARLY = """document d "测试"
+  valid from 2026-01-01
+
+entity firm "企业"
+  list firms
+  fact rent: money "房租"
+  fact rent_year: year "房租所属年度"
+
+clause 一 "房租"
+  quote "q"
+  award rent_subsidy
+    for each firm
+    amount 50% of rent
+    cap 100 万元 per firm per year of rent_year
+"""
+
+
+def test_an_award_capped_per_year_on_its_own_subject_is_w236() -> None:
+    """A new author's trial: 每年 written as a cap per firm per year; the firm's 2027 claim,
+    after 100 万元 granted for 2026, was paid 0.00 元 (the rest of one entitlement)."""
+    policy = compile_text(YEARLY)
+    (w,) = [d for d in policy.checked.warnings if d.code == "W236"]
+    assert w.message == (
+        "rent_subsidy is capped per firm per year, but an award is one entitlement a firm: a "
+        "later year's claim is paid only what is left of it, not a new year's amount"
+    )
+    earlier = [{"provision": "d/一/rent_subsidy", "firm": "A", "amount": "100万元",
+                "year": 2026}]  # fmt: skip
+    facts = {"firms": [{"id": "A", "rent": "200万元", "rent_year": 2027}], "ledger": earlier}
+    (d,) = policy.evaluate(facts).decisions
+    # 50% of 200 万 = 100 万, less the 100 万 granted before: 0.00 元, as the warning says.
+    assert d.amount is not None
+    assert d.amount.fen == 0
+
+
+def test_a_cap_per_year_on_an_owner_warns_nothing() -> None:
+    text = YEARLY.replace(
+        "  award rent_subsidy\n    for each firm",
+        "  award rent_subsidy\n    for each site",
+    ).replace(
+        'fact rent_year: year "房租所属年度"\n',
+        'fact rent_year: year "房租所属年度"\n\nentity site "场地"\n  list sites of firm\n'
+        "  fact rent: money\n  fact rent_year: year\n",
+    )
+    assert [d for d in compile_text(text).checked.warnings if d.code == "W236"] == []
