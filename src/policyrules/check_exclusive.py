@@ -277,7 +277,7 @@ def _w290(
     span: Span | None,
 ) -> Diagnostic:
     p = unsaid[0]
-    common = sorted(set().union(*(facts[o.id] for o in unsaid)) & facts[q.id])
+    common = sorted(facts[p.id] & facts[q.id])
     others = ""
     if len(unsaid) > 1:
         more = len(unsaid) - 1

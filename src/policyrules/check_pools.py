@@ -177,9 +177,7 @@ def _unordered(
     )
 
 
-def _yearly(
-    p: ProvisionInfo, at: Callable[[Span | None, str], Span | None]
-) -> Diagnostic | None:
+def _yearly(p: ProvisionInfo, at: Callable[[Span | None, str], Span | None]) -> Diagnostic | None:
     """W236 for an award capped per year on its own subject, with no payment schedule: an
     award is one entitlement a subject (a later claim is paid what is left of it), so a
     later year's claim of the subject gets only the rest, not a year's new entitlement."""

@@ -285,6 +285,12 @@ class _Checker:
         if keys is None:
             self.unknown_provision(g.provision, at)
             return None
+        for e, ident in g.path:  # as a mapping's ids: a grant of `P1 ` never matches `P1`
+            try:
+                convert_id(ident)
+            except ValueRefused as exc:
+                self.error("E323", f"{at}.{e}", str(exc), exc.hint)
+                return None
         entities = [e for e, _ in g.path]
         extra = [e for e in entities if e not in keys.chain]
         if extra:

@@ -189,7 +189,9 @@ class LedgerStore:
         crash during the commit itself may leave one file committed without the other."""
         if not schema.isidentifier():
             raise ValueError(f"not a schema name: {schema!r}")
-        self._conn.execute(f"ATTACH DATABASE ? AS {schema}", (str(path),))
+        with self._turn:  # (between other threads' transactions, never inside one)
+            self._refuse_closed()
+            self._conn.execute(f"ATTACH DATABASE ? AS {schema}", (str(path),))
 
     def close(self) -> None:
         """Close the connection; an open transaction is rolled back.  A closed store
@@ -215,14 +217,17 @@ class LedgerStore:
             E330 if the store was closed.
         """
         with self._turn:  # (threads sharing the store take turns)
-            if self._closed:
-                raise _error(
-                    "E330",
-                    f"{self.path}: the ledger store was closed",
-                    hint="open it again (LedgerStore.open), or use it inside its `with` block",
-                )
+            self._refuse_closed()
             with self._one(write, note) as txn:
                 yield txn
+
+    def _refuse_closed(self) -> None:
+        if self._closed:
+            raise _error(
+                "E330",
+                f"{self.path}: the ledger store was closed",
+                hint="open it again (LedgerStore.open), or use it inside its `with` block",
+            )
 
     @contextlib.contextmanager
     def _one(self, write: bool, note: str) -> Iterator[StoreTransaction]:

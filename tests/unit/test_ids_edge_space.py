@@ -118,3 +118,20 @@ def test_a_registry_ledger_id_with_space_at_an_end_is_e323(
     assert d.message.endswith(
         "ledger.csv: row 1, column firm: an id has white space at its start or end: 'firm-a '"
     )
+
+
+def test_a_grant_built_in_python_with_a_spaced_id_is_e323(
+    policy: policyrules.Policy, tmp_path: Path
+) -> None:
+    """A review: grants given as `Grant` values skipped the id check that mappings had, so
+    `Policy.record` (and `evaluate(ledger=[Grant(...)])`) took `P1 `."""
+    from policyrules import Grant, LedgerStore, Money
+
+    grant = Grant(LAUNCH, (("firm", "firm-a"), ("product", "P1 ")), Money.parse("200万元"), 2026)
+    with pytest.raises(LedgerError) as info:
+        policy.read_ledger([grant])
+    assert info.value.diagnostics[0].code == "E323"
+    with LedgerStore.open(tmp_path / "g.db") as store:
+        with pytest.raises(LedgerError):
+            policy.record(store, [grant])
+        assert list(store.grants()) == []

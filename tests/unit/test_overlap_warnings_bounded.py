@@ -40,3 +40,18 @@ def test_awards_that_cannot_both_apply_or_share_no_base_are_not_compared() -> No
     text = HEAD + _award(1, when="kind = a") + _award(2, when="kind = b") + _award(3, "1 万元")
     assert _w290(text) == []  # kind a and kind b never both; a constant has no base
     assert len(_w290(text + _award(4, when="kind = a"))) == 1  # a4 with a1
+
+
+def test_the_bases_named_are_the_named_pairs() -> None:
+    """A review: a3 pays out of cost and rent, a1 out of cost, a2 out of rent; the warning on
+    a3 named a1 and said `out of firm.cost, firm.rent`, which a1 does not pay out of."""
+    text = HEAD.replace(
+        '  fact rent: money "房租"\n', '  fact rent: money "房租"\n  fact cost: money\n'
+    )
+    text += _award(1, "10% of cost") + _award(2, "10% of rent")
+    text += _award(3, "10% of cost + 10% of rent")
+    (said,) = _w290(text)
+    assert said == (
+        "a1 and a3 both pay for each firm out of firm.cost, and no exclusive or cumulative "
+        "statement is between them (and 1 earlier award likewise: a2)"
+    )

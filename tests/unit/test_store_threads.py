@@ -70,3 +70,11 @@ def test_a_closed_store_is_e330(tmp_path: Path) -> None:
     assert d.message.endswith("grants.db: the ledger store was closed")
     with pytest.raises(LedgerError):
         store.grants()
+
+
+def test_attach_on_a_closed_store_is_e330(tmp_path: Path) -> None:
+    store = LedgerStore.open(tmp_path / "grants.db")
+    store.close()
+    with pytest.raises(LedgerError) as info:
+        store.attach(tmp_path / "log.sqlite", "log")
+    assert info.value.diagnostics[0].code == "E330"

@@ -3,14 +3,15 @@
 The plan's steps, per provision ``p<i>`` (see :mod:`.rows`, :mod:`.awards`,
 :mod:`.deadlines`), then one window per shared pool, then the two outputs:
 
-``decisions``: provision, kind, subject ('firm-a/A1'), firm (the id of the path's first,
-outermost entity), status (eligible | not_eligible | unknown | met | not_met | pending),
-amount (BIGINT fen), amount_min (BIGINT fen, the lower bound of a range), amount_kind
-(exact | range | up_to | unknown), binding_caps, missing_facts,
-missing_parameters, assumptions (VARCHAR[], the last three sorted).
+``decisions``: provision, kind, subject ('firm-a/A1'), firm (the id of the subject's firm,
+the entity named ``firm`` on its path, else NULL), status (eligible | not_eligible |
+unknown | met | not_met | pending), amount (BIGINT fen), amount_min (BIGINT fen, the lower
+bound of a range), amount_kind (exact | range | up_to | unknown), binding_caps,
+missing_facts, missing_parameters, assumptions (VARCHAR[], the last three sorted).
 
-``grants``: provision, one VARCHAR column per entity (the grant's path), amount (BIGINT fen),
-year (INTEGER): the exact awards above 0.00 元, appendable to the ``ledger`` table.
+``grants``: provision, one VARCHAR column per entity (the grant's path), amount_fen
+(BIGINT), year (INTEGER): the exact awards above 0.00 元, appendable to a registry's
+``ledger`` table as they are.
 """
 
 from __future__ import annotations
