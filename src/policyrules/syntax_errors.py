@@ -289,6 +289,11 @@ _CHAR_HINTS = {
     "～": "a range is written with `to`: `amount 50 万元 to 100 万元` (50～100 万元)",
     "~": "a range is written with `to`: `amount 50 万元 to 100 万元`",
     "/": "`/` divides within an expression: `1 / 3 of base`, `floor(x / 100 万元)`",
+    # (a new author's trial: these gave a list of tokens and no hint)
+    "万": "money takes its unit whole: `100 万元` (万 alone is not a unit)",
+    "亿": "money takes its unit whole: `1 亿元` (亿 alone is not a unit)",
+    "\u201c": 'strings take straight double quotes: "..."',
+    "\u201d": 'strings take straight double quotes: "..."',
 }
 
 _WORDS = {
@@ -379,10 +384,14 @@ def friendly_message(
         ch = text[exc.pos_in_stream or 0] if (exc.pos_in_stream or 0) < len(text) else ""
         ascii_ch = unicodedata.normalize("NFKC", ch)
         if ch != ascii_ch and ascii_ch.isascii():
+            # `；` -> `;`, which is not wanted either: say what is
+            then = _CHAR_HINTS.get(ascii_ch)
             return (
                 "E108",
                 f"{found}: a full-width character",
-                f"write `{ascii_ch}`: full-width characters belong only inside strings",
+                f"{then}; full-width characters belong only inside strings"
+                if then
+                else f"write `{ascii_ch}`: full-width characters belong only inside strings",
             )
     if not isinstance(exc, UnexpectedCharacters):
         label = _match(exc, parser)
