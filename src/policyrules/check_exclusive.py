@@ -203,7 +203,12 @@ def overlaps(p: ProvisionInfo, q: ProvisionInfo, base: CheckedPolicy) -> bool:
         return False
     if not bases(p, base) & bases(q, base):
         return False
-    gp, gq = enum_guards(p, base), enum_guards(q, base)
+    return _may_meet(enum_guards(p, base), enum_guards(q, base))
+
+
+def _may_meet(gp: dict[str, frozenset[str]], gq: dict[str, frozenset[str]]) -> bool:
+    """Whether one record may meet both guards (:func:`enum_guards`): no enum fact that the
+    two require to take different members."""
     return not any(not (gp[f] & gq[f]) for f in gp.keys() & gq.keys())
 
 
@@ -255,8 +260,7 @@ def _overlap_warnings(
         span = at.with_clause(clause.path) if at and clause else at
         unsaid: list[ProvisionInfo] = []
         for p in sorted(seen.values(), key=lambda p: place[p.id]):
-            gp, gq = guards[p.id], guards[q.id]
-            if any(not (gp[f] & gq[f]) for f in gp.keys() & gq.keys()):
+            if not _may_meet(guards[p.id], guards[q.id]):
                 continue  # an enum fact the two require to differ: never both
             if frozenset((p.id, q.id)) in said or found.superseded(p.document, p.clause):
                 continue

@@ -217,11 +217,11 @@ def convert_id(v: Any) -> str:
         if not _ID_OK.search(v):
             if re.search(f"[{CONTROL}]", v):
                 what = "a control character"
-            elif v.strip(SPACE_TEXT):
+            elif bare := v.strip(SPACE_TEXT):
                 raise ValueRefused(
                     f"an id has white space at its start or end: {v!r}",
-                    hint=f"write {v.strip(SPACE_TEXT)!r}: ids compare exactly, and {v!r} beside "
-                    f"{v.strip(SPACE_TEXT)!r} would be two items, each paid",
+                    hint=f"write {bare!r}: ids compare exactly, and {v!r} beside {bare!r} "
+                    "would be two items, each paid",
                 )
             else:
                 what = "no text"

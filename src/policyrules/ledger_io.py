@@ -249,12 +249,8 @@ class _Checker:
             if not isinstance(v, str) or not v:
                 self.error("E323", f"{at}.{e}", "an id is text", f'quote it: `{e}: "..."`')
                 bad = True
-            else:
-                try:  # as the facts' ids: a grant of `P1 ` would never match `P1`
-                    convert_id(v)
-                except ValueRefused as exc:
-                    self.error("E323", f"{at}.{e}", str(exc), exc.hint)
-                    bad = True
+            elif self.id_refused(v, f"{at}.{e}"):
+                bad = True
             path.append((e, str(v)))
         bad = self.check_path(keys, [e for e, _ in path], at) or bad
         amount: Any = None
@@ -280,17 +276,23 @@ class _Checker:
         assert isinstance(amount, Money)
         return Grant(keys.info.id, tuple(path), amount, year, tier=tier)
 
+    def id_refused(self, ident: str, at: str) -> bool:
+        """E323 where the facts' reader would refuse the id (a grant of `P1 ` would never
+        match the product `P1`); whether it did."""
+        try:
+            convert_id(ident)
+        except ValueRefused as exc:
+            self.error("E323", at, str(exc), exc.hint)
+            return True
+        return False
+
     def known_grant(self, g: Grant, at: str) -> Grant | None:
         keys = self.keys.get(g.provision)
         if keys is None:
             self.unknown_provision(g.provision, at)
             return None
-        for e, ident in g.path:  # as a mapping's ids: a grant of `P1 ` never matches `P1`
-            try:
-                convert_id(ident)
-            except ValueRefused as exc:
-                self.error("E323", f"{at}.{e}", str(exc), exc.hint)
-                return None
+        if any(self.id_refused(ident, f"{at}.{e}") for e, ident in g.path):
+            return None
         entities = [e for e, _ in g.path]
         extra = [e for e in entities if e not in keys.chain]
         if extra:

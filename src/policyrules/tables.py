@@ -148,8 +148,7 @@ class _Table:
                 exprs.append(f"CAST({c} AS BOOLEAN) AS {c}")
             elif seen == ["ARRAY"]:
                 floats = f"list_contains(json_type({c}, '$[*]'), 'DOUBLE')"
-                if self.con.execute(f"SELECT bool_or({floats}) FROM {typed}").fetchall()[0][0]:
-                    row = self._first_row(typed, floats)
+                if row := self._first_row(typed, floats):  # (0: no such row)
                     self.diags.append(self._float(row, k, "an item of its list is "))
                     exprs.append(f"NULL AS {c}")
                 else:

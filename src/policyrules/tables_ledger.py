@@ -36,6 +36,7 @@ __all__ = [
     "check_ledger",
     "fen_column",
     "fen_refused",
+    "fen_sql",
     "ledger_columns",
     "load_grants",
     "read_ledger_table",
@@ -242,25 +243,34 @@ _INTEGERS = frozenset(
 )
 
 
-def _fen(raw: _Table, problems: list[tuple[str, str, str]]) -> str:
-    """The select of a ledger's ``amount_fen`` as BIGINT fen (an integer column, or text of
-    digits), its faults (negative, not whole, beyond BIGINT) added to ``problems``."""
-    c, ty = '"amount_fen"', raw.columns["amount_fen"]
+def fen_sql(column: str, ty: str) -> tuple[str, str] | None:
+    """A ledger's ``amount_fen`` column ``column`` of type ``ty`` as BIGINT fen, in
+    DuckDB's SQL (the Spark reader translates it): (the value, the problem: ``'fen'`` where
+    a value is not a whole number of fen of 0 or more, or is beyond BIGINT).  An integer
+    column, or text of digits; ``None`` for a column of another type (:func:`fen_column`)."""
     if ty == "VARCHAR":
-        text = f"trim({c})"
-        ok = f"regexp_full_match({text}, '[0-9]{{1,18}}')"
-        problems.append(
-            ("amount_fen", "E324", f"(CASE WHEN {c} IS NOT NULL AND NOT {ok} THEN 'fen' END)")
-        )
-        return f"CAST(CASE WHEN {ok} THEN {text} END AS BIGINT) AS amount"
-    if ty in _INTEGERS:
-        ok = f"{c} BETWEEN 0 AND 9223372036854775807"
-        problems.append(
-            ("amount_fen", "E324", f"(CASE WHEN {c} IS NOT NULL AND NOT ({ok}) THEN 'fen' END)")
-        )
-        return f"CAST(CASE WHEN {ok} THEN {c} END AS BIGINT) AS amount"
-    raw.add("E324", None, "amount_fen", *fen_column(ty))
-    return "CAST(NULL AS BIGINT) AS amount"
+        whole = f"trim({column})"
+        ok = f"regexp_full_match({whole}, '[0-9]{{1,18}}')"
+    elif ty in _INTEGERS:
+        whole, ok = column, f"{column} BETWEEN 0 AND 9223372036854775807"
+    else:
+        return None
+    return (
+        f"CAST(CASE WHEN {ok} THEN {whole} END AS BIGINT)",
+        f"(CASE WHEN {column} IS NOT NULL AND NOT ({ok}) THEN 'fen' END)",
+    )
+
+
+def _fen(raw: _Table, problems: list[tuple[str, str, str]]) -> str:
+    """The select of a ledger's ``amount_fen`` as BIGINT fen (:func:`fen_sql`), its
+    faults added to ``problems``."""
+    ty = raw.columns["amount_fen"]
+    sql = fen_sql('"amount_fen"', ty)
+    if sql is None:
+        raw.add("E324", None, "amount_fen", *fen_column(ty))
+        return "CAST(NULL AS BIGINT) AS amount"
+    problems.append(("amount_fen", "E324", sql[1]))
+    return f"{sql[0]} AS amount"
 
 
 def _check_grants(

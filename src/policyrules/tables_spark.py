@@ -30,7 +30,7 @@ from .backends.sql.spark_tables import ledger_columns, spark_type
 from .errors import Diagnostic, LedgerError, did_you_mean
 from .model import CheckedPolicy, EntityInfo
 from .tables import _PER_COLUMN, ID_MESSAGES, _column_names, _owners, _raise, id_problem
-from .tables_ledger import AMOUNT_ONCE, fen_column, fen_refused
+from .tables_ledger import AMOUNT_ONCE, fen_column, fen_refused, fen_sql
 from .tables_values import ColumnRefused, column_sql, literal, none_columns, problem_message
 
 if TYPE_CHECKING:
@@ -349,17 +349,12 @@ def _read_ledger(policy: CheckedPolicy, frame: DataFrame, shown: str) -> DataFra
                 checks.append((col, spark_expr(id_problem(_duck(col), missing=False))))
     if given == ["amount_fen"]:
         fen = table.columns["amount_fen"]
-        if fen in ("VARCHAR", "TINYINT", "SMALLINT", "INTEGER", "BIGINT"):
-            whole, ok = "amount_fen", "amount_fen >= 0"
-            if fen == "VARCHAR":
-                whole = "trim(amount_fen)"
-                ok = spark_expr("regexp_full_match(trim(amount_fen), '[0-9]{1,18}')")
-            selects.append(f"CAST(CASE WHEN {ok} THEN {whole} END AS BIGINT) AS amount")
-            checks.append(
-                ("amount_fen", f"(CASE WHEN amount_fen IS NOT NULL AND NOT ({ok}) THEN 'fen' END)")
-            )
-        else:
+        in_fen = fen_sql(_duck("amount_fen"), fen)
+        if in_fen is None:
             table.add("E324", None, "amount_fen", *fen_column(fen))
+        else:
+            selects.append(f"{spark_expr(in_fen[0])} AS amount")
+            checks.append(("amount_fen", spark_expr(in_fen[1])))
     elif "amount" in table.columns:
         try:
             sql = column_sql(t.MONEY, table.columns["amount"], '"amount"', policy)

@@ -15,13 +15,13 @@ import sqlglot.expressions as exp
 
 from ...model import EntityInfo, ProvisionInfo
 from .names import expand, names_out
-from .sqlbits import BIGINT, VARCHAR, Pairs, case, own
+from .sqlbits import BIGINT, VARCHAR, Pairs, case, firm_id, own
 from .sqlbits import alias as _alias
 from .sqlbits import cast as _cast
 from .sqlbits import empty_names as _empty
 from .sqlbits import status as status_code
 
-__all__ = ["DECISION_COLUMNS", "decision_row", "firm_of", "sorted_list", "when_status"]
+__all__ = ["DECISION_COLUMNS", "decision_row", "sorted_list", "when_status"]
 
 
 DECISION_COLUMNS = (
@@ -87,7 +87,7 @@ def decision_row(
                 this=exp.DPipe(this=subject, expression=exp.Literal.string("/")), expression=i
             )
         defaults["subject"] = subject
-        defaults["firm"] = firm_of(chain)
+        defaults["firm"] = firm_id([e.name for e in chain], ids)
     defaults.update(fields)
     for c in _NAME_LISTS:
         defaults[c] = names_out(expand(defaults[c], lists))
@@ -95,12 +95,3 @@ def decision_row(
 
 
 _NAME_LISTS = ("missing_facts", "missing_parameters", "assumptions")
-
-
-def firm_of(chain: Sequence[EntityInfo]) -> exp.Expr:
-    """The ``firm`` column of a subject of the entities ``chain``: the id ``e_firm`` where
-    the entity named ``firm`` is on the path, else NULL (an id of another entity there, a
-    venture org's, would be read as a firm's)."""
-    if any(e.name == "firm" for e in chain):
-        return _col("e_firm")
-    return _cast(exp.Null(), VARCHAR)

@@ -31,6 +31,7 @@ from .sqlbits import (
     all_of,
     any_of,
     case,
+    firm_id,
     gate,
     is_bool,
     is_null,
@@ -288,11 +289,7 @@ def rows_step(
             this=exp.DPipe(this=subject, expression=exp.Literal.string("/")), expression=i
         )
     cols.append(_alias(subject, "subject", quoted=True))
-    firm = next((i for e, i in zip(chain, ids, strict=True) if e.name == "firm"), None)
-    # (the subject's firm, else NULL: see outputs.firm_of)
-    cols.append(
-        _alias(firm.copy() if firm is not None else _cast(exp.Null(), VARCHAR), "firm", quoted=True)
-    )
+    cols.append(_alias(firm_id([e.name for e in chain], ids), "firm", quoted=True))
     # Conditions: all are computed; a false one decides; an undecided one (E412-E414) makes
     # the decision unknown unless another is false; else an unknown one makes it unknown.
     conds = [ec.compile(part) for line in p.eligible for part in conjuncts(line.condition)]

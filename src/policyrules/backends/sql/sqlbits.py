@@ -35,6 +35,7 @@ __all__ = [
     "case",
     "cast",
     "empty_names",
+    "firm_id",
     "gate",
     "is_bool",
     "is_false",
@@ -310,3 +311,11 @@ def _decimal_text(v: Decimal, what: str) -> str:
             hint="the batch path keeps numbers to 10 decimal places and 28 digits",
         )
     return format(q, "f")
+
+
+def firm_id(entities: Iterable[str], ids: Iterable[exp.Expr]) -> exp.Expr:
+    """The ``firm`` column of a subject whose path holds ``entities`` with the id columns
+    ``ids``: the id of the entity named ``firm``, else NULL (another entity's id there, a
+    venture org's, would be read as a firm's)."""
+    found = next((i for e, i in zip(entities, ids, strict=True) if e == "firm"), None)
+    return found.copy() if found is not None else cast(exp.Null(), VARCHAR)
