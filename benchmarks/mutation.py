@@ -14,6 +14,7 @@ per parallel job), the mutated file is written there, and the tests import it th
     .venv/bin/python benchmarks/mutation.py                     # every mutant of the targets
     .venv/bin/python benchmarks/mutation.py --sample 200 --seed 1 --jobs 2
     .venv/bin/python benchmarks/mutation.py --files calendar --list
+    .venv/bin/python benchmarks/mutation.py --area input --sample 40 --seed 1
     .venv/bin/python benchmarks/mutation.py --json /tmp/mutants.json
 
 Mutants known to be equivalent (no input can tell them from the original) are listed with a
@@ -98,6 +99,45 @@ TESTS = (  # fast ones first: with -x a mutant is usually killed in the first fi
     "tests/unit/test_none.py",
     "tests/policies/test_cases.py",  # the worked cases, the patterns' among them
 )
+# The readers of what users bring (facts, ids, rates, dates, ledgers) and the checks of
+# pooled caps and unused definitions: where real data goes wrong silently if they slip.
+INPUT_TARGETS = (
+    "convert*.py",
+    "converters*.py",
+    "facts.py",
+    "reading*.py",
+    "ledger_io.py",
+    "ledger_check.py",
+    "ledger_record.py",
+    "check_pools.py",
+    "check_defines.py",
+)
+INPUT_TESTS = (  # fast ones first
+    "tests/unit/test_facts.py",
+    "tests/unit/test_ids_edge_space.py",
+    "tests/unit/test_audit_ids_files.py",
+    "tests/unit/test_audit_deep_values.py",
+    "tests/unit/test_currencies.py",
+    "tests/unit/test_ledger_files.py",
+    "tests/unit/test_ledger_grants.py",
+    "tests/unit/test_pool_warnings.py",
+    "tests/unit/test_unused_defines.py",
+    "tests/unit/test_reader_depth.py",
+    "tests/unit/test_ledger_reading_doors.py",
+    "tests/unit/test_values.py",
+    "tests/unit/test_yaml_depth_place.py",
+    "tests/unit/test_list_items_bound.py",
+    "tests/unit/test_ledger_paid_twice.py",
+    "tests/unit/test_intake.py",
+    "tests/unit/test_date_readers.py",
+    "tests/unit/test_ledger_grant_year.py",
+    "tests/unit/test_facts_ledger_readings.py",
+)
+# --area: the files mutated, those left out, and the tests run against each mutant.
+AREAS = {
+    "evaluator": (TARGETS, SKIPPED, TESTS),
+    "input": (INPUT_TARGETS, (), INPUT_TESTS),
+}
 EQUIVALENT = Path(__file__).with_name("mutation_equivalent.txt")
 
 _BINOPS: dict[type[ast.operator], type[ast.operator]] = {
@@ -406,6 +446,12 @@ def _write_json(path: Path, outcomes: list[Outcome]) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument(
+        "--area",
+        choices=sorted(AREAS),
+        default="evaluator",
+        help="the evaluator (default) or the input readers and their checks",
+    )
     p.add_argument("--files", action="append", default=[], help="only targets whose path has this")
     p.add_argument("--match", help="only mutants whose key contains this text")
     p.add_argument("--sample", type=int, default=0, help="run a random sample of N mutants")
@@ -414,8 +460,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument(
         "--tests",
         nargs="+",
-        default=[t for t in TESTS if (ROOT / t.split("::")[0]).exists()],
-        help="the test files to run against each mutant",
+        help="the test files to run against each mutant (default: the area's)",
     )
     p.add_argument("--timeout", type=int, default=20, help="seconds per test (pytest-timeout)")
     p.add_argument("--list", action="store_true", help="list the mutants, run nothing")
@@ -433,11 +478,14 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = p.parse_args(argv)
 
-    files = sorted({f for pattern in TARGETS for f in PACKAGE.glob(pattern)})
+    targets, skipped, tests = AREAS[args.area]
+    if args.tests is None:
+        args.tests = [t for t in tests if (ROOT / t.split("::")[0]).exists()]
+    files = sorted({f for pattern in targets for f in PACKAGE.glob(pattern)})
     files = [
         f
         for f in files
-        if f.name != "__init__.py" and f.relative_to(PACKAGE).as_posix() not in SKIPPED
+        if f.name != "__init__.py" and f.relative_to(PACKAGE).as_posix() not in skipped
     ]
     if args.files:
         wanted = args.files

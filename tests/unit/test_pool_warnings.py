@@ -93,6 +93,28 @@ def test_a_pool_no_provision_orders_is_w235_naming_the_order_served() -> None:
     assert got == {"rd_subsidy": 100_000_000, "rent_subsidy": 200_000_000}  # fen
 
 
+def test_w235_of_three_provisions_sits_on_the_last_and_names_all_three() -> None:
+    """The warning points at the provision last in the file (the one whose pool joins the
+    others), not the second, and lists every provision of the pool as it serves them."""
+    third = RENT.replace("clause 三", "clause 四").replace("rent_subsidy", "rent_top_up")
+    text = (
+        HEAD
+        + RD.replace("POOL_RD", "firm_annual")
+        + RENT.replace("POOL_RENT", "firm_annual")
+        + third.replace("POOL_RENT", "firm_annual")
+    )
+    (d,) = _warnings(text)
+    assert d.code == "W235"
+    # By code point: 三 U+4E09 < 二 U+4E8C < 四 U+56DB.
+    assert (
+        "served by provision id (d/三/rent_subsidy before d/二/rd_subsidy before "
+        "d/四/rent_top_up)" in d.message
+    )
+    span = d.span
+    assert span is not None
+    assert span.clause_path == ("d", "四")
+
+
 def test_a_pool_whose_provisions_are_ordered_warns_nothing() -> None:
     text = (
         HEAD
