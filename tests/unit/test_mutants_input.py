@@ -1,0 +1,80 @@
+"""Survivors of the first mutation sample of the input readers (`mutation.py --area input
+--sample 40 --seed 5`): each test fails on its mutant.
+
+- money given from Python as the number 0 is 0.00 元 (a mutant refused it as negative);
+- a rate written beyond 10^40 % is "not a rate" (E311), at or below it "a rate above" the
+  bound (E312), the reader's one place where its size is judged before its digits;
+- a table of rates, given as a parameter, says its values as rates (10%, not 0.1).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from tests.strategies import compile_text
+
+from policyrules import Money
+from policyrules.errors import FactsError
+
+HEAD = """document d "测试"
+
+entity firm "企业"
+  list firms
+  fact rent: money "房租"
+  fact share: rate "比例"
+  fact level: Level
+
+enum Level { low "低", mid "中" }
+
+"""
+
+
+def _policy(before: str = "", amount: str = "50% of rent", when: str = "") -> Any:
+    return compile_text(
+        HEAD + before + f'clause 1 "t"\n  quote "q"\n  award a\n    for each firm\n'
+        f"{when}    amount {amount}\n"
+    )
+
+
+@pytest.mark.parametrize("zero", [0, Decimal(0), Decimal("0.00")])
+def test_money_zero_from_python_is_zero_yuan(zero: object) -> None:
+    policy = _policy()
+    (d,) = policy.evaluate({"firms": [{"id": "A", "rent": zero}]}).decisions
+    # 50% of 0.00 元 = 0.00 元: a zero amount, not a refusal of the fact.
+    assert (d.status, d.amount) == ("eligible", Money(0))
+
+
+@pytest.mark.parametrize(
+    ("written", "code", "words"),
+    [
+        ("1" + "0" * 40 + "%", "E312", "a rate above 100%"),  # 10^40 %: judged by its size
+        ("2" + "0" * 40 + "%", "E311", "not a rate"),  # beyond 10^40 %: not read as a rate
+    ],
+)
+def test_a_rate_beyond_ten_to_the_forty_percent_is_not_read(
+    written: str, code: str, words: str
+) -> None:
+    policy = _policy()
+    with pytest.raises(FactsError) as info:
+        policy.read_facts({"firms": [{"id": "A", "rent": "1 元", "share": written}]})
+    d = info.value.diagnostics[0]
+    assert d.code == code
+    assert words in d.message
+
+
+def test_a_table_of_rates_given_as_a_parameter_says_its_rates() -> None:
+    policy = _policy(
+        before='parameter shares: table Level to rate "分档比例"\n\n',
+        amount="shares[level] of rent",
+        when="    eligible when level reaches shares\n",
+    )
+    facts = {
+        "firms": [{"id": "A", "rent": "100 万元", "level": "mid"}],
+        "parameters": {"shares": {"low": "5%", "mid": "10%"}},
+    }
+    (d,) = policy.evaluate(facts).decisions
+    # 10% of 100 万元 = 10 万元 = 10,000,000 fen.
+    assert d.amount == Money(10_000_000)
+    assert d.parameters == (("shares", "[low: 5%, mid: 10%]"),)
