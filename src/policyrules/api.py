@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -61,7 +62,26 @@ def load(path: str | Path, *, max_source_bytes: int = MAX_SOURCE_BYTES) -> Polic
     base = Path(path) if Path(path).is_dir() else Path(path).parent
     sources, refused = document_sources(modules, base, max_source_bytes)
     checked = check(modules, texts=texts, sources=sources, source_problems=refused)
-    return Policy(checked, compile_policy(checked), Path(path))
+    return Policy(checked, compile_policy(checked), Path(path), texts=texts)
+
+
+@functools.lru_cache(maxsize=4)
+def _unpickled(
+    texts: tuple[tuple[str, str], ...], sources: tuple[tuple[str, str], ...], path: Path
+) -> Policy:
+    """A pickled :class:`Policy` made again from the texts :func:`load` read (no file is
+    read now): parsed, checked and compiled as then.  A process pool sends the policy with
+    every task (``pool.map(policy.evaluate, ...)``): a process keeps the last few it made,
+    so each compiles a policy once."""
+    rules = dict(texts)
+    modules = [parse(text, file) for file, text in rules.items()]
+    checked = check(modules, texts=rules, sources=dict(sources))
+    return Policy(checked, compile_policy(checked), path, texts=rules)
+
+
+def _recompiled(checked: CheckedPolicy, path: Path) -> Policy:
+    """A pickled :class:`Policy` built from a checked policy without its texts."""
+    return Policy(checked, compile_policy(checked), path)
 
 
 class _Plain:
@@ -98,6 +118,9 @@ class Policy(BatchEntry):
     checked: CheckedPolicy
     compiled: CompiledPolicy
     path: Path
+    # The .rule files' texts by file name, as load() read them: what a pickle carries (None:
+    # built from a checked policy, which a pickle then carries whole).  Read, never changed.
+    texts: Mapping[str, str] | None = attrs.field(default=None, kw_only=True, eq=False, repr=False)
     # The titles the Chinese text names things by (Result.explain(lang="zh")).
     words: Words = attrs.field(init=False, eq=False, repr=False)
     # The one-time awards whose grants carry a year, with the cap that gives it (E349).
@@ -123,6 +146,23 @@ class Policy(BatchEntry):
     @_ledgers.default
     def _ledger_memo(self) -> LedgerMemo:
         return LedgerMemo(self.checked, self.compiled, self._keyed)
+
+    def __reduce__(self) -> tuple[Callable[..., Policy], tuple[Any, ...]]:
+        """Pickled (a process pool's workers), a policy carries the texts it was made from:
+        its ``.rule`` files' and its documents' ``source`` texts, and its ``path`` as given
+        (a name only: nothing is read from disk, wherever and whenever it is unpickled).
+        Unpickling parses, checks and compiles them again; a policy built from a checked
+        policy without :attr:`texts` carries that checked policy and is compiled again."""
+        if self.texts is None:
+            return _recompiled, (self.checked, self.path)
+        sources = tuple(self.checked.sources.items())
+        return _unpickled, (tuple(self.texts.items()), sources, self.path)
+
+    def __copy__(self) -> Policy:
+        return self  # immutable: its memos only remember what it computed
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Policy:
+        return self
 
     def schema(self) -> dict[str, Any]:
         """The JSON Schema of a facts file for this policy."""
