@@ -9,6 +9,7 @@ the argument, never a traceback.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
@@ -62,6 +63,9 @@ def as_of_date(checked: CheckedPolicy, value: Any) -> dt.date | None:
     assert isinstance(converted, dt.date)
     return converted
 
+
+# A rate's hint that says what to write (E311): `write 30%`, `write ASCII digits: "30%"`.
+_WRITE_RATE = re.compile(r'write (?:ASCII digits: "([^"]+)"|(\S+%))')
 
 # The calendar of each choice, by the choice and by its name: made once, as an untracked
 # calendar holds nothing that changes (WorkCalendar.tracked makes one that does).
@@ -121,11 +125,13 @@ def read_values(checked: CheckedPolicy, raw: Mapping[str, Any], what: str) -> di
             out[name] = convert_value(value, decls[name], checked)
         except ValueRefused as exc:
             hint = exc.hint
-            if exc.code == "E311" and hint and hint.startswith("write "):
-                fixed = hint.removeprefix("write ").split(" ", 1)[0]
+            # `write 30%` or `write ASCII digits: "30%"`: the rate as written on the command line
+            fixed = _WRITE_RATE.match(hint or "") if exc.code == "E311" else None
+            if fixed is not None:
                 flag = "--set" if what == "parameters" else "--assume"
-                hint = f"{hint}: {flag} {name}={fixed}, or `{name}: {fixed}` in a file"
-            elif exc.code == "E347":
+                shown = fixed[1] or fixed[2]
+                hint = f"{hint}: {flag} {name}={shown}, or `{name}: {shown}` in a file"
+            elif exc.code == "E347" and not (hint or "").startswith("write ASCII"):
                 hint = exchange_hint(name, "--set" if what == "parameters" else "--assume")
             diags.append(Diagnostic(exc.code or "E305", f"{what}.{name}: {exc}", hint=hint))
     if diags:

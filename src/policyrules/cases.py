@@ -365,7 +365,9 @@ def schedule_line(text: str) -> tuple[int, int | None, str] | None:
     """
     year, _, rest = text.partition(":")
     amount, _, status = rest.strip().rpartition(" ")
-    if not year.strip().isdigit() or status not in ("paid", "due", "future"):
+    # ASCII digits only: str.isdigit also takes ２０２７ and ², which int() reads or refuses
+    year = year.strip()
+    if not (year.isascii() and year.isdigit()) or status not in ("paid", "due", "future"):
         return None
     if amount.strip() == "unknown":
         return int(year), None, status

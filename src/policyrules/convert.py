@@ -56,7 +56,7 @@ from .convert_patterns import (
 from .errors import did_you_mean
 from .model import CheckedPolicy, TierRow
 from .reading import Numeral, YamlNumeral
-from .runtime.money import Money, format_rate, parse_rate
+from .runtime.money import Money, format_rate, non_ascii_digits, parse_rate
 from .runtime.values import NONE, Duration, Value
 
 __all__ = [
@@ -247,9 +247,25 @@ NONE_WORD = "none"
 """How a file states a fact declared ``T or none`` absent."""
 
 
+# The kinds read from digits: text refused for one of them names a digit that is not ASCII.
+_DIGITS = frozenset({"money", "rate", "number", "date", "duration", "year"})
+
+
 def convert_value(v: Any, typ: t.Type, policy: CheckedPolicy) -> Value:
     """``v`` as a runtime value of ``typ``; :class:`ValueRefused` (a ``ValueError``) with a
-    message, and where useful an error code and a hint, if it is not one."""
+    message, and where useful an error code and a hint, if it is not one.  Numbers take
+    ASCII digits: text refused that has another (full-width ``１００ 万元``) says which, where,
+    and the text in ASCII as the hint."""
+    try:
+        return _convert(v, typ, policy)
+    except ValueRefused as exc:
+        found = non_ascii_digits(v) if isinstance(v, str) and typ.kind in _DIGITS else None
+        if found is None:
+            raise
+        raise ValueRefused(f"{exc} ({found.what})", exc.code, found.hint) from None
+
+
+def _convert(v: Any, typ: t.Type, policy: CheckedPolicy) -> Value:
     k = typ.kind
     if isinstance(v, str) and v == NONE_WORD and k not in ("text", "set", "list"):
         if typ.nullable:
@@ -459,7 +475,7 @@ def _rate(v: Any, typ: t.Type) -> Decimal:
             raise ValueRefused(f"a rate is written with %: {_show(v)}", "E311", hint)
         if number is not None and number.is_finite() and number < 0:
             raise ValueRefused(f"a rate cannot be negative: {_show(v)}", "E311")
-    raise ValueRefused(f'not a rate: {_show(v)}; write e.g. "30%"', "E311")
+    raise ValueRefused(f"not a rate: {_show(v)}", "E311", 'write e.g. "30%"')
 
 
 def _duration(v: Any, unit: str) -> Duration:

@@ -17,6 +17,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from .runtime.currency import CURRENCIES, UNITS, ExchangeRate, Foreign
+from .runtime.money import non_ascii_digits
 
 __all__ = ["CurrencyRefused", "exchange_hint", "foreign_pattern", "read_exchange", "read_foreign"]
 
@@ -33,7 +34,10 @@ class CurrencyRefused(ValueError):
 def foreign_pattern(currency: str) -> str:
     """The regular expression of an amount of ``currency`` written as text."""
     units = "|".join(u for u, (c, _) in UNITS.items() if c == currency)
-    return rf"^\s*\d{{1,3}}(,\d{{3}})*(\.\d+)?\s*({units})\s*$|^\s*\d+(\.\d+)?\s*({units})\s*$"
+    # [0-9], not \d: Python's \d takes the digits of every script (full-width １２), the JSON
+    # Schema's only ASCII ones
+    number = r"[0-9]{1,3}(,[0-9]{3})*(\.[0-9]+)?|[0-9]+(\.[0-9]+)?"
+    return rf"^\s*(?:{number})\s*({units})\s*$"
 
 
 def read_foreign(v: Any, currency: str) -> Foreign:
@@ -71,6 +75,10 @@ def read_exchange(v: Any, currency: str) -> ExchangeRate:
     if not isinstance(v, dict) or set(v) != {"rate", "date"}:
         raise CurrencyRefused(f"an exchange rate is a rate and a date, not {v!r}", "E347", hint)
     raw, day = v["rate"], v["date"]
+    if isinstance(raw, str) and (found := non_ascii_digits(raw)) is not None:
+        # Decimal() would read "７.１" (the digits of any script); the facts reader does not
+        message = f"the rate of {word} is a number above 0, not {raw!r} ({found.what})"
+        raise CurrencyRefused(message, "E347", found.hint)
     try:
         rate = (
             Decimal(str(raw))

@@ -36,7 +36,7 @@ def type_schema(typ: t.Type, policy: CheckedPolicy) -> dict[str, Any]:
     if k == "money" and typ.unit is not None:
         return {"type": "string", "pattern": foreign_pattern(typ.unit)}
     if k == "exchange":
-        rate = {"type": "string", "pattern": r"^\d+(\.\d+)?$"}
+        rate = {"type": "string", "pattern": r"^[0-9]+(\.[0-9]+)?$"}
         date = {"type": "string", "format": "date", "pattern": DATE_PATTERN}
         props = {"rate": rate, "date": date}
         return {"type": "object", "properties": props, "required": ["rate", "date"]}

@@ -1,5 +1,5 @@
 """Closures for two constructs of :mod:`policyrules.exprs`: a ``define`` read by name, and
-``progressive`` bands (超额累进: 1000 万元以下部分按 10%，超过部分按 5%).
+``progressive`` bands (超额累进: 不超过 1000 万元的部分按 10%，超过 1000 万元的部分按 5%).
 
 Both note a line for the trace in the evaluation's environment (``env.notes``): a define its
 value where it was read (``qualified_route（…）: true``), a band the part of the base inside it.
@@ -56,6 +56,9 @@ def compile_progressive(
     above the last limit.  A base below zero pays nothing; limits that do not rise make the
     decision unknown (E417)."""
 
+    # Each band's lower bound as written (the previous band's limit), for its trace line.
+    lowers = (None, *(band.limit for band in e.bands[:-1]))
+
     def run(env: _Env) -> Any:
         b = base(env)
         lims = [f(env) if f is not None else None for f in limits]
@@ -68,7 +71,7 @@ def compile_progressive(
         def total(*_: Any) -> Money:
             below = Money.zero()
             exact = Fraction(0)
-            for band, top, rate in zip(e.bands, lims, rs, strict=True):
+            for band, lower, top, rate in zip(e.bands, lowers, lims, rs, strict=True):
                 if top is not None and top <= below:
                     raise Undecided(
                         f"E417: {print_expr(e)}: the band limit {format_value(top)} is not "
@@ -79,7 +82,8 @@ def compile_progressive(
                 share = Fraction(part.fen) * Fraction(rate)
                 exact += share
                 lines.append(
-                    f"{print_band(band)}: {format_value(part)} × {format_value(rate, rate=True)}"
+                    f"{print_band(band, lower)}: {format_value(part)} × "
+                    f"{format_value(rate, rate=True)}"
                     f" = {_fen_text(share)}"
                 )
                 if top is not None:

@@ -27,7 +27,7 @@ from . import syntax as s
 from .check_names import declared_keyword_hint
 from .errors import Diagnostic, RuleSyntaxError, Span
 from .parse_transform import ToSyntax
-from .syntax_errors import friendly_message
+from .syntax_errors import friendly_message, unclosed_bracket
 
 __all__ = ["grammar_text", "lark_parser", "parse"]
 
@@ -130,6 +130,11 @@ def _too_deep(module: s.Module) -> Span | None:
 
 
 def _syntax_diagnostic(exc: UnexpectedInput, text: str, file: str) -> Diagnostic:
+    unclosed = unclosed_bracket(exc, text)
+    if unclosed is not None:  # at the bracket never closed, not where the parser noticed
+        opened, said, close = unclosed
+        row, col = opened.line or 1, opened.column or 1
+        return Diagnostic("E108", said, Span(file, row, col, row, col + 1), hint=close)
     line = getattr(exc, "line", 1) or 1
     col = getattr(exc, "column", 1) or 1
     if isinstance(exc, UnexpectedEOF) or line < 1:

@@ -191,9 +191,14 @@ def print_expr(e: s.Expr) -> str:
     raise TypeError(f"not an expression: {e!r}")  # pragma: no cover
 
 
-def print_band(band: s.Band) -> str:
-    """``band up to 1000 万元 pays 10%`` or ``band above pays 5%``."""
+def print_band(band: s.Band, below: s.Expr | None = None) -> str:
+    """``band up to 1000 万元 pays 10%`` or ``band above pays 5%`` as written; given
+    ``below`` (the previous band's limit, for a trace), the band by both its bounds:
+    ``band above 1000 万元 up to 3000 万元 pays 8%``, ``band above 3000 万元 pays 5%``."""
     where = "above" if band.limit is None else f"up to {_wrap(band.limit, _SUM)}"
+    if below is not None:
+        upper = "" if band.limit is None else f" up to {_wrap(band.limit, _SUM)}"
+        where = f"above {_wrap(below, _SUM)}{upper}"
     return f"band {where} pays {_wrap(band.rate, _SUM)}"
 
 

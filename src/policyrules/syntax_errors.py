@@ -14,6 +14,7 @@ imports the parse stage back.
 from __future__ import annotations
 
 import functools
+import re
 import unicodedata
 
 import lark
@@ -21,7 +22,7 @@ from lark import Token
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 from lark.lexer import PatternStr
 
-__all__ = ["EXAMPLES", "friendly_message"]
+__all__ = ["EXAMPLES", "friendly_message", "unclosed_bracket"]
 
 # (code, message, hint) -> snippets that fail in the state the label describes.
 EXAMPLES: dict[tuple[str, str, str], list[str]] = {
@@ -408,3 +409,58 @@ def friendly_message(
         return "E101", found, char_hint
     shown = ", ".join(words[:8]) + (", ..." if len(words) > 8 else "")
     return "E101", f"{found}; expected {shown}", char_hint
+
+
+# An opening bracket's terminal -> (its text, its closer's text, its closer's terminal).
+_OPENERS = {"LPAR": ("(", ")", "RPAR"), "LSQB": ("[", "]", "RSQB"), "LBRACE": ("{", "}", "RBRACE")}
+_CLOSES = {"(": ")", "[": "]", "{": "}"}
+_WHERE_CLOSED = {
+    "(": "where its expression ends",
+    "[": "after the key the table is read by",
+    "{": "after its last item",
+}
+# Strings (closed or not) and comments are skipped; any other bracket is counted.
+_BRACKETS = re.compile(r'"(?:[^"\\\n]|\\.)*"|"[^\n]*|#[^\n]*|[()\[\]{}]')
+
+
+def unclosed_bracket(exc: UnexpectedInput, text: str) -> tuple[Token, str, str] | None:
+    """``(bracket, message, hint)`` when the parser stopped inside a ``(``, ``[`` or ``{``
+    that is never closed: the innermost bracket open where it stopped, whose closer it would
+    take there, and which no closer of its own matches in the rest of ``text``.  The error
+    then belongs at that bracket, not at the next line where the parser noticed; the
+    message keeps where it noticed.  None otherwise."""
+    if not isinstance(exc, UnexpectedToken):
+        return None
+    stack = getattr(getattr(exc, "state", None), "value_stack", None) or ()
+    opened = next((v for v in reversed(stack) if isinstance(v, Token) and v.type in _OPENERS), None)
+    if opened is None or opened.start_pos is None:
+        return None
+    bracket, closer, terminal = _OPENERS[opened.type]
+    if terminal not in (exc.expected or ()) or _closed(text, opened.start_pos):
+        return None
+    token = exc.token
+    if token.type == "$END" or token.line is None:
+        seen = f"the file ends before its `{closer}`"
+    else:
+        at = f"line {token.line}, column {token.column}"
+        seen = f"found {str(token)!r} at {at} before its `{closer}`"
+    return (
+        opened,
+        f"this `{bracket}` is not closed: {seen}",
+        f"close it with `{closer}` {_WHERE_CLOSED[bracket]}",
+    )
+
+
+def _closed(text: str, start: int) -> bool:
+    """Whether the bracket at ``start`` is matched by its own closer later in ``text``."""
+    waiting: list[str] = []
+    for m in _BRACKETS.finditer(text, start):
+        ch = m.group()
+        if ch in _CLOSES:
+            waiting.append(_CLOSES[ch])
+        elif ch in ")]}":
+            if ch != waiting.pop():
+                return False  # a closer of another kind: the brackets cross
+            if not waiting:
+                return True
+    return False

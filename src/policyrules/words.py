@@ -444,17 +444,27 @@ def _otherwise(w: Words, e: s.Expr, scope: str | None) -> str:
     return _sp(value, "（已声明不存在时按", default, "计）")
 
 
-def _band(w: Words, band: s.Band, scope: str | None) -> str:
-    rate = w.expr(band.rate, scope)
+def _band(w: Words, band: s.Band, below: s.Expr | None, scope: str | None) -> str:
+    """A band by both its bounds, as tax and subsidy texts say them (个人所得税税率表):
+    不超过 1000 万元的部分, 超过 1000 万元至 3000 万元的部分, 超过 3000 万元的部分;
+    ``below`` is the previous band's limit (None for the first band)."""
     if band.limit is None:
-        return f"超过部分按{rate}"
-    return f"{w.expr(band.limit, scope)}以下部分按{rate}"
+        part = "全部" if below is None else _sp("超过", _part(w, below, scope), "的部分")
+    elif below is None:
+        part = _sp("不超过", _part(w, band.limit, scope), "的部分")
+    else:
+        part = _sp("超过", _part(w, below, scope), "至", _part(w, band.limit, scope), "的部分")
+    return _sp(part, "按", w.expr(band.rate, scope))
 
 
 def _progressive(w: Words, e: s.Expr, scope: str | None) -> str:
     assert isinstance(e, s.Progressive)
-    bands = "、".join(_band(w, b, scope) for b in e.bands)
-    return f"{w.expr(e.base, scope)}分段计算（{bands}）"
+    belows = (None, *(b.limit for b in e.bands[:-1]))
+    said = [_band(w, b, below, scope) for b, below in zip(e.bands, belows, strict=True)]
+    last = e.bands[-1].limit
+    if last is not None:  # no `band above`: the part above the last limit pays nothing
+        said.append(_sp("超过", _part(w, last, scope), "的部分不予计算"))
+    return f"{w.expr(e.base, scope)}分段计算（{'、'.join(said)}）"
 
 
 def _table_title(w: Words, name: str) -> str:

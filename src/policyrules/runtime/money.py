@@ -27,18 +27,23 @@ import decimal
 import enum
 import functools
 import re
+import unicodedata
 from collections.abc import Iterable
 from decimal import Decimal
 
 import attrs
 
+from ..errors import Diagnostic, FactsError
+
 __all__ = [
     "Money",
+    "NonAsciiDigits",
     "Rounding",
     "cn_text",
     "format_rate",
     "max_money",
     "min_money",
+    "non_ascii_digits",
     "parse_rate",
     "sum_money",
     "yuan_text",
@@ -56,8 +61,10 @@ _UNITS: dict[str, int] = {
 # Amounts beyond this many digits of fen (10^40 fen) are refused rather than computed.
 _MAX_FEN_DIGITS = 40
 
-# Full-width digits, point, minus and percent sign, as pasted from Chinese documents.
-_FULL_WIDTH = str.maketrans("０１２３４５６７８９．－％", "0123456789.-%")
+# The signs of a number that have full-width forms (．，－＋％, and the ideographic space), as
+# typed in a Chinese input method's full-width mode; a digit of any script other than ASCII
+# is found by str.isdecimal.
+_NUMBER_SIGNS = frozenset(".,-+% ")
 
 _AMOUNT_RE = re.compile(
     r"(?P<sign>-)?(?P<number>[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?)"
@@ -143,15 +150,22 @@ class Money:
     def parse(cls, text: str) -> Money:
         """Read an amount as written: ``"200 万元"``, ``"1.5亿元"``, ``"12,345.67 元"``.
 
-        A bare number (``"12345.67"``) is in 元; ``"100万"`` is 100 万元.  Full-width digits
-        are accepted; a negative amount needs a leading ``-``.
+        A bare number (``"12345.67"``) is in 元; ``"100万"`` is 100 万元; a negative amount
+        needs a leading ``-``.  Digits are ASCII, as the facts reader takes them: full-width
+        ``"１００ 万元"`` is refused with :class:`~policyrules.errors.FactsError` (E303, a
+        ``ValueError``) saying which character, the ASCII text as its hint; anything else
+        unreadable with ``ValueError``.
 
-        >>> Money.parse("１２．５ 元").fen
-        1250
+        >>> try:
+        ...     Money.parse("１２．５ 元")
+        ... except ValueError as exc:
+        ...     print(exc.code, exc.hint)
+        E303 write ASCII digits: "12.5 元"
         """
         if not isinstance(text, str):
             raise TypeError(f"Money.parse expects a str, not {type(text).__name__}")
-        normal = text.translate(_FULL_WIDTH).strip()
+        _refuse_non_ascii(text, "E303", "an amount of money")
+        normal = text.strip()
         match = _AMOUNT_RE.fullmatch(normal)
         if match is None:
             raise ValueError(
@@ -355,7 +369,9 @@ def sum_money(amounts: Iterable[Money]) -> Money:
 def parse_rate(text: str) -> Decimal:
     """Read a rate: ``"30%"`` is ``Decimal("0.30")``, ``"2.5%"`` is ``0.025``, ``"0.3"`` is ``0.3``.
 
-    Negative rates, floats and anything else are refused with :class:`ValueError`.
+    Negative rates, floats and anything else are refused with :class:`ValueError`; digits
+    other than ASCII (``"３０％"``) with :class:`~policyrules.errors.FactsError` (E311, a
+    ``ValueError``), the ASCII text as its hint.
 
     >>> parse_rate("30%")
     Decimal('0.30')
@@ -363,7 +379,8 @@ def parse_rate(text: str) -> Decimal:
     _reject_float(text, "rate")
     if not isinstance(text, str):
         raise TypeError(f"parse_rate expects a str, not {type(text).__name__}")
-    normal = text.translate(_FULL_WIDTH).strip()
+    _refuse_non_ascii(text, "E311", "a rate")
+    normal = text.strip()
     if normal.startswith("-"):
         raise ValueError(f"rate {text!r} is negative")
     match = _RATE_RE.fullmatch(normal)
@@ -396,3 +413,74 @@ def format_rate(rate: Decimal) -> str:
     if text == "-0":
         text = "0"
     return f"{text}%"
+
+
+@attrs.frozen
+class NonAsciiDigits:
+    """A number written with a digit or sign other than ASCII (full-width ``１００``, ``３０％``;
+    ``١٠٠`` of another script): the first such character, where it is, and the whole text
+    with every such character in ASCII."""
+
+    char: str
+    index: int  # from 0
+    ascii: str
+
+    @property
+    def what(self) -> str:
+        """``"１" at character 1 is a full-width digit``."""
+        if self.char.isdecimal():
+            kind = "a full-width digit" if _full_width(self.char) else "a digit that is not ASCII"
+        elif self.char == "\u3000":
+            kind = "a full-width space"
+        else:
+            kind = f"a full-width `{unicodedata.normalize('NFKC', self.char)}`"
+        return f'"{self.char}" at character {self.index + 1} is {kind}'
+
+    @property
+    def hint(self) -> str:
+        """``write ASCII digits: "100 万元"``."""
+        return f'write ASCII digits: "{self.ascii.strip()}"'
+
+
+def non_ascii_digits(text: str) -> NonAsciiDigits | None:
+    """Where ``text`` writes a number with a digit of another script than ASCII (str.isdecimal:
+    full-width ``１``, Arabic-Indic ``١``), a full-width sign (``．，－＋％``) or the
+    ideographic space, else None.
+
+    Every reader of numbers takes ASCII digits only (``re``'s ``[0-9]``, not ``\\d``, which
+    with ``int()`` and ``Decimal()`` also takes the digits of other scripts).
+
+    >>> non_ascii_digits("１００ 万元").hint
+    'write ASCII digits: "100 万元"'
+    >>> non_ascii_digits("100 万元") is None
+    True
+    """
+    if text.isascii():
+        return None
+    first: tuple[str, int] | None = None
+    out = []
+    for i, ch in enumerate(text):
+        if not ch.isascii():
+            if ch.isdecimal():
+                out.append(str(unicodedata.decimal(ch)))
+                first = first or (ch, i)
+                continue
+            sign = unicodedata.normalize("NFKC", ch)
+            if sign in _NUMBER_SIGNS and _full_width(ch):
+                out.append(sign)
+                first = first or (ch, i)
+                continue
+        out.append(ch)
+    return None if first is None else NonAsciiDigits(first[0], first[1], "".join(out))
+
+
+def _full_width(ch: str) -> bool:
+    return ch == "\u3000" or unicodedata.name(ch, "").startswith("FULLWIDTH")
+
+
+def _refuse_non_ascii(text: str, code: str, what: str) -> None:
+    """FactsError ``code`` when ``text`` writes a number with digits other than ASCII."""
+    found = non_ascii_digits(text)
+    if found is not None:
+        message = f"cannot read {text!r} as {what}: {found.what}"
+        raise FactsError(Diagnostic(code, message, hint=found.hint))
