@@ -72,15 +72,20 @@ _JSON = "application/json"
 _YAML = ("application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml")
 _FLAGS = {"1": True, "true": True, "0": False, "false": False}
 _EVAL_QUERY = ("as_of", "set", "assume", "commit", "all_earlier")
+_REPEATABLE = ("set", "assume")  # each names what it sets; the others are said once
 
 
 def _json(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
     return Response(dumps(data), status, headers, media_type=_JSON)
 
 
-def _error(exc: PolicyRulesError, document: str | None = None) -> Response:
+def _error(
+    exc: PolicyRulesError, document: str | None = None, headers: dict[str, str] | None = None
+) -> Response:
     status = error_status(exc)
-    headers = {"Retry-After": "1"} if status == 503 else None
+    headers = dict(headers or {})
+    if status == 503:
+        headers["Retry-After"] = "1"
     return _json(error_json(exc, document), status, headers)
 
 
@@ -91,6 +96,13 @@ def _options(request: Request, allowed: tuple[str, ...]) -> Options:
         if key not in allowed:
             hint = did_you_mean(key, allowed) or f"known: {', '.join(allowed)}"
             raise serve_error("E715", f"unknown query parameter {key!r}", hint)
+        given = q.getlist(key)
+        if len(given) > 1 and key not in _REPEATABLE:  # else one of them would win, silently
+            raise serve_error(
+                "E715",
+                f"query parameter {key!r} given {len(given)} times",
+                f"give {key} once",
+            )
     flags = {}
     for key in ("commit", "all_earlier"):
         text = q.get(key, "0").strip().lower()
@@ -328,14 +340,21 @@ def create_app(
     async def not_found(request: Request, exc: Exception) -> Response:
         status = exc.status_code if isinstance(exc, HTTPException) else 404
         where = f"{request.method} {request.url.path}"
+        headers = None
         if status == 405:
-            err = serve_error("E718", f"{where}: method not allowed", "see /openapi.json")
+            # RFC 9110 §15.5.6: a 405 lists the methods the route takes (Starlette names them)
+            named = (exc.headers or {}).get("Allow", "") if isinstance(exc, HTTPException) else ""
+            allow = ", ".join(sorted(m.strip() for m in named.split(",") if m.strip()))
+            headers = {"Allow": allow}  # (sorted: Starlette's order varies between runs)
+            err = serve_error(
+                "E718", f"{where}: method not allowed (allowed: {allow})", "see /openapi.json"
+            )
         elif status == 404:
             err = serve_error("E717", f"no such route: {request.url.path}", "see /openapi.json")
         else:  # Starlette's own refusals of a malformed request
             detail = exc.detail if isinstance(exc, HTTPException) else str(exc)
             err = serve_error("E715", f"{where}: {detail}")
-        return _error(err)
+        return _error(err, headers=headers)
 
     async def internal(request: Request, exc: Exception) -> Response:
         _log.error("unexpected error on %s", request.url.path, exc_info=exc)

@@ -227,6 +227,57 @@ def test_routes_and_methods_answer_json(client: TestClient) -> None:
     assert (wrong.status_code, _errors(wrong)[0]["code"]) == (405, "E718")
 
 
+@pytest.mark.parametrize(
+    ("method", "path", "allow"),
+    [
+        ("GET", "/v1/evaluate", "POST"),
+        ("PUT", "/v1/explain", "POST"),
+        ("POST", "/v1/health", "GET, HEAD"),
+        ("DELETE", "/v1/clauses/3", "GET, HEAD"),
+        ("POST", "/calculator/", "GET, HEAD"),
+    ],
+)
+def test_a_wrong_method_is_405_with_allow(
+    client: TestClient, method: str, path: str, allow: str
+) -> None:
+    """RFC 9110 §15.5.6: a 405 names the route's methods in `Allow`; the body is the
+    service's JSON error (E718), naming them too."""
+    answer = client.request(method, path)
+    assert answer.status_code == 405
+    assert answer.headers["allow"] == allow
+    (err,) = _errors(answer)
+    assert err["code"] == "E718"
+    assert err["message"] == f"{method} {path}: method not allowed (allowed: {allow})"
+
+
+@pytest.mark.parametrize(
+    ("query", "name"),
+    [
+        ("?commit=1&commit=0", "commit"),
+        ("?commit=0&commit=0", "commit"),
+        ("?all_earlier=0&all_earlier=1", "all_earlier"),
+        ("?as_of=2026-06-30&as_of=2026-12-31", "as_of"),
+    ],
+)
+def test_a_query_parameter_given_twice_is_refused(
+    client: TestClient, log: DecisionLog, query: str, name: str
+) -> None:
+    """`?commit=1&commit=0` is refused (400 E715 naming it), never read as one of the two;
+    nothing is evaluated or logged.  `set` and `assume` repeat, one name each."""
+    answer = client.post(f"/v1/evaluate{query}", content=firm_a_json(), headers=JSON)
+    assert answer.status_code == 400
+    (err,) = _errors(answer)
+    assert (err["code"], err["message"]) == ("E715", f"query parameter '{name}' given 2 times")
+    assert err["hint"] == f"give {name} once"
+    assert log.entries() == []
+    explained = client.post(
+        "/v1/explain?clause=3&clause=jjxf_2025_50/3", content=firm_a_json(), headers=JSON
+    )
+    assert (explained.status_code, _errors(explained)[0]["code"]) == (400, "E715")
+    both = "?set=overseas_support_rate%3D50%25&set=rd_reward_rate%3D10%25"
+    assert client.post(f"/v1/evaluate{both}", content=firm_a_json(), headers=JSON).is_success
+
+
 def test_unexpected_failure_is_a_json_500_without_traceback(
     policy: policyrules.Policy, monkeypatch: pytest.MonkeyPatch
 ) -> None:
