@@ -278,6 +278,38 @@ def test_a_query_parameter_given_twice_is_refused(
     assert client.post(f"/v1/evaluate{both}", content=firm_a_json(), headers=JSON).is_success
 
 
+def test_every_text_answer_says_utf_8(
+    policy: policyrules.Policy, client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Answers carry Chinese: each `text/*` answer (the calculator's page, script, style)
+    says `charset=utf-8`; JSON answers, errors included, are `application/json` in UTF-8,
+    which has no charset parameter (RFC 8259 §8.1, §11)."""
+    answers = [
+        client.get("/v1/health"),
+        client.get("/v1/clauses/3"),
+        client.get("/v1/schema"),
+        client.get("/calculator/labels.json"),
+        client.post("/v1/evaluate", content=firm_a_json(), headers=JSON),
+        client.post("/v1/explain?clause=3", content=firm_a_json(), headers=JSON),
+        client.post("/v1/evaluate", content=b"{garbage", headers=JSON),  # 400
+        client.post("/v1/evaluate", content=b"{}", headers={"content-type": "text/plain"}),
+        client.get("/v1/clauses/不存在"),  # 404
+        client.get("/v1/evaluate"),  # 405
+    ]
+    texts = [client.get(f"/calculator/{name}") for name in ("", "calculator.js", "calculator.css")]
+    monkeypatch.setattr(policyrules.api.Policy, "evaluate", lambda *a, **k: 1 // 0)
+    with TestClient(create_app(policy), raise_server_exceptions=False) as c:
+        answers.append(c.post("/v1/evaluate", content=b"{}", headers=JSON))  # 500
+    assert [a.status_code for a in answers] == [200] * 6 + [400, 415, 404, 405, 500]
+    assert {a.headers["content-type"] for a in answers} == {"application/json"}
+    assert [t.headers["content-type"] for t in texts] == [
+        "text/html; charset=utf-8",
+        "text/javascript; charset=utf-8",
+        "text/css; charset=utf-8",
+    ]
+    assert "京经信发〔2025〕50号" in answers[1].content.decode("utf-8")
+
+
 def test_unexpected_failure_is_a_json_500_without_traceback(
     policy: policyrules.Policy, monkeypatch: pytest.MonkeyPatch
 ) -> None:
