@@ -112,7 +112,8 @@ def add_serve_command(sub: Any) -> None:
         type=_number(float),
         default=10.0,
         metavar="S",
-        help="answer 503/504 after this many seconds of waiting for an evaluation (10)",
+        help="answer 503/504 after this many seconds of waiting for an evaluation; 503 "
+        "after half of it waiting for a turn to write to the store or the log (10)",
     )
     s.add_argument(
         "--workers",

@@ -209,6 +209,13 @@ def _find_clauses(c: CheckedPolicy, wanted: str) -> list[ClauseInfo]:
     return found
 
 
+def _ended_unanswered(done: asyncio.Future[bytes]) -> None:
+    """An abandoned evaluation's end: its error (a store found busy too late, say) goes to
+    the server's log, not to asyncio's "exception was never retrieved"."""
+    if not done.cancelled() and (exc := done.exception()) is not None:
+        _log.info("an abandoned evaluation ended with %s: %s", type(exc).__name__, exc)
+
+
 Handler = Callable[[Request], Coroutine[Any, Any, Response]]
 
 
@@ -317,6 +324,7 @@ def create_app(
             answer = await asyncio.wait_for(asyncio.shield(waiting), limits.timeout)
         except TimeoutError:
             if job.abandon():
+                waiting.add_done_callback(_ended_unanswered)
                 if future.cancel():
                     raise serve_error(
                         "E713",

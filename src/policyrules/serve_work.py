@@ -12,6 +12,14 @@ counted from when it was handed over:
   log entry (and, when committing, its grants, in the same transaction) it claims its
   :class:`Job`, and a job abandoned first refuses the claim, which rolls the transaction
   back.  Once claimed, the writing is waited for and answered, however late.
+
+Writing takes turns: one writer of the decision log (and, committing, of the ledger store,
+which another program may hold: ``policyrules ledger import``, another service).  An
+evaluation waits for its turn at most ``ServeLimits.store_wait`` seconds (half of
+``timeout`` unless set; always less), then is answered **503** (E332 for the store, E720
+for the log), having recorded nothing: a store held elsewhere is reported as busy, before
+the request's own time runs out (which would be a 504), and a writer waiting for it never
+holds up the others' log rows for longer than that.
 """
 
 from __future__ import annotations
@@ -21,6 +29,7 @@ import contextlib
 import json
 import re
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -28,7 +37,7 @@ from typing import Any
 import attrs
 
 from .api import Policy
-from .errors import Diagnostic, PolicyRulesError
+from .errors import Diagnostic, LedgerError, PolicyRulesError
 from .explain import decision_json, decision_text
 from .provenance import provenance
 from .reading import Limits
@@ -50,16 +59,31 @@ __all__ = [
 ]
 
 
+def _half_the_timeout(limits: ServeLimits) -> float:
+    return limits.timeout / 2
+
+
 @attrs.frozen
 class ServeLimits:
     """Bounds on one request: ``max_body_bytes`` (default 4 MiB; more is 413),
     ``max_depth`` (default 100 levels of nesting in the document), ``timeout`` (seconds,
-    default 10: see the module), ``workers`` (default 4 evaluations at once)."""
+    default 10: see the module), ``workers`` (default 4 evaluations at once),
+    ``store_wait`` (seconds an evaluation waits for its turn to write to the log and the
+    ledger store, then 503; default half of ``timeout``).
+
+    :raises ValueError: if ``store_wait`` is not above 0 and below ``timeout`` (a store
+        busy for the whole time would be answered 504, abandoned, not 503, busy)."""
 
     max_body_bytes: int = 4 * 2**20
     max_depth: int = 100
     timeout: float = 10.0
     workers: int = 4
+    store_wait: float = attrs.field(default=attrs.Factory(_half_the_timeout, takes_self=True))
+
+    @store_wait.validator
+    def _below_timeout(self, attribute: Any, value: float) -> None:
+        if not 0 < value < self.timeout:
+            raise ValueError(f"store_wait={value!r}: above 0 and below timeout={self.timeout!r}")
 
 
 @attrs.frozen
@@ -256,7 +280,8 @@ class Evaluator:
                 if log is not None:
                     DecisionLog.append_in(txn, entry(result, str(store_path)))
 
-            with self._writer(), self._store() as store:
+            until = time.monotonic() + self.limits.store_wait  # the turn to write, then 503
+            with self._writer(until), self._store(until) as store:
                 if log is not None:
                     store.attach(log.path, LOG_SCHEMA)
                 result = policy.evaluate(
@@ -276,7 +301,7 @@ class Evaluator:
                 result = policy.evaluate(facts, **kwargs)
             job.claim()
             if self.log is not None:
-                self.log.append(entry(result))
+                self.log.append(entry(result), wait=self.limits.store_wait)
         return dumps(self._answer(result, options, prov))
 
     def _answer(self, result: Result, options: Options, prov: dict[str, Any]) -> dict[str, Any]:
@@ -297,17 +322,38 @@ class Evaluator:
         return data
 
     @contextlib.contextmanager
-    def _writer(self) -> Iterator[None]:
+    def _writer(self, until: float) -> Iterator[None]:
+        """The log's turn to write (held through a commit: the log is written in the
+        store's transaction), waited for until ``until`` (``time.monotonic()``); E332."""
         if self.log is None:
             yield
             return
-        with self.log.writer:
+        if not self.log.writer.acquire(timeout=_left(until)):
+            raise LedgerError(
+                Diagnostic(
+                    "E332",
+                    f"the ledger store is busy: no turn to write to it within "
+                    f"{self.limits.store_wait:g} s",
+                    hint="other evaluations are writing to it; try again in a moment",
+                )
+            )
+        try:
             yield
+        finally:
+            self.log.writer.release()
 
-    def _store(self) -> LedgerStore:
+    def _store(self, until: float | None = None) -> LedgerStore:
+        """The store, opened to wait for another writer until ``until`` at most (else
+        ``store_wait``): then E332."""
         assert self.ledger is not None
-        return LedgerStore.open(self.ledger, create=False)
+        wait = self.limits.store_wait if until is None else _left(until)
+        return LedgerStore.open(self.ledger, create=False, timeout=wait)
 
     def close(self) -> None:
         """Stop taking evaluations; those waiting are dropped, running ones end on their own."""
         self.pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _left(until: float) -> float:
+    """Seconds from now until ``until`` (``time.monotonic()``), never below 0."""
+    return max(0.0, until - time.monotonic())
