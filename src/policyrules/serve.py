@@ -61,6 +61,7 @@ from .serve_work import (
     dumps,
     error_json,
     error_status,
+    path_hider,
     serve_error,
 )
 from .syntax import Module
@@ -79,14 +80,24 @@ def _json(data: Any, status: int = 200, headers: dict[str, str] | None = None) -
     return Response(dumps(data), status, headers, media_type=_JSON)
 
 
+Hide = Callable[[str], str]
+
+
 def _error(
-    exc: PolicyRulesError, document: str | None = None, headers: dict[str, str] | None = None
+    exc: PolicyRulesError,
+    hide: Hide,
+    document: str | None = None,
+    headers: dict[str, str] | None = None,
 ) -> Response:
+    """The error's answer, the server's paths hidden (``hide``); a 5xx is logged in full
+    (a 500, a bug, by the handler of its exception, with the traceback)."""
     status = error_status(exc)
     headers = dict(headers or {})
     if status == 503:
         headers["Retry-After"] = "1"
-    return _json(error_json(exc, document), status, headers)
+    if status > 500:
+        _log.warning("answered %d: %s", status, exc.render())
+    return _json(error_json(exc, document, hide), status, headers)
 
 
 def _options(request: Request, allowed: tuple[str, ...]) -> Options:
@@ -219,14 +230,14 @@ def _ended_unanswered(done: asyncio.Future[bytes]) -> None:
 Handler = Callable[[Request], Coroutine[Any, Any, Response]]
 
 
-def _guarded(handler: Handler) -> Handler:
+def _guarded(handler: Handler, hide: Hide) -> Handler:
     """``handler``, with a bad request answered by its diagnostics instead of raising."""
 
     async def run(request: Request) -> Response:
         try:
             return await handler(request)
         except PolicyRulesError as exc:
-            return _error(exc)
+            return _error(exc, hide)
 
     return run
 
@@ -257,6 +268,11 @@ def create_app(
 
         LedgerStore.open(store, create=False).close()  # refuse a missing or foreign store now
     digest = policy_digest(policy)
+    # A client learns no path of the server's (the server's log does): paths in errors are
+    # read as these labels, and the policy's files by their names inside it.
+    hide = path_hider(
+        {"<ledger store>": store, "<decision log>": log.path if log else None}, policy.path
+    )
     work = Evaluator(
         policy, digest=digest, log=log, ledger=store, limits=limits, import_ledgers=import_ledgers
     )
@@ -340,7 +356,7 @@ def create_app(
                 ) from None
             answer = await waiting  # it is recording its result: answer it
         except PolicyRulesError as exc:
-            return _error(exc, name)
+            return _error(exc, hide, name)
         except Abandoned:  # pragma: no cover - abandoned only after the wait ended
             raise serve_error("E712", "the evaluation was abandoned") from None
         return Response(answer, headers={"X-Decision-Id": entry_id}, media_type=_JSON)
@@ -362,7 +378,7 @@ def create_app(
         else:  # Starlette's own refusals of a malformed request
             detail = exc.detail if isinstance(exc, HTTPException) else str(exc)
             err = serve_error("E715", f"{where}: {detail}")
-        return _error(err, headers=headers)
+        return _error(err, hide, headers=headers)
 
     async def internal(request: Request, exc: Exception) -> Response:
         _log.error("unexpected error on %s", request.url.path, exc_info=exc)
@@ -371,7 +387,7 @@ def create_app(
             f"the service failed on this request ({type(exc).__name__}); it was not recorded",
             hint="this is a bug in policyrules: report it with the request",
         )
-        return _error(err)
+        return _error(err, hide)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -379,10 +395,10 @@ def create_app(
         work.close()
 
     routes = [
-        Route("/v1/evaluate", _guarded(evaluate), methods=["POST"], name="evaluate"),
-        Route("/v1/explain", _guarded(explain), methods=["POST"], name="explain"),
+        Route("/v1/evaluate", _guarded(evaluate, hide), methods=["POST"], name="evaluate"),
+        Route("/v1/explain", _guarded(explain, hide), methods=["POST"], name="explain"),
         fixed_route("/v1/clauses", "clauses"),
-        Route("/v1/clauses/{clause:path}", _guarded(clause), methods=["GET"], name="clause"),
+        Route("/v1/clauses/{clause:path}", _guarded(clause, hide), methods=["GET"], name="clause"),
         fixed_route("/v1/schema", "schema"),
         fixed_route("/v1/coverage", "coverage"),
         Route("/v1/health", health, methods=["GET"], name="health"),

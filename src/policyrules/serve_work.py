@@ -27,10 +27,11 @@ from __future__ import annotations
 import concurrent.futures
 import contextlib
 import json
+import os
 import re
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +56,7 @@ __all__ = [
     "dumps",
     "error_json",
     "error_status",
+    "path_hider",
     "serve_error",
 ]
 
@@ -170,11 +172,18 @@ def error_status(exc: PolicyRulesError) -> int:
     return _STATUS.get(exc.code, 400)
 
 
-def error_json(exc: PolicyRulesError, document: str | None = None) -> dict[str, Any]:
+def _as_is(text: str) -> str:
+    return text
+
+
+def error_json(
+    exc: PolicyRulesError, document: str | None = None, hide: Callable[[str], str] = _as_is
+) -> dict[str, Any]:
     """``{"errors": [{code, message, hint, path, line, col, end_line, end_col}], "text"}``:
     the diagnostics the command line prints, as data, and ``text`` as it prints them.
     ``path`` is the place in the document a message starts with (``firms[0].id``), if any;
-    ``line``... are the place in the request body (``document`` names it) or ``null``."""
+    ``line``... are the place in the request body (``document`` names it) or ``null``.
+    ``hide`` rewrites each message, hint and ``text`` (:func:`path_hider`)."""
     errors = []
     for d in exc.diagnostics:
         m = _PATH.match(d.message)
@@ -183,8 +192,8 @@ def error_json(exc: PolicyRulesError, document: str | None = None) -> dict[str, 
         errors.append(
             {
                 "code": d.code,
-                "message": d.message,
-                "hint": d.hint,
+                "message": hide(d.message),
+                "hint": None if d.hint is None else hide(d.hint),
                 "path": path,
                 "line": span.line if span else None,
                 "col": span.col if span else None,
@@ -192,7 +201,47 @@ def error_json(exc: PolicyRulesError, document: str | None = None) -> dict[str, 
                 "end_col": span.end_col if span else None,
             }
         )
-    return {"errors": errors, "text": exc.render()}
+    return {"errors": errors, "text": hide(exc.render())}
+
+
+# A character a path may hold: a path is replaced only where it stands whole.
+_IN_PATH = r"[\w.~/\\-]"
+
+
+def path_hider(files: Mapping[str, Path | None], policy: Path | None) -> Callable[[str], str]:
+    """A function of a text that replaces the server's own paths in it, which a client
+    must not learn: each of ``files`` (label -> path: ``{"<ledger store>": store}``) by its
+    label, and the policy's directory ``policy`` (its own directory when a file) before the
+    names of its files, so ``/srv/policies/p/a.rule:3:1`` reads ``a.rule:3:1``.  Each path
+    is found as given, absolute and resolved; only whole (not ``d`` in ``d/1/a``)."""
+    subs: dict[str, str] = {}
+    for label, path in files.items():
+        for form in _forms(path):
+            subs[form] = label
+    root = None if policy is None else policy if policy.is_dir() else policy.parent
+    for form in _forms(root):
+        subs.setdefault(form + os.sep, "")  # before the names of its files
+        subs.setdefault(form, "<policy>")
+    if not subs:
+        return _as_is
+    longest_first = sorted(subs, key=len, reverse=True)
+    whole = [
+        re.escape(f) + ("" if f.endswith(os.sep) else f"(?!{_IN_PATH})") for f in longest_first
+    ]
+    found = re.compile(f"(?<!{_IN_PATH})(?:{'|'.join(whole)})")
+
+    def hide(text: str) -> str:
+        return found.sub(lambda m: subs[m.group()], text)
+
+    return hide
+
+
+def _forms(path: Path | None) -> set[str]:
+    """``path`` as given, absolute and resolved, without a final separator (never ``.``)."""
+    if path is None:
+        return set()
+    forms = {str(p).rstrip(os.sep) for p in (path, path.absolute(), path.resolve())}
+    return forms - {"", "."}
 
 
 class Evaluator:

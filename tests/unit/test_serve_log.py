@@ -220,6 +220,61 @@ def test_store_wait_is_below_the_timeout() -> None:
             ServeLimits(timeout=3, store_wait=wait)
 
 
+def test_errors_show_a_client_no_path_of_the_server(
+    policy: policyrules.Policy,
+    log: DecisionLog,
+    store: Path,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The store's and the log's paths are the server's business: an error naming them (a
+    store keyed by another reading, 409 E335; the log held by another writer, 503 E720)
+    names them `<ledger store>` and `<decision log>`; the server's log has the path."""
+    other = sqlite3.connect(log.path, isolation_level=None)
+    limits = ServeLimits(timeout=2)
+    with TestClient(create_app(policy, log=log, ledger=store, limits=limits)) as c:
+        body = firm_without_grants()
+        assert c.post("/v1/evaluate?commit=1", content=body, headers=JSON).status_code == 200
+        keyed = c.post("/v1/evaluate?assume=annual_cap_year%3Ddecision", content=body, headers=JSON)
+        other.execute("BEGIN IMMEDIATE")
+        try:
+            busy = c.post("/v1/evaluate", content=body, headers=JSON)
+        finally:
+            other.execute("ROLLBACK")
+            other.close()
+    assert (keyed.status_code, busy.status_code) == (409, 503)
+    for answer, code, label in (
+        (keyed, "E335", "<ledger store>"),
+        (busy, "E720", "<decision log>"),
+    ):
+        assert str(tmp_path) not in answer.text
+        assert "grants.db" not in answer.text
+        assert "decisions.sqlite" not in answer.text
+        (err,) = answer.json()["errors"]
+        assert err["code"] == code
+        assert err["message"].startswith(f"{label}: ")
+        assert answer.json()["text"].startswith(f"error[{code}]: {label}: ")
+    assert f"error[E720]: {log.path}: " in caplog.text
+
+
+def test_path_hider_replaces_whole_paths_only(tmp_path: Path) -> None:
+    """The server's files by label, the policy's by their names inside it; a path is
+    replaced only where it stands whole (a store named `d` leaves `d/1/a` as it is)."""
+    from policyrules.serve_work import path_hider  # (new: the module's other tests run without)
+
+    policy = tmp_path / "policy"
+    policy.mkdir()
+    hide = path_hider({"<ledger store>": Path("d"), "<decision log>": None}, policy)
+    assert hide(f"{policy}/a.rule:3:1: error") == "a.rule:3:1: error"
+    assert hide(f"{policy}: no rules") == "<policy>: no rules"
+    assert (
+        hide("d: busy; the grant of d/1/a (firm d-2)")
+        == "<ledger store>: busy; the grant of d/1/a (firm d-2)"
+    )
+    assert hide(f"{Path('d').absolute()}: busy") == "<ledger store>: busy"
+    assert path_hider({}, None)("anything") == "anything"
+
+
 def test_log_refuses_a_file_that_is_not_a_log(tmp_path: Path) -> None:
     """A ledger store (or any other SQLite file with tables) is not taken for a log: E720."""
     path = tmp_path / "grants.db"
