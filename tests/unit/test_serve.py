@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -434,16 +435,24 @@ def test_serve_command_starts_uvicorn_with_the_options(
     import uvicorn
 
     seen: dict[str, Any] = {}
-    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: seen.update(app=app, **kw))
+
+    def run(server: uvicorn.Server, sockets: list[socket.socket]) -> None:
+        (sock,) = sockets
+        seen.update(config=server.config, port=sock.getsockname()[1], listening=sock.fileno())
+
+    monkeypatch.setattr(uvicorn.Server, "run", run)
     log = tmp_path / "d.sqlite"
     code, out, _ = run_cli(
-        capsys, "serve", POLICY, "--port", "8123", "--log", log, "--timeout", "2.5",
+        capsys, "serve", POLICY, "--port", "0", "--log", log, "--timeout", "2.5",
         "--workers", "2", "--max-body-mb", "0.5", "--max-connections", "7",
     )  # fmt: skip
     assert code == 0
-    assert "http://127.0.0.1:8123/v1/" in out
-    assert (seen["host"], seen["port"], seen["limit_concurrency"]) == ("127.0.0.1", 8123, 7)
-    limits = seen["app"].state.evaluator.limits
+    assert seen["port"] > 0
+    assert seen["listening"] >= 0  # the socket was open while served
+    assert f"http://127.0.0.1:{seen['port']}/v1/" in out
+    config = seen["config"]
+    assert (config.host, config.port, config.limit_concurrency) == ("127.0.0.1", seen["port"], 7)
+    limits = config.app.state.evaluator.limits
     assert limits == ServeLimits(max_body_bytes=2**19, max_depth=100, timeout=2.5, workers=2)
     assert log.exists()
     monkeypatch.chdir(tmp_path)
@@ -451,3 +460,25 @@ def test_serve_command_starts_uvicorn_with_the_options(
     assert code == 2
     assert "error[E336]" in err
     assert not (tmp_path / "decisions.sqlite").exists()  # no log made for a refused start
+
+
+def test_serve_on_a_port_in_use_says_so_in_one_error(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """A port another program listens on (a real socket): one error, E723, naming the
+    address, "already in use" and --port; exit 2, as for any input the command cannot
+    use; nothing served, no log made."""
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        log = tmp_path / "d.sqlite"
+        code, out, err = run_cli(capsys, "serve", POLICY, "--port", str(port), "--log", log)
+    assert code == 2
+    assert out == ""
+    first, hint = err.splitlines()
+    assert first == f"error[E723]: cannot listen on 127.0.0.1:{port}: the address is already in use"
+    assert "--port" in hint
+    assert not log.exists()
+    with pytest.raises(SystemExit) as usage:  # argparse's usage error
+        run_cli(capsys, "serve", POLICY, "--port", "65536")
+    assert usage.value.code == 2
+    assert "'65536' is not a port (0 to 65535)" in capsys.readouterr().err
