@@ -183,6 +183,23 @@ def test_bad_documents_get_the_command_lines_diagnostics(
     assert log.entries() == []
 
 
+def test_a_huge_number_is_quoted_as_an_excerpt(client: TestClient) -> None:
+    """A 100,001-digit amount is refused (400 E303) by its first 40 digits and its length,
+    not echoed whole: the answer stays small."""
+    product = b'{"id": "p", "registration_cost": ' + b"1" * 100_001 + b"}"
+    body = b'{"firms": [{"id": "f", "products": [' + product + b"]}]}"
+    answer = client.post("/v1/evaluate", content=body, headers=JSON)
+    assert answer.status_code == 400
+    (err,) = _errors(answer)
+    assert (err["code"], err["path"]) == ("E303", "firms[0].products[0].registration_cost")
+    assert err["message"] == (
+        "firms[0].products[0].registration_cost: an amount of 10^37 元 or more: "
+        + "1" * 40
+        + "… (100001 digits)"
+    )
+    assert len(answer.content) < 2000
+
+
 def test_huge_body_is_refused_with_413(policy: policyrules.Policy) -> None:
     """A body over the bound is refused, declared (Content-Length) or streamed (chunked)."""
     limits = ServeLimits(max_body_bytes=1000)
