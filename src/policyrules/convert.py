@@ -88,6 +88,7 @@ class ValueRefused(ValueError):
 
 _MAX_DIGITS = 40  # as for money amounts and for the numbers of a .rule file
 _MONEY_MAX = 10**37  # 元, as for money text
+_quoted = '"{}"'.format  # a text as a message quotes it (in an excerpt if long)
 
 
 _PLAIN_DECIMAL = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?", re.ASCII)
@@ -115,12 +116,7 @@ def _bound_percent(typ: t.Type) -> int:
     return 100 if typ.bound is None else typ.bound
 
 
-def _quoted(text: str) -> str:
-    return f'"{text}"'
-
-
 def _show(v: object) -> str:
-    """A raw value as a message quotes it (a long one cut: :func:`~policyrules.errors.excerpt`)."""
     if isinstance(v, bool):
         return "true" if v else "false"
     if v is None:  # an empty value (`--assume x=`, `x:` in YAML), never Python's None

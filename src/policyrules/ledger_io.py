@@ -139,8 +139,7 @@ class _Checker:
         key: bool = False,
         shown: str | None = None,
     ) -> None:
-        """Report at ``at`` (``key``: at its key); ``shown``, ``at`` as the message names it
-        when it ends in a key of the input (cut if long)."""
+        """Report at ``at`` (``key``: its key), named ``shown`` if given (a long key cut)."""
         named = at if shown is None else shown
         self.diags.append(Diagnostic(code, f"{named}: {message}" if at else message, hint=hint))
         self.diags[-1] = self.placed(self.diags[-1], at, key)
