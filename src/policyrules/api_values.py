@@ -16,7 +16,7 @@ from typing import Any
 
 from .convert import ValueRefused, convert_id, ids_ok
 from .convert_currency import exchange_hint
-from .errors import Diagnostic, FactsError, did_you_mean
+from .errors import Diagnostic, FactsError, did_you_mean, excerpt, quoted
 from .facts import Facts, convert_value
 from .instances import unlisted_owners
 from .model import CheckedPolicy
@@ -91,7 +91,7 @@ def holiday_choice(value: Any) -> Unpublished:
             Diagnostic(
                 "E305",
                 f"assumptions.{HOLIDAY_ASSUMPTION}: "
-                + ("nothing" if value is None else repr(str(value)))
+                + ("nothing" if value is None else quoted(str(value)))
                 + " is not a choice",
                 hint="one of: " + ", ".join(u.value for u in Unpublished),
             )
@@ -116,7 +116,7 @@ def read_values(checked: CheckedPolicy, raw: Mapping[str, Any], what: str) -> di
             diags.append(
                 Diagnostic(
                     "E304",
-                    f"{what}.{name}: no such {what[:-1]}",
+                    f"{what}.{excerpt(str(name))}: no such {what[:-1]}",
                     hint=did_you_mean(str(name), known),
                 )
             )

@@ -1,12 +1,16 @@
 """``policyrules serve POLICY``: the HTTP JSON API (:mod:`policyrules.serve`) on uvicorn.
 
 Starlette and uvicorn come with the ``serve`` extra (``pip install 'policyrules[serve]'``);
-without them the command says so (E721) instead of failing on an import.
+without them the command says so (E721) instead of failing on an import.  The address is
+taken before anything else is made (the log): an address in use, or one that cannot be
+listened on, is one error (E723, exit 2 as for any input the command cannot use).
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
+import socket
 import sys
 from typing import Any
 
@@ -30,6 +34,36 @@ def _number(kind: type[int] | type[float]) -> Any:
     return read
 
 
+def _port(text: str) -> int:
+    if not (text.isascii() and text.isdigit()) or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port (0 to 65535)")
+    return int(text)
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """A socket listening on ``host``:``port`` (an IPv6 host has a ``:``).
+
+    :raises PolicyRulesError: E723 if it cannot be had: the address already in use,
+        another host's address, a port that needs privileges."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    try:
+        return socket.create_server((host, port), family=family, backlog=2048)
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            why = "the address is already in use"
+            hint = "another program (another policyrules serve?) listens there: stop it, or "
+            hint += "choose another port with --port"
+        else:
+            why = exc.strerror or str(exc)
+            hint = "check --host and --port (a port below 1024 needs privileges)"
+        message = f"cannot listen on {_address(host, port)}: {why}"
+        raise PolicyRulesError(Diagnostic("E723", message, hint=hint)) from None
+
+
+def _address(host: str, port: int) -> str:
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     try:
         import uvicorn
@@ -47,26 +81,32 @@ def cmd_serve(args: argparse.Namespace) -> int:
     policy = load(args.policy)
     if args.ledger is not None:  # refused (E336, E330) before the log file is made
         LedgerStore.open(args.ledger, create=False).close()
-    log = None if args.no_log else DecisionLog.open(args.log)
-    limits = ServeLimits(
-        max_body_bytes=int(args.max_body_mb * 2**20),
-        max_depth=args.max_depth,
-        timeout=args.timeout,
-        workers=args.workers,
-    )
-    app = create_app(
-        policy, log=log, limits=limits, ledger=args.ledger, import_ledgers=args.import_ledgers
-    )
-    where = f"http://{args.host}:{args.port}"
-    print(f"policyrules serve: {args.policy} on {where}/v1/ (OpenAPI: {where}/openapi.json)")
-    sys.stdout.flush()
-    uvicorn.run(
-        app,
-        host=args.host,
-        port=args.port,
-        limit_concurrency=args.max_connections,
-        log_level=args.log_level,
-    )
+    sock = _listen(args.host, args.port)  # (E723) before the log file is made, too
+    try:
+        log = None if args.no_log else DecisionLog.open(args.log)
+        limits = ServeLimits(
+            max_body_bytes=int(args.max_body_mb * 2**20),
+            max_depth=args.max_depth,
+            timeout=args.timeout,
+            workers=args.workers,
+        )
+        app = create_app(
+            policy, log=log, limits=limits, ledger=args.ledger, import_ledgers=args.import_ledgers
+        )
+        port = sock.getsockname()[1]  # (the port given, or the one chosen for --port 0)
+        where = f"http://{_address(args.host, port)}"
+        print(f"policyrules serve: {args.policy} on {where}/v1/ (OpenAPI: {where}/openapi.json)")
+        sys.stdout.flush()
+        config = uvicorn.Config(
+            app,
+            host=args.host,
+            port=port,
+            limit_concurrency=args.max_connections,
+            log_level=args.log_level,
+        )
+        uvicorn.Server(config).run(sockets=[sock])
+    finally:
+        sock.close()
     return 0
 
 
@@ -75,7 +115,9 @@ def add_serve_command(sub: Any) -> None:
     s = sub.add_parser("serve", help="serve the policy as an HTTP JSON API (docs/serve.md)")
     s.add_argument("policy")
     s.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
-    s.add_argument("--port", type=int, default=8000, help="port to listen on (8000)")
+    s.add_argument(
+        "--port", type=_port, default=8000, help="port to listen on (8000; 0: any free one)"
+    )
     s.add_argument(
         "--log",
         default="decisions.sqlite",
@@ -112,7 +154,8 @@ def add_serve_command(sub: Any) -> None:
         type=_number(float),
         default=10.0,
         metavar="S",
-        help="answer 503/504 after this many seconds of waiting for an evaluation (10)",
+        help="answer 503/504 after this many seconds of waiting for an evaluation; 503 "
+        "after half of it waiting for a turn to write to the store or the log (10)",
     )
     s.add_argument(
         "--workers",

@@ -53,7 +53,7 @@ from .convert_patterns import (
     rate_pattern,
     rate_regex,
 )
-from .errors import did_you_mean
+from .errors import did_you_mean, excerpt, quoted
 from .model import CheckedPolicy, TierRow
 from .reading import Numeral, YamlNumeral
 from .runtime.money import Money, format_rate, non_ascii_digits, parse_rate
@@ -88,6 +88,7 @@ class ValueRefused(ValueError):
 
 _MAX_DIGITS = 40  # as for money amounts and for the numbers of a .rule file
 _MONEY_MAX = 10**37  # 元, as for money text
+_quoted = '"{}"'.format  # a text as a message quotes it (in an excerpt if long)
 
 
 _PLAIN_DECIMAL = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?", re.ASCII)
@@ -121,18 +122,19 @@ def _show(v: object) -> str:
     if v is None:  # an empty value (`--assume x=`, `x:` in YAML), never Python's None
         return "nothing"
     if isinstance(v, Numeral):
-        return str(v)
-    return f'"{v}"' if isinstance(v, str) else str(v)
+        return excerpt(v)
+    return excerpt(v, _quoted) if isinstance(v, str) else excerpt(str(v))
 
 
 def kind_of(v: object) -> str:
-    """How a raw value reads in a message: ``the number 5``, ``text "x"``, ``a list``."""
+    """How a raw value reads in a message: ``the number 5``, ``text "x"``, ``a list`` (a
+    long number or text cut: :func:`~policyrules.errors.excerpt`)."""
     if isinstance(v, bool):
         return "true/false"
     if isinstance(v, Numeral | int | Decimal):
-        return f"the number {v}"
+        return f"the number {excerpt(str(v))}"
     if isinstance(v, str):
-        return f'text "{v}"'
+        return f"text {excerpt(v, _quoted)}"
     if isinstance(v, list):
         return "a list"
     if isinstance(v, dict):
@@ -149,9 +151,10 @@ def _yaml_number(v: YamlNumeral, what: str) -> Decimal:
     if _PLAIN_DECIMAL.fullmatch(v):
         return Decimal(v)
     raise ValueRefused(
-        f"{v} is ambiguous as {what}: YAML 1.1 and 1.2 read it differently",
+        f"{excerpt(v)} is ambiguous as {what}: YAML 1.1 and 1.2 read it differently",
         "E310",
-        f'quote it ("{v}") if it is text, or write the number plainly (digits and one point)',
+        f"quote it ({excerpt(v, _quoted)}) if it is text, or write the number plainly (digits "
+        "and one point)",
     )
 
 
@@ -184,7 +187,7 @@ def _numeral(v: Numeral, what: str) -> Decimal:
     try:
         return Decimal(v)
     except InvalidOperation:  # pragma: no cover - JSON's grammar is Decimal's
-        raise ValueRefused(f"not {what}: {v}") from None
+        raise ValueRefused(f"not {what}: {excerpt(v)}") from None
 
 
 _WHOLE_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]{0,17})", re.ASCII)
@@ -218,15 +221,16 @@ def convert_id(v: Any) -> str:
             if re.search(f"[{CONTROL}]", v):
                 what = "a control character"
             elif bare := v.strip(SPACE_TEXT):
+                shown, fixed = quoted(v), quoted(bare)
                 raise ValueRefused(
-                    f"an id has white space at its start or end: {v!r}",
-                    hint=f"write {bare!r}: ids compare exactly, and {v!r} beside {bare!r} "
+                    f"an id has white space at its start or end: {shown}",
+                    hint=f"write {fixed}: ids compare exactly, and {shown} beside {fixed} "
                     "would be two items, each paid",
                 )
             else:
                 what = "no text"
             raise ValueRefused(
-                f"an id is non-empty text without control characters; {v!r} has {what}",
+                f"an id is non-empty text without control characters; {quoted(v)} has {what}",
                 hint="give each item the id it has in its own system, e.g. `id: P1`",
             )
         return str(v)
@@ -365,7 +369,9 @@ def _table(v: Any, typ: t.Type, policy: CheckedPolicy) -> tuple[TierRow, ...]:
         rows.sort(key=lambda r: r.key)
         for a, b in itertools.pairwise(rows):
             if a.key == b.key:
-                raise ValueRefused(f"{a.text} and {b.text} are one threshold", "E345")
+                raise ValueRefused(
+                    f"{excerpt(a.text)} and {excerpt(b.text)} are one threshold", "E345"
+                )
     return tuple(rows)
 
 
@@ -417,17 +423,18 @@ def _money(v: Any) -> Money:
 def _money_numeral(v: Numeral) -> Money:
     """A number written bare (YAML or JSON) as money: whole 元 only."""
     number = _numeral(v, "an amount")
+    shown = excerpt(v)
     if number < 0:
-        raise ValueRefused(f"money cannot be negative: {v}")
+        raise ValueRefused(f"money cannot be negative: {shown}")
     if number >= _MONEY_MAX:
-        raise ValueRefused(f"an amount of 10^37 元 or more: {v}")
+        raise ValueRefused(f"an amount of 10^37 元 or more: {shown}")
     if number != number.to_integral_value():
         if (number * 100) % 1:
-            raise ValueRefused(f"not a whole number of fen: {v}")
+            raise ValueRefused(f"not a whole number of fen: {shown}")
         raise ValueRefused(
-            f"a bare number is a whole number of 元: {v}",
+            f"a bare number is a whole number of 元: {shown}",
             "E314",
-            f'write an amount with 角 or 分 as text: "{v} 元"',
+            f"write an amount with 角 or 分 as text: {excerpt(f'{v} 元', _quoted)}",
         )
     return Money(int(number) * 100)
 
@@ -469,9 +476,11 @@ def _rate(v: Any, typ: t.Type) -> Decimal:
             number = None
         if number is not None and number.is_finite() and number >= 0:
             shown = str(number).rstrip("0").rstrip(".") if "." in str(number) else str(number)
-            hint = f"write {shown}%"
+            hint = f"write {excerpt(shown + '%')}"
             if number <= 1 and number != 0:
-                hint += f" (or {format_rate(number)} if {shown} is a fraction of 1)"
+                hint += (
+                    f" (or {excerpt(format_rate(number))} if {excerpt(shown)} is a fraction of 1)"
+                )
             raise ValueRefused(f"a rate is written with %: {_show(v)}", "E311", hint)
         if number is not None and number.is_finite() and number < 0:
             raise ValueRefused(f"a rate cannot be negative: {_show(v)}", "E311")

@@ -16,6 +16,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from .errors import quoted
 from .runtime.currency import CURRENCIES, UNITS, ExchangeRate, Foreign
 from .runtime.money import non_ascii_digits
 
@@ -45,10 +46,13 @@ def read_foreign(v: Any, currency: str) -> Foreign:
     word = CURRENCIES[currency]
     hint = f'write the unit: "12,000 {word}" or "1.2 万{word}"'
     if not isinstance(v, str) or isinstance(v, bool):
-        raise CurrencyRefused(f"an amount in {word} is text with its unit, not {v!r}", "E346", hint)
+        shown = quoted(v)
+        raise CurrencyRefused(
+            f"an amount in {word} is text with its unit, not {shown}", "E346", hint
+        )
     m = re.fullmatch(foreign_pattern(currency), v)
     if m is None:
-        raise CurrencyRefused(f"not an amount in {word}: {v!r}", "E346", hint)
+        raise CurrencyRefused(f"not an amount in {word}: {quoted(v)}", "E346", hint)
     text = v.strip()
     unit = next(u for u in UNITS if text.endswith(u))
     number = Decimal(text.removesuffix(unit).strip().replace(",", ""))
@@ -73,7 +77,8 @@ def read_exchange(v: Any, currency: str) -> ExchangeRate:
     word = CURRENCIES[currency]
     hint = f'e.g. `{{rate: "7.1234", date: 2026-01-05}}`: 元 per 1 {word}, and the day published'
     if not isinstance(v, dict) or set(v) != {"rate", "date"}:
-        raise CurrencyRefused(f"an exchange rate is a rate and a date, not {v!r}", "E347", hint)
+        shown = quoted(v)
+        raise CurrencyRefused(f"an exchange rate is a rate and a date, not {shown}", "E347", hint)
     raw, day = v["rate"], v["date"]
     if isinstance(raw, str) and (found := non_ascii_digits(raw)) is not None:
         # Decimal() would read "７.１" (the digits of any script); the facts reader does not
@@ -88,7 +93,7 @@ def read_exchange(v: Any, currency: str) -> ExchangeRate:
     except InvalidOperation:
         rate = None
     if rate is None or not rate.is_finite() or rate <= 0:
-        shown = repr(str(raw)) if isinstance(raw, Decimal) else repr(raw)
+        shown = quoted(str(raw) if isinstance(raw, Decimal) else raw)
         raise CurrencyRefused(f"the rate of {word} is a number above 0, not {shown}", "E347", hint)
     if isinstance(day, str):
         try:
@@ -97,6 +102,6 @@ def read_exchange(v: Any, currency: str) -> ExchangeRate:
             day = None
     if not isinstance(day, dt.date) or isinstance(day, dt.datetime):
         raise CurrencyRefused(
-            f"the date of the {word} rate is YYYY-MM-DD, not {day!r}", "E347", hint
+            f"the date of the {word} rate is YYYY-MM-DD, not {quoted(day)}", "E347", hint
         )
     return ExchangeRate(currency, rate, day)

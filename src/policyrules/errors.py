@@ -18,13 +18,14 @@ a.rule:2:17: error[E203]: unknown fact 'aproved_on'
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import attrs
 
 from .terminal import cells, printable
 
 __all__ = [
+    "MAX_QUOTED",
     "MAX_SHOWN_LINE",
     "MAX_SHOWN_TEXT",
     "CalendarError",
@@ -38,7 +39,9 @@ __all__ = [
     "Span",
     "TableError",
     "did_you_mean",
+    "excerpt",
     "first_line",
+    "quoted",
     "render",
     "render_warnings",
 ]
@@ -83,6 +86,33 @@ class Diagnostic:
 MAX_SHOWN_LINE = 160
 #: The most characters of a message or hint shown (a message may quote a huge value).
 MAX_SHOWN_TEXT = 1000
+#: The most characters of one value from the input that a message quotes (:func:`excerpt`).
+MAX_QUOTED = 40
+
+
+def excerpt(text: str, show: Callable[[str], str] = str) -> str:
+    """``text``, a value from the input, as a message quotes it: ``show(text)`` (``repr``,
+    say) when it has at most :data:`MAX_QUOTED` characters, else ``show`` of its first
+    :data:`MAX_QUOTED`, ``…`` and how long it is.  A message about a value holds only a
+    bounded excerpt of it, however large the value (a 100,001-digit number):
+
+    >>> excerpt("2026年")
+    '2026年'
+    >>> excerpt("1" * 100_001)
+    '1111111111111111111111111111111111111111… (100001 digits)'
+    >>> excerpt("x" * 50, repr)
+    "'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx'… (50 characters)"
+    """
+    if len(text) <= MAX_QUOTED:
+        return show(text)
+    unit = "digits" if text.isascii() and text.isdigit() else "characters"
+    return f"{show(text[:MAX_QUOTED])}… ({len(text)} {unit})"
+
+
+def quoted(value: object) -> str:
+    """``repr(value)``, as a message quotes a value from the input: a text's cut to an
+    :func:`excerpt` (``'P1 '``), any other value's repr likewise."""
+    return excerpt(value, repr) if isinstance(value, str) else excerpt(repr(value))
 
 
 def render(diagnostic: Diagnostic, source: str | None = None) -> str:

@@ -23,7 +23,7 @@ from .columns import Doubt, Shape, Tally, read_columns
 from .convert import ValueRefused, convert_value, kind_of
 from .convert_schema import ID_SCHEMA, type_schema
 from .converters import columnar, converter, id_converter, keeps
-from .errors import Diagnostic, FactsError, Span, did_you_mean
+from .errors import Diagnostic, FactsError, Span, did_you_mean, excerpt, quoted
 from .instances import Facts, Instance
 from .model import CheckedPolicy, EntityInfo
 from .reading import (
@@ -96,14 +96,22 @@ class _Reader:
         return self._shapes[ent.name]
 
     def error(
-        self, path: str, message: str, hint: str | None = None, code: str | None = None
+        self,
+        path: str,
+        message: str,
+        hint: str | None = None,
+        code: str | None = None,
+        shown: str | None = None,
     ) -> None:
-        """Report at ``path``; an unknown key is shown at the key, a bad value at the value."""
+        """Report at ``path``; an unknown key is shown at the key, a bad value at the value.
+        ``shown``: the path as the message names it, when it ends in a key of the input
+        (cut if long: :func:`~policyrules.errors.excerpt`)."""
         at_key = self.places.get(f"{path}#key") if message.startswith("unknown") else None
         at = "" if path == "(top)" else path  # locate() names the whole document ""
         where = at_key or self.places.get(at) or self.places.get(at.rsplit(".", 1)[0])
         span = Span(self.file, where[0], where[1], where[0], where[2]) if where else None
-        self.diags.append(Diagnostic(code or "E303", f"{path}: {message}", span, hint=hint))
+        named = path if shown is None else shown
+        self.diags.append(Diagnostic(code or "E303", f"{named}: {message}", span, hint=hint))
 
     def top(self, data: Any) -> Facts:
         if data is None:
@@ -122,7 +130,8 @@ class _Reader:
                 self.error(
                     str(key),
                     "unknown key",
-                    did_you_mean(str(key), [*allowed, *_TOP_KEYS])
+                    shown=excerpt(str(key)),
+                    hint=did_you_mean(str(key), [*allowed, *_TOP_KEYS])
                     or f"known keys: {', '.join([*allowed, *_TOP_KEYS])}",
                 )
         instances: dict[str, list[Instance]] = {e.name: [] for e in self.policy.entities}
@@ -152,7 +161,7 @@ class _Reader:
             inst = self.instance(ent, item, f"{path}[{i}]", parent, out)
             if inst is not None and id(inst) not in self.refused_ids:
                 if inst.id in ids:
-                    self.error(f"{path}[{i}].id", f"the id {inst.id!r} is used twice")
+                    self.error(f"{path}[{i}].id", f"the id {quoted(inst.id)} is used twice")
                 ids.add(inst.id)
 
     def instance(
@@ -193,6 +202,7 @@ class _Reader:
                         f"{path}.{key}",
                         f"unknown fact of {ent.name}",
                         did_you_mean(str(key), known),
+                        shown=f"{path}.{excerpt(key)}",
                     )
             elif value is not None:  # None: written but empty, unknown like a missing fact
                 try:

@@ -35,7 +35,7 @@ import yaml
 
 from .check_tables import tier_reading_of
 from .convert import ValueRefused, convert_id, whole_number
-from .errors import Diagnostic, FactsError, LedgerError, Span, did_you_mean
+from .errors import Diagnostic, FactsError, LedgerError, Span, did_you_mean, excerpt, quoted
 from .facts import convert_value, locate, read_data
 from .ledger_bases import merge_bases, read_bases
 from .ledger_check import exclusive_error, exclusive_twice, once_error, once_twice
@@ -130,8 +130,18 @@ class _Checker:
             self._places = locate(self.text) if self.text is not None else {}
         return self._places
 
-    def error(self, code: str, at: str, message: str, hint: str | None, key: bool = False) -> None:
-        self.diags.append(Diagnostic(code, f"{at}: {message}" if at else message, hint=hint))
+    def error(
+        self,
+        code: str,
+        at: str,
+        message: str,
+        hint: str | None,
+        key: bool = False,
+        shown: str | None = None,
+    ) -> None:
+        """Report at ``at`` (``key``: its key), named ``shown`` if given (a long key cut)."""
+        named = at if shown is None else shown
+        self.diags.append(Diagnostic(code, f"{named}: {message}" if at else message, hint=hint))
         self.diags[-1] = self.placed(self.diags[-1], at, key)
 
     def placed(self, d: Diagnostic, at: str, key: bool) -> Diagnostic:
@@ -233,10 +243,11 @@ class _Checker:
             self.error(
                 "E323",
                 f"{at}.{k}",
-                f"unknown key {k!r} in a grant of {pid}",
+                f"unknown key {quoted(k)} in a grant of {pid}",
                 did_you_mean(str(k), ["amount", "year", *chain])
                 or f"a grant names: provision, {', '.join(chain)}, amount, year",
                 key=True,
+                shown=f"{at}.{excerpt(str(k))}",
             )
         path: list[tuple[str, str]] = []
         bad = bool(unknown)
@@ -299,7 +310,7 @@ class _Checker:
             self.error(
                 "E323",
                 at,
-                f"{g.describe()}: {extra[0]!r} is not the subject of {g.provision} "
+                f"{g.describe()}: {quoted(extra[0])} is not the subject of {g.provision} "
                 "or one of its owners",
                 f"a grant's path runs {' > '.join(keys.chain)}",
             )
@@ -324,7 +335,7 @@ class _Checker:
         self.error(
             "E321",
             at,
-            f"unknown provision {pid!r}",
+            f"unknown provision {quoted(pid)}",
             did_you_mean(str(pid), [k for k in self.keys])
             or "name an award as `document/clause/name`",
         )
@@ -363,7 +374,7 @@ class _Checker:
             self.error(
                 "E325",
                 where,
-                f"a year is a whole number in 1..9999, not {year!r}",
+                f"a year is a whole number in 1..9999, not {quoted(year)}",
                 "the year a yearly cap counts the grant in: `year: 2026`",
             )
             return False

@@ -43,7 +43,7 @@ from typing import Any
 import yaml
 
 from .bounds import Limits, Refused, paused_gc, too_deep
-from .errors import Diagnostic, FactsError, PolicyRulesError, Span, first_line
+from .errors import Diagnostic, FactsError, PolicyRulesError, Span, first_line, quoted
 from .positions import (
     Places,
     json_deepest,
@@ -360,7 +360,7 @@ def read_pairs(items: Iterable[str], flag: str) -> dict[str, Any]:
     for item in items:
         name, sep, value = item.partition("=")
         if not sep or not name:
-            raise PolicyRulesError(Diagnostic("E300", f"{flag} {item!r}: write NAME=VALUE"))
+            raise PolicyRulesError(Diagnostic("E300", f"{flag} {quoted(item)}: write NAME=VALUE"))
         name = name.strip()
         if name in out:  # the last would win, silently
             raise PolicyRulesError(

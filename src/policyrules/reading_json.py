@@ -18,6 +18,7 @@ import msgspec
 
 from .bounds import Limits, check_json_depth, json_skeleton
 from .bounds_items import check_items, may_exceed
+from .errors import quoted
 from .reading_yaml import JsonNumeral
 
 __all__ = ["DuplicateKey", "decode_json_unchecked", "json_pairs", "load_json", "spelled"]
@@ -31,7 +32,7 @@ class DuplicateKey(ValueError):
     """A key written twice in one JSON object (``key``)."""
 
     def __init__(self, key: str) -> None:
-        super().__init__(f"the key {key!r} appears twice")
+        super().__init__(f"the key {quoted(key)} appears twice")
         self.key = key
 
 

@@ -18,6 +18,7 @@ import yaml.constructor
 
 from .bounds import Limits, check_depth, measure_nodes
 from .bounds_items import check_items, may_exceed
+from .errors import quoted
 from .positions import MERGE_TAG
 
 __all__ = [
@@ -104,7 +105,7 @@ class _Constructor(yaml.constructor.SafeConstructor):
                 ) from None
             if duplicate:
                 raise yaml.constructor.ConstructorError(
-                    None, None, f"the key {key!r} appears twice", key_node.start_mark
+                    None, None, f"the key {quoted(key)} appears twice", key_node.start_mark
                 )
             seen.add(key)
         return self.construct_mapping(node, deep=True)

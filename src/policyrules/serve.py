@@ -61,6 +61,7 @@ from .serve_work import (
     dumps,
     error_json,
     error_status,
+    path_hider,
     serve_error,
 )
 from .syntax import Module
@@ -72,16 +73,31 @@ _JSON = "application/json"
 _YAML = ("application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml")
 _FLAGS = {"1": True, "true": True, "0": False, "false": False}
 _EVAL_QUERY = ("as_of", "set", "assume", "commit", "all_earlier")
+_REPEATABLE = ("set", "assume")  # each names what it sets; the others are said once
 
 
 def _json(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
     return Response(dumps(data), status, headers, media_type=_JSON)
 
 
-def _error(exc: PolicyRulesError, document: str | None = None) -> Response:
+Hide = Callable[[str], str]
+
+
+def _error(
+    exc: PolicyRulesError,
+    hide: Hide,
+    document: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    """The error's answer, the server's paths hidden (``hide``); a 5xx is logged in full
+    (a 500, a bug, by the handler of its exception, with the traceback)."""
     status = error_status(exc)
-    headers = {"Retry-After": "1"} if status == 503 else None
-    return _json(error_json(exc, document), status, headers)
+    headers = dict(headers or {})
+    if status == 503:
+        headers["Retry-After"] = "1"
+    if status > 500:
+        _log.warning("answered %d: %s", status, exc.render())
+    return _json(error_json(exc, document, hide), status, headers)
 
 
 def _options(request: Request, allowed: tuple[str, ...]) -> Options:
@@ -91,6 +107,13 @@ def _options(request: Request, allowed: tuple[str, ...]) -> Options:
         if key not in allowed:
             hint = did_you_mean(key, allowed) or f"known: {', '.join(allowed)}"
             raise serve_error("E715", f"unknown query parameter {key!r}", hint)
+        given = q.getlist(key)
+        if len(given) > 1 and key not in _REPEATABLE:  # else one of them would win, silently
+            raise serve_error(
+                "E715",
+                f"query parameter {key!r} given {len(given)} times",
+                f"give {key} once",
+            )
     flags = {}
     for key in ("commit", "all_earlier"):
         text = q.get(key, "0").strip().lower()
@@ -197,17 +220,24 @@ def _find_clauses(c: CheckedPolicy, wanted: str) -> list[ClauseInfo]:
     return found
 
 
+def _ended_unanswered(done: asyncio.Future[bytes]) -> None:
+    """An abandoned evaluation's end: its error (a store found busy too late, say) goes to
+    the server's log, not to asyncio's "exception was never retrieved"."""
+    if not done.cancelled() and (exc := done.exception()) is not None:
+        _log.info("an abandoned evaluation ended with %s: %s", type(exc).__name__, exc)
+
+
 Handler = Callable[[Request], Coroutine[Any, Any, Response]]
 
 
-def _guarded(handler: Handler) -> Handler:
+def _guarded(handler: Handler, hide: Hide) -> Handler:
     """``handler``, with a bad request answered by its diagnostics instead of raising."""
 
     async def run(request: Request) -> Response:
         try:
             return await handler(request)
         except PolicyRulesError as exc:
-            return _error(exc)
+            return _error(exc, hide)
 
     return run
 
@@ -238,6 +268,11 @@ def create_app(
 
         LedgerStore.open(store, create=False).close()  # refuse a missing or foreign store now
     digest = policy_digest(policy)
+    # A client learns no path of the server's (the server's log does): paths in errors are
+    # read as these labels, and the policy's files by their names inside it.
+    hide = path_hider(
+        {"<ledger store>": store, "<decision log>": log.path if log else None}, policy.path
+    )
     work = Evaluator(
         policy, digest=digest, log=log, ledger=store, limits=limits, import_ledgers=import_ledgers
     )
@@ -305,6 +340,7 @@ def create_app(
             answer = await asyncio.wait_for(asyncio.shield(waiting), limits.timeout)
         except TimeoutError:
             if job.abandon():
+                waiting.add_done_callback(_ended_unanswered)
                 if future.cancel():
                     raise serve_error(
                         "E713",
@@ -320,7 +356,7 @@ def create_app(
                 ) from None
             answer = await waiting  # it is recording its result: answer it
         except PolicyRulesError as exc:
-            return _error(exc, name)
+            return _error(exc, hide, name)
         except Abandoned:  # pragma: no cover - abandoned only after the wait ended
             raise serve_error("E712", "the evaluation was abandoned") from None
         return Response(answer, headers={"X-Decision-Id": entry_id}, media_type=_JSON)
@@ -328,14 +364,21 @@ def create_app(
     async def not_found(request: Request, exc: Exception) -> Response:
         status = exc.status_code if isinstance(exc, HTTPException) else 404
         where = f"{request.method} {request.url.path}"
+        headers = None
         if status == 405:
-            err = serve_error("E718", f"{where}: method not allowed", "see /openapi.json")
+            # RFC 9110 §15.5.6: a 405 lists the methods the route takes (Starlette names them)
+            named = (exc.headers or {}).get("Allow", "") if isinstance(exc, HTTPException) else ""
+            allow = ", ".join(sorted(m.strip() for m in named.split(",") if m.strip()))
+            headers = {"Allow": allow}  # (sorted: Starlette's order varies between runs)
+            err = serve_error(
+                "E718", f"{where}: method not allowed (allowed: {allow})", "see /openapi.json"
+            )
         elif status == 404:
             err = serve_error("E717", f"no such route: {request.url.path}", "see /openapi.json")
         else:  # Starlette's own refusals of a malformed request
             detail = exc.detail if isinstance(exc, HTTPException) else str(exc)
             err = serve_error("E715", f"{where}: {detail}")
-        return _error(err)
+        return _error(err, hide, headers=headers)
 
     async def internal(request: Request, exc: Exception) -> Response:
         _log.error("unexpected error on %s", request.url.path, exc_info=exc)
@@ -344,7 +387,7 @@ def create_app(
             f"the service failed on this request ({type(exc).__name__}); it was not recorded",
             hint="this is a bug in policyrules: report it with the request",
         )
-        return _error(err)
+        return _error(err, hide)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -352,10 +395,10 @@ def create_app(
         work.close()
 
     routes = [
-        Route("/v1/evaluate", _guarded(evaluate), methods=["POST"], name="evaluate"),
-        Route("/v1/explain", _guarded(explain), methods=["POST"], name="explain"),
+        Route("/v1/evaluate", _guarded(evaluate, hide), methods=["POST"], name="evaluate"),
+        Route("/v1/explain", _guarded(explain, hide), methods=["POST"], name="explain"),
         fixed_route("/v1/clauses", "clauses"),
-        Route("/v1/clauses/{clause:path}", _guarded(clause), methods=["GET"], name="clause"),
+        Route("/v1/clauses/{clause:path}", _guarded(clause, hide), methods=["GET"], name="clause"),
         fixed_route("/v1/schema", "schema"),
         fixed_route("/v1/coverage", "coverage"),
         Route("/v1/health", health, methods=["GET"], name="health"),

@@ -194,33 +194,41 @@ class DecisionLog:
         return log
 
     @staticmethod
-    def _open(path: Path) -> sqlite3.Connection:
-        return sqlite3.connect(path, timeout=60.0, isolation_level=None, check_same_thread=False)
+    def _open(path: Path, wait: float = 60.0) -> sqlite3.Connection:
+        return sqlite3.connect(path, timeout=wait, isolation_level=None, check_same_thread=False)
 
     @contextlib.contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        conn = self._open(self.path)
+    def _connect(self, wait: float = 60.0) -> Iterator[sqlite3.Connection]:
+        conn = self._open(self.path, wait)
         try:
             yield conn
         finally:
             conn.close()
 
-    def append(self, entry: LogEntry) -> None:
-        """Append ``entry`` in a transaction of its own.
+    def append(self, entry: LogEntry, *, wait: float = 60.0) -> None:
+        """Append ``entry`` in a transaction of its own, waiting at most ``wait`` seconds for
+        each of the other writers: this process's (:attr:`writer`), another's (SQLite).
 
-        :raises PolicyRulesError: E720 if it cannot be written (nothing is)."""
-        with self.writer:
-            try:
-                with self._connect() as conn:
-                    conn.execute("BEGIN IMMEDIATE")
-                    try:
-                        conn.execute(_INSERT.format(schema="main"), entry.row())
-                        conn.execute("COMMIT")
-                    except BaseException:
-                        conn.execute("ROLLBACK")
-                        raise
-            except sqlite3.Error as exc:
-                raise _log_error(f"{self.path}: cannot write the decision log ({exc})") from None
+        :raises PolicyRulesError: E720 if it cannot be written (nothing is): the log busy
+            longer than ``wait``, or failing."""
+        if not self.writer.acquire(timeout=wait):
+            raise _log_error(
+                f"{self.path}: the decision log is busy: no turn to write within {wait:g} s",
+                hint="other evaluations are writing to it; try again in a moment",
+            )
+        try:
+            with self._connect(wait) as conn:
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    conn.execute(_INSERT.format(schema="main"), entry.row())
+                    conn.execute("COMMIT")
+                except BaseException:
+                    conn.execute("ROLLBACK")
+                    raise
+        except sqlite3.Error as exc:
+            raise _log_error(f"{self.path}: cannot write the decision log ({exc})") from None
+        finally:
+            self.writer.release()
 
     @staticmethod
     def append_in(txn: StoreTransaction, entry: LogEntry) -> None:

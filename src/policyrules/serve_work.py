@@ -12,6 +12,14 @@ counted from when it was handed over:
   log entry (and, when committing, its grants, in the same transaction) it claims its
   :class:`Job`, and a job abandoned first refuses the claim, which rolls the transaction
   back.  Once claimed, the writing is waited for and answered, however late.
+
+Writing takes turns: one writer of the decision log (and, committing, of the ledger store,
+which another program may hold: ``policyrules ledger import``, another service).  An
+evaluation waits for its turn at most ``ServeLimits.store_wait`` seconds (half of
+``timeout`` unless set; always less), then is answered **503** (E332 for the store, E720
+for the log), having recorded nothing: a store held elsewhere is reported as busy, before
+the request's own time runs out (which would be a 504), and a writer waiting for it never
+holds up the others' log rows for longer than that.
 """
 
 from __future__ import annotations
@@ -19,16 +27,18 @@ from __future__ import annotations
 import concurrent.futures
 import contextlib
 import json
+import os
 import re
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import attrs
 
 from .api import Policy
-from .errors import Diagnostic, PolicyRulesError
+from .errors import Diagnostic, LedgerError, PolicyRulesError
 from .explain import decision_json, decision_text
 from .provenance import provenance
 from .reading import Limits
@@ -46,20 +56,36 @@ __all__ = [
     "dumps",
     "error_json",
     "error_status",
+    "path_hider",
     "serve_error",
 ]
+
+
+def _half_the_timeout(limits: ServeLimits) -> float:
+    return limits.timeout / 2
 
 
 @attrs.frozen
 class ServeLimits:
     """Bounds on one request: ``max_body_bytes`` (default 4 MiB; more is 413),
     ``max_depth`` (default 100 levels of nesting in the document), ``timeout`` (seconds,
-    default 10: see the module), ``workers`` (default 4 evaluations at once)."""
+    default 10: see the module), ``workers`` (default 4 evaluations at once),
+    ``store_wait`` (seconds an evaluation waits for its turn to write to the log and the
+    ledger store, then 503; default half of ``timeout``).
+
+    :raises ValueError: if ``store_wait`` is not above 0 and below ``timeout`` (a store
+        busy for the whole time would be answered 504, abandoned, not 503, busy)."""
 
     max_body_bytes: int = 4 * 2**20
     max_depth: int = 100
     timeout: float = 10.0
     workers: int = 4
+    store_wait: float = attrs.field(default=attrs.Factory(_half_the_timeout, takes_self=True))
+
+    @store_wait.validator
+    def _below_timeout(self, attribute: Any, value: float) -> None:
+        if not 0 < value < self.timeout:
+            raise ValueError(f"store_wait={value!r}: above 0 and below timeout={self.timeout!r}")
 
 
 @attrs.frozen
@@ -146,11 +172,18 @@ def error_status(exc: PolicyRulesError) -> int:
     return _STATUS.get(exc.code, 400)
 
 
-def error_json(exc: PolicyRulesError, document: str | None = None) -> dict[str, Any]:
+def _as_is(text: str) -> str:
+    return text
+
+
+def error_json(
+    exc: PolicyRulesError, document: str | None = None, hide: Callable[[str], str] = _as_is
+) -> dict[str, Any]:
     """``{"errors": [{code, message, hint, path, line, col, end_line, end_col}], "text"}``:
     the diagnostics the command line prints, as data, and ``text`` as it prints them.
     ``path`` is the place in the document a message starts with (``firms[0].id``), if any;
-    ``line``... are the place in the request body (``document`` names it) or ``null``."""
+    ``line``... are the place in the request body (``document`` names it) or ``null``.
+    ``hide`` rewrites each message, hint and ``text`` (:func:`path_hider`)."""
     errors = []
     for d in exc.diagnostics:
         m = _PATH.match(d.message)
@@ -159,8 +192,8 @@ def error_json(exc: PolicyRulesError, document: str | None = None) -> dict[str, 
         errors.append(
             {
                 "code": d.code,
-                "message": d.message,
-                "hint": d.hint,
+                "message": hide(d.message),
+                "hint": None if d.hint is None else hide(d.hint),
                 "path": path,
                 "line": span.line if span else None,
                 "col": span.col if span else None,
@@ -168,7 +201,47 @@ def error_json(exc: PolicyRulesError, document: str | None = None) -> dict[str, 
                 "end_col": span.end_col if span else None,
             }
         )
-    return {"errors": errors, "text": exc.render()}
+    return {"errors": errors, "text": hide(exc.render())}
+
+
+# A character a path may hold: a path is replaced only where it stands whole.
+_IN_PATH = r"[\w.~/\\-]"
+
+
+def path_hider(files: Mapping[str, Path | None], policy: Path | None) -> Callable[[str], str]:
+    """A function of a text that replaces the server's own paths in it, which a client
+    must not learn: each of ``files`` (label -> path: ``{"<ledger store>": store}``) by its
+    label, and the policy's directory ``policy`` (its own directory when a file) before the
+    names of its files, so ``/srv/policies/p/a.rule:3:1`` reads ``a.rule:3:1``.  Each path
+    is found as given, absolute and resolved; only whole (not ``d`` in ``d/1/a``)."""
+    subs: dict[str, str] = {}
+    for label, path in files.items():
+        for form in _forms(path):
+            subs[form] = label
+    root = None if policy is None else policy if policy.is_dir() else policy.parent
+    for form in _forms(root):
+        subs.setdefault(form + os.sep, "")  # before the names of its files
+        subs.setdefault(form, "<policy>")
+    if not subs:
+        return _as_is
+    longest_first = sorted(subs, key=len, reverse=True)
+    whole = [
+        re.escape(f) + ("" if f.endswith(os.sep) else f"(?!{_IN_PATH})") for f in longest_first
+    ]
+    found = re.compile(f"(?<!{_IN_PATH})(?:{'|'.join(whole)})")
+
+    def hide(text: str) -> str:
+        return found.sub(lambda m: subs[m.group()], text)
+
+    return hide
+
+
+def _forms(path: Path | None) -> set[str]:
+    """``path`` as given, absolute and resolved, without a final separator (never ``.``)."""
+    if path is None:
+        return set()
+    forms = {str(p).rstrip(os.sep) for p in (path, path.absolute(), path.resolve())}
+    return forms - {"", "."}
 
 
 class Evaluator:
@@ -256,7 +329,8 @@ class Evaluator:
                 if log is not None:
                     DecisionLog.append_in(txn, entry(result, str(store_path)))
 
-            with self._writer(), self._store() as store:
+            until = time.monotonic() + self.limits.store_wait  # the turn to write, then 503
+            with self._writer(until), self._store(until) as store:
                 if log is not None:
                     store.attach(log.path, LOG_SCHEMA)
                 result = policy.evaluate(
@@ -276,7 +350,7 @@ class Evaluator:
                 result = policy.evaluate(facts, **kwargs)
             job.claim()
             if self.log is not None:
-                self.log.append(entry(result))
+                self.log.append(entry(result), wait=self.limits.store_wait)
         return dumps(self._answer(result, options, prov))
 
     def _answer(self, result: Result, options: Options, prov: dict[str, Any]) -> dict[str, Any]:
@@ -297,17 +371,38 @@ class Evaluator:
         return data
 
     @contextlib.contextmanager
-    def _writer(self) -> Iterator[None]:
+    def _writer(self, until: float) -> Iterator[None]:
+        """The log's turn to write (held through a commit: the log is written in the
+        store's transaction), waited for until ``until`` (``time.monotonic()``); E332."""
         if self.log is None:
             yield
             return
-        with self.log.writer:
+        if not self.log.writer.acquire(timeout=_left(until)):
+            raise LedgerError(
+                Diagnostic(
+                    "E332",
+                    f"the ledger store is busy: no turn to write to it within "
+                    f"{self.limits.store_wait:g} s",
+                    hint="other evaluations are writing to it; try again in a moment",
+                )
+            )
+        try:
             yield
+        finally:
+            self.log.writer.release()
 
-    def _store(self) -> LedgerStore:
+    def _store(self, until: float | None = None) -> LedgerStore:
+        """The store, opened to wait for another writer until ``until`` at most (else
+        ``store_wait``): then E332."""
         assert self.ledger is not None
-        return LedgerStore.open(self.ledger, create=False)
+        wait = self.limits.store_wait if until is None else _left(until)
+        return LedgerStore.open(self.ledger, create=False, timeout=wait)
 
     def close(self) -> None:
         """Stop taking evaluations; those waiting are dropped, running ones end on their own."""
         self.pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _left(until: float) -> float:
+    """Seconds from now until ``until`` (``time.monotonic()``), never below 0."""
+    return max(0.0, until - time.monotonic())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -182,6 +183,23 @@ def test_bad_documents_get_the_command_lines_diagnostics(
     assert log.entries() == []
 
 
+def test_a_huge_number_is_quoted_as_an_excerpt(client: TestClient) -> None:
+    """A 100,001-digit amount is refused (400 E303) by its first 40 digits and its length,
+    not echoed whole: the answer stays small."""
+    product = b'{"id": "p", "registration_cost": ' + b"1" * 100_001 + b"}"
+    body = b'{"firms": [{"id": "f", "products": [' + product + b"]}]}"
+    answer = client.post("/v1/evaluate", content=body, headers=JSON)
+    assert answer.status_code == 400
+    (err,) = _errors(answer)
+    assert (err["code"], err["path"]) == ("E303", "firms[0].products[0].registration_cost")
+    assert err["message"] == (
+        "firms[0].products[0].registration_cost: an amount of 10^37 元 or more: "
+        + "1" * 40
+        + "… (100001 digits)"
+    )
+    assert len(answer.content) < 2000
+
+
 def test_huge_body_is_refused_with_413(policy: policyrules.Policy) -> None:
     """A body over the bound is refused, declared (Content-Length) or streamed (chunked)."""
     limits = ServeLimits(max_body_bytes=1000)
@@ -225,6 +243,89 @@ def test_routes_and_methods_answer_json(client: TestClient) -> None:
     missing, wrong = client.get("/v2/evaluate"), client.get("/v1/evaluate")
     assert (missing.status_code, _errors(missing)[0]["code"]) == (404, "E717")
     assert (wrong.status_code, _errors(wrong)[0]["code"]) == (405, "E718")
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "allow"),
+    [
+        ("GET", "/v1/evaluate", "POST"),
+        ("PUT", "/v1/explain", "POST"),
+        ("POST", "/v1/health", "GET, HEAD"),
+        ("DELETE", "/v1/clauses/3", "GET, HEAD"),
+        ("POST", "/calculator/", "GET, HEAD"),
+    ],
+)
+def test_a_wrong_method_is_405_with_allow(
+    client: TestClient, method: str, path: str, allow: str
+) -> None:
+    """RFC 9110 §15.5.6: a 405 names the route's methods in `Allow`; the body is the
+    service's JSON error (E718), naming them too."""
+    answer = client.request(method, path)
+    assert answer.status_code == 405
+    assert answer.headers["allow"] == allow
+    (err,) = _errors(answer)
+    assert err["code"] == "E718"
+    assert err["message"] == f"{method} {path}: method not allowed (allowed: {allow})"
+
+
+@pytest.mark.parametrize(
+    ("query", "name"),
+    [
+        ("?commit=1&commit=0", "commit"),
+        ("?commit=0&commit=0", "commit"),
+        ("?all_earlier=0&all_earlier=1", "all_earlier"),
+        ("?as_of=2026-06-30&as_of=2026-12-31", "as_of"),
+    ],
+)
+def test_a_query_parameter_given_twice_is_refused(
+    client: TestClient, log: DecisionLog, query: str, name: str
+) -> None:
+    """`?commit=1&commit=0` is refused (400 E715 naming it), never read as one of the two;
+    nothing is evaluated or logged.  `set` and `assume` repeat, one name each."""
+    answer = client.post(f"/v1/evaluate{query}", content=firm_a_json(), headers=JSON)
+    assert answer.status_code == 400
+    (err,) = _errors(answer)
+    assert (err["code"], err["message"]) == ("E715", f"query parameter '{name}' given 2 times")
+    assert err["hint"] == f"give {name} once"
+    assert log.entries() == []
+    explained = client.post(
+        "/v1/explain?clause=3&clause=jjxf_2025_50/3", content=firm_a_json(), headers=JSON
+    )
+    assert (explained.status_code, _errors(explained)[0]["code"]) == (400, "E715")
+    both = "?set=overseas_support_rate%3D50%25&set=rd_reward_rate%3D10%25"
+    assert client.post(f"/v1/evaluate{both}", content=firm_a_json(), headers=JSON).is_success
+
+
+def test_every_text_answer_says_utf_8(
+    policy: policyrules.Policy, client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Answers carry Chinese: each `text/*` answer (the calculator's page, script, style)
+    says `charset=utf-8`; JSON answers, errors included, are `application/json` in UTF-8,
+    which has no charset parameter (RFC 8259 §8.1, §11)."""
+    answers = [
+        client.get("/v1/health"),
+        client.get("/v1/clauses/3"),
+        client.get("/v1/schema"),
+        client.get("/calculator/labels.json"),
+        client.post("/v1/evaluate", content=firm_a_json(), headers=JSON),
+        client.post("/v1/explain?clause=3", content=firm_a_json(), headers=JSON),
+        client.post("/v1/evaluate", content=b"{garbage", headers=JSON),  # 400
+        client.post("/v1/evaluate", content=b"{}", headers={"content-type": "text/plain"}),
+        client.get("/v1/clauses/不存在"),  # 404
+        client.get("/v1/evaluate"),  # 405
+    ]
+    texts = [client.get(f"/calculator/{name}") for name in ("", "calculator.js", "calculator.css")]
+    monkeypatch.setattr(policyrules.api.Policy, "evaluate", lambda *a, **k: 1 // 0)
+    with TestClient(create_app(policy), raise_server_exceptions=False) as c:
+        answers.append(c.post("/v1/evaluate", content=b"{}", headers=JSON))  # 500
+    assert [a.status_code for a in answers] == [200] * 6 + [400, 415, 404, 405, 500]
+    assert {a.headers["content-type"] for a in answers} == {"application/json"}
+    assert [t.headers["content-type"] for t in texts] == [
+        "text/html; charset=utf-8",
+        "text/javascript; charset=utf-8",
+        "text/css; charset=utf-8",
+    ]
+    assert "京经信发〔2025〕50号" in answers[1].content.decode("utf-8")
 
 
 def test_unexpected_failure_is_a_json_500_without_traceback(
@@ -351,16 +452,24 @@ def test_serve_command_starts_uvicorn_with_the_options(
     import uvicorn
 
     seen: dict[str, Any] = {}
-    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: seen.update(app=app, **kw))
+
+    def run(server: uvicorn.Server, sockets: list[socket.socket]) -> None:
+        (sock,) = sockets
+        seen.update(config=server.config, port=sock.getsockname()[1], listening=sock.fileno())
+
+    monkeypatch.setattr(uvicorn.Server, "run", run)
     log = tmp_path / "d.sqlite"
     code, out, _ = run_cli(
-        capsys, "serve", POLICY, "--port", "8123", "--log", log, "--timeout", "2.5",
+        capsys, "serve", POLICY, "--port", "0", "--log", log, "--timeout", "2.5",
         "--workers", "2", "--max-body-mb", "0.5", "--max-connections", "7",
     )  # fmt: skip
     assert code == 0
-    assert "http://127.0.0.1:8123/v1/" in out
-    assert (seen["host"], seen["port"], seen["limit_concurrency"]) == ("127.0.0.1", 8123, 7)
-    limits = seen["app"].state.evaluator.limits
+    assert seen["port"] > 0
+    assert seen["listening"] >= 0  # the socket was open while served
+    assert f"http://127.0.0.1:{seen['port']}/v1/" in out
+    config = seen["config"]
+    assert (config.host, config.port, config.limit_concurrency) == ("127.0.0.1", seen["port"], 7)
+    limits = config.app.state.evaluator.limits
     assert limits == ServeLimits(max_body_bytes=2**19, max_depth=100, timeout=2.5, workers=2)
     assert log.exists()
     monkeypatch.chdir(tmp_path)
@@ -368,3 +477,25 @@ def test_serve_command_starts_uvicorn_with_the_options(
     assert code == 2
     assert "error[E336]" in err
     assert not (tmp_path / "decisions.sqlite").exists()  # no log made for a refused start
+
+
+def test_serve_on_a_port_in_use_says_so_in_one_error(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """A port another program listens on (a real socket): one error, E723, naming the
+    address, "already in use" and --port; exit 2, as for any input the command cannot
+    use; nothing served, no log made."""
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        log = tmp_path / "d.sqlite"
+        code, out, err = run_cli(capsys, "serve", POLICY, "--port", str(port), "--log", log)
+    assert code == 2
+    assert out == ""
+    first, hint = err.splitlines()
+    assert first == f"error[E723]: cannot listen on 127.0.0.1:{port}: the address is already in use"
+    assert "--port" in hint
+    assert not log.exists()
+    with pytest.raises(SystemExit) as usage:  # argparse's usage error
+        run_cli(capsys, "serve", POLICY, "--port", "65536")
+    assert usage.value.code == 2
+    assert "'65536' is not a port (0 to 65535)" in capsys.readouterr().err

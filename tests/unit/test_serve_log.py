@@ -52,6 +52,13 @@ def firm(name: str = "firm-a") -> bytes:
     return json.dumps(data, default=str).encode()
 
 
+def firm_without_grants() -> bytes:
+    """firm-a's facts as JSON without its earlier grants (committed by any service)."""
+    data: Any = yaml.safe_load(FIRM_A.read_text("utf-8"))
+    del data["ledger"]
+    return json.dumps(data, default=str).encode()
+
+
 @pytest.fixture
 def log(tmp_path: Path) -> DecisionLog:
     return DecisionLog.open(tmp_path / "decisions.sqlite")
@@ -175,6 +182,97 @@ def test_no_free_thread_in_time_answers_503(
     assert [a.json()["errors"][0]["code"] for a in answers] == ["E712", "E713"]
     assert answers[1].headers["retry-after"] == "1"
     assert log.entries() == []
+
+
+def test_a_store_held_by_another_writer_answers_503_busy(
+    policy: policyrules.Policy, log: DecisionLog, store: Path
+) -> None:
+    """Another program holds the store's write lock (`BEGIN IMMEDIATE`): a committing
+    evaluation waits half of the timeout for it, then is answered 503 E332 with
+    Retry-After, before its time is up (not 504, abandoned); nothing is recorded, and an
+    evaluation that only reads the store is answered meanwhile."""
+    limits = ServeLimits(timeout=4)  # the store is waited for 2 s
+    other = sqlite3.connect(store, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        with TestClient(create_app(policy, log=log, ledger=store, limits=limits)) as c:
+            started = time.monotonic()
+            busy = c.post("/v1/evaluate?commit=1", content=firm_without_grants(), headers=JSON)
+            waited = time.monotonic() - started
+            dry = c.post("/v1/evaluate", content=firm_without_grants(), headers=JSON)
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert (busy.status_code, busy.headers["retry-after"]) == (503, "1")
+    assert busy.json()["errors"][0]["code"] == "E332"
+    assert 2 <= waited < 4
+    assert dry.status_code == 200
+    assert [r["committed"] for r in log.entries()] == [0]  # the dry run's row only
+    assert stored_fen(store) == []
+
+
+def test_store_wait_is_below_the_timeout() -> None:
+    """The store's wait is half the timeout unless given, and always below it."""
+    assert ServeLimits().store_wait == 5
+    assert ServeLimits(timeout=3, store_wait=1).store_wait == 1
+    for wait in (3, 4, 0):
+        with pytest.raises(ValueError, match="below timeout"):
+            ServeLimits(timeout=3, store_wait=wait)
+
+
+def test_errors_show_a_client_no_path_of_the_server(
+    policy: policyrules.Policy,
+    log: DecisionLog,
+    store: Path,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The store's and the log's paths are the server's business: an error naming them (a
+    store keyed by another reading, 409 E335; the log held by another writer, 503 E720)
+    names them `<ledger store>` and `<decision log>`; the server's log has the path."""
+    other = sqlite3.connect(log.path, isolation_level=None)
+    limits = ServeLimits(timeout=2)
+    with TestClient(create_app(policy, log=log, ledger=store, limits=limits)) as c:
+        body = firm_without_grants()
+        assert c.post("/v1/evaluate?commit=1", content=body, headers=JSON).status_code == 200
+        keyed = c.post("/v1/evaluate?assume=annual_cap_year%3Ddecision", content=body, headers=JSON)
+        other.execute("BEGIN IMMEDIATE")
+        try:
+            busy = c.post("/v1/evaluate", content=body, headers=JSON)
+        finally:
+            other.execute("ROLLBACK")
+            other.close()
+    assert (keyed.status_code, busy.status_code) == (409, 503)
+    for answer, code, label in (
+        (keyed, "E335", "<ledger store>"),
+        (busy, "E720", "<decision log>"),
+    ):
+        assert str(tmp_path) not in answer.text
+        assert "grants.db" not in answer.text
+        assert "decisions.sqlite" not in answer.text
+        (err,) = answer.json()["errors"]
+        assert err["code"] == code
+        assert err["message"].startswith(f"{label}: ")
+        assert answer.json()["text"].startswith(f"error[{code}]: {label}: ")
+    assert f"error[E720]: {log.path}: " in caplog.text
+
+
+def test_path_hider_replaces_whole_paths_only(tmp_path: Path) -> None:
+    """The server's files by label, the policy's by their names inside it; a path is
+    replaced only where it stands whole (a store named `d` leaves `d/1/a` as it is)."""
+    from policyrules.serve_work import path_hider  # (new: the module's other tests run without)
+
+    policy = tmp_path / "policy"
+    policy.mkdir()
+    hide = path_hider({"<ledger store>": Path("d"), "<decision log>": None}, policy)
+    assert hide(f"{policy}/a.rule:3:1: error") == "a.rule:3:1: error"
+    assert hide(f"{policy}: no rules") == "<policy>: no rules"
+    assert (
+        hide("d: busy; the grant of d/1/a (firm d-2)")
+        == "<ledger store>: busy; the grant of d/1/a (firm d-2)"
+    )
+    assert hide(f"{Path('d').absolute()}: busy") == "<ledger store>: busy"
+    assert path_hider({}, None)("anything") == "anything"
 
 
 def test_log_refuses_a_file_that_is_not_a_log(tmp_path: Path) -> None:
