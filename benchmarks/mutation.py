@@ -122,6 +122,7 @@ INPUT_TESTS = (  # fast ones first
     "tests/unit/test_ledger_files.py",
     "tests/unit/test_ledger_grants.py",
     "tests/unit/test_pool_warnings.py",
+    "tests/unit/test_pools.py",
     "tests/unit/test_unused_defines.py",
     "tests/unit/test_reader_depth.py",
     "tests/unit/test_ledger_reading_doors.py",

@@ -4,7 +4,8 @@
 - money given from Python as the number 0 is 0.00 元 (a mutant refused it as negative);
 - a rate written beyond 10^40 % is "not a rate" (E311), at or below it "a rate above" the
   bound (E312), the reader's one place where its size is judged before its digits;
-- a table of rates, given as a parameter, says its values as rates (10%, not 0.1).
+- a table of rates, given as a parameter, says its values as rates (10%, not 0.1);
+- a mapping given for an amount is said to be one.
 """
 
 from __future__ import annotations
@@ -78,3 +79,10 @@ def test_a_table_of_rates_given_as_a_parameter_says_its_rates() -> None:
     # 10% of 100 万元 = 10 万元 = 10,000,000 fen.
     assert d.amount == Money(10_000_000)
     assert d.parameters == (("shares", "[low: 5%, mid: 10%]"),)
+
+
+def test_a_mapping_for_money_is_named_a_mapping() -> None:
+    policy = _policy()
+    with pytest.raises(FactsError) as info:
+        policy.read_facts({"firms": [{"id": "A", "rent": {"amount": "1 元"}}]})
+    assert "an amount of money is expected, not a mapping" in info.value.diagnostics[0].message

@@ -81,6 +81,14 @@ def test_pool_caps_keyed_differently_are_a_check_error() -> None:
             ),
             "E231",
         ),
+        # limits that are not constants, compared by their text: 30% and 50% of a fact
+        (
+            (
+                "cap 30% of awarded per firm shared p",
+                "cap 50% of awarded per firm shared p",
+            ),
+            "E231",
+        ),
         # `shared` with no `per`: the pool would have no key
         (("cap 100 万元 shared p", "cap 100 万元 shared p"), "E232"),
     ],
