@@ -5,7 +5,9 @@
 - a rate written beyond 10^40 % is "not a rate" (E311), at or below it "a rate above" the
   bound (E312), the reader's one place where its size is judged before its digits;
 - a table of rates, given as a parameter, says its values as rates (10%, not 0.1);
-- a mapping given for an amount is said to be one.
+- a mapping given for an amount is said to be one;
+- a number given from Python as an int is read (true is not a number), a period in 工作日
+  keeps its unit, and `none` for a `date or none` fact states it absent.
 """
 
 from __future__ import annotations
@@ -17,7 +19,9 @@ import pytest
 from tests.strategies import compile_text
 
 from policyrules import Money
+from policyrules.convert import convert_value
 from policyrules.errors import FactsError
+from policyrules.runtime.values import NONE, Duration
 
 HEAD = """document d "测试"
 
@@ -26,6 +30,9 @@ entity firm "企业"
   fact rent: money "房租"
   fact share: rate "比例"
   fact level: Level
+  fact staff: number "从业人数"
+  fact took: 工作日 "用时"
+  fact listed_on: date or none "上市日期"
 
 enum Level { low "低", mid "中" }
 
@@ -86,3 +93,31 @@ def test_a_mapping_for_money_is_named_a_mapping() -> None:
     with pytest.raises(FactsError) as info:
         policy.read_facts({"firms": [{"id": "A", "rent": {"amount": "1 元"}}]})
     assert "an amount of money is expected, not a mapping" in info.value.diagnostics[0].message
+
+
+def _firm(**values: object) -> Any:
+    facts = _policy().read_facts({"firms": [{"id": "A", "rent": "1 元", **values}]})
+    return facts.instances["firm"][0].values
+
+
+def test_a_number_from_python_as_an_int_is_read_and_true_is_not() -> None:
+    assert _firm(staff=5)["staff"] == Decimal(5)
+    with pytest.raises(FactsError) as info:
+        _firm(staff=True)
+    assert "a number is expected, not true/false" in info.value.diagnostics[0].message
+
+
+def test_a_period_in_working_days_keeps_its_unit() -> None:
+    assert _firm(took=3)["took"] == Duration(Decimal(3), "工作日")
+
+
+def test_none_states_a_date_or_none_fact_absent() -> None:
+    assert _firm(listed_on="none")["listed_on"] is NONE
+    # The general reader too (parameters, assumptions, tables: convert_value), as the facts
+    # reader's own converters do.
+    checked = _policy().checked
+    firm = checked.entity("firm")
+    assert firm is not None
+    listed = firm.fact("listed_on")
+    assert listed is not None
+    assert convert_value("none", listed.type, checked) is NONE
