@@ -37,6 +37,7 @@ __all__ = [
     "STATUSES",
     "STATUSES_OF_KIND",
     "amount_words",
+    "chapter_zh",
     "label_zh",
     "status_words",
 ]
@@ -202,3 +203,13 @@ def label_zh(label: str) -> str:
     if label.startswith("(") and label.endswith(")"):
         return f"（{label[1:-1]}）"
     return label
+
+
+def chapter_zh(number: str, title: str) -> str:
+    """A chapter (a part of a document: ``chapter 一 "…"`` in a ``.rule`` file) as the text
+    heads it, its number and a 顿号 before its title, not 第一章.
+
+    >>> chapter_zh("一", "支持创新器械临床研发和注册上市")
+    '一、支持创新器械临床研发和注册上市'
+    """
+    return f"{number}、{title}"
