@@ -36,7 +36,7 @@ from .runtime.claim_log import NO_EARLIER
 from .runtime.ledger import Grant, GrantRow
 from .runtime.values import format_value
 from .terminal import printable, printable_block, printable_lines
-from .vocab import amount_words, label_zh, status_words
+from .vocab import EARLIER_DEDUCTED, EARLIER_KEPT, amount_words, label_zh, status_words
 from .words import Words, date_zh, value_zh
 
 __all__ = [
@@ -167,6 +167,15 @@ def _amount(w: Words, d: Decision) -> str | None:
     return f"金额：{said}（{'；'.join(why) or '无法计算上限'}）"
 
 
+def _earlier(d: Decision) -> str:
+    """What the subject's earlier grants of the provision did to this claim: deducted (the
+    encoding's reading, said as one), or, lower tiers under ``highest_only`` (the trace's
+    ``tiers`` note), kept apart."""
+    before = format_value(d.granted_before)
+    kept = any(st.kind == "tiers" and st.ok is None for st in d.trace)
+    return (EARLIER_KEPT if kept else EARLIER_DEDUCTED).format(before=before)
+
+
 _NEEDS = re.compile(
     r"(cannot be computed|year unknown): needs (.+?)"
     r"( \(it may count in any year: it holds its amount in each\))?"
@@ -287,7 +296,7 @@ def decision_text_zh(d: Decision, words: Words | None = None, *, verbose: bool =
     if d.missing_parameters and d.amount_kind != "up_to":
         lines.append("  待定事项：" + "、".join(w.parameter(x) for x in d.missing_parameters))
     if d.granted_before:
-        lines.append(f"  此前已获本项 {format_value(d.granted_before)}，已从本次金额中扣除")
+        lines.append(f"  {_earlier(d)}")
     for ev in d.caps:
         lines.append(f"  {_cap_text(w, p, ev)}")
     if d.schedule:

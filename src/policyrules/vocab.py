@@ -22,6 +22,9 @@ from __future__ import annotations
 __all__ = [
     "AMOUNT_KINDS",
     "AMOUNT_PHRASES",
+    "EARLIER_DEDUCTED",
+    "EARLIER_KEPT",
+    "EARLIER_READING_EN",
     "EXCLUSIVE_RULES",
     "HOLD_REASONS",
     "HOLD_REASONS_EN",
@@ -81,6 +84,24 @@ PAYMENT_RAISED = (
 )
 """An instalment raised to settle the earlier years' shares of an entitlement that rose since
 they were paid (分期拨付: by year k the first k shares of the entitlement are due)."""
+
+EARLIER_DEDUCTED = (
+    "此前已获本项 {before}，已从本次金额中扣除"
+    "（按本项为同一对象的一项权益计算，只付差额；文件未写明可否重复申报）"
+)
+"""What an award granted the subject before (``{before}``: its money, ``600 万元``) did to
+this claim: deducted, as the language reads every award (an entitlement, never paid twice),
+which is the encoding's reading, not the document's words."""
+
+EARLIER_KEPT = "此前已获本项 {before}（较低档次），未扣除：只给最高档，本次按所达档次全额计算"
+"""An earlier grant of lower tiers not deducted (``tiers by`` read ``highest_only``: the tier
+reached is paid in full)."""
+
+EARLIER_READING_EN = (
+    "; as this encoding reads an award: one entitlement per subject, only the rest paid"
+    " (the text does not say whether it may be claimed again)"
+)
+""":data:`EARLIER_DEDUCTED`'s reading in English, after the trace's step (``--lang en``)."""
 
 AMOUNT_KINDS = {"exact": "确定金额", "range": "区间", "up_to": "最高", "unknown": "待定"}
 """An amount's kind, named (the docs' results tables: 金额性质)."""
