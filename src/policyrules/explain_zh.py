@@ -31,12 +31,22 @@ from .explain_zh_reasons import (
     refused_reason_zh,
     undecided_zh,
 )
-from .model import CheckedPolicy, ProvisionInfo
+from .exprs import fold
+from .model import CheckedPolicy, ParameterInfo, ProvisionInfo
 from .runtime.claim_log import NO_EARLIER
 from .runtime.ledger import Grant, GrantRow
-from .runtime.values import format_value
+from .runtime.values import Undecided, format_value
 from .terminal import printable, printable_block, printable_lines
-from .vocab import EARLIER_DEDUCTED, EARLIER_KEPT, amount_words, label_zh, status_words
+from .vocab import (
+    EARLIER_DEDUCTED,
+    EARLIER_KEPT,
+    PARAMETER_DEFAULT,
+    PARAMETER_SET,
+    PARAMETER_USED,
+    amount_words,
+    label_zh,
+    status_words,
+)
 from .words import Words, date_zh, value_zh
 
 __all__ = [
@@ -344,8 +354,34 @@ def pairs_lines_zh(
 
 
 def _parameters(w: Words, params: tuple[tuple[str, str], ...]) -> str:
-    said = "；".join(_labelled(w.parameter(k), value_zh(v)) for k, v in params)
+    said = "；".join(_parameter(w, k, v) for k, v in params)
     return f"  参数：{said}"
+
+
+def _parameter(w: Words, name: str, value: str) -> str:
+    """``“一定比例”：…文本未给出；本次按 5% 计算（使用者设定，非文件规定）``: a value used, said
+    as the caller's or the encoding's default (the value of its ``.rule`` default), never as
+    the document's; an unset one ``…（未设定）``; a parameter the words do not know (no
+    policy) by its value alone."""
+    title = w.parameter(name)
+    if value == "unset":
+        return _labelled(title, value_zh(value))
+    info = w.checked.parameter(name)
+    if info is None:
+        return _labelled(title, value_zh(value))
+    whose = PARAMETER_DEFAULT if _default_text(w, info) == value else PARAMETER_SET
+    used = PARAMETER_USED.format(value=value_zh(value), whose=whose)
+    return f"{title}{'；' if '：' in title else '：'}{used}"
+
+
+def _default_text(w: Words, info: ParameterInfo) -> str | None:
+    """A parameter's default as a decision shows its value (``30%``); ``None`` for none."""
+    if info.default is None:
+        return None
+    try:
+        return format_value(fold(info.default, w.checked, None), rate=True)
+    except Undecided:  # (the checker refuses such a default: E243)
+        return None
 
 
 def _assumptions(w: Words, assumed: tuple[tuple[str, str], ...]) -> str:

@@ -31,6 +31,9 @@ __all__ = [
     "KINDS",
     "NONE_EN",
     "ORDER_HOLD_ZH",
+    "PARAMETER_DEFAULT",
+    "PARAMETER_SET",
+    "PARAMETER_USED",
     "PAYMENT_ENTITLEMENT",
     "PAYMENT_RAISED",
     "PAYMENT_STATUSES",
@@ -160,6 +163,16 @@ ORDER_HOLD_ZH = (
 )
 """A claim whose `order by` fact is missing (``explain_order``): served as early as it could
 be, holding its bound ({facts}: the facts' titles; {amount}: the bound)."""
+
+PARAMETER_USED = "本次按 {value} 计算（{whose}）"
+"""A parameter's value a decision used (``{value}``: in words, ``5%``), and whose it is:
+the document leaves a parameter open (一定比例), so its value is never the document's."""
+
+PARAMETER_SET = "使用者设定，非文件规定"
+"""Whose a parameter's value is when the caller set it (``--set``, ``parameters:``)."""
+
+PARAMETER_DEFAULT = "编码的默认值，非文件规定"
+"""Whose a parameter's value is when it is the default its ``.rule`` declaration gives."""
 
 NONE_EN = "none (stated not to exist)"
 """A fact stated none, in the English text (``--lang en``); Chinese: 无（已声明不存在）."""

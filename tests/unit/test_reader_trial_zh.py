@@ -111,3 +111,73 @@ def test_lower_tiers_paid_apart_are_not_said_deducted(reading: str, amount: str,
     if reading == "highest_only":
         assert "已从本次金额中扣除" not in text
         assert "  highest_only: tier 5 亿元 paid in full, 100 万元 granted before" in english
+
+
+RD_RATE = "“一定比例”：按上一年度研发投入计算奖励的比例由实施细则确定，文本未给出"
+
+
+def test_a_parameter_the_caller_set_is_said_as_theirs(capsys: pytest.CaptureFixture[str]) -> None:
+    """``--set rd_reward_rate=5%`` (第6条's 一定比例, which the text leaves open): the letter
+    says the run used 5%, set by its user, not the document; unset, it says so as before."""
+    code, out, _ = run_cli(
+        capsys,
+        "eval",
+        "policies/beijing_2025",
+        "examples/firm-c.yaml",
+        "--set",
+        "rd_reward_rate=5%",
+    )
+    assert code == 0
+    assert f"  参数：{RD_RATE}；本次按 5% 计算（使用者设定，非文件规定）\n" in out
+    assert "（5%）" not in out
+    code, out, _ = run_cli(capsys, "eval", "policies/beijing_2025", "examples/firm-c.yaml")
+    assert f"  参数：{RD_RATE}（未设定）\n" in out
+
+
+def test_a_worked_case_setting_a_parameter_says_it_was_set() -> None:
+    """clause-06.yaml's first case sets the rate in its facts (``parameters:``): the same."""
+    import policyrules
+    from policyrules.reference import load_cases
+
+    policy = policyrules.load(ROOT / "policies" / "beijing_2025")
+    case = next(
+        c
+        for c in load_cases(ROOT / "policies" / "beijing_2025" / "cases")
+        if c.file == "clause-06.yaml"
+    )
+    assert case.facts["parameters"] == {"rd_reward_rate": "5%"}
+    text = policy.evaluate(case.facts).explain()
+    assert f"  参数：{RD_RATE}；本次按 5% 计算（使用者设定，非文件规定）\n" in text
+
+
+DEFAULTED = """entity firm "企业"
+  list firms
+  fact cost: money
+parameter share: rate = 30% "支持比例"
+
+document d "测试"
+clause 1 "t"
+  quote "q"
+  award a "测试奖励"
+    for each firm
+    eligible when known(cost)
+    amount share of cost
+"""
+
+
+@pytest.mark.parametrize(
+    ("given", "said"),
+    [
+        ({}, "支持比例：本次按 30% 计算（编码的默认值，非文件规定）"),
+        ({"share": "30%"}, "支持比例：本次按 30% 计算（编码的默认值，非文件规定）"),
+        ({"share": "25%"}, "支持比例：本次按 25% 计算（使用者设定，非文件规定）"),
+    ],
+)
+def test_a_parameter_at_its_default_is_said_as_the_encodings(
+    given: dict[str, str], said: str
+) -> None:
+    """A parameter the ``.rule`` gives a default: its value is the encoding's default (set to
+    that same value, it still is); another value is the caller's."""
+    policy = compile_text(DEFAULTED)
+    facts = {"firms": [{"id": "f", "cost": "100万元"}], "parameters": given}
+    assert f"  参数：{said}\n" in policy.evaluate(facts).explain()
