@@ -43,6 +43,7 @@ from .vocab import (
     PARAMETER_DEFAULT,
     PARAMETER_SET,
     PARAMETER_USED,
+    PENDING_UNJUDGED,
     amount_words,
     label_zh,
     status_words,
@@ -53,6 +54,7 @@ __all__ = [
     "RefusedZh",
     "add_text_zh",
     "cap_line_zh",
+    "dated",
     "decision_text_zh",
     "explain_text_zh",
     "facts_said",
@@ -90,8 +92,16 @@ _NO_WORDS: Words | None = None
 
 
 def status_zh(d: Decision) -> str:
-    """The status of ``d`` in words: 符合条件, 不符合条件, 待定, 按期完成, 已达到..."""
-    return status_words(d.status, d.kind)
+    """The status of ``d`` in words: 符合条件, 不符合条件, 待定, 按期完成, 已达到...; a
+    pending deadline 尚未到期 only when judged on an evaluation date (:func:`dated`)."""
+    return status_words(d.status, d.kind, dated=dated(d))
+
+
+def dated(d: Decision) -> bool:
+    """Whether ``d`` was judged on an evaluation date as far as its status needs one: a
+    ``pending`` deadline has a margin exactly when ``--as-of`` was given (the evaluator
+    writes ``not done; not yet due as of …``); every other status needs none."""
+    return d.status != "pending" or d.margin is not None
 
 
 def _where(d: Decision) -> str:
@@ -265,14 +275,18 @@ def head_zh(
     document: str,
     clause: str,
     title: str | None,
+    *,
+    dated: bool = True,
 ) -> str:
     """The head of a decision's Chinese text before its subject:
-    ``【符合条件】京经信发〔2025〕50号 第3条 创新医疗器械获批上市一次性奖励``."""
+    ``【符合条件】京经信发〔2025〕50号 第3条 创新医疗器械获批上市一次性奖励`` (``dated``: see
+    :func:`status_words`)."""
     return memo(
         w,
-        ("head", status, kind, number, document, clause, title),
+        ("head", status, kind, number, document, clause, title, dated),
         lambda: (
-            f"【{status_words(status, kind)}】{_titled(_where_of(number, document, clause), title)}"
+            f"【{status_words(status, kind, dated=dated)}】"
+            f"{_titled(_where_of(number, document, clause), title)}"
         ),
     )
 
@@ -282,7 +296,8 @@ def decision_text_zh(d: Decision, words: Words | None = None, *, verbose: bool =
     are escaped (:func:`~policyrules.terminal.printable`).  ``verbose`` adds the trace."""
     w = _for(words or no_words(), d)
     p = _provision(w, d.provision)
-    head = head_zh(w, d.status, d.kind, d.document_number, d.document, d.clause, d.title)
+    on = dated(d)
+    head = head_zh(w, d.status, d.kind, d.document_number, d.document, d.clause, d.title, dated=on)
     head += f" —— 对象：{subject_zh(w, d.subject)}" if d.subject else ""
     lines = [head]
     if (amount := _amount(w, d)) is not None:
@@ -291,6 +306,8 @@ def decision_text_zh(d: Decision, words: Words | None = None, *, verbose: bool =
         lines.append(f"  排序：{held}")
     if d.due is not None:
         lines.append(f"  期限：{date_zh(d.due)}")
+    if not on:
+        lines.append(f"  {PENDING_UNJUDGED}")
     if d.done is not None:
         lines.append(f"  完成日期：{date_zh(d.done)}")
     if d.margin:

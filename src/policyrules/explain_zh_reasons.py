@@ -31,6 +31,13 @@ __all__ = [
 
 _EARLY = re.compile(r"(-?[\d.]+) (日|工作日) (early|late)")
 _OVERDUE = re.compile(r"not done; (-?[\d.]+) (日|工作日) overdue as of (\S+)")
+_NOT_YET = re.compile(r"not done; not yet due as of (\S+)( \(the last day\))?")
+# A deadline settled though the schedule of a year it reaches is not published (timelimits).
+_ANY_SCHEDULE = re.compile(
+    r"(?:not done; not yet due on|done) (\S+?):? (?:in time )?under any holiday schedule "
+    r"\(the holiday schedule for (\d+) is not published.*\)",
+    re.S,
+)
 _AGAINST = re.compile(r"(.+) against (.+): margin (.+)")
 
 
@@ -43,6 +50,13 @@ def margin_zh(margin: str) -> str:
         return f"{'提前' if m[3] == 'early' else '逾期'} {value_zh(f'{m[1]} {m[2]}')}"
     if (m := _OVERDUE.fullmatch(margin)) is not None:
         return f"截至{value_zh(m[3])}尚未完成，已逾期 {value_zh(f'{m[1]} {m[2]}')}"
+    if (m := _NOT_YET.fullmatch(margin)) is not None:
+        return f"截至{value_zh(m[1])}{'（期限最后一日）' if m[2] else ''}尚未完成，尚未到期"
+    if (m := _ANY_SCHEDULE.fullmatch(margin)) is not None:
+        unpublished = f"{m[2]}年放假安排尚未公布，但无论如何安排均"
+        if margin.startswith("done"):
+            return f"{value_zh(m[1])}完成；{unpublished}未逾期"
+        return f"截至{value_zh(m[1])}尚未完成；{unpublished}尚未到期"
     if (m := _AGAINST.fullmatch(margin)) is not None:
         return f"实际 {value_zh(m[1])}，要求 {value_zh(m[2])}，相差 {value_zh(m[3])}"
     return margin

@@ -38,6 +38,8 @@ __all__ = [
     "PAYMENT_RAISED",
     "PAYMENT_STATUSES",
     "PAYMENT_UNDATED",
+    "PENDING_UNDATED",
+    "PENDING_UNJUDGED",
     "PREVAILS_ZH",
     "REASONS",
     "STATUSES",
@@ -59,7 +61,15 @@ STATUSES_OF_KIND = {
     "deadline": {"met": "按期完成", "not_met": "未按期完成", "pending": "尚未到期"},
     "target": {"met": "已达到", "not_met": "未达到", "pending": "尚未到期"},
 }
-"""The statuses of a deadline and a target, which have words of their own."""
+"""The statuses of a deadline and a target, which have words of their own: ``pending`` (not
+done) judged on an evaluation date before the due date (``--as-of``)."""
+
+PENDING_UNDATED = "尚未报告完成"
+"""A deadline's or a target's ``pending`` without an evaluation date (no ``--as-of``): not
+done by the facts, and whether it is overdue is not judged, so neither 尚未到期 nor 逾期."""
+
+PENDING_UNJUDGED = "未给出评估日期（--as-of），不判断是否已逾期"
+"""The line that says once why a :data:`PENDING_UNDATED` decision is not judged."""
 
 PAYMENT_STATUSES = {
     "paid": "已拨付",
@@ -206,11 +216,18 @@ REASONS = {
 catalogue): each code an evaluation can end a decision with has its words here."""
 
 
-def status_words(status: str, kind: str | None = None) -> str:
+def status_words(status: str, kind: str | None = None, *, dated: bool = True) -> str:
     """A status in words; a deadline's and a target's ``met``, ``not_met`` and ``pending``
-    their own (a status without a kind is read as a deadline's); an unknown status as
-    written."""
+    their own (a status without a kind is read as a deadline's), ``pending`` without an
+    evaluation date (``dated`` false: no ``--as-of``) :data:`PENDING_UNDATED`; an unknown
+    status as written.
+
+    >>> status_words("pending", "deadline"), status_words("pending", "deadline", dated=False)
+    ('尚未到期', '尚未报告完成')
+    """
     own = STATUSES_OF_KIND.get(kind or "deadline", {})
+    if status == "pending" and not dated and status in own:
+        return PENDING_UNDATED
     return own.get(status) or STATUSES.get(status) or status
 
 

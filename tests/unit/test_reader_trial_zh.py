@@ -4,9 +4,11 @@ deducted); the clause's notes say it too (``tests/policies``)."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 import yaml
 from tests.strategies import compile_text
@@ -181,3 +183,120 @@ def test_a_parameter_at_its_default_is_said_as_the_encodings(
     policy = compile_text(DEFAULTED)
     facts = {"firms": [{"id": "f", "cost": "100万元"}], "parameters": given}
     assert f"  参数：{said}\n" in policy.evaluate(facts).explain()
+
+
+def _block(text: str, head: str) -> str:
+    """The block of the letter whose first line contains ``head``."""
+    (block,) = [b for b in text.split("\n\n") if head in b.split("\n", 1)[0]]
+    return block
+
+
+LISTING = "1类创新药获批上市后1个月内快速挂网 —— 对象：firm-d/D-102"
+
+
+def test_a_pending_deadline_without_an_evaluation_date_is_not_said_not_yet_due(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """drugmaker-d's D-102, due 2025-10-09 and not listed, evaluated with no ``--as-of``: the
+    tool cannot know whether it is overdue, so it neither says 尚未到期 nor judges; the JSON
+    status stays ``pending``."""
+    code, out, _ = run_cli(capsys, "eval", "policies/beijing_2025", "examples/drugmaker-d.yaml")
+    assert code == 0
+    block = _block(out, LISTING)
+    assert block.startswith("【尚未报告完成】")
+    assert block.split("\n")[1:3] == [
+        "  期限：2025年10月9日",
+        "  未给出评估日期（--as-of），不判断是否已逾期",
+    ]
+    assert "尚未到期" not in out
+    assert out.count("不判断是否已逾期") == 3  # once for each of the three pending deadlines
+    code, out, _ = run_cli(
+        capsys, "eval", "policies/beijing_2025", "examples/drugmaker-d.yaml", "--format", "json"
+    )
+    (d,) = [
+        d
+        for d in json.loads(out)["decisions"]
+        if d["provision"].endswith("class1_listing") and d["subject"] == "firm-d/D-102"
+    ]
+    assert (d["status"], d["margin"]) == ("pending", None)
+
+
+@pytest.mark.parametrize(
+    ("as_of", "said"),
+    [
+        ("2025-10-01", "  截至2025年10月1日尚未完成，尚未到期"),
+        ("2025-10-09", "  截至2025年10月9日（期限最后一日）尚未完成，尚未到期"),
+    ],
+)
+def test_a_pending_deadline_judged_on_a_date_before_it_is_not_yet_due(
+    capsys: pytest.CaptureFixture[str], as_of: str, said: str
+) -> None:
+    """With ``--as-of`` on or before the due day (a period ends with its last day), 尚未到期
+    is true and the day it is judged on is said; the English says it too."""
+    facts = "examples/drugmaker-d.yaml"
+    code, out, _ = run_cli(capsys, "eval", "policies/beijing_2025", facts, "--as-of", as_of)
+    assert code == 0
+    block = _block(out, LISTING)
+    assert block.startswith("【尚未到期】")
+    assert block.split("\n")[1:3] == ["  期限：2025年10月9日", said]
+    assert "未给出评估日期" not in out
+    code, out, _ = run_cli(
+        capsys, "eval", "policies/beijing_2025", facts, "--as-of", as_of, "--lang", "en"
+    )
+    assert f"  due: 2025-10-09; not done; not yet due as of {as_of}" in out
+
+
+def test_a_worked_case_without_an_evaluation_date_says_its_pending_deadline_undated() -> None:
+    """The docs' results table of jybf-01.yaml's National Day case (no ``as_of``)."""
+    import policyrules
+    from policyrules.cases_run import run_case
+    from policyrules.reference import load_cases
+    from policyrules.sphinxext_cases import case_dated, result_words
+
+    policy = policyrules.load(ROOT / "policies" / "beijing_2025")
+    cases = load_cases(ROOT / "policies" / "beijing_2025" / "cases")
+    case = next(c for c in cases if c.name.startswith("a 20-week period ending on National Day"))
+    assert not case_dated(case)
+    (row,) = [r for r in run_case(policy, case).rows if r.field == "status"]
+    assert result_words(policy.checked, row, dated=case_dated(case)) == (
+        "结论",
+        "尚未报告完成",
+        "尚未报告完成",
+    )
+    dated = attrs.evolve(case, facts={**case.facts, "as_of": "2025-10-01"})
+    assert case_dated(dated)
+
+
+SETTLED = """entity case "申请"
+  list cases
+  fact start: date
+  fact finished: date
+
+document dl "时限"
+  valid from 2000-01-01
+
+clause 1 "日历日"
+  quote "一日内办结。"
+
+  deadline cal1 "日"
+    for each case
+    due 1 日 after start
+    done finished
+"""
+
+
+def test_a_deadline_settled_under_any_holiday_schedule_is_said_in_chinese() -> None:
+    """1 日 after 2026-12-31 reaches 2027, whose schedule is not published: not done as of
+    2026-12-31 it cannot have ended, done that day it was in time.  The letter said the
+    evaluator's English; it says both in Chinese."""
+    policy = compile_text(SETTLED)
+    run = {"assumptions": {"holiday_schedule": "error"}}
+    pending = policy.evaluate({"cases": [{"id": "D", "start": "2026-12-31"}]}, as_of="2026-12-31")
+    assert pending.explain().split("\n")[:2] == [
+        "【尚未到期】dl 第1条 日 —— 对象：D",
+        "  截至2026年12月31日尚未完成；2027年放假安排尚未公布，但无论如何安排均尚未到期",
+    ]
+    met = policy.evaluate(
+        {"cases": [{"id": "D", "start": "2026-12-31", "finished": "2026-12-31"}]}, **run
+    )
+    assert "  2026年12月31日完成；2027年放假安排尚未公布，但无论如何安排均未逾期" in met.explain()

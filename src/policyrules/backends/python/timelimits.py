@@ -81,6 +81,12 @@ class TimeLimits:
                 margin = f"not done; {overdue} overdue as of {self.as_of}"
                 trace.append(Step("deadline", margin, False))
                 return "not_met", {"due": due, "margin": margin}
+            if self.as_of is not None:  # the day judged on, said (without one: not judged)
+                # (a period ends at the end of its last day: 民法典 第二百零三条)
+                on_last = " (the last day)" if self.as_of == due else ""
+                margin = f"not done; not yet due as of {self.as_of}{on_last}"
+                trace.append(Step("deadline", margin, None))
+                return "pending", {"due": due, "margin": margin}
             return "pending", {"due": due}
         assert isinstance(done, dt.date)
         met = done <= due
