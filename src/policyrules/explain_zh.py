@@ -23,32 +23,30 @@ from .explain_order import order_hold_zh
 from .explain_years import schedule_lines_zh
 from .explain_zh_caps import cap_line_zh, cap_said
 from .explain_zh_memo import keep, memo, memos
+from .explain_zh_pairs import assumed_zh, pairs_lines_zh
 from .explain_zh_reasons import (
     fact_title,
     fact_value,
     margin_zh,
     reasons_zh,
     refused_reason_zh,
+    target_zh,
     undecided_zh,
 )
-from .exprs import fold
-from .model import CheckedPolicy, ParameterInfo, ProvisionInfo
+from .model import CheckedPolicy, ProvisionInfo
 from .runtime.claim_log import NO_EARLIER
 from .runtime.ledger import Grant, GrantRow
-from .runtime.values import Undecided, format_value
+from .runtime.values import format_value
 from .terminal import printable, printable_block, printable_lines
 from .vocab import (
     EARLIER_DEDUCTED,
     EARLIER_KEPT,
-    PARAMETER_DEFAULT,
-    PARAMETER_SET,
-    PARAMETER_USED,
     PENDING_UNJUDGED,
     amount_words,
     label_zh,
     status_words,
 )
-from .words import Words, date_zh, value_zh
+from .words import Words, date_zh
 
 __all__ = [
     "RefusedZh",
@@ -240,18 +238,6 @@ def _reasons(w: Words, p: ProvisionInfo | None, d: Decision) -> list[str]:
     return [r for r in said if r is not None]
 
 
-def _labelled(label: str, value: str) -> str:
-    """``label：value``; a label that has its own ：(a title or rationale that explains
-    itself: ``“一定比例”：…由实施细则确定``) takes the value in （）, so no line reads
-    ``a：b：c``."""
-    return f"{label}（{value}）" if "：" in label else f"{label}：{value}"
-
-
-def _assumed(w: Words, name: str, value: str) -> str:
-    """``年度上限按哪一日期计入年度：获批日期所在年度`` (:func:`_labelled`)."""
-    return _labelled(w.assumption(name), w.assumption_value(name, value))
-
-
 def _for(w: Words, d: Decision) -> Words:
     return words_for(w, d.assumptions)
 
@@ -311,7 +297,8 @@ def decision_text_zh(d: Decision, words: Words | None = None, *, verbose: bool =
     if d.done is not None:
         lines.append(f"  完成日期：{date_zh(d.done)}")
     if d.margin:
-        lines.append(f"  {margin_zh(d.margin)}")
+        said = target_zh(w, p, d.margin) if d.kind == "target" else None
+        lines.append(f"  {said or margin_zh(d.margin)}")
     if d.consequence and d.status == "eligible":
         lines.append(f"  可享受：{d.consequence}")
     for r in _reasons(w, p, d):
@@ -355,55 +342,6 @@ def facts_said(w: Words, facts: tuple[tuple[str, str], ...]) -> str:
             keep(kept, pair, said)
         out.append(said)
     return "；".join(out)
-
-
-def pairs_lines_zh(
-    w: Words, params: tuple[tuple[str, str], ...], assumed: tuple[tuple[str, str], ...]
-) -> list[str]:
-    """The parameters' line and the assumptions' line of a decision's Chinese text (none
-    for none), each made once per words object and pairs."""
-    lines = []
-    if params:
-        lines.append(memo(w, ("parameters", params), lambda: _parameters(w, params)))
-    if assumed:
-        lines.append(memo(w, ("assumptions", assumed), lambda: _assumptions(w, assumed)))
-    return lines
-
-
-def _parameters(w: Words, params: tuple[tuple[str, str], ...]) -> str:
-    said = "；".join(_parameter(w, k, v) for k, v in params)
-    return f"  参数：{said}"
-
-
-def _parameter(w: Words, name: str, value: str) -> str:
-    """``“一定比例”：…文本未给出；本次按 5% 计算（使用者设定，非文件规定）``: a value used, said
-    as the caller's or the encoding's default (the value of its ``.rule`` default), never as
-    the document's; an unset one ``…（未设定）``; a parameter the words do not know (no
-    policy) by its value alone."""
-    title = w.parameter(name)
-    if value == "unset":
-        return _labelled(title, value_zh(value))
-    info = w.checked.parameter(name)
-    if info is None:
-        return _labelled(title, value_zh(value))
-    whose = PARAMETER_DEFAULT if _default_text(w, info) == value else PARAMETER_SET
-    used = PARAMETER_USED.format(value=value_zh(value), whose=whose)
-    return f"{title}{'；' if '：' in title else '：'}{used}"
-
-
-def _default_text(w: Words, info: ParameterInfo) -> str | None:
-    """A parameter's default as a decision shows its value (``30%``); ``None`` for none."""
-    if info.default is None:
-        return None
-    try:
-        return format_value(fold(info.default, w.checked, None), rate=True)
-    except Undecided:  # (the checker refuses such a default: E243)
-        return None
-
-
-def _assumptions(w: Words, assumed: tuple[tuple[str, str], ...]) -> str:
-    said = "；".join(_assumed(w, k, v) for k, v in assumed)
-    return f"  采用的假设：{said}"
 
 
 def refused_line_zh(
@@ -497,7 +435,7 @@ def explain_text_zh(
         for k, v in result.assumptions:
             info = w.checked.assumption(k)
             why = f"\n    理由：{info.rationale}" if info is not None else ""
-            rows.append(f"  {_assumed(w, k, v)}{why}")
+            rows.append(f"  {assumed_zh(w, k, v)}{why}")
         parts.append("采用的假设：\n" + "\n".join(printable(r, keep="\n") for r in rows))
     if not parts:
         return "没有可判断的事项：所给情况中没有企业、产品或其他对象。\n"

@@ -300,3 +300,69 @@ def test_a_deadline_settled_under_any_holiday_schedule_is_said_in_chinese() -> N
         {"cases": [{"id": "D", "start": "2026-12-31", "finished": "2026-12-31"}]}, **run
     )
     assert "  2026年12月31日完成；2027年放假安排尚未公布，但无论如何安排均未逾期" in met.explain()
+
+
+def _case_text(file: str, name: str) -> str:
+    import policyrules
+    from policyrules.reference import load_cases
+
+    policy = policyrules.load(ROOT / "policies" / "beijing_2025")
+    cases = load_cases(ROOT / "policies" / "beijing_2025" / "cases")
+    case = next(c for c in cases if c.file == file and c.name == name)
+    return policy.evaluate(case.facts).explain()
+
+
+def test_a_rate_target_is_said_in_percentages() -> None:
+    """jybf-01.yaml's 89.9% case: the facts say 89.9%, so does the margin (it said 实际 0.899，
+    要求 0.9，相差 -0.001), against 不低于 90% (``>=``), short by 0.1 个百分点; the English
+    alike."""
+    text = _case_text("jybf-01.yaml", "ethics mutual recognition at 89.9% is not met")
+    block = _block(text, "多中心试验项目伦理审查互认率")
+    assert block.startswith("【未达到】")
+    assert block.split("\n")[1] == "  实际 89.9%，要求不低于 90%，尚差 0.1 个百分点"
+    import policyrules
+
+    policy = policyrules.load(ROOT / "policies" / "beijing_2025")
+    english = policy.evaluate({"medicine_reports": {"ethics_mutual_recognition_rate": "89.9%"}})
+    assert "  89.9% against 90%: margin -0.1 percentage points\n" in english.explain(lang="en")
+
+
+def test_an_average_target_says_its_average_and_its_units() -> None:
+    """clause-02.yaml's 271 ÷ 3 case: 平均 on both sides, 个工作日, 不超过 (``<=``), and the
+    excess without a minus sign (it said 实际 ≈90.33 工作日 … 相差 ≈-0.33 工作日)."""
+    text = _case_text("clause-02.yaml", "active average just above 90 working days is not met")
+    block = _block(text, "有源医疗器械平均检验时限")
+    assert block.split("\n")[1] == (
+        "  实际平均 ≈90.33 个工作日，要求平均不超过 90 个工作日，超出 ≈0.33 个工作日"
+    )
+
+
+@pytest.mark.parametrize(
+    ("fact", "value", "title", "said"),
+    [
+        (
+            "dataset_volume_tb",
+            "48.5",
+            "高质量数据集数据规模",
+            "实际 48.5 TB，要求不少于 50 TB，尚差 1.5 TB",
+        ),
+        ("pilot_ivd_filings", 6, "试点产品备案", "实际 6，要求不少于 5，超出 1"),
+        ("expert_consensus_count", 5, "创新药使用专家共识", "实际 5，要求不少于 5，正好等于要求"),
+        (
+            "industry_fund_size",
+            "480亿元",
+            "医药健康产业基金规模",
+            "实际 480 亿元，要求不低于 500 亿元，尚差 20 亿元",
+        ),
+    ],
+)
+def test_a_targets_margin_keeps_its_units_and_says_its_sign(
+    fact: str, value: object, title: str, said: str
+) -> None:
+    """A count's unit from its fact's title (数据规模（TB）), money's own, 不少于 for a count
+    and 不低于 for money; 超出, 尚差 or 正好等于要求, never a minus sign."""
+    import policyrules
+
+    policy = policyrules.load(ROOT / "policies" / "beijing_2025")
+    text = policy.evaluate({"medicine_reports": {fact: value}}).explain()
+    assert _block(text, title).split("\n")[1] == f"  {said}"
