@@ -1,6 +1,9 @@
 """What a native reader's trial of the Chinese texts found, each said truly now: an earlier
 grant deducted is said as the encoding's reading (and lower tiers kept apart are not said
-deducted); the clause's notes say it too (``tests/policies``)."""
+deducted); a parameter's value as the run's, not the document's; a pending deadline without an
+evaluation date is not said 尚未到期; a target's margin in percentages, with its average, its
+comparison word, its units and no minus sign.  (The chapter heading: ``test_summary.py``; the
+clauses' notes: ``tests/policies/test_notes.py``.)"""
 
 from __future__ import annotations
 
