@@ -51,6 +51,7 @@ from .reading import Limits, read_as_of, read_pairs
 from .result import check_lang
 from .summary import measure_summary, reader_note, summary_text
 from .terminal import json_printable, printable
+from .vocab import chapter_zh
 
 __all__ = ["main", "write_atomic"]
 
@@ -266,7 +267,7 @@ def _explain_zh(policy: Policy, clauses: list[Any], *, trace: bool) -> None:
         summary = measure_summary(c, cl, policy.words)
         _say(summary.heading)
         if cl.chapter:
-            _say(f"第{cl.chapter[0]}章 {cl.chapter[1]}")
+            _say(chapter_zh(*cl.chapter))
         _say(f"\n原文：「{cl.quote}」\n")
         _say(summary_text(summary).split("\n", 1)[1], end="")
         if cl.notes:

@@ -23,7 +23,7 @@ from typing import TextIO
 from rich.color import ColorSystem
 from rich.style import Style
 
-from .vocab import STATUSES, STATUSES_OF_KIND
+from .vocab import PENDING_UNDATED, STATUSES, STATUSES_OF_KIND
 
 __all__ = ["paint", "use_colour"]
 
@@ -41,6 +41,7 @@ _TWIN = {"met": "MET", "not_met": "NOT MET", "pending": "DUE"}
 _STYLES_ZH = {word: _STYLES[status.replace("_", " ").upper()] for status, word in STATUSES.items()}
 for _own in STATUSES_OF_KIND.values():
     _STYLES_ZH.update({word: _STYLES[_TWIN[status]] for status, word in _own.items()})
+_STYLES_ZH[PENDING_UNDATED] = _STYLES["DUE"]
 _TAG = re.compile(r"^\[(" + "|".join(map(re.escape, _STYLES)) + r")\]", re.MULTILINE)
 _TAG_ZH = re.compile(r"^【(" + "|".join(map(re.escape, _STYLES_ZH)) + r")】", re.MULTILINE)
 

@@ -17,7 +17,7 @@ from .runtime.ledger import Grant, GrantRow
 from .runtime.money import Money, cn_text
 from .runtime.values import NONE_TEXT, format_value
 from .terminal import printable, printable_block, printable_lines
-from .vocab import NONE_EN
+from .vocab import EARLIER_READING_EN, NONE_EN
 
 __all__ = [
     "Explainable",
@@ -98,6 +98,18 @@ def _amount(d: Decision) -> str | None:
     if d.schedule:
         return "amount: unknown (a payment needs a fact, see below)"
     return "amount: unknown (no cap could be computed)"
+
+
+def _earlier(d: Decision) -> str:
+    """The line of an earlier grant of the provision to the subject: the trace's step that
+    deducted it, with the encoding's reading said (:data:`~policyrules.vocab.EARLIER_READING_EN`),
+    or the one that kept it (lower tiers under ``highest_only``); without a trace, the sum."""
+    for st in d.trace:
+        if st.kind == "entitlement":
+            return st.text + EARLIER_READING_EN
+        if st.kind == "tiers" and st.ok is None:
+            return st.text
+    return f"already granted {format_value(d.granted_before)}"
 
 
 def _money_text(m: Any) -> str:
@@ -255,8 +267,7 @@ def decision_text(d: Decision, *, verbose: bool = False) -> str:
     if d.missing_parameters and d.amount_kind != "up_to":
         lines.append(f"  open parameters: {', '.join(d.missing_parameters)}")
     if d.granted_before:
-        step = next((st.text for st in d.trace if st.kind == "entitlement"), "")
-        lines.append(f"  {step or 'already granted ' + format_value(d.granted_before)}")
+        lines.append(f"  {_earlier(d)}")
     for ev in d.caps:
         lines.append(f"  {_cap_text(ev)}")
     if d.schedule:

@@ -23,12 +23,14 @@ from .explain_order import order_hold_zh
 from .explain_years import schedule_lines_zh
 from .explain_zh_caps import cap_line_zh, cap_said
 from .explain_zh_memo import keep, memo, memos
+from .explain_zh_pairs import assumed_zh, pairs_lines_zh
 from .explain_zh_reasons import (
     fact_title,
     fact_value,
     margin_zh,
     reasons_zh,
     refused_reason_zh,
+    target_zh,
     undecided_zh,
 )
 from .model import CheckedPolicy, ProvisionInfo
@@ -36,13 +38,21 @@ from .runtime.claim_log import NO_EARLIER
 from .runtime.ledger import Grant, GrantRow
 from .runtime.values import format_value
 from .terminal import printable, printable_block, printable_lines
-from .vocab import amount_words, label_zh, status_words
-from .words import Words, date_zh, value_zh
+from .vocab import (
+    EARLIER_DEDUCTED,
+    EARLIER_KEPT,
+    PENDING_UNJUDGED,
+    amount_words,
+    label_zh,
+    status_words,
+)
+from .words import Words, date_zh
 
 __all__ = [
     "RefusedZh",
     "add_text_zh",
     "cap_line_zh",
+    "dated",
     "decision_text_zh",
     "explain_text_zh",
     "facts_said",
@@ -80,8 +90,16 @@ _NO_WORDS: Words | None = None
 
 
 def status_zh(d: Decision) -> str:
-    """The status of ``d`` in words: 符合条件, 不符合条件, 待定, 按期完成, 已达到..."""
-    return status_words(d.status, d.kind)
+    """The status of ``d`` in words: 符合条件, 不符合条件, 待定, 按期完成, 已达到...; a
+    pending deadline 尚未到期 only when judged on an evaluation date (:func:`dated`)."""
+    return status_words(d.status, d.kind, dated=dated(d))
+
+
+def dated(d: Decision) -> bool:
+    """Whether ``d`` was judged on an evaluation date as far as its status needs one: a
+    ``pending`` deadline has a margin exactly when ``--as-of`` was given (the evaluator
+    writes ``not done; not yet due as of …``); every other status needs none."""
+    return d.status != "pending" or d.margin is not None
 
 
 def _where(d: Decision) -> str:
@@ -167,6 +185,15 @@ def _amount(w: Words, d: Decision) -> str | None:
     return f"金额：{said}（{'；'.join(why) or '无法计算上限'}）"
 
 
+def _earlier(d: Decision) -> str:
+    """What the subject's earlier grants of the provision did to this claim: deducted (the
+    encoding's reading, said as one), or, lower tiers under ``highest_only`` (the trace's
+    ``tiers`` note), kept apart."""
+    before = format_value(d.granted_before)
+    kept = any(st.kind == "tiers" and st.ok is None for st in d.trace)
+    return (EARLIER_KEPT if kept else EARLIER_DEDUCTED).format(before=before)
+
+
 _NEEDS = re.compile(
     r"(cannot be computed|year unknown): needs (.+?)"
     r"( \(it may count in any year: it holds its amount in each\))?"
@@ -211,18 +238,6 @@ def _reasons(w: Words, p: ProvisionInfo | None, d: Decision) -> list[str]:
     return [r for r in said if r is not None]
 
 
-def _labelled(label: str, value: str) -> str:
-    """``label：value``; a label that has its own ：(a title or rationale that explains
-    itself: ``“一定比例”：…由实施细则确定``) takes the value in （）, so no line reads
-    ``a：b：c``."""
-    return f"{label}（{value}）" if "：" in label else f"{label}：{value}"
-
-
-def _assumed(w: Words, name: str, value: str) -> str:
-    """``年度上限按哪一日期计入年度：获批日期所在年度`` (:func:`_labelled`)."""
-    return _labelled(w.assumption(name), w.assumption_value(name, value))
-
-
 def _for(w: Words, d: Decision) -> Words:
     return words_for(w, d.assumptions)
 
@@ -246,14 +261,18 @@ def head_zh(
     document: str,
     clause: str,
     title: str | None,
+    *,
+    dated: bool = True,
 ) -> str:
     """The head of a decision's Chinese text before its subject:
-    ``【符合条件】京经信发〔2025〕50号 第3条 创新医疗器械获批上市一次性奖励``."""
+    ``【符合条件】京经信发〔2025〕50号 第3条 创新医疗器械获批上市一次性奖励`` (``dated``: see
+    :func:`status_words`)."""
     return memo(
         w,
-        ("head", status, kind, number, document, clause, title),
+        ("head", status, kind, number, document, clause, title, dated),
         lambda: (
-            f"【{status_words(status, kind)}】{_titled(_where_of(number, document, clause), title)}"
+            f"【{status_words(status, kind, dated=dated)}】"
+            f"{_titled(_where_of(number, document, clause), title)}"
         ),
     )
 
@@ -263,7 +282,8 @@ def decision_text_zh(d: Decision, words: Words | None = None, *, verbose: bool =
     are escaped (:func:`~policyrules.terminal.printable`).  ``verbose`` adds the trace."""
     w = _for(words or no_words(), d)
     p = _provision(w, d.provision)
-    head = head_zh(w, d.status, d.kind, d.document_number, d.document, d.clause, d.title)
+    on = dated(d)
+    head = head_zh(w, d.status, d.kind, d.document_number, d.document, d.clause, d.title, dated=on)
     head += f" —— 对象：{subject_zh(w, d.subject)}" if d.subject else ""
     lines = [head]
     if (amount := _amount(w, d)) is not None:
@@ -272,10 +292,13 @@ def decision_text_zh(d: Decision, words: Words | None = None, *, verbose: bool =
         lines.append(f"  排序：{held}")
     if d.due is not None:
         lines.append(f"  期限：{date_zh(d.due)}")
+    if not on:
+        lines.append(f"  {PENDING_UNJUDGED}")
     if d.done is not None:
         lines.append(f"  完成日期：{date_zh(d.done)}")
     if d.margin:
-        lines.append(f"  {margin_zh(d.margin)}")
+        said = target_zh(w, p, d.margin) if d.kind == "target" else None
+        lines.append(f"  {said or margin_zh(d.margin)}")
     if d.consequence and d.status == "eligible":
         lines.append(f"  可享受：{d.consequence}")
     for r in _reasons(w, p, d):
@@ -287,7 +310,7 @@ def decision_text_zh(d: Decision, words: Words | None = None, *, verbose: bool =
     if d.missing_parameters and d.amount_kind != "up_to":
         lines.append("  待定事项：" + "、".join(w.parameter(x) for x in d.missing_parameters))
     if d.granted_before:
-        lines.append(f"  此前已获本项 {format_value(d.granted_before)}，已从本次金额中扣除")
+        lines.append(f"  {_earlier(d)}")
     for ev in d.caps:
         lines.append(f"  {_cap_text(w, p, ev)}")
     if d.schedule:
@@ -319,29 +342,6 @@ def facts_said(w: Words, facts: tuple[tuple[str, str], ...]) -> str:
             keep(kept, pair, said)
         out.append(said)
     return "；".join(out)
-
-
-def pairs_lines_zh(
-    w: Words, params: tuple[tuple[str, str], ...], assumed: tuple[tuple[str, str], ...]
-) -> list[str]:
-    """The parameters' line and the assumptions' line of a decision's Chinese text (none
-    for none), each made once per words object and pairs."""
-    lines = []
-    if params:
-        lines.append(memo(w, ("parameters", params), lambda: _parameters(w, params)))
-    if assumed:
-        lines.append(memo(w, ("assumptions", assumed), lambda: _assumptions(w, assumed)))
-    return lines
-
-
-def _parameters(w: Words, params: tuple[tuple[str, str], ...]) -> str:
-    said = "；".join(_labelled(w.parameter(k), value_zh(v)) for k, v in params)
-    return f"  参数：{said}"
-
-
-def _assumptions(w: Words, assumed: tuple[tuple[str, str], ...]) -> str:
-    said = "；".join(_assumed(w, k, v) for k, v in assumed)
-    return f"  采用的假设：{said}"
 
 
 def refused_line_zh(
@@ -435,7 +435,7 @@ def explain_text_zh(
         for k, v in result.assumptions:
             info = w.checked.assumption(k)
             why = f"\n    理由：{info.rationale}" if info is not None else ""
-            rows.append(f"  {_assumed(w, k, v)}{why}")
+            rows.append(f"  {assumed_zh(w, k, v)}{why}")
         parts.append("采用的假设：\n" + "\n".join(printable(r, keep="\n") for r in rows))
     if not parts:
         return "没有可判断的事项：所给情况中没有企业、产品或其他对象。\n"

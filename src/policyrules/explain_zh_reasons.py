@@ -25,12 +25,20 @@ __all__ = [
     "margin_zh",
     "reasons_zh",
     "refused_reason_zh",
+    "target_zh",
     "undecided_zh",
 ]
 
 
 _EARLY = re.compile(r"(-?[\d.]+) (日|工作日) (early|late)")
 _OVERDUE = re.compile(r"not done; (-?[\d.]+) (日|工作日) overdue as of (\S+)")
+_NOT_YET = re.compile(r"not done; not yet due as of (\S+)( \(the last day\))?")
+# A deadline settled though the schedule of a year it reaches is not published (timelimits).
+_ANY_SCHEDULE = re.compile(
+    r"(?:not done; not yet due on|done) (\S+?):? (?:in time )?under any holiday schedule "
+    r"\(the holiday schedule for (\d+) is not published.*\)",
+    re.S,
+)
 _AGAINST = re.compile(r"(.+) against (.+): margin (.+)")
 
 
@@ -43,9 +51,82 @@ def margin_zh(margin: str) -> str:
         return f"{'提前' if m[3] == 'early' else '逾期'} {value_zh(f'{m[1]} {m[2]}')}"
     if (m := _OVERDUE.fullmatch(margin)) is not None:
         return f"截至{value_zh(m[3])}尚未完成，已逾期 {value_zh(f'{m[1]} {m[2]}')}"
+    if (m := _NOT_YET.fullmatch(margin)) is not None:
+        return f"截至{value_zh(m[1])}{'（期限最后一日）' if m[2] else ''}尚未完成，尚未到期"
+    if (m := _ANY_SCHEDULE.fullmatch(margin)) is not None:
+        unpublished = f"{m[2]}年放假安排尚未公布，但无论如何安排均"
+        if margin.startswith("done"):
+            return f"{value_zh(m[1])}完成；{unpublished}未逾期"
+        return f"截至{value_zh(m[1])}尚未完成；{unpublished}尚未到期"
     if (m := _AGAINST.fullmatch(margin)) is not None:
-        return f"实际 {value_zh(m[1])}，要求 {value_zh(m[2])}，相差 {value_zh(m[3])}"
+        diff = value_zh(m[3]).replace("percentage points", "个百分点")
+        return f"实际 {value_zh(m[1])}，要求 {value_zh(m[2])}，相差 {diff}"
     return margin
+
+
+# A target's comparison in words: of a count (不少于 5 个), of any other quantity (不低于 90%).
+_COMPARED = {
+    "number": {">=": "不少于", ">": "多于", "<=": "不超过", "<": "少于"},
+    None: {">=": "不低于", ">": "高于", "<=": "不超过", "<": "低于"},
+}
+_FLOOR = frozenset({">=", ">"})
+_SIGNED = re.compile(r"(≈?)(-?)(\S+)(?: (.+))?")
+# A count's unit its fact's title ends with (数据规模（TB）, …（项）): said after each number.
+_TITLE_UNIT = re.compile(r"（([A-Za-z]{1,6}|[个项家名件次人所])）$")
+_AGGREGATES = {"average": "平均", "sum": "合计"}
+
+
+def target_zh(w: Words, p: ProvisionInfo | None, margin: str) -> str | None:
+    """A target's margin (``A against B: margin D``) said against the requirement it meets
+    or misses: ``实际 89.9%，要求不低于 90%，尚差 0.1 个百分点``, ``实际平均 ≈90.33 个工作日，
+    要求平均不超过 90 个工作日，超出 ≈0.33 个工作日`` (the comparison word from ``require``'s
+    operator, 平均 for an average, a count's unit from its fact's title, 超出/尚差/尚余 for the
+    sign of the margin, never a minus sign); ``None`` where ``p`` has no such comparison or
+    the margin another shape (:func:`margin_zh` says it)."""
+    cond = p.require.condition if p is not None and p.require is not None else None
+    m = _AGAINST.fullmatch(margin)
+    if not isinstance(cond, s.Compare) or cond.op not in _FLOOR | {"<=", "<"} or m is None:
+        return None
+    assert p is not None
+    left, kind, unit = _measured(w, cond.left, p.subject)
+    d = _SIGNED.fullmatch(m[3])
+    if d is None:
+        return None
+    approx, minus, number, rest = d[1], d[2], d[3], d[4] or ""
+    shown = f"{approx}{number} {rest}" if rest else approx + number
+    amount = _with_unit(value_zh(shown), rest, unit)
+    if not number.strip("0.,"):
+        how = "正好等于要求"
+    elif minus:  # short of a floor, or over a ceiling
+        how = f"尚差 {amount}" if cond.op in _FLOOR else f"超出 {amount}"
+    else:  # over a floor, or room left below a ceiling
+        how = f"超出 {amount}" if cond.op in _FLOOR else f"尚余 {amount}"
+    word = _COMPARED.get(kind, _COMPARED[None])[cond.op]
+    actual, wanted = (_with_unit(value_zh(x), x, unit) for x in (m[1], m[2]))
+    return f"实际{left} {actual}，要求{left}{word} {wanted}，{how}"
+
+
+def _with_unit(said: str, text: str, unit: str) -> str:
+    """``said`` with a count's ``unit`` after it (a value with its own unit keeps it);
+    percentage points said as 个百分点."""
+    if text.endswith("percentage points"):
+        return said.replace("percentage points", "个百分点")
+    return f"{said} {unit}" if unit and " " not in text else said
+
+
+def _measured(w: Words, e: s.Expr, scope: str | None) -> tuple[str, str | None, str]:
+    """What a target's left side measures: ``平均`` for an average (``合计`` a sum), the
+    kind of value compared (``number`` for a count), and the unit the fact's title gives."""
+    word = ""
+    if isinstance(e, s.Call) and e.func in _AGGREGATES and e.args:
+        word, e = _AGGREGATES[e.func], e.args[0]
+    r = w.resolve(e, scope)
+    if r is None or r.kind != "fact":
+        return word, None, ""
+    kind = (r.type.element or r.type).kind
+    info = w.fact(f"{r.entity}.{r.name}")
+    found = _TITLE_UNIT.search(info.title or "") if info is not None and kind == "number" else None
+    return word, kind, found[1] if found else ""
 
 
 def _names(e: s.Node) -> list[s.Name]:

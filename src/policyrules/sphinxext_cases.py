@@ -41,6 +41,7 @@ __all__ = [
     "FIELDS",
     "arithmetic",
     "case_comments",
+    "case_dated",
     "case_title",
     "fact_rows",
     "result_words",
@@ -314,7 +315,8 @@ def case_title(checked: CheckedPolicy, clause: ClauseInfo, case: WorkedCase) -> 
     prov = next((p for p in clause.provisions if p.name == name), None)
     head = (prov.title if prov is not None and prov.title else None) or clause.title or name
     subject = str(exp.get("subject") or "").rsplit("/", 1)[-1]
-    status = status_words(str(exp["status"]), prov.kind if prov is not None else None)
+    kind = prov.kind if prov is not None else None
+    status = status_words(str(exp["status"]), kind, dated=case_dated(case))
     text = f"{subject + ' ' if subject else ''}{status}"
     # The provision's title tells the cases of a measure apart only when it has several.
     text = f"{head}：{text}" if len(clause.provisions) > 1 else text
@@ -356,15 +358,24 @@ def _caps(checked: CheckedPolicy, provision: str, text: str) -> str:
     return "；".join(said)
 
 
-def result_words(checked: CheckedPolicy, row: CaseRow) -> tuple[str, str, str]:
+def case_dated(case: WorkedCase) -> bool:
+    """Whether ``case`` is evaluated on an evaluation date (its facts' ``as_of``): a pending
+    deadline it expects is then 尚未到期, else not judged (:func:`status_words`)."""
+    return isinstance(case.facts, Mapping) and case.facts.get("as_of") is not None
+
+
+def result_words(
+    checked: CheckedPolicy, row: CaseRow, *, dated: bool = True
+) -> tuple[str, str, str]:
     """A compared field, its expected and its computed value, in words: statuses and amount
-    kinds in Chinese, lists of names by titles, caps in words, dates as 2025年11月6日, ``无``
-    for an empty list."""
+    kinds in Chinese (``dated``: the case gives an evaluation date, :func:`case_dated`),
+    lists of names by titles, caps in words, dates as 2025年11月6日, ``无`` for an empty
+    list."""
     field = FIELDS.get(row.field, row.field)
     values = (row.expected, row.computed)
     if row.field == "status":
         kind = next((p.kind for p in checked.provisions() if p.id == row.provision), None)
-        values = tuple(status_words(v, kind) for v in values)  # type: ignore[assignment]
+        values = tuple(status_words(v, kind, dated=dated) for v in values)  # type: ignore[assignment]
     elif row.field == "amount_kind":
         values = tuple(AMOUNT_KINDS.get(v, v) for v in values)  # type: ignore[assignment]
     elif row.field == "due":
@@ -440,7 +451,7 @@ if TYPE_CHECKING or importlib.util.find_spec("sphinx") is not None:
         out.append(nodes.rubric(text="结果（构建时计算，与预期对照）"))
         result_rows: list[list[nodes.Node | str]] = []
         for r in rows:
-            field, expected, computed = result_words(checked, r)
+            field, expected, computed = result_words(checked, r, dated=case_dated(case))
             subject = _subject(checked, r.subject)
             ok = "✓" if r.ok else "✗ 不一致"
             result_rows.append([subject, field, expected, computed, ok])

@@ -26,6 +26,7 @@ from .sphinxext_calendar import strip_days, strip_html
 from .sphinxext_cases import case_title
 from .summary import measure_summary, reader_note
 from .syntax import Module
+from .vocab import chapter_zh
 from .words import Words, date_zh, duration_zh, value_zh
 
 __all__ = ["deadline_strips", "measure_page"]
@@ -171,7 +172,7 @@ if TYPE_CHECKING or importlib.util.find_spec("sphinx") is not None:
                     f" {clause_heading(clause)}",
                 ),
             ),
-            ("章节", f"{clause.chapter[0]}、{clause.chapter[1]}" if clause.chapter else "—"),
+            ("章节", chapter_zh(*clause.chapter) if clause.chapter else "—"),
             ("类型", "、".join(dict.fromkeys(KIND_NAMES.get(k, k) for k in clause.kinds)) or "—"),
         ]
         if clause.agencies:

@@ -20,7 +20,7 @@ from .model import CheckedPolicy, ClauseInfo
 from .printer import print_expr
 from .reference import FactRow, anchor, clause_heading, facts_index
 from .summary import reader_note
-from .vocab import KINDS, label_zh
+from .vocab import KINDS, chapter_zh, label_zh
 from .words import date_zh
 
 __all__ = ["GLOSSARY_TERMS", "KIND_NAMES", "Page", "document_page", "facts_page"]
@@ -205,7 +205,7 @@ if TYPE_CHECKING or importlib.util.find_spec("sphinx") is not None:
             if chapter is not None:
                 parent = _section(
                     f"{doc.name.replace('_', '-')}-chapter-{chapter[0]}",
-                    f"{chapter[0]}、{chapter[1]}",
+                    chapter_zh(*chapter),
                 )
                 top += parent
             items: list[nodes.Node | str] = []

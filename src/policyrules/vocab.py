@@ -22,21 +22,30 @@ from __future__ import annotations
 __all__ = [
     "AMOUNT_KINDS",
     "AMOUNT_PHRASES",
+    "EARLIER_DEDUCTED",
+    "EARLIER_KEPT",
+    "EARLIER_READING_EN",
     "EXCLUSIVE_RULES",
     "HOLD_REASONS",
     "HOLD_REASONS_EN",
     "KINDS",
     "NONE_EN",
     "ORDER_HOLD_ZH",
+    "PARAMETER_DEFAULT",
+    "PARAMETER_SET",
+    "PARAMETER_USED",
     "PAYMENT_ENTITLEMENT",
     "PAYMENT_RAISED",
     "PAYMENT_STATUSES",
     "PAYMENT_UNDATED",
+    "PENDING_UNDATED",
+    "PENDING_UNJUDGED",
     "PREVAILS_ZH",
     "REASONS",
     "STATUSES",
     "STATUSES_OF_KIND",
     "amount_words",
+    "chapter_zh",
     "label_zh",
     "status_words",
 ]
@@ -52,7 +61,15 @@ STATUSES_OF_KIND = {
     "deadline": {"met": "按期完成", "not_met": "未按期完成", "pending": "尚未到期"},
     "target": {"met": "已达到", "not_met": "未达到", "pending": "尚未到期"},
 }
-"""The statuses of a deadline and a target, which have words of their own."""
+"""The statuses of a deadline and a target, which have words of their own: ``pending`` (not
+done) judged on an evaluation date before the due date (``--as-of``)."""
+
+PENDING_UNDATED = "尚未报告完成"
+"""A deadline's or a target's ``pending`` without an evaluation date (no ``--as-of``): not
+done by the facts, and whether it is overdue is not judged, so neither 尚未到期 nor 逾期."""
+
+PENDING_UNJUDGED = "未给出评估日期（--as-of），不判断是否已逾期"
+"""The line that says once why a :data:`PENDING_UNDATED` decision is not judged."""
 
 PAYMENT_STATUSES = {
     "paid": "已拨付",
@@ -80,6 +97,24 @@ PAYMENT_RAISED = (
 )
 """An instalment raised to settle the earlier years' shares of an entitlement that rose since
 they were paid (分期拨付: by year k the first k shares of the entitlement are due)."""
+
+EARLIER_DEDUCTED = (
+    "此前已获本项 {before}，已从本次金额中扣除"
+    "（按本项为同一对象的一项权益计算，只付差额；文件未写明可否重复申报）"
+)
+"""What an award granted the subject before (``{before}``: its money, ``600 万元``) did to
+this claim: deducted, as the language reads every award (an entitlement, never paid twice),
+which is the encoding's reading, not the document's words."""
+
+EARLIER_KEPT = "此前已获本项 {before}（较低档次），未扣除：只给最高档，本次按所达档次全额计算"
+"""An earlier grant of lower tiers not deducted (``tiers by`` read ``highest_only``: the tier
+reached is paid in full)."""
+
+EARLIER_READING_EN = (
+    "; as this encoding reads an award: one entitlement per subject, only the rest paid"
+    " (the text does not say whether it may be claimed again)"
+)
+""":data:`EARLIER_DEDUCTED`'s reading in English, after the trace's step (``--lang en``)."""
 
 AMOUNT_KINDS = {"exact": "确定金额", "range": "区间", "up_to": "最高", "unknown": "待定"}
 """An amount's kind, named (the docs' results tables: 金额性质)."""
@@ -139,6 +174,16 @@ ORDER_HOLD_ZH = (
 """A claim whose `order by` fact is missing (``explain_order``): served as early as it could
 be, holding its bound ({facts}: the facts' titles; {amount}: the bound)."""
 
+PARAMETER_USED = "本次按 {value} 计算（{whose}）"
+"""A parameter's value a decision used (``{value}``: in words, ``5%``), and whose it is:
+the document leaves a parameter open (一定比例), so its value is never the document's."""
+
+PARAMETER_SET = "使用者设定，非文件规定"
+"""Whose a parameter's value is when the caller set it (``--set``, ``parameters:``)."""
+
+PARAMETER_DEFAULT = "编码的默认值，非文件规定"
+"""Whose a parameter's value is when it is the default its ``.rule`` declaration gives."""
+
 NONE_EN = "none (stated not to exist)"
 """A fact stated none, in the English text (``--lang en``); Chinese: 无（已声明不存在）."""
 
@@ -171,11 +216,18 @@ REASONS = {
 catalogue): each code an evaluation can end a decision with has its words here."""
 
 
-def status_words(status: str, kind: str | None = None) -> str:
+def status_words(status: str, kind: str | None = None, *, dated: bool = True) -> str:
     """A status in words; a deadline's and a target's ``met``, ``not_met`` and ``pending``
-    their own (a status without a kind is read as a deadline's); an unknown status as
-    written."""
+    their own (a status without a kind is read as a deadline's), ``pending`` without an
+    evaluation date (``dated`` false: no ``--as-of``) :data:`PENDING_UNDATED`; an unknown
+    status as written.
+
+    >>> status_words("pending", "deadline"), status_words("pending", "deadline", dated=False)
+    ('尚未到期', '尚未报告完成')
+    """
     own = STATUSES_OF_KIND.get(kind or "deadline", {})
+    if status == "pending" and not dated and status in own:
+        return PENDING_UNDATED
     return own.get(status) or STATUSES.get(status) or status
 
 
@@ -202,3 +254,13 @@ def label_zh(label: str) -> str:
     if label.startswith("(") and label.endswith(")"):
         return f"（{label[1:-1]}）"
     return label
+
+
+def chapter_zh(number: str, title: str) -> str:
+    """A chapter (a part of a document: ``chapter 一 "…"`` in a ``.rule`` file) as the text
+    heads it, its number and a 顿号 before its title, not 第一章.
+
+    >>> chapter_zh("一", "支持创新器械临床研发和注册上市")
+    '一、支持创新器械临床研发和注册上市'
+    """
+    return f"{number}、{title}"

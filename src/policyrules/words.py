@@ -94,7 +94,7 @@ def duration_zh(number: Decimal | int | str, unit: str) -> str:
 
 
 _ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
-_DURATION = re.compile(r"(-?[\d.]+) (日|周|工作日|月|年)")
+_DURATION = re.compile(r"(≈?-?[\d.]+) (日|周|工作日|月|年)")  # ≈: a quotient, rounded
 
 
 def money_as_written(type_: Type | None) -> bool:

@@ -111,3 +111,26 @@ def test_cli_explain_in_chinese(
     code, out, _ = run_cli(capsys, "explain", "policies/beijing_2025", "3", "--lang", "en")
     assert out.startswith("京经信发〔2025〕50号 第3条 创新产品上市奖励\nchapter 一:")
     assert "encoding:" in out
+
+
+def test_cli_explain_says_a_chapter_as_the_text_heads_it(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, beijing: policyrules.Policy
+) -> None:
+    """The sources head their parts ``一、支持…``, as the docs' pages do: ``explain`` says
+    the chapter so, not ``第一章``; and every chapter of both documents' rules is a heading
+    line of its source, numbered alike."""
+    monkeypatch.chdir(ROOT)
+    monkeypatch.delenv("POLICYRULES_LANG", raising=False)
+    code, out, _ = run_cli(capsys, "explain", "policies/beijing_2025", "3")
+    assert code == 0
+    assert out.splitlines()[1] == "一、支持创新器械临床研发和注册上市"
+    assert "第一章" not in out
+    sources = ROOT / "policies" / "beijing_2025" / "sources"
+    headings = {
+        line.strip()
+        for path in sources.glob("*.txt")
+        for line in path.read_text("utf-8").splitlines()
+    }
+    chapters = {c.chapter for c in beijing.checked.clauses if c.chapter is not None}
+    assert len(chapters) == 13  # 五 of the devices' document, 八 of the medicines'
+    assert {f"{number}、{title}" for number, title in chapters} <= headings

@@ -30,6 +30,7 @@ SRC = ROOT / "src" / "policyrules"
 OWNED = {
     *vocab.STATUSES.values(),
     *(w for own in vocab.STATUSES_OF_KIND.values() for w in own.values()),
+    vocab.PENDING_UNDATED,
     *vocab.AMOUNT_KINDS.values(),
     *vocab.KINDS.values(),
 }
@@ -77,14 +78,15 @@ def test_the_calculator_reads_its_words_from_labels_json(policy: policyrules.Pol
 
 def test_letter_json_docs_and_colours_say_each_status_alike(policy: policyrules.Policy) -> None:
     """Every decision of the shipped examples: the letter's tag, the JSON text_zh's, the docs'
-    results table and the terminal's colour all use status_words(status, kind)."""
+    results table and the terminal's colour all use status_words(status, kind); the examples
+    give no evaluation date, so a pending deadline is said undated (尚未报告完成)."""
     seen = set()
     for name in ("firm-a", "firm-b", "drugmaker-d"):
         result = policy.evaluate(policy.load_facts(ROOT / "examples" / f"{name}.yaml"))
         data = result.to_json()
         letter = result.explain()
         for i, d in enumerate(result.decisions):
-            word = vocab.status_words(d.status, d.kind)
+            word = vocab.status_words(d.status, d.kind, dated=False)
             seen.add((d.kind, d.status))
             assert status_zh(d) == word
             if d.status != "not_eligible":
@@ -92,7 +94,7 @@ def test_letter_json_docs_and_colours_say_each_status_alike(policy: policyrules.
             entry = data["decisions"][i]  # type: ignore[index]
             assert entry["text_zh"].startswith(f"【{word}】")
             row = CaseRow(d.provision, d.subject, "status", d.status, d.status, True)
-            assert result_words(policy.checked, row) == ("结论", word, word)
+            assert result_words(policy.checked, row, dated=False) == ("结论", word, word)
             assert paint(f"【{word}】").startswith("\x1b[")  # coloured: a tag colour knows
     # The examples reach a met deadline, a pending one, a met target and the three award ones.
     assert {

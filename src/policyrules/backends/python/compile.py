@@ -18,6 +18,7 @@ from ...exprs import Env, Fn, compile_expr
 from ...model import CheckedPolicy, ClauseInfo, DocumentInfo, ProvisionInfo
 from ...printer import print_cap, print_expr, print_schedule
 from ...runtime.values import Undecided, Unknown, Value, format_value
+from ...typing_rules import ExprTyper, Usage
 from .amounts import Bounds, compile_bounds
 from .codegen import FastProvision, fast_provision
 from .exceptions import cap_limit
@@ -66,7 +67,8 @@ class CompiledProvision:
     due: tuple[Fn, Fn] | None
     done: Fn | None
     require: Condition | None
-    margin: tuple[str, Fn, Fn] | None
+    # A target's comparison (op, left, right) and whether it compares rates (said as 89.9%).
+    margin: tuple[str, Fn, Fn, bool] | None
     # A range, a minimum or a declared rounding (see .amounts); the general way only.
     bounds: Bounds | None = None
     # Paid over time (see .schedule, .instalments); the general way only.
@@ -242,7 +244,9 @@ def _provision(p: ProvisionInfo, policy: CheckedPolicy) -> CompiledProvision:
         cond = p.require.condition
         require = Condition(print_expr(cond), c(cond), cond)
         if isinstance(cond, s.Compare) and cond.op in ("<=", "<", ">=", ">"):
-            margin = (cond.op, c(cond.left), c(cond.right))
+            typer = ExprTyper(policy, p.subject, None, lambda *_: None)
+            rate = typer.type_of(cond.left, Usage()).kind == "rate"
+            margin = (cond.op, c(cond.left), c(cond.right), rate)
     return CompiledProvision(
         info=p,
         conditions=conditions,

@@ -81,6 +81,12 @@ class TimeLimits:
                 margin = f"not done; {overdue} overdue as of {self.as_of}"
                 trace.append(Step("deadline", margin, False))
                 return "not_met", {"due": due, "margin": margin}
+            if self.as_of is not None:  # the day judged on, said (without one: not judged)
+                # (a period ends at the end of its last day: 民法典 第二百零三条)
+                on_last = " (the last day)" if self.as_of == due else ""
+                margin = f"not done; not yet due as of {self.as_of}{on_last}"
+                trace.append(Step("deadline", margin, None))
+                return "pending", {"due": due, "margin": margin}
             return "pending", {"due": due}
         assert isinstance(done, dt.date)
         met = done <= due
@@ -144,11 +150,11 @@ class TimeLimits:
             return "unknown", {"missing": self.settle(cp, env, [cp.require.fn], set(value.missing))}
         margin = None
         if cp.margin is not None:
-            op, left, right = cp.margin
+            op, left, right, rate = cp.margin
             a, b = left(env), right(env)
             if not isinstance(a, Unknown) and not isinstance(b, Unknown):
-                diff = _difference(b, a) if op in ("<", "<=") else _difference(a, b)
-                margin = f"{format_value(a)} against {format_value(b)}: margin {diff}"
+                diff = _difference(b, a, rate) if op in ("<", "<=") else _difference(a, b, rate)
+                margin = f"{_shown(a, rate)} against {_shown(b, rate)}: margin {diff}"
         trace.append(
             Step("target", cp.require.text + (f" ({margin})" if margin else ""), bool(value))
         )
@@ -158,9 +164,22 @@ class TimeLimits:
 _MAX_PERIOD = 10**7  # more days, weeks or months than any period before 9999-12-31
 
 
-def _difference(a: Value, b: Value) -> str:
+def _shown(v: Value, rate: bool) -> str:
+    """A compared value as the margin shows it: a rate as a percentage (``89.9%``, ``≈90.33%``
+    for a quotient that does not terminate), anything else as :func:`format_value` does."""
+    if rate and isinstance(v, Decimal):
+        with decimal.localcontext() as ctx:
+            ctx.prec = 200
+            return f"{format_value(v * 100)}%"
+    return format_value(v)
+
+
+def _difference(a: Value, b: Value, rate: bool = False) -> str:
+    """``a - b`` as text; of two rates, in percentage points."""
     with decimal.localcontext() as ctx:
         ctx.prec = 200  # exact for any two values of at most 40 digits before the point
+        if rate and isinstance(a, Decimal) and isinstance(b, Decimal):
+            return f"{format_value((a - b) * 100)} percentage points"
         return _exact_difference(a, b)
 
 
