@@ -100,19 +100,19 @@ they were paid (分期拨付: by year k the first k shares of the entitlement ar
 
 EARLIER_DEDUCTED = (
     "此前已获本项 {before}，已从本次金额中扣除"
-    "（按本项为同一对象的一项权益计算，只付差额；文件未写明可否重复申报）"
+    "（本工具按同一对象在本项下只有一项权益计算，只付差额）"
 )
 """What an award granted the subject before (``{before}``: its money, ``600 万元``) did to
 this claim: deducted, as the language reads every award (an entitlement, never paid twice),
-which is the encoding's reading, not the document's words."""
+which is the encoding's reading, not the document's words (whether the document lets a
+subject claim again is for the clause's notes to say: the text here cannot know it)."""
 
 EARLIER_KEPT = "此前已获本项 {before}（较低档次），未扣除：只给最高档，本次按所达档次全额计算"
 """An earlier grant of lower tiers not deducted (``tiers by`` read ``highest_only``: the tier
 reached is paid in full)."""
 
 EARLIER_READING_EN = (
-    "; as this encoding reads an award: one entitlement per subject, only the rest paid"
-    " (the text does not say whether it may be claimed again)"
+    "; as this tool reads an award: one entitlement per subject, only the rest paid"
 )
 """:data:`EARLIER_DEDUCTED`'s reading in English, after the trace's step (``--lang en``)."""
 

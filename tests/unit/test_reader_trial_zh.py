@@ -57,16 +57,15 @@ def test_an_earlier_grant_deducted_is_said_as_the_encodings_reading(
     assert "  金额：200 万元（确定金额）\n" in out
     assert (
         "  此前已获本项 600 万元，已从本次金额中扣除"
-        "（按本项为同一对象的一项权益计算，只付差额；文件未写明可否重复申报）\n"
+        "（本工具按同一对象在本项下只有一项权益计算，只付差额）\n"
     ) in out
     code, out, _ = run_cli(
         capsys, "explain", "policies/beijing_2025", "14", "--facts", facts, "--lang", "en"
     )
     assert (
         "  already granted 600 万元 under this provision: pays the rest 200 万元 "
-        "(800 万元 − 600 万元, at least 0.00 元); as this encoding reads an award: one "
-        "entitlement per subject, only the rest paid (the text does not say whether it may be "
-        "claimed again)\n"
+        "(800 万元 − 600 万元, at least 0.00 元); as this tool reads an award: one "
+        "entitlement per subject, only the rest paid\n"
     ) in out
 
 
