@@ -7,7 +7,9 @@
 - a table of rates, given as a parameter, says its values as rates (10%, not 0.1);
 - a mapping given for an amount is said to be one;
 - a number given from Python as an int is read (true is not a number), a period in 工作日
-  keeps its unit, and `none` for a `date or none` fact states it absent.
+  keeps its unit, and `none` for a `date or none` fact states it absent;
+- a period of 0 or 0.5 given as a number is read (not refused as negative), and an amount of
+  30 digits written with nine thousands commas is read whole.
 """
 
 from __future__ import annotations
@@ -121,3 +123,14 @@ def test_none_states_a_date_or_none_fact_absent() -> None:
     listed = firm.fact("listed_on")
     assert listed is not None
     assert convert_value("none", listed.type, checked) is NONE
+
+
+@pytest.mark.parametrize("n", [0, Decimal("0.5")])
+def test_a_period_below_one_is_read(n: object) -> None:
+    assert _firm(took=n)["took"] == Duration(Decimal(n), "工作日")  # type: ignore[arg-type]
+
+
+def test_thirty_digits_with_nine_thousands_commas_are_read() -> None:
+    # 123,456,789,012,345,678,901,234,567,890 元 = that number × 100 fen.
+    written = "123,456,789,012,345,678,901,234,567,890 元"
+    assert _firm(rent=written)["rent"] == Money(123_456_789_012_345_678_901_234_567_890 * 100)
