@@ -217,7 +217,8 @@ def _cap_text(w: Words, p: ProvisionInfo | None, ev: CapEvent) -> str:
             else ()
         )
     used = format_value(ev.used_before) if ev.used_before else None
-    return cap_line_zh(w, p, ev.cap, ev.scope, used, ev.earlier, binds, ev.account)
+    limit = format_value(ev.limit) if ev.limit is not None else None
+    return cap_line_zh(w, p, ev.cap, ev.scope, used, ev.earlier, binds, ev.account, limit)
 
 
 def _reasons(w: Words, p: ProvisionInfo | None, d: Decision) -> list[str]:

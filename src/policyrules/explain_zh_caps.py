@@ -25,9 +25,11 @@ __all__ = [
     "cap_head_said_zh",
     "cap_head_zh",
     "cap_line_zh",
+    "cap_reckoned",
     "cap_said",
     "cap_said_zh",
     "earlier_zh",
+    "limit_zh",
     "scope_zh",
 ]
 
@@ -63,6 +65,23 @@ def cap_said(w: Words, p: ProvisionInfo | None, text: str) -> str:
     return w.cap(node, p.subject if p else None) if node is not None else text
 
 
+def cap_reckoned(w: Words, p: ProvisionInfo | None, cap: str) -> bool:
+    """Whether a cap's limit is reckoned for each claim, not written as an amount: a share
+    of a fact (``不超过总投资额的 30%``), a parameter, or an amount an exception may raise.
+    Its line then says the limit it came to (:func:`limit_zh`)."""
+
+    def reckoned() -> bool:
+        node = _cap_node(w, p, cap)
+        return node is not None and not (isinstance(node.limit, s.MoneyLit) and not node.exceptions)
+
+    return memo(w, ("reckoned", p.id if p else None, cap), reckoned)
+
+
+def limit_zh(limit: str) -> str:
+    """What a reckoned cap's limit came to, after its account (``，即 600 万元``)."""
+    return f"，即 {limit}"
+
+
 def cap_line_zh(
     w: Words,
     p: ProvisionInfo | None,
@@ -72,6 +91,7 @@ def cap_line_zh(
     earlier: Earlier,
     binds: tuple[str, ...] | None,
     account: tuple[str, str, int | None] | None = None,
+    limit: str | None = None,
 ) -> str:
     """A cap's line of a decision's Chinese text, from the parts of its
     :class:`~policyrules.decisions.CapEvent` with no note: the cap as printed in the rule
@@ -79,8 +99,12 @@ def cap_line_zh(
     earlier evaluations used of it (its text; ``None``: nothing), the earlier claims of
     this one, and where it binds the texts of the amount before, the cut and after (``()``
     where the claim's request is not known; ``None``: it does not bind); ``account``: the
-    account's parts, if known (:func:`cap_head_zh`)."""
+    account's parts, if known (:func:`cap_head_zh`); ``limit``: the limit's text, said
+    where the cap's limit is reckoned (:func:`cap_reckoned`): ``上限：不超过总投资额的 30%
+    （本次申请），即 600 万元``."""
     line = cap_head_zh(w, p, cap, scope, account)
+    if limit is not None and cap_reckoned(w, p, cap):
+        line += limit_zh(limit)
     bits = cap_bits_zh(used, earlier, binds)
     return line + ("：" + "；".join(bits) if bits else "")
 

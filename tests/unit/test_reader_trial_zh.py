@@ -368,3 +368,58 @@ def test_a_targets_margin_keeps_its_units_and_says_its_sign(
     policy = policyrules.load(ROOT / "policies" / "beijing_2025")
     text = policy.evaluate({"medicine_reports": {fact: value}}).explain()
     assert _block(text, title).split("\n")[1] == f"  {said}"
+
+
+def test_a_reckoned_caps_line_says_the_limit_it_came_to(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A cap whose limit is a share of a fact says what it came to, so the reader can check
+    the arithmetic; a cap written as an amount says nothing more (its words hold it)."""
+    _, out, _ = run_cli(capsys, "eval", "policies/beijing_2025", "examples/firm-b.yaml")
+    # T1: 30% of 总投资额 2000 万元 = 600 万元.
+    assert "  上限：不超过总投资额的 30%（本次申请），即 600 万元\n" in out
+    # K1: 50% of 总投资额 6000 万元 = 3000 万元, which cuts the 4000 万元 decided by 1000 万元.
+    assert (
+        "  上限：不超过总投资额的 50%（本次申请），即 3000 万元：此上限起作用：4000 万元 "
+        "核减 1000 万元，为 3000 万元\n"
+    ) in out
+    assert "  上限：单个项目不超过 5000 万元（项目 K1）\n" in out
+
+
+RECKONED = """document d "测试"
+
+entity firm "企业"
+  list firms
+  fact base: money "投资额"
+  fact awarded: money "决定金额"
+
+clause 1 "t"
+  quote "q"
+  award a
+    for each firm
+    amount decided awarded
+    cap 30% of base
+    cap 100 万元 per firm
+"""
+
+
+def test_a_reckoned_caps_limit_said_from_rows_is_the_decisions() -> None:
+    """The texts said from the evaluator's rows (the paid claims) say the reckoned limit as
+    the decisions' texts do: 30% of 100 万元 = 30 万元, of 1000 万元 = 300 万元."""
+    from policyrules.explain_zh import explain_text_zh
+
+    policy = compile_text(RECKONED)
+    facts = {
+        "firms": [
+            {"id": "F1", "base": "100万元", "awarded": "20万元"},
+            {"id": "F2", "base": "1000万元", "awarded": "80万元"},
+        ]
+    }
+    rendered = policy.evaluate(facts)
+    said = rendered._texts_zh(policy.words) if rendered._texts_zh is not None else []
+    assert any(type(x) is str for x in said)  # said from rows, not from decisions
+    text = rendered.explain()
+    assert text == explain_text_zh(policy.evaluate(facts), policy.words)
+    assert "上限：不超过投资额的 30%（本次申请），即 30 万元\n" in text
+    assert "上限：不超过投资额的 30%（本次申请），即 300 万元\n" in text
+    assert "上限：单个企业不超过 100 万元（企业 F1）\n" in text

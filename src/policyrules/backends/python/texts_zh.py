@@ -35,8 +35,10 @@ from ...explain_zh_caps import (
     cap_bits_said_zh,
     cap_head_said_zh,
     cap_head_zh,
+    cap_reckoned,
     cap_said_zh,
     earlier_zh,
+    limit_zh,
     scope_zh,
 )
 from ...explain_zh_memo import keep, memos
@@ -77,6 +79,7 @@ class PaidZh:
         "p",
         "plan",
         "printable",
+        "reckoned",
         "singles",
         "tail",
         "w",
@@ -127,6 +130,7 @@ class PaidZh:
         fixed = [self.head, *self.exact, *self.tail, *titles, *filter(None, self.singles.values())]
         self.printable = "".join(fixed).isprintable()
         self.caps: dict[str, str] = {}  # a cap (as printed) in words
+        self.reckoned: dict[str, bool] = {}  # a cap (as printed): its limit said (limit_zh)
         self.entities: dict[str, str] = {}  # an entity in words
         # (cap, entity, year) -> the cap's line up to its bits, before and after the id
         self.lines: dict[tuple[str, str | None, int | None], tuple[str, str]] = {}
@@ -291,13 +295,18 @@ def paid_text_zh(
         head += f" —— 对象：{said.singles.get(subject, subject)}"
     before_amount, after_amount = said.exact
     lines = [head, f"  金额：{before_amount}{cn_text(row[4])}{after_amount}"]
-    for cap, scope, year, _limit, was, log, stop, before, after in row[6]:
+    for cap, scope, year, limit, was, log, stop, before, after in row[6]:
         if scope is None:
             line = said.cap_head(cap.text, None, year)[0]
         else:
             entity, ident = scope[-1]
             parts = said.cap_head(cap.text, entity, year)
             line = parts[0] + ident + parts[1]  # (an id to escape: not clean, see below)
+        reckoned = said.reckoned.get(cap.text)
+        if reckoned is None:
+            reckoned = said.reckoned[cap.text] = cap_reckoned(said.w, said.p, cap.text)
+        if reckoned and limit is not None:
+            line += limit_zh(cn_text(limit))
         earlier = None
         if log is not None and stop:
             texts = log.texts(stop - 3 if stop > 3 else 0, stop, UNKNOWN_ZH)
