@@ -417,6 +417,8 @@ def _money(v: Any) -> Money:
         raise ValueRefused(f"not an amount of money: {_show(v)} ({exc})") from None
     if money.fen < 0:
         raise ValueRefused(f"money cannot be negative: {_show(v)}")
+    if money.fen >= _MONEY_MAX * 100:  # as a file's number or text is bounded
+        raise ValueRefused(f"an amount of 10^37 元 or more: {_show(v)}")
     return money
 
 

@@ -62,13 +62,13 @@ def _below(n: int) -> str:
     return "(?:" + "|".join(alts) + ")"
 
 
-def rate_pattern(bound_percent: int = 100) -> str:
+def rate_pattern(bound_percent: int) -> str:
     """The regex of a rate ``"N%"`` from 0 % up to ``bound_percent`` % inclusive."""
     return rf"^(?:{_below(bound_percent)}(?:\.[0-9]+)?|{bound_percent}(?:\.0+)?)%$"
 
 
 @functools.lru_cache(maxsize=64)
-def rate_regex(bound_percent: int = 100) -> re.Pattern[str]:
+def rate_regex(bound_percent: int) -> re.Pattern[str]:
     """:func:`rate_pattern` compiled (once per bound)."""
     return re.compile(rate_pattern(bound_percent), re.ASCII)
 

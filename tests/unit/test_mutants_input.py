@@ -9,14 +9,19 @@
 - a number given from Python as an int is read (true is not a number), a period in 工作日
   keeps its unit, and `none` for a `date or none` fact states it absent;
 - a period of 0 or 0.5 given as a number is read (not refused as negative), and an amount of
-  30 digits written with nine thousands commas is read whole.
+  30 digits written with nine thousands commas is read whole;
+- the JSON Schema of a facts file and the reader agree at the edges of money and numbers
+  written as JSON numbers (0, 10^37 元, 10^40); money from Python has the file's bound.
 """
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 from tests.strategies import compile_text
 
@@ -134,3 +139,43 @@ def test_thirty_digits_with_nine_thousands_commas_are_read() -> None:
     # 123,456,789,012,345,678,901,234,567,890 元 = that number × 100 fen.
     written = "123,456,789,012,345,678,901,234,567,890 元"
     assert _firm(rent=written)["rent"] == Money(123_456_789_012_345_678_901_234_567_890 * 100)
+
+
+@pytest.mark.parametrize(
+    ("fact", "value", "read"),
+    [
+        ("rent", 0, True),
+        ("rent", -1, False),
+        ("rent", 10**37 - 1, True),  # the largest whole number of 元 a money fact takes
+        ("rent", 10**37, False),
+        ("staff", 10**40 - 1, True),  # 40 digits
+        ("staff", 10**40, False),
+        ("staff", -(10**40) + 1, True),
+        ("staff", -(10**40), False),
+    ],
+)
+def test_the_schema_and_the_reader_agree_at_the_edges(
+    fact: str, value: int, read: bool, tmp_path: Path
+) -> None:
+    policy = _policy()
+    data = {"firms": [{"id": "A", "rent": 1, fact: value}]}
+    valid = jsonschema.Draft202012Validator(policy.schema()).is_valid(data)
+    path = tmp_path / "facts.json"
+    path.write_text(json.dumps(data), "utf-8")  # JSON numbers, as a file gives them
+    try:
+        policy.load_facts(path)
+        taken = True
+    except FactsError:
+        taken = False
+    assert (valid, taken) == (read, read)
+
+
+@pytest.mark.parametrize("big", [10**37, Decimal(10**37), Decimal("1E+37")])
+def test_money_from_python_has_the_files_bound(big: object) -> None:
+    """10^37 元 is refused from Python as from a file (a JSON number, text of 38 digits)."""
+    assert _firm(rent=10**37 - 1)["rent"] == Money((10**37 - 1) * 100)
+    with pytest.raises(FactsError) as info:
+        _firm(rent=big)
+    (d,) = info.value.diagnostics
+    assert d.code == "E303"
+    assert "an amount of 10^37 元 or more" in d.message or "is too large" in d.message
