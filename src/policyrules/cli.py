@@ -305,8 +305,7 @@ def cmd_lsp(args: argparse.Namespace) -> int:
     except ImportError:  # pygls is the optional extra `lsp`
         _say("error: the language server needs pygls: pip install 'policyrules[lsp]'", err=True)
         return BAD_INPUT
-    serve()
-    return OK
+    return serve()  # 0 after the editor's shutdown request, 1 without one
 
 
 def _positive(text: str) -> int:
@@ -471,7 +470,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         code: int = args.run(args)
-        sys.stdout.flush()  # here, where a closed pipe is caught, not at exit
+        if not sys.stdout.closed:  # the language server closes it on exit
+            sys.stdout.flush()  # here, where a closed pipe is caught, not at exit
         return code
     except PolicyRulesError as exc:
         _say(exc.render(), err=True)

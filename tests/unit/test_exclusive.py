@@ -369,10 +369,9 @@ def test_the_batch_refuses_by_name() -> None:
 def test_editors_show_the_warning_as_a_warning() -> None:
     """The language server maps W290 to the protocol's Warning severity."""
     from lsprotocol import types as lsp
-    from pygls.workspace import PositionCodec
 
     from policyrules.lsp.diagnostics import to_lsp
 
     warning = _check(_two("")).warnings[0]
-    shown = to_lsp(warning, HEAD + _two(""), PositionCodec(lsp.PositionEncodingKind.Utf16))
+    shown = to_lsp(warning, HEAD + _two(""), "utf-16")
     assert (shown.code, shown.severity) == ("W290", lsp.DiagnosticSeverity.Warning)

@@ -1,108 +1,27 @@
 """The language server (`policyrules lsp`), driven by pygls's LanguageClient over a pipe.
 
-One server process serves the whole module: its client runs on an event loop in a thread
-of its own, and each test sends requests to it and waits for the answers.  Positions in the
+One server process serves the whole module (the harness is ``tests/lsp_session.py``): its
+client runs on an event loop in a thread of its own, and each test sends requests to it and
+waits for the answers.  Positions in the
 protocol count lines and characters from 0; the expected ones are read off the files.
 """
 
 from __future__ import annotations
 
-import asyncio
 import shutil
 import sys
-import threading
-import time
-from collections.abc import Coroutine, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import pytest
 from lsprotocol import types as lsp
 from pygls import uris
-from pygls.lsp.client import LanguageClient
 
+from lsp_session import AMOUNTS, COMMON, JJXF, JYBF, SHIPPED, Session
+from lsp_session import position_of as _pos
 from policyrules.lsp.analysis import Word, word_at
 from support import run_cli
-
-SHIPPED = Path(__file__).resolve().parents[2] / "policies" / "beijing_2025"
-JJXF = SHIPPED / "jjxf-2025-50.rule"
-JYBF = SHIPPED / "jybf-2025-5.rule"
-COMMON = SHIPPED / "common.rule"
-AMOUNTS = SHIPPED.parent / "patterns" / "amounts.rule"
-T = TypeVar("T")
-
-
-class Session:
-    """A client and the server it started, on an event loop in a background thread."""
-
-    def __init__(self) -> None:
-        self.loop = asyncio.new_event_loop()
-        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
-        self.thread.start()
-        self.published: dict[str, list[lsp.Diagnostic]] = {}
-        self.versions: dict[str, int] = {}
-        self.client: LanguageClient = self.run(self._start())
-
-    def run(self, coro: Coroutine[Any, Any, T]) -> T:
-        return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout=60)
-
-    async def _start(self) -> LanguageClient:
-        client = LanguageClient("policyrules-tests", "0")
-
-        @client.feature(lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
-        def published(params: lsp.PublishDiagnosticsParams) -> None:
-            self.published[params.uri] = list(params.diagnostics)
-            self.versions[params.uri] = self.versions.get(params.uri, 0) + 1
-
-        await client.start_io(sys.executable, "-m", "policyrules", "lsp")
-        await client.initialize_async(lsp.InitializeParams(capabilities=lsp.ClientCapabilities()))
-        client.initialized(lsp.InitializedParams())
-        return client
-
-    def close(self) -> None:
-        async def stop() -> None:
-            await self.client.shutdown_async(None)
-            self.client.exit(None)
-            await self.client.stop()
-
-        self.run(stop())
-        self.loop.call_soon_threadsafe(self.loop.stop)
-        self.thread.join(timeout=10)
-
-    def open(self, path: Path, text: str | None = None) -> str:
-        uri = uris.from_fs_path(str(path))
-        assert uri is not None
-        source = path.read_text("utf-8") if text is None else text
-        self.client.text_document_did_open(
-            lsp.DidOpenTextDocumentParams(
-                lsp.TextDocumentItem(uri=uri, language_id="policyrules", version=1, text=source)
-            )
-        )
-        return uri
-
-    def change(self, uri: str, text: str, version: int = 2) -> None:
-        self.client.text_document_did_change(
-            lsp.DidChangeTextDocumentParams(
-                lsp.VersionedTextDocumentIdentifier(uri=uri, version=version),
-                [lsp.TextDocumentContentChangeWholeDocument(text=text)],
-            )
-        )
-
-    def close_doc(self, uri: str) -> None:
-        self.client.text_document_did_close(
-            lsp.DidCloseTextDocumentParams(lsp.TextDocumentIdentifier(uri=uri))
-        )
-
-    def diagnostics_after(self, uri: str, seen: int) -> list[lsp.Diagnostic]:
-        """The diagnostics of ``uri`` once more than ``seen`` publications have come."""
-        for _ in range(600):  # a bound on the wait (30 s), not a timing assertion
-            if self.versions.get(uri, 0) > seen:
-                return self.published[uri]
-            time.sleep(0.05)
-        raise AssertionError(f"no diagnostics published for {uri}")
-
-    def doc(self, uri: str) -> lsp.TextDocumentIdentifier:
-        return lsp.TextDocumentIdentifier(uri=uri)
 
 
 @pytest.fixture(scope="module")
@@ -118,16 +37,6 @@ def policy_copy(tmp_path: Path) -> Path:
     target = tmp_path / "policy"
     shutil.copytree(SHIPPED, target, ignore=shutil.ignore_patterns("cases"))
     return target
-
-
-def _pos(path: Path, needle: str, nth_line: int | None = None) -> lsp.Position:
-    """The position of ``needle`` (on the first line holding it, or on line ``nth_line``
-    counted from 1), counted as the protocol counts: lines and characters from 0."""
-    lines = path.read_text("utf-8").split("\n")
-    for i, line in enumerate(lines):
-        if (nth_line is None or i + 1 == nth_line) and needle in line:
-            return lsp.Position(line=i, character=line.index(needle))
-    raise AssertionError(f"{needle!r} not in {path}")
 
 
 # ---- diagnostics -------------------------------------------------------------------------

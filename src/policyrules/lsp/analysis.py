@@ -45,12 +45,12 @@ __all__ = [
 class Analysis:
     """One policy directory as the editor sees it.
 
-    ``texts`` maps each ``.rule`` file (an absolute path) to its text, an open buffer's
-    over the file's; ``modules`` holds the files that parse; ``diagnostics`` maps a file to
-    its findings (every file of ``texts`` has an entry, empty when clean); ``unplaced`` are
-    findings without a file (the directory cannot be read).  ``policy`` is ``None`` when a
-    file does not parse: its neighbours are then not checked, since every name declared in
-    the broken file would be reported missing."""
+    ``texts`` maps each ``.rule`` file (an absolute path) to its text without a byte-order
+    mark, an open buffer's over the file's; ``modules`` holds the files that parse;
+    ``diagnostics`` maps a file to its findings (every file of ``texts`` has an entry,
+    empty when clean); ``unplaced`` are findings without a file (the directory cannot be
+    read).  ``policy`` is ``None`` when a file does not parse: its neighbours are then not
+    checked, since every name declared in the broken file would be reported missing."""
 
     directory: Path
     texts: dict[str, str]
@@ -71,7 +71,7 @@ def analyse(directory: Path, buffers: Mapping[str, str]) -> Analysis:
         unplaced.extend(exc.diagnostics)
     for file, text in buffers.items():
         if Path(file).parent == directory and file.endswith(".rule"):
-            texts[file] = text
+            texts[file] = text.removeprefix("\ufeff")  # as the files on disk are read
     if texts:  # "no .rule files here" is moot once a buffer is open
         unplaced = [d for d in unplaced if not d.message.endswith("no .rule files here")]
     texts = dict(sorted(texts.items()))  # the order `load` checks them in

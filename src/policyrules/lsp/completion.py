@@ -1,7 +1,7 @@
 """Completion: keywords the grammar accepts at the cursor, the facts of the provision's
 subject (and of the entities that own it), parameters, assumptions, defines, enum members
 after ``=``, ``!=``, ``in`` or inside a set literal, and entities after ``for each`` and
-``per``.
+``per``; nothing inside a string or a comment.
 
 Which keywords may come next is asked of the parser itself: the text before the cursor is
 fed to lark's interactive LALR parser (:func:`policyrules.parse.lark_parser`), whose
@@ -45,6 +45,7 @@ _ENUM_PLACE = re.compile(
 # `for each `, `for `, `once per `, `cap … per `: an entity's name comes next.
 _ENTITY_PLACE = re.compile(r"\b(?:for(?:\s+each)?|per)\s+$")
 _STRING_OR_COMMENT = re.compile(r'"(?:[^"\\\n]|\\.)*"?|#[^\n]*')
+_CLOSED_STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"')
 
 
 @cache
@@ -117,20 +118,40 @@ def _names(policy: CheckedPolicy, scope: Scope) -> list[Item]:
     return items
 
 
-def completions(analysis: Analysis, file: str, text: str, line: int, col: int) -> list[Item]:
+def _in_string_or_comment(before: str) -> bool:
+    """Whether a line's text up to the cursor ends inside a string or a comment."""
+    tokens = list(_STRING_OR_COMMENT.finditer(before))
+    if not tokens or tokens[-1].end() != len(before):
+        return False
+    token = tokens[-1].group()
+    return token.startswith("#") or _CLOSED_STRING.fullmatch(token) is None
+
+
+def completions(
+    analysis: Analysis,
+    file: str,
+    text: str,
+    line: int,
+    col: int,
+    analysed: tuple[int, int] | None = None,
+) -> list[Item]:
     """What may be written at a position (lines and columns from 1) of ``text``, the
-    editor's current text of ``file``; names come from ``analysis`` (the last analysis of the
-    policy whose files all parsed)."""
+    editor's current text of ``file``: nothing inside a string or a comment.  Names come
+    from ``analysis`` (the last analysis of the policy whose files all parsed), in the
+    scope of ``analysed``, where the position lies in the analysed text of ``file``
+    (by default the same line and column)."""
     lines = text.split("\n")
     if not 1 <= line <= len(lines):
         return []
     before = lines[line - 1][: col - 1]
+    if _in_string_or_comment(before):
+        return []
     partial = _PARTIAL.search(before)
     start = partial.start() if partial else len(before)
     head = before[:start]
     policy = analysis.policy
     module = analysis.modules.get(file)
-    scope = scope_at(module, line, col) if module is not None else Scope()
+    scope = scope_at(module, *(analysed or (line, col))) if module is not None else Scope()
     if policy is not None:
         if q := _QUALIFIED.search(head):
             entity = policy.entity(q.group(1))

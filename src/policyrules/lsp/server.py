@@ -1,31 +1,50 @@
 """The language server: pygls's :class:`~pygls.lsp.server.LanguageServer` on standard input
 and output (``policyrules lsp``), wired to the features of this package.
 
-Every open, change, save or close of a ``.rule`` file re-analyses the policy directory it
-belongs to (open buffers over the files on disk) and publishes the diagnostics of each of
-its files.  Hover, definition and completion use the last analysis in which every file
-parsed, so they keep working while a line is half typed.
+The open documents are kept by :mod:`policyrules.lsp.buffers`.  Every open, change, save or
+close of a ``.rule`` file asks for a re-analysis of the policy directory it belongs to (open
+buffers over the files on disk), made once the editor has been quiet for :data:`SETTLE`
+seconds: changes that come faster than the policy is checked are checked together, not one
+after another.  Each analysis publishes the diagnostics of every file of the directory, and
+clears those of a file that has left it (a buffer closed unsaved, a file deleted).
+
+Hover, definition and completion use the last analysis in which every file parsed, so they
+keep working while a line is half typed; positions are carried over the lines changed
+since (:mod:`policyrules.lsp.drift`).
 """
 
 from __future__ import annotations
 
-import os
+import asyncio
+from collections.abc import Generator
 from pathlib import Path
+from typing import Any
 
+import attrs
 from lsprotocol import types as lsp
 from pygls import uris
 from pygls.lsp.server import LanguageServer
+from pygls.protocol import LanguageServerProtocol
+from pygls.protocol.language_server import lsp_method
 
 from .. import __version__
+from ..errors import Span
 from .analysis import Analysis, analyse
+from .buffers import Buffers, path_of
 from .completion import completions
 from .definition import definition_span
 from .diagnostics import by_file
+from .drift import drift
 from .formatting import formatted
 from .hover import hover_markdown
-from .ranges import lines_of, position_from_client, span_range, whole_range
+from .ranges import index_of
 
-__all__ = ["build_server", "main"]
+__all__ = ["SETTLE", "build_server", "main"]
+
+SETTLE = 0.05
+"""Seconds without a change to a policy's files before it is analysed again."""
+
+_BOM = "\ufeff"
 
 _KINDS = {
     "keyword": lsp.CompletionItemKind.Keyword,
@@ -38,48 +57,94 @@ _KINDS = {
 }
 
 
+class _Protocol(LanguageServerProtocol):
+    """pygls's protocol without its own handling of ``didChange``: its document store
+    counts a form feed or U+2028 as a line end and, reading a change's range against the
+    wrong line, clamps the range's positions in place before our handler sees them.  The
+    change goes to :class:`~policyrules.lsp.buffers.Buffers` untouched."""
+
+    @lsp_method(lsp.TEXT_DOCUMENT_DID_CHANGE)
+    def lsp_text_document__did_change(
+        self, params: lsp.DidChangeTextDocumentParams
+    ) -> Generator[Any, Any, None]:
+        if (handler := self.fm.features.get(lsp.TEXT_DOCUMENT_DID_CHANGE)) is not None:
+            yield handler, (params,), None
+
+
 class _State:
-    """The analyses of the policy directories the editor has files open in."""
+    """The open documents and the analyses of the policy directories they are in."""
 
     def __init__(self, server: LanguageServer) -> None:
         self.server = server
+        self.buffers = Buffers()
         self.last: dict[Path, Analysis] = {}
         self.parsed: dict[Path, Analysis] = {}  # the last analysis whose files all parsed
+        self.shown: dict[Path, dict[str, str]] = {}  # the files given diagnostics: path -> URI
+        self.pending: dict[Path, asyncio.TimerHandle] = {}
+        self.shut_down = False
 
-    def path_of(self, uri: str) -> str:
-        return os.path.abspath(uris.to_fs_path(uri) or uri)
+    @property
+    def encoding(self) -> str:
+        """The position encoding agreed with the client: utf-8, utf-16 or utf-32."""
+        agreed = self.server.workspace.position_encoding
+        if isinstance(agreed, lsp.PositionEncodingKind):
+            return agreed.value
+        return agreed or lsp.PositionEncodingKind.Utf16.value
 
-    def text_of(self, file: str, analysis: Analysis) -> str:
-        return analysis.texts.get(file, "")
-
-    def refresh(self, uri: str) -> None:
-        """Re-analyse the policy of ``uri`` and publish every file's diagnostics."""
-        file = self.path_of(uri)
-        if not file.endswith(".rule"):
+    def schedule(self, path: str | None) -> None:
+        """Re-analyse the policy of ``path`` once the editor settles."""
+        if path is None or not path.endswith(".rule"):
             return
-        directory = Path(file).parent
-        docs = self.server.workspace.text_documents.values()
-        buffers = {self.path_of(d.uri): d.source for d in docs}
-        opened = {self.path_of(d.uri): d.uri for d in docs}
-        analysis = analyse(directory, buffers)
+        directory = Path(path).parent
+        if (handle := self.pending.pop(directory, None)) is not None:
+            handle.cancel()
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # not on the server's event loop: at once
+            self.refresh(directory, path)
+            return
+        self.pending[directory] = loop.call_later(SETTLE, self.refresh, directory, path)
+
+    def shown_text(self, path: str, analysis: Analysis) -> str:
+        """A file's text as the editor has it: its buffer's, else the analysed one."""
+        buffer = self.buffers.get(path)
+        return buffer.text if buffer is not None else analysis.texts.get(path, "")
+
+    def refresh(self, directory: Path, edited: str) -> None:
+        """Analyse a policy directory now and publish every file's diagnostics."""
+        if (handle := self.pending.pop(directory, None)) is not None:
+            handle.cancel()
+        analysis = analyse(directory, self.buffers.in_directory(directory))
         self.last[directory] = analysis
         if analysis.policy is not None:
             self.parsed[directory] = analysis
-        codec = self.server.workspace.position_codec
-        found = by_file(analysis, file, codec, lambda f: self.text_of(f, analysis))
+        found = by_file(
+            analysis,
+            edited,
+            self.encoding,
+            lambda f: self.shown_text(f, analysis),
+            opened=self.buffers.in_directory(directory),
+        )
+        shown: dict[str, str] = {}
         for path, diagnostics in found.items():
-            self.server.text_document_publish_diagnostics(
-                lsp.PublishDiagnosticsParams(
-                    uri=opened.get(path) or uris.from_fs_path(path) or path,
-                    diagnostics=diagnostics,
-                )
-            )
+            buffer = self.buffers.get(path)
+            shown[path] = buffer.uri if buffer else (uris.from_fs_path(path) or path)
+            self._publish(shown[path], diagnostics)
+        for path, uri in self.shown.get(directory, {}).items():
+            if path not in shown:  # no longer a file of the policy: clear what it showed
+                self._publish(uri, [])
+        self.shown[directory] = shown
 
-    def analysis(self, uri: str) -> Analysis | None:
-        """The analysis to look names up in for ``uri``."""
-        directory = Path(self.path_of(uri)).parent
+    def _publish(self, uri: str, diagnostics: list[lsp.Diagnostic]) -> None:
+        self.server.text_document_publish_diagnostics(
+            lsp.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics)
+        )
+
+    def analysis(self, path: str) -> Analysis | None:
+        """The analysis to look names up in for the file ``path``."""
+        directory = Path(path).parent
         if directory not in self.last:
-            self.refresh(uri)
+            self.refresh(directory, path)
         if directory not in self.parsed:
             # Opened with a line half typed: the names are those of the files on disk.
             on_disk = analyse(directory, {})
@@ -87,46 +152,112 @@ class _State:
                 self.parsed[directory] = on_disk
         return self.parsed.get(directory)
 
-    def position(self, uri: str, position: lsp.Position) -> tuple[int, int]:
-        doc = self.server.workspace.get_text_document(uri)
-        return position_from_client(position, doc.lines, self.server.workspace.position_codec)
-
-    def at(
-        self, params: lsp.HoverParams | lsp.DefinitionParams
-    ) -> tuple[Analysis, str, int, int] | None:
-        """What a request at a position looks up in: the analysis, the file's path, the
-        line and column; ``None`` when the policy has no analysis yet."""
-        uri = params.text_document.uri
-        analysis = self.analysis(uri)
-        if analysis is None:
+    def at(self, uri: str, position: lsp.Position) -> tuple[Analysis, str, int, int] | None:
+        """What a hover or definition at a position looks up in: the analysis, the file's
+        path and the position's line and column in the analysed text; ``None`` when there
+        is no analysis or the position is on a line changed since it was made."""
+        path, text = path_of(uri), self.buffers.text(uri)
+        if path is None or text is None or not path.endswith(".rule"):
             return None
-        return (analysis, self.path_of(uri), *self.position(uri, params.position))
+        analysis = self.analysis(path)
+        analysed = analysis.texts.get(path) if analysis is not None else None
+        if analysis is None or analysed is None:
+            return None
+        line, col = index_of(text).from_client(position, self.encoding)
+        old = drift(analysed, text.removeprefix(_BOM)).to_old(line)
+        if old is None and Path(path).parent in self.pending:  # typed just now: look now
+            self.refresh(Path(path).parent, path)
+            return self.at(uri, position)
+        return None if old is None else (analysis, path, old, col)
+
+    def where(self, analysis: Analysis, span: Span) -> lsp.Location:
+        """The editor's location of a span of the analysed text, carried over the lines
+        changed in its file's buffer since."""
+        shown = self.shown_text(span.file, analysis)
+        moved = drift(analysis.texts.get(span.file, ""), shown.removeprefix(_BOM))
+        line = moved.near_new(span.line)
+        span = attrs.evolve(span, line=line, end_line=line + span.end_line - span.line)
+        buffer = self.buffers.get(span.file)
+        return lsp.Location(
+            uri=buffer.uri if buffer else (uris.from_fs_path(span.file) or span.file),
+            range=index_of(shown).span_range(span, self.encoding),
+        )
+
+    def complete(self, uri: str, position: lsp.Position) -> list[lsp.CompletionItem]:
+        text = self.buffers.text(uri)
+        path = path_of(uri)
+        if text is None or path is None or not path.endswith(".rule"):
+            return []
+        directory = Path(path).parent
+        analysis = self.analysis(path) or self.last.get(directory)
+        analysed = analysis.texts.get(path) if analysis is not None else None
+        if analysis is None:
+            return []
+        body = text.removeprefix(_BOM)
+        line, col = index_of(text).from_client(position, self.encoding)
+        there = None
+        if analysed is not None:
+            moved = drift(analysed, body)
+            if (old := moved.to_old(line)) is not None:
+                there = (old, col)
+            else:  # a line being written: the scope of the line it replaced or follows
+                near = moved.near_old(line)
+                old_line = analysed.split("\n")[near - 1]
+                there = (near, len(old_line) - len(old_line.lstrip()) + 1)
+        return [
+            lsp.CompletionItem(
+                label=item.label,
+                kind=_KINDS.get(item.kind),
+                detail=item.detail,
+                documentation=item.documentation,
+            )
+            for item in completions(analysis, path, body, line, col, there)
+        ]
+
+    def format(self, uri: str) -> list[lsp.TextEdit] | None:
+        text = self.buffers.text(uri)
+        new = formatted(text, path_of(uri) or uri) if text is not None else None
+        if text is None or new is None:
+            return None
+        first_end = text.find("\n")
+        if first_end > 0 and text[first_end - 1] == "\r":  # the file's line ends are kept
+            new = new.replace("\n", "\r\n")
+        if new == text:
+            return []
+        return [lsp.TextEdit(range=index_of(text).whole_range(self.encoding), new_text=new)]
 
 
-def build_server() -> LanguageServer:
-    """A language server for ``.rule`` files, not yet started."""
-    server = LanguageServer("policyrules", __version__)
+def _build() -> tuple[LanguageServer, _State]:
+    server = LanguageServer("policyrules", __version__, protocol_cls=_Protocol)
     state = _State(server)
+
+    @server.feature(lsp.SHUTDOWN)
+    def shutdown(ls: LanguageServer, params: None) -> None:
+        state.shut_down = True
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: LanguageServer, params: lsp.DidOpenTextDocumentParams) -> None:
-        state.refresh(params.text_document.uri)
+        doc = params.text_document
+        state.schedule(state.buffers.open(doc.uri, doc.text).path)
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(ls: LanguageServer, params: lsp.DidChangeTextDocumentParams) -> None:
-        state.refresh(params.text_document.uri)
+        uri = params.text_document.uri
+        buffer = state.buffers.change(uri, params.content_changes, state.encoding)
+        state.schedule(buffer.path if buffer is not None else None)
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_SAVE)
     def did_save(ls: LanguageServer, params: lsp.DidSaveTextDocumentParams) -> None:
-        state.refresh(params.text_document.uri)
+        state.schedule(path_of(params.text_document.uri))
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: LanguageServer, params: lsp.DidCloseTextDocumentParams) -> None:
-        state.refresh(params.text_document.uri)  # the file on disk counts again
+        state.buffers.close(params.text_document.uri)
+        state.schedule(path_of(params.text_document.uri))  # the file on disk counts again
 
     @server.feature(lsp.TEXT_DOCUMENT_HOVER)
     def hover(ls: LanguageServer, params: lsp.HoverParams) -> lsp.Hover | None:
-        at = state.at(params)
+        at = state.at(params.text_document.uri, params.position)
         text = hover_markdown(*at) if at is not None else None
         if text is None:
             return None
@@ -134,60 +265,36 @@ def build_server() -> LanguageServer:
 
     @server.feature(lsp.TEXT_DOCUMENT_DEFINITION)
     def definition(ls: LanguageServer, params: lsp.DefinitionParams) -> lsp.Location | None:
-        at = state.at(params)
+        at = state.at(params.text_document.uri, params.position)
         span = definition_span(*at) if at is not None else None
         if at is None or span is None:
             return None
-        analysis = at[0]
-        lines = lines_of(state.text_of(span.file, analysis))
-        return lsp.Location(
-            uri=uris.from_fs_path(span.file) or span.file,
-            range=span_range(span, lines, ls.workspace.position_codec),
-        )
+        return state.where(at[0], span)
 
     @server.feature(
         lsp.TEXT_DOCUMENT_COMPLETION, lsp.CompletionOptions(trigger_characters=[".", "="])
     )
     def completion(ls: LanguageServer, params: lsp.CompletionParams) -> lsp.CompletionList:
-        uri = params.text_document.uri
-        analysis = state.analysis(uri) or state.last.get(Path(state.path_of(uri)).parent)
-        doc = ls.workspace.get_text_document(uri)
-        line, col = state.position(uri, params.position)
-        found = (
-            []
-            if analysis is None
-            else completions(analysis, state.path_of(uri), doc.source, line, col)
-        )
-        return lsp.CompletionList(
-            is_incomplete=False,
-            items=[
-                lsp.CompletionItem(
-                    label=item.label,
-                    kind=_KINDS.get(item.kind),
-                    detail=item.detail,
-                    documentation=item.documentation,
-                )
-                for item in found
-            ],
-        )
+        items = state.complete(params.text_document.uri, params.position)
+        return lsp.CompletionList(is_incomplete=False, items=items)
 
     @server.feature(lsp.TEXT_DOCUMENT_FORMATTING)
     def formatting(
         ls: LanguageServer, params: lsp.DocumentFormattingParams
     ) -> list[lsp.TextEdit] | None:
-        doc = ls.workspace.get_text_document(params.text_document.uri)
-        new = formatted(doc.source, state.path_of(doc.uri))
-        if new is None:
-            return None
-        if new == doc.source:
-            return []
-        return [
-            lsp.TextEdit(range=whole_range(doc.lines, ls.workspace.position_codec), new_text=new)
-        ]
+        return state.format(params.text_document.uri)
 
-    return server
+    return server, state
 
 
-def main() -> None:
-    """Serve on standard input and output until the editor says exit."""
-    build_server().start_io()
+def build_server() -> LanguageServer:
+    """A language server for ``.rule`` files, not yet started."""
+    return _build()[0]
+
+
+def main() -> int:
+    """Serve on standard input and output until the editor says exit; the exit code is
+    0 when a shutdown request came before, else 1 (the protocol's rule)."""
+    server, state = _build()
+    server.start_io()
+    return 0 if state.shut_down else 1

@@ -1,0 +1,81 @@
+"""How the lines of a file moved since the text the last useful analysis was made of.
+
+Hover, definition and completion look names up in the last analysis in which every file
+parsed; while a line is half typed, the editor's text is newer than that one.  Positions
+are carried between the two texts by the lines they share: the lines before the first
+changed one and after the last changed one are the same lines in both, the ones between
+are being edited.  Lines count from 1, as the library counts them.
+
+>>> d = drift("a\\nb\\nc\\n", "a\\nb\\nnew\\nc\\n")
+>>> d.to_old(2), d.to_old(3), d.to_old(4), d.to_new(3)
+(2, None, 3, 4)
+"""
+
+from __future__ import annotations
+
+import attrs
+
+__all__ = ["Drift", "drift"]
+
+
+@attrs.frozen
+class Drift:
+    """The first ``head`` and last ``tail`` lines are the same in the old text (``old``
+    lines) and the new one (``new`` lines); the lines between them changed."""
+
+    head: int
+    tail: int
+    old: int
+    new: int
+
+    def to_old(self, line: int) -> int | None:
+        """The old line a new line was, or ``None`` for a line being edited."""
+        if line <= self.head:
+            return line
+        if line > self.new - self.tail:
+            return line - self.new + self.old
+        return None
+
+    def to_new(self, line: int) -> int | None:
+        """The new line an old line is now, or ``None`` for a line edited since."""
+        if line <= self.head:
+            return line
+        if line > self.old - self.tail:
+            return line - self.old + self.new
+        return None
+
+    def near_old(self, line: int) -> int:
+        """The old line a new one was, or for a line being edited the old line it
+        replaced (counting down from the first changed line), or the line before the
+        insertion when it replaced none."""
+        exact = self.to_old(line)
+        if exact is not None:
+            return exact
+        replaced = self.old - self.tail - self.head
+        if replaced == 0:
+            return max(self.head, 1)
+        return self.head + min(line - self.head, replaced)
+
+    def near_new(self, line: int) -> int:
+        """The new line an old one is now, or (edited since) the nearest one as
+        :meth:`near_old` finds it the other way."""
+        exact = self.to_new(line)
+        if exact is not None:
+            return exact
+        written = self.new - self.tail - self.head
+        if written == 0:
+            return max(self.head, 1)
+        return self.head + min(line - self.head, written)
+
+
+def drift(old: str, new: str) -> Drift:
+    """The lines ``old`` and ``new`` share at their start and end."""
+    a, b = old.split("\n"), new.split("\n")
+    head = 0
+    limit = min(len(a), len(b))
+    while head < limit and a[head] == b[head]:
+        head += 1
+    tail = 0
+    while tail < limit - head and a[-1 - tail] == b[-1 - tail]:
+        tail += 1
+    return Drift(head, tail, len(a), len(b))

@@ -1,0 +1,170 @@
+"""The language server's test harness: `policyrules lsp` started as an editor starts it, driven
+by pygls's LanguageClient over its standard input and output.
+
+A :class:`Session` runs its client on an event loop in a thread of its own; each test sends
+notifications and requests to it and waits for the answers.  Import it by module name
+(``from lsp_session import Session``): ``tests/`` is on ``sys.path``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import threading
+import time
+from collections.abc import Coroutine, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+from lsprotocol import types as lsp
+from pygls import uris
+from pygls.lsp.client import LanguageClient
+
+__all__ = ["AMOUNTS", "COMMON", "JJXF", "JYBF", "SHIPPED", "Session", "position_of"]
+
+SHIPPED = Path(__file__).resolve().parents[1] / "policies" / "beijing_2025"
+JJXF = SHIPPED / "jjxf-2025-50.rule"
+JYBF = SHIPPED / "jybf-2025-5.rule"
+COMMON = SHIPPED / "common.rule"
+AMOUNTS = SHIPPED.parent / "patterns" / "amounts.rule"
+T = TypeVar("T")
+
+
+class Session:
+    """A client and the server it started, on an event loop in a background thread;
+    ``encodings`` are the position encodings the client offers (none: UTF-16)."""
+
+    def __init__(self, encodings: Sequence[str] = ()) -> None:
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self.thread.start()
+        self.published: dict[str, list[lsp.Diagnostic]] = {}
+        self.versions: dict[str, int] = {}
+        self.client: LanguageClient = self.run(self._start(encodings))
+
+    def run(self, coro: Coroutine[Any, Any, T]) -> T:
+        return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout=60)
+
+    async def _start(self, encodings: Sequence[str]) -> LanguageClient:
+        client = LanguageClient("policyrules-tests", "0")
+
+        @client.feature(lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+        def published(params: lsp.PublishDiagnosticsParams) -> None:
+            self.published[params.uri] = list(params.diagnostics)
+            self.versions[params.uri] = self.versions.get(params.uri, 0) + 1
+
+        await client.start_io(sys.executable, "-m", "policyrules", "lsp")
+        general = (
+            lsp.GeneralClientCapabilities(position_encodings=list(encodings)) if encodings else None
+        )
+        result = await client.initialize_async(
+            lsp.InitializeParams(capabilities=lsp.ClientCapabilities(general=general))
+        )
+        self.encoding = str(result.capabilities.position_encoding)
+        client.initialized(lsp.InitializedParams())
+        return client
+
+    def close(self) -> None:
+        async def stop() -> None:
+            await self.client.shutdown_async(None)
+            self.client.exit(None)
+            await self.client.stop()
+
+        self.run(stop())
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(timeout=10)
+
+    def open(self, path: Path, text: str | None = None) -> str:
+        uri = uris.from_fs_path(str(path))
+        assert uri is not None
+        source = path.read_text("utf-8") if text is None else text
+        self.client.text_document_did_open(
+            lsp.DidOpenTextDocumentParams(
+                lsp.TextDocumentItem(uri=uri, language_id="policyrules", version=1, text=source)
+            )
+        )
+        return uri
+
+    def change(self, uri: str, text: str, version: int = 2) -> None:
+        self.client.text_document_did_change(
+            lsp.DidChangeTextDocumentParams(
+                lsp.VersionedTextDocumentIdentifier(uri=uri, version=version),
+                [lsp.TextDocumentContentChangeWholeDocument(text=text)],
+            )
+        )
+
+    def edit(
+        self, uri: str, version: int, start: lsp.Position, end: lsp.Position, text: str
+    ) -> None:
+        """An incremental change, as editors send them: ``start``-``end`` becomes ``text``."""
+        self.client.text_document_did_change(
+            lsp.DidChangeTextDocumentParams(
+                lsp.VersionedTextDocumentIdentifier(uri=uri, version=version),
+                [lsp.TextDocumentContentChangePartial(range=lsp.Range(start, end), text=text)],
+            )
+        )
+
+    def close_doc(self, uri: str) -> None:
+        self.client.text_document_did_close(
+            lsp.DidCloseTextDocumentParams(lsp.TextDocumentIdentifier(uri=uri))
+        )
+
+    def diagnostics_after(self, uri: str, seen: int) -> list[lsp.Diagnostic]:
+        """The diagnostics of ``uri`` once more than ``seen`` publications have come."""
+        for _ in range(600):  # a bound on the wait (30 s), not a timing assertion
+            if self.versions.get(uri, 0) > seen:
+                return self.published[uri]
+            time.sleep(0.05)
+        raise AssertionError(f"no diagnostics published for {uri}")
+
+    def doc(self, uri: str) -> lsp.TextDocumentIdentifier:
+        return lsp.TextDocumentIdentifier(uri=uri)
+
+    def hover(self, uri: str, position: lsp.Position) -> str | None:
+        """The hover's Markdown at a position, or ``None``."""
+        got = self.run(
+            self.client.text_document_hover_async(
+                lsp.HoverParams(text_document=self.doc(uri), position=position)
+            )
+        )
+        if got is None:
+            return None
+        assert isinstance(got.contents, lsp.MarkupContent)
+        return got.contents.value
+
+    def definition(self, uri: str, position: lsp.Position) -> Any:
+        return self.run(
+            self.client.text_document_definition_async(
+                lsp.DefinitionParams(text_document=self.doc(uri), position=position)
+            )
+        )
+
+    def completion(self, uri: str, position: lsp.Position) -> dict[str, Any]:
+        """The completion's labels and kinds at a position."""
+        got = self.run(
+            self.client.text_document_completion_async(
+                lsp.CompletionParams(text_document=self.doc(uri), position=position)
+            )
+        )
+        assert isinstance(got, lsp.CompletionList)
+        return {item.label: item.kind for item in got.items}
+
+    def formatting(self, uri: str) -> list[lsp.TextEdit] | None:
+        return self.run(
+            self.client.text_document_formatting_async(
+                lsp.DocumentFormattingParams(
+                    text_document=self.doc(uri),
+                    options=lsp.FormattingOptions(tab_size=2, insert_spaces=True),
+                )
+            )
+        )
+
+
+def position_of(path: Path, needle: str, nth_line: int | None = None) -> lsp.Position:
+    """The position of ``needle`` (on the first line holding it, or on line ``nth_line``
+    counted from 1), counted as the protocol counts: lines and characters from 0."""
+    lines = path.read_text("utf-8").split("\n")
+    for i, line in enumerate(lines):
+        if (nth_line is None or i + 1 == nth_line) and needle in line:
+            return lsp.Position(line=i, character=line.index(needle))
+    raise AssertionError(f"{needle!r} not in {path}")

@@ -1,0 +1,319 @@
+"""The language server while a file is being edited, as an editor drives it: incremental
+changes in the editor's units, lines half typed, buffers closed unsaved, bursts of changes,
+line ends other than ``\\n``, and the way the process ends.
+
+Positions count as the protocol counts (lines and characters from 0, characters in UTF-16
+unless the client offered UTF-8); a 𠮷 or an emoji is two UTF-16 units and four UTF-8 bytes.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from lsprotocol import types as lsp
+from pygls import uris
+
+from lsp_session import COMMON, JJXF, SHIPPED, Session, position_of
+
+# Line 21 (index 20) holds astral characters before the names a test points at.
+POLICY = """# 𠮷 a policy to edit 😀
+document d "测试"
+  number "京〔2025〕1号"
+
+entity firm "企业"
+  list firms
+  fact name: text "企业名称"
+  fact kind: Kind "类型😀"
+  fact requested: money "金额"
+
+enum Kind "类型" {
+  small "小型",
+  large "大型",
+}
+
+clause 1 "奖励"
+  quote "给予奖励"
+
+  award reward "奖励"
+    for each firm
+    eligible when name != "𠮷😀中" and kind = small  # 𠮷😀
+    amount requested
+"""
+LINE = 20
+
+
+def utf16(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def at(text: str, needle: str, units: int = 0) -> lsp.Position:
+    """Where ``needle`` starts on line :data:`LINE` of ``text``, in UTF-16, plus ``units``."""
+    line = text.split("\n")[LINE]
+    return lsp.Position(LINE, utf16(line[: line.index(needle)]) + units)
+
+
+@pytest.fixture(scope="module")
+def session() -> Iterator[Session]:
+    s = Session()
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def policy_copy(tmp_path: Path) -> Path:
+    target = tmp_path / "policy"
+    shutil.copytree(SHIPPED, target, ignore=shutil.ignore_patterns("cases"))
+    return target
+
+
+def _frame(message: dict[str, object]) -> bytes:
+    body = json.dumps(message).encode("utf-8")
+    return b"Content-Length: %d\r\n\r\n" % len(body) + body
+
+
+def _messages(out: bytes) -> list[object]:
+    """The messages of a Content-Length framed stream (it holds nothing else)."""
+    found = []
+    while out:
+        head, _, rest = out.partition(b"\r\n\r\n")
+        fields = dict(line.split(b": ", 1) for line in head.split(b"\r\n"))
+        length = int(fields[b"Content-Length"])
+        found.append(json.loads(rest[:length]))
+        out = rest[length:]
+    return found
+
+
+def _serve(*methods: str) -> subprocess.CompletedProcess[bytes]:
+    """Run the server on a client's whole conversation: initialize, then ``methods``."""
+    messages = [{"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}}}]
+    messages += [
+        {"jsonrpc": "2.0", "method": m, "params": {} if m == "initialized" else None}
+        if m in ("initialized", "exit")
+        else {"jsonrpc": "2.0", "id": i + 2, "method": m, "params": None}
+        for i, m in enumerate(methods)
+    ]
+    return subprocess.run(
+        [sys.executable, "-m", "policyrules", "lsp"],
+        input=b"".join(_frame(m) for m in messages),
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_the_server_exits_0_after_shutdown_and_1_without() -> None:
+    """The protocol's rule; the server wrote a traceback (stdout closed under the command
+    line's final flush) and exited 1 even after a shutdown."""
+    done = _serve("initialized", "shutdown", "exit")
+    assert done.returncode == 0
+    assert done.stderr == b""
+    assert {"jsonrpc": "2.0", "id": 3, "result": None} in _messages(done.stdout)
+    abrupt = _serve("initialized", "exit")
+    assert abrupt.returncode == 1
+    assert b"Traceback" not in abrupt.stderr
+
+
+@pytest.mark.parametrize("separator", ["\u2028", "\x0c", "\x85"])
+def test_an_edit_below_a_form_feed_or_line_separator_lands_where_it_was_made(
+    session: Session, tmp_path: Path, separator: str
+) -> None:
+    """U+2028, a form feed or U+0085 in a quote is no line end for an editor; pygls's
+    store took each for one, applied the edit on the line above and reported E101."""
+    path = tmp_path / "a.rule"
+    text = POLICY.replace('"给予奖励"', f'"给予{separator}奖励"').replace(
+        "kind = small", "kid = small"
+    )
+    uri = session.open(path, text)
+    (d,) = session.diagnostics_after(uri, 0)
+    start = at(text, "kid")
+    assert (d.code, d.range.start) == ("E203", start)
+    seen = session.versions[uri]
+    end = lsp.Position(start.line, start.character + 3)
+    session.edit(uri, 2, start, end, "kind")
+    assert session.diagnostics_after(uri, seen) == []
+    hover = session.hover(uri, at(POLICY, "kind", 1))
+    assert hover is not None
+    assert "`firm.kind`" in hover
+    session.close_doc(uri)
+
+
+def test_positions_count_utf8_when_the_client_offers_it(tmp_path: Path) -> None:
+    """Offered UTF-8 first, the server takes it: 𠮷, 😀 and 中 count 4, 4 and 3."""
+    s = Session(encodings=["utf-8", "utf-16"])
+    try:
+        assert s.encoding == "utf-8"
+        text = POLICY.replace("kind = small", "kid = small")
+        uri = s.open(tmp_path / "a.rule", text)
+        line = text.split("\n")[LINE]
+        start = lsp.Position(LINE, len(line[: line.index("kid")].encode("utf-8")))
+        (d,) = s.diagnostics_after(uri, 0)
+        assert d.range == lsp.Range(start, lsp.Position(LINE, start.character + 3))
+        seen = s.versions[uri]
+        s.edit(uri, 2, start, d.range.end, "kind")
+        assert s.diagnostics_after(uri, seen) == []
+        hover = s.hover(uri, lsp.Position(LINE, start.character + 1))
+        assert hover is not None
+        assert "`firm.kind`" in hover
+    finally:
+        s.close()
+
+
+def test_hover_and_definition_below_a_half_typed_line(session: Session, policy_copy: Path) -> None:
+    """Hover and definition look up the last policy that parsed, whose lines the half
+    typed one has shifted: they were looked up at the old line numbers (the fact of the
+    line above answered) and definitions in the edited file pointed one line too high."""
+    path = policy_copy / "jjxf-2025-50.rule"
+    uri = session.open(path)
+    session.diagnostics_after(uri, 0)
+    use = position_of(JJXF, "approved_on in force")
+    seen = session.versions[uri]
+    above = lsp.Position(use.line - 2, 0)
+    session.edit(uri, 2, above, above, "    eligible when appr and\n")
+    (d,) = session.diagnostics_after(uri, seen)
+    assert str(d.code).startswith("E1")  # the half line does not parse
+    moved = lsp.Position(use.line + 1, use.character + 2)
+    hover = session.hover(uri, moved)
+    assert hover is not None
+    assert "`product.approved_on`: `date`" in hover
+    got = session.definition(uri, moved)
+    assert isinstance(got, lsp.Location)
+    assert got.uri == uris.from_fs_path(str(policy_copy / "common.rule"))
+    assert got.range.start == position_of(COMMON, "approved_on: date")
+    assert session.hover(uri, lsp.Position(above.line, 20)) is None  # the line being typed
+    # rd_reward_rate is declared in this file, below the half line: one line lower now.
+    declared = position_of(JJXF, "parameter rd_reward_rate")
+    used = position_of(JJXF, "rd_reward_rate of")
+    got = session.definition(uri, lsp.Position(used.line + 1, used.character + 1))
+    assert isinstance(got, lsp.Location)
+    assert got.uri == uri
+    assert got.range.start == lsp.Position(declared.line + 1, declared.character + 10)
+    session.close_doc(uri)
+
+
+def test_completion_on_a_half_typed_last_line_of_a_provision(
+    session: Session, policy_copy: Path
+) -> None:
+    """The scope of a line being typed is that of the line it follows; it was looked up at
+    its line number in the last text that parsed, there a blank line outside any provision,
+    and no fact was offered."""
+    path = policy_copy / "jjxf-2025-50.rule"
+    good = path.read_text("utf-8")
+    last = "    order by if cap_share_order = first_approved then approved_on else "
+    assert last in good
+    after = position_of(JJXF, last)
+    uri = session.open(path)
+    session.diagnostics_after(uri, 0)
+    seen = session.versions[uri]
+    where = lsp.Position(after.line + 1, 0)
+    session.edit(uri, 2, where, where, "    eligible when (launch_r\n")
+    session.diagnostics_after(uri, seen)
+    got = session.completion(uri, lsp.Position(after.line + 1, len("    eligible when (launch_r")))
+    assert got["launch_routes"] == lsp.CompletionItemKind.Field
+    session.close_doc(uri)
+
+
+def test_no_completion_inside_a_string_or_a_comment(session: Session) -> None:
+    """Inside a quote every keyword of the grammar was offered (the text up to the cursor
+    does not parse), inside a comment the statements that could follow it."""
+    uri = session.open(JJXF)
+    quote = position_of(JJXF, '"北京市经济和信息化局"')
+    assert session.completion(uri, lsp.Position(quote.line, quote.character + 3)) == {}
+    comment = position_of(JJXF, "All 15 measures")
+    assert session.completion(uri, lsp.Position(comment.line, comment.character + 4)) == {}
+    # Just after a closed string, what may follow it.
+    got = session.completion(uri, lsp.Position(quote.line, quote.character + 12))
+    assert "agency" in got
+    session.close_doc(uri)
+
+
+def test_requests_on_a_file_neither_open_nor_on_disk_answer_nothing(
+    session: Session, tmp_path: Path
+) -> None:
+    """They failed with FileNotFoundError (an error response, a traceback on stderr)."""
+    uri = uris.from_fs_path(str(tmp_path / "never.rule")) or ""
+    position = lsp.Position(0, 0)
+    assert session.hover(uri, position) is None
+    assert session.definition(uri, position) is None
+    assert session.completion(uri, position) == {}
+    assert session.formatting(uri) is None
+    assert session.completion("untitled:Untitled-1", position) == {}
+
+
+def test_a_buffer_closed_unsaved_has_its_diagnostics_cleared(
+    session: Session, tmp_path: Path
+) -> None:
+    """A new file's buffer, closed without saving, is no longer part of the policy: its
+    syntax error stayed in the editor's problems."""
+    (tmp_path / "a.rule").write_text(POLICY, "utf-8")
+    uri = session.open(tmp_path / "new.rule", 'clause 9 "x"\n  award a\n    eligible when\n')
+    assert session.diagnostics_after(uri, 0) != []
+    seen = session.versions[uri]
+    session.close_doc(uri)
+    assert session.diagnostics_after(uri, seen) == []
+
+
+def test_formatting_keeps_crlf_line_ends(session: Session, tmp_path: Path) -> None:
+    """A formatted file with CRLF line ends got one whole-file edit with LF ones, even when
+    nothing else changed."""
+    path = tmp_path / "a.rule"
+    canonical = POLICY.replace("\n", "\r\n")
+    uri = session.open(path, canonical)
+    none = session.formatting(uri)
+    assert none is not None
+    assert list(none) == []
+    session.change(uri, canonical.replace("  award reward", "award   reward"))
+    edits = session.formatting(uri)
+    assert edits is not None
+    (edit,) = edits
+    assert edit.new_text == canonical
+    assert edit.range == lsp.Range(lsp.Position(0, 0), lsp.Position(POLICY.count("\n"), 0))
+    session.close_doc(uri)
+
+
+def test_a_burst_of_changes_is_checked_once_it_settles(session: Session, tmp_path: Path) -> None:
+    """Each change was analysed in turn (one publication each), so a request after a burst
+    waited for all of them; changes that come together are now analysed together."""
+    path = tmp_path / "a.rule"
+    uri = session.open(path, POLICY)
+    session.diagnostics_after(uri, 0)
+    seen = session.versions[uri]
+    where = lsp.Position(LINE + 2, 0)
+    typed = "    eligible when kind = large\n"
+    session.edit(uri, 2, where, where, "\n")
+    for i, c in enumerate(typed[:-1]):
+        here = lsp.Position(LINE + 2, i)
+        session.edit(uri, 3 + i, here, here, c)
+    hover = session.hover(uri, lsp.Position(LINE + 2, len("    eligible when k")))
+    assert hover is not None
+    assert "`firm.kind`" in hover
+    assert session.diagnostics_after(uri, seen) == []
+    assert session.versions[uri] - seen < len(typed) // 3
+    session.close_doc(uri)
+
+
+def test_a_byte_order_mark_does_not_shift_the_first_line(session: Session, tmp_path: Path) -> None:
+    """The parser drops the mark, the editor's text keeps it: ranges on line 1 were one
+    character short."""
+    uri = session.open(tmp_path / "bom.rule", '\ufeffclause 1 "x" =\n')
+    (d,) = session.diagnostics_after(uri, 0)
+    assert d.range == lsp.Range(lsp.Position(0, 14), lsp.Position(0, 15))
+    session.close_doc(uri)
+
+
+def test_a_broken_file_not_open_is_named_in_the_files_it_stops(
+    session: Session, tmp_path: Path
+) -> None:
+    """A file next to a broken scratch file is not checked: its own errors went unseen
+    without a word why."""
+    (tmp_path / "scratch.rule").write_text('clause 1 "x\n', "utf-8")
+    uri = session.open(tmp_path / "a.rule", POLICY.replace("kind = small", "kid = small"))
+    (d,) = session.diagnostics_after(uri, 0)
+    assert d.severity == lsp.DiagnosticSeverity.Information
+    assert d.message == "not checked: scratch.rule in this directory does not parse"
+    session.close_doc(uri)
