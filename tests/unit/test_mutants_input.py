@@ -11,7 +11,9 @@
 - a period of 0 or 0.5 given as a number is read (not refused as negative), and an amount of
   30 digits written with nine thousands commas is read whole;
 - the JSON Schema of a facts file and the reader agree at the edges of money and numbers
-  written as JSON numbers (0, 10^37 元, 10^40); money from Python has the file's bound.
+  written as JSON numbers (0, 10^37 元, 10^40); money from Python has the file's bound;
+- a yes/no fact given text is refused, not taken as given; long lists (32 items or more,
+  read at once where their type allows) are read whole, of a type read at once or not.
 """
 
 from __future__ import annotations
@@ -40,6 +42,9 @@ entity firm "企业"
   fact staff: number "从业人数"
   fact took: 工作日 "用时"
   fact listed_on: date or none "上市日期"
+  fact listed: bool "是否上市"
+  fact fees: list of money "各年度费用"
+  fact filed_years: set of year "年度"
 
 enum Level { low "低", mid "中" }
 
@@ -179,3 +184,19 @@ def test_money_from_python_has_the_files_bound(big: object) -> None:
     (d,) = info.value.diagnostics
     assert d.code == "E303"
     assert "an amount of 10^37 元 or more" in d.message or "is too large" in d.message
+
+
+def test_text_for_a_yes_no_fact_is_refused() -> None:
+    assert _firm(listed=True)["listed"] is True
+    with pytest.raises(FactsError) as info:
+        _firm(listed="yes")
+    assert "true or false is expected" in info.value.diagnostics[0].message
+
+
+def test_long_lists_are_read_whole() -> None:
+    fees = list(range(1, 41))  # 40 whole numbers of 元: read at once
+    years = list(range(1990, 2030))  # 40 years: a type read item by item
+    values = _firm(fees=fees, filed_years=years)
+    assert values["fees"] == tuple(Money(i * 100) for i in range(1, 41))  # i 元 = i × 100 fen
+    assert _firm(fees=[f"{i} 元" for i in fees])["fees"] == values["fees"]  # text, item by item
+    assert values["filed_years"] == frozenset(range(1990, 2030))
