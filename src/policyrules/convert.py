@@ -266,7 +266,18 @@ def convert_value(v: Any, typ: t.Type, policy: CheckedPolicy) -> Value:
         found = non_ascii_digits(v) if isinstance(v, str) and typ.kind in _DIGITS else None
         if found is None:
             raise
-        raise ValueRefused(f"{exc} ({found.what})", exc.code, found.hint) from None
+        hint = found.hint if _reads(found.ascii, typ, policy) else exc.hint
+        raise ValueRefused(f"{exc} ({found.what})", exc.code, hint) from None
+
+
+def _reads(v: str, typ: t.Type, policy: CheckedPolicy) -> bool:
+    """Whether ``v`` (a refused text with its digits in ASCII) would be read: only then is it
+    offered as the hint (``３０`` for a rate is ``30``, itself refused: write ``30%``)."""
+    try:
+        _convert(v, typ, policy)
+    except ValueRefused:
+        return False
+    return True
 
 
 def _convert(v: Any, typ: t.Type, policy: CheckedPolicy) -> Value:

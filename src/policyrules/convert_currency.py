@@ -82,7 +82,7 @@ def read_exchange(v: Any, currency: str) -> ExchangeRate:
     raw, day = v["rate"], v["date"]
     if isinstance(raw, str) and (found := non_ascii_digits(raw)) is not None:
         # Decimal() would read "７.１" (the digits of any script); the facts reader does not
-        message = f"the rate of {word} is a number above 0, not {raw!r} ({found.what})"
+        message = f"the rate of {word} is a number above 0, not {quoted(raw)} ({found.what})"
         raise CurrencyRefused(message, "E347", found.hint)
     try:
         rate = (

@@ -18,7 +18,7 @@ from tests.strategies import compile_text
 import policyrules
 from policyrules import FactsError
 from policyrules.cases import schedule_line
-from policyrules.runtime.money import Money, parse_rate
+from policyrules.runtime.money import Money, non_ascii_digits, parse_rate
 
 HEAD = """entity firm "企业"
   list firms
@@ -195,3 +195,48 @@ def test_a_schedule_line_of_a_case_file_takes_ascii_digits() -> None:
     assert schedule_line("²: unknown due") is None
     assert schedule_line("２０２７: 90万元 future") is None
     assert schedule_line("2027: ９０万元 future") is None
+
+
+@pytest.mark.parametrize(
+    ("fact", "value", "hint"),
+    [
+        # `３０` as a rate: its ASCII 30 is refused too (no %): the rate's own hint stays.
+        ("r", "３０", "write 30%"),
+        # a day in Chinese: 2026年1月1日 is refused too: the date's own hint stays.
+        ("d", "2026年１月1日", "write the day as YYYY-MM-DD, e.g. 2026-05-01"),
+        # negative: -100 万元 is refused too.
+        ("m", "-１００ 万元", None),
+    ],
+)
+def test_the_ascii_text_is_the_hint_only_where_it_would_be_read(
+    policy: policyrules.Policy, fact: str, value: str, hint: str | None
+) -> None:
+    """A review: the hint offered text that was then refused in its turn."""
+    with pytest.raises(FactsError) as info:
+        policy.read_facts({"firms": [{"id": "f", fact: value}]})
+    (d,) = info.value.diagnostics
+    assert "is a full-width digit" in d.message
+    assert d.hint == hint
+
+
+def test_a_huge_full_width_value_is_quoted_as_an_excerpt(policy: policyrules.Policy) -> None:
+    """A review: 100,001 full-width digits came back whole in the hint (and the message of
+    an exchange rate and of Money.parse)."""
+    big = "１" * 100_001
+    with pytest.raises(FactsError) as info:
+        policy.read_facts({"firms": [{"id": "f", "n": big}]})
+    (d,) = info.value.diagnostics
+    assert len(d.message) < 300
+    assert d.hint is None  # 100,001 ASCII digits would be refused too: no hint offers them
+    found = non_ascii_digits(big)
+    assert found is not None
+    assert found.hint == 'write ASCII digits: "' + "1" * 40 + '… (100001 digits)"'
+    with pytest.raises(FactsError) as info:
+        policy.evaluate(
+            {"firms": [{"id": "f"}], "parameters": {"x": {"rate": big, "date": "2026-01-05"}}}
+        )
+    (d,) = info.value.diagnostics
+    assert len(d.message) < 300
+    with pytest.raises(ValueError) as parsed:
+        Money.parse(big + " 元")
+    assert len(str(parsed.value)) < 300

@@ -33,7 +33,7 @@ from decimal import Decimal
 
 import attrs
 
-from ..errors import Diagnostic, FactsError
+from ..errors import Diagnostic, FactsError, excerpt, quoted
 
 __all__ = [
     "Money",
@@ -438,8 +438,8 @@ class NonAsciiDigits:
 
     @property
     def hint(self) -> str:
-        """``write ASCII digits: "100 万元"``."""
-        return f'write ASCII digits: "{self.ascii.strip()}"'
+        """``write ASCII digits: "100 万元"`` (a long text cut: :func:`~.errors.excerpt`)."""
+        return f'write ASCII digits: "{excerpt(self.ascii.strip())}"'
 
 
 def non_ascii_digits(text: str) -> NonAsciiDigits | None:
@@ -482,5 +482,5 @@ def _refuse_non_ascii(text: str, code: str, what: str) -> None:
     """FactsError ``code`` when ``text`` writes a number with digits other than ASCII."""
     found = non_ascii_digits(text)
     if found is not None:
-        message = f"cannot read {text!r} as {what}: {found.what}"
+        message = f"cannot read {quoted(text)} as {what}: {found.what}"
         raise FactsError(Diagnostic(code, message, hint=found.hint))
