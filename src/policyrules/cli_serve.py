@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import errno
+import math
 import socket
 import sys
 from typing import Any
@@ -29,6 +30,8 @@ def _number(kind: type[int] | type[float]) -> Any:
             raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
         if not value > 0:
             raise argparse.ArgumentTypeError(f"{text!r} is not above 0")
+        if not math.isfinite(value):  # (a float's inf: a time or a size has a bound)
+            raise argparse.ArgumentTypeError(f"{text!r} is not a finite number")
         return value
 
     return read

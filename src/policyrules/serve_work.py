@@ -219,9 +219,14 @@ def path_hider(files: Mapping[str, Path | None], policy: Path | None) -> Callabl
         for form in _forms(path):
             subs[form] = label
     root = None if policy is None else policy if policy.is_dir() else policy.parent
-    for form in _forms(root):
+    for form in _forms(root, given=False):
         subs.setdefault(form + os.sep, "")  # before the names of its files
         subs.setdefault(form, "<policy>")
+    if root is not None and not root.is_absolute():
+        # As given (relative) only before the names of its files: a directory named as its
+        # document (`jjxf_2025_50`) is also the start of the document's provision ids.
+        for name in _rule_files(root):
+            subs.setdefault(str(root / name), name)
     if not subs:
         return _as_is
     longest_first = sorted(subs, key=len, reverse=True)
@@ -236,12 +241,22 @@ def path_hider(files: Mapping[str, Path | None], policy: Path | None) -> Callabl
     return hide
 
 
-def _forms(path: Path | None) -> set[str]:
-    """``path`` as given, absolute and resolved, without a final separator (never ``.``)."""
+def _forms(path: Path | None, *, given: bool = True) -> set[str]:
+    """``path`` as given (unless ``given`` is false), absolute and resolved, without a final
+    separator (never ``.``)."""
     if path is None:
         return set()
-    forms = {str(p).rstrip(os.sep) for p in (path, path.absolute(), path.resolve())}
+    paths = (path, path.absolute(), path.resolve()) if given else (path.absolute(), path.resolve())
+    forms = {str(p).rstrip(os.sep) for p in paths}
     return forms - {"", "."}
+
+
+def _rule_files(root: Path) -> list[str]:
+    """The names of the ``.rule`` files in the policy directory ``root`` (none if unreadable)."""
+    try:
+        return sorted(p.name for p in root.iterdir() if p.suffix == ".rule")
+    except OSError:
+        return []
 
 
 class Evaluator:

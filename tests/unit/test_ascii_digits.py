@@ -237,6 +237,6 @@ def test_a_huge_full_width_value_is_quoted_as_an_excerpt(policy: policyrules.Pol
         )
     (d,) = info.value.diagnostics
     assert len(d.message) < 300
-    with pytest.raises(ValueError) as parsed:
+    with pytest.raises(FactsError) as parsed:
         Money.parse(big + " 元")
     assert len(str(parsed.value)) < 300

@@ -499,3 +499,17 @@ def test_serve_on_a_port_in_use_says_so_in_one_error(
         run_cli(capsys, "serve", POLICY, "--port", "65536")
     assert usage.value.code == 2
     assert "'65536' is not a port (0 to 65535)" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("option", ["--timeout", "--max-body-mb"])
+@pytest.mark.parametrize("value", ["inf", "nan"])
+def test_serve_refuses_a_number_without_bound(
+    capsys: pytest.CaptureFixture[str], option: str, value: str
+) -> None:
+    """A review: `--timeout inf` was a ValueError traceback (store_wait = inf / 2)."""
+    with pytest.raises(SystemExit) as info:
+        run_cli(capsys, "serve", POLICY, option, value)
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert f"'{value}' is not" in err

@@ -388,3 +388,21 @@ def test_a_committed_document_bringing_grants_is_refused_by_default(
     assert dry.status_code == 200
     # firm-a's own products are not capped by the victim's grants (another firm's cap).
     assert dry.json()["grants"]
+
+
+def test_path_hider_keeps_provision_ids_of_a_policy_named_as_its_document(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A review: `serve jjxf_2025_50` (a relative directory named as its document) made
+    `jjxf_2025_50/3/launch_reward` read `3/launch_reward`; the relative form is replaced only
+    before the names of its `.rule` files."""
+    from policyrules.serve_work import path_hider
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "jjxf_2025_50").mkdir()
+    (tmp_path / "jjxf_2025_50" / "a.rule").write_text("", "utf-8")
+    hide = path_hider({}, Path("jjxf_2025_50"))
+    said = "unknown provision 'jjxf_2025_50/3/launch_reward'"
+    assert hide(said) == said
+    assert hide("jjxf_2025_50/a.rule:3:1: error") == "a.rule:3:1: error"
+    assert hide(f"{tmp_path}/jjxf_2025_50/a.rule:3:1: error") == "a.rule:3:1: error"
