@@ -134,7 +134,7 @@ def _syntax_diagnostic(exc: UnexpectedInput, text: str, file: str) -> Diagnostic
     if unclosed is not None:  # at the bracket never closed, not where the parser noticed
         opened, said, close = unclosed
         row, col = opened.line or 1, opened.column or 1
-        return Diagnostic("E108", said, Span(file, row, col, row, col + 1), hint=close)
+        return Diagnostic("E115", said, Span(file, row, col, row, col + 1), hint=close)
     line = getattr(exc, "line", 1) or 1
     col = getattr(exc, "column", 1) or 1
     if isinstance(exc, UnexpectedEOF) or line < 1:

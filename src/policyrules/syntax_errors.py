@@ -22,6 +22,8 @@ from lark import Token
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 from lark.lexer import PatternStr
 
+from .errors import quoted
+
 __all__ = ["EXAMPLES", "friendly_message", "unclosed_bracket"]
 
 # (code, message, hint) -> snippets that fail in the state the label describes.
@@ -443,7 +445,7 @@ def unclosed_bracket(exc: UnexpectedInput, text: str) -> tuple[Token, str, str] 
         seen = f"the file ends before its `{closer}`"
     else:
         at = f"line {token.line}, column {token.column}"
-        seen = f"found {str(token)!r} at {at} before its `{closer}`"
+        seen = f"found {quoted(str(token))} at {at} before its `{closer}`"
     return (
         opened,
         f"this `{bracket}` is not closed: {seen}",

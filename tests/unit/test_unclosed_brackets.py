@@ -1,4 +1,4 @@
-"""A `(`, `[` or `{` never closed is reported at that bracket (E108), with where the parser
+"""A `(`, `[` or `{` never closed is reported at that bracket (E115), with where the parser
 noticed kept in the message; before, the error pointed at the next line's first word
 (``found 'cap'; expected `)` ``), far from the bracket to close."""
 
@@ -60,21 +60,21 @@ def test_an_unclosed_bracket_is_reported_where_it_opens(
     err = _error(PROVISION + lines)
     span = err.span
     assert span is not None
-    assert (err.code, span.line, span.col, span.end_col) == ("E108", *where, where[1] + 1)
+    assert (err.code, span.line, span.col, span.end_col) == ("E115", *where, where[1] + 1)
     assert (err.diagnostics[0].message, err.hint) == (message, hint)
 
 
 def test_an_enum_s_brace_never_closed() -> None:
     err = _error('enum Route { ra "甲", rb "乙"\n\nentity firm "企业"\n  list firms\n')
     assert err.span is not None
-    assert (err.code, err.span.line, err.span.col) == ("E108", 1, 12)
+    assert (err.code, err.span.line, err.span.col) == ("E115", 1, 12)
 
 
 def test_the_innermost_bracket_left_open_is_named() -> None:
     """``min((a + b`` leaves two open: the parser waits for the inner one's ``)``."""
     err = _error(PROVISION + "    amount min((base + other\n    cap 1 元 per firm\n")
     assert err.span is not None
-    assert (err.code, err.span.line, err.span.col) == ("E108", 5, 16)
+    assert (err.code, err.span.line, err.span.col) == ("E115", 5, 16)
 
 
 def test_brackets_in_strings_and_comments_are_not_counted() -> None:
@@ -82,7 +82,7 @@ def test_brackets_in_strings_and_comments_are_not_counted() -> None:
     text = '    eligible when (kind = ")" # )\n    note "("\n'
     err = _error(PROVISION + text)
     assert err.span is not None
-    assert (err.code, err.span.line, err.span.col) == ("E108", 5, 19)
+    assert (err.code, err.span.line, err.span.col) == ("E115", 5, 19)
 
 
 @pytest.mark.parametrize(
