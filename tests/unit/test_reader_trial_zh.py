@@ -90,6 +90,7 @@ clause 1 "t"
 """
 
 
+@pytest.mark.parametrize("explain", [True, False])
 @pytest.mark.parametrize(
     ("reading", "amount", "said"),
     [
@@ -97,9 +98,12 @@ clause 1 "t"
         ("top_up", "100 万元", "此前已获本项 100 万元，已从本次金额中扣除"),
     ],
 )
-def test_lower_tiers_paid_apart_are_not_said_deducted(reading: str, amount: str, said: str) -> None:
+def test_lower_tiers_paid_apart_are_not_said_deducted(
+    reading: str, amount: str, said: str, explain: bool
+) -> None:
     """The 1 亿元 tier paid before: under highest_only the 5 亿元 tier is paid in full (200 万元,
-    nothing deducted, and the letter says so), under top_up the rest (100 万元, deducted)."""
+    nothing deducted, and the letter says so), under top_up the rest (100 万元, deducted);
+    alike when evaluated without explanations (a review: the letter then said deducted)."""
     policy = compile_text(TIERS)
     grant = {"provision": "d/1/a", "firm": "f", "amount": "100万元", "year": 2025, "tier": "1 亿元"}
     facts = {
@@ -107,7 +111,7 @@ def test_lower_tiers_paid_apart_are_not_said_deducted(reading: str, amount: str,
         "ledger": [grant],
         "assumptions": {"reading": reading},
     }
-    result = policy.evaluate(facts)
+    result = policy.evaluate(facts, explain=explain)
     text = result.explain()
     assert f"  金额：{amount}（确定金额）\n" in text
     assert f"  {said}" in text

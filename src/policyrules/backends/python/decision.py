@@ -59,7 +59,10 @@ class DecisionMaker:
             facts = fact_texts(env.reads, self.rate_facts)
             params = self._parameter_texts(info)
         else:
-            failed, trace = [], []
+            # Without explanations no step is kept but one that changes what the amount
+            # means: a higher tier paid in full, the lower tiers paid before not deducted
+            # (highest_only), which the text must not say deducted.
+            failed, trace = [], [st for st in trace if st.kind == "tiers" and st.ok is None]
         return Decision(
             provision=info.id,
             kind=info.kind,
