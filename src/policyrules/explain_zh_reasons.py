@@ -30,8 +30,11 @@ __all__ = [
 ]
 
 
-_EARLY = re.compile(r"(-?[\d.]+) (日|工作日) (early|late)")
-_OVERDUE = re.compile(r"not done; (-?[\d.]+) (日|工作日) overdue as of (\S+)")
+# A distance (timelimits._margin): in 日 or 工作日, or in 日 with why not in 工作日.
+_DAYS = r"(-?[\d.]+) (日|工作日)(?: \(working days not counted: (.*)\))?"
+_EARLY = re.compile(rf"{_DAYS} (early|late)", re.S)
+_OVERDUE = re.compile(rf"not done; {_DAYS} overdue as of (\S+)", re.S)
+_UNPUBLISHED = re.compile(r"the holiday schedule for (\d+) is not published.*", re.S)
 _NOT_YET = re.compile(r"not done; not yet due as of (\S+)( \(the last day\))?")
 # A deadline settled though the schedule of a year it reaches is not published (timelimits).
 _ANY_SCHEDULE = re.compile(
@@ -42,15 +45,26 @@ _ANY_SCHEDULE = re.compile(
 _AGAINST = re.compile(r"(.+) against (.+): margin (.+)")
 
 
+def _days_zh(m: re.Match[str]) -> str:
+    """A distance matched by ``_DAYS`` in words: ``513 日``, and where its working days
+    could not be counted, why (``（2027年放假安排尚未公布，工作日无法计算，按日历日计）``)."""
+    said = value_zh(f"{m[1]} {m[2]}")
+    if m[3] is None:
+        return said
+    year = _UNPUBLISHED.fullmatch(m[3])
+    why = f"{year[1]}年放假安排尚未公布，" if year is not None else ""
+    return f"{said}（{why}工作日无法计算，按日历日计）"
+
+
 def margin_zh(margin: str) -> str:
     """The evaluator's margin of a deadline or target in words; a shape this does not know
     is shown as written."""
     if margin == "on the last day":
         return "在期限的最后一天完成"
     if (m := _EARLY.fullmatch(margin)) is not None:
-        return f"{'提前' if m[3] == 'early' else '逾期'} {value_zh(f'{m[1]} {m[2]}')}"
+        return f"{'提前' if m[4] == 'early' else '逾期'} {_days_zh(m)}"
     if (m := _OVERDUE.fullmatch(margin)) is not None:
-        return f"截至{value_zh(m[3])}尚未完成，已逾期 {value_zh(f'{m[1]} {m[2]}')}"
+        return f"截至{value_zh(m[4])}尚未完成，已逾期 {_days_zh(m)}"
     if (m := _NOT_YET.fullmatch(margin)) is not None:
         return f"截至{value_zh(m[1])}{'（期限最后一日）' if m[2] else ''}尚未完成，尚未到期"
     if (m := _ANY_SCHEDULE.fullmatch(margin)) is not None:

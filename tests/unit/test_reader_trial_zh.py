@@ -427,3 +427,22 @@ def test_a_reckoned_caps_limit_said_from_rows_is_the_decisions() -> None:
     assert "上限：不超过投资额的 30%（本次申请），即 30 万元\n" in text
     assert "上限：不超过投资额的 30%（本次申请），即 300 万元\n" in text
     assert "上限：单个企业不超过 100 万元（企业 F1）\n" in text
+
+
+def test_an_overdue_margin_in_days_says_why_in_chinese(capsys: pytest.CaptureFixture[str]) -> None:
+    """A review: where a working-day period's margin cannot be counted in working days (2027's
+    holidays unpublished), the Chinese text showed the evaluator's English."""
+    _, out, _ = run_cli(
+        capsys,
+        "eval",
+        "policies/beijing_2025",
+        "examples/drugmaker-d.yaml",
+        "--as-of",
+        "2027-06-01",
+    )
+    assert "working days not counted" not in out
+    # CTA-2 due 2026-01-04, not done: 2026-01-04 .. 2027-06-01 is 513 calendar days.
+    assert (
+        "  截至2027年6月1日尚未完成，已逾期 513 日（2027年放假安排尚未公布，工作日无法计算，"
+        "按日历日计）\n"
+    ) in out
