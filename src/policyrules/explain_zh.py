@@ -21,7 +21,7 @@ from .explain_exclusive import exclusion_zh, provision_zh, refused_zh
 from .explain_holds import holds_of, holds_zh, once_zh
 from .explain_order import order_hold_zh
 from .explain_years import schedule_lines_zh
-from .explain_zh_caps import cap_line_zh, cap_said
+from .explain_zh_caps import cap_line_zh, cap_said, limit_zh
 from .explain_zh_memo import keep, memo, memos
 from .explain_zh_pairs import assumed_zh, pairs_lines_zh
 from .explain_zh_reasons import (
@@ -194,6 +194,21 @@ def _earlier(d: Decision) -> str:
     return (EARLIER_KEPT if kept else EARLIER_DEDUCTED).format(before=before)
 
 
+# A cap an exception raised (backends/python/exceptions.py): the limit, the conditions.
+_RAISED = re.compile(r"raised to (.+?): (.+) holds")
+
+
+def _condition_zh(w: Words, p: ProvisionInfo | None, text: str) -> str:
+    """An exception's condition as the evaluator prints it, in words where it is a fact of
+    the subject by its name (``major``: 经认定的特别重大项目), else as written."""
+    if p is not None and p.subject is not None and text.isidentifier():
+        key = f"{p.subject}.{text}"
+        title = fact_title(w, key)
+        if title != key:
+            return title
+    return text
+
+
 _NEEDS = re.compile(
     r"(cannot be computed|year unknown): needs (.+?)"
     r"( \(it may count in any year: it holds its amount in each\))?"
@@ -203,6 +218,9 @@ _NEEDS = re.compile(
 def _cap_text(w: Words, p: ProvisionInfo | None, ev: CapEvent) -> str:
     if ev.note:
         line = cap_line_zh(w, p, ev.cap, ev.scope, None, NO_EARLIER, None, ev.account)
+        if (raised := _RAISED.fullmatch(ev.note)) is not None:
+            holds = "、".join(_condition_zh(w, p, c) for c in raised[2].split(" and "))
+            return f"{line}{limit_zh(raised[1])}（{holds}，上限提高）"
         m = _NEEDS.fullmatch(ev.note)
         if m is None:
             return f"{line}：{ev.note}"

@@ -16,7 +16,7 @@ from .explain_zh_memo import memo
 from .model import ProvisionInfo
 from .printer import print_cap
 from .runtime.claim_log import Earlier
-from .runtime.money import cn_text
+from .runtime.money import Money, cn_text
 from .words import Words
 
 __all__ = [
@@ -25,10 +25,11 @@ __all__ = [
     "cap_head_said_zh",
     "cap_head_zh",
     "cap_line_zh",
-    "cap_reckoned",
     "cap_said",
     "cap_said_zh",
+    "cap_written",
     "earlier_zh",
+    "limit_said_zh",
     "limit_zh",
     "scope_zh",
 ]
@@ -65,16 +66,34 @@ def cap_said(w: Words, p: ProvisionInfo | None, text: str) -> str:
     return w.cap(node, p.subject if p else None) if node is not None else text
 
 
-def cap_reckoned(w: Words, p: ProvisionInfo | None, cap: str) -> bool:
-    """Whether a cap's limit is reckoned for each claim, not written as an amount: a share
-    of a fact (``不超过总投资额的 30%``), a parameter, or an amount an exception may raise.
-    Its line then says the limit it came to (:func:`limit_zh`)."""
+def cap_written(w: Words, p: ProvisionInfo | None, cap: str) -> tuple[bool, str | None]:
+    """Whether a cap of ``p`` (as printed) is known, and its limit as written in words where
+    it is an amount (``1000 万元``; ``None``: reckoned for each claim, a share of a fact or a
+    parameter).  Its line says the limit it came to where that differs from the written
+    amount (:func:`limit_said_zh`): always for a reckoned limit, and for an amount where an
+    exception raised it."""
 
-    def reckoned() -> bool:
+    def written() -> tuple[bool, str | None]:
         node = _cap_node(w, p, cap)
-        return node is not None and not (isinstance(node.limit, s.MoneyLit) and not node.exceptions)
+        if node is None:
+            return False, None
+        limit = node.limit
+        if isinstance(limit, s.MoneyLit):
+            try:
+                return True, cn_text(Money.of(limit.number, limit.unit).fen)
+            except ValueError:  # reported when checked (E226): said as reckoned
+                return True, None
+        return True, None
 
-    return memo(w, ("reckoned", p.id if p else None, cap), reckoned)
+    return memo(w, ("written", p.id if p else None, cap), written)
+
+
+def limit_said_zh(known: bool, written: str | None, limit: str | None) -> str:
+    """What a cap's line says of the limit it came to (``limit``, in words; ``None``: not
+    known): ``，即 600 万元`` where the cap is known and the limit is not its written amount."""
+    if not known or limit is None or limit == written:
+        return ""
+    return limit_zh(limit)
 
 
 def limit_zh(limit: str) -> str:
@@ -100,11 +119,9 @@ def cap_line_zh(
     this one, and where it binds the texts of the amount before, the cut and after (``()``
     where the claim's request is not known; ``None``: it does not bind); ``account``: the
     account's parts, if known (:func:`cap_head_zh`); ``limit``: the limit's text, said
-    where the cap's limit is reckoned (:func:`cap_reckoned`): ``上限：不超过总投资额的 30%
-    （本次申请），即 600 万元``."""
-    line = cap_head_zh(w, p, cap, scope, account)
-    if limit is not None and cap_reckoned(w, p, cap):
-        line += limit_zh(limit)
+    where it is not the cap's written amount (:func:`cap_written`): ``上限：不超过总投资额的
+    30%（本次申请），即 600 万元``."""
+    line = cap_head_zh(w, p, cap, scope, account) + limit_said_zh(*cap_written(w, p, cap), limit)
     bits = cap_bits_zh(used, earlier, binds)
     return line + ("：" + "；".join(bits) if bits else "")
 

@@ -446,3 +446,28 @@ def test_an_overdue_margin_in_days_says_why_in_chinese(capsys: pytest.CaptureFix
         "  截至2027年6月1日尚未完成，已逾期 513 日（2027年放假安排尚未公布，工作日无法计算，"
         "按日历日计）\n"
     ) in out
+
+
+def test_a_written_cap_says_its_limit_only_where_an_exception_raised_it() -> None:
+    """A review: a cap written as an amount with exceptions said `，即 500 万元` after its
+    own 500 万元 where no exception applied; it says the limit only where one raised it."""
+    from tests.unit.test_cap_exceptions import POLICY
+
+    policy = compile_text(POLICY)
+    facts = {
+        "projects": [
+            # 20% of 5000 万元 = 1000 万元, cut to 500 万元: no exception holds.
+            {"id": "P1", "investment": "5000万元", "major": False, "key_chain": False,
+             "flagship": False},
+            # major: raised to 1000 万元; 20% of 6000 万元 = 1200 万元, cut to 1000 万元.
+            {"id": "P2", "investment": "6000万元", "major": True, "key_chain": False,
+             "flagship": False},
+        ]
+    }  # fmt: skip
+    text = policy.evaluate(facts).explain()
+    p1, p2 = text.split("—— 对象：P2")
+    assert "即 500 万元" not in p1
+    assert (
+        "  上限：单个项目不超过 500 万元（项目 P2），即 1000 万元（经认定的特别重大项目，上限提高）"
+        in p2
+    )

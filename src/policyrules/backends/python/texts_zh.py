@@ -35,8 +35,8 @@ from ...explain_zh_caps import (
     cap_bits_said_zh,
     cap_head_said_zh,
     cap_head_zh,
-    cap_reckoned,
     cap_said_zh,
+    cap_written,
     earlier_zh,
     limit_zh,
     scope_zh,
@@ -79,11 +79,11 @@ class PaidZh:
         "p",
         "plan",
         "printable",
-        "reckoned",
         "singles",
         "tail",
         "w",
         "words",
+        "written",
     )
 
     def __init__(
@@ -130,7 +130,8 @@ class PaidZh:
         fixed = [self.head, *self.exact, *self.tail, *titles, *filter(None, self.singles.values())]
         self.printable = "".join(fixed).isprintable()
         self.caps: dict[str, str] = {}  # a cap (as printed) in words
-        self.reckoned: dict[str, bool] = {}  # a cap (as printed): its limit said (limit_zh)
+        # a cap (as printed): whether known, and its written amount (cap_written)
+        self.written: dict[str, tuple[bool, str | None]] = {}
         self.entities: dict[str, str] = {}  # an entity in words
         # (cap, entity, year) -> the cap's line up to its bits, before and after the id
         self.lines: dict[tuple[str, str | None, int | None], tuple[str, str]] = {}
@@ -302,11 +303,11 @@ def paid_text_zh(
             entity, ident = scope[-1]
             parts = said.cap_head(cap.text, entity, year)
             line = parts[0] + ident + parts[1]  # (an id to escape: not clean, see below)
-        reckoned = said.reckoned.get(cap.text)
-        if reckoned is None:
-            reckoned = said.reckoned[cap.text] = cap_reckoned(said.w, said.p, cap.text)
-        if reckoned and limit is not None:
-            line += limit_zh(cn_text(limit))
+        written = said.written.get(cap.text)
+        if written is None:
+            written = said.written[cap.text] = cap_written(said.w, said.p, cap.text)
+        if written[0] and limit is not None and (text := cn_text(limit)) != written[1]:
+            line += limit_zh(text)
         earlier = None
         if log is not None and stop:
             texts = log.texts(stop - 3 if stop > 3 else 0, stop, UNKNOWN_ZH)
