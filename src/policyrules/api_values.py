@@ -14,8 +14,9 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
 
-from .convert import ValueRefused, convert_id, ids_ok
+from .convert import ValueRefused
 from .convert_currency import exchange_hint
+from .convert_ids import convert_id, ids_ok
 from .errors import Diagnostic, FactsError, did_you_mean, excerpt, quoted
 from .facts import Facts, convert_value
 from .instances import unlisted_owners

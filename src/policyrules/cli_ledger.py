@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, TypeAlias
 
 from .api import Policy, load
-from .convert import whole_number
+from .convert_ids import whole_number
 from .errors import Diagnostic, FactsError, LedgerError, PolicyRulesError
 from .facts import load_data
 from .files import check_writable, locked, real_target, write_atomic

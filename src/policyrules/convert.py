@@ -35,25 +35,21 @@ import decimal
 import functools
 import itertools
 import re
-from collections.abc import Collection
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from . import types as t
 from .convert_currency import CurrencyRefused, read_exchange, read_foreign
 from .convert_patterns import (
-    CONTROL,
     DATE_PATTERN,
     DURATION_NUMBER,
     ID_PATTERN,
     MONEY_PATTERN,
     NUMBER_PATTERN,
-    SPACE,
-    SPACE_TEXT,
     rate_pattern,
     rate_regex,
 )
-from .errors import did_you_mean, excerpt, quoted
+from .errors import did_you_mean, excerpt
 from .model import CheckedPolicy, TierRow
 from .reading import Numeral, YamlNumeral
 from .runtime.money import Money, format_rate, non_ascii_digits, parse_rate
@@ -66,14 +62,11 @@ __all__ = [
     "NONE_WORD",
     "NUMBER_PATTERN",
     "ValueRefused",
-    "convert_id",
     "convert_value",
     "enum_members",
-    "ids_ok",
     "kind_of",
     "rate_pattern",
     "rate_regex",
-    "whole_number",
 ]
 
 
@@ -188,63 +181,6 @@ def _numeral(v: Numeral, what: str) -> Decimal:
         return Decimal(v)
     except InvalidOperation:  # pragma: no cover - JSON's grammar is Decimal's
         raise ValueRefused(f"not {what}: {excerpt(v)}") from None
-
-
-_WHOLE_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]{0,17})", re.ASCII)
-_ID_OK = re.compile(ID_PATTERN)
-_ANY_CONTROL = re.compile(f"[{CONTROL}]")
-# Between NULs (the ids joined): an id empty, or with white space at its start or end.
-_BLANK_ID = re.compile(rf"(?:\A|\x00)(?:[{SPACE}]|\x00|\Z)|[{SPACE}](?:\x00|\Z)")
-
-
-def ids_ok(ids: Collection[Any]) -> bool:
-    """Whether :func:`convert_id` takes every one of ``ids`` as it is (text, no control
-    character, not blank, no white space at either end): two scans of their joined text,
-    not a search per id.  ``False`` says only that some id needs :func:`convert_id` (an
-    int, or one it refuses)."""
-    try:
-        text = "".join(ids)
-    except TypeError:
-        return False
-    if _ANY_CONTROL.search(text):
-        return False
-    # No id holds a NUL now: joined by NULs, a blank id is a run of spaces between two.
-    return bool(ids) and _BLANK_ID.search("\x00".join(ids)) is None
-
-
-def convert_id(v: Any) -> str:
-    """An id as text exactly as written: text, a number from a file (its spelling), or an
-    int from Python.  ``ValueRefused`` for anything else, for empty or all-whitespace text
-    and for text with a control character (it would print as something else)."""
-    if isinstance(v, str):
-        if not _ID_OK.search(v):
-            if re.search(f"[{CONTROL}]", v):
-                what = "a control character"
-            elif bare := v.strip(SPACE_TEXT):
-                shown, fixed = quoted(v), quoted(bare)
-                raise ValueRefused(
-                    f"an id has white space at its start or end: {shown}",
-                    hint=f"write {fixed}: ids compare exactly, and {shown} beside {fixed} "
-                    "would be two items, each paid",
-                )
-            else:
-                what = "no text"
-            raise ValueRefused(
-                f"an id is non-empty text without control characters; {quoted(v)} has {what}",
-                hint="give each item the id it has in its own system, e.g. `id: P1`",
-            )
-        return str(v)
-    if isinstance(v, int) and not isinstance(v, bool):
-        return str(v)
-    raise ValueRefused(f"an id is text, not {kind_of(v)}")
-
-
-def whole_number(v: Any) -> Any:
-    """A whole number written plainly (``2026`` in YAML or JSON) as an int; anything else
-    unchanged, for the caller to refuse (a ledger's ``year``)."""
-    if isinstance(v, Numeral) and _WHOLE_NUMBER.fullmatch(v):
-        return int(v)
-    return v
 
 
 NONE_WORD = "none"

@@ -25,11 +25,11 @@ from .convert import (
     ID_PATTERN,
     NONE_WORD,
     ValueRefused,
-    convert_id,
     convert_value,
     enum_members,
     rate_regex,
 )
+from .convert_ids import convert_id
 from .converters_lists import FEN_PER_UNIT, LONG, bulk, json_ints, money_texts
 from .model import CheckedPolicy
 from .reading import JsonNumeral, YamlNumeral
@@ -71,7 +71,7 @@ _ID_OK = re.compile(ID_PATTERN).search
 
 
 def id_converter(v: Any) -> str:
-    """:func:`~policyrules.convert.convert_id`, with well-formed text passed straight through."""
+    """:func:`~policyrules.convert_ids.convert_id`, well-formed text passed straight through."""
     return v if type(v) is str and _ID_OK(v) else convert_id(v)
 
 

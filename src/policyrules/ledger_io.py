@@ -34,7 +34,8 @@ import attrs
 import yaml
 
 from .check_tables import tier_reading_of
-from .convert import ValueRefused, convert_id, whole_number
+from .convert import ValueRefused
+from .convert_ids import convert_id, whole_number
 from .errors import Diagnostic, FactsError, LedgerError, Span, did_you_mean, excerpt, quoted
 from .facts import convert_value, locate, read_data
 from .ledger_bases import merge_bases, read_bases

@@ -12,7 +12,8 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from policyrules.convert import ValueRefused, convert_id, ids_ok
+from policyrules.convert import ValueRefused
+from policyrules.convert_ids import convert_id, ids_ok
 
 _CHARS = st.sampled_from(
     [" ", "\u3000", "\u2005", "\ufeff", "\x00", "\x1f", "\x85", "\n", "P", "1", "产"]

@@ -13,7 +13,8 @@ import policyrules
 from policyrules import FactsError, Money
 from policyrules.api import Policy
 from policyrules.cli import main
-from policyrules.convert import ValueRefused, convert_id
+from policyrules.convert import ValueRefused
+from policyrules.convert_ids import convert_id
 from policyrules.instances import Facts, Instance
 from policyrules.runtime.ledger import Grant
 from strategies import compile_text

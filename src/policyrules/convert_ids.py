@@ -1,0 +1,73 @@
+"""Ids and whole numbers as data files and Python give them: an id is text exactly as
+written (a number from a file by its spelling), never blank, without a control character or
+white space at either end (ids compare exactly: ``P1 `` beside ``P1`` would be two items,
+each paid); a ledger's year a whole number written plainly."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+from typing import Any
+
+from .convert import ValueRefused, kind_of
+from .convert_patterns import CONTROL, ID_PATTERN, SPACE, SPACE_TEXT
+from .errors import quoted
+from .reading import Numeral
+
+__all__ = ["convert_id", "ids_ok", "whole_number"]
+
+_WHOLE_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]{0,17})", re.ASCII)
+_ID_OK = re.compile(ID_PATTERN)
+_ANY_CONTROL = re.compile(f"[{CONTROL}]")
+# Between NULs (the ids joined): an id empty, or with white space at its start or end.
+_BLANK_ID = re.compile(rf"(?:\A|\x00)(?:[{SPACE}]|\x00|\Z)|[{SPACE}](?:\x00|\Z)")
+
+
+def ids_ok(ids: Collection[Any]) -> bool:
+    """Whether :func:`convert_id` takes every one of ``ids`` as it is (text, no control
+    character, not blank, no white space at either end): two scans of their joined text,
+    not a search per id.  ``False`` says only that some id needs :func:`convert_id` (an
+    int, or one it refuses)."""
+    try:
+        text = "".join(ids)
+    except TypeError:
+        return False
+    if _ANY_CONTROL.search(text):
+        return False
+    # No id holds a NUL now: joined by NULs, a blank id is a run of spaces between two.
+    return bool(ids) and _BLANK_ID.search("\x00".join(ids)) is None
+
+
+def convert_id(v: Any) -> str:
+    """An id as text exactly as written: text, a number from a file (its spelling), or an
+    int from Python.  ``ValueRefused`` for anything else, for empty or all-whitespace text
+    and for text with a control character (it would print as something else)."""
+    if isinstance(v, str):
+        if not _ID_OK.search(v):
+            if re.search(f"[{CONTROL}]", v):
+                what = "a control character"
+            elif bare := v.strip(SPACE_TEXT):
+                shown, fixed = quoted(v), quoted(bare)
+                raise ValueRefused(
+                    f"an id has white space at its start or end: {shown}",
+                    hint=f"write {fixed}: ids compare exactly, and {shown} beside {fixed} "
+                    "would be two items, each paid",
+                )
+            else:
+                what = "no text"
+            raise ValueRefused(
+                f"an id is non-empty text without control characters; {quoted(v)} has {what}",
+                hint="give each item the id it has in its own system, e.g. `id: P1`",
+            )
+        return str(v)
+    if isinstance(v, int) and not isinstance(v, bool):
+        return str(v)
+    raise ValueRefused(f"an id is text, not {kind_of(v)}")
+
+
+def whole_number(v: Any) -> Any:
+    """A whole number written plainly (``2026`` in YAML or JSON) as an int; anything else
+    unchanged, for the caller to refuse (a ledger's ``year``)."""
+    if isinstance(v, Numeral) and _WHOLE_NUMBER.fullmatch(v):
+        return int(v)
+    return v
