@@ -14,6 +14,7 @@ import datetime as dt
 import functools
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import attrs
@@ -62,7 +63,7 @@ def load(path: str | Path, *, max_source_bytes: int = MAX_SOURCE_BYTES) -> Polic
     base = Path(path) if Path(path).is_dir() else Path(path).parent
     sources, refused = document_sources(modules, base, max_source_bytes)
     checked = check(modules, texts=texts, sources=sources, source_problems=refused)
-    return Policy(checked, compile_policy(checked), Path(path), texts=texts)
+    return Policy(checked, compile_policy(checked), Path(path), texts=MappingProxyType(texts))
 
 
 @functools.lru_cache(maxsize=4)
@@ -76,7 +77,7 @@ def _unpickled(
     rules = dict(texts)
     modules = [parse(text, file) for file, text in rules.items()]
     checked = check(modules, texts=rules, sources=dict(sources))
-    return Policy(checked, compile_policy(checked), path, texts=rules)
+    return Policy(checked, compile_policy(checked), path, texts=MappingProxyType(rules))
 
 
 def _recompiled(checked: CheckedPolicy, path: Path) -> Policy:
