@@ -134,6 +134,14 @@ INPUT_TESTS = (  # fast ones first
     "tests/unit/test_date_readers.py",
     "tests/unit/test_ledger_grant_year.py",
     "tests/unit/test_facts_ledger_readings.py",
+    # the ledger's other readers and checks (not Spark, the store or the command line)
+    "tests/unit/test_ledger_bases_handed.py",
+    "tests/unit/test_ledger_bases_python.py",
+    "tests/unit/test_ledger_exclusive.py",
+    "tests/unit/test_ledger_file_bases.py",
+    "tests/unit/test_ledger_file_bases_batch.py",
+    "tests/unit/test_ledger_own_bases.py",
+    "tests/unit/test_ledger_roundtrip.py",
 )
 # --area: the files mutated, those left out, and the tests run against each mutant.
 AREAS = {
