@@ -200,3 +200,15 @@ def test_long_lists_are_read_whole() -> None:
     assert values["fees"] == tuple(Money(i * 100) for i in range(1, 41))  # i 元 = i × 100 fen
     assert _firm(fees=[f"{i} 元" for i in fees])["fees"] == values["fees"]  # text, item by item
     assert values["filed_years"] == frozenset(range(1990, 2030))
+
+
+def test_the_general_reader_returns_a_yes_no_value() -> None:
+    """convert_value (parameters, assumptions, tables; the facts reader's own converter
+    passes true/false straight through) gives the value it was given."""
+    checked = _policy().checked
+    firm = checked.entity("firm")
+    assert firm is not None
+    listed = firm.fact("listed")
+    assert listed is not None
+    assert convert_value(True, listed.type, checked) is True
+    assert convert_value(False, listed.type, checked) is False
