@@ -30,18 +30,19 @@ class Drift:
 
     def to_old(self, line: int) -> int | None:
         """The old line a new line was, or ``None`` for a line being edited."""
-        if line <= self.head:
-            return line
-        if line > self.new - self.tail:
-            return line - self.new + self.old
-        return None
+        return self._across(line, self.new, self.old)
 
     def to_new(self, line: int) -> int | None:
         """The new line an old line is now, or ``None`` for a line edited since."""
+        return self._across(line, self.old, self.new)
+
+    def _across(self, line: int, lines: int, other: int) -> int | None:
+        """A line of a text of ``lines`` lines in the text of ``other`` lines (the head and
+        the tail are the same in both), or ``None`` between them."""
         if line <= self.head:
             return line
-        if line > self.old - self.tail:
-            return line - self.old + self.new
+        if line > lines - self.tail:
+            return line - lines + other
         return None
 
     def near_old(self, line: int) -> int:
