@@ -235,7 +235,7 @@ def _cap_text(w: Words, p: ProvisionInfo | None, ev: CapEvent) -> str:
             else ()
         )
     used = format_value(ev.used_before) if ev.used_before else None
-    limit = format_value(ev.limit) if ev.limit is not None else None
+    limit = ev.limit.fen if ev.limit is not None else None
     return cap_line_zh(w, p, ev.cap, ev.scope, used, ev.earlier, binds, ev.account, limit)
 
 

@@ -66,21 +66,21 @@ def cap_said(w: Words, p: ProvisionInfo | None, text: str) -> str:
     return w.cap(node, p.subject if p else None) if node is not None else text
 
 
-def cap_written(w: Words, p: ProvisionInfo | None, cap: str) -> tuple[bool, str | None]:
-    """Whether a cap of ``p`` (as printed) is known, and its limit as written in words where
-    it is an amount (``1000 万元``; ``None``: reckoned for each claim, a share of a fact or a
+def cap_written(w: Words, p: ProvisionInfo | None, cap: str) -> tuple[bool, int | None]:
+    """Whether a cap of ``p`` (as printed) is known, and its limit in fen where it is written
+    as an amount (``1000 万元``; ``None``: reckoned for each claim, a share of a fact or a
     parameter).  Its line says the limit it came to where that differs from the written
     amount (:func:`limit_said_zh`): always for a reckoned limit, and for an amount where an
     exception raised it."""
 
-    def written() -> tuple[bool, str | None]:
+    def written() -> tuple[bool, int | None]:
         node = _cap_node(w, p, cap)
         if node is None:
             return False, None
         limit = node.limit
         if isinstance(limit, s.MoneyLit):
             try:
-                return True, cn_text(Money.of(limit.number, limit.unit).fen)
+                return True, Money.of(limit.number, limit.unit).fen
             except ValueError:  # reported when checked (E226): said as reckoned
                 return True, None
         return True, None
@@ -88,12 +88,12 @@ def cap_written(w: Words, p: ProvisionInfo | None, cap: str) -> tuple[bool, str 
     return memo(w, ("written", p.id if p else None, cap), written)
 
 
-def limit_said_zh(known: bool, written: str | None, limit: str | None) -> str:
-    """What a cap's line says of the limit it came to (``limit``, in words; ``None``: not
-    known): ``，即 600 万元`` where the cap is known and the limit is not its written amount."""
+def limit_said_zh(known: bool, written: int | None, limit: int | None) -> str:
+    """What a cap's line says of the limit it came to (``limit``, fen; ``None``: not known):
+    ``，即 600 万元`` where the cap is known and the limit is not its written amount."""
     if not known or limit is None or limit == written:
         return ""
-    return limit_zh(limit)
+    return limit_zh(cn_text(limit))
 
 
 def limit_zh(limit: str) -> str:
@@ -110,7 +110,7 @@ def cap_line_zh(
     earlier: Earlier,
     binds: tuple[str, ...] | None,
     account: tuple[str, str, int | None] | None = None,
-    limit: str | None = None,
+    limit: int | None = None,
 ) -> str:
     """A cap's line of a decision's Chinese text, from the parts of its
     :class:`~policyrules.decisions.CapEvent` with no note: the cap as printed in the rule
@@ -118,7 +118,7 @@ def cap_line_zh(
     earlier evaluations used of it (its text; ``None``: nothing), the earlier claims of
     this one, and where it binds the texts of the amount before, the cut and after (``()``
     where the claim's request is not known; ``None``: it does not bind); ``account``: the
-    account's parts, if known (:func:`cap_head_zh`); ``limit``: the limit's text, said
+    account's parts, if known (:func:`cap_head_zh`); ``limit``: the limit in fen, said
     where it is not the cap's written amount (:func:`cap_written`): ``上限：不超过总投资额的
     30%（本次申请），即 600 万元``."""
     line = cap_head_zh(w, p, cap, scope, account) + limit_said_zh(*cap_written(w, p, cap), limit)

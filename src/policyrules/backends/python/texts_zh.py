@@ -131,7 +131,7 @@ class PaidZh:
         self.printable = "".join(fixed).isprintable()
         self.caps: dict[str, str] = {}  # a cap (as printed) in words
         # a cap (as printed): whether known, and its written amount (cap_written)
-        self.written: dict[str, tuple[bool, str | None]] = {}
+        self.written: dict[str, tuple[bool, int | None]] = {}
         self.entities: dict[str, str] = {}  # an entity in words
         # (cap, entity, year) -> the cap's line up to its bits, before and after the id
         self.lines: dict[tuple[str, str | None, int | None], tuple[str, str]] = {}
@@ -306,8 +306,8 @@ def paid_text_zh(
         written = said.written.get(cap.text)
         if written is None:
             written = said.written[cap.text] = cap_written(said.w, said.p, cap.text)
-        if written[0] and limit is not None and (text := cn_text(limit)) != written[1]:
-            line += limit_zh(text)
+        if written[0] and limit is not None and limit != written[1]:
+            line += limit_zh(cn_text(limit))
         earlier = None
         if log is not None and stop:
             texts = log.texts(stop - 3 if stop > 3 else 0, stop, UNKNOWN_ZH)
