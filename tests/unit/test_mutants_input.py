@@ -18,6 +18,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from decimal import Decimal
 from pathlib import Path
@@ -45,6 +46,8 @@ entity firm "企业"
   fact listed: bool "是否上市"
   fact fees: list of money "各年度费用"
   fact filed_years: set of year "年度"
+  fact founded: year "成立年度"
+  fact visits: list of date "检查日期"
 
 enum Level { low "低", mid "中" }
 
@@ -157,6 +160,10 @@ def test_thirty_digits_with_nine_thousands_commas_are_read() -> None:
         ("staff", 10**40, False),
         ("staff", -(10**40) + 1, True),
         ("staff", -(10**40), False),
+        ("founded", 1, True),  # a year is 1..9999
+        ("founded", 0, False),
+        ("founded", 9999, True),
+        ("founded", 10000, False),
     ],
 )
 def test_the_schema_and_the_reader_agree_at_the_edges(
@@ -212,3 +219,13 @@ def test_the_general_reader_returns_a_yes_no_value() -> None:
     assert listed is not None
     assert convert_value(True, listed.type, checked) is True
     assert convert_value(False, listed.type, checked) is False
+
+
+def test_long_lists_refuse_a_negative_amount_and_read_dates_from_python() -> None:
+    """40 amounts read at once refuse a negative one, as item by item; 40 dates given from
+    Python (not text) are read as they are."""
+    with pytest.raises(FactsError) as info:
+        _firm(fees=[-1, *range(1, 40)])
+    assert "money cannot be negative" in info.value.diagnostics[0].message
+    days = [dt.date(2026, 1, 1) + dt.timedelta(days=i) for i in range(40)]
+    assert _firm(visits=days)["visits"] == tuple(days)
