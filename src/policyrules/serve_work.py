@@ -58,6 +58,7 @@ __all__ = [
     "error_status",
     "path_hider",
     "serve_error",
+    "turn_deadline",
 ]
 
 
@@ -121,6 +122,7 @@ class Job:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._state = "waiting"  # -> running -> claimed, or -> abandoned
+        self.made = time.monotonic()  # when the request's time began to run
 
     def start(self) -> None:
         with self._lock:
@@ -344,7 +346,7 @@ class Evaluator:
                 if log is not None:
                     DecisionLog.append_in(txn, entry(result, str(store_path)))
 
-            until = time.monotonic() + self.limits.store_wait  # the turn to write, then 503
+            until = turn_deadline(job.made, time.monotonic(), self.limits)  # then 503
             with self._writer(until), self._store(until) as store:
                 if log is not None:
                     store.attach(log.path, LOG_SCHEMA)
@@ -365,7 +367,8 @@ class Evaluator:
                 result = policy.evaluate(facts, **kwargs)
             job.claim()
             if self.log is not None:
-                self.log.append(entry(result), wait=self.limits.store_wait)
+                wait = _left(turn_deadline(job.made, time.monotonic(), self.limits))
+                self.log.append(entry(result), wait=wait)
         return dumps(self._answer(result, options, prov))
 
     def _answer(self, result: Result, options: Options, prov: dict[str, Any]) -> dict[str, Any]:
@@ -416,6 +419,14 @@ class Evaluator:
     def close(self) -> None:
         """Stop taking evaluations; those waiting are dropped, running ones end on their own."""
         self.pool.shutdown(wait=False, cancel_futures=True)
+
+
+def turn_deadline(made: float, now: float, limits: ServeLimits) -> float:
+    """Until when (``time.monotonic()``) an evaluation whose request came at ``made`` waits
+    now for its turn to write: ``store_wait`` from now, but never past nine tenths of the
+    request's ``timeout`` from ``made`` (a request that queued for a worker is answered 503,
+    busy, not 504, abandoned, when the store or the log is held)."""
+    return min(now + limits.store_wait, made + limits.timeout * 0.9)
 
 
 def _left(until: float) -> float:

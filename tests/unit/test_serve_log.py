@@ -406,3 +406,15 @@ def test_path_hider_keeps_provision_ids_of_a_policy_named_as_its_document(
     assert hide(said) == said
     assert hide("jjxf_2025_50/a.rule:3:1: error") == "a.rule:3:1: error"
     assert hide(f"{tmp_path}/jjxf_2025_50/a.rule:3:1: error") == "a.rule:3:1: error"
+
+
+def test_the_turn_to_write_ends_before_the_requests_time() -> None:
+    """A review: the wait for the store counted from when the evaluation began, so a request
+    that queued for a worker ran out of time (504) before its 503.  timeout 10 s, store_wait
+    5 s: a request that began at once waits until 5 s; one that queued 6 s until 9 s, not 11."""
+    from policyrules.serve_work import turn_deadline
+
+    limits = ServeLimits(timeout=10.0, store_wait=5.0)
+    assert turn_deadline(100.0, 100.0, limits) == 105.0
+    assert turn_deadline(100.0, 106.0, limits) == 109.0
+    assert turn_deadline(100.0, 109.5, limits) == 109.0  # past it: no wait, 503 if held
