@@ -114,6 +114,7 @@ INPUT_TARGETS = (
 )
 INPUT_TESTS = (  # fast ones first
     "tests/unit/test_mutants_input.py",
+    "tests/unit/test_mutants_ledger_file.py",
     "tests/unit/test_facts.py",
     "tests/unit/test_ids_edge_space.py",
     "tests/unit/test_audit_ids_files.py",
