@@ -49,7 +49,7 @@ from .convert_patterns import (
     rate_pattern,
     rate_regex,
 )
-from .errors import did_you_mean, excerpt
+from .errors import did_you_mean, excerpt, int_text
 from .model import CheckedPolicy, TierRow
 from .reading import Numeral, YamlNumeral
 from .runtime.money import Money, format_rate, non_ascii_digits, parse_rate
@@ -116,6 +116,8 @@ def _show(v: object) -> str:
         return "nothing"
     if isinstance(v, Numeral):
         return excerpt(v)
+    if isinstance(v, int):  # (from Python: one too long to write is said by its size)
+        return int_text(v)
     return excerpt(v, _quoted) if isinstance(v, str) else excerpt(str(v))
 
 
@@ -124,7 +126,10 @@ def kind_of(v: object) -> str:
     long number or text cut: :func:`~policyrules.errors.excerpt`)."""
     if isinstance(v, bool):
         return "true/false"
-    if isinstance(v, Numeral | int | Decimal):
+    if isinstance(v, int) and not isinstance(v, Numeral):
+        said = int_text(v)
+        return said if said.startswith("a") else f"the number {said}"
+    if isinstance(v, Numeral | Decimal):
         return f"the number {excerpt(str(v))}"
     if isinstance(v, str):
         return f"text {excerpt(v, _quoted)}"
@@ -358,6 +363,8 @@ def _money(v: Any) -> Money:
                 hint='write e.g. "200 万元", "12,345.67 元" or "1.5亿元" (whole fen)',
             )
         return _money_text(m.group(0))
+    if isinstance(v, int) and v >= _MONEY_MAX:  # (before Money: of any size, said by it)
+        raise ValueRefused(f"an amount of 10^37 元 or more: {_show(v)}")
     try:
         money = Money.of(v, "元")
     except ValueError as exc:

@@ -41,6 +41,7 @@ __all__ = [
     "did_you_mean",
     "excerpt",
     "first_line",
+    "int_text",
     "quoted",
     "render",
     "render_warnings",
@@ -111,8 +112,31 @@ def excerpt(text: str, show: Callable[[str], str] = str) -> str:
 
 def quoted(value: object) -> str:
     """``repr(value)``, as a message quotes a value from the input: a text's cut to an
-    :func:`excerpt` (``'P1 '``), any other value's repr likewise."""
-    return excerpt(value, repr) if isinstance(value, str) else excerpt(repr(value))
+    :func:`excerpt` (``'P1 '``), a whole number's by :func:`int_text`, any other value's
+    repr likewise."""
+    if isinstance(value, str):
+        return excerpt(value, repr)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return int_text(value)
+    return excerpt(repr(value))
+
+
+# Python writes no int of more digits than this (sys.get_int_max_str_digits: 4,300 by
+# default); a larger one from Python is said by its size, as an excerpt would cut it.
+_INT_BITS = 4_000 * 10 // 3  # about 4,000 digits
+
+
+def int_text(value: int) -> str:
+    """A whole number from the input as a message says it: its digits, cut as an
+    :func:`excerpt` (``1111…  (100001 digits)``), or beyond what Python writes, its size:
+
+    >>> int_text(10**5000)
+    'a whole number of about 5000 digits'
+    """
+    if value.bit_length() > _INT_BITS:
+        digits = round(value.bit_length() * 0.30103)
+        return f"{'a negative' if value < 0 else 'a'} whole number of about {digits} digits"
+    return excerpt(str(value))
 
 
 def render(diagnostic: Diagnostic, source: str | None = None) -> str:

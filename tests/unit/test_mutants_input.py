@@ -229,3 +229,15 @@ def test_long_lists_refuse_a_negative_amount_and_read_dates_from_python() -> Non
     assert "money cannot be negative" in info.value.diagnostics[0].message
     days = [dt.date(2026, 1, 1) + dt.timedelta(days=i) for i in range(40)]
     assert _firm(visits=days)["visits"] == tuple(days)
+
+
+@pytest.mark.parametrize("fact", ["rent", "staff", "took", "listed", "founded", "level", "id"])
+def test_an_int_too_long_for_python_to_write_is_refused_by_its_size(fact: str) -> None:
+    """Python writes no int of more than 4,300 digits (a ValueError): a fact given one from
+    Python was that ValueError, not a facts error; now each is refused saying its size."""
+    firm = {"id": "A", "rent": "1 元", fact: 10**5000}
+    with pytest.raises(FactsError) as info:
+        _policy().read_facts({"firms": [firm]})
+    (d,) = info.value.diagnostics
+    assert "a whole number of about 5000 digits" in d.message
+    assert "Exceeds the limit" not in d.message
