@@ -363,7 +363,9 @@ def _money(v: Any) -> Money:
                 hint='write e.g. "200 万元", "12,345.67 元" or "1.5亿元" (whole fen)',
             )
         return _money_text(m.group(0))
-    if isinstance(v, int) and v >= _MONEY_MAX:  # (before Money: of any size, said by it)
+    if isinstance(v, int) and v < 0:  # (before Money: of any size, said by it)
+        raise ValueRefused(f"money cannot be negative: {_show(v)}")
+    if isinstance(v, int) and v >= _MONEY_MAX:
         raise ValueRefused(f"an amount of 10^37 元 or more: {_show(v)}")
     try:
         money = Money.of(v, "元")

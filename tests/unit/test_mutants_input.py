@@ -241,3 +241,11 @@ def test_an_int_too_long_for_python_to_write_is_refused_by_its_size(fact: str) -
     (d,) = info.value.diagnostics
     assert "a whole number of about 5000 digits" in d.message
     assert "Exceeds the limit" not in d.message
+
+
+def test_a_negative_int_too_long_to_write_is_refused_as_negative() -> None:
+    with pytest.raises(FactsError) as info:
+        _policy().read_facts({"firms": [{"id": "A", "rent": -(10**5000)}]})
+    (d,) = info.value.diagnostics
+    assert "money cannot be negative: a negative whole number of about 5000 digits" in d.message
+    assert "Exceeds the limit" not in d.message
