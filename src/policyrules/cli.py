@@ -305,7 +305,7 @@ def cmd_lsp(args: argparse.Namespace) -> int:
     except ImportError:  # pygls is the optional extra `lsp`
         _say("error: the language server needs pygls: pip install 'policyrules[lsp]'", err=True)
         return BAD_INPUT
-    return serve()  # 0 after the editor's shutdown request, 1 without one
+    return serve()  # ends the process: 0 after the editor's shutdown request, 1 without
 
 
 def _positive(text: str) -> int:

@@ -16,9 +16,11 @@ since (:mod:`policyrules.lsp.drift`).
 from __future__ import annotations
 
 import asyncio
+import os
+import sys
 from collections.abc import Generator
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import attrs
 from lsprotocol import types as lsp
@@ -292,9 +294,16 @@ def build_server() -> LanguageServer:
     return _build()[0]
 
 
-def main() -> int:
-    """Serve on standard input and output until the editor says exit; the exit code is
-    0 when a shutdown request came before, else 1 (the protocol's rule)."""
+def main() -> NoReturn:
+    """Serve on standard input and output until the editor says exit, then end the
+    process: its exit code is 0 when a shutdown request came before, else 1 (the
+    protocol's rule).  Run as a process of its own (``policyrules lsp``), never in one that
+    has more to do."""
     server, state = _build()
     server.start_io()
-    return 0 if state.shut_down else 1
+    code = 0 if state.shut_down else 1
+    # The conversation is over.  End the process now: at interpreter exit it would wait for
+    # every thread still alive (pygls's reader of standard input among them, in a read the
+    # editor may never end: a client waits for the process before closing its pipes).
+    sys.stderr.flush()
+    os._exit(code)
