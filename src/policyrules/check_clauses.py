@@ -30,8 +30,8 @@ _ALLOWED = {
     "award": {"quote", "note", "subject", "eligible", "amount", "decided", "cap", "once", "order"}
     | {"minimum", "rounding"}
     | {"tiers", "quota", "schedule"},
-    "deadline": {"quote", "note", "subject", "eligible", "due", "done"},
-    "target": {"quote", "note", "subject", "require"},
+    "deadline": {"quote", "note", "subject", "eligible", "due", "done", "encouraged"},
+    "target": {"quote", "note", "subject", "require", "encouraged"},
     "entitlement": {"quote", "note", "subject", "eligible", "consequence"},
     "declaration": {"quote", "note"},
 }
@@ -49,6 +49,7 @@ _ROLE = {
     s.Done: "done",
     s.Require: "require",
     s.Consequence: "consequence",
+    s.Encouraged: "encouraged",
     s.AmountRange: "amount",
     s.AmountMinimum: "minimum",
     s.Rounding: "rounding",
@@ -65,6 +66,7 @@ _SINGLE = {
     "done",
     "require",
     "consequence",
+    "encouraged",
     "quote",
     "minimum",
     "rounding",
@@ -305,6 +307,7 @@ class ClauseChecks:
             done=_as(first("done"), s.Done),
             require=_as(first("require"), s.Require),
             consequence=cons.text if isinstance(cons, s.Consequence) else None,
+            encouraged="encouraged" in roles,
             facts=tuple(sorted(usage.facts)),
             parameters=tuple(sorted(usage.parameters)),
             assumptions=tuple(sorted(usage.assumptions)),

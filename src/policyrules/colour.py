@@ -23,7 +23,7 @@ from typing import TextIO
 from rich.color import ColorSystem
 from rich.style import Style
 
-from .vocab import PENDING_UNDATED, STATUSES, STATUSES_OF_KIND
+from .vocab import PENDING_UNDATED, STATUSES, STATUSES_ENCOURAGED, STATUSES_OF_KIND
 
 __all__ = ["paint", "use_colour"]
 
@@ -42,6 +42,9 @@ _STYLES_ZH = {word: _STYLES[status.replace("_", " ").upper()] for status, word i
 for _own in STATUSES_OF_KIND.values():
     _STYLES_ZH.update({word: _STYLES[_TWIN[status]] for status, word in _own.items()})
 _STYLES_ZH[PENDING_UNDATED] = _STYLES["DUE"]
+# Missing what the document only encourages breaks no requirement: not red.
+for _own in STATUSES_ENCOURAGED.values():
+    _STYLES_ZH.update({_own["met"]: _STYLES["MET"], _own["not_met"]: _STYLES["DUE"]})
 _TAG = re.compile(r"^\[(" + "|".join(map(re.escape, _STYLES)) + r")\]", re.MULTILINE)
 _TAG_ZH = re.compile(r"^【(" + "|".join(map(re.escape, _STYLES_ZH)) + r")】", re.MULTILINE)
 

@@ -137,6 +137,9 @@ class Decision:
     done: dt.date | None = None
     margin: str | None = None
     consequence: str | None = None
+    # A deadline or target the document encourages (鼓励…), not requires: its status as
+    # any other's, said as an encouragement (`encouraged`).
+    encouraged: bool = False
     quote: str | None = None
     clause_quote: str | None = None
     trace: tuple[Step, ...] = ()

@@ -17,7 +17,7 @@ from .runtime.ledger import Grant, GrantRow
 from .runtime.money import Money, cn_text
 from .runtime.values import NONE_TEXT, format_value
 from .terminal import printable, printable_block, printable_lines
-from .vocab import EARLIER_READING_EN, NONE_EN
+from .vocab import EARLIER_READING_EN, ENCOURAGED_EN, NONE_EN
 
 __all__ = [
     "Explainable",
@@ -247,6 +247,8 @@ def decision_text(d: Decision, *, verbose: bool = False) -> str:
     if d.subject:
         head = f"{head} · {d.subject}"
     lines = [head, provision_en(d.provision, d.kind)]
+    if d.encouraged and d.status in ("met", "not_met", "pending"):
+        lines.append(f"  {ENCOURAGED_EN}")
     if d.kind == "award" and d.status == "eligible" and (amount := _amount(d)) is not None:
         lines.append(f"  {amount}")
         if (held := order_hold_en(d)) is not None:
@@ -461,6 +463,7 @@ def decision_json(d: Decision, *, all_earlier: bool = False) -> dict[str, Any]:
         "done": d.done.isoformat() if d.done else None,
         "margin": d.margin,
         "consequence": d.consequence,
+        **({"encouraged": True} if d.encouraged else {}),
         "quote": d.quote,
         "clause_text": d.clause_quote,
         "trace": [{"kind": s.kind, "text": s.text, "ok": s.ok} for s in d.trace],

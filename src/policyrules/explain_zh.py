@@ -41,6 +41,7 @@ from .terminal import printable, printable_block, printable_lines
 from .vocab import (
     EARLIER_DEDUCTED,
     EARLIER_KEPT,
+    ENCOURAGED,
     PENDING_UNJUDGED,
     amount_words,
     label_zh,
@@ -87,12 +88,13 @@ def no_words() -> Words:
 
 
 _NO_WORDS: Words | None = None
+_TIMED_STATUSES = frozenset({"met", "not_met", "pending"})
 
 
 def status_zh(d: Decision) -> str:
     """The status of ``d`` in words: 符合条件, 不符合条件, 待定, 按期完成, 已达到...; a
     pending deadline 尚未到期 only when judged on an evaluation date (:func:`dated`)."""
-    return status_words(d.status, d.kind, dated=dated(d))
+    return status_words(d.status, d.kind, dated=dated(d), encouraged=d.encouraged)
 
 
 def dated(d: Decision) -> bool:
@@ -282,15 +284,16 @@ def head_zh(
     title: str | None,
     *,
     dated: bool = True,
+    encouraged: bool = False,
 ) -> str:
     """The head of a decision's Chinese text before its subject:
-    ``【符合条件】京经信发〔2025〕50号 第3条 创新医疗器械获批上市一次性奖励`` (``dated``: see
-    :func:`status_words`)."""
+    ``【符合条件】京经信发〔2025〕50号 第3条 创新医疗器械获批上市一次性奖励`` (``dated``,
+    ``encouraged``: see :func:`status_words`)."""
     return memo(
         w,
-        ("head", status, kind, number, document, clause, title, dated),
+        ("head", status, kind, number, document, clause, title, dated, encouraged),
         lambda: (
-            f"【{status_words(status, kind, dated=dated)}】"
+            f"【{status_words(status, kind, dated=dated, encouraged=encouraged)}】"
             f"{_titled(_where_of(number, document, clause), title)}"
         ),
     )
@@ -302,9 +305,21 @@ def decision_text_zh(d: Decision, words: Words | None = None, *, verbose: bool =
     w = _for(words or no_words(), d)
     p = _provision(w, d.provision)
     on = dated(d)
-    head = head_zh(w, d.status, d.kind, d.document_number, d.document, d.clause, d.title, dated=on)
+    head = head_zh(
+        w,
+        d.status,
+        d.kind,
+        d.document_number,
+        d.document,
+        d.clause,
+        d.title,
+        dated=on,
+        encouraged=d.encouraged,
+    )
     head += f" —— 对象：{subject_zh(w, d.subject)}" if d.subject else ""
     lines = [head]
+    if d.encouraged and d.status in _TIMED_STATUSES:
+        lines.append(f"  性质：{ENCOURAGED}")
     if (amount := _amount(w, d)) is not None:
         lines.append(f"  {amount}")
     if (held := order_hold_zh(d, lambda facts: _titles(w, facts))) is not None:

@@ -41,6 +41,7 @@ KEYWORDS = (
     "give", "quota", "ranked", "reaches", "table", "tiers",
     "ever", "over", "paid", "remainder", "yearly", "years",
     "among", "cumulative", "exclusive", "keep", "supersedes", "ties", "prevails",
+    "encouraged",
 )  # fmt: skip
 # The built-in type names (they are NAMEs in the grammar, resolved by the checker).
 TYPES = ("money", "rate", "count", "date", "bool", "determination", "text", "exchange")

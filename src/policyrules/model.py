@@ -214,6 +214,8 @@ class ProvisionInfo:
     range: s.AmountRange | None = None
     minimum: s.AmountMinimum | None = None
     rounding: s.Rounding | None = None
+    # 鼓励…: a deadline or target the document encourages, not requires (`encouraged`)
+    encouraged: bool = False
 
     @property
     def bounded(self) -> bool:

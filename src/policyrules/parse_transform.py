@@ -260,6 +260,9 @@ class ToSyntax(ExclusiveRules, Transformer[Token, Any]):
     def consequence(self, meta: Any, c: list[Any]) -> s.Consequence:
         return s.Consequence(_string(c[0]), span=self._sp(meta))
 
+    def encouraged(self, meta: Any, c: list[Any]) -> s.Encouraged:
+        return s.Encouraged(span=self._sp(meta))
+
     # declarations
     def entity(self, meta: Any, c: list[Any]) -> s.Entity:
         return s.Entity(

@@ -405,6 +405,8 @@ class _Printer:
                     self.stmt(st, _condition("require", c, ind))
                 case s.Consequence(text=t):
                     self.stmt(st, [f"{ind}consequence {_q(t)}"])
+                case s.Encouraged():
+                    self.stmt(st, [f"{ind}encouraged"])
                 case s.Tiers(assumption=a):
                     self.stmt(st, [f"{ind}tiers by {a}"])
                 case s.Quota(count=n, rank=r):

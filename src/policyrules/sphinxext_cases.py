@@ -316,7 +316,8 @@ def case_title(checked: CheckedPolicy, clause: ClauseInfo, case: WorkedCase) -> 
     head = (prov.title if prov is not None and prov.title else None) or clause.title or name
     subject = str(exp.get("subject") or "").rsplit("/", 1)[-1]
     kind = prov.kind if prov is not None else None
-    status = status_words(str(exp["status"]), kind, dated=case_dated(case))
+    encouraged = prov is not None and prov.encouraged
+    status = status_words(str(exp["status"]), kind, dated=case_dated(case), encouraged=encouraged)
     text = f"{subject + ' ' if subject else ''}{status}"
     # The provision's title tells the cases of a measure apart only when it has several.
     text = f"{head}：{text}" if len(clause.provisions) > 1 else text
@@ -374,8 +375,11 @@ def result_words(
     field = FIELDS.get(row.field, row.field)
     values = (row.expected, row.computed)
     if row.field == "status":
-        kind = next((p.kind for p in checked.provisions() if p.id == row.provision), None)
-        values = tuple(status_words(v, kind, dated=dated) for v in values)  # type: ignore[assignment]
+        prov = next((p for p in checked.provisions() if p.id == row.provision), None)
+        kind, encouraged = (prov.kind, prov.encouraged) if prov is not None else (None, False)
+        values = tuple(  # type: ignore[assignment]
+            status_words(v, kind, dated=dated, encouraged=encouraged) for v in values
+        )
     elif row.field == "amount_kind":
         values = tuple(AMOUNT_KINDS.get(v, v) for v in values)  # type: ignore[assignment]
     elif row.field == "due":

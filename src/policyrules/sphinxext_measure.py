@@ -26,7 +26,7 @@ from .sphinxext_calendar import strip_days, strip_html
 from .sphinxext_cases import case_title
 from .summary import measure_summary, reader_note
 from .syntax import Module
-from .vocab import chapter_zh
+from .vocab import ENCOURAGED, chapter_zh
 from .words import Words, date_zh, duration_zh, value_zh
 
 __all__ = ["deadline_strips", "measure_page"]
@@ -296,6 +296,8 @@ if TYPE_CHECKING or importlib.util.find_spec("sphinx") is not None:
                 rows.append(("金额", _para(nodes.literal(text=print_range(p.range)))))
             if p.consequence:
                 rows.append(("后果", p.consequence))
+            if p.encouraged:
+                rows.append(("性质", ENCOURAGED))
             if rows:
                 item += _field_list(rows)
             items.append(item)

@@ -41,6 +41,7 @@ __all__ = [
     "Done",
     "Due",
     "Eligible",
+    "Encouraged",
     "Entity",
     "EntityList",
     "EntitySingle",
@@ -223,6 +224,12 @@ class Consequence(Stmt):
 
 
 @attrs.frozen
+class Encouraged(Stmt):
+    """``encouraged`` — a deadline or a target the document encourages (鼓励…), not one it
+    requires: its decisions say so, their statuses unchanged."""
+
+
+@attrs.frozen
 class Tiers(Stmt):
     """``tiers by ASSUMPTION`` — which reading of a tier table the award follows
     (``top_up`` 晋档补差 or ``highest_only``)."""
@@ -266,6 +273,7 @@ ProvisionStmt: TypeAlias = (
     | Done
     | Require
     | Consequence
+    | Encouraged
     | AmountRange
     | AmountMinimum
     | Rounding

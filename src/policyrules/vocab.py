@@ -25,6 +25,8 @@ __all__ = [
     "EARLIER_DEDUCTED",
     "EARLIER_KEPT",
     "EARLIER_READING_EN",
+    "ENCOURAGED",
+    "ENCOURAGED_EN",
     "EXCLUSIVE_RULES",
     "HOLD_REASONS",
     "HOLD_REASONS_EN",
@@ -43,6 +45,7 @@ __all__ = [
     "PREVAILS_ZH",
     "REASONS",
     "STATUSES",
+    "STATUSES_ENCOURAGED",
     "STATUSES_OF_KIND",
     "amount_words",
     "chapter_zh",
@@ -63,6 +66,21 @@ STATUSES_OF_KIND = {
 }
 """The statuses of a deadline and a target, which have words of their own: ``pending`` (not
 done) judged on an evaluation date before the due date (``--as-of``)."""
+
+STATUSES_ENCOURAGED = {
+    "deadline": {"met": "在鼓励期限内完成", "not_met": "未在鼓励期限内完成"},
+    "target": {"met": "已达到鼓励目标", "not_met": "未达到鼓励目标"},
+}
+"""The statuses ``met`` and ``not_met`` of a deadline or a target the document encourages
+(``encouraged``: 鼓励…1个月内快速挂网), where missing it breaks no requirement; ``pending`` is
+said as any deadline's."""
+
+ENCOURAGED = "文件以“鼓励”表述，不是强制要求"
+"""What an encouraged deadline or target is (its decisions' line 性质, the clause
+reference's field)."""
+
+ENCOURAGED_EN = "encouraged: the document encourages this (鼓励); it is not a requirement"
+"""The same line in the English text."""
 
 PENDING_UNDATED = "尚未报告完成"
 """A deadline's or a target's ``pending`` without an evaluation date (no ``--as-of``): not
@@ -216,15 +234,22 @@ REASONS = {
 catalogue): each code an evaluation can end a decision with has its words here."""
 
 
-def status_words(status: str, kind: str | None = None, *, dated: bool = True) -> str:
+def status_words(
+    status: str, kind: str | None = None, *, dated: bool = True, encouraged: bool = False
+) -> str:
     """A status in words; a deadline's and a target's ``met``, ``not_met`` and ``pending``
-    their own (a status without a kind is read as a deadline's), ``pending`` without an
+    their own (a status without a kind is read as a deadline's), those of one the document
+    only encourages (``encouraged``) :data:`STATUSES_ENCOURAGED`, ``pending`` without an
     evaluation date (``dated`` false: no ``--as-of``) :data:`PENDING_UNDATED`; an unknown
     status as written.
 
     >>> status_words("pending", "deadline"), status_words("pending", "deadline", dated=False)
     ('尚未到期', '尚未报告完成')
+    >>> status_words("not_met", "deadline", encouraged=True)
+    '未在鼓励期限内完成'
     """
+    if encouraged and (word := STATUSES_ENCOURAGED.get(kind or "deadline", {}).get(status)):
+        return word
     own = STATUSES_OF_KIND.get(kind or "deadline", {})
     if status == "pending" and not dated and status in own:
         return PENDING_UNDATED

@@ -4,7 +4,9 @@
 came in (generated then by the previous release and kept byte for byte); ``eval/NAME.zh.txt``
 is the Chinese text, the default.  Regenerate the Chinese files with
 ``pytest tests/golden --update-golden`` and read every changed line before committing; the
-English files are never regenerated.
+English files are never regenerated: a deliberate change of the English text is made in them
+by hand, line by line (``git log`` of a file names each; the first, two lines saying an
+encouraged deadline is not a requirement, ``encouraged``).
 """
 
 from __future__ import annotations

@@ -82,6 +82,7 @@ class DecisionMaker:
             parameters=params,
             quote=info.quote,
             clause_quote=clause.quote,
+            encouraged=info.encouraged,
             trace=tuple(trace),
             **extra,
         )

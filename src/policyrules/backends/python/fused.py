@@ -64,7 +64,7 @@ _PROVISION_FIELDS = frozenset(
     {"id", "kind", "name", "title", "document", "clause", "subject", "quote", "notes"}
     | {"eligible", "amount", "decided", "caps", "once", "order", "due", "done", "require"}
     | {"consequence", "facts", "parameters", "assumptions", "node", "range", "minimum"}
-    | {"rounding"}
+    | {"rounding", "encouraged"}
 )
 # Statements any provision of the policy may hold; those of a fused award (the rest make
 # fast_provision refuse it, or are not an award's).
@@ -85,6 +85,7 @@ _STATEMENTS = (
     s.Done,
     s.Require,
     s.Consequence,
+    s.Encouraged,
     s.Tiers,
     s.Quota,
 )

@@ -140,6 +140,7 @@ class Rows(Said):
             "title": info.title or clause.title,
             "quote": info.quote,
             "clause_quote": clause.quote,
+            "encouraged": info.encouraged,
         }
         return static
 
