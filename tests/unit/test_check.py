@@ -163,7 +163,7 @@ def test_statement_not_allowed_in_kind() -> None:
     expected = (
         "E210",
         "`cap` has no meaning in a target",
-        "a target takes: for each, note, quote, require",
+        "a target takes: encouraged, for each, note, quote, require",
     )
     assert expected == (err.code, err.diagnostics[0].message, err.hint)
 

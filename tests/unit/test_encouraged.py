@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 
 import pytest
-from strategies import compile_text
 from tests.support import diagnostics, run_cli
 
 from policyrules import parse
@@ -21,6 +20,7 @@ from policyrules.explain import decision_json, decision_text
 from policyrules.explain_zh import decision_text_zh
 from policyrules.printer import print_module
 from policyrules.vocab import status_words
+from strategies import compile_text
 
 HEAD = """entity drug "药品"
   list drugs
@@ -62,7 +62,8 @@ def test_an_encouraged_deadline_keeps_its_status_and_says_what_it_is() -> None:
     assert (d.status, d.due.isoformat(), d.encouraged) == ("not_met", "2025-10-09", True)
     assert (p.status, p.due, p.encouraged) == (d.status, d.due, False)
     zh, zh_plain = decision_text_zh(d), decision_text_zh(p)
-    assert zh.startswith("【未在鼓励期限内完成】") and zh_plain.startswith("【未按期完成】")
+    assert zh.startswith("【未在鼓励期限内完成】")
+    assert zh_plain.startswith("【未按期完成】")
     assert "  性质：文件以“鼓励”表述，不是强制要求" in zh.splitlines()
     assert "性质" not in zh_plain
     en = decision_text(d).splitlines()
@@ -87,7 +88,8 @@ def test_a_pending_encouraged_deadline_is_said_as_any_other() -> None:
     d = _decisions(ENCOURAGED, approved_on="2025-09-01", filings=5)["listing"]
     assert d.status == "pending"
     text = decision_text_zh(d)
-    assert text.startswith("【尚未报告完成】") and "  性质：文件以“鼓励”表述，不是强制要求" in text
+    assert text.startswith("【尚未报告完成】")
+    assert "  性质：文件以“鼓励”表述，不是强制要求" in text
 
 
 def test_status_words_of_encouraged_and_colour() -> None:
@@ -102,7 +104,8 @@ def test_status_words_of_encouraged_and_colour() -> None:
 def test_encouraged_only_in_deadlines_and_targets_and_once() -> None:
     award = HEAD + '  award a "奖励"\n    for each drug\n    amount 1 万元\n    encouraged\n'
     (e210,) = diagnostics(award)
-    assert e210.code == "E210" and "`encouraged` has no meaning in an award" in e210.message
+    assert e210.code == "E210"
+    assert "`encouraged` has no meaning in an award" in e210.message
     twice = ENCOURAGED.replace(
         "    done listed_on\n    encouraged\n",
         "    done listed_on\n    encouraged\n    encouraged\n",

@@ -78,16 +78,16 @@ def test_the_calculator_reads_its_words_from_labels_json(policy: policyrules.Pol
 
 def test_letter_json_docs_and_colours_say_each_status_alike(policy: policyrules.Policy) -> None:
     """Every decision of the shipped examples: the letter's tag, the JSON text_zh's, the docs'
-    results table and the terminal's colour all use status_words(status, kind); the examples
-    give no evaluation date, so a pending deadline is said undated (尚未报告完成)."""
+    results table and the terminal's colour all use status_words(status, kind, encouraged); the
+    examples give no evaluation date, so a pending deadline is said undated (尚未报告完成)."""
     seen = set()
     for name in ("firm-a", "firm-b", "drugmaker-d"):
         result = policy.evaluate(policy.load_facts(ROOT / "examples" / f"{name}.yaml"))
         data = result.to_json()
         letter = result.explain()
         for i, d in enumerate(result.decisions):
-            word = vocab.status_words(d.status, d.kind, dated=False)
-            seen.add((d.kind, d.status))
+            word = vocab.status_words(d.status, d.kind, dated=False, encouraged=d.encouraged)
+            seen.add((d.kind, d.status, d.encouraged))
             assert status_zh(d) == word
             if d.status != "not_eligible":
                 assert f"【{word}】" in letter
@@ -98,12 +98,13 @@ def test_letter_json_docs_and_colours_say_each_status_alike(policy: policyrules.
             assert paint(f"【{word}】").startswith("\x1b[")  # coloured: a tag colour knows
     # The examples reach a met deadline, a pending one, a met target and the three award ones.
     assert {
-        ("deadline", "met"),
-        ("deadline", "pending"),
-        ("target", "met"),
-        ("award", "eligible"),
-        ("award", "unknown"),
-        ("award", "not_eligible"),
+        ("deadline", "met", False),
+        ("deadline", "met", True),  # 京医保发〔2025〕5号（十九） 鼓励…1个月内快速挂网
+        ("deadline", "pending", False),
+        ("target", "met", False),
+        ("award", "eligible", False),
+        ("award", "unknown", False),
+        ("award", "not_eligible", False),
     } <= seen
 
 
