@@ -15,7 +15,7 @@ from . import syntax as s
 from .explain_zh_memo import memo
 from .model import ProvisionInfo
 from .printer import print_cap
-from .runtime.claim_log import Earlier
+from .runtime.claim_log import AT_MOST_ZH, Earlier
 from .runtime.money import Money, cn_text
 from .words import Words
 
@@ -157,16 +157,22 @@ def cap_head_said_zh(cap: str, scope: str) -> str:
 
 def cap_bits_zh(used: str | None, earlier: Earlier, binds: tuple[str, ...] | None) -> list[str]:
     """What a claim met at a cap, each said (:func:`cap_line_zh`'s parts)."""
-    said = earlier_zh(len(earlier), earlier.total.fen, earlier.last_texts()) if earlier else None
+    said = (
+        earlier_zh(len(earlier), earlier.total.fen, earlier.last_texts(), earlier.total_at_most())
+        if earlier
+        else None
+    )
     return cap_bits_said_zh(used, said, binds)
 
 
-def earlier_zh(count: int, total: int, last: Sequence[str]) -> str:
+def earlier_zh(count: int, total: int, last: Sequence[str], at_most: bool = False) -> str:
     """The earlier claims on a cap's account, said: ``count`` of them, ``total`` fen in
-    all, ``last``: the last three's texts (:meth:`~.runtime.claim_log.ClaimLog.texts`)."""
+    all (``at_most``: an upper bound, an undecided claim among them), ``last``: the last
+    three's texts (:meth:`~.runtime.claim_log.ClaimLog.texts`)."""
     shown = "、".join(last)
     if count > 3:
-        shown = f"共 {count} 笔，合计 {cn_text(total)}；最近 3 笔：{shown}"
+        bound = AT_MOST_ZH.rstrip() if at_most else ""
+        shown = f"共 {count} 笔，合计{bound} {cn_text(total)}；最近 3 笔：{shown}"
     return f"本次结果中在先的申请：{shown}"
 
 

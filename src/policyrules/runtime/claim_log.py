@@ -19,6 +19,8 @@ from .holds import Hold
 from .money import Money, _of_fen, cn_text
 
 __all__ = [
+    "AT_MOST_EN",
+    "AT_MOST_ZH",
     "NO_EARLIER",
     "OPEN_FEN",
     "UNKNOWN_ZH",
@@ -35,6 +37,8 @@ _PoolScope = tuple[str, tuple[tuple[str, str], ...]]
 
 # How the Chinese text says the amount of a claim holding OPEN_FEN.
 UNKNOWN_ZH = "金额未知"
+# An undecided claim's amount is its upper bound: said as one, never as a fixed amount.
+AT_MOST_ZH, AT_MOST_EN = "至多 ", "up to "
 
 OPEN_FEN = 10**30
 """What an undecided claim no cap bounds holds (its amount unknown, every limit it is under
@@ -104,14 +108,18 @@ class ClaimLog:
         self.held.append((k, *held))
         self.opened.add(k)
 
-    def texts(self, start: int, stop: int, unknown: str) -> list[str]:
+    def texts(self, start: int, stop: int, unknown: str, at_most: str) -> list[str]:
         """``f1/P2 150 万元`` for claims ``start`` to ``stop`` (``f1/P3 <unknown>`` for one
-        holding an amount nothing bounds); a claim's text is made once (the next few views
-        show it too), as are the amounts' texts, from their fen."""
-        texts, parts, opened = self.shown, [], self.opened
+        holding an amount nothing bounds, ``f1/P4 <at_most>80 万元`` for an undecided one,
+        its amount a bound); a decided claim's text is made once (the next few views show it
+        too), as are the amounts' texts, from their fen."""
+        texts, parts, opened, held = self.shown, [], self.opened, self.held
         for k in range(start, stop):
             if opened and k in opened:
                 parts.append(f"{self.subjects[k]} {unknown}")
+                continue
+            if held and (h := bisect_left(held, (k,))) < len(held) and held[h][0] == k:
+                parts.append(f"{self.subjects[k]} {at_most}{cn_text(self.amounts[k])}")
                 continue
             text = texts.get(k)
             if text is None:
@@ -119,11 +127,21 @@ class ClaimLog:
             parts.append(text)
         return parts
 
+    def total_at_most(self, stop: int) -> bool:
+        """Whether the total of the first ``stop`` claims is an upper bound, not an amount:
+        an undecided claim among them, and none whose amount nothing bounds (their total
+        is then no bound at all, and said as it stands)."""
+        held, opened = self.held, self.opened
+        return bool(held) and held[0][0] < stop and not (opened and min(opened) < stop)
+
     def describe(self, stop: int, last: int = 3) -> str:
         """:meth:`Earlier.describe` of the first ``stop`` claims (without making the view)."""
-        shown = ", ".join(self.texts(max(stop - last, 0), stop, "(amount unknown)"))
+        shown = ", ".join(self.texts(max(stop - last, 0), stop, "(amount unknown)", AT_MOST_EN))
         if stop > last:
-            shown = f"{stop} claims, {cn_text(self.totals[stop])} in all; the last {last}: {shown}"
+            total = cn_text(self.totals[stop])
+            if self.total_at_most(stop):
+                total = AT_MOST_EN + total
+            shown = f"{stop} claims, {total} in all; the last {last}: {shown}"
         return shown
 
     def view(self) -> Earlier:
@@ -193,6 +211,10 @@ class Earlier(Sequence[tuple[str, Money]]):
         """The sum of the amounts, in fen."""
         return _of_fen(self._log.totals[self._stop])
 
+    def total_at_most(self) -> bool:
+        """Whether :attr:`total` is an upper bound (:meth:`ClaimLog.total_at_most`)."""
+        return self._log.total_at_most(self._stop)
+
     def last(self, k: int = 3) -> tuple[tuple[str, Money], ...]:
         """The last ``k`` pairs (all of them when there are ``k`` or fewer)."""
         log, stop = self._log, self._stop
@@ -203,9 +225,9 @@ class Earlier(Sequence[tuple[str, Money]]):
 
     def last_texts(self, k: int = 3) -> tuple[str, ...]:
         """``f1/P2 150 万元`` for each of the last ``k`` claims (``f1/P3 金额未知`` for one
-        holding an amount nothing bounds)."""
+        holding an amount nothing bounds, ``f1/P4 至多 80 万元`` for an undecided one)."""
         stop = self._stop
-        return tuple(self._log.texts(max(stop - k, 0), stop, UNKNOWN_ZH))
+        return tuple(self._log.texts(max(stop - k, 0), stop, UNKNOWN_ZH, AT_MOST_ZH))
 
     def hold_count(self) -> int:
         """How many of these claims are undecided ones holding room (:meth:`holds`)."""
@@ -222,7 +244,8 @@ class Earlier(Sequence[tuple[str, Money]]):
 
     def describe(self, last: int = 3) -> str:
         """``f1/P1 200 万元, f1/P2 150 万元`` for up to ``last`` claims; beyond that a count,
-        the total and the last few: ``12 claims, 1500 万元 in all; the last 3: ...``."""
+        the total and the last few: ``12 claims, 1500 万元 in all; the last 3: ...``; an
+        undecided claim's amount and a total holding one are bounds: ``up to 80 万元``."""
         if last == 3 and self._shown is not None:
             return self._shown
         shown = self._log.describe(self._stop, last)

@@ -44,7 +44,7 @@ from ...explain_zh_caps import (
 from ...explain_zh_memo import keep, memos
 from ...explain_zh_reasons import fact_title
 from ...instances import Instance
-from ...runtime.claim_log import UNKNOWN_ZH
+from ...runtime.claim_log import AT_MOST_ZH, UNKNOWN_ZH
 from ...runtime.money import Money, cn_text
 from ...runtime.values import Unknown, Value
 from ...terminal import printable, printable_lines
@@ -310,8 +310,8 @@ def paid_text_zh(
             line += limit_zh(cn_text(limit))
         earlier = None
         if log is not None and stop:
-            texts = log.texts(stop - 3 if stop > 3 else 0, stop, UNKNOWN_ZH)
-            earlier = earlier_zh(stop, log.totals[stop], texts)
+            texts = log.texts(stop - 3 if stop > 3 else 0, stop, UNKNOWN_ZH, AT_MOST_ZH)
+            earlier = earlier_zh(stop, log.totals[stop], texts, log.total_at_most(stop))
         if was or earlier is not None or after < before:
             binds = None
             if after < before:
