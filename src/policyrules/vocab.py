@@ -22,6 +22,7 @@ from __future__ import annotations
 __all__ = [
     "AMOUNT_KINDS",
     "AMOUNT_PHRASES",
+    "COVERAGE_LINES",
     "EARLIER_DEDUCTED",
     "EARLIER_KEPT",
     "EARLIER_READING_EN",
@@ -49,6 +50,7 @@ __all__ = [
     "STATUSES_OF_KIND",
     "amount_words",
     "chapter_zh",
+    "heading_zh",
     "label_zh",
     "status_words",
 ]
@@ -234,6 +236,25 @@ REASONS = {
 catalogue): each code an evaluation can end a decision with has its words here."""
 
 
+COVERAGE_LINES = {
+    "unset": "未设定参数：{title}（{name}）",
+    "determination": "需主管部门认定：{title}（{name}）",
+    "decided": "金额由主管部门决定：{title}（{name}）",
+    "decided_range": "由主管部门在文件规定的范围内决定：{title}（{name}）",
+    "assumption": "采用假设：{title}（{name}）",
+    "twin": "与{clause}为同一事项",
+    "count": "{document}：共 {measures} 项措施，已编码 {encoded} 项",
+    "count_unstated": "{document}：已编码 {encoded} 项措施，措施总数未注明",
+    "total": "合计：共 {measures} 项措施，已编码 {encoded} 项",
+}
+"""The lines of ``policyrules coverage`` in Chinese (:func:`policyrules.coverage.coverage_text_zh`),
+by what a measure leaves open: ``{title}`` the policy's own title of the parameter, fact or
+assumption, ``{name}`` its name in the rule files; ``decided_range`` a rate or amount the
+agency picks within a range the text sets (``amount LOW to HIGH decided FACT``);
+``{clause}`` a twin measure (:func:`heading_zh`); then the counts per document against
+``measures N`` (``count_unstated`` where a document states none) and in all."""
+
+
 def status_words(
     status: str, kind: str | None = None, *, dated: bool = True, encouraged: bool = False
 ) -> str:
@@ -289,3 +310,19 @@ def chapter_zh(number: str, title: str) -> str:
     '一、支持创新器械临床研发和注册上市'
     """
     return f"{number}、{title}"
+
+
+def heading_zh(number: str, label: str, title: str | None = None) -> str:
+    """A measure as the text heads it: the document's number, the label
+    (:func:`label_zh`) and the title, with no space beside a full-width bracket.
+
+    >>> heading_zh("京经信发〔2025〕50号", "3", "创新产品上市奖励")
+    '京经信发〔2025〕50号 第3条 创新产品上市奖励'
+    >>> heading_zh("京医保发〔2025〕5号", "(八)", "药械检验能力"), heading_zh("B号", "(八)")
+    ('京医保发〔2025〕5号（八）药械检验能力', 'B号（八）')
+    """
+    where = label_zh(label)
+    head = f"{number}{'' if where.startswith('（') else ' '}{where}"
+    if not title:
+        return head
+    return f"{head}{'' if head.endswith('）') else ' '}{title}"
