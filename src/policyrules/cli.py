@@ -282,15 +282,18 @@ def _explain_zh(policy: Policy, clauses: list[Any], *, trace: bool) -> None:
 
 
 def cmd_coverage(args: argparse.Namespace) -> int:
-    from .coverage import coverage_json, coverage_text, write_coverage
+    from .coverage import coverage_json, coverage_text, coverage_text_zh, write_coverage
 
-    checked = load(args.policy).checked
+    policy = load(args.policy)
+    checked = policy.checked
     if args.format == "json":
-        _print_json(coverage_json(checked))
+        _print_json(coverage_json(checked, policy.words))
     elif args.format in ("jsonl", "csv"):
         write_coverage(args.format, checked)
-    else:
+    elif _lang(args) == "en":
         _say(coverage_text(checked), end="")
+    else:
+        _say(coverage_text_zh(checked, policy.words), end="")
     return OK
 
 
@@ -390,12 +393,12 @@ def _parser() -> argparse.ArgumentParser:
             "or POLICYRULES_MAX_ITEMS)",
         )
 
-    def lang_option(q: argparse.ArgumentParser) -> None:
+    def lang_option(q: argparse.ArgumentParser, rows: str = "decision") -> None:
         q.add_argument(
             "--lang",
             choices=("zh", "en"),
             help="the language of the text: zh (中文, the default) or en; default "
-            "POLICYRULES_LANG if set. JSON keys stay English; each decision gains text_zh",
+            f"POLICYRULES_LANG if set. JSON keys stay English; each {rows} gains text_zh",
         )
 
     e = sub.add_parser("eval", help="evaluate a facts file")
@@ -446,6 +449,7 @@ def _parser() -> argparse.ArgumentParser:
 
     cov = sub.add_parser("coverage", help="what each measure encodes and leaves open")
     cov.add_argument("policy")
+    lang_option(cov, "measure")
     add_format(cov)
     cov.set_defaults(run=cmd_coverage)
 

@@ -1,4 +1,9 @@
-"""Coverage: what each measure of each document encodes and what it leaves open."""
+"""Coverage: what each measure of each document encodes and what it leaves open.
+
+:func:`coverage_text` says it in English, :func:`coverage_text_zh` in Chinese: each line in
+words, with the policy's own titles (:class:`~policyrules.words.Words`) and the rule names in
+brackets; :func:`coverage_json` gives both the data (English keys) and the Chinese text.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +14,17 @@ import attrs
 from .model import CheckedPolicy, ClauseInfo
 from .output import write_csv, write_jsonl
 from .terminal import printable
+from .vocab import COVERAGE_LINES, KINDS, heading_zh
+from .words import Words
 
-__all__ = ["ClauseCoverage", "coverage", "coverage_json", "coverage_text", "write_coverage"]
+__all__ = [
+    "ClauseCoverage",
+    "coverage",
+    "coverage_json",
+    "coverage_text",
+    "coverage_text_zh",
+    "write_coverage",
+]
 
 
 @attrs.frozen
@@ -80,6 +94,13 @@ def _counts(policy: CheckedPolicy) -> list[tuple[str, int, int | None]]:
     return out
 
 
+def _totals(counts: list[tuple[str, int, int | None]]) -> tuple[int, int]:
+    """Measures encoded, and measures in all (a document without ``measures N`` counts what
+    is encoded)."""
+    encoded = sum(n for _, n, _ in counts)
+    return encoded, sum(n if expected is None else expected for _, n, expected in counts)
+
+
 def coverage_text(policy: CheckedPolicy) -> str:
     """A table of every measure, then the totals per document; names and titles from the
     rule files are escaped (:func:`~policyrules.terminal.printable`)."""
@@ -97,29 +118,110 @@ def coverage_text(policy: CheckedPolicy) -> str:
         ]
         lines.extend(f"{'':<24} · {p}" for p in open_points)
     lines.append("")
-    total = encoded = 0
-    for number, n, expected in _counts(policy):
+    counts = _counts(policy)
+    for number, n, expected in counts:
         lines.append(f"{number}: {n}/{expected if expected is not None else '?'} measures")
-        encoded += n
-        total += expected if expected is not None else n
+    encoded, total = _totals(counts)
     lines.append(f"total: {encoded}/{total} measures encoded")
     return "\n".join(printable(line) for line in lines) + "\n"
 
 
-def coverage_json(policy: CheckedPolicy) -> dict[str, Any]:
-    """The same as JSON-ready data."""
+def _number(policy: CheckedPolicy, document: str) -> str:
+    doc = policy.document(document)
+    return doc.number if doc is not None and doc.number else document
+
+
+def _decided_zh(policy: CheckedPolicy, w: Words, clause: ClauseInfo, name: str) -> str:
+    """A decided fact's line: an amount the agency decides, or its pick within a range the
+    text sets (a rate or an amount), by the fact's title on the subject that has it."""
+    for p in clause.provisions:
+        ranged = p.range is not None and p.range.decided == name
+        if ranged or (p.decided is not None and p.decided.fact == name):
+            owner = next((e.name for e in policy.chain(p.subject) if e.fact(name)), None)
+            title = w.fact_title(f"{owner}.{name}") if owner else name
+            line = COVERAGE_LINES["decided_range" if ranged else "decided"]
+            return line.format(title=title, name=name)
+    return COVERAGE_LINES["decided"].format(title=name, name=name)
+
+
+def _twin_zh(policy: CheckedPolicy, twin: str) -> str:
+    other = policy.clause(twin)
+    where = heading_zh(_number(policy, other.document), other.label) if other else twin
+    return COVERAGE_LINES["twin"].format(clause=where)
+
+
+def _measure_zh(
+    policy: CheckedPolicy, w: Words, clause: ClauseInfo, r: ClauseCoverage
+) -> list[str]:
+    """One measure (``r`` its row) in Chinese: its heading with its kinds, then a line per
+    open point, in the order of the English table."""
+    kinds = "、".join(KINDS.get(k, k) for k in r.kinds)
+    head = f"{heading_zh(_number(policy, r.document), r.label, r.title)}（{kinds}）"
+    say = COVERAGE_LINES
+    points = [
+        *(say["unset"].format(title=w.parameter(n), name=n) for n in r.unset_parameters),
+        *(say["determination"].format(title=w.fact_title(d), name=d) for d in r.determinations),
+        *(_decided_zh(policy, w, clause, d) for d in r.decided),
+        *(say["assumption"].format(title=w.assumption(a), name=a) for a in r.assumptions),
+        *(_twin_zh(policy, t) for t in r.twins),
+    ]
+    return [head, *(f"  · {p}" for p in points)]
+
+
+def _counts_zh(policy: CheckedPolicy) -> list[str]:
+    counts = _counts(policy)
+    lines = [
+        COVERAGE_LINES["count"].format(document=number, measures=expected, encoded=n)
+        if expected is not None
+        else COVERAGE_LINES["count_unstated"].format(document=number, encoded=n)
+        for number, n, expected in counts
+    ]
+    encoded, total = _totals(counts)
+    return [*lines, COVERAGE_LINES["total"].format(measures=total, encoded=encoded)]
+
+
+def _lines_zh(
+    policy: CheckedPolicy, w: Words, rows: list[ClauseCoverage]
+) -> tuple[list[list[str]], list[str]]:
+    """The lines of each measure (``rows``: one per clause, in order), and of the counts."""
+    blocks = [_measure_zh(policy, w, c, r) for c, r in zip(policy.clauses, rows, strict=True)]
+    return blocks, _counts_zh(policy)
+
+
+def coverage_text_zh(policy: CheckedPolicy, words: Words | None = None) -> str:
+    """:func:`coverage_text` in Chinese: each measure's heading as the text prints it, with
+    its kinds (``京经信发〔2025〕50号 第3条 创新产品上市奖励（资金支持）``), then one line per
+    open point in words (:data:`~policyrules.vocab.COVERAGE_LINES`), each fact, parameter and
+    assumption by its title in ``words`` (default ``Words.of(policy)``) with its name in
+    brackets; then the counts.  Escaped as :func:`coverage_text`."""
+    blocks, counts = _lines_zh(policy, words or Words.of(policy), coverage(policy))
+    lines = [*(line for block in blocks for line in block), "", *counts]
+    return "\n".join(printable(line) for line in lines) + "\n"
+
+
+def coverage_json(policy: CheckedPolicy, words: Words | None = None) -> dict[str, Any]:
+    """The same as JSON-ready data, its keys English; as ``eval``'s JSON, each measure and
+    the whole also carry ``text_zh``, the Chinese text (:func:`coverage_text_zh`, not
+    escaped: JSON escapes its own way)."""
+    rows = coverage(policy)
+    blocks, counts = _lines_zh(policy, words or Words.of(policy), rows)
+    texts = ["\n".join(block) for block in blocks]
     return {
-        "clauses": [attrs.asdict(r) for r in coverage(policy)],
+        "clauses": [
+            {**attrs.asdict(r), "text_zh": text} for r, text in zip(rows, texts, strict=True)
+        ],
         "documents": [
             {"document": number, "encoded": n, "measures": expected}
             for number, n, expected in _counts(policy)
         ],
+        "text_zh": "\n".join([*texts, "", *counts]) + "\n",
     }
 
 
 def write_coverage(fmt: str, policy: CheckedPolicy) -> None:
-    """``jsonl``: one measure a line (the rows of :func:`coverage_json`); ``csv``: one
-    measure a row, lists as JSON arrays (:mod:`policyrules.output`)."""
+    """``jsonl``: one measure a line (the rows of :func:`coverage_json` without ``text_zh``,
+    as ``eval``'s JSON Lines hold no Chinese text); ``csv``: one measure a row, lists as JSON
+    arrays (:mod:`policyrules.output`)."""
     rows = [attrs.asdict(r) for r in coverage(policy)]
     if fmt == "jsonl":
         write_jsonl(rows)

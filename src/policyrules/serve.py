@@ -282,7 +282,7 @@ def create_app(
     del about["options"]
     fixed = {
         "schema": dumps(policy.schema()),
-        "coverage": dumps(coverage_json(c)),
+        "coverage": dumps(coverage_json(c, policy.words)),
         "version": dumps(about),
         "openapi": dumps(openapi(policy, about)),
         "clauses": dumps(
