@@ -49,7 +49,7 @@ from .convert_patterns import (
     rate_pattern,
     rate_regex,
 )
-from .errors import did_you_mean, excerpt, int_text
+from .errors import did_you_mean, excerpt, int_writable, quoted
 from .model import CheckedPolicy, TierRow
 from .reading import Numeral, YamlNumeral
 from .runtime.money import Money, format_rate, non_ascii_digits, parse_rate
@@ -110,15 +110,14 @@ def _bound_percent(typ: t.Type) -> int:
 
 
 def _show(v: object) -> str:
+    """``v`` as a message quotes it: text in double quotes, a number as written, each cut as
+    an :func:`~policyrules.errors.excerpt` (:func:`~policyrules.errors.quoted` decides)."""
     if isinstance(v, bool):
         return "true" if v else "false"
     if v is None:  # an empty value (`--assume x=`, `x:` in YAML), never Python's None
         return "nothing"
-    if isinstance(v, Numeral):
-        return excerpt(v)
-    if isinstance(v, int):  # (from Python: one too long to write is said by its size)
-        return int_text(v)
-    return excerpt(v, _quoted) if isinstance(v, str) else excerpt(str(v))
+    # A Numeral is text that was written as a number: shown as written, without quotes.
+    return quoted(v, str if isinstance(v, Numeral) else _quoted, str)
 
 
 def kind_of(v: object) -> str:
@@ -126,13 +125,12 @@ def kind_of(v: object) -> str:
     long number or text cut: :func:`~policyrules.errors.excerpt`)."""
     if isinstance(v, bool):
         return "true/false"
-    if isinstance(v, int) and not isinstance(v, Numeral):
-        said = int_text(v)
-        return said if said.startswith("a") else f"the number {said}"
-    if isinstance(v, Numeral | Decimal):
-        return f"the number {excerpt(str(v))}"
+    if isinstance(v, int) and not int_writable(v):
+        return _show(v)  # its size: "a whole number of about 5000 digits"
+    if isinstance(v, int | Numeral | Decimal):
+        return f"the number {_show(v)}"
     if isinstance(v, str):
-        return f"text {excerpt(v, _quoted)}"
+        return f"text {_show(v)}"
     if isinstance(v, list):
         return "a list"
     if isinstance(v, dict):

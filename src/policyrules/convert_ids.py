@@ -11,7 +11,7 @@ from typing import Any
 
 from .convert import ValueRefused, kind_of
 from .convert_patterns import CONTROL, ID_PATTERN, SPACE, SPACE_TEXT
-from .errors import int_text, quoted
+from .errors import int_text, int_writable, quoted
 from .reading import Numeral
 
 __all__ = ["convert_id", "ids_ok", "whole_number"]
@@ -61,9 +61,8 @@ def convert_id(v: Any) -> str:
             )
         return str(v)
     if isinstance(v, int) and not isinstance(v, bool):
-        said = int_text(v)
-        if said.startswith("a"):  # beyond what Python writes as text
-            raise ValueRefused(f"an id is text, not {said}", hint="give the id as text")
+        if not int_writable(v):
+            raise ValueRefused(f"an id is text, not {int_text(v)}", hint="give the id as text")
         return str(v)
     raise ValueRefused(f"an id is text, not {kind_of(v)}")
 

@@ -18,6 +18,8 @@ a.rule:2:17: error[E203]: unknown fact 'aproved_on'
 from __future__ import annotations
 
 import difflib
+import functools
+import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import attrs
@@ -42,6 +44,7 @@ __all__ = [
     "excerpt",
     "first_line",
     "int_text",
+    "int_writable",
     "quoted",
     "render",
     "render_warnings",
@@ -110,30 +113,58 @@ def excerpt(text: str, show: Callable[[str], str] = str) -> str:
     return f"{show(text[:MAX_QUOTED])}… ({len(text)} {unit})"
 
 
-def quoted(value: object) -> str:
-    """``repr(value)``, as a message quotes a value from the input: a text's cut to an
-    :func:`excerpt` (``'P1 '``), a whole number's by :func:`int_text`, any other value's
-    repr likewise."""
+def quoted(
+    value: object,
+    text: Callable[[str], str] = repr,
+    other: Callable[[object], str] = repr,
+) -> str:
+    """``value`` from the input as a message quotes it, the one place that tells text, a
+    whole number and any other value apart: a text as an :func:`excerpt` shown by ``text``
+    (``'P1 '``), a whole number by :func:`int_text` (``True`` is not one), any other value
+    as an excerpt of ``other(value)``.  Defaults to ``repr``-like quoting.
+
+    >>> quoted("P1 "), quoted(12), quoted({"rate": 1})
+    ("'P1 '", '12', "{'rate': 1}")
+    """
     if isinstance(value, str):
-        return excerpt(value, repr)
+        return excerpt(value, text)
     if isinstance(value, int) and not isinstance(value, bool):
         return int_text(value)
-    return excerpt(repr(value))
+    return excerpt(other(value))
 
 
-# Python writes no int of more digits than this (sys.get_int_max_str_digits: 4,300 by
-# default); a larger one from Python is said by its size, as an excerpt would cut it.
-_INT_BITS = 4_000 * 10 // 3  # about 4,000 digits
+@functools.lru_cache(maxsize=4)
+def _ten_to(power: int) -> int:
+    return int(10**power)
+
+
+def int_writable(value: int) -> bool:
+    """Whether ``str(value)`` works: its digits (the sign aside) are at most
+    ``sys.get_int_max_str_digits()`` (4,300 by default; 0 is no limit), the bound beyond
+    which Python refuses to write an int as text (a ``ValueError``).  Decided by its bit
+    length, or where that cannot tell (3 to 4 bits a digit) by comparing with 10 to that
+    power: never by writing it."""
+    limit = sys.get_int_max_str_digits()
+    if limit == 0:
+        return True
+    bits = abs(value).bit_length()
+    # 2**(3 * limit) < 10**limit < 2**(4 * limit): below or above both, the bits decide.
+    if bits <= 3 * limit:
+        return True
+    if bits > 4 * limit:
+        return False
+    return abs(value) < _ten_to(limit)
 
 
 def int_text(value: int) -> str:
     """A whole number from the input as a message says it: its digits, cut as an
-    :func:`excerpt` (``1111…  (100001 digits)``), or beyond what Python writes, its size:
+    :func:`excerpt` (``1111…  (100001 digits)``), or where Python would not write it
+    (:func:`int_writable`), its size:
 
     >>> int_text(10**5000)
     'a whole number of about 5000 digits'
     """
-    if value.bit_length() > _INT_BITS:
+    if not int_writable(value):
         digits = round(value.bit_length() * 0.30103)
         return f"{'a negative' if value < 0 else 'a'} whole number of about {digits} digits"
     return excerpt(str(value))

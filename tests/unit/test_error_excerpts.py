@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import re
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -131,3 +133,50 @@ def test_the_command_line_quotes_the_excerpt_too(
 def _firm_a_with(amount: str) -> str:
     product = {"id": "A1", "registration_cost": "@"}
     return _doc({"firms": [{"id": "firm-a", "products": [product]}]}, amount)
+
+
+@pytest.fixture
+def int_digits_limit() -> Iterator[None]:
+    """Restores Python's bound on the digits of an int written as text after the test."""
+    before = sys.get_int_max_str_digits()
+    yield
+    sys.set_int_max_str_digits(before)
+
+
+@pytest.mark.usefixtures("int_digits_limit")
+def test_int_writable_is_pythons_own_bound() -> None:
+    """Python writes an int of at most `sys.get_int_max_str_digits()` digits, the sign aside
+    (4,300 by default): 10**4300 - 1 has 4300 nines, 10**4300 is a 1 and 4300 zeros."""
+    from policyrules.errors import int_writable  # (new)
+
+    sys.set_int_max_str_digits(4300)
+    for value in (10**4300 - 1, -(10**4300 - 1), 0, -1):
+        assert int_writable(value)
+    for value in (10**4300, -(10**4300), 10**100_000):
+        assert not int_writable(value)
+    sys.set_int_max_str_digits(640)  # the least Python allows
+    assert int_writable(10**640 - 1)
+    assert not int_writable(10**640)
+    sys.set_int_max_str_digits(0)  # no bound
+    assert int_writable(10**5000)
+
+
+@pytest.mark.usefixtures("int_digits_limit")
+def test_an_int_is_said_by_its_digits_as_far_as_python_writes_them() -> None:
+    """An int of 4,300 digits is written (a 1 and 4299 zeros: its first 40 characters, then
+    its length); the old bound, about 4,000 digits by bit length, said it by its size.  Under
+    a lower bound (1,000 digits) an id of 1,501 digits from Python is refused by its size:
+    it was Python's ValueError from str(), not a facts error."""
+    from policyrules.errors import int_text
+
+    sys.set_int_max_str_digits(4300)
+    assert int_text(10**4299) == "1" + "0" * 39 + "… (4300 digits)"
+    sys.set_int_max_str_digits(1000)
+    with pytest.raises(PolicyRulesError) as info:
+        TYPED.read_facts({"firms": [{"id": 10**1500}]})
+    (d,) = info.value.diagnostics
+    # 10**1500 has 4983 bits; 4983 * 0.30103 = 1500.03, said as about 1500 digits
+    assert "an id is text, not a whole number of about 1500 digits" in d.message
+    with pytest.raises(PolicyRulesError) as info:
+        TYPED.read_facts({"firms": [{"id": "f", "text_": -(10**1500)}]})
+    assert "a negative whole number of about 1500 digits" in info.value.diagnostics[0].message
