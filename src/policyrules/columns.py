@@ -33,6 +33,7 @@ from itertools import chain, compress, count, repeat
 from operator import add, is_, is_not, not_, setitem
 from typing import Any, NamedTuple
 
+from .convert_ids import MAX_ID_LENGTH
 from .converters import Columnar, Converter, Keeps, ListConverter, id_converter
 from .instances import Facts, Instance, many_instances
 from .model import CheckedPolicy, EntityInfo
@@ -230,10 +231,15 @@ def _unspaced(ident: str) -> bool:
 
 def _ids(ids: list[Any]) -> list[str]:
     """The ids as read, each as ``id_converter`` reads it."""
-    # Printable text, not blank and with no space at either end, is an id (ID_PATTERN:
-    # Python's printable characters hold no control character and no white space but " ");
-    # the rest is read one by one.
-    if set(map(type, ids)) <= _STR and "".join(ids).isprintable() and all(map(_unspaced, ids)):
+    # Printable text, not blank, with no space at either end and not too long, is an id
+    # (ID_PATTERN: Python's printable characters hold no control character and no white
+    # space but " "); the rest is read one by one.
+    if (
+        set(map(type, ids)) <= _STR
+        and "".join(ids).isprintable()
+        and all(map(_unspaced, ids))
+        and max(map(len, ids), default=0) <= MAX_ID_LENGTH
+    ):
         return ids
     return list(map(id_converter, ids))
 

@@ -1,7 +1,8 @@
 """Ids and whole numbers as data files and Python give them: an id is text exactly as
 written (a number from a file by its spelling), never blank, without a control character or
 white space at either end (ids compare exactly: ``P1 `` beside ``P1`` would be two items,
-each paid); a ledger's year a whole number written plainly."""
+each paid), and of at most :data:`~policyrules.convert_patterns.MAX_ID_LENGTH` (256)
+characters; a ledger's year a whole number written plainly."""
 
 from __future__ import annotations
 
@@ -10,11 +11,11 @@ from collections.abc import Collection
 from typing import Any
 
 from .convert import ValueRefused, kind_of
-from .convert_patterns import CONTROL, ID_PATTERN, SPACE, SPACE_TEXT
+from .convert_patterns import CONTROL, ID_PATTERN, MAX_ID_LENGTH, SPACE, SPACE_TEXT
 from .errors import int_text, int_writable, quoted
 from .reading import Numeral
 
-__all__ = ["convert_id", "ids_ok", "whole_number"]
+__all__ = ["MAX_ID_LENGTH", "convert_id", "ids_ok", "whole_number"]
 
 _WHOLE_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]{0,17})", re.ASCII)
 _ID_OK = re.compile(ID_PATTERN)
@@ -23,16 +24,25 @@ _ANY_CONTROL = re.compile(f"[{CONTROL}]")
 _BLANK_ID = re.compile(rf"(?:\A|\x00)(?:[{SPACE}]|\x00|\Z)|[{SPACE}](?:\x00|\Z)")
 
 
+def _too_long(v: str | int) -> ValueRefused:
+    """The refusal of an id (text, or an int from Python) of more than
+    :data:`MAX_ID_LENGTH` characters, quoting it as an excerpt."""
+    return ValueRefused(
+        f"an id has at most {MAX_ID_LENGTH} characters; {quoted(v)} has more",
+        hint="give each item the id it has in its own system, e.g. `id: P1`",
+    )
+
+
 def ids_ok(ids: Collection[Any]) -> bool:
-    """Whether :func:`convert_id` takes every one of ``ids`` as it is (text, no control
-    character, not blank, no white space at either end): two scans of their joined text,
-    not a search per id.  ``False`` says only that some id needs :func:`convert_id` (an
-    int, or one it refuses)."""
+    """Whether :func:`convert_id` takes every one of ``ids`` as it is (text of at most
+    :data:`MAX_ID_LENGTH` characters, no control character, not blank, no white space at
+    either end): two scans of their joined text, not a search per id.  ``False`` says only
+    that some id needs :func:`convert_id` (an int, or one it refuses)."""
     try:
         text = "".join(ids)
     except TypeError:
         return False
-    if _ANY_CONTROL.search(text):
+    if _ANY_CONTROL.search(text) or max(map(len, ids), default=0) > MAX_ID_LENGTH:
         return False
     # No id holds a NUL now: joined by NULs, a blank id is a run of spaces between two.
     return bool(ids) and _BLANK_ID.search("\x00".join(ids)) is None
@@ -40,9 +50,12 @@ def ids_ok(ids: Collection[Any]) -> bool:
 
 def convert_id(v: Any) -> str:
     """An id as text exactly as written: text, a number from a file (its spelling), or an
-    int from Python.  ``ValueRefused`` for anything else, for empty or all-whitespace text
-    and for text with a control character (it would print as something else)."""
+    int from Python.  ``ValueRefused`` for anything else, for empty or all-whitespace text,
+    for text with a control character (it would print as something else), and for an id of
+    more than :data:`MAX_ID_LENGTH` characters."""
     if isinstance(v, str):
+        if len(v) > MAX_ID_LENGTH:
+            raise _too_long(v)
         if not _ID_OK.search(v):
             if re.search(f"[{CONTROL}]", v):
                 what = "a control character"
@@ -63,7 +76,10 @@ def convert_id(v: Any) -> str:
     if isinstance(v, int) and not isinstance(v, bool):
         if not int_writable(v):
             raise ValueRefused(f"an id is text, not {int_text(v)}", hint="give the id as text")
-        return str(v)
+        text = str(v)
+        if len(text) > MAX_ID_LENGTH:
+            raise _too_long(v)
+        return text
     raise ValueRefused(f"an id is text, not {kind_of(v)}")
 
 

@@ -13,6 +13,7 @@ __all__ = [
     "DATE_PATTERN",
     "DURATION_NUMBER",
     "ID_PATTERN",
+    "MAX_ID_LENGTH",
     "MONEY_PATTERN",
     "NUMBER_PATTERN",
     "SPACE",
@@ -87,3 +88,10 @@ SPACE_TEXT = (
     + "\u2028\u2029\u202f\u205f\u3000\ufeff"
 )
 ID_PATTERN = rf"^(?![\s\S]*[{CONTROL}])(?![{SPACE}]*$)(?![{SPACE}])(?![\s\S]*[{SPACE}]$)"
+#: The most characters an id may have (a firm's 统一社会信用代码 has 18, a product's
+#: registration number a few dozen): a longer one is a fault of its source (a whole record
+#: pasted into the id column), and would make every message and key that holds it long.
+#: Counted in characters (code points), as Python's ``len``, DuckDB's and Spark's
+#: ``length`` and the JSON Schema's ``maxLength`` count them: not in ``ID_PATTERN``, whose
+#: ECMA 262 reading counts UTF-16 units.
+MAX_ID_LENGTH = 256

@@ -21,6 +21,7 @@ from .convert import (
     rate_pattern,
 )
 from .convert_currency import foreign_pattern
+from .convert_patterns import MAX_ID_LENGTH
 from .model import CheckedPolicy
 
 __all__ = ["ID_SCHEMA", "type_schema"]
@@ -97,4 +98,9 @@ def type_schema(typ: t.Type, policy: CheckedPolicy) -> dict[str, Any]:
     return {}
 
 
-ID_SCHEMA: dict[str, Any] = {"type": ["string", "number"], "minLength": 1, "pattern": ID_PATTERN}
+ID_SCHEMA: dict[str, Any] = {
+    "type": ["string", "number"],
+    "minLength": 1,
+    "maxLength": MAX_ID_LENGTH,
+    "pattern": ID_PATTERN,
+}

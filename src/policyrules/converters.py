@@ -29,7 +29,7 @@ from .convert import (
     enum_members,
     rate_regex,
 )
-from .convert_ids import convert_id
+from .convert_ids import MAX_ID_LENGTH, convert_id
 from .converters_lists import FEN_PER_UNIT, LONG, bulk, json_ints, money_texts
 from .model import CheckedPolicy
 from .reading import JsonNumeral, YamlNumeral
@@ -72,7 +72,7 @@ _ID_OK = re.compile(ID_PATTERN).search
 
 def id_converter(v: Any) -> str:
     """:func:`~policyrules.convert_ids.convert_id`, well-formed text passed straight through."""
-    return v if type(v) is str and _ID_OK(v) else convert_id(v)
+    return v if type(v) is str and len(v) <= MAX_ID_LENGTH and _ID_OK(v) else convert_id(v)
 
 
 def converter(typ: t.Type, policy: CheckedPolicy) -> Converter:

@@ -15,7 +15,8 @@ counted), the column, what is wrong and a hint; up to three rows per column, all
 * E621 an unknown table, or one table given twice;
 * E622 an unknown column, or a missing ``id`` / ``<owner>_id`` column;
 * E623 a column whose type cannot hold its fact (an id stored as an integer, money as DOUBLE);
-* E624 an id missing, empty or holding a control character;
+* E624 an id missing, empty, holding a control character, with white space at its start or
+  end, or of more than 256 characters;
 * E625 the same id twice (under the same owner);
 * E626 an owner id that no row of the owner's table has;
 * E627 a value refused (money, number, bool, enum, duration, list); E628 a rate (written
@@ -33,8 +34,8 @@ import attrs
 import duckdb
 
 from . import types as t
-from .convert_patterns import SPACE_TEXT
-from .errors import Diagnostic, TableError, did_you_mean, first_line
+from .convert_patterns import MAX_ID_LENGTH, SPACE_TEXT
+from .errors import Diagnostic, TableError, did_you_mean, excerpt, first_line
 from .model import CheckedPolicy, EntityInfo
 from .tables_find import FORMATS, Source, find_tables, looks_like_duckdb, table_error
 from .tables_values import (
@@ -52,6 +53,7 @@ __all__ = [
     "Registry",
     "Source",  # from tables_find, for tables_ledger
     "canonical_type",
+    "id_message",
     "id_problem",
     "looks_like_duckdb",  # from tables_find, for cli_diff
     "read_registry",
@@ -65,6 +67,7 @@ _HINT = (
 _BLANK = f"[{SPACE_TEXT}]*"
 _EDGE = f"^[{SPACE_TEXT}]|[{SPACE_TEXT}]$"  # white space at an id's start or end
 _MOST = 30  # diagnostics shown in all
+_quoted = '"{}"'.format  # a value as a message quotes it (in an excerpt if long)
 
 
 @attrs.frozen
@@ -268,10 +271,12 @@ _MISSING = "'missing'"
 
 def id_problem(c: str, *, missing: bool = True) -> str:
     """SQL naming the fault of the id ``c`` (``NULL``: none): ``missing`` (where an id is
-    needed), ``control``, ``blank``, ``edge`` (white space at its start or end), as
+    needed), ``long`` (more than :data:`~policyrules.convert_patterns.MAX_ID_LENGTH`
+    characters), ``control``, ``blank``, ``edge`` (white space at its start or end), as
     :data:`ID_MESSAGES` says them."""
     return (
         f"(CASE WHEN {c} IS NULL THEN {_MISSING if missing else 'NULL'} "
+        f"WHEN length({c}) > {MAX_ID_LENGTH} THEN 'long' "
         f"WHEN regexp_matches({c}, '[\\x{{00}}-\\x{{1f}}\\x{{7f}}-\\x{{9f}}]') THEN 'control' "
         f"WHEN regexp_full_match({c}, {literal(_BLANK)}) THEN 'blank' "
         f"WHEN regexp_matches({c}, {literal(_EDGE)}) THEN 'edge' END)"
@@ -289,6 +294,10 @@ def _id_fault(con: duckdb.DuckDBPyConnection, raw: str, name: str, problem: str)
 
 ID_MESSAGES = {
     "missing": ("no id", "give every row its id, as in its own system"),
+    "long": (
+        f"an id has at most {MAX_ID_LENGTH} characters",
+        "give every row the id it has in its own system",
+    ),
     "control": ("an id holds a control character", "ids are printable text"),
     "blank": ("an id is empty or only white space", "give every row its id"),
     "edge": (
@@ -297,6 +306,13 @@ ID_MESSAGES = {
         "each paid",
     ),
 }
+
+
+def id_message(reason: str, value: str) -> tuple[str, str]:
+    """The message and hint of the registry id ``value`` with the fault ``reason``
+    (:func:`id_problem`), the id quoted as an excerpt (a 100,001-character id is cut)."""
+    message, hint = ID_MESSAGES[reason]
+    return message + (f": {excerpt(value, _quoted)}" if value else ""), hint
 
 
 def _read_entity(
@@ -389,8 +405,7 @@ def _read_entity(
             for row, value, reason in table.rows_where(f"({problem}) IS NOT NULL", shown):
                 reason, _, item = reason.partition("\x1f")
                 if typ is None:
-                    message, hint = ID_MESSAGES[reason]
-                    table.add("E624", row, name, message + (f': "{value}"' if value else ""), hint)
+                    table.add("E624", row, name, *id_message(reason, value))
                 else:
                     code, message, hint = problem_message(reason, value, typ, policy, item)
                     table.add(code, row, name, message, hint)

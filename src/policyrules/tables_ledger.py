@@ -22,7 +22,7 @@ import duckdb
 
 from . import types as t
 from .backends.python.compile import CompiledPolicy, Env
-from .errors import Diagnostic, LedgerError, did_you_mean
+from .errors import Diagnostic, LedgerError, did_you_mean, quoted
 from .ledger_io import grant_keys
 from .model import CheckedPolicy
 from .runtime.ledger import Ledger
@@ -184,7 +184,7 @@ def read_ledger_table(
                 raw.add(code, row, col, *fen_refused(value))
             elif code == "E323":  # an id (id_problem)
                 message, hint = ID_MESSAGES[reason]
-                raw.add(code, row, col, f"{message}: {value!r}", hint)
+                raw.add(code, row, col, f"{message}: {quoted(value)}", hint)
             elif col == "year":
                 raw.add(
                     code,

@@ -27,9 +27,17 @@ import sqlglot.expressions as exp
 from . import types as t
 from .backends.sql.spark import read_parquet
 from .backends.sql.spark_tables import ledger_columns, spark_type
-from .errors import Diagnostic, LedgerError, did_you_mean
+from .errors import Diagnostic, LedgerError, did_you_mean, quoted
 from .model import CheckedPolicy, EntityInfo
-from .tables import _PER_COLUMN, ID_MESSAGES, _column_names, _owners, _raise, id_problem
+from .tables import (
+    _PER_COLUMN,
+    ID_MESSAGES,
+    _column_names,
+    _owners,
+    _raise,
+    id_message,
+    id_problem,
+)
 from .tables_ledger import AMOUNT_ONCE, fen_column, fen_refused, fen_sql
 from .tables_values import ColumnRefused, column_sql, literal, none_columns, problem_message
 
@@ -245,8 +253,7 @@ def _read_entity(
         for where, value, reason in found:
             reason, _, item = reason.partition("\x1f")
             if typ is None:
-                message, hint = ID_MESSAGES[reason]
-                table.add("E624", where, name, message + (f': "{value}"' if value else ""), hint)
+                table.add("E624", where, name, *id_message(reason, value))
             else:
                 code, message, hint = problem_message(reason, value, typ, policy, item)
                 table.add(code, where, name, message, hint)
@@ -387,7 +394,7 @@ def _read_ledger(policy: CheckedPolicy, frame: DataFrame, shown: str) -> DataFra
                 table.add("E324", None, col, *fen_refused(value))
             elif col in names:  # an id (id_problem)
                 message, hint = ID_MESSAGES[reason]
-                table.add("E323", None, col, f"{message}: {value!r}", hint)
+                table.add("E323", None, col, f"{message}: {quoted(value)}", hint)
             elif col == "year":
                 table.add(
                     "E325",

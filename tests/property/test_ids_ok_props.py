@@ -2,9 +2,9 @@
 
 ``check_ids`` takes the facts' ids at once when ``ids_ok`` says every one is text that
 ``convert_id`` takes as it is; otherwise it asks ``convert_id`` id by id.  Over sets of
-text drawn mostly from spaces, control characters and NUL (the joining character), and
-sets holding an int: ``ids_ok`` is true exactly when every id is text ``convert_id``
-accepts.
+text drawn mostly from spaces, control characters and NUL (the joining character), sets
+holding an int, and ids of 256 and 257 characters (the most an id may have, and one more):
+``ids_ok`` is true exactly when every id is text ``convert_id`` accepts.
 """
 
 from __future__ import annotations
@@ -29,7 +29,9 @@ def _accepted(ident: object) -> bool:
     return isinstance(ident, str)
 
 
-@given(st.sets(_TEXT | st.integers(0, 9) | st.just("P1"), max_size=5))
+@given(
+    st.sets(_TEXT | st.integers(0, 9) | st.sampled_from(["P1", "P" * 256, "P" * 257]), max_size=5)
+)
 def test_ids_ok_is_convert_id_on_each(ids: set[object]) -> None:
     assert ids_ok(ids) == (bool(ids) and all(_accepted(i) for i in ids))
 
@@ -40,3 +42,4 @@ def test_ids_ok_examples() -> None:
     assert not ids_ok({"P1", ""})  # empty
     assert not ids_ok({"P\x001"})  # a NUL inside, not taken for a separator
     assert not ids_ok({"P1", 7})  # an int: convert_id spells it
+    assert not ids_ok({"P1", "P" * 257})  # more than MAX_ID_LENGTH characters

@@ -620,3 +620,28 @@ def test_a_spark_ledger_id_with_space_at_an_end_is_e323(
     err = capsys.readouterr().err
     assert "error[E323]" in err
     assert "column firm: an id has white space at its start or end: 'F1 '" in err
+
+
+def test_a_spark_id_of_more_than_256_characters_is_refused(
+    spark: Any, tiny_policy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Ids have at most 256 characters on Spark as on DuckDB: a product's id of 257 (E624)
+    and a ledger's firm of 100,001 (E323), each quoted as an excerpt."""
+    products = f"('{'P' * 257}', 'F1', CAST(80 AS DECIMAL(18,2)))"
+    registry = _tiny_registry(tmp_path / "registry", products=products)
+    args = ["batch", str(tiny_policy), str(registry), "--out", str(tmp_path / "o")]
+    assert main([*args, "--engine", "spark", "--master", "local[2]"]) == 2
+    err = capsys.readouterr().err
+    assert "error[E624]" in err
+    assert f'column id: an id has at most 256 characters: "{"P" * 40}"… (257 characters)' in err
+    registry = _tiny_registry(tmp_path / "registry2")
+    duckdb.connect().execute(
+        "COPY (SELECT 'd/1/x' AS provision, repeat('1', 100001) AS firm, "
+        "CAST(NULL AS VARCHAR) AS product, 300000 AS amount_fen, 2026 AS year) "
+        f"TO '{registry / 'ledger.parquet'}'"
+    )
+    args = ["batch", str(tiny_policy), str(registry), "--out", str(tmp_path / "o2")]
+    assert main([*args, "--engine", "spark", "--master", "local[2]"]) == 2
+    err = capsys.readouterr().err
+    assert "error[E323]" in err
+    assert f"column firm: an id has at most 256 characters: '{'1' * 40}'… (100001 digits)" in err

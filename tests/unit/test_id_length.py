@@ -1,0 +1,159 @@
+"""An id has at most 256 characters (``MAX_ID_LENGTH``), wherever ids are read.
+
+Ids had no bound: a 100,001-digit id, as text or as a number, was taken by the facts reader
+and the ledger reader, and a registry table's was taken whole (a whole record pasted into
+an id column), to be held in every grant, key and message.  Now an id of 257 characters or
+more is refused with the code of its reader (facts E303, a registry table E624, a ledger
+file or table E323), quoted as an excerpt; one of 256 is read as before.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import attrs
+import jsonschema
+import pytest
+
+import policyrules
+from policyrules.convert_ids import MAX_ID_LENGTH, ids_ok
+from policyrules.errors import Diagnostic, FactsError, LedgerError, TableError
+
+POLICY = Path(__file__).resolve().parents[2] / "policies" / "beijing_2025"
+LAUNCH = "jjxf_2025_50/3/launch_reward"
+LONGEST = "P" * 256
+TOO_LONG = "P" * 257
+# How a message quotes the 257-character id: its first 40 characters, then its length.
+SHOWN = "'" + "P" * 40 + "'… (257 characters)"
+
+
+@pytest.fixture(scope="module")
+def policy() -> policyrules.Policy:
+    return policyrules.load(POLICY)
+
+
+def _firm(product: Any, firm: str = "firm-a") -> dict[str, Any]:
+    return {
+        "firms": [
+            {
+                "id": firm,
+                "products": [
+                    {
+                        "id": product,
+                        "approved_on": "2026-03-02",
+                        "launch_routes": ["national_priority_review"],
+                        "launch_reward_decided": "200万元",
+                    }
+                ],
+            }
+        ]
+    }
+
+
+def test_the_bound_is_256_characters() -> None:
+    assert MAX_ID_LENGTH == 256
+    assert ids_ok({"P1", LONGEST})
+    assert not ids_ok({"P1", TOO_LONG})
+
+
+def test_a_facts_id_of_256_characters_is_read(policy: policyrules.Policy) -> None:
+    facts = policy.read_facts(_firm(LONGEST))
+    assert [p.id for p in facts.instances["product"]] == [LONGEST]
+
+
+@pytest.mark.parametrize(
+    ("raw", "shown"),
+    [
+        (TOO_LONG, SHOWN),
+        ("1" * 100_001, f"'{'1' * 40}'… (100001 digits)"),
+        (10**300, "1" + "0" * 39 + "… (301 digits)"),  # an int from Python: 10**300
+    ],
+)
+def test_a_long_facts_id_is_e303(policy: policyrules.Policy, raw: Any, shown: str) -> None:
+    with pytest.raises(FactsError) as info:
+        policy.read_facts(_firm(raw))
+    (d,) = info.value.diagnostics
+    assert d.code == "E303"
+    assert d.message == (
+        f"<facts>: firms[0].products[0].id: an id has at most 256 characters; {shown} has more"
+    )
+
+
+@pytest.mark.parametrize("suffix", ["json", "yaml"])
+def test_a_long_id_written_as_a_number_in_a_file_is_e303(
+    policy: policyrules.Policy, suffix: str
+) -> None:
+    """A number in a file is an id by its spelling: 300 digits are 300 characters."""
+    text = ('{"firms": [{"id": %s}]}' if suffix == "json" else "firms:\n  - id: %s\n") % ("7" * 300)
+    with pytest.raises(FactsError) as info:
+        policy.load_facts(f"f.{suffix}", raw=text.encode())
+    (d,) = info.value.diagnostics
+    assert d.code == "E303"
+    assert "an id has at most 256 characters; '" + "7" * 40 + "'… (300 digits)" in d.message
+
+
+def test_facts_built_in_python_with_a_long_id_are_e303(policy: policyrules.Policy) -> None:
+    good = policy.read_facts(_firm("P1"))
+    (inst,) = good.instances["product"]
+    bad = attrs.evolve(
+        good, instances={**good.instances, "product": (attrs.evolve(inst, id=TOO_LONG),)}
+    )
+    with pytest.raises(FactsError) as info:
+        policy.evaluate(bad)
+    assert info.value.diagnostics[0].code == "E303"
+    assert SHOWN in info.value.diagnostics[0].message
+
+
+def test_the_schema_bounds_an_id_too(policy: policyrules.Policy) -> None:
+    schema = policy.schema()
+    jsonschema.validate(_firm(LONGEST), schema)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(_firm(TOO_LONG), schema)
+
+
+def test_a_long_ledger_file_id_is_e323(policy: policyrules.Policy) -> None:
+    grant = {"provision": LAUNCH, "firm": "firm-a", "product": TOO_LONG, "amount": "200万元",
+             "year": 2026}  # fmt: skip
+    with pytest.raises(LedgerError) as info:
+        policy.read_ledger([grant])
+    (d,) = info.value.diagnostics
+    assert d.code == "E323"
+    assert SHOWN in d.message
+    assert len(policy.read_ledger([{**grant, "product": LONGEST}])) == 1
+
+
+def _batch_refusal(
+    policy: policyrules.Policy, registry: Path, error: type[TableError | LedgerError]
+) -> Diagnostic:
+    with pytest.raises(error) as info:
+        policy.evaluate_batch(registry)
+    (d,) = info.value.diagnostics
+    return d
+
+
+def test_a_long_registry_id_is_e624(policy: policyrules.Policy, tmp_path: Path) -> None:
+    (tmp_path / "firms.csv").write_text("id\nfirm-a\n", encoding="utf-8")
+    (tmp_path / "products.csv").write_text(
+        f"id,firm_id,approved_on\n{LONGEST},firm-a,2026-03-02\n{'1' * 100_001},firm-a,2026-03-02\n",
+        encoding="utf-8",
+    )
+    d = _batch_refusal(policy, tmp_path, TableError)
+    assert d.code == "E624"
+    assert d.message.endswith(
+        f'products.csv: row 2, column id: an id has at most 256 characters: "{"1" * 40}"… '
+        "(100001 digits)"
+    )
+
+
+def test_a_long_registry_ledger_id_is_e323(policy: policyrules.Policy, tmp_path: Path) -> None:
+    (tmp_path / "firms.csv").write_text("id\nfirm-a\n", encoding="utf-8")
+    (tmp_path / "ledger.csv").write_text(
+        f"provision,firm,product,amount,year\n{LAUNCH},firm-a,{TOO_LONG},200万元,2026\n",
+        encoding="utf-8",
+    )
+    d = _batch_refusal(policy, tmp_path, LedgerError)
+    assert d.code == "E323"
+    assert d.message.endswith(
+        f"ledger.csv: row 1, column product: an id has at most 256 characters: {SHOWN}"
+    )
