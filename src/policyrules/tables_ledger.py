@@ -29,10 +29,18 @@ from .runtime.ledger import Ledger
 from .runtime.money import Money
 from .runtime.values import Undecided, Value, format_value
 from .tables import ID_MESSAGES, Source, _first_line, _Table, id_problem
-from .tables_values import ColumnRefused, column_sql, ident, literal, problem_message
+from .tables_values import (
+    ColumnRefused,
+    ascii_note,
+    column_sql,
+    ident,
+    literal,
+    problem_message,
+)
 
 __all__ = [
     "AMOUNT_ONCE",
+    "YEAR_TEXT",
     "check_ledger",
     "fen_column",
     "fen_refused",
@@ -40,6 +48,7 @@ __all__ = [
     "ledger_columns",
     "load_grants",
     "read_ledger_table",
+    "year_refused",
 ]
 
 _SHOW = 3
@@ -145,7 +154,7 @@ def read_ledger_table(
     else:
         y, ty = '"year"', raw.columns["year"]
         if ty == "VARCHAR":
-            ok = f"regexp_full_match({y}, '[1-9][0-9]{{0,3}}')"
+            ok = f"regexp_full_match({y}, {literal(YEAR_TEXT)})"
             selects.append(f"CAST(CASE WHEN {ok} THEN {y} END AS INTEGER) AS year")
             problems.append(
                 ("year", "E325", f"(CASE WHEN {y} IS NOT NULL AND NOT {ok} THEN 'year' END)")
@@ -186,13 +195,7 @@ def read_ledger_table(
                 message, hint = ID_MESSAGES[reason]
                 raw.add(code, row, col, f"{message}: {quoted(value)}", hint)
             elif col == "year":
-                raw.add(
-                    code,
-                    row,
-                    col,
-                    f"a year is a whole number in 1..9999, not {value!r}",
-                    "the year a yearly cap counts the grant in: 2026",
-                )
+                raw.add(code, row, col, *year_refused(value))
             else:
                 _, message, hint = problem_message(reason, value, t.MONEY, policy)
                 raw.add(code, row, col, message, hint)
@@ -222,8 +225,31 @@ AMOUNT_ONCE = {
 }
 
 
+#: A ledger's year written as text: a whole number from 1 to 9999, ASCII digits.
+YEAR_TEXT = "[1-9][0-9]{0,3}"
+
+
+def year_refused(value: str) -> tuple[str, str]:
+    """E325's message and hint for the year ``value`` a ledger table gives (a digit not in
+    ASCII named, :func:`~.tables_values.ascii_note`)."""
+    return ascii_note(
+        value,
+        f"(CASE WHEN NOT regexp_full_match(y, {literal(YEAR_TEXT)}) THEN 'year' END)",
+        "y",
+        f"a year is a whole number in 1..9999, not {value!r}",
+        "the year a yearly cap counts the grant in: 2026",
+    )
+
+
 def fen_refused(value: str) -> tuple[str, str]:
-    return (
+    """E324's message and hint for the text ``value`` of a ledger's ``amount_fen`` (a digit
+    not in ASCII named, :func:`~.tables_values.ascii_note`)."""
+    sql = fen_sql("f", "VARCHAR")
+    assert sql is not None
+    return ascii_note(
+        value,
+        sql[1],
+        "f",
         f"an amount in fen is a whole number of 0 or more: {value!r}",
         "amount_fen counts fen (200万元 is 200000000); an amount in 元 goes in a column named "
         "amount",

@@ -38,7 +38,14 @@ from .tables import (
     id_message,
     id_problem,
 )
-from .tables_ledger import AMOUNT_ONCE, fen_column, fen_refused, fen_sql
+from .tables_ledger import (
+    AMOUNT_ONCE,
+    YEAR_TEXT,
+    fen_column,
+    fen_refused,
+    fen_sql,
+    year_refused,
+)
 from .tables_values import ColumnRefused, column_sql, literal, none_columns, problem_message
 
 if TYPE_CHECKING:
@@ -375,7 +382,7 @@ def _read_ledger(policy: CheckedPolicy, frame: DataFrame, shown: str) -> DataFra
     elif year in ("VARCHAR", "TINYINT", "SMALLINT", "INTEGER", "BIGINT"):
         ok = "year BETWEEN 1 AND 9999"
         if year == "VARCHAR":
-            ok = spark_expr("regexp_full_match(year, '[1-9][0-9]{0,3}')")
+            ok = spark_expr(f"regexp_full_match(year, {literal(YEAR_TEXT)})")
         selects.append(f"CAST(CASE WHEN {ok} THEN year END AS INT) AS year")
         checks.append(("year", f"(CASE WHEN year IS NOT NULL AND NOT ({ok}) THEN 'year' END)"))
     else:
@@ -396,13 +403,7 @@ def _read_ledger(policy: CheckedPolicy, frame: DataFrame, shown: str) -> DataFra
                 message, hint = ID_MESSAGES[reason]
                 table.add("E323", None, col, f"{message}: {quoted(value)}", hint)
             elif col == "year":
-                table.add(
-                    "E325",
-                    None,
-                    col,
-                    f"a year is a whole number in 1..9999, not {value!r}",
-                    "the year a yearly cap counts the grant in: 2026",
-                )
+                table.add("E325", None, col, *year_refused(value))
             else:
                 _, message, hint = problem_message(reason, value, t.MONEY, policy)
                 table.add("E324", None, col, message, hint)

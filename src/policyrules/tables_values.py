@@ -27,23 +27,31 @@ duration   a whole number of the declared unit: integer column, or text ``30`` /
 enum       text naming a member
 set, list  a list column, or (CSV) a JSON array in the cell: ``["a", "b"]``
 =========  ==================================================================================
+
+Digits are ASCII, as in facts files: a refused text with another digit (full-width
+``"１２３"``) is said with that digit and where it is, and the value in ASCII as the hint
+where the column's own rule would read that (:func:`ascii_note`).
 """
 
 from __future__ import annotations
 
+import functools
 import re
 
 import attrs
+import duckdb
 
 from . import types as t
 from .convert import MONEY_PATTERN, NUMBER_PATTERN, enum_members, rate_pattern
 from .errors import did_you_mean
 from .model import CheckedPolicy, EntityInfo
+from .runtime.money import non_ascii_digits
 from .types import none_column
 
 __all__ = [
     "ColumnRefused",
     "ColumnSql",
+    "ascii_note",
     "column_sql",
     "ident",
     "literal",
@@ -365,11 +373,53 @@ def none_columns(ent: EntityInfo) -> dict[str, str]:
     return {none_column(f.name): f.name for f in ent.facts if f.type.nullable}
 
 
+# The kinds a table reads from digits (as convert.py's): their text is checked for digits
+# that are not ASCII.
+_DIGITS = frozenset({"money", "rate", "number", "date", "duration", "year"})
+
+
+@functools.cache
+def _scratch() -> duckdb.DuckDBPyConnection:
+    """An in-memory database for :func:`ascii_note`'s one-value queries (a cursor each)."""
+    return duckdb.connect()
+
+
+def ascii_note(value: str, problem: str, column: str, message: str, hint: str) -> tuple[str, str]:
+    """``(message, hint)`` of the refused text ``value``; where it writes a number with a
+    digit or sign that is not ASCII (full-width ``１２３``), the message names it and where
+    it is, and the hint is the value in ASCII (``write ASCII digits: "123"``) if ``problem``,
+    DuckDB SQL over the text column ``column``, finds no fault in that (a hint that would
+    be refused again is not offered: ``３０`` for a rate is ``30``, which needs a ``%``)."""
+    found = non_ascii_digits(value)
+    if found is None:
+        return message, hint
+    cursor = _scratch().cursor()
+    try:
+        got = cursor.execute(
+            f"SELECT {problem} FROM (SELECT CAST(? AS VARCHAR) AS {column})", [found.ascii]
+        ).fetchall()
+    finally:
+        cursor.close()
+    reads = got[0][0] is None
+    return f"{message} ({found.what})", found.hint if reads else hint
+
+
 def problem_message(
     reason: str, value: str, typ: t.Type, policy: CheckedPolicy, item: str = ""
 ) -> tuple[str, str, str]:
     """``(code, message, hint)`` for a value refused with ``reason`` (from :func:`column_sql`);
-    ``item``: the refused item of a list."""
+    ``item``: the refused item of a list.  A text with digits not in ASCII is said so
+    (:func:`ascii_note`)."""
+    code, message, hint = _problem_message(reason, value, typ, policy, item)
+    if typ.kind in _DIGITS and reason != "both":
+        problem = column_sql(typ, "VARCHAR", '"x"', policy).problem
+        message, hint = ascii_note(value, problem, '"x"', message, hint)
+    return code, message, hint
+
+
+def _problem_message(
+    reason: str, value: str, typ: t.Type, policy: CheckedPolicy, item: str
+) -> tuple[str, str, str]:
     shown = f'"{value}"'
     if reason == "both":
         return (
