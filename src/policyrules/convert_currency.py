@@ -13,14 +13,28 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from .errors import quoted
 from .runtime.currency import CURRENCIES, UNITS, ExchangeRate, Foreign
 from .runtime.money import non_ascii_digits
 
-__all__ = ["CurrencyRefused", "exchange_hint", "foreign_pattern", "read_exchange", "read_foreign"]
+__all__ = [
+    "EXCHANGE_RATE",
+    "CurrencyRefused",
+    "exchange_hint",
+    "foreign_pattern",
+    "read_exchange",
+    "read_foreign",
+]
+
+# An exchange rate's number as text (元 per one unit: "7.1234"): digits, at most one point;
+# not "1e1", "7_1", " 7.1" or "+7.1", which Decimal() would read.  Unanchored: the reader
+# matches it whole, the JSON Schema (convert_schema) anchors it.
+EXCHANGE_RATE = r"[0-9]+(?:\.[0-9]+)?"
+
+_RATE_TEXT = re.compile(EXCHANGE_RATE, re.ASCII)
 
 
 class CurrencyRefused(ValueError):
@@ -84,14 +98,11 @@ def read_exchange(v: Any, currency: str) -> ExchangeRate:
         # Decimal() would read "７.１" (the digits of any script); the facts reader does not
         message = f"the rate of {word} is a number above 0, not {quoted(raw)} ({found.what})"
         raise CurrencyRefused(message, "E347", found.hint)
-    try:
-        rate = (
-            Decimal(str(raw))
-            if isinstance(raw, str | int | Decimal) and not isinstance(raw, bool)
-            else None
-        )
-    except InvalidOperation:
-        rate = None
+    rate: Decimal | None = None
+    if isinstance(raw, str):  # as the JSON Schema: digits and a point (not 1e1, 7_1)
+        rate = Decimal(raw) if _RATE_TEXT.fullmatch(raw) else None
+    elif isinstance(raw, int | Decimal) and not isinstance(raw, bool):
+        rate = Decimal(raw)  # an exact value from Python: 7, Decimal("7.1234")
     if rate is None or not rate.is_finite() or rate <= 0:
         shown = quoted(str(raw) if isinstance(raw, Decimal) else raw)
         raise CurrencyRefused(f"the rate of {word} is a number above 0, not {shown}", "E347", hint)

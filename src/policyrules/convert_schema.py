@@ -20,7 +20,7 @@ from .convert import (
     _bound_percent,
     rate_pattern,
 )
-from .convert_currency import foreign_pattern
+from .convert_currency import EXCHANGE_RATE, foreign_pattern
 from .convert_patterns import MAX_ID_LENGTH
 from .model import CheckedPolicy
 
@@ -37,7 +37,7 @@ def type_schema(typ: t.Type, policy: CheckedPolicy) -> dict[str, Any]:
     if k == "money" and typ.unit is not None:
         return {"type": "string", "pattern": foreign_pattern(typ.unit)}
     if k == "exchange":
-        rate = {"type": "string", "pattern": r"^[0-9]+(\.[0-9]+)?$"}
+        rate = {"type": "string", "pattern": f"^{EXCHANGE_RATE}$"}
         date = {"type": "string", "format": "date", "pattern": DATE_PATTERN}
         props = {"rate": rate, "date": date}
         return {"type": "object", "properties": props, "required": ["rate", "date"]}

@@ -8,13 +8,14 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+import jsonschema
 import pytest
 from tests.strategies import compile_text
 
 import policyrules
 from policyrules import Money, RuleCheckError
 from policyrules.backends.sql import compile_batch
-from policyrules.errors import FactsError
+from policyrules.errors import Diagnostic, FactsError
 from policyrules.parse import parse
 from policyrules.printer import print_module
 from policyrules.runtime.currency import ExchangeRate, Foreign, to_yuan_fen
@@ -181,6 +182,62 @@ def test_an_exchange_rate_given_as_a_decimal_is_exact() -> None:
     with pytest.raises(FactsError) as info:
         policy.evaluate(facts)
     assert "the rate of 美元 is a number above 0, not 'NaN'" in str(info.value)
+
+
+def _rate_refused(policy: policyrules.Policy, name: str, rate: str) -> Diagnostic:
+    """The one diagnostic of a facts file ``name`` whose ``usd_cny`` rate is ``rate`` as
+    written there (JSON or YAML)."""
+    pair = f"{{rate: {rate}, date: 2026-01-05}}"
+    text = f"firms: [{{id: f}}]\nparameters:\n  usd_cny: {pair}\n"
+    if name.endswith(".json"):
+        pair = f'{{"rate": {rate}, "date": "2026-01-05"}}'
+        text = f'{{"firms": [{{"id": "f"}}], "parameters": {{"usd_cny": {pair}}}}}'
+    with pytest.raises(FactsError) as info:
+        policy.evaluate(policy.load_facts(name, raw=text.encode()))
+    (d,) = info.value.diagnostics
+    return d
+
+
+@pytest.mark.parametrize(
+    ("name", "written", "shown"),
+    [
+        ("f.json", '"1e1"', "'1e1'"),  # Decimal() read 10
+        ("f.json", '"7_1"', "'7_1'"),  # Decimal() read 71
+        ("f.json", '" 7.1"', "' 7.1'"),  # Decimal() read 7.1
+        ("f.json", '"+7.1"', "'+7.1'"),
+        ("f.json", "1e1", "'1e1'"),  # a JSON number, as written
+        ("f.yaml", "1e1", "'1e1'"),  # YAML plain scalars, as written
+        ("f.yaml", "7_1", "'7_1'"),
+        ("f.yaml", "7.", "'7.'"),
+    ],
+)
+def test_an_exchange_rate_is_digits_and_a_point_as_its_schema_says(
+    name: str, written: str, shown: str
+) -> None:
+    """The JSON Schema's rate is text of digits with at most one point; the reader took
+    whatever Decimal() takes (1e1, 7_1, a space, a sign), values the schema refuses.  Each
+    is now refused as other bad rates are (E347, the same message and hint as for -1)."""
+    policy = _policy("amount 1 元")
+    d = _rate_refused(policy, name, written)
+    assert d.code == "E347"
+    assert d.message.endswith(f"usd_cny: the rate of 美元 is a number above 0, not {shown}")
+    assert d.hint == _rate_refused(policy, "f.json", '"-1"').hint
+    schema = policy.schema()["properties"]["parameters"]["properties"]["usd_cny"]
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"rate": shown.strip("'"), "date": "2026-01-05"}, schema)
+
+
+def test_an_exchange_rate_of_digits_and_a_point_is_read() -> None:
+    """7.1234 as text, as a plain YAML number, and 07.5 (the schema's [0-9]+) are read:
+    2 万美元 × 7.1234 = 142,468 元; × 7.5 = 150,000 元."""
+    policy = _policy("amount convert(exports, usd_cny)")
+    for rate, fen in (('"7.1234"', 14_246_800), ("7.1234", 14_246_800), ('"07.5"', 15_000_000)):
+        text = (
+            'firms: [{id: f, exports: "2 万美元"}]\nparameters:\n'
+            f"  usd_cny: {{rate: {rate}, date: 2026-01-05}}\n"
+        )
+        (d,) = policy.evaluate(policy.load_facts("f.yaml", raw=text.encode())).decisions
+        assert d.amount == Money(fen)
 
 
 def test_the_schema_of_foreign_facts() -> None:
