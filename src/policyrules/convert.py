@@ -199,15 +199,27 @@ def convert_value(v: Any, typ: t.Type, policy: CheckedPolicy) -> Value:
     """``v`` as a runtime value of ``typ``; :class:`ValueRefused` (a ``ValueError``) with a
     message, and where useful an error code and a hint, if it is not one.  Numbers take
     ASCII digits: text refused that has another (full-width ``１００ 万元``) says which, where,
-    and the text in ASCII as the hint."""
+    and the text in ASCII as the hint.  Text of a number ending in a line break (``"100\n"``,
+    what a YAML block scalar ``|`` gives) is refused as any other trailing character is,
+    saying so where the text without it would be read."""
     try:
         return _convert(v, typ, policy)
     except ValueRefused as exc:
-        found = non_ascii_digits(v) if isinstance(v, str) and typ.kind in _DIGITS else None
-        if found is None:
+        if not isinstance(v, str) or typ.kind not in _DIGITS:
             raise
-        hint = found.hint if _reads(found.ascii, typ, policy) else exc.hint
-        raise ValueRefused(f"{exc} ({found.what})", exc.code, hint) from None
+        found = non_ascii_digits(v)
+        if found is not None:
+            hint = found.hint if _reads(found.ascii, typ, policy) else exc.hint
+            raise ValueRefused(f"{exc} ({found.what})", exc.code, hint) from None
+        bare = v.rstrip("\r\n")
+        if bare == v or not _reads(bare, typ, policy):
+            raise
+        raise ValueRefused(
+            f"{exc} (it ends in a line break)",
+            exc.code,
+            f"write {excerpt(bare, _quoted)}: a YAML block scalar (`|`) keeps the line break, "
+            "a plain or quoted value on the key's line does not",
+        ) from None
 
 
 def _reads(v: str, typ: t.Type, policy: CheckedPolicy) -> bool:
@@ -258,10 +270,10 @@ def _convert(v: Any, typ: t.Type, policy: CheckedPolicy) -> Value:
     if k == "number":
         if isinstance(v, Numeral):
             number = _numeral(v, "a number")
-        elif isinstance(v, int | Decimal) and not isinstance(v, bool):
+        elif (isinstance(v, int | Decimal) and not isinstance(v, bool)) or (
+            isinstance(v, str) and _NUMBER_TEXT.fullmatch(v)
+        ):
             number = Decimal(v)
-        elif isinstance(v, str) and _NUMBER_TEXT.match(v):
-            number = Decimal(v.strip())
         else:
             raise ValueRefused(f"a number is expected, not {kind_of(v)}")
         return _bounded(number, v)
@@ -355,7 +367,7 @@ def _money(v: Any) -> Money:
         with decimal.localcontext(prec=100):
             return _money_numeral(v)
     if isinstance(v, str):
-        m = _MONEY_RE.match(v)
+        m = _MONEY_RE.fullmatch(v)
         if m is None:
             raise ValueRefused(
                 f"not an amount of money: {_show(v)}",
@@ -417,9 +429,9 @@ def _rate(v: Any, typ: t.Type) -> Decimal:
     if isinstance(v, str) and not isinstance(v, Numeral):
         if v.lstrip().startswith("-"):
             raise ValueRefused(f"a rate cannot be negative: {_show(v)}", "E311")
-        if m := rate_regex(bound).match(v):
+        if m := rate_regex(bound).fullmatch(v):
             return parse_rate(m.group(0))
-        if rate_regex(10**40).match(v):
+        if rate_regex(10**40).fullmatch(v):
             raise ValueRefused(
                 f"a rate above {bound}%: {_show(v)}",
                 "E312",
@@ -455,7 +467,7 @@ def _duration(v: Any, unit: str) -> Duration:
         for u in sorted(t.DURATION_UNITS, key=len, reverse=True):
             if u != unit and _duration_regex(u).fullmatch(text):
                 raise ValueRefused(f"{_show(v)} is in {u}, but {unit} is expected")
-        if m := _duration_regex(unit).match(v):
+        if m := _duration_regex(unit).fullmatch(v):
             return Duration(Decimal(m.group(1)), unit)
         if text.startswith("-"):
             raise ValueRefused(f"a duration cannot be negative: {_show(v)}")
@@ -465,7 +477,7 @@ def _duration(v: Any, unit: str) -> Duration:
 @functools.lru_cache(maxsize=16)
 def _duration_regex(unit: str) -> re.Pattern[str]:
     """A duration in ``unit`` written as text, its number captured (``30 工作日``)."""
-    return re.compile(rf"^({_DURATION_NUMBER}) ?{unit}$")
+    return re.compile(rf"({_DURATION_NUMBER}) ?{unit}")
 
 
 def _bounded(number: Decimal, raw: object) -> Decimal:

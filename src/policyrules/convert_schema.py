@@ -27,6 +27,16 @@ from .model import CheckedPolicy
 __all__ = ["ID_SCHEMA", "type_schema"]
 
 
+def _whole_text(pattern: str) -> str:
+    r"""``pattern`` (``^…$``) as a schema's pattern that matches the whole text in Python's
+    ``re`` as in ECMA 262: Python's ``$`` also matches before a final line break (a
+    validator in Python took ``"100\n"``, which the reader refuses); ``(?![\s\S])``,
+    nothing after, means the end in both.  (The readers match the patterns whole; DuckDB's
+    RE2 has no lookahead, and its ``$`` is the end.)"""
+    assert pattern.endswith("$"), pattern
+    return pattern[:-1] + r"(?![\s\S])"
+
+
 def type_schema(typ: t.Type, policy: CheckedPolicy) -> dict[str, Any]:
     """The JSON Schema (2020-12) of a value of ``typ``, accepting exactly what
     :func:`convert_value` accepts from a JSON file."""
@@ -37,8 +47,8 @@ def type_schema(typ: t.Type, policy: CheckedPolicy) -> dict[str, Any]:
     if k == "money" and typ.unit is not None:
         return {"type": "string", "pattern": foreign_pattern(typ.unit)}
     if k == "exchange":
-        rate = {"type": "string", "pattern": f"^{EXCHANGE_RATE}$"}
-        date = {"type": "string", "format": "date", "pattern": DATE_PATTERN}
+        rate = {"type": "string", "pattern": _whole_text(f"^{EXCHANGE_RATE}$")}
+        date = {"type": "string", "format": "date", "pattern": _whole_text(DATE_PATTERN)}
         props = {"rate": rate, "date": date}
         return {"type": "object", "properties": props, "required": ["rate", "date"]}
     if k == "money":
@@ -46,25 +56,25 @@ def type_schema(typ: t.Type, policy: CheckedPolicy) -> dict[str, Any]:
             "description": 'money: a whole number of 元, or text such as "200 万元"',
             "anyOf": [
                 {"type": "integer", "minimum": 0, "maximum": _MONEY_MAX - 1},
-                {"type": "string", "pattern": MONEY_PATTERN},
+                {"type": "string", "pattern": _whole_text(MONEY_PATTERN)},
             ],
         }
     if k == "rate":
         bound = _bound_percent(typ)
         return {
             "type": "string",
-            "pattern": rate_pattern(bound),
+            "pattern": _whole_text(rate_pattern(bound)),
             "description": f"rate, e.g. 30% (at most {bound}%)",
         }
     if k == "number":
         return {
             "anyOf": [
                 {"type": "number", "exclusiveMinimum": -(10**40), "exclusiveMaximum": 10**40},
-                {"type": "string", "pattern": NUMBER_PATTERN},
+                {"type": "string", "pattern": _whole_text(NUMBER_PATTERN)},
             ]
         }
     if k == "date":
-        return {"type": "string", "format": "date", "pattern": DATE_PATTERN}
+        return {"type": "string", "format": "date", "pattern": _whole_text(DATE_PATTERN)}
     if k == "year":
         return {
             "description": 'a calendar year (年度): 2026, "2026", "2026年" or "2026年度"',
@@ -81,7 +91,7 @@ def type_schema(typ: t.Type, policy: CheckedPolicy) -> dict[str, Any]:
         return {
             "anyOf": [
                 {"type": "number", "minimum": 0, "exclusiveMaximum": 10**40},
-                {"type": "string", "pattern": rf"^{_DURATION_NUMBER} ?{typ.unit}$"},
+                {"type": "string", "pattern": _whole_text(rf"^{_DURATION_NUMBER} ?{typ.unit}$")},
             ],
             "description": f"a duration in {typ.unit}",
         }

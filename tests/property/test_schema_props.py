@@ -53,7 +53,7 @@ def test_schema_iff_reader(kind: str) -> None:
     check()
 
 
-@given(st.from_regex(MONEY_PATTERN))
+@given(st.from_regex(MONEY_PATTERN, fullmatch=True))
 def test_money_text_reads_as_money_parse(text: str) -> None:
     """Every text the money pattern admits converts to what Money.parse reads from it."""
     assert convert_value(text, MONEY, POLICY.checked) == Money.parse(text)

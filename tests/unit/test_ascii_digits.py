@@ -118,7 +118,7 @@ def test_an_exchange_rate_takes_ascii_digits(policy: policyrules.Policy) -> None
     assert '"７" at character 1 is a full-width digit' in d.message
     assert d.hint == 'write ASCII digits: "7.1"'
     rate = policy.schema()["properties"]["parameters"]["properties"]["x"]["properties"]["rate"]
-    assert rate["pattern"] == r"^[0-9]+(?:\.[0-9]+)?$"
+    assert rate["pattern"] == r"^[0-9]+(?:\.[0-9]+)?(?![\s\S])"
 
 
 @pytest.mark.parametrize(
