@@ -15,7 +15,8 @@ from typing import Any
 import attrs
 import yaml
 
-from .errors import Diagnostic, FactsError
+from .errors import Diagnostic, FactsError, quoted
+from .runtime.money import non_ascii_digits
 
 __all__ = [
     "Limits",
@@ -58,16 +59,28 @@ class Limits:
             raw = os.environ.get(var)
             if raw is None:
                 continue
-            try:
-                value = int(raw)
-            except ValueError:
+            # ASCII digits only: int() also reads "１２", " 12" and "1_2" as 12
+            if not _whole(raw):
+                found = non_ascii_digits(raw)
                 raise FactsError(
-                    Diagnostic("E307", f"{var}={raw!r}: a whole number is expected")
-                ) from None
+                    Diagnostic(
+                        "E307",
+                        f"{var}={quoted(raw)}: a whole number is expected"
+                        + (f" ({found.what})" if found else ""),
+                        # the text in ASCII, where that would be read
+                        hint=found.hint if found and _whole(found.ascii) else None,
+                    )
+                )
+            value = int(raw)
             if value <= 0:
                 raise FactsError(Diagnostic("E307", f"{var}={raw!r}: must be above 0"))
             out = attrs.evolve(out, **{field: value * scale})
         return out
+
+
+def _whole(text: str) -> bool:
+    """Whether ``text`` is a whole number written with ASCII digits alone."""
+    return text.isascii() and text.isdigit()
 
 
 class Refused(Exception):

@@ -29,10 +29,17 @@ from .cli_batch import add_batch_command
 from .cli_diff import add_diff_command
 from .cli_ledger import ExportFailed, add_ledger_commands, evaluate_with_ledger
 from .cli_serve import add_serve_command
-from .cli_shell import add_completion_command, add_version, closed_pipe
+from .cli_shell import add_completion_command, add_version, ascii_digits, closed_pipe
 from .cli_test import add_test_command
 from .colour import paint, use_colour
-from .errors import Diagnostic, PolicyRulesError, RuleCheckError, RuleSyntaxError, render_warnings
+from .errors import (
+    Diagnostic,
+    PolicyRulesError,
+    RuleCheckError,
+    RuleSyntaxError,
+    quoted,
+    render_warnings,
+)
 from .explain import decision_text
 from .explain_zh import decision_text_zh
 from .files import write_atomic
@@ -312,10 +319,13 @@ def cmd_lsp(args: argparse.Namespace) -> int:
 
 
 def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    """A whole number above 0 written with ASCII digits: ``１２`` (full-width) is refused with
+    the ASCII text as the hint, and so are `` 12``, ``+12`` and ``1_2``, which ``int()``
+    reads as 12."""
+    ascii_digits(text, "a whole number")
+    if not (text.isascii() and text.isdigit()):
+        raise argparse.ArgumentTypeError(f"{quoted(text)} is not a whole number")
+    value = int(text)
     if value <= 0:
         raise argparse.ArgumentTypeError(f"{text!r} is not above 0")
     return value

@@ -16,6 +16,7 @@ import sys
 from typing import Any
 
 from .api import load
+from .cli_shell import ascii_digits
 from .errors import Diagnostic, PolicyRulesError
 from .store import LedgerStore
 
@@ -24,6 +25,7 @@ __all__ = ["add_serve_command"]
 
 def _number(kind: type[int] | type[float]) -> Any:
     def read(text: str) -> int | float:
+        ascii_digits(text, "a number")  # int() and float() read ４ as 4
         try:
             value = kind(text)
         except ValueError:

@@ -1,5 +1,9 @@
 """The command line among other programs: ``--version``, shell completion, a closed pipe.
 
+An option's number (``--max-depth 12``, ``--workers 4``) takes ASCII digits, as every reader
+of numbers does: :func:`ascii_digits` refuses ``１２`` (which ``int()`` would read) saying which
+character and where, with the text in ASCII as the hint.
+
 ``policyrules completion bash|zsh|...`` prints a completion script made by :mod:`shtab`
 from the command's own parser, so it never falls behind a new option::
 
@@ -21,9 +25,23 @@ from typing import Any
 
 import shtab
 
-__all__ = ["BROKEN_PIPE", "add_completion_command", "add_version", "closed_pipe"]
+from .errors import quoted
+from .runtime.money import non_ascii_digits
+
+__all__ = ["BROKEN_PIPE", "add_completion_command", "add_version", "ascii_digits", "closed_pipe"]
 
 BROKEN_PIPE = 128 + 13  # SIGPIPE's number on Linux and macOS
+
+
+def ascii_digits(text: str, what: str) -> None:
+    """Refuse an option's value ``text`` written with a digit or sign not in ASCII (``１２``,
+    which ``int()`` and ``float()`` read): :class:`argparse.ArgumentTypeError` saying it is
+    not ``what`` (``a whole number``), which character, where, and the text in ASCII."""
+    found = non_ascii_digits(text)
+    if found is not None:
+        raise argparse.ArgumentTypeError(
+            f"{quoted(text)} is not {what}: {found.what} ({found.hint})"
+        )
 
 
 def add_version(parser: argparse.ArgumentParser) -> None:
