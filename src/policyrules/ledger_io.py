@@ -6,8 +6,9 @@ facts, and every error names the file, line and column:
 
 * the provision must be an award of the policy (E321);
 * the grant names the ids from the firm down, at least as deep as its provision's
-  ``once per``, its caps' ``per`` and the caps of every pool it counts in are keyed: a grant
-  that could never match a claim is refused, naming the missing key (E322);
+  ``once per``, its caps' ``per`` and the caps of every pool it counts in are keyed
+  (:mod:`policyrules.ledger_keys`): a grant that could never match a claim is refused,
+  naming the missing key (E322);
 * no unknown key, ids are text (E323); the amount is money, at least 0.00 元 (E324);
 * the year is a whole number in 1..9999, and present when a yearly cap counts it (E325);
 * no payment is listed twice: a grant above 0.00 元 with the same provision, path and year
@@ -27,7 +28,6 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any
 
 import attrs
@@ -40,7 +40,8 @@ from .errors import Diagnostic, FactsError, LedgerError, Span, did_you_mean, exc
 from .facts import convert_value, locate, read_data
 from .ledger_bases import merge_bases, read_bases
 from .ledger_check import exclusive_error, exclusive_twice, once_error, once_twice
-from .model import CheckedPolicy, ProvisionInfo
+from .ledger_keys import GrantKeys, grant_keys  # (also importable from here, as before)
+from .model import CheckedPolicy
 from .reading import Limits, read_bytes
 from .runtime.bases import BASIS_KEYS, Basis
 from .runtime.ledger import Grant, GrantPath, Grants, Ledger
@@ -56,63 +57,6 @@ __all__ = [
     "read_ledger",
     "read_ledger_file",
 ]
-
-
-@attrs.frozen
-class GrantKeys:
-    """What a grant of one provision must name: ``chain`` is the entities from the firm down
-    to the subject; the first ``need`` of them are required, ``why`` says what keys each."""
-
-    info: ProvisionInfo
-    chain: tuple[str, ...]
-    need: int
-    why: Mapping[str, str]
-    yearly: bool
-
-
-# grant_keys of the policies last asked about, by identity (the policy kept, so an id found
-# is the policy's own): every read of a ledger asks, once per call of an evaluation.
-_KEYS: dict[int, tuple[CheckedPolicy, Mapping[str, GrantKeys]]] = {}
-_KEYS_MAX = 16
-
-
-def grant_keys(policy: CheckedPolicy) -> Mapping[str, GrantKeys]:
-    """For every award of ``policy``, by provision id, the keys a grant of it must carry
-    (worked out once per policy; read-only)."""
-    kept = _KEYS.get(id(policy))
-    if kept is not None and kept[0] is policy:
-        return kept[1]
-    if len(_KEYS) >= _KEYS_MAX:
-        _KEYS.clear()
-    keys = MappingProxyType(_grant_keys(policy))
-    _KEYS[id(policy)] = (policy, keys)
-    return keys
-
-
-def _grant_keys(policy: CheckedPolicy) -> dict[str, GrantKeys]:
-    awards = [p for p in policy.provisions() if p.kind == "award"]
-    pools: dict[str, list[tuple[ProvisionInfo, Any]]] = {}
-    for p in awards:
-        for cap in p.caps:
-            pools.setdefault(cap.shared or p.id, []).append((p, cap))
-    out: dict[str, GrantKeys] = {}
-    for p in awards:
-        chain = tuple(e.name for e in reversed(policy.chain(p.subject)))
-        why: dict[str, str] = {}
-        yearly = False
-        for o in p.once:
-            why.setdefault(o.entity, f"once per {o.entity}")
-        for name in dict.fromkeys(cap.shared or p.id for cap in p.caps):
-            for owner, cap in pools[name]:
-                where = "its cap" if owner is p else f"the cap of {owner.id} (shared {name})"
-                for e in cap.per:
-                    why.setdefault(e, f"{where} per {e}")
-                yearly = yearly or cap.year_of is not None
-        depth = max((chain.index(e) + 1 for e in why if e in chain), default=1)
-        if chain:
-            why.setdefault(chain[0], "every grant names its firm")
-        out[p.id] = GrantKeys(p, chain, max(depth, 1), why, yearly)
-    return out
 
 
 class _Checker:

@@ -24,7 +24,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from .ledger_io import grant_keys
+from .ledger_keys import grant_keys
 from .model import CheckedPolicy
 from .vocab import AMOUNT_PHRASES, STATUSES, label_zh
 from .words import none_words, reader_title

@@ -23,7 +23,7 @@ import duckdb
 from . import types as t
 from .backends.python.compile import CompiledPolicy, Env
 from .errors import Diagnostic, LedgerError, did_you_mean, quoted
-from .ledger_io import grant_keys
+from .ledger_keys import grant_keys
 from .model import CheckedPolicy
 from .runtime.ledger import Ledger
 from .runtime.money import Money
