@@ -48,7 +48,8 @@ from .runtime.ledger import Ledger
 from .runtime.money import Money
 from .runtime.values import Value, format_value
 from .tables import read_registry
-from .tables_ledger import check_ledger, load_grants, read_ledger_table
+from .tables_ledger import load_grants, read_ledger_table
+from .tables_ledger_check import check_ledger
 from .tables_values import ident, literal
 
 __all__ = [

@@ -1,0 +1,202 @@
+"""The batch's ledger as a whole, checked in SQL as :mod:`policyrules.ledger_check` checks a
+ledger file's: the grants of the registry's ``ledger`` table and of ``--ledger`` (each read
+grant by grant, :mod:`policyrules.tables_ledger`) merged into the contract's ``ledger``
+table, the same grant given twice counting once; then E326 a payment listed twice, or with
+two amounts; E328 a one-time award paid twice; E329 a cap whose limit needs no facts
+already exceeded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import duckdb
+
+from .backends.python.compile import CompiledPolicy, Env
+from .errors import Diagnostic, LedgerError
+from .ledger_keys import grant_keys
+from .model import CheckedPolicy
+from .runtime.money import Money
+from .runtime.values import Undecided, Value, format_value
+from .tables_values import ident, literal
+
+__all__ = ["check_ledger"]
+
+_SHOW = 3  # rows shown per fault
+
+
+def _path_sql(policy: CheckedPolicy, alias: str = "") -> list[str]:
+    return [f"{alias}{ident(e.name)}" for e in policy.entities]
+
+
+def check_ledger(
+    compiled: CompiledPolicy,
+    con: duckdb.DuckDBPyConnection,
+    parts: Sequence[tuple[str, str]],
+    parameters: Mapping[str, Value],
+    assumptions: Mapping[str, Value],
+) -> None:
+    """Merge the grants of ``parts`` ((what, table) pairs) into the contract's ``ledger``
+    table: the same grant given twice counts once; then refuse a payment with two amounts
+    (E326), a one-time award paid twice (E328) and a cap already exceeded (E329)."""
+    policy = compiled.checked
+    path = _path_sql(policy)
+    cols = ", ".join(["provision", *path, "amount", "year"])
+    union = " UNION ALL ".join(
+        f"SELECT {cols}, {literal(what)} AS _from, _row FROM {ident(table)}"
+        for what, table in parts
+    )
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _ledger_all AS {union}").fetchall()
+    identity = ", ".join(["provision", *path, "year"])
+    # A payment is listed once: twice in one part, or with two amounts, is refused; the
+    # same grant given by two parts is one grant.
+    twice = con.execute(
+        f"SELECT {identity}, list(DISTINCT amount), "
+        f"list(_from || ' row ' || _row ORDER BY _from, _row) FROM _ledger_all "
+        f"WHERE amount > 0 GROUP BY ALL "
+        f"HAVING count(DISTINCT amount) > 1 OR count(*) > count(DISTINCT _from) LIMIT {_SHOW}"
+    ).fetchall()
+    diags = [
+        Diagnostic(
+            "E326",
+            f"the grant of {r[0]} to {_describe(policy, r)} is listed twice "
+            f"({', '.join(r[-1])})"
+            + (
+                f" with amounts {', '.join(format_value(Money(a)) for a in r[-2])}"
+                if len(r[-2]) > 1
+                else ""
+            ),
+            hint="a grant is recorded once; remove the copy, or correct the amount that is wrong",
+        )
+        for r in twice
+    ]
+    if diags:
+        raise LedgerError(diags)
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE ledger AS SELECT DISTINCT {cols} FROM _ledger_all"
+    ).fetchall()
+    _check_once(policy, con, cols)
+    _check_caps(compiled, con, parameters, assumptions)
+
+
+def _describe(policy: CheckedPolicy, r: Sequence[object]) -> str:
+    names = [e.name for e in policy.entities]
+    where = ", ".join(
+        f"{n} {v}" for n, v in zip(names, r[1 : 1 + len(names)], strict=True) if v is not None
+    )
+    year = r[1 + len(names)]
+    return where + (f", year {year}" if year is not None else "")
+
+
+def _check_once(policy: CheckedPolicy, con: duckdb.DuckDBPyConnection, cols: str) -> None:
+    keys = grant_keys(policy)
+    diags = []
+    for p in policy.provisions():
+        for o in p.once:
+            chain = keys[p.id].chain
+            if o.entity not in chain:
+                continue
+            scope = [ident(e) for e in chain[: chain.index(o.entity) + 1]]
+            # each grant once (the same grant given by two parts is one), with where it is
+            grants = (
+                f"SELECT {cols}, list(_from || ' row ' || _row ORDER BY _from, _row) AS _at "
+                f"FROM _ledger_all WHERE provision = {literal(p.id)} AND amount > 0 "
+                "GROUP BY ALL"
+            )
+            got = con.execute(
+                f"SELECT {', '.join(scope)}, count(*), flatten(list(_at ORDER BY _at)) "
+                f"FROM ({grants}) GROUP BY ALL HAVING count(*) > 1 LIMIT {_SHOW}"
+            ).fetchall()
+            for r in got:
+                diags.append(
+                    Diagnostic(
+                        "E328",
+                        f"{p.id} is paid once per {o.entity} (一次性), and {o.entity} {r[-3]} "
+                        f"is paid {r[-2]} times in the ledger ({', '.join(r[-1])})",
+                        hint="a one-time award is paid once; remove the grant that was not made",
+                    )
+                )
+    if diags:
+        raise LedgerError(diags)
+
+
+def _check_caps(
+    compiled: CompiledPolicy,
+    con: duckdb.DuckDBPyConnection,
+    params: Mapping[str, Value],
+    assume: Mapping[str, Value],
+) -> None:
+    """:func:`policyrules.ledger_check.check_caps`, with the sums in SQL."""
+    policy = compiled.checked
+    keys = grant_keys(policy)
+    members: dict[str, set[str]] = {}
+    for cp in compiled.provisions:
+        for cap in cp.caps:
+            members.setdefault(cap.pool, set()).add(cp.info.id)
+    names = [e.name for e in policy.entities]
+    diags: list[Diagnostic] = []
+    seen: set[tuple[str, str, tuple[str, ...], bool]] = set()
+    for cp in compiled.provisions:
+        doc = next((d for d in policy.documents if d.name == cp.info.document), None)
+        for cap in cp.caps:
+            try:
+                limit = cap.limit(Env({}, params, assume, doc))
+            except (Undecided, KeyError):
+                continue
+            if not isinstance(limit, Money):
+                continue
+            mark = (cap.pool, str(limit.fen), cap.per, cap.year is not None)
+            if cap.per and mark in seen:
+                continue
+            seen.add(mark)
+            pool = sorted(members[cap.pool] if cap.per else {cp.info.id})
+            chains = {p: keys[p].chain for p in pool if p in keys}
+            if not cap.per:
+                scope = [ident(n) for n in names]
+                year = "NULL"
+                where = ""
+            else:
+                # The scope: the path down to the deepest entity the cap is per, which
+                # lies at the same depth on every chain of the pool.
+                depth = {
+                    p: max((i + 1 for i, e in enumerate(ch) if e in cap.per), default=0)
+                    for p, ch in chains.items()
+                }
+                by_depth = " ".join(
+                    f"WHEN provision = {literal(p)} THEN {d}" for p, d in depth.items()
+                )
+                dep = f"(CASE {by_depth} ELSE 0 END)"
+                scope = []
+                for n in names:
+                    pos = " ".join(
+                        f"WHEN provision = {literal(p)} THEN {ch.index(n) + 1 if n in ch else 0}"
+                        for p, ch in chains.items()
+                    )
+                    scope.append(
+                        f"CASE WHEN (CASE {pos} ELSE 0 END) BETWEEN 1 AND {dep} THEN {ident(n)} END"
+                    )
+                year = "year" if cap.year is not None else "NULL"
+                where = f" AND {dep} > 0"
+            got = con.execute(
+                f"SELECT {', '.join(scope)}, {year}, sum(amount), count(*) FROM ledger "
+                f"WHERE provision IN ({', '.join(map(literal, pool))}){where} GROUP BY ALL "
+                f"HAVING sum(amount) > {max(limit.fen, 0)} LIMIT {_SHOW}"
+            ).fetchall()
+            for r in got:
+                what = " / ".join(
+                    f"{n} {v}" for n, v in zip(names, r, strict=False) if v is not None
+                )
+                if r[len(names)] is not None:
+                    what += f", year {r[len(names)]}"
+                diags.append(
+                    Diagnostic(
+                        "E329",
+                        f"the ledger already exceeds the cap {cap.text} of {cp.info.id} ({what}): "
+                        f"{r[-1]} grant(s) total {format_value(Money(int(r[-2])))} against "
+                        f"{format_value(limit)}",
+                        hint="correct the ledger (a grant recorded twice, or too large) before "
+                        "paying anything more on it",
+                    )
+                )
+    if diags:
+        raise LedgerError(diags)
