@@ -26,7 +26,6 @@ counted), the column, what is wrong and a hint; up to three rows per column, all
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -35,9 +34,10 @@ import duckdb
 
 from . import types as t
 from .convert_patterns import MAX_ID_LENGTH, SPACE_TEXT
-from .errors import Diagnostic, TableError, did_you_mean, excerpt, first_line
+from .errors import Diagnostic, TableError, did_you_mean, excerpt
 from .model import CheckedPolicy, EntityInfo
 from .tables_find import FORMATS, Source, find_tables, looks_like_duckdb, table_error
+from .tables_source import PER_COLUMN, READ_HINT, SourceTable, error_line
 from .tables_values import (
     ColumnRefused,
     column_sql,
@@ -59,11 +59,6 @@ __all__ = [
     "read_registry",
 ]
 
-_PER_COLUMN = 3  # rows shown per faulty column
-_HINT = (
-    "a CSV table is UTF-8, comma-separated, with a header and as many cells in each row; "
-    "JSON Lines one object per line"
-)
 _BLANK = f"[{SPACE_TEXT}]*"
 _EDGE = f"^[{SPACE_TEXT}]|[{SPACE_TEXT}]$"  # white space at an id's start or end
 _MOST = 30  # diagnostics shown in all
@@ -90,145 +85,6 @@ def canonical_type(typ: t.Type) -> str:
         "bool": "BOOLEAN",
         "duration": "BIGINT",
     }.get(typ.kind, "VARCHAR")
-
-
-class _Table:
-    """One source being read: its columns, their SQL, and the faults found."""
-
-    def __init__(self, con: duckdb.DuckDBPyConnection, src: Source) -> None:
-        self.con = con
-        self.src = src
-        self.diags: list[Diagnostic] = []
-        try:
-            if src.fmt == "jsonl":
-                self.raw = self._jsonl()
-            else:
-                self.raw = src.sql
-            described = con.execute(f"DESCRIBE SELECT * FROM {self.raw}").fetchall()
-        except duckdb.Error as exc:
-            raise table_error(
-                "E620", f"{src.shown}: cannot read the table: {_first_line(exc)}", _HINT
-            ) from None
-        self.columns: dict[str, str] = {str(r[0]): str(r[1]) for r in described}
-
-    def _jsonl(self) -> str:
-        """JSON Lines, each column typed by what its values are: text, whole numbers,
-        booleans or arrays; a column mixing them, or holding a number with a fraction
-        (read by DuckDB as a binary float), is refused."""
-        path = self.src.sql
-        keys = [
-            str(r[0])
-            for r in self.con.execute(
-                f"SELECT DISTINCT unnest(json_keys(json)) FROM read_ndjson_objects({path}) "
-                "ORDER BY 1"
-            ).fetchall()
-        ]
-        if not keys:
-            return "(SELECT NULL AS id WHERE false)"
-        cols = ", ".join(f"{literal(k)}: 'JSON'" for k in keys)
-        typed = f"read_json({path}, format = 'newline_delimited', columns = {{{cols}}})"
-        kinds = self.con.execute(
-            "SELECT "
-            + ", ".join(
-                f"list_distinct(list(json_type({c})) FILTER (WHERE json_type({c}) <> 'NULL'))"
-                for c in map(ident, keys)
-            )
-            + f" FROM {typed}"
-        ).fetchall()[0]
-        assert kinds is not None
-        exprs = []
-        for k, found in zip(keys, kinds, strict=True):
-            c = ident(k)
-            kind = {"UBIGINT": "BIGINT"}.get
-            seen = sorted({kind(x, x) for x in found or []})
-            if not seen:
-                exprs.append(f"NULL AS {c}")
-            elif seen == ["VARCHAR"]:
-                exprs.append(f"({c} ->> '$') AS {c}")
-            elif seen == ["BIGINT"]:
-                exprs.append(f"CAST({c} AS HUGEINT) AS {c}")
-            elif seen == ["BOOLEAN"]:
-                exprs.append(f"CAST({c} AS BOOLEAN) AS {c}")
-            elif seen == ["ARRAY"]:
-                floats = f"list_contains(json_type({c}, '$[*]'), 'DOUBLE')"
-                if row := self._first_row(typed, floats):  # (0: no such row)
-                    self.diags.append(self._float(row, k, "an item of its list is "))
-                    exprs.append(f"NULL AS {c}")
-                else:
-                    exprs.append(f"from_json({c}, '[\"VARCHAR\"]') AS {c}")
-            elif "DOUBLE" in seen:
-                row = self._first_row(typed, f"json_type({c}) = 'DOUBLE'")
-                self.diags.append(self._float(row, k, ""))
-                exprs.append(f"NULL AS {c}")
-            else:
-                row = self._first_row(typed, f"json_type({c}) = {literal(seen[-1])}")
-                why = f"values of several kinds ({', '.join(s.lower() for s in seen)})"
-                self.diags.append(
-                    Diagnostic(
-                        "E623",
-                        f"{self.src.shown}: row {row}, column {k}: {why}",
-                        hint='write such values as text ("12.5", "200万元") so they read exactly',
-                    )
-                )
-                exprs.append(f"NULL AS {c}")
-        return f"(SELECT {', '.join(exprs)} FROM {typed})"
-
-    def _float(self, row: int, column: str, where: str) -> Diagnostic:
-        return Diagnostic(
-            "E623",
-            f"{self.src.shown}: row {row}, column {column}: {where}a number with a fraction or "
-            "an exponent, or beyond 64 bits, which DuckDB reads as a binary float",
-            hint='write such values as text ("12.5", "200万元", ["2025"]) so they read exactly',
-        )
-
-    def _first_row(self, relation: str, condition: str) -> int:
-        row = self.con.execute(
-            f"SELECT min(_r) FROM (SELECT row_number() OVER () AS _r, * FROM {relation}) "
-            f"WHERE {condition}"
-        ).fetchall()[0]
-        return int(row[0]) if row and row[0] is not None else 0
-
-    def rows_where(
-        self, condition: str, show: str, limit: int = _PER_COLUMN
-    ) -> list[tuple[int, str, str]]:
-        """``(row, value shown, extra)`` of the first rows where ``condition`` holds; ``show``
-        is a SQL expression of what to show, and may give ``extra`` after a ``\\x1f``."""
-        got = self.con.execute(
-            f"SELECT _r, CAST({show} AS VARCHAR) FROM (SELECT row_number() OVER () AS _r, * "
-            f"FROM {self.raw}) WHERE {condition} ORDER BY _r LIMIT {limit}"
-        ).fetchall()
-        out = []
-        for r, text in got:
-            value, _, extra = (text or "").partition("\x1f")
-            out.append((int(r), value, extra))
-        return out
-
-    def add(
-        self, code: str, row: int | None, column: str | None, message: str, hint: str | None
-    ) -> None:
-        where = ", ".join(
-            x for x in (f"row {row}" if row else "", f"column {column}" if column else "") if x
-        )
-        self.diags.append(
-            Diagnostic(
-                code, f"{self.src.shown}: {where + ': ' if where else ''}{message}", hint=hint
-            )
-        )
-
-
-_CSV_ROW = re.compile(
-    r"Original Line: (.*?)\n.*?Expected Number of Columns: (\d+) Found: (\d+)", re.S
-)
-
-
-def _first_line(exc: BaseException) -> str:
-    """DuckDB's error in a line: a CSV row of the wrong length by its text (DuckDB's
-    count of lines passes over a newline inside quotes) and its cells."""
-    text = str(exc).strip()
-    if found := _CSV_ROW.search(text):
-        row, want, got = found.groups()
-        return f"a row has {got} cells, the header {want}: {row[:80]!r}"
-    return first_line(exc)
 
 
 def _owners(policy: CheckedPolicy, ent: EntityInfo) -> list[str]:
@@ -332,7 +188,7 @@ def _read_entity(
             f"CREATE OR REPLACE TABLE {target} AS SELECT {', '.join(cols)} WHERE false"
         ).fetchall()
         return []
-    table = _Table(con, src)
+    table = SourceTable(con, src)
     flags = none_columns(ent)
     for column, message, hint in _column_names(ent, owners, [*facts, *flags], table.columns):
         table.add("E622", None, column, message, hint)
@@ -409,12 +265,12 @@ def _read_entity(
                 else:
                     code, message, hint = problem_message(reason, value, typ, policy, item)
                     table.add(code, row, name, message, hint)
-            if count > _PER_COLUMN:
+            if count > PER_COLUMN:
                 table.add(
                     table.diags[-1].code,
                     None,
                     name,
-                    f"... and {count - _PER_COLUMN} more rows",
+                    f"... and {count - PER_COLUMN} more rows",
                     None,
                 )
         if table.diags:
@@ -424,14 +280,14 @@ def _read_entity(
             f"CREATE OR REPLACE TABLE {target} AS SELECT {', '.join(selects)} FROM {table.raw}"
         ).fetchall()
     except duckdb.Error as exc:
-        message = f"{src.shown}: cannot read the table: {_first_line(exc)}"
-        raise table_error("E620", message, _HINT) from None
+        message = f"{src.shown}: cannot read the table: {error_line(exc)}"
+        raise table_error("E620", message, READ_HINT) from None
     keys = [ident(o + "_id") for o in owners]
     return _check_ids(con, table, ent, keys)
 
 
 def _check_ids(
-    con: duckdb.DuckDBPyConnection, table: _Table, ent: EntityInfo, keys: list[str]
+    con: duckdb.DuckDBPyConnection, table: SourceTable, ent: EntityInfo, keys: list[str]
 ) -> list[Diagnostic]:
     target = ident(ent.key)
     if ent.single:
@@ -447,7 +303,7 @@ def _check_ids(
         return table.diags
     group = ", ".join([*keys, "id"])
     twice = con.execute(
-        f"SELECT {group} FROM {target} GROUP BY {group} HAVING count(*) > 1 LIMIT {_PER_COLUMN}"
+        f"SELECT {group} FROM {target} GROUP BY {group} HAVING count(*) > 1 LIMIT {PER_COLUMN}"
     ).fetchall()
     for dup in twice:
         cond = " AND ".join(
@@ -473,13 +329,13 @@ def _check_owners(
         return []
     parent = policy.entity(ent.parent or "")
     assert parent is not None
-    table = _Table(con, src)
+    table = SourceTable(con, src)
     mine = [ident(o + "_id") for o in owners]
     theirs = [ident(o + "_id") for o in owners[:-1]] + ["id"]
     on = " AND ".join(f"c.{a} = p.{b}" for a, b in zip(mine, theirs, strict=True))
     lost = con.execute(
         f"SELECT DISTINCT {', '.join('c.' + m for m in mine)} FROM {ident(ent.key)} c "
-        f"ANTI JOIN {ident(parent.key)} p ON {on} LIMIT {_PER_COLUMN}"
+        f"ANTI JOIN {ident(parent.key)} p ON {on} LIMIT {PER_COLUMN}"
     ).fetchall()
     for key in lost:
         cond = " AND ".join(f"{c} = {literal(str(v))}" for c, v in zip(mine, key, strict=True))
@@ -517,8 +373,8 @@ def read_registry(
             diags += _read_entity(policy, con, ent, src)
         except duckdb.Error as exc:  # a fault DuckDB finds only when it reads the rows
             where = src.shown if src else ent.key
-            message = f"{where}: cannot read the table: {_first_line(exc)}"
-            raise table_error("E620", message, _HINT) from None
+            message = f"{where}: cannot read the table: {error_line(exc)}"
+            raise table_error("E620", message, READ_HINT) from None
     if not diags:
         for ent in policy.entities:
             src = sources.get(ent.key)

@@ -24,8 +24,9 @@ from .errors import Diagnostic, LedgerError, did_you_mean, quoted
 from .ledger_keys import grant_keys
 from .model import CheckedPolicy
 from .runtime.ledger import Ledger
-from .tables import ID_MESSAGES, Source, _first_line, _Table, id_problem
+from .tables import ID_MESSAGES, Source, id_problem
 from .tables_ledger_check import check_ledger  # (also importable from here, as before)
+from .tables_source import SourceTable, error_line
 from .tables_values import (
     ColumnRefused,
     ascii_note,
@@ -101,7 +102,7 @@ def read_ledger_table(
 ) -> None:
     """Read the registry's ledger ``src`` into ``table`` (contract columns), checked grant
     by grant.  :raises LedgerError: E321-E325, up to three rows per fault and column."""
-    raw = _Table(con, src)
+    raw = SourceTable(con, src)
     names = [e.name for e in policy.entities]
     known = ["provision", *names, "amount", "amount_fen", "year"]
     for col in raw.columns:
@@ -203,7 +204,7 @@ def read_ledger_table(
         ).fetchall()
     except duckdb.Error as exc:
         raise LedgerError(
-            Diagnostic("E320", f"{src.shown}: cannot read: {_first_line(exc)}")
+            Diagnostic("E320", f"{src.shown}: cannot read: {error_line(exc)}")
         ) from None
     _check_grants(policy, con, table, src.shown)
 
@@ -282,7 +283,7 @@ def fen_sql(column: str, ty: str) -> tuple[str, str] | None:
     )
 
 
-def _fen(raw: _Table, problems: list[tuple[str, str, str]]) -> str:
+def _fen(raw: SourceTable, problems: list[tuple[str, str, str]]) -> str:
     """The select of a ledger's ``amount_fen`` as BIGINT fen (:func:`fen_sql`), its
     faults added to ``problems``."""
     ty = raw.columns["amount_fen"]

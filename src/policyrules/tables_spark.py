@@ -30,7 +30,6 @@ from .backends.sql.spark_tables import ledger_columns, spark_type
 from .errors import Diagnostic, LedgerError, did_you_mean, quoted
 from .model import CheckedPolicy, EntityInfo
 from .tables import (
-    _PER_COLUMN,
     ID_MESSAGES,
     _column_names,
     _owners,
@@ -46,6 +45,7 @@ from .tables_ledger import (
     fen_sql,
     year_refused,
 )
+from .tables_source import PER_COLUMN
 from .tables_values import ColumnRefused, column_sql, literal, none_columns, problem_message
 
 if TYPE_CHECKING:
@@ -177,7 +177,7 @@ class _Table:
             rows = (
                 self.frame.where(f"({problem}) IS NOT NULL")
                 .selectExpr(f"{where} AS w", f"{shown} AS s")
-                .limit(_PER_COLUMN)
+                .limit(PER_COLUMN)
                 .collect()
             )
             found = []
@@ -264,9 +264,9 @@ def _read_entity(
             else:
                 code, message, hint = problem_message(reason, value, typ, policy, item)
                 table.add(code, where, name, message, hint)
-        if count > _PER_COLUMN:
+        if count > PER_COLUMN:
             last = table.diags[-1].code
-            table.add(last, None, name, f"... and {count - _PER_COLUMN} more rows", None)
+            table.add(last, None, name, f"... and {count - PER_COLUMN} more rows", None)
     if table.diags:
         return None, 0, table.diags
     conformed = frame.selectExpr(*selects)
@@ -285,7 +285,7 @@ def _check_ids(
     if table.distinct == table.rows:  # counted with the problems: no id used twice
         return table.diags
     group = [*keys, "id"]
-    twice = frame.groupBy(*group).count().where("count > 1").limit(_PER_COLUMN).collect()
+    twice = frame.groupBy(*group).count().where("count > 1").limit(PER_COLUMN).collect()
     for dup in twice:
         owner = f" under {keys[-1][:-3]} {dup[-3]!s}" if keys else ""
         table.add(
@@ -310,7 +310,7 @@ def _check_owners(
     child = tables[ent.key].select(*mine)
     renamed = (f"{_q(b)} AS {_q(a)}" for a, b in zip(mine, theirs, strict=True))
     up = tables[parent.key].selectExpr(*renamed)
-    lost = child.join(up, on=mine, how="left_anti").limit(_PER_COLUMN).collect()
+    lost = child.join(up, on=mine, how="left_anti").limit(PER_COLUMN).collect()
     diags: list[Diagnostic] = []
     if not lost:
         return diags

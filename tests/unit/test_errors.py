@@ -115,11 +115,11 @@ def test_empty_duckdb_errors_become_diagnostics() -> None:
     import duckdb
 
     from policyrules.batch_write import value_refused
-    from policyrules.tables import _first_line
+    from policyrules.tables_source import error_line
 
     refused = value_refused("step 3 of the plan (p0_f)", duckdb.DataError(""))
     assert refused.code == "E633"
     assert "step 3 of the plan (p0_f): a value DuckDB cannot compute exactly: DataError" in str(
         refused
     )
-    assert _first_line(duckdb.IOException("")) == "IOException"
+    assert error_line(duckdb.IOException("")) == "IOException"
