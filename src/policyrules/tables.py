@@ -37,6 +37,7 @@ from .convert_patterns import MAX_ID_LENGTH, SPACE_TEXT
 from .errors import Diagnostic, TableError, did_you_mean, excerpt
 from .model import CheckedPolicy, EntityInfo
 from .tables_find import FORMATS, Source, find_tables, looks_like_duckdb, table_error
+from .tables_messages import problem_message
 from .tables_source import PER_COLUMN, READ_HINT, SourceTable, error_line
 from .tables_values import (
     ColumnRefused,
@@ -44,7 +45,6 @@ from .tables_values import (
     ident,
     literal,
     none_columns,
-    problem_message,
 )
 
 __all__ = [

@@ -26,14 +26,13 @@ from .model import CheckedPolicy
 from .runtime.ledger import Ledger
 from .tables import ID_MESSAGES, Source, id_problem
 from .tables_ledger_check import check_ledger  # (also importable from here, as before)
+from .tables_messages import ascii_note, problem_message
 from .tables_source import SourceTable, error_line
 from .tables_values import (
     ColumnRefused,
-    ascii_note,
     column_sql,
     ident,
     literal,
-    problem_message,
 )
 
 __all__ = [

@@ -45,8 +45,9 @@ from .tables_ledger import (
     fen_sql,
     year_refused,
 )
+from .tables_messages import problem_message
 from .tables_source import PER_COLUMN
-from .tables_values import ColumnRefused, column_sql, literal, none_columns, problem_message
+from .tables_values import ColumnRefused, column_sql, literal, none_columns
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
