@@ -18,7 +18,7 @@ from . import syntax as s
 from .errors import Diagnostic, Span
 from .model import CheckedPolicy, ProvisionInfo
 
-__all__ = ["prevailing_documents", "prevails_warning"]
+__all__ = ["prevailing_documents", "prevails_between", "prevails_warning"]
 
 Report = Callable[[str, str, Span | None, str | None], None]
 
@@ -61,14 +61,10 @@ def prevails_warning(
     """W263 for two awards that pay for the same thing (out of ``facts``) when one's document
     prevails over earlier rules and the other's is earlier; ``None`` otherwise."""
     for new, old in ((p, q), (q, p)):
-        if new.document not in prevailing or old.document == new.document:
+        if not _over(base, new.document, old.document, prevailing):
             continue
-        by, was = base.document(new.document), base.document(old.document)
-        assert by is not None
-        since = by.valid_from or by.issued
+        was = base.document(old.document)
         start = (was.valid_from or was.issued) if was is not None else None
-        if start is not None and since is not None and start >= since:
-            continue
         when = f"from {start}" if start is not None else "no first day given"
         return Diagnostic(
             "W263",
@@ -86,3 +82,21 @@ def prevails_warning(
             severity="warning",
         )
     return None
+
+
+def prevails_between(base: CheckedPolicy, a: str, b: str, prevailing: tuple[str, ...]) -> bool:
+    """Whether :func:`prevails_warning` warns of two awards of documents ``a`` and ``b``
+    (either way round): it depends on their documents alone."""
+    return _over(base, a, b, prevailing) or _over(base, b, a, prevailing)
+
+
+def _over(base: CheckedPolicy, new: str, old: str, prevailing: tuple[str, ...]) -> bool:
+    """Document ``new`` prevails over earlier rules and ``old`` is another one, with a first
+    day before ``new``'s or none given."""
+    if new not in prevailing or old == new:
+        return False
+    by, was = base.document(new), base.document(old)
+    assert by is not None
+    since = by.valid_from or by.issued
+    start = (was.valid_from or was.issued) if was is not None else None
+    return start is None or since is None or start < since
