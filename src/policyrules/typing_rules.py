@@ -7,28 +7,25 @@ dimension (日 and 周; 月 and 年; 工作日 alone).  Anything else is an erro
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import attrs
 
 from . import syntax as s
 from . import types as t
-from .currencies import convert_type, foreign_literal_type
+from .currencies import foreign_literal_type
 from .errors import Span, did_you_mean
 from .model import CheckedPolicy, DocumentInfo
 from .runtime.currency import UNITS
 from .runtime.money import Money
 from .typing_base import BUILTINS, Usage, short_name, unit_hint, verb
+from .typing_calls import CallTyping, Report
 
 MAX_DIGITS = 40
 """Literals have at most this many digits before the point, as money amounts do (E226)."""
 
 __all__ = ["BUILTINS", "MAX_DIGITS", "ExprTyper", "Usage"]
 
-Report = Callable[[str, str, "Span | None", "str | None"], None]
 
-
-class ExprTyper:
+class ExprTyper(CallTyping):
     """Infers the type of expressions in one scope (a provision's subject)."""
 
     def __init__(
@@ -443,92 +440,6 @@ class ExprTyper:
             f"{name} is a fact of {', '.join(owners)}; a provision `for each {self.scope}` "
             f"reads the facts of {self.scope} and of the entities that own it"
         )
-
-    def _call(self, e: s.Call, usage: Usage) -> t.Type:
-        if e.func not in BUILTINS:
-            self.report(
-                "E216",
-                f"unknown function '{e.func}'",
-                e.span,
-                did_you_mean(e.func, BUILTINS) or f"known: {', '.join(sorted(BUILTINS))}",
-            )
-            return t.ANY
-        lo, hi = BUILTINS[e.func]
-        if len(e.args) < lo or (hi is not None and len(e.args) > hi):
-            self.report(
-                "E216",
-                f"{e.func}() takes {lo if hi == lo else f'at least {lo}'} "
-                f"argument{'s' if lo != 1 else ''}, not {len(e.args)}",
-                e.span,
-                None,
-            )
-            return t.ANY
-        if e.func == "convert":
-            args = [self.value_of(a, usage, "convert()") for a in e.args]
-            return convert_type(args, e.span, self.report)
-        if e.func == "known":
-            self.type_of(e.args[0], usage)
-            return t.BOOL
-        if e.func in ("payment_year", "year_index"):
-            return t.YEAR if e.func == "payment_year" else t.NUMBER
-        if e.func == "this_year":  # 各年度实际支付的利息: the list's entry for the year paid
-            got = self.type_of(e.args[0], usage)
-            if got.kind != "list" and got != t.ANY:
-                hint = "declare the yearly facts `fact interest_paid: list of money`"
-                self.report("E291", f"this_year() takes a list, not {got.describe()}", e.span, hint)
-                return t.ANY
-            return got.element or t.ANY
-        args = [self.value_of(a, usage, f"{e.func}()") for a in e.args]
-        if e.func in ("floor", "ceil"):
-            if args[0].kind not in ("number", "rate", "any"):
-                self.report(
-                    "E262",
-                    f"{e.func}() takes a number or a share, not {args[0].describe()}",
-                    e.span,
-                    "count whole steps of a number: `floor((revenue - 1000 万元) / 100 万元)`",
-                )
-            return t.NUMBER
-        if e.func == "year":
-            if args[0] not in (t.DATE, t.ANY):
-                self.report("E204", f"year() takes a date, not {args[0].describe()}", e.span, None)
-            return t.NUMBER
-        if e.func in ("min", "max"):
-            if len(args) == 1 and args[0].kind in ("list", "set"):
-                return self._ordered(e, args[0].element or t.ANY)
-            first = next((a for a in args if a != t.ANY), t.ANY)
-            for a, arg in zip(args, e.args, strict=True):
-                if not t.comparable(a, first):
-                    self.report(
-                        "E204",
-                        f"{e.func}() mixes {first.describe()} and {a.describe()}",
-                        arg.span,
-                        unit_hint(first, a),
-                    )
-                    return t.ANY
-            return self._ordered(e, first)
-        lst = args[0]
-        if lst.kind not in ("list", "set", "any"):
-            self.report("E204", f"{e.func}() takes a list, not {lst.describe()}", e.span, None)
-            return t.ANY
-        if e.func == "count":
-            return t.NUMBER
-        elem = lst.element or t.ANY
-        if elem.kind not in ("money", "number", "rate", "duration", "any"):
-            self.report("E204", f"{e.func}() needs numbers, not {elem.describe()}", e.span, None)
-            return t.ANY
-        return elem
-
-    def _ordered(self, e: s.Call, got: t.Type) -> t.Type:
-        """``got`` if min/max can order it (as ``<`` can), else E204 and ANY."""
-        if got.kind in ("bool", "enum", "set", "list", "text"):
-            self.report(
-                "E204",
-                f"{e.func}() does not order {got.describe()}",
-                e.span,
-                f"{e.func}() takes numbers, amounts, rates, dates or durations",
-            )
-            return t.ANY
-        return got
 
     def _binary(self, op: str, a: s.Expr, b: s.Expr, span: Span | None, usage: Usage) -> t.Type:
         what = f"`{op}`"
