@@ -13,10 +13,8 @@ text stays true while its words are missing.  Nothing here raises.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Callable, Mapping
-from decimal import Decimal
 
 import attrs
 
@@ -25,7 +23,15 @@ from .model import CheckedPolicy, FactInfo, ProvisionInfo, Resolved
 from .printer import print_expr
 from .runtime.calendar import HOLIDAY_ASSUMPTION
 from .runtime.values import format_value
-from .types import Type
+from .words_values import (
+    date_zh,
+    duration_zh,
+    money_as_written,
+    none_words,
+    reader_title,
+    spaced,
+    value_zh,
+)
 
 __all__ = [
     "Words",
@@ -37,7 +43,6 @@ __all__ = [
     "value_zh",
 ]
 
-_UNITS = {"日": "日", "周": "周", "工作日": "个工作日", "月": "个月", "年": "年"}
 _COMPARE = {
     "=": "为",
     "!=": "不为",
@@ -54,99 +59,6 @@ _SCHEDULES = {
     "weekends_only": "只按周末计",
 }
 _SCHEDULE_VALUE = re.compile(r"(\w+)(?: \((?:assumed|PROJECTED) for (.+)\))?")
-
-
-# Full-width punctuation takes no space beside it (为 v_d；否则…).
-_FULL_WIDTH = frozenset("，。；：、（）“”《》！？")
-
-
-def _sp(*parts: str) -> str:
-    """Parts joined, with a space where a number or Latin letter meets other text (不超过
-    1000 万元, 所在年度减 1), as Chinese typesetting puts one."""
-    out = ""
-    for part in parts:
-        if (
-            out
-            and part
-            and (_edge(out[-1]) or _edge(part[0]))
-            and out[-1] != " "
-            and out[-1] not in _FULL_WIDTH
-            and part[0] not in _FULL_WIDTH
-        ):
-            out += " "
-        out += part
-    return out
-
-
-def _edge(ch: str) -> bool:
-    return ch.isascii() and (ch.isalnum() or ch == "%")
-
-
-def date_zh(day: dt.date) -> str:
-    """``2025-11-24`` as ``2025年11月24日``."""
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
-def duration_zh(number: Decimal | int | str, unit: str) -> str:
-    """``60 工作日`` as ``60 个工作日``, ``3 月`` as ``3 个月``; an unknown unit as written."""
-    n = format_value(Decimal(str(number))) if not isinstance(number, str) else number
-    return f"{n} {_UNITS.get(unit, unit)}"
-
-
-_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
-_DURATION = re.compile(r"(≈?-?[\d.]+) (日|周|工作日|月|年)")  # ≈: a quotient, rounded
-
-
-def money_as_written(type_: Type | None) -> bool:
-    """Whether :func:`value_zh` gives a money value's text (``12,345.67 元``, ``200 万元``:
-    :func:`~policyrules.runtime.money.cn_text`) as it is for a fact of ``type_``: for any
-    type but an enum or a set of one, whose members it looks up by their titles."""
-    element = type_.element if type_ is not None and type_.element is not None else type_
-    return not (element is not None and element.kind == "enum" and bool(element.name))
-
-
-def value_zh(text: str, type_: Type | None = None, words: Words | None = None) -> str:
-    """A value as :func:`~policyrules.runtime.values.format_value` wrote it, in Chinese:
-    ``true`` 是, ``unknown`` 未提供, a date ``2026-03-02`` 2026年3月2日, ``60 工作日`` 60
-    个工作日, an enum member (``type_`` an enum, or a set of one) by its title; anything else
-    as written (money ``200 万元``, rates, numbers, text)."""
-    if text == "unknown":
-        return "未提供"
-    if text == "unset":
-        return "未设定"
-    if text in ("true", "false"):
-        return "是" if text == "true" else "否"
-    if (m := _ISO.fullmatch(text)) is not None:
-        return date_zh(dt.date(int(m[1]), int(m[2]), int(m[3])))
-    if (m := _DURATION.fullmatch(text)) is not None:
-        return duration_zh(m[1], m[2])
-    element = type_.element if type_ is not None and type_.element is not None else type_
-    if text[:1] in "{[" and text[-1:] in "}]":
-        inner = text[1:-1]
-        if not inner:
-            return "无"
-        return "、".join(value_zh(part, element, words) for part in inner.split(", "))
-    if words is not None and element is not None and element.kind == "enum" and element.name:
-        return words.member(element.name, text)
-    return text
-
-
-_NONE_NOTE = re.compile(r"[；;]?\s*none[：:]([^）)]*)")
-
-
-def reader_title(title: str) -> str:
-    """A fact's title as a reader sees it: an author's note on what a stated ``none`` means
-    (``批准其境外上市的机构（none：未在境外获批上市）``) is for the facts file, not the letter."""
-    text = _NONE_NOTE.sub("", title)
-    return text.replace("（）", "").replace("()", "")
-
-
-def none_words(title: str | None) -> str:
-    """What stating a fact ``none`` means, in words: the author's note in its title
-    (``无（未在境外获批上市）``), else ``无（已声明不存在）``."""
-    m = _NONE_NOTE.search(title or "")
-    note = m[1].strip() if m else ""
-    return f"无（{note}）" if note else "无（已声明不存在）"
 
 
 @attrs.frozen
@@ -255,7 +167,7 @@ class Words:
         elif cap.ever:
             when = "累计"
         shared = "（与其他措施共用此额度）" if cap.shared else ""
-        return _sp(f"{who}{when}不超过", self.expr(cap.limit, scope)) + shared
+        return spaced(f"{who}{when}不超过", self.expr(cap.limit, scope)) + shared
 
 
 # ---- one function per node type ------------------------------------------------------------
@@ -310,22 +222,22 @@ def _call(w: Words, e: s.Expr, scope: str | None) -> str:
     assert isinstance(e, s.Call)
     args = [w.expr(a, scope) for a in e.args]
     if e.func == "known" and args:
-        return _sp(args[0], "已提供")
+        return spaced(args[0], "已提供")
     if e.func == "year" and args:
-        return _sp(args[0], "所在年度")
+        return spaced(args[0], "所在年度")
     if e.func in ("average", "sum", "count") and args:
         word = {"average": "平均值", "sum": "合计", "count": "个数"}[e.func]
-        return _sp(args[0], f"的{word}")
+        return spaced(args[0], f"的{word}")
     if e.func in ("min", "max"):
-        return _sp("、".join(args), f"中{'较小' if e.func == 'min' else '较大'}者")
+        return spaced("、".join(args), f"中{'较小' if e.func == 'min' else '较大'}者")
     if e.func in ("floor", "ceil") and args:
-        return _sp(args[0], f"{'向下' if e.func == 'floor' else '向上'}取整")
+        return spaced(args[0], f"{'向下' if e.func == 'floor' else '向上'}取整")
     if e.func in ("payment_year", "year_index"):
         return "拨付年度" if e.func == "payment_year" else "拨付的第几年"
     if e.func == "this_year" and args:
-        return _sp("拨付年度的", args[0])
+        return spaced("拨付年度的", args[0])
     if e.func == "convert" and len(args) == 2:
-        return _sp(args[0], "按", args[1], "折算的人民币金额")
+        return spaced(args[0], "按", args[1], "折算的人民币金额")
     return f"「{print_expr(e)}」"
 
 
@@ -334,12 +246,12 @@ def _binop(w: Words, e: s.Expr, scope: str | None) -> str:
     op = _ARITH.get(e.op)
     if op is None:
         return f"「{print_expr(e)}」"
-    return _sp(_part(w, e.left, scope), op, _part(w, e.right, scope))
+    return spaced(_part(w, e.left, scope), op, _part(w, e.right, scope))
 
 
 def _of(w: Words, e: s.Expr, scope: str | None) -> str:
     assert isinstance(e, s.Of)
-    return _sp(f"{_part(w, e.base, scope)}的", w.expr(e.rate, scope))
+    return spaced(f"{_part(w, e.base, scope)}的", w.expr(e.rate, scope))
 
 
 def _part(w: Words, e: s.Expr, scope: str | None) -> str:
@@ -361,11 +273,11 @@ def _compare(w: Words, e: s.Expr, scope: str | None) -> str:
     r = w.resolve(left, scope)
     if r is not None and r.type.kind == "date" and e.op in ("<", "<=", ">", ">="):
         word = {"<": "早于", "<=": "不晚于", ">": "晚于", ">=": "不早于"}[e.op]
-        return _sp(w.expr(left, scope), word, w.expr(right, scope))
+        return spaced(w.expr(left, scope), word, w.expr(right, scope))
     op = _COMPARE.get(e.op)
     if op is None:
         return f"「{print_expr(e)}」"
-    return _sp(_part(w, left, scope), op, _part(w, right, scope))
+    return spaced(_part(w, left, scope), op, _part(w, right, scope))
 
 
 def _and(w: Words, e: s.Expr, scope: str | None) -> str:
@@ -430,18 +342,18 @@ def _if(w: Words, e: s.Expr, scope: str | None) -> str:
                 holds = (value == m.member) == (cond.op == "=")
                 return w.expr(e.then if holds else e.else_, scope)
     then, else_ = w.expr(e.then, scope), w.expr(e.else_, scope)
-    return _sp("若", w.expr(cond, scope), "，为", then, "；否则为", else_)
+    return spaced("若", w.expr(cond, scope), "，为", then, "；否则为", else_)
 
 
 def _is_none(w: Words, e: s.Expr, scope: str | None) -> str:
     assert isinstance(e, s.IsNone)
-    return _sp(w.expr(e.operand, scope), "已声明存在" if e.negated else "已声明不存在")
+    return spaced(w.expr(e.operand, scope), "已声明存在" if e.negated else "已声明不存在")
 
 
 def _otherwise(w: Words, e: s.Expr, scope: str | None) -> str:
     assert isinstance(e, s.Otherwise)
     value, default = w.expr(e.value, scope), w.expr(e.default, scope)
-    return _sp(value, "（已声明不存在时按", default, "计）")
+    return spaced(value, "（已声明不存在时按", default, "计）")
 
 
 def _band(w: Words, band: s.Band, below: s.Expr | None, scope: str | None) -> str:
@@ -449,12 +361,12 @@ def _band(w: Words, band: s.Band, below: s.Expr | None, scope: str | None) -> st
     不超过 1000 万元的部分, 超过 1000 万元至 3000 万元的部分, 超过 3000 万元的部分;
     ``below`` is the previous band's limit (None for the first band)."""
     if band.limit is None:
-        part = "全部" if below is None else _sp("超过", _part(w, below, scope), "的部分")
+        part = "全部" if below is None else spaced("超过", _part(w, below, scope), "的部分")
     elif below is None:
-        part = _sp("不超过", _part(w, band.limit, scope), "的部分")
+        part = spaced("不超过", _part(w, band.limit, scope), "的部分")
     else:
-        part = _sp("超过", _part(w, below, scope), "至", _part(w, band.limit, scope), "的部分")
-    return _sp(part, "按", w.expr(band.rate, scope))
+        part = spaced("超过", _part(w, below, scope), "至", _part(w, band.limit, scope), "的部分")
+    return spaced(part, "按", w.expr(band.rate, scope))
 
 
 def _progressive(w: Words, e: s.Expr, scope: str | None) -> str:
@@ -463,7 +375,7 @@ def _progressive(w: Words, e: s.Expr, scope: str | None) -> str:
     said = [_band(w, b, below, scope) for b, below in zip(e.bands, belows, strict=True)]
     last = e.bands[-1].limit
     if last is not None:  # no `band above`: the part above the last limit pays nothing
-        said.append(_sp("超过", _part(w, last, scope), "的部分不予计算"))
+        said.append(spaced("超过", _part(w, last, scope), "的部分不予计算"))
     return f"{w.expr(e.base, scope)}分段计算（{'、'.join(said)}）"
 
 
