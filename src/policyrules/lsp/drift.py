@@ -9,6 +9,11 @@ are being edited.  Lines count from 1, as the library counts them.
 >>> d = drift("a\\nb\\nc\\n", "a\\nb\\nnew\\nc\\n")
 >>> d.to_old(2), d.to_old(3), d.to_old(4), d.to_new(3)
 (2, None, 3, 4)
+>>> d.near_old(3), d.near_new(3)
+(2, 4)
+>>> e = drift("a\\nx\\nc", "a\\ny\\nz\\nc")
+>>> e.near_old(2), e.near_old(3), e.near_new(2)
+(2, 2, 2)
 """
 
 from __future__ import annotations
@@ -46,27 +51,27 @@ class Drift:
         return None
 
     def near_old(self, line: int) -> int:
-        """The old line a new one was, or for a line being edited the old line it
+        """The old line a new line was, or for a line being edited the old line it
         replaced (counting down from the first changed line), or the line before the
         insertion when it replaced none."""
-        exact = self.to_old(line)
-        if exact is not None:
-            return exact
-        replaced = self.old - self.tail - self.head
-        if replaced == 0:
-            return max(self.head, 1)
-        return self.head + min(line - self.head, replaced)
+        return self._near(line, self.new, self.old)
 
     def near_new(self, line: int) -> int:
-        """The new line an old one is now, or (edited since) the nearest one as
+        """The new line an old line is now, or (edited since) the nearest one as
         :meth:`near_old` finds it the other way."""
-        exact = self.to_new(line)
+        return self._near(line, self.old, self.new)
+
+    def _near(self, line: int, lines: int, other: int) -> int:
+        """:meth:`_across`, or for a line between the head and the tail the line as far
+        below the head in the other text's changed lines, or the head's last line when the
+        other text has none there."""
+        exact = self._across(line, lines, other)
         if exact is not None:
             return exact
-        written = self.new - self.tail - self.head
-        if written == 0:
+        changed = other - self.tail - self.head
+        if changed == 0:
             return max(self.head, 1)
-        return self.head + min(line - self.head, written)
+        return self.head + min(line - self.head, changed)
 
 
 def drift(old: str, new: str) -> Drift:
