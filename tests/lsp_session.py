@@ -20,7 +20,17 @@ from lsprotocol import types as lsp
 from pygls import uris
 from pygls.lsp.client import LanguageClient
 
-__all__ = ["AMOUNTS", "COMMON", "JJXF", "JYBF", "SHIPPED", "Session", "position_of"]
+__all__ = [
+    "AMOUNTS",
+    "COMMON",
+    "EXIT_WAIT",
+    "JJXF",
+    "JYBF",
+    "SERVER",
+    "SHIPPED",
+    "Session",
+    "position_of",
+]
 
 SHIPPED = Path(__file__).resolve().parents[1] / "policies" / "beijing_2025"
 JJXF = SHIPPED / "jjxf-2025-50.rule"
@@ -30,22 +40,35 @@ AMOUNTS = SHIPPED.parent / "patterns" / "amounts.rule"
 T = TypeVar("T")
 
 
-class Session:
-    """A client and the server it started, on an event loop in a background thread;
-    ``encodings`` are the position encodings the client offers (none: UTF-16)."""
+EXIT_WAIT = 15
+"""Seconds :meth:`Session.close` waits for the server to answer shutdown and then to exit."""
 
-    def __init__(self, encodings: Sequence[str] = ()) -> None:
+SERVER = (sys.executable, "-m", "policyrules", "lsp")
+
+
+class Session:
+    """A client and the server it started (``command``), on an event loop in a background
+    thread; ``encodings`` are the position encodings the client offers (none: UTF-16);
+    ``exit_wait`` bounds each wait of :meth:`close`."""
+
+    def __init__(
+        self,
+        encodings: Sequence[str] = (),
+        command: Sequence[str] = SERVER,
+        exit_wait: float = EXIT_WAIT,
+    ) -> None:
+        self.exit_wait = exit_wait
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
         self.thread.start()
         self.published: dict[str, list[lsp.Diagnostic]] = {}
         self.versions: dict[str, int] = {}
-        self.client: LanguageClient = self.run(self._start(encodings))
+        self.client: LanguageClient = self.run(self._start(encodings, command))
 
-    def run(self, coro: Coroutine[Any, Any, T]) -> T:
-        return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout=60)
+    def run(self, coro: Coroutine[Any, Any, T], timeout: float = 60) -> T:
+        return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout=timeout)
 
-    async def _start(self, encodings: Sequence[str]) -> LanguageClient:
+    async def _start(self, encodings: Sequence[str], command: Sequence[str]) -> LanguageClient:
         client = LanguageClient("policyrules-tests", "0")
 
         @client.feature(lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
@@ -53,7 +76,7 @@ class Session:
             self.published[params.uri] = list(params.diagnostics)
             self.versions[params.uri] = self.versions.get(params.uri, 0) + 1
 
-        await client.start_io(sys.executable, "-m", "policyrules", "lsp")
+        await client.start_io(*command)
         general = (
             lsp.GeneralClientCapabilities(position_encodings=list(encodings)) if encodings else None
         )
@@ -65,14 +88,34 @@ class Session:
         return client
 
     def close(self) -> None:
-        async def stop() -> None:
-            await self.client.shutdown_async(None)
-            self.client.exit(None)
-            await self.client.stop()
+        """Shut the server down and wait, at most ``exit_wait`` seconds each, for its
+        answer and for its exit; past either it is killed and an AssertionError says which
+        (the wait is bounded: a server that never exits fails the test, never hangs it)."""
 
-        self.run(stop())
-        self.loop.call_soon_threadsafe(self.loop.stop)
-        self.thread.join(timeout=10)
+        async def stop() -> str | None:
+            try:
+                await asyncio.wait_for(self.client.shutdown_async(None), self.exit_wait)
+                self.client.exit(None)
+                await asyncio.wait_for(self.client.stop(), self.exit_wait)
+            except TimeoutError:
+                # pygls's client keeps the process it started as `_server`, and no other
+                # handle on it.
+                process = self.client._server
+                if process is not None and process.returncode is None:
+                    process.kill()
+                    await asyncio.wait_for(process.wait(), self.exit_wait)
+                return "exit after shutdown and exit" if self.client.stopped else "shut down"
+            return None
+
+        try:
+            failed = self.run(stop(), timeout=4 * self.exit_wait)
+        finally:
+            self.loop.call_soon_threadsafe(self.loop.stop)
+            self.thread.join(timeout=10)
+        if failed is not None:
+            raise AssertionError(
+                f"the language server did not {failed} within {self.exit_wait:g} s; killed"
+            )
 
     def open(self, path: Path, text: str | None = None) -> str:
         uri = uris.from_fs_path(str(path))

@@ -1,16 +1,16 @@
 """The language server (`policyrules lsp`), driven by pygls's LanguageClient over a pipe.
 
-One server process serves the whole module (the harness is ``tests/lsp_session.py``): its
-client runs on an event loop in a thread of its own, and each test sends requests to it and
-waits for the answers.  Positions in the
-protocol count lines and characters from 0; the expected ones are read off the files.
+One server process serves the whole module (the harness is ``tests/lsp_session.py``, its
+fixtures ``session`` and ``policy_copy`` in ``tests/unit/conftest.py``): its client runs on
+an event loop in a thread of its own, and each test sends requests to it and waits for the
+answers.  Positions in the protocol count lines and characters from 0; the expected ones
+are read off the files.
 """
 
 from __future__ import annotations
 
 import shutil
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,22 +22,6 @@ from lsp_session import AMOUNTS, COMMON, JJXF, JYBF, SHIPPED, Session
 from lsp_session import position_of as _pos
 from policyrules.lsp.analysis import Word, word_at
 from support import run_cli
-
-
-@pytest.fixture(scope="module")
-def session() -> Iterator[Session]:
-    s = Session()
-    yield s
-    s.close()
-
-
-@pytest.fixture
-def policy_copy(tmp_path: Path) -> Path:
-    """A copy of the shipped policy that a test may break."""
-    target = tmp_path / "policy"
-    shutil.copytree(SHIPPED, target, ignore=shutil.ignore_patterns("cases"))
-    return target
-
 
 # ---- diagnostics -------------------------------------------------------------------------
 

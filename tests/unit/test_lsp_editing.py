@@ -9,17 +9,15 @@ unless the client offered UTF-8); a 𠮷 or an emoji is two UTF-16 units and fou
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from lsprotocol import types as lsp
 from pygls import uris
 
-from lsp_session import COMMON, JJXF, SHIPPED, Session, position_of
+from lsp_session import COMMON, JJXF, Session, position_of
 
 # Line 21 (index 20) holds astral characters before the names a test points at.
 POLICY = """# 𠮷 a policy to edit 😀
@@ -56,20 +54,6 @@ def at(text: str, needle: str, units: int = 0) -> lsp.Position:
     """Where ``needle`` starts on line :data:`LINE` of ``text``, in UTF-16, plus ``units``."""
     line = text.split("\n")[LINE]
     return lsp.Position(LINE, utf16(line[: line.index(needle)]) + units)
-
-
-@pytest.fixture(scope="module")
-def session() -> Iterator[Session]:
-    s = Session()
-    yield s
-    s.close()
-
-
-@pytest.fixture
-def policy_copy(tmp_path: Path) -> Path:
-    target = tmp_path / "policy"
-    shutil.copytree(SHIPPED, target, ignore=shutil.ignore_patterns("cases"))
-    return target
 
 
 def _frame(message: dict[str, object]) -> bytes:
@@ -317,3 +301,37 @@ def test_a_broken_file_not_open_is_named_in_the_files_it_stops(
     assert d.severity == lsp.DiagnosticSeverity.Information
     assert d.message == "not checked: scratch.rule in this directory does not parse"
     session.close_doc(uri)
+
+
+# A server that answers initialize and shutdown and then never exits.
+_STAYS = """
+import json, sys, time
+def read():
+    length = 0
+    while (line := sys.stdin.buffer.readline()) not in (b"\\r\\n", b""):
+        if line.startswith(b"Content-Length:"):
+            length = int(line.split(b":")[1])
+    return json.loads(sys.stdin.buffer.read(length)) if length else None
+while (m := read()) is not None:
+    if m.get("method") in ("initialize", "shutdown"):
+        result = {"capabilities": {}} if m["method"] == "initialize" else None
+        body = json.dumps({"jsonrpc": "2.0", "id": m["id"], "result": result}).encode()
+        sys.stdout.buffer.write(b"Content-Length: %d\\r\\n\\r\\n" % len(body) + body)
+        sys.stdout.buffer.flush()
+    elif m.get("method") == "exit":
+        time.sleep(3600)
+"""
+
+
+def test_a_server_that_never_exits_fails_the_session_clearly() -> None:
+    """A CI run's session waited 60 s for the server to exit after shutdown and exit; the
+    wait is now bounded, and past it the server is killed and the test told why."""
+    s = Session(command=(sys.executable, "-c", _STAYS), exit_wait=1)
+    process = s.client._server
+    assert process is not None
+    with pytest.raises(AssertionError) as failed:
+        s.close()
+    assert str(failed.value) == (
+        "the language server did not exit after shutdown and exit within 1 s; killed"
+    )
+    assert process.returncode is not None  # killed, and its end seen
