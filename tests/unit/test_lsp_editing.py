@@ -8,14 +8,17 @@ unless the client offered UTF-8); a 𠮷 or an emoji is two UTF-16 units and fou
 
 from __future__ import annotations
 
+import asyncio
 import json
 import subprocess
 import sys
 from pathlib import Path
 
+import attrs
 import pytest
 from lsprotocol import types as lsp
 from pygls import uris
+from pygls.exceptions import JsonRpcInvalidParams
 
 from lsp_session import COMMON, JJXF, Session, position_of
 
@@ -335,3 +338,40 @@ def test_a_server_that_never_exits_fails_the_session_clearly() -> None:
         "the language server did not exit after shutdown and exit within 1 s; killed"
     )
     assert process.returncode is not None  # killed, and its end seen
+
+
+@pytest.mark.parametrize(
+    ("method", "line", "character", "field"),
+    [
+        (lsp.TEXT_DOCUMENT_HOVER, -1, 0, "line"),
+        (lsp.TEXT_DOCUMENT_DEFINITION, 0, -1, "character"),
+        (lsp.TEXT_DOCUMENT_COMPLETION, -1, -1, "line"),
+    ],
+)
+def test_a_request_at_a_negative_position_is_refused_at_once(
+    session: Session, tmp_path: Path, method: str, line: int, character: int, field: str
+) -> None:
+    """pygls failed to read the position inside its reader and answered nothing: the
+    request waited for ever.  It is now refused with InvalidParams, and the server goes on."""
+    uri = session.open(tmp_path / "a.rule", POLICY)
+    kinds = {
+        lsp.TEXT_DOCUMENT_HOVER: lsp.HoverParams,
+        lsp.TEXT_DOCUMENT_DEFINITION: lsp.DefinitionParams,
+        lsp.TEXT_DOCUMENT_COMPLETION: lsp.CompletionParams,
+    }
+    with attrs.validators.disabled():  # lsprotocol refuses to make such a position
+        params = kinds[method](session.doc(uri), lsp.Position(line, character))
+
+    async def ask() -> object:
+        asked = session.client.protocol.send_request_async(method, params)
+        return await asyncio.wait_for(asked, 10)  # a bound on the wait, not a timing check
+
+    with pytest.raises(JsonRpcInvalidParams) as refused:
+        session.run(ask())
+    assert refused.value.message == (
+        f"{method}: invalid params: Position.{field} should be in range [0:2147483647], but was -1."
+    )
+    hover = session.hover(uri, at(POLICY, "kind", 1))
+    assert hover is not None
+    assert "`firm.kind`" in hover
+    session.close_doc(uri)

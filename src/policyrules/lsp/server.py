@@ -26,7 +26,7 @@ import attrs
 from lsprotocol import types as lsp
 from pygls import uris
 from pygls.lsp.server import LanguageServer
-from pygls.protocol import LanguageServerProtocol
+from pygls.protocol import JsonRPCRequestMessage, LanguageServerProtocol
 from pygls.protocol.language_server import lsp_method
 
 from .. import __version__
@@ -59,11 +59,52 @@ _KINDS = {
 }
 
 
+@attrs.frozen
+class _Refused:
+    """A request whose parameters do not read as its method's (a position at line -1): it
+    is answered at once with the protocol's InvalidParams error."""
+
+    id: int | str
+    method: str
+    reason: str
+
+
+def _reason(exc: BaseException) -> str:
+    """The first failure inside cattrs's nested ones: ``Position.line should be in range
+    [0:2147483647], but was -1.``"""
+    while isinstance(exc, BaseExceptionGroup) and exc.exceptions:
+        exc = exc.exceptions[0]
+    return str(exc)
+
+
 class _Protocol(LanguageServerProtocol):
     """pygls's protocol without its own handling of ``didChange``: its document store
     counts a form feed or U+2028 as a line end and, reading a change's range against the
     wrong line, clamps the range's positions in place before our handler sees them.  The
-    change goes to :class:`~policyrules.lsp.buffers.Buffers` untouched."""
+    change goes to :class:`~policyrules.lsp.buffers.Buffers` untouched.
+
+    A request whose parameters cannot be read is answered with an InvalidParams error:
+    pygls raises inside its reader, logs a traceback and answers nothing, and the editor
+    waits for the answer for ever."""
+
+    def structure_message(self, data: dict[str, Any]) -> Any:
+        if "jsonrpc" in data and "id" in data and "method" in data and "error" not in data:
+            kind = self.get_message_type(str(data["method"])) or JsonRPCRequestMessage
+            try:
+                return self._converter.structure(data, kind)
+            except Exception as exc:  # cattrs's ClassValidationError, or a value's own
+                return _Refused(data["id"], str(data["method"]), _reason(exc))
+        return super().structure_message(data)
+
+    def handle_message(self, message: Any) -> None:
+        if isinstance(message, _Refused):
+            error = lsp.ResponseError(
+                lsp.ErrorCodes.InvalidParams,
+                f"{message.method}: invalid params: {message.reason}",
+            )
+            self._send_response(message.id, None, error)
+            return
+        super().handle_message(message)
 
     @lsp_method(lsp.TEXT_DOCUMENT_DID_CHANGE)
     def lsp_text_document__did_change(
