@@ -375,3 +375,27 @@ def test_a_request_at_a_negative_position_is_refused_at_once(
     assert hover is not None
     assert "`firm.kind`" in hover
     session.close_doc(uri)
+
+
+def test_a_lone_carriage_return_ends_a_line(session: Session, tmp_path: Path) -> None:
+    """The protocol counts `\\r` alone as a line end (old Mac files); the parser took it for
+    a space, so the whole file was its first line, and the comment on that line ran to the
+    end of the file: no diagnostic, no hover, and an edit for a file formatted already."""
+    typo = POLICY.replace("kind = small", "kid = small")
+    uri = session.open(tmp_path / "cr.rule", typo.replace("\n", "\r"))
+    (d,) = session.diagnostics_after(uri, 0)
+    start = at(typo, "kid")  # line 21 (index 20), after 𠮷😀中 and the rest: UTF-16 units
+    assert (d.code, d.range) == ("E203", lsp.Range(start, lsp.Position(LINE, start.character + 3)))
+    hover = session.hover(uri, at(typo, "name", 1))
+    assert hover is not None
+    assert "`firm.name`" in hover
+    got = session.definition(uri, at(typo, "name", 1))
+    assert isinstance(got, lsp.Location)
+    # `  fact name: text "企业名称"` is line 7 (index 6); the name starts at character 7.
+    assert got.range == lsp.Range(lsp.Position(6, 7), lsp.Position(6, 11))
+    session.close_doc(uri)
+    uri = session.open(tmp_path / "canonical.rule", POLICY.replace("\n", "\r"))
+    edits = session.formatting(uri)
+    assert edits is not None
+    assert list(edits) == []  # formatted already, its line ends kept
+    session.close_doc(uri)

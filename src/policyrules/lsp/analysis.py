@@ -35,10 +35,22 @@ __all__ = [
     "Word",
     "analyse",
     "contains",
+    "library_text",
     "scope_at",
     "target_at",
     "word_at",
 ]
+
+
+_LONE_CR = re.compile(r"\r(?!\n)")
+
+
+def library_text(text: str) -> str:
+    """``text`` with each line end the library would not see as one, a lone ``\r`` (the
+    protocol's third line end), made ``\n``: the same length, so offsets still hold, and
+    the same lines for the parser as for the editor (the parser took ``\r`` for a space: a
+    file of old Mac line ends was one line, its first comment running to the end)."""
+    return _LONE_CR.sub("\n", text)
 
 
 @attrs.frozen
@@ -46,11 +58,12 @@ class Analysis:
     """One policy directory as the editor sees it.
 
     ``texts`` maps each ``.rule`` file (an absolute path) to its text without a byte-order
-    mark, an open buffer's over the file's; ``modules`` holds the files that parse;
-    ``diagnostics`` maps a file to its findings (every file of ``texts`` has an entry,
-    empty when clean); ``unplaced`` are findings without a file (the directory cannot be
-    read).  ``policy`` is ``None`` when a file does not parse: its neighbours are then not
-    checked, since every name declared in the broken file would be reported missing."""
+    mark, an open buffer's over the file's, as the library reads it (:func:`library_text`);
+    ``modules`` holds the files that parse; ``diagnostics`` maps a file to its findings
+    (every file of ``texts`` has an entry, empty when clean); ``unplaced`` are findings
+    without a file (the directory cannot be read).  ``policy`` is ``None`` when a file does
+    not parse: its neighbours are then not checked, since every name declared in the broken
+    file would be reported missing."""
 
     directory: Path
     texts: dict[str, str]
@@ -66,12 +79,13 @@ def analyse(directory: Path, buffers: Mapping[str, str]) -> Analysis:
     texts: dict[str, str] = {}
     unplaced: list[Diagnostic] = []
     try:
-        texts.update(read_rule_files(directory))
+        texts.update((f, library_text(t)) for f, t in read_rule_files(directory).items())
     except PolicyRulesError as exc:
         unplaced.extend(exc.diagnostics)
     for file, text in buffers.items():
         if Path(file).parent == directory and file.endswith(".rule"):
-            texts[file] = text.removeprefix("\ufeff")  # as the files on disk are read
+            # without the mark, as the files on disk are read
+            texts[file] = library_text(text.removeprefix("\ufeff"))
     if texts:  # "no .rule files here" is moot once a buffer is open
         unplaced = [d for d in unplaced if not d.message.endswith("no .rule files here")]
     texts = dict(sorted(texts.items()))  # the order `load` checks them in

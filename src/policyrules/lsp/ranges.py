@@ -6,8 +6,10 @@ lark counts them).  The protocol counts from 0 in the units the client and serve
 on (UTF-16 by default, UTF-8 or UTF-32 if the client offered them), over the text as the
 editor holds it, whose lines end at ``\\r\\n``, ``\\r`` or ``\\n`` and nowhere else: a form
 feed, U+0085 or U+2028 in a quote is not a line end for the editor, though Python's
-``str.splitlines`` takes it for one.  :class:`TextIndex` converts between the two through
-offsets into the text, so a 中, an emoji or a 𠮷 lands where the editor shows it.
+``str.splitlines`` takes it for one.  The library is given each lone ``\\r`` as ``\\n``
+(:func:`policyrules.lsp.analysis.library_text`), so its lines are the editor's.
+:class:`TextIndex` converts between the two through offsets into the text, so a 中, an
+emoji or a 𠮷 lands where the editor shows it.
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ class TextIndex:
     """Where the lines of one text begin, for the editor and for the library.
 
     ``starts`` are the offsets (in characters) of the editor's lines; ``lib_starts`` those
-    of the library's, the first after a byte-order mark."""
+    of the library's: the same lines, the first after a byte-order mark."""
 
     text: str
     starts: tuple[int, ...]
@@ -111,8 +113,7 @@ def index_of(text: str) -> TextIndex:
     """The line index of a text (kept: the same text is converted many times)."""
     starts = (0, *(m.end() for m in _LINE_END.finditer(text)))
     bom = 1 if text.startswith(_BOM) else 0
-    lib_starts = (bom, *(m.end() for m in re.finditer("\n", text)))
-    return TextIndex(text, starts, lib_starts)
+    return TextIndex(text, starts, (bom, *starts[1:]))
 
 
 def apply_change(text: str, change: lsp.TextDocumentContentChangeEvent, encoding: str) -> str:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import sys
 from collections.abc import Generator
 from pathlib import Path
@@ -31,7 +32,7 @@ from pygls.protocol.language_server import lsp_method
 
 from .. import __version__
 from ..errors import Span
-from .analysis import Analysis, analyse
+from .analysis import Analysis, analyse, library_text
 from .buffers import Buffers, path_of
 from .completion import completions
 from .definition import definition_span
@@ -47,6 +48,7 @@ SETTLE = 0.05
 """Seconds without a change to a policy's files before it is analysed again."""
 
 _BOM = "\ufeff"
+_LINE_END = re.compile(r"\r\n|\r|\n")
 
 _KINDS = {
     "keyword": lsp.CompletionItemKind.Keyword,
@@ -207,7 +209,7 @@ class _State:
         if analysis is None or analysed is None:
             return None
         line, col = index_of(text).from_client(position, self.encoding)
-        old = drift(analysed, text.removeprefix(_BOM)).to_old(line)
+        old = drift(analysed, library_text(text.removeprefix(_BOM))).to_old(line)
         if old is None and Path(path).parent in self.pending:  # typed just now: look now
             self.refresh(Path(path).parent, path)
             return self.at(uri, position)
@@ -217,7 +219,7 @@ class _State:
         """The editor's location of a span of the analysed text, carried over the lines
         changed in its file's buffer since."""
         shown = self.shown_text(span.file, analysis)
-        moved = drift(analysis.texts.get(span.file, ""), shown.removeprefix(_BOM))
+        moved = drift(analysis.texts.get(span.file, ""), library_text(shown.removeprefix(_BOM)))
         line = moved.near_new(span.line)
         span = attrs.evolve(span, line=line, end_line=line + span.end_line - span.line)
         buffer = self.buffers.get(span.file)
@@ -236,7 +238,7 @@ class _State:
         analysed = analysis.texts.get(path) if analysis is not None else None
         if analysis is None:
             return []
-        body = text.removeprefix(_BOM)
+        body = library_text(text.removeprefix(_BOM))
         line, col = index_of(text).from_client(position, self.encoding)
         there = None
         if analysed is not None:
@@ -259,12 +261,14 @@ class _State:
 
     def format(self, uri: str) -> list[lsp.TextEdit] | None:
         text = self.buffers.text(uri)
-        new = formatted(text, path_of(uri) or uri) if text is not None else None
-        if text is None or new is None:
+        if text is None:
             return None
-        first_end = text.find("\n")
-        if first_end > 0 and text[first_end - 1] == "\r":  # the file's line ends are kept
-            new = new.replace("\n", "\r\n")
+        new = formatted(library_text(text), path_of(uri) or uri)
+        if new is None:
+            return None
+        first = _LINE_END.search(text)
+        if first is not None and first.group() != "\n":  # the file's line ends are kept
+            new = new.replace("\n", first.group())
         if new == text:
             return []
         return [lsp.TextEdit(range=index_of(text).whole_range(self.encoding), new_text=new)]
