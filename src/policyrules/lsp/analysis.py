@@ -13,8 +13,9 @@ the editor's units.
 
 from __future__ import annotations
 
-import functools
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
@@ -118,14 +119,43 @@ def analyse(directory: Path, buffers: Mapping[str, str]) -> Analysis:
     )
 
 
-@functools.lru_cache(maxsize=64)
 def _parse(text: str, file: str) -> s.Module | tuple[Diagnostic, ...]:
-    """A file's tree, or its syntax error; kept, so a keystroke in one file parses that
-    file alone (trees are frozen values, safe to share)."""
-    try:
-        return parse(text, file)
-    except RuleSyntaxError as exc:
-        return exc.diagnostics
+    """A file's tree, or its syntax error; the last of each file is kept
+    (:class:`_LastTrees`), so a keystroke in one file parses that file alone."""
+    return _TREES.parse(text, file)
+
+
+class _LastTrees:
+    """The last parse of each file, for the ``files`` files parsed last.
+
+    One version a file, not every recent one: a tree of a 12,600-line file takes about 7.5 MB,
+    and the 64 versions an LRU of texts kept while one file was typed in held them all.
+    Trees are frozen values, safe to share between analyses and threads."""
+
+    def __init__(self, files: int) -> None:
+        self.files = files
+        self._last: OrderedDict[str, tuple[str, s.Module | tuple[Diagnostic, ...]]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def parse(self, text: str, file: str) -> s.Module | tuple[Diagnostic, ...]:
+        with self._lock:
+            kept = self._last.get(file)
+            if kept is not None and kept[0] == text:
+                self._last.move_to_end(file)
+                return kept[1]
+        try:
+            tree: s.Module | tuple[Diagnostic, ...] = parse(text, file)
+        except RuleSyntaxError as exc:
+            tree = exc.diagnostics
+        with self._lock:
+            self._last[file] = (text, tree)
+            self._last.move_to_end(file)
+            while len(self._last) > self.files:
+                self._last.popitem(last=False)
+        return tree
+
+
+_TREES = _LastTrees(256)
 
 
 # ---- what is under the cursor ------------------------------------------------------------
