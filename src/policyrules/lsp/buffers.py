@@ -33,11 +33,12 @@ def path_of(uri: str) -> str | None:
 @attrs.frozen
 class Buffer:
     """One open document: the URI the editor calls it by, its file (``None`` when not a
-    file) and its text as the editor holds it."""
+    file), its text as the editor holds it and the version the editor gave that text."""
 
     uri: str
     path: str | None
     text: str
+    version: int | None = None
 
 
 class Buffers:
@@ -51,22 +52,27 @@ class Buffers:
         """A document's file path, or its URI when it is not a file."""
         return path_of(uri) or uri
 
-    def open(self, uri: str, text: str) -> Buffer:
-        buffer = Buffer(uri, path_of(uri), text)
+    def open(self, uri: str, text: str, version: int | None = None) -> Buffer:
+        buffer = Buffer(uri, path_of(uri), text, version)
         self._open[self.key(uri)] = buffer
         return buffer
 
     def change(
-        self, uri: str, changes: Sequence[lsp.TextDocumentContentChangeEvent], encoding: str
+        self,
+        uri: str,
+        changes: Sequence[lsp.TextDocumentContentChangeEvent],
+        encoding: str,
+        version: int | None = None,
     ) -> Buffer | None:
-        """Apply a ``didChange``'s changes in order; ``None`` for a document never opened."""
+        """Apply a ``didChange``'s changes in order, the text now at ``version``; ``None``
+        for a document never opened."""
         buffer = self._open.get(self.key(uri))
         if buffer is None:
             return None
         text = buffer.text
         for change in changes:
             text = apply_change(text, change, encoding)
-        buffer = attrs.evolve(buffer, text=text)
+        buffer = attrs.evolve(buffer, text=text, version=version)
         self._open[self.key(uri)] = buffer
         return buffer
 
@@ -90,10 +96,10 @@ class Buffers:
         except (PolicyRulesError, OSError):
             return None
 
-    def in_directory(self, directory: Path) -> dict[str, str]:
-        """The open ``.rule`` files of ``directory``: path -> text."""
+    def in_directory(self, directory: Path) -> dict[str, Buffer]:
+        """The open ``.rule`` files of ``directory``: path -> buffer."""
         return {
-            b.path: b.text
+            b.path: b
             for b in self._open.values()
             if b.path is not None and b.path.endswith(".rule") and Path(b.path).parent == directory
         }

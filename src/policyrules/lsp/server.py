@@ -5,21 +5,27 @@ The open documents are kept by :mod:`policyrules.lsp.buffers`.  Every open, chan
 close of a ``.rule`` file asks for a re-analysis of the policy directory it belongs to (open
 buffers over the files on disk), made once the editor has been quiet for :data:`SETTLE`
 seconds: changes that come faster than the policy is checked are checked together, not one
-after another.  Each analysis publishes the diagnostics of every file of the directory, and
-clears those of a file that has left it (a buffer closed unsaved, a file deleted).
+after another.  Analyses run in a thread of their own, one at a time, so that requests are
+answered while a long one runs; each publishes the diagnostics of every file of the
+directory (with the documents' versions it analysed; never after a later analysis of the
+directory), and clears those of a file that has left it (a buffer closed unsaved, a file
+deleted).
 
 Hover, definition and completion use the last analysis in which every file parsed, so they
 keep working while a line is half typed; positions are carried over the lines changed
-since (:mod:`policyrules.lsp.drift`).
+since (:mod:`policyrules.lsp.drift`).  On a line changed since, they wait for the analysis
+of the text as it is.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import os
 import re
 import sys
 from collections.abc import Generator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -33,7 +39,7 @@ from pygls.protocol.language_server import lsp_method
 from .. import __version__
 from ..errors import Span
 from .analysis import Analysis, analyse, library_text
-from .buffers import Buffers, path_of
+from .buffers import Buffer, Buffers, path_of
 from .completion import completions
 from .definition import definition_span
 from .diagnostics import by_file
@@ -117,7 +123,13 @@ class _Protocol(LanguageServerProtocol):
 
 
 class _State:
-    """The open documents and the analyses of the policy directories they are in."""
+    """The open documents and the analyses of the policy directories they are in.
+
+    Analyses run one at a time in a thread of their own, so requests are answered while a
+    long one runs.  Each is numbered when asked for; a result is published only when no
+    later-numbered one of its directory has been (a stale analysis never replaces a newer
+    one), with the diagnostics placed in the texts it analysed and the documents' versions
+    they had."""
 
     def __init__(self, server: LanguageServer) -> None:
         self.server = server
@@ -126,6 +138,10 @@ class _State:
         self.parsed: dict[Path, Analysis] = {}  # the last analysis whose files all parsed
         self.shown: dict[Path, dict[str, str]] = {}  # the files given diagnostics: path -> URI
         self.pending: dict[Path, asyncio.TimerHandle] = {}
+        self.running: dict[Path, asyncio.Future[Analysis]] = {}  # the last one asked for
+        self.asked: dict[Path, int] = {}  # the number of the last analysis asked for
+        self.published: dict[Path, int] = {}  # the number of the last one published
+        self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="policyrules-analysis")
         self.shut_down = False
 
     @property
@@ -143,11 +159,7 @@ class _State:
         directory = Path(path).parent
         if (handle := self.pending.pop(directory, None)) is not None:
             handle.cancel()
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:  # not on the server's event loop: at once
-            self.refresh(directory, path)
-            return
+        loop = asyncio.get_running_loop()
         self.pending[directory] = loop.call_later(SETTLE, self.refresh, directory, path)
 
     def shown_text(self, path: str, analysis: Analysis) -> str:
@@ -155,11 +167,43 @@ class _State:
         buffer = self.buffers.get(path)
         return buffer.text if buffer is not None else analysis.texts.get(path, "")
 
-    def refresh(self, directory: Path, edited: str) -> None:
-        """Analyse a policy directory now and publish every file's diagnostics."""
+    def refresh(self, directory: Path, edited: str) -> asyncio.Future[Analysis]:
+        """Ask for an analysis of a policy directory now (in the worker thread); its
+        diagnostics are published when it is done, unless a later one was published first."""
         if (handle := self.pending.pop(directory, None)) is not None:
             handle.cancel()
-        analysis = analyse(directory, self.buffers.in_directory(directory))
+        opened = self.buffers.in_directory(directory)  # the texts as they are now
+        number = self.asked[directory] = self.asked.get(directory, 0) + 1
+        texts = {path: b.text for path, b in opened.items()}
+        running = asyncio.get_running_loop().run_in_executor(self.worker, analyse, directory, texts)
+        running.add_done_callback(
+            functools.partial(self._analysed, directory, edited, number, opened)
+        )
+        self.running[directory] = running
+        return running
+
+    def _analysed(
+        self,
+        directory: Path,
+        edited: str,
+        number: int,
+        opened: dict[str, Buffer],
+        running: asyncio.Future[Analysis],
+    ) -> None:
+        """Keep and publish a finished analysis (on the event loop)."""
+        if running.cancelled():
+            return
+        if (failed := running.exception()) is not None:  # a fault of ours, not of the input
+            self.server.window_log_message(
+                lsp.LogMessageParams(
+                    lsp.MessageType.Error, f"the analysis of {directory} failed: {failed!r}"
+                )
+            )
+            return
+        if number < self.published.get(directory, 0):
+            return  # a later analysis is out already
+        self.published[directory] = number
+        analysis = running.result()
         self.last[directory] = analysis
         if analysis.policy is not None:
             self.parsed[directory] = analysis
@@ -167,52 +211,68 @@ class _State:
             analysis,
             edited,
             self.encoding,
-            lambda f: self.shown_text(f, analysis),
-            opened=self.buffers.in_directory(directory),
+            lambda f: opened[f].text if f in opened else analysis.texts.get(f, ""),
+            opened=opened,
         )
         shown: dict[str, str] = {}
         for path, diagnostics in found.items():
-            buffer = self.buffers.get(path)
+            buffer = opened.get(path)
             shown[path] = buffer.uri if buffer else (uris.from_fs_path(path) or path)
-            self._publish(shown[path], diagnostics)
+            self._publish(shown[path], diagnostics, buffer.version if buffer else None)
         for path, uri in self.shown.get(directory, {}).items():
             if path not in shown:  # no longer a file of the policy: clear what it showed
-                self._publish(uri, [])
+                self._publish(uri, [], None)
         self.shown[directory] = shown
 
-    def _publish(self, uri: str, diagnostics: list[lsp.Diagnostic]) -> None:
+    def _publish(self, uri: str, diagnostics: list[lsp.Diagnostic], version: int | None) -> None:
         self.server.text_document_publish_diagnostics(
-            lsp.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics)
+            lsp.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics, version=version)
         )
 
-    def analysis(self, path: str) -> Analysis | None:
+    async def settled(self, directory: Path, edited: str) -> None:
+        """Wait for the analysis of the directory's texts as they are now: the one waiting
+        for the editor to settle is asked for at once, the one running is waited for."""
+        if directory in self.pending:
+            self.refresh(directory, edited)
+        if (running := self.running.get(directory)) is not None and not running.done():
+            # Waited for, not awaited: a request given up does not cancel the analysis, and
+            # an analysis that failed (logged by _analysed) leaves the request the last one.
+            await asyncio.wait({running})
+
+    async def analysis(self, path: str) -> Analysis | None:
         """The analysis to look names up in for the file ``path``."""
         directory = Path(path).parent
         if directory not in self.last:
-            self.refresh(directory, path)
+            if directory not in self.running:
+                self.refresh(directory, path)
+            await self.settled(directory, path)
         if directory not in self.parsed:
             # Opened with a line half typed: the names are those of the files on disk.
-            on_disk = analyse(directory, {})
+            loop = asyncio.get_running_loop()
+            on_disk = await loop.run_in_executor(self.worker, analyse, directory, {})
             if on_disk.policy is not None:
-                self.parsed[directory] = on_disk
+                self.parsed.setdefault(directory, on_disk)
         return self.parsed.get(directory)
 
-    def at(self, uri: str, position: lsp.Position) -> tuple[Analysis, str, int, int] | None:
+    async def at(self, uri: str, position: lsp.Position) -> tuple[Analysis, str, int, int] | None:
         """What a hover or definition at a position looks up in: the analysis, the file's
         path and the position's line and column in the analysed text; ``None`` when there
         is no analysis or the position is on a line changed since it was made."""
         path, text = path_of(uri), self.buffers.text(uri)
         if path is None or text is None or not path.endswith(".rule"):
             return None
-        analysis = self.analysis(path)
+        analysis = await self.analysis(path)
+        text = self.buffers.text(uri) or ""  # as it is now
         analysed = analysis.texts.get(path) if analysis is not None else None
         if analysis is None or analysed is None:
             return None
         line, col = index_of(text).from_client(position, self.encoding)
         old = drift(analysed, library_text(text.removeprefix(_BOM))).to_old(line)
-        if old is None and Path(path).parent in self.pending:  # typed just now: look now
-            self.refresh(Path(path).parent, path)
-            return self.at(uri, position)
+        directory = Path(path).parent
+        running = self.running.get(directory)
+        if old is None and (directory in self.pending or (running and not running.done())):
+            await self.settled(directory, path)  # typed just now: look once it is analysed
+            return await self.at(uri, position)
         return None if old is None else (analysis, path, old, col)
 
     def where(self, analysis: Analysis, span: Span) -> lsp.Location:
@@ -228,13 +288,15 @@ class _State:
             range=index_of(shown).span_range(span, self.encoding),
         )
 
-    def complete(self, uri: str, position: lsp.Position) -> list[lsp.CompletionItem]:
-        text = self.buffers.text(uri)
+    async def complete(self, uri: str, position: lsp.Position) -> list[lsp.CompletionItem]:
         path = path_of(uri)
-        if text is None or path is None or not path.endswith(".rule"):
+        if self.buffers.text(uri) is None or path is None or not path.endswith(".rule"):
             return []
         directory = Path(path).parent
-        analysis = self.analysis(path) or self.last.get(directory)
+        analysis = await self.analysis(path) or self.last.get(directory)
+        text = self.buffers.text(uri)
+        if text is None:  # closed meanwhile
+            return []
         analysed = analysis.texts.get(path) if analysis is not None else None
         if analysis is None:
             return []
@@ -285,12 +347,12 @@ def _build() -> tuple[LanguageServer, _State]:
     @server.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: LanguageServer, params: lsp.DidOpenTextDocumentParams) -> None:
         doc = params.text_document
-        state.schedule(state.buffers.open(doc.uri, doc.text).path)
+        state.schedule(state.buffers.open(doc.uri, doc.text, doc.version).path)
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(ls: LanguageServer, params: lsp.DidChangeTextDocumentParams) -> None:
-        uri = params.text_document.uri
-        buffer = state.buffers.change(uri, params.content_changes, state.encoding)
+        doc = params.text_document
+        buffer = state.buffers.change(doc.uri, params.content_changes, state.encoding, doc.version)
         state.schedule(buffer.path if buffer is not None else None)
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_SAVE)
@@ -303,16 +365,16 @@ def _build() -> tuple[LanguageServer, _State]:
         state.schedule(path_of(params.text_document.uri))  # the file on disk counts again
 
     @server.feature(lsp.TEXT_DOCUMENT_HOVER)
-    def hover(ls: LanguageServer, params: lsp.HoverParams) -> lsp.Hover | None:
-        at = state.at(params.text_document.uri, params.position)
+    async def hover(ls: LanguageServer, params: lsp.HoverParams) -> lsp.Hover | None:
+        at = await state.at(params.text_document.uri, params.position)
         text = hover_markdown(*at) if at is not None else None
         if text is None:
             return None
         return lsp.Hover(contents=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value=text))
 
     @server.feature(lsp.TEXT_DOCUMENT_DEFINITION)
-    def definition(ls: LanguageServer, params: lsp.DefinitionParams) -> lsp.Location | None:
-        at = state.at(params.text_document.uri, params.position)
+    async def definition(ls: LanguageServer, params: lsp.DefinitionParams) -> lsp.Location | None:
+        at = await state.at(params.text_document.uri, params.position)
         span = definition_span(*at) if at is not None else None
         if at is None or span is None:
             return None
@@ -321,8 +383,8 @@ def _build() -> tuple[LanguageServer, _State]:
     @server.feature(
         lsp.TEXT_DOCUMENT_COMPLETION, lsp.CompletionOptions(trigger_characters=[".", "="])
     )
-    def completion(ls: LanguageServer, params: lsp.CompletionParams) -> lsp.CompletionList:
-        items = state.complete(params.text_document.uri, params.position)
+    async def completion(ls: LanguageServer, params: lsp.CompletionParams) -> lsp.CompletionList:
+        items = await state.complete(params.text_document.uri, params.position)
         return lsp.CompletionList(is_incomplete=False, items=items)
 
     @server.feature(lsp.TEXT_DOCUMENT_FORMATTING)
