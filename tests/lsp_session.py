@@ -9,6 +9,9 @@ notifications and requests to it and waits for the answers.  Import it by module
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import os
+import signal
 import sys
 import threading
 import time
@@ -89,8 +92,10 @@ class Session:
 
     def close(self) -> None:
         """Shut the server down and wait, at most ``exit_wait`` seconds each, for its
-        answer and for its exit; past either it is killed and an AssertionError says which
-        (the wait is bounded: a server that never exits fails the test, never hangs it)."""
+        answer and for its exit.  Past either wait, the server is asked where its threads
+        are (SIGUSR1: ``faulthandler``), killed, and an AssertionError says which wait ran
+        out, what state the process was in and what it wrote to standard error: a server
+        that never exits fails the test, never hangs it."""
 
         async def stop() -> str | None:
             try:
@@ -98,24 +103,42 @@ class Session:
                 self.client.exit(None)
                 await asyncio.wait_for(self.client.stop(), self.exit_wait)
             except TimeoutError:
-                # pygls's client keeps the process it started as `_server`, and no other
-                # handle on it.
-                process = self.client._server
-                if process is not None and process.returncode is None:
-                    process.kill()
-                    await asyncio.wait_for(process.wait(), self.exit_wait)
-                return "exit after shutdown and exit" if self.client.stopped else "shut down"
+                done = "exit after shutdown and exit" if self.client.stopped else "shut down"
+                return await self._kill(done)
             return None
 
         try:
-            failed = self.run(stop(), timeout=4 * self.exit_wait)
+            failed = self.run(stop(), timeout=5 * self.exit_wait)
         finally:
             self.loop.call_soon_threadsafe(self.loop.stop)
             self.thread.join(timeout=10)
         if failed is not None:
-            raise AssertionError(
-                f"the language server did not {failed} within {self.exit_wait:g} s; killed"
-            )
+            raise AssertionError(failed)
+
+    async def _kill(self, done: str) -> str:
+        """End a server that did not ``done`` in time; what to tell of it."""
+        # pygls's client keeps the process it started as `_server`, and no other handle on it.
+        process = self.client._server
+        said = f"the language server did not {done} within {self.exit_wait:g} s"
+        if process is None:
+            return said
+        state = _state(process.pid)
+        said += f" (the process was {state}); killed"
+        with contextlib.suppress(ProcessLookupError):
+            if state.startswith("running"):
+                os.kill(process.pid, signal.SIGUSR1)  # its threads' stacks to standard error
+                await asyncio.sleep(1)
+            process.kill()
+        try:
+            await asyncio.wait_for(process.wait(), self.exit_wait)
+            stderr = process.stderr
+            if stderr is not None:
+                err = await asyncio.wait_for(stderr.read(), self.exit_wait)
+                if err:
+                    said += "; its standard error:\n" + err.decode("utf-8", "replace")[-4000:]
+        except TimeoutError:
+            said += "; its end was not seen after the kill"
+        return said
 
     def open(self, path: Path, text: str | None = None) -> str:
         uri = uris.from_fs_path(str(path))
@@ -201,6 +224,19 @@ class Session:
                 )
             )
         )
+
+
+def _state(pid: int) -> str:
+    """A process's state as Linux's /proc tells it: running (with its state letter), exited
+    and not yet reaped, or gone."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return "gone"
+    except OSError:
+        return "of unknown state"
+    letter = stat.rsplit(")", 1)[-1].split()[0]
+    return "exited, not yet reaped" if letter == "Z" else f"running ({letter})"
 
 
 def position_of(path: Path, needle: str, nth_line: int | None = None) -> lsp.Position:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import signal
 import subprocess
 import sys
 import time
@@ -339,8 +341,10 @@ def test_a_server_that_never_exits_fails_the_session_clearly() -> None:
     assert process is not None
     with pytest.raises(AssertionError) as failed:
         s.close()
-    assert str(failed.value) == (
-        "the language server did not exit after shutdown and exit within 1 s; killed"
+    said = str(failed.value)
+    assert said.startswith(
+        "the language server did not exit after shutdown and exit within 1 s (the process was "
+        "running (S)); killed"
     )
     assert process.returncode is not None  # killed, and its end seen
 
@@ -472,3 +476,28 @@ def test_a_stale_analysis_never_publishes_after_a_newer_one(tmp_path: Path) -> N
 
     asyncio.run(scenario())
     assert [(p.uri, p.version, p.diagnostics) for p in said] == [(uri, 2, [])]
+
+
+def test_sigusr1_makes_the_server_say_where_its_threads_are() -> None:
+    """A server that seems stuck (a CI run's session waited for one to exit) is asked where
+    it is before it is killed: SIGUSR1 ended the process, saying nothing."""
+    server = subprocess.Popen(
+        [sys.executable, "-m", "policyrules", "lsp"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert server.stdin is not None
+    assert server.stdout is not None
+    hello = {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}}}
+    server.stdin.write(_frame(hello))
+    server.stdin.flush()
+    assert server.stdout.readline().startswith(b"Content-Length:")  # serving: answered
+    os.kill(server.pid, signal.SIGUSR1)
+    time.sleep(0.5)  # the signal's handler runs on the main thread between instructions
+    goodbye = [{"jsonrpc": "2.0", "id": 2, "method": "shutdown", "params": None}]
+    goodbye += [{"jsonrpc": "2.0", "method": "exit", "params": None}]
+    _out, err = server.communicate(b"".join(_frame(m) for m in goodbye), timeout=60)
+    assert server.returncode == 0
+    assert b"Current thread" in err or b"Thread 0x" in err
+    assert b"policyrules/lsp/server.py" in err  # its main thread, in start_io

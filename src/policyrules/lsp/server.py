@@ -20,9 +20,11 @@ of the text as it is.
 from __future__ import annotations
 
 import asyncio
+import faulthandler
 import functools
 import os
 import re
+import signal
 import sys
 from collections.abc import Generator
 from concurrent.futures import ThreadPoolExecutor
@@ -405,8 +407,11 @@ def main() -> NoReturn:
     """Serve on standard input and output until the editor says exit, then end the
     process: its exit code is 0 when a shutdown request came before, else 1 (the
     protocol's rule).  Run as a process of its own (``policyrules lsp``), never in one that
-    has more to do."""
+    has more to do.  SIGUSR1 writes the stack of each of its threads to standard error (a
+    server that seems stuck tells where)."""
     server, state = _build()
+    if hasattr(signal, "SIGUSR1"):  # `kill -USR1 PID`: where each thread is, on stderr
+        faulthandler.register(signal.SIGUSR1, all_threads=True)
     server.start_io()
     code = 0 if state.shut_down else 1
     # The conversation is over.  End the process now: at interpreter exit it would wait for
