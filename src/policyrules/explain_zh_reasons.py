@@ -15,6 +15,7 @@ from .decisions import Step
 from .explain_zh_memo import memo
 from .model import ProvisionInfo
 from .printer import print_expr
+from .runtime.values import NONE_TEXT
 from .types import Type
 from .vocab import REASONS
 from .words import Words, value_zh
@@ -256,7 +257,10 @@ def fact_title(w: Words, key: str) -> str:
 
 
 def fact_value(w: Words, key: str, value: str) -> str:
-    """:meth:`Words.fact_value`, the fact's type found once per fact."""
+    """:meth:`Words.fact_value`, the fact's type found once per fact (a fact stated
+    ``none`` said as its title's note has it: :func:`~policyrules.words.none_said`)."""
+    if value == NONE_TEXT:
+        return memo(w, ("none", key), lambda: w.fact_value(key, value))
     kind = memo(w, ("type", key), lambda: _fact_type(w, key))
     return value_zh(value, kind, w)
 

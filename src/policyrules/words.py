@@ -22,11 +22,12 @@ from . import syntax as s
 from .model import CheckedPolicy, FactInfo, ProvisionInfo, Resolved
 from .printer import print_expr
 from .runtime.calendar import HOLIDAY_ASSUMPTION
-from .runtime.values import format_value
+from .runtime.values import NONE_TEXT, format_value
 from .words_values import (
     date_zh,
     duration_zh,
     money_as_written,
+    none_said,
     none_words,
     reader_title,
     spaced,
@@ -38,6 +39,7 @@ __all__ = [
     "date_zh",
     "duration_zh",
     "money_as_written",
+    "none_said",
     "none_words",
     "reader_title",
     "value_zh",
@@ -136,8 +138,10 @@ class Words:
         return value_zh(value, info.type if info is not None else None, self)
 
     def fact_value(self, qualified: str, value: str) -> str:
-        """A fact's value (as formatted) in words."""
+        """A fact's value (as formatted) in words; stated ``none``, by :func:`none_said`."""
         info = self.fact(qualified)
+        if value == NONE_TEXT:
+            return none_said(info.title if info is not None else None)
         return value_zh(value, info.type if info is not None else None, self)
 
     # ---- expressions -------------------------------------------------------------------

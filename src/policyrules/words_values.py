@@ -19,6 +19,7 @@ __all__ = [
     "date_zh",
     "duration_zh",
     "money_as_written",
+    "none_said",
     "none_words",
     "reader_title",
     "spaced",
@@ -125,3 +126,12 @@ def none_words(title: str | None) -> str:
     m = _NONE_NOTE.search(title or "")
     note = m[1].strip() if m else ""
     return f"无（{note}）" if note else "无（已声明不存在）"
+
+
+def none_said(title: str | None) -> str:
+    """A fact stated ``none`` as a decision's text says its value: the plain negative the
+    author's note in its title gives (``…称号（第12条；none：未获评任何智能工厂称号）``:
+    未获评任何智能工厂称号), else ``无`` (nothing more is made up)."""
+    m = _NONE_NOTE.search(title or "")
+    note = m[1].strip() if m else ""
+    return note or "无"

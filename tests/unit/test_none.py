@@ -283,7 +283,9 @@ def test_the_explanation_says_stated_absent(policy: Policy) -> None:
     assert NONE_TEXT not in text
     assert "已声明" not in text
     assert NONE_TEXT == "无（已声明不存在）"
-    assert f"：{NONE_TEXT}" in result.explain()  # the Chinese letter states it too
+    # the Chinese letter says it plainly: 无, other_on's title giving no note on none
+    assert "firm.other_on：无；" in result.explain()
+    assert NONE_TEXT not in result.explain()
 
 
 # ---- the generated fast path ---------------------------------------------------------------
