@@ -10,7 +10,7 @@ Below :mod:`policyrules.result` (``Result.explain(lang="zh")``), beside
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 from typing import Any
 
 import attrs
@@ -349,8 +349,11 @@ def decision_text_zh(d: Decision, words: Words | None = None, *, verbose: bool =
         lines.append(f"  {_cap_text(w, p, ev)}")
     if d.schedule:
         lines.extend(schedule_lines_zh(d, lambda text: cap_said(w, p, text)))
-    if d.facts:
-        lines.append(f"  所依据的情况：{facts_said(w, d.facts)}")
+    # an eligible decision lists the facts it rests on; a deadline not done keeps its
+    # missing completion date (its status rests on it)
+    needed = d.missing_facts if d.status == "eligible" else None
+    if d.facts and (said := facts_said(w, d.facts, needed)):
+        lines.append(f"  所依据的情况：{said}")
     lines += pairs_lines_zh(w, d.parameters, d.assumptions)
     if verbose:
         lines.append(f"  计算过程（{d.provision}，{d.kind}）：")
@@ -363,12 +366,19 @@ def decision_text_zh(d: Decision, words: Words | None = None, *, verbose: bool =
     return "\n".join(printable_lines(lines))
 
 
-def facts_said(w: Words, facts: tuple[tuple[str, str], ...]) -> str:
+def facts_said(
+    w: Words, facts: tuple[tuple[str, str], ...], needed: Container[str] | None = None
+) -> str:
     """``title：value；…`` of the facts a decision read, each pair's words kept (a fact's
-    values repeat: dates, yes/no, sets; a bounded memo)."""
+    values repeat: dates, yes/no, sets; a bounded memo).  With ``needed`` (an eligible
+    decision's ``missing_facts``: the facts the English text says it ``would be decided
+    by``), only the facts it rests on: a fact not given is left out unless in ``needed``
+    (the other side of an ``or`` already true is not listed as 未提供)."""
     kept = memos(w, "fact")
     out = []
     for pair in facts:
+        if needed is not None and pair[1] == "unknown" and pair[0] not in needed:
+            continue
         said = kept.get(pair)
         if said is None:
             k, v = pair

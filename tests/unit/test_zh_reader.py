@@ -11,6 +11,7 @@ import yaml
 from tests.strategies import compile_text
 
 import policyrules
+from policyrules.explain_zh import decision_text_zh
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -76,3 +77,71 @@ clause 1 "t"
     text = policy.evaluate({"firms": [{"id": "f", "honoured_on": "none"}]}).explain()
     assert "（获评日期：无）" in text
     assert "已声明不存在）" not in text
+
+
+# ---- 3. an eligible decision lists the facts it rests on ------------------------------------
+
+
+def test_an_eligible_decision_lists_no_fact_it_did_not_need(beijing: policyrules.Policy) -> None:
+    """firm-a's A1 takes 第3条 by its launch route (进入国家优先审批程序): the other side of
+    the `or` (other_national_project) is not given and not needed, so not listed as 未提供;
+    the same in the decision's own text and in the whole text."""
+    result = beijing.evaluate(_example("firm-a.yaml"))
+    head = (
+        "【符合条件】京经信发〔2025〕50号 第3条 创新医疗器械获批上市一次性奖励 —— 对象：firm-a/A1"
+    )
+    whole = _block(result.explain(), head)
+    (d,) = [
+        d
+        for d in result.decisions
+        if d.provision == "jjxf_2025_50/3/launch_reward" and d.subject == "firm-a/A1"
+    ]
+    assert decision_text_zh(d, beijing.words) == whole
+    assert (
+        "  所依据的情况：境内获批上市（注册）日期：2026年3月2日；主管部门决定的上市奖励金额："
+        "200 万元；获批上市前承担的国家项目或进入的审评审批程序：进入国家优先审批程序\n"
+    ) in whole
+    assert "未提供" not in whole
+
+
+def test_a_missing_fact_the_outcome_waits_on_is_still_listed(
+    beijing: policyrules.Policy,
+) -> None:
+    """firm-d's D-102 takes (四) as clinically urgent: markedly_improved, not given, is
+    left out.  H-1/PI-1 is eligible but its amount waits on pi_support_decided: listed as
+    未提供.  CTA-2's deadline is not reported done: its completion date stays 未提供."""
+    text = beijing.evaluate(_example("drugmaker-d.yaml")).explain()
+    green = _block(text, "【符合条件】京医保发〔2025〕5号（四）")
+    assert "  所依据的情况：经认定为临床急需的药品：是\n" in green
+    assert "疗效显著改善的创新药：" not in green
+    pi = _block(text, "【符合条件】京医保发〔2025〕5号（二）牵头完成国际多中心临床试验的项目负责人")
+    assert "；主管部门决定给予项目负责人的资金支持金额：未提供\n" in pi
+    cta2 = _block(
+        text,
+        "【尚未报告完成】京医保发〔2025〕5号（六）试点临床试验申请审批时限 —— 对象：firm-d/CTA-2",
+    )
+    assert "临床试验申请审批完成日期：未提供" in cta2
+
+
+OR_AWARD = """entity firm "企业"
+  list firms
+  fact listed: bool "已上市"
+  fact honoured: bool "获评称号"
+  fact base: money "投资额"
+document d "测试"
+clause 1 "t"
+  quote "q"
+  award a "测试奖励"
+    for each firm
+    eligible when listed or honoured
+    amount 10% of base
+"""
+
+
+def test_a_paid_claim_lists_no_fact_it_did_not_need() -> None:
+    """A claim paid because ``listed`` (``honoured`` not given, not needed) leaves
+    ``honoured`` out of its facts; 10% of 100 万元 = 10 万元."""
+    policy = compile_text(OR_AWARD)
+    text = policy.evaluate({"firms": [{"id": "f", "listed": True, "base": "100万元"}]}).explain()
+    assert "  金额：10 万元（确定金额）\n  所依据的情况：投资额：100 万元；已上市：是\n" in text
+    assert "未提供" not in text
