@@ -6,6 +6,7 @@ refused claim with :func:`reasons_zh` too (without making its decision)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Sequence
 from functools import partial
@@ -18,7 +19,7 @@ from .printer import print_expr
 from .runtime.values import NONE_TEXT
 from .types import Type
 from .vocab import REASONS
-from .words import Words, value_zh
+from .words import Words, date_zh, value_zh
 
 __all__ = [
     "fact_title",
@@ -232,23 +233,65 @@ def reasons_zh(
         if node is None:
             out.append(None)
             continue
-        keys, expr = memo(w, ("failed", pid, failed[i]), partial(_failed, w, p, node))
-        seen = [k for k in keys if k in values_of]
-        values = "；".join(f"{fact_title(w, k)}：{fact_value(w, k, values_of[k])}" for k in seen)
-        out.append(f"未满足：{expr}" + (f"（{values}）" if values else ""))
+        keys, expr, period = memo(w, ("failed", pid, failed[i]), partial(_failed, w, p, node))
+        seen = [
+            f"{fact_title(w, k)}：{fact_value(w, k, values_of[k])}" for k in keys if k in values_of
+        ]
+        if period is not None:
+            seen.append(period)
+        out.append(f"未满足：{expr}" + (f"（{'；'.join(seen)}）" if seen else ""))
     return out
 
 
-def _failed(w: Words, p: ProvisionInfo | None, node: s.Expr) -> tuple[tuple[str, ...], str]:
-    """The facts a condition names (``entity.name``, first use first, once each) and the
-    condition in words."""
+def _failed(
+    w: Words, p: ProvisionInfo | None, node: s.Expr
+) -> tuple[tuple[str, ...], str, str | None]:
+    """The facts a condition names (``entity.name``, first use first, once each), the
+    condition in words, and for one that tests a date ``in force`` the period it is
+    tested against (:func:`_period`; else ``None``)."""
     scope = p.subject if p is not None else None
     keys: dict[str, None] = {}
     for name in _names(node):
         r = w.resolve(name, scope)
         if r is not None and r.kind == "fact":
             keys.setdefault(f"{r.entity}.{r.name}")
-    return tuple(keys), w.expr(node, scope)
+    return tuple(keys), w.expr(node, scope), _period(w, p, node)
+
+
+def _period(w: Words, p: ProvisionInfo | None, node: s.Expr) -> str | None:
+    """The period a date ``in force`` is tested against, as the evaluator tests it
+    (``exprs._in_force``): from the document's ``valid from``, or from the value of its
+    ``events from`` assumption where the caller moved it, to its ``valid to``:
+    ``本政策有效期为2025年11月24日至2028年12月31日``, ``本政策自2025年4月7日起有效，文本未规定
+    截止日期``; ``None`` where ``node`` has no ``in force`` or the document no start."""
+    doc = w.checked.document(p.document) if p is not None else None
+    if doc is None or doc.valid_from is None or not _tests_in_force(node):
+        return None
+    start = doc.valid_from
+    if doc.events_from is not None:
+        m = _ISO_DAY.fullmatch(w.assumptions.get(doc.events_from, ""))
+        if m is not None:
+            start = dt.date(int(m[1]), int(m[2]), int(m[3]))
+    if doc.valid_to is None:
+        said = f"本政策自{date_zh(doc.valid_from)}起有效，文本未规定截止日期"
+    else:
+        said = f"本政策有效期为{date_zh(doc.valid_from)}至{date_zh(doc.valid_to)}"
+    if start != doc.valid_from:
+        said += f"；按采用的假设，计入{date_zh(start)}及以后的事件"
+    return said
+
+
+_ISO_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
+def _tests_in_force(node: s.Node) -> bool:
+    stack: list[s.Node] = [node]
+    while stack:
+        e = stack.pop()
+        if isinstance(e, s.InForce):
+            return True
+        stack.extend(s.children(e))
+    return False
 
 
 def fact_title(w: Words, key: str) -> str:

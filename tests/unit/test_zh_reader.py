@@ -145,3 +145,55 @@ def test_a_paid_claim_lists_no_fact_it_did_not_need() -> None:
     text = policy.evaluate({"firms": [{"id": "f", "listed": True, "base": "100万元"}]}).explain()
     assert "  金额：10 万元（确定金额）\n  所依据的情况：投资额：100 万元；已上市：是\n" in text
     assert "未提供" not in text
+
+
+# ---- 1. a date not in force: the period said --------------------------------------------------
+
+
+def test_a_date_not_in_force_is_told_the_period(beijing: policyrules.Policy) -> None:
+    """D-101's NDA was submitted 2025-02-20, before 京医保发〔2025〕5号 took effect
+    (valid from 2025-04-07, no end): the line says from when the policy holds, beside the
+    date.  A park project applied for on 2029-02-01, after 京经信发〔2025〕50号 ends
+    (2025-11-24 to 2028-12-31), is told both ends."""
+    text = beijing.evaluate(_example("drugmaker-d.yaml")).explain()
+    (d101,) = [x for x in _refused(text, "京医保发〔2025〕5号（十九）提交") if "D-101：" in x]
+    assert d101.endswith(
+        "：未满足：向药监部门提交新药上市申请的日期在本政策有效期内（向药监部门提交新药上市申请"
+        "的日期：2025年2月20日；本政策自2025年4月7日起有效，文本未规定截止日期）"
+    )
+    late = {
+        "firms": [
+            {
+                "id": "f",
+                "projects": [
+                    {
+                        "id": "P1",
+                        "kind": "park",
+                        "applied_on": "2029-02-01",
+                        "total_investment": "100万元",
+                        "support_decided": "10万元",
+                    }
+                ],
+            }
+        ]
+    }
+    (park,) = _refused(beijing.evaluate(late).explain(), "京经信发〔2025〕50号 第7条 园区项目支持")
+    assert park.endswith(
+        "：未满足：申报日期在本政策有效期内（申报日期：2029年2月1日；"
+        "本政策有效期为2025年11月24日至2028年12月31日）"
+    )
+
+
+def test_a_start_moved_by_the_assumption_is_said(beijing: policyrules.Policy) -> None:
+    """With the events counted from 2024-08-01 (medicine_events_from), D-201's NDA of
+    2024-06-10 is still too early, D-101's of 2025-02-20 is not: the line says the start
+    the evaluation used, not the document's alone."""
+    result = beijing.evaluate(
+        _example("drugmaker-d.yaml"), assumptions={"medicine_events_from": "2024-08-01"}
+    )
+    (only,) = _refused(result.explain(), "京医保发〔2025〕5号（十九）提交")
+    assert only.endswith(
+        "—— firm-d/D-201：未满足：向药监部门提交新药上市申请的日期在本政策有效期内（向药监部门"
+        "提交新药上市申请的日期：2024年6月10日；本政策自2025年4月7日起有效，文本未规定截止日期；"
+        "按采用的假设，计入2024年8月1日及以后的事件）"
+    )
