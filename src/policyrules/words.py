@@ -33,6 +33,7 @@ from .words_values import (
     spaced,
     value_zh,
 )
+from .words_any import any_of, one_of
 
 __all__ = [
     "Words",
@@ -291,7 +292,26 @@ def _and(w: Words, e: s.Expr, scope: str | None) -> str:
 
 def _or(w: Words, e: s.Expr, scope: str | None) -> str:
     assert isinstance(e, s.Or)
+    said = any_of(_alternatives(w, e, scope), lambda x: w.expr(x, scope), spaced)
+    if said is not None:  # tests of one value: said once (words_any)
+        return said
     return f"{_clause(w, e.left, e, scope)}，或{_clause(w, e.right, e, scope)}"
+
+
+def _alternatives(w: Words, e: s.Expr, scope: str | None) -> list[s.Expr]:
+    """The operands of an ``or`` chain, each ``if`` on an assumption taken as :func:`_if`
+    says it (``(a or b) or if … then c else d``: a, b and c)."""
+    out: list[s.Expr] = []
+    stack = [e]
+    while stack:
+        x = stack.pop()
+        while (taken := _branch(w, x, scope)) is not None:
+            x = taken
+        if isinstance(x, s.Or):
+            stack += [x.right, x.left]
+        else:
+            out.append(x)
+    return out
 
 
 def _clause(w: Words, e: s.Expr, outer: s.Expr, scope: str | None) -> str:
@@ -321,9 +341,10 @@ def _neg(w: Words, e: s.Expr, scope: str | None) -> str:
 def _inset(w: Words, e: s.Expr, scope: str | None) -> str:
     assert isinstance(e, s.InSet)
     element, container = w.expr(e.element, scope), e.container
+    if isinstance(container, s.SetLit) and container.items and not e.negated:
+        return f"{element}是{one_of(container.items, lambda x: w.expr(x, scope), spaced)}之一"
     if isinstance(container, s.SetLit):
-        where = f"是{w.expr(container, scope)}之一"
-        return f"{element}{'不' if e.negated else ''}{where}"
+        return f"{element}{'不' if e.negated else ''}是{w.expr(container, scope)}之一"
     return f"{w.expr(container, scope)}{'不包含' if e.negated else '包含'}{element}"
 
 
@@ -336,6 +357,18 @@ def _if(w: Words, e: s.Expr, scope: str | None) -> str:
     assert isinstance(e, s.IfExpr)
     # An `if` on an assumption (`if annual_cap_year = approval then ...`) is said as the
     # branch the assumption's value takes; the assumption itself is listed with the decision.
+    taken = _branch(w, e, scope)
+    if taken is not None:
+        return w.expr(taken, scope)
+    then, else_ = w.expr(e.then, scope), w.expr(e.else_, scope)
+    return spaced("若", w.expr(e.cond, scope), "，为", then, "；否则为", else_)
+
+
+def _branch(w: Words, e: s.Expr, scope: str | None) -> s.Expr | None:
+    """The branch an ``if`` on an assumption (``if annual_cap_year = approval then …``)
+    takes under the words' value of it; ``None`` for any other expression."""
+    if not isinstance(e, s.IfExpr):
+        return None
     cond = e.cond
     if isinstance(cond, s.Compare) and cond.op in ("=", "!="):
         r = w.resolve(cond.left, scope)
@@ -344,9 +377,8 @@ def _if(w: Words, e: s.Expr, scope: str | None) -> str:
             value = w.assumptions.get(r.name)
             if value is not None:
                 holds = (value == m.member) == (cond.op == "=")
-                return w.expr(e.then if holds else e.else_, scope)
-    then, else_ = w.expr(e.then, scope), w.expr(e.else_, scope)
-    return spaced("若", w.expr(cond, scope), "，为", then, "；否则为", else_)
+                return e.then if holds else e.else_
+    return None
 
 
 def _is_none(w: Words, e: s.Expr, scope: str | None) -> str:

@@ -94,7 +94,7 @@ def test_caps_in_words_from_their_structure(beijing: policyrules.Policy) -> None
             "jjxf_2025_50/12/benchmark_factory",
             0,
             "项目类型为“智能工厂建设项目”，且智能工厂获评的称号（第12条）是"
-            "“国家级标杆智能工厂”、“世界级标杆智能工厂”之一",
+            "“国家级标杆智能工厂”或“世界级标杆智能工厂”之一",
         ),
     ],
 )

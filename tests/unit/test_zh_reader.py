@@ -11,7 +11,10 @@ import yaml
 from tests.strategies import compile_text
 
 import policyrules
+from policyrules import syntax as s
 from policyrules.explain_zh import decision_text_zh
+from policyrules.parse import parse
+from policyrules.words import Words
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -24,6 +27,16 @@ def beijing() -> policyrules.Policy:
 def _example(name: str) -> dict[str, Any]:
     data: dict[str, Any] = yaml.safe_load((ROOT / "examples" / name).read_text("utf-8"))
     return data
+
+
+def _condition(text: str) -> s.Expr:
+    """The condition of ``eligible when TEXT`` in a one-provision module."""
+    module = parse(f'document d "d"\nclause 1 "c"\n  entitlement e\n    eligible when {text}\n')
+    clause = module.items[1]
+    assert isinstance(clause, s.Clause)
+    line = clause.provisions[0].body[0]
+    assert isinstance(line, s.Eligible)
+    return line.condition
 
 
 def _block(text: str, head: str) -> str:
@@ -197,3 +210,58 @@ def test_a_start_moved_by_the_assumption_is_said(beijing: policyrules.Policy) ->
         "提交新药上市申请的日期：2024年6月10日；本政策自2025年4月7日起有效，文本未规定截止日期；"
         "按采用的假设，计入2024年8月1日及以后的事件）"
     )
+
+
+# ---- 4. an or of tests of one value said once -------------------------------------------------
+
+
+def test_article_6_says_the_years_once(beijing: policyrules.Policy) -> None:
+    """firm-c's new approvals in 2019 only, applied 2027-03-15: 2026, 2025 and 2024 (2027
+    less 1, 2, 3, the third by the default recent_window) are not among them.  The refusal
+    names the long title of new_approval_years once in the condition (and once for its
+    value), not once a year."""
+    facts = _example("firm-c.yaml")
+    facts["firms"][0]["new_approval_years"] = [2019]
+    (line,) = _refused(beijing.evaluate(facts).explain(), "京经信发〔2025〕50号 第6条")
+    title = "企业有产品新获批上市（注册）的年份（第6条“近三年有新获批产品”）"
+    assert line.endswith(
+        f"：未满足：{title}包含申报第6条研发投入奖励的日期所在年度减 1、2 或 3 中的至少一个"
+        f"（申报第6条研发投入奖励的日期：2027年3月15日；{title}：2019）"
+    )
+    assert line.count(title) == 2
+    # tests of two facts stay two clauses
+    said = Words.of(beijing.checked).expr(_condition("kind = park or recognised"), "project")
+    assert said == (
+        "项目类型为“建设产业服务、公共服务以及新型基础设施的园区项目”，"
+        "或经主管部门认定（产业创新中心、中试平台）"
+    )
+
+
+@pytest.mark.parametrize(
+    ("condition", "said"),
+    [
+        # members of one fact by = and in: one list, 或 before the last
+        (
+            "kind = park or kind in {pilot_platform, innovation_centre}",
+            "项目类型是“建设产业服务、公共服务以及新型基础设施的园区项目”、“中试平台建设”"
+            "或“产业创新中心建设”之一",
+        ),
+        (
+            "kind in {park, pilot_platform}",
+            "项目类型是“建设产业服务、公共服务以及新型基础设施的园区项目”或“中试平台建设”之一",
+        ),
+        # the same set, elements not of one shape: each said
+        (
+            "year(rd_reward_applied_on) in new_approval_years"
+            " or year(rd_reward_decided_on) in new_approval_years",
+            "企业有产品新获批上市（注册）的年份（第6条“近三年有新获批产品”）包含申报第6条研发"
+            "投入奖励的日期所在年度或第6条奖励的决定日期所在年度中的至少一个",
+        ),
+    ],
+    ids=["eq-and-in", "in", "one-set"],
+)
+def test_an_or_of_one_value_is_said_once(
+    beijing: policyrules.Policy, condition: str, said: str
+) -> None:
+    scope = "project" if "kind" in condition else "firm"
+    assert Words.of(beijing.checked).expr(_condition(condition), scope) == said
