@@ -27,12 +27,14 @@ from .explain_zh_pairs import assumed_zh, pairs_lines_zh
 from .explain_zh_reasons import (
     fact_title,
     fact_value,
+    kind_zh,
     margin_zh,
     reasons_zh,
     refused_reason_zh,
     target_zh,
     undecided_zh,
 )
+from .explain_zh_refused import RefusedZh, refused_lines_zh, refused_said_zh
 from .model import CheckedPolicy, ProvisionInfo
 from .runtime.claim_log import NO_EARLIER
 from .runtime.ledger import Grant, GrantRow
@@ -60,22 +62,15 @@ __all__ = [
     "head_zh",
     "no_words",
     "pairs_lines_zh",
-    "refused_line_zh",
+    "refused_lines_zh",
     "refused_said_zh",
+    "refused_zh_of",
     "singles_zh",
     "status_zh",
     "subject_zh",
     "titled_zh",
     "words_for",
 ]
-
-
-class RefusedZh(str):
-    """The line the whole Chinese text (:func:`explain_text_zh`) gives a decision not
-    eligible, before escaping, made without the decision (:func:`refused_line_zh`); in
-    ``said``, told apart from a full text."""
-
-    __slots__ = ()
 
 
 def no_words() -> Words:
@@ -388,34 +383,23 @@ def facts_said(
     return "；".join(out)
 
 
-def refused_line_zh(
-    w: Words,
-    p: ProvisionInfo | None,
-    provision: str,
-    where: tuple[str | None, str, str],
-    subject: str | None,
-    why: str,
-) -> str:
-    """The line the whole Chinese text gives a decision not eligible (before escaping):
-    its measure (``where``: the document's number, the document, the clause) and title,
-    its subject and why (its reasons in words, joined)."""
-    said = subject_zh(w, subject) if subject else None
-    return refused_said_zh(titled_zh(w, p, provision, where), said, why)
+def refused_zh_of(w: Words, d: Decision) -> RefusedZh:
+    """The decision ``d``, not eligible, as the whole Chinese text lists it: its measure
+    and title, its subject, its reasons in words and the test of its kind it failed."""
+    p = _provision(w, d.provision)
+    wd = _for(w, d)
+    why = "；".join(_reasons(wd, p, d))
+    titled = titled_zh(w, p, d.provision, (d.document_number, d.document, d.clause))
+    said = subject_zh(w, d.subject) if d.subject else None
+    return RefusedZh(titled, said, why, kind_zh(wd, p, d.trace), d.provision)
 
 
 def titled_zh(
     w: Words, p: ProvisionInfo | None, provision: str, where: tuple[str | None, str, str]
 ) -> str:
-    """A provision's measure and title (:func:`refused_line_zh`; ``where``: the document's
+    """A provision's measure and title (:func:`refused_zh_of`; ``where``: the document's
     number, the document, the clause), made once per words object."""
     return memo(w, ("titled", provision, where), lambda: _titled_of(p, provision, where))
-
-
-def refused_said_zh(titled: str, subject: str | None, why: str) -> str:
-    """:func:`refused_line_zh` of a provision's :func:`titled_zh` and a subject already in
-    words (:func:`subject_zh`; ``None``: none)."""
-    who = f" —— {subject}" if subject is not None else ""
-    return f"  {titled}{who}" + (f"：{why}" if why else "")
 
 
 def _titled_of(p: ProvisionInfo | None, provision: str, where: tuple[str | None, str, str]) -> str:
@@ -429,7 +413,7 @@ def explain_text_zh(
     *,
     verbose: bool = False,
     texts: Sequence[str] | None = None,
-    said: Sequence[Decision | str] | None = None,
+    said: Sequence[Decision | str | RefusedZh] | None = None,
     granted: Sequence[Grant | GrantRow] | None = None,
 ) -> str:
     """Every decision in Chinese: those that apply in full, those that do not in a line each,
@@ -446,24 +430,21 @@ def explain_text_zh(
     else:
         made = None
     parts: list[str] = []
-    rows: list[str] = []
+    refused: list[RefusedZh] = []
     for i, d in enumerate(said):
         if isinstance(d, RefusedZh):
-            rows.append(d)
+            refused.append(d)
         elif isinstance(d, str):
             parts.append(d)
         elif d.status == "not_eligible":
-            why = "；".join(_reasons(_for(w, d), _provision(w, d.provision), d))
-            where = (d.document_number, d.document, d.clause)
-            p = _provision(w, d.provision)
-            rows.append(refused_line_zh(w, p, d.provision, where, d.subject, why))
+            refused.append(refused_zh_of(w, d))
         else:
             parts.append(decision_text_zh(d, w, verbose=verbose) if made is None else made[i])
-    if rows:
-        parts.append("不符合条件：\n" + printable_block(rows))
+    if refused:
+        parts.append("不符合条件：\n" + printable_block(refused_lines_zh(w, refused)))
     grants = result.grants if granted is None else granted
     if grants:
-        rows = []
+        rows: list[str] = []
         titles: dict[str, str] = {}
         for g in grants:
             provision, who, amount, year = grant_said(g)

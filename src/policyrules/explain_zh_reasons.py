@@ -24,6 +24,7 @@ from .words import Words, date_zh, value_zh
 __all__ = [
     "fact_title",
     "fact_value",
+    "kind_zh",
     "margin_zh",
     "reasons_zh",
     "refused_reason_zh",
@@ -241,6 +242,45 @@ def reasons_zh(
             seen.append(period)
         out.append(f"未满足：{expr}" + (f"（{'；'.join(seen)}）" if seen else ""))
     return out
+
+
+def kind_zh(w: Words, p: ProvisionInfo | None, trace: Sequence[Step]) -> str | None:
+    """Where a failed condition of a refused decision of ``p`` (its ``trace``) tests the
+    subject's kind, an enum fact ``= member`` or ``in {members}``, that test as a group of
+    such refusals says it: ``项目类型不是本条所列的“中试平台建设”`` (the value each subject
+    has left out: any other member, or none); ``None`` where none does."""
+    if p is None:
+        return None
+    failed = tuple([st.text for st in trace if st.kind == "condition" and st.ok is False])
+    if not failed:
+        return None
+    return memo(w, ("kind", p.id, failed), lambda: _kind(w, p, failed))
+
+
+def _kind(w: Words, p: ProvisionInfo, failed: tuple[str, ...]) -> str | None:
+    known = memo(w, ("conditions", p.id), lambda: _conditions(p))
+    for text in failed:
+        node = known.get(text)
+        fact: s.Expr
+        members: tuple[s.Expr, ...]
+        if isinstance(node, s.Compare) and node.op == "=":
+            fact, members = node.left, (node.right,)
+        elif (
+            isinstance(node, s.InSet)
+            and not node.negated
+            and isinstance(node.container, s.SetLit)
+            and node.container.items
+        ):
+            fact, members = node.element, node.container.items
+        else:
+            continue
+        r = w.resolve(fact, p.subject)
+        if r is None or r.kind != "fact" or r.type.kind != "enum":
+            continue
+        if all((m := w.resolve(x, p.subject)) is not None and m.kind == "member" for x in members):
+            title = fact_title(w, f"{r.entity}.{r.name}")
+            return f"{title}不是本条所列的{w.one_of(members, p.subject)}"
+    return None
 
 
 def _failed(

@@ -15,6 +15,7 @@ from .decisions import CapEvent, Decision, Step
 from .errors import Diagnostic, PolicyRulesError
 from .explain import decision_text, explain_text, result_json
 from .explain_zh import add_text_zh, explain_text_zh, no_words
+from .explain_zh_refused import RefusedZh
 from .runtime.bases import NOT_KEYING
 from .runtime.ledger import Grant, GrantRow, Grants, Ledger
 from .words import Words
@@ -68,7 +69,7 @@ class Result:
     _make: Callable[[], tuple[Decision, ...]] | None
     _make_grants: Callable[[], tuple[Grant, ...]] | None
     _texts: Callable[[bool], list[Decision | str]] | None
-    _texts_zh: Callable[[Words], list[Decision | str]] | None
+    _texts_zh: Callable[[Words], list[Decision | str | RefusedZh]] | None
     _words: Words | None
     assumptions: tuple[tuple[str, str], ...]
 
@@ -95,7 +96,7 @@ class Result:
         assumptions: tuple[tuple[str, str], ...],
         *,
         texts: Callable[[bool], list[Decision | str]] | None = None,
-        texts_zh: Callable[[Words], list[Decision | str]] | None = None,
+        texts_zh: Callable[[Words], list[Decision | str | RefusedZh]] | None = None,
         grant_rows: Callable[[], Sequence[Grant | GrantRow]] | None = None,
     ) -> Result:
         """A result whose decisions ``decisions()`` and grants ``grants()`` return, each
@@ -106,7 +107,7 @@ class Result:
         (:class:`~policyrules.explain.Refused`).  ``texts_zh(words)``, if given, the same
         in Chinese for the whole text (``explain_zh.explain_text_zh``): each decision's
         text (:func:`~policyrules.explain_zh.decision_text_zh`) or, one not eligible, its
-        line (``explain_zh.RefusedZh``).  ``grant_rows()``, if given, the grants as the
+        line (``explain_zh_refused.RefusedZh``).  ``grant_rows()``, if given, the grants as the
         evaluator keeps them for the whole texts, each a :class:`Grant` or its row
         (``(provision, path, fen, year)``), without making them."""
         self = cls.__new__(cls)

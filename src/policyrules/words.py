@@ -14,7 +14,7 @@ text stays true while its words are missing.  Nothing here raises.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 
 import attrs
 
@@ -153,6 +153,14 @@ class Words:
         if say is None:
             return f"「{print_expr(e)}」"
         return say(self, e, scope)
+
+    def one_of(self, values: Sequence[s.Expr], scope: str | None = None) -> str:
+        """Values as alternatives, once each (``“甲”、“乙”或“丙”``: :func:`.words_any.one_of`)."""
+        return one_of(values, lambda x: self.expr(x, scope), _sp)
+
+    def one_of(self, values: Sequence[s.Expr], scope: str | None = None) -> str:
+        """Values as alternatives, once each (``“甲”、“乙”或“丙”``: :func:`.words_any.one_of`)."""
+        return one_of(values, lambda x: self.expr(x, scope), spaced)
 
     def resolve(self, e: s.Expr, scope: str | None) -> Resolved | None:
         return self.checked.resolve(e.parts, scope) if isinstance(e, s.Name) else None
@@ -342,7 +350,7 @@ def _inset(w: Words, e: s.Expr, scope: str | None) -> str:
     assert isinstance(e, s.InSet)
     element, container = w.expr(e.element, scope), e.container
     if isinstance(container, s.SetLit) and container.items and not e.negated:
-        return f"{element}是{one_of(container.items, lambda x: w.expr(x, scope), spaced)}之一"
+        return f"{element}是{w.one_of(container.items, scope)}之一"
     if isinstance(container, s.SetLit):
         return f"{element}{'不' if e.negated else ''}是{w.expr(container, scope)}之一"
     return f"{w.expr(container, scope)}{'不包含' if e.negated else '包含'}{element}"

@@ -130,7 +130,8 @@ def test_claims_refused_alike_are_reasoned_once_in_chinese(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """f1, f2 and f3 are refused for the same score (50 < 60) and kind: reasoned once;
-    f4 (another kind) on its own.  Each line is the decision's, but for the subject."""
+    f4 (another kind) on its own.  The text is the decisions', in one line: their
+    reasons are alike."""
     policy = compile_text(RATED_RULES)
     firms = [{"id": f"f{k}", "score": "50", "kind": "a"} for k in (1, 2, 3)]
     firms.append({"id": "f4", "score": "50", "kind": "b"})
@@ -141,7 +142,7 @@ def test_claims_refused_alike_are_reasoned_once_in_chinese(
     text = policy.evaluate(facts).explain()
     assert text == want
     assert len(calls) == 2
-    assert "—— f1：未满足：" in text
+    assert "—— f1、f2、f3、f4：未满足：" in text  # the same reason: one line
     assert "评分：50" in text
     calls.clear()
     assert policy.evaluate(facts).explain() == want  # kept for the next, on the defaults

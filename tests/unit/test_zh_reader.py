@@ -12,7 +12,7 @@ from tests.strategies import compile_text
 
 import policyrules
 from policyrules import syntax as s
-from policyrules.explain_zh import decision_text_zh
+from policyrules.explain_zh import decision_text_zh, explain_text_zh
 from policyrules.parse import parse
 from policyrules.words import Words
 
@@ -265,3 +265,56 @@ def test_an_or_of_one_value_is_said_once(
 ) -> None:
     scope = "project" if "kind" in condition else "firm"
     assert Words.of(beijing.checked).expr(_condition(condition), scope) == said
+
+
+# ---- 5. refusals alike in one line ------------------------------------------------------------
+
+
+def test_projects_of_other_kinds_are_refused_in_a_line_a_measure(
+    beijing: policyrules.Policy,
+) -> None:
+    """firm-b's three projects (a park, a pilot platform, a supply-chain challenge) were
+    refused 30 times over, one line each: 11 measures of other kinds refuse them (K1 and
+    T1 are paid 第7条's park and pilot support, S1 第8条), each in one line naming the
+    projects once, the same from the rows as from the decisions."""
+    facts = _example("firm-b.yaml")
+    result = beijing.evaluate(facts)
+    text = result.explain()
+    lines = _refused(text, "")
+    assert len(lines) == 11  # 8 measures refuse all 3, 3 refuse 2: 8 × 3 + 3 × 2 = 30 before
+    assert lines[0] == (
+        "  京经信发〔2025〕50号 第1条 早期创新创业项目奖励 —— firm-b/K1、firm-b/S1、firm-b/T1："
+        "项目类型不是本条所列的“早期创新创业项目（首都医学科技创新成果转化优促计划、"
+        "“创赢未来”路演）”"
+    )
+    (pilot,) = _refused(text, "京经信发〔2025〕50号 第7条 经认定的中试平台建设支持")
+    assert pilot.endswith(" —— firm-b/K1、firm-b/S1：项目类型不是本条所列的“中试平台建设”")
+    assert text == explain_text_zh(beijing.evaluate(facts), beijing.words)  # from decisions
+
+
+def test_many_subjects_refused_alike_are_bounded(beijing: policyrules.Policy) -> None:
+    """Seven park projects refused 第1条 (not early-stage ventures): the first five named,
+    then how many (7); the claims refused alike for another reason (the same values) in
+    one line too: 第2条's D-101 and D-201 not clinically urgent (drugmaker-d, (八))."""
+    parks = [
+        {
+            "id": f"P{n}",
+            "kind": "park",
+            "applied_on": "2026-03-10",
+            "total_investment": "100万元",
+            "support_decided": "10万元",
+        }
+        for n in range(1, 8)
+    ]
+    text = beijing.evaluate({"firms": [{"id": "f", "projects": parks}]}).explain()
+    (first,) = _refused(text, "京经信发〔2025〕50号 第1条")
+    assert " —— f/P1、f/P2、f/P3、f/P4、f/P5 等 7 个项目：项目类型不是本条所列的" in first
+    text = beijing.evaluate(_example("drugmaker-d.yaml")).explain()
+    (urgent,) = _refused(text, "京医保发〔2025〕5号（八）")
+    assert urgent.endswith(
+        " —— firm-d/D-101、firm-d/D-201："
+        "未满足：经认定为临床急需的药品（经认定为临床急需的药品：否）"
+    )
+    # a subject refused alone keeps its own line, its value said
+    (sup,) = _refused(text, "京医保发〔2025〕5号（六）试点临床试验申请审批时限")
+    assert sup.endswith("（试点申请的类型：药品补充申请）")

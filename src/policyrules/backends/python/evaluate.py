@@ -16,6 +16,7 @@ from typing import Any, Generic, TypeVar
 
 from ...bounds import paused_gc
 from ...errors import CalendarError
+from ...explain_zh_refused import RefusedZh
 from ...facts import Facts, Instance
 from ...model import CheckedPolicy
 from ...result import Decision, Result, Step
@@ -128,7 +129,7 @@ def evaluate(
         with paused_gc(promote=True):
             return run.said_en(unfold(0), full)
 
-    def said_zh(words: Words) -> list[Decision | str]:
+    def said_zh(words: Words) -> list[Decision | str | RefusedZh]:
         with paused_gc(promote=True):
             return run.said_zh(unfold(0), words)
 

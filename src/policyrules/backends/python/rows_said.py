@@ -13,11 +13,12 @@ at most :data:`REFUSALS_MAX` a provision).
 from __future__ import annotations
 
 from collections.abc import Callable, Container, Iterable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from ...decisions import Decision, Step
-from ...explain_zh import RefusedZh, refused_said_zh, singles_zh, titled_zh, words_for
-from ...explain_zh_reasons import reasons_zh
+from ...explain_zh import singles_zh, titled_zh, words_for
+from ...explain_zh_reasons import kind_zh, reasons_zh
+from ...explain_zh_refused import RefusedZh
 from ...facts import Facts
 from ...instances import Instance
 from ...model import CheckedPolicy, ProvisionInfo
@@ -41,6 +42,7 @@ REFUSALS_MAX = 512
 BY_FIRM = 32_768
 
 Row = tuple[Any, ...]  # a row of .rows (its Row)
+R = TypeVar("R", str, RefusedZh)  # what a refused claim is said as
 # what a provision's paid claims' texts need (Said._paid_said): plan, lines, parameters
 _PaidSaid = tuple[PaidPlan, Fixed, tuple[tuple[str, str], ...]]
 Pairs = tuple[tuple[str, str], ...]  # (name, value's text) of facts, assumptions, parameters
@@ -67,10 +69,11 @@ class Said:
         ],
     ]
     _last_assumed: list[Any]  # the last paid claim's assumptions and their texts (.texts)
-    # provision -> (id of the words, refusal key) -> the words and the reasons of a refused
-    # claim in Chinese, joined (None: its decision says them); at most REFUSALS_MAX each,
+    # provision -> (id of the words, refusal key) -> the words, the reasons of a refused
+    # claim in Chinese, joined (None: its decision says them), and the test of its kind it
+    # failed (explain_zh_reasons.kind_zh); at most REFUSALS_MAX each,
     # kept by the compiled policy on the defaults (as the English ones)
-    _refused_zh: dict[str, dict[tuple[Any, ...], tuple[Words, str | None]]]
+    _refused_zh: dict[str, dict[tuple[Any, ...], tuple[Words, str | None, str | None]]]
     # (provision, id of the words) -> the words, the provision's titled_zh, singles_zh
     _titled_zh: dict[tuple[str, int], tuple[Words, str, dict[str | None, str]]]
     _paid_zh: dict[Any, Any]  # what paid claims' Chinese texts share (.texts_zh)
@@ -124,10 +127,12 @@ class Said:
 
         return self._said_rows(rows, paid, lambda row: self._failed_text(row, full, past))
 
-    def said_zh(self, rows: Iterable[Row | Decision], words: Words) -> list[str | Decision]:
+    def said_zh(
+        self, rows: Iterable[Row | Decision], words: Words
+    ) -> list[str | RefusedZh | Decision]:
         """The Chinese text of each of ``rows`` as the whole text says it, under ``words``,
         in order: a paid claim's block (``decision_text_zh``), a claim a condition refused
-        by its line (:class:`~policyrules.explain_zh.RefusedZh`), rendered from the row;
+        (:class:`~policyrules.explain_zh_refused.RefusedZh`), rendered from the row;
         else the decision, made (a decision given: itself), to be said.  With explanations
         on only (``evaluate`` hands the texts over only then)."""
         memo, last = self._paid_zh, self._last_paid_zh
@@ -147,8 +152,8 @@ class Said:
         self,
         rows: Iterable[Row | Decision],
         paid: Callable[[_PaidSaid, CompiledProvision, Row], str | None],
-        refused: Callable[[Row], str | None],
-    ) -> list[str | Decision]:
+        refused: Callable[[Row], R | None],
+    ) -> list[str | R | Decision]:
         """Each of ``rows`` said: a paid claim's row by ``paid`` (its provision's
         :meth:`_paid_said`, found once for a run of its rows), one a condition refused by
         ``refused``; ``None`` from either, or any other row: its decision, made."""
@@ -162,7 +167,7 @@ class Said:
             if isinstance(row, Decision):
                 out[k] = row
                 continue
-            text: str | None = None
+            text: str | R | None = None
             if row[10] < 0 and not row[9]:
                 cp = row[0]
                 if row[4] is not None:
@@ -222,7 +227,7 @@ class Said:
         return failed[0], failed[1], fact_texts(env.reads, self.rate_facts), assumed
 
     def _refused_line_zh(
-        self, row: Row, words: Words, past: dict[Any, tuple[Words, str | None]]
+        self, row: Row, words: Words, past: dict[Any, tuple[Words, str | None, str | None]]
     ) -> RefusedZh | None:
         """The line of a claim a condition refused in the whole Chinese text (``None``: a
         reason its decision must say).  Claims refused alike (:func:`~.failed.refusal_key`)
@@ -239,21 +244,24 @@ class Said:
             kept = learnt.setdefault(("refused_zh", pid), {}) if learnt is not None else {}
             self._refused_zh[pid] = kept
         why: Any = _UNSEEN
+        kind: str | None = None
         if key is not None:
             got = _recall(kept, past, pid, memo_key)
             if got is not _UNSEEN and got[0] is words:  # (the words kept: their id is theirs)
-                why = got[1]
+                why, kind = got[1], got[2]
         if why is _UNSEEN:
             refusal = self._refusal(cp, row, marks)
             why = None
             if refusal is not None:
                 reasons, trace, facts, assumed = refusal
                 w = words_for(words, assumed)
-                said = reasons_zh(w, w.provisions.get(pid), reasons, trace, facts)
+                p = w.provisions.get(pid)
+                said = reasons_zh(w, p, reasons, trace, facts)
                 if all(r is not None for r in said):
                     why = "；".join([r for r in said if r is not None])
+                    kind = kind_zh(w, p, trace)
             if key is not None:
-                _keep(kept, past, pid, memo_key, (words, why))
+                _keep(kept, past, pid, memo_key, (words, why, kind))
         if why is None:
             return None
         head = self._titled_zh.get((pid, id(words)))
@@ -264,7 +272,7 @@ class Said:
             head = self._titled_zh[(pid, id(words))] = (words, titled, singles_zh(words))
         subject = "/".join([i for _, i in row[2]])
         said_subject = head[2].get(subject, subject) if subject else None  # (subject_zh)
-        return RefusedZh(refused_said_zh(head[1], said_subject, why))
+        return RefusedZh(head[1], said_subject, why, kind, pid)
 
     def _ids_printable(self) -> bool:
         """Whether no id of the facts, an unlisted owner's among them, holds a character
