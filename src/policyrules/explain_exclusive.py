@@ -14,7 +14,7 @@ import re
 from .decisions import Decision
 from .decisions_exclusive import Exclusion
 from .runtime.values import format_value
-from .vocab import EXCLUSIVE_RULES, amount_words
+from .vocab import EXCLUSIVE_RULES, amount_words, label_zh, measure_zh, quoted
 from .words import Words, date_zh
 
 __all__ = ["exclusion_zh", "provision_zh", "refused_zh"]
@@ -29,22 +29,18 @@ def _title(w: Words, provision: str | None) -> str:
     info = w.checked.document(doc)
     # The document by its number, else by its title (《…》), its identifier only without one.
     if info is not None and info.number:
-        where = f"{info.number} {_label(clause)}"
+        where = measure_zh(info.number, clause)
     elif info is not None and info.title:
-        where = f"《{info.title}》{_label(clause)}"
+        where = f"《{info.title}》{label_zh(clause)}"
     else:
-        where = f"{doc} {_label(clause)}"
-    return f"{where}“{title}”"
+        where = measure_zh(doc, clause)
+    return f"{where}{quoted(title)}"
 
 
 def provision_zh(w: Words, provision: str) -> str:
     """A provision as the letter names it: its document's number, clause and title
     (京经信发〔2025〕50号 第3条“…”)."""
     return _title(w, provision)
-
-
-def _label(label: str) -> str:
-    return label if label.startswith("(") else f"第{label}条"
 
 
 def _money(x: Exclusion) -> str:

@@ -20,6 +20,7 @@ from .vocab import (
     PAYMENT_RAISED,
     PAYMENT_STATUSES,
     PAYMENT_UNDATED,
+    quoted,
 )
 
 __all__ = ["schedule_json", "schedule_lines_en", "schedule_lines_zh"]
@@ -92,7 +93,9 @@ def schedule_lines_zh(d: Decision, cap_words: Callable[[str], str] = str) -> lis
         elif p.cap == ENTITLEMENT_RAISED:
             line += PAYMENT_RAISED.format(before=format_value(p.before))
         elif p.cap:
-            line += f"（受上限“{cap_words(p.cap)}”限制，由 {format_value(p.before)} 减至此数）"
+            line += (
+                f"（受上限{quoted(cap_words(p.cap))}限制，由 {format_value(p.before)} 减至此数）"
+            )
         lines.append(line)
     return lines
 

@@ -46,7 +46,7 @@ from .vocab import (
     ENCOURAGED,
     PENDING_UNJUDGED,
     amount_words,
-    label_zh,
+    measure_zh,
     status_words,
 )
 from .words import Words, date_zh
@@ -104,9 +104,7 @@ def _where(d: Decision) -> str:
 
 
 def _where_of(number: str | None, document: str, clause: str) -> str:
-    label = label_zh(clause.rsplit("/", 1)[-1])  # 第3条, or the text's own （六）
-    gap = "" if label.startswith("（") else " "
-    return f"{number or document}{gap}{label}"
+    return measure_zh(number or document, clause.rsplit("/", 1)[-1])  # 第3条, or （六）
 
 
 def _titled(where: str, title: str | None) -> str:

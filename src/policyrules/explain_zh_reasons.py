@@ -18,7 +18,7 @@ from .model import ProvisionInfo
 from .printer import print_expr
 from .runtime.values import NONE_TEXT
 from .types import Type
-from .vocab import REASONS
+from .vocab import REASONS, quoted
 from .words import Words, date_zh, value_zh
 
 __all__ = [
@@ -209,7 +209,7 @@ def refused_reason_zh(w: Words, reason: str) -> str:
         ahead = f"，另有 {m[3]} 个排名在前" if m[3] else ""
         return f"择优支持不超过 {m[1]} 个，排名第 {m[2]} 位，未进入前 {m[1]} 名{ahead}"
     if (m := _TOP.fullmatch(reason)) is not None:
-        return f"只给最高档：{m[2]} 已获“{m[1]}”档，本次“{m[3]}”档并不更高"
+        return f"只给最高档：{m[2]} 已获{quoted(m[1])}档，本次{quoted(m[3])}档并不更高"
     return reason
 
 

@@ -3,8 +3,9 @@
 ``3``, ``第3条`` and ``jjxf_2025_50/3`` name 京经信发〔2025〕50号's third measure;
 ``(十九)``, ``（十九）`` (full-width brackets, as the document prints them) and ``十九`` name
 京医保发〔2025〕5号's nineteenth; a document's number or name may stand before the label
-(``京经信发〔2025〕50号 第3条``).  When nothing matches, the closest labels, ids and titles
-(by :mod:`difflib`, and titles that contain the words typed) are offered, not every clause.
+(``京经信发〔2025〕50号 第3条``; ``京医保发〔2025〕5号（十九）`` as the texts print it, or with a
+space).  When nothing matches, the closest labels, ids and titles (by :mod:`difflib`, and
+titles that contain the words typed) are offered, not every clause.
 
 >>> normal("第3条"), normal("（十九）"), normal("(十九)"), normal(" 十九 ")
 ('3', '十九', '十九', '十九')
@@ -60,6 +61,13 @@ def find_clauses(policy: CheckedPolicy, wanted: str) -> list[ClauseInfo]:
         for cl in policy.clauses
         if normal(cl.label) == label and (not doc or doc.strip() in _names(policy, cl))
     ]
+    if not found:  # 京医保发〔2025〕5号（十九）: a number before a bracket, no space between
+        found = [
+            cl
+            for cl in policy.clauses
+            for name in _names(policy, cl)
+            if text.startswith(name) and normal(text[len(name) :]) == normal(cl.label)
+        ]
     if found:
         return found
     raise PolicyRulesError(

@@ -26,7 +26,7 @@ from starlette.routing import Route
 
 from .ledger_keys import grant_keys
 from .model import CheckedPolicy
-from .vocab import AMOUNT_PHRASES, STATUSES, label_zh
+from .vocab import AMOUNT_PHRASES, STATUSES, measure_zh
 from .words import none_words, reader_title
 
 __all__ = ["labels", "page_routes"]
@@ -73,7 +73,7 @@ def labels(policy: CheckedPolicy) -> dict[str, Any]:
     clauses = {}
     for cl in policy.clauses:
         doc = policy.document(cl.document)
-        clauses[cl.id] = f"{doc.number if doc and doc.number else cl.document} {label_zh(cl.label)}"
+        clauses[cl.id] = measure_zh(doc.number if doc and doc.number else cl.document, cl.label)
     grants = [
         {
             "provision": pid,

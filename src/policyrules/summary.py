@@ -16,7 +16,7 @@ import attrs
 from . import syntax as s
 from .model import CheckedPolicy, ClauseInfo, ProvisionInfo
 from .summary_exclusive import related_exclusive
-from .vocab import KINDS, label_zh
+from .vocab import KINDS, measure_zh
 from .words import Words, date_zh
 from .words_years import schedule_words
 
@@ -59,16 +59,12 @@ class Summary:
         return [(title, items) for title, items in out if items]
 
 
-def _label(label: str) -> str:
-    return label_zh(label)
-
-
 def _heading(checked: CheckedPolicy, clause: ClauseInfo) -> str:
     doc = checked.document(clause.document)
     number = (doc.number if doc else None) or clause.document
-    label = _label(clause.label)
-    gap = "" if label.endswith("）") else " "  # （六）审评审批试点时限, as the text prints it
-    return f"{number} {label}{gap}{clause.title or ''}".rstrip()
+    where = measure_zh(number, clause.label)  # 京医保发〔2025〕5号（六）, as the letter says it
+    gap = "" if where.endswith("）") else " "  # （六）审评审批试点时限, as the text prints it
+    return f"{where}{gap}{clause.title or ''}".rstrip()
 
 
 def _who(w: Words, p: ProvisionInfo) -> str | None:

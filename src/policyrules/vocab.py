@@ -52,6 +52,8 @@ __all__ = [
     "chapter_zh",
     "heading_zh",
     "label_zh",
+    "measure_zh",
+    "quoted",
     "status_words",
 ]
 
@@ -300,6 +302,30 @@ def label_zh(label: str) -> str:
     if label.startswith("(") and label.endswith(")"):
         return f"（{label[1:-1]}）"
     return label
+
+
+def measure_zh(where: str, label: str) -> str:
+    """A measure as the Chinese texts name it, its document (``where``: its number, else
+    its name) before its label (:func:`label_zh`): a space before 第, none before a
+    full-width bracket, as the text prints it (one form in every text).
+
+    >>> measure_zh("京经信发〔2025〕50号", "3"), measure_zh("京医保发〔2025〕5号", "(十九)")
+    ('京经信发〔2025〕50号 第3条', '京医保发〔2025〕5号（十九）')
+    """
+    said = label_zh(label)
+    return f"{where}{'' if said.startswith('（') else ' '}{said}"
+
+
+def quoted(text: str) -> str:
+    """``text`` in “”, a quotation inside it in ‘’ (GB/T 15834, as docs/glossary.md writes
+    it): ``“早期创新创业项目（…‘创赢未来’路演）”``, not “…“创赢未来”…”.
+
+    >>> quoted("路演（“创赢未来”）")
+    '“路演（‘创赢未来’）”'
+    """
+    if "“" in text or "”" in text:
+        text = text.replace("“", "‘").replace("”", "’")
+    return f"“{text}”"
 
 
 def chapter_zh(number: str, title: str) -> str:

@@ -23,6 +23,7 @@ from .model import CheckedPolicy, FactInfo, ProvisionInfo, Resolved
 from .printer import print_expr
 from .runtime.calendar import HOLIDAY_ASSUMPTION
 from .runtime.values import NONE_TEXT, format_value
+from .vocab import quoted
 from .words_values import (
     date_zh,
     duration_zh,
@@ -200,7 +201,7 @@ def _name(w: Words, e: s.Expr, scope: str | None) -> str:
     if r.kind == "assumption":
         return w.assumption(r.name)
     if r.kind == "member" and r.member is not None:
-        return f"“{w.member(r.name, r.member)}”"
+        return quoted(w.member(r.name, r.member))
     if r.kind == "define":  # a reader sees the define's title, not its identifier
         info = w.checked.define(r.name)
         return info.title if info is not None and info.title else r.name
@@ -221,7 +222,7 @@ def _literal(w: Words, e: s.Expr, scope: str | None) -> str:
     if isinstance(e, s.BoolLit):
         return "是" if e.value else "否"
     assert isinstance(e, s.StringLit)
-    return f"“{e.value}”"
+    return quoted(e.value)
 
 
 def _set(w: Words, e: s.Expr, scope: str | None) -> str:
@@ -338,7 +339,7 @@ def _not(w: Words, e: s.Expr, scope: str | None) -> str:
     text = w.expr(inner, scope)
     if isinstance(inner, s.And | s.Or):
         return f"并非（{text}）"
-    return f"并非“{text}”"
+    return f"并非{quoted(text)}"
 
 
 def _neg(w: Words, e: s.Expr, scope: str | None) -> str:

@@ -238,12 +238,15 @@ def test_explain_takes_printed_labels(capsys: pytest.CaptureFixture[str], label:
     assert (code, out.splitlines()[0]) == (0, "京经信发〔2025〕50号 第3条 创新产品上市奖励")
 
 
-@pytest.mark.parametrize("label", ["(十九)", "（十九）", "十九", "京医保发〔2025〕5号 （十九）"])
+@pytest.mark.parametrize(
+    "label",
+    ["(十九)", "（十九）", "十九", "京医保发〔2025〕5号 （十九）", "京医保发〔2025〕5号（十九）"],
+)
 def test_explain_takes_bracketed_labels(capsys: pytest.CaptureFixture[str], label: str) -> None:
     code, out, _ = run_cli(capsys, "explain", BEIJING, label)
     assert (code, out.splitlines()[0]) == (
         0,
-        "京医保发〔2025〕5号 （十九）创新药医保准入、挂网与支付",
+        "京医保发〔2025〕5号（十九）创新药医保准入、挂网与支付",
     )
 
 

@@ -9,9 +9,11 @@ from typing import Any
 import pytest
 import yaml
 from tests.strategies import compile_text
+from tests.support import run_cli
 
 import policyrules
 from policyrules import syntax as s
+from policyrules.explain_exclusive import provision_zh
 from policyrules.explain_zh import decision_text_zh, explain_text_zh
 from policyrules.parse import parse
 from policyrules.words import Words
@@ -285,7 +287,7 @@ def test_projects_of_other_kinds_are_refused_in_a_line_a_measure(
     assert lines[0] == (
         "  京经信发〔2025〕50号 第1条 早期创新创业项目奖励 —— firm-b/K1、firm-b/S1、firm-b/T1："
         "项目类型不是本条所列的“早期创新创业项目（首都医学科技创新成果转化优促计划、"
-        "“创赢未来”路演）”"
+        "‘创赢未来’路演）”"
     )
     (pilot,) = _refused(text, "京经信发〔2025〕50号 第7条 经认定的中试平台建设支持")
     assert pilot.endswith(" —— firm-b/K1、firm-b/S1：项目类型不是本条所列的“中试平台建设”")
@@ -318,3 +320,36 @@ def test_many_subjects_refused_alike_are_bounded(beijing: policyrules.Policy) ->
     # a subject refused alone keeps its own line, its value said
     (sup,) = _refused(text, "京医保发〔2025〕5号（六）试点临床试验申请审批时限")
     assert sup.endswith("（试点申请的类型：药品补充申请）")
+
+
+# ---- 6. one style: quotes within quotes, a measure's label --------------------------------
+
+
+def test_a_quotation_inside_a_quotation_is_in_single_quotes(beijing: policyrules.Policy) -> None:
+    """The member title 早期创新创业项目（…“创赢未来”路演） quoted in a condition: its own
+    quotation in ‘’ (as docs/glossary.md writes one), not “…“创赢未来”…”."""
+    text = beijing.evaluate(_example("firm-a.yaml")).explain()
+    (j1,) = _refused(text, "京经信发〔2025〕50号 第1条")
+    assert "项目类型为“早期创新创业项目（首都医学科技创新成果转化优促计划、‘创赢未来’路演）”" in j1
+    assert "“创赢未来”" not in j1
+
+
+def test_a_bracketed_label_is_written_one_way(
+    beijing: policyrules.Policy, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """（十九）: the decision's head, the measure's summary (explain) and a provision named
+    in a line (provision_zh) all write 京医保发〔2025〕5号（十九）, not ``5号 （十九）`` nor
+    ``5号 (十九)``; the form printed is the form ``explain`` takes."""
+    text = beijing.evaluate(_example("drugmaker-d.yaml")).explain()
+    assert "【符合条件】京医保发〔2025〕5号（十九）提交新药上市申请后" in text
+    named = provision_zh(beijing.words, "jybf_2025_5/(十九)/early_engagement")
+    assert named == "京医保发〔2025〕5号（十九）“提交新药上市申请后提前沟通医保准入和入院使用”"
+    code, out, _ = run_cli(
+        capsys, "explain", ROOT / "policies" / "beijing_2025", "京医保发〔2025〕5号（十九）"
+    )
+    assert (code, out.splitlines()[0]) == (
+        0,
+        "京医保发〔2025〕5号（十九）创新药医保准入、挂网与支付",
+    )
+    for other in ("5号 （十九）", "5号 (十九)", "5号(十九)"):
+        assert other not in text + named + out
