@@ -24,6 +24,7 @@ from .printer import print_expr
 from .runtime.calendar import HOLIDAY_ASSUMPTION
 from .runtime.values import NONE_TEXT, format_value
 from .vocab import quoted
+from .words_any import any_of, one_of
 from .words_values import (
     date_zh,
     duration_zh,
@@ -34,7 +35,6 @@ from .words_values import (
     spaced,
     value_zh,
 )
-from .words_any import any_of, one_of
 
 __all__ = [
     "Words",
@@ -154,10 +154,6 @@ class Words:
         if say is None:
             return f"「{print_expr(e)}」"
         return say(self, e, scope)
-
-    def one_of(self, values: Sequence[s.Expr], scope: str | None = None) -> str:
-        """Values as alternatives, once each (``“甲”、“乙”或“丙”``: :func:`.words_any.one_of`)."""
-        return one_of(values, lambda x: self.expr(x, scope), _sp)
 
     def one_of(self, values: Sequence[s.Expr], scope: str | None = None) -> str:
         """Values as alternatives, once each (``“甲”、“乙”或“丙”``: :func:`.words_any.one_of`)."""
