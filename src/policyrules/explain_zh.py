@@ -45,6 +45,7 @@ from .vocab import (
     EARLIER_KEPT,
     ENCOURAGED,
     PENDING_UNJUDGED,
+    PENDING_UNJUDGED_ENCOURAGED,
     amount_words,
     measure_zh,
     status_words,
@@ -320,12 +321,12 @@ def decision_text_zh(d: Decision, words: Words | None = None, *, verbose: bool =
     if d.due is not None:
         lines.append(f"  期限：{date_zh(d.due)}")
     if not on:
-        lines.append(f"  {PENDING_UNJUDGED}")
+        lines.append(f"  {PENDING_UNJUDGED_ENCOURAGED if d.encouraged else PENDING_UNJUDGED}")
     if d.done is not None:
         lines.append(f"  完成日期：{date_zh(d.done)}")
     if d.margin:
-        said = target_zh(w, p, d.margin) if d.kind == "target" else None
-        lines.append(f"  {said or margin_zh(d.margin)}")
+        said = target_zh(w, p, d.margin, d.encouraged) if d.kind == "target" else None
+        lines.append(f"  {said or margin_zh(d.margin, d.encouraged)}")
     if d.consequence and d.status == "eligible":
         lines.append(f"  可享受：{d.consequence}")
     for r in _reasons(w, p, d):

@@ -59,25 +59,28 @@ def _days_zh(m: re.Match[str]) -> str:
     return f"{said}（{why}工作日无法计算，按日历日计）"
 
 
-def margin_zh(margin: str) -> str:
+def margin_zh(margin: str, encouraged: bool = False) -> str:
     """The evaluator's margin of a deadline or target in words; a shape this does not know
-    is shown as written."""
+    is shown as written.  ``encouraged`` (a time limit the document encourages): late is
+    said 超过鼓励期限, not 逾期, which reads as a breach."""
+    late = "超过鼓励期限" if encouraged else "逾期"
     if margin == "on the last day":
         return "在期限的最后一天完成"
     if (m := _EARLY.fullmatch(margin)) is not None:
-        return f"{'提前' if m[4] == 'early' else '逾期'} {_days_zh(m)}"
+        return f"{'提前' if m[4] == 'early' else late} {_days_zh(m)}"
     if (m := _OVERDUE.fullmatch(margin)) is not None:
-        return f"截至{value_zh(m[4])}尚未完成，已逾期 {_days_zh(m)}"
+        return f"截至{value_zh(m[4])}尚未完成，已{late} {_days_zh(m)}"
     if (m := _NOT_YET.fullmatch(margin)) is not None:
         return f"截至{value_zh(m[1])}{'（期限最后一日）' if m[2] else ''}尚未完成，尚未到期"
     if (m := _ANY_SCHEDULE.fullmatch(margin)) is not None:
         unpublished = f"{m[2]}年放假安排尚未公布，但无论如何安排均"
         if margin.startswith("done"):
-            return f"{value_zh(m[1])}完成；{unpublished}未逾期"
+            return f"{value_zh(m[1])}完成；{unpublished}未{late}"
         return f"截至{value_zh(m[1])}尚未完成；{unpublished}尚未到期"
     if (m := _AGAINST.fullmatch(margin)) is not None:
         diff = value_zh(m[3]).replace("percentage points", "个百分点")
-        return f"实际 {value_zh(m[1])}，要求 {value_zh(m[2])}，相差 {diff}"
+        wanted = "鼓励目标" if encouraged else "要求"
+        return f"实际 {value_zh(m[1])}，{wanted} {value_zh(m[2])}，相差 {diff}"
     return margin
 
 
@@ -93,13 +96,16 @@ _TITLE_UNIT = re.compile(r"（([A-Za-z]{1,6}|[个项家名件次人所])）$")
 _AGGREGATES = {"average": "平均", "sum": "合计"}
 
 
-def target_zh(w: Words, p: ProvisionInfo | None, margin: str) -> str | None:
+def target_zh(
+    w: Words, p: ProvisionInfo | None, margin: str, encouraged: bool = False
+) -> str | None:
     """A target's margin (``A against B: margin D``) said against the requirement it meets
     or misses: ``实际 89.9%，要求不低于 90%，尚差 0.1 个百分点``, ``实际平均 ≈90.33 个工作日，
     要求平均不超过 90 个工作日，超出 ≈0.33 个工作日`` (the comparison word from ``require``'s
     operator, 平均 for an average, a count's unit from its fact's title, 超出/尚差/尚余 for the
     sign of the margin, never a minus sign); ``None`` where ``p`` has no such comparison or
-    the margin another shape (:func:`margin_zh` says it)."""
+    the margin another shape (:func:`margin_zh` says it); ``encouraged``: 鼓励目标为…,
+    not 要求…, which reads as a breach when missed."""
     cond = p.require.condition if p is not None and p.require is not None else None
     m = _AGAINST.fullmatch(margin)
     if not isinstance(cond, s.Compare) or cond.op not in _FLOOR | {"<=", "<"} or m is None:
@@ -120,7 +126,8 @@ def target_zh(w: Words, p: ProvisionInfo | None, margin: str) -> str | None:
         how = f"超出 {amount}" if cond.op in _FLOOR else f"尚余 {amount}"
     word = _COMPARED.get(kind, _COMPARED[None])[cond.op]
     actual, wanted = (_with_unit(value_zh(x), x, unit) for x in (m[1], m[2]))
-    return f"实际{left} {actual}，要求{left}{word} {wanted}，{how}"
+    asked = f"鼓励目标为{left}" if encouraged else f"要求{left}"
+    return f"实际{left} {actual}，{asked}{word} {wanted}，{how}"
 
 
 def _with_unit(said: str, text: str, unit: str) -> str:

@@ -43,6 +43,7 @@ __all__ = [
     "PAYMENT_UNDATED",
     "PENDING_UNDATED",
     "PENDING_UNJUDGED",
+    "PENDING_UNJUDGED_ENCOURAGED",
     "PREVAILS_ZH",
     "REASONS",
     "STATUSES",
@@ -92,6 +93,9 @@ done by the facts, and whether it is overdue is not judged, so neither 尚未到
 
 PENDING_UNJUDGED = "未给出评估日期（--as-of），不判断是否已逾期"
 """The line that says once why a :data:`PENDING_UNDATED` decision is not judged."""
+
+PENDING_UNJUDGED_ENCOURAGED = "未给出评估日期（--as-of），不判断是否已超过鼓励期限"
+"""The same line of a deadline the document only encourages (``encouraged``)."""
 
 PAYMENT_STATUSES = {
     "paid": "已拨付",

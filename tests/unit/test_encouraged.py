@@ -55,6 +55,15 @@ def _decisions(text: str, **drug: str | int) -> dict[str, object]:
     return {d.provision.rsplit("/", 1)[-1]: d for d in result.decisions}
 
 
+def _zh(text: str, **drug: str | int) -> dict[str, str]:
+    """The Chinese text of each decision, said with the policy's own words."""
+    policy = compile_text(text)
+    result = policy.evaluate({"drugs": [{"id": "D1", **drug}]})
+    return {
+        d.provision.rsplit("/", 1)[-1]: decision_text_zh(d, policy.words) for d in result.decisions
+    }
+
+
 def test_an_encouraged_deadline_keeps_its_status_and_says_what_it_is() -> None:
     late = _decisions(ENCOURAGED, approved_on="2025-09-01", listed_on="2025-10-20", filings=3)
     plain = _decisions(REQUIRED, approved_on="2025-09-01", listed_on="2025-10-20", filings=3)
@@ -66,6 +75,9 @@ def test_an_encouraged_deadline_keeps_its_status_and_says_what_it_is() -> None:
     assert zh_plain.startswith("【未按期完成】")
     assert "  性质：文件以“鼓励”表述，不是强制要求" in zh.splitlines()
     assert "性质" not in zh_plain
+    # late by 11 days (2025-10-09 → 10-20): past the encouraged limit, not 逾期 (a breach)
+    assert "  超过鼓励期限 11 日" in zh.splitlines()
+    assert "  逾期 11 日" in zh_plain.splitlines()
     en = decision_text(d).splitlines()
     assert en[2] == "  encouraged: the document encourages this (鼓励); it is not a requirement"
     assert "encouraged" not in decision_text(p)
@@ -81,6 +93,11 @@ def test_an_encouraged_deadline_met_and_an_encouraged_target() -> None:
     assert decision_text_zh(short["filings"]).startswith("【未达到鼓励目标】")  # 4 < 5
     plain = _decisions(REQUIRED, approved_on="2025-09-01", listed_on="2025-09-20", filings=4)
     assert decision_text_zh(plain["filings"]).startswith("【未达到】")
+    # said against the target: 4 against at least 5, 1 short
+    said = _zh(ENCOURAGED, approved_on="2025-09-01", listed_on="2025-09-20", filings=4)
+    assert "  实际 4，鼓励目标为不少于 5，尚差 1" in said["filings"].splitlines()
+    said = _zh(REQUIRED, approved_on="2025-09-01", listed_on="2025-09-20", filings=4)
+    assert "  实际 4，要求不少于 5，尚差 1" in said["filings"].splitlines()
 
 
 def test_a_pending_encouraged_deadline_is_said_as_any_other() -> None:
@@ -89,6 +106,7 @@ def test_a_pending_encouraged_deadline_is_said_as_any_other() -> None:
     assert d.status == "pending"
     text = decision_text_zh(d)
     assert text.startswith("【尚未报告完成】")
+    assert "  未给出评估日期（--as-of），不判断是否已超过鼓励期限" in text.splitlines()
     assert "  性质：文件以“鼓励”表述，不是强制要求" in text
 
 
