@@ -6,6 +6,7 @@ refused claim with :func:`reasons_zh` too (without making its decision)."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 from collections.abc import Sequence
@@ -309,26 +310,23 @@ def _period(w: Words, p: ProvisionInfo | None, node: s.Expr) -> str | None:
     """The period a date ``in force`` is tested against, as the evaluator tests it
     (``exprs._in_force``): from the document's ``valid from``, or from the value of its
     ``events from`` assumption where the caller moved it, to its ``valid to``:
-    ``本政策有效期为2025年11月24日至2028年12月31日``, ``本政策自2025年4月7日起有效，文本未规定
-    截止日期``; ``None`` where ``node`` has no ``in force`` or the document no start."""
+    ``本政策有效期按2025年11月24日至2028年12月31日计``, ``本政策有效期按2025年4月7日起计，文本未
+    规定截止日期`` (按…计: the start may be the encoding's reading, an issue date where the text
+    names none); ``None`` where ``node`` has no ``in force`` or the document no start."""
     doc = w.checked.document(p.document) if p is not None else None
     if doc is None or doc.valid_from is None or not _tests_in_force(node):
         return None
     start = doc.valid_from
     if doc.events_from is not None:
-        m = _ISO_DAY.fullmatch(w.assumptions.get(doc.events_from, ""))
-        if m is not None:
-            start = dt.date(int(m[1]), int(m[2]), int(m[3]))
+        with contextlib.suppress(ValueError):  # an ISO date, as the evaluator formats it
+            start = dt.date.fromisoformat(w.assumptions.get(doc.events_from, ""))
     if doc.valid_to is None:
-        said = f"本政策自{date_zh(doc.valid_from)}起有效，文本未规定截止日期"
+        said = f"本政策有效期按{date_zh(doc.valid_from)}起计，文本未规定截止日期"
     else:
-        said = f"本政策有效期为{date_zh(doc.valid_from)}至{date_zh(doc.valid_to)}"
+        said = f"本政策有效期按{date_zh(doc.valid_from)}至{date_zh(doc.valid_to)}计"
     if start != doc.valid_from:
         said += f"；按采用的假设，计入{date_zh(start)}及以后的事件"
     return said
-
-
-_ISO_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 
 
 def _tests_in_force(node: s.Node) -> bool:

@@ -72,7 +72,7 @@ def duration_zh(number: Decimal | int | str, unit: str) -> str:
     return f"{n} {_UNITS.get(unit, unit)}"
 
 
-_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_ISO = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 _DURATION = re.compile(r"(≈?-?[\d.]+) (日|周|工作日|月|年)")  # ≈: a quotient, rounded
 
 

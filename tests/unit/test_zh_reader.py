@@ -174,7 +174,7 @@ def test_a_date_not_in_force_is_told_the_period(beijing: policyrules.Policy) -> 
     (d101,) = [x for x in _refused(text, "京医保发〔2025〕5号（十九）提交") if "D-101：" in x]
     assert d101.endswith(
         "：未满足：向药监部门提交新药上市申请的日期在本政策有效期内（向药监部门提交新药上市申请"
-        "的日期：2025年2月20日；本政策自2025年4月7日起有效，文本未规定截止日期）"
+        "的日期：2025年2月20日；本政策有效期按2025年4月7日起计，文本未规定截止日期）"
     )
     late = {
         "firms": [
@@ -195,7 +195,7 @@ def test_a_date_not_in_force_is_told_the_period(beijing: policyrules.Policy) -> 
     (park,) = _refused(beijing.evaluate(late).explain(), "京经信发〔2025〕50号 第7条 园区项目支持")
     assert park.endswith(
         "：未满足：申报日期在本政策有效期内（申报日期：2029年2月1日；"
-        "本政策有效期为2025年11月24日至2028年12月31日）"
+        "本政策有效期按2025年11月24日至2028年12月31日计）"
     )
 
 
@@ -209,7 +209,7 @@ def test_a_start_moved_by_the_assumption_is_said(beijing: policyrules.Policy) ->
     (only,) = _refused(result.explain(), "京医保发〔2025〕5号（十九）提交")
     assert only.endswith(
         "—— firm-d/D-201：未满足：向药监部门提交新药上市申请的日期在本政策有效期内（向药监部门"
-        "提交新药上市申请的日期：2024年6月10日；本政策自2025年4月7日起有效，文本未规定截止日期；"
+        "提交新药上市申请的日期：2024年6月10日；本政策有效期按2025年4月7日起计，文本未规定截止日期；"
         "按采用的假设，计入2024年8月1日及以后的事件）"
     )
 
