@@ -29,7 +29,7 @@ from .cli_batch import add_batch_command
 from .cli_diff import add_diff_command
 from .cli_ledger import ExportFailed, add_ledger_commands, evaluate_with_ledger
 from .cli_serve import add_serve_command
-from .cli_shell import add_completion_command, add_version, ascii_digits, closed_pipe
+from .cli_shell import add_completion_command, add_version, closed_pipe, positive_int
 from .cli_test import add_test_command
 from .colour import paint, use_colour
 from .errors import (
@@ -37,7 +37,6 @@ from .errors import (
     PolicyRulesError,
     RuleCheckError,
     RuleSyntaxError,
-    quoted,
     render_warnings,
 )
 from .explain import decision_text
@@ -318,19 +317,6 @@ def cmd_lsp(args: argparse.Namespace) -> int:
     return serve()  # ends the process: 0 after the editor's shutdown request, 1 without
 
 
-def _positive(text: str) -> int:
-    """A whole number above 0 written with ASCII digits: ``１２`` (full-width) is refused with
-    the ASCII text as the hint, and so are `` 12``, ``+12`` and ``1_2``, which ``int()``
-    reads as 12."""
-    ascii_digits(text, "a whole number")
-    if not (text.isascii() and text.isdigit()):
-        raise argparse.ArgumentTypeError(f"{quoted(text)} is not a whole number")
-    value = int(text)
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"{text!r} is not above 0")
-    return value
-
-
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="policyrules",
@@ -384,20 +370,20 @@ def _parser() -> argparse.ArgumentParser:
         )
         q.add_argument(
             "--max-input-mb",
-            type=_positive,
+            type=positive_int,
             metavar="MB",
             help="refuse facts and ledger files larger than this (default 64, "
             "or POLICYRULES_MAX_INPUT_MB)",
         )
         q.add_argument(
             "--max-depth",
-            type=_positive,
+            type=positive_int,
             metavar="N",
             help="refuse data nested deeper than this (default 100, or POLICYRULES_MAX_DEPTH)",
         )
         q.add_argument(
             "--max-items",
-            type=_positive,
+            type=positive_int,
             metavar="N",
             help="refuse a list of more items than this (default 1000000, "
             "or POLICYRULES_MAX_ITEMS)",

@@ -28,7 +28,14 @@ import shtab
 from .errors import quoted
 from .runtime.money import non_ascii_digits
 
-__all__ = ["BROKEN_PIPE", "add_completion_command", "add_version", "ascii_digits", "closed_pipe"]
+__all__ = [
+    "BROKEN_PIPE",
+    "add_completion_command",
+    "add_version",
+    "ascii_digits",
+    "closed_pipe",
+    "positive_int",
+]
 
 BROKEN_PIPE = 128 + 13  # SIGPIPE's number on Linux and macOS
 
@@ -81,3 +88,16 @@ def closed_pipe() -> int:
     finally:
         os.close(devnull)
     return BROKEN_PIPE
+
+
+def positive_int(text: str) -> int:
+    """A whole number above 0 written with ASCII digits: ``１２`` (full-width) is refused with
+    the ASCII text as the hint, and so are `` 12``, ``+12`` and ``1_2``, which ``int()``
+    reads as 12."""
+    ascii_digits(text, "a whole number")
+    if not (text.isascii() and text.isdigit()):
+        raise argparse.ArgumentTypeError(f"{quoted(text)} is not a whole number")
+    value = int(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not above 0")
+    return value
