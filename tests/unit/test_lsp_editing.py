@@ -10,6 +10,7 @@ unless the client offered UTF-8); a 𠮷 or an emoji is two UTF-16 units and fou
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import time
 from collections.abc import Callable
 from concurrent.futures import Executor, Future
@@ -387,5 +388,8 @@ def test_a_stale_analysis_never_publishes_after_a_newer_one(tmp_path: Path) -> N
         held.release(0)
         await first
 
-    asyncio.run(scenario())
+    # in a thread of its own: an earlier test of the session (Playwright's sync API) may
+    # have left an event loop running in this one, where asyncio.run() refuses to start
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, scenario()).result(timeout=60)
     assert [(p.uri, p.version, p.diagnostics) for p in said] == [(uri, 2, [])]

@@ -210,12 +210,14 @@ def test_a_pending_deadline_without_an_evaluation_date_is_not_said_not_yet_due(
     assert code == 0
     block = _block(out, LISTING)
     assert block.startswith("【尚未报告完成】")
-    assert block.split("\n")[1:3] == [
+    # 1类创新药…1个月内快速挂网 is encouraged (鼓励), so said as one, not as overdue-ness
+    assert block.split("\n")[1:4] == [
+        "  性质：文件以“鼓励”表述，不是强制要求",
         "  期限：2025年10月9日",
-        "  未给出评估日期（--as-of），不判断是否已逾期",
+        "  未给出评估日期（--as-of），不判断是否已超过鼓励期限",
     ]
     assert "尚未到期" not in out
-    assert out.count("不判断是否已逾期") == 3  # once for each of the three pending deadlines
+    assert out.count("不判断是否已逾期") == 2  # the two other pending deadlines
     code, out, _ = run_cli(
         capsys, "eval", "policies/beijing_2025", "examples/drugmaker-d.yaml", "--format", "json"
     )
@@ -244,7 +246,11 @@ def test_a_pending_deadline_judged_on_a_date_before_it_is_not_yet_due(
     assert code == 0
     block = _block(out, LISTING)
     assert block.startswith("【尚未到期】")
-    assert block.split("\n")[1:3] == ["  期限：2025年10月9日", said]
+    assert block.split("\n")[1:4] == [
+        "  性质：文件以“鼓励”表述，不是强制要求",
+        "  期限：2025年10月9日",
+        said,
+    ]
     assert "未给出评估日期" not in out
     code, out, _ = run_cli(
         capsys, "eval", "policies/beijing_2025", facts, "--as-of", as_of, "--lang", "en"
