@@ -140,7 +140,7 @@ class Words:
         return value_zh(value, info.type if info is not None else None, self)
 
     def fact_value(self, qualified: str, value: str) -> str:
-        """A fact's value (as formatted) in words; stated ``none``, by :func:`none_said`."""
+        """A fact's value (as formatted) in words; stated ``none``, by ``none_said``."""
         info = self.fact(qualified)
         if value == NONE_TEXT:
             return none_said(info.title if info is not None else None)
@@ -156,7 +156,7 @@ class Words:
         return say(self, e, scope)
 
     def one_of(self, values: Sequence[s.Expr], scope: str | None = None) -> str:
-        """Values as alternatives, once each (``“甲”、“乙”或“丙”``: :func:`.words_any.one_of`)."""
+        """Values as alternatives, once each (``“甲”、“乙”或“丙”``: ``words_any.one_of``)."""
         return one_of(values, lambda x: self.expr(x, scope), spaced)
 
     def resolve(self, e: s.Expr, scope: str | None) -> Resolved | None:
