@@ -17,7 +17,7 @@ from .runtime.ledger import Grant, GrantRow
 from .runtime.money import Money, cn_text
 from .runtime.values import NONE_TEXT, format_value
 from .terminal import printable, printable_block, printable_lines
-from .vocab import EARLIER_READING_EN, ENCOURAGED_EN, NONE_EN
+from .vocab import EARLIER_READING_EN, ENCOURAGED_EN, ENCOURAGED_STATUSES, NONE_EN
 
 __all__ = [
     "Explainable",
@@ -247,7 +247,7 @@ def decision_text(d: Decision, *, verbose: bool = False) -> str:
     if d.subject:
         head = f"{head} · {d.subject}"
     lines = [head, provision_en(d.provision, d.kind)]
-    if d.encouraged and d.status in ("met", "not_met", "pending"):
+    if d.encouraged and d.status in ENCOURAGED_STATUSES:
         lines.append(f"  {ENCOURAGED_EN}")
     if d.kind == "award" and d.status == "eligible" and (amount := _amount(d)) is not None:
         lines.append(f"  {amount}")

@@ -44,6 +44,7 @@ from .vocab import (
     EARLIER_DEDUCTED,
     EARLIER_KEPT,
     ENCOURAGED,
+    ENCOURAGED_STATUSES,
     PENDING_UNJUDGED,
     PENDING_UNJUDGED_ENCOURAGED,
     amount_words,
@@ -84,7 +85,6 @@ def no_words() -> Words:
 
 
 _NO_WORDS: Words | None = None
-_TIMED_STATUSES = frozenset({"met", "not_met", "pending"})
 
 
 def status_zh(d: Decision) -> str:
@@ -312,7 +312,7 @@ def decision_text_zh(d: Decision, words: Words | None = None, *, verbose: bool =
     )
     head += f" —— 对象：{subject_zh(w, d.subject)}" if d.subject else ""
     lines = [head]
-    if d.encouraged and d.status in _TIMED_STATUSES:
+    if d.encouraged and d.status in ENCOURAGED_STATUSES:
         lines.append(f"  性质：{ENCOURAGED}")
     if (amount := _amount(w, d)) is not None:
         lines.append(f"  {amount}")

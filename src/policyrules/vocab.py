@@ -28,6 +28,7 @@ __all__ = [
     "EARLIER_READING_EN",
     "ENCOURAGED",
     "ENCOURAGED_EN",
+    "ENCOURAGED_STATUSES",
     "EXCLUSIVE_RULES",
     "HOLD_REASONS",
     "HOLD_REASONS_EN",
@@ -79,6 +80,9 @@ STATUSES_ENCOURAGED = {
 """The statuses ``met`` and ``not_met`` of a deadline or a target the document encourages
 (``encouraged``: 鼓励…1个月内快速挂网), where missing it breaks no requirement; ``pending`` is
 said as any deadline's."""
+
+ENCOURAGED_STATUSES = frozenset({"met", "not_met", "pending"})
+"""The statuses whose decision says it is encouraged (:data:`ENCOURAGED`), in either language."""
 
 ENCOURAGED = "文件以“鼓励”表述，不是强制要求"
 """What an encouraged deadline or target is (its decisions' line 性质, the clause
