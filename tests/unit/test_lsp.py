@@ -382,5 +382,24 @@ def test_the_parse_cache_keeps_the_last_tree_of_a_file(tmp_path: Path) -> None:
         six = tracemalloc.get_traced_memory()[0] - before
     finally:
         tracemalloc.stop()
-    assert one > 300_000  # the tree of 800 facts, kept (about 0.6 MB): the measure sees it
-    assert six < 2 * one  # one tree kept, not six
+    # The tree of 800 facts, kept: 0.59 MB here, 0.30 MB on CI's machine (strings shared with
+    # trees parsed before); the measure sees it either way.
+    assert one > 100_000
+    assert six < 2 * one  # one tree kept, not six (six would be about 6 × one)
+
+
+def test_the_parse_cache_keeps_one_version_a_file_of_the_files_parsed_last() -> None:
+    """The same, by what the cache holds: a new text of a file replaces its old tree, and the
+    file parsed longest ago is dropped when more files than the bound were parsed."""
+    from policyrules.lsp.analysis import _LastTrees
+
+    trees = _LastTrees(2)
+    first = trees.parse('document w "t"\n', "a.rule")
+    assert trees.parse('document w "t"\n', "a.rule") is first  # same text: the kept tree
+    second = trees.parse('document w "u"\n', "a.rule")
+    assert second is not first
+    assert list(trees._last) == ["a.rule"]  # one version of a.rule, the last
+    trees.parse('document w "t"\n', "b.rule")
+    trees.parse('document w "t"\n', "a.rule")  # a.rule is now the last parsed
+    trees.parse('document w "t"\n', "c.rule")
+    assert list(trees._last) == ["a.rule", "c.rule"]  # b.rule, parsed longest ago, dropped
