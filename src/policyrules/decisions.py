@@ -1,5 +1,7 @@
 """The values an evaluation decides: one :class:`Decision` per provision and subject, with its
-trace (:class:`Step`) and what each cap did to its claim (:class:`CapEvent`).
+trace (:class:`Step`) and what each cap did to its claim (:class:`CapEvent`, with what its
+line says beyond its limit as data: :class:`CapNote`, which each language says from its
+fields, the English ``CapEvent.note`` being its ``describe()``).
 
 Below :mod:`policyrules.explain`, which turns them into text and JSON, and
 :mod:`policyrules.result`, whose :class:`~policyrules.result.Result` bundles them (and
@@ -16,12 +18,13 @@ import attrs
 from .decisions_exclusive import Exclusion
 from .runtime.holds import Hold
 from .runtime.ledger import NO_EARLIER, Earlier, as_earlier
-from .runtime.money import Money
+from .runtime.money import Money, cn_text
 
 __all__ = [
     "ENTITLEMENT_CUT",
     "ENTITLEMENT_RAISED",
     "CapEvent",
+    "CapNote",
     "Decision",
     "Payment",
     "Step",
@@ -47,6 +50,46 @@ class Step:
 
 
 @attrs.frozen
+class CapNote:
+    """What a cap's line says beyond its limit, as data (``CapEvent.detail``); ``kind``:
+
+    * ``raised``: an exception (``cap X … unless C raise to Y``) raised the limit to
+      ``high`` fen; ``conditions`` the conditions of the exceptions that hold, as written;
+    * ``between``: an exception's condition is unknown: the limit is between ``low`` and
+      ``high`` fen until ``conditions`` (those unknown, as written) are known;
+    * ``unknown``: the limit cannot be computed: it needs the facts ``needs``
+      (``entity.name``, sorted);
+    * ``year_unknown``: the year the cap counts in needs the facts ``needs``: the claim
+      may count in any year, and holds its amount in each.
+
+    ``unless``: the places of ``conditions`` among the cap's exceptions (0: the first
+    ``unless`` line), for a text that says them in words from the rule."""
+
+    kind: str
+    conditions: tuple[str, ...] = ()
+    unless: tuple[int, ...] = ()
+    needs: tuple[str, ...] = ()
+    low: int | None = None
+    high: int | None = None
+
+    def describe(self) -> str:
+        """The English note (``CapEvent.note``): ``raised to 1000 万元: major holds``."""
+        if self.kind == "raised":
+            assert self.high is not None
+            return f"raised to {cn_text(self.high)}: {' and '.join(self.conditions)} holds"
+        if self.kind == "between":
+            assert self.low is not None
+            assert self.high is not None
+            waits = ", ".join(self.conditions)
+            return f"between {cn_text(self.low)} and {cn_text(self.high)} until {waits} is known"
+        needs = ", ".join(self.needs)
+        if self.kind == "year_unknown":
+            held = "it may count in any year: it holds its amount in each"
+            return f"year unknown: needs {needs} ({held})"
+        return f"cannot be computed: needs {needs}"
+
+
+@attrs.frozen
 class CapEvent:
     """How one cap treated one claim.
 
@@ -58,7 +101,9 @@ class CapEvent:
     on the cap's account: a view of the running account, not a copy (given as pairs, it is
     made one).  ``account`` is that account's last step and year, ``(entity, id, year)``
     (``scope`` shown in words: ``firm f1, year 2026``), for a text that says them apart
-    (``None``: the claim itself, or not given)."""
+    (``None``: the claim itself, or not given).  ``note`` says in English what the line
+    says beyond the limit (an exception raised it, a fact it needs), ``detail`` the same as
+    data (:class:`CapNote`; ``note`` is its ``describe()``), for the other languages."""
 
     cap: str
     scope: str
@@ -72,6 +117,7 @@ class CapEvent:
     before: Money | None = None
     after: Money | None = None
     account: tuple[str, str, int | None] | None = None
+    detail: CapNote | None = None
 
     @property
     def cut(self) -> Money:

@@ -9,7 +9,6 @@ Below :mod:`policyrules.result` (``Result.explain(lang="zh")``), beside
 
 from __future__ import annotations
 
-import re
 from collections.abc import Container, Sequence
 from typing import Any
 
@@ -21,7 +20,7 @@ from .explain_exclusive import exclusion_zh, provision_zh, refused_zh
 from .explain_holds import holds_of, holds_zh, once_zh
 from .explain_order import order_hold_zh
 from .explain_years import schedule_lines_zh
-from .explain_zh_caps import cap_line_zh, cap_said, limit_zh
+from .explain_zh_caps import cap_line_zh, cap_note_zh, cap_said
 from .explain_zh_memo import keep, memo, memos
 from .explain_zh_pairs import assumed_zh, pairs_lines_zh
 from .explain_zh_reasons import (
@@ -190,39 +189,12 @@ def _earlier(d: Decision) -> str:
     return (EARLIER_KEPT if kept else EARLIER_DEDUCTED).format(before=before)
 
 
-# A cap an exception raised (backends/python/exceptions.py): the limit, the conditions.
-_RAISED = re.compile(r"raised to (.+?): (.+) holds")
-
-
-def _condition_zh(w: Words, p: ProvisionInfo | None, text: str) -> str:
-    """An exception's condition as the evaluator prints it, in words where it is a fact of
-    the subject by its name (``major``: 经认定的特别重大项目), else as written."""
-    if p is not None and p.subject is not None and text.isidentifier():
-        key = f"{p.subject}.{text}"
-        title = fact_title(w, key)
-        if title != key:
-            return title
-    return text
-
-
-_NEEDS = re.compile(
-    r"(cannot be computed|year unknown): needs (.+?)"
-    r"( \(it may count in any year: it holds its amount in each\))?"
-)
-
-
 def _cap_text(w: Words, p: ProvisionInfo | None, ev: CapEvent) -> str:
-    if ev.note:
+    if ev.note:  # said from its data (a note made without them: as written)
         line = cap_line_zh(w, p, ev.cap, ev.scope, None, NO_EARLIER, None, ev.account)
-        if (raised := _RAISED.fullmatch(ev.note)) is not None:
-            holds = "、".join(_condition_zh(w, p, c) for c in raised[2].split(" and "))
-            return f"{line}{limit_zh(raised[1])}（{holds}，上限提高）"
-        m = _NEEDS.fullmatch(ev.note)
-        if m is None:
+        if ev.detail is None:
             return f"{line}：{ev.note}"
-        what = "无法计算" if m[1] == "cannot be computed" else "所属年度未知"
-        held = "；可能计入任何年度，在各年度预留本次金额" if m[3] else ""
-        return f"{line}：{what}，尚缺{_titles(w, m[2].split(', '))}{held}"
+        return line + cap_note_zh(w, p, ev.cap, ev.detail)
     binds = None
     if ev.binding:
         binds = (

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import partial
 
 from . import syntax as s
+from .decisions import CapNote
 from .explain_zh_memo import memo
 from .model import ProvisionInfo
 from .printer import print_cap
@@ -25,6 +27,7 @@ __all__ = [
     "cap_head_said_zh",
     "cap_head_zh",
     "cap_line_zh",
+    "cap_note_zh",
     "cap_said",
     "cap_said_zh",
     "cap_written",
@@ -124,6 +127,39 @@ def cap_line_zh(
     line = cap_head_zh(w, p, cap, scope, account) + limit_said_zh(*cap_written(w, p, cap), limit)
     bits = cap_bits_zh(used, earlier, binds)
     return line + ("：" + "；".join(bits) if bits else "")
+
+
+def cap_note_zh(w: Words, p: ProvisionInfo | None, cap: str, note: CapNote) -> str:
+    """What a cap's line (:func:`cap_line_zh`, of a cap of ``p`` as printed) says after its
+    account, from its :class:`~policyrules.decisions.CapNote`: a limit an exception raised
+    (``，即 1000 万元（经认定的特别重大项目，上限提高）``), one between two until a condition
+    is known, one that needs facts (``：无法计算，尚缺投资额``), a year that needs them."""
+    if note.kind == "raised" and note.high is not None:
+        holds = "、".join(_unless_zh(w, p, cap, note))
+        return f"{limit_zh(cn_text(note.high))}（{holds}，上限提高）"
+    if note.kind == "between" and note.low is not None and note.high is not None:
+        waits = "、".join(_unless_zh(w, p, cap, note))
+        low, high = cn_text(note.low), cn_text(note.high)
+        return f"：介于 {low} 与 {high} 之间，待确定：{waits}"
+    needs = "、".join(w.fact_title(f) for f in note.needs)
+    if note.kind == "year_unknown":
+        return f"：所属年度未知，尚缺{needs}；可能计入任何年度，在各年度预留本次金额"
+    return f"：无法计算，尚缺{needs}"
+
+
+def _unless_zh(w: Words, p: ProvisionInfo | None, cap: str, note: CapNote) -> list[str]:
+    """The conditions a note names, in words (``major``: 经认定的特别重大项目), each the
+    condition of the cap's exception at its place; as written where ``p`` has no such cap."""
+    node = _cap_node(w, p, cap)
+    scope = p.subject if p is not None else None
+    out = []
+    for i, text in zip(note.unless, note.conditions, strict=True):
+        if node is None or i >= len(node.exceptions):
+            out.append(text)
+            continue
+        said = partial(w.expr, node.exceptions[i].condition, scope)
+        out.append(memo(w, ("unless", p.id if p else None, cap, i), said))
+    return out
 
 
 def cap_head_zh(

@@ -12,6 +12,7 @@ from typing import Any
 
 import attrs
 
+from ...decisions import CapNote
 from ...facts import Instance
 from ...printer import print_expr
 from ...result import CapEvent, Step
@@ -193,7 +194,7 @@ def least(a: Money | None, b: Money) -> Money:
 # One cap applied to one claim: the cap, its scope as shown, its limit (None: unknown), what
 # the ledger used of it, the earlier claims on it, a note, the amount before and after it.
 _Row = tuple[
-    CompiledCap, str, Money | None, Money, Earlier, str | None, Money | None, Money | None, Any
+    CompiledCap, str, Money | None, Money, Earlier, CapNote | None, Money | None, Money | None, Any
 ]  # ... and the account's (entity, id, year), or None: CapEvent.account
 
 
@@ -241,7 +242,7 @@ def apply_caps(
         limit = cap.limit(env)
         if isinstance(limit, Unknown):
             missing |= limit.missing
-            note = f"cannot be computed: needs {', '.join(sorted(limit.missing))}"
+            note = CapNote("unknown", needs=tuple(sorted(limit.missing)))
             rows.append((cap, "this claim", None, zero, NO_EARLIER, note, None, None, None))
             if cap.per:  # unbounded by it, it may still take room others share: it holds
                 scope = scope_of(path, cap.per)
@@ -252,7 +253,7 @@ def apply_caps(
                 else:
                     keys.append((cap.pool, scope, None if when is None else year_number(when)))
             continue
-        said: str | None = None
+        said: CapNote | None = None
         low = limit  # an exception that may apply: the upper bound by its high limit,
         if isinstance(limit, CapLimit):  # the lower bound by its low one
             missing |= limit.missing
@@ -270,10 +271,7 @@ def apply_caps(
             when = cap.year(env)
             if isinstance(when, Unknown):
                 missing |= when.missing
-                note = (
-                    f"year unknown: needs {', '.join(sorted(when.missing))}"
-                    " (it may count in any year: it holds its amount in each)"
-                )
+                note = CapNote("year_unknown", needs=tuple(sorted(when.missing)))
                 room = max(limit, zero)  # at most: a year of its scope may hold nothing yet
                 after = least(running, room)
                 rows.append(
@@ -327,10 +325,11 @@ def _events(
                 granted=amount,
                 binding=binding,
                 earlier=earlier,
-                note=note,
+                note=note.describe() if note is not None else None,
                 before=before,
                 after=after,
                 account=account,
+                detail=note,
             )
         )
     return tuple(out)

@@ -16,6 +16,7 @@ from collections.abc import Callable
 import attrs
 
 from ... import syntax as s
+from ...decisions import CapNote
 from ...exprs import Env, Fn
 from ...printer import print_cap, print_expr
 from ...runtime.money import Money
@@ -27,12 +28,13 @@ __all__ = ["CapLimit", "cap_limit"]
 @attrs.frozen
 class CapLimit:
     """A cap's limit as its exceptions leave it: between ``low`` and ``high`` (equal when
-    settled), ``missing`` the facts that settle it, ``note`` what the trace says."""
+    settled), ``missing`` the facts that settle it, ``note`` what the cap's line says of it
+    (``raised`` or ``between``; its ``describe()`` is what the trace says)."""
 
     low: Money
     high: Money
     missing: frozenset[str]
-    note: str
+    note: CapNote
 
 
 def cap_limit(cap: s.Cap, c: Callable[[s.Expr], Fn]) -> Fn:
@@ -44,17 +46,21 @@ def cap_limit(cap: s.Cap, c: Callable[[s.Expr], Fn]) -> Fn:
     base = c(cap.limit)
     if not cap.exceptions:
         return base
-    exceptions = [(print_expr(x.condition), c(x.condition), c(x.limit)) for x in cap.exceptions]
+    exceptions = [
+        (i, print_expr(x.condition), c(x.condition), c(x.limit))
+        for i, x in enumerate(cap.exceptions)
+    ]
     shown = print_cap(cap)
 
     def limit(env: Env) -> Value:
         default = base(env)
         if isinstance(default, Unknown):
             return default
-        applies: list[tuple[str, Money]] = []
-        maybe: list[tuple[str, Money]] = []
+        # (its place among the exceptions, its condition as written, its limit)
+        applies: list[tuple[int, str, Money]] = []
+        maybe: list[tuple[int, str, Money]] = []
         missing: set[str] = set()
-        for text, cond, raised in exceptions:
+        for i, text, cond, raised in exceptions:
             holds = cond(env)
             if holds is False:
                 continue
@@ -62,35 +68,30 @@ def cap_limit(cap: s.Cap, c: Callable[[s.Expr], Fn]) -> Fn:
             if isinstance(value, Unknown):  # the raised limit itself is not known
                 return missing_of(value, holds) or value
             if isinstance(holds, Unknown):
-                maybe.append((text, value))
+                maybe.append((i, text, value))
                 missing |= holds.missing
             else:
-                applies.append((text, value))
-        if len({v for _, v in applies}) > 1:
-            (a, va), (b, vb) = next(
-                ((x, y) for i, x in enumerate(applies) for y in applies[i + 1 :] if x[1] != y[1])
+                applies.append((i, text, value))
+        if len({v for _, _, v in applies}) > 1:
+            (_, a, va), (_, b, vb) = next(
+                ((x, y) for i, x in enumerate(applies) for y in applies[i + 1 :] if x[2] != y[2])
             )
             raise Undecided(
                 f"E420: conflict: the exceptions `{a}` ({format_value(va)}) and `{b}`"
                 f" ({format_value(vb)}) of the cap {shown} both apply",
                 hint="the text must say which prevails; check the facts of both conditions",
             )
-        settled = applies[0][1] if applies else default
+        settled = applies[0][2] if applies else default
         if not maybe:
             if not applies:
                 return default
-            return CapLimit(
-                settled,
-                settled,
-                frozenset(),
-                f"raised to {format_value(settled)}: "
-                + " and ".join(t for t, _ in applies)
-                + " holds",
-            )
-        candidates = [settled, *(v for _, v in maybe)]
+            places, texts = tuple(i for i, _, _ in applies), tuple(t for _, t, _ in applies)
+            raised_to = CapNote("raised", texts, places, high=settled.fen)
+            return CapLimit(settled, settled, frozenset(), raised_to)
+        candidates = [settled, *(v for _, _, v in maybe)]
         low, high = min(candidates), max(candidates)
-        waits = ", ".join(t for t, _ in maybe)
-        note = f"between {format_value(low)} and {format_value(high)} until {waits} is known"
+        places, texts = tuple(i for i, _, _ in maybe), tuple(t for _, t, _ in maybe)
+        note = CapNote("between", texts, places, low=low.fen, high=high.fen)
         return CapLimit(low, high, frozenset(missing), note)
 
     return limit

@@ -1,0 +1,134 @@
+"""The Chinese text says a cap's note from the fields the evaluator sets
+(``CapEvent.detail``), not from its English note read back by pattern: other English wording
+leaves the Chinese as it was (it fell back to the English), and an exception's condition is
+said in words from the rule (it was recovered from its printed name).
+
+中文：中文说明依据评估结果的结构化字段生成，不再从英文说明中反推；英文措辞改变不影响中文。"""
+
+from __future__ import annotations
+
+import pickle
+
+import attrs
+from tests.strategies import compile_text
+from tests.unit.test_cap_exceptions import POLICY as EXCEPTIONS
+
+from policyrules.decisions import CapNote, Decision
+from policyrules.explain_zh import decision_text_zh
+
+WAN = 1_000_000  # fen
+
+
+def _major_project() -> tuple[Decision, str]:
+    """P: major, 20% of 6000 万元 = 1200 万元, cut to the raised 1000 万元."""
+    policy = compile_text(EXCEPTIONS)
+    facts = {"id": "P", "investment": "6000万元", "major": True, "key_chain": False}
+    (d,) = policy.evaluate({"projects": [{**facts, "flagship": False}]}).decisions
+    return d, decision_text_zh(d, policy.words)
+
+
+RAISED = (
+    "  上限：单个项目不超过 500 万元（项目 P），即 1000 万元（经认定的特别重大项目，上限提高）\n"
+)
+
+
+def test_a_raised_cap_is_said_from_its_fields_whatever_its_english() -> None:
+    d, said = _major_project()
+    (ev,) = d.caps
+    assert ev.detail == CapNote("raised", ("major",), (0,), high=1000 * WAN)
+    assert ev.note == "raised to 1000 万元: major holds"
+    assert RAISED in said
+    # The English reworded (as a change to exceptions.py would): the Chinese is the same.
+    policy = compile_text(EXCEPTIONS)
+    reworded = attrs.evolve(d, caps=(attrs.evolve(ev, note="lifted to 1000 万元 as major"),))
+    assert decision_text_zh(reworded, policy.words) == said
+
+
+NESTED = """document t "测试"
+  valid from 2025-01-01 to 2027-12-31
+
+entity firm "企业"
+  list firms
+  fact key_firm: determination "经认定的重点企业"
+
+entity product "产品"
+  list products of firm
+  fact cost: money "研发投入"
+
+clause 1
+  quote "按研发投入的 20% 给予支持，原则上不超过 100 万元，重点企业投入较大的可提高至 200 万元。"
+  award s
+    for each product
+    amount 20% of cost
+    cap 100 万元 per product
+      unless key_firm and cost > 800 万元 raise to 200 万元
+"""
+
+
+def test_a_raised_caps_condition_is_said_in_words_from_the_rule() -> None:
+    """A condition of the firm's fact and the product's, under a cap per product: 20% of
+    1000 万元 = 200 万元, the limit raised to 200 万元.  It was split at its `and` and each
+    part taken for a fact of the product by its name: （key_firm、cost > 800 万元，上限提高）."""
+    policy = compile_text(NESTED)
+    firm = {"id": "F", "key_firm": True, "products": [{"id": "A", "cost": "1000万元"}]}
+    (d,) = policy.evaluate({"firms": [firm]}).decisions
+    assert d.amount is not None
+    assert d.amount.fen == 200 * WAN
+    assert (
+        "  上限：单个产品不超过 100 万元（产品 A），即 200 万元"
+        "（经认定的重点企业，且研发投入高于 800 万元，上限提高）\n"
+    ) in decision_text_zh(d, policy.words)
+
+
+def test_a_cap_between_two_limits_is_said_in_chinese() -> None:
+    """major unknown: the limit is 500 万元 or 1000 万元 (key_chain and flagship false); the
+    Chinese text showed the English ``between 500 万元 and 1000 万元 until major is known``."""
+    policy = compile_text(EXCEPTIONS)
+    facts = {"id": "P", "investment": "6000万元", "key_chain": False, "flagship": False}
+    result = policy.evaluate({"projects": [facts]})
+    (d,) = result.decisions
+    (ev,) = d.caps
+    assert ev.detail == CapNote("between", ("major",), (0,), low=500 * WAN, high=1000 * WAN)
+    text = result.explain()
+    assert (
+        "  上限：单个项目不超过 500 万元（项目 P）：介于 500 万元 与 1000 万元 之间，"
+        "待确定：经认定的特别重大项目\n"
+    ) in text
+    assert "between" not in text
+
+
+RECKONED = """document d "测试"
+
+entity firm "企业"
+  list firms
+  fact base: money "投资额"
+  fact awarded: money "决定金额"
+
+clause 1 "t"
+  quote "q"
+  award a
+    for each firm
+    amount decided awarded
+    cap 30% of base
+"""
+
+
+def test_a_cap_that_needs_a_fact_is_said_from_its_fields() -> None:
+    policy = compile_text(RECKONED)
+    (d,) = policy.evaluate({"firms": [{"id": "F", "awarded": "20万元"}]}).decisions
+    (ev,) = d.caps
+    assert ev.detail == CapNote("unknown", needs=("firm.base",))
+    line = "  上限：不超过投资额的 30%（本次申请）：无法计算，尚缺投资额\n"
+    assert line in decision_text_zh(d, policy.words)
+    reworded = attrs.evolve(d, caps=(attrs.evolve(ev, note="unknown until firm.base is"),))
+    assert line in decision_text_zh(reworded, policy.words)
+
+
+def test_the_fields_pickle_back_and_say_the_same() -> None:
+    policy = compile_text(EXCEPTIONS)
+    facts = {"id": "P", "investment": "6000万元", "major": True, "key_chain": False}
+    result = policy.evaluate({"projects": [{**facts, "flagship": False}]})
+    back = pickle.loads(pickle.dumps(result))
+    assert back == result
+    assert back.decisions[0].caps[0].detail == result.decisions[0].caps[0].detail
+    assert back.explain() == result.explain()
