@@ -1,7 +1,8 @@
 """The values an evaluation decides: one :class:`Decision` per provision and subject, with its
-trace (:class:`Step`) and what each cap did to its claim (:class:`CapEvent`, with what its
-line says beyond its limit as data: :class:`CapNote`, which each language says from its
-fields, the English ``CapEvent.note`` being its ``describe()``).
+trace (:class:`Step`), what each cap did to its claim (:class:`CapEvent`, with what its line
+says beyond its limit as data: :class:`CapNote`) and a deadline's margin as data
+(:class:`DeadlineMargin`): each language says them from their fields, the English text
+(``CapEvent.note``, ``Decision.margin``) being their ``describe()``.
 
 Below :mod:`policyrules.explain`, which turns them into text and JSON, and
 :mod:`policyrules.result`, whose :class:`~policyrules.result.Result` bundles them (and
@@ -25,6 +26,7 @@ __all__ = [
     "ENTITLEMENT_RAISED",
     "CapEvent",
     "CapNote",
+    "DeadlineMargin",
     "Decision",
     "Payment",
     "Step",
@@ -87,6 +89,55 @@ class CapNote:
             held = "it may count in any year: it holds its amount in each"
             return f"year unknown: needs {needs} ({held})"
         return f"cannot be computed: needs {needs}"
+
+
+@attrs.frozen
+class DeadlineMargin:
+    """A deadline's margin as data (``Decision.deadline_margin``); ``kind``:
+
+    * ``early``, ``late``: done ``days`` before or after its last day;
+    * ``overdue``: not done, ``days`` past its last day on ``on`` (the day judged on);
+    * ``last_day``: done on its last day;
+    * ``pending``: not done, not yet due on ``on`` (``last_day``: that day is the last);
+    * ``in_time``: done on ``on``, in time under any holiday schedule.
+
+    ``days`` are counted in ``unit``: ``工作日`` for a working-day period, else ``日``, and in
+    ``日`` where the working days could not be counted.  ``gap``: the calendar's message
+    (English) saying why the working days were not counted (``early``, ``late``,
+    ``overdue``) or, with ``any_schedule`` (``pending``, ``in_time``), which schedule is
+    missing; ``unpublished``: the year whose holiday schedule is not published, where the
+    gap is that (``None``: another gap, or none)."""
+
+    kind: str
+    days: int | None = None
+    unit: str = "日"
+    on: dt.date | None = None
+    last_day: bool = False
+    any_schedule: bool = False
+    gap: str | None = None
+    unpublished: int | None = None
+
+    def days_en(self) -> str:
+        """The distance in English: ``513 日``, ``13 工作日``, ``20 日 (working days not
+        counted: …)``."""
+        said = f"{self.days} {self.unit}"
+        return f"{said} (working days not counted: {self.gap})" if self.gap else said
+
+    def describe(self) -> str:
+        """The English margin (``Decision.margin``): ``3 工作日 early``, ``not done; 513 日
+        overdue as of 2027-06-01``, ``on the last day``...."""
+        kind = self.kind
+        if kind in ("early", "late"):
+            return f"{self.days_en()} {kind}"
+        if kind == "overdue":
+            return f"not done; {self.days_en()} overdue as of {self.on}"
+        if kind == "last_day":
+            return "on the last day"
+        if kind == "in_time":
+            return f"done {self.on}: in time under any holiday schedule ({self.gap})"
+        if self.any_schedule:
+            return f"not done; not yet due on {self.on} under any holiday schedule ({self.gap})"
+        return f"not done; not yet due as of {self.on}{' (the last day)' if self.last_day else ''}"
 
 
 @attrs.frozen
@@ -181,7 +232,7 @@ class Decision:
     parameters: tuple[tuple[str, str], ...] = ()
     due: dt.date | None = None
     done: dt.date | None = None
-    margin: str | None = None
+    margin: str | None = None  # in English; a deadline's: deadline_margin.describe()
     consequence: str | None = None
     # A deadline or target the document encourages (鼓励…), not requires: its status as
     # any other's, said as an encouragement (`encouraged`).
@@ -198,6 +249,8 @@ class Decision:
     # earlier undecided claims that make this one at most, besides its caps' and payments'
     # (a one-time award an earlier claim of the owner may take: 一次性)
     held_by: tuple[Hold, ...] = ()
+    # A deadline's margin as data (``margin`` its English text); None for a target's.
+    deadline_margin: DeadlineMargin | None = None
 
     @property
     def clause_label(self) -> str:

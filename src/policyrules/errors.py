@@ -334,6 +334,20 @@ class EvaluationError(PolicyRulesError, ValueError):
 
 
 class CalendarError(EvaluationError):
-    """A date falls in a year whose official holiday schedule is not published."""
+    """A date falls in a year whose official holiday schedule is not published.
+
+    ``unpublished``: that year, where the schedule is one not yet published (a year after
+    the last published one, or none published; ``None``: a year before them, whose schedule
+    is not available), for a text that says it in its own words."""
 
     default_code = "E501"
+
+    def __init__(
+        self,
+        diagnostics: Sequence[Diagnostic] | Diagnostic | str,
+        *,
+        sources: dict[str, str] | None = None,
+        unpublished: int | None = None,
+    ) -> None:
+        super().__init__(diagnostics, sources=sources)
+        self.unpublished = unpublished

@@ -21,6 +21,7 @@ from .explain_holds import holds_of, holds_zh, once_zh
 from .explain_order import order_hold_zh
 from .explain_years import schedule_lines_zh
 from .explain_zh_caps import cap_line_zh, cap_note_zh, cap_said
+from .explain_zh_margins import deadline_margin_zh
 from .explain_zh_memo import keep, memo, memos
 from .explain_zh_pairs import assumed_zh, pairs_lines_zh
 from .explain_zh_reasons import (
@@ -296,7 +297,9 @@ def decision_text_zh(d: Decision, words: Words | None = None, *, verbose: bool =
         lines.append(f"  {PENDING_UNJUDGED_ENCOURAGED if d.encouraged else PENDING_UNJUDGED}")
     if d.done is not None:
         lines.append(f"  完成日期：{date_zh(d.done)}")
-    if d.margin:
+    if d.deadline_margin is not None:
+        lines.append(f"  {deadline_margin_zh(d.deadline_margin, d.encouraged)}")
+    elif d.margin:
         said = target_zh(w, p, d.margin, d.encouraged) if d.kind == "target" else None
         lines.append(f"  {said or margin_zh(d.margin, d.encouraged)}")
     if d.consequence and d.status == "eligible":

@@ -1,6 +1,6 @@
 """The reasons and the margins of a decision's Chinese text: a failed condition in words
 with the values of the facts it read, why an award is refused otherwise or a decision
-cannot be made, a deadline's or a target's margin, a fact's title and value.  Below
+cannot be made, a target's margin, a fact's title and value.  Below
 :mod:`policyrules.explain_zh`, which says the decision; the rows of the evaluator say a
 refused claim with :func:`reasons_zh` too (without making its decision)."""
 
@@ -34,50 +34,13 @@ __all__ = [
 ]
 
 
-# A distance (timelimits._margin): in 日 or 工作日, or in 日 with why not in 工作日.
-_DAYS = r"(-?[\d.]+) (日|工作日)(?: \(working days not counted: (.*)\))?"
-_EARLY = re.compile(rf"{_DAYS} (early|late)", re.S)
-_OVERDUE = re.compile(rf"not done; {_DAYS} overdue as of (\S+)", re.S)
-_UNPUBLISHED = re.compile(r"the holiday schedule for (\d+) is not published.*", re.S)
-_NOT_YET = re.compile(r"not done; not yet due as of (\S+)( \(the last day\))?")
-# A deadline settled though the schedule of a year it reaches is not published (timelimits).
-_ANY_SCHEDULE = re.compile(
-    r"(?:not done; not yet due on|done) (\S+?):? (?:in time )?under any holiday schedule "
-    r"\(the holiday schedule for (\d+) is not published.*\)",
-    re.S,
-)
 _AGAINST = re.compile(r"(.+) against (.+): margin (.+)")
 
 
-def _days_zh(m: re.Match[str]) -> str:
-    """A distance matched by ``_DAYS`` in words: ``513 日``, and where its working days
-    could not be counted, why (``（2027年放假安排尚未公布，工作日无法计算，按日历日计）``)."""
-    said = value_zh(f"{m[1]} {m[2]}")
-    if m[3] is None:
-        return said
-    year = _UNPUBLISHED.fullmatch(m[3])
-    why = f"{year[1]}年放假安排尚未公布，" if year is not None else ""
-    return f"{said}（{why}工作日无法计算，按日历日计）"
-
-
 def margin_zh(margin: str, encouraged: bool = False) -> str:
-    """The evaluator's margin of a deadline or target in words; a shape this does not know
-    is shown as written.  ``encouraged`` (a time limit the document encourages): late is
-    said 超过鼓励期限, not 逾期, which reads as a breach."""
-    late = "超过鼓励期限" if encouraged else "逾期"
-    if margin == "on the last day":
-        return "在期限的最后一天完成"
-    if (m := _EARLY.fullmatch(margin)) is not None:
-        return f"{'提前' if m[4] == 'early' else late} {_days_zh(m)}"
-    if (m := _OVERDUE.fullmatch(margin)) is not None:
-        return f"截至{value_zh(m[4])}尚未完成，已{late} {_days_zh(m)}"
-    if (m := _NOT_YET.fullmatch(margin)) is not None:
-        return f"截至{value_zh(m[1])}{'（期限最后一日）' if m[2] else ''}尚未完成，尚未到期"
-    if (m := _ANY_SCHEDULE.fullmatch(margin)) is not None:
-        unpublished = f"{m[2]}年放假安排尚未公布，但无论如何安排均"
-        if margin.startswith("done"):
-            return f"{value_zh(m[1])}完成；{unpublished}未{late}"
-        return f"截至{value_zh(m[1])}尚未完成；{unpublished}尚未到期"
+    """The evaluator's margin of a target in words; a shape this does not know is shown as
+    written (a deadline's is said from its fields: :mod:`~policyrules.explain_zh_margins`).
+    ``encouraged`` (a target the document encourages): the target is said 鼓励目标, not 要求."""
     if (m := _AGAINST.fullmatch(margin)) is not None:
         diff = value_zh(m[3]).replace("percentage points", "个百分点")
         wanted = "鼓励目标" if encouraged else "要求"

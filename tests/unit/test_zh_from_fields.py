@@ -1,7 +1,8 @@
-"""The Chinese text says a cap's note from the fields the evaluator sets
-(``CapEvent.detail``), not from its English note read back by pattern: other English wording
-leaves the Chinese as it was (it fell back to the English), and an exception's condition is
-said in words from the rule (it was recovered from its printed name).
+"""The Chinese text says a cap's note and a deadline's margin from the fields the evaluator
+sets (``CapEvent.detail``, ``Decision.deadline_margin``), not from its English notes read
+back by pattern: other English wording leaves the Chinese as it was (it fell back to the
+English), and an exception's condition is said in words from the rule (it was recovered
+from its printed name).
 
 中文：中文说明依据评估结果的结构化字段生成，不再从英文说明中反推；英文措辞改变不影响中文。"""
 
@@ -10,10 +11,12 @@ from __future__ import annotations
 import pickle
 
 import attrs
+import pytest
 from tests.strategies import compile_text
 from tests.unit.test_cap_exceptions import POLICY as EXCEPTIONS
+from tests.unit.test_unpublished_years import POLICY_TEXT as DAYS
 
-from policyrules.decisions import CapNote, Decision
+from policyrules.decisions import CapNote, DeadlineMargin, Decision
 from policyrules.explain_zh import decision_text_zh
 
 WAN = 1_000_000  # fen
@@ -124,6 +127,59 @@ def test_a_cap_that_needs_a_fact_is_said_from_its_fields() -> None:
     assert line in decision_text_zh(reworded, policy.words)
 
 
+def _review(**more: str) -> Decision:
+    """The 5 工作日 review of a firm that applied Mon 2026-12-14: due Mon 2026-12-21 (12-15..18
+    are 1-4, 12-21 is 5), all in 2026."""
+    checked = compile_text(DAYS)
+    facts = {"id": "f", "applied_on": "2026-12-14", "awarded": "80万元", **more}
+    result = checked.evaluate({"firms": [facts]}, as_of="2027-01-10")
+    return next(d for d in result.decisions if d.provision.endswith("review"))
+
+
+# 12-21 → 12-31 is 10 calendar days, then 10 more to 2027-01-10: 20 日, as 2027's working
+# days cannot be counted (its schedule is not published).
+WHY = "（2027年放假安排尚未公布，工作日无法计算，按日历日计）"
+
+
+@pytest.mark.parametrize(
+    ("more", "kind", "said"),
+    [
+        ({"answered_on": "2027-01-10"}, "late", f"  逾期 20 日{WHY}\n"),
+        ({}, "overdue", f"  截至2027年1月10日尚未完成，已逾期 20 日{WHY}\n"),
+    ],
+)
+def test_a_margin_in_days_is_said_from_its_fields_whatever_its_english(
+    more: dict[str, str], kind: str, said: str
+) -> None:
+    d = _review(**more)
+    m = d.deadline_margin
+    assert m is not None
+    assert (m.kind, m.days, m.unit, m.unpublished) == (kind, 20, "日", 2027)
+    assert "working days not counted" in (d.margin or "")
+    words = compile_text(DAYS).words
+    assert said in decision_text_zh(d, words)
+    reworded = attrs.evolve(d, margin="late by 20 calendar days: 2027's holidays are unknown")
+    assert said in decision_text_zh(reworded, words)
+
+
+def test_a_margin_in_working_days_of_a_year_not_available_says_no_year() -> None:
+    """A working-day period in 2003, before the published years (2004 on): the count is in
+    calendar days, and no year is said not published (its schedule is not available)."""
+    margin = DeadlineMargin(
+        "late",
+        3,
+        "日",
+        gap="no holiday schedule is available for 2003 (published: 2004–2026)",
+    )
+    assert margin.describe() == (
+        "3 日 (working days not counted: no holiday schedule is available for 2003 "
+        "(published: 2004–2026)) late"
+    )
+    from policyrules.explain_zh_margins import deadline_margin_zh
+
+    assert deadline_margin_zh(margin) == "逾期 3 日（工作日无法计算，按日历日计）"
+
+
 def test_the_fields_pickle_back_and_say_the_same() -> None:
     policy = compile_text(EXCEPTIONS)
     facts = {"id": "P", "investment": "6000万元", "major": True, "key_chain": False}
@@ -132,3 +188,5 @@ def test_the_fields_pickle_back_and_say_the_same() -> None:
     assert back == result
     assert back.decisions[0].caps[0].detail == result.decisions[0].caps[0].detail
     assert back.explain() == result.explain()
+    d = _review(answered_on="2027-01-10")
+    assert pickle.loads(pickle.dumps(d)).deadline_margin == d.deadline_margin

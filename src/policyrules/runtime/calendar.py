@@ -185,6 +185,7 @@ def _nth_weekday(k: int) -> int:
 
 def _unpublished_error(year: int) -> CalendarError:
     span = published_years()
+    unpublished: int | None = year
     if span is None:
         message = f"the holiday schedule for {year:04d} is not published (none is available)"
     elif year > span[1]:
@@ -195,7 +196,8 @@ def _unpublished_error(year: int) -> CalendarError:
         message = (
             f"no holiday schedule is available for {year:04d} (published: {span[0]}–{span[1]})"
         )
-    return CalendarError(Diagnostic("E501", message, hint=_HINT))
+        unpublished = None
+    return CalendarError(Diagnostic("E501", message, hint=_HINT), unpublished=unpublished)
 
 
 def _no_projection(year: int) -> CalendarError:
@@ -205,7 +207,8 @@ def _no_projection(year: int) -> CalendarError:
             f"the holiday schedule for {year:04d} is not published and the statutory projection "
             f"covers {statutory.FIRST_YEAR}–{statutory.LAST_YEAR} only",
             hint=f"name {HOLIDAY_ASSUMPTION}=weekends_only to count Monday–Friday except 1 January",
-        )
+        ),
+        unpublished=year,
     )
 
 

@@ -15,6 +15,7 @@ import decimal
 from decimal import Decimal
 from typing import Any
 
+from ...decisions import DeadlineMargin
 from ...errors import CalendarError
 from ...printer import print_expr
 from ...result import Step
@@ -77,26 +78,27 @@ class TimeLimits:
         done = cp.done(env) if cp.done else None
         if done is None or done is NONE or isinstance(done, Unknown):  # (none: not done)
             if self.as_of is not None and self.as_of > due:
-                overdue = self._margin(unit, due, self.as_of)
-                margin = f"not done; {overdue} overdue as of {self.as_of}"
-                trace.append(Step("deadline", margin, False))
-                return "not_met", {"due": due, "margin": margin}
+                said = self._margin("overdue", unit, due, self.as_of, self.as_of)
+                fields = _margin_fields(said)
+                trace.append(Step("deadline", fields["margin"], False))
+                return "not_met", {"due": due, **fields}
             if self.as_of is not None:  # the day judged on, said (without one: not judged)
                 # (a period ends at the end of its last day: 民法典 第二百零三条)
-                on_last = " (the last day)" if self.as_of == due else ""
-                margin = f"not done; not yet due as of {self.as_of}{on_last}"
-                trace.append(Step("deadline", margin, None))
-                return "pending", {"due": due, "margin": margin}
+                said = DeadlineMargin("pending", on=self.as_of, last_day=self.as_of == due)
+                fields = _margin_fields(said)
+                trace.append(Step("deadline", fields["margin"], None))
+                return "pending", {"due": due, **fields}
             return "pending", {"due": due}
         assert isinstance(done, dt.date)
         met = done <= due
         if done == due:
-            margin = "on the last day"
+            said = DeadlineMargin("last_day")
         else:
             first, last = (done, due) if met else (due, done)
-            margin = f"{self._margin(unit, first, last)} {'early' if met else 'late'}"
-        trace.append(Step("deadline", f"done {done}: {margin}", met))
-        return ("met" if met else "not_met"), {"due": due, "done": done, "margin": margin}
+            said = self._margin("early" if met else "late", unit, first, last, None)
+        fields = _margin_fields(said)
+        trace.append(Step("deadline", f"done {done}: {fields['margin']}", met))
+        return ("met" if met else "not_met"), {"due": due, "done": done, **fields}
 
     def _settled_without_schedule(
         self,
@@ -118,27 +120,33 @@ class TimeLimits:
         when = done if isinstance(done, dt.date) else self.as_of
         if when is None or not self.calendar.met_under_every_schedule(start, n, unit, when):
             raise gap
-        why = gap.diagnostics[0].message
+        why, year = gap.diagnostics[0].message, gap.unpublished
         if isinstance(done, dt.date):
-            margin = f"done {done}: in time under any holiday schedule ({why})"
-            trace.append(Step("deadline", margin, True))
-            return "met", {"done": done, "margin": margin}
-        margin = f"not done; not yet due on {when} under any holiday schedule ({why})"
-        trace.append(Step("deadline", margin, None))
-        return "pending", {"margin": margin}
+            said = DeadlineMargin("in_time", on=done, any_schedule=True, gap=why, unpublished=year)
+            fields = _margin_fields(said)
+            trace.append(Step("deadline", fields["margin"], True))
+            return "met", {"done": done, **fields}
+        said = DeadlineMargin("pending", on=when, any_schedule=True, gap=why, unpublished=year)
+        fields = _margin_fields(said)
+        trace.append(Step("deadline", fields["margin"], None))
+        return "pending", fields
 
-    def _margin(self, unit: DurationUnit, start: dt.date, end: dt.date) -> str:
-        """The distance from ``start`` to ``end``: working days for a working-day period.
+    def _margin(
+        self, kind: str, unit: DurationUnit, start: dt.date, end: dt.date, on: dt.date | None
+    ) -> DeadlineMargin:
+        """The margin ``kind`` (early, late, overdue on ``on``) of the distance from ``start``
+        to ``end``: in working days for a working-day period.
 
         Only the margin needs the working days there: whether the deadline was met does not,
         so a year with no schedule leaves the count in calendar days, saying why."""
-        days = f"{(end - start).days} 日"
+        days = (end - start).days
         if unit is not DurationUnit.WORKDAY:
-            return days
+            return DeadlineMargin(kind, days, "日", on)
         try:
-            return f"{self.calendar.workdays_between(start, end)} 工作日"
+            return DeadlineMargin(kind, self.calendar.workdays_between(start, end), "工作日", on)
         except CalendarError as exc:
-            return f"{days} (working days not counted: {exc.diagnostics[0].message})"
+            why = exc.diagnostics[0].message
+            return DeadlineMargin(kind, days, "日", on, gap=why, unpublished=exc.unpublished)
 
     def target(
         self, cp: CompiledProvision, env: Env, trace: list[Step]
@@ -159,6 +167,11 @@ class TimeLimits:
             Step("target", cp.require.text + (f" ({margin})" if margin else ""), bool(value))
         )
         return ("met" if value else "not_met"), {"margin": margin}
+
+
+def _margin_fields(said: DeadlineMargin) -> dict[str, Any]:
+    """A decision's fields of a deadline's margin: its English text and its data."""
+    return {"margin": said.describe(), "deadline_margin": said}
 
 
 _MAX_PERIOD = 10**7  # more days, weeks or months than any period before 9999-12-31
