@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -308,9 +308,10 @@ class Policy(BatchEntry):
         or anything after it raises, neither its record nor a grant is written.
 
         ``explain=False`` computes the awards without their explanations: each decision's
-        ``trace``, ``reasons``, ``facts`` and ``parameters`` are left empty and no text of
-        them is built; statuses, amounts (exact / up to / unknown), missing facts and
-        parameters, caps, assumptions and grants are the same as with ``explain=True``.
+        ``trace``, ``reasons``, ``facts``, ``parameters`` and ``parameters_set`` are left
+        empty and no text of them is built; statuses, amounts (exact / up to / unknown),
+        missing facts and parameters, caps, assumptions and grants are the same as with
+        ``explain=True``.
 
         A ledger that is not a store says which readings its grants were counted by
         (``Ledger.bases``; none said: each assumption's default; a facts file's own grants
@@ -347,11 +348,14 @@ class Policy(BatchEntry):
         plain = self._plain
         params: Mapping[str, Value]
         assume: Mapping[str, Value]
+        named: set[str] = set()  # the parameters given, said as set (the others: defaults)
         if parameters or extra.get("parameters"):
             params = set_params = dict(self.compiled.parameter_defaults)
             for given in (extra.get("parameters"), parameters):
                 if given:  # (none given, or an empty mapping: nothing to read)
-                    set_params.update(self._values(given, "parameters"))
+                    values = self._values(given, "parameters")
+                    set_params.update(values)
+                    named.update(values)
         else:  # none given: the defaults, kept (read, never changed)
             params = plain.parameters
         if assumptions or extra.get("assumptions"):
@@ -371,7 +375,7 @@ class Policy(BatchEntry):
                 earlier = plain.no_grants(self._ledgers)
             else:
                 earlier = self._ledgers.whole((("the facts' ledger", own),), params, assume)
-            return self._run(facts, earlier, params, assume, calendar, day, explain)
+            return self._run(facts, earlier, params, assume, calendar, day, explain, named)
         # The facts' own grants were counted by the facts' own readings (own.bases; recorded
         # with them when imported into a store): an argument overriding them is refused.
         skip: set[str] = set()  # provisions a what-if reads in another reading's accounts
@@ -394,7 +398,7 @@ class Policy(BatchEntry):
         own_where = f"{facts_file}: ledger" if facts_file else "the facts' ledger"
 
         def run(earlier: tuple[Ledger, LedgerIndex | None]) -> Result:
-            return self._run(facts, earlier, params, assume, calendar, day, explain)
+            return self._run(facts, earlier, params, assume, calendar, day, explain, named)
 
         def whole(*parts: tuple[str, Ledger]) -> tuple[Ledger, LedgerIndex | None]:
             return self._ledgers.whole(parts, params, assume)
@@ -462,6 +466,7 @@ class Policy(BatchEntry):
         calendar: WorkCalendar,
         day: dt.date | None,
         explain: bool,
+        named: Collection[str] = (),
     ) -> Result:
         return evaluate(
             self.compiled,
@@ -473,6 +478,7 @@ class Policy(BatchEntry):
             calendar=calendar,
             as_of=day,
             explain=explain,
+            parameters_given=named,
         ).with_words(self.words)
 
     # The arguments beside the facts, read as a facts file reads them (api_values).

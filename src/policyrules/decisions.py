@@ -251,6 +251,9 @@ class Decision:
     held_by: tuple[Hold, ...] = ()
     # A deadline's margin as data (``margin`` its English text); None for a target's.
     deadline_margin: DeadlineMargin | None = None
+    # The names among ``parameters`` the caller set (``--set``, ``parameters=``, a facts
+    # file's ``parameters:``), in their order; the others are the encoding's defaults.
+    parameters_set: tuple[str, ...] = ()
 
     @property
     def clause_label(self) -> str:

@@ -323,7 +323,7 @@ def decision_text_zh(d: Decision, words: Words | None = None, *, verbose: bool =
     needed = d.missing_facts if d.status == "eligible" else None
     if d.facts and (said := facts_said(w, d.facts, needed)):
         lines.append(f"  所依据的情况：{said}")
-    lines += pairs_lines_zh(w, d.parameters, d.assumptions)
+    lines += pairs_lines_zh(w, d.parameters, d.assumptions, d.parameters_set)
     if verbose:
         lines.append(f"  计算过程（{d.provision}，{d.kind}）：")
         for st in d.trace:

@@ -39,6 +39,7 @@ _STATIC = st.fixed_dictionaries(
         "title": _MAYBE,
         "quote": _MAYBE,
         "clause_quote": _MAYBE,
+        "parameters_set": st.lists(_TEXT, max_size=2).map(tuple),
     }
 )
 

@@ -177,15 +177,17 @@ clause 1 "t"
     ("given", "said"),
     [
         ({}, "支持比例：本次按 30% 计算（编码的默认值，非文件规定）"),
-        ({"share": "30%"}, "支持比例：本次按 30% 计算（编码的默认值，非文件规定）"),
+        # set by the caller, though to the default's own value: the caller's
+        ({"share": "30%"}, "支持比例：本次按 30% 计算（使用者设定，非文件规定）"),
         ({"share": "25%"}, "支持比例：本次按 25% 计算（使用者设定，非文件规定）"),
     ],
 )
 def test_a_parameter_at_its_default_is_said_as_the_encodings(
     given: dict[str, str], said: str
 ) -> None:
-    """A parameter the ``.rule`` gives a default: its value is the encoding's default (set to
-    that same value, it still is); another value is the caller's."""
+    """A parameter the ``.rule`` gives a default: not set, its value is the encoding's
+    default; set, the caller's, whatever the value (the call knows it set it: no value is
+    compared with the default)."""
     policy = compile_text(DEFAULTED)
     facts = {"firms": [{"id": "f", "cost": "100万元"}], "parameters": given}
     assert f"  参数：{said}\n" in policy.evaluate(facts).explain()

@@ -1,18 +1,21 @@
-"""The Chinese text says a cap's note and a deadline's margin from the fields the evaluator
-sets (``CapEvent.detail``, ``Decision.deadline_margin``), not from its English notes read
-back by pattern: other English wording leaves the Chinese as it was (it fell back to the
-English), and an exception's condition is said in words from the rule (it was recovered
-from its printed name).
+"""The Chinese text says a cap's note, a deadline's margin and whose a parameter's value is
+from the fields the evaluator sets (``CapEvent.detail``, ``Decision.deadline_margin``,
+``Decision.parameters_set``), not from its English notes read back by pattern: other
+English wording leaves the Chinese as it was (it fell back to the English), an exception's
+condition is said in words from the rule (it was recovered from its printed name), and a
+parameter set to its default's own value is the caller's (it was compared with the default).
 
 中文：中文说明依据评估结果的结构化字段生成，不再从英文说明中反推；英文措辞改变不影响中文。"""
 
 from __future__ import annotations
 
 import pickle
+from pathlib import Path
 
 import attrs
 import pytest
 from tests.strategies import compile_text
+from tests.support import run_cli
 from tests.unit.test_cap_exceptions import POLICY as EXCEPTIONS
 from tests.unit.test_unpublished_years import POLICY_TEXT as DAYS
 
@@ -178,6 +181,65 @@ def test_a_margin_in_working_days_of_a_year_not_available_says_no_year() -> None
     from policyrules.explain_zh_margins import deadline_margin_zh
 
     assert deadline_margin_zh(margin) == "逾期 3 日（工作日无法计算，按日历日计）"
+
+
+DEFAULTED = """entity firm "企业"
+  list firms
+  fact cost: money
+parameter share: rate = 30% "支持比例"
+
+document d "测试"
+clause 1 "t"
+  quote "q"
+  award a "测试奖励"
+    for each firm
+    eligible when known(cost)
+    amount share of cost
+"""
+
+AS_DEFAULT = "  参数：支持比例：本次按 30% 计算（编码的默认值，非文件规定）\n"
+AS_SET = "  参数：支持比例：本次按 30% 计算（使用者设定，非文件规定）\n"
+
+
+def test_a_parameter_set_to_its_defaults_value_is_said_as_set(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """``--set share=30%``, the default's own value: the user set it, and the letter says so
+    (it compared the value with the default and said the encoding's); not set, the default.
+    30% of 100 万元 = 30 万元 either way."""
+    (tmp_path / "t.rule").write_text(DEFAULTED, "utf-8")
+    facts = tmp_path / "f.yaml"
+    facts.write_text("firms:\n  - id: f\n    cost: 100万元\n", "utf-8")
+    code, out, _ = run_cli(capsys, "eval", tmp_path, facts, "--set", "share=30%")
+    assert code == 0
+    assert "  金额：30 万元（确定金额）\n" in out
+    assert AS_SET in out
+    code, out, _ = run_cli(capsys, "eval", tmp_path, facts)
+    assert AS_DEFAULT in out
+
+
+# Without a condition a paid claim's Chinese text is said from the evaluator's row.
+PAID = DEFAULTED.replace("    eligible when known(cost)\n", "")
+
+
+@pytest.mark.parametrize(("text", "rows"), [(DEFAULTED, False), (PAID, True)])
+def test_a_parameter_set_is_said_so_by_the_decision_and_by_the_rows(text: str, rows: bool) -> None:
+    """The whole text of a paid claim is said from the evaluator's row where it can be, else
+    from its decision; both say the value set as the caller's, as the decision's own text."""
+    policy = compile_text(text)
+    facts = {"firms": [{"id": "f", "cost": "100万元"}]}
+    result = policy.evaluate(facts, parameters={"share": "30%"})
+    said = result._texts_zh(policy.words) if result._texts_zh is not None else []
+    assert [type(x) is str for x in said] == [rows]
+    (d,) = result.decisions
+    assert d.parameters_set == ("share",)
+    assert AS_SET in result.explain()
+    assert AS_SET in decision_text_zh(d, policy.words)
+    plain = policy.evaluate(facts)
+    assert plain.decisions[0].parameters_set == ()
+    assert AS_DEFAULT in plain.explain()
+    (quiet,) = policy.evaluate(facts, parameters={"share": "30%"}, explain=False).decisions
+    assert (quiet.parameters, quiet.parameters_set) == ((), ())
 
 
 def test_the_fields_pickle_back_and_say_the_same() -> None:

@@ -30,9 +30,11 @@ class DecisionMaker:
     documents: Mapping[str, DocumentInfo]
     rate_facts: Container[str]
     parameters: Mapping[str, Value]
+    parameters_given: frozenset[str]
     assumptions: Mapping[str, Value]
     calendar: WorkCalendar
     _params: dict[str, tuple[tuple[str, str], ...]]
+    _params_set: dict[str, tuple[str, ...]]
     _assumed: dict[frozenset[str], tuple[tuple[str, str], ...]]
     _assumption_texts: dict[str, str]
 
@@ -80,6 +82,7 @@ class DecisionMaker:
             facts=facts,
             assumptions=self._assumed_texts(env.used_assumptions, counts_days),
             parameters=params,
+            parameters_set=self._parameters_set(info),
             quote=info.quote,
             clause_quote=clause.quote,
             encouraged=info.encouraged,
@@ -102,6 +105,18 @@ class DecisionMaker:
                 for p in info.parameters
             )
         return texts
+
+    def _parameters_set(self, info: ProvisionInfo) -> tuple[str, ...]:
+        """The provision's parameters the caller set (``parameters_given``), in its order, as
+        its decisions name them beside their texts (none without explanations: nor are
+        the texts); made once per evaluation."""
+        if not self.explain:
+            return ()
+        names = self._params_set.get(info.id)
+        if names is None:
+            given = self.parameters_given
+            names = self._params_set[info.id] = tuple(p for p in info.parameters if p in given)
+        return names
 
     def _assumed_texts(self, used: set[str], counts_days: bool) -> tuple[tuple[str, str], ...]:
         """The assumptions a decision used, sorted, with their values' texts (one tuple

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from typing import Any, Generic, TypeVar
 
 from ...bounds import paused_gc
@@ -57,6 +57,7 @@ def evaluate(
     as_of: dt.date | None = None,
     explain: bool = True,
     index: LedgerIndex | None = None,
+    parameters_given: Collection[str] = (),
 ) -> Result:
     """Every decision of ``policy`` for ``facts``; nothing outside the arguments is read.
 
@@ -64,7 +65,10 @@ def evaluate(
     overdue (``not_met``) once it has passed, pending before.  No clock is read.  With
     ``explain`` false the decisions carry no trace, reasons, facts read or parameter values
     (none is built); every status, amount, missing fact, cap and grant is the same.
-    ``index``: :func:`index_ledger` of ``policy`` and ``ledger``, if the caller keeps one."""
+    ``index``: :func:`index_ledger` of ``policy`` and ``ledger``, if the caller keeps one.
+    ``parameters_given``: the names of ``parameters`` the caller set (the others are the
+    policy's defaults), which each decision names (``Decision.parameters_set``)."""
+    given = frozenset(parameters_given)
     pools = policy.pools
     index = index if index is not None else LedgerIndex(ledger, pools)
     verdicts = None
@@ -80,10 +84,13 @@ def evaluate(
             as_of,
             False,
             {},
+            given,
         )
         verdicts = first.exclusivity_plan(ledger)
     accounts = Accounts(index, pools)
-    run = _Run(policy, facts, accounts, parameters, assumptions, calendar, as_of, explain, verdicts)
+    run = _Run(
+        policy, facts, accounts, parameters, assumptions, calendar, as_of, explain, verdicts, given
+    )
     decisions: list[Decision | Row] = []
     starts: dict[str, int] = {}  # where each provision's decisions start
     # Without the cyclic collector, which would walk every decision made so far again and
@@ -224,6 +231,7 @@ class _Run(DecisionMaker, Awards, Conditions, TimeLimits, FastClaims, ExclusiveH
     order_unknown: _Memo[dict[Any, Any]] = _Memo(dict)
     _static: _Memo[dict[Any, Any]] = _Memo(dict)
     _params: _Memo[dict[str, tuple[tuple[str, str], ...]]] = _Memo(dict)
+    _params_set: _Memo[dict[str, tuple[str, ...]]] = _Memo(dict)
     _assumed: _Memo[dict[Any, Any]] = _Memo(dict)
     _held: _Memo[dict[Any, Any]] = _Memo(dict)
     _paid: _Memo[dict[Any, Any]] = _Memo(dict)
@@ -252,6 +260,7 @@ class _Run(DecisionMaker, Awards, Conditions, TimeLimits, FastClaims, ExclusiveH
         as_of: dt.date | None,
         explain: bool = True,
         verdicts: dict[Claimed, Verdict] | None = None,
+        parameters_given: frozenset[str] = frozenset(),
     ) -> None:
         self.verdicts = verdicts
         self.policy = policy
@@ -259,6 +268,7 @@ class _Run(DecisionMaker, Awards, Conditions, TimeLimits, FastClaims, ExclusiveH
         self.facts = facts
         self.accounts = accounts
         self.parameters = parameters
+        self.parameters_given = parameters_given
         self.assumptions = assumptions
         # Each decision that counts days gets its own tracked copy (decide): the unpublished
         # years it assumed are its own.  Nothing else counts days or reads them.

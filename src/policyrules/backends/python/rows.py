@@ -110,6 +110,7 @@ class Rows(Said):
     checked: CheckedPolicy
     policy: CompiledPolicy
     parameters: Mapping[str, Any]
+    parameters_given: frozenset[str]
     assumptions: Mapping[str, Any]
 
     rate_facts: Container[str]
@@ -121,6 +122,9 @@ class Rows(Said):
         raise NotImplementedError  # pragma: no cover - the evaluator defines it
 
     def _parameter_texts(self, info: ProvisionInfo) -> tuple[tuple[str, str], ...]:
+        raise NotImplementedError  # pragma: no cover - the evaluator defines it
+
+    def _parameters_set(self, info: ProvisionInfo) -> tuple[str, ...]:
         raise NotImplementedError  # pragma: no cover - the evaluator defines it
 
     def _provision_fields(self, cp: CompiledProvision) -> dict[str, Any]:
@@ -141,6 +145,7 @@ class Rows(Said):
             "quote": info.quote,
             "clause_quote": clause.quote,
             "encouraged": info.encouraged,
+            "parameters_set": self._parameters_set(info),
         }
         return static
 
@@ -279,6 +284,7 @@ class Rows(Said):
         if (
             self.parameters is policy.parameter_defaults
             and self.assumptions is policy.assumption_defaults
+            and not self.parameters_given
         ):
             return policy.learnt
         return None

@@ -103,7 +103,7 @@ class PaidZh:
                             static["document"], static["clause"], static["title"])  # fmt: skip
         # the amount's words around it (the template has one place for it)
         self.exact = amount_words("exact", "\0", None).split("\0")
-        self.tail = pairs_lines_zh(w, params, assumed)
+        self.tail = pairs_lines_zh(w, params, assumed, static["parameters_set"])
         text = static["quote"] or static["clause_quote"]
         if text:
             self.tail.append(f"  原文：「{text}」")

@@ -95,6 +95,7 @@ def cap_event(
 _GIVEN: tuple[str, ...] = ("provision", "kind", "document", "document_number", "clause")
 _GIVEN += ("title", "quote", "clause_quote", "subject", "status", "amount", "amount_kind")
 _GIVEN += ("reasons", "caps", "granted_before", "facts", "assumptions", "parameters", "trace")
+_GIVEN += ("parameters_set",)
 _SET = {a.name: _slot(Decision, a.name) for a in attrs.fields(Decision)}
 _DEFAULTS = tuple((_SET[a.name], a.default) for a in attrs.fields(Decision) if a.name not in _GIVEN)
 assert all(not isinstance(d, attrs.Factory) for _, d in _DEFAULTS)  # type: ignore[arg-type]
@@ -104,7 +105,7 @@ _D_PROVISION, _D_KIND, _D_DOC, _D_NUMBER, _D_CLAUSE, _D_TITLE, _D_QUOTE, _D_CQUO
 _D_SUBJECT, _D_STATUS, _D_AMOUNT, _D_AMOUNT_KIND, _D_REASONS, _D_CAPS, _D_BEFORE = (
     _SET[name] for name in _GIVEN[8:15]
 )
-_D_FACTS, _D_ASSUMPTIONS, _D_PARAMETERS, _D_TRACE = (_SET[name] for name in _GIVEN[15:])
+_D_FACTS, _D_ASSUMPTIONS, _D_PARAMETERS, _D_TRACE, _D_PSET = (_SET[name] for name in _GIVEN[15:])
 
 
 def decision(
@@ -122,9 +123,9 @@ def decision(
     trace: tuple[Step, ...],
 ) -> Decision:
     """``Decision(subject=subject, ..., **static)`` (``static``: a provision's fixed
-    fields, ``provision`` to ``clause_quote``), every other field at its default: the
-    fields of a decision the evaluator made from values of the right types (a Decision
-    has no converter or validator)."""
+    fields, ``provision`` to ``clause_quote`` and ``parameters_set``), every other field at
+    its default: the fields of a decision the evaluator made from values of the right types
+    (a Decision has no converter or validator)."""
     d: Decision = _new(Decision)
     _D_PROVISION(d, static["provision"])
     _D_KIND(d, static["kind"])
@@ -145,6 +146,7 @@ def decision(
     _D_ASSUMPTIONS(d, assumptions)
     _D_PARAMETERS(d, parameters)
     _D_TRACE(d, trace)
+    _D_PSET(d, static["parameters_set"])
     for setter, default in _DEFAULTS:
         setter(d, default)
     return d
