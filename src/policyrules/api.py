@@ -348,14 +348,16 @@ class Policy(BatchEntry):
         plain = self._plain
         params: Mapping[str, Value]
         assume: Mapping[str, Value]
-        named: set[str] = set()  # the parameters given, said as set (the others: defaults)
+        named: Collection[str] = ()  # the parameters given, said as set (others: defaults)
         if parameters or extra.get("parameters"):
             params = set_params = dict(self.compiled.parameter_defaults)
+            names: set[str] = set()
             for given in (extra.get("parameters"), parameters):
                 if given:  # (none given, or an empty mapping: nothing to read)
                     values = self._values(given, "parameters")
                     set_params.update(values)
-                    named.update(values)
+                    names.update(values)
+            named = names
         else:  # none given: the defaults, kept (read, never changed)
             params = plain.parameters
         if assumptions or extra.get("assumptions"):

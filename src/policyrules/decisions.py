@@ -2,7 +2,9 @@
 trace (:class:`Step`), what each cap did to its claim (:class:`CapEvent`, with what its line
 says beyond its limit as data: :class:`CapNote`) and a deadline's margin as data
 (:class:`DeadlineMargin`): each language says them from their fields, the English text
-(``CapEvent.note``, ``Decision.margin``) being their ``describe()``.
+(``CapEvent.note``, ``Decision.margin``) being their ``describe()``.  The data takes the
+place of the text (a property): a slot more would cost each of the many values made on the
+hot path of explanations its setting (:mod:`.backends.python.trusted`).
 
 Below :mod:`policyrules.explain`, which turns them into text and JSON, and
 :mod:`policyrules.result`, whose :class:`~policyrules.result.Result` bundles them (and
@@ -152,9 +154,9 @@ class CapEvent:
     on the cap's account: a view of the running account, not a copy (given as pairs, it is
     made one).  ``account`` is that account's last step and year, ``(entity, id, year)``
     (``scope`` shown in words: ``firm f1, year 2026``), for a text that says them apart
-    (``None``: the claim itself, or not given).  ``note`` says in English what the line
-    says beyond the limit (an exception raised it, a fact it needs), ``detail`` the same as
-    data (:class:`CapNote`; ``note`` is its ``describe()``), for the other languages."""
+    (``None``: the claim itself, or not given).  ``detail`` is what the line says beyond
+    the limit (an exception raised it, a fact it needs) as data (:class:`CapNote`), which
+    each language says; ``note`` the same in English."""
 
     cap: str
     scope: str
@@ -164,11 +166,17 @@ class CapEvent:
     granted: Money | None
     binding: bool
     earlier: Earlier = attrs.field(default=NO_EARLIER, converter=as_earlier)
-    note: str | None = None
+    detail: CapNote | None = None
     before: Money | None = None
     after: Money | None = None
     account: tuple[str, str, int | None] | None = None
-    detail: CapNote | None = None
+
+    @property
+    def note(self) -> str | None:
+        """What the cap's line says beyond its limit, in English (``raised to 1000 万元: major
+        holds``): ``detail.describe()``; ``None``: nothing."""
+        detail = self.detail
+        return detail.describe() if detail is not None else None
 
     @property
     def cut(self) -> Money:
@@ -232,7 +240,9 @@ class Decision:
     parameters: tuple[tuple[str, str], ...] = ()
     due: dt.date | None = None
     done: dt.date | None = None
-    margin: str | None = None  # in English; a deadline's: deadline_margin.describe()
+    # The margin of a deadline (as data) or a target (its text); read as ``margin``, its
+    # English text, and ``deadline_margin``, a deadline's data.
+    _margin: DeadlineMargin | str | None = None
     consequence: str | None = None
     # A deadline or target the document encourages (鼓励…), not requires: its status as
     # any other's, said as an encouragement (`encouraged`).
@@ -249,8 +259,6 @@ class Decision:
     # earlier undecided claims that make this one at most, besides its caps' and payments'
     # (a one-time award an earlier claim of the owner may take: 一次性)
     held_by: tuple[Hold, ...] = ()
-    # A deadline's margin as data (``margin`` its English text); None for a target's.
-    deadline_margin: DeadlineMargin | None = None
     # The names among ``parameters`` the caller set (``--set``, ``parameters=``, a facts
     # file's ``parameters:``), in their order; the others are the encoding's defaults.
     parameters_set: tuple[str, ...] = ()
@@ -258,6 +266,21 @@ class Decision:
     @property
     def clause_label(self) -> str:
         return self.clause.rsplit("/", 1)[-1]
+
+    @property
+    def margin(self) -> str | None:
+        """How a deadline or a target was met or missed, in English: ``3 工作日 early``,
+        ``89.9% against 90%: margin -0.1 percentage points`` (a deadline's:
+        ``deadline_margin.describe()``); ``None``: none."""
+        m = self._margin
+        return m.describe() if isinstance(m, DeadlineMargin) else m
+
+    @property
+    def deadline_margin(self) -> DeadlineMargin | None:
+        """A deadline's margin as data (:class:`DeadlineMargin`); ``None`` for none, or a
+        target's (said by its text only)."""
+        m = self._margin
+        return m if isinstance(m, DeadlineMargin) else None
 
 
 # A decision's trace may be made when first read (issue 10 §1: the explanation's detail made

@@ -118,8 +118,8 @@ def _money_text(m: Any) -> str:
 
 
 def _cap_text(ev: CapEvent) -> str:
-    if ev.note:
-        return f"cap {ev.cap} [{ev.scope}]: {ev.note}"
+    if ev.detail is not None:
+        return f"cap {ev.cap} [{ev.scope}]: {ev.detail.describe()}"
     limit = ev.limit
     said = cn_text(limit.fen) if type(limit) is Money else format_value(limit)
     used = ev.used_before
@@ -256,7 +256,7 @@ def decision_text(d: Decision, *, verbose: bool = False) -> str:
     if d.due is not None:
         tail = f"; done {d.done}: {d.margin}" if d.done else (f"; {d.margin}" if d.margin else "")
         lines.append(f"  due: {d.due}{tail}")
-    elif d.margin:
+    elif d.kind != "award" and d.margin:  # (an award has none: a property not read)
         lines.append(f"  {d.margin}")
     if d.consequence and d.status == "eligible":
         lines.append(f"  consequence: {d.consequence}")
@@ -452,7 +452,7 @@ def decision_json(d: Decision, *, all_earlier: bool = False) -> dict[str, Any]:
                 "before": _money(ev.before),
                 "after": _money(ev.after),
                 "cut": _money(ev.cut),
-                "note": ev.note,
+                "note": note.describe() if (note := ev.detail) is not None else None,
             }
             for ev in d.caps
         ],

@@ -191,10 +191,8 @@ def _earlier(d: Decision) -> str:
 
 
 def _cap_text(w: Words, p: ProvisionInfo | None, ev: CapEvent) -> str:
-    if ev.note:  # said from its data (a note made without them: as written)
+    if ev.detail is not None:  # said from its data, never from its English (ev.note)
         line = cap_line_zh(w, p, ev.cap, ev.scope, None, NO_EARLIER, None, ev.account)
-        if ev.detail is None:
-            return f"{line}：{ev.note}"
         return line + cap_note_zh(w, p, ev.cap, ev.detail)
     binds = None
     if ev.binding:
@@ -206,6 +204,16 @@ def _cap_text(w: Words, p: ProvisionInfo | None, ev: CapEvent) -> str:
     used = format_value(ev.used_before) if ev.used_before else None
     limit = ev.limit.fen if ev.limit is not None else None
     return cap_line_zh(w, p, ev.cap, ev.scope, used, ev.earlier, binds, ev.account, limit)
+
+
+def _margin_lines(w: Words, p: ProvisionInfo | None, d: Decision) -> list[str]:
+    """A deadline's margin said from its data; a target's from its text."""
+    if (m := d.deadline_margin) is not None:
+        return [f"  {deadline_margin_zh(m, d.encouraged)}"]
+    if not d.margin:
+        return []
+    said = target_zh(w, p, d.margin, d.encouraged) if d.kind == "target" else None
+    return [f"  {said or margin_zh(d.margin, d.encouraged)}"]
 
 
 def _reasons(w: Words, p: ProvisionInfo | None, d: Decision) -> list[str]:
@@ -297,11 +305,8 @@ def decision_text_zh(d: Decision, words: Words | None = None, *, verbose: bool =
         lines.append(f"  {PENDING_UNJUDGED_ENCOURAGED if d.encouraged else PENDING_UNJUDGED}")
     if d.done is not None:
         lines.append(f"  完成日期：{date_zh(d.done)}")
-    if d.deadline_margin is not None:
-        lines.append(f"  {deadline_margin_zh(d.deadline_margin, d.encouraged)}")
-    elif d.margin:
-        said = target_zh(w, p, d.margin, d.encouraged) if d.kind == "target" else None
-        lines.append(f"  {said or margin_zh(d.margin, d.encouraged)}")
+    if d.kind != "award":  # (an award has no margin: its properties not read)
+        lines += _margin_lines(w, p, d)
     if d.consequence and d.status == "eligible":
         lines.append(f"  可享受：{d.consequence}")
     for r in _reasons(w, p, d):

@@ -22,7 +22,7 @@ def test_the_fields_trusted_fills_are_all_the_fields() -> None:
     assert [f.name for f in attrs.fields(Step)] == ["kind", "text", "ok"]
     assert [f.name for f in attrs.fields(CapEvent)] == [
         "cap", "scope", "limit", "used_before", "requested", "granted", "binding",
-        "earlier", "note", "before", "after", "account", "detail",
+        "earlier", "detail", "before", "after", "account",
     ]  # fmt: skip
 
 

@@ -325,11 +325,10 @@ def _events(
                 granted=amount,
                 binding=binding,
                 earlier=earlier,
-                note=note.describe() if note is not None else None,
+                detail=note,
                 before=before,
                 after=after,
                 account=account,
-                detail=note,
             )
         )
     return tuple(out)
@@ -337,8 +336,8 @@ def _events(
 
 def cap_line(ev: CapEvent) -> str:
     parts = [f"cap {ev.cap} ({ev.scope})"]
-    if ev.note:
-        parts.append(ev.note)
+    if ev.detail is not None:
+        parts.append(ev.detail.describe())
     if ev.limit is not None:
         parts.append(f"limit {format_value(ev.limit)}")
         if ev.used_before:

@@ -44,6 +44,7 @@ from .timelimits import TimeLimits
 __all__ = ["Undecided", "evaluate", "index_ledger", "ledger_pools"]
 
 _T = TypeVar("_T")
+_NO_NAMES: frozenset[str] = frozenset()
 
 
 def evaluate(
@@ -68,7 +69,7 @@ def evaluate(
     ``index``: :func:`index_ledger` of ``policy`` and ``ledger``, if the caller keeps one.
     ``parameters_given``: the names of ``parameters`` the caller set (the others are the
     policy's defaults), which each decision names (``Decision.parameters_set``)."""
-    given = frozenset(parameters_given)
+    given = frozenset(parameters_given) if parameters_given else _NO_NAMES
     pools = policy.pools
     index = index if index is not None else LedgerIndex(ledger, pools)
     verdicts = None

@@ -79,15 +79,13 @@ class TimeLimits:
         if done is None or done is NONE or isinstance(done, Unknown):  # (none: not done)
             if self.as_of is not None and self.as_of > due:
                 said = self._margin("overdue", unit, due, self.as_of, self.as_of)
-                fields = _margin_fields(said)
-                trace.append(Step("deadline", fields["margin"], False))
-                return "not_met", {"due": due, **fields}
+                trace.append(Step("deadline", said.describe(), False))
+                return "not_met", {"due": due, "margin": said}
             if self.as_of is not None:  # the day judged on, said (without one: not judged)
                 # (a period ends at the end of its last day: 民法典 第二百零三条)
                 said = DeadlineMargin("pending", on=self.as_of, last_day=self.as_of == due)
-                fields = _margin_fields(said)
-                trace.append(Step("deadline", fields["margin"], None))
-                return "pending", {"due": due, **fields}
+                trace.append(Step("deadline", said.describe(), None))
+                return "pending", {"due": due, "margin": said}
             return "pending", {"due": due}
         assert isinstance(done, dt.date)
         met = done <= due
@@ -96,9 +94,8 @@ class TimeLimits:
         else:
             first, last = (done, due) if met else (due, done)
             said = self._margin("early" if met else "late", unit, first, last, None)
-        fields = _margin_fields(said)
-        trace.append(Step("deadline", f"done {done}: {fields['margin']}", met))
-        return ("met" if met else "not_met"), {"due": due, "done": done, **fields}
+        trace.append(Step("deadline", f"done {done}: {said.describe()}", met))
+        return ("met" if met else "not_met"), {"due": due, "done": done, "margin": said}
 
     def _settled_without_schedule(
         self,
@@ -123,13 +120,11 @@ class TimeLimits:
         why, year = gap.diagnostics[0].message, gap.unpublished
         if isinstance(done, dt.date):
             said = DeadlineMargin("in_time", on=done, any_schedule=True, gap=why, unpublished=year)
-            fields = _margin_fields(said)
-            trace.append(Step("deadline", fields["margin"], True))
-            return "met", {"done": done, **fields}
+            trace.append(Step("deadline", said.describe(), True))
+            return "met", {"done": done, "margin": said}
         said = DeadlineMargin("pending", on=when, any_schedule=True, gap=why, unpublished=year)
-        fields = _margin_fields(said)
-        trace.append(Step("deadline", fields["margin"], None))
-        return "pending", fields
+        trace.append(Step("deadline", said.describe(), None))
+        return "pending", {"margin": said}
 
     def _margin(
         self, kind: str, unit: DurationUnit, start: dt.date, end: dt.date, on: dt.date | None
@@ -167,11 +162,6 @@ class TimeLimits:
             Step("target", cp.require.text + (f" ({margin})" if margin else ""), bool(value))
         )
         return ("met" if value else "not_met"), {"margin": margin}
-
-
-def _margin_fields(said: DeadlineMargin) -> dict[str, Any]:
-    """A decision's fields of a deadline's margin: its English text and its data."""
-    return {"margin": said.describe(), "deadline_margin": said}
 
 
 _MAX_PERIOD = 10**7  # more days, weeks or months than any period before 9999-12-31

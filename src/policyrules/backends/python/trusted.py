@@ -69,7 +69,7 @@ def cap_event(
     after: Money,
     account: tuple[str, str, int | None] | None,
 ) -> CapEvent:
-    """A :class:`CapEvent` with no note (nor its detail), ``earlier`` already an
+    """A :class:`CapEvent` with no note (its ``detail``), ``earlier`` already an
     :class:`Earlier` (the converter of ``__init__`` would return it as it is)."""
     ev: CapEvent = _new(CapEvent)
     s = _EVENT
@@ -85,7 +85,6 @@ def cap_event(
     s[9](ev, before)
     s[10](ev, after)
     s[11](ev, account)
-    s[12](ev, None)
     return ev
 
 
