@@ -49,6 +49,9 @@ def find_clauses(policy: CheckedPolicy, wanted: str) -> list[ClauseInfo]:
     document number or name and a space).
 
     :raises PolicyRulesError: E400 when none does; the hint names the closest clauses.
+        E735 when a name run into a label reads as clauses of two documents (``d12`` with
+        documents ``d`` and ``d1``: ``d`` 12, or ``d1`` 2); the hint gives both spellings
+        that are not ambiguous (``d 12``, the id ``d/12``).
     """
     text = wanted.strip()
     exact = [cl for cl in policy.clauses if text in (cl.id, cl.label)]
@@ -68,6 +71,8 @@ def find_clauses(policy: CheckedPolicy, wanted: str) -> list[ClauseInfo]:
             for name in _names(policy, cl)
             if text.startswith(name) and normal(text[len(name) :]) == normal(cl.label)
         ]
+        if len({cl.document for cl in found}) > 1:  # d12: d's 12, or d1's 2
+            raise PolicyRulesError(_ambiguous(policy, wanted, found))
     if found:
         return found
     raise PolicyRulesError(
@@ -75,11 +80,30 @@ def find_clauses(policy: CheckedPolicy, wanted: str) -> list[ClauseInfo]:
     )
 
 
+def _ambiguous(policy: CheckedPolicy, wanted: str, found: list[ClauseInfo]) -> Diagnostic:
+    """E735: a document's name run into a label that reads as another document's."""
+    readings = list(dict.fromkeys(found))
+    shown = " or ".join(
+        f"{_document(policy, cl)} {shown_label(cl.label)} ({cl.id})" for cl in readings
+    )
+    apart = ", ".join(f"`{cl.document} {cl.label}`" for cl in readings)
+    ids = ", ".join(f"`{cl.id}`" for cl in readings)
+    return Diagnostic(
+        "E735",
+        f"clause {wanted!r} reads {len(readings)} ways: {shown}",
+        hint=f"write the document and the label apart ({apart}) or the clause's id ({ids})",
+    )
+
+
+def _document(policy: CheckedPolicy, cl: ClauseInfo) -> str:
+    doc = policy.document(cl.document)
+    return doc.number if doc and doc.number else cl.document
+
+
 def _suggest(policy: CheckedPolicy, typed: str) -> str:
     def show(cl: ClauseInfo) -> str:
-        doc = policy.document(cl.document)
-        number = doc.number if doc and doc.number else cl.document
-        return f"{number} {shown_label(cl.label)} {cl.title or ''}".rstrip() + f" ({cl.id})"
+        shown = f"{_document(policy, cl)} {shown_label(cl.label)} {cl.title or ''}"
+        return shown.rstrip() + f" ({cl.id})"
 
     by_label = {normal(cl.label): cl for cl in policy.clauses}
     by_id = {cl.id: cl for cl in policy.clauses}

@@ -259,6 +259,28 @@ def test_explain_suggests_by_title(capsys: pytest.CaptureFixture[str]) -> None:
     assert (code, "error[E400]" in err) == (2, True)  # 第3条 is of the other document
 
 
+def test_explain_refuses_a_label_of_two_documents(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """``d12`` with documents ``d`` and ``d1``: d's 第12条 or d1's 第2条, neither chosen."""
+    (tmp_path / "d.rule").write_text('document d "甲"\n\nclause 12 "十二"\n  quote "q"\n', "utf-8")
+    (tmp_path / "d1.rule").write_text('document d1 "乙"\n\nclause 2 "二"\n  quote "q"\n', "utf-8")
+    code, out, err = run_cli(capsys, "explain", tmp_path, "d12")
+    assert (code, out) == (2, "")
+    assert "error[E735]: clause 'd12' reads 2 ways: d 第12条 (d/12) or d1 第2条 (d1/2)" in err
+    assert "(`d 12`, `d1 2`) or the clause's id (`d/12`, `d1/2`)" in err
+    for label, first in [
+        ("d 12", "d 第12条 十二"),
+        ("d/12", "d 第12条 十二"),
+        ("d1 2", "d1 第2条 二"),
+    ]:
+        code, out, _ = run_cli(capsys, "explain", tmp_path, label)
+        assert (code, out.splitlines()[0]) == (0, first)
+    (tmp_path / "d1.rule").write_text('document d1 "乙"\n\nclause 3 "三"\n  quote "q"\n', "utf-8")
+    code, out, _ = run_cli(capsys, "explain", tmp_path, "d12")  # d1 has no 第2条: one reading
+    assert (code, out.splitlines()[0]) == (0, "d 第12条 十二")
+
+
 def test_fmt_diff_ends_with_a_newline(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     rule = tmp_path / "t.rule"
     rule.write_text('document d "测试"\nclause 1 "奖励"\n  quote   "q"', "utf-8")  # no last \n
