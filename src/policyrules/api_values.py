@@ -132,7 +132,9 @@ def read_values(checked: CheckedPolicy, raw: Mapping[str, Any], what: str) -> di
                 flag = "--set" if what == "parameters" else "--assume"
                 shown = fixed[1] or fixed[2]
                 hint = f"{hint}: {flag} {name}={shown}, or `{name}: {shown}` in a file"
-            elif exc.code == "E347" and not (hint or "").startswith("write ASCII"):
+            elif exc.code == "E347" and not (hint or "").startswith("write "):
+                # the general form, unless the hint is the text to write (ASCII digits, or
+                # without the line break a YAML block scalar keeps)
                 hint = exchange_hint(name, "--set" if what == "parameters" else "--assume")
             diags.append(Diagnostic(exc.code or "E305", f"{what}.{name}: {exc}", hint=hint))
     if diags:

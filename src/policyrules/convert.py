@@ -50,7 +50,7 @@ from .convert_patterns import (
     rate_pattern,
     rate_regex,
 )
-from .errors import did_you_mean, excerpt, int_writable, quoted
+from .errors import did_you_mean, excerpt, int_writable, line_break_hint, quoted
 from .model import CheckedPolicy, TierRow
 from .reading import Numeral, YamlNumeral
 from .runtime.money import Money, format_rate, non_ascii_digits, parse_rate
@@ -217,8 +217,7 @@ def convert_value(v: Any, typ: t.Type, policy: CheckedPolicy) -> Value:
         raise ValueRefused(
             f"{exc} (it ends in a line break)",
             exc.code,
-            f"write {excerpt(bare, _quoted)}: a YAML block scalar (`|`) keeps the line break, "
-            "a plain or quoted value on the key's line does not",
+            line_break_hint(bare),
         ) from None
 
 

@@ -16,7 +16,7 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from .errors import quoted
+from .errors import line_break_hint, quoted
 from .runtime.currency import CURRENCIES, UNITS, ExchangeRate, Foreign
 from .runtime.money import non_ascii_digits
 
@@ -101,6 +101,13 @@ def read_exchange(v: Any, currency: str) -> ExchangeRate:
     rate: Decimal | None = None
     if isinstance(raw, str):  # as the JSON Schema: digits and a point (not 1e1, 7_1)
         rate = Decimal(raw) if _RATE_TEXT.fullmatch(raw) else None
+        bare = raw.rstrip("\r\n")
+        if rate is None and bare != raw and _RATE_TEXT.fullmatch(bare) and Decimal(bare) > 0:
+            # "7.1\n", from a YAML block scalar: refused as the number readers refuse it
+            message = f"the rate of {word} is a number above 0, not {quoted(raw)}"
+            raise CurrencyRefused(
+                f"{message} (it ends in a line break)", "E347", line_break_hint(bare)
+            )
     elif isinstance(raw, int | Decimal) and not isinstance(raw, bool):
         rate = Decimal(raw)  # an exact value from Python: 7, Decimal("7.1234")
     if rate is None or not rate.is_finite() or rate <= 0:

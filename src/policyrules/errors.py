@@ -45,6 +45,7 @@ __all__ = [
     "first_line",
     "int_text",
     "int_writable",
+    "line_break_hint",
     "quoted",
     "render",
     "render_warnings",
@@ -111,6 +112,20 @@ def excerpt(text: str, show: Callable[[str], str] = str) -> str:
         return show(text)
     unit = "digits" if text.isascii() and text.isdigit() else "characters"
     return f"{show(text[:MAX_QUOTED])}… ({len(text)} {unit})"
+
+
+def line_break_hint(bare: str) -> str:
+    """The hint for a number's text refused for a line break at its end (``"100\\n"``, what
+    a YAML block scalar ``|`` gives), ``bare`` being the text without it, which is read.
+
+    >>> print(line_break_hint("100")[:40])
+    write "100": a YAML block scalar (`|`) k
+    """
+    shown = excerpt(bare, '"{}"'.format)
+    return (
+        f"write {shown}: a YAML block scalar (`|`) keeps the line break, a plain or quoted "
+        "value on the key's line does not"
+    )
 
 
 def quoted(

@@ -295,3 +295,31 @@ def test_the_batch_converts_at_the_dated_rate() -> None:
             assert want["a"] == ("eligible", 213702, [], [])
     assert want["b"][0] == "not_eligible"
     assert want["a"] == ("eligible", None, [], ["usd_cny"])  # the last run: no rate given
+
+
+def test_an_exchange_rate_ending_in_a_line_break_says_so() -> None:
+    """A YAML block scalar (``rate: |``) gives "7.1\\n": refused as the number readers
+    refuse "100\\n" (E347, saying it ends in a line break, the hint the text without it),
+    not with the hint for any bad rate.  With ``|-`` it is read: 2 万美元 × 7.1 = 142,000 元."""
+    policy = _policy("amount convert(exports, usd_cny)")
+
+    def facts(block: str) -> bytes:
+        rate = f"    rate: {block}\n      7.1\n    date: 2026-01-05\n"
+        return f'firms: [{{id: f, exports: "2 万美元"}}]\nparameters:\n  usd_cny:\n{rate}'.encode()
+
+    with pytest.raises(FactsError) as info:
+        policy.evaluate(policy.load_facts("f.yaml", raw=facts("|")))
+    (d,) = info.value.diagnostics
+    assert d.code == "E347"
+    assert d.message.endswith(
+        "usd_cny: the rate of 美元 is a number above 0, not '7.1\\n' (it ends in a line break)"
+    )
+    assert d.hint == (
+        'write "7.1": a YAML block scalar (`|`) keeps the line break, a plain or quoted value '
+        "on the key's line does not"
+    )
+    (read,) = policy.evaluate(policy.load_facts("f.yaml", raw=facts("|-"))).decisions
+    assert read.amount == Money(14_200_000)
+    schema = policy.schema()["properties"]["parameters"]["properties"]["usd_cny"]
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"rate": "7.1\n", "date": "2026-01-05"}, schema)
