@@ -94,11 +94,39 @@ def _counts(policy: CheckedPolicy) -> list[tuple[str, int, int | None]]:
     return out
 
 
-def _totals(counts: list[tuple[str, int, int | None]]) -> tuple[int, int]:
-    """Measures encoded, and measures in all (a document without ``measures N`` counts what
-    is encoded)."""
-    encoded = sum(n for _, n, _ in counts)
-    return encoded, sum(n if expected is None else expected for _, n, expected in counts)
+@attrs.frozen
+class _Totals:
+    """The counts in all: a document without ``measures N`` has no total of its own, so its
+    encoded measures are counted apart, never as its total (1 of 1 where it may have 20)."""
+
+    encoded: int
+    stated: int  # measures, by the documents that state ``measures N``
+    stated_encoded: int  # of them, those encoded
+    unstated_encoded: int  # measures encoded of the documents that state no count
+    unstated_documents: int
+
+
+def _totals(counts: list[tuple[str, int, int | None]]) -> _Totals:
+    stated = [(n, expected) for _, n, expected in counts if expected is not None]
+    unstated = [n for _, n, expected in counts if expected is None]
+    return _Totals(
+        encoded=sum(n for _, n, _ in counts),
+        stated=sum(expected for _, expected in stated),
+        stated_encoded=sum(n for n, _ in stated),
+        unstated_encoded=sum(unstated),
+        unstated_documents=len(unstated),
+    )
+
+
+def _total_en(t: _Totals, documents: int) -> str:
+    if not t.unstated_documents:
+        return f"total: {t.encoded}/{t.stated} measures encoded"
+    if t.unstated_documents == documents:
+        return f"total: {t.encoded} measures encoded, no document states its count"
+    return (
+        f"total: {t.encoded} measures encoded: {t.stated_encoded}/{t.stated} in the documents "
+        f"stating their count, {t.unstated_encoded} in {t.unstated_documents} stating none"
+    )
 
 
 def coverage_text(policy: CheckedPolicy) -> str:
@@ -121,8 +149,7 @@ def coverage_text(policy: CheckedPolicy) -> str:
     counts = _counts(policy)
     for number, n, expected in counts:
         lines.append(f"{number}: {n}/{expected if expected is not None else '?'} measures")
-    encoded, total = _totals(counts)
-    lines.append(f"total: {encoded}/{total} measures encoded")
+    lines.append(_total_en(_totals(counts), len(counts)))
     return "\n".join(printable(line) for line in lines) + "\n"
 
 
@@ -176,8 +203,20 @@ def _counts_zh(policy: CheckedPolicy) -> list[str]:
         else COVERAGE_LINES["count_unstated"].format(document=number, encoded=n)
         for number, n, expected in counts
     ]
-    encoded, total = _totals(counts)
-    return [*lines, COVERAGE_LINES["total"].format(measures=total, encoded=encoded)]
+    t = _totals(counts)
+    if not t.unstated_documents:
+        total = COVERAGE_LINES["total"].format(measures=t.stated, encoded=t.encoded)
+    elif t.unstated_documents == len(counts):
+        total = COVERAGE_LINES["total_unstated"].format(encoded=t.encoded)
+    else:
+        total = COVERAGE_LINES["total_part"].format(
+            encoded=t.encoded,
+            measures=t.stated,
+            stated_encoded=t.stated_encoded,
+            documents=t.unstated_documents,
+            unstated_encoded=t.unstated_encoded,
+        )
+    return [*lines, total]
 
 
 def _lines_zh(

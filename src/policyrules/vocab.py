@@ -256,13 +256,21 @@ COVERAGE_LINES = {
     "count": "{document}：共 {measures} 项措施，已编码 {encoded} 项",
     "count_unstated": "{document}：已编码 {encoded} 项措施，措施总数未注明",
     "total": "合计：共 {measures} 项措施，已编码 {encoded} 项",
+    "total_unstated": "合计：已编码 {encoded} 项，各文件均未注明措施总数",
+    "total_part": (
+        "合计：已编码 {encoded} 项；注明总数的文件共 {measures} 项措施，"
+        "已编码 {stated_encoded} 项；另 {documents} 份文件未注明总数，已编码 {unstated_encoded} 项"
+    ),
 }
 """The lines of ``policyrules coverage`` in Chinese (:func:`policyrules.coverage.coverage_text_zh`),
 by what a measure leaves open: ``{title}`` the policy's own title of the parameter, fact or
 assumption, ``{name}`` its name in the rule files; ``decided_range`` a rate or amount the
 agency picks within a range the text sets (``amount LOW to HIGH decided FACT``);
 ``{clause}`` a twin measure (:func:`heading_zh`); then the counts per document against
-``measures N`` (``count_unstated`` where a document states none) and in all."""
+``measures N`` (``count_unstated`` where a document states none) and in all: ``total``
+when every document states its count; else a document stating none adds to the measures
+encoded but to no total (its encoded ones are not its count): ``total_part`` the documents
+that state it and those that do not apart, ``total_unstated`` when none does."""
 
 
 def status_words(

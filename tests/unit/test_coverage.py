@@ -72,7 +72,8 @@ clause "(二)" "同一补助"
 # The English table as the command printed it before the Chinese text came in (a pin: the
 # head padded to 24 columns, the kinds to 28; each open point in the order unset parameters,
 # determinations, decided amounts, assumptions, twins); the counts: 甲 states 3 measures and
-# encodes 1; 乙 states none, so its 1 encoded counts as its total: 1 + 1 = 2 of 3 + 1 = 4.
+# encodes 1; 乙 states none, so its 1 encoded is no total: 1 + 1 = 2 encoded, 1 of 甲's 3,
+# and 1 in the one document stating none (it was "2/4", 乙's 1 counted as its total).
 ENGLISH = """\
 甲发〔2025〕1号 1             award                        投资补助
                          · unset parameter extra_rate
@@ -86,12 +87,13 @@ ENGLISH = """\
 
 甲发〔2025〕1号: 1/3 measures
 乙发〔2025〕2号: 1/? measures
-total: 2/4 measures encoded
+total: 2 measures encoded: 1/3 in the documents stating their count, 1 in 1 stating none
 """
 
 # The same in Chinese, line for line: each name said by the policy's title, the name kept in
 # brackets; the range's decided rate (subsidy) is picked within the text's range, the
-# reward's amount decided outright; a twin by its document's number and label.
+# reward's amount decided outright; a twin by its document's number and label; the total
+# as in English (it was 合计：共 4 项措施).
 CHINESE = """\
 甲发〔2025〕1号 第1条 投资补助（资金支持）
   · 未设定参数：“适当比例”：文本未给出（extra_rate）
@@ -105,7 +107,7 @@ CHINESE = """\
 
 甲发〔2025〕1号：共 3 项措施，已编码 1 项
 乙发〔2025〕2号：已编码 1 项措施，措施总数未注明
-合计：共 4 项措施，已编码 2 项
+合计：已编码 2 项；注明总数的文件共 3 项措施，已编码 1 项；另 1 份文件未注明总数，已编码 1 项
 """
 
 
@@ -179,3 +181,16 @@ def test_the_json_of_beijing_says_its_measures_in_chinese() -> None:
         "  · 采用假设：年度上限按哪一日期计入年度（annual_cap_year）",
         "  · 采用假设：企业年度上限在多笔申请之间的分配顺序（cap_share_order）",
     ]
+
+
+def test_no_total_when_no_document_states_its_count(tmp_path: Path) -> None:
+    """乙 alone states no ``measures N``: its 1 encoded measure is no total of 1."""
+    (tmp_path / "b.rule").write_text(DOC_B, "utf-8")
+    checked = policyrules.load(tmp_path).checked
+    assert coverage_text(checked).endswith(
+        "乙发〔2025〕2号: 1/? measures\ntotal: 1 measures encoded, no document states its count\n"
+    )
+    assert coverage_text_zh(checked).endswith(
+        "乙发〔2025〕2号：已编码 1 项措施，措施总数未注明\n"
+        "合计：已编码 1 项，各文件均未注明措施总数\n"
+    )
