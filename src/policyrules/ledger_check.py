@@ -17,9 +17,9 @@ Here every ledger an evaluation builds on, or an import adds to a store, is chec
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 
-from .backends.python.compile import CompiledPolicy, Env
+from .backends.python.compile import CompiledCap, CompiledPolicy, CompiledProvision, Env
 from .errors import Diagnostic, LedgerError
 from .model import CheckedPolicy
 from .model_exclusive import ExclusiveGroup
@@ -28,11 +28,13 @@ from .runtime.money import Money
 from .runtime.values import Undecided, Value, format_value
 
 __all__ = [
+    "CAP_HINT",
     "check_caps",
     "check_exclusive",
     "check_once",
     "exclusive_error",
     "exclusive_twice",
+    "fixed_caps",
     "once_error",
     "once_twice",
 ]
@@ -153,6 +155,42 @@ def check_exclusive(policy: CheckedPolicy, *parts: tuple[str, Ledger]) -> None:
         raise LedgerError(exclusive_error(pairs))
 
 
+CAP_HINT = (
+    "correct the ledger (a grant recorded twice, or too large) before paying anything more on it"
+)
+"""The hint of E329, a cap the ledger already exceeds."""
+
+
+def fixed_caps(
+    policy: CompiledPolicy, parameters: Mapping[str, Value], assumptions: Mapping[str, Value]
+) -> Iterator[tuple[CompiledProvision, CompiledCap, Money, frozenset[str]]]:
+    """The caps of ``policy`` whose limit needs no facts (a constant, a parameter, an
+    assumption: computed from ``parameters`` and ``assumptions``), each with its provision,
+    its limit in fen and the ids of the provisions whose grants it counts (the pool's, for a
+    cap per entity; the provision's own, for a cap per claim).  A cap shared by several
+    provisions comes once per keying (its pool, limit, entities and whether yearly); a cap
+    whose limit depends on facts is left to the claims that meet it."""
+    members: dict[str, set[str]] = defaultdict(set)
+    for cp in policy.provisions:
+        for cap in cp.caps:
+            members[cap.pool].add(cp.info.id)
+    seen: set[tuple[str, str, tuple[str, ...], bool]] = set()
+    for cp in policy.provisions:
+        doc = next((d for d in policy.checked.documents if d.name == cp.info.document), None)
+        for cap in cp.caps:
+            try:
+                limit = cap.limit(Env({}, parameters, assumptions, doc))
+            except (Undecided, KeyError):
+                continue
+            if not isinstance(limit, Money):
+                continue  # depends on facts: checked claim by claim when evaluated
+            mark = (cap.pool, str(limit.fen), cap.per, cap.year is not None)
+            if cap.per and mark in seen:
+                continue
+            seen.add(mark)
+            yield cp, cap, limit, frozenset(members[cap.pool] if cap.per else {cp.info.id})
+
+
 def check_caps(
     policy: CompiledPolicy,
     ledger: Ledger,
@@ -167,55 +205,35 @@ def check_caps(
     """
     params = policy.parameter_defaults if parameters is None else parameters
     assume = policy.assumption_defaults if assumptions is None else assumptions
-    members: dict[str, set[str]] = defaultdict(set)
-    for cp in policy.provisions:
-        for cap in cp.caps:
-            members[cap.pool].add(cp.info.id)
     diags: list[Diagnostic] = []
-    seen: set[tuple[str, str, tuple[str, ...], bool]] = set()
-    for cp in policy.provisions:
-        doc = next((d for d in policy.checked.documents if d.name == cp.info.document), None)
-        for cap in cp.caps:
-            try:
-                limit = cap.limit(Env({}, params, assume, doc))
-            except (Undecided, KeyError):
+    for cp, cap, limit, pool in fixed_caps(policy, params, assume):
+        totals: dict[tuple[GrantPath, int | None], list[Grant]] = defaultdict(list)
+        for g in ledger:
+            if g.provision not in pool:
                 continue
-            if not isinstance(limit, Money):
-                continue  # depends on facts: checked claim by claim when evaluated
-            # A cap shared by several provisions is checked once per keying.
-            mark = (cap.pool, str(limit.fen), cap.per, cap.year is not None)
-            if cap.per and mark in seen:
+            if not cap.per:
+                totals[(g.path, None)].append(g)  # per claim: the subject's entitlement
                 continue
-            seen.add(mark)
-            pool = members[cap.pool] if cap.per else {cp.info.id}
-            totals: dict[tuple[GrantPath, int | None], list[Grant]] = defaultdict(list)
-            for g in ledger:
-                if g.provision not in pool:
-                    continue
-                if not cap.per:
-                    totals[(g.path, None)].append(g)  # per claim: the subject's entitlement
-                    continue
-                depth = max((i + 1 for i, (e, _) in enumerate(g.path) if e in cap.per), default=0)
-                if depth == 0:
-                    continue
-                year = g.year if cap.year is not None else None
-                totals[(g.path[:depth], year)].append(g)
-            for (scope, year), grants in totals.items():
-                total = Money(sum(g.amount.fen for g in grants))
-                if total <= max(limit, Money.zero()):
-                    continue
-                what = " / ".join(f"{e} {i}" for e, i in scope) + (
-                    f", year {year}" if year is not None else ""
+            depth = max((i + 1 for i, (e, _) in enumerate(g.path) if e in cap.per), default=0)
+            if depth == 0:
+                continue
+            year = g.year if cap.year is not None else None
+            totals[(g.path[:depth], year)].append(g)
+        for (scope, year), grants in totals.items():
+            total = Money(sum(g.amount.fen for g in grants))
+            if total <= max(limit, Money.zero()):
+                continue
+            what = " / ".join(f"{e} {i}" for e, i in scope) + (
+                f", year {year}" if year is not None else ""
+            )
+            diags.append(
+                Diagnostic(
+                    "E329",
+                    f"{where} already exceeds the cap {cap.text} of {cp.info.id} "
+                    f"({what}): {len(grants)} grant(s) total {format_value(total)} "
+                    f"against {format_value(limit)}, e.g. {grants[-1].describe()}",
+                    hint=CAP_HINT,
                 )
-                diags.append(
-                    Diagnostic(
-                        "E329",
-                        f"{where} already exceeds the cap {cap.text} of {cp.info.id} "
-                        f"({what}): {len(grants)} grant(s) total {format_value(total)} "
-                        f"against {format_value(limit)}, e.g. {grants[-1].describe()}",
-                        hint="correct the ledger (a grant recorded twice, or too large) "
-                        "before paying anything more on it",
-                    )
-                )
+            )
     if diags:
         raise LedgerError(diags)

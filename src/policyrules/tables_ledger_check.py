@@ -12,12 +12,13 @@ from collections.abc import Mapping, Sequence
 
 import duckdb
 
-from .backends.python.compile import CompiledPolicy, Env
+from .backends.python.compile import CompiledPolicy
 from .errors import Diagnostic, LedgerError
+from .ledger_check import CAP_HINT, fixed_caps
 from .ledger_keys import grant_keys
 from .model import CheckedPolicy
 from .runtime.money import Money
-from .runtime.values import Undecided, Value, format_value
+from .runtime.values import Value, format_value
 from .tables_values import ident, literal
 
 __all__ = ["check_ledger"]
@@ -126,77 +127,56 @@ def _check_caps(
     params: Mapping[str, Value],
     assume: Mapping[str, Value],
 ) -> None:
-    """:func:`policyrules.ledger_check.check_caps`, with the sums in SQL."""
+    """:func:`policyrules.ledger_check.check_caps`, with the sums in SQL: the same caps
+    (:func:`~policyrules.ledger_check.fixed_caps`)."""
     policy = compiled.checked
     keys = grant_keys(policy)
-    members: dict[str, set[str]] = {}
-    for cp in compiled.provisions:
-        for cap in cp.caps:
-            members.setdefault(cap.pool, set()).add(cp.info.id)
     names = [e.name for e in policy.entities]
     diags: list[Diagnostic] = []
-    seen: set[tuple[str, str, tuple[str, ...], bool]] = set()
-    for cp in compiled.provisions:
-        doc = next((d for d in policy.documents if d.name == cp.info.document), None)
-        for cap in cp.caps:
-            try:
-                limit = cap.limit(Env({}, params, assume, doc))
-            except (Undecided, KeyError):
-                continue
-            if not isinstance(limit, Money):
-                continue
-            mark = (cap.pool, str(limit.fen), cap.per, cap.year is not None)
-            if cap.per and mark in seen:
-                continue
-            seen.add(mark)
-            pool = sorted(members[cap.pool] if cap.per else {cp.info.id})
-            chains = {p: keys[p].chain for p in pool if p in keys}
-            if not cap.per:
-                scope = [ident(n) for n in names]
-                year = "NULL"
-                where = ""
-            else:
-                # The scope: the path down to the deepest entity the cap is per, which
-                # lies at the same depth on every chain of the pool.
-                depth = {
-                    p: max((i + 1 for i, e in enumerate(ch) if e in cap.per), default=0)
+    for cp, cap, limit, members in fixed_caps(compiled, params, assume):
+        pool = sorted(members)
+        chains = {p: keys[p].chain for p in pool if p in keys}
+        if not cap.per:
+            scope = [ident(n) for n in names]
+            year = "NULL"
+            where = ""
+        else:
+            # The scope: the path down to the deepest entity the cap is per, which
+            # lies at the same depth on every chain of the pool.
+            depth = {
+                p: max((i + 1 for i, e in enumerate(ch) if e in cap.per), default=0)
+                for p, ch in chains.items()
+            }
+            by_depth = " ".join(f"WHEN provision = {literal(p)} THEN {d}" for p, d in depth.items())
+            dep = f"(CASE {by_depth} ELSE 0 END)"
+            scope = []
+            for n in names:
+                pos = " ".join(
+                    f"WHEN provision = {literal(p)} THEN {ch.index(n) + 1 if n in ch else 0}"
                     for p, ch in chains.items()
-                }
-                by_depth = " ".join(
-                    f"WHEN provision = {literal(p)} THEN {d}" for p, d in depth.items()
                 )
-                dep = f"(CASE {by_depth} ELSE 0 END)"
-                scope = []
-                for n in names:
-                    pos = " ".join(
-                        f"WHEN provision = {literal(p)} THEN {ch.index(n) + 1 if n in ch else 0}"
-                        for p, ch in chains.items()
-                    )
-                    scope.append(
-                        f"CASE WHEN (CASE {pos} ELSE 0 END) BETWEEN 1 AND {dep} THEN {ident(n)} END"
-                    )
-                year = "year" if cap.year is not None else "NULL"
-                where = f" AND {dep} > 0"
-            got = con.execute(
-                f"SELECT {', '.join(scope)}, {year}, sum(amount), count(*) FROM ledger "
-                f"WHERE provision IN ({', '.join(map(literal, pool))}){where} GROUP BY ALL "
-                f"HAVING sum(amount) > {max(limit.fen, 0)} LIMIT {_SHOW}"
-            ).fetchall()
-            for r in got:
-                what = " / ".join(
-                    f"{n} {v}" for n, v in zip(names, r, strict=False) if v is not None
+                scope.append(
+                    f"CASE WHEN (CASE {pos} ELSE 0 END) BETWEEN 1 AND {dep} THEN {ident(n)} END"
                 )
-                if r[len(names)] is not None:
-                    what += f", year {r[len(names)]}"
-                diags.append(
-                    Diagnostic(
-                        "E329",
-                        f"the ledger already exceeds the cap {cap.text} of {cp.info.id} ({what}): "
-                        f"{r[-1]} grant(s) total {format_value(Money(int(r[-2])))} against "
-                        f"{format_value(limit)}",
-                        hint="correct the ledger (a grant recorded twice, or too large) before "
-                        "paying anything more on it",
-                    )
+            year = "year" if cap.year is not None else "NULL"
+            where = f" AND {dep} > 0"
+        got = con.execute(
+            f"SELECT {', '.join(scope)}, {year}, sum(amount), count(*) FROM ledger "
+            f"WHERE provision IN ({', '.join(map(literal, pool))}){where} GROUP BY ALL "
+            f"HAVING sum(amount) > {max(limit.fen, 0)} LIMIT {_SHOW}"
+        ).fetchall()
+        for r in got:
+            what = " / ".join(f"{n} {v}" for n, v in zip(names, r, strict=False) if v is not None)
+            if r[len(names)] is not None:
+                what += f", year {r[len(names)]}"
+            diags.append(
+                Diagnostic(
+                    "E329",
+                    f"the ledger already exceeds the cap {cap.text} of {cp.info.id} ({what}): "
+                    f"{r[-1]} grant(s) total {format_value(Money(int(r[-2])))} against "
+                    f"{format_value(limit)}",
+                    hint=CAP_HINT,
                 )
+            )
     if diags:
         raise LedgerError(diags)
