@@ -155,7 +155,9 @@ def _yaml_number(v: YamlNumeral, what: str) -> Decimal:
     )
 
 
-_YEAR_TEXT = re.compile(r"\s*([0-9]{1,4})\s*(?:年度?)?\s*", re.ASCII)
+# As the JSON Schema's: no white space around or inside (" 2026", "2026 年"), which the
+# schema refused and this took
+_YEAR_TEXT = re.compile(r"([0-9]{1,4})(?:年度?)?", re.ASCII)
 
 
 def _year(v: Any) -> Decimal:

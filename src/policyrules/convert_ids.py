@@ -11,22 +11,22 @@ from collections.abc import Collection
 from typing import Any
 
 from .convert import ValueRefused, kind_of
-from .convert_patterns import CONTROL, ID_PATTERN, MAX_ID_LENGTH, SPACE, SPACE_TEXT
+from .convert_patterns import CONTROL, MAX_ID_LENGTH, SPACE
 from .errors import int_text, int_writable, quoted
 from .reading import Numeral
+from .runtime.ids import id_fault
 
 __all__ = ["MAX_ID_LENGTH", "convert_id", "ids_ok", "whole_number"]
 
 _WHOLE_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]{0,17})", re.ASCII)
-_ID_OK = re.compile(ID_PATTERN)
 _ANY_CONTROL = re.compile(f"[{CONTROL}]")
 # Between NULs (the ids joined): an id empty, or with white space at its start or end.
 _BLANK_ID = re.compile(rf"(?:\A|\x00)(?:[{SPACE}]|\x00|\Z)|[{SPACE}](?:\x00|\Z)")
 
 
-def _too_long(v: str | int) -> ValueRefused:
-    """The refusal of an id (text, or an int from Python) of more than
-    :data:`MAX_ID_LENGTH` characters, quoting it as an excerpt."""
+def _too_long(v: int) -> ValueRefused:
+    """The refusal of an id given as an int from Python of more than :data:`MAX_ID_LENGTH`
+    digits, quoting it as an excerpt (text: :func:`~policyrules.runtime.ids.id_fault`)."""
     return ValueRefused(
         f"an id has at most {MAX_ID_LENGTH} characters; {quoted(v)} has more",
         hint="give each item the id it has in its own system, e.g. `id: P1`",
@@ -54,24 +54,9 @@ def convert_id(v: Any) -> str:
     for text with a control character (it would print as something else), and for an id of
     more than :data:`MAX_ID_LENGTH` characters."""
     if isinstance(v, str):
-        if len(v) > MAX_ID_LENGTH:
-            raise _too_long(v)
-        if not _ID_OK.search(v):
-            if re.search(f"[{CONTROL}]", v):
-                what = "a control character"
-            elif bare := v.strip(SPACE_TEXT):
-                shown, fixed = quoted(v), quoted(bare)
-                raise ValueRefused(
-                    f"an id has white space at its start or end: {shown}",
-                    hint=f"write {fixed}: ids compare exactly, and {shown} beside {fixed} "
-                    "would be two items, each paid",
-                )
-            else:
-                what = "no text"
-            raise ValueRefused(
-                f"an id is non-empty text without control characters; {quoted(v)} has {what}",
-                hint="give each item the id it has in its own system, e.g. `id: P1`",
-            )
+        fault = id_fault(v)
+        if fault is not None:
+            raise ValueRefused(fault[0], hint=fault[1])
         return str(v)
     if isinstance(v, int) and not isinstance(v, bool):
         if not int_writable(v):

@@ -8,6 +8,8 @@ from __future__ import annotations
 import functools
 import re
 
+from .runtime.ids import CONTROL, ID_PATTERN, MAX_ID_LENGTH, SPACE, SPACE_TEXT
+
 __all__ = [
     "CONTROL",
     "DATE_PATTERN",
@@ -74,24 +76,5 @@ def rate_regex(bound_percent: int) -> re.Pattern[str]:
     return re.compile(rate_pattern(bound_percent), re.ASCII)
 
 
-# An id holds something besides whitespace, no control character, and no white space at its
-# start or end (ids compare exactly: `P1 ` beside `P1` would be two products, a one-time award
-# paid twice).  Written with explicit classes (no ``\s``, no ``$`` before a control
-# character) so the JSON Schema's ``pattern`` means the same in Python's ``re`` and in ECMA
-# 262 regexes.
-CONTROL = r"\x00-\x1f\x7f-\x9f"
-SPACE = r" \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
-# SPACE's characters themselves (for str.strip, and for SQL patterns, which have no \\u).
-SPACE_TEXT = (
-    " \u00a0\u1680"
-    + "".join(map(chr, range(0x2000, 0x200B)))
-    + "\u2028\u2029\u202f\u205f\u3000\ufeff"
-)
-ID_PATTERN = rf"^(?![\s\S]*[{CONTROL}])(?![{SPACE}]*$)(?![{SPACE}])(?![\s\S]*[{SPACE}]$)"
-#: The most characters an id may have (a firm's 统一社会信用代码 has 18, a product's
-#: registration number a few dozen): a longer one is a fault of its source (a whole record
-#: pasted into the id column), and would make every message and key that holds it long.
-#: Counted in characters (code points), as Python's ``len``, DuckDB's and Spark's
-#: ``length`` and the JSON Schema's ``maxLength`` count them: not in ``ID_PATTERN``, whose
-#: ECMA 262 reading counts UTF-16 units.
-MAX_ID_LENGTH = 256
+# The patterns of an id live with the grants that hold ids (:mod:`policyrules.runtime.ids`),
+# so a grant built in Python is checked as a read one is.

@@ -80,7 +80,7 @@ def type_schema(typ: t.Type, policy: CheckedPolicy) -> dict[str, Any]:
             "description": 'a calendar year (年度): 2026, "2026", "2026年" or "2026年度"',
             "anyOf": [
                 {"type": "integer", "minimum": 1, "maximum": 9999},
-                {"type": "string", "pattern": r"^[0-9]{1,4}(年度?)?$"},
+                {"type": "string", "pattern": _whole_text(r"^[0-9]{1,4}(年度?)?$")},
             ],
         }
     if k == "bool":
@@ -108,9 +108,16 @@ def type_schema(typ: t.Type, policy: CheckedPolicy) -> dict[str, Any]:
     return {}
 
 
+# An id written as a number is read by its spelling, which a schema cannot see: bounding
+# its value bounds a whole number's digits (below 10**256: at most 256; above -10**255: a
+# sign and at most 255), so a 300-digit number is refused as the reader refuses it.  (A
+# fraction's spelling may be longer than its value says, 0.000…1, left to the reader; and
+# 1e300, an id of 5 characters to the reader, is refused here by its value.)
 ID_SCHEMA: dict[str, Any] = {
     "type": ["string", "number"],
     "minLength": 1,
     "maxLength": MAX_ID_LENGTH,
     "pattern": ID_PATTERN,
+    "exclusiveMaximum": 10**MAX_ID_LENGTH,
+    "exclusiveMinimum": -(10 ** (MAX_ID_LENGTH - 1)),
 }

@@ -9,6 +9,7 @@ from fractions import Fraction
 from pathlib import Path
 
 import attrs
+import jsonschema
 import pytest
 from tests.both_paths import decisions_both_ways
 from tests.strategies import compile_text
@@ -480,3 +481,23 @@ def test_a_rounded_product_taken_away_is_w265(amount: str, taken: list[str]) -> 
     for d in warnings:
         assert d.hint is not None
         assert d.hint.startswith("write the share the text pays")
+
+
+@pytest.mark.parametrize("given", [" 2026", "2026 ", "2026 年", " 2026年度 ", "2026\t"])
+def test_a_year_with_white_space_is_e340_as_the_schema_refuses_it(given: str) -> None:
+    """The schema's year is ``[0-9]{1,4}(年度?)?`` whole; the reader took white space around
+    and before 年 (``" 2026"``, ``"2026 年"``).  Now it refuses them with the message and
+    hint of any text that is not a year, as the schema refuses them."""
+    policy = compile_text(YEAR_HEAD + "\n  award a\n    for each firm\n    amount base\n")
+    with pytest.raises(policyrules.FactsError) as info:
+        policy.evaluate({"firms": [{"id": "f", "fy": given}]})
+    (d,) = info.value.diagnostics
+    with pytest.raises(policyrules.FactsError) as other:
+        policy.evaluate({"firms": [{"id": "f", "fy": "twenty"}]})
+    (e,) = other.value.diagnostics
+    assert (d.code, d.hint) == ("E340", e.hint)
+    assert d.message == e.message.replace('"twenty"', f'"{given}"')
+    schema = policy.schema()
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"firms": [{"id": "f", "fy": given}]}, schema)
+    jsonschema.validate({"firms": [{"id": "f", "fy": given.strip().replace(" ", "")}]}, schema)

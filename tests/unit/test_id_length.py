@@ -9,6 +9,7 @@ file or table E323), quoted as an excerpt; one of 256 is read as before.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ import jsonschema
 import pytest
 
 import policyrules
+from policyrules import Grant, Money
 from policyrules.convert_ids import MAX_ID_LENGTH, ids_ok
 from policyrules.errors import Diagnostic, FactsError, LedgerError, TableError
 
@@ -156,4 +158,44 @@ def test_a_long_registry_ledger_id_is_e323(policy: policyrules.Policy, tmp_path:
     assert d.code == "E323"
     assert d.message.endswith(
         f"ledger.csv: row 1, column product: an id has at most 256 characters: {SHOWN}"
+    )
+
+
+def test_the_schema_bounds_an_id_written_as_a_number(policy: policyrules.Policy) -> None:
+    """A number in a file is an id by its spelling, and the schema took any number: now it
+    bounds the value, so it agrees with the reader on whole numbers.  10**256 - 1 has 256
+    digits and -(10**255 - 1) a sign and 255 (256 characters): read; 300 sevens, 10**256
+    (257 digits) and -(10**255) (258 characters): refused by both."""
+    schema = policy.schema()
+    for good in (7, 10**256 - 1, -(10**255 - 1)):
+        jsonschema.validate(_firm(good), schema)
+        policy.load_facts("f.json", raw=json.dumps(_firm(good)).encode())
+    for bad in (int("7" * 300), 10**256, -(10**255)):
+        with pytest.raises(jsonschema.ValidationError):
+            jsonschema.validate(_firm(bad), schema)
+        with pytest.raises(FactsError) as info:
+            policy.load_facts("f.json", raw=json.dumps(_firm(bad)).encode())
+        assert "an id has at most 256 characters" in info.value.diagnostics[0].message
+
+
+@pytest.mark.parametrize(
+    ("product", "says"),
+    [
+        (TOO_LONG, f"an id has at most 256 characters; {SHOWN} has more"),
+        (" P1", "an id has white space at its start or end: ' P1'"),
+        ("P\x011", "an id is non-empty text without control characters; 'P\\x011' has a control"),
+        ("\u3000", "an id is non-empty text without control characters; '\\u3000' has no text"),
+    ],
+)
+def test_a_grant_built_in_python_checks_its_ids_as_the_readers_do(product: str, says: str) -> None:
+    """``Grant(...)`` checked only that an id was non-empty: a 257-character id, or one with
+    white space at its end (two items where the readers see one), was taken.  Now it is
+    refused as a ledger's reader refuses it (LedgerError E323, in the readers' words)."""
+    with pytest.raises(LedgerError) as info:
+        Grant(LAUNCH, (("firm", "firm-a"), ("product", product)), Money.of(1, "元"), 2026)
+    (d,) = info.value.diagnostics
+    assert d.code == "E323"
+    assert d.message.startswith(f"a grant's path: product: {says}")
+    assert Grant(LAUNCH, (("firm", "firm-a"), ("product", LONGEST)), Money.zero()).subject == (
+        f"firm-a/{LONGEST}"
     )

@@ -130,10 +130,16 @@ def test_a_grant_built_in_python_with_a_spaced_id_is_e323(
     policy: policyrules.Policy, tmp_path: Path
 ) -> None:
     """A review: grants given as `Grant` values skipped the id check that mappings had, so
-    `Policy.record` (and `evaluate(ledger=[Grant(...)])`) took `P1 `."""
+    `Policy.record` (and `evaluate(ledger=[Grant(...)])`) took `P1 `.  `Grant(...)` now
+    refuses it itself (E323); one made without the checks (`Grant.trusted`) is still refused
+    where a ledger is read."""
     from policyrules import Grant, LedgerStore, Money
 
-    grant = Grant(LAUNCH, (("firm", "firm-a"), ("product", "P1 ")), Money.parse("200万元"), 2026)
+    path = (("firm", "firm-a"), ("product", "P1 "))
+    with pytest.raises(LedgerError) as built:
+        Grant(LAUNCH, path, Money.parse("200万元"), 2026)
+    assert built.value.diagnostics[0].code == "E323"
+    grant = Grant.trusted(LAUNCH, path, Money.parse("200万元"), 2026)
     with pytest.raises(LedgerError) as info:
         policy.read_ledger([grant])
     assert info.value.diagnostics[0].code == "E323"

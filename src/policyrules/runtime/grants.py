@@ -16,6 +16,7 @@ import attrs
 
 from ..errors import Diagnostic, LedgerError
 from .bases import Basis, to_bases
+from .ids import id_fault
 from .money import Money
 
 __all__ = ["Counted", "Grant", "GrantPath", "GrantRow", "Grants", "grant_error"]
@@ -31,7 +32,8 @@ def grant_error(message: str, hint: str | None = None) -> LedgerError:
 
 
 def _to_path(raw: Any) -> GrantPath:
-    """((entity, id), ...) from any iterable of pairs; refused if it is not one."""
+    """((entity, id), ...) from any iterable of pairs; refused if it is not one, or if an id
+    is not one the readers take (:func:`~policyrules.runtime.ids.id_fault`)."""
     if isinstance(raw, str | bytes) or not isinstance(raw, Iterable):
         raise grant_error(f"a grant's path is a sequence of (entity, id) pairs, not {raw!r}")
     out = []
@@ -44,6 +46,10 @@ def _to_path(raw: Any) -> GrantPath:
                 f"a grant's path holds (entity, id) pairs of non-empty text, not {pair!r}",
                 hint='e.g. (("firm", "f1"), ("product", "P1"))',
             )
+        fault = id_fault(items[1])
+        if fault is not None:  # E323, as a ledger's reader refuses it
+            message = f"a grant's path: {items[0]}: {fault[0]}"
+            raise LedgerError(Diagnostic("E323", message, hint=fault[1]))
         out.append((items[0], items[1]))
     return tuple(out)
 
@@ -54,10 +60,13 @@ class Grant:
     subject at ``path``, counted in ``year``.
 
     ``path`` is ((entity, id), ...) from the firm (the outermost owner) down to the subject,
-    e.g. ``(("firm", "f1"), ("product", "P1"))``; ``amount`` is :class:`Money` (integer fen),
-    at least 0.00 元; ``year`` is the year a yearly cap counts it in (1..9999), or ``None``.
+    e.g. ``(("firm", "f1"), ("product", "P1"))``, each id as the readers take it (at most
+    256 characters, no control character, no white space at either end); ``amount`` is
+    :class:`Money` (integer fen), at least 0.00 元; ``year`` is the year a yearly cap counts
+    it in (1..9999), or ``None``.
 
-    :raises LedgerError: (E327) if any of these does not hold.
+    :raises LedgerError: (E327) if any of these does not hold; E323 for an id, as a
+        ledger's reader refuses it.
     """
 
     provision: str
