@@ -10,17 +10,21 @@ file or table E323), quoted as an excerpt; one of 256 is read as before.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
 import attrs
 import jsonschema
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import policyrules
 from policyrules import Grant, Money
 from policyrules.convert_ids import MAX_ID_LENGTH, ids_ok
 from policyrules.errors import Diagnostic, FactsError, LedgerError, TableError
+from policyrules.runtime.ids import ID_PATTERN, id_fault
 
 POLICY = Path(__file__).resolve().parents[2] / "policies" / "beijing_2025"
 LAUNCH = "jjxf_2025_50/3/launch_reward"
@@ -199,3 +203,11 @@ def test_a_grant_built_in_python_checks_its_ids_as_the_readers_do(product: str, 
     assert Grant(LAUNCH, (("firm", "firm-a"), ("product", LONGEST)), Money.zero()).subject == (
         f"firm-a/{LONGEST}"
     )
+
+
+@given(st.text(alphabet=" Pa1\x00\x1f\x7f\x85\xa0\u3000\ufeff甲", max_size=6))
+def test_the_quick_check_of_a_plain_id_agrees_with_the_pattern(text: str) -> None:
+    """``id_fault`` takes a printable ASCII id without the pattern's search (a grant made
+    checks each of its ids): it takes exactly what the pattern and the bound take."""
+    taken = len(text) <= MAX_ID_LENGTH and re.search(ID_PATTERN, text) is not None
+    assert (id_fault(text) is None) == taken
