@@ -112,15 +112,23 @@ class Grant:
             )
 
     @classmethod
-    def trusted(cls, provision: str, path: GrantPath, amount: Money, year: int | None) -> Grant:
-        """A grant the evaluator made itself, from values it checked: built without the
-        checks of ``__init__`` (the same value as ``Grant(provision, path, amount, year)``)."""
+    def trusted(
+        cls,
+        provision: str,
+        path: GrantPath,
+        amount: Money,
+        year: int | None,
+        tier: str | None = None,
+    ) -> Grant:
+        """A grant the evaluator made itself, from values it checked (its ids as the facts'
+        reader took them): built without the checks of ``__init__`` (the same value as
+        ``Grant(provision, path, amount, year, tier=tier)``)."""
         g = cls.__new__(cls)
         _set(g, "provision", provision)
         _set(g, "path", path)
         _set(g, "amount", amount)
         _set(g, "year", year)
-        _set(g, "tier", None)
+        _set(g, "tier", tier)
         return g
 
     @property

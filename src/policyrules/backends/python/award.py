@@ -180,7 +180,7 @@ class Awards(Conditions, ExclusiveHooks):
             for o in cp.info.once:
                 self.accounts.mark_paid(cp.info.id, scope_of(path, (o.entity,)))
             tier = top.tier if top is not None else None
-            self.grants.append(Grant(cp.info.id, path, amount, capped.year, tier=tier))
+            self.grants.append(Grant.trusted(cp.info.id, path, amount, capped.year, tier))
             self.accounts.grant(cp.info.id, path, amount)
         if explain:
             label = {"exact": "award", "up_to": "award up to", "unknown": "award unknown"}
