@@ -52,7 +52,8 @@ from ...vocab import amount_words
 from ...words import Words, date_zh, money_as_written
 from .compile import CompiledProvision, Env
 from .paid import PaidPlan, paid_facts
-from .rows_caps import rare_text
+from .rows_caps import kept_set_text, rare_text
+from .texts_gen import facts_said_zh
 
 __all__ = ["PaidZh", "paid_text_zh"]
 
@@ -68,19 +69,24 @@ class PaidZh:
     set of assumptions read (``assumed``, the decisions' ``assumptions``), made once."""
 
     __slots__ = (
+        "after_amount",
         "assumed",
+        "before_amount",
         "caps",
         "entities",
-        "exact",
         "facts",
         "groups",
         "head",
+        "kept",
         "lines",
         "p",
         "plan",
         "printable",
+        "said_facts",
         "singles",
         "tail",
+        "tail_text",
+        "titles",
         "w",
         "words",
         "written",
@@ -101,18 +107,21 @@ class PaidZh:
         self.p = w.provisions.get(static["provision"])
         self.head = head_zh(w, "eligible", "award", static["document_number"],
                             static["document"], static["clause"], static["title"])  # fmt: skip
-        # the amount's words around it (the template has one place for it)
-        self.exact = amount_words("exact", "\0", None).split("\0")
+        # the amount's line around it (the template has one place for it)
+        exact = amount_words("exact", "\0", None).split("\0")
+        self.before_amount, self.after_amount = f"  金额：{exact[0]}", exact[1]
         self.tail = pairs_lines_zh(w, params, assumed, static["parameters_set"])
         text = static["quote"] or static["clause_quote"]
         if text:
             self.tail.append(f"  原文：「{text}」")
+        self.tail_text = "".join(["\n" + line for line in self.tail])  # (joined once)
         self.singles = singles_zh(w)  # a subject said by its title (subject_zh)
         self.facts = memos(w, "fact")  # (fact, value's text) -> its words (facts_said)
         # The facts the plan shows (in its order), each run of one entity's together: the
         # entity, and each fact's key, name, whether a rate, title and ：(facts_said),
         # whether a money value of it is said as written (value_zh), whether it is the
-        # amount's, and its dates' words by the date (bounded).
+        # amount's, and its dates' and sets' words by the value (bounded; a set's only
+        # where rare_text keeps its text, and its words hold nothing to escape).
         info = w.fact
         self.groups: tuple[tuple[str, tuple[_Shown, ...]], ...] = tuple(
             (entity, tuple(
@@ -123,32 +132,46 @@ class PaidZh:
             ))
             for entity, facts in groupby(plan.shown, key=lambda fact: fact[1])
         )  # fmt: skip
+        # the function saying the facts' line (texts_gen), its titles and words kept
+        shown = tuple(
+            (entity, key, name, rate, as_written, amount)
+            for entity, facts in self.groups
+            for key, name, rate, _, as_written, amount, _ in facts
+        )
+        self.said_facts = facts_said_zh(shown, _unknown, _date_said)
+        self.titles = tuple(title for _, facts in self.groups for _, _, _, title, *_ in facts)
+        self.kept = tuple(kept for _, facts in self.groups for *_, kept in facts)
         # Whether the words every text of these claims holds need no escape: the head, the
         # amount's words, the tail, the singles' and the facts' titles (a cap's line is
         # kept escaped: printable() of a text is the same escaped again).
         titles = [title for _, facts in self.groups for _, _, _, title, *_ in facts]
-        fixed = [self.head, *self.exact, *self.tail, *titles, *filter(None, self.singles.values())]
+        fixed = [self.head, *exact, *self.tail, *titles, *filter(None, self.singles.values())]
         self.printable = "".join(fixed).isprintable()
         self.caps: dict[str, str] = {}  # a cap (as printed) in words
         # a cap (as printed): whether known, and its written amount (cap_written)
         self.written: dict[str, tuple[bool, int | None]] = {}
         self.entities: dict[str, str] = {}  # an entity in words
-        # (cap, entity, year) -> the cap's line up to its bits, before and after the id
-        self.lines: dict[tuple[str, str | None, int | None], tuple[str, str]] = {}
+        # (cap, entity, year, limit) -> the cap's line up to its bits, before and after
+        # the id (cap_head)
+        self.lines: dict[tuple[str, str | None, int | None, int | None], tuple[str, str]] = {}
 
     def made_for(self, plan: PaidPlan, words: Words, assumed: tuple[tuple[str, str], ...]) -> bool:
         """Whether this is what the claims of ``plan`` share under ``words`` and
         ``assumed`` (the memo finds it by their ids: kept alive here, checked)."""
         return self.plan is plan and self.words is words and self.assumed is assumed
 
-    def cap_head(self, cap: str, entity: str | None, year: int | None) -> tuple[str, str]:
+    def cap_head(
+        self, cap: str, entity: str | None, year: int | None, limit: int | None
+    ) -> tuple[str, str]:
         """:func:`~policyrules.explain_zh_caps.cap_head_zh` of a cap's row as its line
         starts (indented), escaped, before and after the id its account ends in
         (``entity``: that id's, ``None`` for a cap of one claim, said whole before;
         ``year``: the account's), said from its parts as the decision's
-        ``CapEvent.account`` is, and kept by them: the line of a claim is the two around
-        its id (escaped: escaping is per character)."""
-        key = (cap, entity, year)
+        ``CapEvent.account`` is, then what ``limit`` (fen) came to where the line says it
+        (:func:`~policyrules.explain_zh_caps.limit_zh`: a cap written as an amount, raised;
+        nothing to escape); kept by them: the line of a claim is the two around its id
+        (escaped: escaping is per character)."""
+        key = (cap, entity, year, limit)
         parts = self.lines.get(key)
         if parts is not None:
             return parts
@@ -164,6 +187,11 @@ class PaidZh:
             # the id between the parts: nothing after it holds a NUL (a year, words)
             before, _, after = cap_head_said_zh(said, scope_zh(title, "\0", year)).rpartition("\0")
             parts = (printable(f"  {before}"), printable(after))
+        written = self.written.get(cap)
+        if written is None:
+            written = self.written[cap] = cap_written(self.w, self.p, cap)
+        if written[0] and limit is not None and limit != written[1]:
+            parts = (parts[0], parts[1] + limit_zh(cn_text(limit)))
         if len(self.lines) < _LINES_MAX:
             self.lines[key] = parts
         return parts
@@ -185,49 +213,41 @@ class PaidZh:
         ``facts_said`` says the pairs :func:`~.paid.paid_facts` lists (money, dates and
         yes/no said here; any other value by its text, its words kept as ``facts_said``
         keeps them), the value of the plan's amount fact (``None``: not read), and whether
-        the values said by their text (ids and text among them) hold nothing to escape."""
-        chain: dict[str, Instance] = {}
-        at: Instance | None = inst
-        while at is not None:  # Instance.chain(), inline (as paid.shown_facts)
-            chain[at.entity] = at
-            at = at.parent
-        out: list[str] = []
-        put = out.append
-        found: Value | None = None
-        clean = True
-        for entity, facts in self.groups:
-            holder = chain.get(entity)
-            if holder is None:
-                continue  # Env.fact records nothing then
-            values = holder.values
-            for key, name, rate, title, as_written, amount, dates in facts:
-                value: Any = holder.id if name == "id" else values.get(name, _ABSENT)
-                if value is _ABSENT:
-                    value = Unknown(frozenset({key}))
-                if amount:
-                    found = value
-                kind = type(value)
-                if kind is Money and as_written:
-                    put(title + cn_text(value.fen))
-                elif kind is dt.date:
-                    said = dates.get(value)
-                    if said is None:
-                        said = title + date_zh(value)
-                        if len(dates) < _LINES_MAX:
-                            dates[value] = said
-                    put(said)
-                elif kind is bool:
-                    put(title + ("是" if value else "否"))
-                else:
-                    pair = (key, cn_text(value.fen) if kind is Money else rare_text(value, rate))
-                    said = self.facts.get(pair)
-                    if said is None:
-                        said = facts_said(self.w, (pair,))
-                        keep(self.facts, pair, said)
-                    if clean and not said.isprintable():
-                        clean = False
-                    put(said)
-        return "；".join(out), found, clean
+        the values said by their text (ids and text among them) hold nothing to escape.
+        Said by the function :func:`~.texts_gen.facts_said_zh` writes for the plan."""
+        return self.said_facts(inst, self.titles, self.kept, self._other)
+
+    def _other(self, key: str, value: Any, rate: bool, kept: dict[Any, str], odd: list[str]) -> str:
+        """The words of the fact ``key`` of a value not said directly (money not said as
+        written, a set, a number, a text, an id, a fact missing): ``facts_said`` of its
+        pair, kept as it keeps them; added to ``odd`` where they hold a character to
+        escape, else, for a set whose text :func:`~.rows_caps.rare_text` keeps, kept in
+        ``kept`` by the set (said so from now on)."""
+        kind = type(value)
+        text = cn_text(value.fen) if kind is Money else rare_text(value, rate)
+        pair = (key, text)
+        said = self.facts.get(pair)
+        if said is None:
+            said = facts_said(self.w, (pair,))
+            keep(self.facts, pair, said)
+        if not said.isprintable():
+            odd.append(said)
+        elif kind is frozenset and len(kept) < _LINES_MAX and kept_set_text(value) is text:
+            kept[value] = said
+        return said
+
+
+def _unknown(key: str) -> Unknown:
+    """A fact its owner does not hold, as the decision reads it."""
+    return Unknown(frozenset({key}))
+
+
+def _date_said(title: str, value: dt.date, kept: dict[Any, str]) -> str:
+    """A date's words after its fact's title, kept by the date (bounded)."""
+    said = title + date_zh(value)
+    if len(kept) < _LINES_MAX:
+        kept[value] = said
+    return said
 
 
 def paid_text_zh(
@@ -269,6 +289,7 @@ def paid_text_zh(
             return None
         pairs, used, _ = read
         plus = frozenset()
+    said: PaidZh
     seen = last[0]  # read and written whole: two threads saying one result stay right
     if seen is not None and seen[0] is plan and seen[1] is words and seen[2] == used:
         said = seen[3]  # the same assumptions as the claim before (most often)
@@ -294,20 +315,20 @@ def paid_text_zh(
     head = said.head
     if subject:
         head += f" —— 对象：{said.singles.get(subject, subject)}"
-    before_amount, after_amount = said.exact
-    lines = [head, f"  金额：{before_amount}{cn_text(row[4])}{after_amount}"]
+    lines = [head, said.before_amount + cn_text(row[4]) + said.after_amount]
+    heads = said.lines
     for cap, scope, year, limit, was, log, stop, before, after in row[6]:
         if scope is None:
-            line = said.cap_head(cap.text, None, year)[0]
+            parts = heads.get((cap.text, None, year, limit))
+            if parts is None:
+                parts = said.cap_head(cap.text, None, year, limit)
+            line = parts[0] + parts[1]
         else:
             entity, ident = scope[-1]
-            parts = said.cap_head(cap.text, entity, year)
+            parts = heads.get((cap.text, entity, year, limit))
+            if parts is None:
+                parts = said.cap_head(cap.text, entity, year, limit)
             line = parts[0] + ident + parts[1]  # (an id to escape: not clean, see below)
-        written = said.written.get(cap.text)
-        if written is None:
-            written = said.written[cap.text] = cap_written(said.w, said.p, cap.text)
-        if written[0] and limit is not None and limit != written[1]:
-            line += limit_zh(cn_text(limit))
         earlier = None
         if log is not None and stop:
             texts = log.texts(stop - 3 if stop > 3 else 0, stop, UNKNOWN_ZH, AT_MOST_ZH)
@@ -324,5 +345,5 @@ def paid_text_zh(
     # Each piece from the facts was looked at (the caps' lines are kept escaped); else
     # every character printable_lines escapes is one str.isprintable() refuses.
     if clean or "".join(lines + said.tail).isprintable():
-        return "\n".join(lines + said.tail)
+        return "\n".join(lines) + said.tail_text
     return "\n".join(printable_lines(lines + said.tail))
