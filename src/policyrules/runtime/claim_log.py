@@ -114,6 +114,13 @@ class ClaimLog:
         its amount a bound); a decided claim's text is made once (the next few views show it
         too), as are the amounts' texts, from their fen."""
         texts, parts, opened, held = self.shown, [], self.opened, self.held
+        if not opened and not held:  # (every claim decided: most logs)
+            for k in range(start, stop):
+                text = texts.get(k)
+                if text is None:
+                    text = texts[k] = f"{self.subjects[k]} {cn_text(self.amounts[k])}"
+                parts.append(text)
+            return parts
         for k in range(start, stop):
             if opened and k in opened:
                 parts.append(f"{self.subjects[k]} {unknown}")
@@ -136,7 +143,8 @@ class ClaimLog:
 
     def describe(self, stop: int, last: int = 3) -> str:
         """:meth:`Earlier.describe` of the first ``stop`` claims (without making the view)."""
-        shown = ", ".join(self.texts(max(stop - last, 0), stop, "(amount unknown)", AT_MOST_EN))
+        start = stop - last if stop > last else 0
+        shown = ", ".join(self.texts(start, stop, "(amount unknown)", AT_MOST_EN))
         if stop > last:
             total = cn_text(self.totals[stop])
             if self.total_at_most(stop):

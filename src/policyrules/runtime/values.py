@@ -17,6 +17,7 @@ import attrs
 from .money import Money, cn_text, format_rate
 
 __all__ = [
+    "DATE_TEXTS",
     "NONE",
     "NONE_TEXT",
     "Duration",
@@ -130,18 +131,18 @@ def _num(d: Decimal) -> str:
 
 
 # A date's text (``isoformat``, which formats afresh each time), by the date: the days of
-# one registry's facts repeat.  Bounded.
-_DATES: dict[dt.date, str] = {}
+# one registry's facts repeat.  Bounded.  (Generated code looks a date up here first.)
+DATE_TEXTS: dict[dt.date, str] = {}
 _DATES_MAX = 1 << 14
 
 
 def date_text(day: dt.date) -> str:
     """``day.isoformat()``, kept by the day (a date, not a datetime)."""
-    text = _DATES.get(day)
+    text = DATE_TEXTS.get(day)
     if text is None:
         text = day.isoformat()
-        if len(_DATES) < _DATES_MAX:
-            _DATES[day] = text
+        if len(DATE_TEXTS) < _DATES_MAX:
+            DATE_TEXTS[day] = text
     return text
 
 

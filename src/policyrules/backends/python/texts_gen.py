@@ -33,7 +33,7 @@ from typing import Any
 
 from ...instances import Instance
 from ...runtime.money import Money, cn_text
-from ...runtime.values import NONE_TEXT, date_text
+from ...runtime.values import DATE_TEXTS, NONE_TEXT, date_text
 from .codegen import run_source
 from .rows_caps import kept_set_text, rare_text
 
@@ -96,7 +96,7 @@ _SETS_MAX = 1024
 _WORDS = frozenset(
     {"def", "while", "try", "except", "None", "_said", "inst", "shown", "entity", "parent"}
     | {"_G", "_NotSaid", "_M", "_D", "_B", "_T", "_F", "_cn", "_dt", "_ty"}
-    | {"_any", "_J", "fen", "_sets", "_FS"}
+    | {"_any", "_J", "fen", "_sets", "_FS", "_dts", "get"}
 )
 _LOCALS = re.compile(r"_[hvtnelr][0-9]+\Z")
 
@@ -146,7 +146,7 @@ _MADE_MAX = 1024
 # as any value: _any).  {v}: the value's local; {k}: the fact's number.
 _SAID_AS: dict[str | None, str] = {
     "money": "_cn({v}.fen) if _ty({v}) is _M else _any({v}, _r{k}, shown)",
-    "date": "_dt({v}) if _ty({v}) is _D else _any({v}, _r{k}, shown)",
+    "date": "(_dts.get({v}) or _dt({v})) if _ty({v}) is _D else _any({v}, _r{k}, shown)",
     "bool": "(_T if {v} else _F) if _ty({v}) is _B else _any({v}, _r{k}, shown)",
     "set": "(_sets.get({v}) if _ty({v}) is _FS else None) or _any({v}, _r{k}, shown)",
 }
@@ -161,6 +161,7 @@ def _generate(
         "_G": GENERAL, "_NotSaid": NotSaid, "_A": ABSENT, "_M": Money, "_D": dt.date,
         "_B": bool, "_T": "true", "_F": "false", "_cn": cn_text, "_dt": date_text,
         "_ty": type, "_any": value_text, "_J": "".join, "_sets": _SETS, "_FS": frozenset,
+        "_dts": DATE_TEXTS,
     }  # fmt: skip
     body: list[str] = []  # inside a try: a value said by its text may raise NotSaid
     put = body.append

@@ -332,7 +332,8 @@ def paid_text_zh(
         earlier = None
         if log is not None and stop:
             texts = log.texts(stop - 3 if stop > 3 else 0, stop, UNKNOWN_ZH, AT_MOST_ZH)
-            earlier = earlier_zh(stop, log.totals[stop], texts, log.total_at_most(stop))
+            at_most = stop > 3 and log.total_at_most(stop)  # (said only past 3 claims)
+            earlier = earlier_zh(stop, log.totals[stop], texts, at_most)
         if was or earlier is not None or after < before:
             binds = None
             if after < before:
