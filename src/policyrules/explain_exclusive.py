@@ -14,7 +14,7 @@ import re
 from .decisions import Decision
 from .decisions_exclusive import Exclusion
 from .runtime.values import format_value
-from .vocab import EXCLUSIVE_RULES, amount_words, label_zh, measure_zh, quoted
+from .vocab import EXCLUSIVE_RULES, amount_words, heading_zh, label_zh, quoted
 from .words import Words, date_zh
 
 __all__ = ["exclusion_zh", "provision_zh", "refused_zh"]
@@ -29,11 +29,11 @@ def _title(w: Words, provision: str | None) -> str:
     info = w.checked.document(doc)
     # The document by its number, else by its title (《…》), its identifier only without one.
     if info is not None and info.number:
-        where = measure_zh(info.number, clause)
+        where = heading_zh(info.number, clause)
     elif info is not None and info.title:
         where = f"《{info.title}》{label_zh(clause)}"
     else:
-        where = measure_zh(doc, clause)
+        where = heading_zh(doc, clause)
     return f"{where}{quoted(title)}"
 
 

@@ -48,7 +48,7 @@ from .vocab import (
     PENDING_UNJUDGED,
     PENDING_UNJUDGED_ENCOURAGED,
     amount_words,
-    measure_zh,
+    heading_zh,
     status_words,
 )
 from .words import Words, date_zh
@@ -100,20 +100,10 @@ def dated(d: Decision) -> bool:
     return d.status != "pending" or d.margin is not None
 
 
-def _where(d: Decision) -> str:
-    return _where_of(d.document_number, d.document, d.clause)
-
-
-def _where_of(number: str | None, document: str, clause: str) -> str:
-    return measure_zh(number or document, clause.rsplit("/", 1)[-1])  # 第3条, or （六）
-
-
-def _titled(where: str, title: str | None) -> str:
-    """``京经信发〔2025〕50号 第3条 创新产品上市奖励``; no space after a full-width bracket:
-    ``京医保发〔2025〕5号（六）试点临床试验申请审批时限``."""
-    if not title:
-        return where
-    return f"{where}{'' if where.endswith('）') else ' '}{title}"
+def _titled(number: str | None, document: str, clause: str, title: str | None) -> str:
+    """``京经信发〔2025〕50号 第3条 创新产品上市奖励``: the document's number, else its name,
+    the clause's label (the last part of its id) and the title (:func:`heading_zh`)."""
+    return heading_zh(number or document, clause.rsplit("/", 1)[-1], title)
 
 
 def subject_zh(w: Words, subject: str) -> str:
@@ -269,7 +259,7 @@ def head_zh(
         ("head", status, kind, number, document, clause, title, dated, encouraged),
         lambda: (
             f"【{status_words(status, kind, dated=dated, encouraged=encouraged)}】"
-            f"{_titled(_where_of(number, document, clause), title)}"
+            f"{_titled(number, document, clause, title)}"
         ),
     )
 
@@ -383,7 +373,7 @@ def titled_zh(
 
 def _titled_of(p: ProvisionInfo | None, provision: str, where: tuple[str | None, str, str]) -> str:
     title = (p.title if p is not None else None) or provision.rsplit("/", 1)[-1]
-    return _titled(_where_of(*where), title)
+    return _titled(*where, title)
 
 
 def explain_text_zh(

@@ -23,7 +23,7 @@ from .cases_run import CaseRow, run_case
 from .model import CheckedPolicy, ClauseInfo, ProvisionInfo
 from .printer import print_expr
 from .reading import NumeralDumper
-from .vocab import label_zh
+from .vocab import heading_zh
 
 __all__ = [
     "CaseRow",
@@ -52,17 +52,14 @@ def anchor(document: str, label: str) -> str:
 
 def clause_heading(clause: ClauseInfo) -> str:
     """``第3条 创新产品上市奖励`` or ``（六）审评审批试点时限``, the label by
-    :func:`~policyrules.vocab.label_zh`.
+    :func:`~policyrules.vocab.heading_zh` with no number.
 
     >>> import policyrules
     >>> c = policyrules.load("policies/beijing_2025").checked.clause("jjxf_2025_50/3")
     >>> clause_heading(c)
     '第3条 创新产品上市奖励'
     """
-    head = label_zh(clause.label)
-    # （六）审评审批试点时限 as the text prints it: no space after a full-width bracket
-    gap = "" if head.endswith("）") else " "
-    return f"{head}{gap}{clause.title}" if clause.title else head
+    return heading_zh("", clause.label, clause.title)
 
 
 def provision_lines(p: ProvisionInfo) -> dict[str, list[str]]:

@@ -26,7 +26,7 @@ from starlette.routing import Route
 
 from .ledger_keys import grant_keys
 from .model import CheckedPolicy
-from .vocab import AMOUNT_PHRASES, STATUSES, measure_zh
+from .vocab import AMOUNT_PHRASES, STATUSES, heading_zh
 from .words import none_words, reader_title
 
 __all__ = ["labels", "page_routes"]
@@ -73,11 +73,12 @@ def labels(policy: CheckedPolicy) -> dict[str, Any]:
     clauses = {}
     for cl in policy.clauses:
         doc = policy.document(cl.document)
-        clauses[cl.id] = measure_zh(doc.number if doc and doc.number else cl.document, cl.label)
+        clauses[cl.id] = (doc.number if doc and doc.number else cl.document, cl.label)
     grants = [
         {
             "provision": pid,
-            "title": f"{clauses.get(k.info.clause, '')} {k.info.title or pid}".strip(),
+            # 京医保发〔2025〕5号（二）牵头…: no space after the label's bracket
+            "title": heading_zh(*clauses.get(k.info.clause, ("", "")), k.info.title or pid),
             "keys": [[e, titles.get(e, e)] for e in k.chain],
             "yearly": k.yearly,
         }

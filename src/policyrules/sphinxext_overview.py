@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from .model import CheckedPolicy, ClauseInfo
 from .printer import print_expr
 from .sphinxext_pages import KIND_NAMES
-from .vocab import label_zh
+from .vocab import heading_zh
 
 __all__ = ["KIND_NAMES", "fixed_caps", "overview_page"]
 
@@ -67,8 +67,7 @@ if TYPE_CHECKING or importlib.util.find_spec("sphinx") is not None:
         numbers = {d.name: d.number or d.name for d in checked.documents}
         rows: list[list[nodes.Node | str]] = []
         for c in checked.clauses:
-            label = label_zh(c.label)
-            gap = "" if label.startswith("（") else " "  # 京医保发〔2025〕5号（六）
+            head = heading_zh(numbers.get(c.document, c.document), c.label)
             kinds = "、".join(dict.fromkeys(KIND_NAMES.get(k, k) for k in c.kinds))
             subjects = dict.fromkeys(
                 _entity_title(checked, p.subject) for p in c.provisions if p.subject
@@ -89,9 +88,7 @@ if TYPE_CHECKING or importlib.util.find_spec("sphinx") is not None:
             ]
             rows.append(
                 [
-                    _para(
-                        _measure_link(c.id, f"{numbers.get(c.document, c.document)}{gap}{label}")
-                    ),
+                    _para(_measure_link(c.id, head)),
                     c.title or "—",
                     kinds or "—",
                     "；".join(fixed_caps(checked, c)) or "—",

@@ -20,7 +20,7 @@ from .model import CheckedPolicy, ClauseInfo
 from .printer import print_expr
 from .reference import FactRow, anchor, clause_heading, facts_index
 from .summary import reader_note
-from .vocab import KINDS, chapter_zh, label_zh
+from .vocab import KINDS, chapter_zh, heading_zh
 from .words import date_zh
 
 __all__ = ["GLOSSARY_TERMS", "KIND_NAMES", "Page", "document_page", "facts_page"]
@@ -314,10 +314,8 @@ if TYPE_CHECKING or importlib.util.find_spec("sphinx") is not None:
                     if clause is None:
                         links.append(page.link("clause", c, c))
                         continue
-                    label = label_zh(clause.label)
-                    gap = "" if label.startswith("（") else " "  # 京医保发〔2025〕5号（六）
                     number = numbers.get(clause.document, clause.document)
-                    links.append(page.link("clause", c, f"{number}{gap}{label}"))
+                    links.append(page.link("clause", c, heading_zh(number, clause.label)))
                 table_rows.append(
                     [
                         title,

@@ -16,7 +16,7 @@ import attrs
 from . import syntax as s
 from .model import CheckedPolicy, ClauseInfo, ProvisionInfo
 from .summary_exclusive import related_exclusive
-from .vocab import KINDS, measure_zh
+from .vocab import KINDS, heading_zh
 from .words import Words, date_zh
 from .words_years import schedule_words
 
@@ -62,9 +62,7 @@ class Summary:
 def _heading(checked: CheckedPolicy, clause: ClauseInfo) -> str:
     doc = checked.document(clause.document)
     number = (doc.number if doc else None) or clause.document
-    where = measure_zh(number, clause.label)  # 京医保发〔2025〕5号（六）, as the letter says it
-    gap = "" if where.endswith("）") else " "  # （六）审评审批试点时限, as the text prints it
-    return f"{where}{gap}{clause.title or ''}".rstrip()
+    return heading_zh(number, clause.label, clause.title)
 
 
 def _who(w: Words, p: ProvisionInfo) -> str | None:

@@ -54,7 +54,6 @@ __all__ = [
     "chapter_zh",
     "heading_zh",
     "label_zh",
-    "measure_zh",
     "quoted",
     "status_words",
 ]
@@ -320,18 +319,6 @@ def label_zh(label: str) -> str:
     return label
 
 
-def measure_zh(where: str, label: str) -> str:
-    """A measure as the Chinese texts name it, its document (``where``: its number, else
-    its name) before its label (:func:`label_zh`): a space before 第, none before a
-    full-width bracket, as the text prints it (one form in every text).
-
-    >>> measure_zh("京经信发〔2025〕50号", "3"), measure_zh("京医保发〔2025〕5号", "(十九)")
-    ('京经信发〔2025〕50号 第3条', '京医保发〔2025〕5号（十九）')
-    """
-    said = label_zh(label)
-    return f"{where}{'' if said.startswith('（') else ' '}{said}"
-
-
 def quoted(text: str) -> str:
     """``text`` in “”, a quotation inside it in ‘’ (GB/T 15834, as docs/glossary.md writes
     it): ``“早期创新创业项目（…‘创赢未来’路演）”``, not “…“创赢未来”…”.
@@ -355,16 +342,22 @@ def chapter_zh(number: str, title: str) -> str:
 
 
 def heading_zh(number: str, label: str, title: str | None = None) -> str:
-    """A measure as the text heads it: the document's number, the label
-    (:func:`label_zh`) and the title, with no space beside a full-width bracket.
+    """A measure as the texts name and head it, the one place that spells it: the
+    document's number (else its name; ``""`` for the label alone, under the document's own
+    heading), the label (:func:`label_zh`) and the title if any; a space between them,
+    none beside a full-width bracket, as the text prints it.
 
     >>> heading_zh("京经信发〔2025〕50号", "3", "创新产品上市奖励")
     '京经信发〔2025〕50号 第3条 创新产品上市奖励'
     >>> heading_zh("京医保发〔2025〕5号", "(八)", "药械检验能力"), heading_zh("B号", "(八)")
     ('京医保发〔2025〕5号（八）药械检验能力', 'B号（八）')
+    >>> heading_zh("", "3", "创新产品上市奖励"), heading_zh("", "(六)", "审评审批试点时限")
+    ('第3条 创新产品上市奖励', '（六）审评审批试点时限')
+    >>> heading_zh("", "", "奖励")  # no measure known: the title alone
+    '奖励'
     """
-    where = label_zh(label)
-    head = f"{number}{'' if where.startswith('（') else ' '}{where}"
+    said = label_zh(label)
+    head = f"{number}{'' if not number or said.startswith('（') else ' '}{said}"
     if not title:
         return head
-    return f"{head}{'' if head.endswith('）') else ' '}{title}"
+    return f"{head}{'' if not head or head.endswith('）') else ' '}{title}"

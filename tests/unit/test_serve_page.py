@@ -138,3 +138,6 @@ def test_labels_say_what_a_grant_names(client: TestClient) -> None:
     assert launch["yearly"] is True
     assert grants["jjxf_2025_50/6/rd_reward"]["keys"] == [["firm", "企业"]]
     assert grants["jjxf_2025_50/6/rd_reward"]["yearly"] is False
+    # A label in brackets takes no space before the title, as the letter heads it.
+    mrct = grants["jybf_2025_5/(二)/mrct_institution"]["title"]
+    assert mrct == "京医保发〔2025〕5号（二）牵头完成国际多中心临床试验的医疗机构资金支持"

@@ -17,6 +17,7 @@ from policyrules.cases_run import CaseRow
 from policyrules.colour import paint
 from policyrules.explain_zh import status_zh
 from policyrules.explain_zh_reasons import undecided_zh as _undecided
+from policyrules.reference import clause_heading
 from policyrules.serve_page import labels
 from policyrules.sphinxext_cases import result_words
 from policyrules.sphinxext_pages import KIND_NAMES
@@ -127,6 +128,30 @@ def test_kinds_are_one_table(policy: policyrules.Policy) -> None:
     grants = measure_summary(policy.checked, clause).grants
     assert len(grants) == 4  # 第7条's four awards, each 【title】资金支持：…
     assert all(f"】{vocab.KINDS['award']}：" in g for g in grants)
+
+
+# A label tested for a full-width bracket to decide the space beside it: the heading's own rule.
+_GAP = re.compile(r"""(?:startswith|endswith)\(\s*["'][（）]["']\s*\)""")
+
+
+def test_a_measure_is_headed_in_one_place(policy: policyrules.Policy) -> None:
+    """heading_zh alone decides the space around a label (京经信发〔2025〕50号 第3条 …,
+    京医保发〔2025〕5号（六）…): no other module tests a label for its bracket; the summary
+    and the docs' clause heading read it."""
+    found = []
+    for path in _sources():
+        text = path.read_text(encoding="utf-8")
+        found += [f"{path.relative_to(ROOT)}: {m[0]}" for m in _GAP.finditer(text)]
+    assert found == []
+    for clause in policy.checked.clauses:
+        doc = policy.checked.document(clause.document)
+        number = doc.number if doc and doc.number else clause.document
+        head = vocab.heading_zh(number, clause.label, clause.title)
+        assert measure_summary(policy.checked, clause).heading == head
+        assert clause_heading(clause) == vocab.heading_zh("", clause.label, clause.title)
+    assert vocab.heading_zh("京医保发〔2025〕5号", "(六)", "审评审批试点时限") == (
+        "京医保发〔2025〕5号（六）审评审批试点时限"
+    )
 
 
 # ---- reasons ----------------------------------------------------------------------------------
