@@ -194,21 +194,35 @@ def cap_head_said_zh(cap: str, scope: str) -> str:
 def cap_bits_zh(used: str | None, earlier: Earlier, binds: tuple[str, ...] | None) -> list[str]:
     """What a claim met at a cap, each said (:func:`cap_line_zh`'s parts)."""
     said = (
-        earlier_zh(len(earlier), earlier.total.fen, earlier.last_texts(), earlier.total_at_most())
+        earlier_zh(
+            len(earlier),
+            earlier.total.fen,
+            earlier.last_texts(),
+            earlier.total_at_most(),
+            earlier.bounded(),
+        )
         if earlier
         else None
     )
     return cap_bits_said_zh(used, said, binds)
 
 
-def earlier_zh(count: int, total: int, last: Sequence[str], at_most: bool = False) -> str:
+def earlier_zh(
+    count: int, total: int, last: Sequence[str], at_most: bool = False, bound: int | None = None
+) -> str:
     """The earlier claims on a cap's account, said: ``count`` of them, ``total`` fen in
     all (``at_most``: an upper bound, an undecided claim among them), ``last``: the last
-    three's texts (:meth:`~.runtime.claim_log.ClaimLog.texts`)."""
+    three's texts (:meth:`~.runtime.claim_log.ClaimLog.texts`); ``bound``: the cap's limit
+    in fen where it, not the sum of the claims' bounds, bounds the total
+    (:meth:`~.runtime.claim_log.ClaimLog.bounded`): ``合计至多 150 万元（各笔上限之和为
+    160 万元，受本上限约束）``."""
     shown = "、".join(last)
     if count > 3:
-        bound = AT_MOST_ZH.rstrip() if at_most else ""
-        shown = f"共 {count} 笔，合计{bound} {cn_text(total)}；最近 3 笔：{shown}"
+        if bound is not None:
+            said = f"{AT_MOST_ZH}{cn_text(bound)}（各笔上限之和为 {cn_text(total)}，受本上限约束）"
+        else:
+            said = f"{AT_MOST_ZH if at_most else ' '}{cn_text(total)}"
+        shown = f"共 {count} 笔，合计{said}；最近 3 笔：{shown}"
     return f"本次结果中在先的申请：{shown}"
 
 

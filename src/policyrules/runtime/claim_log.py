@@ -141,20 +141,41 @@ class ClaimLog:
         held, opened = self.held, self.opened
         return bool(held) and held[0][0] < stop and not (opened and min(opened) < stop)
 
-    def describe(self, stop: int, last: int = 3) -> str:
+    def bounded(self, stop: int, ceiling: int | None) -> int | None:
+        """The cap's limit ``ceiling`` (fen) where it, not the sum, bounds the first ``stop``
+        claims: their total is a bound (:meth:`total_at_most`) above it.  An undecided
+        claim holds its own upper bound, each as if the others took less, so the bounds may
+        add up to more than the cap lets them take together (at most 100 万元 and three of
+        20 万元 under 150 万元: 160 万元, never more than 150 万元 taken); ``ceiling`` is
+        ``None`` unless every claim of the account is cut against that one limit
+        (:attr:`~policyrules.backends.python.compile.CompiledCap.ceiling`)."""
+        if ceiling is None or self.totals[stop] <= ceiling or not self.total_at_most(stop):
+            return None
+        return ceiling
+
+    def describe(self, stop: int, last: int = 3, ceiling: int | None = None) -> str:
         """:meth:`Earlier.describe` of the first ``stop`` claims (without making the view)."""
         start = stop - last if stop > last else 0
         shown = ", ".join(self.texts(start, stop, "(amount unknown)", AT_MOST_EN))
         if stop > last:
             total = cn_text(self.totals[stop])
-            if self.total_at_most(stop):
-                total = AT_MOST_EN + total
-            shown = f"{stop} claims, {total} in all; the last {last}: {shown}"
+            bound = self.bounded(stop, ceiling)
+            if bound is not None:
+                total = (
+                    f"{AT_MOST_EN}{cn_text(bound)} in all (their bounds add up to {total}; "
+                    "the cap holds them to its limit)"
+                )
+            elif self.total_at_most(stop):
+                total = f"{AT_MOST_EN}{total} in all"
+            else:
+                total += " in all"
+            shown = f"{stop} claims, {total}; the last {last}: {shown}"
         return shown
 
-    def view(self) -> Earlier:
-        """The claims so far; later claims do not change the view."""
-        return Earlier(self, len(self.subjects))
+    def view(self, ceiling: int | None = None) -> Earlier:
+        """The claims so far; later claims do not change the view (``ceiling``: see
+        :meth:`bounded`)."""
+        return Earlier(self, len(self.subjects), ceiling)
 
 
 class Earlier(Sequence[tuple[str, Money]]):
@@ -164,11 +185,12 @@ class Earlier(Sequence[tuple[str, Money]]):
     each claim costs the same however many came before.  Compares equal to a tuple of the
     same pairs.  :meth:`describe` gives the bounded form an explanation shows."""
 
-    __slots__ = ("_log", "_shown", "_stop")
+    __slots__ = ("_ceiling", "_log", "_shown", "_stop")
 
-    def __init__(self, log: ClaimLog, stop: int) -> None:
+    def __init__(self, log: ClaimLog, stop: int, ceiling: int | None = None) -> None:
         self._log = log
         self._stop = stop
+        self._ceiling = ceiling  # the one limit the account's claims are cut against, fen
         self._shown: str | None = None  # describe() once made (a trace and a text show it)
 
     @classmethod
@@ -223,6 +245,18 @@ class Earlier(Sequence[tuple[str, Money]]):
         """Whether :attr:`total` is an upper bound (:meth:`ClaimLog.total_at_most`)."""
         return self._log.total_at_most(self._stop)
 
+    def bounded(self) -> int | None:
+        """The cap's limit in fen where it bounds these claims' total more tightly than the
+        sum of their bounds (:meth:`ClaimLog.bounded`); ``None`` otherwise."""
+        return self._log.bounded(self._stop, self._ceiling)
+
+    def under(self, ceiling: int | None) -> Earlier:
+        """This view, its claims cut against the one limit ``ceiling`` (fen; ``None``: not
+        known to be one); itself where that changes nothing said."""
+        if ceiling is None or self._log.bounded(self._stop, ceiling) is None:
+            return self
+        return Earlier(self._log, self._stop, ceiling)
+
     def last(self, k: int = 3) -> tuple[tuple[str, Money], ...]:
         """The last ``k`` pairs (all of them when there are ``k`` or fewer)."""
         log, stop = self._log, self._stop
@@ -253,10 +287,11 @@ class Earlier(Sequence[tuple[str, Money]]):
     def describe(self, last: int = 3) -> str:
         """``f1/P1 200 万元, f1/P2 150 万元`` for up to ``last`` claims; beyond that a count,
         the total and the last few: ``12 claims, 1500 万元 in all; the last 3: ...``; an
-        undecided claim's amount and a total holding one are bounds: ``up to 80 万元``."""
+        undecided claim's amount and a total holding one are bounds: ``up to 80 万元``, the
+        cap's limit where the bounds add up to more (:meth:`bounded`)."""
         if last == 3 and self._shown is not None:
             return self._shown
-        shown = self._log.describe(self._stop, last)
+        shown = self._log.describe(self._stop, last, self._ceiling)
         if last == 3:
             self._shown = shown
         return shown

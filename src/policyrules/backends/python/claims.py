@@ -284,6 +284,7 @@ def apply_caps(
         scope = scope_of(path, cap.per)
         key = (cap.pool, scope, cap_year)
         used, taken, pending, earlier = accounts.account(key)
+        earlier = earlier.under(cap.ceiling)
         keys.append(key)
         room = max(limit - Money(used + taken), zero)
         after = least(running, room)

@@ -17,6 +17,7 @@ from ...check_pools import pool_components
 from ...exprs import Env, Fn, compile_expr
 from ...model import CheckedPolicy, ClauseInfo, DocumentInfo, ProvisionInfo
 from ...printer import print_cap, print_expr, print_schedule
+from ...runtime.money import Money
 from ...runtime.values import Undecided, Unknown, Value, format_value
 from ...typing_rules import ExprTyper, Usage
 from .amounts import Bounds, compile_bounds
@@ -55,6 +56,10 @@ class CompiledCap:
     per: tuple[str, ...]
     year: Fn | None
     pool: str
+    # The limit in fen where it is written as an amount and no exception raises it: every
+    # claim of an account of the cap is cut against it (a shared pool's caps write one
+    # limit, E231, and take no exception, E286); None: reckoned per claim, or raised.
+    ceiling: int | None = None
 
 
 @attrs.frozen
@@ -236,6 +241,7 @@ def _provision(p: ProvisionInfo, policy: CheckedPolicy) -> CompiledProvision:
             cap.per,
             c(cap.year_of) if cap.year_of is not None else None,
             cap.shared or p.id,
+            _ceiling(cap),
         )
         for cap in p.caps
     )
@@ -273,3 +279,13 @@ def _ordering(fn: Fn) -> Fn:
             return Unknown(frozenset())
 
     return run
+
+
+def _ceiling(cap: s.Cap) -> int | None:
+    """:attr:`CompiledCap.ceiling` of ``cap``."""
+    if cap.exceptions or not isinstance(cap.limit, s.MoneyLit):
+        return None
+    try:
+        return Money.of(cap.limit.number, cap.limit.unit).fen
+    except ValueError:  # a unit not in 元 (converted per claim), or refused when checked
+        return None

@@ -155,7 +155,7 @@ def cap_steps_fast(
         limit_m, limit_t = _LIMITS.get(limit) or _limit(limit)
         used_m = money(used) if used else _ZERO
         some = bool(stop) and log is not None  # bool(earlier), without its __len__ call
-        earlier = Earlier(log, stop) if log is not None and stop else NO_EARLIER
+        earlier = Earlier(log, stop, cap.ceiling) if log is not None and stop else NO_EARLIER
         binds = after < before
         ev = cap_event(cap.text, where, limit_m, used_m, asked, granted, binds, earlier, b, a,
                        account)  # fmt: skip

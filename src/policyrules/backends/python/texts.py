@@ -187,7 +187,7 @@ def paid_text(
             if not ids_printable:
                 shown.append(ident)
         if was or stop or after < before:
-            earlier = log.describe(stop) if log is not None and stop else None
+            earlier = log.describe(stop, 3, cap.ceiling) if log is not None and stop else None
             if earlier is not None and not ids_printable:
                 shown.append(earlier)
             binds = binds_en(before, after) if after < before else None

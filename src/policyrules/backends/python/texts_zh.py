@@ -333,7 +333,8 @@ def paid_text_zh(
         if log is not None and stop:
             texts = log.texts(stop - 3 if stop > 3 else 0, stop, UNKNOWN_ZH, AT_MOST_ZH)
             at_most = stop > 3 and log.total_at_most(stop)  # (said only past 3 claims)
-            earlier = earlier_zh(stop, log.totals[stop], texts, at_most)
+            bound = log.bounded(stop, cap.ceiling) if at_most else None
+            earlier = earlier_zh(stop, log.totals[stop], texts, at_most, bound)
         if was or earlier is not None or after < before:
             binds = None
             if after < before:
