@@ -27,6 +27,7 @@ from .explain_zh_pairs import assumed_zh, pairs_lines_zh
 from .explain_zh_reasons import (
     fact_title,
     fact_value,
+    kind_own_zh,
     kind_zh,
     margin_zh,
     reasons_zh,
@@ -360,7 +361,9 @@ def refused_zh_of(w: Words, d: Decision) -> RefusedZh:
     why = "；".join(_reasons(wd, p, d))
     titled = titled_zh(w, p, d.provision, (d.document_number, d.document, d.clause))
     said = subject_zh(w, d.subject) if d.subject else None
-    return RefusedZh(titled, said, why, kind_zh(wd, p, d.trace), d.provision)
+    kind = kind_zh(wd, p, d.trace)
+    own = kind_own_zh(wd, p, d.reasons, d.trace, d.facts) if kind is not None else None
+    return RefusedZh(titled, said, why, kind, d.provision, own)
 
 
 def titled_zh(

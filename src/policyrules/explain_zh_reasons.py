@@ -25,6 +25,7 @@ from .words import Words, date_zh, value_zh
 __all__ = [
     "fact_title",
     "fact_value",
+    "kind_own_zh",
     "kind_zh",
     "margin_zh",
     "reasons_zh",
@@ -220,6 +221,34 @@ def kind_zh(w: Words, p: ProvisionInfo | None, trace: Sequence[Step]) -> str | N
     subject's kind, an enum fact ``= member`` or ``in {members}``, that test as a group of
     such refusals says it: ``项目类型不是本条所列的“中试平台建设”`` (the value each subject
     has left out: any other member, or none); ``None`` where none does."""
+    said = _kind_of(w, p, trace)
+    return said[0] if said is not None else None
+
+
+def kind_own_zh(
+    w: Words,
+    p: ProvisionInfo | None,
+    reasons: Sequence[str],
+    trace: Sequence[Step],
+    facts: tuple[tuple[str, str], ...],
+) -> str | None:
+    """:func:`kind_zh` for one subject refused alone, its own value beside the test as its
+    reasons give it (``facts``: the decision's): ``项目类型不是本条所列的“中试平台建设”
+    （项目类型：智能工厂建设项目）``, the form a group says, as a group of one; ``None``
+    where it has another reason too, which its own line says (a group says none)."""
+    if len(reasons) != 1:
+        return None
+    said = _kind_of(w, p, trace)
+    if said is None:
+        return None
+    kind, key = said
+    for k, v in facts:
+        if k == key:
+            return f"{kind}（{fact_title(w, key)}：{fact_value(w, key, v)}）"
+    return kind
+
+
+def _kind_of(w: Words, p: ProvisionInfo | None, trace: Sequence[Step]) -> tuple[str, str] | None:
     if p is None:
         return None
     failed = tuple([st.text for st in trace if st.kind == "condition" and st.ok is False])
@@ -228,7 +257,9 @@ def kind_zh(w: Words, p: ProvisionInfo | None, trace: Sequence[Step]) -> str | N
     return memo(w, ("kind", p.id, failed), lambda: _kind(w, p, failed))
 
 
-def _kind(w: Words, p: ProvisionInfo, failed: tuple[str, ...]) -> str | None:
+def _kind(w: Words, p: ProvisionInfo, failed: tuple[str, ...]) -> tuple[str, str] | None:
+    """The test of the subject's kind among ``failed`` in words, and its fact's key
+    (``entity.name``)."""
     known = memo(w, ("conditions", p.id), lambda: _conditions(p))
     for text in failed:
         node = known.get(text)
@@ -249,8 +280,8 @@ def _kind(w: Words, p: ProvisionInfo, failed: tuple[str, ...]) -> str | None:
         if r is None or r.kind != "fact" or r.type.kind != "enum":
             continue
         if all((m := w.resolve(x, p.subject)) is not None and m.kind == "member" for x in members):
-            title = fact_title(w, f"{r.entity}.{r.name}")
-            return f"{title}不是本条所列的{w.one_of(members, p.subject)}"
+            key = f"{r.entity}.{r.name}"
+            return f"{fact_title(w, key)}不是本条所列的{w.one_of(members, p.subject)}", key
     return None
 
 

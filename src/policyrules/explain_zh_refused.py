@@ -20,7 +20,9 @@ class RefusedZh(NamedTuple):
     the decision: its measure and title (:func:`~.explain_zh.titled_zh`), its subject in
     words (``None``: none), why (its reasons in words, joined), the test of its kind it
     failed as a group says it
-    (:func:`~.explain_zh_reasons.kind_zh`; ``None``: none), and its provision's id.  Its
+    (:func:`~.explain_zh_reasons.kind_zh`; ``None``: none), its provision's id, and the
+    same test with the subject's own value, as a group of one says it
+    (:func:`~.explain_zh_reasons.kind_own_zh`; ``None``: its line says its reasons).  Its
     :meth:`line` alone, or one line for the subjects of a provision refused alike
     (:func:`refused_lines_zh`)."""
 
@@ -29,6 +31,7 @@ class RefusedZh(NamedTuple):
     why: str
     kind: str | None
     provision: str
+    kind_own: str | None = None
 
     def line(self) -> str:
         """Its own line (:func:`refused_said_zh`)."""
@@ -45,7 +48,10 @@ def refused_lines_zh(w: Words, rows: Sequence[RefusedZh]) -> list[str]:
     reasons, or failing the same test of their kind (``kind``, said once without each
     subject's value: ``firm-b/K1、firm-b/S1、firm-b/T1：项目类型不是本条所列的“…”``); past
     :data:`GROUP_SHOWN` subjects, the first ones and how many
-    (``a、b、c、d、e 等 12 个项目``).  A subject refused alone keeps its own line."""
+    (``a、b、c、d、e 等 12 个项目``).  A subject alone failing such a test is a group of
+    one, its own value beside it (``firm-c/F1：项目类型不是本条所列的“…”（项目类型：…）``);
+    one refused otherwise, or for more reasons than that, keeps its own line, its reasons
+    in full."""
     groups: dict[tuple[str, str, bool] | int, list[RefusedZh]] = {}
     for i, row in enumerate(rows):
         key: tuple[str, str, bool] | int = i
@@ -56,7 +62,11 @@ def refused_lines_zh(w: Words, rows: Sequence[RefusedZh]) -> list[str]:
     out = []
     for alike in groups.values():
         if len(alike) == 1:
-            out.append(alike[0].line())
+            row = alike[0]
+            if row.kind_own is None or row.subject is None:
+                out.append(row.line())
+            else:
+                out.append(refused_said_zh(row.titled, row.subject, row.kind_own))
             continue
         first = alike[0]
         named = "、".join([r.subject for r in alike[:GROUP_SHOWN] if r.subject is not None])

@@ -55,7 +55,7 @@ def test_amounts_caps_and_reasons_in_words(firm_a: Result) -> None:
         "确定，文本未给出）\n"
     ) in text
     assert (
-        "  京经信发〔2025〕50号 第1条 早期创新创业项目奖励 —— firm-a/J1：未满足：项目类型为"
+        "  京经信发〔2025〕50号 第1条 早期创新创业项目奖励 —— firm-a/J1：项目类型不是本条所列的"
         "“早期创新创业项目（首都医学科技创新成果转化优促计划、‘创赢未来’路演）”"
         "（项目类型：产业共性平台建设）\n"
     ) in text

@@ -322,6 +322,54 @@ def test_many_subjects_refused_alike_are_bounded(beijing: policyrules.Policy) ->
     assert sup.endswith("（试点申请的类型：药品补充申请）")
 
 
+_KINDS = """entity firm "企业"
+  list firms
+entity project "项目"
+  list projects of firm
+  fact kind: Kind "项目类型"
+  fact cost: money "投资额"
+
+enum Kind "项目类型" {
+  park "园区项目",
+  pilot "中试平台",
+}
+
+document d "测试"
+
+clause 1 "园区"
+  quote "q"
+  entitlement park "园区项目支持"
+    for each project
+    eligible when kind = park and cost >= 100 万元
+    consequence "纳入园区支持"
+"""
+
+
+def test_one_subject_refused_for_its_kind_says_it_as_a_group_of_one(
+    beijing: policyrules.Policy,
+) -> None:
+    """firm-c's F1 alone refused 第10条's model support as F1 and M1 together are refused
+    第7条's park support: the same form (the kind not the measure's), F1's own kind beside
+    it, not the long 未满足：项目类型为“…” one; from the rows as from the decisions."""
+    facts = _example("firm-c.yaml")
+    text = beijing.evaluate(facts).explain()
+    (model,) = _refused(text, "京经信发〔2025〕50号 第10条 行业大模型算力成本支持")
+    assert model.endswith(
+        " —— firm-c/F1：项目类型不是本条所列的“医疗器械企业联合大模型企业开发部署的行业大模型”"
+        "（项目类型：智能工厂建设项目）"
+    )
+    (park,) = _refused(text, "京经信发〔2025〕50号 第7条 园区项目支持")
+    assert park.endswith(" —— firm-c/F1、firm-c/M1：项目类型不是本条所列的“建设产业服务、"
+                         "公共服务以及新型基础设施的园区项目”")  # fmt: skip
+    assert "未满足：项目类型为" not in text
+    assert text == explain_text_zh(beijing.evaluate(facts), beijing.words)  # from decisions
+    # Refused for its kind and its cost too, a subject alone keeps both reasons.
+    policy = compile_text(_KINDS)
+    firm = {"id": "f", "projects": [{"id": "Q1", "kind": "pilot", "cost": "50万元"}]}
+    both = policy.evaluate({"firms": [firm]}).explain()
+    assert "f/Q1：未满足：项目类型为“园区项目”（项目类型：中试平台）；未满足：" in both
+
+
 # ---- 6. one style: quotes within quotes, a measure's label --------------------------------
 
 
@@ -330,7 +378,7 @@ def test_a_quotation_inside_a_quotation_is_in_single_quotes(beijing: policyrules
     quotation in ‘’ (as docs/glossary.md writes one), not “…“创赢未来”…”."""
     text = beijing.evaluate(_example("firm-a.yaml")).explain()
     (j1,) = _refused(text, "京经信发〔2025〕50号 第1条")
-    assert "项目类型为“早期创新创业项目（首都医学科技创新成果转化优促计划、‘创赢未来’路演）”" in j1
+    assert "本条所列的“早期创新创业项目（首都医学科技创新成果转化优促计划、‘创赢未来’路演）”" in j1
     assert "“创赢未来”" not in j1
 
 

@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 
 from ...decisions import Decision, Step
 from ...explain_zh import singles_zh, titled_zh, words_for
-from ...explain_zh_reasons import kind_zh, reasons_zh
+from ...explain_zh_reasons import kind_own_zh, kind_zh, reasons_zh
 from ...explain_zh_refused import RefusedZh
 from ...facts import Facts
 from ...instances import Instance
@@ -71,9 +71,10 @@ class Said:
     _last_assumed: list[Any]  # the last paid claim's assumptions and their texts (.texts)
     # provision -> (id of the words, refusal key) -> the words, the reasons of a refused
     # claim in Chinese, joined (None: its decision says them), and the test of its kind it
-    # failed (explain_zh_reasons.kind_zh); at most REFUSALS_MAX each,
+    # failed (explain_zh_reasons.kind_zh) and with its value (kind_own_zh); at most
+    # REFUSALS_MAX each,
     # kept by the compiled policy on the defaults (as the English ones)
-    _refused_zh: dict[str, dict[tuple[Any, ...], tuple[Words, str | None, str | None]]]
+    _refused_zh: dict[str, dict[tuple[Any, ...], tuple[Words, str | None, str | None, str | None]]]
     # (provision, id of the words) -> the words, the provision's titled_zh, singles_zh
     _titled_zh: dict[tuple[str, int], tuple[Words, str, dict[str | None, str]]]
     _paid_zh: dict[Any, Any]  # what paid claims' Chinese texts share (.texts_zh)
@@ -227,7 +228,10 @@ class Said:
         return failed[0], failed[1], fact_texts(env.reads, self.rate_facts), assumed
 
     def _refused_line_zh(
-        self, row: Row, words: Words, past: dict[Any, tuple[Words, str | None, str | None]]
+        self,
+        row: Row,
+        words: Words,
+        past: dict[Any, tuple[Words, str | None, str | None, str | None]],
     ) -> RefusedZh | None:
         """The line of a claim a condition refused in the whole Chinese text (``None``: a
         reason its decision must say).  Claims refused alike (:func:`~.failed.refusal_key`)
@@ -245,10 +249,11 @@ class Said:
             self._refused_zh[pid] = kept
         why: Any = _UNSEEN
         kind: str | None = None
+        own: str | None = None
         if key is not None:
             got = _recall(kept, past, pid, memo_key)
             if got is not _UNSEEN and got[0] is words:  # (the words kept: their id is theirs)
-                why, kind = got[1], got[2]
+                why, kind, own = got[1], got[2], got[3]
         if why is _UNSEEN:
             refusal = self._refusal(cp, row, marks)
             why = None
@@ -260,8 +265,10 @@ class Said:
                 if all(r is not None for r in said):
                     why = "；".join([r for r in said if r is not None])
                     kind = kind_zh(w, p, trace)
+                    if kind is not None:
+                        own = kind_own_zh(w, p, reasons, trace, facts)
             if key is not None:
-                _keep(kept, past, pid, memo_key, (words, why, kind))
+                _keep(kept, past, pid, memo_key, (words, why, kind, own))
         if why is None:
             return None
         head = self._titled_zh.get((pid, id(words)))
@@ -272,7 +279,7 @@ class Said:
             head = self._titled_zh[(pid, id(words))] = (words, titled, singles_zh(words))
         subject = "/".join([i for _, i in row[2]])
         said_subject = head[2].get(subject, subject) if subject else None  # (subject_zh)
-        return RefusedZh(head[1], said_subject, why, kind, pid)
+        return RefusedZh(head[1], said_subject, why, kind, pid, own)
 
     def _ids_printable(self) -> bool:
         """Whether no id of the facts, an unlisted owner's among them, holds a character
