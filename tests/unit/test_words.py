@@ -118,9 +118,12 @@ def test_operators_in_words(beijing: policyrules.Policy) -> None:
     )
     assert say("approved_on >= 2026-01-01") == "境内获批上市（注册）日期不早于 2026年1月1日"
     assert say("registration_cost > 100 万元") == "境外注册申请成本高于 100 万元"
+    # not 不是“…”、“…”之一 (a native reading): 不属于 the members, or 不是 the one
     assert say("overseas_authority not in {FDA, CE}") == (
-        "批准其境外上市的机构不是“美国食品药品监督管理局”、“欧洲共同体”之一"
+        "批准其境外上市的机构不属于“美国食品药品监督管理局”、“欧洲共同体”"
     )
+    one = "批准其境外上市的机构不是“美国食品药品监督管理局”"
+    assert say("overseas_authority not in {FDA, FDA}") == one
 
 
 def test_no_expression_code_in_the_words_of_the_beijing_policy(
