@@ -195,7 +195,8 @@ def reasons_zh(
     """Each of the ``reasons`` a decision of provision ``p`` gives, said as the failed
     condition it is (the condition in words and the values of the facts it read, from the
     decision's ``trace`` and ``facts``); ``None`` for a reason that is no failed condition
-    of ``p``."""
+    of ``p``.  A condition that is one fact's title (a yes/no fact tested as it is) has its
+    value alone beside it, the title said once: ``未满足：进口药品（否）``."""
     pid = p.id if p is not None else None
     known = memo(w, ("conditions", pid), lambda: _conditions(p))
     failed = [st.text for st in trace if st.kind == "condition" and st.ok is False]
@@ -207,9 +208,11 @@ def reasons_zh(
             out.append(None)
             continue
         keys, expr, period = memo(w, ("failed", pid, failed[i]), partial(_failed, w, p, node))
-        seen = [
-            f"{fact_title(w, k)}：{fact_value(w, k, values_of[k])}" for k in keys if k in values_of
-        ]
+        seen = []
+        for k in keys:
+            if k in values_of:
+                title, value = fact_title(w, k), fact_value(w, k, values_of[k])
+                seen.append(value if title == expr else f"{title}：{value}")
         if period is not None:
             seen.append(period)
         out.append(f"未满足：{expr}" + (f"（{'；'.join(seen)}）" if seen else ""))

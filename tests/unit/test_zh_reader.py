@@ -313,10 +313,7 @@ def test_many_subjects_refused_alike_are_bounded(beijing: policyrules.Policy) ->
     assert " —— f/P1、f/P2、f/P3、f/P4、f/P5 等 7 个项目：项目类型不是本条所列的" in first
     text = beijing.evaluate(_example("drugmaker-d.yaml")).explain()
     (urgent,) = _refused(text, "京医保发〔2025〕5号（八）")
-    assert urgent.endswith(
-        " —— firm-d/D-101、firm-d/D-201："
-        "未满足：经认定为临床急需的药品（经认定为临床急需的药品：否）"
-    )
+    assert urgent.endswith(" —— firm-d/D-101、firm-d/D-201：未满足：经认定为临床急需的药品（否）")
     # a subject refused alone keeps its own line, its value said
     (sup,) = _refused(text, "京医保发〔2025〕5号（六）试点临床试验申请审批时限")
     assert sup.endswith("（试点申请的类型：药品补充申请）")
@@ -368,6 +365,25 @@ def test_one_subject_refused_for_its_kind_says_it_as_a_group_of_one(
     firm = {"id": "f", "projects": [{"id": "Q1", "kind": "pilot", "cost": "50万元"}]}
     both = policy.evaluate({"firms": [firm]}).explain()
     assert "f/Q1：未满足：项目类型为“园区项目”（项目类型：中试平台）；未满足：" in both
+
+
+def test_a_false_yes_no_condition_says_its_title_once(beijing: policyrules.Policy) -> None:
+    """A yes/no fact tested as it is: its title is the condition, so the reason gives the
+    value alone (未满足：进口药品（否）), not the title twice; a condition of several facts
+    still names each beside its value."""
+    facts = _example("drugmaker-d.yaml")
+    result = beijing.evaluate(facts)
+    text = result.explain()
+    (imported,) = _refused(text, "京医保发〔2025〕5号（十四）进口药品通关检验用量")
+    assert imported.endswith("：未满足：进口药品（否）")
+    (green,) = _refused(text, "京医保发〔2025〕5号（四）")
+    assert green.endswith("（经认定为临床急需的药品：否；经认定为疗效显著改善的创新药：否）")
+    said = [
+        decision_text_zh(d, beijing.words) for d in result.decisions if d.subject == "firm-d/D-101"
+    ]
+    (own,) = [t for t in said if "进口药品通关检验用量" in t]  # the decision's own text too
+    assert "未满足：进口药品（否）" in own
+    assert text == explain_text_zh(beijing.evaluate(facts), beijing.words)  # from decisions
 
 
 # ---- 6. one style: quotes within quotes, a measure's label --------------------------------
