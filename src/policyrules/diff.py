@@ -33,6 +33,7 @@ from .ledger_bases import OtherReading
 from .runtime.ledger import Grant, Ledger
 from .runtime.money import Money, sum_money
 from .store import LedgerStore
+from .vocab import heading_zh
 
 __all__ = [
     "Change",
@@ -202,9 +203,8 @@ def _signed(m: Money) -> str:
 
 
 def _label(d: Decision) -> str:
-    label = d.clause_label
-    label = label if label.startswith(("(", "（")) else f"第{label}条"
-    return f"{d.document_number or d.document} {label}"
+    """京经信发〔2025〕50号 第3条, 京医保发〔2025〕5号（十九）: as the Chinese texts name it."""
+    return heading_zh(d.document_number or d.document, d.clause_label)
 
 
 def compare(before: Sequence[Decision], after: Sequence[Decision]) -> WhatIf:

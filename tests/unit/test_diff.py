@@ -29,7 +29,7 @@ import duckdb
 import pytest
 
 import policyrules
-from policyrules.diff import Outcome, what_if
+from policyrules.diff import Outcome, compare, what_if
 from policyrules.diff_batch import what_if_batch
 from policyrules.provenance import provenance
 from policyrules.runtime.money import Money
@@ -73,6 +73,19 @@ def test_an_assumption_changes_three_decisions(policy: policyrules.Policy) -> No
     assert len(result.changes) == 3
     assert result.after.exact - result.before.exact == _wan(-400)
     assert result.after.upper - result.before.upper == _wan(150)
+
+
+def test_a_bracketed_label_is_written_as_the_document_prints_it(
+    policy: policyrules.Policy,
+) -> None:
+    """A change of 京医保发〔2025〕5号（十九） is named so, full-width and no space, as every
+    Chinese text names it; not 5号 (十九)."""
+    decisions = policy.evaluate(policy.load_facts(ROOT / "examples" / "drugmaker-d.yaml")).decisions
+    labels = {c.label for c in compare((), decisions).changes}
+    assert "京医保发〔2025〕5号（十九）" in labels
+    assert not [label for label in labels if "(" in label]
+    firm_a = policy.evaluate(policy.load_facts(FIRM_A)).decisions
+    assert "京经信发〔2025〕50号 第3条" in {c.label for c in compare((), firm_a).changes}
 
 
 def test_nothing_changes_when_the_value_is_the_default(policy: policyrules.Policy) -> None:
