@@ -17,6 +17,7 @@ from typing import Any
 
 import attrs
 
+from . import syntax as s
 from .bounds import Refused
 from .bounds_items import check_items, may_exceed
 from .columns import Doubt, Shape, Tally, read_columns
@@ -25,6 +26,7 @@ from .convert_schema import ID_SCHEMA, type_schema
 from .converters import columnar, converter, id_converter, keeps
 from .errors import Diagnostic, FactsError, Span, did_you_mean, excerpt, quoted
 from .instances import Facts, Instance
+from .ledger_keys import grant_keys
 from .model import CheckedPolicy, EntityInfo
 from .reading import (
     Limits,
@@ -39,6 +41,7 @@ from .reading import (
 )
 from .runtime.calendar import HOLIDAY_ASSUMPTION, Unpublished
 from .runtime.values import Value
+from .types import MONEY
 
 __all__ = [
     "Facts",
@@ -363,6 +366,41 @@ def _block_schema(ent: EntityInfo, policy: CheckedPolicy) -> dict[str, Any]:
     return inner if ent.single else {"type": "array", "items": inner}
 
 
+def _grant_schema(policy: CheckedPolicy) -> dict[str, Any]:
+    """A grant of a facts file's ``ledger:``, as its reader (:mod:`policyrules.ledger_io`)
+    takes it: an award of the policy, its amount as money, its year a whole number in
+    1..9999, and per award the keys it may name (the ids from the firm down to its subject,
+    ``tier`` where it pays by tiers), those its ``once per`` and caps count by required, and
+    ``year`` where a yearly cap counts it.  (A year written 2026.0 passes the schema, as
+    JSON Schema's integers do; the reader refuses it.)"""
+    keys = grant_keys(policy)
+    each: list[dict[str, Any]] = []
+    for pid, k in keys.items():
+        tiered = any(isinstance(b, s.Tiers) for b in k.info.node.body)
+        names = ["provision", "amount", "year", *(["tier"] if tiered else []), *k.chain]
+        then: dict[str, Any] = {
+            "properties": {e: ID_SCHEMA for e in k.chain}
+            | ({"tier": {"type": "string", "minLength": 1}} if tiered else {}),
+            "propertyNames": {"enum": names},
+            "required": [*k.chain[: k.need], *(["year"] if k.yearly else [])],
+            # a deeper id needs those above it: the path runs from the firm down
+            "dependentRequired": {e: list(k.chain[:i]) for i, e in enumerate(k.chain) if i},
+        }
+        each.append({"if": {"properties": {"provision": {"const": pid}}}, "then": then})
+    out: dict[str, Any] = {
+        "type": "object",
+        "required": ["provision", "amount"],
+        "properties": {
+            "provision": {"enum": list(keys)},  # none: a policy without awards takes no grant
+            "amount": type_schema(MONEY, policy),
+            "year": {"type": "integer", "minimum": 1, "maximum": 9999},
+        },
+    }
+    if each:  # (an empty allOf is not a schema)
+        out["allOf"] = each
+    return out
+
+
 def schema(policy: CheckedPolicy) -> dict[str, Any]:
     """The JSON Schema of a facts file for ``policy``."""
     props: dict[str, Any] = {
@@ -371,7 +409,7 @@ def schema(policy: CheckedPolicy) -> dict[str, Any]:
     props["ledger"] = {
         "type": "array",
         "description": "grants made earlier",
-        "items": {"type": "object", "required": ["provision", "amount"]},
+        "items": _grant_schema(policy),
     }
     props["parameters"] = {
         "type": "object",
