@@ -114,13 +114,6 @@ class ClaimLog:
         its amount a bound); a decided claim's text is made once (the next few views show it
         too), as are the amounts' texts, from their fen."""
         texts, parts, opened, held = self.shown, [], self.opened, self.held
-        if not opened and not held:  # (every claim decided: most logs)
-            for k in range(start, stop):
-                text = texts.get(k)
-                if text is None:
-                    text = texts[k] = f"{self.subjects[k]} {cn_text(self.amounts[k])}"
-                parts.append(text)
-            return parts
         for k in range(start, stop):
             if opened and k in opened:
                 parts.append(f"{self.subjects[k]} {unknown}")
@@ -172,10 +165,10 @@ class ClaimLog:
             shown = f"{stop} claims, {total}; the last {last}: {shown}"
         return shown
 
-    def view(self, ceiling: int | None = None) -> Earlier:
-        """The claims so far; later claims do not change the view (``ceiling``: see
-        :meth:`bounded`)."""
-        return Earlier(self, len(self.subjects), ceiling)
+    def view(self) -> Earlier:
+        """The claims so far; later claims do not change the view (cut against one limit:
+        :meth:`Earlier.under`)."""
+        return Earlier(self, len(self.subjects))
 
 
 class Earlier(Sequence[tuple[str, Money]]):
