@@ -209,7 +209,8 @@ ShownZh = tuple[tuple[str, str, str, bool, bool, bool], ...]
 # (subject, titles, each fact's words kept by value, the general way of a value) -> the
 # line, the amount fact's value (None: not read), whether it holds nothing to escape
 FactsSaidZh = Callable[..., tuple[str, Any, bool]]
-_MADE_ZH: dict[ShownZh, FactsSaidZh] = {}
+# by the plan's facts and the two functions given (each baked into the function made)
+_MADE_ZH: dict[tuple[ShownZh, Callable[..., Any], Callable[..., str]], FactsSaidZh] = {}
 _WORDS_ZH = frozenset(
     {"def", "while", "if", "elif", "else", "is", "not", "None", "return", "or", "_said"}
     | {"inst", "titles", "kept", "other", "odd", "out", "put", "append", "chain", "at"}
@@ -229,12 +230,14 @@ def facts_said_zh(
     money said as written from its title, a set by its words kept, any other value by the
     general way given (``other(key, value, rate, kept, odd)``: its words, added to ``odd``
     where they hold a character to escape); ``date_said(title, date, kept)``: a date's
-    words, kept.  Made once for each ``shown`` (bounded), its names in its namespace."""
-    made = _MADE_ZH.get(shown)
+    words, kept.  Made once for each ``shown`` and pair of functions (bounded), its names
+    in its namespace."""
+    key = (shown, unknown, date_said)
+    made = _MADE_ZH.get(key)
     if made is None:
         made = _generate_zh(shown, unknown, date_said)
         if len(_MADE_ZH) < _MADE_MAX:
-            _MADE_ZH[shown] = made
+            _MADE_ZH[key] = made
     return made
 
 

@@ -144,8 +144,8 @@ class PaidZh:
         # Whether the words every text of these claims holds need no escape: the head, the
         # amount's words, the tail, the singles' and the facts' titles (a cap's line is
         # kept escaped: printable() of a text is the same escaped again).
-        titles = [title for _, facts in self.groups for _, _, _, title, *_ in facts]
-        fixed = [self.head, *exact, *self.tail, *titles, *filter(None, self.singles.values())]
+        fixed = [self.head, *exact, *self.tail, *self.titles]
+        fixed += filter(None, self.singles.values())
         self.printable = "".join(fixed).isprintable()
         self.caps: dict[str, str] = {}  # a cap (as printed) in words
         # a cap (as printed): whether known, and its written amount (cap_written)
