@@ -17,7 +17,6 @@ from typing import Any
 
 import attrs
 
-from . import syntax as s
 from .bounds import Refused
 from .bounds_items import check_items, may_exceed
 from .columns import Doubt, Shape, Tally, read_columns
@@ -376,11 +375,10 @@ def _grant_schema(policy: CheckedPolicy) -> dict[str, Any]:
     keys = grant_keys(policy)
     each: list[dict[str, Any]] = []
     for pid, k in keys.items():
-        tiered = any(isinstance(b, s.Tiers) for b in k.info.node.body)
-        names = ["provision", "amount", "year", *(["tier"] if tiered else []), *k.chain]
+        names = ["provision", "amount", "year", *(["tier"] if k.tiered else []), *k.chain]
         then: dict[str, Any] = {
             "properties": {e: ID_SCHEMA for e in k.chain}
-            | ({"tier": {"type": "string", "minLength": 1}} if tiered else {}),
+            | ({"tier": {"type": "string", "minLength": 1}} if k.tiered else {}),
             "propertyNames": {"enum": names},
             "required": [*k.chain[: k.need], *(["year"] if k.yearly else [])],
             # a deeper id needs those above it: the path runs from the firm down

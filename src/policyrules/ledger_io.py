@@ -33,7 +33,6 @@ from typing import Any
 import attrs
 import yaml
 
-from .check_tables import tier_reading_of
 from .convert import ValueRefused
 from .convert_ids import convert_id, whole_number
 from .errors import Diagnostic, FactsError, LedgerError, Span, did_you_mean, excerpt, quoted
@@ -181,8 +180,7 @@ class _Checker:
             self.unknown_provision(pid, f"{at}.provision" if "provision" in entry else at)
             return None
         chain = keys.chain
-        tiered = tier_reading_of(keys.info) is not None
-        extra = ("tier",) if tiered else ()
+        extra = ("tier",) if keys.tiered else ()
         unknown = [k for k in entry if k not in ("provision", "amount", "year", *extra, *chain)]
         for k in unknown:
             self.error(

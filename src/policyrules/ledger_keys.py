@@ -15,6 +15,7 @@ from typing import Any
 
 import attrs
 
+from . import syntax as s
 from .model import CheckedPolicy, ProvisionInfo
 
 __all__ = ["GrantKeys", "grant_keys"]
@@ -23,13 +24,16 @@ __all__ = ["GrantKeys", "grant_keys"]
 @attrs.frozen
 class GrantKeys:
     """What a grant of one provision must name: ``chain`` is the entities from the firm down
-    to the subject; the first ``need`` of them are required, ``why`` says what keys each."""
+    to the subject; the first ``need`` of them are required, ``why`` says what keys each;
+    ``yearly``: a yearly cap counts it (its year required); ``tiered``: the award pays by
+    tiers (``tiers by``), and a grant names the tier paid."""
 
     info: ProvisionInfo
     chain: tuple[str, ...]
     need: int
     why: Mapping[str, str]
     yearly: bool
+    tiered: bool = False
 
 
 # grant_keys of the policies last asked about, by identity (the policy kept, so an id found
@@ -73,5 +77,6 @@ def _grant_keys(policy: CheckedPolicy) -> dict[str, GrantKeys]:
         depth = max((chain.index(e) + 1 for e in why if e in chain), default=1)
         if chain:
             why.setdefault(chain[0], "every grant names its firm")
-        out[p.id] = GrantKeys(p, chain, max(depth, 1), why, yearly)
+        tiered = any(isinstance(b, s.Tiers) for b in p.node.body)
+        out[p.id] = GrantKeys(p, chain, max(depth, 1), why, yearly, tiered)
     return out
