@@ -213,3 +213,38 @@ def test_scope_ends_as_scope_of_counts_them(shipped: Policy) -> None:
             assert _end(chain, per) == len(scope_of(path, per))
             checked += 1
     assert checked > 40  # every provision with a subject, at least its ("nowhere",)
+
+
+def _served(result: Any) -> list[str]:
+    """The measure's claims in serving order: the order its grants were made in."""
+    return ["/".join(i for _, i in g.path) for g in result.grants if g.provision == LAUNCH]
+
+
+@pytest.mark.parametrize("general", [False, True], ids=["ranked", "one keyed the general way"])
+def test_the_fused_order_is_the_claim_by_claim_order(shipped: Policy, general: bool) -> None:
+    """Past 32 claims the fused function orders its claims by ranks of columns (.lean_order);
+    with a claim keyed the general way, by the claims' flat keys.  Either way the order,
+    the amounts and the explanations are those of the claims served one by one."""
+    # 40 products of f1 on four days, each asking 150 万元 (capped at 150 by nothing): the
+    # year cap of 1000 万元 pays six in full (900), the seventh 100, the rest 0.  On a day,
+    # natural order: P3 before P12 before P21 (plain text order would put P12 first).
+    days = ["2026-03-04", "2026-03-02", "2026-03-03", "2026-03-02"]
+    products = [_product(n, days[n % 4], 150) for n in range(1, 41)]
+    if general:  # no approval day: its key is not known, and it is served first
+        del products[20]["approved_on"]
+    # f0's products, approved later, are served after all of f1's (day first, then ids).
+    later = [_product(n, "2026-03-05", 150) for n in range(1, 4)]
+    facts = {"firms": [{"id": "f1", "products": products}, {"id": "f0", "products": later}]}
+    fused = shipped.evaluate(facts)
+    claim_by_claim = _no_fused(shipped).evaluate(facts)
+    assert fused == claim_by_claim
+    assert fused.decision_texts() == claim_by_claim.decision_texts()
+    assert [d.trace for d in fused.decisions] == [d.trace for d in claim_by_claim.decisions]
+    # 2026-03-02 holds P1, P3, P5, ... (n % 4 in {1, 3}): P1, P3, P5, P7, P9, P11 are paid
+    # 150 each (900 万元), P13 the 100 left.
+    paid = {d.subject: d.amount for d in fused.decisions if d.provision == LAUNCH}
+    if not general:
+        assert _served(fused)[:7] == [f"f1/P{n}" for n in (1, 3, 5, 7, 9, 11, 13)]
+        assert _served(fused)[-3:] == ["f0/P1", "f0/P2", "f0/P3"]
+        assert paid["f1/P13"] == Money(100 * WAN)
+        assert paid["f1/P15"] == Money(0)

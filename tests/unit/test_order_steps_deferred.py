@@ -19,6 +19,7 @@ import pytest
 from policyrules import Decision, Money
 from policyrules.backends.python import fastpath
 from policyrules.explain import decision_text
+from policyrules.exprs import Env
 from strategies import compile_text
 from support import WAN, products_head
 
@@ -115,6 +116,26 @@ def test_an_interrupted_reading_leaves_the_steps_to_the_next(monkeypatch: Any) -
     assert len(calls) == 2
 
 
+def _reaches_env(root: object) -> bool:
+    """Whether an Env is reachable from ``root`` through its slots and containers."""
+    seen: set[int] = set()
+    todo = [root]
+    while todo:
+        x = todo.pop()
+        if id(x) in seen or isinstance(x, (str, int, type(None))):
+            continue
+        seen.add(id(x))
+        if isinstance(x, Env):
+            return True
+        if isinstance(x, (tuple, list, set, frozenset)):
+            todo.extend(x)
+        elif isinstance(x, dict):
+            todo.extend(x.values())
+        elif x is root:
+            todo.extend(getattr(x, name) for name in type(x).__slots__)  # type: ignore[attr-defined]
+    return False
+
+
 def test_the_keys_kept_for_the_steps_hold_no_env() -> None:
     """A claim keyed the general way (its `order by` fact missing: an Env made for it) is
     kept for its step by what the step reads, not with its Env (an Env a claim, kept
@@ -140,9 +161,11 @@ def test_the_keys_kept_for_the_steps_hold_no_env() -> None:
         for c in result._make.__closure__ or ()
         if hasattr(c.cell_contents, "unordered")
     )
-    [(_, keys)] = run.unordered
+    [(_, served)] = run.unordered
+    keys = served.keys()
     assert len(keys) == 3
     assert [x[-1] for x in keys] == [None, None, None]
+    assert not _reaches_env(served)  # nor kept beside the keys once the claim was served
     made = result.decisions
     assert run.unordered == []
     # P9 first (its key unknown, as early as it could be); P8 before P10: same code, and

@@ -29,7 +29,7 @@ from ...runtime.values import Undecided, Unknown, Value, year_number
 from .claims import Claim, claim_key, natural_step, natural_steps, path_of, scope_of
 from .codegen import FastProvision, Reads, Slow
 from .compile import CompiledPolicy, CompiledProvision, Env
-from .fused import FusedFn
+from .fused import FusedFn, ServedKeys
 from .lean import LeanAward, untouched
 from .order_hold import order_missing
 from .rows import CapRow, Path, Row, Rows
@@ -60,7 +60,7 @@ class FastClaims(Rows):
     order_unknown: dict[tuple[str, Path], frozenset[str]]
     # With explanations: the fused functions' claims whose natural order steps are not yet
     # added (order_steps), as (provision, sort keys in serving order); the lock adding them.
-    unordered: list[tuple[CompiledProvision, list[tuple[Any, ...]]]]
+    unordered: list[tuple[CompiledProvision, ServedKeys]]
     order_lock: threading.Lock
 
     def subjects(self, cp: CompiledProvision) -> list[Instance | None]:
@@ -178,10 +178,8 @@ class FastClaims(Rows):
             # The steps saying natural order served a claim are found when the decisions
             # are made (order_steps): only a trace shows them, and a text without its
             # trace (decision_texts) does not need them.  The rows start the provision's.
-            # A key keeps what natural_steps reads, not the Env of a claim keyed the
-            # general way (kept until then, with the result).
-            keys = [x if x[-1] is None else (*x[:-1], None) for x in got[1]]
-            self.unordered.append((cp, keys))
+            # The keys are made then from the fused function's columns (ServedKeys).
+            self.unordered.append((cp, got[1]))
         return rows
 
     def order_steps(self, decisions: list[Any], starts: Mapping[str, int]) -> None:
@@ -197,7 +195,7 @@ class FastClaims(Rows):
                 # All found before any is put, and the provision let go of only then: an
                 # error (or an interrupt) leaves its steps to the next reading, not lost.
                 steps: list[tuple[int, Any]] = []
-                for at, why in natural_steps(cp, keys):
+                for at, why in natural_steps(cp, keys.keys()):
                     row = decisions[base + at]
                     if isinstance(row, Decision):
                         if row.trace[:1] != (why,):  # (put already, if put was interrupted)

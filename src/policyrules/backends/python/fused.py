@@ -4,7 +4,9 @@ For an award whose every expression has generated code (:mod:`.codegen`) and who
 share no pool with another provision's, :func:`fused_award` writes ONE Python function
 that does what :meth:`~policyrules.backends.python.fastpath.FastClaims.serve_fast` and
 ``fast_award`` do claim by claim, on plain locals: the `order by` keys and the path's ids
-in natural order as one flat sort key per claim, then, in that order, the conditions, the
+kept as columns and the claims ordered once by their ranks (:mod:`.lean_order`: the order
+of their flat sort keys, which are made only where a claim was keyed the general way, or
+for a trace: :class:`ServedKeys`), then, in that order, the conditions, the
 one-time rules, the amount and the caps in integer fen against the accounts' own tables
 (:meth:`~policyrules.runtime.ledger.Accounts.tables`), each decision kept as the same
 compact :data:`~policyrules.backends.python.rows.Row` the fast path keeps (with
@@ -36,15 +38,14 @@ from ...runtime.order import natural_key
 from ...runtime.values import year_number
 from ...typing_rules import Usage
 from .codegen import Slow, _conjuncts, _Gen, _Unsupported, run_source
+from .lean_order import served_order
 
-__all__ = ["FusedFn", "fused_award"]
+__all__ = ["FusedFn", "ServedKeys", "fused_award"]
 
 # (subjects, assumptions, parameters, the accounts' tables (see Accounts.tables), the
 # grants list, the key of a claim the generated code cannot key, the serving of a claim it
 # cannot serve) -> the rows and decisions in serving order and the claims' sort keys
-# (flat: the `order by` keys as (0, value) or (-1, ()) pairs (unknown: first), the path's
-# ids in natural order, a count, the subject, its path, the key's assumptions, its Env or
-# None), or None (an unexpected shape: serve the claims the fast path's way).
+# (ServedKeys), or None (an unexpected shape: serve the claims the fast path's way).
 FusedFn = Callable[..., Any]
 
 _NONE: frozenset[str] = frozenset()
@@ -101,12 +102,14 @@ _WORDS = frozenset(
     | {"req", "before", "running", "lowest", "room", "after", "amount", "exact", "year"}
     | {"sub", "gk", "_serve", "_V", "_nt", "_Slow", "_yn", "_CP", "_EL", "_NE", "_EX", "_UP"}
     | {"_NO", "_SL", "_pid", "_E", "seen", "else", "subjects", "amounts", "totals"}
-    | {"held", "_HW", "now"}
+    | {"held", "_HW", "now", "odd", "keys", "order", "sorted", "_order", "_SK"}
+    | {"general"}
 )
 # Its own locals: _c0 (a condition), _l0 (a limit), _a0 (an account), _u0 (the ledger's
-# part), _r0 (a cap row), _y0 (a year), _w0 (an owner), _x0 (a sort key's part), _t0 (an
-# account's running totals).
-_LOCALS = re.compile(r"_[claurtywx][0-9]+\Z")
+# part), _r0 (a cap row), _y0 (a year), _w0 (an owner), _x0 (an `order by` key), _t0 (an
+# account's running totals); the columns: _q0 (a level's ids), _z0 (an `order by` key),
+# _m0 (what the served order reads of a claim).
+_LOCALS = re.compile(r"_[claurtywxqzm][0-9]+\Z")
 
 
 def _known(obj: Any, fields: frozenset[str]) -> bool:
@@ -187,19 +190,30 @@ class _Fuse:
             amount = gen.expr(s.Name((p.decided.fact,)))
         limits = [self._fen(cap.limit) for cap in p.caps]
         years = [gen.expr(c.year_of) if c.year_of is not None else None for c in p.caps]
-        order = [f"0, {self._key(x)}, " for x in p.order]
+        order = [self._key(x) for x in p.order]
         gen.ns.update({"_Slow": (Slow, KeyError), "_yn": year_number, "_nt": natural_key})
         gen.ns.update({"_CP": cp, "_NO": _NONE, "_E": ClaimLog()})
         gen.ns.update({"_EL": "eligible", "_NE": "not_eligible", "_EX": "exact", "_UP": "up_to"})
         gen.ns.update({"_SL": "/", "_pid": p.id, "_HW": "amount"})
+        gen.ns.update({"_order": served_order, "_SK": ServedKeys})
         # Where each cap's scope and each one-time rule's scope ends in the path.
         ends = [_end(self.chain, cap.per) for cap in p.caps]
         once = [(n, _end(self.chain, (o.entity,))) for n, o in enumerate(p.once)]
         checked = [(n, end) for n, end in once if p.once[n].entity in self.chain]
         w = self.emit
         w(0, "def _serve(insts, A, P, by, uidx, gidx, gnow, pidx, pnow, grants, keyslow, slow):")
-        w(1, "pend = []")
-        w(1, "add = pend.append")
+        # A claim's own parts of the sort key, kept as columns (one item per claim, in facts
+        # order) and ordered once as ints (.lean_order), no tuple made or compared per claim:
+        # _q0 (a level's ids), _z0 (an `order by` key), _m0/_m1/_m2 (the claim, its path,
+        # the assumptions its key read); odd: the claims keyed the general way, by position.
+        w(1, "odd = {}")
+        for d in range(depth):
+            w(1, f"_q{d} = []")
+        for j, x in enumerate(order):
+            if x != "_nt(i.id)":
+                w(1, f"_z{j} = []")
+        for m in range(3):
+            w(1, f"_m{m} = []")
         w(1, "n = 0")
         w(1, "seen = set()")
         w(1, "for i in insts:")
@@ -218,7 +232,6 @@ class _Fuse:
         w(3, "return None")
         ids = "".join(f"(_w{d}.entity, _w{d}.id), " for d in range(depth))
         w(2, f"path = ({ids})")
-        nks = "".join(f"_nt(_w{d}.id), " for d in range(depth))
         # A cap counted per subject (its scope the whole path) has an account only this
         # claim draws on, when no two claims share a path: no log is kept for it (_E).
         own = [j for j, cap in enumerate(cp.caps) if cap.per and ends[j] == depth]
@@ -226,21 +239,52 @@ class _Fuse:
             w(2, "seen.add(path)")
             w(2, "if len(seen) != n:")
             w(3, "return None")
+        for d in range(depth):
+            w(2, f"_q{d}.append(_w{d}.id)")
         w(2, "used = set()")
         w(2, "_V = i.values")
-        w(2, "try:")
-        w(3, f"add(({''.join(order)}{nks}n, i, path, used, None))")
-        w(2, "except _Slow:")
-        w(3, "add(keyslow(i, path, n))")
-        w(1, "pend.sort()")
+        w(2, "_m0.append(i)")
+        w(2, "_m1.append(path)")
+        w(2, "_m2.append(used)")
+        computed = [j for j, x in enumerate(order) if x != "_nt(i.id)"]
+        if computed:
+            w(2, "try:")
+            for j in computed:
+                w(3, f"_x{j} = {order[j]}")
+            w(2, "except _Slow:")
+            w(3, "odd[n - 1] = keyslow(i, path, n)")
+            for j in computed:
+                w(3, f"_x{j} = None")
+            for j in computed:
+                w(2, f"_z{j}.append(_x{j})")
+        # The `order by` keys (the subject's own id: its level's ids), then each level's
+        # ids (less the subject's when it is already a key: equal there, equal here).
+        parts = "".join(
+            f"(_q{depth - 1}, 1), " if x == "_nt(i.id)" else f"(_z{j}, 0), "
+            for j, x in enumerate(order)
+        )
+        levels = [f"(_q{d}, 1), " for d in range(depth)]
+        if "_nt(i.id)" in order:
+            levels.pop()
+        columns = "".join(f"_q{d}, " for d in range(depth))
+        w(1, f"keys = _SK(({parts}), ({columns}), _m0, _m1, _m2, odd)")
+        w(1, "order = None")
+        w(1, "if n > 1 and not odd:")
+        w(2, f"order = _order(({parts}{''.join(levels)}), None)")
+        w(1, "if order is None:")
+        w(2, "order = keys.sorted(n)")
+        w(1, "keys.order = order")
         w(1, "rows = []")
         w(1, "put = rows.append")
-        names = "".join(f"_x{j}, " for j in range(2 * len(p.order) + depth + 1))
-        w(1, f"for ({names}i, path, ku, env) in pend:")
-        w(2, "if env is not None:")
-        w(3, "put(slow(i, path, ku, env))")
-        w(3, "continue")
-        w(2, "used = ku")
+        w(1, "for e in order:")
+        w(2, "i = _m0[e]")
+        w(2, "path = _m1[e]")
+        w(2, "used = _m2[e]")
+        w(2, "if odd and e in odd:")
+        w(3, "used, env = keys.general(e)")
+        w(3, "if env is not None:")
+        w(4, "put(slow(i, path, used, env))")
+        w(4, "continue")
         w(2, "_V = i.values")
         if conditions:  # every one computed (each may read assumptions), as the general way
             w(2, "try:")
@@ -351,7 +395,7 @@ class _Fuse:
             f"put((_CP, i, path, _EL, amount, _EX if exact else _UP, ({caps}), before, req, "
             "_NO, -1, None, used))",
         )
-        w(1, "return rows, pend")
+        w(1, "return rows, keys")
         source = "\n".join(self.lines) + "\n"
         fn: FusedFn = run_source(source, gen.ns, _WORDS, _LOCALS)["_serve"]
         return fn
@@ -377,3 +421,60 @@ def _end(chain: list[str], per: tuple[str, ...]) -> int:
     ``claims.scope_of`` of such a path (.claims reads .compile, which calls this module;
     a test holds the two equal)."""
     return max((n for n, entity in enumerate(chain) if entity in per), default=0) + 1
+
+
+class ServedKeys:
+    """The sort keys of a fused function's claims, kept as its columns: the order it served
+    them in (:func:`~.lean_order.served_order`, or :meth:`sorted`) and, on demand, each
+    claim's flat key as the general way makes it (:meth:`flat`), which
+    :func:`~.claims.natural_steps` reads (only a trace shows its steps)."""
+
+    __slots__ = ("_general", "_ids", "_insts", "_odd", "_parts", "_paths", "_used", "order")
+
+    def __init__(
+        self,
+        parts: tuple[tuple[list[Any], int], ...],
+        ids: tuple[list[str], ...],
+        insts: list[Any],
+        paths: list[Any],
+        used: list[set[str]],
+        odd: dict[int, tuple[Any, ...]],
+    ) -> None:
+        self._parts = parts  # each `order by` key's values, and whether they are ids
+        self._ids = ids  # each level's ids, the outermost first
+        self._insts, self._paths, self._used = insts, paths, used
+        # The claims keyed the general way: their keys without their Env, and the
+        # assumptions their keys read and their Env (None: keyed by generated code), let go
+        # of once served (general).
+        self._odd = {e: (*x[:-1], None) for e, x in odd.items()}
+        self._general = {e: x[-2:] for e, x in odd.items()}
+        self.order: list[int] = []  # positions in facts order, in serving order
+
+    def flat(self, e: int) -> tuple[Any, ...]:
+        """The flat key of the claim at position ``e`` (facts order, from 0): the `order
+        by` keys as ``0, value`` pairs (text in natural order), the path's ids in natural
+        order, the claim's number (from 1), the subject, its path, the assumptions its key
+        read and ``None``."""
+        odd = self._odd.get(e)
+        if odd is not None:
+            return odd
+        key: list[Any] = []
+        for values, ident in self._parts:
+            key += (0, natural_key(values[e]) if ident else values[e])
+        key += [natural_key(ids[e]) for ids in self._ids]
+        return (*key, e + 1, self._insts[e], self._paths[e], self._used[e], None)
+
+    def general(self, e: int) -> tuple[set[str], Any]:
+        """The assumptions the key of the claim at position ``e``, keyed the general way,
+        read, and its Env if one was made (``None``: keyed by generated code); once."""
+        used, env = self._general.pop(e)
+        return used, env
+
+    def sorted(self, n: int) -> list[int]:
+        """The positions of the ``n`` claims in the order of their flat keys (as tuples;
+        the claims' numbers differ, so no two tie)."""
+        return sorted(range(n), key=lambda e: self.flat(e)[:-4])
+
+    def keys(self) -> list[tuple[Any, ...]]:
+        """The flat keys in serving order."""
+        return [self.flat(e) for e in self.order]
