@@ -299,7 +299,7 @@ class _Fuse:
         w(2, "gk = (_pid, path)")
         for n, end in checked:
             w(2, "key = gk" if end == depth else f"key = (_pid, path[:{end}])")
-            w(2, "if key in pnow or key in pidx:")
+            w(2, "if key in pnow or (pidx and key in pidx):")  # (no ledger: no hash)
             w(3, f"put((_CP, i, path, _NE, None, None, (), 0, 0, _NO, {k(n)}, None, used))")
             w(3, "continue")
         w(2, "try:")
@@ -315,7 +315,7 @@ class _Fuse:
         w(2, "if req < 0:")
         w(3, "req = 0")
         w(2, "now = gnow.get(gk, 0)")  # (written back below: one look-up, not two)
-        w(2, "before = gidx.get(gk, 0) + now")
+        w(2, "before = gidx.get(gk, 0) + now if gidx else now")
         w(2, "if before:")
         w(3, "req = req - before if req > before else 0")
         w(2, "running = lowest = req")
@@ -336,8 +336,11 @@ class _Fuse:
             if years[j] is not None:
                 year = f"_y{j}"
                 w(2, f"year = _y{j}")
-            w(2, f"key = ({k(cap.pool)}, {scope}, {year})")
-            w(2, f"_u{j} = uidx.get(key, 0) if uidx else 0")
+            if j in own:  # (the key made only for the ledger's part)
+                w(2, f"_u{j} = uidx.get(({k(cap.pool)}, {scope}, {year}), 0) if uidx else 0")
+            else:
+                w(2, f"key = ({k(cap.pool)}, {scope}, {year})")
+                w(2, f"_u{j} = uidx.get(key, 0) if uidx else 0")
             if j in own:  # no earlier claim of this evaluation: nothing taken, none pending
                 w(2, f"room = _l{j} - _u{j}")
                 w(2, "after = running if running < room else (room if room > 0 else 0)")
