@@ -38,7 +38,7 @@ from ...runtime.order import natural_key
 from ...runtime.values import year_number
 from ...typing_rules import Usage
 from .codegen import Slow, _conjuncts, _Gen, _Unsupported, run_source
-from .lean_order import served_order
+from .lean_order import distinct_paths, served_order
 
 __all__ = ["FusedFn", "ServedKeys", "fused_award"]
 
@@ -101,9 +101,9 @@ _WORDS = frozenset(
     | {"by", "uidx", "gidx", "gnow", "pidx", "pnow", "grants", "keyslow", "slow", "new"}
     | {"req", "before", "running", "lowest", "room", "after", "amount", "exact", "year"}
     | {"sub", "gk", "_serve", "_V", "_nt", "_Slow", "_yn", "_CP", "_EL", "_NE", "_EX", "_UP"}
-    | {"_NO", "_SL", "_pid", "_E", "seen", "else", "subjects", "amounts", "totals"}
+    | {"_NO", "_SL", "_pid", "_E", "else", "subjects", "amounts", "totals"}
     | {"held", "_HW", "now", "odd", "keys", "order", "sorted", "_order", "_SK"}
-    | {"general"}
+    | {"general", "_distinct"}
 )
 # Its own locals: _c0 (a condition), _l0 (a limit), _a0 (an account), _u0 (the ledger's
 # part), _r0 (a cap row), _y0 (a year), _w0 (an owner), _x0 (an `order by` key), _t0 (an
@@ -195,12 +195,15 @@ class _Fuse:
         gen.ns.update({"_CP": cp, "_NO": _NONE, "_E": ClaimLog()})
         gen.ns.update({"_EL": "eligible", "_NE": "not_eligible", "_EX": "exact", "_UP": "up_to"})
         gen.ns.update({"_SL": "/", "_pid": p.id, "_HW": "amount"})
-        gen.ns.update({"_order": served_order, "_SK": ServedKeys})
+        gen.ns.update({"_order": served_order, "_SK": ServedKeys, "_distinct": distinct_paths})
         # Where each cap's scope and each one-time rule's scope ends in the path.
         ends = [_end(self.chain, cap.per) for cap in p.caps]
         once = [(n, _end(self.chain, (o.entity,))) for n, o in enumerate(p.once)]
         checked = [(n, end) for n, end in once if p.once[n].entity in self.chain]
         w = self.emit
+        # A cap counted per subject (its scope the whole path) has an account only this
+        # claim draws on, when no two claims share a path: no log is kept for it (_E).
+        own = [j for j, cap in enumerate(cp.caps) if cap.per and ends[j] == depth]
         w(0, "def _serve(insts, A, P, by, uidx, gidx, gnow, pidx, pnow, grants, keyslow, slow):")
         # A claim's own parts of the sort key, kept as columns (one item per claim, in facts
         # order) and ordered once as ints (.lean_order), no tuple made or compared per claim:
@@ -215,7 +218,6 @@ class _Fuse:
         for m in range(3):
             w(1, f"_m{m} = []")
         w(1, "n = 0")
-        w(1, "seen = set()")
         w(1, "for i in insts:")
         w(2, "n += 1")
         # The owners from the subject up: _w{depth-1} is the subject, _w0 the outermost.
@@ -232,13 +234,6 @@ class _Fuse:
         w(3, "return None")
         ids = "".join(f"(_w{d}.entity, _w{d}.id), " for d in range(depth))
         w(2, f"path = ({ids})")
-        # A cap counted per subject (its scope the whole path) has an account only this
-        # claim draws on, when no two claims share a path: no log is kept for it (_E).
-        own = [j for j, cap in enumerate(cp.caps) if cap.per and ends[j] == depth]
-        if own:  # one path a claim: a path met twice leaves the set short of the count
-            w(2, "seen.add(path)")
-            w(2, "if len(seen) != n:")
-            w(3, "return None")
         for d in range(depth):
             w(2, f"_q{d}.append(_w{d}.id)")
         w(2, "used = set()")
@@ -267,6 +262,9 @@ class _Fuse:
         if "_nt(i.id)" in order:
             levels.pop()
         columns = "".join(f"_q{d}, " for d in range(depth))
+        if own:  # one path a claim (checked once all are met: no side effect till then)
+            w(1, f"if n > 1 and not _distinct(({columns}), n):")
+            w(2, "return None")
         w(1, f"keys = _SK(({parts}), ({columns}), _m0, _m1, _m2, odd)")
         w(1, "order = None")
         w(1, "if n > 1 and not odd:")
