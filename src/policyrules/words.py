@@ -345,16 +345,18 @@ def _neg(w: Words, e: s.Expr, scope: str | None) -> str:
 
 def _inset(w: Words, e: s.Expr, scope: str | None) -> str:
     """``x in {a, b}``: ``x是“a”或“b”之一``; ``x not in {a, b}``: ``x不属于“a”、“b”`` (a
-    native reader found 不是…之一 awkward), ``x not in {a}``: ``x不是“a”``, each member once."""
+    native reader found 不是…之一 awkward), ``x not in {a}``: ``x不是“a”``, each member once;
+    the empty set ``{}`` (the checker takes it) as the list it is, with nothing in it:
+    ``x是所列值之一（未列任何值）``, ``x不属于所列值（未列任何值）`` (not 是空之一)."""
     assert isinstance(e, s.InSet)
     element, container = w.expr(e.element, scope), e.container
-    if isinstance(container, s.SetLit) and container.items and not e.negated:
+    if isinstance(container, s.SetLit) and not container.items:
+        return f"{element}{'不属于所列值' if e.negated else '是所列值之一'}（未列任何值）"
+    if isinstance(container, s.SetLit) and not e.negated:
         return f"{element}是{w.one_of(container.items, scope)}之一"
-    if isinstance(container, s.SetLit) and container.items:
+    if isinstance(container, s.SetLit):
         items = dict.fromkeys(w.expr(x, scope) for x in container.items)
         return f"{element}{'不是' if len(items) == 1 else '不属于'}{'、'.join(items)}"
-    if isinstance(container, s.SetLit):
-        return f"{element}{'不' if e.negated else ''}是{w.expr(container, scope)}之一"
     return f"{w.expr(container, scope)}{'不包含' if e.negated else '包含'}{element}"
 
 

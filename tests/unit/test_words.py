@@ -126,6 +126,25 @@ def test_operators_in_words(beijing: policyrules.Policy) -> None:
     assert say("overseas_authority not in {FDA, FDA}") == one
 
 
+def test_membership_of_the_empty_set_in_words() -> None:
+    """``x in {}`` and ``x not in {}`` pass the checker (a set may be empty), so the measure's
+    summary and a refusal's reason say them: as a list with nothing in it, not 是空之一 /
+    不是空之一 (空 is no value a fact could be one of)."""
+    for negated, said in (
+        (False, "备注是所列值之一（未列任何值）"),
+        (True, "备注不属于所列值（未列任何值）"),
+    ):
+        op = "not in" if negated else "in"
+        text = (
+            'entity firm "企业"\n  list firms\n  fact remark: text "备注"\n'
+            'document d "测试"\nclause 1 "奖励"\n  quote "奖励。"\n\n  award grant "奖励"\n'
+            f"    for each firm\n    eligible when remark {op} {{}}\n    amount 10 万元\n"
+        )
+        checked = policyrules.check([parse(text, "t.rule")], texts={"t.rule": text}, sources={})
+        p = next(iter(checked.provisions()))
+        assert Words.of(checked).expr(p.eligible[0].condition, p.subject) == said
+
+
 def test_no_expression_code_in_the_words_of_the_beijing_policy(
     beijing: policyrules.Policy,
 ) -> None:
