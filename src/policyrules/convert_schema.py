@@ -108,16 +108,15 @@ def type_schema(typ: t.Type, policy: CheckedPolicy) -> dict[str, Any]:
     return {}
 
 
-# An id written as a number is read by its spelling, which a schema cannot see: bounding
-# its value bounds a whole number's digits (below 10**256: at most 256; above -10**255: a
-# sign and at most 255), so a 300-digit number is refused as the reader refuses it.  (A
-# fraction's spelling may be longer than its value says, 0.000…1, left to the reader; and
-# 1e300, an id of 5 characters to the reader, is refused here by its value.)
+# An id written as a number is read by its spelling (at most MAX_ID_LENGTH characters), which
+# a schema cannot see: a value has spellings of every length (1e300 and a 1 with 300 zeros;
+# 1e-300 and 0.000…1), and a validator in JavaScript holds it as a double (10**256 - 1 and
+# 10**256 alike).  So a number passes as any number does, and only the reader refuses one
+# written at more than 256 characters (docs/cli.md, `policyrules schema`): bounding its value
+# refused 1e300, an id of 5 characters to the reader, and took 0.000…1 all the same.
 ID_SCHEMA: dict[str, Any] = {
     "type": ["string", "number"],
     "minLength": 1,
     "maxLength": MAX_ID_LENGTH,
     "pattern": ID_PATTERN,
-    "exclusiveMaximum": 10**MAX_ID_LENGTH,
-    "exclusiveMinimum": -(10 ** (MAX_ID_LENGTH - 1)),
 }
