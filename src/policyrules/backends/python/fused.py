@@ -189,7 +189,7 @@ class _Fuse:
             assert p.decided is not None
             amount = gen.expr(s.Name((p.decided.fact,)))
         limits = [self._fen(cap.limit) for cap in p.caps]
-        years = [gen.expr(c.year_of) if c.year_of is not None else None for c in p.caps]
+        years = [self._year(c.year_of) if c.year_of is not None else None for c in p.caps]
         order = [self._key(x) for x in p.order]
         gen.ns.update({"_Slow": (Slow, KeyError), "_yn": year_number, "_nt": natural_key})
         gen.ns.update({"_CP": cp, "_NO": _NONE, "_E": ClaimLog()})
@@ -306,7 +306,7 @@ class _Fuse:
             w(3, f"_l{j} = {lim}")
         for j, y in enumerate(years):
             if y is not None and cp.caps[j].per:
-                w(3, f"_y{j} = _yn({y})")
+                w(3, f"_y{j} = {y}")
         w(2, "except _Slow:")
         w(3, "put(slow(i, path, None, None))")
         w(3, "continue")
@@ -409,6 +409,12 @@ class _Fuse:
         if code == "i.id":  # the subject's id, always text: its natural key at once
             return "_nt(i.id)"
         return f"_nk({code})"
+
+    def _year(self, e: s.Expr) -> str:
+        """A cap's year: a date's ``.year`` at once (``year_number`` of a date)."""
+        if self.gen.typer.type_of(e, Usage()).kind == "date":
+            return f"({self.gen.expr(e)}).year"
+        return f"_yn({self.gen.expr(e)})"
 
     def _fen(self, e: s.Expr) -> str:
         """A cap's limit in fen: a constant for a money literal."""

@@ -37,7 +37,6 @@ from ...model import CheckedPolicy
 from ...runtime.claim_log import ClaimLogs
 from ...runtime.grants import GrantRow
 from ...runtime.values import year_number
-from ...typing_rules import Usage
 from .codegen import Slow, _conjuncts, _Gen, _Unsupported, run_source
 from .fused import _WORDS, _end, _Fuse
 from .lean_order import distinct_paths, served_order
@@ -106,7 +105,7 @@ class _Lean(_Fuse):
         limits = [self._fen(cap.limit) for cap in p.caps]
         years = [self._year(c.year_of) if c.year_of is not None else None for c in p.caps]
         keys = [self._key(x) for x in p.order]
-        gen.ns.update({"_Slow": (Slow, KeyError), "_pid": p.id})
+        gen.ns.update({"_Slow": (Slow, KeyError), "_pid": p.id, "_yn": year_number})
         gen.ns.update({"_order": served_order, "_distinct": distinct_paths})
         ends = [_end(self.chain, cap.per) for cap in p.caps]
         once = [(n, _end(self.chain, (o.entity,))) for n, o in enumerate(p.once)]
@@ -319,13 +318,6 @@ class _Lean(_Fuse):
             w(at, f"_a{j} = acc.get(ak)")
             w(at, f"if _a{j} is None:")
             w(at + 1, f"_a{j} = acc[ak] = [0, 0]")
-
-    def _year(self, e: s.Expr) -> str:
-        """A cap's year: a date's ``.year`` at once (``year_number`` of a date)."""
-        if self.gen.typer.type_of(e, Usage()).kind == "date":
-            return f"({self.gen.expr(e)}).year"
-        self.gen.ns["_yn"] = year_number
-        return f"_yn({self.gen.expr(e)})"
 
 
 class LeanAward:
