@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Callable, Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from typing import Any, Generic, TypeVar
 
 from ...bounds import paused_gc
@@ -105,11 +105,15 @@ def evaluate(
             starts[cp.info.id] = len(decisions)
             decisions.extend(served[cp.info.id] if cp.info.id in served else run.provision(cp))
     names: set[str] = set()
+    lean = False  # a lean award's claims among them (unfold)
     for d in decisions:
-        if isinstance(d, Decision):
+        if type(d) is tuple:  # a row (the most of them): its assumptions read, last
+            names |= d[-1]
+        elif isinstance(d, Decision):
             names.update(a for a, _ in d.assumptions)
         elif isinstance(d, LeanAward):
             names |= d.used
+            lean = True
         else:
             names |= d[-1]
     if run.assumed_years:
@@ -141,19 +145,26 @@ def evaluate(
         with paused_gc(promote=True):
             return run.said_zh(unfold(0), words)
 
-    def unfold(which: int) -> Iterator[Any]:
+    def unfold(which: int) -> Iterable[Any]:
         # A lean award's claims (.lean): its rows or grant rows, made by one replay.
-        for d in grants if which else decisions:
-            if isinstance(d, LeanAward):
-                yield from d.replay()[which]
-            else:
-                yield d
+        if not lean:
+            return grants if which else decisions
+        return _unfolded(grants if which else decisions, which)
 
     if not run.explain:  # every row is made into its decision to be said: made once, kept
         return Result.deferred(made, granted, said_assumed)
     return Result.deferred(
         made, granted, said_assumed, texts=said, texts_zh=said_zh, grant_rows=grant_rows
     )
+
+
+def _unfolded(items: list[Any], which: int) -> Iterator[Any]:
+    """``items`` with each lean award's rows (``which`` 0) or grant rows (1) in its place."""
+    for d in items:
+        if isinstance(d, LeanAward):
+            yield from d.replay()[which]
+        else:
+            yield d
 
 
 def _listed(
