@@ -43,6 +43,9 @@ AMOUNTS = SHIPPED.parent / "patterns" / "amounts.rule"
 T = TypeVar("T")
 
 
+STDERR_KEPT = 1 << 16
+"""Bytes of the server's standard error a :class:`Session` keeps (the last ones)."""
+
 EXIT_WAIT = 15
 """Seconds :meth:`Session.close` waits for the server to answer shutdown and then to exit."""
 
@@ -66,6 +69,10 @@ class Session:
         self.thread.start()
         self.published: dict[str, list[lsp.Diagnostic]] = {}
         self.versions: dict[str, int] = {}
+        # The last of what the server wrote to standard error, read as it comes: a pipe
+        # never read fills (64 KB) and blocks the server at its next write.
+        self.stderr = bytearray()
+        self._drain: asyncio.Task[None] | None = None
         self.client: LanguageClient = self.run(self._start(encodings, command))
 
     def run(self, coro: Coroutine[Any, Any, T], timeout: float = 60) -> T:
@@ -80,6 +87,9 @@ class Session:
             self.versions[params.uri] = self.versions.get(params.uri, 0) + 1
 
         await client.start_io(*command)
+        process = client._server  # (pygls keeps the process it started there, only there)
+        if process is not None and process.stderr is not None:
+            self._drain = asyncio.ensure_future(self._read_stderr(process.stderr))
         general = (
             lsp.GeneralClientCapabilities(position_encodings=list(encodings)) if encodings else None
         )
@@ -89,6 +99,12 @@ class Session:
         self.encoding = str(result.capabilities.position_encoding)
         client.initialized(lsp.InitializedParams())
         return client
+
+    async def _read_stderr(self, stream: asyncio.StreamReader) -> None:
+        """Keep the last :data:`STDERR_KEPT` bytes the server writes to standard error."""
+        while chunk := await stream.read(4096):
+            self.stderr += chunk
+            del self.stderr[:-STDERR_KEPT]
 
     def close(self) -> None:
         """Shut the server down and wait, at most ``exit_wait`` seconds each, for its
@@ -131,13 +147,12 @@ class Session:
             process.kill()
         try:
             await asyncio.wait_for(process.wait(), self.exit_wait)
-            stderr = process.stderr
-            if stderr is not None:
-                err = await asyncio.wait_for(stderr.read(), self.exit_wait)
-                if err:
-                    said += "; its standard error:\n" + err.decode("utf-8", "replace")[-4000:]
+            if self._drain is not None:  # what it wrote up to its end
+                await asyncio.wait_for(self._drain, self.exit_wait)
         except TimeoutError:
             said += "; its end was not seen after the kill"
+        if self.stderr:
+            said += "; its standard error:\n" + self.stderr.decode("utf-8", "replace")[-4000:]
         return said
 
     def open(self, path: Path, text: str | None = None) -> str:

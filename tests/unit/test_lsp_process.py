@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from lsp_session import Session
+from lsp_session import JJXF, STDERR_KEPT, Session
 
 
 def _frame(message: dict[str, object]) -> bytes:
@@ -122,3 +122,27 @@ def test_sigusr1_makes_the_server_say_where_its_threads_are() -> None:
     assert server.returncode == 0
     assert b"Current thread" in err or b"Thread 0x" in err
     assert b"policyrules/lsp/server.py" in err  # its main thread, in start_io
+
+
+# The server, after writing 256 KB to standard error: four times a pipe's buffer (64 KB on
+# Linux), so it blocks at its first write unless someone reads the pipe.
+_CHATTY = """
+import runpy, sys
+sys.stderr.write("noise " * 43691 + "end of noise\\n")
+sys.stderr.flush()
+sys.argv = ["policyrules", "lsp"]
+runpy.run_module("policyrules", run_name="__main__", alter_sys=True)
+"""
+
+
+def test_a_server_writing_much_to_standard_error_is_not_blocked() -> None:
+    """The session reads the server's standard error as it comes, keeping its tail: left
+    unread, the pipe filled and the server stopped at its next write, answering nothing."""
+    s = Session(command=(sys.executable, "-c", _CHATTY))
+    try:
+        uri = s.open(JJXF)
+        assert s.diagnostics_after(uri, 0) == []  # it serves
+    finally:
+        s.close()
+    assert s.stderr.endswith(b"end of noise\n")
+    assert len(s.stderr) <= STDERR_KEPT  # the tail only
