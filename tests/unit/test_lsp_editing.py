@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import inspect
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Executor, Future
@@ -393,3 +395,54 @@ def test_a_stale_analysis_never_publishes_after_a_newer_one(tmp_path: Path) -> N
     with concurrent.futures.ThreadPoolExecutor(1) as pool:
         pool.submit(asyncio.run, scenario()).result(timeout=60)
     assert [(p.uri, p.version, p.diagnostics) for p in said] == [(uri, 2, [])]
+
+
+@pytest.mark.parametrize("request_kind", ["formatting", "completion"])
+def test_formatting_and_completion_leave_the_event_loop_free(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request_kind: str
+) -> None:
+    """Formatting and completion are computed in another thread: the event loop, which
+    reads every message, runs while they do.  Both ran on it, so a long one held up
+    every message behind it (a cancel, a change, another request)."""
+    import policyrules.lsp.server as server_module
+
+    server, state = _build()
+    list(server.protocol.lsp_initialize(lsp.InitializeParams(lsp.ClientCapabilities())))
+    server.text_document_publish_diagnostics = [].append  # type: ignore[method-assign]
+    path = tmp_path / "a.rule"
+    path.write_text(POLICY, encoding="utf-8")
+    uri = uris.from_fs_path(str(path)) or ""
+    started, release = threading.Event(), threading.Event()
+    events: list[str] = []
+    name = "formatted" if request_kind == "formatting" else "completions"
+    real = getattr(server_module, name)
+
+    def slow(*args: Any) -> Any:  # the formatter or completion, taking its time
+        started.set()
+        release.wait(10)
+        events.append("computed")
+        return real(*args)
+
+    monkeypatch.setattr(server_module, name, slow)
+
+    async def ask() -> Any:  # (as the server's handler calls it)
+        if request_kind == "formatting":
+            got = state.format(uri)
+        else:
+            got = state.complete(uri, lsp.Position(line=0, character=0))
+        return await got if inspect.isawaitable(got) else got
+
+    async def scenario() -> Any:
+        state.buffers.open(uri, POLICY, 1)
+        if request_kind == "completion":
+            await state.refresh(tmp_path, str(path))
+        asked = asyncio.ensure_future(ask())
+        await asyncio.to_thread(started.wait, 10)  # under way
+        events.append("loop ran")  # the loop runs while it is computed
+        release.set()
+        return await asyncio.wait_for(asked, 10)
+
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        got = pool.submit(asyncio.run, scenario()).result(timeout=60)
+    assert events == ["loop ran", "computed"]
+    assert got is not None  # an answer all the same (formatting: [] or an edit)

@@ -14,7 +14,8 @@ deleted).
 Hover, definition and completion use the last analysis in which every file parsed, so they
 keep working while a line is half typed; positions are carried over the lines changed
 since (:mod:`policyrules.lsp.drift`).  On a line changed since, they wait for the analysis
-of the text as it is.
+of the text as it is.  Completion and formatting are computed in other threads too
+(asyncio's default executor), so that neither holds up the messages behind it.
 """
 
 from __future__ import annotations
@@ -299,43 +300,62 @@ class _State:
         text = self.buffers.text(uri)
         if text is None:  # closed meanwhile
             return []
-        analysed = analysis.texts.get(path) if analysis is not None else None
         if analysis is None:
             return []
-        body = library_text(text.removeprefix(_BOM))
-        line, col = index_of(text).from_client(position, self.encoding)
-        there = None
-        if analysed is not None:
-            moved = drift(analysed, body)
-            if (old := moved.to_old(line)) is not None:
-                there = (old, col)
-            else:  # a line being written: the scope of the line it replaced or follows
-                near = moved.near_old(line)
-                old_line = analysed.split("\n")[near - 1]
-                there = (near, len(old_line) - len(old_line.lstrip()) + 1)
-        return [
-            lsp.CompletionItem(
-                label=item.label,
-                kind=_KINDS.get(item.kind),
-                detail=item.detail,
-                documentation=item.documentation,
-            )
-            for item in completions(analysis, path, body, line, col, there)
-        ]
+        # Computed in another thread (the text and the analysis are read here, and neither
+        # changes): a long one holds up no other message.
+        encoding = self.encoding
+        return await asyncio.to_thread(_completion_items, analysis, path, text, position, encoding)
 
-    def format(self, uri: str) -> list[lsp.TextEdit] | None:
+    async def format(self, uri: str) -> list[lsp.TextEdit] | None:
+        """The edit making the buffer of ``uri`` the formatter's text (none: it does not
+        parse, or is closed), made in another thread, as completion is."""
         text = self.buffers.text(uri)
         if text is None:
             return None
-        new = formatted(library_text(text), path_of(uri) or uri)
-        if new is None:
-            return None
-        first = _LINE_END.search(text)
-        if first is not None and first.group() != "\n":  # the file's line ends are kept
-            new = new.replace("\n", first.group())
-        if new == text:
-            return []
-        return [lsp.TextEdit(range=index_of(text).whole_range(self.encoding), new_text=new)]
+        return await asyncio.to_thread(_format_edits, text, path_of(uri) or uri, self.encoding)
+
+
+def _completion_items(
+    analysis: Analysis, path: str, text: str, position: lsp.Position, encoding: str
+) -> list[lsp.CompletionItem]:
+    """The completions at ``position`` of the buffer ``text`` of ``path``, under the last
+    analysis that parsed (its positions carried over the lines changed since)."""
+    analysed = analysis.texts.get(path)
+    body = library_text(text.removeprefix(_BOM))
+    line, col = index_of(text).from_client(position, encoding)
+    there = None
+    if analysed is not None:
+        moved = drift(analysed, body)
+        if (old := moved.to_old(line)) is not None:
+            there = (old, col)
+        else:  # a line being written: the scope of the line it replaced or follows
+            near = moved.near_old(line)
+            old_line = analysed.split("\n")[near - 1]
+            there = (near, len(old_line) - len(old_line.lstrip()) + 1)
+    return [
+        lsp.CompletionItem(
+            label=item.label,
+            kind=_KINDS.get(item.kind),
+            detail=item.detail,
+            documentation=item.documentation,
+        )
+        for item in completions(analysis, path, body, line, col, there)
+    ]
+
+
+def _format_edits(text: str, file: str, encoding: str) -> list[lsp.TextEdit] | None:
+    """The edit (if any) making ``text`` the formatter's, its line ends kept; ``None``
+    when it does not parse."""
+    new = formatted(library_text(text), file)
+    if new is None:
+        return None
+    first = _LINE_END.search(text)
+    if first is not None and first.group() != "\n":  # the file's line ends are kept
+        new = new.replace("\n", first.group())
+    if new == text:
+        return []
+    return [lsp.TextEdit(range=index_of(text).whole_range(encoding), new_text=new)]
 
 
 def _build() -> tuple[LanguageServer, _State]:
@@ -390,10 +410,10 @@ def _build() -> tuple[LanguageServer, _State]:
         return lsp.CompletionList(is_incomplete=False, items=items)
 
     @server.feature(lsp.TEXT_DOCUMENT_FORMATTING)
-    def formatting(
+    async def formatting(
         ls: LanguageServer, params: lsp.DocumentFormattingParams
     ) -> list[lsp.TextEdit] | None:
-        return state.format(params.text_document.uri)
+        return await state.format(params.text_document.uri)
 
     return server, state
 
