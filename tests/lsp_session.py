@@ -69,6 +69,7 @@ class Session:
         self.thread.start()
         self.published: dict[str, list[lsp.Diagnostic]] = {}
         self.versions: dict[str, int] = {}
+        self.logged: list[str] = []  # what the server wrote to the editor's log, in order
         # The last of what the server wrote to standard error, read as it comes: a pipe
         # never read fills (64 KB) and blocks the server at its next write.
         self.stderr = bytearray()
@@ -85,6 +86,10 @@ class Session:
         def published(params: lsp.PublishDiagnosticsParams) -> None:
             self.published[params.uri] = list(params.diagnostics)
             self.versions[params.uri] = self.versions.get(params.uri, 0) + 1
+
+        @client.feature(lsp.WINDOW_LOG_MESSAGE)
+        def logged(params: lsp.LogMessageParams) -> None:
+            self.logged.append(params.message)
 
         await client.start_io(*command)
         process = client._server  # (pygls keeps the process it started there, only there)

@@ -302,6 +302,37 @@ def test_a_request_at_a_negative_position_is_refused_at_once(
     session.close_doc(uri)
 
 
+def test_a_change_that_does_not_read_is_said_in_the_editors_log(
+    session: Session, tmp_path: Path
+) -> None:
+    """A notification cannot be answered: pygls dropped one it could not read with a
+    traceback on standard error and a generic error message, so an editor's change was
+    lost unexplained and the server went on with a text the editor no longer showed.  The
+    editor's log now says which change was dropped and why, and the server goes on."""
+    uri = session.open(tmp_path / "a.rule", POLICY)
+    before = len(session.logged)
+    with attrs.validators.disabled():  # lsprotocol refuses to make such a position
+        where = lsp.Range(lsp.Position(-1, 0), lsp.Position(0, 0))
+        params = lsp.DidChangeTextDocumentParams(
+            lsp.VersionedTextDocumentIdentifier(uri=uri, version=2),
+            [lsp.TextDocumentContentChangePartial(range=where, text="x")],
+        )
+    session.client.protocol.notify(lsp.TEXT_DOCUMENT_DID_CHANGE, params)
+    for _ in range(200):  # a bound on the wait (10 s), not a timing check
+        if len(session.logged) > before:
+            break
+        time.sleep(0.05)
+    assert session.logged[before:] == [
+        "textDocument/didChange: invalid params, notification ignored: Position.line should "
+        "be in range [0:2147483647], but was -1. (the server's text of the document may now "
+        "differ: reopen it)"
+    ]
+    hover = session.hover(uri, at(POLICY, "kind", 1))  # still serving, the text unchanged
+    assert hover is not None
+    assert "`firm.kind`" in hover
+    session.close_doc(uri)
+
+
 def test_a_lone_carriage_return_ends_a_line(session: Session, tmp_path: Path) -> None:
     """The protocol counts `\\r` alone as a line end (old Mac files); the parser took it for
     a space, so the whole file was its first line, and the comment on that line ran to the

@@ -36,7 +36,7 @@ import attrs
 from lsprotocol import types as lsp
 from pygls import uris
 from pygls.lsp.server import LanguageServer
-from pygls.protocol import JsonRPCRequestMessage, LanguageServerProtocol
+from pygls.protocol import JsonRPCNotification, JsonRPCRequestMessage, LanguageServerProtocol
 from pygls.protocol.language_server import lsp_method
 
 from .. import __version__
@@ -80,6 +80,15 @@ class _Refused:
     reason: str
 
 
+@attrs.frozen
+class _Dropped:
+    """A notification whose parameters do not read as its method's: nothing can answer it,
+    so it is dropped and the editor told why, in its log (``window/logMessage``)."""
+
+    method: str
+    reason: str
+
+
 def _reason(exc: BaseException) -> str:
     """The first failure inside cattrs's nested ones: ``Position.line should be in range
     [0:2147483647], but was -1.``"""
@@ -96,15 +105,24 @@ class _Protocol(LanguageServerProtocol):
 
     A request whose parameters cannot be read is answered with an InvalidParams error:
     pygls raises inside its reader, logs a traceback and answers nothing, and the editor
-    waits for the answer for ever."""
+    waits for the answer for ever.  A notification whose parameters cannot be read is
+    dropped with one line in the editor's log saying which and why (pygls wrote a traceback
+    to standard error and showed a generic error: a change dropped so leaves the server's
+    text behind the editor's, unexplained)."""
 
     def structure_message(self, data: dict[str, Any]) -> Any:
-        if "jsonrpc" in data and "id" in data and "method" in data and "error" not in data:
-            kind = self.get_message_type(str(data["method"])) or JsonRPCRequestMessage
+        if "jsonrpc" in data and "method" in data and "error" not in data:
+            method = str(data["method"])
+            if "id" in data:
+                kind = self.get_message_type(method) or JsonRPCRequestMessage
+            else:
+                kind = self.get_message_type(method) or JsonRPCNotification
             try:
                 return self._converter.structure(data, kind)
             except Exception as exc:  # cattrs's ClassValidationError, or a value's own
-                return _Refused(data["id"], str(data["method"]), _reason(exc))
+                if "id" in data:
+                    return _Refused(data["id"], method, _reason(exc))
+                return _Dropped(method, _reason(exc))
         return super().structure_message(data)
 
     def handle_message(self, message: Any) -> None:
@@ -114,6 +132,15 @@ class _Protocol(LanguageServerProtocol):
                 f"{message.method}: invalid params: {message.reason}",
             )
             self._send_response(message.id, None, error)
+            return
+        if isinstance(message, _Dropped):
+            said = f"{message.method}: invalid params, notification ignored: {message.reason}"
+            if message.method == lsp.TEXT_DOCUMENT_DID_CHANGE:
+                said += " (the server's text of the document may now differ: reopen it)"
+            self.notify(
+                lsp.WINDOW_LOG_MESSAGE,
+                lsp.LogMessageParams(type=lsp.MessageType.Error, message=said),
+            )
             return
         super().handle_message(message)
 
