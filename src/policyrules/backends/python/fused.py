@@ -334,18 +334,16 @@ class _Fuse:
             if years[j] is not None:
                 year = f"_y{j}"
                 w(2, f"year = _y{j}")
-            if j in own:  # (the key made only for the ledger's part)
-                w(2, f"_u{j} = uidx.get(({k(cap.pool)}, {scope}, {year}), 0) if uidx else 0")
-            else:
-                w(2, f"key = ({k(cap.pool)}, {scope}, {year})")
-                w(2, f"_u{j} = uidx.get(key, 0) if uidx else 0")
             if j in own:  # no earlier claim of this evaluation: nothing taken, none pending
+                w(2, f"_u{j} = uidx.get(({k(cap.pool)}, {scope}, {year}), 0) if uidx else 0")
                 w(2, f"room = _l{j} - _u{j}")
                 w(2, "after = running if running < room else (room if room > 0 else 0)")
                 w(2, f"_r{j} = ({k(cap)}, path, {year}, _l{j}, _u{j}, _E, 0, running, after)")
                 w(2, "running = after")
             else:
                 accounts.append(j)
+                w(2, f"key = ({k(cap.pool)}, {scope}, {year})")
+                w(2, f"_u{j} = uidx.get(key, 0) if uidx else 0")
                 w(2, f"_a{j} = by.get(key)")
                 w(2, f"if _a{j} is None:")  # ClaimLogs.new: a claim of unknown year in it
                 w(3, f"_a{j} = by.new(key)")
