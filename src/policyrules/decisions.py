@@ -195,7 +195,17 @@ class Payment:
     (granted by this evaluation: its year has come, or no ``as_of`` was given) or ``future``
     (its year is after ``as_of``: computed, not granted); ``amount`` ``None`` while a fact
     it needs is missing; ``share`` the instalment's rate as written (``40%``); ``cap`` the
-    cap that cut it (its text) and ``before`` the amount before that cap."""
+    cap that cut it (its text) and ``before`` the amount before that cap.
+
+    ``held_by`` names the earlier claims not settled that hold room the payment needs (the
+    last 3 of each account); ``hold_count`` is how many there are in all, as a claim paid at
+    once says it (``6 in all; the last 3 shown``, 共 6 笔).  Each claim counts once however
+    many accounts it holds room in: under ``over 3 years`` a schedule paying in two of the
+    window's years is one claim, and under a cap over all years (``per firm ever``) a
+    schedule holding each of its payments there is one.  The schedule's own earlier payments
+    held in such an account (or in an earlier year of its window) are not counted: they are
+    room the award itself took, not an earlier claim's, and ``held_by`` does not name them
+    either (:func:`~policyrules.backends.python.payment_holds.count_holds`)."""
 
     year: int
     index: int
@@ -213,6 +223,8 @@ class Payment:
     # The earlier claims not settled that hold room this payment needs in a cap of its
     # year (it is then at most): named in the explanation (policyrules.explain_holds).
     held_by: tuple[Hold, ...] = ()
+    # How many such claims there are in all, each once (0: none; see above).
+    hold_count: int = 0
 
 
 @attrs.frozen

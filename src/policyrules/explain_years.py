@@ -102,8 +102,10 @@ def schedule_lines_zh(d: Decision, cap_words: Callable[[str], str] = str) -> lis
 
 def schedule_json(d: Decision) -> dict[str, Any]:
     """``{"schedule": [{"year", "index", "status", "amount", "share", "cap", "before",
-    "held_by"}]}`` (money as 元 text; ``held_by``: the earlier claims not settled holding
-    room the payment needs, as a cap's ``held``), or ``{}`` for a decision without one."""
+    "held_by", "held_count"}]}`` (money as 元 text; ``held_by``: the earlier claims not
+    settled holding room the payment needs, as a cap's ``held``, the last 3 of each account;
+    ``held_count``: how many there are in all, :attr:`~policyrules.decisions.Payment.hold_count`),
+    or ``{}`` for a decision without one."""
     if not d.schedule:
         return {}
     return {
@@ -121,6 +123,7 @@ def schedule_json(d: Decision) -> dict[str, Any]:
                     | {"amount": str(h.amount.yuan) if h.amount is not None else None}
                     for h in p.held_by
                 ],
+                "held_count": p.hold_count,
             }
             for p in d.schedule
         ]

@@ -41,3 +41,22 @@ def test_the_accounts_append_to_one_log_per_key() -> None:
     assert accounts.account_log(key)[1] is log
     assert log.totals == [0, 50, 50, 70]
     assert (log.certain, log.possible) == (70, OPEN_FEN)
+
+
+def test_a_view_counts_each_undecided_claim_once_as_it_stood() -> None:
+    """An account over all years holds a schedule's payments each (F/R1 twice here): the
+    view counts claims, not entries.  Held: F/R1, F/R2, F/R1 (3 entries, 2 claims); a decided
+    claim holds nothing.  A view made then keeps its count after F/R3 holds room too; a
+    view made after counts 3.  Where each first holds room: F/R1 0, F/R2 1, F/R3 3."""
+    log = ClaimLogs().log(("p", SCOPE, None))
+    log.append("F/R1", 10, False, ("t/1", "instalment"))
+    log.append("F/R2", 10, False, ("t/1", "instalment"))
+    log.append("F/D1", 10)
+    log.append("F/R1", 5, False, ("t/1", "instalment"))
+    before = log.view()
+    log.append("F/R3", 10, False, ("t/1", "amount"))
+    log.append("F/R1", 5, False, ("t/1", "instalment"))
+    count, n, first = before.held_claims()
+    assert (count, n, before.hold_count()) == (2, 3, 3)
+    assert log.view().held_claims()[:2] == (3, 5)
+    assert first == {("F/R1", "t/1"): 0, ("F/R2", "t/1"): 1, ("F/R3", "t/1"): 3}

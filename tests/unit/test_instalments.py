@@ -218,11 +218,11 @@ def test_as_of_separates_due_from_future_and_json_has_stable_keys() -> None:
     assert d["amount"] == "3000000.00"
     assert d["schedule"] == [
         {"year": 2025, "index": 1, "status": "due", "amount": "1200000.00", "share": "40%",
-         "cap": None, "before": None, "held_by": []},
+         "cap": None, "before": None, "held_by": [], "held_count": 0},
         {"year": 2026, "index": 2, "status": "due", "amount": "900000.00", "share": "30%",
-         "cap": None, "before": None, "held_by": []},
+         "cap": None, "before": None, "held_by": [], "held_count": 0},
         {"year": 2027, "index": 3, "status": "future", "amount": "900000.00", "share": "30%",
-         "cap": None, "before": None, "held_by": []},
+         "cap": None, "before": None, "held_by": [], "held_count": 0},
     ]  # fmt: skip
     assert [g["year"] for g in data["grants"]] == [2025, 2026]
     zh = result.explain()

@@ -254,6 +254,7 @@ def test_the_entitlement_cut_is_said_in_both_languages_and_json(policy: Policy) 
         "cap": "entitlement",
         "before": "600000.00",
         "held_by": [],
+        "held_count": 0,
     }
 
 
@@ -268,3 +269,126 @@ def test_a_due_year_that_grants_nothing_does_not_say_granted(policy: Policy) -> 
     assert "granted now" not in en
     assert "已到期，金额尚未确定，本次不拨付" in zh
     assert "本次拨付" not in zh.replace("本次不拨付", "")
+
+
+# Five research projects before R6 in the firm's pool, their investment missing: each holds
+# the most its instalments could be (300 万元 per project: 150 万 in 2026, 75 万 in 2027, 75 万
+# and 2 fen in 2028, the remainder's bound).
+UNDECIDED = [
+    {"id": f"R{i}", "kind": "research", "research_on": f"2026-01-0{i + 1}", "key_project": True}
+    for i in range(1, 6)
+]
+# R6 after them: 30% × 100 万 = 30 万, in 15 万, 7.5 万 and 7.5 万.
+R6 = {**R1, "id": "R6", "investment": "100 万元"}
+
+
+def test_a_payment_says_how_many_earlier_claims_hold_its_room(policy: Policy) -> None:
+    """2026: R1–R5 hold 5 × 150 万 = 750 万 of the 150 万元 pool, none granted: R6's 15 万 >
+    150 万 − 750 万, so it is at most, held by five claims (2027, 2028: 5 × 75 万 = 375 万 held,
+    7.5 万 > 150 万 − 375 万; five again).  R6 names the last 3 of them and says five in all,
+    as L1 (after R6) names its last 3 and says six: R1–R5 and R6, held too."""
+    result = policy.evaluate(_facts(*UNDECIDED, R6, L1), as_of="2028-12-31")
+    r6 = _by(result, "t/2/research", "F1/R6")
+    assert (r6.amount, r6.amount_kind) == (Money(30 * WAN), "up_to")
+    assert [(p.year, p.hold_count) for p in r6.schedule] == [(2026, 5), (2027, 5), (2028, 5)]
+    assert [h.subject for h in r6.schedule[0].held_by] == ["F1/R3", "F1/R4", "F1/R5"]
+    said = "F1/R5 under t/2/research holds 150 万元 (a payment of its schedule is unknown)"
+    en, zh = result.explain(lang="en"), result.explain(lang="zh")
+    assert "up to 30 万元 (a bound, not an award: held by earlier claims" in en
+    assert f"{said} (5 in all; the last 3 shown))" in en
+    assert "F1/R6 under t/2/research holds 15 万元 (its amount is not settled) (6 in all" in en
+    said_zh = "F1/R5 按《测试》第2条“research”暂占 150 万元（其分年拨付中某一年度的金额尚未确定）"
+    assert f"{said_zh}（共 5 笔，列出最近 3 笔））" in zh
+    assert "F1/R6 按《测试》第2条“research”暂占 15 万元（其金额尚未确定）（共 6 笔" in zh
+    decisions = result.to_json()["decisions"]
+    (d,) = [d for d in decisions if (d["provision"], d["subject"]) == ("t/2/research", "F1/R6")]
+    assert [(p["held_count"], len(p["held_by"])) for p in d["schedule"]] == [(5, 3)] * 3
+
+
+# The pool of `RULE` as one cap ever (累计) or over two years, shared by research paid in
+# instalments and services paid yearly.
+POOL_RULE = """document t "测试"
+  valid from 2026-01-01 to 2030-12-31
+
+enum Kind "项目类别" {
+  research "研发项目",
+  service "服务项目",
+}
+
+entity firm "企业"
+  list firms
+
+entity project "项目"
+  list projects of firm
+  fact kind: Kind "项目类别"
+  fact research_on: date "立项日期"
+  fact investment: money "研发投入"
+  fact fees: list of money "各年度服务费"
+  fact service_on: date "服务开始日期"
+
+clause 1
+  quote "按研发投入的30%给予支持，单个项目不超过300万元，分三年拨付（50%、25%、25%）。"
+
+  award research
+    for each project
+    eligible when kind = research
+    eligible when research_on in force
+    amount 30% of investment
+    cap 300 万元 per project
+    POOL
+    paid over 3 years from research_on: 50%, 25%, 25% remainder last
+    order by research_on, id
+
+clause 2
+  quote "按年度服务费的50%给予补贴，最长3年。"
+
+  award service
+    for each project
+    eligible when kind = service
+    eligible when service_on in force
+    amount 50% of this_year(fees)
+    POOL
+    paid yearly for 3 years from service_on
+    order by service_on, id
+"""
+POOL_UNDECIDED = [{k: v for k, v in p.items() if k != "key_project"} for p in UNDECIDED]
+POOL_R6 = {"id": "R6", "kind": "research", "research_on": "2026-02-01", "investment": "100 万元"}
+
+
+def test_a_cap_ever_counts_a_schedule_holding_each_payment_once() -> None:
+    """Cap 600 万元 per firm ever: R1–R5 each hold 150 万 + 75 万 + 75 万 (+ 2 fen) there, three
+    entries each, 15 in all.  R6's entitlement, 30 万: room 600 万, held 5 × 300 万 = 1500 万 >
+    600 万 − 30 万, so at most, held by 5 claims (not 15).  S7 (50% × 100 万 = 50 万 a year)
+    after R6: 50 万 > 600 万 − 1530 万 held, by R1–R6, 6 claims each year; from 2027 the account
+    also holds S7's own earlier payments (at most too), not counted (7 if they were)."""
+    policy = compile_text(POOL_RULE.replace("POOL", "cap 600 万元 per firm shared firm_pool ever"))
+    s7 = {"id": "S7", "kind": "service", "service_on": "2026-03-01", "fees": ["100 万元"] * 3}
+    result = policy.evaluate(_facts(*POOL_UNDECIDED, POOL_R6, s7), as_of="2028-12-31")
+    r6 = _by(result, "t/1/research", "F1/R6")
+    s7_ = _by(result, "t/2/service", "F1/S7")
+    assert (r6.amount, r6.amount_kind) == (Money(30 * WAN), "up_to")
+    assert [p.hold_count for p in r6.schedule] == [5, 5, 5]
+    assert (s7_.amount, s7_.amount_kind) == (Money(150 * WAN), "up_to")
+    assert [p.hold_count for p in s7_.schedule] == [6, 6, 6]
+    en, zh = result.explain(lang="en"), result.explain(lang="zh")
+    assert "(a payment of its schedule is unknown) (5 in all;" in en
+    assert "(its amount is not settled) (6 in all;" in en
+    assert "（其分年拨付中某一年度的金额尚未确定）（共 5 笔，" in zh
+    assert "（其金额尚未确定）（共 6 笔，" in zh
+
+
+def test_a_window_counts_a_claim_of_both_its_years_once() -> None:
+    """Cap 150 万元 per firm over 2 years: R6's 2026 payment (15 万) sees 2025 (nothing) and
+    2026 (R1–R5, 5 × 150 万 held): 5 claims.  Its 2027 payment (7.5 万) sees 2026 and 2027,
+    R1–R5 holding room in each (10 entries) and its own 2026 payment at most in 2026: 5
+    claims (6 with its own, 10 or 11 by entries); 2028 the same with 2027."""
+    policy = compile_text(
+        POOL_RULE.replace("POOL", "cap 150 万元 per firm shared firm_pool over 2 years")
+    )
+    result = policy.evaluate(_facts(*POOL_UNDECIDED, POOL_R6), as_of="2028-12-31")
+    r6 = _by(result, "t/1/research", "F1/R6")
+    assert (r6.amount, r6.amount_kind) == (Money(30 * WAN), "up_to")
+    assert [p.hold_count for p in r6.schedule] == [5, 5, 5]
+    en, zh = result.explain(lang="en"), result.explain(lang="zh")
+    assert "(a payment of its schedule is unknown) (5 in all; the last 3 shown))" in en
+    assert "（其分年拨付中某一年度的金额尚未确定）（共 5 笔，列出最近 3 笔））" in zh

@@ -57,6 +57,7 @@ class ClaimLog:
     __slots__ = (
         "amounts",
         "certain",
+        "claims",
         "held",
         "opened",
         "possible",
@@ -64,6 +65,9 @@ class ClaimLog:
         "subjects",
         "totals",
     )
+    # (subject, provision) -> place in ``held`` of its first entry, and the distinct claims
+    # of each prefix of ``held``: made by :meth:`held_claims` when first asked
+    claims: tuple[dict[tuple[str, str], int], list[int]]
 
     def __init__(self) -> None:
         self.subjects: list[str] = []
@@ -164,6 +168,22 @@ class ClaimLog:
                 total += " in all"
             shown = f"{stop} claims, {total}; the last {last}: {shown}"
         return shown
+
+    def held_claims(self) -> tuple[dict[tuple[str, str], int], list[int]]:
+        """The undecided claims holding room, each (subject, provision) once: the place in
+        ``held`` where each first holds room, and how many distinct ones the first ``i``
+        entries of ``held`` are (``[i]``).  Made when first asked and brought up to date
+        from where it stopped, so each entry is read once however often it is asked."""
+        try:
+            first, counts = self.claims
+        except AttributeError:  # never asked: most logs
+            first, counts = self.claims = ({}, [0])
+        held, subjects = self.held, self.subjects
+        for i in range(len(counts) - 1, len(held)):
+            k, pid, _ = held[i]
+            first.setdefault((subjects[k], pid), i)
+            counts.append(len(first))
+        return first, counts
 
     def view(self) -> Earlier:
         """The claims so far; later claims do not change the view (cut against one limit:
@@ -267,6 +287,15 @@ class Earlier(Sequence[tuple[str, Money]]):
     def hold_count(self) -> int:
         """How many of these claims are undecided ones holding room (:meth:`holds`)."""
         return bisect_left(self._log.held, (self._stop,))
+
+    def held_claims(self) -> tuple[int, int, dict[tuple[str, str], int]]:
+        """The undecided claims among these holding room, each (subject, provision) once
+        (one may hold room more than once: a schedule's payments in an account over all
+        years): how many, :meth:`hold_count`, and where each first holds room
+        (:meth:`ClaimLog.held_claims`; it is among these where below :meth:`hold_count`)."""
+        n = self.hold_count()
+        first, counts = self._log.held_claims()
+        return counts[n], n, first
 
     def holds(self, last: int = 3) -> tuple[Hold, ...]:
         """The last ``last`` undecided claims among these that hold room, in order."""

@@ -34,21 +34,19 @@ from typing import Any
 import attrs
 
 from ...decisions import ENTITLEMENT_CUT, ENTITLEMENT_RAISED, Payment, Step
-from ...runtime.holds import Hold
 from ...runtime.ledger import Accounts, Grant, ScopeKey
 from ...runtime.money import Money
 from ...runtime.values import Undecided, Unknown, format_value, year_number
 from .claims import scope_of
 from .compile import CompiledProvision, Env
 from .order_hold import hold_step
+from .payment_holds import Views, count_holds, name_holds
 from .schedule import CompiledSchedule, PaymentCap
 from .window_first import anchored_used
 
 __all__ = ["Paid", "pay_schedule", "scheduled_award", "split"]
 
 _MAX_YEAR = 9999
-# The doubt of a payment whose room earlier claims hold, before (or without) their names.
-_DOUBT = Hold("", "", "amount", Money.zero())
 
 
 @attrs.frozen
@@ -130,12 +128,13 @@ def pay_schedule(
                 missing |= v.missing
             amounts.append(max(v, Money.zero()) if isinstance(v, Money) else None)
     bounds: list[Money | None] = [None] * cs.years
-    entitled: tuple[Hold, ...] = ()  # earlier unsettled claims holding room the entitlement needs
+    entitled: Views = ()  # the accounts where earlier unsettled claims hold room it needs
     if not cs.yearly:
         before = Money(sum(m.fen for m in paid.values()))
         amounts, shares, bounds, entitled = _instalments(
             cp, cs, env, path, accounts, before, missing, lines
         )
+    entitled_by = name_holds(entitled)  # named first by each payment (it is then at most)
     # An instalment's entitlement with something missing (an unset cap, say) is only a
     # bound: its instalments are held in the caps as bounds and none is granted, as an
     # award that is not exact grants nothing.  A yearly amount stands year by year.
@@ -160,7 +159,8 @@ def pay_schedule(
         status = "due" if as_of_year is None or y <= as_of_year else "future"
         cut: tuple[str, Money] | None = None
         open_cap = False  # a cap of this payment whose limit is unknown: a bound only
-        doubt: tuple[Hold, ...] = ()  # earlier claims not settled holding room it may need
+        # The accounts of its year's caps where earlier claims not settled hold room it needs.
+        mine: Views = ()
         penv = attrs.evolve(env, payment=(y, k))
         if amount is not None:
             if due is not None and due[k - 1] - own_total > amount.fen:
@@ -170,21 +170,21 @@ def pay_schedule(
                 cut, amount = (ENTITLEMENT_RAISED, amount), Money(due[k - 1] - own_total)
             if left is not None and amount.fen > max(left, 0):
                 cut, amount = (ENTITLEMENT_CUT, amount), Money(max(left, 0))
-            amount, by_cap, open_cap, doubt = _cut(
+            amount, by_cap, open_cap, mine = _cut(
                 cs.each, penv, path, y, amount, own_total, accounts, missing
             )
-            doubt = entitled + doubt
-            doubted = doubted or bool(doubt)
             cut = by_cap or cut
             left = None if left is None else left - amount.fen
+        # Those of its entitlement too, where its amount is known (it is then at most).
+        views = entitled + mine if amount is not None else ()
+        doubted = doubted or bool(views)
         # Named in the explanation: the earlier claims, not the schedule's own payments.
-        held_by = tuple(
-            h for h in doubt if h is not _DOUBT and (h.subject, h.provision) != (subject, pid)
-        )
+        doubt = entitled_by + name_holds(mine) if views else ()
+        held_by = tuple(h for h in doubt if (h.subject, h.provision) != (subject, pid))
         by, was = cut if cut is not None else (None, None)
         # A future payment is not granted, but it is owed: the caps of its year (and over
         # all years) count it for the claims after this one, as they count a due one.
-        sure = certain and not bound_only and not open_cap and not doubt and amount is not None
+        sure = certain and not bound_only and not open_cap and not views and amount is not None
         unsure = why if not certain else "amount"
         dated = as_of_year is not None
         held = status == "due" and not sure
@@ -200,6 +200,7 @@ def pay_schedule(
                 dated=dated,
                 held=held,
                 held_by=held_by,
+                hold_count=count_holds(views, (subject, pid)) if views else 0,
             )
         )
         if amount is None:
@@ -289,12 +290,12 @@ def _instalments(
     paid: Money,
     missing: set[str],
     lines: list[str],
-) -> tuple[list[Money | None], list[str | None], list[Money | None], tuple[Hold, ...]]:
+) -> tuple[list[Money | None], list[str | None], list[Money | None], Views]:
     """The entitlement after the caps that see it whole, split into instalments; while it
     is unknown, no instalments but the most each could be (the caps' room, split), or
-    ``None`` where no cap bounds it; and the earlier claims not settled that hold room the
-    entitlement needs in those caps (it is then at most)."""
-    doubt: dict[tuple[str, str], Hold] = {}
+    ``None`` where no cap bounds it; and the accounts of those caps where earlier claims not
+    settled hold room the entitlement needs (it is then at most)."""
+    doubt: Views = ()
     shares = [f"{(r * 100).normalize():f}%" for r in cs.shares]
     value = cp.amount(env) if cp.amount else None
     known = isinstance(value, Money)
@@ -318,9 +319,7 @@ def _instalments(
         # Earlier claims not settled hold room here that it needs: the entitlement is at most.
         short = entitlement is not None and min(entitlement.fen, room.fen) > room.fen - pending
         if known and pending and view is not None and short:
-            doubt.setdefault(("", ""), _DOUBT)
-            for h in view.holds():
-                doubt.setdefault((h.subject, h.provision), h)
+            doubt += (view,)
         if entitlement is None or room < entitlement:
             if not known:
                 entitlement = room
@@ -343,7 +342,7 @@ def _instalments(
     assert entitlement is not None  # known: the amount, cut by the caps
     lines.append(f"entitlement {format_value(entitlement)} in shares {', '.join(shares)}")
     amounts: list[Money | None] = list(split(entitlement, cs.shares, cs.remainder))
-    return amounts, list(shares), [None] * cs.years, tuple(doubt.values())
+    return amounts, list(shares), [None] * cs.years, doubt
 
 
 def _changed(cap: str) -> str:
@@ -362,12 +361,12 @@ def _room(
     year: int,
     own_total: int,
     accounts: Accounts,
-) -> tuple[Money, int, tuple[Hold, ...]]:
+) -> tuple[Money, int, Views]:
     """What ``cap`` (its limit known) leaves for a payment of ``year``, the fen that
     earlier claims not settled hold in it (their bounds: they may still take that room),
-    and those claims (the last few of each account)."""
+    and the accounts they hold it in (a window's years, in order)."""
     held = 0
-    holds: tuple[Hold, ...] = ()
+    views: Views = ()
     if cap.kind == "claim":
         used = own_total  # 累计: this schedule's own payments so far
     elif cap.kind == "first":
@@ -382,8 +381,8 @@ def _room(
             used += u + taken
             held += pending
             if pending:
-                holds += view.holds()
-    return max(limit - Money(used), Money.zero()), held, holds
+                views += (view,)
+    return max(limit - Money(used), Money.zero()), held, views
 
 
 def _cut(
@@ -395,14 +394,15 @@ def _cut(
     own_total: int,
     accounts: Accounts,
     missing: set[str],
-) -> tuple[Money, tuple[str, Money] | None, bool, tuple[Hold, ...]]:
+) -> tuple[Money, tuple[str, Money] | None, bool, Views]:
     """``amount`` after the caps of its year; the last cap that cut it and the amount
     before that cap; whether a cap's limit is unknown (the amount is then a bound); and
-    the earlier claims not settled that hold room it needs (it is then at most, as a claim
-    paid at once is: grammar/README.md, "Claim order"), none if it gets its amount anyway."""
+    the accounts where earlier claims not settled hold room it needs (it is then at most,
+    as a claim paid at once is: grammar/README.md, "Claim order"), none if it gets its
+    amount anyway."""
     cut: tuple[str, Money] | None = None
     open_cap = False
-    doubt: dict[tuple[str, str], Hold] = {}
+    doubt: Views = ()
     for cap in caps:
         limit = cap.limit(env)
         if isinstance(limit, Unknown):
@@ -410,14 +410,12 @@ def _cut(
             open_cap = True
             continue
         assert isinstance(limit, Money)
-        room, held, holds = _room(cap, limit, path, year, own_total, accounts)
+        room, held, views = _room(cap, limit, path, year, own_total, accounts)
         if room < amount:
             cut, amount = (cap.text, amount), room
-        if amount.fen > room.fen - held:
-            doubt.setdefault(("", ""), _DOUBT)  # marks the doubt even if no hold says who
-            for h in holds:
-                doubt.setdefault((h.subject, h.provision), h)
-    return amount, cut, open_cap, tuple(doubt.values())
+        if amount.fen > room.fen - held:  # held > 0: ``views`` holds an account or more
+            doubt += views
+    return amount, cut, open_cap, doubt
 
 
 def _most(
