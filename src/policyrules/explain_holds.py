@@ -29,12 +29,13 @@ def holds_of(d: Decision) -> tuple[tuple[Hold, ...], int]:
     """The earlier claims holding room in ``d``'s caps (or its payments' caps, for an award
     paid over time), each (subject, provision) once with the most it holds in any of them,
     the last :data:`_SHOWN`; and how many there are where most are (``0``: none): a cap's
-    count, or a payment's (:attr:`~policyrules.decisions.Payment.hold_count`, all of them,
-    not only those it names)."""
+    count, or a payment's (:attr:`~policyrules.decisions.Payment.hold_count`), all of them,
+    not only those named, each claim once (a schedule holds each payment in an account over
+    all years)."""
     found: dict[tuple[str, str], Hold] = {}
     count = 0
     # A claim's caps, and the payments of an award paid over time, each its own.
-    sources = [(ev.earlier.hold_count(), ev.earlier.holds(_SHOWN)) for ev in d.caps]
+    sources = [(ev.earlier.held_claims()[0], ev.earlier.holds(_SHOWN)) for ev in d.caps]
     sources += [(p.hold_count, p.held_by) for p in d.schedule if p.held_by]
     for n, holds in sources:
         count = max(count, n)
