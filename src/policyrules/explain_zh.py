@@ -416,17 +416,7 @@ def explain_text_zh(
         parts.append("不符合条件：\n" + printable_block(refused_lines_zh(w, refused)))
     grants = result.grants if granted is None else granted
     if grants:
-        rows: list[str] = []
-        titles: dict[str, str] = {}
-        for g in grants:
-            provision, who, amount, year = grant_said(g)
-            title = titles.get(provision)
-            if title is None:
-                p = _provision(w, provision)
-                title = titles[provision] = (p.title if p is not None else None) or provision
-            counted = f"（计入 {year} 年度）" if year else ""
-            rows.append(f"  {title} —— {who}：{amount}{counted}")
-        parts.append("本次结果计入台账的发放：\n" + printable_block(rows))
+        parts.append(_granted_zh(w, grants))
     if result.assumptions:
         rows = []
         for k, v in result.assumptions:
@@ -438,6 +428,34 @@ def explain_text_zh(
         return "没有可判断的事项：所给情况中没有企业、产品或其他对象。\n"
     parts[-1] += "\n"  # (not the whole text copied again to end it)
     return "\n\n".join(parts)
+
+
+def _granted_zh(w: Words, grants: Sequence[Grant | GrantRow]) -> str:
+    """The grants' block of the whole text, a line each (``  title —— f1/P1：150 万元（计入
+    2026 年度）``), escaped.  Said as one list of pieces joined once: each line's lead (its
+    provision's title) and year said once, a line's pieces not joined apart first."""
+    out = ["本次结果计入台账的发放："]
+    leads: dict[str, str] = {}  # provision -> its line's lead
+    years: dict[int | None, str] = {}
+    clean = True  # the titles hold nothing to escape
+    for g in grants:
+        provision, who, amount, year = grant_said(g)
+        lead = leads.get(provision)
+        if lead is None:
+            p = _provision(w, provision)
+            title = (p.title if p is not None else None) or provision
+            lead = leads[provision] = f"\n  {title} —— "
+            clean = clean and title.isprintable()
+        counted = years.get(year)
+        if counted is None:
+            counted = years[year] = f"（计入 {year} 年度）" if year else ""
+        out += (lead, who, "：", amount, counted)
+    # Beside the titles, only the subjects' ids (each line's third piece) may hold a
+    # character to escape: an amount and a year are digits and words.
+    if clean and "".join(out[2::5]).isprintable():
+        return "".join(out)
+    rows = ["".join(out[k : k + 5])[1:] for k in range(1, len(out), 5)]  # (without "\n")
+    return f"{out[0]}\n{printable_block(rows)}"
 
 
 def add_text_zh(data: dict[str, Any], result: Explainable, words: Words | None = None) -> None:

@@ -8,8 +8,9 @@ import pytest
 from tests.support import run_cli
 
 import policyrules
-from policyrules import PolicyRulesError
+from policyrules import Grant, Money, PolicyRulesError
 from policyrules.explain import explain_text, result_json
+from policyrules.explain_zh import explain_text_zh, no_words
 from policyrules.result import Result
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -128,3 +129,23 @@ def test_chinese_status_tags_in_colour() -> None:
     assert paint("【符合条件】x\n【待定】y\n  【待定】z") == (
         "\x1b[1;32m【符合条件】\x1b[0mx\n\x1b[1;33m【待定】\x1b[0my\n  【待定】z"
     )
+
+
+def test_the_grants_block_says_each_grant_escaped() -> None:
+    """The grants' block of the whole Chinese text, a line each: its provision's title
+    (here its id: no words), the subject's ids, the amount, the year counted in where it
+    has one; a character to escape in an id, or in a title, escaped, the other lines as
+    they are.  Said from the rows (as the evaluator keeps them) and from grants alike."""
+    paid = ("d/1/launch", (("firm", "f1"), ("product", "P1")), 150_000_000, 2026)
+    odd_id = ("d/1/launch", (("firm", "f\u202e2"),), 1_234_567, None)  # 12,345.67 元
+    odd_title = ("d/2/\u2066x", (("firm", "f3"),), 10_000_000_000, 2025)  # 10¹⁰ fen: 1 亿元
+    head = "本次结果计入台账的发放：\n"
+    first = "  d/1/launch —— f1/P1：150 万元（计入 2026 年度）\n"
+    for row, line in (
+        (odd_id, "  d/1/launch —— f\\u202e2：12,345.67 元\n"),
+        (odd_title, "  d/2/\\u2066x —— f3：1 亿元（计入 2025 年度）\n"),
+    ):
+        text = explain_text_zh(Result((), ()), no_words(), granted=[paid, row])
+        assert text == head + first + line
+    grants = (Grant("d/1/launch", paid[1], Money(150_000_000), 2026),)
+    assert explain_text_zh(Result((), grants), no_words()) == head + first
