@@ -383,6 +383,7 @@ def test_the_caps_lines_kept_are_bounded(monkeypatch: pytest.MonkeyPatch) -> Non
         ("f1", "P1", "-", "企业\u202e"),  # the rule's own title of the firm: the cap's line
         ("f1", "A\u202e1", "-", "企业"),  # only the first product's id: P2's subject and
         # account hold nothing to escape, its earlier claims do
+        ("f1", "P1", "a\nb\n", "企业"),  # a line break in a fact: escaped, the lines' not
     ],
 )
 def test_paid_claims_of_a_decided_amount_escape_the_input(
