@@ -4,7 +4,7 @@ unknown year already counted in its pool and scope is in it), the one get-or-mak
 
 from __future__ import annotations
 
-from policyrules.runtime.claim_log import OPEN_FEN, ClaimLogs
+from policyrules.runtime.claim_log import OPEN_FEN, ClaimLog, ClaimLogs
 from policyrules.runtime.ledger import Accounts, Ledger
 from policyrules.runtime.money import Money
 
@@ -60,3 +60,35 @@ def test_a_view_counts_each_undecided_claim_once_as_it_stood() -> None:
     assert (count, n, before.hold_count()) == (2, 3, 3)
     assert log.view().held_claims()[:2] == (3, 5)
     assert first == {("F/R1", "t/1"): 0, ("F/R2", "t/1"): 1, ("F/R3", "t/1"): 3}
+
+
+def test_a_log_of_decided_claims_says_its_views_from_its_list() -> None:
+    """Where no claim is held or open, the views' texts are made once, in order, and each
+    view's are a slice of them; a view past the texts made (out of order) is said claim by
+    claim; once a claim is held, each view is said claim by claim, the held one as a
+    bound.  The texts alike either way."""
+    log = ClaimLog()
+    claims = [
+        ("f1/P1", 200 * 10_000 * 100, "f1/P1 200 万元"),  # 2×10⁸ fen = 200 万元
+        ("f1/P2", 1_234_567, "f1/P2 12,345.67 元"),
+        ("f1/P3", 10**10, "f1/P3 1 亿元"),  # 10¹⁰ fen = 10⁸ 元 = 1 亿元
+        ("f1/P4", 5, "f1/P4 0.05 元"),
+        ("f1/P5", 3 * 10_000 * 100, "f1/P5 3 万元"),
+    ]
+    for subject, fen, _ in claims:
+        log.append(subject, fen)
+    said = [text for *_, text in claims]
+    assert log.texts(2, 5, "金额未知", "至多 ") == said[2:5]  # out of order: none made yet
+    assert log.said == []
+    for stop in range(1, 6):
+        assert (
+            log.texts(max(stop - 3, 0), stop, "金额未知", "至多 ") == said[max(stop - 3, 0) : stop]
+        )
+    assert log.said == said
+    log.append("f1/P6", 70 * 10_000 * 100, certain=False, held=("d/1/a", "why"))
+    assert log.texts(3, 6, "金额未知", "至多 ") == [*said[3:], "f1/P6 至多 70 万元"]
+    # 10¹⁰ + 2×10⁸ + 7×10⁷ + 3×10⁶ + 1,234,567 + 5 = 10,274,234,572 fen
+    assert log.describe(6) == (
+        "6 claims, up to 102,742,345.72 元 in all; the last 3: "
+        "f1/P4 0.05 元, f1/P5 3 万元, f1/P6 up to 70 万元"
+    )
