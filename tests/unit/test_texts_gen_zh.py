@@ -124,3 +124,31 @@ def test_an_amount_not_read_is_none() -> None:
 def test_yes_and_no() -> None:
     line, _, _ = said(product({**FULL, "other": False}), General())
     assert "；其他：否；" in line
+
+
+# The product's own facts alone (most plans): one owner, found without the chain's dict.
+ALONE = (SHOWN[2], SHOWN[3], SHOWN[5])
+ALONE_TITLES = (TITLES[2], TITLES[3], TITLES[5])
+
+
+def said_alone(inst: Instance, kept: tuple[dict[Any, str], ...]) -> Any:
+    fn = texts_gen.facts_said_zh(ALONE, lambda key: Unknown(frozenset({key})), dated)
+    return fn(inst, ALONE_TITLES, kept, General())
+
+
+def test_one_owners_facts_are_said_as_the_chain_finds_it() -> None:
+    """Facts of one owner: said from the outermost instance of its entity up the subject's
+    path (as ``Instance.chain``: a product within a product reads the outer one's), yes/no
+    kept by the value once said; no such owner: nothing said, the amount not read."""
+    kept: tuple[dict[Any, str], ...] = ({}, {}, {})
+    line, found, clean = said_alone(product(FULL), kept)
+    assert line == "日期：2026年9月12日；奖励：2,260,038.97 元；其他：是"
+    assert (found, clean) == (Money(226_003_897), True)
+    assert kept[2] == {True: "其他：是"}
+    kept[2][True] = "其他：已记"
+    assert said_alone(product(FULL), kept)[0].endswith("；其他：已记")
+    outer = Instance("product", "P0", FULL | {"other": False}, None, "products[0]")
+    inner = Instance("product", "P1", FULL, outer, "products[0].parts[0]")
+    assert said_alone(inner, kept)[0].endswith("；其他：否")
+    firm = Instance("firm", "f1", {}, None, "firms[0]")
+    assert said_alone(firm, kept) == ("", None, True)

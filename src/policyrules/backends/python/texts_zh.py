@@ -128,7 +128,7 @@ class PaidZh:
         # The facts the plan shows (in its order), each run of one entity's together: the
         # entity, and each fact's key, name, whether a rate, title and ：(facts_said),
         # whether a money value of it is said as written (value_zh), whether it is the
-        # amount's, and its dates' and sets' words by the value (bounded; a set's only
+        # amount's, and its dates', yes/no's and sets' words by the value (bounded; a set's only
         # where rare_text keeps its text, and its words hold nothing to escape).
         info = w.fact
         self.groups: tuple[tuple[str, tuple[_Shown, ...]], ...] = tuple(
