@@ -404,10 +404,10 @@ def explain_text_zh(
     parts: list[str] = []
     refused: list[RefusedZh] = []
     for i, d in enumerate(said):
-        if isinstance(d, RefusedZh):
-            refused.append(d)
-        elif isinstance(d, str):
+        if isinstance(d, str):  # (most: a text said; a RefusedZh is a tuple)
             parts.append(d)
+        elif isinstance(d, RefusedZh):
+            refused.append(d)
         elif d.status == "not_eligible":
             refused.append(refused_zh_of(w, d))
         else:

@@ -139,11 +139,16 @@ def evaluate(
 
     def said(full: bool) -> list[Decision | str]:
         with paused_gc(promote=True):
-            return run.said_en(unfold(0), full)
+            return run.said_en(unfolded(), full)
 
     def said_zh(words: Words) -> list[Decision | str | RefusedZh]:
         with paused_gc(promote=True):
-            return run.said_zh(unfold(0), words)
+            return run.said_zh(unfolded(), words)
+
+    def unfolded() -> Iterable[Any]:
+        # The decisions themselves where no lean award's are among them (most: a look at
+        # each one's type in C, not a generator's step and test a decision).
+        return decisions if LeanAward not in map(type, decisions) else unfold(0)
 
     def unfold(which: int) -> Iterable[Any]:
         # A lean award's claims (.lean): its rows or grant rows, made by one replay.
