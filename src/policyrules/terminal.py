@@ -31,7 +31,15 @@ from collections.abc import Iterable
 
 import wcwidth
 
-__all__ = ["cells", "json_printable", "printable", "printable_block", "printable_lines"]
+__all__ = [
+    "BREAK",
+    "cells",
+    "json_printable",
+    "printable",
+    "printable_block",
+    "printable_lines",
+    "printable_pieces",
+]
 
 _BIDI = (0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A))
 _SEPARATORS = (0x2028, 0x2029)
@@ -75,6 +83,21 @@ def printable_block(rows: list[str]) -> str:
     if "".join(rows).isprintable():
         return "\n".join(rows)
     return "\n".join(printable(r) for r in rows)
+
+
+class _Break(str):
+    """The break between lines among a text's pieces (:func:`printable_pieces`), told
+    apart from a piece that holds a line break (to escape) by its identity."""
+
+
+BREAK: str = _Break("\n")
+
+
+def printable_pieces(pieces: list[str]) -> str:
+    """The text of ``pieces`` (its lines apart by :data:`BREAK`), each piece escaped
+    (:func:`printable`) but the breaks: the text of its lines escaped one by one (escaping
+    is per character)."""
+    return "".join([piece if piece is BREAK else printable(piece) for piece in pieces])
 
 
 # Lines found to hold nothing to escape: explanations repeat many (a clause's quote, a

@@ -16,7 +16,7 @@ import pytest
 
 from policyrules.cli import main
 from policyrules.errors import Diagnostic, Span, render
-from policyrules.terminal import cells, printable
+from policyrules.terminal import BREAK, cells, printable, printable_pieces
 
 ROOT = Path(__file__).resolve().parents[2]
 POLICY = ROOT / "policies" / "beijing_2025"
@@ -237,3 +237,11 @@ def test_printable_lines_caches_only_lines_with_nothing_to_escape(
     assert terminal.printable_lines(safe) is safe
     assert terminal._SAFE == {}
     assert terminal.printable_lines(forged)[1] == "  because: \\x1b[2Jpaid\\u202e"
+
+
+def test_pieces_are_escaped_but_the_breaks_between_their_lines() -> None:
+    """A text said as pieces, its lines apart by BREAK: each piece escaped as its line would
+    be, a line break inside a piece (from the input) escaped too, the breaks kept."""
+    pieces = ["head · ", "f\u202e1", BREAK, "  note: ", "a\nb", BREAK, "\x1b[2J", "\n"]
+    assert printable_pieces(pieces) == "head · f\\u202e1\n  note: a\\x0ab\n\\x1b[2J\\x0a"
+    assert printable_pieces(["a", BREAK, "b"]) == "a\nb"

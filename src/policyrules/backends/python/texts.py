@@ -43,7 +43,7 @@ from ...explain_order import ORDER_HOLD
 from ...instances import Instance
 from ...runtime.money import cn_text
 from ...runtime.values import Value
-from ...terminal import printable, printable_lines
+from ...terminal import BREAK, printable, printable_lines, printable_pieces
 from .compile import CompiledProvision, Env
 from .paid import PaidPlan, paid_facts
 from .rows_caps import limit_text
@@ -169,21 +169,20 @@ def paid_text(
         facts_line = facts_en(facts) if facts else ""
         shown.append(facts_line)
     assert tail is not None
-    lines = [
-        f"{head} · {subject}" if subject else head,
-        provision,
-        f"  amount: {cn_text(row[4])} (exact)",
-    ]
+    # The text as one list of pieces, joined once, its lines apart by BREAK
+    # (terminal.printable_pieces).
+    out: list[str] = [head, " · ", subject] if subject else [head]
+    out += (BREAK, provision, BREAK, "  amount: ", cn_text(row[4]), " (exact)")
     for cap, scope, year, limit, was, log, stop, before, after in row[6]:
         if scope is None:
-            line = (_HEADS.get((cap.text, None, year, limit))
-                    or _cap_parts(cap.text, None, year, limit))[0]  # fmt: skip
+            out += (BREAK, (_HEADS.get((cap.text, None, year, limit))
+                            or _cap_parts(cap.text, None, year, limit))[0])  # fmt: skip
         else:
             entity, ident = scope[-1]
             parts = _HEADS.get((cap.text, entity, year, limit)) or _cap_parts(
                 cap.text, entity, year, limit
             )
-            line = parts[0] + ident + parts[1]
+            out += (BREAK, parts[0], ident, parts[1])
             if not ids_printable:
                 shown.append(ident)
         if was or stop or after < before:
@@ -191,13 +190,15 @@ def paid_text(
             if earlier is not None and not ids_printable:
                 shown.append(earlier)
             binds = binds_en(before, after) if after < before else None
-            line += cap_tail_en(cn_text(was) if was else None, earlier, binds)
-        lines.append(line)
+            out.append(cap_tail_en(cn_text(was) if was else None, earlier, binds))
     if facts_line:
-        lines.append(facts_line)
+        out += (BREAK, facts_line)
     if not shown or "".join(shown).isprintable():
-        return "\n".join(lines) + tail[0]
-    return "\n".join(printable_lines(lines) + tail[1])
+        out.append(tail[0])
+        return "".join(out)
+    # (the tail's lines are kept escaped: escaped again, the same)
+    out += [piece for line in tail[1] for piece in (BREAK, line)]
+    return printable_pieces(out)
 
 
 def _facts_line(

@@ -47,7 +47,7 @@ from ...instances import Instance
 from ...runtime.claim_log import AT_MOST_ZH, UNKNOWN_ZH
 from ...runtime.money import Money, cn_text
 from ...runtime.values import Unknown, Value
-from ...terminal import printable
+from ...terminal import BREAK, printable, printable_pieces
 from ...vocab import amount_words
 from ...words import Words, date_zh, money_as_written
 from .compile import CompiledProvision, Env
@@ -61,13 +61,6 @@ __all__ = ["PaidZh", "paid_text_zh"]
 _LINES_MAX = 4096
 _ABSENT = object()
 
-
-class _Break(str):
-    """The break between a text's lines among its pieces (:func:`paid_text_zh`), told apart
-    from a piece that holds a line break (to escape) by its identity."""
-
-
-_NL = _Break("\n")
 # A fact a paid plan shows, as PaidZh keeps it (see PaidZh.groups).
 _Shown = tuple[str, str, bool, str, bool, bool, dict[Any, str]]
 
@@ -321,24 +314,24 @@ def paid_text_zh(
     path = row[2]
     subject = path[0][1] + "/" + path[1][1] if len(path) == 2 else "/".join([i for _, i in path])
     # The text as one list of pieces, joined once (each line's not joined apart first),
-    # its lines apart by _NL.
+    # its lines apart by BREAK (terminal.printable_pieces).
     out: list[str] = [said.head]
     if subject:
         out += (" —— 对象：", said.singles.get(subject, subject))
-    out += (_NL, said.before_amount, cn_text(row[4]), said.after_amount)
+    out += (BREAK, said.before_amount, cn_text(row[4]), said.after_amount)
     heads = said.lines
     for cap, scope, year, limit, was, log, stop, before, after in row[6]:
         if scope is None:
             parts = heads.get((cap.text, None, year, limit))
             if parts is None:
                 parts = said.cap_head(cap.text, None, year, limit)
-            out += (_NL, parts[0], parts[1])
+            out += (BREAK, parts[0], parts[1])
         else:
             entity, ident = scope[-1]
             parts = heads.get((cap.text, entity, year, limit))
             if parts is None:
                 parts = said.cap_head(cap.text, entity, year, limit)
-            out += (_NL, parts[0], ident, parts[1])  # (an id to escape: not clean, see below)
+            out += (BREAK, parts[0], ident, parts[1])  # (an id to escape: not clean, see below)
         earlier = None
         if log is not None and stop:
             texts = log.texts(stop - 3 if stop > 3 else 0, stop, UNKNOWN_ZH, AT_MOST_ZH)
@@ -352,11 +345,11 @@ def paid_text_zh(
             bits = cap_bits_said_zh(cn_text(was) if was else None, earlier, binds)
             out += ("：", "；".join(bits))
     if facts:
-        out += (_NL, "  所依据的情况：", facts)
+        out += (BREAK, "  所依据的情况：", facts)
     if clean:
         out.append(said.tail_text)
         return "".join(out)
     # Each piece from the facts was looked at (the caps' lines are kept escaped); else
     # each piece escaped: escaping is per character, so the lines are escaped alike.
-    out += [piece for line in said.tail for piece in (_NL, line)]
-    return "".join([piece if piece is _NL else printable(piece) for piece in out])
+    out += [piece for line in said.tail for piece in (BREAK, line)]
+    return printable_pieces(out)
