@@ -453,7 +453,7 @@ def test_a_large_result_is_said_firm_by_firm_alike(
     real = said_module.paid_text_zh
 
     def spied(*args: Any) -> str | None:
-        firms.append(args[4][2][0][1])  # the row's path: its firm
+        firms.append(args[3][2][0][1])  # the row's path: its firm
         return real(*args)
 
     monkeypatch.setattr(said_module, "paid_text_zh", spied)

@@ -13,6 +13,7 @@ at most :data:`REFUSALS_MAX` a provision).
 from __future__ import annotations
 
 from collections.abc import Callable, Container, Iterable, Sequence
+from functools import partial
 from typing import Any, TypeVar
 
 from ...decisions import Decision, Step
@@ -28,8 +29,8 @@ from .explained import condition_facts
 from .failed import Marks, Refusals, condition_steps, failed_reasons, refusal_key
 from .paid import PaidPlan
 from .rows_caps import fact_texts
-from .texts import Fixed, failed_text, fixed_lines, paid_text, refused_body, refused_line
-from .texts_zh import paid_text_zh
+from .texts import Fixed, Run, failed_text, fixed_lines, paid_text, refused_body, refused_line
+from .texts_zh import RunZh, paid_text_zh
 
 __all__ = ["REFUSALS_MAX", "Said"]
 
@@ -111,22 +112,12 @@ class Said:
         decision given: itself), to be said.  ``full``: a claim not eligible said in full,
         else by its line of the whole text (:class:`~policyrules.explain.Refused`).  With
         explanations on only (``evaluate`` hands the texts over only then)."""
-        env, rates, assumed_of, last = (
-            self.env,
-            self.rate_facts,
-            self._assumed_texts,
-            self._last_assumed,
-        )
+        run: Run = (self.env, self.rate_facts, self._assumed_texts, self._ids_printable(),
+                    self._last_assumed)  # fmt: skip
         past: dict[Any, Any] = {}  # refusals past the bound, kept while these rows are said
-
-        def paid(said: _PaidSaid, cp: CompiledProvision, row: Row) -> str | None:
-            printable = self._printable
-            if printable is None:
-                printable = self._ids_printable()
-            return paid_text(said[0], said[1], cp, row[1], env, row, rates, assumed_of,
-                             said[2], printable, last)  # fmt: skip
-
-        return self._said_rows(rows, paid, lambda row: self._failed_text(row, full, past))
+        return self._said_rows(
+            rows, partial(paid_text, run), lambda row: self._failed_text(row, full, past)
+        )
 
     def said_zh(
         self, rows: Iterable[Row | Decision], words: Words
@@ -136,18 +127,12 @@ class Said:
         (:class:`~policyrules.explain_zh_refused.RefusedZh`), rendered from the row;
         else the decision, made (a decision given: itself), to be said.  With explanations
         on only (``evaluate`` hands the texts over only then)."""
-        memo, last = self._paid_zh, self._last_paid_zh
-        env, rates, assumed_of = self.env, self.rate_facts, self._assumed_texts
+        run: RunZh = (self.env, self.rate_facts, self._assumed_texts, words,
+                      self._ids_printable(), self._paid_zh, self._last_paid_zh)  # fmt: skip
         past: dict[Any, Any] = {}  # refusals past the bound, kept while these rows are said
-
-        def paid(said: _PaidSaid, cp: CompiledProvision, row: Row) -> str | None:
-            printable = self._printable
-            if printable is None:
-                printable = self._ids_printable()
-            return paid_text_zh(said[0], cp, row[1], env, row, rates, assumed_of, said[2],
-                                words, printable, memo, last)  # fmt: skip
-
-        return self._said_rows(rows, paid, lambda row: self._refused_line_zh(row, words, past))
+        return self._said_rows(
+            rows, partial(paid_text_zh, run), lambda row: self._refused_line_zh(row, words, past)
+        )
 
     def _said_rows(
         self,

@@ -49,13 +49,33 @@ from .paid import PaidPlan, paid_facts
 from .rows_caps import limit_text
 from .texts_gen import ABSENT, GENERAL, FactsSaid, NotSaid, facts_said_en, value_text
 
-__all__ = ["Fixed", "failed_text", "fixed_lines", "paid_text", "refused_body", "refused_line"]
+__all__ = [
+    "Fixed",
+    "Run",
+    "failed_text",
+    "fixed_lines",
+    "paid_text",
+    "refused_body",
+    "refused_line",
+]
 
 # A provision's lines every text of one status shows, escaped: its head (status, document,
 # clause, title), its provision line and its quote's line (None: no quote); the facts a
 # paid plan shows (PaidPlan.shown), each with what the facts' line writes before it, and
 # the function generated to say that line (texts_gen; None: the loop says it).
 Fixed = tuple[str, str, str | None, tuple[tuple[str, str, str, bool, str], ...], FactsSaid | None]
+
+# What the English texts of one call (rows_said.Said.said_en) share, for paid_text: how to
+# make a subject's Env, the rate facts, how the assumptions read are said, whether every
+# id of the facts holds nothing to escape, and the evaluation's one-item list keeping the
+# last claim's assumptions and their texts.
+Run = tuple[
+    Callable[[CompiledProvision, Instance], Env],
+    Container[str],
+    Callable[[set[str], bool], tuple[tuple[str, str], ...]],
+    bool,
+    list[Any],
+]
 
 
 def fixed_lines(
@@ -109,25 +129,18 @@ def _cap_parts(text: str, entity: str | None, year: int | None, limit: int) -> t
 
 
 def paid_text(
-    plan: PaidPlan,
-    fixed: Fixed,
+    run: Run,
+    plan_said: tuple[PaidPlan, Fixed, tuple[tuple[str, str], ...]],
     cp: CompiledProvision,
-    inst: Instance,
-    env_of: Callable[[CompiledProvision, Instance], Env],
     row: tuple[Any, ...],
-    rates: Container[str],
-    assumed_of: Callable[[set[str], bool], tuple[tuple[str, str], ...]],
-    params: tuple[tuple[str, str], ...],
-    ids_printable: bool,
-    memo: list[Any],
 ) -> str | None:
     """``decision_text`` of the decision :func:`~.paid.paid_decision` makes of the paid
-    ``row`` (the same arguments; ``fixed``: :func:`fixed_lines` of ``plan.static``;
-    ``ids_printable``: every id of the facts holds nothing to escape; ``memo``: the
-    evaluation's one-item list keeping the last claim's assumptions and their texts), or
-    ``None`` where that decision must be made to say it (an amount up to, an earlier grant
-    of the provision, a claim served at an unknown place: their lines read the trace or
-    the caps' holds)."""
+    ``row`` of ``cp`` (``plan_said``: its plan, :func:`fixed_lines` of ``plan.static``, its
+    parameters' texts; ``run``: what the texts of one call share, :data:`Run`), or ``None``
+    where that decision must be made to say it (an amount up to, an earlier grant of the
+    provision, a claim served at an unknown place: their lines read the trace or the caps'
+    holds)."""
+    plan, fixed = plan_said[0], plan_said[1]
     lead = row[11]
     if (
         row[3] != "eligible"
@@ -137,6 +150,7 @@ def paid_text(
         or (lead is not None and lead.kind == ORDER_HOLD)
     ):
         return None
+    inst, ids_printable = row[1], run[3]
     head, provision, quote, plan_facts, said_facts = fixed
     path = row[2]
     subject = path[0][1] + "/" + path[1][1] if len(path) == 2 else "/".join([i for _, i in path])
@@ -154,18 +168,19 @@ def paid_text(
         if facts_line is None:
             return None
         used = row[12]
+        memo = run[4]
         last = memo[0]  # read and written whole: two threads saying one result stay right
         if last is not None and last[1] is plan and last[0] == used:
             tail = last[2]  # the same assumptions as the claim before (most often)
         else:
-            tail = _tail(params, assumed_of(used | plan.assumed, False), quote)
+            tail = _tail(plan_said[2], run[2](used | plan.assumed, False), quote)
             memo[0] = (frozenset(used), plan, tail)
     if facts_line is None or facts_line is GENERAL:
-        read = paid_facts(plan, cp, inst, env_of, row, rates)
+        read = paid_facts(plan, cp, inst, run[0], row, run[1])
         if read is None:
             return None
         facts, used, _ = read
-        tail = _tail(params, assumed_of(used, False), quote)
+        tail = _tail(plan_said[2], run[2](used, False), quote)
         facts_line = facts_en(facts) if facts else ""
         shown.append(facts_line)
     assert tail is not None

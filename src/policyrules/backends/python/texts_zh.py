@@ -55,8 +55,22 @@ from .paid import PaidPlan, paid_facts
 from .rows_caps import kept_set_text, rare_text
 from .texts_gen import facts_said_zh
 
-__all__ = ["PaidZh", "paid_text_zh"]
+__all__ = ["PaidZh", "RunZh", "paid_text_zh"]
 
+# What the Chinese texts of one call (rows_said.Said.said_zh) share, for paid_text_zh: how
+# to make a subject's Env, the rate facts, how the assumptions read are said, the words,
+# whether every id of the facts holds nothing to escape, the evaluation's PaidZh by the
+# ids of the plan, the words and the assumptions, and a one-item list keeping the last one
+# found with the assumptions it was found for.
+RunZh = tuple[
+    Callable[[CompiledProvision, Instance], Env],
+    Container[str],
+    Callable[[set[str], bool], tuple[tuple[str, str], ...]],
+    Words,
+    bool,
+    dict[Any, "PaidZh"],
+    list[Any],
+]
 # A cap's line up to its bits, or a date's words, kept for one PaidZh: bounded.
 _LINES_MAX = 4096
 _ABSENT = object()
@@ -252,26 +266,17 @@ def _date_said(title: str, value: dt.date, kept: dict[Any, str]) -> str:
 
 
 def paid_text_zh(
-    plan: PaidPlan,
+    run: RunZh,
+    plan_said: tuple[PaidPlan, Any, tuple[tuple[str, str], ...]],
     cp: CompiledProvision,
-    inst: Instance,
-    env_of: Callable[[CompiledProvision, Instance], Env],
     row: tuple[Any, ...],
-    rates: Container[str],
-    assumed_of: Callable[[set[str], bool], tuple[tuple[str, str], ...]],
-    params: tuple[tuple[str, str], ...],
-    words: Words,
-    ids_printable: bool,
-    memo: dict[Any, PaidZh],
-    last: list[Any],
 ) -> str | None:
     """``decision_text_zh(d, words)`` of the decision ``d`` :func:`~.paid.paid_decision`
-    makes of the paid ``row`` (the same arguments; ``ids_printable``: every id of the
-    facts holds nothing to escape; ``memo``: the evaluation's
-    :class:`PaidZh` by the ids of the plan, the words and the assumptions; ``last``: a
-    one-item list keeping the last one found with the assumptions it was found for), or
+    makes of the paid ``row`` of ``cp`` (``plan_said``: its plan, its English lines, its
+    parameters' texts; ``run``: what the texts of one call share, :data:`RunZh`), or
     ``None`` where that decision must be made to say it (as :func:`~.texts.paid_text`: an
     amount up to, an earlier grant of the provision, a claim served at an unknown place)."""
+    plan = plan_said[0]
     lead = row[11]
     if (
         row[3] != "eligible"
@@ -281,28 +286,31 @@ def paid_text_zh(
         or (lead is not None and lead.kind == ORDER_HOLD)
     ):
         return None
+    inst = row[1]
     pairs: tuple[tuple[str, str], ...] = ()
     if plan.amount_fact is not None:  # as paid_facts: the plan's assumptions added below
         used, plus = row[12], plan.assumed
     else:
-        read = paid_facts(plan, cp, inst, env_of, row, rates)
+        read = paid_facts(plan, cp, inst, run[0], row, run[1])
         if read is None:
             return None
         pairs, used, _ = read
         plus = frozenset()
     said: PaidZh
+    words, last = run[3], run[6]
     seen = last[0]  # read and written whole: two threads saying one result stay right
     if seen is not None and seen[0] is plan and seen[1] is words and seen[2] == used:
         said = seen[3]  # the same assumptions as the claim before (most often)
     else:
-        assumed = assumed_of(used | plus, False)
+        assumed = run[2](used | plus, False)
         key = (id(plan), id(words), id(assumed))
+        memo = run[5]
         found = memo.get(key)
         if found is None or not found.made_for(plan, words, assumed):
-            found = memo[key] = PaidZh(plan, words, assumed, params)
+            found = memo[key] = PaidZh(plan, words, assumed, plan_said[2])
         said = found
         last[0] = (plan, words, frozenset(used), said)
-    clean = said.printable and ids_printable  # (the subject, the earlier claims: ids)
+    clean = said.printable and run[4]  # (the subject, the earlier claims: ids)
     if plan.amount_fact is not None:
         facts, value, plain = said.facts_line(inst)
         if value is None:
