@@ -152,3 +152,22 @@ def test_one_owners_facts_are_said_as_the_chain_finds_it() -> None:
     assert said_alone(inner, kept)[0].endswith("；其他：否")
     firm = Instance("firm", "f1", {}, None, "firms[0]")
     assert said_alone(firm, kept) == ("", None, True)
+
+
+def test_declared_kinds_order_the_tests_not_the_words() -> None:
+    """Given each fact's declared kind, its values are tested for it first: the line is
+    the same as without, a value of another kind than declared and a fact missing among
+    them."""
+    kinds = (None, "text", "date", "money", "set", "bool", "money")
+    plain = texts_gen.facts_said_zh(SHOWN, lambda key: Unknown(frozenset({key})), dated)
+    typed = texts_gen.facts_said_zh(SHOWN, lambda key: Unknown(frozenset({key})), dated, kinds)
+    assert typed is not plain
+    odd = FULL | {"approved_on": True, "routes": Money(1), "other": dt.date(2026, 1, 2)}
+    for values in (FULL, odd, {"reward": Money(5)}, {}):
+        for firm in (True, False):
+            out = []
+            for fn in (plain, typed):
+                other = General()
+                kept = tuple({} for _ in SHOWN)
+                out.append((fn(product(values, firm), TITLES, kept, other), other.asked))
+            assert out[0] == out[1]

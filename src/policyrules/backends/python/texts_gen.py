@@ -213,7 +213,7 @@ ShownZh = tuple[tuple[str, str, str, bool, bool, bool], ...]
 # line, the amount fact's value (None: not read), whether it holds nothing to escape
 FactsSaidZh = Callable[..., tuple[str, Any, bool]]
 # by the plan's facts and the two functions given (each baked into the function made)
-_MADE_ZH: dict[tuple[ShownZh, Callable[..., Any], Callable[..., str]], FactsSaidZh] = {}
+_MADE_ZH: dict[tuple[Any, ...], FactsSaidZh] = {}
 _WORDS_ZH = frozenset(
     {"def", "while", "if", "elif", "else", "is", "not", "None", "return", "or", "_said"}
     | {"inst", "titles", "kept", "other", "odd", "out", "put", "append", "chain", "at"}
@@ -224,7 +224,10 @@ _LOCALS_ZH = re.compile(r"_(?:[hHvtsmnkre]|ti)[0-9]+\Z")
 
 
 def facts_said_zh(
-    shown: ShownZh, unknown: Callable[[str], Any], date_said: Callable[..., str]
+    shown: ShownZh,
+    unknown: Callable[[str], Any],
+    date_said: Callable[..., str],
+    kinds: tuple[str | None, ...] = (),
 ) -> FactsSaidZh:
     """The function saying the Chinese facts' line of a paid claim of a plan showing
     ``shown`` (in order, each run of one entity's facts together), as the loop of
@@ -233,12 +236,13 @@ def facts_said_zh(
     money said as written from its title, a set by its words kept, any other value by the
     general way given (``other(key, value, rate, kept, odd)``: its words, added to ``odd``
     where they hold a character to escape); ``date_said(title, date, kept)``: a date's
-    words, kept.  Made once for each ``shown`` and pair of functions (bounded), its names
-    in its namespace."""
-    key = (shown, unknown, date_said)
+    words, kept.  ``kinds``: each fact's declared type's kind (``Type.kind``; ``None`` or
+    none given: not known), whose values are tested for first.  Made once for each
+    ``shown``, pair of functions and kinds (bounded), its names in its namespace."""
+    key = (shown, unknown, date_said, kinds)
     made = _MADE_ZH.get(key)
     if made is None:
-        made = _generate_zh(shown, unknown, date_said)
+        made = _generate_zh(shown, unknown, date_said, kinds)
         if len(_MADE_ZH) < _MADE_MAX:
             _MADE_ZH[key] = made
     return made
@@ -251,7 +255,10 @@ def _bool_said(title: str, value: bool, kept: dict[Any, str]) -> str:
 
 
 def _generate_zh(
-    shown: ShownZh, unknown: Callable[[str], Any], date_said: Callable[..., str]
+    shown: ShownZh,
+    unknown: Callable[[str], Any],
+    date_said: Callable[..., str],
+    kinds: tuple[str | None, ...],
 ) -> FactsSaidZh:
     ns: dict[str, Any] = {
         "_J": "；".join, "_A": ABSENT, "_U": unknown, "_M": Money, "_D": dt.date, "_B": bool,
@@ -307,26 +314,31 @@ def _generate_zh(
             w(f"        _H{h} = _h{h}.values")
         v, s = f"_v{k}", f"_s{k}"
         w(f"{pad}{v} = _h{h}.id" if name == "id" else f"{pad}{v} = _H{h}.get(_n{k}, _A)")
-        w(f"{pad}if {v} is _A:")
-        w(f"{pad}    {v} = _U(_k{k})")
-        if amount:
+        if amount:  # (any other fact missing: said by the general way below)
+            w(f"{pad}if {v} is _A:")
+            w(f"{pad}    {v} = _U(_k{k})")
             found = v
             if not alone:
                 w(f"{pad}found = {v}")
         w(f"{pad}_t{k} = _ty({v})")
+        # Each kind said directly tested for (the declared one first: most values), by
+        # type: the tests exclude one another, any order says the same.
+        said = {
+            "date": f"_m{k}.get({v}) or _date(_ti{k}, {v}, _m{k})",
+            "bool": f"_m{k}.get({v}) or _bool(_ti{k}, {v}, _m{k})",
+            "set": f"_m{k}.get({v}) or other(_k{k}, {v}, _r{k}, _m{k}, odd)",
+        }
         if as_written:
-            w(f"{pad}if _t{k} is _M:")
-            w(f"{pad}    {s} = _ti{k} + _cn({v}.fen)")
-            w(f"{pad}elif _t{k} is _D:")
-        else:
-            w(f"{pad}if _t{k} is _D:")
-        w(f"{pad}    {s} = _m{k}.get({v}) or _date(_ti{k}, {v}, _m{k})")
-        w(f"{pad}elif _t{k} is _B:")  # (its words kept by the value: a dict holds both)
-        w(f"{pad}    {s} = _m{k}.get({v}) or _bool(_ti{k}, {v}, _m{k})")
+            said = {"money": f"_ti{k} + _cn({v}.fen)", **said}
+        types = {"money": "_M", "date": "_D", "bool": "_B", "set": "_FS"}
+        first = kinds[k] if kinds else None
+        order = sorted(said, key=lambda kind: kind != first)
+        for j, kind in enumerate(order):
+            w(f"{pad}{'if' if j == 0 else 'elif'} _t{k} is {types[kind]}:")
+            w(f"{pad}    {s} = {said[kind]}")
         w(f"{pad}else:")
-        w(f"{pad}    {s} = (_m{k}.get({v}) if _t{k} is _FS else None) or other(")
-        w(f"{pad}        _k{k}, {v}, _r{k}, _m{k}, odd")
-        w(f"{pad}    )")
+        general = v if amount else f"_U(_k{k}) if {v} is _A else {v}"
+        w(f"{pad}    {s} = other(_k{k}, {general}, _r{k}, _m{k}, odd)")
         if not alone:
             w(f"{pad}put({s})")
     if alone:

@@ -153,7 +153,8 @@ class PaidZh:
             for entity, facts in self.groups
             for key, name, rate, _, as_written, amount, _ in facts
         )
-        self.said_facts = facts_said_zh(shown, _unknown, _date_said)
+        kinds = tuple(f.type.kind if (f := info(key)) is not None else None for _, key, *_ in shown)
+        self.said_facts = facts_said_zh(shown, _unknown, _date_said, kinds)
         self.titles = tuple(title for _, facts in self.groups for _, _, _, title, *_ in facts)
         self.kept = tuple(kept for _, facts in self.groups for *_, kept in facts)
         # Whether the words every text of these claims holds need no escape: the head, the
