@@ -26,6 +26,7 @@ __all__ = ["LANGUAGES", "CapEvent", "Decision", "Result", "Step", "check_lang"]
 LANGUAGES = ("zh", "en")
 
 _set = object.__setattr__
+_TEXTS = frozenset({str})  # the type of a decision's text (decision_texts)
 
 
 def check_lang(lang: str) -> str:
@@ -180,7 +181,10 @@ class Result:
         renders the frequent ones (a paid award, a claim a condition refused) from its
         record of the claim without making them: the cheap way to say every claim of a
         large evaluation (issue 10 §1).  Rendered afresh at each call (not kept)."""
-        return tuple([d if isinstance(d, str) else decision_text(d) for d in self._said()])
+        said = self._said()
+        if set(map(type, said)) <= _TEXTS:  # (each said: most, found in C)
+            return tuple(said)  # type: ignore[arg-type]
+        return tuple([d if isinstance(d, str) else decision_text(d) for d in said])
 
     def ledger(self) -> Ledger:
         """The grants this evaluation makes as a :class:`Ledger`, with the readings they

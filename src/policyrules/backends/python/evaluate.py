@@ -135,7 +135,7 @@ def evaluate(
         return tuple(grant_of(g) for g in unfold(1))
 
     def grant_rows() -> list[Any]:  # each a Grant or its row, for the whole texts
-        return list(unfold(1))
+        return list(grants) if LeanAward not in map(type, grants) else list(unfold(1))
 
     def said(full: bool) -> list[Decision | str]:
         with paused_gc(promote=True):
