@@ -22,7 +22,7 @@ from .runtime.money import Money, cn_text
 from .words import Words
 
 __all__ = [
-    "cap_bits_said_zh",
+    "cap_bits_pieces_zh",
     "cap_bits_zh",
     "cap_head_said_zh",
     "cap_head_zh",
@@ -31,7 +31,7 @@ __all__ = [
     "cap_said",
     "cap_said_zh",
     "cap_written",
-    "earlier_zh",
+    "earlier_pieces_zh",
     "limit_said_zh",
     "limit_zh",
     "scope_zh",
@@ -125,8 +125,7 @@ def cap_line_zh(
     where it is not the cap's written amount (:func:`cap_written`): ``上限：不超过总投资额的
     30%（本次申请），即 600 万元``."""
     line = cap_head_zh(w, p, cap, scope, account) + limit_said_zh(*cap_written(w, p, cap), limit)
-    bits = cap_bits_zh(used, earlier, binds)
-    return line + ("：" + "；".join(bits) if bits else "")
+    return line + "".join(cap_bits_zh(used, earlier, binds))
 
 
 def cap_note_zh(w: Words, p: ProvisionInfo | None, cap: str, note: CapNote) -> str:
@@ -192,9 +191,10 @@ def cap_head_said_zh(cap: str, scope: str) -> str:
 
 
 def cap_bits_zh(used: str | None, earlier: Earlier, binds: tuple[str, ...] | None) -> list[str]:
-    """What a claim met at a cap, each said (:func:`cap_line_zh`'s parts)."""
+    """What a claim met at a cap, as the pieces of its line after the account
+    (:func:`cap_bits_pieces_zh`: none where it met nothing)."""
     said = (
-        earlier_zh(
+        earlier_pieces_zh(
             len(earlier),
             earlier.total.fen,
             earlier.last_texts(),
@@ -204,41 +204,50 @@ def cap_bits_zh(used: str | None, earlier: Earlier, binds: tuple[str, ...] | Non
         if earlier
         else None
     )
-    return cap_bits_said_zh(used, said, binds)
+    return cap_bits_pieces_zh(used, said, binds)
 
 
-def earlier_zh(
+def earlier_pieces_zh(
     count: int, total: int, last: Sequence[str], at_most: bool = False, bound: int | None = None
-) -> str:
-    """The earlier claims on a cap's account, said: ``count`` of them, ``total`` fen in
-    all (``at_most``: an upper bound, an undecided claim among them), ``last``: the last
-    three's texts (:meth:`~.runtime.claim_log.ClaimLog.texts`); ``bound``: the cap's limit
-    in fen where it, not the sum of the claims' bounds, bounds the total
-    (:meth:`~.runtime.claim_log.ClaimLog.bounded`): ``合计至多 150 万元（各笔上限之和为
-    160 万元，受本上限约束）``."""
-    shown = "、".join(last)
-    if count > 3:
-        if bound is not None:
-            said = f"{AT_MOST_ZH}{cn_text(bound)}（各笔上限之和为 {cn_text(total)}，受本上限约束）"
-        else:
-            said = f"{AT_MOST_ZH if at_most else ' '}{cn_text(total)}"
-        shown = f"共 {count} 笔，合计{said}；最近 3 笔：{shown}"
-    return f"本次结果中在先的申请：{shown}"
-
-
-def cap_bits_said_zh(
-    used: str | None, earlier: str | None, binds: tuple[str, ...] | None
 ) -> list[str]:
-    """:func:`cap_bits_zh` with the earlier claims already said (:func:`earlier_zh`)."""
-    bits = []
+    """The earlier claims on a cap's account, said, as the pieces of the text (a paid
+    claim's text from its row joins them into its own, not apart first): ``count`` of
+    them, ``total`` fen in all (``at_most``: an upper bound, an undecided claim among
+    them), ``last``: the last three's texts (:meth:`~.runtime.claim_log.ClaimLog.texts`);
+    ``bound``: the cap's limit in fen where it, not the sum of the claims' bounds, bounds
+    the total (:meth:`~.runtime.claim_log.ClaimLog.bounded`): ``合计至多 150 万元（各笔上限
+    之和为 160 万元，受本上限约束）``."""
+    shown = "、".join(last)
+    if count <= 3:
+        return ["本次结果中在先的申请：", shown]
+    said: tuple[str, ...]
+    if bound is not None:
+        said = (AT_MOST_ZH, cn_text(bound), "（各笔上限之和为 ", cn_text(total), "，受本上限约束）")
+    else:
+        said = (AT_MOST_ZH if at_most else " ", cn_text(total))
+    return ["本次结果中在先的申请：共 ", str(count), " 笔，合计", *said, "；最近 3 笔：", shown]
+
+
+def cap_bits_pieces_zh(
+    used: str | None, earlier: list[str] | None, binds: tuple[str, ...] | None
+) -> list[str]:
+    """What a claim met at a cap as the pieces of its line after the account: ``：`` and
+    each bit, apart by ``；``: what earlier evaluations used (``used``: its text), the
+    earlier claims (``earlier``: :func:`earlier_pieces_zh`), where the cap binds the
+    amount before, the cut and after (``binds``; ``()``: the claim's request not known);
+    none where ``None`` all."""
+    out: list[str] = []
     if used is not None:
-        bits.append(f"此前已获 {used}")
+        out += ("；", "此前已获 ", used)
     if earlier is not None:
-        bits.append(earlier)
+        out.append("；")
+        out += earlier
     if binds is not None:
         if binds:
             before, cut, after = binds
-            bits.append(f"此上限起作用：{before} 核减 {cut}，为 {after}")
+            out += ("；", "此上限起作用：", before, " 核减 ", cut, "，为 ", after)
         else:
-            bits.append("此上限起作用：它是最低的上限")
-    return bits
+            out += ("；", "此上限起作用：它是最低的上限")
+    if out:
+        out[0] = "："  # (the first bit's separator)
+    return out

@@ -32,12 +32,12 @@ from typing import Any
 from ...explain_order import ORDER_HOLD
 from ...explain_zh import facts_said, head_zh, pairs_lines_zh, singles_zh, words_for
 from ...explain_zh_caps import (
-    cap_bits_said_zh,
+    cap_bits_pieces_zh,
     cap_head_said_zh,
     cap_head_zh,
     cap_said_zh,
     cap_written,
-    earlier_zh,
+    earlier_pieces_zh,
     limit_zh,
     scope_zh,
 )
@@ -346,13 +346,12 @@ def paid_text_zh(
             texts = log.texts(stop - 3 if stop > 3 else 0, stop, UNKNOWN_ZH, AT_MOST_ZH)
             at_most = stop > 3 and log.total_at_most(stop)  # (said only past 3 claims)
             bound = log.bounded(stop, cap.ceiling) if at_most else None
-            earlier = earlier_zh(stop, log.totals[stop], texts, at_most, bound)
+            earlier = earlier_pieces_zh(stop, log.totals[stop], texts, at_most, bound)
         if was or earlier is not None or after < before:
             binds = None
             if after < before:
                 binds = (cn_text(before), cn_text(before - after), cn_text(after))
-            bits = cap_bits_said_zh(cn_text(was) if was else None, earlier, binds)
-            out += ("：", "；".join(bits))
+            out += cap_bits_pieces_zh(cn_text(was) if was else None, earlier, binds)
     if facts:
         out += (BREAK, "  所依据的情况：", facts)
     if clean:
