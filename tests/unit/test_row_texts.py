@@ -173,6 +173,12 @@ def test_a_refusal_key_holds_what_the_text_says() -> None:
     assert sets is not None
     assert refusal_key(reads, firm(score=Decimal("1"), kind=frozenset({Decimal(1)})), set()) is None
     assert refusal_key(reads, firm(score=Decimal("1"), kind=object()), set()) is None
+    assert refusal_key(reads, firm(score=Decimal("1"), kind=frozenset()), set()) is not None
+
+    class Name(str):
+        pass
+
+    assert refusal_key(reads, firm(score=Decimal("1"), kind=frozenset({Name("a")})), set()) is None
 
 
 @pytest.mark.parametrize(

@@ -54,6 +54,7 @@ Refusals = dict[tuple[Any, ...], tuple[list[str], str] | None]
 _ABSENT = object()
 # The kinds of value a key holds as they are: equal values of one kind are written alike.
 _AS_IS = frozenset({Money, bool, dt.date, str})
+_TEXT = frozenset({str})  # the type of each item of a set keyed (text)
 
 
 def refusal_key(
@@ -76,15 +77,13 @@ def refusal_key(
             continue
         value = holder.id if name == "id" else holder.values.get(name, _ABSENT)
         kind = type(value)
-        if kind is Decimal:
+        if kind in _AS_IS or value is _ABSENT:  # (most)
+            pass
+        elif kind is Decimal:
             value = str(value)
-        elif kind is frozenset:
-            if not all(type(item) is str for item in value):
-                return None
-        elif kind not in _AS_IS and value is not _ABSENT:
+        elif kind is not frozenset or not set(map(type, value)) <= _TEXT:
             return None
-        key.append(kind)
-        key.append(value)
+        key += (kind, value)
     return tuple(key)
 
 

@@ -34,6 +34,7 @@ from .texts_zh import RunZh, paid_text_zh
 
 __all__ = ["REFUSALS_MAX", "Said"]
 
+_new = tuple.__new__
 _UNSAID: Any = object()  # a provision whose paid claims' texts were not asked for yet
 _UNSEEN: Any = object()  # a refusal not said yet
 # Refusals said kept for a provision, in a run or by evaluations on the defaults (each some
@@ -262,9 +263,13 @@ class Said:
             where = (static["document_number"], static["document"], static["clause"])
             titled = titled_zh(words, words.provisions.get(pid), pid, where)
             head = self._titled_zh[(pid, id(words))] = (words, titled, singles_zh(words))
-        subject = "/".join([i for _, i in row[2]])
+        path = row[2]
+        subject = (
+            path[0][1] + "/" + path[1][1] if len(path) == 2 else "/".join([i for _, i in path])
+        )
         said_subject = head[2].get(subject, subject) if subject else None  # (subject_zh)
-        return RefusedZh(head[1], said_subject, why, kind, pid, own)
+        # (made as the tuple it is: every field given, no Python-level __new__ to call)
+        return _new(RefusedZh, (head[1], said_subject, why, kind, pid, own))
 
     def _ids_printable(self) -> bool:
         """Whether no id of the facts, an unlisted owner's among them, holds a character

@@ -284,7 +284,8 @@ def failed_text(fixed: Fixed, row: tuple[Any, ...], body: str, ids_printable: bo
     eligible ``row`` (``fixed``: :func:`fixed_lines` of its provision for
     ``not_eligible``; ``body``: :func:`refused_body` of its reasons; ``ids_printable``:
     as for :func:`paid_text`)."""
-    subject = "/".join([i for _, i in row[2]])
+    path = row[2]
+    subject = path[0][1] + "/" + path[1][1] if len(path) == 2 else "/".join([i for _, i in path])
     if not subject:
         return fixed[0] + body
     head = f"{fixed[0]} · {subject}"
