@@ -11,7 +11,7 @@ set by its text kept once said), and the line joined from the plan's constant le
 measured, 8.9 k instructions a paid claim of device measure 3 against the loop's 16.5 k
 (valgrind, 2,000 claims).
 
-The Chinese facts' line (``texts_zh.PaidZh.facts_line``) is written out so too
+The Chinese facts' line (``texts_zh.paid_text_zh``) is written out so too
 (:func:`facts_said_zh`), its titles and the words kept given to it by the caller: measured,
 13.2 k instructions a paid claim of device measure 3 against the loop's 16.5 k (valgrind,
 2,000 claims; with its sets' words kept by the set).  Where every fact shown is one
@@ -204,7 +204,7 @@ def _generate(
     return run_source(source, ns, _WORDS, _LOCALS)["_said"]  # type: ignore[no-any-return]
 
 
-# The Chinese facts' line (texts_zh.PaidZh.facts_line), generated as the English one is: by
+# The Chinese facts' line (texts_zh.paid_text_zh), generated as the English one is: by
 # the plan's facts, each (entity, key, name, whether a rate, whether money of it is said as
 # written, whether it is the amount's).  The words (titles) and the values' words kept come
 # as arguments, so one function serves every evaluation of the plan under any words.
@@ -231,7 +231,7 @@ def facts_said_zh(
 ) -> FactsSaidZh:
     """The function saying the Chinese facts' line of a paid claim of a plan showing
     ``shown`` (in order, each run of one entity's facts together), as the loop of
-    ``PaidZh.facts_line`` said it: each owner found as ``Instance.chain()`` finds it (the
+    ``texts_zh.paid_text_zh`` said it: each owner found as ``Instance.chain()`` finds it (the
     outermost of an entity), a fact missing read as ``unknown(key)``, a date, yes/no and
     money said as written from its title, a set by its words kept, any other value by the
     general way given (``other(key, value, rate, kept, odd)``: its words, added to ``odd``

@@ -46,7 +46,7 @@ from ...explain_zh_reasons import fact_title
 from ...instances import Instance
 from ...runtime.claim_log import AT_MOST_ZH, UNKNOWN_ZH
 from ...runtime.money import Money, cn_text
-from ...runtime.values import Unknown, Value
+from ...runtime.values import Unknown
 from ...terminal import BREAK, printable, printable_pieces
 from ...vocab import amount_words
 from ...words import Words, date_zh, money_as_written
@@ -224,16 +224,7 @@ class PaidZh:
             out.append(said)
         return "；".join(out)
 
-    def facts_line(self, inst: Instance) -> tuple[str, Value | None, bool]:
-        """The facts the plan shows, read from the subject ``inst`` and said as
-        ``facts_said`` says the pairs :func:`~.paid.paid_facts` lists (money, dates and
-        yes/no said here; any other value by its text, its words kept as ``facts_said``
-        keeps them), the value of the plan's amount fact (``None``: not read), and whether
-        the values said by their text (ids and text among them) hold nothing to escape.
-        Said by the function :func:`~.texts_gen.facts_said_zh` writes for the plan."""
-        return self.said_facts(inst, self.titles, self.kept, self._other)
-
-    def _other(self, key: str, value: Any, rate: bool, kept: dict[Any, str], odd: list[str]) -> str:
+    def other(self, key: str, value: Any, rate: bool, kept: dict[Any, str], odd: list[str]) -> str:
         """The words of the fact ``key`` of a value not said directly (money not said as
         written, a set, a number, a text, an id, a fact missing): ``facts_said`` of its
         pair, kept as it keeps them; added to ``odd`` where they hold a character to
@@ -313,7 +304,12 @@ def paid_text_zh(
         last[0] = (plan, words, frozenset(used), said)
     clean = said.printable and run[4]  # (the subject, the earlier claims: ids)
     if plan.amount_fact is not None:
-        facts, value, plain = said.facts_line(inst)
+        # The facts the plan shows, read from the subject and said as facts_said says the
+        # pairs paid_facts lists (money, dates and yes/no said there; any other value by
+        # its text, its words kept as facts_said keeps them), the amount fact's value
+        # (None: not read), whether the values said by their text (ids and text among
+        # them) hold nothing to escape: by the function texts_gen writes for the plan.
+        facts, value, plain = said.said_facts(inst, said.titles, said.kept, said.other)
         if value is None:
             return None
         clean = clean and plain
