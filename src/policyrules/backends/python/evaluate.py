@@ -135,23 +135,19 @@ def evaluate(
         return tuple(grant_of(g) for g in unfold(1))
 
     def grant_rows() -> list[Any]:  # each a Grant or its row, for the whole texts
-        return list(grants) if LeanAward not in map(type, grants) else list(unfold(1))
+        return list(unfold(1))
 
     def said(full: bool) -> list[Decision | str]:
         with paused_gc(promote=True):
-            return run.said_en(unfolded(), full)
+            return run.said_en(unfold(0), full)
 
     def said_zh(words: Words) -> list[Decision | str | RefusedZh]:
         with paused_gc(promote=True):
-            return run.said_zh(unfolded(), words)
-
-    def unfolded() -> Iterable[Any]:
-        # The decisions themselves where no lean award's are among them (most: a look at
-        # each one's type in C, not a generator's step and test a decision).
-        return decisions if LeanAward not in map(type, decisions) else unfold(0)
+            return run.said_zh(unfold(0), words)
 
     def unfold(which: int) -> Iterable[Any]:
-        # A lean award's claims (.lean): its rows or grant rows, made by one replay.
+        # A lean award's claims (.lean): its rows or grant rows, made by one replay; where
+        # none is among them (with explanations on, none is), the lists themselves.
         if not lean:
             return grants if which else decisions
         return _unfolded(grants if which else decisions, which)
