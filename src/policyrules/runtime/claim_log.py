@@ -61,7 +61,6 @@ class ClaimLog:
         "held",
         "opened",
         "possible",
-        "said",
         "shown",
         "subjects",
         "totals",
@@ -82,9 +81,6 @@ class ClaimLog:
         # claim number -> ``f1/P2 150 万元``, made when a view first describes it: each
         # claim is shown by the next few views, its text made once (not one holding OPEN_FEN)
         self.shown: dict[int, str] = {}
-        # The same texts of the first claims, in order, where every claim is decided (no
-        # claim held or open: most logs): the views come in order, each adding its last.
-        self.said: list[str] = []
         # claim numbers of the claims holding OPEN_FEN (listed as 0.00 元 taken)
         self.opened: set[int] = set()
 
@@ -121,13 +117,16 @@ class ClaimLog:
         holding an amount nothing bounds, ``f1/P4 <at_most>80 万元`` for an undecided one,
         its amount a bound); a decided claim's text is made once (the next few views show it
         too), as are the amounts' texts, from their fen; in a log of decided claims only
-        (most), kept in order, a view's texts are a slice of them."""
-        opened, held, said = self.opened, self.held, self.said
-        if not opened and not held and len(said) >= start:  # (every claim decided)
-            for k in range(len(said), stop):
-                said.append(f"{self.subjects[k]} {cn_text(self.amounts[k])}")
-            return said[start:stop]
-        texts, parts = self.shown, []
+        (most), without testing each claim for open or held.  Each text is kept by its
+        claim's number: two threads saying one result may both make it, either kept."""
+        texts, parts, opened, held = self.shown, [], self.opened, self.held
+        if not opened and not held:  # (every claim decided: most logs)
+            for k in range(start, stop):
+                text = texts.get(k)
+                if text is None:
+                    text = texts[k] = f"{self.subjects[k]} {cn_text(self.amounts[k])}"
+                parts.append(text)
+            return parts
         for k in range(start, stop):
             if opened and k in opened:
                 parts.append(f"{self.subjects[k]} {unknown}")
