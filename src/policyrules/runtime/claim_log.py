@@ -173,8 +173,8 @@ class ClaimLog:
                 )
             elif self.total_at_most(stop):
                 total = f"{AT_MOST_EN}{total} in all"
-            else:
-                total += " in all"
+            else:  # (most: the total as it stands, said in the line at once)
+                return f"{stop} claims, {total} in all; the last {last}: {shown}"
             shown = f"{stop} claims, {total}; the last {last}: {shown}"
         return shown
 
