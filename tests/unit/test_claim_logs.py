@@ -63,9 +63,9 @@ def test_a_view_counts_each_undecided_claim_once_as_it_stood() -> None:
 
 
 def test_a_log_of_decided_claims_says_its_views_alike() -> None:
-    """Where no claim is held or open, a view's texts are said without testing each claim
-    for either, each claim's made once and kept by its number, in order or not; once a
-    claim is held, it is said as a bound, the others as before."""
+    """Where no claim is held or open, each claim's text is made once and kept by its
+    number, the views said in order or not; once a claim is held, it is said as a bound,
+    the others as before."""
     log = ClaimLog()
     claims = [
         ("f1/P1", 200 * 10_000 * 100, "f1/P1 200 万元"),  # 2×10⁸ fen = 200 万元

@@ -116,17 +116,9 @@ class ClaimLog:
         """``f1/P2 150 万元`` for claims ``start`` to ``stop`` (``f1/P3 <unknown>`` for one
         holding an amount nothing bounds, ``f1/P4 <at_most>80 万元`` for an undecided one,
         its amount a bound); a decided claim's text is made once (the next few views show it
-        too), as are the amounts' texts, from their fen; in a log of decided claims only
-        (most), without testing each claim for open or held.  Each text is kept by its
-        claim's number: two threads saying one result may both make it, either kept."""
+        too), as are the amounts' texts, from their fen.  Each text is kept by its claim's
+        number: two threads saying one result may both make it, either kept."""
         texts, parts, opened, held = self.shown, [], self.opened, self.held
-        if not opened and not held:  # (every claim decided: most logs)
-            for k in range(start, stop):
-                text = texts.get(k)
-                if text is None:
-                    text = texts[k] = f"{self.subjects[k]} {cn_text(self.amounts[k])}"
-                parts.append(text)
-            return parts
         for k in range(start, stop):
             if opened and k in opened:
                 parts.append(f"{self.subjects[k]} {unknown}")
