@@ -10,6 +10,8 @@ only (京经信发〔2025〕50号 第3条), the claims of :mod:`one_by_one_data`
 
 * ``hand``: the hand-written loop over tuples (the baseline);
 * ``bare``: ``evaluate(facts, explain=False)``;
+* ``awards``: the same, then each grant's amount in fen (``result.grants``): the awards
+  read, as the hand loop returns them;
 * ``made``: the same, then ``result.decisions``;
 * ``eval``: ``evaluate(facts)`` (explanations on);
 * ``decisions``: the same, then ``result.decisions``;
@@ -22,6 +24,8 @@ only (京经信发〔2025〕50号 第3条), the claims of :mod:`one_by_one_data`
 * ``zh``: the same with :func:`~policyrules.explain_zh.decision_text_zh` and the policy's words;
 * ``explain_zh``: ``evaluate(facts)``, then ``result.explain()`` (the whole Chinese text a
   reader gets by default; the frequent claims said from the evaluator's record);
+* ``json``: ``evaluate(facts)``, then ``result.to_json()`` (what ``eval --json`` and the
+  service answer with);
 * ``firm``, ``firm_text``: one firm a call, without explanations, and rendered from its
   decisions; ``firm_texts``: one firm a call, ``result.decision_texts()`` (as a service
   answering firm by firm).
@@ -48,8 +52,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 ROOT = Path(__file__).resolve().parent.parent
-MODES = ("hand", "bare", "made", "eval", "decisions", "text", "texts", "explain_en", "zh")
-MODES += ("explain_zh",)
+MODES = ("hand", "bare", "awards", "made", "eval", "decisions", "text", "texts", "explain_en", "zh")
+MODES += ("explain_zh", "json")
 MODES += ("firm", "firm_text", "firm_texts")
 _RUNS = 3
 
@@ -86,6 +90,10 @@ def _run(mode: str, claims: int, times: int) -> None:
         elif mode == "firm_texts":
             for f in firms:
                 policy.evaluate(f).decision_texts()
+        elif mode == "json":
+            policy.evaluate(facts).to_json()
+        elif mode == "awards":
+            [g.amount.fen for g in policy.evaluate(facts, explain=False).grants]
         elif mode == "texts":
             policy.evaluate(facts).decision_texts()
         elif mode == "explain_en":

@@ -12,6 +12,9 @@ doing the same rule in integer fen, and printed as µs per claim and as a multip
     claims are then served by its lean function (amounts and grants only; its rows are
     made when the decisions or grants are first read), other decisions kept as compact
     rows: no :class:`~policyrules.result.Decision` is made;
+  - ``no explanations, awards read``: the same plus each grant's amount in fen
+    (``result.grants``: the awards, as the hand loop returns them; a lean award's grants
+    made from its own record, no row made);
   - ``no explanations, decisions made``: the same plus ``result.decisions``, which makes
     every :class:`~policyrules.result.Decision` (amounts as Money, caps as CapEvents; for
     measure 3, after one replay of its fused function making its rows);
@@ -93,6 +96,11 @@ def _modes(policy: Policy, facts: Any) -> dict[str, Callable[[], Result]]:
     def bare() -> Result:
         return policy.evaluate(facts, explain=False)
 
+    def awards() -> Result:
+        result = policy.evaluate(facts, explain=False)
+        [g.amount.fen for g in result.grants]
+        return result
+
     def made() -> Result:
         result = policy.evaluate(facts, explain=False)
         result.decisions  # noqa: B018 - makes every Decision
@@ -122,6 +130,7 @@ def _modes(policy: Policy, facts: Any) -> dict[str, Callable[[], Result]]:
 
     return {
         "no explanations": bare,
+        "no explanations, awards read": awards,
         "no explanations, decisions made": made,
         "explanations rendered": rendered,
         "explanations in Chinese": chinese,
