@@ -198,9 +198,22 @@ def test_every_lean_shape_same_result(shapes: Policy, data: st.DataObject, first
 
 
 def test_lean_result_is_deferred(shipped: Policy) -> None:
-    """The lean function served; its rows are made once, when first looked at."""
+    """The lean function served; its grants are made from its own record, without running
+    the fused function; its rows are made once, by one run of it, when first looked at."""
     served: list[str] = []
     policy = _spied(shipped, served)
+    fused_runs: list[str] = []  # the fused function's runs for measure 3's award: replays
+
+    def counted(fn: Any) -> Any:
+        def fused(*args: Any) -> Any:
+            fused_runs.append("run")
+            return fn(*args)
+
+        return fused
+
+    fused = dict(policy.compiled.fused)
+    fused[LAUNCH] = counted(fused[LAUNCH])
+    policy = _without(policy, fused=fused)
     products = [
         {
             "id": f"P{n}",
@@ -216,7 +229,13 @@ def test_lean_result_is_deferred(shipped: Policy) -> None:
     # 7 × min(300, 200) 万元 = 1400 万元 asked of f1's 1000 万元 in 2026: P1-P5 get 200
     # each, P6 and P7 nothing (no grant for 0.00 元).
     assert [g.amount for g in result.grants] == [Money(200 * WAN)] * 5
+    assert [g.path for g in result.grants] == [
+        (("firm", "f1"), ("product", f"P{n}")) for n in range(1, 6)
+    ]
+    assert [g.year for g in result.grants] == [2026] * 5  # the firm-year cap's year
+    assert fused_runs == []  # the grants read without a replay
     launch = [d for d in result.decisions if d.provision == LAUNCH]
+    assert fused_runs == ["run"]  # the rows: one replay (which checks the grants agree)
     assert [d.amount for d in launch] == [Money(200 * WAN)] * 5 + [Money(0)] * 2
     assert [s for s, _ in launch[6].caps[1].earlier] == [f"f1/P{n}" for n in range(1, 7)]
     assert result.decisions is result.decisions  # made once

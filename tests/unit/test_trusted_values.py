@@ -1,6 +1,6 @@
 """The evaluator's constructors without checks (``backends/python/trusted.py``) make values
 equal, field for field, to the ones ``__init__`` makes, and know every field of the classes
-they fill: a field added to ``Money``, ``Step`` or ``CapEvent`` fails here until
+they fill: a field added to ``Money``, ``Step``, ``CapEvent`` or ``Grant`` fails here until
 ``trusted.py`` sets it too."""
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from policyrules.backends.python import trusted
 from policyrules.decisions import CapEvent, Step
+from policyrules.runtime.grants import Grant
 from policyrules.runtime.ledger import NO_EARLIER, Earlier
 from policyrules.runtime.money import Money
 
@@ -20,6 +21,7 @@ FEN = st.integers(min_value=-(10**15), max_value=10**15)
 def test_the_fields_trusted_fills_are_all_the_fields() -> None:
     assert [f.name for f in attrs.fields(Money)] == ["fen"]
     assert [f.name for f in attrs.fields(Step)] == ["kind", "text", "ok"]
+    assert [f.name for f in attrs.fields(Grant)] == ["provision", "path", "amount", "year", "tier"]
     assert [f.name for f in attrs.fields(CapEvent)] == [
         "cap", "scope", "limit", "used_before", "requested", "granted", "binding",
         "earlier", "detail", "before", "after", "account",
@@ -32,6 +34,15 @@ def test_money_equals_the_checked_constructor(fen: int) -> None:
     assert made == Money(fen)
     assert made.fen == fen
     assert hash(made) == hash(Money(fen))
+
+
+@given(st.integers(0, 10**15), st.sampled_from([None, 1, 2026, 9999]))
+def test_grant_equals_the_checked_constructor(fen: int, year: int | None) -> None:
+    path = (("firm", "f1"), ("product", "P1"))
+    made = trusted.grant("d/3/award", path, fen, year)
+    assert made == Grant("d/3/award", path, Money(fen), year)
+    assert (made.path, made.amount.fen, made.year, made.tier) == (path, fen, year, None)
+    assert hash(made) == hash(Grant("d/3/award", path, Money(fen), year))
 
 
 @given(st.text(max_size=5), st.text(max_size=20), st.sampled_from([True, False, None]))

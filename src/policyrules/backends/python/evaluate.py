@@ -132,7 +132,8 @@ def evaluate(
             return tuple(d if isinstance(d, Decision) else run.materialise(d) for d in unfold(0))
 
     def granted() -> tuple[Grant, ...]:
-        return tuple(grant_of(g) for g in unfold(1))
+        with paused_gc(promote=True):  # the result's grants live as long as it does
+            return tuple([grant_of(g) for g in unfold(1)])
 
     def grant_rows() -> list[Any]:  # each a Grant or its row, for the whole texts
         return list(unfold(1))
@@ -146,8 +147,9 @@ def evaluate(
             return run.said_zh(unfold(0), words)
 
     def unfold(which: int) -> Iterable[Any]:
-        # A lean award's claims (.lean): its rows or grant rows, made by one replay; where
-        # none is among them (with explanations on, none is), the lists themselves.
+        # A lean award's claims (.lean): its rows, made by one replay, or its grant rows,
+        # from its own record; where none is among them (with explanations on, none is),
+        # the lists themselves.
         if not lean:
             return grants if which else decisions
         return _unfolded(grants if which else decisions, which)
@@ -160,10 +162,11 @@ def evaluate(
 
 
 def _unfolded(items: list[Any], which: int) -> Iterator[Any]:
-    """``items`` with each lean award's rows (``which`` 0) or grant rows (1) in its place."""
+    """``items`` with each lean award's rows (``which`` 0) or grant rows (1) in its place
+    (its grant rows made without a replay: :meth:`.lean.LeanAward.grant_rows`)."""
     for d in items:
         if isinstance(d, LeanAward):
-            yield from d.replay()[which]
+            yield from (d.grant_rows() if which else d.replay()[0])
         else:
             yield d
 

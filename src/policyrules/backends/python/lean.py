@@ -13,9 +13,10 @@ assumptions per claim is made: what the served order needs of a claim is kept in
 assumption read once per evaluation, so the cost per claim stays flat as claims grow (a
 sort of tuples comparing dates, ids and tuples on ties, and reads scattered in the served
 order, made 10^5 claims cost twice what 10^3 did per claim).  It returns the grants it
-made as ``(subject, fen, year)`` and the assumptions read (their union).  Everything else
-is made on demand by :class:`LeanAward`: one replay of the fused function itself on the
-same subjects, with the award's accounts as they stood before it (empty: see
+made as ``(subject, fen, year)`` and the assumptions read (their union): a caller who
+reads only the grants (the awards) gets them from that record.  Everything else is made
+on demand by :class:`LeanAward`: one replay of the fused function itself on the same
+subjects, with the award's accounts as they stood before it (empty: see
 :meth:`LeanAward.replay`), which gives the very rows and grants the fused function would
 have given, checked against the lean function's.
 
@@ -336,6 +337,18 @@ class LeanAward:
         self.used = used
         self._made: tuple[list[Row], list[GrantRow]] | None = None
 
+    def grant_rows(self) -> list[GrantRow]:
+        """The grant rows of these claims, ``(provision, path, fen, year)`` each, in the
+        order served: made from the lean function's own record, without a replay (the
+        rows a replay makes are the same: :meth:`replay` checks it).  Each path is the
+        subject's chain of owners, ``((entity, id), ...)`` from the firm down, as the
+        fused function writes it: the lean function served only subjects whose chain's
+        entities are the award's."""
+        if self._made is not None:
+            return self._made[1]
+        pid = self._pid
+        return [(pid, _path(inst), fen, year) for inst, fen, year in self.paid]
+
     def replay(self) -> tuple[list[Row], list[GrantRow]]:
         """The rows and grant rows the fused function gives for these claims, made once.
 
@@ -352,8 +365,19 @@ class LeanAward:
             lean = [(_subject(i), fen, year) for i, fen, year in self.paid]
             again = [("/".join(i for _, i in path), fen, year) for _, path, fen, year in grants]
             assert lean == again, "the fused function paid otherwise than the lean one"
+            assert grants == self.grant_rows(), "the lean grants' paths are not the fused ones"
             self._made = (got[0], grants)
         return self._made
+
+
+def _path(inst: Instance | None) -> tuple[tuple[str, str], ...]:
+    """``(("firm", "f1"), ("product", "P2"))``: the subject's chain from the firm down."""
+    pairs = []
+    while inst is not None:
+        pairs.append((inst.entity, inst.id))
+        inst = inst.parent
+    pairs.reverse()
+    return tuple(pairs)
 
 
 def _subject(inst: Instance | None) -> str:

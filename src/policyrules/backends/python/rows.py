@@ -35,7 +35,7 @@ from .failed import Marks, condition_steps, failed_decision
 from .paid import PaidPlan, paid_decision, paid_plan
 from .rows_caps import CapRow, Path, cap_events_fast, cap_steps_fast, fact_texts, money_of
 from .rows_said import Said
-from .trusted import decision
+from .trusted import decision, grant
 
 __all__ = [
     "CapRow",
@@ -77,7 +77,7 @@ def grant_of(row: GrantRow | Grant) -> Grant:
     if isinstance(row, Grant):
         return row
     provision, path, fen, year = row
-    return Grant.trusted(provision, path, money_of(fen), year)
+    return grant(provision, path, fen, year)
 
 
 def cap_events(caps: tuple[CapRow, ...], requested: int, amount: int) -> tuple[CapEvent, ...]:

@@ -18,10 +18,11 @@ from typing import Any
 import attrs
 
 from ...decisions import CapEvent, Decision, Step, defer_trace
+from ...runtime.grants import Grant, GrantPath
 from ...runtime.ledger import Earlier
 from ...runtime.money import Money
 
-__all__ = ["cap_event", "decision", "deferred", "money", "step"]
+__all__ = ["cap_event", "decision", "deferred", "grant", "money", "step"]
 
 _new = object.__new__
 
@@ -39,6 +40,26 @@ def money(fen: int) -> Money:
     m: Money = _new(Money)
     _FEN(m, fen)
     return m
+
+
+_PROVISION, _PATH, _AMOUNT, _YEAR, _TIER = (
+    _slot(Grant, n) for n in ("provision", "path", "amount", "year", "tier")
+)
+
+
+def grant(provision: str, path: GrantPath, fen: int, year: int | None) -> Grant:
+    """``Grant(provision, path, Money(fen), year)`` of a grant row the evaluator made
+    (:data:`~policyrules.runtime.grants.GrantRow`): its path of ids as the facts' reader
+    took them, ``fen`` at least 0, ``year`` a cap's year or ``None``; no tier."""
+    g: Grant = _new(Grant)
+    _PROVISION(g, provision)
+    _PATH(g, path)
+    m: Money = _new(Money)
+    _FEN(m, fen)
+    _AMOUNT(g, m)
+    _YEAR(g, year)
+    _TIER(g, None)
+    return g
 
 
 _KIND, _TEXT, _OK = (_slot(Step, n) for n in ("kind", "text", "ok"))
