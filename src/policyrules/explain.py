@@ -14,7 +14,7 @@ from .explain_holds import holds_en, holds_json, holds_of, once_en
 from .explain_order import order_hold_en
 from .explain_years import schedule_json, schedule_lines_en
 from .runtime.ledger import Grant, GrantRow
-from .runtime.money import Money, cn_text
+from .runtime.money import Money, cn_text, yuan_digits
 from .runtime.values import NONE_TEXT, format_value
 from .terminal import printable, printable_block, printable_lines
 from .vocab import EARLIER_READING_EN, ENCOURAGED_EN, ENCOURAGED_STATUSES, NONE_EN
@@ -409,7 +409,7 @@ def explain_text(
 
 
 def _money(m: Any) -> str | None:
-    return None if m is None else str(m.yuan)
+    return None if m is None else yuan_digits(m.fen)  # str(m.yuan)
 
 
 def decision_json(d: Decision, *, all_earlier: bool = False) -> dict[str, Any]:

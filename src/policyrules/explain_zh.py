@@ -458,11 +458,31 @@ def _granted_zh(w: Words, grants: Sequence[Grant | GrantRow]) -> str:
     return f"{out[0]}\n{printable_block(rows)}"
 
 
-def add_text_zh(data: dict[str, Any], result: Explainable, words: Words | None = None) -> None:
+def add_text_zh(
+    data: dict[str, Any],
+    result: Explainable,
+    words: Words | None = None,
+    *,
+    said: Sequence[Decision | str | RefusedZh] | None = None,
+    granted: Sequence[Grant | GrantRow] | None = None,
+) -> None:
     """Put the Chinese text beside the English keys of :func:`~policyrules.explain.result_json`
-    output: ``text_zh`` on each decision (its block), and on the whole (the letter)."""
+    output: ``text_zh`` on each decision (its block), and on the whole (the letter).
+    ``said`` and ``granted``, if given, as :func:`explain_text_zh` takes them (the texts
+    said without making their decisions): a decision said there by its full text takes
+    it, any other its :func:`decision_text_zh`; the texts are the same."""
     w = words or no_words()
-    texts = [decision_text_zh(d, w) for d in result.decisions]  # each made once, used twice
+    decisions = result.decisions
+    if said is None:
+        texts = [decision_text_zh(d, w) for d in decisions]  # each made once, used twice
+        whole = explain_text_zh(result, w, texts=texts, granted=granted)
+    else:
+        texts, whole_said = [], []  # (a decision's text made once, used twice)
+        for t, d in zip(said, decisions, strict=True):
+            text = t if isinstance(t, str) else decision_text_zh(d, w)
+            texts.append(text)
+            whole_said.append(t if isinstance(t, RefusedZh) or d.status == "not_eligible" else text)
+        whole = explain_text_zh(result, w, said=whole_said, granted=granted)
     for entry, text in zip(data["decisions"], texts, strict=True):
         entry["text_zh"] = text
-    data["text_zh"] = explain_text_zh(result, w, texts=texts)
+    data["text_zh"] = whole

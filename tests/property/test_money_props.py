@@ -8,7 +8,7 @@ from fractions import Fraction
 from hypothesis import given
 from hypothesis import strategies as st
 
-from policyrules.runtime.money import Money, Rounding, _yuan, format_rate, parse_rate
+from policyrules.runtime.money import Money, Rounding, _yuan, format_rate, parse_rate, yuan_digits
 from strategies import money, nonnegative_money, rates
 
 roundings = st.sampled_from(list(Rounding))
@@ -140,3 +140,24 @@ def test_a_fen_text_worked_by_hand() -> None:
     assert _yuan(99_999) == "999.99 元"
     assert _yuan(-100_000) == "-1,000.00 元"
     assert _yuan(100_000_000_000) == "1,000,000,000.00 元"
+
+
+@given(
+    st.one_of(
+        st.integers(min_value=-(10**14), max_value=10**14),
+        st.integers(min_value=-(10**40), max_value=10**40),
+        st.sampled_from([0, 1, -1, 99, -99, 100, -100, 101, *_BOUNDS]),
+    )
+)
+def test_yuan_digits_is_the_decimal_text(fen: int) -> None:
+    """``yuan_digits`` (what JSON writes of an amount) is ``str`` of the exact yuan, the
+    Decimal JSON wrote before, for any int: never an exponent, always two places."""
+    assert yuan_digits(fen) == str(Money(fen).yuan)
+
+
+def test_yuan_digits_worked_by_hand() -> None:
+    """2,000,000.00 元 is 200,000,000 fen; -0.05 元 is -5; 0.00 元 is 0."""
+    assert yuan_digits(200_000_000) == "2000000.00"
+    assert yuan_digits(-5) == "-0.05"
+    assert yuan_digits(0) == "0.00"
+    assert yuan_digits(123_456_789_05) == "123456789.05"

@@ -17,7 +17,7 @@ import attrs
 from ..errors import Diagnostic, LedgerError
 from .bases import Basis, to_bases
 from .ids import id_fault
-from .money import Money
+from .money import Money, yuan_digits
 
 __all__ = ["Counted", "Grant", "GrantPath", "GrantRow", "Grants", "grant_error"]
 
@@ -159,7 +159,7 @@ class Grant:
         "year": 2026}``: the amount in 元 as text (exact), ids as text."""
         out: dict[str, object] = {"provision": self.provision}
         out.update({entity: ident for entity, ident in self.path})
-        out["amount"] = str(self.amount.yuan)
+        out["amount"] = yuan_digits(self.amount.fen)  # str(self.amount.yuan)
         if self.year is not None:
             out["year"] = self.year
         if self.tier is not None:

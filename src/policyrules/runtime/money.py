@@ -46,6 +46,7 @@ __all__ = [
     "non_ascii_digits",
     "parse_rate",
     "sum_money",
+    "yuan_digits",
     "yuan_text",
 ]
 
@@ -248,6 +249,16 @@ class Money:
 # Explanations write the same amounts (caps, what accounts used) over and over: each text
 # is made once per amount.  Both are functions of an int alone.
 @functools.lru_cache(maxsize=1 << 14)
+def yuan_digits(fen: int) -> str:
+    """``str(Money(fen).yuan)``, the amount in 元 as JSON writes it (``"12345.67"``,
+    ``"-0.05"``), without making the :class:`~decimal.Decimal` (a decimal of exponent -2
+    is written plainly, never in exponent form)."""
+    if fen < 0:
+        return "-" + yuan_digits(-fen)
+    yuan, cents = divmod(fen, 100)
+    return f"{yuan}.{cents:02d}"
+
+
 def yuan_text(fen: int) -> str:
     """``fen`` as :meth:`Money.__str__` writes it: ``"12,345.67 元"``."""
     return _yuan(fen)
