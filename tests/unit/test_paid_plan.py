@@ -16,6 +16,7 @@ import policyrules
 from policyrules import Grant, Money
 from policyrules.api import Policy
 from policyrules.backends.python import rows as rows_module
+from policyrules.backends.python import rows_caps
 from policyrules.backends.python.paid import fixed_reads
 from policyrules.explain import decision_text
 from policyrules.explain_zh import decision_text_zh
@@ -200,6 +201,28 @@ def test_each_status_and_cap_case_rendered_as_the_general_way(
     assert made.count(FIXED) == 8
     assert made.count(RATED) == 7
     assert set(made) == {FIXED, RATED}
+
+
+def test_a_paid_trace_read_later_makes_no_cap_event(
+    policy: Policy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A paid decision's trace, made when first read, writes its caps' lines without
+    making their events again (the decision has them); the trace is the general way's."""
+    # f1..f4 share the yearly cap of 50 万元 in 2026: 12 + 25 + 30 (cut to 13) + 3 (cut
+    # to 0), so the lines say earlier claims, a cap binding and one spent.
+    firms = [_firm(1, True, False, 12, 2026), _firm(2, False, True, 25, 2026)]
+    firms += [_firm(3, True, True, 30, 2026), _firm(4, True, False, 3, 2026)]
+    facts = policy.read_facts({"firms": [{"id": "g", "items": firms}]})
+    want = [d.trace for d in _general(policy).evaluate(facts).decisions]
+    got = policy.evaluate(facts).decisions
+
+    def refused(*args: Any) -> Any:
+        raise AssertionError("a cap event made for a trace")
+
+    monkeypatch.setattr(rows_caps, "cap_event", refused)
+    assert [d.trace for d in got] == want
+    assert any("binds: cut" in s.text for t in want for s in t)
+    assert any("earlier claims in this evaluation" in s.text for t in want for s in t)
 
 
 def test_the_other_branch_of_an_assumption(policy: Policy) -> None:

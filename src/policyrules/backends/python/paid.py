@@ -298,7 +298,7 @@ def _trace(
                 None,
             )
         )
-    cap_steps_fast(caps, requested, amount, trace)
+    cap_steps_fast(caps, requested, amount, trace, events=False)  # (the decision's made)
     label = "award" if kind == "exact" else "award up to"
     trace.append(step("result", f"{label}: {cn_text(amount)}", None))
     return tuple(trace)

@@ -124,28 +124,21 @@ def cap_events_fast(caps: tuple[CapRow, ...], requested: int, amount: int) -> li
 
 
 def cap_steps_fast(
-    caps: tuple[CapRow, ...], requested: int, amount: int, trace: list[Step] | None
+    caps: tuple[CapRow, ...],
+    requested: int,
+    amount: int,
+    trace: list[Step] | None,
+    events: bool = True,
 ) -> tuple[CapEvent, ...]:
     """The :class:`CapEvent` of each cap row, as ``apply_caps`` makes them, and, unless
     ``trace`` is None, the trace step of each (``cap_line`` of the event) appended to it: a
     row's cap has a limit and no note, its claim a requested amount.  One pass: each event
-    and its line made from the same row."""
+    and its line made from the same row.  Without ``events``, the steps alone (a trace made
+    after its decision's events): ``()`` returned."""
     asked = money_of(requested)
     granted = asked if amount == requested else money_of(amount)
-    events = []
+    made = []
     for cap, scope, year, limit, used, log, stop, before, after in caps:
-        if before == requested:
-            b = asked
-        elif before == amount:
-            b = granted
-        else:
-            b = money_of(before)
-        if after == before:
-            a = b
-        elif after == amount:
-            a = granted
-        else:
-            a = money_of(after)
         if scope is None:
             where, account = "this claim", None
         else:  # describe_scope, inline
@@ -153,13 +146,26 @@ def cap_steps_fast(
             where = f"{entity} {ident}" if year is None else f"{entity} {ident}, year {year}"
             account = (entity, ident, year)
         limit_m, limit_t = _LIMITS.get(limit) or _limit(limit)
-        used_m = money(used) if used else _ZERO
         some = bool(stop) and log is not None  # bool(earlier), without its __len__ call
         earlier = Earlier(log, stop, cap.ceiling) if log is not None and stop else NO_EARLIER
         binds = after < before
-        ev = cap_event(cap.text, where, limit_m, used_m, asked, granted, binds, earlier, b, a,
-                       account)  # fmt: skip
-        events.append(ev)
+        if events:
+            if before == requested:
+                b = asked
+            elif before == amount:
+                b = granted
+            else:
+                b = money_of(before)
+            if after == before:
+                a = b
+            elif after == amount:
+                a = granted
+            else:
+                a = money_of(after)
+            used_m = money(used) if used else _ZERO
+            ev = cap_event(cap.text, where, limit_m, used_m, asked, granted, binds, earlier, b,
+                           a, account)  # fmt: skip
+            made.append(ev)
         if trace is None:
             continue
         line = f"cap {cap.text} ({where}); limit {limit_t}"
@@ -180,4 +186,4 @@ def cap_steps_fast(
                 f"; binds: cut {cn_text(before - after)} ({cn_text(before)} to {cn_text(after)})"
             )
         trace.append(step("cap", line, not binds))
-    return tuple(events)
+    return tuple(made)
