@@ -415,8 +415,11 @@ def _money(m: Any) -> str | None:
 def decision_json(d: Decision, *, all_earlier: bool = False) -> dict[str, Any]:
     """One decision as JSON-ready data; money as exact 元 text (``"2000000.00"``).
 
-    A cap's ``earlier`` lists the last 3 claims before this one that drew on it, with
-    ``earlier_count`` and ``earlier_total`` of them all; ``all_earlier`` lists every one."""
+    A cap's ``earlier`` lists the last 3 entries before this one that drew on it (a
+    claim's, or each payment of a schedule in an account over all years), with
+    ``earlier_count`` and ``earlier_total`` of them all and ``earlier_claims``, the claims
+    they are (a schedule once); ``all_earlier`` lists every one.  ``held`` names the last 3
+    undecided claims holding room in it, ``held_count`` how many there are, each once."""
     return {
         "provision": d.provision,
         "kind": d.kind,
@@ -444,8 +447,10 @@ def decision_json(d: Decision, *, all_earlier: bool = False) -> dict[str, Any]:
                     [s, _money(m)] for s, m in (ev.earlier if all_earlier else ev.earlier.last())
                 ],
                 "earlier_count": len(ev.earlier),
+                "earlier_claims": ev.earlier.claim_count(),
                 "earlier_total": _money(ev.earlier.total),
                 "held": holds_json(ev.earlier.holds()),
+                "held_count": ev.earlier.claims_held(),
                 "requested": _money(ev.requested),
                 "granted": _money(ev.granted),
                 "binding": ev.binding,

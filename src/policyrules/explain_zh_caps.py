@@ -32,6 +32,7 @@ __all__ = [
     "cap_said_zh",
     "cap_written",
     "earlier_pieces_zh",
+    "earlier_zh",
     "limit_said_zh",
     "limit_zh",
     "scope_zh",
@@ -193,30 +194,39 @@ def cap_head_said_zh(cap: str, scope: str) -> str:
 def cap_bits_zh(used: str | None, earlier: Earlier, binds: tuple[str, ...] | None) -> list[str]:
     """What a claim met at a cap, as the pieces of its line after the account
     (:func:`cap_bits_pieces_zh`: none where it met nothing)."""
-    said = (
-        earlier_pieces_zh(
-            len(earlier),
-            earlier.total.fen,
-            earlier.last_texts(),
-            earlier.total_at_most(),
-            earlier.bounded(),
-        )
-        if earlier
-        else None
+    return cap_bits_pieces_zh(used, earlier_zh(earlier) if earlier else None, binds)
+
+
+def earlier_zh(earlier: Earlier) -> list[str]:
+    """:func:`earlier_pieces_zh` of the claims of a view of a cap's account, each claim once
+    (a schedule's payments in an account over all years one)."""
+    return earlier_pieces_zh(
+        earlier.claim_count(),
+        earlier.total.fen,
+        earlier.last_texts(),
+        earlier.total_at_most(),
+        earlier.bounded(),
+        len(earlier),
     )
-    return cap_bits_pieces_zh(used, said, binds)
 
 
 def earlier_pieces_zh(
-    count: int, total: int, last: Sequence[str], at_most: bool = False, bound: int | None = None
+    count: int,
+    total: int,
+    last: Sequence[str],
+    at_most: bool = False,
+    bound: int | None = None,
+    entries: int = 0,
 ) -> list[str]:
     """The earlier claims on a cap's account, said, as the pieces of the text (a paid
     claim's text from its row joins them into its own, not apart first): ``count`` of
     them, ``total`` fen in all (``at_most``: an upper bound, an undecided claim among
-    them), ``last``: the last three's texts (:meth:`~.runtime.claim_log.ClaimLog.texts`);
+    them), ``last``: the last three's texts (:meth:`~.runtime.claim_log.ClaimLog.claim_texts`);
     ``bound``: the cap's limit in fen where it, not the sum of the claims' bounds, bounds
     the total (:meth:`~.runtime.claim_log.ClaimLog.bounded`): ``合计至多 150 万元（各笔上限
-    之和为 160 万元，受本上限约束）``."""
+    之和为 160 万元，受本上限约束）``; ``entries``: the payments they are, said where more
+    than the claims (a schedule's each, in an account over all years): ``共 7 笔（分 21 期
+    拨付）``."""
     shown = "、".join(last)
     if count <= 3:
         return ["本次结果中在先的申请：", shown]
@@ -225,7 +235,17 @@ def earlier_pieces_zh(
         said = (AT_MOST_ZH, cn_text(bound), "（各笔上限之和为 ", cn_text(total), "，受本上限约束）")
     else:
         said = (AT_MOST_ZH if at_most else " ", cn_text(total))
-    return ["本次结果中在先的申请：共 ", str(count), " 笔，合计", *said, "；最近 3 笔：", shown]
+    paid = f"（分 {entries} 期拨付）" if entries > count else ""
+    return [
+        "本次结果中在先的申请：共 ",
+        str(count),
+        " 笔",
+        paid,
+        "，合计",
+        *said,
+        "；最近 3 笔：",
+        shown,
+    ]
 
 
 def cap_bits_pieces_zh(

@@ -52,13 +52,19 @@ class ClaimLog:
     fen of the first ``k`` claims, so a view of the first ``k`` (:class:`Earlier`) needs no
     copy and knows its total at once.  ``certain`` and ``possible`` are the fen of the
     exact grants and of the upper bounds of undecided claims among them; ``held`` names
-    the provision of each undecided claim and why it is not settled (:class:`Hold`)."""
+    the provision of each undecided claim and why it is not settled (:class:`Hold`).
+
+    A claim is an entry, or several: a schedule's payments each count in an account over
+    all years, its later ones joined to the first (:meth:`join`), and a text says the
+    claims, each once with the sum of its entries (:meth:`claim_count`,
+    :meth:`claim_texts`)."""
 
     __slots__ = (
         "amounts",
         "certain",
         "claims",
         "held",
+        "more",
         "opened",
         "possible",
         "shown",
@@ -83,6 +89,9 @@ class ClaimLog:
         self.shown: dict[int, str] = {}
         # claim numbers of the claims holding OPEN_FEN (listed as 0.00 元 taken)
         self.opened: set[int] = set()
+        # the numbers of the entries that continue the claim of the entry before them
+        # (:meth:`join`), in order; () where there are none (most logs)
+        self.more: list[int] | tuple[()] = ()
 
     def __len__(self) -> int:
         return len(self.subjects)
@@ -111,6 +120,49 @@ class ClaimLog:
         self.possible += OPEN_FEN
         self.held.append((k, *held))
         self.opened.add(k)
+
+    def join(self) -> None:
+        """The entry just appended continues the claim of the entry before it: the next
+        payment of one schedule in this account (not a claim of its own)."""
+        more = self.more
+        if isinstance(more, tuple):
+            more = self.more = []
+        more.append(len(self.subjects) - 1)
+
+    def claim_count(self, stop: int) -> int:
+        """How many claims the first ``stop`` entries are (:meth:`join`)."""
+        more = self.more
+        return stop - bisect_left(more, stop) if more else stop
+
+    def claim_texts(self, stop: int, last: int, unknown: str, at_most: str) -> list[str]:
+        """:meth:`texts` of the last ``last`` claims of the first ``stop`` entries, each
+        claim once: one of several entries (:meth:`join`) with their sum (``<unknown>``
+        where one holds an amount nothing bounds, ``<at_most>`` where one is undecided)."""
+        more = self.more
+        if not more or more[0] >= stop:
+            return self.texts(stop - last if stop > last else 0, stop, unknown, at_most)
+        runs: list[tuple[int, int]] = []
+        j = bisect_left(more, stop) - 1
+        while stop and len(runs) < last:
+            start = stop - 1
+            while j >= 0 and more[j] == start:
+                start -= 1
+                j -= 1
+            runs.append((start, stop))
+            stop = start
+        out: list[str] = []
+        held, opened, subjects, totals = self.held, self.opened, self.subjects, self.totals
+        for start, stop in reversed(runs):
+            if stop - start == 1:
+                out += self.texts(start, stop, unknown, at_most)
+            elif any(k in opened for k in range(start, stop)):
+                out.append(f"{subjects[start]} {unknown}")
+            else:
+                fen = cn_text(totals[stop] - totals[start])
+                h = bisect_left(held, (start,))
+                bound = at_most if h < len(held) and held[h][0] < stop else ""
+                out.append(f"{subjects[start]} {bound}{fen}")
+        return out
 
     def texts(self, start: int, stop: int, unknown: str, at_most: str) -> list[str]:
         """``f1/P2 150 万元`` for claims ``start`` to ``stop`` (``f1/P3 <unknown>`` for one
@@ -152,23 +204,32 @@ class ClaimLog:
         return ceiling
 
     def describe(self, stop: int, last: int = 3, ceiling: int | None = None) -> str:
-        """:meth:`Earlier.describe` of the first ``stop`` claims (without making the view)."""
-        start = stop - last if stop > last else 0
-        shown = ", ".join(self.texts(start, stop, "(amount unknown)", AT_MOST_EN))
-        if stop > last:
-            total = cn_text(self.totals[stop])
-            bound = self.bounded(stop, ceiling)
-            if bound is not None:
-                total = (
-                    f"{AT_MOST_EN}{cn_text(bound)} in all (their bounds add up to {total}; "
-                    "the cap holds them to its limit)"
-                )
-            elif self.total_at_most(stop):
-                total = f"{AT_MOST_EN}{total} in all"
-            else:  # (most: the total as it stands, said in the line at once)
-                return f"{stop} claims, {total} in all; the last {last}: {shown}"
-            shown = f"{stop} claims, {total}; the last {last}: {shown}"
-        return shown
+        """:meth:`Earlier.describe` of the first ``stop`` entries (without making the view)."""
+        more = self.more
+        if more and more[0] < stop:  # a schedule's payments among them (rare): each once
+            count = self.claim_count(stop)
+            shown = ", ".join(self.claim_texts(stop, last, "(amount unknown)", AT_MOST_EN))
+            if count <= last:
+                return shown
+            paid = f" ({stop} payments)"
+        else:
+            start = stop - last if stop > last else 0
+            shown = ", ".join(self.texts(start, stop, "(amount unknown)", AT_MOST_EN))
+            if stop <= last:
+                return shown
+            count, paid = stop, ""
+        total = cn_text(self.totals[stop])
+        bound = self.bounded(stop, ceiling)
+        if bound is not None:
+            total = (
+                f"{AT_MOST_EN}{cn_text(bound)} in all (their bounds add up to {total}; "
+                "the cap holds them to its limit)"
+            )
+        elif self.total_at_most(stop):
+            total = f"{AT_MOST_EN}{total} in all"
+        else:  # (most: the total as it stands, said in the line at once)
+            return f"{count} claims{paid}, {total} in all; the last {last}: {shown}"
+        return f"{count} claims{paid}, {total}; the last {last}: {shown}"
 
     def held_claims(self) -> tuple[dict[tuple[str, str], int], list[int]]:
         """The undecided claims holding room, each (subject, provision) once: the place in
@@ -281,12 +342,22 @@ class Earlier(Sequence[tuple[str, Money]]):
 
     def last_texts(self, k: int = 3) -> tuple[str, ...]:
         """``f1/P2 150 万元`` for each of the last ``k`` claims (``f1/P3 金额未知`` for one
-        holding an amount nothing bounds, ``f1/P4 至多 80 万元`` for an undecided one)."""
-        stop = self._stop
-        return tuple(self._log.texts(max(stop - k, 0), stop, UNKNOWN_ZH, AT_MOST_ZH))
+        holding an amount nothing bounds, ``f1/P4 至多 80 万元`` for an undecided one), a
+        schedule's payments as one claim (:meth:`ClaimLog.claim_texts`)."""
+        log, stop = self._log, self._stop
+        if log.more:
+            return tuple(log.claim_texts(stop, k, UNKNOWN_ZH, AT_MOST_ZH))
+        return tuple(log.texts(max(stop - k, 0), stop, UNKNOWN_ZH, AT_MOST_ZH))
+
+    def claim_count(self) -> int:
+        """How many claims these entries are: a schedule's payments one claim
+        (:meth:`ClaimLog.claim_count`); ``len()`` counts the entries."""
+        more, stop = self._log.more, self._stop
+        return stop - bisect_left(more, stop) if more else stop
 
     def hold_count(self) -> int:
-        """How many of these claims are undecided ones holding room (:meth:`holds`)."""
+        """How many of these entries are undecided claims holding room (one claim may hold
+        it in several: :meth:`held_claims` counts each once)."""
         return bisect_left(self._log.held, (self._stop,))
 
     def held_claims(self) -> tuple[int, int, dict[tuple[str, str], int]]:
@@ -298,20 +369,48 @@ class Earlier(Sequence[tuple[str, Money]]):
         first, counts = self._log.held_claims()
         return counts[n], n, first
 
-    def holds(self, last: int = 3) -> tuple[Hold, ...]:
-        """The last ``last`` undecided claims among these that hold room, in order."""
+    def claims_held(self) -> int:
+        """How many undecided claims among these hold room, each once (:meth:`held_claims`;
+        0 at once where none does)."""
+        return self.held_claims()[0] if self.hold_count() else 0
+
+    def holds(self, last: int = 3, other_than: tuple[str, str] | None = None) -> tuple[Hold, ...]:
+        """The last ``last`` undecided claims among these that hold room, in order, each
+        (subject, provision) once: one holding room in several entries (a schedule's
+        payments in an account over all years, which come one after another) with their
+        sum (``None`` where one is unbounded) and the reason of its last; ``other_than``
+        (subject, provision) not among them (a schedule's own earlier payments).  Read back
+        from the last entry to the first of a claim not named."""
         log = self._log
-        n = self.hold_count()
+        i = self.hold_count()
+        found: dict[tuple[str, str], list[Any]] = {}
+        held, subjects, amounts, opened = log.held, log.subjects, log.amounts, log.opened
+        while i:
+            i -= 1
+            k, pid, why = held[i]
+            key = (subjects[k], pid)
+            if key == other_than:
+                continue
+            got = found.get(key)
+            fen = None if k in opened else amounts[k]
+            if got is None:
+                if len(found) == last:
+                    break
+                found[key] = [why, fen]
+            elif got[1] is not None:
+                got[1] = None if fen is None else got[1] + fen
         return tuple(
-            Hold(log.subjects[k], pid, why, None if k in log.opened else _of_fen(log.amounts[k]))
-            for k, pid, why in log.held[max(n - last, 0) : n]
+            Hold(s, pid, why, None if fen is None else _of_fen(fen))
+            for (s, pid), (why, fen) in reversed(found.items())
         )
 
     def describe(self, last: int = 3) -> str:
         """``f1/P1 200 万元, f1/P2 150 万元`` for up to ``last`` claims; beyond that a count,
         the total and the last few: ``12 claims, 1500 万元 in all; the last 3: ...``; an
         undecided claim's amount and a total holding one are bounds: ``up to 80 万元``, the
-        cap's limit where the bounds add up to more (:meth:`bounded`)."""
+        cap's limit where the bounds add up to more (:meth:`bounded`).  A schedule's
+        payments (in an account over all years) are one claim, said with their sum, and the
+        payments are said where more than the claims: ``7 claims (21 payments), ...``."""
         if last == 3 and self._shown is not None:
             return self._shown
         shown = self._log.describe(self._stop, last, self._ceiling)

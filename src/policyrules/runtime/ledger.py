@@ -233,9 +233,14 @@ class Accounts:
         amount: Money,
         certain: bool,
         held: tuple[str, str] | None = None,
+        joined: bool = False,
     ) -> None:
-        """Count a claim in an account; ``held``: see :meth:`ClaimLog.append`."""
-        self._by.log(key).append(subject, amount.fen, certain, held)
+        """Count a claim in an account; ``held``: see :meth:`ClaimLog.append`; ``joined``:
+        the next payment of the schedule counted last in it (:meth:`ClaimLog.join`)."""
+        log = self._by.log(key)
+        log.append(subject, amount.fen, certain, held)
+        if joined:
+            log.join()
 
     def hold_any_year(
         self,

@@ -134,7 +134,6 @@ def pay_schedule(
         amounts, shares, bounds, entitled = _instalments(
             cp, cs, env, path, accounts, before, missing, lines
         )
-    entitled_by = name_holds(entitled)  # named first by each payment (it is then at most)
     # An instalment's entitlement with something missing (an unset cap, say) is only a
     # bound: its instalments are held in the caps as bounds and none is granted, as an
     # award that is not exact grants nothing.  A yearly amount stands year by year.
@@ -151,6 +150,9 @@ def pay_schedule(
         due = list(accumulate(a.fen for a in amounts if a is not None))
     payments: list[Payment] = []
     grants: list[Grant] = []
+    # The accounts a payment counted in: a later payment in one (over all years) is the
+    # same claim's, joined to it (ClaimLog.join), so a text counts the claim once.
+    counted: set[ScopeKey] = set()
     for k, (y, amount) in enumerate(zip(years, amounts, strict=True), 1):
         if paid[y]:
             payments.append(Payment(y, k, "paid", paid[y], shares[k - 1]))
@@ -178,9 +180,9 @@ def pay_schedule(
         # Those of its entitlement too, where its amount is known (it is then at most).
         views = entitled + mine if amount is not None else ()
         doubted = doubted or bool(views)
-        # Named in the explanation: the earlier claims, not the schedule's own payments.
-        doubt = entitled_by + name_holds(mine) if views else ()
-        held_by = tuple(h for h in doubt if (h.subject, h.provision) != (subject, pid))
+        # Named in the explanation: the earlier claims (those of its entitlement first),
+        # each once, not the schedule's own payments.
+        held_by = name_holds(views, (subject, pid)) if views else ()
         by, was = cut if cut is not None else (None, None)
         # A future payment is not granted, but it is owed: the caps of its year (and over
         # all years) count it for the claims after this one, as they count a due one.
@@ -210,12 +212,15 @@ def pay_schedule(
             most = _most(cs.each, penv, path, y, bounds[k - 1], own_total, accounts)
             if most:
                 for key in _keys(cs.each + cs.whole, path, y):
-                    accounts.add(key, subject, most, certain=False, held=(pid, "instalment"))
+                    accounts.add(key, subject, most, False, (pid, "instalment"), key in counted)
+                    counted.add(key)
                 lines.append(f"year {y}: unknown; holds up to {format_value(most)} of its caps")
             continue
         own_total += amount.fen
         for key in _keys(cs.each + cs.whole, path, y):
-            accounts.add(key, subject, amount, certain=sure, held=None if sure else (pid, unsure))
+            held_as = None if sure else (pid, unsure)
+            accounts.add(key, subject, amount, sure, held_as, key in counted)
+            counted.add(key)
         if status == "due" and amount and sure:
             grants.append(Grant.trusted(pid, path, amount, y))
             accounts.grant(pid, path, amount)

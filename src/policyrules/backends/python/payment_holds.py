@@ -19,11 +19,13 @@ __all__ = ["Views", "count_holds", "name_holds"]
 Views = tuple[Earlier, ...]
 
 
-def name_holds(views: Views) -> tuple[Hold, ...]:
-    """The claims a payment names: the last 3 of each account in ``views``, each once."""
+def name_holds(views: Views, own: tuple[str, str]) -> tuple[Hold, ...]:
+    """The claims a payment names: the last 3 of each account in ``views``, each claim once
+    (:meth:`Earlier.holds`: a schedule's payments in an account over all years one claim,
+    holding their sum), the schedule ``own`` (subject, provision) not among them."""
     named: dict[tuple[str, str], Hold] = {}
     for view in views:
-        for h in view.holds():
+        for h in view.holds(3, own):
             named.setdefault((h.subject, h.provision), h)
     return tuple(named.values())
 

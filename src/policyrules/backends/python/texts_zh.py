@@ -38,13 +38,14 @@ from ...explain_zh_caps import (
     cap_said_zh,
     cap_written,
     earlier_pieces_zh,
+    earlier_zh,
     limit_zh,
     scope_zh,
 )
 from ...explain_zh_memo import keep, memos
 from ...explain_zh_reasons import fact_title
 from ...instances import Instance
-from ...runtime.claim_log import AT_MOST_ZH, UNKNOWN_ZH
+from ...runtime.claim_log import AT_MOST_ZH, UNKNOWN_ZH, Earlier
 from ...runtime.money import Money, cn_text
 from ...runtime.values import Unknown
 from ...terminal import BREAK, printable, printable_pieces
@@ -339,10 +340,13 @@ def paid_text_zh(
             out += (BREAK, parts[0], ident, parts[1])  # (an id to escape: not clean, see below)
         earlier = None
         if log is not None and stop:
-            texts = log.texts(stop - 3 if stop > 3 else 0, stop, UNKNOWN_ZH, AT_MOST_ZH)
-            at_most = stop > 3 and log.total_at_most(stop)  # (said only past 3 claims)
-            bound = log.bounded(stop, cap.ceiling) if at_most else None
-            earlier = earlier_pieces_zh(stop, log.totals[stop], texts, at_most, bound)
+            if log.more:  # a schedule's payments among them, each claim said once
+                earlier = earlier_zh(Earlier(log, stop, cap.ceiling))
+            else:
+                texts = log.texts(stop - 3 if stop > 3 else 0, stop, UNKNOWN_ZH, AT_MOST_ZH)
+                at_most = stop > 3 and log.total_at_most(stop)  # (said only past 3 claims)
+                bound = log.bounded(stop, cap.ceiling) if at_most else None
+                earlier = earlier_pieces_zh(stop, log.totals[stop], texts, at_most, bound)
         if was or earlier is not None or after < before:
             binds = None
             if after < before:
