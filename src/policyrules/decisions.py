@@ -225,6 +225,10 @@ class Payment:
     held_by: tuple[Hold, ...] = ()
     # How many such claims there are in all, each once (0: none; see above).
     hold_count: int = 0
+    # The views of the accounts where they hold it (a decision counts the claims holding
+    # its payments' room over all of them, each once: explain_holds.holds_of); not data
+    # of the payment, so neither compared nor shown.
+    held_in: tuple[Earlier, ...] = attrs.field(default=(), eq=False, repr=False)
 
 
 @attrs.frozen

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from .decisions import Decision
+from .runtime.claim_holds import count_held
 from .runtime.holds import Hold
 from .runtime.money import Money
 from .vocab import HOLD_REASONS, HOLD_REASONS_EN
@@ -28,22 +29,27 @@ _SHOWN = 3
 def holds_of(d: Decision) -> tuple[tuple[Hold, ...], int]:
     """The earlier claims holding room in ``d``'s caps (or its payments' caps, for an award
     paid over time), each (subject, provision) once with the most it holds in any of them,
-    the last :data:`_SHOWN`; and how many there are where most are (``0``: none): a cap's
-    count, or a payment's (:attr:`~policyrules.decisions.Payment.hold_count`), all of them,
-    not only those named, each claim once (a schedule holds each payment in an account over
-    all years)."""
+    the last :data:`_SHOWN`; and how many there are in all (``0``: none): the claims of
+    every cap's and payment's accounts joined, each claim once however many of them it
+    holds room in (a schedule holds each payment in an account over all years; two caps,
+    or two years' payments, may be held by different claims), ``d``'s own not among them
+    (:func:`~policyrules.runtime.claim_holds.count_held`)."""
     found: dict[tuple[str, str], Hold] = {}
-    count = 0
     # A claim's caps, and the payments of an award paid over time, each its own.
-    sources = [(ev.earlier.held_claims()[0], ev.earlier.holds(_SHOWN)) for ev in d.caps]
-    sources += [(p.hold_count, p.held_by) for p in d.schedule if p.held_by]
-    for n, holds in sources:
-        count = max(count, n)
+    views = [ev.earlier for ev in d.caps if ev.earlier.hold_count()]
+    sources = [v.holds(_SHOWN) for v in views]
+    for p in d.schedule:
+        if p.held_by:
+            sources.append(p.held_by)
+            views += p.held_in
+    for holds in sources:
         for h in holds:
             key = (h.subject, h.provision)
             if key not in found or _more(h.amount, found[key].amount):
                 found[key] = h
     shown = tuple(found.values())[-_SHOWN:]
+    own = (d.subject, d.provision) if d.subject is not None else None
+    count = count_held(views, own) if views else 0
     return shown, max(count, len(shown))
 
 

@@ -21,6 +21,7 @@ from tests.unit.test_schedule_holds import (
     POOL_R6,
     POOL_RULE,
     POOL_UNDECIDED,
+    RULE,
     WAN,
     _by,
     _facts,
@@ -173,3 +174,140 @@ def test_a_payment_names_the_last_three_claims_not_one_schedule_thrice() -> None
     assert [[h["subject"] for h in p["held_by"]] for p in d["schedule"]] == [
         ["F1/R3", "F1/R4", "F1/R5"]
     ] * 3
+
+
+# RULE with a launch award whose eligibility may be unknown (key_project missing).
+UNION_RULE = RULE.replace("PROJECT_CAP", "300 万元").replace(
+    "    eligible when kind = launch\n",
+    "    eligible when kind = launch\n    eligible when key_project\n",
+)
+
+
+def _years_held_apart() -> Any:
+    """The 2026 pool (150 万元 per firm per year): S1 and S2 (from 2026-01-02, -03) are paid
+    50% × 10 万 = 5 万 each for 2026, exact; their fees for 2027 and 2028 are missing, so each
+    holds the whole 150 万元 of those years.  L2–L4 (2026-01-05…07, key_project unknown) each
+    hold 100 万 of 2026.  R6 (2026-02-01, 30 万: 15 万, 7.5 万, 7.5 万): 2026: 15 万 > 150 −
+    10 − 300 held, held by L2, L3, L4; 2027 and 2028: 7.5 万 > 150 − 300, held by S1, S2."""
+    services = [
+        {"id": f"S{i}", "kind": "service", "service_on": f"2026-01-0{i + 1}", "fees": ["10 万元"]}
+        for i in (1, 2)
+    ]
+    launches = [
+        {"id": f"L{i}", "kind": "launch", "launched_on": f"2026-01-0{i + 3}"} for i in (2, 3, 4)
+    ]
+    r6 = {
+        "id": "R6",
+        "kind": "research",
+        "research_on": "2026-02-01",
+        "key_project": True,
+        "investment": "100 万元",
+    }
+    return compile_text(UNION_RULE).evaluate(_facts(*services, *launches, r6), as_of="2028-12-31")
+
+
+S2_EN = "F1/S2 under t/3/service holds 150 万元 (a payment of its schedule is unknown)"
+S2_ZH = "F1/S2 按《测试》第3条“service”暂占 150 万元（其分年拨付中某一年度的金额尚未确定）"
+
+
+def test_a_schedule_counts_the_claims_holding_each_years_room_together() -> None:
+    """(:func:`_years_held_apart`) Five claims hold R6's room, L2–L4 in 2026 and S1, S2 in
+    2027 and 2028, not three (the most of one year): said 5 in all, the last 3 named."""
+    result = _years_held_apart()
+    d = _by(result, "t/2/research", "F1/R6")
+    assert (d.amount, d.amount_kind) == (Money(30 * WAN), "up_to")
+    assert [(p.year, [h.subject for h in p.held_by], p.hold_count) for p in d.schedule] == [
+        (2026, ["F1/L2", "F1/L3", "F1/L4"], 3),
+        (2027, ["F1/S1", "F1/S2"], 2),
+        (2028, ["F1/S1", "F1/S2"], 2),
+    ]
+    en, zh = result.explain(lang="en"), result.explain(lang="zh")
+    amount = _line(en.split("F1/R6")[1], "amount: up to 30 万元")
+    assert amount.endswith(f"{S2_EN} (5 in all; the last 3 shown))")
+    assert "F1/L4 under t/1/launch holds 100 万元 (its eligibility is unknown)" in amount
+    assert _line(zh.split("F1/R6")[1], "金额：最高 30 万元").endswith(
+        f"{S2_ZH}（共 5 笔，列出最近 3 笔））"
+    )
+
+
+TWO_POOLS = """document t "测试"
+  valid from 2026-01-01 to 2030-12-31
+
+enum Kind "项目类别" {
+  a "甲类",
+  b "乙类",
+  c "丙类",
+}
+
+entity firm "企业"
+  list firms
+
+entity project "项目"
+  list projects of firm
+  fact kind: Kind "项目类别"
+  fact on: date "获批日期"
+  fact approved: bool "经认定"
+
+clause 1
+  quote "甲类奖励100万元，单个企业年度合计不超过150万元。"
+
+  award a
+    for each project
+    eligible when kind = a
+    eligible when approved
+    amount 100 万元
+    cap 150 万元 per firm per year of on shared year_pool
+    order by on, id
+
+clause 2
+  quote "乙类奖励100万元，单个企业累计不超过150万元。"
+
+  award b
+    for each project
+    eligible when kind = b
+    eligible when approved
+    amount 100 万元
+    cap 150 万元 per firm shared ever_pool ever
+    order by on, id
+
+clause 3
+  quote "丙类奖励100万元，受以上两项上限约束。"
+
+  award c
+    for each project
+    eligible when kind = c
+    amount 100 万元
+    cap 150 万元 per firm per year of on shared year_pool
+    cap 150 万元 per firm shared ever_pool ever
+    order by on, id
+"""
+
+
+def test_a_claim_under_two_caps_counts_their_holders_together() -> None:
+    """A1, A2 (kind a, approval unknown) each hold 100 万 of the 2026 pool; B1, B2 (kind b)
+    each 100 万 of the pool ever.  C1 (100 万元) is under both: 100 万 > 150 万 − 200 万 held
+    in each, so up to 100 万元, held by A1, A2 in one cap and B1, B2 in the other: four
+    claims, not two (the most of one cap); the last 3 named (A2, B1, B2)."""
+    projects = [
+        {"id": p, "kind": p[0].lower(), "on": f"2026-03-0{i}"}
+        for i, p in enumerate(("A1", "A2", "B1", "B2"), 1)
+    ]
+    c1 = {"id": "C1", "kind": "c", "on": "2026-04-01"}
+    result = compile_text(TWO_POOLS).evaluate(_facts(*projects, c1), as_of="2026-12-31")
+    d = _by(result, "t/3/c", "F1/C1")
+    assert (d.amount, d.amount_kind) == (Money(100 * WAN), "up_to")
+    b2 = "F1/B2 under t/2/b holds 100 万元 (its eligibility is unknown)"
+    en = _line(result.explain(lang="en").split("F1/C1")[1], "amount: up to 100 万元")
+    assert en.startswith(
+        "amount: up to 100 万元 (a bound, not an award: held by earlier claims in a shared "
+        "cap: F1/A2 under t/1/a holds 100 万元"
+    )
+    assert en.endswith(f"{b2} (4 in all; the last 3 shown))")
+    zh = _line(result.explain(lang="zh").split("F1/C1")[1], "金额：最高 100 万元")
+    assert zh.endswith("（是否符合条件尚未确定）（共 4 笔，列出最近 3 笔））")
+    # Each cap's JSON counts its own.
+    (j,) = [j for j in result.to_json()["decisions"] if j["subject"] == "F1/C1" and j["caps"]]
+    assert [(c["held_count"], [h["subject"] for h in c["held"]]) for c in j["caps"]] == [
+        (2, ["F1/A1", "F1/A2"]),
+        (2, ["F1/B1", "F1/B2"]),
+    ]

@@ -203,6 +203,7 @@ def pay_schedule(
                 held=held,
                 held_by=held_by,
                 hold_count=count_holds(views, (subject, pid)) if views else 0,
+                held_in=views,
             )
         )
         if amount is None:

@@ -10,6 +10,7 @@ accounts (:mod:`.instalments`): its entitlement's caps over all years, and its y
 
 from __future__ import annotations
 
+from ...runtime.claim_holds import count_held
 from ...runtime.claim_log import Earlier
 from ...runtime.holds import Hold
 
@@ -37,15 +38,6 @@ def count_holds(views: Views, own: tuple[str, str]) -> int:
     among them: its own earlier payments are room the award took, not an earlier claim's.
 
     Each account's distinct claims are indexed once (:meth:`Earlier.held_claims`), so one
-    account is counted at once; over several, their claims are joined (a claim of two
-    years of a window once)."""
-    if len(views) == 1:
-        total, n, first = views[0].held_claims()
-        return total - int(first.get(own, n) < n)
-    claims: set[tuple[str, str]] = set()
-    for view in views:
-        total, n, first = view.held_claims()
-        # All the claims of its account, or those first holding room among its first n.
-        claims.update(first if total == len(first) else (c for c, i in first.items() if i < n))
-    claims.discard(own)
-    return len(claims)
+    account is counted at once; over several, their claims are joined
+    (:func:`~policyrules.runtime.claim_holds.count_held`)."""
+    return count_held(views, own)
