@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .decisions import ENTITLEMENT_CUT, ENTITLEMENT_RAISED, Decision, Payment
+from .explain_holds import holds_en, holds_zh
 from .runtime.values import format_value
 from .vocab import (
     AMOUNT_KINDS,
@@ -72,13 +73,18 @@ def schedule_lines_en(d: Decision) -> list[str]:
             )
         elif p.cap:
             line += f"; cut by cap {p.cap} from {format_value(p.before)}"
+        if p.held_by:  # as a claim paid at once says them (its amount's line)
+            line += "; " + holds_en(p.held_by, p.hold_count)
         lines.append(line)
     return lines
 
 
-def schedule_lines_zh(d: Decision, cap_words: Callable[[str], str] = str) -> list[str]:
+def schedule_lines_zh(
+    d: Decision, cap_words: Callable[[str], str] = str, name: Callable[[str], str] = str
+) -> list[str]:
     """``  分年拨付：`` and a line per year (年度、期次、金额、状态), or nothing; ``cap_words``
-    says a cap (as printed in the rule) in words, as the other caps of the letter are."""
+    says a cap (as printed in the rule) in words, as the other caps of the letter are, and
+    ``name`` a provision (第2条“…”), for the earlier claims holding a year's room."""
     if not d.schedule:
         return []
     undated = any(map(_undated, d.schedule))
@@ -96,6 +102,8 @@ def schedule_lines_zh(d: Decision, cap_words: Callable[[str], str] = str) -> lis
             line += (
                 f"（受上限{quoted(cap_words(p.cap))}限制，由 {format_value(p.before)} 减至此数）"
             )
+        if p.held_by:  # as a claim paid at once says them (its amount's line)
+            line += "；" + holds_zh(p.held_by, p.hold_count, name)
         lines.append(line)
     return lines
 

@@ -313,7 +313,11 @@ def decision_text_zh(d: Decision, words: Words | None = None, *, verbose: bool =
     for ev in d.caps:
         lines.append(f"  {_cap_text(w, p, ev)}")
     if d.schedule:
-        lines.extend(schedule_lines_zh(d, lambda text: cap_said(w, p, text)))
+        lines.extend(
+            schedule_lines_zh(
+                d, lambda text: cap_said(w, p, text), lambda pid: provision_zh(w, pid)
+            )
+        )
     # an eligible decision lists the facts it rests on; a deadline not done keeps its
     # missing completion date (its status rests on it)
     needed = d.missing_facts if d.status == "eligible" else None

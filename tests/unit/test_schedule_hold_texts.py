@@ -311,3 +311,33 @@ def test_a_claim_under_two_caps_counts_their_holders_together() -> None:
         (2, ["F1/A1", "F1/A2"]),
         (2, ["F1/B1", "F1/B2"]),
     ]
+
+
+def test_each_years_line_names_the_claims_holding_its_room() -> None:
+    """(:func:`_years_held_apart`) R6's 2026 line names L2–L4, its 2027 and 2028 lines S1
+    and S2, in the words of a claim paid at once (its amount's line); none more than 3, so
+    no count."""
+    result = _years_held_apart()
+    en, zh = result.explain(lang="en"), result.explain(lang="zh")
+    l4 = "F1/L4 under t/1/launch holds 100 万元 (its eligibility is unknown)"
+    assert _line(en.split("F1/R6")[1], "2026 (#1, 50%)") == (
+        "2026 (#1, 50%): 15 万元, due, not granted: its amount is not settled yet; held by "
+        f"earlier claims in a shared cap: {l4.replace('L4', 'L2')}; "
+        f"{l4.replace('L4', 'L3')}; {l4}"
+    )
+    s1 = S2_EN.replace("F1/S2", "F1/S1")
+    for year, index in ((2027, 2), (2028, 3)):
+        assert _line(en.split("F1/R6")[1], f"{year} (#{index}, 25%)") == (
+            f"{year} (#{index}, 25%): 75,000.00 元, due, not granted: its amount is not settled "
+            f"yet; held by earlier claims in a shared cap: {s1}; {S2_EN}"
+        )
+    s1_zh = S2_ZH.replace("F1/S2", "F1/S1")
+    assert _line(zh.split("F1/R6")[1], "2027 年度（第 2 期，25%）") == (
+        "2027 年度（第 2 期，25%）：75,000.00 元，已到期，金额尚未确定，本次不拨付；"
+        f"共用上限中在先的申请尚未确定：{s1_zh}；{S2_ZH}"
+    )
+    l2_zh = "F1/L2 按《测试》第1条“launch”暂占 100 万元（是否符合条件尚未确定）"
+    assert _line(zh.split("F1/R6")[1], "2026 年度（第 1 期，50%）").startswith(
+        f"2026 年度（第 1 期，50%）：15 万元，已到期，金额尚未确定，本次不拨付；"
+        f"共用上限中在先的申请尚未确定：{l2_zh}；"
+    )
