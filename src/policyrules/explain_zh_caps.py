@@ -235,17 +235,10 @@ def earlier_pieces_zh(
         said = (AT_MOST_ZH, cn_text(bound), "（各笔上限之和为 ", cn_text(total), "，受本上限约束）")
     else:
         said = (AT_MOST_ZH if at_most else " ", cn_text(total))
-    paid = f"（分 {entries} 期拨付）" if entries > count else ""
-    return [
-        "本次结果中在先的申请：共 ",
-        str(count),
-        " 笔",
-        paid,
-        "，合计",
-        *said,
-        "；最近 3 笔：",
-        shown,
-    ]
+    if entries > count:  # (rare: a schedule's payments among them)
+        paid = ("本次结果中在先的申请：共 ", str(count), f" 笔（分 {entries} 期拨付），合计")
+        return [*paid, *said, "；最近 3 笔：", shown]
+    return ["本次结果中在先的申请：共 ", str(count), " 笔，合计", *said, "；最近 3 笔：", shown]
 
 
 def cap_bits_pieces_zh(

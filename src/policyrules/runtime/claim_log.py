@@ -54,10 +54,8 @@ class ClaimLog:
     exact grants and of the upper bounds of undecided claims among them; ``held`` names
     the provision of each undecided claim and why it is not settled (:class:`Hold`).
 
-    A claim is an entry, or several: a schedule's payments each count in an account over
-    all years, its later ones joined to the first (:meth:`join`), and a text says the
-    claims, each once with the sum of its entries (:meth:`claim_count`,
-    :meth:`claim_texts`)."""
+    A claim is an entry or several: a schedule's later payments in an account over all
+    years are joined to its first (:meth:`join`, :meth:`claim_count`, :meth:`claim_texts`)."""
 
     __slots__ = (
         "amounts",
@@ -206,18 +204,32 @@ class ClaimLog:
     def describe(self, stop: int, last: int = 3, ceiling: int | None = None) -> str:
         """:meth:`Earlier.describe` of the first ``stop`` entries (without making the view)."""
         more = self.more
-        if more and more[0] < stop:  # a schedule's payments among them (rare): each once
-            count = self.claim_count(stop)
-            shown = ", ".join(self.claim_texts(stop, last, "(amount unknown)", AT_MOST_EN))
-            if count <= last:
-                return shown
-            paid = f" ({stop} payments)"
-        else:
-            start = stop - last if stop > last else 0
-            shown = ", ".join(self.texts(start, stop, "(amount unknown)", AT_MOST_EN))
-            if stop <= last:
-                return shown
-            count, paid = stop, ""
+        if more and more[0] < stop:  # a schedule's payments among them (rare)
+            return self._describe_claims(stop, last, ceiling)
+        start = stop - last if stop > last else 0
+        shown = ", ".join(self.texts(start, stop, "(amount unknown)", AT_MOST_EN))
+        if stop > last:
+            total = cn_text(self.totals[stop])
+            bound = self.bounded(stop, ceiling)
+            if bound is not None:
+                total = (
+                    f"{AT_MOST_EN}{cn_text(bound)} in all (their bounds add up to {total}; "
+                    "the cap holds them to its limit)"
+                )
+            elif self.total_at_most(stop):
+                total = f"{AT_MOST_EN}{total} in all"
+            else:  # (most: the total as it stands, said in the line at once)
+                return f"{stop} claims, {total} in all; the last {last}: {shown}"
+            shown = f"{stop} claims, {total}; the last {last}: {shown}"
+        return shown
+
+    def _describe_claims(self, stop: int, last: int, ceiling: int | None) -> str:
+        """:meth:`describe` with a schedule's payments among the entries: each claim once
+        (:meth:`claim_texts`), and the payments (``7 claims (21 payments), …``)."""
+        count = self.claim_count(stop)
+        shown = ", ".join(self.claim_texts(stop, last, "(amount unknown)", AT_MOST_EN))
+        if count <= last:
+            return shown
         total = cn_text(self.totals[stop])
         bound = self.bounded(stop, ceiling)
         if bound is not None:
@@ -225,11 +237,9 @@ class ClaimLog:
                 f"{AT_MOST_EN}{cn_text(bound)} in all (their bounds add up to {total}; "
                 "the cap holds them to its limit)"
             )
-        elif self.total_at_most(stop):
-            total = f"{AT_MOST_EN}{total} in all"
-        else:  # (most: the total as it stands, said in the line at once)
-            return f"{count} claims{paid}, {total} in all; the last {last}: {shown}"
-        return f"{count} claims{paid}, {total}; the last {last}: {shown}"
+        else:
+            total = f"{AT_MOST_EN if self.total_at_most(stop) else ''}{total} in all"
+        return f"{count} claims ({stop} payments), {total}; the last {last}: {shown}"
 
     def held_claims(self) -> tuple[dict[tuple[str, str], int], list[int]]:
         """The undecided claims holding room, each (subject, provision) once: the place in
@@ -356,8 +366,8 @@ class Earlier(Sequence[tuple[str, Money]]):
         return stop - bisect_left(more, stop) if more else stop
 
     def hold_count(self) -> int:
-        """How many of these entries are undecided claims holding room (one claim may hold
-        it in several: :meth:`held_claims` counts each once)."""
+        """How many of these entries are undecided claims holding room (:meth:`held_claims`
+        counts each claim once)."""
         return bisect_left(self._log.held, (self._stop,))
 
     def held_claims(self) -> tuple[int, int, dict[tuple[str, str], int]]:
