@@ -45,6 +45,14 @@ OPEN_FEN = 10**30
 unknown): more than any limit, so no later claim under the same cap is ever exact on it."""
 
 
+def _bounded_en(bound: int, total: str) -> str:
+    """Earlier claims' total said as the cap's limit that bounds it (``total``: their sum)."""
+    return (
+        f"{AT_MOST_EN}{cn_text(bound)} in all (their bounds add up to {total}; "
+        "the cap holds them to its limit)"
+    )
+
+
 class ClaimLog:
     """The claims one cap account (pool, scope, year) took in this evaluation, in order.
 
@@ -212,10 +220,7 @@ class ClaimLog:
             total = cn_text(self.totals[stop])
             bound = self.bounded(stop, ceiling)
             if bound is not None:
-                total = (
-                    f"{AT_MOST_EN}{cn_text(bound)} in all (their bounds add up to {total}; "
-                    "the cap holds them to its limit)"
-                )
+                total = _bounded_en(bound, total)
             elif self.total_at_most(stop):
                 total = f"{AT_MOST_EN}{total} in all"
             else:  # (most: the total as it stands, said in the line at once)
@@ -233,10 +238,7 @@ class ClaimLog:
         total = cn_text(self.totals[stop])
         bound = self.bounded(stop, ceiling)
         if bound is not None:
-            total = (
-                f"{AT_MOST_EN}{cn_text(bound)} in all (their bounds add up to {total}; "
-                "the cap holds them to its limit)"
-            )
+            total = _bounded_en(bound, total)
         else:
             total = f"{AT_MOST_EN if self.total_at_most(stop) else ''}{total} in all"
         return f"{count} claims ({stop} payments), {total}; the last {last}: {shown}"
