@@ -39,6 +39,7 @@ from .explain_zh_refused import RefusedZh, refused_lines_zh, refused_said_zh
 from .model import CheckedPolicy, ProvisionInfo
 from .runtime.claim_log import NO_EARLIER
 from .runtime.ledger import Grant, GrantRow
+from .runtime.money import cn_text
 from .runtime.values import format_value
 from .terminal import printable, printable_block, printable_lines
 from .vocab import (
@@ -443,7 +444,15 @@ def _granted_zh(w: Words, grants: Sequence[Grant | GrantRow]) -> str:
     years: dict[int | None, str] = {}
     clean = True  # the titles hold nothing to escape
     for g in grants:
-        provision, who, amount, year = grant_said(g)
+        if type(g) is tuple:  # its row (most): said as grant_said says it, without the call
+            provision, path, fen, year = g
+            amount = cn_text(fen)
+            if len(path) == 2:
+                who = path[0][1] + "/" + path[1][1]
+            else:
+                who = "/".join([i for _, i in path])
+        else:
+            provision, who, amount, year = grant_said(g)
         lead = leads.get(provision)
         if lead is None:
             p = _provision(w, provision)
