@@ -22,7 +22,7 @@ from .runtime.money import Money, cn_text
 from .words import Words
 
 __all__ = [
-    "cap_bits_pieces_zh",
+    "cap_bits_put_zh",
     "cap_bits_zh",
     "cap_head_said_zh",
     "cap_head_zh",
@@ -31,8 +31,6 @@ __all__ = [
     "cap_said",
     "cap_said_zh",
     "cap_written",
-    "earlier_pieces_zh",
-    "earlier_zh",
     "limit_said_zh",
     "limit_zh",
     "scope_zh",
@@ -193,74 +191,63 @@ def cap_head_said_zh(cap: str, scope: str) -> str:
 
 def cap_bits_zh(used: str | None, earlier: Earlier, binds: tuple[str, ...] | None) -> list[str]:
     """What a claim met at a cap, as the pieces of its line after the account
-    (:func:`cap_bits_pieces_zh`: none where it met nothing)."""
-    return cap_bits_pieces_zh(used, earlier_zh(earlier) if earlier else None, binds)
+    (:func:`cap_bits_put_zh`: none where it met nothing)."""
+    out: list[str] = []
+    if earlier:
+        count, total, last = earlier.claim_count(), earlier.total.fen, earlier.last_texts()
+        at_most, bound = earlier.total_at_most(), earlier.bounded()
+        cap_bits_put_zh(out, used, count, total, last, at_most, bound, binds, len(earlier))
+    else:
+        cap_bits_put_zh(out, used, 0, 0, (), False, None, binds)
+    return out
 
 
-def earlier_zh(earlier: Earlier) -> list[str]:
-    """:func:`earlier_pieces_zh` of the claims of a view of a cap's account, each claim once
-    (a schedule's payments in an account over all years one)."""
-    return earlier_pieces_zh(
-        earlier.claim_count(),
-        earlier.total.fen,
-        earlier.last_texts(),
-        earlier.total_at_most(),
-        earlier.bounded(),
-        len(earlier),
-    )
-
-
-def earlier_pieces_zh(
+def cap_bits_put_zh(
+    out: list[str],
+    used: str | None,
     count: int,
     total: int,
     last: Sequence[str],
-    at_most: bool = False,
-    bound: int | None = None,
+    at_most: bool,
+    bound: int | None,
+    binds: tuple[str, ...] | None,
     entries: int = 0,
-) -> list[str]:
-    """The earlier claims on a cap's account, said, as the pieces of the text (a paid
-    claim's text from its row joins them into its own, not apart first): ``count`` of
-    them, ``total`` fen in all (``at_most``: an upper bound, an undecided claim among
-    them), ``last``: the last three's texts (:meth:`~.runtime.claim_log.ClaimLog.claim_texts`);
-    ``bound``: the cap's limit in fen where it, not the sum of the claims' bounds, bounds
-    the total (:meth:`~.runtime.claim_log.ClaimLog.bounded`): ``合计至多 150 万元（各笔上限
-    之和为 160 万元，受本上限约束）``; ``entries``: the payments they are, said where more
-    than the claims (a schedule's each, in an account over all years): ``共 7 笔（分 21 期
-    拨付）``."""
-    shown = "、".join(last)
-    if count <= 3:
-        return ["本次结果中在先的申请：", shown]
-    said: tuple[str, ...]
-    if bound is not None:
-        said = (AT_MOST_ZH, cn_text(bound), "（各笔上限之和为 ", cn_text(total), "，受本上限约束）")
-    else:
-        said = (AT_MOST_ZH if at_most else " ", cn_text(total))
-    if entries > count:  # (rare: a schedule's payments among them)
-        paid = ("本次结果中在先的申请：共 ", str(count), f" 笔（分 {entries} 期拨付），合计")
-        return [*paid, *said, "；最近 3 笔：", shown]
-    return ["本次结果中在先的申请：共 ", str(count), " 笔，合计", *said, "；最近 3 笔：", shown]
-
-
-def cap_bits_pieces_zh(
-    used: str | None, earlier: list[str] | None, binds: tuple[str, ...] | None
-) -> list[str]:
-    """What a claim met at a cap as the pieces of its line after the account: ``：`` and
-    each bit, apart by ``；``: what earlier evaluations used (``used``: its text), the
-    earlier claims (``earlier``: :func:`earlier_pieces_zh`), where the cap binds the
-    amount before, the cut and after (``binds``; ``()``: the claim's request not known);
-    none where ``None`` all."""
-    out: list[str] = []
+) -> None:
+    """What a claim met at a cap, put at the end of ``out`` as the pieces of its line after
+    the account (a paid claim's text from its row puts them among its own pieces, not in
+    lists apart first): ``：`` and each bit, apart by ``；``; nothing where it met nothing.
+    The bits: what earlier evaluations used (``used``: its text); the earlier claims on
+    the cap's account, ``count`` of them (``0``: none), ``total`` fen in all
+    (``at_most``: an upper bound, an undecided claim among them), ``last``: the last
+    three's texts (:meth:`~.runtime.claim_log.ClaimLog.texts`), ``bound``: the cap's limit
+    in fen where it, not the sum of the claims' bounds, bounds the total
+    (:meth:`~.runtime.claim_log.ClaimLog.bounded`): ``合计至多 150 万元（各笔上限之和为
+    160 万元，受本上限约束）``; where the cap binds the amount before, the cut and after
+    (``binds``; ``()``: the claim's request not known); ``entries``: the payments the
+    earlier claims are, said where more than the claims (a schedule's each, in an account
+    over all years; ``last`` then names each claim once,
+    :meth:`~.runtime.claim_log.ClaimLog.claim_texts`): ``共 7 笔（分 21 期拨付）``."""
+    sep = "："  # (the first bit's separator)
     if used is not None:
-        out += ("；", "此前已获 ", used)
-    if earlier is not None:
-        out.append("；")
-        out += earlier
+        out += (sep, "此前已获 ", used)
+        sep = "；"
+    if count:
+        shown = "、".join(last)
+        many = " 笔，合计" if entries <= count else f" 笔（分 {entries} 期拨付），合计"
+        if count <= 3:
+            out += (sep, "本次结果中在先的申请：", shown)
+        elif bound is not None:
+            out += (sep, "本次结果中在先的申请：共 ", str(count), many, AT_MOST_ZH,
+                    cn_text(bound), "（各笔上限之和为 ", cn_text(total), "，受本上限约束）",
+                    "；最近 3 笔：", shown)  # fmt: skip
+        else:
+            said = AT_MOST_ZH if at_most else " "
+            out += (sep, "本次结果中在先的申请：共 ", str(count), many, said, cn_text(total),
+                    "；最近 3 笔：", shown)  # fmt: skip
+        sep = "；"
     if binds is not None:
         if binds:
             before, cut, after = binds
-            out += ("；", "此上限起作用：", before, " 核减 ", cut, "，为 ", after)
+            out += (sep, "此上限起作用：", before, " 核减 ", cut, "，为 ", after)
         else:
-            out += ("；", "此上限起作用：它是最低的上限")
-    if out:
-        out[0] = "："  # (the first bit's separator)
-    return out
+            out += (sep, "此上限起作用：它是最低的上限")

@@ -25,20 +25,18 @@ words, head, caps in words, the parameters', assumptions' and quote's lines) is 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Container
+from collections.abc import Callable, Container, Sequence
 from itertools import groupby
 from typing import Any
 
 from ...explain_order import ORDER_HOLD
 from ...explain_zh import facts_said, head_zh, pairs_lines_zh, singles_zh, words_for
 from ...explain_zh_caps import (
-    cap_bits_pieces_zh,
+    cap_bits_put_zh,
     cap_head_said_zh,
     cap_head_zh,
     cap_said_zh,
     cap_written,
-    earlier_pieces_zh,
-    earlier_zh,
     limit_zh,
     scope_zh,
 )
@@ -338,20 +336,23 @@ def paid_text_zh(
             if parts is None:
                 parts = said.cap_head(cap.text, entity, year, limit)
             out += (BREAK, parts[0], ident, parts[1])  # (an id to escape: not clean, see below)
-        earlier = None
-        if log is not None and stop:
-            if log.more:  # a schedule's payments among them, each claim said once
-                earlier = earlier_zh(Earlier(log, stop, cap.ceiling))
-            else:
+        count = stop if log is not None else 0  # the earlier claims on its account
+        if was or count or after < before:
+            texts: Sequence[str] = ()
+            total, at_most, bound, binds, entries = 0, False, None, None, 0
+            if count and log.more:  # (rare) a schedule's payments among them: claims once
+                view = Earlier(log, stop, cap.ceiling)
+                count, entries, texts = view.claim_count(), stop, view.last_texts()
+                total, at_most, bound = view.total.fen, view.total_at_most(), view.bounded()
+            elif count:
                 texts = log.texts(stop - 3 if stop > 3 else 0, stop, UNKNOWN_ZH, AT_MOST_ZH)
+                total = log.totals[stop]
                 at_most = stop > 3 and log.total_at_most(stop)  # (said only past 3 claims)
                 bound = log.bounded(stop, cap.ceiling) if at_most else None
-                earlier = earlier_pieces_zh(stop, log.totals[stop], texts, at_most, bound)
-        if was or earlier is not None or after < before:
-            binds = None
             if after < before:
                 binds = (cn_text(before), cn_text(before - after), cn_text(after))
-            out += cap_bits_pieces_zh(cn_text(was) if was else None, earlier, binds)
+            earlier = cn_text(was) if was else None  # what earlier evaluations used
+            cap_bits_put_zh(out, earlier, count, total, texts, at_most, bound, binds, entries)
     if facts:
         out += (BREAK, "  所依据的情况：", facts)
     if clean:
