@@ -65,7 +65,7 @@ def dated(title: str, value: dt.date, kept: dict[Any, str]) -> str:
 
 def said(inst: Instance, other: General, kept: tuple[dict[Any, str], ...] | None = None) -> Any:
     fn = texts_gen.facts_said_zh(SHOWN, lambda key: Unknown(frozenset({key})), dated)
-    return fn(inst, TITLES, kept or tuple({} for _ in SHOWN), other)
+    return fn(TITLES, kept or tuple({} for _ in SHOWN), other)(inst)
 
 
 def test_every_kind_of_value_said_in_order() -> None:
@@ -133,7 +133,7 @@ ALONE_TITLES = (TITLES[2], TITLES[3], TITLES[5])
 
 def said_alone(inst: Instance, kept: tuple[dict[Any, str], ...]) -> Any:
     fn = texts_gen.facts_said_zh(ALONE, lambda key: Unknown(frozenset({key})), dated)
-    return fn(inst, ALONE_TITLES, kept, General())
+    return fn(ALONE_TITLES, kept, General())(inst)
 
 
 def test_one_owners_facts_are_said_as_the_chain_finds_it() -> None:
@@ -169,5 +169,5 @@ def test_declared_kinds_order_the_tests_not_the_words() -> None:
             for fn in (plain, typed):
                 other = General()
                 kept = tuple({} for _ in SHOWN)
-                out.append((fn(product(values, firm), TITLES, kept, other), other.asked))
+                out.append((fn(TITLES, kept, other)(product(values, firm)), other.asked))
             assert out[0] == out[1]

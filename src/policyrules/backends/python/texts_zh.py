@@ -153,9 +153,10 @@ class PaidZh:
             for key, name, rate, _, as_written, amount, _ in facts
         )
         kinds = tuple(f.type.kind if (f := info(key)) is not None else None for _, key, *_ in shown)
-        self.said_facts = facts_said_zh(shown, _unknown, _date_said, kinds)
         self.titles = tuple(title for _, facts in self.groups for _, _, _, title, *_ in facts)
         self.kept = tuple(kept for _, facts in self.groups for *_, kept in facts)
+        made = facts_said_zh(shown, _unknown, _date_said, kinds)
+        self.said_facts = made(self.titles, self.kept, self.other)
         # Whether the words every text of these claims holds need no escape: the head, the
         # amount's words, the tail, the singles' and the facts' titles (a cap's line is
         # kept escaped: printable() of a text is the same escaped again).
@@ -308,7 +309,7 @@ def paid_text_zh(
         # its text, its words kept as facts_said keeps them), the amount fact's value
         # (None: not read), whether the values said by their text (ids and text among
         # them) hold nothing to escape: by the function texts_gen writes for the plan.
-        facts, value, plain = said.said_facts(inst, said.titles, said.kept, said.other)
+        facts, value, plain = said.said_facts(inst)
         if value is None:
             return None
         clean = clean and plain
