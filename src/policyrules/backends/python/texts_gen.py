@@ -96,14 +96,14 @@ _SETS_MAX = 1024
 
 
 # The words of the generated source beyond codegen's, and its own locals: _h0 (an owner),
-# _v0 (a value), _t0 (its text), _n0 (a fact's name), _e0 (an entity), _l0 (a lead), _r0
-# (whether a rate).
+# _H0 (its values), _v0 (a value), _t0 (its text), _n0 (a fact's name), _e0 (an entity),
+# _l0 (a lead), _r0 (whether a rate).
 _WORDS = frozenset(
     {"def", "while", "try", "except", "None", "_said", "inst", "shown", "entity", "parent"}
     | {"_G", "_NotSaid", "_M", "_D", "_B", "_T", "_F", "_cn", "_dt", "_ty"}
-    | {"_any", "_J", "fen", "_sets", "_FS", "_dts", "get"}
+    | {"_any", "_J", "fen", "_sets", "_FS", "_dts", "get", "_KE"}
 )
-_LOCALS = re.compile(r"_[hvtnelr][0-9]+\Z")
+_LOCALS = re.compile(r"_[hHvtnelr][0-9]+\Z")
 
 
 def value_text(value: Any, rate: bool, shown: list[str]) -> str:
@@ -166,7 +166,7 @@ def _generate(
         "_G": GENERAL, "_NotSaid": NotSaid, "_A": ABSENT, "_M": Money, "_D": dt.date,
         "_B": bool, "_T": "true", "_F": "false", "_cn": cn_text, "_dt": date_text,
         "_ty": type, "_any": value_text, "_J": "".join, "_sets": _SETS, "_FS": frozenset,
-        "_dts": DATE_TEXTS,
+        "_dts": DATE_TEXTS, "_KE": KeyError,
     }  # fmt: skip
     body: list[str] = []  # inside a try: a value said by its text may raise NotSaid
     put = body.append
@@ -183,10 +183,16 @@ def _generate(
             put(f"            _h{h} = _h{h}.parent")
             put(f"        if _h{h} is None:")
             put("            return _G")
+            put(f"        _H{h} = _h{h}.values")
         ns[f"_n{k}"], ns[f"_r{k}"], ns[f"_l{k}"] = name, rate, lead
         v = f"_v{k}"
-        read = f"_h{h}.id" if name == "id" else f"_h{h}.values.get(_n{k}, _A)"
-        put(f"        {v} = {read}")
+        if name == "id":
+            put(f"        {v} = _h{h}.id")
+        else:  # (read by its key, not by get's call: a fact missing raises, read as _A)
+            put("        try:")
+            put(f"            {v} = _H{h}[_n{k}]")
+            put("        except _KE:")
+            put(f"            {v} = _A")
         said = _SAID_AS.get(kinds[k] if kinds else None, "_any({v}, _r{k}, shown)")
         put(f"        _t{k} = " + said.format(v=v, k=k))
         parts.append(f"_l{k}, _t{k}, ")
@@ -223,6 +229,7 @@ _WORDS_ZH = frozenset(
     | {"inst", "titles", "kept", "other", "odd", "out", "put", "append", "chain", "at"}
     | {"entity", "parent", "values", "get", "id", "found", "fen", "_J", "_A", "_U"}
     | {"_M", "_D", "_B", "_FS", "_ty", "_cn", "_date", "_bool", "_E", "_make"}
+    | {"try", "except", "_KE"}
 )
 _LOCALS_ZH = re.compile(r"_(?:[hHvtsmnkre]|ti)[0-9]+\Z")
 
@@ -269,6 +276,7 @@ def _generate_zh(
     ns: dict[str, Any] = {
         "_J": "；".join, "_A": ABSENT, "_U": unknown, "_M": Money, "_D": dt.date, "_B": bool,
         "_FS": frozenset, "_ty": type, "_cn": cn_text, "_date": date_said, "_bool": _bool_said,
+        "_KE": KeyError,
     }  # fmt: skip
     n = len(shown)
     names = "".join(f"_ti{k}, " for k in range(n))
@@ -317,7 +325,13 @@ def _generate_zh(
             w(f"    if _h{h} is not None:")
             w(f"        _H{h} = _h{h}.values")
         v, s = f"_v{k}", f"_s{k}"
-        w(f"{pad}{v} = _h{h}.id" if name == "id" else f"{pad}{v} = _H{h}.get(_n{k}, _A)")
+        if name == "id":
+            w(f"{pad}{v} = _h{h}.id")
+        else:  # (read by its key, not by get's call: a fact missing raises, read as _A)
+            w(f"{pad}try:")
+            w(f"{pad}    {v} = _H{h}[_n{k}]")
+            w(f"{pad}except _KE:")
+            w(f"{pad}    {v} = _A")
         if amount:  # (any other fact missing: said by the general way below)
             w(f"{pad}if {v} is _A:")
             w(f"{pad}    {v} = _U(_k{k})")
