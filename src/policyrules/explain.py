@@ -27,6 +27,7 @@ __all__ = [
     "cap_head_en",
     "cap_line_en",
     "cap_tail_en",
+    "cap_tail_put_en",
     "decision_json",
     "decision_text",
     "explain_text",
@@ -164,19 +165,33 @@ def cap_head_en(cap: str, scope: str, limit: str) -> str:
 
 def cap_tail_en(used: str | None, earlier: str | None, binds: str | None) -> str:
     """The rest of :func:`cap_line_en` (``""``: nothing used, no earlier claim, not bound)."""
-    tail = ""
-    if used is not None:
-        tail += f"; already granted {used}"
-    if earlier is not None:
-        tail += "; before this claim: " + earlier
+    out: list[str] = []
+    cap_tail_put_en(out, used, earlier, 0, 0)
     if binds is not None:
-        tail += binds
-    return tail
+        out.append(binds)
+    return "".join(out)
+
+
+def cap_tail_put_en(
+    out: list[str], used: str | None, earlier: str | None, before: int, after: int
+) -> None:
+    """:func:`cap_tail_en` of ``used``, ``earlier`` and, where ``after < before`` (fen),
+    :func:`binds_en` of them, put at the end of ``out`` (a paid claim's text from its row
+    joins them with its own pieces, not apart first)."""
+    if used is not None:
+        out += ("; already granted ", used)
+    if earlier is not None:
+        out += ("; before this claim: ", earlier)
+    if after < before:
+        cut = cn_text(before - after)
+        out += ("; BINDS: ", cn_text(before), " cut by ", cut, " to ", cn_text(after))
 
 
 def binds_en(before: int, after: int) -> str:
     """The tail of a cap's line that cut a claim from ``before`` to ``after`` fen."""
-    return f"; BINDS: {cn_text(before)} cut by {cn_text(before - after)} to {cn_text(after)}"
+    out: list[str] = []
+    cap_tail_put_en(out, None, None, before, after)
+    return "".join(out)
 
 
 # The lines a provision's decisions share (its heading by status, its provision line, its

@@ -28,9 +28,8 @@ from typing import Any
 from ...explain import (
     Refused,
     because_en,
-    binds_en,
     cap_head_en,
-    cap_tail_en,
+    cap_tail_put_en,
     fact_leads_en,
     facts_en,
     head_en,
@@ -204,8 +203,7 @@ def paid_text(
             earlier = log.describe(stop, 3, cap.ceiling) if log is not None and stop else None
             if earlier is not None and not ids_printable:
                 shown.append(earlier)
-            binds = binds_en(before, after) if after < before else None
-            out.append(cap_tail_en(cn_text(was) if was else None, earlier, binds))
+            cap_tail_put_en(out, cn_text(was) if was else None, earlier, before, after)
     if facts_line:
         out += (BREAK, facts_line)
     if not shown or "".join(shown).isprintable():
