@@ -135,13 +135,15 @@ class PaidZh:
         # entity, and each fact's key, name, whether a rate, title and ：(facts_said),
         # whether a money value of it is said as written (value_zh), whether it is the
         # amount's, and its dates', yes/no's and sets' words by the value (bounded; a set's only
-        # where rare_text keeps its text, and its words hold nothing to escape).
+        # where rare_text keeps its text, and its words hold nothing to escape), kept with
+        # the words (explain_zh_memo.memos: what they say of a value is theirs and the
+        # fact's), so the next evaluation under them says a date met before by a look-up.
         info = w.fact
         self.groups: tuple[tuple[str, tuple[_Shown, ...]], ...] = tuple(
             (entity, tuple(
                 (key, name, rate, f"{fact_title(w, key)}：",
                  money_as_written(f.type if (f := info(key)) is not None else None),
-                 key == plan.amount_fact, {})
+                 key == plan.amount_fact, memos(w, f"kept {rate} {key}"))
                 for key, _, name, rate in facts
             ))
             for entity, facts in groupby(plan.shown, key=lambda fact: fact[1])
