@@ -205,7 +205,7 @@ class Payment:
     schedule holding each of its payments there is one.  The schedule's own earlier payments
     held in such an account (or in an earlier year of its window) are not counted: they are
     room the award itself took, not an earlier claim's, and ``held_by`` does not name them
-    either (:func:`~policyrules.backends.python.payment_holds.count_holds`)."""
+    either (:func:`~policyrules.runtime.claim_holds.count_held`)."""
 
     year: int
     index: int

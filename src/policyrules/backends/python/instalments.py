@@ -34,13 +34,14 @@ from typing import Any
 import attrs
 
 from ...decisions import ENTITLEMENT_CUT, ENTITLEMENT_RAISED, Payment, Step
+from ...runtime.claim_holds import count_held
 from ...runtime.ledger import Accounts, Grant, ScopeKey
 from ...runtime.money import Money
 from ...runtime.values import Undecided, Unknown, format_value, year_number
 from .claims import scope_of
 from .compile import CompiledProvision, Env
 from .order_hold import hold_step
-from .payment_holds import Views, count_holds, name_holds
+from .payment_holds import Views, name_holds
 from .schedule import CompiledSchedule, PaymentCap
 from .window_first import anchored_used
 
@@ -202,7 +203,7 @@ def pay_schedule(
                 dated=dated,
                 held=held,
                 held_by=held_by,
-                hold_count=count_holds(views, (subject, pid)) if views else 0,
+                hold_count=count_held(views, (subject, pid)) if views else 0,
                 held_in=views,
             )
         )

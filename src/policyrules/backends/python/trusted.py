@@ -54,9 +54,7 @@ def grant(provision: str, path: GrantPath, fen: int, year: int | None) -> Grant:
     g: Grant = _new(Grant)
     _PROVISION(g, provision)
     _PATH(g, path)
-    m: Money = _new(Money)
-    _FEN(m, fen)
-    _AMOUNT(g, m)
+    _AMOUNT(g, money(fen))
     _YEAR(g, year)
     _TIER(g, None)
     return g
