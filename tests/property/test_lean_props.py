@@ -239,6 +239,11 @@ def test_lean_result_is_deferred(shipped: Policy) -> None:
     assert [d.amount for d in launch] == [Money(200 * WAN)] * 5 + [Money(0)] * 2
     assert [s for s, _ in launch[6].caps[1].earlier] == [f"f1/P{n}" for n in range(1, 7)]
     assert result.decisions is result.decisions  # made once
+    # Another result's grants read after its rows: made from the replay's, the same.
+    again: Result = policy.evaluate({"firms": [{"id": "f1", "products": products}]}, explain=False)
+    assert again.decisions == result.decisions
+    assert again.grants == result.grants
+    assert fused_runs == ["run", "run"]
 
 
 _ID_CHARS = st.sampled_from(["P", "p", "-", "产", "0", "1", "2", "9", "１", "٣"])

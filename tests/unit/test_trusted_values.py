@@ -45,6 +45,18 @@ def test_grant_equals_the_checked_constructor(fen: int, year: int | None) -> Non
     assert hash(made) == hash(Grant("d/3/award", path, Money(fen), year))
 
 
+@given(
+    st.lists(st.tuples(st.integers(1, 3), st.integers(0, 10**15), st.sampled_from([None, 2026])))
+)
+def test_grants_equal_the_checked_constructor(rows: list[tuple[int, int, int | None]]) -> None:
+    written = [((("firm", "f1"), ("product", f"P{n}")), fen, year) for n, fen, year in rows]
+    made = trusted.grants("d/3/award", written)
+    assert made == [Grant("d/3/award", p, Money(fen), year) for p, fen, year in written]
+    assert [(g.path, g.amount.fen, g.year, g.tier) for g in made] == [
+        (p, fen, year, None) for p, fen, year in written
+    ]
+
+
 @given(st.text(max_size=5), st.text(max_size=20), st.sampled_from([True, False, None]))
 def test_step_equals_the_checked_constructor(kind: str, text: str, ok: bool | None) -> None:
     assert trusted.step(kind, text, ok) == Step(kind, text, ok)

@@ -133,7 +133,15 @@ def evaluate(
 
     def granted() -> tuple[Grant, ...]:
         with paused_gc(promote=True):  # the result's grants live as long as it does
-            return tuple([grant_of(g) for g in unfold(1)])
+            if not lean:
+                return tuple([grant_of(g) for g in grants])
+            made: list[Grant] = []
+            for g in grants:
+                if isinstance(g, LeanAward):
+                    made += g.grants()  # (from its record, each path made once per owner)
+                else:
+                    made.append(grant_of(g))
+            return tuple(made)
 
     def grant_rows() -> list[Any]:  # each a Grant or its row, for the whole texts
         return list(unfold(1))

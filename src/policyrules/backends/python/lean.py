@@ -36,11 +36,12 @@ from ... import syntax as s
 from ...instances import Instance
 from ...model import CheckedPolicy
 from ...runtime.claim_log import ClaimLogs
-from ...runtime.grants import GrantRow
+from ...runtime.grants import Grant, GrantRow
 from ...runtime.values import year_number
 from .codegen import Slow, _conjuncts, _Gen, _Unsupported, run_source
 from .fused import _WORDS, _end, _Fuse
 from .lean_order import distinct_paths, served_order
+from .trusted import grants
 
 # A row of .rows (which reads .compile, which calls this module).
 Row = tuple[Any, ...]
@@ -348,6 +349,27 @@ class LeanAward:
             return self._made[1]
         pid = self._pid
         return [(pid, _path(inst), fen, year) for inst, fen, year in self.paid]
+
+    def grants(self) -> list[Grant]:
+        """The :class:`Grant` of each of :meth:`grant_rows`, in the same order, made from
+        the lean function's record in one loop: each subject's chain of owners made once
+        per owner (the products of a firm share their firm's)."""
+        if self._made is not None:
+            return grants(self._pid, [row[1:] for row in self._made[1]])
+        above: dict[int, tuple[tuple[str, str], ...]] = {}
+        rows: list[tuple[tuple[tuple[str, str], ...], int, int | None]] = []
+        for inst, fen, year in self.paid:
+            parent = inst.parent
+            path: tuple[tuple[str, str], ...]
+            if parent is None:
+                path = ((inst.entity, inst.id),)
+            else:
+                up = above.get(id(parent))
+                if up is None:
+                    up = above[id(parent)] = _path(parent)
+                path = (*up, (inst.entity, inst.id))
+            rows.append((path, fen, year))
+        return grants(self._pid, rows)
 
     def replay(self) -> tuple[list[Row], list[GrantRow]]:
         """The rows and grant rows the fused function gives for these claims, made once.

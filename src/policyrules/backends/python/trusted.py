@@ -12,7 +12,7 @@ equal, field for field, to the ones ``__init__`` makes from the same arguments.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import attrs
@@ -22,7 +22,7 @@ from ...runtime.grants import Grant, GrantPath
 from ...runtime.ledger import Earlier
 from ...runtime.money import Money
 
-__all__ = ["cap_event", "decision", "deferred", "grant", "money", "step"]
+__all__ = ["cap_event", "decision", "deferred", "grant", "grants", "money", "step"]
 
 _new = object.__new__
 
@@ -58,6 +58,32 @@ def grant(provision: str, path: GrantPath, fen: int, year: int | None) -> Grant:
     _YEAR(g, year)
     _TIER(g, None)
     return g
+
+
+def grants(provision: str, rows: Iterable[tuple[GrantPath, int, int | None]]) -> list[Grant]:
+    """``[grant(provision, path, fen, year) for path, fen, year in rows]``: the grants of
+    one provision's rows, made in one loop."""
+    new, money_, fen_ = _new, Money, _FEN
+    put_provision, put_path, put_amount, put_year, put_tier = (
+        _PROVISION,
+        _PATH,
+        _AMOUNT,
+        _YEAR,
+        _TIER,
+    )
+    out: list[Grant] = []
+    add = out.append
+    for path, fen, year in rows:
+        m = new(money_)
+        fen_(m, fen)
+        g = new(Grant)
+        put_provision(g, provision)
+        put_path(g, path)
+        put_amount(g, m)
+        put_year(g, year)
+        put_tier(g, None)
+        add(g)
+    return out
 
 
 _KIND, _TEXT, _OK = (_slot(Step, n) for n in ("kind", "text", "ok"))
