@@ -348,14 +348,18 @@ class LeanAward:
         if self._made is not None:
             return self._made[1]
         pid = self._pid
-        return [(pid, _path(inst), fen, year) for inst, fen, year in self.paid]
+        return [(pid, path, fen, year) for path, fen, year in self._paid_rows()]
 
     def grants(self) -> list[Grant]:
-        """The :class:`Grant` of each of :meth:`grant_rows`, in the same order, made from
-        the lean function's record in one loop: each subject's chain of owners made once
-        per owner (the products of a firm share their firm's)."""
+        """The :class:`Grant` of each of :meth:`grant_rows`, in the same order, made in one
+        loop (:func:`.trusted.grants`)."""
         if self._made is not None:
             return grants(self._pid, [row[1:] for row in self._made[1]])
+        return grants(self._pid, self._paid_rows())
+
+    def _paid_rows(self) -> list[tuple[tuple[tuple[str, str], ...], int, int | None]]:
+        """``(path, fen, year)`` of each claim paid, from the lean function's record: each
+        subject's chain of owners made once per owner (a firm's products share it)."""
         above: dict[int, tuple[tuple[str, str], ...]] = {}
         rows: list[tuple[tuple[tuple[str, str], ...], int, int | None]] = []
         for inst, fen, year in self.paid:
@@ -369,7 +373,7 @@ class LeanAward:
                     up = above[id(parent)] = _path(parent)
                 path = (*up, (inst.entity, inst.id))
             rows.append((path, fen, year))
-        return grants(self._pid, rows)
+        return rows
 
     def replay(self) -> tuple[list[Row], list[GrantRow]]:
         """The rows and grant rows the fused function gives for these claims, made once.
