@@ -430,10 +430,11 @@ def _money(m: Any) -> str | None:
 def decision_json(d: Decision, *, all_earlier: bool = False) -> dict[str, Any]:
     """One decision as JSON-ready data; money as exact 元 text (``"2000000.00"``).
 
-    A cap's ``earlier`` lists the last 3 entries before this one that drew on it (a
-    claim's, or each payment of a schedule in an account over all years), with
-    ``earlier_count`` and ``earlier_total`` of them all and ``earlier_claims``, the claims
-    they are (a schedule once); ``all_earlier`` lists every one.  ``held`` names the last 3
+    A cap's ``earlier`` lists the last 3 claims before this one that drew on it (a
+    schedule's payments in an account over all years one claim, with their sum), with
+    ``earlier_count`` and ``earlier_total`` of the entries (a claim's, or each payment of a
+    schedule) and ``earlier_claims``, the claims they are; ``all_earlier`` lists every
+    entry.  ``held`` names the last 3
     undecided claims holding room in it, ``held_count`` how many there are, each once."""
     return {
         "provision": d.provision,
@@ -459,7 +460,8 @@ def decision_json(d: Decision, *, all_earlier: bool = False) -> dict[str, Any]:
                 "limit": _money(ev.limit),
                 "used_before": _money(ev.used_before),
                 "earlier": [
-                    [s, _money(m)] for s, m in (ev.earlier if all_earlier else ev.earlier.last())
+                    [s, _money(m)]
+                    for s, m in (ev.earlier if all_earlier else ev.earlier.last_claims())
                 ],
                 "earlier_count": len(ev.earlier),
                 "earlier_claims": ev.earlier.claim_count(),

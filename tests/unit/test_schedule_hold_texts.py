@@ -95,9 +95,23 @@ def test_a_cap_line_counts_claims_and_names_each_once() -> None:
         "F1/S7 至多 150 万元"
     )
     cap = _cap(result, "t/3/launch", "F1/L1")
-    # The JSON lists entries (the last 3: S7's payments), and says what each count counts.
-    assert cap["earlier"] == [["F1/S7", "500000.00"]] * 3
+    # The JSON's short list names the last 3 claims as the texts do, each with its
+    # payments' sum (it listed the last 3 entries: S7's three payments, 50 万 each);
+    # the counts say what each counts.
+    assert cap["earlier"] == [
+        ["F1/R5", "3000000.02"],
+        ["F1/R6", "300000.00"],
+        ["F1/S7", "1500000.00"],
+    ]
     assert (cap["earlier_count"], cap["earlier_claims"]) == (21, 7)
+    # all_earlier lists every entry: 21, each payment apart (S7's last three, 50 万 each).
+    (d,) = [
+        d
+        for d in result.to_json(all_earlier=True)["decisions"]
+        if (d["provision"], d["subject"]) == ("t/3/launch", "F1/L1")
+    ]
+    assert len(d["caps"][0]["earlier"]) == 21
+    assert d["caps"][0]["earlier"][-3:] == [["F1/S7", "500000.00"]] * 3
     # Held: the last 3 claims each once, with their payments' sum, and how many in all.
     assert [(h["subject"], h["why"], h["amount"]) for h in cap["held"]] == [
         ("F1/R5", "instalment", "3000000.02"),

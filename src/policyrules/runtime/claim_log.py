@@ -147,6 +147,25 @@ class ClaimLog:
         more = self.more
         if not more or more[0] >= stop:
             return self.texts(stop - last if stop > last else 0, stop, unknown, at_most)
+        out: list[str] = []
+        held, opened, subjects, totals = self.held, self.opened, self.subjects, self.totals
+        for start, end in self.claim_runs(stop, last):
+            if end - start == 1:
+                out += self.texts(start, end, unknown, at_most)
+            elif any(k in opened for k in range(start, end)):
+                out.append(f"{subjects[start]} {unknown}")
+            else:
+                fen = cn_text(totals[end] - totals[start])
+                h = bisect_left(held, (start,))
+                bound = at_most if h < len(held) and held[h][0] < end else ""
+                out.append(f"{subjects[start]} {bound}{fen}")
+        return out
+
+    def claim_runs(self, stop: int, last: int) -> list[tuple[int, int]]:
+        """The entries (start, stop) of each of the last ``last`` claims of the first
+        ``stop`` entries, in order: one entry each, or a schedule's joined payments
+        (:meth:`join`)."""
+        more = self.more
         runs: list[tuple[int, int]] = []
         j = bisect_left(more, stop) - 1
         while stop and len(runs) < last:
@@ -156,19 +175,8 @@ class ClaimLog:
                 j -= 1
             runs.append((start, stop))
             stop = start
-        out: list[str] = []
-        held, opened, subjects, totals = self.held, self.opened, self.subjects, self.totals
-        for start, stop in reversed(runs):
-            if stop - start == 1:
-                out += self.texts(start, stop, unknown, at_most)
-            elif any(k in opened for k in range(start, stop)):
-                out.append(f"{subjects[start]} {unknown}")
-            else:
-                fen = cn_text(totals[stop] - totals[start])
-                h = bisect_left(held, (start,))
-                bound = at_most if h < len(held) and held[h][0] < stop else ""
-                out.append(f"{subjects[start]} {bound}{fen}")
-        return out
+        runs.reverse()
+        return runs
 
     def texts(self, start: int, stop: int, unknown: str, at_most: str) -> list[str]:
         """``f1/P2 150 万元`` for claims ``start`` to ``stop`` (``f1/P3 <unknown>`` for one
@@ -361,6 +369,20 @@ class Earlier(Sequence[tuple[str, Money]]):
         start = max(stop - k, 0)
         return tuple(
             zip(log.subjects[start:stop], map(_of_fen, log.amounts[start:stop]), strict=True)
+        )
+
+    def last_claims(self, k: int = 3) -> tuple[tuple[str, Money], ...]:
+        """The last ``k`` claims as (subject, amount) pairs (:meth:`last` where no
+        schedule's payments are joined): a schedule's payments one claim, with their sum
+        (:meth:`ClaimLog.claim_runs`), so one claim's payments never fill the list."""
+        log, stop = self._log, self._stop
+        more = log.more
+        if not more or more[0] >= stop:
+            return self.last(k)
+        subjects, totals = log.subjects, log.totals
+        return tuple(
+            (subjects[start], _of_fen(totals[end] - totals[start]))
+            for start, end in log.claim_runs(stop, k)
         )
 
     def last_texts(self, k: int = 3) -> tuple[str, ...]:
