@@ -72,26 +72,27 @@ def _line(text: str, start: str) -> str:
 
 def test_a_cap_line_counts_claims_and_names_each_once() -> None:
     """R1–R5 (investment unknown) each hold their bound in the account over all years,
-    three payments: 150 万 + 75 万 + 75 万 and 2 fen (the remainder's bound, one fen for each
-    other payment) = 3,000,000.02 元; R6 (30% × 100 万 = 30 万: 15 万 + 7.5 万 + 7.5 万) and
-    S7 (50% × 100 万 = 50 万 a year, 150 万) are at most, held there too.  L1 after them: 7
-    claims, 21 payments (7 × 3); their bounds 5 × 3,000,000.02 + 300,000 + 1,500,000 =
-    16,800,000.10 元, held to the cap's 600 万元.  The last 3 claims: R5, R6, S7 (the last
-    3 payments were S7's three, each 50 万)."""
+    three payments: 150 万 + 75 万 + 75 万 = 300 万元, the bound of the whole (its per-project
+    cap; the remainder's own bound, 75 万 and 2 fen, is cut to the 75 万 the whole leaves:
+    :func:`test_a_schedule_holds_the_bound_of_its_whole_not_its_payments_sum`); R6 (30% ×
+    100 万 = 30 万: 15 万 + 7.5 万 + 7.5 万) and S7 (50% × 100 万 = 50 万 a year, 150 万) are
+    at most, held there too.  L1 after them: 7 claims, 21 payments (7 × 3); their bounds
+    5 × 300 万 + 30 万 + 150 万 = 1680 万元, held to the cap's 600 万元.  The last 3 claims:
+    R5, R6, S7 (the last 3 payments were S7's three, each 50 万)."""
     s7 = {"id": "S7", "kind": "service", "service_on": "2026-03-01", "fees": ["100 万元"] * 3}
     l1 = {"id": "L1", "kind": "launch", "launched_on": "2026-06-01"}
     result = _ever().evaluate(_facts(*POOL_UNDECIDED, POOL_R6, s7, l1), as_of="2028-12-31")
     en, zh = result.explain(lang="en"), result.explain(lang="zh")
     assert _line(en, "cap 600 万元 per firm ever") == (
         "cap 600 万元 per firm ever [firm F1]: limit 600 万元; before this claim: 7 claims "
-        "(21 payments), up to 600 万元 in all (their bounds add up to 16,800,000.10 元; the "
-        "cap holds them to its limit); the last 3: F1/R5 up to 3,000,000.02 元, F1/R6 up to "
+        "(21 payments), up to 600 万元 in all (their bounds add up to 1680 万元; the "
+        "cap holds them to its limit); the last 3: F1/R5 up to 300 万元, F1/R6 up to "
         "30 万元, F1/S7 up to 150 万元"
     )
     assert _line(zh, "上限：单个企业累计不超过 600 万元") == (
         "上限：单个企业累计不超过 600 万元（与其他措施共用此额度）（企业 F1）：本次结果中在先的"
-        "申请：共 7 笔（分 21 期拨付），合计至多 600 万元（各笔上限之和为 16,800,000.10 元，"
-        "受本上限约束）；最近 3 笔：F1/R5 至多 3,000,000.02 元、F1/R6 至多 30 万元、"
+        "申请：共 7 笔（分 21 期拨付），合计至多 600 万元（各笔上限之和为 1680 万元，"
+        "受本上限约束）；最近 3 笔：F1/R5 至多 300 万元、F1/R6 至多 30 万元、"
         "F1/S7 至多 150 万元"
     )
     cap = _cap(result, "t/3/launch", "F1/L1")
@@ -99,7 +100,7 @@ def test_a_cap_line_counts_claims_and_names_each_once() -> None:
     # payments' sum (it listed the last 3 entries: S7's three payments, 50 万 each);
     # the counts say what each counts.
     assert cap["earlier"] == [
-        ["F1/R5", "3000000.02"],
+        ["F1/R5", "3000000.00"],
         ["F1/R6", "300000.00"],
         ["F1/S7", "1500000.00"],
     ]
@@ -114,7 +115,7 @@ def test_a_cap_line_counts_claims_and_names_each_once() -> None:
     assert d["caps"][0]["earlier"][-3:] == [["F1/S7", "500000.00"]] * 3
     # Held: the last 3 claims each once, with their payments' sum, and how many in all.
     assert [(h["subject"], h["why"], h["amount"]) for h in cap["held"]] == [
-        ("F1/R5", "instalment", "3000000.02"),
+        ("F1/R5", "instalment", "3000000.00"),
         ("F1/R6", "amount", "300000.00"),
         ("F1/S7", "amount", "1500000.00"),
     ]
@@ -169,10 +170,10 @@ def test_a_schedule_of_decided_payments_is_one_claim_in_a_paid_claims_text() -> 
 def test_a_payment_names_the_last_three_claims_not_one_schedule_thrice() -> None:
     """Under the cap ever, R6's payments see R1–R5's 15 entries (their three payments each):
     the last 3 entries are R5's, so each payment named R5 alone; it names R3, R4 and R5,
-    each holding 3,000,000.02 元 there (150 万 + 75 万 + 75 万 and 2 fen), 5 in all."""
+    each holding 300 万元 there (150 万 + 75 万 + 75 万, the bound of the whole), 5 in all."""
     result = _ever().evaluate(_facts(*POOL_UNDECIDED, POOL_R6), as_of="2028-12-31")
     r6 = _by(result, "t/1/research", "F1/R6")
-    bound = Money(300 * WAN + 2)
+    bound = Money(300 * WAN)
     for p in r6.schedule:
         assert [(h.subject, h.amount) for h in p.held_by] == [
             ("F1/R3", bound),
@@ -355,3 +356,30 @@ def test_each_years_line_names_the_claims_holding_its_room() -> None:
         f"2026 年度（第 1 期，50%）：15 万元，已到期，金额尚未确定，本次不拨付；"
         f"共用上限中在先的申请尚未确定：{l2_zh}；"
     )
+
+
+def test_a_schedule_holds_the_bound_of_its_whole_not_its_payments_sum() -> None:
+    """R1 (investment unknown) is at most 300 万元 (its per-project cap), paid 50%, 25%,
+    25% remainder last.  Each payment's bound alone, in fen: ⌊300,000,000 × 0.5⌋ =
+    150,000,000; ⌊300,000,000 × 0.25⌋ = 75,000,000; the remainder 75,000,000 + 2 (a fen for
+    each other payment's rounding) = 75,000,002.  Their sum, 300,000,002 fen = 3,000,000.02
+    元, is above the cap: in the account over all years R1 holds the bound of the whole,
+    150,000,000 + 75,000,000 + min(75,000,002, 300,000,000 − 225,000,000) = 300,000,000 fen
+    = 300 万元.  L1 (300 万元) after it under the cap of 600 万元: room 600 万 − 300 万 held
+    = 300 万 ≥ 300 万, so L1 is exact and granted whatever R1 is (it was up to 300 万元, held
+    by R1's 3,000,000.02 元: 600 万 − 3,000,000.02 < 300 万)."""
+    rule = EVER.replace("    amount 100 万元\n", "    amount 300 万元\n")
+    l1 = {"id": "L1", "kind": "launch", "launched_on": "2026-06-01"}
+    result = compile_text(rule).evaluate(_facts(POOL_UNDECIDED[0], l1), as_of="2028-12-31")
+    d = _by(result, "t/3/launch", "F1/L1")
+    assert (d.amount, d.amount_kind) == (Money(300 * WAN), "exact")
+    assert [(g.subject, g.amount) for g in result.grants] == [("F1/L1", Money(300 * WAN))]
+    en, zh = result.explain(lang="en"), result.explain(lang="zh")
+    assert _line(en.split("F1/L1")[1], "cap 600 万元 per firm ever") == (
+        "cap 600 万元 per firm ever [firm F1]: limit 600 万元; before this claim: F1/R1 up to "
+        "300 万元"
+    )
+    assert "F1/R1 至多 300 万元" in _line(zh.split("F1/L1")[1], "上限：单个企业累计不超过 600 万元")
+    assert "3,000,000.02" not in en + zh
+    cap = _cap(result, "t/3/launch", "F1/L1")
+    assert (cap["earlier"], cap["earlier_total"]) == ([["F1/R1", "3000000.00"]], "3000000.00")

@@ -399,7 +399,8 @@ def test_a_claim_paid_at_once_counts_a_schedule_once() -> None:
     there (three payments each, 5 × 300 万 = 1500 万 > 600 万 − 100 万), five claims: L1 is up
     to 100 万元, held by 5 (it said 15), the last 3 named (R5's three payments named it
     alone: "the last 1 shown"), each with what its payments hold there: 150 万 + 75 万 + 75 万
-    and 2 fen (the remainder's bound) = 3,000,000.02 元."""
+    = 300 万元 (the bound of the whole: the remainder's own bound, 75 万 and 2 fen, cut to
+    the 75 万 the whole leaves)."""
     rule = (
         POOL_RULE.replace("POOL", "cap 600 万元 per firm shared firm_pool ever")
         .replace('  service "服务项目",', '  service "服务项目",\n  launch "上市产品",')
@@ -421,8 +422,8 @@ clause 3
     result = compile_text(rule).evaluate(_facts(*POOL_UNDECIDED, l1), as_of="2028-12-31")
     d = _by(result, "t/3/launch", "F1/L1")
     assert (d.amount, d.amount_kind) == (Money(100 * WAN), "up_to")
-    held = "F1/R5 under t/1/research holds 3,000,000.02 元 (a payment of its schedule is unknown)"
-    assert "F1/R3 under t/1/research holds 3,000,000.02 元" in result.explain(lang="en")
+    held = "F1/R5 under t/1/research holds 300 万元 (a payment of its schedule is unknown)"
+    assert "F1/R3 under t/1/research holds 300 万元" in result.explain(lang="en")
     assert f"{held} (5 in all; the last 3 shown))" in result.explain(lang="en")
     assert "（其分年拨付中某一年度的金额尚未确定）（共 5 笔，列出最近 3 笔））" in (
         result.explain(lang="zh")

@@ -129,10 +129,13 @@ def pay_schedule(
                 missing |= v.missing
             amounts.append(max(v, Money.zero()) if isinstance(v, Money) else None)
     bounds: list[Money | None] = [None] * cs.years
+    # The bound of the whole entitlement while unknown (fen): its payments' bounds, each
+    # rounded, add up to more (the remainder's bound has a fen for each other payment).
+    whole: int | None = None
     entitled: Views = ()  # the accounts where earlier unsettled claims hold room it needs
     if not cs.yearly:
         before = Money(sum(m.fen for m in paid.values()))
-        amounts, shares, bounds, entitled = _instalments(
+        amounts, shares, bounds, whole, entitled = _instalments(
             cp, cs, env, path, accounts, before, missing, lines
         )
     # An instalment's entitlement with something missing (an unset cap, say) is only a
@@ -154,6 +157,9 @@ def pay_schedule(
     # The accounts a payment counted in: a later payment in one (over all years) is the
     # same claim's, joined to it (ClaimLog.join), so a text counts the claim once.
     counted: set[ScopeKey] = set()
+    # What its unknown payments hold in each account so far (fen): in one over all years
+    # they hold, together, no more than the bound of the whole (``whole``).
+    holding: dict[ScopeKey, int] = {}
     for k, (y, amount) in enumerate(zip(years, amounts, strict=True), 1):
         if paid[y]:
             payments.append(Payment(y, k, "paid", paid[y], shares[k - 1]))
@@ -214,7 +220,12 @@ def pay_schedule(
             most = _most(cs.each, penv, path, y, bounds[k - 1], own_total, accounts)
             if most:
                 for key in _keys(cs.each + cs.whole, path, y):
-                    accounts.add(key, subject, most, False, (pid, "instalment"), key in counted)
+                    fen = most.fen
+                    if whole is not None and key in counted:  # its payments together
+                        fen = min(fen, max(whole - holding.get(key, 0), 0))
+                    holding[key] = holding.get(key, 0) + fen
+                    why_held = (pid, "instalment")
+                    accounts.add(key, subject, Money(fen), False, why_held, key in counted)
                     counted.add(key)
                 lines.append(f"year {y}: unknown; holds up to {format_value(most)} of its caps")
             continue
@@ -258,11 +269,13 @@ def _hold_undated(
     if not cs.yearly:
         scratch: set[str] = set()
         own = accounts.used(pid, path, None)
-        amounts, _, bounds, _ = _instalments(cp, cs, env, path, accounts, own, scratch, [])
+        amounts, _, bounds, whole, _ = _instalments(cp, cs, env, path, accounts, own, scratch, [])
         parts = [a if a is not None else b for a, b in zip(amounts, bounds, strict=True)]
         if all(m is not None for m in parts):
             fens = [m.fen for m in parts if m is not None]
             total, largest = sum(fens), max(fens, default=0)
+            if whole is not None:  # the bound of the whole, not its payments' bounds' sum
+                total = min(total, whole)
     held: list[str] = []
     for cap in cs.each + cs.whole:
         if not cap.per:
@@ -297,11 +310,12 @@ def _instalments(
     paid: Money,
     missing: set[str],
     lines: list[str],
-) -> tuple[list[Money | None], list[str | None], list[Money | None], Views]:
+) -> tuple[list[Money | None], list[str | None], list[Money | None], int | None, Views]:
     """The entitlement after the caps that see it whole, split into instalments; while it
     is unknown, no instalments but the most each could be (the caps' room, split), or
-    ``None`` where no cap bounds it; and the accounts of those caps where earlier claims not
-    settled hold room the entitlement needs (it is then at most)."""
+    ``None`` where no cap bounds it, and the most the whole could be (fen: less than the
+    bounds' sum, each rounded up alone); and the accounts of those caps where earlier
+    claims not settled hold room the entitlement needs (it is then at most)."""
     doubt: Views = ()
     shares = [f"{(r * 100).normalize():f}%" for r in cs.shares]
     value = cp.amount(env) if cp.amount else None
@@ -339,17 +353,18 @@ def _instalments(
             entitlement = room
     if not known:
         if entitlement is None:
-            return [None] * cs.years, list(shares), [None] * cs.years, ()
+            return [None] * cs.years, list(shares), [None] * cs.years, None, ()
         # ⌊E × share⌋ grows with E; the remainder instalment is below E × its share plus
         # one fen for each other instalment: a bound, never less than the instalment.
         bounds = split(entitlement, cs.shares, cs.remainder)
         r = -1 if cs.remainder == "last" else 0
         bounds[r] = Money(bounds[r].fen + cs.years - 1)
-        return [None] * cs.years, list(shares), list[Money | None](bounds), ()
+        bounded = list[Money | None](bounds)
+        return [None] * cs.years, list(shares), bounded, entitlement.fen, ()
     assert entitlement is not None  # known: the amount, cut by the caps
     lines.append(f"entitlement {format_value(entitlement)} in shares {', '.join(shares)}")
     amounts: list[Money | None] = list(split(entitlement, cs.shares, cs.remainder))
-    return amounts, list(shares), [None] * cs.years, doubt
+    return amounts, list(shares), [None] * cs.years, None, doubt
 
 
 def _changed(cap: str) -> str:
