@@ -383,3 +383,28 @@ def test_a_schedule_holds_the_bound_of_its_whole_not_its_payments_sum() -> None:
     assert "3,000,000.02" not in en + zh
     cap = _cap(result, "t/3/launch", "F1/L1")
     assert (cap["earlier"], cap["earlier_total"]) == ([["F1/R1", "3000000.00"]], "3000000.00")
+
+
+def test_a_schedule_of_unknown_start_holds_the_bound_of_its_whole() -> None:
+    """As :func:`test_a_schedule_holds_the_bound_of_its_whole_not_its_payments_sum`, R1's
+    start (start_on) unknown: its payments may fall in any years, so it holds its whole
+    bound in the cap ever at once, 300 万元 (it held its payments' bounds' sum, 150,000,000
+    + 75,000,000 + 75,000,002 = 300,000,002 fen = 3,000,000.02 元).  L1 (300 万元): room
+    600 万 − 300 万 = 300 万, exact."""
+    rule = (
+        EVER.replace("    amount 100 万元\n", "    amount 300 万元\n")
+        .replace("paid over 3 years from research_on", "paid over 3 years from start_on")
+        .replace("  fact service_on:", '  fact start_on: date "拨付起始日期"\n  fact service_on:')
+    )
+    r1 = {"id": "R1", "kind": "research", "research_on": "2026-01-02"}
+    l1 = {"id": "L1", "kind": "launch", "launched_on": "2026-06-01"}
+    result = compile_text(rule).evaluate(_facts(r1, l1), as_of="2028-12-31")
+    assert any(
+        "600 万元 per firm ever: 300 万元" in step.text
+        for step in _by(result, "t/1/research", "F1/R1").trace
+    )
+    d = _by(result, "t/3/launch", "F1/L1")
+    assert (d.amount, d.amount_kind) == (Money(300 * WAN), "exact")
+    assert _line(result.explain(lang="en").split("F1/L1")[1], "cap 600 万元").endswith(
+        "before this claim: F1/R1 up to 300 万元"
+    )
