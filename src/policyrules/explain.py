@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import Any, Protocol
 
 from .decisions import CapEvent, Decision
-from .explain_holds import holds_en, holds_json, holds_of, once_en
+from .explain_holds import amount_holds_en, holds_json, once_en
 from .explain_order import order_hold_en
 from .explain_years import schedule_json, schedule_lines_en
 from .runtime.ledger import Grant, GrantRow
@@ -86,9 +86,8 @@ def _amount(d: Decision) -> str | None:
             why.append("open parameter " + ", ".join(d.missing_parameters))
         if d.missing_facts:
             why.append("missing " + ", ".join(d.missing_facts))
-        holds, count = holds_of(d)
-        if holds:
-            why.append(holds_en(holds, count))
+        if (held := amount_holds_en(d)) is not None:
+            why.append(held)
         if d.held_by:
             why.append(once_en(d.held_by))
         if not why and d.exclusivity is not None:

@@ -21,7 +21,17 @@ from .runtime.holds import Hold
 from .runtime.money import Money
 from .vocab import HOLD_REASONS, HOLD_REASONS_EN
 
-__all__ = ["holds_en", "holds_json", "holds_of", "holds_zh", "once_en", "once_zh"]
+__all__ = [
+    "amount_holds_en",
+    "amount_holds_zh",
+    "holds_en",
+    "holds_json",
+    "holds_of",
+    "holds_zh",
+    "in_years",
+    "once_en",
+    "once_zh",
+]
 
 _SHOWN = 3
 
@@ -51,6 +61,37 @@ def holds_of(d: Decision) -> tuple[tuple[Hold, ...], int]:
     own = (d.subject, d.provision) if d.subject is not None else None
     count = count_held(views, own) if views else 0
     return shown, max(count, len(shown))
+
+
+def in_years(d: Decision, holds: tuple[Hold, ...], count: int) -> bool:
+    """Whether the claims holding ``d``'s room are named in its years' lines, not in its
+    amount's: a year of its schedule is held by others than the amount's line would name
+    (``holds``, ``count``: :func:`holds_of`).  Each claim is then named once, in the year
+    it holds (a reader asks which year it holds), and the amount's line counts them; where
+    every held year is held by those claims (most: one account over all years), the
+    amount's line names them, as a claim paid at once's does, and the years refer to it."""
+    return any(p.held_by and (p.held_by, p.hold_count) != (holds, count) for p in d.schedule)
+
+
+def amount_holds_en(d: Decision) -> str | None:
+    """What ``d``'s amount line says of the earlier claims holding its room (:func:`holds_en`,
+    or their count where its years name them: :func:`in_years`); ``None``: none."""
+    holds, count = holds_of(d)
+    if not holds:
+        return None
+    if d.schedule and in_years(d, holds, count):
+        return f"held by earlier claims in a shared cap: {count} in all, named in its years below"
+    return holds_en(holds, count)
+
+
+def amount_holds_zh(d: Decision, name: Callable[[str], str]) -> str | None:
+    """:func:`amount_holds_en` in Chinese; ``name`` gives a provision's name."""
+    holds, count = holds_of(d)
+    if not holds:
+        return None
+    if d.schedule and in_years(d, holds, count):
+        return f"共用上限中在先的申请尚未确定：共 {count} 笔，分列于下列各年度"
+    return holds_zh(holds, count, name)
 
 
 def holds_en(holds: tuple[Hold, ...], count: int) -> str:

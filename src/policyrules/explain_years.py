@@ -13,7 +13,8 @@ from collections.abc import Callable
 from typing import Any
 
 from .decisions import ENTITLEMENT_CUT, ENTITLEMENT_RAISED, Decision, Payment
-from .explain_holds import holds_en, holds_zh
+from .explain_holds import holds_en, holds_of, holds_zh, in_years
+from .runtime.holds import Hold
 from .runtime.values import format_value
 from .vocab import (
     AMOUNT_KINDS,
@@ -51,13 +52,54 @@ def _amount(p: Payment, unknown: str) -> str:
     return format_value(p.amount) if p.amount is not None else unknown
 
 
+# A year held by the claims its amount's line names (most: an account over all years
+# holds the same claims for every payment), or by those of the year before, said so
+# without naming them again (each claim is named once: explain_holds.in_years).
+_NAMED_EN = "held by earlier claims in a shared cap: those named in its amount"
+_NAMED_ZH = "共用上限中在先的申请尚未确定：即金额一行所列申请"
+_Held = tuple[tuple[Hold, ...], int]
+
+
+def _named(d: Decision) -> _Held | None:
+    """The earlier claims holding room that ``d``'s amount line names, and how many in
+    all (:func:`~policyrules.explain_holds.holds_of`); ``None`` where it names none (its
+    years name them: :func:`~policyrules.explain_holds.in_years`)."""
+    if d.amount_kind != "up_to" or not any(p.held_by for p in d.schedule):
+        return None
+    holds, count = holds_of(d)
+    return None if not holds or in_years(d, holds, count) else (holds, count)
+
+
+def _year_holds(d: Decision) -> list[tuple[str, _Held | int] | None]:
+    """For each payment of ``d``, what its line says of the claims holding its room:
+    ``None`` nothing, ``("named", …)`` those its amount's line names, ``("same", year)``
+    those of the year before it held, ``("own", (holds, count))`` their names."""
+    named = _named(d)
+    said: list[tuple[str, _Held | int] | None] = []
+    before: tuple[_Held, int] | None = None
+    for p in d.schedule:
+        if not p.held_by:
+            said.append(None)
+            continue
+        held = (p.held_by, p.hold_count)
+        if held == named:
+            said.append(("named", held))
+        elif before is not None and before[0] == held:
+            said.append(("same", before[1]))
+        else:
+            said.append(("own", held))
+        before = (held, p.year)
+    return said
+
+
 def schedule_lines_en(d: Decision) -> list[str]:
     """``  paid over time:`` and a line per year, or nothing without a schedule."""
     if not d.schedule:
         return []
     undated = any(map(_undated, d.schedule))
     lines = [_HEADING_EN if undated else "  paid over time:"]
-    for p in d.schedule:
+    held = _year_holds(d) if any(p.held_by for p in d.schedule) else [None] * len(d.schedule)
+    for p, said in zip(d.schedule, held, strict=True):
         share = f", {p.share}" if p.share else ""
         line = f"    {p.year} (#{p.index}{share}): {_amount(p, 'unknown')}"
         line += f", {_UNDATED_EN if _undated(p) else _STATUS_EN.get(_status(p), p.status)}"
@@ -73,8 +115,14 @@ def schedule_lines_en(d: Decision) -> list[str]:
             )
         elif p.cap:
             line += f"; cut by cap {p.cap} from {format_value(p.before)}"
-        if p.held_by:  # as a claim paid at once says them (its amount's line)
-            line += "; " + holds_en(p.held_by, p.hold_count)
+        if said is not None:  # as a claim paid at once says them (its amount's line)
+            how, what = said
+            if how == "named":
+                line += "; " + _NAMED_EN
+            elif isinstance(what, int):
+                line += f"; held by earlier claims in a shared cap: the same as {what}"
+            else:
+                line += "; " + holds_en(*what)
         lines.append(line)
     return lines
 
@@ -89,7 +137,8 @@ def schedule_lines_zh(
         return []
     undated = any(map(_undated, d.schedule))
     lines = [PAYMENT_UNDATED["heading"] if undated else "  分年拨付："]
-    for p in d.schedule:
+    held = _year_holds(d) if any(p.held_by for p in d.schedule) else [None] * len(d.schedule)
+    for p, said in zip(d.schedule, held, strict=True):
         share = f"，{p.share}" if p.share else ""
         line = f"    {p.year} 年度（第 {p.index} 期{share}）：{_amount(p, AMOUNT_KINDS['unknown'])}"
         status = PAYMENT_STATUSES.get(_status(p), p.status)
@@ -102,8 +151,14 @@ def schedule_lines_zh(
             line += (
                 f"（受上限{quoted(cap_words(p.cap))}限制，由 {format_value(p.before)} 减至此数）"
             )
-        if p.held_by:  # as a claim paid at once says them (its amount's line)
-            line += "；" + holds_zh(p.held_by, p.hold_count, name)
+        if said is not None:  # as a claim paid at once says them (its amount's line)
+            how, what = said
+            if how == "named":
+                line += "；" + _NAMED_ZH
+            elif isinstance(what, int):
+                line += f"；共用上限中在先的申请尚未确定：同 {what} 年度"
+            else:
+                line += "；" + holds_zh(*what, name)
         lines.append(line)
     return lines
 

@@ -17,7 +17,7 @@ import attrs
 from .decisions import CapEvent, Decision
 from .explain import Explainable, grant_said
 from .explain_exclusive import exclusion_zh, provision_zh, refused_zh
-from .explain_holds import holds_of, holds_zh, once_zh
+from .explain_holds import amount_holds_zh, once_zh
 from .explain_order import order_hold_zh
 from .explain_years import schedule_lines_zh
 from .explain_zh_caps import cap_line_zh, cap_note_zh, cap_said
@@ -148,9 +148,10 @@ def _amount(w: Words, d: Decision) -> str | None:
         why.append("待定：" + "、".join(w.parameter(p) for p in d.missing_parameters))
     if d.missing_facts:
         why.append("尚缺：" + _titles(w, d.missing_facts))
-    holds, count = holds_of(d) if d.amount_kind == "up_to" else ((), 0)
-    if holds:
-        why.append(holds_zh(holds, count, lambda pid: provision_zh(w, pid)))
+    if d.amount_kind == "up_to":
+        held = amount_holds_zh(d, lambda pid: provision_zh(w, pid))
+        if held is not None:
+            why.append(held)
     if d.held_by and d.amount_kind == "up_to":
         why.append(once_zh(d.held_by, lambda pid: provision_zh(w, pid)))
     kind = d.amount_kind if d.amount is not None else "unknown"

@@ -227,7 +227,9 @@ S2_ZH = "F1/S2 按《测试》第3条“service”暂占 150 万元（其分年�
 
 def test_a_schedule_counts_the_claims_holding_each_years_room_together() -> None:
     """(:func:`_years_held_apart`) Five claims hold R6's room, L2–L4 in 2026 and S1, S2 in
-    2027 and 2028, not three (the most of one year): said 5 in all, the last 3 named."""
+    2027 and 2028, not three (the most of one year): said 5 in all.  The years are held by
+    different claims: the amount's line counts them and the years' lines name them
+    (:func:`test_each_years_line_names_the_claims_holding_its_room`), each once."""
     result = _years_held_apart()
     d = _by(result, "t/2/research", "F1/R6")
     assert (d.amount, d.amount_kind) == (Money(30 * WAN), "up_to")
@@ -237,11 +239,11 @@ def test_a_schedule_counts_the_claims_holding_each_years_room_together() -> None
         (2028, ["F1/S1", "F1/S2"], 2),
     ]
     en, zh = result.explain(lang="en"), result.explain(lang="zh")
-    amount = _line(en.split("F1/R6")[1], "amount: up to 30 万元")
-    assert amount.endswith(f"{S2_EN} (5 in all; the last 3 shown))")
-    assert "F1/L4 under t/1/launch holds 100 万元 (its eligibility is unknown)" in amount
+    assert _line(en.split("F1/R6")[1], "amount: up to 30 万元").endswith(
+        "held by earlier claims in a shared cap: 5 in all, named in its years below)"
+    )
     assert _line(zh.split("F1/R6")[1], "金额：最高 30 万元").endswith(
-        f"{S2_ZH}（共 5 笔，列出最近 3 笔））"
+        "共用上限中在先的申请尚未确定：共 5 笔，分列于下列各年度）"
     )
 
 
@@ -329,9 +331,10 @@ def test_a_claim_under_two_caps_counts_their_holders_together() -> None:
 
 
 def test_each_years_line_names_the_claims_holding_its_room() -> None:
-    """(:func:`_years_held_apart`) R6's 2026 line names L2–L4, its 2027 and 2028 lines S1
-    and S2, in the words of a claim paid at once (its amount's line); none more than 3, so
-    no count."""
+    """(:func:`_years_held_apart`) R6's 2026 line names L2–L4, its 2027 line S1 and S2, in
+    the words of a claim paid at once (its amount's line); none more than 3, so no count.
+    2028 is held by the claims of 2027 (the same holds): said so, not named again (each
+    year's line named them, and the amount's line the last 3 of all, before)."""
     result = _years_held_apart()
     en, zh = result.explain(lang="en"), result.explain(lang="zh")
     l4 = "F1/L4 under t/1/launch holds 100 万元 (its eligibility is unknown)"
@@ -341,11 +344,23 @@ def test_each_years_line_names_the_claims_holding_its_room() -> None:
         f"{l4.replace('L4', 'L3')}; {l4}"
     )
     s1 = S2_EN.replace("F1/S2", "F1/S1")
-    for year, index in ((2027, 2), (2028, 3)):
-        assert _line(en.split("F1/R6")[1], f"{year} (#{index}, 25%)") == (
-            f"{year} (#{index}, 25%): 75,000.00 元, due, not granted: its amount is not settled "
-            f"yet; held by earlier claims in a shared cap: {s1}; {S2_EN}"
-        )
+    assert _line(en.split("F1/R6")[1], "2027 (#2, 25%)") == (
+        "2027 (#2, 25%): 75,000.00 元, due, not granted: its amount is not settled "
+        f"yet; held by earlier claims in a shared cap: {s1}; {S2_EN}"
+    )
+    assert _line(en.split("F1/R6")[1], "2028 (#3, 25%)") == (
+        "2028 (#3, 25%): 75,000.00 元, due, not granted: its amount is not settled "
+        "yet; held by earlier claims in a shared cap: the same as 2027"
+    )
+    assert _line(zh.split("F1/R6")[1], "2028 年度（第 3 期，25%）").endswith(
+        "；共用上限中在先的申请尚未确定：同 2027 年度"
+    )
+    # Each claim named once in R6's block (S1 and S2 were named in 2027, 2028 and the
+    # amount's line; L4 in 2026 and the amount's line).
+    block = en.split("F1/R6")[1].split("\n\n")[0]
+    assert [block.count(f"F1/{c} under") for c in ("L2", "L3", "L4", "S1", "S2")] == [1] * 5
+    block_zh = zh.split("F1/R6")[1].split("\n\n")[0]
+    assert [block_zh.count(f"F1/{c} 按") for c in ("L2", "L3", "L4", "S1", "S2")] == [1] * 5
     s1_zh = S2_ZH.replace("F1/S2", "F1/S1")
     assert _line(zh.split("F1/R6")[1], "2027 年度（第 2 期，25%）") == (
         "2027 年度（第 2 期，25%）：75,000.00 元，已到期，金额尚未确定，本次不拨付；"
@@ -408,3 +423,34 @@ def test_a_schedule_of_unknown_start_holds_the_bound_of_its_whole() -> None:
     assert _line(result.explain(lang="en").split("F1/L1")[1], "cap 600 万元").endswith(
         "before this claim: F1/R1 up to 300 万元"
     )
+
+
+def test_years_held_by_the_claims_the_amount_names_do_not_name_them_again() -> None:
+    """Under the cap ever, R1–R5 hold R6's room for every payment (one account over all
+    years, the same claims and amounts each year): its amount's line names the last 3 of
+    the 5, as a claim paid at once's does, and each year's line refers to it; R3's, R4's
+    and R5's names were said four times (the amount's line and each of the 3 years')."""
+    policy = compile_text(POOL_RULE.replace("POOL", "cap 600 万元 per firm shared firm_pool ever"))
+    result = policy.evaluate(_facts(*POOL_UNDECIDED, POOL_R6), as_of="2028-12-31")
+    en, zh = result.explain(lang="en"), result.explain(lang="zh")
+    block = en.split("F1/R6")[1].split("\n\n")[0]
+    assert [block.count(f"F1/R{i} under") for i in (3, 4, 5)] == [1, 1, 1]
+    assert _line(block, "amount: up to 30 万元").endswith("(5 in all; the last 3 shown))")
+    assert _line(block, "2027 (#2, 25%)") == (
+        "2027 (#2, 25%): 75,000.00 元, due, not granted: its amount is not settled yet; "
+        "held by earlier claims in a shared cap: those named in its amount"
+    )
+    block_zh = zh.split("F1/R6")[1].split("\n\n")[0]
+    assert [block_zh.count(f"F1/R{i} 按") for i in (3, 4, 5)] == [1, 1, 1]
+    assert _line(block_zh, "2026 年度（第 1 期，50%）").endswith(
+        "；共用上限中在先的申请尚未确定：即金额一行所列申请"
+    )
+    # JSON keeps each payment's claims (data, not text).
+    (d,) = [
+        d
+        for d in result.to_json()["decisions"]
+        if (d["provision"], d["subject"]) == ("t/1/research", "F1/R6")
+    ]
+    assert [[h["subject"] for h in p["held_by"]] for p in d["schedule"]] == [
+        ["F1/R3", "F1/R4", "F1/R5"]
+    ] * 3

@@ -294,11 +294,16 @@ def test_a_payment_says_how_many_earlier_claims_hold_its_room(policy: Policy) ->
     assert [h.subject for h in r6.schedule[0].held_by] == ["F1/R3", "F1/R4", "F1/R5"]
     said = "F1/R5 under t/2/research holds 150 万元 (a payment of its schedule is unknown)"
     en, zh = result.explain(lang="en"), result.explain(lang="zh")
-    assert "up to 30 万元 (a bound, not an award: held by earlier claims" in en
-    assert f"{said} (5 in all; the last 3 shown))" in en
+    # The years hold different amounts (150 万 in 2026, 75 万 after): each year's line names
+    # its own (2026's, 2027's; 2028 the same as 2027), the amount's line counts them.
+    assert (
+        "up to 30 万元 (a bound, not an award: held by earlier claims in a shared cap: 5 in "
+        "all, named in its years below)"
+    ) in en
+    assert f"{said} (5 in all; the last 3 shown)\n" in en
     assert "F1/R6 under t/2/research holds 15 万元 (its amount is not settled) (6 in all" in en
     said_zh = "F1/R5 按《测试》第2条“research”暂占 150 万元（其分年拨付中某一年度的金额尚未确定）"
-    assert f"{said_zh}（共 5 笔，列出最近 3 笔））" in zh
+    assert f"{said_zh}（共 5 笔，列出最近 3 笔）\n" in zh
     assert "F1/R6 按《测试》第2条“research”暂占 15 万元（其金额尚未确定）（共 6 笔" in zh
     decisions = result.to_json()["decisions"]
     (d,) = [d for d in decisions if (d["provision"], d["subject"]) == ("t/2/research", "F1/R6")]
@@ -390,8 +395,11 @@ def test_a_window_counts_a_claim_of_both_its_years_once() -> None:
     assert (r6.amount, r6.amount_kind) == (Money(30 * WAN), "up_to")
     assert [p.hold_count for p in r6.schedule] == [5, 5, 5]
     en, zh = result.explain(lang="en"), result.explain(lang="zh")
-    assert "(a payment of its schedule is unknown) (5 in all; the last 3 shown))" in en
-    assert "（其分年拨付中某一年度的金额尚未确定）（共 5 笔，列出最近 3 笔））" in zh
+    # (said in the years' lines: 2026's and 2028's, 2027's the same as 2026's)
+    assert "(a payment of its schedule is unknown) (5 in all; the last 3 shown)\n" in en
+    assert "（其分年拨付中某一年度的金额尚未确定）（共 5 笔，列出最近 3 笔）\n" in zh
+    assert "held by earlier claims in a shared cap: the same as 2026\n" in en
+    assert "共用上限中在先的申请尚未确定：同 2026 年度\n" in zh
 
 
 def test_a_claim_paid_at_once_counts_a_schedule_once() -> None:
