@@ -9,36 +9,33 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Protocol
 
-from .decisions import CapEvent, Decision
+from .decisions import Decision
+from .explain_en_caps import cap_text_en, money_text_en
+from .explain_en_lines import (
+    Refused,
+    because_en,
+    facts_en,
+    grant_said,
+    head_en,
+    pairs_en,
+    provision_en,
+    quote_en,
+    refused_en,
+)
 from .explain_holds import amount_holds_en, holds_json, once_en
 from .explain_order import order_hold_en
 from .explain_years import schedule_json, schedule_lines_en
 from .runtime.ledger import Grant, GrantRow
-from .runtime.money import Money, cn_text, yuan_digits
-from .runtime.values import NONE_TEXT, format_value
+from .runtime.money import yuan_digits
+from .runtime.values import format_value
 from .terminal import printable, printable_block, printable_lines
-from .vocab import EARLIER_READING_EN, ENCOURAGED_EN, ENCOURAGED_STATUSES, NONE_EN
+from .vocab import EARLIER_READING_EN, ENCOURAGED_EN, ENCOURAGED_STATUSES
 
 __all__ = [
     "Explainable",
-    "Refused",
-    "because_en",
-    "binds_en",
-    "cap_head_en",
-    "cap_line_en",
-    "cap_tail_en",
-    "cap_tail_put_en",
     "decision_json",
     "decision_text",
     "explain_text",
-    "fact_leads_en",
-    "facts_en",
-    "grant_said",
-    "head_en",
-    "pairs_en",
-    "provision_en",
-    "quote_en",
-    "refused_en",
     "result_json",
 ]
 
@@ -55,26 +52,11 @@ class Explainable(Protocol):
     def assumptions(self) -> tuple[tuple[str, str], ...]: ...
 
 
-_STATUS = {
-    "eligible": "ELIGIBLE",
-    "not_eligible": "NOT ELIGIBLE",
-    "unknown": "UNKNOWN",
-    "met": "MET",
-    "not_met": "NOT MET",
-    "pending": "DUE",
-}
-
-
-def _label(label: str) -> str:
-    """A measure as the document prints it: 第3条 for 3., but (六) as it stands."""
-    return label if label.startswith("(") else f"第{label}条"
-
-
 def _amount(d: Decision) -> str | None:
     if d.kind != "award" or d.status != "eligible":
         return None
     if d.amount_kind == "exact":
-        return f"amount: {_money_text(d.amount)} (exact)"
+        return f"amount: {money_text_en(d.amount)} (exact)"
     if d.amount_kind == "range":
         return (
             f"amount: at least {format_value(d.amount_min)}, at most {format_value(d.amount)} "
@@ -112,148 +94,6 @@ def _earlier(d: Decision) -> str:
     return f"already granted {format_value(d.granted_before)}"
 
 
-def _money_text(m: Any) -> str:
-    """:func:`format_value` of an amount, Money written directly (the frequent case)."""
-    return cn_text(m.fen) if type(m) is Money else format_value(m)
-
-
-def _cap_text(ev: CapEvent) -> str:
-    if ev.detail is not None:
-        return f"cap {ev.cap} [{ev.scope}]: {ev.detail.describe()}"
-    limit = ev.limit
-    said = cn_text(limit.fen) if type(limit) is Money else format_value(limit)
-    used = ev.used_before
-    before, after = ev.before, ev.after
-    if not ev.binding:
-        binds = None
-    elif ev.requested is None:
-        binds = "; BINDS: it is the tightest bound"
-    elif type(before) is Money and type(after) is Money:  # ev.cut, from the fen
-        binds = binds_en(before.fen, after.fen)
-    else:
-        binds = (
-            f"; BINDS: {_money_text(before)} cut by {_money_text(ev.cut)} to {_money_text(after)}"
-        )
-    earlier = ev.earlier
-    return cap_line_en(
-        ev.cap,
-        ev.scope,
-        said,
-        # Money's bool, without the call
-        _money_text(used) if (used.fen if type(used) is Money else used) else None,
-        earlier.describe() if earlier else None,
-        binds,
-    )
-
-
-def cap_line_en(
-    cap: str, scope: str, limit: str, used: str | None, earlier: str | None, binds: str | None
-) -> str:
-    """A cap's line of the English text (no note): ``cap`` as written, its ``scope``
-    (``firm f1, year 2026``), its ``limit``'s text, what was ``used`` before (``None``:
-    nothing), the ``earlier`` claims of this evaluation on it as
-    :meth:`~policyrules.runtime.ledger.Earlier.describe` says them (``None``: none), and
-    ``binds``, the tail saying it bound (:func:`binds_en`; ``None``: it did not)."""
-    return cap_head_en(cap, scope, limit) + cap_tail_en(used, earlier, binds)
-
-
-def cap_head_en(cap: str, scope: str, limit: str) -> str:
-    """The start of :func:`cap_line_en`, all of it for a cap that did nothing more."""
-    return f"cap {cap} [{scope}]: limit {limit}"
-
-
-def cap_tail_en(used: str | None, earlier: str | None, binds: str | None) -> str:
-    """The rest of :func:`cap_line_en` (``""``: nothing used, no earlier claim, not bound)."""
-    out: list[str] = []
-    cap_tail_put_en(out, used, earlier, 0, 0)
-    if binds is not None:
-        out.append(binds)
-    return "".join(out)
-
-
-def cap_tail_put_en(
-    out: list[str], used: str | None, earlier: str | None, before: int, after: int
-) -> None:
-    """:func:`cap_tail_en` of ``used``, ``earlier`` and, where ``after < before`` (fen),
-    :func:`binds_en` of them, put at the end of ``out`` (a paid claim's text from its row
-    joins them with its own pieces, not apart first)."""
-    if used is not None:
-        out += ("; already granted ", used)
-    if earlier is not None:
-        out += ("; before this claim: ", earlier)
-    if after < before:
-        cut = cn_text(before - after)
-        out += ("; BINDS: ", cn_text(before), " cut by ", cut, " to ", cn_text(after))
-
-
-def binds_en(before: int, after: int) -> str:
-    """The tail of a cap's line that cut a claim from ``before`` to ``after`` fen."""
-    out: list[str] = []
-    cap_tail_put_en(out, None, None, before, after)
-    return "".join(out)
-
-
-# The lines a provision's decisions share (its heading by status, its provision line, its
-# quote; the parameters and assumptions of an evaluation), each made once: a look-up is
-# cheaper than an f-string, and a line kept is one whose hash and safety
-# (printable_lines) are known.  Bounded.
-_SHARED: dict[tuple[Any, ...], str] = {}
-_SHARED_MAX = 4096
-
-
-def _shared(key: tuple[Any, ...]) -> str:
-    line = _SHARED.get(key)
-    if line is None:
-        what = key[0]
-        if what == "head":
-            _, status, number, document, clause, title = key
-            where = f"{number or document} {_label(clause.rsplit('/', 1)[-1])}"
-            line = f"[{_STATUS.get(status, status.upper())}] {where}"
-            line += f" · {title}" if title else ""
-        elif what == "provision":
-            line = f"  provision: {key[1]} ({key[2]})"
-        elif what in ("parameters", "assumptions"):
-            pairs: Any = key[1]  # the decision's parameters or assumptions, (name, text)
-            line = f"  {what}: " + "; ".join([f"{k} = {v}" for k, v in pairs])
-        else:
-            line = f"  text: 「{key[1]}」"
-        if len(_SHARED) < _SHARED_MAX:
-            _SHARED[key] = line
-    return line
-
-
-def head_en(status: str, number: str | None, document: str, clause: str, title: str | None) -> str:
-    """A decision's first line without its subject: ``[ELIGIBLE] 京经信发〔2025〕50号 第3条
-    · title`` (``clause``: the clause's id, ``…/3``)."""
-    return _shared(("head", status, number, document, clause, title))
-
-
-def provision_en(provision: str, kind: str) -> str:
-    """A decision's provision line: ``  provision: id (award)``."""
-    return _shared(("provision", provision, kind))
-
-
-def quote_en(text: str) -> str:
-    """A decision's line citing the text: ``  text: 「…」``."""
-    return _shared(("text", text))
-
-
-# The last parameters' and assumptions' pairs shown, by identity, with their line: the
-# decisions of one evaluation share one tuple of each (no hash of the pairs for them).
-_LAST: dict[str, tuple[tuple[tuple[str, str], ...], str]] = {}
-
-
-def pairs_en(what: str, pairs: tuple[tuple[str, str], ...]) -> str:
-    """The line of a decision's ``parameters`` or ``assumptions`` (``what``), ``(name,
-    value text)`` pairs: ``  assumptions: a = x; b = y``."""
-    last = _LAST.get(what)
-    if last is not None and last[0] is pairs:
-        return last[1]
-    line = _shared((what, pairs))
-    _LAST[what] = (pairs, line)
-    return line
-
-
 def decision_text(d: Decision, *, verbose: bool = False) -> str:
     """One decision as a block of text; control and bidi characters from the input are
     escaped (:func:`~policyrules.terminal.printable`)."""
@@ -285,7 +125,7 @@ def decision_text(d: Decision, *, verbose: bool = False) -> str:
     if d.granted_before:
         lines.append(f"  {_earlier(d)}")
     for ev in d.caps:
-        lines.append(f"  {_cap_text(ev)}")
+        lines.append(f"  {cap_text_en(ev)}")
     if d.schedule:
         lines.extend(schedule_lines_en(d))
     if d.facts:
@@ -305,71 +145,6 @@ def decision_text(d: Decision, *, verbose: bool = False) -> str:
     # Ids, text facts and reasons come from the facts: each line is shown escaped, so a
     # control character or a newline in them cannot rewrite or forge a line.
     return "\n".join(printable_lines(lines))
-
-
-def facts_en(facts: tuple[tuple[str, str], ...]) -> str:
-    """A decision's facts line (``(name, value text)`` pairs, as it lists them):
-    ``  facts: product.approved_on = 2026-03-01; …``, a fact stated none in English."""
-    said = "; ".join([f"{k} = {v}" for k, v in facts])
-    if NONE_TEXT in said:  # else no value holds it: nothing to replace
-        said = "; ".join([f"{k} = {v.replace(NONE_TEXT, NONE_EN)}" for k, v in facts])
-    return "  facts: " + said
-
-
-def fact_leads_en(names: tuple[str, ...]) -> tuple[str, ...]:
-    """What :func:`facts_en` writes before each value when it lists the facts ``names``
-    (each value's text follows its lead, no fact stated none):
-    ``("  facts: product.approved_on = ", "; product.routes = ")``."""
-    return tuple(("  facts: " if n == 0 else "; ") + f"{k} = " for n, k in enumerate(names))
-
-
-def because_en(reason: str) -> str:
-    """A line giving a reason a decision holds or not: ``  because: …``."""
-    return f"  because: {_en(reason)}"
-
-
-def _en(text: str) -> str:
-    """A reason or fact value for the English text: a fact stated none in English words
-    (the evaluator writes it as :data:`~policyrules.runtime.values.NONE_TEXT`)."""
-    return text.replace(NONE_TEXT, NONE_EN)
-
-
-class Refused(str):
-    """The line the whole text (:func:`explain_text`) gives a decision not eligible, made
-    without the decision (:func:`refused_en`); in ``said``, told apart from a full text."""
-
-    __slots__ = ()
-
-
-def refused_en(
-    number: str | None,
-    document: str,
-    clause: str,
-    provision: str,
-    subject: str | None,
-    reasons: tuple[str, ...] | list[str],
-) -> str:
-    """The line of a decision not eligible in the whole text, not escaped: ``  京经信发〔2025〕
-    50号 第3条 launch_reward · f1/P1: reasons`` (``clause``: the clause's id)."""
-    return (
-        f"  {number or document} {_label(clause.rsplit('/', 1)[-1])} "
-        f"{provision.rsplit('/', 1)[-1]}"
-        f"{' · ' + subject if subject else ''}: {'; '.join(map(_en, reasons))}"
-    )
-
-
-def grant_said(g: Grant | GrantRow) -> tuple[str, str, str, int | None]:
-    """A grant's provision, subject (its path's ids joined: ``f1/P1``), amount as a text
-    shows it and year, from the grant or from its row as the evaluator keeps it
-    (``(provision, path, fen, year)``): alike."""
-    if isinstance(g, Grant):
-        provision, path, amount, year = g.provision, g.path, format_value(g.amount), g.year
-    else:
-        provision, path, fen, year = g
-        amount = cn_text(fen)  # (format_value of its Money)
-    if len(path) == 2:  # (a firm's product, or whatever two levels: most grants)
-        return provision, f"{path[0][1]}/{path[1][1]}", amount, year
-    return provision, "/".join([i for _, i in path]), amount, year
 
 
 def explain_text(

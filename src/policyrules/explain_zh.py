@@ -15,7 +15,8 @@ from typing import Any
 import attrs
 
 from .decisions import CapEvent, Decision
-from .explain import Explainable, grant_said
+from .explain import Explainable
+from .explain_en_lines import grant_said
 from .explain_exclusive import exclusion_zh, provision_zh, refused_zh
 from .explain_holds import amount_holds_zh, once_zh
 from .explain_order import order_hold_zh
@@ -148,11 +149,10 @@ def _amount(w: Words, d: Decision) -> str | None:
         why.append("待定：" + "、".join(w.parameter(p) for p in d.missing_parameters))
     if d.missing_facts:
         why.append("尚缺：" + _titles(w, d.missing_facts))
-    if d.amount_kind == "up_to":
-        held = amount_holds_zh(d, lambda pid: provision_zh(w, pid))
-        if held is not None:
-            why.append(held)
-    if d.held_by and d.amount_kind == "up_to":
+    up_to = d.amount_kind == "up_to"
+    if up_to and (held := amount_holds_zh(d, lambda pid: provision_zh(w, pid))) is not None:
+        why.append(held)
+    if d.held_by and up_to:
         why.append(once_zh(d.held_by, lambda pid: provision_zh(w, pid)))
     kind = d.amount_kind if d.amount is not None else "unknown"
     if kind == "range" and d.amount_min is None:
@@ -400,7 +400,7 @@ def explain_text_zh(
     ``said`` (not verbose): the decisions in order, each made or said without being made:
     its full text (:func:`decision_text_zh`), or for one not eligible its line
     (:class:`RefusedZh`); the text is the same.  ``granted``: the grants, each made or
-    its row (:func:`~policyrules.explain.grant_said`; ``None``: ``result.grants``)."""
+    its row (:func:`~policyrules.explain_en_lines.grant_said`; ``None``: ``result.grants``)."""
     w = words or no_words()
     made = None if verbose else texts
     if said is None or verbose:

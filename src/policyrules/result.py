@@ -105,7 +105,7 @@ class Result:
         order: each decision's English text (``decision_text``) where the evaluator can
         render it without making the decision, else the decision (:meth:`decision_texts`);
         unless ``full``, one not eligible by its line of the whole text
-        (:class:`~policyrules.explain.Refused`).  ``texts_zh(words)``, if given, the same
+        (:class:`~policyrules.explain_en_lines.Refused`).  ``texts_zh(words)``, if given, the same
         in Chinese for the whole text (``explain_zh.explain_text_zh``): each decision's
         text (:func:`~policyrules.explain_zh.decision_text_zh`) or, one not eligible, its
         line (``explain_zh_refused.RefusedZh``).  ``grant_rows()``, if given, the grants as the

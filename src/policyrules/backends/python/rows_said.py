@@ -111,7 +111,7 @@ class Said:
         """The English text of each of ``rows`` (``decision_text``, without the trace), in
         order: rendered from the row where :mod:`.texts` can; else the decision, made (a
         decision given: itself), to be said.  ``full``: a claim not eligible said in full,
-        else by its line of the whole text (:class:`~policyrules.explain.Refused`).  With
+        else by its line of the whole text (:class:`~policyrules.explain_en_lines.Refused`).  With
         explanations on only (``evaluate`` hands the texts over only then)."""
         run: Run = (self.env, self.rate_facts, self._assumed_texts, self._ids_printable(),
                     self._last_assumed)  # fmt: skip

@@ -25,11 +25,10 @@ from __future__ import annotations
 from collections.abc import Callable, Container
 from typing import Any
 
-from ...explain import (
+from ...explain_en_caps import cap_head_en, cap_tail_put_en
+from ...explain_en_lines import (
     Refused,
     because_en,
-    cap_head_en,
-    cap_tail_put_en,
     fact_leads_en,
     facts_en,
     head_en,
@@ -221,7 +220,7 @@ def _facts_line(
     shown: list[str],
 ) -> str | None:
     """The facts' line of a paid claim of ``inst`` whose amount is the fact ``want``, as
-    :func:`~policyrules.explain.facts_en` writes the facts :func:`~.paid.paid_facts`
+    :func:`~policyrules.explain_en_lines.facts_en` writes the facts :func:`~.paid.paid_facts`
     lists (``facts``: the plan's, each with what the line writes before it: :data:`Fixed`);
     a value's text that may hold a character to escape is added to ``shown``.  ``None``:
     the amount's fact is not read (the general way decides); :data:`~.texts_gen.GENERAL`:
