@@ -17,7 +17,8 @@ from .decisions import CapNote
 from .explain_zh_memo import memo
 from .model import ProvisionInfo
 from .printer import print_cap
-from .runtime.claim_log import AT_MOST_ZH, Earlier
+from .runtime.claim_log import Earlier
+from .runtime.claim_texts import AT_MOST_ZH
 from .runtime.money import Money, cn_text
 from .words import Words
 

@@ -5,7 +5,8 @@ A :class:`ClaimLog` is one account's (pool, scope, year) append-only record; an
 :class:`ClaimLogs` holds an evaluation's logs by account and counts a claim whose year is
 unknown in every year's log of its pool and scope (issue 9: such a claim may fall in any
 year, so it holds its bound in each, and no claim of any year is exact while it could take
-that claim's room).
+that claim's room).  What a log says of its claims (their texts, a total's bound) is
+:class:`~policyrules.runtime.claim_texts.ClaimTexts`, a base of :class:`ClaimLog`.
 """
 
 from __future__ import annotations
@@ -15,15 +16,13 @@ from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
 from typing import Any, overload
 
+from .claim_texts import AT_MOST_ZH, UNKNOWN_ZH, ClaimTexts
 from .holds import Hold
-from .money import Money, _of_fen, cn_text
+from .money import Money, _of_fen
 
 __all__ = [
-    "AT_MOST_EN",
-    "AT_MOST_ZH",
     "NO_EARLIER",
     "OPEN_FEN",
-    "UNKNOWN_ZH",
     "ClaimLog",
     "ClaimLogs",
     "Earlier",
@@ -35,25 +34,12 @@ __all__ = [
 ScopeKey = tuple[str, tuple[tuple[str, str], ...], int | None]
 _PoolScope = tuple[str, tuple[tuple[str, str], ...]]
 
-# How the Chinese text says the amount of a claim holding OPEN_FEN.
-UNKNOWN_ZH = "金额未知"
-# An undecided claim's amount is its upper bound: said as one, never as a fixed amount.
-AT_MOST_ZH, AT_MOST_EN = "至多 ", "up to "
-
 OPEN_FEN = 10**30
 """What an undecided claim no cap bounds holds (its amount unknown, every limit it is under
 unknown): more than any limit, so no later claim under the same cap is ever exact on it."""
 
 
-def _bounded_en(bound: int, total: str) -> str:
-    """Earlier claims' total said as the cap's limit that bounds it (``total``: their sum)."""
-    return (
-        f"{AT_MOST_EN}{cn_text(bound)} in all (their bounds add up to {total}; "
-        "the cap holds them to its limit)"
-    )
-
-
-class ClaimLog:
+class ClaimLog(ClaimTexts):
     """The claims one cap account (pool, scope, year) took in this evaluation, in order.
 
     Append-only: a claim adds its subject (``f1/P2``) and amount; ``totals[k]`` is the
@@ -134,133 +120,6 @@ class ClaimLog:
         if isinstance(more, tuple):
             more = self.more = []
         more.append(len(self.subjects) - 1)
-
-    def claim_count(self, stop: int) -> int:
-        """How many claims the first ``stop`` entries are (:meth:`join`)."""
-        more = self.more
-        return stop - bisect_left(more, stop) if more else stop
-
-    def claim_texts(self, stop: int, last: int, unknown: str, at_most: str) -> list[str]:
-        """:meth:`texts` of the last ``last`` claims of the first ``stop`` entries, each
-        claim once: one of several entries (:meth:`join`) with their sum (``<unknown>``
-        where one holds an amount nothing bounds, ``<at_most>`` where one is undecided)."""
-        more = self.more
-        if not more or more[0] >= stop:
-            return self.texts(stop - last if stop > last else 0, stop, unknown, at_most)
-        out: list[str] = []
-        held, opened, subjects, totals = self.held, self.opened, self.subjects, self.totals
-        for start, end in self.claim_runs(stop, last):
-            if end - start == 1:
-                out += self.texts(start, end, unknown, at_most)
-            elif any(k in opened for k in range(start, end)):
-                out.append(f"{subjects[start]} {unknown}")
-            else:
-                fen = cn_text(totals[end] - totals[start])
-                h = bisect_left(held, (start,))
-                bound = at_most if h < len(held) and held[h][0] < end else ""
-                out.append(f"{subjects[start]} {bound}{fen}")
-        return out
-
-    def claim_runs(self, stop: int, last: int) -> list[tuple[int, int]]:
-        """The entries (start, stop) of each of the last ``last`` claims of the first
-        ``stop`` entries, in order: one entry each, or a schedule's joined payments
-        (:meth:`join`)."""
-        more = self.more
-        runs: list[tuple[int, int]] = []
-        j = bisect_left(more, stop) - 1
-        while stop and len(runs) < last:
-            start = stop - 1
-            while j >= 0 and more[j] == start:
-                start -= 1
-                j -= 1
-            runs.append((start, stop))
-            stop = start
-        runs.reverse()
-        return runs
-
-    def texts(self, start: int, stop: int, unknown: str, at_most: str) -> list[str]:
-        """``f1/P2 150 万元`` for claims ``start`` to ``stop`` (``f1/P3 <unknown>`` for one
-        holding an amount nothing bounds, ``f1/P4 <at_most>80 万元`` for an undecided one,
-        its amount a bound); a decided claim's text is made once (the next few views show it
-        too), as are the amounts' texts, from their fen.  Each text is kept by its claim's
-        number: two threads saying one result may both make it, either kept."""
-        texts, opened, held = self.shown, self.opened, self.held
-        if stop - start == 3 and not opened and not held:
-            # Three decided claims (most views): the last made now (most: the views come
-            # in the log's order), the two before kept by the views before; else the loop.
-            k = stop - 1
-            last = texts.get(k)
-            if last is None:
-                last = texts[k] = f"{self.subjects[k]} {cn_text(self.amounts[k])}"
-            first, second = texts.get(start), texts.get(start + 1)
-            if first is not None and second is not None:
-                return [first, second, last]
-        parts = []
-        for k in range(start, stop):
-            if opened and k in opened:
-                parts.append(f"{self.subjects[k]} {unknown}")
-                continue
-            if held and (h := bisect_left(held, (k,))) < len(held) and held[h][0] == k:
-                parts.append(f"{self.subjects[k]} {at_most}{cn_text(self.amounts[k])}")
-                continue
-            text = texts.get(k)
-            if text is None:
-                text = texts[k] = f"{self.subjects[k]} {cn_text(self.amounts[k])}"
-            parts.append(text)
-        return parts
-
-    def total_at_most(self, stop: int) -> bool:
-        """Whether the total of the first ``stop`` claims is an upper bound, not an amount:
-        an undecided claim among them, and none whose amount nothing bounds (their total
-        is then no bound at all, and said as it stands)."""
-        held, opened = self.held, self.opened
-        return bool(held) and held[0][0] < stop and not (opened and min(opened) < stop)
-
-    def bounded(self, stop: int, ceiling: int | None) -> int | None:
-        """The cap's limit ``ceiling`` (fen) where it, not the sum, bounds the first ``stop``
-        claims: their total is a bound (:meth:`total_at_most`) above it.  An undecided
-        claim holds its own upper bound, each as if the others took less, so the bounds may
-        add up to more than the cap lets them take together (at most 100 万元 and three of
-        20 万元 under 150 万元: 160 万元, never more than 150 万元 taken); ``ceiling`` is
-        ``None`` unless every claim of the account is cut against that one limit
-        (:attr:`~policyrules.backends.python.compile.CompiledCap.ceiling`)."""
-        if ceiling is None or self.totals[stop] <= ceiling or not self.total_at_most(stop):
-            return None
-        return ceiling
-
-    def describe(self, stop: int, last: int = 3, ceiling: int | None = None) -> str:
-        """:meth:`Earlier.describe` of the first ``stop`` entries (without making the view)."""
-        more = self.more
-        if more and more[0] < stop:  # a schedule's payments among them (rare)
-            return self._describe_claims(stop, last, ceiling)
-        start = stop - last if stop > last else 0
-        shown = ", ".join(self.texts(start, stop, "(amount unknown)", AT_MOST_EN))
-        if stop > last:
-            total = cn_text(self.totals[stop])
-            bound = self.bounded(stop, ceiling)
-            if bound is not None:
-                total = _bounded_en(bound, total)
-            elif self.total_at_most(stop):
-                total = f"{AT_MOST_EN}{total} in all"
-            else:  # (most: the total as it stands, said in the line at once)
-                return f"{stop} claims, {total} in all; the last {last}: {shown}"
-            shown = f"{stop} claims, {total}; the last {last}: {shown}"
-        return shown
-
-    def _describe_claims(self, stop: int, last: int, ceiling: int | None) -> str:
-        """:meth:`describe` with a schedule's payments among the entries: each claim once
-        (:meth:`claim_texts`), and the payments (``7 claims (21 payments), …``)."""
-        count = self.claim_count(stop)
-        shown = ", ".join(self.claim_texts(stop, last, "(amount unknown)", AT_MOST_EN))
-        if count <= last:
-            return shown
-        total = cn_text(self.totals[stop])
-        bound = self.bounded(stop, ceiling)
-        if bound is not None:
-            total = _bounded_en(bound, total)
-        else:
-            total = f"{AT_MOST_EN if self.total_at_most(stop) else ''}{total} in all"
-        return f"{count} claims ({stop} payments), {total}; the last {last}: {shown}"
 
     def held_claims(self) -> tuple[dict[tuple[str, str], int], list[int]]:
         """The undecided claims holding room, each (subject, provision) once: the place in

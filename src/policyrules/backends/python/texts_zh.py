@@ -43,7 +43,8 @@ from ...explain_zh_caps import (
 from ...explain_zh_memo import keep, memos
 from ...explain_zh_reasons import fact_title
 from ...instances import Instance
-from ...runtime.claim_log import AT_MOST_ZH, UNKNOWN_ZH, Earlier
+from ...runtime.claim_log import Earlier
+from ...runtime.claim_texts import AT_MOST_ZH, UNKNOWN_ZH
 from ...runtime.money import Money, cn_text
 from ...runtime.values import Unknown
 from ...terminal import BREAK, printable, printable_pieces
