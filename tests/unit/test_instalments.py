@@ -19,7 +19,7 @@ from tests.strategies import compile_text
 
 import policyrules
 from policyrules.api import Policy
-from policyrules.backends.python.instalments import split
+from policyrules.backends.python.entitlement import split
 from policyrules.backends.sql import BatchCompileError, compile_batch
 from policyrules.cases import case_files, load_case_file
 from policyrules.errors import RuleCheckError

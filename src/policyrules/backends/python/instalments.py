@@ -26,8 +26,6 @@ payments are marked undated (a forecast): writing them to a ledger is refused (E
 
 from __future__ import annotations
 
-from decimal import Decimal
-from fractions import Fraction
 from itertools import accumulate
 from typing import Any
 
@@ -40,12 +38,13 @@ from ...runtime.money import Money
 from ...runtime.values import Undecided, Unknown, format_value, year_number
 from .claims import scope_of
 from .compile import CompiledProvision, Env
+from .entitlement import entitlement_parts
 from .order_hold import hold_step
 from .payment_holds import Views, name_holds
 from .schedule import CompiledSchedule, PaymentCap
 from .window_first import anchored_used
 
-__all__ = ["Paid", "pay_schedule", "scheduled_award", "split"]
+__all__ = ["Paid", "pay_schedule", "scheduled_award"]
 
 _MAX_YEAR = 9999
 
@@ -62,21 +61,6 @@ class Paid:
     grants: tuple[Grant, ...]
     missing: frozenset[str]
     lines: tuple[str, ...]
-
-
-def split(total: Money, shares: tuple[Decimal, ...], remainder: str) -> list[Money]:
-    """``total`` in instalments: ⌊total × share⌋ fen each, the fen left over to the
-    ``first`` or ``last`` one.
-
-    >>> [str(m) for m in split(Money.of("100", "元"), (Decimal("0.4"), Decimal("0.3"), Decimal("0.3")), "last")]
-    ['40.00 元', '30.00 元', '30.00 元']
-    >>> [m.fen for m in split(Money(100001), (Decimal("0.4"), Decimal("0.3"), Decimal("0.3")), "last")]
-    [40000, 30000, 30001]
-    """  # noqa: E501
-    parts = [int(Fraction(total.fen) * Fraction(r)) for r in shares]
-    left = total.fen - sum(parts)
-    parts[-1 if remainder == "last" else 0] += left
-    return [Money(p) for p in parts]
 
 
 def pay_schedule(
@@ -129,13 +113,11 @@ def pay_schedule(
                 missing |= v.missing
             amounts.append(max(v, Money.zero()) if isinstance(v, Money) else None)
     bounds: list[Money | None] = [None] * cs.years
-    # The bound of the whole entitlement while unknown (fen): its payments' bounds, each
-    # rounded, add up to more (the remainder's bound has a fen for each other payment).
-    whole: int | None = None
+    whole: int | None = None  # the entitlement's bound while unknown, fen (_instalments)
     entitled: Views = ()  # the accounts where earlier unsettled claims hold room it needs
     if not cs.yearly:
         before = Money(sum(m.fen for m in paid.values()))
-        amounts, shares, bounds, whole, entitled = _instalments(
+        amounts, shares, bounds, whole, entitled = entitlement_parts(
             cp, cs, env, path, accounts, before, missing, lines
         )
     # An instalment's entitlement with something missing (an unset cap, say) is only a
@@ -157,9 +139,7 @@ def pay_schedule(
     # The accounts a payment counted in: a later payment in one (over all years) is the
     # same claim's, joined to it (ClaimLog.join), so a text counts the claim once.
     counted: set[ScopeKey] = set()
-    # What its unknown payments hold in each account so far (fen): in one over all years
-    # they hold, together, no more than the bound of the whole (``whole``).
-    holding: dict[ScopeKey, int] = {}
+    holding: dict[ScopeKey, int] = {}  # what its unknown payments hold in each, fen
     for k, (y, amount) in enumerate(zip(years, amounts, strict=True), 1):
         if paid[y]:
             payments.append(Payment(y, k, "paid", paid[y], shares[k - 1]))
@@ -219,12 +199,14 @@ def pay_schedule(
             # on room this one may take.
             most = _most(cs.each, penv, path, y, bounds[k - 1], own_total, accounts)
             if most:
+                why_held = (pid, "instalment")
                 for key in _keys(cs.each + cs.whole, path, y):
+                    # Its payments in one account over all years hold its whole's bound at
+                    # most, not their own bounds' sum (each rounded up alone: a fen more).
                     fen = most.fen
-                    if whole is not None and key in counted:  # its payments together
-                        fen = min(fen, max(whole - holding.get(key, 0), 0))
+                    if whole is not None and key in counted:
+                        fen = min(fen, whole - holding.get(key, 0))
                     holding[key] = holding.get(key, 0) + fen
-                    why_held = (pid, "instalment")
                     accounts.add(key, subject, Money(fen), False, why_held, key in counted)
                     counted.add(key)
                 lines.append(f"year {y}: unknown; holds up to {format_value(most)} of its caps")
@@ -269,13 +251,13 @@ def _hold_undated(
     if not cs.yearly:
         scratch: set[str] = set()
         own = accounts.used(pid, path, None)
-        amounts, _, bounds, whole, _ = _instalments(cp, cs, env, path, accounts, own, scratch, [])
+        got = entitlement_parts(cp, cs, env, path, accounts, own, scratch, [])
+        amounts, _, bounds, whole, _ = got
         parts = [a if a is not None else b for a, b in zip(amounts, bounds, strict=True)]
         if all(m is not None for m in parts):
-            fens = [m.fen for m in parts if m is not None]
-            total, largest = sum(fens), max(fens, default=0)
-            if whole is not None:  # the bound of the whole, not its payments' bounds' sum
-                total = min(total, whole)
+            fens = [m.fen for m in parts if m is not None]  # (whole: its bound, not their sum)
+            total = sum(fens) if whole is None else min(sum(fens), whole)
+            largest = max(fens, default=0)
     held: list[str] = []
     for cap in cs.each + cs.whole:
         if not cap.per:
@@ -299,72 +281,6 @@ def _hold_undated(
     if not held:
         return None
     return "the years of its payments unknown: holds up to " + "; ".join(held)
-
-
-def _instalments(
-    cp: CompiledProvision,
-    cs: CompiledSchedule,
-    env: Env,
-    path: tuple[tuple[str, str], ...],
-    accounts: Accounts,
-    paid: Money,
-    missing: set[str],
-    lines: list[str],
-) -> tuple[list[Money | None], list[str | None], list[Money | None], int | None, Views]:
-    """The entitlement after the caps that see it whole, split into instalments; while it
-    is unknown, no instalments but the most each could be (the caps' room, split), or
-    ``None`` where no cap bounds it, and the most the whole could be (fen: less than the
-    bounds' sum, each rounded up alone); and the accounts of those caps where earlier
-    claims not settled hold room the entitlement needs (it is then at most)."""
-    doubt: Views = ()
-    shares = [f"{(r * 100).normalize():f}%" for r in cs.shares]
-    value = cp.amount(env) if cp.amount else None
-    known = isinstance(value, Money)
-    if isinstance(value, Unknown):
-        missing |= value.missing
-    entitlement: Money | None = max(value, Money.zero()) if isinstance(value, Money) else None
-    for cap in cs.whole:
-        limit = cap.limit(env)
-        if isinstance(limit, Unknown):
-            missing |= limit.missing
-            continue
-        assert isinstance(limit, Money)
-        used = pending = 0
-        view = None
-        if cap.per:
-            # The grants in the cap's account, less this schedule's own earlier payments:
-            # the entitlement they are part of is what is being capped.
-            u, taken, pending, view = accounts.account((cap.pool, scope_of(path, cap.per), None))
-            used = u + taken - paid.fen
-        room = max(limit - Money(used), Money.zero())
-        # Earlier claims not settled hold room here that it needs: the entitlement is at most.
-        short = entitlement is not None and min(entitlement.fen, room.fen) > room.fen - pending
-        if known and pending and view is not None and short:
-            doubt += (view,)
-        if entitlement is None or room < entitlement:
-            if not known:
-                entitlement = room
-                continue
-            lines.append(
-                f"cap {cap.text}: limit {format_value(limit)}, already used "
-                f"{format_value(Money(used))}: entitlement {format_value(entitlement)} to "
-                f"{format_value(room)}"
-            )
-            entitlement = room
-    if not known:
-        if entitlement is None:
-            return [None] * cs.years, list(shares), [None] * cs.years, None, ()
-        # ⌊E × share⌋ grows with E; the remainder instalment is below E × its share plus
-        # one fen for each other instalment: a bound, never less than the instalment.
-        bounds = split(entitlement, cs.shares, cs.remainder)
-        r = -1 if cs.remainder == "last" else 0
-        bounds[r] = Money(bounds[r].fen + cs.years - 1)
-        bounded = list[Money | None](bounds)
-        return [None] * cs.years, list(shares), bounded, entitlement.fen, ()
-    assert entitlement is not None  # known: the amount, cut by the caps
-    lines.append(f"entitlement {format_value(entitlement)} in shares {', '.join(shares)}")
-    amounts: list[Money | None] = list(split(entitlement, cs.shares, cs.remainder))
-    return amounts, list(shares), [None] * cs.years, None, doubt
 
 
 def _changed(cap: str) -> str:
