@@ -406,8 +406,8 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument(
         "--all-earlier",
         action="store_true",
-        help="with --format json or jsonl: list every earlier claim on a cap (by default "
-        "the last 3, with their count and total)",
+        help="with --format json or jsonl: list every earlier entry on a cap, each payment "
+        "of a schedule apart (by default the last 3 claims, with their count and total)",
     )
     e.add_argument(
         "--ledger-out",

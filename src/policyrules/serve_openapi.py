@@ -85,7 +85,7 @@ _OPTIONS = [
     _query("as_of", "the day the result speaks for (YYYY-MM-DD), as --as-of"),
     _query("set", "NAME=VALUE: give an open parameter a value, as --set", repeat=True),
     _query("assume", "NAME=VALUE: override a named assumption, as --assume", repeat=True),
-    _query("all_earlier", "1: list every earlier claim on a cap, as --all-earlier"),
+    _query("all_earlier", "1: list every earlier entry on a cap, as --all-earlier"),
 ]
 
 
