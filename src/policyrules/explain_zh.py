@@ -14,15 +14,21 @@ from typing import Any
 
 import attrs
 
-from .decisions import CapEvent, Decision
+from .decisions import Decision
 from .explain import Explainable
 from .explain_en_lines import grant_said
-from .explain_exclusive import exclusion_zh, provision_zh, refused_zh
-from .explain_holds import amount_holds_zh, once_zh
+from .explain_exclusive import exclusion_zh, provision_zh
 from .explain_order import order_hold_zh
 from .explain_years import schedule_lines_zh
-from .explain_zh_caps import cap_line_zh, cap_note_zh, cap_said
-from .explain_zh_margins import deadline_margin_zh
+from .explain_zh_caps import cap_line_zh, cap_said
+from .explain_zh_lines import (
+    amount_line_zh,
+    cap_text_zh,
+    earlier_line_zh,
+    margin_lines_zh,
+    reasons_lines_zh,
+    titles_zh,
+)
 from .explain_zh_memo import keep, memo, memos
 from .explain_zh_pairs import assumed_zh, pairs_lines_zh
 from .explain_zh_reasons import (
@@ -30,27 +36,17 @@ from .explain_zh_reasons import (
     fact_value,
     kind_own_zh,
     kind_zh,
-    margin_zh,
-    reasons_zh,
-    refused_reason_zh,
-    target_zh,
-    undecided_zh,
 )
 from .explain_zh_refused import RefusedZh, refused_lines_zh, refused_said_zh
 from .model import CheckedPolicy, ProvisionInfo
-from .runtime.claim_log import NO_EARLIER
 from .runtime.ledger import Grant, GrantRow
 from .runtime.money import cn_text
-from .runtime.values import format_value
 from .terminal import printable, printable_block, printable_lines
 from .vocab import (
-    EARLIER_DEDUCTED,
-    EARLIER_KEPT,
     ENCOURAGED,
     ENCOURAGED_STATUSES,
     PENDING_UNJUDGED,
     PENDING_UNJUDGED_ENCOURAGED,
-    amount_words,
     heading_zh,
     status_words,
 )
@@ -135,98 +131,6 @@ def _provision(w: Words, provision: str) -> ProvisionInfo | None:
     return w.provisions.get(provision)
 
 
-def _titles(w: Words, facts: tuple[str, ...] | list[str]) -> str:
-    return "、".join(w.fact_title(f) for f in facts)
-
-
-def _amount(w: Words, d: Decision) -> str | None:
-    """The amount line of an eligible award, in :func:`~policyrules.vocab.amount_words`'
-    words, with why it is not exact."""
-    if d.kind != "award" or d.status != "eligible":
-        return None
-    why = []
-    if d.missing_parameters:
-        why.append("待定：" + "、".join(w.parameter(p) for p in d.missing_parameters))
-    if d.missing_facts:
-        why.append("尚缺：" + _titles(w, d.missing_facts))
-    up_to = d.amount_kind == "up_to"
-    if up_to and (held := amount_holds_zh(d, lambda pid: provision_zh(w, pid))) is not None:
-        why.append(held)
-    if d.held_by and up_to:
-        why.append(once_zh(d.held_by, lambda pid: provision_zh(w, pid)))
-    kind = d.amount_kind if d.amount is not None else "unknown"
-    if kind == "range" and d.amount_min is None:
-        kind = "up_to"
-    said = amount_words(
-        kind,
-        format_value(d.amount),
-        format_value(d.amount_min) if d.amount_min is not None else None,
-    )
-    if kind == "exact":
-        return f"金额：{said}"
-    if kind == "up_to":
-        if not why and d.exclusivity is not None:
-            why = ["同组不重复支持（就高）的其他奖励尚未确定，可能由其获得支持（见下）"]
-        why = why or ["文本只规定了上限"]
-        return f"金额：{said}（这是上限，不是确定金额；{'；'.join(why)}）"
-    if kind == "range":
-        return f"金额：{said}（{'；'.join(why) or '确切金额在此区间内，待定'}）"
-    return f"金额：{said}（{'；'.join(why) or '无法计算上限'}）"
-
-
-def _earlier(d: Decision) -> str:
-    """What the subject's earlier grants of the provision did to this claim: deducted (the
-    encoding's reading, said as one), or, lower tiers under ``highest_only`` (the trace's
-    ``tiers`` note), kept apart."""
-    before = format_value(d.granted_before)
-    kept = any(st.kind == "tiers" and st.ok is None for st in d.trace)
-    return (EARLIER_KEPT if kept else EARLIER_DEDUCTED).format(before=before)
-
-
-def _cap_text(w: Words, p: ProvisionInfo | None, ev: CapEvent) -> str:
-    if ev.detail is not None:  # said from its data, never from its English (ev.note)
-        line = cap_line_zh(w, p, ev.cap, ev.scope, None, NO_EARLIER, None, ev.account)
-        return line + cap_note_zh(w, p, ev.cap, ev.detail)
-    binds = None
-    if ev.binding:
-        binds = (
-            (format_value(ev.before), format_value(ev.cut), format_value(ev.after))
-            if ev.requested is not None
-            else ()
-        )
-    used = format_value(ev.used_before) if ev.used_before else None
-    limit = ev.limit.fen if ev.limit is not None else None
-    return cap_line_zh(w, p, ev.cap, ev.scope, used, ev.earlier, binds, ev.account, limit)
-
-
-def _margin_lines(w: Words, p: ProvisionInfo | None, d: Decision) -> list[str]:
-    """A deadline's margin said from its data; a target's from its text."""
-    if (m := d.deadline_margin) is not None:
-        return [f"  {deadline_margin_zh(m, d.encouraged)}"]
-    if not d.margin:
-        return []
-    said = target_zh(w, p, d.margin, d.encouraged) if d.kind == "target" else None
-    return [f"  {said or margin_zh(d.margin, d.encouraged)}"]
-
-
-def _reasons(w: Words, p: ProvisionInfo | None, d: Decision) -> list[str]:
-    """Why ``d`` does not hold, one line per failed condition: the condition in words and
-    the values of the facts it read.  A reason that is no failed condition is said by
-    :func:`~.explain_zh_reasons.undecided_zh` (unknown) or
-    :func:`~.explain_zh_reasons.refused_reason_zh` (not eligible)."""
-    if not d.reasons:
-        return []
-    said = reasons_zh(w, p, d.reasons, d.trace, d.facts)
-    for i, reason in enumerate(d.reasons):
-        if said[i] is None:
-            said[i] = refused_zh(w, d, reason)
-            if said[i] is None:
-                said[i] = (
-                    undecided_zh(reason) if d.status == "unknown" else refused_reason_zh(w, reason)
-                )
-    return [r for r in said if r is not None]
-
-
 def _for(w: Words, d: Decision) -> Words:
     return words_for(w, d.assumptions)
 
@@ -288,9 +192,9 @@ def decision_text_zh(d: Decision, words: Words | None = None, *, verbose: bool =
     lines = [head]
     if d.encouraged and d.status in ENCOURAGED_STATUSES:
         lines.append(f"  性质：{ENCOURAGED}")
-    if (amount := _amount(w, d)) is not None:
+    if (amount := amount_line_zh(w, d)) is not None:
         lines.append(f"  {amount}")
-    if (held := order_hold_zh(d, lambda facts: _titles(w, facts))) is not None:
+    if (held := order_hold_zh(d, lambda facts: titles_zh(w, facts))) is not None:
         lines.append(f"  排序：{held}")
     if d.due is not None:
         lines.append(f"  期限：{date_zh(d.due)}")
@@ -299,21 +203,21 @@ def decision_text_zh(d: Decision, words: Words | None = None, *, verbose: bool =
     if d.done is not None:
         lines.append(f"  完成日期：{date_zh(d.done)}")
     if d.kind != "award":  # (an award has no margin: its properties not read)
-        lines += _margin_lines(w, p, d)
+        lines += margin_lines_zh(w, p, d)
     if d.consequence and d.status == "eligible":
         lines.append(f"  可享受：{d.consequence}")
-    for r in _reasons(w, p, d):
+    for r in reasons_lines_zh(w, p, d):
         lines.append(f"  原因：{r}")
     if d.status != "not_eligible" and (said := exclusion_zh(w, d)) is not None:
         lines.append(f"  {said}")
     if d.missing_facts:
-        lines.append(f"  尚需提供：{_titles(w, d.missing_facts)}")
+        lines.append(f"  尚需提供：{titles_zh(w, d.missing_facts)}")
     if d.missing_parameters and d.amount_kind != "up_to":
         lines.append("  待定事项：" + "、".join(w.parameter(x) for x in d.missing_parameters))
     if d.granted_before:
-        lines.append(f"  {_earlier(d)}")
+        lines.append(f"  {earlier_line_zh(d)}")
     for ev in d.caps:
-        lines.append(f"  {_cap_text(w, p, ev)}")
+        lines.append(f"  {cap_text_zh(w, p, ev)}")
     if d.schedule:
         lines.extend(
             schedule_lines_zh(
@@ -364,7 +268,7 @@ def refused_zh_of(w: Words, d: Decision) -> RefusedZh:
     and title, its subject, its reasons in words and the test of its kind it failed."""
     p = _provision(w, d.provision)
     wd = _for(w, d)
-    why = "；".join(_reasons(wd, p, d))
+    why = "；".join(reasons_lines_zh(wd, p, d))
     titled = titled_zh(w, p, d.provision, (d.document_number, d.document, d.clause))
     said = subject_zh(w, d.subject) if d.subject else None
     kind = kind_zh(wd, p, d.trace)
