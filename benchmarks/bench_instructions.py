@@ -6,10 +6,13 @@ path executes do not (repeatable to about 0.5 %, whatever the load), so a change
 per cent can be seen.  For each mode, two processes run under ``valgrind --tool=cachegrind
 --cache-sim=no``: one evaluates once (warm), the other once and then three more times; the
 difference, divided by 3 and by the claims, is the instructions a claim.  Device measure 3
-only (京经信发〔2025〕50号 第3条), the claims of :mod:`one_by_one_data`.  Modes:
+only (京经信发〔2025〕50号 第3条; ``whole``: every measure), the claims of
+:mod:`one_by_one_data`.  Modes:
 
 * ``hand``: the hand-written loop over tuples (the baseline);
 * ``bare``: ``evaluate(facts, explain=False)``;
+* ``whole``: the same with the whole shipped policy loaded (every measure; the facts are
+  measure 3's, so the other awards' claims lack their facts: unknown, holding their bounds);
 * ``awards``: the same, then each grant's amount in fen (``result.grants``): the awards
   read, as the hand loop returns them;
 * ``made``: the same, then ``result.decisions``;
@@ -52,8 +55,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 ROOT = Path(__file__).resolve().parent.parent
-MODES = ("hand", "bare", "awards", "made", "eval", "decisions", "text", "texts", "explain_en", "zh")
-MODES += ("explain_zh", "json")
+MODES = ("hand", "bare", "whole", "awards", "made", "eval", "decisions", "text", "texts")
+MODES += ("explain_en", "zh", "explain_zh", "json")
 MODES += ("firm", "firm_text", "firm_texts")
 _RUNS = 3
 
@@ -66,8 +69,11 @@ def _run(mode: str, claims: int, times: int) -> None:
     from policyrules.explain import decision_text
     from policyrules.explain_zh import decision_text_zh
 
-    with tempfile.TemporaryDirectory() as tmp:
-        policy = policyrules.load(data.measure3_only(ROOT / "policies" / "beijing_2025", tmp))
+    if mode == "whole":
+        policy = policyrules.load(ROOT / "policies" / "beijing_2025")
+    else:
+        with tempfile.TemporaryDirectory() as tmp:
+            policy = policyrules.load(data.measure3_only(ROOT / "policies" / "beijing_2025", tmp))
     rows = data.claims(claims)
     facts = policy.read_facts(data.as_facts(rows))
     firms = [policy.read_facts(data.as_facts(r)) for r in data.by_firm(rows)]
@@ -101,7 +107,7 @@ def _run(mode: str, claims: int, times: int) -> None:
         elif mode == "explain_zh":
             policy.evaluate(facts).explain()
         else:
-            result = policy.evaluate(facts, explain=mode not in ("bare", "made"))
+            result = policy.evaluate(facts, explain=mode not in ("bare", "whole", "made"))
             if mode in ("made", "decisions", "text", "zh"):
                 for d in result.decisions:
                     if mode == "text":
