@@ -226,6 +226,13 @@ class Accounts:
             return used, 0, 0, NO_EARLIER
         return used, log.certain, log.possible, log.view()
 
+    def account_fen(self, key: ScopeKey) -> tuple[int, int, int]:
+        """:meth:`account` without the view of its earlier claims: the fen of the ledger's
+        grants, of this evaluation's exact grants and of its undecided claims' bounds."""
+        used = self._used.get(key, 0)
+        log = self._log(key)
+        return (used, 0, 0) if log is None else (used, log.certain, log.possible)
+
     def add(
         self,
         key: ScopeKey,

@@ -26,9 +26,10 @@ from ...instances import Instance
 from ...runtime.ledger import Accounts, ClaimLog, ScopeKey
 from ...runtime.order import natural_key, natural_path_key
 from ...runtime.values import Undecided, Unknown, Value, year_number
-from .claims import Claim, claim_key, natural_step, natural_steps, path_of, scope_of
+from .claims import Claim, claim_key, natural_step, natural_steps, path_of
 from .codegen import FastProvision, Reads, Slow
 from .compile import CompiledPolicy, CompiledProvision, Env
+from .fast_reserve import Shape, cap_shape, reserve_fen
 from .fused import FusedFn, ServedKeys
 from .lean import LeanAward, untouched
 from .order_hold import order_missing
@@ -37,9 +38,6 @@ from .rows import CapRow, Path, Row, Rows
 __all__ = ["FastClaims"]
 
 _NONE: frozenset[str] = frozenset()
-
-# See _shape.
-Shape = tuple[list[int], list[tuple[int, int]], list[int]]
 
 # A claim waiting for its turn: its key in the pool-wide order, the provision and its
 # generated functions, the subject and its path, its Env if one was made, the assumptions
@@ -58,6 +56,8 @@ class FastClaims(Rows):
     _shapes: dict[tuple[str, int], Shape]
     # Claims with an unknown `order by` key: the facts it needs (see .order_hold).
     order_unknown: dict[tuple[str, Path], frozenset[str]]
+    # ... those keyed here: their facts found only if they are eligible (serve_one).
+    unplaced: set[tuple[str, Path]]
     # With explanations: the fused functions' claims whose natural order steps are not yet
     # added (order_steps), as (provision, sort keys in serving order); the lock adding them.
     unordered: list[tuple[CompiledProvision, ServedKeys]]
@@ -161,14 +161,17 @@ class FastClaims(Rows):
         def keyslow(inst: Instance, path: Path, n: int) -> tuple[Any, ...]:
             (keys, ids, _), env, used = self.claim_key(cp, fp, inst, path, rank)
             flat = [x for pair in keys for x in pair] + [k for _, k in ids]
-            return (*flat, n, inst, path, used, env)
+            # A key unknown: not the fused code's to serve (an Env, or False: none made).
+            later = env is None and (pid, path) in self.unplaced
+            return (*flat, n, inst, path, used, False if later else env)
 
         def slow(
-            inst: Instance, path: Path, used: set[str] | None, env: Env | None
+            inst: Instance, path: Path, used: set[str] | None, env: Env | bool | None
         ) -> Decision | Row:
             if used is None:  # the fused code read into the key's set: the key again
                 _, env, used = self.claim_key(cp, fp, inst, path, rank)
-            return self.serve_one(cp, fp, inst, path, env, used, None)
+            made = env if isinstance(env, Env) else None
+            return self.serve_one(cp, fp, inst, path, made, used, None)
 
         got = fn(subjects, self.assumptions, self.parameters, *tables, self.grants, keyslow, slow)
         if got is None:
@@ -229,7 +232,9 @@ class FastClaims(Rows):
                 n = len(cp.order)
                 keys = tuple([self._order_key(fp, cp, k, inst, used) for k in range(n)])
                 if any(k[0] < 0 for k in keys):
-                    raise Slow from None  # an unknown key: the general way (.order_hold)
+                    # served as early as it could be, uncertain (.order_hold): the facts
+                    # it needs are found when it is served, if it is eligible (serve_one)
+                    self.unplaced.add((cp.info.id, path))
             return (keys, natural_path_key(path), rank), None, used
         except Slow:
             env = self.env(cp, inst)
@@ -250,14 +255,19 @@ class FastClaims(Rows):
         why: Step | None,
     ) -> Decision | Row:
         """One claim in its turn: the fast way if it can be, else the general way."""
-        if fp is not None and (env is None or (cp.info.id, path) not in self.order_unknown):
+        at = (cp.info.id, path)
+        later = self.unplaced
+        if fp is not None:
+            unplaced = at in later or at in self.order_unknown
             try:
-                return self.fast_award(fp, cp, inst, path, set(used), why)
+                return self.fast_award(fp, cp, inst, path, set(used), why, unplaced)
             except Slow:
                 pass
         if env is None:
             env = self.env(cp, inst)
             env.used_assumptions |= used
+        if later and at in later and at not in self.order_unknown:
+            self.order_unknown[at] = order_missing(cp, env)  # as claims.claim_key finds them
         row = self.decide(cp, inst, env, path)
         if why is not None:
             row = attrs.evolve(row, trace=(why, *row.trace))
@@ -370,10 +380,12 @@ class FastClaims(Rows):
         path: Path,
         used: set[str],
         why: Step | None = None,
+        unplaced: bool = False,
     ) -> Row:
         """One claim of an award, on ints; the accounts and grants are updated as the
-        general way does.  :raises Slow: (before any account changes) a fact or parameter
-        is not given."""
+        general way does.  ``unplaced``: its place in the order is not known (.order_hold).
+        :raises Slow: (before any account changes) a fact or parameter is not given, or an
+        eligible claim is ``unplaced``."""
         a, p = self.assumptions, self.parameters
         every = fp.all_conditions
         try:
@@ -384,15 +396,21 @@ class FastClaims(Rows):
             failed, missing = self._each_condition(fp, cp, inst, used)
         if failed:
             return (cp, inst, path, "not_eligible", None, None, (), 0, 0, _NONE, -1, why, used)
-        if missing:
-            if any(cap.per for cap in cp.caps):
-                raise Slow  # it holds its bound in the shared caps (.reserve): the general way
-            return (cp, inst, path, "unknown", None, None, (), 0, 0, missing, -1, why, used)
         info = cp.info
-        accounts = self.accounts
         shape = self._shapes.get((info.id, len(path)))
         if shape is None:
-            shape = self._shapes[(info.id, len(path))] = _shape(cp, path)
+            shape = self._shapes[(info.id, len(path))] = cap_shape(cp, path)
+        if missing:
+            if any(cap.per for cap in cp.caps):
+                # It holds its bound in the shared caps (.reserve); with explanations, its
+                # trace says so: the general way.
+                if self.explain:
+                    raise Slow
+                reserve_fen(fp, cp, inst, path, shape[0], self.accounts, a, p, self.env)
+            return (cp, inst, path, "unknown", None, None, (), 0, 0, missing, -1, why, used)
+        if unplaced:
+            raise Slow  # eligible, served as early as it could be: the general way (.award)
+        accounts = self.accounts
         cap_ends, once_ends, paid_ends = shape
         for at, end in once_ends:
             if accounts.paid_before(info.id, path[:end]):
@@ -473,19 +491,6 @@ class FastClaims(Rows):
             why,
             used,
         )
-
-
-def _shape(cp: CompiledProvision, path: Path) -> Shape:
-    """Where the scope of each cap ends in a path of this length (``scope_of``); (its
-    index, where its scope ends) of each one-time rule whose entity is on the path (the
-    ones checked); where the scope of each one-time rule ends (the ones marked paid, as
-    the general way marks them).  A path's entities follow from its length, as each entity
-    has one owner."""
-    caps = [len(scope_of(path, cap.per)) for cap in cp.caps]
-    entities = {e for e, _ in path}
-    ends = [len(scope_of(path, (o.entity,))) for o in cp.info.once]
-    once = [(n, ends[n]) for n, o in enumerate(cp.info.once) if o.entity in entities]
-    return caps, once, ends
 
 
 def _first(item: tuple[Any, ...]) -> Any:
