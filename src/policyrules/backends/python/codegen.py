@@ -32,6 +32,7 @@ import attrs
 
 from ... import syntax as s
 from ...exprs import constant, exact_op
+from ...exprs_years import PAYMENT_FUNCS
 from ...instances import Instance
 from ...model import CheckedPolicy, DocumentInfo, ProvisionInfo
 from ...runtime.currency import UNITS
@@ -46,6 +47,7 @@ __all__ = [
     "Reads",
     "Slow",
     "check_source",
+    "fact_reads",
     "fast_provision",
     "run_source",
     "strict_reads",
@@ -80,6 +82,14 @@ class FastProvision:
     # Per condition and per order key: its reads (see strict_reads), or None.
     condition_reads: tuple[Reads | None, ...] = ()
     order_reads: tuple[Reads | None, ...] = ()
+    # Per condition, order key, the amount, each cap's limit and year: the facts it can
+    # read (see fact_reads), or None.  With all of them absent its closure's value depends
+    # on the evaluation alone (.fastpath finds it once).
+    condition_facts: tuple[Reads | None, ...] = ()
+    order_facts: tuple[Reads | None, ...] = ()
+    amount_facts: Reads | None = None
+    limit_facts: tuple[Reads | None, ...] = ()
+    year_facts: tuple[Reads | None, ...] = ()
 
 
 class _Unsupported(Exception):
@@ -143,7 +153,18 @@ def fast_provision(p: ProvisionInfo, policy: CheckedPolicy) -> FastProvision | N
         return None if name is None else ns[name]
 
     parts = [part for line in p.eligible for part in _conjuncts(line.condition)]
+    scope = p.subject
+    amount_e = p.amount.expr if p.amount is not None else None
+    if amount_e is None and p.decided is not None:
+        amount_e = s.Name((p.decided.fact,))
     return FastProvision(
+        condition_facts=tuple(fact_reads(e, policy, scope) for e in parts),
+        order_facts=tuple(fact_reads(e, policy, scope) for e in p.order),
+        amount_facts=fact_reads(amount_e, policy, scope) if amount_e is not None else None,
+        limit_facts=tuple(fact_reads(c.limit, policy, scope) for c in p.caps),
+        year_facts=tuple(
+            fact_reads(c.year_of, policy, scope) if c.year_of is not None else None for c in p.caps
+        ),
         condition_reads=tuple(strict_reads(e, policy, p.subject, doc) for e in parts),
         order_reads=tuple(strict_reads(e, policy, p.subject, doc) for e in p.order),
         conditions=tuple(ns[c] for c in conditions),
@@ -195,6 +216,34 @@ def strict_reads(
         return not constant(x, policy, scope)
 
     return tuple(out) if walk(e) else None
+
+
+def fact_reads(e: s.Expr, policy: CheckedPolicy, scope: str) -> Reads | None:
+    """Every fact ``e`` can read (through defines too), as :func:`strict_reads` lists
+    them; ``None`` when it reads a subject's id (always given), a payment's year, or a name
+    that does not resolve.  When each of them is absent for a subject, the closure of
+    ``e`` reads nothing of the subject but their absence: its value, and the assumptions
+    it reads, are the same for every such subject of one evaluation."""
+    out: dict[tuple[str, str, str], None] = {}
+    stack: list[s.Node] = [e]
+    while stack:
+        x = stack.pop()
+        if isinstance(x, s.Call) and x.func in PAYMENT_FUNCS:
+            return None
+        if isinstance(x, s.Name):
+            r = policy.resolve(x.parts, scope)
+            if r is None or (r.kind == "fact" and r.name == "id"):
+                return None
+            if r.kind == "fact":
+                out[(r.entity or "", r.name, f"{r.entity}.{r.name}")] = None
+            elif r.kind == "define":
+                info = policy.define(r.name)
+                if info is None:
+                    return None
+                stack.append(info.expr)
+            continue
+        stack.extend(s.children(x))
+    return tuple(out)
 
 
 # Every word generated source may hold: its own names (constants _k0, _k1, ...; functions

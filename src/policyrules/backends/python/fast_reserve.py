@@ -19,9 +19,10 @@ from typing import Any
 from ...instances import Instance
 from ...runtime.ledger import Accounts, ScopeKey
 from ...runtime.money import Money
-from ...runtime.values import Undecided, Unknown, year_number
+from ...runtime.values import Undecided, Unknown, Value, year_number
+from .blank import closure_value
 from .claims import scope_of
-from .codegen import FastFn, FastProvision, Slow
+from .codegen import FastFn, FastProvision, Reads, Slow
 from .compile import CompiledProvision, Env, Fn
 from .rows import Path
 
@@ -41,10 +42,12 @@ def reserve_fen(
     a: Mapping[str, Any],
     p: Mapping[str, Any],
     env_of: Callable[[CompiledProvision, Instance | None], Env],
+    memo: dict[Any, tuple[Value, frozenset[str]]],
 ) -> None:
     """Hold, in its shared caps, the bound of the claim of ``cp`` at ``path`` whose
     eligibility is unknown, as :func:`.reserve.reserve_unknown` holds it (``ends``: where
-    each cap's scope ends in the path; ``env_of``: the evaluator's Env of a subject).
+    each cap's scope ends in the path; ``env_of``: the evaluator's Env of a subject;
+    ``memo``: the evaluation's closure values of subjects lacking their facts, .blank).
 
     :raises Slow: before any account changes, for a claim this does not serve (a
         one-time award, a schedule, bounds, a cap's limit that is not an amount)."""
@@ -52,9 +55,9 @@ def reserve_fen(
         raise Slow  # the general way (.reserve, .once_hold, .instalments)
     if fp.amount is None:
         raise Slow
-    reads = _Reads(inst, a, p, cp, env_of)
+    reads = _Reads(inst, a, p, cp, env_of, memo)
     try:
-        fen = reads.amount(fp.amount, cp.amount)
+        fen = reads.amount(fp.amount, cp.amount, fp.amount_facts, ("a", 0))
         if fen is not None and fen < 0:
             fen = 0  # an award pays nothing below zero
         before = accounts.granted_fen(cp.info.id, path)
@@ -68,11 +71,11 @@ def reserve_fen(
             year_fn = years[n]
             if (year_fn is None) != (cap.year is None):
                 raise Slow  # (generated code and closures out of step: the general way)
-            limit = reads.amount(fp.limits[n], cap.limit, True)
+            limit = reads.amount(fp.limits[n], cap.limit, fp.limit_facts[n], ("l", n), True)
             if limit is None:  # unbounded by it, it still holds room others share
                 if cap.per:
                     scope = path[: ends[n]]
-                    known, when = reads.year(year_fn, cap.year)
+                    known, when = reads.year(year_fn, cap.year, fp.year_facts[n], ("y", n))
                     if known:
                         keys[(cap.pool, scope, when)] = None
                     else:
@@ -82,7 +85,7 @@ def reserve_fen(
                 room = limit - before if limit > before else 0
                 running = room if running is None or room < running else running
                 continue
-            known, when = reads.year(year_fn, cap.year)
+            known, when = reads.year(year_fn, cap.year, fp.year_facts[n], ("y", n))
             if not known:  # at most: a year of its scope may hold nothing yet
                 room = limit if limit > 0 else 0
                 running = room if running is None or room < running else running
@@ -112,11 +115,11 @@ def reserve_fen(
 
 
 class _Reads:
-    """A claim's values by its generated functions, else by the closures through one
-    fresh Env (made when first needed); the assumptions read are not the decision's (as
-    the general way reads them through a scratch Env)."""
+    """A claim's values by its generated functions, else by the closures through a fresh
+    Env (.blank); the assumptions read are not the decision's (as the general way reads
+    them through a scratch Env)."""
 
-    __slots__ = ("a", "cp", "env", "env_of", "inst", "p", "used")
+    __slots__ = ("a", "cp", "env_of", "inst", "memo", "p", "used")
 
     def __init__(
         self,
@@ -125,38 +128,46 @@ class _Reads:
         p: Mapping[str, Any],
         cp: CompiledProvision,
         env_of: Callable[[CompiledProvision, Instance | None], Env],
+        memo: dict[Any, tuple[Value, frozenset[str]]],
     ) -> None:
         self.inst, self.a, self.p, self.cp, self.env_of = inst, a, p, cp, env_of
+        self.memo = memo
         self.used: set[str] = set()
-        self.env: Env | None = None
 
-    def _closure(self, fn: Fn) -> Any:
-        if self.env is None:
-            self.env = self.env_of(self.cp, self.inst)
-        return fn(self.env)
+    def _closure(self, fn: Fn, facts: Reads | None, slot: tuple[str, int]) -> Value:
+        return closure_value(self.memo, self.env_of, self.cp, self.inst, slot, fn, facts, self.used)
 
-    def amount(self, fast: FastFn, slow: Fn, strict: bool = False) -> int | None:
+    def amount(
+        self,
+        fast: FastFn,
+        slow: Fn,
+        facts: Reads | None,
+        slot: tuple[str, int],
+        strict: bool = False,
+    ) -> int | None:
         """An amount in fen; ``None`` when not known (or, unless ``strict``, not an
         amount).  :raises Slow: ``strict`` and neither (a cap's exception's limits)."""
         try:
             fen: int = fast(self.inst, self.used, self.a, self.p).fen
             return fen
         except Slow:
-            value = self._closure(slow)
+            value = self._closure(slow, facts, slot)
         if isinstance(value, Money):
             return value.fen
         if strict and not isinstance(value, Unknown):
             raise Slow
         return None
 
-    def year(self, fast: FastFn | None, slow: Fn | None) -> tuple[bool, int | None]:
+    def year(
+        self, fast: FastFn | None, slow: Fn | None, facts: Reads | None, slot: tuple[str, int]
+    ) -> tuple[bool, int | None]:
         """Whether a cap's year is known, and the year (``None`` for a cap with none)."""
         if fast is None or slow is None:
             return True, None
         try:
             return True, year_number(fast(self.inst, self.used, self.a, self.p))
         except Slow:
-            value = self._closure(slow)
+            value = self._closure(slow, facts, slot)
         return (False, None) if isinstance(value, Unknown) else (True, year_number(value))
 
 

@@ -26,6 +26,7 @@ from ...instances import Instance
 from ...runtime.ledger import Accounts, ClaimLog, ScopeKey
 from ...runtime.order import natural_key, natural_path_key
 from ...runtime.values import Undecided, Unknown, Value, year_number
+from .blank import closure_value
 from .claims import Claim, claim_key, natural_step, natural_steps, path_of
 from .codegen import FastProvision, Reads, Slow
 from .compile import CompiledPolicy, CompiledProvision, Env
@@ -58,6 +59,8 @@ class FastClaims(Rows):
     order_unknown: dict[tuple[str, Path], frozenset[str]]
     # ... those keyed here: their facts found only if they are eligible (serve_one).
     unplaced: set[tuple[str, Path]]
+    # Closures' values for subjects lacking all their facts (.blank).
+    _blank: dict[Any, tuple[Value, frozenset[str]]]
     # With explanations: the fused functions' claims whose natural order steps are not yet
     # added (order_steps), as (provision, sort keys in serving order); the lock adding them.
     unordered: list[tuple[CompiledProvision, ServedKeys]]
@@ -307,7 +310,6 @@ class FastClaims(Rows):
         a, p = self.assumptions, self.parameters
         failed = False
         missing: frozenset[str] = _NONE
-        env: Env | None = None
         for n, f in enumerate(fp.conditions):
             try:
                 if not f(inst, used, a, p):
@@ -324,18 +326,15 @@ class FastClaims(Rows):
             # decision would compute it again: the claim goes the general way at once.
             if self.explain:
                 raise Slow
-            if env is None:
-                env = self.env(cp, inst)
             try:
-                value = cp.conditions[n].fn(env)
+                fn, facts = cp.conditions[n].fn, fp.condition_facts[n]
+                value = closure_value(self._blank, self.env, cp, inst, ("c", n), fn, facts, used)
             except Undecided:
                 raise Slow from None
             if isinstance(value, Unknown):
                 missing |= value.missing
             elif not value:
                 failed = True
-        if env is not None:
-            used |= env.used_assumptions
         # A false condition settles the decision: no missing fact could change it.
         return failed, _NONE if failed else missing
 
@@ -365,9 +364,9 @@ class FastClaims(Rows):
             reads = fp.order_reads[n]
             if reads is not None and self._absent(reads, inst):
                 return (-1, ())
-            scratch = self.env(cp, inst)  # as claim_key: a fresh Env, its assumptions kept
-            v = cp.order[n](scratch)
-            used |= scratch.used_assumptions
+            # as claim_key: a fresh Env, its assumptions kept
+            facts = fp.order_facts[n]
+            v = closure_value(self._blank, self.env, cp, inst, ("o", n), cp.order[n], facts, used)
             if isinstance(v, Unknown):
                 return (-1, ())
         return (0, natural_key(v) if isinstance(v, str) else v)
@@ -406,7 +405,8 @@ class FastClaims(Rows):
                 # trace says so: the general way.
                 if self.explain:
                     raise Slow
-                reserve_fen(fp, cp, inst, path, shape[0], self.accounts, a, p, self.env)
+                fixed = self._blank
+                reserve_fen(fp, cp, inst, path, shape[0], self.accounts, a, p, self.env, fixed)
             return (cp, inst, path, "unknown", None, None, (), 0, 0, missing, -1, why, used)
         if unplaced:
             raise Slow  # eligible, served as early as it could be: the general way (.award)

@@ -1,0 +1,64 @@
+"""The value of an expression's closure for a subject that lacks every fact it reads.
+
+Where a generated function cannot compute a value (a fact is not given), the fast path
+(:mod:`.fastpath`, :mod:`.fast_reserve`) computes it by the expression's closure through a
+fresh :class:`~policyrules.exprs.Env`, as the general way does.  When the subject lacks
+*every* fact the expression can read (:func:`~.codegen.fact_reads`), the closure reads
+nothing of the subject but that absence: its value (an unknown one, most often) and the
+assumptions it reads are those of any other such subject, so they are computed once an
+evaluation and kept (``memo``, the evaluation's own: assumptions and parameters are
+fixed within it).  A closure that is undecided is not kept: it is computed each time, and
+raises :class:`~policyrules.runtime.values.Undecided` each time.  This is the common case
+of a registry run, where most firms lack most measures' facts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from ...instances import Instance
+from ...runtime.values import Value
+from .codegen import Reads
+from .compile import CompiledProvision, Env, Fn
+
+__all__ = ["closure_value", "lacks_all"]
+
+
+def lacks_all(reads: Reads, inst: Instance) -> bool:
+    """Whether the subject ``inst`` (or its owner) lacks every fact of ``reads``."""
+    for entity, name, _ in reads:
+        owner: Instance | None = inst
+        while owner is not None and owner.entity != entity:
+            owner = owner.parent
+        if owner is not None and name in owner.values:
+            return False
+    return True
+
+
+def closure_value(
+    memo: dict[Any, tuple[Value, frozenset[str]]],
+    env_of: Callable[[CompiledProvision, Instance | None], Env],
+    cp: CompiledProvision,
+    inst: Instance,
+    slot: tuple[str, int],
+    fn: Fn,
+    facts: Reads | None,
+    used: set[str],
+) -> Value:
+    """The value of ``cp``'s closure ``fn`` (its ``slot``: which expression) for ``inst``,
+    the assumptions it reads added to ``used``; kept in ``memo`` when ``inst`` lacks every
+    one of ``facts``.  :raises Undecided: as the closure does."""
+    blank = facts is not None and lacks_all(facts, inst)
+    if blank:
+        hit = memo.get((cp.info.id, slot))
+        if hit is not None:
+            used |= hit[1]
+            return hit[0]
+    env = env_of(cp, inst)
+    value = fn(env)
+    read = env.used_assumptions
+    if blank:
+        memo[(cp.info.id, slot)] = (value, frozenset(read))
+    used |= read
+    return value
