@@ -7,7 +7,8 @@ it would draw on as *pending* (an undecided claim's bound, as an ``up to`` claim
 a later claim under the same cap is reported with what is certain: at most what is left if
 the unknown claim gets nothing, at least what is left once it takes its bound.  The SQL
 batch does the same (``backends/sql/award_steps.py``: the window takes such claims as
-uncertain).
+uncertain).  The fast path holds the same bound on integer fen, without explanations
+(``fast_reserve.reserve_fen``): what changes here changes there.
 """
 
 from __future__ import annotations
