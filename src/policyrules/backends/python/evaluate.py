@@ -129,7 +129,8 @@ def evaluate(
     def made() -> tuple[Decision, ...]:
         with paused_gc(promote=True):
             run.order_steps(decisions, starts)  # (under its lock: another thread may be at it)
-            return tuple(d if isinstance(d, Decision) else run.materialise(d) for d in unfold(0))
+            materialise = run.materialise
+            return tuple([d if isinstance(d, Decision) else materialise(d) for d in unfold(0)])
 
     def granted() -> tuple[Grant, ...]:
         with paused_gc(promote=True):  # the result's grants live as long as it does

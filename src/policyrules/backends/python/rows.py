@@ -18,6 +18,7 @@ learnt once per provision, without running their closures again (:mod:`.paid`).
 from __future__ import annotations
 
 from collections.abc import Container, Mapping
+from operator import itemgetter
 from typing import Any
 
 import attrs
@@ -33,7 +34,15 @@ from .compile import CompiledPolicy, CompiledProvision, Condition, Env
 from .explained import Held, condition_facts, held_steps, steps_held
 from .failed import Marks, condition_steps, failed_decision
 from .paid import PaidPlan, paid_decision, paid_plan
-from .rows_caps import CapRow, Path, cap_events_fast, cap_steps_fast, fact_texts, money_of
+from .rows_caps import (
+    CapRow,
+    Path,
+    cap_events_fast,
+    cap_events_row,
+    cap_steps_fast,
+    fact_texts,
+    money_of,
+)
 from .rows_said import Said
 from .trusted import decision, grant
 
@@ -70,6 +79,9 @@ Row = tuple[
     Step | None,
     set[str],
 ]
+
+
+_ID = itemgetter(1)  # a path's (entity, id) pair -> the id
 
 
 def grant_of(row: GrantRow | Grant) -> Grant:
@@ -180,15 +192,15 @@ class Rows(Said):
             return self._explained(row)
         cp, _, path, status, amount, kind, caps, before, requested, missing, _, _, used = row
         info = cp.info
-        static = self._provision_fields(cp)
+        static = self._static.get(info.id) or self._provision_fields(cp)
         key = frozenset(used)
         assumed = self._assumed.get(key)
         if assumed is None:
             assumed = tuple(sorted((n, self._assumption_text(n)) for n in used))
             self._assumed[key] = assumed
-        subject = "/".join([i for _, i in path])
+        subject = "/".join(map(_ID, path))
         if amount is not None and not missing:  # the frequent case: through the slots
-            events = cap_steps_fast(caps, requested, amount, None)
+            events = cap_events_row(caps, requested, amount)
             granted = events[-1].granted if events else money_of(amount)
             before_m = money_of(before) if before else None
             return decision(
