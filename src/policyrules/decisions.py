@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import Any
 
 import attrs
 
@@ -26,6 +27,7 @@ from .runtime.money import Money, cn_text
 __all__ = [
     "ENTITLEMENT_CUT",
     "ENTITLEMENT_RAISED",
+    "TRACE_SLOT",
     "CapEvent",
     "CapNote",
     "DeadlineMargin",
@@ -34,6 +36,7 @@ __all__ = [
     "Step",
     "defer_trace",
     "lead_steps",
+    "trace_later",
 ]
 
 ENTITLEMENT_CUT = "entitlement"
@@ -340,6 +343,18 @@ def defer_trace(d: Decision, lead: tuple[Step, ...], make: Callable[[], tuple[St
     """Give ``d`` (just made by the evaluator, not yet handed out) a trace made by
     ``make()`` when first read; ``lead`` are its first steps, known at once."""
     _TRACE.__set__(d, _Later(lead, make))
+
+
+# The slot the trace is kept in, below the property: the evaluator, which fills a new
+# decision's slots one by one (backends/python/trusted), sets it directly (a trace, or what
+# :func:`trace_later` returns), not through the property's setter.
+TRACE_SLOT = _TRACE
+
+
+def trace_later(lead: tuple[Step, ...], make: Callable[[], tuple[Step, ...]]) -> Any:
+    """What :func:`defer_trace` puts in the trace's slot (:data:`TRACE_SLOT`): for a
+    decision just made, not yet handed out, whose slots its maker sets itself."""
+    return _Later(lead, make)
 
 
 def lead_steps(d: Decision) -> tuple[Step, ...]:

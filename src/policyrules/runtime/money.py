@@ -256,7 +256,11 @@ def yuan_digits(fen: int) -> str:
     if fen < 0:
         return "-" + yuan_digits(-fen)
     yuan, cents = divmod(fen, 100)
-    return f"{yuan}.{cents:02d}"
+    return f"{yuan}{_POINT_CENTS[cents]}"
+
+
+# ``.05`` for 5 cents, each made once (a JSON answer writes about 17 amounts a claim).
+_POINT_CENTS = tuple(f".{cents:02d}" for cents in range(100))
 
 
 def yuan_text(fen: int) -> str:

@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Container
+from functools import partial
+from operator import itemgetter
 from typing import Any
 
 import attrs
@@ -33,12 +35,13 @@ from ...runtime.money import Money, cn_text
 from ...runtime.values import Undecided, Unknown, Value, date_text, format_value
 from .compile import CompiledProvision, Env
 from .explained import _ALL_OPERANDS, _NAMES, condition_facts, steps_held
-from .rows_caps import cap_steps_fast, fact_texts, money_of, rare_text
+from .rows_caps import cap_events_row, cap_lines_row, fact_texts, money_of, rare_text
 from .trusted import deferred, step
 
 __all__ = ["PaidPlan", "fixed_reads", "paid_decision", "paid_facts", "paid_plan", "shown_facts"]
 
 _ABSENT = object()
+_ID = itemgetter(1)  # a path's (entity, id) pair -> the id
 _RUN_FIXED = frozenset({"parameter", "assumption", "member"})
 
 
@@ -245,14 +248,11 @@ def paid_decision(
     facts, used, value = read
     amount, kind, caps, before, requested = row[4], row[5], row[6], row[7], row[8]
     lead = () if row[11] is None else (row[11],)
-
-    def later() -> tuple[Step, ...]:
-        return _trace(plan, lead, value, caps, amount, kind, before, requested)
-
-    events = cap_steps_fast(caps, requested, amount, None)
+    later = partial(_trace, plan, lead, value, caps, amount, kind, before, requested)
+    events = cap_events_row(caps, requested, amount)
     return deferred(
         plan.static,
-        "/".join([i for _, i in row[2]]),
+        "/".join(map(_ID, row[2])),
         row[3],
         events[-1].granted if events else money_of(amount),
         kind,
@@ -298,7 +298,7 @@ def _trace(
                 None,
             )
         )
-    cap_steps_fast(caps, requested, amount, trace, events=False)  # (the decision's made)
+    cap_lines_row(caps, trace)  # (the decision's events are made)
     label = "award" if kind == "exact" else "award up to"
     trace.append(step("result", f"{label}: {cn_text(amount)}", None))
     return tuple(trace)

@@ -82,6 +82,7 @@ Row = tuple[
 
 
 _ID = itemgetter(1)  # a path's (entity, id) pair -> the id
+_UNSET: Any = object()  # (typed Any: a plan looked up and not there, told apart from None)
 
 
 def grant_of(row: GrantRow | Grant) -> Grant:
@@ -325,8 +326,9 @@ class Rows(Said):
         per provision (:mod:`.explained`); ``None``: take the general way."""
         cp, inst = row[0], row[1]
         info = cp.info
-        static = self._provision_fields(cp)
-        plan = self._paid_plan(cp, inst)
+        plan = self._paid.get(info.id, _UNSET)
+        if plan is _UNSET:
+            plan = self._paid_plan(cp, inst)
         if plan is not None:
             made = paid_decision(
                 plan,
@@ -340,6 +342,7 @@ class Rows(Said):
             )
             if made is not None:
                 return made
+        static = self._provision_fields(cp)
         env = self.env(cp, inst)
         held = self._held.get(cp.info.id)
         if held is None:

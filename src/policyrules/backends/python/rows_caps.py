@@ -25,6 +25,7 @@ __all__ = [
     "Path",
     "cap_events_fast",
     "cap_events_row",
+    "cap_lines_row",
     "cap_steps_fast",
     "fact_texts",
     "kept_set_text",
@@ -167,6 +168,40 @@ def cap_events_row(caps: tuple[CapRow, ...], requested: int, amount: int) -> tup
             s10(ev, money_of(after))
         made.append(ev)
     return tuple(made)
+
+
+def cap_lines_row(caps: tuple[CapRow, ...], trace: list[Step]) -> None:
+    """The trace step of each cap row (``cap_line`` of its event), appended to ``trace``:
+    :func:`cap_steps_fast` without the events (a trace made after its decision's)."""
+    put = trace.append
+    for cap, scope, year, limit, used, log, stop, before, after in caps:
+        if scope is None:
+            where = "this claim"
+        else:  # describe_scope, inline
+            entity, ident = scope[-1]
+            where = f"{entity} {ident}" if year is None else f"{entity} {ident}, year {year}"
+        line = f"cap {cap.text} ({where}); limit {(_LIMITS.get(limit) or _limit(limit))[1]}"
+        some = bool(stop) and log is not None
+        binds = after < before
+        if not (used or some or binds):  # a line many claims share: one Step for them
+            got = _PLAIN.get(line)
+            if got is None:
+                got = step("cap", line, True)
+                if len(_PLAIN) < _PLAIN_MAX:
+                    _PLAIN[line] = got
+            put(got)
+            continue
+        if used:
+            line += f"; already used {cn_text(used)}"
+        if some:
+            assert log is not None
+            earlier = Earlier(log, stop, cap.ceiling)
+            line += "; earlier claims in this evaluation: " + earlier.describe()
+        if binds:
+            line += (
+                f"; binds: cut {cn_text(before - after)} ({cn_text(before)} to {cn_text(after)})"
+            )
+        put(step("cap", line, not binds))
 
 
 def cap_steps_fast(

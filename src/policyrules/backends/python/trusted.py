@@ -17,7 +17,7 @@ from typing import Any
 
 import attrs
 
-from ...decisions import CapEvent, Decision, Step, defer_trace
+from ...decisions import TRACE_SLOT, CapEvent, Decision, Step, trace_later
 from ...runtime.grants import Grant, GrantPath
 from ...runtime.ledger import Earlier
 from ...runtime.money import Money
@@ -166,6 +166,7 @@ _D_SUBJECT, _D_STATUS, _D_AMOUNT, _D_AMOUNT_KIND, _D_REASONS, _D_CAPS, _D_BEFORE
     _SET[name] for name in _GIVEN[8:15]
 )
 _D_FACTS, _D_ASSUMPTIONS, _D_PARAMETERS, _D_TRACE, _D_PSET = (_SET[name] for name in _GIVEN[15:])
+_D_TRACE = TRACE_SLOT.__set__  # the slot itself, below the property (decisions.TRACE_SLOT)
 # The others, each with its default, set one by one (not in a loop: every decision made
 # sets them); a field added to Decision breaks this unpacking, not a decision silently.
 (
@@ -242,8 +243,10 @@ def deferred(
     later: Callable[[], tuple[Step, ...]],
 ) -> Decision:
     """:func:`decision` with no reasons, its trace made by ``later()`` when first read
-    (:func:`~policyrules.decisions.defer_trace`; ``lead``: the trace's first steps)."""
-    args = (amount, amount_kind, (), caps, granted_before, facts, assumptions, parameters)
-    d = decision(static, subject, status, *args, lead)
-    defer_trace(d, lead, later)
-    return d
+    (as :func:`~policyrules.decisions.defer_trace` gives it one, its slot set here at
+    once: :func:`~policyrules.decisions.trace_later`; ``lead``: the trace's first steps)."""
+    trace = trace_later(lead, later)
+    return decision(
+        static, subject, status, amount, amount_kind, (), caps, granted_before, facts,
+        assumptions, parameters, trace,
+    )  # fmt: skip
