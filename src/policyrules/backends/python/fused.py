@@ -481,5 +481,18 @@ class ServedKeys:
         return sorted(range(n), key=lambda e: self.flat(e)[:-4])
 
     def keys(self) -> list[tuple[Any, ...]]:
-        """The flat keys in serving order."""
-        return [self.flat(e) for e in self.order]
+        """The flat keys in serving order: :meth:`flat` of each, made in one loop."""
+        odd, parts, ids = self._odd, self._parts, self._ids
+        insts, paths, used = self._insts, self._paths, self._used
+        out = []
+        for e in self.order:
+            got = odd.get(e) if odd else None
+            if got is None:
+                key: list[Any] = []
+                for values, ident in parts:
+                    key += (0, natural_key(values[e]) if ident else values[e])
+                for level in ids:
+                    key.append(natural_key(level[e]))
+                got = (*key, e + 1, insts[e], paths[e], used[e], None)
+            out.append(got)
+        return out
