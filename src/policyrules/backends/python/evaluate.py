@@ -130,7 +130,17 @@ def evaluate(
         with paused_gc(promote=True):
             run.order_steps(decisions, starts)  # (under its lock: another thread may be at it)
             materialise = run.materialise
-            return tuple([d if isinstance(d, Decision) else materialise(d) for d in unfold(0)])
+            if not lean:
+                return tuple([d if isinstance(d, Decision) else materialise(d) for d in decisions])
+            # A lean award's rows, made by its replay, are all rows (the fused function run
+            # without a general way: .lean._never): each made at once, in one list.
+            out: list[Decision] = []
+            for d in decisions:
+                if isinstance(d, LeanAward):
+                    out += [materialise(r) for r in d.replay()[0]]
+                else:
+                    out.append(d if isinstance(d, Decision) else materialise(d))
+            return tuple(out)
 
     def granted() -> tuple[Grant, ...]:
         with paused_gc(promote=True):  # the result's grants live as long as it does
