@@ -259,8 +259,7 @@ def yuan_digits(fen: int) -> str:
     return f"{yuan}{_POINT_CENTS[cents]}"
 
 
-# ``.05`` for 5 cents, each made once (a JSON answer writes about 17 amounts a claim).
-_POINT_CENTS = tuple(f".{cents:02d}" for cents in range(100))
+_POINT_CENTS = tuple(f".{cents:02d}" for cents in range(100))  # ".05": each made once
 
 
 def yuan_text(fen: int) -> str:
