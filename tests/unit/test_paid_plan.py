@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 import policyrules
 from policyrules import Grant, Money
 from policyrules.api import Policy
+from policyrules.backends.python import paid, rows_caps
 from policyrules.backends.python import rows as rows_module
-from policyrules.backends.python import rows_caps
 from policyrules.backends.python.paid import fixed_reads
 from policyrules.explain import decision_text
 from policyrules.explain_zh import decision_text_zh
@@ -219,7 +219,8 @@ def test_a_paid_trace_read_later_makes_no_cap_event(
     def refused(*args: Any) -> Any:
         raise AssertionError("a cap event made for a trace")
 
-    monkeypatch.setattr(rows_caps, "cap_event", refused)
+    for module in (rows_caps, rows_module, paid):
+        monkeypatch.setattr(module, "cap_events_row", refused)
     assert [d.trace for d in got] == want
     assert any("binds: cut" in s.text for t in want for s in t)
     assert any("earlier claims in this evaluation" in s.text for t in want for s in t)

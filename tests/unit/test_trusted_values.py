@@ -12,7 +12,6 @@ from hypothesis import strategies as st
 from policyrules.backends.python import trusted
 from policyrules.decisions import CapEvent, Step
 from policyrules.runtime.grants import Grant
-from policyrules.runtime.ledger import NO_EARLIER, Earlier
 from policyrules.runtime.money import Money
 
 FEN = st.integers(min_value=-(10**15), max_value=10**15)
@@ -60,18 +59,3 @@ def test_grants_equal_the_checked_constructor(rows: list[tuple[int, int, int | N
 @given(st.text(max_size=5), st.text(max_size=20), st.sampled_from([True, False, None]))
 def test_step_equals_the_checked_constructor(kind: str, text: str, ok: bool | None) -> None:
     assert trusted.step(kind, text, ok) == Step(kind, text, ok)
-
-
-@given(FEN, FEN, FEN, FEN, st.booleans())
-def test_cap_event_equals_the_checked_constructor(
-    limit: int, used: int, requested: int, granted: int, binding: bool
-) -> None:
-    m = Money
-    args = ("firm_year", "f1 2026", m(limit), m(used), m(requested), m(granted), binding)
-    earlier: Earlier = Earlier.of([("f1/P1", m(abs(used)))])
-    account = ("firm", "f1", 2026)
-    fast = trusted.cap_event(*args, earlier, m(requested), m(granted), account)
-    slow = CapEvent(*args, earlier, None, m(requested), m(granted), account)
-    assert fast == slow
-    assert fast.account == account
-    assert trusted.cap_event(*args, NO_EARLIER, m(1), m(0), None).note is None

@@ -37,9 +37,8 @@ from .paid import PaidPlan, paid_decision, paid_plan
 from .rows_caps import (
     CapRow,
     Path,
-    cap_events_fast,
     cap_events_row,
-    cap_steps_fast,
+    cap_lines_row,
     fact_texts,
     money_of,
 )
@@ -95,7 +94,7 @@ def grant_of(row: GrantRow | Grant) -> Grant:
 
 def cap_events(caps: tuple[CapRow, ...], requested: int, amount: int) -> tuple[CapEvent, ...]:
     """The :class:`CapEvent` of each cap row: as ``apply_caps`` makes them."""
-    return tuple(cap_events_fast(caps, requested, amount))
+    return cap_events_row(caps, requested, amount)
 
 
 def cap_steps(
@@ -104,7 +103,9 @@ def cap_steps(
     """:func:`cap_events` and the trace step of each (``cap_line`` of the event), the
     texts written from the rows' fen."""
     steps: list[Step] = []
-    return cap_steps_fast(caps, requested, amount, steps), steps
+    events = cap_events_row(caps, requested, amount)
+    cap_lines_row(caps, steps)
+    return events, steps
 
 
 class Rows(Said):

@@ -18,15 +18,13 @@ from ...runtime.ledger import NO_EARLIER, ClaimLog, Earlier
 from ...runtime.money import Money, cn_text
 from ...runtime.values import date_text, format_value
 from .compile import CompiledCap
-from .trusted import EVENT_SLOTS, cap_event, money, step
+from .trusted import EVENT_SLOTS, money, step
 
 __all__ = [
     "CapRow",
     "Path",
-    "cap_events_fast",
     "cap_events_row",
     "cap_lines_row",
-    "cap_steps_fast",
     "fact_texts",
     "kept_set_text",
     "limit_text",
@@ -120,18 +118,13 @@ def rare_text(v: Any, rate: bool) -> str:
     return format_value(v, rate=rate)
 
 
-def cap_events_fast(caps: tuple[CapRow, ...], requested: int, amount: int) -> list[CapEvent]:
-    """The :class:`CapEvent` of each cap row, as ``apply_caps`` makes them."""
-    return list(cap_steps_fast(caps, requested, amount, None))
-
-
 _NEW = object.__new__
 
 
 def cap_events_row(caps: tuple[CapRow, ...], requested: int, amount: int) -> tuple[CapEvent, ...]:
     """The :class:`CapEvent` of each cap row, as ``apply_caps`` makes them:
-    :func:`cap_steps_fast` without a trace (a decision's events, made for every paid claim
-    whose decision is made), each event's fields set here by its slots' setters."""
+    a decision's events, made for every paid claim whose decision is made, each event's
+    fields set here by its slots' setters; its trace's lines by :func:`cap_lines_row`."""
     asked = money_of(requested)
     granted = asked if amount == requested else money_of(amount)
     s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11 = EVENT_SLOTS
@@ -172,7 +165,8 @@ def cap_events_row(caps: tuple[CapRow, ...], requested: int, amount: int) -> tup
 
 def cap_lines_row(caps: tuple[CapRow, ...], trace: list[Step]) -> None:
     """The trace step of each cap row (``cap_line`` of its event), appended to ``trace``:
-    :func:`cap_steps_fast` without the events (a trace made after its decision's)."""
+    the line of each event :func:`cap_events_row` makes, written from the same row (a trace
+    made after its decision's events)."""
     put = trace.append
     for cap, scope, year, limit, used, log, stop, before, after in caps:
         if scope is None:
@@ -202,69 +196,3 @@ def cap_lines_row(caps: tuple[CapRow, ...], trace: list[Step]) -> None:
                 f"; binds: cut {cn_text(before - after)} ({cn_text(before)} to {cn_text(after)})"
             )
         put(step("cap", line, not binds))
-
-
-def cap_steps_fast(
-    caps: tuple[CapRow, ...],
-    requested: int,
-    amount: int,
-    trace: list[Step] | None,
-    events: bool = True,
-) -> tuple[CapEvent, ...]:
-    """The :class:`CapEvent` of each cap row, as ``apply_caps`` makes them, and, unless
-    ``trace`` is None, the trace step of each (``cap_line`` of the event) appended to it: a
-    row's cap has a limit and no note, its claim a requested amount.  One pass: each event
-    and its line made from the same row.  Without ``events``, the steps alone (a trace made
-    after its decision's events): ``()`` returned."""
-    asked = money_of(requested)
-    granted = asked if amount == requested else money_of(amount)
-    made = []
-    for cap, scope, year, limit, used, log, stop, before, after in caps:
-        if scope is None:
-            where, account = "this claim", None
-        else:  # describe_scope, inline
-            entity, ident = scope[-1]
-            where = f"{entity} {ident}" if year is None else f"{entity} {ident}, year {year}"
-            account = (entity, ident, year)
-        limit_m, limit_t = _LIMITS.get(limit) or _limit(limit)
-        some = bool(stop) and log is not None  # bool(earlier), without its __len__ call
-        earlier = Earlier(log, stop, cap.ceiling) if log is not None and stop else NO_EARLIER
-        binds = after < before
-        if events:
-            if before == requested:
-                b = asked
-            elif before == amount:
-                b = granted
-            else:
-                b = money_of(before)
-            if after == before:
-                a = b
-            elif after == amount:
-                a = granted
-            else:
-                a = money_of(after)
-            used_m = money(used) if used else _ZERO
-            ev = cap_event(cap.text, where, limit_m, used_m, asked, granted, binds, earlier, b,
-                           a, account)  # fmt: skip
-            made.append(ev)
-        if trace is None:
-            continue
-        line = f"cap {cap.text} ({where}); limit {limit_t}"
-        if not (used or some or binds):  # a line many claims share: one Step for them
-            got = _PLAIN.get(line)
-            if got is None:
-                got = step("cap", line, True)
-                if len(_PLAIN) < _PLAIN_MAX:
-                    _PLAIN[line] = got
-            trace.append(got)
-            continue
-        if used:
-            line += f"; already used {cn_text(used)}"
-        if some:
-            line += "; earlier claims in this evaluation: " + earlier.describe()
-        if binds:
-            line += (
-                f"; binds: cut {cn_text(before - after)} ({cn_text(before)} to {cn_text(after)})"
-            )
-        trace.append(step("cap", line, not binds))
-    return tuple(made)

@@ -117,7 +117,7 @@ def _cap_parts(text: str, entity: str | None, year: int | None, limit: int) -> t
     if got is None:
         if entity is None:
             got = (printable(f"  {cap_head_en(text, 'this claim', limit_text(limit))}"), "")
-        else:  # as rows_caps.cap_steps_fast says the scope, the id between the parts
+        else:  # as rows_caps.cap_lines_row says the scope, the id between the parts
             where = f"{entity} \0" if year is None else f"{entity} \0, year {year}"
             before, _, after = cap_head_en(text, where, limit_text(limit)).rpartition("\0")
             got = (printable(f"  {before}"), printable(after))

@@ -19,12 +19,10 @@ import attrs
 
 from ...decisions import TRACE_SLOT, CapEvent, Decision, Step, trace_later
 from ...runtime.grants import Grant, GrantPath
-from ...runtime.ledger import Earlier
 from ...runtime.money import Money
 
 __all__ = [
     "EVENT_SLOTS",
-    "cap_event",
     "decision",
     "deferred",
     "grant",
@@ -107,46 +105,13 @@ def step(kind: str, text: str, ok: bool | None) -> Step:
     return s
 
 
-_EVENT = tuple(_slot(CapEvent, a.name) for a in attrs.fields(CapEvent))
 # The setters of a CapEvent's slots, in the order of its fields (``cap`` to ``account``),
 # for a caller that sets them itself (.rows_caps.cap_events_row): checked here.
-EVENT_SLOTS = _EVENT
+EVENT_SLOTS = tuple(_slot(CapEvent, a.name) for a in attrs.fields(CapEvent))
 assert [a.name for a in attrs.fields(CapEvent)] == [
     "cap", "scope", "limit", "used_before", "requested", "granted", "binding", "earlier",
     "detail", "before", "after", "account",
 ]  # fmt: skip
-
-
-def cap_event(
-    cap: str,
-    scope: str,
-    limit: Money,
-    used_before: Money,
-    requested: Money,
-    granted: Money,
-    binding: bool,
-    earlier: Earlier,
-    before: Money,
-    after: Money,
-    account: tuple[str, str, int | None] | None,
-) -> CapEvent:
-    """A :class:`CapEvent` with no note (its ``detail``), ``earlier`` already an
-    :class:`Earlier` (the converter of ``__init__`` would return it as it is)."""
-    ev: CapEvent = _new(CapEvent)
-    s = _EVENT
-    s[0](ev, cap)
-    s[1](ev, scope)
-    s[2](ev, limit)
-    s[3](ev, used_before)
-    s[4](ev, requested)
-    s[5](ev, granted)
-    s[6](ev, binding)
-    s[7](ev, earlier)
-    s[8](ev, None)
-    s[9](ev, before)
-    s[10](ev, after)
-    s[11](ev, account)
-    return ev
 
 
 # The fields :func:`decision` sets from its arguments; every other field of a Decision
