@@ -25,7 +25,7 @@ from .explain_en_lines import (
 from .explain_holds import amount_holds_en, holds_json, once_en
 from .explain_order import order_hold_en
 from .explain_years import schedule_json, schedule_lines_en
-from .runtime.ledger import Grant, GrantRow
+from .runtime.ledger import Earlier, Grant, GrantRow
 from .runtime.money import yuan_digits
 from .runtime.values import format_value
 from .terminal import printable, printable_block, printable_lines
@@ -201,6 +201,32 @@ def _money(m: Any) -> str | None:
     return None if m is None else yuan_digits(m.fen)  # str(m.yuan)
 
 
+def _earlier_json(e: Earlier, all_earlier: bool) -> dict[str, Any]:
+    """The keys of a cap's JSON that say the earlier claims on it (:func:`decision_json`),
+    amounts written from their fen; a cap no claim drew on before, or none undecided, said
+    without looking for what is not there."""
+    n = len(e)
+    if not n:
+        return {
+            "earlier": [],
+            "earlier_count": 0,
+            "earlier_claims": 0,
+            "earlier_total": yuan_digits(e.total_fen),
+            "held": [],
+            "held_count": 0,
+        }
+    pairs = e.pairs_fen() if all_earlier else e.last_claims_fen()
+    held = e.hold_count()
+    return {
+        "earlier": [[s, yuan_digits(fen)] for s, fen in pairs],
+        "earlier_count": n,
+        "earlier_claims": e.claim_count(),
+        "earlier_total": yuan_digits(e.total_fen),
+        "held": holds_json(e.holds()) if held else [],
+        "held_count": e.claims_held() if held else 0,
+    }
+
+
 def decision_json(d: Decision, *, all_earlier: bool = False) -> dict[str, Any]:
     """One decision as JSON-ready data; money as exact 元 text (``"2000000.00"``).
 
@@ -233,15 +259,7 @@ def decision_json(d: Decision, *, all_earlier: bool = False) -> dict[str, Any]:
                 "scope": ev.scope,
                 "limit": _money(ev.limit),
                 "used_before": _money(ev.used_before),
-                "earlier": [
-                    [s, _money(m)]
-                    for s, m in (ev.earlier if all_earlier else ev.earlier.last_claims())
-                ],
-                "earlier_count": len(ev.earlier),
-                "earlier_claims": ev.earlier.claim_count(),
-                "earlier_total": _money(ev.earlier.total),
-                "held": holds_json(ev.earlier.holds()),
-                "held_count": ev.earlier.claims_held(),
+                **_earlier_json(ev.earlier, all_earlier),
                 "requested": _money(ev.requested),
                 "granted": _money(ev.granted),
                 "binding": ev.binding,

@@ -234,15 +234,30 @@ class Earlier(Sequence[tuple[str, Money]]):
         """The last ``k`` claims as (subject, amount) pairs (:meth:`last` where no
         schedule's payments are joined): a schedule's payments one claim, with their sum
         (:meth:`ClaimLog.claim_runs`), so one claim's payments never fill the list."""
+        return tuple((s, _of_fen(fen)) for s, fen in self.last_claims_fen(k))
+
+    def last_claims_fen(self, k: int = 3) -> list[tuple[str, int]]:
+        """:meth:`last_claims` with each amount in fen."""
         log, stop = self._log, self._stop
+        subjects = log.subjects
         more = log.more
         if not more or more[0] >= stop:
-            return self.last(k)
-        subjects, totals = log.subjects, log.totals
-        return tuple(
-            (subjects[start], _of_fen(totals[end] - totals[start]))
-            for start, end in log.claim_runs(stop, k)
-        )
+            start = max(stop - k, 0)
+            return list(zip(subjects[start:stop], log.amounts[start:stop], strict=True))
+        totals = log.totals
+        return [
+            (subjects[start], totals[end] - totals[start]) for start, end in log.claim_runs(stop, k)
+        ]
+
+    def pairs_fen(self) -> list[tuple[str, int]]:
+        """Every (subject, amount) pair, each amount in fen."""
+        log, stop = self._log, self._stop
+        return list(zip(log.subjects[:stop], log.amounts[:stop], strict=True))
+
+    @property
+    def total_fen(self) -> int:
+        """:attr:`total` in fen."""
+        return self._log.totals[self._stop]
 
     def last_texts(self, k: int = 3) -> tuple[str, ...]:
         """``f1/P2 150 万元`` for each of the last ``k`` claims (``f1/P3 金额未知`` for one
