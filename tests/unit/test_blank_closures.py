@@ -8,7 +8,7 @@ from typing import Any
 
 from tests.strategies import compile_text
 
-from policyrules.backends.python.blank import closure_value, lacks_all
+from policyrules.backends.python.blank import closure_value, conditions_once, lacks_all
 from policyrules.backends.python.codegen import fact_reads
 from policyrules.exprs import Env
 from policyrules.instances import Instance
@@ -92,3 +92,49 @@ def test_a_blank_subject_is_computed_once_and_a_given_fact_is_not_blank() -> Non
     assert sorted(values[0].missing) == ["project.ok", "project.seen"]
     assert values[2] is True
     assert sorted(values[3].missing) == ["project.seen"]
+
+
+def test_conditions_for_blank_subjects_found_once_with_their_assumptions() -> None:
+    # `a` reads the project's ok and seen and the firm's region in its first two conjuncts,
+    # and the id in the third: its conditions together have no blank subject (None).
+    policy, _ = _conditions()
+    assert policy.compiled.fast[next(iter(policy.compiled.fast))].conditions_facts is None
+    # `b`: every condition reads facts only (ok, and the assumption `strict` in an `if`).
+    text = TEXT.replace(
+        'document d "测试"', 'assumption strict: bool = true "从严"\n\ndocument d "测试"'
+    )
+    text += """
+  award b
+    for each project
+    eligible when if strict then ok else seen
+    amount base
+"""
+    policy = compile_text(text)
+    [cp] = [cp for cp in policy.compiled.provisions if cp.info.id.endswith("/b")]
+    fp = policy.compiled.fast[cp.info.id]
+    assert sorted(fp.conditions_facts or ()) == [
+        ("project", "ok", "project.ok"),
+        ("project", "seen", "project.seen"),
+    ]
+    projects = [{"id": "P1"}, {"id": "P2"}, {"id": "P3", "ok": True}]
+    p1, p2, p3 = policy.read_facts({"firms": [{"id": "f", "projects": projects}]}).instances[
+        "project"
+    ]
+    calls: list[str] = []
+
+    def compute(fp: Any, cp: Any, inst: Instance, used: set[str]) -> tuple[bool, str]:
+        calls.append(inst.id)
+        used.add("strict")
+        return False, inst.id
+
+    memo: dict[str, Any] = {}
+    said: list[set[str]] = [set(), set(), set()]
+    got = [
+        conditions_once(memo, fp, cp, i, u, compute)
+        for i, u in zip((p1, p2, p3), said, strict=True)
+    ]
+    # P1 computed and kept, P2 (as blank) given P1's outcome and assumptions, P3 (ok given)
+    # computed.
+    assert calls == ["P1", "P3"]
+    assert got == [(False, "P1"), (False, "P1"), (False, "P3")]
+    assert said == [{"strict"}, {"strict"}, {"strict"}]

@@ -8,21 +8,23 @@ nothing of the subject but that absence: its value (an unknown one, most often) 
 assumptions it reads are those of any other such subject, so they are computed once an
 evaluation and kept (``memo``, the evaluation's own: assumptions and parameters are
 fixed within it).  A closure that is undecided is not kept: it is computed each time, and
-raises :class:`~policyrules.runtime.values.Undecided` each time.  This is the common case
-of a registry run, where most firms lack most measures' facts.
+raises :class:`~policyrules.runtime.values.Undecided` each time.  The same holds of a
+provision's conditions together (:func:`conditions_once`: their outcome for a subject
+lacking every fact any of them reads).  This is the common case of a registry run, where
+most firms lack most measures' facts.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from ...instances import Instance
 from ...runtime.values import Value
-from .codegen import Reads
+from .codegen import FastProvision, Reads
 from .compile import CompiledProvision, Env, Fn
 
-__all__ = ["closure_value", "lacks_all"]
+__all__ = ["closure_value", "conditions_once", "lacks_all"]
 
 
 def lacks_all(reads: Reads, inst: Instance) -> bool:
@@ -62,3 +64,31 @@ def closure_value(
         memo[(cp.info.id, slot)] = (value, frozenset(read))
     used |= read
     return value
+
+
+_T = TypeVar("_T")
+
+
+def conditions_once(
+    memo: dict[str, Any],
+    fp: FastProvision,
+    cp: CompiledProvision,
+    inst: Instance,
+    used: set[str],
+    compute: Callable[[FastProvision, CompiledProvision, Instance, set[str]], _T],
+) -> _T:
+    """``compute(fp, cp, inst, used)``: the outcome of ``cp``'s conditions for ``inst``,
+    the assumptions they read added to ``used``; where ``inst`` lacks every fact they read
+    (``fp.conditions_facts``), it reads nothing of the subject but that absence, so the
+    outcome and the assumptions read are kept in ``memo`` and found once an evaluation.
+    An outcome not computed (``compute`` raises) is not kept."""
+    facts = fp.conditions_facts
+    if facts is None or not lacks_all(facts, inst):
+        return compute(fp, cp, inst, used)
+    hit = memo.get(cp.info.id)
+    if hit is None:
+        read: set[str] = set()
+        hit = memo[cp.info.id] = (compute(fp, cp, inst, read), frozenset(read))
+    used |= hit[1]
+    made: _T = hit[0]
+    return made

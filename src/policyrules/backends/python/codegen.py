@@ -86,6 +86,9 @@ class FastProvision:
     # read (see fact_reads), or None.  With all of them absent its closure's value depends
     # on the evaluation alone (.fastpath finds it once).
     condition_facts: tuple[Reads | None, ...] = ()
+    # Every condition's facts together, or None where one's are not known (the claim's
+    # conditions, all together, then depend on the evaluation alone).
+    conditions_facts: Reads | None = None
     order_facts: tuple[Reads | None, ...] = ()
     amount_facts: Reads | None = None
     limit_facts: tuple[Reads | None, ...] = ()
@@ -157,8 +160,11 @@ def fast_provision(p: ProvisionInfo, policy: CheckedPolicy) -> FastProvision | N
     amount_e = p.amount.expr if p.amount is not None else None
     if amount_e is None and p.decided is not None:
         amount_e = s.Name((p.decided.fact,))
+    each = tuple(fact_reads(e, policy, scope) for e in parts)
+    together = [x for reads in each if reads is not None for x in reads]
     return FastProvision(
-        condition_facts=tuple(fact_reads(e, policy, scope) for e in parts),
+        condition_facts=each,
+        conditions_facts=None if None in each else tuple(dict.fromkeys(together)),
         order_facts=tuple(fact_reads(e, policy, scope) for e in p.order),
         amount_facts=fact_reads(amount_e, policy, scope) if amount_e is not None else None,
         limit_facts=tuple(fact_reads(c.limit, policy, scope) for c in p.caps),

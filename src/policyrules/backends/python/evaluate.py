@@ -266,6 +266,7 @@ class _Run(DecisionMaker, Awards, Conditions, TimeLimits, FastClaims, ExclusiveH
     order_unknown: _Memo[dict[Any, Any]] = _Memo(dict)
     unplaced: _Memo[set[Any]] = _Memo(set)
     _blank: _Memo[dict[Any, Any]] = _Memo(dict)
+    _blank_conditions: _Memo[dict[Any, Any]] = _Memo(dict)
     _static: _Memo[dict[Any, Any]] = _Memo(dict)
     _params: _Memo[dict[str, tuple[tuple[str, str], ...]]] = _Memo(dict)
     _params_set: _Memo[dict[str, tuple[str, ...]]] = _Memo(dict)

@@ -26,7 +26,7 @@ from ...instances import Instance
 from ...runtime.ledger import Accounts, ClaimLog, ScopeKey
 from ...runtime.order import natural_key, natural_path_key
 from ...runtime.values import Undecided, Unknown, Value, year_number
-from .blank import closure_value
+from .blank import closure_value, conditions_once
 from .claims import Claim, claim_key, natural_step, natural_steps, path_of
 from .codegen import FastProvision, Reads, Slow
 from .compile import CompiledPolicy, CompiledProvision, Env
@@ -59,8 +59,9 @@ class FastClaims(Rows):
     order_unknown: dict[tuple[str, Path], frozenset[str]]
     # ... those keyed here: their facts found only if they are eligible (serve_one).
     unplaced: set[tuple[str, Path]]
-    # Closures' values for subjects lacking all their facts (.blank).
+    # Closures' values, and conditions' outcomes, for subjects lacking their facts (.blank).
     _blank: dict[Any, tuple[Value, frozenset[str]]]
+    _blank_conditions: dict[str, Any]
     # With explanations: the fused functions' claims whose natural order steps are not yet
     # added (order_steps), as (provision, sort keys in serving order); the lock adding them.
     unordered: list[tuple[CompiledProvision, ServedKeys]]
@@ -293,6 +294,13 @@ class FastClaims(Rows):
         does (each may read assumptions); one that reads a fact or parameter not given is
         unknown, missing them if it is strict, else it is computed by its closure.
         :raises Slow: a closure is undecided (the general way says why)."""
+        if fp.conditions_facts is None:
+            return self._conditions_of(fp, cp, inst, used)
+        return conditions_once(self._blank_conditions, fp, cp, inst, used, self._conditions_of)
+
+    def _conditions_of(
+        self, fp: FastProvision, cp: CompiledProvision, inst: Instance, used: set[str]
+    ) -> tuple[bool, frozenset[str]]:
         a, p = self.assumptions, self.parameters
         if fp.all_conditions is not None:
             try:
@@ -386,13 +394,7 @@ class FastClaims(Rows):
         :raises Slow: (before any account changes) a fact or parameter is not given, or an
         eligible claim is ``unplaced``."""
         a, p = self.assumptions, self.parameters
-        every = fp.all_conditions
-        try:
-            if every is None:
-                raise Slow
-            failed, missing = not all(every(inst, used, a, p)), _NONE
-        except Slow:  # one by one: an unknown one may yet be decided by a false one
-            failed, missing = self._each_condition(fp, cp, inst, used)
+        failed, missing = self._conditions(fp, cp, inst, used)
         if failed:
             return (cp, inst, path, "not_eligible", None, None, (), 0, 0, _NONE, -1, why, used)
         info = cp.info
