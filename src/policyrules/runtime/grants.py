@@ -158,7 +158,7 @@ class Grant:
         """``{"provision": ..., "firm": ..., "product": ..., "amount": "2000000.00",
         "year": 2026}``: the amount in 元 as text (exact), ids as text."""
         out: dict[str, object] = {"provision": self.provision}
-        out.update({entity: ident for entity, ident in self.path})
+        out.update(self.path)
         out["amount"] = yuan_digits(self.amount.fen)  # str(self.amount.yuan)
         if self.year is not None:
             out["year"] = self.year
