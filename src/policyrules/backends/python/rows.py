@@ -30,6 +30,7 @@ from ...model import CheckedPolicy, ClauseInfo, DocumentInfo, ProvisionInfo
 from ...runtime.ledger import Grant, GrantRow
 from ...runtime.money import Money, cn_text
 from ...runtime.values import format_value
+from .blank_rows import BLANK
 from .compile import CompiledPolicy, CompiledProvision, Condition, Env
 from .explained import Held, condition_facts, held_steps, steps_held
 from .failed import Marks, condition_steps, failed_decision
@@ -61,7 +62,8 @@ __all__ = [
 # A decision: the provision, the subject and its path, the status, the amount (fen; None
 # unless an eligible award) and its kind, the caps, the fen granted before, the amount
 # requested (fen, after the entitlement), the facts and parameters missing, the index of
-# the one-time rule that refused it (-1: none), the step saying natural order served it
+# the one-time rule that refused it (-1: none; BLANK: a blank subject's, made from its
+# provision's kept decision, .blank_rows), the step saying natural order served it
 # (explanations only), the assumptions used (last: the evaluator reads them there).
 Row = tuple[
     CompiledProvision,
@@ -233,6 +235,8 @@ class Rows(Said):
         reasons and their steps), in the order the general way computes them."""
         cp, inst, path, status, amount = row[:5]
         once_at, why, used = row[10:]
+        if once_at == BLANK:
+            return self.blank_decision(row)
         info = cp.info
         if amount is not None and once_at < 0 and not row[9]:
             made = self._explained_paid(row)
