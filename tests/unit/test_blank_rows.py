@@ -1,17 +1,20 @@
 """With explanations, a provision's decisions for the subjects lacking every fact its
 conditions read are made once an evaluation (backends/python/blank_rows.py): the others
 are rows, made into the kept decision with their own subject when looked at, and said
-from its texts cut around the subject; the same decisions and texts as the general way."""
+from its texts cut around the subject; the same decisions and texts as the general way.
+Unknown award claims holding their bounds in shared caps are the fast path's rows too."""
 
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 import attrs
 import pytest
 from tests.strategies import compile_text
 
+import policyrules
 from policyrules.api import Policy
 from policyrules.backends.python import evaluate
 from policyrules.backends.python.trusted import slots_of, with_subject
@@ -137,3 +140,32 @@ def test_with_subject_is_evolve() -> None:
     assert repr(made) == repr(attrs.evolve(d, subject="g/Q9"))
     assert made.trace == d.trace
     assert made.subject == "g/Q9"
+
+
+SHIPPED = Path(__file__).resolve().parents[2] / "policies" / "beijing_2025"
+OVERSEAS = "jjxf_2025_50/13/overseas_registration"
+
+
+def test_unknown_claims_under_shared_caps_the_fast_way(
+    counted: Counter[tuple[str, str | None]],
+) -> None:
+    # Products lacking every fact of 第13条: unknown, each holding 100 万元 of its firm's
+    # yearly cap (its year unknown: in every year).  With explanations they are rows of
+    # the fast path too, each with the step saying what it holds (Rows.holds): none goes
+    # the general way, and the decisions are the general way's.
+    shipped = policyrules.load(SHIPPED)
+    products = [{"id": f"P{n}"} for n in range(1, 4)]
+    facts = shipped.read_facts({"firms": [{"id": "f", "products": products}]})
+    for explain in (True, False):
+        counted.clear()
+        fast = shipped.evaluate(facts, explain=explain)
+        mine = [d for d in fast.decisions if d.provision == OVERSEAS]
+        assert not [k for k in counted if k[0] == "overseas_registration"]
+        assert [d.status for d in mine] == ["unknown"] * 3
+        general = _general(shipped).evaluate(facts, explain=explain)
+        assert fast.decisions == general.decisions
+        if explain:
+            assert [d.trace[-1].kind for d in mine] == ["reserve"] * 3
+            assert "holds up to 100 万元" in mine[0].trace[-1].text
+            fresh = shipped.evaluate(facts)
+            assert fresh.explain() == _general(shipped).evaluate(facts).explain()

@@ -122,6 +122,9 @@ class Rows(Said):
     _held: dict[str, Held]  # a provision's steps when its conditions held, and their reads
     _paid: dict[str, PaidPlan | None]  # a provision's plan of paid claims (.paid)
     _marks: dict[str, Marks]  # a provision's condition steps, held and not (.failed)
+    # With explanations: the step of each claim of unknown eligibility the fast path served
+    # that holds its bound in shared caps (.fast_reserve), by provision id and path.
+    holds: dict[tuple[str, Path], Step]
     facts: Facts
     checked: CheckedPolicy
     policy: CompiledPolicy
@@ -265,6 +268,8 @@ class Rows(Said):
                 trace.append(Step("once", f"once per {o.entity}: not granted before", True))
         if amount is not None:
             extra = self._award_steps(cp, env, trace, row)
+        elif status == "unknown" and (held := self.holds.get((info.id, path))) is not None:
+            trace.append(held)  # as the general way's reserve_unknown
         elif status == "eligible":
             extra = {"consequence": info.consequence}
             trace.append(Step("consequence", info.consequence or "", True))
