@@ -169,3 +169,32 @@ def test_unknown_claims_under_shared_caps_the_fast_way(
             assert "holds up to 100 万元" in mine[0].trace[-1].text
             fresh = shipped.evaluate(facts)
             assert fresh.explain() == _general(shipped).evaluate(facts).explain()
+
+
+DECIDED_BY_A_CLOSURE = """entity firm "企业"
+  list firms
+  fact t1: text
+  fact cost: money
+
+document d "测试"
+
+clause 1 "条"
+  quote "q"
+
+  award a
+    for each firm
+    eligible when ("甲" in {"甲", t1})
+    amount 10 元
+    cap 100 元 per firm per year of 2026-01-01
+"""
+
+
+def test_a_blank_claim_a_closure_decides_goes_the_general_way() -> None:
+    # With t1 not given, the condition holds by its closure alone (a Hypothesis find):
+    # the paid claim's texts from its row would list t1 as not given where the general
+    # way's do not; with explanations it is decided the general way, as before.
+    policy = compile_text(DECIDED_BY_A_CLOSURE)
+    facts = policy.read_facts({"firms": [{"id": "f0"}, {"id": "f1"}]})
+    for read in (lambda r: r.explain(), lambda r: r.explain(lang="en"), lambda r: r.decisions):
+        assert read(policy.evaluate(facts)) == read(_general(policy).evaluate(facts))
+    assert {d.status for d in policy.evaluate(facts).decisions} == {"eligible"}

@@ -13,6 +13,13 @@ differ from the kept decision's by the subject alone, which ends their first lin
 is said as ``lead + subject + rest``, the two parts cut once from the kept decision's text
 (escaped per character, as :func:`~policyrules.terminal.printable` escapes, the subject
 apart).  A decision found undecided is not kept (each such subject decided again).
+
+An award's claim of unknown eligibility whose subject lacks every fact its conditions read
+is the fast path's row (it holds its bound in shared caps: .fast_reserve); its decision is
+likewise the one made once for such claims of the provision (by the assumptions they read),
+with its subject and its own steps around the kept ones: natural order served it (first),
+what it holds (last).  Its texts, which do not read the trace (no reason, no earlier grant),
+are cut the same way.
 """
 
 from __future__ import annotations
@@ -20,7 +27,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ...decisions import Decision
+from ...decisions import Decision, Step
 from ...explain import decision_text
 from ...explain_zh import decision_text_zh, singles_zh, words_for
 from ...instances import Instance
@@ -56,8 +63,14 @@ class BlankRows:
     # parameters it misses (as a row names them), the assumptions it read (None: not
     # kept, undecided)
     _blank_decided: dict[str, _Kept | None]
-    # (language, provision id[, id of the words]) -> (words, template)
+    # (provision id, the assumptions read) -> an award's decision kept for its blank
+    # claims of unknown eligibility, its slots... (None: not kept, undecided)
+    _blank_unknown: dict[tuple[str, frozenset[str]], _Kept | None]
+    # (language, id of a kept decision[, id of the words]) -> (words, template)
     _blank_said: dict[Any, tuple[Words | None, _Template]]
+    # With explanations: the step of each claim of unknown eligibility the fast path served
+    # that holds its bound in shared caps, by provision id and path (.rows).
+    holds: dict[tuple[str, tuple[tuple[str, str], ...]], Step]
     _bound_ids: frozenset[str] | None = None  # the members of exclusive groups
 
     def subjects(self, cp: CompiledProvision) -> list[Instance | None]:
@@ -74,6 +87,9 @@ class BlankRows:
         path: tuple[tuple[str, str], ...] | None = None,
     ) -> Decision:
         raise NotImplementedError  # pragma: no cover - the evaluator defines it
+
+    def again(self, row: Row, hold: bool) -> Decision:
+        raise NotImplementedError  # pragma: no cover - Rows defines it
 
     def blank_provision(self, cp: CompiledProvision) -> list[Decision | Row] | None:
         """With explanations, the decisions of ``cp`` (neither an award nor a time limit),
@@ -114,51 +130,89 @@ class BlankRows:
         assert got is not None
         return with_subject(got[1], "/".join([i for _, i in row[2]]))
 
+    def blank_unknown(self, row: Row) -> Decision | None:
+        """The decision of an award's claim of unknown eligibility (the fast path's row)
+        whose subject lacks every fact the conditions read: the one kept for such claims
+        of its provision (its conditions computed again once, by :meth:`again`), with its
+        subject and its own steps around the kept ones (natural order served it, what it
+        holds); ``None``: not such a claim (its decision is made the general way)."""
+        kept = self._unknown_kept(row)
+        if kept is None:
+            return None
+        cp, path, why = row[0], row[2], row[11]
+        trace = kept[0].trace
+        held = self.holds.get((cp.info.id, path))
+        if why is not None or held is not None:
+            trace = (*((why,) if why else ()), *trace, *((held,) if held else ()))
+        return with_subject(kept[1], "/".join([i for _, i in path]), trace)
+
+    def _unknown_kept(self, row: Row) -> _Kept | None:
+        """What :meth:`blank_unknown` makes the row's decision from (``None``: none)."""
+        cp, inst = row[0], row[1]
+        pid = cp.info.id
+        fp = self.policy.fast.get(pid)
+        facts = fp.conditions_facts if fp is not None else None
+        if facts is None or not lacks_all(facts, inst):
+            return None
+        key = (pid, frozenset(row[12]))  # (the assumptions its order read too)
+        got = self._blank_unknown.get(key, _NOT_YET)
+        if got is _NOT_YET:
+            got = self._blank_unknown[key] = _kept(self.again(row, False))
+        kept: _Kept | None = got
+        return kept
+
+    def _kept_of(self, row: Row) -> _Kept | None:
+        """The decision kept for a blank row or an award's blank claim of unknown
+        eligibility (``None``: none)."""
+        if row[10] == BLANK:
+            return self._blank_decided[row[0].info.id]
+        return self._unknown_kept(row)
+
     def blank_text_en(self, row: Row) -> str | None:
-        """:func:`~policyrules.explain.decision_text` of a blank row's decision (``None``:
-        one not eligible, which the whole text says in a line: its decision says it)."""
-        pid = row[0].info.id
-        key = ("en", pid)
+        """:func:`~policyrules.explain.decision_text` of the decision of a row
+        :meth:`_kept_of` makes (``None``: none, or one not eligible, which the whole text
+        says in a line: its decision says it)."""
+        kept = self._kept_of(row)
+        if kept is None:
+            return None
+        key = ("en", id(kept[0]))
         got = self._blank_said.get(key)
         if got is None:
-            got = self._blank_said[key] = (None, self._template(pid, decision_text, None))
+            got = self._blank_said[key] = (None, _template(kept[0], decision_text, None))
         return _said(got[1], row)
 
     def blank_text_zh(self, row: Row, words: Words) -> str | None:
-        """:func:`~policyrules.explain_zh.decision_text_zh` of a blank row's decision
-        under ``words`` (``None``: as :meth:`blank_text_en`)."""
-        pid = row[0].info.id
-        key = ("zh", pid, id(words))
+        """:func:`~policyrules.explain_zh.decision_text_zh` of the same under ``words``
+        (``None``: as :meth:`blank_text_en`)."""
+        kept = self._kept_of(row)
+        if kept is None:
+            return None
+        made = kept[0]
+        key = ("zh", id(made), id(words))
         got = self._blank_said.get(key)
         if got is None or got[0] is not words:  # (the words kept: their id is theirs)
-            got_made = self._blank_decided[pid]
-            assert got_made is not None
-            said = singles_zh(words_for(words, got_made[0].assumptions))
-            template = self._template(pid, lambda d: decision_text_zh(d, words), said)
+            said = singles_zh(words_for(words, made.assumptions))
+            template = _template(made, lambda d: decision_text_zh(d, words), said)
             got = self._blank_said[key] = (words, template)
         return _said(got[1], row)
 
-    def _template(
-        self,
-        pid: str,
-        text_of: Callable[[Decision], str],
-        said: dict[str | None, str] | None,
-    ) -> _Template:
-        """The kept decision's text cut around its subject, which ends its first line
-        (``said``: the subjects said by other words); ``None`` where it is not eligible or
-        its first line does not end so."""
-        got = self._blank_decided[pid]
-        assert got is not None
-        made = got[0]
-        assert made.subject is not None
-        if made.status == "not_eligible":
-            return None
-        text = text_of(made)
-        first = text.split("\n", 1)[0]
-        subject = printable(said.get(made.subject, made.subject) if said else made.subject)
-        if not subject or not first.endswith(subject):
-            return None
-        return first[: len(first) - len(subject)], said, text[len(first) :]
+
+def _template(
+    made: Decision, text_of: Callable[[Decision], str], said: dict[str | None, str] | None
+) -> _Template:
+    """The kept decision's text cut around its subject, which ends its first line
+    (``said``: the subjects said by other words); ``None`` where it is not eligible, its
+    text could read its trace (a reason, an earlier grant), or its first line does not
+    end so."""
+    assert made.subject is not None
+    if made.status == "not_eligible" or made.reasons or made.granted_before is not None:
+        return None
+    text = text_of(made)
+    first = text.split("\n", 1)[0]
+    subject = printable(said.get(made.subject, made.subject) if said else made.subject)
+    if not subject or not first.endswith(subject):
+        return None
+    return first[: len(first) - len(subject)], said, text[len(first) :]
 
 
 def _kept(d: Decision) -> _Kept | None:

@@ -269,6 +269,7 @@ class _Run(DecisionMaker, Awards, Conditions, TimeLimits, FastClaims, ExclusiveH
     _blank_conditions: _Memo[dict[Any, Any]] = _Memo(dict)
     _blank_decided: _Memo[dict[Any, Any]] = _Memo(dict)
     _blank_said: _Memo[dict[Any, Any]] = _Memo(dict)
+    _blank_unknown: _Memo[dict[Any, Any]] = _Memo(dict)
     holds: _Memo[dict[Any, Any]] = _Memo(dict)
     _static: _Memo[dict[Any, Any]] = _Memo(dict)
     _params: _Memo[dict[str, tuple[tuple[str, str], ...]]] = _Memo(dict)

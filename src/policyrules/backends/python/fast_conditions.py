@@ -51,8 +51,23 @@ class FastConditions:
         self, fp: FastProvision, cp: CompiledProvision, inst: Instance, used: set[str]
     ) -> tuple[bool, frozenset[str]]:
         """:meth:`_conditions_of` a subject lacking every fact they read, found once an
-        evaluation: a condition's closure computed with explanations too."""
-        return self._conditions_of(fp, cp, inst, used, True)
+        evaluation: with explanations, a condition's closure computed too where the
+        outcome is unknown (its decision is then made by the general way's conditions:
+        .rows); an outcome a closure decided goes the general way, as for any subject.
+        :raises Slow: so."""
+        if not self.explain:
+            return self._conditions_of(fp, cp, inst, used, True)
+        try:
+            first: set[str] = set()
+            found = self._conditions_of(fp, cp, inst, first)
+            used |= first
+            return found
+        except Slow:
+            pass
+        failed, missing = self._conditions_of(fp, cp, inst, used, True)
+        if failed or not missing:
+            raise Slow
+        return failed, missing
 
     def _conditions_of(
         self,

@@ -122,9 +122,6 @@ class Rows(Said):
     _held: dict[str, Held]  # a provision's steps when its conditions held, and their reads
     _paid: dict[str, PaidPlan | None]  # a provision's plan of paid claims (.paid)
     _marks: dict[str, Marks]  # a provision's condition steps, held and not (.failed)
-    # With explanations: the step of each claim of unknown eligibility the fast path served
-    # that holds its bound in shared caps (.fast_reserve), by provision id and path.
-    holds: dict[tuple[str, Path], Step]
     facts: Facts
     checked: CheckedPolicy
     policy: CompiledPolicy
@@ -236,11 +233,9 @@ class Rows(Said):
         """With explanations: the steps that depended on the order of claims come from
         the row; the conditions and the amount are computed again (the facts read, the
         reasons and their steps), in the order the general way computes them."""
-        cp, inst, path, status, amount = row[:5]
-        once_at, why, used = row[10:]
+        cp, status, amount, once_at, why = row[0], row[3], row[4], row[10], row[11]
         if once_at == BLANK:
             return self.blank_decision(row)
-        info = cp.info
         if amount is not None and once_at < 0 and not row[9]:
             made = self._explained_paid(row)
             if made is not None:
@@ -249,6 +244,20 @@ class Rows(Said):
             made = self._explained_failed(row)
             if made is not None:
                 return made
+        elif status == "unknown" and cp.info.kind == "award":
+            made = self.blank_unknown(row)  # a subject lacking the conditions' facts
+            if made is not None:
+                return made
+        d = self.again(row, True)
+        return attrs.evolve(d, trace=(why, *d.trace)) if why is not None else d
+
+    def again(self, row: Row, hold: bool) -> Decision:
+        """The decision of ``row``, its conditions and amount computed again, without the
+        step saying natural order served it (``hold``: with the one saying what a claim of
+        unknown eligibility holds, if it holds any)."""
+        cp, inst, path, status, amount = row[:5]
+        once_at, used = row[10], row[12]
+        info = cp.info
         env = self.env(cp, inst)
         env.used_assumptions |= used
         trace: list[Step] = []
@@ -268,14 +277,14 @@ class Rows(Said):
                 trace.append(Step("once", f"once per {o.entity}: not granted before", True))
         if amount is not None:
             extra = self._award_steps(cp, env, trace, row)
-        elif status == "unknown" and (held := self.holds.get((info.id, path))) is not None:
-            trace.append(held)  # as the general way's reserve_unknown
+        elif status == "unknown":
+            if hold and (held := self.holds.get((info.id, path))) is not None:
+                trace.append(held)  # as the general way's reserve_unknown
         elif status == "eligible":
             extra = {"consequence": info.consequence}
             trace.append(Step("consequence", info.consequence or "", True))
         extra["path"] = path
-        d = self.decision(cp, inst, env, status, failed, missing, trace, extra)
-        return attrs.evolve(d, trace=(why, *d.trace)) if why is not None else d
+        return self.decision(cp, inst, env, status, failed, missing, trace, extra)
 
     def _explained_failed(self, row: Row) -> Decision | None:
         """A claim a condition refused, made by :mod:`.failed`; ``None``: the general way."""

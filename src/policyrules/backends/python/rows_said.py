@@ -164,7 +164,7 @@ class Said(BlankRows):
                 out[k] = row
                 continue
             text: str | R | None = None
-            if row[10] == BLANK:
+            if row[10] == BLANK or (row[3] == "unknown" and row[0].info.kind == "award"):
                 text = blank(row)
             elif row[10] < 0 and not row[9]:
                 cp = row[0]

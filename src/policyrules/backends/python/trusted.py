@@ -238,11 +238,14 @@ def slots_of(d: Decision) -> Slots:
     return tuple([(s.__set__, s.__get__(d)) for s in _SLOTS])
 
 
-def with_subject(slots: Slots, subject: str) -> Decision:
+def with_subject(slots: Slots, subject: str, trace: tuple[Step, ...] | None = None) -> Decision:
     """``attrs.evolve(d, subject=subject)`` of the decision ``d`` whose :func:`slots_of`
-    are ``slots``, without ``__init__``: every other field the very value of ``d``'s."""
+    are ``slots``, without ``__init__``: every other field the very value of ``d``'s
+    (but ``trace``, if given)."""
     made: Decision = _new(Decision)
     for put, value in slots:
         put(made, value)
     _D_SUBJECT(made, subject)
+    if trace is not None:
+        _D_TRACE(made, trace)
     return made
