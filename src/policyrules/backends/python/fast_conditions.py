@@ -44,6 +44,8 @@ class FastConditions:
         :raises Slow: a closure is undecided (the general way says why)."""
         if fp.conditions_facts is None:
             return self._conditions_of(fp, cp, inst, used)
+        if not self.explain:  # (closures computed anyway: as without explanations before)
+            return conditions_once(self._blank_conditions, fp, cp, inst, used, self._conditions_of)
         memo, once = self._blank_conditions, self._conditions_blank
         return conditions_once(memo, fp, cp, inst, used, self._conditions_of, once)
 
@@ -51,12 +53,10 @@ class FastConditions:
         self, fp: FastProvision, cp: CompiledProvision, inst: Instance, used: set[str]
     ) -> tuple[bool, frozenset[str]]:
         """:meth:`_conditions_of` a subject lacking every fact they read, found once an
-        evaluation: with explanations, a condition's closure computed too where the
+        evaluation with explanations: a condition's closure computed too where the
         outcome is unknown (its decision is then made by the general way's conditions:
         .rows); an outcome a closure decided goes the general way, as for any subject.
         :raises Slow: so."""
-        if not self.explain:
-            return self._conditions_of(fp, cp, inst, used, True)
         try:
             first: set[str] = set()
             found = self._conditions_of(fp, cp, inst, first)
