@@ -76,22 +76,19 @@ def conditions_once(
     inst: Instance,
     used: set[str],
     compute: Callable[[FastProvision, CompiledProvision, Instance, set[str]], _T],
-    blank: Callable[[FastProvision, CompiledProvision, Instance, set[str]], _T] | None = None,
 ) -> _T:
     """``compute(fp, cp, inst, used)``: the outcome of ``cp``'s conditions for ``inst``,
     the assumptions they read added to ``used``; where ``inst`` lacks every fact they read
     (``fp.conditions_facts``), it reads nothing of the subject but that absence, so the
-    outcome (by ``blank``, if given, else ``compute``: found once, it may cost more) and
-    the assumptions read are kept in ``memo`` and found once an evaluation.  An outcome
-    not computed (``compute`` raises) is not kept."""
+    outcome and the assumptions read are kept in ``memo`` and found once an evaluation.
+    An outcome not computed (``compute`` raises) is not kept."""
     facts = fp.conditions_facts
     if facts is None or not lacks_all(facts, inst):
         return compute(fp, cp, inst, used)
     hit = memo.get(cp.info.id)
     if hit is None:
         read: set[str] = set()
-        once = compute if blank is None else blank
-        hit = memo[cp.info.id] = (once(fp, cp, inst, read), frozenset(read))
+        hit = memo[cp.info.id] = (compute(fp, cp, inst, read), frozenset(read))
     used |= hit[1]
     made: _T = hit[0]
     return made

@@ -12,7 +12,7 @@ from typing import Any
 
 from ...instances import Instance
 from ...runtime.values import Undecided, Unknown, Value
-from .blank import closure_value, conditions_once
+from .blank import closure_value, conditions_once, lacks_all
 from .codegen import FastProvision, Reads, Slow
 from .compile import CompiledProvision, Env
 
@@ -44,30 +44,7 @@ class FastConditions:
         :raises Slow: a closure is undecided (the general way says why)."""
         if fp.conditions_facts is None:
             return self._conditions_of(fp, cp, inst, used)
-        if not self.explain:  # (closures computed anyway: as without explanations before)
-            return conditions_once(self._blank_conditions, fp, cp, inst, used, self._conditions_of)
-        memo, once = self._blank_conditions, self._conditions_blank
-        return conditions_once(memo, fp, cp, inst, used, self._conditions_of, once)
-
-    def _conditions_blank(
-        self, fp: FastProvision, cp: CompiledProvision, inst: Instance, used: set[str]
-    ) -> tuple[bool, frozenset[str]]:
-        """:meth:`_conditions_of` a subject lacking every fact they read, found once an
-        evaluation with explanations: a condition's closure computed too where the
-        outcome is unknown (its decision is then made by the general way's conditions:
-        .rows); an outcome a closure decided goes the general way, as for any subject.
-        :raises Slow: so."""
-        try:
-            first: set[str] = set()
-            found = self._conditions_of(fp, cp, inst, first)
-            used |= first
-            return found
-        except Slow:
-            pass
-        failed, missing = self._conditions_of(fp, cp, inst, used, True)
-        if failed or not missing:
-            raise Slow
-        return failed, missing
+        return conditions_once(self._blank_conditions, fp, cp, inst, used, self._conditions_of)
 
     def _conditions_of(
         self,
@@ -75,7 +52,6 @@ class FastConditions:
         cp: CompiledProvision,
         inst: Instance,
         used: set[str],
-        closures: bool = False,
     ) -> tuple[bool, frozenset[str]]:
         a, p = self.assumptions, self.parameters
         if fp.all_conditions is not None:
@@ -85,7 +61,7 @@ class FastConditions:
                 pass  # one by one: an unknown one may yet be decided by a false one
             else:
                 return not all(values), _NONE
-        return self._each_condition(fp, cp, inst, used, closures)
+        return self._each_condition(fp, cp, inst, used)
 
     def _each_condition(
         self,
@@ -93,13 +69,12 @@ class FastConditions:
         cp: CompiledProvision,
         inst: Instance,
         used: set[str],
-        closures: bool = False,
     ) -> tuple[bool, frozenset[str]]:
-        """:meth:`_conditions` one condition at a time (``closures``: a condition's closure
-        computed with explanations too)."""
+        """:meth:`_conditions` one condition at a time."""
         a, p = self.assumptions, self.parameters
         failed = False
         missing: frozenset[str] = _NONE
+        closed = False  # with explanations, a closure computed
         for n, f in enumerate(fp.conditions):
             try:
                 if not f(inst, used, a, p):
@@ -114,9 +89,13 @@ class FastConditions:
             # Not strict: this condition's closure, three-valued.  What the generated code
             # read before it stopped, the closure reads too.  With explanations the row's
             # decision would compute it again: the claim goes the general way at once,
-            # unless this is found once for every subject lacking the conditions' facts.
-            if self.explain and not closures:
-                raise Slow
+            # unless its subject lacks every fact the conditions read (found once an
+            # evaluation, .blank) and the outcome is unknown (checked below).
+            if self.explain:
+                facts_all = fp.conditions_facts
+                if facts_all is None or not lacks_all(facts_all, inst):
+                    raise Slow
+                closed = True
             try:
                 fn, facts = cp.conditions[n].fn, fp.condition_facts[n]
                 value = closure_value(self._blank, self.env, cp, inst, ("c", n), fn, facts, used)
@@ -126,6 +105,10 @@ class FastConditions:
                 missing |= value.missing
             elif not value:
                 failed = True
+        if closed and (failed or not missing):
+            # decided by a closure: the texts of its row would not say it as the general
+            # way does (they read the conditions' facts as given), so the general way
+            raise Slow
         # A false condition settles the decision: no missing fact could change it.
         return failed, _NONE if failed else missing
 
