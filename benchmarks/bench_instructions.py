@@ -29,6 +29,10 @@ only (京经信发〔2025〕50号 第3条; ``whole``: every measure), the claims
   reader gets by default; the frequent claims said from the evaluator's record);
 * ``json``: ``evaluate(facts)``, then ``result.to_json()`` (what ``eval --json`` and the
   service answer with);
+* ``whole_made``: ``evaluate(facts)`` (explanations on) with the whole shipped policy,
+  then ``result.decisions`` (most subjects of the other measures lack every fact their
+  conditions read: see ``backends/python/blank_rows.py``);
+* ``whole_zh``: the same, then ``result.explain()`` instead (the whole Chinese text);
 * ``firm``, ``firm_text``: one firm a call, without explanations, and rendered from its
   decisions; ``firm_texts``: one firm a call, ``result.decision_texts()`` (as a service
   answering firm by firm).
@@ -56,7 +60,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 ROOT = Path(__file__).resolve().parent.parent
 MODES = ("hand", "bare", "whole", "awards", "made", "eval", "decisions", "text", "texts")
-MODES += ("explain_en", "zh", "explain_zh", "json")
+MODES += ("explain_en", "zh", "explain_zh", "json", "whole_made", "whole_zh")
 MODES += ("firm", "firm_text", "firm_texts")
 _RUNS = 3
 
@@ -69,7 +73,7 @@ def _run(mode: str, claims: int, times: int) -> None:
     from policyrules.explain import decision_text
     from policyrules.explain_zh import decision_text_zh
 
-    if mode == "whole":
+    if mode in ("whole", "whole_made", "whole_zh"):
         policy = policyrules.load(ROOT / "policies" / "beijing_2025")
     else:
         with tempfile.TemporaryDirectory() as tmp:
@@ -104,11 +108,11 @@ def _run(mode: str, claims: int, times: int) -> None:
             policy.evaluate(facts).decision_texts()
         elif mode == "explain_en":
             policy.evaluate(facts).explain(lang="en")
-        elif mode == "explain_zh":
+        elif mode in ("explain_zh", "whole_zh"):
             policy.evaluate(facts).explain()
         else:
             result = policy.evaluate(facts, explain=mode not in ("bare", "whole", "made"))
-            if mode in ("made", "decisions", "text", "zh"):
+            if mode in ("made", "decisions", "text", "zh", "whole_made"):
                 for d in result.decisions:
                     if mode == "text":
                         decision_text(d)

@@ -12,7 +12,9 @@ same policy with no generated code (every claim the general way, through the clo
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +64,12 @@ def _texts(result: Result) -> list[tuple[str, str]]:
     ]
 
 
+def _whole(run: Callable[[], Result]) -> tuple[Any, ...]:
+    """The whole texts of fresh results, each said from the evaluator's record before the
+    decisions are made: in Chinese, in English, each decision's English text, the JSON."""
+    return (run().explain(), run().explain(lang="en"), run().decision_texts(), run().to_json())
+
+
 @pytest.fixture(scope="module")
 def shipped() -> Policy:
     return policyrules.load(SHIPPED)
@@ -95,6 +103,10 @@ def test_random_expressions_same_result(
         assert fast.grants == general.grants
         assert fast.assumptions == general.assumptions
         assert _texts(fast) == _texts(general)
+        if explain:  # (a blank subject's rows said from its provision's kept text)
+            assert _whole(partial(policy.evaluate, facts, **run)) == _whole(
+                partial(_general(policy).evaluate, facts, **run)
+            )
 
 
 @settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -112,6 +124,11 @@ def test_shipped_policy_same_result(
         )
         assert fast == general  # decisions (traces included), grants, assumptions
         assert _texts(fast) == _texts(general)
+        if explain:
+            kw = {"ledger": ledger, "parameters": params}
+            assert _whole(partial(shipped.evaluate, facts, **kw)) == _whole(
+                partial(_general(shipped).evaluate, facts, **kw)
+            )
 
 
 @settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])

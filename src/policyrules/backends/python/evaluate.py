@@ -267,6 +267,10 @@ class _Run(DecisionMaker, Awards, Conditions, TimeLimits, FastClaims, ExclusiveH
     unplaced: _Memo[set[Any]] = _Memo(set)
     _blank: _Memo[dict[Any, Any]] = _Memo(dict)
     _blank_conditions: _Memo[dict[Any, Any]] = _Memo(dict)
+    _blank_decided: _Memo[dict[Any, Any]] = _Memo(dict)
+    _blank_said: _Memo[dict[Any, Any]] = _Memo(dict)
+    _blank_unknown: _Memo[dict[Any, Any]] = _Memo(dict)
+    holds: _Memo[dict[Any, Any]] = _Memo(dict)
     _static: _Memo[dict[Any, Any]] = _Memo(dict)
     _params: _Memo[dict[str, tuple[tuple[str, str], ...]]] = _Memo(dict)
     _params_set: _Memo[dict[str, tuple[str, ...]]] = _Memo(dict)
@@ -337,9 +341,14 @@ class _Run(DecisionMaker, Awards, Conditions, TimeLimits, FastClaims, ExclusiveH
         if kind == "declaration":
             return []
         # With explanations a row would be computed again when made into a decision: only
-        # awards, whose accounts the row keeps, gain from the fast path then.
+        # awards, whose accounts the row keeps, gain from the fast path then, and the
+        # subjects lacking every fact the conditions read (one decision kept: .blank_rows).
         fast = None if self.explain or kind in _TIMED else self.policy.fast.get(cp.info.id)
         if fast is None:
+            if self.explain and kind not in _TIMED:
+                made = self.blank_provision(cp)
+                if made is not None:
+                    return made
             return [self.decide(cp, inst, self.env(cp, inst)) for inst in self.subjects(cp)]
         return self.conditions_only(fast, cp, self.subjects(cp))
 

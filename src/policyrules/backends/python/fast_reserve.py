@@ -7,8 +7,8 @@ limit and year) where they can, by the closures through a fresh
 :class:`~policyrules.exprs.Env` where they cannot (a fact not given), its caps applied in
 the order written as :func:`.claims.apply_caps` applies them, and held as pending in
 every account they draw on, or in every year of a yearly cap whose year is unknown.  The
-accounts end as the general way leaves them, entry for entry.  Without explanations only:
-the trace step saying what it holds is the general way's.
+accounts end as the general way leaves them, entry for entry; the bound held is returned
+(with explanations the evaluator keeps the step saying it: :func:`.reserve.hold_step`).
 """
 
 from __future__ import annotations
@@ -43,11 +43,13 @@ def reserve_fen(
     p: Mapping[str, Any],
     env_of: Callable[[CompiledProvision, Instance | None], Env],
     memo: dict[Any, tuple[Value, frozenset[str]]],
-) -> None:
+) -> tuple[int | None] | None:
     """Hold, in its shared caps, the bound of the claim of ``cp`` at ``path`` whose
     eligibility is unknown, as :func:`.reserve.reserve_unknown` holds it (``ends``: where
     each cap's scope ends in the path; ``env_of``: the evaluator's Env of a subject;
     ``memo``: the evaluation's closure values of subjects lacking their facts, .blank).
+    Returns ``(fen,)``, the bound held (``None``: nothing bounds it), or ``None`` where it
+    holds nothing (``reserve_unknown`` returns no step).
 
     :raises Slow: before any account changes, for a claim this does not serve (a
         one-time award, a schedule, bounds, a cap's limit that is not an amount)."""
@@ -99,9 +101,9 @@ def reserve_fen(
                 room = 0
             running = room if running is None or room < running else running
     except Undecided:
-        return  # undecided even if eligible: as an eligible claim, it holds nothing
+        return None  # undecided even if eligible: as an eligible claim, it holds nothing
     if not (keys or any_year) or running == 0:
-        return
+        return None
     subject = "/".join([i for _, i in path])
     held = (cp.info.id, "eligibility")
     for key in keys:
@@ -112,6 +114,7 @@ def reserve_fen(
     bound = None if running is None else Money(running)
     for pool, scope in any_year:  # its year unknown too: in every year
         accounts.hold_any_year(pool, scope, subject, bound, held)
+    return (running,)
 
 
 class _Reads:

@@ -26,15 +26,18 @@ from ...instances import Instance
 from ...runtime.ledger import Accounts, ClaimLog, ScopeKey
 from ...runtime.order import natural_key, natural_path_key
 from ...runtime.values import Undecided, Unknown, Value, year_number
-from .blank import closure_value, conditions_once
+from .blank import closure_value
 from .claims import Claim, claim_key, natural_step, natural_steps, path_of
-from .codegen import FastProvision, Reads, Slow
+from .codegen import FastProvision, Slow
 from .compile import CompiledPolicy, CompiledProvision, Env
+from .fast_conditions import FastConditions
 from .fast_reserve import Shape, cap_shape, reserve_fen
 from .fused import FusedFn, ServedKeys
 from .lean import LeanAward, untouched
 from .order_hold import order_missing
+from .reserve import hold_step
 from .rows import CapRow, Path, Row, Rows
+from .trusted import money
 
 __all__ = ["FastClaims"]
 
@@ -46,7 +49,7 @@ _NONE: frozenset[str] = frozenset()
 _Pending = tuple[Any, CompiledProvision, FastProvision | None, Instance, Path, Env | None, set[str]]
 
 
-class FastClaims(Rows):
+class FastClaims(FastConditions, Rows):
     """The fast path of the evaluator (a mixin): it supplies the state used here."""
 
     accounts: Accounts
@@ -286,82 +289,6 @@ class FastClaims(Rows):
         status = "not_eligible" if failed else "unknown" if missing else "eligible"
         return (cp, inst, path, status, None, None, (), 0, 0, missing, -1, None, used)
 
-    def _conditions(
-        self, fp: FastProvision, cp: CompiledProvision, inst: Instance, used: set[str]
-    ) -> tuple[bool, frozenset[str]]:
-        """Whether a condition is false, else the facts and parameters that would decide
-        the unknown ones (none: all hold).  Every condition is computed, as the general way
-        does (each may read assumptions); one that reads a fact or parameter not given is
-        unknown, missing them if it is strict, else it is computed by its closure.
-        :raises Slow: a closure is undecided (the general way says why)."""
-        if fp.conditions_facts is None:
-            return self._conditions_of(fp, cp, inst, used)
-        return conditions_once(self._blank_conditions, fp, cp, inst, used, self._conditions_of)
-
-    def _conditions_of(
-        self, fp: FastProvision, cp: CompiledProvision, inst: Instance, used: set[str]
-    ) -> tuple[bool, frozenset[str]]:
-        a, p = self.assumptions, self.parameters
-        if fp.all_conditions is not None:
-            try:
-                values = fp.all_conditions(inst, used, a, p)
-            except Slow:
-                pass  # one by one: an unknown one may yet be decided by a false one
-            else:
-                return not all(values), _NONE
-        return self._each_condition(fp, cp, inst, used)
-
-    def _each_condition(
-        self, fp: FastProvision, cp: CompiledProvision, inst: Instance, used: set[str]
-    ) -> tuple[bool, frozenset[str]]:
-        """:meth:`_conditions` one condition at a time."""
-        a, p = self.assumptions, self.parameters
-        failed = False
-        missing: frozenset[str] = _NONE
-        for n, f in enumerate(fp.conditions):
-            try:
-                if not f(inst, used, a, p):
-                    failed = True
-                continue
-            except Slow:
-                reads = fp.condition_reads[n]
-                gone = self._absent(reads, inst) if reads is not None else _NONE
-            if gone:
-                missing |= gone
-                continue
-            # Not strict: this condition's closure, three-valued.  What the generated code
-            # read before it stopped, the closure reads too.  With explanations the row's
-            # decision would compute it again: the claim goes the general way at once.
-            if self.explain:
-                raise Slow
-            try:
-                fn, facts = cp.conditions[n].fn, fp.condition_facts[n]
-                value = closure_value(self._blank, self.env, cp, inst, ("c", n), fn, facts, used)
-            except Undecided:
-                raise Slow from None
-            if isinstance(value, Unknown):
-                missing |= value.missing
-            elif not value:
-                failed = True
-        # A false condition settles the decision: no missing fact could change it.
-        return failed, _NONE if failed else missing
-
-    def _absent(self, reads: Reads, inst: Instance) -> frozenset[str]:
-        """Which of the facts and parameters ``reads`` are not given (their names as an
-        unknown value names them)."""
-        out: set[str] = set()
-        for entity, name, key in reads:
-            if not entity:
-                if name not in self.parameters:
-                    out.add(key)
-                continue
-            owner: Instance | None = inst
-            while owner is not None and owner.entity != entity:
-                owner = owner.parent
-            if owner is None or (name != "id" and name not in owner.values):
-                out.add(key)
-        return frozenset(out)
-
     def _order_key(
         self, fp: FastProvision, cp: CompiledProvision, n: int, inst: Instance, used: set[str]
     ) -> Any:
@@ -404,11 +331,14 @@ class FastClaims(Rows):
         if missing:
             if any(cap.per for cap in cp.caps):
                 # It holds its bound in the shared caps (.reserve); with explanations, its
-                # trace says so: the general way.
-                if self.explain:
-                    raise Slow
+                # trace says so, by a step kept for its decision (Rows.holds).
                 fixed = self._blank
-                reserve_fen(fp, cp, inst, path, shape[0], self.accounts, a, p, self.env, fixed)
+                bound = reserve_fen(
+                    fp, cp, inst, path, shape[0], self.accounts, a, p, self.env, fixed
+                )
+                if bound is not None and self.explain:
+                    fen = bound[0]
+                    self.holds[(info.id, path)] = hold_step(None if fen is None else money(fen))
             return (cp, inst, path, "unknown", None, None, (), 0, 0, missing, -1, why, used)
         if unplaced:
             raise Slow  # eligible, served as early as it could be: the general way (.award)

@@ -7,8 +7,9 @@ it would draw on as *pending* (an undecided claim's bound, as an ``up to`` claim
 a later claim under the same cap is reported with what is certain: at most what is left if
 the unknown claim gets nothing, at least what is left once it takes its bound.  The SQL
 batch does the same (``backends/sql/award_steps.py``: the window takes such claims as
-uncertain).  The fast path holds the same bound on integer fen, without explanations
-(``fast_reserve.reserve_fen``): what changes here changes there.
+uncertain).  The fast path holds the same bound on integer fen
+(``fast_reserve.reserve_fen``), its step said by :func:`hold_step`: what changes here
+changes there.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from .compile import CompiledProvision, Env
 from .instalments import pay_schedule
 from .once_hold import hold_once
 
-__all__ = ["reserve_unknown"]
+__all__ = ["hold_step", "reserve_unknown"]
 
 _Path = tuple[tuple[str, str], ...]
 
@@ -73,7 +74,13 @@ def reserve_unknown(
             accounts.add(key, subject, capped.amount, certain=False, held=held)
     for pool, scope in capped.any_year:  # its year unknown too: in every year
         accounts.hold_any_year(pool, scope, subject, capped.amount, held)
-    most = "an amount nothing bounds" if capped.amount is None else capped.amount.format_cn()
+    return hold_step(capped.amount)
+
+
+def hold_step(bound: Money | None) -> Step:
+    """The trace step of a claim of unknown eligibility holding ``bound`` (``None``: an
+    amount nothing bounds) in its shared caps (the fast path's too: .fast_reserve)."""
+    most = "an amount nothing bounds" if bound is None else bound.format_cn()
     text = (
         f"eligibility unknown: holds up to {most} of its shared caps "
         "until decided (a later claim under them is reported up to what is left)"

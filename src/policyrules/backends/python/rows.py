@@ -30,6 +30,7 @@ from ...model import CheckedPolicy, ClauseInfo, DocumentInfo, ProvisionInfo
 from ...runtime.ledger import Grant, GrantRow
 from ...runtime.money import Money, cn_text
 from ...runtime.values import format_value
+from .blank_rows import BLANK
 from .compile import CompiledPolicy, CompiledProvision, Condition, Env
 from .explained import Held, condition_facts, held_steps, steps_held
 from .failed import Marks, condition_steps, failed_decision
@@ -61,7 +62,8 @@ __all__ = [
 # A decision: the provision, the subject and its path, the status, the amount (fen; None
 # unless an eligible award) and its kind, the caps, the fen granted before, the amount
 # requested (fen, after the entitlement), the facts and parameters missing, the index of
-# the one-time rule that refused it (-1: none), the step saying natural order served it
+# the one-time rule that refused it (-1: none; BLANK: a blank subject's, made from its
+# provision's kept decision, .blank_rows), the step saying natural order served it
 # (explanations only), the assumptions used (last: the evaluator reads them there).
 Row = tuple[
     CompiledProvision,
@@ -231,9 +233,9 @@ class Rows(Said):
         """With explanations: the steps that depended on the order of claims come from
         the row; the conditions and the amount are computed again (the facts read, the
         reasons and their steps), in the order the general way computes them."""
-        cp, inst, path, status, amount = row[:5]
-        once_at, why, used = row[10:]
-        info = cp.info
+        cp, status, amount, once_at, why = row[0], row[3], row[4], row[10], row[11]
+        if once_at == BLANK:
+            return self.blank_decision(row)
         if amount is not None and once_at < 0 and not row[9]:
             made = self._explained_paid(row)
             if made is not None:
@@ -242,6 +244,20 @@ class Rows(Said):
             made = self._explained_failed(row)
             if made is not None:
                 return made
+        elif status == "unknown" and cp.info.kind == "award":
+            made = self.blank_unknown(row)  # a subject lacking the conditions' facts
+            if made is not None:
+                return made
+        d = self.again(row, True)
+        return attrs.evolve(d, trace=(why, *d.trace)) if why is not None else d
+
+    def again(self, row: Row, hold: bool) -> Decision:
+        """The decision of ``row``, its conditions and amount computed again, without the
+        step saying natural order served it (``hold``: with the one saying what a claim of
+        unknown eligibility holds, if it holds any)."""
+        cp, inst, path, status, amount = row[:5]
+        once_at, used = row[10], row[12]
+        info = cp.info
         env = self.env(cp, inst)
         env.used_assumptions |= used
         trace: list[Step] = []
@@ -261,12 +277,14 @@ class Rows(Said):
                 trace.append(Step("once", f"once per {o.entity}: not granted before", True))
         if amount is not None:
             extra = self._award_steps(cp, env, trace, row)
+        elif status == "unknown":
+            if hold and (held := self.holds.get((info.id, path))) is not None:
+                trace.append(held)  # as the general way's reserve_unknown
         elif status == "eligible":
             extra = {"consequence": info.consequence}
             trace.append(Step("consequence", info.consequence or "", True))
         extra["path"] = path
-        d = self.decision(cp, inst, env, status, failed, missing, trace, extra)
-        return attrs.evolve(d, trace=(why, *d.trace)) if why is not None else d
+        return self.decision(cp, inst, env, status, failed, missing, trace, extra)
 
     def _explained_failed(self, row: Row) -> Decision | None:
         """A claim a condition refused, made by :mod:`.failed`; ``None``: the general way."""

@@ -24,6 +24,7 @@ from ...facts import Facts
 from ...instances import Instance
 from ...model import CheckedPolicy, ProvisionInfo
 from ...words import Words
+from .blank_rows import BLANK, BlankRows
 from .compile import CompiledProvision, Condition, Env
 from .explained import condition_facts
 from .failed import Marks, Refusals, condition_steps, failed_reasons, refusal_key
@@ -50,7 +51,7 @@ _PaidSaid = tuple[PaidPlan, Fixed, tuple[tuple[str, str], ...]]
 Pairs = tuple[tuple[str, str], ...]  # (name, value's text) of facts, assumptions, parameters
 
 
-class Said:
+class Said(BlankRows):
     """Rows said in English and in Chinese (a mixin of :class:`~.rows.Rows`, which
     supplies the rest)."""
 
@@ -117,7 +118,10 @@ class Said:
                     self._last_assumed)  # fmt: skip
         past: dict[Any, Any] = {}  # refusals past the bound, kept while these rows are said
         return self._said_rows(
-            rows, partial(paid_text, run), lambda row: self._failed_text(row, full, past)
+            rows,
+            partial(paid_text, run),
+            lambda row: self._failed_text(row, full, past),
+            self.blank_text_en,
         )
 
     def said_zh(
@@ -132,7 +136,10 @@ class Said:
                       self._ids_printable(), self._paid_zh, self._last_paid_zh)  # fmt: skip
         past: dict[Any, Any] = {}  # refusals past the bound, kept while these rows are said
         return self._said_rows(
-            rows, partial(paid_text_zh, run), lambda row: self._refused_line_zh(row, words, past)
+            rows,
+            partial(paid_text_zh, run),
+            lambda row: self._refused_line_zh(row, words, past),
+            lambda row: self.blank_text_zh(row, words),
         )
 
     def _said_rows(
@@ -140,10 +147,12 @@ class Said:
         rows: Iterable[Row | Decision],
         paid: Callable[[_PaidSaid, CompiledProvision, Row], str | None],
         refused: Callable[[Row], R | None],
+        blank: Callable[[Row], str | None],
     ) -> list[str | R | Decision]:
         """Each of ``rows`` said: a paid claim's row by ``paid`` (its provision's
         :meth:`_paid_said`, found once for a run of its rows), one a condition refused by
-        ``refused``; ``None`` from either, or any other row: its decision, made."""
+        ``refused``, a blank subject's (:mod:`.blank_rows`) by ``blank``; ``None`` from
+        any, or any other row: its decision, made."""
         assert self.explain, "a row holds what its text reads only with explanations on"
         listed = list(rows)
         out: list[Any] = [None] * len(listed)
@@ -155,7 +164,9 @@ class Said:
                 out[k] = row
                 continue
             text: str | R | None = None
-            if row[10] < 0 and not row[9]:
+            if row[10] == BLANK or (row[3] == "unknown" and row[0].info.kind == "award"):
+                text = blank(row)
+            elif row[10] < 0 and not row[9]:
                 cp = row[0]
                 if row[4] is not None:
                     if cp is not said_cp:  # (a provision's rows often come together)

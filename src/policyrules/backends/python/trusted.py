@@ -23,12 +23,15 @@ from ...runtime.money import Money
 
 __all__ = [
     "EVENT_SLOTS",
+    "Slots",
     "decision",
     "deferred",
     "grant",
     "grants",
     "money",
+    "slots_of",
     "step",
+    "with_subject",
 ]
 
 _new = object.__new__
@@ -215,3 +218,34 @@ def deferred(
         static, subject, status, amount, amount_kind, (), caps, granted_before, facts,
         assumptions, parameters, trace,
     )  # fmt: skip
+
+
+# Every slot of a Decision (its trace's own, below the property) but the subject's, for a
+# copy of one slot by slot (:func:`with_subject`).
+_SLOTS = tuple(
+    (TRACE_SLOT if n == "trace" else Decision.__dict__[n])
+    for n in Decision.__dict__["__slots__"]
+    if n not in ("subject", "__weakref__")
+)
+assert all(type(s).__name__ == "member_descriptor" for s in _SLOTS)
+
+# A decision's slots but its subject's, each as (its setter, its value): :func:`slots_of`.
+Slots = tuple[tuple[Callable[[Any, Any], None], Any], ...]
+
+
+def slots_of(d: Decision) -> Slots:
+    """``d``'s fields but the subject, to be copied into others (:func:`with_subject`)."""
+    return tuple([(s.__set__, s.__get__(d)) for s in _SLOTS])
+
+
+def with_subject(slots: Slots, subject: str, trace: tuple[Step, ...] | None = None) -> Decision:
+    """``attrs.evolve(d, subject=subject)`` of the decision ``d`` whose :func:`slots_of`
+    are ``slots``, without ``__init__``: every other field the very value of ``d``'s
+    (but ``trace``, if given)."""
+    made: Decision = _new(Decision)
+    for put, value in slots:
+        put(made, value)
+    _D_SUBJECT(made, subject)
+    if trace is not None:
+        _D_TRACE(made, trace)
+    return made
