@@ -29,7 +29,10 @@ only (京经信发〔2025〕50号 第3条; ``whole``: every measure), the claims
   reader gets by default; the frequent claims said from the evaluator's record);
 * ``json``: ``evaluate(facts)``, then ``result.to_json()`` (what ``eval --json`` and the
   service answer with);
-* ``whole_made``: ``evaluate(facts)`` (explanations on) with the whole shipped policy,
+* ``whole_made``: ``made`` with the whole shipped policy (``evaluate(facts,
+  explain=False)``, then ``result.decisions``: what a registry run reads to find who
+  qualifies);
+* ``whole_decisions``: ``evaluate(facts)`` (explanations on) with the whole shipped policy,
   then ``result.decisions`` (most subjects of the other measures lack every fact their
   conditions read: see ``backends/python/blank_rows.py``);
 * ``whole_zh``: the same, then ``result.explain()`` instead (the whole Chinese text);
@@ -60,7 +63,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 ROOT = Path(__file__).resolve().parent.parent
 MODES = ("hand", "bare", "whole", "awards", "made", "eval", "decisions", "text", "texts")
-MODES += ("explain_en", "zh", "explain_zh", "json", "whole_made", "whole_zh")
+MODES += ("explain_en", "zh", "explain_zh", "json", "whole_made", "whole_decisions", "whole_zh")
 MODES += ("firm", "firm_text", "firm_texts")
 _RUNS = 3
 
@@ -73,7 +76,7 @@ def _run(mode: str, claims: int, times: int) -> None:
     from policyrules.explain import decision_text
     from policyrules.explain_zh import decision_text_zh
 
-    if mode in ("whole", "whole_made", "whole_zh"):
+    if mode in ("whole", "whole_made", "whole_decisions", "whole_zh"):
         policy = policyrules.load(ROOT / "policies" / "beijing_2025")
     else:
         with tempfile.TemporaryDirectory() as tmp:
@@ -111,8 +114,9 @@ def _run(mode: str, claims: int, times: int) -> None:
         elif mode in ("explain_zh", "whole_zh"):
             policy.evaluate(facts).explain()
         else:
-            result = policy.evaluate(facts, explain=mode not in ("bare", "whole", "made"))
-            if mode in ("made", "decisions", "text", "zh", "whole_made"):
+            bare = ("bare", "whole", "made", "whole_made")
+            result = policy.evaluate(facts, explain=mode not in bare)
+            if mode in ("made", "decisions", "text", "zh", "whole_made", "whole_decisions"):
                 for d in result.decisions:
                     if mode == "text":
                         decision_text(d)

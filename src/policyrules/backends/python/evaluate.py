@@ -275,6 +275,7 @@ class _Run(DecisionMaker, Awards, Conditions, TimeLimits, FastClaims, ExclusiveH
     _params: _Memo[dict[str, tuple[tuple[str, str], ...]]] = _Memo(dict)
     _params_set: _Memo[dict[str, tuple[str, ...]]] = _Memo(dict)
     _assumed: _Memo[dict[Any, Any]] = _Memo(dict)
+    _unpaid: _Memo[dict[Any, Any]] = _Memo(dict)
     _held: _Memo[dict[Any, Any]] = _Memo(dict)
     _paid: _Memo[dict[Any, Any]] = _Memo(dict)
     _marks: _Memo[dict[Any, Any]] = _Memo(dict)

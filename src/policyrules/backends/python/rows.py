@@ -17,7 +17,7 @@ learnt once per provision, without running their closures again (:mod:`.paid`).
 
 from __future__ import annotations
 
-from collections.abc import Container, Mapping
+from collections.abc import Container, Mapping, Set
 from operator import itemgetter
 from typing import Any
 
@@ -44,7 +44,7 @@ from .rows_caps import (
     money_of,
 )
 from .rows_said import Said
-from .trusted import decision, grant
+from .trusted import Slots, decision, grant, slots_of, with_subject
 
 __all__ = [
     "CapRow",
@@ -119,6 +119,9 @@ class Rows(Said):
     documents: Mapping[str, DocumentInfo]
     _static: dict[str, dict[str, Any]]  # the fields of a provision's decisions
     _assumed: dict[frozenset[str], tuple[tuple[str, str], ...]]
+    # Without explanations, the decision of each outcome of a row without an amount
+    # (provision, status, facts missing, assumptions read), but its subject (:meth:`materialise`)
+    _unpaid: dict[tuple[str, str, frozenset[str], frozenset[str]], Slots]
     _held: dict[str, Held]  # a provision's steps when its conditions held, and their reads
     _paid: dict[str, PaidPlan | None]  # a provision's plan of paid claims (.paid)
     _marks: dict[str, Marks]  # a provision's condition steps, held and not (.failed)
@@ -212,22 +215,47 @@ class Rows(Said):
             )
         if amount is None and not missing and status != "eligible":
             return decision(static, subject, status, None, None, (), (), None, (), assumed, (), ())
-        extra: dict[str, Any] = {}
-        if amount is not None:
-            events = cap_events(caps, requested, amount)
-            extra = {
-                "amount": events[-1].granted if events else money_of(amount),
-                "amount_kind": kind,
-                "caps": events,
-                "granted_before": money_of(before) if before else None,
-            }
-        elif status == "eligible":
-            extra = {"consequence": info.consequence}
+        if amount is None:
+            # Without an amount, the decision reads nothing of the claim but its provision,
+            # status, facts missing and assumptions: made once for each such outcome (most
+            # subjects of a registry run lack most measures' facts), copied with its subject.
+            outcome = (info.id, status, frozenset(missing), key)
+            kept = self._unpaid.get(outcome)
+            if kept is None:
+                made = self._unpaid_decision(static, status, missing, assumed, info.consequence)
+                kept = self._unpaid[outcome] = slots_of(made)
+            return with_subject(kept, subject)
+        events = cap_events(caps, requested, amount)
+        extra: dict[str, Any] = {
+            "amount": events[-1].granted if events else money_of(amount),
+            "amount_kind": kind,
+            "caps": events,
+            "granted_before": money_of(before) if before else None,
+        }
         if missing:
             facts = sorted(m for m in missing if not m.startswith("parameter "))
             params = sorted(m[10:] for m in missing if m.startswith("parameter "))
             extra["missing_facts"], extra["missing_parameters"] = tuple(facts), tuple(params)
         return Decision(subject=subject, status=status, assumptions=assumed, **static, **extra)
+
+    @staticmethod
+    def _unpaid_decision(
+        static: dict[str, Any],
+        status: str,
+        missing: Set[str],
+        assumed: tuple[tuple[str, str], ...],
+        consequence: str | None,
+    ) -> Decision:
+        """Without explanations, the decision of a row without an amount, its subject
+        ``None`` (:meth:`materialise` copies it with each subject's)."""
+        extra: dict[str, Any] = {}
+        if status == "eligible":
+            extra = {"consequence": consequence}
+        if missing:
+            facts = sorted(m for m in missing if not m.startswith("parameter "))
+            params = sorted(m[10:] for m in missing if m.startswith("parameter "))
+            extra["missing_facts"], extra["missing_parameters"] = tuple(facts), tuple(params)
+        return Decision(subject=None, status=status, assumptions=assumed, **static, **extra)
 
     def _explained(self, row: Row) -> Decision:
         """With explanations: the steps that depended on the order of claims come from
