@@ -202,8 +202,8 @@ def _template(
 ) -> _Template:
     """The kept decision's text cut around its subject, which ends its first line
     (``said``: the subjects said by other words); ``None`` where it is not eligible, its
-    text could read its trace (a reason, an earlier grant), or its first line does not
-    end so."""
+    text could read its trace (a reason, an earlier grant), its first line does not end
+    so, or the subject is said anywhere else in it."""
     assert made.subject is not None
     if made.status == "not_eligible" or made.reasons or made.granted_before is not None:
         return None
@@ -212,7 +212,10 @@ def _template(
     subject = printable(said.get(made.subject, made.subject) if said else made.subject)
     if not subject or not first.endswith(subject):
         return None
-    return first[: len(first) - len(subject)], said, text[len(first) :]
+    lead, rest = first[: len(first) - len(subject)], text[len(first) :]
+    if any(s in lead or s in rest for s in (subject, made.subject)):
+        return None  # the subject said elsewhere too: each such text made from its decision
+    return lead, said, rest
 
 
 def _kept(d: Decision) -> _Kept | None:
