@@ -16,7 +16,7 @@ from tests.strategies import compile_text
 
 import policyrules
 from policyrules.api import Policy
-from policyrules.backends.python import evaluate
+from policyrules.backends.python import blank_rows, evaluate
 from policyrules.backends.python.trusted import slots_of, with_subject
 from policyrules.decisions import Decision
 from policyrules.explain import decision_text
@@ -198,3 +198,55 @@ def test_a_blank_claim_a_closure_decides_goes_the_general_way() -> None:
     for read in (lambda r: r.explain(), lambda r: r.explain(lang="en"), lambda r: r.decisions):
         assert read(policy.evaluate(facts)) == read(_general(policy).evaluate(facts))
     assert {d.status for d in policy.evaluate(facts).decisions} == {"eligible"}
+
+
+@pytest.fixture
+def said(monkeypatch: pytest.MonkeyPatch) -> Counter[tuple[str, str]]:
+    """The texts made from a decision, by language and provision (blank_rows' own names)."""
+    seen: Counter[tuple[str, str]] = Counter()
+    en, zh = blank_rows.decision_text, blank_rows.decision_text_zh
+
+    def counted_en(d: Decision, *args: Any, **kwargs: Any) -> str:
+        seen[("en", d.provision.rsplit("/", 1)[-1])] += 1
+        return en(d, *args, **kwargs)
+
+    def counted_zh(d: Decision, *args: Any, **kwargs: Any) -> str:
+        seen[("zh", d.provision.rsplit("/", 1)[-1])] += 1
+        return zh(d, *args, **kwargs)
+
+    monkeypatch.setattr(blank_rows, "decision_text", counted_en)
+    monkeypatch.setattr(blank_rows, "decision_text_zh", counted_zh)
+    return seen
+
+
+def test_blank_subjects_said_from_one_text(said: Counter[tuple[str, str]]) -> None:
+    # `e`'s blank subjects (f/P1, f/P2, f/P4, g/Q1) are said from the kept decision's text,
+    # made once a language; the texts are the general way's.
+    policy = compile_text(TEXT)
+    facts = policy.read_facts(FACTS)
+    assert policy.evaluate(facts).explain() == _general(policy).evaluate(facts).explain()
+    assert said[("zh", "e")] == 1
+    fast = policy.evaluate(facts).decision_texts()
+    assert fast == _general(policy).evaluate(facts).decision_texts()
+    assert said[("en", "e")] == 1
+
+
+PARAMETER = TEXT.replace(
+    'assumption strict: bool = true "从严"',
+    'assumption strict: bool = true "从严"\nparameter floor: money "门槛"',
+).replace("eligible when region", "eligible when floor > 0 元 and region")
+
+
+def test_a_blank_decision_missing_a_parameter() -> None:
+    # The unset parameter is missing for every subject, blank or not: the kept decision
+    # names it, and so does each made from it, as the general way's do.
+    policy = compile_text(PARAMETER)
+    facts = policy.read_facts(FACTS)
+    fast, general = policy.evaluate(facts), _general(policy).evaluate(facts)
+    assert fast.explain() == general.explain()
+    fast, general = policy.evaluate(facts), _general(policy).evaluate(facts)
+    assert fast.decisions == general.decisions
+    blank = [
+        d for d in fast.decisions if d.provision.endswith("/e") and d.subject in ("f/P2", "g/Q1")
+    ]
+    assert [d.missing_parameters for d in blank] == [("floor",), ("floor",)]
