@@ -99,17 +99,14 @@ def test_the_optional_keys_in_their_places() -> None:
 def test_a_cap_that_did_not_bind_cut_nothing() -> None:
     # As CapEvent.cut says: what a cap took off is before - after where it bound, nothing
     # otherwise (here a later cap's amounts, 300 and 200 万元, on a cap that did not bind).
-    unbound = CapEvent(
+    d = _decision()
+    unbound = attrs.evolve(
+        d.caps[0],
         cap="cap 1000 万元 per firm per year",
         scope="firm",
         limit=Money.of("1000", "万元"),
-        used_before=Money.zero(),
-        requested=Money.of("300", "万元"),
-        granted=Money.of("200", "万元"),
         binding=False,
-        before=Money.of("300", "万元"),
-        after=Money.of("200", "万元"),
     )
-    data = decision_json(attrs.evolve(_decision(), caps=(unbound,)))
+    data = decision_json(attrs.evolve(d, caps=(unbound,)))
     assert data["caps"][0]["cut"] == "0.00"
     assert unbound.cut == Money.zero()
