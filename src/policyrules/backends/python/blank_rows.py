@@ -66,8 +66,9 @@ class BlankRows:
     # (provision id, the assumptions read) -> an award's decision kept for its blank
     # claims of unknown eligibility, its slots... (None: not kept, undecided)
     _blank_unknown: dict[tuple[str, frozenset[str]], _Kept | None]
-    # (language, id of a kept decision[, id of the words]) -> (words, template)
-    _blank_said: dict[Any, tuple[Words | None, _Template]]
+    # (language, id of a kept decision[, id of the words]) -> (the decision, the words, the
+    # template): both kept, so an id found is theirs
+    _blank_said: dict[Any, tuple[Decision, Words | None, _Template]]
     # With explanations: the step of each claim of unknown eligibility the fast path served
     # that holds its bound in shared caps, by provision id and path (.rows).
     holds: dict[tuple[str, tuple[tuple[str, str], ...]], Step]
@@ -157,7 +158,9 @@ class BlankRows:
         key = (pid, frozenset(row[12]))  # (the assumptions its order read too)
         got = self._blank_unknown.get(key, _NOT_YET)
         if got is _NOT_YET:
-            got = self._blank_unknown[key] = _kept(self.again(row, False))
+            # Threads saying one result at once all keep the decision kept first (the
+            # texts below are found by it).
+            got = self._blank_unknown.setdefault(key, _kept(self.again(row, False)))
         kept: _Kept | None = got
         return kept
 
@@ -175,11 +178,12 @@ class BlankRows:
         kept = self._kept_of(row)
         if kept is None:
             return None
-        key = ("en", id(kept[0]))
+        made = kept[0]
+        key = ("en", id(made))
         got = self._blank_said.get(key)
-        if got is None:
-            got = self._blank_said[key] = (None, _template(kept[0], decision_text, None))
-        return _said(got[1], row)
+        if got is None or got[0] is not made:  # (the decision kept: its id is its own)
+            got = self._blank_said[key] = (made, None, _template(made, decision_text, None))
+        return _said(got[2], row)
 
     def blank_text_zh(self, row: Row, words: Words) -> str | None:
         """:func:`~policyrules.explain_zh.decision_text_zh` of the same under ``words``
@@ -190,11 +194,11 @@ class BlankRows:
         made = kept[0]
         key = ("zh", id(made), id(words))
         got = self._blank_said.get(key)
-        if got is None or got[0] is not words:  # (the words kept: their id is theirs)
+        if got is None or got[0] is not made or got[1] is not words:  # (both kept: ids theirs)
             said = singles_zh(words_for(words, made.assumptions))
             template = _template(made, lambda d: decision_text_zh(d, words), said)
-            got = self._blank_said[key] = (words, template)
-        return _said(got[1], row)
+            got = self._blank_said[key] = (made, words, template)
+        return _said(got[2], row)
 
 
 def _template(
