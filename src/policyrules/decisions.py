@@ -186,9 +186,15 @@ class CapEvent:
         """What this cap took off the claim, in fen: ``before - after`` when it bound
         (requested 300 万元, ``cap 200 万元 per product`` then a yearly cap with 150 万元 left:
         100 万元 and 50 万元); nothing otherwise."""
-        if not self.binding or self.before is None or self.after is None:
-            return Money.zero()
-        return self.before - self.after
+        return Money(self.cut_fen)
+
+    @property
+    def cut_fen(self) -> int:
+        """:attr:`cut` in fen, without making the :class:`Money`."""
+        before, after = self.before, self.after
+        if not self.binding or before is None or after is None:
+            return 0
+        return before.fen - after.fen
 
 
 @attrs.frozen

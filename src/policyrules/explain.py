@@ -240,7 +240,7 @@ def decision_json(d: Decision, *, all_earlier: bool = False) -> dict[str, Any]:
         "kind": d.kind,
         "document": d.document,
         "document_number": d.document_number,
-        "clause": d.clause.rsplit("/", 1)[-1],  # (Decision.clause_label)
+        "clause": d.clause_label,
         "title": d.title,
         "subject": d.subject,
         "status": d.status,
@@ -279,10 +279,9 @@ def decision_json(d: Decision, *, all_earlier: bool = False) -> dict[str, Any]:
 
 
 def _cap_json(ev: CapEvent, all_earlier: bool) -> dict[str, Any]:
-    """One cap event of :func:`decision_json`; ``cut`` as :attr:`CapEvent.cut` says it."""
+    """One cap event of :func:`decision_json`."""
     limit, used, requested, granted = ev.limit, ev.used_before, ev.requested, ev.granted
     before, after, note = ev.before, ev.after, ev.detail
-    cut = before.fen - after.fen if ev.binding and before is not None and after is not None else 0
     return {
         "cap": ev.cap,
         "scope": ev.scope,
@@ -294,7 +293,7 @@ def _cap_json(ev: CapEvent, all_earlier: bool) -> dict[str, Any]:
         "binding": ev.binding,
         "before": None if before is None else yuan_digits(before.fen),
         "after": None if after is None else yuan_digits(after.fen),
-        "cut": yuan_digits(cut),
+        "cut": yuan_digits(ev.cut_fen),
         "note": note.describe() if note is not None else None,
     }
 

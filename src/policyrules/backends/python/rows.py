@@ -233,9 +233,7 @@ class Rows(Said):
             "granted_before": money_of(before) if before else None,
         }
         if missing:
-            facts = sorted(m for m in missing if not m.startswith("parameter "))
-            params = sorted(m[10:] for m in missing if m.startswith("parameter "))
-            extra["missing_facts"], extra["missing_parameters"] = tuple(facts), tuple(params)
+            extra["missing_facts"], extra["missing_parameters"] = _missing_lists(missing)
         return Decision(subject=subject, status=status, assumptions=assumed, **static, **extra)
 
     @staticmethod
@@ -252,9 +250,7 @@ class Rows(Said):
         if status == "eligible":
             extra = {"consequence": consequence}
         if missing:
-            facts = sorted(m for m in missing if not m.startswith("parameter "))
-            params = sorted(m[10:] for m in missing if m.startswith("parameter "))
-            extra["missing_facts"], extra["missing_parameters"] = tuple(facts), tuple(params)
+            extra["missing_facts"], extra["missing_parameters"] = _missing_lists(missing)
         return Decision(subject=None, status=status, assumptions=assumed, **static, **extra)
 
     def _explained(self, row: Row) -> Decision:
@@ -464,3 +460,11 @@ class Rows(Said):
             "missing": set(),
             "granted_before": money_of(before) if before else None,
         }
+
+
+def _missing_lists(missing: Set[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """A row's facts and parameters missing (``parameter <name>`` for a parameter) as a
+    decision lists them: the facts, then the parameters' names, each sorted."""
+    facts = sorted(m for m in missing if not m.startswith("parameter "))
+    params = sorted(m[10:] for m in missing if m.startswith("parameter "))
+    return tuple(facts), tuple(params)
