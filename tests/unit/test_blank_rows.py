@@ -17,6 +17,7 @@ from tests.strategies import compile_text
 import policyrules
 from policyrules.api import Policy
 from policyrules.backends.python import blank_rows, evaluate
+from policyrules.backends.python import rows as rows_module
 from policyrules.backends.python.trusted import slots_of, with_subject
 from policyrules.decisions import Decision
 from policyrules.explain import decision_text
@@ -250,3 +251,101 @@ def test_a_blank_decision_missing_a_parameter() -> None:
         d for d in fast.decisions if d.provision.endswith("/e") and d.subject in ("f/P2", "g/Q1")
     ]
     assert [d.missing_parameters for d in blank] == [("floor",), ("floor",)]
+
+
+def test_a_kept_unknown_decision_is_the_first_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Two threads making the decision of 第13条's blank claims at once, played in one thread:
+    # while the first computes it, the second (entered from inside the first) computes and
+    # keeps its own.  The first must then take the one kept, not replace it: the texts are
+    # found by the decision kept, and a replaced one, freed, could lend its id to another
+    # (the race fixed in 6f0c590, which the threads test shows only sometimes).
+    shipped = policyrules.load(SHIPPED)
+    products = [{"id": f"P{n}"} for n in range(1, 4)]
+    facts = shipped.read_facts({"firms": [{"id": "f", "products": products}]})
+    again = rows_module.Rows.again
+    runs: list[Any] = []
+    inner: list[Any] = []
+
+    def interleaved(self: Any, row: Any, hold: bool) -> Decision:
+        if not inner and row[0].info.id == OVERSEAS:
+            inner.append(None)  # (entered once)
+            inner[0] = self._unknown_kept(row)  # the second thread, done first
+            runs.append(self)
+        return again(self, row, hold)
+
+    monkeypatch.setattr(rows_module.Rows, "again", interleaved)
+    mine = [d for d in shipped.evaluate(facts).decisions if d.provision == OVERSEAS]
+    assert inner
+    assert inner[0] is not None
+    kept = [k for k in runs[0]._blank_unknown.values() if k and k[0].provision == OVERSEAS]
+    assert len(kept) == 1
+    assert kept[0] is inner[0]
+    assert [d.subject for d in mine] == ["f/P1", "f/P2", "f/P3"]
+    assert all(d.trace[:-1] == inner[0][0].trace for d in mine)  # (then what it holds)
+    general = _general(shipped).evaluate(facts).decisions
+    assert mine == [d for d in general if d.provision == OVERSEAS]
+
+
+def test_a_text_kept_for_another_decision_is_not_used(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A blank text's template is kept by its decision's id; once that decision is freed, a
+    # later one may take the same id.  Played here by keeping, under the id of the decision
+    # kept for `e`'s blank subjects, a template of another decision before any text is said:
+    # it must be made again, not said (its decision is not the one kept with it).
+    policy = compile_text(TEXT)
+    facts = policy.read_facts(FACTS)
+    kept_of = blank_rows.BlankRows._kept_of
+    planted: list[Any] = []
+
+    def planting(self: Any, row: Any) -> Any:
+        kept = kept_of(self, row)
+        if kept is not None and not planted:
+            made = kept[0]
+            stranger = attrs.evolve(made, provision=made.provision + "x")
+            template = ("另一条的文字：", None, "\n")
+            for key in (("en", id(made)), ("zh", id(made), id(policy.words))):
+                self._blank_said[key] = (stranger, policy.words, template)
+            planted.append(made)
+        return kept
+
+    monkeypatch.setattr(blank_rows.BlankRows, "_kept_of", planting)
+    general = _general(policy)
+    assert policy.evaluate(facts).decision_texts() == general.evaluate(facts).decision_texts()
+    assert planted
+    planted.clear()
+    assert policy.evaluate(facts).explain() == general.evaluate(facts).explain()
+    assert planted
+
+
+SERVED_FIRST = """entity firm "企业"
+  list firms
+entity project "项目"
+  list projects of firm
+  fact ok: bool
+
+document d "测试"
+
+clause 1 "条"
+  quote "q"
+
+  award a
+    for each project
+    eligible when ok
+    amount 10 元
+    cap 10 元 per firm
+"""
+
+
+def test_a_blank_claim_served_in_natural_order_holding_nothing() -> None:
+    # P9 is paid 10 元 and fills the firm's cap; P10 lacks `ok` (unknown), is served after P9
+    # because 9 comes before 10 in natural order (not in text order), and holds nothing (no
+    # room left).  Its decision, made from the one kept for blank claims, has the step
+    # saying the order and no hold, as the general way's.
+    policy = compile_text(SERVED_FIRST)
+    facts = policy.read_facts(
+        {"firms": [{"id": "f", "projects": [{"id": "P9", "ok": True}, {"id": "P10"}]}]}
+    )
+    made = policy.evaluate(facts).decisions
+    assert [(d.subject, d.status) for d in made] == [("f/P9", "eligible"), ("f/P10", "unknown")]
+    assert [s.kind for s in made[1].trace] == ["order", "condition"]
+    assert "P9 comes before P10 in natural order" in made[1].trace[0].text
+    assert made == _general(policy).evaluate(facts).decisions
