@@ -220,9 +220,18 @@ def said(monkeypatch: pytest.MonkeyPatch) -> Counter[tuple[str, str]]:
     return seen
 
 
-def test_blank_subjects_said_from_one_text(said: Counter[tuple[str, str]]) -> None:
+def test_blank_subjects_said_from_one_text(
+    said: Counter[tuple[str, str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
     # `e`'s blank subjects (f/P1, f/P2, f/P4, g/Q1) are said from the kept decision's text,
-    # made once a language; the texts are the general way's.
+    # made once a language, without making their decisions; the texts are the general way's.
+    made: list[str] = []
+
+    def counted(slots: Any, subject: str, *args: Any) -> Decision:
+        made.append(subject)
+        return with_subject(slots, subject, *args)
+
+    monkeypatch.setattr(blank_rows, "with_subject", counted)
     policy = compile_text(TEXT)
     facts = policy.read_facts(FACTS)
     assert policy.evaluate(facts).explain() == _general(policy).evaluate(facts).explain()
@@ -230,6 +239,9 @@ def test_blank_subjects_said_from_one_text(said: Counter[tuple[str, str]]) -> No
     fast = policy.evaluate(facts).decision_texts()
     assert fast == _general(policy).evaluate(facts).decision_texts()
     assert said[("en", "e")] == 1
+    assert made == []  # (the kept decision's text cut around each subject)
+    assert len(policy.evaluate(facts).decisions) == 10
+    assert made == ["f/P2", "f/P4", "g/Q1"]  # (f/P1 decided: the one kept)
 
 
 PARAMETER = TEXT.replace(
