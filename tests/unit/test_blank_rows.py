@@ -361,3 +361,20 @@ def test_a_blank_claim_served_in_natural_order_holding_nothing() -> None:
     assert [s.kind for s in made[1].trace] == ["order", "condition"]
     assert "P9 comes before P10 in natural order" in made[1].trace[0].text
     assert made == _general(policy).evaluate(facts).decisions
+
+
+def test_a_text_not_ending_its_first_line_with_the_subject_has_no_template() -> None:
+    # The cut needs the subject at the end of the first line; a text that says it elsewhere
+    # only, or not at all (a renderer's layout changed), is made from each decision, not
+    # cut wrongly.
+    policy = compile_text(TEXT)
+    facts = policy.read_facts(FACTS)
+    made = next(d for d in policy.evaluate(facts).decisions if d.subject == "f/P2")
+    assert made.provision.endswith("/e")
+    cut = blank_rows._template(made, lambda d: f"head — {d.subject}\nrest", None)
+    assert cut == ("head — ", None, "\nrest")
+    assert blank_rows._template(made, lambda d: f"{d.subject} — head\nrest", None) is None
+    assert blank_rows._template(made, lambda d: f"head\n{d.subject}", None) is None
+    assert blank_rows._template(made, lambda d: "head\nrest", None) is None  # (not said)
+    # Said at the end of the first line and again below it: not cut either.
+    assert blank_rows._template(made, lambda d: f"h — {d.subject}\nr {d.subject}", None) is None
