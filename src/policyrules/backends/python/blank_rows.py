@@ -39,7 +39,7 @@ from .claims import path_of
 from .compile import CompiledPolicy, CompiledProvision, Env
 from .trusted import Slots, slots_of, with_subject
 
-__all__ = ["BLANK", "BlankRows"]
+__all__ = ["BLANK", "BlankRows", "Template", "said_blank"]
 
 BLANK = -2  # a row's one-time index (Row[10]) saying it is a blank subject's (else -1 or >= 0)
 
@@ -48,7 +48,7 @@ _NONE: frozenset[str] = frozenset()
 # What a blank row's text is made of: the lead of its first line, how its subject is said
 # (the ids joined -> the words, None: as they are), the rest (None: no template, its
 # decision says it).
-_Template = tuple[str, dict[str | None, str] | None, str] | None
+Template = tuple[str, dict[str | None, str] | None, str] | None
 _Kept = tuple[Decision, Slots, frozenset[str], set[str]]
 
 
@@ -68,7 +68,7 @@ class BlankRows:
     _blank_unknown: dict[tuple[str, frozenset[str]], _Kept | None]
     # (language, id of a kept decision[, id of the words]) -> (the decision, the words, the
     # template): both kept, so an id found is theirs
-    _blank_said: dict[Any, tuple[Decision, Words | None, _Template]]
+    _blank_said: dict[Any, tuple[Decision, Words | None, Template]]
     # With explanations: the step of each claim of unknown eligibility the fast path served
     # that holds its bound in shared caps, by provision id and path (.rows).
     holds: dict[tuple[str, tuple[tuple[str, str], ...]], Step]
@@ -171,10 +171,12 @@ class BlankRows:
             return self._blank_decided[row[0].info.id]
         return self._unknown_kept(row)
 
-    def blank_text_en(self, row: Row) -> str | None:
-        """:func:`~policyrules.explain.decision_text` of the decision of a row
-        :meth:`_kept_of` makes (``None``: none, or one not eligible, which the whole text
-        says in a line: its decision says it)."""
+    def blank_template_en(self, row: Row) -> Template:
+        """What :func:`said_blank` says the English text of a row's decision from
+        (:func:`~policyrules.explain.decision_text` of the decision :meth:`_kept_of` makes,
+        cut around its subject): ``None`` where there is none (no decision kept, or one not
+        eligible, which the whole text says in a line: the row's decision says it).  The
+        same for every blank row (:data:`BLANK`) of a provision in one evaluation."""
         kept = self._kept_of(row)
         if kept is None:
             return None
@@ -183,11 +185,10 @@ class BlankRows:
         got = self._blank_said.get(key)
         if got is None or got[0] is not made:  # (the decision kept: its id is its own)
             got = self._blank_said[key] = (made, None, _template(made, decision_text, None))
-        return _said(got[2], row)
+        return got[2]
 
-    def blank_text_zh(self, row: Row, words: Words) -> str | None:
-        """:func:`~policyrules.explain_zh.decision_text_zh` of the same under ``words``
-        (``None``: as :meth:`blank_text_en`)."""
+    def blank_template_zh(self, row: Row, words: Words) -> Template:
+        """The same for :func:`~policyrules.explain_zh.decision_text_zh` under ``words``."""
         kept = self._kept_of(row)
         if kept is None:
             return None
@@ -198,12 +199,12 @@ class BlankRows:
             said = singles_zh(words_for(words, made.assumptions))
             template = _template(made, lambda d: decision_text_zh(d, words), said)
             got = self._blank_said[key] = (made, words, template)
-        return _said(got[2], row)
+        return got[2]
 
 
 def _template(
     made: Decision, text_of: Callable[[Decision], str], said: dict[str | None, str] | None
-) -> _Template:
+) -> Template:
     """The kept decision's text cut around its subject, which ends its first line
     (``said``: the subjects said by other words); ``None`` where it is not eligible, its
     text could read its trace (a reason, an earlier grant), its first line does not end
@@ -230,7 +231,10 @@ def _kept(d: Decision) -> _Kept | None:
     return d, slots_of(d), missing or _NONE, {a for a, _ in d.assumptions}
 
 
-def _said(template: _Template, row: Row) -> str | None:
+def said_blank(template: Template, row: Row) -> str | None:
+    """The text of ``row``'s decision from the template of its provision's kept decision
+    (:meth:`BlankRows.blank_template_en`, :meth:`~BlankRows.blank_template_zh`): the
+    row's subject put in its place (escaped as the text escapes it); ``None``: none."""
     if template is None:
         return None
     lead, said, rest = template

@@ -24,7 +24,7 @@ from ...facts import Facts
 from ...instances import Instance
 from ...model import CheckedPolicy, ProvisionInfo
 from ...words import Words
-from .blank_rows import BLANK, BlankRows
+from .blank_rows import BLANK, BlankRows, Template, said_blank
 from .compile import CompiledProvision, Condition, Env
 from .explained import condition_facts
 from .failed import Marks, Refusals, condition_steps, failed_reasons, refusal_key
@@ -121,7 +121,7 @@ class Said(BlankRows):
             rows,
             partial(paid_text, run),
             lambda row: self._failed_text(row, full, past),
-            self.blank_text_en,
+            self.blank_template_en,
         )
 
     def said_zh(
@@ -139,7 +139,7 @@ class Said(BlankRows):
             rows,
             partial(paid_text_zh, run),
             lambda row: self._refused_line_zh(row, words, past),
-            lambda row: self.blank_text_zh(row, words),
+            lambda row: self.blank_template_zh(row, words),
         )
 
     def _said_rows(
@@ -147,25 +147,32 @@ class Said(BlankRows):
         rows: Iterable[Row | Decision],
         paid: Callable[[_PaidSaid, CompiledProvision, Row], str | None],
         refused: Callable[[Row], R | None],
-        blank: Callable[[Row], str | None],
+        blank: Callable[[Row], Template],
     ) -> list[str | R | Decision]:
         """Each of ``rows`` said: a paid claim's row by ``paid`` (its provision's
         :meth:`_paid_said`, found once for a run of its rows), one a condition refused by
-        ``refused``, a blank subject's (:mod:`.blank_rows`) by ``blank``; ``None`` from
-        any, or any other row: its decision, made."""
+        ``refused``, a blank subject's (:mod:`.blank_rows`) from the template ``blank``
+        gives (found once for a run of a provision's blank rows); ``None`` from any, or
+        any other row: its decision, made."""
         assert self.explain, "a row holds what its text reads only with explanations on"
         listed = list(rows)
         out: list[Any] = [None] * len(listed)
         said_cp: CompiledProvision | None = None
         said: _PaidSaid | None = None
+        blank_cp: CompiledProvision | None = None
+        template: Template = None
         for k in self._said_order(listed):
             row = listed[k]
             if isinstance(row, Decision):
                 out[k] = row
                 continue
             text: str | R | None = None
-            if row[10] == BLANK or (row[3] == "unknown" and row[0].info.kind == "award"):
-                text = blank(row)
+            if row[10] == BLANK:
+                if row[0] is not blank_cp:  # (the same kept decision for all of them)
+                    template, blank_cp = blank(row), row[0]
+                text = said_blank(template, row)
+            elif row[3] == "unknown" and row[0].info.kind == "award":
+                text = said_blank(blank(row), row)
             elif row[10] < 0 and not row[9]:
                 cp = row[0]
                 if row[4] is not None:
