@@ -7,7 +7,9 @@ re-exported here.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import weakref
+from collections.abc import Callable, Iterable, Sequence
+from functools import partial
 
 import attrs
 
@@ -17,7 +19,7 @@ from .errors import Diagnostic, PolicyRulesError
 from .explain import decision_text, explain_text, result_json
 from .explain_zh import add_text_zh, explain_text_zh, no_words
 from .explain_zh_refused import RefusedZh
-from .runtime.bases import NOT_KEYING
+from .runtime.bases import NOT_KEYING, Basis
 from .runtime.ledger import Grant, GrantRow, Grants, Ledger
 from .words import Words
 
@@ -28,6 +30,28 @@ LANGUAGES = ("zh", "en")
 
 _set = object.__setattr__
 _TEXTS = frozenset({str})  # the type of a decision's text (decision_texts)
+
+
+def _readings(grants: Iterable[Grant], decisions: Iterable[Decision]) -> set[Basis]:
+    """(provision, assumption, value) of each assumption a decision of a provision granted
+    used, as ``Ledger.bases`` records them (the assumptions that key no account left out)."""
+    paid = {g.provision for g in grants}
+    return {
+        (d.provision, name, value)
+        for d in decisions
+        if d.provision in paid
+        for name, value in d.assumptions
+        if name not in NOT_KEYING
+    }
+
+
+def _readings_of_result(
+    result: weakref.ref[Result], make: Callable[[], tuple[Decision, ...]], grants: tuple[Grant, ...]
+) -> set[Basis]:
+    """:func:`_readings` of a result's decisions: its own while it lives (made once), else
+    made again (the same decisions)."""
+    alive = result()
+    return _readings(grants, alive.decisions if alive is not None else make())
 
 
 def check_lang(lang: str) -> str:
@@ -53,6 +77,7 @@ class Result:
     by its decisions, grants and assumptions."""
 
     __slots__ = (
+        "__weakref__",
         "_decisions",
         "_grant_rows",
         "_grants",
@@ -81,8 +106,10 @@ class Result:
         grants: tuple[Grant, ...],
         assumptions: tuple[tuple[str, str], ...] = (),
     ) -> None:
-        _set(self, "_decisions", tuple(decisions))
-        _set(self, "_grants", Grants(grants, self._readings))
+        made = tuple(decisions)
+        _set(self, "_decisions", made)
+        granted = tuple(grants)
+        _set(self, "_grants", Grants(granted, partial(_readings, granted, made)))
         self._none_deferred()
         _set(self, "assumptions", tuple(assumptions))
 
@@ -155,7 +182,8 @@ class Result:
             make = self._make_grants
             if make is None:  # another thread made them meanwhile (set before cleared)
                 return self.grants
-            made = Grants(make(), self._readings)
+            granted = make()
+            made = Grants(granted, self._readings_later(granted))
             _set(self, "_grants", made)
             _set(self, "_make_grants", None)
             _set(self, "_grant_rows", None)
@@ -196,15 +224,16 @@ class Result:
         hand carry none and are taken as counted by the defaults."""
         return Ledger(self.grants, bases=self.grants.bases)
 
-    def _readings(self) -> set[tuple[str, str, str]]:
-        paid = {g.provision for g in self.grants}
-        return {
-            (d.provision, name, value)
-            for d in self.decisions
-            if d.provision in paid
-            for name, value in d.assumptions
-            if name not in NOT_KEYING
-        }
+    def _readings_later(self, grants: tuple[Grant, ...]) -> Callable[[], set[Basis]]:
+        """How the grants find their readings (:attr:`Grants.bases`) when first asked,
+        without holding this result: a result and its grants holding each other would be
+        freed only by the cyclic collector, late (the grants of a result let go, or kept
+        longer than it, each live as long as they would alone).  The decisions made, or
+        the result's own through a weak reference while it lives, else made again."""
+        make = self._make
+        if make is None:  # (made, or being made by another thread)
+            return partial(_readings, grants, self.decisions)
+        return partial(_readings_of_result, weakref.ref(self), make, grants)
 
     def __setattr__(self, name: str, value: object) -> None:
         raise attrs.exceptions.FrozenInstanceError

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Container, Sequence
+from functools import partial
 from itertools import groupby
 from typing import Any
 
@@ -159,7 +160,9 @@ class PaidZh:
         self.titles = tuple(title for _, facts in self.groups for _, _, _, title, *_ in facts)
         self.kept = tuple(kept for _, facts in self.groups for *_, kept in facts)
         made = facts_said_zh(shown, _unknown, _date_said, kinds)
-        self.said_facts = made(self.titles, self.kept, self.other)
+        # (_other_said holds the words and the memo, not this: no cycle to wait for the
+        # cyclic collector)
+        self.said_facts = made(self.titles, self.kept, partial(_other_said, w, self.facts))
         # Whether the words every text of these claims holds need no escape: the head, the
         # amount's words, the tail, the singles' and the facts' titles (a cap's line is
         # kept escaped: printable() of a text is the same escaped again).
@@ -227,24 +230,33 @@ class PaidZh:
             out.append(said)
         return "；".join(out)
 
-    def other(self, key: str, value: Any, rate: bool, kept: dict[Any, str], odd: list[str]) -> str:
-        """The words of the fact ``key`` of a value not said directly (money not said as
-        written, a set, a number, a text, an id, a fact missing): ``facts_said`` of its
-        pair, kept as it keeps them; added to ``odd`` where they hold a character to
-        escape, else, for a set whose text :func:`~.rows_caps.rare_text` keeps, kept in
-        ``kept`` by the set (said so from now on)."""
-        kind = type(value)
-        text = cn_text(value.fen) if kind is Money else rare_text(value, rate)
-        pair = (key, text)
-        said = self.facts.get(pair)
-        if said is None:
-            said = facts_said(self.w, (pair,))
-            keep(self.facts, pair, said)
-        if not said.isprintable():
-            odd.append(said)
-        elif kind is frozenset and len(kept) < _LINES_MAX and kept_set_text(value) is text:
-            kept[value] = said
-        return said
+
+def _other_said(
+    w: Words,
+    facts: dict[Any, str],
+    key: str,
+    value: Any,
+    rate: bool,
+    kept: dict[Any, str],
+    odd: list[str],
+) -> str:
+    """The words of the fact ``key`` of a value not said directly (money not said as
+    written, a set, a number, a text, an id, a fact missing), under ``w``: ``facts_said``
+    of its pair, kept in ``facts`` as it keeps them; added to ``odd`` where they hold a
+    character to escape, else, for a set whose text :func:`~.rows_caps.rare_text` keeps,
+    kept in ``kept`` by the set (said so from now on)."""
+    kind = type(value)
+    text = cn_text(value.fen) if kind is Money else rare_text(value, rate)
+    pair = (key, text)
+    said = facts.get(pair)
+    if said is None:
+        said = facts_said(w, (pair,))
+        keep(facts, pair, said)
+    if not said.isprintable():
+        odd.append(said)
+    elif kind is frozenset and len(kept) < _LINES_MAX and kept_set_text(value) is text:
+        kept[value] = said
+    return said
 
 
 def _unknown(key: str) -> Unknown:
