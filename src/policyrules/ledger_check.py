@@ -41,6 +41,9 @@ __all__ = [
 
 
 def _prefix(path: GrantPath, entity: str) -> GrantPath | None:
+    """``path`` down to ``entity`` (a path names each entity once), or None without it."""
+    if path and path[-1][0] == entity:  # the subject itself, most often: the path as it is
+        return path
     for i, (e, _) in enumerate(path):
         if e == entity:
             return path[: i + 1]
@@ -253,7 +256,7 @@ def _overspent(cap: CompiledCap, limit: int, pool: frozenset[str], payments: _Pa
                         depth = i
                 if not depth:
                     continue
-                key = (path[:depth], year if yearly else None)
+                key = (path if depth == len(path) else path[:depth], year if yearly else None)
             totals[key] = totals.get(key, 0) + fen
     return any(total > bound for total in totals.values())
 

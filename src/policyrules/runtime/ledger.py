@@ -149,14 +149,15 @@ class LedgerIndex:
             if fen:
                 tiers[own].append(g.tier)
             in_pools = pools_of(provision) or (provision,)
-            for depth in range(1, len(path) + 1):
-                scope = path[:depth]
+            deepest = len(path)
+            for depth in range(1, deepest + 1):
+                scope = path if depth == deepest else path[:depth]  # the grant's own: shared
                 for pool in in_pools:
                     used[(pool, scope, None)] += fen
                     if year is not None:
                         used[(pool, scope, year)] += fen
                 if fen:  # 0.00 元 is not a payment: a one-time award stays open
-                    paid.add((provision, scope))
+                    paid.add(own if depth == deepest else (provision, scope))
             granted[own] += fen
 
 
