@@ -132,7 +132,7 @@ class LedgerMemo:
             hit = self._memo.get(("empty", 0))
             if hit is not None and hit[0] == params and hit[1] == assume:
                 return hit[2], hit[3]
-        with paused_gc(promote=True):  # no cycles made: see read()
+        with paused_gc(promote=True):  # no cycles made: see read_new()
             merged = merge_ledgers(*parts)
             if one is None or not self._vouched(one):  # else read here: no E328, E344 in it
                 check_once(self._checked, *parts)
