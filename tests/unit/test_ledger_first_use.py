@@ -10,7 +10,7 @@ import random
 import pytest
 
 import policyrules
-from policyrules import Grant, Ledger, Money
+from policyrules import Grant, Ledger, LedgerError, Money
 from policyrules.ledger_check import _cap_errors, _overspent, _payments, fixed_caps
 from policyrules.ledger_io import merge_ledgers
 from support import BEIJING as POLICY
@@ -74,3 +74,16 @@ def test_only_a_ledger_the_policy_read_is_vouched_for(beijing: policyrules.Polic
     assert memo._vouched(read)
     assert not memo._vouched(made)
     assert not memo._vouched(Ledger(read))  # an equal value, not the one read
+
+
+def test_a_path_checked_once_per_shape_still_refuses_each_bad_one(
+    beijing: policyrules.Policy,
+) -> None:
+    good = Grant(LAUNCH, (("firm", "a"), ("product", "P1")), Money(5 * WAN), 2025)
+    short = Grant(LAUNCH, (("firm", "b"),), Money(5 * WAN), 2025)  # no product: E322
+    other = Grant(LAUNCH, (("firm", "c"), ("project", "X")), Money(5 * WAN), 2025)  # E323
+    again = Grant(LAUNCH, (("firm", "a"), ("product", "P2")), Money(1), 2026)  # the same shape
+    with pytest.raises(LedgerError) as caught:
+        beijing.read_ledger([good, short, again, other])
+    said = [(d.code, d.message.split(":")[0]) for d in caught.value.diagnostics]
+    assert said == [("E322", "ledger[1]"), ("E323", "ledger[3]")]
