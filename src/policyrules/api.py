@@ -209,7 +209,7 @@ class Policy(BatchEntry):
 
         :raises LedgerError: E320-E326 and E328, every fault found.
         """
-        return self._ledgers.known(read_ledger(self.checked, ledger))
+        return self._ledgers.known(self._ledgers.read_new(ledger))
 
     def record(
         self,

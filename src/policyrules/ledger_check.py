@@ -41,6 +41,9 @@ __all__ = [
 
 
 def _prefix(path: GrantPath, entity: str) -> GrantPath | None:
+    """``path`` down to ``entity`` (a path names each entity once), or None without it."""
+    if path and path[-1][0] == entity:  # the subject itself, most often: the path as it is
+        return path
     for i, (e, _) in enumerate(path):
         if e == entity:
             return path[: i + 1]
@@ -56,9 +59,10 @@ def once_twice(
     first: dict[tuple[str, str, GrantPath], tuple[Grant, str]] = {}
     out = []
     for g, where in grants:
-        if not g.amount:
+        entities = once.get(g.provision)
+        if not entities or not g.amount.fen:
             continue  # 0.00 元 is not a payment: a one-time award stays open
-        for entity in once.get(g.provision, ()):
+        for entity in entities:
             scope = _prefix(g.path, entity)
             if scope is None:
                 continue  # refused elsewhere: the grant lacks the key (E322)
@@ -106,7 +110,9 @@ def exclusive_twice(
     with where each is.  A grant of 0.00 元 is not a payment."""
     groups = policy.exclusivity.groups
     first: dict[tuple[int, GrantPath], tuple[Grant, str]] = {}
-    out = []
+    out: list[tuple[Grant, str, Grant, str, ExclusiveGroup]] = []
+    if not groups:
+        return out
     for g, where in grants:
         if not g.amount:
             continue
@@ -205,8 +211,65 @@ def check_caps(
     """
     params = policy.parameter_defaults if parameters is None else parameters
     assume = policy.assumption_defaults if assumptions is None else assumptions
+    caps = list(fixed_caps(policy, params, assume))
+    if not caps:
+        return
+    payments = _payments(ledger)
+    if any(_overspent(cap, limit.fen, pool, payments) for _, cap, limit, pool in caps):
+        raise LedgerError(_cap_errors(caps, ledger, where))  # said grant by grant, in order
+
+
+# provision id -> its payments in a ledger: (path, fen, year), in the ledger's order
+_Payments = dict[str, list[tuple[GrantPath, int, int | None]]]
+
+
+def _payments(ledger: Ledger) -> _Payments:
+    """The payments (grants above 0.00 元: the others add nothing to a total) of ``ledger``
+    by provision, read once for all the caps."""
+    out: _Payments = {}
+    for g in ledger.grants:
+        fen = g.amount.fen
+        if fen:
+            rows = out.get(g.provision)
+            if rows is None:
+                rows = out[g.provision] = []
+            rows.append((g.path, fen, g.year))
+    return out
+
+
+def _overspent(cap: CompiledCap, limit: int, pool: frozenset[str], payments: _Payments) -> bool:
+    """Whether the payments of the provisions of ``pool`` exceed ``limit`` (fen; below 0
+    taken as 0) in some account of ``cap``: per claim (one subject's path, any year), else
+    per the path down to the deepest entity of ``cap.per`` it names (and its year, for a
+    yearly cap).  :func:`_cap_errors` sums the same accounts, grant by grant."""
+    bound = max(limit, 0)
+    per, yearly = cap.per, cap.year is not None
+    totals: dict[object, int] = {}
+    for provision in pool:
+        for path, fen, year in payments.get(provision, ()):
+            if not per:
+                key: object = path  # per claim: the subject's entitlement
+            else:
+                depth = 0
+                for i, (e, _) in enumerate(path, 1):
+                    if e in per:
+                        depth = i
+                if not depth:
+                    continue
+                key = (path if depth == len(path) else path[:depth], year if yearly else None)
+            totals[key] = totals.get(key, 0) + fen
+    return any(total > bound for total in totals.values())
+
+
+def _cap_errors(
+    caps: list[tuple[CompiledProvision, CompiledCap, Money, frozenset[str]]],
+    ledger: Ledger,
+    where: str,
+) -> list[Diagnostic]:
+    """The E329 of each cap of ``caps`` (:func:`fixed_caps`) and scope the grants of
+    ``ledger`` overspend, in the order of the caps and of the scopes' first grants."""
     diags: list[Diagnostic] = []
-    for cp, cap, limit, pool in fixed_caps(policy, params, assume):
+    for cp, cap, limit, pool in caps:
         totals: dict[tuple[GrantPath, int | None], list[Grant]] = defaultdict(list)
         for g in ledger:
             if g.provision not in pool:
@@ -235,5 +298,4 @@ def check_caps(
                     hint=CAP_HINT,
                 )
             )
-    if diags:
-        raise LedgerError(diags)
+    return diags

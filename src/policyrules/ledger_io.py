@@ -68,6 +68,10 @@ class _Checker:
         self.text = text
         self._places: dict[str, tuple[int, int, int]] | None = None
         self.diags: list[Diagnostic] = []
+        # What a Grant value's checks took already (each only depends on itself): its ids,
+        # and (provision, the entities of its path) whose keys are all there (E322, E323).
+        self._ids_taken: set[str] = set()
+        self._shapes_taken: set[tuple[str, ...]] = set()
 
     def places(self) -> dict[str, tuple[int, int, int]]:
         if self._places is None:
@@ -134,17 +138,17 @@ class _Checker:
             if grant is None:
                 continue
             placed.append((grant, at))
-            if grant.amount and grant.identity in first:
-                self.error(
-                    "E326",
-                    at,
-                    f"the grant {grant.describe()} is listed twice "
-                    f"(also at {first[grant.identity]})",
-                    "a grant is recorded once; remove the copy",
-                )
-                continue
-            if grant.amount:
-                first[grant.identity] = at
+            if grant.amount.fen:
+                identity = grant.identity
+                if identity in first:
+                    self.error(
+                        "E326",
+                        at,
+                        f"the grant {grant.describe()} is listed twice (also at {first[identity]})",
+                        "a grant is recorded once; remove the copy",
+                    )
+                    continue
+                first[identity] = at
             grants.append(grant)
         twice = once_twice(self.policy, placed) if placed else []  # none: nothing to pair
         for a, at_a, b, at_b, _ in twice:
@@ -155,7 +159,7 @@ class _Checker:
                 self.diags.append(self.placed(d, at_b, False))
         if self.diags:
             raise self.failed()
-        return Ledger(tuple(grants), bases=bases)
+        return Ledger.trusted(tuple(grants), bases)  # Grant values, each payment once (E326)
 
     def where(self, at: str) -> str:
         """``f.yaml:3`` for the entry at ``at`` when the file is known, else ``at``."""
@@ -245,8 +249,16 @@ class _Checker:
         if keys is None:
             self.unknown_provision(g.provision, at)
             return None
-        if any(self.id_refused(ident, f"{at}.{e}") for e, ident in g.path):
-            return None
+        ids_taken = self._ids_taken
+        for e, ident in g.path:  # each id checked once (the first refused is reported)
+            if ident not in ids_taken:
+                if self.id_refused(ident, f"{at}.{e}"):
+                    return None
+                if type(ident) is str:
+                    ids_taken.add(ident)
+        shape = (g.provision, *[e for e, _ in g.path])
+        if shape in self._shapes_taken:  # its path's entities already passed below
+            return g if self.check_year(keys, g.year, at, g.year is not None) else None
         entities = [e for e, _ in g.path]
         extra = [e for e in entities if e not in keys.chain]
         if extra:
@@ -258,11 +270,10 @@ class _Checker:
                 f"a grant's path runs {' > '.join(keys.chain)}",
             )
             return None
-        if self.check_path(keys, entities, at) or not self.check_year(
-            keys, g.year, at, g.year is not None
-        ):
+        if self.check_path(keys, entities, at):
             return None
-        return g
+        self._shapes_taken.add(shape)
+        return g if self.check_year(keys, g.year, at, g.year is not None) else None
 
     def unknown_provision(self, pid: object, at: str) -> None:
         provisions = {p.id: p for p in self.policy.provisions()}
@@ -425,6 +436,11 @@ def merge_ledgers(*parts: tuple[str, Ledger]) -> Ledger:
         with different amounts, naming both; E335 if two of them give one provision's
         assumption two values.
     """
+    given = [ledger for _, ledger in parts if ledger.grants]
+    if len(given) == 1 and _no_copies(given[0].grants):
+        # One ledger's payments are already distinct (E326 when it was made), and no grant
+        # of 0.00 元 is listed twice: its grants, as the loop below would keep them.
+        return Ledger.trusted(given[0].grants, merge_bases(parts))
     seen: dict[tuple[str, GrantPath, int | None, str | None], tuple[str, Grant]] = {}
     grants: list[Grant] = []
     nothing: set[Grant] = set()
@@ -450,6 +466,12 @@ def merge_ledgers(*parts: tuple[str, Ledger]) -> Ledger:
             seen[g.identity] = (name, g)
             grants.append(g)
     return Ledger(tuple(grants), bases=merge_bases(parts))
+
+
+def _no_copies(grants: tuple[Grant, ...]) -> bool:
+    """Whether no grant of 0.00 元 among ``grants`` is listed twice (equal values)."""
+    nothing = [g for g in grants if not g.amount.fen]
+    return len(set(nothing)) == len(nothing)
 
 
 def place_diagnostics(diags: Iterable[Diagnostic], file: str, text: str) -> list[Diagnostic]:

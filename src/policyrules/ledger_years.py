@@ -78,9 +78,12 @@ def year_index(keyed: Mapping[str, CompiledCap], grants: Iterable[tuple[Grant, s
     a ledger given again (:class:`policyrules.Policy` keeps it)."""
     out: YearIndex = {}
     for g, where in grants:
-        if g.amount and g.year is not None and g.provision in keyed:
-            same = out.setdefault((g.provision, g.path), [])
-            if all(g != had for had, _ in same):  # one grant by two routes is one grant
+        if g.provision in keyed and g.year is not None and g.amount.fen:
+            key = (g.provision, g.path)
+            same = out.get(key)
+            if same is None:
+                out[key] = [(g, where)]
+            elif all(g != had for had, _ in same):  # one grant by two routes is one grant
                 same.append((g, where))
     return out
 

@@ -27,6 +27,8 @@ from .grants import Counted, Grant, GrantPath, GrantRow, Grants, grant_error
 from .holds import Hold
 from .money import Money
 
+_set = object.__setattr__
+
 __all__ = [
     "NO_EARLIER",
     "Accounts",
@@ -88,6 +90,18 @@ class Ledger(Counted):
         said = grants.bases if isinstance(grants, Ledger | Grants) else ()
         self.__attrs_init__(grants, (*said, *to_bases(bases)))  # E335: two values
 
+    @classmethod
+    def trusted(cls, grants: tuple[Grant, ...], bases: Iterable[Any] = ()) -> Ledger:
+        """A ledger of ``grants`` the caller has checked as ``Ledger(grants, bases=bases)``
+        would (Grant values, no payment listed twice: a reader's, or a part of a ledger):
+        built without checking them again (the same value).  ``bases`` are checked.
+
+        :raises LedgerError: E327 for a malformed basis; E335 for two values of one."""
+        made = cls.__new__(cls)
+        _set(made, "grants", grants)
+        _set(made, "bases", to_bases(bases))
+        return made
+
     def __iter__(self) -> Iterator[Grant]:
         return iter(self.grants)
 
@@ -127,20 +141,24 @@ class LedgerIndex:
         self.paid: set[tuple[str, GrantPath]] = set()
         # The tiers paid per (provision, subject's path); None for a grant that names none.
         self.tiers: dict[tuple[str, GrantPath], list[str | None]] = defaultdict(list)
-        for g in ledger.grants:
-            if g.amount:
-                self.tiers[(g.provision, g.path)].append(g.tier)
-            fen, year = g.amount.fen, g.year
-            in_pools = pools.get(g.provision) or (g.provision,)
-            for depth in range(1, len(g.path) + 1):
-                scope = g.path[:depth]
+        used, granted, paid, tiers = self.used, self.granted, self.paid, self.tiers
+        pools_of = pools.get
+        for g in ledger.grants:  # one pass, plain ints: read once per grant (issue 10)
+            provision, path, fen, year = g.provision, g.path, g.amount.fen, g.year
+            own = (provision, path)
+            if fen:
+                tiers[own].append(g.tier)
+            in_pools = pools_of(provision) or (provision,)
+            deepest = len(path)
+            for depth in range(1, deepest + 1):
+                scope = path if depth == deepest else path[:depth]  # the grant's own: shared
                 for pool in in_pools:
-                    self.used[(pool, scope, None)] += fen
+                    used[(pool, scope, None)] += fen
                     if year is not None:
-                        self.used[(pool, scope, year)] += fen
+                        used[(pool, scope, year)] += fen
                 if fen:  # 0.00 元 is not a payment: a one-time award stays open
-                    self.paid.add((g.provision, scope))
-            self.granted[(g.provision, g.path)] += fen
+                    paid.add(own if depth == deepest else (provision, scope))
+            granted[own] += fen
 
 
 class Accounts:
