@@ -31,7 +31,7 @@ from .claims import Claim, claim_key, natural_step, natural_steps, path_of
 from .codegen import FastProvision, Slow
 from .compile import CompiledPolicy, CompiledProvision, Env
 from .fast_conditions import FastConditions
-from .fast_reserve import Shape, cap_shape, reserve_fen
+from .fast_reserve import Blank, Shape, cap_shape, reserve_fen
 from .fused import FusedFn, ServedKeys
 from .lean import LeanAward, untouched
 from .order_hold import order_missing
@@ -65,6 +65,9 @@ class FastClaims(FastConditions, Rows):
     # Closures' values, and conditions' outcomes, for subjects lacking their facts (.blank).
     _blank: dict[Any, tuple[Value, frozenset[str]]]
     _blank_conditions: dict[str, Any]
+    # ... and what an award's claim of unknown eligibility holds, by provision id
+    # (.fast_reserve: None, not kept).
+    _blank_reserve: dict[str, Blank | None]
     # With explanations: the fused functions' claims whose natural order steps are not yet
     # added (order_steps), as (provision, sort keys in serving order); the lock adding them.
     unordered: list[tuple[CompiledProvision, ServedKeys]]
@@ -332,9 +335,9 @@ class FastClaims(FastConditions, Rows):
             if any(cap.per for cap in cp.caps):
                 # It holds its bound in the shared caps (.reserve); with explanations, its
                 # trace says so, by a step kept for its decision (Rows.holds).
-                fixed = self._blank
+                fixed, blanks = self._blank, self._blank_reserve
                 bound = reserve_fen(
-                    fp, cp, inst, path, shape[0], self.accounts, a, p, self.env, fixed
+                    fp, cp, inst, path, shape[0], self.accounts, a, p, self.env, fixed, blanks
                 )
                 if bound is not None and self.explain:
                     fen = bound[0]

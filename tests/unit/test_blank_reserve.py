@@ -1,0 +1,76 @@
+"""What an award's claim of unknown eligibility holds in its shared caps, for subjects
+lacking every fact its amount and caps read (backends/python/fast_reserve.py): the amount,
+the limits and the years read once an evaluation, the accounts still claim by claim."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+import pytest
+from tests.strategies import compile_text
+
+import policyrules.backends.python.fast_reserve as fast_reserve
+from policyrules.api import Policy
+
+TEXT = """entity firm "企业"
+  list firms
+entity project "项目"
+  list projects of firm
+  fact ok: bool
+  fact base: money
+  fact on: date
+
+document d "测试"
+
+clause 1
+  quote "q"
+
+  award a
+    for each project
+    eligible when ok
+    amount base
+    cap 100 元 per project
+    cap 250 元 per firm per year of on
+"""
+
+
+def _general(policy: Policy) -> Policy:
+    return attrs.evolve(policy, compiled=attrs.evolve(policy.compiled, fast={}))
+
+
+@pytest.mark.parametrize("explain", [False, True])
+def test_a_blank_claims_bound_is_read_once_an_evaluation(
+    monkeypatch: pytest.MonkeyPatch, explain: bool
+) -> None:
+    policy = compile_text(TEXT)
+    fp = next(iter(policy.compiled.fast.values()))
+    assert sorted(fp.reserve_facts or ()) == [
+        ("project", "base", "project.base"),
+        ("project", "on", "project.on"),
+    ]
+    calls: list[str] = []
+    read = fast_reserve._blank_values
+
+    def counted(fp: Any, cp: Any, reads: Any) -> Any:
+        calls.append(reads.inst.id)
+        return read(fp, cp, reads)
+
+    monkeypatch.setattr(fast_reserve, "_blank_values", counted)
+    # P1-P3 lack every fact (their bound: 100 元, in every year of the firm), P4 and P5
+    # have an amount (P4 under its limit), P6 a year: none of them blank.
+    projects: list[dict[str, Any]] = [{"id": f"P{n}"} for n in (1, 2, 3)]
+    projects += [{"id": "P4", "base": "30 元"}, {"id": "P5", "base": "500 元"}]
+    projects += [
+        {"id": "P6", "on": "2025-03-01"},
+        {"id": "P7", "ok": True, "base": "80 元", "on": "2025-03-01"},
+    ]
+    facts = policy.read_facts({"firms": [{"id": "f", "projects": projects}]})
+    result = policy.evaluate(facts, explain=explain)
+    assert calls == ["P1"]
+    general = _general(policy).evaluate(facts, explain=explain)
+    assert repr(result.decisions) == repr(general.decisions)
+    assert repr(result.grants) == repr(general.grants)
+    # Once an evaluation: the next one reads them again.
+    policy.evaluate(facts, explain=explain).decisions  # noqa: B018
+    assert calls == ["P1", "P1"]
