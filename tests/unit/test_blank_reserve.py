@@ -12,6 +12,7 @@ from tests.strategies import compile_text
 
 import policyrules.backends.python.fast_reserve as fast_reserve
 from policyrules.api import Policy
+from policyrules.backends.python.fast_keys import FastKeys
 
 TEXT = """entity firm "企业"
   list firms
@@ -74,3 +75,42 @@ def test_a_blank_claims_bound_is_read_once_an_evaluation(
     # Once an evaluation: the next one reads them again.
     policy.evaluate(facts, explain=explain).decisions  # noqa: B018
     assert calls == ["P1", "P1"]
+
+
+def test_a_blank_claims_order_key_is_found_once_an_evaluation(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # `order by` a fact the blank subjects lack (and an assumption), another, then the id
+    # (never blank: the id is always given).
+    text = TEXT.replace(
+        'document d "测试"', 'assumption late: bool = true "晚"\n\ndocument d "测试"'
+    )
+    policy = compile_text(text + "    order by if late then on else on, base, id\n")
+    fp = next(iter(policy.compiled.fast.values()))
+    on, base = ("project", "on", "project.on"), ("project", "base", "project.base")
+    assert fp.order_facts == ((on,), (base,), None)
+    calls: list[tuple[str, int]] = []
+    compute = FastKeys._order_key_of
+
+    def counted(self: Any, fp: Any, cp: Any, n: int, inst: Any, used: set[str]) -> Any:
+        calls.append((inst.id, n))
+        return compute(self, fp, cp, n, inst, used)
+
+    monkeypatch.setattr(FastKeys, "_order_key_of", counted)
+    projects: list[dict[str, Any]] = [{"id": f"P{n}"} for n in (1, 2, 3)]
+    projects += [{"id": "P4", "ok": True, "base": "80 元", "on": "2025-03-01"}]
+    projects += [{"id": "P5", "base": "30 元"}, {"id": "P6", "ok": True, "on": "2025-01-01"}]
+    facts = policy.read_facts({"firms": [{"id": "f", "projects": projects}]})
+    for explain in (False, True):
+        calls.clear()
+        result = policy.evaluate(facts, explain=explain)
+        # P4's keys by the function of them all; P1's on and base (then kept for those
+        # lacking them: the function of them all not tried again), P5's base, P6's on and
+        # each one's id.
+        first = [("P1", 0), ("P1", 1), ("P1", 2), ("P2", 2), ("P3", 2)]
+        assert calls == [*first, ("P5", 1), ("P5", 2), ("P6", 0), ("P6", 2)]
+        general = _general(policy).evaluate(facts, explain=explain)
+        assert repr(result.decisions) == repr(general.decisions)
+        assert [d.assumptions for d in result.decisions] == [
+            d.assumptions for d in general.decisions
+        ]

@@ -25,12 +25,11 @@ from ...decisions import Decision, Step
 from ...instances import Instance
 from ...runtime.ledger import Accounts, ClaimLog, ScopeKey
 from ...runtime.order import natural_key, natural_path_key
-from ...runtime.values import Undecided, Unknown, Value, year_number
-from .blank import closure_value
+from ...runtime.values import Undecided, Value, year_number
 from .claims import Claim, claim_key, natural_step, natural_steps, path_of
 from .codegen import FastProvision, Slow
 from .compile import CompiledPolicy, CompiledProvision, Env
-from .fast_conditions import FastConditions
+from .fast_keys import FastKeys
 from .fast_reserve import Blank, Shape, cap_shape, reserve_fen
 from .fused import FusedFn, ServedKeys
 from .lean import LeanAward, untouched
@@ -49,7 +48,7 @@ _NONE: frozenset[str] = frozenset()
 _Pending = tuple[Any, CompiledProvision, FastProvision | None, Instance, Path, Env | None, set[str]]
 
 
-class FastClaims(FastConditions, Rows):
+class FastClaims(FastKeys, Rows):
     """The fast path of the evaluator (a mixin): it supplies the state used here."""
 
     accounts: Accounts
@@ -235,16 +234,11 @@ class FastClaims(FastConditions, Rows):
         try:
             if fp is None or fp.order_key is None:
                 raise Slow
-            a, p = self.assumptions, self.parameters
-            try:
-                keys = fp.order_key(inst, used, a, p)
-            except Slow:
-                n = len(cp.order)
-                keys = tuple([self._order_key(fp, cp, k, inst, used) for k in range(n)])
-                if any(k[0] < 0 for k in keys):
-                    # served as early as it could be, uncertain (.order_hold): the facts
-                    # it needs are found when it is served, if it is eligible (serve_one)
-                    self.unplaced.add((cp.info.id, path))
+            keys = self._order_keys(fp, cp, inst, used)
+            if any(k[0] < 0 for k in keys):
+                # served as early as it could be, uncertain (.order_hold): the facts
+                # it needs are found when it is served, if it is eligible (serve_one)
+                self.unplaced.add((cp.info.id, path))
             return (keys, natural_path_key(path), rank), None, used
         except Slow:
             env = self.env(cp, inst)
@@ -291,23 +285,6 @@ class FastClaims(FastConditions, Rows):
         failed, missing = self._conditions(fp, cp, inst, used)
         status = "not_eligible" if failed else "unknown" if missing else "eligible"
         return (cp, inst, path, status, None, None, (), 0, 0, missing, -1, None, used)
-
-    def _order_key(
-        self, fp: FastProvision, cp: CompiledProvision, n: int, inst: Instance, used: set[str]
-    ) -> Any:
-        """An `order by` key as claim_key orders it: unknown ones first (.order_hold)."""
-        try:
-            v = fp.order[n](inst, used, self.assumptions, self.parameters)
-        except Slow:
-            reads = fp.order_reads[n]
-            if reads is not None and self._absent(reads, inst):
-                return (-1, ())
-            # as claim_key: a fresh Env, its assumptions kept
-            facts = fp.order_facts[n]
-            v = closure_value(self._blank, self.env, cp, inst, ("o", n), cp.order[n], facts, used)
-            if isinstance(v, Unknown):
-                return (-1, ())
-        return (0, natural_key(v) if isinstance(v, str) else v)
 
     def fast_award(
         self,
