@@ -12,6 +12,7 @@ from tests.strategies import compile_text
 
 import policyrules.backends.python.fast_reserve as fast_reserve
 from policyrules.api import Policy
+from policyrules.backends.python.fast_conditions import FastConditions
 from policyrules.backends.python.fast_keys import FastKeys
 
 TEXT = """entity firm "企业"
@@ -114,3 +115,43 @@ def test_a_blank_claims_order_key_is_found_once_an_evaluation(
         assert [d.assumptions for d in result.decisions] == [
             d.assumptions for d in general.decisions
         ]
+
+
+def test_a_provision_with_conditions_only_finds_its_blank_subjects_outcome_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    text = TEXT.replace(
+        'document d "测试"', 'assumption strict: bool = true "从严"\n\ndocument d "测试"'
+    )
+    text += """
+  entitlement e "权益"
+    for each project
+    eligible when if strict then ok else not ok
+    consequence "可以"
+"""
+    policy = compile_text(text)
+    calls: list[str] = []
+    compute = FastConditions._conditions_of
+
+    def counted(self: Any, fp: Any, cp: Any, inst: Any, used: set[str]) -> Any:
+        if cp.info.kind == "entitlement":
+            calls.append(inst.id)
+        return compute(self, fp, cp, inst, used)
+
+    monkeypatch.setattr(FastConditions, "_conditions_of", counted)
+    projects: list[dict[str, Any]] = [{"id": f"P{n}"} for n in (1, 2, 3)]
+    projects += [{"id": "P4", "ok": True}, {"id": "P5"}]
+    facts = policy.read_facts({"firms": [{"id": "f", "projects": projects}]})
+    result = policy.evaluate(facts, explain=False)
+    # P1's outcome (unknown, reading `strict`) kept for P2, P3, P5; P4's (ok) its own.
+    assert calls == ["P1", "P4"]
+    general = _general(policy).evaluate(facts, explain=False)
+    assert repr(result.decisions) == repr(general.decisions)
+    made = [(d.provision, d.subject, d.status, d.assumptions) for d in result.decisions]
+    assert made == [(d.provision, d.subject, d.status, d.assumptions) for d in general.decisions]
+    strict = (("strict", "true"),)
+    said = [(s, st, a) for p, s, st, a in made if p.endswith("/e")]
+    assert said == [(f"f/P{n}", "unknown", strict) for n in (1, 2, 3)] + [
+        ("f/P4", "eligible", strict),
+        ("f/P5", "unknown", strict),
+    ]

@@ -269,6 +269,7 @@ class _Run(DecisionMaker, Awards, Conditions, TimeLimits, FastClaims, ExclusiveH
     _blank_conditions: _Memo[dict[Any, Any]] = _Memo(dict)
     _blank_reserve: _Memo[dict[Any, Any]] = _Memo(dict)
     _blank_keys: _Memo[dict[Any, Any]] = _Memo(dict)
+    _paths: _Memo[dict[Any, Any]] = _Memo(dict)
     _blank_decided: _Memo[dict[Any, Any]] = _Memo(dict)
     _blank_said: _Memo[dict[Any, Any]] = _Memo(dict)
     _blank_unknown: _Memo[dict[Any, Any]] = _Memo(dict)

@@ -26,6 +26,7 @@ from ...instances import Instance
 from ...runtime.ledger import Accounts, ClaimLog, ScopeKey
 from ...runtime.order import natural_key, natural_path_key
 from ...runtime.values import Undecided, Value, year_number
+from .blank import lacks_all
 from .claims import Claim, claim_key, natural_step, natural_steps, path_of
 from .codegen import FastProvision, Slow
 from .compile import CompiledPolicy, CompiledProvision, Env
@@ -67,6 +68,8 @@ class FastClaims(FastKeys, Rows):
     # ... and what an award's claim of unknown eligibility holds, by provision id
     # (.fast_reserve: None, not kept).
     _blank_reserve: dict[str, Blank | None]
+    # Each subject's path, by the id of its instance (alive as long as the evaluation).
+    _paths: dict[int, Path]
     # With explanations: the fused functions' claims whose natural order steps are not yet
     # added (order_steps), as (provision, sort keys in serving order); the lock adding them.
     unordered: list[tuple[CompiledProvision, ServedKeys]]
@@ -85,9 +88,21 @@ class FastClaims(FastKeys, Rows):
     ) -> list[Decision | Row]:
         """The decisions of a provision with conditions only, subjects in facts order."""
         out: list[Decision | Row] = []
+        paths = self._paths
+        facts, kept, pid = fp.conditions_facts, self._blank_conditions, cp.info.id
         for inst in subjects:
             assert inst is not None  # a provision with generated code has a subject
-            path = path_of(inst)
+            path = paths.get(id(inst))
+            if path is None:
+                path = paths[id(inst)] = path_of(inst)
+            if facts is not None and (hit := kept.get(pid)) is not None and lacks_all(facts, inst):
+                # the outcome found once an evaluation for the subjects lacking every fact
+                # the conditions read, as fast_conditions finds it (.blank.conditions_once)
+                failed, missing = hit[0]
+                status = "not_eligible" if failed else "unknown" if missing else "eligible"
+                used = set(hit[1])
+                out.append((cp, inst, path, status, None, None, (), 0, 0, missing, -1, None, used))
+                continue
             try:
                 out.append(self.fast_conditions(fp, cp, inst, path, set()))
                 continue
