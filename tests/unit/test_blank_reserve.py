@@ -117,7 +117,7 @@ def test_a_blank_claims_order_key_is_found_once_an_evaluation(
         ]
 
 
-def test_a_provision_with_conditions_only_finds_its_blank_subjects_outcome_once(
+def test_blank_subjects_conditions_found_once_with_the_assumptions_they_read(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     text = TEXT.replace(
@@ -128,6 +128,12 @@ def test_a_provision_with_conditions_only_finds_its_blank_subjects_outcome_once(
     for each project
     eligible when if strict then ok else not ok
     consequence "可以"
+
+  award b
+    for each project
+    eligible when if strict then ok else not ok
+    amount base
+    cap 100 元 per firm
 """
     policy = compile_text(text)
     calls: list[str] = []
@@ -150,8 +156,9 @@ def test_a_provision_with_conditions_only_finds_its_blank_subjects_outcome_once(
     made = [(d.provision, d.subject, d.status, d.assumptions) for d in result.decisions]
     assert made == [(d.provision, d.subject, d.status, d.assumptions) for d in general.decisions]
     strict = (("strict", "true"),)
-    said = [(s, st, a) for p, s, st, a in made if p.endswith("/e")]
-    assert said == [(f"f/P{n}", "unknown", strict) for n in (1, 2, 3)] + [
-        ("f/P4", "eligible", strict),
-        ("f/P5", "unknown", strict),
-    ]
+    for provision in ("/e", "/b"):  # (b: an award, its claims one by one, .fastpath)
+        said = [(s, st, a) for p, s, st, a in made if p.endswith(provision)]
+        assert said == [(f"f/P{n}", "unknown", strict) for n in (1, 2, 3)] + [
+            ("f/P4", "eligible", strict),
+            ("f/P5", "unknown", strict),
+        ]

@@ -250,10 +250,12 @@ class FastClaims(FastKeys, Rows):
             if fp is None or fp.order_key is None:
                 raise Slow
             keys = self._order_keys(fp, cp, inst, used)
-            if any(k[0] < 0 for k in keys):
-                # served as early as it could be, uncertain (.order_hold): the facts
-                # it needs are found when it is served, if it is eligible (serve_one)
-                self.unplaced.add((cp.info.id, path))
+            for k in keys:
+                if k[0] < 0:
+                    # served as early as it could be, uncertain (.order_hold): the facts
+                    # it needs are found when it is served, if it is eligible (serve_one)
+                    self.unplaced.add((cp.info.id, path))
+                    break
             return (keys, natural_path_key(path), rank), None, used
         except Slow:
             env = self.env(cp, inst)
@@ -316,10 +318,19 @@ class FastClaims(FastKeys, Rows):
         :raises Slow: (before any account changes) a fact or parameter is not given, or an
         eligible claim is ``unplaced``."""
         a, p = self.assumptions, self.parameters
-        failed, missing = self._conditions(fp, cp, inst, used)
+        info = cp.info
+        facts = fp.conditions_facts
+        if (
+            facts is not None
+            and (hit := self._blank_conditions.get(info.id)) is not None
+            and lacks_all(facts, inst)
+        ):
+            failed, missing = hit[0]  # as _conditions finds it (.blank.conditions_once)
+            used |= hit[1]
+        else:
+            failed, missing = self._conditions(fp, cp, inst, used)
         if failed:
             return (cp, inst, path, "not_eligible", None, None, (), 0, 0, _NONE, -1, why, used)
-        info = cp.info
         shape = self._shapes.get((info.id, len(path)))
         if shape is None:
             shape = self._shapes[(info.id, len(path))] = cap_shape(cp, path)
