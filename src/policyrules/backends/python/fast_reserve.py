@@ -9,6 +9,9 @@ the order written as :func:`.claims.apply_caps` applies them, and held as pendin
 every account they draw on, or in every year of a yearly cap whose year is unknown.  The
 accounts end as the general way leaves them, entry for entry; the bound held is returned
 (with explanations the evaluator keeps the step saying it: :func:`.reserve.hold_step`).
+For a subject lacking every fact the amount and the caps read
+(``FastProvision.reserve_facts``) these values are those of any such subject: read once an
+evaluation (:data:`Blank`), only the accounts' arithmetic done claim by claim.
 """
 
 from __future__ import annotations
