@@ -10,8 +10,10 @@ evaluation and kept (``memo``, the evaluation's own: assumptions and parameters 
 fixed within it).  A closure that is undecided is not kept: it is computed each time, and
 raises :class:`~policyrules.runtime.values.Undecided` each time.  The same holds of a
 provision's conditions together (:func:`conditions_once`: their outcome for a subject
-lacking every fact any of them reads).  This is the common case of a registry run, where
-most firms lack most measures' facts.
+lacking every fact any of them reads), of what an award's claim of unknown eligibility
+holds in its caps (:mod:`.fast_reserve`: its amount, limits and years together) and of each
+`order by` key (:mod:`.fast_keys`).  This is the common case of a registry run, where most
+firms lack most measures' facts.
 """
 
 from __future__ import annotations

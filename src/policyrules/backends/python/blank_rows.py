@@ -73,6 +73,8 @@ class BlankRows:
     # that holds its bound in shared caps, by provision id and path (.rows).
     holds: dict[tuple[str, tuple[tuple[str, str], ...]], Step]
     _bound_ids: frozenset[str] | None = None  # the members of exclusive groups
+    # Each subject's path, by the id of its instance (alive as long as the evaluation).
+    _paths: dict[int, tuple[tuple[str, str], ...]]
 
     def subjects(self, cp: CompiledProvision) -> list[Instance | None]:
         raise NotImplementedError  # pragma: no cover - the evaluator defines it
@@ -107,14 +109,16 @@ class BlankRows:
         if pid in bound:
             return None
         kept = self._blank_decided
-        decide, env = self.decide, self.env
+        decide, env, paths = self.decide, self.env, self._paths
         out: list[Decision | Row] = []
         for inst in self.subjects(cp):
             if inst is None or not lacks_all(facts, inst):
                 out.append(decide(cp, inst, env(cp, inst)))
                 continue
             got = kept.get(pid, _NOT_YET)
-            path = path_of(inst)
+            path = paths.get(id(inst))
+            if path is None:
+                path = paths[id(inst)] = path_of(inst)
             if got is None or got is _NOT_YET:
                 d = decide(cp, inst, env(cp, inst), path)
                 if got is _NOT_YET:

@@ -93,6 +93,9 @@ class FastProvision:
     amount_facts: Reads | None = None
     limit_facts: tuple[Reads | None, ...] = ()
     year_facts: tuple[Reads | None, ...] = ()
+    # The amount's, every cap's limit's and year's facts together, or None where one's are
+    # not known (a claim's bound held in its caps then depends on the evaluation alone).
+    reserve_facts: Reads | None = None
 
 
 class _Unsupported(Exception):
@@ -162,6 +165,9 @@ def fast_provision(p: ProvisionInfo, policy: CheckedPolicy) -> FastProvision | N
         amount_e = s.Name((p.decided.fact,))
     each = tuple(fact_reads(e, policy, scope) for e in parts)
     together = [x for reads in each if reads is not None for x in reads]
+    bounds = [amount_e, *[c.limit for c in p.caps]]
+    bounds += [c.year_of for c in p.caps if c.year_of is not None]
+    reserve = [fact_reads(e, policy, scope) if e is not None else None for e in bounds]
     return FastProvision(
         condition_facts=each,
         conditions_facts=None if None in each else tuple(dict.fromkeys(together)),
@@ -171,6 +177,9 @@ def fast_provision(p: ProvisionInfo, policy: CheckedPolicy) -> FastProvision | N
         year_facts=tuple(
             fact_reads(c.year_of, policy, scope) if c.year_of is not None else None for c in p.caps
         ),
+        reserve_facts=None
+        if None in reserve
+        else tuple(dict.fromkeys(x for reads in reserve if reads is not None for x in reads)),
         condition_reads=tuple(strict_reads(e, policy, p.subject, doc) for e in parts),
         order_reads=tuple(strict_reads(e, policy, p.subject, doc) for e in p.order),
         conditions=tuple(ns[c] for c in conditions),

@@ -9,6 +9,9 @@ the order written as :func:`.claims.apply_caps` applies them, and held as pendin
 every account they draw on, or in every year of a yearly cap whose year is unknown.  The
 accounts end as the general way leaves them, entry for entry; the bound held is returned
 (with explanations the evaluator keeps the step saying it: :func:`.reserve.hold_step`).
+For a subject lacking every fact the amount and the caps read
+(``FastProvision.reserve_facts``) these values are those of any such subject: read once an
+evaluation (:data:`Blank`), only the accounts' arithmetic done claim by claim.
 """
 
 from __future__ import annotations
@@ -20,16 +23,21 @@ from ...instances import Instance
 from ...runtime.ledger import Accounts, ScopeKey
 from ...runtime.money import Money
 from ...runtime.values import Undecided, Unknown, Value, year_number
-from .blank import closure_value
+from .blank import closure_value, lacks_all
 from .claims import scope_of
 from .codegen import FastFn, FastProvision, Reads, Slow
 from .compile import CompiledProvision, Env, Fn
 from .rows import Path
 
-__all__ = ["Shape", "cap_shape", "reserve_fen"]
+__all__ = ["Blank", "Shape", "cap_shape", "reserve_fen"]
 
 # See cap_shape.
 Shape = tuple[list[int], list[tuple[int, int]], list[int]]
+# What a claim's bound is made of, for a subject lacking every fact they read
+# (FastProvision.reserve_facts): its amount in fen (None: not known), each cap's limit in
+# fen (None: unbounded) and, of a cap counted per subject, whether its year is known and
+# the year (None: the cap has none; the item None for a cap not counted per subject).
+Blank = tuple[int | None, tuple[int | None, ...], tuple[tuple[bool, int | None] | None, ...]]
 
 
 def reserve_fen(
@@ -43,11 +51,13 @@ def reserve_fen(
     p: Mapping[str, Any],
     env_of: Callable[[CompiledProvision, Instance | None], Env],
     memo: dict[Any, tuple[Value, frozenset[str]]],
+    blanks: dict[str, Blank | None],
 ) -> tuple[int | None] | None:
     """Hold, in its shared caps, the bound of the claim of ``cp`` at ``path`` whose
     eligibility is unknown, as :func:`.reserve.reserve_unknown` holds it (``ends``: where
     each cap's scope ends in the path; ``env_of``: the evaluator's Env of a subject;
-    ``memo``: the evaluation's closure values of subjects lacking their facts, .blank).
+    ``memo``: the evaluation's closure values of subjects lacking their facts, .blank;
+    ``blanks``: the evaluation's :data:`Blank` of each provision, by id).
     Returns ``(fen,)``, the bound held (``None``: nothing bounds it), or ``None`` where it
     holds nothing (``reserve_unknown`` returns no step).
 
@@ -57,11 +67,32 @@ def reserve_fen(
         raise Slow  # the general way (.reserve, .once_hold, .instalments)
     if fp.amount is None:
         raise Slow
-    reads = _Reads(inst, a, p, cp, env_of, memo)
+    known: Blank | None = None
+    reads: _Reads | None = None
+    facts = fp.reserve_facts
+    if facts is not None and lacks_all(facts, inst):
+        # Its amount, limits and years are those of any claim lacking their facts: read
+        # once an evaluation.  Undecided or not served (Slow): read claim by claim, as
+        # before (the reads interleaved with the accounts' as ever), never kept.
+        pid = cp.info.id
+        known = blanks.get(pid)
+        if known is None and pid not in blanks:
+            reads = _Reads(inst, a, p, cp, env_of, memo)
+            try:
+                known = _blank_values(fp, cp, reads)
+            except (Undecided, Slow):
+                known = None
+            blanks[pid] = known
+    if known is None and reads is None:
+        reads = _Reads(inst, a, p, cp, env_of, memo)
     try:
-        fen = reads.amount(fp.amount, cp.amount, fp.amount_facts, ("a", 0))
-        if fen is not None and fen < 0:
-            fen = 0  # an award pays nothing below zero
+        if known is not None:
+            fen = known[0]
+        else:
+            assert reads is not None
+            fen = reads.amount(fp.amount, cp.amount, fp.amount_facts, ("a", 0))
+            if fen is not None and fen < 0:
+                fen = 0  # an award pays nothing below zero
         before = accounts.granted_fen(cp.info.id, path)
         if fen is not None and before:
             fen = fen - before if fen > before else 0
@@ -70,16 +101,24 @@ def reserve_fen(
         any_year: dict[tuple[str, Path], None] = {}
         years = fp.years
         for n, cap in enumerate(cp.caps):
-            year_fn = years[n]
-            if (year_fn is None) != (cap.year is None):
-                raise Slow  # (generated code and closures out of step: the general way)
-            limit = reads.amount(fp.limits[n], cap.limit, fp.limit_facts[n], ("l", n), True)
+            if known is not None:
+                limit = known[1][n]
+                known_year = known[2][n]
+            else:
+                assert reads is not None
+                year_fn = years[n]
+                if (year_fn is None) != (cap.year is None):
+                    raise Slow  # (generated code and closures out of step: the general way)
+                limit = reads.amount(fp.limits[n], cap.limit, fp.limit_facts[n], ("l", n), True)
+                known_year = None
+                if cap.per:
+                    known_year = reads.year(year_fn, cap.year, fp.year_facts[n], ("y", n))
             if limit is None:  # unbounded by it, it still holds room others share
                 if cap.per:
                     scope = path[: ends[n]]
-                    known, when = reads.year(year_fn, cap.year, fp.year_facts[n], ("y", n))
-                    if known:
-                        keys[(cap.pool, scope, when)] = None
+                    assert known_year is not None
+                    if known_year[0]:
+                        keys[(cap.pool, scope, known_year[1])] = None
                     else:
                         any_year[(cap.pool, scope)] = None
                 continue
@@ -87,13 +126,13 @@ def reserve_fen(
                 room = limit - before if limit > before else 0
                 running = room if running is None or room < running else running
                 continue
-            known, when = reads.year(year_fn, cap.year, fp.year_facts[n], ("y", n))
-            if not known:  # at most: a year of its scope may hold nothing yet
+            assert known_year is not None
+            if not known_year[0]:  # at most: a year of its scope may hold nothing yet
                 room = limit if limit > 0 else 0
                 running = room if running is None or room < running else running
                 any_year[(cap.pool, path[: ends[n]])] = None
                 continue
-            key = (cap.pool, path[: ends[n]], when)
+            key = (cap.pool, path[: ends[n]], known_year[1])
             used, taken, _ = accounts.account_fen(key)
             keys[key] = None
             room = limit - used - taken
@@ -115,6 +154,27 @@ def reserve_fen(
     for pool, scope in any_year:  # its year unknown too: in every year
         accounts.hold_any_year(pool, scope, subject, bound, held)
     return (running,)
+
+
+def _blank_values(fp: FastProvision, cp: CompiledProvision, reads: _Reads) -> Blank:
+    """What :func:`reserve_fen` reads of a claim, read in its order (its amount, then
+    each cap's limit and, of a cap counted per subject, its year), before any account.
+    :raises Undecided, Slow: as those reads do."""
+    assert fp.amount is not None
+    assert cp.amount is not None
+    fen = reads.amount(fp.amount, cp.amount, fp.amount_facts, ("a", 0))
+    if fen is not None and fen < 0:
+        fen = 0  # an award pays nothing below zero
+    limits: list[int | None] = []
+    years: list[tuple[bool, int | None] | None] = []
+    for n, cap in enumerate(cp.caps):
+        year_fn = fp.years[n]
+        if (year_fn is None) != (cap.year is None):
+            raise Slow
+        limits.append(reads.amount(fp.limits[n], cap.limit, fp.limit_facts[n], ("l", n), True))
+        year = reads.year(year_fn, cap.year, fp.year_facts[n], ("y", n)) if cap.per else None
+        years.append(year)
+    return fen, tuple(limits), tuple(years)
 
 
 class _Reads:

@@ -25,13 +25,13 @@ from ...decisions import Decision, Step
 from ...instances import Instance
 from ...runtime.ledger import Accounts, ClaimLog, ScopeKey
 from ...runtime.order import natural_key, natural_path_key
-from ...runtime.values import Undecided, Unknown, Value, year_number
-from .blank import closure_value
+from ...runtime.values import Undecided, Value, year_number
+from .blank import lacks_all
 from .claims import Claim, claim_key, natural_step, natural_steps, path_of
 from .codegen import FastProvision, Slow
 from .compile import CompiledPolicy, CompiledProvision, Env
-from .fast_conditions import FastConditions
-from .fast_reserve import Shape, cap_shape, reserve_fen
+from .fast_keys import FastKeys
+from .fast_reserve import Blank, Shape, cap_shape, reserve_fen
 from .fused import FusedFn, ServedKeys
 from .lean import LeanAward, untouched
 from .order_hold import order_missing
@@ -49,7 +49,7 @@ _NONE: frozenset[str] = frozenset()
 _Pending = tuple[Any, CompiledProvision, FastProvision | None, Instance, Path, Env | None, set[str]]
 
 
-class FastClaims(FastConditions, Rows):
+class FastClaims(FastKeys, Rows):
     """The fast path of the evaluator (a mixin): it supplies the state used here."""
 
     accounts: Accounts
@@ -65,6 +65,11 @@ class FastClaims(FastConditions, Rows):
     # Closures' values, and conditions' outcomes, for subjects lacking their facts (.blank).
     _blank: dict[Any, tuple[Value, frozenset[str]]]
     _blank_conditions: dict[str, Any]
+    # ... and what an award's claim of unknown eligibility holds, by provision id
+    # (.fast_reserve: None, not kept).
+    _blank_reserve: dict[str, Blank | None]
+    # Each subject's path, by the id of its instance (alive as long as the evaluation).
+    _paths: dict[int, Path]
     # With explanations: the fused functions' claims whose natural order steps are not yet
     # added (order_steps), as (provision, sort keys in serving order); the lock adding them.
     unordered: list[tuple[CompiledProvision, ServedKeys]]
@@ -83,9 +88,21 @@ class FastClaims(FastConditions, Rows):
     ) -> list[Decision | Row]:
         """The decisions of a provision with conditions only, subjects in facts order."""
         out: list[Decision | Row] = []
+        paths = self._paths
+        facts, kept, pid = fp.conditions_facts, self._blank_conditions, cp.info.id
         for inst in subjects:
             assert inst is not None  # a provision with generated code has a subject
-            path = path_of(inst)
+            path = paths.get(id(inst))
+            if path is None:
+                path = paths[id(inst)] = path_of(inst)
+            if facts is not None and (hit := kept.get(pid)) is not None and lacks_all(facts, inst):
+                # the outcome found once an evaluation for the subjects lacking every fact
+                # the conditions read, as fast_conditions finds it (.blank.conditions_once)
+                failed, missing = hit[0]
+                status = "not_eligible" if failed else "unknown" if missing else "eligible"
+                used = set(hit[1])
+                out.append((cp, inst, path, status, None, None, (), 0, 0, missing, -1, None, used))
+                continue
             try:
                 out.append(self.fast_conditions(fp, cp, inst, path, set()))
                 continue
@@ -232,16 +249,13 @@ class FastClaims(FastConditions, Rows):
         try:
             if fp is None or fp.order_key is None:
                 raise Slow
-            a, p = self.assumptions, self.parameters
-            try:
-                keys = fp.order_key(inst, used, a, p)
-            except Slow:
-                n = len(cp.order)
-                keys = tuple([self._order_key(fp, cp, k, inst, used) for k in range(n)])
-                if any(k[0] < 0 for k in keys):
+            keys = self._order_keys(fp, cp, inst, used)
+            for k in keys:
+                if k[0] < 0:
                     # served as early as it could be, uncertain (.order_hold): the facts
                     # it needs are found when it is served, if it is eligible (serve_one)
                     self.unplaced.add((cp.info.id, path))
+                    break
             return (keys, natural_path_key(path), rank), None, used
         except Slow:
             env = self.env(cp, inst)
@@ -289,23 +303,6 @@ class FastClaims(FastConditions, Rows):
         status = "not_eligible" if failed else "unknown" if missing else "eligible"
         return (cp, inst, path, status, None, None, (), 0, 0, missing, -1, None, used)
 
-    def _order_key(
-        self, fp: FastProvision, cp: CompiledProvision, n: int, inst: Instance, used: set[str]
-    ) -> Any:
-        """An `order by` key as claim_key orders it: unknown ones first (.order_hold)."""
-        try:
-            v = fp.order[n](inst, used, self.assumptions, self.parameters)
-        except Slow:
-            reads = fp.order_reads[n]
-            if reads is not None and self._absent(reads, inst):
-                return (-1, ())
-            # as claim_key: a fresh Env, its assumptions kept
-            facts = fp.order_facts[n]
-            v = closure_value(self._blank, self.env, cp, inst, ("o", n), cp.order[n], facts, used)
-            if isinstance(v, Unknown):
-                return (-1, ())
-        return (0, natural_key(v) if isinstance(v, str) else v)
-
     def fast_award(
         self,
         fp: FastProvision,
@@ -321,10 +318,19 @@ class FastClaims(FastConditions, Rows):
         :raises Slow: (before any account changes) a fact or parameter is not given, or an
         eligible claim is ``unplaced``."""
         a, p = self.assumptions, self.parameters
-        failed, missing = self._conditions(fp, cp, inst, used)
+        info = cp.info
+        facts = fp.conditions_facts
+        if (
+            facts is not None
+            and (hit := self._blank_conditions.get(info.id)) is not None
+            and lacks_all(facts, inst)
+        ):
+            failed, missing = hit[0]  # as _conditions finds it (.blank.conditions_once)
+            used |= hit[1]
+        else:
+            failed, missing = self._conditions(fp, cp, inst, used)
         if failed:
             return (cp, inst, path, "not_eligible", None, None, (), 0, 0, _NONE, -1, why, used)
-        info = cp.info
         shape = self._shapes.get((info.id, len(path)))
         if shape is None:
             shape = self._shapes[(info.id, len(path))] = cap_shape(cp, path)
@@ -332,9 +338,9 @@ class FastClaims(FastConditions, Rows):
             if any(cap.per for cap in cp.caps):
                 # It holds its bound in the shared caps (.reserve); with explanations, its
                 # trace says so, by a step kept for its decision (Rows.holds).
-                fixed = self._blank
+                fixed, blanks = self._blank, self._blank_reserve
                 bound = reserve_fen(
-                    fp, cp, inst, path, shape[0], self.accounts, a, p, self.env, fixed
+                    fp, cp, inst, path, shape[0], self.accounts, a, p, self.env, fixed, blanks
                 )
                 if bound is not None and self.explain:
                     fen = bound[0]
