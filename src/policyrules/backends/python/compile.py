@@ -110,6 +110,8 @@ class CompiledPolicy:
     rate_facts: frozenset[str] = attrs.field(init=False, eq=False, repr=False)
     # ... whether the policy has exclusive groups or supersessions (.exclusive) ...
     exclusive: bool = attrs.field(init=False, eq=False, repr=False)
+    # ... the provisions that call ``known()`` anywhere (.conditions.settle) ...
+    calls_known: frozenset[str] = attrs.field(init=False, eq=False, repr=False)
     # ... and each assumption's default as a result lists it (format_value).
     default_texts: Mapping[str, str] = attrs.field(init=False, eq=False, repr=False)
     # The assumptions a result lists when all are the defaults, by the names its decisions
@@ -150,6 +152,10 @@ class CompiledPolicy:
     @exclusive.default
     def _exclusive(self) -> bool:
         return bool(self.checked.exclusivity)
+
+    @calls_known.default
+    def _calls_known(self) -> frozenset[str]:
+        return frozenset(cp.info.id for cp in self.provisions if _calls_known(cp.info.node))
 
     @default_texts.default
     def _default_texts(self) -> Mapping[str, str]:
@@ -289,3 +295,14 @@ def _ceiling(cap: s.Cap) -> int | None:
         return Money.of(cap.limit.number, cap.limit.unit).fen
     except ValueError:  # a unit not in 元 (converted per claim), or refused when checked
         return None
+
+
+def _calls_known(node: s.Node) -> bool:
+    """Whether ``known()`` is called anywhere under ``node``."""
+    stack: list[s.Node] = [node]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, s.Call) and node.func == "known":
+            return True
+        stack.extend(s.children(node))
+    return False

@@ -11,10 +11,9 @@ from typing import Any
 
 import attrs
 
-from ... import syntax as s
 from ...result import Step
 from ...runtime.values import NoneValue, Undecided, Unknown, format_value
-from .compile import CompiledProvision, Condition, Env, Fn
+from .compile import CompiledPolicy, CompiledProvision, Condition, Env, Fn
 
 __all__ = ["Conditions"]
 
@@ -23,7 +22,7 @@ class Conditions:
     """A provision's conditions, evaluated and explained (a mixin of the evaluator)."""
 
     explain: bool
-    _known: dict[str, bool]
+    policy: CompiledPolicy
     # what a claim outside a document's days is outside of, by document and first day
     _outside: dict[tuple[str, Any], str]
 
@@ -67,19 +66,6 @@ class Conditions:
             return failed, set()
         return failed, self.settle(cp, env, [c.fn for c in cp.conditions], missing)
 
-    def uses_known(self, cp: CompiledProvision) -> bool:
-        """Whether the provision calls ``known()`` anywhere (looked up once per provision)."""
-        found = self._known.get(cp.info.id)
-        if found is None:
-            stack: list[s.Node] = [cp.info.node]
-            found = False
-            while stack and not found:
-                node = stack.pop()
-                found = isinstance(node, s.Call) and node.func == "known"
-                stack.extend(s.children(node))
-            self._known[cp.info.id] = found
-        return found
-
     def settle(self, cp: CompiledProvision, env: Env, fns: list[Fn], missing: set[str]) -> set[str]:
         """A set of facts that, given any values, settles every one of ``fns``: ``missing``
         and, until nothing more appears, the facts an unknown value still needs once those
@@ -87,7 +73,7 @@ class Conditions:
         ``not known(x) or ok`` waits on ``ok`` once ``x`` is given).  Run only for a
         decision that is unknown, or an amount that is only "up to"; without ``known()`` in
         the provision, that set is ``missing`` itself."""
-        if not self.uses_known(cp):
+        if cp.info.id not in self.policy.calls_known:
             return missing
         present = frozenset(missing)
         while True:

@@ -261,7 +261,6 @@ class _Run(DecisionMaker, Awards, Conditions, TimeLimits, FastClaims, ExclusiveH
     # types are those the mixins reading them declare.
     _assumption_texts: _Memo[dict[str, str]] = _Memo(dict)
     _ranks: _Memo[dict[str, QuotaRanks]] = _Memo(dict)
-    _known: _Memo[dict[str, bool]] = _Memo(dict)
     _shapes: _Memo[dict[Any, Any]] = _Memo(dict)
     order_unknown: _Memo[dict[Any, Any]] = _Memo(dict)
     unplaced: _Memo[set[Any]] = _Memo(set)
