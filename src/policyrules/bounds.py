@@ -239,13 +239,14 @@ class paused_gc:  # lower case: used as the function it was, `with paused_gc():`
     memory is still freed by reference counting).  Nests; restores the collector's state.
 
     ``promote``: what the block makes is long-lived data (facts read for a run, a result
-    and what is read of it).  Where the block leaves the young generation due for a
-    collection (as many objects as the collector's first threshold, 700 by default, or
-    more), it joins the oldest generation at once (``gc.freeze()`` then ``gc.unfreeze()``,
-    unless the program keeps objects frozen itself), as surviving collections would have
-    moved it, instead of being walked by the next young collection and the one after.
-    The blocks that promote make no reference cycle (``tests/unit/test_no_cycles.py``): a
-    value let go is freed at once, not left for a full collection.
+    and what is read of it).  After a large block (:data:`_PROMOTED` objects or more) it
+    joins the oldest generation at once (``gc.freeze()`` then ``gc.unfreeze()``, unless the
+    program keeps objects frozen itself), as surviving collections would have moved it,
+    instead of being walked in full by the next young collection.  The blocks that promote
+    make no reference cycle (``tests/unit/test_no_cycles.py``): a value let go is freed at
+    once, not left for a full collection.  Not below that: a promotion takes the program's
+    own young objects along (and resets the young count), so a service answering small
+    calls would leave its own cycles for full collections that might not come.
 
     A class rather than a generator (``contextlib``): entered once per evaluation, its
     cost is part of every call's."""
@@ -262,9 +263,10 @@ class paused_gc:  # lower case: used as the function it was, `with paused_gc():`
 
     def __exit__(self, *_: object) -> None:
         if self._was_enabled:
-            if self._promote:
-                due = gc.get_threshold()[0]
-                if due and gc.get_count()[0] >= due and not gc.get_freeze_count():
-                    gc.freeze()
-                    gc.unfreeze()
+            if self._promote and gc.get_count()[0] >= _PROMOTED and not gc.get_freeze_count():
+                gc.freeze()
+                gc.unfreeze()
             gc.enable()
+
+
+_PROMOTED = 10_000  # objects made in a paused block (a facts file of some 200 records)
