@@ -120,4 +120,12 @@ def test_grants_outlive_their_result(shipped: Policy) -> None:
     assert kept
     again = shipped.evaluate(facts)
     assert kept.bases == again.grants.bases
+    assert kept.bases  # (firm-a's launch rewards read annual_cap_year and more)
+    # Read before the decisions are made, then the decisions made, then the result let go:
+    # the grants make them again.
+    result = shipped.evaluate(facts)
+    read = result.grants
+    assert result.decisions
+    del result
+    assert read.bases == kept.bases
     assert _garbage(lambda: shipped.evaluate(facts, explain=False).grants.bases) == Counter()
