@@ -278,8 +278,13 @@ class Accounts:
         """Count an undecided claim whose year under a cap of ``pool`` and ``scope`` is
         unknown in every year's account of them (:meth:`ClaimLogs.hold_any_year`);
         ``amount`` ``None``: nothing bounds it."""
-        if amount is None or amount.fen:
-            fen = None if amount is None else amount.fen
+        self.hold_any_year_fen(pool, scope, subject, None if amount is None else amount.fen, held)
+
+    def hold_any_year_fen(
+        self, pool: str, scope: GrantPath, subject: str, fen: int | None, held: tuple[str, str]
+    ) -> None:
+        """:meth:`hold_any_year` of a bound in fen (``None``: nothing bounds it)."""
+        if fen is None or fen:
             self._by.hold_any_year(pool, scope, subject, fen, held)
 
     def hold_once(self, provision: str, scope: GrantPath, hold: Hold) -> None:

@@ -150,9 +150,8 @@ def reserve_fen(
             accounts.hold_open(key, subject, held)
         else:
             accounts.account_log(key)[1].append(subject, running, False, held)
-    bound = None if running is None else Money(running)
     for pool, scope in any_year:  # its year unknown too: in every year
-        accounts.hold_any_year(pool, scope, subject, bound, held)
+        accounts.hold_any_year_fen(pool, scope, subject, running, held)
     return (running,)
 
 
