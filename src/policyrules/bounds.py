@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import os
+import threading
 from itertools import accumulate
 from typing import Any
 
@@ -236,7 +237,11 @@ def check_json_depth(raw: bytes, data: Any, limits: Limits, skeleton: bytes | No
 class paused_gc:  # lower case: used as the function it was, `with paused_gc():`
     """Run the block without the cyclic garbage collector, which would otherwise walk every
     value read so far many times over while a large file is read (reading makes no cycles;
-    memory is still freed by reference counting).  Nests; restores the collector's state.
+    memory is still freed by reference counting).  Nests, and across threads: the collector
+    is off while any thread is in such a block, and on again, if it was on before the first
+    of them, once the last has left (a count under a lock: each block reading and setting
+    the collector's state itself could leave it off for good, one thread's ``disable``
+    coming after another's ``enable``).
 
     ``promote``: what the block makes is long-lived data (facts read for a run, a result
     and what is read of it).  After a large block (:data:`_PROMOTED` objects or more) it
@@ -251,22 +256,34 @@ class paused_gc:  # lower case: used as the function it was, `with paused_gc():`
     A class rather than a generator (``contextlib``): entered once per evaluation, its
     cost is part of every call's."""
 
-    __slots__ = ("_promote", "_was_enabled")
+    __slots__ = ("_promote",)
 
     def __init__(self, *, promote: bool = False) -> None:
         self._promote = promote
-        self._was_enabled = False
 
     def __enter__(self) -> None:
-        self._was_enabled = gc.isenabled()
-        gc.disable()
+        global _paused, _was_enabled
+        with _pausing:
+            if not _paused:
+                _was_enabled = gc.isenabled()
+                gc.disable()
+            _paused += 1
 
     def __exit__(self, *_: object) -> None:
-        if self._was_enabled:
+        global _paused
+        with _pausing:
+            _paused -= 1
+            if _paused or not _was_enabled:
+                return
             if self._promote and gc.get_count()[0] >= _PROMOTED and not gc.get_freeze_count():
                 gc.freeze()
                 gc.unfreeze()
             gc.enable()
 
+
+# The blocks in progress, in every thread, and whether the collector was on before the first.
+_pausing = threading.Lock()
+_paused = 0
+_was_enabled = False
 
 _PROMOTED = 10_000  # objects made in a paused block (a facts file of some 200 records)
