@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 
 import policyrules
@@ -80,6 +81,12 @@ def launch_grant_file(folder: Path, year: int) -> Path:
     grant = {"provision": LAUNCH_REWARD, "firm": "f1", "product": "P1", "amount": "200万元"}
     f.write_text(json.dumps({"ledger": [{**grant, "year": year}]}, ensure_ascii=False), "utf-8")
     return f
+
+
+def general_way(policy: Policy) -> Policy:
+    """The same policy without generated code: every claim goes the general way (the
+    closures), the reference the fast path's results are compared with."""
+    return attrs.evolve(policy, compiled=attrs.evolve(policy.compiled, fast={}))
 
 
 def run_cli(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> tuple[int, str, str]:

@@ -39,14 +39,10 @@ from strategies import (
     shipped_launch_grants,
     within_caps,
 )
+from support import general_way
 
 SHIPPED = Path(__file__).resolve().parents[2] / "policies" / "beijing_2025"
 LAUNCH = "jjxf_2025_50/3/launch_reward"
-
-
-def _general(policy: Policy) -> Policy:
-    """The same policy without generated code: every claim goes the general way."""
-    return attrs.evolve(policy, compiled=attrs.evolve(policy.compiled, fast={}))
 
 
 def _claim_by_claim(policy: Policy) -> Policy:
@@ -98,14 +94,14 @@ def test_random_expressions_same_result(
     run = {"parameters": parameters, "assumptions": {"holiday_schedule": "weekends_only"}}
     for explain in (False, True):
         fast = policy.evaluate(facts, explain=explain, **run)
-        general = _general(policy).evaluate(facts, explain=explain, **run)
+        general = general_way(policy).evaluate(facts, explain=explain, **run)
         assert fast.decisions == general.decisions  # the traces too, with explanations
         assert fast.grants == general.grants
         assert fast.assumptions == general.assumptions
         assert _texts(fast) == _texts(general)
         if explain:  # (a blank subject's rows said from its provision's kept text)
             assert _whole(partial(policy.evaluate, facts, **run)) == _whole(
-                partial(_general(policy).evaluate, facts, **run)
+                partial(general_way(policy).evaluate, facts, **run)
             )
 
 
@@ -119,7 +115,7 @@ def test_shipped_policy_same_result(
     params: dict[str, Any] = {"rd_reward_rate": rate} if rate else {}
     for explain in (False, True):
         fast = shipped.evaluate(facts, ledger=ledger, parameters=params, explain=explain)
-        general = _general(shipped).evaluate(
+        general = general_way(shipped).evaluate(
             facts, ledger=ledger, parameters=params, explain=explain
         )
         assert fast == general  # decisions (traces included), grants, assumptions
@@ -127,7 +123,7 @@ def test_shipped_policy_same_result(
         if explain:
             kw = {"ledger": ledger, "parameters": params}
             assert _whole(partial(shipped.evaluate, facts, **kw)) == _whole(
-                partial(_general(shipped).evaluate, facts, **kw)
+                partial(general_way(shipped).evaluate, facts, **kw)
             )
 
 
@@ -144,7 +140,7 @@ def test_fused_award_same_result(
     for explain in (False, True):
         fused = shipped.evaluate(facts, ledger=ledger, explain=explain)
         assert fused == _claim_by_claim(shipped).evaluate(facts, ledger=ledger, explain=explain)
-        general = _general(shipped).evaluate(facts, ledger=ledger, explain=explain)
+        general = general_way(shipped).evaluate(facts, ledger=ledger, explain=explain)
         assert fused == general
         assert _texts(fused) == _texts(general)  # the rendered texts, character for character
         statuses = {d.status for d in fused.decisions if d.provision == LAUNCH}
@@ -231,7 +227,7 @@ def test_unknown_claims_under_shared_caps_same_result(
     for explain in (False, True):
         fused = shipped.evaluate(facts, explain=explain, **run)
         assert fused == _claim_by_claim(shipped).evaluate(facts, explain=explain, **run)
-        general = _general(shipped).evaluate(facts, explain=explain, **run)
+        general = general_way(shipped).evaluate(facts, explain=explain, **run)
         assert fused == general
         assert _texts(fused) == _texts(general)
         for d in fused.decisions:

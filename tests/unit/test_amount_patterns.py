@@ -8,7 +8,6 @@ from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 
-import attrs
 import jsonschema
 import pytest
 from tests.both_paths import decisions_both_ways
@@ -18,7 +17,7 @@ import policyrules
 from policyrules import syntax as s
 from policyrules.backends.sql import BatchCompileError, compile_batch
 from policyrules.printer import print_module
-from support import diagnostics
+from support import diagnostics, general_way
 
 PATTERNS = Path(__file__).resolve().parents[2] / "policies" / "patterns"
 
@@ -383,7 +382,7 @@ def test_the_patterns_explain_the_same_with_and_without_the_fast_path() -> None:
     """Rows of the generated code, made into decisions, equal the general way's, trace
     included (defines and steps noted alike)."""
     policy = policyrules.load(PATTERNS)
-    general = attrs.evolve(policy, compiled=attrs.evolve(policy.compiled, fast={}))
+    general = general_way(policy)
     assert policy.compiled.fast, "some provisions of the patterns have generated code"
     firm = {"registered_here": True, "serious_dishonesty": False, "annual_revenue": "1350万元"}
     facts = {

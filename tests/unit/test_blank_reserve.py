@@ -6,14 +6,13 @@ from __future__ import annotations
 
 from typing import Any
 
-import attrs
 import pytest
 from tests.strategies import compile_text
 
 import policyrules.backends.python.fast_reserve as fast_reserve
-from policyrules.api import Policy
 from policyrules.backends.python.fast_conditions import FastConditions
 from policyrules.backends.python.fast_keys import FastKeys
+from support import general_way
 
 TEXT = """entity firm "企业"
   list firms
@@ -35,10 +34,6 @@ clause 1
     cap 100 元 per project
     cap 250 元 per firm per year of on
 """
-
-
-def _general(policy: Policy) -> Policy:
-    return attrs.evolve(policy, compiled=attrs.evolve(policy.compiled, fast={}))
 
 
 @pytest.mark.parametrize("explain", [False, True])
@@ -70,7 +65,7 @@ def test_a_blank_claims_bound_is_read_once_an_evaluation(
     facts = policy.read_facts({"firms": [{"id": "f", "projects": projects}]})
     result = policy.evaluate(facts, explain=explain)
     assert calls == ["P1"]
-    general = _general(policy).evaluate(facts, explain=explain)
+    general = general_way(policy).evaluate(facts, explain=explain)
     assert repr(result.decisions) == repr(general.decisions)
     assert repr(result.grants) == repr(general.grants)
     # Once an evaluation: the next one reads them again.
@@ -110,7 +105,7 @@ def test_a_blank_claims_order_key_is_found_once_an_evaluation(
         # each one's id.
         first = [("P1", 0), ("P1", 1), ("P1", 2), ("P2", 2), ("P3", 2)]
         assert calls == [*first, ("P5", 1), ("P5", 2), ("P6", 0), ("P6", 2)]
-        general = _general(policy).evaluate(facts, explain=explain)
+        general = general_way(policy).evaluate(facts, explain=explain)
         assert repr(result.decisions) == repr(general.decisions)
         assert [d.assumptions for d in result.decisions] == [
             d.assumptions for d in general.decisions
@@ -151,7 +146,7 @@ def test_blank_subjects_conditions_found_once_with_the_assumptions_they_read(
     result = policy.evaluate(facts, explain=False)
     # P1's outcome (unknown, reading `strict`) kept for P2, P3, P5; P4's (ok) its own.
     assert calls == ["P1", "P4"]
-    general = _general(policy).evaluate(facts, explain=False)
+    general = general_way(policy).evaluate(facts, explain=False)
     assert repr(result.decisions) == repr(general.decisions)
     made = [(d.provision, d.subject, d.status, d.assumptions) for d in result.decisions]
     assert made == [(d.provision, d.subject, d.status, d.assumptions) for d in general.decisions]

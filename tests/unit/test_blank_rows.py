@@ -15,13 +15,13 @@ import pytest
 from tests.strategies import compile_text
 
 import policyrules
-from policyrules.api import Policy
 from policyrules.backends.python import blank_rows, evaluate
 from policyrules.backends.python import rows as rows_module
 from policyrules.backends.python.trusted import slots_of, with_subject
 from policyrules.decisions import Decision
 from policyrules.explain import decision_text
 from policyrules.explain_zh import decision_text_zh
+from support import general_way
 
 TEXT = """entity firm "企业"
   list firms
@@ -52,10 +52,6 @@ clause 1
 
 PROJECTS = [{"id": "P1"}, {"id": "P2"}, {"id": "P3", "ok": True}, {"id": "P4"}]
 FACTS = {"firms": [{"id": "f", "projects": PROJECTS}, {"id": "g", "projects": [{"id": "Q1"}]}]}
-
-
-def _general(policy: Policy) -> Policy:
-    return attrs.evolve(policy, compiled=attrs.evolve(policy.compiled, fast={}))
 
 
 @pytest.fixture
@@ -99,7 +95,7 @@ def test_blank_rows_same_as_the_general_way(strict: bool) -> None:
     run: dict[str, Any] = {"assumptions": {"strict": strict}}
 
     def both(f: Any) -> tuple[Any, Any]:
-        fast, general = policy.evaluate(facts, **run), _general(policy).evaluate(facts, **run)
+        fast, general = policy.evaluate(facts, **run), general_way(policy).evaluate(facts, **run)
         return f(fast), f(general)
 
     # Each reading of a fresh result: the texts said from the rows before the decisions
@@ -124,9 +120,9 @@ def test_a_refused_blank_subject_said_as_the_general_way() -> None:
     policy = compile_text(text)
     facts = policy.read_facts(FACTS)
     run: dict[str, Any] = {"assumptions": {"strict": False}}
-    fast, general = policy.evaluate(facts, **run), _general(policy).evaluate(facts, **run)
+    fast, general = policy.evaluate(facts, **run), general_way(policy).evaluate(facts, **run)
     assert fast.explain() == general.explain()
-    fast, general = policy.evaluate(facts, **run), _general(policy).evaluate(facts, **run)
+    fast, general = policy.evaluate(facts, **run), general_way(policy).evaluate(facts, **run)
     assert fast.explain(lang="en") == general.explain(lang="en")
     assert fast.decision_texts() == general.decision_texts()
     assert fast.decisions == general.decisions
@@ -163,13 +159,13 @@ def test_unknown_claims_under_shared_caps_the_fast_way(
         mine = [d for d in fast.decisions if d.provision == OVERSEAS]
         assert not [k for k in counted if k[0] == "overseas_registration"]
         assert [d.status for d in mine] == ["unknown"] * 3
-        general = _general(shipped).evaluate(facts, explain=explain)
+        general = general_way(shipped).evaluate(facts, explain=explain)
         assert fast.decisions == general.decisions
         if explain:
             assert [d.trace[-1].kind for d in mine] == ["reserve"] * 3
             assert "holds up to 100 万元" in mine[0].trace[-1].text
             fresh = shipped.evaluate(facts)
-            assert fresh.explain() == _general(shipped).evaluate(facts).explain()
+            assert fresh.explain() == general_way(shipped).evaluate(facts).explain()
 
 
 DECIDED_BY_A_CLOSURE = """entity firm "企业"
@@ -197,7 +193,7 @@ def test_a_blank_claim_a_closure_decides_goes_the_general_way() -> None:
     policy = compile_text(DECIDED_BY_A_CLOSURE)
     facts = policy.read_facts({"firms": [{"id": "f0"}, {"id": "f1"}]})
     for read in (lambda r: r.explain(), lambda r: r.explain(lang="en"), lambda r: r.decisions):
-        assert read(policy.evaluate(facts)) == read(_general(policy).evaluate(facts))
+        assert read(policy.evaluate(facts)) == read(general_way(policy).evaluate(facts))
     assert {d.status for d in policy.evaluate(facts).decisions} == {"eligible"}
 
 
@@ -234,10 +230,10 @@ def test_blank_subjects_said_from_one_text(
     monkeypatch.setattr(blank_rows, "with_subject", counted)
     policy = compile_text(TEXT)
     facts = policy.read_facts(FACTS)
-    assert policy.evaluate(facts).explain() == _general(policy).evaluate(facts).explain()
+    assert policy.evaluate(facts).explain() == general_way(policy).evaluate(facts).explain()
     assert said[("zh", "e")] == 1
     fast = policy.evaluate(facts).decision_texts()
-    assert fast == _general(policy).evaluate(facts).decision_texts()
+    assert fast == general_way(policy).evaluate(facts).decision_texts()
     assert said[("en", "e")] == 1
     assert made == []  # (the kept decision's text cut around each subject)
     assert len(policy.evaluate(facts).decisions) == 10
@@ -255,9 +251,9 @@ def test_a_blank_decision_missing_a_parameter() -> None:
     # names it, and so does each made from it, as the general way's do.
     policy = compile_text(PARAMETER)
     facts = policy.read_facts(FACTS)
-    fast, general = policy.evaluate(facts), _general(policy).evaluate(facts)
+    fast, general = policy.evaluate(facts), general_way(policy).evaluate(facts)
     assert fast.explain() == general.explain()
-    fast, general = policy.evaluate(facts), _general(policy).evaluate(facts)
+    fast, general = policy.evaluate(facts), general_way(policy).evaluate(facts)
     assert fast.decisions == general.decisions
     blank = [
         d for d in fast.decisions if d.provision.endswith("/e") and d.subject in ("f/P2", "g/Q1")
@@ -294,7 +290,7 @@ def test_a_kept_unknown_decision_is_the_first_kept(monkeypatch: pytest.MonkeyPat
     assert kept[0] is inner[0]
     assert [d.subject for d in mine] == ["f/P1", "f/P2", "f/P3"]
     assert all(d.trace[:-1] == inner[0][0].trace for d in mine)  # (then what it holds)
-    general = _general(shipped).evaluate(facts).decisions
+    general = general_way(shipped).evaluate(facts).decisions
     assert mine == [d for d in general if d.provision == OVERSEAS]
 
 
@@ -320,7 +316,7 @@ def test_a_text_kept_for_another_decision_is_not_used(monkeypatch: pytest.Monkey
         return kept
 
     monkeypatch.setattr(blank_rows.BlankRows, "_kept_of", planting)
-    general = _general(policy)
+    general = general_way(policy)
     assert policy.evaluate(facts).decision_texts() == general.evaluate(facts).decision_texts()
     assert planted
     planted.clear()
@@ -360,7 +356,7 @@ def test_a_blank_claim_served_in_natural_order_holding_nothing() -> None:
     assert [(d.subject, d.status) for d in made] == [("f/P9", "eligible"), ("f/P10", "unknown")]
     assert [s.kind for s in made[1].trace] == ["order", "condition"]
     assert "P9 comes before P10 in natural order" in made[1].trace[0].text
-    assert made == _general(policy).evaluate(facts).decisions
+    assert made == general_way(policy).evaluate(facts).decisions
 
 
 def test_a_text_not_ending_its_first_line_with_the_subject_has_no_template() -> None:

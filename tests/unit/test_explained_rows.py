@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import attrs
 import pytest
 
 import policyrules
@@ -20,6 +19,7 @@ from policyrules.decisions import lead_steps
 from policyrules.explain import decision_text
 from policyrules.explain_zh import decision_text_zh
 from policyrules.runtime.ledger import ClaimLog
+from support import general_way
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -88,7 +88,7 @@ def test_the_facts_read_are_known_only_where_every_operand_is_computed(tmp_path:
             {"id": "f4", "ok": True, "since": "2020-01-01"},
         ]
     }
-    general = attrs.evolve(policy, compiled=attrs.evolve(policy.compiled, fast={}))
+    general = general_way(policy)
     got, want = policy.evaluate(facts), general.evaluate(facts)
     assert got == want
     for a, b in zip(got.decisions, want.decisions, strict=True):
@@ -101,7 +101,7 @@ def test_measure_3_paid_claims_skip_the_general_conditions(
 ) -> None:
     rows = data.claims(400)
     facts = shipped.read_facts(data.as_facts(rows))
-    general = attrs.evolve(shipped, compiled=attrs.evolve(shipped.compiled, fast={}))
+    general = general_way(shipped)
     want = general.evaluate(facts)
     calls: list[str] = []
     run = conditions_module.Conditions.conditions
@@ -134,7 +134,7 @@ def test_a_paid_claims_trace_is_made_only_when_read(
     of a paid claim's trace; reading it makes it once, equal to the general way's."""
     rows = data.claims(200)
     facts = shipped.read_facts(data.as_facts(rows))
-    general = attrs.evolve(shipped, compiled=attrs.evolve(shipped.compiled, fast={}))
+    general = general_way(shipped)
     want = general.evaluate(facts).decisions
     made: list[object] = []
     trace_of = paid_module._trace

@@ -18,6 +18,7 @@ from policyrules.api import Policy
 from policyrules.backends.python import fastpath
 from policyrules.backends.python.claims import scope_of
 from policyrules.backends.python.fused import _end, _known, fused_award, policy_known
+from support import general_way
 
 SHIPPED = Path(__file__).resolve().parents[2] / "policies" / "beijing_2025"
 LAUNCH = "jjxf_2025_50/3/launch_reward"
@@ -152,7 +153,7 @@ def test_two_claims_on_one_path_are_served_claim_by_claim(
     # The first claim is paid its 150 万元; the second is refused: once per product.
     assert [d.status for d in launch] == ["eligible", "not_eligible"]
     assert launch[0].amount == Money(150 * WAN)
-    general = attrs.evolve(shipped, compiled=attrs.evolve(shipped.compiled, fast={}))
+    general = general_way(shipped)
     assert result == general.evaluate(facts, explain=False)
 
 
@@ -196,7 +197,7 @@ def test_awards_without_conditions_order_or_accounts(tmp_path: Path) -> None:
     assert (f10.status, f10.amount, f10.amount_kind) == ("eligible", None, "unknown")
     assert f10.missing_facts == ("firm.base",)
     for explain in (False, True):
-        general = attrs.evolve(policy, compiled=attrs.evolve(policy.compiled, fast={}))
+        general = general_way(policy)
         assert policy.evaluate(facts, explain=explain) == general.evaluate(facts, explain=explain)
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -21,6 +20,7 @@ from policyrules.backends.python.paid import fixed_reads
 from policyrules.explain import decision_text
 from policyrules.explain_zh import decision_text_zh
 from policyrules.result import Result
+from support import general_way
 
 WAN = 10_000 * 100  # 1 万元 in fen
 
@@ -91,11 +91,6 @@ def policy(tmp_path_factory: pytest.TempPathFactory) -> Policy:
     root = tmp_path_factory.mktemp("paid")
     (root / "t.rule").write_text(RULES, encoding="utf-8")
     return policyrules.load(root)
-
-
-def _general(policy: Policy) -> Policy:
-    """The same policy without generated code: every claim the general way."""
-    return attrs.evolve(policy, compiled=attrs.evolve(policy.compiled, fast={}))
 
 
 def _same(got: Result, want: Result) -> None:
@@ -172,7 +167,7 @@ def test_each_status_and_cap_case_rendered_as_the_general_way(
     )
     made = _count_plans(monkeypatch)
     got = policy.evaluate(facts, ledger=ledger)
-    want = _general(policy).evaluate(facts, ledger=ledger)
+    want = general_way(policy).evaluate(facts, ledger=ledger)
     _same(got, want)
     statuses = {(d.provision, d.status) for d in got.decisions}
     assert {(FIXED, "eligible"), (FIXED, "not_eligible")} <= statuses
@@ -213,7 +208,7 @@ def test_a_paid_trace_read_later_makes_no_cap_event(
     firms = [_firm(1, True, False, 12, 2026), _firm(2, False, True, 25, 2026)]
     firms += [_firm(3, True, True, 30, 2026), _firm(4, True, False, 3, 2026)]
     facts = policy.read_facts({"firms": [{"id": "g", "items": firms}]})
-    want = [d.trace for d in _general(policy).evaluate(facts).decisions]
+    want = [d.trace for d in general_way(policy).evaluate(facts).decisions]
     got = policy.evaluate(facts).decisions
 
     def refused(*args: Any) -> Any:
@@ -232,7 +227,7 @@ def test_the_other_branch_of_an_assumption(policy: Policy) -> None:
     facts = policy.read_facts({"firms": [{"id": "g", "items": firms}]})
     assumptions = {"basis": "decided_year"}
     got = policy.evaluate(facts, assumptions=assumptions)
-    _same(got, _general(policy).evaluate(facts, assumptions=assumptions))
+    _same(got, general_way(policy).evaluate(facts, assumptions=assumptions))
     scopes = {ev.scope for d in got.decisions if d.provision == FIXED for ev in d.caps[1:]}
     assert scopes == {"firm g, year 2027"}
 
@@ -260,4 +255,4 @@ def test_paid_plans_decide_and_read_as_the_general_way(
         {"firms": [{"id": "g", "items": [_firm(n, *f) for n, f in enumerate(firms, 1)]}]}
     )
     got = policy.evaluate(facts, assumptions={"basis": basis})
-    _same(got, _general(policy).evaluate(facts, assumptions={"basis": basis}))
+    _same(got, general_way(policy).evaluate(facts, assumptions={"basis": basis}))

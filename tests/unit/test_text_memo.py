@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -19,6 +18,7 @@ from policyrules.backends.python import rows as rows_module
 from policyrules.explain import decision_text
 from policyrules.explain_zh import decision_text_zh, explain_text_zh
 from policyrules.result import Decision, Result
+from support import general_way
 
 RULES = """entity firm "企业"
   list firms
@@ -69,11 +69,6 @@ def policy(tmp_path_factory: pytest.TempPathFactory) -> Policy:
     return policyrules.load(root)
 
 
-def _general(policy: Policy) -> Policy:
-    """The same policy without generated code: every claim the general way."""
-    return attrs.evolve(policy, compiled=attrs.evolve(policy.compiled, fast={}))
-
-
 def _item(n: int, ok: bool | None, share: int, kinds: list[str], base: int) -> dict[str, Any]:
     item: dict[str, Any] = {
         "id": f"i{n}",
@@ -119,7 +114,7 @@ def test_paid_facts_and_kept_words_as_made_from_nothing(
         {"firms": [{"id": "g", "items": [_item(n, *it) for n, it in enumerate(items, 1)]}]}
     )
     got = policy.evaluate(facts, assumptions={"basis": basis})
-    want = _general(policy).evaluate(facts, assumptions={"basis": basis})
+    want = general_way(policy).evaluate(facts, assumptions={"basis": basis})
     assert got == want
     words = got._words
     for a, b in zip(got.decisions, want.decisions, strict=True):
@@ -163,7 +158,7 @@ def test_each_kind_of_fact_read_by_a_paid_claim(
 
     monkeypatch.setattr(rows_module, "paid_decision", counted)
     got = policy.evaluate(facts)
-    want = _general(policy).evaluate(facts)
+    want = general_way(policy).evaluate(facts)
     assert got == want
     by = {d.subject: d for d in got.decisions}
     assert by["g/i1"].status == "unknown"
@@ -255,7 +250,7 @@ def test_claims_a_condition_refused_made_as_the_general_way(
 
     monkeypatch.setattr(rows_module, "failed_decision", counted)
     got = policy.evaluate(facts)
-    want = _general(policy).evaluate(facts)
+    want = general_way(policy).evaluate(facts)
     assert got == want
     by = {d.subject: d for d in got.decisions}
     assert [by[f"g/i{n}"].status for n in range(1, 6)] == ["not_eligible"] * 4 + ["eligible"]

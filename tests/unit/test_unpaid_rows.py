@@ -9,12 +9,11 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-import attrs
 import pytest
 from tests.strategies import compile_text
 
-from policyrules.api import Policy
 from policyrules.backends.python import rows
+from support import general_way
 
 TEXT = """entity firm "企业"
   list firms
@@ -56,10 +55,6 @@ FACTS = {
 }
 
 
-def _general(policy: Policy) -> Policy:
-    return attrs.evolve(policy, compiled=attrs.evolve(policy.compiled, fast={}))
-
-
 @pytest.fixture
 def made(monkeypatch: pytest.MonkeyPatch) -> Counter[tuple[str, frozenset[str]]]:
     """The decisions made afresh for rows without an amount, by status and facts missing."""
@@ -99,7 +94,7 @@ def test_the_same_decisions_as_the_general_way(strict: bool) -> None:
     facts = policy.read_facts(FACTS)
     run: dict[str, Any] = {"assumptions": {"strict": strict}, "explain": False}
     fast = policy.evaluate(facts, **run).decisions
-    general = _general(policy).evaluate(facts, **run).decisions
+    general = general_way(policy).evaluate(facts, **run).decisions
     assert fast == general
     assert repr(fast) == repr(general)
     # Each its own object, its subject its own.
