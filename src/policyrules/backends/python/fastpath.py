@@ -68,8 +68,6 @@ class FastClaims(FastKeys, Rows):
     # ... and what an award's claim of unknown eligibility holds, by provision id
     # (.fast_reserve: None, not kept).
     _blank_reserve: dict[str, Blank | None]
-    # Each subject's path, by the id of its instance (alive as long as the evaluation).
-    _paths: dict[int, Path]
     # With explanations: the fused functions' claims whose natural order steps are not yet
     # added (order_steps), as (provision, sort keys in serving order); the lock adding them.
     unordered: list[tuple[CompiledProvision, ServedKeys]]
