@@ -29,7 +29,7 @@ import msgspec
 from .decisions import Decision
 from .explain import Explainable, decision_json, result_json
 from .runtime.money import Money
-from .terminal import json_printable, printable
+from .terminal import indented_json, json_printable, printable
 
 __all__ = [
     "DECISION_COLUMNS",
@@ -70,7 +70,7 @@ def add_format(
 
 def write_json(data: Any) -> None:
     """``data`` as indented JSON, then a newline."""
-    sys.stdout.write(json_printable(json.dumps(data, ensure_ascii=False, indent=2)) + "\n")
+    sys.stdout.write(json_printable(indented_json(data)) + "\n")
 
 
 def _indented(value: Any) -> str:
