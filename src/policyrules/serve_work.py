@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import concurrent.futures
 import contextlib
-import json
 import os
 import re
 import threading
@@ -45,7 +44,7 @@ from .reading import Limits
 from .result import Result
 from .serve_log import LOG_SCHEMA, DecisionLog, LogEntry
 from .store import LedgerStore, StoreTransaction
-from .terminal import json_printable
+from .terminal import indented_json, json_printable
 
 __all__ = [
     "Abandoned",
@@ -104,7 +103,7 @@ class Options:
 
 def dumps(data: Any) -> bytes:
     """JSON exactly as the command line prints it (``eval --json``), with a final newline."""
-    return (json_printable(json.dumps(data, ensure_ascii=False, indent=2)) + "\n").encode()
+    return (json_printable(indented_json(data)) + "\n").encode()
 
 
 def serve_error(code: str, message: str, hint: str | None = None) -> PolicyRulesError:
@@ -289,6 +288,10 @@ class Evaluator:
         self.pool = concurrent.futures.ThreadPoolExecutor(
             max_workers=limits.workers, thread_name_prefix="policyrules-eval"
         )
+        # An idle connection to the store, held while the service runs: closing the last
+        # connection to a file in WAL mode copies the WAL into it and deletes it, waiting
+        # for the disk, and each evaluation's own connection would otherwise be the last.
+        self._held = None if ledger is None else LedgerStore.open(ledger, create=False)
 
     def submit(
         self, raw: bytes, name: str, options: Options, entry_id: str, job: Job
@@ -417,8 +420,16 @@ class Evaluator:
         return LedgerStore.open(self.ledger, create=False, timeout=wait)
 
     def close(self) -> None:
-        """Stop taking evaluations; those waiting are dropped, running ones end on their own."""
+        """Stop taking evaluations; those waiting are dropped, running ones end on their own.
+        The connections held open are closed (the store's; the log's after its write in
+        progress, if any: a later one opens another)."""
         self.pool.shutdown(wait=False, cancel_futures=True)
+        if self._held is not None:
+            self._held.close()
+            self._held = None
+        if self.log is not None:
+            with self.log.writer:
+                self.log.close_connection()
 
 
 def turn_deadline(made: float, now: float, limits: ServeLimits) -> float:
