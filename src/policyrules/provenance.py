@@ -20,6 +20,7 @@ options or in the facts document itself (the option wins), as written.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib.metadata
 from collections.abc import Mapping
@@ -58,12 +59,20 @@ def policy_digest(policy: Policy) -> tuple[str, int]:
     return f"sha256:{h.hexdigest()}", len(files)
 
 
-def _calendar() -> dict[str, Any]:
+@functools.cache
+def _calendar_loaded() -> tuple[str | None, tuple[int, int] | None]:
+    """The calendar package's version and its published years, found once a process (the
+    package is loaded once; finding its version reads the installed packages' metadata,
+    about a millisecond, which a service would pay on every answer)."""
     try:
         version: str | None = importlib.metadata.version(CALENDAR_PACKAGE)
     except importlib.metadata.PackageNotFoundError:  # pragma: no cover - a dependency
         version = None
-    years = published_years()
+    return version, published_years()
+
+
+def _calendar() -> dict[str, Any]:
+    version, years = _calendar_loaded()
     return {
         "package": CALENDAR_PACKAGE,
         "version": version,

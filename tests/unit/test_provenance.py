@@ -107,3 +107,30 @@ def test_options_are_as_written() -> None:
         "parameters": {"overseas_support_rate": "50%", "flag": True, "none": None},
         "assumptions": {"holiday_schedule": "weekends_only"},
     }
+
+
+def test_the_calendar_is_looked_up_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The calendar package's version is read from the installed metadata once a process,
+    not for every answer (a service's); each answer still gets a calendar object of its
+    own."""
+    import importlib.metadata
+
+    from policyrules import provenance as prov
+
+    asked: list[str] = []
+    real = importlib.metadata.version
+
+    def counted(name: str) -> str:
+        asked.append(name)
+        return real(name)
+
+    prov._calendar_loaded.cache_clear()
+    monkeypatch.setattr(importlib.metadata, "version", counted)
+    policy = policyrules.load(POLICY)
+    first, second = provenance(policy), provenance(policy)
+    assert asked == ["chinesecalendar"]
+    assert first["calendar"] == second["calendar"]
+    assert first["calendar"]["version"] == "1.11.0"
+    assert first["calendar"] is not second["calendar"]
+    first["calendar"]["published_years"].append(0)
+    assert provenance(policy)["calendar"] == second["calendar"]
