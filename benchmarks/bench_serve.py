@@ -82,11 +82,17 @@ def baseline(runs: int, store: Path | None = None) -> float:
     return statistics.median(times)
 
 
+def _cpu(server: psutil.Process) -> float:
+    """User and system CPU seconds of the server and its worker processes."""
+    return sum(sum(p.cpu_times()[:2]) for p in [server, *server.children(recursive=True)])
+
+
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     p.add_argument("--requests", type=int, default=2000)
     p.add_argument("--clients", type=int, default=20)
     p.add_argument("--firms", type=int, default=100)
+    p.add_argument("--processes", type=int, default=1, help="policyrules serve --processes")
     p.add_argument("--dry", action="store_true", help="evaluate against the store without commit=1")
     args = p.parse_args()
     load_start = os.getloadavg()
@@ -99,6 +105,7 @@ def main() -> int:
     command += ["--log", str(log), "--ledger", str(store), "--log-level", "warning"]
     # The document brings the firm's earlier grants (its ledger:), recorded with commit=1.
     command += ["--import-ledgers"]
+    command += ["--processes", str(args.processes)]
     server = subprocess.Popen([*command, "--timeout", "60"])
     url = f"http://127.0.0.1:{port}"
     try:
@@ -124,13 +131,13 @@ def main() -> int:
             return out
 
         cpu = psutil.Process(server.pid)
-        cpu_before = sum(cpu.cpu_times()[:2])
+        cpu_before = _cpu(cpu)
         started = time.perf_counter()
         with concurrent.futures.ThreadPoolExecutor(args.clients) as pool:
             shares = [bodies[i :: args.clients] for i in range(args.clients)]
             answers = [a for part in pool.map(client, shares) for a in part]
         wall = time.perf_counter() - started
-        served_cpu = sum(cpu.cpu_times()[:2]) - cpu_before  # user + system
+        served_cpu = _cpu(cpu) - cpu_before
     finally:
         server.terminate()
         server.wait(30)

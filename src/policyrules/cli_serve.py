@@ -95,11 +95,41 @@ def cmd_serve(args: argparse.Namespace) -> int:
             timeout=args.timeout,
             workers=args.workers,
         )
+        port = sock.getsockname()[1]  # (the port given, or the one chosen for --port 0)
+        where = f"http://{_address(args.host, port)}"
+        if args.processes > 1:
+            from .serve_processes import serve_processes
+
+            if log is not None:
+                log.close_connection()  # (each worker opens the log itself)
+            print(
+                f"policyrules serve: {args.policy} on {where}/v1/ (OpenAPI: "
+                f"{where}/openapi.json), {args.processes} processes"
+            )
+            sys.stdout.flush()
+            worker = {
+                "policy": str(args.policy),
+                "log": None if log is None else str(log.path),
+                "ledger": args.ledger,
+                "import_ledgers": args.import_ledgers,
+                "limits": {
+                    "max_body_bytes": limits.max_body_bytes,
+                    "max_depth": limits.max_depth,
+                    "timeout": limits.timeout,
+                    "workers": limits.workers,
+                },
+            }
+            serve_processes(
+                args.processes,
+                sock,
+                worker=worker,
+                max_connections=args.max_connections,
+                log_level=args.log_level,
+            )
+            return 0
         app = create_app(
             policy, log=log, limits=limits, ledger=args.ledger, import_ledgers=args.import_ledgers
         )
-        port = sock.getsockname()[1]  # (the port given, or the one chosen for --port 0)
-        where = f"http://{_address(args.host, port)}"
         print(f"policyrules serve: {args.policy} on {where}/v1/ (OpenAPI: {where}/openapi.json)")
         sys.stdout.flush()
         config = uvicorn.Config(
@@ -168,6 +198,14 @@ def add_serve_command(sub: Any) -> None:
         default=4,
         metavar="N",
         help="evaluations running at once, in threads (4)",
+    )
+    s.add_argument(
+        "--processes",
+        type=_number(int),
+        default=1,
+        metavar="N",
+        help="worker processes, each with the policy loaded and --workers threads, all "
+        "answering on the one address: for more than one core (1)",
     )
     s.add_argument(
         "--max-connections",
