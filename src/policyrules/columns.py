@@ -1,12 +1,15 @@
 """The facts reader's fast path: well-formed facts read a column at a time.
 
 A column is one fact across every instance of an entity in the file (every product's
-``approved_on``).  Its converter (:mod:`policyrules.converters`) is chosen once; a column
-the converter would return unchanged (text, enum members, booleans) is checked as a whole
-and kept; otherwise, when the column's values are all text, all numerals of one kind, all
-JSON integers, or all lists of one such kind, each distinct value is converted once, when
-first met, and handed out again by lookup (the values are immutable, so sharing them is
-exact); a column of mostly distinct amounts of money in one unit is read all at once
+``approved_on``), read a stretch of :data:`_STRETCH` records at a time: a stretch's records
+stay in the processor's cache while all their keys are read (the columns of a large file,
+each read whole, would each fetch every record from memory again).  Its converter
+(:mod:`policyrules.converters`) is chosen once; in each stretch, a column the converter
+would return unchanged (text, enum members, booleans) is checked as a whole and kept;
+otherwise, when the column's values are all text, all numerals of one kind, all JSON
+integers, or all lists of one such kind, each distinct value is converted once, when first
+met, and handed out again by lookup (the values are immutable, so sharing them is exact);
+a column of mostly distinct amounts of money in one unit is read all at once
 (:func:`policyrules.converters.columnar`).  Ids, duplicate ids and unknown keys are
 checked a column at a time too.  An entity's keys are gathered from its first records;
 the keys only later records hold are found by counting: fewer entries read than the
@@ -92,6 +95,7 @@ _KEYED = _PLAIN | _INT  # also ints: equal ints read alike too
 _ABSENT = _Absent()
 _BLOCK = 2**64  # see _unique
 _SAMPLE = 64  # records whose keys are gathered first (see _entity)
+_STRETCH = 1024  # records read at a time (see _keys)
 _NONE = type(None)
 
 
@@ -212,15 +216,23 @@ def _keys(
     if not keys <= allowed:
         raise Doubt
     entries = 0
-    for key in keys:
-        child = children.get(key)
-        if child is not None:
-            block = list(map(dict.pop, items, repeat(key), repeat(_ABSENT)))
-            entries += len(block) - sum(map(is_, block, repeat(_ABSENT)))
-            blocks.append((child, key, block))
-        elif key != "id":
-            readers = (facts[key], keeps.get(key), columnars.get(key))
-            entries += _column(items, key, readers, walk, level)
+    kids: dict[str, tuple[EntityInfo, list[Any]]] = {
+        key: (child, []) for key in keys if (child := children.get(key)) is not None
+    }
+    read = [
+        (key, (facts[key], keeps.get(key), columnars.get(key)))
+        for key in keys - kids.keys() - {"id"}
+    ]
+    # A stretch of records at a time, every key (see the module's docstring).
+    for start in range(0, len(items), _STRETCH):
+        part = items[start : start + _STRETCH]
+        for key, (_, block) in kids.items():
+            block += map(dict.pop, part, repeat(key), repeat(_ABSENT))
+        for key, readers in read:
+            entries += _column(part, key, readers, walk, level)
+    for key, (child, block) in kids.items():
+        entries += len(block) - sum(map(is_, block, repeat(_ABSENT)))
+        blocks.append((child, key, block))
     return entries
 
 

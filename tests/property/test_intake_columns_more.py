@@ -11,12 +11,14 @@ import json
 import tempfile
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from test_intake_columns import _both, _shown
 
+from policyrules import columns
 from policyrules import types as t
 from policyrules.columns import _SAMPLE, read_columns
 from policyrules.convert import ValueRefused
@@ -144,3 +146,13 @@ def test_fast_decoder_refuses_what_is_not_utf8(inside: bytes, outside: bytes) ->
             raw.decode("utf-8")
         except UnicodeDecodeError:
             assert decode_json_unchecked(raw) is None
+
+
+@given(facts_documents(), st.integers(1, 3), st.integers(0, 5))
+def test_records_read_a_stretch_at_a_time(document: Any, stretch: int, extra: int) -> None:
+    """The fast path reads records a stretch at a time (``columns._STRETCH``, 1,024 by
+    default): stretches of 1 to 3 records, so that most entities span several, with the
+    last one short, read what the exact walk reads (children, null values and faults in
+    any stretch), both ways."""
+    with mock.patch.object(columns, "_STRETCH", stretch):
+        _both(_many(document, extra))
