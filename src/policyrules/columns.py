@@ -180,6 +180,7 @@ def _entity(
     made: list[Instance] = []
     ups = iter(parents)
     every: list[str] = []
+    told: set[object] = set()  # see _unique
     for start in range(0, len(items), _STRETCH):  # see the module's docstring
         part = items[start : start + _STRETCH]
         if not set(map(type, part)) <= _DICT:
@@ -196,13 +197,15 @@ def _entity(
             ids = list(map(dict.pop, part, repeat("id"), repeat(None)))
             entries += len(ids)
         ids = _ids(ids)
+        if not ent.single:
+            told.update(_told_apart(ids, owners[start : start + len(part)]))
         entries += _keys(keys, part, (ent, blocks, walk, level))
         at = paths[start : start + len(part)]
         made += many_instances(ent.name, ids, part, islice(ups, len(part)), at)
         records += part
         every += ids
     if not ent.single:
-        _unique(every, owners)
+        _unique(every, owners, told)
     if entries < total:
         rest = set().union(*records) - keys  # (ids and blocks taken out; facts read in place)
         entries += _keys(rest, records, (ent, blocks, walk, level))
@@ -270,19 +273,23 @@ def _ids(ids: list[Any]) -> list[str]:
     return list(map(id_converter, ids))
 
 
-def _unique(ids: list[str], owners: list[int]) -> None:
-    """:class:`Doubt` if an id is used twice in one block (``owners``: each id's block
-    number times :data:`_BLOCK`)."""
+def _told_apart(ids: list[str], owners: list[int]) -> Iterable[object]:
+    """What tells ``ids`` apart within their blocks (``owners``: each id's block number
+    times :data:`_BLOCK`; none given: one block): equal for two ids only if they may be
+    the same id in one block."""
     if not owners:
-        if len(set(ids)) < len(ids):
-            raise Doubt
-        return
+        return ids
     # A block's number times 2**64 plus an id's hash (-2**63 <= hash < 2**63) is distinct
-    # for distinct (block, hash) pairs: all distinct, the ids are unique in their blocks;
-    # otherwise the pairs are compared themselves (equal hashes, or an id used twice).
-    if len(set(map(add, owners, map(hash, ids)))) < len(ids) and len(
-        set(zip(owners, ids, strict=True))
-    ) < len(ids):
+    # for distinct (block, hash) pairs; equal for equal hashes, or an id used twice.
+    return map(add, owners, map(hash, ids))
+
+
+def _unique(ids: list[str], owners: list[int], told: set[object]) -> None:
+    """:class:`Doubt` if an id is used twice in one block (``owners`` as for
+    :func:`_told_apart`; ``told``: the set of what that gave for all ``ids``): all told
+    apart, the ids are unique in their blocks; otherwise the pairs of block and id are
+    compared themselves."""
+    if len(told) < len(ids) and (not owners or len(set(zip(owners, ids, strict=True))) < len(ids)):
         raise Doubt
 
 

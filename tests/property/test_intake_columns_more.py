@@ -20,7 +20,7 @@ from test_intake_columns import _both, _shown
 
 from policyrules import columns
 from policyrules import types as t
-from policyrules.columns import _SAMPLE, read_columns
+from policyrules.columns import _SAMPLE, Doubt, read_columns
 from policyrules.convert import ValueRefused
 from policyrules.converters import columnar, converter
 from policyrules.errors import PolicyRulesError
@@ -168,3 +168,23 @@ def test_ids_unspaced_checked_at_once(ids: list[str]) -> None:
     printable = [i for i in ids if i.isprintable()]
     each = all(i and i[0] != " " and i[-1] != " " for i in printable)
     assert columns._unspaced(printable) == each
+
+
+def test_ids_twice_across_stretches() -> None:
+    """Stretches of 2 records: a product id used twice by one firm is found across a
+    stretch's end, the second firm's products straddling it (the fast path gives up, the
+    exact walk reports it); the same id under two firms is no fault."""
+    shape = _Reader(POLICY, "f", None).shape
+    one = {"id": "f1", "products": [{"id": "P1"}]}
+    twice = {"firms": [one, {"id": "f2", "products": [{"id": "Q"}, {"id": "Q"}]}]}
+    apart = {
+        "firms": [
+            {"id": "f1", "products": [{"id": "P1"}]},
+            {"id": "f2", "products": [{"id": "P1"}]},
+        ]
+    }
+    with mock.patch.object(columns, "_STRETCH", 2):
+        with pytest.raises(Doubt):
+            read_columns(POLICY, twice, shape, _TOP_KEYS)
+        _both(twice)
+        assert read_columns(POLICY, apart, shape, _TOP_KEYS) == read_facts(POLICY, apart)
