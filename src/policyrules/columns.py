@@ -1,12 +1,15 @@
 """The facts reader's fast path: well-formed facts read a column at a time.
 
 A column is one fact across every instance of an entity in the file (every product's
-``approved_on``).  Its converter (:mod:`policyrules.converters`) is chosen once; a column
-the converter would return unchanged (text, enum members, booleans) is checked as a whole
-and kept; otherwise, when the column's values are all text, all numerals of one kind, all
-JSON integers, or all lists of one such kind, each distinct value is converted once, when
-first met, and handed out again by lookup (the values are immutable, so sharing them is
-exact); a column of mostly distinct amounts of money in one unit is read all at once
+``approved_on``), read a stretch of :data:`_STRETCH` records at a time: a stretch's records
+stay in the processor's cache while all their keys are read (the columns of a large file,
+each read whole, would each fetch every record from memory again).  Its converter
+(:mod:`policyrules.converters`) is chosen once; in each stretch, a column the converter
+would return unchanged (text, enum members, booleans) is checked as a whole and kept;
+otherwise, when the column's values are all text, all numerals of one kind, all JSON
+integers, or all lists of one such kind, each distinct value is converted once, when first
+met, and handed out again by lookup (the values are immutable, so sharing them is exact);
+a column of mostly distinct amounts of money in one unit is read all at once
 (:func:`policyrules.converters.columnar`).  Ids, duplicate ids and unknown keys are
 checked a column at a time too.  An entity's keys are gathered from its first records;
 the keys only later records hold are found by counting: fewer entries read than the
@@ -29,7 +32,7 @@ the same order.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from itertools import chain, compress, count, repeat
+from itertools import chain, compress, count, islice, repeat
 from operator import add, is_, is_not, not_, setitem
 from typing import Any, NamedTuple
 
@@ -92,6 +95,7 @@ _KEYED = _PLAIN | _INT  # also ints: equal ints read alike too
 _ABSENT = _Absent()
 _BLOCK = 2**64  # see _unique
 _SAMPLE = 64  # records whose keys are gathered first (see _entity)
+_STRETCH = 1024  # records read at a time (see _keys)
 _NONE = type(None)
 
 
@@ -162,49 +166,64 @@ def _entity(
     parent, at its path and nesting ``level``; ``owners``: for a list entity under a
     parent, which block each item is in, as a multiple of :data:`_BLOCK` (ids are unique
     within a block; none given: one block)."""
-    if not set(map(type, items)) <= _DICT:
-        raise Doubt
-    if items:
-        walk.tally.reach(level)
     # The keys of the first records (all of them, if few), and the entries of all: the keys
     # the rest hold besides are found when fewer entries than these have been read.
     sample = items[:_SAMPLE]
-    keys = set().union(*sample)
-    total = sum(map(len, items)) if len(sample) < len(items) else None
-    if not walk.owned:
-        items = list(map(dict.copy, items))
-    # The records' entries are counted key by key as each is taken out or read: a list
-    # entity's every record has an id (a missing one is refused), a single one's may not.
-    if ent.single:
-        entries = sum(["id" in item for item in items])
-        ids = [item.pop("id", ent.name) for item in items]
-    else:
-        ids = list(map(dict.pop, items, repeat("id"), repeat(None)))
-        entries = len(ids)
-    ids = _ids(ids)
+    if not set(map(type, sample)) <= _DICT:
+        raise Doubt
+    if items:
+        walk.tally.reach(level)
+    keys = set().union(*sample) - {"id"}
+    entries = total = 0
+    blocks: dict[str, tuple[EntityInfo, list[Any]]] = {}
+    records: list[dict[str, Any]] = []
+    made: list[Instance] = []
+    ups = iter(parents)
+    every: list[str] = []
+    told: set[object] = set()  # see _unique
+    for start in range(0, len(items), _STRETCH):  # see the module's docstring
+        part = items[start : start + _STRETCH]
+        if not set(map(type, part)) <= _DICT:
+            raise Doubt
+        total += sum(map(len, part))
+        if not walk.owned:
+            part = list(map(dict.copy, part))
+        # The records' entries are counted key by key as each is taken out or read: a list
+        # entity's every record has an id (a missing one is refused), a single one's may not.
+        if ent.single:
+            entries += sum(["id" in item for item in part])
+            ids = [item.pop("id", ent.name) for item in part]
+        else:
+            ids = list(map(dict.pop, part, repeat("id"), repeat(None)))
+            entries += len(ids)
+        ids = _ids(ids)
+        if not ent.single:
+            told.update(_told_apart(ids, owners[start : start + len(part)]))
+        entries += _keys(keys, part, (ent, blocks, walk, level))
+        at = paths[start : start + len(part)]
+        made += many_instances(ent.name, ids, part, islice(ups, len(part)), at)
+        records += part
+        every += ids
     if not ent.single:
-        _unique(ids, owners)
-    blocks: list[tuple[EntityInfo, str, list[Any]]] = []
-    entries += _keys(keys - {"id"}, items, (ent, blocks, walk, level))
-    if total is not None and entries < total:
-        rest = set().union(*items) - keys  # (ids and blocks taken out; facts read in place)
-        entries += _keys(rest, items, (ent, blocks, walk, level))
-    if total is not None and entries != total:
+        _unique(every, owners, told)
+    if entries < total:
+        rest = set().union(*records) - keys  # (ids and blocks taken out; facts read in place)
+        entries += _keys(rest, records, (ent, blocks, walk, level))
+    if entries != total:
         raise Doubt  # (never: each entry is counted once)
     walk.tally.entries += entries
-    made = many_instances(ent.name, ids, items, parents, paths)
     walk.out[ent.name] = tuple(made)
-    for child, key, block in blocks:
+    for key, (child, block) in blocks.items():
         _children(child, key, made, block, walk, level)
 
 
 def _keys(
     keys: set[str],
     items: list[dict[str, Any]],
-    at: tuple[EntityInfo, list[tuple[EntityInfo, str, list[Any]]], _Walk, int],
+    at: tuple[EntityInfo, dict[str, tuple[EntityInfo, list[Any]]], _Walk, int],
 ) -> int:
     """Read ``keys`` (not ``id``) in the records ``items`` of the entity at ``at`` (with
-    the list of blocks of children to add to, the walk and the records' nesting level):
+    the blocks of children, by key, to add to, the walk and the records' nesting level):
     each child's block taken out, each fact converted in place.  How many entries that
     read; :class:`Doubt` for a key not allowed."""
     ent, blocks, walk, level = at
@@ -212,21 +231,31 @@ def _keys(
     if not keys <= allowed:
         raise Doubt
     entries = 0
-    for key in keys:
-        child = children.get(key)
-        if child is not None:
-            block = list(map(dict.pop, items, repeat(key), repeat(_ABSENT)))
-            entries += len(block) - sum(map(is_, block, repeat(_ABSENT)))
-            blocks.append((child, key, block))
-        elif key != "id":
-            readers = (facts[key], keeps.get(key), columnars.get(key))
-            entries += _column(items, key, readers, walk, level)
+    kids = [
+        (key, blocks.setdefault(key, (child, []))[1])
+        for key in keys
+        if (child := children.get(key)) is not None
+    ]
+    read = [
+        (key, (facts[key], keeps.get(key), columnars.get(key)))
+        for key in keys - children.keys() - {"id"}
+    ]
+    for start in range(0, len(items), _STRETCH):  # see the module's docstring
+        part = items[start : start + _STRETCH]
+        for key, block in kids:
+            given = list(map(dict.pop, part, repeat(key), repeat(_ABSENT)))
+            entries += len(given) - sum(map(is_, given, repeat(_ABSENT)))
+            block += given
+        for key, readers in read:
+            entries += _column(part, key, readers, walk, level)
     return entries
 
 
-def _unspaced(ident: str) -> bool:
-    """Not empty and no space at either end (for printable text)."""
-    return ident[:1] != " " and ident[-1:] != " " and bool(ident)
+def _unspaced(ids: list[str]) -> bool:
+    """Whether no id in ``ids`` (printable text, so no line break) is empty or has a space
+    at either end: each id a line, no line is empty or begins or ends with a space."""
+    lines = "\n" + "\n".join(ids) + "\n"
+    return not ids or ("\n\n" not in lines and "\n " not in lines and " \n" not in lines)
 
 
 def _ids(ids: list[Any]) -> list[str]:
@@ -237,26 +266,30 @@ def _ids(ids: list[Any]) -> list[str]:
     if (
         set(map(type, ids)) <= _STR
         and "".join(ids).isprintable()
-        and all(map(_unspaced, ids))
+        and _unspaced(ids)
         and max(map(len, ids), default=0) <= MAX_ID_LENGTH
     ):
         return ids
     return list(map(id_converter, ids))
 
 
-def _unique(ids: list[str], owners: list[int]) -> None:
-    """:class:`Doubt` if an id is used twice in one block (``owners``: each id's block
-    number times :data:`_BLOCK`)."""
+def _told_apart(ids: list[str], owners: list[int]) -> Iterable[object]:
+    """What tells ``ids`` apart within their blocks (``owners``: each id's block number
+    times :data:`_BLOCK`; none given: one block): equal for two ids only if they may be
+    the same id in one block."""
     if not owners:
-        if len(set(ids)) < len(ids):
-            raise Doubt
-        return
+        return ids
     # A block's number times 2**64 plus an id's hash (-2**63 <= hash < 2**63) is distinct
-    # for distinct (block, hash) pairs: all distinct, the ids are unique in their blocks;
-    # otherwise the pairs are compared themselves (equal hashes, or an id used twice).
-    if len(set(map(add, owners, map(hash, ids)))) < len(ids) and len(
-        set(zip(owners, ids, strict=True))
-    ) < len(ids):
+    # for distinct (block, hash) pairs; equal for equal hashes, or an id used twice.
+    return map(add, owners, map(hash, ids))
+
+
+def _unique(ids: list[str], owners: list[int], told: set[object]) -> None:
+    """:class:`Doubt` if an id is used twice in one block (``owners`` as for
+    :func:`_told_apart`; ``told``: the set of what that gave for all ``ids``): all told
+    apart, the ids are unique in their blocks; otherwise the pairs of block and id are
+    compared themselves."""
+    if len(told) < len(ids) and (not owners or len(set(zip(owners, ids, strict=True))) < len(ids)):
         raise Doubt
 
 

@@ -11,14 +11,16 @@ import json
 import tempfile
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from test_intake_columns import _both, _shown
 
+from policyrules import columns
 from policyrules import types as t
-from policyrules.columns import _SAMPLE, read_columns
+from policyrules.columns import _SAMPLE, Doubt, read_columns
 from policyrules.convert import ValueRefused
 from policyrules.converters import columnar, converter
 from policyrules.errors import PolicyRulesError
@@ -144,3 +146,45 @@ def test_fast_decoder_refuses_what_is_not_utf8(inside: bytes, outside: bytes) ->
             raw.decode("utf-8")
         except UnicodeDecodeError:
             assert decode_json_unchecked(raw) is None
+
+
+@given(facts_documents(), st.integers(1, 3), st.integers(1, 3), st.integers(0, 5))
+def test_records_read_a_stretch_at_a_time(
+    document: Any, stretch: int, sample: int, extra: int
+) -> None:
+    """The fast path reads records a stretch at a time (``columns._STRETCH``, 1,024 by
+    default): stretches of 1 to 3 records, so that most entities span several, with the
+    last one short, and keys gathered from the first 1 to 3 records (``_SAMPLE``), so
+    that keys first met in later stretches are read after them, read what the exact walk
+    reads (children, null values and faults in any stretch), both ways."""
+    with mock.patch.multiple(columns, _STRETCH=stretch, _SAMPLE=sample):
+        _both(_many(document, extra))
+
+
+@given(st.lists(st.text(st.sampled_from(["a", " ", "企", "\u3000"]), max_size=3), max_size=4))
+def test_ids_unspaced_checked_at_once(ids: list[str]) -> None:
+    """The check of a column of printable ids (``columns._unspaced``, all joined in one
+    text) agrees with each id's: none empty, none with a space at either end."""
+    printable = [i for i in ids if i.isprintable()]
+    each = all(i and i[0] != " " and i[-1] != " " for i in printable)
+    assert columns._unspaced(printable) == each
+
+
+def test_ids_twice_across_stretches() -> None:
+    """Stretches of 2 records: a product id used twice by one firm is found across a
+    stretch's end, the second firm's products straddling it (the fast path gives up, the
+    exact walk reports it); the same id under two firms is no fault."""
+    shape = _Reader(POLICY, "f", None).shape
+    one = {"id": "f1", "products": [{"id": "P1"}]}
+    twice = {"firms": [one, {"id": "f2", "products": [{"id": "Q"}, {"id": "Q"}]}]}
+    apart = {
+        "firms": [
+            {"id": "f1", "products": [{"id": "P1"}]},
+            {"id": "f2", "products": [{"id": "P1"}]},
+        ]
+    }
+    with mock.patch.object(columns, "_STRETCH", 2):
+        with pytest.raises(Doubt):
+            read_columns(POLICY, twice, shape, _TOP_KEYS)
+        _both(twice)
+        assert read_columns(POLICY, apart, shape, _TOP_KEYS) == read_facts(POLICY, apart)
