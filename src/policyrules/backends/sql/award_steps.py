@@ -285,16 +285,13 @@ class AwardSteps(LedgerRooms):
             steps.append((prev, q))
         last = len(self.caps)
         amount = col(f"run_{last}")
-        kind = case(
-            [
-                (is_null(amount), lit("unknown")),
-                (
-                    all_of(col("cert"), exp.EQ(this=col(f"low_{last}"), expression=amount.copy())),
-                    lit("exact"),
-                ),
-            ],
-            lit("up_to"),
-        )
+        same: exp.Expr = exp.EQ(this=col(f"low_{last}"), expression=amount.copy())
+        if not self.special and self.shared is None:  # lo = hi = h<k>: the same running
+            same = true()
+        elif not self.special and self.window_wide:  # ``tight``: hi is lo there (.awards)
+            same = any_of(col("tight"), same)
+        exact = all_of(col("cert"), same)
+        kind = case([(is_null(amount), lit("unknown")), (exact, lit("exact"))], lit("up_to"))
         amount_min: exp.Expr = _cast(exp.Null(), BIGINT)
         if self.special:
             kind, amount_min = interval_columns(self.p, self.caps, amount, last, self.ref)
