@@ -269,6 +269,15 @@ class AwardSteps(LedgerRooms):
         step_q = exp.select(*cols).from_(_t(src), copy=False)
         steps.append((f"{name}_d0", step_q))
         prev = f"{name}_d0"
+        last = len(self.caps)
+        # Not bounded, no cap raised: a cap not shared has lo = hi = h<k>, and ``rstar`` is
+        # the request cut to every h<k> (LEAST skipping NULLs, as the running amounts), the
+        # shared cap's h<k> among them, which is NULL wherever hh<k> is not h<k> (.pools,
+        # .award_rooms).  So the amount after every cap is rstar cut to hh<k>, the lowest
+        # rstar cut to ll<k>: the grants alone read rstar, not the request and each room.
+        s_k = self.shared.index if self.shared is not None else None
+        plain_run = col("rstar") if s_k is None else least_known(col("rstar"), col(f"hh{s_k}"))
+        plain_low = col("rstar") if s_k is None else least_known(col("rstar"), col(f"ll{s_k}"))
         for n, c in enumerate(self.caps, start=1):
             k = c.index
             hi = col(f"hh{k}") if c.shared else col(f"h{k}")
@@ -276,6 +285,8 @@ class AwardSteps(LedgerRooms):
             # a cap of unknown room (NULL) leaves the amount as it was: LEAST skips it
             run = least_known(col(f"run_{n - 1}"), hi)
             low = least_known(col(f"low_{n - 1}"), lo)
+            if n == last and not self.special:
+                run, low = plain_run, plain_low
             q = exp.select(
                 exp.Star(),
                 _alias(run, f"run_{n}", quoted=True),
@@ -283,18 +294,14 @@ class AwardSteps(LedgerRooms):
             ).from_(_t(prev), copy=False)
             prev = f"{name}_d{n}"
             steps.append((prev, q))
-        last = len(self.caps)
         amount = col(f"run_{last}")
-        kind = case(
-            [
-                (is_null(amount), lit("unknown")),
-                (
-                    all_of(col("cert"), exp.EQ(this=col(f"low_{last}"), expression=amount.copy())),
-                    lit("exact"),
-                ),
-            ],
-            lit("up_to"),
-        )
+        same: exp.Expr = exp.EQ(this=col(f"low_{last}"), expression=amount.copy())
+        if not self.special and s_k is None:  # the lowest is the amount: rstar both
+            same = true()
+        elif not self.special and self.window_wide:  # ``tight``: hi is lo there (.awards)
+            same = any_of(col("tight"), same)
+        exact = all_of(col("cert"), same)
+        kind = case([(is_null(amount), lit("unknown")), (exact, lit("exact"))], lit("up_to"))
         amount_min: exp.Expr = _cast(exp.Null(), BIGINT)
         if self.special:
             kind, amount_min = interval_columns(self.p, self.caps, amount, last, self.ref)

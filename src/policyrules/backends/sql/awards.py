@@ -414,13 +414,16 @@ def _carried(name: str, q4: exp.Select, outside: exp.Select, hold: exp.Expr | No
     """The last steps of :func:`window_steps` for a window carrying its rows' columns:
     partitions with no uncertain claim (``hi = lo = hi1``), the others (``q4``'s ``hi``,
     ``lo`` after every column), the rows outside (``hold`` as ``hi`` and ``lo``), one
-    UNION ALL of the same columns."""
+    UNION ALL of the same columns.  ``tight``: TRUE where ``hi`` is ``lo`` by construction
+    (a literal: an engine folds it into a filter pushed into each part, so the grants
+    compare no amounts there), FALSE in the uncertain partitions."""
 
     def null(ty: exp.DataType) -> exp.Expr:
         return _cast(exp.Null(), ty)
 
     hi_lo = [e for e in q4.expressions if e.alias_or_name in ("hi", "lo")]
-    x = exp.select("*", *hi_lo).from_(exp.to_table(f"{name}_w3", quoted=True), copy=False)
+    x = exp.select("*", *hi_lo, _alias(exp.false(), "tight", quoted=True))
+    x = x.from_(exp.to_table(f"{name}_w3", quoted=True), copy=False)
     if q4.args.get("where") is not None:  # no ghost row out (.ghosts)
         x = x.where(q4.args["where"].this.copy(), copy=False)
     certain = (
@@ -429,6 +432,7 @@ def _carried(name: str, q4: exp.Select, outside: exp.Select, hold: exp.Expr | No
             *(_alias(null(ty), n, quoted=True) for n, ty in _ADDED[4:]),
             _alias(col("hi1"), "hi", quoted=True),
             _alias(col("hi1"), "lo", quoted=True),
+            _alias(true(), "tight", quoted=True),
         )
         .from_(exp.to_table(f"{name}_v", quoted=True), copy=False)
         .where(negate(col("unc")), copy=False)
@@ -437,6 +441,7 @@ def _carried(name: str, q4: exp.Select, outside: exp.Select, hold: exp.Expr | No
         *(_alias(null(ty), n, quoted=True) for n, ty in _ADDED),
         _alias(hold.copy() if hold is not None else null(BIGINT), "hi", quoted=True),
         _alias(hold.copy() if hold is not None else null(BIGINT), "lo", quoted=True),
+        _alias(true(), "tight", quoted=True),
         copy=False,
     )
     union = exp.Union(
