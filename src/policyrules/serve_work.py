@@ -187,13 +187,16 @@ def error_json(
     ``hide`` rewrites each message, hint and ``text`` (:func:`path_hider`)."""
     errors = []
     for d in exc.diagnostics:
-        m = _PATH.match(d.message)
+        message = hide(d.message)
+        # (read from the hidden message: a store named `grants.db` is not a place in the
+        # document, and its name is the server's)
+        m = _PATH.match(message)
         path = m.group(1) if m and (document is None or m.group(1) != document) else None
         span = d.span
         errors.append(
             {
                 "code": d.code,
-                "message": hide(d.message),
+                "message": message,
                 "hint": None if d.hint is None else hide(d.hint),
                 "path": path,
                 "line": span.line if span else None,
