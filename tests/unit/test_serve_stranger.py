@@ -67,3 +67,57 @@ def test_an_error_naming_a_relative_store_or_log_has_no_path(
         assert err["path"] is None
         assert "decisions.sqlite" not in answer.text
         assert "grants.db" not in answer.text
+
+
+class _ReadOnly:
+    """A store's connection as SQLite gives it to a user who may read the file but not
+    write it (or not its directory): the statements starting with ``refused`` fail as
+    SQLite fails them, SQLITE_READONLY.  (Made so: the tests may run as root, whom no
+    file's permissions stop.)"""
+
+    def __init__(self, conn: sqlite3.Connection, refused: str) -> None:
+        self._conn = conn
+        self._refused = refused
+
+    def execute(self, sql: str, *args: Any) -> Any:
+        if sql.startswith(self._refused):
+            exc = sqlite3.OperationalError("attempt to write a readonly database")
+            exc.sqlite_errorcode = sqlite3.SQLITE_READONLY
+            exc.sqlite_errorname = "SQLITE_READONLY"
+            raise exc
+        return self._conn.execute(sql, *args)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._conn, name)
+
+
+@pytest.mark.parametrize("refused", ["BEGIN IMMEDIATE", "PRAGMA journal_mode"])
+def test_a_store_it_may_not_write_is_said_so_not_busy_or_damaged(
+    policy: policyrules.Policy, here: Path, monkeypatch: pytest.MonkeyPatch, refused: str
+) -> None:
+    """The store made read-only while the service runs (or its directory): a commit is 503
+    E330 saying it cannot write there, not E332 "busy, try again" (waiting would not help)
+    nor "damaged, restore from a backup" (the store is whole); nothing is recorded."""
+    LedgerStore.open("grants.db").close()
+    log = DecisionLog.open("decisions.sqlite")
+    connect = sqlite3.connect
+    with (
+        TestClient(create_app(policy, log=log, ledger="grants.db")) as c,
+        monkeypatch.context() as m,
+    ):
+        m.setattr(
+            "policyrules.store.sqlite3.connect",
+            lambda *a, **k: _ReadOnly(connect(*a, **k), refused),
+        )
+        answer = c.post("/v1/evaluate?commit=1", content=firm_without_grants(), headers=JSON)
+    assert answer.status_code == 503
+    (err,) = answer.json()["errors"]
+    assert err["code"] == "E330"
+    assert err["message"] == (
+        "<ledger store>: cannot write to the ledger store (attempt to write a readonly database)"
+    )
+    assert "directory" in err["hint"]
+    assert "backup" not in err["hint"]
+    assert log.entries() == []
+    with LedgerStore.open("grants.db", create=False) as s:
+        assert list(s.grants()) == []
