@@ -82,6 +82,19 @@ def _log_error(message: str, hint: str | None = None) -> PolicyRulesError:
     return PolicyRulesError(Diagnostic("E720", message, hint=hint))
 
 
+def _write_hint(exc: sqlite3.Error) -> str:
+    """What to do about a failed write of the log, by SQLite's (primary) result code."""
+    if getattr(exc, "sqlite_errorcode", 0) & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+        return (
+            "another program holds the decision log (a sqlite3 shell in a transaction?); "
+            "try again in a moment"
+        )
+    return (
+        "check the disk, and that the file and its directory may be written; a log moved or "
+        "deleted while the service runs is not made again: restart the service"
+    )
+
+
 def _json(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
@@ -210,7 +223,11 @@ class DecisionLog:
                 conn.execute(f"PRAGMA main.user_version = {_VERSION}")
                 conn.execute("COMMIT")
         except sqlite3.Error as exc:
-            raise _log_error(f"{path}: cannot open the decision log ({exc})") from None
+            raise _log_error(
+                f"{path}: cannot open the decision log ({exc})",
+                hint="check that the file and its directory may be written (SQLite makes the "
+                "log's -wal and -shm files beside it), or name another file for --log",
+            ) from None
         return log
 
     @staticmethod
@@ -269,7 +286,9 @@ class DecisionLog:
                     conn.execute("ROLLBACK")
                 raise
         except sqlite3.Error as exc:
-            raise _log_error(f"{self.path}: cannot write the decision log ({exc})") from None
+            raise _log_error(
+                f"{self.path}: cannot write the decision log ({exc})", _write_hint(exc)
+            ) from None
         finally:
             self.writer.release()
 

@@ -121,3 +121,30 @@ def test_a_store_it_may_not_write_is_said_so_not_busy_or_damaged(
     assert log.entries() == []
     with LedgerStore.open("grants.db", create=False) as s:
         assert list(s.grants()) == []
+
+
+def test_a_log_that_cannot_be_written_says_what_to_do(
+    policy: policyrules.Policy, here: Path
+) -> None:
+    """The log held by another program (a sqlite3 shell in a transaction), then deleted:
+    each 503 E720 has a hint, and they differ (waiting helps only the first)."""
+    log = DecisionLog.open("decisions.sqlite")
+    other = sqlite3.connect("decisions.sqlite", isolation_level=None)
+    with TestClient(create_app(policy, log=log, limits=ServeLimits(timeout=1))) as c:
+        other.execute("BEGIN IMMEDIATE")
+        try:
+            busy = c.post("/v1/evaluate", content=firm_without_grants(), headers=JSON)
+        finally:
+            other.execute("ROLLBACK")
+            other.close()
+        Path("decisions.sqlite").unlink()
+        gone = c.post("/v1/evaluate", content=firm_without_grants(), headers=JSON)
+    hints = []
+    for answer in (busy, gone):
+        assert answer.status_code == 503
+        (err,) = answer.json()["errors"]
+        assert err["code"] == "E720"
+        assert err["hint"]
+        hints.append(err["hint"])
+    assert "try again" in hints[0]
+    assert "restart" in hints[1]
