@@ -371,10 +371,15 @@ class Evaluator:
                     result = policy.evaluate(facts, ledger=store, **kwargs)
             else:
                 result = policy.evaluate(facts, **kwargs)
+            # Written before the claim, so that within the timeout: a large answer (a
+            # document of thousands of products answers ~100 MB) is a 504, not a late 200.
+            answer = dumps(self._answer(result, options, prov))
             job.claim()
             if self.log is not None:
                 wait = _left(turn_deadline(job.made, time.monotonic(), self.limits))
                 self.log.append(entry(result), wait=wait)
+            return answer
+        # (committed: the grants are recorded, so the answer is waited for however late)
         return dumps(self._answer(result, options, prov))
 
     def _answer(self, result: Result, options: Options, prov: dict[str, Any]) -> dict[str, Any]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 from pathlib import Path
 from typing import Any
 
@@ -148,3 +149,31 @@ def test_a_log_that_cannot_be_written_says_what_to_do(
         hints.append(err["hint"])
     assert "try again" in hints[0]
     assert "restart" in hints[1]
+
+
+def test_an_answer_written_past_the_timeout_is_504_unrecorded(
+    policy: policyrules.Policy, here: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A dry run whose answer takes longer to write than `--timeout` (a document of
+    thousands of products, ~100 MB of JSON) is answered 504 E712 at the timeout and logs
+    nothing, not 200 long after it."""
+    import policyrules.serve_work as work
+
+    real = work.dumps
+
+    def slow(data: Any) -> bytes:
+        time.sleep(1.5)
+        return real(data)
+
+    monkeypatch.setattr(work, "dumps", slow)
+    log = DecisionLog.open("decisions.sqlite")
+    app = create_app(policy, log=log, limits=ServeLimits(timeout=0.5))
+    with TestClient(app) as c:
+        started = time.monotonic()
+        answer = c.post("/v1/evaluate", content=firm_without_grants(), headers=JSON)
+        took = time.monotonic() - started
+        app.state.evaluator.pool.shutdown(wait=True)
+    assert answer.status_code == 504
+    assert answer.json()["errors"][0]["code"] == "E712"
+    assert took < 1.5
+    assert log.entries() == []
