@@ -331,7 +331,15 @@ def create_app(
 
     async def _evaluate(request: Request, options: Options) -> Response:
         name = _document_name(request)
-        raw = await _body(request, limits.max_body_bytes)
+        try:  # (uvicorn waits for a body as long as its client keeps the connection open)
+            raw = await asyncio.wait_for(_body(request, limits.max_body_bytes), limits.timeout)
+        except TimeoutError:
+            raise serve_error(
+                "E725",
+                f"the request body did not arrive within {limits.timeout:g} s",
+                hint="send the whole body at once (its Content-Length bytes), or start the "
+                "service with a larger --timeout",
+            ) from None
         entry_id = uuid.uuid4().hex
         job = Job()
         future = work.submit(raw, name, options, entry_id, job)

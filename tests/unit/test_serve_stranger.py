@@ -4,12 +4,15 @@ them (relative paths), clients that send too little, too slowly, or too much."""
 from __future__ import annotations
 
 import json
+import socket
 import sqlite3
+import threading
 import time
 from pathlib import Path
 from typing import Any
 
 import pytest
+import uvicorn
 import yaml
 from starlette.testclient import TestClient
 
@@ -177,3 +180,46 @@ def test_an_answer_written_past_the_timeout_is_504_unrecorded(
     assert answer.json()["errors"][0]["code"] == "E712"
     assert took < 1.5
     assert log.entries() == []
+
+
+def test_a_body_that_stops_coming_is_408_at_the_timeout(policy: policyrules.Policy) -> None:
+    """A client that declares 1,000 bytes, sends 10 and waits (careless, or holding the
+    service's connections): answered 408 E725 at `--timeout`, never waited for forever."""
+    app = create_app(policy, limits=ServeLimits(timeout=1))
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.01)
+    try:
+        with socket.create_connection(sock.getsockname(), timeout=10) as client:
+            client.sendall(
+                b"POST /v1/evaluate HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                b'Content-Length: 1000\r\n\r\n{"firms": ['
+            )
+            started = time.monotonic()
+            answer = b""
+            while b"\r\n\r\n" not in answer or not answer.rstrip().endswith(b"}"):
+                got = client.recv(65536)  # (a timeout here: no answer in 10 s)
+                if not got:
+                    break
+                answer += got
+            took = time.monotonic() - started
+    finally:
+        server.should_exit = True
+        thread.join(30)
+        sock.close()
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 408 ")
+    assert json.loads(body)["errors"][0]["code"] == "E725"
+    assert took < 5
+
+
+def test_openapi_lists_the_statuses_an_evaluation_may_get(policy: policyrules.Policy) -> None:
+    """Every status docs/serve.md gives `POST /v1/evaluate` is in its OpenAPI responses."""
+    with TestClient(create_app(policy)) as c:
+        responses = c.get("/openapi.json").json()["paths"]["/v1/evaluate"]["post"]["responses"]
+    for status in ("200", "400", "403", "408", "409", "413", "415", "503", "504"):
+        assert status in responses
