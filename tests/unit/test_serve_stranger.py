@@ -223,3 +223,27 @@ def test_openapi_lists_the_statuses_an_evaluation_may_get(policy: policyrules.Po
         responses = c.get("/openapi.json").json()["paths"]["/v1/evaluate"]["post"]["responses"]
     for status in ("200", "400", "403", "408", "409", "413", "415", "503", "504"):
         assert status in responses
+
+
+def test_every_option_of_serve_is_in_the_readme_and_docs() -> None:
+    """`policyrules serve --help`'s options are each in the README's line for serve and in
+    docs/serve.md, where a user looks for them."""
+    import argparse
+
+    from policyrules.cli_serve import add_serve_command
+
+    parser = argparse.ArgumentParser()
+    add_serve_command(parser.add_subparsers())
+    serve = parser._subparsers._group_actions[0].choices["serve"]  # type: ignore[union-attr]
+    flags = [f for a in serve._actions for f in a.option_strings if f.startswith("--")]
+    (line,) = [
+        x
+        for x in (ROOT / "README.md").read_text("utf-8").splitlines()
+        if "policyrules serve POLICY" in x
+    ]
+    docs = (ROOT / "docs" / "serve.md").read_text("utf-8")
+    for flag in flags:
+        if flag == "--help":
+            continue
+        assert f"[{flag}" in line or f"| {flag}" in line, flag
+        assert f"`{flag}" in docs, flag
