@@ -363,6 +363,23 @@ def create_app(
                     hint="send a smaller document, or start the service with a larger --timeout",
                 ) from None
             answer = await waiting  # it is recording its result: answer it
+        except asyncio.CancelledError:
+            # The server stops without waiting for answers (a second Ctrl-C): unless it is
+            # recording, the evaluation is withdrawn, so a client without an answer has
+            # none of its grants recorded (else it ran on, recording, answered 500).
+            if not job.abandon():
+                answer = await waiting
+                return Response(answer, headers={"X-Decision-Id": entry_id}, media_type=_JSON)
+            waiting.add_done_callback(_ended_unanswered)
+            future.cancel()
+            return _error(
+                serve_error(
+                    "E726",
+                    "the service stopped before this evaluation ended; nothing was recorded",
+                    hint="send it again when the service is back",
+                ),
+                hide,
+            )
         except PolicyRulesError as exc:
             return _error(exc, hide, name)
         except Abandoned:  # pragma: no cover - abandoned only after the wait ended

@@ -164,6 +164,7 @@ _STATUS = {
     "E720": 503,
     "E722": 403,
     "E725": 408,
+    "E726": 503,
 }
 # A message that starts with a place in the document: firms[0].products[1].approved_on: …
 _PATH = re.compile(r"([A-Za-z_]\w*(?:\[\d+\])*(?:\.[A-Za-z_]\w*(?:\[\d+\])*)*): ")

@@ -3,6 +3,7 @@ them (relative paths), clients that send too little, too slowly, or too much."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import socket
 import sqlite3
@@ -247,3 +248,65 @@ def test_every_option_of_serve_is_in_the_readme_and_docs() -> None:
             continue
         assert f"[{flag}" in line or f"| {flag}" in line, flag
         assert f"`{flag}" in docs, flag
+
+
+def test_a_request_cancelled_by_a_forced_stop_records_nothing(
+    policy: policyrules.Policy, here: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C twice stops uvicorn without waiting: it cancels the requests' tasks.  A
+    committing evaluation still running then is withdrawn and records neither its grants
+    nor its row (it ran on and recorded them, while uvicorn answered 500), and the answer,
+    if the connection takes one, is 503 E726 saying nothing was recorded."""
+    LedgerStore.open("grants.db").close()
+    log = DecisionLog.open("decisions.sqlite")
+    app = create_app(policy, log=log, ledger="grants.db")
+    entered, release = threading.Event(), threading.Event()
+    real = policyrules.api.Policy.evaluate
+
+    def held(self: policyrules.Policy, *args: Any, **kwargs: Any) -> Any:
+        entered.set()
+        release.wait(30)
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(policyrules.api.Policy, "evaluate", held)
+    body = firm_without_grants()
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": "/v1/evaluate",
+        "raw_path": b"/v1/evaluate",
+        "query_string": b"commit=1",
+        "root_path": "",
+        "headers": [(b"content-type", b"application/json")],
+        "client": ("127.0.0.1", 1),
+        "server": ("127.0.0.1", 8000),
+    }
+
+    async def stop_while_running() -> None:
+        task = asyncio.ensure_future(app(scope, receive, send))
+        while not entered.is_set():
+            await asyncio.sleep(0.01)
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+
+    asyncio.run(stop_while_running())
+    release.set()
+    app.state.evaluator.pool.shutdown(wait=True)
+    assert log.entries() == []
+    with LedgerStore.open("grants.db", create=False) as s:
+        assert list(s.grants()) == []
+    start = next(m for m in sent if m["type"] == "http.response.start")
+    assert start["status"] == 503
+    body_sent = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
+    assert json.loads(body_sent)["errors"][0]["code"] == "E726"
