@@ -310,3 +310,36 @@ def test_a_request_cancelled_by_a_forced_stop_records_nothing(
     assert start["status"] == 503
     body_sent = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
     assert json.loads(body_sent)["errors"][0]["code"] == "E726"
+
+
+def test_max_connections_1_answers_one_at_a_time(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, here: Path
+) -> None:
+    """`--max-connections 1`: one connection at a time is answered (uvicorn counts the
+    connection asking among those open: given 1, it answered every request 503)."""
+    import httpx2
+    from tests.support import run_cli
+
+    real = uvicorn.Server.run
+    answers: list[int] = []
+
+    def run(server: uvicorn.Server, sockets: list[socket.socket]) -> None:
+        thread = threading.Thread(target=real, args=(server,), kwargs={"sockets": sockets})
+        thread.start()
+        try:
+            while not server.started:
+                time.sleep(0.01)
+            port = sockets[0].getsockname()[1]
+            with httpx2.Client(timeout=30) as c:
+                answers.append(c.get(f"http://127.0.0.1:{port}/v1/health").status_code)
+        finally:
+            server.should_exit = True
+            thread.join(30)
+
+    monkeypatch.setattr(uvicorn.Server, "run", run)
+    code, _, _ = run_cli(
+        capsys, "serve", POLICY, "--port", "0", "--no-log", "--max-connections", "1",
+        "--log-level", "warning",
+    )  # fmt: skip
+    assert code == 0
+    assert answers == [200]
