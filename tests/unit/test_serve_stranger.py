@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import shutil
 import socket
 import sqlite3
+import subprocess
 import threading
 import time
 from pathlib import Path
@@ -362,3 +364,47 @@ def test_an_answer_lists_the_first_100_errors_and_counts_the_rest(
     assert data["text"].count("error[E303]") == 100
     assert data["text"].endswith("… and 4,900 more errors, not listed (the first 100 are)")
     assert len(answer.content) < 100_000
+
+
+def _doc_curls() -> list[str]:
+    """The curl commands of docs/serve.md's examples of queries, continuations joined."""
+    text = (ROOT / "docs" / "serve.md").read_text("utf-8")
+    block = text.split("or let curl do it", 1)[1].split("```sh\n", 1)[1].split("```", 1)[0]
+    return [c for c in block.replace("\\\n", " ").splitlines() if c.startswith("curl ")]
+
+
+@pytest.mark.skipif(shutil.which("curl") is None, reason="needs curl")
+def test_the_docs_curl_examples_are_answered_200(
+    policy: policyrules.Policy, tmp_path: Path
+) -> None:
+    """Each curl command docs/serve.md gives, run as written (from the repository, its port
+    the test's) against a service with a ledger store, is answered 200.  (Its `-G
+    --data-urlencode` put the facts file into the URL: curl refused it; its commit posted
+    firm-a.yaml, which brings earlier grants: 403.)"""
+    LedgerStore.open(tmp_path / "grants.db").close()
+    app = create_app(
+        policy, log=DecisionLog.open(tmp_path / "d.sqlite"), ledger=tmp_path / "grants.db"
+    )
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.01)
+    port = sock.getsockname()[1]
+    statuses = {}
+    try:
+        for command in _doc_curls():
+            run = command.replace("localhost:8000", f"127.0.0.1:{port}")
+            run += " -o /dev/null -w '%{http_code}'"
+            done = subprocess.run(
+                ["bash", "-c", run], cwd=ROOT, capture_output=True, text=True, timeout=60
+            )
+            statuses[command] = done.stdout
+    finally:
+        server.should_exit = True
+        thread.join(30)
+        sock.close()
+    assert statuses == dict.fromkeys(statuses, "200")
+    assert len(statuses) >= 4
