@@ -82,13 +82,16 @@ def _log_error(message: str, hint: str | None = None) -> PolicyRulesError:
     return PolicyRulesError(Diagnostic("E720", message, hint=hint))
 
 
+_HELD = (
+    "another program holds the decision log (a sqlite3 shell in a transaction?); "
+    "try again in a moment"
+)
+
+
 def _write_hint(exc: sqlite3.Error) -> str:
     """What to do about a failed write of the log, by SQLite's (primary) result code."""
     if getattr(exc, "sqlite_errorcode", 0) & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
-        return (
-            "another program holds the decision log (a sqlite3 shell in a transaction?); "
-            "try again in a moment"
-        )
+        return _HELD
     return (
         "check the disk, and that the file and its directory may be written; a log moved or "
         "deleted while the service runs is not made again: restart the service"
@@ -291,6 +294,18 @@ class DecisionLog:
             ) from None
         finally:
             self.writer.release()
+
+    def held_elsewhere(self) -> PolicyRulesError | None:
+        """E720 if another program holds the log's write lock now (tried without waiting),
+        else ``None``: a ledger store's transaction with the log attached fails as the
+        store's (E332) when either file is held.  The caller holds :attr:`writer`."""
+        try:
+            with self._connect(wait=0) as conn:
+                conn.execute("BEGIN IMMEDIATE")
+                conn.execute("ROLLBACK")
+        except sqlite3.OperationalError as exc:
+            return _log_error(f"{self.path}: the decision log is busy ({exc})", _HELD)
+        return None
 
     @staticmethod
     def append_in(txn: StoreTransaction, entry: LogEntry) -> None:

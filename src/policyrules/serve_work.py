@@ -370,15 +370,21 @@ class Evaluator:
             with self._writer(until), self._store(until) as store:
                 if log is not None:
                     store.attach(log.path, LOG_SCHEMA)
-                result = policy.evaluate(
-                    facts,
-                    ledger=store,
-                    commit=True,
-                    note=f"serve {entry_id}",
-                    facts_file=f"request {entry_id}",
-                    on_commit=record,
-                    **kwargs,
-                )
+                try:
+                    result = policy.evaluate(
+                        facts,
+                        ledger=store,
+                        commit=True,
+                        note=f"serve {entry_id}",
+                        facts_file=f"request {entry_id}",
+                        on_commit=record,
+                        **kwargs,
+                    )
+                except LedgerError as exc:
+                    # the store's or the attached log's lock: said of the file held
+                    if exc.code == "E332" and log is not None:
+                        raise log.held_elsewhere() or exc from None
+                    raise
         else:
             if self.ledger is not None:
                 with self._store() as store:

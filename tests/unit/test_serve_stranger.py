@@ -408,3 +408,29 @@ def test_the_docs_curl_examples_are_answered_200(
         sock.close()
     assert statuses == dict.fromkeys(statuses, "200")
     assert len(statuses) >= 4
+
+
+def test_a_commit_with_the_log_held_elsewhere_names_the_log(
+    policy: policyrules.Policy, here: Path
+) -> None:
+    """The decision log held by another program (a sqlite3 shell in a transaction) while a
+    commit waits for its turn: 503 E720 naming the log (it said E332, the ledger store,
+    which nobody held); nothing recorded."""
+    LedgerStore.open("grants.db").close()
+    log = DecisionLog.open("decisions.sqlite")
+    other = sqlite3.connect("decisions.sqlite", isolation_level=None)
+    limits = ServeLimits(timeout=1)
+    with TestClient(create_app(policy, log=log, ledger="grants.db", limits=limits)) as c:
+        other.execute("BEGIN IMMEDIATE")
+        try:
+            answer = c.post("/v1/evaluate?commit=1", content=firm_without_grants(), headers=JSON)
+        finally:
+            other.execute("ROLLBACK")
+            other.close()
+    assert answer.status_code == 503
+    (err,) = answer.json()["errors"]
+    assert err["code"] == "E720"
+    assert err["message"].startswith("<decision log>: the decision log is busy")
+    assert log.entries() == []
+    with LedgerStore.open("grants.db", create=False) as s:
+        assert list(s.grants()) == []
