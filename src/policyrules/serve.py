@@ -131,7 +131,15 @@ def _options(request: Request, allowed: tuple[str, ...]) -> Options:
 
 
 def _document_name(request: Request) -> str:
-    """``request.json`` or ``request.yaml`` by the Content-Type (E710 for any other)."""
+    """``request.json`` or ``request.yaml`` by the Content-Type (E710 for any other, or a
+    body in a Content-Encoding: RFC 9110 §15.5.16)."""
+    coding = request.headers.get("content-encoding", "").strip().lower()
+    if coding not in ("", "identity"):  # (its bytes would be read as text: "not UTF-8")
+        raise serve_error(
+            "E710",
+            f"a facts document is sent as it is, not in Content-Encoding {coding}",
+            hint="send the document uncompressed, without a Content-Encoding header",
+        )
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if kind == _JSON or kind.endswith("+json"):
         return "request.json"

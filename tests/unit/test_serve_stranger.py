@@ -434,3 +434,18 @@ def test_a_commit_with_the_log_held_elsewhere_names_the_log(
     assert log.entries() == []
     with LedgerStore.open("grants.db", create=False) as s:
         assert list(s.grants()) == []
+
+
+def test_a_compressed_body_is_415_not_taken_for_text(policy: policyrules.Policy) -> None:
+    """A gzip body (`Content-Encoding: gzip`) is 415 E710 naming the encoding (it was read
+    as the document's text: 400 E301 "not UTF-8 ... save the file as UTF-8")."""
+    import gzip
+
+    body = gzip.compress(firm_without_grants())
+    headers = {**JSON, "content-encoding": "gzip"}
+    with TestClient(create_app(policy)) as c:
+        answer = c.post("/v1/evaluate", content=body, headers=headers)
+    assert answer.status_code == 415
+    (err,) = answer.json()["errors"]
+    assert err["code"] == "E710"
+    assert "Content-Encoding gzip" in err["message"]
