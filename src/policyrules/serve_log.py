@@ -250,15 +250,31 @@ class DecisionLog:
         where the file at the path is not the one it has open, or the process forked."""
         try:
             st = os.stat(self.path)
-            now: tuple[int, int, int] | None = (st.st_dev, st.st_ino, os.getpid())
         except OSError:
-            now = None  # gone: a new connection makes it again (and the write fails)
+            raise self._gone() from None
+        now = (st.st_dev, st.st_ino, os.getpid())
         conn = self._conn
-        if conn is None or now is None or now != self._opened:
+        if conn is None or now != self._opened:
             self.close_connection()
             conn = self._conn = self._open(self.path)
             self._opened = now
         return conn
+
+    def refuse_gone(self) -> None:
+        """E720 if no file is at the log's path (moved or deleted while the service runs).
+
+        Never made again there: the old file's ``-wal`` is still at the path while another
+        connection (another worker process) has the old file open, and a new file there
+        takes that WAL for its own, losing the rows it holds (5 answered rows were lost)."""
+        if not self.path.exists():
+            raise self._gone()
+
+    def _gone(self) -> PolicyRulesError:
+        return _log_error(
+            f"{self.path}: cannot write the decision log (no file at its path: moved or "
+            "deleted while the service runs)",
+            hint="put the log back, or restart the service (a new log is made at start)",
+        )
 
     def close_connection(self) -> None:
         """Close the connection the log keeps (a later write opens another)."""
@@ -278,7 +294,7 @@ class DecisionLog:
                 hint="other evaluations are writing to it; try again in a moment",
             )
         try:
-            conn = self._kept()
+            conn = self._kept()  # (E720 if the file is gone)
             conn.execute(f"PRAGMA busy_timeout = {max(0, round(wait * 1000))}")
             conn.execute("BEGIN IMMEDIATE")
             try:

@@ -369,6 +369,7 @@ class Evaluator:
             until = turn_deadline(job.made, time.monotonic(), self.limits)  # then 503
             with self._writer(until), self._store(until) as store:
                 if log is not None:
+                    log.refuse_gone()  # (ATTACH would make a new file there)
                     store.attach(log.path, LOG_SCHEMA)
                 try:
                     result = policy.evaluate(

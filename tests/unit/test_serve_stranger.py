@@ -449,3 +449,44 @@ def test_a_compressed_body_is_415_not_taken_for_text(policy: policyrules.Policy)
     (err,) = answer.json()["errors"]
     assert err["code"] == "E710"
     assert "Content-Encoding gzip" in err["message"]
+
+
+def _row(conn: sqlite3.Connection, n: int) -> None:
+    conn.execute(
+        "INSERT INTO decisions (id, recorded_at, policy_digest, tool_version, calendar_version,"
+        " input_digest, options, assumptions, decisions, eligible, not_eligible, unknown,"
+        " granted_fen, committed, ledger) VALUES (?, '', '', '', '', '', '{}', '{}', '[]',"
+        " 0, 0, 0, ?, 0, NULL)",
+        (f"other-{n}", n),
+    )
+
+
+@pytest.mark.parametrize("commit", [False, True])
+def test_a_log_moved_aside_loses_no_row_another_process_wrote(
+    policy: policyrules.Policy, here: Path, commit: bool
+) -> None:
+    """`mv decisions.sqlite old.sqlite` while another worker (--processes) has rows in the
+    log's WAL, not yet in the file: the next evaluation is 503 E720 and makes no file at
+    the path; moved back, the log has every row.  (A new file was made at the path, took
+    the old file's -wal for its own, and the 5 rows were gone from both.)"""
+    LedgerStore.open("grants.db").close()
+    log = DecisionLog.open("decisions.sqlite")
+    other = sqlite3.connect("decisions.sqlite", isolation_level=None)
+    other.execute("PRAGMA wal_autocheckpoint = 0")  # (its rows stay in the WAL)
+    for n in range(5):
+        _row(other, n)
+    app = create_app(policy, log=log, ledger="grants.db")
+    with TestClient(app) as c:
+        c.post("/v1/evaluate", content=firm_without_grants(), headers=JSON)  # (kept open)
+        Path("decisions.sqlite").rename("old.sqlite")
+        query = "?commit=1" if commit else ""
+        answer = c.post(f"/v1/evaluate{query}", content=firm_without_grants(), headers=JSON)
+        made = Path("decisions.sqlite").exists()
+        Path("old.sqlite").rename("decisions.sqlite")
+    other.close()
+    assert answer.status_code == 503
+    assert answer.json()["errors"][0]["code"] == "E720"
+    assert not made
+    assert len(log.entries()) == 6  # the other's 5 and the first evaluation's
+    with LedgerStore.open("grants.db", create=False) as s:
+        assert list(s.grants()) == []
