@@ -132,11 +132,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
         )
         print(f"policyrules serve: {args.policy} on {where}/v1/ (OpenAPI: {where}/openapi.json)")
         sys.stdout.flush()
+        from .serve_processes import uvicorn_limit
+
         config = uvicorn.Config(
             app,
             host=args.host,
             port=port,
-            limit_concurrency=args.max_connections,
+            limit_concurrency=uvicorn_limit(args.max_connections),
             log_level=args.log_level,
         )
         uvicorn.Server(config).run(sockets=[sock])

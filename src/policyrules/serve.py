@@ -131,7 +131,15 @@ def _options(request: Request, allowed: tuple[str, ...]) -> Options:
 
 
 def _document_name(request: Request) -> str:
-    """``request.json`` or ``request.yaml`` by the Content-Type (E710 for any other)."""
+    """``request.json`` or ``request.yaml`` by the Content-Type (E710 for any other, or a
+    body in a Content-Encoding: RFC 9110 §15.5.16)."""
+    coding = request.headers.get("content-encoding", "").strip().lower()
+    if coding not in ("", "identity"):  # (its bytes would be read as text: "not UTF-8")
+        raise serve_error(
+            "E710",
+            f"a facts document is sent as it is, not in Content-Encoding {coding}",
+            hint="send the document uncompressed, without a Content-Encoding header",
+        )
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if kind == _JSON or kind.endswith("+json"):
         return "request.json"
@@ -331,7 +339,15 @@ def create_app(
 
     async def _evaluate(request: Request, options: Options) -> Response:
         name = _document_name(request)
-        raw = await _body(request, limits.max_body_bytes)
+        try:  # (uvicorn waits for a body as long as its client keeps the connection open)
+            raw = await asyncio.wait_for(_body(request, limits.max_body_bytes), limits.timeout)
+        except TimeoutError:
+            raise serve_error(
+                "E725",
+                f"the request body did not arrive within {limits.timeout:g} s",
+                hint="send the whole body at once (its Content-Length bytes), or start the "
+                "service with a larger --timeout",
+            ) from None
         entry_id = uuid.uuid4().hex
         job = Job()
         future = work.submit(raw, name, options, entry_id, job)
@@ -355,6 +371,23 @@ def create_app(
                     hint="send a smaller document, or start the service with a larger --timeout",
                 ) from None
             answer = await waiting  # it is recording its result: answer it
+        except asyncio.CancelledError:
+            # The server stops without waiting for answers (a second Ctrl-C): unless it is
+            # recording, the evaluation is withdrawn, so a client without an answer has
+            # none of its grants recorded (else it ran on, recording, answered 500).
+            if not job.abandon():
+                answer = await waiting
+                return Response(answer, headers={"X-Decision-Id": entry_id}, media_type=_JSON)
+            waiting.add_done_callback(_ended_unanswered)
+            future.cancel()
+            return _error(
+                serve_error(
+                    "E726",
+                    "the service stopped before this evaluation ended; nothing was recorded",
+                    hint="send it again when the service is back",
+                ),
+                hide,
+            )
         except PolicyRulesError as exc:
             return _error(exc, hide, name)
         except Abandoned:  # pragma: no cover - abandoned only after the wait ended

@@ -82,6 +82,22 @@ def _log_error(message: str, hint: str | None = None) -> PolicyRulesError:
     return PolicyRulesError(Diagnostic("E720", message, hint=hint))
 
 
+_HELD = (
+    "another program holds the decision log (a sqlite3 shell in a transaction?); "
+    "try again in a moment"
+)
+
+
+def _write_hint(exc: sqlite3.Error) -> str:
+    """What to do about a failed write of the log, by SQLite's (primary) result code."""
+    if getattr(exc, "sqlite_errorcode", 0) & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+        return _HELD
+    return (
+        "check the disk, and that the file and its directory may be written; a log moved or "
+        "deleted while the service runs is not made again: restart the service"
+    )
+
+
 def _json(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
@@ -210,7 +226,11 @@ class DecisionLog:
                 conn.execute(f"PRAGMA main.user_version = {_VERSION}")
                 conn.execute("COMMIT")
         except sqlite3.Error as exc:
-            raise _log_error(f"{path}: cannot open the decision log ({exc})") from None
+            raise _log_error(
+                f"{path}: cannot open the decision log ({exc})",
+                hint="check that the file and its directory may be written (SQLite makes the "
+                "log's -wal and -shm files beside it), or name another file for --log",
+            ) from None
         return log
 
     @staticmethod
@@ -230,15 +250,31 @@ class DecisionLog:
         where the file at the path is not the one it has open, or the process forked."""
         try:
             st = os.stat(self.path)
-            now: tuple[int, int, int] | None = (st.st_dev, st.st_ino, os.getpid())
         except OSError:
-            now = None  # gone: a new connection makes it again (and the write fails)
+            raise self._gone() from None
+        now = (st.st_dev, st.st_ino, os.getpid())
         conn = self._conn
-        if conn is None or now is None or now != self._opened:
+        if conn is None or now != self._opened:
             self.close_connection()
             conn = self._conn = self._open(self.path)
             self._opened = now
         return conn
+
+    def refuse_gone(self) -> None:
+        """E720 if no file is at the log's path (moved or deleted while the service runs).
+
+        Never made again there: the old file's ``-wal`` is still at the path while another
+        connection (another worker process) has the old file open, and a new file there
+        takes that WAL for its own, losing the rows it holds (5 answered rows were lost)."""
+        if not self.path.exists():
+            raise self._gone()
+
+    def _gone(self) -> PolicyRulesError:
+        return _log_error(
+            f"{self.path}: cannot write the decision log (no file at its path: moved or "
+            "deleted while the service runs)",
+            hint="put the log back, or restart the service (a new log is made at start)",
+        )
 
     def close_connection(self) -> None:
         """Close the connection the log keeps (a later write opens another)."""
@@ -258,7 +294,7 @@ class DecisionLog:
                 hint="other evaluations are writing to it; try again in a moment",
             )
         try:
-            conn = self._kept()
+            conn = self._kept()  # (E720 if the file is gone)
             conn.execute(f"PRAGMA busy_timeout = {max(0, round(wait * 1000))}")
             conn.execute("BEGIN IMMEDIATE")
             try:
@@ -269,9 +305,23 @@ class DecisionLog:
                     conn.execute("ROLLBACK")
                 raise
         except sqlite3.Error as exc:
-            raise _log_error(f"{self.path}: cannot write the decision log ({exc})") from None
+            raise _log_error(
+                f"{self.path}: cannot write the decision log ({exc})", _write_hint(exc)
+            ) from None
         finally:
             self.writer.release()
+
+    def held_elsewhere(self) -> PolicyRulesError | None:
+        """E720 if another program holds the log's write lock now (tried without waiting),
+        else ``None``: a ledger store's transaction with the log attached fails as the
+        store's (E332) when either file is held.  The caller holds :attr:`writer`."""
+        try:
+            with self._connect(wait=0) as conn:
+                conn.execute("BEGIN IMMEDIATE")
+                conn.execute("ROLLBACK")
+        except sqlite3.OperationalError as exc:
+            return _log_error(f"{self.path}: the decision log is busy ({exc})", _HELD)
+        return None
 
     @staticmethod
     def append_in(txn: StoreTransaction, entry: LogEntry) -> None:

@@ -86,6 +86,25 @@ def firms_of(facts: Facts, *ledgers: Ledger) -> frozenset[str]:
     return frozenset(firms)
 
 
+# SQLite's primary result codes for a file this process may not write or open: the file,
+# or its directory, where SQLite makes the store's -wal and -shm files beside it.
+_UNWRITABLE = frozenset((sqlite3.SQLITE_PERM, sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN))
+
+
+def _unwritable(exc: sqlite3.Error) -> bool:
+    code = getattr(exc, "sqlite_errorcode", None)
+    return isinstance(code, int) and code & 0xFF in _UNWRITABLE
+
+
+def _cannot_write(path: Path, exc: sqlite3.Error) -> LedgerError:
+    return _error(
+        "E330",
+        f"{path}: cannot write to the ledger store ({exc})",
+        hint="let this user write the file and its directory (SQLite makes the store's -wal "
+        "and -shm files beside it); the store itself is not changed",
+    )
+
+
 def _error(code: str, message: str, hint: str | None = None) -> LedgerError:
     return LedgerError(Diagnostic(code, message, hint=hint))
 
@@ -176,6 +195,8 @@ class LedgerStore:
                 )
             c.execute("PRAGMA journal_mode = WAL")
         except sqlite3.DatabaseError as exc:
+            if _unwritable(exc):
+                raise _cannot_write(self.path, exc) from None
             raise _error(
                 "E330",
                 f"{self.path}: not a ledger store, or a damaged one ({exc})",
@@ -234,6 +255,8 @@ class LedgerStore:
         try:
             self._conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
         except sqlite3.OperationalError as exc:
+            if _unwritable(exc):  # (not busy: waiting would not help)
+                raise _cannot_write(self.path, exc) from None
             raise _error(
                 "E332",
                 f"{self.path}: the ledger store is busy ({exc})",

@@ -468,7 +468,7 @@ def test_serve_command_starts_uvicorn_with_the_options(
     assert seen["listening"] >= 0  # the socket was open while served
     assert f"http://127.0.0.1:{seen['port']}/v1/" in out
     config = seen["config"]
-    assert (config.host, config.port, config.limit_concurrency) == ("127.0.0.1", seen["port"], 7)
+    assert (config.host, config.port, config.limit_concurrency) == ("127.0.0.1", seen["port"], 8)
     limits = config.app.state.evaluator.limits
     assert limits == ServeLimits(max_body_bytes=2**19, max_depth=100, timeout=2.5, workers=2)
     assert log.exists()

@@ -125,7 +125,8 @@ def test_a_log_deleted_fails_the_write_loudly(tmp_path: Path) -> None:
     with pytest.raises(PolicyRulesError) as info:
         log.append(_entry(2))
     assert info.value.code == "E720"
-    assert "no such table" in str(info.value)
+    assert "no file at its path" in str(info.value)
+    assert not path.exists()  # (not made again: see test_serve_stranger)
 
 
 def test_a_forked_process_opens_its_own(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
