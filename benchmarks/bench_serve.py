@@ -1,6 +1,7 @@
 """Benchmark: `policyrules serve` under load on loopback.
 
-Run on demand (needs the ``serve``, ``test`` and ``bench`` extras: psutil reads the server's CPU time)::
+Run on demand (needs the ``serve``, ``test`` and ``bench`` extras; psutil reads the
+server's CPU time)::
 
     python benchmarks/bench_serve.py [--requests 2000] [--clients 20] [--firms 100]
 
