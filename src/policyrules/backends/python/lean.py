@@ -30,6 +30,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Callable
+from itertools import repeat
 from operator import attrgetter, itemgetter
 from typing import Any
 
@@ -348,33 +349,35 @@ class LeanAward:
         entities are the award's."""
         if self._made is not None:
             return self._made[1]
-        pid = self._pid
-        return [(pid, path, fen, year) for path, fen, year in self._paid_rows()]
+        paid = self.paid
+        fens, years = list(map(_FEN_OF, paid)), list(map(_YEAR_OF, paid))
+        return list(zip(repeat(self._pid), self._paths(), fens, years))
 
     def grants(self) -> list[Grant]:
-        """The :class:`Grant` of each of :meth:`grant_rows`, in the same order, made in one
-        loop (:func:`.trusted.grants`)."""
+        """The :class:`Grant` of each of :meth:`grant_rows`, in the same order, made field
+        by field for them all (:func:`.trusted.grants`)."""
         if self._made is not None:
-            return grants(self._pid, [row[1:] for row in self._made[1]])
-        return grants(self._pid, self._paid_rows())
+            rows = self._made[1]
+            return grants(self._pid, [*map(_PATH, rows)], [*map(_FEN, rows)], [*map(_YEAR, rows)])
+        paid = self.paid
+        return grants(self._pid, self._paths(), [*map(_FEN_OF, paid)], [*map(_YEAR_OF, paid)])
 
-    def _paid_rows(self) -> list[tuple[tuple[tuple[str, str], ...], int, int | None]]:
-        """``(path, fen, year)`` of each claim paid, from the lean function's record: each
-        subject's chain of owners made once per owner (a firm's products share it)."""
+    def _paths(self) -> list[tuple[tuple[str, str], ...]]:
+        """The path of each claim paid, from the lean function's record: each subject's
+        chain of owners made once per owner (a firm's products share it)."""
         above: dict[int, tuple[tuple[str, str], ...]] = {}
-        rows: list[tuple[tuple[tuple[str, str], ...], int, int | None]] = []
-        for inst, fen, year in self.paid:
+        paths: list[tuple[tuple[str, str], ...]] = []
+        put = paths.append
+        for inst, _, _ in self.paid:
             parent = inst.parent
-            path: tuple[tuple[str, str], ...]
             if parent is None:
-                path = ((inst.entity, inst.id),)
-            else:
-                up = above.get(id(parent))
-                if up is None:
-                    up = above[id(parent)] = _path(parent)
-                path = (*up, (inst.entity, inst.id))
-            rows.append((path, fen, year))
-        return rows
+                put(((inst.entity, inst.id),))
+                continue
+            up = above.get(id(parent))
+            if up is None:
+                up = above[id(parent)] = _path(parent)
+            put(up + ((inst.entity, inst.id),))  # noqa: RUF005 (no list made, as (*up, x) does)
+        return paths
 
     def replay(self) -> tuple[list[Row], list[GrantRow]]:
         """The rows and grant rows the fused function gives for these claims, made once.
@@ -401,10 +404,13 @@ class LeanAward:
         return self._made
 
 
-# A grant row's fen and year, path, and its path's last (entity, id); a lean record's
-# (subject, fen, year): its fen and year, subject, and the subject's (entity, id).
+# A grant row's fen and year, path, fen, year, and its path's last (entity, id); a lean
+# record's (subject, fen, year): its fen and year, subject, fen, year, and the subject's
+# (entity, id).
 _FEN_YEAR, _PATH, _LAST = itemgetter(2, 3), itemgetter(1), itemgetter(-1)
+_FEN, _YEAR = itemgetter(2), itemgetter(3)
 _PAID_FEN_YEAR, _INST, _WHO = itemgetter(1, 2), itemgetter(0), attrgetter("entity", "id")
+_FEN_OF, _YEAR_OF = itemgetter(1), itemgetter(2)
 
 
 def _path(inst: Instance | None) -> tuple[tuple[str, str], ...]:
