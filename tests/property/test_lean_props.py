@@ -270,7 +270,9 @@ def test_id_ranks_order_as_natural_keys(ids: list[str]) -> None:
     event("numbered" if _numbered(ids) is not None else "by natural key")
     got = _ranks(ids, True)
     assert got is not None
-    ranks, bound = got
+    distinct, ranked, bound = got
+    rank = dict(zip(distinct, ranked, strict=True))
+    ranks = [rank[i] for i in ids]
     assert all(0 <= r < bound for r in ranks)
     for a, ra in zip(ids, ranks, strict=True):
         for b, rb in zip(ids, ranks, strict=True):
