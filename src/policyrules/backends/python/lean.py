@@ -13,7 +13,7 @@ assumptions per claim is made: what the served order needs of a claim is kept in
 assumption read once per evaluation, so the cost per claim stays flat as claims grow (a
 sort of tuples comparing dates, ids and tuples on ties, and reads scattered in the served
 order, made 10^5 claims cost twice what 10^3 did per claim).  It returns the grants it
-made as ``(subject, fen, year)`` and the assumptions read (their union): a caller who
+made as three columns (subjects, fens, years) and the assumptions read (their union): a caller who
 reads only the grants (the awards) gets them from that record.  Everything else is made
 on demand by :class:`LeanAward`: one replay of the fused function itself on the same
 subjects, with the award's accounts as they stood before it (empty: see
@@ -50,12 +50,13 @@ Row = tuple[Any, ...]
 
 __all__ = ["LeanAward", "LeanFn", "lean_award"]
 
-# (subjects, assumptions, parameters, the accounts' tables) -> (grants as (subject, fen,
-# year), the assumptions read, the number of claims served) or None (declined).
+# (subjects, assumptions, parameters, the accounts' tables) -> (the grants as columns:
+# subjects, fens, years; the assumptions read; the number of claims served) or None
+# (declined).
 LeanFn = Callable[..., Any]
 
 _LEAN_WORDS = _WORDS | {"L", "acc", "paid", "ones", "put", "ak", "got", "sel", "order"}
-_LEAN_WORDS |= {"_order", "_distinct"}
+_LEAN_WORDS |= {"_order", "_distinct", "fens", "years", "putf", "puty"}
 # Its own locals: those of .fused, and the columns: _q0 (a level's ids), _z0 (an `order by`
 # key), _m0 (what the served order reads of a claim); _h0 and _g0 (an assumption, read).
 _LEAN_LOCALS = re.compile(r"_[claurtywxqzmhg][0-9]+\Z")
@@ -200,8 +201,13 @@ class _Lean(_Fuse):
         w(2, f"order = _order(({''.join(c + ', ' for c in columns)}), sel)")
         w(2, "if order is None:")
         w(3, "return None")
+        # The claims paid, in three columns (no tuple a claim): subject, fen, year.
         w(1, "paid = []")
+        w(1, "fens = []")
+        w(1, "years = []")
         w(1, "put = paid.append")
+        w(1, "putf = fens.append")
+        w(1, "puty = years.append")
         w(1, "for e in order:")
         for m, name in enumerate(mine):
             w(2, f"{name} = _m{m}[e]")
@@ -265,11 +271,13 @@ class _Lean(_Fuse):
         w(2, "if running and not got:")
         for end in shared:
             w(3, f"ones.add(({''.join(f'_w{d}.id, ' for d in range(end))}))")
-        w(3, "put((i, running, year))")
+        w(3, "put(i)")
+        w(3, "putf(running)")
+        w(3, "puty(year)")
         for at, key in hoisted:
             w(1, f"if _g{at} is not _A:")
             w(2, f"used.add({key})")
-        w(1, "return paid, used, n")
+        w(1, "return (paid, fens, years), used, n")
         source = "\n".join(self.lines) + "\n"
         fn: LeanFn = run_source(source, gen.ns, _LEAN_WORDS, _LEAN_LOCALS)["_serve"]
         return fn
@@ -328,17 +336,33 @@ class LeanAward:
     """The claims of one award served by its lean function: the grants it made, the
     assumptions it read, and its rows made on demand (:meth:`replay`)."""
 
-    __slots__ = ("_args", "_full", "_made", "_pid", "paid", "used")
+    __slots__ = ("_args", "_fens", "_full", "_made", "_pid", "_subjects", "_years", "used")
 
     def __init__(
-        self, pid: str, full: Any, args: tuple[Any, ...], paid: list[Any], used: set[str]
+        self,
+        pid: str,
+        full: Any,
+        args: tuple[Any, ...],
+        paid: tuple[list[Any], list[int], list[int | None]],
+        used: set[str],
     ) -> None:
         self._pid = pid
         self._full = full
         self._args = args  # subjects, assumptions, parameters, ledger tables
-        self.paid = paid
+        self._subjects, self._fens, self._years = paid  # the claims paid, in served order
         self.used = used
         self._made: tuple[list[Row], list[GrantRow]] | None = None
+
+    @property
+    def paid(self) -> list[tuple[Any, int, int | None]]:
+        """``(subject, fen, year)`` of each claim paid, in the order served."""
+        return list(zip(self._subjects, self._fens, self._years, strict=True))
+
+    @paid.setter
+    def paid(self, rows: list[tuple[Any, int, int | None]]) -> None:
+        self._subjects = [subject for subject, _, _ in rows]
+        self._fens = [fen for _, fen, _ in rows]
+        self._years = [year for _, _, year in rows]
 
     def grant_rows(self) -> list[GrantRow]:
         """The grant rows of these claims, ``(provision, path, fen, year)`` each, in the
@@ -349,9 +373,7 @@ class LeanAward:
         entities are the award's."""
         if self._made is not None:
             return self._made[1]
-        paid = self.paid
-        fens, years = list(map(_FEN_OF, paid)), list(map(_YEAR_OF, paid))
-        return list(zip(repeat(self._pid), self._paths(), fens, years))
+        return list(zip(repeat(self._pid), self._paths(), self._fens, self._years, strict=True))
 
     def grants(self) -> list[Grant]:
         """The :class:`Grant` of each of :meth:`grant_rows`, in the same order, made field
@@ -359,8 +381,7 @@ class LeanAward:
         if self._made is not None:
             rows = self._made[1]
             return grants(self._pid, [*map(_PATH, rows)], [*map(_FEN, rows)], [*map(_YEAR, rows)])
-        paid = self.paid
-        return grants(self._pid, self._paths(), [*map(_FEN_OF, paid)], [*map(_YEAR_OF, paid)])
+        return grants(self._pid, self._paths(), self._fens, self._years)
 
     def _paths(self) -> list[tuple[tuple[str, str], ...]]:
         """The path of each claim paid, from the lean function's record: each subject's
@@ -368,7 +389,7 @@ class LeanAward:
         above: dict[int, tuple[tuple[str, str], ...]] = {}
         paths: list[tuple[tuple[str, str], ...]] = []
         put = paths.append
-        for inst, _, _ in self.paid:
+        for inst in self._subjects:
             parent = inst.parent
             if parent is None:
                 put(((inst.entity, inst.id),))
@@ -396,21 +417,19 @@ class LeanAward:
             # compared by tests/property/test_lean_props.py, the grants read first), in the
             # same order, paid the same fen in the same years: compared by C's maps, not a
             # path made for each claim (grant_rows), which cost 4 % of the decisions made.
-            paid = self.paid
+            paid = list(zip(self._fens, self._years, strict=True))
             same = "the fused function paid otherwise than the lean one"
-            assert list(map(_FEN_YEAR, grants)) == list(map(_PAID_FEN_YEAR, paid)), same
-            assert list(map(_LAST, map(_PATH, grants))) == list(map(_WHO, map(_INST, paid))), same
+            assert list(map(_FEN_YEAR, grants)) == paid, same
+            assert list(map(_LAST, map(_PATH, grants))) == list(map(_WHO, self._subjects)), same
             self._made = (got[0], grants)
         return self._made
 
 
-# A grant row's fen and year, path, fen, year, and its path's last (entity, id); a lean
-# record's (subject, fen, year): its fen and year, subject, fen, year, and the subject's
-# (entity, id).
+# A grant row's fen and year, path, fen, year, and its path's last (entity, id); a
+# subject's (entity, id).
 _FEN_YEAR, _PATH, _LAST = itemgetter(2, 3), itemgetter(1), itemgetter(-1)
 _FEN, _YEAR = itemgetter(2), itemgetter(3)
-_PAID_FEN_YEAR, _INST, _WHO = itemgetter(1, 2), itemgetter(0), attrgetter("entity", "id")
-_FEN_OF, _YEAR_OF = itemgetter(1), itemgetter(2)
+_WHO = attrgetter("entity", "id")
 
 
 def _path(inst: Instance | None) -> tuple[tuple[str, str], ...]:
