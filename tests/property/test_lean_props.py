@@ -318,6 +318,49 @@ def test_served_order_is_the_tuples_order(
     )
 
 
+_PATH_CLAIM = st.tuples(
+    st.dates(date(2025, 1, 1), date(2025, 3, 1)),
+    st.integers(1, 30).map(lambda k: f"f{k}"),
+    st.integers(1, 99).map(lambda k: f"P{k}") | st.just("x"),
+    st.booleans(),
+)
+
+
+@given(
+    st.lists(_PATH_CLAIM, min_size=2, max_size=SMALL)
+    | st.lists(_PATH_CLAIM, min_size=SMALL + 1, max_size=3 * SMALL),
+    st.sampled_from([served_order, by_ranks]),
+    st.booleans(),
+    st.booleans(),
+)
+def test_served_order_declines_a_path_met_twice(
+    claims: list[tuple[date, str, str, bool]],
+    order: Callable[..., Any],
+    key_id: bool,
+    twice: bool,
+) -> None:
+    """Given the paths' ids (a firm's, a product's), the served order is the order without
+    them where every claim's path differs, and None where two claims' paths are the same
+    (chosen or not), as distinct_paths finds; the product's id a key or a path's level."""
+    days, firms, products, chosen = (list(c) for c in zip(*claims, strict=True))
+    if twice:  # the last claim's path the first's
+        firms[-1], products[-1] = firms[0], products[0]
+    picked = [j for j, keep in enumerate(chosen) if keep]
+    columns = [(days, False), (products, True), (firms, True)]
+    if not key_id:
+        columns = [(days, False), (firms, True), (products, True)]
+    got = order(columns, picked, (firms, products))
+    same = len(set(zip(firms, products, strict=True))) < len(claims)
+    event(
+        f"{'a path twice' if same else 'distinct'}, {'over' if len(claims) > SMALL else 'to'} SMALL"
+    )
+    if same:
+        assert got is None
+    else:
+        assert got == order(columns, picked)
+        assert got is not None
+
+
 def test_served_order_declines_values_that_do_not_sort() -> None:
     """Values without an order (a date beside a number): None, the fused function sorts."""
     for order in (served_order, by_ranks, by_tuples):

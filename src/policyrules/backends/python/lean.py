@@ -42,7 +42,7 @@ from ...runtime.grants import Grant, GrantRow
 from ...runtime.values import year_number
 from .codegen import Slow, _conjuncts, _Gen, _Unsupported, run_source
 from .fused import _WORDS, _end, _Fuse
-from .lean_order import distinct_paths, served_order
+from .lean_order import served_order
 from .trusted import grants
 
 # A row of .rows (which reads .compile, which calls this module).
@@ -56,7 +56,7 @@ __all__ = ["LeanAward", "LeanFn", "lean_award"]
 LeanFn = Callable[..., Any]
 
 _LEAN_WORDS = _WORDS | {"L", "acc", "paid", "ones", "put", "ak", "got", "sel", "order"}
-_LEAN_WORDS |= {"_order", "_distinct", "fens", "years", "putf", "puty"}
+_LEAN_WORDS |= {"_order", "fens", "years", "putf", "puty"}
 # Its own locals: those of .fused, and the columns: _q0 (a level's ids), _z0 (an `order by`
 # key), _m0 (what the served order reads of a claim); _h0 and _g0 (an assumption, read).
 _LEAN_LOCALS = re.compile(r"_[claurtywxqzmhg][0-9]+\Z")
@@ -111,7 +111,7 @@ class _Lean(_Fuse):
         years = [self._year(c.year_of) if c.year_of is not None else None for c in p.caps]
         keys = [self._key(x) for x in p.order]
         gen.ns.update({"_Slow": (Slow, KeyError), "_pid": p.id, "_yn": year_number})
-        gen.ns.update({"_order": served_order, "_distinct": distinct_paths})
+        gen.ns.update({"_order": served_order})
         ends = [_end(self.chain, cap.per) for cap in p.caps]
         once = [(n, _end(self.chain, (o.entity,))) for n, o in enumerate(p.once)]
         checked = [(n, end) for n, end in once if p.once[n].entity in self.chain]
@@ -192,13 +192,13 @@ class _Lean(_Fuse):
             w(2, f"_m{m}.append({name})")
         # Each path once (the fused function declines a path met twice only where a cap is
         # counted per subject; here the accounts of this evaluation are not read by path).
-        # One claim or none: a distinct path, and the order _order gives (positions in sel).
+        # One claim or none: a distinct path; else the order _order gives (positions in
+        # sel), None where two paths are the same (or a key does not sort).
         w(1, "if n <= 1:")
         w(2, "order = [0] if sel else []" if early else "order = [0] if n else []")
         w(1, "else:")
-        w(2, f"if not _distinct(({''.join(f'_q{d}, ' for d in range(depth))}), n):")
-        w(3, "return None")
-        w(2, f"order = _order(({''.join(c + ', ' for c in columns)}), sel)")
+        qs = "".join(f"_q{d}, " for d in range(depth))
+        w(2, f"order = _order(({''.join(c + ', ' for c in columns)}), sel, ({qs}))")
         w(2, "if order is None:")
         w(3, "return None")
         # The claims paid, in three columns (no tuple a claim): subject, fen, year.
