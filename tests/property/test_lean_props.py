@@ -270,7 +270,9 @@ def test_id_ranks_order_as_natural_keys(ids: list[str]) -> None:
     event("numbered" if _numbered(ids) is not None else "by natural key")
     got = _ranks(ids, True)
     assert got is not None
-    ranks, bound = got
+    distinct, ranked, bound = got
+    rank = dict(zip(distinct, ranked, strict=True))
+    ranks = [rank[i] for i in ids]
     assert all(0 <= r < bound for r in ranks)
     for a, ra in zip(ids, ranks, strict=True):
         for b, rb in zip(ids, ranks, strict=True):
@@ -314,6 +316,49 @@ def test_served_order_is_the_tuples_order(
     assert everyone == sorted(
         range(len(days)), key=lambda j: (days[j], numbers[j], natural_key(ids[j]), j)
     )
+
+
+_PATH_CLAIM = st.tuples(
+    st.dates(date(2025, 1, 1), date(2025, 3, 1)),
+    st.integers(1, 30).map(lambda k: f"f{k}"),
+    st.integers(1, 99).map(lambda k: f"P{k}") | st.just("x"),
+    st.booleans(),
+)
+
+
+@given(
+    st.lists(_PATH_CLAIM, min_size=2, max_size=SMALL)
+    | st.lists(_PATH_CLAIM, min_size=SMALL + 1, max_size=3 * SMALL),
+    st.sampled_from([served_order, by_ranks]),
+    st.booleans(),
+    st.booleans(),
+)
+def test_served_order_declines_a_path_met_twice(
+    claims: list[tuple[date, str, str, bool]],
+    order: Callable[..., Any],
+    key_id: bool,
+    twice: bool,
+) -> None:
+    """Given the paths' ids (a firm's, a product's), the served order is the order without
+    them where every claim's path differs, and None where two claims' paths are the same
+    (chosen or not), as distinct_paths finds; the product's id a key or a path's level."""
+    days, firms, products, chosen = (list(c) for c in zip(*claims, strict=True))
+    if twice:  # the last claim's path the first's
+        firms[-1], products[-1] = firms[0], products[0]
+    picked = [j for j, keep in enumerate(chosen) if keep]
+    columns = [(days, False), (products, True), (firms, True)]
+    if not key_id:
+        columns = [(days, False), (firms, True), (products, True)]
+    got = order(columns, picked, (firms, products))
+    same = len(set(zip(firms, products, strict=True))) < len(claims)
+    event(
+        f"{'a path twice' if same else 'distinct'}, {'over' if len(claims) > SMALL else 'to'} SMALL"
+    )
+    if same:
+        assert got is None
+    else:
+        assert got == order(columns, picked)
+        assert got is not None
 
 
 def test_served_order_declines_values_that_do_not_sort() -> None:

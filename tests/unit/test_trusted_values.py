@@ -6,6 +6,7 @@ they fill: a field added to ``Money``, ``Step``, ``CapEvent`` or ``Grant`` fails
 from __future__ import annotations
 
 import attrs
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -49,11 +50,20 @@ def test_grant_equals_the_checked_constructor(fen: int, year: int | None) -> Non
 )
 def test_grants_equal_the_checked_constructor(rows: list[tuple[int, int, int | None]]) -> None:
     written = [((("firm", "f1"), ("product", f"P{n}")), fen, year) for n, fen, year in rows]
-    made = trusted.grants("d/3/award", written)
+    paths, fens, years = [r[0] for r in written], [r[1] for r in written], [r[2] for r in written]
+    made = trusted.grants("d/3/award", paths, fens, years)
     assert made == [Grant("d/3/award", p, Money(fen), year) for p, fen, year in written]
     assert [(g.path, g.amount.fen, g.year, g.tier) for g in made] == [
         (p, fen, year, None) for p, fen, year in written
     ]
+
+
+def test_grants_refuse_columns_of_different_lengths() -> None:
+    path = (("firm", "f1"), ("product", "P1"))
+    with pytest.raises(ValueError, match="columns of 1, 2 and 1 grants"):
+        trusted.grants("d/3/award", [path], [1, 2], [None])
+    with pytest.raises(ValueError, match="columns of 1, 1 and 0 grants"):
+        trusted.grants("d/3/award", [path], [1], [])
 
 
 @given(st.text(max_size=5), st.text(max_size=20), st.sampled_from([True, False, None]))

@@ -13,7 +13,7 @@ assumptions per claim is made: what the served order needs of a claim is kept in
 assumption read once per evaluation, so the cost per claim stays flat as claims grow (a
 sort of tuples comparing dates, ids and tuples on ties, and reads scattered in the served
 order, made 10^5 claims cost twice what 10^3 did per claim).  It returns the grants it
-made as ``(subject, fen, year)`` and the assumptions read (their union): a caller who
+made as three columns (subjects, fens, years) and the assumptions read (their union): a caller who
 reads only the grants (the awards) gets them from that record.  Everything else is made
 on demand by :class:`LeanAward`: one replay of the fused function itself on the same
 subjects, with the award's accounts as they stood before it (empty: see
@@ -30,6 +30,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Callable
+from itertools import repeat
 from operator import attrgetter, itemgetter
 from typing import Any
 
@@ -41,7 +42,7 @@ from ...runtime.grants import Grant, GrantRow
 from ...runtime.values import year_number
 from .codegen import Slow, _conjuncts, _Gen, _Unsupported, run_source
 from .fused import _WORDS, _end, _Fuse
-from .lean_order import distinct_paths, served_order
+from .lean_order import served_order
 from .trusted import grants
 
 # A row of .rows (which reads .compile, which calls this module).
@@ -49,12 +50,13 @@ Row = tuple[Any, ...]
 
 __all__ = ["LeanAward", "LeanFn", "lean_award"]
 
-# (subjects, assumptions, parameters, the accounts' tables) -> (grants as (subject, fen,
-# year), the assumptions read, the number of claims served) or None (declined).
+# (subjects, assumptions, parameters, the accounts' tables) -> (the grants as columns:
+# subjects, fens, years; the assumptions read; the number of claims served) or None
+# (declined).
 LeanFn = Callable[..., Any]
 
 _LEAN_WORDS = _WORDS | {"L", "acc", "paid", "ones", "put", "ak", "got", "sel", "order"}
-_LEAN_WORDS |= {"_order", "_distinct"}
+_LEAN_WORDS |= {"_order", "fens", "years", "putf", "puty"}
 # Its own locals: those of .fused, and the columns: _q0 (a level's ids), _z0 (an `order by`
 # key), _m0 (what the served order reads of a claim); _h0 and _g0 (an assumption, read).
 _LEAN_LOCALS = re.compile(r"_[claurtywxqzmhg][0-9]+\Z")
@@ -109,7 +111,7 @@ class _Lean(_Fuse):
         years = [self._year(c.year_of) if c.year_of is not None else None for c in p.caps]
         keys = [self._key(x) for x in p.order]
         gen.ns.update({"_Slow": (Slow, KeyError), "_pid": p.id, "_yn": year_number})
-        gen.ns.update({"_order": served_order, "_distinct": distinct_paths})
+        gen.ns.update({"_order": served_order})
         ends = [_end(self.chain, cap.per) for cap in p.caps]
         once = [(n, _end(self.chain, (o.entity,))) for n, o in enumerate(p.once)]
         checked = [(n, end) for n, end in once if p.once[n].entity in self.chain]
@@ -190,17 +192,22 @@ class _Lean(_Fuse):
             w(2, f"_m{m}.append({name})")
         # Each path once (the fused function declines a path met twice only where a cap is
         # counted per subject; here the accounts of this evaluation are not read by path).
-        # One claim or none: a distinct path, and the order _order gives (positions in sel).
+        # One claim or none: a distinct path; else the order _order gives (positions in
+        # sel), None where two paths are the same (or a key does not sort).
         w(1, "if n <= 1:")
         w(2, "order = [0] if sel else []" if early else "order = [0] if n else []")
         w(1, "else:")
-        w(2, f"if not _distinct(({''.join(f'_q{d}, ' for d in range(depth))}), n):")
-        w(3, "return None")
-        w(2, f"order = _order(({''.join(c + ', ' for c in columns)}), sel)")
+        qs = "".join(f"_q{d}, " for d in range(depth))
+        w(2, f"order = _order(({''.join(c + ', ' for c in columns)}), sel, ({qs}))")
         w(2, "if order is None:")
         w(3, "return None")
+        # The claims paid, in three columns (no tuple a claim): subject, fen, year.
         w(1, "paid = []")
+        w(1, "fens = []")
+        w(1, "years = []")
         w(1, "put = paid.append")
+        w(1, "putf = fens.append")
+        w(1, "puty = years.append")
         w(1, "for e in order:")
         for m, name in enumerate(mine):
             w(2, f"{name} = _m{m}[e]")
@@ -264,11 +271,13 @@ class _Lean(_Fuse):
         w(2, "if running and not got:")
         for end in shared:
             w(3, f"ones.add(({''.join(f'_w{d}.id, ' for d in range(end))}))")
-        w(3, "put((i, running, year))")
+        w(3, "put(i)")
+        w(3, "putf(running)")
+        w(3, "puty(year)")
         for at, key in hoisted:
             w(1, f"if _g{at} is not _A:")
             w(2, f"used.add({key})")
-        w(1, "return paid, used, n")
+        w(1, "return (paid, fens, years), used, n")
         source = "\n".join(self.lines) + "\n"
         fn: LeanFn = run_source(source, gen.ns, _LEAN_WORDS, _LEAN_LOCALS)["_serve"]
         return fn
@@ -327,17 +336,33 @@ class LeanAward:
     """The claims of one award served by its lean function: the grants it made, the
     assumptions it read, and its rows made on demand (:meth:`replay`)."""
 
-    __slots__ = ("_args", "_full", "_made", "_pid", "paid", "used")
+    __slots__ = ("_args", "_fens", "_full", "_made", "_pid", "_subjects", "_years", "used")
 
     def __init__(
-        self, pid: str, full: Any, args: tuple[Any, ...], paid: list[Any], used: set[str]
+        self,
+        pid: str,
+        full: Any,
+        args: tuple[Any, ...],
+        paid: tuple[list[Any], list[int], list[int | None]],
+        used: set[str],
     ) -> None:
         self._pid = pid
         self._full = full
         self._args = args  # subjects, assumptions, parameters, ledger tables
-        self.paid = paid
+        self._subjects, self._fens, self._years = paid  # the claims paid, in served order
         self.used = used
         self._made: tuple[list[Row], list[GrantRow]] | None = None
+
+    @property
+    def paid(self) -> list[tuple[Any, int, int | None]]:
+        """``(subject, fen, year)`` of each claim paid, in the order served."""
+        return list(zip(self._subjects, self._fens, self._years, strict=True))
+
+    @paid.setter
+    def paid(self, rows: list[tuple[Any, int, int | None]]) -> None:
+        self._subjects = [subject for subject, _, _ in rows]
+        self._fens = [fen for _, fen, _ in rows]
+        self._years = [year for _, _, year in rows]
 
     def grant_rows(self) -> list[GrantRow]:
         """The grant rows of these claims, ``(provision, path, fen, year)`` each, in the
@@ -348,33 +373,32 @@ class LeanAward:
         entities are the award's."""
         if self._made is not None:
             return self._made[1]
-        pid = self._pid
-        return [(pid, path, fen, year) for path, fen, year in self._paid_rows()]
+        return list(zip(repeat(self._pid), self._paths(), self._fens, self._years, strict=True))
 
     def grants(self) -> list[Grant]:
-        """The :class:`Grant` of each of :meth:`grant_rows`, in the same order, made in one
-        loop (:func:`.trusted.grants`)."""
+        """The :class:`Grant` of each of :meth:`grant_rows`, in the same order, made field
+        by field for them all (:func:`.trusted.grants`)."""
         if self._made is not None:
-            return grants(self._pid, [row[1:] for row in self._made[1]])
-        return grants(self._pid, self._paid_rows())
+            rows = self._made[1]
+            return grants(self._pid, [*map(_PATH, rows)], [*map(_FEN, rows)], [*map(_YEAR, rows)])
+        return grants(self._pid, self._paths(), self._fens, self._years)
 
-    def _paid_rows(self) -> list[tuple[tuple[tuple[str, str], ...], int, int | None]]:
-        """``(path, fen, year)`` of each claim paid, from the lean function's record: each
-        subject's chain of owners made once per owner (a firm's products share it)."""
+    def _paths(self) -> list[tuple[tuple[str, str], ...]]:
+        """The path of each claim paid, from the lean function's record: each subject's
+        chain of owners made once per owner (a firm's products share it)."""
         above: dict[int, tuple[tuple[str, str], ...]] = {}
-        rows: list[tuple[tuple[tuple[str, str], ...], int, int | None]] = []
-        for inst, fen, year in self.paid:
+        paths: list[tuple[tuple[str, str], ...]] = []
+        put = paths.append
+        for inst in self._subjects:
             parent = inst.parent
-            path: tuple[tuple[str, str], ...]
             if parent is None:
-                path = ((inst.entity, inst.id),)
-            else:
-                up = above.get(id(parent))
-                if up is None:
-                    up = above[id(parent)] = _path(parent)
-                path = (*up, (inst.entity, inst.id))
-            rows.append((path, fen, year))
-        return rows
+                put(((inst.entity, inst.id),))
+                continue
+            up = above.get(id(parent))
+            if up is None:
+                up = above[id(parent)] = _path(parent)
+            put(up + ((inst.entity, inst.id),))  # noqa: RUF005 (no list made, as (*up, x) does)
+        return paths
 
     def replay(self) -> tuple[list[Row], list[GrantRow]]:
         """The rows and grant rows the fused function gives for these claims, made once.
@@ -393,18 +417,19 @@ class LeanAward:
             # compared by tests/property/test_lean_props.py, the grants read first), in the
             # same order, paid the same fen in the same years: compared by C's maps, not a
             # path made for each claim (grant_rows), which cost 4 % of the decisions made.
-            paid = self.paid
+            paid = list(zip(self._fens, self._years, strict=True))
             same = "the fused function paid otherwise than the lean one"
-            assert list(map(_FEN_YEAR, grants)) == list(map(_PAID_FEN_YEAR, paid)), same
-            assert list(map(_LAST, map(_PATH, grants))) == list(map(_WHO, map(_INST, paid))), same
+            assert list(map(_FEN_YEAR, grants)) == paid, same
+            assert list(map(_LAST, map(_PATH, grants))) == list(map(_WHO, self._subjects)), same
             self._made = (got[0], grants)
         return self._made
 
 
-# A grant row's fen and year, path, and its path's last (entity, id); a lean record's
-# (subject, fen, year): its fen and year, subject, and the subject's (entity, id).
+# A grant row's fen and year, path, fen, year, and its path's last (entity, id); a
+# subject's (entity, id).
 _FEN_YEAR, _PATH, _LAST = itemgetter(2, 3), itemgetter(1), itemgetter(-1)
-_PAID_FEN_YEAR, _INST, _WHO = itemgetter(1, 2), itemgetter(0), attrgetter("entity", "id")
+_FEN, _YEAR = itemgetter(2), itemgetter(3)
+_WHO = attrgetter("entity", "id")
 
 
 def _path(inst: Instance | None) -> tuple[tuple[str, str], ...]:

@@ -42,17 +42,26 @@ def distinct_paths(columns: Sequence[list[str]], n: int) -> bool:
 SMALL = 32
 
 
-def served_order(columns: Iterable[tuple[list[Any], bool]], chosen: list[int] | None) -> Any:
+def served_order(
+    columns: Iterable[tuple[list[Any], bool]],
+    chosen: list[int] | None,
+    paths: Sequence[list[str]] | None = None,
+) -> Any:
     """The positions in ``chosen`` (claim numbers from 0, ascending; ``None``: every claim)
     in serving order: by the columns (``(values, ids)``: ``ids`` when the values are ids in
     natural order), then by claim number.  Returns positions into ``chosen``, or ``None``
-    when a column's values do not sort (the fused function, sorting tuples, decides then)."""
+    when a column's values do not sort (the fused function, sorting tuples, decides then)
+    or, ``paths`` given (the ids of every claim's path, a list a level), two claims' paths
+    are the same (:func:`distinct_paths`)."""
     parts = list(columns)
-    if chosen is not None and len(chosen) == len(parts[0][0]):
+    n = len(parts[0][0])
+    if chosen is not None and len(chosen) == n:
         chosen = None  # every claim (picked, the same values)
-    if len(parts[0][0]) <= SMALL:
+    if n <= SMALL:
+        if paths is not None and not distinct_paths(paths, n):
+            return None
         return by_tuples(parts, chosen)
-    return by_ranks(parts, chosen)
+    return by_ranks(parts, chosen, paths)
 
 
 def by_tuples(columns: Sequence[tuple[list[Any], bool]], chosen: list[int] | None) -> Any:
@@ -107,50 +116,81 @@ def _run(run: list[int], at: Sequence[int], parts: Sequence[tuple[list[Any], boo
     return [run[p] for p in inner]
 
 
-def by_ranks(columns: Iterable[tuple[list[Any], bool]], chosen: list[int] | None) -> Any:
-    """:func:`served_order` by ranking each column's values and folding the ranks into one
-    int a claim: no tuple made or compared, the cost per claim flat as claims grow."""
-    keys: list[int] | None = None
+def by_ranks(
+    columns: Iterable[tuple[list[Any], bool]],
+    chosen: list[int] | None,
+    paths: Sequence[list[str]] | None = None,
+) -> Any:
+    """:func:`served_order` by ranking each column's distinct values and folding the ranks
+    into one int a claim: no tuple made or compared, the cost per claim flat as claims
+    grow.  Each distinct value's rank is scaled once (by the bounds of the columns after
+    it), so a claim's key is a look-up per column and a sum.  The part of the key the
+    ``paths``' columns give (each of them among ``columns``) is found for every claim:
+    two paths are the same exactly when their parts are (ranks in mixed radix)."""
+    ranked: list[tuple[list[Any], list[Any], list[int], int]] = []
     for values, ids in columns:
-        ranked = _ranks(values, ids)
-        if ranked is None:
+        got = _ranks(values, ids)
+        if got is None:
             return None
-        ranks, count = ranked
-        keys = ranks if keys is None else list(map(add, map(mul, keys, repeat(count)), ranks))
+        ranked.append((values, *got))
+    n = len(ranked[0][0])
+    if paths is not None and not all(any(q is r[0] for r in ranked) for q in paths):
+        if not distinct_paths(paths, n):  # a level not among the columns (none is)
+            return None
+        paths = None
+    pick = None if chosen is None or len(chosen) < 2 else itemgetter(*chosen)
+    keys: list[int] | None = None  # the other columns' part, of the chosen claims
+    whole: list[int] | None = None  # the paths' part, of every claim
+    scale = 1  # the product of the bounds of the columns after this one
+    for values, distinct, ranks, bound in reversed(ranked):
+        scaled = ranks if scale == 1 else map(mul, ranks, repeat(scale))
+        rank = dict(zip(distinct, scaled, strict=True))
+        scale *= bound
+        if paths is not None and any(q is values for q in paths):
+            mine = map(rank.__getitem__, values)
+            whole = list(mine) if whole is None else list(map(add, whole, mine))
+        elif pick is not None or chosen is None:
+            mine = map(rank.__getitem__, values if pick is None else pick(values))
+            keys = list(mine) if keys is None else list(map(add, keys, mine))
+    if whole is not None:
+        if len(set(whole)) != n:
+            return None
+        if pick is not None or chosen is None:
+            part: Sequence[int] = whole if pick is None else pick(whole)
+            keys = list(part) if keys is None else list(map(add, keys, part))
+    if chosen is not None and len(chosen) < 2:
+        return list(range(len(chosen)))
     assert keys is not None  # a path has at least one level
-    if chosen is not None:
-        keys = list(map(keys.__getitem__, chosen))
     return sorted(range(len(keys)), key=keys.__getitem__)
 
 
-def _ranks(values: list[Any], ids: bool) -> tuple[list[int], int] | None:
-    """Each value's rank among the distinct values (or any int that orders them as
-    their ranks do), and a bound above them; ``None`` if they do not sort.  Equal values
-    (``1`` and ``Decimal("1.0")``) share a rank, as they tie."""
-    if not ids and (days := _days(values)) is not None:
-        return days
+def _ranks(values: list[Any], ids: bool) -> tuple[list[Any], list[int], int] | None:
+    """The distinct values, the rank of each (or any int that orders them as their ranks
+    do) and a bound above them; ``None`` if they do not sort.  Equal values (``1`` and
+    ``Decimal("1.0")``) are one value: they share a rank, as they tie."""
     try:
         distinct = list(set(values))
+        if not ids and (days := _days(distinct, len(values))) is not None:
+            return distinct, *days
         if ids and (numbers := _numbered(distinct)) is not None:
-            rank = dict(zip(distinct, numbers, strict=True))
-            return list(map(rank.__getitem__, values)), max(numbers, default=0) + 1
+            return distinct, numbers, max(numbers, default=0) + 1
         ordered = sorted(distinct, key=natural_key) if ids else sorted(distinct)
     except (TypeError, ArithmeticError):
         return None
-    rank = dict(zip(ordered, range(len(ordered)), strict=True))
-    return list(map(rank.__getitem__, values)), len(ordered)
+    return ordered, list(range(len(ordered))), len(ordered)
 
 
-def _days(values: list[Any]) -> tuple[list[int], int] | None:
-    """When every value is a date (not a datetime), each one's day counted from the
-    earliest (days order as these numbers do, equal exactly when they are), and a bound
-    above them, if the days span no more than a few per value: no set or sort of dates."""
-    if not values or set(map(type, values)) != {dt.date}:
+def _days(distinct: list[Any], claims: int) -> tuple[list[int], int] | None:
+    """When every one of the ``distinct`` values of ``claims`` values is a date (not a
+    datetime), each one's day counted from the earliest (days order as these numbers do),
+    and a bound above them, if the days span no more than a few per claim: no sort of
+    dates."""
+    if not distinct or set(map(type, distinct)) != {dt.date}:
         return None
-    days = list(map(dt.date.toordinal, values))
+    days = list(map(dt.date.toordinal, distinct))
     first = min(days)
     bound = max(days) - first + 1
-    if bound > 4 * len(values) + 1024:  # a sparse span: ranks keep the sort's keys small
+    if bound > 4 * claims + 1024:  # a sparse span: ranks keep the sort's keys small
         return None
     return list(map(sub, days, repeat(first))), bound
 
