@@ -4,6 +4,7 @@ them (relative paths), clients that send too little, too slowly, or too much."""
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import json
 import shutil
 import socket
@@ -302,7 +303,10 @@ def test_a_request_cancelled_by_a_forced_stop_records_nothing(
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
 
-    asyncio.run(stop_while_running())
+    # in a thread of its own: an earlier test of the session (Playwright's sync API) may
+    # have left an event loop running in this one, where asyncio.run() refuses to start
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, stop_while_running()).result(timeout=60)
     release.set()
     app.state.evaluator.pool.shutdown(wait=True)
     assert log.entries() == []
