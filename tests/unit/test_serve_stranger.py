@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 import json
 import shutil
 import socket
@@ -12,6 +13,7 @@ import sqlite3
 import subprocess
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +51,18 @@ def here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
+@contextlib.contextmanager
+def held(path: str) -> Iterator[None]:
+    """``path`` held by another program, as a sqlite3 shell in a transaction holds it."""
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+
+
 def test_an_error_naming_a_relative_store_or_log_has_no_path(
     policy: policyrules.Policy, here: Path
 ) -> None:
@@ -58,14 +72,9 @@ def test_an_error_naming_a_relative_store_or_log_has_no_path(
     LedgerStore.open("grants.db").close()
     log = DecisionLog.open("decisions.sqlite")
     limits = ServeLimits(timeout=1)
-    other = sqlite3.connect("decisions.sqlite", isolation_level=None)
     with TestClient(create_app(policy, log=log, ledger="grants.db", limits=limits)) as c:
-        other.execute("BEGIN IMMEDIATE")
-        try:
+        with held("decisions.sqlite"):
             busy = c.post("/v1/evaluate", content=firm_without_grants(), headers=JSON)
-        finally:
-            other.execute("ROLLBACK")
-            other.close()
         Path("grants.db").rename("moved.db")
         gone = c.post("/v1/evaluate", content=firm_without_grants(), headers=JSON)
     for answer, code in ((busy, "E720"), (gone, "E336")):
@@ -137,14 +146,9 @@ def test_a_log_that_cannot_be_written_says_what_to_do(
     """The log held by another program (a sqlite3 shell in a transaction), then deleted:
     each 503 E720 has a hint, and they differ (waiting helps only the first)."""
     log = DecisionLog.open("decisions.sqlite")
-    other = sqlite3.connect("decisions.sqlite", isolation_level=None)
     with TestClient(create_app(policy, log=log, limits=ServeLimits(timeout=1))) as c:
-        other.execute("BEGIN IMMEDIATE")
-        try:
+        with held("decisions.sqlite"):
             busy = c.post("/v1/evaluate", content=firm_without_grants(), headers=JSON)
-        finally:
-            other.execute("ROLLBACK")
-            other.close()
         Path("decisions.sqlite").unlink()
         gone = c.post("/v1/evaluate", content=firm_without_grants(), headers=JSON)
     hints = []
@@ -422,15 +426,10 @@ def test_a_commit_with_the_log_held_elsewhere_names_the_log(
     which nobody held); nothing recorded."""
     LedgerStore.open("grants.db").close()
     log = DecisionLog.open("decisions.sqlite")
-    other = sqlite3.connect("decisions.sqlite", isolation_level=None)
     limits = ServeLimits(timeout=1)
-    with TestClient(create_app(policy, log=log, ledger="grants.db", limits=limits)) as c:
-        other.execute("BEGIN IMMEDIATE")
-        try:
-            answer = c.post("/v1/evaluate?commit=1", content=firm_without_grants(), headers=JSON)
-        finally:
-            other.execute("ROLLBACK")
-            other.close()
+    app = create_app(policy, log=log, ledger="grants.db", limits=limits)
+    with TestClient(app) as c, held("decisions.sqlite"):
+        answer = c.post("/v1/evaluate?commit=1", content=firm_without_grants(), headers=JSON)
     assert answer.status_code == 503
     (err,) = answer.json()["errors"]
     assert err["code"] == "E720"
