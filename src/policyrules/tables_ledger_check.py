@@ -1,9 +1,10 @@
 """The batch's ledger as a whole, checked in SQL as :mod:`policyrules.ledger_check` checks a
 ledger file's: the grants of the registry's ``ledger`` table and of ``--ledger`` (each read
 grant by grant, :mod:`policyrules.tables_ledger`) merged into the contract's ``ledger``
-table, the same grant given twice counting once; then E326 a payment listed twice, or with
-two amounts; E328 a one-time award paid twice; E329 a cap whose limit needs no facts
-already exceeded.
+table, the same grant given twice counting once; then E323 an id the registry lacks that is
+one of its ids written as another number (``701`` for ``0701``); E326 a payment listed
+twice, or with two amounts; E328 a one-time award paid twice; E329 a cap whose limit needs
+no facts already exceeded.
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ def check_ledger(
         for what, table in parts
     )
     con.execute(f"CREATE OR REPLACE TEMP TABLE _ledger_all AS {union}").fetchall()
+    _check_numbers(policy, con)
     identity = ", ".join(["provision", *path, "year"])
     # A payment is listed once: twice in one part, or with two amounts, is refused; the
     # same grant given by two parts is one grant.
@@ -78,6 +80,51 @@ def check_ledger(
     ).fetchall()
     _check_once(policy, con, cols)
     _check_caps(compiled, con, parameters, assumptions)
+
+
+# An id that is a number, and that number: `0701`, `701` and `701.0` are all 701.
+_NUMBER_ID = r"[0-9]+(\.0*)?"
+
+
+def _number(column: str) -> str:
+    return f"ltrim(regexp_replace({column}, '\\.0*$', ''), '0')"
+
+
+def _check_numbers(policy: CheckedPolicy, con: duckdb.DuckDBPyConnection) -> None:
+    """E323: a grant's id that no row of the registry has (under the same owners), where a
+    row has the same number written otherwise: a spreadsheet that took the ids for numbers
+    dropped their zeros (``0701`` saved as ``701``), and the grant would count against no
+    claim, its one-time award and caps paid again.  A grant to an id the registry lacks
+    otherwise is an earlier grant like another."""
+    diags = []
+    for ent in policy.entities:
+        if ent.single:
+            continue
+        owners = [e.name for e in reversed(policy.chain(ent.name)[1:])]
+        same = "".join(f" AND r.{ident(o + '_id')} = g.{ident(o)}" for o in owners)
+        mine = f"g.{ident(ent.name)}"
+        got = con.execute(
+            f"SELECT g._from, g._row, {mine}, min(r.id) FROM _ledger_all g "
+            f"JOIN {ident(ent.key)} r ON r.id <> {mine}{same} "
+            f"AND regexp_full_match({mine}, {literal(_NUMBER_ID)}) "
+            f"AND regexp_full_match(r.id, {literal(_NUMBER_ID)}) "
+            f"AND {_number(mine)} = {_number('r.id')} "
+            f"WHERE NOT EXISTS (SELECT 1 FROM {ident(ent.key)} r WHERE r.id = {mine}{same}) "
+            f"GROUP BY ALL ORDER BY 1, 2 LIMIT {_SHOW}"
+        ).fetchall()
+        for where, row, given, held in got:
+            diags.append(
+                Diagnostic(
+                    "E323",
+                    f"{where} row {row}: {ent.name} {given!r} is in no row of {ent.key}, which "
+                    f"has {ent.name} {held!r}: the same number written otherwise",
+                    hint=f"write the id as the registry does, {held!r} (a spreadsheet that "
+                    "read the ids as numbers drops their zeros): a grant to another id does "
+                    f"not count against the one-time awards and caps of {held!r}",
+                )
+            )
+    if diags:
+        raise LedgerError(diags)
 
 
 def _describe(policy: CheckedPolicy, r: Sequence[object]) -> str:

@@ -427,3 +427,58 @@ def test_a_csv_header_is_read_as_duckdb_read_it(
     reg = _write(tmp_path / "reg", {"firms.csv": firms})
     con = _read(policy, reg)
     assert con.execute("SELECT id, name FROM firms").fetchall() == [("f1", "甲")]
+
+
+@pytest.mark.parametrize(
+    ("ledger_firm", "product"),
+    [("701", "A0"), ("701.0", "A0"), ("0701", "0007")],
+)
+def test_a_ledger_id_that_lost_its_zeros_is_refused(
+    policy: policyrules.Policy, tmp_path: Path, ledger_firm: str, product: str
+) -> None:
+    """A ledger saved back from a spreadsheet: firm 0701's grant written for 701 (or 701.0,
+    or its product 007 as 0007) matched no claim of 0701, so its one-time award and caps
+    were paid again, silently."""
+    reg = _write(
+        tmp_path / "r",
+        {
+            "firms.csv": "id\n0701\n",
+            "products.csv": "id,firm_id\n007,0701\n",
+            "ledger.csv": (
+                "provision,firm,product,amount,year\n"
+                f"{LAUNCH},0701,A9,1万元,2026\n{LAUNCH},{ledger_firm},{product},1万元,2026\n"
+            ),
+        },
+    )
+    with pytest.raises(LedgerError) as info:
+        policy.evaluate_batch(reg)
+    msg = str(info.value)
+    assert "E323" in msg
+    assert f"{reg / 'ledger.csv'} row 2: " in msg
+    assert "the same number written otherwise" in msg
+
+
+def test_a_ledger_id_of_a_firm_not_in_the_registry_is_taken(
+    policy: policyrules.Policy, tmp_path: Path
+) -> None:
+    """A grant to a firm the registry no longer holds is an earlier grant like another."""
+    reg = _write(
+        tmp_path / "r",
+        {
+            "firms.csv": "id\n0701\n",
+            "ledger.csv": f"provision,firm,product,amount,year\n{LAUNCH},0702,A0,1万元,2026\n",
+        },
+    )
+    policy.evaluate_batch(reg).close()
+
+
+def test_a_ledger_file_id_that_lost_its_zeros_is_refused(
+    policy: policyrules.Policy, tmp_path: Path
+) -> None:
+    reg = _write(tmp_path / "r", {"firms.csv": "id\n0701\n"})
+    given = [{"provision": LAUNCH, "firm": "701", "product": "A0", "amount": "1万元", "year": 2026}]
+    with pytest.raises(LedgerError) as info:
+        policy.evaluate_batch(reg, ledger=given, ledger_file="L.yaml")
+    assert "L.yaml row 1: firm '701' is in no row of firms, which has firm '0701'" in str(
+        info.value
+    )
