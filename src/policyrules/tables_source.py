@@ -10,6 +10,7 @@ cannot read is E620, its error said in a line (:func:`error_line`).
 
 from __future__ import annotations
 
+import csv
 import re
 
 import duckdb
@@ -164,5 +165,7 @@ def error_line(exc: BaseException) -> str:
     text = str(exc).strip()
     if found := _CSV_ROW.search(text):
         row, want, got = found.groups()
+        if int(got) > int(want):  # DuckDB stops counting at the first cell too many
+            got = str(max(int(got), len(next(csv.reader([row]), []))))
         return f"a row has {got} cells, the header {want}: {row[:80]!r}"
     return first_line(exc)

@@ -392,6 +392,15 @@ def test_a_one_time_award_paid_twice_names_each_grants_place(
             'id,name\nf1,"甲\n乙"\nf2,乙,x\n',
             "firms.csv: cannot read the table: a row has 3 cells, the header 2: 'f2,乙,x'",
         ),
+        # DuckDB stops counting at the first cell too many: "Found: 3"
+        (
+            "id,name\nf1,甲\nf2,乙,1,000\n",
+            "firms.csv: cannot read the table: a row has 4 cells, the header 2: 'f2,乙,1,000'",
+        ),
+        (
+            'id,name\nf1,甲\nf2,"乙,x",y,z\n',
+            "firms.csv: cannot read the table: a row has 4 cells, the header 2: 'f2,\"乙,x\",y,z'",
+        ),
         ("id,id\nf1,f2\n", "firms.csv: the header names 'id' twice"),
         ("id,name,Name\nf1,a,b\n", "firms.csv: the header names 'Name', 'name' twice"),
         ("id,name,\nf1,a,\n", "firms.csv: column 3 of the header has no name"),
