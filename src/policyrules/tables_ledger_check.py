@@ -25,6 +25,7 @@ from .tables_values import ident, literal
 __all__ = ["check_ledger"]
 
 _SHOW = 3  # rows shown per fault
+_PLACES = 5  # the places of a cap's grants shown
 
 
 def _path_sql(policy: CheckedPolicy, alias: str = "") -> list[str]:
@@ -179,6 +180,12 @@ def _check_caps(
     policy = compiled.checked
     keys = grant_keys(policy)
     names = [e.name for e in policy.entities]
+    cols = ", ".join(["provision", *_path_sql(policy), "amount", "year"])
+    # each grant of `ledger` once, with where it is given (a file, a table's row)
+    grants = (
+        f"SELECT {cols}, list(_from || ' row ' || _row ORDER BY _from, _row) AS _at "
+        "FROM _ledger_all GROUP BY ALL"
+    )
     diags: list[Diagnostic] = []
     for cp, cap, limit, members in fixed_caps(compiled, params, assume):
         pool = sorted(members)
@@ -208,7 +215,8 @@ def _check_caps(
             year = "year" if cap.year is not None else "NULL"
             where = f" AND {dep} > 0"
         got = con.execute(
-            f"SELECT {', '.join(scope)}, {year}, sum(amount), count(*) FROM ledger "
+            f"SELECT {', '.join(scope)}, {year}, sum(amount), count(*), "
+            f"flatten(list(_at ORDER BY _at)) FROM ({grants}) "
             f"WHERE provision IN ({', '.join(map(literal, pool))}){where} GROUP BY ALL "
             f"HAVING sum(amount) > {max(limit.fen, 0)} LIMIT {_SHOW}"
         ).fetchall()
@@ -216,12 +224,16 @@ def _check_caps(
             what = " / ".join(f"{n} {v}" for n, v in zip(names, r, strict=False) if v is not None)
             if r[len(names)] is not None:
                 what += f", year {r[len(names)]}"
+            at = list(r[-1])
+            places = ", ".join(at[:_PLACES]) + (
+                f" and {len(at) - _PLACES} more" if len(at) > _PLACES else ""
+            )
             diags.append(
                 Diagnostic(
                     "E329",
                     f"the ledger already exceeds the cap {cap.text} of {cp.info.id} ({what}): "
-                    f"{r[-1]} grant(s) total {format_value(Money(int(r[-2])))} against "
-                    f"{format_value(limit)}",
+                    f"{r[-2]} grant(s) total {format_value(Money(int(r[-3])))} against "
+                    f"{format_value(limit)} ({places})",
                     hint=CAP_HINT,
                 )
             )

@@ -315,7 +315,13 @@ def _ledger_refused(policy: policyrules.Policy, folder: Path, ledger: str) -> st
         (f"{LAUNCH},f1,A0,200万元,twenty", "E325", "row 1, column year"),
         (f"{LAUNCH},f1,A0,200万元,2026\n{LAUNCH},f1,A0,200万元,2026", "E326", "listed twice"),
         (f"{LAUNCH},f1,A0,1万元,2025\n{LAUNCH},f1,A0,1万元,2026", "E328", "paid once per product"),
-        (f"{LAUNCH},f1,A0,300万元,2026", "E329", "already exceeds the cap 200 万元 per product"),
+        (f"{LAUNCH},f1,A0,300万元,2026", "E329", "against 200 万元 (REG row 1)"),
+        (
+            "\n".join(f"{LAUNCH},f1,A{i},200万元,2026" for i in range(6)),
+            "E329",
+            "6 grant(s) total 1200 万元 against 1000 万元 (REG row 1, REG row 2, REG row 3, "
+            "REG row 4, REG row 5 and 1 more)",
+        ),
     ],
 )
 def test_ledger_table_checks(
@@ -323,7 +329,7 @@ def test_ledger_table_checks(
 ) -> None:
     msg = _ledger_refused(policy, tmp_path, f"provision,firm,product,amount,year\n{rows}\n")
     assert code in msg
-    assert says in msg
+    assert says.replace("REG", str(tmp_path / "ledger.csv")) in msg
 
 
 def test_ledger_table_unknown_column(policy: policyrules.Policy, tmp_path: Path) -> None:
