@@ -497,3 +497,17 @@ def test_a_ledger_file_id_that_lost_its_zeros_is_refused(
     assert "L.yaml row 1: firm '701' is in no row of firms, which has firm '0701'" in str(
         info.value
     )
+
+
+def test_a_csv_line_in_gbk_after_the_header_is_named(
+    policy: policyrules.Policy, tmp_path: Path
+) -> None:
+    """Excel's 'CSV (逗号分隔)' writes GBK: past the part read for the header, DuckDB's
+    error was "CSV Error on Line: 2002" with the hint about cells, the encoding unsaid."""
+    reg = tmp_path / "r"
+    reg.mkdir()
+    rows = ["id,name", *(f"f{i},firm number {i} of a long name" for i in range(2000))]
+    (reg / "firms.csv").write_bytes(("\n".join([*rows, "f9,甲公司"]) + "\n").encode("gbk"))
+    text = _refused(policy, reg)
+    assert "firms.csv: cannot read the table: line 2002 is not UTF-8 text" in text
+    assert "save the table as UTF-8" in text
