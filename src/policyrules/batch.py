@@ -39,7 +39,7 @@ from .batch_write import (
     value_refused,
     write_outputs,
 )
-from .errors import Diagnostic, LedgerError, first_line
+from .errors import Diagnostic, LedgerError, TableError, first_line, quoted
 from .ledger_bases import ReadingSink, check_table_readings, readings_of
 from .ledger_years import noting, refuse_year_rows
 from .progress import Progress
@@ -195,6 +195,20 @@ def _calendar(
         con.executemany("INSERT INTO calendar_days VALUES (?, ?, ?)", rows)
 
 
+def _memory_limit(con: duckdb.DuckDBPyConnection, size: str) -> None:
+    """:raises TableError: E634 for a size DuckDB does not read (``lots``, ``100000``)."""
+    try:
+        con.execute(f"SET memory_limit = {literal(size)}").fetchall()
+    except duckdb.Error as exc:
+        raise TableError(
+            Diagnostic(
+                "E634",
+                f"--memory-limit {quoted(size)}: not a size DuckDB reads: {first_line(exc)}",
+                hint="a number and a unit: 512MB, 2GB, 1GiB",
+            )
+        ) from None
+
+
 def run_batch(
     compiled: CompiledPolicy,
     source: str | Path,
@@ -217,7 +231,8 @@ def run_batch(
     one-time awards whose grants carry a year (:func:`~policyrules.ledger_years.year_keyed`
     of ``compiled``, as a loaded policy keeps them; made here if not given).
 
-    :raises TableError: a table or value refused (E620-E630).
+    :raises TableError: a table or value refused (E620-E630); ``memory_limit`` not a size
+        (E634).
     :raises LedgerError: an earlier grant refused (E320-E329); the registry's ``ledger``
         table holding grants of a provision whose reading this run changes (E335: they are
         taken as counted by the defaults), unless ``on_other_reading`` takes it; a
@@ -234,7 +249,7 @@ def run_batch(
     try:
         con.execute("SET enable_progress_bar = true").fetchall()
         con.execute("SET enable_progress_bar_print = false").fetchall()
-        con.execute(f"SET memory_limit = {literal(memory_limit or MEMORY_LIMIT)}").fetchall()
+        _memory_limit(con, memory_limit or MEMORY_LIMIT)
         con.execute(
             f"SET temp_directory = {literal(tempfile.gettempdir() + '/policyrules-duckdb')}"
         ).fetchall()

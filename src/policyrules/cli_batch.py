@@ -37,6 +37,7 @@ __all__ = ["add_batch_command", "cmd_batch", "summary_json"]
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
+    _refuse_ledger_in_out(args.ledger_out, str(args.out))
     if args.engine == "spark":
         return _batch_spark(args)
     if args.master is not None or args.spark_conf:
@@ -44,6 +45,23 @@ def cmd_batch(args: argparse.Namespace) -> int:
     policy = load(args.policy)
     with ledger_out(policy, args.ledger_out, args.ledger) as out:
         return _batch_duckdb(args, policy, out)
+
+
+def _refuse_ledger_in_out(ledger: str | None, out: str) -> None:
+    """E334 for ``--ledger-out`` inside ``--out``, before anything is read: the outputs'
+    directory is replaced whole by each run, so the ledger would be lost with it."""
+    if ledger is None or "://" in out:
+        return
+    where, outs = Path(ledger).resolve(), Path(out).resolve()
+    if where == outs or outs in where.parents:
+        raise PolicyRulesError(
+            Diagnostic(
+                "E334",
+                f"cannot write {ledger}: it is inside --out {out}, which each run replaces "
+                "whole (only its decisions and grants)",
+                hint="write the ledger beside the outputs: --ledger-out grants.json",
+            )
+        )
 
 
 def _batch_duckdb(args: argparse.Namespace, policy: Policy, out: LedgerOut | None) -> int:

@@ -149,7 +149,11 @@ def _csv_header(f: Path) -> tuple[list[str], int]:
                     break
                 skipped += 1  # a blank line
     except UnicodeDecodeError:
-        raise table_error("E620", f"{f}: not UTF-8 text", "save the table as UTF-8") from None
+        raise table_error(
+            "E620",
+            f"{f}: not UTF-8 text",
+            "save the table as UTF-8 (Excel: 'CSV UTF-8'; its 'CSV (逗号分隔)' writes GBK)",
+        ) from None
     except (OSError, csv.Error) as exc:
         raise table_error("E620", f"cannot read {f}: {exc}") from None
     if header is None:

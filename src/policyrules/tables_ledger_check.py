@@ -1,9 +1,10 @@
 """The batch's ledger as a whole, checked in SQL as :mod:`policyrules.ledger_check` checks a
 ledger file's: the grants of the registry's ``ledger`` table and of ``--ledger`` (each read
 grant by grant, :mod:`policyrules.tables_ledger`) merged into the contract's ``ledger``
-table, the same grant given twice counting once; then E326 a payment listed twice, or with
-two amounts; E328 a one-time award paid twice; E329 a cap whose limit needs no facts
-already exceeded.
+table, the same grant given twice counting once; then E323 an id the registry lacks that is
+one of its ids written as another number (``701`` for ``0701``); E326 a payment listed
+twice, or with two amounts; E328 a one-time award paid twice; E329 a cap whose limit needs
+no facts already exceeded.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from .tables_values import ident, literal
 __all__ = ["check_ledger"]
 
 _SHOW = 3  # rows shown per fault
+_PLACES = 5  # the places of a cap's grants shown
 
 
 def _path_sql(policy: CheckedPolicy, alias: str = "") -> list[str]:
@@ -48,6 +50,7 @@ def check_ledger(
         for what, table in parts
     )
     con.execute(f"CREATE OR REPLACE TEMP TABLE _ledger_all AS {union}").fetchall()
+    _check_numbers(policy, con)
     identity = ", ".join(["provision", *path, "year"])
     # A payment is listed once: twice in one part, or with two amounts, is refused; the
     # same grant given by two parts is one grant.
@@ -78,6 +81,51 @@ def check_ledger(
     ).fetchall()
     _check_once(policy, con, cols)
     _check_caps(compiled, con, parameters, assumptions)
+
+
+# An id that is a number, and that number: `0701`, `701` and `701.0` are all 701.
+_NUMBER_ID = r"[0-9]+(\.0*)?"
+
+
+def _number(column: str) -> str:
+    return f"ltrim(regexp_replace({column}, '\\.0*$', ''), '0')"
+
+
+def _check_numbers(policy: CheckedPolicy, con: duckdb.DuckDBPyConnection) -> None:
+    """E323: a grant's id that no row of the registry has (under the same owners), where a
+    row has the same number written otherwise: a spreadsheet that took the ids for numbers
+    dropped their zeros (``0701`` saved as ``701``), and the grant would count against no
+    claim, its one-time award and caps paid again.  A grant to an id the registry lacks
+    otherwise is an earlier grant like another."""
+    diags = []
+    for ent in policy.entities:
+        if ent.single:
+            continue
+        owners = [e.name for e in reversed(policy.chain(ent.name)[1:])]
+        same = "".join(f" AND r.{ident(o + '_id')} = g.{ident(o)}" for o in owners)
+        mine = f"g.{ident(ent.name)}"
+        got = con.execute(
+            f"SELECT g._from, g._row, {mine}, min(r.id) FROM _ledger_all g "
+            f"JOIN {ident(ent.key)} r ON r.id <> {mine}{same} "
+            f"AND regexp_full_match({mine}, {literal(_NUMBER_ID)}) "
+            f"AND regexp_full_match(r.id, {literal(_NUMBER_ID)}) "
+            f"AND {_number(mine)} = {_number('r.id')} "
+            f"WHERE NOT EXISTS (SELECT 1 FROM {ident(ent.key)} r WHERE r.id = {mine}{same}) "
+            f"GROUP BY ALL ORDER BY 1, 2 LIMIT {_SHOW}"
+        ).fetchall()
+        for where, row, given, held in got:
+            diags.append(
+                Diagnostic(
+                    "E323",
+                    f"{where} row {row}: {ent.name} {given!r} is in no row of {ent.key}, which "
+                    f"has {ent.name} {held!r}: the same number written otherwise",
+                    hint=f"write the id as the registry does, {held!r} (a spreadsheet that "
+                    "read the ids as numbers drops their zeros): a grant to another id does "
+                    f"not count against the one-time awards and caps of {held!r}",
+                )
+            )
+    if diags:
+        raise LedgerError(diags)
 
 
 def _describe(policy: CheckedPolicy, r: Sequence[object]) -> str:
@@ -132,6 +180,12 @@ def _check_caps(
     policy = compiled.checked
     keys = grant_keys(policy)
     names = [e.name for e in policy.entities]
+    cols = ", ".join(["provision", *_path_sql(policy), "amount", "year"])
+    # each grant of `ledger` once, with where it is given (a file, a table's row)
+    grants = (
+        f"SELECT {cols}, list(_from || ' row ' || _row ORDER BY _from, _row) AS _at "
+        "FROM _ledger_all GROUP BY ALL"
+    )
     diags: list[Diagnostic] = []
     for cp, cap, limit, members in fixed_caps(compiled, params, assume):
         pool = sorted(members)
@@ -161,7 +215,8 @@ def _check_caps(
             year = "year" if cap.year is not None else "NULL"
             where = f" AND {dep} > 0"
         got = con.execute(
-            f"SELECT {', '.join(scope)}, {year}, sum(amount), count(*) FROM ledger "
+            f"SELECT {', '.join(scope)}, {year}, sum(amount), count(*), "
+            f"flatten(list(_at ORDER BY _at)) FROM ({grants}) "
             f"WHERE provision IN ({', '.join(map(literal, pool))}){where} GROUP BY ALL "
             f"HAVING sum(amount) > {max(limit.fen, 0)} LIMIT {_SHOW}"
         ).fetchall()
@@ -169,12 +224,16 @@ def _check_caps(
             what = " / ".join(f"{n} {v}" for n, v in zip(names, r, strict=False) if v is not None)
             if r[len(names)] is not None:
                 what += f", year {r[len(names)]}"
+            at = list(r[-1])
+            places = ", ".join(at[:_PLACES]) + (
+                f" and {len(at) - _PLACES} more" if len(at) > _PLACES else ""
+            )
             diags.append(
                 Diagnostic(
                     "E329",
                     f"the ledger already exceeds the cap {cap.text} of {cp.info.id} ({what}): "
-                    f"{r[-1]} grant(s) total {format_value(Money(int(r[-2])))} against "
-                    f"{format_value(limit)}",
+                    f"{r[-2]} grant(s) total {format_value(Money(int(r[-3])))} against "
+                    f"{format_value(limit)} ({places})",
                     hint=CAP_HINT,
                 )
             )

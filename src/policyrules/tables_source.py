@@ -10,6 +10,7 @@ cannot read is E620, its error said in a line (:func:`error_line`).
 
 from __future__ import annotations
 
+import csv
 import re
 
 import duckdb
@@ -158,11 +159,22 @@ _CSV_ROW = re.compile(
 )
 
 
+_CSV_LINE = re.compile(r"CSV Error on Line: (\d+)")
+
+
 def error_line(exc: BaseException) -> str:
     """DuckDB's error in a line: a CSV row of the wrong length by its text (DuckDB's
-    count of lines passes over a newline inside quotes) and its cells."""
+    count of lines passes over a newline inside quotes) and its cells; a line not UTF-8
+    past the part read for the header (``tables_find``) by its number."""
     text = str(exc).strip()
+    if "Invalid unicode" in text and (line := _CSV_LINE.search(text)):
+        return (
+            f"line {line.group(1)} is not UTF-8 text (saved as GBK, say: Excel's "
+            "'CSV (逗号分隔)'); save the table as UTF-8 ('CSV UTF-8')"
+        )
     if found := _CSV_ROW.search(text):
         row, want, got = found.groups()
+        if int(got) > int(want):  # DuckDB stops counting at the first cell too many
+            got = str(max(int(got), len(next(csv.reader([row]), []))))
         return f"a row has {got} cells, the header {want}: {row[:80]!r}"
     return first_line(exc)

@@ -220,6 +220,19 @@ def test_bad_registry_is_a_located_error(
     assert not (tmp_path / "o").exists()
 
 
+@pytest.mark.parametrize("size", ["lots", "100000"])
+def test_a_memory_limit_duckdb_cannot_read_is_refused(
+    registry: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], size: str
+) -> None:
+    """``--memory-limit lots`` was DuckDB's ParserException, a traceback and exit 1."""
+    args = ["batch", str(POLICY), str(registry), "--out", str(tmp_path / "o")]
+    assert main([*args, f"--memory-limit={size}"]) == 2
+    err = capsys.readouterr().err
+    assert "error[E634]: --memory-limit" in err
+    assert "Traceback" not in err
+    assert not (tmp_path / "o").exists()
+
+
 def test_unknown_format_is_refused(result: BatchResult, tmp_path: Path) -> None:
     with pytest.raises(TableError) as info:
         result.write(tmp_path / "o", "xlsx")

@@ -126,6 +126,24 @@ def test_ledger_out_another_file_keeps_the_ledgers_grants(tmp_path: Path) -> Non
     _pays_nothing_more(tmp_path, b)
 
 
+@pytest.mark.parametrize("made", [True, False])
+def test_ledger_out_inside_out_is_refused_before_the_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], made: bool
+) -> None:
+    """``--out out --ledger-out out/ledger.json``: the ledger's own lock file made the
+    outputs' directory "hold other files" (E631 naming ``.ledger.json.lock``, which the user
+    never made); written, the ledger would be replaced with the outputs by the next run."""
+    reg = _registry(tmp_path, "reg", list(ALL))
+    if made:
+        (tmp_path / "out").mkdir()
+    assert _batch(reg, "out", "--ledger-out", tmp_path / "out" / "ledger.json") == 2
+    err = capsys.readouterr().err
+    assert "error[E334]: cannot write" in err
+    assert "inside --out" in err
+    assert ".lock" not in err
+    assert [p.name for p in tmp_path.iterdir()] == ["reg"] + (["out"] if made else [])
+
+
 def test_an_existing_copy_of_the_ledger_is_not_refused(tmp_path: Path) -> None:
     """``--ledger-out`` onto a file holding the ``--ledger``'s grants loses none of them:
     it is written (before: E333, 'grants this run did not read')."""

@@ -315,7 +315,13 @@ def _ledger_refused(policy: policyrules.Policy, folder: Path, ledger: str) -> st
         (f"{LAUNCH},f1,A0,200万元,twenty", "E325", "row 1, column year"),
         (f"{LAUNCH},f1,A0,200万元,2026\n{LAUNCH},f1,A0,200万元,2026", "E326", "listed twice"),
         (f"{LAUNCH},f1,A0,1万元,2025\n{LAUNCH},f1,A0,1万元,2026", "E328", "paid once per product"),
-        (f"{LAUNCH},f1,A0,300万元,2026", "E329", "already exceeds the cap 200 万元 per product"),
+        (f"{LAUNCH},f1,A0,300万元,2026", "E329", "against 200 万元 (REG row 1)"),
+        (
+            "\n".join(f"{LAUNCH},f1,A{i},200万元,2026" for i in range(6)),
+            "E329",
+            "6 grant(s) total 1200 万元 against 1000 万元 (REG row 1, REG row 2, REG row 3, "
+            "REG row 4, REG row 5 and 1 more)",
+        ),
     ],
 )
 def test_ledger_table_checks(
@@ -323,7 +329,7 @@ def test_ledger_table_checks(
 ) -> None:
     msg = _ledger_refused(policy, tmp_path, f"provision,firm,product,amount,year\n{rows}\n")
     assert code in msg
-    assert says in msg
+    assert says.replace("REG", str(tmp_path / "ledger.csv")) in msg
 
 
 def test_ledger_table_unknown_column(policy: policyrules.Policy, tmp_path: Path) -> None:
@@ -392,6 +398,15 @@ def test_a_one_time_award_paid_twice_names_each_grants_place(
             'id,name\nf1,"甲\n乙"\nf2,乙,x\n',
             "firms.csv: cannot read the table: a row has 3 cells, the header 2: 'f2,乙,x'",
         ),
+        # DuckDB stops counting at the first cell too many: "Found: 3"
+        (
+            "id,name\nf1,甲\nf2,乙,1,000\n",
+            "firms.csv: cannot read the table: a row has 4 cells, the header 2: 'f2,乙,1,000'",
+        ),
+        (
+            'id,name\nf1,甲\nf2,"乙,x",y,z\n',
+            "firms.csv: cannot read the table: a row has 4 cells, the header 2: 'f2,\"乙,x\",y,z'",
+        ),
         ("id,id\nf1,f2\n", "firms.csv: the header names 'id' twice"),
         ("id,name,Name\nf1,a,b\n", "firms.csv: the header names 'Name', 'name' twice"),
         ("id,name,\nf1,a,\n", "firms.csv: column 3 of the header has no name"),
@@ -427,3 +442,72 @@ def test_a_csv_header_is_read_as_duckdb_read_it(
     reg = _write(tmp_path / "reg", {"firms.csv": firms})
     con = _read(policy, reg)
     assert con.execute("SELECT id, name FROM firms").fetchall() == [("f1", "甲")]
+
+
+@pytest.mark.parametrize(
+    ("ledger_firm", "product"),
+    [("701", "A0"), ("701.0", "A0"), ("0701", "0007")],
+)
+def test_a_ledger_id_that_lost_its_zeros_is_refused(
+    policy: policyrules.Policy, tmp_path: Path, ledger_firm: str, product: str
+) -> None:
+    """A ledger saved back from a spreadsheet: firm 0701's grant written for 701 (or 701.0,
+    or its product 007 as 0007) matched no claim of 0701, so its one-time award and caps
+    were paid again, silently."""
+    reg = _write(
+        tmp_path / "r",
+        {
+            "firms.csv": "id\n0701\n",
+            "products.csv": "id,firm_id\n007,0701\n",
+            "ledger.csv": (
+                "provision,firm,product,amount,year\n"
+                f"{LAUNCH},0701,A9,1万元,2026\n{LAUNCH},{ledger_firm},{product},1万元,2026\n"
+            ),
+        },
+    )
+    with pytest.raises(LedgerError) as info:
+        policy.evaluate_batch(reg)
+    msg = str(info.value)
+    assert "E323" in msg
+    assert f"{reg / 'ledger.csv'} row 2: " in msg
+    assert "the same number written otherwise" in msg
+
+
+def test_a_ledger_id_of_a_firm_not_in_the_registry_is_taken(
+    policy: policyrules.Policy, tmp_path: Path
+) -> None:
+    """A grant to a firm the registry no longer holds is an earlier grant like another."""
+    reg = _write(
+        tmp_path / "r",
+        {
+            "firms.csv": "id\n0701\n",
+            "ledger.csv": f"provision,firm,product,amount,year\n{LAUNCH},0702,A0,1万元,2026\n",
+        },
+    )
+    policy.evaluate_batch(reg).close()
+
+
+def test_a_ledger_file_id_that_lost_its_zeros_is_refused(
+    policy: policyrules.Policy, tmp_path: Path
+) -> None:
+    reg = _write(tmp_path / "r", {"firms.csv": "id\n0701\n"})
+    given = [{"provision": LAUNCH, "firm": "701", "product": "A0", "amount": "1万元", "year": 2026}]
+    with pytest.raises(LedgerError) as info:
+        policy.evaluate_batch(reg, ledger=given, ledger_file="L.yaml")
+    assert "L.yaml row 1: firm '701' is in no row of firms, which has firm '0701'" in str(
+        info.value
+    )
+
+
+def test_a_csv_line_in_gbk_after_the_header_is_named(
+    policy: policyrules.Policy, tmp_path: Path
+) -> None:
+    """Excel's 'CSV (逗号分隔)' writes GBK: past the part read for the header, DuckDB's
+    error was "CSV Error on Line: 2002" with the hint about cells, the encoding unsaid."""
+    reg = tmp_path / "r"
+    reg.mkdir()
+    rows = ["id,name", *(f"f{i},firm number {i} of a long name" for i in range(2000))]
+    (reg / "firms.csv").write_bytes(("\n".join([*rows, "f9,甲公司"]) + "\n").encode("gbk"))
+    text = _refused(policy, reg)
+    assert "firms.csv: cannot read the table: line 2002 is not UTF-8 text" in text
+    assert "save the table as UTF-8" in text
