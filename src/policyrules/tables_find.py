@@ -49,7 +49,8 @@ def find_tables(
     policy: CheckedPolicy, path: str | Path, con: duckdb.DuckDBPyConnection
 ) -> list[Source]:
     """The tables of the registry at ``path`` (a directory, or a DuckDB file attached to
-    ``con`` read only as ``registry``).  :raises TableError: E620, E621."""
+    ``con`` read only as ``registry``).  :raises TableError: E620 (also for a registry
+    holding no table at all), E621."""
     p = Path(path)
     known = _known_tables(policy)
     if p.is_dir():
@@ -78,6 +79,8 @@ def find_tables(
                     "keep one file per table",
                 )
             found[name] = Source(name, str(f), _reader_sql(f, ext), ext)
+        if not found:
+            raise _no_table(p, known)
         return list(found.values())
     if p.is_file():
         try:
@@ -112,8 +115,21 @@ def find_tables(
                     did_you_mean(name, known) or f"the tables are: {', '.join(known)}",
                 )
             out.append(Source(name, f"{p}:{name}", f"registry.main.{ident(name)}", "duckdb"))
+        if not out:
+            raise _no_table(p, known)
         return out
     raise table_error("E620", f"{p}: no such directory or file", "give the registry's directory")
+
+
+def _no_table(p: Path, known: list[str]) -> TableError:
+    """E620 for a registry without a single table: a directory named by mistake (an empty
+    one, the outputs' parent) would otherwise be run as a registry of no firm, exit 0."""
+    return table_error(
+        "E620",
+        f"{p}: no table of the registry in it",
+        "give the directory (or DuckDB file) holding the registry's tables, NAME.parquet, "
+        "NAME.csv or NAME.jsonl, NAME one of " + ", ".join(known),
+    )
 
 
 def _reader_sql(f: Path, ext: str) -> str:

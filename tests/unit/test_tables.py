@@ -126,6 +126,24 @@ def test_a_duckdb_database_is_a_registry(policy: policyrules.Policy, tmp_path: P
     assert con.execute("SELECT id, production_qualified FROM firms").fetchall() == [("f1", True)]
 
 
+def test_a_registry_without_a_table_is_refused(policy: policyrules.Policy, tmp_path: Path) -> None:
+    """An empty directory (or one holding only hidden files), or a DuckDB file without a
+    table, is no registry: it was run as one of no firm, exit 0, when a wrong folder was
+    named."""
+    msg = _refused(policy, _write(tmp_path / "empty", {}))
+    assert "E620" in msg
+    assert "empty: no table of the registry in it" in msg
+    assert "NAME one of firms, products" in msg
+    msg = _refused(policy, _write(tmp_path / "hidden", {".DS_Store": "x"}))
+    assert "hidden: no table of the registry in it" in msg
+    db = tmp_path / "none.duckdb"
+    duckdb.connect(str(db)).close()
+    assert "none.duckdb: no table of the registry in it" in _refused(policy, db)
+    # one table is a registry: the entities without one have no rows
+    con = _read(policy, _write(tmp_path / "one", {"firms.csv": FIRMS}))
+    assert con.execute("SELECT count(*) FROM products").fetchone() == (0,)
+
+
 def test_unknown_table_and_column(policy: policyrules.Policy, tmp_path: Path) -> None:
     msg = _refused(policy, _write(tmp_path / "a", {"firm.csv": FIRMS}))
     assert "E621" in msg
