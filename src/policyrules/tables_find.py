@@ -122,8 +122,8 @@ def find_tables(
 
 
 def _no_table(p: Path, known: list[str]) -> TableError:
-    """E620 for a registry without a single table: a directory named by mistake (an empty
-    one, the outputs' parent) would otherwise be run as a registry of no firm, exit 0."""
+    """E620 for a registry without a single table: a folder named by mistake (an empty
+    one, a new one) would otherwise be run as a registry of no firm, exit 0."""
     return table_error(
         "E620",
         f"{p}: no table of the registry in it",

@@ -63,6 +63,24 @@ def held(path: str) -> Iterator[None]:
         other.close()
 
 
+@contextlib.contextmanager
+def served(app: Any) -> Iterator[tuple[str, int]]:
+    """``app`` served by uvicorn in a thread on a free port of 127.0.0.1: its address."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.01)
+    try:
+        yield sock.getsockname()
+    finally:
+        server.should_exit = True
+        thread.join(30)
+        sock.close()
+
+
 def test_an_error_naming_a_relative_store_or_log_has_no_path(
     policy: policyrules.Policy, here: Path
 ) -> None:
@@ -194,31 +212,19 @@ def test_a_body_that_stops_coming_is_408_at_the_timeout(policy: policyrules.Poli
     """A client that declares 1,000 bytes, sends 10 and waits (careless, or holding the
     service's connections): answered 408 E725 at `--timeout`, never waited for forever."""
     app = create_app(policy, limits=ServeLimits(timeout=1))
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.01)
-    try:
-        with socket.create_connection(sock.getsockname(), timeout=10) as client:
-            client.sendall(
-                b"POST /v1/evaluate HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                b'Content-Length: 1000\r\n\r\n{"firms": ['
-            )
-            started = time.monotonic()
-            answer = b""
-            while b"\r\n\r\n" not in answer or not answer.rstrip().endswith(b"}"):
-                got = client.recv(65536)  # (a timeout here: no answer in 10 s)
-                if not got:
-                    break
-                answer += got
-            took = time.monotonic() - started
-    finally:
-        server.should_exit = True
-        thread.join(30)
-        sock.close()
+    with served(app) as address, socket.create_connection(address, timeout=10) as client:
+        client.sendall(
+            b"POST /v1/evaluate HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            b'Content-Length: 1000\r\n\r\n{"firms": ['
+        )
+        started = time.monotonic()
+        answer = b""
+        while b"\r\n\r\n" not in answer or not answer.rstrip().endswith(b"}"):
+            got = client.recv(65536)  # (a timeout here: no answer in 10 s)
+            if not got:
+                break
+            answer += got
+        took = time.monotonic() - started
     head, _, body = answer.partition(b"\r\n\r\n")
     assert head.startswith(b"HTTP/1.1 408 ")
     assert json.loads(body)["errors"][0]["code"] == "E725"
@@ -393,16 +399,8 @@ def test_the_docs_curl_examples_are_answered_200(
     app = create_app(
         policy, log=DecisionLog.open(tmp_path / "d.sqlite"), ledger=tmp_path / "grants.db"
     )
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.01)
-    port = sock.getsockname()[1]
     statuses = {}
-    try:
+    with served(app) as (_, port):
         for command in _doc_curls():
             run = command.replace("localhost:8000", f"127.0.0.1:{port}")
             run += " -o /dev/null -w '%{http_code}'"
@@ -410,10 +408,6 @@ def test_the_docs_curl_examples_are_answered_200(
                 ["bash", "-c", run], cwd=ROOT, capture_output=True, text=True, timeout=60
             )
             statuses[command] = done.stdout
-    finally:
-        server.should_exit = True
-        thread.join(30)
-        sock.close()
     assert statuses == dict.fromkeys(statuses, "200")
     assert len(statuses) >= 4
 
