@@ -15,9 +15,12 @@ import socket
 import sys
 from typing import Any
 
+import attrs
+
 from .api import load
 from .cli_shell import ascii_digits
 from .errors import Diagnostic, PolicyRulesError
+from .serve_processes import serve_processes, uvicorn_limit
 from .store import LedgerStore
 
 __all__ = ["add_serve_command"]
@@ -98,8 +101,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
         port = sock.getsockname()[1]  # (the port given, or the one chosen for --port 0)
         where = f"http://{_address(args.host, port)}"
         if args.processes > 1:
-            from .serve_processes import serve_processes
-
             if log is not None:
                 log.close_connection()  # (each worker opens the log itself)
             print(
@@ -112,12 +113,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
                 "log": None if log is None else str(log.path),
                 "ledger": args.ledger,
                 "import_ledgers": args.import_ledgers,
-                "limits": {
-                    "max_body_bytes": limits.max_body_bytes,
-                    "max_depth": limits.max_depth,
-                    "timeout": limits.timeout,
-                    "workers": limits.workers,
-                },
+                "limits": attrs.asdict(limits),  # (every field, as ServeLimits takes them)
             }
             serve_processes(
                 args.processes,
@@ -132,8 +128,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
         )
         print(f"policyrules serve: {args.policy} on {where}/v1/ (OpenAPI: {where}/openapi.json)")
         sys.stdout.flush()
-        from .serve_processes import uvicorn_limit
-
         config = uvicorn.Config(
             app,
             host=args.host,
