@@ -30,6 +30,7 @@ from .errors import FactsError
 from .facts import Facts, read_facts, read_facts_source, schema
 from .ledger_bases import OtherReading, bases_of, check_readings, may_differ, readings_of
 from .ledger_dated import refuse_undated
+from .ledger_ids import check_numbers, number_index
 from .ledger_io import place_diagnostics, read_ledger, read_ledger_file
 from .ledger_record import record_checked
 from .ledger_years import check_years, noting, year_keyed
@@ -324,7 +325,9 @@ class Policy(BatchEntry):
         :class:`~policyrules.ledger_bases.OtherReading`) is given to it instead, and the
         grants are read in the accounts they were counted in; not with ``commit``.
 
-        :raises LedgerError: a bad earlier grant (E320-E327); one grant with two amounts
+        :raises LedgerError: a bad earlier grant (E320-E327); a grant to one of the facts'
+            ids written as another number, ``701`` for ``0701`` (E323,
+            ``policyrules.ledger_ids``: a store is read for them too); one grant with two amounts
             (E326); a one-time award paid twice (E328) or a cap already exceeded (E329) in
             the earlier grants; a grant already in the store (E331: nothing is written); a
             busy store (E332); an assumption whose value differs from the one the store's
@@ -412,10 +415,20 @@ class Policy(BatchEntry):
             if index:  # else no grant to compare
                 check_years(self.compiled, facts, index, params, assume, skip, self._keyed)
 
+        def numbers(*parts: tuple[str, Ledger]) -> None:
+            # E323: a grant to `701` where the facts' firm is `0701` would count against
+            # no claim of it
+            check_numbers(facts, self._ledgers.number_index(parts))
+
         if isinstance(ledger, LedgerStore):
             with ledger.transaction(write=commit, note=note) as txn:
-                mine = txn.grants(firms_of(facts, own))  # the only grants it can read
-                stored = read_ledger(self.checked, mine, f"{ledger.path}: grants")
+                # the only grants it can read, with those of its firms' ids written as
+                # another number (E323 refuses them)
+                mine = txn.grants(firms_of(facts, own))
+                where = f"{ledger.path}: grants"
+                stored = read_ledger(self.checked, mine, where)
+                grants = [(g, where) for g in stored] + [(g, own_where) for g in own]
+                check_numbers(facts, number_index(grants))
                 result = run(whole((str(ledger.path), stored), ("the facts' ledger", own)))
                 # E335: keyed by another reading, the store's record or, for any firm's
                 # grants it records none for, the defaults
@@ -444,11 +457,13 @@ class Policy(BatchEntry):
         if commit:
             raise TypeError("commit=True needs a LedgerStore as the ledger")
         if ledger is None:
+            numbers((own_where, own))
             result = run(whole(("the facts' ledger", own)))
             check_own(result)
             years((own_where, own))
             return result
         given = self._ledgers.read(ledger)
+        numbers((own_where, own), (ledger_file or "the ledger given", given))
         result = run(whole(("the facts' ledger", own), (ledger_file or "the ledger given", given)))
         check_own(result)
         # E335: the given ledger's grants were counted by another reading (its bases, or the

@@ -12,13 +12,15 @@ or without.
 from __future__ import annotations
 
 import weakref
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from functools import partial
 from typing import Any
 
 from .backends.python.compile import CompiledCap, CompiledPolicy
 from .backends.python.evaluate import index_ledger
 from .bounds import paused_gc
 from .ledger_check import check_caps, check_exclusive, check_once
+from .ledger_ids import NumberIndex, number_index
 from .ledger_io import merge_ledgers, read_ledger
 from .ledger_years import YearIndex, year_index
 from .model import CheckedPolicy
@@ -92,19 +94,35 @@ class LedgerMemo:
         """The grants of ``parts`` (named ledgers) that
         :func:`~policyrules.ledger_years.years_differ` looks up; of one ledger value given
         again under the same name, kept (as :meth:`whole`)."""
+        index: YearIndex = self._indexed("years", parts, partial(year_index, self._keyed))
+        return index
+
+    def number_index(self, parts: tuple[tuple[str, Ledger], ...]) -> NumberIndex:
+        """The grants of ``parts`` (named ledgers) whose ids
+        :func:`~policyrules.ledger_ids.check_numbers` compares with the facts'; of one
+        ledger value given again under the same name, kept (as :meth:`whole`)."""
+        index: NumberIndex = self._indexed("numbers", parts, number_index)
+        return index
+
+    def _indexed(
+        self,
+        kind: str,
+        parts: tuple[tuple[str, Ledger], ...],
+        build: Callable[[Iterable[tuple[Grant, str]]], dict[Any, Any]],
+    ) -> dict[Any, Any]:
         given = [(name, ledger) for name, ledger in parts if len(ledger)]
         if not given:
             return {}
         if len(given) > 1:
-            return year_index(self._keyed, ((g, n) for n, ledger in given for g in ledger))
+            return build((g, n) for n, ledger in given for g in ledger)
         name, one = given[0]
-        hit = self._recall(("years", id(one)), one)
+        hit = self._recall((kind, id(one)), one)
         if hit is not None and hit[0] == name:
-            index: YearIndex = hit[1]
-            return index
+            kept: dict[Any, Any] = hit[1]
+            return kept
         with paused_gc(promote=True):  # no cycles made: see read_new()
-            index = year_index(self._keyed, ((g, name) for g in one))
-        self._remember(("years", id(one)), one, name, index)
+            index = build((g, name) for g in one)
+        self._remember((kind, id(one)), one, name, index)
         return index
 
     def whole(

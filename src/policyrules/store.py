@@ -284,7 +284,8 @@ class LedgerStore:
 
     def grants(self, firms: Iterable[str] | None = None) -> Ledger:
         """Every grant recorded, in the order they were recorded; with ``firms`` (ids), only
-        the grants whose path starts at one of these firms, read by the index on the firm.
+        the grants whose path starts at one of these firms, or at one of their ids written
+        as another number (``701`` for ``0701``), read by the store's indexes.
         With the readings the store's grants were counted by (``Ledger.bases``, all the
         store records), read in the same transaction: given to an evaluation, the ledger
         is read by them, as the store itself is."""

@@ -1,6 +1,6 @@
 """The ledger store's schema: the tables, their version, and the migration of older stores.
 
-Schema (version 3, in ``PRAGMA user_version``; ``PRAGMA application_id`` marks the file as a
+Schema (version 4, in ``PRAGMA user_version``; ``PRAGMA application_id`` marks the file as a
 policyrules ledger)::
 
     batches(id TEXT PRIMARY KEY, recorded_at TEXT, note TEXT)
@@ -9,15 +9,20 @@ policyrules ledger)::
            tier TEXT NULL)
     UNIQUE (provision, path, coalesce(year, 0), coalesce(tier, '')) WHERE amount_fen > 0
     INDEX grants_by_firm (firm, year)
+    INDEX grants_by_number (FIRM_NUMBER)
     bases(provision TEXT, name TEXT, value TEXT, batch TEXT REFERENCES batches,
           PRIMARY KEY (provision, name))
 
 ``firm`` is the id of the first step of the grant's path (the outermost owner): an
-evaluation reads the grants of its firms through ``grants_by_firm``.  ``tier`` is the tier a
-grant paid (a tier table's row key as written, ``5 亿元``), read back by awards read
-``highest_only``; ``NULL`` for a grant that names none.
+evaluation reads the grants of its firms through ``grants_by_firm``, and through
+``grants_by_number`` those of a firm whose id is one of theirs written as another number
+(``701`` for ``0701``: :data:`FIRM_NUMBER` is the number an id of digits is, without its
+leading zeros, or ``NULL``), which it refuses (E323, :mod:`policyrules.ledger_ids`).
+``tier`` is the tier a grant paid (a tier table's row key as written, ``5 亿元``), read back
+by awards read ``highest_only``; ``NULL`` for a grant that names none.
 
-Versions: 1 had no ``bases``; 2 had no ``tier`` (its grants name none).  An older store is
+Versions: 1 had no ``bases``; 2 had no ``tier`` (its grants name none); 3 had no
+``grants_by_number``.  An older store is
 migrated in place, in one transaction, when opened: every grant is kept as it was.
 """
 
@@ -27,9 +32,15 @@ import sqlite3
 
 from .errors import Diagnostic, LedgerError
 
-__all__ = ["APPLICATION_ID", "SCHEMA_VERSION", "create_schema", "migrate_schema"]
+__all__ = [
+    "APPLICATION_ID",
+    "FIRM_NUMBER",
+    "SCHEMA_VERSION",
+    "create_schema",
+    "migrate_schema",
+]
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 APPLICATION_ID = 0x50524C47  # "PRLG": marks the file as a policyrules ledger
 
 _BASES = """
@@ -49,6 +60,18 @@ CREATE UNIQUE INDEX grant_identity
     ON grants (provision, path, coalesce(year, 0), coalesce(tier, ''))
     WHERE amount_fen > 0
 """
+
+# The number a firm's id of digits is (`0701`, `701`, `701.0`, `701.` are all `701`), as
+# policyrules.ledger_ids.number_of: built-in functions only, so that any SQLite reads and
+# writes the store; a query names it exactly so for SQLite to use the index on it.
+FIRM_NUMBER = (
+    "(CASE WHEN firm GLOB '[0-9]*' AND NOT firm GLOB '*[^0-9.]*' "
+    "AND (instr(firm, '.') = 0 OR NOT substr(firm, instr(firm, '.') + 1) GLOB '*[^0]*') "
+    "THEN ltrim(CASE instr(firm, '.') WHEN 0 THEN firm "
+    "ELSE substr(firm, 1, instr(firm, '.') - 1) END, '0') END)"
+)
+
+_BY_NUMBER = f"CREATE INDEX grants_by_number ON grants ({FIRM_NUMBER})"
 
 # The tier comes last, as `ALTER TABLE ... ADD COLUMN` puts it in a migrated store.
 _SCHEMA = (
@@ -72,6 +95,8 @@ CREATE TABLE grants (
 CREATE INDEX grants_by_firm ON grants (firm, year);
 """
     + _BASES
+    + ";"
+    + _BY_NUMBER
 )
 
 
@@ -106,7 +131,7 @@ def migrate_schema(conn: sqlite3.Connection, path: object) -> None:
     """Bring a store of an older version up to ``SCHEMA_VERSION`` in one ``BEGIN
     IMMEDIATE`` transaction: all the steps or none.  Version 1 to 2 adds ``bases`` (empty:
     the values used so far are not known); 2 to 3 adds ``tier`` (``NULL``: no earlier
-    grant names one) and puts it in the unique identity.
+    grant names one) and puts it in the unique identity; 3 to 4 adds ``grants_by_number``.
 
     :raises LedgerError: E330 if the file is not a policyrules ledger store."""
     conn.execute("BEGIN IMMEDIATE")
@@ -122,6 +147,8 @@ def migrate_schema(conn: sqlite3.Connection, path: object) -> None:
                 conn.execute(f"ALTER TABLE grants ADD COLUMN {_TIER}")
                 conn.execute("DROP INDEX grant_identity")
                 conn.execute(_IDENTITY)
+            if version < 4:
+                conn.execute(_BY_NUMBER)
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         conn.execute("COMMIT")
     except BaseException:

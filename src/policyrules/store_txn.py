@@ -19,12 +19,14 @@ import attrs
 
 from .errors import Diagnostic, LedgerError
 from .ledger_bases import ReadingSink, bases_of, check_readings
+from .ledger_ids import number_of
 from .ledger_other import OtherReading, no_default
 from .result import Decision
 from .runtime.bases import Basis
 from .runtime.ledger import Grant, Ledger
 from .runtime.money import Money
 from .runtime.values import Value, format_value
+from .store_schema import FIRM_NUMBER
 
 __all__ = ["DAMAGED", "Record", "StoreTransaction", "path_text", "read_grants", "read_records"]
 
@@ -73,7 +75,8 @@ class StoreTransaction:
     def grants(self, firms: Iterable[str] | None = None) -> Ledger:
         """The grants recorded, as this transaction sees them (its own appends included), in
         the order they were recorded: every one, or with ``firms`` (ids) only those whose
-        path starts at one of these firms, read by the store's index on the firm."""
+        path starts at one of these firms or at one of their ids written as another number
+        (:func:`read_grants`), read by the store's indexes."""
         return Ledger(read_grants(self._conn, self._path, firms))
 
     def bases(self) -> tuple[Basis, ...]:
@@ -237,18 +240,29 @@ def read_records(conn: sqlite3.Connection, path: Path) -> tuple[Record, ...]:
 
 def read_grants(conn: sqlite3.Connection, path: Path, firms: Iterable[str] | None) -> list[Grant]:
     """The grants of the store at ``path`` in order of recording; with ``firms`` (ids), those
-    whose path starts at one of these firms only, read by the index on the firm.
+    whose path starts at one of these firms only, or at one whose id is one of theirs
+    written as another number (``701`` for ``0701``, which an evaluation refuses: E323),
+    read by the indexes on the firm and its number.
 
     :raises LedgerError: E330 for a grant changed outside policyrules."""
     columns = "SELECT seq, provision, path, year, amount_fen, tier FROM grants"
     if firms is None:
         rows = conn.execute(f"{columns} ORDER BY seq").fetchall()
     else:  # one JSON array for any number of firms; the index on firm serves the IN
-        wanted = json.dumps(sorted(set(firms)), ensure_ascii=False)
-        rows = conn.execute(
-            f"{columns} WHERE firm IN (SELECT value FROM json_each(?)) ORDER BY seq",
-            (wanted,),
-        ).fetchall()
+        ids = sorted(set(firms))
+        wanted = json.dumps(ids, ensure_ascii=False)
+        numbers = sorted({n for n in map(number_of, ids) if n is not None})
+        if numbers:  # and those of their ids written as another number, by their index
+            rows = conn.execute(
+                f"{columns} WHERE firm IN (SELECT value FROM json_each(?)) "
+                f"OR {FIRM_NUMBER} IN (SELECT value FROM json_each(?)) ORDER BY seq",
+                (wanted, json.dumps(numbers)),
+            ).fetchall()
+        else:
+            rows = conn.execute(
+                f"{columns} WHERE firm IN (SELECT value FROM json_each(?)) ORDER BY seq",
+                (wanted,),
+            ).fetchall()
     return [_grant(path, row) for row in rows]
 
 

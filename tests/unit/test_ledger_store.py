@@ -60,12 +60,12 @@ def _stored_fen(path: Path) -> int:
 
 
 def test_a_new_store_is_created_versioned_and_in_wal_mode(tmp_path: Path) -> None:
-    """Opening a missing file creates the schema: user_version 3, WAL journal."""
+    """Opening a missing file creates the schema: user_version 4, WAL journal."""
     path = tmp_path / "grants.db"
     with LedgerStore.open(path) as store:
         assert store.grants() == Ledger()
     with sqlite3.connect(path) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert is_store(path)
 
@@ -124,17 +124,17 @@ def test_the_database_itself_refuses_bad_rows(tmp_path: Path) -> None:
 
 
 def test_a_newer_schema_is_refused(tmp_path: Path) -> None:
-    """A store written by a newer policyrules (user_version 4) is refused, not guessed at,
+    """A store written by a newer policyrules (user_version 5) is refused, not guessed at,
     and left as it was."""
     path = tmp_path / "grants.db"
     LedgerStore.open(path).close()
     with sqlite3.connect(path) as conn:
-        conn.execute("PRAGMA user_version = 4")
+        conn.execute("PRAGMA user_version = 5")
     before = path.read_bytes()
     with pytest.raises(LedgerError) as info:
         LedgerStore.open(path)
     assert info.value.code == "E330"
-    assert "schema version 4 is newer" in str(info.value)
+    assert "schema version 5 is newer" in str(info.value)
     assert path.read_bytes() == before
 
 

@@ -75,6 +75,15 @@ CREATE TABLE bases (
     PRIMARY KEY (provision, name)
 );
 """
+# Version 3 is version 2 with the tier, in the grant's identity (as its migration made it).
+_TIERED = """
+ALTER TABLE grants ADD COLUMN tier TEXT
+    CHECK (tier IS NULL OR (typeof(tier) = 'text' AND tier <> ''));
+DROP INDEX grant_identity;
+CREATE UNIQUE INDEX grant_identity
+    ON grants (provision, path, coalesce(year, 0), coalesce(tier, ''))
+    WHERE amount_fen > 0;
+"""
 # Three grants as an older policyrules recorded them: two batches, a grant of 0.00 元, one
 # without a year.
 _JAN, _FEB = "2026-01-05T10:00:00+00:00", "2026-02-01T09:30:00+00:00"
@@ -86,9 +95,12 @@ _ROWS = [
 
 
 def _old_store(path: Path, version: int) -> None:
-    """A store of schema ``version`` (1 or 2) holding ``_ROWS``, written with plain sqlite3."""
+    """A store of schema ``version`` (1, 2 or 3) holding ``_ROWS``, written with plain
+    sqlite3."""
     with sqlite3.connect(path) as conn:
-        conn.executescript(_V1 + (_BASES if version == 2 else ""))
+        conn.executescript(
+            _V1 + (_BASES if version >= 2 else "") + (_TIERED if version == 3 else "")
+        )
         for batch, at, note, provision, steps, firm, year, fen in _ROWS:
             conn.execute("INSERT OR IGNORE INTO batches VALUES (?, ?, ?)", (batch, at, note))
             conn.execute(
@@ -96,11 +108,19 @@ def _old_store(path: Path, version: int) -> None:
                 "VALUES (?, ?, ?, ?, ?, ?)",
                 (provision, steps, firm, year, fen, batch),
             )
-        if version == 2:
+        if version >= 2:
             conn.execute("INSERT INTO bases VALUES (?, 'reading', 'top_up', 'b1')", (REWARD,))
         conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         conn.execute(f"PRAGMA user_version = {version}")
     conn.close()
+
+
+def _indexes(path: Path) -> dict[str, str]:
+    """name -> the SQL of each index made by a statement, on any table."""
+    with sqlite3.connect(path) as conn:
+        rows = conn.execute("SELECT name, sql FROM sqlite_schema WHERE type = 'index'").fetchall()
+    conn.close()
+    return {name: " ".join(sql.split()) for name, sql in rows if sql is not None}
 
 
 def _columns(path: Path) -> list[tuple[Any, ...]]:
@@ -111,11 +131,12 @@ def _columns(path: Path) -> list[tuple[Any, ...]]:
     return [tuple(r[1:5]) for r in rows]
 
 
-@pytest.mark.parametrize("version", [1, 2])
+@pytest.mark.parametrize("version", [1, 2, 3])
 def test_an_older_store_is_migrated_and_keeps_every_grant(tmp_path: Path, version: int) -> None:
-    """A store of schema 1 or 2 opens as schema 3: every grant with its seq, batch, time and
-    note as it was, no tier on any; `bases` there (version 2's row kept); the columns of
-    `grants` those of a new store; and a tiered grant can now be recorded in it."""
+    """A store of schema 1, 2 or 3 opens as schema 4: every grant with its seq, batch, time
+    and note as it was, no tier on any; `bases` there (the older row kept); the columns and
+    indexes of `grants` those of a new store (the index on the firm's number among them); and
+    a tiered grant can now be recorded in it."""
     old, new = tmp_path / "old.db", tmp_path / "new.db"
     _old_store(old, version)
     LedgerStore.open(new).close()
@@ -133,8 +154,10 @@ def test_an_older_store_is_migrated_and_keeps_every_grant(tmp_path: Path, versio
         Grant(REWARD, (("firm", "f3"),), Money(7), 2025),
     ]
     assert _columns(old) == _columns(new)
+    assert _indexes(old) == _indexes(new)
+    assert "grants_by_number" in _indexes(new)
     with sqlite3.connect(old) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
         assert conn.execute("SELECT tier FROM grants ORDER BY seq").fetchall() == [
             (None,),
             (None,),
@@ -143,7 +166,7 @@ def test_an_older_store_is_migrated_and_keeps_every_grant(tmp_path: Path, versio
         ]
         bases = conn.execute("SELECT provision, name, value FROM bases").fetchall()
     conn.close()
-    assert bases == ([(REWARD, "reading", "top_up")] if version == 2 else [])
+    assert bases == ([(REWARD, "reading", "top_up")] if version >= 2 else [])
 
 
 def test_a_migration_that_fails_changes_nothing(tmp_path: Path) -> None:
