@@ -37,7 +37,7 @@ from typing import Any
 import attrs
 
 from .api import Policy
-from .errors import Diagnostic, LedgerError, PolicyRulesError
+from .errors import Diagnostic, GrantConflict, LedgerError, PolicyRulesError
 from .explain import decision_json, decision_text
 from .provenance import provenance
 from .reading import Limits
@@ -176,7 +176,11 @@ _PATH = re.compile(r"([A-Za-z_]\w*(?:\[\d+\])*(?:\.[A-Za-z_]\w*(?:\[\d+\])*)*): 
 
 
 def error_status(exc: PolicyRulesError) -> int:
-    """The HTTP status for an error: 400 unless its code says otherwise (see docs/serve.md)."""
+    """The HTTP status for an error: 400 unless its code says otherwise (see docs/serve.md).
+    A grant the document's ledger gives another amount than the store records is 409, a
+    conflict with the store's record (E326, as E331); listed twice in the document, 400."""
+    if isinstance(exc, GrantConflict):
+        return 409
     return _STATUS.get(exc.code, 400)
 
 

@@ -1,0 +1,60 @@
+"""`policyrules serve` at its edges: what a stranger's trial found open (statuses, hints,
+charsets, connections beyond the limit, slow headers, huge answers)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from starlette.testclient import TestClient
+
+import policyrules
+from policyrules.serve import create_app
+from policyrules.store import LedgerStore
+
+ROOT = Path(__file__).resolve().parents[2]
+POLICY = ROOT / "policies" / "beijing_2025"
+FIRM_A = ROOT / "examples" / "firm-a.yaml"
+JSON = {"content-type": "application/json"}
+
+
+@pytest.fixture(scope="module")
+def policy() -> policyrules.Policy:
+    return policyrules.load(POLICY)
+
+
+def firm_a() -> dict[str, Any]:
+    data: dict[str, Any] = yaml.safe_load(FIRM_A.read_text("utf-8"))
+    return data
+
+
+def as_json(data: Any) -> bytes:
+    return json.dumps(data, default=str).encode()
+
+
+def test_a_grant_the_store_records_with_another_amount_is_409(
+    policy: policyrules.Policy, tmp_path: Path
+) -> None:
+    """A document's `ledger:` giving a grant the store records with another amount: 409
+    E326, a conflict with the store's record as E331 is (it was 400, as a malformed
+    document); the same grant listed twice in the document itself stays 400."""
+    LedgerStore.open(tmp_path / "grants.db").close()
+    app = create_app(policy, ledger=tmp_path / "grants.db", import_ledgers=True)
+    doc = firm_a()
+    first = doc["ledger"][0]
+    other = {**doc, "ledger": [{**first, "amount": "150万元"}]}
+    twice = {**doc, "ledger": [first, {**first, "amount": "150万元"}]}
+    with TestClient(app) as c:
+        recorded = c.post("/v1/evaluate?commit=1", content=as_json(doc), headers=JSON)
+        against = c.post("/v1/evaluate", content=as_json(other), headers=JSON)
+        listed = c.post("/v1/evaluate", content=as_json(twice), headers=JSON)
+    assert recorded.status_code == 200
+    assert against.status_code == 409
+    (err,) = against.json()["errors"]
+    assert err["code"] == "E326"
+    assert "<ledger store>" in err["message"]
+    assert listed.status_code == 400
+    assert listed.json()["errors"][0]["code"] == "E326"
