@@ -58,3 +58,29 @@ def test_a_grant_the_store_records_with_another_amount_is_409(
     assert "<ledger store>" in err["message"]
     assert listed.status_code == 400
     assert listed.json()["errors"][0]["code"] == "E326"
+
+
+@pytest.mark.parametrize("charset", ["latin-1", "ISO-8859-1", '"utf-16"', "gb2312", ""])
+def test_a_charset_other_than_utf_8_is_415(policy: policyrules.Policy, charset: str) -> None:
+    """`Content-Type: application/yaml; charset=latin-1` is 415 E710 naming the charset (it
+    was read as UTF-8: 北京 sent in GB 2312 became a 400 "not UTF-8", and a latin-1 é a
+    wrong character or an E301); RFC 8259 §8.1: JSON between systems is UTF-8."""
+    body = "firms:\n  - id: a\n    name: Café\n".encode("latin-1")
+    headers = {"content-type": f"application/yaml; charset={charset}"}
+    with TestClient(create_app(policy)) as c:
+        answer = c.post("/v1/evaluate", content=body, headers=headers)
+    assert answer.status_code == 415
+    (err,) = answer.json()["errors"]
+    assert err["code"] == "E710"
+    assert "UTF-8" in err["message"]
+    assert "UTF-8" in err["hint"]
+
+
+@pytest.mark.parametrize("charset", ["utf-8", "UTF-8", '"utf-8"', "utf8"])
+def test_a_utf_8_charset_is_read(policy: policyrules.Policy, charset: str) -> None:
+    """`charset=utf-8` (any case, quoted or not) is read as UTF-8, as no charset is."""
+    body = as_json({"firms": [{"id": "a", "name": "北京"}]})
+    headers = {"content-type": f"application/json; charset={charset}"}
+    with TestClient(create_app(policy)) as c:
+        answer = c.post("/v1/evaluate", content=body, headers=headers)
+    assert answer.status_code == 200
