@@ -20,7 +20,7 @@ import attrs
 from .api import load
 from .cli_shell import ascii_digits
 from .errors import Diagnostic, PolicyRulesError
-from .serve_processes import serve_processes, uvicorn_limit
+from .serve_processes import serve_processes
 from .store import LedgerStore
 
 __all__ = ["add_serve_command"]
@@ -78,6 +78,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
         from .serve import ServeLimits, create_app
         from .serve_log import DecisionLog
+        from .serve_protocol import serve_config
     except ImportError as exc:
         raise PolicyRulesError(
             Diagnostic(
@@ -128,11 +129,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
         )
         print(f"policyrules serve: {args.policy} on {where}/v1/ (OpenAPI: {where}/openapi.json)")
         sys.stdout.flush()
-        config = uvicorn.Config(
+        config = serve_config(
             app,
             host=args.host,
             port=port,
-            limit_concurrency=uvicorn_limit(args.max_connections),
+            max_connections=args.max_connections,
             log_level=args.log_level,
         )
         uvicorn.Server(config).run(sockets=[sock])
@@ -208,7 +209,8 @@ def add_serve_command(sub: Any) -> None:
         type=_number(int),
         default=100,
         metavar="N",
-        help="connections open at once; more are answered 503 by uvicorn (100)",
+        help="connections open at once; a request beyond them is answered 503 E727, with "
+        "Retry-After (100)",
     )
     s.add_argument(
         "--log-level",

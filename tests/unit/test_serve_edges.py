@@ -4,10 +4,15 @@ charsets, connections beyond the limit, slow headers, huge answers)."""
 from __future__ import annotations
 
 import json
+import socket
+import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
+import uvicorn
 import yaml
 from starlette.testclient import TestClient
 
@@ -19,6 +24,7 @@ ROOT = Path(__file__).resolve().parents[2]
 POLICY = ROOT / "policies" / "beijing_2025"
 FIRM_A = ROOT / "examples" / "firm-a.yaml"
 JSON = {"content-type": "application/json"}
+T = TypeVar("T")
 
 
 @pytest.fixture(scope="module")
@@ -84,3 +90,69 @@ def test_a_utf_8_charset_is_read(policy: policyrules.Policy, charset: str) -> No
     with TestClient(create_app(policy)) as c:
         answer = c.post("/v1/evaluate", content=body, headers=headers)
     assert answer.status_code == 200
+
+
+def served_cli(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    flags: list[str],
+    talk: Callable[[int], T],
+) -> T:
+    """``talk(port)``'s result, run while `policyrules serve POLICY --no-log FLAGS...` (the
+    command as a user runs it) serves on a free port of 127.0.0.1."""
+    from tests.support import run_cli
+
+    real = uvicorn.Server.run
+    said: list[T] = []
+
+    def run(server: uvicorn.Server, sockets: list[socket.socket]) -> None:
+        thread = threading.Thread(target=real, args=(server,), kwargs={"sockets": sockets})
+        thread.start()
+        try:
+            while not server.started:
+                time.sleep(0.01)
+            said.append(talk(sockets[0].getsockname()[1]))
+        finally:
+            server.should_exit = True
+            thread.join(30)
+
+    monkeypatch.setattr(uvicorn.Server, "run", run)
+    args = ["serve", POLICY, "--port", "0", "--no-log", "--log-level", "critical", *flags]
+    code, _, _ = run_cli(capsys, *args)
+    assert code == 0
+    (result,) = said
+    return result
+
+
+def answer_of(client: socket.socket) -> tuple[bytes, bytes]:
+    """The head and body of one answer read from ``client`` (up to the connection's end)."""
+    got = b""
+    while chunk := client.recv(65536):  # (a timeout here: no end of the answer in 30 s)
+        got += chunk
+    head, _, body = got.partition(b"\r\n\r\n")
+    return head, body
+
+
+def test_a_request_beyond_max_connections_is_503_json_with_retry_after(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`--max-connections 1`, one connection open: a request on a second is answered 503
+    E727 in the service's JSON, with `Retry-After` (uvicorn answered `Service Unavailable`
+    in plain text), and the connection is closed."""
+
+    def talk(port: int) -> tuple[bytes, bytes]:
+        with socket.create_connection(("127.0.0.1", port), timeout=30) as holding:
+            holding.sendall(b"GET /v1/health HTTP/1.1\r\nHost: x\r\n")  # (not ended)
+            with socket.create_connection(("127.0.0.1", port), timeout=30) as client:
+                client.sendall(b"GET /v1/health HTTP/1.1\r\nHost: x\r\n\r\n")
+                return answer_of(client)
+
+    head, body = served_cli(capsys, monkeypatch, ["--max-connections", "1"], talk)
+    lines = head.decode().lower().split("\r\n")
+    assert lines[0].startswith("http/1.1 503 ")
+    assert "content-type: application/json" in lines
+    assert "retry-after: 1" in lines
+    (err,) = json.loads(body)["errors"]
+    assert err["code"] == "E727"
+    assert "1 at once" in err["message"]
+    assert "--max-connections" in err["hint"]

@@ -1,0 +1,100 @@
+"""The connections of ``policyrules serve``: uvicorn's HTTP protocol with the service's bound
+on them, refused as the service refuses anything else.
+
+uvicorn answers a request beyond its ``limit_concurrency`` (``--max-connections``) with
+its own ``503 Service Unavailable`` in plain text: its protocol picks that answer while it
+parses the request, and no option of uvicorn's (0.30 to 0.55) changes it.  Its
+``Config(http=...)`` takes a protocol class, so :class:`ServeProtocol` is the protocol
+uvicorn itself would choose (``http="auto"``: httptools if installed, else h11), a small
+subclass that keeps the count itself (uvicorn's own limit unset, the same numbers counted:
+connections open and requests in progress, the one asking among them) and answers
+**503 E727** in the service's JSON, with ``Retry-After: 1``.
+
+:func:`serve_config` makes uvicorn's ``Config`` with it; ``--processes`` passes it to each
+worker (the class is named by its module, as a spawned worker imports it).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import TYPE_CHECKING, Any
+
+import uvicorn
+
+from .serve_work import dumps, error_json, serve_error
+
+if TYPE_CHECKING:
+    from uvicorn._types import ASGIReceiveCallable, ASGISendCallable, Scope
+    from uvicorn.protocols.http.h11_impl import H11Protocol as _Base
+    from uvicorn.server import ServerState
+else:  # the protocol uvicorn's "auto" takes: httptools if installed, else h11
+    from uvicorn.protocols.http.auto import AutoHTTPProtocol as _Base
+
+__all__ = ["ServeProtocol", "serve_config"]
+
+_log = logging.getLogger("policyrules.serve")
+
+
+class ServeProtocol(_Base):
+    """uvicorn's HTTP protocol, answering beyond ``limit_concurrency`` with 503 E727 (JSON,
+    ``Retry-After``) rather than uvicorn's plain text (see the module)."""
+
+    def __init__(
+        self,
+        config: uvicorn.Config,
+        server_state: ServerState,
+        app_state: dict[str, Any],
+        _loop: asyncio.AbstractEventLoop | None = None,
+    ) -> None:
+        super().__init__(config, server_state, app_state, _loop)
+        self._limit = self.limit_concurrency  # (--max-connections + 1: serve_config)
+        self.limit_concurrency = None  # (else uvicorn answers its own 503 before ours)
+        self.app = self._admit(self.app)
+
+    def _admit(self, app: Any) -> Any:
+        async def admit(scope: Scope, receive: ASGIReceiveCallable, send: ASGISendCallable) -> None:
+            if self._over_limit():
+                await self._busy(send)
+            else:
+                await app(scope, receive, send)
+
+        return admit
+
+    def _over_limit(self) -> bool:
+        """uvicorn's test, as it makes it before the request's task is added."""
+        if self._limit is None:
+            return False
+        others = len(self.tasks - {asyncio.current_task()})
+        return len(self.connections) >= self._limit or others >= self._limit
+
+    async def _busy(self, send: ASGISendCallable) -> None:
+        assert self._limit is not None
+        err = serve_error(
+            "E727",
+            f"the service has all its connections in use ({self._limit - 1} at once)",
+            hint="try again in a moment (Retry-After); the service's --max-connections "
+            "sets how many it takes",
+        )
+        _log.warning("answered 503: %s", err.render())
+        body = dumps(error_json(err))
+        headers = [
+            (b"content-type", b"application/json"),
+            (b"content-length", str(len(body)).encode()),
+            (b"retry-after", b"1"),
+            (b"connection", b"close"),
+        ]
+        await send({"type": "http.response.start", "status": 503, "headers": headers})
+        await send({"type": "http.response.body", "body": body, "more_body": False})
+
+
+def serve_config(app: Any, *, max_connections: int, **kwargs: Any) -> uvicorn.Config:
+    """uvicorn's ``Config`` for ``app`` (an application, or an import string with
+    ``factory=True``), its connections taken by :class:`ServeProtocol`, at most
+    ``max_connections`` at once (``--max-connections``); ``kwargs`` as ``uvicorn.Config``
+    takes them.  (No WebSocket: the service has no such route.)"""
+    # N + 1: uvicorn counts the connection asking among those open (with N, it answered the
+    # N-th 503, and every request 503 for --max-connections 1)
+    return uvicorn.Config(
+        app, http=ServeProtocol, limit_concurrency=max_connections + 1, ws="none", **kwargs
+    )
