@@ -98,6 +98,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             max_depth=args.max_depth,
             timeout=args.timeout,
             workers=args.workers,
+            header_timeout=args.header_timeout,
         )
         port = sock.getsockname()[1]  # (the port given, or the one chosen for --port 0)
         where = f"http://{_address(args.host, port)}"
@@ -134,6 +135,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             host=args.host,
             port=port,
             max_connections=args.max_connections,
+            header_timeout=limits.header_timeout,
             log_level=args.log_level,
         )
         uvicorn.Server(config).run(sockets=[sock])
@@ -211,6 +213,14 @@ def add_serve_command(sub: Any) -> None:
         metavar="N",
         help="connections open at once; a request beyond them is answered 503 E727, with "
         "Retry-After (100)",
+    )
+    s.add_argument(
+        "--header-timeout",
+        type=_number(float),
+        default=10.0,
+        metavar="S",
+        help="close a connection that has not sent a request's headers within this many "
+        "seconds of opening, or of the answer before (10)",
     )
     s.add_argument(
         "--log-level",

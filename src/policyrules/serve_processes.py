@@ -54,6 +54,7 @@ def serve_processes(
         factory=True,
         workers=processes,
         max_connections=max_connections,
+        header_timeout=worker["limits"]["header_timeout"],
         log_level=log_level,
     )
     Multiprocess(config, sockets=[sock]).run()

@@ -72,7 +72,10 @@ class ServeLimits:
     ``max_depth`` (default 100 levels of nesting in the document), ``timeout`` (seconds,
     default 10: see the module), ``workers`` (default 4 evaluations at once),
     ``store_wait`` (seconds an evaluation waits for its turn to write to the log and the
-    ledger store, then 503; default half of ``timeout``).
+    ledger store, then 503; default half of ``timeout``), ``header_timeout`` (seconds a
+    connection may take to send a request's headers, then it is closed; default 10; kept by
+    ``policyrules serve``'s uvicorn protocol, :mod:`policyrules.serve_protocol`: another
+    ASGI server has its own).
 
     :raises ValueError: if ``store_wait`` is not above 0 and below ``timeout`` (a store
         busy for the whole time would be answered 504, abandoned, not 503, busy)."""
@@ -82,6 +85,7 @@ class ServeLimits:
     timeout: float = 10.0
     workers: int = 4
     store_wait: float = attrs.field(default=attrs.Factory(_half_the_timeout, takes_self=True))
+    header_timeout: float = 10.0
 
     @store_wait.validator
     def _below_timeout(self, attribute: Any, value: float) -> None:

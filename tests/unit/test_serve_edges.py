@@ -104,6 +104,7 @@ def served_cli(
 
     real = uvicorn.Server.run
     said: list[T] = []
+    failed: list[BaseException] = []
 
     def run(server: uvicorn.Server, sockets: list[socket.socket]) -> None:
         thread = threading.Thread(target=real, args=(server,), kwargs={"sockets": sockets})
@@ -112,6 +113,8 @@ def served_cli(
             while not server.started:
                 time.sleep(0.01)
             said.append(talk(sockets[0].getsockname()[1]))
+        except Exception as exc:  # (raised here, not taken by the command for its own)
+            failed.append(exc)
         finally:
             server.should_exit = True
             thread.join(30)
@@ -119,6 +122,8 @@ def served_cli(
     monkeypatch.setattr(uvicorn.Server, "run", run)
     args = ["serve", POLICY, "--port", "0", "--no-log", "--log-level", "critical", *flags]
     code, _, _ = run_cli(capsys, *args)
+    if failed:
+        raise failed[0]
     assert code == 0
     (result,) = said
     return result
@@ -156,3 +161,28 @@ def test_a_request_beyond_max_connections_is_503_json_with_retry_after(
     assert err["code"] == "E727"
     assert "1 at once" in err["message"]
     assert "--max-connections" in err["hint"]
+
+
+@pytest.mark.parametrize("sent", [b"GET /v1/hea", b"GET /v1/health HTTP/1.1\r\nHost: x\r\n", b""])
+def test_a_connection_whose_headers_are_late_is_closed(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, sent: bytes
+) -> None:
+    """A client that sends half a request line (or the headers without their end, or
+    nothing) and waits loses its connection after `--header-timeout` (uvicorn kept it open
+    as long as the client did: slowloris); a client that sends its request is answered."""
+
+    def talk(port: int) -> tuple[bytes, bytes]:
+        with socket.create_connection(("127.0.0.1", port), timeout=30) as slow:
+            slow.sendall(sent)
+            try:
+                late = slow.recv(65536)  # (a timeout here: still open after 30 s)
+            except ConnectionResetError:
+                late = b""
+        with socket.create_connection(("127.0.0.1", port), timeout=30) as client:
+            client.sendall(b"GET /v1/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            head, _ = answer_of(client)
+        return late, head
+
+    late, head = served_cli(capsys, monkeypatch, ["--header-timeout", "0.5"], talk)
+    assert late == b""
+    assert head.startswith(b"HTTP/1.1 200 ")
