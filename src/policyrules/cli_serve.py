@@ -99,6 +99,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             timeout=args.timeout,
             workers=args.workers,
             header_timeout=args.header_timeout,
+            max_decisions=args.max_decisions,
         )
         port = sock.getsockname()[1]  # (the port given, or the one chosen for --port 0)
         where = f"http://{_address(args.host, port)}"
@@ -182,6 +183,14 @@ def add_serve_command(sub: Any) -> None:
         default=100,
         metavar="N",
         help="refuse documents nested deeper (100)",
+    )
+    s.add_argument(
+        "--max-decisions",
+        type=_number(int),
+        default=20_000,
+        metavar="N",
+        help="refuse with 422 an evaluation whose answer would hold more decisions, before "
+        "its JSON is made (some 3.3 KB each) (20000)",
     )
     s.add_argument(
         "--timeout",

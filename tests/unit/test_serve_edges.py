@@ -17,7 +17,7 @@ import yaml
 from starlette.testclient import TestClient
 
 import policyrules
-from policyrules.serve import create_app
+from policyrules.serve import ServeLimits, create_app
 from policyrules.store import LedgerStore
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -186,3 +186,43 @@ def test_a_connection_whose_headers_are_late_is_closed(
     late, head = served_cli(capsys, monkeypatch, ["--header-timeout", "0.5"], talk)
     assert late == b""
     assert head.startswith(b"HTTP/1.1 200 ")
+
+
+@pytest.mark.parametrize("commit", [False, True])
+def test_an_answer_of_too_many_decisions_is_422_before_it_is_made(
+    policy: policyrules.Policy, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, commit: bool
+) -> None:
+    """A small body of many subjects (4 MB answered ~500 MB): more decisions than
+    `max_decisions` is 422 E728 naming the count and the limit, its JSON never made, and with
+    commit=1 nothing recorded; /v1/explain counts its clause's decisions only."""
+    import policyrules.result
+
+    LedgerStore.open(tmp_path / "grants.db").close()
+    doc = firm_a()
+    del doc["ledger"]
+    doc["firms"] = [{**doc["firms"][0], "id": f"firm-{i}"} for i in range(3)]  # 93 decisions
+    limits = ServeLimits(max_decisions=50)
+    app = create_app(policy, limits=limits, ledger=tmp_path / "grants.db")
+    made = []
+    real = policyrules.result.Result.to_json
+
+    def to_json(self: policyrules.result.Result, **kwargs: Any) -> dict[str, object]:
+        made.append(self)
+        return real(self, **kwargs)
+
+    monkeypatch.setattr(policyrules.result.Result, "to_json", to_json)
+    query = "?commit=1" if commit else ""
+    with TestClient(app) as c:
+        answer = c.post(f"/v1/evaluate{query}", content=as_json(doc), headers=JSON)
+        made_then = list(made)
+        one = c.post("/v1/explain?clause=jjxf_2025_50/3", content=as_json(doc), headers=JSON)
+    assert answer.status_code == 422
+    (err,) = answer.json()["errors"]
+    assert err["code"] == "E728"
+    assert "93 decisions" in err["message"]
+    assert "limit of 50" in err["message"]
+    assert "--max-decisions" in err["hint"]
+    assert made_then == []
+    with LedgerStore.open(tmp_path / "grants.db", create=False) as s:
+        assert list(s.grants()) == []
+    assert one.status_code == 200
