@@ -226,3 +226,38 @@ def test_an_answer_of_too_many_decisions_is_422_before_it_is_made(
     with LedgerStore.open(tmp_path / "grants.db", create=False) as s:
         assert list(s.grants()) == []
     assert one.status_code == 200
+
+
+YAML = {"content-type": "application/yaml"}
+
+
+@pytest.mark.parametrize(
+    ("code", "query", "body", "headers"),
+    [
+        ("E300", "?set=rate", b"{}", JSON),
+        ("E302", "", b'{"firms": [', JSON),
+        ("E302", "", b"", JSON),
+        ("E302", "", b'{"firms": [], "firms": []}', JSON),
+        ("E302", "", b"firms: [", YAML),
+        ("E303", "", b'{"firms": 3}', JSON),
+        ("E303", "", b'{"firms": [3]}', JSON),
+        ("E303", "", b'{"firms": [{"id": "a"}, {"id": "a"}]}', JSON),
+        ("E303", "", b'{"firms": [{"id": "a", "zzzzzzzzzz": 1}]}', JSON),
+        ("E304", "?set=nosuch=1", b"{}", JSON),
+        ("E304", "?assume=nosuch=1", b"{}", JSON),
+        ("E305", "", b'{"parameters": 3}', JSON),
+    ],
+)
+def test_each_refusal_of_a_document_has_a_hint(
+    policy: policyrules.Policy, code: str, query: str, body: bytes, headers: dict[str, str]
+) -> None:
+    """E300 and E302-E305 as the service answers them each say what to do (their hint was
+    null: a NAME=VALUE without its =, JSON or YAML that does not parse, an empty body, a
+    list that is not one, an id used twice, an unknown fact or parameter with no close name,
+    parameters that are not a mapping)."""
+    with TestClient(create_app(policy)) as c:
+        answer = c.post(f"/v1/evaluate{query}", content=body, headers=headers)
+    assert answer.status_code == 400
+    err = answer.json()["errors"][0]
+    assert err["code"] == code
+    assert err["hint"]
