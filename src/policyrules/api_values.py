@@ -101,7 +101,13 @@ def holiday_choice(value: Any) -> Unpublished:
 
 def read_values(checked: CheckedPolicy, raw: Mapping[str, Any], what: str) -> dict[str, Value]:
     if not isinstance(raw, Mapping):
-        raise FactsError(Diagnostic("E305", f"{what}: a mapping of names to values"))
+        raise FactsError(
+            Diagnostic(
+                "E305",
+                f"{what}: a mapping of names to values",
+                hint=f"write e.g. `{what}: {{NAME: VALUE}}`",
+            )
+        )
     if not raw:
         return {}
     decls = (
@@ -118,7 +124,8 @@ def read_values(checked: CheckedPolicy, raw: Mapping[str, Any], what: str) -> di
                 Diagnostic(
                     "E304",
                     f"{what}.{excerpt(str(name))}: no such {what[:-1]}",
-                    hint=did_you_mean(str(name), known),
+                    hint=did_you_mean(str(name), known)
+                    or (f"known: {', '.join(known)}" if known else f"the policy has no {what}"),
                 )
             )
             continue

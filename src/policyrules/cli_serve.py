@@ -20,7 +20,7 @@ import attrs
 from .api import load
 from .cli_shell import ascii_digits
 from .errors import Diagnostic, PolicyRulesError
-from .serve_processes import serve_processes, uvicorn_limit
+from .serve_processes import serve_processes
 from .store import LedgerStore
 
 __all__ = ["add_serve_command"]
@@ -78,6 +78,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
         from .serve import ServeLimits, create_app
         from .serve_log import DecisionLog
+        from .serve_protocol import serve_config
     except ImportError as exc:
         raise PolicyRulesError(
             Diagnostic(
@@ -97,6 +98,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
             max_depth=args.max_depth,
             timeout=args.timeout,
             workers=args.workers,
+            header_timeout=args.header_timeout,
+            max_decisions=args.max_decisions,
         )
         port = sock.getsockname()[1]  # (the port given, or the one chosen for --port 0)
         where = f"http://{_address(args.host, port)}"
@@ -128,11 +131,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
         )
         print(f"policyrules serve: {args.policy} on {where}/v1/ (OpenAPI: {where}/openapi.json)")
         sys.stdout.flush()
-        config = uvicorn.Config(
+        config = serve_config(
             app,
             host=args.host,
             port=port,
-            limit_concurrency=uvicorn_limit(args.max_connections),
+            max_connections=args.max_connections,
+            header_timeout=limits.header_timeout,
             log_level=args.log_level,
         )
         uvicorn.Server(config).run(sockets=[sock])
@@ -181,6 +185,14 @@ def add_serve_command(sub: Any) -> None:
         help="refuse documents nested deeper (100)",
     )
     s.add_argument(
+        "--max-decisions",
+        type=_number(int),
+        default=20_000,
+        metavar="N",
+        help="refuse with 422 an evaluation whose answer would hold more decisions, before "
+        "its JSON is made (some 3.3 KB each) (20000)",
+    )
+    s.add_argument(
         "--timeout",
         type=_number(float),
         default=10.0,
@@ -208,7 +220,16 @@ def add_serve_command(sub: Any) -> None:
         type=_number(int),
         default=100,
         metavar="N",
-        help="connections open at once; more are answered 503 by uvicorn (100)",
+        help="connections open at once; a request beyond them is answered 503 E727, with "
+        "Retry-After (100)",
+    )
+    s.add_argument(
+        "--header-timeout",
+        type=_number(float),
+        default=10.0,
+        metavar="S",
+        help="close a connection that has not sent a request's headers within this many "
+        "seconds of opening, or of the answer before (10)",
     )
     s.add_argument(
         "--log-level",

@@ -34,6 +34,7 @@ __all__ = [
     "Diagnostic",
     "EvaluationError",
     "FactsError",
+    "GrantConflict",
     "LedgerError",
     "PolicyRulesError",
     "RuleCheckError",
@@ -333,6 +334,15 @@ class LedgerError(FactsError):
     """A ledger of earlier grants is malformed, or its store refuses a read or a write."""
 
     default_code = "E320"
+
+
+class GrantConflict(LedgerError):
+    """Two ledgers record one payment with two amounts (E326): a facts file's ``ledger:``
+    against a store or a ledger file.  (One ledger listing it twice is a plain
+    :class:`LedgerError`.)  ``policyrules serve`` answers it 409: the document disagrees
+    with the store's record, not with the schema."""
+
+    default_code = "E326"
 
 
 class TableError(FactsError):

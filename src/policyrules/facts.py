@@ -156,15 +156,23 @@ class _Reader:
             self.instance(ent, raw, path, parent, out)
             return
         if not isinstance(raw, list):
-            self.error(path, f"a list of {ent.name} is expected, not {kind_of(raw)}")
+            self.error(
+                path,
+                f"a list of {ent.name} is expected, not {kind_of(raw)}",
+                f"write a list, one mapping per {ent.name}: `[{{id: ...}}]`",
+            )
             return
-        ids: set[str] = set()
+        ids: dict[str, int] = {}
         for i, item in enumerate(raw):
             inst = self.instance(ent, item, f"{path}[{i}]", parent, out)
             if inst is not None and id(inst) not in self.refused_ids:
                 if inst.id in ids:
-                    self.error(f"{path}[{i}].id", f"the id {quoted(inst.id)} is used twice")
-                ids.add(inst.id)
+                    self.error(
+                        f"{path}[{i}].id",
+                        f"the id {quoted(inst.id)} is used twice",
+                        f"give each {ent.name} an id of its own ({path}[{ids[inst.id]}] has it)",
+                    )
+                ids.setdefault(inst.id, i)
 
     def instance(
         self,
@@ -175,7 +183,11 @@ class _Reader:
         out: dict[str, list[Instance]],
     ) -> Instance | None:
         if not isinstance(raw, dict):
-            self.error(path, f"a mapping of facts is expected, not {kind_of(raw)}")
+            self.error(
+                path,
+                f"a mapping of facts is expected, not {kind_of(raw)}",
+                f"write each {ent.name} as its facts: `{{id: ..., ...}}`",
+            )
             return None
         children, facts, _, known, _, _ = self.shape(ent)
         values: dict[str, Value] = {}
@@ -203,7 +215,8 @@ class _Reader:
                     self.error(
                         f"{path}.{key}",
                         f"unknown fact of {ent.name}",
-                        did_you_mean(str(key), known),
+                        did_you_mean(str(key), known)
+                        or f"the facts of {ent.name}: {', '.join(sorted(known))}",
                         shown=f"{path}.{excerpt(key)}",
                     )
             elif value is not None:  # None: written but empty, unknown like a missing fact

@@ -35,7 +35,16 @@ import yaml
 
 from .convert import ValueRefused
 from .convert_ids import convert_id, whole_number
-from .errors import Diagnostic, FactsError, LedgerError, Span, did_you_mean, excerpt, quoted
+from .errors import (
+    Diagnostic,
+    FactsError,
+    GrantConflict,
+    LedgerError,
+    Span,
+    did_you_mean,
+    excerpt,
+    quoted,
+)
 from .facts import convert_value, locate, read_data
 from .ledger_bases import merge_bases, read_bases
 from .ledger_check import exclusive_error, exclusive_twice, once_error, once_twice
@@ -455,7 +464,7 @@ def merge_ledgers(*parts: tuple[str, Ledger]) -> Ledger:
                 where, first = seen[g.identity]
                 if first.amount == g.amount:
                     continue  # the same grant by two routes: one grant
-                raise LedgerError(
+                raise GrantConflict(
                     Diagnostic(
                         "E326",
                         f"the grant {g.describe()} is {first.amount} in {where} "

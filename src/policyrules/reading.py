@@ -241,12 +241,19 @@ def parse_text(
             else None
         )
         raise FactsError(
-            Diagnostic("E302", f"not valid JSON: {exc}", span), sources=sources
+            Diagnostic("E302", f"not valid JSON: {exc}", span, hint="give each key once"),
+            sources=sources,
         ) from None
     except json.JSONDecodeError as exc:
         span = Span(file, exc.lineno, exc.colno, exc.lineno, exc.colno + 1)
+        hint = (
+            "the document is empty: send a facts document, `{}` at least"
+            if not text.strip()
+            else 'JSON quotes its keys and text with ", puts a comma between items and none '
+            "after the last: look at the place shown (or send YAML)"
+        )
         raise FactsError(
-            Diagnostic("E302", f"not valid JSON: {exc.msg}", span), sources=sources
+            Diagnostic("E302", f"not valid JSON: {exc.msg}", span, hint=hint), sources=sources
         ) from None
     except ValueError as exc:  # NaN, Infinity
         raise FactsError(
@@ -278,7 +285,12 @@ def parse_text(
                 )
             )
             raise FactsError(d, sources=sources) from None
-        hint = None
+        hint = (
+            "look at the place shown: indent the items of a block alike, and quote a text "
+            "holding `: ` or ` #`"
+        )
+        if "appears twice" in problem:
+            hint = "give each key once"
         if "constructor for the tag" in problem:
             hint = "write the value without a tag: numbers as plain decimals, dates as YYYY-MM-DD"
         raise FactsError(
@@ -360,7 +372,14 @@ def read_pairs(items: Iterable[str], flag: str) -> dict[str, Any]:
     for item in items:
         name, sep, value = item.partition("=")
         if not sep or not name:
-            raise PolicyRulesError(Diagnostic("E300", f"{flag} {quoted(item)}: write NAME=VALUE"))
+            sep = " " if flag.startswith("-") else "="  # (--set a=1; the service's set=a=1)
+            raise PolicyRulesError(
+                Diagnostic(
+                    "E300",
+                    f"{flag} {quoted(item)}: write NAME=VALUE",
+                    hint=f"write {flag}{sep}NAME=VALUE, e.g. {flag}{sep}rate=30%",
+                )
+            )
         name = name.strip()
         if name in out:  # the last would win, silently
             raise PolicyRulesError(

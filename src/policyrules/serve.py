@@ -71,6 +71,7 @@ __all__ = ["ServeLimits", "create_app"]
 _log = logging.getLogger("policyrules.serve")
 _JSON = "application/json"
 _YAML = ("application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml")
+_UTF8 = ("utf-8", "utf8")
 _FLAGS = {"1": True, "true": True, "0": False, "false": False}
 _EVAL_QUERY = ("as_of", "set", "assume", "commit", "all_earlier")
 _REPEATABLE = ("set", "assume")  # each names what it sets; the others are said once
@@ -131,8 +132,8 @@ def _options(request: Request, allowed: tuple[str, ...]) -> Options:
 
 
 def _document_name(request: Request) -> str:
-    """``request.json`` or ``request.yaml`` by the Content-Type (E710 for any other, or a
-    body in a Content-Encoding: RFC 9110 §15.5.16)."""
+    """``request.json`` or ``request.yaml`` by the Content-Type (E710 for any other, for a
+    charset other than UTF-8, or a body in a Content-Encoding: RFC 9110 §15.5.16)."""
     coding = request.headers.get("content-encoding", "").strip().lower()
     if coding not in ("", "identity"):  # (its bytes would be read as text: "not UTF-8")
         raise serve_error(
@@ -140,16 +141,30 @@ def _document_name(request: Request) -> str:
             f"a facts document is sent as it is, not in Content-Encoding {coding}",
             hint="send the document uncompressed, without a Content-Encoding header",
         )
-    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    kind, *params = request.headers.get("content-type", "").split(";")
+    kind = kind.strip().lower()
     if kind == _JSON or kind.endswith("+json"):
-        return "request.json"
-    if kind in _YAML:
-        return "request.yaml"
-    raise serve_error(
-        "E710",
-        f"a facts document is JSON or YAML, not {kind or 'a body without a Content-Type'}",
-        hint="send Content-Type: application/json (or application/yaml)",
-    )
+        name = "request.json"
+    elif kind in _YAML:
+        name = "request.yaml"
+    else:
+        raise serve_error(
+            "E710",
+            f"a facts document is JSON or YAML, not {kind or 'a body without a Content-Type'}",
+            hint="send Content-Type: application/json (or application/yaml)",
+        )
+    for param in params:
+        key, _, value = param.partition("=")
+        charset = value.strip().strip('"').lower()
+        if key.strip().lower() == "charset" and charset not in _UTF8:
+            # RFC 8259 §8.1: JSON exchanged between systems is UTF-8 (and the reader reads
+            # YAML as UTF-8): another charset's bytes would be read as other characters.
+            raise serve_error(
+                "E710",
+                f"a facts document is UTF-8, not charset={charset or '(empty)'}",
+                hint="send the document encoded as UTF-8, with charset=utf-8 or no charset",
+            )
+    return name
 
 
 async def _body(request: Request, limit: int) -> bytes:

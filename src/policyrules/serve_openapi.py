@@ -117,7 +117,7 @@ def openapi(policy: Policy, about: dict[str, Any]) -> dict[str, Any]:
             "application/yaml": {"schema": {"$ref": "#/components/schemas/Facts"}},
         },
     }
-    refusals = _errors(400, 403, 404, 408, 409, 413, 415, 503, 504)
+    refusals = _errors(400, 403, 404, 408, 409, 413, 415, 422, 503, 504)
     result = {"$ref": "#/components/schemas/Result"}
     return {
         "openapi": "3.1.0",

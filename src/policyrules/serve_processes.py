@@ -24,7 +24,7 @@ from typing import Any
 from .api import load
 from .errors import Diagnostic, PolicyRulesError
 
-__all__ = ["WORKER_ENV", "serve_processes", "uvicorn_limit", "worker_app"]
+__all__ = ["WORKER_ENV", "serve_processes", "worker_app"]
 
 #: The environment variable a worker reads what to serve from (JSON; set by the command).
 WORKER_ENV = "POLICYRULES_SERVE_WORKER"
@@ -44,25 +44,20 @@ def serve_processes(
     ``log``, ``ledger``, ``import_ledgers`` and ``limits``, the keyword arguments of
     :class:`~policyrules.serve.ServeLimits`); ``max_connections``: each worker's
     (``--max-connections``)."""
-    import uvicorn
     from uvicorn.supervisors import Multiprocess
 
+    from .serve_protocol import serve_config
+
     os.environ[WORKER_ENV] = json.dumps(worker)
-    config = uvicorn.Config(
+    config = serve_config(
         f"{__name__}:worker_app",
         factory=True,
         workers=processes,
-        limit_concurrency=uvicorn_limit(max_connections),
+        max_connections=max_connections,
+        header_timeout=worker["limits"]["header_timeout"],
         log_level=log_level,
     )
     Multiprocess(config, sockets=[sock]).run()
-
-
-def uvicorn_limit(max_connections: int) -> int:
-    """uvicorn's ``limit_concurrency`` for ``--max-connections N``: N + 1, as uvicorn
-    counts the connection asking among those open (with N, it answered the N-th 503, and
-    every request 503 for ``--max-connections 1``)."""
-    return max_connections + 1
 
 
 def worker_app() -> Any:

@@ -37,7 +37,7 @@ from typing import Any
 import attrs
 
 from .api import Policy
-from .errors import Diagnostic, LedgerError, PolicyRulesError
+from .errors import Diagnostic, GrantConflict, LedgerError, PolicyRulesError
 from .explain import decision_json, decision_text
 from .provenance import provenance
 from .reading import Limits
@@ -72,7 +72,11 @@ class ServeLimits:
     ``max_depth`` (default 100 levels of nesting in the document), ``timeout`` (seconds,
     default 10: see the module), ``workers`` (default 4 evaluations at once),
     ``store_wait`` (seconds an evaluation waits for its turn to write to the log and the
-    ledger store, then 503; default half of ``timeout``).
+    ledger store, then 503; default half of ``timeout``), ``header_timeout`` (seconds a
+    connection may take to send a request's headers, then it is closed; default 10; kept by
+    ``policyrules serve``'s uvicorn protocol, :mod:`policyrules.serve_protocol`: another
+    ASGI server has its own), ``max_decisions`` (default 20,000: a larger answer is 422
+    E728, before its JSON is made; some 3.3 KB of JSON a decision).
 
     :raises ValueError: if ``store_wait`` is not above 0 and below ``timeout`` (a store
         busy for the whole time would be answered 504, abandoned, not 503, busy)."""
@@ -82,6 +86,8 @@ class ServeLimits:
     timeout: float = 10.0
     workers: int = 4
     store_wait: float = attrs.field(default=attrs.Factory(_half_the_timeout, takes_self=True))
+    header_timeout: float = 10.0
+    max_decisions: int = 20_000
 
     @store_wait.validator
     def _below_timeout(self, attribute: Any, value: float) -> None:
@@ -166,6 +172,7 @@ _STATUS = {
     "E722": 403,
     "E725": 408,
     "E726": 503,
+    "E728": 422,
 }
 #: The most diagnostics an answer lists: a document of 300,000 products without ids was
 #: answered all 300,000, 166 MB rendered on the event loop (every request waited 5 s).
@@ -176,7 +183,11 @@ _PATH = re.compile(r"([A-Za-z_]\w*(?:\[\d+\])*(?:\.[A-Za-z_]\w*(?:\[\d+\])*)*): 
 
 
 def error_status(exc: PolicyRulesError) -> int:
-    """The HTTP status for an error: 400 unless its code says otherwise (see docs/serve.md)."""
+    """The HTTP status for an error: 400 unless its code says otherwise (see docs/serve.md).
+    A grant the document's ledger gives another amount than the store records is 409, a
+    conflict with the store's record (E326, as E331); listed twice in the document, 400."""
+    if isinstance(exc, GrantConflict):
+        return 409
     return _STATUS.get(exc.code, 400)
 
 
@@ -362,6 +373,7 @@ class Evaluator:
             log, store_path = self.log, self.ledger
 
             def record(txn: StoreTransaction, result: Result) -> None:
+                self._bounded(result, options)  # (refused before anything is recorded)
                 job.claim()
                 if log is not None:
                     DecisionLog.append_in(txn, entry(result, str(store_path)))
@@ -394,6 +406,7 @@ class Evaluator:
                 result = policy.evaluate(facts, **kwargs)
             # Written before the claim, so that within the timeout: a large answer (a
             # document of thousands of products answers ~100 MB) is a 504, not a late 200.
+            self._bounded(result, options)
             answer = dumps(self._answer(result, options, prov))
             job.claim()
             if self.log is not None:
@@ -403,10 +416,27 @@ class Evaluator:
         # (committed: the grants are recorded, so the answer is waited for however late)
         return dumps(self._answer(result, options, prov))
 
+    def _bounded(self, result: Result, options: Options) -> None:
+        """E728 if the answer would hold more than ``max_decisions`` decisions: known before
+        its JSON is made (a 4 MB document of many subjects answered ~500 MB)."""
+        picked = options.clauses
+        n = sum(d.clause in picked for d in result.decisions) if picked else len(result.decisions)
+        if n > self.limits.max_decisions:
+            raise serve_error(
+                "E728",
+                f"the answer would hold {n:,} decisions (some {n * 3.3 / 1000:,.0f} MB of "
+                f"JSON), more than the limit of {self.limits.max_decisions:,}",
+                hint="send fewer subjects a request (split the document's firms, products "
+                "...), ask /v1/explain for one clause, or start the service with a larger "
+                "--max-decisions",
+            )
+
     def _answer(self, result: Result, options: Options, prov: dict[str, Any]) -> dict[str, Any]:
-        # As `eval --json` prints it: the English keys and the Chinese text (text_zh) beside.
-        data = result.to_json(all_earlier=options.all_earlier)
-        if options.clauses:
+        # As `eval --json` prints it: the English keys and the Chinese text (text_zh) beside;
+        # for /v1/explain, only its clause's (the whole was made, then dropped).
+        if not options.clauses:
+            data = result.to_json(all_earlier=options.all_earlier)
+        else:
             picked = [d for d in result.decisions if d.clause in options.clauses]
             data = {
                 "decisions": [
