@@ -45,6 +45,7 @@ from .runtime.money import Money
 from .runtime.values import Value
 from .tables_ledger import ledger_columns
 from .tables_spark import read_registry
+from .tables_spark_ledger import check_all, check_own
 from .tables_values import ident, literal
 
 if TYPE_CHECKING:
@@ -342,16 +343,27 @@ def run_batch_spark(
             registry = read_registry(spark, compiled.checked, where)
         tables = dict(registry.tables)
         own = tables["ledger"]
-        check_table_readings(  # E335: its grants are taken as counted by the defaults
-            compiled.checked,
-            lambda: [r[0] for r in own.select("provision").distinct().collect()],
-            assumptions,
-            compiled.assumption_defaults,
-            f"{where}/ledger",
-            on_other_reading,
-        )
-        if ledger is not None:
-            tables["ledger"] = tables["ledger"].unionByName(_given(spark, compiled, ledger[1]))
+        shown = registry.ledger or f"{where}/ledger"
+        with show.step("checking the ledger"):  # as on DuckDB (batch.run_batch), in order
+            if registry.ledger is not None:
+                check_own(spark, compiled, own, shown)
+            check_table_readings(  # E335: its grants are taken as counted by the defaults
+                compiled.checked,
+                lambda: [r[0] for r in own.select("provision").distinct().collect()],
+                assumptions,
+                compiled.assumption_defaults,
+                shown,
+                on_other_reading,
+            )
+            parts = [(shown, own)] if registry.ledger is not None else []
+            if ledger is not None:
+                parts.append((ledger[0], _given(spark, compiled, ledger[1])))
+            if parts:
+                tables["ledger"] = check_all(
+                    spark, compiled, tables, parts, parameters, assumptions
+                )
+            else:
+                tables["ledger"] = own.drop("_row")
         with show.step("building the calendar"):
             tables["calendar_days"] = calendar_days(
                 spark, compiled.checked, tables, calendar, as_of
@@ -370,15 +382,15 @@ def run_batch_spark(
                     spark.sql(on_spark.spark_sql(q)).limit(20), f"the years of {pid}'s grants"
                 )
             ]
-            given = [f"{where}/ledger", *([ledger[0]] if ledger is not None else [])]
+            given = [shown, *([ledger[0]] if ledger is not None else [])]
             refuse_year_rows(compiled, found, ", ".join(given), skipped, keyed)
     except BaseException:
         if not running:
             spark.stop()
         raise
     readings = functools.partial(readings_of, compiled.checked, assumptions)
-    text = functools.partial(_table_text, own, compiled.checked, f"{where}/ledger")
-    earlier = Earlier((f"{where}/ledger", text), ledger)
+    text = functools.partial(_table_text, own, compiled.checked, shown)
+    earlier = Earlier((shown, text), ledger)
     return SparkBatchResult(
         spark, outputs, registry.rows, started, stop=not running, readings=readings, earlier=earlier
     )
@@ -402,13 +414,14 @@ def _table_text(frame: DataFrame, policy: CheckedPolicy, shown: str) -> str:
 
 
 def _given(spark: SparkSession, compiled: CompiledPolicy, ledger: Ledger) -> DataFrame:
-    """Earlier grants read by the Python path (a store, a ledger file) as a DataFrame."""
+    """Earlier grants read by the Python path (a store, a ledger file) as a DataFrame, with
+    each grant's place in it (``_row``, from 1, as on DuckDB)."""
     from .backends.sql.spark_tables import ledger_columns
 
     names = [e.name for e in compiled.checked.entities]
     rows = []
-    for g in ledger:
+    for i, g in enumerate(ledger, start=1):
         path = dict(g.path)
-        rows.append((g.provision, *(path.get(n) for n in names), g.amount.fen, g.year))
+        rows.append((g.provision, *(path.get(n) for n in names), g.amount.fen, g.year, i))
     schema = ", ".join(f"`{c}` {ty}" for c, ty in ledger_columns(compiled.checked))
-    return spark.createDataFrame(rows, schema)
+    return spark.createDataFrame(rows, schema + ", `_row` BIGINT")

@@ -21,13 +21,14 @@ from typing import Any, Protocol
 import attrs
 import duckdb
 
-from .backends.python.compile import CompiledPolicy
+from .backends.python.compile import CompiledCap, CompiledPolicy, CompiledProvision
 from .errors import Diagnostic, LedgerError, did_you_mean
 from .ledger_check import CAP_HINT, fixed_caps
 from .ledger_keys import grant_keys
-from .model import CheckedPolicy
+from .model import CheckedPolicy, ProvisionInfo
 from .runtime.money import Money
 from .runtime.values import Value, format_value
+from .syntax import Once
 from .tables_values import ident, literal
 
 __all__ = ["KEYS_COLUMNS", "LedgerSql", "OnDuckDB", "check_grants", "check_ledger"]
@@ -202,7 +203,8 @@ def check_ledger(
         for what, table in parts
     )
     sql.table("_ledger_all", union)
-    _check_numbers(policy, sql)
+    held, numbered = _profile(policy, sql)
+    _check_numbers(policy, sql, numbered)
     identity = ", ".join(["provision", *path, "year"])
     # A payment is listed once: twice in one part, or with two amounts, is refused; the
     # same grant given by two parts is one grant.
@@ -229,8 +231,8 @@ def check_ledger(
     if diags:
         raise LedgerError(diags)
     sql.table("ledger", f"SELECT DISTINCT {cols} FROM _ledger_all")
-    _check_once(policy, sql, cols)
-    _check_caps(compiled, sql, parameters, assumptions)
+    _check_once(policy, sql, cols, held)
+    _check_caps(compiled, sql, parameters, assumptions, held)
 
 
 # An id that is a number, and that number: `0701`, `701` and `701.0` are all 701.
@@ -241,20 +243,34 @@ def _number(column: str) -> str:
     return f"ltrim(regexp_replace({column}, '\\.0*$', ''), '0')"
 
 
-def _check_numbers(policy: CheckedPolicy, sql: LedgerSql) -> None:
+def _profile(policy: CheckedPolicy, sql: LedgerSql) -> tuple[set[str], set[str]]:
+    """The provisions the ledger's grants are of, and the entities some grant names by an
+    id that is a number: the checks after look at no other (one query, not one each)."""
+    entities = [ent.name for ent in policy.entities if not ent.single]
+    numbers = "".join(
+        f", bool_or(regexp_full_match({ident(n)}, {literal(_NUMBER_ID)}))" for n in entities
+    )
+    got = sql.rows(f"SELECT list(DISTINCT provision ORDER BY provision){numbers} FROM _ledger_all")[
+        0
+    ]
+    held = {str(p) for p in got[0] or () if p is not None}
+    return held, {n for n, some in zip(entities, got[1:], strict=True) if some}
+
+
+def _check_numbers(policy: CheckedPolicy, sql: LedgerSql, numbered: set[str]) -> None:
     """E323: a grant's id that no row of the registry has (under the same owners), where a
     row has the same number written otherwise: a spreadsheet that took the ids for numbers
     dropped their zeros (``0701`` saved as ``701``), and the grant would count against no
     claim, its one-time award and caps paid again.  A grant to an id the registry lacks
     otherwise is an earlier grant like another."""
     diags = []
-    for ent in policy.entities:
-        if ent.single:
-            continue
+    entities = [ent for ent in policy.entities if ent.name in numbered and not ent.single]
+    queries: list[str] = []
+    for ent in entities:
         owners = [e.name for e in reversed(policy.chain(ent.name)[1:])]
         same = "".join(f" AND r.{ident(o + '_id')} = g.{ident(o)}" for o in owners)
         mine = f"g.{ident(ent.name)}"
-        got = sql.rows(
+        queries.append(
             f"SELECT g._from, g._row, {mine}, min(r.id) FROM _ledger_all g "
             f"JOIN {ident(ent.key)} r ON r.id <> {mine}{same} "
             f"AND regexp_full_match({mine}, {literal(_NUMBER_ID)}) "
@@ -263,19 +279,29 @@ def _check_numbers(policy: CheckedPolicy, sql: LedgerSql) -> None:
             f"WHERE NOT EXISTS (SELECT 1 FROM {ident(ent.key)} r WHERE r.id = {mine}{same}) "
             f"GROUP BY ALL ORDER BY 1, 2 LIMIT {_SHOW}"
         )
-        for where, row, given, held in got:
-            diags.append(
-                Diagnostic(
-                    "E323",
-                    f"{where} row {row}: {ent.name} {given!r} is in no row of {ent.key}, which "
-                    f"has {ent.name} {held!r}: the same number written otherwise",
-                    hint=f"write the id as the registry does, {held!r} (a spreadsheet that "
-                    "read the ids as numbers drops their zeros): a grant to another id does "
-                    f"not count against the one-time awards and caps of {held!r}",
-                )
+    for k, where, row, given, held in _each(sql, queries, "1, 2, 3"):
+        ent = entities[k]
+        diags.append(
+            Diagnostic(
+                "E323",
+                f"{where} row {row}: {ent.name} {given!r} is in no row of {ent.key}, which "
+                f"has {ent.name} {held!r}: the same number written otherwise",
+                hint=f"write the id as the registry does, {held!r} (a spreadsheet that "
+                "read the ids as numbers drops their zeros): a grant to another id does "
+                f"not count against the one-time awards and caps of {held!r}",
             )
+        )
     if diags:
         raise LedgerError(diags)
+
+
+def _each(sql: LedgerSql, queries: Sequence[str], order: str) -> list[tuple[Any, ...]]:
+    """The rows of ``queries`` run as one (a job on Spark, not one per query), each row
+    led by its query's index, ordered by ``order`` (that index first)."""
+    if not queries:
+        return []
+    union = " UNION ALL ".join(f"SELECT {k} AS _k, * FROM ({q})" for k, q in enumerate(queries))
+    return [tuple(r) for r in sql.rows(f"{union} ORDER BY {order}")]
 
 
 def _describe(policy: CheckedPolicy, r: Sequence[object]) -> str:
@@ -287,13 +313,15 @@ def _describe(policy: CheckedPolicy, r: Sequence[object]) -> str:
     return where + (f", year {year}" if year is not None else "")
 
 
-def _check_once(policy: CheckedPolicy, sql: LedgerSql, cols: str) -> None:
+def _check_once(policy: CheckedPolicy, sql: LedgerSql, cols: str, held: set[str]) -> None:
     keys = grant_keys(policy)
     diags = []
+    once: list[tuple[ProvisionInfo, Once]] = []
+    queries: list[str] = []
     for p in policy.provisions():
         for o in p.once:
             chain = keys[p.id].chain
-            if o.entity not in chain:
+            if o.entity not in chain or p.id not in held:
                 continue
             scope = [ident(e) for e in chain[: chain.index(o.entity) + 1]]
             # each grant once (the same grant given by two parts is one), with where it is
@@ -302,19 +330,23 @@ def _check_once(policy: CheckedPolicy, sql: LedgerSql, cols: str) -> None:
                 f"FROM _ledger_all WHERE provision = {literal(p.id)} AND amount > 0 "
                 "GROUP BY ALL"
             )
-            got = sql.rows(
-                f"SELECT {', '.join(scope)}, count(*), flatten(list(_at ORDER BY _at)) "
-                f"FROM ({grants}) GROUP BY ALL HAVING count(*) > 1 LIMIT {_SHOW}"
+            # the subject's id, how many grants, their places (one shape for every award)
+            once.append((p, o))
+            queries.append(
+                f"SELECT {scope[-1]} AS _id, _n, _places FROM (SELECT {', '.join(scope)}, "
+                "count(*) AS _n, flatten(list(_at ORDER BY _at)) AS _places "
+                f"FROM ({grants}) GROUP BY ALL HAVING count(*) > 1 LIMIT {_SHOW})"
             )
-            for r in got:
-                diags.append(
-                    Diagnostic(
-                        "E328",
-                        f"{p.id} is paid once per {o.entity} (一次性), and {o.entity} {r[-3]} "
-                        f"is paid {r[-2]} times in the ledger ({', '.join(r[-1])})",
-                        hint="a one-time award is paid once; remove the grant that was not made",
-                    )
-                )
+    for k, *r in _each(sql, queries, "1"):
+        p, o = once[k]
+        diags.append(
+            Diagnostic(
+                "E328",
+                f"{p.id} is paid once per {o.entity} (一次性), and {o.entity} {r[-3]} "
+                f"is paid {r[-2]} times in the ledger ({', '.join(r[-1])})",
+                hint="a one-time award is paid once; remove the grant that was not made",
+            )
+        )
     if diags:
         raise LedgerError(diags)
 
@@ -324,9 +356,10 @@ def _check_caps(
     sql: LedgerSql,
     params: Mapping[str, Value],
     assume: Mapping[str, Value],
+    held: set[str],
 ) -> None:
     """:func:`policyrules.ledger_check.check_caps`, with the sums in SQL: the same caps
-    (:func:`~policyrules.ledger_check.fixed_caps`)."""
+    (:func:`~policyrules.ledger_check.fixed_caps`), those with grants (of ``held``)."""
     policy = compiled.checked
     keys = grant_keys(policy)
     names = [e.name for e in policy.entities]
@@ -337,8 +370,12 @@ def _check_caps(
         "FROM _ledger_all GROUP BY ALL"
     )
     diags: list[Diagnostic] = []
+    caps: list[tuple[CompiledProvision, CompiledCap, Money]] = []
+    queries: list[str] = []
     for cp, cap, limit, members in fixed_caps(compiled, params, assume):
         pool = sorted(members)
+        if not members & held:
+            continue
         chains = {p: keys[p].chain for p in pool if p in keys}
         if not cap.per:
             scope = [ident(n) for n in names]
@@ -364,28 +401,30 @@ def _check_caps(
                 )
             year = "year" if cap.year is not None else "NULL"
             where = f" AND {dep} > 0"
-        got = sql.rows(
+        caps.append((cp, cap, limit))
+        queries.append(
             f"SELECT {', '.join(scope)}, {year}, sum(amount), count(*), "
             f"flatten(list(_at ORDER BY _at)) FROM ({grants}) "
             f"WHERE provision IN ({', '.join(map(literal, pool))}){where} GROUP BY ALL "
             f"HAVING sum(amount) > {max(limit.fen, 0)} LIMIT {_SHOW}"
         )
-        for r in got:
-            what = " / ".join(f"{n} {v}" for n, v in zip(names, r, strict=False) if v is not None)
-            if r[len(names)] is not None:
-                what += f", year {r[len(names)]}"
-            at = list(r[-1])
-            places = ", ".join(at[:_PLACES]) + (
-                f" and {len(at) - _PLACES} more" if len(at) > _PLACES else ""
+    for k, *r in _each(sql, queries, "1"):
+        cp, cap, limit = caps[k]
+        what = " / ".join(f"{n} {v}" for n, v in zip(names, r, strict=False) if v is not None)
+        if r[len(names)] is not None:
+            what += f", year {r[len(names)]}"
+        at = list(r[-1])
+        places = ", ".join(at[:_PLACES]) + (
+            f" and {len(at) - _PLACES} more" if len(at) > _PLACES else ""
+        )
+        diags.append(
+            Diagnostic(
+                "E329",
+                f"the ledger already exceeds the cap {cap.text} of {cp.info.id} ({what}): "
+                f"{r[-2]} grant(s) total {format_value(Money(int(r[-3])))} against "
+                f"{format_value(limit)} ({places})",
+                hint=CAP_HINT,
             )
-            diags.append(
-                Diagnostic(
-                    "E329",
-                    f"the ledger already exceeds the cap {cap.text} of {cp.info.id} ({what}): "
-                    f"{r[-2]} grant(s) total {format_value(Money(int(r[-3])))} against "
-                    f"{format_value(limit)} ({places})",
-                    hint=CAP_HINT,
-                )
-            )
+        )
     if diags:
         raise LedgerError(diags)
