@@ -1,14 +1,17 @@
 """The batch path on Spark: a registry of Parquet tables in, decisions and grants out.
 
 :func:`run_batch_spark` starts (or joins) a Spark session, reads and checks the registry
-(:mod:`policyrules.tables_spark`: the same rules and codes as on DuckDB), adds the earlier
-grants given and the working-day calendar, compiles the policy to SQL
+(:mod:`policyrules.tables_spark`: the same rules and codes as on DuckDB), checks the
+registry's ledger and the earlier grants given against the policy and the registry and
+merges them (:mod:`policyrules.tables_spark_ledger`: DuckDB's checks, E320-E329), adds the
+working-day calendar, compiles the policy to SQL
 (:func:`policyrules.backends.sql.compile_batch`, the same plan DuckDB runs) and registers
 it step by step (:func:`policyrules.backends.sql.spark.run_plan`).  The outputs are
 computed when :meth:`SparkBatchResult.write` writes them, by Spark, as Parquet (or JSON
 Lines, CSV) directories of part files.  No row comes to Python.
 
-Errors of this engine (besides the readers' E620-E630, E320-E325 and Spark's E640-E647):
+Errors of this engine (besides the readers' E620-E630, the ledger's E320-E329 and Spark's
+E640-E647):
 E648 an input or option the Spark engine does not take (a DuckDB file, CSV or JSON Lines
 tables, ``--memory-limit``, ``--ledger-out`` to a remote or non-Parquet output); E649 an
 unknown engine, or a Spark option without ``--engine spark`` or not ``KEY=VALUE``.
@@ -320,7 +323,7 @@ def run_batch_spark(
     :raises SparkBatchError: E640 no pyspark, E641 Spark cannot start (no Java 17+), E642-E647
         (see :mod:`policyrules.backends.sql.spark`), E648 an input the engine does not read.
     :raises TableError: a table or value refused (E620-E630), located by table, id, column.
-    :raises LedgerError: a ledger column or value refused (E320, E323-E325); the
+    :raises LedgerError: an earlier grant refused (E320-E329, as on DuckDB); the
         registry's ``ledger`` table holding grants of a provision whose reading this run
         changes (E335, as on DuckDB), unless ``on_other_reading`` takes it; a one-time
         award's earlier grant in another year than the registry gives it (E349, as on DuckDB,
