@@ -1,14 +1,17 @@
 """The batch path on Spark: a registry of Parquet tables in, decisions and grants out.
 
 :func:`run_batch_spark` starts (or joins) a Spark session, reads and checks the registry
-(:mod:`policyrules.tables_spark`: the same rules and codes as on DuckDB), adds the earlier
-grants given and the working-day calendar, compiles the policy to SQL
+(:mod:`policyrules.tables_spark`: the same rules and codes as on DuckDB), checks the
+registry's ledger and the earlier grants given against the policy and the registry and
+merges them (:mod:`policyrules.tables_spark_ledger`: DuckDB's checks, E320-E329), adds the
+working-day calendar, compiles the policy to SQL
 (:func:`policyrules.backends.sql.compile_batch`, the same plan DuckDB runs) and registers
 it step by step (:func:`policyrules.backends.sql.spark.run_plan`).  The outputs are
 computed when :meth:`SparkBatchResult.write` writes them, by Spark, as Parquet (or JSON
 Lines, CSV) directories of part files.  No row comes to Python.
 
-Errors of this engine (besides the readers' E620-E630, E320-E325 and Spark's E640-E647):
+Errors of this engine (besides the readers' E620-E630, the ledger's E320-E329 and Spark's
+E640-E647):
 E648 an input or option the Spark engine does not take (a DuckDB file, CSV or JSON Lines
 tables, ``--memory-limit``, ``--ledger-out`` to a remote or non-Parquet output); E649 an
 unknown engine, or a Spark option without ``--engine spark`` or not ``KEY=VALUE``.
@@ -45,6 +48,7 @@ from .runtime.money import Money
 from .runtime.values import Value
 from .tables_ledger import ledger_columns
 from .tables_spark import read_registry
+from .tables_spark_ledger import check_all, check_own
 from .tables_values import ident, literal
 
 if TYPE_CHECKING:
@@ -319,7 +323,7 @@ def run_batch_spark(
     :raises SparkBatchError: E640 no pyspark, E641 Spark cannot start (no Java 17+), E642-E647
         (see :mod:`policyrules.backends.sql.spark`), E648 an input the engine does not read.
     :raises TableError: a table or value refused (E620-E630), located by table, id, column.
-    :raises LedgerError: a ledger column or value refused (E320, E323-E325); the
+    :raises LedgerError: an earlier grant refused (E320-E329, as on DuckDB); the
         registry's ``ledger`` table holding grants of a provision whose reading this run
         changes (E335, as on DuckDB), unless ``on_other_reading`` takes it; a one-time
         award's earlier grant in another year than the registry gives it (E349, as on DuckDB,
@@ -342,16 +346,27 @@ def run_batch_spark(
             registry = read_registry(spark, compiled.checked, where)
         tables = dict(registry.tables)
         own = tables["ledger"]
-        check_table_readings(  # E335: its grants are taken as counted by the defaults
-            compiled.checked,
-            lambda: [r[0] for r in own.select("provision").distinct().collect()],
-            assumptions,
-            compiled.assumption_defaults,
-            f"{where}/ledger",
-            on_other_reading,
-        )
-        if ledger is not None:
-            tables["ledger"] = tables["ledger"].unionByName(_given(spark, compiled, ledger[1]))
+        shown = registry.ledger or f"{where}/ledger"
+        with show.step("checking the ledger"):  # as on DuckDB (batch.run_batch), in order
+            if registry.ledger is not None:
+                check_own(spark, compiled, own, shown)
+            check_table_readings(  # E335: its grants are taken as counted by the defaults
+                compiled.checked,
+                lambda: [r[0] for r in own.select("provision").distinct().collect()],
+                assumptions,
+                compiled.assumption_defaults,
+                shown,
+                on_other_reading,
+            )
+            parts = [(shown, own)] if registry.ledger is not None else []
+            if ledger is not None:
+                parts.append((ledger[0], _given(spark, compiled, ledger[1])))
+            if parts:
+                tables["ledger"] = check_all(
+                    spark, compiled, tables, parts, parameters, assumptions
+                )
+            else:
+                tables["ledger"] = own.drop("_row")
         with show.step("building the calendar"):
             tables["calendar_days"] = calendar_days(
                 spark, compiled.checked, tables, calendar, as_of
@@ -370,15 +385,15 @@ def run_batch_spark(
                     spark.sql(on_spark.spark_sql(q)).limit(20), f"the years of {pid}'s grants"
                 )
             ]
-            given = [f"{where}/ledger", *([ledger[0]] if ledger is not None else [])]
+            given = [shown, *([ledger[0]] if ledger is not None else [])]
             refuse_year_rows(compiled, found, ", ".join(given), skipped, keyed)
     except BaseException:
         if not running:
             spark.stop()
         raise
     readings = functools.partial(readings_of, compiled.checked, assumptions)
-    text = functools.partial(_table_text, own, compiled.checked, f"{where}/ledger")
-    earlier = Earlier((f"{where}/ledger", text), ledger)
+    text = functools.partial(_table_text, own, compiled.checked, shown)
+    earlier = Earlier((shown, text), ledger)
     return SparkBatchResult(
         spark, outputs, registry.rows, started, stop=not running, readings=readings, earlier=earlier
     )
@@ -402,13 +417,14 @@ def _table_text(frame: DataFrame, policy: CheckedPolicy, shown: str) -> str:
 
 
 def _given(spark: SparkSession, compiled: CompiledPolicy, ledger: Ledger) -> DataFrame:
-    """Earlier grants read by the Python path (a store, a ledger file) as a DataFrame."""
+    """Earlier grants read by the Python path (a store, a ledger file) as a DataFrame, with
+    each grant's place in it (``_row``, from 1, as on DuckDB)."""
     from .backends.sql.spark_tables import ledger_columns
 
     names = [e.name for e in compiled.checked.entities]
     rows = []
-    for g in ledger:
+    for i, g in enumerate(ledger, start=1):
         path = dict(g.path)
-        rows.append((g.provision, *(path.get(n) for n in names), g.amount.fen, g.year))
+        rows.append((g.provision, *(path.get(n) for n in names), g.amount.fen, g.year, i))
     schema = ", ".join(f"`{c}` {ty}" for c, ty in ledger_columns(compiled.checked))
-    return spark.createDataFrame(rows, schema)
+    return spark.createDataFrame(rows, schema + ", `_row` BIGINT")

@@ -21,11 +21,10 @@ import duckdb
 
 from . import types as t
 from .errors import Diagnostic, LedgerError, did_you_mean, quoted
-from .ledger_keys import grant_keys
 from .model import CheckedPolicy
 from .runtime.ledger import Ledger
 from .tables import ID_MESSAGES, Source, id_problem
-from .tables_ledger_check import check_ledger  # (also importable from here, as before)
+from .tables_ledger_check import check_grants, check_ledger  # (check_ledger also from here)
 from .tables_messages import ascii_note, problem_message
 from .tables_source import SourceTable, error_line
 from .tables_values import (
@@ -78,22 +77,6 @@ def load_grants(
     if rows:
         marks = ", ".join("?" for _ in range(len(names) + 4))
         con.executemany(f"INSERT INTO {ident(table)} VALUES ({marks})", rows)
-
-
-def _keys_table(con: duckdb.DuckDBPyConnection, policy: CheckedPolicy) -> None:
-    keys = grant_keys(policy)
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE _ledger_keys (provision VARCHAR, kind VARCHAR, "
-        "chain VARCHAR[], need INTEGER, yearly BOOLEAN)"
-    ).fetchall()
-    rows: list[list[object]] = []
-    for p in policy.provisions():
-        k = keys.get(p.id)
-        rows.append(
-            [p.id, p.kind, list(k.chain), k.need, k.yearly] if k else [p.id, p.kind, [], 0, False]
-        )
-    if rows:
-        con.executemany("INSERT INTO _ledger_keys VALUES (?, ?, ?, ?, ?)", rows)
 
 
 def read_ledger_table(
@@ -205,7 +188,7 @@ def read_ledger_table(
         raise LedgerError(
             Diagnostic("E320", f"{src.shown}: cannot read: {error_line(exc)}")
         ) from None
-    _check_grants(policy, con, table, src.shown)
+    check_grants(policy, con, table, src.shown)
 
 
 # E324: (message, hint) of a ledger table with no amount column, or with both (by whether
@@ -292,81 +275,3 @@ def _fen(raw: SourceTable, problems: list[tuple[str, str, str]]) -> str:
         return "CAST(NULL AS BIGINT) AS amount"
     problems.append(("amount_fen", "E324", sql[1]))
     return f"{sql[0]} AS amount"
-
-
-def _check_grants(
-    policy: CheckedPolicy, con: duckdb.DuckDBPyConnection, table: str, shown: str
-) -> None:
-    _keys_table(con, policy)
-    names = [e.name for e in policy.entities]
-    deepest = (
-        "greatest(0, "
-        + ", ".join(
-            f"CASE WHEN g.{c} IS NOT NULL THEN coalesce(list_position(k.chain, {literal(n)}), 0) "
-            "ELSE 0 END"
-            for n, c in zip(names, map(ident, names), strict=True)
-        )
-        + ")"
-    )
-    branches = [
-        ("g.provision IS NULL", "'E321|none'"),
-        ("k.provision IS NULL", "'E321|unknown'"),
-        ("k.kind <> 'award'", "'E321|kind'"),
-        *(
-            (
-                f"g.{ident(n)} IS NOT NULL AND NOT list_contains(k.chain, {literal(n)})",
-                f"'E323|{n}'",
-            )
-            for n in names
-        ),
-        *(
-            (
-                f"g.{ident(n)} IS NULL AND coalesce(list_position(k.chain, {literal(n)}), 0) "
-                f"BETWEEN 1 AND greatest(k.need, {deepest})",
-                f"'E322|{n}'",
-            )
-            for n in names
-        ),
-        ("g.amount IS NULL", "'E324|none'"),
-        ("g.year IS NULL AND k.yearly", "'E325|none'"),
-    ]
-    reason = "CASE " + " ".join(f"WHEN {c} THEN {r}" for c, r in branches) + " END"
-    bad = con.execute(
-        f"SELECT g._row, g.provision, {reason} AS why, k.chain FROM {ident(table)} g "
-        f"LEFT JOIN _ledger_keys k ON g.provision = k.provision WHERE {reason} IS NOT NULL "
-        f"ORDER BY g._row LIMIT 30"
-    ).fetchall()
-    keys = grant_keys(policy)
-    kinds = {p.id: p.kind for p in policy.provisions()}
-    diags = []
-    for row, pid, why, chain in bad:
-        code, _, what = str(why).partition("|")
-        at = f"{shown}: row {row}"
-        if code == "E321" and what == "kind":
-            message, hint = (
-                f"{pid} is a {kinds[pid]}, not an award: only awards make grants",
-                "remove this row",
-            )
-        elif code == "E321":
-            message = "no provision" if what == "none" else f"unknown provision {pid!r}"
-            hint = did_you_mean(str(pid), keys) or "name an award as `document/clause/name`"
-        elif code == "E323":
-            message = f"{what!r} is not the subject of {pid} or one of its owners"
-            hint = f"a grant's path runs {' > '.join(chain)}"
-        elif code == "E322":
-            why_key = keys[pid].why.get(what) or f"the path runs {' > '.join(chain)}"
-            message = (
-                f"no `{what}`: {pid} is keyed by {why_key}; "
-                "without it the grant could never match a claim"
-            )
-            hint = f"fill the column {what} with its id"
-        elif code == "E324":
-            message, hint = "no amount", 'say what was paid: "200万元"'
-        else:
-            message, hint = (
-                f"no year: {pid} has a yearly cap",
-                "say which year the grant counts in: 2025",
-            )
-        diags.append(Diagnostic(code, f"{at}: {message}", hint=hint))
-    if diags:
-        raise LedgerError(diags)

@@ -4,28 +4,178 @@ grant by grant, :mod:`policyrules.tables_ledger`) merged into the contract's ``l
 table, the same grant given twice counting once; then E323 an id the registry lacks that is
 one of its ids written as another number (``701`` for ``0701``); E326 a payment listed
 twice, or with two amounts; E328 a one-time award paid twice; E329 a cap whose limit needs
-no facts already exceeded.
+no facts already exceeded.  :func:`check_grants` checks a ledger table's grants one by one
+against the policy (E321, E322, E323 an entity off the grant's path, E324, E325).
+
+The checks are DuckDB SQL text run by a :class:`LedgerSql`: on DuckDB as it is
+(:class:`OnDuckDB`), on Spark written in Spark SQL (:mod:`policyrules.tables_spark_ledger`),
+so both engines refuse the same ledger with the same codes and messages.  Only the rows at
+fault come back (three per fault).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any, Protocol
 
+import attrs
 import duckdb
 
-from .backends.python.compile import CompiledPolicy
-from .errors import Diagnostic, LedgerError
+from .backends.python.compile import CompiledCap, CompiledPolicy, CompiledProvision
+from .errors import Diagnostic, LedgerError, did_you_mean
 from .ledger_check import CAP_HINT, fixed_caps
 from .ledger_keys import grant_keys
-from .model import CheckedPolicy
+from .model import CheckedPolicy, ProvisionInfo
 from .runtime.money import Money
 from .runtime.values import Value, format_value
+from .syntax import Once
 from .tables_values import ident, literal
 
-__all__ = ["check_ledger"]
+__all__ = ["KEYS_COLUMNS", "LedgerSql", "OnDuckDB", "check_grants", "check_ledger"]
 
 _SHOW = 3  # rows shown per fault
 _PLACES = 5  # the places of a cap's grants shown
+
+
+class LedgerSql(Protocol):
+    """An engine the ledger's checks run on: each statement is DuckDB SQL text."""
+
+    def rows(self, sql: str) -> Sequence[Sequence[Any]]:
+        """The rows of the query ``sql``."""
+
+    def table(self, name: str, sql: str) -> None:
+        """Make the query ``sql`` the table ``name``, read by the statements after."""
+
+    def load(self, name: str, columns: Sequence[tuple[str, str]], rows: list[list[Any]]) -> None:
+        """Make ``rows`` the table ``name`` of ``columns`` ((name, DuckDB type) pairs)."""
+
+
+@attrs.frozen
+class OnDuckDB:
+    """The ledger's checks on a DuckDB connection: temporary tables."""
+
+    con: duckdb.DuckDBPyConnection
+
+    def rows(self, sql: str) -> list[tuple[Any, ...]]:
+        return self.con.execute(sql).fetchall()
+
+    def table(self, name: str, sql: str) -> None:
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {ident(name)} AS {sql}").fetchall()
+
+    def load(self, name: str, columns: Sequence[tuple[str, str]], rows: list[list[Any]]) -> None:
+        spec = ", ".join(f"{c} {ty}" for c, ty in columns)
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {ident(name)} ({spec})").fetchall()
+        if rows:
+            marks = ", ".join("?" for _ in columns)
+            self.con.executemany(f"INSERT INTO {ident(name)} VALUES ({marks})", rows)
+
+
+def _engine(con: duckdb.DuckDBPyConnection | LedgerSql) -> LedgerSql:
+    return OnDuckDB(con) if isinstance(con, duckdb.DuckDBPyConnection) else con
+
+
+#: The columns of ``_ledger_keys``: each provision's kind and the keys of its grants.
+KEYS_COLUMNS = (
+    ("provision", "VARCHAR"),
+    ("kind", "VARCHAR"),
+    ("chain", "VARCHAR[]"),
+    ("need", "INTEGER"),
+    ("yearly", "BOOLEAN"),
+)
+
+
+def _keys_table(sql: LedgerSql, policy: CheckedPolicy) -> None:
+    keys = grant_keys(policy)
+    rows: list[list[object]] = []
+    for p in policy.provisions():
+        k = keys.get(p.id)
+        rows.append(
+            [p.id, p.kind, list(k.chain), k.need, k.yearly] if k else [p.id, p.kind, [], 0, False]
+        )
+    sql.load("_ledger_keys", KEYS_COLUMNS, rows)
+
+
+def check_grants(
+    policy: CheckedPolicy, con: duckdb.DuckDBPyConnection | LedgerSql, table: str, shown: str
+) -> None:
+    """Check each grant of the ledger table ``table`` (the contract's ledger columns and
+    ``_row``; ``shown`` names it) against the policy.  :raises LedgerError: E321 no award
+    of the policy, E322 a key its caps or ``once per`` need missing, E323 an entity off its
+    path, E324 no amount, E325 no year for a yearly cap; up to thirty rows, by row."""
+    sql = _engine(con)
+    _keys_table(sql, policy)
+    names = [e.name for e in policy.entities]
+    deepest = (
+        "greatest(0, "
+        + ", ".join(
+            f"CASE WHEN g.{c} IS NOT NULL THEN coalesce(list_position(k.chain, {literal(n)}), 0) "
+            "ELSE 0 END"
+            for n, c in zip(names, map(ident, names), strict=True)
+        )
+        + ")"
+    )
+    branches = [
+        ("g.provision IS NULL", "'E321|none'"),
+        ("k.provision IS NULL", "'E321|unknown'"),
+        ("k.kind <> 'award'", "'E321|kind'"),
+        *(
+            (
+                f"g.{ident(n)} IS NOT NULL AND NOT list_contains(k.chain, {literal(n)})",
+                f"'E323|{n}'",
+            )
+            for n in names
+        ),
+        *(
+            (
+                f"g.{ident(n)} IS NULL AND coalesce(list_position(k.chain, {literal(n)}), 0) "
+                f"BETWEEN 1 AND greatest(k.need, {deepest})",
+                f"'E322|{n}'",
+            )
+            for n in names
+        ),
+        ("g.amount IS NULL", "'E324|none'"),
+        ("g.year IS NULL AND k.yearly", "'E325|none'"),
+    ]
+    reason = "CASE " + " ".join(f"WHEN {c} THEN {r}" for c, r in branches) + " END"
+    bad = sql.rows(
+        f"SELECT g._row, g.provision, {reason} AS why, k.chain FROM {ident(table)} g "
+        f"LEFT JOIN _ledger_keys k ON g.provision = k.provision WHERE {reason} IS NOT NULL "
+        f"ORDER BY g._row LIMIT 30"
+    )
+    keys = grant_keys(policy)
+    kinds = {p.id: p.kind for p in policy.provisions()}
+    diags = []
+    for row, pid, why, chain in bad:
+        code, _, what = str(why).partition("|")
+        at = f"{shown}: row {row}"
+        if code == "E321" and what == "kind":
+            message, hint = (
+                f"{pid} is a {kinds[pid]}, not an award: only awards make grants",
+                "remove this row",
+            )
+        elif code == "E321":
+            message = "no provision" if what == "none" else f"unknown provision {pid!r}"
+            hint = did_you_mean(str(pid), keys) or "name an award as `document/clause/name`"
+        elif code == "E323":
+            message = f"{what!r} is not the subject of {pid} or one of its owners"
+            hint = f"a grant's path runs {' > '.join(chain)}"
+        elif code == "E322":
+            why_key = keys[pid].why.get(what) or f"the path runs {' > '.join(chain)}"
+            message = (
+                f"no `{what}`: {pid} is keyed by {why_key}; "
+                "without it the grant could never match a claim"
+            )
+            hint = f"fill the column {what} with its id"
+        elif code == "E324":
+            message, hint = "no amount", 'say what was paid: "200万元"'
+        else:
+            message, hint = (
+                f"no year: {pid} has a yearly cap",
+                "say which year the grant counts in: 2025",
+            )
+        diags.append(Diagnostic(code, f"{at}: {message}", hint=hint))
+    if diags:
+        raise LedgerError(diags)
 
 
 def _path_sql(policy: CheckedPolicy, alias: str = "") -> list[str]:
@@ -34,14 +184,17 @@ def _path_sql(policy: CheckedPolicy, alias: str = "") -> list[str]:
 
 def check_ledger(
     compiled: CompiledPolicy,
-    con: duckdb.DuckDBPyConnection,
+    con: duckdb.DuckDBPyConnection | LedgerSql,
     parts: Sequence[tuple[str, str]],
     parameters: Mapping[str, Value],
     assumptions: Mapping[str, Value],
 ) -> None:
-    """Merge the grants of ``parts`` ((what, table) pairs) into the contract's ``ledger``
-    table: the same grant given twice counts once; then refuse a payment with two amounts
-    (E326), a one-time award paid twice (E328) and a cap already exceeded (E329)."""
+    """Merge the grants of ``parts`` ((what, table) pairs; each table with the contract's
+    ledger columns and ``_row``, its row) into the contract's ``ledger`` table: the same grant
+    given twice counts once; then refuse an id written as another number (E323), a payment
+    with two amounts (E326), a one-time award paid twice (E328) and a cap already exceeded
+    (E329).  ``con``: a DuckDB connection, or another :class:`LedgerSql`."""
+    sql = _engine(con)
     policy = compiled.checked
     path = _path_sql(policy)
     cols = ", ".join(["provision", *path, "amount", "year"])
@@ -49,17 +202,18 @@ def check_ledger(
         f"SELECT {cols}, {literal(what)} AS _from, _row FROM {ident(table)}"
         for what, table in parts
     )
-    con.execute(f"CREATE OR REPLACE TEMP TABLE _ledger_all AS {union}").fetchall()
-    _check_numbers(policy, con)
+    sql.table("_ledger_all", union)
+    held, numbered = _profile(policy, sql)
+    _check_numbers(policy, sql, numbered)
     identity = ", ".join(["provision", *path, "year"])
     # A payment is listed once: twice in one part, or with two amounts, is refused; the
     # same grant given by two parts is one grant.
-    twice = con.execute(
-        f"SELECT {identity}, list(DISTINCT amount), "
+    twice = sql.rows(
+        f"SELECT {identity}, list(DISTINCT amount ORDER BY amount), "
         f"list(_from || ' row ' || _row ORDER BY _from, _row) FROM _ledger_all "
         f"WHERE amount > 0 GROUP BY ALL "
         f"HAVING count(DISTINCT amount) > 1 OR count(*) > count(DISTINCT _from) LIMIT {_SHOW}"
-    ).fetchall()
+    )
     diags = [
         Diagnostic(
             "E326",
@@ -76,11 +230,9 @@ def check_ledger(
     ]
     if diags:
         raise LedgerError(diags)
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE ledger AS SELECT DISTINCT {cols} FROM _ledger_all"
-    ).fetchall()
-    _check_once(policy, con, cols)
-    _check_caps(compiled, con, parameters, assumptions)
+    sql.table("ledger", f"SELECT DISTINCT {cols} FROM _ledger_all")
+    _check_once(policy, sql, cols, held)
+    _check_caps(compiled, sql, parameters, assumptions, held)
 
 
 # An id that is a number, and that number: `0701`, `701` and `701.0` are all 701.
@@ -91,20 +243,34 @@ def _number(column: str) -> str:
     return f"ltrim(regexp_replace({column}, '\\.0*$', ''), '0')"
 
 
-def _check_numbers(policy: CheckedPolicy, con: duckdb.DuckDBPyConnection) -> None:
+def _profile(policy: CheckedPolicy, sql: LedgerSql) -> tuple[set[str], set[str]]:
+    """The provisions the ledger's grants are of, and the entities some grant names by an
+    id that is a number: the checks after look at no other (one query, not one each)."""
+    entities = [ent.name for ent in policy.entities if not ent.single]
+    numbers = "".join(
+        f", bool_or(regexp_full_match({ident(n)}, {literal(_NUMBER_ID)}))" for n in entities
+    )
+    got = sql.rows(f"SELECT list(DISTINCT provision ORDER BY provision){numbers} FROM _ledger_all")[
+        0
+    ]
+    held = {str(p) for p in got[0] or () if p is not None}
+    return held, {n for n, some in zip(entities, got[1:], strict=True) if some}
+
+
+def _check_numbers(policy: CheckedPolicy, sql: LedgerSql, numbered: set[str]) -> None:
     """E323: a grant's id that no row of the registry has (under the same owners), where a
     row has the same number written otherwise: a spreadsheet that took the ids for numbers
     dropped their zeros (``0701`` saved as ``701``), and the grant would count against no
     claim, its one-time award and caps paid again.  A grant to an id the registry lacks
     otherwise is an earlier grant like another."""
     diags = []
-    for ent in policy.entities:
-        if ent.single:
-            continue
+    entities = [ent for ent in policy.entities if ent.name in numbered and not ent.single]
+    queries: list[str] = []
+    for ent in entities:
         owners = [e.name for e in reversed(policy.chain(ent.name)[1:])]
         same = "".join(f" AND r.{ident(o + '_id')} = g.{ident(o)}" for o in owners)
         mine = f"g.{ident(ent.name)}"
-        got = con.execute(
+        queries.append(
             f"SELECT g._from, g._row, {mine}, min(r.id) FROM _ledger_all g "
             f"JOIN {ident(ent.key)} r ON r.id <> {mine}{same} "
             f"AND regexp_full_match({mine}, {literal(_NUMBER_ID)}) "
@@ -112,20 +278,30 @@ def _check_numbers(policy: CheckedPolicy, con: duckdb.DuckDBPyConnection) -> Non
             f"AND {_number(mine)} = {_number('r.id')} "
             f"WHERE NOT EXISTS (SELECT 1 FROM {ident(ent.key)} r WHERE r.id = {mine}{same}) "
             f"GROUP BY ALL ORDER BY 1, 2 LIMIT {_SHOW}"
-        ).fetchall()
-        for where, row, given, held in got:
-            diags.append(
-                Diagnostic(
-                    "E323",
-                    f"{where} row {row}: {ent.name} {given!r} is in no row of {ent.key}, which "
-                    f"has {ent.name} {held!r}: the same number written otherwise",
-                    hint=f"write the id as the registry does, {held!r} (a spreadsheet that "
-                    "read the ids as numbers drops their zeros): a grant to another id does "
-                    f"not count against the one-time awards and caps of {held!r}",
-                )
+        )
+    for k, where, row, given, held in _each(sql, queries, "1, 2, 3"):
+        ent = entities[k]
+        diags.append(
+            Diagnostic(
+                "E323",
+                f"{where} row {row}: {ent.name} {given!r} is in no row of {ent.key}, which "
+                f"has {ent.name} {held!r}: the same number written otherwise",
+                hint=f"write the id as the registry does, {held!r} (a spreadsheet that "
+                "read the ids as numbers drops their zeros): a grant to another id does "
+                f"not count against the one-time awards and caps of {held!r}",
             )
+        )
     if diags:
         raise LedgerError(diags)
+
+
+def _each(sql: LedgerSql, queries: Sequence[str], order: str) -> list[tuple[Any, ...]]:
+    """The rows of ``queries`` run as one (a job on Spark, not one per query), each row
+    led by its query's index, ordered by ``order`` (that index first)."""
+    if not queries:
+        return []
+    union = " UNION ALL ".join(f"SELECT {k} AS _k, * FROM ({q})" for k, q in enumerate(queries))
+    return [tuple(r) for r in sql.rows(f"{union} ORDER BY {order}")]
 
 
 def _describe(policy: CheckedPolicy, r: Sequence[object]) -> str:
@@ -137,13 +313,15 @@ def _describe(policy: CheckedPolicy, r: Sequence[object]) -> str:
     return where + (f", year {year}" if year is not None else "")
 
 
-def _check_once(policy: CheckedPolicy, con: duckdb.DuckDBPyConnection, cols: str) -> None:
+def _check_once(policy: CheckedPolicy, sql: LedgerSql, cols: str, held: set[str]) -> None:
     keys = grant_keys(policy)
     diags = []
+    once: list[tuple[ProvisionInfo, Once]] = []
+    queries: list[str] = []
     for p in policy.provisions():
         for o in p.once:
             chain = keys[p.id].chain
-            if o.entity not in chain:
+            if o.entity not in chain or p.id not in held:
                 continue
             scope = [ident(e) for e in chain[: chain.index(o.entity) + 1]]
             # each grant once (the same grant given by two parts is one), with where it is
@@ -152,31 +330,36 @@ def _check_once(policy: CheckedPolicy, con: duckdb.DuckDBPyConnection, cols: str
                 f"FROM _ledger_all WHERE provision = {literal(p.id)} AND amount > 0 "
                 "GROUP BY ALL"
             )
-            got = con.execute(
-                f"SELECT {', '.join(scope)}, count(*), flatten(list(_at ORDER BY _at)) "
-                f"FROM ({grants}) GROUP BY ALL HAVING count(*) > 1 LIMIT {_SHOW}"
-            ).fetchall()
-            for r in got:
-                diags.append(
-                    Diagnostic(
-                        "E328",
-                        f"{p.id} is paid once per {o.entity} (一次性), and {o.entity} {r[-3]} "
-                        f"is paid {r[-2]} times in the ledger ({', '.join(r[-1])})",
-                        hint="a one-time award is paid once; remove the grant that was not made",
-                    )
-                )
+            # the subject's id, how many grants, their places (one shape for every award)
+            once.append((p, o))
+            queries.append(
+                f"SELECT {scope[-1]} AS _id, _n, _places FROM (SELECT {', '.join(scope)}, "
+                "count(*) AS _n, flatten(list(_at ORDER BY _at)) AS _places "
+                f"FROM ({grants}) GROUP BY ALL HAVING count(*) > 1 LIMIT {_SHOW})"
+            )
+    for k, *r in _each(sql, queries, "1"):
+        p, o = once[k]
+        diags.append(
+            Diagnostic(
+                "E328",
+                f"{p.id} is paid once per {o.entity} (一次性), and {o.entity} {r[-3]} "
+                f"is paid {r[-2]} times in the ledger ({', '.join(r[-1])})",
+                hint="a one-time award is paid once; remove the grant that was not made",
+            )
+        )
     if diags:
         raise LedgerError(diags)
 
 
 def _check_caps(
     compiled: CompiledPolicy,
-    con: duckdb.DuckDBPyConnection,
+    sql: LedgerSql,
     params: Mapping[str, Value],
     assume: Mapping[str, Value],
+    held: set[str],
 ) -> None:
     """:func:`policyrules.ledger_check.check_caps`, with the sums in SQL: the same caps
-    (:func:`~policyrules.ledger_check.fixed_caps`)."""
+    (:func:`~policyrules.ledger_check.fixed_caps`), those with grants (of ``held``)."""
     policy = compiled.checked
     keys = grant_keys(policy)
     names = [e.name for e in policy.entities]
@@ -187,8 +370,12 @@ def _check_caps(
         "FROM _ledger_all GROUP BY ALL"
     )
     diags: list[Diagnostic] = []
+    caps: list[tuple[CompiledProvision, CompiledCap, Money]] = []
+    queries: list[str] = []
     for cp, cap, limit, members in fixed_caps(compiled, params, assume):
         pool = sorted(members)
+        if not members & held:
+            continue
         chains = {p: keys[p].chain for p in pool if p in keys}
         if not cap.per:
             scope = [ident(n) for n in names]
@@ -214,28 +401,30 @@ def _check_caps(
                 )
             year = "year" if cap.year is not None else "NULL"
             where = f" AND {dep} > 0"
-        got = con.execute(
+        caps.append((cp, cap, limit))
+        queries.append(
             f"SELECT {', '.join(scope)}, {year}, sum(amount), count(*), "
             f"flatten(list(_at ORDER BY _at)) FROM ({grants}) "
             f"WHERE provision IN ({', '.join(map(literal, pool))}){where} GROUP BY ALL "
             f"HAVING sum(amount) > {max(limit.fen, 0)} LIMIT {_SHOW}"
-        ).fetchall()
-        for r in got:
-            what = " / ".join(f"{n} {v}" for n, v in zip(names, r, strict=False) if v is not None)
-            if r[len(names)] is not None:
-                what += f", year {r[len(names)]}"
-            at = list(r[-1])
-            places = ", ".join(at[:_PLACES]) + (
-                f" and {len(at) - _PLACES} more" if len(at) > _PLACES else ""
+        )
+    for k, *r in _each(sql, queries, "1"):
+        cp, cap, limit = caps[k]
+        what = " / ".join(f"{n} {v}" for n, v in zip(names, r, strict=False) if v is not None)
+        if r[len(names)] is not None:
+            what += f", year {r[len(names)]}"
+        at = list(r[-1])
+        places = ", ".join(at[:_PLACES]) + (
+            f" and {len(at) - _PLACES} more" if len(at) > _PLACES else ""
+        )
+        diags.append(
+            Diagnostic(
+                "E329",
+                f"the ledger already exceeds the cap {cap.text} of {cp.info.id} ({what}): "
+                f"{r[-2]} grant(s) total {format_value(Money(int(r[-3])))} against "
+                f"{format_value(limit)} ({places})",
+                hint=CAP_HINT,
             )
-            diags.append(
-                Diagnostic(
-                    "E329",
-                    f"the ledger already exceeds the cap {cap.text} of {cp.info.id} ({what}): "
-                    f"{r[-2]} grant(s) total {format_value(Money(int(r[-3])))} against "
-                    f"{format_value(limit)} ({places})",
-                    hint=CAP_HINT,
-                )
-            )
+        )
     if diags:
         raise LedgerError(diags)

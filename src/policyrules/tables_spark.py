@@ -8,11 +8,12 @@ the SQL of :func:`policyrules.tables_values.column_sql` (money as text with its 
 DECIMAL 元, rates as ``"30%"``, dates, lists...) is written in Spark SQL by sqlglot
 (:func:`spark_expr`), so a value is taken or refused alike on both engines, with the same
 codes and messages (E620-E630; the ledger's amount and year E323-E325).  A fault is located
-by the table, the row's id (Spark has no row order to count) and the column.
-
-Not checked on Spark: the ledger's grants against the policy (E320-E329 beyond the columns'
-values: provision names, paths, grants under other assumptions); ``policyrules batch`` on
-DuckDB checks them.  Only Parquet is read: CSV, JSON Lines and DuckDB files are DuckDB's.
+by the table, the row's id (Spark has no row order to count) and the column; in the ledger,
+which has no id, by its row in the file (Parquet's row index, from 1, as DuckDB counts it;
+in a directory of part files, counted on across the parts in the order of their names).
+The ledger's grants are then checked against the policy and the registry by
+:mod:`policyrules.tables_spark_ledger` (E320-E329, as on DuckDB).  Only Parquet is read:
+CSV, JSON Lines and DuckDB files are DuckDB's.
 """
 
 from __future__ import annotations
@@ -59,10 +60,13 @@ __all__ = ["SparkRegistry", "duckdb_type", "read_registry", "spark_expr"]
 @attrs.frozen
 class SparkRegistry:
     """What :func:`read_registry` made: the input tables as DataFrames, in the contract's
-    columns and types (``tables``), and the rows of each entity table (``rows``)."""
+    columns and types (``tables``; ``ledger`` also with ``_row``, its row), the rows of each
+    entity table (``rows``) and where the ledger is shown from (``ledger``: its file or
+    directory; ``None`` without one)."""
 
     tables: Mapping[str, DataFrame]
     rows: Mapping[str, int]
+    ledger: str | None = None
 
 
 def duckdb_type(data_type: DataType) -> str:
@@ -157,12 +161,17 @@ class _Table:
         self.diags.append(Diagnostic(code, text, hint=hint))
 
     def problems(
-        self, checks: list[tuple[str, str]], located_by: str | None, keys: list[str] | None = None
+        self,
+        checks: list[tuple[str, str]],
+        located_by: str | None,
+        keys: list[str] | None = None,
+        row: str | None = None,
     ) -> list[tuple[str, int, list[tuple[str, str, str]]]]:
         """For each ``(column, problem Spark SQL)`` with faults: the column, their count and
-        up to three ``(where, value shown, reason)``.  One Spark job counts them all, the
-        rows (``self.rows``) and the distinct ``keys`` (``self.distinct``: fewer than the
-        rows when an id is used twice)."""
+        up to three ``(where, value shown, reason)``, located by the column ``located_by``
+        (``id X``) or by ``row``, Spark SQL of the row's number (``row N``, the first
+        three).  One Spark job counts them all, the rows (``self.rows``) and the distinct
+        ``keys`` (``self.distinct``: fewer than the rows when an id is used twice)."""
         distinct = f"count(DISTINCT {', '.join(map(_q, keys))})" if keys else "count(*)"
         counts = self.frame.selectExpr(
             "count(*)", distinct, *(f"count_if(({p}) IS NOT NULL)" for _, p in checks)
@@ -175,16 +184,16 @@ class _Table:
                 continue
             shown = f"coalesce(CAST({_q(column)} AS STRING), '') || chr(31) || {problem}"
             where = f"CAST({_q(located_by)} AS STRING)" if located_by else "NULL"
-            rows = (
-                self.frame.where(f"({problem}) IS NOT NULL")
-                .selectExpr(f"{where} AS w", f"{shown} AS s")
-                .limit(PER_COLUMN)
-                .collect()
-            )
+            faulty = self.frame.where(f"({problem}) IS NOT NULL")
+            if row is not None:
+                faulty = faulty.selectExpr(f"{row} AS w", f"{shown} AS s").orderBy("w")
+            else:
+                faulty = faulty.selectExpr(f"{where} AS w", f"{shown} AS s")
             found = []
-            for w, s in rows:
+            for w, s in faulty.limit(PER_COLUMN).collect():
                 value, _, reason = str(s).partition("\x1f")
-                found.append((f"id {w}" if w is not None else "", value, reason))
+                label = "" if w is None else f"row {w}" if row is not None else f"id {w}"
+                found.append((label, value, reason))
             out.append((column, int(count), found))
         return out
 
@@ -328,11 +337,36 @@ def _check_owners(
     return diags
 
 
-def _read_ledger(policy: CheckedPolicy, frame: DataFrame, shown: str) -> DataFrame:
+def _ledger_rows(frame: DataFrame, base: str) -> tuple[str, str]:
+    """Where the ledger ``frame`` read under ``base`` is shown from (its file, or its
+    directory of part files), and Spark SQL of each row's number, from 1: the row in the
+    file (as DuckDB numbers a file's rows), in a directory counted on across the part files
+    in the order of their names (one job counts the rows of each)."""
+    files = frame.inputFiles()
+    name = files[0].rstrip("/").rsplit("/", 1)[-1] if len(files) == 1 else ""
+    if name in ("ledger.parquet", "ledger"):
+        return f"{base}/{name}", "_metadata.row_index + 1"
+    folder = files[0].rstrip("/").rsplit("/", 2)[-2] if files else "ledger"
+    counts = sorted(
+        (str(f), int(n))
+        for f, n in frame.selectExpr("_metadata.file_path AS f").groupBy("f").count().collect()
+    )
+    before, whens = 0, []
+    for path, n in counts:
+        whens.append(f"WHEN {spark_expr(literal(path))} THEN {before}")
+        before += n
+    if not whens:
+        return f"{base}/{folder}", "_metadata.row_index + 1"
+    row = f"_metadata.row_index + 1 + CASE _metadata.file_path {' '.join(whens)} END"
+    return f"{base}/{folder}", row
+
+
+def _read_ledger(policy: CheckedPolicy, frame: DataFrame, shown: str, row: str) -> DataFrame:
     """The registry's ledger in the contract's columns: ids as text, amount (money, as an
     entity's money column is read, or ``amount_fen``: whole fen, as the batch's grants are
-    written) in BIGINT fen, year 1..9999 (as :func:`~.tables_ledger.read_ledger_table`).
-    :raises LedgerError: E320, E323-E325."""
+    written) in BIGINT fen, year 1..9999 (as :func:`~.tables_ledger.read_ledger_table`),
+    and ``_row``, each row's number (``row``, Spark SQL: :func:`_ledger_rows`).
+    :raises LedgerError: E320, E323-E325, located by row."""
     table = _Table(shown, frame)
     names = [e.name for e in policy.entities]
     known = ["provision", *names, "amount", "amount_fen", "year"]
@@ -396,21 +430,21 @@ def _read_ledger(policy: CheckedPolicy, frame: DataFrame, shown: str) -> DataFra
         )
     if table.diags:
         raise LedgerError(table.diags)
-    for col, _, found in table.problems(checks, None):
-        for _, value, reason in found:
+    for col, _, found in table.problems(checks, None, row=row):
+        for where, value, reason in found:
             if col == "amount_fen":
-                table.add("E324", None, col, *fen_refused(value))
+                table.add("E324", where, col, *fen_refused(value))
             elif col in names:  # an id (id_problem)
                 message, hint = ID_MESSAGES[reason]
-                table.add("E323", None, col, f"{message}: {quoted(value)}", hint)
+                table.add("E323", where, col, f"{message}: {quoted(value)}", hint)
             elif col == "year":
-                table.add("E325", None, col, *year_refused(value))
+                table.add("E325", where, col, *year_refused(value))
             else:
                 _, message, hint = problem_message(reason, value, t.MONEY, policy)
-                table.add("E324", None, col, message, hint)
+                table.add("E324", where, col, message, hint)
     if table.diags:
         raise LedgerError(table.diags)
-    return frame.selectExpr(*selects)
+    return frame.selectExpr(*selects, f"CAST({row} AS BIGINT) AS _row")
 
 
 def read_registry(spark: SparkSession, policy: CheckedPolicy, directory: str) -> SparkRegistry:
@@ -420,7 +454,8 @@ def read_registry(spark: SparkSession, policy: CheckedPolicy, directory: str) ->
     DataFrames over the files (each check is a Spark job; nothing is cached).
 
     :raises TableError: every fault found (E620-E630), up to three rows per column.
-    :raises LedgerError: the ledger's columns or values (E320, E323-E325).
+    :raises LedgerError: the ledger's columns or values (E320, E323-E325), by row; its
+        grants against the policy are :mod:`policyrules.tables_spark_ledger`'s.
     :raises SparkBatchError: E642 a table that is not Parquet, E643 a DOUBLE/FLOAT column.
     """
     from .backends.sql.spark_tables import _present
@@ -449,13 +484,15 @@ def read_registry(spark: SparkSession, policy: CheckedPolicy, directory: str) ->
                 diags += _check_owners(policy, ent, tables, shown[ent.key])
     if diags:
         _raise(diags)
+    ledger: str | None = None
     if "ledger" in present:
         frame = read_parquet(spark, base, ["ledger"])["ledger"]
-        tables["ledger"] = _read_ledger(policy, frame, f"{base}/ledger")
+        ledger, row = _ledger_rows(frame, base)
+        tables["ledger"] = _read_ledger(policy, frame, ledger, row)
     else:
         schema = ", ".join(f"{_q(c)} {ty}" for c, ty in ledger_columns(policy))
-        tables["ledger"] = spark.createDataFrame([], schema)
-    return SparkRegistry(tables, rows)
+        tables["ledger"] = spark.createDataFrame([], schema + ", _row BIGINT")
+    return SparkRegistry(tables, rows, ledger)
 
 
 def _contract_columns(policy: CheckedPolicy, ent: EntityInfo) -> list[tuple[str, str]]:
