@@ -30,7 +30,6 @@ from .backends.sql.spark_tables import ledger_columns, spark_type
 from .errors import Diagnostic, LedgerError, did_you_mean, quoted
 from .model import CheckedPolicy, EntityInfo
 from .tables import (
-    ID_MESSAGES,
     _column_names,
     _owners,
     _raise,
@@ -401,8 +400,7 @@ def _read_ledger(policy: CheckedPolicy, frame: DataFrame, shown: str) -> DataFra
             if col == "amount_fen":
                 table.add("E324", None, col, *fen_refused(value))
             elif col in names:  # an id (id_problem)
-                message, hint = ID_MESSAGES[reason]
-                table.add("E323", None, col, f"{message}: {quoted(value)}", hint)
+                table.add("E323", None, col, *id_message(reason, value, quoted))
             elif col == "year":
                 table.add("E325", None, col, *year_refused(value))
             else:

@@ -31,7 +31,7 @@ import pytest
 
 import policyrules
 from policyrules import Grant, Money
-from policyrules.errors import FactsError, LedgerError
+from policyrules.errors import Diagnostic, FactsError, LedgerError, TableError
 from policyrules.runtime.ids import ID_PATTERN, id_fault
 
 POLICY = Path(__file__).resolve().parents[2] / "policies" / "beijing_2025"
@@ -202,6 +202,43 @@ def test_a_ledger_file_grant_with_an_invisible_character_is_e323(
     with pytest.raises(LedgerError) as info:
         policy.read_ledger([grant])
     assert info.value.diagnostics[0].code == "E323"
+
+
+def _batch_refusal(
+    policy: policyrules.Policy, registry: Path, error: type[TableError | LedgerError]
+) -> Diagnostic:
+    with pytest.raises(error) as info:
+        policy.evaluate_batch(registry)
+    (d,) = info.value.diagnostics
+    return d
+
+
+def test_a_registry_id_with_an_invisible_character_is_e624(
+    policy: policyrules.Policy, tmp_path: Path
+) -> None:
+    (tmp_path / "firms.csv").write_text("id\nfirm-a\n", encoding="utf-8")
+    (tmp_path / "products.csv").write_text(
+        f"id,firm_id,approved_on\n0701,firm-a,2026-03-02\n{ZWSP},firm-a,2026-03-02\n",
+        encoding="utf-8",
+    )
+    d = _batch_refusal(policy, tmp_path, TableError)
+    assert d.code == "E624"
+    assert d.message.endswith(f'products.csv: row 2, column id: {NAMED}: "{ZWSP}"')
+    assert d.hint is not None
+    assert d.hint.startswith(HINT)
+
+
+def test_a_registry_ledger_id_with_an_invisible_character_is_e323(
+    policy: policyrules.Policy, tmp_path: Path
+) -> None:
+    (tmp_path / "firms.csv").write_text("id\nfirm-a\n", encoding="utf-8")
+    (tmp_path / "ledger.csv").write_text(
+        f"provision,firm,product,amount,year\n{LAUNCH},firm-a,{ZWSP},200万元,2026\n",
+        encoding="utf-8",
+    )
+    d = _batch_refusal(policy, tmp_path, LedgerError)
+    assert d.code == "E323"
+    assert d.message.endswith(f"ledger.csv: row 1, column product: {NAMED}: '0701\\u200b'")
 
 
 def test_a_grant_built_in_python_with_an_invisible_character_is_e323() -> None:
