@@ -261,8 +261,8 @@ def _unspaced(ids: list[str]) -> bool:
 def _ids(ids: list[Any]) -> list[str]:
     """The ids as read, each as ``id_converter`` reads it."""
     # Printable text, not blank, with no space at either end and not too long, is an id
-    # (ID_PATTERN: Python's printable characters hold no control character and no white
-    # space but " "); the rest is read one by one.
+    # (ID_PATTERN: Python's printable characters hold no control character, no invisible
+    # one (category Cf) and no white space but " "); the rest is read one by one.
     if (
         set(map(type, ids)) <= _STR
         and "".join(ids).isprintable()

@@ -15,8 +15,9 @@ date       text ``YYYY-MM-DD`` that is a real day (not ``20260501``, not ``2026-
 duration   a number of the declared unit, or text with the unit: ``"30 工作日"``
 bool       ``true`` or ``false``
 text, id   text, or a number kept exactly as written (``0701`` is ``"0701"``); an id is
-           not empty or only white space, holds no control character, has no white space
-           at either end, and has at most 256 characters
+           not empty or only white space, holds no control character and no invisible
+           one (category Cf: U+200B ZERO WIDTH SPACE...), has no white space at either
+           end, and has at most 256 characters
 enum       one of the members' names
 =========  ==================================================================================
 

@@ -8,13 +8,25 @@ from __future__ import annotations
 import functools
 import re
 
-from .runtime.ids import CONTROL, ID_PATTERN, MAX_ID_LENGTH, SPACE, SPACE_TEXT
+from .runtime.ids import (
+    CONTROL,
+    ID_PATTERN,
+    ID_REGEX,
+    INVISIBLE,
+    INVISIBLE_RANGES,
+    MAX_ID_LENGTH,
+    SPACE,
+    SPACE_TEXT,
+)
 
 __all__ = [
     "CONTROL",
     "DATE_PATTERN",
     "DURATION_NUMBER",
     "ID_PATTERN",
+    "ID_REGEX",
+    "INVISIBLE",
+    "INVISIBLE_RANGES",
     "MAX_ID_LENGTH",
     "MONEY_PATTERN",
     "NUMBER_PATTERN",

@@ -22,7 +22,6 @@ import attrs
 
 from . import types as t
 from .convert import (
-    ID_PATTERN,
     NONE_WORD,
     ValueRefused,
     convert_value,
@@ -30,6 +29,7 @@ from .convert import (
     rate_regex,
 )
 from .convert_ids import MAX_ID_LENGTH, convert_id
+from .convert_patterns import ID_REGEX
 from .converters_lists import FEN_PER_UNIT, LONG, bulk, json_ints, money_texts
 from .model import CheckedPolicy
 from .reading import JsonNumeral, YamlNumeral
@@ -67,7 +67,7 @@ _FEN_PER_UNIT = FEN_PER_UNIT
 _NUMERALS = (JsonNumeral, YamlNumeral)
 
 
-_ID_OK = re.compile(ID_PATTERN).search
+_ID_OK = ID_REGEX.search
 
 
 def id_converter(v: Any) -> str:

@@ -15,8 +15,8 @@ counted), the column, what is wrong and a hint; up to three rows per column, all
 * E621 an unknown table, or one table given twice;
 * E622 an unknown column, or a missing ``id`` / ``<owner>_id`` column;
 * E623 a column whose type cannot hold its fact (an id stored as an integer, money as DOUBLE);
-* E624 an id missing, empty, holding a control character, with white space at its start or
-  end, or of more than 256 characters;
+* E624 an id missing, empty, holding a control character or an invisible one (U+200B ZERO
+  WIDTH SPACE...), with white space at its start or end, or of more than 256 characters;
 * E625 the same id twice (under the same owner);
 * E626 an owner id that no row of the owner's table has;
 * E627 a value refused (money, number, bool, enum, duration, list); E628 a rate (written
@@ -26,16 +26,17 @@ counted), the column, what is wrong and a hint; up to three rows per column, all
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 import attrs
 import duckdb
 
 from . import types as t
-from .convert_patterns import MAX_ID_LENGTH, SPACE_TEXT
+from .convert_patterns import INVISIBLE_RANGES, MAX_ID_LENGTH, SPACE_TEXT
 from .errors import Diagnostic, TableError, did_you_mean, excerpt
 from .model import CheckedPolicy, EntityInfo
+from .runtime.ids import invisible_fault
 from .tables_find import FORMATS, Source, find_tables, looks_like_duckdb, table_error
 from .tables_messages import problem_message
 from .tables_source import PER_COLUMN, READ_HINT, SourceTable, error_line
@@ -61,6 +62,12 @@ __all__ = [
 
 _BLANK = f"[{SPACE_TEXT}]*"
 _EDGE = f"^[{SPACE_TEXT}]|[{SPACE_TEXT}]$"  # white space at an id's start or end
+# An invisible character (category Cf), in RE2's (and Java's) \x{...}, astral ones too.
+_INVISIBLE = (
+    "["
+    + "".join(f"\\x{{{a:X}}}" + ("" if a == b else f"-\\x{{{b:X}}}") for a, b in INVISIBLE_RANGES)
+    + "]"
+)
 _MOST = 30  # diagnostics shown in all
 _quoted = '"{}"'.format  # a value as a message quotes it (in an excerpt if long)
 
@@ -128,14 +135,16 @@ _MISSING = "'missing'"
 def id_problem(c: str, *, missing: bool = True) -> str:
     """SQL naming the fault of the id ``c`` (``NULL``: none): ``missing`` (where an id is
     needed), ``long`` (more than :data:`~policyrules.convert_patterns.MAX_ID_LENGTH`
-    characters), ``control``, ``blank``, ``edge`` (white space at its start or end), as
+    characters), ``control``, ``blank``, ``edge`` (white space at its start or end),
+    ``invisible`` (a character of category Cf, U+FEFF within: at an end it is ``edge``), as
     :data:`ID_MESSAGES` says them."""
     return (
         f"(CASE WHEN {c} IS NULL THEN {_MISSING if missing else 'NULL'} "
         f"WHEN length({c}) > {MAX_ID_LENGTH} THEN 'long' "
         f"WHEN regexp_matches({c}, '[\\x{{00}}-\\x{{1f}}\\x{{7f}}-\\x{{9f}}]') THEN 'control' "
         f"WHEN regexp_full_match({c}, {literal(_BLANK)}) THEN 'blank' "
-        f"WHEN regexp_matches({c}, {literal(_EDGE)}) THEN 'edge' END)"
+        f"WHEN regexp_matches({c}, {literal(_EDGE)}) THEN 'edge' "
+        f"WHEN regexp_matches({c}, {literal(_INVISIBLE)}) THEN 'invisible' END)"
     )
 
 
@@ -161,14 +170,34 @@ ID_MESSAGES = {
         "write it without: ids compare exactly, and `P1 ` beside `P1` would be two items, "
         "each paid",
     ),
+    # The message names the character and its place (runtime.ids.invisible_fault).
+    "invisible": (
+        "an id holds an invisible character",
+        "remove it: it does not show (it came in with the id, copied from a web page or a "
+        "word processor)",
+    ),
 }
 
 
-def id_message(reason: str, value: str) -> tuple[str, str]:
+def _excerpt(value: str) -> str:
+    return excerpt(value, _quoted)
+
+
+def id_message(
+    reason: str, value: str, show: Callable[[str], str] | None = None
+) -> tuple[str, str]:
     """The message and hint of the registry id ``value`` with the fault ``reason``
-    (:func:`id_problem`), the id quoted as an excerpt (a 100,001-character id is cut)."""
+    (:func:`id_problem`), the id quoted by ``show`` (a ledger's: ``errors.quoted``) or, by
+    default, as an excerpt in double quotes (a 100,001-character id is cut; none if empty).
+    An invisible character is named by its code point, name and place."""
+    if reason == "invisible":
+        fault = invisible_fault(value, show or _excerpt)
+        if fault is not None:
+            return fault
     message, hint = ID_MESSAGES[reason]
-    return message + (f": {excerpt(value, _quoted)}" if value else ""), hint
+    if show is not None:
+        return f"{message}: {show(value)}", hint
+    return message + (f": {_excerpt(value)}" if value else ""), hint
 
 
 def _read_entity(

@@ -23,7 +23,7 @@ from . import types as t
 from .errors import Diagnostic, LedgerError, did_you_mean, quoted
 from .model import CheckedPolicy
 from .runtime.ledger import Ledger
-from .tables import ID_MESSAGES, Source, id_problem
+from .tables import Source, id_message, id_problem
 from .tables_ledger_check import check_grants, check_ledger  # (check_ledger also from here)
 from .tables_messages import ascii_note, problem_message
 from .tables_source import SourceTable, error_line
@@ -170,8 +170,7 @@ def read_ledger_table(
             if col == "amount_fen":
                 raw.add(code, row, col, *fen_refused(value))
             elif code == "E323":  # an id (id_problem)
-                message, hint = ID_MESSAGES[reason]
-                raw.add(code, row, col, f"{message}: {quoted(value)}", hint)
+                raw.add(code, row, col, *id_message(reason, value, quoted))
             elif col == "year":
                 raw.add(code, row, col, *year_refused(value))
             else:

@@ -31,7 +31,6 @@ from .backends.sql.spark_tables import ledger_columns, spark_type
 from .errors import Diagnostic, LedgerError, did_you_mean, quoted
 from .model import CheckedPolicy, EntityInfo
 from .tables import (
-    ID_MESSAGES,
     _column_names,
     _owners,
     _raise,
@@ -435,8 +434,7 @@ def _read_ledger(policy: CheckedPolicy, frame: DataFrame, shown: str, row: str) 
             if col == "amount_fen":
                 table.add("E324", where, col, *fen_refused(value))
             elif col in names:  # an id (id_problem)
-                message, hint = ID_MESSAGES[reason]
-                table.add("E323", where, col, f"{message}: {quoted(value)}", hint)
+                table.add("E323", where, col, *id_message(reason, value, quoted))
             elif col == "year":
                 table.add("E325", where, col, *year_refused(value))
             else:

@@ -12,8 +12,9 @@ table format can say the same thing:
 
 =========  ==================================================================================
 id, text   text (``VARCHAR``) only: a number column has lost how the id was written
-           (``0701``); an id is not empty or only white space, holds no control character,
-           has no white space at either end, and has at most 256 characters
+           (``0701``); an id is not empty or only white space, holds no control character
+           and no invisible one (category Cf: U+200B ZERO WIDTH SPACE...), has no white
+           space at either end, and has at most 256 characters
 money      text with an optional unit (``"200万元"``, ``"12,345.67 元"``, ``"1.5亿元"``), or an
            integer or ``DECIMAL`` column in 元; whole fen, never negative, at most
            9.2×10^16 元 (BIGINT fen).  ``DOUBLE``/``FLOAT`` columns are refused

@@ -622,6 +622,25 @@ def test_a_spark_ledger_id_with_space_at_an_end_is_e323(
     assert "column firm: an id has white space at its start or end: 'F1 '" in err
 
 
+def test_a_spark_id_with_an_invisible_character_is_refused(
+    spark: Any, tiny_policy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Spark runs the registry's id check as DuckDB does (E624): a Parquet row's id holding
+    U+200B (of the BMP) or a tag U+E0001 (astral: Java's regex reads \\x{E0001} too)."""
+    products = (
+        "('P1' || chr(8203), 'F1', CAST(80 AS DECIMAL(18,2))), "
+        "('P2' || chr(917505), 'F1', CAST(80 AS DECIMAL(18,2)))"
+    )
+    registry = _tiny_registry(tmp_path / "registry", products=products)
+    args = ["batch", str(tiny_policy), str(registry), "--out", str(tmp_path / "o")]
+    assert main([*args, "--engine", "spark", "--master", "local[2]"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("error[E624]") == 2
+    invisible = "column id: an id holds an invisible character"
+    assert f'{invisible}, U+200B ZERO WIDTH SPACE, at character 3: "P1\u200b"' in err
+    assert f'{invisible}, U+E0001 LANGUAGE TAG, at character 3: "P2\U000e0001"' in err
+
+
 def test_a_spark_id_of_more_than_256_characters_is_refused(
     spark: Any, tiny_policy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

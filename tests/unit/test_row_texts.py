@@ -77,7 +77,7 @@ def test_measure_3_texts_make_no_paid_decision(monkeypatch: pytest.MonkeyPatch) 
     ("ident", "remark"),
     [
         ("f1", "f\x1b[2J\u202e1"),  # a text fact: an escape sequence, a bidi override
-        ("f\u202e1", "-"),  # an id may hold a bidi mark (no control character)
+        ("f\u20281", "-"),  # an id may hold a line separator (not a bidi mark: E303)
         ("f\u00e91", "\u2066x"),  # an id not in ASCII, nothing to escape; an isolate
     ],
 )
@@ -92,9 +92,9 @@ def test_rendering_from_rows_escapes_the_input(
     (text,) = policy.evaluate(facts, parameters={"share": "50%"}).decision_texts()
     assert built == []
     assert [text] == made
-    for unsafe in ("\x1b", "\u202e", "\u2066"):
+    for unsafe in ("\x1b", "\u202e", "\u2066", "\u2028"):
         assert unsafe not in text
-    assert "\\u202e" in text or "\\u2066" in text or "f\u00e91" in text
+    assert "\\u202e" in text or "\\u2066" in text or "\\u2028" in text or "f\u00e91" in text
 
 
 def test_one_result_said_and_made_by_several_threads_at_once() -> None:
@@ -193,7 +193,7 @@ def test_a_refusal_key_holds_what_the_text_says() -> None:
 @pytest.mark.parametrize(
     ("ident", "remark"),
     [
-        ("f\u202e1", "withdrawn"),  # an id holding a bidi mark: the head line escaped
+        ("f\u20281", "withdrawn"),  # an id holding a line separator: the head line escaped
         ("f1", "withdrawn"),  # nothing to escape
     ],
 )
@@ -211,9 +211,9 @@ def test_a_refused_claim_said_from_its_row_is_escaped(ident: str, remark: str) -
     made = [decision_text(d) for d in policy.evaluate(facts, parameters=params).decisions]
     said = list(policy.evaluate(facts, parameters=params).decision_texts())
     assert said == made
-    assert "\u202e" not in said[0]
+    assert "\u2028" not in said[0]
     assert said[0].startswith("[NOT ELIGIBLE]")
-    assert ("f\\u202e1" in said[0]) == ("\u202e" in ident)
+    assert ("f\\u20281" in said[0]) == ("\u2028" in ident)
 
 
 def test_evaluations_on_the_defaults_learn_once(monkeypatch: pytest.MonkeyPatch) -> None:

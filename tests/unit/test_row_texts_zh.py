@@ -106,8 +106,8 @@ def test_the_whole_texts_say_the_grants_from_their_rows(
     ("ident", "remark", "base"),
     [
         ("f1", "f\x1b[2J\u202e1", "10 万元"),  # a text fact: an escape sequence, a bidi mark
-        ("f\u202e1", "-", "10 万元"),  # an id holding a bidi mark
-        ("f\u202e1", "withdrawn", "0 元"),  # refused: its line escaped
+        ("f\u20281", "-", "10 万元"),  # an id holding a line separator (a bidi mark: E303)
+        ("f\u20281", "withdrawn", "0 元"),  # refused: its line escaped
         ("f1", "\u2066x", "0 元"),  # refused, a fact holding an isolate in its reason
     ],
 )
@@ -122,7 +122,7 @@ def test_chinese_from_rows_escapes_the_input(ident: str, remark: str, base: str)
     assert [type(x) for x in said] == [RefusedZh if base == "0 元" else str]
     text = rendered.explain()
     assert text == explain_text_zh(made, policy.words)
-    for unsafe in ("\x1b", "\u202e", "\u2066"):
+    for unsafe in ("\x1b", "\u202e", "\u2066", "\u2028"):
         assert unsafe not in text
 
 
@@ -377,11 +377,11 @@ def test_the_caps_lines_kept_are_bounded(monkeypatch: pytest.MonkeyPatch) -> Non
         ("f1", "P1", "-", "企业"),  # nothing to escape: said without a look at the whole
         ("f1", "P1", "a\x1b[2J\u202eb", "企业"),  # a text fact: an escape sequence, a
         # bidi mark
-        ("f\u202e1", "P1", "-", "企业"),  # an id holding a bidi mark: the subject, the
+        ("f\u20281", "P1", "-", "企业"),  # an id holding a line separator: the subject, the
         # cap's account, the earlier claims
-        ("f\u20661", "P1", "a\u2069", "企业"),  # both
+        ("f\u20291", "P1", "a\u2069", "企业"),  # both
         ("f1", "P1", "-", "企业\u202e"),  # the rule's own title of the firm: the cap's line
-        ("f1", "A\u202e1", "-", "企业"),  # only the first product's id: P2's subject and
+        ("f1", "A\u20281", "-", "企业"),  # only the first product's id: P2's subject and
         # account hold nothing to escape, its earlier claims do
         ("f1", "P1", "a\nb\n", "企业"),  # a line break in a fact: escaped, the lines' not
     ],
@@ -411,29 +411,29 @@ def test_paid_claims_of_a_decided_amount_escape_the_input(
     assert english.decision_texts() == tuple(decision_text(d) for d in made.decisions)
     assert "  amount: 40 万元 (exact)" in english.decision_texts()[1]
     assert "before this claim: " in english.decision_texts()[1]
-    for unsafe in ("\x1b", "\u202e", "\u2066", "\u2069"):
+    for unsafe in ("\x1b", "\u202e", "\u2066", "\u2069", "\u2028", "\u2029"):
         assert unsafe not in text
         assert unsafe not in "".join(english.decision_texts())
     if firm != "f1" or title != "企业":
         assert "\\u20" in text.split("上限：")[1].split("\n")[0]  # the cap's line escaped
     if first != "P1":  # P2's earlier claims: the first's id escaped
-        assert f"{firm}/A\\u202e1 60 万元" in english.decision_texts()[1]
+        assert f"{firm}/A\\u20281 60 万元" in english.decision_texts()[1]
 
 
 def test_a_first_claim_the_cap_cuts_is_escaped_in_english() -> None:
     """The firm's first claim asks 120 万元 of its 100 万元 cap: its cap's line says it
-    bound (120 − 100 = 20 万元 cut) and lists no earlier claim; the firm's id holds a bidi
-    mark, escaped in the text from the row as in the decision's."""
+    bound (120 − 100 = 20 万元 cut) and lists no earlier claim; the firm's id holds a line
+    separator, escaped in the text from the row as in the decision's."""
     policy = compile_text(PRODUCT_RULES)
     products = [{"id": "P1", "reward": "120 万元", "remark": "-"}]
-    facts = {"firms": [{"id": "f\u202e1", "products": products}]}
+    facts = {"firms": [{"id": "f\u20281", "products": products}]}
     made = policy.evaluate(facts)
     [text] = policy.evaluate(facts).decision_texts()
     assert text == decision_text(made.decisions[0])
     assert "BINDS: 120 万元 cut by 20 万元 to 100 万元" in text
     assert "before this claim" not in text
-    assert "\u202e" not in text
-    assert "f\\u202e1/P1" in text
+    assert "\u2028" not in text
+    assert "f\\u20281/P1" in text
 
 
 def test_a_large_result_is_said_firm_by_firm_alike(
@@ -468,7 +468,7 @@ def test_an_unlisted_owners_id_is_escaped_in_the_texts() -> None:
     subject and the earlier claims) is looked at with the listed ids, and escaped in the
     texts from the rows as in the decisions' (Chinese and English)."""
     policy = compile_text(PRODUCT_RULES)
-    firm = Instance("firm", "f\u202e1", {}, None, "firms[0]")
+    firm = Instance("firm", "f\u20281", {}, None, "firms[0]")
     products = tuple(
         Instance("product", f"P{k}", {"reward": Money.of(600_000), "remark": "-"}, firm, "p")
         for k in (1, 2)
@@ -479,5 +479,5 @@ def test_an_unlisted_owners_id_is_escaped_in_the_texts() -> None:
     assert zh == explain_text_zh(policy.evaluate(facts), policy.words)
     assert en == explain_text(policy.evaluate(facts))
     for text in (zh, en):
-        assert "\u202e" not in text
-        assert "f\\u202e1/P2" in text  # the subject, escaped
+        assert "\u2028" not in text
+        assert "f\\u20281/P2" in text  # the subject, escaped

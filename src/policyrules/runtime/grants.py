@@ -61,9 +61,9 @@ class Grant:
 
     ``path`` is ((entity, id), ...) from the firm (the outermost owner) down to the subject,
     e.g. ``(("firm", "f1"), ("product", "P1"))``, each id as the readers take it (at most
-    256 characters, no control character, no white space at either end); ``amount`` is
-    :class:`Money` (integer fen), at least 0.00 元; ``year`` is the year a yearly cap counts
-    it in (1..9999), or ``None``.
+    256 characters, no control or invisible character, no white space at either end);
+    ``amount`` is :class:`Money` (integer fen), at least 0.00 元; ``year`` is the year a
+    yearly cap counts it in (1..9999), or ``None``.
 
     :raises LedgerError: (E327) if any of these does not hold; E323 for an id, as a
         ledger's reader refuses it.

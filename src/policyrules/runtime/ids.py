@@ -1,24 +1,59 @@
-"""Ids: text exactly as written, never blank, without a control character or white space at
-either end (ids compare exactly: ``P1 `` beside ``P1`` would be two items, each paid), of
-at most :data:`MAX_ID_LENGTH` characters.  The readers of facts, ledgers and tables refuse
-an id that breaks this (:mod:`policyrules.convert_ids`), the JSON Schema too
-(:mod:`policyrules.convert_schema`), and so does a grant built in Python
+"""Ids: text exactly as written, never blank, without a control character, an invisible
+character inside or white space at either end (ids compare exactly: ``P1 `` beside ``P1``
+would be two items, each paid), of at most :data:`MAX_ID_LENGTH` characters.  The readers of
+facts, ledgers and tables refuse an id that breaks this (:mod:`policyrules.convert_ids`),
+the JSON Schema too (:mod:`policyrules.convert_schema`), and so does a grant built in Python
 (:class:`~policyrules.runtime.grants.Grant`): :func:`id_fault` says what is wrong, once.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections.abc import Callable, Iterable
 
 from ..errors import quoted
 
-__all__ = ["CONTROL", "ID_PATTERN", "MAX_ID_LENGTH", "SPACE", "SPACE_TEXT", "id_fault"]
+__all__ = [
+    "CONTROL",
+    "ID_PATTERN",
+    "ID_REGEX",
+    "INVISIBLE",
+    "INVISIBLE_BMP",
+    "INVISIBLE_RANGES",
+    "MAX_ID_LENGTH",
+    "SPACE",
+    "SPACE_TEXT",
+    "char_name",
+    "id_fault",
+    "invisible_fault",
+]
 
-# An id holds something besides whitespace, no control character, and no white space at its
-# start or end (ids compare exactly: `P1 ` beside `P1` would be two products, a one-time award
-# paid twice).  Written with explicit classes (no ``\s``, no ``$`` before a control
-# character) so the JSON Schema's ``pattern`` means the same in Python's ``re`` and in ECMA
-# 262 regexes.
+
+_PLANES = (range(0x40000), range(0xE0000, 0xF0000))
+
+
+def _ranges(codes: Iterable[int]) -> tuple[tuple[int, int], ...]:
+    """Ascending ``codes`` as runs (first, last)."""
+    runs: list[list[int]] = []
+    for c in codes:
+        if runs and runs[-1][1] == c - 1:
+            runs[-1][1] = c
+        else:
+            runs.append([c, c])
+    return tuple((a, b) for a, b in runs)
+
+
+def _class(ranges: Iterable[tuple[int, int]], escape: str) -> str:
+    """The body of a regex class of ``ranges``, each code point written by ``escape``."""
+    return "".join(escape.format(a) + ("" if a == b else "-" + escape.format(b)) for a, b in ranges)
+
+
+# An id holds something besides whitespace, no control character, no invisible character, and
+# no white space at its start or end (ids compare exactly: `P1 ` beside `P1` would be two
+# products, a one-time award paid twice).  Written with explicit classes (no ``\s``, no ``$``
+# before a control character) so the JSON Schema's ``pattern`` means the same in Python's
+# ``re`` and in ECMA 262 regexes.
 CONTROL = r"\x00-\x1f\x7f-\x9f"
 SPACE = r" \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
 # SPACE's characters themselves (for str.strip, and for SQL patterns, which have no \\u).
@@ -27,7 +62,32 @@ SPACE_TEXT = (
     + "".join(map(chr, range(0x2000, 0x200B)))
     + "\u2028\u2029\u202f\u205f\u3000\ufeff"
 )
-ID_PATTERN = rf"^(?![\s\S]*[{CONTROL}])(?![{SPACE}]*$)(?![{SPACE}])(?![\s\S]*[{SPACE}]$)"
+#: The invisible format characters (Unicode category Cf: U+200B ZERO WIDTH SPACE, the
+#: joiners, the bidi controls, U+00AD SOFT HYPHEN, U+FEFF, the tags U+E0001...), as runs of
+#: code points (first, last), from the running Python's ``unicodedata``.  An id holding one
+#: prints as the id without it, and never matches it.  Read from the planes that hold
+#: characters (0-3 and 14; 4-13 are unassigned, 15-16 private use): all 1,114,112 code points
+#: would take 0.1 s at every start (tests/unit/test_ids_invisible.py reads them all).
+INVISIBLE_RANGES = _ranges(c for r in _PLANES for c in r if unicodedata.category(chr(c)) == "Cf")
+INVISIBLE = _class(INVISIBLE_RANGES, "\\U{:08x}")  # a class body for Python's re
+# The BMP's (U+FEFF among them, white space at an end): ECMA 262 without the `u` flag reads a
+# class by UTF-16 units, so it cannot name an astral code point (U+E0001), only its
+# surrogates.  The JSON Schema's pattern refuses these; the readers all of INVISIBLE.
+INVISIBLE_BMP = _class(((a, b) for a, b in INVISIBLE_RANGES if b <= 0xFFFF), "\\u{:04x}")
+
+
+def _id_pattern(invisible: str) -> str:
+    """The pattern of an id, refusing the characters of ``invisible`` (a class body)."""
+    return (
+        rf"^(?![\s\S]*[{CONTROL}{invisible}])"
+        rf"(?![{SPACE}]*$)(?![{SPACE}])(?![\s\S]*[{SPACE}]$)"
+    )
+
+
+ID_PATTERN = _id_pattern(INVISIBLE_BMP)
+#: :data:`ID_PATTERN` in Python, the astral invisible characters refused too (all but the
+#: length): ``ID_REGEX.search(text)`` is not ``None`` where ``text`` is an id.
+ID_REGEX = re.compile(_id_pattern(INVISIBLE))
 #: The most characters an id may have (a firm's 统一社会信用代码 has 18, a product's
 #: registration number a few dozen): a longer one is a fault of its source (a whole record
 #: pasted into the id column), and would make every message and key that holds it long.
@@ -36,25 +96,55 @@ ID_PATTERN = rf"^(?![\s\S]*[{CONTROL}])(?![{SPACE}]*$)(?![{SPACE}])(?![\s\S]*[{S
 #: ECMA 262 reading counts UTF-16 units.
 MAX_ID_LENGTH = 256
 
-_ID_OK = re.compile(ID_PATTERN)
 _CONTROL = re.compile(f"[{CONTROL}]")
+_INVISIBLE = re.compile(f"[{INVISIBLE}]")
 _ID_HINT = "give each item the id it has in its own system, e.g. `id: P1`"
+
+
+def char_name(ch: str) -> str:
+    """A character as a message names it: ``U+200B ZERO WIDTH SPACE``."""
+    name = unicodedata.name(ch, "")
+    return f"U+{ord(ch):04X}" + (f" {name}" if name else "")
+
+
+def invisible_fault(text: str, show: Callable[[str], str] = quoted) -> tuple[str, str] | None:
+    """The (message, hint) of the first invisible character (:data:`INVISIBLE`) in ``text``,
+    by code point, name and place (counted from 1), the id quoted by ``show``; ``None`` if
+    it holds none."""
+    found = _INVISIBLE.search(text)
+    if found is None:
+        return None
+    seen = _INVISIBLE.sub("", text)  # what it shows, and most likely the id meant
+    return (
+        f"an id holds an invisible character, {char_name(found[0])}, at character "
+        f"{found.start() + 1}: {show(text)}",
+        "remove it: it does not show (it came in with the id, copied from a web page or a "
+        "word processor)"
+        + (
+            f", and ids compare exactly: {show(text)} would never match {show(seen)}"
+            if seen
+            else ""
+        ),
+    )
 
 
 def id_fault(text: str) -> tuple[str, str] | None:
     """What is wrong with ``text`` as an id, as (message, hint), or ``None`` if nothing is:
     more than :data:`MAX_ID_LENGTH` characters, a control character (it would print as
-    something else), no text but white space, or white space at its start or end."""
+    something else), no text but white space, white space at its start or end, or an
+    invisible character (:data:`INVISIBLE`: it would print as the id without it)."""
     ascii_id = text.isascii() and text.isprintable()  # no control character, no SPACE but " "
     if ascii_id and 0 < len(text) <= MAX_ID_LENGTH and text[0] != " " != text[-1]:
         return None  # the usual id, without the pattern's search (a grant made checks each)
     if len(text) > MAX_ID_LENGTH:
         return f"an id has at most {MAX_ID_LENGTH} characters; {quoted(text)} has more", _ID_HINT
-    if _ID_OK.search(text):
+    if ID_REGEX.search(text):
         return None
     if _CONTROL.search(text):
         what = "a control character"
-    elif bare := text.strip(SPACE_TEXT):
+    elif not (bare := text.strip(SPACE_TEXT)):
+        what = "no text"
+    elif bare != text:
         shown, fixed = quoted(text), quoted(bare)
         return (
             f"an id has white space at its start or end: {shown}",
@@ -62,7 +152,9 @@ def id_fault(text: str) -> tuple[str, str] | None:
             "items, each paid",
         )
     else:
-        what = "no text"
+        fault = invisible_fault(text)
+        assert fault is not None, text
+        return fault
     return (
         f"an id is non-empty text without control characters; {quoted(text)} has {what}",
         _ID_HINT,
