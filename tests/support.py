@@ -74,6 +74,27 @@ def launch_products(first: int, decided: str = "2027-02-15") -> list[dict[str, A
     ]
 
 
+def launch_firm(product: Any, firm: Any = "firm-a") -> dict[str, Any]:
+    """Facts of one firm ``firm`` with one product ``product`` (ids as given: a test of the
+    id rule gives bad ones) claiming the launch reward (:data:`LAUNCH_REWARD`): approved
+    2026-03-02 by national priority review, 200 万元 decided."""
+    return {
+        "firms": [
+            {
+                "id": firm,
+                "products": [
+                    {
+                        "id": product,
+                        "approved_on": "2026-03-02",
+                        "launch_routes": ["national_priority_review"],
+                        "launch_reward_decided": "200万元",
+                    }
+                ],
+            }
+        ]
+    }
+
+
 def launch_grant_file(folder: Path, year: int) -> Path:
     """``folder/L<year>.json``: a JSON ledger file of one grant, the launch reward
     (:data:`LAUNCH_REWARD`) of 200 万元 to firm f1's product P1, counted in ``year``."""

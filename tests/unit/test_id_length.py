@@ -25,6 +25,7 @@ from policyrules import Grant, Money
 from policyrules.convert_ids import MAX_ID_LENGTH, ids_ok
 from policyrules.errors import Diagnostic, FactsError, LedgerError, TableError
 from policyrules.runtime.ids import ID_PATTERN, id_fault
+from support import launch_firm
 
 POLICY = Path(__file__).resolve().parents[2] / "policies" / "beijing_2025"
 LAUNCH = "jjxf_2025_50/3/launch_reward"
@@ -39,24 +40,6 @@ def policy() -> policyrules.Policy:
     return policyrules.load(POLICY)
 
 
-def _firm(product: Any, firm: str = "firm-a") -> dict[str, Any]:
-    return {
-        "firms": [
-            {
-                "id": firm,
-                "products": [
-                    {
-                        "id": product,
-                        "approved_on": "2026-03-02",
-                        "launch_routes": ["national_priority_review"],
-                        "launch_reward_decided": "200万元",
-                    }
-                ],
-            }
-        ]
-    }
-
-
 def test_the_bound_is_256_characters() -> None:
     assert MAX_ID_LENGTH == 256
     assert ids_ok({"P1", LONGEST})
@@ -64,7 +47,7 @@ def test_the_bound_is_256_characters() -> None:
 
 
 def test_a_facts_id_of_256_characters_is_read(policy: policyrules.Policy) -> None:
-    facts = policy.read_facts(_firm(LONGEST))
+    facts = policy.read_facts(launch_firm(LONGEST))
     assert [p.id for p in facts.instances["product"]] == [LONGEST]
 
 
@@ -78,7 +61,7 @@ def test_a_facts_id_of_256_characters_is_read(policy: policyrules.Policy) -> Non
 )
 def test_a_long_facts_id_is_e303(policy: policyrules.Policy, raw: Any, shown: str) -> None:
     with pytest.raises(FactsError) as info:
-        policy.read_facts(_firm(raw))
+        policy.read_facts(launch_firm(raw))
     (d,) = info.value.diagnostics
     assert d.code == "E303"
     assert d.message == (
@@ -100,7 +83,7 @@ def test_a_long_id_written_as_a_number_in_a_file_is_e303(
 
 
 def test_facts_built_in_python_with_a_long_id_are_e303(policy: policyrules.Policy) -> None:
-    good = policy.read_facts(_firm("P1"))
+    good = policy.read_facts(launch_firm("P1"))
     (inst,) = good.instances["product"]
     bad = attrs.evolve(
         good, instances={**good.instances, "product": (attrs.evolve(inst, id=TOO_LONG),)}
@@ -113,9 +96,9 @@ def test_facts_built_in_python_with_a_long_id_are_e303(policy: policyrules.Polic
 
 def test_the_schema_bounds_an_id_too(policy: policyrules.Policy) -> None:
     schema = policy.schema()
-    jsonschema.validate(_firm(LONGEST), schema)
+    jsonschema.validate(launch_firm(LONGEST), schema)
     with pytest.raises(jsonschema.ValidationError):
-        jsonschema.validate(_firm(TOO_LONG), schema)
+        jsonschema.validate(launch_firm(TOO_LONG), schema)
 
 
 def test_a_long_ledger_file_id_is_e323(policy: policyrules.Policy) -> None:
@@ -167,7 +150,7 @@ def test_a_long_registry_ledger_id_is_e323(policy: policyrules.Policy, tmp_path:
 
 def _number_id_doc(spelling: str) -> str:
     """A facts file whose product id, and its ledger grant's, is the JSON number ``spelling``."""
-    firm = json.dumps(_firm(0)).replace('"id": 0', f'"id": {spelling}')
+    firm = json.dumps(launch_firm(0)).replace('"id": 0', f'"id": {spelling}')
     grant = (
         f'{{"provision": "{LAUNCH}", "firm": "firm-a", "product": {spelling}, '
         '"amount": "200万元", "year": 2026}'

@@ -11,13 +11,13 @@ and by the facts' JSON Schema.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import jsonschema
 import pytest
 
 import policyrules
 from policyrules.errors import Diagnostic, FactsError, LedgerError, TableError
+from support import launch_firm
 
 POLICY = Path(__file__).resolve().parents[2] / "policies" / "beijing_2025"
 LAUNCH = "jjxf_2025_50/3/launch_reward"
@@ -28,28 +28,10 @@ def policy() -> policyrules.Policy:
     return policyrules.load(POLICY)
 
 
-def _firm(product: str, firm: str = "firm-a") -> dict[str, Any]:
-    return {
-        "firms": [
-            {
-                "id": firm,
-                "products": [
-                    {
-                        "id": product,
-                        "approved_on": "2026-03-02",
-                        "launch_routes": ["national_priority_review"],
-                        "launch_reward_decided": "200万元",
-                    }
-                ],
-            }
-        ]
-    }
-
-
 @pytest.mark.parametrize("ident", ["P1 ", " P1", "P1\u3000", "\u00a0P1"])
 def test_a_facts_id_with_space_at_an_end_is_refused(policy: policyrules.Policy, ident: str) -> None:
     with pytest.raises(FactsError) as info:
-        policy.evaluate(_firm(ident))
+        policy.evaluate(launch_firm(ident))
     (d,) = info.value.diagnostics
     assert d.code == "E303"
     assert f"an id has white space at its start or end: {ident!r}" in d.message
@@ -63,19 +45,19 @@ def test_the_one_time_award_is_not_paid_again_under_a_spaced_id(
 ) -> None:
     """P1 is paid 200 万元 (its decided amount, within the 200 万元 per product); the same
     product sent again as `P1 ` is refused rather than paid a second time."""
-    first = policy.evaluate(_firm("P1"))
+    first = policy.evaluate(launch_firm("P1"))
     assert [g.amount.fen for g in first.grants] == [200_000_000]
     with pytest.raises(FactsError):
-        policy.evaluate(_firm("P1 "), ledger=first.ledger())
+        policy.evaluate(launch_firm("P1 "), ledger=first.ledger())
     with pytest.raises(FactsError):
-        policy.evaluate(_firm("P1", firm="firm-a "), ledger=first.ledger())
+        policy.evaluate(launch_firm("P1", firm="firm-a "), ledger=first.ledger())
 
 
 def test_the_schema_refuses_it_too(policy: policyrules.Policy) -> None:
     schema = policy.schema()
-    jsonschema.validate(_firm("P 1"), schema)  # a space within is text
+    jsonschema.validate(launch_firm("P 1"), schema)  # a space within is text
     with pytest.raises(jsonschema.ValidationError):
-        jsonschema.validate(_firm("P1 "), schema)
+        jsonschema.validate(launch_firm("P1 "), schema)
 
 
 def _batch_refusal(

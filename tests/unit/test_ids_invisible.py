@@ -33,6 +33,7 @@ import policyrules
 from policyrules import Grant, Money
 from policyrules.errors import Diagnostic, FactsError, LedgerError, TableError
 from policyrules.runtime.ids import ID_PATTERN, id_fault
+from support import launch_firm
 
 POLICY = Path(__file__).resolve().parents[2] / "policies" / "beijing_2025"
 LAUNCH = "jjxf_2025_50/3/launch_reward"
@@ -44,24 +45,6 @@ HINT = "remove it: it does not show (it came in with the id, copied from a web p
 @pytest.fixture(scope="module")
 def policy() -> policyrules.Policy:
     return policyrules.load(POLICY)
-
-
-def _firm(product: str, firm: str = "firm-a") -> dict[str, Any]:
-    return {
-        "firms": [
-            {
-                "id": firm,
-                "products": [
-                    {
-                        "id": product,
-                        "approved_on": "2026-03-02",
-                        "launch_routes": ["national_priority_review"],
-                        "launch_reward_decided": "200万元",
-                    }
-                ],
-            }
-        ]
-    }
 
 
 def _cf() -> set[int]:
@@ -136,12 +119,12 @@ def test_a_facts_file_id_with_an_invisible_character_is_e303(
 def test_facts_with_an_invisible_character_are_not_paid_twice(policy: policyrules.Policy) -> None:
     """0701 is paid 200 万元; the same product sent again as `0701` + U+200B is refused
     rather than paid a second time, read or built in Python."""
-    first = policy.evaluate(_firm("0701"))
+    first = policy.evaluate(launch_firm("0701"))
     assert [g.amount.fen for g in first.grants] == [200_000_000]
     with pytest.raises(FactsError) as info:
-        policy.evaluate(_firm(ZWSP), ledger=first.ledger())
+        policy.evaluate(launch_firm(ZWSP), ledger=first.ledger())
     assert info.value.diagnostics[0].code == "E303"
-    good = policy.read_facts(_firm("0701"))
+    good = policy.read_facts(launch_firm("0701"))
     (inst,) = good.instances["product"]
     built = attrs.evolve(
         good, instances={**good.instances, "product": (attrs.evolve(inst, id=ZWSP),)}
@@ -156,15 +139,15 @@ def test_the_schema_refuses_the_bmps_and_the_reader_the_astral_ones(
     policy: policyrules.Policy,
 ) -> None:
     schema = policy.schema()
-    jsonschema.validate(_firm("0701"), schema)
+    jsonschema.validate(launch_firm("0701"), schema)
     for ident in (ZWSP, "P\u00ad1", "P\ufeff1", "P\u202e1"):
         with pytest.raises(jsonschema.ValidationError):
-            jsonschema.validate(_firm(ident), schema)
+            jsonschema.validate(launch_firm(ident), schema)
     # A pattern without the `u` flag cannot name U+E0001: the schema says the reader refuses it.
-    jsonschema.validate(_firm("P1\U000e0001"), schema)
+    jsonschema.validate(launch_firm("P1\U000e0001"), schema)
     assert "U+E0001" in schema["properties"]["firms"]["items"]["properties"]["id"]["description"]
     with pytest.raises(FactsError):
-        policy.read_facts(_firm("P1\U000e0001"))
+        policy.read_facts(launch_firm("P1\U000e0001"))
 
 
 @pytest.mark.skipif(shutil.which("node") is None, reason="no node to run ECMA 262 regexes")
@@ -264,7 +247,7 @@ def client(policy: policyrules.Policy) -> Iterator[Any]:
 
 
 def test_the_service_answers_an_invisible_character_with_e303(client: Any) -> None:
-    body = json.dumps(_firm(ZWSP)).encode()  # JSON's own escape: "0701\u200b"
+    body = json.dumps(launch_firm(ZWSP)).encode()  # JSON's own escape: "0701\u200b"
     answer = client.post("/v1/evaluate", content=body, headers={"content-type": "application/json"})
     assert answer.status_code == 400
     (err,) = answer.json()["errors"]
