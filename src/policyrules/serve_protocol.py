@@ -10,6 +10,10 @@ subclass that keeps the count itself (uvicorn's own limit unset, the same number
 connections open and requests in progress, the one asking among them) and answers
 **503 E727** in the service's JSON, with ``Retry-After: 1``.
 
+uvicorn answers a request it cannot parse with a plain-text 400; :class:`ServeProtocol`
+answers **400 E729** in JSON (both of uvicorn's protocols answer it by
+``send_400_response``).
+
 uvicorn also waits for a request's headers as long as the client keeps its connection open
 (its keep-alive timeout runs only between requests, and the first byte of the next one
 stops it): a client sending its headers a byte at a time (slowloris), or nothing, holds one
@@ -45,7 +49,8 @@ _log = logging.getLogger("policyrules.serve")
 
 class ServeProtocol(_Base):
     """uvicorn's HTTP protocol, answering beyond ``limit_concurrency`` with 503 E727 (JSON,
-    ``Retry-After``) rather than uvicorn's plain text, and closing a connection whose request
+    ``Retry-After``) and a request it cannot parse with 400 E729 (JSON) rather than
+    uvicorn's plain text, and closing a connection whose request
     headers are late (the config's ``header_timeout``; see the module)."""
 
     def __init__(
@@ -93,6 +98,25 @@ class ServeProtocol(_Base):
             client,
             self._header_timeout,
         )
+        self.transport.close()
+
+    def send_400_response(self, msg: str) -> None:
+        """A request uvicorn cannot parse (no HTTP/1.1 request line, a bad header...) is 400
+        E729 in the service's JSON, the connection then closed, as uvicorn closes it (it
+        answered in plain text: both of its protocols call this method to answer)."""
+        err = serve_error(
+            "E729",
+            f"not an HTTP/1.1 request: {msg}",
+            hint="send an HTTP/1.1 request (`POST /v1/evaluate HTTP/1.1`, its headers, an "
+            "empty line, the body); see /openapi.json",
+        )
+        _log.info("answered 400: %s", err.render())
+        body = dumps(error_json(err))
+        head = (
+            b"HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\n"
+            b"content-length: %d\r\nconnection: close\r\n\r\n" % len(body)
+        )
+        self.transport.write(head + body)
         self.transport.close()
 
     def _admit(self, app: Any) -> Any:

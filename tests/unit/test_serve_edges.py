@@ -261,3 +261,28 @@ def test_each_refusal_of_a_document_has_a_hint(
     err = answer.json()["errors"][0]
     assert err["code"] == code
     assert err["hint"]
+
+
+@pytest.mark.parametrize(
+    "sent", [b"HELLO\r\n\r\n", b"GET /v1/health HTTP/1.1\r\nNo colon here\r\n\r\n"]
+)
+def test_a_request_that_is_not_http_is_400_json(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, sent: bytes
+) -> None:
+    """No request line, or a header without its colon: 400 E729 in the service's JSON, the
+    connection closed (uvicorn answered `Invalid HTTP request received.` in plain text)."""
+
+    def talk(port: int) -> tuple[bytes, bytes]:
+        with socket.create_connection(("127.0.0.1", port), timeout=30) as client:
+            client.sendall(sent)
+            return answer_of(client)
+
+    head, body = served_cli(capsys, monkeypatch, [], talk)
+    lines = head.decode().lower().split("\r\n")
+    assert lines[0].startswith("http/1.1 400 ")
+    assert "content-type: application/json" in lines
+    assert f"content-length: {len(body)}" in lines
+    (err,) = json.loads(body)["errors"]
+    assert err["code"] == "E729"
+    assert err["message"].startswith("not an HTTP/1.1 request: ")
+    assert "HTTP/1.1" in err["hint"]
