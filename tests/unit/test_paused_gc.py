@@ -3,7 +3,9 @@ once the last has left: never left off for good by two threads pausing at once."
 
 from __future__ import annotations
 
+import gc
 import threading
+import weakref
 from typing import Any
 
 import pytest
@@ -39,6 +41,12 @@ class _Collector:
         return (0, 0, 0)
 
     def get_freeze_count(self) -> int:
+        return 0
+
+    def get_threshold(self) -> tuple[int, int, int]:
+        return (700, 10, 10)
+
+    def collect(self, generation: int = 2) -> int:
         return 0
 
 
@@ -88,3 +96,66 @@ def test_nested_blocks_switch_the_collector_once(monkeypatch: pytest.MonkeyPatch
     with paused_gc():
         pass
     assert not fake.on
+
+
+class _Node:
+    def __init__(self) -> None:
+        self.me = self  # a cycle: freed by the collector only
+
+
+def _oldest(value: object) -> bool:
+    return any(o is value for o in gc.get_objects(2))
+
+
+def test_a_program_of_large_blocks_collects_ahead_and_promotes_each_block(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Once a block has made as many objects as a young collection is due for, the next
+    # promoting block collects the young generations as it starts (the program's cycles
+    # freed, not taken to the oldest generation), and its own 2,000 objects (below
+    # _PROMOTED) go to the oldest generation at once.
+    monkeypatch.setattr(bounds, "_credit", 0)
+    with paused_gc(promote=True):
+        earlier = [[k] for k in range(2_000)]
+    assert bounds._credit == bounds._CREDIT
+    del earlier
+    node = _Node()
+    gone = weakref.ref(node)
+    del node
+    with paused_gc(promote=True):
+        assert gone() is None
+        made = [[k] for k in range(2_000)]
+    assert _oldest(made)
+
+
+def test_a_block_below_the_bound_without_credit_is_left_young(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The first large block of a program: the young objects about are the program's, not
+    # collected ahead; the block's 2,000 objects are left to the young collections.
+    monkeypatch.setattr(bounds, "_credit", 0)
+    gc.collect()
+    with paused_gc(promote=True):
+        made = [[k] for k in range(2_000)]
+    assert not _oldest(made)
+    assert bounds._credit == bounds._CREDIT  # the next blocks collect ahead
+
+
+def test_small_blocks_alone_never_collect_ahead(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A program answering small calls: a block's young objects about (its last answer) are
+    # left to the collector, not walked as each block starts.
+    monkeypatch.setattr(bounds, "_credit", 0)
+    collected: list[str] = []
+
+    def seen(phase: str, _: object) -> None:
+        collected.append(phase)
+
+    gc.collect()
+    gc.callbacks.append(seen)
+    try:
+        for _ in range(bounds._CREDIT + 2):
+            with paused_gc(promote=True):
+                [[k] for k in range(10)]
+    finally:
+        gc.callbacks.remove(seen)
+    assert not collected
