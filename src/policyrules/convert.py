@@ -256,7 +256,10 @@ def _convert(v: Any, typ: t.Type, policy: CheckedPolicy) -> Value:
         )
     if k == "bool":
         if not isinstance(v, bool):
-            raise ValueRefused(f"true or false is expected, not {kind_of(v)}")
+            raise ValueRefused(
+                f"true or false is expected, not {kind_of(v)}",
+                hint="write true or false (unquoted); leave the fact out if it is not known",
+            )
         return v
     if k == "date":
         return _date(v)
@@ -277,13 +280,18 @@ def _convert(v: Any, typ: t.Type, policy: CheckedPolicy) -> Value:
         ):
             number = Decimal(v)
         else:
-            raise ValueRefused(f"a number is expected, not {kind_of(v)}")
+            raise ValueRefused(
+                f"a number is expected, not {kind_of(v)}", hint='write digits: 12 or "12.5"'
+            )
         return _bounded(number, v)
     if k == "year":
         return _year(v)
     if k == "text":
         if not isinstance(v, str):
-            raise ValueRefused(f"text is expected, not {kind_of(v)}")
+            raise ValueRefused(
+                f"text is expected, not {kind_of(v)}",
+                hint='quote it: "..." (a number or a date in quotes is text)',
+            )
         return str(v)
     if k == "duration":
         return _duration(v, typ.unit or "日")
@@ -293,12 +301,18 @@ def _convert(v: Any, typ: t.Type, policy: CheckedPolicy) -> Value:
             hint = did_you_mean(str(v), members) if isinstance(v, str) else None
             raise ValueRefused(
                 f"not a member of {typ.name}: {_show(v)}"
-                + (f"; {hint}" if hint else f" (one of {', '.join(members)})")
+                + (f"; {hint}" if hint else f" (one of {', '.join(members)})"),
+                hint=f"write one of: {', '.join(members)}"
+                if hint
+                else "write one of the members listed, spelled as listed",
             )
         return str(v)
     if k in ("set", "list"):
         if not isinstance(v, list):
-            raise ValueRefused(f"a list is expected, not {kind_of(v)}")
+            raise ValueRefused(
+                f"a list is expected, not {kind_of(v)}",
+                hint="write the items in brackets, [a, b], or [] for none",
+            )
         elem = typ.element or t.ANY
         items = []
         for i, x in enumerate(v):
@@ -357,14 +371,22 @@ def _date(v: Any) -> dt.date:
         raise ValueRefused(
             f"not a date: {_show(v)}", "E313", "write the day as YYYY-MM-DD, e.g. 2026-05-01"
         )
-    raise ValueRefused(f"not a date: {_show(v)}")
+    raise ValueRefused(
+        f"not a date: {_show(v)}", hint="write the day as YYYY-MM-DD, e.g. 2026-05-01"
+    )
+
+
+_MONEY_HINT = 'write e.g. "200 万元", "12,345.67 元" or "1.5亿元" (whole fen)'
+_NOT_NEGATIVE = (
+    "an amount (a grant, a cost, an investment) is 0 元 or more: write it without its minus"
+)
 
 
 def _money(v: Any) -> Money:
     if isinstance(v, bool) or not isinstance(v, int | Decimal | str):
-        raise ValueRefused(f"an amount of money is expected, not {kind_of(v)}")
+        raise ValueRefused(f"an amount of money is expected, not {kind_of(v)}", hint=_MONEY_HINT)
     if isinstance(v, str) and not isinstance(v, Numeral) and v.lstrip().startswith("-"):
-        raise ValueRefused(f"money cannot be negative: {_show(v)}")
+        raise ValueRefused(f"money cannot be negative: {_show(v)}", hint=_NOT_NEGATIVE)
     if isinstance(v, Numeral):
         with decimal.localcontext(prec=100):
             return _money_numeral(v)
@@ -373,21 +395,23 @@ def _money(v: Any) -> Money:
         if m is None:
             raise ValueRefused(
                 f"not an amount of money: {_show(v)}",
-                hint='write e.g. "200 万元", "12,345.67 元" or "1.5亿元" (whole fen)',
+                hint=_MONEY_HINT,
             )
         return _money_text(m.group(0))
     if isinstance(v, int) and v < 0:  # (before Money: of any size, said by it)
-        raise ValueRefused(f"money cannot be negative: {_show(v)}")
+        raise ValueRefused(f"money cannot be negative: {_show(v)}", hint=_NOT_NEGATIVE)
     if isinstance(v, int) and v >= _MONEY_MAX:
-        raise ValueRefused(f"an amount of 10^37 元 or more: {_show(v)}")
+        raise ValueRefused(f"an amount of 10^37 元 or more: {_show(v)}", hint=_MONEY_HINT)
     try:
         money = Money.of(v, "元")
     except ValueError as exc:
-        raise ValueRefused(f"not an amount of money: {_show(v)} ({exc})") from None
+        raise ValueRefused(
+            f"not an amount of money: {_show(v)} ({exc})", hint=_MONEY_HINT
+        ) from None
     if money.fen < 0:
-        raise ValueRefused(f"money cannot be negative: {_show(v)}")
+        raise ValueRefused(f"money cannot be negative: {_show(v)}", hint=_NOT_NEGATIVE)
     if money.fen >= _MONEY_MAX * 100:  # as a file's number or text is bounded
-        raise ValueRefused(f"an amount of 10^37 元 or more: {_show(v)}")
+        raise ValueRefused(f"an amount of 10^37 元 or more: {_show(v)}", hint=_MONEY_HINT)
     return money
 
 

@@ -207,12 +207,17 @@ def test_a_schedule_line_of_a_case_file_takes_ascii_digits() -> None:
         ("r", "３０", "write 30%"),
         # a day in Chinese: 2026年1月1日 is refused too: the date's own hint stays.
         ("d", "2026年１月1日", "write the day as YYYY-MM-DD, e.g. 2026-05-01"),
-        # negative: -100 万元 is refused too.
-        ("m", "-１００ 万元", None),
+        # negative: -100 万元 is refused too: money's own hint stays.
+        (
+            "m",
+            "-１００ 万元",
+            "an amount (a grant, a cost, an investment) is 0 元 or more: write "
+            "it without its minus",
+        ),
     ],
 )
 def test_the_ascii_text_is_the_hint_only_where_it_would_be_read(
-    policy: policyrules.Policy, fact: str, value: str, hint: str | None
+    policy: policyrules.Policy, fact: str, value: str, hint: str
 ) -> None:
     """A review: the hint offered text that was then refused in its turn."""
     with pytest.raises(FactsError) as info:
@@ -230,7 +235,8 @@ def test_a_huge_full_width_value_is_quoted_as_an_excerpt(policy: policyrules.Pol
         policy.read_facts({"firms": [{"id": "f", "n": big}]})
     (d,) = info.value.diagnostics
     assert len(d.message) < 300
-    assert d.hint is None  # 100,001 ASCII digits would be refused too: no hint offers them
+    # 100,001 ASCII digits would be refused too: no hint offers them; a number's own stays
+    assert d.hint == 'write digits: 12 or "12.5"'
     found = non_ascii_digits(big)
     assert found is not None
     assert found.hint == 'write ASCII digits: "' + "1" * 40 + '… (100001 digits)"'
