@@ -20,7 +20,7 @@ import pytest
 import policyrules
 from policyrules import Money, Policy
 from policyrules.cli import main
-from policyrules.errors import Diagnostic, RuleCheckError
+from policyrules.errors import Diagnostic, FactsError, RuleCheckError
 
 __all__ = [
     "BEIJING",
@@ -93,6 +93,15 @@ def launch_firm(product: Any, firm: Any = "firm-a") -> dict[str, Any]:
             }
         ]
     }
+
+
+def batch_refusal(policy: Policy, registry: Path, error: type[FactsError]) -> Diagnostic:
+    """The one diagnostic of ``error`` (a ``TableError``, a ``LedgerError``) that the batch
+    of ``registry`` raises."""
+    with pytest.raises(error) as info:
+        policy.evaluate_batch(registry)
+    (d,) = info.value.diagnostics
+    return d
 
 
 def launch_grant_file(folder: Path, year: int) -> Path:

@@ -23,9 +23,9 @@ from hypothesis import strategies as st
 import policyrules
 from policyrules import Grant, Money
 from policyrules.convert_ids import MAX_ID_LENGTH, ids_ok
-from policyrules.errors import Diagnostic, FactsError, LedgerError, TableError
+from policyrules.errors import FactsError, LedgerError, TableError
 from policyrules.runtime.ids import ID_PATTERN, id_fault
-from support import launch_firm
+from support import batch_refusal, launch_firm
 
 POLICY = Path(__file__).resolve().parents[2] / "policies" / "beijing_2025"
 LAUNCH = "jjxf_2025_50/3/launch_reward"
@@ -112,22 +112,13 @@ def test_a_long_ledger_file_id_is_e323(policy: policyrules.Policy) -> None:
     assert len(policy.read_ledger([{**grant, "product": LONGEST}])) == 1
 
 
-def _batch_refusal(
-    policy: policyrules.Policy, registry: Path, error: type[TableError | LedgerError]
-) -> Diagnostic:
-    with pytest.raises(error) as info:
-        policy.evaluate_batch(registry)
-    (d,) = info.value.diagnostics
-    return d
-
-
 def test_a_long_registry_id_is_e624(policy: policyrules.Policy, tmp_path: Path) -> None:
     (tmp_path / "firms.csv").write_text("id\nfirm-a\n", encoding="utf-8")
     (tmp_path / "products.csv").write_text(
         f"id,firm_id,approved_on\n{LONGEST},firm-a,2026-03-02\n{'1' * 100_001},firm-a,2026-03-02\n",
         encoding="utf-8",
     )
-    d = _batch_refusal(policy, tmp_path, TableError)
+    d = batch_refusal(policy, tmp_path, TableError)
     assert d.code == "E624"
     assert d.message.endswith(
         f'products.csv: row 2, column id: an id has at most 256 characters: "{"1" * 40}"… '
@@ -141,7 +132,7 @@ def test_a_long_registry_ledger_id_is_e323(policy: policyrules.Policy, tmp_path:
         f"provision,firm,product,amount,year\n{LAUNCH},firm-a,{TOO_LONG},200万元,2026\n",
         encoding="utf-8",
     )
-    d = _batch_refusal(policy, tmp_path, LedgerError)
+    d = batch_refusal(policy, tmp_path, LedgerError)
     assert d.code == "E323"
     assert d.message.endswith(
         f"ledger.csv: row 1, column product: an id has at most 256 characters: {SHOWN}"

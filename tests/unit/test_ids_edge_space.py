@@ -16,8 +16,8 @@ import jsonschema
 import pytest
 
 import policyrules
-from policyrules.errors import Diagnostic, FactsError, LedgerError, TableError
-from support import launch_firm
+from policyrules.errors import FactsError, LedgerError, TableError
+from support import batch_refusal, launch_firm
 
 POLICY = Path(__file__).resolve().parents[2] / "policies" / "beijing_2025"
 LAUNCH = "jjxf_2025_50/3/launch_reward"
@@ -60,16 +60,6 @@ def test_the_schema_refuses_it_too(policy: policyrules.Policy) -> None:
         jsonschema.validate(launch_firm("P1 "), schema)
 
 
-def _batch_refusal(
-    policy: policyrules.Policy, registry: Path, error: type[TableError | LedgerError]
-) -> Diagnostic:
-    """The one diagnostic ``error`` raised by the batch of ``registry``."""
-    with pytest.raises(error) as info:
-        policy.evaluate_batch(registry)
-    (d,) = info.value.diagnostics
-    return d
-
-
 def test_a_registry_id_with_space_at_an_end_is_e624(
     policy: policyrules.Policy, tmp_path: Path
 ) -> None:
@@ -77,7 +67,7 @@ def test_a_registry_id_with_space_at_an_end_is_e624(
     (tmp_path / "products.csv").write_text(
         "id,firm_id,approved_on\nP1,firm-a,2026-03-02\nP1 ,firm-a,2026-03-02\n", encoding="utf-8"
     )
-    d = _batch_refusal(policy, tmp_path, TableError)
+    d = batch_refusal(policy, tmp_path, TableError)
     assert d.code == "E624"
     assert d.message.endswith(
         'products.csv: row 2, column id: an id has white space at its start or end: "P1 "'
@@ -101,7 +91,7 @@ def test_a_registry_ledger_id_with_space_at_an_end_is_e323(
     (tmp_path / "ledger.csv").write_text(
         f"provision,firm,product,amount,year\n{LAUNCH},firm-a ,P1,200万元,2026\n", encoding="utf-8"
     )
-    d = _batch_refusal(policy, tmp_path, LedgerError)
+    d = batch_refusal(policy, tmp_path, LedgerError)
     assert d.code == "E323"
     assert d.message.endswith(
         "ledger.csv: row 1, column firm: an id has white space at its start or end: 'firm-a '"

@@ -31,9 +31,9 @@ import pytest
 
 import policyrules
 from policyrules import Grant, Money
-from policyrules.errors import Diagnostic, FactsError, LedgerError, TableError
+from policyrules.errors import FactsError, LedgerError, TableError
 from policyrules.runtime.ids import ID_PATTERN, id_fault
-from support import launch_firm
+from support import batch_refusal, launch_firm
 
 POLICY = Path(__file__).resolve().parents[2] / "policies" / "beijing_2025"
 LAUNCH = "jjxf_2025_50/3/launch_reward"
@@ -190,15 +190,6 @@ def test_a_ledger_file_grant_with_an_invisible_character_is_e323(
     assert info.value.diagnostics[0].code == "E323"
 
 
-def _batch_refusal(
-    policy: policyrules.Policy, registry: Path, error: type[TableError | LedgerError]
-) -> Diagnostic:
-    with pytest.raises(error) as info:
-        policy.evaluate_batch(registry)
-    (d,) = info.value.diagnostics
-    return d
-
-
 def test_a_registry_id_with_an_invisible_character_is_e624(
     policy: policyrules.Policy, tmp_path: Path
 ) -> None:
@@ -207,7 +198,7 @@ def test_a_registry_id_with_an_invisible_character_is_e624(
         f"id,firm_id,approved_on\n0701,firm-a,2026-03-02\n{ZWSP},firm-a,2026-03-02\n",
         encoding="utf-8",
     )
-    d = _batch_refusal(policy, tmp_path, TableError)
+    d = batch_refusal(policy, tmp_path, TableError)
     assert d.code == "E624"
     assert d.message.endswith(f'products.csv: row 2, column id: {NAMED}: "{ZWSP}"')
     assert d.hint is not None
@@ -222,7 +213,7 @@ def test_a_registry_ledger_id_with_an_invisible_character_is_e323(
         f"provision,firm,product,amount,year\n{LAUNCH},firm-a,{ZWSP},200万元,2026\n",
         encoding="utf-8",
     )
-    d = _batch_refusal(policy, tmp_path, LedgerError)
+    d = batch_refusal(policy, tmp_path, LedgerError)
     assert d.code == "E323"
     assert d.message.endswith(f"ledger.csv: row 1, column product: {NAMED}: '0701\\u200b'")
 
