@@ -12,7 +12,7 @@ import itertools
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 import pytest
@@ -51,6 +51,7 @@ BEIJING = ROOT / "policies" / "beijing_2025"
 """The Beijing 2025 policy's directory."""
 LAUNCH_REWARD = "jjxf_2025_50/3/launch_reward"
 """京经信发〔2025〕50号 第3条: once per product, 200 万元 per product, 1000 万元 per firm-year."""
+_T = TypeVar("_T")
 WAN = 1_000_000
 """Fen in 1 万元."""
 LAUNCH_APPROVAL = (LAUNCH_REWARD, "annual_cap_year", "approval")
@@ -355,3 +356,44 @@ def count_calls(monkeypatch: pytest.MonkeyPatch, owner: object, name: str) -> li
 
     monkeypatch.setattr(owner, name, counted)
     return calls
+
+
+def served_cli(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    flags: Sequence[str],
+    talk: Callable[[int], _T],
+) -> _T:
+    """``talk(port)``'s result, run while `policyrules serve BEIJING --no-log FLAGS...` (the
+    command as a user runs it) serves on a free port of 127.0.0.1 (needs the serve extra)."""
+    import socket
+    import threading
+    import time
+
+    import uvicorn
+
+    real = uvicorn.Server.run
+    said: list[_T] = []
+    failed: list[BaseException] = []
+
+    def run(server: uvicorn.Server, sockets: list[socket.socket]) -> None:
+        thread = threading.Thread(target=real, args=(server,), kwargs={"sockets": sockets})
+        thread.start()
+        try:
+            while not server.started:
+                time.sleep(0.01)
+            said.append(talk(sockets[0].getsockname()[1]))
+        except Exception as exc:  # (raised here, not taken by the command for its own)
+            failed.append(exc)
+        finally:
+            server.should_exit = True
+            thread.join(30)
+
+    monkeypatch.setattr(uvicorn.Server, "run", run)
+    args = ["serve", BEIJING, "--port", "0", "--no-log", "--log-level", "critical", *flags]
+    code, _, _ = run_cli(capsys, *args)
+    if failed:
+        raise failed[0]
+    assert code == 0
+    (result,) = said
+    return result

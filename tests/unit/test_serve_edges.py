@@ -5,26 +5,22 @@ from __future__ import annotations
 
 import json
 import socket
-import threading
-import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import pytest
-import uvicorn
 import yaml
 from starlette.testclient import TestClient
 
 import policyrules
 from policyrules.serve import ServeLimits, create_app
 from policyrules.store import LedgerStore
+from support import served_cli
 
 ROOT = Path(__file__).resolve().parents[2]
 POLICY = ROOT / "policies" / "beijing_2025"
 FIRM_A = ROOT / "examples" / "firm-a.yaml"
 JSON = {"content-type": "application/json"}
-T = TypeVar("T")
 
 
 @pytest.fixture(scope="module")
@@ -90,43 +86,6 @@ def test_a_utf_8_charset_is_read(policy: policyrules.Policy, charset: str) -> No
     with TestClient(create_app(policy)) as c:
         answer = c.post("/v1/evaluate", content=body, headers=headers)
     assert answer.status_code == 200
-
-
-def served_cli(
-    capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
-    flags: list[str],
-    talk: Callable[[int], T],
-) -> T:
-    """``talk(port)``'s result, run while `policyrules serve POLICY --no-log FLAGS...` (the
-    command as a user runs it) serves on a free port of 127.0.0.1."""
-    from tests.support import run_cli
-
-    real = uvicorn.Server.run
-    said: list[T] = []
-    failed: list[BaseException] = []
-
-    def run(server: uvicorn.Server, sockets: list[socket.socket]) -> None:
-        thread = threading.Thread(target=real, args=(server,), kwargs={"sockets": sockets})
-        thread.start()
-        try:
-            while not server.started:
-                time.sleep(0.01)
-            said.append(talk(sockets[0].getsockname()[1]))
-        except Exception as exc:  # (raised here, not taken by the command for its own)
-            failed.append(exc)
-        finally:
-            server.should_exit = True
-            thread.join(30)
-
-    monkeypatch.setattr(uvicorn.Server, "run", run)
-    args = ["serve", POLICY, "--port", "0", "--no-log", "--log-level", "critical", *flags]
-    code, _, _ = run_cli(capsys, *args)
-    if failed:
-        raise failed[0]
-    assert code == 0
-    (result,) = said
-    return result
 
 
 def answer_of(client: socket.socket) -> tuple[bytes, bytes]:

@@ -26,6 +26,7 @@ import policyrules
 from policyrules.serve import ServeLimits, create_app
 from policyrules.serve_log import DecisionLog
 from policyrules.store import LedgerStore
+from support import served_cli
 
 ROOT = Path(__file__).resolve().parents[2]
 POLICY = ROOT / "policies" / "beijing_2025"
@@ -334,31 +335,12 @@ def test_max_connections_1_answers_one_at_a_time(
     """`--max-connections 1`: one connection at a time is answered (uvicorn counts the
     connection asking among those open: given 1, it answered every request 503)."""
     import httpx2
-    from tests.support import run_cli
 
-    real = uvicorn.Server.run
-    answers: list[int] = []
+    def talk(port: int) -> int:
+        with httpx2.Client(timeout=30) as c:
+            return c.get(f"http://127.0.0.1:{port}/v1/health").status_code
 
-    def run(server: uvicorn.Server, sockets: list[socket.socket]) -> None:
-        thread = threading.Thread(target=real, args=(server,), kwargs={"sockets": sockets})
-        thread.start()
-        try:
-            while not server.started:
-                time.sleep(0.01)
-            port = sockets[0].getsockname()[1]
-            with httpx2.Client(timeout=30) as c:
-                answers.append(c.get(f"http://127.0.0.1:{port}/v1/health").status_code)
-        finally:
-            server.should_exit = True
-            thread.join(30)
-
-    monkeypatch.setattr(uvicorn.Server, "run", run)
-    code, _, _ = run_cli(
-        capsys, "serve", POLICY, "--port", "0", "--no-log", "--max-connections", "1",
-        "--log-level", "warning",
-    )  # fmt: skip
-    assert code == 0
-    assert answers == [200]
+    assert served_cli(capsys, monkeypatch, ["--max-connections", "1"], talk) == 200
 
 
 def test_an_answer_lists_the_first_100_errors_and_counts_the_rest(
