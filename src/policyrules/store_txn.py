@@ -250,19 +250,15 @@ def read_grants(conn: sqlite3.Connection, path: Path, firms: Iterable[str] | Non
         rows = conn.execute(f"{columns} ORDER BY seq").fetchall()
     else:  # one JSON array for any number of firms; the index on firm serves the IN
         ids = sorted(set(firms))
-        wanted = json.dumps(ids, ensure_ascii=False)
+        where, args = (
+            "firm IN (SELECT value FROM json_each(?))",
+            [json.dumps(ids, ensure_ascii=False)],
+        )
         numbers = sorted({n for n in map(number_of, ids) if n is not None})
         if numbers:  # and those of their ids written as another number, by their index
-            rows = conn.execute(
-                f"{columns} WHERE firm IN (SELECT value FROM json_each(?)) "
-                f"OR {FIRM_NUMBER} IN (SELECT value FROM json_each(?)) ORDER BY seq",
-                (wanted, json.dumps(numbers)),
-            ).fetchall()
-        else:
-            rows = conn.execute(
-                f"{columns} WHERE firm IN (SELECT value FROM json_each(?)) ORDER BY seq",
-                (wanted,),
-            ).fetchall()
+            where += f" OR {FIRM_NUMBER} IN (SELECT value FROM json_each(?))"
+            args.append(json.dumps(numbers))
+        rows = conn.execute(f"{columns} WHERE {where} ORDER BY seq", args).fetchall()
     return [_grant(path, row) for row in rows]
 
 

@@ -36,7 +36,7 @@ from . import types as t
 from .convert_patterns import INVISIBLE_RANGES, MAX_ID_LENGTH, SPACE_TEXT
 from .errors import Diagnostic, TableError, did_you_mean, excerpt
 from .model import CheckedPolicy, EntityInfo
-from .runtime.ids import invisible_fault
+from .runtime.ids import class_body, invisible_fault
 from .tables_find import FORMATS, Source, find_tables, looks_like_duckdb, table_error
 from .tables_messages import problem_message
 from .tables_source import PER_COLUMN, READ_HINT, SourceTable, error_line
@@ -63,11 +63,7 @@ __all__ = [
 _BLANK = f"[{SPACE_TEXT}]*"
 _EDGE = f"^[{SPACE_TEXT}]|[{SPACE_TEXT}]$"  # white space at an id's start or end
 # An invisible character (category Cf), in RE2's (and Java's) \x{...}, astral ones too.
-_INVISIBLE = (
-    "["
-    + "".join(f"\\x{{{a:X}}}" + ("" if a == b else f"-\\x{{{b:X}}}") for a, b in INVISIBLE_RANGES)
-    + "]"
-)
+_INVISIBLE = "[" + class_body(INVISIBLE_RANGES, "\\x{{{:X}}}") + "]"
 _MOST = 30  # diagnostics shown in all
 _quoted = '"{}"'.format  # a value as a message quotes it (in an excerpt if long)
 

@@ -25,6 +25,7 @@ __all__ = [
     "SPACE",
     "SPACE_TEXT",
     "char_name",
+    "class_body",
     "id_fault",
     "invisible_fault",
 ]
@@ -61,7 +62,7 @@ def _read_cf() -> tuple[tuple[int, int], ...]:
     return _ranges(c for r in _PLANES for c in r if unicodedata.category(chr(c)) == "Cf")
 
 
-def _class(ranges: Iterable[tuple[int, int]], escape: str) -> str:
+def class_body(ranges: Iterable[tuple[int, int]], escape: str) -> str:
     """The body of a regex class of ``ranges``, each code point written by ``escape``."""
     return "".join(escape.format(a) + ("" if a == b else "-" + escape.format(b)) for a, b in ranges)
 
@@ -84,11 +85,11 @@ SPACE_TEXT = (
 #: code points (first, last), of the running Python's ``unicodedata``.  An id holding one
 #: prints as the id without it, and never matches it.
 INVISIBLE_RANGES = _CF_14 if unicodedata.unidata_version == "14.0.0" else _read_cf()
-INVISIBLE = _class(INVISIBLE_RANGES, "\\U{:08x}")  # a class body for Python's re
+INVISIBLE = class_body(INVISIBLE_RANGES, "\\U{:08x}")  # a class body for Python's re
 # The BMP's (U+FEFF among them, white space at an end): ECMA 262 without the `u` flag reads a
 # class by UTF-16 units, so it cannot name an astral code point (U+E0001), only its
 # surrogates.  The JSON Schema's pattern refuses these; the readers all of INVISIBLE.
-INVISIBLE_BMP = _class(((a, b) for a, b in INVISIBLE_RANGES if b <= 0xFFFF), "\\u{:04x}")
+INVISIBLE_BMP = class_body(((a, b) for a, b in INVISIBLE_RANGES if b <= 0xFFFF), "\\u{:04x}")
 
 
 def _id_pattern(invisible: str) -> str:
