@@ -53,7 +53,7 @@ if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
     from pyspark.sql.types import DataType
 
-__all__ = ["SparkRegistry", "duckdb_type", "read_registry", "spark_expr"]
+__all__ = ["SparkRegistry", "duckdb_type", "read_registry", "spark_expr", "spark_rewrite"]
 
 
 @attrs.frozen
@@ -102,10 +102,12 @@ def spark_expr(duckdb_sql: str) -> str:
     'CAST(x AS DECIMAL(38, 0)) * 100'
     """
     tree = sqlglot.parse_one(duckdb_sql, read="duckdb")
-    return tree.transform(_rewrite).sql(dialect="spark")
+    return tree.transform(spark_rewrite).sql(dialect="spark")
 
 
-def _rewrite(node: exp.Expression) -> exp.Expression:
+def spark_rewrite(node: exp.Expression) -> exp.Expression:
+    """One node of DuckDB's SQL as :func:`spark_expr` writes it for Spark (a node it does
+    not rewrite, unchanged): a transform for ``sqlglot``'s ``Expression.transform``."""
     if isinstance(node, exp.RegexpFullMatch):
         # Spark's RLIKE finds a match anywhere; \z (not $) also refuses a trailing newline.
         pattern = node.expression

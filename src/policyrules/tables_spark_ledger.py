@@ -27,7 +27,7 @@ from .backends.python.compile import CompiledPolicy
 from .backends.sql import spark as on_spark
 from .runtime.values import Value
 from .tables_ledger_check import check_grants, check_ledger
-from .tables_spark import _rewrite as _reader_rewrite
+from .tables_spark import spark_rewrite
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
@@ -62,7 +62,7 @@ def _rewrite(node: exp.Expression) -> exp.Expression:
                 raise ValueError(f"an unordered distinct list: {node.sql('duckdb')}")
             listed = exp.Anonymous(this="COLLECT_SET", expressions=[value.copy()])
             return exp.Anonymous(this="ARRAY_SORT", expressions=[listed])
-    return _reader_rewrite(node)
+    return spark_rewrite(node)
 
 
 @attrs.frozen
