@@ -100,7 +100,7 @@ def main() -> int:
     query = "" if args.dry else "?commit=1"
     work = Path(tempfile.mkdtemp(prefix="bench-serve-"))
     store, log = work / "grants.db", work / "decisions.sqlite"
-    LedgerStore.open(store).close()
+    LedgerStore.open(store, create=True).close()
     port = free_port()
     command = [sys.executable, "-m", "policyrules", "serve", str(POLICY), "--port", str(port)]
     command += ["--log", str(log), "--ledger", str(store), "--log-level", "warning"]

@@ -115,7 +115,7 @@ class LedgerStore:
     >>> import tempfile, os
     >>> from policyrules import Grant, LedgerStore, Money
     >>> path = os.path.join(tempfile.mkdtemp(), "grants.db")
-    >>> with LedgerStore.open(path) as store:
+    >>> with LedgerStore.open(path, create=True) as store:
     ...     _ = store.append([Grant("d/1/a", (("firm", "f1"),), Money.of(5, "万元"), 2026)])
     ...     print(store.grants().total())
     50,000.00 元
@@ -130,9 +130,11 @@ class LedgerStore:
         self._closed = False
 
     @classmethod
-    def open(cls, path: str | Path, *, timeout: float = 60.0, create: bool = True) -> LedgerStore:
-        """Open the store at ``path``; with ``create`` (the default), create it (schema
-        version ``SCHEMA_VERSION``) if the file does not exist.  ``timeout`` is how long,
+    def open(cls, path: str | Path, *, timeout: float = 60.0, create: bool = False) -> LedgerStore:
+        """Open the store at ``path``; with ``create``, create it (schema version
+        ``SCHEMA_VERSION``) if the file does not exist.  Without it (the default), a missing
+        file is refused, as every command refuses it: a store's name mistyped would start
+        an empty ledger, and every award it holds would be paid again.  ``timeout`` is how long,
         in seconds, to wait for another run's transaction to finish before giving up.  A
         store of an older schema version is migrated.
 

@@ -115,7 +115,10 @@ def test_batches_recorded_in_one_store_never_exceed_a_cap(
     1000 万, and no grant of 0.00 元 is stored."""
     products = [(firm, f"p{i}", fen, day) for i, (firm, fen, day) in enumerate(claims)]
     rnd.shuffle(products)
-    with tempfile.TemporaryDirectory() as folder, LedgerStore.open(Path(folder) / "g.db") as store:
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        LedgerStore.open(Path(folder) / "g.db", create=True) as store,
+    ):
         for b in range(batches):
             part = products[b::batches]
             firms: dict[str, list[dict[str, Any]]] = defaultdict(list)

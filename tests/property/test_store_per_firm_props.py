@@ -143,7 +143,10 @@ def _run(
         return read(self, None)
 
     patch = mock.patch.object(StoreTransaction, "grants", every_grant) if whole else None
-    with tempfile.TemporaryDirectory() as folder, LedgerStore.open(Path(folder) / "g.db") as s:
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        LedgerStore.open(Path(folder) / "g.db", create=True) as s,
+    ):
         s.append(stored)
         try:
             if patch is not None:

@@ -90,7 +90,7 @@ def test_refused_with_a_ledger_file_and_with_a_store(beijing: Any, tmp_path: Pat
         beijing.evaluate(_facts(), ledger=[], assumptions=DECISION)
     assert err.value.diagnostics[0].code == "E335"
     db = tmp_path / "s.db"
-    with LedgerStore.open(db) as store:
+    with LedgerStore.open(db, create=True) as store:
         for commit in (False, True):
             with pytest.raises(LedgerError) as err:
                 beijing.evaluate(_facts(), ledger=store, commit=commit, assumptions=DECISION)
@@ -129,7 +129,7 @@ def test_a_what_if_is_not_refused_and_says_which_grants_it_read(beijing: Any) ->
 
 
 def test_on_other_reading_is_not_for_a_run_that_records(beijing: Any, tmp_path: Path) -> None:
-    with LedgerStore.open(tmp_path / "s.db") as store, pytest.raises(TypeError):
+    with LedgerStore.open(tmp_path / "s.db", create=True) as store, pytest.raises(TypeError):
         beijing.evaluate(_facts(), ledger=store, commit=True, on_other_reading=print)
 
 

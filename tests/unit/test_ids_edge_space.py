@@ -115,7 +115,7 @@ def test_a_grant_built_in_python_with_a_spaced_id_is_e323(
     with pytest.raises(LedgerError) as info:
         policy.read_ledger([grant])
     assert info.value.diagnostics[0].code == "E323"
-    with LedgerStore.open(tmp_path / "g.db") as store:
+    with LedgerStore.open(tmp_path / "g.db", create=True) as store:
         with pytest.raises(LedgerError):
             policy.record(store, [grant])
         assert list(store.grants()) == []

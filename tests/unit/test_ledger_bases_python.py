@@ -71,7 +71,7 @@ def _by_decision(beijing: policyrules.Policy) -> policyrules.Result:
 def test_store_grants_carry_the_stores_readings(
     beijing: policyrules.Policy, tmp_path: Path
 ) -> None:
-    with LedgerStore.open(tmp_path / "s.db") as store:
+    with LedgerStore.open(tmp_path / "s.db", create=True) as store:
         beijing.evaluate(_facts(1), ledger=store, commit=True, assumptions=DEC, as_of=AS_OF)
         assert DECISION in store.bases()
         earlier = store.grants()
@@ -120,7 +120,7 @@ def test_a_batchs_ledger_text_says_its_reading(beijing: policyrules.Policy, tmp_
 
 def test_append_checks_and_records_bases(beijing: policyrules.Policy, tmp_path: Path) -> None:
     by_decision = _by_decision(beijing)
-    with LedgerStore.open(tmp_path / "a.db") as store:  # counted by approval: 2026
+    with LedgerStore.open(tmp_path / "a.db", create=True) as store:  # counted by approval: 2026
         beijing.evaluate(_facts(6), ledger=store, commit=True, as_of=AS_OF)
         assert APPROVAL in store.bases()
         before = store.grants().grants
@@ -132,14 +132,14 @@ def test_append_checks_and_records_bases(beijing: policyrules.Policy, tmp_path: 
             store.append(by_decision.ledger())
         assert _code(err) == "E335"
         assert store.grants().grants == before  # nothing written
-    with LedgerStore.open(tmp_path / "b.db") as store:
+    with LedgerStore.open(tmp_path / "b.db", create=True) as store:
         assert store.append(by_decision.grants, bases=[DECISION]) is not None
         assert DECISION in store.bases()
         with pytest.raises(LedgerError) as err:  # the store holds it to decision now
             beijing.evaluate(_facts(6), ledger=store, as_of=AS_OF)
         assert _code(err) == "E335"
         assert _paid(beijing.evaluate(_facts(6), ledger=store, assumptions=DEC, as_of=AS_OF)) == 0
-    with LedgerStore.open(tmp_path / "c.db") as store:
+    with LedgerStore.open(tmp_path / "c.db", create=True) as store:
         with pytest.raises(LedgerError) as err:
             store.append(by_decision.grants, bases=[("d/1/a", "x")])
         assert _code(err) == "E327"
@@ -284,7 +284,7 @@ def test_a_results_bare_grants_keep_their_reading(
             beijing.evaluate(_facts(6), ledger=earlier, as_of=AS_OF)
         assert _code(err) == "E335"
         assert _paid(beijing.evaluate(_facts(6), ledger=earlier, assumptions=DEC, as_of=AS_OF)) == 0
-    with LedgerStore.open(tmp_path / "s.db") as store:
+    with LedgerStore.open(tmp_path / "s.db", create=True) as store:
         store.append(first.grants)
         assert DECISION in store.bases()
         with pytest.raises(LedgerError) as err:

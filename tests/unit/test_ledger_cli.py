@@ -215,17 +215,17 @@ def test_eval_records_into_a_store_and_dry_run_does_not(
     more = _facts(tmp_path, "g.yaml", "P2")
     code, out, _ = run(capsys, "eval", POLICY, more, "--ledger", db, "--dry-run", "--json")
     assert (code, _paid(out, "P2")) == (0, "2000000.00")
-    with LedgerStore.open(db) as store:
+    with LedgerStore.open(db, create=True) as store:
         assert [g.subject for g in store.grants()] == ["f1/P1"]
 
 
 def test_a_store_is_known_by_its_header(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     """A store under any name is recognised by the SQLite header, not read as YAML."""
     db = tmp_path / "grants.ledger"
-    LedgerStore.open(db).close()
+    LedgerStore.open(db, create=True).close()
     facts = _facts(tmp_path, "f.yaml", "P1")
     assert run(capsys, "eval", POLICY, facts, "--ledger", db)[0] == 0
-    with LedgerStore.open(db) as store:
+    with LedgerStore.open(db, create=True) as store:
         assert len(store.grants()) == 1
 
 
@@ -283,7 +283,7 @@ def test_export_refuses_a_file_whose_year_is_not_a_number(
     """A grant in the --out file whose year is a list or a mapping is not one the store holds:
     E333 and the file kept (not a traceback); the same grant with year 2026 is replaced."""
     db = tmp_path / "grants.db"
-    with LedgerStore.open(db) as store:
+    with LedgerStore.open(db, create=True) as store:
         from policyrules import Grant, Money
 
         store.append([Grant(REWARD, (("firm", "f1"), ("product", "P1")), Money(200 * WAN), 2026)])
@@ -303,7 +303,7 @@ def test_store_with_ledger_out_exports_the_whole_store(
 ) -> None:
     """With a store, --ledger-out writes every stored grant (this run's included)."""
     db = tmp_path / "grants.db"
-    with LedgerStore.open(db) as store:
+    with LedgerStore.open(db, create=True) as store:
         from policyrules import Grant, Money
 
         store.append(

@@ -163,7 +163,7 @@ def test_export_init_import_keeps_the_guard(
     )  # fmt: skip
     assert code != 0
     assert "error[E335]" in err
-    with LedgerStore.open(new) as store:
+    with LedgerStore.open(new, create=True) as store:
         assert store.grants().total() == Money(1000 * WAN)  # 5 × 200 万, nothing added
         assert APPROVAL in store.bases()
 
@@ -198,13 +198,13 @@ def test_import_checks_and_records_a_files_bases(
     assert code != 0
     assert "error[E335]" in err
     assert str(other) in err
-    with LedgerStore.open(store) as s:
+    with LedgerStore.open(store, create=True) as s:
         assert len(s.grants()) == 5
     bare = _hand_written(tmp_path / "bare.json", 2026, None)
     fresh = tmp_path / "fresh.db"
     assert run(capsys, "ledger", "init", fresh)[0] == 0
     assert run(capsys, "ledger", "import", fresh, bare, "--policy", POLICY)[0] == 0
-    with LedgerStore.open(fresh) as s:
+    with LedgerStore.open(fresh, create=True) as s:
         assert APPROVAL in s.bases()
     code, _, err = run(
         capsys, "eval", POLICY, r2, "--ledger", fresh, "--as-of", "2027-12-31",

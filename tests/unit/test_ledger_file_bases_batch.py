@@ -120,7 +120,7 @@ def test_a_batch_reads_a_stores_bare_grants_by_the_defaults(tmp_path: Path) -> N
     (pol / "p.rule").write_text(RULE, "utf-8")
     reg = _registry(tmp_path, "r", 6)
     store = tmp_path / "s.db"
-    with LedgerStore.open(store) as s:
+    with LedgerStore.open(store, create=True) as s:
         s.append(
             Grant("d/1/launch", (("firm", "f"), ("product", f"P{i}")), Money(200 * WAN), 2026)
             for i in range(1, 6)

@@ -282,7 +282,7 @@ def test_the_service_answers_an_error(beijing: policyrules.Policy, tmp_path: Pat
     (error,) = second.json()["errors"]
     assert error["code"] == "E349"
     _e349(f"E349 {error['message']} {error.get('hint') or ''}")
-    with LedgerStore.open(db) as store:
+    with LedgerStore.open(db, create=True) as store:
         assert [g.subject for g in store.grants()] == ["f1/P1"]
 
 

@@ -141,10 +141,10 @@ def test_a_store_holding_the_grant_under_another_number(
     is read by the facts' firms: the grant was not even read, and 0701/007 was paid 200 万元
     again.  Now it is read, and refused, by the API and by ``eval``; nothing is written."""
     db = tmp_path / "s.db"
-    with LedgerStore.open(db) as store:
+    with LedgerStore.open(db, create=True) as store:
         store.append([Grant(LAUNCH, (("firm", "701"), ("product", "007")), Money(200 * WAN), 2026)])
     facts = beijing.read_facts(_facts(("0701", "007")))
-    with LedgerStore.open(db) as store, pytest.raises(LedgerError) as info:
+    with LedgerStore.open(db, create=True) as store, pytest.raises(LedgerError) as info:
         beijing.evaluate(facts, ledger=store, commit=True)
     assert info.value.diagnostics[0].code == "E323"
     assert info.value.diagnostics[0].message.startswith(f"{db}: grants: {LAUNCH} to firm 701,")
@@ -160,7 +160,7 @@ def test_a_store_holding_the_grant_under_another_number(
     assert code == 2
     assert "error[E323]" in err
     assert "firm '701' is in none of the facts" in err
-    with LedgerStore.open(db) as store:
+    with LedgerStore.open(db, create=True) as store:
         assert len(store.grants()) == 1
 
 

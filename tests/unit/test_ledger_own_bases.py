@@ -47,7 +47,7 @@ def _bare_store(tmp_path: Path) -> Path:
     """A store holding f1's P1–P5 appended by hand (no reading recorded), 200 万元 each,
     counted in 2026."""
     db = tmp_path / "s.db"
-    with LedgerStore.open(db) as store:
+    with LedgerStore.open(db, create=True) as store:
         store.append(
             Grant(REWARD, (("firm", "f1"), ("product", f"P{i}")), Money(200 * WAN), 2026)
             for i in range(1, 6)
@@ -60,7 +60,7 @@ def test_a_store_without_readings_is_read_by_the_defaults(beijing: Any, tmp_path
     P6–P10 get 0; by decision (2027) they would get 1000 more: refused, nothing written."""
     db = _bare_store(tmp_path)
     facts = {"firms": [{"id": "f1", "products": launch_products(6)}]}
-    with LedgerStore.open(db) as store:
+    with LedgerStore.open(db, create=True) as store:
         with pytest.raises(LedgerError) as err:
             beijing.evaluate(
                 facts,
@@ -88,7 +88,7 @@ def test_another_firms_bare_grants_hold_the_store_to_the_defaults(
     db = _bare_store(tmp_path)
     other = {"firms": [{"id": "f2", "products": launch_products(1)}]}
     by_decision = {"annual_cap_year": "decision"}
-    with LedgerStore.open(db) as store:
+    with LedgerStore.open(db, create=True) as store:
         for commit in (True, False):
             with pytest.raises(LedgerError) as err:
                 beijing.evaluate(
@@ -131,7 +131,7 @@ def test_imported_grants_keep_the_facts_reading(beijing: Any, tmp_path: Path) ->
         "firms": [{"id": "f0", "products": []}],
     }
     later = {"firms": [{"id": "f1", "products": launch_products(6)}]}
-    with LedgerStore.open(db) as store:
+    with LedgerStore.open(db, create=True) as store:
         beijing.evaluate(first, ledger=store, commit=True, as_of="2027-12-31")
         assert (REWARD, "annual_cap_year", "decision") in store.bases()
         with pytest.raises(LedgerError) as err:

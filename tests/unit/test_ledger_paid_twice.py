@@ -57,7 +57,7 @@ def test_a_store_keeps_the_facts_ledger(capsys: pytest.CaptureFixture[str], tmp_
     assert run(capsys, "ledger", "init", db)[0] == 0
     code, _, err = run(capsys, "eval", POLICY, FIRM_A, "--ledger", db)
     assert code == 0, err
-    with LedgerStore.open(db) as store:
+    with LedgerStore.open(db, create=True) as store:
         records = store.records()
     launch = [r for r in records if r.grant.provision == LAUNCH]
     assert sum(r.grant.amount.fen for r in launch) == 1000 * WAN  # 600 + 200 + 150 + 50
@@ -75,7 +75,7 @@ def test_a_store_keeps_the_facts_ledger(capsys: pytest.CaptureFixture[str], tmp_
         if d["subject"] == "firm-a/A4" and d["provision"] == LAUNCH
     ]
     assert Money.parse(a4["amount"]) == Money.zero()  # 1000 − 1000 = 0
-    with LedgerStore.open(db) as store:
+    with LedgerStore.open(db, create=True) as store:
         total = sum(g.amount.fen for g in store.grants() if g.provision == LAUNCH)
     assert total == 1000 * WAN
 
@@ -84,7 +84,7 @@ def test_the_facts_ledger_is_imported_once(beijing: policyrules.Policy, tmp_path
     """A second commit of the same facts adds none of the facts' grants again (they are in
     the store: the same grant by two routes) and pays nothing again (一次性)."""
     facts = beijing.load_facts(FIRM_A)
-    with LedgerStore.open(tmp_path / "s.db") as store:
+    with LedgerStore.open(tmp_path / "s.db", create=True) as store:
         beijing.evaluate(facts, ledger=store, commit=True, facts_file="f.yaml")
         first = len(store.grants())
         again = beijing.evaluate(facts, ledger=store, commit=True, facts_file="f.yaml")
@@ -97,9 +97,9 @@ def test_the_facts_ledger_is_imported_once(beijing: policyrules.Policy, tmp_path
 
 def test_a_dry_run_imports_nothing(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     db = tmp_path / "d.db"
-    LedgerStore.open(db).close()
+    LedgerStore.open(db, create=True).close()
     assert run(capsys, "eval", POLICY, FIRM_A, "--ledger", db, "--dry-run")[0] == 0
-    with LedgerStore.open(db) as store:
+    with LedgerStore.open(db, create=True) as store:
         assert len(store.grants()) == 0
 
 
@@ -159,7 +159,7 @@ def test_routes_table(
     def go() -> policyrules.Result:
         if route == "ledger=":
             return beijing.evaluate(facts, ledger=[second])
-        with LedgerStore.open(tmp_path / "r.db") as store:
+        with LedgerStore.open(tmp_path / "r.db", create=True) as store:
             store.append(beijing.read_ledger([second]))
             return beijing.evaluate(facts, ledger=store)
 
@@ -269,7 +269,7 @@ def test_a_one_time_award_paid_three_times_is_refused_on_import(
     assert f"{ledger}:3" in err
     assert f"{ledger}:4" in err
     if db.exists():
-        with LedgerStore.open(db) as store:
+        with LedgerStore.open(db, create=True) as store:
             assert len(store.grants()) == 0
 
 

@@ -105,7 +105,7 @@ def test_a_pool_partners_grants_hold_a_run_to_their_reading(
     (E335) on a store and on a ledger file alike."""
     first = {"firms": [{"id": "g", "products": [A1]}]}
     second = {"firms": [{"id": "g", "products": [B1]}]}
-    with LedgerStore.open(tmp_path / "p.db") as store:
+    with LedgerStore.open(tmp_path / "p.db", create=True) as store:
         r1 = pool.evaluate(first, ledger=store, commit=True, as_of="2026-12-31")
         assert _paid(r1, "d/1/a_reward") == 80 * WAN
         for commit in (True, False):
@@ -143,7 +143,7 @@ def test_a_reading_is_not_recorded_over_bare_grants(
     would count P4–P8 (decided 2027-02-15) in 2027, empty, and pay 5 × 200 = 1000 万元 more
     (2000 against f2's year of 1000).  Each route is refused (E335); nothing is written."""
     db = tmp_path / "m.db"
-    with LedgerStore.open(db) as store:
+    with LedgerStore.open(db, create=True) as store:
         _bare(store, "f2", 1)
     # a ledger file of f1's grants counted by decision, imported by the CLI
     file = tmp_path / "f1.yaml"
@@ -163,7 +163,7 @@ def test_a_reading_is_not_recorded_over_bare_grants(
     f1 = {"firms": [{"id": "f1", "products": launch_products(1)}]}
     r1 = beijing.evaluate(f1, ledger=[], as_of="2027-12-31", assumptions=DECISION)
     assert _paid(r1, REWARD) == 1000 * WAN  # P1–P5 in 2027: 5 × 200
-    with LedgerStore.open(db) as store:
+    with LedgerStore.open(db, create=True) as store:
         with pytest.raises(LedgerError) as e:
             store.append(r1.ledger())
         assert e.value.diagnostics[0].code == "E335"
@@ -195,7 +195,7 @@ def test_the_hints_never_send_a_run_to_an_empty_ledger(
     does not hold the earlier grants, and a one-time award is paid again.  It now says how
     to re-count the earlier grants, and never to start empty."""
     f1 = {"firms": [{"id": "f1", "products": launch_products(1)}]}
-    with LedgerStore.open(tmp_path / "a.db") as store:
+    with LedgerStore.open(tmp_path / "a.db", create=True) as store:
         beijing.evaluate(f1, ledger=store, commit=True, as_of="2027-12-31")
         with pytest.raises(LedgerError) as e:
             beijing.evaluate(

@@ -62,7 +62,7 @@ def _stored_fen(path: Path) -> int:
 def test_a_new_store_is_created_versioned_and_in_wal_mode(tmp_path: Path) -> None:
     """Opening a missing file creates the schema: user_version 4, WAL journal."""
     path = tmp_path / "grants.db"
-    with LedgerStore.open(path) as store:
+    with LedgerStore.open(path, create=True) as store:
         assert store.grants() == Ledger()
     with sqlite3.connect(path) as conn:
         assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
@@ -74,9 +74,9 @@ def test_what_is_appended_reads_back(tmp_path: Path) -> None:
     """Grants read back equal, in order, with their batch and time; a second open sees them."""
     path = tmp_path / "grants.db"
     grants = [_grant("P1", 200), Grant(REWARD, (("firm", "0701"),), Money(1), None)]
-    with LedgerStore.open(path) as store:
+    with LedgerStore.open(path, create=True) as store:
         batch = store.append(grants, note="first")
-    with LedgerStore.open(path) as store:
+    with LedgerStore.open(path, create=True) as store:
         assert store.grants() == Ledger(tuple(grants))
         records = store.records()
     assert [r.seq for r in records] == [1, 2]
@@ -90,7 +90,7 @@ def test_a_grant_already_recorded_is_refused_and_nothing_is_written(tmp_path: Pa
     """The uniqueness constraint on (provision, path, year): a batch holding one grant that
     is already there is refused whole (E331), the other grants of the batch are not kept."""
     path = tmp_path / "grants.db"
-    with LedgerStore.open(path) as store:
+    with LedgerStore.open(path, create=True) as store:
         store.append([_grant("P1", 200)])
         with pytest.raises(LedgerError) as info:
             store.append([_grant("P2", 100), _grant("P1", 200)])
@@ -106,7 +106,7 @@ def test_the_database_itself_refuses_bad_rows(tmp_path: Path) -> None:
     """CHECK constraints back the Grant checks: a negative amount written around the
     library is refused by SQLite; the unique index holds for raw writes too."""
     path = tmp_path / "grants.db"
-    with LedgerStore.open(path) as store:
+    with LedgerStore.open(path, create=True) as store:
         store.append([_grant("P1", 200)])
     with sqlite3.connect(path) as conn:
         batch = conn.execute("SELECT batch FROM grants").fetchone()[0]
@@ -123,16 +123,33 @@ def test_the_database_itself_refuses_bad_rows(tmp_path: Path) -> None:
             )
 
 
+def test_a_missing_store_is_refused_unless_made(tmp_path: Path) -> None:
+    """``LedgerStore.open`` of a name that does not exist (a typo of the store's) refuses
+    (E336) and makes no file, as the command line does: an empty ledger opened by mistake
+    would pay every award again.  ``create=True`` makes it; then a plain open finds it."""
+    path = tmp_path / "grnats.db"
+    with pytest.raises(LedgerError) as info:
+        LedgerStore.open(path)
+    assert info.value.code == "E336"
+    assert "no such ledger store" in str(info.value)
+    assert info.value.hint is not None
+    assert "ledger init" in info.value.hint
+    assert not path.exists()
+    LedgerStore.open(path, create=True).close()
+    with LedgerStore.open(path) as store:
+        assert len(store.grants()) == 0
+
+
 def test_a_newer_schema_is_refused(tmp_path: Path) -> None:
     """A store written by a newer policyrules (user_version 5) is refused, not guessed at,
     and left as it was."""
     path = tmp_path / "grants.db"
-    LedgerStore.open(path).close()
+    LedgerStore.open(path, create=True).close()
     with sqlite3.connect(path) as conn:
         conn.execute("PRAGMA user_version = 5")
     before = path.read_bytes()
     with pytest.raises(LedgerError) as info:
-        LedgerStore.open(path)
+        LedgerStore.open(path, create=True)
     assert info.value.code == "E330"
     assert "schema version 5 is newer" in str(info.value)
     assert path.read_bytes() == before
@@ -149,7 +166,7 @@ def test_a_file_that_is_not_a_store_is_refused(tmp_path: Path, content: str) -> 
         path.write_text("not a database\n" * 100, "utf-8")
     before = path.read_bytes()
     with pytest.raises(LedgerError) as info:
-        LedgerStore.open(path)
+        LedgerStore.open(path, create=True)
     assert info.value.code == "E330"
     assert path.read_bytes() == before
 
@@ -160,10 +177,10 @@ def test_a_damaged_store_is_an_error_not_a_traceback(tmp_path: Path) -> None:
     from policyrules.cli import main
 
     path = tmp_path / "grants.db"
-    LedgerStore.open(path).close()
+    LedgerStore.open(path, create=True).close()
     with sqlite3.connect(path) as conn:
         conn.execute("DROP TABLE grants")
-    with LedgerStore.open(path) as store:
+    with LedgerStore.open(path, create=True) as store:
         for action in (store.grants, lambda: store.append([_grant("P1", 1)])):
             with pytest.raises(LedgerError) as info:
                 action()
@@ -178,7 +195,7 @@ def test_evaluate_commits_and_a_second_run_sees_the_first(
     the same product finds it paid (一次性), another product finds the year's cap used.
     800 万 earlier + P5 200 万 = 1000 万: P6 gets 1000 − 1000 = 0.00 元, recorded as nothing."""
     path = tmp_path / "grants.db"
-    with LedgerStore.open(path) as store:
+    with LedgerStore.open(path, create=True) as store:
         store.append([_grant(f"P{i}", 200) for i in range(1, 5)])  # 4 × 200 万 = 800 万
         first = beijing.evaluate(_facts(_product("P5")), ledger=store, commit=True)
         assert _reward(first, "f1/P5").amount == Money.of(200, "万元")
@@ -193,7 +210,7 @@ def test_without_commit_the_store_is_only_read(beijing: policyrules.Policy, tmp_
     """``commit=False`` (the CLI's --dry-run) evaluates against the store and writes nothing;
     ``commit=True`` without a store is a usage error."""
     path = tmp_path / "grants.db"
-    with LedgerStore.open(path) as store:
+    with LedgerStore.open(path, create=True) as store:
         nine = [_grant(f"E{i}", 200 if i < 5 else 100) for i in range(1, 6)]  # 900 万
         store.append(nine)
         result = beijing.evaluate(_facts(_product("P2")), ledger=store)
@@ -228,7 +245,7 @@ clause 1 "c"
     )
     facts = {"firms": [{"id": "f", "products": [{"id": "p", "d": "1"}, {"id": "q", "d": "2"}]}]}
     path = tmp_path / "grants.db"
-    with LedgerStore.open(path) as store:
+    with LedgerStore.open(path, create=True) as store:
         store.append([Grant("d/1/a", (("firm", "f"), ("product", "q")), Money.of(1))])
         with pytest.raises(LedgerError) as info:
             policy.evaluate(facts, ledger=store, commit=True)
@@ -241,7 +258,10 @@ def test_a_store_held_too_long_is_reported_busy(tmp_path: Path) -> None:
     """While one connection holds the write transaction, another that may wait only 0.1 s
     gets E332, and the holder's work is unaffected."""
     path = tmp_path / "grants.db"
-    with LedgerStore.open(path) as holder, LedgerStore.open(path, timeout=0.1) as other:
+    with (
+        LedgerStore.open(path, create=True) as holder,
+        LedgerStore.open(path, timeout=0.1, create=True) as other,
+    ):
         with holder.transaction(note="slow") as txn:
             txn.append([_grant("P1", 100)])
             with pytest.raises(LedgerError) as info:
@@ -257,7 +277,7 @@ def _claim(
     policy: policyrules.Policy, path: Path, products: list[str], gate: Any, out: Any
 ) -> None:
     gate.wait(timeout=20)
-    with LedgerStore.open(path) as store:
+    with LedgerStore.open(path, create=True) as store:
         result = policy.evaluate(_facts(*map(_product, products)), ledger=store, commit=True)
     out.send(sum(g.amount.fen for g in result.grants))
 
@@ -270,7 +290,7 @@ def test_concurrent_runs_never_exceed_the_firm_year_cap(
     1000 − 800 = 200 万 is left: what is stored sums to exactly 1,000 万, never more.
     (Reading without the write lock, each run would see 800 万 and store 1,600 + 800.)"""
     path = tmp_path / "grants.db"
-    with LedgerStore.open(path) as store:
+    with LedgerStore.open(path, create=True) as store:
         store.append([_grant(f"E{i}", 200) for i in range(4)])
     gate = FORK.Barrier(4)
     pipes = [FORK.Pipe(duplex=False) for _ in range(4)]
@@ -286,7 +306,7 @@ def test_concurrent_runs_never_exceed_the_firm_year_cap(
         assert p.exitcode == 0
     assert sum(paid) == 200 * WAN  # the runs together paid what was left
     assert _stored_fen(path) == 1000 * WAN
-    with LedgerStore.open(path) as store:
+    with LedgerStore.open(path, create=True) as store:
         assert len(store.grants()) == 5  # 4 earlier + the one product paid 200 万
 
 
@@ -301,7 +321,7 @@ def _die_mid_commit(path: Path, ready: Any) -> None:
 
     StoreTransaction.append = append_then_hang  # type: ignore[method-assign]
     policy = policyrules.load(ROOT / "policies" / "beijing_2025")
-    with LedgerStore.open(path) as store:
+    with LedgerStore.open(path, create=True) as store:
         policy.evaluate(_facts(_product("P9")), ledger=store, commit=True)
 
 
@@ -310,9 +330,9 @@ def test_a_run_killed_while_committing_leaves_the_store_as_it_was(tmp_path: Path
     SIGKILLed before COMMIT: the store holds exactly what it held, and the next run is not
     blocked by the dead one's lock."""
     path = tmp_path / "grants.db"
-    with LedgerStore.open(path) as store:
+    with LedgerStore.open(path, create=True) as store:
         store.append([_grant("P1", 200)])
-    before = sorted(map(repr, LedgerStore.open(path).records()))
+    before = sorted(map(repr, LedgerStore.open(path, create=True).records()))
     recv, send = FORK.Pipe(duplex=False)
     child = FORK.Process(target=_die_mid_commit, args=(path, send))
     child.start()
@@ -322,7 +342,7 @@ def test_a_run_killed_while_committing_leaves_the_store_as_it_was(tmp_path: Path
     os.kill(child.pid, signal.SIGKILL)
     child.join(timeout=10)
     assert child.exitcode == -signal.SIGKILL
-    with LedgerStore.open(path, timeout=2) as store:
+    with LedgerStore.open(path, timeout=2, create=True) as store:
         assert sorted(map(repr, store.records())) == before
         store.append([_grant("P2", 100)])  # the write lock is free again
     assert _stored_fen(path) == 300 * WAN  # 200 万 + 100 万; the dead run's 200 万 is gone
@@ -333,7 +353,7 @@ def test_the_store_holds_what_json_export_shows(tmp_path: Path) -> None:
     from policyrules.ledger_io import dump_ledger
 
     path = tmp_path / "grants.db"
-    with LedgerStore.open(path) as store:
+    with LedgerStore.open(path, create=True) as store:
         store.append([_grant("P1", 200)])
         data = json.loads(dump_ledger(store.grants()))
     assert data == {
@@ -357,7 +377,7 @@ def test_a_store_is_read_by_firm(tmp_path: Path) -> None:
         _grant("P1", 100, firm="b"),
         _grant("P2", 50, firm="a"),
     )
-    with LedgerStore.open(tmp_path / "grants.db") as store:
+    with LedgerStore.open(tmp_path / "grants.db", create=True) as store:
         store.append([a1, b1, a2])
         assert store.grants(["a"]) == Ledger((a1, a2))
         assert store.grants(["b", "zz"]) == Ledger((b1,))
@@ -374,7 +394,7 @@ def test_the_facts_own_grants_of_another_firm_are_not_recorded_twice(
     path = tmp_path / "grants.db"
     g = _grant("Q1", 150, firm="g")
     facts = {**_facts(_product("P1")), "ledger": [g.to_json()]}
-    with LedgerStore.open(path) as store:
+    with LedgerStore.open(path, create=True) as store:
         store.append([g])
         result = beijing.evaluate(facts, ledger=store, commit=True)
         assert [(x.subject, x.amount) for x in result.grants] == [("f1/P1", Money.of(200, "万元"))]

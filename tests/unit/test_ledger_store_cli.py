@@ -120,7 +120,7 @@ def test_a_commit_keeps_to_the_basis_its_provision_was_recorded_with(
         }
         return {"firms": [{"id": "f1", "products": [product]}]}
 
-    with LedgerStore.open(tmp_path / "g.db") as store:
+    with LedgerStore.open(tmp_path / "g.db", create=True) as store:
         assumptions = {"annual_cap_year": first}
         policy.evaluate(facts("P1"), ledger=store, commit=True, assumptions=assumptions)
         assumptions = {"annual_cap_year": second}
@@ -191,7 +191,7 @@ def test_a_refused_ledger_out_leaves_the_store_untouched(
     facts = _facts(tmp_path, "P1")
     (tmp_path / "f1.yaml").write_text(facts.read_text("utf-8"), "utf-8")
     db = tmp_path / "w2.db"
-    LedgerStore.open(db).close()
+    LedgerStore.open(db, create=True).close()
     status, out, err = run(capsys, "eval", POLICY, facts, "--ledger", db, "--ledger-out",
                            tmp_path / target)  # fmt: skip
     assert (status, out, f"error[{code}]" in err, "recorded" in err) == (2, "", True, False)
@@ -211,7 +211,7 @@ def test_an_export_failing_after_the_commit_shows_the_decisions(
 
     monkeypatch.setattr("policyrules.cli_ledger.write_atomic", full)
     db = tmp_path / "grants.db"
-    LedgerStore.open(db).close()
+    LedgerStore.open(db, create=True).close()
     facts = _facts(tmp_path, "P1")
     code, out, err = run(
         capsys, "eval", POLICY, facts, "--ledger", db, "--ledger-out", tmp_path / "o.json", "--json"
@@ -285,7 +285,7 @@ def test_a_store_through_a_pipe_is_refused_by_name(
     make = pipe
     assert callable(make)
     db = tmp_path / "grants.db"
-    LedgerStore.open(db).close()
+    LedgerStore.open(db, create=True).close()
     code, _, err = run(capsys, "eval", POLICY, _facts(tmp_path, "P1"), "--ledger",
                        make(db.read_bytes()))  # fmt: skip
     assert (code, "error[E339]" in err, "--ledger grants.db" in err) == (2, True, True)
@@ -299,7 +299,7 @@ def test_a_bad_ledger_through_a_pipe_reports_its_fault_not_empty(
     make = pipe
     assert callable(make)
     db = tmp_path / "grants.db"
-    LedgerStore.open(db).close()
+    LedgerStore.open(db, create=True).close()
     code, _, err = run(capsys, "ledger", "import", db, make(b"ledger: [\n"), "--policy", POLICY)
     assert (code, "error[E302]" in err, "E320" in err) == (2, True, False)
 
@@ -313,7 +313,7 @@ def test_json_is_never_written_under_a_stores_name(
 ) -> None:
     """--ledger-out and ledger export --out refuse a store's name (E338) and write nothing."""
     db = tmp_path / "grants.db"
-    LedgerStore.open(db).close()
+    LedgerStore.open(db, create=True).close()
     target = tmp_path / name
     facts = _facts(tmp_path, "P1")
     for argv in (

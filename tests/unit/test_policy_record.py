@@ -37,7 +37,7 @@ def _fen(store: LedgerStore) -> list[int]:
 def test_grants_within_the_policy_are_recorded_once(
     policy: policyrules.Policy, tmp_path: Path
 ) -> None:
-    with LedgerStore.open(tmp_path / "g.db") as store:
+    with LedgerStore.open(tmp_path / "g.db", create=True) as store:
         new = policy.record(store, [_grant("P1", "200万元"), _grant("P2", "150万元")])
         assert [g.amount.fen for g in new] == [200_000_000, 150_000_000]
         again = policy.record(store, [_grant("P1", "200万元")])  # already there: one grant
@@ -59,7 +59,7 @@ def test_grants_within_the_policy_are_recorded_once(
 def test_grants_against_the_policy_are_refused_and_nothing_is_written(
     policy: policyrules.Policy, tmp_path: Path, grants: list[Grant], code: str
 ) -> None:
-    with LedgerStore.open(tmp_path / "g.db") as store:
+    with LedgerStore.open(tmp_path / "g.db", create=True) as store:
         policy.record(store, [_grant("P1", "200万元")])
         with pytest.raises(LedgerError) as info:
             policy.record(store, grants)

@@ -43,7 +43,7 @@ def test_a_grant_the_store_records_with_another_amount_is_409(
     """A document's `ledger:` giving a grant the store records with another amount: 409
     E326, a conflict with the store's record as E331 is (it was 400, as a malformed
     document); the same grant listed twice in the document itself stays 400."""
-    LedgerStore.open(tmp_path / "grants.db").close()
+    LedgerStore.open(tmp_path / "grants.db", create=True).close()
     app = create_app(policy, ledger=tmp_path / "grants.db", import_ledgers=True)
     doc = firm_a()
     first = doc["ledger"][0]
@@ -156,7 +156,7 @@ def test_an_answer_of_too_many_decisions_is_422_before_it_is_made(
     commit=1 nothing recorded; /v1/explain counts its clause's decisions only."""
     import policyrules.result
 
-    LedgerStore.open(tmp_path / "grants.db").close()
+    LedgerStore.open(tmp_path / "grants.db", create=True).close()
     doc = firm_a()
     del doc["ledger"]
     doc["firms"] = [{**doc["firms"][0], "id": f"firm-{i}"} for i in range(3)]  # 93 decisions

@@ -67,7 +67,7 @@ def log(tmp_path: Path) -> DecisionLog:
 @pytest.fixture
 def store(tmp_path: Path) -> Path:
     path = tmp_path / "grants.db"
-    LedgerStore.open(path).close()
+    LedgerStore.open(path, create=True).close()
     return path
 
 
@@ -278,7 +278,7 @@ def test_path_hider_replaces_whole_paths_only(tmp_path: Path) -> None:
 def test_log_refuses_a_file_that_is_not_a_log(tmp_path: Path) -> None:
     """A ledger store (or any other SQLite file with tables) is not taken for a log: E720."""
     path = tmp_path / "grants.db"
-    LedgerStore.open(path).close()
+    LedgerStore.open(path, create=True).close()
     with pytest.raises(PolicyRulesError) as info:
         DecisionLog.open(path)
     assert info.value.code == "E720"

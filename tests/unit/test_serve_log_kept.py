@@ -158,7 +158,7 @@ def test_the_service_lets_its_connections_go_when_closed(
     """The evaluator holds the store open (so no evaluation's connection is the last) and
     the log its own; closing the evaluator closes both."""
     store = tmp_path / "grants.db"
-    LedgerStore.open(store).close()
+    LedgerStore.open(store, create=True).close()
     log = DecisionLog.open(tmp_path / "log.sqlite")
     log.append(_entry(1))
     work = Evaluator(policy, digest=("sha256:0", 0), log=log, ledger=store, limits=ServeLimits())

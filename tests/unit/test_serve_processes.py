@@ -56,7 +56,7 @@ def _workers(pid: int) -> list[int]:
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], str, Path, Path]]:
     store, log = tmp_path / "grants.db", tmp_path / "decisions.sqlite"
-    LedgerStore.open(store).close()
+    LedgerStore.open(store, create=True).close()
     command = [sys.executable, "-m", "policyrules", "serve", str(POLICY), "--port", "0"]
     command += ["--processes", "2", "--ledger", str(store), "--log", str(log)]
     command += ["--import-ledgers", "--log-level", "warning", "--timeout", "60"]

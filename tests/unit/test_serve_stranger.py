@@ -88,7 +88,7 @@ def test_an_error_naming_a_relative_store_or_log_has_no_path(
     """`--log decisions.sqlite --ledger grants.db`, as the docs write them: an error naming
     the log or the store (held by another writer, 503; the store gone, 503 E336) names them
     by label, and its `path`, the place in the document, is null, never the file's name."""
-    LedgerStore.open("grants.db").close()
+    LedgerStore.open("grants.db", create=True).close()
     log = DecisionLog.open("decisions.sqlite")
     limits = ServeLimits(timeout=1)
     with TestClient(create_app(policy, log=log, ledger="grants.db", limits=limits)) as c:
@@ -134,7 +134,7 @@ def test_a_store_it_may_not_write_is_said_so_not_busy_or_damaged(
     """The store made read-only while the service runs (or its directory): a commit is 503
     E330 saying it cannot write there, not E332 "busy, try again" (waiting would not help)
     nor "damaged, restore from a backup" (the store is whole); nothing is recorded."""
-    LedgerStore.open("grants.db").close()
+    LedgerStore.open("grants.db", create=True).close()
     log = DecisionLog.open("decisions.sqlite")
     connect = sqlite3.connect
     with (
@@ -271,7 +271,7 @@ def test_a_request_cancelled_by_a_forced_stop_records_nothing(
     committing evaluation still running then is withdrawn and records neither its grants
     nor its row (it ran on and recorded them, while uvicorn answered 500), and the answer,
     if the connection takes one, is 503 E726 saying nothing was recorded."""
-    LedgerStore.open("grants.db").close()
+    LedgerStore.open("grants.db", create=True).close()
     log = DecisionLog.open("decisions.sqlite")
     app = create_app(policy, log=log, ledger="grants.db")
     entered, release = threading.Event(), threading.Event()
@@ -377,7 +377,7 @@ def test_the_docs_curl_examples_are_answered_200(
     the test's) against a service with a ledger store, is answered 200.  (Its `-G
     --data-urlencode` put the facts file into the URL: curl refused it; its commit posted
     firm-a.yaml, which brings earlier grants: 403.)"""
-    LedgerStore.open(tmp_path / "grants.db").close()
+    LedgerStore.open(tmp_path / "grants.db", create=True).close()
     app = create_app(
         policy, log=DecisionLog.open(tmp_path / "d.sqlite"), ledger=tmp_path / "grants.db"
     )
@@ -400,7 +400,7 @@ def test_a_commit_with_the_log_held_elsewhere_names_the_log(
     """The decision log held by another program (a sqlite3 shell in a transaction) while a
     commit waits for its turn: 503 E720 naming the log (it said E332, the ledger store,
     which nobody held); nothing recorded."""
-    LedgerStore.open("grants.db").close()
+    LedgerStore.open("grants.db", create=True).close()
     log = DecisionLog.open("decisions.sqlite")
     limits = ServeLimits(timeout=1)
     app = create_app(policy, log=log, ledger="grants.db", limits=limits)
@@ -448,7 +448,7 @@ def test_a_log_moved_aside_loses_no_row_another_process_wrote(
     log's WAL, not yet in the file: the next evaluation is 503 E720 and makes no file at
     the path; moved back, the log has every row.  (A new file was made at the path, took
     the old file's -wal for its own, and the 5 rows were gone from both.)"""
-    LedgerStore.open("grants.db").close()
+    LedgerStore.open("grants.db", create=True).close()
     log = DecisionLog.open("decisions.sqlite")
     other = sqlite3.connect("decisions.sqlite", isolation_level=None)
     other.execute("PRAGMA wal_autocheckpoint = 0")  # (its rows stay in the WAL)

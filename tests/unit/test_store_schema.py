@@ -139,7 +139,7 @@ def test_an_older_store_is_migrated_and_keeps_every_grant(tmp_path: Path, versio
     a tiered grant can now be recorded in it."""
     old, new = tmp_path / "old.db", tmp_path / "new.db"
     _old_store(old, version)
-    LedgerStore.open(new).close()
+    LedgerStore.open(new, create=True).close()
     with LedgerStore.open(old, create=False) as store:
         records = store.records()
         store.append([Grant(REWARD, (("firm", "f4"),), Money.of(200, "万元"), 2026, tier="5 亿元")])
@@ -194,7 +194,7 @@ def test_a_tier_is_part_of_a_grants_identity_in_a_store(tmp_path: Path) -> None:
     def grant(tier: str | None, wan: int) -> Grant:
         return Grant(REWARD, (("firm", "f"),), Money.of(wan, "万元"), 2026, tier=tier)
 
-    with LedgerStore.open(tmp_path / "g.db") as store:
+    with LedgerStore.open(tmp_path / "g.db", create=True) as store:
         store.append([grant("1 亿元", 100), grant("5 亿元", 200)])
         with pytest.raises(LedgerError) as info:
             store.append([grant(None, 1), grant("5 亿元", 200)])
@@ -206,7 +206,7 @@ def test_a_tier_is_part_of_a_grants_identity_in_a_store(tmp_path: Path) -> None:
 def test_a_tier_that_is_not_text_is_refused_by_the_database(tmp_path: Path) -> None:
     """The CHECK on `tier` backs the library: an empty tier written around it is refused."""
     path = tmp_path / "g.db"
-    with LedgerStore.open(path) as store:
+    with LedgerStore.open(path, create=True) as store:
         store.append([Grant(REWARD, (("firm", "f"),), Money(1), 2026, tier="1 亿元")])
     with sqlite3.connect(path) as conn:
         batch = conn.execute("SELECT batch FROM grants").fetchone()[0]
@@ -225,7 +225,7 @@ def test_highest_only_reads_the_tier_back_from_a_store(tmp_path: Path) -> None:
     store: tier 5 亿 was paid, so not eligible (as with a ledger file), and nothing more is
     recorded."""
     policy = compile_text(POLICY)
-    with LedgerStore.open(tmp_path / "g.db") as store:
+    with LedgerStore.open(tmp_path / "g.db", create=True) as store:
         first = policy.evaluate(
             {"firms": [{"id": "f", "revenue": "6亿元"}]},
             ledger=store,
@@ -281,7 +281,7 @@ def test_tiers_go_through_ledger_import_and_export(
     assert code == 0
     assert lines[0].endswith(f"{REWARD}  firm f1  -  1,000,000.00 元  tier 1 亿元")
     assert lines[2].endswith(f"{REWARD}  firm f2  -  1,000,000.00 元")  # names no tier
-    with LedgerStore.open(first) as a, LedgerStore.open(second) as b:
+    with LedgerStore.open(first, create=True) as a, LedgerStore.open(second, create=True) as b:
         assert a.grants() == b.grants()
         assert a.bases() == b.bases() == ((REWARD, "reading", "top_up"),)
         assert [g.tier for g in a.grants()] == ["1 亿元", "5 亿元", None]

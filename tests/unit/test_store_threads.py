@@ -46,7 +46,7 @@ def test_threads_sharing_a_store_take_turns_and_pay_within_the_cap(tmp_path: Pat
     account of 第3条 holds 1000 万元, so 5 products are paid 200 万 each and no product twice,
     whatever the order the threads come in."""
     policy = policyrules.load(POLICY)
-    with LedgerStore.open(tmp_path / "grants.db") as store:
+    with LedgerStore.open(tmp_path / "grants.db", create=True) as store:
 
         def commit(i: int) -> int:
             result = policy.evaluate(_product(i % 12), ledger=store, commit=True)
@@ -61,7 +61,7 @@ def test_threads_sharing_a_store_take_turns_and_pay_within_the_cap(tmp_path: Pat
 
 
 def test_a_closed_store_is_e330(tmp_path: Path) -> None:
-    store = LedgerStore.open(tmp_path / "grants.db")
+    store = LedgerStore.open(tmp_path / "grants.db", create=True)
     store.close()
     with pytest.raises(LedgerError) as info:
         policyrules.load(POLICY).evaluate(_product(1), ledger=store)
@@ -73,7 +73,7 @@ def test_a_closed_store_is_e330(tmp_path: Path) -> None:
 
 
 def test_attach_on_a_closed_store_is_e330(tmp_path: Path) -> None:
-    store = LedgerStore.open(tmp_path / "grants.db")
+    store = LedgerStore.open(tmp_path / "grants.db", create=True)
     store.close()
     with pytest.raises(LedgerError) as info:
         store.attach(tmp_path / "log.sqlite", "log")

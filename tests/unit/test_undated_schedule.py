@@ -98,7 +98,7 @@ def test_a_store_commit_without_as_of_is_refused_and_writes_nothing(
 def test_the_api_refuses_the_commit_and_explains_the_forecast(tmp_path: Path) -> None:
     policy = policyrules.load(PATTERNS)
     facts = policy.load_facts(_facts(tmp_path))
-    with LedgerStore.open(tmp_path / "g.db") as store:
+    with LedgerStore.open(tmp_path / "g.db", create=True) as store:
         with pytest.raises(LedgerError) as info:
             policy.evaluate(facts, ledger=store, commit=True)
         assert [d.code for d in info.value.diagnostics] == ["E427"]
@@ -127,7 +127,7 @@ def test_a_commit_records_no_year_after_as_of_and_none_without_it(
     facts = policy.load_facts(
         _facts(folder, f"{contract // 100}.{contract % 100:02d} 元", f"{signed}-04-01")
     )
-    with LedgerStore.open(folder / "g.db") as store:
+    with LedgerStore.open(folder / "g.db", create=True) as store:
         with pytest.raises(LedgerError):
             policy.evaluate(facts, ledger=store, commit=True)
         assert len(store.grants()) == 0
