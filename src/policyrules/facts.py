@@ -116,8 +116,13 @@ class _Reader:
         self.diags.append(Diagnostic(code or "E303", f"{named}: {message}", span, hint=hint))
 
     def top(self, data: Any) -> Facts:
-        if data is None:
-            data = {}
+        if data is None:  # an empty YAML file (or only comments, or `null`): an export that
+            self.error(  # failed, not a firm with nothing to say (as an empty ledger, E320)
+                "(top)",
+                "the facts file is empty (nothing, only comments, or null)",
+                "write the firms to evaluate under `firms:`; `{}` evaluates nothing, on purpose",
+            )
+            return Facts({})
         if not isinstance(data, dict):
             self.error(
                 "(top)",

@@ -90,6 +90,20 @@ def test_unknown_top_key(policy: Policy, tmp_path: Path) -> None:
     assert expected == err.hint
 
 
+@pytest.mark.parametrize("text", ["", "# exported 0 rows\n", "null\n", "---\n"])
+def test_an_empty_facts_file_is_refused(policy: Policy, tmp_path: Path, text: str) -> None:
+    """A facts file with nothing in it (an export that failed) is refused, E303, where it
+    read as a firm-less run that exits 0; `{}` still evaluates nothing, on purpose."""
+    err = _error(policy, tmp_path, text)
+    assert err.code == "E303"
+    assert "the facts file is empty" in str(err)
+    assert err.hint is not None
+    assert "`{}` evaluates nothing" in err.hint
+    f = tmp_path / "none.yaml"
+    f.write_text("{}\n", "utf-8")
+    assert policy.evaluate(policy.load_facts(f)).decisions == ()
+
+
 def test_float_rejected(policy: Policy) -> None:
     """A binary float is not exact and is refused."""
     with pytest.raises(FactsError) as info:
