@@ -42,6 +42,7 @@ from typing import Any
 
 from . import types as t
 from .convert_currency import CurrencyRefused, read_exchange, read_foreign
+from .convert_money import why_not_money
 from .convert_patterns import (
     DATE_PATTERN,
     DURATION_NUMBER,
@@ -393,9 +394,10 @@ def _money(v: Any) -> Money:
     if isinstance(v, str):
         m = _MONEY_RE.fullmatch(v)
         if m is None:
+            why = why_not_money(v)
             raise ValueRefused(
-                f"not an amount of money: {_show(v)}",
-                hint=_MONEY_HINT,
+                f"not an amount of money: {_show(v)}" + (f" ({why[0]})" if why else ""),
+                hint=why[1] if why else _MONEY_HINT,
             )
         return _money_text(m.group(0))
     if isinstance(v, int) and v < 0:  # (before Money: of any size, said by it)

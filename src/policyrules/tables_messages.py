@@ -15,6 +15,7 @@ import duckdb
 
 from . import types as t
 from .convert import enum_members
+from .convert_money import why_not_money
 from .errors import did_you_mean
 from .model import CheckedPolicy
 from .runtime.money import non_ascii_digits
@@ -116,10 +117,11 @@ def _problem_message(
             "write e.g. 12,345.67 (cents exact); 元, 万 or 亿 would read another currency",
         )
     if reason == "money":
+        why = why_not_money(value)  # (a leading zero, a stray space: named, as in facts)
         return (
             "E627",
-            f"not an amount of money: {shown}",
-            'write e.g. "200万元", "12,345.67 元" or "1.5亿元" (whole fen)',
+            f"not an amount of money: {shown}" + (f" ({why[0]})" if why else ""),
+            why[1] if why else 'write e.g. "200万元", "12,345.67 元" or "1.5亿元" (whole fen)',
         )
     if reason == "rateneg":
         return "E628", f"a rate cannot be negative: {shown}", "a rate is 0% or more"

@@ -104,6 +104,29 @@ def test_an_empty_facts_file_is_refused(policy: Policy, tmp_path: Path, text: st
     assert policy.evaluate(policy.load_facts(f)).decisions == ()
 
 
+@pytest.mark.parametrize(
+    ("written", "why", "hint"),
+    [
+        ("0180万元", "(a leading zero)", 'write "180万元"'),
+        ("180.0000001万元", "(finer than a fen: 万元 has six places", "round it to six places"),
+        ("12.345", "(finer than a fen: 元 has two places", "round it to two places"),
+        ("180万元\u00a0", "(U+00A0 NO-BREAK SPACE at its end)", 'write it without: "180万元"'),
+        ("180  万元", "(more than one space", 'one plain space at most: "180 万元"'),
+    ],
+)
+def test_money_text_refused_says_why(
+    policy: Policy, tmp_path: Path, written: str, why: str, hint: str
+) -> None:
+    """Money text the facts reader refuses (though ``Money.parse``, for Python callers,
+    may read it) names its fault and how to write it, where the general hint did."""
+    facts = f'firms:\n  - id: f1\n    products:\n      - id: P1\n        awarded: "{written}"\n'
+    err = _error(policy, tmp_path, facts)
+    assert err.code == "E303"
+    assert why in str(err)
+    assert err.hint is not None
+    assert hint in err.hint
+
+
 def test_float_rejected(policy: Policy) -> None:
     """A binary float is not exact and is refused."""
     with pytest.raises(FactsError) as info:

@@ -529,3 +529,22 @@ def test_a_csv_line_in_gbk_after_the_header_is_named(
     text = _refused(policy, reg)
     assert "firms.csv: cannot read the table: line 2002 is not UTF-8 text" in text
     assert "save the table as UTF-8" in text
+
+
+def test_money_refusals_say_why(policy: policyrules.Policy, tmp_path: Path) -> None:
+    """A cell the batch does not read as money names its fault where one is plain, as a
+    facts file does (convert_money): a leading zero with the amount without it, a stray
+    no-break space at the end by its code point, two spaces before the unit."""
+    reg = _write(
+        tmp_path,
+        {"firms.csv": ("id,import_reward_decided\nf1,0180万元\nf2,180万元\u00a0\nf3,180  万元\n")},
+    )
+    msg = _refused(policy, reg)
+    assert (
+        'row 1, column import_reward_decided: not an amount of money: "0180万元" (a leading zero)'
+        in msg
+    )
+    assert 'hint: write "180万元"' in msg
+    assert "(U+00A0 NO-BREAK SPACE at its end)" in msg
+    assert "row 3, column import_reward_decided: not an amount of money" in msg
+    assert "write one plain space at most" in msg

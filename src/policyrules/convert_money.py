@@ -1,0 +1,72 @@
+"""Why a text is not an amount of money as a facts file writes one: the reason and the hint
+the refusal gives (E303 in a facts file, E627 in a registry table).
+
+A facts file's money follows one pattern (:data:`~.convert_patterns.MONEY_PATTERN`, also its
+JSON Schema's): digits without a leading zero, at most one space before the unit, and no
+finer than a fen in its unit (two places in 元, six in 万元, ten in 亿元).
+:meth:`~policyrules.runtime.money.Money.parse`, for callers in Python, reads more freely
+(``"0180万元"``); a text it reads that the file's pattern refuses is refused here with the
+reason, so that the one rule is not a riddle.  Only the refusal calls this: the accepted
+path pays nothing.
+
+>>> why_not_money("0180万元")
+('a leading zero', 'write "180万元"')
+>>> why_not_money("180.0000001万元")[0]
+'finer than a fen: 万元 has six places after the point at most'
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+__all__ = ["why_not_money"]
+
+_PARTS = re.compile(
+    r"(?P<number>[0-9][0-9,]*(?:\.(?P<places>[0-9]*))?)(?P<space>\s*)(?P<unit>万元|亿元|元|万|亿)?",
+    re.ASCII,
+)
+_PLACES = {"元": 2, "万元": 6, "万": 6, "亿元": 10, "亿": 10}
+_PLACES_SAID = {2: "two", 6: "six", 10: "ten"}
+
+
+def _stray(text: str) -> tuple[str, str] | None:
+    """White space or an invisible character at either end of ``text``, named."""
+    for at, ch in (("start", text[:1]), ("end", text[-1:])):
+        if ch and (ch.isspace() or unicodedata.category(ch) in ("Cf", "Zs")):
+            name = unicodedata.name(ch, "a control character")
+            return (
+                f"U+{ord(ch):04X} {name} at its {at}",
+                f'write it without: "{text.strip()}"',
+            )
+    return None
+
+
+def why_not_money(text: str) -> tuple[str, str] | None:
+    """The reason ``text`` is not money as a facts file writes it, and a hint; ``None``
+    where no single reason is found (the caller says its general hint)."""
+    stray = _stray(text)
+    if stray is not None:
+        return stray
+    m = _PARTS.fullmatch(text)
+    if m is None:
+        return None
+    number, unit = m["number"], m["unit"] or "元"
+    whole = number.split(".")[0].replace(",", "")
+    if len(whole) > 1 and whole.startswith("0"):
+        fixed = (whole.lstrip("0") or "0") + number[len(number.split(".")[0]) :]
+        return "a leading zero", f'write "{fixed}{m["space"]}{m["unit"] or ""}"'
+    places = len((m["places"] or "").rstrip("0"))
+    allowed = _PLACES[unit]
+    if places > allowed:
+        return (
+            f"finer than a fen: {unit} has {_PLACES_SAID[allowed]} places after the point at most",
+            f"an amount is whole fen: round it to {_PLACES_SAID[allowed]} places"
+            + ("" if unit == "元" else " (or write it in 元)"),
+        )
+    if len(m["space"]) > 1 or m["space"] not in ("", " "):
+        return (
+            "more than one space, or another space, between the number and its unit",
+            f'write one plain space at most: "{number} {m["unit"] or "元"}"',
+        )
+    return None
