@@ -58,6 +58,7 @@ __all__ = [
     "id_problem",
     "looks_like_duckdb",  # from tables_find, for cli_diff
     "read_registry",
+    "separated_hint",
 ]
 
 _BLANK = f"[{SPACE_TEXT}]*"
@@ -95,6 +96,20 @@ def _owners(policy: CheckedPolicy, ent: EntityInfo) -> list[str]:
     return [e.name for e in reversed(policy.chain(ent.name)[1:])]
 
 
+def separated_hint(name: str, known: Iterable[str]) -> str | None:
+    """The hint for a header read as one column that names known columns apart by another
+    separator (``id;name``: a CSV saved with semicolons, as Excel does in some locales), or
+    ``None``.  A CSV table is read with commas, never a separator guessed."""
+    for sep, said in ((";", "semicolons"), ("\t", "tabs"), ("|", "bars")):
+        parts = name.split(sep)
+        if len(parts) > 1 and sum(part.strip() in known for part in parts) >= 2:
+            return (
+                f"the header is one column: its names are apart by {said}; a registry's CSV "
+                "is separated by commas (in Excel: save as CSV UTF-8, comma delimited)"
+            )
+    return None
+
+
 def _column_names(
     ent: EntityInfo, owners: list[str], facts: Iterable[str], columns: Iterable[str]
 ) -> list[tuple[str | None, str, str]]:
@@ -107,7 +122,9 @@ def _column_names(
         (
             name,
             f"unknown column of {ent.key}",
-            did_you_mean(name, known) or f"the columns of {ent.key}: {', '.join(known)}",
+            separated_hint(name, known)
+            or did_you_mean(name, known)
+            or f"the columns of {ent.key}: {', '.join(known)}",
         )
         for name in columns
         if name not in known

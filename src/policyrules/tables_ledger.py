@@ -23,7 +23,7 @@ from . import types as t
 from .errors import Diagnostic, LedgerError, did_you_mean, quoted
 from .model import CheckedPolicy
 from .runtime.ledger import Ledger
-from .tables import Source, id_message, id_problem
+from .tables import Source, id_message, id_problem, separated_hint
 from .tables_ledger_check import check_grants, check_ledger  # (check_ledger also from here)
 from .tables_messages import ascii_note, problem_message
 from .tables_source import SourceTable, error_line
@@ -94,7 +94,9 @@ def read_ledger_table(
                 None,
                 col,
                 "unknown column of a ledger",
-                did_you_mean(col, known) or f"a ledger's columns: {', '.join(known)}",
+                separated_hint(col, known)
+                or did_you_mean(col, known)
+                or f"a ledger's columns: {', '.join(known)}",
             )
     if "provision" not in raw.columns:
         raw.add("E320", None, None, "no column 'provision'", None)

@@ -548,3 +548,17 @@ def test_money_refusals_say_why(policy: policyrules.Policy, tmp_path: Path) -> N
     assert "(U+00A0 NO-BREAK SPACE at its end)" in msg
     assert "row 3, column import_reward_decided: not an amount of money" in msg
     assert "write one plain space at most" in msg
+
+
+def test_a_csv_separated_by_semicolons_is_named_so(
+    policy: policyrules.Policy, tmp_path: Path
+) -> None:
+    """A CSV saved with semicolons (Excel in some locales) reads as one column `id;name`:
+    the hint says the header's names are apart by semicolons, where it guessed a column
+    (did you mean 'name'?); the registry's ledger alike."""
+    msg = _refused(policy, _write(tmp_path / "a", {"firms.csv": "id;name\nf1;甲\n"}))
+    assert "column id;name: unknown column of firms" in msg
+    assert "the header is one column: its names are apart by semicolons" in msg
+    assert "did you mean" not in msg
+    ledger = "provision;firm;amount;year\njjxf_2025_50/3/launch_reward;f1;200万元;2026\n"
+    assert "apart by semicolons" in _ledger_refused(policy, tmp_path / "b", ledger)
