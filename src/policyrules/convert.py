@@ -42,7 +42,6 @@ from typing import Any
 
 from . import types as t
 from .convert_currency import CurrencyRefused, read_exchange, read_foreign
-from .convert_money import why_not_money
 from .convert_patterns import (
     DATE_PATTERN,
     DURATION_NUMBER,
@@ -52,6 +51,7 @@ from .convert_patterns import (
     rate_pattern,
     rate_regex,
 )
+from .convert_why import serial_day_hint, why_not_money
 from .errors import did_you_mean, excerpt, int_writable, line_break_hint, quoted
 from .model import CheckedPolicy, TierRow
 from .reading import Numeral, YamlNumeral
@@ -368,13 +368,8 @@ def _date(v: Any) -> dt.date:
                 "write a day of the calendar as YYYY-MM-DD (year from 0001, month 01-12, a day the "
                 "month has)",
             ) from None
-    if isinstance(v, str):
-        raise ValueRefused(
-            f"not a date: {_show(v)}", "E313", "write the day as YYYY-MM-DD, e.g. 2026-05-01"
-        )
-    raise ValueRefused(
-        f"not a date: {_show(v)}", hint="write the day as YYYY-MM-DD, e.g. 2026-05-01"
-    )
+    hint = serial_day_hint(v) or "write the day as YYYY-MM-DD, e.g. 2026-05-01"
+    raise ValueRefused(f"not a date: {_show(v)}", "E313" if isinstance(v, str) else None, hint)
 
 
 _MONEY_HINT = 'write e.g. "200 万元", "12,345.67 元" or "1.5亿元" (whole fen)'

@@ -15,7 +15,7 @@ import duckdb
 
 from . import types as t
 from .convert import enum_members
-from .convert_money import why_not_money
+from .convert_why import serial_day_hint, why_not_money
 from .errors import did_you_mean
 from .model import CheckedPolicy
 from .runtime.money import non_ascii_digits
@@ -161,7 +161,8 @@ def _problem_message(
             "write the year as a whole number from 1 to 9999, e.g. 2026",
         )
     if reason == "dateformat":
-        return "E629", f"not a date: {shown}", "write the day as YYYY-MM-DD, e.g. 2026-05-01"
+        hint = serial_day_hint(value) or "write the day as YYYY-MM-DD, e.g. 2026-05-01"
+        return "E629", f"not a date: {shown}", hint
     if reason == "date":
         return "E629", f"not a day of the calendar: {shown}", "write a real day as YYYY-MM-DD"
     if reason == "bool":

@@ -127,6 +127,16 @@ def test_money_text_refused_says_why(
     assert hint in err.hint
 
 
+def test_a_spreadsheet_day_number_is_named(policy: Policy, tmp_path: Path) -> None:
+    """`approved_on: 46086` (a spreadsheet's day number) is refused, E313, the hint naming
+    the day it is in Excel (1899-12-30 + 46086 days = 2026-03-05); never read as it."""
+    facts = "firms:\n  - id: f1\n    products:\n      - id: P1\n        approved_on: 46086\n"
+    err = _error(policy, tmp_path, facts)
+    assert err.code == "E313"
+    assert err.hint is not None
+    assert "(in Excel, 2026-03-05)" in err.hint
+
+
 def test_float_rejected(policy: Policy) -> None:
     """A binary float is not exact and is refused."""
     with pytest.raises(FactsError) as info:

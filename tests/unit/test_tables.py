@@ -533,7 +533,7 @@ def test_a_csv_line_in_gbk_after_the_header_is_named(
 
 def test_money_refusals_say_why(policy: policyrules.Policy, tmp_path: Path) -> None:
     """A cell the batch does not read as money names its fault where one is plain, as a
-    facts file does (convert_money): a leading zero with the amount without it, a stray
+    facts file does (convert_why): a leading zero with the amount without it, a stray
     no-break space at the end by its code point, two spaces before the unit."""
     reg = _write(
         tmp_path,
@@ -562,3 +562,15 @@ def test_a_csv_separated_by_semicolons_is_named_so(
     assert "did you mean" not in msg
     ledger = "provision;firm;amount;year\njjxf_2025_50/3/launch_reward;f1;200万元;2026\n"
     assert "apart by semicolons" in _ledger_refused(policy, tmp_path / "b", ledger)
+
+
+def test_a_spreadsheet_day_number_is_named(policy: policyrules.Policy, tmp_path: Path) -> None:
+    """A date column holding 46086 (a cell formatted as a number) is refused, E629, and the
+    hint names the day it is in Excel's 1900 system (1899-12-30 + 46086 days = 2026-03-05),
+    to be written so; never read as that day."""
+    products = "id,firm_id,approved_on\nP1,f1,46086\nP2,f1,123\n"
+    msg = _refused(policy, _write(tmp_path, {"firms.csv": "id\nf1\n", "products.csv": products}))
+    assert "row 1, column approved_on: not a date" in msg
+    assert "in Excel, 2026-03-05" in msg
+    assert "row 2, column approved_on: not a date" in msg
+    assert msg.count("spreadsheet's day number") == 1  # 123 is no day of ours

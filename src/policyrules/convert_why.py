@@ -1,26 +1,42 @@
-"""Why a text is not an amount of money as a facts file writes one: the reason and the hint
-the refusal gives (E303 in a facts file, E627 in a registry table).
+"""Why a value is refused, where one reason is plain: the reason and the hint the refusal
+gives (in a facts file and in a registry table alike).  Only refusals call these: the
+accepted path pays nothing.
+
+Money (:func:`why_not_money`; E303 in a facts file, E627 in a table):
 
 A facts file's money follows one pattern (:data:`~.convert_patterns.MONEY_PATTERN`, also its
 JSON Schema's): digits without a leading zero, at most one space before the unit, and no
 finer than a fen in its unit (two places in 元, six in 万元, ten in 亿元).
 :meth:`~policyrules.runtime.money.Money.parse`, for callers in Python, reads more freely
 (``"0180万元"``); a text it reads that the file's pattern refuses is refused here with the
-reason, so that the one rule is not a riddle.  Only the refusal calls this: the accepted
-path pays nothing.
+reason, so that the one rule is not a riddle.
 
 >>> why_not_money("0180万元")
 ('a leading zero', 'write "180万元"')
 >>> why_not_money("180.0000001万元")[0]
 'finer than a fen: 万元 has six places after the point at most'
+
+A date (:func:`serial_day_hint`; E313, E629): a whole number where a date is expected is
+most often a spreadsheet's day number (a cell formatted as a number): the hint says the day
+it would be in Excel's 1900 system, to be written as the day, never read as it.
+
+>>> serial_day_hint("46086").split(":")[0]
+"46086 looks like a spreadsheet's day number (in Excel, 2026-03-05)"
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 
-__all__ = ["why_not_money"]
+__all__ = ["serial_day_hint", "why_not_money"]
+
+# Excel's 1900 system counts 1900-02-29, which never was: from day 61 on, day n is
+# 1899-12-30 + n.  Only numbers of days from 1954 to 2119 are taken for one (a bound on
+# the hint, not on what is read: nothing is read as a date from a number).
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+_SERIALS = range(20_000, 80_000)
 
 _PARTS = re.compile(
     r"(?P<number>[0-9][0-9,]*(?:\.(?P<places>[0-9]*))?)(?P<space>\s*)(?P<unit>万元|亿元|元|万|亿)?",
@@ -70,3 +86,19 @@ def why_not_money(text: str) -> tuple[str, str] | None:
             f'write one plain space at most: "{number} {m["unit"] or "元"}"',
         )
     return None
+
+
+def serial_day_hint(value: object) -> str | None:
+    """The hint for a whole number given where a date is expected, if it is in the range
+    of a spreadsheet's day numbers (:data:`_SERIALS`), else ``None``."""
+    text = str(value).strip()
+    if isinstance(value, bool) or not text.isascii() or not text.isdigit():
+        return None
+    n = int(text)
+    if n not in _SERIALS:
+        return None
+    day = _EXCEL_EPOCH + dt.timedelta(days=n)
+    return (
+        f"{n} looks like a spreadsheet's day number (in Excel, {day.isoformat()}): format the "
+        "cell as text and write the day as YYYY-MM-DD"
+    )
