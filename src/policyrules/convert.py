@@ -40,6 +40,8 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+import attrs
+
 from . import types as t
 from .convert_currency import CurrencyRefused, read_exchange, read_foreign
 from .convert_patterns import (
@@ -51,7 +53,7 @@ from .convert_patterns import (
     rate_pattern,
     rate_regex,
 )
-from .convert_why import serial_day_hint, why_not_money
+from .convert_why import enum_guess, serial_day_hint, why_not_money
 from .errors import did_you_mean, excerpt, int_writable, line_break_hint, quoted
 from .model import CheckedPolicy, TierRow
 from .reading import Numeral, YamlNumeral
@@ -68,6 +70,7 @@ __all__ = [
     "convert_value",
     "enum_members",
     "kind_of",
+    "none_misspelt",
     "rate_pattern",
     "rate_regex",
 ]
@@ -85,6 +88,7 @@ class ValueRefused(ValueError):
 _MAX_DIGITS = 40  # as for money amounts and for the numbers of a .rule file
 _MONEY_MAX = 10**37  # 元, as for money text
 _quoted = '"{}"'.format  # a text as a message quotes it (in an excerpt if long)
+_NONES = frozenset({"none", "null", "nil", "无", "没有", "无此项"})  # none, written otherwise
 
 
 _PLAIN_DECIMAL = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?", re.ASCII)
@@ -235,6 +239,22 @@ def _reads(v: str, typ: t.Type, policy: CheckedPolicy) -> bool:
     return True
 
 
+def none_misspelt(v: Any, typ: t.Type) -> ValueRefused | None:
+    """The refusal of ``v`` for a fact of ``typ`` that may be stated none, where ``v`` is
+    none written another way (``None``, ``NONE``, ``无``): refused as any value not of the
+    type is, its hint saying how none is written; ``None`` otherwise (a text fact's ``无``
+    is text)."""
+    if typ.kind == "text" or not isinstance(v, str) or v.strip().casefold() not in _NONES:
+        return None
+    plain = attrs.evolve(typ, nullable=False).describe()
+    what = f"a member of {typ.name}" if typ.kind == "enum" else f"a value of {plain}"
+    return ValueRefused(
+        f"not {what}: {_show(v)}",
+        hint="to state it none, write none, in lower case; leave the fact out where it is "
+        "not known",
+    )
+
+
 def _convert(v: Any, typ: t.Type, policy: CheckedPolicy) -> Value:
     k = typ.kind
     if isinstance(v, str) and v == NONE_WORD and k not in ("text", "set", "list"):
@@ -250,6 +270,8 @@ def _convert(v: Any, typ: t.Type, policy: CheckedPolicy) -> Value:
             raise ValueRefused(
                 f"`none` for a fact that cannot be none ({typ.describe()})", "E350", advice
             )
+    if typ.nullable and (refused := none_misspelt(v, typ)) is not None:
+        raise refused
     if isinstance(v, float):
         raise ValueRefused(
             "a binary float is not exact: write the number as text or a decimal",
@@ -299,7 +321,11 @@ def _convert(v: Any, typ: t.Type, policy: CheckedPolicy) -> Value:
     if k == "enum":
         members = enum_members(policy, typ.name or "")
         if not isinstance(v, str) or v not in members:
-            hint = did_you_mean(str(v), members) if isinstance(v, str) else None
+            hint = None
+            if isinstance(v, str):
+                info = policy.enum(typ.name or "")
+                meant = enum_guess(v, info.members) if info is not None else None
+                hint = f"did you mean '{meant}'?" if meant else did_you_mean(str(v), members)
             raise ValueRefused(
                 f"not a member of {typ.name}: {_show(v)}"
                 + (f"; {hint}" if hint else f" (one of {', '.join(members)})"),

@@ -16,6 +16,10 @@ reason, so that the one rule is not a riddle.
 >>> why_not_money("180.0000001万元")[0]
 'finer than a fen: 万元 has six places after the point at most'
 
+An enum (:func:`enum_guess`; E303, E627): a member written in another case (``fda``,
+``None``) or by its title as the Chinese text prints it (``产业共性平台建设``) is named, the
+member to write given; never read as it (a member is spelled as declared).
+
 A date (:func:`serial_day_hint`; E313, E629): a whole number where a date is expected is
 most often a spreadsheet's day number (a cell formatted as a number): the hint says the day
 it would be in Excel's 1900 system, to be written as the day, never read as it.
@@ -30,7 +34,7 @@ import datetime as dt
 import re
 import unicodedata
 
-__all__ = ["serial_day_hint", "why_not_money"]
+__all__ = ["enum_guess", "serial_day_hint", "why_not_money"]
 
 # Excel's 1900 system counts 1900-02-29, which never was: from day 61 on, day n is
 # 1899-12-30 + n.  Only numbers of days from 1954 to 2119 are taken for one (a bound on
@@ -60,7 +64,10 @@ def _stray(text: str) -> tuple[str, str] | None:
 
 def why_not_money(text: str) -> tuple[str, str] | None:
     """The reason ``text`` is not money as a facts file writes it, and a hint; ``None``
-    where no single reason is found (the caller says its general hint)."""
+    where no single reason is found (the caller says its general hint; a line break in
+    ``text``, the caller says)."""
+    if len((text + ".").splitlines()) > 1:
+        return None
     stray = _stray(text)
     if stray is not None:
         return stray
@@ -102,3 +109,16 @@ def serial_day_hint(value: object) -> str | None:
         f"{n} looks like a spreadsheet's day number (in Excel, {day.isoformat()}): format the "
         "cell as text and write the day as YYYY-MM-DD"
     )
+
+
+def enum_guess(written: str, members: tuple[tuple[str, str | None], ...]) -> str | None:
+    """The member ``written`` most plainly means, where it is one in another case or its
+    title (``members``: (name, title) as the policy declares them), else ``None``."""
+    folded = written.strip().casefold()
+    for name, _ in members:
+        if name.casefold() == folded:
+            return name
+    for name, title in members:
+        if title is not None and title.strip() == written.strip():
+            return name
+    return None

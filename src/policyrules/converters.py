@@ -26,6 +26,7 @@ from .convert import (
     ValueRefused,
     convert_value,
     enum_members,
+    none_misspelt,
     rate_regex,
 )
 from .convert_ids import MAX_ID_LENGTH, convert_id
@@ -81,7 +82,15 @@ def converter(typ: t.Type, policy: CheckedPolicy) -> Converter:
         some = converter(attrs.evolve(typ, nullable=False), policy)
 
         def or_none(v: Any) -> Value:
-            return NONE if type(v) is str and v == NONE_WORD else some(v)
+            if type(v) is str and v == NONE_WORD:
+                return NONE
+            try:
+                return some(v)
+            except ValueRefused:
+                refused = none_misspelt(v, typ)
+                if refused is None:
+                    raise
+                raise refused from None
 
         return or_none
     kind = typ.kind

@@ -137,6 +137,42 @@ def test_a_spreadsheet_day_number_is_named(policy: Policy, tmp_path: Path) -> No
     assert "(in Excel, 2026-03-05)" in err.hint
 
 
+@pytest.mark.parametrize(("written", "meant"), [("fda", "FDA"), ("Pmda ", "PMDA")])
+def test_a_member_in_another_case_is_named(
+    policy: Policy, tmp_path: Path, written: str, meant: str
+) -> None:
+    """An enum member written in another case is refused (members are spelled as declared)
+    and the member meant is named, where `fda` got no suggestion."""
+    facts = f"firms:\n  - id: f1\n    products:\n      - id: P1\n        authority: {written}\n"
+    err = _error(policy, tmp_path, facts)
+    assert f"did you mean '{meant}'?" in str(err)
+
+
+def test_a_member_by_its_title_is_named(tmp_path: Path) -> None:
+    """A member written by its title, as the Chinese text prints it (产业共性平台建设), names
+    the member (common_platform): the shipped policy's ProjectKind."""
+    shipped = policyrules.load(Path(__file__).resolve().parents[2] / "policies" / "beijing_2025")
+    facts = "firms:\n  - id: f1\n    projects:\n      - id: J1\n        kind: 产业共性平台建设\n"
+    err = _error(shipped, tmp_path, facts)
+    assert "not a member of ProjectKind" in str(err)
+    assert "did you mean 'common_platform'?" in str(err)
+
+
+@pytest.mark.parametrize("written", ["None", "NONE", "无", "null"])
+def test_none_written_otherwise_says_how(tmp_path: Path, written: str) -> None:
+    """`Authority or none` given `None`, `无`... is refused (only `none` states it), the
+    hint saying how none is written, where it listed the members."""
+    shipped = policyrules.load(Path(__file__).resolve().parents[2] / "policies" / "beijing_2025")
+    facts = (
+        "firms:\n  - id: f1\n    products:\n      - id: P1\n"
+        f'        overseas_authority: "{written}"\n'
+    )
+    err = _error(shipped, tmp_path, facts)
+    assert "not a member of Authority" in str(err)
+    assert err.hint is not None
+    assert "write none, in lower case" in err.hint
+
+
 def test_float_rejected(policy: Policy) -> None:
     """A binary float is not exact and is refused."""
     with pytest.raises(FactsError) as info:

@@ -574,3 +574,13 @@ def test_a_spreadsheet_day_number_is_named(policy: policyrules.Policy, tmp_path:
     assert "in Excel, 2026-03-05" in msg
     assert "row 2, column approved_on: not a date" in msg
     assert msg.count("spreadsheet's day number") == 1  # 123 is no day of ours
+
+
+def test_a_member_by_its_title_or_case_is_named(policy: policyrules.Policy, tmp_path: Path) -> None:
+    """A registry's enum cell written by the member's title (产业共性平台建设) or in another
+    case (PARK) is refused, E627, naming the member meant."""
+    projects = "id,firm_id,kind\nJ1,f1,产业共性平台建设\nJ2,f1,PARK\n"
+    msg = _refused(policy, _write(tmp_path, {"firms.csv": "id\nf1\n", "projects.csv": projects}))
+    assert "row 1, column kind: not a member of ProjectKind" in msg
+    assert "did you mean 'common_platform'?" in msg
+    assert "did you mean 'park'?" in msg

@@ -1,0 +1,39 @@
+"""The reasons refusals give (policyrules.convert_why) never fail themselves: any text, any
+value, gives a reason or none, and a money text the reader accepts is given none."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from policyrules.convert import MONEY_PATTERN
+from policyrules.convert_why import enum_guess, serial_day_hint, why_not_money
+
+_MONEYISH = st.from_regex(r"\A[0-9,.]{0,8} {0,2}(万元|亿元|元|万|亿)?\Z")
+
+
+@given(st.one_of(st.text(), _MONEYISH))
+def test_why_not_money_answers_any_text(text: str) -> None:
+    why = why_not_money(text)
+    assert why is None or (why[0] and why[1])
+
+
+@given(st.from_regex(MONEY_PATTERN, fullmatch=True))
+def test_money_the_reader_takes_has_no_reason(text: str) -> None:
+    """A reason is only for what the facts' pattern refuses (the caller asks only then;
+    a reason for an accepted text would mean the two rules drifted apart)."""
+    assert why_not_money(text) is None
+
+
+@given(st.one_of(st.text(), st.integers(), st.booleans(), st.none()))
+def test_serial_day_hint_answers_any_value(value: object) -> None:
+    hint = serial_day_hint(value)
+    assert hint is None or "spreadsheet's day number" in hint
+
+
+@given(st.text(), st.lists(st.tuples(st.text(min_size=1), st.none() | st.text())))
+def test_enum_guess_names_a_member_or_none(
+    written: str, members: list[tuple[str, str | None]]
+) -> None:
+    meant = enum_guess(written, tuple(members))
+    assert meant is None or meant in {name for name, _ in members}
