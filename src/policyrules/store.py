@@ -109,6 +109,30 @@ def _error(code: str, message: str, hint: str | None = None) -> LedgerError:
     return LedgerError(Diagnostic(code, message, hint=hint))
 
 
+def _not_a_store(path: Path, exc: sqlite3.DatabaseError) -> LedgerError:
+    """E330 for a file SQLite cannot read as a store: a YAML or JSON file (by its name or
+    its first characters) given as the store said so, with the way to make a store of it;
+    any other, damaged, with the way to restore it."""
+    try:
+        with path.open("rb") as f:
+            head = f.read(64)
+    except OSError:
+        head = b""
+    text = head.decode("utf-8", "ignore").lstrip("\ufeff \t\r\n")
+    looks = path.suffix.lower() in (".yaml", ".yml", ".json") or text.startswith(
+        ("ledger:", "{", "[", "- ", "#", "---", "bases:")
+    )
+    if looks and not starts_like_store(head):
+        return _error(
+            "E330",
+            f"{path}: a YAML or JSON file, not a ledger store (a SQLite database: {exc})",
+            hint="a store is made by `policyrules ledger init STORE.db`; a ledger file's grants "
+            "go into one by `policyrules ledger import STORE.db FILE --policy POLICY` (`eval "
+            "--ledger FILE` reads a ledger file as it is)",
+        )
+    return _error("E330", f"{path}: not a ledger store, or a damaged one ({exc})", hint=DAMAGED)
+
+
 class LedgerStore:
     """A ledger of earlier grants kept in a SQLite file; open it with :meth:`open`.
 
@@ -199,11 +223,7 @@ class LedgerStore:
         except sqlite3.DatabaseError as exc:
             if _unwritable(exc):
                 raise _cannot_write(self.path, exc) from None
-            raise _error(
-                "E330",
-                f"{self.path}: not a ledger store, or a damaged one ({exc})",
-                hint=DAMAGED,
-            ) from None
+            raise _not_a_store(self.path, exc) from None
 
     def attach(self, path: str | Path, schema: str) -> None:
         """Attach the SQLite database ``path`` as ``schema`` (a plain identifier), so that a

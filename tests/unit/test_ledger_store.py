@@ -401,3 +401,24 @@ def test_the_facts_own_grants_of_another_firm_are_not_recorded_twice(
         assert store.grants().grants == (g, _grant("P1", 200))
         assert store.grants().bases == store.bases()  # with the readings the run recorded
     assert _stored_fen(path) == 350 * WAN  # 150 万 (g) + 200 万 (f1)
+
+
+def test_a_ledger_file_given_as_the_store_is_named(tmp_path: Path) -> None:
+    """A YAML ledger file given where a store is read (`ledger show g.yaml`) is E330 saying
+    it is no SQLite database and how to make a store of it, where it advised restoring a
+    damaged store from a backup; a file that starts as SQLite but is damaged keeps that."""
+    path = tmp_path / "g.yaml"
+    path.write_text("ledger:\n  - provision: d/1/a\n", "utf-8")
+    with pytest.raises(LedgerError) as info:
+        LedgerStore.open(path)
+    assert info.value.code == "E330"
+    assert "a YAML or JSON file, not a ledger store" in str(info.value)
+    assert info.value.hint is not None
+    assert "ledger import STORE.db FILE" in info.value.hint
+    assert "backup" not in info.value.hint
+    damaged = tmp_path / "d.db"
+    damaged.write_bytes(b"SQLite format 3\x00" + b"\xff" * 200)
+    with pytest.raises(LedgerError) as info:
+        LedgerStore.open(damaged)
+    assert info.value.hint is not None
+    assert "restore the store from a backup" in info.value.hint
