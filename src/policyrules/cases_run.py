@@ -17,7 +17,7 @@ import attrs
 
 from .api import Policy
 from .cases import CaseFile, WorkedCase, schedule_line
-from .errors import Diagnostic, PolicyRulesError
+from .errors import Diagnostic, PolicyRulesError, did_you_mean
 from .reading import read_data
 from .result import Decision
 from .runtime.money import Money
@@ -137,6 +137,16 @@ def _compare(d: Decision, exp: Mapping[str, Any]) -> Iterator[tuple[str, str, st
         yield "due", _show(want_due), _show(d.due), d.due == want_due
 
 
+def _none_found(provision: str, subject: object, subjects: list[str | None]) -> str:
+    """What was computed where an expectation names no decision: none, and the subjects
+    the provision was decided for (a typo of the subject shows), or that it decided none."""
+    if not subjects:
+        return f"none: no decision under {provision} for these facts"
+    listed = ", ".join(str(s) for s in subjects[:5]) + (", ..." if len(subjects) > 5 else "")
+    close = did_you_mean(str(subject), [str(s) for s in subjects])
+    return f"none for this subject; decided for {listed}" + (f" ({close})" if close else "")
+
+
 def run_case(policy: Policy, case: WorkedCase, clause_id: str | None = None) -> CaseResult:
     """Evaluate the case's facts with ``policy`` and compare each expectation (only those
     about ``clause_id`` when given) with the decision of its provision and subject.
@@ -165,7 +175,8 @@ def run_case(policy: Policy, case: WorkedCase, clause_id: str | None = None) -> 
         subject = exp.get("subject")
         d = found.get((provision, subject))
         if d is None:
-            rows.append(CaseRow(provision, subject, "decision", "a decision", "none", False))
+            said = _none_found(provision, subject, [s for p, s in found if p == provision])
+            rows.append(CaseRow(provision, subject, "decision", "a decision", said, False))
             continue
         used.append(d)
         for field, want, got, ok in _compare(d, exp):

@@ -119,7 +119,8 @@ def test_a_decision_not_made_fails_and_reasons_are_shown(policy: policyrules.Pol
     status, missing = result.failures
     assert (status.expected, status.computed) == ("eligible", "not_eligible")
     assert any("high_tech" in why for why in status.reasons)
-    assert (missing.field, missing.computed) == ("decision", "none")
+    # No decision for `zz`: none, and the subjects the provision was decided for (b).
+    assert (missing.field, missing.computed) == ("decision", "none for this subject; decided for b")
     text = failure_text(result)
     assert "reason: high_tech does not hold" in text
     assert summary_line([result], 1) == "1 case in 1 file: 0 passed, 1 failed, 0 errors"
@@ -294,3 +295,20 @@ def test_a_cases_own_chinese_title_names_it_on_the_measure_page(
     assert case_title(policy.checked, clause, case) == "高新技术企业：按营业收入 10% 奖励"
     untitled = WorkedCase("t.yaml", "c", {}, case.expect)
     assert case_title(policy.checked, clause, untitled) == "a 符合条件"
+
+
+def test_a_subject_mistyped_shows_the_subjects_decided(policy: policyrules.Policy) -> None:
+    """An expectation naming a subject with no decision lists the provision's subjects and
+    the close one (`bb` for `b`); a provision that decided nothing says that."""
+    facts = {"firms": [{"id": "b", "high_tech": False, "revenue": "300万元"}]}
+    result = run_case(
+        policy,
+        _case(
+            facts,
+            {"provision": GRANT, "subject": "bb", "status": "eligible"},
+            {"provision": GRANT + "x", "subject": "b", "status": "eligible"},
+        ),
+    )
+    typo, nothing = result.failures
+    assert typo.computed == "none for this subject; decided for b (did you mean 'b'?)"
+    assert nothing.computed == f"none: no decision under {GRANT}x for these facts"
