@@ -218,19 +218,29 @@ class Policy(BatchEntry):
         grants: Ledger | Iterable[Grant | Mapping[str, Any]],
         *,
         note: str = "",
+        ids_as_written: bool = False,
     ) -> Ledger:
         """Record earlier grants (made elsewhere) in ``store``, checked against this
         policy with the grants the store holds, as ``policyrules ledger import --policy``
         does: all of them or none.  :meth:`LedgerStore.append` records grants unchecked.
-        Returns the grants new to the store (one already there is one grant).
+        Returns the grants new to the store (one already there is one grant).  A grant to
+        ``701`` where the store (or another of ``grants``) has ``0701`` is refused unless
+        ``ids_as_written`` says the ids are as their registry writes them (two firms).
 
         :raises LedgerError: E320-E329 (a provision this policy does not pay, a key it
-            needs, a one-time award paid twice, a cap whose limit needs no facts exceeded),
-            E335 (a reading other than the store's), E332 (the store busy)."""
+            needs, an id written as another number, a one-time award paid twice, a cap whose
+            limit needs no facts exceeded), E335 (a reading other than the store's), E332
+            (the store busy)."""
         ledger = self.read_ledger(grants)
         with store.transaction(note=note or "Policy.record") as txn:
             return record_checked(
-                self.checked, self.compiled, txn, ledger, "the grants given", str(store.path)
+                self.checked,
+                self.compiled,
+                txn,
+                ledger,
+                "the grants given",
+                str(store.path),
+                ids_as_written=ids_as_written,
             )
 
     def load_ledger(self, path: str | Path) -> Ledger:

@@ -7,20 +7,26 @@ and :meth:`Policy.record <policyrules.Policy.record>`): a provision the policy d
 or a key it needs (E321–E323, by :func:`~policyrules.ledger_io.read_ledger`), a one-time
 award paid twice (E328), two awards of an exclusive group (E328), a cap whose limit needs no
 facts exceeded (E329), one grant given with two amounts (E326), a reading other than the
-store's (E335).  All of it or nothing.
+store's (E335), and an id written as another number (E323: ``701`` where the store, or an
+earlier grant of the same file, has ``0701``; :func:`~policyrules.ledger_ids.check_import`)
+unless the ids are said to be as their registry writes them.  All of it or nothing.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from .backends.python.compile import CompiledPolicy
+from .facts import locate
 from .ledger_bases import implied_bases
 from .ledger_check import check_caps, check_exclusive, check_once
+from .ledger_ids import check_import
 from .ledger_io import merge_ledgers, read_ledger
 from .model import CheckedPolicy
 from .runtime.ledger import Ledger
 from .store_txn import StoreTransaction
 
-__all__ = ["record_checked"]
+__all__ = ["grant_places", "record_checked"]
 
 
 def record_checked(
@@ -30,13 +36,22 @@ def record_checked(
     ledger: Ledger,
     where: str,
     store: str,
+    *,
+    places: Sequence[str] | None = None,
+    ids_as_written: bool = False,
 ) -> Ledger:
-    """Record the grants of ``ledger`` (read by ``checked``; from ``where``) in the store
-    ``store`` of the open write transaction ``txn``, checked with the store's own grants (see
-    the module); returns the grants new to the store (one already there is one grant).
+    """Record the grants of ``ledger`` (read by ``checked``; from ``where``, each grant at
+    its place in ``places``: ``f.yaml:3``, by default ``where[i]``) in the store ``store``
+    of the open write transaction ``txn``, checked with the store's own grants (see the
+    module); returns the grants new to the store (one already there is one grant).  With
+    ``ids_as_written`` an id that is another id's number written otherwise is taken as
+    written (two firms ``701`` and ``0701``).
 
     :raises LedgerError: E321-E329, E335 (nothing of the transaction is then written)."""
     stored = read_ledger(checked, txn.grants(), f"{store}: grants")
+    if not ids_as_written:  # E323, first: the ids are what every other check keys by
+        at = places if places is not None else [f"{where}[{i}]" for i in range(len(ledger))]
+        check_import(stored, zip(ledger, at, strict=True), store)
     parts = ((store, stored), (where, ledger))
     merged = merge_ledgers(*parts)  # E326 first: one grant given twice with two amounts
     check_once(checked, *parts)
@@ -53,3 +68,15 @@ def record_checked(
     txn.append(new)
     txn.record_file_bases([*ledger.bases, *implied])
     return new
+
+
+def grant_places(file: str, text: str, count: int) -> list[str]:
+    """``file:line`` of each of the ``count`` grants of a ledger file read from ``text``
+    (``ledger: [...]`` or a bare list; read without a fault, its grants are its entries in
+    order), or ``file: ledger[i]`` where the text gives no line."""
+    places = locate(text)
+    out = []
+    for i in range(count):
+        where = places.get(f"ledger[{i}]") or places.get(f"[{i}]")
+        out.append(f"{file}:{where[0]}" if where is not None else f"{file}: ledger[{i}]")
+    return out
