@@ -10,23 +10,29 @@ facts exceeded (E329), one grant given with two amounts (E326), a reading other 
 store's (E335), and an id written as another number (E323: ``701`` where the store, or an
 earlier grant of the same file, has ``0701``; :func:`~policyrules.ledger_ids.check_import`)
 unless the ids are said to be as their registry writes them.  All of it or nothing.
+
+:func:`record_run` records an evaluation's grants (``evaluate(..., commit=True)``), with the
+facts' own earlier grants the store lacks: the store holds every grant a run relied on.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from .backends.python.compile import CompiledPolicy
 from .facts import locate
-from .ledger_bases import implied_bases
+from .ledger_bases import implied_bases, readings_of
 from .ledger_check import check_caps, check_exclusive, check_once
+from .ledger_dated import refuse_undated
 from .ledger_ids import check_import
 from .ledger_io import merge_ledgers, read_ledger
 from .model import CheckedPolicy
+from .result import Result
 from .runtime.ledger import Ledger
+from .runtime.values import Value
 from .store_txn import StoreTransaction
 
-__all__ = ["grant_places", "record_checked"]
+__all__ = ["grant_places", "record_checked", "record_run"]
 
 
 def record_checked(
@@ -80,3 +86,39 @@ def grant_places(file: str, text: str, count: int) -> list[str]:
         where = places.get(f"ledger[{i}]") or places.get(f"[{i}]")
         out.append(f"{file}:{where[0]}" if where is not None else f"{file}: ledger[{i}]")
     return out
+
+
+def record_run(
+    checked: CheckedPolicy,
+    txn: StoreTransaction,
+    result: Result,
+    own: Ledger,
+    stored: Ledger,
+    *,
+    source: str,
+    own_readings: Callable[[], Mapping[str, Value]],
+    defaults: Mapping[str, Value],
+    on_commit: Callable[[StoreTransaction, Result], None] | None,
+) -> None:
+    """Record in the open write transaction ``txn`` the grants of ``result`` and the
+    readings its decisions used, and before them the facts' own earlier grants ``own``
+    (from ``source``) that the store (holding ``stored``) lacks, in a batch noted
+    ``imported from <source>``, with the readings they were counted by (``own_readings()``:
+    the facts' own ``assumptions:`` over the ``defaults``).  ``on_commit(txn, result)`` is
+    called first, for a record of the caller's own in the same transaction.
+
+    :raises LedgerError: E427 (an award paid over time evaluated without ``as_of``), E335
+        (the facts' readings other than the store's), E331 (a grant already recorded):
+        nothing is then written."""
+    refuse_undated(checked, result.decisions)  # E427: years early
+    if on_commit is not None:
+        on_commit(txn, result)
+    have = set(stored)
+    imported = [g for g in own if g not in have]
+    if imported:  # counted by the facts' own readings: recorded with them
+        read = readings_of(checked, own_readings(), {g.provision for g in imported})
+        txn.check_file_bases(read, source, defaults)
+        txn.append(imported, note=f"imported from {source}")
+        txn.record_file_bases(read)
+    txn.append(result.grants)
+    txn.record_bases(result.decisions, result.grants)
