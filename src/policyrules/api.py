@@ -21,7 +21,14 @@ import attrs
 
 from .api_batch import BatchEntry
 from .api_ledger import LedgerMemo
-from .api_values import as_of_date, check_ids, holiday_choice, read_values, work_calendar
+from .api_values import (
+    PlainCall,
+    as_of_date,
+    call_values,
+    check_ids,
+    holiday_choice,
+    read_values,
+)
 from .backends.python.compile import CompiledCap, CompiledPolicy, compile_policy
 from .backends.python.evaluate import evaluate
 from .bounds import paused_gc
@@ -29,10 +36,9 @@ from .check import check
 from .errors import FactsError
 from .facts import Facts, read_facts, read_facts_source, schema
 from .ledger_bases import OtherReading, bases_of, check_readings, may_differ, readings_of
-from .ledger_dated import refuse_undated
 from .ledger_ids import check_numbers, number_index
 from .ledger_io import place_diagnostics, read_ledger, read_ledger_file
-from .ledger_record import record_checked
+from .ledger_record import record_checked, record_run
 from .ledger_years import check_years, noting, year_keyed
 from .model import CheckedPolicy
 from .parse import parse
@@ -86,32 +92,6 @@ def _recompiled(checked: CheckedPolicy, path: Path) -> Policy:
     return Policy(checked, compile_policy(checked), path)
 
 
-class _Plain:
-    """What :meth:`Policy.evaluate` reads when given no parameters and no assumptions
-    (neither as arguments nor in the facts): the defaults, the calendar of the default
-    holiday choice, and the empty ledger checked and indexed for them, made on first use
-    and then published whole.  Read by many threads at once, never changed."""
-
-    __slots__ = ("_no_grants", "assumptions", "calendar", "parameters")
-
-    def __init__(self, compiled: CompiledPolicy) -> None:
-        # the defaults themselves: the evaluator knows them (what it lists of them is kept)
-        self.parameters = compiled.parameter_defaults
-        self.assumptions = compiled.assumption_defaults
-        self.calendar = work_calendar("error")
-        self._no_grants: tuple[Ledger, LedgerIndex | None] | None = None
-
-    def no_grants(self, memo: LedgerMemo) -> tuple[Ledger, LedgerIndex | None]:
-        """No earlier grant, as :meth:`LedgerMemo.whole` makes it for the defaults."""
-        made = self._no_grants
-        if made is None:  # (two threads may both make it: the same value)
-            made = memo.whole(
-                (("the facts' ledger", _NO_GRANTS),), self.parameters, self.assumptions
-            )
-            self._no_grants = made
-        return made
-
-
 @attrs.frozen
 class Policy(BatchEntry):
     """A loaded policy: checked, compiled, ready to evaluate facts (one by one here; a
@@ -130,8 +110,8 @@ class Policy(BatchEntry):
     # The ledger values given, read, checked and summed once (api_ledger).
     _ledgers: LedgerMemo = attrs.field(init=False, eq=False, repr=False)
 
-    # What a call given no parameters and no assumptions reads (_Plain).
-    _plain: _Plain = attrs.field(init=False, eq=False, repr=False)
+    # What a call given no parameters and no assumptions reads (api_values.PlainCall).
+    _plain: PlainCall = attrs.field(init=False, eq=False, repr=False)
 
     @words.default
     def _words(self) -> Words:
@@ -142,8 +122,8 @@ class Policy(BatchEntry):
         return year_keyed(self.compiled)
 
     @_plain.default
-    def _plain_call(self) -> _Plain:
-        return _Plain(self.compiled)
+    def _plain_call(self) -> PlainCall:
+        return PlainCall(self.compiled)
 
     @_ledgers.default
     def _ledger_memo(self) -> LedgerMemo:
@@ -165,6 +145,11 @@ class Policy(BatchEntry):
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Policy:
         return self
+
+    def _no_grants(
+        self, params: Mapping[str, Value], assume: Mapping[str, Value]
+    ) -> tuple[Ledger, LedgerIndex | None]:
+        return self._ledgers.whole((("the facts' ledger", _NO_GRANTS),), params, assume)
 
     def schema(self) -> dict[str, Any]:
         """The JSON Schema of a facts file for this policy."""
@@ -218,19 +203,29 @@ class Policy(BatchEntry):
         grants: Ledger | Iterable[Grant | Mapping[str, Any]],
         *,
         note: str = "",
+        ids_as_written: bool = False,
     ) -> Ledger:
         """Record earlier grants (made elsewhere) in ``store``, checked against this
         policy with the grants the store holds, as ``policyrules ledger import --policy``
         does: all of them or none.  :meth:`LedgerStore.append` records grants unchecked.
-        Returns the grants new to the store (one already there is one grant).
+        Returns the grants new to the store (one already there is one grant).  A grant to
+        ``701`` where the store (or another of ``grants``) has ``0701`` is refused unless
+        ``ids_as_written`` says the ids are as their registry writes them (two firms).
 
         :raises LedgerError: E320-E329 (a provision this policy does not pay, a key it
-            needs, a one-time award paid twice, a cap whose limit needs no facts exceeded),
-            E335 (a reading other than the store's), E332 (the store busy)."""
+            needs, an id written as another number, a one-time award paid twice, a cap whose
+            limit needs no facts exceeded), E335 (a reading other than the store's), E332
+            (the store busy)."""
         ledger = self.read_ledger(grants)
         with store.transaction(note=note or "Policy.record") as txn:
             return record_checked(
-                self.checked, self.compiled, txn, ledger, "the grants given", str(store.path)
+                self.checked,
+                self.compiled,
+                txn,
+                ledger,
+                "the grants given",
+                str(store.path),
+                ids_as_written=ids_as_written,
             )
 
     def load_ledger(self, path: str | Path) -> Ledger:
@@ -349,35 +344,15 @@ class Policy(BatchEntry):
         extra = facts.extra
         own = self.facts_ledger(facts)
         plain = self._plain
-        params: Mapping[str, Value]
-        assume: Mapping[str, Value]
-        named: Collection[str] = ()  # the parameters given, said as set (others: defaults)
-        if parameters or extra.get("parameters"):
-            params = set_params = dict(self.compiled.parameter_defaults)
-            names: set[str] = set()
-            for given in (extra.get("parameters"), parameters):
-                if given:  # (none given, or an empty mapping: nothing to read)
-                    values = self._values(given, "parameters")
-                    set_params.update(values)
-                    names.update(values)
-            named = names
-        else:  # none given: the defaults, kept (read, never changed)
-            params = plain.parameters
-        if assumptions or extra.get("assumptions"):
-            chosen = dict(extra.get("assumptions") or {})
-            chosen.update(assumptions or {})
-            calendar = work_calendar(chosen.pop(HOLIDAY_ASSUMPTION, "error"))
-            assume = set_assume = dict(self.compiled.assumption_defaults)
-            if chosen:
-                set_assume.update(self._values(chosen, "assumptions"))
-        else:
-            calendar, assume = plain.calendar, plain.assumptions
+        params, assume, calendar, named = call_values(
+            self.checked, plain, extra, parameters, assumptions
+        )
         on = as_of if as_of is not None else extra.get("as_of")
         day = self._as_of(on) if on is not None else None
         if ledger is None and not own.grants and not commit:
             # No earlier grant: no reading to compare (E335), no year (E349).
             if params is plain.parameters and assume is plain.assumptions:
-                earlier = plain.no_grants(self._ledgers)
+                earlier = plain.no_grants(self._no_grants)
             else:
                 earlier = self._ledgers.whole((("the facts' ledger", own),), params, assume)
             return self._run(facts, earlier, params, assume, calendar, day, explain, named)
@@ -437,22 +412,17 @@ class Policy(BatchEntry):
                 check_own(result)
                 years((str(ledger.path), stored), (own_where, own))
                 if commit:
-                    refuse_undated(self.checked, result.decisions)  # E427: years early
-                    if on_commit is not None:
-                        on_commit(txn, result)
-                    # The earlier grants this run relied on go into the store with its own,
-                    # so a later run sees every grant any run relied on.
-                    have = set(stored)
-                    imported = [g for g in own if g not in have]
-                    source = facts_file or "the facts given"
-                    if imported:  # counted by the facts' own readings: recorded with them
-                        own_read = {**defaults, **self._stated(facts)}
-                        read = readings_of(self.checked, own_read, {g.provision for g in imported})
-                        txn.check_file_bases(read, source, defaults)
-                        txn.append(imported, note=f"imported from {source}")
-                        txn.record_file_bases(read)
-                    txn.append(result.grants)
-                    txn.record_bases(result.decisions, result.grants)
+                    record_run(
+                        self.checked,
+                        txn,
+                        result,
+                        own,
+                        stored,
+                        source=facts_file or "the facts given",
+                        own_readings=lambda: {**defaults, **self._stated(facts)},
+                        defaults=defaults,
+                        on_commit=on_commit,
+                    )
             return result
         if commit:
             raise TypeError("commit=True needs a LedgerStore as the ledger")

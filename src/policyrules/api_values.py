@@ -1,5 +1,7 @@
 """The values a caller hands :class:`~policyrules.api.Policy` beside the facts: parameters,
-assumptions, the holiday-schedule choice, ``as_of``, and the ids of facts built in Python.
+assumptions, the holiday-schedule choice, ``as_of``, and the ids of facts built in Python;
+with the facts' own (:func:`call_values`), or, given none, the defaults a policy keeps
+(:class:`PlainCall`).
 
 Each is read as a facts file reads it (:mod:`policyrules.reading`, then the declared type),
 and refused with a :class:`~policyrules.errors.FactsError` (E303-E305, E310-E314) naming
@@ -10,10 +12,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Collection, Mapping
 from types import MappingProxyType
 from typing import Any
 
+from .backends.python.compile import CompiledPolicy
 from .convert import ValueRefused
 from .convert_currency import exchange_hint
 from .convert_ids import convert_id, ids_ok
@@ -22,10 +25,89 @@ from .facts import Facts, convert_value
 from .instances import unlisted_owners
 from .model import CheckedPolicy
 from .runtime.calendar import HOLIDAY_ASSUMPTION, Unpublished, WorkCalendar
+from .runtime.ledger import Ledger, LedgerIndex
 from .runtime.values import Value
 from .types import DATE
 
-__all__ = ["as_of_date", "check_ids", "holiday_choice", "read_values", "work_calendar"]
+__all__ = [
+    "PlainCall",
+    "as_of_date",
+    "call_values",
+    "check_ids",
+    "holiday_choice",
+    "read_values",
+    "work_calendar",
+]
+
+# No earlier grant, checked and indexed for the defaults (LedgerMemo.whole).
+_Earlier = tuple[Ledger, LedgerIndex | None]
+
+
+class PlainCall:
+    """What :meth:`Policy.evaluate <policyrules.Policy.evaluate>` reads when given no
+    parameters and no assumptions (neither as arguments nor in the facts): the defaults, the
+    calendar of the default holiday choice, and the empty ledger checked and indexed for
+    them, made on first use and then published whole.  Read by many threads at once, never
+    changed."""
+
+    __slots__ = ("_no_grants", "assumptions", "calendar", "parameters")
+
+    def __init__(self, compiled: CompiledPolicy) -> None:
+        # the defaults themselves: the evaluator knows them (what it lists of them is kept)
+        self.parameters = compiled.parameter_defaults
+        self.assumptions = compiled.assumption_defaults
+        self.calendar = work_calendar("error")
+        self._no_grants: _Earlier | None = None
+
+    def no_grants(
+        self, make: Callable[[Mapping[str, Value], Mapping[str, Value]], _Earlier]
+    ) -> _Earlier:
+        """No earlier grant, as ``make(parameters, assumptions)`` makes it for the
+        defaults, the first time."""
+        made = self._no_grants
+        if made is None:  # (two threads may both make it: the same value)
+            made = make(self.parameters, self.assumptions)
+            self._no_grants = made
+        return made
+
+
+def call_values(
+    checked: CheckedPolicy,
+    plain: PlainCall,
+    extra: Mapping[str, Any],
+    parameters: Mapping[str, Any] | None,
+    assumptions: Mapping[str, Any] | None,
+) -> tuple[Mapping[str, Value], Mapping[str, Value], WorkCalendar, Collection[str]]:
+    """The parameters, assumptions, work calendar of an evaluation, and the names of the
+    parameters given (said as set; the others are defaults): the facts' own (``extra``:
+    their ``parameters:``, ``assumptions:``) under the arguments, each read by
+    :func:`read_values` over the defaults; ``plain``'s own values where none are given.
+
+    :raises FactsError: a value or name refused (E304, E305, E310-E314)."""
+    params: Mapping[str, Value]
+    assume: Mapping[str, Value]
+    named: Collection[str] = ()
+    if parameters or extra.get("parameters"):
+        params = set_params = dict(plain.parameters)
+        names: set[str] = set()
+        for given in (extra.get("parameters"), parameters):
+            if given:  # (none given, or an empty mapping: nothing to read)
+                values = read_values(checked, given, "parameters")
+                set_params.update(values)
+                names.update(values)
+        named = names
+    else:  # none given: the defaults, kept (read, never changed)
+        params = plain.parameters
+    if assumptions or extra.get("assumptions"):
+        chosen = dict(extra.get("assumptions") or {})
+        chosen.update(assumptions or {})
+        calendar = work_calendar(chosen.pop(HOLIDAY_ASSUMPTION, "error"))
+        assume = set_assume = dict(plain.assumptions)
+        if chosen:
+            set_assume.update(read_values(checked, chosen, "assumptions"))
+    else:
+        calendar, assume = plain.calendar, plain.assumptions
+    return params, assume, calendar, named
 
 
 def check_ids(facts: Facts) -> None:

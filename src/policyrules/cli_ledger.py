@@ -30,7 +30,7 @@ from .files import check_writable, locked, real_target, write_atomic
 from .ledger_bases import bases_after
 from .ledger_dated import refuse_undated
 from .ledger_io import dump_ledger, merge_ledgers, read_ledger, read_ledger_file
-from .ledger_record import record_checked
+from .ledger_record import grant_places, record_checked
 from .output import add_format, write_csv, write_jsonl
 from .reading import Limits, read_bytes
 from .result import Result
@@ -307,11 +307,19 @@ def cmd_import(args: argparse.Namespace) -> int:
     policy = load(args.policy)
     raw = read_bytes(args.file)  # once: it may be a pipe
     _store_to_import(Path(args.store), Path(args.file), raw)
-    ledger, _ = read_ledger_file(policy.checked, args.file, raw=raw)
+    ledger, text = read_ledger_file(policy.checked, args.file, raw=raw)
+    file = str(args.file)
     store = _open_store(Path(args.store))
     with store, store.transaction(note=f"import {args.file}") as txn:
         new = record_checked(
-            policy.checked, policy.compiled, txn, ledger, str(args.file), str(args.store)
+            policy.checked,
+            policy.compiled,
+            txn,
+            ledger,
+            file,
+            str(args.store),
+            places=grant_places(file, text, len(ledger)),
+            ids_as_written=args.ids_as_written,
         )
     already = len(ledger) - len(new)
     print(
@@ -445,6 +453,13 @@ def add_ledger_commands(sub: Any) -> None:
     i.add_argument("store", help="an existing store (make one with ledger init)")
     i.add_argument("file", help="a YAML/JSON ledger file")
     i.add_argument("--policy", required=True, help="the policy the grants are checked against")
+    i.add_argument(
+        "--ids-as-written",
+        action="store_true",
+        help="these ids are as the registry writes them: import a grant to 701 beside the "
+        "store's (or the file's) 0701 as another firm's (refused otherwise, E323: a "
+        "spreadsheet that read ids as numbers drops their zeros)",
+    )
     i.set_defaults(run=cmd_import)
 
     x = cmds.add_parser("export", help="write every grant of a store as YAML/JSON")

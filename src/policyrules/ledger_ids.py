@@ -12,6 +12,12 @@ facts have an id there that is the same number written otherwise (``0701``, ``70
 An id the facts lack otherwise is an earlier grant like another (of a firm these facts do
 not hold).  Where ``701`` and ``0701`` are two firms, the facts give both: an id the facts
 hold is never refused.
+
+A store is refused such grants at its door (:func:`check_import`, ``ledger import`` and
+``Policy.record``): a grant naming an id the store does not hold under the same owners
+while it holds the same number written otherwise there, or while an earlier grant of the
+same file does (``701`` and ``0701`` in one file: one number written two ways).  Where they
+are two firms, the importer says so (``--ids-as-written``).
 """
 
 from __future__ import annotations
@@ -25,7 +31,7 @@ from .facts import Facts
 from .instances import unlisted_owners
 from .runtime.ledger import Grant, GrantPath
 
-__all__ = ["NumberIndex", "check_numbers", "number_index", "number_of"]
+__all__ = ["NumberIndex", "check_import", "check_numbers", "number_index", "number_of"]
 
 # An id that is a number: digits, then perhaps a point and zeros (a spreadsheet's `701.0`).
 _NUMBER = re.compile(r"[0-9]+(?:\.0*)?")
@@ -64,8 +70,7 @@ def number_index(grants: Iterable[tuple[Grant, str]]) -> NumberIndex:
     out: NumberIndex = {}
     for g, where in grants:
         for _, ident in g.path:
-            # (a first character that is no digit, as in most ids, settles it cheaply)
-            if ident[:1] in _DIGITS and _NUMBER.fullmatch(ident):
+            if _is_number(ident):
                 out.setdefault(_key(g.path[0][1]), []).append((g, where))
                 break
     return out
@@ -135,3 +140,98 @@ def _error(g: Grant, where: str, entity: str, given: str, held: str) -> Diagnost
         f"one-time awards and caps of {held!r}; if {given!r} is another {entity}, give its "
         "facts too",
     )
+
+
+# Where a grant of a file being imported was compared: (owners' path, entity, number).
+_Place = tuple[GrantPath, str, str]
+# The way through, named in every hint of check_import.
+_AS_WRITTEN = "import with `--ids-as-written` (in Python `Policy.record(..., ids_as_written=True)`)"
+
+
+def check_import(stored: Iterable[Grant], given: Iterable[tuple[Grant, str]], store: str) -> None:
+    """Refuse the grants of ``given`` ((grant, where) pairs, in the file's order) that would
+    bring into the store ``store`` (holding ``stored``) an id that is, under the same owners,
+    the same number as another id: one the store holds (``701`` where the store has
+    ``0701``), or else one an earlier grant of ``given`` names (``701`` and ``0701`` in one
+    file, neither in the store).  An id the store holds there is never refused.  Costs a
+    look at the first character of each id when none of ``given`` is a number.
+
+    :raises LedgerError: E323, for each such grant (the first three): the grant, where it
+        is, its id and the other (with where that one is)."""
+    numbered = [(g, w) for g, w in given if any(_is_number(i) for _, i in g.path)]
+    if not numbered:
+        return
+    firms = {_key(g.path[0][1]) for g, _ in numbered}
+    known: set[GrantPath] = set()
+    held: dict[_Place, str] = {}
+    for g in stored:
+        if _key(g.path[0][1]) in firms:  # (a store's other firms cannot meet these ids)
+            _note_steps(g.path, known, held)
+    first: dict[_Place, tuple[str, Grant, str]] = {}
+    found: list[Diagnostic] = []
+    for g, where in numbered:
+        fault = _import_fault(g, where, store, (known, held), first)
+        if fault is not None and len(found) < _SHOW:
+            found.append(fault)
+    if found:
+        raise LedgerError(found)
+
+
+def _is_number(ident: str) -> bool:
+    # (a first character that is no digit, as in most ids, settles it cheaply)
+    return ident[:1] in _DIGITS and _NUMBER.fullmatch(ident) is not None
+
+
+def _note_steps(path: GrantPath, known: set[GrantPath], held: dict[_Place, str]) -> None:
+    """Note the steps of a stored grant's path that end at a number (only those can meet a
+    number of the file), and the id of each number there (the first seen)."""
+    for depth, (entity, ident) in enumerate(path):
+        if _is_number(ident):
+            number = ident.partition(".")[0].lstrip("0")
+            known.add(path[: depth + 1])
+            held.setdefault((path[:depth], entity, number), ident)
+
+
+def _import_fault(
+    g: Grant,
+    where: str,
+    store: str,
+    stored: tuple[set[GrantPath], Mapping[_Place, str]],
+    first: dict[_Place, tuple[str, Grant, str]],
+) -> Diagnostic | None:
+    """The E323 of a file's grant ``g`` at the first step whose id (a number) the store
+    (``stored``: its paths' steps that end at a number, and the id of each number there)
+    lacks while it, or an earlier grant of the file (``first``, filled as the file is
+    read), names the same number otherwise there; else ``None``."""
+    known, held = stored
+    for depth, (entity, ident) in enumerate(g.path):
+        if not _is_number(ident) or g.path[: depth + 1] in known:
+            continue
+        place = (g.path[:depth], entity, ident.partition(".")[0].lstrip("0"))
+        other = held.get(place)
+        if other is not None:
+            return Diagnostic(
+                "E323",
+                f"{where}: {g.describe()}: {entity} {ident!r} is in none of the grants of "
+                f"{store}, which have {entity} {other!r}: the same number "
+                "written otherwise",
+                hint=f"write the id as the store does, {other!r} (a spreadsheet that read the "
+                f"ids as numbers drops their zeros): a grant to {ident!r} would count "
+                f"against none of the one-time awards and caps of {other!r}, and every "
+                f"evaluation of facts holding {other!r} would be refused (E323); if "
+                f"{ident!r} is another "
+                f"{entity}, written so by its registry, {_AS_WRITTEN}",
+            )
+        seen = first.setdefault(place, (ident, g, where))
+        if seen[0] != ident:
+            return Diagnostic(
+                "E323",
+                f"{where}: {g.describe()}: {entity} {ident!r} is the same number as "
+                f"{entity} {seen[0]!r} of {seen[1].describe()} ({seen[2]}), written "
+                "otherwise; the store holds neither",
+                hint="one number written two ways in one file: a spreadsheet that read "
+                "the ids as numbers drops their zeros; write each id as the registry "
+                f"does; if {ident!r} and {seen[0]!r} are two {entity}s, written so by "
+                f"their registry, {_AS_WRITTEN}",
+            )
+    return None

@@ -21,7 +21,7 @@ Options are query parameters named as the command line's flags: ``as_of=2026-06-
 ``set=NAME=VALUE`` and ``assume=NAME=VALUE`` (each may repeat), ``commit=1``,
 ``all_earlier=1``; values are read as on the command line.  The body is exactly a facts
 file.  Bad input is answered 4xx with the command line's diagnostics as JSON
-(:func:`policyrules.serve_work.error_json`), never with a traceback.  More routes (pages)
+(:func:`policyrules.serve_answers.error_json`), never with a traceback.  More routes (pages)
 may be added to the returned application's ``router``.
 """
 
@@ -49,21 +49,11 @@ from .model import CheckedPolicy, ClauseInfo
 from .printer import print_module
 from .provenance import policy_digest, provenance
 from .reading import read_pairs, read_scalar
+from .serve_answers import dumps, error_json, error_status, path_hider, serve_error
 from .serve_log import DecisionLog
 from .serve_openapi import openapi
 from .serve_page import page_routes
-from .serve_work import (
-    Abandoned,
-    Evaluator,
-    Job,
-    Options,
-    ServeLimits,
-    dumps,
-    error_json,
-    error_status,
-    path_hider,
-    serve_error,
-)
+from .serve_work import Abandoned, Evaluator, Job, Options, ServeLimits
 from .syntax import Module
 
 __all__ = ["ServeLimits", "create_app"]

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 import uvicorn
 
-from .serve_work import dumps, error_json, serve_error
+from .serve_answers import dumps, error_json, serve_error
 
 if TYPE_CHECKING:
     from uvicorn._types import ASGIReceiveCallable, ASGISendCallable, Scope

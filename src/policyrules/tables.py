@@ -33,10 +33,10 @@ import attrs
 import duckdb
 
 from . import types as t
-from .convert_patterns import INVISIBLE_RANGES, MAX_ID_LENGTH, SPACE_TEXT
+from .convert_patterns import INVISIBLE_RANGES, LINE_BREAK_RANGES, MAX_ID_LENGTH, SPACE_TEXT
 from .errors import Diagnostic, TableError, did_you_mean, excerpt
 from .model import CheckedPolicy, EntityInfo
-from .runtime.ids import class_body, invisible_fault
+from .runtime.ids import break_fault, class_body, invisible_fault
 from .tables_find import FORMATS, Source, find_tables, looks_like_duckdb, table_error
 from .tables_messages import problem_message
 from .tables_source import PER_COLUMN, READ_HINT, SourceTable, error_line
@@ -65,6 +65,7 @@ _BLANK = f"[{SPACE_TEXT}]*"
 _EDGE = f"^[{SPACE_TEXT}]|[{SPACE_TEXT}]$"  # white space at an id's start or end
 # An invisible character (category Cf), in RE2's (and Java's) \x{...}, astral ones too.
 _INVISIBLE = "[" + class_body(INVISIBLE_RANGES, "\\x{{{:X}}}") + "]"
+_BREAK = "[" + class_body(LINE_BREAK_RANGES, "\\x{{{:X}}}") + "]"  # U+2028, U+2029
 _MOST = 30  # diagnostics shown in all
 _quoted = '"{}"'.format  # a value as a message quotes it (in an excerpt if long)
 
@@ -149,6 +150,7 @@ def id_problem(c: str, *, missing: bool = True) -> str:
     """SQL naming the fault of the id ``c`` (``NULL``: none): ``missing`` (where an id is
     needed), ``long`` (more than :data:`~policyrules.convert_patterns.MAX_ID_LENGTH`
     characters), ``control``, ``blank``, ``edge`` (white space at its start or end),
+    ``break`` (a line break, U+2028 or U+2029, within: at an end it is ``edge``),
     ``invisible`` (a character of category Cf, U+FEFF within: at an end it is ``edge``), as
     :data:`ID_MESSAGES` says them."""
     return (
@@ -157,6 +159,7 @@ def id_problem(c: str, *, missing: bool = True) -> str:
         f"WHEN regexp_matches({c}, '[\\x{{00}}-\\x{{1f}}\\x{{7f}}-\\x{{9f}}]') THEN 'control' "
         f"WHEN regexp_full_match({c}, {literal(_BLANK)}) THEN 'blank' "
         f"WHEN regexp_matches({c}, {literal(_EDGE)}) THEN 'edge' "
+        f"WHEN regexp_matches({c}, {literal(_BREAK)}) THEN 'break' "
         f"WHEN regexp_matches({c}, {literal(_INVISIBLE)}) THEN 'invisible' END)"
     )
 
@@ -183,7 +186,9 @@ ID_MESSAGES = {
         "write it without: ids compare exactly, and `P1 ` beside `P1` would be two items, "
         "each paid",
     ),
-    # The message names the character and its place (runtime.ids.invisible_fault).
+    # The messages name the character and its place (runtime.ids.break_fault,
+    # invisible_fault).
+    "break": ("an id holds a line break", "remove it: an id is printed on one line"),
     "invisible": (
         "an id holds an invisible character",
         "remove it: it does not show (it came in with the id, copied from a web page or a "
@@ -202,9 +207,10 @@ def id_message(
     """The message and hint of the registry id ``value`` with the fault ``reason``
     (:func:`id_problem`), the id quoted by ``show`` (a ledger's: ``errors.quoted``) or, by
     default, as an excerpt in double quotes (a 100,001-character id is cut; none if empty).
-    An invisible character is named by its code point, name and place."""
-    if reason == "invisible":
-        fault = invisible_fault(value, show or _excerpt)
+    A line break or an invisible character is named by its code point, name and place."""
+    if reason in ("break", "invisible"):
+        find = break_fault if reason == "break" else invisible_fault
+        fault = find(value, show or _excerpt)
         if fault is not None:
             return fault
     message, hint = ID_MESSAGES[reason]

@@ -3,17 +3,17 @@
 :func:`read_registry` reads one Parquet table per entity (``firms.parquet``,
 ``products.parquet`` with ``firm_id``...) and the optional ``ledger.parquet`` from a local
 directory or any URL Spark reads (``hdfs://``, ``s3a://``), and gives Spark the batch
-contract's input tables.  Each column is read as :mod:`policyrules.tables` reads it on DuckDB:
-the SQL of :func:`policyrules.tables_values.column_sql` (money as text with its unit or
-DECIMAL 元, rates as ``"30%"``, dates, lists...) is written in Spark SQL by sqlglot
-(:func:`spark_expr`), so a value is taken or refused alike on both engines, with the same
-codes and messages (E620-E630; the ledger's amount and year E323-E325).  A fault is located
-by the table, the row's id (Spark has no row order to count) and the column; in the ledger,
-which has no id, by its row in the file (Parquet's row index, from 1, as DuckDB counts it;
-in a directory of part files, counted on across the parts in the order of their names).
-The ledger's grants are then checked against the policy and the registry by
-:mod:`policyrules.tables_spark_ledger` (E320-E329, as on DuckDB).  Only Parquet is read:
-CSV, JSON Lines and DuckDB files are DuckDB's.
+contract's input tables.  Each column is read as :mod:`policyrules.tables` reads it on
+DuckDB: the SQL of :func:`policyrules.tables_values.column_sql` (money as text with its unit
+or DECIMAL 元, rates as ``"30%"``, dates, lists...) is written in Spark SQL by sqlglot
+(:func:`~policyrules.tables_spark_sql.spark_expr`), so a value is taken or refused alike on
+both engines, with the same codes and messages (E620-E630; the ledger's amount and year
+E323-E325).  A fault is located by the table, the row's id (Spark has no row order to count)
+and the column; in the ledger, which has no id, by its row in the file (Parquet's row index,
+from 1, as DuckDB counts it; in a directory of part files, counted on across the parts in
+the order of their names).  The ledger's grants are then checked against the policy and the
+registry by :mod:`policyrules.tables_spark_ledger` (E320-E329, as on DuckDB).  Only Parquet
+is read: CSV, JSON Lines and DuckDB files are DuckDB's.
 """
 
 from __future__ import annotations
@@ -22,8 +22,6 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 import attrs
-import sqlglot
-import sqlglot.expressions as exp
 
 from . import types as t
 from .backends.sql.spark import read_parquet
@@ -47,11 +45,15 @@ from .tables_ledger import (
 )
 from .tables_messages import problem_message
 from .tables_source import PER_COLUMN
+from .tables_spark_sql import (  # (also importable from here, as before)
+    duckdb_type,
+    spark_expr,
+    spark_rewrite,
+)
 from .tables_values import ColumnRefused, column_sql, literal, none_columns
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
-    from pyspark.sql.types import DataType
 
 __all__ = ["SparkRegistry", "duckdb_type", "read_registry", "spark_expr", "spark_rewrite"]
 
@@ -66,74 +68,6 @@ class SparkRegistry:
     tables: Mapping[str, DataFrame]
     rows: Mapping[str, int]
     ledger: str | None = None
-
-
-def duckdb_type(data_type: DataType) -> str:
-    """The DuckDB name of a Spark column type, as :func:`column_sql` takes it
-    (``string`` → ``VARCHAR``, ``decimal(18,2)`` → ``DECIMAL(18,2)``, ``array<string>`` →
-    ``VARCHAR[]``)."""
-    from pyspark.sql.types import ArrayType, DecimalType
-
-    if isinstance(data_type, ArrayType):
-        return duckdb_type(data_type.elementType) + "[]"
-    if isinstance(data_type, DecimalType):
-        return f"DECIMAL({data_type.precision},{data_type.scale})"
-    name = data_type.simpleString()
-    return {
-        "string": "VARCHAR",
-        "tinyint": "TINYINT",
-        "smallint": "SMALLINT",
-        "int": "INTEGER",
-        "bigint": "BIGINT",
-        "double": "DOUBLE",
-        "float": "FLOAT",
-        "boolean": "BOOLEAN",
-        "date": "DATE",
-        "void": "NULL",
-    }.get(name, name.upper())
-
-
-def spark_expr(duckdb_sql: str) -> str:
-    """A reader's SQL (DuckDB's dialect) as Spark SQL of the same meaning.
-
-    >>> spark_expr("regexp_full_match(c, '[0-9]+%')")
-    "c RLIKE '^(?:[0-9]+%)\\\\\\\\z'"
-    >>> spark_expr("CAST(x AS HUGEINT) * 100")
-    'CAST(x AS DECIMAL(38, 0)) * 100'
-    """
-    tree = sqlglot.parse_one(duckdb_sql, read="duckdb")
-    return tree.transform(spark_rewrite).sql(dialect="spark")
-
-
-def spark_rewrite(node: exp.Expression) -> exp.Expression:
-    """One node of DuckDB's SQL as :func:`spark_expr` writes it for Spark (a node it does
-    not rewrite, unchanged): a transform for ``sqlglot``'s ``Expression.transform``."""
-    if isinstance(node, exp.RegexpFullMatch):
-        # Spark's RLIKE finds a match anywhere; \z (not $) also refuses a trailing newline.
-        pattern = node.expression
-        if not isinstance(pattern, exp.Literal):
-            raise ValueError(f"a pattern that is not a literal: {node.sql('duckdb')}")
-        anchored = exp.Literal.string(f"^(?:{pattern.this})\\z")
-        return exp.RegexpLike(this=node.this.copy(), expression=anchored)
-    if isinstance(node, exp.DataType) and node.this == exp.DataType.Type.INT128:
-        return exp.DataType.build("DECIMAL(38, 0)")
-    if isinstance(node, exp.Pow):
-        # 10::HUGEINT ** 28: an exact literal, not Spark's POWER (a DOUBLE).
-        base, power = node.this, node.expression
-        while isinstance(base, exp.Cast | exp.Paren):
-            base = base.this
-        if isinstance(base, exp.Literal) and isinstance(power, exp.Literal):
-            value = int(base.this) ** int(power.this)
-            return exp.cast(exp.Literal.string(str(value)), "DECIMAL(38, 0)")
-    if isinstance(node, exp.Bracket) and len(node.expressions) == 1:
-        # DuckDB's list[1] is NULL past the end; Spark's [0] is an error under ANSI.  sqlglot
-        # holds the index from 0; TRY_ELEMENT_AT counts from 1.
-        index = node.expressions[0]
-        if not (isinstance(index, exp.Literal) and index.is_int):
-            raise ValueError(f"an index that is not a literal: {node.sql('duckdb')}")
-        one_based = exp.Literal.number(int(index.this) + 1)
-        return exp.Anonymous(this="TRY_ELEMENT_AT", expressions=[node.this.copy(), one_based])
-    return node
 
 
 def _q(name: str) -> str:

@@ -27,7 +27,7 @@ from .backends.python.compile import CompiledPolicy
 from .backends.sql import spark as on_spark
 from .runtime.values import Value
 from .tables_ledger_check import check_grants, check_ledger
-from .tables_spark import spark_rewrite
+from .tables_spark_sql import spark_rewrite
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession

@@ -25,11 +25,10 @@ POLICY = ROOT / "policies" / "beijing_2025"
 # DEL, and a right-to-left override.
 BAD = "\x1b[2J\x1b[31mPAID\x07\r\x9b\x7f\u202eX"
 SHOWN = "\\x1b[2J\\x1b[31mPAID\\x07\\x0d\\x9b\\x7f\\u202eX"
-# An id may not hold a control character nor a bidi or other invisible one (E303), but a
-# line or paragraph separator within it is white space the reader takes, to be escaped where
-# ids are shown.
-BAD_ID = "\u2028PAID\u2029Y"
-SHOWN_ID = "\\u2028PAID\\u2029Y"
+# An id may not hold a control character, a bidi or other invisible one, nor a line or
+# paragraph separator (E303; escaped in the error): an id taken is shown as it is written.
+BAD_ID = "PAID 付\u00b7Y"
+SHOWN_ID = BAD_ID
 RAW = re.compile(
     "[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]"
 )
@@ -137,6 +136,11 @@ CASES = {
     "eval, bad parameter": lambda t: ["eval", str(POLICY), str(_facts(t)), "--set", f"x{BAD}=1"],
     "explain, unknown clause": lambda t: ["explain", str(POLICY), f"9{BAD}"],
     "eval, id refused": lambda t: ["eval", str(POLICY), str(_facts(t, BAD))],
+    "eval, id with a line separator": lambda t: [
+        "eval",
+        str(POLICY),
+        str(_facts(t, "X\u2028\x1b[2J\u202eY")),
+    ],
     "fmt --check": lambda t: ["fmt", "--check", str(_fmt_dir(t))],
     "fmt --diff": lambda t: ["fmt", "--diff", str(_fmt_dir(t))],
     "fmt": lambda t: ["fmt", str(_fmt_dir(t))],

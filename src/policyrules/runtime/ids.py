@@ -1,7 +1,8 @@
 """Ids: text exactly as written, never blank, without a control character, an invisible
-character inside or white space at either end (ids compare exactly: ``P1 `` beside ``P1``
-would be two items, each paid), of at most :data:`MAX_ID_LENGTH` characters.  The readers of
-facts, ledgers and tables refuse an id that breaks this (:mod:`policyrules.convert_ids`),
+character or a line break inside or white space at either end (ids compare exactly: ``P1 ``
+beside ``P1`` would be two items, each paid), of at most :data:`MAX_ID_LENGTH` characters.
+The readers of facts, ledgers and tables refuse an id that breaks this
+(:mod:`policyrules.convert_ids`),
 the JSON Schema too (:mod:`policyrules.convert_schema`), and so does a grant built in Python
 (:class:`~policyrules.runtime.grants.Grant`): :func:`id_fault` says what is wrong, once.
 """
@@ -21,9 +22,12 @@ __all__ = [
     "INVISIBLE",
     "INVISIBLE_BMP",
     "INVISIBLE_RANGES",
+    "LINE_BREAK",
+    "LINE_BREAK_RANGES",
     "MAX_ID_LENGTH",
     "SPACE",
     "SPACE_TEXT",
+    "break_fault",
     "char_name",
     "class_body",
     "id_fault",
@@ -90,12 +94,20 @@ INVISIBLE = class_body(INVISIBLE_RANGES, "\\U{:08x}")  # a class body for Python
 # class by UTF-16 units, so it cannot name an astral code point (U+E0001), only its
 # surrogates.  The JSON Schema's pattern refuses these; the readers all of INVISIBLE.
 INVISIBLE_BMP = class_body(((a, b) for a, b in INVISIBLE_RANGES if b <= 0xFFFF), "\\u{:04x}")
+#: The characters besides the control characters that break a line (``str.splitlines``
+#: breaks on them, and so do editors, log viewers and CSV readers that follow Unicode):
+#: U+2028 LINE SEPARATOR (Zl, its only character) and U+2029 PARAGRAPH SEPARATOR (Zp, its
+#: only one).  The rest it breaks on (``\n \r \v \f \x1c-\x1e \x85``) are in
+#: :data:`CONTROL`.  An id is printed in one-line texts, logs and CSV: a line break inside
+#: one forges a line.  As runs of code points (first, last).
+LINE_BREAK_RANGES = ((0x2028, 0x2029),)
+LINE_BREAK = class_body(LINE_BREAK_RANGES, "\\u{:04x}")  # a class body for re and ECMA 262
 
 
 def _id_pattern(invisible: str) -> str:
     """The pattern of an id, refusing the characters of ``invisible`` (a class body)."""
     return (
-        rf"^(?![\s\S]*[{CONTROL}{invisible}])"
+        rf"^(?![\s\S]*[{CONTROL}{LINE_BREAK}{invisible}])"
         rf"(?![{SPACE}]*$)(?![{SPACE}])(?![\s\S]*[{SPACE}]$)"
     )
 
@@ -114,6 +126,7 @@ MAX_ID_LENGTH = 256
 
 _CONTROL = re.compile(f"[{CONTROL}]")
 _INVISIBLE = re.compile(f"[{INVISIBLE}]")
+_BREAK = re.compile(f"[{LINE_BREAK}]")
 _ID_HINT = "give each item the id it has in its own system, e.g. `id: P1`"
 
 
@@ -144,10 +157,27 @@ def invisible_fault(text: str, show: Callable[[str], str] = quoted) -> tuple[str
     )
 
 
+def break_fault(text: str, show: Callable[[str], str] = quoted) -> tuple[str, str] | None:
+    """The (message, hint) of the first line break (:data:`LINE_BREAK`) in ``text``, by code
+    point, name and place (counted from 1), the id quoted by ``show``; ``None`` if it holds
+    none."""
+    found = _BREAK.search(text)
+    if found is None:
+        return None
+    return (
+        f"an id holds a line break, {char_name(found[0])}, at character "
+        f"{found.start() + 1}: {show(text)}",
+        "remove it: an id is printed on one line (messages, logs, CSV), where a line break "
+        "inside it starts a line of its own that reads as another record (it came in with "
+        "the id, copied from a web page or a word processor)",
+    )
+
+
 def id_fault(text: str) -> tuple[str, str] | None:
     """What is wrong with ``text`` as an id, as (message, hint), or ``None`` if nothing is:
     more than :data:`MAX_ID_LENGTH` characters, a control character (it would print as
-    something else), no text but white space, white space at its start or end, or an
+    something else), no text but white space, white space at its start or end, a line
+    break (:data:`LINE_BREAK`: it would forge a line where the id is printed) or an
     invisible character (:data:`INVISIBLE`: it would print as the id without it)."""
     ascii_id = text.isascii() and text.isprintable()  # no control character, no SPACE but " "
     if ascii_id and 0 < len(text) <= MAX_ID_LENGTH and text[0] != " " != text[-1]:
@@ -168,7 +198,7 @@ def id_fault(text: str) -> tuple[str, str] | None:
             "items, each paid",
         )
     else:
-        fault = invisible_fault(text)
+        fault = break_fault(text) or invisible_fault(text)
         assert fault is not None, text
         return fault
     return (
