@@ -268,7 +268,7 @@ def _read_entity(
         try:
             sql = column_sql(fact.type, table.columns[name], ident(name), policy)
         except ColumnRefused as exc:
-            table.add("E623", None, name, f"a {fact.type.describe()}: {exc}", exc.hint)
+            table.add("E623", None, name, f"declared {fact.type.describe()}; {exc}", exc.hint)
             continue
         selects.append(f"CAST({sql.value} AS {canonical_type(fact.type)}) AS {ident(name)}")
         problems.append((name, sql.problem, fact.type))

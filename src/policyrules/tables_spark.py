@@ -179,7 +179,7 @@ def _read_entity(
                 )
             sql = column_sql(fact.type, src, _duck(name), policy)
         except ColumnRefused as exc:
-            table.add("E623", None, name, f"a {fact.type.describe()}: {exc}", exc.hint)
+            table.add("E623", None, name, f"declared {fact.type.describe()}; {exc}", exc.hint)
             continue
         selects.append(f"CAST({spark_expr(sql.value)} AS {ty}) AS {_q(name)}")
         checks.append((name, spark_expr(sql.problem)))

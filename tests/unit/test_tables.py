@@ -170,7 +170,8 @@ def test_binary_float_money_is_refused(policy: policyrules.Policy, tmp_path: Pat
     _parquet(tmp_path, "firms.parquet", "SELECT 'f1' AS id, 1.5::DOUBLE AS import_reward_decided")
     msg = _refused(policy, tmp_path)
     assert "E623" in msg
-    assert "column import_reward_decided" in msg
+    # It read "a money: money is exact, ..." (the type said as an article and a noun).
+    assert "column import_reward_decided: declared money; money is exact, but the column" in msg
     assert "DOUBLE" in msg
     assert "DECIMAL(18,2)" in msg
 
