@@ -131,15 +131,30 @@ def _fault(
 
 
 def _error(g: Grant, where: str, entity: str, given: str, held: str) -> Diagnostic:
+    # The side that lost its zeros (or gained a `.0`) is the one to mend: the grant's id
+    # most often, but the facts' own when they were the spreadsheet's.
+    lost = _plainer(held, given)
+    fix = (
+        f"the facts' id {held!r} looks like the one a spreadsheet changed (it drops leading "
+        f"zeros): write it as the registry does, perhaps {given!r}, in the facts"
+        if lost
+        else f"write the grant's id as the facts do, {held!r} (a spreadsheet that read the "
+        "ids as numbers drops their zeros)"
+    )
     return Diagnostic(
         "E323",
         f"{where}: {g.describe()}: {entity} {given!r} is in none of the facts, which have "
         f"{entity} {held!r}: the same number written otherwise",
-        hint=f"write the id as the facts do, {held!r} (a spreadsheet that read the ids as "
-        f"numbers drops their zeros): a grant to {given!r} does not count against the "
-        f"one-time awards and caps of {held!r}; if {given!r} is another {entity}, give its "
-        "facts too",
+        hint=f"{fix}: a grant to {given!r} does not count against the one-time awards and "
+        f"caps of {held!r}; if {given!r} is another {entity}, give its facts too",
     )
+
+
+def _plainer(one: str, other: str) -> bool:
+    """Whether ``one`` is the spreadsheet's way of writing ``other``'s number: no leading
+    zero where ``other`` has one, or a ``.0`` ``other`` lacks."""
+    zeros = other.startswith("0") and not one.startswith("0")
+    return zeros or ("." in one and "." not in other)
 
 
 # Where a grant of a file being imported was compared: (owners' path, entity, number).

@@ -90,7 +90,22 @@ def test_the_facts_own_grant_written_as_another_number_is_refused(
         "the same number written otherwise"
     ) in diag.message
     assert diag.hint is not None
-    assert f"write the id as the facts do, {held!r}" in diag.hint
+    assert f"write the grant's id as the facts do, {held!r}" in diag.hint
+
+
+def test_facts_that_lost_their_zeros_are_the_side_to_mend(beijing: policyrules.Policy) -> None:
+    """The facts' firm is `701`, the ledger's grant `0701`: the facts are the spreadsheet's
+    (it drops zeros), so the hint says to mend the facts, not to write the grant as they
+    do (which would damage a store's right id)."""
+    facts = beijing.read_facts(_facts(("701", "007"), ledger=[_grant("0701", "007")]))
+    with pytest.raises(LedgerError) as info:
+        beijing.evaluate(facts, facts_file="f.yaml")
+    (diag,) = info.value.diagnostics
+    assert diag.code == "E323"
+    assert diag.hint is not None
+    assert "the facts' id '701' looks like the one a spreadsheet changed" in diag.hint
+    assert "perhaps '0701', in the facts" in diag.hint
+    assert "write the grant's id as the facts do" not in diag.hint
 
 
 def test_the_grant_written_as_the_facts_write_it_is_counted(beijing: policyrules.Policy) -> None:

@@ -44,7 +44,7 @@ def _file(folder: Path, *grants: dict[str, Any], name: str = "in.yaml") -> Path:
 def _store(folder: Path, *paths: tuple[str, str]) -> Path:
     """A store holding a launch reward of 200 万元 to each (firm, product), with its reading."""
     db = folder / "s.db"
-    with LedgerStore.open(db) as store:
+    with LedgerStore.open(db, create=True) as store:
         steps = [(("firm", f), ("product", p)) for f, p in paths]
         store.append(
             [Grant(LAUNCH, s, Money(200 * WAN), 2026) for s in steps],
@@ -109,7 +109,7 @@ def test_the_same_number_written_two_ways_in_one_file_is_refused(
     is the registry's id it cannot tell.  Refused, naming both grants and their lines;
     with --ids-as-written both are imported, as two firms."""
     db = tmp_path / "s.db"
-    LedgerStore.open(db).close()
+    LedgerStore.open(db, create=True).close()
     f = _file(tmp_path, _grant("0703", "1"), _grant("f9", "1"), _grant("703.0", "1"))
     code, _, err = run(capsys, "ledger", "import", "--policy", POLICY, db, f)
     assert code == 2
