@@ -230,8 +230,15 @@ def _import_fault(
                 f"{where}: {g.describe()}: {entity} {ident!r} is in none of the grants of "
                 f"{store}, which have {entity} {other!r}: the same number "
                 "written otherwise",
-                hint=f"write the id as the store does, {other!r} (a spreadsheet that read the "
-                f"ids as numbers drops their zeros): a grant to {ident!r} would count "
+                hint=(
+                    f"the store's {other!r} looks like the one a spreadsheet changed (it drops "
+                    f"leading zeros): mend the store (`ledger export`, correct, `ledger import` "
+                    f"into a new store) rather than this file"
+                    if _plainer(other, ident)
+                    else f"write the id as the store does, {other!r} (a spreadsheet that read "
+                    "the ids as numbers drops their zeros)"
+                )
+                + f": a grant to {ident!r} would count "
                 f"against none of the one-time awards and caps of {other!r}, and every "
                 f"evaluation of facts holding {other!r} would be refused (E323); if "
                 f"{ident!r} is another "

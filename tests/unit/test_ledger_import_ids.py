@@ -87,6 +87,20 @@ def test_a_grant_to_the_stores_firm_written_as_another_number_is_refused(
     assert _rows(db) == before
 
 
+def test_a_store_that_lost_its_zeros_is_the_side_to_mend(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """The store holds 701 (once a spreadsheet's), the file 0701: refused as before, but
+    the hint says to mend the store, not to write the file's right id as the store does."""
+    db = _store(tmp_path, ("701", "007"))
+    f = _file(tmp_path, _grant("0701", "007"))
+    code, _, err = run(capsys, "ledger", "import", "--policy", POLICY, db, f)
+    assert code == 2
+    assert "firm '0701' is in none of the grants of" in err
+    assert "the store's '701' looks like the one a spreadsheet changed" in err
+    assert "write the id as the store does" not in err
+
+
 def test_ids_as_written_imports_another_firm_written_as_another_number(
     beijing: policyrules.Policy, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
