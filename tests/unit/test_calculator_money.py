@@ -48,6 +48,7 @@ CASES = [
     (("12.345", "元"), {"send": "12.345元", "words": None}),  # not whole fen
     (("0800", "元"), {"send": "0800元", "words": None}),  # a leading zero
     (("1,0000", "元"), {"send": "1,0000元", "words": None}),  # commas not in threes
+    (("1" + "0" * 29, "亿元"), {"send": "1" + "0" * 29 + "亿元", "words": None}),  # 10^37 元
 ]
 
 
@@ -110,7 +111,7 @@ def test_the_amount_read_back_is_the_one_the_service_reads(read_money: Any) -> N
     alphabet = ["0", "1", "2", "5", "9", ",", ".", " ", "元", "万", "亿", "万元", "亿元", "e", "-"]
     boxes = []
     for _ in range(3000):
-        digits = "".join(rng.choice("0123456789") for _ in range(rng.randint(1, 14)))
+        digits = "".join(rng.choice("0123456789") for _ in range(rng.randint(1, 40)))
         if rng.random() < 0.4:
             digits = f"{int(digits):,}"
         text = digits + "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 3)))

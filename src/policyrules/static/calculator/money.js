@@ -11,19 +11,20 @@ const PolicyMoney = (() => {
   const FEN = { 元: 100n, 万: 10n ** 6n, 万元: 10n ** 6n, 亿: 10n ** 10n, 亿元: 10n ** 10n };
   // Money text as the service reads it (policyrules.convert_patterns.MONEY_PATTERN): ASCII
   // digits, no leading zero, thousands commas in threes or none, at most one space before
-  // the unit; whole fen is checked below.
+  // the unit; whole fen and below 10^37 元 are checked below.
   const TEXT = /^(0|[1-9][0-9]*|[1-9][0-9]{0,2}(?:,[0-9]{3})+)(?:\.([0-9]+))? ?(元|万元?|亿元?)?$/;
+  const MAX_FEN = 10n ** 39n;
   const NO_UNIT = "请选择单位：元、万元或亿元；或在金额后写明单位，如 200万元";
 
   // {fen, unit} of money text (unit: the one written, or null), or null when the service
-  // would refuse the text (not a number, or not whole fen).
+  // would refuse the text (not a number, not whole fen, 10^37 元 or more).
   function parse(text) {
     const m = TEXT.exec(text);
     if (!m) return null;
     const [, whole, frac = "", unit = null] = m;
     const scaled = BigInt(whole.replace(/,/g, "") + frac) * FEN[unit || "元"];
     const per = 10n ** BigInt(frac.length);
-    if (scaled % per !== 0n) return null;
+    if (scaled % per !== 0n || scaled / per >= MAX_FEN) return null;
     return { fen: scaled / per, unit };
   }
 
