@@ -44,11 +44,18 @@ def _names(policy: CheckedPolicy, cl: ClauseInfo) -> set[str]:
     return {cl.document, *((doc.number,) if doc and doc.number else ())}
 
 
-def find_clauses(policy: CheckedPolicy, wanted: str) -> list[ClauseInfo]:
-    """The clauses ``wanted`` names (an id, or a label in any form above, after an optional
-    document number or name and a space).
+_LISTING = "`policyrules coverage POLICY` lists every measure"
 
-    :raises PolicyRulesError: E400 when none does; the hint names the closest clauses.
+
+def find_clauses(
+    policy: CheckedPolicy, wanted: str, *, listing: str = _LISTING
+) -> list[ClauseInfo]:
+    """The clauses ``wanted`` names (an id, or a label in any form above, after an optional
+    document number or name and a space).  ``policyrules explain`` and the service's
+    ``/v1/clauses/{clause}`` and ``/v1/explain?clause=`` find them so.
+
+    :raises PolicyRulesError: E400 when none does; the hint names the closest clauses, or
+        when none is close says ``listing`` (where every clause is listed).
         E735 when a name run into a label reads as clauses of two documents (``d12`` with
         documents ``d`` and ``d1``: ``d`` 12, or ``d1`` 2); the hint gives both spellings
         that are not ambiguous (``d 12``, the id ``d/12``).
@@ -76,7 +83,7 @@ def find_clauses(policy: CheckedPolicy, wanted: str) -> list[ClauseInfo]:
     if found:
         return found
     raise PolicyRulesError(
-        Diagnostic("E400", f"no clause {wanted!r}", hint=_suggest(policy, label or text))
+        Diagnostic("E400", f"no clause {wanted!r}", hint=_suggest(policy, label or text, listing))
     )
 
 
@@ -100,7 +107,7 @@ def _document(policy: CheckedPolicy, cl: ClauseInfo) -> str:
     return doc.number if doc and doc.number else cl.document
 
 
-def _suggest(policy: CheckedPolicy, typed: str) -> str:
+def _suggest(policy: CheckedPolicy, typed: str, listing: str) -> str:
     def show(cl: ClauseInfo) -> str:
         shown = f"{_document(policy, cl)} {shown_label(cl.label)} {cl.title or ''}"
         return shown.rstrip() + f" ({cl.id})"
@@ -114,7 +121,7 @@ def _suggest(policy: CheckedPolicy, typed: str) -> str:
     ]
     chosen = list(dict.fromkeys(close))[:3]
     if not chosen:
-        return "no label is close; `policyrules coverage POLICY` lists every measure"
+        return f"no label is close; {listing}"
     return "did you mean " + "; or ".join(show(cl) for cl in chosen) + "?"
 
 

@@ -8,7 +8,8 @@ with any ASGI server (``policyrules serve`` runs uvicorn).  Routes (docs/serve.m
 ``POST /v1/explain``         the same, with ``clause=``: that clause's decisions, each with
                              its text explanation
 ``GET /v1/clauses``          every clause: id, label, document, title, provisions
-``GET /v1/clauses/{id}``     one clause (an id ``jjxf_2025_50/3`` or a label ``3``)
+``GET /v1/clauses/{id}``     one clause, named as ``policyrules explain`` takes it: an id
+                             ``jjxf_2025_50/3``, a label ``3``, ``第3条``, ``（十九）``
 ``GET /v1/schema``           the JSON Schema of facts documents (``policyrules schema``)
 ``GET /v1/coverage``         ``policyrules coverage --json``
 ``GET /v1/health``           ``{"status": "ok"}``
@@ -45,6 +46,7 @@ from starlette.routing import Route
 from .api import Policy
 from .coverage import coverage_json
 from .errors import PolicyRulesError, did_you_mean
+from .labels import find_clauses
 from .model import CheckedPolicy, ClauseInfo
 from .printer import print_module
 from .provenance import policy_digest, provenance
@@ -224,13 +226,17 @@ def _clause_json(c: CheckedPolicy, cl: ClauseInfo) -> dict[str, Any]:
 
 
 def _find_clauses(c: CheckedPolicy, wanted: str) -> list[ClauseInfo]:
-    """The clauses whose label or id is ``wanted`` (as ``policyrules explain``); E714."""
-    found = [cl for cl in c.clauses if wanted in (cl.label, cl.id)]
-    if not found:
-        names = [cl.id for cl in c.clauses]
-        hint = did_you_mean(wanted, names) or "GET /v1/clauses lists them"
-        raise serve_error("E714", f"no clause {wanted!r}", hint)
-    return found
+    """The clauses ``wanted`` names, found as ``policyrules explain`` finds them
+    (:func:`~policyrules.labels.find_clauses`: ``3``, ``第3条``, ``（十九）``, an id, a
+    document's number before a label); none is E714 (404) with the command's suggestions, a
+    label that reads two ways E735 (400)."""
+    try:
+        return find_clauses(c, wanted, listing="GET /v1/clauses lists every clause")
+    except PolicyRulesError as exc:
+        (d,) = exc.diagnostics
+        if d.code != "E400":
+            raise
+        raise serve_error("E714", d.message, d.hint) from None
 
 
 def _ended_unanswered(done: asyncio.Future[bytes]) -> None:

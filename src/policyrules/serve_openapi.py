@@ -89,6 +89,16 @@ _OPTIONS = [
 ]
 
 
+# How a clause is named (policyrules.labels.find_clauses, as `policyrules explain` takes it).
+_CLAUSE = (
+    "a clause as `policyrules explain` takes it: its id (jjxf_2025_50/3, jybf_2025_5/(十九)), "
+    "its label in any printed form (3, 第3条, (十九), （十九）, 十九), after a document's number "
+    "or name if wanted (京经信发〔2025〕50号 第3条, 京医保发〔2025〕5号（十九）). None: 404 E714, "
+    "its hint naming the closest clauses (by label, id, or a title holding the words: 境外上市 "
+    "suggests 第13条); a label two documents' names read differently: 400 E735"
+)
+
+
 def _errors(*statuses: int) -> dict[str, Any]:
     ref = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
     return {str(s): {"description": "the diagnostics", **ref} for s in statuses}
@@ -143,11 +153,14 @@ def openapi(policy: Policy, about: dict[str, Any]) -> dict[str, Any]:
                 "post": {
                     "summary": "One clause's decisions for a facts document, explained",
                     "parameters": [
-                        _query("clause", "a clause id (jjxf_2025_50/3) or label (3)"),
+                        _query("clause", _CLAUSE),
                         *_OPTIONS,
                     ],
                     "requestBody": body,
-                    "responses": {"200": _json_answer("the decisions", {"type": "object"})},
+                    "responses": {
+                        "200": _json_answer("the decisions", {"type": "object"}),
+                        **refusals,
+                    },
                 }
             },
             "/v1/clauses": _get("Every clause"),
@@ -159,12 +172,13 @@ def openapi(policy: Policy, about: dict[str, Any]) -> dict[str, Any]:
                             "name": "clause",
                             "in": "path",
                             "required": True,
+                            "description": _CLAUSE,
                             "schema": {"type": "string"},
                         }
                     ],
                     "responses": {
                         "200": _json_answer("the clause", {"type": "object"}),
-                        **_errors(404),
+                        **_errors(400, 404),
                     },
                 }
             },

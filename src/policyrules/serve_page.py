@@ -34,6 +34,7 @@ __all__ = ["labels", "page_routes"]
 # The page's files (package data) and their media types.
 _ASSETS = {
     "index.html": "text/html; charset=utf-8",
+    "money.js": "text/javascript; charset=utf-8",
     "calculator.js": "text/javascript; charset=utf-8",
     "calculator.css": "text/css; charset=utf-8",
 }

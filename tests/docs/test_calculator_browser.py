@@ -121,7 +121,8 @@ def _fill_firm_a(page: Any, facts: dict[str, Any]) -> None:
         keys = row.locator(".keys")
         keys.locator(".field[data-name='firm'] input").fill(grant["firm"])
         keys.locator(".field[data-name='product'] input").fill(grant["product"])
-        keys.locator(".field[data-name='amount'] input").fill(grant["amount"][:-2])
+        # "200万元": a unit typed in the box is the one sent, no unit chosen beside it
+        keys.locator(".field[data-name='amount'] input").fill(grant["amount"])
         keys.locator(".field[data-name='year'] input").fill(str(grant["year"]))
     project = firm_facts["projects"][0]
     row = _add(page, firm, "projects")
@@ -281,5 +282,55 @@ def test_calculator_points_at_a_wrong_entry(browser: Any, server: str) -> None:
     assert "prior_year_rd_investment" in page.locator("ul.errors").inner_text()
     wrong = _field(firm, "prior_year_rd_investment").locator("input")
     assert "wrong" in (wrong.get_attribute("class") or "")
+    assert errors == []
+    page.close()
+
+
+def test_calculator_never_guesses_a_unit(browser: Any, server: str) -> None:
+    """A money box has no unit until one is chosen: 8,000,000 meant as 元 was sent as 万元
+    (800 亿元; 第7条's 5000 万 cap made 5000 万 look right where 30% of 800 万 is 240 万).
+    Now it is refused before anything is sent, the amount is read back beside the box as
+    the service will read it, and a unit typed in the box is the one sent."""
+    page, errors = _open(browser, DESKTOP, f"{server}/calculator/")
+    posted: list[str] = []
+    page.on("request", lambda r: posted.append(r.url) if "/v1/evaluate" in r.url else None)
+    firm = page.locator("fieldset.entity-list[data-key='firms'] > .rows > .entity").first
+    project = _add(page, firm, "projects")
+    _field(project, "kind").locator("select").select_option("common_platform")
+    _field(project, "applied_on").locator("input").fill("2026-04-15")
+    money = _field(project, "engineering_investment")
+    box, unit = money.locator("input"), money.locator("select.unit")
+    reading = money.locator(".reading")
+    assert unit.input_value() == ""  # no unit chosen by default
+    box.fill("8,000,000")
+    assert reading.inner_text() == "请选择单位"
+    page.locator("#submit").click()
+    assert page.locator("#result").get_attribute("data-state") == "error"
+    assert page.locator("ul.errors").inner_text() == (
+        "项目工程投资：8,000,000 未选单位"
+        "（请选择单位：元、万元或亿元；或在金额后写明单位，如 200万元）"
+    )
+    assert "wrong" in (box.get_attribute("class") or "")
+    assert "wrong" in (unit.get_attribute("class") or "")
+    assert posted == []  # refused in the page: nothing sent
+
+    card = page.locator("article.decision[data-provision='jjxf_2025_50/7/common_platform'] .amount")
+    unit.select_option("万元")
+    assert reading.inner_text() == "= 800 亿元"  # said before it is sent
+    unit.select_option("元")
+    assert reading.inner_text() == "= 800 万元"
+    _submit(page)
+    assert len(posted) == 1
+    assert card.get_attribute("data-amount") == "2400000.00"  # 30% × 800 万 = 240 万
+
+    # A unit typed in the box wins over the select, which is set aside while it does.
+    box.fill("1.5亿")
+    assert unit.is_disabled()
+    assert reading.inner_text() == "= 1.5 亿元"
+    _submit(page)
+    assert card.get_attribute("data-amount") == "45000000.00"  # 30% × 1.5 亿 = 4500 万
+    box.fill("200")
+    assert not unit.is_disabled()
+    assert reading.inner_text() == "= 200 元"
     assert errors == []
     page.close()

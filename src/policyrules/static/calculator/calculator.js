@@ -119,11 +119,7 @@
     } else if (kind === "date") {
       control = el("input", { type: "date" });
     } else if (kind === "money") {
-      control = el("input", { type: "text", inputmode: "decimal", placeholder: "未填写" });
-      const unit = select([["万元", "万元"], ["元", "元"]]);
-      unit.className = "unit";
-      field.append(el("span", { class: "money" }, control, unit));
-      label.htmlFor = control.id = uniqueId();
+      moneyBox(field, label);
       if (canBeNone) statedNone(field, absent && absent.none);
       return field;
     } else if (kind === "list") {
@@ -146,6 +142,31 @@
     field.append(control);
     if (canBeNone) statedNone(field, absent && absent.none);
     return field;
+  }
+
+  // A money box: the amount, a unit chosen on purpose (none by default: 8,000,000 meant as 元
+  // is never sent as 万元), and the amount read back as the service will read it.
+  function moneyBox(field, label) {
+    const control = el("input", { type: "text", inputmode: "decimal", placeholder: "未填写" });
+    const unit = select([["", "单位"], ...PolicyMoney.UNITS.map((u) => [u, u])]);
+    unit.className = "unit";
+    unit.setAttribute("aria-label", "单位");
+    const reading = el("output", { class: "reading", "aria-live": "polite" });
+    const update = () => {
+      const text = control.value.trim();
+      const entry = PolicyMoney.entry(text, unit.value);
+      // A unit written in the box is the one sent: the select then has no say.
+      const written = PolicyMoney.parse(text);
+      unit.disabled = Boolean(written && written.unit);
+      reading.classList.toggle("ask", Boolean(entry.refuse));
+      if (text === "") reading.textContent = "";
+      else if (entry.refuse) reading.textContent = "请选择单位";
+      else reading.textContent = entry.fen === null ? "" : `= ${PolicyMoney.words(entry.fen)}`;
+    };
+    control.addEventListener("input", update);
+    unit.addEventListener("change", update);
+    field.append(el("span", { class: "money" }, control, unit), reading);
+    label.htmlFor = control.id = uniqueId();
   }
 
   let counter = 0;
@@ -312,11 +333,20 @@
     const text = control.value.trim();
     if (text === "") return undefined;
     if (kind === "bool" || kind === "determination") return text === "true";
-    if (kind === "money") return text + field.querySelector("select.unit").value;
+    if (kind === "money") {
+      const entry = PolicyMoney.entry(text, field.querySelector("select.unit").value);
+      if (!entry.refuse) return entry.send;
+      const title = field.querySelector("label.title").textContent;
+      refused.push({ message: `${title}：${text} 未选单位`, hint: entry.refuse, path });
+      return undefined;
+    }
     const unit = control.dataset.unit || "";
     if (kind === "list") return splitList(text).map((x) => x + unit);
     return unit ? text + unit : text;
   }
+
+  // The money boxes readField refused (a number without a unit): nothing is sent then.
+  let refused = [];
 
   function readFields(container, path) {
     const out = {};
@@ -461,8 +491,10 @@
     const list = el("ul", { class: "errors" });
     for (const e of body.errors || []) {
       list.append(el("li", { text: `${e.message}${e.hint ? "（" + e.hint + "）" : ""}` }));
-      const input = e.path && blocks.querySelector(`[data-path="${CSS.escape(e.path)}"]`);
-      if (input) input.classList.add("wrong");
+      if (!e.path) continue;
+      // Every input of the field: a money box's unit too.
+      const inputs = blocks.querySelectorAll(`[data-path="${CSS.escape(e.path)}"]`);
+      for (const input of inputs) input.classList.add("wrong");
     }
     result.append(list);
     result.dataset.state = "error";
@@ -471,6 +503,12 @@
   async function submit(event) {
     event.preventDefault();
     for (const wrong of blocks.querySelectorAll(".wrong")) wrong.classList.remove("wrong");
+    refused = [];
+    const facts = readForm();
+    if (refused.length) {
+      showErrors({ errors: refused });
+      return;
+    }
     result.dataset.state = "busy";
     result.replaceChildren(el("p", { text: "计算中……" }));
     const asOf = document.getElementById("as-of").value;
@@ -479,7 +517,7 @@
       const answer = await fetch(`${API}evaluate${query}`, {
         method: "POST",
         headers: { "Content-Type": "application/json" },
-        body: JSON.stringify(readForm()),
+        body: JSON.stringify(facts),
       });
       const body = await answer.json();
       if (answer.ok) show(body);
