@@ -103,19 +103,23 @@ def test_paid_claims_said_in_two_words_objects_call_after_call(measure3: Policy)
 
 
 def test_the_paid_chinese_lines_kept_are_bounded(
-    measure3: Policy, monkeypatch: pytest.MonkeyPatch
+    measure3: Policy, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    """Past the bound (here 1), what was kept is forgotten before a call under other words."""
+    """Past the bound (here 1), what was kept (the paid claims' lines, the refused
+    claims' titles) is forgotten before a call under other words."""
     monkeypatch.setattr(said_module, "PAID_ZH_MAX", 1)
     measure3.compiled.learnt.clear()
+    other = policyrules.load(data.measure3_only(ROOT / "policies" / "beijing_2025", tmp_path))
     for k, facts in enumerate(_firms(measure3, 60)):
-        words = measure3.words if k % 2 else no_words()
+        words = measure3.words if k % 2 else other.words
         result = measure3.evaluate(facts)
         assert result._texts_zh is not None
         said = result._texts_zh(words)
         want = explain_text_zh(measure3.evaluate(facts), words)
         assert explain_text_zh(result, words, said=said) == want
         assert len(measure3.compiled.learnt[("memo", "_paid_zh")]) == 1
+        assert len(measure3.compiled.learnt.get(("memo", "_titled_zh"), {})) <= 1
+    assert ("memo", "_titled_zh") in measure3.compiled.learnt  # (a claim refused said)
 
 
 def test_two_policies_keep_their_own(tmp_path: Path) -> None:

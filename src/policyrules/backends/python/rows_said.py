@@ -144,6 +144,8 @@ class Said(BlankRows):
         paid_zh = self._paid_zh  # (the policy's, on the defaults: by the words' ids, bounded)
         if len(paid_zh) >= PAID_ZH_MAX:
             paid_zh.clear()
+        if len(self._titled_zh) >= PAID_ZH_MAX:  # (as well)
+            self._titled_zh.clear()
         run: RunZh = (self.env, self.rate_facts, self._assumed_texts, words,
                       self._ids_printable(), paid_zh, self._last_paid_zh)  # fmt: skip
         past: dict[Any, Any] = {}  # refusals past the bound, kept while these rows are said
