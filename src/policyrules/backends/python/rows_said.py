@@ -11,8 +11,8 @@ at most :data:`REFUSALS_MAX` a provision).  On the defaults, the evaluations als
 (``evaluate._Learnt``) the assumptions' texts, the last paid claim's assumptions and each
 provision's :class:`~.texts_zh.PaidZh` (at most :data:`PAID_ZH_MAX`): made once a call
 before, they were most of what a one-firm call (20 claims of measure 3) paid on top of its
-claims in Chinese (valgrind, instructions a call beyond its claims' 71 k each: 705 k → 192 k
-with the assumptions' block kept too, ``explain_zh``; English 145 k → 107 k).
+claims in Chinese (valgrind, instructions a call beyond its claims' 71 k each: 705 k → 172 k
+with the assumptions' block kept too, ``explain_zh``; English, 64 k a claim: 145 k → 105 k).
 """
 
 from __future__ import annotations
