@@ -64,7 +64,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 ROOT = Path(__file__).resolve().parent.parent
 MODES = ("hand", "bare", "whole", "awards", "made", "eval", "decisions", "text", "texts")
 MODES += ("explain_en", "zh", "explain_zh", "json", "whole_made", "whole_decisions", "whole_zh")
-MODES += ("firm", "firm_text", "firm_texts")
+MODES += ("firm", "firm_text", "firm_texts", "firm_zh")
 _RUNS = 3
 
 
@@ -103,6 +103,9 @@ def _run(mode: str, claims: int, times: int) -> None:
         elif mode == "firm_texts":
             for f in firms:
                 policy.evaluate(f).decision_texts()
+        elif mode == "firm_zh":
+            for f in firms:
+                policy.evaluate(f).explain()
         elif mode == "json":
             policy.evaluate(facts).to_json()
         elif mode == "awards":

@@ -32,8 +32,8 @@ doing the same rule in integer fen, and printed as µs per claim and as a multip
   - ``explanations rendered with the trace``: the same with ``verbose=True`` (``--trace``),
     which makes every decision's trace;
 
-* the first and the last of these one firm per call (as a service answering firm by firm:
-  each result let go once made);
+* ``no explanations``, ``explanations rendered`` and ``explanations in Chinese`` one firm
+  per call (as a service answering firm by firm: each result let go once made);
 * a 200-product run with an empty ledger and with 50,000 earlier grants.
 
 Facts are read once before timing (reading is the intake's benchmark); each timed call
@@ -166,7 +166,7 @@ def size_rows(policies: dict[str, Policy], rows: list[data.Row], label: str, rep
     policy = policies["measure 3 only"]
     firms = [policy.read_facts(data.as_facts(rs)) for rs in data.by_firm(rows)]
     if len(firms) > 1:
-        for what in ("no explanations", "explanations rendered"):
+        for what in ("no explanations", "explanations rendered", "explanations in Chinese"):
             calls = [_modes(policy, f)[what] for f in firms]  # the calls, made beforehand
 
             def per_firm(calls: list[Callable[[], Result]] = calls) -> None:

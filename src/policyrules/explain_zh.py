@@ -328,16 +328,24 @@ def explain_text_zh(
     if grants:
         parts.append(_granted_zh(w, grants))
     if result.assumptions:
-        rows = []
-        for k, v in result.assumptions:
-            info = w.checked.assumption(k)
-            why = f"\n    理由：{info.rationale}" if info is not None else ""
-            rows.append(f"  {assumed_zh(w, k, v)}{why}")
-        parts.append("采用的假设：\n" + "\n".join(printable(r, keep="\n") for r in rows))
+        assumed = result.assumptions
+        parts.append(memo(w, ("assumed block", assumed), lambda: _assumed_block(w, assumed)))
     if not parts:
         return "没有可判断的事项：所给情况中没有企业、产品或其他对象。\n"
     parts[-1] += "\n"  # (not the whole text copied again to end it)
     return "\n\n".join(parts)
+
+
+def _assumed_block(w: Words, assumed: tuple[tuple[str, str], ...]) -> str:
+    """The whole text's block of the assumptions ``assumed`` (name, value's text), each
+    with its rationale, escaped: the same for every result listing them (kept by the
+    words, :func:`explain_text_zh`)."""
+    rows = []
+    for k, v in assumed:
+        info = w.checked.assumption(k)
+        why = f"\n    理由：{info.rationale}" if info is not None else ""
+        rows.append(f"  {assumed_zh(w, k, v)}{why}")
+    return "采用的假设：\n" + "\n".join(printable(r, keep="\n") for r in rows)
 
 
 def _granted_zh(w: Words, grants: Sequence[Grant | GrantRow]) -> str:

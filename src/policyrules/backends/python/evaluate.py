@@ -255,11 +255,32 @@ class _Memo(Generic[_T]):
         return made
 
 
+class _Learnt(_Memo[_T]):
+    """A memo an evaluation on the policy's defaults themselves (``Rows._learnt``) shares
+    with every other such evaluation: the compiled policy's (``CompiledPolicy.learnt``),
+    for what depends on the policy and its defaults alone (and, where a key or a check says
+    them, the words); any other evaluation makes its own.  A one-firm call (20 claims)
+    then finds what the last one found instead of making it again: the assumptions' texts,
+    each provision's Chinese lines of its paid claims (``texts_zh.PaidZh``).  Threads share
+    it as they share the policy's other memos: each entry written whole, the same value
+    whoever writes it."""
+
+    def __get__(self, run: Any, owner: type | None = None) -> _T:
+        if run is None:
+            raise AttributeError(self._name)
+        learnt = run._learnt()
+        if learnt is None:
+            return super().__get__(run, owner)
+        kept: _T = learnt.setdefault(("memo", self._name), self._make())
+        made: _T = run.__dict__.setdefault(self._name, kept)
+        return made
+
+
 # DecisionMaker first: its decision and texts stand above the stubs of Rows (under FastClaims).
 class _Run(DecisionMaker, Awards, Conditions, TimeLimits, FastClaims, ExclusiveHooks):
     # What the evaluation works out as it goes, each made when first read (_Memo); their
     # types are those the mixins reading them declare.
-    _assumption_texts: _Memo[dict[str, str]] = _Memo(dict)
+    _assumption_texts: _Learnt[dict[str, str]] = _Learnt(dict)
     _ranks: _Memo[dict[str, QuotaRanks]] = _Memo(dict)
     _shapes: _Memo[dict[Any, Any]] = _Memo(dict)
     order_unknown: _Memo[dict[Any, Any]] = _Memo(dict)
@@ -276,20 +297,20 @@ class _Run(DecisionMaker, Awards, Conditions, TimeLimits, FastClaims, ExclusiveH
     _static: _Memo[dict[Any, Any]] = _Memo(dict)
     _params: _Memo[dict[str, tuple[tuple[str, str], ...]]] = _Memo(dict)
     _params_set: _Memo[dict[str, tuple[str, ...]]] = _Memo(dict)
-    _assumed: _Memo[dict[Any, Any]] = _Memo(dict)
+    _assumed: _Learnt[dict[Any, Any]] = _Learnt(dict)
     _unpaid: _Memo[dict[Any, Any]] = _Memo(dict)
     _held: _Memo[dict[Any, Any]] = _Memo(dict)
     _paid: _Memo[dict[Any, Any]] = _Memo(dict)
     _marks: _Memo[dict[Any, Any]] = _Memo(dict)
     _fixed: _Memo[dict[Any, Any]] = _Memo(dict)
     _said: _Memo[dict[Any, Any]] = _Memo(dict)
-    _refused: _Memo[dict[Any, Any]] = _Memo(dict)
-    _refused_zh: _Memo[dict[Any, Any]] = _Memo(dict)
-    _titled_zh: _Memo[dict[Any, Any]] = _Memo(dict)
-    _paid_zh: _Memo[dict[Any, Any]] = _Memo(dict)
-    _last_paid_zh: _Memo[list[Any]] = _Memo(lambda: [None])
+    _refused: _Learnt[dict[Any, Any]] = _Learnt(dict)
+    _refused_zh: _Learnt[dict[Any, Any]] = _Learnt(dict)
+    _titled_zh: _Learnt[dict[Any, Any]] = _Learnt(dict)
+    _paid_zh: _Learnt[dict[Any, Any]] = _Learnt(dict)
+    _last_paid_zh: _Learnt[list[Any]] = _Learnt(lambda: [None])
     _outside: _Memo[dict[Any, Any]] = _Memo(dict)
-    _last_assumed: _Memo[list[Any]] = _Memo(lambda: [None])
+    _last_assumed: _Learnt[list[Any]] = _Learnt(lambda: [None])
     # ... and set when found (None: not yet).
     _members: dict[str, int] | None = None
     _printable: bool | None = None

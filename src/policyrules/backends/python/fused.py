@@ -451,8 +451,8 @@ class ServedKeys:
         # The claims keyed the general way: their keys without their Env, and the
         # assumptions their keys read and their Env (None: keyed by generated code), let go
         # of once served (general).
-        self._odd = {e: (*x[:-1], None) for e, x in odd.items()}
-        self._general = {e: x[-2:] for e, x in odd.items()}
+        self._odd = {e: (*x[:-1], None) for e, x in odd.items()} if odd else {}
+        self._general = {e: x[-2:] for e, x in odd.items()} if odd else {}
         self.order: list[int] = []  # positions in facts order, in serving order
 
     def flat(self, e: int) -> tuple[Any, ...]:

@@ -7,7 +7,12 @@ Chinese text shows it (see :mod:`.texts_zh`); any other row is made into its dec
 is made once an evaluation, or kept by the compiled policy for the next evaluation on the
 defaults themselves (``Rows._learnt``): a paid plan's lines and parameters, a refused
 claim's condition steps, lines and the refusals already said (:func:`~.failed.refusal_key`;
-at most :data:`REFUSALS_MAX` a provision).
+at most :data:`REFUSALS_MAX` a provision).  On the defaults, the evaluations also share
+(``evaluate._Learnt``) the assumptions' texts, the last paid claim's assumptions and each
+provision's :class:`~.texts_zh.PaidZh` (at most :data:`PAID_ZH_MAX`): made once a call
+before, they were most of what a one-firm call (20 claims of measure 3) paid on top of its
+claims in Chinese (valgrind, instructions a call beyond its claims' 71 k each: 705 k → 172 k
+with the assumptions' block kept too, ``explain_zh``; English, 64 k a claim: 145 k → 105 k).
 """
 
 from __future__ import annotations
@@ -33,7 +38,7 @@ from .rows_caps import fact_texts
 from .texts import Fixed, Run, failed_text, fixed_lines, paid_text, refused_body, refused_line
 from .texts_zh import RunZh, paid_text_zh
 
-__all__ = ["REFUSALS_MAX", "Said"]
+__all__ = ["PAID_ZH_MAX", "REFUSALS_MAX", "Said"]
 
 _new = tuple.__new__
 _UNSAID: Any = object()  # a provision whose paid claims' texts were not asked for yet
@@ -41,6 +46,10 @@ _UNSEEN: Any = object()  # a refusal not said yet
 # Refusals said kept for a provision, in a run or by evaluations on the defaults (each some
 # 2 KB of text): bounded.
 REFUSALS_MAX = 512
+# What paid claims' Chinese texts share (.texts_zh.PaidZh) kept by the policy for the
+# evaluations on its defaults: one a provision, set of assumptions read and words object
+# (beyond this many, all are forgotten).
+PAID_ZH_MAX = 64
 # Past this many rows, a result's rows are said firm by firm (Said._said_order).
 BY_FIRM = 32_768
 
@@ -132,8 +141,13 @@ class Said(BlankRows):
         (:class:`~policyrules.explain_zh_refused.RefusedZh`), rendered from the row;
         else the decision, made (a decision given: itself), to be said.  With explanations
         on only (``evaluate`` hands the texts over only then)."""
+        paid_zh = self._paid_zh  # (the policy's, on the defaults: by the words' ids, bounded)
+        if len(paid_zh) >= PAID_ZH_MAX:
+            paid_zh.clear()
+        if len(self._titled_zh) >= PAID_ZH_MAX:  # (as well)
+            self._titled_zh.clear()
         run: RunZh = (self.env, self.rate_facts, self._assumed_texts, words,
-                      self._ids_printable(), self._paid_zh, self._last_paid_zh)  # fmt: skip
+                      self._ids_printable(), paid_zh, self._last_paid_zh)  # fmt: skip
         past: dict[Any, Any] = {}  # refusals past the bound, kept while these rows are said
         return self._said_rows(
             rows,
