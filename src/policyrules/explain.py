@@ -26,7 +26,7 @@ from .explain_holds import amount_holds_en, holds_json, once_en
 from .explain_order import order_hold_en
 from .explain_years import schedule_json, schedule_lines_en
 from .runtime.ledger import Earlier, Grant, GrantRow
-from .runtime.money import yuan_digits
+from .runtime.money import cn_text, yuan_digits
 from .runtime.values import format_value
 from .terminal import printable, printable_block, printable_lines
 from .vocab import EARLIER_READING_EN, ENCOURAGED_EN, ENCOURAGED_STATUSES
@@ -182,10 +182,17 @@ def explain_text(
     grants = result.grants if granted is None else granted
     if grants:
         rows = []
+        total = 0  # fen
         for g in grants:
             provision, who, amount, year = grant_said(g)
+            total += g.amount.fen if isinstance(g, Grant) else g[2]
             rows.append(f"  {provision} {who}: {amount}" + (f" (year {year})" if year else ""))
-        parts.append("Grants this result adds to the ledger:\n" + printable_block(rows))
+        # What the grants are, not that a ledger holds them (recorded only where the caller
+        # records the result); then their sum.
+        summed = f"\n  total: {len(grants)} grant(s), {cn_text(total)}"
+        parts.append(
+            "Grants of this result (what a ledger records):\n" + printable_block(rows) + summed
+        )
     if result.assumptions:
         parts.append(
             "Assumptions used:\n"

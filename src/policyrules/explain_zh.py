@@ -299,7 +299,7 @@ def explain_text_zh(
     granted: Sequence[Grant | GrantRow] | None = None,
 ) -> str:
     """Every decision in Chinese: those that apply in full, those that do not in a line each,
-    the grants this result adds to the ledger, the assumptions used with their rationale.
+    the grants this result makes and their sum, the assumptions used with their rationale.
     ``texts``: :func:`decision_text_zh` of each decision (not verbose), if already made.
     ``said`` (not verbose): the decisions in order, each made or said without being made:
     its full text (:func:`decision_text_zh`), or for one not eligible its line
@@ -350,22 +350,27 @@ def _assumed_block(w: Words, assumed: tuple[tuple[str, str], ...]) -> str:
 
 def _granted_zh(w: Words, grants: Sequence[Grant | GrantRow]) -> str:
     """The grants' block of the whole text, a line each (``  title —— f1/P1：150 万元（计入
-    2026 年度）``), escaped.  Said as one list of pieces joined once: each line's lead (its
-    provision's title) and year said once, a line's pieces not joined apart first."""
-    out = ["本次结果计入台账的发放："]
+    2026 年度）``), escaped, then their sum (``  合计：4 笔，2800 万元``).  Said as one list of
+    pieces joined once: each line's lead (its provision's title) and year said once, a
+    line's pieces not joined apart first.  Its head says what the grants are, not that a
+    ledger holds them: they are recorded only where the caller records the result."""
+    out = ["本次结果的发放（记入台账的即为这些）："]
     leads: dict[str, str] = {}  # provision -> its line's lead
     years: dict[int | None, str] = {}
     clean = True  # the titles hold nothing to escape
+    total = 0  # fen
     for g in grants:
         if type(g) is tuple:  # its row (most): said as grant_said says it, without the call
             provision, path, fen, year = g
             amount = cn_text(fen)
+            total += fen
             if len(path) == 2:
                 who = path[0][1] + "/" + path[1][1]
             else:
                 who = "/".join([i for _, i in path])
         else:
             provision, who, amount, year = grant_said(g)
+            total += g.amount.fen if isinstance(g, Grant) else g[2]
         lead = leads.get(provision)
         if lead is None:
             p = _provision(w, provision)
@@ -376,12 +381,13 @@ def _granted_zh(w: Words, grants: Sequence[Grant | GrantRow]) -> str:
         if counted is None:
             counted = years[year] = f"（计入 {year} 年度）" if year else ""
         out += (lead, who, "：", amount, counted)
+    summed = f"\n  合计：{len(grants)} 笔，{cn_text(total)}"
     # Beside the titles, only the subjects' ids (each line's third piece) may hold a
     # character to escape: an amount and a year are digits and words.
     if clean and "".join(out[2::5]).isprintable():
-        return "".join(out)
+        return "".join(out) + summed
     rows = ["".join(out[k : k + 5])[1:] for k in range(1, len(out), 5)]  # (without "\n")
-    return f"{out[0]}\n{printable_block(rows)}"
+    return f"{out[0]}\n{printable_block(rows)}{summed}"
 
 
 def add_text_zh(

@@ -139,13 +139,15 @@ def test_the_grants_block_says_each_grant_escaped() -> None:
     paid = ("d/1/launch", (("firm", "f1"), ("product", "P1")), 150_000_000, 2026)
     odd_id = ("d/1/launch", (("firm", "f\u202e2"),), 1_234_567, None)  # 12,345.67 元
     odd_title = ("d/2/\u2066x", (("firm", "f3"),), 10_000_000_000, 2025)  # 10¹⁰ fen: 1 亿元
-    head = "本次结果计入台账的发放：\n"
+    head = "本次结果的发放（记入台账的即为这些）：\n"
     first = "  d/1/launch —— f1/P1：150 万元（计入 2026 年度）\n"
-    for row, line in (
-        (odd_id, "  d/1/launch —— f\\u202e2：12,345.67 元\n"),
-        (odd_title, "  d/2/\\u2066x —— f3：1 亿元（计入 2025 年度）\n"),
+    # The sums: 150 万元 + 12,345.67 元 = 1,512,345.67 元; 150 万元 + 1 亿元 = 10150 万元.
+    for row, line, total in (
+        (odd_id, "  d/1/launch —— f\\u202e2：12,345.67 元\n", "1,512,345.67 元"),
+        (odd_title, "  d/2/\\u2066x —— f3：1 亿元（计入 2025 年度）\n", "10150 万元"),
     ):
         text = explain_text_zh(Result((), ()), no_words(), granted=[paid, row])
-        assert text == head + first + line
+        assert text == head + first + line + f"  合计：2 笔，{total}\n"
     grants = (Grant("d/1/launch", paid[1], Money(150_000_000), 2026),)
-    assert explain_text_zh(Result((), grants), no_words()) == head + first
+    one = head + first + "  合计：1 笔，150 万元\n"
+    assert explain_text_zh(Result((), grants), no_words()) == one

@@ -83,9 +83,9 @@ def test_the_whole_texts_say_the_grants_from_their_rows(
     made = policy.evaluate(facts)
     want_zh = explain_text_zh(made, policy.words)
     want_en = explain_text(made)
-    assert "本次结果计入台账的发放：\n" in want_zh
-    assert "年度）" in want_zh.split("本次结果计入台账的发放：")[1]
-    assert "(year 20" in want_en.split("Grants this result adds to the ledger:")[1]
+    assert "本次结果的发放（记入台账的即为这些）：\n" in want_zh
+    assert "年度）" in want_zh.split("本次结果的发放（记入台账的即为这些）：")[1]
+    assert "(year 20" in want_en.split("Grants of this result (what a ledger records):")[1]
 
     def made_a_grant(row: object) -> None:
         raise AssertionError("a Grant was made to say it")
