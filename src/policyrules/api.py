@@ -33,7 +33,7 @@ from .backends.python.compile import CompiledCap, CompiledPolicy, compile_policy
 from .backends.python.evaluate import evaluate
 from .bounds import paused_gc
 from .check import check
-from .errors import FactsError
+from .errors import Diagnostic, FactsError, LedgerError
 from .facts import Facts, read_facts, read_facts_source, schema
 from .ledger_bases import OtherReading, bases_of, check_readings, may_differ, readings_of
 from .ledger_ids import check_numbers, number_index
@@ -432,6 +432,15 @@ class Policy(BatchEntry):
             check_own(result)
             years((own_where, own))
             return result
+        if isinstance(ledger, str | Path):  # (a name is no list of grants: say which it is)
+            raise LedgerError(
+                Diagnostic(
+                    "E320",
+                    f"ledger: {str(ledger)!r} is a file's name, not grants",
+                    hint="a store: `ledger=LedgerStore.open(path)`; a YAML or JSON ledger "
+                    "file: `ledger=policy.load_ledger(path)`",
+                )
+            )
         given = self._ledgers.read(ledger)
         numbers((own_where, own), (ledger_file or "the ledger given", given))
         result = run(whole(("the facts' ledger", own), (ledger_file or "the ledger given", given)))

@@ -316,3 +316,17 @@ def test_a_pickled_result_says_its_text_in_the_same_words(beijing: policyrules.P
     old = policyrules.Result.__new__(policyrules.Result)
     old.__setstate__(first.__getstate__()[:3])
     assert old == first
+
+
+@pytest.mark.parametrize("name", ["g.db", Path("grants.yaml")])
+def test_a_file_name_given_as_the_ledger_says_how_to_open_it(name: Any) -> None:
+    """`evaluate(facts, ledger="g.db")` is E320 naming it a file's name and the two ways to
+    give it (a store opened, a ledger file loaded), where it said only "a list of grants"."""
+    policy = policyrules.load(POLICY)
+    with pytest.raises(LedgerError) as info:
+        policy.evaluate({"firms": []}, ledger=name)
+    assert info.value.code == "E320"
+    assert f"ledger: {str(name)!r} is a file's name, not grants" in str(info.value)
+    assert info.value.hint is not None
+    assert "LedgerStore.open(path)" in info.value.hint
+    assert "policy.load_ledger(path)" in info.value.hint
