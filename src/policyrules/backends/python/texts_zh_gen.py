@@ -12,6 +12,17 @@ constant lead before (a text holding nothing to escape needs no break apart:
 with its break by its row's key, the bits said by the loop's own way only where the claim
 met something at the cap.  It says only the text of a claim whose pieces hold nothing to
 escape and whose row is of its shape; any other returns ``None`` and the loop says it.
+:func:`~.texts_zh.paid_text_zh` tries it first, before the loop's tests, where the claim
+before had the same plan, words and assumptions read (the function checks the row's
+status, amount and order itself).
+
+Measured (valgrind, the paid claims of 2,000 of the one-by-one benchmark's, each said
+again): the loop 36.7 k instructions a paid claim; written out, the bits still said by the
+loop's way, 36.3 k (the loop and its tests were little of it); the earlier claims' bit
+inline, 34.8 k; tried before the loop's tests, the subject and the cut's bit inline, 33.1 k.
+What is left is mostly work any way of saying it does: the facts' line (7.5 k), the last
+three earlier claims' texts (``ClaimLog.texts``, 3.6 k), the join of some 20 pieces into
+a text of 600 characters (4 k), a cap's line looked up by its 4-tuple key (0.6 k each).
 
 The source holds no text from a ``.rule`` or facts file: the leads, words and functions are
 arguments of the generated ``_make`` (``codegen.check_source`` refuses anything else).
