@@ -23,6 +23,10 @@ from .runtime.money import Money, cn_text
 from .words import Words
 
 __all__ = [
+    "BINDS_ZH",
+    "EARLIER_ZH",
+    "LAST_ZH",
+    "SUM_ZH",
     "cap_bits_put_zh",
     "cap_bits_zh",
     "cap_head_said_zh",
@@ -36,6 +40,12 @@ __all__ = [
     "limit_zh",
     "scope_zh",
 ]
+
+# The earlier claims' bit of a cap's line: its lead, what follows their count (the payments
+# apart from it), and the last three's lead.
+EARLIER_ZH, SUM_ZH, LAST_ZH = "本次结果中在先的申请：", " 笔，合计", "；最近 3 笔："
+# The cut's bit, before the amount before, the cut and the amount after.
+BINDS_ZH = ("此上限起作用：", " 核减 ", "，为 ")
 
 _SCOPE = re.compile(r"(\S+) (.+?)(?:, year (\d+))?")
 
@@ -234,21 +244,21 @@ def cap_bits_put_zh(
         sep = "；"
     if count:
         shown = "、".join(last)
-        many = " 笔，合计" if entries <= count else f" 笔（分 {entries} 期拨付），合计"
+        many = SUM_ZH if entries <= count else f" 笔（分 {entries} 期拨付），合计"
         if count <= 3:
-            out += (sep, "本次结果中在先的申请：", shown)
+            out += (sep, EARLIER_ZH, shown)
         elif bound is not None:
-            out += (sep, "本次结果中在先的申请：共 ", str(count), many, AT_MOST_ZH,
+            out += (sep, EARLIER_ZH, "共 ", str(count), many, AT_MOST_ZH,
                     cn_text(bound), "（各笔上限之和为 ", cn_text(total), "，受本上限约束）",
-                    "；最近 3 笔：", shown)  # fmt: skip
+                    LAST_ZH, shown)  # fmt: skip
         else:
             said = AT_MOST_ZH if at_most else " "
-            out += (sep, "本次结果中在先的申请：共 ", str(count), many, said, cn_text(total),
-                    "；最近 3 笔：", shown)  # fmt: skip
+            out += (sep, EARLIER_ZH, "共 ", str(count), many, said, cn_text(total),
+                    LAST_ZH, shown)  # fmt: skip
         sep = "；"
     if binds is not None:
         if binds:
             before, cut, after = binds
-            out += (sep, "此上限起作用：", before, " 核减 ", cut, "，为 ", after)
+            out += (sep, BINDS_ZH[0], before, BINDS_ZH[1], cut, BINDS_ZH[2], after)
         else:
             out += (sep, "此上限起作用：它是最低的上限")

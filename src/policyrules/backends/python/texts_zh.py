@@ -55,6 +55,7 @@ from .compile import CompiledProvision, Env
 from .paid import PaidPlan, paid_facts
 from .rows_caps import kept_set_text, rare_text
 from .texts_gen import facts_said_zh
+from .texts_zh_gen import paid_said_zh
 
 __all__ = ["PaidZh", "RunZh", "paid_text_zh"]
 
@@ -72,8 +73,12 @@ RunZh = tuple[
     dict[Any, "PaidZh"],
     list[Any],
 ]
+# The function saying a paid row's whole text (texts_zh_gen; None: the loop says it).
+Render = Callable[[tuple[Any, ...]], str | None]
 # A cap's line up to its bits, or a date's words, kept for one PaidZh: bounded.
 _LINES_MAX = 4096
+# The subject's lead after the head, the facts' line's lead.
+_SUBJECT, _FACTS = " —— 对象：", "  所依据的情况："
 _ABSENT = object()
 
 # A fact a paid plan shows, as PaidZh keeps it (see PaidZh.groups).
@@ -95,9 +100,11 @@ class PaidZh:
         "head",
         "kept",
         "lines",
+        "nl_lines",
         "p",
         "plan",
         "printable",
+        "render",
         "said_facts",
         "singles",
         "tail",
@@ -176,6 +183,11 @@ class PaidZh:
         # (cap, entity, year, limit) -> the cap's line up to its bits, before and after
         # the id (cap_head)
         self.lines: dict[tuple[str, str | None, int | None, int | None], tuple[str, str]] = {}
+        # the same, the first part after its line's break (for render)
+        self.nl_lines: dict[tuple[str, str | None, int | None, int | None], tuple[str, str]] = {}
+        # the text of a paid row of the plan's shape, said by the function texts_zh_gen
+        # writes (made for the first row's caps; None: not made yet)
+        self.render: Render | None = None
 
     def made_for(self, plan: PaidPlan, words: Words, assumed: tuple[tuple[str, str], ...]) -> bool:
         """Whether this is what the claims of ``plan`` share under ``words`` and
@@ -217,6 +229,25 @@ class PaidZh:
         if len(self.lines) < _LINES_MAX:
             self.lines[key] = parts
         return parts
+
+    def nl_head(self, key: tuple[str, str | None, int | None, int | None]) -> tuple[str, str]:
+        """:meth:`cap_head` of ``key`` (cap, entity, year, limit), its first part after its
+        line's break; kept by it (bounded)."""
+        before, after = self.cap_head(*key)
+        parts = ("\n" + before, after)
+        if len(self.nl_lines) < _LINES_MAX:
+            self.nl_lines[key] = parts
+        return parts
+
+    def renderer(self, caps: Sequence[tuple[Any, ...]]) -> Render:
+        """The function saying the whole text of a paid row whose caps are scoped as those
+        of ``caps`` (a row's), where it holds nothing to escape
+        (:func:`.texts_zh_gen.paid_said_zh`; ``None`` from it: :func:`paid_text_zh`'s loop
+        says the row)."""
+        make = paid_said_zh(tuple(cap[1] is not None for cap in caps))
+        return make(self.head + _SUBJECT, self.singles, "\n" + self.before_amount,
+                    self.after_amount, self.said_facts, "\n" + _FACTS, self.tail_text,
+                    self.nl_lines, self.nl_head, _cap_bits)  # fmt: skip
 
     def pairs_line(self, facts: tuple[tuple[str, str], ...]) -> str:
         """``facts_said`` of the facts' pairs, each pair's words kept as it keeps them."""
@@ -284,6 +315,14 @@ def paid_text_zh(
     ``None`` where that decision must be made to say it (as :func:`~.texts.paid_text`: an
     amount up to, an earlier grant of the provision, a claim served at an unknown place)."""
     plan = plan_said[0]
+    words, last = run[3], run[6]
+    seen = last[0]  # read and written whole: two threads saying one result stay right
+    if seen is not None and seen[0] is plan and seen[1] is words and seen[2] == row[12]:
+        render: Render | None = seen[4]  # (most) the claim before's, same assumptions
+        if render is not None:
+            text = render(row)
+            if text is not None:
+                return text
     lead = row[11]
     if (
         row[3] != "eligible"
@@ -304,10 +343,8 @@ def paid_text_zh(
         pairs, used, _ = read
         plus = frozenset()
     said: PaidZh
-    words, last = run[3], run[6]
-    seen = last[0]  # read and written whole: two threads saying one result stay right
     if seen is not None and seen[0] is plan and seen[1] is words and seen[2] == used:
-        said = seen[3]  # the same assumptions as the claim before (most often)
+        said = seen[3]  # the same assumptions as the claim before (its function tried above)
     else:
         assumed = run[2](used | plus, False)
         key = (id(plan), id(words), id(assumed))
@@ -316,7 +353,18 @@ def paid_text_zh(
         if found is None or not found.made_for(plan, words, assumed):
             found = memo[key] = PaidZh(plan, words, assumed, plan_said[2])
         said = found
-        last[0] = (plan, words, frozenset(used), said)
+        # kept with the function saying these claims whole where their texts may be
+        # clean (texts_zh_gen), tried first from the next claim on
+        render = None
+        if said.printable and run[4] and plan.amount_fact is not None:
+            render = said.render
+            if render is None:
+                render = said.render = said.renderer(row[6])
+        last[0] = (plan, words, frozenset(used), said, render)
+        if render is not None:
+            text = render(row)
+            if text is not None:
+                return text
     clean = said.printable and run[4]  # (the subject, the earlier claims: ids)
     if plan.amount_fact is not None:
         # The facts the plan shows, read from the subject and said as facts_said says the
@@ -337,7 +385,7 @@ def paid_text_zh(
     # its lines apart by BREAK (terminal.printable_pieces).
     out: list[str] = [said.head]
     if subject:
-        out += (" —— 对象：", said.singles.get(subject, subject))
+        out += (_SUBJECT, said.singles.get(subject, subject))
     out += (BREAK, said.before_amount, cn_text(row[4]), said.after_amount)
     heads = said.lines
     for cap, scope, year, limit, was, log, stop, before, after in row[6]:
@@ -352,25 +400,10 @@ def paid_text_zh(
             if parts is None:
                 parts = said.cap_head(cap.text, entity, year, limit)
             out += (BREAK, parts[0], ident, parts[1])  # (an id to escape: not clean, see below)
-        count = stop if log is not None else 0  # the earlier claims on its account
-        if was or count or after < before:
-            texts: Sequence[str] = ()
-            total, at_most, bound, binds, entries = 0, False, None, None, 0
-            if count and log.more:  # (rare) a schedule's payments among them: claims once
-                view = Earlier(log, stop, cap.ceiling)
-                count, entries, texts = view.claim_count(), stop, view.last_texts()
-                total, at_most, bound = view.total.fen, view.total_at_most(), view.bounded()
-            elif count:
-                texts = log.texts(stop - 3 if stop > 3 else 0, stop, UNKNOWN_ZH, AT_MOST_ZH)
-                total = log.totals[stop]
-                at_most = stop > 3 and log.total_at_most(stop)  # (said only past 3 claims)
-                bound = log.bounded(stop, cap.ceiling) if at_most else None
-            if after < before:
-                binds = (cn_text(before), cn_text(before - after), cn_text(after))
-            earlier = cn_text(was) if was else None  # what earlier evaluations used
-            cap_bits_put_zh(out, earlier, count, total, texts, at_most, bound, binds, entries)
+        if was or (stop and log is not None) or after < before:
+            _cap_bits(out, cap, was, log, stop, before, after)
     if facts:
-        out += (BREAK, "  所依据的情况：", facts)
+        out += (BREAK, _FACTS, facts)
     if clean:
         out.append(said.tail_text)
         return "".join(out)
@@ -378,3 +411,27 @@ def paid_text_zh(
     # each piece escaped: escaping is per character, so the lines are escaped alike.
     out += [piece for line in said.tail for piece in (BREAK, line)]
     return printable_pieces(out)
+
+
+def _cap_bits(
+    out: list[str], cap: Any, was: int, log: Any, stop: int, before: int, after: int
+) -> None:
+    """What a paid claim met at ``cap`` (a cap's row: what earlier evaluations used, its
+    log and the claims on it before, the amount before and after), put in ``out`` by
+    :func:`~policyrules.explain_zh_caps.cap_bits_put_zh`."""
+    count = stop if log is not None else 0  # the earlier claims on its account
+    texts: Sequence[str] = ()
+    total, at_most, bound, binds, entries = 0, False, None, None, 0
+    if count and log.more:  # (rare) a schedule's payments among them: claims once
+        view = Earlier(log, stop, cap.ceiling)
+        count, entries, texts = view.claim_count(), stop, view.last_texts()
+        total, at_most, bound = view.total.fen, view.total_at_most(), view.bounded()
+    elif count:
+        texts = log.texts(stop - 3 if stop > 3 else 0, stop, UNKNOWN_ZH, AT_MOST_ZH)
+        total = log.totals[stop]
+        at_most = stop > 3 and log.total_at_most(stop)  # (said only past 3 claims)
+        bound = log.bounded(stop, cap.ceiling) if at_most else None
+    if after < before:
+        binds = (cn_text(before), cn_text(before - after), cn_text(after))
+    earlier = cn_text(was) if was else None  # what earlier evaluations used
+    cap_bits_put_zh(out, earlier, count, total, texts, at_most, bound, binds, entries)
