@@ -34,6 +34,7 @@ from .tables import (
     _raise,
     id_message,
     id_problem,
+    separated_hint,
 )
 from .tables_ledger import (
     AMOUNT_ONCE,
@@ -307,7 +308,11 @@ def _read_ledger(policy: CheckedPolicy, frame: DataFrame, shown: str, row: str) 
     known = ["provision", *names, "amount", "amount_fen", "year"]
     for col in table.columns:
         if col not in known:
-            hint = did_you_mean(col, known) or f"a ledger's columns: {', '.join(known)}"
+            hint = (
+                separated_hint(col, known)
+                or did_you_mean(col, known)
+                or f"a ledger's columns: {', '.join(known)}"
+            )
             table.add("E323", None, col, "unknown column of a ledger", hint)
     if "provision" not in table.columns:
         table.add("E320", None, None, "no column 'provision'", None)
