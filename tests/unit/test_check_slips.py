@@ -1,0 +1,72 @@
+"""Hints for a new author's slips, each seen by a new user of the shipped policy: a member
+quoted, a member misspelt, `in forse`."""
+
+from __future__ import annotations
+
+import pytest
+
+import policyrules
+from policyrules import RuleCheckError
+from policyrules.errors import Diagnostic
+
+HEAD = """enum Kind { park "园区", common_platform "产业共性平台" }
+entity project "项目"
+  list projects
+  fact kind: Kind
+  fact cost: money
+  fact applied_on: date
+
+document d "测试"
+  valid from 2025-01-01 to 2026-12-31
+
+clause 1 "t"
+  quote "q"
+
+  award a
+    for each project
+    amount decided cost
+"""
+
+
+def _errors(*lines: str) -> list[Diagnostic]:
+    text = HEAD + "".join(f"    {line}\n" for line in lines)
+    with pytest.raises(RuleCheckError) as info:
+        policyrules.check([policyrules.parse(text, "t.rule")], texts={"t.rule": text})
+    return list(info.value.diagnostics)
+
+
+def test_a_quoted_member_is_told_to_be_unquoted() -> None:
+    (d,) = _errors('eligible when kind = "common_platform"')
+    assert (d.code, d.message) == ("E204", "cannot compare Kind with text")
+    assert d.hint == 'a member is written unquoted: `common_platform`, not `"common_platform"`'
+
+
+def test_a_quoted_text_that_is_no_member_keeps_its_plain_error() -> None:
+    (d,) = _errors('eligible when kind = "platform"')
+    assert (d.code, d.hint) == ("E204", None)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "eligible when kind = comon_platform",
+        "eligible when comon_platform != kind",
+        "eligible when kind = Kind.comon_platform",
+    ],
+)
+def test_a_misspelt_member_is_named_as_a_member(line: str) -> None:
+    (d,) = _errors(line)
+    assert d.code == "E203"
+    assert d.message.endswith("is not a member of Kind (nor a fact)")
+    assert d.hint == "did you mean the member 'common_platform'?"
+
+
+def test_a_misspelt_fact_is_still_an_unknown_fact() -> None:
+    (d,) = _errors("eligible when kindd = park")
+    assert (d.code, d.message, d.hint) == ("E203", "unknown fact 'kindd'", "did you mean 'kind'?")
+
+
+def test_in_forse_hints_in_force() -> None:
+    (d,) = _errors("eligible when applied_on in forse")
+    assert (d.code, d.message) == ("E203", "unknown fact 'forse'")
+    assert (d.hint or "").startswith("did you mean `in force`?")
