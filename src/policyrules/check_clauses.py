@@ -229,6 +229,15 @@ class ClauseChecks:
         for role in _SINGLE:
             for extra in roles.get(role, [])[1:]:
                 self.error("E209", f"a provision has one `{_word(role)}`", extra.span, None)
+        onces = [o for o in roles.get("once", []) if isinstance(o, s.Once)]
+        for i, o in enumerate(onces):
+            if o.entity in {x.entity for x in onces[:i]}:
+                self.error(
+                    "E209",
+                    f"`once per {o.entity}` is written twice",
+                    o.span,
+                    "remove this line: one `once per` an entity says it",
+                )
         subject_st = roles.get("subject", [None])[0]
         subject = subject_st.entity if isinstance(subject_st, s.Subject) else None
         if subject is not None and base.entity(subject) is None:

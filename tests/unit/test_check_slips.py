@@ -1,5 +1,5 @@
 """Hints for a new author's slips, each seen by a new user of the shipped policy: a member
-quoted, a member misspelt, `in forse`."""
+quoted, a member misspelt, `in forse`, `once per` written twice."""
 
 from __future__ import annotations
 
@@ -70,3 +70,10 @@ def test_in_forse_hints_in_force() -> None:
     (d,) = _errors("eligible when applied_on in forse")
     assert (d.code, d.message) == ("E203", "unknown fact 'forse'")
     assert (d.hint or "").startswith("did you mean `in force`?")
+
+
+def test_once_per_the_same_entity_twice_is_refused() -> None:
+    (d,) = _errors("once per project", "cap 1 万元 per project", "once per project")
+    assert (d.code, d.message) == ("E209", "`once per project` is written twice")
+    assert d.span is not None
+    assert d.span.line == HEAD.count("\n") + 3
