@@ -1,12 +1,16 @@
 """Hints for a new author's slips, each seen by a new user of the shipped policy: a member
-quoted, a member misspelt, `in forse`, `once per` written twice."""
+quoted, a member misspelt, `in forse`, `once per` written twice, a facts file given as the
+policy."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 
 import policyrules
 from policyrules import RuleCheckError
+from policyrules.cli import main
 from policyrules.errors import Diagnostic
 
 HEAD = """enum Kind { park "园区", common_platform "产业共性平台" }
@@ -77,3 +81,16 @@ def test_once_per_the_same_entity_twice_is_refused() -> None:
     assert (d.code, d.message) == ("E209", "`once per project` is written twice")
     assert d.span is not None
     assert d.span.line == HEAD.count("\n") + 3
+
+
+@pytest.mark.parametrize("name", ["my.yaml", "my.yml", "facts.JSON"])
+def test_a_facts_file_given_as_the_policy(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, name: str
+) -> None:
+    facts = tmp_path / name
+    facts.write_text("firms:\n  - id: f1\n", "utf-8")
+    assert main(["check", str(facts)]) == 1
+    err = capsys.readouterr().err
+    assert f"error[E100]: {facts}: looks like a facts file" in err
+    assert "`policyrules check POLICY`" in err
+    assert "`policyrules eval POLICY FACTS`" in err
