@@ -1,9 +1,10 @@
 """Hints for a new author's slips, each seen by a new user of the shipped policy: a member
 quoted, a member misspelt, `in forse`, `once per` written twice, a facts file given as the
-policy."""
+policy.  And every code the checker reports is in the guide's table of codes."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,8 @@ import policyrules
 from policyrules import RuleCheckError
 from policyrules.cli import main
 from policyrules.errors import Diagnostic
+
+ROOT = Path(__file__).resolve().parents[2]
 
 HEAD = """enum Kind { park "园区", common_platform "产业共性平台" }
 entity project "项目"
@@ -94,3 +97,13 @@ def test_a_facts_file_given_as_the_policy(
     assert f"error[E100]: {facts}: looks like a facts file" in err
     assert "`policyrules check POLICY`" in err
     assert "`policyrules eval POLICY FACTS`" in err
+
+
+def test_every_code_of_the_checker_is_in_the_guide() -> None:
+    guide = (ROOT / "grammar" / "README.md").read_text("utf-8")
+    documented = set(re.findall(r"^\| ([EW]\d{3}) \|", guide, re.MULTILINE))
+    src = ROOT / "src" / "policyrules"
+    files = [*src.glob("check*.py"), *src.glob("typing*.py"), src / "rule_files.py"]
+    used = {c for f in files for c in re.findall(r'"([EW][12]\d\d)"', f.read_text("utf-8"))}
+    assert used
+    assert used - documented == set()
