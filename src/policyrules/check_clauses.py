@@ -17,6 +17,7 @@ from . import types as t
 from .check_amounts import amount_statement, constant_amount_errors, deduction_warnings
 from .check_constants import constant_errors, period_errors
 from .check_exceptions import check_cap_exceptions
+from .check_figures import figure_warnings
 from .check_instalments import check_payments, schedule_statement
 from .check_names import reserved, shadows_member
 from .check_tables import check_quota, check_tiers
@@ -165,6 +166,8 @@ class ClauseChecks:
             for cap in (b for b in p.body if isinstance(b, s.Cap) and b.shared):
                 self._declared("pool", cap.shared or "", cap.name_span or cap.span)
         provisions = tuple(self._provision(base, doc, cid, quote, p) for p in c.provisions)
+        if quote is not None:
+            self.diags.extend(figure_warnings(c, quote))
         for i in range(n_before, len(self.diags)):
             d = self.diags[i]
             if d.span is not None:
@@ -226,6 +229,15 @@ class ClauseChecks:
         for role in _SINGLE:
             for extra in roles.get(role, [])[1:]:
                 self.error("E209", f"a provision has one `{_word(role)}`", extra.span, None)
+        onces = [o for o in roles.get("once", []) if isinstance(o, s.Once)]
+        for i, o in enumerate(onces):
+            if o.entity in {x.entity for x in onces[:i]}:
+                self.error(
+                    "E209",
+                    f"`once per {o.entity}` is written twice",
+                    o.span,
+                    "remove this line: one `once per` an entity says it",
+                )
         subject_st = roles.get("subject", [None])[0]
         subject = subject_st.entity if isinstance(subject_st, s.Subject) else None
         if subject is not None and base.entity(subject) is None:

@@ -18,6 +18,9 @@ from .syntax import DocSource, Document, Module
 
 __all__ = ["document_sources", "read_rule_files"]
 
+# The files a policy is not: facts (and ledgers), named where the policy goes.
+_FACTS_SUFFIXES = (".yaml", ".yml", ".json")
+
 
 def read_rule_files(path: str | Path) -> dict[str, str]:
     """The ``.rule`` files of a policy directory (or one file), by path, as text.
@@ -39,6 +42,16 @@ def read_rule_files(path: str | Path) -> dict[str, str]:
             )
         for f in files:
             _own_rule_file(f, p)
+    elif p.suffix.lower() in _FACTS_SUFFIXES and os.path.lexists(p):
+        raise RuleSyntaxError(
+            Diagnostic(
+                "E100",
+                f"{p}: looks like a facts file ({p.suffix}), not a policy",
+                hint="a policy is a directory of .rule files, or one .rule file: "
+                "`policyrules check POLICY`; a facts file comes after it: "
+                "`policyrules eval POLICY FACTS`",
+            )
+        )
     elif os.path.lexists(p):
         # A file named on its own is held to the same rule, in the directory holding it.
         _own_rule_file(p, p.parent)

@@ -18,6 +18,7 @@ from .runtime.currency import UNITS
 from .runtime.money import Money
 from .typing_base import BUILTINS, Usage, short_name, unit_hint, verb
 from .typing_calls import CallTyping, Report
+from .typing_slips import in_force_slip, misspelt_member, quoted_member
 
 MAX_DIGITS = 40
 """Literals have at most this many digits before the point, as money amounts do (E226)."""
@@ -175,13 +176,16 @@ class ExprTyper(CallTyping):
                     return t.ANY
                 return bt
             case s.Compare(op=op, left=a, right=b):
-                at, bt = self.type_of(a, usage), self.type_of(b, usage)
+                # a misspelt member on either side is told against the other side's enum
+                at = t.ANY if self._unresolved(a) else self.type_of(a, usage)
+                bt = self._operand(b, at, usage)
+                at = self._operand(a, bt, usage) if self._unresolved(a) else at
                 if not t.comparable(at, bt):
                     self.report(
                         "E204",
                         f"cannot compare {at.describe()} with {bt.describe()}",
                         e.span,
-                        unit_hint(at, bt),
+                        quoted_member(self.policy, a, b, at, bt) or unit_hint(at, bt),
                     )
                 elif op not in ("=", "!=") and at.kind in ("bool", "enum", "set", "text"):
                     self.report(
@@ -202,6 +206,9 @@ class ExprTyper(CallTyping):
                 return at
             case s.InSet(element=a, container=c):
                 at = self.type_of(a, usage)
+                if self._unresolved(c) and (hint := in_force_slip(c)) is not None:
+                    self.report("E203", f"unknown fact '{short_name(c)}'", c.span, hint)
+                    return t.BOOL
                 if at.kind == "enum" and isinstance(c, s.SetLit):
                     c = self._members_of(at, c)
                 ct = self.value_of(c, usage, "`in`")
@@ -422,6 +429,18 @@ class ExprTyper(CallTyping):
         elif r.kind == "assumption":
             usage.assumptions.add(r.name)
         return r.type
+
+    def _unresolved(self, e: s.Expr) -> bool:
+        return isinstance(e, s.Name) and self.policy.resolve(e.parts, self.scope) is None
+
+    def _operand(self, e: s.Expr, other: t.Type, usage: Usage) -> t.Type:
+        """The type of a compared ``e``; a name known to nothing but close to a member of
+        the enum ``other`` is told so (E203), and taken as that enum."""
+        slip = misspelt_member(self.policy, e, other) if isinstance(e, s.Name) else None
+        if slip is None or not self._unresolved(e):
+            return self.type_of(e, usage)
+        self.report("E203", slip[0], e.span, slip[1])
+        return other
 
     def _elsewhere(self, e: s.Name) -> str | None:
         """Where a fact the subject cannot read is declared (a new author's trial: a firm's

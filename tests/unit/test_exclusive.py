@@ -65,7 +65,7 @@ def _check(body: str) -> policyrules.model.CheckedPolicy:
 
 TWO = """
 clause 1 "一"
-  quote "q"
+  quote "按成本的 10%、20% 给予支持，单个企业不超过 100 万元。"
 {stmt}
   award x "甲"
     for each firm

@@ -364,7 +364,8 @@ def test_hover_is_answered_while_a_long_analysis_runs(session: Session, tmp_path
     last analysis while the next one runs."""
     text = 'document d "测试"\n\nentity firm "企业"\n  list firms\n  fact rent: money "房租"\n'
     text += "".join(
-        f'\nclause {i} "c"\n  quote "q"\n  award a{i}\n    for each firm\n    amount 1 万元\n'
+        f'\nclause {i} "c"\n  quote "给予 1 万元"\n  award a{i}\n    for each firm\n'
+        "    amount 1 万元\n"
         for i in range(1, 3001)
     )
     uri = session.open(tmp_path / "big.rule", text)

@@ -25,7 +25,7 @@ document old "2023年办法"
   issued 2023-01-01
 
 clause 1 "一"
-  quote "q"
+  quote "按成本的 10% 给予支持。"
   award x "甲"
     for each firm
     eligible when ok
@@ -39,7 +39,7 @@ document new "2025年措施"
   note "此前发布的有关规定与本措施不一致的，以本措施为准。"
 
 clause 1 "一"
-  quote "q"
+  quote "按成本的 20% 给予支持。"
 {stmt}
   award y "乙"
     for each firm
