@@ -38,7 +38,6 @@ from .convert_ids import convert_id, whole_number
 from .errors import (
     Diagnostic,
     FactsError,
-    GrantConflict,
     LedgerError,
     Span,
     did_you_mean,
@@ -46,9 +45,10 @@ from .errors import (
     quoted,
 )
 from .facts import convert_value, locate, read_data
-from .ledger_bases import merge_bases, read_bases
+from .ledger_bases import read_bases
 from .ledger_check import exclusive_error, exclusive_twice, once_error, once_twice
 from .ledger_keys import GrantKeys, grant_keys  # (also importable from here, as before)
+from .ledger_merge import merge_ledgers  # (also importable from here, as before)
 from .model import CheckedPolicy
 from .reading import Limits, read_bytes
 from .runtime.bases import BASIS_KEYS, Basis
@@ -432,55 +432,6 @@ def dump_ledger(ledger: Ledger, fmt: str = "json") -> str:
     if fmt != "json":
         raise FactsError(Diagnostic("E320", f"unknown ledger format {fmt!r}", hint="json or yaml"))
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-
-
-def merge_ledgers(*parts: tuple[str, Ledger]) -> Ledger:
-    """The grants of several ledgers, each named (``("the facts' ledger", ledger)``), in
-    order.  The same grant (same identity and amount) given by several of them is one grant
-    and counts once: a store may hold what a facts file also lists.
-
-    The bases (readings) of all of them are kept.
-
-    :raises LedgerError: E326 if two of them give the same identity (provision, path, year)
-        with different amounts, naming both; E335 if two of them give one provision's
-        assumption two values.
-    """
-    given = [ledger for _, ledger in parts if ledger.grants]
-    if len(given) == 1 and _no_copies(given[0].grants):
-        # One ledger's payments are already distinct (E326 when it was made), and no grant
-        # of 0.00 元 is listed twice: its grants, as the loop below would keep them.
-        return Ledger.trusted(given[0].grants, merge_bases(parts))
-    seen: dict[tuple[str, GrantPath, int | None, str | None], tuple[str, Grant]] = {}
-    grants: list[Grant] = []
-    nothing: set[Grant] = set()
-    for name, ledger in parts:
-        for g in ledger:
-            if not g.amount:
-                if g not in nothing:  # 0.00 元 pays nothing; an identical copy adds nothing
-                    nothing.add(g)
-                    grants.append(g)
-                continue
-            if g.identity in seen:
-                where, first = seen[g.identity]
-                if first.amount == g.amount:
-                    continue  # the same grant by two routes: one grant
-                raise GrantConflict(
-                    Diagnostic(
-                        "E326",
-                        f"the grant {g.describe()} is {first.amount} in {where} "
-                        f"but {g.amount} in {name}",
-                        hint="one payment has one amount; correct the one that is wrong",
-                    )
-                )
-            seen[g.identity] = (name, g)
-            grants.append(g)
-    return Ledger(tuple(grants), bases=merge_bases(parts))
-
-
-def _no_copies(grants: tuple[Grant, ...]) -> bool:
-    """Whether no grant of 0.00 元 among ``grants`` is listed twice (equal values)."""
-    nothing = [g for g in grants if not g.amount.fen]
-    return len(set(nothing)) == len(nothing)
 
 
 def place_diagnostics(diags: Iterable[Diagnostic], file: str, text: str) -> list[Diagnostic]:
