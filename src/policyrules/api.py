@@ -252,9 +252,12 @@ class Policy(BatchEntry):
         """
         if "ledger" not in facts.extra:
             return _NO_GRANTS
-        own = read_ledger(self.checked, facts.extra["ledger"])
-        stated = self._stated(facts) if own.grants else {}
-        if not stated:
+        raw = facts.extra["ledger"]
+        stated = self._stated(facts) if raw else {}
+        # (the years its grants can count in follow these readings too, E352)
+        counted = readings_of(self.checked, stated, [p.id for p in self.checked.provisions()])
+        own = read_ledger(self.checked, raw, counted_by=tuple(counted))
+        if not stated or not own.grants:
             return own
         read = readings_of(self.checked, stated, {g.provision for g in own})
         return Ledger(own.grants, bases=tuple(read))  # a facts file has no `bases:` (E303)
@@ -426,7 +429,7 @@ class Policy(BatchEntry):
                 # another number (E323 refuses them)
                 mine = txn.grants(firms_of(facts, own))
                 where = f"{ledger.path}: grants"
-                stored = read_ledger(self.checked, mine, where)
+                stored = read_ledger(self.checked, mine, where, counted_by=txn.bases())
                 grants = [(g, where) for g in stored] + [(g, own_where) for g in own]
                 check_numbers(facts, number_index(grants))
                 result = run(whole((str(ledger.path), stored), ("the facts' ledger", own)))
