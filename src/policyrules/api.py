@@ -33,6 +33,7 @@ from .ledger_dated import refuse_undated
 from .ledger_ids import check_numbers, number_index
 from .ledger_io import place_diagnostics, read_ledger, read_ledger_file
 from .ledger_record import record_checked
+from .ledger_span import stated_bases
 from .ledger_years import check_years, noting, year_keyed
 from .model import CheckedPolicy
 from .parse import parse
@@ -189,7 +190,10 @@ class Policy(BatchEntry):
         # where each entry is, rather than later in evaluate() without a place to point at.
         # (The text, to place an error, is decoded only if there may be one.)
         if "ledger" in facts.extra:
-            read_ledger(self.checked, facts.extra["ledger"], file=str(path), text=source())
+            stated = facts.extra.get("assumptions")
+            counted = stated_bases(self.checked, stated if isinstance(stated, Mapping) else {})
+            ledger = facts.extra["ledger"]
+            read_ledger(self.checked, ledger, file=str(path), text=source(), counted_by=counted)
         try:
             self._extra(facts.extra)
         except FactsError as exc:

@@ -36,7 +36,7 @@ def record_checked(
     the module); returns the grants new to the store (one already there is one grant).
 
     :raises LedgerError: E321-E329, E335 (nothing of the transaction is then written)."""
-    stored = read_ledger(checked, txn.grants(), f"{store}: grants")
+    stored = read_ledger(checked, txn.grants(), f"{store}: grants", counted_by=txn.bases())
     parts = ((store, stored), (where, ledger))
     merged = merge_ledgers(*parts)  # E326 first: one grant given twice with two amounts
     check_once(checked, *parts)

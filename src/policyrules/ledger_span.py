@@ -27,7 +27,7 @@ bounds them:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 
 import attrs
 
@@ -36,7 +36,7 @@ from .model import AssumptionInfo, CheckedPolicy, DocumentInfo, ProvisionInfo
 from .runtime.bases import Basis
 from .runtime.grants import Grant
 
-__all__ = ["YearSpan", "span_error", "year_spans"]
+__all__ = ["YearSpan", "span_error", "stated_bases", "year_spans"]
 
 # The value a ledger's reading gives an assumption for the provision, if it names one.
 _Said = Callable[[str], str | None]
@@ -74,6 +74,14 @@ def year_spans(policy: CheckedPolicy, bases: Iterable[Basis] = ()) -> dict[str, 
         if span is not None:
             out[p.id] = span
     return out
+
+
+def stated_bases(policy: CheckedPolicy, stated: Mapping[str, object]) -> tuple[Basis, ...]:
+    """The readings a facts file's ``assumptions:`` (``stated``, as written) give each
+    provision reading them: those its own ``ledger:`` was counted by."""
+    return tuple(
+        (p.id, n, str(stated[n])) for p in policy.provisions() for n in p.assumptions if n in stated
+    )
 
 
 def _reading(said: dict[tuple[str, str], str], pid: str) -> _Said:

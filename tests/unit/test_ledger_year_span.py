@@ -180,6 +180,42 @@ def test_the_bounds_are_those_the_text_gives() -> None:
     assert [g.year for g in read_ledger(years.checked, [{**grant, "year": 2030}])] == [2030]
 
 
+def test_a_facts_files_own_reading_leaves_its_ledgers_years_open(
+    beijing: policyrules.Policy, tmp_path: Path
+) -> None:
+    """Facts saying `annual_cap_year: decision`: their own `ledger:` was counted by the year
+    of the decision, which the text leaves open; a grant of 2029 is read (load_facts and
+    evaluate), where by the default reading it is refused."""
+    data = _firm_a_json(2029)
+    data["assumptions"] = {"annual_cap_year": "decision"}
+    path = tmp_path / "f.json"
+    path.write_text(json.dumps(data), "utf-8")
+    result = beijing.evaluate(beijing.load_facts(path))
+    assert {g.year for g in beijing.facts_ledger(beijing.load_facts(path))} == {2029}
+    assert result.decisions
+    del data["assumptions"]
+    path.write_text(json.dumps(data), "utf-8")
+    with pytest.raises(LedgerError, match="E352"):
+        beijing.load_facts(path)
+
+
+def test_a_stores_reading_leaves_its_grants_years_open(
+    beijing: policyrules.Policy, tmp_path: Path
+) -> None:
+    """A store recording annual_cap_year = decision for the award: its grant of 2029 is
+    read (evaluate against it, record more into it), as its reading leaves the years open."""
+    grant = Grant(LAUNCH, (("firm", "firm-a"), ("product", "A0-1")), Money(WAN), 2029)
+    more = Grant(LAUNCH, (("firm", "firm-a"), ("product", "A0-2")), Money(WAN), 2029)
+    with LedgerStore.open(tmp_path / "s.db", create=True) as store:
+        store.append([grant], bases=[LAUNCH_DECISION])
+        facts = _firm_a_json(2026)
+        del facts["ledger"]
+        result = beijing.evaluate(facts, ledger=store, assumptions={"annual_cap_year": "decision"})
+        assert result.decisions
+        beijing.record(store, policyrules.Ledger([more], bases=[LAUNCH_DECISION]))
+        assert sorted(g.year for g in store.grants()) == [2029, 2029]
+
+
 # ---- stores: record, ledger import, grants already in a store ---------------------------------
 
 
