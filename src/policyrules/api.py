@@ -39,6 +39,7 @@ from .ledger_bases import OtherReading, bases_of, check_readings, may_differ, re
 from .ledger_ids import check_numbers, number_index
 from .ledger_io import place_diagnostics, read_ledger, read_ledger_file
 from .ledger_record import record_checked, record_run
+from .ledger_span import stated_bases
 from .ledger_years import check_years, noting, year_keyed
 from .model import CheckedPolicy
 from .parse import parse
@@ -174,7 +175,10 @@ class Policy(BatchEntry):
         # where each entry is, rather than later in evaluate() without a place to point at.
         # (The text, to place an error, is decoded only if there may be one.)
         if "ledger" in facts.extra:
-            read_ledger(self.checked, facts.extra["ledger"], file=str(path), text=source())
+            stated = facts.extra.get("assumptions")
+            counted = stated_bases(self.checked, stated if isinstance(stated, Mapping) else {})
+            ledger = facts.extra["ledger"]
+            read_ledger(self.checked, ledger, file=str(path), text=source(), counted_by=counted)
         try:
             self._extra(facts.extra)
         except FactsError as exc:
@@ -247,9 +251,12 @@ class Policy(BatchEntry):
         """
         if "ledger" not in facts.extra:
             return _NO_GRANTS
-        own = read_ledger(self.checked, facts.extra["ledger"])
-        stated = self._stated(facts) if own.grants else {}
-        if not stated:
+        raw = facts.extra["ledger"]
+        stated = self._stated(facts) if raw else {}
+        # (the years its grants can count in follow these readings too, E352)
+        counted = readings_of(self.checked, stated, [p.id for p in self.checked.provisions()])
+        own = read_ledger(self.checked, raw, counted_by=tuple(counted))
+        if not stated or not own.grants:
             return own
         read = readings_of(self.checked, stated, {g.provision for g in own})
         return Ledger(own.grants, bases=tuple(read))  # a facts file has no `bases:` (E303)
@@ -401,7 +408,7 @@ class Policy(BatchEntry):
                 # another number (E323 refuses them)
                 mine = txn.grants(firms_of(facts, own))
                 where = f"{ledger.path}: grants"
-                stored = read_ledger(self.checked, mine, where)
+                stored = read_ledger(self.checked, mine, where, counted_by=txn.bases())
                 grants = [(g, where) for g in stored] + [(g, own_where) for g in own]
                 check_numbers(facts, number_index(grants))
                 result = run(whole((str(ledger.path), stored), ("the facts' ledger", own)))

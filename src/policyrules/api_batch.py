@@ -149,7 +149,7 @@ class BatchEntry:
         if isinstance(ledger, LedgerStore):
             with ledger.transaction(write=False) as txn:
                 where = f"{ledger.path}: grants"
-                stored = read_ledger(self.checked, txn.grants(), where)
+                stored = read_ledger(self.checked, txn.grants(), where, counted_by=txn.bases())
                 given = (str(ledger.path), Ledger(stored.grants, bases=txn.bases()))
         elif ledger is not None:
             given = (ledger_file or "the ledger given", read_ledger(self.checked, ledger))

@@ -30,6 +30,7 @@ from .batch_earlier import NO_EARLIER_GRANTS, Earlier
 from .cli_ledger import _check_out_early, _format_of, _lost, _refuse
 from .files import check_writable, locked, real_target, write_atomic
 from .ledger_io import dump_ledger, merge_ledgers, read_ledger
+from .runtime.bases import to_bases
 from .runtime.ledger import Ledger
 from .store import is_store
 
@@ -73,7 +74,10 @@ class LedgerOut:
         if earlier.given is not None:
             parts.append(earlier.given)
         data = json.loads(run_text)
-        grants = read_ledger(policy.checked, data["ledger"], "this run's grants").grants
+        counted = to_bases(data.get("bases", ()))  # the years this run's grants count in
+        grants = read_ledger(
+            policy.checked, data["ledger"], "this run's grants", counted_by=counted
+        ).grants
         whole = merge_ledgers(
             *parts, ("this run's grants", Ledger(grants, bases=data.get("bases", ())))
         )

@@ -183,7 +183,9 @@ def evaluate_with_ledger(
             if out is not None:  # all that can be known before the store is changed
                 existing = _check_out_early(out, policy, limits)
                 if existing is not None:
-                    stored = read_ledger(policy.checked, store.grants(), f"{src}: grants")
+                    stored = read_ledger(
+                        policy.checked, store.grants(), f"{src}: grants", counted_by=store.bases()
+                    )
                     _lost(
                         out, existing, merge_ledgers(("the facts' ledger", own), (str(src), stored))
                     )

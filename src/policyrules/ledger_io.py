@@ -27,18 +27,18 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
+from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import attrs
 import yaml
 
 from .convert import ValueRefused
-from .convert_ids import convert_id, whole_number
+from .convert_ids import convert_id
 from .errors import (
     Diagnostic,
     FactsError,
-    GrantConflict,
     LedgerError,
     Span,
     did_you_mean,
@@ -46,15 +46,17 @@ from .errors import (
     quoted,
 )
 from .facts import convert_value, locate, read_data
-from .ledger_bases import merge_bases, read_bases
+from .ledger_bases import read_bases
 from .ledger_check import exclusive_error, exclusive_twice, once_error, once_twice
 from .ledger_keys import GrantKeys, grant_keys  # (also importable from here, as before)
+from .ledger_merge import merge_ledgers  # (also importable from here, as before)
+from .ledger_span import YearSpan, span_error, year_spans
 from .model import CheckedPolicy
 from .reading import Limits, read_bytes
 from .runtime.bases import BASIS_KEYS, Basis
 from .runtime.ledger import Grant, GrantPath, Grants, Ledger
 from .runtime.money import Money
-from .types import MONEY
+from .types import MONEY, YEAR
 
 __all__ = [
     "GrantKeys",
@@ -69,9 +71,15 @@ __all__ = [
 
 class _Checker:
     def __init__(
-        self, policy: CheckedPolicy, file: str | None = None, text: str | None = None
+        self,
+        policy: CheckedPolicy,
+        file: str | None = None,
+        text: str | None = None,
+        counted_by: tuple[Basis, ...] = (),
     ) -> None:
         self.policy = policy
+        self.counted_by = counted_by  # the readings the grants were counted by (E352)
+        self._spans: dict[str, YearSpan] | None = None
         self.keys = grant_keys(policy)
         self.file = file
         self.text = text
@@ -127,6 +135,7 @@ class _Checker:
         if isinstance(raw, Ledger | Grants):  # its bases, checked as a file's are (E320)
             said = [dict(zip(BASIS_KEYS, b, strict=True)) for b in raw.bases]
             raw, bases = tuple(raw), tuple(read_bases(self.policy, said, f"{where}.bases", self))
+        self.counted_by += bases
         if raw is None:
             self.error(
                 "E320",
@@ -230,8 +239,14 @@ class _Checker:
             except ValueError as exc:
                 self.error("E324", f"{at}.amount", str(exc), 'e.g. `amount: "200万元"`')
                 bad = True
-        year = whole_number(entry.get("year"))  # `year: 2026` is read as written: a Numeral
-        bad = not self.check_year(keys, year, at, "year" in entry) or bad
+        year = entry.get("year")
+        if year is not None:
+            try:  # as a facts file reads a year: 2026, "2026", "2026年", "2026年度"
+                year = int(cast(Decimal, convert_value(year, YEAR, self.policy)))
+            except ValueRefused as exc:
+                self.error("E325", f"{at}.year", str(exc), exc.hint)
+                bad = True
+        bad = bad or not self.check_year(keys, year, at, "year" in entry)
         tier = entry.get("tier")
         if tier is not None and (not isinstance(tier, str) or not tier):
             self.error(
@@ -241,7 +256,8 @@ class _Checker:
         if bad:
             return None
         assert isinstance(amount, Money)
-        return Grant(keys.info.id, tuple(path), amount, year, tier=tier)
+        made = Grant(keys.info.id, tuple(path), amount, year, tier=tier)
+        return made if self.in_span(made, f"{at}.year") else None
 
     def id_refused(self, ident: str, at: str) -> bool:
         """E323 where the facts' reader would refuse the id (a grant of `P1 ` would never
@@ -267,7 +283,7 @@ class _Checker:
                     ids_taken.add(ident)
         shape = (g.provision, *[e for e, _ in g.path])
         if shape in self._shapes_taken:  # its path's entities already passed below
-            return g if self.check_year(keys, g.year, at, g.year is not None) else None
+            return g if self.check_year(keys, g.year, at, g.year is not None, g) else None
         entities = [e for e, _ in g.path]
         extra = [e for e in entities if e not in keys.chain]
         if extra:
@@ -282,7 +298,7 @@ class _Checker:
         if self.check_path(keys, entities, at):
             return None
         self._shapes_taken.add(shape)
-        return g if self.check_year(keys, g.year, at, g.year is not None) else None
+        return g if self.check_year(keys, g.year, at, g.year is not None, g) else None
 
     def unknown_provision(self, pid: object, at: str) -> None:
         provisions = {p.id: p for p in self.policy.provisions()}
@@ -321,7 +337,11 @@ class _Checker:
             return True
         return False
 
-    def check_year(self, keys: GrantKeys, year: Any, at: str, given: bool) -> bool:
+    def check_year(
+        self, keys: GrantKeys, year: Any, at: str, given: bool, made: Grant | None = None
+    ) -> bool:
+        """E325 for a year missing under a yearly cap or not read as a facts file reads
+        one; E352 (``made``: the grant) for one its provision cannot have paid in."""
         where = f"{at}.year" if given else at
         if year is None:
             if keys.yearly:
@@ -341,7 +361,19 @@ class _Checker:
                 "the year a yearly cap counts the grant in: `year: 2026`",
             )
             return False
-        return True
+        return made is None or self.in_span(made, where)
+
+    def in_span(self, g: Grant, at: str) -> bool:
+        """E352 where ``g``'s year cannot be one its provision paid in; whether it can."""
+        if g.year is None:
+            return True
+        if self._spans is None:
+            self._spans = year_spans(self.policy, self.counted_by)
+        span = self._spans.get(g.provision)
+        if span is None or span.holds(g.year):
+            return True
+        self.error("E352", at, *span_error(g, span))
+        return False
 
 
 def read_ledger(
@@ -351,15 +383,19 @@ def read_ledger(
     *,
     file: str | None = None,
     text: str | None = None,
+    counted_by: tuple[Basis, ...] = (),
 ) -> Ledger:
     """Check earlier grants against ``policy``: ``raw`` is a :class:`Ledger` or a list of
     :class:`Grant` values and mappings (as from YAML/JSON, amounts in 元 or as written).
 
     With ``file`` and ``text`` (the file's source) each error points at its line and column.
+    ``counted_by``: the readings the grants were counted by, beside a :class:`Ledger`'s own
+    (a store's, whose grants come without them), for the years they can count in (E352).
 
-    :raises LedgerError: every fault found (E320-E326, E328), each located when it can be.
+    :raises LedgerError: every fault found (E320-E326, E328, E352), each located when it
+        can be.
     """
-    return _Checker(policy, file, text).ledger(raw, where)
+    return _Checker(policy, file, text, counted_by).ledger(raw, where)
 
 
 def read_ledger_file(
@@ -432,55 +468,6 @@ def dump_ledger(ledger: Ledger, fmt: str = "json") -> str:
     if fmt != "json":
         raise FactsError(Diagnostic("E320", f"unknown ledger format {fmt!r}", hint="json or yaml"))
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-
-
-def merge_ledgers(*parts: tuple[str, Ledger]) -> Ledger:
-    """The grants of several ledgers, each named (``("the facts' ledger", ledger)``), in
-    order.  The same grant (same identity and amount) given by several of them is one grant
-    and counts once: a store may hold what a facts file also lists.
-
-    The bases (readings) of all of them are kept.
-
-    :raises LedgerError: E326 if two of them give the same identity (provision, path, year)
-        with different amounts, naming both; E335 if two of them give one provision's
-        assumption two values.
-    """
-    given = [ledger for _, ledger in parts if ledger.grants]
-    if len(given) == 1 and _no_copies(given[0].grants):
-        # One ledger's payments are already distinct (E326 when it was made), and no grant
-        # of 0.00 元 is listed twice: its grants, as the loop below would keep them.
-        return Ledger.trusted(given[0].grants, merge_bases(parts))
-    seen: dict[tuple[str, GrantPath, int | None, str | None], tuple[str, Grant]] = {}
-    grants: list[Grant] = []
-    nothing: set[Grant] = set()
-    for name, ledger in parts:
-        for g in ledger:
-            if not g.amount:
-                if g not in nothing:  # 0.00 元 pays nothing; an identical copy adds nothing
-                    nothing.add(g)
-                    grants.append(g)
-                continue
-            if g.identity in seen:
-                where, first = seen[g.identity]
-                if first.amount == g.amount:
-                    continue  # the same grant by two routes: one grant
-                raise GrantConflict(
-                    Diagnostic(
-                        "E326",
-                        f"the grant {g.describe()} is {first.amount} in {where} "
-                        f"but {g.amount} in {name}",
-                        hint="one payment has one amount; correct the one that is wrong",
-                    )
-                )
-            seen[g.identity] = (name, g)
-            grants.append(g)
-    return Ledger(tuple(grants), bases=merge_bases(parts))
-
-
-def _no_copies(grants: tuple[Grant, ...]) -> bool:
-    """Whether no grant of 0.00 元 among ``grants`` is listed twice (equal values)."""
-    nothing = [g for g in grants if not g.amount.fen]
-    return len(set(nothing)) == len(nothing)
 
 
 def place_diagnostics(diags: Iterable[Diagnostic], file: str, text: str) -> list[Diagnostic]:

@@ -54,7 +54,7 @@ def record_checked(
     written (two firms ``701`` and ``0701``).
 
     :raises LedgerError: E321-E329, E335 (nothing of the transaction is then written)."""
-    stored = read_ledger(checked, txn.grants(), f"{store}: grants")
+    stored = read_ledger(checked, txn.grants(), f"{store}: grants", counted_by=txn.bases())
     if not ids_as_written:  # E323, first: the ids are what every other check keys by
         at = places if places is not None else [f"{where}[{i}]" for i in range(len(ledger))]
         check_import(stored, zip(ledger, at, strict=True), store)

@@ -31,7 +31,7 @@ from .tables_values import (
     ColumnRefused,
     column_sql,
     ident,
-    literal,
+    year_text,
 )
 
 __all__ = [
@@ -134,8 +134,8 @@ def read_ledger_table(
     else:
         y, ty = '"year"', raw.columns["year"]
         if ty == "VARCHAR":
-            ok = f"regexp_full_match({y}, {literal(YEAR_TEXT)})"
-            selects.append(f"CAST(CASE WHEN {ok} THEN {y} END AS INTEGER) AS year")
+            ok, value = year_text(y)
+            selects.append(f"CASE WHEN {ok} THEN {value} END AS year")
             problems.append(
                 ("year", "E325", f"(CASE WHEN {y} IS NOT NULL AND NOT {ok} THEN 'year' END)")
             )
@@ -204,8 +204,9 @@ AMOUNT_ONCE = {
 }
 
 
-#: A ledger's year written as text: a whole number from 1 to 9999, ASCII digits.
-YEAR_TEXT = "[1-9][0-9]{0,3}"
+#: A ledger's year written as text, as a facts file writes it: 1 to 9999 in ASCII digits,
+#: ``年`` or ``年度`` after them or not (:func:`~.tables_values.year_text`).
+YEAR_TEXT = "[0-9]{1,4}(年|年度)?"
 
 
 def year_refused(value: str) -> tuple[str, str]:
@@ -213,10 +214,10 @@ def year_refused(value: str) -> tuple[str, str]:
     ASCII named, :func:`~.tables_values.ascii_note`)."""
     return ascii_note(
         value,
-        f"(CASE WHEN NOT regexp_full_match(y, {literal(YEAR_TEXT)}) THEN 'year' END)",
+        f"(CASE WHEN NOT {year_text('y')[0]} THEN 'year' END)",
         "y",
         f"a year is a whole number in 1..9999, not {value!r}",
-        "the year a yearly cap counts the grant in: 2026",
+        'the year a yearly cap counts the grant in: 2026, "2026年" or "2026年度"',
     )
 
 

@@ -25,7 +25,9 @@ from .backends.python.compile import CompiledCap, CompiledPolicy, CompiledProvis
 from .errors import Diagnostic, LedgerError, did_you_mean
 from .ledger_check import CAP_HINT, fixed_caps
 from .ledger_keys import grant_keys
+from .ledger_span import span_error, year_spans
 from .model import CheckedPolicy, ProvisionInfo
+from .runtime.grants import Grant
 from .runtime.money import Money
 from .runtime.values import Value, format_value
 from .syntax import Once
@@ -101,7 +103,8 @@ def check_grants(
     """Check each grant of the ledger table ``table`` (the contract's ledger columns and
     ``_row``; ``shown`` names it) against the policy.  :raises LedgerError: E321 no award
     of the policy, E322 a key its caps or ``once per`` need missing, E323 an entity off its
-    path, E324 no amount, E325 no year for a yearly cap; up to thirty rows, by row."""
+    path, E324 no amount, E325 no year for a yearly cap; up to thirty rows, by row; then
+    E352 a year its provision cannot have paid in."""
     sql = _engine(con)
     _keys_table(sql, policy)
     names = [e.name for e in policy.entities]
@@ -174,6 +177,35 @@ def check_grants(
                 "say which year the grant counts in: 2025",
             )
         diags.append(Diagnostic(code, f"{at}: {message}", hint=hint))
+    if diags:
+        raise LedgerError(diags)
+    _check_spans(policy, sql, table, shown)
+
+
+def _check_spans(policy: CheckedPolicy, sql: LedgerSql, table: str, shown: str) -> None:
+    """E352: a grant's year outside the years its provision pays in
+    (:mod:`policyrules.ledger_span`), by the defaults' reading (a ledger table records
+    none), with the message a ledger file's grant is given."""
+    spans = year_spans(policy)
+    if not spans:
+        return
+    rows: list[list[object]] = [[p, s.low, s.high] for p, s in spans.items()]
+    sql.load(
+        "_ledger_spans", (("provision", "VARCHAR"), ("low", "INTEGER"), ("high", "INTEGER")), rows
+    )
+    names = [e.name for e in policy.entities]
+    bad = sql.rows(
+        f"SELECT g._row, g.provision, g.year, {', '.join(f'g.{ident(n)}' for n in names)} "
+        f"FROM {ident(table)} g JOIN _ledger_spans s ON g.provision = s.provision "
+        "WHERE g.year < s.low OR g.year > s.high ORDER BY g._row LIMIT 30"
+    )
+    keys = grant_keys(policy)
+    diags = []
+    for row, pid, year, *ids in bad:
+        given = dict(zip(names, ids, strict=True))
+        path = tuple((e, str(given[e])) for e in keys[pid].chain if given.get(e) is not None)
+        message, hint = span_error(Grant(pid, path, Money(0), int(year)), spans[pid])
+        diags.append(Diagnostic("E352", f"{shown}: row {row}: {message}", hint=hint))
     if diags:
         raise LedgerError(diags)
 

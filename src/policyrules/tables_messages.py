@@ -162,7 +162,7 @@ def _problem_message(
         return (
             "E627",
             f"not a calendar year: {shown}",
-            "write the year as a whole number from 1 to 9999, e.g. 2026",
+            'write the year as a whole number from 1 to 9999: 2026, "2026年" or "2026年度"',
         )
     if reason == "dateformat":
         hint = serial_day_hint(value) or "write the day as YYYY-MM-DD, e.g. 2026-05-01"

@@ -38,7 +38,6 @@ from .tables import (
 )
 from .tables_ledger import (
     AMOUNT_ONCE,
-    YEAR_TEXT,
     fen_column,
     fen_refused,
     fen_sql,
@@ -51,7 +50,7 @@ from .tables_spark_sql import (  # (also importable from here, as before)
     spark_expr,
     spark_rewrite,
 )
-from .tables_values import ColumnRefused, column_sql, literal, none_columns
+from .tables_values import ColumnRefused, column_sql, literal, none_columns, year_text
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
@@ -355,10 +354,10 @@ def _read_ledger(policy: CheckedPolicy, frame: DataFrame, shown: str, row: str) 
     if year is None:
         selects.append("CAST(NULL AS INT) AS year")
     elif year in ("VARCHAR", "TINYINT", "SMALLINT", "INTEGER", "BIGINT"):
-        ok = "year BETWEEN 1 AND 9999"
-        if year == "VARCHAR":
-            ok = spark_expr(f"regexp_full_match(year, {literal(YEAR_TEXT)})")
-        selects.append(f"CAST(CASE WHEN {ok} THEN year END AS INT) AS year")
+        ok, value = "year BETWEEN 1 AND 9999", "year"
+        if year == "VARCHAR":  # as DuckDB's reader (tables_ledger), written for Spark
+            ok, value = map(spark_expr, year_text("year"))
+        selects.append(f"CAST(CASE WHEN {ok} THEN {value} END AS INT) AS year")
         checks.append(("year", f"(CASE WHEN year IS NOT NULL AND NOT ({ok}) THEN 'year' END)"))
     else:
         table.add(

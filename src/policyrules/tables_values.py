@@ -48,6 +48,7 @@ __all__ = [
     "ident",
     "literal",
     "none_columns",
+    "year_text",
 ]
 
 BIGINT_MAX = 2**63 - 1
@@ -254,20 +255,30 @@ def _money(src: str, k: str, c: str) -> ColumnSql:
     return ColumnSql(f"(CASE WHEN {problem} IS NULL THEN CAST({fen} AS BIGINT) END)", problem)
 
 
+def year_text(c: str) -> tuple[str, str]:
+    """A year written as text in the text column ``c``, read as a facts file reads it
+    (:func:`policyrules.convert.convert_value`): ``2026``, ``2026年`` or ``2026年度``, 1 to
+    9999.  (whether ``c`` is one, its value as INTEGER where it is), in DuckDB's SQL."""
+    ok = (
+        f"(regexp_full_match({c}, '[0-9]{{1,4}}(年|年度)?') "
+        f"AND NOT regexp_full_match({c}, '0+(年|年度)?'))"
+    )
+    return ok, f"CAST(replace(replace({c}, '度', ''), '年', '') AS INTEGER)"
+
+
 def _year(src: str, k: str, c: str) -> ColumnSql:
-    """A calendar year (年度): an integer column, or text of digits, from 1 to 9999."""
+    """A calendar year (年度): an integer column from 1 to 9999, or text as :func:`year_text`."""
     if k == "integer":
         problem = _case((f"{c} < 1 OR {c} > 9999", "year"))
+        value = f"CAST({c} AS INTEGER)"
     elif k == "text":
-        problem = _case(
-            (f"NOT regexp_full_match({c}, '[0-9]{{1,4}}')", "year"),
-            (f"CAST({c} AS INTEGER) < 1", "year"),
-        )
+        ok, value = year_text(c)
+        problem = _case((f"NOT {ok}", "year"))
     else:
         raise _refuse_type(
             "a year is a whole number", src, "store the year as an integer or as text 2026"
         )
-    return ColumnSql(f"(CASE WHEN {problem} IS NULL THEN CAST({c} AS INTEGER) END)", problem)
+    return ColumnSql(f"(CASE WHEN {problem} IS NULL THEN {value} END)", problem)
 
 
 def _number(src: str, k: str, c: str) -> ColumnSql:

@@ -82,7 +82,7 @@ BAD = [
         "ledger:\n" + G + "    firm: f1\n    product: P1\n    amount: 1\n    year: 0\n",
         "E325",
         "6:11",
-        "1..9999",
+        "from 1 to 9999",
     ),
     (
         "unknown key",

@@ -39,9 +39,12 @@ def _file(tmp_path: Path, text: str) -> Path:
 def test_a_grants_year_is_one_to_9999(
     policy: policyrules.Policy, tmp_path: Path, year: int, read: bool
 ) -> None:
+    # counted by the year of the decision, which the text leaves open: no years but 1..9999
+    # bound the grant (E352, tests/unit/test_ledger_year_span.py, bounds the approval's)
     text = (
         f"ledger:\n  - {{provision: {LAUNCH}, firm: f1, product: P1, amount: 1万元, "
-        f"year: {year}}}\n"
+        f"year: {year}}}\nbases:\n  - {{provision: {LAUNCH}, assumption: annual_cap_year, "
+        "value: decision}\n"
     )
     path = _file(tmp_path, text)
     if read:
