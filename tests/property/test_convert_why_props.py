@@ -37,3 +37,10 @@ def test_enum_guess_names_a_member_or_none(
 ) -> None:
     meant = enum_guess(written, tuple(members))
     assert meant is None or meant in {name for name, _ in members}
+
+
+def test_serial_day_hint_never_converts_a_huge_number() -> None:
+    """A date cell of 100,001 digits (an error excerpt's test) is no day number, and is
+    never handed to int() (Python refuses to convert more than 4,300 digits)."""
+    assert serial_day_hint("9" * 100_001) is None
+    assert serial_day_hint(10**5000) is None
