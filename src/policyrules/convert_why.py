@@ -98,10 +98,15 @@ def why_not_money(text: str) -> tuple[str, str] | None:
 def serial_day_hint(value: object) -> str | None:
     """The hint for a whole number given where a date is expected, if it is in the range
     of a spreadsheet's day numbers (:data:`_SERIALS`), else ``None``."""
-    text = str(value).strip()
-    if isinstance(value, bool) or len(text) > 5 or not text.isascii() or not text.isdigit():
-        return None  # (five digits at most: 80,000; a longer text is never converted)
-    n = int(text)
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        return None
+    if isinstance(value, int):  # (compared as it is: a huge int is never made text)
+        n = value
+    else:
+        text = value.strip()
+        if len(text) > 5 or not text.isascii() or not text.isdigit():
+            return None  # (five digits at most: 80,000; a longer text is never converted)
+        n = int(text)
     if n not in _SERIALS:
         return None
     day = _EXCEL_EPOCH + dt.timedelta(days=n)
