@@ -10,6 +10,8 @@ import re
 
 from .runtime.ids import (
     CONTROL,
+    FULL_WIDTH,
+    FULL_WIDTH_RANGES,
     ID_PATTERN,
     ID_REGEX,
     INVISIBLE,
@@ -25,6 +27,8 @@ __all__ = [
     "CONTROL",
     "DATE_PATTERN",
     "DURATION_NUMBER",
+    "FULL_WIDTH",
+    "FULL_WIDTH_RANGES",
     "ID_PATTERN",
     "ID_REGEX",
     "INVISIBLE",

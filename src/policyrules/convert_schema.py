@@ -114,18 +114,21 @@ def type_schema(typ: t.Type, policy: CheckedPolicy) -> dict[str, Any]:
 # 10**256 alike).  So a number passes as any number does, and only the reader refuses one
 # written at more than 256 characters (docs/cli.md, `policyrules schema`): bounding its value
 # refused 1e300, an id of 5 characters to the reader, and took 0.000…1 all the same.
-# The pattern refuses the BMP's invisible characters (U+200B...) only: without the `u` flag an
-# ECMA 262 class cannot name an astral code point (the tags U+E0001...), which the reader
-# refuses (runtime.ids.INVISIBLE_BMP); its description says so.
+# The pattern refuses line breaks and full-width letters and digits (all in the BMP), but of
+# the invisible characters only the BMP's (U+200B...): without the `u` flag an ECMA 262 class
+# cannot name an astral code point (the tags U+E0001...), which the reader refuses
+# (runtime.ids.INVISIBLE_BMP); its description says so.
 ID_SCHEMA: dict[str, Any] = {
     "type": ["string", "number"],
     "minLength": 1,
     "maxLength": MAX_ID_LENGTH,
     "pattern": ID_PATTERN,
     "description": (
-        "an id: text exactly as written, without a control character, an invisible one "
-        "(U+200B ZERO WIDTH SPACE, U+00AD SOFT HYPHEN, the bidi controls...) or white space "
-        "at either end; the pattern names the invisible characters of the BMP, the reader "
-        "also refuses those beyond it (the tags U+E0001, U+E0020-U+E007F...)"
+        "an id: text exactly as written, without a control character, a line break (U+2028, "
+        "U+2029), an invisible one (U+200B ZERO WIDTH SPACE, U+00AD SOFT HYPHEN, the bidi "
+        "controls...), a full-width Latin letter or digit (U+FF10-U+FF19, U+FF21-U+FF3A, "
+        "U+FF41-U+FF5A: write 0701, not ０７０１) or white space at either end; the pattern "
+        "names the invisible characters of the BMP, the reader also refuses those beyond it "
+        "(the tags U+E0001, U+E0020-U+E007F...)"
     ),
 }

@@ -1,10 +1,11 @@
 """Ids: text exactly as written, never blank, without a control character, an invisible
-character or a line break inside or white space at either end (ids compare exactly: ``P1 ``
-beside ``P1`` would be two items, each paid), of at most :data:`MAX_ID_LENGTH` characters.
+character, a line break or a full-width Latin letter or digit (``０７０１``, ``Ｐ1``) inside or
+white space at either end (ids compare exactly: ``P1 `` beside ``P1``, or ``０７０１`` beside
+``0701``, would be two items, each paid), of at most :data:`MAX_ID_LENGTH` characters.
 The readers of facts, ledgers and tables refuse an id that breaks this
-(:mod:`policyrules.convert_ids`),
-the JSON Schema too (:mod:`policyrules.convert_schema`), and so does a grant built in Python
-(:class:`~policyrules.runtime.grants.Grant`): :func:`id_fault` says what is wrong, once.
+(:mod:`policyrules.convert_ids`), the JSON Schema too (:mod:`policyrules.convert_schema`),
+and so does a grant built in Python (:class:`~policyrules.runtime.grants.Grant`):
+:func:`id_fault` says what is wrong, once.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from ..errors import quoted
 
 __all__ = [
     "CONTROL",
+    "FULL_WIDTH",
+    "FULL_WIDTH_RANGES",
     "ID_PATTERN",
     "ID_REGEX",
     "INVISIBLE",
@@ -30,6 +33,8 @@ __all__ = [
     "break_fault",
     "char_name",
     "class_body",
+    "full_width_fault",
+    "half_width",
     "id_fault",
     "invisible_fault",
 ]
@@ -71,11 +76,11 @@ def class_body(ranges: Iterable[tuple[int, int]], escape: str) -> str:
     return "".join(escape.format(a) + ("" if a == b else "-" + escape.format(b)) for a, b in ranges)
 
 
-# An id holds something besides whitespace, no control character, no invisible character, and
-# no white space at its start or end (ids compare exactly: `P1 ` beside `P1` would be two
-# products, a one-time award paid twice).  Written with explicit classes (no ``\s``, no ``$``
-# before a control character) so the JSON Schema's ``pattern`` means the same in Python's
-# ``re`` and in ECMA 262 regexes.
+# An id holds something besides whitespace, no control character, no invisible character, no
+# line break, no full-width Latin letter or digit, and no white space at its start or end (ids
+# compare exactly: `P1 ` beside `P1` would be two products, a one-time award paid twice).
+# Written with explicit classes (no ``\s``, no ``$`` before a control character) so the JSON
+# Schema's ``pattern`` means the same in Python's ``re`` and in ECMA 262 regexes.
 CONTROL = r"\x00-\x1f\x7f-\x9f"
 SPACE = r" \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
 # SPACE's characters themselves (for str.strip, and for SQL patterns, which have no \\u).
@@ -102,12 +107,19 @@ INVISIBLE_BMP = class_body(((a, b) for a, b in INVISIBLE_RANGES if b <= 0xFFFF),
 #: one forges a line.  As runs of code points (first, last).
 LINE_BREAK_RANGES = ((0x2028, 0x2029),)
 LINE_BREAK = class_body(LINE_BREAK_RANGES, "\\u{:04x}")  # a class body for re and ECMA 262
+#: The full-width Latin digits and letters (U+FF10-U+FF19 ０-９, U+FF21-U+FF3A Ａ-Ｚ,
+#: U+FF41-U+FF5A ａ-ｚ), which a Chinese input method in full-width mode writes: ``０７０１``
+#: reads as ``0701`` but is another id, so a ledger's grants to ``0701`` would not stop its
+#: one-time awards being paid again.  Each is its ASCII letter or digit plus 0xFEE0.  Other
+#: full-width forms (``（北京）`` in a firm's name) are ordinary Chinese text, taken.
+FULL_WIDTH_RANGES = ((0xFF10, 0xFF19), (0xFF21, 0xFF3A), (0xFF41, 0xFF5A))
+FULL_WIDTH = class_body(FULL_WIDTH_RANGES, "\\u{:04x}")  # a class body for re and ECMA 262
 
 
 def _id_pattern(invisible: str) -> str:
     """The pattern of an id, refusing the characters of ``invisible`` (a class body)."""
     return (
-        rf"^(?![\s\S]*[{CONTROL}{LINE_BREAK}{invisible}])"
+        rf"^(?![\s\S]*[{CONTROL}{LINE_BREAK}{FULL_WIDTH}{invisible}])"
         rf"(?![{SPACE}]*$)(?![{SPACE}])(?![\s\S]*[{SPACE}]$)"
     )
 
@@ -127,6 +139,8 @@ MAX_ID_LENGTH = 256
 _CONTROL = re.compile(f"[{CONTROL}]")
 _INVISIBLE = re.compile(f"[{INVISIBLE}]")
 _BREAK = re.compile(f"[{LINE_BREAK}]")
+_FULL_WIDTH = re.compile(f"[{FULL_WIDTH}]")
+_HALF_WIDTH = {c: c - 0xFEE0 for a, b in FULL_WIDTH_RANGES for c in range(a, b + 1)}
 _ID_HINT = "give each item the id it has in its own system, e.g. `id: P1`"
 
 
@@ -173,12 +187,37 @@ def break_fault(text: str, show: Callable[[str], str] = quoted) -> tuple[str, st
     )
 
 
+def half_width(text: str) -> str:
+    """``text`` with each full-width Latin letter or digit (:data:`FULL_WIDTH`) written in
+    ASCII: ``０７０１`` is ``0701``, ``Ｐ1`` is ``P1``; the rest as it is."""
+    return text.translate(_HALF_WIDTH)
+
+
+def full_width_fault(text: str, show: Callable[[str], str] = quoted) -> tuple[str, str] | None:
+    """The (message, hint) of the first full-width Latin letter or digit (:data:`FULL_WIDTH`)
+    in ``text``, by code point, name and place (counted from 1), the id quoted by ``show``,
+    the hint giving it in ASCII; ``None`` if it holds none."""
+    found = _FULL_WIDTH.search(text)
+    if found is None:
+        return None
+    shown, fixed = show(text), show(half_width(text))
+    return (
+        f"an id holds a full-width letter or digit, {char_name(found[0])}, at character "
+        f"{found.start() + 1}: {shown}",
+        f"write {fixed} (letters and digits in half-width ASCII, as an input method writes "
+        f"them in half-width mode): ids compare exactly, so {shown} would be another item "
+        f"than {fixed} (another firm, another product), its awards paid again",
+    )
+
+
 def id_fault(text: str) -> tuple[str, str] | None:
     """What is wrong with ``text`` as an id, as (message, hint), or ``None`` if nothing is:
     more than :data:`MAX_ID_LENGTH` characters, a control character (it would print as
     something else), no text but white space, white space at its start or end, a line
-    break (:data:`LINE_BREAK`: it would forge a line where the id is printed) or an
-    invisible character (:data:`INVISIBLE`: it would print as the id without it)."""
+    break (:data:`LINE_BREAK`: it would forge a line where the id is printed), an
+    invisible character (:data:`INVISIBLE`: it would print as the id without it) or a
+    full-width Latin letter or digit (:data:`FULL_WIDTH`: it would be another id than the
+    one it reads as)."""
     ascii_id = text.isascii() and text.isprintable()  # no control character, no SPACE but " "
     if ascii_id and 0 < len(text) <= MAX_ID_LENGTH and text[0] != " " != text[-1]:
         return None  # the usual id, without the pattern's search (a grant made checks each)
@@ -198,7 +237,7 @@ def id_fault(text: str) -> tuple[str, str] | None:
             "items, each paid",
         )
     else:
-        fault = break_fault(text) or invisible_fault(text)
+        fault = break_fault(text) or invisible_fault(text) or full_width_fault(text)
         assert fault is not None, text
         return fault
     return (
