@@ -1,6 +1,6 @@
 """The ledger store's schema: the tables, their version, and the migration of older stores.
 
-Schema (version 4, in ``PRAGMA user_version``; ``PRAGMA application_id`` marks the file as a
+Schema (version 5, in ``PRAGMA user_version``; ``PRAGMA application_id`` marks the file as a
 policyrules ledger)::
 
     batches(id TEXT PRIMARY KEY, recorded_at TEXT, note TEXT)
@@ -22,15 +22,21 @@ leading zeros, or ``NULL``), which it refuses (E323, :mod:`policyrules.ledger_id
 by awards read ``highest_only``; ``NULL`` for a grant that names none.
 
 Versions: 1 had no ``bases``; 2 had no ``tier`` (its grants name none); 3 had no
-``grants_by_number``.  An older store is
-migrated in place, in one transaction, when opened: every grant is kept as it was.
+``grants_by_number``; 4 may hold an id refused since it was written (a line break, a
+full-width letter or digit: ``０７０１`` is not ``0701``), which an evaluation would never
+read against ``0701``'s claims (it reads a store by its firms' ids): its migration to 5
+reads every grant's ids once and refuses the store (E330) while one is refused, so that no
+run pays against a store whose grants it cannot all see.  An older store is migrated in
+place, in one transaction, when opened: every grant is kept as it was.
 """
 
 from __future__ import annotations
 
+import json
 import sqlite3
 
 from .errors import Diagnostic, LedgerError
+from .runtime.ids import id_fault
 
 __all__ = [
     "APPLICATION_ID",
@@ -40,7 +46,7 @@ __all__ = [
     "migrate_schema",
 ]
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 APPLICATION_ID = 0x50524C47  # "PRLG": marks the file as a policyrules ledger
 
 _BASES = """
@@ -149,8 +155,43 @@ def migrate_schema(conn: sqlite3.Connection, path: object) -> None:
                 conn.execute(_IDENTITY)
             if version < 4:
                 conn.execute(_BY_NUMBER)
+            if version < 5:
+                _refuse_refused_ids(conn, path)
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")
         raise
+
+
+def _refuse_refused_ids(conn: sqlite3.Connection, path: object) -> None:
+    """E330 for a store (schema 4 or older) holding a grant whose path names an id this
+    policyrules refuses (``runtime.ids.id_fault``): the first three, each with its fault;
+    nothing is changed (the migration is rolled back).  Ids are checked where most are
+    plain ASCII, so a store of 50,000 grants takes a few tens of milliseconds, once."""
+    found: list[Diagnostic] = []
+    for seq, steps in conn.execute("SELECT seq, path FROM grants ORDER BY seq"):
+        try:
+            idents = [str(ident) for _, ident in json.loads(steps)]
+        except (ValueError, TypeError):
+            continue  # (a damaged path is said where the grant is read)
+        for ident in idents:
+            fault = id_fault(ident)
+            if fault is not None:
+                found.append(
+                    Diagnostic(
+                        "E330",
+                        f"{path}: grant #{seq} holds an id this policyrules refuses: {fault[0]}",
+                        hint="an earlier policyrules took such ids; until it is mended no run "
+                        "reads this store (a run reads a firm's grants by its id, and would "
+                        "not see this one): export it with the version that wrote it "
+                        f"(`policyrules ledger export`), write the id as the rest of the "
+                        f"ledger does ({fault[1]}), and `policyrules ledger import` it into a "
+                        "new store",
+                    )
+                )
+                break
+        if len(found) == 3:
+            break
+    if found:
+        raise LedgerError(found)

@@ -267,12 +267,30 @@ def _grant(path: Path, row: tuple[Any, ...]) -> Grant:
     try:
         steps = tuple(map(tuple, json.loads(steps_text)))
         return Grant(provision, steps, Money(fen), year, tier=tier)
-    except (LedgerError, ValueError, TypeError) as exc:
-        raise _error(
-            "E330",
-            f"{path}: grant #{seq} is damaged: {exc}",
-            hint=f"the store was changed outside policyrules; {DAMAGED}",
-        ) from None
+    except LedgerError as exc:
+        if exc.code == "E323" and ": an id " in str(exc):  # an id refused since it was written
+            raise _error(
+                "E330",
+                f"{path}: grant #{seq} holds an id this policyrules refuses: "
+                + exc.diagnostics[0].message,
+                hint="an earlier policyrules took such ids (a line break, an invisible or a "
+                "full-width character); until it is mended no run reads the store: export "
+                "it with the version that wrote it (`policyrules ledger export`), write "
+                "the id as the rest of the ledger does"
+                + (f" ({exc.hint})" if exc.hint else "")
+                + ", and `policyrules ledger import` it into a new store",
+            ) from None
+        raise _damaged(path, seq, exc) from None
+    except (ValueError, TypeError) as exc:
+        raise _damaged(path, seq, exc) from None
+
+
+def _damaged(path: Path, seq: int, exc: Exception) -> LedgerError:
+    return _error(
+        "E330",
+        f"{path}: grant #{seq} is damaged: {exc}",
+        hint=f"the store was changed outside policyrules; {DAMAGED}",
+    )
 
 
 def _duplicate(conn: sqlite3.Connection, path: Path, g: Grant) -> LedgerError:

@@ -60,12 +60,12 @@ def _stored_fen(path: Path) -> int:
 
 
 def test_a_new_store_is_created_versioned_and_in_wal_mode(tmp_path: Path) -> None:
-    """Opening a missing file creates the schema: user_version 4, WAL journal."""
+    """Opening a missing file creates the schema: user_version 5, WAL journal."""
     path = tmp_path / "grants.db"
     with LedgerStore.open(path, create=True) as store:
         assert store.grants() == Ledger()
     with sqlite3.connect(path) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert is_store(path)
 
@@ -141,17 +141,17 @@ def test_a_missing_store_is_refused_unless_made(tmp_path: Path) -> None:
 
 
 def test_a_newer_schema_is_refused(tmp_path: Path) -> None:
-    """A store written by a newer policyrules (user_version 5) is refused, not guessed at,
+    """A store written by a newer policyrules (user_version 6) is refused, not guessed at,
     and left as it was."""
     path = tmp_path / "grants.db"
     LedgerStore.open(path, create=True).close()
     with sqlite3.connect(path) as conn:
-        conn.execute("PRAGMA user_version = 5")
+        conn.execute("PRAGMA user_version = 6")
     before = path.read_bytes()
     with pytest.raises(LedgerError) as info:
         LedgerStore.open(path, create=True)
     assert info.value.code == "E330"
-    assert "schema version 5 is newer" in str(info.value)
+    assert "schema version 6 is newer" in str(info.value)
     assert path.read_bytes() == before
 
 
@@ -422,3 +422,46 @@ def test_a_ledger_file_given_as_the_store_is_named(tmp_path: Path) -> None:
         LedgerStore.open(damaged)
     assert info.value.hint is not None
     assert "restore the store from a backup" in info.value.hint
+
+
+def test_a_grant_to_an_id_now_refused_is_named_not_damage(tmp_path: Path) -> None:
+    """A store an earlier policyrules wrote, holding a grant to firm `０７０１` (full-width,
+    refused since): reading it is E330 naming the grant and the id's fault, the hint the
+    way to mend it (export with that version, write `0701`, import), where it said the
+    store was changed outside policyrules; an evaluation against it pays nothing."""
+    path = tmp_path / "grants.db"
+    with LedgerStore.open(path, create=True) as store:
+        store.append([_grant("P1", 200, firm="f0701")])
+    with sqlite3.connect(path) as conn:  # as the earlier version wrote it (schema 4)
+        conn.execute(
+            "UPDATE grants SET firm = ?, path = ? WHERE seq = 1",
+            ("０７０１", '[["firm","０７０１"],["product","P1"]]'),
+        )
+        conn.execute("PRAGMA user_version = 4")
+    conn.close()
+    before = path.read_bytes()
+    with pytest.raises(LedgerError) as info:
+        LedgerStore.open(path)
+    message = str(info.value)
+    assert info.value.code == "E330"
+    assert "grant #1 holds an id this policyrules refuses" in message
+    assert "full-width letter or digit" in message
+    assert info.value.hint is not None
+    assert "export it with the version that wrote it" in info.value.hint
+    assert "write '0701'" in info.value.hint
+    assert "changed outside policyrules" not in info.value.hint
+    # Nothing read, nothing paid: the store is left at schema 4, unread by any run.
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 4
+    conn.close()
+    from policyrules.cli import main
+
+    policy = str(ROOT / "policies" / "beijing_2025")
+    assert main(["eval", policy, "--ledger", str(path), str(_facts_0701(tmp_path))]) == 2
+    assert path.read_bytes() == before
+
+
+def _facts_0701(folder: Path) -> Path:
+    f = folder / "f.json"
+    f.write_text(json.dumps({"firms": [{"id": "0701", "products": [_product("P1")]}]}), "utf-8")
+    return f
