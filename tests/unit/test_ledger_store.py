@@ -465,3 +465,19 @@ def _facts_0701(folder: Path) -> Path:
     f = folder / "f.json"
     f.write_text(json.dumps({"firms": [{"id": "0701", "products": [_product("P1")]}]}), "utf-8")
     return f
+
+
+def test_a_schema_4_store_of_plain_ids_migrates_to_5(tmp_path: Path) -> None:
+    """A store of schema 4 whose ids are all ones this version takes opens as schema 5,
+    its grants as they were."""
+    path = tmp_path / "grants.db"
+    with LedgerStore.open(path, create=True) as store:
+        store.append([_grant("P1", 200, firm="0701"), _grant("（北京）P2", 100)])
+    with sqlite3.connect(path) as conn:
+        conn.execute("PRAGMA user_version = 4")
+    conn.close()
+    with LedgerStore.open(path) as store:
+        assert store.grants().total() == Money.of(300, "万元")
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
+    conn.close()
