@@ -1,11 +1,12 @@
-"""Fixtures of the language server's tests (tests/unit/test_lsp*.py): requested by name, so
-other tests never start a server."""
+"""Fixtures requested by name (so other tests never start what they start): the language
+server's (tests/unit/test_lsp*.py), and a local Spark session (the Spark batch's tests)."""
 
 from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -27,3 +28,14 @@ def policy_copy(tmp_path: Path) -> Path:
     target = tmp_path / "policy"
     shutil.copytree(SHIPPED, target, ignore=shutil.ignore_patterns("cases"))
     return target
+
+
+@pytest.fixture(scope="module")
+def spark() -> Iterator[Any]:
+    """A local Spark session (two threads) for a test module, stopped after it; the
+    batch's Spark engine finds it running."""
+    from policyrules.backends.sql import spark as on_spark
+
+    session = on_spark.session("local[2]", app_name="policyrules-tests")
+    yield session
+    session.stop()

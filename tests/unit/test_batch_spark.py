@@ -11,7 +11,7 @@ import copy
 import os
 import subprocess
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -37,13 +37,6 @@ pytestmark = pytest.mark.timeout(600)
 
 ROOT = Path(__file__).resolve().parents[2]
 Rows = list[tuple[Any, ...]]
-
-
-@pytest.fixture(scope="module")
-def spark() -> Iterator[Any]:
-    session = on_spark.session("local[2]", app_name="policyrules-tests")
-    yield session
-    session.stop()
 
 
 def _norm(rows: Sequence[Sequence[Any]]) -> Rows:

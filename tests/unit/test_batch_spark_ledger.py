@@ -11,7 +11,7 @@ jobs, a second or two.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +20,6 @@ import pytest
 from tests.unit.test_batch_spark import TINY, _tiny_registry
 
 import policyrules
-from policyrules.backends.sql import spark as on_spark
 from policyrules.errors import LedgerError
 
 pytestmark = pytest.mark.timeout(600)  # the JVM starts
@@ -28,13 +27,6 @@ pytestmark = pytest.mark.timeout(600)  # the JVM starts
 ROOT = Path(__file__).resolve().parents[2]
 LAUNCH = "jjxf_2025_50/3/launch_reward"
 Grant = tuple[str | None, str | None, str | None, str | None, str | None, int | None]
-
-
-@pytest.fixture(scope="module")
-def spark() -> Iterator[Any]:
-    session = on_spark.session("local[2]", app_name="policyrules-tests")
-    yield session
-    session.stop()
 
 
 @pytest.fixture(scope="module")

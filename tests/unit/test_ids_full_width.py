@@ -17,7 +17,6 @@ import json
 import shutil
 import subprocess
 import unicodedata
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -251,15 +250,6 @@ def test_a_registry_id_in_full_width_is_e624_and_its_ledgers_e323(
 
 
 # ---- Spark: the same SQL check, translated ----------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def spark() -> Iterator[Any]:
-    from policyrules.backends.sql import spark as on_spark
-
-    session = on_spark.session("local[2]", app_name="policyrules-tests")
-    yield session
-    session.stop()
 
 
 def _registry(folder: Path, product: str, ledger_firm: str | None) -> Path:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import re
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -175,15 +174,6 @@ def test_a_registry_id_with_a_line_break_is_e624_and_its_ledgers_e323(
 
 
 # ---- Spark: the same SQL check, translated ----------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def spark() -> Iterator[Any]:
-    from policyrules.backends.sql import spark as on_spark
-
-    session = on_spark.session("local[2]", app_name="policyrules-tests")
-    yield session
-    session.stop()
 
 
 def _registry(folder: Path, product: str, ledger_product: str | None) -> Path:

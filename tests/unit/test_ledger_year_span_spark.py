@@ -8,7 +8,6 @@ year 26 2026's cap held nothing and P1 was paid 180 万元.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,19 +15,11 @@ import duckdb
 import pytest
 
 import policyrules
-from policyrules.backends.sql import spark as on_spark
 from policyrules.errors import LedgerError
 from support import BEIJING as POLICY
 from support import LAUNCH_REWARD as LAUNCH
 
 pytestmark = pytest.mark.timeout(600)  # the JVM starts
-
-
-@pytest.fixture(scope="module")
-def spark() -> Iterator[Any]:
-    session = on_spark.session("local[2]", app_name="policyrules-tests")
-    yield session
-    session.stop()
 
 
 @pytest.fixture(scope="module")
