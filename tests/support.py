@@ -303,6 +303,48 @@ clause 1 "奖励"
     cap 100 万元 per firm
 """
 
+
+def product_registry(
+    folder: Path, product: str, ledger: tuple[str, str] | None = None, remark: str = ""
+) -> Path:
+    """A registry of PRODUCT_RULES in Parquet under ``folder`` (made): firm F1, its product
+    ``product`` (reward 5万元, ``remark``), and, with ``ledger`` (firm, product), a ledger
+    table of one grant of 500 元 to them: the ids' refusals on Spark read these."""
+    import duckdb
+
+    folder.mkdir()
+    con = duckdb.connect()
+    con.execute(f"COPY (SELECT 'F1' AS id) TO '{folder / 'firms.parquet'}'")
+    con.execute(
+        "COPY (SELECT ? AS id, 'F1' AS firm_id, '5万元' AS reward, ? AS remark) "
+        f"TO '{folder / 'products.parquet'}'",
+        [product, remark],
+    )
+    if ledger is not None:
+        con.execute(
+            "COPY (SELECT 'd/1/grant' AS provision, ? AS firm, ? AS product, "
+            f"50000 AS amount_fen) TO '{folder / 'ledger.parquet'}'",
+            list(ledger),
+        )
+    con.close()
+    return folder
+
+
+def spark_batch(
+    capsys: pytest.CaptureFixture[str], folder: Path, registry: Path
+) -> tuple[int, str]:
+    """``policyrules batch`` of PRODUCT_RULES (written under ``folder``) on ``registry``
+    with the Spark engine (local[2]): its exit code and what it wrote to stderr."""
+    rules = folder / "rules"
+    if not rules.exists():
+        rules.mkdir()
+        (rules / "t.rule").write_text(PRODUCT_RULES, encoding="utf-8")
+    out = folder / f"out-{registry.name}"
+    spark_args = ["--engine", "spark", "--master", "local[2]"]
+    code = main(["batch", str(rules), str(registry), "--out", str(out), *spark_args])
+    return code, capsys.readouterr().err
+
+
 RATED_RULES = """entity firm "企业"
   list firms
   fact score: number "评分"

@@ -20,7 +20,6 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import jsonschema
 import pytest
 
@@ -32,7 +31,7 @@ from policyrules.errors import FactsError, LedgerError, TableError
 from policyrules.runtime.ids import FULL_WIDTH_RANGES, ID_PATTERN, ID_REGEX, id_fault
 from support import BEIJING as POLICY
 from support import LAUNCH_REWARD as LAUNCH
-from support import PRODUCT_RULES, batch_refusal, launch_firm
+from support import batch_refusal, launch_firm, product_registry, spark_batch
 
 WIDE = "０７０１"  # firm 0701, written in full-width mode
 NAMED = "an id holds a full-width letter or digit, U+FF10 FULLWIDTH DIGIT ZERO, at character 1"
@@ -252,56 +251,27 @@ def test_a_registry_id_in_full_width_is_e624_and_its_ledgers_e323(
 # ---- Spark: the same SQL check, translated ----------------------------------------------
 
 
-def _registry(folder: Path, product: str, ledger_firm: str | None) -> Path:
-    folder.mkdir()
-    con = duckdb.connect()
-    con.execute(f"COPY (SELECT 'F1' AS id) TO '{folder / 'firms.parquet'}'")
-    con.execute(
-        "COPY (SELECT ? AS id, 'F1' AS firm_id, '5万元' AS reward, ? AS remark) "
-        f"TO '{folder / 'products.parquet'}'",
-        [product, NAME],
-    )
-    if ledger_firm is not None:
-        con.execute(
-            "COPY (SELECT 'd/1/grant' AS provision, ? AS firm, 'P1' AS product, "
-            f"50000 AS amount_fen) TO '{folder / 'ledger.parquet'}'",
-            [ledger_firm],
-        )
-    con.close()
-    return folder
-
-
 @pytest.mark.timeout(600)
 def test_spark_refuses_a_full_width_registry_id_and_ledger_id(
     spark: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    rules = tmp_path / "p"
-    rules.mkdir()
-    (rules / "t.rule").write_text(PRODUCT_RULES, encoding="utf-8")
-    spark_args = ["--engine", "spark", "--master", "local[2]"]
-    registry = _registry(tmp_path / "r1", "Ｐ1", None)
-    assert (
-        main(["batch", str(rules), str(registry), "--out", str(tmp_path / "o1"), *spark_args]) == 2
-    )
-    err = capsys.readouterr().err
+    # (each product's remark, text, holds （北京）: taken, as the last run shows)
+    registry = product_registry(tmp_path / "r1", "Ｐ1", remark=NAME)
+    code, err = spark_batch(capsys, tmp_path, registry)
+    assert code == 2
     assert "error[E624]" in err
     assert (
         "column id: an id holds a full-width letter or digit, "
         'U+FF30 FULLWIDTH LATIN CAPITAL LETTER P, at character 1: "Ｐ1"'
     ) in err
-    registry = _registry(tmp_path / "r2", "P1", "Ｆ1")
-    assert (
-        main(["batch", str(rules), str(registry), "--out", str(tmp_path / "o2"), *spark_args]) == 2
-    )
-    err = capsys.readouterr().err
+    registry = product_registry(tmp_path / "r2", "P1", ("Ｆ1", "P1"), remark=NAME)
+    code, err = spark_batch(capsys, tmp_path, registry)
+    assert code == 2
     assert "error[E323]" in err
     assert (
         "column firm: an id holds a full-width letter or digit, "
         "U+FF26 FULLWIDTH LATIN CAPITAL LETTER F, at character 1: 'Ｆ1'"
     ) in err
     assert "write 'F1'" in err
-    # (its remark, text, holds （北京）: taken)
-    registry = _registry(tmp_path / "r3", "P1", "F1")
-    assert (
-        main(["batch", str(rules), str(registry), "--out", str(tmp_path / "o3"), *spark_args]) == 0
-    )
+    registry = product_registry(tmp_path / "r3", "P1", ("F1", "P1"), remark=NAME)
+    assert spark_batch(capsys, tmp_path, registry)[0] == 0

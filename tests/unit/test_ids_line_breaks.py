@@ -17,19 +17,17 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import jsonschema
 import pytest
 
 import policyrules
 from policyrules import Grant, Money
-from policyrules.cli import main
 from policyrules.convert_ids import ids_ok
 from policyrules.errors import FactsError, LedgerError, TableError
 from policyrules.runtime.ids import CONTROL, LINE_BREAK_RANGES, id_fault
 from support import BEIJING as POLICY
 from support import LAUNCH_REWARD as LAUNCH
-from support import PRODUCT_RULES, batch_refusal, launch_firm
+from support import batch_refusal, launch_firm, product_registry, spark_batch
 
 LS = "07\u202801"  # U+2028 LINE SEPARATOR inside
 NAMED = "an id holds a line break, U+2028 LINE SEPARATOR, at character 3"
@@ -176,47 +174,19 @@ def test_a_registry_id_with_a_line_break_is_e624_and_its_ledgers_e323(
 # ---- Spark: the same SQL check, translated ----------------------------------------------
 
 
-def _registry(folder: Path, product: str, ledger_product: str | None) -> Path:
-    folder.mkdir()
-    con = duckdb.connect()
-    con.execute(f"COPY (SELECT 'F1' AS id) TO '{folder / 'firms.parquet'}'")
-    con.execute(
-        "COPY (SELECT ? AS id, 'F1' AS firm_id, '5万元' AS reward, '' AS remark) "
-        f"TO '{folder / 'products.parquet'}'",
-        [product],
-    )
-    if ledger_product is not None:
-        con.execute(
-            "COPY (SELECT 'd/1/grant' AS provision, 'F1' AS firm, ? AS product, "
-            f"50000 AS amount_fen) TO '{folder / 'ledger.parquet'}'",
-            [ledger_product],
-        )
-    con.close()
-    return folder
-
-
 @pytest.mark.timeout(600)
 def test_spark_refuses_a_line_break_in_a_registry_id_and_a_ledger_id(
     spark: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    rules = tmp_path / "p"
-    rules.mkdir()
-    (rules / "t.rule").write_text(PRODUCT_RULES, encoding="utf-8")
-    spark_args = ["--engine", "spark", "--master", "local[2]"]
-    registry = _registry(tmp_path / "r1", "P\u20281", None)
-    assert (
-        main(["batch", str(rules), str(registry), "--out", str(tmp_path / "o1"), *spark_args]) == 2
-    )
-    err = capsys.readouterr().err
+    code, err = spark_batch(capsys, tmp_path, product_registry(tmp_path / "r1", "P\u20281"))
+    assert code == 2
     assert "error[E624]" in err
     # (printed with the line break escaped: the terminal's text never breaks a line there)
     said = 'column id: an id holds a line break, U+2028 LINE SEPARATOR, at character 2: "P\\u20281"'
     assert said in err
-    registry = _registry(tmp_path / "r2", "P1", "P\u20291")
-    assert (
-        main(["batch", str(rules), str(registry), "--out", str(tmp_path / "o2"), *spark_args]) == 2
-    )
-    err = capsys.readouterr().err
+    registry = product_registry(tmp_path / "r2", "P1", ("F1", "P\u20291"))
+    code, err = spark_batch(capsys, tmp_path, registry)
+    assert code == 2
     assert "error[E323]" in err
     assert (
         "column product: an id holds a line break, U+2029 PARAGRAPH SEPARATOR, at character 2: "
