@@ -44,6 +44,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "create_schema",
     "migrate_schema",
+    "refused_id",
 ]
 
 SCHEMA_VERSION = 5
@@ -164,34 +165,41 @@ def migrate_schema(conn: sqlite3.Connection, path: object) -> None:
         raise
 
 
+def refused_id(path: object, seq: int, idents: list[str]) -> Diagnostic | None:
+    """E330 for grant ``seq`` of the store ``path`` whose path names ``idents``, where one
+    of them is an id this policyrules refuses (``runtime.ids.id_fault``: an earlier version
+    took it); ``None`` where none is."""
+    for ident in idents:
+        fault = id_fault(ident)
+        if fault is not None:
+            return Diagnostic(
+                "E330",
+                f"{path}: grant #{seq} holds an id this policyrules refuses: {fault[0]}",
+                hint="an earlier policyrules took such ids (a line break, an invisible or a "
+                "full-width character); until it is mended no run reads this store (a run "
+                "reads a firm's grants by its id, and would not see this one): export it "
+                "with the version that wrote it (`policyrules ledger export`), write the id "
+                f"as the rest of the ledger does ({fault[1]}), and `policyrules ledger "
+                "import` it into a new store",
+            )
+    return None
+
+
 def _refuse_refused_ids(conn: sqlite3.Connection, path: object) -> None:
     """E330 for a store (schema 4 or older) holding a grant whose path names an id this
-    policyrules refuses (``runtime.ids.id_fault``): the first three, each with its fault;
-    nothing is changed (the migration is rolled back).  Ids are checked where most are
-    plain ASCII, so a store of 50,000 grants takes a few tens of milliseconds, once."""
+    policyrules refuses (:func:`refused_id`): the first three; nothing is changed (the
+    migration is rolled back).  Ids are checked where most are plain ASCII, so a store of
+    50,000 grants takes a few tens of milliseconds, once."""
     found: list[Diagnostic] = []
     for seq, steps in conn.execute("SELECT seq, path FROM grants ORDER BY seq"):
         try:
             idents = [str(ident) for _, ident in json.loads(steps)]
         except (ValueError, TypeError):
             continue  # (a damaged path is said where the grant is read)
-        for ident in idents:
-            fault = id_fault(ident)
-            if fault is not None:
-                found.append(
-                    Diagnostic(
-                        "E330",
-                        f"{path}: grant #{seq} holds an id this policyrules refuses: {fault[0]}",
-                        hint="an earlier policyrules took such ids; until it is mended no run "
-                        "reads this store (a run reads a firm's grants by its id, and would "
-                        "not see this one): export it with the version that wrote it "
-                        f"(`policyrules ledger export`), write the id as the rest of the "
-                        f"ledger does ({fault[1]}), and `policyrules ledger import` it into a "
-                        "new store",
-                    )
-                )
+        refused = refused_id(path, seq, idents)
+        if refused is not None:
+            found.append(refused)
+            if len(found) == 3:
                 break
-        if len(found) == 3:
-            break
     if found:
         raise LedgerError(found)

@@ -26,7 +26,7 @@ from .runtime.bases import Basis
 from .runtime.ledger import Grant, Ledger
 from .runtime.money import Money
 from .runtime.values import Value, format_value
-from .store_schema import FIRM_NUMBER
+from .store_schema import FIRM_NUMBER, refused_id
 
 __all__ = ["DAMAGED", "Record", "StoreTransaction", "path_text", "read_grants", "read_records"]
 
@@ -267,20 +267,9 @@ def _grant(path: Path, row: tuple[Any, ...]) -> Grant:
     try:
         steps = tuple(map(tuple, json.loads(steps_text)))
         return Grant(provision, steps, Money(fen), year, tier=tier)
-    except LedgerError as exc:
-        if exc.code == "E323" and ": an id " in str(exc):  # an id refused since it was written
-            raise _error(
-                "E330",
-                f"{path}: grant #{seq} holds an id this policyrules refuses: "
-                + exc.diagnostics[0].message,
-                hint="an earlier policyrules took such ids (a line break, an invisible or a "
-                "full-width character); until it is mended no run reads the store: export "
-                "it with the version that wrote it (`policyrules ledger export`), write "
-                "the id as the rest of the ledger does"
-                + (f" ({exc.hint})" if exc.hint else "")
-                + ", and `policyrules ledger import` it into a new store",
-            ) from None
-        raise _damaged(path, seq, exc) from None
+    except LedgerError as exc:  # (the ids looked at again only where the grant is refused)
+        refused = refused_id(path, seq, [str(step[1]) for step in steps if len(step) == 2])
+        raise (LedgerError(refused) if refused else _damaged(path, seq, exc)) from None
     except (ValueError, TypeError) as exc:
         raise _damaged(path, seq, exc) from None
 

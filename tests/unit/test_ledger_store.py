@@ -481,3 +481,30 @@ def test_a_schema_4_store_of_plain_ids_migrates_to_5(tmp_path: Path) -> None:
     with sqlite3.connect(path) as conn:
         assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
     conn.close()
+
+
+def test_a_schema_5_store_edited_to_a_refused_id_names_it_when_read(tmp_path: Path) -> None:
+    """A store of schema 5 whose grant was given `０７０１` outside policyrules: read, it is
+    E330 naming the grant and the id's fault (the same words as the migration's), not
+    "damaged"; a path that is no list of pairs is still "damaged"."""
+    path = tmp_path / "grants.db"
+    with LedgerStore.open(path, create=True) as store:
+        store.append([_grant("P1", 200, firm="f0701"), _grant("P2", 100)])
+    with sqlite3.connect(path) as conn:
+        conn.execute(
+            "UPDATE grants SET path = ? WHERE seq = 1", ('[["firm","０７０１"],["product","P1"]]',)
+        )
+        conn.execute("UPDATE grants SET path = ? WHERE seq = 2", ('[["firm"]]',))
+    conn.close()
+    with LedgerStore.open(path) as store, pytest.raises(LedgerError) as info:
+        store.grants()
+    assert info.value.code == "E330"
+    assert "grant #1 holds an id this policyrules refuses" in str(info.value)
+    assert info.value.hint is not None
+    assert "write '0701'" in info.value.hint
+    with sqlite3.connect(path) as conn:
+        conn.execute("DELETE FROM grants WHERE seq = 1")
+    conn.close()
+    with LedgerStore.open(path) as store, pytest.raises(LedgerError) as info:
+        store.grants()
+    assert "grant #2 is damaged" in str(info.value)
