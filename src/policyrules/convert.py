@@ -53,8 +53,8 @@ from .convert_patterns import (
     rate_pattern,
     rate_regex,
 )
-from .convert_why import enum_guess, serial_day_hint, why_not_money
-from .errors import did_you_mean, excerpt, int_writable, line_break_hint, quoted
+from .convert_why import member_hint, serial_day_hint, why_not_money
+from .errors import excerpt, int_writable, line_break_hint, quoted
 from .model import CheckedPolicy, TierRow
 from .reading import Numeral, YamlNumeral
 from .runtime.money import Money, format_rate, non_ascii_digits, parse_rate
@@ -321,11 +321,7 @@ def _convert(v: Any, typ: t.Type, policy: CheckedPolicy) -> Value:
     if k == "enum":
         members = enum_members(policy, typ.name or "")
         if not isinstance(v, str) or v not in members:
-            hint = None
-            if isinstance(v, str):
-                info = policy.enum(typ.name or "")
-                meant = enum_guess(v, info.members) if info is not None else None
-                hint = f"did you mean '{meant}'?" if meant else did_you_mean(str(v), members)
+            hint = member_hint(policy, typ.name or "", v) if isinstance(v, str) else None
             raise ValueRefused(
                 f"not a member of {typ.name}: {_show(v)}"
                 + (f"; {hint}" if hint else f" (one of {', '.join(members)})"),

@@ -34,7 +34,10 @@ import datetime as dt
 import re
 import unicodedata
 
-__all__ = ["enum_guess", "serial_day_hint", "why_not_money"]
+from .errors import did_you_mean
+from .model import CheckedPolicy
+
+__all__ = ["enum_guess", "member_hint", "serial_day_hint", "why_not_money"]
 
 # Excel's 1900 system counts 1900-02-29, which never was: from day 61 on, day n is
 # 1899-12-30 + n.  Only numbers of days from 1954 to 2119 are taken for one (a bound on
@@ -127,3 +130,14 @@ def enum_guess(written: str, members: tuple[tuple[str, str | None], ...]) -> str
         if title is not None and title.strip() == written.strip():
             return name
     return None
+
+
+def member_hint(policy: CheckedPolicy, enum: str, written: str) -> str | None:
+    """ "did you mean ..." for ``written`` refused as a member of ``enum``: the member it is
+    in another case or by its title (:func:`enum_guess`), else the closest spelling; the
+    facts reader and the registry's say it alike."""
+    info = policy.enum(enum)
+    if info is None:
+        return None
+    meant = enum_guess(written, info.members)
+    return f"did you mean '{meant}'?" if meant else did_you_mean(written, info.member_names)

@@ -15,8 +15,7 @@ import duckdb
 
 from . import types as t
 from .convert import enum_members
-from .convert_why import enum_guess, serial_day_hint, why_not_money
-from .errors import did_you_mean
+from .convert_why import member_hint, serial_day_hint, why_not_money
 from .model import CheckedPolicy
 from .runtime.money import non_ascii_digits
 from .tables_values import column_sql
@@ -94,11 +93,7 @@ def _problem_message(
         return "E627", "a list holds an empty item (null)", "remove it; a list holds values only"
     if reason == "enum":
         members = enum_members(policy, typ.name or "")
-        info = policy.enum(typ.name or "")
-        meant = enum_guess(value, info.members) if info is not None else None
-        hint = (
-            f"did you mean '{meant}'?" if meant else did_you_mean(value, members)
-        ) or f"one of {', '.join(members)}"
+        hint = member_hint(policy, typ.name or "", value) or f"one of {', '.join(members)}"
         return "E627", f"not a member of {typ.name}: {shown}", hint
     if reason == "negative":
         return "E627", f"money cannot be negative: {shown}", "a grant or a cost is 0 元 or more"
