@@ -35,6 +35,7 @@ __all__ = ["labels", "page_routes"]
 _ASSETS = {
     "index.html": "text/html; charset=utf-8",
     "money.js": "text/javascript; charset=utf-8",
+    "answer.js": "text/javascript; charset=utf-8",
     "calculator.js": "text/javascript; charset=utf-8",
     "calculator.css": "text/css; charset=utf-8",
 }

@@ -47,9 +47,9 @@ def test_the_page_and_its_assets_ship_in_the_package(client: TestClient) -> None
     assert page.headers["content-type"] == "text/html; charset=utf-8"
     assert "<title>政策计算器</title>" in page.text
     linked = re.findall(r'(?:src|href)="([^"]+)"', page.text)
-    assert linked == ["calculator.css", "money.js", "calculator.js"]
+    assert linked == ["calculator.css", "money.js", "answer.js", "calculator.js"]
     types = {"calculator.css": "text/css", "money.js": "text/javascript"}
-    types["calculator.js"] = "text/javascript"
+    types["answer.js"] = types["calculator.js"] = "text/javascript"
     for name in linked:
         asset = client.get(f"/calculator/{name}")
         assert asset.status_code == 200

@@ -65,13 +65,14 @@ def test_no_other_place_spells_a_status_or_kind_word() -> None:
 
 
 def test_the_calculator_reads_its_words_from_labels_json(policy: policyrules.Policy) -> None:
-    """labels.json carries the vocabulary's statuses and amount templates; calculator.js has
-    no table of its own."""
+    """labels.json carries the vocabulary's statuses and amount templates; the page's
+    scripts (calculator.js, answer.js) have no table of their own."""
     served = labels(policy.checked)
     assert served["statuses"] == vocab.STATUSES
     assert served["amounts"] == vocab.AMOUNT_PHRASES
     json.dumps(served, ensure_ascii=False)  # JSON-ready
-    script = (SRC / "static" / "calculator" / "calculator.js").read_text(encoding="utf-8")
+    page = SRC / "static" / "calculator"
+    script = "".join((page / n).read_text(encoding="utf-8") for n in ("calculator.js", "answer.js"))
     assert "labels.statuses[" in script
     assert "labels.amounts[" in script
     assert not re.search(r"const STATUS\b", script)
