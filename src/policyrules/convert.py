@@ -53,7 +53,7 @@ from .convert_patterns import (
     rate_pattern,
     rate_regex,
 )
-from .convert_why import member_hint, serial_day_hint, why_not_money
+from .convert_why import date_hint, member_hint, why_not_money
 from .errors import excerpt, int_writable, line_break_hint, quoted
 from .model import CheckedPolicy, TierRow
 from .reading import Numeral, YamlNumeral
@@ -390,7 +390,7 @@ def _date(v: Any) -> dt.date:
                 "write a day of the calendar as YYYY-MM-DD (year from 0001, month 01-12, a day the "
                 "month has)",
             ) from None
-    hint = serial_day_hint(v) or "write the day as YYYY-MM-DD, e.g. 2026-05-01"
+    hint = date_hint(v)
     raise ValueRefused(f"not a date: {_show(v)}", "E313" if isinstance(v, str) else None, hint)
 
 

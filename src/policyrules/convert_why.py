@@ -26,6 +26,16 @@ it would be in Excel's 1900 system, to be written as the day, never read as it.
 
 >>> serial_day_hint("46086").split(":")[0]
 "46086 looks like a spreadsheet's day number (in Excel, 2026-03-05)"
+
+A day written another common way (:func:`date_hint`: ``2026/3/5``, ``2026.3.5``,
+``2026年3月5日``, ``20260305``, a date and a time as a spreadsheet exports a date cell) is
+named with the day it spells, to be written as ``YYYY-MM-DD``; a day first or a month first
+(``3/5/2026``) is said to be ambiguous where both readings are days.  Never read as it.
+
+>>> date_hint("2026/3/5")
+'write it as 2026-03-05 (dates are YYYY-MM-DD)'
+>>> date_hint("3/5/2026")
+'it may be 2026-05-03 (day first) or 2026-03-05 (month first): write the day as YYYY-MM-DD'
 """
 
 from __future__ import annotations
@@ -37,13 +47,22 @@ import unicodedata
 from .errors import did_you_mean
 from .model import CheckedPolicy
 
-__all__ = ["enum_guess", "member_hint", "serial_day_hint", "why_not_money"]
+__all__ = ["date_hint", "enum_guess", "member_hint", "serial_day_hint", "why_not_money"]
 
 # Excel's 1900 system counts 1900-02-29, which never was: from day 61 on, day n is
 # 1899-12-30 + n.  Only numbers of days from 1954 to 2119 are taken for one (a bound on
 # the hint, not on what is read: nothing is read as a date from a number).
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 _SERIALS = range(20_000, 80_000)
+
+# A day in year, month, day order with one separator twice (or 年 月 日), the month and day
+# with or without a leading zero; eight digits; day and month first; a day and a time.
+_YMD = re.compile(r"([0-9]{4})\s*([/.\-])\s*([0-9]{1,2})\s*\2\s*([0-9]{1,2})", re.ASCII)
+_YMD_ZH = re.compile(r"([0-9]{4})\s*年\s*([0-9]{1,2})\s*月\s*([0-9]{1,2})\s*日?", re.ASCII)
+_EIGHT = re.compile(r"((?:19|20)[0-9]{2})([0-9]{2})([0-9]{2})", re.ASCII)
+_DMY = re.compile(r"([0-9]{1,2})\s*([/.\-])\s*([0-9]{1,2})\s*\2\s*([0-9]{4})", re.ASCII)
+_TIMED = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2})(?:[T ][0-9:.]+)", re.ASCII)
+_GENERAL = "write the day as YYYY-MM-DD, e.g. 2026-05-01"
 
 _PARTS = re.compile(
     r"(?P<number>[0-9][0-9,]*(?:\.(?P<places>[0-9]*))?)(?P<space>\s*)(?P<unit>万元|亿元|元|万|亿)?",
@@ -141,3 +160,42 @@ def member_hint(policy: CheckedPolicy, enum: str, written: str) -> str | None:
         return None
     meant = enum_guess(written, info.members)
     return f"did you mean '{meant}'?" if meant else did_you_mean(written, info.member_names)
+
+
+def date_hint(value: object) -> str:
+    """The hint for ``value`` refused as a date: a spreadsheet's day number
+    (:func:`serial_day_hint`), the day another spelling names, or how to write a day."""
+    serial = serial_day_hint(value)
+    if serial is not None:
+        return serial
+    if isinstance(value, dt.datetime):  # (YAML reads 2026-03-05 00:00:00 as one)
+        return f"a date and a time: write the day alone, {value.date().isoformat()}"
+    if not isinstance(value, str) or len(value) > 40:
+        return _GENERAL
+    text = value.strip()
+    if (m := _TIMED.fullmatch(text)) and _day(m[1][:4], m[1][5:7], m[1][8:]) is not None:
+        return f"a date and a time: write the day alone, {m[1]}"
+    for pattern in (_YMD_ZH, _EIGHT):
+        if (m := pattern.fullmatch(text)) and (day := _day(m[1], m[2], m[3])) is not None:
+            return f"write it as {day} (dates are YYYY-MM-DD)"
+    if (m := _YMD.fullmatch(text)) and (day := _day(m[1], m[3], m[4])) is not None:
+        return f"write it as {day} (dates are YYYY-MM-DD)"
+    if m := _DMY.fullmatch(text):
+        first = _day(m[4], m[3], m[1])  # day first
+        second = _day(m[4], m[1], m[3])  # month first
+        if first is not None and second is not None and first != second:
+            return (
+                f"it may be {first} (day first) or {second} (month first): write the day "
+                "as YYYY-MM-DD"
+            )
+        if (day := first or second) is not None:
+            return f"write it as {day} (dates are YYYY-MM-DD)"
+    return _GENERAL
+
+
+def _day(year: str, month: str, day: str) -> str | None:
+    """``YYYY-MM-DD`` of the day these digits name, if it is one."""
+    try:
+        return dt.date(int(year), int(month), int(day)).isoformat()
+    except ValueError:
+        return None

@@ -15,7 +15,7 @@ import duckdb
 
 from . import types as t
 from .convert import enum_members
-from .convert_why import member_hint, serial_day_hint, why_not_money
+from .convert_why import date_hint, member_hint, why_not_money
 from .model import CheckedPolicy
 from .runtime.money import non_ascii_digits
 from .tables_values import column_sql
@@ -160,7 +160,7 @@ def _problem_message(
             'write the year as a whole number from 1 to 9999: 2026, "2026年" or "2026年度"',
         )
     if reason == "dateformat":
-        hint = serial_day_hint(value) or "write the day as YYYY-MM-DD, e.g. 2026-05-01"
+        hint = date_hint(value)
         return "E629", f"not a date: {shown}", hint
     if reason == "date":
         return "E629", f"not a day of the calendar: {shown}", "write a real day as YYYY-MM-DD"

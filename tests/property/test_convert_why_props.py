@@ -3,11 +3,13 @@ value, gives a reason or none, and a money text the reader accepts is given none
 
 from __future__ import annotations
 
+import datetime as dt
+
 from hypothesis import given
 from hypothesis import strategies as st
 
 from policyrules.convert import MONEY_PATTERN
-from policyrules.convert_why import enum_guess, serial_day_hint, why_not_money
+from policyrules.convert_why import date_hint, enum_guess, serial_day_hint, why_not_money
 
 _MONEYISH = st.from_regex(r"\A[0-9,.]{0,8} {0,2}(万元|亿元|元|万|亿)?\Z")
 
@@ -44,3 +46,32 @@ def test_serial_day_hint_never_converts_a_huge_number() -> None:
     never handed to int() (Python refuses to convert more than 4,300 digits)."""
     assert serial_day_hint("9" * 100_001) is None
     assert serial_day_hint(10**5000) is None
+
+
+_SPELLINGS = (
+    "{y}/{m}/{d}", "{y}.{m:02d}.{d:02d}", "{y}-{m}-{d}", "{y}年{m}月{d}日", "{y}{m:02d}{d:02d}",
+)  # fmt: skip
+
+
+@given(st.dates(dt.date(1900, 1, 1), dt.date(2099, 12, 31)), st.sampled_from(_SPELLINGS))
+def test_date_hint_names_the_day_a_spelling_spells(day: dt.date, spelling: str) -> None:
+    """Year, month and day in that order, however separated: the hint names that day."""
+    text = spelling.format(y=day.year, m=day.month, d=day.day)
+    assert date_hint(text) == f"write it as {day.isoformat()} (dates are YYYY-MM-DD)"
+
+
+@given(st.dates(dt.date(1000, 1, 1), dt.date(9999, 12, 31)))
+def test_date_hint_gives_both_readings_of_an_ambiguous_day(day: dt.date) -> None:
+    """Day and month first (D/M/YYYY): the day meant, or both readings where both are days
+    and differ; never one of two silently."""
+    hint = date_hint(f"{day.day}/{day.month}/{day.year}")
+    if day.day <= 12 and day.day != day.month:
+        swapped = day.replace(month=day.day, day=day.month).isoformat()
+        assert f"{day.isoformat()} (day first) or {swapped} (month first)" in hint
+    else:
+        assert hint == f"write it as {day.isoformat()} (dates are YYYY-MM-DD)"
+
+
+@given(st.one_of(st.text(), st.integers(), st.datetimes(), st.none()))
+def test_date_hint_answers_any_value(value: object) -> None:
+    assert date_hint(value)

@@ -137,6 +137,32 @@ def test_a_spreadsheet_day_number_is_named(policy: Policy, tmp_path: Path) -> No
     assert "(in Excel, 2026-03-05)" in err.hint
 
 
+@pytest.mark.parametrize(
+    ("written", "hint"),
+    [
+        ('"2026/3/5"', "write it as 2026-03-05"),
+        ("2026.03.05", "write it as 2026-03-05"),
+        ("2026年3月5日", "write it as 2026-03-05"),
+        ('"20260305"', "write it as 2026-03-05"),
+        ('"25/3/2026"', "write it as 2026-03-25"),
+        ('"3/5/2026"', "it may be 2026-05-03 (day first) or 2026-03-05 (month first)"),
+        ('"2026-03-05 00:00:00"', "a date and a time: write the day alone, 2026-03-05"),
+        ("2026-03-05 00:00:00", "a date and a time: write the day alone, 2026-03-05"),
+        ('"2026/2/30"', "write the day as YYYY-MM-DD, e.g. 2026-05-01"),  # no such day
+    ],
+)
+def test_a_day_spelt_another_way_is_named(
+    policy: Policy, tmp_path: Path, written: str, hint: str
+) -> None:
+    """A day written as a spreadsheet or a Chinese form writes it is refused, E313 (never
+    read as it), the hint giving the day it spells as YYYY-MM-DD; 3/5/2026 is two days."""
+    facts = f"firms:\n  - id: f1\n    products:\n      - id: P1\n        approved_on: {written}\n"
+    err = _error(policy, tmp_path, facts)
+    assert err.code == "E313"
+    assert err.hint is not None
+    assert hint in err.hint
+
+
 @pytest.mark.parametrize(("written", "meant"), [("fda", "FDA"), ("Pmda ", "PMDA")])
 def test_a_member_in_another_case_is_named(
     policy: Policy, tmp_path: Path, written: str, meant: str

@@ -577,6 +577,19 @@ def test_a_spreadsheet_day_number_is_named(policy: policyrules.Policy, tmp_path:
     assert msg.count("spreadsheet's day number") == 1  # 123 is no day of ours
 
 
+def test_a_day_spelt_another_way_is_named(policy: policyrules.Policy, tmp_path: Path) -> None:
+    """Date cells written as spreadsheets and Chinese forms write days are refused, E629,
+    each hint giving the day as YYYY-MM-DD (or both readings of 3/5/2026); never read."""
+    products = (
+        "id,firm_id,approved_on\nP1,f1,2026年3月5日\nP2,f1,3/5/2026\nP3,f1,2026-03-05 00:00:00\n"
+    )
+    msg = _refused(policy, _write(tmp_path, {"firms.csv": "id\nf1\n", "products.csv": products}))
+    assert "row 1, column approved_on: not a date" in msg
+    assert "write it as 2026-03-05 (dates are YYYY-MM-DD)" in msg
+    assert "it may be 2026-05-03 (day first) or 2026-03-05 (month first)" in msg
+    assert "a date and a time: write the day alone, 2026-03-05" in msg
+
+
 def test_a_member_by_its_title_or_case_is_named(policy: policyrules.Policy, tmp_path: Path) -> None:
     """A registry's enum cell written by the member's title (产业共性平台建设) or in another
     case (PARK) is refused, E627, naming the member meant."""
