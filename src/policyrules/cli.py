@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import difflib
-import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -45,6 +44,8 @@ from .files import write_atomic
 from .labels import clause_json, find_clauses, shown_label
 from .output import (
     add_format,
+    add_lang,
+    chosen_lang,
     write_decisions,
     write_indented_json,
     write_json,
@@ -54,7 +55,6 @@ from .parse import parse
 from .printer import print_module
 from .provenance import provenance
 from .reading import Limits, read_as_of, read_pairs
-from .result import check_lang
 from .summary import measure_summary, reader_note, summary_text
 from .terminal import json_printable, printable
 from .vocab import chapter_zh
@@ -176,11 +176,6 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return OK
 
 
-def _lang(args: argparse.Namespace) -> str:
-    """``--lang``, else ``POLICYRULES_LANG``, else Chinese (E425 for another language)."""
-    return check_lang(args.lang or os.environ.get("POLICYRULES_LANG") or "zh")
-
-
 def _show(args: argparse.Namespace, result: Any, policy: Policy) -> None:
     if args.format == "json":
         data = result.to_json(all_earlier=args.all_earlier)
@@ -195,14 +190,14 @@ def _show(args: argparse.Namespace, result: Any, policy: Policy) -> None:
     elif args.format != "text":  # JSON Lines and CSV: the decisions, one a line
         write_decisions(args.format, result, all_earlier=args.all_earlier)
     else:
-        _say_decisions(result.explain(verbose=args.trace, lang=_lang(args)))
+        _say_decisions(result.explain(verbose=args.trace, lang=chosen_lang(args)))
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
     policy = load(args.policy)
     c = policy.checked
     clauses = find_clauses(c, args.clause)
-    lang = _lang(args)
+    lang = chosen_lang(args)
     if args.facts:
         result = _evaluate(args, policy)
         ids = {cl.id for cl in clauses}
@@ -296,7 +291,7 @@ def cmd_coverage(args: argparse.Namespace) -> int:
         _print_json(coverage_json(checked, policy.words))
     elif args.format in ("jsonl", "csv"):
         write_coverage(args.format, checked)
-    elif _lang(args) == "en":
+    elif chosen_lang(args) == "en":
         _say(coverage_text(checked), end="")
     else:
         _say(coverage_text_zh(checked, policy.words), end="")
@@ -389,16 +384,8 @@ def _parser() -> argparse.ArgumentParser:
             "or POLICYRULES_MAX_ITEMS)",
         )
 
-    def lang_option(q: argparse.ArgumentParser, rows: str = "decision") -> None:
-        q.add_argument(
-            "--lang",
-            choices=("zh", "en"),
-            help="the language of the text: zh (中文, the default) or en; default "
-            f"POLICYRULES_LANG if set. JSON keys stay English; each {rows} gains text_zh",
-        )
-
     e = sub.add_parser("eval", help="evaluate a facts file")
-    lang_option(e)
+    add_lang(e)
     e.add_argument("policy")
     e.add_argument("facts", help="a YAML or JSON facts file; - for standard input")
     add_format(e)
@@ -438,14 +425,14 @@ def _parser() -> argparse.ArgumentParser:
         help="in Chinese: add the encoding (or, with --facts, each decision's trace); "
         "in English both are always shown",
     )
-    lang_option(x)
+    add_lang(x)
     add_format(x)
     eval_options(x)
     x.set_defaults(run=cmd_explain)
 
     cov = sub.add_parser("coverage", help="what each measure encodes and leaves open")
     cov.add_argument("policy")
-    lang_option(cov, "measure")
+    add_lang(cov, "measure")
     add_format(cov)
     cov.set_defaults(run=cmd_coverage)
 

@@ -2,7 +2,8 @@
 
 FACTS (a YAML/JSON facts file, or ``-`` for standard input) is evaluated as it is and again
 with the ``--set`` parameters and ``--assume`` assumptions (:func:`policyrules.diff.what_if`);
-each decision that changes is printed before → after, then the totals.  A directory or a
+each decision that changes is printed before → after, then the totals, in Chinese unless
+``--lang en`` (or ``POLICYRULES_LANG=en``) asks for English, as ``eval`` does.  A directory or a
 DuckDB file is a registry: the batch runs twice (:func:`policyrules.diff_batch.what_if_batch`)
 and the changes are counted per provision, the changed rows written to ``--out``.  Nothing
 is recorded: a ledger store is only read.  Exit 0 whether or not anything changes.
@@ -20,7 +21,15 @@ from .diff import reading_notes, what_if
 from .diff_batch import ROW_COLUMNS, what_if_batch
 from .errors import Diagnostic, PolicyRulesError
 from .ledger_bases import OtherReading
-from .output import add_format, write_csv, write_json, write_jsonl, write_rows
+from .output import (
+    add_format,
+    add_lang,
+    chosen_lang,
+    write_csv,
+    write_json,
+    write_jsonl,
+    write_rows,
+)
 from .provenance import provenance
 from .reading import Limits, read_as_of, read_pairs
 from .runtime.ledger import Ledger
@@ -75,11 +84,12 @@ def cmd_diff(args: argparse.Namespace) -> int:
             )
         )
     as_of = None if args.as_of is None else read_as_of(args.as_of)
+    lang = chosen_lang(args)  # (E425 before any work)
     policy = load(args.policy)
     ledger = _ledger(args.ledger, policy)
     try:
         if args.facts != "-" and _registry(args.facts):
-            _batch(args, policy, ledger, parameters, assumptions, as_of)
+            _batch(args, policy, ledger, parameters, assumptions, as_of, lang)
             return 0
         if args.out is not None:
             raise PolicyRulesError(
@@ -104,7 +114,8 @@ def cmd_diff(args: argparse.Namespace) -> int:
         if isinstance(ledger, LedgerStore):
             ledger.close()
     if args.format == "text":
-        sys.stdout.write(printable(result.text(), keep="\n"))
+        text = result.text() if lang == "en" else result.text_zh()
+        sys.stdout.write(printable(text, keep="\n"))
     elif args.format == "json":  # with the provenance of the second run, as eval --json
         made = provenance(
             policy, extra=extra, as_of=as_of, parameters=parameters, assumptions=assumptions
@@ -143,6 +154,7 @@ def _batch(
     parameters: dict[str, Any],
     assumptions: dict[str, Any],
     as_of: Any,
+    lang: str,
 ) -> None:
     result = what_if_batch(
         policy,
@@ -155,7 +167,8 @@ def _batch(
         out=args.out,
     )
     if args.format == "text":
-        sys.stdout.write(printable(result.text(), keep="\n"))
+        text = result.text() if lang == "en" else result.text_zh()
+        sys.stdout.write(printable(text, keep="\n"))
     elif args.format == "jsonl":
         write_jsonl(p.to_json() for p in result.provisions)
     else:
@@ -170,9 +183,9 @@ def add_diff_command(sub: Any) -> None:
         help="what if: the decisions that change when parameters or assumptions are set",
         description="Evaluate FACTS as they are and again with --set/--assume; print each "
         "decision that changes (status, amount, amount kind) and the totals of exact "
-        "amounts and of upper bounds, before, after and their difference.  A directory of "
-        "tables or a DuckDB file is a registry: the batch runs twice and the changes are "
-        "counted per provision.  Nothing is recorded.",
+        "amounts and of upper bounds, before, after and their difference, in Chinese "
+        "unless --lang en.  A directory of tables or a DuckDB file is a registry: the "
+        "batch runs twice and the changes are counted per provision.  Nothing is recorded.",
     )
     d.add_argument("policy")
     d.add_argument(
@@ -204,5 +217,6 @@ def add_diff_command(sub: Any) -> None:
         help="with a registry: write the changed decisions to FILE (.parquet or .csv), "
         "amounts in fen",
     )
+    add_lang(d, "change")
     add_format(d, json_alias=False)
     d.set_defaults(run=cmd_diff)

@@ -28,12 +28,14 @@ declared therefore cannot hold the text ``none`` itself.
 A plain YAML number whose reading differs between YAML 1.1, YAML 1.2 and a person
 (``010``, ``0x10``, ``0o17``, ``1_000``, ``12:30``, ``1e3``, ``.inf``) is refused for money,
 rate, number and duration with a hint to quote it or write it plainly (E310).
+
+Money in 元 is read by :mod:`policyrules.convert_money`; a refusal is a
+:class:`~policyrules.convert_refused.ValueRefused`, exported here with :func:`kind_of`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import decimal
 import functools
 import itertools
 import re
@@ -44,6 +46,7 @@ import attrs
 
 from . import types as t
 from .convert_currency import CurrencyRefused, read_exchange, read_foreign
+from .convert_money import read_money
 from .convert_patterns import (
     DATE_PATTERN,
     DURATION_NUMBER,
@@ -53,11 +56,12 @@ from .convert_patterns import (
     rate_pattern,
     rate_regex,
 )
-from .convert_why import date_hint, member_hint, why_not_money
-from .errors import excerpt, int_writable, line_break_hint, quoted
+from .convert_refused import ValueRefused, kind_of, numeral, show
+from .convert_why import date_hint, member_hint
+from .errors import excerpt, line_break_hint
 from .model import CheckedPolicy, TierRow
-from .reading import Numeral, YamlNumeral
-from .runtime.money import Money, format_rate, non_ascii_digits, parse_rate
+from .reading import Numeral
+from .runtime.money import format_rate, non_ascii_digits, parse_rate
 from .runtime.values import NONE, Duration, Value
 
 __all__ = [
@@ -76,24 +80,11 @@ __all__ = [
 ]
 
 
-class ValueRefused(ValueError):
-    """A value that is not one of its declared type: a message, an error code and a hint."""
-
-    def __init__(self, message: str, code: str | None = None, hint: str | None = None) -> None:
-        super().__init__(message)
-        self.code = code
-        self.hint = hint
-
-
 _MAX_DIGITS = 40  # as for money amounts and for the numbers of a .rule file
-_MONEY_MAX = 10**37  # 元, as for money text
-_quoted = '"{}"'.format  # a text as a message quotes it (in an excerpt if long)
 _NONES = frozenset({"none", "null", "nil", "无", "没有", "无此项"})  # none, written otherwise
 
 
-_PLAIN_DECIMAL = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?", re.ASCII)
 _NUMBER_TEXT = re.compile(NUMBER_PATTERN, re.ASCII)
-_MONEY_RE = re.compile(MONEY_PATTERN, re.ASCII)
 _DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)  # whole text, as format: date
 _DURATION_NUMBER = DURATION_NUMBER
 _ENUMS: dict[tuple[int, str], tuple[CheckedPolicy, tuple[str, ...]]] = {}
@@ -116,51 +107,6 @@ def _bound_percent(typ: t.Type) -> int:
     return 100 if typ.bound is None else typ.bound
 
 
-def _show(v: object) -> str:
-    """``v`` as a message quotes it: text in double quotes, a number as written, each cut as
-    an :func:`~policyrules.errors.excerpt` (:func:`~policyrules.errors.quoted` decides)."""
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if v is None:  # an empty value (`--assume x=`, `x:` in YAML), never Python's None
-        return "nothing"
-    # A Numeral is text that was written as a number: shown as written, without quotes.
-    return quoted(v, str if isinstance(v, Numeral) else _quoted, str)
-
-
-def kind_of(v: object) -> str:
-    """How a raw value reads in a message: ``the number 5``, ``text "x"``, ``a list`` (a
-    long number or text cut: :func:`~policyrules.errors.excerpt`)."""
-    if isinstance(v, bool):
-        return "true/false"
-    if isinstance(v, int) and not int_writable(v):
-        return _show(v)  # its size: "a whole number of about 5000 digits"
-    if isinstance(v, int | Numeral | Decimal):
-        return f"the number {_show(v)}"
-    if isinstance(v, str):
-        return f"text {_show(v)}"
-    if isinstance(v, list):
-        return "a list"
-    if isinstance(v, dict):
-        return "a mapping"
-    if isinstance(v, dt.date):
-        return "a date"
-    if v is None:
-        return "nothing"
-    return type(v).__name__
-
-
-def _yaml_number(v: YamlNumeral, what: str) -> Decimal:
-    """A plain YAML number as a Decimal, if every reading of it agrees (E310 otherwise)."""
-    if _PLAIN_DECIMAL.fullmatch(v):
-        return Decimal(v)
-    raise ValueRefused(
-        f"{excerpt(v)} is ambiguous as {what}: YAML 1.1 and 1.2 read it differently",
-        "E310",
-        f"quote it ({excerpt(v, _quoted)}) if it is text, or write the number plainly (digits "
-        "and one point)",
-    )
-
-
 # As the JSON Schema's: no white space around or inside (" 2026", "2026 年"), which the
 # schema refused and this took
 _YEAR_TEXT = re.compile(r"([0-9]{1,4})(?:年度?)?", re.ASCII)
@@ -169,7 +115,7 @@ _YEAR_TEXT = re.compile(r"([0-9]{1,4})(?:年度?)?", re.ASCII)
 def _year(v: Any) -> Decimal:
     """A calendar year (年度): 2026, "2026", "2026年" or "2026年度"; 1 to 9999 (E340)."""
     if isinstance(v, Numeral):  # written whole (2026), not 2026.0 or 2.026e3
-        n = _numeral(v, "a year") if v.isdigit() and v.isascii() else Decimal(-1)
+        n = numeral(v, "a year") if v.isdigit() and v.isascii() else Decimal(-1)
     elif isinstance(v, int | Decimal) and not isinstance(v, bool):
         n = Decimal(v)
     elif isinstance(v, str) and (m := _YEAR_TEXT.fullmatch(v)):
@@ -179,20 +125,11 @@ def _year(v: Any) -> Decimal:
     # Decimal("2026.0") is refused as "2026.0" is: a year is whole, not a number equal to one
     if n.as_tuple().exponent != 0 or not 1 <= n <= 9999:
         raise ValueRefused(
-            f"not a calendar year: {_show(v)}",
+            f"not a calendar year: {show(v)}",
             "E340",
             'write the year as a whole number from 1 to 9999: 2026, "2026年" or "2026年度"',
         )
     return Decimal(int(n))
-
-
-def _numeral(v: Numeral, what: str) -> Decimal:
-    if isinstance(v, YamlNumeral):
-        return _yaml_number(v, what)
-    try:
-        return Decimal(v)
-    except InvalidOperation:  # pragma: no cover - JSON's grammar is Decimal's
-        raise ValueRefused(f"not {what}: {excerpt(v)}") from None
 
 
 NONE_WORD = "none"
@@ -249,7 +186,7 @@ def none_misspelt(v: Any, typ: t.Type) -> ValueRefused | None:
     plain = attrs.evolve(typ, nullable=False).describe()
     what = f"a member of {typ.name}" if typ.kind == "enum" else f"a value of {plain}"
     return ValueRefused(
-        f"not {what}: {_show(v)}",
+        f"not {what}: {show(v)}",
         hint="to state it none, write none, in lower case; leave the fact out where it is "
         "not known",
     )
@@ -292,12 +229,12 @@ def _convert(v: Any, typ: t.Type, policy: CheckedPolicy) -> Value:
         except CurrencyRefused as exc:
             raise ValueRefused(str(exc), exc.code, exc.hint) from None
     if k == "money":
-        return _money(v)
+        return read_money(v)
     if k == "rate":
         return _rate(v, typ)
     if k == "number":
         if isinstance(v, Numeral):
-            number = _numeral(v, "a number")
+            number = numeral(v, "a number")
         elif (isinstance(v, int | Decimal) and not isinstance(v, bool)) or (
             isinstance(v, str) and _NUMBER_TEXT.fullmatch(v)
         ):
@@ -323,7 +260,7 @@ def _convert(v: Any, typ: t.Type, policy: CheckedPolicy) -> Value:
         if not isinstance(v, str) or v not in members:
             hint = member_hint(policy, typ.name or "", v) if isinstance(v, str) else None
             raise ValueRefused(
-                f"not a member of {typ.name}: {_show(v)}"
+                f"not a member of {typ.name}: {show(v)}"
                 + (f"; {hint}" if hint else f" (one of {', '.join(members)})"),
                 hint=f"write one of: {', '.join(members)}"
                 if hint
@@ -366,7 +303,7 @@ def _table(v: Any, typ: t.Type, policy: CheckedPolicy) -> tuple[TierRow, ...]:
             v = convert_value(value, typ.element or t.ANY, policy)
             rows.append(TierRow(k, v, str(key), rate=(typ.element or t.ANY).kind == "rate"))
         except ValueRefused as exc:
-            raise ValueRefused(f"[{_show(key)}]: {exc}", "E345", exc.hint) from None
+            raise ValueRefused(f"[{show(key)}]: {exc}", "E345", exc.hint) from None
     if typ.key is not None and typ.key.kind != "enum":
         rows.sort(key=lambda r: r.key)
         for a, b in itertools.pairwise(rows):
@@ -385,100 +322,25 @@ def _date(v: Any) -> dt.date:
             return dt.date.fromisoformat(m.group(0))
         except ValueError:  # well formed, yet no such day (2026-02-30, 2026-13-01)
             raise ValueRefused(
-                f"not a date: {_show(v)} (no such day)",
+                f"not a date: {show(v)} (no such day)",
                 "E313",
                 "write a day of the calendar as YYYY-MM-DD (year from 0001, month 01-12, a day the "
                 "month has)",
             ) from None
     hint = date_hint(v)
-    raise ValueRefused(f"not a date: {_show(v)}", "E313" if isinstance(v, str) else None, hint)
-
-
-_MONEY_HINT = 'write e.g. "200 万元", "12,345.67 元" or "1.5亿元" (whole fen)'
-_NOT_NEGATIVE = (
-    "an amount (a grant, a cost, an investment) is 0 元 or more: write it without its minus"
-)
-
-
-def _money(v: Any) -> Money:
-    if isinstance(v, bool) or not isinstance(v, int | Decimal | str):
-        raise ValueRefused(f"an amount of money is expected, not {kind_of(v)}", hint=_MONEY_HINT)
-    if isinstance(v, str) and not isinstance(v, Numeral) and v.lstrip().startswith("-"):
-        raise ValueRefused(f"money cannot be negative: {_show(v)}", hint=_NOT_NEGATIVE)
-    if isinstance(v, Numeral):
-        with decimal.localcontext(prec=100):
-            return _money_numeral(v)
-    if isinstance(v, str):
-        m = _MONEY_RE.fullmatch(v)
-        if m is None:
-            why = why_not_money(v)
-            raise ValueRefused(
-                f"not an amount of money: {_show(v)}" + (f" ({why[0]})" if why else ""),
-                hint=why[1] if why else _MONEY_HINT,
-            )
-        return _money_text(m.group(0))
-    if isinstance(v, int) and v < 0:  # (before Money: of any size, said by it)
-        raise ValueRefused(f"money cannot be negative: {_show(v)}", hint=_NOT_NEGATIVE)
-    if isinstance(v, int) and v >= _MONEY_MAX:
-        raise ValueRefused(f"an amount of 10^37 元 or more: {_show(v)}", hint=_MONEY_HINT)
-    try:
-        money = Money.of(v, "元")
-    except ValueError as exc:
-        raise ValueRefused(
-            f"not an amount of money: {_show(v)} ({exc})", hint=_MONEY_HINT
-        ) from None
-    if money.fen < 0:
-        raise ValueRefused(f"money cannot be negative: {_show(v)}", hint=_NOT_NEGATIVE)
-    if money.fen >= _MONEY_MAX * 100:  # as a file's number or text is bounded
-        raise ValueRefused(f"an amount of 10^37 元 or more: {_show(v)}", hint=_MONEY_HINT)
-    return money
-
-
-def _money_numeral(v: Numeral) -> Money:
-    """A number written bare (YAML or JSON) as money: whole 元 only."""
-    number = _numeral(v, "an amount")
-    shown = excerpt(v)
-    if number < 0:
-        raise ValueRefused(f"money cannot be negative: {shown}")
-    if number >= _MONEY_MAX:
-        raise ValueRefused(f"an amount of 10^37 元 or more: {shown}")
-    if number != number.to_integral_value():
-        if (number * 100) % 1:
-            raise ValueRefused(f"not a whole number of fen: {shown}")
-        raise ValueRefused(
-            f"a bare number is a whole number of 元: {shown}",
-            "E314",
-            f"write an amount with 角 or 分 as text: {excerpt(f'{v} 元', _quoted)}",
-        )
-    return Money(int(number) * 100)
-
-
-_FEN_PER = (("亿元", 10**10), ("万元", 10**6), ("亿", 10**10), ("万", 10**6), ("元", 100))
-
-
-def _money_text(text: str) -> Money:
-    """Money from text that matched :data:`MONEY_PATTERN` (so it is whole fen)."""
-    number, scale = text, 100
-    for unit, fen in _FEN_PER:
-        if text.endswith(unit):
-            number, scale = text[: -len(unit)], fen
-            break
-    _, digits, exponent = Decimal(number.replace(",", "").rstrip()).as_tuple()
-    assert isinstance(exponent, int)
-    fen = int("".join(map(str, digits))) * scale  # exact: no Decimal context involved
-    return Money(fen * 10**exponent if exponent >= 0 else fen // 10**-exponent)
+    raise ValueRefused(f"not a date: {show(v)}", "E313" if isinstance(v, str) else None, hint)
 
 
 def _rate(v: Any, typ: t.Type) -> Decimal:
     bound = _bound_percent(typ)
     if isinstance(v, str) and not isinstance(v, Numeral):
         if v.lstrip().startswith("-"):
-            raise ValueRefused(f"a rate cannot be negative: {_show(v)}", "E311")
+            raise ValueRefused(f"a rate cannot be negative: {show(v)}", "E311")
         if m := rate_regex(bound).fullmatch(v):
             return parse_rate(m.group(0))
         if rate_regex(10**40).fullmatch(v):
             raise ValueRefused(
-                f"a rate above {bound}%: {_show(v)}",
+                f"a rate above {bound}%: {show(v)}",
                 "E312",
                 f"declare the parameter or fact `rate up to N%` if the text allows more than"
                 f" {bound}%",
@@ -495,28 +357,28 @@ def _rate(v: Any, typ: t.Type) -> Decimal:
                 hint += (
                     f" (or {excerpt(format_rate(number))} if {excerpt(shown)} is a fraction of 1)"
                 )
-            raise ValueRefused(f"a rate is written with %: {_show(v)}", "E311", hint)
+            raise ValueRefused(f"a rate is written with %: {show(v)}", "E311", hint)
         if number is not None and number.is_finite() and number < 0:
-            raise ValueRefused(f"a rate cannot be negative: {_show(v)}", "E311")
-    raise ValueRefused(f"not a rate: {_show(v)}", "E311", 'write e.g. "30%"')
+            raise ValueRefused(f"a rate cannot be negative: {show(v)}", "E311")
+    raise ValueRefused(f"not a rate: {show(v)}", "E311", 'write e.g. "30%"')
 
 
 def _duration(v: Any, unit: str) -> Duration:
     if isinstance(v, Numeral) or (isinstance(v, int | Decimal) and not isinstance(v, bool)):
-        number = _numeral(v, "a duration") if isinstance(v, Numeral) else Decimal(v)
+        number = numeral(v, "a duration") if isinstance(v, Numeral) else Decimal(v)
         if number < 0:
-            raise ValueRefused(f"a duration cannot be negative: {_show(v)}")
+            raise ValueRefused(f"a duration cannot be negative: {show(v)}")
         return Duration(_bounded(number, v), unit)
     if isinstance(v, str):
         text = v.strip()
         for u in sorted(t.DURATION_UNITS, key=len, reverse=True):
             if u != unit and _duration_regex(u).fullmatch(text):
-                raise ValueRefused(f"{_show(v)} is in {u}, but {unit} is expected")
+                raise ValueRefused(f"{show(v)} is in {u}, but {unit} is expected")
         if m := _duration_regex(unit).fullmatch(v):
             return Duration(Decimal(m.group(1)), unit)
         if text.startswith("-"):
-            raise ValueRefused(f"a duration cannot be negative: {_show(v)}")
-    raise ValueRefused(f"not a duration in {unit}: {_show(v)}", hint=f'write e.g. "30 {unit}"')
+            raise ValueRefused(f"a duration cannot be negative: {show(v)}")
+    raise ValueRefused(f"not a duration in {unit}: {show(v)}", hint=f'write e.g. "30 {unit}"')
 
 
 @functools.lru_cache(maxsize=16)
@@ -528,7 +390,7 @@ def _duration_regex(unit: str) -> re.Pattern[str]:
 def _bounded(number: Decimal, raw: object) -> Decimal:
     """``number`` if it is finite and has at most 40 digits before the point."""
     if not number.is_finite():
-        raise ValueRefused(f"not a finite number: {_show(raw)}")
+        raise ValueRefused(f"not a finite number: {show(raw)}")
     if number and number.adjusted() >= _MAX_DIGITS:
-        raise ValueRefused(f"a number of more than {_MAX_DIGITS} digits: {_show(raw)}")
+        raise ValueRefused(f"a number of more than {_MAX_DIGITS} digits: {show(raw)}")
     return number

@@ -11,7 +11,6 @@ import attrs
 from . import types as t
 from .convert import (
     _DURATION_NUMBER,
-    _MONEY_MAX,
     DATE_PATTERN,
     ID_PATTERN,
     MONEY_PATTERN,
@@ -21,6 +20,7 @@ from .convert import (
     rate_pattern,
 )
 from .convert_currency import EXCHANGE_RATE, foreign_pattern
+from .convert_money import MONEY_MAX
 from .convert_patterns import MAX_ID_LENGTH
 from .model import CheckedPolicy
 
@@ -55,7 +55,7 @@ def type_schema(typ: t.Type, policy: CheckedPolicy) -> dict[str, Any]:
         return {
             "description": 'money: a whole number of 元, or text such as "200 万元"',
             "anyOf": [
-                {"type": "integer", "minimum": 0, "maximum": _MONEY_MAX - 1},
+                {"type": "integer", "minimum": 0, "maximum": MONEY_MAX - 1},
                 {"type": "string", "pattern": _whole_text(MONEY_PATTERN)},
             ],
         }

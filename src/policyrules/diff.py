@@ -15,7 +15,10 @@ counted with ``annual_cap_year = approval``, asked "what if ``decision``?") are 
 again: they are read in the accounts they were counted in, and each such ledger and reading
 is listed (``read_otherwise``).  An evaluation that pays refuses that run (E335).
 
-:mod:`policyrules.diff_batch` does the same over a registry on the batch engine.
+:meth:`WhatIf.text` says it in English, :meth:`WhatIf.text_zh` in Chinese
+(:mod:`policyrules.diff_zh`), which JSON carries as ``text_zh``, on each change and on the
+whole, as ``eval --json`` does.  :mod:`policyrules.diff_batch` does the same over a registry
+on the batch engine.
 """
 
 from __future__ import annotations
@@ -28,12 +31,24 @@ import attrs
 
 from .api import Policy
 from .decisions import Decision
+from .diff_zh import (
+    NO_CHANGE_ZH,
+    change_zh,
+    count_zh,
+    notes_zh,
+    outcome_zh,
+    totals_zh,
+    unbounded_zh,
+)
+from .explain_zh import no_words, subject_zh, titled_zh
+from .explain_zh import status_zh as decision_status_zh
 from .facts import Facts
 from .ledger_bases import OtherReading
 from .runtime.ledger import Grant, Ledger
 from .runtime.money import Money, sum_money
 from .store import LedgerStore
-from .vocab import heading_zh
+from .vocab import heading_zh, status_words
+from .words import Words
 
 __all__ = [
     "Change",
@@ -76,10 +91,12 @@ class Outcome:
     status: str
     amount: Money | None
     amount_kind: str | None
+    # the status as the Chinese texts say it (a deadline's met: 按期完成); not compared
+    status_zh: str | None = attrs.field(default=None, eq=False, kw_only=True)
 
     @classmethod
     def of(cls, d: Decision) -> Outcome:
-        return cls(d.status, d.amount, d.amount_kind)
+        return cls(d.status, d.amount, d.amount_kind, status_zh=decision_status_zh(d))
 
     def text(self) -> str:
         """``eligible, 200 万元 (exact)``, ``eligible, up to 100 万元``, ``not_eligible``."""
@@ -88,6 +105,12 @@ class Outcome:
         if self.amount_kind == UP_TO:
             return f"{self.status}, up to {self.amount.format_cn()}"
         return f"{self.status}, {self.amount.format_cn()} ({self.amount_kind})"
+
+    def text_zh(self) -> str:
+        """``符合条件，200 万元（确定金额）``, ``符合条件，最高 100 万元``, or the status alone
+        in the letter's words."""
+        said = self.status_zh or status_words(self.status)
+        return outcome_zh(said, self.amount, self.amount_kind)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -107,12 +130,24 @@ class Change:
     label: str  # where a reader finds it: 京经信发〔2025〕50号 第3条
     before: Outcome | None
     after: Outcome | None
+    # as the Chinese texts head a decision: its measure and title, its subject; not compared
+    measure_zh: str = attrs.field(default="", eq=False, kw_only=True)
+    subject_zh: str | None = attrs.field(default=None, eq=False, kw_only=True)
 
     def text(self) -> str:
         was = "-" if self.before is None else self.before.text()
         now = "-" if self.after is None else self.after.text()
         name = self.provision.rsplit("/", 1)[-1]
         return f"{self.label} {name} · {self.subject or '-'}: {was} → {now}"
+
+    def text_zh(self) -> str:
+        """Two lines: ``京经信发〔2025〕50号 第6条 … —— 对象：firm-c``, then before → after."""
+        return change_zh(
+            self.measure_zh or self.label,
+            self.subject_zh or self.subject,
+            None if self.before is None else self.before.text_zh(),
+            None if self.after is None else self.after.text_zh(),
+        )
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -164,6 +199,7 @@ class WhatIf:
     after: Totals
     decisions: int  # how many (provision, subject) pairs the two runs hold between them
     read_otherwise: tuple[OtherReading, ...] = ()
+    notes_zh: tuple[str, ...] = attrs.field(default=(), eq=False, kw_only=True)  # of those
 
     def text(self) -> str:
         """A few lines for people: one per changed decision, then the totals."""
@@ -182,11 +218,24 @@ class WhatIf:
         lines.extend(reading_notes(self.read_otherwise))
         return "\n".join(lines) + "\n"
 
+    def text_zh(self) -> str:
+        """:meth:`text` in Chinese (the words of ``policyrules.diff_zh``)."""
+        lines = [c.text_zh() for c in self.changes] or [NO_CHANGE_ZH]
+        lines.append("")
+        lines.append(count_zh(len(self.changes), self.decisions))
+        b, a = self.before, self.after
+        lines.extend(totals_zh(b.exact, a.exact, b.upper, a.upper))
+        if b.unbounded or a.unbounded:
+            lines.append(unbounded_zh(b.unbounded, a.unbounded))
+        lines.extend(self.notes_zh)
+        return "\n".join(lines) + "\n"
+
     def to_json(self) -> dict[str, Any]:
-        """JSON-ready data: money as exact 元 text and as fen."""
+        """JSON-ready data: money as exact 元 text and as fen; ``text_zh`` on each change
+        and on the whole, the Chinese text (:meth:`text_zh`)."""
 
         return {
-            "changes": [c.to_json() for c in self.changes],
+            "changes": [{**c.to_json(), "text_zh": c.text_zh()} for c in self.changes],
             "changed": len(self.changes),
             "decisions": self.decisions,
             "totals": {
@@ -195,6 +244,7 @@ class WhatIf:
                 "unbounded": {"before": self.before.unbounded, "after": self.after.unbounded},
             },
             "read_otherwise": [r.to_json() for r in self.read_otherwise],
+            "text_zh": self.text_zh(),
         }
 
 
@@ -207,10 +257,15 @@ def _label(d: Decision) -> str:
     return heading_zh(d.document_number or d.document, d.clause_label)
 
 
-def compare(before: Sequence[Decision], after: Sequence[Decision]) -> WhatIf:
+def compare(
+    before: Sequence[Decision], after: Sequence[Decision], words: Words | None = None
+) -> WhatIf:
     """The decisions of ``after`` against those of ``before``, paired by provision and
     subject (and by order among pairs that repeat), in the order of ``after`` then of the
-    decisions found only in ``before``."""
+    decisions found only in ``before``.  ``words`` (the policy's) name each change's
+    measure and subject in Chinese as the letter does; without them, names stand for
+    titles."""
+    w = words or no_words()
 
     def keyed(ds: Sequence[Decision]) -> dict[tuple[str, str | None, int], Decision]:
         seen: dict[tuple[str, str | None], int] = {}
@@ -230,7 +285,18 @@ def compare(before: Sequence[Decision], after: Sequence[Decision]) -> WhatIf:
         if oa != ob:
             d = b if b is not None else a
             assert d is not None
-            changes.append(Change(d.provision, d.subject, _label(d), oa, ob))
+            measure = titled_zh(
+                w,
+                w.provisions.get(d.provision),
+                d.provision,
+                (d.document_number, d.document, d.clause),
+            )
+            said = None if d.subject is None else subject_zh(w, d.subject)
+            changes.append(
+                Change(
+                    d.provision, d.subject, _label(d), oa, ob, measure_zh=measure, subject_zh=said
+                )
+            )
     return WhatIf(tuple(changes), Totals.of(before), Totals.of(after), len(was.keys() | now.keys()))
 
 
@@ -275,5 +341,6 @@ def what_if(
         on_other_reading=found.add,
         ledger_file=ledger_file,
     )
-    changed = compare(before.decisions, after.decisions)
-    return attrs.evolve(changed, read_otherwise=tuple(sorted(found, key=attrs.astuple)))
+    changed = compare(before.decisions, after.decisions, policy.words)
+    read = tuple(sorted(found, key=attrs.astuple))
+    return attrs.evolve(changed, read_otherwise=read, notes_zh=notes_zh(policy.words, read))

@@ -5,7 +5,8 @@ stands, keeps its ``decisions`` in a temporary Parquet file, runs it again with 
 assumptions given, and joins the two in DuckDB by provision and subject.  Nothing is built
 per row in Python: the counts and sums come from SQL, money in fen (HUGEINT sums, BIGINT
 in the files), never a float.  A decision changes as in :mod:`policyrules.diff` (status,
-amount or amount kind differs, or it is in one run only).
+amount or amount kind differs, or it is in one run only).  :meth:`BatchWhatIf.text_zh` says
+it in Chinese, each provision headed as the Chinese texts head its decisions.
 """
 
 from __future__ import annotations
@@ -22,6 +23,15 @@ import duckdb
 
 from .api import Policy
 from .diff import Totals, reading_notes, totals_json
+from .diff_zh import (
+    NO_CHANGE_ZH,
+    count_zh,
+    measure_zh,
+    notes_zh,
+    provision_delta_zh,
+    totals_zh,
+    written_zh,
+)
 from .errors import Diagnostic, PolicyRulesError
 from .ledger_bases import OtherReading
 from .runtime.ledger import Grant, Ledger
@@ -75,6 +85,17 @@ class ProvisionDelta:
     changed: int
     before: Totals
     after: Totals
+    measure_zh: str = attrs.field(default="", eq=False, kw_only=True)  # as the letter heads it
+
+    def text_zh(self) -> str:
+        """``京经信发〔2025〕50号 第13条 …：1 项决定中 1 项有变化；确定金额增加 60 万元，…``."""
+        return provision_delta_zh(
+            self.measure_zh or self.provision or "",
+            self.changed,
+            self.decisions,
+            self.after.exact - self.before.exact,
+            self.after.upper - self.before.upper,
+        )
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -123,6 +144,7 @@ class BatchWhatIf:
     total: ProvisionDelta
     out: Path | None = None
     read_otherwise: tuple[OtherReading, ...] = ()  # as :class:`policyrules.diff.WhatIf`
+    notes_zh: tuple[str, ...] = attrs.field(default=(), eq=False, kw_only=True)  # of those
 
     def text(self) -> str:
         """A few lines for people: each provision that changes, then the totals."""
@@ -150,12 +172,26 @@ class BatchWhatIf:
         lines.extend(reading_notes(self.read_otherwise))
         return "\n".join(lines) + "\n"
 
+    def text_zh(self) -> str:
+        """:meth:`text` in Chinese (the words of ``policyrules.diff_zh``)."""
+        t = self.total
+        lines = [p.text_zh() for p in self.provisions] or [NO_CHANGE_ZH]
+        lines += ["", count_zh(t.changed, t.decisions)]
+        lines += totals_zh(t.before.exact, t.after.exact, t.before.upper, t.after.upper)
+        if self.out is not None:
+            lines.append(written_zh(self.out))
+        lines.extend(self.notes_zh)
+        return "\n".join(lines) + "\n"
+
     def to_json(self) -> dict[str, Any]:
+        """JSON-ready data; ``text_zh`` on each provision and on the whole, as in
+        :meth:`policyrules.diff.WhatIf.to_json`."""
         return {
-            "provisions": [p.to_json() for p in self.provisions],
+            "provisions": [{**p.to_json(), "text_zh": p.text_zh()} for p in self.provisions],
             "totals": self.total.to_json(),
             "out": None if self.out is None else str(self.out),
             "read_otherwise": [r.to_json() for r in self.read_otherwise],
+            "text_zh": self.text_zh(),
         }
 
 
@@ -277,9 +313,11 @@ def what_if_batch(
                 _write_changed(con, Path(out), fmt)
         finally:
             second.close()
+    read = tuple(sorted(found, key=attrs.astuple))
     return BatchWhatIf(
-        tuple(_delta(r) for r in rows),
+        tuple(attrs.evolve(_delta(r), measure_zh=measure_zh(policy.words, r[0])) for r in rows),
         _delta(total),
         None if out is None else Path(out),
-        tuple(sorted(found, key=attrs.astuple)),
+        read,
+        notes_zh=notes_zh(policy.words, read),
     )

@@ -1,4 +1,5 @@
-"""``--format text|json|jsonl|csv``: one way for every command that prints results.
+"""``--format text|json|jsonl|csv``: one way for every command that prints results; and
+``--lang zh|en`` (:func:`add_lang`, :func:`chosen_lang`), the language of their text.
 
 - ``json``: one document, indented (what ``--json`` printed before; ``--json`` stays as its
   alias);
@@ -20,6 +21,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -28,6 +30,7 @@ import msgspec
 
 from .decisions import Decision
 from .explain import Explainable, decision_json, result_json
+from .result import LANGUAGES, check_lang
 from .runtime.money import Money
 from .terminal import indented_json, json_printable, printable
 
@@ -35,6 +38,8 @@ __all__ = [
     "DECISION_COLUMNS",
     "FORMATS",
     "add_format",
+    "add_lang",
+    "chosen_lang",
     "decision_row",
     "money_cells",
     "write_csv",
@@ -66,6 +71,22 @@ def add_format(
             const="json",
             help="the same as --format json",
         )
+
+
+def add_lang(parser: argparse.ArgumentParser, rows: str = "decision") -> None:
+    """Add ``--lang zh|en`` to ``parser`` (read by :func:`chosen_lang`); ``rows`` names what
+    carries ``text_zh`` in its JSON."""
+    parser.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        help="the language of the text: zh (中文, the default) or en; default "
+        f"POLICYRULES_LANG if set. JSON keys stay English; each {rows} gains text_zh",
+    )
+
+
+def chosen_lang(args: argparse.Namespace) -> str:
+    """``--lang``, else ``POLICYRULES_LANG``, else Chinese (E425 for another language)."""
+    return check_lang(args.lang or os.environ.get("POLICYRULES_LANG") or "zh")
 
 
 def write_json(data: Any) -> None:

@@ -41,6 +41,13 @@ OVERSEAS = "jjxf_2025_50/13/overseas_registration"
 LAUNCH = "jjxf_2025_50/3/launch_reward"
 
 
+@pytest.fixture(autouse=True)
+def _text_in_english_by_option(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The text tests here ask for English (``--lang en``), its words unchanged since it was
+    the only text; none depends on the caller's ``POLICYRULES_LANG``."""
+    monkeypatch.delenv("POLICYRULES_LANG", raising=False)
+
+
 @pytest.fixture(scope="module")
 def policy() -> policyrules.Policy:
     return policyrules.load(BEIJING)
@@ -97,7 +104,9 @@ def test_nothing_changes_when_the_value_is_the_default(policy: policyrules.Polic
 
 
 def test_cli_text(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run_cli(capsys, "diff", BEIJING, FIRM_C, "--set", "rd_reward_rate=10%")
+    code, out, _ = run_cli(
+        capsys, "diff", BEIJING, FIRM_C, "--set", "rd_reward_rate=10%", "--lang", "en"
+    )
     assert code == 0
     assert out == (
         "京经信发〔2025〕50号 第6条 rd_reward · firm-c: eligible, up to 1000 万元 → "
@@ -223,7 +232,7 @@ def test_batch_agrees_with_one_by_one(policy: policyrules.Policy, registry: Path
 def test_cli_batch(capsys: pytest.CaptureFixture[str], registry: Path, tmp_path: Path) -> None:
     out = tmp_path / "changed.csv"
     args = ("diff", BEIJING, registry, "--set", "overseas_support_rate=50%")
-    code, text, _ = run_cli(capsys, *args, "--out", out)
+    code, text, _ = run_cli(capsys, *args, "--out", out, "--lang", "en")
     assert code == 0
     lines = text.splitlines()
     assert lines[:2] == [f"{OVERSEAS}: 1 of 1 change; exact +60 万元, upper bounds -40 万元", ""]
@@ -297,3 +306,35 @@ def test_cli_batch_from_a_duckdb_file(
     row = json.loads(line)
     assert (code, row["provision"], row["changed"]) == (0, OVERSEAS, 1)
     assert (row["exact"]["delta_fen"], row["upper"]["delta_fen"]) == (60 * WAN, -40 * WAN)
+
+
+def test_cli_batch_in_chinese(
+    capsys: pytest.CaptureFixture[str], registry: Path, tmp_path: Path
+) -> None:
+    """The registry's report in Chinese (the default, or ``POLICYRULES_LANG=zh`` over
+    ``--lang``'s absence): 第13条 headed as the letter heads its decisions; exact 200 → 260
+    万元, upper bounds 300 → 260 万元; JSON's ``text_zh`` on each provision and the whole."""
+    out = tmp_path / "changed.csv"
+    args = ("diff", BEIJING, registry, "--set", "overseas_support_rate=50%")
+    code, text, _ = run_cli(capsys, *args, "--out", out)
+    assert code == 0
+    lines = text.splitlines()
+    row = (
+        "京经信发〔2025〕50号 第13条 境外上市注册申请成本支持：1 项决定中 1 项有变化；"
+        "确定金额增加 60 万元，最高金额减少 40 万元"
+    )
+    assert lines[:2] == [row, ""]
+    assert re.fullmatch(r"共 \d+ 项决定，其中 1 项有变化", lines[2])
+    assert lines[3:] == [
+        "确定金额合计：200 万元 → 260 万元（增加 60 万元）",
+        "最高金额合计：300 万元 → 260 万元（减少 40 万元）",
+        f"有变化的决定已写入 {out}",
+    ]
+    _, english, _ = run_cli(capsys, *args, "--lang", "en")
+    assert english.startswith(f"{OVERSEAS}: 1 of 1 change; exact +60 万元")
+    _, data, _ = run_cli(capsys, *args, "--format", "json")
+    summary = json.loads(data)
+    assert summary["provisions"][0]["text_zh"] == row
+    assert summary["text_zh"] == text.replace(f"\n有变化的决定已写入 {out}", "")
+    _, line, _ = run_cli(capsys, *args, "--format", "jsonl")
+    assert "text_zh" not in json.loads(line)
