@@ -9,15 +9,17 @@ award (京经信发〔2025〕50号 第3条, 200 万元 a product) of firm ``0701
 refused (no Chinese registry's id holds one), and U+FF0D, U+FF0E, U+FF0F, U+FF3F; the
 full-width brackets of a registered name (``（北京）``), the CJK punctuation, ``·`` and the
 ideographs are taken.  Each route, as ``test_ids_full_width.py``: a facts file (YAML,
-JSON, built in Python: E303), a ledger store (``eval --ledger STORE``), a ledger file and
-a ``Grant`` (E323), the JSON Schema (and ECMA 262), the service (400, E303), and the batch's
-registry (E624) and its ledger (E323), on DuckDB and on Spark.
+JSON, built in Python: E303), a ledger store (``eval --ledger STORE``, and a store an
+earlier version wrote: E330), a ledger file and a ``Grant`` (E323), the JSON Schema (and
+ECMA 262), the service (400, E303), and the batch's registry (E624) and its ledger (E323),
+on DuckDB and on Spark.
 """
 
 from __future__ import annotations
 
 import json
 import shutil
+import sqlite3
 import subprocess
 import unicodedata
 from pathlib import Path
@@ -40,6 +42,7 @@ from policyrules.runtime.ids import (
     OTHER_DIGIT_RANGES,
     id_fault,
 )
+from policyrules.store import LedgerStore
 from policyrules.tables import id_problem
 from support import BEIJING as POLICY
 from support import LAUNCH_REWARD as LAUNCH
@@ -247,6 +250,50 @@ def test_a_store_does_not_pay_firm_0701_again_as_another_scripts_digits(
     assert main(["ledger", "show", store]) == 0
     out = capsys.readouterr()
     assert "1 grant(s), 2,000,000.00 元" in out.out + out.err
+
+
+def test_a_schema_5_store_holding_such_an_id_is_refused_until_mended(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A store of schema 5 (the version that took ٠٧٠١) holding firm ٠٧٠١'s launch reward:
+    a run for firm 0701 would not read that grant and would pay it again.  Opening it is
+    E330 naming the grant, the fault and how to mend it; the store is left at 5, unchanged,
+    and nothing is paid.  A schema 5 store of plain ids opens as 6, its grants kept."""
+    path = tmp_path / "grants.db"
+    grant = Grant(LAUNCH, (("firm", "x"), ("product", "P-1")), Money.parse("200万元"), 2026)
+    with LedgerStore.open(path, create=True) as store:
+        store.append([grant])
+    with sqlite3.connect(path) as conn:  # as policyrules with schema 5 wrote it
+        conn.execute(
+            "UPDATE grants SET firm = ?, path = ?",
+            (ARABIC, json.dumps([["firm", ARABIC], ["product", "P-1"]], ensure_ascii=False)),
+        )
+        conn.execute("PRAGMA user_version = 5")
+    conn.close()
+    before = path.read_bytes()
+    with pytest.raises(LedgerError) as info:
+        LedgerStore.open(path)
+    assert info.value.code == "E330"
+    assert f"grant #1 holds an id this policyrules refuses: {NAMED}: '٠٧٠١'" in str(info.value)
+    assert info.value.hint is not None
+    assert "a digit of another script" in info.value.hint
+    assert "write '0701'" in info.value.hint
+    facts = _facts_file(tmp_path, "f.json", "P-1", "0701")
+    assert main(["eval", str(POLICY), facts, "--ledger", str(path)]) == 2
+    assert "error[E330]" in capsys.readouterr().err
+    assert path.read_bytes() == before
+    with sqlite3.connect(path) as conn:
+        conn.execute(
+            "UPDATE grants SET firm = '0701', path = ?", ('[["firm","0701"],["product","P-1"]]',)
+        )
+    conn.close()
+    with LedgerStore.open(path) as store:
+        assert store.grants().total() == Money.parse("200万元")
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 6
+    conn.close()
+    assert main(["eval", str(POLICY), facts, "--ledger", str(path)]) == 0
+    assert "recorded 0 grant(s), 0.00 元" in capsys.readouterr().err  # paid once, in the store
 
 
 def test_a_ledger_grant_with_another_scripts_digit_is_e323(
