@@ -38,7 +38,7 @@ from operator import add, is_, is_not, not_, setitem
 from typing import Any, NamedTuple
 
 from .convert_ids import MAX_ID_LENGTH
-from .convert_patterns import FULL_WIDTH
+from .convert_patterns import LOOKALIKE
 from .converters import Columnar, Converter, Keeps, ListConverter, id_converter
 from .instances import Facts, Instance, many_instances
 from .model import CheckedPolicy, EntityInfo
@@ -253,7 +253,7 @@ def _keys(
     return entries
 
 
-_FULL_WIDTH = re.compile(f"[{FULL_WIDTH}]")
+_LOOKALIKE = re.compile(f"[{LOOKALIKE}]")
 
 
 def _unspaced(ids: list[str]) -> bool:
@@ -265,15 +265,16 @@ def _unspaced(ids: list[str]) -> bool:
 
 def _ids(ids: list[Any]) -> list[str]:
     """The ids as read, each as ``id_converter`` reads it."""
-    # Printable text without a full-width letter or digit, not blank, with no space at either
-    # end and not too long, is an id (ID_PATTERN: Python's printable characters hold no
-    # control character, no invisible one (category Cf) and no white space but " "; the
-    # full-width ones are printable, searched for beyond ASCII); the rest is read one by one.
+    # Printable text without a full-width letter, digit or mark or another script's digit,
+    # not blank, with no space at either end and not too long, is an id (ID_PATTERN:
+    # Python's printable characters hold no control character, no invisible one (category
+    # Cf) and no white space but " "; the LOOKALIKE ones are printable, searched for beyond
+    # ASCII); the rest is read one by one.
     joined = "".join(ids) if set(map(type, ids)) <= _STR else None
     if (
         joined is not None
         and joined.isprintable()
-        and (joined.isascii() or _FULL_WIDTH.search(joined) is None)
+        and (joined.isascii() or _LOOKALIKE.search(joined) is None)
         and _unspaced(ids)
         and max(map(len, ids), default=0) <= MAX_ID_LENGTH
     ):

@@ -16,8 +16,9 @@ counted), the column, what is wrong and a hint; up to three rows per column, all
 * E622 an unknown column, or a missing ``id`` / ``<owner>_id`` column;
 * E623 a column whose type cannot hold its fact (an id stored as an integer, money as DOUBLE);
 * E624 an id missing, empty, holding a control character, a line break (U+2028...), an
-  invisible character (U+200B ZERO WIDTH SPACE...) or a full-width Latin letter or digit
-  (``０７０１``), with white space at its start or end, or of more than 256 characters;
+  invisible character (U+200B ZERO WIDTH SPACE...), a full-width Latin letter, digit or mark
+  (``０７０１``, ``P－1``) or a digit of another script (``٠٧٠١``), with white space at its
+  start or end, or of more than 256 characters;
 * E625 the same id twice (under the same owner);
 * E626 an owner id that no row of the owner's table has;
 * E627 a value refused (money, number, bool, enum, duration, list); E628 a rate (written
@@ -35,15 +36,17 @@ import duckdb
 
 from . import types as t
 from .convert_patterns import (
+    FULL_WIDTH_MARK_RANGES,
     FULL_WIDTH_RANGES,
     INVISIBLE_RANGES,
     LINE_BREAK_RANGES,
     MAX_ID_LENGTH,
+    OTHER_DIGIT_RANGES,
     SPACE_TEXT,
 )
 from .errors import Diagnostic, TableError, did_you_mean, excerpt
 from .model import CheckedPolicy, EntityInfo
-from .runtime.ids import break_fault, class_body, full_width_fault, invisible_fault
+from .runtime.ids import break_fault, class_body, invisible_fault, lookalike_fault
 from .tables_find import FORMATS, Source, find_tables, looks_like_duckdb, table_error
 from .tables_messages import problem_message
 from .tables_source import PER_COLUMN, READ_HINT, SourceTable, error_line
@@ -73,7 +76,13 @@ _EDGE = f"^[{SPACE_TEXT}]|[{SPACE_TEXT}]$"  # white space at an id's start or en
 # An invisible character (category Cf), in RE2's (and Java's) \x{...}, astral ones too.
 _INVISIBLE = "[" + class_body(INVISIBLE_RANGES, "\\x{{{:X}}}") + "]"
 _BREAK = "[" + class_body(LINE_BREAK_RANGES, "\\x{{{:X}}}") + "]"  # U+2028, U+2029
-_FULL_WIDTH = "[" + class_body(FULL_WIDTH_RANGES, "\\x{{{:X}}}") + "]"  # ０-９ Ａ-Ｚ ａ-ｚ
+# A full-width letter, digit or mark (０-９ Ａ-Ｚ ａ-ｚ －．／＿) or another script's digit
+# (runtime.ids.LOOKALIKE), astral ones too: one search, the message telling which.
+_LOOKALIKE = (
+    "["
+    + class_body(FULL_WIDTH_RANGES + FULL_WIDTH_MARK_RANGES + OTHER_DIGIT_RANGES, "\\x{{{:X}}}")
+    + "]"
+)
 _MOST = 30  # diagnostics shown in all
 _quoted = '"{}"'.format  # a value as a message quotes it (in an excerpt if long)
 
@@ -160,8 +169,8 @@ def id_problem(c: str, *, missing: bool = True) -> str:
     characters), ``control``, ``blank``, ``edge`` (white space at its start or end),
     ``break`` (a line break, U+2028 or U+2029, within: at an end it is ``edge``),
     ``invisible`` (a character of category Cf, U+FEFF within: at an end it is ``edge``),
-    ``full_width`` (a full-width Latin letter or digit, ``０７０１``), as :data:`ID_MESSAGES`
-    says them."""
+    ``lookalike`` (a full-width Latin letter, digit or mark, ``０７０１``, ``P－1``, or a
+    digit of another script, ``٠٧٠١``), as :data:`ID_MESSAGES` says them."""
     return (
         f"(CASE WHEN {c} IS NULL THEN {_MISSING if missing else 'NULL'} "
         f"WHEN length({c}) > {MAX_ID_LENGTH} THEN 'long' "
@@ -170,7 +179,7 @@ def id_problem(c: str, *, missing: bool = True) -> str:
         f"WHEN regexp_matches({c}, {literal(_EDGE)}) THEN 'edge' "
         f"WHEN regexp_matches({c}, {literal(_BREAK)}) THEN 'break' "
         f"WHEN regexp_matches({c}, {literal(_INVISIBLE)}) THEN 'invisible' "
-        f"WHEN regexp_matches({c}, {literal(_FULL_WIDTH)}) THEN 'full_width' END)"
+        f"WHEN regexp_matches({c}, {literal(_LOOKALIKE)}) THEN 'lookalike' END)"
     )
 
 
@@ -197,17 +206,17 @@ ID_MESSAGES = {
         "each paid",
     ),
     # The messages name the character and its place (runtime.ids.break_fault,
-    # invisible_fault, full_width_fault).
+    # invisible_fault, lookalike_fault).
     "break": ("an id holds a line break", "remove it: an id is printed on one line"),
     "invisible": (
         "an id holds an invisible character",
         "remove it: it does not show (it came in with the id, copied from a web page or a "
         "word processor)",
     ),
-    "full_width": (
-        "an id holds a full-width letter or digit",
-        "write it in half-width ASCII: ids compare exactly, and `０７０１` beside `0701` would "
-        "be two items, each paid",
+    "lookalike": (
+        "an id holds a full-width letter, digit or mark or a digit of another script",
+        "write it in ASCII: ids compare exactly, and `０７０１` or `٠٧٠١` beside `0701` would be "
+        "two items, each paid",
     ),
 }
 
@@ -216,7 +225,7 @@ def _excerpt(value: str) -> str:
     return excerpt(value, _quoted)
 
 
-_NAMED = {"break": break_fault, "invisible": invisible_fault, "full_width": full_width_fault}
+_NAMED = {"break": break_fault, "invisible": invisible_fault, "lookalike": lookalike_fault}
 
 
 def id_message(
@@ -225,8 +234,8 @@ def id_message(
     """The message and hint of the registry id ``value`` with the fault ``reason``
     (:func:`id_problem`), the id quoted by ``show`` (a ledger's: ``errors.quoted``) or, by
     default, as an excerpt in double quotes (a 100,001-character id is cut; none if empty).
-    A line break, an invisible character or a full-width letter or digit is named by its
-    code point, name and place."""
+    A line break, an invisible character, a full-width letter, digit or mark or another
+    script's digit is named by its code point, name and place."""
     if reason in _NAMED:
         fault = _NAMED[reason](value, show or _excerpt)
         if fault is not None:

@@ -3,12 +3,15 @@
 for ids of the BMP: beyond it the reader alone refuses an invisible character) and DuckDB's
 ``id_problem`` (registry tables; Spark runs the same SQL).  Over text drawn mostly from
 invisible characters (category Cf, of the BMP and beyond), white space (U+FEFF among it),
-control characters and letters, and ids of 256 and 257 characters: each takes exactly the
-ids the rule, stated from ``unicodedata``, takes (no character of category Cc or Cf, no
-white space at either end, 1 to 256 characters)."""
+control characters, line breaks, digits of other scripts (category Nd, of the BMP and
+beyond), full-width letters, digits and marks and letters, and ids of 256 and 257
+characters: each takes exactly the ids the rule, stated from ``unicodedata``, takes (no
+character of category Cc, Cf, Zl or Zp, no digit but ASCII's, no full-width form of an
+ASCII letter or of ``- . / _``, no white space at either end, 1 to 256 characters)."""
 
 from __future__ import annotations
 
+import string
 import unicodedata
 from collections.abc import Iterator
 
@@ -28,6 +31,7 @@ _CHARS = st.sampled_from(
         *"P1产 \u3000\u00a0\ufeff\x00\x1f\x85",
         *"\u00ad\u061c\u180e\u200b\u200c\u200d\u200e\u202e\u2060\u2066\ufff9",
         *"\U000110bd\U0001d173\U000e0001\U000e0020\U000e007f\U00010000\U0001f600",
+        *"\u2028\u2029٠۹०０ＰｚＺ－．／＿（）·、\U0001d7ce\U0001d7ff\U0001e950\U000104a9",
     ]
 )
 _IDS = (
@@ -47,9 +51,14 @@ def con() -> Iterator[duckdb.DuckDBPyConnection]:
         yield con
 
 
+# The full-width forms of an ASCII letter, digit or id mark (- . / _): the ASCII one + 0xFEE0.
+_WIDE = {chr(ord(c) + 0xFEE0) for c in "-./_0123456789" + string.ascii_letters}
+
+
 def _is_id(text: str) -> bool:
-    unseen = any(unicodedata.category(c) in ("Cc", "Cf") for c in text)
-    return 0 < len(text) <= 256 and text.strip(SPACE_TEXT) == text and not unseen
+    unseen = any(unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") for c in text)
+    lookalike = any(c in _WIDE or (c.isdecimal() and not c.isascii()) for c in text)
+    return 0 < len(text) <= 256 and text.strip(SPACE_TEXT) == text and not unseen and not lookalike
 
 
 @settings(max_examples=3 * settings().max_examples)  # each a DuckDB query: cheap

@@ -92,8 +92,9 @@ def test_id_fault_names_the_character_and_gives_the_id_in_ascii(
 
 
 def test_other_full_width_forms_are_ordinary_text(policy: policyrules.Policy) -> None:
-    """``（北京）``, `－`, `＿` and the ideographic ones stay: an id may be a registered name."""
-    for ident in (NAME, "产品－1", "P＿1", "第一号", "P·1"):
+    """``（北京）``, the CJK punctuation and the ideographic ones stay: an id may be a
+    registered name (full-width `－ ． ／ ＿` are refused: test_ids_other_digits.py)."""
+    for ident in (NAME, "产品【1】", "产品、1", "第一号", "P·1"):
         assert id_fault(ident) is None, ident
         assert ID_REGEX.search(ident) is not None
     assert ids_ok([NAME, "0701"])
@@ -152,7 +153,7 @@ def test_the_pattern_means_the_same_in_ecma_262() -> None:
         "const ids = JSON.parse(process.argv[2]);"
         "console.log(JSON.stringify(ids.map((s) => re.test(s))));"
     )
-    ids = ["0701", NAME, "P－1", *(f"P{chr(c)}1" for c in wide)]
+    ids = ["0701", NAME, "P·1", *(f"P{chr(c)}1" for c in wide)]
     got = subprocess.run(
         ["node", "-e", script, ID_PATTERN, json.dumps(ids)],
         capture_output=True,

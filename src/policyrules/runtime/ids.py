@@ -1,6 +1,7 @@
 """Ids: text exactly as written, never blank, without a control character, an invisible
-character, a line break or a full-width Latin letter or digit (``０７０１``, ``Ｐ1``) inside or
-white space at either end (ids compare exactly: ``P1 `` beside ``P1``, or ``０７０１`` beside
+character, a line break, a full-width Latin letter or digit (``０７０１``, ``Ｐ1``), a
+full-width ``－ ． ／ ＿`` or a digit of another script (``٠٧٠١``) inside or white space at
+either end (ids compare exactly: ``P1 `` beside ``P1``, or ``０７０１`` or ``٠٧٠١`` beside
 ``0701``, would be two items, each paid), of at most :data:`MAX_ID_LENGTH` characters.
 The readers of facts, ledgers and tables refuse an id that breaks this
 (:mod:`policyrules.convert_ids`), the JSON Schema too (:mod:`policyrules.convert_schema`),
@@ -19,6 +20,8 @@ from ..errors import quoted
 __all__ = [
     "CONTROL",
     "FULL_WIDTH",
+    "FULL_WIDTH_MARKS",
+    "FULL_WIDTH_MARK_RANGES",
     "FULL_WIDTH_RANGES",
     "ID_PATTERN",
     "ID_REGEX",
@@ -27,16 +30,22 @@ __all__ = [
     "INVISIBLE_RANGES",
     "LINE_BREAK",
     "LINE_BREAK_RANGES",
+    "LOOKALIKE",
     "MAX_ID_LENGTH",
+    "OTHER_DIGITS",
+    "OTHER_DIGITS_BMP",
+    "OTHER_DIGIT_RANGES",
     "SPACE",
     "SPACE_TEXT",
+    "ascii_form",
     "break_fault",
     "char_name",
     "class_body",
     "full_width_fault",
-    "half_width",
     "id_fault",
     "invisible_fault",
+    "lookalike_fault",
+    "other_digit_fault",
 ]
 
 
@@ -71,14 +80,34 @@ def _read_cf() -> tuple[tuple[int, int], ...]:
     return _ranges(c for r in _PLANES for c in r if unicodedata.category(chr(c)) == "Cf")
 
 
+# Unicode 14.0.0's Nd beyond ASCII, written out as the zero of each run of ten (Unicode assigns
+# decimal digits only so, 0 to 9 in a row): 640 code points, 61 ranges (U+1D7CE-U+1D7FF, the
+# mathematical digits, are five runs of ten in one range).
+_ND_ZEROS_14 = (
+    0x0660, 0x06F0, 0x07C0, 0x0966, 0x09E6, 0x0A66, 0x0AE6, 0x0B66, 0x0BE6, 0x0C66, 0x0CE6,
+    0x0D66, 0x0DE6, 0x0E50, 0x0ED0, 0x0F20, 0x1040, 0x1090, 0x17E0, 0x1810, 0x1946, 0x19D0,
+    0x1A80, 0x1A90, 0x1B50, 0x1BB0, 0x1C40, 0x1C50, 0xA620, 0xA8D0, 0xA900, 0xA9D0, 0xA9F0,
+    0xAA50, 0xABF0, 0xFF10, 0x104A0, 0x10D30, 0x11066, 0x110F0, 0x11136, 0x111D0, 0x112F0,
+    0x11450, 0x114D0, 0x11650, 0x116C0, 0x11730, 0x118E0, 0x11950, 0x11C50, 0x11D50, 0x11DA0,
+    0x16A60, 0x16AC0, 0x16B50, 0x1D7CE, 0x1D7D8, 0x1D7E2, 0x1D7EC, 0x1D7F6, 0x1E140, 0x1E2F0,
+    0x1E950, 0x1FBF0,
+)  # fmt: skip
+
+
+def _read_nd() -> tuple[tuple[int, int], ...]:
+    """Nd beyond ASCII of another Unicode version (``str.isdecimal`` is category Nd)."""
+    return _ranges(c for r in _PLANES for c in r if c > 0x7F and chr(c).isdecimal())
+
+
 def class_body(ranges: Iterable[tuple[int, int]], escape: str) -> str:
     """The body of a regex class of ``ranges``, each code point written by ``escape``."""
     return "".join(escape.format(a) + ("" if a == b else "-" + escape.format(b)) for a, b in ranges)
 
 
 # An id holds something besides whitespace, no control character, no invisible character, no
-# line break, no full-width Latin letter or digit, and no white space at its start or end (ids
-# compare exactly: `P1 ` beside `P1` would be two products, a one-time award paid twice).
+# line break, no character read as an ASCII one it is not (LOOKALIKE), and no white space at
+# its start or end (ids compare exactly: `P1 ` beside `P1` would be two products, a one-time
+# award paid twice).
 # Written with explicit classes (no ``\s``, no ``$`` before a control character) so the JSON
 # Schema's ``pattern`` means the same in Python's ``re`` and in ECMA 262 regexes.
 CONTROL = r"\x00-\x1f\x7f-\x9f"
@@ -114,20 +143,45 @@ LINE_BREAK = class_body(LINE_BREAK_RANGES, "\\u{:04x}")  # a class body for re a
 #: full-width forms (``（北京）`` in a firm's name) are ordinary Chinese text, taken.
 FULL_WIDTH_RANGES = ((0xFF10, 0xFF19), (0xFF21, 0xFF3A), (0xFF41, 0xFF5A))
 FULL_WIDTH = class_body(FULL_WIDTH_RANGES, "\\u{:04x}")  # a class body for re and ECMA 262
+#: The full-width forms of the marks an id is written with (U+FF0D ``－``, U+FF0E ``．``,
+#: U+FF0F ``／``, U+FF3F ``＿``: ``-`` ``.`` ``/`` ``_`` plus 0xFEE0): ``P－1`` reads as
+#: ``P-1`` but is another product.  The full-width brackets and the CJK punctuation of a
+#: registered name (``（北京）``, ``·``) are ordinary Chinese text, taken.
+FULL_WIDTH_MARK_RANGES = ((0xFF0D, 0xFF0F), (0xFF3F, 0xFF3F))
+FULL_WIDTH_MARKS = class_body(FULL_WIDTH_MARK_RANGES, "\\u{:04x}")  # for re and ECMA 262
+#: The decimal digits (Unicode category Nd) beyond ASCII 0-9, of the running Python's
+#: ``unicodedata``: Arabic-Indic ``٠٧٠١``, Extended Arabic-Indic, Devanagari, the
+#: mathematical digits U+1D7CE-U+1D7FF (``𝟎𝟕𝟎𝟏``), the full-width ``０``-``９`` too (their
+#: message is :func:`full_width_fault`'s).  No Chinese registry's id holds one: ``٠٧٠١``
+#: reads as ``0701`` but is another id.  As runs of code points (first, last).
+OTHER_DIGIT_RANGES = (
+    _ranges(z + d for z in _ND_ZEROS_14 for d in range(10))
+    if unicodedata.unidata_version == "14.0.0"
+    else _read_nd()
+)
+OTHER_DIGITS = class_body(OTHER_DIGIT_RANGES, "\\U{:08x}")  # a class body for Python's re
+# The BMP's, for ECMA 262 without the `u` flag (as INVISIBLE_BMP): the astral ones (the
+# mathematical digits, Osmanya, Adlam...) the readers refuse, not the JSON Schema's pattern.
+OTHER_DIGITS_BMP = class_body(((a, b) for a, b in OTHER_DIGIT_RANGES if b <= 0xFFFF), "\\u{:04x}")
+#: A class body (Python's re) of the printable characters an id may not hold, each read as
+#: the ASCII one it is not: :data:`FULL_WIDTH`, :data:`FULL_WIDTH_MARKS`,
+#: :data:`OTHER_DIGITS`.  Printable ASCII holds none: an ASCII id takes no search.
+LOOKALIKE = FULL_WIDTH + FULL_WIDTH_MARKS + OTHER_DIGITS
 
 
-def _id_pattern(invisible: str) -> str:
-    """The pattern of an id, refusing the characters of ``invisible`` (a class body)."""
+def _id_pattern(invisible: str, digits: str) -> str:
+    """The pattern of an id, refusing the characters of ``invisible`` and ``digits`` (class
+    bodies)."""
     return (
-        rf"^(?![\s\S]*[{CONTROL}{LINE_BREAK}{FULL_WIDTH}{invisible}])"
+        rf"^(?![\s\S]*[{CONTROL}{LINE_BREAK}{FULL_WIDTH}{FULL_WIDTH_MARKS}{digits}{invisible}])"
         rf"(?![{SPACE}]*$)(?![{SPACE}])(?![\s\S]*[{SPACE}]$)"
     )
 
 
-ID_PATTERN = _id_pattern(INVISIBLE_BMP)
-#: :data:`ID_PATTERN` in Python, the astral invisible characters refused too (all but the
-#: length): ``ID_REGEX.search(text)`` is not ``None`` where ``text`` is an id.
-ID_REGEX = re.compile(_id_pattern(INVISIBLE))
+ID_PATTERN = _id_pattern(INVISIBLE_BMP, OTHER_DIGITS_BMP)
+#: :data:`ID_PATTERN` in Python, the astral invisible characters and digits refused too (all
+#: but the length): ``ID_REGEX.search(text)`` is not ``None`` where ``text`` is an id.
+ID_REGEX = re.compile(_id_pattern(INVISIBLE, OTHER_DIGITS))
 #: The most characters an id may have (a firm's 统一社会信用代码 has 18, a product's
 #: registration number a few dozen): a longer one is a fault of its source (a whole record
 #: pasted into the id column), and would make every message and key that holds it long.
@@ -139,8 +193,12 @@ MAX_ID_LENGTH = 256
 _CONTROL = re.compile(f"[{CONTROL}]")
 _INVISIBLE = re.compile(f"[{INVISIBLE}]")
 _BREAK = re.compile(f"[{LINE_BREAK}]")
-_FULL_WIDTH = re.compile(f"[{FULL_WIDTH}]")
-_HALF_WIDTH = {c: c - 0xFEE0 for a, b in FULL_WIDTH_RANGES for c in range(a, b + 1)}
+_FULL_WIDTH = re.compile(f"[{FULL_WIDTH}{FULL_WIDTH_MARKS}]")
+_OTHER_DIGIT = re.compile(f"[{OTHER_DIGITS}]")
+# Each LOOKALIKE character's ASCII one: a digit's by its value, a full-width form less 0xFEE0.
+_DIGITS = (c for a, b in OTHER_DIGIT_RANGES for c in range(a, b + 1))
+_WIDE = (c for a, b in FULL_WIDTH_RANGES + FULL_WIDTH_MARK_RANGES for c in range(a, b + 1))
+_ASCII = {c: ord("0") + unicodedata.digit(chr(c)) for c in _DIGITS} | {c: c - 0xFEE0 for c in _WIDE}
 _ID_HINT = "give each item the id it has in its own system, e.g. `id: P1`"
 
 
@@ -187,27 +245,57 @@ def break_fault(text: str, show: Callable[[str], str] = quoted) -> tuple[str, st
     )
 
 
-def half_width(text: str) -> str:
-    """``text`` with each full-width Latin letter or digit (:data:`FULL_WIDTH`) written in
-    ASCII: ``０７０１`` is ``0701``, ``Ｐ1`` is ``P1``; the rest as it is."""
-    return text.translate(_HALF_WIDTH)
+def ascii_form(text: str) -> str:
+    """``text`` with each character of :data:`LOOKALIKE` written as the ASCII one it reads
+    as: ``０７０１``, ``٠٧٠١`` and ``𝟎𝟕𝟎𝟏`` are ``0701``, ``Ｐ－1`` is ``P-1``; the rest as
+    it is."""
+    return text.translate(_ASCII)
 
 
 def full_width_fault(text: str, show: Callable[[str], str] = quoted) -> tuple[str, str] | None:
     """The (message, hint) of the first full-width Latin letter or digit (:data:`FULL_WIDTH`)
-    in ``text``, by code point, name and place (counted from 1), the id quoted by ``show``,
-    the hint giving it in ASCII; ``None`` if it holds none."""
+    or mark (:data:`FULL_WIDTH_MARKS`) in ``text``, by code point, name and place (counted
+    from 1), the id quoted by ``show``, the hint giving it in ASCII; ``None`` if it holds
+    none."""
     found = _FULL_WIDTH.search(text)
     if found is None:
         return None
-    shown, fixed = show(text), show(half_width(text))
-    return (
-        f"an id holds a full-width letter or digit, {char_name(found[0])}, at character "
-        f"{found.start() + 1}: {shown}",
-        f"write {fixed} (letters and digits in half-width ASCII, as an input method writes "
-        f"them in half-width mode): ids compare exactly, so {shown} would be another item "
-        f"than {fixed} (another firm, another product), its awards paid again",
+    shown, fixed = show(text), show(ascii_form(text))
+    what, which = (
+        ("letter or digit", "letters and digits")
+        if found[0].isalnum()
+        else ("punctuation mark", "the marks - . / _")
     )
+    return (
+        f"an id holds a full-width {what}, {char_name(found[0])}, at character "
+        f"{found.start() + 1}: {shown}",
+        f"write {fixed} ({which} in half-width ASCII, as an input method writes them in "
+        f"half-width mode): ids compare exactly, so {shown} would be another item than "
+        f"{fixed} (another firm, another product), its awards paid again",
+    )
+
+
+def other_digit_fault(text: str, show: Callable[[str], str] = quoted) -> tuple[str, str] | None:
+    """The (message, hint) of the first digit of another script (:data:`OTHER_DIGITS`) in
+    ``text``, by code point, name and place (counted from 1), the id quoted by ``show``, the
+    hint giving it in ASCII; ``None`` if it holds none."""
+    found = _OTHER_DIGIT.search(text)
+    if found is None:
+        return None
+    shown, fixed = show(text), show(ascii_form(text))
+    return (
+        f"an id holds a digit of another script, {char_name(found[0])}, at character "
+        f"{found.start() + 1}: {shown}",
+        f"write {fixed} (digits in ASCII 0-9, as every Chinese registry writes its ids): ids "
+        f"compare exactly, so {shown} would be another item than {fixed} (another firm, "
+        "another product), its awards paid again",
+    )
+
+
+def lookalike_fault(text: str, show: Callable[[str], str] = quoted) -> tuple[str, str] | None:
+    """:func:`full_width_fault` or else :func:`other_digit_fault` of ``text`` (the first of
+    :data:`LOOKALIKE`'s characters named: a full-width digit as full-width)."""
+    return full_width_fault(text, show) or other_digit_fault(text, show)
 
 
 def id_fault(text: str) -> tuple[str, str] | None:
@@ -215,9 +303,10 @@ def id_fault(text: str) -> tuple[str, str] | None:
     more than :data:`MAX_ID_LENGTH` characters, a control character (it would print as
     something else), no text but white space, white space at its start or end, a line
     break (:data:`LINE_BREAK`: it would forge a line where the id is printed), an
-    invisible character (:data:`INVISIBLE`: it would print as the id without it) or a
-    full-width Latin letter or digit (:data:`FULL_WIDTH`: it would be another id than the
-    one it reads as)."""
+    invisible character (:data:`INVISIBLE`: it would print as the id without it), a
+    full-width Latin letter, digit or mark (:data:`FULL_WIDTH`, :data:`FULL_WIDTH_MARKS`) or
+    a digit of another script (:data:`OTHER_DIGITS`): it would be another id than the one it
+    reads as."""
     ascii_id = text.isascii() and text.isprintable()  # no control character, no SPACE but " "
     if ascii_id and 0 < len(text) <= MAX_ID_LENGTH and text[0] != " " != text[-1]:
         return None  # the usual id, without the pattern's search (a grant made checks each)
@@ -237,7 +326,7 @@ def id_fault(text: str) -> tuple[str, str] | None:
             "items, each paid",
         )
     else:
-        fault = break_fault(text) or invisible_fault(text) or full_width_fault(text)
+        fault = break_fault(text) or invisible_fault(text) or lookalike_fault(text)
         assert fault is not None, text
         return fault
     return (
