@@ -236,7 +236,9 @@ def decision_text_zh(d: Decision, words: Words | None = None, *, verbose: bool =
         lines.append(f"  所依据的情况：{said}")
     lines += pairs_lines_zh(w, d.parameters, d.assumptions, d.parameters_set)
     if verbose:
-        lines.append(f"  计算过程（{d.provision}，{d.kind}）：")
+        # The trace speaks the encoding's terms (condition, once per, cap ...), in English
+        # as the .rule text does: headed so, not passed off as the letter's Chinese.
+        lines.append(f"  计算过程（编码原文，英文；{d.provision}，{d.kind}）：")
         for st in d.trace:
             mark = {True: "✓", False: "✗", None: "·"}[st.ok]
             lines.append(f"    {mark} {st.kind}: {st.text}")

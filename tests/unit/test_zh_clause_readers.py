@@ -136,3 +136,9 @@ def test_caps_and_once_only_in_words(policy: policyrules.Policy) -> None:
         "自区科委收到申报材料日期起 15 个工作日内（起算日当日不计入；期满日为休息日的，"
         "顺延至下一个工作日）；以完成审核日期为完成日期"
     ]
+
+
+def test_the_trace_is_headed_as_the_encodings_words(policy: policyrules.Policy) -> None:
+    text = policy.evaluate(FIRM).explain(verbose=True)
+    assert "  计算过程（编码原文，英文；sqkf_2026_3/一/class1_reward，award）：" in text
+    assert "    ✓ condition: innovative_class1" in text
