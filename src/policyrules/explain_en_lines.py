@@ -14,7 +14,7 @@ from typing import Any
 from .runtime.ledger import Grant, GrantRow
 from .runtime.money import cn_text
 from .runtime.values import NONE_TEXT, format_value
-from .vocab import NONE_EN
+from .vocab import NONE_EN, label_en
 
 __all__ = [
     "Refused",
@@ -40,8 +40,9 @@ _STATUS = {
 
 
 def _label(label: str) -> str:
-    """A measure as the document prints it: 第3条 for 3., but (六) as it stands."""
-    return label if label.startswith("(") else f"第{label}条"
+    """A measure as the texts cite it (:func:`~policyrules.vocab.label_en`): 第3条 for 3.,
+    第一条 for 一、, but (六) as it stands."""
+    return label_en(label)
 
 
 # The lines a provision's decisions share (its heading by status, its provision line, its

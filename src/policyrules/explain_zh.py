@@ -51,6 +51,7 @@ from .vocab import (
     status_words,
 )
 from .words import Words, date_zh
+from .words_tables import provision_table_zh, tier_applied_zh
 
 __all__ = [
     "RefusedZh",
@@ -194,6 +195,10 @@ def decision_text_zh(d: Decision, words: Words | None = None, *, verbose: bool =
         lines.append(f"  性质：{ENCOURAGED}")
     if (amount := amount_line_zh(w, d)) is not None:
         lines.append(f"  {amount}")
+        if d.status != "not_eligible" and p is not None and p.kind == "award":
+            table = memo(w, ("tier table", d.provision), lambda: provision_table_zh(w, p))
+            if table is not None:  # (the trace read only then: it may be made on reading)
+                lines += [f"  {line}" for line in tier_applied_zh(table, d.trace)]
     if (held := order_hold_zh(d, lambda facts: titles_zh(w, facts))) is not None:
         lines.append(f"  排序：{held}")
     if d.due is not None:
@@ -231,7 +236,9 @@ def decision_text_zh(d: Decision, words: Words | None = None, *, verbose: bool =
         lines.append(f"  所依据的情况：{said}")
     lines += pairs_lines_zh(w, d.parameters, d.assumptions, d.parameters_set)
     if verbose:
-        lines.append(f"  计算过程（{d.provision}，{d.kind}）：")
+        # The trace speaks the encoding's terms (condition, once per, cap ...), in English
+        # as the .rule text does: headed so, not passed off as the letter's Chinese.
+        lines.append(f"  计算过程（编码原文，英文；{d.provision}，{d.kind}）：")
         for st in d.trace:
             mark = {True: "✓", False: "✗", None: "·"}[st.ok]
             lines.append(f"    {mark} {st.kind}: {st.text}")

@@ -18,6 +18,7 @@ from typing import Any
 
 from .errors import Diagnostic, PolicyRulesError
 from .model import CheckedPolicy, ClauseInfo
+from .vocab import label_en
 
 __all__ = ["clause_json", "find_clauses", "normal", "shown_label"]
 
@@ -35,8 +36,9 @@ def normal(label: str) -> str:
 
 
 def shown_label(label: str) -> str:
-    """A measure as the tool prints it: 第3条 for 3, (十九) as it stands."""
-    return label if label.startswith("(") else f"第{label}条"
+    """A measure as the tool prints it (:func:`~policyrules.vocab.label_en`): 第3条 for 3,
+    第一条 for 一, (十九) as it stands."""
+    return label_en(label)
 
 
 def _names(policy: CheckedPolicy, cl: ClauseInfo) -> set[str]:

@@ -63,7 +63,7 @@ if TYPE_CHECKING or importlib.util.find_spec("sphinx") is not None:
 
     from .sphinxext_measure import measure_page
     from .sphinxext_overview import overview_page
-    from .sphinxext_pages import document_page, facts_page
+    from .sphinxext_pages import TERM_MARK, document_page, facts_page
 
     if TYPE_CHECKING:
         from sphinx.application import Sphinx
@@ -340,6 +340,15 @@ if TYPE_CHECKING or importlib.util.find_spec("sphinx") is not None:
                 if old.name not in wanted:
                     old.unlink()
 
+    def term_as_text(
+        app: Sphinx, env: BuildEnvironment, node: addnodes.pending_xref, contnode: nodes.Element
+    ) -> nodes.Element | None:
+        """A glossary word of a measure page (:data:`~policyrules.sphinxext_pages.TERM_MARK`)
+        that the site's glossary does not define: the word as text, not a warning.  The
+        words are the project's glossary's; a site built for another policy defines what it
+        wants of them, or none."""
+        return contnode if node.get(TERM_MARK) else None
+
     def setup(app: Sphinx) -> ExtensionMetadata:
         """Register the domain and the ``.rule`` lexer (also as ``rule``)."""
         from .lexer import PolicyRulesLexer
@@ -348,6 +357,7 @@ if TYPE_CHECKING or importlib.util.find_spec("sphinx") is not None:
         app.add_config_value("policyrules_measure_pages", {}, "env", dict)
         app.connect("builder-inited", write_measure_pages)
         app.connect("env-get-outdated", reread_document_pages)
+        app.connect("missing-reference", term_as_text)
         app.add_lexer("policyrules", PolicyRulesLexer)
         app.add_lexer("rule", PolicyRulesLexer)
         return {"version": "0.1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -20,14 +20,15 @@ from .api import Policy
 from .decisions import Decision
 from .model import CheckedPolicy, ClauseInfo, ProvisionInfo
 from .printer import print_expr, print_module, print_range
-from .reference import WorkedCase, anchor, case_rows, clause_heading, provision_lines
+from .reference import WorkedCase, anchor, case_rows, clause_heading
 from .runtime.calendar import HOLIDAY_ASSUMPTION, Unpublished, WorkCalendar
 from .sphinxext_calendar import strip_days, strip_html
 from .sphinxext_cases import case_title
-from .summary import measure_summary, reader_note
+from .summary import measure_summary, provision_said, reader_note
 from .syntax import Module
 from .vocab import ENCOURAGED, chapter_zh
 from .words import Words, date_zh, duration_zh, value_zh
+from .words_tables import tables_read, tier_table_zh
 
 __all__ = ["deadline_strips", "measure_page"]
 
@@ -195,7 +196,7 @@ if TYPE_CHECKING or importlib.util.find_spec("sphinx") is not None:
         # The provisions as encoded and the rule text: for those who check the encoding.
         # Its id (what --set and the JSON name it by) is for those who check the encoding.
         body: list[nodes.Node] = [_field_list([("编号", _para(nodes.literal(text=clause.id)))])]
-        body += _provisions(checked, clause)
+        body += _provisions(policy, clause)
         if clause.node is not None:
             code = _code(print_module(Module((clause.node,))).rstrip("\n"))
             body += [_rubric(".rule 规则文本"), code]
@@ -227,7 +228,11 @@ if TYPE_CHECKING or importlib.util.find_spec("sphinx") is not None:
         if not sections:
             return []
         dl = nodes.definition_list(classes=["policyrules-summary"])
+        tables: list[nodes.Node] = []
         for title, items in sections:
+            if title == "档次":  # the rows as a table of their own, after the list
+                tables += _tier_tables(policy, clause)
+                continue
             item = nodes.definition_list_item()
             item += nodes.term("", title, _sep("："))
             body = nodes.definition()
@@ -238,7 +243,19 @@ if TYPE_CHECKING or importlib.util.find_spec("sphinx") is not None:
             body += bullets
             item += body
             dl += item
-        return [_rubric("要点（由编码生成）"), dl]
+        return [_rubric("要点（由编码生成）"), dl, *tables]
+
+    def _tier_tables(policy: Policy, clause: ClauseInfo) -> list[nodes.Node]:
+        """Each tier table the clause's provisions read, as a small table: 档次 and what it
+        gives, as the summary's 档次 says them."""
+        out: list[nodes.Node] = []
+        for name in tables_read(clause.provisions):
+            table = tier_table_zh(policy.words, name)
+            if table is not None:
+                head = ["档次", "比例" if table.rate else "金额"]
+                rows = [list(row) for row in table.rows]
+                out += [_rubric(f"档次表{table.title}"), _table(head, rows, (60, 40), "tiers")]
+        return out
 
     def _case(
         page: Page,
@@ -262,7 +279,10 @@ if TYPE_CHECKING or importlib.util.find_spec("sphinx") is not None:
         title = f"算例 {number}　{case_title(policy.checked, clause, case)}"
         return details(title, body, ["policyrules-case"])
 
-    def _provisions(checked: CheckedPolicy, clause: ClauseInfo) -> list[nodes.Node]:
+    def _provisions(policy: Policy, clause: ClauseInfo) -> list[nodes.Node]:
+        """Each provision: its kind, name and title, then its caps, deadlines, targets and
+        amount in words (the amount with its ``.rule`` text after it)."""
+        checked, words = policy.checked, policy.words
         items: list[nodes.Node | str] = []
         for p in clause.provisions:
             para = _para(
@@ -274,13 +294,9 @@ if TYPE_CHECKING or importlib.util.find_spec("sphinx") is not None:
             )
             item = nodes.container()
             item += para
-            lines = provision_lines(p)
-            rows = [
-                (
-                    _ROLES.get(role, role),
-                    _para(*_separated([nodes.literal(text=t) for t in texts], "; ")),
-                )
-                for role, texts in lines.items()
+            rows: list[tuple[str, nodes.Node | str]] = [
+                (_ROLES.get(role, role), "；".join(texts))
+                for role, texts in provision_said(words, p).items()
                 if texts
             ]
             if p.decided is not None:
@@ -291,7 +307,9 @@ if TYPE_CHECKING or importlib.util.find_spec("sphinx") is not None:
                     )
                 )
             elif p.amount is not None:
-                rows.append(("金额", _para(nodes.literal(text=print_expr(p.amount.expr)))))
+                said, code = words.expr(p.amount.expr, p.subject), print_expr(p.amount.expr)
+                shown = [f"{said}（", nodes.literal(text=code), "）"] if said != code else [said]
+                rows.append(("金额", _para(*shown)))
             elif p.range is not None:
                 rows.append(("金额", _para(nodes.literal(text=print_range(p.range)))))
             if p.consequence:

@@ -23,10 +23,13 @@ from .summary import reader_note
 from .vocab import KINDS, chapter_zh, heading_zh
 from .words import date_zh
 
-__all__ = ["GLOSSARY_TERMS", "KIND_NAMES", "Page", "document_page", "facts_page"]
+__all__ = ["GLOSSARY_TERMS", "KIND_NAMES", "TERM_MARK", "Page", "document_page", "facts_page"]
 
 KIND_NAMES = KINDS
 """The provision kinds as the overview and the measure pages name them (the vocabulary's)."""
+
+TERM_MARK = "policyrules_term"
+"""The attribute that marks a glossary link the extension made (not an author's ``{term}``)."""
 
 GLOSSARY_TERMS = (
     "一次性",
@@ -42,7 +45,9 @@ GLOSSARY_TERMS = (
 """The glossary's words (docs/glossary.md) that a measure's original text may use.  Each measure
 whose quote contains one gets an index entry for it, anchored at the measure, so the search
 page lists the measure itself (not only its document's page) and the general index groups
-the measures by word; the measure's 术语 row links each to its glossary entry."""
+the measures by word; the measure's 术语 row links each to its glossary entry where the site
+has one (a site of another policy may have no glossary, or define only some of the words:
+each word it does not define stays plain text, with no warning)."""
 
 # Defined only when Sphinx is installed (the ``docs`` extra): the module stays importable, and
 # doctest-collectable, without it.
@@ -165,12 +170,15 @@ if TYPE_CHECKING or importlib.util.find_spec("sphinx") is not None:
         return block
 
     def _term(word: str) -> addnodes.pending_xref:
-        """A link to ``word``'s entry in the glossary (Sphinx's ``:term:`` role)."""
+        """A link to ``word``'s entry in the site's glossary (Sphinx's ``:term:`` role), or
+        the word alone where the site defines no such term (``policyrules_term``: the
+        extension's ``missing-reference`` handler, :func:`policyrules.sphinxext.term_as_text`)."""
         ref = addnodes.pending_xref(
             "", nodes.inline(word, word), refdomain="std", reftype="term", reftarget=word
         )
         ref["refexplicit"] = True
         ref["refwarn"] = True
+        ref[TERM_MARK] = True
         return ref
 
     def _separated(items: Sequence[nodes.Node | str], sep: str) -> list[nodes.Node | str]:

@@ -1,7 +1,9 @@
 """A measure in plain words, generated from its encoding so it can never drift from it.
 
-:func:`measure_summary` gives the structured summary of one clause (:class:`Summary`): 谁可申请,
-条件, 给予, 上限, 期限, 未定事项, 相关措施, each a list of sentences made by
+:func:`measure_summary` gives the structured summary of one clause (:class:`Summary`): 谁可申请
+(an award's subject: who applies for it), 适用于 (the subject of any other kind: a time
+limit's, an entitlement's; nobody applies for those), 条件, 给予, 档次, 上限, 期限,
+未定事项, 相关措施, each a list of sentences made by
 :class:`~policyrules.words.Words` from the provisions (never expression code).
 :func:`summary_text` renders it for ``policyrules explain``; the clause reference renders the
 same structure as a definition list (:mod:`policyrules.sphinxext_measure`).
@@ -18,15 +20,25 @@ from .model import CheckedPolicy, ClauseInfo, ProvisionInfo
 from .summary_exclusive import related_exclusive
 from .vocab import KINDS, heading_zh
 from .words import Words, date_zh
+from .words_tables import tables_read, tier_table_zh
 from .words_years import schedule_words
 
-__all__ = ["SECTIONS", "Summary", "measure_summary", "reader_note", "summary_text"]
+__all__ = [
+    "SECTIONS",
+    "Summary",
+    "measure_summary",
+    "provision_said",
+    "reader_note",
+    "summary_text",
+]
 
 # The sections in reading order: (attribute, heading).
 SECTIONS = (
     ("who", "谁可申请"),
+    ("applies", "适用于"),
     ("conditions", "条件"),
     ("grants", "给予"),
+    ("tiers", "档次"),
     ("caps", "上限"),
     ("deadlines", "期限"),
     ("open", "未定事项"),
@@ -46,8 +58,10 @@ class Summary:
     clause: str
     heading: str
     who: tuple[str, ...] = ()
+    applies: tuple[str, ...] = ()
     conditions: tuple[str, ...] = ()
     grants: tuple[str, ...] = ()
+    tiers: tuple[str, ...] = ()
     caps: tuple[str, ...] = ()
     deadlines: tuple[str, ...] = ()
     open: tuple[str, ...] = ()
@@ -118,6 +132,21 @@ def _deadline(w: Words, p: ProvisionInfo) -> str | None:
     return text
 
 
+def provision_said(w: Words, p: ProvisionInfo) -> dict[str, list[str]]:
+    """A provision's caps (and once-only), deadlines and targets in words, by role, as the
+    summary and the decisions say them: the clause reference's rows of each provision, where
+    :func:`~policyrules.reference.provision_lines` gives the ``.rule`` text."""
+    caps = [w.cap(cap, p.subject) for cap in p.caps]
+    caps += [f"每个{w.entity(o.entity)}只给一次" for o in p.once]
+    deadline = _deadline(w, p)
+    require = p.require.condition if p.require is not None else None
+    return {
+        "caps": caps,
+        "deadlines": [deadline] if deadline is not None else [],
+        "targets": [w.expr(require, p.subject)] if require is not None else [],
+    }
+
+
 def _validity(checked: CheckedPolicy, clause: ClauseInfo) -> str | None:
     doc = checked.document(clause.document)
     if doc is None or doc.valid_from is None:
@@ -146,8 +175,9 @@ def measure_summary(
 
     for p in own:
         scope = p.subject
+        # (a target, a commitment measured over what is reported, names no subject)
         if p.kind != "target" and (who := _who(w, p)) is not None:
-            add("who", p, who)
+            add("who" if p.kind == "award" else "applies", p, who)
         for e in _conjuncts(p):
             add("conditions", p, w.expr(e, scope))
         if (grant := _grant(w, p)) is not None:
@@ -160,6 +190,10 @@ def measure_summary(
             add("deadlines", p, deadline)
         if p.decided is not None:
             add("open", p, "具体金额由主管部门决定；未决定时只能给出上限")
+    tables = [tb for n in tables_read(own) if (tb := tier_table_zh(w, n)) is not None]
+    for table in tables:  # one table: its title is in 给予 (在《…》中所在档次对应的值)
+        head = table.title if len(tables) > 1 else ""
+        sections["tiers"] += [f"{head}{tier}：{value}" for tier, value in table.rows]
     if own and (validity := _validity(checked, clause)) is not None:
         sections["deadlines"].append(validity)
     names = list(dict.fromkeys([*clause.parameters, *(x for p in own for x in p.parameters)]))

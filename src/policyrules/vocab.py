@@ -53,6 +53,7 @@ __all__ = [
     "amount_words",
     "chapter_zh",
     "heading_zh",
+    "label_en",
     "label_zh",
     "quoted",
     "status_words",
@@ -304,19 +305,40 @@ def amount_words(kind: str | None, amount: str, amount_min: str | None = None) -
     return template.format(amount=amount, amount_min=amount_min)
 
 
-def label_zh(label: str) -> str:
-    """A measure's label as the document prints it: ``第3条`` for an article's number; a label
-    in brackets with the text's own full-width brackets, ``（六）`` (a ``.rule`` file writes
-    ``(六)``, which stays the measure's id).
+_NUMERALS = frozenset("一二三四五六七八九十百零〇")
 
-    >>> label_zh("3"), label_zh("(六)"), label_zh("（八）")
-    ('第3条', '（六）', '（八）')
+
+def _article(label: str) -> bool:
+    """Whether a label numbers an article (条): ``3``, or a Chinese numeral, ``一``, which the
+    texts print as 一、 and cite as 第一条 (本措施第二条、第三条)."""
+    return label.isdigit() or (bool(label) and set(label) <= _NUMERALS)
+
+
+def label_zh(label: str) -> str:
+    """A measure's label as the texts cite it: ``第3条``, ``第一条`` for an article's number
+    (in digits or in Chinese numerals); a label in brackets with the text's own full-width
+    brackets, ``（六）`` (a ``.rule`` file writes ``(六)``, which stays the measure's id);
+    any other as written.
+
+    >>> label_zh("3"), label_zh("一"), label_zh("二十一"), label_zh("(六)"), label_zh("（八）")
+    ('第3条', '第一条', '第二十一条', '（六）', '（八）')
     """
-    if label.isdigit():
+    if _article(label):
         return f"第{label}条"
     if label.startswith("(") and label.endswith(")"):
         return f"（{label[1:-1]}）"
     return label
+
+
+def label_en(label: str) -> str:
+    """:func:`label_zh` for the English texts: the same 第…条, a bracketed label with
+    half-width brackets, as the ``.rule`` file writes it.
+
+    >>> label_en("3"), label_en("一"), label_en("(六)"), label_en("（八）"), label_en("附件")
+    ('第3条', '第一条', '(六)', '(八)', '附件')
+    """
+    said = label_zh(label)
+    return f"({said[1:-1]})" if said.startswith("（") and said.endswith("）") else said
 
 
 def quoted(text: str) -> str:

@@ -429,12 +429,15 @@ def _progressive(w: Words, e: s.Expr, scope: str | None) -> str:
 
 def _table_title(w: Words, name: str) -> str:
     info = w.checked.table(name)
-    return f"《{info.title}》" if info is not None and info.title else f"表 {name}"
+    title = info.title if info is not None else w.parameter(name)  # a table parameter
+    return f"《{title}》" if title and title != name else f"表 {name} "
 
 
 def _table_at(w: Words, e: s.Expr, scope: str | None) -> str:
     assert isinstance(e, s.TableAt)
-    return f"{w.expr(e.key, scope)}在{_table_title(w, e.table)}中所在档次对应的值"
+    info = w.checked.table(e.table)
+    said = {"money": "金额", "rate": "比例"}.get(info.value.kind if info else "", "值")
+    return f"{w.expr(e.key, scope)}在{_table_title(w, e.table)}中所在档次对应的{said}"
 
 
 def _reaches(w: Words, e: s.Expr, scope: str | None) -> str:
