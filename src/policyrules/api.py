@@ -35,6 +35,7 @@ from .bounds import paused_gc
 from .check import check
 from .errors import Diagnostic, FactsError, LedgerError
 from .facts import Facts, read_facts, read_facts_source, schema
+from .facts_dated import later_in_facts, refuse_later
 from .ledger_bases import OtherReading, bases_of, check_readings, may_differ, readings_of
 from .ledger_ids import check_numbers, number_index
 from .ledger_io import place_diagnostics, read_ledger, read_ledger_file
@@ -292,7 +293,9 @@ class Policy(BatchEntry):
         ``holiday_schedule`` (``error``, ``statutory_projection``, ``weekends_only``) says how
         to count days in a year whose holiday schedule is not published: without it such a
         decision is unknown (E501).  ``as_of`` is the day the result speaks for (a deadline
-        with no completion date is overdue after it).  A facts file's own ``as_of``,
+        with no completion date is overdue after it); a date fact later than it is refused
+        (E353: not yet a fact on that day; without ``as_of`` each date is taken as given).
+        A facts file's own ``as_of``,
         ``ledger``, ``parameters`` and ``assumptions`` apply; arguments win; the facts file's
         grants and ``ledger`` together are the earlier grants.  Values are read as in a facts
         file (:mod:`policyrules.reading`): a rate is ``"30%"`` (not ``Decimal("0.3")``), a
@@ -340,7 +343,7 @@ class Policy(BatchEntry):
             ``on_other_reading`` took); with ``commit``, an award paid over time evaluated
             without ``as_of`` (E427: its later years would be recorded now; nothing is
             written).
-        :raises FactsError: bad facts, parameters or assumptions.
+        :raises FactsError: bad facts, parameters or assumptions; a date after ``as_of`` (E353).
         """
         if commit and on_other_reading is not None:
             raise TypeError("on_other_reading is for a run that records nothing")
@@ -356,6 +359,8 @@ class Policy(BatchEntry):
         )
         on = as_of if as_of is not None else extra.get("as_of")
         day = self._as_of(on) if on is not None else None
+        if day is not None:  # E353: a date after the day the result speaks for
+            refuse_later(self.checked, later_in_facts(self.checked, facts, day), day)
         if ledger is None and not own.grants and not commit:
             # No earlier grant: no reading to compare (E335), no year (E349).
             if params is plain.parameters and assume is plain.assumptions:

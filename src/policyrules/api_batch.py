@@ -105,7 +105,9 @@ class BatchEntry:
         optionally ``ledger``, or a DuckDB database file holding such tables (formats and
         type rules: :mod:`policyrules.tables`).  ``ledger`` adds earlier grants as for
         :meth:`~policyrules.Policy.evaluate` (a store is only read); ``parameters``,
-        ``assumptions`` and ``as_of`` are read as for :meth:`~policyrules.Policy.evaluate`.
+        ``assumptions`` and ``as_of`` are read as for :meth:`~policyrules.Policy.evaluate`,
+        and a date fact of the registry later than ``as_of`` is refused as it refuses one
+        (E353, the same words, placed at the table's file), before the ledger is read.
         ``memory_limit`` bounds DuckDB's memory (``"1GB"``); beyond it DuckDB works on disk.
 
         Returns a :class:`~policyrules.batch.BatchResult`: the ``decisions`` and ``grants``
@@ -127,7 +129,8 @@ class BatchEntry:
             for the registry's ``ledger`` table), unless ``on_other_reading`` takes it (as
             for :meth:`~policyrules.Policy.evaluate`); ``ledger_file`` names the ledger (its
             file) there.
-        :raises FactsError: bad parameters or assumptions.
+        :raises FactsError: bad parameters or assumptions; a date fact later than ``as_of``
+            (E353).
         :raises BatchCompileError: a construct the SQL back end cannot compile (E600-E619).
         """
         from .batch import run_batch

@@ -25,6 +25,7 @@ import duckdb
 
 from .backends.python.compile import CompiledCap, CompiledPolicy
 from .backends.sql import compile_batch
+from .backends.sql.dated import later_dates
 from .backends.sql.duckdb import calendar_rows
 from .backends.sql.plan import SqlPlan
 from .batch_earlier import NO_EARLIER_GRANTS, Earlier
@@ -40,6 +41,7 @@ from .batch_write import (
     write_outputs,
 )
 from .errors import Diagnostic, LedgerError, TableError, first_line, quoted
+from .facts_dated import SHOWN, later_in_rows, refuse_later
 from .ledger_bases import ReadingSink, check_table_readings, readings_of
 from .ledger_years import noting, refuse_year_rows
 from .progress import Progress
@@ -195,6 +197,20 @@ def _calendar(
         con.executemany("INSERT INTO calendar_days VALUES (?, ?, ?)", rows)
 
 
+def _refuse_later(
+    con: duckdb.DuckDBPyConnection,
+    compiled: CompiledPolicy,
+    as_of: dt.date,
+    shown: Mapping[str, str],
+) -> None:
+    """E353: the registry's date facts later than ``as_of`` (:mod:`policyrules.facts_dated`)."""
+    query = later_dates(compiled.checked, as_of, SHOWN)
+    if query is not None:
+        rows = con.execute(query.sql("duckdb")).fetchall()
+        found, total = later_in_rows(compiled.checked, rows, shown)
+        refuse_later(compiled.checked, found, as_of, total)
+
+
 def _memory_limit(con: duckdb.DuckDBPyConnection, size: str) -> None:
     """:raises TableError: E634 for a size DuckDB does not read (``lots``, ``100000``)."""
     try:
@@ -233,6 +249,7 @@ def run_batch(
 
     :raises TableError: a table or value refused (E620-E630); ``memory_limit`` not a size
         (E634).
+    :raises FactsError: a date fact later than ``as_of`` (E353), before the ledger is read.
     :raises LedgerError: an earlier grant refused (E320-E329); the registry's ``ledger``
         table holding grants of a provision whose reading this run changes (E335: they are
         taken as counted by the defaults), unless ``on_other_reading`` takes it; a
@@ -256,6 +273,8 @@ def run_batch(
         checked = compiled.checked
         with show.step("reading the registry", con):
             registry, sources = read_registry(checked, source, con)
+            if as_of is not None:  # E353, as the one-by-one path refuses the facts
+                _refuse_later(con, compiled, as_of, {s.name: s.shown for s in sources})
         with show.step("reading the ledger", con):
             parts = []
             own = next((s for s in sources if s.name == "ledger"), None)

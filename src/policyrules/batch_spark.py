@@ -33,11 +33,13 @@ import duckdb
 from .backends.python.compile import CompiledCap, CompiledPolicy
 from .backends.sql import compile_batch
 from .backends.sql import spark as on_spark
+from .backends.sql.dated import later_dates
 from .backends.sql.spark_tables import calendar_days
 from .batch import STATUSES, BatchSummary, Readings, grants_ledger, grants_ledger_read
 from .batch_earlier import NO_EARLIER_GRANTS, Earlier
 from .batch_write import OUTPUTS, check_format, check_out, put_in_place
 from .errors import Diagnostic, TableError
+from .facts_dated import SHOWN, later_in_rows, refuse_later
 from .ledger_bases import ReadingSink, check_table_readings, readings_of
 from .ledger_years import noting, refuse_year_rows
 from .model import CheckedPolicy
@@ -328,6 +330,7 @@ def run_batch_spark(
         changes (E335, as on DuckDB), unless ``on_other_reading`` takes it; a one-time
         award's earlier grant in another year than the registry gives it (E349, as on DuckDB,
         with ``keyed`` as there).
+    :raises FactsError: a date fact later than ``as_of`` (E353, as on DuckDB).
     """
     started = time.perf_counter()
     skipped = set(skip)
@@ -345,6 +348,9 @@ def run_batch_spark(
         with show.step("reading the registry"):
             registry = read_registry(spark, compiled.checked, where)
         tables = dict(registry.tables)
+        if as_of is not None:  # E353, as on DuckDB (batch.run_batch)
+            with show.step("checking the dates against as_of"):
+                _refuse_later(spark, compiled.checked, tables, as_of, where)
         own = tables["ledger"]
         shown = registry.ledger or f"{where}/ledger"
         with show.step("checking the ledger"):  # as on DuckDB (batch.run_batch), in order
@@ -397,6 +403,27 @@ def run_batch_spark(
     return SparkBatchResult(
         spark, outputs, registry.rows, started, stop=not running, readings=readings, earlier=earlier
     )
+
+
+def _refuse_later(
+    spark: SparkSession,
+    policy: CheckedPolicy,
+    tables: Mapping[str, DataFrame],
+    as_of: dt.date,
+    where: str,
+) -> None:
+    """E353: the registry's date facts later than ``as_of``, found by the query DuckDB
+    runs (:func:`~policyrules.backends.sql.dated.later_dates`), each table shown as the
+    registry's errors show it."""
+    query = later_dates(policy, as_of, SHOWN)
+    if query is None:
+        return
+    for e in policy.entities:
+        tables[e.key].createOrReplaceTempView(e.key)
+    rows = on_spark.collect(spark.sql(on_spark.spark_sql(query)), "the dates against as_of")
+    shown = {e.key: f"{where.rstrip('/')}/{e.key}" for e in policy.entities}
+    found, total = later_in_rows(policy, rows, shown)
+    refuse_later(policy, found, as_of, total)
 
 
 def _table_text(frame: DataFrame, policy: CheckedPolicy, shown: str) -> str:

@@ -19,6 +19,7 @@ from decimal import Decimal
 from typing import Any
 
 import attrs
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from tests.strategies import batch_registries, compile_text
@@ -28,6 +29,9 @@ from policyrules.backends.python.compile import compile_policy
 from policyrules.backends.python.evaluate import evaluate
 from policyrules.backends.sql import compile_batch
 from policyrules.backends.sql import duckdb as engine
+from policyrules.backends.sql.dated import later_dates
+from policyrules.errors import FactsError
+from policyrules.facts_dated import SHOWN, LaterDate, later_in_facts, later_in_rows, refuse_later
 from policyrules.ledger_years import year_index, year_keyed, years_differ
 from policyrules.model import CheckedPolicy
 from policyrules.runtime.calendar import WorkCalendar
@@ -120,6 +124,28 @@ def _same_years(plan: Any, part: CheckedPolicy, facts: Any, ledger: Any, con: An
     assert got == {(g.provision, tuple(i for _, i in g.path), g.year) for g, *_ in found}
 
 
+def _same_later(part: CheckedPolicy, facts: Any, as_of: dt.date, con: Any) -> list[LaterDate]:
+    """The batch's E353 query (every row, no bound) finds the dates after ``as_of`` the
+    one-by-one path finds in the facts, in the same order; both refuse with the same
+    words after their places (or neither refuses)."""
+    query = later_dates(part, as_of, None)
+    rows = con.execute(query.sql("duckdb")).fetchall() if query is not None else []
+    batch, total = later_in_rows(part, rows, {})
+    one = later_in_facts(part, facts, as_of)
+    assert batch == one
+    assert total == len(one) or not rows
+
+    def said(found: list[LaterDate], n: int | None = None) -> list[tuple[str, str | None]]:
+        try:
+            refuse_later(part, found, as_of, n)
+        except FactsError as exc:
+            return [(d.message.split(": ", 1)[-1], d.hint) for d in exc.diagnostics]
+        return []
+
+    assert said(batch, total) == said(one)
+    return one
+
+
 def assert_same(expected: Any, rows: list[Any], got_grants: list[Any], part: CheckedPolicy) -> None:
     got = {(r[0], r[1]): r[2:] for r in rows}
     want = {
@@ -184,6 +210,38 @@ def test_whole_policy_batch_equals_one_by_one(
     expected = one_by_one(policy.checked, facts, ledger, _params(rate_set), as_of)
     rows, got_grants = batch(_whole_plan(rate_set, as_of), policy.checked, facts, ledger)
     assert_same(expected, rows, got_grants, policy.checked)
+    if as_of is not None:  # E353: the decisions above are the evaluator's; the doors refuse
+        con = engine.connect()
+        engine.load_facts(con, policy.checked, facts, ledger)
+        if _same_later(policy.checked, facts, as_of, con):
+            with pytest.raises(FactsError):
+                policy.evaluate(facts, as_of=as_of)
+
+
+# The registries' dates run from 2025-10-01 to 2026-12-31: a day from before the first to
+# after the last, so that none, some or all of them fall after it.
+@settings(max_examples=max(10, settings().max_examples // 4))
+@given(batch_registries(), st.dates(dt.date(2025, 9, 1), dt.date(2027, 1, 31)))
+def test_dates_after_as_of_are_found_alike(
+    registry: tuple[dict[str, Any], list[dict[str, Any]]], as_of: dt.date
+) -> None:
+    """Random registries, a random as_of: the batch's query over the input tables finds
+    exactly the date facts after it that ``Policy.evaluate`` refuses (E353), none when it
+    runs; and ``Policy.evaluate`` refuses exactly when they are found."""
+    policy, _ = _policy()
+    raw, grants = registry
+    facts = policy.read_facts(raw)
+    con = engine.connect()
+    con.execute("SET threads = 1")
+    engine.load_facts(con, policy.checked, facts, policy.read_ledger(grants))
+    found = _same_later(policy.checked, facts, as_of, con)
+    if not found:
+        policy.evaluate(facts, as_of=as_of, explain=False)
+        return
+    with pytest.raises(FactsError) as info:
+        policy.evaluate(facts, as_of=as_of, explain=False)
+    assert {d.code for d in info.value.diagnostics} == {"E353"}
+    assert len(info.value.diagnostics) == min(len(found), SHOWN) + (len(found) > SHOWN)
 
 
 POOL_POLICY = """entity firm

@@ -99,7 +99,7 @@ def test_a_plain_call_hands_on_the_defaults_and_the_facts_own_values_still_count
         (_firm("190万元"), 190 * WAN, True),
         (_firm("190万元"), 190 * WAN, True),
         (_firm("190万元", ledger=[]), 190 * WAN, True),
-        (_firm("190万元", as_of="2027-01-31"), 190 * WAN, True),
+        (_firm("190万元", as_of="2027-03-31"), 190 * WAN, True),  # after the decision (E353)
         (_firm("190万元", ledger=_EARLIER), 100 * WAN, False),
         (
             _firm("190万元", ledger=_EARLIER, assumptions={"annual_cap_year": "decision"}),
@@ -124,7 +124,7 @@ def test_a_plain_call_hands_on_the_defaults_and_the_facts_own_values_still_count
         else:
             assert len(kw["ledger"].grants) == (5 if "ledger" in facts else 0)
     assert all(i is indexes[0] for i in indexes)  # one index of no grants, shared
-    assert seen[3]["as_of"] == dt.date(2027, 1, 31)
+    assert seen[3]["as_of"] == dt.date(2027, 3, 31)
     assert seen[5]["assumptions"]["annual_cap_year"] == "decision"
     assert seen[6]["parameters"]["rd_reward_rate"] == Decimal("0.1")
 

@@ -52,13 +52,12 @@ CASES = [
 )
 def test_none_is_not_done_on_both_paths(as_of: dt.date | None, open_status: str) -> None:
     policy = compile_text(POLICY)
-    got = decisions_both_ways(policy, policy.read_facts({"cases": CASES}), as_of=as_of)
-    assert {k: v[0] for k, v in got.items()} == {
-        "none": open_status,
-        "last_day": "met",
-        "late": "not_met",
-        "unstated": open_status,
-    }
+    # "late" finished on 2026-04-02: as of 2026-04-01 it is not yet a fact (E353,
+    # test_as_of_later.py), so it is left out of that day's cases.
+    cases = [c for c in CASES if as_of is None or (c.get("finished") or "") <= as_of.isoformat()]
+    got = decisions_both_ways(policy, policy.read_facts({"cases": cases}), as_of=as_of)
+    want = {"none": open_status, "last_day": "met", "late": "not_met", "unstated": open_status}
+    assert {k: v[0] for k, v in got.items()} == {c["id"]: want[c["id"]] for c in cases}
     assert got["none"][4] == []  # stated none: nothing is missing
 
 

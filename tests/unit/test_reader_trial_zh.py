@@ -239,11 +239,18 @@ def test_a_pending_deadline_without_an_evaluation_date_is_not_said_not_yet_due(
     ],
 )
 def test_a_pending_deadline_judged_on_a_date_before_it_is_not_yet_due(
-    capsys: pytest.CaptureFixture[str], as_of: str, said: str
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, as_of: str, said: str
 ) -> None:
     """With ``--as-of`` on or before the due day (a period ends with its last day), 尚未到期
-    is true and the day it is judged on is said; the English says it too."""
-    facts = "examples/drugmaker-d.yaml"
+    is true and the day it is judged on is said; the English says it too.  drugmaker-d's
+    D-102 alone: the file's other dates (D-101 listed 2025-11-27...) are after these days,
+    not yet facts on them (E353)."""
+    facts = tmp_path / "d102.yaml"
+    facts.write_text(
+        "firms:\n  - id: firm-d\n    drugs:\n"
+        "      - {id: D-102, class1_innovative: true, approved_on: 2025-09-01}\n",
+        encoding="utf-8",
+    )
     code, out, _ = run_cli(capsys, "eval", "policies/beijing_2025", facts, "--as-of", as_of)
     assert code == 0
     block = _block(out, LISTING)

@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import policyrules
-from policyrules import LedgerError, LedgerStore
+from policyrules import FactsError, LedgerError, LedgerStore
 from support import ROOT, WAN
 from support import run_cli as run
 
@@ -131,6 +131,10 @@ def test_a_commit_records_no_year_after_as_of_and_none_without_it(
         with pytest.raises(LedgerError):
             policy.evaluate(facts, ledger=store, commit=True)
         assert len(store.grants()) == 0
-        policy.evaluate(facts, ledger=store, commit=True, as_of=f"{as_of}-12-31")
+        if as_of < signed:  # signed after the day: not yet a fact (E353), nothing written
+            with pytest.raises(FactsError, match="E353"):
+                policy.evaluate(facts, ledger=store, commit=True, as_of=f"{as_of}-12-31")
+        else:
+            policy.evaluate(facts, ledger=store, commit=True, as_of=f"{as_of}-12-31")
         years = [g.year for g in store.grants()]
     assert all(signed <= y <= min(as_of, signed + 1) for y in years)
