@@ -109,6 +109,7 @@ INPUT_TARGETS = (
     "ledger_io.py",
     "ledger_check.py",
     "ledger_record.py",
+    "ledger_span.py",
     "check_pools.py",
     "check_defines.py",
 )
@@ -134,6 +135,7 @@ INPUT_TESTS = (  # fast ones first
     "tests/unit/test_intake.py",
     "tests/unit/test_date_readers.py",
     "tests/unit/test_ledger_grant_year.py",
+    "tests/unit/test_ledger_year_span.py",
     "tests/unit/test_facts_ledger_readings.py",
     # the ledger's other readers and checks (not Spark, the store or the command line)
     "tests/unit/test_ledger_bases_handed.py",
