@@ -45,7 +45,7 @@ from .explain_zh import status_zh as decision_status_zh
 from .facts import Facts
 from .ledger_bases import OtherReading
 from .runtime.ledger import Grant, Ledger
-from .runtime.money import Money, sum_money
+from .runtime.money import Money, cn_texts, sum_money
 from .store import LedgerStore
 from .vocab import heading_zh, status_words
 from .words import Words
@@ -210,7 +210,7 @@ class WhatIf:
             was: Money = getattr(self.before, name)
             now: Money = getattr(self.after, name)
             what = "exact amounts" if name == "exact" else "upper bounds"
-            lines.append(f"{what}: {was.format_cn()} → {now.format_cn()} ({_signed(now - was)})")
+            lines.append(totals_line(what, was, now))
         if self.before.unbounded or self.after.unbounded:
             lines.append(
                 f"eligible awards with no bound: {self.before.unbounded} → {self.after.unbounded}"
@@ -248,8 +248,17 @@ class WhatIf:
         }
 
 
-def _signed(m: Money) -> str:
-    return f"+{m.format_cn()}" if m.fen > 0 else m.format_cn() if m.fen else "±0"
+def totals_line(what: str, was: Money, now: Money) -> str:
+    """``exact amounts: 6000 万元 → 6200 万元 (+200 万元)``: the three in one unit."""
+    before, after, delta = cn_texts(was.fen, now.fen, now.fen - was.fen)
+    return f"{what}: {before} → {after} ({signed(now - was, delta)})"
+
+
+def signed(m: Money, shown: str | None = None) -> str:
+    """A difference, ``+200 万元``, ``-40 万元``, ``±0``; ``shown``: ``m`` as written beside
+    other amounts (:func:`~policyrules.runtime.money.cn_texts`)."""
+    text = m.format_cn() if shown is None else shown
+    return f"+{text}" if m.fen > 0 else text if m.fen else "±0"
 
 
 def _label(d: Decision) -> str:

@@ -22,7 +22,7 @@ import attrs
 import duckdb
 
 from .api import Policy
-from .diff import Totals, reading_notes, totals_json
+from .diff import Totals, reading_notes, signed, totals_json, totals_line
 from .diff_zh import (
     NO_CHANGE_ZH,
     count_zh,
@@ -35,7 +35,7 @@ from .diff_zh import (
 from .errors import Diagnostic, PolicyRulesError
 from .ledger_bases import OtherReading
 from .runtime.ledger import Grant, Ledger
-from .runtime.money import Money
+from .runtime.money import Money, cn_texts
 from .store import LedgerStore
 
 __all__ = ["BatchWhatIf", "ProvisionDelta", "what_if_batch"]
@@ -150,10 +150,11 @@ class BatchWhatIf:
         """A few lines for people: each provision that changes, then the totals."""
         lines = []
         for p in self.provisions:
+            exact, upper = p.after.exact - p.before.exact, p.after.upper - p.before.upper
+            e, u = cn_texts(exact.fen, upper.fen)
             lines.append(
                 f"{p.provision}: {p.changed} of {p.decisions} change; "
-                f"exact {_signed(p.after.exact - p.before.exact)}, "
-                f"upper bounds {_signed(p.after.upper - p.before.upper)}"
+                f"exact {signed(exact, e)}, upper bounds {signed(upper, u)}"
             )
         t = self.total
         lines.extend(
@@ -161,10 +162,8 @@ class BatchWhatIf:
                 *([] if lines else ["no decision changes"]),
                 "",
                 f"{t.changed} of {t.decisions} decision(s) change",
-                f"exact amounts: {t.before.exact.format_cn()} → {t.after.exact.format_cn()} "
-                f"({_signed(t.after.exact - t.before.exact)})",
-                f"upper bounds: {t.before.upper.format_cn()} → {t.after.upper.format_cn()} "
-                f"({_signed(t.after.upper - t.before.upper)})",
+                totals_line("exact amounts", t.before.exact, t.after.exact),
+                totals_line("upper bounds", t.before.upper, t.after.upper),
             ]
         )
         if self.out is not None:
@@ -193,10 +192,6 @@ class BatchWhatIf:
             "read_otherwise": [r.to_json() for r in self.read_otherwise],
             "text_zh": self.text_zh(),
         }
-
-
-def _signed(m: Money) -> str:
-    return f"+{m.format_cn()}" if m.fen > 0 else m.format_cn() if m.fen else "±0"
 
 
 def _delta(row: tuple[Any, ...]) -> ProvisionDelta:

@@ -23,7 +23,7 @@ from .explain_exclusive import provision_zh
 from .explain_zh import titled_zh
 from .explain_zh_pairs import assumed_zh
 from .ledger_other import OtherReading
-from .runtime.money import Money
+from .runtime.money import Money, cn_texts
 from .vocab import AMOUNT_KINDS, KINDS, STATUSES, amount_words, quoted
 from .words import Words
 
@@ -64,19 +64,23 @@ def change_zh(measure: str, subject: str | None, was: str | None, now: str | Non
     return f"{head}\n  {was or ABSENT_ZH} → {now or ABSENT_ZH}"
 
 
-def signed_zh(m: Money) -> str:
-    """A difference: ``增加 60 万元``, ``减少 40 万元``, ``不变``."""
-    if m.fen > 0:
-        return f"增加 {m.format_cn()}"
-    return f"减少 {Money(-m.fen).format_cn()}" if m.fen else "不变"
+def signed_zh(m: Money, shown: str | None = None) -> str:
+    """A difference: ``增加 60 万元``, ``减少 40 万元``, ``不变``; ``shown``: its size as
+    written beside other amounts (:func:`~policyrules.runtime.money.cn_texts`)."""
+    if not m.fen:
+        return "不变"
+    size = Money(abs(m.fen)).format_cn() if shown is None else shown
+    return f"增加 {size}" if m.fen > 0 else f"减少 {size}"
 
 
 def totals_zh(exact_was: Money, exact_now: Money, upper_was: Money, upper_now: Money) -> list[str]:
-    """The two totals' lines, before → after (the difference)."""
-    return [
-        f"{what}：{was.format_cn()} → {now.format_cn()}（{signed_zh(now - was)}）"
-        for what, was, now in ((_EXACT, exact_was, exact_now), (_UPPER, upper_was, upper_now))
-    ]
+    """The two totals' lines, before → after (the difference), each line's three amounts
+    in one unit."""
+    lines = []
+    for what, was, now in ((_EXACT, exact_was, exact_now), (_UPPER, upper_was, upper_now)):
+        before, after, size = cn_texts(was.fen, now.fen, abs(now.fen - was.fen))
+        lines.append(f"{what}：{before} → {after}（{signed_zh(now - was, size)}）")
+    return lines
 
 
 def count_zh(changed: int, decisions: int) -> str:
@@ -109,9 +113,11 @@ def provision_delta_zh(
 ) -> str:
     """One provision over a registry: how many of its decisions change, and by how much
     its exact amounts and its upper bounds."""
+    e, u = cn_texts(abs(exact.fen), abs(upper.fen))
     return (
         f"{measure}：{decisions} 项决定中 {changed} 项有变化；"
-        f"{AMOUNT_KINDS['exact']}{signed_zh(exact)}，{AMOUNT_KINDS['up_to']}金额{signed_zh(upper)}"
+        f"{AMOUNT_KINDS['exact']}{signed_zh(exact, e)}，"
+        f"{AMOUNT_KINDS['up_to']}金额{signed_zh(upper, u)}"
     )
 
 

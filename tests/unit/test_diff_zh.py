@@ -164,3 +164,30 @@ def test_json_carries_the_chinese_text_as_eval_does(capsys: pytest.CaptureFixtur
     assert "text_zh" not in json.loads(line)
     (row,) = csv.DictReader(io.StringIO(_diff(capsys, *args, "--format", "csv")))
     assert "text_zh" not in row
+
+
+def test_amounts_side_by_side_are_written_in_one_unit() -> None:
+    """A totals line and a registry's provision line write their amounts in one unit: a
+    registry once printed 18,263,269,000.00 元 beside 437008 万元.  Before 1,826,326.9 万元
+    (not whole 万元), after 1,826,326.9 + 335,102.5 = 2,161,429.4 万元, so all in 元; upper
+    bounds 6,139,325.6 → 5,702,317.6 万元, less 437,008 万元, all in 元 too."""
+    from policyrules.diff import totals_line
+    from policyrules.diff_zh import provision_delta_zh, totals_zh
+    from policyrules.runtime.money import Money
+
+    yuan = lambda y: Money(y * 100)  # noqa: E731
+    exact = (yuan(18_263_269_000), yuan(21_614_294_000))
+    upper = (yuan(61_393_256_000), yuan(57_023_176_000))
+    assert totals_zh(*exact, *upper) == [
+        "确定金额合计：18,263,269,000.00 元 → 21,614,294,000.00 元（增加 3,351,025,000.00 元）",
+        "最高金额合计：61,393,256,000.00 元 → 57,023,176,000.00 元（减少 4,370,080,000.00 元）",
+    ]
+    assert totals_line("upper bounds", *upper) == (
+        "upper bounds: 61,393,256,000.00 元 → 57,023,176,000.00 元 (-4,370,080,000.00 元)"
+    )
+    line = provision_delta_zh("第13条", 9873, 58470, exact[1] - exact[0], upper[1] - upper[0])
+    assert line.endswith("确定金额增加 3,351,025,000.00 元，最高金额减少 4,370,080,000.00 元")
+    # all whole 万元: 万元 throughout, 0 too
+    assert totals_zh(Money(0), yuan(600_000), Money(0), Money(0))[0] == (
+        "确定金额合计：0 万元 → 60 万元（增加 60 万元）"
+    )

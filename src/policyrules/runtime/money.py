@@ -40,6 +40,7 @@ __all__ = [
     "NonAsciiDigits",
     "Rounding",
     "cn_text",
+    "cn_texts",
     "format_rate",
     "max_money",
     "min_money",
@@ -301,6 +302,23 @@ def cn_text(fen: int) -> str:
         if fen % _WAN == 0:
             return f"{fen // _WAN} 万元"
     return _yuan(fen)
+
+
+def cn_texts(*fens: int) -> tuple[str, ...]:
+    """Each of ``fens`` as :func:`cn_text` writes it, but all in one unit, so that amounts
+    read side by side are read alike: the largest of 亿元 and 万元 every one is a whole
+    number of (0 is, in any), else 元.
+
+    >>> cn_texts(1_826_326_900_000, 43_700_800_000_00)
+    ('18,263,269,000.00 元', '43,700,800,000.00 元')
+    >>> cn_texts(0, 600_000_000_00, 4_370_080_000_00)
+    ('0 万元', '60000 万元', '437008 万元')
+    """
+    if any(fens):
+        for unit, word in ((_YI, "亿元"), (_WAN, "万元")):
+            if all(fen % unit == 0 for fen in fens):
+                return tuple(f"{fen // unit} {word}" for fen in fens)
+    return tuple(map(_yuan, fens))
 
 
 _new = object.__new__
