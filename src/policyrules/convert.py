@@ -71,6 +71,7 @@ __all__ = [
     "NONE_WORD",
     "NUMBER_PATTERN",
     "ValueRefused",
+    "bound_percent",
     "convert_value",
     "enum_members",
     "kind_of",
@@ -86,7 +87,6 @@ _NONES = frozenset({"none", "null", "nil", "无", "没有", "无此项"})  # non
 
 _NUMBER_TEXT = re.compile(NUMBER_PATTERN, re.ASCII)
 _DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)  # whole text, as format: date
-_DURATION_NUMBER = DURATION_NUMBER
 _ENUMS: dict[tuple[int, str], tuple[CheckedPolicy, tuple[str, ...]]] = {}
 
 
@@ -103,7 +103,8 @@ def enum_members(policy: CheckedPolicy, name: str) -> tuple[str, ...]:
     return members
 
 
-def _bound_percent(typ: t.Type) -> int:
+def bound_percent(typ: t.Type) -> int:
+    """The highest percentage a rate of ``typ`` may be: its `rate up to N%`, else 100."""
     return 100 if typ.bound is None else typ.bound
 
 
@@ -332,7 +333,7 @@ def _date(v: Any) -> dt.date:
 
 
 def _rate(v: Any, typ: t.Type) -> Decimal:
-    bound = _bound_percent(typ)
+    bound = bound_percent(typ)
     if isinstance(v, str) and not isinstance(v, Numeral):
         if v.lstrip().startswith("-"):
             raise ValueRefused(f"a rate cannot be negative: {show(v)}", "E311")
@@ -384,7 +385,7 @@ def _duration(v: Any, unit: str) -> Duration:
 @functools.lru_cache(maxsize=16)
 def _duration_regex(unit: str) -> re.Pattern[str]:
     """A duration in ``unit`` written as text, its number captured (``30 工作日``)."""
-    return re.compile(rf"({_DURATION_NUMBER}) ?{unit}")
+    return re.compile(rf"({DURATION_NUMBER}) ?{unit}")
 
 
 def _bounded(number: Decimal, raw: object) -> Decimal:

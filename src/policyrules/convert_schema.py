@@ -10,18 +10,17 @@ import attrs
 
 from . import types as t
 from .convert import (
-    _DURATION_NUMBER,
     DATE_PATTERN,
     ID_PATTERN,
     MONEY_PATTERN,
     NONE_WORD,
     NUMBER_PATTERN,
-    _bound_percent,
+    bound_percent,
     rate_pattern,
 )
 from .convert_currency import EXCHANGE_RATE, foreign_pattern
 from .convert_money import MONEY_MAX
-from .convert_patterns import MAX_ID_LENGTH
+from .convert_patterns import DURATION_NUMBER, MAX_ID_LENGTH
 from .model import CheckedPolicy
 
 __all__ = ["ID_SCHEMA", "type_schema"]
@@ -60,7 +59,7 @@ def type_schema(typ: t.Type, policy: CheckedPolicy) -> dict[str, Any]:
             ],
         }
     if k == "rate":
-        bound = _bound_percent(typ)
+        bound = bound_percent(typ)
         return {
             "type": "string",
             "pattern": _whole_text(rate_pattern(bound)),
@@ -91,7 +90,7 @@ def type_schema(typ: t.Type, policy: CheckedPolicy) -> dict[str, Any]:
         return {
             "anyOf": [
                 {"type": "number", "minimum": 0, "exclusiveMaximum": 10**40},
-                {"type": "string", "pattern": _whole_text(rf"^{_DURATION_NUMBER} ?{typ.unit}$")},
+                {"type": "string", "pattern": _whole_text(rf"^{DURATION_NUMBER} ?{typ.unit}$")},
             ],
             "description": f"a duration in {typ.unit}",
         }
