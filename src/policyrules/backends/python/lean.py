@@ -150,8 +150,7 @@ class _Lean(_Fuse):
             if keys[j] != "_nt(i.id)":
                 w(1, f"_z{j} = []")
         w(1, "sel = []" if early else "sel = None")
-        for m in range(len(mine)):
-            w(1, f"_m{m} = []")
+        w(1, "_m0 = []")  # what the served order reads of a claim: a tuple if more than one
         w(1, "n = 0")
         w(1, "for i in insts:")
         w(2, "n += 1")
@@ -188,8 +187,7 @@ class _Lean(_Fuse):
         if early:
             self._own(2, conditions, checked, path, amount, limits, years, accounts)
             w(2, "sel.append(n - 1)")
-        for m, name in enumerate(mine):
-            w(2, f"_m{m}.append({name})")
+        w(2, f"_m0.append({_tuple(mine)})")
         # Each path once (the fused function declines a path met twice only where a cap is
         # counted per subject; here the accounts of this evaluation are not read by path).
         # One claim or none: a distinct path; else the order _order gives (positions in
@@ -209,8 +207,7 @@ class _Lean(_Fuse):
         w(1, "putf = fens.append")
         w(1, "puty = years.append")
         w(1, "for e in order:")
-        for m, name in enumerate(mine):
-            w(2, f"{name} = _m{m}[e]")
+        w(2, f"{', '.join(mine)} = _m0[e]")
         if early:
             for j, x in enumerate(limits):
                 if _CONST.match(x):
@@ -440,6 +437,11 @@ def _path(inst: Instance | None) -> tuple[tuple[str, str], ...]:
         inst = inst.parent
     pairs.reverse()
     return tuple(pairs)
+
+
+def _tuple(names: list[str]) -> str:
+    """The source of one value holding ``names``: the name alone, else their tuple."""
+    return names[0] if len(names) == 1 else f"({', '.join(names)})"
 
 
 def _never(*_: Any) -> Any:
