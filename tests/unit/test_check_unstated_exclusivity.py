@@ -3,17 +3,21 @@
 A new user deleted the ``exclusive`` line of 示区科发〔2026〕3号 第二条 (「同一项目同时符合本措施
 第二条、第三条的，按照就高原则给予支持，不重复支持」): ``check --strict`` passed, since the two
 awards pay shares of different investments (W290 looks for one money fact in common), and a
-project was paid 1000 万元 + 1200 万元 where the text allows 1200 万元.
+project was paid 1000 万元 + 1200 万元 where the text allows 1200 万元.  The E618 hint of the
+batch said to "leave the clause out of the batch", which, done by deleting the line, paid
+twice the same way.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import attrs
 import pytest
 
 import policyrules
 from biomed_rule import BIOMED, variant, warnings
+from policyrules.backends.sql import BatchCompileError, compile_batch
 from policyrules.check_exclusive_words import exclusive_words
 from policyrules.cli import main
 
@@ -119,3 +123,19 @@ def test_shipped_policies_have_no_w268(directory: str) -> None:
     exclusive clauses each hold their statement."""
     found = policyrules.load(POLICIES / directory).checked.warnings
     assert [w for w in found if w.code == "W268"] == []
+
+
+def test_the_batch_hint_never_says_to_drop_the_statement() -> None:
+    """E618's hint: evaluate one by one; never delete the statement (which pays twice)."""
+    whole = policyrules.load(POLICIES / "patterns").checked
+    mine = tuple(c for c in whole.clauses if c.document.startswith("patterns_excl"))
+    checked = attrs.evolve(whole, clauses=mine)
+    only = attrs.evolve(checked, exclusivity=attrs.evolve(checked.exclusivity, groups=()))
+    with pytest.raises(BatchCompileError) as info:
+        compile_batch(only)
+    [d] = info.value.diagnostics
+    assert d.code == "E618"
+    assert d.hint is not None
+    assert "leave the clause out" not in d.hint
+    assert "one by one (policyrules eval" in d.hint
+    assert "never delete it" in d.hint
