@@ -24,6 +24,7 @@ from collections.abc import Callable, Sequence
 from itertools import combinations, islice
 
 from . import syntax as s
+from .check_exclusive_words import unsaid_exclusivity
 from .check_prevails import prevailing_documents, prevails_between, prevails_warning
 from .errors import Diagnostic, Span, did_you_mean
 from .model import CheckedPolicy, ClauseInfo, ProvisionInfo
@@ -40,7 +41,8 @@ def check_exclusivity(
     modules: Sequence[s.Module],
     error: Report,
 ) -> tuple[Exclusivity, list[Diagnostic]]:
-    """The policy's :class:`Exclusivity` and its W290 warnings; errors go to ``error``."""
+    """The policy's :class:`Exclusivity` and its W290 and W268 warnings; errors go to
+    ``error``."""
     provisions = [p for c in clauses for p in c.provisions]
     groups: list[ExclusiveGroup] = []
     cumulative: list[CumulativeInfo] = []
@@ -77,7 +79,8 @@ def check_exclusivity(
     supersessions = _supersessions(base, clauses, modules, error)
     prevailing = prevailing_documents(base, modules, error)
     found = Exclusivity(tuple(groups), tuple(cumulative), tuple(supersessions), prevailing)
-    return found, _overlap_warnings(base, provisions, found)
+    warnings = _overlap_warnings(base, provisions, found)
+    return found, warnings + unsaid_exclusivity(clauses, found)
 
 
 def _awards(

@@ -14,6 +14,10 @@ Forms read, each with or without spaces between the number and its unit:
 * ranges whose first end leaves out the unit: ``10—30%``, ``50至100万元`` (the first end
   takes the second's unit);
 * any other number is a count (``10家``, ``不少于 300 项``, ``50TB``).
+
+Two readings more, for the checker's W218 and W266: :func:`periods`, the periods a text
+states with their unit (``15个工作日``, ``20 周``, ``三个月``), and :func:`ceiling_word`, the
+word that puts a figure under a ceiling (``不超过300万元``, ``最高 2000 万元``, ``50 万元以内``).
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from decimal import Decimal
 
 import attrs
 
-__all__ = ["Figure", "chinese_number", "figures"]
+__all__ = ["Figure", "Period", "ceiling_word", "chinese_number", "figures", "periods"]
 
 _WIDE = str.maketrans("０１２３４５６７８９％．，", "0123456789%.,")
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4}
@@ -133,3 +137,70 @@ def _omits_yuan(text: str, tok: _Token) -> bool:
     written = text[tok.start : tok.end]
     after = text[tok.end : tok.end + 1]
     return written.endswith(("万", "亿")) and not ("\u4e00" <= after <= "\u9fff")
+
+
+@attrs.frozen
+class Period:
+    """A period of the text: ``value`` so many ``unit`` (工作日, 日, 周, 月 or 年: 天 and 自然日
+    are 日, 星期 is 周), ``text`` as written, at ``start``."""
+
+    value: Decimal
+    unit: str
+    text: str
+    start: int
+
+
+_CN_SMALL_NUMBER = "".join([*_CN_DIGITS, *_CN_SMALL])
+_PERIOD = re.compile(
+    rf"(?P<n>\d+(?:\.\d+)?|[{_CN_SMALL_NUMBER}]+)\s*个?\s*"
+    r"(?P<unit>工作日|自然日|日历日|星期|日|天|周|月|年)"
+)
+_UNITS = {"自然日": "日", "日历日": "日", "天": "日", "星期": "周"}
+# What makes a number and unit no period: 2025年 (a year), 年度, 18周岁, 10周年, 4月7日 (a
+# date), 第三年 (an ordinal).
+_NOT_AFTER = {"年": ("度",), "周": ("岁", "年")}
+_DAY_OF = re.compile(rf"\s*(?:\d+|[{_CN_SMALL_NUMBER}]+)\s*[日号]")
+
+
+def periods(text: str) -> list[Period]:
+    """Every period ``text`` states with its unit, in the order written; zero is none."""
+    plain = text.translate(_WIDE)
+    out: list[Period] = []
+    for m in _PERIOD.finditer(plain):
+        n, unit = m["n"], m["unit"]
+        after = plain[m.end() :]
+        if after.startswith(_NOT_AFTER.get(unit, ())) or plain[: m.start()].endswith("第"):
+            continue
+        if unit == "年" and ((len(n) == 4 and n.isdigit()) or re.match(r"\s*\S+?月", after)):
+            continue  # 2025年, 二〇二五年四月
+        day_of_month = unit == "日" and plain[: m.start()].endswith("月")
+        if day_of_month or (unit == "月" and _DAY_OF.match(after)):
+            continue  # 4月7日, 每月5日
+        value = Decimal(n) if n[0].isdigit() else Decimal(chinese_number(n))
+        if value:
+            shown = text[m.start() : m.end()]
+            out.append(Period(value, _UNITS.get(unit, unit), shown, m.start()))
+    return out
+
+
+_CEILING_BEFORE = ("不超过", "不高于", "最高", "最多", "至多", "上限", "封顶")
+_CEILING_AFTER = ("以内", "以下", "为限", "封顶", "为上限")
+_BREAK = re.compile(r"[，。；,;！？!?\n]")
+
+
+def ceiling_word(text: str, f: Figure, stated: list[Figure]) -> str | None:
+    """The word of ``text`` that puts ``f`` (one of ``stated``, its figures) under a ceiling:
+    one written between the figure before it in the same sentence and ``f`` (不超过300万元,
+    按照不超过总投资额的 50%), or just after ``f`` (50 万元以内); None if there is none."""
+    plain = text.translate(_WIDE)
+    start = max((m.end() for m in _BREAK.finditer(plain, 0, f.start)), default=0)
+    for g in stated:
+        end = g.start + len(g.text)
+        if g.start < f.start and end <= f.start:
+            start = max(start, end)
+    before = plain[start : f.start]
+    for word in _CEILING_BEFORE:
+        if word in before:
+            return word
+    after = plain[f.start + len(f.text) :].lstrip()
+    return next((w for w in _CEILING_AFTER if after.startswith(w)), None)

@@ -16,7 +16,11 @@ from .plan import BatchCompileError
 
 __all__ = ["refuse_exclusive"]
 
-_HINT = "evaluate this policy one by one (policy.evaluate), or leave the clause out of the batch"
+_HINT = (
+    "evaluate these subjects one by one (policyrules eval, or policy.evaluate), which applies "
+    "the statement; never delete it to get the batch through: without it a record is paid "
+    "under every award of the group, or under the superseded rule"
+)
 
 
 def refuse_exclusive(policy: CheckedPolicy, p: ProvisionInfo) -> None:
