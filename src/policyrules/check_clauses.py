@@ -21,6 +21,7 @@ from .check_exceptions import check_cap_exceptions
 from .check_figures import figure_warnings
 from .check_instalments import check_payments, schedule_statement
 from .check_names import reserved, shadows_member
+from .check_once_words import once_warnings
 from .check_periods import period_warnings
 from .check_tables import check_quota, check_tiers
 from .errors import Diagnostic, Span, did_you_mean
@@ -172,6 +173,7 @@ class ClauseChecks:
             self.diags.extend(figure_warnings(c, quote))
             self.diags.extend(period_warnings(c, quote))
             self.diags.extend(ceiling_warnings(c, quote))
+            self.diags.extend(once_warnings(c, quote))
         for i in range(n_before, len(self.diags)):
             d = self.diags[i]
             if d.span is not None:
