@@ -168,6 +168,8 @@ def date_hint(value: object) -> str:
     serial = serial_day_hint(value)
     if serial is not None:
         return serial
+    if isinstance(value, int) and not isinstance(value, bool) and 0 < value < 10**8:
+        value = str(value)  # 20260305 given as a number (JSON, Python)
     if isinstance(value, dt.datetime):  # (YAML reads 2026-03-05 00:00:00 as one)
         return f"a date and a time: write the day alone, {value.date().isoformat()}"
     if not isinstance(value, str) or len(value) > 40:

@@ -29,7 +29,9 @@ def related_exclusive(
         p = next((x for x in checked.provisions() if x.id == pid), None)
         other = checked.clause(p.clause) if p is not None else None
         where = heading(checked, other) if other is not None else pid
-        return f"{where} {p.title or ''}".rstrip() if p is not None else where
+        if p is None or not p.title or where.endswith(p.title):
+            return where  # (an award titled as its clause is named once)
+        return f"{where} {p.title}"
 
     for g in ex.groups:
         if ids & set(g.awards) or g.clause == clause.id:

@@ -75,3 +75,9 @@ def test_date_hint_gives_both_readings_of_an_ambiguous_day(day: dt.date) -> None
 @given(st.one_of(st.text(), st.integers(), st.datetimes(), st.none()))
 def test_date_hint_answers_any_value(value: object) -> None:
     assert date_hint(value)
+
+
+def test_date_hint_reads_eight_digits_given_as_a_number() -> None:
+    """20260305 from JSON or Python (an int) is named as the text is."""
+    assert date_hint(20260305) == "write it as 2026-03-05 (dates are YYYY-MM-DD)"
+    assert date_hint(True) == "write the day as YYYY-MM-DD, e.g. 2026-05-01"
