@@ -23,6 +23,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from tests.strategies import batch_registries, compile_text
+from tests.strategies_exclusive import GROUPS, exclusive_policy_text, exclusive_registries
 
 import policyrules
 from policyrules.backends.python.compile import compile_policy
@@ -427,3 +428,48 @@ def test_pattern_constructs_batch_equals_one_by_one(data: st.DataObject) -> None
     )
     rows, got_grants = batch(plan, part, facts, policy.read_ledger([]))
     assert_same(expected, rows, got_grants, part)
+
+
+# ---- exclusive groups (不重复支持，按照就高原则): tests/strategies_exclusive.py -----------------
+
+
+@functools.cache
+def _exclusive(groups: tuple[str, str]) -> tuple[policyrules.Policy, Any]:
+    policy = compile_text(exclusive_policy_text(*groups))
+    return policy, compile_batch(policy.checked)
+
+
+def _note(ex: Any) -> str:
+    """``Exclusion.describe`` with the amount as the batch writes it (no thousands
+    separators)."""
+    shown = ex.describe()
+    if ex.other_amount is not None:
+        shown = shown.replace(str(ex.other_amount), f"{ex.other_amount.yuan} 元")
+    return shown
+
+
+@settings(max_examples=max(8, settings().max_examples // 6))
+@given(exclusive_registries(), st.sampled_from(GROUPS))
+def test_exclusive_groups_batch_equals_one_by_one(
+    registry: tuple[dict[str, Any], list[dict[str, Any]]], groups: tuple[str, str]
+) -> None:
+    policy, plan = _exclusive(groups)
+    raw, grants = registry
+    facts = policy.read_facts(raw)
+    ledger = policy.read_ledger(grants)
+    expected = one_by_one(policy.checked, facts, ledger, {})
+    rows, got_grants = batch(plan, policy.checked, facts, ledger)
+    assert_same(expected, rows, got_grants, policy.checked)
+    # and what the group did to each claim, as its decision says it (binding_caps)
+    con = engine.connect()
+    engine.load_facts(con, policy.checked, facts, ledger)
+    engine.run_plan(con, plan)
+    notes = {
+        (p, subject): [c for c in caps if c.startswith("exclusive (")]
+        for p, subject, caps in con.execute(
+            "SELECT provision, subject, binding_caps FROM decisions"
+        ).fetchall()
+    }
+    for d in expected.decisions:
+        want = [] if d.exclusivity is None else [_note(d.exclusivity)]
+        assert notes[(d.provision, d.subject)] == want, (d.provision, d.subject)

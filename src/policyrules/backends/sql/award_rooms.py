@@ -16,6 +16,7 @@ from ...model import CheckedPolicy, EntityInfo, ProvisionInfo
 from .awards import CapPlan, LedgerSum, col, greatest, least_known, ledger_sums, num
 from .bounded_pool import floor_column
 from .bounds import low_bound, low_room
+from .exclusive_verdicts import BOUNDED, FAIL, TIE, verdict_join
 from .exprs import ExprCompiler, SqlValue
 from .quotas import quota_status, quota_tie
 from .sqlbits import BIGINT, INTEGER, all_of, any_of, case, is_null, negate, not_null, status
@@ -50,6 +51,9 @@ class LedgerRooms:
     # ``ou`` of ``<p>_c`` (a claim under a shared cap whose order is unknown) as the rows'
     # columns give it, None when there is no such column
     unknown_order: exp.Expr | None = None
+    # an award of an exclusive group, compiled after its first pass: its rows read their
+    # verdict (``exv``, ``exn``: .exclusive_verdicts)
+    verdicts: bool = False
 
     def ref(self, name: str) -> exp.Expr:
         raise NotImplementedError  # pragma: no cover - AwardSteps defines it
@@ -101,7 +105,11 @@ class LedgerRooms:
             if year is not None:
                 extra.append(_alias(self._year(c), f"yr{c.index}", quoted=True))
         star = exp.Column(this=exp.Star(), table=exp.to_identifier("r", quoted=True))
+        verdict = verdict_join(p.id, chain) if self.verdicts else None
+        extra += verdict[2] if verdict is not None else []
         q = exp.select(star, *extra).from_(_alias(_t(self.ranked), "r", quoted=True), copy=False)
+        if verdict is not None:
+            q = q.join(verdict[0], on=verdict[1], join_type="left", copy=False)
         for n, (key, sums) in enumerate(groups.items()):
             alias = f"lg{n}"
             scope_names, year_of = key
@@ -167,6 +175,21 @@ class LedgerRooms:
         )
         if self.rank is not None:  # the quota, after the conditions, before the rest
             st = quota_status(self.p, st)
+        if self.verdicts:  # after the conditions (unless undecided), before the rest
+            exv = col("exv")
+            st = case(
+                [
+                    (
+                        all_of(
+                            exp.EQ(this=exv, expression=num(FAIL)),
+                            exp.NEQ(this=col("st0"), expression=status("undecided")),
+                        ),
+                        status("no"),
+                    ),
+                    (exp.EQ(this=exv.copy(), expression=num(TIE)), status("tie")),
+                ],
+                st,
+            )
         amount = col("a")
         req = case(
             [(is_null(amount), _cast(exp.Null(), BIGINT))],
@@ -214,6 +237,8 @@ class LedgerRooms:
         # conditions, or its rank under a quota) is never certain (see win below).
         st_col = col("st")
         known.append(exp.EQ(this=st_col, expression=status("ok")))
+        if self.verdicts:  # a claim that may still lose holds its amount, uncertain
+            known.append(exp.NEQ(this=col("exv"), expression=num(BOUNDED)))
         # An unknown order key (NULL, or undecided: pools.py makes it NULL) in a shared
         # cap: the claim is served first, never certain, with no lower bound (its amount
         # there only a bound: backends/python/order_hold.py).

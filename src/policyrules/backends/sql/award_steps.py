@@ -29,6 +29,7 @@ from ...model import CheckedPolicy, EntityInfo, ProvisionInfo
 from .award_rooms import LedgerRooms
 from .awards import CapPlan, col, least_known, lit, num
 from .bounds import bounded_amount, cap_limit, interval_columns, refuse_shared
+from .exclusive_verdicts import BOUNDED
 from .exprs import ExprCompiler, SqlValue
 from .grants import grant_select
 from .names import names_out
@@ -79,6 +80,10 @@ def _if_list(cond: exp.Expr, then: exp.Expr) -> exp.Expr:
     return case([(cond, then)], _empty())
 
 
+def _null_text() -> exp.Expr:
+    return _cast(exp.Null(), VARCHAR)
+
+
 class AwardSteps(LedgerRooms):
     """Builds the steps of award ``p`` named ``name``."""
 
@@ -89,8 +94,11 @@ class AwardSteps(LedgerRooms):
         name: str,
         ec: ExprCompiler,
         caps: tuple[CapPlan, ...],
+        *,
+        verdicts: bool = False,
     ) -> None:
         self.policy, self.p, self.name, self.ec, self.caps = policy, p, name, ec, caps
+        self.verdicts = verdicts  # its exclusive groups' verdicts (.exclusive_verdicts)
         self.chain = chain_of(policy, p.subject)
         self.entities = tuple(e.name for e in policy.entities)
         self.shared = next((c for c in caps if c.shared), None)
@@ -322,11 +330,19 @@ class AwardSteps(LedgerRooms):
             cond = all_of(not_null(hi), case([(not_null(col("req")), with_req)], without))
             binding.append(_alias(is_bool(cond, True), f"bc{n}", quoted=True))
         ok = exp.EQ(this=col("st"), expression=status_code("ok"))
+        own: list[exp.Expr] = []
+        if self.verdicts:  # a rival may still win (就高): at most, whatever its own kind
+            rival = exp.EQ(this=col("exv"), expression=num(BOUNDED))
+            if self.special:  # the missing facts read its own kind (``ak0``)
+                own.append(_alias(case([(ok.copy(), kind.copy())], _null_text()), "ak0", True))
+            kind = case([(rival, lit("up_to"))], kind)
+            amount_min = case([(rival.copy(), _cast(exp.Null(), BIGINT))], amount_min)
         steps.append(
             (
                 f"{name}_e",
                 exp.select(
                     exp.Star(),
+                    *own,
                     _alias(case([(ok, amount)], _cast(exp.Null(), BIGINT)), "amount", quoted=True),
                     _alias(
                         case([(ok.copy(), kind)], _cast(exp.Null(), VARCHAR)),
@@ -431,17 +447,22 @@ class AwardSteps(LedgerRooms):
         award_ok = any_of(ok, exp.EQ(this=st.copy(), expression=status_code("undecided")))
         # An exact amount of a bounded or raised claim misses nothing (the one-by-one path's
         # interval): whatever is decided, this is paid.
+        own_kind = col("ak0" if self.verdicts else "amount_kind")
         inexact = all_of(
             ok.copy(),
-            exp.NEQ(this=col("amount_kind"), expression=lit("exact")) if self.special else true(),
+            exp.NEQ(this=own_kind, expression=lit("exact")) if self.special else true(),
         )
         binding = tuple((c.text, col(f"bc{n}")) for n, c in enumerate(self.caps, start=1))
+        caps_out = _if_list(ok.copy(), names_out(binding, ordered=True))
+        if self.verdicts:  # then what its exclusive group did to it, as the decision says
+            note = exp.Array(expressions=[col("exn")])
+            caps_out = _concat([caps_out, _if_list(not_null(col("exn")), note)])
         fields = {
             "status": status,
             "amount": col("amount"),
             "amount_kind": col("amount_kind"),
             **({"amount_min": col("amount_min")} if self.special else {}),
-            "binding_caps": _if_list(ok.copy(), names_out(binding, ordered=True)),
+            "binding_caps": caps_out,
             "missing_facts": case(
                 [(unknown, self._unknown("mf")), (inexact, _sorted(award_parts["mf"]))], _empty()
             ),

@@ -1,13 +1,17 @@
 """``compile_batch``: a checked policy, its parameters and assumptions → a :class:`SqlPlan`.
 
 The plan's steps, per provision ``p<i>`` (see :mod:`.rows`, :mod:`.awards`,
-:mod:`.deadlines`), then one window per shared pool, then the two outputs:
+:mod:`.deadlines`), then one window per shared pool, then the two outputs.  A policy with
+exclusive groups has first the steps of a first pass of their awards and of those sharing a
+pool with them (``x<i>``, windows ``xw…``) and the groups' verdicts (:mod:`.exclusive_verdicts`),
+which the awards of the groups read:
 
 ``decisions``: provision, kind, subject ('firm-a/A1'), firm (the id of the subject's firm,
 the entity named ``firm`` on its path, else NULL), status (eligible | not_eligible |
 unknown | met | not_met | pending), amount (BIGINT fen), amount_min (BIGINT fen, the lower
-bound of a range), amount_kind (exact | range | up_to | unknown), binding_caps,
-missing_facts, missing_parameters, assumptions (VARCHAR[], the last three sorted).
+bound of a range), amount_kind (exact | range | up_to | unknown), binding_caps (then what an
+exclusive group did to the claim), missing_facts, missing_parameters, assumptions
+(VARCHAR[], the last three sorted).
 
 ``grants``: provision, one VARCHAR column per entity (the grant's path), amount_fen
 (BIGINT), year (INTEGER): the exact awards above 0.00 元, appendable to a registry's
@@ -35,6 +39,7 @@ from .award_steps import AwardSteps
 from .awards import award_caps
 from .deadlines import calendar_steps, deadline_select
 from .exclusive import refuse_exclusive
+from .exclusive_verdicts import FirstPass, verdict_steps
 from .exprs import ExprCompiler
 from .grants import no_grants
 from .outputs import DECISION_COLUMNS, decision_row, sorted_list
@@ -111,6 +116,25 @@ def compile_batch(
     if any(p.kind == "deadline" for p in provisions):
         steps.extend(calendar_steps())
     _refuse_all(checked, provisions, assume)
+    bound = checked.exclusivity.bound() & {p.id for p in awards}
+    first: dict[str, AwardSteps] = {}
+    windows: list[str] = []
+    if bound:  # 不重复支持: each claim decided on its own first (.exclusive_verdicts)
+        linked = [g for g in pool_components(awards) if any(p.id in bound for p in g)]
+        ids = {p.id for g in linked for p in g}
+        for i, p in enumerate(provisions):
+            if p.id in ids:
+                ec = ExprCompiler(
+                    checked, p.subject, documents.get(p.document), params, assume, p.id
+                )
+                aw = AwardSteps(checked, p, f"x{i}", ec, award_caps(checked, p, members))
+                first[p.id] = aw
+                steps.extend(aw.first_steps())
+        windows += _windows("x", linked, first, steps)
+        for aw in first.values():
+            steps.extend(aw.last_steps()[0])
+        passed = [FirstPass(pid, f"{aw.name}_f", aw.special) for pid, aw in first.items()]
+        steps.extend(verdict_steps(checked, [fp for fp in passed if fp.pid in bound]))
     for i, p in enumerate(provisions):
         if p.subject is None:
             raise refuse("E606", f"{p.id}: a provision with no `for` subject has no rows in SQL")
@@ -118,7 +142,8 @@ def compile_batch(
         ec = ExprCompiler(checked, p.subject, documents.get(p.document), params, assume, where)
         name = f"p{i}"
         if p.kind == "award":
-            aw = AwardSteps(checked, p, name, ec, award_caps(checked, p, members))
+            caps = award_caps(checked, p, members)
+            aw = AwardSteps(checked, p, name, ec, caps, verdicts=p.id in bound)
             built[p.id] = aw
             steps.extend(aw.first_steps())
         elif p.kind == "target":
@@ -140,17 +165,7 @@ def compile_batch(
             rows = rows_step(name, checked, p, ec, {})
             steps.append((name, rows.select))
             finals.append(_entitlement(p, name, rows.lists))
-    windows: list[str] = []
-    for n, group in enumerate(pool_components(awards)):
-        pools = {c.pool for p in group for c in built[p.id].caps if c.shared}
-        for k, pool in enumerate(sorted(pools)):
-            claims = [
-                built[p.id]
-                for p in group
-                if any(c.shared and c.pool == pool for c in built[p.id].caps)
-            ]
-            steps.extend(pool_window(f"w{n}_{k}", claims, pool))
-            windows.append(f"w{n}_{k}")
+    windows += _windows("", pool_components(awards), built, steps)
     for p in awards:
         more, final, grant = built[p.id].last_steps()
         steps.extend(more)
@@ -166,20 +181,19 @@ def compile_batch(
     # The scopes and years of the claims of unknown year (.ghosts) read the rows' ids and
     # years again from the input tables (``_y``, two columns: cheaper than a third reader
     # of the rows with the ledger, which DuckDB stores whole).
-    recompute = frozenset(f"{aw.name}_{s}" for aw in built.values() for s in "bcy") | {
+    passes = [*first.values(), *built.values()]
+    recompute = frozenset(f"{aw.name}_{s}" for aw in passes for s in "bcy") | {
         f"{w}_{part}" for w in windows for part in ("w0", "v")
     }
     # The rows with the ledger of a window carrying its award's rows (.pools) are read by
     # the window and by the rows outside it: left to itself DuckDB stores the step before
     # (``_b``) and computes the status, rooms and certainty again for each reader (and a
     # third time for the filters it pushes into it).
-    materialize = frozenset(f"{aw.name}_c" for aw in built.values() if aw.window_wide)
+    materialize = frozenset(f"{aw.name}_c" for aw in passes if aw.window_wide)
     # Such a window's rows (a join of those rows) are read by the window and by the search
     # for its partitions with an uncertain claim and their rows (.uncertain): computed by
     # each reader (most of them none) rather than stored whole for the three.
-    inline = frozenset(
-        f"{aw.window_name}_w0" for aw in built.values() if aw.window_wide and aw.window_name
-    )
+    inline = frozenset(f"{aw.window_name}_w0" for aw in passes if aw.window_wide and aw.window_name)
     checks = tuple(
         (pid, q) for pid, aw in built.items() if (q := year_check(aw)) is not None
     )  # E349 (.year_checks)
@@ -191,6 +205,28 @@ def compile_batch(
         inline=inline,
         checks=checks,
     )
+
+
+def _windows(
+    prefix: str,
+    groups: list[list[ProvisionInfo]],
+    built: Mapping[str, AwardSteps],
+    steps: list[Step],
+) -> list[str]:
+    """One window per shared pool of each group of awards linked by pools (named
+    ``<prefix>w<group>_<pool>``), its steps added to ``steps``; their names."""
+    windows: list[str] = []
+    for n, group in enumerate(groups):
+        pools = {c.pool for p in group for c in built[p.id].caps if c.shared}
+        for k, pool in enumerate(sorted(pools)):
+            claims = [
+                built[p.id]
+                for p in group
+                if any(c.shared and c.pool == pool for c in built[p.id].caps)
+            ]
+            steps.extend(pool_window(f"{prefix}w{n}_{k}", claims, pool))
+            windows.append(f"{prefix}w{n}_{k}")
+    return windows
 
 
 def _union(parts: list[exp.Select]) -> exp.Expr:

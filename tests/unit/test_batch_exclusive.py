@@ -1,0 +1,254 @@
+"""Exclusive groups in the SQL batch (issue 11 §6), on DuckDB and on Spark: the case of the
+user who found them refused (E618): 同一项目同时符合本措施第二条、第三条的，按照就高原则给予支持，
+不重复支持.  The amounts are worked out by hand below; the one-by-one path gives the same
+(checked too).  The equivalence property: tests/property/test_batch_equivalence_props.py.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+from tests.strategies import compile_text
+
+from policyrules.backends.sql import BatchCompileError, compile_batch
+from policyrules.cli import main
+
+pytestmark = pytest.mark.timeout(600)  # the JVM starts
+
+RULES = """entity firm "企业"
+  list firms
+
+entity project "项目"
+  list projects of firm
+  fact kind: ProjectKind "项目类型"
+  fact equipment_investment: money "项目设备投资"
+  fact total_investment: money "项目总投资"
+  fact applied_on: date "申报日期"
+
+enum ProjectKind "项目类型" {
+  new_industrialisation "新建生物医药产业化项目",
+  tech_upgrade "技术改造项目",
+}
+
+document sq "示例区促进生物医药产业高质量发展若干措施"
+  issued 2026-02-10
+  valid from 2026-02-10 to 2028-12-31
+
+clause 二 "支持产业化项目建设"
+  quote "对企业新建生物医药产业化项目，按照项目设备投资的20%给予补助，最高不超过2000万元。\
+同一项目同时符合本措施第二条、第三条的，按照就高原则给予支持，不重复支持。"
+  exclusive industrialisation_subsidy, upgrade_support among project keep highest ties by listed
+
+  award industrialisation_subsidy "产业化项目设备投资补助"
+    for each project
+    eligible when kind = new_industrialisation
+    eligible when applied_on in force
+    amount 20% of equipment_investment
+    cap 2000 万元 per project
+
+clause 三 "支持技术改造"
+  quote "对企业开展技术改造的项目，按照项目总投资的10%给予支持，最高不超过1500万元。"
+
+  award upgrade_support "技术改造项目支持"
+    for each project
+    eligible when applied_on in force
+    amount 10% of total_investment
+    cap 1500 万元 per project
+"""
+
+TWO = "sq/二/industrialisation_subsidy"
+THREE = "sq/三/upgrade_support"
+HEAD = "exclusive (keep highest ties by listed, clause sq/二): "
+
+# (firm, project, kind, equipment, total): applied 2026-04-01, in force
+PROJECTS = [
+    # 二 20% × 5000 万元 = 1000 万元; 三 10% × 12000 万元 = 1200 万元 (under 1500 万元): 三 alone
+    ("0701", "P1", "new_industrialisation", "5000万元", "12000万元"),
+    # 二 not eligible (a technical upgrade): 三 10% × 3000 万元 = 300 万元, no rival
+    ("0701", "P2", "tech_upgrade", "1000万元", "3000万元"),
+    # 二 1000 万元 = 三 10% × 10000 万元 = 1000 万元: a tie, 二 listed first (按本条支持)
+    ("0701", "P3", "new_industrialisation", "5000万元", "10000万元"),
+    # 二 unknown (no kind): it may pay 1000 万元, so 三's 300 万元 is at most, not granted
+    ("0701", "P4", None, "5000万元", "3000万元"),
+    # 二 20% × 1000 万元 = 200 万元, 100 万元 granted under it before: it pays the rest,
+    # 100 万元; 三 (500 万元) is excluded by that grant (已获得…支持的不再支持)
+    ("0701", "P5", "new_industrialisation", "1000万元", "5000万元"),
+    # another firm's P1: its own record; 三 10% × 2000 万元 = 200 万元
+    ("0702", "P1", "tech_upgrade", "0万元", "2000万元"),
+]
+LEDGER = [(TWO, "0701", "P5", "100万元")]
+
+WAN = 10**6  # fen in 1 万元
+
+# (provision, subject) -> status, amount (fen), kind, binding_caps
+WANT: dict[tuple[str, str], tuple[Any, ...]] = {
+    (TWO, "0701/P1"): (
+        "not_eligible",
+        None,
+        None,
+        [HEAD + f"not paid: {THREE} pays 12000000.00 元"],
+    ),
+    (THREE, "0701/P1"): (
+        "eligible",
+        1200 * WAN,
+        "exact",
+        [HEAD + f"paid: not below {TWO} (10000000.00 元)"],
+    ),
+    (TWO, "0701/P2"): ("not_eligible", None, None, []),
+    (THREE, "0701/P2"): ("eligible", 300 * WAN, "exact", []),
+    (TWO, "0701/P3"): (
+        "eligible",
+        1000 * WAN,
+        "exact",
+        [HEAD + f"paid: not below {THREE} (10000000.00 元)"],
+    ),
+    (THREE, "0701/P3"): (
+        "not_eligible",
+        None,
+        None,
+        [HEAD + f"not paid: {TWO} pays 10000000.00 元"],
+    ),
+    (TWO, "0701/P4"): (
+        "unknown",
+        None,
+        None,
+        [HEAD + f"{THREE} may still win (exact 3000000.00 元): this amount is at most"],
+    ),
+    (THREE, "0701/P4"): (
+        "eligible",
+        300 * WAN,
+        "up_to",
+        [HEAD + f"{TWO} may still win (not decided): this amount is at most"],
+    ),
+    (TWO, "0701/P5"): ("eligible", 100 * WAN, "exact", []),
+    (THREE, "0701/P5"): (
+        "not_eligible",
+        None,
+        None,
+        [HEAD + f"not paid: {TWO} pays 1000000.00 元 (an earlier grant in the ledger)"],
+    ),
+    (TWO, "0702/P1"): ("not_eligible", None, None, []),
+    (THREE, "0702/P1"): ("eligible", 200 * WAN, "exact", []),
+}
+# the exact amounts above 0.00 元: (provision, firm, project, fen)
+GRANTS = sorted(
+    [
+        (THREE, "0701", "P1", 1200 * WAN),
+        (THREE, "0701", "P2", 300 * WAN),
+        (TWO, "0701", "P3", 1000 * WAN),
+        (TWO, "0701", "P5", 100 * WAN),
+        (THREE, "0702", "P1", 200 * WAN),
+    ]
+)
+
+
+def _text(v: str | None) -> str:
+    return "NULL" if v is None else "'" + v + "'"
+
+
+def _registry(folder: Path) -> Path:
+    reg = folder / "reg"
+    reg.mkdir()
+    con = duckdb.connect()
+    con.execute(f"COPY (SELECT * FROM (VALUES ('0701'), ('0702')) t(id)) TO '{reg}/firms.parquet'")
+    rows = ", ".join(f"({', '.join(map(_text, p))}, DATE '2026-04-01')" for p in PROJECTS)
+    con.execute(
+        f"COPY (SELECT id, firm_id, kind, equipment_investment, total_investment, applied_on "
+        f"FROM (VALUES {rows}) t(firm_id, id, kind, equipment_investment, total_investment, "
+        f"applied_on)) TO '{reg}/projects.parquet'"
+    )
+    grants = ", ".join(f"({', '.join(map(_text, g))})" for g in LEDGER)
+    con.execute(
+        f"COPY (SELECT * FROM (VALUES {grants}) t(provision, firm, project, amount)) "
+        f"TO '{reg}/ledger.parquet'"
+    )
+    con.close()
+    return reg
+
+
+def _run(tmp_path: Path, rules: str, *engine: str) -> tuple[dict[tuple[str, str], Any], list[Any]]:
+    folder = tmp_path / "rules"
+    folder.mkdir()
+    (folder / "t.rule").write_text(rules, encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["batch", str(folder), str(_registry(tmp_path)), "--out", str(out), *engine]) == 0
+    con = duckdb.connect()
+    got = {
+        (r[0], r[1]): r[2:]
+        for r in con.execute(
+            "SELECT provision, subject, status, amount, amount_kind, binding_caps "
+            f"FROM '{out}/decisions.parquet'"
+        ).fetchall()
+    }
+    grants = con.execute(
+        f"SELECT provision, firm, project, amount_fen FROM '{out}/grants.parquet' ORDER BY ALL"
+    ).fetchall()
+    return got, grants
+
+
+def _one_by_one(rules: str) -> dict[tuple[str, str], Any]:
+    policy = compile_text(rules)
+    firms: dict[str, list[Any]] = {}
+    for firm, pid, kind, equipment, total in PROJECTS:
+        project = {"id": pid, "equipment_investment": equipment, "total_investment": total}
+        project |= {"applied_on": "2026-04-01"} | ({"kind": kind} if kind else {})
+        firms.setdefault(firm, []).append(project)
+    facts = {"firms": [{"id": f, "projects": ps} for f, ps in firms.items()]}
+    ledger = [{"provision": p, "firm": f, "project": j, "amount": a} for p, f, j, a in LEDGER]
+    result = policy.evaluate(facts, ledger=ledger)
+    return {
+        (d.provision, d.subject): (
+            d.status,
+            d.amount.fen if d.amount is not None else None,
+            d.amount_kind,
+        )
+        for d in result.decisions
+    }
+
+
+def test_only_the_higher_claim_is_paid_on_duckdb(tmp_path: Path) -> None:
+    got, grants = _run(tmp_path, RULES)
+    assert {k: (*v[:3], list(v[3])) for k, v in got.items()} == WANT
+    assert grants == GRANTS
+    assert {k: v[:3] for k, v in WANT.items()} == _one_by_one(RULES)
+
+
+def test_only_the_higher_claim_is_paid_on_spark(tmp_path: Path, spark: Any) -> None:
+    got, grants = _run(tmp_path, RULES, "--engine", "spark", "--master", "local[2]")
+    assert {k: (*v[:3], list(v[3])) for k, v in got.items()} == WANT
+    assert grants == GRANTS
+
+
+def test_a_tie_without_a_tie_rule_is_unknown(tmp_path: Path) -> None:
+    """Without ``ties by listed`` P3's equal 1000 万元 are a tie (E423): both unknown, no
+    grant; the rest as before (P5's exclusion by the ledger too)."""
+    rules = RULES.replace(" keep highest ties by listed", " keep highest")
+    got, grants = _run(tmp_path, rules)
+    head = "exclusive (keep highest, clause sq/二): "
+    for mine, other in ((TWO, THREE), (THREE, TWO)):
+        tie = f"a tie with {other} (10000000.00 元) and no tie rule (E423)"
+        assert got[(mine, "0701/P3")] == ("unknown", None, None, [head + tie])
+    assert got[(THREE, "0701/P1")][:3] == ("eligible", 1200 * WAN, "exact")
+    assert got[(THREE, "0701/P5")][0] == "not_eligible"
+    assert [g for g in grants if g[2] == "P3"] == []
+    want = {k: v[:3] for k, v in WANT.items()}
+    want |= {(TWO, "0701/P3"): ("unknown", None, None), (THREE, "0701/P3"): ("unknown", None, None)}
+    assert {k: v[:3] for k, v in got.items()} == want == _one_by_one(rules)
+
+
+def test_a_group_among_an_owner_is_refused_by_name() -> None:
+    """Among the firm, the claims of one award for the firm's projects compete in the order
+    of the facts: refused (E618) at the exclusive line, naming each award."""
+    rules = RULES.replace("among project", "among firm")
+    with pytest.raises(BatchCompileError) as info:
+        compile_batch(compile_text(rules).checked)
+    line = next(n for n, text in enumerate(rules.splitlines(), 1) if "exclusive" in text)
+    found = [(d.code, d.message.split(":")[0], d.span) for d in info.value.diagnostics]
+    assert [(code, pid, span.line if span else None) for code, pid, span in found] == [
+        ("E618", TWO, line),
+        ("E618", THREE, line),
+    ]
+    assert "among firm, an owner of its subject project" in info.value.diagnostics[0].message
