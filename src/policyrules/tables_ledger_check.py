@@ -3,7 +3,8 @@ ledger file's: the grants of the registry's ``ledger`` table and of ``--ledger``
 grant by grant, :mod:`policyrules.tables_ledger`) merged into the contract's ``ledger``
 table, the same grant given twice counting once; then E323 an id the registry lacks that is
 one of its ids written as another number (``701`` for ``0701``); E326 a payment listed
-twice, or with two amounts; E328 a one-time award paid twice; E329 a cap whose limit needs
+twice, or with two amounts; E328 a one-time award paid twice; E344 two awards of an
+exclusive group paid for one record (:mod:`.tables_ledger_exclusive`); E329 a cap whose limit needs
 no facts already exceeded.  :func:`check_grants` checks a ledger table's grants one by one
 against the policy (E321, E322, E323 an entity off the grant's path, E324, E325).
 
@@ -31,6 +32,7 @@ from .runtime.grants import Grant
 from .runtime.money import Money
 from .runtime.values import Value, format_value
 from .syntax import Once
+from .tables_ledger_exclusive import check_exclusive_sql
 from .tables_values import ident, literal
 
 __all__ = ["KEYS_COLUMNS", "LedgerSql", "OnDuckDB", "check_grants", "check_ledger"]
@@ -264,6 +266,7 @@ def check_ledger(
         raise LedgerError(diags)
     sql.table("ledger", f"SELECT DISTINCT {cols} FROM _ledger_all")
     _check_once(policy, sql, cols, held)
+    check_exclusive_sql(policy, sql)
     _check_caps(compiled, sql, parameters, assumptions, held)
 
 

@@ -149,7 +149,7 @@ def _text(v: str | None) -> str:
     return "NULL" if v is None else "'" + v + "'"
 
 
-def _registry(folder: Path) -> Path:
+def _registry(folder: Path, ledger: list[tuple[str, ...]] = LEDGER) -> Path:
     reg = folder / "reg"
     reg.mkdir()
     con = duckdb.connect()
@@ -160,7 +160,7 @@ def _registry(folder: Path) -> Path:
         f"FROM (VALUES {rows}) t(firm_id, id, kind, equipment_investment, total_investment, "
         f"applied_on)) TO '{reg}/projects.parquet'"
     )
-    grants = ", ".join(f"({', '.join(map(_text, g))})" for g in LEDGER)
+    grants = ", ".join(f"({', '.join(map(_text, g))})" for g in ledger)
     con.execute(
         f"COPY (SELECT * FROM (VALUES {grants}) t(provision, firm, project, amount)) "
         f"TO '{reg}/ledger.parquet'"
@@ -252,3 +252,43 @@ def test_a_group_among_an_owner_is_refused_by_name() -> None:
         ("E618", THREE, line),
     ]
     assert "among firm, an owner of its subject project" in info.value.diagnostics[0].message
+
+
+# P5 paid under both awards of the group: 100 万元 under 二, 50 万元 under 三
+BOTH = [*LEDGER, (THREE, "0701", "P5", "50万元")]
+
+
+@pytest.mark.parametrize("engine", ["duckdb", "spark"])
+def test_a_ledger_paying_two_awards_of_the_group_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], engine: str, request: pytest.FixtureRequest
+) -> None:
+    """A registry's ledger paying project P5 under 二 and under 三 records a payment the text
+    forbids (不重复支持): refused (E344), as the one-by-one reader refuses it, in its words, on
+    DuckDB and on Spark; the batch once read both and left every claim of P5 unpaid, saying
+    nothing."""
+    from policyrules.errors import LedgerError
+
+    folder = tmp_path / "rules"
+    folder.mkdir()
+    (folder / "t.rule").write_text(RULES, encoding="utf-8")
+    reg = _registry(tmp_path, BOTH)
+    on = ["--engine", "spark", "--master", "local[2]"] if engine == "spark" else []
+    if engine == "spark":
+        request.getfixturevalue("spark")  # the JVM, as the other Spark tests have it
+    assert main(["batch", str(folder), str(reg), "--out", str(tmp_path / "out"), *on]) == 2
+    err = capsys.readouterr().err
+    ledger = [{"provision": p, "firm": f, "project": j, "amount": a} for p, f, j, a in BOTH]
+    with pytest.raises(LedgerError) as info:
+        compile_text(RULES).evaluate({"firms": [{"id": "0701"}]}, ledger=ledger)
+    (d,) = info.value.diagnostics
+    assert d.code == "E344"
+    # the same words, but for where each grant is given (a ledger's index; a table's row)
+    for words in (
+        f"{THREE} to firm 0701, project P5 (",
+        f"{TWO} and {THREE} are exclusive for each project (不重复支持, clause sq/二: 「",
+        f"and project P5 was already paid by {TWO} to firm 0701, project P5 (",
+    ):
+        assert words in d.message
+        assert words in err
+    assert err.startswith("error[E344]: ")
+    assert f"project P5 ({reg}" in err  # the registry's ledger table, by its rows
