@@ -1,6 +1,7 @@
 """The language server on tier tables and built-in functions: hover and definition on a
 table where it is declared and where it is read (``T[x]``, ``x reaches T``), on a table
-given as a parameter and on each built-in function.
+given as a parameter and on each built-in function; completion of tables and built-ins
+where an expression may start, and nowhere else.
 
 The tables are those of the guide's policy (``policies/patterns/tiers.rule``: money, rate and
 enum keyed, and one left to the caller), driven through the server as an editor drives it;
@@ -10,6 +11,7 @@ functions.  Positions through the server count from 0, through the analysis from
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -19,6 +21,7 @@ from pygls import uris
 from lsp_session import SHIPPED, Session, position_of
 from policyrules import lexer, typing_base
 from policyrules.lsp.analysis import Analysis, analyse
+from policyrules.lsp.completion import completions
 from policyrules.lsp.definition import definition_span
 from policyrules.lsp.functions import FUNCTIONS
 from policyrules.lsp.hover import hover_markdown
@@ -231,3 +234,60 @@ def test_a_fact_of_the_same_name_does_not_hide_the_table(calls: tuple[Analysis, 
     span = definition_span(analysis, path, *_at(CALLS, "revenue_tiers[", 1))
     assert span is not None
     assert (span.line, span.col) == _at(CALLS, "table revenue_tiers", 6)
+
+
+# ---- completion ----------------------------------------------------------------------------
+
+
+def test_completion_offers_tables_and_built_ins_where_an_expression_starts(
+    session: Session, tmp_path: Path
+) -> None:
+    target = tmp_path / "patterns"
+    shutil.copytree(TIERS.parent, target, ignore=shutil.ignore_patterns("cases"))
+    path = target / "tiers.rule"
+    good = path.read_text("utf-8")
+    anchor = "    amount scale_tiers[annual_revenue]\n"
+    line = position_of(TIERS, anchor.rstrip("\n")).line + 1
+
+    def offered(typed: str) -> dict[str, object]:
+        uri = session.open(path, good.replace(anchor, anchor + typed + "\n", 1))
+        got = session.completion(uri, lsp.Position(line, len(typed)))
+        session.close_doc(uri)
+        return got
+
+    for typed in (
+        "    eligible when ",
+        "    amount min(",
+        "    amount scale_tiers[",
+        "    amount 2 * ",
+    ):
+        got = offered(typed)
+        assert {name: got.get(name) for name in FUNCTIONS} == dict.fromkeys(
+            FUNCTIONS, lsp.CompletionItemKind.Function
+        ), typed
+        assert got["scale_tiers"] == got["rd_rate_tiers"] == lsp.CompletionItemKind.Struct
+        assert got["annual_revenue"] == lsp.CompletionItemKind.Field  # the facts, as before
+    # After `reaches`: the tables, declared or given as parameters; nothing else.
+    got = offered("    eligible when annual_revenue reaches ")
+    assert set(got) == {"scale_tiers", "sme_level_rewards", "rd_rate_tiers", "benchmark_amounts"}
+    assert got["benchmark_amounts"] == lsp.CompletionItemKind.Constant
+    # Where no expression starts: neither tables nor built-ins.
+    for typed in ("    for each ", "    ", "    tiers by ", '    note "kn', "    # min"):
+        got = offered(typed)
+        assert not set(got) & (set(FUNCTIONS) | {"scale_tiers", "rd_rate_tiers"}), typed
+
+
+def test_a_built_ins_completion_carries_its_signature(calls: tuple[Analysis, str]) -> None:
+    analysis, path = calls
+    line, _ = _at(CALLS, "eligible when floor(share)")
+    text = CALLS.replace("    eligible when floor(share) < ceil(share)", "    eligible when kn")
+    items = completions(analysis, path, text, line, len("    eligible when kn") + 1)
+    (known,) = [i for i in items if i.label == "known"]
+    assert known.kind == "builtin"
+    assert known.detail == "known(x) → bool"
+    assert known.documentation == FUNCTIONS["known"].meaning
+    # The table and the fact of one name are both offered, each as what it is.
+    assert [(i.kind, i.detail, i.documentation) for i in items if i.label == "revenue_tiers"] == [
+        ("fact", "firm: money", "营业收入"),
+        ("table", "table: money to money", "营业收入档次"),
+    ]
