@@ -28,6 +28,7 @@ from ..errors import Diagnostic, PolicyRulesError, RuleSyntaxError, Span
 from ..model import CheckedPolicy, Resolved
 from ..parse import parse
 from ..sources import MAX_SOURCE_BYTES
+from ..typing_base import BUILTINS
 
 __all__ = [
     "Analysis",
@@ -232,9 +233,9 @@ def scope_at(module: s.Module, line: int, col: int) -> Scope:
 @attrs.frozen
 class Target:
     """What a name refers to: ``kind`` is entity, fact, enum, member, parameter,
-    assumption, define, clause or provision; ``owner`` is a fact's entity, a member's enum or a
-    provision's clause; ``node`` the declaration (its ``name_span`` is where it is
-    written)."""
+    assumption, define, table, clause, provision or builtin; ``owner`` is a fact's entity, a
+    member's enum or a provision's clause; ``node`` the declaration (its ``name_span`` is
+    where it is written), or for a built-in function the call (it has no declaration)."""
 
     kind: str
     name: str
@@ -245,7 +246,8 @@ class Target:
 
 def _nodes(modules: Mapping[str, s.Module]) -> Iterator[tuple[str, s.Node]]:
     """Every declaration of the policy with its file: entities, facts, enums, members,
-    parameters, assumptions and defines (top level or in a clause), clauses and provisions."""
+    parameters, assumptions, defines and tables (top level or in a clause), clauses and
+    provisions."""
     for file, module in modules.items():
         for item in module.items:
             yield file, item
@@ -254,7 +256,7 @@ def _nodes(modules: Mapping[str, s.Module]) -> Iterator[tuple[str, s.Node]]:
             elif isinstance(item, s.EnumDecl):
                 yield from ((file, m) for m in item.members)
             elif isinstance(item, s.Clause):
-                named = s.Parameter | s.Assumption | s.Define
+                named = s.Parameter | s.Assumption | s.Define | s.Table
                 yield from ((file, b) for b in item.body if isinstance(b, named))
                 yield from ((file, p) for p in item.provisions)
 
@@ -275,6 +277,7 @@ def _find(
             or (kind == "parameter" and isinstance(node, s.Parameter) and node.name == name)
             or (kind == "assumption" and isinstance(node, s.Assumption) and node.name == name)
             or (kind == "define" and isinstance(node, s.Define) and node.name == name)
+            or (kind == "table" and isinstance(node, s.Table) and node.name == name)
             or (
                 kind == "fact"
                 and isinstance(node, s.FactDecl)
@@ -301,10 +304,36 @@ def _from_resolved(modules: Mapping[str, s.Module], r: Resolved) -> Target | Non
     return _find(modules, r.kind, r.name, None)
 
 
+def _written_at(module: s.Module, word: Word) -> s.Table | s.TableAt | s.Reaches | s.Call | None:
+    """The table declared or used (``T[x]``, ``x reaches T``), or the function called, whose
+    name is ``word``: a table's name is not resolved as the other names are (a fact of
+    the same name would win), and a function's not at all."""
+    line, col = word.line, word.start
+    todo: list[s.Node] = list(module.items)
+    while todo:
+        node = todo.pop()
+        if node.span is not None and not contains(node.span, line, col):
+            continue
+        if isinstance(node, s.Table | s.TableAt | s.Reaches) and contains(
+            node.name_span, line, col
+        ):
+            return node
+        if (
+            isinstance(node, s.Call)
+            and node.span
+            and (node.span.line, node.span.col) == (line, col)
+        ):
+            return node
+        todo.extend(s.children(node))
+    return None
+
+
 def target_at(analysis: Analysis, file: str, line: int, col: int) -> Target | None:
     """The declaration the position names: a name in an expression (resolved in the scope
     of the provision around it, as the checker resolves it), a declared name, an entity or
-    enum named in a statement or type, a clause label or a provision name."""
+    enum named in a statement or type, a table (declared or given as a parameter) where it
+    is declared or read, a clause label or a provision name; or the built-in function
+    called."""
     module = analysis.modules.get(file)
     policy = analysis.policy
     if module is None or policy is None:
@@ -324,6 +353,16 @@ def target_at(analysis: Analysis, file: str, line: int, col: int) -> Target | No
     if word is None:
         return None
     parts = word.parts
+    written = _written_at(module, word) if len(parts) == 1 else None
+    if isinstance(written, s.Call):
+        builtin = written.func in BUILTINS
+        return Target("builtin", written.func, written, file) if builtin else None
+    if written is not None:
+        name = written.name if isinstance(written, s.Table) else written.table
+        # as the checker reads it: a declared table, else a parameter of table type
+        return _find(analysis.modules, "table", name, None) or _find(
+            analysis.modules, "parameter", name, None
+        )
     if len(parts) == 2 and word.index == 0:
         return _find(analysis.modules, "entity", parts[0], None) or _find(
             analysis.modules, "enum", parts[0], None
@@ -334,7 +373,7 @@ def target_at(analysis: Analysis, file: str, line: int, col: int) -> Target | No
     if len(parts) != 1:
         return None
     (name,) = parts
-    for kind in ("entity", "enum", "parameter", "assumption", "define", "fact"):
+    for kind in ("entity", "enum", "parameter", "assumption", "define", "table", "fact"):
         if (found := _find(analysis.modules, kind, name, None)) is not None:
             return found
     return None

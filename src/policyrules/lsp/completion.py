@@ -1,12 +1,15 @@
 """Completion: keywords the grammar accepts at the cursor, the facts of the provision's
 subject (and of the entities that own it), parameters, assumptions, defines, enum members
-after ``=``, ``!=``, ``in`` or inside a set literal, and entities after ``for each`` and
-``per``; nothing inside a string or a comment.
+after ``=``, ``!=``, ``in`` or inside a set literal, entities after ``for each`` and
+``per``, tables after ``reaches``; where an expression may start, the tables and the
+built-in functions too; nothing inside a string or a comment.
 
 Which keywords may come next is asked of the parser itself: the text before the cursor is
 fed to lark's interactive LALR parser (:func:`policyrules.parse.lark_parser`), whose
 ``accepts()`` names the terminals it could shift.  When that text does not parse, every
-keyword of the grammar is offered.
+keyword of the grammar is offered (and every name).  An expression may start where the
+parser accepts both a name and ``(``: a name alone is a declaration's, a type's or a
+table's after ``reaches``.
 """
 
 from __future__ import annotations
@@ -21,14 +24,15 @@ from ..model import CheckedPolicy
 from ..parse import lark_parser
 from ..types import Type
 from .analysis import Analysis, Scope, scope_at
+from .functions import FUNCTIONS
 
 __all__ = ["Item", "completions", "keywords_after"]
 
 
 @attrs.frozen
 class Item:
-    """One suggestion: ``kind`` is keyword, entity, fact, member, parameter, assumption or
-    define."""
+    """One suggestion: ``kind`` is keyword, entity, fact, member, parameter, assumption,
+    define, table or builtin."""
 
     label: str
     kind: str
@@ -44,6 +48,8 @@ _ENUM_PLACE = re.compile(
 )
 # `for each `, `for `, `once per `, `cap … per `: an entity's name comes next.
 _ENTITY_PLACE = re.compile(r"\b(?:for(?:\s+each)?|per)\s+$")
+# `x reaches `: a table's name comes next.
+_TABLE_PLACE = re.compile(r"\breaches\s+$")
 _STRING_OR_COMMENT = re.compile(r'"(?:[^"\\\n]|\\.)*"?|#[^\n]*')
 _CLOSED_STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"')
 
@@ -69,18 +75,30 @@ def _blank_comments(text: str) -> str:
     )
 
 
-def keywords_after(prefix: str) -> tuple[tuple[str, ...], bool] | None:
-    """The keywords the grammar accepts after ``prefix`` (a file's text up to the cursor)
-    and whether a name may come there, or ``None`` when ``prefix`` does not parse."""
-    terminals = _keyword_terminals()
+def _accepted(prefix: str) -> set[str] | None:
+    """The terminals the grammar accepts after ``prefix``, or ``None`` when it does not
+    parse."""
     try:
         ip = lark_parser().parse_interactive(_blank_comments(prefix))
         ip.exhaust_lexer()
         accepted: set[str] = ip.accepts()  # type: ignore[no-untyped-call]
     except LarkError:
         return None
-    words = sorted({w for name in accepted for w in terminals.get(name, ())})
-    return tuple(words), "NAME" in accepted
+    return accepted
+
+
+def _words(accepted: set[str]) -> tuple[str, ...]:
+    terminals = _keyword_terminals()
+    return tuple(sorted({w for name in accepted for w in terminals.get(name, ())}))
+
+
+def keywords_after(prefix: str) -> tuple[tuple[str, ...], bool] | None:
+    """The keywords the grammar accepts after ``prefix`` (a file's text up to the cursor)
+    and whether a name may come there, or ``None`` when ``prefix`` does not parse."""
+    accepted = _accepted(prefix)
+    if accepted is None:
+        return None
+    return _words(accepted), "NAME" in accepted
 
 
 def _enum_of(typ: Type) -> str | None:
@@ -116,6 +134,18 @@ def _names(policy: CheckedPolicy, scope: Scope) -> list[Item]:
     ]
     items += [Item(d.name, "define", "define", d.title) for d in policy.defines]
     return items
+
+
+def _tables(policy: CheckedPolicy) -> list[Item]:
+    """The declared tables (a parameter of table type is offered as a parameter)."""
+    return [
+        Item(t.name, "table", f"table: {t.key.describe()} to {t.value.describe()}", t.title)
+        for t in policy.tables
+    ]
+
+
+def _functions() -> list[Item]:
+    return [Item(f.name, "builtin", f.signature, f.meaning) for f in FUNCTIONS.values()]
 
 
 def _in_string_or_comment(before: str) -> bool:
@@ -169,16 +199,26 @@ def completions(
             if resolved is None or enum is not None:
                 return _members(policy, enum)
     offset = sum(len(li) + 1 for li in lines[: line - 1]) + start
-    found = keywords_after(text[:offset])
-    if found is None:
+    accepted = _accepted(text[:offset])
+    if accepted is None:
         words = tuple(sorted({w for ws in _keyword_terminals().values() for w in ws}))
-        name_ok = True
+        name_ok = expression = True
     else:
-        words, name_ok = found
+        words, name_ok = _words(accepted), "NAME" in accepted
+        expression = name_ok and "LPAR" in accepted
     items = [Item(w, "keyword") for w in words]
     if name_ok and policy is not None:
         if _ENTITY_PLACE.search(head):
             items += [Item(e.name, "entity", e.key, e.title) for e in policy.entities]
+        elif _TABLE_PLACE.search(head):
+            items += _tables(policy)
+            items += [
+                Item(p.name, "parameter", f"parameter: {p.type.describe()}", p.title)
+                for p in policy.parameters
+                if p.type.kind == "table"
+            ]
         else:
             items += _names(policy, scope)
+            if expression:
+                items += _tables(policy) + _functions()
     return items

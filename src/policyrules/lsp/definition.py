@@ -1,7 +1,8 @@
 """Go to definition: where the name under the cursor is declared, in any file of the policy.
 
-Facts, entities, enums, enum members, parameters, assumptions and defines jump to the name
-in their declaration; a clause label or provision name is its own declaration.
+Facts, entities, enums, enum members, parameters, assumptions, defines and tables (from
+``T[x]`` and ``x reaches T``) jump to the name in their declaration; a clause label or
+provision name is its own declaration; a built-in function has none.
 """
 
 from __future__ import annotations
@@ -16,6 +17,6 @@ def definition_span(analysis: Analysis, file: str, line: int, col: int) -> Span 
     """Where the name at a position (lines and columns from 1) is declared: the span of
     the declared name (its file is the declaring file), or ``None``."""
     target = target_at(analysis, file, line, col)
-    if target is None:
+    if target is None or target.kind == "builtin":
         return None
     return target.node.name_span or target.node.span

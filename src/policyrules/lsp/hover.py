@@ -3,15 +3,22 @@
 A fact shows its title, type and entity; a clause label or provision name its quote (a
 provision without a quote of its own shows its clause's); an enum, enum member, parameter
 or assumption its title, type, default and (an assumption) the reason for its default; a
-define its title and its expression as the formatter prints it.
+define its title and its expression as the formatter prints it.  A table shows its title,
+key and value types, its rows as the formatter prints them, which row a key reads, and the
+provisions and defines that read it (an award's ``tiers by`` reading with its default); a
+parameter of table type says the same but its rows, which the caller gives.  A built-in
+function shows its signature and meaning (:mod:`policyrules.lsp.functions`).
 """
 
 from __future__ import annotations
 
 from .. import syntax as s
+from ..check_tables import tier_read, tier_reading_of
 from ..model import CheckedPolicy
 from ..printer import print_expr
+from ..types import Type
 from .analysis import Analysis, Target, target_at
+from .functions import FUNCTIONS
 
 __all__ = ["hover_markdown"]
 
@@ -78,12 +85,25 @@ def _describe(policy: CheckedPolicy, t: Target) -> str | None:
             else "**unset**: the text leaves it open"
         )
         where = [f"clause {_code(param.clause)}"] if param and param.clause else []
+        table: list[str] = []
+        if param is not None and param.type.kind == "table" and param.type.key is not None:
+            given = f"parameters: {{{node.name}: {{KEY: VALUE, …}}}}"
+            table = [
+                _reading(node.name, param.type.key, None),
+                f"the caller gives its rows, in the facts file: {_code(given)}",
+                *_readers(policy, node.name),
+            ]
         return "\n\n".join(
             [f"**parameter** {_code(node.name)}: {_code(typ)}"]
             + ([node.title] if node.title else [])
             + [default]
+            + table
             + where
         )
+    if isinstance(node, s.Table):
+        return _table(policy, node)
+    if t.kind == "builtin" and t.name in FUNCTIONS:
+        return FUNCTIONS[t.name].markdown()
     if isinstance(node, s.Assumption):
         assumption = policy.assumption(node.name)
         typ = assumption.type.describe() if assumption else "?"
@@ -122,3 +142,70 @@ def _describe(policy: CheckedPolicy, t: Target) -> str | None:
         )
         return "\n\n".join([head, _quote(quote), *where])
     return None
+
+
+def _reading(name: str, key: Type, first: str | None) -> str:
+    """Which row ``name[x]`` reads: the member's, or the highest threshold's reached."""
+    if key.kind == "enum":
+        return f"{_code(f'{name}[x]')}: the row of the member `x`; a member without a row has none"
+    lowest = first or "the first threshold"
+    at = f" (`x` = {first} is in the first row)" if first else ""
+    return (
+        f"{_code(f'{name}[x]')}: the row of the highest threshold `x` reaches{at}; below "
+        f"{lowest}, no row ({_code(f'x reaches {name}')} is false)"
+    )
+
+
+def _reads(node: s.Node, table: str) -> bool:
+    if isinstance(node, s.TableAt | s.Reaches) and node.table == table:
+        return True
+    return any(_reads(child, table) for child in s.children(node))
+
+
+def _readers(policy: CheckedPolicy, table: str) -> list[str]:
+    """The provisions and defines that read ``table``, an award's reading of its tiers."""
+    out: list[str] = []
+    for p in policy.provisions():
+        if not _reads(p.node, table):
+            continue
+        line = f"read by {p.kind} {_code(p.name)}"
+        tiers = tier_reading_of(p)
+        read = tier_read(p)
+        if tiers is not None and read is not None and read.table == table:
+            line += f", {_code(f'tiers by {tiers.assumption}')}"
+            assumption = policy.assumption(tiers.assumption)
+            enum = policy.enum(assumption.type.name or "") if assumption is not None else None
+            if assumption is not None and enum is not None:
+                default = print_expr(assumption.default)
+                line += ":\n" + "\n".join(
+                    f"- {_code(member)}"
+                    + (" (the default)" if member == default else "")
+                    + (f": {title}" if title else "")
+                    for member, title in enum.members
+                )
+        out.append(line)
+    out += [f"read by define {_code(d.name)}" for d in policy.defines if _reads(d.expr, table)]
+    return out
+
+
+def _table(policy: CheckedPolicy, node: s.Table) -> str:
+    info = policy.table(node.name)
+    if info is None:
+        return f"**table** {_code(node.name)}"
+    enum = policy.enum(info.key.name or "") if info.enum else None
+    members = dict(enum.members) if enum is not None else {}
+    rows = []
+    for row in node.rows:
+        key = print_expr(row.key)
+        title = members.get(key)
+        rows.append(f"- {key}" + (f" ({title})" if title else "") + f" → {print_expr(row.value)}")
+    first = print_expr(node.rows[0].key) if node.rows and not info.enum else None
+    typ = f"{info.key.describe()} to {info.value.describe()}"
+    return "\n\n".join(
+        [f"**table** {_code(node.name)}: {_code(typ)}"]
+        + ([node.title] if node.title else [])
+        + (["\n".join(rows)] if rows else [])
+        + [_reading(node.name, info.key, first)]
+        + _readers(policy, node.name)
+        + ([f"clause {_code(info.clause)}"] if info.clause else [])
+    )

@@ -67,6 +67,8 @@ _KINDS = {
     "parameter": lsp.CompletionItemKind.Constant,
     "assumption": lsp.CompletionItemKind.Variable,
     "define": lsp.CompletionItemKind.Function,
+    "table": lsp.CompletionItemKind.Struct,
+    "builtin": lsp.CompletionItemKind.Function,
 }
 
 
