@@ -249,3 +249,29 @@ def test_the_fused_order_is_the_claim_by_claim_order(shipped: Policy, general: b
         assert _served(fused)[-3:] == ["f0/P1", "f0/P2", "f0/P3"]
         assert paid["f1/P13"] == Money(100 * WAN)
         assert paid["f1/P15"] == Money(0)
+
+
+def test_many_claims_on_one_path_are_served_claim_by_claim(
+    shipped: Policy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past lean_order.SMALL claims, with explanations, the served order tells that two
+    claims share a path (from the ranks it folds): the fused function declines them too."""
+    handed: list[str] = []
+    real = fastpath.FastClaims.serve_one
+
+    def serve_one(self: Any, cp: Any, fp: Any, inst: Any, *args: Any) -> Any:
+        if cp.info.id == LAUNCH:
+            handed.append(inst.id)
+        return real(self, cp, fp, inst, *args)
+
+    monkeypatch.setattr(fastpath.FastClaims, "serve_one", serve_one)
+    products = [_product(n, f"2026-03-{n % 28 + 1:02d}", 20) for n in range(1, 41)]
+    facts = shipped.read_facts({"firms": [{"id": "f1", "products": products}]})
+    twice = (*facts.instances["product"], facts.instances["product"][7])
+    facts = attrs.evolve(facts, instances={**facts.instances, "product": twice})
+    result = shipped.evaluate(facts)
+    assert len(handed) == 41  # each claim the fast path's way, one at a time
+    launch = [d for d in result.decisions if d.provision == LAUNCH]
+    assert [d.status for d in launch].count("not_eligible") == 1  # once per product
+    general = general_way(shipped)
+    assert result.decisions == general.evaluate(facts).decisions

@@ -262,13 +262,17 @@ class _Fuse:
         if "_nt(i.id)" in order:
             levels.pop()
         columns = "".join(f"_q{d}, " for d in range(depth))
-        if own:  # one path a claim (checked once all are met: no side effect till then)
-            w(1, f"if n > 1 and not _distinct(({columns}), n):")
-            w(2, "return None")
-        w(1, f"keys = _SK(({parts}), ({columns}), _m0, _m1, _m2, odd)")
         w(1, "order = None")
         w(1, "if n > 1 and not odd:")
-        w(2, f"order = _order(({parts}{''.join(levels)}), None)")
+        # one path a claim where a cap is the subject's own: the order tells, from the
+        # ranks it folds (None: not told), else the paths are looked at (checked once all
+        # are met: no side effect till then)
+        paths = f", ({columns})" if own else ""
+        w(2, f"order = _order(({parts}{''.join(levels)}), None{paths})")
+        if own:
+            w(1, f"if order is None and n > 1 and not _distinct(({columns}), n):")
+            w(2, "return None")
+        w(1, f"keys = _SK(({parts}), ({columns}), _m0, _m1, _m2, odd)")
         w(1, "if order is None:")
         w(2, "order = keys.sorted(n)")
         w(1, "keys.order = order")

@@ -35,7 +35,16 @@ from .explained import condition_facts
 from .failed import Marks, Refusals, condition_steps, failed_reasons, refusal_key
 from .paid import PaidPlan
 from .rows_caps import fact_texts
-from .texts import Fixed, Run, failed_text, fixed_lines, paid_text, refused_body, refused_line
+from .texts import (
+    Fixed,
+    PaidSaid,
+    Run,
+    failed_text,
+    fixed_lines,
+    paid_text,
+    refused_body,
+    refused_line,
+)
 from .texts_zh import RunZh, paid_text_zh
 
 __all__ = ["PAID_ZH_MAX", "REFUSALS_MAX", "Said"]
@@ -55,8 +64,9 @@ BY_FIRM = 32_768
 
 Row = tuple[Any, ...]  # a row of .rows (its Row)
 R = TypeVar("R", str, RefusedZh)  # what a refused claim is said as
-# what a provision's paid claims' texts need (Said._paid_said): plan, lines, parameters
-_PaidSaid = tuple[PaidPlan, Fixed, tuple[tuple[str, str], ...]]
+# what a provision's paid claims' texts need (Said._paid_said): plan, lines, parameters,
+# the functions written for them (.texts.PaidSaid)
+_PaidSaid = PaidSaid
 Pairs = tuple[tuple[str, str], ...]  # (name, value's text) of facts, assumptions, parameters
 
 
@@ -340,7 +350,8 @@ class Said(BlankRows):
         learnt = self._learnt()
         said = learnt.get(("said", cp.info.id)) if learnt is not None else None
         if said is None or said[0] is not plan:
-            said = plan, self._fixed_lines(cp, "eligible", plan), self._parameter_texts(cp.info)
+            fixed = self._fixed_lines(cp, "eligible", plan)
+            said = plan, fixed, self._parameter_texts(cp.info), {}
             if learnt is not None:
                 learnt[("said", cp.info.id)] = said
         return said

@@ -45,10 +45,13 @@ from ...terminal import BREAK, printable, printable_lines, printable_pieces
 from .compile import CompiledProvision, Env
 from .paid import PaidPlan, paid_facts
 from .rows_caps import limit_text
+from .texts_en_gen import paid_said_en
 from .texts_gen import ABSENT, GENERAL, FactsSaid, NotSaid, facts_said_en, value_text
 
 __all__ = [
     "Fixed",
+    "PaidSaid",
+    "Render",
     "Run",
     "failed_text",
     "fixed_lines",
@@ -62,6 +65,13 @@ __all__ = [
 # paid plan shows (PaidPlan.shown), each with what the facts' line writes before it, and
 # the function generated to say that line (texts_gen; None: the loop says it).
 Fixed = tuple[str, str, str | None, tuple[tuple[str, str, str, bool, str], ...], FactsSaid | None]
+
+# What every paid claim's text of a provision needs (rows_said.Said._paid_said): its plan,
+# its Fixed lines, its parameters' texts, and the functions of .texts_en_gen made for it
+# (by the shape of its caps).
+PaidSaid = tuple[PaidPlan, Fixed, tuple[tuple[str, str], ...], dict[tuple[bool, ...], Any]]
+# A paid row's text from it and its tail (None: the loop says it), see .texts_en_gen.
+Render = Callable[[tuple[Any, ...], tuple[str, list[str]]], str | None]
 
 # What the English texts of one call (rows_said.Said.said_en) share, for paid_text: how to
 # make a subject's Env, the rate facts, how the assumptions read are said, whether every
@@ -128,7 +138,7 @@ def _cap_parts(text: str, entity: str | None, year: int | None, limit: int) -> t
 
 def paid_text(
     run: Run,
-    plan_said: tuple[PaidPlan, Fixed, tuple[tuple[str, str], ...]],
+    plan_said: PaidSaid,
     cp: CompiledProvision,
     row: tuple[Any, ...],
 ) -> str | None:
@@ -139,6 +149,12 @@ def paid_text(
     provision, a claim served at an unknown place: their lines read the trace or the caps'
     holds)."""
     plan, fixed = plan_said[0], plan_said[1]
+    memo = run[4]
+    last = memo[0]  # read and written whole: two threads saying one result stay right
+    if last is not None and last[1] is plan and last[3] is not None and last[0] == row[12]:
+        text: str | None = last[3](row, last[2])  # (most) the claim before's, its tail
+        if text is not None:
+            return text
     lead = row[11]
     if (
         row[3] != "eligible"
@@ -166,13 +182,12 @@ def paid_text(
         if facts_line is None:
             return None
         used = row[12]
-        memo = run[4]
-        last = memo[0]  # read and written whole: two threads saying one result stay right
         if last is not None and last[1] is plan and last[0] == used:
             tail = last[2]  # the same assumptions as the claim before (most often)
         else:
             tail = _tail(plan_said[2], run[2](used | plan.assumed, False), quote)
-            memo[0] = (frozenset(used), plan, tail)
+            render = _renderer(plan_said, row[6]) if ids_printable and said_facts else None
+            memo[0] = (frozenset(used), plan, tail, render)  # (tried from the next claim)
     if facts_line is None or facts_line is GENERAL:
         read = paid_facts(plan, cp, inst, run[0], row, run[1])
         if read is None:
@@ -211,6 +226,21 @@ def paid_text(
     # (the tail's lines are kept escaped: escaped again, the same)
     out += [piece for line in tail[1] for piece in (BREAK, line)]
     return printable_pieces(out)
+
+
+def _renderer(plan_said: PaidSaid, caps: tuple[Any, ...]) -> Render:
+    """The function :mod:`.texts_en_gen` writes for the paid claims of ``plan_said`` whose
+    caps are scoped as those of ``caps`` (a row's), made once (kept by ``plan_said``)."""
+    shape = tuple(cap[1] is not None for cap in caps)
+    made = plan_said[3]
+    render = made.get(shape)
+    if render is None:
+        head, provision, _, _, said_facts = plan_said[1]
+        make = paid_said_en(shape)
+        render = make(f"{head} · ", f"\n{provision}\n  amount: ", said_facts, _HEADS,
+                      _cap_parts, cap_tail_put_en)  # fmt: skip
+        made[shape] = render
+    return render
 
 
 def _facts_line(

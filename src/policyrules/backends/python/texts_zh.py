@@ -305,7 +305,7 @@ def _date_said(title: str, value: dt.date, kept: dict[Any, str]) -> str:
 
 def paid_text_zh(
     run: RunZh,
-    plan_said: tuple[PaidPlan, Any, tuple[tuple[str, str], ...]],
+    plan_said: tuple[PaidPlan, Any, tuple[tuple[str, str], ...], Any],
     cp: CompiledProvision,
     row: tuple[Any, ...],
 ) -> str | None:
