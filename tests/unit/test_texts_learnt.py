@@ -1,4 +1,4 @@
-"""What one-firm calls share (backends/python/evaluate.py ``_Learnt``): on the policy's
+"""What one-firm calls share (backends/python/memos.py ``Learnt``): on the policy's
 defaults, the assumptions' texts, the last paid claim's and each provision's Chinese lines
 of its paid claims (``texts_zh.PaidZh``) are the compiled policy's, found by the next call
 instead of made again; an evaluation given parameters or assumptions keeps its own; the

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
-from typing import Any, Generic, TypeVar
+from collections.abc import Collection, Iterable, Iterator, Mapping
+from typing import Any
 
 from ...bounds import paused_gc
 from ...errors import CalendarError
@@ -36,6 +36,7 @@ from .exclusive import Claimed, Verdict, first_pass_claims, plan
 from .exclusive_run import ExclusiveHooks
 from .fastpath import FastClaims
 from .lean import LeanAward
+from .memos import Learnt, Memo
 from .reserve import reserve_unknown
 from .rows import Row, grant_of
 from .tiers import QuotaRanks, highest_only, quota_check, quota_ranks
@@ -43,7 +44,6 @@ from .timelimits import TimeLimits
 
 __all__ = ["Undecided", "evaluate", "index_ledger", "ledger_pools"]
 
-_T = TypeVar("_T")
 _NO_NAMES: frozenset[str] = frozenset()
 
 
@@ -235,82 +235,41 @@ def index_ledger(policy: CompiledPolicy, ledger: Ledger) -> LedgerIndex:
     return LedgerIndex(ledger, policy.pools)
 
 
-class _Memo(Generic[_T]):
-    """An evaluation's memo, made on first read (``make()``) and from then on an attribute
-    of the evaluation's own, which hides this one (a descriptor with no ``__set__``): an
-    evaluation without explanations reads few of them, and sets none it does not read.
-    Two threads reading it first at once get the same one (``dict.setdefault``)."""
-
-    def __init__(self, make: Callable[[], _T]) -> None:
-        self._make = make
-        self._name = ""
-
-    def __set_name__(self, owner: type, name: str) -> None:
-        self._name = name
-
-    def __get__(self, run: Any, owner: type | None = None) -> _T:
-        if run is None:  # (read on the class: there is none)
-            raise AttributeError(self._name)
-        made: _T = run.__dict__.setdefault(self._name, self._make())
-        return made
-
-
-class _Learnt(_Memo[_T]):
-    """A memo an evaluation on the policy's defaults themselves (``Rows._learnt``) shares
-    with every other such evaluation: the compiled policy's (``CompiledPolicy.learnt``),
-    for what depends on the policy and its defaults alone (and, where a key or a check says
-    them, the words); any other evaluation makes its own.  A one-firm call (20 claims)
-    then finds what the last one found instead of making it again: the assumptions' texts,
-    each provision's Chinese lines of its paid claims (``texts_zh.PaidZh``).  Threads share
-    it as they share the policy's other memos: each entry written whole, the same value
-    whoever writes it."""
-
-    def __get__(self, run: Any, owner: type | None = None) -> _T:
-        if run is None:
-            raise AttributeError(self._name)
-        learnt = run._learnt()
-        if learnt is None:
-            return super().__get__(run, owner)
-        kept: _T = learnt.setdefault(("memo", self._name), self._make())
-        made: _T = run.__dict__.setdefault(self._name, kept)
-        return made
-
-
 # DecisionMaker first: its decision and texts stand above the stubs of Rows (under FastClaims).
 class _Run(DecisionMaker, Awards, Conditions, TimeLimits, FastClaims, ExclusiveHooks):
-    # What the evaluation works out as it goes, each made when first read (_Memo); their
+    # What the evaluation works out as it goes, each made when first read (Memo); their
     # types are those the mixins reading them declare.
-    _assumption_texts: _Learnt[dict[str, str]] = _Learnt(dict)
-    _ranks: _Memo[dict[str, QuotaRanks]] = _Memo(dict)
-    _shapes: _Memo[dict[Any, Any]] = _Memo(dict)
-    order_unknown: _Memo[dict[Any, Any]] = _Memo(dict)
-    unplaced: _Memo[set[Any]] = _Memo(set)
-    _blank: _Memo[dict[Any, Any]] = _Memo(dict)
-    _blank_conditions: _Memo[dict[Any, Any]] = _Memo(dict)
-    _blank_reserve: _Memo[dict[Any, Any]] = _Memo(dict)
-    _blank_keys: _Memo[dict[Any, Any]] = _Memo(dict)
-    _paths: _Memo[dict[Any, Any]] = _Memo(dict)
-    _blank_decided: _Memo[dict[Any, Any]] = _Memo(dict)
-    _blank_said: _Memo[dict[Any, Any]] = _Memo(dict)
-    _blank_unknown: _Memo[dict[Any, Any]] = _Memo(dict)
-    holds: _Memo[dict[Any, Any]] = _Memo(dict)
-    _static: _Memo[dict[Any, Any]] = _Memo(dict)
-    _params: _Memo[dict[str, tuple[tuple[str, str], ...]]] = _Memo(dict)
-    _params_set: _Memo[dict[str, tuple[str, ...]]] = _Memo(dict)
-    _assumed: _Learnt[dict[Any, Any]] = _Learnt(dict)
-    _unpaid: _Memo[dict[Any, Any]] = _Memo(dict)
-    _held: _Memo[dict[Any, Any]] = _Memo(dict)
-    _paid: _Memo[dict[Any, Any]] = _Memo(dict)
-    _marks: _Memo[dict[Any, Any]] = _Memo(dict)
-    _fixed: _Memo[dict[Any, Any]] = _Memo(dict)
-    _said: _Memo[dict[Any, Any]] = _Memo(dict)
-    _refused: _Learnt[dict[Any, Any]] = _Learnt(dict)
-    _refused_zh: _Learnt[dict[Any, Any]] = _Learnt(dict)
-    _titled_zh: _Learnt[dict[Any, Any]] = _Learnt(dict)
-    _paid_zh: _Learnt[dict[Any, Any]] = _Learnt(dict)
-    _last_paid_zh: _Learnt[list[Any]] = _Learnt(lambda: [None])
-    _outside: _Memo[dict[Any, Any]] = _Memo(dict)
-    _last_assumed: _Learnt[list[Any]] = _Learnt(lambda: [None])
+    _assumption_texts: Learnt[dict[str, str]] = Learnt(dict)
+    _ranks: Memo[dict[str, QuotaRanks]] = Memo(dict)
+    _shapes: Memo[dict[Any, Any]] = Memo(dict)
+    order_unknown: Memo[dict[Any, Any]] = Memo(dict)
+    unplaced: Memo[set[Any]] = Memo(set)
+    _blank: Memo[dict[Any, Any]] = Memo(dict)
+    _blank_conditions: Memo[dict[Any, Any]] = Memo(dict)
+    _blank_reserve: Memo[dict[Any, Any]] = Memo(dict)
+    _blank_keys: Memo[dict[Any, Any]] = Memo(dict)
+    _paths: Memo[dict[Any, Any]] = Memo(dict)
+    _blank_decided: Memo[dict[Any, Any]] = Memo(dict)
+    _blank_said: Memo[dict[Any, Any]] = Memo(dict)
+    _blank_unknown: Memo[dict[Any, Any]] = Memo(dict)
+    holds: Memo[dict[Any, Any]] = Memo(dict)
+    _static: Memo[dict[Any, Any]] = Memo(dict)
+    _params: Memo[dict[str, tuple[tuple[str, str], ...]]] = Memo(dict)
+    _params_set: Memo[dict[str, tuple[str, ...]]] = Memo(dict)
+    _assumed: Learnt[dict[Any, Any]] = Learnt(dict)
+    _unpaid: Memo[dict[Any, Any]] = Memo(dict)
+    _held: Memo[dict[Any, Any]] = Memo(dict)
+    _paid: Memo[dict[Any, Any]] = Memo(dict)
+    _marks: Memo[dict[Any, Any]] = Memo(dict)
+    _fixed: Memo[dict[Any, Any]] = Memo(dict)
+    _said: Memo[dict[Any, Any]] = Memo(dict)
+    _refused: Learnt[dict[Any, Any]] = Learnt(dict)
+    _refused_zh: Learnt[dict[Any, Any]] = Learnt(dict)
+    _titled_zh: Learnt[dict[Any, Any]] = Learnt(dict)
+    _paid_zh: Learnt[dict[Any, Any]] = Learnt(dict)
+    _last_paid_zh: Learnt[list[Any]] = Learnt(lambda: [None])
+    _outside: Memo[dict[Any, Any]] = Memo(dict)
+    _last_assumed: Learnt[list[Any]] = Learnt(lambda: [None])
     # ... and set when found (None: not yet).
     _members: dict[str, int] | None = None
     _printable: bool | None = None

@@ -8,7 +8,7 @@ is made once an evaluation, or kept by the compiled policy for the next evaluati
 defaults themselves (``Rows._learnt``): a paid plan's lines and parameters, a refused
 claim's condition steps, lines and the refusals already said (:func:`~.failed.refusal_key`;
 at most :data:`REFUSALS_MAX` a provision).  On the defaults, the evaluations also share
-(``evaluate._Learnt``) the assumptions' texts, the last paid claim's assumptions and each
+(``memos.Learnt``) the assumptions' texts, the last paid claim's assumptions and each
 provision's :class:`~.texts_zh.PaidZh` (at most :data:`PAID_ZH_MAX`): made once a call
 before, they were most of what a one-firm call (20 claims of measure 3) paid on top of its
 claims in Chinese (valgrind, instructions a call beyond its claims' 71 k each: 705 k → 172 k
