@@ -130,14 +130,19 @@ def _check_firms(
         )
     if not firms:
         raise _refuse("name the firm to evaluate: --firm ID", f"an id of {ent.key}")
-    ids = con.execute(f"SELECT id FROM {ident(ent.key)}").fetchall()
-    known = {str(r[0]) for r in ids}
+    table = ident(ent.key)
+    chosen = ", ".join(literal(f) for f in firms)
+    got = con.execute(f"SELECT id FROM {table} WHERE id IN ({chosen})").fetchall()
+    found = {str(r[0]) for r in got}
     for firm in firms:
-        if firm not in known:
+        if firm not in found:
+            (n,) = con.execute(f"SELECT count(*) FROM {table}").fetchall()[0]
+            rows = con.execute(f"SELECT id FROM {table} LIMIT 10000").fetchall()
+            sample = [str(r[0]) for r in rows]
             raise _refuse(
                 f"{where}: no {FIRM} {quoted(firm)} in {ent.key}",
-                did_you_mean(firm, sorted(known))
-                or f"{ent.key} holds {len(known)} firm(s); ids are compared as written",
+                did_you_mean(firm, sample)
+                or f"{ent.key} holds {n} firm(s); an id is compared as written",
             )
 
 
