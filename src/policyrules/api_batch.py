@@ -8,7 +8,7 @@ runs the registry on DuckDB (:func:`policyrules.batch.run_batch`) or Spark
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, overload
 
@@ -25,6 +25,7 @@ from .store import LedgerStore
 if TYPE_CHECKING:  # DuckDB is loaded only when a batch runs
     from .batch import BatchResult
     from .batch_spark import SparkBatchResult
+    from .instances import Facts
     from .progress import Progress
 
 __all__ = ["BatchEntry"]
@@ -47,6 +48,29 @@ class BatchEntry:
     @property
     def _keyed(self) -> Mapping[str, CompiledCap]:
         raise NotImplementedError  # pragma: no cover - the Policy's field (year_keyed)
+
+    def registry_facts(self, registry: str | Path, firm: str | Sequence[str]) -> Facts:
+        """The facts of one firm of a registry (or of several: ``firm`` a list of ids), to
+        evaluate one by one: ``policy.evaluate(policy.registry_facts("reg", "F0001"))``
+        gives, for that firm, the decisions :meth:`evaluate_batch` gives it.
+
+        ``registry`` is read as :meth:`evaluate_batch` reads it (a directory of tables or a
+        DuckDB file, every table checked, the same refusals and id rules); ``firm`` names
+        rows of the ``firm`` entity's table by ``id``, exactly as written.  The facts hold
+        those firms, every row of an entity under them (``firm_id`` one of them) and the
+        registry's single records (``reports``); their ``extra["ledger"]`` is the
+        registry's ``ledger`` table's grants to those firms, as a facts file's ``ledger:``
+        (``evaluate`` counts it, as a facts file's; ``policy.facts_ledger(facts)`` reads it).
+
+        :raises TableError: the registry refused (E620-E630); E635 a firm not in the
+            registry (with the ids closest to it), no firm named, or a policy without a
+            ``firm`` entity.
+        :raises LedgerError: E320 the registry's ``ledger`` table cannot be read.
+        """
+        from .registry_facts import registry_facts
+
+        firms = [firm] if isinstance(firm, str) else list(firm)
+        return registry_facts(self.checked, registry, firms)
 
     @overload
     def evaluate_batch(

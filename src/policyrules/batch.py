@@ -28,6 +28,7 @@ from .backends.sql import compile_batch
 from .backends.sql.dated import later_dates
 from .backends.sql.duckdb import calendar_rows
 from .backends.sql.plan import SqlPlan
+from .batch_columns import decisions_sql
 from .batch_earlier import NO_EARLIER_GRANTS, Earlier
 from .batch_write import (
     OUTPUTS,
@@ -53,6 +54,7 @@ from .tables import read_registry
 from .tables_ledger import load_grants, read_ledger_table
 from .tables_ledger_check import check_ledger
 from .tables_values import ident, literal
+from .words import Words
 
 __all__ = [
     "OUTPUTS",
@@ -135,8 +137,9 @@ class BatchResult:
         return self._summary
 
     def decisions(self) -> duckdb.DuckDBPyRelation:
-        """The decisions (provision, kind, subject, firm, status, amount fen...): a view,
-        computed each time it is read."""
+        """The decisions (:data:`~policyrules.batch_columns.DECISION_COLUMNS`: provision,
+        kind, document_number, clause, title, subject, firm, status, amount_fen,
+        amount_yuan...): a view, computed each time it is read."""
         return self.con.table("decisions")
 
     def grants(self) -> duckdb.DuckDBPyRelation:
@@ -320,6 +323,10 @@ def run_batch(
         ]
         refuse_year_rows(compiled, found, ", ".join(p[0] for p in parts), skipped, keyed)
         timings += run_steps(con, plan, show, once=True)  # our plan, DuckDB only
+        # The decisions as read: the plan's view under another name, read by the outputs'.
+        run_sql(con, f"ALTER VIEW {ident(plan.decisions)} RENAME TO _plan_decisions")
+        named = decisions_sql(Words.of(checked), "_plan_decisions", assumptions=assumptions)
+        run_sql(con, f"CREATE TEMP VIEW decisions AS {named}")
         summary = BatchSummary(
             dict(registry.rows),
             0,
@@ -385,7 +392,7 @@ def _count(con: duckdb.DuckDBPyConnection, summary: BatchSummary, decisions: str
     counts: dict[str, int] = {}
     exact = rows = 0
     for status, n, fen in con.execute(
-        "SELECT status, count(*), sum(amount) FILTER (WHERE amount_kind = 'exact') "
+        "SELECT status, count(*), sum(amount_fen) FILTER (WHERE amount_kind = 'exact') "
         f"FROM {decisions} GROUP BY ALL"
     ).fetchall():
         counts[str(status)] = int(n)

@@ -36,6 +36,7 @@ from .backends.sql import spark as on_spark
 from .backends.sql.dated import later_dates
 from .backends.sql.spark_tables import calendar_days
 from .batch import STATUSES, BatchSummary, Readings, grants_ledger, grants_ledger_read
+from .batch_columns import decisions_sql
 from .batch_earlier import NO_EARLIER_GRANTS, Earlier
 from .batch_write import OUTPUTS, check_format, check_out, put_in_place
 from .errors import Diagnostic, TableError
@@ -52,6 +53,7 @@ from .tables_ledger import ledger_columns
 from .tables_spark import read_registry
 from .tables_spark_ledger import check_all, check_own
 from .tables_values import ident, literal
+from .words import Words
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
@@ -149,7 +151,7 @@ class SparkBatchResult:
         self._summary: BatchSummary | None = None
 
     def decisions(self) -> DataFrame:
-        """The decisions table (provision, kind, subject, firm, status, amount fen...)."""
+        """The decisions table (:data:`~policyrules.batch_columns.DECISION_COLUMNS`)."""
         return self.outputs["decisions"]
 
     def grants(self) -> DataFrame:
@@ -229,7 +231,7 @@ class SparkBatchResult:
                 if fmt == "parquet":
                     writer.parquet(path)
                 elif fmt == "jsonl":
-                    writer.json(path)
+                    writer.option("ignoreNullFields", False).json(path)  # as DuckDB writes
                 else:
                     writer.option("header", True).csv(path)
 
@@ -256,7 +258,8 @@ class SparkBatchResult:
                 if s is not None
             }
             exact, rows = decisions.selectExpr(
-                "coalesce(sum(CASE WHEN amount_kind = 'exact' THEN CAST(amount AS BIGINT) END), 0)",
+                "coalesce(sum(CASE WHEN amount_kind = 'exact' "
+                "THEN CAST(amount_fen AS BIGINT) END), 0)",
                 "count(*)",
             ).collect()[0]
             granted, n = grants.selectExpr(
@@ -383,6 +386,11 @@ def run_batch_spark(
             )
         with show.step("planning the steps on Spark"):
             outputs = on_spark.run_plan(spark, plan, {n: tables[n] for n in plan.inputs}, once=True)
+            # The decisions as read (batch_columns), as on DuckDB.
+            outputs[plan.decisions].createOrReplaceTempView("_plan_decisions")
+            words = Words.of(compiled.checked)
+            named = decisions_sql(words, "_plan_decisions", "spark", assumptions)
+            outputs[plan.decisions] = spark.sql(named)
         with show.step("checking the ledger's years"):  # E349, as on DuckDB
             found = [
                 (pid, row)

@@ -339,6 +339,14 @@ def _parser() -> argparse.ArgumentParser:
 
     def eval_options(q: argparse.ArgumentParser) -> None:
         q.add_argument(
+            "--firm",
+            action="append",
+            default=[],
+            metavar="ID",
+            help="with a registry (as batch reads) in place of the facts file: a firm's id "
+            "(again for more); its ledger table gives the earlier grants",
+        )
+        q.add_argument(
             "--ledger",
             help="earlier grants: a ledger store (.db/.sqlite/.sqlite3, made by "
             "'policyrules ledger init'; eval appends this run's grants) or a YAML/JSON file "
@@ -387,7 +395,10 @@ def _parser() -> argparse.ArgumentParser:
     e = sub.add_parser("eval", help="evaluate a facts file")
     add_lang(e)
     e.add_argument("policy")
-    e.add_argument("facts", help="a YAML or JSON facts file; - for standard input")
+    e.add_argument(
+        "facts",
+        help="a YAML or JSON facts file; - for standard input; or a registry with --firm",
+    )
     add_format(e)
     e.add_argument("--trace", action="store_true", help="show every step")
     e.add_argument(
@@ -417,7 +428,9 @@ def _parser() -> argparse.ArgumentParser:
         "(jjxf_2025_50/3)",
     )
     x.add_argument(
-        "--facts", help="a facts file (- for standard input): the clause's decisions with traces"
+        "--facts",
+        help="a facts file (- for standard input), or a registry with --firm: the clause's "
+        "decisions with traces",
     )
     x.add_argument(
         "--trace",

@@ -14,6 +14,7 @@ KEY=VALUE``; OUT gets ``decisions.<fmt>/`` and ``grants.<fmt>/`` directories of 
 from __future__ import annotations
 
 import argparse
+import shlex
 import sys
 import time
 from pathlib import Path
@@ -116,9 +117,33 @@ def _done(
                 parameters=read_pairs(args.set, "--set"),
                 assumptions=read_pairs(args.assume, "--assume"),
             )
-            write_json({"out": str(args.out), **summary_json(summary), "provenance": made})
+            said = {"out": str(args.out), **summary_json(summary)}
+            if (unrecorded := _unrecorded(args)) is not None:
+                said["ledger"] = {"store": args.ledger, "recorded": False, "record": unrecorded}
+            write_json({**said, "provenance": made})
             return
         sys.stdout.write(printable(f"wrote {args.out}\n{summary.text()}\n", keep="\n"))
+        if (unrecorded := _unrecorded(args)) is not None:
+            sys.stdout.write(
+                printable(
+                    f"ledger: {args.ledger} was only read; this run's grants are NOT recorded "
+                    f"in it (a second run grants them again). To record them: {unrecorded}\n",
+                    keep="\n",
+                )
+            )
+
+
+def _unrecorded(args: argparse.Namespace) -> str | None:
+    """With ``--ledger STORE``: the commands that record the run's grants in it (the batch
+    only reads a store): ``ledger import`` of the ``--ledger-out`` file (the whole ledger;
+    the grants the store holds already are counted once)."""
+    if args.ledger is None or not is_store(args.ledger):
+        return None
+    store, policy = shlex.quote(args.ledger), shlex.quote(args.policy)
+    record = f"policyrules ledger import --policy {policy} {store} "
+    if args.ledger_out is not None:
+        return record + shlex.quote(args.ledger_out)
+    return f"run again with --ledger-out grants.json, then {record}grants.json"
 
 
 def summary_json(summary: BatchSummary) -> dict[str, Any]:

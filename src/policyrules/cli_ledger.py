@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, TypeAlias
 
 from .api import Policy, load
+from .cli_registry import facts_or_registry
 from .convert_ids import whole_number
 from .errors import Diagnostic, FactsError, LedgerError, PolicyRulesError
 from .facts import load_data
@@ -156,7 +157,7 @@ def evaluate_with_ledger(
     """Evaluate ``args.facts`` with ``args.ledger`` (a store or a file), record into a
     store when ``commit`` (and not ``--dry-run``), and write ``--ledger-out``."""
     limits = getattr(args, "limits", None)  # --max-input-mb, --max-depth
-    facts = policy.load_facts(args.facts, limits)
+    facts = facts_or_registry(policy, args, limits)
     args.facts_extra = facts.extra  # for the provenance of eval --json
     own = policy.facts_ledger(facts)  # with the readings the facts state for them
     src = Path(args.ledger) if args.ledger else None

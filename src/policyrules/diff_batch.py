@@ -48,13 +48,13 @@ SELECT coalesce(a.provision, b.provision) AS provision,
        coalesce(a.subject, b.subject) AS subject,
        coalesce(a.firm, b.firm) AS firm,
        coalesce(a.kind, b.kind) AS kind,
-       b.status AS status_before, CAST(b.amount AS BIGINT) AS amount_before,
+       b.status AS status_before, CAST(b.amount_fen AS BIGINT) AS amount_before,
        b.amount_kind AS amount_kind_before,
-       a.status AS status_after, CAST(a.amount AS BIGINT) AS amount_after,
+       a.status AS status_after, CAST(a.amount_fen AS BIGINT) AS amount_after,
        a.amount_kind AS amount_kind_after,
        (b.provision IS NULL OR a.provision IS NULL
         OR b.status IS DISTINCT FROM a.status
-        OR b.amount IS DISTINCT FROM a.amount
+        OR b.amount_fen IS DISTINCT FROM a.amount_fen
         OR b.amount_kind IS DISTINCT FROM a.amount_kind) AS changed
 FROM before_run AS b FULL OUTER JOIN decisions AS a
   ON a.provision = b.provision AND a.subject IS NOT DISTINCT FROM b.subject

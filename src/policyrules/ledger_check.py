@@ -29,6 +29,7 @@ from .runtime.values import Undecided, Value, format_value
 
 __all__ = [
     "CAP_HINT",
+    "cap_hint",
     "check_caps",
     "check_exclusive",
     "check_once",
@@ -167,6 +168,22 @@ CAP_HINT = (
 """The hint of E329, a cap the ledger already exceeds."""
 
 
+def cap_hint(total: int, limit: int) -> str:
+    """E329's hint for ``total`` fen against ``limit`` fen: :data:`CAP_HINT`, and where the
+    total is exactly 100 times an amount within the limit and at least 10 times the limit
+    (no grant recorded twice overspends so), that amounts in fen were read as 元 (a
+    ledger's ``amount`` is 元: 200000000 fen written as ``amount`` reads as 2 亿元)."""
+    bound = max(limit, 0)
+    if total % 100 or total // 100 > bound or total < 10 * bound:
+        return CAP_HINT
+    fen = format_value(Money(total // 100))
+    return (
+        f"the total is exactly 100 times {fen}, within the cap: were the amounts fen? A "
+        "ledger's `amount` is read as 元; write fen in a column named `amount_fen` (as the "
+        "batch's grants table and eval --format csv name it). Else " + CAP_HINT
+    )
+
+
 def fixed_caps(
     policy: CompiledPolicy, parameters: Mapping[str, Value], assumptions: Mapping[str, Value]
 ) -> Iterator[tuple[CompiledProvision, CompiledCap, Money, frozenset[str]]]:
@@ -295,7 +312,7 @@ def _cap_errors(
                     f"{where} already exceeds the cap {cap.text} of {cp.info.id} "
                     f"({what}): {len(grants)} grant(s) total {format_value(total)} "
                     f"against {format_value(limit)}, e.g. {grants[-1].describe()}",
-                    hint=CAP_HINT,
+                    hint=cap_hint(total.fen, limit.fen),
                 )
             )
     return diags

@@ -24,7 +24,7 @@ import duckdb
 
 from .backends.python.compile import CompiledCap, CompiledPolicy, CompiledProvision
 from .errors import Diagnostic, LedgerError, did_you_mean
-from .ledger_check import CAP_HINT, fixed_caps
+from .ledger_check import cap_hint, fixed_caps
 from .ledger_keys import grant_keys
 from .ledger_span import span_error, year_spans
 from .model import CheckedPolicy, ProvisionInfo
@@ -458,7 +458,7 @@ def _check_caps(
                 f"the ledger already exceeds the cap {cap.text} of {cp.info.id} ({what}): "
                 f"{r[-2]} grant(s) total {format_value(Money(int(r[-3])))} against "
                 f"{format_value(limit)} ({places})",
-                hint=CAP_HINT,
+                hint=cap_hint(int(r[-3]), limit.fen),
             )
         )
     if diags:

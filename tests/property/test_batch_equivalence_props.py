@@ -31,13 +31,17 @@ from policyrules.backends.python.evaluate import evaluate
 from policyrules.backends.sql import compile_batch
 from policyrules.backends.sql import duckdb as engine
 from policyrules.backends.sql.dated import later_dates
+from policyrules.batch_columns import decisions_sql
 from policyrules.errors import FactsError
+from policyrules.explain_zh import words_for
+from policyrules.explain_zh_caps import cap_said_zh
 from policyrules.facts_dated import SHOWN, LaterDate, later_in_facts, later_in_rows, refuse_later
 from policyrules.ledger_years import year_index, year_keyed, years_differ
 from policyrules.model import CheckedPolicy
 from policyrules.runtime.calendar import WorkCalendar
 from policyrules.runtime.money import Money
 from policyrules.runtime.values import Value
+from policyrules.words import Words
 
 CLAUSES = {
     "jjxf_2025_50/2",
@@ -95,9 +99,14 @@ def batch(plan: Any, part: CheckedPolicy, facts: Any, ledger: Any) -> tuple[list
     engine.load_facts(con, part, facts, ledger)
     _same_years(plan, part, facts, ledger, con)
     engine.run_plan(con, plan)
+    # read as the batch writes them (policyrules.batch_columns): money named with its unit
+    named = decisions_sql(
+        Words.of(part), "decisions", assumptions=_compiled(part).assumption_defaults
+    )
     rows = con.execute(
-        "SELECT provision, subject, status, amount, amount_kind, missing_facts,"
-        " missing_parameters, assumptions FROM decisions"
+        "SELECT provision, subject, status, amount_fen, amount_kind, missing_facts,"
+        " missing_parameters, assumptions, amount_yuan, amount_min_fen, document_number,"
+        f" clause, title, binding_caps FROM ({named})"
     ).fetchall()
     names = [e.name for e in part.entities]
     grants = con.execute(
@@ -149,6 +158,7 @@ def _same_later(part: CheckedPolicy, facts: Any, as_of: dt.date, con: Any) -> li
 
 def assert_same(expected: Any, rows: list[Any], got_grants: list[Any], part: CheckedPolicy) -> None:
     got = {(r[0], r[1]): r[2:] for r in rows}
+    words = Words.of(part)
     want = {
         (d.provision, d.subject): (
             d.status,
@@ -157,6 +167,12 @@ def assert_same(expected: Any, rows: list[Any], got_grants: list[Any], part: Che
             list(d.missing_facts),
             list(d.missing_parameters),
             sorted(a for a, _ in d.assumptions),
+            str(d.amount.yuan) if isinstance(d.amount, Money) else None,
+            d.amount_min.fen if d.amount_min is not None else None,
+            d.document_number,
+            d.clause_label,
+            d.title,
+            _binding(words, d),
         )
         for d in expected.decisions
     }
@@ -169,6 +185,14 @@ def assert_same(expected: Any, rows: list[Any], got_grants: list[Any], part: Che
         for g in expected.grants
     )
     assert sorted(got_grants, key=repr) == sorted(want_grants, key=repr)
+
+
+def _binding(words: Words, d: Any) -> list[str]:
+    """The caps that bound ``d``, in the words of its Chinese text (in the order applied),
+    then what an exclusive group did to it (:func:`_note`), as the batch lists them."""
+    w = words_for(words, d.assumptions)
+    said = [cap_said_zh(w, words.provisions.get(d.provision), e.cap) for e in d.caps if e.binding]
+    return list(dict.fromkeys(said)) + ([] if d.exclusivity is None else [_note(d.exclusivity)])
 
 
 @settings(max_examples=max(8, settings().max_examples // 12))

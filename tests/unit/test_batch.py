@@ -84,8 +84,8 @@ def result(
 
 def _amounts(out: Path, fmt: str = "parquet") -> dict[tuple[str, str], tuple[str, int | None]]:
     rows = duckdb.sql(
-        f"SELECT provision, subject, status, amount FROM '{out / f'decisions.{fmt}'}' "
-        "WHERE amount IS NOT NULL"
+        f"SELECT provision, subject, status, amount_fen FROM '{out / f'decisions.{fmt}'}' "
+        "WHERE amount_fen IS NOT NULL"
     ).fetchall()
     return {(r[0], r[1]): (r[2], None if r[3] is None else int(r[3])) for r in rows}
 
@@ -112,7 +112,7 @@ def test_cli_batch_end_to_end(
         ("jjxf_2025_50/7/common_platform", "J1", 2400 * WAN),
     ]
     # money is BIGINT fen in the files, never DOUBLE
-    for table, column in (("decisions", "amount"), ("grants", "amount_fen")):
+    for table, column in (("decisions", "amount_fen"), ("grants", "amount_fen")):
         described = duckdb.sql(f"DESCRIBE SELECT * FROM '{out / f'{table}.parquet'}'")
         assert dict(r[:2] for r in described.fetchall())[column] == "BIGINT"
     said = capsys.readouterr().out
@@ -143,7 +143,7 @@ def test_grants_go_into_a_store(registry: Path, tmp_path: Path) -> None:
 
 def test_batch_equals_one_by_one(policy: policyrules.Policy, result: BatchResult) -> None:
     rows = result.con.execute(
-        "SELECT provision, subject, status, amount, amount_kind, missing_facts, "
+        "SELECT provision, subject, status, amount_fen, amount_kind, missing_facts, "
         "missing_parameters FROM decisions"
     ).fetchall()
     batch = {(r[0], r[1]): (r[2], r[3], r[4], list(r[5]), list(r[6])) for r in rows}
@@ -175,7 +175,7 @@ def test_parameters_and_the_given_ledger(policy: policyrules.Policy, registry: P
     try:
         got = dict(
             result.con.execute(
-                f"SELECT subject, amount FROM decisions WHERE provision = '{LAUNCH}'"
+                f"SELECT subject, amount_fen FROM decisions WHERE provision = '{LAUNCH}'"
             ).fetchall()
         )
     finally:

@@ -179,7 +179,7 @@ def _run(tmp_path: Path, rules: str, *engine: str) -> tuple[dict[tuple[str, str]
     got = {
         (r[0], r[1]): r[2:]
         for r in con.execute(
-            "SELECT provision, subject, status, amount, amount_kind, binding_caps "
+            "SELECT provision, subject, status, amount_fen, amount_kind, binding_caps "
             f"FROM '{out}/decisions.parquet'"
         ).fetchall()
     }

@@ -33,7 +33,7 @@ def _run(reg: Path, out: Path, fmt: str) -> None:
 
 def _paid(out: Path, fmt: str, product: str) -> int:
     rows = duckdb.sql(
-        f"SELECT amount FROM '{out / f'decisions.{fmt}'}' "
+        f"SELECT amount_fen FROM '{out / f'decisions.{fmt}'}' "
         f"WHERE provision = '{LAUNCH}' AND subject = 'F1/{product}'"
     ).fetchall()
     (amount,) = rows[0]

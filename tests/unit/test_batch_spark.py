@@ -407,7 +407,7 @@ def test_cli_engine_spark_gives_duckdbs_rows_and_the_worked_amounts(
             for n in ("decisions", "grants")
         }
     assert rows["sp"] == rows["duck"]
-    amounts = {(r[0], r[2]): (r[4], r[5], r[7]) for r in rows["sp"]["decisions"]}
+    amounts = {(r[0], r[5]): (r[7], r[8], r[11]) for r in rows["sp"]["decisions"]}
     assert amounts == {
         ("d/1/x", "F1"): ("eligible", 3_000_000, "exact"),  # 30% × 10 万元 = 3 万元
         ("d/1/x", "F2"): ("eligible", 100_000_000, "exact"),  # 30% × 1000 万 = 300 万 → cap 100 万
@@ -593,7 +593,7 @@ def test_a_spark_runs_grants_are_the_next_runs_ledger_as_written(
     assert main([*run, str(registry), "--out", str(second), *spark_args]) == 0
     got = dict(
         con.sql(
-            f"SELECT provision || ' ' || subject, amount "
+            f"SELECT provision || ' ' || subject, amount_fen "
             f"FROM '{second / 'decisions.parquet' / '*.parquet'}' WHERE status = 'eligible'"
         ).fetchall()
     )

@@ -176,6 +176,6 @@ def test_a_grant_in_the_table_and_in_ledger_counts_once_on_spark(
     )
     given = [{"provision": "d/1/x", "firm": "F2", "amount": "60万元", "year": 2026}]
     run = policy.evaluate_batch(str(reg), engine="spark", ledger=given)
-    got = run.decisions().where("provision = 'd/1/x' AND subject = 'F2'").select("amount")
+    got = run.decisions().where("provision = 'd/1/x' AND subject = 'F2'").select("amount_fen")
     assert [r[0] for r in got.collect()] == [40 * 10**6]
     run.close()

@@ -244,7 +244,7 @@ def test_batch_with_the_corrected_year_pays_the_worked_amounts(
     )
     try:
         rows = result.decisions().filter(f"provision = '{LAUNCH}' AND status = 'eligible'")
-        paid = dict(rows.select("subject, amount").fetchall())
+        paid = dict(rows.select("subject, amount_fen").fetchall())
     finally:
         result.close()
     # 1000 − 200 (P1, 2026) = 800 万元: P2-P5 200 each, P6 0

@@ -54,7 +54,7 @@ def test_spark_refuses_a_grant_in_another_year(
     )
     assert code == 0, capsys.readouterr().err
     got = duckdb.connect().sql(
-        f"SELECT subject, amount FROM '{tmp_path / 'ok' / 'decisions.parquet'}/*.parquet' "
+        f"SELECT subject, amount_fen FROM '{tmp_path / 'ok' / 'decisions.parquet'}/*.parquet' "
         f"WHERE provision = '{LAUNCH}' AND status = 'eligible'"
     )
     assert dict(got.fetchall()) == {"f1/P2": 200 * WAN, "f1/P3": 200 * WAN, "f1/P4": 200 * WAN,

@@ -317,7 +317,7 @@ def _p1(policy: policyrules.Policy, reg: Path) -> int | None:
     run = policy.evaluate_batch(str(reg))
     try:
         got = run.decisions().filter(f"provision = '{LAUNCH}' AND subject = '0701/P1'")
-        ((amount,),) = got.select("amount").fetchall()
+        ((amount,),) = got.select("amount_fen").fetchall()
         return int(amount)
     finally:
         run.close()
@@ -436,7 +436,7 @@ def test_a_registrys_year_column_reads_2026年(tmp_path: Path) -> None:
     (reg / "firms.csv").write_text("id,rd_year,cost\nf1,2026年,200万元\nf2,2026,200万元\n", "utf-8")
     run = policy.evaluate_batch(str(reg))
     try:
-        got = run.decisions().order("subject").select("subject, amount").fetchall()
+        got = run.decisions().order("subject").select("subject, amount_fen").fetchall()
     finally:
         run.close()
     assert got == [("f1", 20 * WAN), ("f2", 20 * WAN)]

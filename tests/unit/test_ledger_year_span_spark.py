@@ -74,9 +74,9 @@ def test_spark_reads_2026年_as_duckdb_does(
         try:
             where = f"provision = '{LAUNCH}' AND subject = '0701/P1'"
             if engine == "spark":
-                rows = run.decisions().where(where).select("amount").collect()
+                rows = run.decisions().where(where).select("amount_fen").collect()
             else:
-                rows = run.decisions().filter(where).select("amount").fetchall()
+                rows = run.decisions().filter(where).select("amount_fen").fetchall()
         finally:
             run.close()
         assert [r[0] for r in rows] == [0], engine
