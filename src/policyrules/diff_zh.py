@@ -11,7 +11,7 @@ lines together; the words are :mod:`policyrules.vocab`'s.
 ('符合条件，最高 1000 万元', '符合条件，800 万元（确定金额）')
 >>> for line in totals_zh(Money(0), Money(6 * 10**7), Money(10**8), Money(6 * 10**7)):
 ...     print(line)
-确定金额合计：0.00 元 → 60 万元（增加 60 万元）
+确定金额合计：0 万元 → 60 万元（增加 60 万元）
 最高金额合计：100 万元 → 60 万元（减少 40 万元）
 """
 

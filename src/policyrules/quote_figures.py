@@ -183,7 +183,9 @@ def periods(text: str) -> list[Period]:
     return out
 
 
-_CEILING_BEFORE = ("不超过", "不高于", "最高", "最多", "至多", "上限", "封顶")
+# Words of a quote that put a figure after them under a ceiling, first found first (what
+# the text says: one pattern, not the words this package prints, vocab's).
+_CEILING_BEFORE = re.compile("不超过|不高于|最高|最多|至多|上限|封顶")
 _CEILING_AFTER = ("以内", "以下", "为限", "封顶", "为上限")
 _BREAK = re.compile(r"[，。；,;！？!?\n]")
 
@@ -198,9 +200,8 @@ def ceiling_word(text: str, f: Figure, stated: list[Figure]) -> str | None:
         end = g.start + len(g.text)
         if g.start < f.start and end <= f.start:
             start = max(start, end)
-    before = plain[start : f.start]
-    for word in _CEILING_BEFORE:
-        if word in before:
-            return word
+    found = _CEILING_BEFORE.search(plain, start, f.start)
+    if found is not None:
+        return found[0]
     after = plain[f.start + len(f.text) :].lstrip()
     return next((w for w in _CEILING_AFTER if after.startswith(w)), None)

@@ -16,7 +16,7 @@ from typing import Any
 from hypothesis import event, given
 from hypothesis import strategies as st
 
-from policyrules import RuleCheckError
+from policyrules import FactsError, RuleCheckError
 from policyrules.explain import explain_text, result_json
 from strategies import compile_text, every_position_policies, extreme_facts
 
@@ -49,13 +49,23 @@ def test_well_typed_expressions_never_raise(
         assert codes <= {"E241", "E242", "E243"}, str(refused)
         event("check refused a constant (E241-E243)")
         return
-    result = policy.evaluate(
-        facts,
-        parameters=parameters,
-        # Dates run from 0001 to 9999: most years have no published holiday schedule.
-        assumptions={"holiday_schedule": holidays},
-        as_of=as_of,
-    )
+    try:
+        result = policy.evaluate(
+            facts,
+            parameters=parameters,
+            # Dates run from 0001 to 9999: most years have no published holiday schedule.
+            assumptions={"holiday_schedule": holidays},
+            as_of=as_of,
+        )
+    except FactsError as err:  # a date fact after as_of is no fact yet on that day (E353)
+        refused = err
+    else:
+        refused = None
+    if refused is not None:
+        assert as_of is not None, str(refused)
+        assert {d.code for d in refused.diagnostics} == {"E353"}, str(refused)
+        event("a date after as_of refused (E353)")
+        return
     assert len(result.decisions) == 4 * len(facts["firms"])
     for d in result.decisions:
         assert d.status in _STATUSES

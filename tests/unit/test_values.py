@@ -143,16 +143,27 @@ def test_bool_parameter_and_assumption_from_the_command_line(
     assert 'parameters.pilot: true or false is expected, not text "yes"' in capsys.readouterr().err
 
 
+_SPELT = "write it as 2026-05-01 (dates are YYYY-MM-DD)"
+_GENERAL = "write the day as YYYY-MM-DD, e.g. 2026-05-01"
+
+
 @pytest.mark.parametrize(
-    "text", ["20260501", "2026-W18-5", "2026W20", "2026-05-01T00:00", "2026-5-1"]
+    ("text", "hint"),
+    [
+        ("20260501", _SPELT),
+        ("2026-W18-5", _GENERAL),
+        ("2026W20", _GENERAL),
+        ("2026-05-01T00:00", "a date and a time: write the day alone, 2026-05-01"),
+        ("2026-5-1", _SPELT),
+    ],
 )
 def test_dates_are_yyyy_mm_dd_everywhere(
-    policy: Policy, tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str
+    policy: Policy, tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, hint: str
 ) -> None:
     """ISO forms Python accepts but the schema does not are refused in facts, as_of and
-    --as-of alike (E313, hint YYYY-MM-DD)."""
+    --as-of alike (E313, the hint YYYY-MM-DD, with the day where the text spells one)."""
     err = _firm_error(policy, started_on=text)
-    assert (err.code, err.hint) == ("E313", "write the day as YYYY-MM-DD, e.g. 2026-05-01")
+    assert (err.code, err.hint) == ("E313", hint)
     with pytest.raises(FactsError) as info:
         policy.evaluate({"firms": []}, as_of=text)
     assert info.value.code == "E313"

@@ -191,7 +191,7 @@ def patterns() -> policyrules.Policy:
     ("text", "words"),
     [
         ("annual_revenue reaches scale_tiers", "达到《营业收入首次突破规模奖励档次》的最低一档"),
-        ("scale_tiers[annual_revenue] > 0 元", "所在档次对应的值"),
+        ("scale_tiers[annual_revenue] > 0 元", "所在档次对应的金额"),
         ("little_giant_on is none", "已声明不存在"),
         ("little_giant_on is not none", "已声明存在"),
         ("floor(2.5) = 2", "2.5 向下取整"),  # a number meets Chinese: a space (gap 4)
