@@ -255,3 +255,15 @@ def test_spark_names_the_decisions_as_duckdb(spark: object, tmp_path: Path) -> N
         caps = dict(rel.select("subject, binding_caps").fetchall())
         p1 = caps["F1/P1"]
         assert (json.loads(p1) if isinstance(p1, str) else list(p1)) == ["单个产品不超过 60 万元"]
+
+
+def test_the_batch_names_its_columns_as_eval_does() -> None:
+    """The columns the batch's decisions share with ``eval --format csv`` are the same names
+    in the same order; eval's CSV has only ``reasons`` more (the batch says no reason), the
+    batch its firm, the lower bound of a range, the binding caps and the assumptions."""
+    from policyrules import batch_columns, output
+
+    batch, one = batch_columns.DECISION_COLUMNS, output.DECISION_COLUMNS
+    assert [c for c in one if c in batch] == [c for c in batch if c in one]
+    assert set(one) - set(batch) == {"reasons"}
+    assert set(batch) - set(one) == {"firm", "amount_min_fen", "binding_caps", "assumptions"}
