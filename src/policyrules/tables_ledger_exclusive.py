@@ -55,13 +55,16 @@ def check_exclusive_sql(policy: CheckedPolicy, sql: _Rows) -> None:
                 f"{c} = {literal(str(v))}" for c, v in zip(scope, record, strict=True)
             )
             cols = ", ".join(["provision", *map(ident, names), "amount", "year"])
-            rows = sql.rows(
-                f"SELECT {cols}, min(_from || ' row ' || _row) AS _at FROM _ledger_all "
-                f"WHERE {paid} AND {match} GROUP BY ALL ORDER BY _at"
-            )
-            for r in rows:
-                path = tuple((n, str(v)) for n, v in zip(names, r[1:-3], strict=True) if v)
-                found.append((Grant(str(r[0]), path, Money(int(r[-3])), r[-2]), str(r[-1])))
+            rows = sql.rows(f"SELECT {cols}, _from, _row FROM _ledger_all WHERE {paid} AND {match}")
+            seen: set[tuple[Any, ...]] = set()
+            for r in sorted(rows, key=lambda r: (str(r[-2]), int(r[-1]))):  # by part, then row
+                if tuple(r[:-2]) in seen:
+                    continue  # the same grant given by another part (or again): one grant
+                seen.add(tuple(r[:-2]))
+                ids = zip(names, r[1:-4], strict=True)
+                path = tuple((n, str(v)) for n, v in ids if v is not None)
+                grant = Grant(str(r[0]), path, Money(int(r[-4])), r[-3])
+                found.append((grant, f"{r[-2]} row {r[-1]}"))
     pairs = exclusive_twice(policy, found)
     if pairs:
         raise LedgerError(exclusive_error(pairs))
