@@ -17,9 +17,8 @@ fault come back (three per fault).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, Protocol
+from typing import Any
 
-import attrs
 import duckdb
 
 from .backends.python.compile import CompiledCap, CompiledPolicy, CompiledProvision
@@ -33,45 +32,13 @@ from .runtime.money import Money
 from .runtime.values import Value, format_value
 from .syntax import Once
 from .tables_ledger_exclusive import check_exclusive_sql
+from .tables_ledger_sql import LedgerSql, OnDuckDB
 from .tables_values import ident, literal
 
 __all__ = ["KEYS_COLUMNS", "LedgerSql", "OnDuckDB", "check_grants", "check_ledger"]
 
 _SHOW = 3  # rows shown per fault
 _PLACES = 5  # the places of a cap's grants shown
-
-
-class LedgerSql(Protocol):
-    """An engine the ledger's checks run on: each statement is DuckDB SQL text."""
-
-    def rows(self, sql: str) -> Sequence[Sequence[Any]]:
-        """The rows of the query ``sql``."""
-
-    def table(self, name: str, sql: str) -> None:
-        """Make the query ``sql`` the table ``name``, read by the statements after."""
-
-    def load(self, name: str, columns: Sequence[tuple[str, str]], rows: list[list[Any]]) -> None:
-        """Make ``rows`` the table ``name`` of ``columns`` ((name, DuckDB type) pairs)."""
-
-
-@attrs.frozen
-class OnDuckDB:
-    """The ledger's checks on a DuckDB connection: temporary tables."""
-
-    con: duckdb.DuckDBPyConnection
-
-    def rows(self, sql: str) -> list[tuple[Any, ...]]:
-        return self.con.execute(sql).fetchall()
-
-    def table(self, name: str, sql: str) -> None:
-        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {ident(name)} AS {sql}").fetchall()
-
-    def load(self, name: str, columns: Sequence[tuple[str, str]], rows: list[list[Any]]) -> None:
-        spec = ", ".join(f"{c} {ty}" for c, ty in columns)
-        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {ident(name)} ({spec})").fetchall()
-        if rows:
-            marks = ", ".join("?" for _ in columns)
-            self.con.executemany(f"INSERT INTO {ident(name)} VALUES ({marks})", rows)
 
 
 def _engine(con: duckdb.DuckDBPyConnection | LedgerSql) -> LedgerSql:

@@ -12,8 +12,7 @@ written there, as the other checks are.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any, Protocol
+from typing import Any
 
 from .errors import LedgerError
 from .ledger_check import exclusive_error, exclusive_twice
@@ -21,6 +20,7 @@ from .ledger_keys import grant_keys
 from .model import CheckedPolicy
 from .runtime.grants import Grant
 from .runtime.money import Money
+from .tables_ledger_sql import LedgerSql
 from .tables_values import ident, literal
 
 __all__ = ["check_exclusive_sql"]
@@ -28,11 +28,7 @@ __all__ = ["check_exclusive_sql"]
 _SHOW = 3  # records shown per group
 
 
-class _Rows(Protocol):
-    def rows(self, sql: str) -> Sequence[Sequence[Any]]: ...
-
-
-def check_exclusive_sql(policy: CheckedPolicy, sql: _Rows) -> None:
+def check_exclusive_sql(policy: CheckedPolicy, sql: LedgerSql) -> None:
     """:raises LedgerError: (E344) for each record (the first few of each group) of
     ``_ledger_all`` paid under two awards of one exclusive group; a grant of 0.00 元 is no
     payment, and one grant given by two parts is one."""
