@@ -60,7 +60,9 @@ class BatchEntry:
         those firms, every row of an entity under them (``firm_id`` one of them) and the
         registry's single records (``reports``); their ``extra["ledger"]`` is the
         registry's ``ledger`` table's grants to those firms, as a facts file's ``ledger:``
-        (``evaluate`` counts it, as a facts file's; ``policy.facts_ledger(facts)`` reads it).
+        (``evaluate`` counts it, as a facts file's; ``policy.facts_ledger(facts)`` reads it);
+        a quota's subjects in other firms come as ``facts.rivals``, ranked with theirs as
+        the batch ranks the whole registry.
 
         :raises TableError: the registry refused (E620-E630); E635 a firm not in the
             registry (with the ids closest to it), no firm named, or a policy without a

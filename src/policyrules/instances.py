@@ -6,6 +6,7 @@ Built by :mod:`policyrules.facts` (and its fast path :mod:`policyrules.columns`)
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from decimal import Decimal
 from itertools import repeat
 from typing import Any
 
@@ -13,7 +14,7 @@ import attrs
 
 from .runtime.values import Value
 
-__all__ = ["Facts", "Instance", "many_instances", "unlisted_owners"]
+__all__ = ["Facts", "Instance", "QuotaRivals", "many_instances", "unlisted_owners"]
 
 
 @attrs.frozen
@@ -44,11 +45,27 @@ class Instance:
 
 
 @attrs.frozen
+class QuotaRivals:
+    """The subjects of one quota (``quota N ranked by F``, 择优支持不超过 N 个) that these facts
+    do not hold but that rank with theirs: another firm's projects when one firm of a
+    registry is evaluated (``eval REGISTRY --firm ID``), which the batch ranks together.
+    ``ranks``: each known rank with how many of them have it, ascending; ``unranked``: how
+    many have no rank yet."""
+
+    ranks: tuple[tuple[Decimal, int], ...] = ()
+    unranked: int = 0
+
+
+@attrs.frozen
 class Facts:
-    """Checked facts: instances per entity, plus raw ledger / parameter / assumption data."""
+    """Checked facts: instances per entity, plus raw ledger / parameter / assumption data.
+
+    ``rivals``: by provision id, a quota's subjects outside these facts that rank with
+    theirs (:class:`QuotaRivals`); empty for a facts file, which holds every subject."""
 
     instances: Mapping[str, tuple[Instance, ...]]
     extra: Mapping[str, Any] = attrs.field(factory=dict)
+    rivals: Mapping[str, QuotaRivals] = attrs.field(factory=dict, kw_only=True)
     # The instances as a reader made them, every id checked as it was read: while
     # ``instances`` is still that very mapping, checking the ids again finds nothing
     # (``api_values.check_ids``).  Not part of the value.

@@ -8,7 +8,10 @@ entity under it whose ``firm_id`` is one of them) and the registry's single reco
 (money in fen as :class:`~policyrules.runtime.money.Money`, a rate or a number as its
 Decimal, a duration in its unit).  The registry's ``ledger`` table, read as the batch reads
 it (E320), gives the facts' own ``ledger:``: the grants to those firms, amounts as exact
-元 text, as a facts file holds them.
+元 text, as a facts file holds them.  A quota (``quota N ranked by F``) ranks every
+subject of the registry together in the batch: the other firms' subjects of each quota come
+along as the facts' ``rivals``, their ranks counted, so one firm's decision under a quota is
+the batch's (a tie at the boundary, a subject not yet ranked elsewhere).
 """
 
 from __future__ import annotations
@@ -24,8 +27,9 @@ import duckdb
 
 from . import types as t
 from .batch_write import grants_ledger
+from .check_tables import quota_of
 from .errors import Diagnostic, LedgerError, TableError, did_you_mean, first_line, quoted
-from .instances import Facts, Instance
+from .instances import Facts, Instance, QuotaRivals
 from .model import CheckedPolicy, EntityInfo
 from .runtime.currency import Foreign
 from .runtime.money import Money
@@ -146,6 +150,53 @@ def _check_firms(
             )
 
 
+def _rivals(
+    policy: CheckedPolicy, con: duckdb.DuckDBPyConnection, firms: Sequence[str]
+) -> dict[str, QuotaRivals]:
+    """By provision id, the subjects of each quota (``quota N ranked by F``) that other firms
+    of the registry hold: the batch ranks every row of the quota's subject table together,
+    so one firm's projects rank among theirs (a tie at the boundary, or a firm not yet
+    ranked, is seen as the batch sees it)."""
+    chosen = ", ".join(literal(f) for f in firms)
+    out: dict[str, QuotaRivals] = {}
+    for p in policy.provisions():
+        q = quota_of(p)
+        r = policy.resolve((q.rank,), p.subject) if q is not None else None
+        if q is None or r is None or r.entity is None:
+            continue
+        chain = policy.chain(p.subject)
+        if FIRM not in (e.name for e in chain):
+            continue  # no firm's subjects: none of them is evaluated with --firm
+        subject = chain[0]
+        mine = "s.id" if subject.name == FIRM else f"s.{ident(FIRM + '_id')}"
+        join, rank = "", f"s.{ident(q.rank)}"
+        if r.entity != subject.name:  # the rank is an owner's fact: join the owner's row
+            owner = policy.chain(r.entity)
+            on = [f"o.id = s.{ident(r.entity + '_id')}"]
+            on += [f"o.{ident(e.name + '_id')} = s.{ident(e.name + '_id')}" for e in owner[1:]]
+            join = f" JOIN {ident(owner[0].key)} AS o ON {' AND '.join(on)}"
+            rank = f"o.{ident(q.rank)}"
+        got = con.execute(
+            f"SELECT {rank}, count(*) FROM {ident(subject.key)} AS s{join} "
+            f"WHERE {mine} NOT IN ({chosen}) GROUP BY 1"
+        ).fetchall()
+        ent = policy.entity(r.entity)
+        f = ent.fact(q.rank) if ent is not None else None
+        assert f is not None  # the checker resolved it (E275)
+        ranks: dict[Decimal, int] = {}
+        unranked = 0
+        for v, n in got:
+            if v is None:
+                unranked += int(n)
+                continue
+            d = _value(v, f.type)
+            assert isinstance(d, Decimal)  # a rank is a count (E282 otherwise)
+            ranks[d] = ranks.get(d, 0) + int(n)
+        if ranks or unranked:
+            out[p.id] = QuotaRivals(tuple(sorted(ranks.items())), unranked)
+    return out
+
+
 def _ledger(con: duckdb.DuckDBPyConnection, firms: Sequence[str]) -> list[dict[str, Any]]:
     """The grants of the ledger read into ``_ledger_table`` to ``firms``, as a facts file's."""
     grants = json.loads(grants_ledger(con, (), "_ledger_table"))["ledger"]
@@ -178,6 +229,7 @@ def registry_facts(policy: CheckedPolicy, source: str | Path, firms: Sequence[st
                 ) from None
             extra["ledger"] = _ledger(con, list(firms))
         instances = _instances(policy, con, list(dict.fromkeys(firms)))
+        rivals = _rivals(policy, con, list(dict.fromkeys(firms)))
     finally:
         con.close()
-    return Facts(instances, extra, read_ids=instances)
+    return Facts(instances, extra, read_ids=instances, rivals=rivals)

@@ -429,7 +429,8 @@ class _Run(DecisionMaker, Awards, Conditions, TimeLimits, FastClaims, ExclusiveH
         """The ranks of every subject of ``cp``'s quota in this evaluation, found once."""
         if cp.info.id not in self._ranks:
             found = [i for i in self.subjects(cp) if i is not None]
-            self._ranks[cp.info.id] = quota_ranks(cp.info, self.checked, found)
+            rivals = self.facts.rivals.get(cp.info.id)
+            self._ranks[cp.info.id] = quota_ranks(cp.info, self.checked, found, rivals)
         return self._ranks[cp.info.id]
 
     def once(

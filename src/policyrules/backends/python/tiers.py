@@ -19,13 +19,14 @@ The fast path and the generated code leave these to this module
 
 from __future__ import annotations
 
+from collections import Counter
 from decimal import Decimal
 
 import attrs
 
 from ...check_tables import quota_of, tier_read, tier_reading_of
 from ...exprs import Env, compile_expr, table_rows
-from ...instances import Instance
+from ...instances import Instance, QuotaRivals
 from ...model import CheckedPolicy, ProvisionInfo, tier_of
 from ...printer import print_expr
 from ...result import Step
@@ -127,22 +128,29 @@ def highest_only(
 
 @attrs.frozen
 class QuotaRanks:
-    """The ranking of one quota in one evaluation: the known ranks of its subjects, and how
-    many of its subjects have no rank yet (each of them may turn out ranked first)."""
+    """The ranking of one quota in one evaluation: each known rank of its subjects with how
+    many have it, and how many of its subjects have no rank yet (each of them may turn out
+    ranked first)."""
 
-    ranks: tuple[Decimal, ...] = ()
+    ranks: tuple[tuple[Decimal, int], ...] = ()
     unranked: int = 0
 
 
-def quota_ranks(p: ProvisionInfo, policy: CheckedPolicy, subjects: list[Instance]) -> QuotaRanks:
+def quota_ranks(
+    p: ProvisionInfo,
+    policy: CheckedPolicy,
+    subjects: list[Instance],
+    rivals: QuotaRivals | None = None,
+) -> QuotaRanks:
     """The ranks given to the subjects of ``p``'s quota in one evaluation (the batch ranked
     together): each subject's rank fact where it is known, and the count of subjects whose
-    rank fact is missing."""
+    rank fact is missing; with ``rivals``, the quota's subjects the facts do not hold (the
+    rest of a registry one firm of which is evaluated) ranked with them."""
     q = quota_of(p)
     r = policy.resolve((q.rank,), p.subject) if q is not None else None
     if q is None or r is None or r.entity is None:
         return QuotaRanks()
-    out = []
+    counts: Counter[Decimal] = Counter()
     unranked = 0
     for inst in subjects:
         owner = inst.chain().get(r.entity)
@@ -150,10 +158,14 @@ def quota_ranks(p: ProvisionInfo, policy: CheckedPolicy, subjects: list[Instance
             continue
         value = owner.values.get(q.rank)
         if isinstance(value, Decimal):
-            out.append(value)
+            counts[value] += 1
         elif value is None:
             unranked += 1
-    return QuotaRanks(tuple(out), unranked)
+    if rivals is not None:
+        for rank, n in rivals.ranks:
+            counts[rank] += n
+        unranked += rivals.unranked
+    return QuotaRanks(tuple(sorted(counts.items())), unranked)
 
 
 def quota_check(
@@ -186,8 +198,8 @@ def quota_check(
         return None, set(rank.missing), None
     assert isinstance(rank, Decimal)
     ranks = ranking.ranks
-    better = sum(1 for x in ranks if x < rank)
-    tied = sum(1 for x in ranks if x == rank)
+    better = sum(n for x, n in ranks if x < rank)
+    tied = sum(n for x, n in ranks if x == rank)
     head = f"quota {q.count} ranked by {q.rank}: rank {format_value(rank)}"
     if rank <= q.count and better < q.count < better + tied:
         why = f"{head} is tied with {tied - 1} other(s) at the boundary of the first {q.count}"
