@@ -86,6 +86,14 @@ def normalize_quote(text: str) -> str:
     return _WS.sub("", text.replace("\u3000", ""))
 
 
+# 单个企业每年奖励人数不超过5人: a count, which a money cap (5 × an award) does not equal
+# once awards differ or are paid in instalments.
+_COUNT_CAP_HINT = (
+    "money needs its unit: `200 万元`; if the text limits how many (不超过5人), that is not a "
+    "money cap: the language cannot apply it yet, so quote it in a `note`, never as money"
+)
+
+
 class ClauseChecks:
     """Clause and provision checks; the host class provides ``error`` and ``diags``."""
 
@@ -397,7 +405,7 @@ class ClauseChecks:
                         lim.span,
                         "a cap is in 元: `convert(x, RATE)` an amount in another currency"
                         if got.kind == "money"
-                        else "write the unit: `200 万元`",
+                        else _COUNT_CAP_HINT,
                     )
                 for e in per:
                     in_chain(e, st.span)
