@@ -10,7 +10,8 @@ Forms read, each with or without spaces between the number and its unit:
 * money in 元, 美元 and 欧元, with 万 or 亿 before the currency (``100万美元``); ``100 万``
   with no currency after it (the text leaves out 元, as the guide's §7 reads it) is money in
   元 and a count alike;
-* rates: ``30%``, ``百分之三十``; ``全额`` is 100 % and ``减半``, ``一半`` 50 %;
+* rates: ``30%``, ``百分之三十``, ``2个百分点`` (percentage points: 2 %); ``全额`` is 100 %
+  and ``减半``, ``一半`` 50 %;
 * ranges whose first end leaves out the unit: ``10—30%``, ``50至100万元`` (the first end
   takes the second's unit);
 * any other number is a count (``10家``, ``不少于 300 项``, ``50TB``).
@@ -37,11 +38,13 @@ _CN_BIG = {"万": 10**4, "亿": 10**8}
 _CN = "".join([*_CN_DIGITS, *_CN_SMALL, *_CN_BIG])
 _MULT = {**_CN_SMALL, **_CN_BIG}
 
+# A multiplier 百 is not the 百 of 2百分点 (percentage points).
 _NUMBER = re.compile(
-    rf"(?P<percent>百分之)?(?:(?P<digits>\d+(?:,\d{{3}})*(?:\.\d+)?)(?:\s*(?P<mult>[十百千万亿]+))?"
+    rf"(?P<percent>百分之)?(?:(?P<digits>\d+(?:,\d{{3}})*(?:\.\d+)?)"
+    rf"(?:\s*(?P<mult>(?:[十千万亿]|百(?!分点))+))?"
     rf"|(?P<cn>[{_CN}]+))"
 )
-_UNIT = re.compile(r"\s*(?:(?P<pct>%)|(?P<money>[万亿]?)(?P<cur>元|美元|欧元))")
+_UNIT = re.compile(r"\s*(?:(?P<pct>%|个?百分点)|(?P<money>[万亿]?)(?P<cur>元|美元|欧元))")
 _RANGE = re.compile(r"\s*(?:—+|–|-|~|～|至|到)\s*")
 _WORDS = {"全额": Decimal(100), "减半": Decimal(50), "一半": Decimal(50)}
 

@@ -106,6 +106,10 @@ def test_shipped_policies_state_every_figure(directory: str) -> None:
         ("按照投资额的 30 % 给予支持", "amount 30% of base"),
         ("按照投资额的百分之三十给予支持", "amount 30% of base"),
         ("按照投资额的３０％给予支持", "amount 30% of base"),
+        # 贴息利率最高不超过2个百分点: percentage points, 2 % of the principal a year.
+        ("贴息利率最高不超过2个百分点", "cap 2% of base"),
+        ("贴息不超过两个百分点", "cap 2% of base"),
+        ("贴息不超过 2 百分点", "cap 2% of base"),
         ("按投资额的 10%—30% 给予支持", "amount 10% to 30% of base decided base_rate"),
         ("按投资额的10—30%给予支持", "amount 10% to 30% of base decided base_rate"),
         ("给予 50 万元至 100 万元奖励", "amount 50 万元 to 100 万元 decided base"),
