@@ -1,7 +1,8 @@
 """The policy a new user wrote for a made-up document of the Beijing family (示区科发〔2026〕3号,
 six measures), as one rule file without its source: the base of the breaks the checker's W218,
-W266, W267, W268 and W269 catch (tests/unit/test_check_periods.py, test_check_ceilings.py,
-test_check_unstated_exclusivity.py, test_check_once_words.py).  ``variant`` makes one break."""
+W266-W272 catch (tests/unit/test_check_periods.py, test_check_ceilings.py,
+test_check_unstated_exclusivity.py, test_check_named_clauses.py, test_check_once_words.py,
+test_check_rates.py, test_check_ceiling_caps.py).  ``variant`` makes one break."""
 
 from __future__ import annotations
 

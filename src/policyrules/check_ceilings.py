@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from . import syntax as s
+from .check_reading import reading
 from .errors import Diagnostic
 from .printer import print_expr
 from .quote_figures import Figure, ceiling_word, figures
@@ -36,14 +37,12 @@ _MULT = {"万": Decimal(10**4), "亿": Decimal(10**8)}
 
 def ceiling_warnings(clause: s.Clause, quote: str) -> list[Diagnostic]:
     """W266 and W267 for the awards of ``clause``, whose quote is ``quote``."""
-    clause_notes = [b.text for b in clause.body if isinstance(b, s.Note)]
     out: list[Diagnostic | None] = []
     for p in clause.provisions:
         if p.kind != "award":
             continue
-        own = [b.text for b in p.body if isinstance(b, s.Quote)]
-        text = own[0] if own else quote
-        notes = clause_notes + [b.text for b in p.body if isinstance(b, s.Note)]
+        r = reading(clause, p, quote)
+        text, notes = r.quote, r.notes
         read = [f for n in notes for f in figures(n) if ceiling_word(n, f, figures(n)) is None]
         for st in p.body:
             if isinstance(st, s.Amount):

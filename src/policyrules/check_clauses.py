@@ -15,14 +15,11 @@ import attrs
 from . import syntax as s
 from . import types as t
 from .check_amounts import amount_statement, constant_amount_errors, deduction_warnings
-from .check_ceilings import ceiling_warnings
 from .check_constants import constant_errors, period_errors
 from .check_exceptions import check_cap_exceptions
-from .check_figures import figure_warnings
 from .check_instalments import check_payments, schedule_statement
 from .check_names import reserved, shadows_member
-from .check_once_words import once_warnings
-from .check_periods import period_warnings
+from .check_quotes import quote_warnings
 from .check_tables import check_quota, check_tiers
 from .errors import Diagnostic, Span, did_you_mean
 from .model import CheckedPolicy, ClauseInfo, DocumentInfo, ProvisionInfo
@@ -178,10 +175,8 @@ class ClauseChecks:
                 self._declared("pool", cap.shared or "", cap.name_span or cap.span)
         provisions = tuple(self._provision(base, doc, cid, quote, p) for p in c.provisions)
         if quote is not None:
-            self.diags.extend(figure_warnings(c, quote))
-            self.diags.extend(period_warnings(c, quote))
-            self.diags.extend(ceiling_warnings(c, quote))
-            self.diags.extend(once_warnings(c, quote))
+            facts = {f for p in provisions for f in p.facts}
+            self.diags.extend(quote_warnings(c, quote, facts))
         for i in range(n_before, len(self.diags)):
             d = self.diags[i]
             if d.span is not None:

@@ -6,7 +6,9 @@ same money fact; two awards paying shares of different investments (设备投资
 So the quote is read too: a clause whose quote states exclusivity (:data:`EXCLUSIVE`: 不重复支持,
 就高, 不再支持, 不重复享受, 不得重复申报, 不可兼得, 不与…叠加, 择一, …) is warned at the clause when
 neither an ``exclusive`` nor a ``cumulative`` statement stands in it and none names one of its
-awards.  Not exclusivity, so never warned: 不再实施 / 不再执行 (a procedure dropped, a rule
+awards; where the quote names the clauses it excludes (与第三条不重复支持), the statement must
+name an award of each (:mod:`policyrules.check_named_clauses`).  Not exclusivity, so never
+warned: 不再实施 / 不再执行 (a procedure dropped, a rule
 superseded), 可叠加享受 (cumulation), 避免重复建设.
 
 Some exclusions no statement can say: 已获得市级财政资金支持的不再支持 excludes funds outside the
@@ -21,6 +23,7 @@ import re
 from collections.abc import Sequence
 
 from . import syntax as s
+from .check_named_clauses import unnamed_clauses
 from .errors import Diagnostic
 from .model import ClauseInfo
 from .model_exclusive import Exclusivity
@@ -48,7 +51,8 @@ def exclusive_words(text: str) -> list[str]:
 
 def unsaid_exclusivity(clauses: Sequence[ClauseInfo], found: Exclusivity) -> list[Diagnostic]:
     """W268 for each clause of ``clauses`` whose quote states exclusivity, with no statement
-    in it or naming one of its awards, and no note quoting the words."""
+    in it or naming one of its awards, or none naming an award of each clause the quote
+    names, and no note quoting the words."""
     named = {a for g in found.groups for a in g.awards}
     named |= {a for k in found.cumulative for a in k.awards}
     out: list[Diagnostic] = []
@@ -56,16 +60,17 @@ def unsaid_exclusivity(clauses: Sequence[ClauseInfo], found: Exclusivity) -> lis
         words = exclusive_words(c.quote or "")
         if not words or c.node is None:
             continue
-        if any(isinstance(st, s.Exclusive | s.Cumulative) for st in c.node.body):
-            continue
-        awards = [p for p in c.provisions if p.kind == "award"]
-        if any(p.id in named for p in awards):
-            continue
         notes = [
             *c.notes,
             *(b.text for p in c.node.provisions for b in p.body if isinstance(b, s.Note)),
         ]
         if any(w in n for w in words for n in notes):
+            continue
+        awards = [p for p in c.provisions if p.kind == "award"]
+        if any(isinstance(st, s.Exclusive | s.Cumulative) for st in c.node.body) or any(
+            p.id in named for p in awards
+        ):
+            out.extend(unnamed_clauses(c, clauses, found, words))
             continue
         at = c.node.name_span or c.node.span
         said = "、".join(dict.fromkeys(f"“{w}”" for w in words))

@@ -11,6 +11,7 @@ that a subject may earn again (每年一次性拨付), a ``note`` of the award o
 from __future__ import annotations
 
 from . import syntax as s
+from .check_reading import reading
 from .errors import Diagnostic
 
 __all__ = ["ONE_TIME", "once_warnings"]
@@ -21,16 +22,12 @@ ONE_TIME = "一次性"
 def once_warnings(clause: s.Clause, quote: str) -> list[Diagnostic]:
     """W269 for each award of ``clause`` (whose quote is ``quote``) said to be paid once
     (一次性) with no ``once per`` statement and no note quoting the word."""
-    clause_notes = [b.text for b in clause.body if isinstance(b, s.Note)]
     out = []
     for p in clause.provisions:
         if p.kind != "award" or any(isinstance(b, s.Once) for b in p.body):
             continue
-        own = [b.text for b in p.body if isinstance(b, s.Quote)]
-        if ONE_TIME not in (own[0] if own else quote):
-            continue
-        notes = clause_notes + [b.text for b in p.body if isinstance(b, s.Note)]
-        if any(ONE_TIME in n for n in notes):
+        r = reading(clause, p, quote)
+        if ONE_TIME not in r.quote or any(ONE_TIME in n for n in r.notes):
             continue
         out.append(
             Diagnostic(

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from . import syntax as s
+from .check_reading import Reading, clause_reading, reading
 from .errors import Diagnostic
 from .printer import print_expr
 from .quote_figures import Period, periods
@@ -36,23 +37,22 @@ _WHY = {
 def period_warnings(clause: s.Clause, quote: str) -> list[Diagnostic]:
     """W218 for each duration literal of ``clause`` whose number ``quote`` states with
     another unit only, and that no note of the clause or of its provision states."""
-    clause_notes = _noted(clause.body)
     out: list[Diagnostic | None] = []
+    own = clause_reading(clause, quote)
     for item in clause.body:
         if isinstance(item, s.Define):
-            out.extend(_warn(lit, periods(quote), clause_notes) for lit in _durations(item))
+            out.extend(_warn(lit, periods(quote), _noted(own)) for lit in _durations(item))
     for p in clause.provisions:
-        own = [b.text for b in p.body if isinstance(b, s.Quote)]
-        stated = periods(own[0] if own else quote)
-        notes = clause_notes + _noted(p.body)
+        r = reading(clause, p, quote)
+        stated, notes = periods(r.quote), _noted(r)
         for st in p.body:
             if not isinstance(st, s.Quote | s.Note):
                 out.extend(_warn(lit, stated, notes) for lit in _durations(st))
     return [d for d in out if d is not None]
 
 
-def _noted(body: tuple[s.Stmt, ...]) -> list[Period]:
-    return [f for b in body if isinstance(b, s.Note) for f in periods(b.text)]
+def _noted(r: Reading) -> list[Period]:
+    return [f for n in r.notes for f in periods(n)]
 
 
 def _durations(node: s.Node) -> Iterator[s.DurationLit]:

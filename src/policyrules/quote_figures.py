@@ -28,7 +28,15 @@ from decimal import Decimal
 
 import attrs
 
-__all__ = ["Figure", "Period", "ceiling_word", "chinese_number", "figures", "periods"]
+__all__ = [
+    "Figure",
+    "Period",
+    "ceiling_word",
+    "chinese_number",
+    "figures",
+    "listed_ceiling_word",
+    "periods",
+]
 
 _WIDE = str.maketrans("０１２３４５６７８９％．，", "0123456789%.,")
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4}
@@ -208,3 +216,24 @@ def ceiling_word(text: str, f: Figure, stated: list[Figure]) -> str | None:
         return found[0]
     after = plain[f.start + len(f.text) :].lstrip()
     return next((w for w in _CEILING_AFTER if after.startswith(w)), None)
+
+
+_LISTED = re.compile(r"\s*(?:和|及|与|或|、|以及)\s*")
+
+
+def listed_ceiling_word(text: str, f: Figure, stated: list[Figure]) -> str | None:
+    """:func:`ceiling_word`, or that of the figure of its kind listed just before ``f``:
+    「不超过总投资 50% 和 30%」 puts both rates under 不超过.
+
+    >>> q = "分别给予不超过总投资 50% 和 30% 的资金支持"
+    >>> [listed_ceiling_word(q, f, figures(q)) for f in figures(q)]
+    ['不超过', '不超过']
+    """
+    word = ceiling_word(text, f, stated)
+    before = [g for g in stated if g.kind == f.kind and g.start + len(g.text) <= f.start]
+    if word is not None or not before:
+        return word
+    g = before[-1]
+    if _LISTED.fullmatch(text.translate(_WIDE)[g.start + len(g.text) : f.start]) is None:
+        return None
+    return listed_ceiling_word(text, g, stated)
