@@ -81,7 +81,6 @@ def _one(e: s.Expr) -> bool:
     return isinstance(e, s.RateLit | s.NumberLit) and e.number == (
         _WHOLE if isinstance(e, s.RateLit) else 1
     )
-    return None
 
 
 def _w270(
