@@ -117,8 +117,8 @@ def type_schema(typ: t.Type, policy: CheckedPolicy) -> dict[str, Any]:
 # Cyrillic and Coptic letters (all in the BMP), but of the invisible characters, other
 # scripts' digits and the number characters that are no digit only the BMP's (U+200B...,
 # U+0660..., U+2460...): without the `u` flag an ECMA 262 class cannot name an astral code
-# point (the tags U+E0001..., the mathematical digits U+1D7CE..., the Aegean numbers
-# U+10107...), which the reader refuses (runtime.ids.ID_PATTERN); its description says so.
+# point (the tags U+E0001..., the mathematical letters and digits U+1D400..., the Aegean
+# numbers U+10107...), which the reader refuses (runtime.ids.ID_PATTERN); its description says so.
 ID_SCHEMA: dict[str, Any] = {
     "type": ["string", "number"],
     "minLength": 1,
@@ -132,10 +132,11 @@ ID_SCHEMA: dict[str, Any] = {
         "U+FF3F: write P-1, not P－1), a digit of another script (Unicode category Nd beyond "
         "ASCII 0-9: write 0701, not ٠٧٠١), a number character that is no digit (Unicode "
         "categories No and Nl: write P1, not P① or P¹; 0, not 〇; XII, not Ⅻ), a Greek, "
-        "Cyrillic or Coptic letter (write P3, not РЗ in Cyrillic) or white space at either "
-        "end; the pattern names the invisible characters, digits and number characters of "
-        "the BMP, the reader also refuses those beyond it (the tags U+E0001, "
-        "U+E0020-U+E007F..., the mathematical digits U+1D7CE-U+1D7FF..., the Aegean numbers "
-        "U+10107-U+10133...)"
+        "Cyrillic or Coptic letter (write P3, not РЗ in Cyrillic), a styled or compatibility "
+        "form of a letter (NFKC writes it as ASCII: write P1, not ℙ1 or Ⓟ1) or white space at "
+        "either end; the pattern names the invisible characters, digits, number characters "
+        "and styled letters of the BMP, the reader also refuses those beyond it (the tags "
+        "U+E0001, U+E0020-U+E007F..., the mathematical letters U+1D400-U+1D7CB and digits "
+        "U+1D7CE-U+1D7FF, the Aegean numbers U+10107-U+10133...)"
     ),
 }

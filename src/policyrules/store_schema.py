@@ -29,10 +29,10 @@ reads every grant's ids once and refuses the store (E330) while one is refused, 
 run pays against a store whose grants it cannot all see.  5 may hold an id refused since
 (a digit of another script, ``٠٧٠١``, or a full-width ``－ ． ／ ＿``, ``P－1``), which 5 took:
 its migration to 6 is the same reading of every grant's ids.  6 may hold an id refused since
-(a number character that is no digit, ``P①``, ``〇``, or a Greek, Cyrillic or Coptic letter,
-``РЗ`` in Cyrillic for ``P3``): its migration to 7 is that reading again (a store of 5 or
-older is read once, for all).  An older store is migrated in place, in one transaction, when opened:
-every grant is kept as it was.
+(a number character that is no digit, ``P①``, ``〇``, a Greek, Cyrillic or Coptic letter,
+``РЗ`` in Cyrillic for ``P3``, or a styled letter, ``𝐏1``): its migration to 7 is that
+reading again (a store of 5 or older is read once, for all).  An older store is migrated in
+place, in one transaction, when opened: every grant is kept as it was.
 """
 
 from __future__ import annotations
@@ -184,9 +184,9 @@ def refused_id(path: object, seq: int, idents: list[str]) -> Diagnostic | None:
                 f"{path}: grant #{seq} holds an id this policyrules refuses: {fault[0]}",
                 hint="an earlier policyrules took such ids (a line break, an invisible or a "
                 "full-width character, a digit of another script, a number character such as "
-                "① or 〇, a Greek or Cyrillic letter); until it is mended no run reads this "
-                "store (a run reads a firm's grants by its id, and would not see this one): "
-                "export it "
+                "① or 〇, a Greek or Cyrillic letter, a styled letter such as ℙ); until it is "
+                "mended no run reads this store (a run reads a firm's grants by its id, and "
+                "would not see this one): export it "
                 "with the version that wrote it (`policyrules ledger export`), write the id "
                 f"as the rest of the ledger does ({fault[1]}), and `policyrules ledger "
                 "import` it into a new store",

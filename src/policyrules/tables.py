@@ -75,8 +75,9 @@ _EDGE = f"^[{SPACE_TEXT}]|[{SPACE_TEXT}]$"  # white space at an id's start or en
 _INVISIBLE = "[" + class_body(INVISIBLE_RANGES, "\\x{{{:X}}}") + "]"
 _BREAK = "[" + class_body(LINE_BREAK_RANGES, "\\x{{{:X}}}") + "]"  # U+2028, U+2029
 # A full-width letter, digit or mark (０-９ Ａ-Ｚ ａ-ｚ －．／＿), another script's digit, a
-# number character that is no digit (① ² 〇 Ⅻ) or a Greek, Cyrillic or Coptic letter
-# (runtime.ids.LOOKALIKE), astral ones too: one search, the message telling which.
+# number character that is no digit (① ² 〇 Ⅻ), a Greek, Cyrillic or Coptic letter or a
+# styled letter (𝐏 ℙ Ⓟ: runtime.ids.LOOKALIKE), astral ones too: one search, the message
+# telling which.
 _LOOKALIKE = "[" + class_body(LOOKALIKE_RANGES, "\\x{{{:X}}}") + "]"
 _MOST = 30  # diagnostics shown in all
 _quoted = '"{}"'.format  # a value as a message quotes it (in an excerpt if long)
@@ -166,7 +167,8 @@ def id_problem(c: str, *, missing: bool = True) -> str:
     ``invisible`` (a character of category Cf, U+FEFF within: at an end it is ``edge``),
     ``lookalike`` (a full-width Latin letter, digit or mark, ``０７０１``, ``P－1``, a digit
     of another script, ``٠٧٠١``, a number character that is no digit, ``P①``, or a Greek,
-    Cyrillic or Coptic letter, ``РЗ``), as :data:`ID_MESSAGES` says them."""
+    Cyrillic or Coptic letter, ``РЗ``, or a styled letter, ``𝐏1``), as :data:`ID_MESSAGES`
+    says them."""
     return (
         f"(CASE WHEN {c} IS NULL THEN {_MISSING if missing else 'NULL'} "
         f"WHEN length({c}) > {MAX_ID_LENGTH} THEN 'long' "
@@ -211,7 +213,7 @@ ID_MESSAGES = {
     ),
     "lookalike": (
         "an id holds a character read as an ASCII one it is not (a full-width form, a digit "
-        "of another script, ①, ², 〇, a Greek or Cyrillic letter)",
+        "of another script, ①, ², 〇, a Greek or Cyrillic letter, a styled letter 𝐏)",
         "write it in ASCII: ids compare exactly, and `０７０１`, `٠٧٠١` or `P①` beside `0701` or "
         "`P1` would be two items, each paid",
     ),

@@ -1,6 +1,7 @@
 """An id holding a number character that is no digit (``① ⑴ ⒈ ² ₂ ½ Ⅻ 〇``, Unicode
-categories No and Nl) or a Greek, Cyrillic or Coptic letter (Cyrillic ``А Р О С``, Greek
-``Α Ρ``) is refused wherever ids are read.
+categories No and Nl), a Greek, Cyrillic or Coptic letter (Cyrillic ``А Р О С``, Greek
+``Α Ρ``) or a styled or compatibility form of a letter (``𝐏 ℙ Ⓟ ™``: NFKC writes it as ASCII)
+is refused wherever ids are read.
 
 ``P①`` reads as ``P1``, ``〇701`` as ``0701`` and ``РЗ`` (Cyrillic Er and Ze) as ``P3``, but
 ids compare exactly: a store holding the one-time launch award (京经信发〔2025〕50号 第3条,
@@ -15,7 +16,7 @@ batch's registry (E624) and its ledger (E323), on DuckDB and on Spark.
 
 Each test states the rule from ``unicodedata`` and the Unicode blocks, not from the
 module's tables, and each fails on the code before these were refused (run so: all but
-the three that check what is taken failed).
+the one that checks what is taken failed).
 """
 
 from __future__ import annotations
@@ -80,6 +81,46 @@ def _letters() -> list[int]:
         for c in range(a, b + 1)
         if unicodedata.category(chr(c)).startswith("L")
     ]
+
+
+def _compats() -> list[int]:
+    """The characters NFKC writes as ASCII holding a letter or digit: not ASCII, no number
+    (No, Nd, Nl), no full-width form."""
+    out = []
+    for c in range(0x80, 0x110000):
+        ch = chr(c)
+        nfkc = unicodedata.normalize("NFKC", ch)
+        if nfkc == ch or not nfkc.isascii() or not any(map(str.isalnum, nfkc)):
+            continue
+        if unicodedata.category(ch)[0] != "N" and not 0xFF01 <= c <= 0xFF5E:
+            out.append(c)
+    return out
+
+
+def test_every_styled_letter_is_refused_and_given_by_nfkc() -> None:
+    """``𝐏1`` (mathematical bold, copied from styled text), ``ℙ1``, ``Ⓟ1``, ``ᴾ``, ``ﬁ``,
+    ``™``, ``㎡``: each is named, the hint giving the id by NFKC."""
+    compats = _compats()
+    assert len(compats) >= 1019  # Unicode 14.0.0's
+    for c in compats:
+        ident = f"P{chr(c)}1"
+        fault = id_fault(ident)
+        assert fault is not None, hex(c)
+        assert fault[0].startswith(
+            "an id holds a styled or compatibility form of a letter (Unicode writes it as "
+            f"ASCII), U+{c:04X} {unicodedata.name(chr(c))}, at character 2: "
+        ), hex(c)
+        nfkc = unicodedata.normalize("NFKC", chr(c))
+        assert fault[1].startswith(f"write 'P{nfkc}1' (letters as typed, "), hex(c)
+        assert ID_REGEX.search(ident) is None
+        assert not ids_ok([ident])
+    assert id_fault("\U0001d40f1") == (
+        "an id holds a styled or compatibility form of a letter (Unicode writes it as ASCII), "
+        "U+1D40F MATHEMATICAL BOLD CAPITAL P, at character 1: '\U0001d40f1'",
+        "write 'P1' (letters as typed, as every Chinese registry writes its ids): ids compare "
+        "exactly, so '\U0001d40f1' would be another item than 'P1' (another firm, another "
+        "product), its awards paid again",
+    )
 
 
 def test_every_number_form_and_letter_is_refused_and_named() -> None:
@@ -217,16 +258,18 @@ def test_facts_built_in_python_and_the_schema_refuse_them(policy: policyrules.Po
             policy.evaluate(facts, ledger=first.ledger())
         assert info.value.diagnostics[0].code == "E303"
     schema = policy.schema()
-    for ident in (CIRCLED, "X²", "〇701", "Ⅻ", "P½", ER, "0701А", "α-1"):
+    for ident in (CIRCLED, "X²", "〇701", "Ⅻ", "P½", ER, "0701А", "α-1", "ℙ1", "Ⓟ1"):
         with pytest.raises(jsonschema.ValidationError):
             jsonschema.validate(launch_firm(ident), schema)
-    jsonschema.validate(launch_firm("P\U00010107"), schema)  # AEGEAN NUMBER ONE: the reader's
-    with pytest.raises(FactsError):
-        policy.evaluate(launch_firm("P\U00010107"))
+    for astral in ("P\U00010107", "\U0001d40f1"):  # AEGEAN NUMBER ONE, a bold P: the reader's
+        jsonschema.validate(launch_firm(astral), schema)
+        with pytest.raises(FactsError):
+            policy.evaluate(launch_firm(astral))
     described = schema["properties"]["firms"]["items"]["properties"]["id"]["description"]
     assert "a number character that is no digit" in described
     assert "a Greek, Cyrillic or Coptic letter" in described
     assert "U+10107-U+10133" in described
+    assert "a styled or compatibility form of a letter" in described
 
 
 @pytest.mark.skipif(shutil.which("node") is None, reason="no node to run ECMA 262 regexes")
@@ -234,7 +277,7 @@ def test_the_pattern_means_the_same_in_ecma_262() -> None:
     """Node's RegExp (no `u` flag, as JSON Schema validators read `pattern`, and with it)
     refuses an id holding each BMP number form and each letter, takes the others, and an
     astral number form (the reader refuses it, as the schema's description says)."""
-    bmp = [c for c in _numbers() + _letters() if c < 0x10000]
+    bmp = [c for c in _numbers() + _letters() + _compats() if c < 0x10000]
     script = (
         "const ids = JSON.parse(process.argv[2]);"
         "const out = ['', 'u'].map((f) => ids.map((s) => new RegExp(process.argv[1], f).test(s)));"
@@ -262,8 +305,8 @@ def test_a_store_does_not_pay_p1_again_as_p_circled_one(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """The double payment: firm 0701's product P1 paid its launch reward (200 万元, once a
-    product) in a store, then the same product written P① or Р1 (Cyrillic Er), or the firm
-    〇701: each was paid 200 万元 again (the store reads grants by the firm's id, and the
+    product) in a store, then the same product written P①, Р1 (Cyrillic Er) or 𝐏1 (bold), or
+    the firm 〇701: each was paid 200 万元 again (the store reads grants by the firm's id, and the
     reward is once per product id); now E303, nothing recorded, the store holding one grant."""
     store = str(tmp_path / "grants.db")
     assert main(["ledger", "init", store]) == 0
@@ -274,6 +317,7 @@ def test_a_store_does_not_pay_p1_again_as_p_circled_one(
         ("c.json", CIRCLED, "0701", f"error[E303]: firms[0].products[0].id: {NAMED}: 'P①'"),
         ("e.json", ER, "0701", f"firms[0].products[0].id: {LETTER}: 'Р1'"),
         ("z.json", "P1", "〇701", "firms[0].id: an id holds a number character"),
+        ("b.json", "\U0001d40f1", "0701", "products[0].id: an id holds a styled or "),
     ):
         again = _facts_file(tmp_path, name, product, firm)
         assert main(["eval", str(POLICY), again, "--ledger", store]) == 2
@@ -364,10 +408,10 @@ def test_the_service_answers_a_cyrillic_letter_with_e303(policy: policyrules.Pol
     assert err["hint"].startswith("write '0701A' ")
 
 
-def test_the_registrys_sql_finds_each_number_form_and_letter() -> None:
+def test_the_registrys_sql_finds_each_number_form_and_letter() -> None:  # and styled one
     """``id_problem`` on DuckDB (RE2; Spark runs it translated) says ``lookalike`` for an id
     holding any of them (astral ones too), nothing for the ones taken."""
-    ids = [f"P{chr(c)}1" for c in _numbers() + _letters()]
+    ids = [f"P{chr(c)}1" for c in _numbers() + _letters() + _compats()]
     with duckdb.connect() as con:
         got = con.execute(
             f"SELECT list_transform(?::VARCHAR[], lambda i: {id_problem('i')})", [ids + list(TAKEN)]
@@ -392,6 +436,7 @@ def test_a_registry_id_with_them_is_e624_and_its_ledgers_e323(
     for firm, product, said in (
         ("〇701", "P1", "column firm: an id holds a number character"),
         ("0701", CIRCLED, f"column product: {NAMED}: 'P①'"),
+        ("0701", "ℙ1", "column product: an id holds a styled or compatibility form"),
     ):
         (tmp_path / "ledger.csv").write_text(
             f"provision,firm,product,amount,year\n{LAUNCH},{firm},{product},200万元,2026\n",

@@ -1,10 +1,10 @@
 """Ids: text exactly as written, never blank, without a control character, an invisible
 character, a line break, a full-width Latin letter or digit (``０７０１``, ``Ｐ1``), a
 full-width ``－ ． ／ ＿``, a digit of another script (``٠٧٠١``), a number character that is no
-digit (``① ² 〇 Ⅻ ½``) or a Greek, Cyrillic or Coptic letter (``РЗ``, Cyrillic, reads as
-``P3``) inside or white space at either end (ids compare exactly: ``P1 `` beside ``P1``, or
-``０７０１``, ``٠٧٠١`` or ``P①`` beside ``0701`` or ``P1``, would be two items, each paid), of
-at most :data:`MAX_ID_LENGTH` characters.
+digit (``① ² 〇 Ⅻ ½``), a Greek, Cyrillic or Coptic letter (``РЗ``, Cyrillic, reads as
+``P3``) or a styled letter (``𝐏1``) inside or white space at either end (ids compare
+exactly: ``P1 `` beside ``P1``, or ``０７０１``, ``٠٧٠١`` or ``P①`` beside ``0701`` or ``P1``,
+would be two items, each paid), of at most :data:`MAX_ID_LENGTH` characters.
 The readers of facts, ledgers and tables refuse an id that breaks this
 (:mod:`policyrules.convert_ids`), the JSON Schema too (:mod:`policyrules.convert_schema`),
 and so does a grant built in Python (:class:`~policyrules.runtime.grants.Grant`):
@@ -18,9 +18,17 @@ import unicodedata
 from collections.abc import Callable, Iterable
 
 from ..errors import quoted
-from .ids_lookalike import FOREIGN_LETTER_RANGES, NUMBER_FORM_RANGES, READINGS, code_runs
+from .ids_lookalike import (
+    COMPAT_LETTER_RANGES,
+    FOREIGN_LETTER_RANGES,
+    NUMBER_FORM_RANGES,
+    READINGS,
+    code_runs,
+)
 
 __all__ = [
+    "COMPAT_LETTERS",
+    "COMPAT_LETTER_RANGES",
     "CONTROL",
     "FOREIGN_LETTERS",
     "FOREIGN_LETTER_RANGES",
@@ -49,6 +57,7 @@ __all__ = [
     "break_fault",
     "char_name",
     "class_body",
+    "compat_fault",
     "full_width_fault",
     "id_fault",
     "invisible_fault",
@@ -167,6 +176,9 @@ OTHER_DIGITS_BMP = class_body(((a, b) for a, b in OTHER_DIGIT_RANGES if b <= 0xF
 #: class bodies for Python's re (:mod:`policyrules.runtime.ids_lookalike` says why).
 NUMBER_FORMS = class_body(NUMBER_FORM_RANGES, "\\U{:08x}")
 FOREIGN_LETTERS = class_body(FOREIGN_LETTER_RANGES, "\\U{:08x}")
+#: The styled and compatibility forms of ASCII letters (``𝐏 ℙ Ⓟ ᴾ ﬁ ™``: NFKC writes them as
+#: ASCII), a class body for Python's re.
+COMPAT_LETTERS = class_body(COMPAT_LETTER_RANGES, "\\U{:08x}")
 #: The runs of code points of every printable character an id may not hold, each read as
 #: the ASCII one it is not (astral ones too): for SQL's classes.
 LOOKALIKE_RANGES = (
@@ -175,11 +187,15 @@ LOOKALIKE_RANGES = (
     + OTHER_DIGIT_RANGES
     + NUMBER_FORM_RANGES
     + FOREIGN_LETTER_RANGES
+    + COMPAT_LETTER_RANGES
 )
 #: A class body (Python's re) of :data:`LOOKALIKE_RANGES`: :data:`FULL_WIDTH`,
 #: :data:`FULL_WIDTH_MARKS`, :data:`OTHER_DIGITS`, :data:`NUMBER_FORMS`,
-#: :data:`FOREIGN_LETTERS`.  Printable ASCII holds none: an ASCII id takes no search.
-LOOKALIKE = FULL_WIDTH + FULL_WIDTH_MARKS + OTHER_DIGITS + NUMBER_FORMS + FOREIGN_LETTERS
+#: :data:`FOREIGN_LETTERS`, :data:`COMPAT_LETTERS`.  Printable ASCII holds none: an ASCII
+#: id takes no search.
+LOOKALIKE = (
+    FULL_WIDTH + FULL_WIDTH_MARKS + OTHER_DIGITS + NUMBER_FORMS + FOREIGN_LETTERS + COMPAT_LETTERS
+)
 
 
 def _bmp(ranges: tuple[tuple[int, int], ...]) -> str:
@@ -197,14 +213,15 @@ def _id_pattern(refused: str) -> str:
 
 
 # (The BMP's number forms and letters: the astral ones, the Aegean numbers, the counting
-# rods..., the readers refuse, as the astral digits.)
-ID_PATTERN = _id_pattern(
-    OTHER_DIGITS_BMP + _bmp(NUMBER_FORM_RANGES) + _bmp(FOREIGN_LETTER_RANGES) + INVISIBLE_BMP
-)
+# rods, the mathematical letters 𝐏..., the readers refuse, as the astral digits.)
+_BMP_LOOKALIKE = _bmp(NUMBER_FORM_RANGES + FOREIGN_LETTER_RANGES + COMPAT_LETTER_RANGES)
+ID_PATTERN = _id_pattern(OTHER_DIGITS_BMP + _BMP_LOOKALIKE + INVISIBLE_BMP)
 #: :data:`ID_PATTERN` in Python, the astral invisible characters, digits, number forms and
-#: letters refused too (all but the length): ``ID_REGEX.search(text)`` is not ``None``
+#: letters (``𝐏``) refused too (all but the length): ``ID_REGEX.search(text)`` is not ``None``
 #: where ``text`` is an id.
-ID_REGEX = re.compile(_id_pattern(OTHER_DIGITS + NUMBER_FORMS + FOREIGN_LETTERS + INVISIBLE))
+ID_REGEX = re.compile(
+    _id_pattern(OTHER_DIGITS + NUMBER_FORMS + FOREIGN_LETTERS + COMPAT_LETTERS + INVISIBLE)
+)
 #: The most characters an id may have (a firm's 统一社会信用代码 has 18, a product's
 #: registration number a few dozen): a longer one is a fault of its source (a whole record
 #: pasted into the id column), and would make every message and key that holds it long.
@@ -220,6 +237,7 @@ _FULL_WIDTH = re.compile(f"[{FULL_WIDTH}{FULL_WIDTH_MARKS}]")
 _OTHER_DIGIT = re.compile(f"[{OTHER_DIGITS}]")
 _NUMBER_FORM = re.compile(f"[{NUMBER_FORMS}]")
 _FOREIGN_LETTER = re.compile(f"[{FOREIGN_LETTERS}]")
+_COMPAT_LETTER = re.compile(f"[{COMPAT_LETTERS}]")
 _ANY_LOOKALIKE = re.compile(f"[{LOOKALIKE}]")
 # Each LOOKALIKE character's ASCII one: a digit's by its value, a full-width form less 0xFEE0.
 _DIGITS = (c for a, b in OTHER_DIGIT_RANGES for c in range(a, b + 1))
@@ -383,15 +401,32 @@ def letter_fault(text: str, show: Callable[[str], str] = quoted) -> tuple[str, s
     )
 
 
+def compat_fault(text: str, show: Callable[[str], str] = quoted) -> tuple[str, str] | None:
+    """The (message, hint) of the first styled or compatibility form of ASCII letters
+    (:data:`COMPAT_LETTERS`: ``𝐏 ℙ Ⓟ ᴾ ﬁ ™``) in ``text``, by code point, name and place
+    (counted from 1), the id quoted by ``show``, the hint giving it in ASCII; ``None`` if it
+    holds none."""
+    found = _COMPAT_LETTER.search(text)
+    if found is None:
+        return None
+    return (
+        f"an id holds a styled or compatibility form of a letter (Unicode writes it as "
+        f"ASCII), {char_name(found[0])}, at character {found.start() + 1}: {show(text)}",
+        _ascii_hint(text, show, "letters as typed, as every Chinese registry writes its ids"),
+    )
+
+
 def lookalike_fault(text: str, show: Callable[[str], str] = quoted) -> tuple[str, str] | None:
-    """:func:`full_width_fault`, :func:`other_digit_fault`, :func:`number_fault` or else
-    :func:`letter_fault` of ``text`` (the first of :data:`LOOKALIKE`'s characters of each
-    kind named, in that order: a full-width digit as full-width)."""
+    """:func:`full_width_fault`, :func:`other_digit_fault`, :func:`number_fault`,
+    :func:`letter_fault` or else :func:`compat_fault` of ``text`` (the first of
+    :data:`LOOKALIKE`'s characters of each kind named, in that order: a full-width digit as
+    full-width)."""
     return (
         full_width_fault(text, show)
         or other_digit_fault(text, show)
         or number_fault(text, show)
         or letter_fault(text, show)
+        or compat_fault(text, show)
     )
 
 
@@ -403,8 +438,9 @@ def id_fault(text: str) -> tuple[str, str] | None:
     invisible character (:data:`INVISIBLE`: it would print as the id without it), a
     full-width Latin letter, digit or mark (:data:`FULL_WIDTH`, :data:`FULL_WIDTH_MARKS`), a
     digit of another script (:data:`OTHER_DIGITS`), a number character that is no digit
-    (:data:`NUMBER_FORMS`) or a Greek, Cyrillic or Coptic letter (:data:`FOREIGN_LETTERS`):
-    it would be another id than the one it reads as."""
+    (:data:`NUMBER_FORMS`), a Greek, Cyrillic or Coptic letter (:data:`FOREIGN_LETTERS`) or
+    a styled or compatibility form of a letter (:data:`COMPAT_LETTERS`): it would be another
+    id than the one it reads as."""
     ascii_id = text.isascii() and text.isprintable()  # no control character, no SPACE but " "
     if ascii_id and 0 < len(text) <= MAX_ID_LENGTH and text[0] != " " != text[-1]:
         return None  # the usual id, without the pattern's search (a grant made checks each)

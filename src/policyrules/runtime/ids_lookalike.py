@@ -18,13 +18,19 @@ refuses them, its hint giving the id in ASCII):
   refuses ``Д1`` too, which only a keyboard set to Russian writes.  Other scripts are taken:
   their letters do not pass for Latin ones (Han, kana, Hangul, and Arabic, Tibetan or
   Mongolian in a firm's name given as its id).
+- the letters and symbols that Unicode's compatibility form (NFKC) writes as ASCII letters
+  or digits, but for the numbers above and the full-width forms: the mathematical letters
+  ``𝐏 𝑃 𝒫 ℙ`` (copied from styled text), the circled and parenthesised letters ``Ⓟ ⒫``,
+  the modifier letters ``ᴾ ⁿ``, the ligatures ``ﬁ``, ``K`` (U+212A KELVIN SIGN), ``™ № ㎏
+  ㎡``.  ``𝐏1`` reads as ``P1``; ``㎡`` in a plot's number is written ``m2`` by a registry.
 
 Their ASCII readings (:data:`READINGS`): a number's by NFKC where that is ASCII (``①`` is
 ``1``, ``⑴`` ``(1)``, ``⒈`` ``1.``, ``²`` ``2``, ``Ⅻ`` ``XII``), else by its value where it
 is whole (``〇`` is ``0``, ``〥`` ``5``; ``½`` has none); a letter's by TR39's confusables
 (``confusables.txt``) where its prototype is one ASCII letter or digit (``Р`` is ``P``,
 ``З`` ``3``, ``α`` ``a``), but capital iota, Cyrillic ``І`` and the palochka ``Ӏ`` as ``I``
-(TR39 reads every capital I as ``l``); ``Д`` has none.
+(TR39 reads every capital I as ``l``); ``Д`` has none; a compatibility form's by NFKC
+(``𝐏`` is ``P``, ``™`` ``TM``).
 """
 
 from __future__ import annotations
@@ -32,7 +38,13 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable
 
-__all__ = ["FOREIGN_LETTER_RANGES", "NUMBER_FORM_RANGES", "READINGS", "code_runs"]
+__all__ = [
+    "COMPAT_LETTER_RANGES",
+    "FOREIGN_LETTER_RANGES",
+    "NUMBER_FORM_RANGES",
+    "READINGS",
+    "code_runs",
+]
 
 
 def code_runs(codes: Iterable[int]) -> tuple[tuple[int, int], ...]:
@@ -96,6 +108,57 @@ FOREIGN_LETTER_RANGES = code_runs(
     c for a, b in _BLOCKS for c in range(a, b + 1) if unicodedata.category(chr(c))[0] == "L"
 )
 
+# Unicode 14.0.0's compatibility forms of ASCII letters and digits (as COMPAT_LETTER_RANGES
+# says), written out: read from unicodedata they take some 700 ms.
+_COMPAT_14 = (
+    (0x00AA, 0x00AA), (0x00BA, 0x00BA), (0x0132, 0x0133), (0x017F, 0x017F), (0x01C7, 0x01CC),
+    (0x01F1, 0x01F3), (0x02B0, 0x02B0), (0x02B2, 0x02B3), (0x02B7, 0x02B8), (0x02E1, 0x02E3),
+    (0x1D2C, 0x1D2C), (0x1D2E, 0x1D2E), (0x1D30, 0x1D31), (0x1D33, 0x1D3A), (0x1D3C, 0x1D3C),
+    (0x1D3E, 0x1D43), (0x1D47, 0x1D49), (0x1D4D, 0x1D4D), (0x1D4F, 0x1D50), (0x1D52, 0x1D52),
+    (0x1D56, 0x1D58), (0x1D5B, 0x1D5B), (0x1D62, 0x1D65), (0x1D9C, 0x1D9C), (0x1DA0, 0x1DA0),
+    (0x1DBB, 0x1DBB), (0x2071, 0x2071), (0x207F, 0x207F), (0x2090, 0x2093), (0x2095, 0x209C),
+    (0x20A8, 0x20A8), (0x2100, 0x2102), (0x2105, 0x2106), (0x210A, 0x210E), (0x2110, 0x2113),
+    (0x2115, 0x2116), (0x2119, 0x211D), (0x2120, 0x2122), (0x2124, 0x2124), (0x2128, 0x2128),
+    (0x212A, 0x212A), (0x212C, 0x212D), (0x212F, 0x2131), (0x2133, 0x2134), (0x2139, 0x2139),
+    (0x213B, 0x213B), (0x2145, 0x2149), (0x249C, 0x24E9), (0x2C7C, 0x2C7D), (0x3250, 0x3250),
+    (0x32CC, 0x32CF), (0x3371, 0x337A), (0x3380, 0x3381), (0x3383, 0x338B), (0x338E, 0x3394),
+    (0x3396, 0x339A), (0x339C, 0x33A6), (0x33A9, 0x33AD), (0x33B0, 0x33B1), (0x33B3, 0x33B5),
+    (0x33B7, 0x33BB), (0x33BD, 0x33BF), (0x33C2, 0x33C5), (0x33C7, 0x33DD), (0x33FF, 0x33FF),
+    (0xA7F2, 0xA7F4), (0xFB00, 0xFB06), (0x107A5, 0x107A5), (0x1D400, 0x1D454),
+    (0x1D456, 0x1D49C), (0x1D49E, 0x1D49F), (0x1D4A2, 0x1D4A2), (0x1D4A5, 0x1D4A6),
+    (0x1D4A9, 0x1D4AC), (0x1D4AE, 0x1D4B9), (0x1D4BB, 0x1D4BB), (0x1D4BD, 0x1D4C3),
+    (0x1D4C5, 0x1D505), (0x1D507, 0x1D50A), (0x1D50D, 0x1D514), (0x1D516, 0x1D51C),
+    (0x1D51E, 0x1D539), (0x1D53B, 0x1D53E), (0x1D540, 0x1D544), (0x1D546, 0x1D546),
+    (0x1D54A, 0x1D550), (0x1D552, 0x1D6A3), (0x1F110, 0x1F129), (0x1F12B, 0x1F12E),
+    (0x1F130, 0x1F14F), (0x1F16A, 0x1F16C), (0x1F190, 0x1F190),
+)  # fmt: skip
+
+
+def _compat(c: int) -> bool:
+    """Whether NFKC writes ``chr(c)`` (beyond ASCII, no number, no full-width form) as ASCII
+    holding a letter or digit."""
+    ch = chr(c)
+    nfkc = unicodedata.normalize("NFKC", ch)
+    return (
+        nfkc != ch
+        and nfkc.isascii()
+        and any(map(str.isalnum, nfkc))
+        and unicodedata.category(ch) not in ("Nd", "No", "Nl")
+        and not 0xFF01 <= c <= 0xFF5E
+    )
+
+
+def _read_compat() -> tuple[tuple[int, int], ...]:
+    """The compatibility forms of ASCII letters of another Unicode version."""
+    planes = (range(0x80, 0x40000), range(0xE0000, 0xF0000))
+    return code_runs(c for r in planes for c in r if _compat(c))
+
+
+#: The letters and symbols beyond ASCII that NFKC writes as ASCII holding a letter or digit,
+#: the number characters and the full-width forms aside: ``𝐏 ℙ Ⓟ ᴾ ﬁ K ™ ㎏``, of the
+#: running Python's ``unicodedata`` (1,019 in Unicode 14.0.0).
+COMPAT_LETTER_RANGES = _COMPAT_14 if unicodedata.unidata_version == "14.0.0" else _read_compat()
+
 # TR39's confusables.txt: the Greek, Cyrillic and Coptic letters whose prototype is one ASCII
 # letter or digit, each before the ASCII it reads as (Ι І Ӏ Ⲓ as I, where TR39 has l).
 _LOOK = (
@@ -118,8 +181,12 @@ def _number_reading(ch: str) -> str | None:
 
 
 _NUMBERS = (chr(c) for a, b in NUMBER_FORM_RANGES for c in range(a, b + 1))
-#: Each character of :data:`NUMBER_FORM_RANGES` and :data:`FOREIGN_LETTER_RANGES` that reads
-#: as ASCII, by code point, with the ASCII it reads as (a table for ``str.translate``).
+_COMPATS = (chr(c) for a, b in COMPAT_LETTER_RANGES for c in range(a, b + 1))
+#: Each character of :data:`NUMBER_FORM_RANGES`, :data:`FOREIGN_LETTER_RANGES` and
+#: :data:`COMPAT_LETTER_RANGES` that reads as ASCII, by code point, with the ASCII it reads
+#: as (a table for ``str.translate``).
 READINGS: dict[int, str] = {
     ord(ch): read for ch in _NUMBERS if (read := _number_reading(ch)) is not None
-} | {ord(pair[0]): pair[1] for pair in _LOOK.split()}
+}
+READINGS |= {ord(pair[0]): pair[1] for pair in _LOOK.split()}
+READINGS |= {ord(ch): unicodedata.normalize("NFKC", ch) for ch in _COMPATS}
