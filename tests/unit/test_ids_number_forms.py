@@ -468,3 +468,15 @@ def test_spark_refuses_a_number_form_and_a_greek_letter(
     assert "write 'PI'" in err
     registry = product_registry(tmp_path / "r3", "P1", ("F1", "P1"), remark="ب1 Д")
     assert spark_batch(capsys, tmp_path, registry)[0] == 0
+
+
+def test_the_written_tables_are_unicodes() -> None:
+    """The tables written out for Unicode 14.0.0 are what ``unicodedata`` reads (the
+    running one's, read again by the fallback another version takes)."""
+    from policyrules.runtime import ids_lookalike as tables
+
+    assert tables._read_number_forms() == tables.NUMBER_FORM_RANGES
+    assert tables._read_compat() == tables.COMPAT_LETTER_RANGES
+    assert tables.code_runs(_numbers()) == tables.NUMBER_FORM_RANGES
+    assert tables.code_runs(_compats()) == tables.COMPAT_LETTER_RANGES
+    assert tables.code_runs(_letters()) == tables.FOREIGN_LETTER_RANGES
