@@ -265,8 +265,9 @@ def _unspaced(ids: list[str]) -> bool:
 
 def _ids(ids: list[Any]) -> list[str]:
     """The ids as read, each as ``id_converter`` reads it."""
-    # Printable text without a full-width letter, digit or mark or another script's digit,
-    # not blank, with no space at either end and not too long, is an id (ID_PATTERN:
+    # Printable text without a LOOKALIKE character (a full-width form, another script's digit,
+    # ①, a Cyrillic Р...), not blank, with no space at either end and not too long, is an id
+    # (ID_PATTERN:
     # Python's printable characters hold no control character, no invisible one (category
     # Cf) and no white space but " "; the LOOKALIKE ones are printable, searched for beyond
     # ASCII); the rest is read one by one.

@@ -1,9 +1,10 @@
 """Ids and whole numbers as data files and Python give them: an id is text exactly as
 written (a number from a file by its spelling), never blank, without a control character, an
 invisible one (U+200B ZERO WIDTH SPACE...), a line break (U+2028...), a full-width Latin
-letter, digit or mark (``０７０１``, ``P－1``), a digit of another script (``٠٧٠١``) or white
-space at either end (ids compare exactly: ``P1 `` beside ``P1``, or ``０７０１`` or ``٠٧٠١``
-beside ``0701``, would be two items, each paid), and of at most
+letter, digit or mark (``０７０１``, ``P－1``), a digit of another script (``٠٧٠١``), a number
+character that is no digit (``P①``, ``〇``), a Greek, Cyrillic or Coptic letter (``Р1``) or
+white space at either end (ids compare exactly: ``P1 `` beside ``P1``, or ``０７０１`` or
+``٠٧٠١`` beside ``0701``, would be two items, each paid), and of at most
 :data:`~policyrules.convert_patterns.MAX_ID_LENGTH` (256) characters; a ledger's year a
 whole number written plainly."""
 
@@ -23,8 +24,8 @@ __all__ = ["MAX_ID_LENGTH", "convert_id", "ids_ok", "whole_number"]
 
 _WHOLE_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]{0,17})", re.ASCII)
 # A control or invisible character, a line break or a character read as an ASCII one it is
-# not (a full-width letter, digit or mark, a digit of another script) anywhere (U+FEFF,
-# U+2028 too: at an end they are white space, refused).
+# not (a full-width letter, digit or mark, a digit of another script, ①, a Cyrillic Р)
+# anywhere (U+FEFF, U+2028 too: at an end they are white space, refused).
 _ANY_UNSEEN = re.compile(f"[{CONTROL}{LINE_BREAK}{LOOKALIKE}{INVISIBLE}]")
 _LOOKALIKE = re.compile(f"[{LOOKALIKE}]")
 # Between NULs (the ids joined): an id empty, or with white space at its start or end.
@@ -43,8 +44,9 @@ def _too_long(v: int) -> ValueRefused:
 def ids_ok(ids: Collection[Any]) -> bool:
     """Whether :func:`convert_id` takes every one of ``ids`` as it is (text of at most
     :data:`MAX_ID_LENGTH` characters, no control or invisible character, line break,
-    full-width letter, digit or mark or digit of another script, not blank, no white space
-    at either end): a few scans of
+    full-width letter, digit or mark, digit of another script, number character that is no
+    digit or Greek, Cyrillic or Coptic letter, not blank, no white space at either end): a
+    few scans of
     their joined text, not a search per id.  ``False`` says only that some id needs
     :func:`convert_id` (an int, or one it refuses)."""
     try:
@@ -52,8 +54,7 @@ def ids_ok(ids: Collection[Any]) -> bool:
     except TypeError:
         return False
     # Printable text holds no control or invisible character and no line break, but may hold
-    # full-width letters, digits and marks and other scripts' digits (printable ASCII does
-    # not): most ids take no search.
+    # the LOOKALIKE characters (printable ASCII holds none): most ids take no search.
     if not text.isprintable():
         if _ANY_UNSEEN.search(text):
             return False
@@ -70,8 +71,9 @@ def convert_id(v: Any) -> str:
     int from Python.  ``ValueRefused`` for anything else, for empty or all-whitespace text,
     for text with a control character (it would print as something else), a line break (it
     would forge a line), an invisible one (it would print as the id without it), a
-    full-width Latin letter, digit or mark or a digit of another script (it would be another
-    id than the one it reads as), and for an id of more than :data:`MAX_ID_LENGTH`
+    full-width Latin letter, digit or mark, a digit of another script, a number character
+    that is no digit or a Greek, Cyrillic or Coptic letter (it would be another id than the
+    one it reads as), and for an id of more than :data:`MAX_ID_LENGTH`
     characters."""
     if isinstance(v, str):
         fault = id_fault(v)

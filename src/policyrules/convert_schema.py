@@ -113,11 +113,12 @@ def type_schema(typ: t.Type, policy: CheckedPolicy) -> dict[str, Any]:
 # 10**256 alike).  So a number passes as any number does, and only the reader refuses one
 # written at more than 256 characters (docs/cli.md, `policyrules schema`): bounding its value
 # refused 1e300, an id of 5 characters to the reader, and took 0.000…1 all the same.
-# The pattern refuses line breaks and full-width letters, digits and marks (all in the BMP),
-# but of the invisible characters and other scripts' digits only the BMP's (U+200B...,
-# U+0660...): without the `u` flag an ECMA 262 class cannot name an astral code point (the
-# tags U+E0001..., the mathematical digits U+1D7CE...), which the reader refuses
-# (runtime.ids.INVISIBLE_BMP, OTHER_DIGITS_BMP); its description says so.
+# The pattern refuses line breaks, full-width letters, digits and marks and the Greek,
+# Cyrillic and Coptic letters (all in the BMP), but of the invisible characters, other
+# scripts' digits and the number characters that are no digit only the BMP's (U+200B...,
+# U+0660..., U+2460...): without the `u` flag an ECMA 262 class cannot name an astral code
+# point (the tags U+E0001..., the mathematical letters and digits U+1D400..., the Aegean
+# numbers U+10107...), which the reader refuses (runtime.ids.ID_PATTERN); its description says so.
 ID_SCHEMA: dict[str, Any] = {
     "type": ["string", "number"],
     "minLength": 1,
@@ -129,9 +130,13 @@ ID_SCHEMA: dict[str, Any] = {
         "controls...), a full-width Latin letter or digit (U+FF10-U+FF19, U+FF21-U+FF3A, "
         "U+FF41-U+FF5A: write 0701, not ０７０１), a full-width - . / _ (U+FF0D-U+FF0F, "
         "U+FF3F: write P-1, not P－1), a digit of another script (Unicode category Nd beyond "
-        "ASCII 0-9: write 0701, not ٠٧٠١) or white space at either end; the pattern names "
-        "the invisible characters and digits of the BMP, the reader also refuses those "
-        "beyond it (the tags U+E0001, U+E0020-U+E007F..., the mathematical digits "
-        "U+1D7CE-U+1D7FF...)"
+        "ASCII 0-9: write 0701, not ٠٧٠١), a number character that is no digit (Unicode "
+        "categories No and Nl: write P1, not P① or P¹; 0, not 〇; XII, not Ⅻ), a Greek, "
+        "Cyrillic or Coptic letter (write P3, not РЗ in Cyrillic), a styled or compatibility "
+        "form of a letter (NFKC writes it as ASCII: write P1, not ℙ1 or Ⓟ1) or white space at "
+        "either end; the pattern names the invisible characters, digits, number characters "
+        "and styled letters of the BMP, the reader also refuses those beyond it (the tags "
+        "U+E0001, U+E0020-U+E007F..., the mathematical letters U+1D400-U+1D7CB and digits "
+        "U+1D7CE-U+1D7FF, the Aegean numbers U+10107-U+10133...)"
     ),
 }

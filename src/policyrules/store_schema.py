@@ -1,6 +1,6 @@
 """The ledger store's schema: the tables, their version, and the migration of older stores.
 
-Schema (version 6, in ``PRAGMA user_version``; ``PRAGMA application_id`` marks the file as a
+Schema (version 7, in ``PRAGMA user_version``; ``PRAGMA application_id`` marks the file as a
 policyrules ledger)::
 
     batches(id TEXT PRIMARY KEY, recorded_at TEXT, note TEXT)
@@ -28,9 +28,11 @@ read against ``0701``'s claims (it reads a store by its firms' ids): its migrati
 reads every grant's ids once and refuses the store (E330) while one is refused, so that no
 run pays against a store whose grants it cannot all see.  5 may hold an id refused since
 (a digit of another script, ``٠٧٠١``, or a full-width ``－ ． ／ ＿``, ``P－1``), which 5 took:
-its migration to 6 is the same reading of every grant's ids (a store of 4 or older is read
-once, for both).  An older store is migrated in place, in one transaction, when opened:
-every grant is kept as it was.
+its migration to 6 is the same reading of every grant's ids.  6 may hold an id refused since
+(a number character that is no digit, ``P①``, ``〇``, a Greek, Cyrillic or Coptic letter,
+``РЗ`` in Cyrillic for ``P3``, or a styled letter, ``𝐏1``): its migration to 7 is that
+reading again (a store of 5 or older is read once, for all).  An older store is migrated in
+place, in one transaction, when opened: every grant is kept as it was.
 """
 
 from __future__ import annotations
@@ -50,7 +52,7 @@ __all__ = [
     "refused_id",
 ]
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 APPLICATION_ID = 0x50524C47  # "PRLG": marks the file as a policyrules ledger
 
 _BASES = """
@@ -142,7 +144,8 @@ def migrate_schema(conn: sqlite3.Connection, path: object) -> None:
     IMMEDIATE`` transaction: all the steps or none.  Version 1 to 2 adds ``bases`` (empty:
     the values used so far are not known); 2 to 3 adds ``tier`` (``NULL``: no earlier
     grant names one) and puts it in the unique identity; 3 to 4 adds ``grants_by_number``;
-    4 to 5 and 5 to 6 read every grant's ids (:func:`refused_id`), changing nothing.
+    4 to 5, 5 to 6 and 6 to 7 read every grant's ids (:func:`refused_id`), changing
+    nothing.
 
     :raises LedgerError: E330 if the file is not a policyrules ledger store."""
     conn.execute("BEGIN IMMEDIATE")
@@ -160,7 +163,7 @@ def migrate_schema(conn: sqlite3.Connection, path: object) -> None:
                 conn.execute(_IDENTITY)
             if version < 4:
                 conn.execute(_BY_NUMBER)
-            if version < 6:  # (5 took ids 6 refuses: ٠٧٠١, P－1)
+            if version < 7:  # (5 took ids 6 refuses, ٠٧٠١, P－1; 6 those 7 refuses, P①, РЗ)
                 _refuse_refused_ids(conn, path)
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         conn.execute("COMMIT")
@@ -180,9 +183,10 @@ def refused_id(path: object, seq: int, idents: list[str]) -> Diagnostic | None:
                 "E330",
                 f"{path}: grant #{seq} holds an id this policyrules refuses: {fault[0]}",
                 hint="an earlier policyrules took such ids (a line break, an invisible or a "
-                "full-width character, a digit of another script); until it is mended no run "
-                "reads this store (a run reads a firm's grants by its id, and would not see "
-                "this one): export it "
+                "full-width character, a digit of another script, a number character such as "
+                "① or 〇, a Greek or Cyrillic letter, a styled letter such as ℙ); until it is "
+                "mended no run reads this store (a run reads a firm's grants by its id, and "
+                "would not see this one): export it "
                 "with the version that wrote it (`policyrules ledger export`), write the id "
                 f"as the rest of the ledger does ({fault[1]}), and `policyrules ledger "
                 "import` it into a new store",
@@ -191,7 +195,7 @@ def refused_id(path: object, seq: int, idents: list[str]) -> Diagnostic | None:
 
 
 def _refuse_refused_ids(conn: sqlite3.Connection, path: object) -> None:
-    """E330 for a store (schema 5 or older) holding a grant whose path names an id this
+    """E330 for a store (schema 6 or older) holding a grant whose path names an id this
     policyrules refuses (:func:`refused_id`): the first three; nothing is changed (the
     migration is rolled back).  Ids are checked where most are plain ASCII, so a store of
     50,000 grants takes a few tens of milliseconds, once."""

@@ -35,18 +35,16 @@ import attrs
 import duckdb
 
 from . import types as t
-from .convert_patterns import (
-    FULL_WIDTH_MARK_RANGES,
-    FULL_WIDTH_RANGES,
-    INVISIBLE_RANGES,
-    LINE_BREAK_RANGES,
-    MAX_ID_LENGTH,
-    OTHER_DIGIT_RANGES,
-    SPACE_TEXT,
-)
+from .convert_patterns import INVISIBLE_RANGES, LINE_BREAK_RANGES, MAX_ID_LENGTH, SPACE_TEXT
 from .errors import Diagnostic, TableError, did_you_mean, excerpt
 from .model import CheckedPolicy, EntityInfo
-from .runtime.ids import break_fault, class_body, invisible_fault, lookalike_fault
+from .runtime.ids import (
+    LOOKALIKE_RANGES,
+    break_fault,
+    class_body,
+    invisible_fault,
+    lookalike_fault,
+)
 from .tables_find import FORMATS, Source, find_tables, looks_like_duckdb, table_error
 from .tables_messages import problem_message
 from .tables_source import PER_COLUMN, READ_HINT, SourceTable, error_line
@@ -76,13 +74,11 @@ _EDGE = f"^[{SPACE_TEXT}]|[{SPACE_TEXT}]$"  # white space at an id's start or en
 # An invisible character (category Cf), in RE2's (and Java's) \x{...}, astral ones too.
 _INVISIBLE = "[" + class_body(INVISIBLE_RANGES, "\\x{{{:X}}}") + "]"
 _BREAK = "[" + class_body(LINE_BREAK_RANGES, "\\x{{{:X}}}") + "]"  # U+2028, U+2029
-# A full-width letter, digit or mark (０-９ Ａ-Ｚ ａ-ｚ －．／＿) or another script's digit
-# (runtime.ids.LOOKALIKE), astral ones too: one search, the message telling which.
-_LOOKALIKE = (
-    "["
-    + class_body(FULL_WIDTH_RANGES + FULL_WIDTH_MARK_RANGES + OTHER_DIGIT_RANGES, "\\x{{{:X}}}")
-    + "]"
-)
+# A full-width letter, digit or mark (０-９ Ａ-Ｚ ａ-ｚ －．／＿), another script's digit, a
+# number character that is no digit (① ² 〇 Ⅻ), a Greek, Cyrillic or Coptic letter or a
+# styled letter (𝐏 ℙ Ⓟ: runtime.ids.LOOKALIKE), astral ones too: one search, the message
+# telling which.
+_LOOKALIKE = "[" + class_body(LOOKALIKE_RANGES, "\\x{{{:X}}}") + "]"
 _MOST = 30  # diagnostics shown in all
 _quoted = '"{}"'.format  # a value as a message quotes it (in an excerpt if long)
 
@@ -169,8 +165,10 @@ def id_problem(c: str, *, missing: bool = True) -> str:
     characters), ``control``, ``blank``, ``edge`` (white space at its start or end),
     ``break`` (a line break, U+2028 or U+2029, within: at an end it is ``edge``),
     ``invisible`` (a character of category Cf, U+FEFF within: at an end it is ``edge``),
-    ``lookalike`` (a full-width Latin letter, digit or mark, ``０７０１``, ``P－1``, or a
-    digit of another script, ``٠٧٠١``), as :data:`ID_MESSAGES` says them."""
+    ``lookalike`` (a full-width Latin letter, digit or mark, ``０７０１``, ``P－1``, a digit
+    of another script, ``٠٧٠١``, a number character that is no digit, ``P①``, or a Greek,
+    Cyrillic or Coptic letter, ``РЗ``, or a styled letter, ``𝐏1``), as :data:`ID_MESSAGES`
+    says them."""
     return (
         f"(CASE WHEN {c} IS NULL THEN {_MISSING if missing else 'NULL'} "
         f"WHEN length({c}) > {MAX_ID_LENGTH} THEN 'long' "
@@ -214,9 +212,10 @@ ID_MESSAGES = {
         "word processor)",
     ),
     "lookalike": (
-        "an id holds a full-width letter, digit or mark or a digit of another script",
-        "write it in ASCII: ids compare exactly, and `０７０１` or `٠٧٠١` beside `0701` would be "
-        "two items, each paid",
+        "an id holds a character read as an ASCII one it is not (a full-width form, a digit "
+        "of another script, ①, ², 〇, a Greek or Cyrillic letter, a styled letter 𝐏)",
+        "write it in ASCII: ids compare exactly, and `０７０１`, `٠٧٠١` or `P①` beside `0701` or "
+        "`P1` would be two items, each paid",
     ),
 }
 
@@ -234,8 +233,8 @@ def id_message(
     """The message and hint of the registry id ``value`` with the fault ``reason``
     (:func:`id_problem`), the id quoted by ``show`` (a ledger's: ``errors.quoted``) or, by
     default, as an excerpt in double quotes (a 100,001-character id is cut; none if empty).
-    A line break, an invisible character, a full-width letter, digit or mark or another
-    script's digit is named by its code point, name and place."""
+    A line break, an invisible character or a character read as an ASCII one it is not is
+    named by its code point, name and place."""
     if reason in _NAMED:
         fault = _NAMED[reason](value, show or _excerpt)
         if fault is not None:

@@ -4,10 +4,15 @@ for ids of the BMP: beyond it the reader alone refuses an invisible character) a
 ``id_problem`` (registry tables; Spark runs the same SQL).  Over text drawn mostly from
 invisible characters (category Cf, of the BMP and beyond), white space (U+FEFF among it),
 control characters, line breaks, digits of other scripts (category Nd, of the BMP and
-beyond), full-width letters, digits and marks and letters, and ids of 256 and 257
-characters: each takes exactly the ids the rule, stated from ``unicodedata``, takes (no
-character of category Cc, Cf, Zl or Zp, no digit but ASCII's, no full-width form of an
-ASCII letter or of ``- . / _``, no white space at either end, 1 to 256 characters)."""
+beyond), number characters that are no digit (No, Nl: ``① ² ½ Ⅻ 〇``, of the BMP and
+beyond), Greek, Cyrillic and Coptic letters and others (Han, kana, Arabic, ``µ``), styled
+letters (``𝐏 ℙ Ⓟ ™``),
+full-width letters, digits and marks and letters, and ids of 256 and 257 characters: each
+takes exactly the ids the rule, stated from ``unicodedata`` and the Unicode blocks, takes
+(no character of category Cc, Cf, Zl, Zp, Nd but ASCII's digits, No or Nl, no letter of the
+Greek, Cyrillic and Coptic blocks, no character but ASCII that NFKC writes as ASCII holding
+a letter or digit, no full-width form of an ASCII letter or of ``- . / _``,
+no white space at either end, 1 to 256 characters)."""
 
 from __future__ import annotations
 
@@ -32,6 +37,7 @@ _CHARS = st.sampled_from(
         *"\u00ad\u061c\u180e\u200b\u200c\u200d\u200e\u202e\u2060\u2066\ufff9",
         *"\U000110bd\U0001d173\U000e0001\U000e0020\U000e007f\U00010000\U0001f600",
         *"\u2028\u2029٠۹०０ＰｚＺ－．／＿（）·、\U0001d7ce\U0001d7ff\U0001e950\U000104a9",
+        *"①⑴⒈²₂½¼Ⅻ〇〥零\U00010107\U0001f101АРОСДΑΡᾳ\u0483ⲞꙄカبµℙⓅ™㎡ᴾﬁ\U0001d40f",
     ]
 )
 _IDS = (
@@ -53,11 +59,27 @@ def con() -> Iterator[duckdb.DuckDBPyConnection]:
 
 # The full-width forms of an ASCII letter, digit or id mark (- . / _): the ASCII one + 0xFEE0.
 _WIDE = {chr(ord(c) + 0xFEE0) for c in "-./_0123456789" + string.ascii_letters}
+# The blocks Greek and Coptic to Cyrillic Supplement, Cyrillic Extended-C, Greek Extended,
+# Coptic, Cyrillic Extended-B and -D: their letters are refused.
+_BLOCKS = ((0x0370, 0x052F), (0x1C80, 0x1C8F), (0x1F00, 0x1FFF), (0x2C80, 0x2CFF),
+           (0xA640, 0xA69F), (0x1E030, 0x1E08F))  # fmt: skip
+
+
+def _lookalike(c: str) -> bool:
+    """Whether ``c`` reads as an ASCII character it is not."""
+    if c in _WIDE or (c.isdecimal() and not c.isascii()):
+        return True
+    if unicodedata.category(c) in ("No", "Nl"):
+        return True
+    if any(a <= ord(c) <= b for a, b in _BLOCKS) and unicodedata.category(c).startswith("L"):
+        return True
+    nfkc = unicodedata.normalize("NFKC", c)  # a styled letter: 𝐏 ℙ Ⓟ ™
+    return not c.isascii() and nfkc.isascii() and any(map(str.isalnum, nfkc))
 
 
 def _is_id(text: str) -> bool:
     unseen = any(unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") for c in text)
-    lookalike = any(c in _WIDE or (c.isdecimal() and not c.isascii()) for c in text)
+    lookalike = any(map(_lookalike, text))
     return 0 < len(text) <= 256 and text.strip(SPACE_TEXT) == text and not unseen and not lookalike
 
 

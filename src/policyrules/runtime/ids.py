@@ -1,8 +1,10 @@
 """Ids: text exactly as written, never blank, without a control character, an invisible
 character, a line break, a full-width Latin letter or digit (``０７０１``, ``Ｐ1``), a
-full-width ``－ ． ／ ＿`` or a digit of another script (``٠٧٠١``) inside or white space at
-either end (ids compare exactly: ``P1 `` beside ``P1``, or ``０７０１`` or ``٠٧٠١`` beside
-``0701``, would be two items, each paid), of at most :data:`MAX_ID_LENGTH` characters.
+full-width ``－ ． ／ ＿``, a digit of another script (``٠٧٠١``), a number character that is no
+digit (``① ² 〇 Ⅻ ½``), a Greek, Cyrillic or Coptic letter (``РЗ``, Cyrillic, reads as
+``P3``) or a styled letter (``𝐏1``) inside or white space at either end (ids compare
+exactly: ``P1 `` beside ``P1``, or ``０７０１``, ``٠٧٠١`` or ``P①`` beside ``0701`` or ``P1``,
+would be two items, each paid), of at most :data:`MAX_ID_LENGTH` characters.
 The readers of facts, ledgers and tables refuse an id that breaks this
 (:mod:`policyrules.convert_ids`), the JSON Schema too (:mod:`policyrules.convert_schema`),
 and so does a grant built in Python (:class:`~policyrules.runtime.grants.Grant`):
@@ -16,9 +18,20 @@ import unicodedata
 from collections.abc import Callable, Iterable
 
 from ..errors import quoted
+from .ids_lookalike import (
+    COMPAT_LETTER_RANGES,
+    FOREIGN_LETTER_RANGES,
+    NUMBER_FORM_RANGES,
+    READINGS,
+    code_runs,
+)
 
 __all__ = [
+    "COMPAT_LETTERS",
+    "COMPAT_LETTER_RANGES",
     "CONTROL",
+    "FOREIGN_LETTERS",
+    "FOREIGN_LETTER_RANGES",
     "FULL_WIDTH",
     "FULL_WIDTH_MARKS",
     "FULL_WIDTH_MARK_RANGES",
@@ -31,7 +44,10 @@ __all__ = [
     "LINE_BREAK",
     "LINE_BREAK_RANGES",
     "LOOKALIKE",
+    "LOOKALIKE_RANGES",
     "MAX_ID_LENGTH",
+    "NUMBER_FORMS",
+    "NUMBER_FORM_RANGES",
     "OTHER_DIGITS",
     "OTHER_DIGITS_BMP",
     "OTHER_DIGIT_RANGES",
@@ -41,26 +57,18 @@ __all__ = [
     "break_fault",
     "char_name",
     "class_body",
+    "compat_fault",
     "full_width_fault",
     "id_fault",
     "invisible_fault",
+    "letter_fault",
     "lookalike_fault",
+    "number_fault",
     "other_digit_fault",
 ]
 
 
 _PLANES = (range(0x40000), range(0xE0000, 0xF0000))
-
-
-def _ranges(codes: Iterable[int]) -> tuple[tuple[int, int], ...]:
-    """Ascending ``codes`` as runs (first, last)."""
-    runs: list[list[int]] = []
-    for c in codes:
-        if runs and runs[-1][1] == c - 1:
-            runs[-1][1] = c
-        else:
-            runs.append([c, c])
-    return tuple((a, b) for a, b in runs)
 
 
 # Unicode 14.0.0's Cf (Python 3.11's), written out: read from unicodedata they take some 60 ms
@@ -77,7 +85,7 @@ _CF_14 = (
 def _read_cf() -> tuple[tuple[int, int], ...]:
     """Cf of another Unicode version, read from the planes that hold characters (0-3 and 14;
     4-13 are unassigned, 15-16 private use)."""
-    return _ranges(c for r in _PLANES for c in r if unicodedata.category(chr(c)) == "Cf")
+    return code_runs(c for r in _PLANES for c in r if unicodedata.category(chr(c)) == "Cf")
 
 
 # Unicode 14.0.0's Nd beyond ASCII, written out as the zero of each run of ten (Unicode assigns
@@ -96,7 +104,7 @@ _ND_ZEROS_14 = (
 
 def _read_nd() -> tuple[tuple[int, int], ...]:
     """Nd beyond ASCII of another Unicode version (``str.isdecimal`` is category Nd)."""
-    return _ranges(c for r in _PLANES for c in r if c > 0x7F and chr(c).isdecimal())
+    return code_runs(c for r in _PLANES for c in r if c > 0x7F and chr(c).isdecimal())
 
 
 def class_body(ranges: Iterable[tuple[int, int]], escape: str) -> str:
@@ -155,7 +163,7 @@ FULL_WIDTH_MARKS = class_body(FULL_WIDTH_MARK_RANGES, "\\u{:04x}")  # for re and
 #: message is :func:`full_width_fault`'s).  No Chinese registry's id holds one: ``٠٧٠١``
 #: reads as ``0701`` but is another id.  As runs of code points (first, last).
 OTHER_DIGIT_RANGES = (
-    _ranges(z + d for z in _ND_ZEROS_14 for d in range(10))
+    code_runs(z + d for z in _ND_ZEROS_14 for d in range(10))
     if unicodedata.unidata_version == "14.0.0"
     else _read_nd()
 )
@@ -163,25 +171,57 @@ OTHER_DIGITS = class_body(OTHER_DIGIT_RANGES, "\\U{:08x}")  # a class body for P
 # The BMP's, for ECMA 262 without the `u` flag (as INVISIBLE_BMP): the astral ones (the
 # mathematical digits, Osmanya, Adlam...) the readers refuse, not the JSON Schema's pattern.
 OTHER_DIGITS_BMP = class_body(((a, b) for a, b in OTHER_DIGIT_RANGES if b <= 0xFFFF), "\\u{:04x}")
-#: A class body (Python's re) of the printable characters an id may not hold, each read as
-#: the ASCII one it is not: :data:`FULL_WIDTH`, :data:`FULL_WIDTH_MARKS`,
-#: :data:`OTHER_DIGITS`.  Printable ASCII holds none: an ASCII id takes no search.
-LOOKALIKE = FULL_WIDTH + FULL_WIDTH_MARKS + OTHER_DIGITS
+#: The number characters that are no decimal digit (``① ⑴ ⒈ ² ₂ ½ Ⅻ 〇``, categories No
+#: and Nl) and the Greek, Cyrillic and Coptic letters (``Р``, Cyrillic, reads as ``P``),
+#: class bodies for Python's re (:mod:`policyrules.runtime.ids_lookalike` says why).
+NUMBER_FORMS = class_body(NUMBER_FORM_RANGES, "\\U{:08x}")
+FOREIGN_LETTERS = class_body(FOREIGN_LETTER_RANGES, "\\U{:08x}")
+#: The styled and compatibility forms of ASCII letters (``𝐏 ℙ Ⓟ ᴾ ﬁ ™``: NFKC writes them as
+#: ASCII), a class body for Python's re.
+COMPAT_LETTERS = class_body(COMPAT_LETTER_RANGES, "\\U{:08x}")
+#: The runs of code points of every printable character an id may not hold, each read as
+#: the ASCII one it is not (astral ones too): for SQL's classes.
+LOOKALIKE_RANGES = (
+    FULL_WIDTH_RANGES
+    + FULL_WIDTH_MARK_RANGES
+    + OTHER_DIGIT_RANGES
+    + NUMBER_FORM_RANGES
+    + FOREIGN_LETTER_RANGES
+    + COMPAT_LETTER_RANGES
+)
+#: A class body (Python's re) of :data:`LOOKALIKE_RANGES`: :data:`FULL_WIDTH`,
+#: :data:`FULL_WIDTH_MARKS`, :data:`OTHER_DIGITS`, :data:`NUMBER_FORMS`,
+#: :data:`FOREIGN_LETTERS`, :data:`COMPAT_LETTERS`.  Printable ASCII holds none: an ASCII
+#: id takes no search.
+LOOKALIKE = (
+    FULL_WIDTH + FULL_WIDTH_MARKS + OTHER_DIGITS + NUMBER_FORMS + FOREIGN_LETTERS + COMPAT_LETTERS
+)
 
 
-def _id_pattern(invisible: str, digits: str) -> str:
-    """The pattern of an id, refusing the characters of ``invisible`` and ``digits`` (class
-    bodies)."""
+def _bmp(ranges: tuple[tuple[int, int], ...]) -> str:
+    """A class body of the BMP's of ``ranges``, for ECMA 262 without the `u` flag."""
+    return class_body(((a, b) for a, b in ranges if b <= 0xFFFF), "\\u{:04x}")
+
+
+def _id_pattern(refused: str) -> str:
+    """The pattern of an id, refusing the characters of ``refused`` (a class body) beside
+    the control characters, line breaks and full-width forms."""
     return (
-        rf"^(?![\s\S]*[{CONTROL}{LINE_BREAK}{FULL_WIDTH}{FULL_WIDTH_MARKS}{digits}{invisible}])"
+        rf"^(?![\s\S]*[{CONTROL}{LINE_BREAK}{FULL_WIDTH}{FULL_WIDTH_MARKS}{refused}])"
         rf"(?![{SPACE}]*$)(?![{SPACE}])(?![\s\S]*[{SPACE}]$)"
     )
 
 
-ID_PATTERN = _id_pattern(INVISIBLE_BMP, OTHER_DIGITS_BMP)
-#: :data:`ID_PATTERN` in Python, the astral invisible characters and digits refused too (all
-#: but the length): ``ID_REGEX.search(text)`` is not ``None`` where ``text`` is an id.
-ID_REGEX = re.compile(_id_pattern(INVISIBLE, OTHER_DIGITS))
+# (The BMP's number forms and letters: the astral ones, the Aegean numbers, the counting
+# rods, the mathematical letters 𝐏..., the readers refuse, as the astral digits.)
+_BMP_LOOKALIKE = _bmp(NUMBER_FORM_RANGES + FOREIGN_LETTER_RANGES + COMPAT_LETTER_RANGES)
+ID_PATTERN = _id_pattern(OTHER_DIGITS_BMP + _BMP_LOOKALIKE + INVISIBLE_BMP)
+#: :data:`ID_PATTERN` in Python, the astral invisible characters, digits, number forms and
+#: letters (``𝐏``) refused too (all but the length): ``ID_REGEX.search(text)`` is not ``None``
+#: where ``text`` is an id.
+ID_REGEX = re.compile(
+    _id_pattern(OTHER_DIGITS + NUMBER_FORMS + FOREIGN_LETTERS + COMPAT_LETTERS + INVISIBLE)
+)
 #: The most characters an id may have (a firm's 统一社会信用代码 has 18, a product's
 #: registration number a few dozen): a longer one is a fault of its source (a whole record
 #: pasted into the id column), and would make every message and key that holds it long.
@@ -195,10 +235,16 @@ _INVISIBLE = re.compile(f"[{INVISIBLE}]")
 _BREAK = re.compile(f"[{LINE_BREAK}]")
 _FULL_WIDTH = re.compile(f"[{FULL_WIDTH}{FULL_WIDTH_MARKS}]")
 _OTHER_DIGIT = re.compile(f"[{OTHER_DIGITS}]")
+_NUMBER_FORM = re.compile(f"[{NUMBER_FORMS}]")
+_FOREIGN_LETTER = re.compile(f"[{FOREIGN_LETTERS}]")
+_COMPAT_LETTER = re.compile(f"[{COMPAT_LETTERS}]")
+_ANY_LOOKALIKE = re.compile(f"[{LOOKALIKE}]")
 # Each LOOKALIKE character's ASCII one: a digit's by its value, a full-width form less 0xFEE0.
 _DIGITS = (c for a, b in OTHER_DIGIT_RANGES for c in range(a, b + 1))
 _WIDE = (c for a, b in FULL_WIDTH_RANGES + FULL_WIDTH_MARK_RANGES for c in range(a, b + 1))
-_ASCII = {c: ord("0") + unicodedata.digit(chr(c)) for c in _DIGITS} | {c: c - 0xFEE0 for c in _WIDE}
+_ASCII: dict[int, int | str] = {c: ord("0") + unicodedata.digit(chr(c)) for c in _DIGITS}
+_ASCII |= {c: c - 0xFEE0 for c in _WIDE}
+_ASCII |= READINGS  # a number form's, a Greek or Cyrillic letter's (runtime.ids_lookalike)
 _ID_HINT = "give each item the id it has in its own system, e.g. `id: P1`"
 
 
@@ -246,9 +292,14 @@ def break_fault(text: str, show: Callable[[str], str] = quoted) -> tuple[str, st
 
 
 def ascii_form(text: str) -> str:
-    """``text`` with each character of :data:`LOOKALIKE` written as the ASCII one it reads
-    as: ``０７０１``, ``٠٧٠١`` and ``𝟎𝟕𝟎𝟏`` are ``0701``, ``Ｐ－1`` is ``P-1``; the rest as
-    it is."""
+    """``text`` with each character of :data:`LOOKALIKE` written as the ASCII it reads as
+    (where it reads as one): ``０７０１``, ``٠٧٠١`` and ``𝟎𝟕𝟎𝟏`` are ``0701``, ``Ｐ－1`` is
+    ``P-1``, ``P①`` and ``P¹`` are ``P1``, ``Ⅻ`` is ``XII``, ``РЗ`` (Cyrillic) is ``P3``;
+    the rest as it is (``½``, Cyrillic ``Д``).
+
+    >>> ascii_form("0701А")  # a Cyrillic А
+    '0701A'
+    """
     return text.translate(_ASCII)
 
 
@@ -292,10 +343,91 @@ def other_digit_fault(text: str, show: Callable[[str], str] = quoted) -> tuple[s
     )
 
 
+def _ascii_hint(text: str, show: Callable[[str], str], how: str) -> str:
+    """The hint of an id holding a character of :data:`LOOKALIKE`: the id in ASCII, or,
+    where one has no ASCII reading, which."""
+    shown, fixed = show(text), ascii_form(text)
+    unread = _ANY_LOOKALIKE.search(fixed)
+    if unread is None:
+        return (
+            f"write {show(fixed)} ({how}): ids compare exactly, so {shown} would be another "
+            f"item than {show(fixed)} (another firm, another product), its awards paid again"
+        )
+    return (
+        f"write it as its registry does ({how}; {char_name(unread[0])} reads as no ASCII "
+        f"letter or digit): ids compare exactly, so {shown} would be another item than the id "
+        "it reads as (another firm, another product), its awards paid again"
+    )
+
+
+def number_fault(text: str, show: Callable[[str], str] = quoted) -> tuple[str, str] | None:
+    """The (message, hint) of the first number character that is no decimal digit
+    (:data:`NUMBER_FORMS`: ``① ² 〇 Ⅻ ½``) in ``text``, by code point, name and place
+    (counted from 1), the id quoted by ``show``, the hint giving it in ASCII where it reads
+    as ASCII; ``None`` if it holds none."""
+    found = _NUMBER_FORM.search(text)
+    if found is None:
+        return None
+    return (
+        f"an id holds a number character that is no digit 0-9 (circled, superscript, Roman, "
+        f"a fraction, 〇...), {char_name(found[0])}, at character {found.start() + 1}: "
+        f"{show(text)}",
+        _ascii_hint(
+            text,
+            show,
+            "ASCII digits and letters, as every Chinese registry writes its ids"
+            + ("; among Han numerals, 零 for 〇" if "〇" in text else ""),
+        ),
+    )
+
+
+def letter_fault(text: str, show: Callable[[str], str] = quoted) -> tuple[str, str] | None:
+    """The (message, hint) of the first Greek, Cyrillic or Coptic letter
+    (:data:`FOREIGN_LETTERS`: ``Р``, Cyrillic, reads as ``P``) in ``text``, by code point,
+    name and place (counted from 1), the id quoted by ``show``, the hint giving it in ASCII
+    where it reads as ASCII; ``None`` if it holds none."""
+    found = _FOREIGN_LETTER.search(text)
+    if found is None:
+        return None
+    return (
+        f"an id holds a letter of another script, {char_name(found[0])}, at character "
+        f"{found.start() + 1}: {show(text)}",
+        _ascii_hint(
+            text,
+            show,
+            "Latin letters, ASCII digits and Han characters, as Chinese registries write ids; "
+            "Greek, Cyrillic and Coptic letters are refused, as many look Latin",
+        ),
+    )
+
+
+def compat_fault(text: str, show: Callable[[str], str] = quoted) -> tuple[str, str] | None:
+    """The (message, hint) of the first styled or compatibility form of ASCII letters
+    (:data:`COMPAT_LETTERS`: ``𝐏 ℙ Ⓟ ᴾ ﬁ ™``) in ``text``, by code point, name and place
+    (counted from 1), the id quoted by ``show``, the hint giving it in ASCII; ``None`` if it
+    holds none."""
+    found = _COMPAT_LETTER.search(text)
+    if found is None:
+        return None
+    return (
+        f"an id holds a styled or compatibility form of a letter (Unicode writes it as "
+        f"ASCII), {char_name(found[0])}, at character {found.start() + 1}: {show(text)}",
+        _ascii_hint(text, show, "letters as typed, as every Chinese registry writes its ids"),
+    )
+
+
 def lookalike_fault(text: str, show: Callable[[str], str] = quoted) -> tuple[str, str] | None:
-    """:func:`full_width_fault` or else :func:`other_digit_fault` of ``text`` (the first of
-    :data:`LOOKALIKE`'s characters named: a full-width digit as full-width)."""
-    return full_width_fault(text, show) or other_digit_fault(text, show)
+    """:func:`full_width_fault`, :func:`other_digit_fault`, :func:`number_fault`,
+    :func:`letter_fault` or else :func:`compat_fault` of ``text`` (the first of
+    :data:`LOOKALIKE`'s characters of each kind named, in that order: a full-width digit as
+    full-width)."""
+    return (
+        full_width_fault(text, show)
+        or other_digit_fault(text, show)
+        or number_fault(text, show)
+        or letter_fault(text, show)
+        or compat_fault(text, show)
+    )
 
 
 def id_fault(text: str) -> tuple[str, str] | None:
@@ -304,9 +436,11 @@ def id_fault(text: str) -> tuple[str, str] | None:
     something else), no text but white space, white space at its start or end, a line
     break (:data:`LINE_BREAK`: it would forge a line where the id is printed), an
     invisible character (:data:`INVISIBLE`: it would print as the id without it), a
-    full-width Latin letter, digit or mark (:data:`FULL_WIDTH`, :data:`FULL_WIDTH_MARKS`) or
-    a digit of another script (:data:`OTHER_DIGITS`): it would be another id than the one it
-    reads as."""
+    full-width Latin letter, digit or mark (:data:`FULL_WIDTH`, :data:`FULL_WIDTH_MARKS`), a
+    digit of another script (:data:`OTHER_DIGITS`), a number character that is no digit
+    (:data:`NUMBER_FORMS`), a Greek, Cyrillic or Coptic letter (:data:`FOREIGN_LETTERS`) or
+    a styled or compatibility form of a letter (:data:`COMPAT_LETTERS`): it would be another
+    id than the one it reads as."""
     ascii_id = text.isascii() and text.isprintable()  # no control character, no SPACE but " "
     if ascii_id and 0 < len(text) <= MAX_ID_LENGTH and text[0] != " " != text[-1]:
         return None  # the usual id, without the pattern's search (a grant made checks each)
