@@ -110,7 +110,7 @@ def pay_schedule(
         for k, y in enumerate(years, 1):
             v = cp.amount(attrs.evolve(env, payment=(y, k))) if cp.amount else None
             if isinstance(v, Unknown):
-                missing |= v.missing
+                missing |= v.missing - _not_yet(v, env, y, as_of_year, paid[y])
             amounts.append(max(v, Money.zero()) if isinstance(v, Money) else None)
     bounds: list[Money | None] = [None] * cs.years
     whole: int | None = None  # the entitlement's bound while unknown, fen (_instalments)
@@ -231,6 +231,15 @@ def pay_schedule(
             + (f"; {_changed(p.cap)} from {format_value(p.before)}" if p.cap else "")
         )
     return Paid(total, kind, tuple(payments), tuple(grants), frozenset(missing), tuple(lines))
+
+
+def _not_yet(v: Unknown, env: Env, year: int, as_of_year: int | None, paid: Money) -> set[str]:
+    """The facts ``v`` lacks that are yearly lists given without an entry for ``year``, when
+    that year is not due yet (after the ``as_of`` year, not paid): the interest of a year
+    not come cannot be known, and is not asked for (尚未到期, not 尚缺)."""
+    if as_of_year is None or year <= as_of_year or paid:
+        return set()
+    return {k for k in v.missing if isinstance(env.reads.get(k), list | tuple)}
 
 
 def _hold_undated(
