@@ -72,6 +72,14 @@ def test_an_entry_after_the_schedule_is_refused_not_ignored() -> None:
     )
 
 
+def test_the_entry_after_the_schedule_is_said_in_chinese() -> None:
+    result = _policy().evaluate(_loan(["150万元", "300万元", "300万元", "150万元", "0元"]))
+    assert (
+        "原因：无法判断：interest 列有 5 个年度的金额（自 2026 年度起），而分年拨付计划只拨付 "
+        "2026—2028 年度：第 4 项（150 万元，2029 年度）及其后 1 项将不予拨付"
+    ) in result.explain()
+
+
 def test_entries_within_the_schedule_are_paid_as_before() -> None:
     """Three entries for three years: 50% of 150, 300, 300 = 75 + 150 + 150 = 375 万, within
     2% of 1 亿 = 200 万 a year."""
