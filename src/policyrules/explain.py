@@ -78,7 +78,13 @@ def _amount(d: Decision) -> str | None:
             why.append("the text fixes only ceilings")
         return f"amount: up to {format_value(d.amount)} (a bound, not an award: {'; '.join(why)})"
     if d.schedule:
-        return "amount: unknown (a payment needs a fact, see below)"
+        why = []
+        if d.missing_facts or d.missing_parameters:
+            why.append("a payment needs a fact, see below")
+        later = [str(p.year) for p in d.schedule if p.status == "future" and p.amount is None]
+        if later:
+            why.append(f"{', '.join(later)} not due yet: known when it comes")
+        return f"amount: unknown ({'; '.join(why) or 'a payment needs a fact, see below'})"
     return "amount: unknown (no cap could be computed)"
 
 

@@ -49,6 +49,9 @@ def amount_line_zh(w: Words, d: Decision) -> str | None:
         why.append("待定：" + "、".join(w.parameter(p) for p in d.missing_parameters))
     if d.missing_facts:
         why.append("尚缺：" + titles_zh(w, d.missing_facts))
+    later = [str(p.year) for p in d.schedule if p.status == "future" and p.amount is None]
+    if later and d.amount is None:  # its amount comes with the year: not asked for
+        why.append(f"{'、'.join(later)} 年度尚未到期，金额届时确定")
     up_to = d.amount_kind == "up_to"
     if up_to and (held := amount_holds_zh(d, lambda pid: provision_zh(w, pid))) is not None:
         why.append(held)

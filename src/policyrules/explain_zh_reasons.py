@@ -144,16 +144,30 @@ def _conditions(p: ProvisionInfo | None) -> dict[str, s.Expr]:
 
 _NO_SCHEDULE = re.compile(r"E501: the holiday schedule for (\d+) is not published.*", re.S)
 _CODE = re.compile(r"(E\d{3}):")
+_PAST_END = re.compile(
+    r"E426: (.+?) has (\d+) entries, the first for (\d+), and .+ pays the \d+ years "
+    r"(\d+)–(\d+): its entry (\d+) \((.+?), for (\d+)\)(?: and (\d+) more)? would not be "
+    r"paid(?: \(.*)?",
+    re.S,
+)
 
 
 def undecided_zh(reason: str) -> str:
-    """Why a decision could not be made, in words: a year with no holiday schedule (E501),
-    the evaluation reasons E401–E420 and E502 by their meaning; any other reason as written."""
+    """Why a decision could not be made, in words: a year with no holiday schedule (E501), a
+    list entry after a payment schedule (E426, with its list, entry and year), the
+    evaluation reasons E401–E420 and E502 by their meaning; any other reason as written."""
     if (m := _NO_SCHEDULE.fullmatch(reason)) is not None:
         return (
             f"无法判断：{m[1]}年的放假安排尚未公布，无法计算工作日期限（E501）；推荐 "
             "holiday_schedule=statutory_projection（按法定节假日规则推算，不含调休，结果标为推算），"
             "或 holiday_schedule=weekends_only（只按周末计）"
+        )
+    if (m := _PAST_END.fullmatch(reason)) is not None:
+        more = f"及其后 {m[9]} 项" if m[9] else ""
+        return (
+            f"无法判断：{m[1]} 列有 {m[2]} 个年度的金额（自 {m[3]} 年度起），而分年拨付计划只拨付 "
+            f"{m[4]}—{m[5]} 年度：第 {m[6]} 项（{m[7]}，{m[8]} 年度）{more}将不予拨付，不能略去"
+            "不提；需核对事实，或按自起算日起计算的期限改写拨付计划（E426）"
         )
     if (m := _CODE.match(reason)) is not None and m[1] in REASONS:
         return f"无法判断：{REASONS[m[1]]}（{m[1]}）"

@@ -4,7 +4,10 @@ Read grant by grant (:mod:`policyrules.ledger_io`), a ledger can still be wrong 
 Here every ledger an evaluation builds on, or an import adds to a store, is checked:
 
 * a one-time (``once per E``) provision paid twice (above 0.00 元) to the same ``E`` is an
-  error naming both grants (E328);
+  error naming both grants (E328).  The instalments of an award paid over time (一次性奖励，
+  分两年拨付) are one payment: its grants to one subject in years that one schedule can
+  span (:func:`entitlement_years`); a second subject under ``E``, or years further apart,
+  is a second entitlement, refused;
 * two awards of one exclusive group (``exclusive … among E``: 不重复支持, 就高) both paid
   (above 0.00 元) for the same ``E``: only one of them may be paid, so the ledger holds what
   the text forbids; an error naming both grants and the clause (E344);
@@ -19,6 +22,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 
+from . import syntax as s
 from .backends.python.compile import CompiledCap, CompiledPolicy, CompiledProvision, Env
 from .errors import Diagnostic, LedgerError
 from .model import CheckedPolicy
@@ -33,6 +37,7 @@ __all__ = [
     "check_caps",
     "check_exclusive",
     "check_once",
+    "entitlement_years",
     "exclusive_error",
     "exclusive_twice",
     "fixed_caps",
@@ -51,42 +56,79 @@ def _prefix(path: GrantPath, entity: str) -> GrantPath | None:
     return None
 
 
+def entitlement_years(policy: CheckedPolicy) -> dict[str, int]:
+    """The one-time (``once per``) awards paid over time, each with how many calendar years
+    its schedule spans: the grants of one entitlement to one subject lie within so many
+    consecutive years (分两年拨付: two), and are one payment of the one-time award."""
+    out = {}
+    for p in policy.provisions():
+        st = next((st for st in p.node.body if isinstance(st, s.Schedule)), None)
+        if p.once and st is not None:
+            out[p.id] = st.years
+    return out
+
+
 def once_twice(
     policy: CheckedPolicy, grants: Iterable[tuple[Grant, str]]
 ) -> list[tuple[Grant, str, Grant, str, str]]:
     """Pairs of payments of a ``once per E`` provision to the same ``E``: (first, where,
-    second, where, E), for grants given with where each is (``f.yaml:3``, ``the store``)."""
+    second, where, E), for grants given with where each is (``f.yaml:3``, ``the store``).
+    The instalments of one entitlement (:func:`entitlement_years`) are one payment."""
     once = {p.id: [o.entity for o in p.once] for p in policy.provisions() if p.once}
+    spans = entitlement_years(policy)
     first: dict[tuple[str, str, GrantPath], tuple[Grant, str]] = {}
+    # (provision, entity, scope) -> the first and last years of its entitlement's grants
+    years: dict[tuple[str, str, GrantPath], tuple[int, int]] = {}
     out = []
     for g, where in grants:
         entities = once.get(g.provision)
         if not entities or not g.amount.fen:
             continue  # 0.00 元 is not a payment: a one-time award stays open
+        span = spans.get(g.provision)
         for entity in entities:
             scope = _prefix(g.path, entity)
             if scope is None:
                 continue  # refused elsewhere: the grant lacks the key (E322)
             key = (g.provision, entity, scope)
             if key in first:
-                if first[key][0] == g:
+                a = first[key][0]
+                if a == g:
                     break  # the same grant given by two routes is one grant
+                lo_hi = years.get(key)
+                if span is not None and lo_hi is not None and a.path == g.path and g.year:
+                    lo, hi = min(lo_hi[0], g.year), max(lo_hi[1], g.year)
+                    if hi - lo < span:  # another instalment of the same entitlement
+                        years[key] = (lo, hi)
+                        continue
                 out.append((*first[key], g, where, entity))
                 break
             first[key] = (g, where)
+            if span is not None and g.year is not None:
+                years[key] = (g.year, g.year)
     return out
 
 
-def once_error(pairs: list[tuple[Grant, str, Grant, str, str]]) -> list[Diagnostic]:
-    """One E328 per pair from :func:`once_twice`."""
+def once_error(
+    pairs: list[tuple[Grant, str, Grant, str, str]], spans: Mapping[str, int] | None = None
+) -> list[Diagnostic]:
+    """One E328 per pair from :func:`once_twice`; ``spans``: :func:`entitlement_years`, to
+    say why the instalments of an award paid over time were not one entitlement."""
     out = []
     for a, wa, b, wb, e in pairs:
         ident = dict(b.path).get(e, "?")
+        years = (spans or {}).get(b.provision)
+        why = ""
+        if years is not None:
+            why = "; the instalments of one entitlement are one payment, but " + (
+                f"years {a.year} and {b.year} lie further apart than its schedule's {years} years"
+                if a.path == b.path
+                else "these are two entitlements"
+            )
         out.append(
             Diagnostic(
                 "E328",
                 f"{b.describe()} ({wb}): {a.provision} is paid once per {e} (一次性), and "
-                f"{e} {ident} was already paid by {a.describe()} ({wa})",
+                f"{e} {ident} was already paid by {a.describe()} ({wa}){why}",
                 hint="a one-time award is paid once; remove the grant that was not made",
             )
         )
@@ -100,7 +142,7 @@ def check_once(policy: CheckedPolicy, *parts: tuple[str, Ledger]) -> None:
     """
     pairs = once_twice(policy, ((g, name) for name, ledger in parts for g in ledger))
     if pairs:
-        raise LedgerError(once_error(pairs))
+        raise LedgerError(once_error(pairs, entitlement_years(policy)))
 
 
 def exclusive_twice(

@@ -47,7 +47,13 @@ from .errors import (
 )
 from .facts import convert_value, locate, read_data
 from .ledger_bases import read_bases
-from .ledger_check import exclusive_error, exclusive_twice, once_error, once_twice
+from .ledger_check import (
+    entitlement_years,
+    exclusive_error,
+    exclusive_twice,
+    once_error,
+    once_twice,
+)
 from .ledger_keys import GrantKeys, grant_keys  # (also importable from here, as before)
 from .ledger_merge import merge_ledgers  # (also importable from here, as before)
 from .ledger_span import YearSpan, span_error, year_spans
@@ -169,8 +175,9 @@ class _Checker:
                 first[identity] = at
             grants.append(grant)
         twice = once_twice(self.policy, placed) if placed else []  # none: nothing to pair
+        spans = entitlement_years(self.policy) if twice else {}
         for a, at_a, b, at_b, _ in twice:
-            for d in once_error([(a, self.where(at_a), b, self.where(at_b), _)]):
+            for d in once_error([(a, self.where(at_a), b, self.where(at_b), _)], spans):
                 self.diags.append(self.placed(d, at_b, False))
         for a, at_a, b, at_b, group in exclusive_twice(self.policy, placed) if placed else ():
             for d in exclusive_error([(a, self.where(at_a), b, self.where(at_b), group)]):

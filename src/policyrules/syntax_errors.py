@@ -152,6 +152,24 @@ EXAMPLES: dict[tuple[str, str, str], list[str]] = {
         "clause 1 award a paid over 3 years from d: 50% remainder",
     ],
     (
+        "E120",
+        "instalments are counted in years: `paid over N years from D: R1, …, RN`",
+        "write the period in years (24 个月: `over 2 years`), one share per calendar year "
+        "(年度) from the start's year",
+    ): [
+        "clause 1 award a paid over 24 months from d: 50%, 50% remainder last",
+    ],
+    (
+        "E121",
+        "a yearly schedule is counted in years: `paid yearly for N years from D`",
+        "write the period in years (36 个月: `for 3 years`): one payment per calendar year "
+        "(年度), the first the start's year.  A period counted from a day in mid-year "
+        "(贴息期限3年 from the loan's start) touches one calendar year more: see "
+        'docs/patterns/years.md, "A period counted from a day"',
+    ): [
+        "clause 1 award a paid yearly for 36 months from d",
+    ],
+    (
         "E121",
         "a payment schedule reads `paid yearly for N years from D` or `paid over N years …`",
         "e.g. `paid yearly for 5 years from moved_in_on` (前三年全额、后两年减半)",

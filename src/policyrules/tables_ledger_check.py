@@ -23,7 +23,7 @@ import duckdb
 
 from .backends.python.compile import CompiledCap, CompiledPolicy, CompiledProvision
 from .errors import Diagnostic, LedgerError, did_you_mean
-from .ledger_check import cap_hint, fixed_caps
+from .ledger_check import cap_hint, entitlement_years, fixed_caps
 from .ledger_keys import grant_keys
 from .ledger_span import span_error, year_spans
 from .model import CheckedPolicy, ProvisionInfo
@@ -317,6 +317,7 @@ def _describe(policy: CheckedPolicy, r: Sequence[object]) -> str:
 
 def _check_once(policy: CheckedPolicy, sql: LedgerSql, cols: str, held: set[str]) -> None:
     keys = grant_keys(policy)
+    spans = entitlement_years(policy)
     diags = []
     once: list[tuple[ProvisionInfo, Once]] = []
     queries: list[str] = []
@@ -332,20 +333,43 @@ def _check_once(policy: CheckedPolicy, sql: LedgerSql, cols: str, held: set[str]
                 f"FROM _ledger_all WHERE provision = {literal(p.id)} AND amount > 0 "
                 "GROUP BY ALL"
             )
-            # the subject's id, how many grants, their places (one shape for every award)
             once.append((p, o))
+            years = spans.get(p.id)
+            if years is None:
+                # the subject's id, how many grants, their places (one shape for every award)
+                queries.append(
+                    f"SELECT {scope[-1]} AS _id, _n, _places FROM (SELECT {', '.join(scope)}, "
+                    "count(*) AS _n, flatten(list(_at ORDER BY _at)) AS _places "
+                    f"FROM ({grants}) GROUP BY ALL HAVING count(*) > 1 LIMIT {_SHOW})"
+                )
+                continue
+            # Paid over time: the grants to one subject within its schedule's years are one
+            # entitlement (.ledger_check.entitlement_years); two of them under the key, or
+            # years further apart, are paid twice.
+            path = ", ".join(ident(e) for e in chain)
+            each = (
+                f"SELECT {path}, count(*) AS _k, max(year) - min(year) AS _span, "
+                f"flatten(list(_at ORDER BY _at)) AS _at FROM ({grants}) GROUP BY {path}"
+            )
             queries.append(
                 f"SELECT {scope[-1]} AS _id, _n, _places FROM (SELECT {', '.join(scope)}, "
-                "count(*) AS _n, flatten(list(_at ORDER BY _at)) AS _places "
-                f"FROM ({grants}) GROUP BY ALL HAVING count(*) > 1 LIMIT {_SHOW})"
+                "sum(_k) AS _n, flatten(list(_at ORDER BY _at)) AS _places "
+                f"FROM ({each}) GROUP BY {', '.join(scope)} "
+                f"HAVING count(*) > 1 OR max(_span) >= {years} LIMIT {_SHOW})"
             )
     for k, *r in _each(sql, queries, "1"):
         p, o = once[k]
+        years = spans.get(p.id)
+        one = (
+            f" (its instalments within the {years} years of one schedule are one payment)"
+            if years is not None
+            else ""
+        )
         diags.append(
             Diagnostic(
                 "E328",
                 f"{p.id} is paid once per {o.entity} (一次性), and {o.entity} {r[-3]} "
-                f"is paid {r[-2]} times in the ledger ({', '.join(r[-1])})",
+                f"is paid {r[-2]} times in the ledger ({', '.join(r[-1])}){one}",
                 hint="a one-time award is paid once; remove the grant that was not made",
             )
         )

@@ -79,7 +79,8 @@ def pay_schedule(
     says why, for a later claim's explanation (:class:`~policyrules.runtime.holds.Hold`).
 
     :raises Undecided: E421 the ledger holds a payment of this award to this subject in a
-        year outside its schedule; E422 the schedule runs past the year 9999."""
+        year outside its schedule; E422 the schedule runs past the year 9999; E426 a yearly
+        list ``this_year`` reads has an entry for a year after the schedule."""
     pid = cp.info.id
     subject = "/".join(i for _, i in path)
     start = cs.start(env)
@@ -92,6 +93,7 @@ def pay_schedule(
     years = [first + k for k in range(cs.years)]
     if years[-1] > _MAX_YEAR:
         raise Undecided(f"E422: {cs.text}: the payments run past the year {_MAX_YEAR}")
+    _past_the_end(cs, env, years)
     paid = {y: accounts.used(pid, path, y) for y in years}
     own = accounts.used(pid, path, None)
     if own.fen != sum(m.fen for m in paid.values()):
@@ -110,7 +112,7 @@ def pay_schedule(
         for k, y in enumerate(years, 1):
             v = cp.amount(attrs.evolve(env, payment=(y, k))) if cp.amount else None
             if isinstance(v, Unknown):
-                missing |= v.missing
+                missing |= v.missing - _not_yet(v, env, y, as_of_year, paid[y])
             amounts.append(max(v, Money.zero()) if isinstance(v, Money) else None)
     bounds: list[Money | None] = [None] * cs.years
     whole: int | None = None  # the entitlement's bound while unknown, fen (_instalments)
@@ -231,6 +233,39 @@ def pay_schedule(
             + (f"; {_changed(p.cap)} from {format_value(p.before)}" if p.cap else "")
         )
     return Paid(total, kind, tuple(payments), tuple(grants), frozenset(missing), tuple(lines))
+
+
+def _not_yet(v: Unknown, env: Env, year: int, as_of_year: int | None, paid: Money) -> set[str]:
+    """The facts ``v`` lacks that are yearly lists given without an entry for ``year``, when
+    that year is not due yet (after the ``as_of`` year, not paid): the interest of a year
+    not come cannot be known, and is not asked for (尚未到期, not 尚缺)."""
+    if as_of_year is None or year <= as_of_year or paid:
+        return set()
+    return {k for k in v.missing if isinstance(env.reads.get(k), list | tuple)}
+
+
+def _past_the_end(cs: CompiledSchedule, env: Env, years: list[int]) -> None:
+    """Refuse a yearly list read by ``this_year`` with an entry after the schedule's last
+    year: that entry (interest paid in a year the schedule does not pay) would be ignored.
+
+    :raises Undecided: E426, naming the list, the entry and its year."""
+    for shown, fn in cs.lists:
+        items = fn(env)
+        if not isinstance(items, list | tuple) or len(items) <= len(years):
+            continue
+        extra = len(items) - len(years)
+        raise Undecided(
+            f"E426: {shown} has {len(items)} entries, the first for {years[0]}, and "
+            f"{cs.text} pays the {len(years)} years {years[0]}–{years[-1]}: its entry "
+            f"{len(years) + 1} ({format_value(items[len(years)])}, for {years[-1] + 1})"
+            + (f" and {extra - 1} more" if extra > 1 else "")
+            + " would not be paid",
+            hint="an entry is a year's amount, the first the start's year: remove the "
+            "entries after the schedule's last year, or, if the text's period runs into "
+            "that year (贴息期限3年 from a day in mid-year touches 4 calendar years), "
+            'write the schedule so: see docs/patterns/years.md, "A period counted from '
+            'a day"',
+        )
 
 
 def _hold_undated(

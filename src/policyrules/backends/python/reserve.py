@@ -43,8 +43,10 @@ def reserve_unknown(
         hold_once(cp, path, accounts, bound, "eligibility")
     if cp.amount is None or not any(cap.per for cap in cp.caps):
         return None
+    # Its own earlier instalments are the same one-time award: its later years may follow.
+    own = cp.schedule is not None and bool(accounts.granted_to(cp.info.id, path))
     for o in cp.info.once:
-        if accounts.paid_before(cp.info.id, scope_of(path, (o.entity,))):
+        if not own and accounts.paid_before(cp.info.id, scope_of(path, (o.entity,))):
             return None  # paid before under a one-time rule: it can take nothing more
     scratch = env.scratch()
     if cp.schedule is not None:

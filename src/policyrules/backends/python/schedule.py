@@ -9,7 +9,7 @@ each`: yearly and window caps, and every cap of a yearly schedule, which sum the
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 
 import attrs
@@ -17,7 +17,7 @@ import attrs
 from ... import syntax as s
 from ...exprs import Fn
 from ...model import ProvisionInfo
-from ...printer import print_cap
+from ...printer import print_cap, print_expr
 
 __all__ = ["CompiledSchedule", "PaymentCap", "compile_schedule"]
 
@@ -51,6 +51,17 @@ class CompiledSchedule:
     yearly: bool
     whole: tuple[PaymentCap, ...]
     each: tuple[PaymentCap, ...]
+    # The yearly lists ``this_year(x)`` reads, each as written and compiled: an entry past
+    # the schedule's last year is refused (E426), never ignored.
+    lists: tuple[tuple[str, Fn], ...] = ()
+
+
+def _this_year_lists(e: s.Expr) -> Iterator[s.Expr]:
+    """The arguments of the ``this_year(x)`` calls in ``e``."""
+    if isinstance(e, s.Call) and e.func == "this_year" and e.args:
+        yield e.args[0]
+    for c in s.operands(e):
+        yield from _this_year_lists(c)
 
 
 def compile_schedule(
@@ -74,6 +85,8 @@ def compile_schedule(
             print_cap(cap), c(cap.limit), cap.per, cap.shared or p.id, kind, cap.window or 1
         )
         (each if node.yearly or kind in ("year", "window", "first") else whole).append(pc)
+    exprs = ([p.amount.expr] if p.amount is not None else []) + [cap.limit for cap in p.caps]
+    lists = {print_expr(x): x for e in exprs for x in _this_year_lists(e)}
     return CompiledSchedule(
         text(node),
         node.years,
@@ -83,4 +96,5 @@ def compile_schedule(
         node.yearly,
         tuple(whole),
         tuple(each),
+        tuple((shown, c(x)) for shown, x in lists.items()),
     )
