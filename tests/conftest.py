@@ -1,8 +1,12 @@
-"""Hypothesis profiles "default", "ci", "slow" and "mutants", chosen by ``HYPOTHESIS_PROFILE``."""
+"""Hypothesis profiles "default", "ci", "slow" and "mutants", chosen by ``HYPOTHESIS_PROFILE``;
+the headless Chromium of the browser tests (tests/docs) and of the tests that run the
+project's JavaScript or its JSON Schema's ECMA 262 patterns (tests/unit), one per session."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 from hypothesis import Phase, settings
@@ -46,3 +50,57 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "property" in item.path.parts and item.get_closest_marker("timeout") is None:
             item.add_marker(pytest.mark.timeout(PROPERTY_TIMEOUT))
+
+
+# The flags of a quiet, offline headless Chromium (no updates, sync or first-run pages).
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Headless Chromium: ``CHROMIUM``'s binary, else /usr/bin/chromium.  None there fails
+    the test that asks for it (never a skip): the README's test command installs it."""
+    chromium = os.environ.get("CHROMIUM") or "/usr/bin/chromium"
+    if not os.access(chromium, os.X_OK):
+        pytest.fail(
+            f"no Chromium at {chromium}: run scripts/install-chromium.sh, which installs "
+            "Debian's chromium and prints its path, and pass it as CHROMIUM=<path>"
+        )
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.fail("Playwright is missing: pip install -e '.[browser]'")
+    with sync_playwright() as pw:
+        launched = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture(scope="session")
+def blank_page(browser: Any) -> Any:
+    """An empty page (about:blank) to evaluate JavaScript in; tests add no globals to it."""
+    return browser.new_page()
+
+
+@pytest.fixture(scope="session")
+def ecma_matches(blank_page: Any) -> Callable[[str, list[str]], list[bool]]:
+    """Whether ECMA 262's ``RegExp(pattern)`` (no ``u`` flag, as JSON Schema validators
+    read ``pattern``) finds a match in each text, as the browser's engine answers."""
+
+    def matches(pattern: str, texts: list[str]) -> list[bool]:
+        got: list[bool] = blank_page.evaluate(
+            "([pattern, texts]) => { const re = new RegExp(pattern);"
+            " return texts.map((s) => re.test(s)); }",
+            [pattern, texts],
+        )
+        return got
+
+    return matches

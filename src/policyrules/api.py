@@ -385,7 +385,9 @@ class Policy(BatchEntry):
             if own.grants and may_differ(own, assume, defaults):  # else nothing to find
                 where = f"{facts_file}: ledger" if facts_file else "the facts' ledger"
                 mine = used(result, {g.provision for g in own})
-                check_readings(own, mine, defaults, where, sink, "facts")
+                check_readings(
+                    own, mine, defaults, where, sink, "facts", facts_file=facts_file or None
+                )
 
         own_where = f"{facts_file}: ledger" if facts_file else "the facts' ledger"
 

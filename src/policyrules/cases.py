@@ -14,7 +14,11 @@ An optional ``title_zh`` names the case in Chinese.  The hand-worked arithmetic 
 comments.
 
 A malformed file is refused with a :class:`CaseFileError` whose diagnostics point into the
-file (its line and column, the case's name, the key) with a hint, never a traceback:
+file (its line and column, the case's name, the key) with a hint, never a traceback.  With
+``keep_faulty`` (``policyrules test``, the pytest plugin) a fault inside a named case (an
+expectation naming no provision of the policy, a value of the wrong kind...) is kept on
+that case alone, which the runner reports as an error without running it, and the file's
+other cases run:
 
 >>> import tempfile, pathlib
 >>> d = pathlib.Path(tempfile.mkdtemp())
@@ -95,6 +99,8 @@ class WorkedCase:
     index: int = 0
     source: str | None = attrs.field(default=None, eq=False, repr=False)
     title_zh: str | None = None
+    # The case's own faults, kept by ``load_case_file(..., keep_faulty=True)``: not run.
+    faults: tuple[Diagnostic, ...] = attrs.field(default=(), eq=False, repr=False)
 
     def clauses(self) -> tuple[str, ...]:
         """The clause ids its expectations are about, in order."""
@@ -119,9 +125,11 @@ class CaseFile:
 class _Checker:
     """Collects every fault of one file, each placed at its path."""
 
-    def __init__(self, path: Path, text: str, policy: CheckedPolicy | None) -> None:
+    def __init__(
+        self, path: Path, text: str, policy: CheckedPolicy | None, keep_faulty: bool
+    ) -> None:
         self.path, self.places, self.policy = path, Places(text), policy
-        self.text = text
+        self.text, self.keep_faulty = text, keep_faulty
         self.faults: list[Diagnostic] = []
 
     def fault(self, code: str, where: str, message: str, hint: str | None = None) -> None:
@@ -150,7 +158,8 @@ class _Checker:
             )
             return None
         who = f"case {name!r}"
-        if name in seen:
+        duplicate = name in seen
+        if duplicate:
             self.fault(
                 "E702",
                 f"{where}.name",
@@ -158,6 +167,7 @@ class _Checker:
                 f"case {seen[name] + 1} has it; names tell the cases apart in reports",
             )
         seen.setdefault(name, i)
+        start = len(self.faults)
         self.keys(raw, CASE_KEYS, where, who)
         facts = raw.get("facts")
         if facts is None:
@@ -183,6 +193,10 @@ class _Checker:
             expect = []
         for j, exp in enumerate(expect):
             self.expectation(f"{where}.expect[{j}]", who, exp)
+        own: tuple[Diagnostic, ...] = ()
+        if self.keep_faulty and not duplicate:  # a name used twice cannot name a result
+            own = tuple(self.faults[start:])
+            del self.faults[start:]
         return WorkedCase(
             self.path.name,
             name,
@@ -191,6 +205,7 @@ class _Checker:
             i,
             str(self.path),
             title if isinstance(title, str) else None,
+            own,
         )
 
     def expectation(self, where: str, who: str, exp: Any) -> None:
@@ -268,9 +283,14 @@ def _bad_value(key: str, value: Any) -> tuple[str, str] | None:
     return None
 
 
-def load_case_file(path: str | Path, policy: CheckedPolicy | None = None) -> CaseFile:
+def load_case_file(
+    path: str | Path, policy: CheckedPolicy | None = None, *, keep_faulty: bool = False
+) -> CaseFile:
     """Read and check one case file; with ``policy``, every expected provision must be one of
-    its provisions.
+    its provisions.  With ``keep_faulty``, the faults inside a case (with a name of its own)
+    are that case's :attr:`WorkedCase.faults` instead of the file's error; the faults of
+    the file itself (no ``cases`` list, an unknown key beside it, a case with no name or a
+    name used twice) are still raised.
 
     :raises FactsError: E301/E302 the file cannot be read or is not YAML/JSON.
     :raises CaseFileError: every fault found, each placed in the file: E700 not a mapping
@@ -280,7 +300,7 @@ def load_case_file(path: str | Path, policy: CheckedPolicy | None = None) -> Cas
         the wrong kind, E707 a provision the policy does not have."""
     p = Path(path)
     text, data = read_data(p)
-    check = _Checker(p, text, policy)
+    check = _Checker(p, text, policy, keep_faulty)
     cases: list[WorkedCase] = []
     if not isinstance(data, Mapping) or not isinstance(data.get("cases"), list):
         check.fault(

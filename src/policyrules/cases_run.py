@@ -16,14 +16,22 @@ from typing import Any
 import attrs
 
 from .api import Policy
-from .cases import CaseFile, WorkedCase, schedule_line
+from .cases import CaseFile, CaseFileError, WorkedCase, schedule_line
 from .errors import Diagnostic, PolicyRulesError, did_you_mean
 from .reading import read_data
 from .result import Decision
 from .runtime.money import Money
 from .terminal import printable
 
-__all__ = ["CaseResult", "CaseRow", "failure_text", "run_case", "run_file", "summary_line"]
+__all__ = [
+    "CaseResult",
+    "CaseRow",
+    "failure_text",
+    "not_run",
+    "run_case",
+    "run_file",
+    "summary_line",
+]
 
 
 @attrs.frozen
@@ -45,8 +53,9 @@ class CaseRow:
 @attrs.frozen
 class CaseResult:
     """The outcome of one case: its compared rows, or the error that stopped its evaluation
-    (facts that break the policy's schema, an unknown parameter...: an input error), and the
-    decisions its expectations are about (with their traces, for coverage)."""
+    (facts that break the policy's schema, an unknown parameter...: an input error; or the
+    case's own faults, a :class:`CaseFileError`, when it was not run), and the decisions its
+    expectations are about (with their traces, for coverage)."""
 
     case: WorkedCase
     rows: tuple[CaseRow, ...]
@@ -152,7 +161,8 @@ def run_case(policy: Policy, case: WorkedCase, clause_id: str | None = None) -> 
     about ``clause_id`` when given) with the decision of its provision and subject.
 
     A decision the evaluation does not make is one failed row (field ``decision``); an
-    input error of the evaluation (a :class:`PolicyRulesError`) is the result's ``error``.
+    input error of the evaluation (a :class:`PolicyRulesError`) is the result's ``error``,
+    as are the case's own faults (:attr:`WorkedCase.faults`), with which it is not run.
 
     >>> import policyrules
     >>> from policyrules.cases import load_case_file
@@ -161,6 +171,8 @@ def run_case(policy: Policy, case: WorkedCase, clause_id: str | None = None) -> 
     >>> [(r.field, r.expected, r.computed, r.ok) for r in run_case(policy, case).rows][:2]
     [('status', 'eligible', 'eligible', True), ('amount', '80 万元', '80 万元', True)]
     """
+    if case.faults:
+        return CaseResult(case, (), _malformed(case))
     try:
         result = policy.evaluate(case.facts)
     except PolicyRulesError as exc:
@@ -182,6 +194,15 @@ def run_case(policy: Policy, case: WorkedCase, clause_id: str | None = None) -> 
         for field, want, got, ok in _compare(d, exp):
             rows.append(CaseRow(provision, subject, field, want, got, ok, d.reasons))
     return CaseResult(case, tuple(rows), None, tuple(used))
+
+
+def _malformed(case: WorkedCase) -> CaseFileError:
+    """The case's own faults as an error carrying its file's text (for the carets)."""
+    try:
+        sources = {case.source: read_data(case.source)[0]} if case.source is not None else {}
+    except PolicyRulesError:
+        sources = {}
+    return CaseFileError(case.faults, sources=sources)
 
 
 def _placed(exc: PolicyRulesError, case: WorkedCase) -> PolicyRulesError:
@@ -217,7 +238,7 @@ def failure_text(result: CaseResult) -> str:
     Names and values from the files are escaped (:func:`~policyrules.terminal.printable`)."""
     lines = [f"FAIL {result.id}"]
     if result.error is not None:
-        lines.append("  error: the case could not be evaluated")
+        lines.append(f"  error: {not_run(result)}")
         lines.extend(f"    {line}" for line in result.error.render().splitlines())
         return "\n".join(printable(line) for line in lines) + "\n"
     failures = result.failures
@@ -233,6 +254,13 @@ def failure_text(result: CaseResult) -> str:
         if r.reasons and r is _last_of(failures, key):
             lines.extend(f"    {'':<{width}}  reason: {why}" for why in r.reasons)
     return "\n".join(printable(line) for line in lines) + "\n"
+
+
+def not_run(result: CaseResult) -> str:
+    """Why a case with an error was not compared: malformed, or not evaluable."""
+    if isinstance(result.error, CaseFileError):
+        return "the case is malformed, so it was not run"
+    return "the case could not be evaluated"
 
 
 def _last_of(rows: Sequence[CaseRow], key: tuple[str, str | None]) -> CaseRow:

@@ -3,8 +3,10 @@
 CASES are case files or directories of them (default ``POLICY/cases``).  Each failed case is
 printed with expected beside computed, then a summary line.  Exit 0 when every case passes,
 1 when one fails, 2 for bad usage or input (a policy that does not load, a malformed case
-file, a case whose facts break the policy's schema).  ``--junit-xml FILE`` writes a JUnit
-report for CI (one ``testsuite`` per case file, one ``testcase`` per case);
+file, a case whose facts break the policy's schema).  A fault inside one case (a bad
+expectation) fails that case alone, reported as its error; the file's other cases run.
+``--junit-xml FILE`` writes a JUnit report for CI (one ``testsuite`` per case file, one
+``testcase`` per case);
 ``--coverage`` adds what the cases exercise (:mod:`policyrules.case_coverage`);
 ``--format json`` prints the whole report as JSON instead of text.
 """
@@ -24,7 +26,7 @@ import attrs
 from .api import load
 from .case_coverage import case_coverage, case_coverage_json, case_coverage_text
 from .cases import case_files, load_case_file
-from .cases_run import CaseResult, failure_text, run_case, summary_line
+from .cases_run import CaseResult, failure_text, not_run, run_case, summary_line
 from .errors import FactsError, PolicyRulesError
 from .files import check_writable, write_atomic
 from .terminal import json_printable, printable
@@ -49,7 +51,7 @@ def cmd_test(args: argparse.Namespace) -> int:
     runs: list[_FileRun] = []
     for path in case_files(args.cases or [Path(args.policy) / "cases"]):
         try:
-            case_file = load_case_file(path, policy.checked)
+            case_file = load_case_file(path, policy.checked, keep_faulty=True)
         except FactsError as exc:  # CaseFileError, or a file that is not YAML at all
             runs.append(_FileRun(path, error=exc))
             continue
@@ -157,7 +159,7 @@ def junit_xml(name: str, runs: list[_FileRun]) -> str:
                 suite, "testcase", classname=run.path.name, name=r.case.name, time=f"{t:.3f}"
             )
             if r.error is not None:
-                bad = ET.SubElement(case, "error", message="the case could not be evaluated")
+                bad = ET.SubElement(case, "error", message=not_run(r))
                 bad.set("type", r.error.code)
                 bad.text = failure_text(r)
             elif not r.passed:

@@ -125,8 +125,8 @@ def reading_note_zh(w: Words, r: OtherReading) -> str:
     """:meth:`~policyrules.ledger_other.OtherReading.text` in Chinese: the earlier grants
     are read in the accounts they were counted in, not counted again."""
     if r.source == "facts":
-        file = r.where.removesuffix(": ledger")
-        ledger = "事实中的台账" if file == r.where else f"事实文件 {file} 中的台账"
+        file = r.facts_file
+        ledger = "事实中的台账" if file is None else f"事实文件 {file} 中的台账"
     else:
         ledger = f"台账 {r.where} "  # (a space before the Chinese after a file's name)
     counted = quoted(assumed_zh(w, r.assumption, r.counted))

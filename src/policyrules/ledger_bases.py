@@ -120,14 +120,18 @@ def check_readings(
     sink: ReadingSink | None = None,
     source: str = "file",
     granted: Callable[[], Iterable[str]] | None = None,
+    *,
+    facts_file: str | None = None,
 ) -> None:
     """:func:`check_ledger_bases` for the readings ``used``; with ``defaults`` ``None`` a
     reading the ledger does not record is not checked.  With ``sink`` (a what-if that
     records nothing) each finding is passed to it instead of refused.  ``granted()`` gives
     the provisions the grants are of, where ``ledger`` holds only some of them (a store
-    read for a few firms); by default those of ``ledger``'s grants."""
+    read for a few firms); by default those of ``ledger``'s grants.  ``facts_file``: the
+    file of the facts whose own ledger it is (:class:`OtherReading`)."""
     have = _Granted(granted or (lambda: (g.provision for g in ledger)))
-    _settle(other_readings(ledger.bases, have, used, defaults, where, source), sink)
+    found = other_readings(ledger.bases, have, used, defaults, where, source, facts_file)
+    _settle(found, sink)
 
 
 def _settle(found: Iterable[OtherReading], sink: ReadingSink | None) -> None:
@@ -179,11 +183,12 @@ def other_readings(
     defaults: Mapping[str, Value] | None,
     where: str,
     source: str = "file",
+    facts_file: str | None = None,
 ) -> list[OtherReading]:
     """Each reading in ``used`` other than the one its provision's grants were counted by:
     recorded in ``bases`` (grants or none), else, where ``granted`` holds the provision
-    and ``defaults`` is not ``None``, the assumption's default.  ``where`` and ``source``
-    name the ledger (:class:`OtherReading`)."""
+    and ``defaults`` is not ``None``, the assumption's default.  ``where``, ``source`` and
+    ``facts_file`` name the ledger (:class:`OtherReading`)."""
     recorded = {(p, n): v for p, n, v in bases}
     texts: dict[str, str | None] = {}
     found: list[OtherReading] = []
@@ -196,7 +201,11 @@ def other_readings(
                 texts[name] = None if known is None else format_value(known)
             was = texts[name]
         if was is not None and was != value:
-            found.append(OtherReading(where, provision, name, was, value, said, source))
+            found.append(
+                OtherReading(
+                    where, provision, name, was, value, said, source, facts_file=facts_file
+                )
+            )
     # A recorded reading is the ledger's word, grants of the provision or none (a store's
     # too): a later --ledger-out would label this run's grants with it.
     return [f for f in found if f.said or f.provision in granted]

@@ -30,7 +30,9 @@ class OtherReading:
     in the ledger when ``said``, else taken as the default), read by a run that uses
     ``used``.  A run that records or pays is refused (:meth:`error`, E335): the same
     grants would fall in other accounts of a cap, and the cap could be paid twice.
-    ``where`` names the ledger: a file, a store, a facts file's ``ledger:``."""
+    ``where`` names the ledger in English: a file, a store, a facts file's ``ledger:``;
+    ``facts_file`` is that facts file (``source`` ``facts`` read from a file; None for
+    facts given as data, or another source), for the words of another language."""
 
     where: str
     provision: str
@@ -44,12 +46,15 @@ class OtherReading:
     # file, facts, ``append(bases=...)``), counted with ``used``, would join.
     source: str = "file"
     joining: str = attrs.field(default="", kw_only=True)
+    facts_file: str | None = attrs.field(default=None, kw_only=True)
 
     def __attrs_post_init__(self) -> None:
         if self.source not in SOURCES:
             raise ValueError(f"an OtherReading's source is one of {SOURCES}: {self.source!r}")
         if (self.source == "joining") != bool(self.joining):
             raise ValueError("an OtherReading names what is `joining` a store, and only then")
+        if self.facts_file is not None and self.source != "facts":
+            raise ValueError("an OtherReading names a facts file for the facts' ledger only")
 
     def error(self) -> LedgerError:
         """E335, with the change that would make the run (or the grants joining a store)

@@ -5,7 +5,8 @@ Registered through the ``pytest11`` entry point: installing policyrules is enoug
 ``.rule`` files (``mypolicy/cases/*.yaml`` next to ``mypolicy/*.rule``) is collected when
 pytest walks it; each case is one item, run by :func:`policyrules.cases_run.run_case`, and
 a failure shows the runner's own text, expected beside computed.  A policy that does not
-load, or a malformed case file, is a collection error with the located diagnostics.
+load, or a malformed case file, is a collection error with the located diagnostics; a fault
+inside one case (a bad expectation) fails that case's item alone, with its diagnostics.
 
 The ini option ``policyrules_cases = false`` turns collection off (this project sets it: its
 own cases run through ``tests/policies/test_cases.py``, so they are never collected twice).
@@ -73,7 +74,7 @@ class CasesFile(pytest.File):
     def collect(self) -> Any:
         try:
             policy = self.policy()
-            case_file = load_case_file(self.path, policy.checked)
+            case_file = load_case_file(self.path, policy.checked, keep_faulty=True)
         except PolicyRulesError as exc:
             raise self.CollectError(exc.render()) from None
         for case in case_file.cases:

@@ -1,7 +1,7 @@
 """The calculator page (政策计算器) of ``policyrules serve`` in a real browser.
 
 The service runs in a thread (uvicorn on a free loopback port); headless Chromium (the
-``browser`` fixture of conftest.py) opens ``/calculator/``, fills the form generated from
+``browser`` fixture of tests/conftest.py) opens ``/calculator/``, fills the form generated from
 the facts schema for the example firm examples/firm-a.yaml, submits it and reads the
 decisions back from the page, which must be those of ``policy.evaluate`` on the same facts.
 Screenshots at desktop and phone (390 px) widths go to pytest's temporary directory.

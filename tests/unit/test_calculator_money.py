@@ -1,14 +1,13 @@
-"""The calculator page's money boxes (static/calculator/money.js) under node: a plain number
+"""The calculator page's money boxes (static/calculator/money.js), loaded as the page loads it
+into the suite's headless Chromium (the ``browser`` fixture of tests/conftest.py): a plain number
 with no unit chosen is refused, never sent as 万元; a unit written in the box is the one
 sent; and the amount read back beside the box is the one the service's reader reads from
 the text sent (and none is read back where the reader refuses the text)."""
 
 from __future__ import annotations
 
-import json
 import random
-import shutil
-import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +18,6 @@ from policyrules.convert import ValueRefused, convert_value
 
 ROOT = Path(__file__).resolve().parents[2]
 MONEY_JS = ROOT / "src" / "policyrules" / "static" / "calculator" / "money.js"
-
-pytestmark = pytest.mark.skipif(shutil.which("node") is None, reason="no node to run the page")
 
 # [text typed, unit chosen ("" none)] → what the box does.
 NO_UNIT = "请选择单位：元、万元或亿元；或在金额后写明单位，如 200万元"
@@ -52,27 +49,27 @@ CASES = [
 ]
 
 
-def _run(boxes: list[tuple[str, str]]) -> list[dict[str, Any]]:
+@pytest.fixture(scope="module")
+def money_page(browser: Any) -> Iterator[Any]:
+    """A page holding money.js as the calculator's page holds it (a classic script: the
+    global PolicyMoney)."""
+    page = browser.new_page()
+    page.add_script_tag(path=str(MONEY_JS))
+    yield page
+    page.close()
+
+
+def _run(page: Any, boxes: list[tuple[str, str]]) -> list[dict[str, Any]]:
     """Each box as money.js reads it: refuse, or send and the words read back (or null)."""
     script = (
-        "const M = require(process.argv[1]);"
-        "const boxes = JSON.parse(require('fs').readFileSync(0, 'utf8'));"
-        "console.log(JSON.stringify(boxes.map(([text, unit]) => {"
-        "  const e = M.entry(text, unit);"
+        "(boxes) => boxes.map(([text, unit]) => {"
+        "  const e = PolicyMoney.entry(text, unit);"
         "  if (e.refuse) return { refuse: e.refuse };"
-        "  return { send: e.send, words: e.fen === null ? null : M.words(e.fen),"
+        "  return { send: e.send, words: e.fen === null ? null : PolicyMoney.words(e.fen),"
         "           fen: e.fen === null ? null : e.fen.toString() };"
-        "})));"
+        "})"
     )
-    done = subprocess.run(
-        ["node", "-e", script, str(MONEY_JS)],
-        input=json.dumps(boxes),
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=60,
-    )
-    out: list[dict[str, Any]] = json.loads(done.stdout)
+    out: list[dict[str, Any]] = page.evaluate(script, boxes)
     return out
 
 
@@ -94,8 +91,8 @@ def read_money() -> Any:
     return read
 
 
-def test_each_box_as_a_clerk_types_it(read_money: Any) -> None:
-    got = _run([box for box, _ in CASES])
+def test_each_box_as_a_clerk_types_it(money_page: Any, read_money: Any) -> None:
+    got = _run(money_page, [box for box, _ in CASES])
     for (box, want), answer in zip(CASES, got, strict=True):
         answer.pop("fen", None)
         assert answer == want, box
@@ -103,7 +100,9 @@ def test_each_box_as_a_clerk_types_it(read_money: Any) -> None:
             assert (read_money(answer["send"]) is None) == (answer["words"] is None), box
 
 
-def test_the_amount_read_back_is_the_one_the_service_reads(read_money: Any) -> None:
+def test_the_amount_read_back_is_the_one_the_service_reads(
+    money_page: Any, read_money: Any
+) -> None:
     """3000 texts of digits, commas, points, spaces and units, with each unit chosen or
     none: what is read back (in fen) is what the reader reads from the text sent; none is
     read back exactly where the reader refuses it; a refused box is a plain number."""
@@ -116,7 +115,7 @@ def test_the_amount_read_back_is_the_one_the_service_reads(read_money: Any) -> N
             digits = f"{int(digits):,}"
         text = digits + "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 3)))
         boxes.append((text, rng.choice(["", "元", "万元", "亿元"])))
-    for (text, unit), answer in zip(boxes, _run(boxes), strict=True):
+    for (text, unit), answer in zip(boxes, _run(money_page, boxes), strict=True):
         if "refuse" in answer:
             assert unit == ""
             assert read_money(text.strip()) is not None  # a number, read as 元 if sent bare

@@ -161,74 +161,74 @@ def _errors(tmp_path: Path, text: str, policy: policyrules.Policy | None = None)
 EXPECT = f"    expect: [{{provision: {GRANT}, subject: a, status: eligible}}]\n"
 
 
-@pytest.mark.parametrize(
-    ("text", "code", "line", "words"),
-    [
-        ("- 1\n", "E700", 1, "no `cases:` list"),
-        ("cases: {a: 1}\n", "E700", 1, "no `cases:` list"),
-        ("cases:\n  - 3\n", "E701", 2, "case 1: not a mapping"),
-        ("cases:\n  - facts: {}\n" + EXPECT, "E701", 2, "case 1: no name"),
-        ("cases:\n  - name: c\n" + EXPECT + "  - name: c\n" + EXPECT, "E702", 4, "used twice"),
-        ("cases:\n  - name: c\n    fact: {}\n" + EXPECT, "E703", 3, "unknown key `fact`"),
-        ("cases:\n  - name: c\n    expect: []\n", "E704", 3, "no expectation"),
-        ("cases:\n  - name: c\n    expect:\n      - 1\n", "E705", 4, "not a mapping"),
-        (
-            "cases:\n  - name: c\n    expect:\n      - {provision: d/1/grant, subject: a}\n",
-            "E705",
-            4,
-            "without `status`",
-        ),
-        (
-            "cases:\n  - name: c\n    expect:\n"
-            "      - {provision: d/1/grant, status: eligible, amout: 1}\n",
-            "E703",
-            4,
-            "unknown key `amout`",
-        ),
-        (
-            "cases:\n  - name: c\n    expect:\n      - provision: d/1/grant\n"
-            "        status: eligble\n",
-            "E706",
-            5,
-            "'eligble' is not a status",
-        ),
-        (
-            "cases:\n  - name: c\n    expect:\n      - provision: d/1/grant\n"
-            "        status: eligible\n        amount: 八十万\n",
-            "E706",
-            6,
-            "is not an amount",
-        ),
-        (
-            "cases:\n  - name: c\n    expect:\n      - provision: d/1/grant\n"
-            "        status: eligible\n        amount_kind: about\n",
-            "E706",
-            6,
-            "is not an amount kind",
-        ),
-        (
-            "cases:\n  - name: c\n    expect:\n      - provision: d/1/grant\n"
-            "        status: eligible\n        binding: 50 万元\n",
-            "E706",
-            6,
-            "is not a list of names",
-        ),
-        (
-            "cases:\n  - name: c\n    expect:\n      - provision: d/1/grant\n"
-            "        status: eligible\n        due: 2026-13-01\n",
-            "E706",
-            6,
-            "is not a date",
-        ),
-        (
-            "cases:\n  - name: c\n    expect:\n      - provision: d/1/grnt\n"
-            "        status: eligible\n",
-            "E707",
-            4,
-            "no provision 'd/1/grnt'",
-        ),
-    ],
-)
+FAULTS = [
+    ("- 1\n", "E700", 1, "no `cases:` list"),
+    ("cases: {a: 1}\n", "E700", 1, "no `cases:` list"),
+    ("cases:\n  - 3\n", "E701", 2, "case 1: not a mapping"),
+    ("cases:\n  - facts: {}\n" + EXPECT, "E701", 2, "case 1: no name"),
+    ("cases:\n  - name: c\n" + EXPECT + "  - name: c\n" + EXPECT, "E702", 4, "used twice"),
+    ("cases:\n  - name: c\n    fact: {}\n" + EXPECT, "E703", 3, "unknown key `fact`"),
+    ("cases:\n  - name: c\n    expect: []\n", "E704", 3, "no expectation"),
+    ("cases:\n  - name: c\n    expect:\n      - 1\n", "E705", 4, "not a mapping"),
+    (
+        "cases:\n  - name: c\n    expect:\n      - {provision: d/1/grant, subject: a}\n",
+        "E705",
+        4,
+        "without `status`",
+    ),
+    (
+        "cases:\n  - name: c\n    expect:\n"
+        "      - {provision: d/1/grant, status: eligible, amout: 1}\n",
+        "E703",
+        4,
+        "unknown key `amout`",
+    ),
+    (
+        "cases:\n  - name: c\n    expect:\n      - provision: d/1/grant\n        status: eligble\n",
+        "E706",
+        5,
+        "'eligble' is not a status",
+    ),
+    (
+        "cases:\n  - name: c\n    expect:\n      - provision: d/1/grant\n"
+        "        status: eligible\n        amount: 八十万\n",
+        "E706",
+        6,
+        "is not an amount",
+    ),
+    (
+        "cases:\n  - name: c\n    expect:\n      - provision: d/1/grant\n"
+        "        status: eligible\n        amount_kind: about\n",
+        "E706",
+        6,
+        "is not an amount kind",
+    ),
+    (
+        "cases:\n  - name: c\n    expect:\n      - provision: d/1/grant\n"
+        "        status: eligible\n        binding: 50 万元\n",
+        "E706",
+        6,
+        "is not a list of names",
+    ),
+    (
+        "cases:\n  - name: c\n    expect:\n      - provision: d/1/grant\n"
+        "        status: eligible\n        due: 2026-13-01\n",
+        "E706",
+        6,
+        "is not a date",
+    ),
+    (
+        "cases:\n  - name: c\n    expect:\n      - provision: d/1/grnt\n        status: eligible\n",
+        "E707",
+        4,
+        "no provision 'd/1/grnt'",
+    ),
+]
+# The faults of the file itself (no case, or none its results could be named by).
+FILE_FAULTS = ("E700", "E701", "E702")
+
+
+@pytest.mark.parametrize(("text", "code", "line", "words"), FAULTS)
 def test_each_fault_of_a_case_file_is_located(
     policy: policyrules.Policy, tmp_path: Path, text: str, code: str, line: int, words: str
 ) -> None:
@@ -236,6 +236,37 @@ def test_each_fault_of_a_case_file_is_located(
     assert (got_code, got_line) == (code, line)
     assert words in message
     assert hint
+
+
+@pytest.mark.parametrize(("text", "code", "line", "words"), FAULTS)
+def test_keep_faulty_leaves_a_cases_own_fault_to_that_case(
+    policy: policyrules.Policy, tmp_path: Path, text: str, code: str, line: int, words: str
+) -> None:
+    """``policyrules test`` reads with ``keep_faulty``: the fault inside a named case is
+    that case's, which runs as an error with it (code, place, hint), not evaluated; the
+    file's own faults still refuse the file."""
+    path = tmp_path / "c.yaml"
+    path.write_text(text, encoding="utf-8")
+    if code in FILE_FAULTS:
+        with pytest.raises(CaseFileError) as info:
+            load_case_file(path, policy.checked, keep_faulty=True)
+        assert [d.code for d in info.value.diagnostics] == [code]
+        return
+    [case] = load_case_file(path, policy.checked, keep_faulty=True).cases
+    [fault] = case.faults
+    assert fault.span is not None
+    assert (fault.code, fault.span.file, fault.span.line) == (code, str(path), line)
+    assert words in fault.message
+    assert fault.hint
+    result = run_case(policy, case)
+    assert (result.passed, result.rows) == (False, ())
+    assert isinstance(result.error, CaseFileError)
+    assert result.error.diagnostics == (fault,)
+    text = failure_text(result)
+    assert text.startswith("FAIL c.yaml::c\n  error: the case is malformed, so it was not run\n")
+    assert f"c.yaml:{line}:" in text
+    assert f"error[{code}]" in text
+    assert f"hint: {fault.hint}" in text
 
 
 def test_every_fault_of_a_file_is_reported_at_once(tmp_path: Path) -> None:

@@ -66,6 +66,26 @@ cases:
       - {provision: d/1/grant, subject: a, status: eligible, amount: "60万元"}
 """
 
+# The file's own fault: two cases named alike (E702), so its cases cannot be told apart.
+TWICE = FAILING + FAILING.removeprefix("cases:\n")
+# Three cases, the second expecting a provision the policy does not have (E707, line 9);
+# the first passes and the third fails as FAILING does.
+MIXED = """\
+cases:
+  - name: cut by the cap
+    facts: {firms: [{id: a, high_tech: true, revenue: "600万元"}]}
+    expect:
+      - {provision: d/1/grant, subject: a, status: eligible, amount: "50万元", cut: "10万元"}
+  - name: a typo in the provision
+    facts: {firms: [{id: b, high_tech: true, revenue: "200万元"}]}
+    expect:
+      - {provision: d/1/grnt, subject: b, status: eligible, amount: "20万元"}
+  - name: forgets the cap
+    facts: {firms: [{id: a, high_tech: true, revenue: "600万元"}]}
+    expect:
+      - {provision: d/1/grant, subject: a, status: eligible, amount: "60万元"}
+"""
+
 
 def _policy(root: Path, *cases: tuple[str, str]) -> Path:
     directory = root / "mypolicy"
@@ -104,11 +124,11 @@ def test_a_failure_exits_1_with_expected_beside_computed(
 
 
 def test_input_errors_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    policy = _policy(tmp_path, ("ok.yaml", PASSING), ("typo.yaml", FAILING.replace("60", "6x")))
+    policy = _policy(tmp_path, ("ok.yaml", PASSING), ("twice.yaml", TWICE))
     code, out, err = run_cli(capsys, "test", policy)
     assert code == 2
-    assert "typo.yaml:5:" in err
-    assert "error[E706]" in err
+    assert "twice.yaml:6:" in err
+    assert "error[E702]" in err
     assert out.endswith("4 passed, 0 failed, 0 errors; 1 case file(s) could not be read\n")
     code, _, err = run_cli(capsys, "test", policy, tmp_path / "nowhere")
     assert code == 2
@@ -116,6 +136,49 @@ def test_input_errors_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     code, _, err = run_cli(capsys, "test", tmp_path)  # not a policy: no .rule files
     assert code == 2
     assert err
+
+
+def test_a_bad_expectation_fails_its_case_alone(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The case with the typo is an error with its code, place and hint; the file's other
+    two cases run (one passes, one fails); the exit status is 2, as for any input error."""
+    policy = _policy(tmp_path, ("mixed.yaml", MIXED))
+    code, out, err = run_cli(capsys, "test", policy)
+    assert (code, err) == (2, "")
+    typo, forgets, summary = out.split("\n\n")
+    assert typo.startswith(
+        "FAIL mixed.yaml::a typo in the provision\n"
+        "  error: the case is malformed, so it was not run\n"
+        f"    {policy / 'cases' / 'mixed.yaml'}:9:21: error[E707]: "
+        "case 'a typo in the provision': no provision 'd/1/grnt' in the policy\n"
+    )
+    assert typo.endswith("= hint: did you mean 'd/1/grant'?")
+    assert forgets == (
+        "FAIL mixed.yaml::forgets the cap\n"
+        "  d/1/grant a\n"
+        "    amount  expected 60 万元\n"
+        "            computed 50 万元"
+    )
+    assert summary == "3 cases in 1 file: 1 passed, 1 failed, 1 error\n"
+    report = tmp_path / "junit.xml"
+    code, out, _ = run_cli(capsys, "test", policy, "--format", "json", "--junit-xml", report)
+    assert code == 2
+    data = json.loads(out)
+    assert (data["summary"]["passed"], data["summary"]["failed"]) == (1, 1)
+    assert (data["summary"]["errors"], data["file_errors"]) == (1, [])
+    errored = data["failures"][0]
+    assert errored["case"] == "mixed.yaml::a typo in the provision"
+    assert [(e["code"], e["line"], e["col"], e["hint"]) for e in errored["error"]] == [
+        ("E707", 9, 21, "did you mean 'd/1/grant'?")
+    ]
+    root = ET.parse(report).getroot()
+    assert (root.get("tests"), root.get("failures"), root.get("errors")) == ("3", "1", "1")
+    [error] = root.findall("testsuite/testcase/error")
+    assert (error.get("type"), error.get("message")) == (
+        "E707",
+        "the case is malformed, so it was not run",
+    )
 
 
 def test_junit_xml_parses_and_counts(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -211,10 +274,23 @@ def test_the_plugin_collects_an_author_repository(pytester: pytest.Pytester) -> 
 
 
 def test_the_plugin_reports_a_malformed_case_file(pytester: pytest.Pytester) -> None:
-    _policy(pytester.path, ("typo.yaml", FAILING.replace("status: eligible", "status: yes")))
+    _policy(pytester.path, ("twice.yaml", TWICE))
     result = pytester.runpytest("-p", "no:cacheprovider")
     result.assert_outcomes(errors=1)
-    result.stdout.fnmatch_lines(["*typo.yaml:5:*error[[]E706[]]*"])
+    result.stdout.fnmatch_lines(["*twice.yaml:6:*error[[]E702[]]*"])
+
+
+def test_the_plugin_fails_a_malformed_case_alone(pytester: pytest.Pytester) -> None:
+    _policy(pytester.path, ("mixed.yaml", MIXED))
+    result = pytester.runpytest("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1, failed=2)
+    result.stdout.fnmatch_lines(
+        [
+            "*FAIL mixed.yaml::a typo in the provision*",
+            "*mixed.yaml:9:21: error[[]E707[]]*",
+            "*hint: did you mean 'd/1/grant'?*",
+        ]
+    )
 
 
 def test_the_plugin_can_be_turned_off(pytester: pytest.Pytester) -> None:
@@ -248,7 +324,7 @@ def test_json_and_junit_carry_the_input_errors(
         tmp_path,
         ("bad.yaml", FAILING),
         ("facts.yaml", facts_error),
-        ("typo.yaml", FAILING.replace("status: eligible", "status: yes")),
+        ("twice.yaml", TWICE),
     )
     report = tmp_path / "junit.xml"
     code, out, _ = run_cli(capsys, "test", policy, "--format", "json", "--junit-xml", report)
@@ -260,7 +336,7 @@ def test_json_and_junit_carry_the_input_errors(
         "failed": 1,
         "errors": 1,
         "files": 3,
-        "unreadable_files": [str(policy / "cases" / "typo.yaml")],
+        "unreadable_files": [str(policy / "cases" / "twice.yaml")],
     }
     failed, errored = data["failures"]
     assert failed["case"] == "bad.yaml::forgets the cap"
@@ -271,13 +347,13 @@ def test_json_and_junit_carry_the_input_errors(
         "50 万元",
     )
     assert [(e["code"], e["line"]) for e in errored["error"]] == [("E303", 3)]
-    assert [[(e["code"], e["line"]) for e in f] for f in data["file_errors"]] == [[("E706", 5)]]
+    assert [[(e["code"], e["line"]) for e in f] for f in data["file_errors"]] == [[("E702", 6)]]
     root = ET.parse(report).getroot()
     assert (root.get("tests"), root.get("failures"), root.get("errors")) == ("3", "1", "2")
     suites = {s.get("name"): s for s in root.findall("testsuite")}
-    error = suites["typo.yaml"].find("testcase/error")
+    error = suites["twice.yaml"].find("testcase/error")
     assert error is not None
-    assert error.get("type") == "E706"
+    assert error.get("type") == "E702"
     error = suites["facts.yaml"].find("testcase/error")
     assert error is not None
     assert error.get("type") == "E303"

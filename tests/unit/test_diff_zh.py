@@ -23,6 +23,7 @@ import csv
 import io
 import json
 
+import attrs
 import pytest
 
 import policyrules
@@ -191,3 +192,30 @@ def test_amounts_side_by_side_are_written_in_one_unit() -> None:
     assert totals_zh(Money(0), yuan(600_000), Money(0), Money(0))[0] == (
         "确定金额合计：0 万元 → 60 万元（增加 60 万元）"
     )
+
+
+def test_the_note_names_the_facts_file_from_its_own_field() -> None:
+    """The 说明 line names a facts file's ledger from the reading's ``facts_file``, not by
+    taking ``where``'s English apart (``firm-a.yaml: ledger``): worded otherwise, or in
+    another language, the Chinese is the same; facts given as data name no file."""
+    from policyrules.diff_zh import reading_note_zh
+    from policyrules.ledger_bases import OtherReading
+
+    policy = policyrules.load(BEIJING)
+    found: list[OtherReading] = []
+    policy.evaluate(
+        policy.load_facts(FIRM_A),
+        assumptions={"annual_cap_year": "decision"},
+        on_other_reading=found.append,
+        facts_file="firm-a.yaml",
+    )
+    (r,) = set(found)
+    assert (r.where, r.source, r.facts_file) == ("firm-a.yaml: ledger", "facts", "firm-a.yaml")
+    named = "说明：事实文件 firm-a.yaml 中的台账记载的京经信发〔2025〕50号 第3条"
+    assert reading_note_zh(policy.words, r).startswith(named)
+    reworded = attrs.evolve(r, where="firm-a.yaml 的 ledger")
+    assert reading_note_zh(policy.words, reworded).startswith(named)
+    data = attrs.evolve(r, where="the facts' ledger: firm-a.yaml", facts_file=None)
+    assert reading_note_zh(policy.words, data).startswith("说明：事实中的台账记载的")
+    with pytest.raises(ValueError, match="facts' ledger only"):
+        attrs.evolve(r, source="file")

@@ -150,7 +150,7 @@ def test_registry_facts_refusals(tmp_path: Path) -> None:
     (d,) = info.value.diagnostics
     assert d.code == "E635"
     assert d.hint is not None
-    assert d.hint == "did you mean 'f1'?"
+    assert d.hint == "did you mean 'f1'? an id is compared exactly as written (zeros, case, spaces)"
     with pytest.raises(PolicyRulesError):
         policy.registry_facts(reg, [])
     (reg / "firms.csv").write_text("id\nf1\nf1\n", "utf-8")  # the batch's own refusal

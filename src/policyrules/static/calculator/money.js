@@ -2,8 +2,8 @@
 // read back beside the box as the service will read it.  The page never guesses a unit: a
 // plain number with no unit chosen is refused before anything is sent, and a unit written in
 // the box (200万元, 1.5亿) is the one sent, whatever the select says.  Loaded by the page
-// before calculator.js (the global PolicyMoney) and by tests/unit/test_calculator_money.py
-// under node (module.exports).
+// before calculator.js (the global PolicyMoney), and the same way by
+// tests/unit/test_calculator_money.py in the tests' headless Chromium.
 "use strict";
 
 const PolicyMoney = (() => {
@@ -55,5 +55,3 @@ const PolicyMoney = (() => {
 
   return { UNITS, NO_UNIT, parse, entry, words };
 })();
-
-if (typeof module !== "undefined") module.exports = PolicyMoney;
