@@ -13,6 +13,7 @@ from .explain_zh_caps import cap_line_zh, cap_note_zh
 from .explain_zh_margins import deadline_margin_zh
 from .explain_zh_reasons import (
     margin_zh,
+    period_end,
     reasons_zh,
     refused_reason_zh,
     target_zh,
@@ -123,6 +124,8 @@ def reasons_lines_zh(w: Words, p: ProvisionInfo | None, d: Decision) -> list[str
             said[i] = refused_zh(w, d, reason)
             if said[i] is None:
                 said[i] = (
-                    undecided_zh(reason) if d.status == "unknown" else refused_reason_zh(w, reason)
+                    undecided_zh(reason, period_end(w, p, d.facts))
+                    if d.status == "unknown"
+                    else refused_reason_zh(w, reason)
                 )
     return [r for r in said if r is not None]

@@ -95,10 +95,12 @@ PENDING_UNDATED = "尚未报告完成"
 """A deadline's or a target's ``pending`` without an evaluation date (no ``--as-of``): not
 done by the facts, and whether it is overdue is not judged, so neither 尚未到期 nor 逾期."""
 
-PENDING_UNJUDGED = "未给出评估日期（--as-of），不判断是否已逾期"
-"""The line that says once why a :data:`PENDING_UNDATED` decision is not judged."""
+PENDING_UNJUDGED = "未给出评估日期，不判断是否已逾期"
+"""The line that says once why a :data:`PENDING_UNDATED` decision is not judged: in words a
+reader can act on (a service has no ``--as-of``); ``eval`` tells its operator the flag on
+standard error."""
 
-PENDING_UNJUDGED_ENCOURAGED = "未给出评估日期（--as-of），不判断是否已超过鼓励期限"
+PENDING_UNJUDGED_ENCOURAGED = "未给出评估日期，不判断是否已超过鼓励期限"
 """The same line of a deadline the document only encourages (``encouraged``)."""
 
 PAYMENT_STATUSES = {
@@ -112,7 +114,7 @@ this evaluation, or in a later year (after ``--as-of``); ``held``: due, but its 
 unknown or only a bound, so nothing is granted."""
 
 PAYMENT_UNDATED = {
-    "heading": "  分年拨付（未给出评估日期：逐年列出全部年度，均未到期；记入台账须给出 --as-of）：",
+    "heading": "  分年拨付（未给出评估日期：逐年列出全部年度，均未到期；记入台账须给出评估日期）：",
     "status": "预计（未给出评估日期）",
 }
 """A schedule evaluated without ``--as-of`` (a forecast, never recorded: E427): its heading
@@ -239,7 +241,7 @@ REASONS = {
     "E422": "分年拨付计划超出 9999 年",
     "E423": "不重复支持、按照就高原则时两项金额相同，文本未规定如何取舍，需主管部门确定",
     "E424": "本条已被后发文件替代，但未给出评估日期，无法判断是否仍适用",
-    "E501": "所需年份的放假安排尚未公布，无法计算工作日期限",
+    "E501": "所需年份的放假安排尚未公布，无法确定哪些日子是工作日，期限无法计算",
     "E502": "推算放假安排的年份超出 2000—2099 年的范围",
 }
 """Why a decision could not be made, by the code the evaluator gives (grammar/README.md's
