@@ -47,6 +47,8 @@ __all__ = [
     "PENDING_UNJUDGED_ENCOURAGED",
     "PREVAILS_ZH",
     "REASONS",
+    "SPENT",
+    "SPENT_AMOUNT",
     "STATUSES",
     "STATUSES_ENCOURAGED",
     "STATUSES_OF_KIND",
@@ -147,6 +149,17 @@ EARLIER_READING_EN = (
     "; as this tool reads an award: one entitlement per subject, only the rest paid"
 )
 """:data:`EARLIER_DEDUCTED`'s reading in English, after the trace's step (``--lang en``)."""
+
+SPENT = {"cap": "符合条件，额度已用完", "earlier": "符合条件，此前已获全额"}
+"""The head of an eligible award whose exact amount is 0.00 元 because a cap's room is used up
+(``cap``) or the award was granted in full before (``earlier``): 【符合条件】 and 0.00 元 read as
+"qualified, 0 元" (hBF); the status stays ``eligible``."""
+
+SPENT_AMOUNT = {
+    "cap": "本次无可拨付金额：上限“{cap}”的额度已用完",
+    "earlier": "本次无可拨付金额：此前已获本项全额",
+}
+"""Why such an award's amount is 0.00 元, in its amount line (``{cap}``: the cap in words)."""
 
 AMOUNT_KINDS = {"exact": "确定金额", "range": "区间", "up_to": "最高", "unknown": "待定"}
 """An amount's kind, named (the docs' results tables: 金额性质)."""
