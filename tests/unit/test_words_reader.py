@@ -76,3 +76,50 @@ def test_brackets_and_bounds(rent: policyrules.Policy, text: str, words: str) ->
     line = clause.provisions[0].body[0]
     assert isinstance(line, s.Eligible)
     assert words in Words.of(rent.checked).expr(line.condition, "firm")
+
+
+LOANS = """\
+document sk "示例措施"
+  valid from 2026-01-01 to 2028-12-31
+
+entity firm "企业"
+  list firms
+
+entity loan "技术改造贷款"
+  list loans of firm
+  fact loan_started_on: date "贷款起始日期"
+  fact interest_paid: list of money "各年度实际支付利息"
+
+entity talent "高层次人才"
+  list talents of firm
+  fact joined_on: date "入职日期"
+
+clause 一 "技术改造贷款贴息"
+  quote "按照实际支付利息的50%给予贴息。"
+  award loan_subsidy "技术改造贷款贴息"
+    for each loan
+    eligible when loan_started_on in force
+    amount 50% of this_year(interest_paid)
+    paid yearly for 3 years from loan_started_on
+
+clause 三 "高层次人才奖励"
+  quote "按每人50万元给予奖励。"
+  award talent_award "高层次人才奖励"
+    for each talent
+    eligible when joined_on in force
+    amount 50 万元
+"""
+
+
+def test_an_award_is_applied_for_by_the_firm_for_each_claim(tmp_path: Path) -> None:
+    """示经信发〔2026〕8号 第一条、第三条 (the trial's newpol): 谁可申请 said 企业的技术改造贷款
+    and 企业的高层次人才 (the thing paid for, not the applicant), and the interest of the
+    payment year 拨付年度的各年度实际支付利息."""
+    (tmp_path / "sk.rule").write_text(LOANS, encoding="utf-8")
+    policy = policyrules.load(tmp_path)
+    loan, talent = (
+        measure_summary(policy.checked, c) for c in policy.checked.clauses if c.provisions
+    )
+    assert loan.who == ("企业（按每笔技术改造贷款计）",)
+    assert talent.who == ("企业（按每名高层次人才计）",)
+    assert loan.grants[0] == "资金支持：拨付年度实际支付利息的 50%"
