@@ -252,7 +252,7 @@ def _call(w: Words, e: s.Expr, scope: str | None) -> str:
         return "拨付年度" if e.func == "payment_year" else "拨付的第几年"
     if e.func == "this_year" and args:  # a list by year, its payment year's entry
         each = re.match("(?:各|每)年度?", args[0])
-        return f"拨付年度{args[0][each.end():]}" if each else spaced(args[0], "中拨付年度的数额")
+        return f"拨付年度{args[0][each.end() :]}" if each else spaced(args[0], "中拨付年度的数额")
     if e.func == "convert" and len(args) == 2:
         return spaced(args[0], "按", args[1], "折算的人民币金额")
     return coded(e, lambda n: _name(w, n, scope))
