@@ -39,7 +39,7 @@ from .errors import (
     render_warnings,
 )
 from .explain import decision_text
-from .explain_zh import decision_text_zh
+from .explain_zh import dated, decision_text_zh
 from .files import write_atomic
 from .labels import clause_json, find_clauses, shown_label
 from .output import (
@@ -173,7 +173,16 @@ def cmd_eval(args: argparse.Namespace) -> int:
         _show(args, exc.result, policy)
         raise
     _show(args, result, policy)
+    if args.as_of is None and not all(map(dated, result.decisions)):
+        _say(_NO_AS_OF, err=True)
     return OK
+
+
+# The operator's how-to, which the reader's text (未给出评估日期，不判断是否已逾期) leaves out.
+_NO_AS_OF = (
+    "note: no --as-of given: a deadline or target not done is not judged overdue; "
+    "give --as-of YYYY-MM-DD (the day the result speaks for) to judge it"
+)
 
 
 def _show(args: argparse.Namespace, result: Any, policy: Policy) -> None:

@@ -27,6 +27,8 @@ from .explain_zh_lines import (
     earlier_line_zh,
     margin_lines_zh,
     reasons_lines_zh,
+    spent,
+    spent_zh,
     titles_zh,
 )
 from .explain_zh_memo import keep, memo, memos
@@ -47,6 +49,7 @@ from .vocab import (
     ENCOURAGED_STATUSES,
     PENDING_UNJUDGED,
     PENDING_UNJUDGED_ENCOURAGED,
+    SPENT,
     heading_zh,
     status_words,
 )
@@ -89,7 +92,11 @@ _NO_WORDS: Words | None = None
 
 def status_zh(d: Decision) -> str:
     """The status of ``d`` in words: 符合条件, 不符合条件, 待定, 按期完成, 已达到...; a
-    pending deadline 尚未到期 only when judged on an evaluation date (:func:`dated`)."""
+    pending deadline 尚未到期 only when judged on an evaluation date (:func:`dated`); an
+    award paid nothing as its cap is spent 符合条件，额度已用完
+    (:func:`~.explain_zh_lines.spent`)."""
+    if (kind := spent(d)) is not None:
+        return SPENT[kind]
     return status_words(d.status, d.kind, dated=dated(d), encouraged=d.encouraged)
 
 
@@ -158,15 +165,17 @@ def head_zh(
     *,
     dated: bool = True,
     encouraged: bool = False,
+    label: str | None = None,
 ) -> str:
     """The head of a decision's Chinese text before its subject:
     ``【符合条件】京经信发〔2025〕50号 第3条 创新医疗器械获批上市一次性奖励`` (``dated``,
-    ``encouraged``: see :func:`status_words`)."""
+    ``encouraged``: see :func:`status_words`); ``label`` in place of the status's words
+    (【符合条件，额度已用完】: :func:`~.explain_zh_lines.spent_zh`)."""
     return memo(
         w,
-        ("head", status, kind, number, document, clause, title, dated, encouraged),
+        ("head", status, kind, number, document, clause, title, dated, encouraged, label),
         lambda: (
-            f"【{status_words(status, kind, dated=dated, encouraged=encouraged)}】"
+            f"【{label or status_words(status, kind, dated=dated, encouraged=encouraged)}】"
             f"{_titled(number, document, clause, title)}"
         ),
     )
@@ -178,6 +187,7 @@ def decision_text_zh(d: Decision, words: Words | None = None, *, verbose: bool =
     w = _for(words or no_words(), d)
     p = _provision(w, d.provision)
     on = dated(d)
+    spent = spent_zh(w, p, d)
     head = head_zh(
         w,
         d.status,
@@ -188,12 +198,13 @@ def decision_text_zh(d: Decision, words: Words | None = None, *, verbose: bool =
         d.title,
         dated=on,
         encouraged=d.encouraged,
+        label=spent[0] if spent is not None else None,
     )
     head += f" —— 对象：{subject_zh(w, d.subject)}" if d.subject else ""
     lines = [head]
     if d.encouraged and d.status in ENCOURAGED_STATUSES:
         lines.append(f"  性质：{ENCOURAGED}")
-    if (amount := amount_line_zh(w, d)) is not None:
+    if (amount := amount_line_zh(w, d, p)) is not None:
         lines.append(f"  {amount}")
         if d.status != "not_eligible" and p is not None and p.kind == "award":
             table = memo(w, ("tier table", d.provision), lambda: provision_table_zh(w, p))

@@ -9,10 +9,11 @@ from __future__ import annotations
 from .decisions import CapEvent, Decision
 from .explain_exclusive import provision_zh, refused_zh
 from .explain_holds import amount_holds_zh, once_zh
-from .explain_zh_caps import cap_line_zh, cap_note_zh
+from .explain_zh_caps import cap_line_zh, cap_note_zh, cap_said_zh
 from .explain_zh_margins import deadline_margin_zh
 from .explain_zh_reasons import (
     margin_zh,
+    period_end,
     reasons_zh,
     refused_reason_zh,
     target_zh,
@@ -21,7 +22,7 @@ from .explain_zh_reasons import (
 from .model import ProvisionInfo
 from .runtime.claim_log import NO_EARLIER
 from .runtime.values import format_value
-from .vocab import EARLIER_DEDUCTED, EARLIER_KEPT, amount_words
+from .vocab import EARLIER_DEDUCTED, EARLIER_KEPT, SPENT, SPENT_AMOUNT, amount_words
 from .words import Words
 
 __all__ = [
@@ -30,6 +31,8 @@ __all__ = [
     "earlier_line_zh",
     "margin_lines_zh",
     "reasons_lines_zh",
+    "spent",
+    "spent_zh",
     "titles_zh",
 ]
 
@@ -39,11 +42,43 @@ def titles_zh(w: Words, facts: tuple[str, ...] | list[str]) -> str:
     return "、".join(w.fact_title(f) for f in facts)
 
 
-def amount_line_zh(w: Words, d: Decision) -> str | None:
+def spent(d: Decision) -> str | None:
+    """Why an eligible award is paid nothing, exactly: ``cap`` (a cap's room used up: a cap
+    cut it to 0.00 元) or ``earlier`` (granted in full before), the keys of
+    :data:`~policyrules.vocab.SPENT`; ``None`` for any other decision (an amount of 0.00 元
+    by its own arithmetic is no cap spent)."""
+    if d.kind != "award" or d.status != "eligible" or d.amount_kind != "exact":
+        return None
+    if d.amount is None or d.amount.fen != 0:
+        return None
+    if any(ev.cut_fen and ev.after is not None and ev.after.fen == 0 for ev in d.caps):
+        return "cap"
+    if d.granted_before is not None and d.granted_before.fen > 0:
+        return "earlier"
+    return None
+
+
+def spent_zh(w: Words, p: ProvisionInfo | None, d: Decision) -> tuple[str, str] | None:
+    """The head (:data:`~policyrules.vocab.SPENT`) and why (the spent cap in words:
+    :data:`~policyrules.vocab.SPENT_AMOUNT`) of an award :func:`spent`; else ``None``."""
+    kind = spent(d)
+    if kind is None:
+        return None
+    cap = next(
+        (ev.cap for ev in d.caps if ev.cut_fen and ev.after is not None and ev.after.fen == 0),
+        None,
+    )
+    words = cap_said_zh(w, p, cap) if kind == "cap" and cap is not None else ""
+    return SPENT[kind], SPENT_AMOUNT[kind].format(cap=words)
+
+
+def amount_line_zh(w: Words, d: Decision, p: ProvisionInfo | None = None) -> str | None:
     """The amount line of an eligible award, in :func:`~policyrules.vocab.amount_words`'
-    words, with why it is not exact."""
+    words, with why it is not exact, or why it is nothing (:func:`spent_zh`)."""
     if d.kind != "award" or d.status != "eligible":
         return None
+    if (spent := spent_zh(w, p, d)) is not None:
+        return f"金额：{format_value(d.amount)}（{spent[1]}）"
     why = []
     if d.missing_parameters:
         why.append("待定：" + "、".join(w.parameter(p) for p in d.missing_parameters))
@@ -126,6 +161,8 @@ def reasons_lines_zh(w: Words, p: ProvisionInfo | None, d: Decision) -> list[str
             said[i] = refused_zh(w, d, reason)
             if said[i] is None:
                 said[i] = (
-                    undecided_zh(reason) if d.status == "unknown" else refused_reason_zh(w, reason)
+                    undecided_zh(reason, period_end(w, p, d.facts))
+                    if d.status == "unknown"
+                    else refused_reason_zh(w, reason)
                 )
     return [r for r in said if r is not None]

@@ -12,22 +12,27 @@ import re
 from collections.abc import Sequence
 from functools import partial
 
+import attrs
+
 from . import syntax as s
 from .decisions import Step
 from .explain_zh_memo import memo
 from .model import ProvisionInfo
 from .printer import print_expr
+from .runtime.calendar import DurationUnit, calendar_end
 from .runtime.values import NONE_TEXT
 from .types import Type
 from .vocab import REASONS, quoted
-from .words import Words, date_zh, value_zh
+from .words import Words, date_zh, duration_zh, value_zh
 
 __all__ = [
+    "PeriodEnd",
     "fact_title",
     "fact_value",
     "kind_own_zh",
     "kind_zh",
     "margin_zh",
+    "period_end",
     "reasons_zh",
     "refused_reason_zh",
     "target_zh",
@@ -152,15 +157,17 @@ _PAST_END = re.compile(
 )
 
 
-def undecided_zh(reason: str) -> str:
-    """Why a decision could not be made, in words: a year with no holiday schedule (E501), a
+def undecided_zh(reason: str, end: PeriodEnd | None = None) -> str:
+    """Why a decision could not be made, in words: a year with no holiday schedule (E501),
+    said for the period it stops (``end``: its length, and its calendar end where known), a
     list entry after a payment schedule (E426, with its list, entry and year), the
-    evaluation reasons E401–E420 and E502 by their meaning; any other reason as written."""
+    evaluation reasons E401–E420 and E502 by their meaning; any other reason as written.  What
+    a reader can do is said in words: the assumption to name is the operator's (the English
+    text's hint), never a name and a value in the Chinese line."""
     if (m := _NO_SCHEDULE.fullmatch(reason)) is not None:
         return (
-            f"无法判断：{m[1]}年的放假安排尚未公布，无法计算工作日期限（E501）；推荐 "
-            "holiday_schedule=statutory_projection（按法定节假日规则推算，不含调休，结果标为推算），"
-            "或 holiday_schedule=weekends_only（只按周末计）"
+            f"无法判断：{_unknown_end(m[1], end)}（E501）；可待{m[1]}年放假安排公布后再判断，"
+            "或由经办人员按法定节假日规则推算（推荐；不含调休，结果标为推算），或只按周末计"
         )
     if (m := _PAST_END.fullmatch(reason)) is not None:
         more = f"及其后 {m[9]} 项" if m[9] else ""
@@ -172,6 +179,52 @@ def undecided_zh(reason: str) -> str:
     if (m := _CODE.match(reason)) is not None and m[1] in REASONS:
         return f"无法判断：{REASONS[m[1]]}（{m[1]}）"
     return f"无法判断：{reason}"
+
+
+@attrs.frozen
+class PeriodEnd:
+    """A deadline's period (``1 月``) and, where its start is known, the day it ends on the
+    calendar before a rest day moves it (民法典 第二百零二条)."""
+
+    period: s.DurationLit
+    calendar_end: dt.date | None = None
+
+
+def period_end(
+    w: Words, p: ProvisionInfo | None, facts: Sequence[tuple[str, str]]
+) -> PeriodEnd | None:
+    """The period of ``p``'s ``due`` (a literal length) and its calendar end from the start
+    date among ``facts``; None for a provision with no such period."""
+    if p is None or p.due is None or not isinstance(p.due.period, s.DurationLit):
+        return None
+    period = p.due.period
+    unit = DurationUnit.parse(period.unit)
+    r = w.resolve(p.due.start, p.subject)
+    start = dict(facts).get(f"{r.entity}.{r.name}") if r is not None and r.kind == "fact" else None
+    if unit is DurationUnit.WORKDAY or start is None or period.number != int(period.number):
+        return PeriodEnd(period)
+    with contextlib.suppress(ValueError, OverflowError):
+        return PeriodEnd(
+            period, calendar_end(dt.date.fromisoformat(start), int(period.number), unit)
+        )
+    return PeriodEnd(period)
+
+
+def _unknown_end(year: str, end: PeriodEnd | None) -> str:
+    """What an unpublished year's schedule leaves open: the working days a period counts,
+    or (a period of days, weeks, months or years) whether its last day is a rest day."""
+    if end is None:
+        return f"{year}年的放假安排尚未公布，无法确定哪些日子是工作日，期限无法计算"
+    length = duration_zh(end.period.number, end.period.unit)
+    if DurationUnit.parse(end.period.unit) is DurationUnit.WORKDAY:
+        return (
+            f"期限为 {length}，{year}年的放假安排尚未公布，无法确定哪些日子是工作日，无法计算期满日"
+        )
+    on = f"，按日历于{date_zh(end.calendar_end)}届满" if end.calendar_end is not None else ""
+    return (
+        f"期限为 {length}{on}；届满日为休息日的，顺延至其后第一个工作日（民法典第二百零三条），"
+        f"而{year}年的放假安排尚未公布，无法确定实际期满日"
+    )
 
 
 _ONCE = re.compile(r"once per (\w+) \(一次性\): \w+ (.+) was already granted under \S+")

@@ -34,7 +34,7 @@ from .model import CheckedPolicy, ClauseInfo
 from .printer import print_cap
 from .runtime.money import Money
 from .types import Type
-from .vocab import AMOUNT_KINDS, amount_words, status_words
+from .vocab import AMOUNT_KINDS, SPENT, amount_words, status_words
 from .words import Words, date_zh, value_zh
 
 __all__ = [
@@ -318,6 +318,11 @@ def case_title(checked: CheckedPolicy, clause: ClauseInfo, case: WorkedCase) -> 
     kind = prov.kind if prov is not None else None
     encouraged = prov is not None and prov.encouraged
     status = status_words(str(exp["status"]), kind, dated=case_dated(case), encouraged=encouraged)
+    nothing = exp.get("amount") is not None and Money.parse(str(exp["amount"])).fen == 0
+    if exp["status"] == "eligible" and nothing:  # not "qualified, 0 元" (explain_zh_lines.spent_zh)
+        status = (
+            SPENT["cap"] if exp.get("cut") or exp.get("binding") else f"{status}，本次无可拨付金额"
+        )
     text = f"{subject + ' ' if subject else ''}{status}"
     # The provision's title tells the cases of a measure apart only when it has several.
     text = f"{head}：{text}" if len(clause.provisions) > 1 else text

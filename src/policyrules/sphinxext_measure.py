@@ -340,7 +340,7 @@ if TYPE_CHECKING or importlib.util.find_spec("sphinx") is not None:
                     "未定（文本未给出）"
                     if info.default is None
                     else value_zh(print_expr(info.default), info.type, w),
-                    "计算时可用 --set 给出" if info.default is None else "",
+                    "确定后可在计算时给出" if info.default is None else "",
                     _para(nodes.literal(text=name)),
                 ]
                 for name in params

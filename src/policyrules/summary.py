@@ -80,10 +80,22 @@ def _heading(checked: CheckedPolicy, clause: ClauseInfo) -> str:
 
 
 def _who(w: Words, p: ProvisionInfo) -> str | None:
+    """Whom an award is for, or what another provision applies to: the subject's chain.  An
+    award's applicant is the entity at the top (the firm), with what each claim is made for
+    where that is below it: ``企业（按每笔技术改造贷款计）``, not ``企业的技术改造贷款`` (the
+    thing paid for, read as the applicant); a time limit applies to ``企业的申报材料``."""
     if p.subject is None:
         return None
     chain = [w.entity(e.name) for e in reversed(w.checked.chain(p.subject))]
-    return "的".join(chain)
+    if len(chain) == 1 or p.kind != "award":
+        return "的".join(chain)
+    each = chain[-1]
+    word = next((m for end, m in _MEASURE_WORDS if each.endswith(end)), "个")
+    return f"{chain[0]}（按每{word}{each}计）"
+
+
+# The measure word of a claim's subject by how its title ends (每笔贷款, 每名人才); else 个.
+_MEASURE_WORDS = (("贷款", "笔"), ("资金", "笔"), ("人才", "名"), ("人员", "名"), ("专家", "名"))
 
 
 def _conjuncts(p: ProvisionInfo) -> list[s.Expr]:

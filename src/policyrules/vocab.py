@@ -47,6 +47,8 @@ __all__ = [
     "PENDING_UNJUDGED_ENCOURAGED",
     "PREVAILS_ZH",
     "REASONS",
+    "SPENT",
+    "SPENT_AMOUNT",
     "STATUSES",
     "STATUSES_ENCOURAGED",
     "STATUSES_OF_KIND",
@@ -95,10 +97,12 @@ PENDING_UNDATED = "尚未报告完成"
 """A deadline's or a target's ``pending`` without an evaluation date (no ``--as-of``): not
 done by the facts, and whether it is overdue is not judged, so neither 尚未到期 nor 逾期."""
 
-PENDING_UNJUDGED = "未给出评估日期（--as-of），不判断是否已逾期"
-"""The line that says once why a :data:`PENDING_UNDATED` decision is not judged."""
+PENDING_UNJUDGED = "未给出评估日期，不判断是否已逾期"
+"""The line that says once why a :data:`PENDING_UNDATED` decision is not judged: in words a
+reader can act on (a service has no ``--as-of``); ``eval`` tells its operator the flag on
+standard error."""
 
-PENDING_UNJUDGED_ENCOURAGED = "未给出评估日期（--as-of），不判断是否已超过鼓励期限"
+PENDING_UNJUDGED_ENCOURAGED = "未给出评估日期，不判断是否已超过鼓励期限"
 """The same line of a deadline the document only encourages (``encouraged``)."""
 
 PAYMENT_STATUSES = {
@@ -112,7 +116,7 @@ this evaluation, or in a later year (after ``--as-of``); ``held``: due, but its 
 unknown or only a bound, so nothing is granted."""
 
 PAYMENT_UNDATED = {
-    "heading": "  分年拨付（未给出评估日期：逐年列出全部年度，均未到期；记入台账须给出 --as-of）：",
+    "heading": "  分年拨付（未给出评估日期：逐年列出全部年度，均未到期；记入台账须给出评估日期）：",
     "status": "预计（未给出评估日期）",
 }
 """A schedule evaluated without ``--as-of`` (a forecast, never recorded: E427): its heading
@@ -145,6 +149,17 @@ EARLIER_READING_EN = (
     "; as this tool reads an award: one entitlement per subject, only the rest paid"
 )
 """:data:`EARLIER_DEDUCTED`'s reading in English, after the trace's step (``--lang en``)."""
+
+SPENT = {"cap": "符合条件，额度已用完", "earlier": "符合条件，此前已获全额"}
+"""The head of an eligible award whose exact amount is 0.00 元 because a cap's room is used up
+(``cap``) or the award was granted in full before (``earlier``): 【符合条件】 and 0.00 元 read as
+"qualified, 0 元" (hBF); the status stays ``eligible``."""
+
+SPENT_AMOUNT = {
+    "cap": "本次无可拨付金额：上限“{cap}”的额度已用完",
+    "earlier": "本次无可拨付金额：此前已获本项全额",
+}
+"""Why such an award's amount is 0.00 元, in its amount line (``{cap}``: the cap in words)."""
 
 AMOUNT_KINDS = {"exact": "确定金额", "range": "区间", "up_to": "最高", "unknown": "待定"}
 """An amount's kind, named (the docs' results tables: 金额性质)."""
@@ -241,7 +256,7 @@ REASONS = {
     "E424": "本条已被后发文件替代，但未给出评估日期，无法判断是否仍适用",
     "E426": "逐年列出的金额含有分年拨付计划最后一年之后的年度，该年度不在计划内，不能略去不提："
     "需核对事实，或按自起算日起计算的期限改写拨付计划",
-    "E501": "所需年份的放假安排尚未公布，无法计算工作日期限",
+    "E501": "所需年份的放假安排尚未公布，无法确定哪些日子是工作日，期限无法计算",
     "E502": "推算放假安排的年份超出 2000—2099 年的范围",
 }
 """Why a decision could not be made, by the code the evaluator gives (grammar/README.md's

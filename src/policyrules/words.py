@@ -25,6 +25,7 @@ from .runtime.calendar import HOLIDAY_ASSUMPTION
 from .runtime.values import NONE_TEXT, format_value
 from .vocab import quoted
 from .words_any import any_of, one_of
+from .words_code import coded, min_max_bound
 from .words_values import (
     date_zh,
     duration_zh,
@@ -55,7 +56,9 @@ _COMPARE = {
     ">": "高于",
     ">=": "不低于",
 }
-_ARITH = {"+": "加", "-": "减", "*": "乘以", "/": "除以"}
+# The parser writes `*` as `×` (parse_transform); a product stays ×, as formulas in policy
+# texts write it (实际租金 × 50%), the other operators are words.
+_ARITH = {"+": "加", "-": "减", "×": "×", "*": "×", "/": "除以"}
 # The holiday_schedule assumption (runtime.calendar.Unpublished), which no policy declares.
 _SCHEDULES = {
     "error": "不推算，期限待定",
@@ -152,7 +155,7 @@ class Words:
         """``e`` in words, its names resolved in the subject ``scope`` (an entity name)."""
         say = _SAY.get(type(e))
         if say is None:
-            return f"「{print_expr(e)}」"
+            return coded(e, lambda n: _name(self, n, scope))
         return say(self, e, scope)
 
     def one_of(self, values: Sequence[s.Expr], scope: str | None = None) -> str:
@@ -238,25 +241,38 @@ def _call(w: Words, e: s.Expr, scope: str | None) -> str:
     if e.func in ("average", "sum", "count") and args:
         word = {"average": "平均值", "sum": "合计", "count": "个数"}[e.func]
         return spaced(args[0], f"的{word}")
+    bound = min_max_bound(e, lambda x: _part(w, x, scope), lambda x: w.expr(x, scope))
+    if bound is not None:
+        return bound
     if e.func in ("min", "max"):
         return spaced("、".join(args), f"中{'较小' if e.func == 'min' else '较大'}者")
     if e.func in ("floor", "ceil") and args:
         return spaced(args[0], f"{'向下' if e.func == 'floor' else '向上'}取整")
     if e.func in ("payment_year", "year_index"):
         return "拨付年度" if e.func == "payment_year" else "拨付的第几年"
-    if e.func == "this_year" and args:
-        return spaced("拨付年度的", args[0])
+    if e.func == "this_year" and args:  # a list by year, its payment year's entry
+        each = re.match("(?:各|每)年度?", args[0])
+        return f"拨付年度{args[0][each.end() :]}" if each else spaced(args[0], "中拨付年度的数额")
     if e.func == "convert" and len(args) == 2:
         return spaced(args[0], "按", args[1], "折算的人民币金额")
-    return f"「{print_expr(e)}」"
+    return coded(e, lambda n: _name(w, n, scope))
 
 
 def _binop(w: Words, e: s.Expr, scope: str | None) -> str:
     assert isinstance(e, s.BinOp)
     op = _ARITH.get(e.op)
     if op is None:
-        return f"「{print_expr(e)}」"
-    return spaced(_part(w, e.left, scope), op, _part(w, e.right, scope))
+        return coded(e, lambda n: _name(w, n, scope))
+    left, right = _part(w, e.left, scope), _part(w, e.right, scope)
+    # a × b × c reads as one product; a (a × b) + c, a − (b − c) keep their brackets
+    if isinstance(e.left, s.BinOp) and _RANK.get(e.left.op, 0) >= _RANK.get(e.op, 0):
+        left = w.expr(e.left, scope)
+    if isinstance(e.right, s.BinOp) and e.right.op == e.op in ("×", "+"):
+        right = w.expr(e.right, scope)
+    return f"{left} × {right}" if op == "×" else spaced(left, op, right)
+
+
+_RANK = {"+": 1, "-": 1, "×": 2, "/": 2}
 
 
 def _of(w: Words, e: s.Expr, scope: str | None) -> str:
@@ -286,7 +302,7 @@ def _compare(w: Words, e: s.Expr, scope: str | None) -> str:
         return spaced(w.expr(left, scope), word, w.expr(right, scope))
     op = _COMPARE.get(e.op)
     if op is None:
-        return f"「{print_expr(e)}」"
+        return coded(e, lambda n: _name(w, n, scope))
     return spaced(_part(w, left, scope), op, _part(w, right, scope))
 
 

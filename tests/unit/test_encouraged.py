@@ -106,7 +106,7 @@ def test_a_pending_encouraged_deadline_is_said_as_any_other() -> None:
     assert d.status == "pending"
     text = decision_text_zh(d)
     assert text.startswith("【尚未报告完成】")
-    assert "  未给出评估日期（--as-of），不判断是否已超过鼓励期限" in text.splitlines()
+    assert "  未给出评估日期，不判断是否已超过鼓励期限" in text.splitlines()
     assert "  性质：文件以“鼓励”表述，不是强制要求" in text
 
 

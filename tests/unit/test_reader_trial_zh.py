@@ -216,7 +216,7 @@ def test_a_pending_deadline_without_an_evaluation_date_is_not_said_not_yet_due(
     assert block.split("\n")[1:4] == [
         "  性质：文件以“鼓励”表述，不是强制要求",
         "  期限：2025年10月9日",
-        "  未给出评估日期（--as-of），不判断是否已超过鼓励期限",
+        "  未给出评估日期，不判断是否已超过鼓励期限",
     ]
     assert "尚未到期" not in out
     assert out.count("不判断是否已逾期") == 2  # the two other pending deadlines

@@ -31,7 +31,8 @@ def test_launch_reward_summary(beijing: policyrules.Policy) -> None:
     the validity, and what is left open (the decided amount, two assumptions)."""
     s = measure_summary(beijing.checked, _clause(beijing, "jjxf_2025_50/3"))
     assert s.heading == "京经信发〔2025〕50号 第3条 创新产品上市奖励"
-    assert s.who == ("企业的医疗器械产品",)
+    # the firm applies, a claim a product (hBF: 企业的医疗器械产品 read as the applicant)
+    assert s.who == ("企业（按每个医疗器械产品计）",)
     assert s.conditions == (
         "获批上市前承担的国家项目或进入的审评审批程序至少有一项，"
         "或承担的其他国家项目经认定属于“揭榜挂帅等国家项目”",

@@ -252,7 +252,10 @@ def test_cli_text_marks_the_projection(capsys: pytest.CaptureFixture[str], tmp_p
     # In Chinese (the default), without the assumption: the year named, the way out given.
     assert main(argv) == 0
     out = capsys.readouterr().out
-    assert "原因：无法判断：2027年的放假安排尚未公布，无法计算工作日期限（E501）" in out
+    assert (
+        "原因：无法判断：期限为 30 个工作日，2027年的放假安排尚未公布，无法确定哪些日子是工作日，"
+        "无法计算期满日（E501）；可待2027年放假安排公布后再判断"
+    ) in out
 
 
 @pytest.mark.parametrize(

@@ -51,11 +51,12 @@ def test_a_node_type_without_words_shows_its_formatter_text(
     beijing: policyrules.Policy, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The fallback: a node type the dispatch does not know is shown as the formatter
-    writes it, in 「」, never dropped or guessed."""
+    writes it, in 「」, never dropped or guessed; its names by their titles, since a
+    reader of Chinese cannot read an identifier (hBF: the names were left as written)."""
     monkeypatch.delitem(words_module._SAY, s.InForce)
     w = Words.of(beijing.checked)
     e = _condition("approved_on in force")
-    assert w.expr(e, "product") == "「approved_on in force」"
+    assert w.expr(e, "product") == "「境内获批上市（注册）日期 in force」"
 
 
 def test_caps_in_words_from_their_structure(beijing: policyrules.Policy) -> None:

@@ -107,7 +107,8 @@ def test_a_time_limit_applies_to_its_subject_nobody_applies_for_it(
     assert (summary.who, summary.applies) == ((), ("企业的申报材料",))
     assert summary_text(summary).splitlines()[1:3] == ["适用于：", "  · 企业的申报材料"]
     award = measure_summary(policy.checked, policy.checked.clause("sqkf_2026_3/一"))  # type: ignore[arg-type]
-    assert (award.who, award.applies) == (("企业的药品品种",), ())
+    # the firm applies for each of its drugs (hBF: was 企业的药品品种, the thing paid for)
+    assert (award.who, award.applies) == (("企业（按每个药品品种计）",), ())
 
 
 def test_an_entitlement_applies_to_its_subject() -> None:

@@ -49,7 +49,7 @@ from ...runtime.claim_texts import AT_MOST_ZH, UNKNOWN_ZH
 from ...runtime.money import Money, cn_text
 from ...runtime.values import Unknown
 from ...terminal import BREAK, printable, printable_pieces
-from ...vocab import amount_words
+from ...vocab import SPENT, SPENT_AMOUNT, amount_words
 from ...words import Words, date_zh, money_as_written
 from .compile import CompiledProvision, Env
 from .paid import PaidPlan, paid_facts
@@ -249,6 +249,20 @@ class PaidZh:
                     self.after_amount, self.said_facts, "\n" + _FACTS, self.tail_text,
                     self.nl_lines, self.nl_head, _cap_bits)  # fmt: skip
 
+    def spent(self, caps: Sequence[tuple[Any, ...]]) -> tuple[str, str] | None:
+        """The head and the amount line (escaped) of a claim of these paid nothing because
+        the cap of ``caps`` (a row's) it met last cut it to nothing, as
+        :func:`~policyrules.explain_zh_lines.spent_zh` says the decision; ``None``: no cap
+        did (nothing by its own arithmetic)."""
+        cut = [cap for cap, *_, before, after in caps if after == 0 and before > after]
+        if not cut:
+            return None
+        static = self.plan.static
+        head = head_zh(self.w, "eligible", "award", static["document_number"], static["document"],
+                       static["clause"], static["title"], label=SPENT["cap"])  # fmt: skip
+        why = SPENT_AMOUNT["cap"].format(cap=cap_said_zh(self.w, self.p, cut[0].text))
+        return printable(head), printable(f"{self.before_amount}{cn_text(0)}（{why}）")
+
     def pairs_line(self, facts: tuple[tuple[str, str], ...]) -> str:
         """``facts_said`` of the facts' pairs, each pair's words kept as it keeps them."""
         kept = self.facts
@@ -317,7 +331,14 @@ def paid_text_zh(
     plan = plan_said[0]
     words, last = run[3], run[6]
     seen = last[0]  # read and written whole: two threads saying one result stay right
-    if seen is not None and seen[0] is plan and seen[1] is words and seen[2] == row[12]:
+    nothing = row[4] == 0  # paid nothing: a cap spent is said so (PaidZh.spent), not rendered
+    if (
+        not nothing
+        and seen is not None
+        and seen[0] is plan
+        and seen[1] is words
+        and seen[2] == row[12]
+    ):
         render: Render | None = seen[4]  # (most) the claim before's, same assumptions
         if render is not None:
             text = render(row)
@@ -361,7 +382,7 @@ def paid_text_zh(
             if render is None:
                 render = said.render = said.renderer(row[6])
         last[0] = (plan, words, frozenset(used), said, render)
-        if render is not None:
+        if render is not None and not nothing:
             text = render(row)
             if text is not None:
                 return text
@@ -383,10 +404,14 @@ def paid_text_zh(
     subject = path[0][1] + "/" + path[1][1] if len(path) == 2 else "/".join([i for _, i in path])
     # The text as one list of pieces, joined once (each line's not joined apart first),
     # its lines apart by BREAK (terminal.printable_pieces).
-    out: list[str] = [said.head]
+    spent = said.spent(row[6]) if nothing else None
+    out: list[str] = [said.head if spent is None else spent[0]]
     if subject:
         out += (_SUBJECT, said.singles.get(subject, subject))
-    out += (BREAK, said.before_amount, cn_text(row[4]), said.after_amount)
+    if spent is None:
+        out += (BREAK, said.before_amount, cn_text(row[4]), said.after_amount)
+    else:
+        out += (BREAK, spent[1])
     heads = said.lines
     for cap, scope, year, limit, was, log, stop, before, after in row[6]:
         if scope is None:
