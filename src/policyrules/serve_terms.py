@@ -57,6 +57,10 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     ),
     (re.compile(r"as --as-of \(as_of in the facts, the API or the service\)"), "as `as_of`"),
     (
+        re.compile(r"export the store \(`ledger export`\)"),
+        "have the service's operator export the store (`policyrules ledger export`)",
+    ),
+    (
         re.compile(r"counted by it too: `ledger export` the store"),
         "counted by it too, which only the service's operator can do: `policyrules ledger "
         "export` the store",

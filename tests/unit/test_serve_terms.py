@@ -174,6 +174,16 @@ def test_the_command_line_keeps_its_own_terms(
             "day of the payment run",
         ),
         (
+            "E335",
+            "if they were counted with annual_cap_year = decision, export the store (`ledger "
+            "export`), add `bases: [...]` to the file and import it into a new store; otherwise "
+            "run with --assume annual_cap_year=approval",
+            "if they were counted with annual_cap_year = decision, have the service's operator "
+            "export the store (`policyrules ledger export`), add `bases: [...]` to the file and "
+            "import it into a new store; otherwise send `assumptions: {annual_cap_year: "
+            "approval}` in the document (or the query `assume=annual_cap_year=approval`)",
+        ),
+        (
             "E353",
             "if the result is meant for a later day, give that day as --as-of (as_of in the "
             "facts, the API or the service), or leave as_of out",
@@ -183,7 +193,8 @@ def test_the_command_line_keeps_its_own_terms(
 )
 def test_other_flags_in_service_terms(code: str, hint: str, said: str) -> None:
     """The other hints that name a flag: a parameter's value (E311), a schedule recorded
-    without a day (E427), a date after as_of (E353)."""
+    without a day (E427), a store's grants appended without a reading (E335), a date after
+    as_of (E353)."""
     assert in_service_terms(Diagnostic(code, "m", hint=hint)).hint == said
 
 
