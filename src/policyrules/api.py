@@ -295,12 +295,12 @@ class Policy(BatchEntry):
         decision is unknown (E501).  ``as_of`` is the day the result speaks for (a deadline
         with no completion date is overdue after it); a date fact later than it is refused
         (E353: not yet a fact on that day; without ``as_of`` each date is taken as given).
-        A facts file's own ``as_of``,
-        ``ledger``, ``parameters`` and ``assumptions`` apply; arguments win; the facts file's
-        grants and ``ledger`` together are the earlier grants.  Values are read as in a facts
-        file (:mod:`policyrules.reading`): a rate is ``"30%"`` (not ``Decimal("0.3")``), a
-        date ``"YYYY-MM-DD"`` or a ``datetime.date``; :class:`FactsError` (E304, E305,
-        E310-E314) otherwise.
+        A facts file's own ``as_of``, ``ledger``, ``parameters`` and ``assumptions`` apply;
+        arguments win; the facts file's grants and ``ledger`` together are the earlier
+        grants (``ledger=[]`` adds none, takes none away: for none, read facts without it).
+        Values are read as in a facts file (:mod:`policyrules.reading`): a rate is ``"30%"``
+        (not ``Decimal("0.3")``), a date ``"YYYY-MM-DD"`` or a ``datetime.date``;
+        :class:`FactsError` (E304, E305, E310-E314) otherwise.
 
         Pure (the same arguments always give the same result) unless ``ledger`` is a store
         and ``commit`` is true: then the store's grants are read and this result's grants

@@ -34,6 +34,7 @@ __all__ = [
     "Diagnostic",
     "EvaluationError",
     "FactsError",
+    "FactsTypeError",
     "GrantConflict",
     "LedgerError",
     "PolicyRulesError",
@@ -328,6 +329,13 @@ class FactsError(PolicyRulesError, ValueError):
     """A facts, ledger, parameter or assumption input breaks the policy's schema."""
 
     default_code = "E300"
+
+
+class FactsTypeError(FactsError, TypeError):
+    """An input given from Python that is not of a type its parser reads
+    (``Money.parse(200)``): also a ``TypeError``, which it was before it had a code."""
+
+    default_code = "E303"
 
 
 class LedgerError(FactsError):

@@ -55,6 +55,7 @@ from .serve_answers import dumps, error_json, error_status, path_hider, serve_er
 from .serve_log import DecisionLog
 from .serve_openapi import openapi
 from .serve_page import page_routes
+from .serve_terms import STORE
 from .serve_work import Abandoned, Evaluator, Job, Options, ServeLimits
 from .syntax import Module
 
@@ -290,7 +291,7 @@ def create_app(
     # A client learns no path of the server's (the server's log does): paths in errors are
     # read as these labels, and the policy's files by their names inside it.
     hide = path_hider(
-        {"<ledger store>": store, "<decision log>": log.path if log else None}, policy.path
+        {STORE: store, "the service's decision log": log.path if log else None}, policy.path
     )
     work = Evaluator(
         policy, digest=digest, log=log, ledger=store, limits=limits, import_ledgers=import_ledgers

@@ -11,7 +11,10 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+import attrs
+
 from .errors import Diagnostic, GrantConflict, PolicyRulesError
+from .serve_terms import in_service_terms
 from .terminal import indented_json, json_printable
 
 __all__ = ["LISTED", "dumps", "error_json", "error_status", "path_hider", "serve_error"]
@@ -74,26 +77,27 @@ def error_json(
     exc: PolicyRulesError, document: str | None = None, hide: Callable[[str], str] = _as_is
 ) -> dict[str, Any]:
     """``{"errors": [{code, message, hint, path, line, col, end_line, end_col}], "text"}``:
-    the diagnostics the command line prints, as data, and ``text`` as it prints them.
+    the diagnostics the command line prints, as data, and ``text`` as it prints them, but
+    in the service's terms (:mod:`policyrules.serve_terms`: the request's ``assumptions``,
+    not ``--assume``).
     ``path`` is the place in the document a message starts with (``firms[0].id``), if any;
     ``line``... are the place in the request body (``document`` names it) or ``null``.
     ``hide`` rewrites each message, hint and ``text`` (:func:`path_hider`).  Only the first
     :data:`LISTED` diagnostics are answered, ``text`` saying how many more there were."""
-    shown = exc.diagnostics[:LISTED]
+    shown = [_said(d, hide) for d in exc.diagnostics[:LISTED]]
     more = len(exc.diagnostics) - len(shown)
     errors = []
     for d in shown:
-        message = hide(d.message)
         # (read from the hidden message: a store named `grants.db` is not a place in the
         # document, and its name is the server's)
-        m = _PATH.match(message)
+        m = _PATH.match(d.message)
         path = m.group(1) if m and (document is None or m.group(1) != document) else None
         span = d.span
         errors.append(
             {
                 "code": d.code,
-                "message": message,
-                "hint": None if d.hint is None else hide(d.hint),
+                "message": d.message,
+                "hint": d.hint,
                 "path": path,
                 "line": span.line if span else None,
                 "col": span.col if span else None,
@@ -101,11 +105,19 @@ def error_json(
                 "end_col": span.end_col if span else None,
             }
         )
-    if not more:
-        return {"errors": errors, "text": hide(exc.render())}
     text = PolicyRulesError(shown, sources=exc.sources).render()
-    text += f"\n\n… and {more:,} more errors, not listed (the first {LISTED:,} are)"
+    if more:
+        text += f"\n\n… and {more:,} more errors, not listed (the first {LISTED:,} are)"
     return {"errors": errors, "text": hide(text)}
+
+
+def _said(d: Diagnostic, hide: Callable[[str], str]) -> Diagnostic:
+    """``d`` as the service says it: the server's paths hidden, in its own terms
+    (:func:`~policyrules.serve_terms.in_service_terms`)."""
+    message, hint = hide(d.message), None if d.hint is None else hide(d.hint)
+    if (message, hint) != (d.message, d.hint):
+        d = attrs.evolve(d, message=message, hint=hint)
+    return in_service_terms(d)
 
 
 # A character a path may hold: a path is replaced only where it stands whole.
@@ -114,9 +126,9 @@ _IN_PATH = r"[\w.~/\\-]"
 
 def path_hider(files: Mapping[str, Path | None], policy: Path | None) -> Callable[[str], str]:
     """A function of a text that replaces the server's own paths in it, which a client
-    must not learn: each of ``files`` (label -> path: ``{"<ledger store>": store}``) by its
-    label, and the policy's directory ``policy`` (its own directory when a file) before the
-    names of its files, so ``/srv/policies/p/a.rule:3:1`` reads ``a.rule:3:1``.  Each path
+    must not learn: each of ``files`` (label -> path: ``{STORE: store}``) by its label,
+    and the policy's directory ``policy`` (its own directory when a file) before the names
+    of its files, so ``/srv/policies/p/a.rule:3:1`` reads ``a.rule:3:1``.  Each path
     is found as given, absolute and resolved; only whole (not ``d`` in ``d/1/a``)."""
     subs: dict[str, str] = {}
     for label, path in files.items():

@@ -3,8 +3,8 @@
 The request body of ``/v1/evaluate`` and ``/v1/explain`` is a facts document, whose shape
 depends on the policy: its JSON Schema (``policyrules schema``, draft 2020-12, the dialect
 of OpenAPI 3.1) is embedded whole as ``components/schemas/Facts``.  Answers are described
-by their top-level fields; the decisions' fields are those of ``eval --json``
-(docs/serve.md).
+with every field (:mod:`policyrules.serve_schemas`: a decision, its caps, grants; money
+as 元 text).
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from .api import Policy
+from .serve_schemas import COMPONENTS
 
 __all__ = ["openapi"]
 
@@ -37,32 +38,6 @@ _ERROR = {
             },
         },
         "text": {"type": "string", "description": "the errors as the command line prints them"},
-    },
-}
-
-_RESULT = {
-    "type": "object",
-    "required": ["decisions", "grants", "assumptions", "provenance"],
-    "properties": {
-        "decisions": {"type": "array", "items": {"type": "object"}},
-        "grants": {"type": "array", "items": {"type": "object"}},
-        "assumptions": {"type": "object"},
-        "provenance": {"$ref": "#/components/schemas/Provenance"},
-    },
-}
-
-_PROVENANCE = {
-    "type": "object",
-    "required": ["tool", "version", "policy", "calendar"],
-    "properties": {
-        "tool": {"const": "policyrules"},
-        "version": {"type": "string"},
-        "policy": {
-            "type": "object",
-            "properties": {"digest": {"type": "string"}, "files": {"type": "integer"}},
-        },
-        "calendar": {"type": "object"},
-        "options": {"type": "object"},
     },
 }
 
@@ -158,7 +133,9 @@ def openapi(policy: Policy, about: dict[str, Any]) -> dict[str, Any]:
                     ],
                     "requestBody": body,
                     "responses": {
-                        "200": _json_answer("the decisions", {"type": "object"}),
+                        "200": _json_answer(
+                            "the decisions", {"$ref": "#/components/schemas/Explained"}
+                        ),
                         **refusals,
                     },
                 }
@@ -194,8 +171,7 @@ def openapi(policy: Policy, about: dict[str, Any]) -> dict[str, Any]:
         "components": {
             "schemas": {
                 "Facts": policy.schema(),
-                "Result": _RESULT,
-                "Provenance": _PROVENANCE,
+                **COMPONENTS,
                 "Error": _ERROR,
             }
         },

@@ -36,6 +36,36 @@ DAMAGED = (
 )
 
 
+def _not_a_grant(entry: object) -> LedgerError:
+    """E327: ``entry`` given to a store is not a :class:`Grant`.  A mapping is not read here:
+    which of its keys are ids, and in what order from the firm down, is the policy's to say
+    (a path read in the order given could be recorded as no evaluation would find it); the
+    hint says how to record it through the policy, or to make the Grant, from its own keys."""
+    kind = type(entry).__name__
+    if not isinstance(entry, Mapping):
+        return _error(
+            "E327",
+            f"a store records Grant values, not {kind}",
+            "make each a Grant: Grant(provision, (('firm', 'f1'), ('product', 'P1')), "
+            "Money.parse('200万元'), year=2026); a result's grants: store.append(result.ledger())",
+        )
+    provision = entry.get("provision", "PROVISION")
+    path = tuple(
+        (k, v) for k, v in entry.items() if k not in ("provision", "amount", "year", "tier")
+    )
+    made = f"Grant({provision!r}, {path!r}, Money.parse({str(entry.get('amount', '0元'))!r})"
+    for key in ("year", "tier"):
+        if entry.get(key) is not None:
+            made += f", {key}={entry[key]!r}"
+    return _error(
+        "E327",
+        f"a store records Grant values, not {kind}: a store knows no policy, which says "
+        "which keys of a grant's mapping are ids and in what order",
+        "record mappings through the policy, checked as a ledger file's grants are: "
+        f"policy.record(store, grants); or make each a Grant: {made})",
+    )
+
+
 def _error(code: str, message: str, hint: str | None = None) -> LedgerError:
     return LedgerError(Diagnostic(code, message, hint=hint))
 
@@ -106,7 +136,7 @@ class StoreTransaction:
             batch = self._new_batch(note)
         for g in rows:
             if not isinstance(g, Grant):
-                raise _error("E327", f"a store records Grant values, not {type(g).__name__}")
+                raise _not_a_grant(g)
             try:
                 conn.execute(
                     "INSERT INTO grants (provision, path, firm, year, amount_fen, batch, tier) "

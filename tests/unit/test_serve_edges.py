@@ -57,7 +57,7 @@ def test_a_grant_the_store_records_with_another_amount_is_409(
     assert against.status_code == 409
     (err,) = against.json()["errors"]
     assert err["code"] == "E326"
-    assert "<ledger store>" in err["message"]
+    assert "the service's ledger store" in err["message"]
     assert listed.status_code == 400
     assert listed.json()["errors"][0]["code"] == "E326"
 

@@ -229,7 +229,9 @@ def test_errors_show_a_client_no_path_of_the_server(
 ) -> None:
     """The store's and the log's paths are the server's business: an error naming them (a
     store keyed by another reading, 409 E335; the log held by another writer, 503 E720)
-    names them `<ledger store>` and `<decision log>`; the server's log has the path."""
+    names them `the service's ledger store` and `the service's decision log` (were
+    `<ledger store>`, `<decision log>`: a client reading them learnt no term it knew); the
+    server's log has the path."""
     other = sqlite3.connect(log.path, isolation_level=None)
     limits = ServeLimits(timeout=2)
     with TestClient(create_app(policy, log=log, ledger=store, limits=limits)) as c:
@@ -244,8 +246,8 @@ def test_errors_show_a_client_no_path_of_the_server(
             other.close()
     assert (keyed.status_code, busy.status_code) == (409, 503)
     for answer, code, label in (
-        (keyed, "E335", "<ledger store>"),
-        (busy, "E720", "<decision log>"),
+        (keyed, "E335", "the service's ledger store"),
+        (busy, "E720", "the service's decision log"),
     ):
         assert str(tmp_path) not in answer.text
         assert "grants.db" not in answer.text

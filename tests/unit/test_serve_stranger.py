@@ -150,7 +150,8 @@ def test_a_store_it_may_not_write_is_said_so_not_busy_or_damaged(
     (err,) = answer.json()["errors"]
     assert err["code"] == "E330"
     assert err["message"] == (
-        "<ledger store>: cannot write to the ledger store (attempt to write a readonly database)"
+        "the service's ledger store: cannot write to the ledger store "
+        "(attempt to write a readonly database)"
     )
     assert "directory" in err["hint"]
     assert "backup" not in err["hint"]
@@ -409,7 +410,7 @@ def test_a_commit_with_the_log_held_elsewhere_names_the_log(
     assert answer.status_code == 503
     (err,) = answer.json()["errors"]
     assert err["code"] == "E720"
-    assert err["message"].startswith("<decision log>: the decision log is busy")
+    assert err["message"].startswith("the service's decision log: the decision log is busy")
     assert log.entries() == []
     with LedgerStore.open("grants.db", create=False) as s:
         assert list(s.grants()) == []

@@ -32,7 +32,7 @@ from decimal import Decimal
 
 import attrs
 
-from ..errors import Diagnostic, FactsError, quoted
+from ..errors import Diagnostic, FactsError, FactsTypeError, quoted
 from .digits import NonAsciiDigits, non_ascii_digits
 
 __all__ = [
@@ -148,30 +148,47 @@ class Money:
         """Read an amount as written: ``"200 万元"``, ``"1.5亿元"``, ``"12,345.67 元"``.
 
         A bare number (``"12345.67"``) is in 元; ``"100万"`` is 100 万元; a negative amount
-        needs a leading ``-``.  Digits are ASCII, as the facts reader takes them: full-width
-        ``"１００ 万元"`` is refused with :class:`~policyrules.errors.FactsError` (E303, a
-        ``ValueError``) saying which character, the ASCII text as its hint; anything else
-        unreadable with ``ValueError``.
+        needs a leading ``-``.  Digits are ASCII, as the facts reader takes them.  Text it
+        cannot read is refused with :class:`~policyrules.errors.FactsError` (E303, a
+        ``ValueError``) saying why and how to write it, as the facts reader refuses an
+        amount: full-width ``"１００ 万元"`` names the character, the ASCII text its hint;
+        ``"2百万元"`` (a number in Chinese words) or a part of a fen, the form to write.  A
+        value that is not text is :class:`~policyrules.errors.FactsTypeError` (E303, also a
+        ``TypeError``).
 
         >>> try:
         ...     Money.parse("１２．５ 元")
         ... except ValueError as exc:
         ...     print(exc.code, exc.hint)
         E303 write ASCII digits: "12.5 元"
+        >>> try:
+        ...     Money.parse("2百万元")
+        ... except ValueError as exc:
+        ...     print(exc.code, exc.hint)
+        E303 write the number in ASCII digits, then 元, 万元 or 亿元 (2百万元: 200 万元)
         """
         if not isinstance(text, str):
-            raise TypeError(f"Money.parse expects a str, not {type(text).__name__}")
+            shown = repr(text)[:40]
+            raise FactsTypeError(
+                Diagnostic(
+                    "E303",
+                    f"Money.parse reads text, not {type(text).__name__}: {shown}",
+                    hint='write the amount as text, Money.parse("200 万元"); or make it from '
+                    'an int or a Decimal: Money.of(200, "万元")',
+                )
+            )
         _refuse_non_ascii(text, "E303", "an amount of money")
         normal = text.strip()
         match = _AMOUNT_RE.fullmatch(normal)
         if match is None:
-            raise ValueError(
-                f"cannot read {text!r} as an amount of money: "
-                "expected e.g. '200 万元', '1.5亿元', '12,345.67 元' or '-5 元'"
-            )
+            raise _unread(text, _PARSE_EXPECTED, _PARSE_HINT)
         number = Decimal(match["number"].replace(",", ""))
         unit = match["unit"] or "元"
-        money = cls.of(number, unit)
+        try:
+            money = cls.of(number, unit)
+        except ValueError as exc:  # a part of a fen, or too many digits
+            hint = _FEN_HINT if "whole number of fen" in str(exc) else _LARGE_HINT
+            raise _unread(text, str(exc), hint) from None
         return -money if match["sign"] else money
 
     @classmethod
@@ -440,6 +457,19 @@ def format_rate(rate: Decimal) -> str:
     if text == "-0":
         text = "0"
     return f"{text}%"
+
+
+_PARSE_EXPECTED = "expected e.g. '200 万元', '1.5亿元', '12,345.67 元' or '-5 元'"
+_PARSE_HINT = "write the number in ASCII digits, then 元, 万元 or 亿元 (2百万元: 200 万元)"
+_FEN_HINT = "an amount is whole fen: two places after the point in 元 at most"
+_LARGE_HINT = f"an amount has at most {_MAX_FEN_DIGITS} digits of fen"
+
+
+def _unread(text: str, why: str, hint: str) -> FactsError:
+    """E303: ``text`` is not an amount :meth:`Money.parse` reads, ``why``."""
+    return FactsError(
+        Diagnostic("E303", f"cannot read {quoted(text)} as an amount of money: {why}", hint=hint)
+    )
 
 
 def _refuse_non_ascii(text: str, code: str, what: str) -> None:
