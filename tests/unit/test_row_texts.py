@@ -191,6 +191,37 @@ def test_a_refusal_key_holds_what_the_text_says() -> None:
     assert refusal_key(reads, firm(score=Decimal("1"), kind=frozenset({Name("a")})), set()) is None
 
 
+def test_a_refusal_key_of_the_claims_own_facts_makes_no_chain(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Measure 3's conditions read only the product's own facts: the keys of its refused
+    claims read them from the product, the chain of its owners (firm, product) not made;
+    the texts are the decisions' all the same."""
+    from policyrules.instances import Instance
+
+    policy = policyrules.load(data.measure3_only(ROOT / "policies" / "beijing_2025", tmp_path))
+    rows = data.claims(60)
+    facts = data.as_facts(rows)
+    made = tuple(decision_text(d) for d in policy.evaluate(facts).decisions)
+    refused = sum(not (routed or other) for _, _, _, routed, other, _ in rows)
+    assert refused  # (60 claims: some came through no route, and no other project either)
+    result = policy.evaluate(facts)
+    chains = count_calls(monkeypatch, Instance, "chain")
+    real = said_module.refusal_key
+    keys: list[int] = []  # the chains made by each key
+
+    def key(*args: Any) -> Any:
+        before = len(chains)
+        got = real(*args)
+        keys.append(len(chains) - before)
+        return got
+
+    monkeypatch.setattr(said_module, "refusal_key", key)
+    assert result.decision_texts() == made
+    assert len(keys) >= refused
+    assert set(keys) == {0}
+
+
 def test_a_refused_claim_said_from_its_row_is_its_decisions_text() -> None:
     """A claim refused by a condition (remark withdrawn; base 0 元 fails the other): its
     text, made once for the claims refused alike and headed by its own subject, is

@@ -69,12 +69,22 @@ def refusal_key(
     not); ``None`` where a value is of a kind not keyed (a duration, a set of other than
     text, stated none): the claim is said on its own."""
     key: list[Any] = [frozenset(used)]
-    chain = inst.chain()
+    # The claim's own facts (most) read from it; the chain of its owners made only for
+    # an owner's fact, or where an owner is of its own entity (chain() keeps the outermost).
+    own, parent = inst.entity, inst.parent
+    alone = parent is None or (parent.parent is None and parent.entity != own)
+    chain: dict[str, Instance] | None = None
+    holder: Instance | None
     for entity, name in facts:
-        holder = chain.get(entity)
-        if holder is None:
-            key.append(_ABSENT)
-            continue
+        if alone and entity == own:
+            holder = inst
+        else:
+            if chain is None:
+                chain = inst.chain()
+            holder = chain.get(entity)
+            if holder is None:
+                key.append(_ABSENT)
+                continue
         value = holder.id if name == "id" else holder.values.get(name, _ABSENT)
         kind = type(value)
         if kind in _AS_IS or value is _ABSENT:  # (most)
