@@ -33,6 +33,7 @@ from policyrules.backends.sql import duckdb as engine
 from policyrules.backends.sql.dated import later_dates
 from policyrules.batch_columns import decisions_sql
 from policyrules.errors import FactsError
+from policyrules.explain_exclusive import exclusion_zh
 from policyrules.explain_zh import words_for
 from policyrules.explain_zh_caps import cap_said_zh
 from policyrules.facts_dated import SHOWN, LaterDate, later_in_facts, later_in_rows, refuse_later
@@ -189,10 +190,12 @@ def assert_same(expected: Any, rows: list[Any], got_grants: list[Any], part: Che
 
 def _binding(words: Words, d: Any) -> list[str]:
     """The caps that bound ``d``, in the words of its Chinese text (in the order applied),
-    then what an exclusive group did to it (:func:`_note`), as the batch lists them."""
+    then what an exclusive group did to it as its Chinese text says it (``exclusion_zh``),
+    as the batch lists them."""
     w = words_for(words, d.assumptions)
     said = [cap_said_zh(w, words.provisions.get(d.provision), e.cap) for e in d.caps if e.binding]
-    return list(dict.fromkeys(said)) + ([] if d.exclusivity is None else [_note(d.exclusivity)])
+    note = exclusion_zh(words, d)
+    return list(dict.fromkeys(said)) + ([] if note is None else [note])
 
 
 @settings(max_examples=max(8, settings().max_examples // 12))
@@ -463,15 +466,6 @@ def _exclusive(groups: tuple[str, str]) -> tuple[policyrules.Policy, Any]:
     return policy, compile_batch(policy.checked)
 
 
-def _note(ex: Any) -> str:
-    """``Exclusion.describe`` with the amount as the batch writes it (no thousands
-    separators)."""
-    shown = ex.describe()
-    if ex.other_amount is not None:
-        shown = shown.replace(str(ex.other_amount), f"{ex.other_amount.yuan} 元")
-    return shown
-
-
 @settings(max_examples=max(8, settings().max_examples // 6))
 @given(exclusive_registries(), st.sampled_from(GROUPS))
 def test_exclusive_groups_batch_equals_one_by_one(
@@ -484,16 +478,9 @@ def test_exclusive_groups_batch_equals_one_by_one(
     expected = one_by_one(policy.checked, facts, ledger, {})
     rows, got_grants = batch(plan, policy.checked, facts, ledger)
     assert_same(expected, rows, got_grants, policy.checked)
-    # and what the group did to each claim, as its decision says it (binding_caps)
-    con = engine.connect()
-    engine.load_facts(con, policy.checked, facts, ledger)
-    engine.run_plan(con, plan)
-    notes = {
-        (p, subject): [c for c in caps if c.startswith("exclusive (")]
-        for p, subject, caps in con.execute(
-            "SELECT provision, subject, binding_caps FROM decisions"
-        ).fetchall()
-    }
+    # and what the group did to each claim, as its Chinese text says it (binding_caps)
+    words = Words.of(policy.checked)
+    notes = {(r[0], r[1]): [c for c in r[-1] if c.startswith("不重复支持")] for r in rows}
     for d in expected.decisions:
-        want = [] if d.exclusivity is None else [_note(d.exclusivity)]
-        assert notes[(d.provision, d.subject)] == want, (d.provision, d.subject)
+        note = exclusion_zh(words, d)
+        assert notes[(d.provision, d.subject)] == ([] if note is None else [note])

@@ -15,6 +15,8 @@ from tests.strategies import compile_text
 
 from policyrules.backends.sql import BatchCompileError, compile_batch
 from policyrules.cli import main
+from policyrules.explain_exclusive import exclusion_zh
+from policyrules.words import Words
 
 pytestmark = pytest.mark.timeout(600)  # the JVM starts
 
@@ -61,7 +63,10 @@ clause 三 "支持技术改造"
 
 TWO = "sq/二/industrialisation_subsidy"
 THREE = "sq/三/upgrade_support"
-HEAD = "exclusive (keep highest ties by listed, clause sq/二): "
+HEAD = "不重复支持（按照就高原则，金额相同的按排列在前的一项）："
+# the awards as the Chinese texts name them (the document has no number: its title)
+NAME_TWO = "《示例区促进生物医药产业高质量发展若干措施》第二条“产业化项目设备投资补助”"
+NAME_THREE = "《示例区促进生物医药产业高质量发展若干措施》第三条“技术改造项目支持”"
 
 # (firm, project, kind, equipment, total): applied 2026-04-01, in force
 PROJECTS = [
@@ -89,13 +94,13 @@ WANT: dict[tuple[str, str], tuple[Any, ...]] = {
         "not_eligible",
         None,
         None,
-        [HEAD + f"not paid: {THREE} pays 12000000.00 元"],
+        [HEAD + f"同一对象按{NAME_THREE}支持（1200 万元（确定金额）），本项不予支持"],
     ),
     (THREE, "0701/P1"): (
         "eligible",
         1200 * WAN,
         "exact",
-        [HEAD + f"paid: not below {TWO} (10000000.00 元)"],
+        [HEAD + f"本项支持金额不低于{NAME_TWO}（1000 万元（确定金额）），按本项支持"],
     ),
     (TWO, "0701/P2"): ("not_eligible", None, None, []),
     (THREE, "0701/P2"): ("eligible", 300 * WAN, "exact", []),
@@ -103,32 +108,32 @@ WANT: dict[tuple[str, str], tuple[Any, ...]] = {
         "eligible",
         1000 * WAN,
         "exact",
-        [HEAD + f"paid: not below {THREE} (10000000.00 元)"],
+        [HEAD + f"本项支持金额不低于{NAME_THREE}（1000 万元（确定金额）），按本项支持"],
     ),
     (THREE, "0701/P3"): (
         "not_eligible",
         None,
         None,
-        [HEAD + f"not paid: {TWO} pays 10000000.00 元"],
+        [HEAD + f"同一对象按{NAME_TWO}支持（1000 万元（确定金额）），本项不予支持"],
     ),
     (TWO, "0701/P4"): (
         "unknown",
         None,
         None,
-        [HEAD + f"{THREE} may still win (exact 3000000.00 元): this amount is at most"],
+        [HEAD + f"{NAME_THREE}尚未确定（300 万元（确定金额）），可能按该项支持，本项金额只是上限"],
     ),
     (THREE, "0701/P4"): (
         "eligible",
         300 * WAN,
         "up_to",
-        [HEAD + f"{TWO} may still win (not decided): this amount is at most"],
+        [HEAD + f"{NAME_TWO}尚未确定（金额待定），可能按该项支持，本项金额只是上限"],
     ),
     (TWO, "0701/P5"): ("eligible", 100 * WAN, "exact", []),
     (THREE, "0701/P5"): (
         "not_eligible",
         None,
         None,
-        [HEAD + f"not paid: {TWO} pays 1000000.00 元 (an earlier grant in the ledger)"],
+        [HEAD + f"同一对象此前已按{NAME_TWO}获得 100 万元（确定金额），本项不再支持"],
     ),
     (TWO, "0702/P1"): ("not_eligible", None, None, []),
     (THREE, "0702/P1"): ("eligible", 200 * WAN, "exact", []),
@@ -199,11 +204,13 @@ def _one_by_one(rules: str) -> dict[tuple[str, str], Any]:
     facts = {"firms": [{"id": f, "projects": ps} for f, ps in firms.items()]}
     ledger = [{"provision": p, "firm": f, "project": j, "amount": a} for p, f, j, a in LEDGER]
     result = policy.evaluate(facts, ledger=ledger)
+    words = Words.of(policy.checked)
     return {
         (d.provision, d.subject): (
             d.status,
             d.amount.fen if d.amount is not None else None,
             d.amount_kind,
+            [x for x in [exclusion_zh(words, d)] if x is not None],
         )
         for d in result.decisions
     }
@@ -213,7 +220,8 @@ def test_only_the_higher_claim_is_paid_on_duckdb(tmp_path: Path) -> None:
     got, grants = _run(tmp_path, RULES)
     assert {k: (*v[:3], list(v[3])) for k, v in got.items()} == WANT
     assert grants == GRANTS
-    assert {k: v[:3] for k, v in WANT.items()} == _one_by_one(RULES)
+    # the same, and the group's line in the words of the one-by-one Chinese text
+    assert _one_by_one(RULES) == WANT
 
 
 def test_only_the_higher_claim_is_paid_on_spark(tmp_path: Path, spark: Any) -> None:
@@ -227,16 +235,17 @@ def test_a_tie_without_a_tie_rule_is_unknown(tmp_path: Path) -> None:
     grant; the rest as before (P5's exclusion by the ledger too)."""
     rules = RULES.replace(" keep highest ties by listed", " keep highest")
     got, grants = _run(tmp_path, rules)
-    head = "exclusive (keep highest, clause sq/二): "
-    for mine, other in ((TWO, THREE), (THREE, TWO)):
-        tie = f"a tie with {other} (10000000.00 元) and no tie rule (E423)"
+    head = "不重复支持（按照就高原则）："
+    for mine, other in ((TWO, NAME_THREE), (THREE, NAME_TWO)):
+        tie = f"与{other}金额相同（1000 万元（确定金额）），文本未规定如何取舍，待定（E423）"
         assert got[(mine, "0701/P3")] == ("unknown", None, None, [head + tie])
     assert got[(THREE, "0701/P1")][:3] == ("eligible", 1200 * WAN, "exact")
     assert got[(THREE, "0701/P5")][0] == "not_eligible"
     assert [g for g in grants if g[2] == "P3"] == []
     want = {k: v[:3] for k, v in WANT.items()}
     want |= {(TWO, "0701/P3"): ("unknown", None, None), (THREE, "0701/P3"): ("unknown", None, None)}
-    assert {k: v[:3] for k, v in got.items()} == want == _one_by_one(rules)
+    assert {k: v[:3] for k, v in got.items()} == want
+    assert {k: v[:3] for k, v in _one_by_one(rules).items()} == want
 
 
 def test_a_group_among_an_owner_is_refused_by_name() -> None:

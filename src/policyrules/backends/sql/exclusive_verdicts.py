@@ -35,6 +35,7 @@ import sqlglot.expressions as exp
 from ...model import CheckedPolicy, EntityInfo
 from ...model_exclusive import ExclusiveGroup
 from .awards import col, lit, num
+from .exclusive_notes import group_note, ledger_note
 from .plan import Step
 from .rows import chain_of
 from .sqlbits import BIGINT, INTEGER, VARCHAR, all_of, any_of, case, is_null, negate, not_null
@@ -221,6 +222,7 @@ def _asc(e: exp.Expr) -> exp.Ordered:
 
 
 def _group_steps(
+    policy: CheckedPolicy,
     m: int,
     g: ExclusiveGroup,
     keys: list[str],
@@ -278,14 +280,16 @@ def _group_steps(
         )
         .where(all_of(col("live", "a"), col("live", "b")), copy=False)
     )
-    return [(c, joined), (k, once), (p, pairs), (v, _verdicts(g, keys, p, k))]
+    return [(c, joined), (k, once), (p, pairs), (v, _verdicts(policy, g, keys, p, k))]
 
 
 def _is(name: str) -> exp.Expr:
     return exp.EQ(this=col(name), expression=_int(1))
 
 
-def _verdicts(g: ExclusiveGroup, keys: list[str], p: str, k: str) -> exp.Expr:
+def _verdicts(
+    policy: CheckedPolicy, g: ExclusiveGroup, keys: list[str], p: str, k: str
+) -> exp.Expr:
     """Per claim of pairs ``p``: the level and the note of the other the one-by-one path
     names (``_highest``, ``_listed``); the claims ``k`` an earlier grant excludes."""
     zero = _cast(exp.Literal.number(0), BIGINT)
@@ -337,57 +341,19 @@ def _verdicts(g: ExclusiveGroup, keys: list[str], p: str, k: str) -> exp.Expr:
     part = [*(col(x) for x in keys), col("pr")]
     picked = _first_of(table(p), part, [_asc(s) for s in sorts])
     picked.set("expressions", [exp.Star(), _alias(level, "xl", quoted=True)])
-    head = f"exclusive ({_rule(g)}, clause {g.clause}): "
-    amount = case([(is_null(col("oam")), lit("undecided"))], _yuan(col("oam")))
-    note = case(
-        [
-            (
-                exp.EQ(this=col("xl"), expression=_int(FAIL)),
-                _concat(lit(head + "not paid: "), col("opr"), lit(" pays "), amount.copy()),
-            ),
-            (
-                exp.EQ(this=col("xl"), expression=_int(TIE)),
-                _concat(
-                    lit(head + "a tie with "),
-                    col("opr"),
-                    lit(" ("),
-                    amount.copy(),
-                    lit(") and no tie rule (E423)"),
-                ),
-            ),
-            (
-                exp.EQ(this=col("xl"), expression=_int(BOUNDED)),
-                _concat(
-                    lit(head),
-                    col("opr"),
-                    lit(" may still win ("),
-                    case(
-                        [(is_null(col("oam")), lit("not decided"))],
-                        _concat(col("oak"), lit(" "), _yuan(col("oam"))),
-                    ),
-                    lit("): this amount is at most"),
-                ),
-            ),
-        ],
-        _concat(lit(head + "paid: not below "), col("opr"), lit(" ("), amount.copy(), lit(")")),
-    )
+    fail, tie, bounded = (exp.EQ(this=col("xl"), expression=_int(x)) for x in (FAIL, TIE, BOUNDED))
+    outcomes = [(fail, "not_paid"), (tie, "tie"), (bounded, "undecided"), (exp.true(), "paid")]
+    note = group_note(policy, g, outcomes, col("opr"), col("oam"), col("oak"))
     ids = [col(x) for x in keys]
     decided = exp.select(*ids, col("pr"), col("xl"), _alias(note, "xn", quoted=True)).from_(
         _sub(picked, "v_"), copy=False
-    )
-    ledger_note = _concat(
-        lit(head + "not paid: "),
-        col("lp"),
-        lit(" pays "),
-        _yuan(col("la")),
-        lit(" (an earlier grant in the ledger)"),
     )
     excluded = (
         exp.select(
             *(i.copy() for i in ids),
             col("pr"),
             _alias(_int(FAIL), "xl", quoted=True),
-            _alias(ledger_note, "xn", quoted=True),
+            _alias(ledger_note(policy, g, col("lp"), col("la")), "xn", quoted=True),
         )
         .from_(table(k), copy=False)
         .where(not_null(col("lp")), copy=False)
@@ -410,7 +376,7 @@ def verdict_steps(policy: CheckedPolicy, first: Sequence[FirstPass]) -> list[Ste
     parts: list[exp.Select] = []
     for m, (g, chain) in enumerate(zip(groups, chains, strict=True)):
         keys = _keys(chain)
-        steps += _group_steps(m, g, keys, by_id, order)
+        steps += _group_steps(policy, m, g, keys, by_id, order)
         cols = [col(x) if x in keys else _alias(_null(VARCHAR), x, quoted=True) for x in everyone]
         parts.append(
             exp.select(
