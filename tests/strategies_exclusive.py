@@ -7,15 +7,28 @@ so ``y`` is in both; ``y`` shares a firm's pool with ``w``, outside every group,
 room goes to the others.  The
 ``keep`` of each group is one of :data:`GROUPS`.  The amounts are a few round sums, so that
 claims often tie; facts are missing at random, so that a rival is often unknown.
+
+:func:`later_document_text`: a second file, a document ``e`` in force from 2026-06-01 that
+supersedes (以此为准) clause 2 of ``d`` (``z`` of the second group, ``w`` of the firm's pool)
+or the whole of ``d``, with an award ``v`` of its own; :data:`AS_OF` the days of the
+evaluation around its first day.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from hypothesis import strategies as st
 
-__all__ = ["GROUPS", "exclusive_policy_text", "exclusive_registries"]
+__all__ = [
+    "AS_OF",
+    "GROUPS",
+    "SUPERSEDED",
+    "exclusive_policy_text",
+    "exclusive_registries",
+    "later_document_text",
+]
 
 # (group x, y; group y, z)
 GROUPS = (
@@ -23,6 +36,30 @@ GROUPS = (
     ("keep highest", "keep highest ties by listed"),
     ("keep listed", "keep highest"),
 )
+
+
+# what the later document supersedes: clause 2 of d, or all of d
+SUPERSEDED = ("d 2", "d")
+# none (unknown, E424), the day before the later document's first, that day, a later one
+AS_OF = (None, dt.date(2026, 5, 31), dt.date(2026, 6, 1), dt.date(2026, 12, 31))
+
+
+def later_document_text(superseded: str) -> str:
+    return f"""document e "后"
+  issued 2026-05-01
+  valid from 2026-06-01
+  supersedes {superseded}
+
+clause 1 "一"
+  quote "q"
+
+  award v "V"
+    quote "q"
+    for each project
+    eligible when kind = new
+    amount 5% of total
+    cap 50 万元 per project
+"""
 
 
 def exclusive_policy_text(first: str, second: str) -> str:

@@ -3,21 +3,31 @@
 An ``exclusive`` group whose ``among`` entity is every award's own subject (同一项目: one
 claim of each award per record) is compiled (:mod:`.exclusive_verdicts`): a first pass
 decides the claims on their own, a window says which is paid, and the awards are compiled
-again with the losers not eligible.  A group among an owner of the subject (several claims
-of one award compete, in the order of the facts) and a provision a later document supersedes
-(it depends on the day of the evaluation) are refused with E618, located at the statement
-that makes it so (the ``exclusive`` line, or the ``supersedes`` line of the later document),
+again with the losers not eligible.  An award a later document supersedes (以此为准) is
+compiled with a verdict fixed by the batch's ``as_of`` (:func:`superseded_verdict`, as the
+one-by-one path's ``superseded_verdict``): not eligible from the later document's first
+day, untouched before it, unknown (E424) with no ``as_of``; in both passes, before any
+group's verdict.  A group among an owner of the subject (several claims of one award
+compete, in the order of the facts) and another provision (an entitlement, a deadline, a
+target) a later document supersedes are refused with E618, located at the statement that
+makes it so (the ``exclusive`` line, or the ``supersedes`` line of the later document),
 naming the provision.  Evaluate those subjects one by one (``policy.evaluate``); never
 delete the statement to get a batch through (a record would be paid under every award).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+
+import sqlglot.expressions as exp
+
 from ...errors import Diagnostic
 from ...model import CheckedPolicy, ProvisionInfo
+from .exclusive_notes import superseded_note
+from .exclusive_verdicts import FAIL, UNDATED
 from .plan import BatchCompileError
 
-__all__ = ["refuse_exclusive"]
+__all__ = ["refuse_exclusive", "superseded_verdict"]
 
 _HINT = (
     "evaluate these subjects one by one (policyrules eval, or policy.evaluate), which applies "
@@ -28,7 +38,8 @@ _HINT = (
 
 def refuse_exclusive(policy: CheckedPolicy, p: ProvisionInfo) -> None:
     """:raises BatchCompileError: (E618) if ``p`` is an award of an exclusive group among
-    an owner of its subject, or a provision a later document supersedes."""
+    an owner of its subject, or a provision other than an award a later document
+    supersedes."""
     ex = policy.exclusivity
     for g in ex.groups:
         if p.id in g.awards and p.subject != g.among:
@@ -44,7 +55,7 @@ def refuse_exclusive(policy: CheckedPolicy, p: ProvisionInfo) -> None:
                 )
             )
     sup = ex.superseded(p.document, p.clause)
-    if sup is not None:
+    if sup is not None and p.kind != "award":
         raise BatchCompileError(
             Diagnostic(
                 "E618",
@@ -54,3 +65,15 @@ def refuse_exclusive(policy: CheckedPolicy, p: ProvisionInfo) -> None:
                 hint=_HINT,
             )
         )
+
+
+def superseded_verdict(
+    policy: CheckedPolicy, p: ProvisionInfo, as_of: dt.date | None
+) -> tuple[int, exp.Expr] | None:
+    """The verdict level (``exv``) and line (``exn``) of award ``p`` if a later document
+    supersedes it as of ``as_of``: not eligible from its first day on (:data:`FAIL`),
+    unknown with no day (:data:`UNDATED`, E424); ``None`` if none does, or not yet."""
+    sup = policy.exclusivity.superseded(p.document, p.clause)
+    if sup is None or (as_of is not None and as_of < sup.since):
+        return None
+    return (UNDATED if as_of is None else FAIL), superseded_note(policy, sup, as_of is None)

@@ -44,9 +44,18 @@ from .sqlbits import cast as _cast
 from .sqlbits import status as status_code
 from .trees import table
 
-__all__ = ["BOUNDED", "FAIL", "TIE", "FirstPass", "verdict_join", "verdict_steps"]
+__all__ = [
+    "BOUNDED",
+    "FAIL",
+    "TIE",
+    "UNDATED",
+    "FirstPass",
+    "verdict_join",
+    "verdict_steps",
+]
 
 BOUNDED, TIE, FAIL = 1, 2, 3  # ``xl``; 0 paid; no row (the join's -1): untouched
+UNDATED = 4  # a superseded provision with no ``as_of`` (E424): unknown, as a tie
 
 VERDICTS = "xv"
 
