@@ -25,12 +25,14 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from tests.strategies import batch_registries, compile_text
 from tests.strategies_exclusive import (
+    AMONG,
     AS_OF,
     GROUPS,
     SUPERSEDED,
     exclusive_policy_text,
     exclusive_registries,
     later_document_text,
+    one_award_a_firm,
 )
 
 import policyrules
@@ -530,5 +532,38 @@ def test_superseded_provisions_batch_equals_one_by_one(
     facts = policy.read_facts(raw)
     ledger = policy.read_ledger(grants)
     expected = one_by_one(policy.checked, facts, ledger, {}, as_of)
+    rows, got_grants = batch(plan, policy.checked, facts, ledger)
+    assert_same(expected, rows, got_grants, policy.checked)
+
+
+# ---- groups among an owner (among firm, of project awards) ---------------------------------
+
+
+@functools.cache
+def _owner(groups: tuple[str, str], among: tuple[str, str]) -> tuple[policyrules.Policy, Any]:
+    policy = compile_text(exclusive_policy_text(*groups, among=among))
+    return policy, compile_batch(policy.checked)
+
+
+@settings(max_examples=max(8, settings().max_examples // 6))
+@given(
+    exclusive_registries(),
+    st.sampled_from(GROUPS),
+    st.tuples(st.sampled_from(AMONG), st.sampled_from(AMONG)).filter(lambda a: "firm" in a),
+)
+def test_groups_among_an_owner_batch_equal_one_by_one(
+    registry: tuple[dict[str, Any], list[dict[str, Any]]],
+    groups: tuple[str, str],
+    among: tuple[str, str],
+) -> None:
+    """A group among the firm (one or both): the claims of a firm's projects under the
+    group's awards compete, taken by provision then by project id in natural order (P2
+    before P10), as one by one; the earlier grants of a firm under one award exclude the
+    others'; every decision and its Chinese line in ``binding_caps`` alike."""
+    policy, plan = _owner(groups, among)
+    raw, grants = registry
+    facts = policy.read_facts(raw)
+    ledger = policy.read_ledger(one_award_a_firm(grants, among))
+    expected = one_by_one(policy.checked, facts, ledger, {})
     rows, got_grants = batch(plan, policy.checked, facts, ledger)
     assert_same(expected, rows, got_grants, policy.checked)

@@ -248,10 +248,63 @@ def test_a_tie_without_a_tie_rule_is_unknown(tmp_path: Path) -> None:
     assert {k: v[:3] for k, v in _one_by_one(rules).items()} == want
 
 
-def test_a_group_among_an_owner_is_refused_by_name() -> None:
-    """Among the firm, the claims of one award for the firm's projects compete in the order
-    of the facts: refused (E618) at the exclusive line, naming each award."""
+# Among the firm: firm 0701's claims of both awards compete, taken by award, then by project
+# id (P1, P3, P4, P5: natural order), as one by one takes them; the earlier grant under 二
+# (for P5) is firm 0701's: it excludes every claim of 三 for the firm (已获得…支持的不再支持).
+FIRM_HEAD = HEAD
+AT_MOST = f"{NAME_TWO}尚未确定（1000 万元（确定金额）），可能按该项支持，本项金额只是上限"
+BY_LEDGER = f"同一对象此前已按{NAME_TWO}获得 100 万元（确定金额），本项不再支持"
+WANT_FIRM: dict[tuple[str, str], tuple[Any, ...]] = {
+    # 二 20% × 5000 万元 = 1000 万元, P3's equal 1000 万元 (of 二 too: no tie rule between
+    # two claims of one award) and P4's unknown may still win: at most, first open one named
+    (TWO, "0701/P1"): ("eligible", 1000 * WAN, "up_to", [FIRM_HEAD + AT_MOST]),
+    (TWO, "0701/P2"): ("not_eligible", None, None, []),  # a technical upgrade: not in play
+    (TWO, "0701/P3"): ("eligible", 1000 * WAN, "up_to", [FIRM_HEAD + AT_MOST]),  # as P1
+    # no kind: unknown, and P1's 1000 万元 may win over it
+    (TWO, "0701/P4"): ("unknown", None, None, [FIRM_HEAD + AT_MOST]),
+    # 20% × 1000 万元 = 200 万元 − 100 万元 granted = 100 万元, below P1's sure 1000 万元
+    (TWO, "0701/P5"): (
+        "not_eligible",
+        None,
+        None,
+        [FIRM_HEAD + f"同一对象按{NAME_TWO}支持（1000 万元（确定金额）），本项不予支持"],
+    ),
+    **{
+        (THREE, f"0701/P{n}"): ("not_eligible", None, None, [FIRM_HEAD + BY_LEDGER])
+        for n in range(1, 6)
+    },
+    (TWO, "0702/P1"): ("not_eligible", None, None, []),
+    # firm 0702: 三 10% × 2000 万元 = 200 万元, no rival
+    (THREE, "0702/P1"): ("eligible", 200 * WAN, "exact", []),
+}
+
+
+def test_a_group_among_the_firm(tmp_path: Path) -> None:
+    """Among the firm (同一企业不重复支持): the projects of a firm compete with each other and
+    across the awards; nothing of 0701 is paid exactly (P1 and P3 may still lose to each other
+    or to P4), and only 0702's 200 万元 is granted."""
     rules = RULES.replace("among project", "among firm")
+    got, grants = _run(tmp_path, rules)
+    assert {k: (*v[:3], list(v[3])) for k, v in got.items()} == WANT_FIRM
+    assert grants == [(THREE, "0702", "P1", 200 * WAN)]
+    assert _one_by_one(rules) == WANT_FIRM
+
+
+def test_a_group_among_the_firm_on_spark(tmp_path: Path, spark: Any) -> None:
+    """The same on Spark."""
+    rules = RULES.replace("among project", "among firm")
+    got, grants = _run(tmp_path, rules, "--engine", "spark", "--master", "local[2]")
+    assert {k: (*v[:3], list(v[3])) for k, v in got.items()} == WANT_FIRM
+    assert grants == [(THREE, "0702", "P1", 200 * WAN)]
+
+
+def test_a_group_among_an_owner_with_an_order_is_refused_by_name() -> None:
+    """Among the firm, an award served in an `order by` order takes its claims in its keys'
+    order: refused (E618) at the exclusive line, naming each award."""
+    rules = RULES.replace("among project", "among firm").replace(
+        "    cap 1500 万元 per project\n",
+        "    cap 1500 万元 per project\n    cap 3000 万元 per firm\n    order by applied_on\n",
+    )
     with pytest.raises(BatchCompileError) as info:
         compile_batch(compile_text(rules).checked)
     line = next(n for n, text in enumerate(rules.splitlines(), 1) if "exclusive" in text)
@@ -261,6 +314,7 @@ def test_a_group_among_an_owner_is_refused_by_name() -> None:
         ("E618", THREE, line),
     ]
     assert "among firm, an owner of its subject project" in info.value.diagnostics[0].message
+    assert "served in an `order by` order" in info.value.diagnostics[0].message
 
 
 # P5 paid under both awards of the group: 100 万元 under 二, 50 万元 under 三

@@ -136,7 +136,7 @@ def compile_batch(
         windows += _windows("x", linked, first, steps)
         for aw in first.values():
             steps.extend(aw.last_steps()[0])
-        passed = [FirstPass(pid, f"{aw.name}_f", aw.special) for pid, aw in first.items()]
+        passed = [FirstPass(pid, f"{aw.name}_f", aw.special, aw.chain) for pid, aw in first.items()]
         steps.extend(verdict_steps(checked, [fp for fp in passed if fp.pid in bound]))
     for i, p in enumerate(provisions):
         if p.subject is None:
