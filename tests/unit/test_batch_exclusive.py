@@ -174,12 +174,15 @@ def _registry(folder: Path, ledger: list[tuple[str, ...]] = LEDGER) -> Path:
     return reg
 
 
-def _run(tmp_path: Path, rules: str, *engine: str) -> tuple[dict[tuple[str, str], Any], list[Any]]:
+def _run(
+    tmp_path: Path, rules: str, *engine: str, ledger: list[tuple[str, ...]] = LEDGER
+) -> tuple[dict[tuple[str, str], Any], list[Any]]:
     folder = tmp_path / "rules"
     folder.mkdir()
     (folder / "t.rule").write_text(rules, encoding="utf-8")
     out = tmp_path / "out"
-    assert main(["batch", str(folder), str(_registry(tmp_path)), "--out", str(out), *engine]) == 0
+    reg = _registry(tmp_path, ledger)
+    assert main(["batch", str(folder), str(reg), "--out", str(out), *engine]) == 0
     con = duckdb.connect()
     got = {
         (r[0], r[1]): r[2:]
@@ -194,7 +197,7 @@ def _run(tmp_path: Path, rules: str, *engine: str) -> tuple[dict[tuple[str, str]
     return got, grants
 
 
-def _one_by_one(rules: str) -> dict[tuple[str, str], Any]:
+def _one_by_one(rules: str, grants: list[tuple[str, ...]] = LEDGER) -> dict[tuple[str, str], Any]:
     policy = compile_text(rules)
     firms: dict[str, list[Any]] = {}
     for firm, pid, kind, equipment, total in PROJECTS:
@@ -202,7 +205,7 @@ def _one_by_one(rules: str) -> dict[tuple[str, str], Any]:
         project |= {"applied_on": "2026-04-01"} | ({"kind": kind} if kind else {})
         firms.setdefault(firm, []).append(project)
     facts = {"firms": [{"id": f, "projects": ps} for f, ps in firms.items()]}
-    ledger = [{"provision": p, "firm": f, "project": j, "amount": a} for p, f, j, a in LEDGER]
+    ledger = [{"provision": p, "firm": f, "project": j, "amount": a} for p, f, j, a in grants]
     result = policy.evaluate(facts, ledger=ledger)
     words = Words.of(policy.checked)
     return {
@@ -288,6 +291,27 @@ def test_a_group_among_the_firm(tmp_path: Path) -> None:
     assert {k: (*v[:3], list(v[3])) for k, v in got.items()} == WANT_FIRM
     assert grants == [(THREE, "0702", "P1", 200 * WAN)]
     assert _one_by_one(rules) == WANT_FIRM
+
+
+def test_the_largest_earlier_grant_is_named() -> None:
+    """Two earlier grants under 二 to firm 0701 (P5 100 万元, then P2 150 万元): each claim of
+    三 for the firm is excluded naming the larger, 150 万元, whatever the ledger's order (one
+    by one named the first listed; a registry's table has no order), as the batch does."""
+    rules = RULES.replace("among project", "among firm")
+    later = [*LEDGER, (TWO, "0701", "P2", "150万元")]
+    said = f"同一对象此前已按{NAME_TWO}获得 150 万元（确定金额），本项不再支持"
+    for grants in (later, later[::-1]):
+        got = _one_by_one(rules, grants)
+        assert {got[(THREE, f"0701/P{n}")][3][0] for n in range(1, 6)} == {FIRM_HEAD + said}
+
+
+def test_the_largest_earlier_grant_is_named_by_the_batch(tmp_path: Path) -> None:
+    """The batch names it too."""
+    rules = RULES.replace("among project", "among firm")
+    later = [*LEDGER, (TWO, "0701", "P2", "150万元")]
+    got, _ = _run(tmp_path, rules, ledger=later)
+    said = f"同一对象此前已按{NAME_TWO}获得 150 万元（确定金额），本项不再支持"
+    assert {tuple(got[(THREE, f"0701/P{n}")][3]) for n in range(1, 6)} == {(FIRM_HEAD + said,)}
 
 
 def test_a_group_among_the_firm_on_spark(tmp_path: Path, spark: Any) -> None:
