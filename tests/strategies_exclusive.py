@@ -1,5 +1,6 @@
 """A policy with exclusive groups and registries for it, for the batch's equivalence
-property (``tests/property/test_batch_equivalence_props.py``).
+property (``tests/property/test_batch_equivalence_props.py``).  Each group is among the
+project or among the firm (:data:`AMONG`: several projects' claims of one award compete).
 
 Four project awards: ``x`` (20% of equipment, for new projects) and ``y`` (10% of the total)
 are one group, ``y`` and ``z`` (50 万元 to 100 万元 as decided: a range until it is) another,
@@ -7,15 +8,30 @@ so ``y`` is in both; ``y`` shares a firm's pool with ``w``, outside every group,
 room goes to the others.  The
 ``keep`` of each group is one of :data:`GROUPS`.  The amounts are a few round sums, so that
 claims often tie; facts are missing at random, so that a rival is often unknown.
+
+:func:`later_document_text`: a second file, a document ``e`` in force from 2026-06-01 that
+supersedes (以此为准) clause 2 of ``d`` (``z`` of the second group, ``w`` of the firm's pool)
+or the whole of ``d``, with an award ``v`` of its own; :data:`AS_OF` the days of the
+evaluation around its first day.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from hypothesis import strategies as st
 
-__all__ = ["GROUPS", "exclusive_policy_text", "exclusive_registries"]
+__all__ = [
+    "AMONG",
+    "AS_OF",
+    "GROUPS",
+    "SUPERSEDED",
+    "exclusive_policy_text",
+    "exclusive_registries",
+    "later_document_text",
+    "one_award_a_firm",
+]
 
 # (group x, y; group y, z)
 GROUPS = (
@@ -25,7 +41,38 @@ GROUPS = (
 )
 
 
-def exclusive_policy_text(first: str, second: str) -> str:
+# what the later document supersedes: clause 2 of d, or all of d
+SUPERSEDED = ("d 2", "d")
+# none (unknown, E424), the day before the later document's first, that day, a later one
+AS_OF = (None, dt.date(2026, 5, 31), dt.date(2026, 6, 1), dt.date(2026, 12, 31))
+
+
+def later_document_text(superseded: str) -> str:
+    return f"""document e "后"
+  issued 2026-05-01
+  valid from 2026-06-01
+  supersedes {superseded}
+
+clause 1 "一"
+  quote "q"
+
+  award v "V"
+    quote "q"
+    for each project
+    eligible when kind = new
+    amount 5% of total
+    cap 50 万元 per project
+"""
+
+
+# what each group is among: the awards' own subject, or their owner (several claims of one
+# award for one firm compete)
+AMONG = ("project", "firm")
+
+
+def exclusive_policy_text(
+    first: str, second: str, among: tuple[str, str] = ("project", "project")
+) -> str:
     return f"""entity firm
   list firms
 
@@ -46,7 +93,7 @@ document d "测试"
 
 clause 1 "一"
   quote "q"
-  exclusive x, y among project {first}
+  exclusive x, y among {among[0]} {first}
 
   award x "X"
     quote "q"
@@ -64,7 +111,7 @@ clause 1 "一"
 
 clause 2 "二"
   quote "q"
-  exclusive y, z among project {second}
+  exclusive y, z among {among[1]} {second}
 
   award z "Z"
     quote "q"
@@ -126,3 +173,23 @@ def exclusive_registries(draw: st.DrawFn) -> tuple[dict[str, Any], list[dict[str
                 }
             )
     return {"firms": firms}, ledger
+
+
+def one_award_a_firm(grants: list[dict[str, Any]], among: tuple[str, str]) -> list[dict[str, Any]]:
+    """``grants`` without those paying a firm under a second award of a group among firms
+    (refused, E344: the first kept)."""
+    pairs = (("d/1/x", "d/1/y"), ("d/1/y", "d/2/z"))
+    groups = [g for g, a in zip(pairs, among, strict=True) if a == "firm"]
+    kept: list[dict[str, Any]] = []
+    for grant in grants:
+        clash = any(
+            grant["provision"] in g
+            and k["provision"] in g
+            and k["provision"] != grant["provision"]
+            and k["firm"] == grant["firm"]
+            for g in groups
+            for k in kept
+        )
+        if not clash:
+            kept.append(grant)
+    return kept

@@ -17,7 +17,14 @@ from .runtime.values import format_value
 from .vocab import EXCLUSIVE_RULES, amount_words, heading_zh, label_zh, quoted
 from .words import Words, date_zh
 
-__all__ = ["exclusion_zh", "provision_zh", "refused_zh"]
+__all__ = [
+    "EXCLUSION_ZH",
+    "exclusion_zh",
+    "other_zh",
+    "provision_zh",
+    "refused_zh",
+    "superseded_zh",
+]
 
 
 def _title(w: Words, provision: str | None) -> str:
@@ -55,33 +62,48 @@ def _gap(name: str) -> str:
     return f" {name}" if name[:1].isascii() and name[:1].isalnum() else name
 
 
+EXCLUSION_ZH = {
+    "paid": "不重复支持（{rule}）：本项支持金额不低于{other}（{money}），按本项支持",
+    "ledger": "不重复支持（{rule}）：同一对象此前已按{other}获得 {money}，本项不再支持",
+    "not_paid": "不重复支持（{rule}）：同一对象按{other}支持（{money}），本项不予支持",
+    "tie": "不重复支持（{rule}）：与{other}金额相同（{money}），文本未规定如何取舍，待定（E423）",
+    "undecided": "不重复支持（{rule}）：{title}尚未确定（{money}），"
+    "可能按该项支持，本项金额只是上限",
+}
+"""What a group did to a claim, by outcome (``ledger``: not paid, for an earlier grant):
+``{rule}`` in words, ``{other}`` the other provision named (:func:`provision_zh`, a space
+before a Latin start), ``{title}`` named with no space, ``{money}`` its amount in words.
+The SQL batch fills the same (``backends/sql/exclusive_notes.py``)."""
+
+
+def other_zh(w: Words, provision: str) -> str:
+    """The other provision as :data:`EXCLUSION_ZH`'s ``{other}`` names it."""
+    return _gap(_title(w, provision))
+
+
+def superseded_zh(w: Words, x: Exclusion, unknown: bool) -> str:
+    """The line of a provision a later document supersedes (``unknown``: the day of the
+    evaluation is not given)."""
+    doc = w.checked.document(x.clause)
+    name = f"《{doc.title}》" if doc is not None else x.clause
+    day = date_zh(x.since) if x.since is not None else "施行之日"
+    if unknown:
+        return f"以此为准：本条自{day}起由{name}替代；评估日期未给出，无法判断是否仍适用（E424）"
+    return f"以此为准：本条自{day}起由{name}替代，不再执行"
+
+
 def exclusion_zh(w: Words, d: Decision) -> str | None:
     """``不重复支持（按照就高原则）：…`` for ``d``, or ``None`` if no rule touched it."""
     x = d.exclusivity
     if x is None:
         return None
     if x.outcome == "superseded":
-        doc = w.checked.document(x.clause)
-        name = f"《{doc.title}》" if doc is not None else x.clause
-        day = date_zh(x.since) if x.since is not None else "施行之日"
-        if d.status == "unknown":
-            return (
-                f"以此为准：本条自{day}起由{name}替代；评估日期未给出，无法判断是否仍适用（E424）"
-            )
-        return f"以此为准：本条自{day}起由{name}替代，不再执行"
-    rule = EXCLUSIVE_RULES.get(x.rule, x.rule)
-    other = _title(w, x.other)
-    if x.outcome == "paid":
-        return f"不重复支持（{rule}）：本项支持金额不低于{_gap(other)}（{_money(x)}），按本项支持"
-    if x.outcome == "not_paid" and x.ledger:
-        return f"不重复支持（{rule}）：同一对象此前已按{_gap(other)}获得 {_money(x)}，本项不再支持"
-    if x.outcome == "not_paid":
-        return f"不重复支持（{rule}）：同一对象按{_gap(other)}支持（{_money(x)}），本项不予支持"
-    if x.outcome == "tie":
-        said = f"与{_gap(other)}金额相同（{_money(x)}），文本未规定如何取舍，待定（E423）"
-        return f"不重复支持（{rule}）：{said}"
-    said = f"{other}尚未确定（{_money(x)}），可能按该项支持，本项金额只是上限"
-    return f"不重复支持（{rule}）：{said}"
+        return superseded_zh(w, x, d.status == "unknown")
+    outcome = "ledger" if x.outcome == "not_paid" and x.ledger else x.outcome
+    title = _title(w, x.other)
+    return EXCLUSION_ZH[outcome].format(
+        rule=EXCLUSIVE_RULES.get(x.rule, x.rule), other=_gap(title), title=title, money=_money(x)
+    )
 
 
 _NOT_PAID = re.compile(r"not paid \(exclusive, [^)]*\): .*")

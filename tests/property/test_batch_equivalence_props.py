@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -23,7 +24,16 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from tests.strategies import batch_registries, compile_text
-from tests.strategies_exclusive import GROUPS, exclusive_policy_text, exclusive_registries
+from tests.strategies_exclusive import (
+    AMONG,
+    AS_OF,
+    GROUPS,
+    SUPERSEDED,
+    exclusive_policy_text,
+    exclusive_registries,
+    later_document_text,
+    one_award_a_firm,
+)
 
 import policyrules
 from policyrules.backends.python.compile import compile_policy
@@ -33,6 +43,7 @@ from policyrules.backends.sql import duckdb as engine
 from policyrules.backends.sql.dated import later_dates
 from policyrules.batch_columns import decisions_sql
 from policyrules.errors import FactsError
+from policyrules.explain_exclusive import exclusion_zh
 from policyrules.explain_zh import words_for
 from policyrules.explain_zh_caps import cap_said_zh
 from policyrules.facts_dated import SHOWN, LaterDate, later_in_facts, later_in_rows, refuse_later
@@ -189,10 +200,12 @@ def assert_same(expected: Any, rows: list[Any], got_grants: list[Any], part: Che
 
 def _binding(words: Words, d: Any) -> list[str]:
     """The caps that bound ``d``, in the words of its Chinese text (in the order applied),
-    then what an exclusive group did to it (:func:`_note`), as the batch lists them."""
+    then what an exclusive group did to it as its Chinese text says it (``exclusion_zh``),
+    as the batch lists them."""
     w = words_for(words, d.assumptions)
     said = [cap_said_zh(w, words.provisions.get(d.provision), e.cap) for e in d.caps if e.binding]
-    return list(dict.fromkeys(said)) + ([] if d.exclusivity is None else [_note(d.exclusivity)])
+    note = exclusion_zh(words, d)
+    return list(dict.fromkeys(said)) + ([] if note is None else [note])
 
 
 @settings(max_examples=max(8, settings().max_examples // 12))
@@ -463,15 +476,6 @@ def _exclusive(groups: tuple[str, str]) -> tuple[policyrules.Policy, Any]:
     return policy, compile_batch(policy.checked)
 
 
-def _note(ex: Any) -> str:
-    """``Exclusion.describe`` with the amount as the batch writes it (no thousands
-    separators)."""
-    shown = ex.describe()
-    if ex.other_amount is not None:
-        shown = shown.replace(str(ex.other_amount), f"{ex.other_amount.yuan} 元")
-    return shown
-
-
 @settings(max_examples=max(8, settings().max_examples // 6))
 @given(exclusive_registries(), st.sampled_from(GROUPS))
 def test_exclusive_groups_batch_equals_one_by_one(
@@ -484,16 +488,82 @@ def test_exclusive_groups_batch_equals_one_by_one(
     expected = one_by_one(policy.checked, facts, ledger, {})
     rows, got_grants = batch(plan, policy.checked, facts, ledger)
     assert_same(expected, rows, got_grants, policy.checked)
-    # and what the group did to each claim, as its decision says it (binding_caps)
-    con = engine.connect()
-    engine.load_facts(con, policy.checked, facts, ledger)
-    engine.run_plan(con, plan)
-    notes = {
-        (p, subject): [c for c in caps if c.startswith("exclusive (")]
-        for p, subject, caps in con.execute(
-            "SELECT provision, subject, binding_caps FROM decisions"
-        ).fetchall()
-    }
+    # and what the group did to each claim, as its Chinese text says it (binding_caps)
+    words = Words.of(policy.checked)
+    notes = {(r[0], r[1]): [c for c in r[-1] if c.startswith("不重复支持")] for r in rows}
     for d in expected.decisions:
-        want = [] if d.exclusivity is None else [_note(d.exclusivity)]
-        assert notes[(d.provision, d.subject)] == want, (d.provision, d.subject)
+        note = exclusion_zh(words, d)
+        assert notes[(d.provision, d.subject)] == ([] if note is None else [note])
+
+
+# ---- supersession (以此为准): a later document, the batch's as_of ----------------------------
+
+
+@functools.cache
+def _superseding(
+    groups: tuple[str, str], superseded: str, as_of: dt.date | None
+) -> tuple[policyrules.Policy, Any]:
+    texts = {"t.rule": exclusive_policy_text(*groups), "u.rule": later_document_text(superseded)}
+    modules = [policyrules.parse(text, name) for name, text in texts.items()]
+    checked = policyrules.check(modules, texts=texts, sources={})
+    policy = policyrules.Policy(checked, policyrules.compile_policy(checked), Path("."))
+    return policy, compile_batch(checked, as_of=as_of)
+
+
+@settings(max_examples=max(8, settings().max_examples // 6))
+@given(
+    exclusive_registries(),
+    st.sampled_from(GROUPS),
+    st.sampled_from(SUPERSEDED),
+    st.sampled_from(AS_OF),
+)
+def test_superseded_provisions_batch_equals_one_by_one(
+    registry: tuple[dict[str, Any], list[dict[str, Any]]],
+    groups: tuple[str, str],
+    superseded: str,
+    as_of: dt.date | None,
+) -> None:
+    """A later document supersedes clause 2 (an award of a group, one of a shared pool) or
+    the whole earlier document: as of the batch's ``as_of`` the batch gives what the one by
+    one path gives (not eligible from its first day, unknown with no day, E424), with the
+    line its Chinese text says in ``binding_caps``."""
+    policy, plan = _superseding(groups, superseded, as_of)
+    raw, grants = registry
+    facts = policy.read_facts(raw)
+    ledger = policy.read_ledger(grants)
+    expected = one_by_one(policy.checked, facts, ledger, {}, as_of)
+    rows, got_grants = batch(plan, policy.checked, facts, ledger)
+    assert_same(expected, rows, got_grants, policy.checked)
+
+
+# ---- groups among an owner (among firm, of project awards) ---------------------------------
+
+
+@functools.cache
+def _owner(groups: tuple[str, str], among: tuple[str, str]) -> tuple[policyrules.Policy, Any]:
+    policy = compile_text(exclusive_policy_text(*groups, among=among))
+    return policy, compile_batch(policy.checked)
+
+
+@settings(max_examples=max(8, settings().max_examples // 6))
+@given(
+    exclusive_registries(),
+    st.sampled_from(GROUPS),
+    st.tuples(st.sampled_from(AMONG), st.sampled_from(AMONG)).filter(lambda a: "firm" in a),
+)
+def test_groups_among_an_owner_batch_equal_one_by_one(
+    registry: tuple[dict[str, Any], list[dict[str, Any]]],
+    groups: tuple[str, str],
+    among: tuple[str, str],
+) -> None:
+    """A group among the firm (one or both): the claims of a firm's projects under the
+    group's awards compete, taken by provision then by project id in natural order (P2
+    before P10), as one by one; the earlier grants of a firm under one award exclude the
+    others'; every decision and its Chinese line in ``binding_caps`` alike."""
+    policy, plan = _owner(groups, among)
+    raw, grants = registry
+    facts = policy.read_facts(raw)
+    ledger = policy.read_ledger(one_award_a_firm(grants, among))
+    expected = one_by_one(policy.checked, facts, ledger, {})
+    rows, got_grants = batch(plan, policy.checked, facts, ledger)
+    assert_same(expected, rows, got_grants, policy.checked)

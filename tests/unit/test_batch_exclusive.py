@@ -15,6 +15,8 @@ from tests.strategies import compile_text
 
 from policyrules.backends.sql import BatchCompileError, compile_batch
 from policyrules.cli import main
+from policyrules.explain_exclusive import exclusion_zh
+from policyrules.words import Words
 
 pytestmark = pytest.mark.timeout(600)  # the JVM starts
 
@@ -61,7 +63,10 @@ clause 三 "支持技术改造"
 
 TWO = "sq/二/industrialisation_subsidy"
 THREE = "sq/三/upgrade_support"
-HEAD = "exclusive (keep highest ties by listed, clause sq/二): "
+HEAD = "不重复支持（按照就高原则，金额相同的按排列在前的一项）："
+# the awards as the Chinese texts name them (the document has no number: its title)
+NAME_TWO = "《示例区促进生物医药产业高质量发展若干措施》第二条“产业化项目设备投资补助”"
+NAME_THREE = "《示例区促进生物医药产业高质量发展若干措施》第三条“技术改造项目支持”"
 
 # (firm, project, kind, equipment, total): applied 2026-04-01, in force
 PROJECTS = [
@@ -89,13 +94,13 @@ WANT: dict[tuple[str, str], tuple[Any, ...]] = {
         "not_eligible",
         None,
         None,
-        [HEAD + f"not paid: {THREE} pays 12000000.00 元"],
+        [HEAD + f"同一对象按{NAME_THREE}支持（1200 万元（确定金额）），本项不予支持"],
     ),
     (THREE, "0701/P1"): (
         "eligible",
         1200 * WAN,
         "exact",
-        [HEAD + f"paid: not below {TWO} (10000000.00 元)"],
+        [HEAD + f"本项支持金额不低于{NAME_TWO}（1000 万元（确定金额）），按本项支持"],
     ),
     (TWO, "0701/P2"): ("not_eligible", None, None, []),
     (THREE, "0701/P2"): ("eligible", 300 * WAN, "exact", []),
@@ -103,32 +108,32 @@ WANT: dict[tuple[str, str], tuple[Any, ...]] = {
         "eligible",
         1000 * WAN,
         "exact",
-        [HEAD + f"paid: not below {THREE} (10000000.00 元)"],
+        [HEAD + f"本项支持金额不低于{NAME_THREE}（1000 万元（确定金额）），按本项支持"],
     ),
     (THREE, "0701/P3"): (
         "not_eligible",
         None,
         None,
-        [HEAD + f"not paid: {TWO} pays 10000000.00 元"],
+        [HEAD + f"同一对象按{NAME_TWO}支持（1000 万元（确定金额）），本项不予支持"],
     ),
     (TWO, "0701/P4"): (
         "unknown",
         None,
         None,
-        [HEAD + f"{THREE} may still win (exact 3000000.00 元): this amount is at most"],
+        [HEAD + f"{NAME_THREE}尚未确定（300 万元（确定金额）），可能按该项支持，本项金额只是上限"],
     ),
     (THREE, "0701/P4"): (
         "eligible",
         300 * WAN,
         "up_to",
-        [HEAD + f"{TWO} may still win (not decided): this amount is at most"],
+        [HEAD + f"{NAME_TWO}尚未确定（金额待定），可能按该项支持，本项金额只是上限"],
     ),
     (TWO, "0701/P5"): ("eligible", 100 * WAN, "exact", []),
     (THREE, "0701/P5"): (
         "not_eligible",
         None,
         None,
-        [HEAD + f"not paid: {TWO} pays 1000000.00 元 (an earlier grant in the ledger)"],
+        [HEAD + f"同一对象此前已按{NAME_TWO}获得 100 万元（确定金额），本项不再支持"],
     ),
     (TWO, "0702/P1"): ("not_eligible", None, None, []),
     (THREE, "0702/P1"): ("eligible", 200 * WAN, "exact", []),
@@ -169,12 +174,15 @@ def _registry(folder: Path, ledger: list[tuple[str, ...]] = LEDGER) -> Path:
     return reg
 
 
-def _run(tmp_path: Path, rules: str, *engine: str) -> tuple[dict[tuple[str, str], Any], list[Any]]:
+def _run(
+    tmp_path: Path, rules: str, *engine: str, ledger: list[tuple[str, ...]] = LEDGER
+) -> tuple[dict[tuple[str, str], Any], list[Any]]:
     folder = tmp_path / "rules"
     folder.mkdir()
     (folder / "t.rule").write_text(rules, encoding="utf-8")
     out = tmp_path / "out"
-    assert main(["batch", str(folder), str(_registry(tmp_path)), "--out", str(out), *engine]) == 0
+    reg = _registry(tmp_path, ledger)
+    assert main(["batch", str(folder), str(reg), "--out", str(out), *engine]) == 0
     con = duckdb.connect()
     got = {
         (r[0], r[1]): r[2:]
@@ -189,7 +197,7 @@ def _run(tmp_path: Path, rules: str, *engine: str) -> tuple[dict[tuple[str, str]
     return got, grants
 
 
-def _one_by_one(rules: str) -> dict[tuple[str, str], Any]:
+def _one_by_one(rules: str, grants: list[tuple[str, ...]] = LEDGER) -> dict[tuple[str, str], Any]:
     policy = compile_text(rules)
     firms: dict[str, list[Any]] = {}
     for firm, pid, kind, equipment, total in PROJECTS:
@@ -197,13 +205,15 @@ def _one_by_one(rules: str) -> dict[tuple[str, str], Any]:
         project |= {"applied_on": "2026-04-01"} | ({"kind": kind} if kind else {})
         firms.setdefault(firm, []).append(project)
     facts = {"firms": [{"id": f, "projects": ps} for f, ps in firms.items()]}
-    ledger = [{"provision": p, "firm": f, "project": j, "amount": a} for p, f, j, a in LEDGER]
+    ledger = [{"provision": p, "firm": f, "project": j, "amount": a} for p, f, j, a in grants]
     result = policy.evaluate(facts, ledger=ledger)
+    words = Words.of(policy.checked)
     return {
         (d.provision, d.subject): (
             d.status,
             d.amount.fen if d.amount is not None else None,
             d.amount_kind,
+            [x for x in [exclusion_zh(words, d)] if x is not None],
         )
         for d in result.decisions
     }
@@ -213,7 +223,8 @@ def test_only_the_higher_claim_is_paid_on_duckdb(tmp_path: Path) -> None:
     got, grants = _run(tmp_path, RULES)
     assert {k: (*v[:3], list(v[3])) for k, v in got.items()} == WANT
     assert grants == GRANTS
-    assert {k: v[:3] for k, v in WANT.items()} == _one_by_one(RULES)
+    # the same, and the group's line in the words of the one-by-one Chinese text
+    assert _one_by_one(RULES) == WANT
 
 
 def test_only_the_higher_claim_is_paid_on_spark(tmp_path: Path, spark: Any) -> None:
@@ -227,22 +238,97 @@ def test_a_tie_without_a_tie_rule_is_unknown(tmp_path: Path) -> None:
     grant; the rest as before (P5's exclusion by the ledger too)."""
     rules = RULES.replace(" keep highest ties by listed", " keep highest")
     got, grants = _run(tmp_path, rules)
-    head = "exclusive (keep highest, clause sq/二): "
-    for mine, other in ((TWO, THREE), (THREE, TWO)):
-        tie = f"a tie with {other} (10000000.00 元) and no tie rule (E423)"
+    head = "不重复支持（按照就高原则）："
+    for mine, other in ((TWO, NAME_THREE), (THREE, NAME_TWO)):
+        tie = f"与{other}金额相同（1000 万元（确定金额）），文本未规定如何取舍，待定（E423）"
         assert got[(mine, "0701/P3")] == ("unknown", None, None, [head + tie])
     assert got[(THREE, "0701/P1")][:3] == ("eligible", 1200 * WAN, "exact")
     assert got[(THREE, "0701/P5")][0] == "not_eligible"
     assert [g for g in grants if g[2] == "P3"] == []
     want = {k: v[:3] for k, v in WANT.items()}
     want |= {(TWO, "0701/P3"): ("unknown", None, None), (THREE, "0701/P3"): ("unknown", None, None)}
-    assert {k: v[:3] for k, v in got.items()} == want == _one_by_one(rules)
+    assert {k: v[:3] for k, v in got.items()} == want
+    assert {k: v[:3] for k, v in _one_by_one(rules).items()} == want
 
 
-def test_a_group_among_an_owner_is_refused_by_name() -> None:
-    """Among the firm, the claims of one award for the firm's projects compete in the order
-    of the facts: refused (E618) at the exclusive line, naming each award."""
+# Among the firm: firm 0701's claims of both awards compete, taken by award, then by project
+# id (P1, P3, P4, P5: natural order), as one by one takes them; the earlier grant under 二
+# (for P5) is firm 0701's: it excludes every claim of 三 for the firm (已获得…支持的不再支持).
+FIRM_HEAD = HEAD
+AT_MOST = f"{NAME_TWO}尚未确定（1000 万元（确定金额）），可能按该项支持，本项金额只是上限"
+BY_LEDGER = f"同一对象此前已按{NAME_TWO}获得 100 万元（确定金额），本项不再支持"
+WANT_FIRM: dict[tuple[str, str], tuple[Any, ...]] = {
+    # 二 20% × 5000 万元 = 1000 万元, P3's equal 1000 万元 (of 二 too: no tie rule between
+    # two claims of one award) and P4's unknown may still win: at most, first open one named
+    (TWO, "0701/P1"): ("eligible", 1000 * WAN, "up_to", [FIRM_HEAD + AT_MOST]),
+    (TWO, "0701/P2"): ("not_eligible", None, None, []),  # a technical upgrade: not in play
+    (TWO, "0701/P3"): ("eligible", 1000 * WAN, "up_to", [FIRM_HEAD + AT_MOST]),  # as P1
+    # no kind: unknown, and P1's 1000 万元 may win over it
+    (TWO, "0701/P4"): ("unknown", None, None, [FIRM_HEAD + AT_MOST]),
+    # 20% × 1000 万元 = 200 万元 − 100 万元 granted = 100 万元, below P1's sure 1000 万元
+    (TWO, "0701/P5"): (
+        "not_eligible",
+        None,
+        None,
+        [FIRM_HEAD + f"同一对象按{NAME_TWO}支持（1000 万元（确定金额）），本项不予支持"],
+    ),
+    **{
+        (THREE, f"0701/P{n}"): ("not_eligible", None, None, [FIRM_HEAD + BY_LEDGER])
+        for n in range(1, 6)
+    },
+    (TWO, "0702/P1"): ("not_eligible", None, None, []),
+    # firm 0702: 三 10% × 2000 万元 = 200 万元, no rival
+    (THREE, "0702/P1"): ("eligible", 200 * WAN, "exact", []),
+}
+
+
+def test_a_group_among_the_firm(tmp_path: Path) -> None:
+    """Among the firm (同一企业不重复支持): the projects of a firm compete with each other and
+    across the awards; nothing of 0701 is paid exactly (P1 and P3 may still lose to each other
+    or to P4), and only 0702's 200 万元 is granted."""
     rules = RULES.replace("among project", "among firm")
+    got, grants = _run(tmp_path, rules)
+    assert {k: (*v[:3], list(v[3])) for k, v in got.items()} == WANT_FIRM
+    assert grants == [(THREE, "0702", "P1", 200 * WAN)]
+    assert _one_by_one(rules) == WANT_FIRM
+
+
+def test_the_largest_earlier_grant_is_named() -> None:
+    """Two earlier grants under 二 to firm 0701 (P5 100 万元, then P2 150 万元): each claim of
+    三 for the firm is excluded naming the larger, 150 万元, whatever the ledger's order (one
+    by one named the first listed; a registry's table has no order), as the batch does."""
+    rules = RULES.replace("among project", "among firm")
+    later = [*LEDGER, (TWO, "0701", "P2", "150万元")]
+    said = f"同一对象此前已按{NAME_TWO}获得 150 万元（确定金额），本项不再支持"
+    for grants in (later, later[::-1]):
+        got = _one_by_one(rules, grants)
+        assert {got[(THREE, f"0701/P{n}")][3][0] for n in range(1, 6)} == {FIRM_HEAD + said}
+
+
+def test_the_largest_earlier_grant_is_named_by_the_batch(tmp_path: Path) -> None:
+    """The batch names it too."""
+    rules = RULES.replace("among project", "among firm")
+    later = [*LEDGER, (TWO, "0701", "P2", "150万元")]
+    got, _ = _run(tmp_path, rules, ledger=later)
+    said = f"同一对象此前已按{NAME_TWO}获得 150 万元（确定金额），本项不再支持"
+    assert {tuple(got[(THREE, f"0701/P{n}")][3]) for n in range(1, 6)} == {(FIRM_HEAD + said,)}
+
+
+def test_a_group_among_the_firm_on_spark(tmp_path: Path, spark: Any) -> None:
+    """The same on Spark."""
+    rules = RULES.replace("among project", "among firm")
+    got, grants = _run(tmp_path, rules, "--engine", "spark", "--master", "local[2]")
+    assert {k: (*v[:3], list(v[3])) for k, v in got.items()} == WANT_FIRM
+    assert grants == [(THREE, "0702", "P1", 200 * WAN)]
+
+
+def test_a_group_among_an_owner_with_an_order_is_refused_by_name() -> None:
+    """Among the firm, an award served in an `order by` order takes its claims in its keys'
+    order: refused (E618) at the exclusive line, naming each award."""
+    rules = RULES.replace("among project", "among firm").replace(
+        "    cap 1500 万元 per project\n",
+        "    cap 1500 万元 per project\n    cap 3000 万元 per firm\n    order by applied_on\n",
+    )
     with pytest.raises(BatchCompileError) as info:
         compile_batch(compile_text(rules).checked)
     line = next(n for n, text in enumerate(rules.splitlines(), 1) if "exclusive" in text)
@@ -252,6 +338,7 @@ def test_a_group_among_an_owner_is_refused_by_name() -> None:
         ("E618", THREE, line),
     ]
     assert "among firm, an owner of its subject project" in info.value.diagnostics[0].message
+    assert "served in an `order by` order" in info.value.diagnostics[0].message
 
 
 # P5 paid under both awards of the group: 100 万元 under 二, 50 万元 under 三

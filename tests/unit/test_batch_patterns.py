@@ -10,6 +10,7 @@ clauses still refused are listed with their codes (issue 11: refused by name).
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from pathlib import Path
 from typing import Any
@@ -25,15 +26,9 @@ from policyrules.model import CheckedPolicy
 
 DIRECTORY = Path(__file__).resolve().parents[2] / "policies" / "patterns"
 
-# The clauses the batch still refuses, with the code it names (issue 11: by name).
-REFUSED = {
-    **{f"patterns_years/{n}": "E617" for n in range(1, 7)},
-    # the supersession (issue 11 §6)
-    "patterns_excl_2023/2": "E618",
-}
-# Compiled, but left out with it: their exclusive groups hold its award, which the one-by-one
-# decisions they are compared with have (so they compete with it there, not here).
-RIVALS_REFUSED = {"patterns_excl_2023/1", "patterns_excl_2025/一"}
+# The clauses the batch still refuses, with the code it names (issue 11: by name).  The
+# clause patterns_excl_2025 supersedes is compiled (as of each case's as_of: _plan_for).
+REFUSED = {f"patterns_years/{n}": "E617" for n in range(1, 7)}
 
 
 @functools.cache
@@ -44,7 +39,7 @@ def _policy() -> policyrules.Policy:
 @functools.cache
 def _part() -> CheckedPolicy:
     checked = _policy().checked
-    out = REFUSED.keys() | RIVALS_REFUSED
+    out = REFUSED.keys()
     return attrs.evolve(checked, clauses=tuple(c for c in checked.clauses if c.id not in out))
 
 
@@ -52,22 +47,24 @@ def _key(raw: Any) -> str:
     return repr(sorted((raw or {}).items()))
 
 
-_PLANS: dict[tuple[str, str], tuple[SqlPlan, frozenset[str]]] = {}
+_PLANS: dict[tuple[str, str, str], tuple[SqlPlan, frozenset[str]]] = {}
 
 
 def _plan_for(extra: dict[str, Any]) -> tuple[SqlPlan, frozenset[str]]:
-    """The plan for a case's parameters and assumptions, and the provisions it decides: a
-    clause refused only under these values (`tiers by` read highest_only: E612) is left
-    out, its refusal checked."""
+    """The plan for a case's parameters, assumptions and ``as_of`` (a superseded clause
+    applies or not by it), and the provisions it decides: a clause refused only under these
+    values (`tiers by` read highest_only: E612) is left out, its refusal checked."""
     policy = _policy()
-    key = (_key(extra.get("parameters")), _key(extra.get("assumptions")))
+    as_of = extra.get("as_of")
+    key = (_key(extra.get("parameters")), _key(extra.get("assumptions")), str(as_of))
     if key not in _PLANS:
         params = policy._values(extra.get("parameters") or {}, "parameters")
         assume = policy._values(extra.get("assumptions") or {}, "assumptions")
+        day = dt.date.fromisoformat(str(as_of)) if as_of is not None else None
         part = _part()
         while True:
             try:
-                plan = compile_batch(part, parameters=params, assumptions=assume)
+                plan = compile_batch(part, parameters=params, assumptions=assume, as_of=day)
                 break
             except BatchCompileError as exc:
                 d = exc.diagnostics[0]

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import attrs
 import pytest
 
 import policyrules
@@ -125,14 +124,21 @@ def test_shipped_policies_have_no_w268(directory: str) -> None:
     assert [w for w in found if w.code == "W268"] == []
 
 
-def test_the_batch_hint_never_says_to_drop_the_statement() -> None:
-    """E618's hint: evaluate one by one; never delete the statement (which pays twice)."""
-    whole = policyrules.load(POLICIES / "patterns").checked
-    mine = tuple(c for c in whole.clauses if c.document.startswith("patterns_excl"))
-    checked = attrs.evolve(whole, clauses=mine)
-    only = attrs.evolve(checked, exclusivity=attrs.evolve(checked.exclusivity, groups=()))
+def test_the_batch_hint_never_says_to_drop_the_statement(tmp_path: Path) -> None:
+    """E618's hint: evaluate one by one; never delete the statement (which pays twice).  On
+    an entitlement a later document supersedes, which the batch still refuses (an award so
+    superseded is compiled)."""
+    (tmp_path / "a.rule").write_text(
+        'entity firm\n  list firms\n  fact ok: bool\n\ndocument a "前"\n  issued 2024-01-01\n\n'
+        'clause 1 "一"\n  quote "q"\n\n  entitlement e "E"\n    quote "q"\n    for each firm\n'
+        '    eligible when ok\n    consequence "可以申请"\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "b.rule").write_text(
+        'document b "后"\n  issued 2025-01-01\n  supersedes a\n', encoding="utf-8"
+    )
     with pytest.raises(BatchCompileError) as info:
-        compile_batch(only)
+        compile_batch(policyrules.load(tmp_path).checked)
     [d] = info.value.diagnostics
     assert d.code == "E618"
     assert d.hint is not None

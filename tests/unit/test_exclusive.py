@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from decimal import Decimal
 from pathlib import Path
@@ -12,7 +13,7 @@ from hypothesis import strategies as st
 
 import policyrules
 from policyrules import RuleCheckError
-from policyrules.backends.sql import BatchCompileError, compile_batch
+from policyrules.backends.sql import compile_batch
 from policyrules.cases import case_files, load_case_file
 from policyrules.cli import main
 from policyrules.errors import RuleSyntaxError
@@ -343,23 +344,17 @@ def test_json_and_texts_say_who_won() -> None:
     assert "exclusive (keep highest ties by listed, clause patterns_excl_2023/2): paid" in en
 
 
-def test_the_batch_refuses_by_name() -> None:
-    """E618 at the supersedes line for the superseded clause, naming the provision, and
-    nothing else: the exclusive groups (among each award's own project) are compiled (a
-    group among an owner of the subject is refused: tests/unit/test_batch_exclusive.py)."""
+def test_the_batch_compiles_both_documents() -> None:
+    """The guide's two documents compile to SQL whole: the exclusive groups (among each
+    award's own project) and the clause 2025 supersedes, as of the batch's as_of (or
+    unknown, E424, without one: tests/unit/test_batch_superseded.py)."""
     import attrs
 
     whole = policyrules.load(PATTERNS).checked
     mine = tuple(c for c in whole.clauses if c.document.startswith("patterns_excl"))
     checked = attrs.evolve(whole, clauses=mine)
-    with pytest.raises(BatchCompileError) as info:
-        compile_batch(checked)
-    (d,) = info.value.diagnostics
-    assert d.code == "E618"
-    assert d.message.startswith("patterns_excl_2023/2/smart_retrofit: ")
-    assert "superseded by patterns_excl_2025 from 2025-01-01" in d.message
-    assert d.span is not None
-    assert d.span.file.endswith("exclusive-2025.rule")
+    for as_of in (None, dt.date(2024, 12, 31), dt.date(2025, 1, 1)):
+        assert compile_batch(checked, as_of=as_of).steps
 
 
 def test_editors_show_the_warning_as_a_warning() -> None:

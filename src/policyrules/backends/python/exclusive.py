@@ -12,7 +12,10 @@ are a tie (E423, unknown) without it.  ``keep listed``: the first listed award w
 eligible is paid.  A claim that may still lose (a competitor is unknown, or its amount only
 bounded) is not exact: its amount becomes an upper bound (``up_to``).  An earlier grant in the
 ledger under another award of the group for the same record excludes every other award of the
-group (已获得…支持的不再支持).  A provision that a later document supersedes is not eligible
+group (已获得…支持的不再支持; the largest such grant is named).  Among an owner of the
+subject (among firm, of product awards), a record's claims are taken by provision, then in
+each award's serving order (its ``order by`` keys, then the subject's path in natural order).
+A provision that a later document supersedes is not eligible
 from that document's first day (the evaluation's ``as_of``); with no ``as_of`` it is unknown
 (E424), never silently applied or dropped.
 """
@@ -110,6 +113,9 @@ def _record_verdicts(
 ) -> None:
     earlier = [gr for gr in grants if gr.provision in g.awards and _record(gr.path, g.among) == key]
     live: list[tuple[Claimed, Decision]] = []
+    # the earlier grant named: the largest, of equals the first by provision id (no
+    # ledger order: the batch, which reads a table, names the same)
+    earlier.sort(key=lambda gr: (-gr.amount.fen, gr.provision))
     for claim, d in claims:
         before = next((gr for gr in earlier if gr.provision != claim[0]), None)
         if before is not None:

@@ -16,7 +16,7 @@ from ...model import CheckedPolicy, EntityInfo, ProvisionInfo
 from .awards import CapPlan, LedgerSum, col, greatest, least_known, ledger_sums, num
 from .bounded_pool import floor_column
 from .bounds import low_bound, low_room
-from .exclusive_verdicts import BOUNDED, FAIL, TIE, verdict_join
+from .exclusive_verdicts import BOUNDED, FAIL, TIE, UNDATED, verdict_join
 from .exprs import ExprCompiler, SqlValue
 from .quotas import quota_status, quota_tie
 from .sqlbits import BIGINT, INTEGER, all_of, any_of, case, is_null, negate, not_null, status
@@ -54,6 +54,8 @@ class LedgerRooms:
     # an award of an exclusive group, compiled after its first pass: its rows read their
     # verdict (``exv``, ``exn``: .exclusive_verdicts)
     verdicts: bool = False
+    # a verdict fixed for every claim, level and line (a supersession: .exclusive)
+    fixed: tuple[int, exp.Expr] | None = None
 
     def ref(self, name: str) -> exp.Expr:
         raise NotImplementedError  # pragma: no cover - AwardSteps defines it
@@ -105,8 +107,11 @@ class LedgerRooms:
             if year is not None:
                 extra.append(_alias(self._year(c), f"yr{c.index}", quoted=True))
         star = exp.Column(this=exp.Star(), table=exp.to_identifier("r", quoted=True))
-        verdict = verdict_join(p.id, chain) if self.verdicts else None
+        verdict = verdict_join(p.id, chain) if self.verdicts and self.fixed is None else None
         extra += verdict[2] if verdict is not None else []
+        if self.fixed is not None:
+            level, line = self.fixed
+            extra += [_alias(num(level), "exv", quoted=True), _alias(line, "exn", quoted=True)]
         q = exp.select(star, *extra).from_(_alias(_t(self.ranked), "r", quoted=True), copy=False)
         if verdict is not None:
             q = q.join(verdict[0], on=verdict[1], join_type="left", copy=False)
@@ -186,7 +191,7 @@ class LedgerRooms:
                         ),
                         status("no"),
                     ),
-                    (exp.EQ(this=exv.copy(), expression=num(TIE)), status("tie")),
+                    (exp.In(this=exv.copy(), expressions=[num(TIE), num(UNDATED)]), status("tie")),
                 ],
                 st,
             )

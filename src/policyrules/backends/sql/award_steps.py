@@ -29,7 +29,7 @@ from ...model import CheckedPolicy, EntityInfo, ProvisionInfo
 from .award_rooms import LedgerRooms
 from .awards import CapPlan, col, least_known, lit, num
 from .bounds import bounded_amount, cap_limit, interval_columns, refuse_shared
-from .exclusive_verdicts import BOUNDED
+from .exclusive_verdicts import BOUNDED, UNDATED
 from .exprs import ExprCompiler, SqlValue
 from .grants import grant_select
 from .names import names_out
@@ -96,9 +96,12 @@ class AwardSteps(LedgerRooms):
         caps: tuple[CapPlan, ...],
         *,
         verdicts: bool = False,
+        fixed: tuple[int, exp.Expr] | None = None,
     ) -> None:
         self.policy, self.p, self.name, self.ec, self.caps = policy, p, name, ec, caps
-        self.verdicts = verdicts  # its exclusive groups' verdicts (.exclusive_verdicts)
+        # its exclusive groups' verdicts (.exclusive_verdicts), or one fixed for every
+        # claim (a supersession: .exclusive)
+        self.verdicts, self.fixed = verdicts or fixed is not None, fixed
         self.chain = chain_of(policy, p.subject)
         self.entities = tuple(e.name for e in policy.entities)
         self.shared = next((c for c in caps if c.shared), None)
@@ -412,7 +415,10 @@ class AwardSteps(LedgerRooms):
             ],
             lit("unknown"),
         )
-        unknown = exp.EQ(this=st.copy(), expression=status_code("unknown"))
+        unknown: exp.Expr = exp.EQ(this=st.copy(), expression=status_code("unknown"))
+        if self.fixed is not None and self.fixed[0] == UNDATED:
+            # E424 (no as_of): unknown, missing what its conditions miss (it holds nothing)
+            unknown = any_of(unknown, exp.EQ(this=col("st0"), expression=status_code("unknown")))
         ok = exp.EQ(this=st.copy(), expression=status_code("ok"))
         award_parts: dict[str, list[exp.Expr]] = {
             "mf": [self.ref("a_mf")],

@@ -38,7 +38,7 @@ from ..python.compile import CompiledPolicy
 from .award_steps import AwardSteps
 from .awards import award_caps
 from .deadlines import calendar_steps, deadline_select
-from .exclusive import refuse_exclusive
+from .exclusive import refuse_exclusive, superseded_verdict
 from .exclusive_verdicts import FirstPass, verdict_steps
 from .exprs import ExprCompiler
 from .grants import no_grants
@@ -117,6 +117,8 @@ def compile_batch(
         steps.extend(calendar_steps())
     _refuse_all(checked, provisions, assume)
     bound = checked.exclusivity.bound() & {p.id for p in awards}
+    # 以此为准: an award a later document supersedes, as of the batch's as_of (.exclusive)
+    fixed = {p.id: v for p in awards if (v := superseded_verdict(checked, p, as_of)) is not None}
     first: dict[str, AwardSteps] = {}
     windows: list[str] = []
     if bound:  # 不重复支持: each claim decided on its own first (.exclusive_verdicts)
@@ -127,13 +129,14 @@ def compile_batch(
                 ec = ExprCompiler(
                     checked, p.subject, documents.get(p.document), params, assume, p.id
                 )
-                aw = AwardSteps(checked, p, f"x{i}", ec, award_caps(checked, p, members))
+                caps = award_caps(checked, p, members)
+                aw = AwardSteps(checked, p, f"x{i}", ec, caps, fixed=fixed.get(p.id))
                 first[p.id] = aw
                 steps.extend(aw.first_steps())
         windows += _windows("x", linked, first, steps)
         for aw in first.values():
             steps.extend(aw.last_steps()[0])
-        passed = [FirstPass(pid, f"{aw.name}_f", aw.special) for pid, aw in first.items()]
+        passed = [FirstPass(pid, f"{aw.name}_f", aw.special, aw.chain) for pid, aw in first.items()]
         steps.extend(verdict_steps(checked, [fp for fp in passed if fp.pid in bound]))
     for i, p in enumerate(provisions):
         if p.subject is None:
@@ -143,7 +146,9 @@ def compile_batch(
         name = f"p{i}"
         if p.kind == "award":
             caps = award_caps(checked, p, members)
-            aw = AwardSteps(checked, p, name, ec, caps, verdicts=p.id in bound)
+            aw = AwardSteps(
+                checked, p, name, ec, caps, verdicts=p.id in bound, fixed=fixed.get(p.id)
+            )
             built[p.id] = aw
             steps.extend(aw.first_steps())
         elif p.kind == "target":

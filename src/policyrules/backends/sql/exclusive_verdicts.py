@@ -9,20 +9,24 @@ verdict (:func:`verdict_join`): a loser is not eligible (it takes nothing from a
 makes no grant), a tie without ``ties by listed`` is unknown (E423), a claim that may still
 lose is at most (``up_to``), never exact, and holds its amount as an uncertain claim.
 
-Per group ``m`` (``among`` is each award's own subject: one claim per award and record):
+Per group ``m`` (``among`` each award's own subject: one claim per award and record; or an
+owner of it: several claims of one award per record, :mod:`.exclusive` says in what order):
 
-``xg<m>_c``: the first pass's claims (record ids ``k_<entity>``, provision ``pr``, its place
-in the group ``gi`` and in the policy ``po``, status code, amount, kind) with each one's least
-and most (``lo``, ``hi``) and certainty (``cer``: eligible), beside an earlier grant in the
-``ledger`` under another award of the group for the same record (``lp``, ``la``: the first
-such provision by id); ``xg<m>_k``: one row per claim, ``live`` (not refused by its
-conditions, no such grant); ``xg<m>_p``: each live claim beside each other live claim of its
-record, whether the other surely comes first (``w``) or this one does (``b``), and over the
-claim's pairs whether any does; ``xg<m>_v``: per claim, its verdict's level and note from the
-other the one-by-one path names (the pair ranked first for that verdict).  ``xv``: one row
-per claim a group touched, the strongest verdict of its groups (``xl``: 3 not paid, 2 tie,
-1 at most, 0 paid) and its note ``xn``, the text ``Exclusion.describe`` gives (the amount in
-元 without thousands separators), which the decision lists in ``binding_caps``.
+``xg<m>_c``: the first pass's claims (record ids ``k_<entity>``, provision ``pr``, the
+subject's path ``sk`` (:func:`.rows.join_key`), among an owner ``pk`` the path in natural
+order, its place in the group ``gi`` and in the policy ``po``, status code, amount, kind)
+with each one's least and most (``lo``, ``hi``) and certainty (``cer``: eligible), beside an
+earlier grant in the ``ledger`` under another award of the group for the same record (``lp``,
+``la``: per provision its largest); ``xg<m>_k``: one row per claim (the largest such grant,
+the first by provision id of equals), ``live`` (not refused by its conditions, no such
+grant); ``xg<m>_p``: each live claim beside each other live claim of its record, whether
+the other surely comes first (``w``) or this one does (``b``), and over the claim's pairs
+whether any does; ``xg<m>_v``: per claim, its verdict's level and note from the other the
+one-by-one path names (the pair ranked first for that verdict, then by ``po`` and ``pk``
+as it takes them).  ``xv``: one row per claim (``pr``, ``sk``) a group touched, the
+strongest verdict of its groups (``xl``: 3 not paid, 2 tie, 1 at most, 0 paid) and its note
+``xn``, the line the Chinese decision text says (:mod:`.exclusive_notes`), which the
+decision lists last in ``binding_caps``.
 """
 
 from __future__ import annotations
@@ -35,17 +39,27 @@ import sqlglot.expressions as exp
 from ...model import CheckedPolicy, EntityInfo
 from ...model_exclusive import ExclusiveGroup
 from .awards import col, lit, num
+from .exclusive_notes import group_note, ledger_note
 from .plan import Step
-from .rows import chain_of
+from .rows import chain_of, join_key, path_key_sql
 from .sqlbits import BIGINT, INTEGER, VARCHAR, all_of, any_of, case, is_null, negate, not_null
 from .sqlbits import alias as _alias
 from .sqlbits import cast as _cast
 from .sqlbits import status as status_code
 from .trees import table
 
-__all__ = ["BOUNDED", "FAIL", "TIE", "FirstPass", "verdict_join", "verdict_steps"]
+__all__ = [
+    "BOUNDED",
+    "FAIL",
+    "TIE",
+    "UNDATED",
+    "FirstPass",
+    "verdict_join",
+    "verdict_steps",
+]
 
 BOUNDED, TIE, FAIL = 1, 2, 3  # ``xl``; 0 paid; no row (the join's -1): untouched
+UNDATED = 4  # a superseded provision with no ``as_of`` (E424): unknown, as a tie
 
 VERDICTS = "xv"
 
@@ -53,11 +67,13 @@ VERDICTS = "xv"
 @attrs.frozen
 class FirstPass:
     """An award's first pass: provision ``pid``, its stored step ``step`` (``x<i>_f``),
-    whether that step has ``amount_min`` (a bounded or raised award)."""
+    whether that step has ``amount_min`` (a bounded or raised award), its subject's chain
+    (the firm first: the step's ``e_*`` columns)."""
 
     pid: str
     step: str
     ranged: bool
+    chain: tuple[EntityInfo, ...]
 
 
 def _int(n: int) -> exp.Expr:
@@ -118,7 +134,10 @@ def _on(a: str, b: str, keys: list[str]) -> exp.Expr:
 def _claims(
     g: ExclusiveGroup, keys: list[str], first: dict[str, FirstPass], order: dict[str, int]
 ) -> exp.Expr:
-    """The group's first-pass claims, one SELECT per award, their union."""
+    """The group's first-pass claims, one SELECT per award, their union: each claim named
+    by its provision and its subject's path (``sk``); among an owner, ``pk`` the path in
+    natural order (several claims of one award per record: as the one-by-one path takes
+    them, by provision, then in its serving order, which is this with no ``order by``)."""
     parts: list[exp.Select] = []
     for gi, pid in enumerate(g.awards):
         fp = first.get(pid)
@@ -126,10 +145,14 @@ def _claims(
             continue
         ids = [_alias(col(f"e_{k[2:]}"), k, quoted=True) for k in keys]
         amin = col("amount_min") if fp.ranged else _null(BIGINT)
+        owner = g.among != fp.chain[-1].name
+        pk = path_key_sql(fp.chain) if owner else lit("")
         parts.append(
             exp.select(
                 *ids,
                 _alias(lit(pid), "pr", quoted=True),
+                _alias(join_key(fp.chain), "sk", quoted=True),
+                _alias(pk, "pk", quoted=True),
                 _alias(_int(gi), "gi", quoted=True),
                 _alias(_int(order[pid]), "po", quoted=True),
                 _alias(col("st"), "st", quoted=True),
@@ -221,6 +244,7 @@ def _asc(e: exp.Expr) -> exp.Ordered:
 
 
 def _group_steps(
+    policy: CheckedPolicy,
     m: int,
     g: ExclusiveGroup,
     keys: list[str],
@@ -244,12 +268,14 @@ def _group_steps(
             copy=False,
         )
     )
-    claim = [*(col(x) for x in keys), col("pr")]
-    once = _first_of(table(c), claim, [_asc(col("lp"))])
+    claim = [*(col(x) for x in keys), col("pr"), col("sk")]
+    # an earlier grant under another award: the largest, the first by provision id of equals
+    largest = exp.Ordered(this=col("la"), desc=True, nulls_first=False)
+    once = _first_of(table(c), claim, [largest, _asc(col("lp"))])
     live = all_of(exp.NEQ(this=col("st"), expression=status_code("no")), is_null(col("lp")))
     once.set("expressions", [exp.Star(), _alias(live, "live", quoted=True)])
     # each live claim (a) beside each other live claim (b) of its record
-    other = ("pr", "gi", "po", "st", "am", "ak", "lo", "hi", "cer")
+    other = ("pr", "gi", "po", "pk", "st", "am", "ak", "lo", "hi", "cer")
     flags = {
         "ow": _beats("b", "a", ties),
         "mw": _beats("a", "b", ties),
@@ -258,9 +284,12 @@ def _group_steps(
     flags["sure"] = all_of(
         flags["bf"].copy(), exp.EQ(this=col("st", "b"), expression=status_code("ok"))
     )
-    me = [col(x, "a") for x in (*keys, "pr")]
+    me = [col(x, "a") for x in (*keys, "pr", "sk")]
     cols: list[exp.Expr] = [
-        *(_alias(col(x, "a"), x, quoted=True) for x in (*keys, "pr", "gi", "lo", "hi", "cer")),
+        *(
+            _alias(col(x, "a"), x, quoted=True)
+            for x in (*keys, "pr", "sk", "gi", "lo", "hi", "cer")
+        ),
         *(_alias(col(x, "b"), f"o{x}", quoted=True) for x in other),
         *(_alias(f, n, quoted=True) for n, f in flags.items()),
     ]
@@ -272,20 +301,28 @@ def _group_steps(
         .from_(_alias(table(k), "a", quoted=True), copy=False)
         .join(
             _alias(table(k), "b", quoted=True),
-            on=all_of(_on("a", "b", keys), exp.NEQ(this=col("pr", "a"), expression=col("pr", "b"))),
+            on=all_of(
+                _on("a", "b", keys),
+                any_of(
+                    exp.NEQ(this=col("pr", "a"), expression=col("pr", "b")),
+                    exp.NEQ(this=col("sk", "a"), expression=col("sk", "b")),
+                ),
+            ),
             join_type="inner",
             copy=False,
         )
         .where(all_of(col("live", "a"), col("live", "b")), copy=False)
     )
-    return [(c, joined), (k, once), (p, pairs), (v, _verdicts(g, keys, p, k))]
+    return [(c, joined), (k, once), (p, pairs), (v, _verdicts(policy, g, keys, p, k))]
 
 
 def _is(name: str) -> exp.Expr:
     return exp.EQ(this=col(name), expression=_int(1))
 
 
-def _verdicts(g: ExclusiveGroup, keys: list[str], p: str, k: str) -> exp.Expr:
+def _verdicts(
+    policy: CheckedPolicy, g: ExclusiveGroup, keys: list[str], p: str, k: str
+) -> exp.Expr:
     """Per claim of pairs ``p``: the level and the note of the other the one-by-one path
     names (``_highest``, ``_listed``); the claims ``k`` an earlier grant excludes."""
     zero = _cast(exp.Literal.number(0), BIGINT)
@@ -334,60 +371,24 @@ def _verdicts(g: ExclusiveGroup, keys: list[str], p: str, k: str) -> exp.Expr:
         if g.ties != "listed":
             whens.append((exp.EQ(this=_flag(tie), expression=_int(1)), _int(TIE)))
         level = case(whens, _int(BOUNDED))
-    part = [*(col(x) for x in keys), col("pr")]
-    picked = _first_of(table(p), part, [_asc(s) for s in sorts])
+    part = [*(col(x) for x in keys), col("pr"), col("sk")]
+    # then, of one provision's claims, the first as the one-by-one path takes them
+    picked = _first_of(table(p), part, [*(_asc(s) for s in sorts), _asc(col("opk"))])
     picked.set("expressions", [exp.Star(), _alias(level, "xl", quoted=True)])
-    head = f"exclusive ({_rule(g)}, clause {g.clause}): "
-    amount = case([(is_null(col("oam")), lit("undecided"))], _yuan(col("oam")))
-    note = case(
-        [
-            (
-                exp.EQ(this=col("xl"), expression=_int(FAIL)),
-                _concat(lit(head + "not paid: "), col("opr"), lit(" pays "), amount.copy()),
-            ),
-            (
-                exp.EQ(this=col("xl"), expression=_int(TIE)),
-                _concat(
-                    lit(head + "a tie with "),
-                    col("opr"),
-                    lit(" ("),
-                    amount.copy(),
-                    lit(") and no tie rule (E423)"),
-                ),
-            ),
-            (
-                exp.EQ(this=col("xl"), expression=_int(BOUNDED)),
-                _concat(
-                    lit(head),
-                    col("opr"),
-                    lit(" may still win ("),
-                    case(
-                        [(is_null(col("oam")), lit("not decided"))],
-                        _concat(col("oak"), lit(" "), _yuan(col("oam"))),
-                    ),
-                    lit("): this amount is at most"),
-                ),
-            ),
-        ],
-        _concat(lit(head + "paid: not below "), col("opr"), lit(" ("), amount.copy(), lit(")")),
-    )
+    fail, tie, bounded = (exp.EQ(this=col("xl"), expression=_int(x)) for x in (FAIL, TIE, BOUNDED))
+    outcomes = [(fail, "not_paid"), (tie, "tie"), (bounded, "undecided"), (exp.true(), "paid")]
+    note = group_note(policy, g, outcomes, col("opr"), col("oam"), col("oak"))
     ids = [col(x) for x in keys]
-    decided = exp.select(*ids, col("pr"), col("xl"), _alias(note, "xn", quoted=True)).from_(
-        _sub(picked, "v_"), copy=False
-    )
-    ledger_note = _concat(
-        lit(head + "not paid: "),
-        col("lp"),
-        lit(" pays "),
-        _yuan(col("la")),
-        lit(" (an earlier grant in the ledger)"),
-    )
+    decided = exp.select(
+        *ids, col("pr"), col("sk"), col("xl"), _alias(note, "xn", quoted=True)
+    ).from_(_sub(picked, "v_"), copy=False)
     excluded = (
         exp.select(
             *(i.copy() for i in ids),
             col("pr"),
+            col("sk"),
             _alias(_int(FAIL), "xl", quoted=True),
-            _alias(ledger_note, "xn", quoted=True),
+            _alias(ledger_note(policy, g, col("lp"), col("la")), "xn", quoted=True),
         )
         .from_(table(k), copy=False)
         .where(not_null(col("lp")), copy=False)
@@ -400,30 +401,23 @@ def verdict_steps(policy: CheckedPolicy, first: Sequence[FirstPass]) -> list[Ste
     pass's awards ``first`` (the awards of the groups the batch compiles)."""
     by_id = {fp.pid: fp for fp in first}
     order = {p.id: i for i, p in enumerate(policy.provisions())}
-    entities: list[str] = []
     groups = [g for g in policy.exclusivity.groups if any(a in by_id for a in g.awards)]
-    chains = [chain_of(policy, g.among) for g in groups]
-    for chain in chains:
-        entities += [e.name for e in chain if e.name not in entities]
-    everyone = [f"k_{e.name}" for e in policy.entities if e.name in entities]
     steps: list[Step] = []
     parts: list[exp.Select] = []
-    for m, (g, chain) in enumerate(zip(groups, chains, strict=True)):
-        keys = _keys(chain)
-        steps += _group_steps(m, g, keys, by_id, order)
-        cols = [col(x) if x in keys else _alias(_null(VARCHAR), x, quoted=True) for x in everyone]
+    for m, g in enumerate(groups):
+        keys = _keys(chain_of(policy, g.among))
+        steps += _group_steps(policy, m, g, keys, by_id, order)
         parts.append(
             exp.select(
-                *cols, col("pr"), col("xl"), col("xn"), _alias(_int(m), "gm", quoted=True)
+                col("pr"), col("sk"), col("xl"), col("xn"), _alias(_int(m), "gm", quoted=True)
             ).from_(table(f"xg{m}_v"), copy=False)
         )
     union: exp.Expr = parts[0]
     for q in parts[1:]:
         union = exp.Union(this=union, expression=q, distinct=False)
-    part = [*(col(x) for x in everyone), col("pr")]
     strongest = [exp.Ordered(this=col("xl"), desc=True, nulls_first=False), _asc(col("gm"))]
-    best = _first_of(union, part, strongest)
-    best.set("expressions", [*(col(x) for x in everyone), col("pr"), col("xl"), col("xn")])
+    best = _first_of(union, [col("pr"), col("sk")], strongest)
+    best.set("expressions", [col("pr"), col("sk"), col("xl"), col("xn")])
     steps.append((VERDICTS, best))
     return steps
 
@@ -434,13 +428,12 @@ def verdict_join(
     """What an award's rows (alias ``r``, ids ``e_*``) join to read their verdict: the
     subquery (alias ``xj``), the join's condition, the columns ``exv`` (the level, -1 where
     no group touched the claim) and ``exn`` (the note, or NULL)."""
-    keys = _keys(chain)
     sub = (
-        exp.select(*(col(x) for x in keys), col("xl"), col("xn"))
+        exp.select(col("sk"), col("xl"), col("xn"))
         .from_(table(VERDICTS), copy=False)
         .where(exp.EQ(this=col("pr"), expression=lit(pid)), copy=False)
     )
-    on = all_of(*(exp.EQ(this=col(x, "xj"), expression=col(f"e_{x[2:]}", "r")) for x in keys))
+    on = exp.EQ(this=col("sk", "xj"), expression=join_key(tuple(chain), "r"))
     cols = [
         _alias(exp.Coalesce(this=col("xl", "xj"), expressions=[_int(-1)]), "exv", quoted=True),
         _alias(col("xn", "xj"), "exn", quoted=True),
