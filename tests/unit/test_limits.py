@@ -17,6 +17,7 @@ from policyrules import Money, RuleCheckError
 from policyrules.backends.sql import BatchCompileError, compile_batch
 from policyrules.parse import parse
 from policyrules.printer import print_module
+from policyrules.summary import provision_said
 
 HEAD = """entity firm "企业"
   list firms
@@ -288,3 +289,14 @@ def test_limit_stays_free_as_a_name() -> None:
     by = _by_subject(result)
     assert by["T1"].amount == Money.of(40, "万元")  # min(50 万元, 40 万元)
     assert by["T6"].status == "not_eligible"
+
+
+def test_the_clause_says_the_limit_in_chinese() -> None:
+    """The clause's readers (explain CLAUSE, the reference) say the limit as a cap is said."""
+    policy = _policy(*AWARD)
+    clause = policy.checked.clause("d/三")
+    assert clause is not None
+    assert provision_said(policy.words, clause.provisions[0])["caps"] == [
+        "每个高层次人才只给一次",
+        "单个企业每个年度（按入职日期所在年度计）奖励不超过 5 个高层次人才",
+    ]
