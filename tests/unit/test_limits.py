@@ -300,3 +300,23 @@ def test_the_clause_says_the_limit_in_chinese() -> None:
         "每个高层次人才只给一次",
         "单个企业每个年度（按入职日期所在年度计）奖励不超过 5 个高层次人才",
     ]
+
+
+def test_a_talent_of_unknown_year_holds_a_place_in_every_year() -> None:
+    """T2's joined_on is not given: its year unknown, it holds a place in each year of F1
+    (and is served first, its place in the order unknown).  T1, T3, T4, T5 are paid (at T5:
+    3 paid + T2 held = 4 < 5); T6 meets 4 + 1 = 5: unknown, needing T2's date; T7 too.
+    Explanations on or off, the same decisions."""
+    facts = _facts(("F1", _talents(7)))
+    del facts["firms"][0]["talents"][1]["joined_on"]
+    policy = _policy(*AWARD)
+    result = policy.evaluate(facts)
+    by = _by_subject(result)
+    assert [by[t].status for t in ("T1", "T3", "T4", "T5")] == ["eligible"] * 4
+    for t in ("T2", "T6", "T7"):
+        assert by[t].status == "unknown", t
+        assert by[t].missing_facts == ("talent.joined_on",)
+    off = policy.evaluate(facts, explain=False)
+    assert [(d.subject, d.status, d.amount) for d in result.decisions] == [
+        (d.subject, d.status, d.amount) for d in off.decisions
+    ]
