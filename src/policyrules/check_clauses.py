@@ -18,6 +18,7 @@ from .check_amounts import amount_statement, constant_amount_errors, deduction_w
 from .check_constants import constant_errors, period_errors
 from .check_exceptions import check_cap_exceptions
 from .check_instalments import check_payments, schedule_statement
+from .check_limits import check_limit
 from .check_names import reserved, shadows_member
 from .check_quotes import quote_warnings
 from .check_tables import check_quota, check_tiers
@@ -30,7 +31,7 @@ __all__ = ["ClauseChecks", "normalize_quote"]
 _ALLOWED = {
     "award": {"quote", "note", "subject", "eligible", "amount", "decided", "cap", "once", "order"}
     | {"minimum", "rounding"}
-    | {"tiers", "quota", "schedule"},
+    | {"tiers", "quota", "limit", "schedule"},
     "deadline": {"quote", "note", "subject", "eligible", "due", "done", "encouraged"},
     "target": {"quote", "note", "subject", "require", "encouraged"},
     "entitlement": {"quote", "note", "subject", "eligible", "consequence"},
@@ -56,6 +57,7 @@ _ROLE = {
     s.Rounding: "rounding",
     s.Tiers: "tiers",
     s.Quota: "quota",
+    s.Limit: "limit",
     s.Schedule: "schedule",
 }
 _SINGLE = {
@@ -73,6 +75,7 @@ _SINGLE = {
     "rounding",
     "tiers",
     "quota",
+    "limit",
     "schedule",
 }
 _WS = re.compile(r"\s+")
@@ -87,7 +90,7 @@ def normalize_quote(text: str) -> str:
 # once awards differ or are paid in instalments.
 _COUNT_CAP_HINT = (
     "money needs its unit: `200 万元`; if the text limits how many (不超过5人), that is not a "
-    "money cap: the language cannot apply it yet, so quote it in a `note`, never as money"
+    "money cap: write `limit N per firm [per year of D]` (at most N subjects paid per firm)"
 )
 
 
@@ -453,6 +456,8 @@ class ClauseChecks:
                     usage.facts.add(r.name)
             case s.Tiers(assumption=a):
                 usage.assumptions.add(a)
+            case s.Limit():
+                check_limit(typer, usage, base, subject, st, self.error)
 
     def _one_year_basis(self, caps: list[s.Cap]) -> None:
         from .printer import print_expr

@@ -2,10 +2,10 @@
 
 The text is the authority: every amount of money, rate and count written as a literal in a
 clause's provisions, tables and defines (caps, amounts, ranges, minimums, thresholds, tier
-rows, instalment shares, a quota's N) must be a figure of the clause's quote, in any of the
-spellings :mod:`policyrules.quote_figures` reads (``200 万元`` is ``200万元``, ``两百万元``,
-``2000000 元``; ``30%`` is ``百分之三十``).  A literal the quote does not state is a warning at
-the literal, naming the quote's nearest figures.
+rows, instalment shares, a quota's or a limit's N) must be a figure of the clause's quote,
+in any of the spellings :mod:`policyrules.quote_figures` reads (``200 万元`` is ``200万元``,
+``两百万元``, ``2000000 元``; ``30%`` is ``百分之三十``).  A literal the quote does not state
+is a warning at the literal, naming the quote's nearest figures.
 
 Not figures of the text, so never warned: a parameter's or assumption's default (its value
 comes from elsewhere), zero (``else 0 元``), a number in arithmetic (``year(d) - 1``,
@@ -56,6 +56,10 @@ def figure_warnings(clause: s.Clause, quote: str) -> list[Diagnostic]:
         for st in p.body:
             if isinstance(st, s.Quota):
                 lit = _Literal("count", Decimal(st.count), "", f"quota {st.count}", st.span)
+                out.append(_warn(lit, stated, notes))
+            elif isinstance(st, s.Limit) and isinstance(st.count, int):
+                # 每年奖励人数不超过5人: N is a count the quote states (人, 个, 项, 家)
+                lit = _Literal("count", Decimal(st.count), "", f"limit {st.count}", st.span)
                 out.append(_warn(lit, stated, notes))
             elif not isinstance(st, s.Quote | s.Note | s.Rounding):
                 out.extend(_warn(lit, stated, notes) for lit in _literals(st, None))

@@ -5,8 +5,8 @@ The parser reads a keyword where it expects a name (``fact true: bool``), so wit
 check ``eligible when true`` would read the literal and never the fact.  The reserved words
 are every quoted word of the grammar, so a keyword added to the grammar is reserved at once.
 
->>> {"true", "false", "and", "if", "award"} <= reserved_words()
-True
+>>> {"true", "false", "and", "if", "award"} <= reserved_words(), "limit" in reserved_words()
+(True, False)
 >>> reserved("fact", "true", None).hint
 '`true` is a keyword; rename the fact, e.g. `is_true`'
 """
@@ -28,11 +28,18 @@ _DECLARED = re.compile(
 )
 
 
+# Keywords that only open a statement, never read where a name may stand: the parser takes
+# them as names elsewhere (`fact limit: money`, `amount limit`), so they stay free as names.
+_SOFT = frozenset({"limit"})
+
+
 @functools.cache
 def reserved_words() -> frozenset[str]:
-    """Every keyword and literal of the grammar: the quoted words of ``policyrules.lark``."""
+    """Every keyword and literal of the grammar: the quoted words of ``policyrules.lark``,
+    but for the few that only open a statement (``limit``)."""
     grammar = resources.files("policyrules").joinpath("grammar/policyrules.lark")
-    return frozenset(_QUOTED_WORD.findall(_COMMENT.sub("", grammar.read_text("utf-8"))))
+    words = _QUOTED_WORD.findall(_COMMENT.sub("", grammar.read_text("utf-8")))
+    return frozenset(words) - _SOFT
 
 
 def declared_keyword_hint(text: str) -> str | None:

@@ -231,6 +231,10 @@ _ONCE = re.compile(r"once per (\w+) \(一次性\): \w+ (.+) was already granted 
 _QUOTA = re.compile(
     r"quota (\d+) ranked by \w+: rank (\S+) is below the first \d+(?: \((\d+) ranked better\))?"
 )
+_LIMIT = re.compile(
+    r"limit (\d+) per (\w+)(?: per year of .+?)?: \w+ (\S+) has (\d+) paid(?: in (\d+))? "
+    r"\((\w+) (.+?)(?: and (\d+) more)?\); no place left"
+)
 _TOP = re.compile(
     r"tiers by \w+ \(highest_only\): tier (.+) was already paid to (\S+); "
     r"tier (.+) is not above it"
@@ -239,7 +243,8 @@ _TOP = re.compile(
 
 def refused_reason_zh(w: Words, reason: str) -> str:
     """Why an award is not given that is no failed condition, in words: given once already
-    (``once per``), ranked outside a quota, a tier no higher than one paid before
+    (``once per``), ranked outside a quota, no place left under a limit per owner
+    (``limit N per E``), a tier no higher than one paid before
     (``highest_only``); another reason as written."""
     if (m := _ONCE.fullmatch(reason)) is not None:
         who = w.entity(m[1])
@@ -247,6 +252,16 @@ def refused_reason_zh(w: Words, reason: str) -> str:
     if (m := _QUOTA.fullmatch(reason)) is not None:
         ahead = f"，另有 {m[3]} 个排名在前" if m[3] else ""
         return f"择优支持不超过 {m[1]} 个，排名第 {m[2]} 位，未进入前 {m[1]} 名{ahead}"
+    if (m := _LIMIT.fullmatch(reason)) is not None:
+        # 单个企业每年奖励人数不超过5人: 本企业本年度已有 5 人获得奖励，名额已满
+        owner, who = w.entity(m[2]), w.entity(m[6])
+        year = f"{m[5]} 年度" if m[5] else "累计"
+        each = "每年" if m[5] else ""
+        names = "、".join(m[7].split(", ")) + (f" 等 {int(m[8]) + 5} 个" if m[8] else "")
+        return (
+            f"每个{owner}{each}奖励不超过 {m[1]} 个{who}：{owner} {m[3]} {year}已有 {m[4]} 个"
+            f"{who}获得奖励（{names}），名额已满"
+        )
     if (m := _TOP.fullmatch(reason)) is not None:
         return f"只给最高档：{m[2]} 已获{quoted(m[1])}档，本次{quoted(m[3])}档并不更高"
     return reason

@@ -38,7 +38,7 @@ KEYWORDS = (
     "parameter", "pays", "per", "progressive", "quote", "raise", "require", "rounding", "set",
     "shared", "single", "source", "target", "then", "to", "twin", "unless", "up", "valid",
     "when", "year",
-    "give", "quota", "ranked", "reaches", "table", "tiers",
+    "give", "limit", "quota", "ranked", "reaches", "table", "tiers",
     "ever", "over", "paid", "remainder", "yearly", "years",
     "among", "cumulative", "exclusive", "keep", "supersedes", "ties", "prevails",
     "encouraged",

@@ -223,6 +223,12 @@ class ProvisionInfo:
         the general way only (:mod:`policyrules.backends.python.amounts`)."""
         return self.range is not None or self.minimum is not None or self.rounding is not None
 
+    @property
+    def limited(self) -> bool:
+        """Whether it limits how many subjects it pays per owner (``limit N per E``):
+        evaluated the general way only (:mod:`policyrules.backends.python.limits`)."""
+        return any(isinstance(b, s.Limit) for b in self.node.body)
+
 
 @attrs.frozen
 class ClauseInfo:

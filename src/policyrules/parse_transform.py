@@ -232,6 +232,12 @@ class ToSyntax(ExclusiveRules, Transformer[Token, Any]):
             int(Decimal(str(c[0]))), str(c[1]), span=self._sp(meta), name_span=self._at(c[1])
         )
 
+    def limit(self, meta: Any, c: list[Any]) -> s.Limit:
+        n, (_, per), *year = c
+        count: int | str = int(Decimal(str(n))) if n.type == "NUMBER" else str(n)
+        year_of = year[0][1] if year else None
+        return s.Limit(count, per, year_of, span=self._sp(meta), name_span=self._at(n))
+
     def table(self, meta: Any, c: list[Any]) -> s.Table:
         name, title, key, value, *rows = c
         return s.Table(

@@ -411,6 +411,10 @@ class _Printer:
                     self.stmt(st, [f"{ind}tiers by {a}"])
                 case s.Quota(count=n, rank=r):
                     self.stmt(st, [f"{ind}quota {n} ranked by {r}"])
+                case s.Limit(count=n, per=per, year_of=y):
+                    line = f"{ind}limit {n} per {per}"
+                    line += f" per year of {print_expr(y)}" if y is not None else ""
+                    self.stmt(st, [line])
                 case s.Schedule():
                     self.stmt(st, [f"{ind}{print_schedule(st)}"])
 

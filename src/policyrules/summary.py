@@ -111,9 +111,24 @@ def _conjuncts(p: ProvisionInfo) -> list[s.Expr]:
     return out
 
 
+def _limit(w: Words, p: ProvisionInfo) -> list[str]:
+    """``limit N per E [per year of D]`` in words, as a cap is said: 单个企业每个年度（按入职
+    日期所在年度计）奖励不超过 5 个高层次人才."""
+    lim = next((b for b in p.node.body if isinstance(b, s.Limit)), None)
+    if lim is None:
+        return []
+    n = str(lim.count) if isinstance(lim.count, int) else w.expr(s.Name((lim.count,)), p.subject)
+    when = "累计"
+    if lim.year_of is not None:
+        when = f"每个年度（按{w.expr(lim.year_of, p.subject)}所在年度计）"
+    who = w.entity(p.subject) if p.subject else ""
+    return [f"单个{w.entity(lim.per)}{when}奖励不超过 {n} 个{who}"]
+
+
 def _grant(w: Words, p: ProvisionInfo) -> str | None:
     scope = p.subject
     once = "".join(f"，每个{w.entity(o.entity)}只给一次" for o in p.once)
+    once += "".join(f"，{x}" for x in _limit(w, p))
     if p.kind == "award":
         if p.amount is not None:
             return f"{_KIND['award']}：{w.expr(p.amount.expr, scope)}{once}"
@@ -150,6 +165,7 @@ def provision_said(w: Words, p: ProvisionInfo) -> dict[str, list[str]]:
     :func:`~policyrules.reference.provision_lines` gives the ``.rule`` text."""
     caps = [w.cap(cap, p.subject) for cap in p.caps]
     caps += [f"每个{w.entity(o.entity)}只给一次" for o in p.once]
+    caps += _limit(w, p)
     deadline = _deadline(w, p)
     require = p.require.condition if p.require is not None else None
     return {

@@ -49,6 +49,7 @@ __all__ = [
     "EnumMember",
     "FactDecl",
     "Item",
+    "Limit",
     "Module",
     "Note",
     "Once",
@@ -246,6 +247,17 @@ class Quota(Stmt):
 
 
 @attrs.frozen
+class Limit(Stmt):
+    """``limit N per E [per year of DATE]`` — 单个企业每年奖励人数不超过 N 人: at most N
+    subjects of the award paid per owner ``per`` (per year of ``year_of``); ``count`` a
+    whole number or the name of a parameter."""
+
+    count: int | str
+    per: str
+    year_of: Expr | None = None
+
+
+@attrs.frozen
 class Schedule(Stmt):
     """``paid over N years from START: R1, R2, … [remainder first|last]`` (分 N 年拨付: the
     entitlement in instalments, ``shares`` the rates) or ``paid yearly for N years from
@@ -279,6 +291,7 @@ ProvisionStmt: TypeAlias = (
     | Rounding
     | Tiers
     | Quota
+    | Limit
     | Schedule
 )
 

@@ -135,6 +135,7 @@ class LedgerIndex:
     def __init__(self, ledger: Ledger, pools: Mapping[str, frozenset[str]]) -> None:
         # pools maps provision id -> the pools its caps count in (itself, and any shared).
         self.pools = pools
+        self.ledger = ledger
         self.used: dict[ScopeKey, int] = defaultdict(int)
         self.granted: dict[tuple[str, GrantPath], int] = defaultdict(int)
         # (provision, path from the firm down to the entity): ids are unique only per owner.
@@ -314,6 +315,10 @@ class Accounts:
         ledger and earlier in this evaluation."""
         key = (provision, path)
         return Money(self._index.granted.get(key, 0) + self._granted.get(key, 0))
+
+    def ledger_grants(self) -> tuple[Grant, ...]:
+        """The ledger's grants themselves (a ``limit`` counts the subjects they paid)."""
+        return self._index.ledger.grants
 
     def tiers_paid(self, provision: str, path: GrantPath) -> list[str | None]:
         """The tiers the ledger's payments under ``provision`` to ``path`` name (None for

@@ -126,8 +126,8 @@ def _nk(v: Any) -> Any:
 def fast_provision(p: ProvisionInfo, policy: CheckedPolicy) -> FastProvision | None:
     """The generated functions of ``p``, or ``None`` when some expression of it is outside
     the subset (the provision is then always evaluated the general way)."""
-    if p.subject is None or p.bounded:
-        return None  # a range, minimum or rounding: the general way (.amounts)
+    if p.subject is None or p.bounded or p.limited:
+        return None  # a range, minimum, rounding or limit: the general way (.amounts, .limits)
     if any(cap.exceptions for cap in p.caps):
         return None  # a cap with exceptions: the general way (.exceptions)
     if any(isinstance(st, s.Schedule) for st in p.node.body):

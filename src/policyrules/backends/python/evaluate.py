@@ -36,6 +36,7 @@ from .exclusive import Claimed, Verdict, first_pass_claims, plan
 from .exclusive_run import ExclusiveHooks
 from .fastpath import FastClaims
 from .lean import LeanAward
+from .limits import LimitSeat, Places, limit_check, take_place
 from .memos import Learnt, Memo
 from .reserve import reserve_unknown
 from .rows import Row, grant_of
@@ -241,6 +242,7 @@ class _Run(DecisionMaker, Awards, Conditions, TimeLimits, FastClaims, ExclusiveH
     # types are those the mixins reading them declare.
     _assumption_texts: Learnt[dict[str, str]] = Learnt(dict)
     _ranks: Memo[dict[str, QuotaRanks]] = Memo(dict)
+    places: Memo[Places] = Memo(Places)
     _shapes: Memo[dict[Any, Any]] = Memo(dict)
     order_unknown: Memo[dict[Any, Any]] = Memo(dict)
     unplaced: Memo[set[Any]] = Memo(set)
@@ -363,6 +365,7 @@ class _Run(DecisionMaker, Awards, Conditions, TimeLimits, FastClaims, ExclusiveH
             self.calendar = self.base_calendar.tracked()
         extra: dict[str, Any] = {}
         missing: set[str] = set()
+        seat: LimitSeat | None = None
         try:
             failed, missing = self.conditions(cp, env, trace)
             failed, missing = self.exclusive_gate(cp, path, failed, missing, trace)
@@ -375,6 +378,18 @@ class _Run(DecisionMaker, Awards, Conditions, TimeLimits, FastClaims, ExclusiveH
                 failed, missing = ([no], set()) if no else (failed, missing | wait)
             if kind == "award" and not failed and not missing:
                 failed = self.once(cp, inst, trace, path)
+            if kind == "award" and not failed and cp.info.limited:
+                # 单个企业每年奖励人数不超过 N 人: the owner's places, in the claim order
+                shown = trace if self.explain else None
+                seat = limit_check(
+                    cp.info, self.checked, env, path, self.accounts, self.places, shown
+                )
+                if seat is not None and seat.undecided:
+                    raise Undecided(seat.undecided)
+                if seat is not None and seat.failed:
+                    failed = [seat.failed]
+                elif seat is not None:
+                    missing = missing | seat.missing
             if kind == "award" and not failed and not missing:
                 top = highest_only(cp.info, self.checked, env, self.accounts, path)
                 if top is not None and top.failed:
@@ -406,6 +421,12 @@ class _Run(DecisionMaker, Awards, Conditions, TimeLimits, FastClaims, ExclusiveH
         if counts_days and self.calendar.assumed:
             trace.append(Step("calendar", self.calendar.note(self.calendar.assumed), None))
             self.assumed_years |= self.calendar.assumed
+        if seat is not None and seat.failed is None:
+            got, sure = extra.get("amount"), extra.get("amount_kind") == "exact"
+            paid = status == "eligible" and sure and bool(got)
+            may_be = status == "unknown" or (status == "eligible" and not sure and got != 0)
+            needs = frozenset(missing | extra.get("missing", set()))
+            take_place(self.places, seat, path[-1][1], paid, may_be, needs)
         extra["path"] = path
         extra.update(self.exclusive_extra(cp, path))
         return self.decision(cp, inst, env, status, failed, missing, trace, extra, counts_days)

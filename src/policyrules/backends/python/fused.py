@@ -89,6 +89,7 @@ _STATEMENTS = (
     s.Encouraged,
     s.Tiers,
     s.Quota,
+    s.Limit,
 )
 _FUSED_STATEMENTS: tuple[type[s.Stmt], ...] = (s.Quote, s.Note, s.Subject, s.Eligible)
 _FUSED_STATEMENTS += (s.Amount, s.AmountDecided, s.Cap, s.Once, s.OrderBy)

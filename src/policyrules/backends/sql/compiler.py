@@ -42,6 +42,7 @@ from .exclusive import refuse_exclusive, superseded_verdict
 from .exclusive_verdicts import FirstPass, verdict_steps
 from .exprs import ExprCompiler
 from .grants import no_grants
+from .limits import refuse_limit
 from .outputs import DECISION_COLUMNS, decision_row, sorted_list
 from .plan import BatchCompileError, SqlPlan, Step, refuse
 from .pools import pool_window
@@ -309,7 +310,8 @@ def _refuse_all(
     checked: CheckedPolicy, provisions: list[ProvisionInfo], assume: dict[str, Value]
 ) -> None:
     """Every refusal of a construct the batch does not compile yet (tier readings E612,
-    payments over time E617, exclusivity and supersession E618), all at once, so an author
+    payments over time E617, exclusivity and supersession E618, a limit per owner E650),
+    all at once, so an author
     learns in one run every clause to evaluate one by one.
 
     :raises BatchCompileError: with one diagnostic per refused construct."""
@@ -319,6 +321,7 @@ def _refuse_all(
             partial(refuse_tiers, p, assume),
             partial(refuse_years, p),
             partial(refuse_exclusive, checked, p),
+            partial(refuse_limit, p),
         )
         for refusal in refusals:
             try:

@@ -1,0 +1,322 @@
+"""A count limit per owner: ``limit N per E [per year of D]`` (单个企业每年奖励人数不超过 N 人).
+
+The trial's clause 三 (issue hAY): 每人 50 万元, 单个企业每年奖励人数不超过 5 人; seven talents
+of firm F1, joined 2026-03-01 … 03-07, all recognised.  Amounts are worked by hand in the
+comments; 1 万元 = 10,000.00 元.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from tests.strategies import compile_text
+
+import policyrules
+from policyrules import Money, RuleCheckError
+from policyrules.backends.sql import BatchCompileError, compile_batch
+from policyrules.parse import parse
+from policyrules.printer import print_module
+from policyrules.summary import provision_said
+
+HEAD = """entity firm "企业"
+  list firms
+entity talent "高层次人才"
+  list talents of firm
+  fact recognised_talent: determination "经认定的高层次人才"
+  fact joined_on: date "入职日期"
+parameter max_talents: count = 5 "每年奖励人数上限"
+
+document d "测试"
+  valid from 2026-01-01 to 2028-12-31
+"""
+QUOTE = "对企业新引进的高层次人才，按每人50万元给予奖励，单个企业每年奖励人数不超过5人。"
+AWARD = (
+    "eligible when recognised_talent and joined_on in force",
+    "amount 50 万元",
+    "once per talent",
+    "limit 5 per firm per year of joined_on",
+    "order by joined_on, id",
+)
+PID = "d/三/talent_award"
+QUOTE_PAID = QUOTE.replace("给予奖励，", "给予奖励，奖励资金分三年拨付（40%、30%、30%），")
+SCHEDULE = "paid over 3 years from joined_on: 40%, 30%, 30% remainder last"
+
+
+def _text(*lines: str, quote: str = QUOTE) -> str:
+    inner = "".join(f"    {line}\n" for line in lines)
+    return (
+        f'{HEAD}clause 三 "高层次人才奖励"\n  quote "{quote}"\n'
+        f"  award talent_award\n    for each talent\n{inner}"
+    )
+
+
+def _policy(*lines: str, quote: str = QUOTE) -> policyrules.Policy:
+    return compile_text(_text(*lines, quote=quote))
+
+
+def _talents(n: int, day: int = 1, year: int = 2026, **over: Any) -> list[dict[str, Any]]:
+    out = []
+    for i in range(1, n + 1):
+        t = {"id": f"T{i}", "recognised_talent": True, "joined_on": f"{year}-03-{day + i - 1:02d}"}
+        t.update(over.get(f"T{i}", {}))
+        out.append(t)
+    return out
+
+
+def _facts(*firms: tuple[str, list[dict[str, Any]]]) -> dict[str, Any]:
+    return {"as_of": "2026-12-31", "firms": [{"id": f, "talents": ts} for f, ts in firms]}
+
+
+def _by_subject(result: policyrules.Result, firm: str = "F1") -> dict[str, policyrules.Decision]:
+    """F1's decisions under the award, by the talent's id."""
+    out = {}
+    for d in result.decisions:
+        if d.provision == PID and d.subject is not None and d.subject.startswith(f"{firm}/"):
+            out[d.subject.split("/")[-1]] = d
+    return out
+
+
+def _paid(result: policyrules.Result) -> Money:
+    return sum((g.amount for g in result.grants if g.provision == PID), Money.zero())
+
+
+# ---- the trial's case ----------------------------------------------------------------------
+
+
+def test_the_first_five_in_order_are_paid_and_two_are_not() -> None:
+    """Seven talents of F1, listed in reverse: served by `order by joined_on`, T1–T5 are
+    paid 50 万元 each (5 × 50 万元 = 250 万元), T6 and T7 are not eligible, their reason
+    naming the limit and the five who took it.  (The old code refused `limit`: E100s.)"""
+    talents = list(reversed(_talents(7)))
+    result = _policy(*AWARD).evaluate(_facts(("F1", talents)))
+    by = _by_subject(result)
+    for t in ("T1", "T2", "T3", "T4", "T5"):
+        assert (by[t].status, by[t].amount) == ("eligible", Money.of(50, "万元")), t
+    assert _paid(result) == Money.of(250, "万元")  # 5 × 50 万元
+    for t in ("T6", "T7"):
+        assert by[t].status == "not_eligible"
+        assert by[t].reasons == (
+            "limit 5 per firm per year of joined_on: firm F1 has 5 paid in 2026 "
+            "(talent T1, T2, T3, T4, T5); no place left",
+        )
+
+
+def test_the_trial_paid_in_instalments_counts_people_not_money() -> None:
+    """分三年拨付（40%、30%、30%）: this year's instalment is 40% × 50 万元 = 20 万元 for
+    each of T1–T5 (5 × 20 万元 = 100 万元); T6 and T7 take no place, whatever the money."""
+    policy = _policy(*AWARD[:4], SCHEDULE, AWARD[4], quote=QUOTE_PAID)
+    result = policy.evaluate(_facts(("F1", _talents(7))))
+    by = _by_subject(result)
+    assert [by[f"T{i}"].status for i in range(1, 8)] == ["eligible"] * 5 + ["not_eligible"] * 2
+    assert _paid(result) == Money.of(100, "万元")  # 5 × 20 万元
+
+
+def test_each_firm_has_its_own_places() -> None:
+    """Per firm: F2's three talents are all paid though F1 filled its five places."""
+    facts = _facts(("F1", _talents(7)), ("F2", _talents(3)))
+    result = _policy(*AWARD).evaluate(facts)
+    assert [d.status for d in _by_subject(result, "F2").values()] == ["eligible"] * 3
+    assert _paid(result) == Money.of(400, "万元")  # (5 + 3) × 50 万元
+
+
+def test_a_talent_not_eligible_takes_no_place() -> None:
+    """T2 not recognised: the five places go to T1, T3, T4, T5, T6; T7 alone is refused."""
+    facts = _facts(("F1", _talents(7, T2={"recognised_talent": False})))
+    by = _by_subject(_policy(*AWARD).evaluate(facts))
+    assert by["T6"].status == "eligible"
+    assert by["T7"].status == "not_eligible"
+    assert "(talent T1, T3, T4, T5, T6)" in by["T7"].reasons[0]
+
+
+# ---- the ledger ----------------------------------------------------------------------------
+
+
+def _grant(subject: str, amount: str, year: int, firm: str = "F1") -> dict[str, Any]:
+    return {"provision": PID, "firm": firm, "talent": subject, "amount": amount, "year": year}
+
+
+def test_ledger_grants_of_the_year_count_and_instalments_once() -> None:
+    """Paid in instalments: the ledger paid X1 twice (2026 and 2027: one place, in 2026,
+    the year of its first payment) and X2 in 2026; X3's 0.00 元 is no payment; F2's X4 is
+    another firm's.  2026 has 2 places taken: T1–T3 are paid this year's 40% × 50 万元 =
+    20 万元 each (3 × 20 万元 = 60 万元)."""
+    ledger = [
+        _grant("X1", "20万元", 2026),
+        _grant("X1", "15万元", 2027),
+        _grant("X2", "20万元", 2026),
+        _grant("X3", "0元", 2026),
+        _grant("X4", "20万元", 2026, firm="F2"),
+    ]
+    # (without `once per talent`: the ledger's reader refuses a second instalment under it, E328)
+    policy = _policy(*AWARD[:2], *AWARD[3:4], SCHEDULE, AWARD[4], quote=QUOTE_PAID)
+    result = policy.evaluate(_facts(("F1", _talents(7))), ledger=ledger)
+    by = _by_subject(result)
+    assert [by[f"T{i}"].status for i in range(1, 8)] == ["eligible"] * 3 + ["not_eligible"] * 4
+    assert _paid(result) == Money.of(60, "万元")  # 3 × 20 万元
+    assert "firm F1 has 5 paid in 2026 (talent X1, X2, T1, T2, T3)" in by["T4"].reasons[0]
+
+
+def test_ledger_grants_of_another_year_do_not_count() -> None:
+    """Five talents first paid in 2025 fill 2025's places, not 2026's: T1–T5 are paid."""
+    ledger = [_grant(f"Y{i}", "20万元", 2025) for i in range(1, 6)]
+    result = _policy(*AWARD).evaluate(_facts(("F1", _talents(7))), ledger=ledger)
+    by = _by_subject(result)
+    assert [by[f"T{i}"].status for i in range(1, 8)] == ["eligible"] * 5 + ["not_eligible"] * 2
+
+
+def test_a_subject_paid_before_keeps_its_place() -> None:
+    """T6 was paid an instalment in 2026 (a grant of the ledger): it holds one of 2026's
+    five places and is never refused its own entitlement; T1–T4 take the other four and
+    T5, T7 are refused.  Its entitlement, 50 万元, less the 20 万元 paid: 30 万元."""
+    ledger = [_grant("T6", "20万元", 2026)]
+    result = _policy(*AWARD[:2], *AWARD[3:]).evaluate(_facts(("F1", _talents(7))), ledger=ledger)
+    by = _by_subject(result)
+    assert by["T6"].status == "eligible"
+    assert by["T6"].amount == Money.of(30, "万元")
+    assert [by[t].status for t in ("T1", "T2", "T3", "T4")] == ["eligible"] * 4
+    assert by["T5"].status == by["T7"].status == "not_eligible"
+
+
+# ---- an undecided claim holds a place ------------------------------------------------------
+
+
+def test_an_unknown_talent_holds_a_place() -> None:
+    """T2's recognition is not given: it may be paid, so it holds a place.  T3–T5 are
+    within (at T5: 3 paid + 1 held = 4 < 5); T6 meets 4 paid + T2 held = 5 and is unknown,
+    needing T2's fact, never refused nor exact; T7 (4 paid, T2 and T6 held) too."""
+    facts = _facts(("F1", _talents(7, T2={"recognised_talent": None})))
+    for t in facts["firms"][0]["talents"]:
+        if t["id"] == "T2":
+            del t["recognised_talent"]
+    result = _policy(*AWARD).evaluate(facts)
+    by = _by_subject(result)
+    assert by["T2"].status == "unknown"
+    assert [by[t].status for t in ("T1", "T3", "T4", "T5")] == ["eligible"] * 4
+    for t in ("T6", "T7"):
+        assert by[t].status == "unknown", t
+        assert "talent.recognised_talent" in by[t].missing_facts
+    assert _paid(result) == Money.of(200, "万元")  # 4 × 50 万元
+
+
+def test_explanations_off_decide_the_same() -> None:
+    facts = _facts(("F1", _talents(7, T2={"recognised_talent": False})))
+    policy = _policy(*AWARD)
+    on, off = policy.evaluate(facts), policy.evaluate(facts, explain=False)
+    assert [(d.subject, d.status, d.amount) for d in on.decisions] == [
+        (d.subject, d.status, d.amount) for d in off.decisions
+    ]
+
+
+def test_a_parameter_sets_n() -> None:
+    """`limit max_talents …` with max_talents = 2: T1, T2 paid (2 × 50 万元 = 100 万元)."""
+    lines = (*AWARD[:3], "limit max_talents per firm per year of joined_on", AWARD[4])
+    result = _policy(*lines).evaluate(_facts(("F1", _talents(4))), parameters={"max_talents": 2})
+    assert _paid(result) == Money.of(100, "万元")
+
+
+def test_the_refusal_in_chinese() -> None:
+    result = _policy(*AWARD).evaluate(_facts(("F1", _talents(6))))
+    text = result.explain(lang="zh")
+    assert (
+        "每个企业每年奖励不超过 5 个高层次人才：企业 F1 2026 年度已有 5 个高层次人才获得奖励"
+        "（T1、T2、T3、T4、T5），名额已满"
+    ) in text
+
+
+# ---- the checker, the formatter, the batch -------------------------------------------------
+
+
+def test_the_formatter_prints_it_back() -> None:
+    text = _text(*AWARD)
+    printed = print_module(parse(text, "t.rule"))
+    assert "    limit 5 per firm per year of joined_on\n" in printed
+    assert print_module(parse(printed, "t.rule")) == printed
+
+
+@pytest.mark.parametrize(
+    ("line", "code", "part"),
+    [
+        ("limit 0 per firm", "E278", "a limit of 0"),
+        ("limit joined_on per firm", "E278", "not a whole number nor a number parameter"),
+        ("limit 5 per talent", "E207", "'talent' is not an owner of talent"),
+        ("limit 5 per firm per year of recognised_talent", "E205", "must be date"),
+    ],
+)
+def test_a_bad_limit_has_its_code(line: str, code: str, part: str) -> None:
+    with pytest.raises(RuleCheckError) as info:
+        _policy(*AWARD[:3], line)
+    got = [(d.code, d.message) for d in info.value.diagnostics]
+    assert any(c == code and part in m for c, m in got), got
+
+
+def test_a_count_cap_points_to_limit() -> None:
+    with pytest.raises(RuleCheckError) as info:
+        _policy(*AWARD[:3], "cap 5 per firm")
+    (d,) = [d for d in info.value.diagnostics if d.code == "E206"]
+    assert d.hint is not None
+    assert "`limit N per firm [per year of D]`" in d.hint
+
+
+def test_w212_reads_n_against_the_quote() -> None:
+    """不超过5人 states 5: no W212; a limit of 3 is no figure of the quote."""
+    ok = _policy(*AWARD)
+    assert not [d for d in ok.checked.warnings if d.code == "W212"]
+    off = _policy(*AWARD[:3], "limit 3 per firm per year of joined_on")
+    assert [d.message for d in off.checked.warnings if d.code == "W212" and "limit 3" in d.message]
+
+
+def test_the_batch_refuses_it_by_name() -> None:
+    with pytest.raises(BatchCompileError) as info:
+        compile_batch(_policy(*AWARD).checked)
+    (d,) = info.value.diagnostics
+    assert d.code == "E650"
+    assert "cannot be compiled to SQL yet" in d.message
+    assert d.span is not None
+
+
+def test_limit_stays_free_as_a_name() -> None:
+    """`limit` only opens a statement: a fact named `limit` (as policies wrote before the
+    statement existed) still parses and checks, beside a `limit` statement."""
+    text = _text(*AWARD).replace(
+        '  fact joined_on: date "入职日期"\n',
+        '  fact joined_on: date "入职日期"\n  fact limit: money "限额"\n',
+    )
+    text = text.replace("    amount 50 万元\n", "    amount min(50 万元, limit)\n")
+    result = compile_text(text).evaluate(
+        _facts(("F1", [{**t, "limit": "40万元"} for t in _talents(6)]))
+    )
+    by = _by_subject(result)
+    assert by["T1"].amount == Money.of(40, "万元")  # min(50 万元, 40 万元)
+    assert by["T6"].status == "not_eligible"
+
+
+def test_the_clause_says_the_limit_in_chinese() -> None:
+    """The clause's readers (explain CLAUSE, the reference) say the limit as a cap is said."""
+    policy = _policy(*AWARD)
+    clause = policy.checked.clause("d/三")
+    assert clause is not None
+    assert provision_said(policy.words, clause.provisions[0])["caps"] == [
+        "每个高层次人才只给一次",
+        "单个企业每个年度（按入职日期所在年度计）奖励不超过 5 个高层次人才",
+    ]
+
+
+def test_a_talent_of_unknown_year_holds_a_place_in_every_year() -> None:
+    """T2's joined_on is not given: its year unknown, it holds a place in each year of F1
+    (and is served first, its place in the order unknown).  T1, T3, T4, T5 are paid (at T5:
+    3 paid + T2 held = 4 < 5); T6 meets 4 + 1 = 5: unknown, needing T2's date; T7 too.
+    Explanations on or off, the same decisions."""
+    facts = _facts(("F1", _talents(7)))
+    del facts["firms"][0]["talents"][1]["joined_on"]
+    policy = _policy(*AWARD)
+    result = policy.evaluate(facts)
+    by = _by_subject(result)
+    assert [by[t].status for t in ("T1", "T3", "T4", "T5")] == ["eligible"] * 4
+    for t in ("T2", "T6", "T7"):
+        assert by[t].status == "unknown", t
+        assert by[t].missing_facts == ("talent.joined_on",)
+    off = policy.evaluate(facts, explain=False)
+    assert [(d.subject, d.status, d.amount) for d in result.decisions] == [
+        (d.subject, d.status, d.amount) for d in off.decisions
+    ]
