@@ -34,6 +34,7 @@ def _run(line: str, where: Path) -> subprocess.CompletedProcess[str]:
 
 
 def test_the_pages_ledger_commands_run_as_written(tmp_path: Path) -> None:
+    """Make the ledger, E427 without --as-of (as the page shows), 180 万元 with it."""
     page = (ROOT / "docs" / "patterns" / "years.md").read_text("utf-8")
     block = page.split("Give the day of the payment run")[1].split("```text\n")[1]
     block = block.split("```")[0]
@@ -56,6 +57,8 @@ def test_the_pages_ledger_commands_run_as_written(tmp_path: Path) -> None:
 
 
 def test_a_ledger_file_that_does_not_exist_is_refused(tmp_path: Path) -> None:
+    """E301 and nothing written, whether or not the path is also --ledger-out; when it is,
+    the hint says how to start a ledger."""
     (tmp_path / "facts.yaml").write_text(FACTS, "utf-8")
     policy = ROOT / "policies" / "patterns"
     hint = 'a new ledger file starts empty: write {"ledger": []} to L.json first'

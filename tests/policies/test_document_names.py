@@ -20,6 +20,7 @@ POLICIES = sorted(p for p in (ROOT / "policies").iterdir() if p.is_dir())
 
 @pytest.mark.parametrize("directory", POLICIES, ids=lambda p: p.name)
 def test_each_document_has_a_name_of_its_own(directory: Path) -> None:
+    """No two documents of a policy are named alike (number, else identifier)."""
     documents = policyrules.load(directory).checked.documents
     names = [d.number or d.name for d in documents]
     assert len(set(names)) == len(names), sorted(names)

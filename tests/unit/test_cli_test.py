@@ -392,6 +392,9 @@ cases:
 def test_a_fact_error_in_a_case_is_placed_where_eval_places_it(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    """An unknown fact in a case is shown at its key, flow style or block style, as eval
+    shows it (it was at the value beside it, 12 columns off in the user's file); a bad
+    value at the value."""
     policy = _policy(tmp_path, ("placed.yaml", PLACED))
     code, out, _ = run_cli(capsys, "test", policy, "--format", "json")
     assert code == 2

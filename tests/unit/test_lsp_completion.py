@@ -76,6 +76,7 @@ def _offered(analysed: tuple[Analysis, str], typed: str, kind: str | None = None
 def test_after_a_caps_per_only_the_subject_and_its_owners(
     analysed: tuple[Analysis, str],
 ) -> None:
+    """Not project, an entity of the policy but not product's owner (E207)."""
     assert _offered(analysed, "    cap 5 万元 per ", "entity") == {"product", "firm"}
     assert _offered(analysed, "    once per ", "entity") == {"product", "firm"}
     # `per year of D` stays on offer.
@@ -87,6 +88,7 @@ def test_after_a_caps_per_only_the_subject_and_its_owners(
 
 
 def test_after_an_unknown_names_in_no_enums_members(analysed: tuple[Analysis, str]) -> None:
+    """`nope in ` offered Route's and Kind's members mixed; now none of either."""
     members = {"fast", "slow", "device", "drug"}
     for typed in ("    eligible when nope in ", "    eligible when nope = "):
         assert not _offered(analysed, typed) & members, typed
@@ -97,6 +99,7 @@ def test_after_an_unknown_names_in_no_enums_members(analysed: tuple[Analysis, st
 
 
 def test_after_a_bare_in_the_sets_and_lists(analysed: tuple[Analysis, str]) -> None:
+    """The set- and list-valued facts in scope and assumptions, not the date or the enum."""
     for typed in ("    eligible when nope in ", "    eligible when approved_on not in "):
         assert _offered(analysed, typed) == {"routes", "firm_routes", "open_routes"}, typed
     assert "force" in _offered(analysed, "    eligible when approved_on in ", "keyword")
