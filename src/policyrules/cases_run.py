@@ -18,6 +18,7 @@ import attrs
 from .api import Policy
 from .cases import CaseFile, CaseFileError, WorkedCase, schedule_line
 from .errors import Diagnostic, PolicyRulesError, did_you_mean
+from .positions import at_key
 from .reading import read_data
 from .result import Decision
 from .runtime.money import Money
@@ -219,10 +220,11 @@ def _placed(exc: PolicyRulesError, case: WorkedCase) -> PolicyRulesError:
     base = f"cases[{case.index}].facts"
     for d in exc.diagnostics:
         message = d.message.removeprefix("<facts>: ")
-        path = message.split(": ", 1)[0]
+        path, _, said = message.partition(": ")
         span = d.span
-        if span is None:
-            span = file.place(f"{base}.{path}") or file.place(base)
+        if span is None:  # as eval places it: an unknown name at its key, else at the value
+            key = file.place(f"{base}.{path}#key") if at_key(said) else None
+            span = key or file.place(f"{base}.{path}") or file.place(base)
         diags.append(attrs.evolve(d, message=f"case {case.name!r}: {message}", span=span))
     return type(exc)(diags, sources={**exc.sources, case.source: text})
 

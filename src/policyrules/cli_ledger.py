@@ -225,6 +225,8 @@ def evaluate_with_ledger(
                     ) from None
         return result
     raw = _read_pipe(src, limits) if src is not None else None
+    if src is not None and raw is None and out is not None and not src.exists():
+        _no_ledger_yet(src, out)
     lock = [] if out is None else [out] if src is None or raw is not None else [src, out]
     with locked(lock):
         earlier, text = (
@@ -255,6 +257,21 @@ def evaluate_with_ledger(
                 )
             write_atomic(out, dump_ledger(whole, _format_of(out)))
     return result
+
+
+def _no_ledger_yet(src: Path, out: Path) -> None:
+    """``--ledger L --ledger-out L`` with no file L yet: refused as any missing ledger is (a
+    mistyped name must never read as no earlier grants: they would be paid again), with the
+    way to start one."""
+    if real_target(src) == real_target(out):
+        raise LedgerError(
+            Diagnostic(
+                "E301",
+                f"cannot read {src}: No such file or directory",
+                hint=f'a new ledger file starts empty: write {{"ledger": []}} to {src} first '
+                "(a path that does not exist is never read as no earlier grants)",
+            )
+        )
 
 
 # ---- policyrules ledger ... -------------------------------------------------------------

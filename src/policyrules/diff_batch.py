@@ -48,9 +48,9 @@ SELECT coalesce(a.provision, b.provision) AS provision,
        coalesce(a.subject, b.subject) AS subject,
        coalesce(a.firm, b.firm) AS firm,
        coalesce(a.kind, b.kind) AS kind,
-       b.status AS status_before, CAST(b.amount_fen AS BIGINT) AS amount_before,
+       b.status AS status_before, CAST(b.amount_fen AS BIGINT) AS amount_fen_before,
        b.amount_kind AS amount_kind_before,
-       a.status AS status_after, CAST(a.amount_fen AS BIGINT) AS amount_after,
+       a.status AS status_after, CAST(a.amount_fen AS BIGINT) AS amount_fen_after,
        a.amount_kind AS amount_kind_after,
        (b.provision IS NULL OR a.provision IS NULL
         OR b.status IS DISTINCT FROM a.status
@@ -63,10 +63,10 @@ FROM before_run AS b FULL OUTER JOIN decisions AS a
 # Per provision (and, with provision NULL, over all): decisions, changed, and the sums.
 _SUMS = """
 SELECT {key}, count(*), count(*) FILTER (WHERE changed),
-  coalesce(sum(amount_before) FILTER (WHERE amount_kind_before = 'exact'), 0),
-  coalesce(sum(amount_after) FILTER (WHERE amount_kind_after = 'exact'), 0),
-  coalesce(sum(amount_before) FILTER (WHERE amount_kind_before IN ('exact', 'up_to')), 0),
-  coalesce(sum(amount_after) FILTER (WHERE amount_kind_after IN ('exact', 'up_to')), 0),
+  coalesce(sum(amount_fen_before) FILTER (WHERE amount_kind_before = 'exact'), 0),
+  coalesce(sum(amount_fen_after) FILTER (WHERE amount_kind_after = 'exact'), 0),
+  coalesce(sum(amount_fen_before) FILTER (WHERE amount_kind_before IN ('exact', 'up_to')), 0),
+  coalesce(sum(amount_fen_after) FILTER (WHERE amount_kind_after IN ('exact', 'up_to')), 0),
   count(*) FILTER (WHERE kind = 'award' AND status_before = 'eligible'
                    AND NOT coalesce(amount_kind_before IN ('exact', 'up_to'), false)),
   count(*) FILTER (WHERE kind = 'award' AND status_after = 'eligible'

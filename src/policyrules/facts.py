@@ -27,6 +27,7 @@ from .errors import Diagnostic, FactsError, Span, did_you_mean, excerpt, quoted
 from .instances import Facts, Instance
 from .ledger_keys import grant_keys
 from .model import CheckedPolicy, EntityInfo
+from .positions import at_key
 from .reading import (
     Limits,
     Places,
@@ -108,9 +109,9 @@ class _Reader:
         """Report at ``path``; an unknown key is shown at the key, a bad value at the value.
         ``shown``: the path as the message names it, when it ends in a key of the input
         (cut if long: :func:`~policyrules.errors.excerpt`)."""
-        at_key = self.places.get(f"{path}#key") if message.startswith("unknown") else None
+        key = self.places.get(f"{path}#key") if at_key(message) else None
         at = "" if path == "(top)" else path  # locate() names the whole document ""
-        where = at_key or self.places.get(at) or self.places.get(at.rsplit(".", 1)[0])
+        where = key or self.places.get(at) or self.places.get(at.rsplit(".", 1)[0])
         span = Span(self.file, where[0], where[1], where[0], where[2]) if where else None
         named = path if shown is None else shown
         self.diags.append(Diagnostic(code or "E303", f"{named}: {message}", span, hint=hint))

@@ -159,6 +159,25 @@ def _preorder(node: s.Node, out: list[s.Stmt]) -> None:
         _preorder(child, out)
 
 
+def _inside_condition(stmts: list[s.Stmt], line: int, col: int) -> tuple[s.Stmt, int] | None:
+    """The statement and operand (its index in :func:`~policyrules.syntax.chain_operands`) a
+    comment on a line inside a condition follows: of the operands ending on that line before
+    the comment, the one ending last, the outermost if several (``(a or b)  # c``: ``a or
+    b``).  ``None`` on a condition's last line (there the comment ends the statement)."""
+    for st in stmts:
+        cond = s.condition_of(st)
+        if cond is None or st.span is None or not st.span.line <= line < st.span.end_line:
+            continue
+        ends = [
+            (op.span.end_col, -i)
+            for i, op in enumerate(s.chain_operands(cond))
+            if op.span is not None and op.span.end_line == line and op.span.end_col <= col
+        ]
+        if ends:
+            return st, -max(ends)[1]
+    return None
+
+
 def _attach_comments(module: s.Module, tokens: list[Token]) -> s.Module:
     """Give each comment to the statement whose line it ends, else to the next statement."""
     if not tokens:
@@ -167,6 +186,7 @@ def _attach_comments(module: s.Module, tokens: list[Token]) -> s.Module:
     _preorder(module, stmts)
     leading: dict[int, list[str]] = {}
     trailing: dict[int, str] = {}
+    inner: dict[int, list[tuple[int, str]]] = {}
     loose: list[str] = []
     header: list[str] = []
     first = module.items[0].span if module.items and module.items[0].span else None
@@ -179,6 +199,9 @@ def _attach_comments(module: s.Module, tokens: list[Token]) -> s.Module:
     for tok in tokens:
         text = str(tok).rstrip()
         line, col = tok.line or 0, tok.column or 0
+        if (found := _inside_condition(stmts, line, col)) is not None:
+            inner.setdefault(id(found[0]), []).append((found[1], text))
+            continue
         ends_here = [
             st
             for st in stmts
@@ -213,13 +236,15 @@ def _attach_comments(module: s.Module, tokens: list[Token]) -> s.Module:
         changes = {
             f.name: rebuild(getattr(node, f.name))
             for f in attrs.fields(type(node))
-            if f.name not in ("span", "comments", "trailing")
+            if f.name not in ("span", "comments", "trailing", "inner")
         }
         if isinstance(node, s.Stmt):
             if id(node) in leading:
                 changes["comments"] = tuple(leading[id(node)])
             if id(node) in trailing:
                 changes["trailing"] = trailing[id(node)]
+            if id(node) in inner:
+                changes["inner"] = tuple(inner[id(node)])
         return attrs.evolve(node, **changes)
 
     rebuilt: s.Module = rebuild(module)

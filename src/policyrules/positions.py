@@ -10,6 +10,7 @@ import yaml
 __all__ = [
     "MERGE_TAG",
     "Places",
+    "at_key",
     "json_deepest",
     "json_depth_place",
     "json_duplicate_place",
@@ -61,6 +62,16 @@ class Places:
                 return None
         target = key_node if want_key else node
         return None if target is None else place(target)
+
+
+def at_key(message: str) -> bool:
+    """Whether an error about a path, ``message`` being what follows the path, is shown at
+    the path's key (an unknown name: the key is the fault) rather than at its value.
+
+    >>> at_key("unknown fact of product"), at_key("not a date")
+    (True, False)
+    """
+    return message.startswith("unknown")
 
 
 def _lookup(node: yaml.MappingNode, key: str) -> tuple[yaml.Node | None, yaml.Node | None]:

@@ -223,7 +223,14 @@ def _chain(e: s.Expr) -> tuple[str, list[s.Expr]]:
     return word, terms[::-1]
 
 
-def _condition(head: str, e: s.Expr, indent: str) -> list[str]:
+def _condition(head: str, e: s.Expr, indent: str, inner: tuple[tuple[int, str], ...]) -> list[str]:
+    """``head e`` on one line if it fits, else broken before each ``and`` / ``or``; with
+    comments inside (``inner``), broken after each operand that has one, the comment after it."""
+    if inner:
+        ops = s.chain_operands(e)
+        notes = {id(ops[i]): text for i, text in inner if i < len(ops)}
+        lines = _noted(e, notes, f"{indent}  ")
+        return [f"{indent}{head} {lines[0]}", *lines[1:]]
     one = f"{indent}{head} {print_expr(e)}"
     if len(one) <= WIDTH or not isinstance(e, s.And | s.Or):
         return [one]
@@ -232,6 +239,24 @@ def _condition(head: str, e: s.Expr, indent: str) -> list[str]:
     first = _wrap(terms[0], level)
     lines = [f"{indent}{head} {first}"]
     lines += [f"{indent}  {word} {_wrap(t, level + 1)}" for t in terms[1:]]
+    return lines
+
+
+def _noted(e: s.Expr, notes: dict[int, str], cont: str) -> list[str]:
+    """The chain ``e`` a term a line (continued at ``cont``), each term's comment in ``notes``
+    (by ``id``) after it; a term with comments inside broken the same way, two spaces in."""
+    word, terms = _chain(e)
+    level = _AND if word == "and" else _OR
+    lines: list[str] = []
+    for i, t in enumerate(terms):
+        inside = any(id(x) in notes for x in s.chain_operands(t))
+        part = _noted(t, notes, f"{cont}  ") if inside else [print_expr(t)]
+        if _prec(t) < (level if i == 0 else level + 1):
+            part = [f"({part[0]}", *part[1:]]
+            part[-1] += ")"
+        if id(t) in notes:
+            part[-1] += f"  {notes[id(t)]}"
+        lines += part if i == 0 else [f"{cont}{word} {part[0]}", *part[1:]]
     return lines
 
 
@@ -348,7 +373,7 @@ class _Printer:
                 self.stmt(st, [line])
             case s.Define(name=n, title=title, expr=e):
                 head = f"define {n}" + (f" {_q(title)}" if title is not None else "") + " ="
-                self.stmt(st, _condition(head, e, indent))
+                self.stmt(st, _condition(head, e, indent, st.inner))
             case s.Table(name=n, title=title, key=k, value=v, rows=rows):
                 head = f" {_q(title)}" if title is not None else ""
                 if indent:
@@ -370,7 +395,7 @@ class _Printer:
                 case s.Subject(entity=e, each=each):
                     self.stmt(st, [f"{ind}for {'each ' if each else ''}{e}"])
                 case s.Eligible(condition=c):
-                    self.stmt(st, _condition("eligible when", c, ind))
+                    self.stmt(st, _condition("eligible when", c, ind, st.inner))
                 case s.Amount(expr=s.Progressive(base=b, bands=bands)):
                     lines = [f"{ind}amount progressive {_wrap(b, _SUM)}"]
                     self.stmt(st, lines + [f"{ind}  {print_band(x)}" for x in bands])
@@ -402,7 +427,7 @@ class _Printer:
                 case s.Done(date=d):
                     self.stmt(st, [f"{ind}done {print_expr(d)}"])
                 case s.Require(condition=c):
-                    self.stmt(st, _condition("require", c, ind))
+                    self.stmt(st, _condition("require", c, ind, st.inner))
                 case s.Consequence(text=t):
                     self.stmt(st, [f"{ind}consequence {_q(t)}"])
                 case s.Encouraged():

@@ -2,7 +2,8 @@
 
 Spans and nothing else are left out of equality, so a tree parsed from the formatter's
 output equals the tree it was printed from (``parse(print(tree)) == tree``).  Comments are
-kept on the statement they precede (``comments``) or end the line of (``trailing``).
+kept on the statement they precede (``comments``) or end the line of (``trailing``), or,
+inside a condition written over several lines, by the operand they follow (``inner``).
 No lark import here: the tree is ours, not the parser's.
 
 The classes are defined in two modules, :mod:`policyrules.syntax_exprs` (the base node,
@@ -21,7 +22,7 @@ from .syntax_exprs import *  # noqa: F403
 from .syntax_exprs import Node
 from .syntax_stmts import *  # noqa: F403
 
-__all__ = ["children", "operands"]
+__all__ = ["chain_operands", "chain_terms", "children", "condition_of", "operands"]
 __all__ += syntax_exprs.__all__
 __all__ += syntax_stmts.__all__
 __all__ += syntax_exclusive.__all__
@@ -50,3 +51,39 @@ def operands(e: syntax_exprs.Expr) -> list[syntax_exprs.Expr]:
         elif isinstance(c, syntax_exprs.Expr):
             out.append(c)
     return out
+
+
+def condition_of(st: syntax_stmts.Stmt) -> syntax_exprs.Expr | None:
+    """The condition of a statement the formatter may break over lines (``eligible when``,
+    ``require``, ``define``), or ``None``."""
+    if isinstance(st, syntax_stmts.Eligible | syntax_stmts.Require):
+        return st.condition
+    return st.expr if isinstance(st, syntax_stmts.Define) else None
+
+
+def chain_operands(e: syntax_exprs.Expr) -> list[syntax_exprs.Expr]:
+    """The operands of the ``and`` / ``or`` chains of ``e``, each before the operands inside
+    it: ``(a or b) and c`` gives ``a or b``, ``a``, ``b``, ``c``.  A comment inside a
+    condition is kept by its operand's place in this list (``Stmt.inner``)."""
+    out: list[syntax_exprs.Expr] = []
+
+    def walk(x: syntax_exprs.Expr) -> None:
+        for t in chain_terms(x):
+            out.append(t)
+            walk(t)
+
+    walk(e)
+    return out
+
+
+def chain_terms(e: syntax_exprs.Expr) -> list[syntax_exprs.Expr]:
+    """The terms of ``e`` if it is an ``and`` / ``or`` chain (its left spine: ``a and b and
+    c`` is one chain of three), else none."""
+    kind = type(e)
+    terms: list[syntax_exprs.Expr] = []
+    while isinstance(e, syntax_exprs.And | syntax_exprs.Or) and type(e) is kind:
+        terms.append(e.right)
+        e = e.left
+    if terms:
+        terms.append(e)
+    return terms[::-1]

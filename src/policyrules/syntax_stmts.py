@@ -77,6 +77,8 @@ class Stmt(Node):
 
     comments: tuple[str, ...] = attrs.field(default=(), kw_only=True)
     trailing: str | None = attrs.field(default=None, kw_only=True)
+    # Comments inside a condition over several lines: (operand's index in chain_operands, text).
+    inner: tuple[tuple[int, str], ...] = attrs.field(default=(), kw_only=True)
 
 
 # ---- statements ----------------------------------------------------------------------------

@@ -31,9 +31,9 @@ NEW = "patterns_excl_2025/一/smart_retrofit_2025"
 WAN = 10**6  # fen in 1 万元
 
 # the names the Chinese texts give them (the documents' number, clause, title)
-N_OLD = "示例（非真实文件） 第2条“智能化改造奖励”"
-N_GRANT = "示例（非真实文件） 第1条“技术改造补助”"
-N_NEW = "示例（非真实文件） 第一条“智能化改造奖励（2025年）”"
+N_OLD = "示例（2023年办法，非真实文件） 第2条“智能化改造奖励”"
+N_GRANT = "示例（2023年办法，非真实文件） 第1条“技术改造补助”"
+N_NEW = "示例（2025年措施，非真实文件） 第一条“智能化改造奖励（2025年）”"
 LATER = "《示例：2025年推动智能化改造若干措施（为指南编写，非真实文件）》"
 GONE = f"以此为准：本条自2025年1月1日起由{LATER}替代"
 HIGH = "不重复支持（按照就高原则）："

@@ -367,3 +367,47 @@ def test_an_unwritable_report_is_refused_before_the_run(
     assert code == 2
     assert out == ""
     assert "E334" in err
+
+
+# A misspelt fact (`revnue`) in flow style and in block style: shown at its key, as `eval`
+# shows it; a value that is not a number of 万元 (`lots`) at that value.
+PLACED = """\
+cases:
+  - name: flow
+    facts: {firms: [{id: a, high_tech: true, revnue: "600万元"}]}
+    expect: [{provision: d/1/grant, subject: a, status: eligible}]
+  - name: block
+    facts:
+      firms:
+        - id: b
+          high_tech: true
+          revnue: 600万元
+    expect: [{provision: d/1/grant, subject: b, status: eligible}]
+  - name: value
+    facts: {firms: [{id: c, high_tech: true, revenue: lots}]}
+    expect: [{provision: d/1/grant, subject: c, status: eligible}]
+"""
+
+
+def test_a_fact_error_in_a_case_is_placed_where_eval_places_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An unknown fact in a case is shown at its key, flow style or block style, as eval
+    shows it (it was at the value beside it, 12 columns off in the user's file); a bad
+    value at the value."""
+    policy = _policy(tmp_path, ("placed.yaml", PLACED))
+    code, out, _ = run_cli(capsys, "test", policy, "--format", "json")
+    assert code == 2
+    places = [
+        [(e["code"], e["line"], e["col"]) for e in f["error"]] for f in json.loads(out)["failures"]
+    ]
+    # Line 3 `    facts: {firms: [{id: a, high_tech: true, ` is 4 + 7 + 8 + 2 + 7 + 17 = 45
+    # characters: `revnue` at 46; line 10 `          revnue: …` at 11; line 13, 45 characters
+    # and `revenue: ` 9: `lots` at 55.
+    assert places == [[("E303", 3, 46)], [("E303", 10, 11)], [("E303", 13, 55)]]
+    # The same facts given to eval are shown at the same key.
+    facts = tmp_path / "facts.yaml"
+    facts.write_text('firms: [{id: a, high_tech: true, revnue: "600万元"}]\n', encoding="utf-8")
+    code, _, err = run_cli(capsys, "eval", policy, facts)
+    assert code == 2
+    assert f"{facts}:1:34: error[E303]" in err  # `firms: [{id: a, high_tech: true, `: 33

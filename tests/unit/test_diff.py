@@ -193,12 +193,12 @@ def test_batch_what_if(policy: policyrules.Policy, registry: Path, tmp_path: Pat
     assert (result.total.before.exact, result.total.after.exact) == (_wan(200), _wan(260))
     assert (result.total.before.upper, result.total.after.upper) == (_wan(300), _wan(260))
     rows = duckdb.sql(
-        f"SELECT provision, subject, amount_before, amount_kind_before, amount_after, "
+        f"SELECT provision, subject, amount_fen_before, amount_kind_before, amount_fen_after, "
         f"amount_kind_after FROM '{out}'"
     ).fetchall()
     assert rows == [(OVERSEAS, "firm-a/A1", 100 * WAN, "up_to", 60 * WAN, "exact")]
     described = dict(r[:2] for r in duckdb.sql(f"DESCRIBE SELECT * FROM '{out}'").fetchall())
-    assert described["amount_after"] == "BIGINT"  # fen, never DOUBLE
+    assert described["amount_fen_after"] == "BIGINT"  # fen, never DOUBLE
 
 
 def test_batch_agrees_with_one_by_one(policy: policyrules.Policy, registry: Path) -> None:
@@ -243,7 +243,7 @@ def test_cli_batch(capsys: pytest.CaptureFixture[str], registry: Path, tmp_path:
         f"changed rows written to {out}",
     ]
     (row,) = csv.DictReader(io.StringIO(out.read_text("utf-8")))
-    assert (row["amount_before"], row["amount_after"]) == (str(100 * WAN), str(60 * WAN))
+    assert (row["amount_fen_before"], row["amount_fen_after"]) == (str(100 * WAN), str(60 * WAN))
     code, text, _ = run_cli(capsys, *args, "--format", "csv")
     (row,) = csv.DictReader(io.StringIO(text))
     assert (row["provision"], row["exact_delta_fen"], row["upper_delta_yuan"]) == (
@@ -338,3 +338,50 @@ def test_cli_batch_in_chinese(
     assert summary["text_zh"] == text.replace(f"\n有变化的决定已写入 {out}", "")
     _, line, _ = run_cli(capsys, *args, "--format", "jsonl")
     assert "text_zh" not in json.loads(line)
+
+
+def test_a_registry_and_a_facts_file_name_and_write_amounts_alike(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """The registry's changed rows (``--out``) name the amount in fen as the facts file's
+    rows (``--format csv``) and eval (``amount_fen``) do; and the totals of the same firm are
+    written by one rule either way (cn_texts: a line's amounts in one unit, 元 unless every
+    one is a whole number of 万元)."""
+    folder = tmp_path / "registry"
+    folder.mkdir()
+    for name, text in REGISTRY.items():  # A1's registration cost 120.5 万元, not 120 万元
+        (folder / name).write_text(text.replace(",120万元", ",120.5万元"), encoding="utf-8")
+    product = {
+        "id": "A1",
+        "approved_on": "2026-03-02",
+        "launch_routes": ["national_priority_review"],
+        "launch_reward_decided": "200万元",
+        "clinically_urgent": True,
+        "overseas_authority": "FDA",
+        "overseas_approved_on": "2026-07-15",
+        "overseas_sales": True,
+        "registration_cost": "120.5万元",
+    }
+    facts = tmp_path / "firm.json"
+    facts.write_text(json.dumps({"firms": [{"id": "firm-a", "products": [product]}]}), "utf-8")
+    out = tmp_path / "changed.csv"
+    args = ("--set", "overseas_support_rate=50%", "--lang", "en")
+    code, over_registry, _ = run_cli(capsys, "diff", BEIJING, folder, *args, "--out", out)
+    assert code == 0
+    code, rows, _ = run_cli(capsys, "diff", BEIJING, facts, *args, "--format", "csv")
+    assert code == 0
+    (changed,) = csv.DictReader(io.StringIO(out.read_text("utf-8")))
+    (row,) = csv.DictReader(io.StringIO(rows))
+    shared = {"provision", "subject", *(f"amount_fen_{w}" for w in ("before", "after"))}
+    assert shared <= set(changed) & set(row)
+    assert {k: changed[k] for k in shared} == {k: row[k] for k in shared}
+    # 50% × 120.5 万元 = 60.25 万元 = 602,500.00 元 exact, under the 100 万元 cap.  Exact:
+    # 200 万元 → 260.25 万元; upper bounds: 200 + 100 = 300 万元 → 260.25 万元 (-39.75 万元);
+    # 260.25 万元 is no whole number of 万元, so each line is in 元.
+    totals = [
+        "exact amounts: 2,000,000.00 元 → 2,602,500.00 元 (+602,500.00 元)",
+        "upper bounds: 3,000,000.00 元 → 2,602,500.00 元 (-397,500.00 元)",
+    ]
+    assert over_registry.splitlines()[3:5] == totals
+    code, one_firm, _ = run_cli(capsys, "diff", BEIJING, facts, *args)
+    assert one_firm.splitlines()[-2:] == totals

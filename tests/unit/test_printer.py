@@ -148,6 +148,38 @@ def test_trailing_comment_on_block_header_stays() -> None:
     assert text == _fmt(text)
 
 
+def test_comments_inside_a_condition_stay_with_their_operand() -> None:
+    """A comment after an operand of a condition written over lines stays after that
+    operand (a parenthesised term's after its parenthesis), not moved to the last line or
+    onto a line of its own; formatting again changes nothing."""
+    text = (
+        'clause 1\n  quote "q"\n\n  award a\n    for each product\n'
+        "    eligible when (national_special_review in launch_routes   # route\n"
+        "                   or other_national_project)   # other project\n"
+        "        and approved_on in force\n"
+        "    amount 1 元\n"
+    )
+    expected = (
+        'clause 1\n  quote "q"\n\n  award a\n    for each product\n'
+        "    eligible when (national_special_review in launch_routes  # route\n"
+        "        or other_national_project)  # other project\n"
+        "      and approved_on in force\n"
+        "    amount 1 元\n"
+    )
+    assert _fmt(text) == expected
+    assert _fmt(expected) == expected
+    assert parse(expected) == parse(text)
+
+
+def test_a_comment_inside_a_define_breaks_its_chain_there() -> None:
+    """Two operands on the commented line: the comment follows the later one, and the
+    chain, short enough for one line, is broken so that it can."""
+    text = "define d =\n  a and b  # both\n  and c  # last\n"
+    expected = "define d = a\n  and b  # both\n  and c  # last\n"
+    assert _fmt(text) == expected
+    assert _fmt(expected) == expected
+
+
 @pytest.mark.parametrize(
     "text",
     [

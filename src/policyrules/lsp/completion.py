@@ -1,8 +1,11 @@
 """Completion: keywords the grammar accepts at the cursor, the facts of the provision's
 subject (and of the entities that own it), parameters, assumptions, defines, enum members
-after ``=``, ``!=``, ``in`` or inside a set literal, entities after ``for each`` and
-``per``, tables after ``reaches``; where an expression may start, the tables and the
-built-in functions too; nothing inside a string or a comment.
+after ``=``, ``!=``, ``in`` or inside a set literal (those of the left side's enum; none
+when the left side is unknown), entities after ``for each``, the subject and its owners
+after ``per`` (a cap's, ``once``'s; a ``limit``'s: the owners only, as the checker's E207
+asks), only the sets and lists after a bare ``in``, tables after ``reaches``; where an
+expression may start, the tables and the built-in functions too; nothing inside a string
+or a comment.
 
 Which keywords may come next is asked of the parser itself: the text before the cursor is
 fed to lark's interactive LALR parser (:func:`policyrules.parse.lark_parser`), whose
@@ -46,8 +49,12 @@ _QUALIFIED = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\.$")
 _ENUM_PLACE = re.compile(
     r"(?P<left>[A-Za-z_][A-Za-z0-9_.]*)\s*(?:(?<![<>!])=|!=|≠|\bnot\s+in\b|\bin\b)\s*(?:\{[^{}]*)?$"
 )
-# `for each `, `for `, `once per `, `cap … per `: an entity's name comes next.
-_ENTITY_PLACE = re.compile(r"\b(?:for(?:\s+each)?|per)\s+$")
+# `for each `, `for `: any entity's name comes next.
+_ENTITY_PLACE = re.compile(r"\bfor(?:\s+each)?\s+$")
+# `once per `, `cap … per `: the subject or an owner (E207); `limit 5 per `: an owner.
+_PER_PLACE = re.compile(r"(?P<limit>\blimit\s+\S+\s+)?\bper\s+$")
+# `x in `, `x not in ` (not in a set literal): a set or list comes next, or `force`.
+_IN_PLACE = re.compile(r"\bin\s+$")
 # `x reaches `: a table's name comes next.
 _TABLE_PLACE = re.compile(r"\breaches\s+$")
 _STRING_OR_COMMENT = re.compile(r'"(?:[^"\\\n]|\\.)*"?|#[^\n]*')
@@ -118,21 +125,31 @@ def _members(policy: CheckedPolicy, enum: str | None) -> list[Item]:
     ]
 
 
-def _names(policy: CheckedPolicy, scope: Scope) -> list[Item]:
+def _names(policy: CheckedPolicy, scope: Scope, containers: bool = False) -> list[Item]:
+    """The facts in scope, parameters, assumptions and defines; with ``containers``, only
+    those of a set or list (what ``in`` needs; a define's type is not known here)."""
+
+    def fits(typ: Type) -> bool:
+        return not containers or typ.kind in ("set", "list")
+
     items = [
         Item(f.name, "fact", f"{ent.name}: {f.type.describe()}", f.title)
         for ent in policy.chain(scope.entity)
         for f in ent.facts
+        if fits(f.type)
     ]
     items += [
         Item(p.name, "parameter", f"parameter: {p.type.describe()}", p.title)
         for p in policy.parameters
+        if fits(p.type)
     ]
     items += [
         Item(a.name, "assumption", f"assumption: {a.type.describe()}", a.rationale)
         for a in policy.assumptions
+        if fits(a.type)
     ]
-    items += [Item(d.name, "define", "define", d.title) for d in policy.defines]
+    if not containers:
+        items += [Item(d.name, "define", "define", d.title) for d in policy.defines]
     return items
 
 
@@ -196,7 +213,7 @@ def completions(
         if m := _ENUM_PLACE.search(head):
             resolved = policy.resolve(tuple(m.group("left").split(".")), scope.entity)
             enum = _enum_of(resolved.type) if resolved is not None else None
-            if resolved is None or enum is not None:
+            if enum is not None:
                 return _members(policy, enum)
     offset = sum(len(li) + 1 for li in lines[: line - 1]) + start
     accepted = _accepted(text[:offset])
@@ -210,6 +227,9 @@ def completions(
     if name_ok and policy is not None:
         if _ENTITY_PLACE.search(head):
             items += [Item(e.name, "entity", e.key, e.title) for e in policy.entities]
+        elif per := _PER_PLACE.search(head):
+            chain = policy.chain(scope.entity)[1 if per.group("limit") else 0 :]
+            items += [Item(e.name, "entity", e.key, e.title) for e in chain]
         elif _TABLE_PLACE.search(head):
             items += _tables(policy)
             items += [
@@ -217,6 +237,8 @@ def completions(
                 for p in policy.parameters
                 if p.type.kind == "table"
             ]
+        elif _IN_PLACE.search(head):
+            items += _names(policy, scope, containers=True)
         else:
             items += _names(policy, scope)
             if expression:
