@@ -46,6 +46,7 @@ from policyrules.errors import FactsError
 from policyrules.explain_exclusive import exclusion_zh
 from policyrules.explain_zh import words_for
 from policyrules.explain_zh_caps import cap_said_zh
+from policyrules.explain_zh_reasons import refused_reason_zh
 from policyrules.facts_dated import SHOWN, LaterDate, later_in_facts, later_in_rows, refuse_later
 from policyrules.ledger_years import year_index, year_keyed, years_differ
 from policyrules.model import CheckedPolicy
@@ -205,7 +206,11 @@ def _binding(words: Words, d: Any) -> list[str]:
     w = words_for(words, d.assumptions)
     said = [cap_said_zh(w, words.provisions.get(d.provision), e.cap) for e in d.caps if e.binding]
     note = exclusion_zh(words, d)
-    return list(dict.fromkeys(said)) + ([] if note is None else [note])
+    # a limit per owner's refusal (单个企业每年奖励人数不超过 N 人), as its Chinese text says it
+    limit = [
+        refused_reason_zh(w, r) for r in d.reasons if r.startswith("limit ") and "no place" in r
+    ]
+    return list(dict.fromkeys(said)) + ([] if note is None else [note]) + limit
 
 
 @settings(max_examples=max(8, settings().max_examples // 12))

@@ -7,6 +7,8 @@ comments; 1 万元 = 10,000.00 元.
 
 from __future__ import annotations
 
+from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,9 +17,14 @@ from tests.strategies import compile_text
 import policyrules
 from policyrules import Money, RuleCheckError
 from policyrules.backends.sql import BatchCompileError, compile_batch
+from policyrules.backends.sql import duckdb as engine
+from policyrules.backends.sql import spark as on_spark
+from policyrules.backends.sql.spark_tables import read_registry
+from policyrules.batch_columns import decisions_sql
 from policyrules.parse import parse
 from policyrules.printer import print_module
 from policyrules.summary import provision_said
+from policyrules.words import Words
 
 HEAD = """entity firm "企业"
   list firms
@@ -266,13 +273,122 @@ def test_w212_reads_n_against_the_quote() -> None:
     assert [d.message for d in off.checked.warnings if d.code == "W212" and "limit 3" in d.message]
 
 
-def test_the_batch_refuses_it_by_name() -> None:
+def _on_duckdb(policy: policyrules.Policy, raw: dict[str, Any], ledger: Any = ()) -> Any:
+    """The batch's decisions (as an analyst reads them) and grants, on DuckDB."""
+    con = engine.connect()
+    engine.load_facts(con, policy.checked, policy.read_facts(raw), policy.read_ledger(ledger))
+    engine.run_plan(con, compile_batch(policy.checked))
+    named = decisions_sql(Words.of(policy.checked), "decisions")
+    rows = con.execute(
+        f"SELECT subject, status, amount_fen, binding_caps, missing_facts FROM ({named})"
+    ).fetchall()
+    paid = con.execute("SELECT sum(amount_fen) FROM grants").fetchone()
+    return con, {r[0].split("/")[-1]: r[1:] for r in rows}, paid[0] if paid else None
+
+
+_FULL_ZH = (
+    "每个企业每年奖励不超过 5 个高层次人才：企业 F1 2026 年度已有 5 个高层次人才获得奖励"
+    "（T1、T2、T3、T4、T5），名额已满"
+)
+
+
+def test_the_batch_pays_the_first_five_and_refuses_two() -> None:
+    """The trial's case on DuckDB, as one by one: T1–T5 paid 50 万元 each, 5 × 50 万元 =
+    250 万元 = 250,000,000 fen; T6 and T7 not eligible, the limit's line in binding_caps
+    as the Chinese text says it.  (The old code refused the policy: E650.)"""
+    raw = _facts(("F1", list(reversed(_talents(7)))))
+    _, by, paid = _on_duckdb(_policy(*AWARD), raw)
+    for t in ("T1", "T2", "T3", "T4", "T5"):
+        assert by[t] == ("eligible", 50_000_000, [], []), t
+    assert paid == 250_000_000  # 5 × 50 万元
+    for t in ("T6", "T7"):
+        assert by[t] == ("not_eligible", None, [_FULL_ZH], []), t
+
+
+def test_the_batch_counts_the_ledger_and_held_places() -> None:
+    """The ledger paid X10 and X2 in 2026 (two places, named in natural order: X2 before
+    X10) and Y1 in 2025 (none in 2026); T2's recognition is missing, so it holds a place.
+    Served by joined_on: T1 (2 taken) and T3 (3 taken + T2 held) are paid, 2 × 50 万元 =
+    100 万元; T4–T6 meet 4 taken + T2 held = 5 and are unknown, needing T2's fact.  With
+    T2 not recognised it holds nothing: T1, T3, T4 are paid (3 × 50 万元 = 150 万元) and
+    T5, T6 meet X2, X10, T1, T3, T4."""
+    grants = [
+        _grant("X10", "20万元", 2026),
+        _grant("X2", "20万元", 2026),
+        _grant("Y1", "5万元", 2025),
+    ]
+    talents = _talents(6)
+    del talents[1]["recognised_talent"]
+    _, by, paid = _on_duckdb(_policy(*AWARD), _facts(("F1", talents)), grants)
+    assert paid == 100_000_000  # T1, T3: 2 × 50 万元
+    assert by["T2"][:2] == ("unknown", None)
+    for t in ("T4", "T5", "T6"):
+        assert by[t] == ("unknown", None, [], ["talent.recognised_talent"]), t
+    talents[1]["recognised_talent"] = False
+    _, by, paid = _on_duckdb(_policy(*AWARD), _facts(("F1", talents)), grants)
+    assert paid == 150_000_000  # T1, T3, T4: 3 × 50 万元
+    line = _FULL_ZH.replace("（T1、T2、T3、T4、T5）", "（X2、X10、T1、T3、T4）")
+    assert by["T5"] == by["T6"] == ("not_eligible", None, [line], [])
+
+
+def test_the_batch_names_five_and_counts_the_rest() -> None:
+    """A limit of 6 counted over every year (累计): the 7th meets six paid, five named."""
+    lines = (*AWARD[:3], "limit 6 per firm", AWARD[4])
+    quote = QUOTE.replace("每年奖励人数不超过5人", "累计奖励人数不超过6人")
+    _, by, paid = _on_duckdb(_policy(*lines, quote=quote), _facts(("F1", _talents(7))))
+    assert paid == 300_000_000  # 6 × 50 万元
+    assert by["T7"][2] == [
+        "每个企业奖励不超过 6 个高层次人才：企业 F1 累计已有 6 个高层次人才获得奖励"
+        "（T1、T2、T3、T4、T5 等 6 个），名额已满"
+    ]
+
+
+@pytest.mark.timeout(600)  # the JVM starts
+def test_the_batch_on_spark_gives_duckdbs_rows(spark: Any, tmp_path: Path) -> None:
+    """The trial's case on Spark: the same decisions and grants as on DuckDB."""
+    policy = _policy(*AWARD)
+    con, _, _ = _on_duckdb(policy, _facts(("F1", list(reversed(_talents(7))))))
+    plan = compile_batch(policy.checked)
+    for name in [n for n in plan.inputs if n != "calendar_days"]:
+        con.execute(f"COPY \"{name}\" TO '{tmp_path / name}.parquet' (FORMAT parquet)")
+    outputs = on_spark.run_plan(spark, plan, read_registry(spark, policy.checked, str(tmp_path)))
+    cols = "subject, status, amount, binding_caps"
+    want = sorted(con.execute(f"SELECT {cols} FROM decisions").fetchall())
+    got = sorted(
+        (r[0], r[1], r[2], list(r[3]))
+        for r in outputs["decisions"].select(*cols.split(", ")).collect()
+    )
+    assert got == want
+    assert sum(r["amount_fen"] for r in outputs["grants"].collect()) == 250_000_000  # 5 × 50 万元
+
+
+@pytest.mark.parametrize(
+    ("line", "what"),
+    [
+        ("cap 200 万元 per firm per year of joined_on", "a cap whose room depends on other claims"),
+        ("amount 40 万元 to 50 万元", "a range, minimum, rounding or raised cap"),
+    ],
+)
+def test_the_batch_refuses_the_shapes_it_does_not_compile(line: str, what: str) -> None:
+    lines = [*AWARD[:1], line if line.startswith("amount") else AWARD[1], *AWARD[2:]]
+    if not line.startswith("amount"):
+        lines.insert(2, line)
     with pytest.raises(BatchCompileError) as info:
-        compile_batch(_policy(*AWARD).checked)
+        compile_batch(_policy(*lines).checked)
     (d,) = info.value.diagnostics
     assert d.code == "E650"
+    assert what in d.message
     assert "cannot be compiled to SQL yet" in d.message
     assert d.span is not None
+
+
+def test_the_batch_refuses_a_parameter_with_no_whole_value() -> None:
+    lines = (*AWARD[:3], "limit max_talents per firm per year of joined_on", AWARD[4])
+    policy = _policy(*lines)
+    compile_batch(policy.checked)  # its default, 5
+    with pytest.raises(BatchCompileError) as info:
+        compile_batch(policy.checked, parameters={"max_talents": Decimal("2.5")})
+    assert "N the parameter `max_talents`" in info.value.diagnostics[0].message
 
 
 def test_limit_stays_free_as_a_name() -> None:

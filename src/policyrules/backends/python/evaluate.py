@@ -22,6 +22,7 @@ from ...model import CheckedPolicy
 from ...result import Decision, Result, Step
 from ...runtime.calendar import HOLIDAY_ASSUMPTION, WorkCalendar
 from ...runtime.ledger import Accounts, Grant, Ledger, LedgerIndex
+from ...runtime.money import Money
 from ...runtime.values import Undecided, Value, format_value
 from ...words import Words
 from .award import Awards
@@ -424,7 +425,10 @@ class _Run(DecisionMaker, Awards, Conditions, TimeLimits, FastClaims, ExclusiveH
         if seat is not None and seat.failed is None:
             got, sure = extra.get("amount"), extra.get("amount_kind") == "exact"
             paid = status == "eligible" and sure and bool(got)
-            may_be = status == "unknown" or (status == "eligible" and not sure and got != 0)
+            # an amount up to 0.00 元 is never paid (``got != 0`` held for every Money)
+            may_be = status == "unknown" or (
+                status == "eligible" and not sure and got != Money.zero()
+            )
             needs = frozenset(missing | extra.get("missing", set()))
             take_place(self.places, seat, path[-1][1], paid, may_be, needs)
         extra["path"] = path

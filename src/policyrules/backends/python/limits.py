@@ -30,6 +30,7 @@ from ...printer import print_expr
 from ...result import Step
 from ...runtime.ledger import Accounts, GrantPath
 from ...runtime.money import Money
+from ...runtime.order import natural_key
 from ...runtime.values import Undecided, Unknown, year_number
 
 __all__ = ["LimitSeat", "Places", "limit_check", "take_place"]
@@ -70,7 +71,8 @@ def ledger_places(
     pid: str, per: str, by_year: bool, accounts: Accounts
 ) -> dict[_Key, dict[str, None]]:
     """The subjects the ledger paid under ``pid`` (a grant above 0.00 元), by owner and
-    the year of their first payment (``None`` when the limit counts every year)."""
+    the year of their first payment (``None`` when the limit counts every year), each
+    owner's in natural order of their ids."""
     first: dict[GrantPath, int | None] = {}
     for g in accounts.ledger_grants():
         if g.provision != pid or not g.amount.fen:
@@ -84,7 +86,9 @@ def ledger_places(
             continue
         key = (pid, path[: depth + 1], year if by_year else None)
         out.setdefault(key, {})[path[-1][1]] = None
-    return out
+    # in natural order, not the ledger's (a registry's table has none): the batch names
+    # the same subjects first (backends/sql/limits.py)
+    return {k: dict.fromkeys(sorted(v, key=natural_key)) for k, v in out.items()}
 
 
 def limit_check(

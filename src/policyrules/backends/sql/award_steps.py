@@ -32,6 +32,7 @@ from .bounds import bounded_amount, cap_limit, interval_columns, refuse_shared
 from .exclusive_verdicts import BOUNDED, UNDATED
 from .exprs import ExprCompiler, SqlValue
 from .grants import grant_select
+from .limit_award import LimitedAward
 from .names import names_out
 from .narrow import narrow
 from .outputs import decision_row
@@ -84,7 +85,7 @@ def _null_text() -> exp.Expr:
     return _cast(exp.Null(), VARCHAR)
 
 
-class AwardSteps(LedgerRooms):
+class AwardSteps(LedgerRooms, LimitedAward):
     """Builds the steps of award ``p`` named ``name``."""
 
     def __init__(
@@ -116,6 +117,7 @@ class AwardSteps(LedgerRooms):
         refuse_shared(p, self.shared, bool(self.raised))
         self.rank = quota_rank(ec, p)  # 择优支持不超过 N 个: the rank, ``qr`` (see .quotas)
         self.ranked = f"{name}_q" if self.rank is not None else name
+        self.limit = self.limit_of(ec)  # 单个企业每年奖励人数不超过 N 人 (.limit_award)
 
     # ---- rows, ledger, rooms -----------------------------------------------------------
 
@@ -139,6 +141,8 @@ class AwardSteps(LedgerRooms):
                 values[f"y{c.index}"] = c.cap.year_of
         if self.rank is not None:
             values["qr"] = self.rank
+        if self.limit is not None and self.limit.limit.year_of is not None:
+            values["ly"] = self.limit.limit.year_of
         if "a" not in values:  # pragma: no cover - the checker requires an amount
             raise self.ec.fail(s.Name(("amount",)), "an award with no amount")
         rows = rows_step(name, self.policy, p, self.ec, values)
@@ -361,6 +365,9 @@ class AwardSteps(LedgerRooms):
                 ).from_(_t(prev), copy=False),
             )
         )
+        last_step, overrides = f"{name}_e", self._limit_steps(steps)
+        if overrides:
+            last_step = steps[-1][0]
         row = self._decision_row()
         # The stored step holds only what the decisions and the grants read: the lists of
         # names are written once, by the decisions, from flags.
@@ -370,9 +377,8 @@ class AwardSteps(LedgerRooms):
         year = col(f"yr{self.years[-1].index}") if self.years else _cast(exp.Null(), INTEGER)
         if self.window_wide and self.years and self.years[-1] is self.shared:
             year = col("yr")  # the same year, on every row out of the window (.pools)
-        stored = exp.select(*(col(c) for c in sorted(keep)), _alias(year, "gy", quoted=True)).from_(
-            _t(f"{name}_e"), copy=False
-        )
+        kept = [_alias(overrides[c], c, True) if c in overrides else col(c) for c in sorted(keep)]
+        stored = exp.select(*kept, _alias(year, "gy", quoted=True)).from_(_t(last_step), copy=False)
         steps.append((f"{name}_f", stored))
         final = exp.select(*row).from_(_t(f"{name}_f"), copy=False)
         grant = grant_select(self.p.id, self.name, self.chain, self.entities)
@@ -405,21 +411,9 @@ class AwardSteps(LedgerRooms):
             parts.append(_if_list(quota_open(self.p), names))
         return _sorted(parts)
 
-    def _decision_row(self) -> list[exp.Expr]:
-        """The decision columns (:data:`DECISION_COLUMNS`) from the award's last rows."""
-        st = col("st")
-        status = case(
-            [
-                (exp.EQ(this=st, expression=status_code("no")), lit("not_eligible")),
-                (exp.EQ(this=st.copy(), expression=status_code("ok")), lit("eligible")),
-            ],
-            lit("unknown"),
-        )
-        unknown: exp.Expr = exp.EQ(this=st.copy(), expression=status_code("unknown"))
-        if self.fixed is not None and self.fixed[0] == UNDATED:
-            # E424 (no as_of): unknown, missing what its conditions miss (it holds nothing)
-            unknown = any_of(unknown, exp.EQ(this=col("st0"), expression=status_code("unknown")))
-        ok = exp.EQ(this=st.copy(), expression=status_code("ok"))
+    def _award_parts(self) -> dict[str, list[exp.Expr]]:
+        """The names its amount misses, and the assumptions it reads (lists ``mf``, ``mp``,
+        ``as``)."""
         award_parts: dict[str, list[exp.Expr]] = {
             "mf": [self.ref("a_mf")],
             "mp": [self.ref("a_mp")],
@@ -437,12 +431,30 @@ class AwardSteps(LedgerRooms):
                     award_parts[x].append(self.ref(f"x{k}_{x}"))
                 if f"y{k}" in self._year_cols():
                     award_parts[x].append(_if_list(negate(lim_null.copy()), self.ref(f"y{k}_{x}")))
-            del lim_null
+        return award_parts
+
+    def _decision_row(self) -> list[exp.Expr]:
+        """The decision columns (:data:`DECISION_COLUMNS`) from the award's last rows."""
+        st = col("st")
+        status = case(
+            [
+                (exp.EQ(this=st, expression=status_code("no")), lit("not_eligible")),
+                (exp.EQ(this=st.copy(), expression=status_code("ok")), lit("eligible")),
+            ],
+            lit("unknown"),
+        )
+        unknown: exp.Expr = exp.EQ(this=st.copy(), expression=status_code("unknown"))
+        if self.fixed is not None and self.fixed[0] == UNDATED:
+            # E424 (no as_of): unknown, missing what its conditions miss (it holds nothing)
+            unknown = any_of(unknown, exp.EQ(this=col("st0"), expression=status_code("unknown")))
+        ok = exp.EQ(this=st.copy(), expression=status_code("ok"))
+        award_parts = self._award_parts()
         reading = [st.assumption for st in self.p.node.body if isinstance(st, s.Tiers)]
         if reading:  # the tier reading is read once the amount is known (top_up here)
             names = exp.Array(expressions=[lit(n) for n in reading])
             award_parts["as"].append(_if_list(negate(self.ref("a_un")), names))
         order_as = [self.ref(f"o{j}_as") for j in range(len(self.p.order))]
+        order_as += self._limit_assumptions()
         if self.shared is not None:  # a claim held at its earliest place misses its order
             held: exp.Expr = col("ou")
             if self.special:  # as last_steps: above 0.00 元
@@ -460,6 +472,7 @@ class AwardSteps(LedgerRooms):
         )
         binding = tuple((c.text, col(f"bc{n}")) for n, c in enumerate(self.caps, start=1))
         caps_out = _if_list(ok.copy(), names_out(binding, ordered=True))
+        caps_out = self._limit_line(caps_out)
         if self.verdicts:  # then what its exclusive group did to it, as the decision says
             note = exp.Array(expressions=[col("exn")])
             caps_out = _concat([caps_out, _if_list(not_null(col("exn")), note)])
@@ -470,10 +483,16 @@ class AwardSteps(LedgerRooms):
             **({"amount_min": col("amount_min")} if self.special else {}),
             "binding_caps": caps_out,
             "missing_facts": case(
-                [(unknown, self._unknown("mf")), (inexact, _sorted(award_parts["mf"]))], _empty()
+                [
+                    *self._limit_missing("mf"),
+                    (unknown, self._unknown("mf")),
+                    (inexact, _sorted(award_parts["mf"])),
+                ],
+                _empty(),
             ),
             "missing_parameters": case(
                 [
+                    *self._limit_missing("mp"),
                     (unknown.copy(), self._unknown("mp")),
                     (inexact.copy(), _sorted(award_parts["mp"])),
                 ],

@@ -116,7 +116,7 @@ def compile_batch(
     built: dict[str, AwardSteps] = {}
     if any(p.kind == "deadline" for p in provisions):
         steps.extend(calendar_steps())
-    _refuse_all(checked, provisions, assume)
+    _refuse_all(checked, provisions, assume, params)
     bound = checked.exclusivity.bound() & {p.id for p in awards}
     # 以此为准: an award a later document supersedes, as of the batch's as_of (.exclusive)
     fixed = {p.id: v for p in awards if (v := superseded_verdict(checked, p, as_of)) is not None}
@@ -307,12 +307,15 @@ def _target(p: ProvisionInfo, name: str, lists: Mapping[str, Pairs]) -> exp.Sele
 
 
 def _refuse_all(
-    checked: CheckedPolicy, provisions: list[ProvisionInfo], assume: dict[str, Value]
+    checked: CheckedPolicy,
+    provisions: list[ProvisionInfo],
+    assume: dict[str, Value],
+    params: dict[str, Value],
 ) -> None:
     """Every refusal of a construct the batch does not compile yet (tier readings E612,
-    payments over time E617, exclusivity and supersession E618, a limit per owner E650),
-    all at once, so an author
-    learns in one run every clause to evaluate one by one.
+    payments over time E617, exclusivity and supersession E618, a limit per owner in a
+    shape not compiled E650), all at once, so an author learns in one run every clause to
+    evaluate one by one.
 
     :raises BatchCompileError: with one diagnostic per refused construct."""
     found: list[Diagnostic] = []
@@ -321,7 +324,7 @@ def _refuse_all(
             partial(refuse_tiers, p, assume),
             partial(refuse_years, p),
             partial(refuse_exclusive, checked, p),
-            partial(refuse_limit, p),
+            partial(refuse_limit, checked, p, params),
         )
         for refusal in refusals:
             try:
