@@ -85,9 +85,17 @@ def _params(rate_set: bool) -> dict[str, Value]:
     return {"rd_reward_rate": Decimal("0.15"), "overseas_support_rate": Decimal("0.333")}
 
 
-@functools.cache
+# By identity: a CheckedPolicy compares by its fields, which leave out the statements read
+# from a provision's node (quota, limit, tiers, schedule), so two inline policies differing
+# only in those would share one compiled policy.
+_COMPILED: dict[int, tuple[CheckedPolicy, Any]] = {}
+
+
 def _compiled(part: CheckedPolicy) -> Any:
-    return compile_policy(part)
+    got = _COMPILED.get(id(part))
+    if got is None or got[0] is not part:
+        got = _COMPILED[id(part)] = (part, compile_policy(part))
+    return got[1]
 
 
 def one_by_one(
