@@ -16,6 +16,7 @@ import pytest
 
 import policyrules
 import policyrules.api
+from policyrules.backends.python.evaluate import _read
 from support import BEIJING as POLICY
 from support import LAUNCH_REWARD as REWARD
 from support import WAN
@@ -90,3 +91,18 @@ def test_a_plain_call_reads_no_values_and_no_ledger_and_says_the_same(
         beijing.evaluate(facts, as_of="2027-03-31")
     with pytest.raises(AssertionError, match="read"):
         beijing.evaluate(facts, parameters={"rd_reward_rate": "10%"})
+
+
+def test_the_assumptions_read_are_gathered_from_rows_and_decisions(
+    beijing: policyrules.Policy,
+) -> None:
+    """Rows only: one union of their last items; a decision among them: each read on its
+    own, the same names."""
+    rows = [("r1", {"annual_cap_year"}), ("r2", set()), ("r3", {"annual_cap_year", "x"})]
+    assert _read(rows) == ({"annual_cap_year", "x"}, False)
+    assert _read([]) == (set(), False)
+    result = beijing.evaluate(_firm("190万元"))
+    [decision] = [d for d in result.decisions if d.provision == REWARD]
+    names = {a for a, _ in decision.assumptions}
+    assert "annual_cap_year" in names
+    assert _read([*rows, decision]) == (names | {"x"}, False)
