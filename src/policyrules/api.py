@@ -280,6 +280,9 @@ class Policy(BatchEntry, LedgerEntry):
         else:
             check_ids(facts)
         extra = facts.extra
+        alone = not extra and ledger is None and as_of is None and not commit
+        if alone and not parameters and not assumptions:  # (one firm a call: nothing else)
+            return self._plain_run(facts, explain)
         own = self.facts_ledger(facts)
         plain = self._plain
         params, assume, calendar, named = call_values(
@@ -394,6 +397,22 @@ class Policy(BatchEntry, LedgerEntry):
             check_readings(given, used(result, {g.provision for g in given}), defaults, where, sink)
         years((own_where, own), (ledger_file or "the ledger given", given))
         return result
+
+    def _plain_run(self, facts: Facts, explain: bool) -> Result:
+        """:meth:`_run` of facts given nothing beside them (no ``ledger:``, ``parameters:``,
+        ``assumptions:`` or ``as_of``) and no argument: the defaults, no earlier grant."""
+        plain = self._plain
+        earlier = plain.no_grants(self._no_grants)
+        return evaluate(
+            self.compiled,
+            facts,
+            ledger=earlier[0],
+            index=earlier[1],
+            parameters=plain.parameters,
+            assumptions=plain.assumptions,
+            calendar=plain.calendar,
+            explain=explain,
+        ).with_words(self.words)
 
     def _run(
         self,

@@ -25,6 +25,8 @@ from .store import LedgerStore
 
 __all__ = ["LedgerEntry"]
 
+_NO_GRANTS = Ledger()  # (a Ledger never changes: one for all facts without a `ledger:`)
+
 
 class LedgerEntry:
     """The earlier grants' entry of a loaded policy: a base of :class:`policyrules.Policy`,
@@ -100,7 +102,7 @@ class LedgerEntry:
         :raises FactsError: a bad value in the facts' ``assumptions:``.
         """
         if "ledger" not in facts.extra:
-            return Ledger()
+            return _NO_GRANTS
         raw = facts.extra["ledger"]
         stated = self._stated(facts) if raw else {}
         # (the years its grants can count in follow these readings too, E352)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections.abc import Collection, Iterable, Iterator, Mapping
+from operator import itemgetter
 from typing import Any
 
 from ...bounds import paused_gc
@@ -47,6 +48,8 @@ from .timelimits import TimeLimits
 __all__ = ["Undecided", "evaluate", "index_ledger", "ledger_pools"]
 
 _NO_NAMES: frozenset[str] = frozenset()
+_ROWS = frozenset({tuple})  # the type of a fast path's row
+_LAST = itemgetter(-1)  # a row's assumptions read
 
 
 def evaluate(
@@ -106,18 +109,7 @@ def evaluate(
         for cp in policy.provisions:
             starts[cp.info.id] = len(decisions)
             decisions.extend(served[cp.info.id] if cp.info.id in served else run.provision(cp))
-    names: set[str] = set()
-    lean = False  # a lean award's claims among them (unfold)
-    for d in decisions:
-        if type(d) is tuple:  # a row (the most of them): its assumptions read, last
-            names |= d[-1]
-        elif isinstance(d, Decision):
-            names.update(a for a, _ in d.assumptions)
-        elif isinstance(d, LeanAward):
-            names |= d.used
-            lean = True
-        else:
-            names |= d[-1]
+    names, lean = _read(decisions)  # lean: a lean award's claims among them (unfold)
     if run.assumed_years:
         listed = [*_listed(policy, names, assumptions)]
         listed.append((HOLIDAY_ASSUMPTION, calendar.describe(run.assumed_years)))
@@ -180,6 +172,26 @@ def evaluate(
     return Result.deferred(
         made, granted, said_assumed, texts=said, texts_zh=said_zh, grant_rows=grant_rows
     )
+
+
+def _read(decisions: list[Any]) -> tuple[set[str], bool]:
+    """The assumptions ``decisions`` read (each a decision, a row, a lean award), and
+    whether a lean award is among them."""
+    if _ROWS.issuperset(map(type, decisions)):  # rows only (the most): one union of them all
+        return set().union(*map(_LAST, decisions)), False
+    names: set[str] = set()
+    lean = False
+    for d in decisions:
+        if type(d) is tuple:  # a row: its assumptions read, last
+            names |= d[-1]
+        elif isinstance(d, Decision):
+            names.update(a for a, _ in d.assumptions)
+        elif isinstance(d, LeanAward):
+            names |= d.used
+            lean = True
+        else:
+            names |= d[-1]
+    return names, lean
 
 
 def _unfolded(items: list[Any], which: int) -> Iterator[Any]:
