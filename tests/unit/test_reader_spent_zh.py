@@ -131,3 +131,50 @@ def test_the_clause_reference_titles_a_case_paid_nothing() -> None:
     assert case_title(policy.checked, clause, bound) == (
         "P5 符合条件，额度已用完，0.00 元（确定金额），上限核减 200 万元"
     )
+
+
+def test_many_claims_paid_nothing_are_said_spent_by_the_fast_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Twelve products as above, under 第3条 alone (the benchmark's policy, whose paid
+    claims the generated function says): five paid 200 万元 (5 × 200 万 = 1000 万, the
+    firm-year cap), then P05 … P11 left 0.00 元 each.  Their texts are the generated
+    function's with the head and the amount line put in (``PaidZh.spent_text``), the same
+    as the decisions' texts, every one 【符合条件，额度已用完】."""
+    import sys
+
+    import policyrules
+    from policyrules.backends.python import texts_zh
+    from policyrules.explain_zh import explain_text_zh
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        from one_by_one_data import measure3_only
+    finally:
+        sys.path.remove(str(ROOT / "benchmarks"))
+    put: list[bool] = []
+    spent_text = texts_zh.PaidZh.spent_text
+
+    def counted(self: texts_zh.PaidZh, text: str, spent: tuple[str, str]) -> str | None:
+        said = spent_text(self, text, spent)
+        put.append(said is not None)
+        return said
+
+    monkeypatch.setattr(texts_zh.PaidZh, "spent_text", counted)
+    product = {
+        "approved_on": "2026-03-02",
+        "launch_routes": ["national_priority_review"],
+        "other_national_project": False,
+        "launch_reward_decided": "200万元",
+    }
+    products = [{"id": f"P{i:02}", **product} for i in range(12)]
+    policy = policyrules.load(measure3_only(ROOT / "policies" / "beijing_2025", str(tmp_path)))
+    read = policy.read_facts({"firms": [{"id": "big", "products": products}]})
+    fast = policy.evaluate(read).explain()
+    assert put == [True] * 7  # P05 … P11, each said by the generated function
+    assert fast == explain_text_zh(policy.evaluate(read), policy.words)
+    spent = [b for b in fast.split("\n\n") if b.startswith("【符合条件，额度已用完】")]
+    assert [b.split("\n", 1)[0].rsplit("/", 1)[1] for b in spent] == [
+        f"P{i:02}" for i in range(5, 12)
+    ]
+    assert all(f"上限“{FIRM_CAP}”的额度已用完" in b.split("\n")[1] for b in spent)

@@ -107,6 +107,7 @@ class PaidZh:
         "render",
         "said_facts",
         "singles",
+        "spent_said",
         "tail",
         "tail_text",
         "titles",
@@ -139,6 +140,7 @@ class PaidZh:
             self.tail.append(f"  原文：「{text}」")
         self.tail_text = "".join(["\n" + line for line in self.tail])  # (joined once)
         self.singles = singles_zh(w)  # a subject said by its title (subject_zh)
+        self.spent_said: dict[str, tuple[str, str]] = {}  # spent(): by the cap's text
         self.facts = memos(w, "fact")  # (fact, value's text) -> its words (facts_said)
         # The facts the plan shows (in its order), each run of one entity's together: the
         # entity, and each fact's key, name, whether a rate, title and ：(facts_said),
@@ -257,11 +259,28 @@ class PaidZh:
         cut = [cap for cap, *_, before, after in caps if after == 0 and before > after]
         if not cut:
             return None
-        static = self.plan.static
-        head = head_zh(self.w, "eligible", "award", static["document_number"], static["document"],
-                       static["clause"], static["title"], label=SPENT["cap"])  # fmt: skip
-        why = SPENT_AMOUNT["cap"].format(cap=cap_said_zh(self.w, self.p, cut[0].text))
-        return printable(head), printable(f"{self.before_amount}{cn_text(0)}（{why}）")
+        found = self.spent_said.get(cut[0].text)
+        if found is None:
+            static = self.plan.static
+            head = head_zh(self.w, "eligible", "award", static["document_number"],
+                           static["document"], static["clause"], static["title"],
+                           label=SPENT["cap"])  # fmt: skip
+            why = SPENT_AMOUNT["cap"].format(cap=cap_said_zh(self.w, self.p, cut[0].text))
+            found = printable(head), printable(f"{self.before_amount}{cn_text(0)}（{why}）")
+            self.spent_said[cut[0].text] = found
+        return found
+
+    def spent_text(self, text: str, spent: tuple[str, str]) -> str | None:
+        """``text``, a claim's text as the generated function says a paid one (clean: no
+        escapes), said as a spent cap's (:meth:`spent`): its head and its amount's line put
+        in; None if ``text`` is not of that shape."""
+        amount = f"{self.before_amount}{cn_text(0)}{self.after_amount}"
+        if not text.startswith(self.head):
+            return None
+        at = text.find(amount, len(self.head))
+        if at < 0:
+            return None
+        return f"{spent[0]}{text[len(self.head) : at]}{spent[1]}{text[at + len(amount) :]}"
 
     def pairs_line(self, facts: tuple[tuple[str, str], ...]) -> str:
         """``facts_said`` of the facts' pairs, each pair's words kept as it keeps them."""
@@ -331,19 +350,13 @@ def paid_text_zh(
     plan = plan_said[0]
     words, last = run[3], run[6]
     seen = last[0]  # read and written whole: two threads saying one result stay right
-    nothing = row[4] == 0  # paid nothing: a cap spent is said so (PaidZh.spent), not rendered
-    if (
-        not nothing
-        and seen is not None
-        and seen[0] is plan
-        and seen[1] is words
-        and seen[2] == row[12]
-    ):
+    nothing = row[4] == 0  # paid nothing: a cap spent is said so (PaidZh.spent)
+    if seen is not None and seen[0] is plan and seen[1] is words and seen[2] == row[12]:
         render: Render | None = seen[4]  # (most) the claim before's, same assumptions
         if render is not None:
             text = render(row)
             if text is not None:
-                return text
+                return _spent_rendered(seen[3], row, text) if nothing else text
     lead = row[11]
     if (
         row[3] != "eligible"
@@ -382,10 +395,10 @@ def paid_text_zh(
             if render is None:
                 render = said.render = said.renderer(row[6])
         last[0] = (plan, words, frozenset(used), said, render)
-        if render is not None and not nothing:
+        if render is not None:
             text = render(row)
             if text is not None:
-                return text
+                return _spent_rendered(said, row, text) if nothing else text
     clean = said.printable and run[4]  # (the subject, the earlier claims: ids)
     if plan.amount_fact is not None:
         # The facts the plan shows, read from the subject and said as facts_said says the
@@ -436,6 +449,13 @@ def paid_text_zh(
     # each piece escaped: escaping is per character, so the lines are escaped alike.
     out += [piece for line in said.tail for piece in (BREAK, line)]
     return printable_pieces(out)
+
+
+def _spent_rendered(said: PaidZh, row: tuple[Any, ...], text: str) -> str | None:
+    """The rendered ``text`` of a claim paid nothing, said as a spent cap's where one cut it
+    (:meth:`PaidZh.spent`); None (said the general way) if the text is not of the shape."""
+    spent = said.spent(row[6])
+    return text if spent is None else said.spent_text(text, spent)
 
 
 def _cap_bits(
