@@ -119,11 +119,13 @@ def _done(
             )
             said = {"out": str(args.out), **summary_json(summary)}
             if (unrecorded := _unrecorded(args)) is not None:
-                said["ledger"] = {"store": args.ledger, "recorded": False, "record": unrecorded}
+                # no grants: nothing to record, no command to run
+                record = unrecorded if summary.grants else None
+                said["ledger"] = {"store": args.ledger, "recorded": False, "record": record}
             write_json({**said, "provenance": made})
             return
         sys.stdout.write(printable(f"wrote {args.out}\n{summary.text()}\n", keep="\n"))
-        if (unrecorded := _unrecorded(args)) is not None:
+        if summary.grants and (unrecorded := _unrecorded(args)) is not None:
             sys.stdout.write(
                 printable(
                     f"ledger: {args.ledger} was only read; this run's grants are NOT recorded "
