@@ -150,6 +150,7 @@ def _unrecorded(args: argparse.Namespace) -> str | None:
 
 def summary_json(summary: BatchSummary) -> dict[str, Any]:
     """The summary as JSON-ready data: counts, and money in fen and in 元 text."""
+    after = {} if summary.after_today is None else {"after_today": summary.after_today.to_json()}
     return {
         "inputs": dict(summary.inputs),
         "decisions": summary.decisions,
@@ -158,6 +159,7 @@ def summary_json(summary: BatchSummary) -> dict[str, Any]:
         **money_cells("exact", summary.exact),
         **money_cells("granted", summary.granted),
         "seconds": round(summary.seconds, 3),
+        **after,
     }
 
 
