@@ -31,6 +31,7 @@ from .backends.sql.duckdb import calendar_rows
 from .backends.sql.plan import SqlPlan
 from .batch_columns import decisions_sql
 from .batch_earlier import NO_EARLIER_GRANTS, Earlier
+from .batch_top_ups import NO_TOP_UPS, TopUps, top_ups
 from .batch_write import (
     OUTPUTS,
     Readings,
@@ -81,7 +82,9 @@ class BatchSummary:
     """What a batch did: ``inputs`` rows per input table, ``decisions`` and ``grants`` rows,
     decisions per ``status``, ``exact`` the total of the exact amounts (fen), ``grants_fen``
     the total granted (fen), ``seconds`` from reading to the end of the run; without
-    ``as_of``, ``after_today`` the date facts after the machine's date (taken as given)."""
+    ``as_of``, ``after_today`` the date facts after the machine's date (taken as given);
+    ``top_ups`` the grants that top up an earlier grant of their identity (unrecordable
+    beside it: :mod:`policyrules.batch_top_ups`)."""
 
     inputs: Mapping[str, int]
     decisions: int
@@ -92,6 +95,7 @@ class BatchSummary:
     seconds: float
     timings: tuple[tuple[str, float], ...] = ()
     after_today: AfterToday | None = None
+    top_ups: TopUps = NO_TOP_UPS
 
     def text(self) -> str:
         """A few lines for people."""
@@ -106,6 +110,8 @@ class BatchSummary:
         ]
         if self.after_today is not None and self.after_today.dates:
             lines.append(self.after_today.text())
+        if self.top_ups.count:
+            lines.append(self.top_ups.text())
         return "\n".join(lines)
 
 
@@ -350,6 +356,7 @@ def run_batch(
         ]
         refuse_year_rows(compiled, found, ", ".join(p[0] for p in parts), skipped, keyed)
         timings += run_steps(con, plan, show, once=True)  # our plan, DuckDB only
+        ups = top_ups(con)
         # The decisions as read: the plan's view under another name, read by the outputs'.
         run_sql(con, f"ALTER VIEW {ident(plan.decisions)} RENAME TO _plan_decisions")
         named = decisions_sql(Words.of(checked), "_plan_decisions", assumptions=assumptions)
@@ -364,6 +371,7 @@ def run_batch(
             time.perf_counter() - started,
             tuple(timings),
             after,
+            ups,
         )
     except BaseException:
         con.close()

@@ -26,6 +26,7 @@ from .api import Policy, load
 from .batch import BatchSummary
 from .cli_batch_ledger import LedgerOut, ledger_out, write_ledger_out
 from .errors import Diagnostic, PolicyRulesError
+from .files import write_atomic
 from .output import money_cells, write_json
 from .progress import Progress, wanted
 from .provenance import provenance
@@ -81,9 +82,11 @@ def _batch_duckdb(args: argparse.Namespace, policy: Policy, out: LedgerOut | Non
             memory_limit=args.memory_limit,
         )
         try:
+            # the whole ledger first: refused (E331 a top-up, E333, E335), nothing is written
+            text = None if out is None else out.text(policy, result.grants_ledger(), result.earlier)
             result.write(Path(args.out), args.format, progress, sort=args.sort)
-            if out is not None:
-                write_ledger_out(out, policy, result.grants_ledger(), result.earlier)
+            if out is not None and text is not None:
+                write_atomic(out.path, text)
             summary = None if args.quiet else result.summary  # counted from the written file
         finally:
             result.close()
@@ -160,6 +163,7 @@ def summary_json(summary: BatchSummary) -> dict[str, Any]:
         **money_cells("granted", summary.granted),
         "seconds": round(summary.seconds, 3),
         **after,
+        "top_ups": summary.top_ups.to_json(),
     }
 
 
