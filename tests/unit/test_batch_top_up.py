@@ -123,3 +123,30 @@ def test_the_total_in_the_one_row_pays_nothing_more(
     assert (code, "warning" in out, "grants: 0, 0.00 元" in out) == (0, False, True)
     # paid in full before: eligible at 0.00 元 (an entitlement, not a one-time award)
     assert _platform(tmp_path / "o3") == ("eligible", 0)
+
+
+def test_a_one_time_award_paid_in_part_is_not_topped_up(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """第3条's launch reward is `once per product` (一次性): 150 万元 granted before against a
+    200 万元 decision leaves no 50 万元 to pay, the award was given (docs/cli.md, "An award
+    is an entitlement, unless it is one-time"); no grant, so no top-up to warn of."""
+    reg = tmp_path / "reg"
+    reg.mkdir()
+    (reg / "firms.csv").write_text("id\nF1\n", "utf-8")
+    (reg / "products.csv").write_text(
+        "id,firm_id,approved_on,launch_routes,launch_reward_decided\n"
+        'P5,F1,2026-03-02,"[""national_priority_review""]",200万元\n',
+        "utf-8",
+    )
+    (reg / "ledger.csv").write_text(
+        "provision,firm,product,amount,year\njjxf_2025_50/3/launch_reward,F1,P5,150万元,2026\n",
+        "utf-8",
+    )
+    code, out, _ = run_cli(capsys, "batch", BEIJING, reg, "--out", tmp_path / "o")
+    assert (code, "grants: 0, 0.00 元" in out, "warning" in out) == (0, True, False)
+    (row,) = duckdb.sql(
+        f"SELECT status, amount_fen FROM '{tmp_path / 'o' / 'decisions.parquet'}' "
+        "WHERE provision = 'jjxf_2025_50/3/launch_reward'"
+    ).fetchall()
+    assert row == ("not_eligible", None)
