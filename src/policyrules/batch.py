@@ -84,7 +84,7 @@ class BatchSummary:
     the total granted (fen), ``seconds`` from reading to the end of the run; without
     ``as_of``, ``after_today`` the date facts after the machine's date (taken as given);
     ``top_ups`` the grants that top up an earlier grant of their identity (unrecordable
-    beside it: :mod:`policyrules.batch_top_ups`)."""
+    beside it: ``policyrules.batch_top_ups``)."""
 
     inputs: Mapping[str, int]
     decisions: int
