@@ -23,6 +23,7 @@ from pathlib import Path
 import attrs
 import duckdb
 
+from . import facts_dated
 from .backends.python.compile import CompiledCap, CompiledPolicy
 from .backends.sql import compile_batch
 from .backends.sql.dated import later_dates
@@ -30,6 +31,7 @@ from .backends.sql.duckdb import calendar_rows
 from .backends.sql.plan import SqlPlan
 from .batch_columns import decisions_sql
 from .batch_earlier import NO_EARLIER_GRANTS, Earlier
+from .batch_top_ups import NO_TOP_UPS, TopUps, top_ups
 from .batch_write import (
     OUTPUTS,
     Readings,
@@ -42,7 +44,7 @@ from .batch_write import (
     write_outputs,
 )
 from .errors import Diagnostic, LedgerError, TableError, first_line, quoted
-from .facts_dated import SHOWN, later_in_rows, refuse_later
+from .facts_dated import SHOWN, AfterToday, later_in_rows, refuse_later
 from .ledger_bases import ReadingSink, check_table_readings, readings_of
 from .ledger_years import noting, refuse_year_rows
 from .progress import Progress
@@ -79,7 +81,10 @@ STATUSES = ("eligible", "not_eligible", "unknown", "met", "not_met")
 class BatchSummary:
     """What a batch did: ``inputs`` rows per input table, ``decisions`` and ``grants`` rows,
     decisions per ``status``, ``exact`` the total of the exact amounts (fen), ``grants_fen``
-    the total granted (fen), ``seconds`` from reading to the end of the run."""
+    the total granted (fen), ``seconds`` from reading to the end of the run; without
+    ``as_of``, ``after_today`` the date facts after the machine's date (taken as given);
+    ``top_ups`` the grants that top up an earlier grant of their identity (unrecordable
+    beside it: ``policyrules.batch_top_ups``)."""
 
     inputs: Mapping[str, int]
     decisions: int
@@ -89,20 +94,25 @@ class BatchSummary:
     granted: Money
     seconds: float
     timings: tuple[tuple[str, float], ...] = ()
+    after_today: AfterToday | None = None
+    top_ups: TopUps = NO_TOP_UPS
 
     def text(self) -> str:
         """A few lines for people."""
         read = ", ".join(f"{n} {k}" for k, n in self.inputs.items() if n)
         statuses = ", ".join(f"{n} {s}" for s, n in self.statuses.items() if n)
-        return "\n".join(
-            [
-                f"read: {read or 'no rows'}",
-                f"decisions: {self.decisions} ({statuses or 'none'})",
-                f"exact amounts: {format_value(self.exact)}; "
-                f"grants: {self.grants}, {format_value(self.granted)}",
-                f"time: {self.seconds:.1f} s",
-            ]
-        )
+        lines = [
+            f"read: {read or 'no rows'}",
+            f"decisions: {self.decisions} ({statuses or 'none'})",
+            f"exact amounts: {format_value(self.exact)}; "
+            f"grants: {self.grants}, {format_value(self.granted)}",
+            f"time: {self.seconds:.1f} s",
+        ]
+        if self.after_today is not None and self.after_today.dates:
+            lines.append(self.after_today.text())
+        if self.top_ups.count:
+            lines.append(self.top_ups.text())
+        return "\n".join(lines)
 
 
 class BatchResult:
@@ -135,6 +145,12 @@ class BatchResult:
             self._summary = _count(self.con, self._summary, self._counts_from)
             self._counted = True
         return self._summary
+
+    @property
+    def after_today(self) -> AfterToday | None:
+        """Without ``as_of``: the date facts after the machine's date (the decisions not
+        counted for it)."""
+        return self._summary.after_today
 
     def decisions(self) -> duckdb.DuckDBPyRelation:
         """The decisions (:data:`~policyrules.batch_columns.DECISION_COLUMNS`: provision,
@@ -214,6 +230,17 @@ def _refuse_later(
         refuse_later(compiled.checked, found, as_of, total)
 
 
+def _after(con: duckdb.DuckDBPyConnection, compiled: CompiledPolicy, today: dt.date) -> AfterToday:
+    """How many of the registry's date facts lie after ``today`` (one query, one row)."""
+    query = later_dates(compiled.checked, today, 1)
+    rows = [] if query is None else con.execute(query.sql("duckdb")).fetchall()
+    if not rows:
+        return AfterToday(today, 0)
+    k, subject, f, day, n = rows[0]
+    ent = compiled.checked.entities[int(k)]
+    return AfterToday(today, int(n), f"{ent.name} {subject}'s {ent.facts[int(f)].name} {day}")
+
+
 def _memory_limit(con: duckdb.DuckDBPyConnection, size: str) -> None:
     """:raises TableError: E634 for a size DuckDB does not read (``lots``, ``100000``)."""
     try:
@@ -242,13 +269,16 @@ def run_batch(
     on_other_reading: ReadingSink | None = None,
     skip: Iterable[str] = (),
     keyed: Mapping[str, CompiledCap] | None = None,
+    today: dt.date | None = None,
 ) -> BatchResult:
     """Evaluate every entity of the registry at ``source`` (a directory of tables or a
     DuckDB file) against ``compiled``, with checked ``parameters`` and ``assumptions``
     (all of them: defaults included) and earlier grants: the registry's ``ledger`` table and
     ``ledger`` (what it is, e.g. ``"grants.db"``, and its checked grants).  ``keyed``: the
     one-time awards whose grants carry a year (:func:`~policyrules.ledger_years.year_keyed`
-    of ``compiled``, as a loaded policy keeps them; made here if not given).
+    of ``compiled``, as a loaded policy keeps them; made here if not given).  Without
+    ``as_of``, the date facts after ``today`` (default: the machine's date) are counted
+    for the summary's warning (:class:`~policyrules.facts_dated.AfterToday`).
 
     :raises TableError: a table or value refused (E620-E630); ``memory_limit`` not a size
         (E634).
@@ -278,6 +308,9 @@ def run_batch(
             registry, sources = read_registry(checked, source, con)
             if as_of is not None:  # E353, as the one-by-one path refuses the facts
                 _refuse_later(con, compiled, as_of, {s.name: s.shown for s in sources})
+                after = None
+            else:  # taken as given, and said
+                after = _after(con, compiled, today or facts_dated.machine_today())
         with show.step("reading the ledger", con):
             parts = []
             own = next((s for s in sources if s.name == "ledger"), None)
@@ -323,6 +356,7 @@ def run_batch(
         ]
         refuse_year_rows(compiled, found, ", ".join(p[0] for p in parts), skipped, keyed)
         timings += run_steps(con, plan, show, once=True)  # our plan, DuckDB only
+        ups = top_ups(con)
         # The decisions as read: the plan's view under another name, read by the outputs'.
         run_sql(con, f"ALTER VIEW {ident(plan.decisions)} RENAME TO _plan_decisions")
         named = decisions_sql(Words.of(checked), "_plan_decisions", assumptions=assumptions)
@@ -336,6 +370,8 @@ def run_batch(
             Money(0),
             time.perf_counter() - started,
             tuple(timings),
+            after,
+            ups,
         )
     except BaseException:
         con.close()

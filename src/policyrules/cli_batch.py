@@ -26,6 +26,7 @@ from .api import Policy, load
 from .batch import BatchSummary
 from .cli_batch_ledger import LedgerOut, ledger_out, write_ledger_out
 from .errors import Diagnostic, PolicyRulesError
+from .files import write_atomic
 from .output import money_cells, write_json
 from .progress import Progress, wanted
 from .provenance import provenance
@@ -81,9 +82,11 @@ def _batch_duckdb(args: argparse.Namespace, policy: Policy, out: LedgerOut | Non
             memory_limit=args.memory_limit,
         )
         try:
+            # the whole ledger first: refused (E331 a top-up, E333, E335), nothing is written
+            text = None if out is None else out.text(policy, result.grants_ledger(), result.earlier)
             result.write(Path(args.out), args.format, progress, sort=args.sort)
-            if out is not None:
-                write_ledger_out(out, policy, result.grants_ledger(), result.earlier)
+            if out is not None and text is not None:
+                write_atomic(out.path, text)
             summary = None if args.quiet else result.summary  # counted from the written file
         finally:
             result.close()
@@ -119,11 +122,13 @@ def _done(
             )
             said = {"out": str(args.out), **summary_json(summary)}
             if (unrecorded := _unrecorded(args)) is not None:
-                said["ledger"] = {"store": args.ledger, "recorded": False, "record": unrecorded}
+                # no grants: nothing to record, no command to run
+                record = unrecorded if summary.grants else None
+                said["ledger"] = {"store": args.ledger, "recorded": False, "record": record}
             write_json({**said, "provenance": made})
             return
         sys.stdout.write(printable(f"wrote {args.out}\n{summary.text()}\n", keep="\n"))
-        if (unrecorded := _unrecorded(args)) is not None:
+        if summary.grants and (unrecorded := _unrecorded(args)) is not None:
             sys.stdout.write(
                 printable(
                     f"ledger: {args.ledger} was only read; this run's grants are NOT recorded "
@@ -148,6 +153,7 @@ def _unrecorded(args: argparse.Namespace) -> str | None:
 
 def summary_json(summary: BatchSummary) -> dict[str, Any]:
     """The summary as JSON-ready data: counts, and money in fen and in 元 text."""
+    after = {} if summary.after_today is None else {"after_today": summary.after_today.to_json()}
     return {
         "inputs": dict(summary.inputs),
         "decisions": summary.decisions,
@@ -156,6 +162,8 @@ def summary_json(summary: BatchSummary) -> dict[str, Any]:
         **money_cells("exact", summary.exact),
         **money_cells("granted", summary.granted),
         "seconds": round(summary.seconds, 3),
+        **after,
+        "top_ups": summary.top_ups.to_json(),
     }
 
 

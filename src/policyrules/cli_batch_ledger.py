@@ -79,7 +79,9 @@ class LedgerOut:
             policy.checked, data["ledger"], "this run's grants", counted_by=counted
         ).grants
         whole = merge_ledgers(
-            *parts, ("this run's grants", Ledger(grants, bases=data.get("bases", ())))
+            *parts,
+            ("this run's grants", Ledger(grants, bases=data.get("bases", ()))),
+            made="this run's grants",
         )
         if self.earlier is None and self.existing is not None:
             _lost(self.path, self.existing, whole)

@@ -246,6 +246,7 @@ def evaluate_with_ledger(
                 ("the facts' ledger", own),
                 (str(src), earlier),
                 ("this run's grants", Ledger(result.grants)),
+                made="this run's grants",
             )
             # the readings this run's grants were counted by go with them (E335 next time)
             whole = Ledger(whole.grants, bases=bases_after(whole, result.decisions, result.grants))

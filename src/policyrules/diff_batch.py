@@ -33,6 +33,7 @@ from .diff_zh import (
     written_zh,
 )
 from .errors import Diagnostic, PolicyRulesError
+from .facts_dated import AfterToday
 from .ledger_bases import OtherReading
 from .runtime.ledger import Grant, Ledger
 from .runtime.money import Money, cn_texts
@@ -145,6 +146,8 @@ class BatchWhatIf:
     out: Path | None = None
     read_otherwise: tuple[OtherReading, ...] = ()  # as :class:`policyrules.diff.WhatIf`
     notes_zh: tuple[str, ...] = attrs.field(default=(), eq=False, kw_only=True)  # of those
+    # without as_of: the registry's date facts after the machine's date (taken as given)
+    after_today: AfterToday | None = attrs.field(default=None, kw_only=True)
 
     def text(self) -> str:
         """A few lines for people: each provision that changes, then the totals."""
@@ -169,6 +172,8 @@ class BatchWhatIf:
         if self.out is not None:
             lines.append(f"changed rows written to {self.out}")
         lines.extend(reading_notes(self.read_otherwise))
+        if self.after_today is not None and self.after_today.dates:
+            lines.append(self.after_today.text())
         return "\n".join(lines) + "\n"
 
     def text_zh(self) -> str:
@@ -180,6 +185,8 @@ class BatchWhatIf:
         if self.out is not None:
             lines.append(written_zh(self.out))
         lines.extend(self.notes_zh)
+        if self.after_today is not None and self.after_today.dates:
+            lines.append(self.after_today.text_zh())
         return "\n".join(lines) + "\n"
 
     def to_json(self) -> dict[str, Any]:
@@ -190,6 +197,7 @@ class BatchWhatIf:
             "totals": self.total.to_json(),
             "out": None if self.out is None else str(self.out),
             "read_otherwise": [r.to_json() for r in self.read_otherwise],
+            **({} if self.after_today is None else {"after_today": self.after_today.to_json()}),
             "text_zh": self.text_zh(),
         }
 
@@ -278,6 +286,7 @@ def what_if_batch(
             on_other_reading=found.add,
             ledger_file=ledger_file,
         )
+        after = first.after_today  # both runs read the same dates
         try:
             first.con.execute("COPY decisions TO ? (FORMAT PARQUET)", [kept])
         finally:
@@ -315,4 +324,5 @@ def what_if_batch(
         None if out is None else Path(out),
         read,
         notes_zh=notes_zh(policy.words, read),
+        after_today=after,
     )

@@ -9,7 +9,9 @@ approval still to come.  So every date fact is compared, whatever reads it: a po
 declares a date fact only as some decision's completion, start, event or claim date, and
 none of them is a fact on a day before it.  A fact not given, or stated none, has no date;
 a list of dates is compared by its latest.  Without ``as_of`` nothing is compared: no
-result speaks for a day, and each date is taken as given.
+result speaks for a day, and each date is taken as given.  The batch (and ``diff`` of a
+registry) then counts the dates after the machine's date (:class:`AfterToday`), only to
+say so: a date still to come, paid as given, is said, not refused.
 
 The one-by-one path finds them in the facts (:func:`later_in_facts`); the batch, on DuckDB
 and on Spark, by one query over the registry's tables
@@ -30,7 +32,15 @@ from .errors import Diagnostic, FactsError
 from .instances import Facts, Instance
 from .model import CheckedPolicy
 
-__all__ = ["SHOWN", "LaterDate", "later_in_facts", "later_in_rows", "refuse_later"]
+__all__ = [
+    "SHOWN",
+    "AfterToday",
+    "LaterDate",
+    "later_in_facts",
+    "later_in_rows",
+    "machine_today",
+    "refuse_later",
+]
 
 #: The most dates after ``as_of`` an error says one by one (the others are counted).
 SHOWN = 5
@@ -47,6 +57,56 @@ class LaterDate:
     fact: int
     day: dt.date
     where: str = attrs.field(default="", eq=False, order=False)
+
+
+def machine_today() -> dt.date:
+    """The machine's date: "today" to a run without ``as_of``, for its warning only (read
+    through this name, so that a test can set the day)."""
+    return dt.date.today()
+
+
+@attrs.frozen
+class AfterToday:
+    """Without ``as_of``: ``dates``, how many date facts of the input lie after ``today``
+    (the machine's date), each taken as given; ``first`` the first of them, said as E353
+    says one (``product f1/P1's approved_on 2027-03-01``).
+
+    >>> AfterToday(dt.date(2026, 12, 5), 1, "product f1/P1's approved_on 2027-03-01").text()
+    "warning: 1 date fact lies after today (2026-12-05, this machine's date), taken as given \
+(product f1/P1's approved_on 2027-03-01): --as-of YYYY-MM-DD would judge the dates as of \
+that day (one after it refused, E353)"
+    """
+
+    today: dt.date
+    dates: int
+    first: str = ""
+
+    def text(self) -> str:
+        """The summary's line (none when no date lies after today)."""
+        if not self.dates:
+            return ""
+        n = f"{self.dates} date fact lies" if self.dates == 1 else f"{self.dates} date facts lie"
+        first = f" ({self.first}{', ...' if self.dates > 1 else ''})" if self.first else ""
+        return (
+            f"warning: {n} after today ({self.today}, this machine's date), taken as given"
+            f"{first}: --as-of YYYY-MM-DD would judge the dates as of that day (one after it "
+            "refused, E353)"
+        )
+
+    def text_zh(self) -> str:
+        """The same in Chinese (``diff``'s text)."""
+        if not self.dates:
+            return ""
+        day = f"{self.today.year}年{self.today.month}月{self.today.day}日"
+        first = f"；如 {self.first}" if self.first else ""
+        return (
+            f"注意：有 {self.dates} 个日期晚于今天（本机日期 {day}{first}），已按所给日期计算；"
+            "指定 --as-of YYYY-MM-DD 则按该日判断（晚于该日的日期不予采用，E353）"
+        )
+
+    def to_json(self) -> dict[str, object]:
+        """``{"today": "2026-12-05", "dates": 1, "first": "..."}``."""
+        return {"today": self.today.isoformat(), "dates": self.dates, "first": self.first}
 
 
 def later_in_facts(policy: CheckedPolicy, facts: Facts, as_of: dt.date) -> list[LaterDate]:

@@ -76,7 +76,9 @@ def _grant_keys(policy: CheckedPolicy) -> dict[str, GrantKeys]:
                 yearly = yearly or cap.year_of is not None
         depth = max((chain.index(e) + 1 for e in why if e in chain), default=1)
         if chain:
-            why.setdefault(chain[0], "every grant names its firm")
+            # said after "keyed by": the head of the path, a firm or (an institution's
+            # awards) another entity, is named by every grant
+            why.setdefault(chain[0], f"its {chain[0]}, the first id of its path")
         tiered = any(isinstance(b, s.Tiers) for b in p.node.body)
         out[p.id] = GrantKeys(p, chain, max(depth, 1), why, yearly, tiered)
     return out

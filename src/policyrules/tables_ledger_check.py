@@ -225,7 +225,13 @@ def check_ledger(
                 if len(r[-2]) > 1
                 else ""
             ),
-            hint="a grant is recorded once; remove the copy, or correct the amount that is wrong",
+            hint="a grant is recorded once; remove the copy, or correct the amount that is wrong"
+            + (
+                "; if one tops up the other (a later run's grant of the rest, which its "
+                "summary warned of), write their total in one row"
+                if len(r[-2]) > 1
+                else ""
+            ),
         )
         for r in twice
     ]

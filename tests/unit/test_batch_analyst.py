@@ -184,7 +184,12 @@ def test_batch_with_a_store_says_it_records_nothing(
     data = json.loads(out)
     assert data["grants"] == 0
     assert data["ledger"]["recorded"] is False
-    assert data["ledger"]["record"].startswith("run again with --ledger-out grants.json, then ")
+    # no grants: nothing to record, no command (a second run grants nothing again)
+    assert data["ledger"]["record"] is None
+    code, out, _ = run_cli(
+        capsys, "batch", BEIJING, reg, "--ledger", store, "--out", tmp_path / "o2b"
+    )
+    assert (code, "grants: 0, 0.00 元" in out, "ledger:" in out) == (0, True, False)
     # without a store nothing is said
     code, out, _ = run_cli(capsys, "batch", BEIJING, reg, "--out", tmp_path / "o3")
     assert code == 0

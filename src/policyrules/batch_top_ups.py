@@ -1,0 +1,87 @@
+"""A batch's grants that top up an earlier grant of the same provision, subject and year.
+
+An award is an entitlement: where the earlier grants of its subject fall short of it (a
+fact revised upward, an amount decided higher), a run pays the rest.  That payment has
+the identity of the grant already paid when it counts in the same year, or in none (an
+award under no yearly cap): a ledger holds one grant per provision, path of ids and year,
+which is what tells a payment listed twice (E326 in a ledger table or file, E331 in a
+store) from a new one.  Such a grant can never be appended or recorded beside the first;
+the ledger must record their total as the one grant.  :func:`top_ups` finds them after
+the run, for the summary to say so (one query over ``grants`` and the earlier ``ledger``).
+"""
+
+from __future__ import annotations
+
+import attrs
+import duckdb
+
+from .runtime.money import Money
+from .tables_values import ident
+
+__all__ = ["NO_TOP_UPS", "TopUps", "top_ups"]
+
+_IDENTITY = ("provision", "amount_fen", "year")
+
+
+@attrs.frozen
+class TopUps:
+    """``count`` grants of the run top up an earlier grant; ``first`` the first of them:
+    its provision, path, year, the earlier amount and the run's (fen)."""
+
+    count: int
+    provision: str = ""
+    path: str = ""
+    year: int | None = None
+    before: Money = attrs.field(factory=lambda: Money(0))
+    now: Money = attrs.field(factory=lambda: Money(0))
+
+    def text(self) -> str:
+        """The summary's warning (none when there is no top-up)."""
+        if not self.count:
+            return ""
+        n = "1 grant tops" if self.count == 1 else f"{self.count} grants top"
+        year = "under no year" if self.year is None else f"in {self.year}"
+        more = ", ..." if self.count > 1 else ""
+        return (
+            f"warning: {n} up an earlier grant of the same provision, subject and year "
+            f"({self.provision} to {self.path} {year}: {self.before.format_cn()} before, "
+            f"{self.now.format_cn()} now{more}): a ledger holds one grant per provision, "
+            "subject and year, so it cannot be appended to the ledger table or recorded "
+            "in a store beside the earlier one (E326, E331); if it is paid, record the "
+            f"total as the one grant: set the earlier grant's amount to "
+            f"{(self.before + self.now).format_cn()}"
+        )
+
+    def to_json(self) -> dict[str, object]:
+        """``{"grants": 1, "first": {...}}`` (amounts in fen)."""
+        first = {
+            "provision": self.provision,
+            "subject": self.path,
+            "year": self.year,
+            "before_fen": self.before.fen,
+            "now_fen": self.now.fen,
+        }
+        return {"grants": self.count, "first": first if self.count else None}
+
+
+NO_TOP_UPS = TopUps(0)
+
+
+def top_ups(con: duckdb.DuckDBPyConnection) -> TopUps:
+    """The run's ``grants`` whose identity (provision, ids, year) an earlier grant of more
+    than 0.00 元 in ``ledger`` has: how many, and the first by provision and path."""
+    path = [c for c in con.table("grants").columns if c not in _IDENTITY]
+    same = " AND ".join(
+        f"g.{ident(c)} IS NOT DISTINCT FROM e.{ident(c)}" for c in ["provision", *path, "year"]
+    )
+    ids = ", ".join(f"g.{ident(c)}" for c in path)
+    rows = con.execute(
+        f"SELECT g.provision, [{ids}], g.year, e.amount, g.amount_fen, count(*) OVER () "
+        f"FROM grants g JOIN ledger e ON {same} "
+        f"WHERE g.amount_fen > 0 AND e.amount > 0 ORDER BY ALL LIMIT 1"
+    ).fetchall()
+    if not rows:
+        return NO_TOP_UPS
+    provision, values, year, before, now, n = rows[0]
+    said = ", ".join(f"{c} {v}" for c, v in zip(path, values, strict=True) if v is not None)
+    return TopUps(int(n), str(provision), said, year, Money(int(before)), Money(int(now)))
