@@ -13,29 +13,14 @@ from typing import Any
 
 import pytest
 from tests.strategies import compile_text
+from tests.unit.test_quota_unranked import HEAD
 
 from policyrules.api import Policy
 from policyrules.instances import QuotaRivals
 
-PROJECT_RANK = """entity firm "企业"
-  list firms
-entity project "项目"
-  list projects of firm
-  fact kind_ok: bool
-  fact rank: count
-
-document d "测试"
-  valid from 2025-01-01 to 2028-12-31
-
-clause 1
-  quote "q"
-
-  award a
-    for each project
-    eligible when kind_ok
-    quota 3 ranked by rank
-    amount 10 元
-"""
+# The inline policy of the quota's unit tests: 第1条 pays 10 元 a project, `quota 3 ranked by
+# rank` (the project's own rank fact).
+PROJECT_RANK = HEAD
 
 # The rank is the firm's: every project of a firm ranks as the firm does.
 FIRM_RANK = PROJECT_RANK.replace("list firms\n", "list firms\n  fact rank: count\n", 1).replace(
