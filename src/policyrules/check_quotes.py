@@ -2,7 +2,8 @@
 
 W212 (a figure the quote does not state), W218 (a period in another unit), W266 and W267 (a
 constant amount the text does not fix), W269 (一次性 with no ``once per``), W270 and W272 (a
-rate taken wrongly), W271 (a ceiling written nowhere) and W273 (a dated document's provision
+rate taken wrongly), W271 (a ceiling written nowhere), W274 (a cap on another entity or
+year than its ceiling's words) and W273 (a dated document's provision
 that pays claims of any date: its notes, not its quote); each module says what it reads.
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Set
 
 from . import syntax as s
+from .check_cap_words import cap_word_warnings
 from .check_ceiling_caps import unwritten_ceilings
 from .check_ceilings import ceiling_warnings
 from .check_figures import figure_warnings
@@ -36,5 +38,6 @@ def quote_warnings(
         *once_warnings(clause, quote),
         *rate_warnings(clause, quote, facts),
         *unwritten_ceilings(clause, quote),
+        *cap_word_warnings(policy, clause, quote),
         *force_warnings(policy, doc, clause),
     ]
