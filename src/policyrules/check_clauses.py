@@ -179,7 +179,7 @@ class ClauseChecks:
         provisions = tuple(self._provision(base, doc, cid, quote, p) for p in c.provisions)
         if quote is not None:
             facts = {f for p in provisions for f in p.facts}
-            self.diags.extend(quote_warnings(c, quote, facts))
+            self.diags.extend(quote_warnings(c, quote, facts, base, doc))
         for i in range(n_before, len(self.diags)):
             d = self.diags[i]
             if d.span is not None:

@@ -2,7 +2,7 @@
 
 A provision's quote is its own ``quote`` where it has one, else its clause's; its notes are
 the clause's and its own (a note is the author's reading, and silences a warning that the
-reading answers).  The checker's quote-reading warnings (W218, W266, W267, W269, W270-W272)
+reading answers).  The checker's quote-reading warnings (W218, W266, W267, W269, W270-W272, W274)
 all read a provision through :func:`reading`, a clause's own items (defines, tables) through
 :func:`clause_reading`.
 """

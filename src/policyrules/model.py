@@ -376,3 +376,11 @@ class CheckedPolicy:
         names += [d.name for d in self.defines]
         names += [m for e in self.enums for m in e.member_names]
         return names
+
+    def names_of_type(self, scope: str | None, want: Type) -> list[str]:
+        """The facts (of the subject's chain), parameters and assumptions of type ``want``
+        (none or not): what a position taking ``want`` is offered first by a did-you-mean."""
+        typed = [(f.name, f.type) for e in self.chain(scope) for f in e.facts]
+        typed += [(p.name, p.type) for p in self.parameters]
+        typed += [(a.name, a.type) for a in self.assumptions]
+        return [n for n, ty in typed if attrs.evolve(ty, nullable=False) == want]

@@ -46,7 +46,7 @@ class ExprTyper(CallTyping):
         self, e: s.Expr, want: t.Type, usage: Usage, what: str, *, none_ok: bool = False
     ) -> None:
         """Report unless ``e`` has type ``want`` (and, unless ``none_ok``, cannot be none)."""
-        got = self.type_of(e, usage)
+        got = self._name(e, usage, want) if isinstance(e, s.Name) else self.type_of(e, usage)
         if not none_ok:
             self.not_none(e, got, what)
         if not t.comparable(got, want):
@@ -409,11 +409,17 @@ class ExprTyper(CallTyping):
             )
         return attrs.evolve(c, items=tuple(x for x in c.items if x not in unknown))
 
-    def _name(self, e: s.Name, usage: Usage) -> t.Type:
+    def _name(self, e: s.Name, usage: Usage, want: t.Type = t.ANY) -> t.Type:
+        """The type of the name ``e``; where it is unknown, E203 offers first the names of
+        type ``want``, the position's (a date for `in force`: `approv` is `approved_on`, not
+        the member `approval`)."""
         r = self.policy.resolve(e.parts, self.scope)
         if r is None:
             what = "fact" if len(e.parts) == 1 else "name"
-            hint = did_you_mean(e.dotted, self.policy.names_in_scope(self.scope))
+            typed = self.policy.names_of_type(self.scope, want) if want != t.ANY else []
+            hint = did_you_mean(e.dotted, typed) or did_you_mean(
+                e.dotted, self.policy.names_in_scope(self.scope)
+            )
             if hint is None and self.scope is None:
                 hint = "facts are read in a provision with `for each ENTITY`"
             elif hint is None:
@@ -438,7 +444,7 @@ class ExprTyper(CallTyping):
         the enum ``other`` is told so (E203), and taken as that enum."""
         slip = misspelt_member(self.policy, e, other) if isinstance(e, s.Name) else None
         if slip is None or not self._unresolved(e):
-            return self.type_of(e, usage)
+            return self._name(e, usage, other) if isinstance(e, s.Name) else self.type_of(e, usage)
         self.report("E203", slip[0], e.span, slip[1])
         return other
 

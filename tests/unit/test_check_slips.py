@@ -73,6 +73,38 @@ def test_a_misspelt_fact_is_still_an_unknown_fact() -> None:
     assert (d.code, d.message, d.hint) == ("E203", "unknown fact 'kindd'", "did you mean 'kind'?")
 
 
+def test_a_misspelt_name_is_offered_the_names_its_position_takes_first() -> None:
+    """The trial's ``eligible when approv in force`` was told ``did you mean 'approval'?``,
+    a member of an enum, where `in force` takes a date: the date fact comes first."""
+    text = HEAD.replace("{ park", '{ approval "获批", park').replace(
+        "fact applied_on: date", "fact approved_on: date"
+    )
+    lines = "    eligible when approv in force\n"
+    with pytest.raises(RuleCheckError) as info:
+        policyrules.check([policyrules.parse(text + lines, "t.rule")])
+    (d,) = info.value.diagnostics
+    assert (d.code, d.message, d.hint) == (
+        "E203",
+        "unknown fact 'approv'",
+        "did you mean 'approved_on'?",
+    )
+
+
+@pytest.mark.parametrize(
+    ("line", "hint"),
+    [
+        # A compared name takes the other side's type: a date, then money.
+        ("eligible when aplied >= 2025-03-01", "did you mean 'applied_on'?"),
+        ("eligible when cots <= 100 万元", "did you mean 'cost'?"),
+        # Nothing of the type close: every name, as before.
+        ("eligible when kindd in force", "did you mean 'kind'?"),
+    ],
+)
+def test_the_position_s_type_comes_first_else_every_name(line: str, hint: str) -> None:
+    (d,) = _errors(line)
+    assert (d.code, d.hint) == ("E203", hint)
+
+
 def test_in_forse_hints_in_force() -> None:
     (d,) = _errors("eligible when applied_on in forse")
     assert (d.code, d.message) == ("E203", "unknown fact 'forse'")
