@@ -161,7 +161,7 @@ def test_the_decision_reading_leaves_the_years_open(beijing: policyrules.Policy)
 
 def test_the_bounds_are_those_the_text_gives() -> None:
     """Paid over time: the years of the start to N − 1 after (研发 3 期: 2026..2028 + 2);
-    a year fact (研发投入年度), a date not required in force: no bound."""
+    a year fact (研发投入年度): no bound; a date required in force: the document's years."""
     from policyrules.ledger_span import year_spans
 
     years = policyrules.load(ROOT / "policies" / "patterns")
@@ -169,7 +169,10 @@ def test_the_bounds_are_those_the_text_gives() -> None:
     assert spans["patterns_years/1/research_support"] == (2026, 2030)
     assert spans["patterns_years/2/park_rent_subsidy"] == (2026, 2032)
     assert "patterns_amounts/5/rd_subsidy" not in spans  # per year of rd_year
-    assert "patterns_amounts/6/exhibition_subsidy" not in spans  # exhibition_on, not in force
+    # exhibition_on and first_set_recognised_on required in force (W273): the document's
+    # validity, 2026-01-01 … 2028-12-31, bounds their years
+    assert spans["patterns_amounts/6/exhibition_subsidy"] == (2026, 2028)
+    assert spans["patterns_amounts/3/first_set_reward"] == (2026, 2028)
     grant = {"provision": "patterns_years/1/research_support", "project": "J1", "firm": "f",
              "amount": "1万元", "year": 2031}  # fmt: skip
     with pytest.raises(LedgerError) as caught:

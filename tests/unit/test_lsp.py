@@ -165,8 +165,8 @@ def test_hover_on_an_enum_member_gives_its_title_and_enum(session: Session) -> N
 
 
 def test_hover_on_a_define_gives_its_title_expression_and_clause(session: Session) -> None:
-    # amounts.rule line 26 uses supported_firm, written in clause 8 (line 16).
-    text = _hover(session, AMOUNTS, _pos(AMOUNTS, "supported_firm", nth_line=26))
+    # amounts.rule line 27 uses supported_firm, written in clause 8 (line 17).
+    text = _hover(session, AMOUNTS, _pos(AMOUNTS, "supported_firm", nth_line=27))
     assert "**define** `supported_firm`" in text
     assert "支持对象（第八条）" in text
     assert "= `registered_here and not serious_dishonesty`" in text
@@ -217,10 +217,10 @@ def test_definition_of_an_enum_member_and_an_assumption(session: Session) -> Non
 
 
 def test_definition_of_a_define_is_its_name_in_the_define(session: Session) -> None:
-    got = _definition(session, AMOUNTS, _pos(AMOUNTS, "supported_firm", nth_line=36))
+    got = _definition(session, AMOUNTS, _pos(AMOUNTS, "supported_firm", nth_line=37))
     assert got.uri == uris.from_fs_path(str(AMOUNTS))
-    # amounts.rule line 16: "  define supported_firm ..." -> the name, characters 9-23.
-    assert got.range == lsp.Range(lsp.Position(15, 9), lsp.Position(15, 23))
+    # amounts.rule line 17: "  define supported_firm ..." -> the name, characters 9-23.
+    assert got.range == lsp.Range(lsp.Position(16, 9), lsp.Position(16, 23))
 
 
 # ---- completion --------------------------------------------------------------------------
