@@ -30,6 +30,7 @@ the JSON Schema (:mod:`policyrules.convert_schema`)."""
 
 _MONEY_RE = re.compile(MONEY_PATTERN, re.ASCII)
 _MONEY_HINT = 'write e.g. "200 万元", "12,345.67 元" or "1.5亿元" (whole fen)'
+_FEN_HINT = "an amount is whole fen: at most two digits after the point of 元 (0.01 元 = 1 分)"
 _NOT_NEGATIVE = (
     "an amount (a grant, a cost, an investment) is 0 元 or more: write it without its minus"
 )
@@ -74,12 +75,12 @@ def _money_numeral(v: Numeral) -> Money:
     number = numeral(v, "an amount")
     shown = excerpt(v)
     if number < 0:
-        raise ValueRefused(f"money cannot be negative: {shown}")
+        raise ValueRefused(f"money cannot be negative: {shown}", hint=_NOT_NEGATIVE)
     if number >= MONEY_MAX:
-        raise ValueRefused(f"an amount of 10^37 元 or more: {shown}")
+        raise ValueRefused(f"an amount of 10^37 元 or more: {shown}", hint=_MONEY_HINT)
     if number != number.to_integral_value():
         if (number * 100) % 1:
-            raise ValueRefused(f"not a whole number of fen: {shown}")
+            raise ValueRefused(f"not a whole number of fen: {shown}", hint=_FEN_HINT)
         raise ValueRefused(
             f"a bare number is a whole number of 元: {shown}",
             "E314",

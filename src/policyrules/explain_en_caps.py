@@ -24,6 +24,10 @@ __all__ = [
     "money_text_en",
 ]
 
+# A ledger's grants were paid: they count before this evaluation's claims, whatever order
+# the cap shares itself in among those claims.
+USED_BEFORE_EN = " (recorded, counted before this evaluation's claims)"
+
 
 def money_text_en(m: Any) -> str:
     """:func:`format_value` of an amount, Money written directly (the frequent case)."""
@@ -92,7 +96,7 @@ def cap_tail_put_en(
     :func:`binds_en` of them, put at the end of ``out`` (a paid claim's text from its row
     joins them with its own pieces, not apart first)."""
     if used is not None:
-        out += ("; already granted ", used)
+        out += ("; already granted ", used, USED_BEFORE_EN)
     if earlier is not None:
         out += ("; before this claim: ", earlier)
     if after < before:

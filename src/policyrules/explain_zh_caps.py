@@ -44,6 +44,10 @@ __all__ = [
 # The earlier claims' bit of a cap's line: its lead, what follows their count (the payments
 # apart from it), and the last three's lead.
 EARLIER_ZH, SUM_ZH, LAST_ZH = "本次结果中在先的申请：", " 笔，合计", "；最近 3 笔："
+# A ledger's grants were paid: they count before this evaluation's claims, whatever the
+# order the cap shares itself in among those claims (so an order assumption is not read as
+# having ranked them).
+USED_BEFORE_ZH = "（台账已记录，先于本次各项计入）"
 # The cut's bit, before the amount before, the cut and the amount after.
 BINDS_ZH = ("此上限起作用：", " 核减 ", "，为 ")
 
@@ -240,7 +244,7 @@ def cap_bits_put_zh(
     :meth:`~.runtime.claim_log.ClaimLog.claim_texts`): ``共 7 笔（分 21 期拨付）``."""
     sep = "："  # (the first bit's separator)
     if used is not None:
-        out += (sep, "此前已获 ", used)
+        out += (sep, "此前已获 ", used, USED_BEFORE_ZH)
         sep = "；"
     if count:
         shown = "、".join(last)

@@ -170,7 +170,11 @@ async def _body(request: Request, limit: int) -> bytes:
     declared = request.headers.get("content-length")
     if declared is not None:
         if not declared.strip().isdigit():
-            raise serve_error("E715", f"Content-Length {declared!r} is not a number of bytes")
+            raise serve_error(
+                "E715",
+                f"Content-Length {declared!r} is not a number of bytes",
+                "send the body's length in bytes (digits only), or leave the header out",
+            )
         if int(declared) > limit:
             raise too_big
     chunks, size = [], 0
@@ -342,7 +346,11 @@ def create_app(
     async def explain(request: Request) -> Response:
         options = _options(request, (*_EVAL_QUERY, "clause"))
         if options.commit:
-            raise serve_error("E715", "explain records nothing: leave out commit")
+            raise serve_error(
+                "E715",
+                "explain records nothing: leave out commit",
+                "to record the grants, POST the document to /v1/evaluate?commit=1",
+            )
         wanted = request.query_params.get("clause")
         if wanted is None:
             raise serve_error("E715", "explain needs clause=ID", "e.g. ?clause=jjxf_2025_50/3")

@@ -46,7 +46,8 @@ def test_amounts_caps_and_reasons_in_words(firm_a: Result) -> None:
     text = firm_a.explain()
     assert (
         "  上限：单个企业每个年度（按境内获批上市（注册）日期所在年度计）不超过 1000 万元"
-        "（企业 firm-a，2026年度）：此前已获 600 万元；本次结果中在先的申请："
+        "（企业 firm-a，2026年度）：此前已获 600 万元（台账已记录，先于本次各项计入）；"
+        "本次结果中在先的申请："
         "firm-a/A1 200 万元、firm-a/A2 150 万元；此上限起作用：200 万元 核减 150 万元，"
         "为 50 万元\n"
     ) in text

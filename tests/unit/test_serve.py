@@ -197,6 +197,7 @@ def test_a_huge_number_is_quoted_as_an_excerpt(client: TestClient) -> None:
         + "1" * 40
         + "… (100001 digits)"
     )
+    assert "万元" in (err["hint"] or "")  # how to write one (hBP: the hint was null)
     assert len(answer.content) < 2000
 
 
@@ -294,6 +295,17 @@ def test_a_query_parameter_given_twice_is_refused(
     assert (explained.status_code, _errors(explained)[0]["code"]) == (400, "E715")
     both = "?set=overseas_support_rate%3D50%25&set=rd_reward_rate%3D10%25"
     assert client.post(f"/v1/evaluate{both}", content=firm_a_json(), headers=JSON).is_success
+
+
+def test_explain_with_commit_says_where_to_record(client: TestClient, log: DecisionLog) -> None:
+    """/v1/explain records nothing: with commit=1 it is refused (400 E715), its hint naming
+    the route that records (hBP: the hint was null)."""
+    answer = client.post("/v1/explain?clause=3&commit=1", content=firm_a_json(), headers=JSON)
+    assert answer.status_code == 400
+    (err,) = _errors(answer)
+    assert (err["code"], err["message"]) == ("E715", "explain records nothing: leave out commit")
+    assert err["hint"] == "to record the grants, POST the document to /v1/evaluate?commit=1"
+    assert log.entries() == []
 
 
 def test_every_text_answer_says_utf_8(
