@@ -12,12 +12,11 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, overload
 
+from .api_fields import PolicyFields
 from .api_values import as_of_date, holiday_choice, read_values
-from .backends.python.compile import CompiledCap, CompiledPolicy
 from .ledger_bases import OtherReading, check_readings, readings_of
 from .ledger_io import read_ledger
 from .ledger_years import noting
-from .model import CheckedPolicy
 from .runtime.calendar import HOLIDAY_ASSUMPTION, WorkCalendar
 from .runtime.ledger import Grant, Ledger
 from .store import LedgerStore
@@ -31,23 +30,11 @@ if TYPE_CHECKING:  # DuckDB is loaded only when a batch runs
 __all__ = ["BatchEntry"]
 
 
-class BatchEntry:
-    """The batch entry of a loaded policy: a base of :class:`policyrules.Policy`, whose
-    fields stand above these stubs."""
+class BatchEntry(PolicyFields):
+    """The batch entry of a loaded policy: a base of :class:`policyrules.Policy`, reading
+    its fields (:class:`~policyrules.api_fields.PolicyFields`)."""
 
     __slots__ = ()
-
-    @property
-    def checked(self) -> CheckedPolicy:
-        raise NotImplementedError  # pragma: no cover - the Policy's field
-
-    @property
-    def compiled(self) -> CompiledPolicy:
-        raise NotImplementedError  # pragma: no cover - the Policy's field
-
-    @property
-    def _keyed(self) -> Mapping[str, CompiledCap]:
-        raise NotImplementedError  # pragma: no cover - the Policy's field (year_keyed)
 
     def registry_facts(self, registry: str | Path, firm: str | Sequence[str]) -> Facts:
         """The facts of one firm of a registry (or of several: ``firm`` a list of ids), to

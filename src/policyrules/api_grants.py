@@ -10,14 +10,12 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from .api_ledger import LedgerMemo
+from .api_fields import PolicyFields
 from .api_values import read_values
-from .backends.python.compile import CompiledPolicy
 from .facts import Facts
 from .ledger_bases import readings_of
 from .ledger_io import read_ledger, read_ledger_file
 from .ledger_record import record_checked
-from .model import CheckedPolicy
 from .runtime.calendar import HOLIDAY_ASSUMPTION
 from .runtime.ledger import Grant, Ledger
 from .runtime.values import Value
@@ -28,23 +26,11 @@ __all__ = ["LedgerEntry"]
 _NO_GRANTS = Ledger()  # (a Ledger never changes: one for all facts without a `ledger:`)
 
 
-class LedgerEntry:
+class LedgerEntry(PolicyFields):
     """The earlier grants' entry of a loaded policy: a base of :class:`policyrules.Policy`,
-    whose fields stand above these stubs."""
+    reading its fields (:class:`~policyrules.api_fields.PolicyFields`)."""
 
     __slots__ = ()
-
-    @property
-    def checked(self) -> CheckedPolicy:
-        raise NotImplementedError  # pragma: no cover - the Policy's field
-
-    @property
-    def compiled(self) -> CompiledPolicy:
-        raise NotImplementedError  # pragma: no cover - the Policy's field
-
-    @property
-    def _ledgers(self) -> LedgerMemo:
-        raise NotImplementedError  # pragma: no cover - the Policy's field
 
     def read_ledger(self, ledger: Ledger | Iterable[Grant | Mapping[str, Any]]) -> Ledger:
         """Check earlier grants against this policy (see :meth:`Policy.evaluate`).

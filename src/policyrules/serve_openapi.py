@@ -2,9 +2,9 @@
 
 The request body of ``/v1/evaluate`` and ``/v1/explain`` is a facts document, whose shape
 depends on the policy: its JSON Schema (``policyrules schema``, draft 2020-12, the dialect
-of OpenAPI 3.1) is embedded whole as ``components/schemas/Facts``.  Answers are described
-with every field (:mod:`policyrules.serve_schemas`: a decision, its caps, grants; money
-as 元 text).
+of OpenAPI 3.1) is embedded whole as ``components/schemas/Facts``.  Every answer but this
+document's own is described with every field (:mod:`policyrules.serve_schemas`: a decision,
+its caps, grants, money as 元 text; the clauses, the coverage, the facts schema).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from .api import Policy
-from .serve_schemas import COMPONENTS
+from .serve_schemas import ANSWERS, COMPONENTS
 
 __all__ = ["openapi"]
 
@@ -83,13 +83,15 @@ def _json_answer(description: str, schema: dict[str, Any]) -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
-def _get(summary: str, schema: dict[str, Any] | None = None) -> dict[str, Any]:
-    return {
-        "get": {
-            "summary": summary,
-            "responses": {"200": _json_answer(summary, schema or {"type": "object"})},
-        }
-    }
+def _answer(path: str) -> dict[str, Any]:
+    """The schema of ``path``'s answer: its component (``ANSWERS``)."""
+    return {"$ref": f"#/components/schemas/{ANSWERS[path]}"}
+
+
+def _get(summary: str, path: str | None) -> dict[str, Any]:
+    """A GET of ``path``, which answers its component; ``None``: this document."""
+    schema = _answer(path) if path else {"type": "object"}
+    return {"get": {"summary": summary, "responses": {"200": _json_answer(summary, schema)}}}
 
 
 def openapi(policy: Policy, about: dict[str, Any]) -> dict[str, Any]:
@@ -103,7 +105,6 @@ def openapi(policy: Policy, about: dict[str, Any]) -> dict[str, Any]:
         },
     }
     refusals = _errors(400, 403, 404, 408, 409, 413, 415, 422, 503, 504)
-    result = {"$ref": "#/components/schemas/Result"}
     return {
         "openapi": "3.1.0",
         "info": {
@@ -121,7 +122,10 @@ def openapi(policy: Policy, about: dict[str, Any]) -> dict[str, Any]:
                         _query("commit", "1: record the grants in the ledger store"),
                     ],
                     "requestBody": body,
-                    "responses": {"200": _json_answer("the result", result), **refusals},
+                    "responses": {
+                        "200": _json_answer("the result", _answer("/v1/evaluate")),
+                        **refusals,
+                    },
                 }
             },
             "/v1/explain": {
@@ -133,14 +137,12 @@ def openapi(policy: Policy, about: dict[str, Any]) -> dict[str, Any]:
                     ],
                     "requestBody": body,
                     "responses": {
-                        "200": _json_answer(
-                            "the decisions", {"$ref": "#/components/schemas/Explained"}
-                        ),
+                        "200": _json_answer("the decisions", _answer("/v1/explain")),
                         **refusals,
                     },
                 }
             },
-            "/v1/clauses": _get("Every clause"),
+            "/v1/clauses": _get("Every clause", "/v1/clauses"),
             "/v1/clauses/{clause}": {
                 "get": {
                     "summary": "One clause: quote, parameters, provisions, encoding",
@@ -154,19 +156,16 @@ def openapi(policy: Policy, about: dict[str, Any]) -> dict[str, Any]:
                         }
                     ],
                     "responses": {
-                        "200": _json_answer("the clause", {"type": "object"}),
+                        "200": _json_answer("the clause", _answer("/v1/clauses/{clause}")),
                         **_errors(400, 404),
                     },
                 }
             },
-            "/v1/schema": _get("The JSON Schema of facts documents"),
-            "/v1/coverage": _get("What each measure encodes and leaves open"),
-            "/v1/health": _get("Whether the service answers"),
-            "/v1/version": _get(
-                "The tool, the policy digest and the calendar",
-                {"$ref": "#/components/schemas/Provenance"},
-            ),
-            "/openapi.json": _get("This document"),
+            "/v1/schema": _get("The JSON Schema of facts documents", "/v1/schema"),
+            "/v1/coverage": _get("What each measure encodes and leaves open", "/v1/coverage"),
+            "/v1/health": _get("Whether the service answers", "/v1/health"),
+            "/v1/version": _get("The tool, the policy digest and the calendar", "/v1/version"),
+            "/openapi.json": _get("This document", None),
         },
         "components": {
             "schemas": {

@@ -1,10 +1,12 @@
 """The JSON Schemas of what ``policyrules serve`` answers: a result (``eval --json``), its
-decisions, caps, grants, payments and holds, and the provenance beside them.
+decisions, caps, grants, payments and holds, and the provenance beside them; the clauses,
+the coverage, the facts schema and the health it answers without facts.
 
 Written from the code that makes the JSON (:func:`policyrules.explain.decision_json`, its
 caps, :func:`~policyrules.explain_years.schedule_json`,
 :func:`~policyrules.explain_holds.holds_json`, ``Exclusion.to_json``, ``Grant.to_json``,
-:func:`~policyrules.provenance.provenance`); tests/unit/test_serve_schemas.py checks every
+:func:`~policyrules.provenance.provenance`, :func:`~policyrules.coverage.coverage_json`, the
+clause listings of :mod:`policyrules.serve`); tests/unit/test_serve_schemas.py checks every
 field of real answers against them, so the two cannot drift apart unnoticed.
 
 Money is one form throughout: **元 as exact decimal text with two places** (``"30000000.00"``
@@ -23,9 +25,23 @@ from __future__ import annotations
 from typing import Any
 
 from .decisions_exclusive import OUTCOMES
-from .vocab import AMOUNT_KINDS, HOLD_REASONS, KINDS, PAYMENT_STATUSES, STATUSES, STATUSES_OF_KIND
+from .serve_schema_forms import (
+    KIND,
+    array_of,
+    as_given,
+    money_or_null,
+    named_texts,
+    object_of,
+    or_null,
+    ref,
+    text,
+    text_or_null,
+    texts,
+)
+from .serve_schemas_policy import CLAUSE, CLAUSES, COVERAGE, FACTS_SCHEMA, HEALTH
+from .vocab import AMOUNT_KINDS, HOLD_REASONS, PAYMENT_STATUSES, STATUSES, STATUSES_OF_KIND
 
-__all__ = ["COMPONENTS", "EXPLAINED", "MONEY", "RESULT"]
+__all__ = ["ANSWERS", "COMPONENTS", "EXPLAINED", "MONEY", "RESULT"]
 
 _MONEY_TEXT = "^-?[0-9]+\\.[0-9]{2}$"
 
@@ -39,66 +55,18 @@ MONEY: dict[str, Any] = {
 }
 """An amount of money: 元 as exact text (``Money.yuan``, ``yuan_digits``)."""
 
-_REF = "#/components/schemas/"
-
-
-def _ref(name: str) -> dict[str, Any]:
-    return {"$ref": _REF + name}
-
-
-def _or_null(schema: dict[str, Any], description: str) -> dict[str, Any]:
-    return {"anyOf": [schema, {"type": "null"}], "description": description}
-
-
-def _money_or_null(description: str) -> dict[str, Any]:
-    return _or_null(_ref("Money"), description)
-
-
-def _text(description: str) -> dict[str, Any]:
-    return {"type": "string", "description": description}
-
-
-def _text_or_null(description: str) -> dict[str, Any]:
-    return {"type": ["string", "null"], "description": description}
-
-
-def _texts(description: str) -> dict[str, Any]:
-    return {"type": "array", "items": {"type": "string"}, "description": description}
-
-
-def _named_texts(description: str) -> dict[str, Any]:
-    return {
-        "type": "object",
-        "additionalProperties": {"type": "string"},
-        "description": description,
-    }
-
-
-def _as_given(description: str) -> dict[str, Any]:
-    return {"type": "object", "additionalProperties": True, "description": description}
-
-
-def _array(name: str, description: str) -> dict[str, Any]:
-    return {"type": "array", "items": _ref(name), "description": description}
-
-
-def _object(required: list[str], properties: dict[str, Any], **more: Any) -> dict[str, Any]:
-    assert set(required) <= set(properties)
-    return {"type": "object", "required": required, "properties": properties, **more}
-
-
 _DATE = {"type": ["string", "null"], "format": "date"}
 
-_HOLD = _object(
+_HOLD = object_of(
     ["subject", "provision", "why", "amount"],
     {
-        "subject": _text("the claim holding room: its subject's path (firm/product)"),
-        "provision": _text("the provision it claims under"),
+        "subject": text("the claim holding room: its subject's path (firm/product)"),
+        "provision": text("the provision it claims under"),
         "why": {
             "enum": list(HOLD_REASONS),
             "description": "why it holds room: what about it is not settled",
         },
-        "amount": _money_or_null("the most it may take, 元; null: nothing bounds it"),
+        "amount": money_or_null("the most it may take, 元; null: nothing bounds it"),
     },
     description="an earlier claim not settled that holds room a later one needs",
 )
@@ -109,18 +77,18 @@ _CAP_KEYS = [
     "cut", "note",
 ]  # fmt: skip
 
-_CAP = _object(
+_CAP = object_of(
     _CAP_KEYS,
     {
-        "cap": _text("the cap as the policy writes it (cap 200 万元 per product)"),
-        "scope": _text("the account it counts in, in words (firm f1, year 2026)"),
-        "limit": _money_or_null("the cap's limit, 元 (null: not known)"),
-        "used_before": {**_ref("Money"), "description": "the account's use before, 元"},
+        "cap": text("the cap as the policy writes it (cap 200 万元 per product)"),
+        "scope": text("the account it counts in, in words (firm f1, year 2026)"),
+        "limit": money_or_null("the cap's limit, 元 (null: not known)"),
+        "used_before": {**ref("Money"), "description": "the account's use before, 元"},
         "earlier": {
             "type": "array",
             "items": {
                 "type": "array",
-                "prefixItems": [{"type": "string"}, _ref("Money")],
+                "prefixItems": [{"type": "string"}, ref("Money")],
                 "minItems": 2,
                 "maxItems": 2,
             },
@@ -129,45 +97,45 @@ _CAP = _object(
         },
         "earlier_count": {"type": "integer", "description": "the earlier entries, in all"},
         "earlier_claims": {"type": "integer", "description": "the claims they are"},
-        "earlier_total": {**_ref("Money"), "description": "their sum, 元"},
-        "held": _array("Hold", "the last 3 undecided earlier claims holding room in it"),
+        "earlier_total": {**ref("Money"), "description": "their sum, 元"},
+        "held": array_of("Hold", "the last 3 undecided earlier claims holding room in it"),
         "held_count": {"type": "integer", "description": "how many hold room, each once"},
-        "requested": _money_or_null("the amount that reached the cap, 元"),
-        "granted": _money_or_null("the amount it let through, 元"),
+        "requested": money_or_null("the amount that reached the cap, 元"),
+        "granted": money_or_null("the amount it let through, 元"),
         "binding": {"type": "boolean", "description": "whether it cut the amount"},
-        "before": _money_or_null("the claim before this cap, 元"),
-        "after": _money_or_null("the claim after it, 元"),
-        "cut": {**_ref("Money"), "description": "what it took off, 元 (0.00 unless binding)"},
-        "note": _text_or_null("what the cap's line says beyond its limit (raised to …)"),
+        "before": money_or_null("the claim before this cap, 元"),
+        "after": money_or_null("the claim after it, 元"),
+        "cut": {**ref("Money"), "description": "what it took off, 元 (0.00 unless binding)"},
+        "note": text_or_null("what the cap's line says beyond its limit (raised to …)"),
     },
     description="one cap on a decision, in the order the provision writes them",
 )
 
-_PAYMENT = _object(
+_PAYMENT = object_of(
     ["year", "index", "status", "amount", "share", "cap", "before", "held_by", "held_count"],
     {
         "year": {"type": "integer"},
         "index": {"type": "integer", "description": "1 for the first payment"},
         "status": {"enum": list(PAYMENT_STATUSES)},
-        "amount": _money_or_null("the payment, 元 (null: not known)"),
-        "share": _text_or_null("its share of the award as the policy writes it"),
-        "cap": _text_or_null("the cap that cut it, as written"),
-        "before": _money_or_null("its amount before that cap, 元"),
-        "held_by": _array("Hold", "earlier claims holding room it needs"),
+        "amount": money_or_null("the payment, 元 (null: not known)"),
+        "share": text_or_null("its share of the award as the policy writes it"),
+        "cap": text_or_null("the cap that cut it, as written"),
+        "before": money_or_null("its amount before that cap, 元"),
+        "held_by": array_of("Hold", "earlier claims holding room it needs"),
         "held_count": {"type": "integer"},
     },
     description="one year's payment of an award paid over time (分年拨付)",
 )
 
-_EXCLUSION = _object(
+_EXCLUSION = object_of(
     ["outcome", "rule", "clause", "other", "other_amount", "other_kind", "ledger", "since"],
     {
         "outcome": {"enum": list(OUTCOMES)},
-        "rule": _text("the exclusive group's rule (keep highest, keep listed …)"),
-        "clause": _text("the clause that says the awards are exclusive"),
-        "other": _text_or_null("the award that won or lost against this one"),
-        "other_amount": _money_or_null("its amount, 元"),
-        "other_kind": _text_or_null("its amount's kind"),
+        "rule": text("the exclusive group's rule (keep highest, keep listed …)"),
+        "clause": text("the clause that says the awards are exclusive"),
+        "other": text_or_null("the award that won or lost against this one"),
+        "other_amount": money_or_null("its amount, 元"),
+        "other_kind": text_or_null("its amount's kind"),
         "ledger": {"type": "boolean", "description": "whether the other was granted before"},
         "since": {**_DATE, "description": "the day the rule took effect, if dated"},
     },
@@ -183,22 +151,22 @@ _DECISION_KEYS = [
     "quote", "clause_text", "trace", "exclusivity",
 ]  # fmt: skip
 
-_DECISION = _object(
+_DECISION = object_of(
     _DECISION_KEYS,
     {
-        "provision": _text("the provision's id (jjxf_2025_50/3/launch_reward)"),
-        "kind": {"enum": list(KINDS), "description": "the kind of provision"},
-        "document": _text("the document's id"),
-        "document_number": _text_or_null("the document's number (京经信发〔2025〕50号)"),
-        "clause": _text("the clause's label (3, (十九))"),
-        "title": _text_or_null("the clause's title"),
-        "subject": _text_or_null("what was decided for: a path of ids (firm-a/A1)"),
+        "provision": text("the provision's id (jjxf_2025_50/3/launch_reward)"),
+        "kind": KIND,
+        "document": text("the document's id"),
+        "document_number": text_or_null("the document's number (京经信发〔2025〕50号)"),
+        "clause": text("the clause's label (3, (十九))"),
+        "title": text_or_null("the clause's title"),
+        "subject": text_or_null("what was decided for: a path of ids (firm-a/A1)"),
         "status": {
             "enum": _STATUSES,
             "description": "an award or entitlement: eligible, not_eligible, unknown; a "
             "deadline or target: met, not_met, pending, unknown",
         },
-        "amount": _money_or_null(
+        "amount": money_or_null(
             "the award, 元: exact, or the bound amount_kind says; null: no amount"
         ),
         "amount_kind": {
@@ -206,30 +174,30 @@ _DECISION = _object(
             "description": "exact; up_to (amount is a ceiling); range (amount_min to "
             "amount); unknown; null for a decision without an amount",
         },
-        "amount_min": {**_ref("Money"), "description": "a range's least amount, 元 (range only)"},
-        "schedule": _array("Payment", "an award paid over time: each year's payment"),
-        "reasons": _texts("why it is not eligible, or what it turned on"),
-        "missing_facts": _texts("the facts that would decide an unknown decision"),
-        "missing_parameters": _texts("the open parameters that would decide it"),
-        "granted_before": _money_or_null("what the provision granted this subject before, 元"),
-        "caps": _array("Cap", "the caps, in the order the provision writes them"),
-        "facts": _named_texts("the facts it read: name -> value as written"),
-        "parameters": _named_texts("the parameters it read: name -> value"),
-        "assumptions": _named_texts("the assumptions it used: name -> value"),
+        "amount_min": {**ref("Money"), "description": "a range's least amount, 元 (range only)"},
+        "schedule": array_of("Payment", "an award paid over time: each year's payment"),
+        "reasons": texts("why it is not eligible, or what it turned on"),
+        "missing_facts": texts("the facts that would decide an unknown decision"),
+        "missing_parameters": texts("the open parameters that would decide it"),
+        "granted_before": money_or_null("what the provision granted this subject before, 元"),
+        "caps": array_of("Cap", "the caps, in the order the provision writes them"),
+        "facts": named_texts("the facts it read: name -> value as written"),
+        "parameters": named_texts("the parameters it read: name -> value"),
+        "assumptions": named_texts("the assumptions it used: name -> value"),
         "due": {**_DATE, "description": "a deadline's due date"},
         "done": {**_DATE, "description": "the day it was done"},
-        "margin": _text_or_null("how a deadline or target was met or missed"),
-        "consequence": _text_or_null("an entitlement's consequence"),
+        "margin": text_or_null("how a deadline or target was met or missed"),
+        "consequence": text_or_null("an entitlement's consequence"),
         "encouraged": {
             "const": True,
             "description": "present (true) when the document only encourages the deadline "
             "or target (鼓励)",
         },
-        "quote": _text_or_null("the clause's words the provision encodes"),
-        "clause_text": _text_or_null("the clause's whole text"),
+        "quote": text_or_null("the clause's words the provision encodes"),
+        "clause_text": text_or_null("the clause's whole text"),
         "trace": {
             "type": "array",
-            "items": _object(
+            "items": object_of(
                 ["kind", "text", "ok"],
                 {
                     "kind": {"type": "string"},
@@ -239,36 +207,36 @@ _DECISION = _object(
             ),
             "description": "each step of the evaluation",
         },
-        "exclusivity": _or_null(_ref("Exclusion"), "what an exclusive group did, if any"),
-        "held_by": _array("Hold", "earlier claims that may take the one-time award it claims"),
-        "text_zh": _text("its explanation in Chinese (/v1/evaluate)"),
-        "text": _text("its explanation in English, with the trace (/v1/explain)"),
+        "exclusivity": or_null(ref("Exclusion"), "what an exclusive group did, if any"),
+        "held_by": array_of("Hold", "earlier claims that may take the one-time award it claims"),
+        "text_zh": text("its explanation in Chinese (/v1/evaluate)"),
+        "text": text("its explanation in English, with the trace (/v1/explain)"),
     },
     description="one decision: a provision for one subject",
 )
 
-_GRANT = _object(
+_GRANT = object_of(
     ["provision", "amount"],
     {
-        "provision": _text("the provision granting it"),
-        "amount": {**_ref("Money"), "description": "the grant, 元"},
+        "provision": text("the provision granting it"),
+        "amount": {**ref("Money"), "description": "the grant, 元"},
         "year": {"type": "integer", "description": "the year it counts in for yearly caps"},
-        "tier": _text("the tier paid, as the tier table writes it"),
+        "tier": text("the tier paid, as the tier table writes it"),
     },
     additionalProperties={"type": "string"},
     description="a grant this evaluation makes: the provision, the subject's ids by kind "
     "(firm, product, project …: text), the amount in 元, its year",
 )
 
-_PROVENANCE = _object(
+_PROVENANCE = object_of(
     ["tool", "version", "policy", "calendar"],
     {
         "tool": {"const": "policyrules"},
         "version": {"type": "string"},
-        "policy": _object(
+        "policy": object_of(
             ["digest", "files"], {"digest": {"type": "string"}, "files": {"type": "integer"}}
         ),
-        "calendar": _object(
+        "calendar": object_of(
             ["package", "version", "published_years"],
             {
                 "package": {"type": "string"},
@@ -280,36 +248,36 @@ _PROVENANCE = _object(
                 },
             },
         ),
-        "options": _object(
+        "options": object_of(
             ["as_of", "parameters", "assumptions"],
             {
                 "as_of": {"type": ["string", "null"]},
-                "parameters": _as_given("the parameters set: name -> value as given"),
-                "assumptions": _as_given("the assumptions set: name -> value as given"),
+                "parameters": as_given("the parameters set: name -> value as given"),
+                "assumptions": as_given("the assumptions set: name -> value as given"),
             },
         ),
     },
     description="what the answer came from: tool, policy digest, calendar, options",
 )
 
-RESULT: dict[str, Any] = _object(
+RESULT: dict[str, Any] = object_of(
     ["decisions", "grants", "assumptions", "text_zh", "provenance"],
     {
-        "decisions": _array("Decision", "one per provision and subject, in policy order"),
-        "grants": _array("Grant", "the grants this evaluation makes"),
-        "assumptions": _named_texts("the assumptions used: name -> value"),
-        "text_zh": _text("the whole result as a letter in Chinese"),
-        "provenance": _ref("Provenance"),
+        "decisions": array_of("Decision", "one per provision and subject, in policy order"),
+        "grants": array_of("Grant", "the grants this evaluation makes"),
+        "assumptions": named_texts("the assumptions used: name -> value"),
+        "text_zh": text("the whole result as a letter in Chinese"),
+        "provenance": ref("Provenance"),
     },
     description="what `policyrules eval --json` prints",
 )
 """The answer of ``POST /v1/evaluate``."""
 
-EXPLAINED: dict[str, Any] = _object(
+EXPLAINED: dict[str, Any] = object_of(
     ["decisions", "provenance"],
     {
-        "decisions": _array("Decision", "the clause's decisions, each with its text"),
-        "provenance": _ref("Provenance"),
+        "decisions": array_of("Decision", "the clause's decisions, each with its text"),
+        "provenance": ref("Provenance"),
     },
 )
 """The answer of ``POST /v1/explain``."""
@@ -325,5 +293,22 @@ COMPONENTS: dict[str, dict[str, Any]] = {
     "Grant": _GRANT,
     "Money": MONEY,
     "Provenance": _PROVENANCE,
+    "Clauses": CLAUSES,
+    "Clause": CLAUSE,
+    "Coverage": COVERAGE,
+    "FactsSchema": FACTS_SCHEMA,
+    "Health": HEALTH,
 }
 """The schemas under ``components/schemas`` of the OpenAPI document, by name."""
+
+ANSWERS: dict[str, str] = {
+    "/v1/evaluate": "Result",
+    "/v1/explain": "Explained",
+    "/v1/clauses": "Clauses",
+    "/v1/clauses/{clause}": "Clause",
+    "/v1/schema": "FactsSchema",
+    "/v1/coverage": "Coverage",
+    "/v1/health": "Health",
+    "/v1/version": "Provenance",
+}
+"""The schema of each path's answer (200), by the path; /openapi.json answers itself."""

@@ -6,17 +6,19 @@ kept on the statement they precede (``comments``) or end the line of (``trailing
 inside a condition written over several lines, by the operand they follow (``inner``).
 No lark import here: the tree is ours, not the parser's.
 
-The classes are defined in two modules, :mod:`policyrules.syntax_exprs` (the base node,
-expressions, type references) and :mod:`policyrules.syntax_stmts` (statements, declarations,
-the module); this one re-exports both, so the tree has one import path.
+The classes are defined in three modules, :mod:`policyrules.syntax_exprs` (the base node,
+expressions, type references), :mod:`policyrules.syntax_stmts` (the statement, a provision and
+its statements) and :mod:`policyrules.syntax_decls` (declarations, the document's header,
+clauses, the module); this one re-exports them all, so the tree has one import path.
 """
 
 from __future__ import annotations
 
 import attrs
 
-# Every class and type alias of the two parts, under their own names: their ``__all__``.
-from . import syntax_exclusive, syntax_exprs, syntax_stmts
+# Every class and type alias of the parts, under their own names: their ``__all__``.
+from . import syntax_decls, syntax_exclusive, syntax_exprs, syntax_stmts
+from .syntax_decls import *  # noqa: F403
 from .syntax_exclusive import *  # noqa: F403
 from .syntax_exprs import *  # noqa: F403
 from .syntax_exprs import Node
@@ -25,6 +27,7 @@ from .syntax_stmts import *  # noqa: F403
 __all__ = ["chain_operands", "chain_terms", "children", "condition_of", "operands"]
 __all__ += syntax_exprs.__all__
 __all__ += syntax_stmts.__all__
+__all__ += syntax_decls.__all__
 __all__ += syntax_exclusive.__all__
 
 
@@ -58,7 +61,7 @@ def condition_of(st: syntax_stmts.Stmt) -> syntax_exprs.Expr | None:
     ``require``, ``define``), or ``None``."""
     if isinstance(st, syntax_stmts.Eligible | syntax_stmts.Require):
         return st.condition
-    return st.expr if isinstance(st, syntax_stmts.Define) else None
+    return st.expr if isinstance(st, syntax_decls.Define) else None
 
 
 def chain_operands(e: syntax_exprs.Expr) -> list[syntax_exprs.Expr]:

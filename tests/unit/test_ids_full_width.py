@@ -7,8 +7,9 @@ the one-time award (京经信发〔2025〕50号 第3条) of firm ``0701`` did no
 refused already.  Only U+FF10-U+FF19, U+FF21-U+FF3A and U+FF41-U+FF5A are: ``（北京）`` in a
 firm's registered name is ordinary Chinese.  Each route: a facts file (YAML, JSON, built in
 Python: E303), a ledger store (``eval --ledger STORE``), a ledger file and a ``Grant``
-(E323), the JSON Schema (and ECMA 262), the service (400, E303), and the batch's registry
+(E323), the JSON Schema (and ECMA 262), and the batch's registry
 (E624) and its ledger (E323), on DuckDB and on Spark.
+The service's answer (400, E303) is in one table with the other kinds': test_ids_service.py.
 """
 
 from __future__ import annotations
@@ -193,23 +194,6 @@ def test_a_ledger_grant_in_full_width_is_e323(policy: policyrules.Policy, tmp_pa
         "a grant's path: product: an id holds a full-width letter or digit, "
         "U+FF30 FULLWIDTH LATIN CAPITAL LETTER P, at character 1: 'Ｐ1'"
     )
-
-
-def test_the_service_answers_a_full_width_id_with_e303(policy: policyrules.Policy) -> None:
-    from starlette.testclient import TestClient
-
-    from policyrules.serve import create_app
-
-    body = json.dumps(launch_firm("P1", WIDE), ensure_ascii=False).encode()
-    with TestClient(create_app(policy)) as client:
-        answer = client.post(
-            "/v1/evaluate", content=body, headers={"content-type": "application/json"}
-        )
-    assert answer.status_code == 400
-    (err,) = answer.json()["errors"]
-    assert (err["code"], err["path"]) == ("E303", "firms[0].id")
-    assert NAMED in err["message"]
-    assert err["hint"] == HINT
 
 
 def test_a_registry_id_in_full_width_is_e624_and_its_ledgers_e323(

@@ -8,8 +8,9 @@ category Cf: the zero-width characters, U+00AD SOFT HYPHEN, the bidi controls, U
 inside an id, the tags U+E0001...) is now refused as a control character is, with the
 character's code point, name and place: in a facts file (YAML, JSON, or facts built in
 Python, E303), a ledger file (E323), a registry table (E624) and its ledger (E323), a
-``Grant`` made in Python (E323), the service's request (400, E303), and the JSON Schema
+``Grant`` made in Python (E323), and the JSON Schema
 (the BMP's; an astral one only by the reader, as its description says).
+The service's answer (400, E303) is in one table with the other kinds': test_ids_service.py.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ import json
 import re
 import sys
 import unicodedata
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -210,23 +210,3 @@ def test_a_grant_built_in_python_with_an_invisible_character_is_e323() -> None:
     (d,) = built.value.diagnostics
     assert d.code == "E323"
     assert d.message == f"a grant's path: product: {NAMED}: '0701\\u200b'"
-
-
-@pytest.fixture
-def client(policy: policyrules.Policy) -> Iterator[Any]:
-    from starlette.testclient import TestClient
-
-    from policyrules.serve import create_app
-
-    with TestClient(create_app(policy)) as c:
-        yield c
-
-
-def test_the_service_answers_an_invisible_character_with_e303(client: Any) -> None:
-    body = json.dumps(launch_firm(ZWSP)).encode()  # JSON's own escape: "0701\u200b"
-    answer = client.post("/v1/evaluate", content=body, headers={"content-type": "application/json"})
-    assert answer.status_code == 400
-    (err,) = answer.json()["errors"]
-    assert (err["code"], err["path"]) == ("E303", "firms[0].products[0].id")
-    assert NAMED in err["message"]
-    assert err["hint"].startswith(HINT)

@@ -5,8 +5,9 @@ PARAGRAPH SEPARATOR inside one (they were refused only at an end, as white space
 line of its own there, which reads as another record.  Everything else ``str.splitlines``
 breaks on (``\\n \\r \\v \\f \\x1c-\\x1e \\x85``) is a control character, refused already.
 Each route: a facts file (YAML, JSON, built in Python: E303), a ledger file and a ``Grant``
-(E323), the JSON Schema, the service (400, E303), and the batch's registry (E624) and its
+(E323), the JSON Schema, and the batch's registry (E624) and its
 ledger (E323), on DuckDB and on Spark.
+The service's answer (400, E303) is in one table with the other kinds': test_ids_service.py.
 """
 
 from __future__ import annotations
@@ -127,23 +128,6 @@ def test_a_ledger_grant_with_a_line_break_is_e323(
     with pytest.raises(LedgerError) as info:
         Grant(LAUNCH, (("firm", "firm-a"), ("product", LS)), Money.parse("200万元"), 2026)
     assert info.value.diagnostics[0].message == f"a grant's path: product: {NAMED}: '07\\u202801'"
-
-
-def test_the_service_answers_a_line_break_with_e303(policy: policyrules.Policy) -> None:
-    from starlette.testclient import TestClient
-
-    from policyrules.serve import create_app
-
-    body = json.dumps(launch_firm(LS)).encode()  # JSON's own escape: "07\u202801"
-    with TestClient(create_app(policy)) as client:
-        answer = client.post(
-            "/v1/evaluate", content=body, headers={"content-type": "application/json"}
-        )
-    assert answer.status_code == 400
-    (err,) = answer.json()["errors"]
-    assert (err["code"], err["path"]) == ("E303", "firms[0].products[0].id")
-    assert NAMED in err["message"]
-    assert err["hint"].startswith(HINT)
 
 
 def test_a_registry_id_with_a_line_break_is_e624_and_its_ledgers_e323(

@@ -11,12 +11,13 @@ confusables: ``runtime/ids_lookalike.py``).  Han, kana, Hangul, ``零``, other s
 letters (``ب``) and the micro sign ``µ`` are taken.  Each route, as
 ``test_ids_other_digits.py``: a facts file (YAML, JSON, built in Python: E303), a ledger
 store (``eval --ledger STORE``, and a store of schema 6: E330), a ledger file and a
-``Grant`` (E323), the JSON Schema (and ECMA 262 in node), the service (400, E303), and the
+``Grant`` (E323), the JSON Schema (and ECMA 262 in node), and the
 batch's registry (E624) and its ledger (E323), on DuckDB and on Spark.
 
 Each test states the rule from ``unicodedata`` and the Unicode blocks, not from the
 module's tables, and each fails on the code before these were refused (run so: all but
 the one that checks what is taken failed).
+The service's answer (400, E303) is in one table with the other kinds': test_ids_service.py.
 """
 
 from __future__ import annotations
@@ -380,23 +381,6 @@ def test_a_ledger_grant_and_a_grant_with_them_are_e323(
         message = info.value.diagnostics[0].message
         assert message.startswith("a grant's path: product: an id holds a ")
         assert message.endswith(said)
-
-
-def test_the_service_answers_a_cyrillic_letter_with_e303(policy: policyrules.Policy) -> None:
-    from starlette.testclient import TestClient
-
-    from policyrules.serve import create_app
-
-    body = json.dumps(launch_firm("P1", "0701А"), ensure_ascii=False).encode()
-    with TestClient(create_app(policy)) as client:
-        answer = client.post(
-            "/v1/evaluate", content=body, headers={"content-type": "application/json"}
-        )
-    assert answer.status_code == 400
-    (err,) = answer.json()["errors"]
-    assert (err["code"], err["path"]) == ("E303", "firms[0].id")
-    assert "U+0410 CYRILLIC CAPITAL LETTER A, at character 5" in err["message"]
-    assert err["hint"].startswith("write '0701A' ")
 
 
 def test_the_registrys_sql_finds_each_number_form_and_letter() -> None:  # and styled one

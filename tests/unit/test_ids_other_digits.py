@@ -11,8 +11,9 @@ full-width brackets of a registered name (``（北京）``), the CJK punctuation
 ideographs are taken.  Each route, as ``test_ids_full_width.py``: a facts file (YAML,
 JSON, built in Python: E303), a ledger store (``eval --ledger STORE``, and a store an
 earlier version wrote: E330), a ledger file and a ``Grant`` (E323), the JSON Schema (and
-ECMA 262), the service (400, E303), and the batch's registry (E624) and its ledger (E323),
+ECMA 262), and the batch's registry (E624) and its ledger (E323),
 on DuckDB and on Spark.
+The service's answer (400, E303) is in one table with the other kinds': test_ids_service.py.
 """
 
 from __future__ import annotations
@@ -304,23 +305,6 @@ def test_a_ledger_grant_with_another_scripts_digit_is_e323(
         message = info.value.diagnostics[0].message
         assert message.startswith("a grant's path: product: an id holds a ")
         assert message.endswith(said)
-
-
-def test_the_service_answers_another_scripts_digit_with_e303(policy: policyrules.Policy) -> None:
-    from starlette.testclient import TestClient
-
-    from policyrules.serve import create_app
-
-    body = json.dumps(launch_firm("P1", ARABIC), ensure_ascii=False).encode()
-    with TestClient(create_app(policy)) as client:
-        answer = client.post(
-            "/v1/evaluate", content=body, headers={"content-type": "application/json"}
-        )
-    assert answer.status_code == 400
-    (err,) = answer.json()["errors"]
-    assert (err["code"], err["path"]) == ("E303", "firms[0].id")
-    assert NAMED in err["message"]
-    assert err["hint"] == HINT
 
 
 def test_the_registrys_sql_finds_each_digit_and_mark() -> None:

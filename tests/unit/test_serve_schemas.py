@@ -2,10 +2,11 @@
 
 A new user's trial: ``/openapi.json`` said ``Result.decisions`` was ``{"type": "object"}``, no
 field named and no unit for ``amount``.  Here every field of real answers (every example,
-the pattern policies' cases, with and without options; /v1/evaluate and /v1/explain) must be
-declared by the document, with its type: the schemas are made strict (an object that does
-not say what else it holds holds nothing else) and each answer validated against them.  And
-the other way: every field the schemas declare is seen in some answer, so neither can drift.
+the pattern policies' cases, with and without options; /v1/evaluate and /v1/explain; and
+every GET's answer, each clause's among them) must be declared by the document, with its
+type: the schemas are made strict (an object that does not say what else it holds holds
+nothing else) and each answer validated against them.  And the other way: every field the
+schemas declare is seen in some answer, so neither can drift.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import jsonschema
 import pytest
@@ -56,14 +58,31 @@ def _validator(document: dict[str, Any], name: str) -> jsonschema.Draft202012Val
     return jsonschema.Draft202012Validator(root, format_checker=jsonschema.FormatChecker())
 
 
+def _gets(c: TestClient, document: dict[str, Any]) -> Iterator[tuple[dict[str, Any], str, Any]]:
+    """(the OpenAPI document, the schema it names for the answer, the answer) of each GET
+    but the document's own; ``/v1/clauses/{clause}`` of every clause."""
+    clauses = [cl["id"] for cl in c.get("/v1/clauses").json()["clauses"]]
+    for path, item in document["paths"].items():
+        if "get" not in item or path == "/openapi.json":
+            continue
+        schema = item["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+        name = schema["$ref"].removeprefix("#/components/schemas/")
+        urls = [path.replace("{clause}", quote(cl)) for cl in clauses] if "{" in path else [path]
+        for url in urls:
+            r = c.get(url)
+            assert r.status_code == 200, r.text
+            yield document, name, r.json()
+
+
 def _answers(
     policy_dir: Path, bodies: list[tuple[bytes, dict[str, str]]], queries: tuple[str, ...]
 ) -> Iterator[tuple[dict[str, Any], str, Any]]:
     """(the OpenAPI document, the name of the answer's schema, the answer) for each body,
-    evaluated with each query, and explained."""
+    evaluated with each query, and explained; then each GET's."""
     policy = policyrules.load(policy_dir)
     with TestClient(create_app(policy)) as c:
         document = c.get("/openapi.json").json()
+        yield from _gets(c, document)
         clause = c.get("/v1/clauses").json()["clauses"][0]["id"]
         for body, headers in bodies:
             for query in queries:
@@ -144,7 +163,7 @@ def test_every_field_of_real_answers_is_declared_with_its_type(
     for document, name, answer in corpus:
         errors = list(_validator(document, name).iter_errors(answer))
         assert not errors, [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in errors]
-        statuses |= {d["status"] for d in answer["decisions"]}
+        statuses |= {d["status"] for d in answer.get("decisions", ())}
     assert {"eligible", "not_eligible", "unknown", "met", "not_met", "pending"} <= statuses
     document = corpus[0][0]
     _validator(document, "Decision").validate(_every_field())
@@ -179,21 +198,27 @@ def test_every_declared_field_is_seen_in_an_answer(
     corpus: list[tuple[dict[str, Any], str, Any]],
 ) -> None:
     """No field declared that no answer has (a schema ahead of the code, or left behind);
-    the decisions of either answer read as one (the one schema, Decision)."""
+    the decisions of either answer read as one (the one schema, Decision), and their
+    provenance as /v1/version's (Provenance: its options only beside decisions)."""
     schemas = corpus[0][0]["components"]["schemas"]
     seen = set(_seen(_every_field(), "Decision"))
     declared: set[str] = set()
-    for name in ("Result", "Explained"):
-        declared |= set(_declared(schemas, {"$ref": f"#/components/schemas/{name}"}, name))
     for _, name, answer in corpus:
+        declared |= set(_declared(schemas, {"$ref": f"#/components/schemas/{name}"}, name))
         seen |= set(_seen(answer, name))
-    one = {f"{name}.decisions[]": "Decision" for name in ("Result", "Explained")}
+    one = {
+        f"{name}.{key}": component
+        for name in ("Result", "Explained")
+        for key, component in (("decisions[]", "Decision"), ("provenance", "Provenance"))
+    }
 
-    def decision(path: str) -> str:
-        head, dot, rest = path.partition(".decisions[]")
-        return one[head + dot] + rest if dot else path
+    def component(path: str) -> str:
+        for head, name in one.items():
+            if path == head or path.startswith(head + "."):
+                return name + path.removeprefix(head)
+        return path
 
-    assert not sorted({decision(p) for p in declared} - {decision(p) for p in seen})
+    assert not sorted({component(p) for p in declared} - {component(p) for p in seen})
 
 
 def test_money_says_its_unit(corpus: list[tuple[dict[str, Any], str, Any]]) -> None:

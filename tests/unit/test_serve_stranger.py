@@ -6,16 +6,17 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import contextlib
+import http.client
 import json
-import shutil
+import shlex
 import socket
 import sqlite3
-import subprocess
 import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 import uvicorn
@@ -370,27 +371,86 @@ def _doc_curls() -> list[str]:
     return [c for c in block.replace("\\\n", " ").splitlines() if c.startswith("curl ")]
 
 
-@pytest.mark.skipif(shutil.which("curl") is None, reason="needs curl")
+def _as_curl_sends(command: str) -> tuple[str, str, dict[str, str], bytes | None]:
+    """(method, path with its query, headers, body) of a curl command as curl sends them:
+    ``-H``, ``--data-binary @FILE`` (a POST; the file read from the repository) and
+    ``--url-query NAME=VALUE`` (VALUE percent-encoded, as curl encodes it); ``-s`` changes
+    nothing sent.  Any other option fails the test, as curl would have been asked something
+    this reading does not know (``-G`` once moved the body into the URL)."""
+    words = shlex.split(command)
+    assert words[0] == "curl"
+    headers: dict[str, str] = {}
+    body: bytes | None = None
+    queries: list[str] = []
+    url = None
+    rest = iter(words[1:])
+    for word in rest:
+        if word == "-s":
+            continue
+        if word == "-H":
+            name, _, value = next(rest).partition(":")
+            headers[name.strip()] = value.strip()
+        elif word == "--data-binary":
+            source = next(rest)
+            assert source.startswith("@"), command
+            body = (ROOT / source[1:]).read_bytes()
+        elif word == "--url-query":
+            name, _, value = next(rest).partition("=")
+            queries.append(f"{name}={quote(value, safe='')}")
+        else:
+            assert not word.startswith("-"), f"{word}: an option this test does not read"
+            assert url is None, command
+            url = word
+    assert url is not None, command
+    assert url.startswith("localhost:8000/"), command
+    target = url.removeprefix("localhost:8000")
+    if queries:
+        target += ("&" if "?" in target else "?") + "&".join(queries)
+    return ("GET" if body is None else "POST"), target, headers, body
+
+
+def test_as_curl_sends_reads_the_options_the_docs_use() -> None:
+    """The reading of a curl command the docs' test stands on: ``--url-query`` encodes its
+    value (curl's ``curl_easy_escape``: all but letters, digits and ``-._~``), a body makes
+    a POST, and an option it does not know fails rather than being passed over."""
+    method, target, headers, body = _as_curl_sends(
+        "curl -s localhost:8000/v1/explain --url-query 'clause=京 第3条' "
+        "-H 'Content-Type: application/yaml' --data-binary @examples/firm-a.yaml"
+    )
+    assert (method, target) == ("POST", "/v1/explain?clause=%E4%BA%AC%20%E7%AC%AC3%E6%9D%A1")
+    assert headers == {"Content-Type": "application/yaml"}
+    assert body == FIRM_A.read_bytes()
+    assert _as_curl_sends("curl -s 'localhost:8000/v1/x?a=1' --url-query 'set=r=50%'")[:2] == (
+        "GET",
+        "/v1/x?a=1&set=r%3D50%25",
+    )
+    with pytest.raises(AssertionError, match="-G: an option this test does not read"):
+        _as_curl_sends("curl -s localhost:8000/v1/x -G --data-urlencode a=1")
+
+
 def test_the_docs_curl_examples_are_answered_200(
     policy: policyrules.Policy, tmp_path: Path
 ) -> None:
-    """Each curl command docs/serve.md gives, run as written (from the repository, its port
-    the test's) against a service with a ledger store, is answered 200.  (Its `-G
-    --data-urlencode` put the facts file into the URL: curl refused it; its commit posted
-    firm-a.yaml, which brings earlier grants: 403.)"""
+    """Each curl command docs/serve.md gives, sent as curl sends it (from the repository, its
+    port the test's; :func:`_as_curl_sends`, so no curl is needed) against a service with a
+    ledger store, is answered 200.  (Its `-G --data-urlencode` put the facts file into the
+    URL: curl refused it; its commit posted firm-a.yaml, which brings earlier grants: 403.)"""
     LedgerStore.open(tmp_path / "grants.db", create=True).close()
     app = create_app(
         policy, log=DecisionLog.open(tmp_path / "d.sqlite"), ledger=tmp_path / "grants.db"
     )
     statuses = {}
-    with served(app) as (_, port):
+    with served(app) as (host, port):
         for command in _doc_curls():
-            run = command.replace("localhost:8000", f"127.0.0.1:{port}")
-            run += " -o /dev/null -w '%{http_code}'"
-            done = subprocess.run(
-                ["bash", "-c", run], cwd=ROOT, capture_output=True, text=True, timeout=60
-            )
-            statuses[command] = done.stdout
+            method, target, headers, body = _as_curl_sends(command)
+            connection = http.client.HTTPConnection(host, port, timeout=60)
+            try:
+                connection.request(method, target, body=body, headers=headers)
+                answer = connection.getresponse()
+                answer.read()
+                statuses[command] = str(answer.status)
+            finally:
+                connection.close()
     assert statuses == dict.fromkeys(statuses, "200")
     assert len(statuses) >= 4
 
