@@ -31,9 +31,8 @@ POLICY_DIR = ROOT / "policies" / "beijing_2025"
 # a lower-case English word; upper-case acronyms (DRG, FDA, GMP, TB) are the policy texts' own.
 _IDENT = re.compile(r"[a-z]+_[a-z_]+|\bnone\b")
 _ENGLISH = re.compile(r"(?<![A-Za-z])[a-z]{3,}(?![A-Za-z])")
-# What may stay: a case's record ids (firm-a, A-late), a test file's path, and the arithmetic's
-# min(…) (the lesser of, written as in a formula).
-_IDS = re.compile(r"tests/\S+|\w+(?:-\w+)+|(?<![A-Za-z])min(?=\()")
+# What may stay: a case's record ids (firm-a, A-late), a test file's path.
+_IDS = re.compile(r"tests/\S+|\w+(?:-\w+)+")
 # IT words a reader of Chinese does not follow.
 _JARGON = ("语言支持", "读取")
 
