@@ -174,15 +174,18 @@ def cmd_eval(args: argparse.Namespace) -> int:
         raise
     _show(args, result, policy)
     if args.as_of is None and not all(map(dated, result.decisions)):
-        _say(_NO_AS_OF, err=True)
+        _say(_NO_AS_OF[chosen_lang(args)], err=True)
     return OK
 
 
-# The operator's how-to, which the reader's text (未给出评估日期，不判断是否已逾期) leaves out.
-_NO_AS_OF = (
-    "note: no --as-of given: a deadline or target not done is not judged overdue; "
-    "give --as-of YYYY-MM-DD (the day the result speaks for) to judge it"
-)
+# The operator's how-to, which the reader's text (未给出评估日期，不判断是否已逾期) leaves out,
+# in the run's language; the option is named as the operator types it.
+_NO_AS_OF = {
+    "en": "note: no --as-of given: a deadline or target not done is not judged overdue; "
+    "give --as-of YYYY-MM-DD (the day the result speaks for) to judge it",
+    "zh": "提示：未给出 --as-of 选项，尚未完成的期限或目标不判断是否已逾期；"
+    "要判断，请用 --as-of YYYY-MM-DD 给出结果所针对的日期",
+}
 
 
 def _show(args: argparse.Namespace, result: Any, policy: Policy) -> None:

@@ -1,8 +1,9 @@
 """Coverage: what each measure of each document encodes and what it leaves open.
 
 :func:`coverage_text` says it in English, :func:`coverage_text_zh` in Chinese: each line in
-words, with the policy's own titles (:class:`~policyrules.words.Words`) and the rule names in
-brackets; :func:`coverage_json` gives both the data (English keys) and the Chinese text.
+words, with the policy's own titles (:class:`~policyrules.words.Words`), the Chinese with no
+rule names (the English text gives them in brackets); :func:`coverage_json` gives both the
+data (English keys) and the Chinese text.
 """
 
 from __future__ import annotations
@@ -167,8 +168,8 @@ def _decided_zh(policy: CheckedPolicy, w: Words, clause: ClauseInfo, name: str) 
             owner = next((e.name for e in policy.chain(p.subject) if e.fact(name)), None)
             title = w.fact_title(f"{owner}.{name}") if owner else name
             line = COVERAGE_LINES["decided_range" if ranged else "decided"]
-            return line.format(title=title, name=name)
-    return COVERAGE_LINES["decided"].format(title=name, name=name)
+            return line.format(title=title)
+    return COVERAGE_LINES["decided"].format(title=name)
 
 
 def _twin_zh(policy: CheckedPolicy, twin: str) -> str:
@@ -186,10 +187,10 @@ def _measure_zh(
     head = f"{heading_zh(_number(policy, r.document), r.label, r.title)}（{kinds}）"
     say = COVERAGE_LINES
     points = [
-        *(say["unset"].format(title=w.parameter(n), name=n) for n in r.unset_parameters),
-        *(say["determination"].format(title=w.fact_title(d), name=d) for d in r.determinations),
+        *(say["unset"].format(title=w.parameter(n)) for n in r.unset_parameters),
+        *(say["determination"].format(title=w.fact_title(d)) for d in r.determinations),
         *(_decided_zh(policy, w, clause, d) for d in r.decided),
-        *(say["assumption"].format(title=w.assumption(a), name=a) for a in r.assumptions),
+        *(say["assumption"].format(title=w.assumption(a)) for a in r.assumptions),
         *(_twin_zh(policy, t) for t in r.twins),
     ]
     return [head, *(f"  · {p}" for p in points)]
@@ -231,8 +232,8 @@ def coverage_text_zh(policy: CheckedPolicy, words: Words | None = None) -> str:
     """:func:`coverage_text` in Chinese: each measure's heading as the text prints it, with
     its kinds (``京经信发〔2025〕50号 第3条 创新产品上市奖励（资金支持）``), then one line per
     open point in words (:data:`~policyrules.vocab.COVERAGE_LINES`), each fact, parameter and
-    assumption by its title in ``words`` (default ``Words.of(policy)``) with its name in
-    brackets; then the counts.  Escaped as :func:`coverage_text`."""
+    assumption by its title in ``words`` (default ``Words.of(policy)``), never its name;
+    then the counts.  Escaped as :func:`coverage_text`."""
     blocks, counts = _lines_zh(policy, words or Words.of(policy), coverage(policy))
     lines = [*(line for block in blocks for line in block), "", *counts]
     return "\n".join(printable(line) for line in lines) + "\n"

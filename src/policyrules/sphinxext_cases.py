@@ -472,7 +472,13 @@ if TYPE_CHECKING or importlib.util.find_spec("sphinx") is not None:
         for strip in strips:
             out.append(nodes.raw("", strip, format="html"))
         # Last and muted: where the case is.  Its file also holds the Chinese title shown above
-        # (title_zh), so the authors' English name need not be shown to readers.
-        where = f"供开发者查找：案例文件 {case.file} 中标题相同的案例"
-        out.append(_para(nodes.inline(text=where, classes=["policyrules-case-source"])))
+        # (title_zh), so the authors' English name need not be shown to readers; the line is
+        # the developers' (policyrules-dev), its file name set as code after the Chinese.
+        where = nodes.inline(classes=["policyrules-case-source", "policyrules-dev"])
+        where += [
+            nodes.Text("供开发者查找：案例文件 "),
+            nodes.literal(text=case.file),
+            nodes.Text(" 中标题相同的案例"),
+        ]
+        out.append(_para(where))
         return out

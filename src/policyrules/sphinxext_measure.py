@@ -113,6 +113,7 @@ if TYPE_CHECKING or importlib.util.find_spec("sphinx") is not None:
         Page,
         _bullets,
         _code,
+        _dev,
         _field_list,
         _para,
         _rubric,
@@ -341,18 +342,20 @@ if TYPE_CHECKING or importlib.util.find_spec("sphinx") is not None:
                     if info.default is None
                     else value_zh(print_expr(info.default), info.type, w),
                     "确定后可在计算时给出" if info.default is None else "",
-                    _para(nodes.literal(text=name)),
+                    _dev(_para(nodes.literal(text=name))),
                 ]
                 for name in params
                 if (info := checked.parameter(name)) is not None
             ]
             out += [
                 _rubric("未定参数"),
-                _table(
-                    ["参数", "取值", "说明", "名称"],
-                    rows,
-                    _OPEN_VALUE_WIDTHS,
-                    "open-values",
+                _coded_last(
+                    _table(
+                        ["参数", "取值", "说明", "代码名"],
+                        rows,
+                        _OPEN_VALUE_WIDTHS,
+                        "open-values",
+                    )
                 ),
             ]
         names = _first_uses(clause.assumptions, [p.assumptions for p in clause.provisions])
@@ -362,21 +365,31 @@ if TYPE_CHECKING or importlib.util.find_spec("sphinx") is not None:
                     w.assumption(name),
                     w.assumption_value(name, print_expr(a.default)),
                     a.rationale,
-                    _para(nodes.literal(text=name)),
+                    _dev(_para(nodes.literal(text=name))),
                 ]
                 for name in names
                 if (a := checked.assumption(name)) is not None
             ]
             out += [
                 _rubric("假设"),
-                _table(
-                    ["假设", "采用的读法", "理由", "名称"],
-                    rows,
-                    _OPEN_VALUE_WIDTHS,
-                    "open-values",
+                _coded_last(
+                    _table(
+                        ["假设", "采用的读法", "理由", "代码名"],
+                        rows,
+                        _OPEN_VALUE_WIDTHS,
+                        "open-values",
+                    )
                 ),
             ]
         return out
+
+    def _coded_last(table: nodes.Element) -> nodes.Element:
+        """``table`` with its last column (the code name, what ``--set`` and ``--assume``
+        take) marked as the developers' (``.policyrules-dev``), as the facts index marks
+        its own."""
+        for head in table.findall(nodes.thead):
+            _dev(list(head.findall(nodes.entry))[-1])
+        return table
 
     def _first_uses(own: Sequence[str], per_provision: Sequence[Sequence[str]]) -> list[str]:
         """``own`` then each provision's names, each name once where it first stands."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib.util
+import re
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Protocol
 
@@ -24,6 +25,20 @@ from .vocab import KINDS, chapter_zh, heading_zh
 from .words import date_zh
 
 __all__ = ["GLOSSARY_TERMS", "KIND_NAMES", "TERM_MARK", "Page", "document_page", "facts_page"]
+
+# A fact's title that says what its ``none`` means (…日期（none：未牵头完成）,
+# …（第12条；none：…）): the reader is told the fact may be 无, not the facts file's word.
+_NONE_NOTE = re.compile(r"([（；])none：")
+
+
+def _none_said(title: str) -> str:
+    """``title`` with ``none：`` said as 可为“无”：
+
+    >>> _none_said("牵头完成国际多中心临床试验的日期（none：未牵头完成）")
+    '牵头完成国际多中心临床试验的日期（可为“无”：未牵头完成）'
+    """
+    return _NONE_NOTE.sub(r"\1可为“无”：", title)
+
 
 KIND_NAMES = KINDS
 """The provision kinds as the overview and the measure pages name them (the vocabulary's)."""
@@ -307,14 +322,14 @@ if TYPE_CHECKING or importlib.util.find_spec("sphinx") is not None:
                     _para(
                         f"事实文件中：{inside}{shape} ",
                         nodes.literal(text=info.key),
-                        "（facts file key）",
+                        "（事实文件中的键）",
                     )
                 )
             table_rows: list[list[nodes.Node | str]] = []
             for r in rows:
                 target = f"fact-{r.entity}-{r.fact}"
                 page.note_object("fact", f"{r.entity}.{r.fact}", target)
-                title = _para(r.title or r.fact)
+                title = _para(_none_said(r.title or r.fact))
                 title.insert(0, nodes.inline(ids=[target]))
                 links = []
                 for c in r.clauses:

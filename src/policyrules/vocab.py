@@ -264,11 +264,11 @@ catalogue): each code an evaluation can end a decision with has its words here."
 
 
 COVERAGE_LINES = {
-    "unset": "未设定参数：{title}（{name}）",
-    "determination": "需主管部门认定：{title}（{name}）",
-    "decided": "金额由主管部门决定：{title}（{name}）",
-    "decided_range": "由主管部门在文件规定的范围内决定：{title}（{name}）",
-    "assumption": "采用假设：{title}（{name}）",
+    "unset": "未设定参数：{title}",
+    "determination": "需主管部门认定：{title}",
+    "decided": "金额由主管部门决定：{title}",
+    "decided_range": "由主管部门在文件规定的范围内决定：{title}",
+    "assumption": "采用假设：{title}",
     "twin": "与{clause}为同一事项",
     "count": "{document}：共 {measures} 项措施，已编码 {encoded} 项",
     "count_unstated": "{document}：已编码 {encoded} 项措施，措施总数未注明",
@@ -281,7 +281,8 @@ COVERAGE_LINES = {
 }
 """The lines of ``policyrules coverage`` in Chinese (:func:`policyrules.coverage.coverage_text_zh`),
 by what a measure leaves open: ``{title}`` the policy's own title of the parameter, fact or
-assumption, ``{name}`` its name in the rule files; ``decided_range`` a rate or amount the
+assumption (a reader's line: its name in the rule files is left to the English text and the
+JSON); ``decided_range`` a rate or amount the
 agency picks within a range the text sets (``amount LOW to HIGH decided FACT``);
 ``{clause}`` a twin measure (:func:`heading_zh`); then the counts per document against
 ``measures N`` (``count_unstated`` where a document states none) and in all: ``total``

@@ -86,20 +86,18 @@ def test_ledger_rows_and_booleans(policy: policyrules.Policy, cases: list[Worked
 
 def test_the_case_files_arithmetic_is_kept() -> None:
     """The comments YAML loading drops come back, each with its case: the third case of
-    clause-01.yaml carries `# 取较小者：min(1,000,000.01, 1,000,000.00) = …` on its amount line,
+    clause-01.yaml carries `# 取较小者（1,000,000.01；1,000,000.00） = …` on its amount line,
     and the page reads it after what it is about, with no YAML."""
     text = (CASES_DIR / "clause-01.yaml").read_text("utf-8")
     notes, per_case = case_comments(text)
     assert notes[0].startswith("# 京经信发〔2025〕50号 第1条")
     assert len(per_case) == len([c for c in load_cases(CASES_DIR) if c.file == "clause-01.yaml"])
-    amount = (
-        'amount: "1,000,000.00 元"  # 取较小者：min(1,000,000.01, 1,000,000.00) = 1,000,000.00 元'
-    )
+    amount = 'amount: "1,000,000.00 元"  # 取较小者（1,000,000.01；1,000,000.00） = 1,000,000.00 元'
     assert amount in per_case[2]
     assert 'cut: "0.01 元"  # 1,000,000.01 − 1,000,000.00 = 0.01 元' in per_case[2]
-    assert not any("min(1,000,000.01" in line for line in per_case[1])
+    assert not any("较小者（1,000,000.01" in line for line in per_case[1])
     assert arithmetic(per_case[2]) == [
-        "金额 1,000,000.00 元：取较小者：min(1,000,000.01, 1,000,000.00) = 1,000,000.00 元",
+        "金额 1,000,000.00 元：取较小者（1,000,000.01；1,000,000.00） = 1,000,000.00 元",
         "被上限削减 0.01 元：1,000,000.01 − 1,000,000.00 = 0.01 元",
     ]
 

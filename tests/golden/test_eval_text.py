@@ -32,8 +32,10 @@ def _eval(capsys: pytest.CaptureFixture[str], firm: str, *more: str) -> str:
         capsys, "eval", "policies/beijing_2025", f"examples/{firm}.yaml", *more
     )
     # drugmaker-d's deadlines not done, without --as-of: eval tells its operator the flag
-    # (hBF: the reader's text no longer names it)
-    note = "note: no --as-of given" if firm == "drugmaker-d" and "--as-of" not in more else ""
+    # (hBF: the reader's text no longer names it), in the run's language
+    english = "--lang" in more and "en" in more
+    told = "note: no --as-of given" if english else "提示：未给出 --as-of 选项"
+    note = told if firm == "drugmaker-d" and "--as-of" not in more else ""
     assert code == 0
     assert err.startswith(note) and err.count("\n") == 1 if note else err == "", err
     return out

@@ -96,11 +96,11 @@ total: 2 measures encoded: 1/3 in the documents stating their count, 1 in 1 stat
 # as in English (it was 合计：共 4 项措施).
 CHINESE = """\
 甲发〔2025〕1号 第1条 投资补助（资金支持）
-  · 未设定参数：“适当比例”：文本未给出（extra_rate）
-  · 需主管部门认定：经认定符合条件（firm.qualified）
-  · 由主管部门在文件规定的范围内决定：主管部门决定的支持比例（rate_decided）
-  · 金额由主管部门决定：主管部门决定的奖励金额（reward_decided）
-  · 采用假设：年度上限按哪一日期计入年度（basis）
+  · 未设定参数：“适当比例”：文本未给出
+  · 需主管部门认定：经认定符合条件
+  · 由主管部门在文件规定的范围内决定：主管部门决定的支持比例
+  · 金额由主管部门决定：主管部门决定的奖励金额
+  · 采用假设：年度上限按哪一日期计入年度
   · 与乙发〔2025〕2号（二）为同一事项
 乙发〔2025〕2号（二）同一补助（原则性表述）
   · 与甲发〔2025〕1号 第1条为同一事项
@@ -175,11 +175,10 @@ def test_the_json_of_beijing_says_its_measures_in_chinese() -> None:
     (third,) = [m for m in data["clauses"] if m["document"] == "jjxf_2025_50" and m["label"] == "3"]
     assert third["text_zh"].splitlines() == [
         "京经信发〔2025〕50号 第3条 创新产品上市奖励（资金支持）",
-        "  · 需主管部门认定：承担的其他国家项目经认定属于“揭榜挂帅等国家项目”"
-        "（product.other_national_project）",
-        "  · 金额由主管部门决定：主管部门决定的上市奖励金额（launch_reward_decided）",
-        "  · 采用假设：年度上限按哪一日期计入年度（annual_cap_year）",
-        "  · 采用假设：企业年度上限在多笔申请之间的分配顺序（cap_share_order）",
+        "  · 需主管部门认定：承担的其他国家项目经认定属于“揭榜挂帅等国家项目”",
+        "  · 金额由主管部门决定：主管部门决定的上市奖励金额",
+        "  · 采用假设：年度上限按哪一日期计入年度",
+        "  · 采用假设：企业年度上限在多笔申请之间的分配顺序",
     ]
 
 

@@ -28,7 +28,8 @@ def test_no_evaluation_date_is_said_without_the_flag(capsys: pytest.CaptureFixtu
     assert code == 0
     assert out.count("  未给出评估日期，不判断是否已逾期\n") == 2
     assert "--" not in out
-    assert "note: no --as-of given" in err
+    assert err.startswith("提示：未给出 --as-of 选项")
+    assert "note:" not in err
     policy = policyrules.load(ROOT / "policies" / "beijing_2025")
     import yaml
 
