@@ -69,7 +69,7 @@ def compile_schedule(
 ) -> CompiledSchedule | None:
     """The schedule of award ``p`` (``None`` without one); ``c`` compiles an expression of
     the provision, ``text`` prints the statement.  ``p`` passed the checker (E287–E293)."""
-    node = next((st for st in p.node.body if isinstance(st, s.Schedule)), None)
+    node = p.schedule
     if node is None or p.kind != "award":
         return None
     whole: list[PaymentCap] = []
