@@ -13,11 +13,13 @@ money ceiling of an award's quote (from the sentence's last break or the figure 
 - a year: 年度, 每年, 当年, 年均 (上一年度 and 上年度 name a fact's year, not the cap's);
 
 and compared with the award's caps of that figure: its ``per`` entities (none: the subject's
-own claim) and its ``per year of``.  A cap of the figure whose entities are not those named,
-or that is yearly where the words name no year or not where they do, is a warning at the cap
-(the first of the figure, where none matches).  A ceiling no cap writes is W271's; words that
-name no entity of the chain are not read.  A ``note`` of the clause or award stating the
-figure (the author's reading of whose ceiling it is) silences it.
+own claim) and its ``per year of``: the named entities in any order, or those of them down
+to the one nearest the subject (单个企业单个项目 is ``per project`` as well as ``per firm per
+project``: an owner above the nearest adds nothing).  A cap of the figure whose entities are
+not those named, or that is yearly where the words name no year or not where they do, is a
+warning at the cap (the first of the figure, where none matches).  A ceiling no cap writes
+is W271's; words that name no entity of the chain are not read.  A ``note`` of the clause
+or award stating the figure (the author's reading of whose ceiling it is) silences it.
 """
 
 from __future__ import annotations
@@ -64,7 +66,8 @@ def cap_word_warnings(policy: CheckedPolicy, clause: s.Clause, quote: str) -> li
             yearly = _YEAR.search(_FACT_YEAR.sub("", words)) is not None
             if not mine or not named:
                 continue
-            if not any(_fits(c, named, yearly, subject) for c in mine):
+            chain = [e.name for e in policy.chain(subject)]
+            if not any(_fits(c, named, yearly, subject, chain) for c in mine):
                 date = next((print_expr(c.year_of) for c in caps if c.year_of), "DATE")
                 w = _w274(p, mine[0], f, shown, named, yearly, titles, subject, date)
                 out.append(w)
@@ -102,8 +105,19 @@ def _per(c: s.Cap, subject: str) -> set[str]:
     return set(c.per) or {subject}
 
 
-def _fits(c: s.Cap, named: set[str], yearly: bool, subject: str) -> bool:
-    if _per(c, subject) != named:
+def _same_scope(per: set[str], named: set[str], chain: list[str]) -> bool:
+    """Whether a cap ``per`` these entities counts what the words naming ``named`` do: the
+    two sets in any order, or a part of the named ones holding the one nearest the subject
+    (单个企业单个项目 is ``per project``, ``per firm per project`` or, of a project's
+    claim, no ``per``: a project has one firm, so its firm adds nothing)."""
+    if per == named:
+        return True
+    near = [e for e in chain if e in named]
+    return per <= named and bool(near) and near[0] in per
+
+
+def _fits(c: s.Cap, named: set[str], yearly: bool, subject: str, chain: list[str]) -> bool:
+    if not _same_scope(_per(c, subject), named, chain):
         return False
     if c.window is not None or c.ever:
         return not yearly

@@ -10,8 +10,8 @@ the document's force in a condition (its own or a define's it names): ``D in for
 ``D`` (``year(D)``) compared with a constant (``approved_on >= 2026-03-01``, a date
 assumption).  Whether events before the issue date count is the author's reading (an ``events
 from`` assumption moves ``in force``'s first day); a ``note`` of the document, the clause or
-the provision about the force (施行, 实施之日, 有效期, 生效, 发布之日, 追溯, ``in force``) says why
-none does, and silences it.
+the provision about the force (a word of :data:`FORCE_WORDS`) says why none does, and
+silences it.
 """
 
 from __future__ import annotations
@@ -23,11 +23,32 @@ from . import syntax as s
 from .errors import Diagnostic
 from .model import CheckedPolicy, DocumentInfo
 
-__all__ = ["force_warnings"]
+__all__ = ["FORCE_WORDS", "force_warnings"]
 
 _KINDS = ("award", "entitlement", "deadline")
-# A note about the document's force: the author's reading of which claims it covers.
-_ABOUT_FORCE = re.compile(r"in force|施行|实施之日|起实施|有效期|生效|发布之日|发布前|追溯|溯及")
+
+FORCE_WORDS: tuple[tuple[str, str], ...] = (
+    ("in force", "the encoding's own words: `eligible when D in force` explained"),
+    ("施行", "自…起施行, 施行之日, 本措施施行后 (policies/patterns/time.rule 第一条)"),
+    ("起实施", "自发布之日起实施 (京经信发〔2025〕50号's closing words)"),
+    ("实施之日", "自实施之日起"),
+    ("起执行", "自…起执行: 施行's other spelling"),
+    ("有效期", "有效期至 2028 年 12 月 31 日, 在本政策有效期内"),
+    ("生效", "自…生效"),
+    ("发布之日", "自发布之日起"),
+    ("发布前", "发布前已…的"),
+    ("印发之日", "自印发之日起 (a 通知 dated by its issue)"),
+    ("印发后", "本文印发后完成的"),
+    ("印发之后", "是否须在本文印发之后完成 (京医保发〔2025〕5号's note)"),
+    ("印发前", "印发前已…的"),
+    ("追溯", "追溯至 2024 年, 此前的事项不追溯"),
+    ("溯及", "不溯及既往"),
+)
+"""The words by which a ``note`` speaks of the document's force (the author's reading of
+which claims it covers), each with where such words are written: a note holding one
+silences W273.  A word of another sense is left out: 实施 alone is also 实施细则 (the rules
+to come), 执行 alone also 认真贯彻执行."""
+_ABOUT_FORCE = re.compile("|".join(re.escape(w) for w, _ in FORCE_WORDS))
 
 
 def force_warnings(policy: CheckedPolicy, doc: DocumentInfo, clause: s.Clause) -> list[Diagnostic]:

@@ -68,4 +68,4 @@ def check_limit(
 
 def limit_of(p: ProvisionInfo) -> s.Limit | None:
     """The ``limit`` statement of ``p``, if it has one."""
-    return next((b for b in p.node.body if isinstance(b, s.Limit)), None)
+    return p.limit

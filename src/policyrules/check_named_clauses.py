@@ -3,7 +3,8 @@
 A clause whose quote says its awards are not paid twice is covered, for W268's first reading
 (:mod:`policyrules.check_exclusive_words`), by any ``exclusive`` or ``cumulative`` statement
 in it or naming one of its awards.  Where the quote names the clauses it excludes
-(本措施第二条、第三条, 第（三）条, 第二、三条), a statement that leaves out clause 三's awards
+(本措施第二条、第三条, 第（三）条, 第二、三条, and ranges: 第二至第五条, 第二条至第五条 name
+二, 三, 四 and 五), a statement that leaves out clause 三's awards
 (``exclusive industrialisation_subsidy, class1_reward``) still pays a project under 二 and 三
 both.  So each clause of the same document the quote names, other than itself and with an
 award, must have an award in a statement that covers the clause: one naming an award of it,
@@ -25,13 +26,17 @@ from .quote_figures import chinese_number
 __all__ = ["clause_number", "named_clauses", "unnamed_clauses"]
 
 _N = r"[（(]?\s*(?:\d+|[一二两三四五六七八九十百零〇]+)\s*[)）]?"
+# 至 (到, —, ~) between two numbers names every clause from one to the other: 第二至第五条,
+# 第二条至第五条, 第2-5条.
+_TO = r"(?:条\s*)?(?:至|到|[—－\-~～])\s*(?:第\s*)?"
 _NAMED = re.compile(
     rf"(?P<own>本(?:办法|措施|细则|通知|规定|方案|意见|政策|条例))?"
-    rf"第\s*(?P<list>{_N}(?:\s*[、和及与]\s*(?:第\s*)?{_N})*)\s*条"
+    rf"第\s*(?P<list>{_N}(?:\s*(?:[、和及与]\s*(?:第\s*)?|{_TO}){_N})*)\s*条"
 )
 # What ends the name of another document or law just before 第X条.
 _OTHER = re.compile(r"(?:》|法|条例|规定|细则|办法|措施|通知|意见|方案)\s*$")
 _ONE = re.compile(_N)
+_RANGE = re.compile(r"至|到|[—－\-~～]")
 
 
 def clause_number(label: str) -> int | None:
@@ -56,15 +61,26 @@ def named_clauses(text: str) -> list[int]:
     [2, 3]
     >>> named_clauses("与第（四）条、第五、六条不重复支持；符合《2023年办法》第一条的不再支持")
     [4, 5, 6]
+    >>> named_clauses("符合本措施第二至第四条、第七条的"), named_clauses("第二条至第五条")
+    ([2, 3, 4, 7], [2, 3, 4, 5])
     """
     out: list[int] = []
     for m in _NAMED.finditer(text):
         if not m["own"] and _OTHER.search(text, 0, m.start()):
             continue
+        before: int | None = None
+        one_end = 0
         for one in _ONE.finditer(m["list"]):
             n = clause_number(one[0])
-            if n is not None and n not in out:
-                out.append(n)
+            between = m["list"][one_end : one.start()]
+            one_end = one.end()
+            if n is None:
+                continue
+            ranged = before is not None and _RANGE.search(between) and before < n
+            for k in range(before + 1, n + 1) if ranged and before is not None else (n,):
+                if k not in out:
+                    out.append(k)
+            before = n
     return out
 
 

@@ -36,7 +36,7 @@ def quote_warnings(
         *period_warnings(clause, quote),
         *ceiling_warnings(clause, quote),
         *once_warnings(clause, quote),
-        *rate_warnings(clause, quote, facts),
+        *rate_warnings(clause, quote, facts, policy),
         *unwritten_ceilings(clause, quote),
         *cap_word_warnings(policy, clause, quote),
         *force_warnings(policy, doc, clause),

@@ -8,10 +8,14 @@
   agency's decided amount (``amount decided FACT``) only where the rate is fixed (a percentage
   under no ceiling word), or where its fact is the base of a rate cap of the award
   (``cap 50% of total_investment``): 「不超过总投资额的 50%」 leaves the amount to the agency.
-  A ``note`` of the clause or award naming the fact is the author's reading and silences it.
-- W272: a rate literal multiplied into one product of the amount more times than the quote
-  states it: ``20% of (20% of equipment_investment)`` pays 4 % where the text says 20 %.  A
-  ``note`` stating the rate silences it.
+  A define the amount names is opened (``define base = total_investment``: ``amount base``
+  pays the investment whole too).  A ``note`` of the clause or award naming the fact is the
+  author's reading and silences it.
+- W272: a rate multiplied into one product of the amount more times than the quote states
+  it: ``20% of (20% of equipment_investment)`` pays 4 % where the text says 20 %.  A rate
+  parameter counts as its default where that is a literal (``support_rate = 20%`` is 20 %),
+  else by its name, stated once by the quote's rate words (一定比例).  A ``note`` stating the
+  rate (or naming the parameter) silences it.
 
 The quote is the award's own ``quote``, else its clause's (:func:`policyrules.check_reading
 .reading`).  Rates compare by value across spellings (``20%`` is 「百分之二十」).
@@ -27,6 +31,7 @@ from decimal import Decimal
 from . import syntax as s
 from .check_reading import Reading, reading
 from .errors import Diagnostic, Span
+from .model import CheckedPolicy
 from .printer import print_expr
 from .quote_figures import Figure, figures, listed_ceiling_word
 
@@ -38,42 +43,61 @@ _WHOLE = Decimal(100)
 _BREAK = re.compile(r"[，。；,;！？!?\n]")
 
 
-def rate_warnings(clause: s.Clause, quote: str, facts: Set[str]) -> list[Diagnostic]:
+def rate_warnings(
+    clause: s.Clause, quote: str, facts: Set[str], policy: CheckedPolicy | None = None
+) -> list[Diagnostic]:
     """W270 and W272 for the awards of ``clause`` (whose quote is ``quote``); ``facts`` are
-    the names of the facts its provisions read."""
+    the names of the facts its provisions read; ``policy`` (where given) opens the defines
+    an amount names (W270) and gives the rate parameters' defaults (W272)."""
     out: list[Diagnostic] = []
     for p in clause.provisions:
         if p.kind != "award":
             continue
         r = reading(clause, p, quote)
         for st in p.body:
-            paid = _whole_fact(st, facts)
+            paid = _whole_fact(st, facts, policy)
             if paid is not None:
                 out.extend(_w270(p, st, *paid, r))
             if isinstance(st, s.Amount):
-                out.extend(_w272(st.expr, r))
+                out.extend(_w272(st.expr, r, policy))
     return out
 
 
-def _whole_fact(st: s.Stmt, facts: Set[str]) -> tuple[str, Span | None] | None:
+def _whole_fact(
+    st: s.Stmt, facts: Set[str], policy: CheckedPolicy | None
+) -> tuple[str, Span | None] | None:
     """The fact ``st`` pays whole and where it is written, if it is such an amount."""
     if isinstance(st, s.AmountDecided):
         return st.fact, st.span
     if not isinstance(st, s.Amount):
         return None
-    e = st.expr
+    name = _paid_whole(st.expr, facts, policy, frozenset())
+    return (name, st.expr.span) if name is not None else None
+
+
+def _paid_whole(
+    e: s.Expr, facts: Set[str], policy: CheckedPolicy | None, seen: frozenset[str]
+) -> str | None:
+    """The fact ``e`` pays whole (``F``, ``100% of F``, ``F × 1``), a define ``e`` names
+    opened (``define base = total_investment``: ``amount base`` pays it whole too)."""
     match e:
-        case s.Of(rate=one, base=s.Name(parts=(name,))) if _one(one):
+        case s.Of(rate=one, base=s.Name() as inner) if _one(one):
             pass
-        case s.BinOp(op="×", left=s.Name(parts=(name,)), right=one) if _one(one):
+        case s.BinOp(op="×", left=s.Name() as inner, right=one) if _one(one):
             pass
-        case s.BinOp(op="×", left=one, right=s.Name(parts=(name,))) if _one(one):
+        case s.BinOp(op="×", left=one, right=s.Name() as inner) if _one(one):
             pass
-        case s.Name(parts=(name,)):
+        case s.Name() as inner:
             pass
         case _:
             return None
-    return (name, e.span) if name in facts else None
+    if len(inner.parts) != 1:
+        return None
+    name = inner.parts[0]
+    if name in facts:
+        return name
+    d = policy.define(name) if policy is not None and name not in seen else None
+    return _paid_whole(d.expr, facts, policy, seen | {name}) if d is not None else None
 
 
 def _one(e: s.Expr) -> bool:
@@ -140,24 +164,29 @@ def _words(text: str, f: Figure) -> str:
     return text[start : f.start + len(f.text)].strip()
 
 
-def _w272(amount: s.Expr, r: Reading) -> Iterator[Diagnostic]:
-    stated = Counter(g.value for g in figures(r.quote) if g.kind == "rate")
+def _w272(amount: s.Expr, r: Reading, policy: CheckedPolicy | None) -> Iterator[Diagnostic]:
+    stated: Counter[Decimal | str] = Counter(g.value for g in figures(r.quote) if g.kind == "rate")
     noted = {g.value for n in r.notes for g in figures(n) if g.kind == "rate"}
-    for rates in _products(amount):
-        seen: Counter[Decimal] = Counter()
-        for lit in rates:
-            seen[lit.number] += 1
-            n = stated[lit.number]
-            if seen[lit.number] == n + 1 and n and lit.number != _WHOLE:
-                if lit.number in noted:
+    for rates in _products(amount, policy):
+        seen: Counter[Decimal | str] = Counter()
+        for node, key in rates:
+            seen[key] += 1
+            words = RATE_WORDS.search(r.quote) if isinstance(key, str) else None
+            n = stated[key] if not isinstance(key, str) else 1 if words else 0
+            if seen[key] == n + 1 and n and key != _WHOLE:
+                if key in noted or (isinstance(key, str) and any(key in x for x in r.notes)):
                     continue
-                shown = print_expr(lit)
-                said = next(g for g in figures(r.quote) if g.value == lit.number)
+                shown = print_expr(node)
+                if words is not None:
+                    said_words = words[0]
+                else:
+                    said = next(g for g in figures(r.quote) if g.value == key)
+                    said_words = _words(r.quote, said)
                 yield Diagnostic(
                     "W272",
                     f"`amount {print_expr(amount)}` takes {shown} {_times(n + 1)} in one "
-                    f"product, and the quote states it {_times(n)}: “{_words(r.quote, said)}”",
-                    lit.span,
+                    f"product, and the quote states it {_times(n)}: “{said_words}”",
+                    node.span,
                     hint=f"take the rate once (`{shown} of BASE`); where the text takes "
                     f"{shown} of a share already taken, say so in a `note` of the clause or "
                     f"award stating {shown}",
@@ -169,18 +198,33 @@ def _times(n: int) -> str:
     return {1: "once", 2: "twice"}.get(n, f"{n} times")
 
 
-def _products(e: s.Node) -> Iterator[list[s.RateLit]]:
-    """The rate literals of each product of ``e`` (``R of B``, ``A × B``, nested), one
-    list a product; a branch of ``if`` or a term of a sum is a product of its own."""
+def _products(
+    e: s.Node, policy: CheckedPolicy | None
+) -> Iterator[list[tuple[s.Expr, Decimal | str]]]:
+    """The rates of each product of ``e`` (``R of B``, ``A × B``, nested), one list a
+    product, each with its value: a literal's, a rate parameter's default where it is a
+    literal, else the parameter's name (一定比例: stated once by the rate's words); a branch
+    of ``if`` or a term of a sum is a product of its own."""
     if isinstance(e, s.Of) or (isinstance(e, s.BinOp) and e.op == "×"):
         factors = list(_factors(e))
-        yield [f for f in factors if isinstance(f, s.RateLit)]
+        yield [(f, k) for f in factors if (k := _rate_key(f, policy)) is not None]
         for f in factors:
             for child in s.children(f):
-                yield from _products(child)
+                yield from _products(child, policy)
         return
     for child in s.children(e):
-        yield from _products(child)
+        yield from _products(child, policy)
+
+
+def _rate_key(f: s.Expr, policy: CheckedPolicy | None) -> Decimal | str | None:
+    if isinstance(f, s.RateLit):
+        return f.number
+    if policy is None or not isinstance(f, s.Name) or len(f.parts) != 1:
+        return None
+    param = policy.parameter(f.parts[0])
+    if param is None or param.type.kind != "rate":
+        return None
+    return param.default.number if isinstance(param.default, s.RateLit) else param.name
 
 
 def _factors(e: s.Expr) -> Iterator[s.Expr]:

@@ -302,12 +302,12 @@ def check_quota(typer: ExprTyper, st: s.Quota, report: Report) -> None:
 
 def tier_reading_of(p: ProvisionInfo) -> s.Tiers | None:
     """The ``tiers by`` statement of ``p``, if it has one."""
-    return next((b for b in p.node.body if isinstance(b, s.Tiers)), None)
+    return p.tiers
 
 
 def quota_of(p: ProvisionInfo) -> s.Quota | None:
     """The ``quota`` statement of ``p``, if it has one."""
-    return next((b for b in p.node.body if isinstance(b, s.Quota)), None)
+    return p.quota
 
 
 def tier_read(p: ProvisionInfo) -> s.TableAt | None:

@@ -152,7 +152,7 @@ _CODE = re.compile(r"(E\d{3}):")
 _PAST_END = re.compile(
     r"E426: (.+?) has (\d+) entries, the first for (\d+), and .+ pays the \d+ years "
     r"(\d+)–(\d+): its entry (\d+) \((.+?), for (\d+)\)(?: and (\d+) more)? would not be "
-    r"paid(?: \(.*)?",
+    r"paid(?: \(nor by (.+?)'s schedule of (\d+) years\))?(?: \(.*)?",
     re.S,
 )
 
@@ -171,10 +171,11 @@ def undecided_zh(reason: str, end: PeriodEnd | None = None) -> str:
         )
     if (m := _PAST_END.fullmatch(reason)) is not None:
         more = f"及其后 {m[9]} 项" if m[9] else ""
+        longer = f"（读同一列表的 {m[10]} 拨付 {m[11]} 个年度）" if m[10] else ""
         return (
             f"无法判断：{m[1]} 列有 {m[2]} 个年度的金额（自 {m[3]} 年度起），而分年拨付计划只拨付 "
-            f"{m[4]}—{m[5]} 年度：第 {m[6]} 项（{m[7]}，{m[8]} 年度）{more}将不予拨付，不能略去"
-            "不提；需核对事实，或按自起算日起计算的期限改写拨付计划（E426）"
+            f"{m[4]}—{m[5]} 年度{longer}：第 {m[6]} 项（{m[7]}，{m[8]} 年度）{more}将不予拨付，"
+            "不能略去不提；需核对事实，或按自起算日起计算的期限改写拨付计划（E426）"
         )
     if (m := _CODE.match(reason)) is not None and m[1] in REASONS:
         return f"无法判断：{REASONS[m[1]]}（{m[1]}）"

@@ -22,7 +22,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 
-from . import syntax as s
 from .backends.python.compile import CompiledCap, CompiledPolicy, CompiledProvision, Env
 from .errors import Diagnostic, LedgerError
 from .model import CheckedPolicy
@@ -62,7 +61,7 @@ def entitlement_years(policy: CheckedPolicy) -> dict[str, int]:
     consecutive years (分两年拨付: two), and are one payment of the one-time award."""
     out = {}
     for p in policy.provisions():
-        st = next((st for st in p.node.body if isinstance(st, s.Schedule)), None)
+        st = p.schedule
         if p.once and st is not None:
             out[p.id] = st.years
     return out

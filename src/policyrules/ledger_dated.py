@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from . import syntax as s
 from .decisions import Decision
 from .errors import Diagnostic, LedgerError, Span
 from .model import CheckedPolicy
@@ -22,7 +21,7 @@ def _span(policy: CheckedPolicy, provision: str) -> Span | None:
     """Where the award's ``paid …`` statement is written (else the award itself)."""
     for p in policy.provisions():
         if p.id == provision:
-            node = next((st for st in p.node.body if isinstance(st, s.Schedule)), p.node)
+            node = p.schedule or p.node
             return node.span
     return None
 

@@ -15,7 +15,6 @@ from typing import Any
 
 import attrs
 
-from . import syntax as s
 from .model import CheckedPolicy, ProvisionInfo
 
 __all__ = ["GrantKeys", "grant_keys"]
@@ -79,6 +78,6 @@ def _grant_keys(policy: CheckedPolicy) -> dict[str, GrantKeys]:
             # said after "keyed by": the head of the path, a firm or (an institution's
             # awards) another entity, is named by every grant
             why.setdefault(chain[0], f"its {chain[0]}, the first id of its path")
-        tiered = any(isinstance(b, s.Tiers) for b in p.node.body)
+        tiered = p.tiers is not None
         out[p.id] = GrantKeys(p, chain, max(depth, 1), why, yearly, tiered)
     return out

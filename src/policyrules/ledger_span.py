@@ -91,7 +91,7 @@ def _reading(said: dict[tuple[str, str], str], pid: str) -> _Said:
 def _span(
     policy: CheckedPolicy, p: ProvisionInfo, doc: DocumentInfo, said: _Said
 ) -> YearSpan | None:
-    schedule = next((st for st in p.node.body if isinstance(st, s.Schedule)), None)
+    schedule = p.schedule
     if schedule is not None:
         dates, more = [schedule.start], schedule.years - 1
     else:

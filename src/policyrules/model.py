@@ -186,7 +186,12 @@ class DocumentInfo:
 
 @attrs.frozen
 class ProvisionInfo:
-    """One provision of a clause, with its statements sorted by role."""
+    """One provision of a clause, with its statements sorted by role.
+
+    Every statement that changes what it decides is a field (``tiers``, ``quota``,
+    ``limit``, ``schedule`` too), so that two policies differing only in one compare (and
+    hash) unequal; ``node`` is the statement as written, kept for its spans and printing.
+    """
 
     id: str
     kind: str
@@ -216,6 +221,10 @@ class ProvisionInfo:
     rounding: s.Rounding | None = None
     # 鼓励…: a deadline or target the document encourages, not requires (`encouraged`)
     encouraged: bool = False
+    tiers: s.Tiers | None = None
+    quota: s.Quota | None = None
+    limit: s.Limit | None = None
+    schedule: s.Schedule | None = None
 
     @property
     def bounded(self) -> bool:
@@ -227,7 +236,7 @@ class ProvisionInfo:
     def limited(self) -> bool:
         """Whether it limits how many subjects it pays per owner (``limit N per E``):
         evaluated the general way only (:mod:`policyrules.backends.python.limits`)."""
-        return any(isinstance(b, s.Limit) for b in self.node.body)
+        return self.limit is not None
 
 
 @attrs.frozen

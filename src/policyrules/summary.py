@@ -114,7 +114,7 @@ def _conjuncts(p: ProvisionInfo) -> list[s.Expr]:
 def _limit(w: Words, p: ProvisionInfo) -> list[str]:
     """``limit N per E [per year of D]`` in words, as a cap is said: 单个企业每个年度（按入职
     日期所在年度计）奖励不超过 5 个高层次人才."""
-    lim = next((b for b in p.node.body if isinstance(b, s.Limit)), None)
+    lim = p.limit
     if lim is None:
         return []
     n = str(lim.count) if isinstance(lim.count, int) else w.expr(s.Name((lim.count,)), p.subject)

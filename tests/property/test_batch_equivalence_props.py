@@ -85,17 +85,9 @@ def _params(rate_set: bool) -> dict[str, Value]:
     return {"rd_reward_rate": Decimal("0.15"), "overseas_support_rate": Decimal("0.333")}
 
 
-# By identity: a CheckedPolicy compares by its fields, which leave out the statements read
-# from a provision's node (quota, limit, tiers, schedule), so two inline policies differing
-# only in those would share one compiled policy.
-_COMPILED: dict[int, tuple[CheckedPolicy, Any]] = {}
-
-
+@functools.cache
 def _compiled(part: CheckedPolicy) -> Any:
-    got = _COMPILED.get(id(part))
-    if got is None or got[0] is not part:
-        got = _COMPILED[id(part)] = (part, compile_policy(part))
-    return got[1]
+    return compile_policy(part)
 
 
 def one_by_one(

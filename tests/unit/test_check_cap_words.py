@@ -174,6 +174,27 @@ def test_a_cap_as_its_words_name_it_does_not_warn(
     assert _codes(quote, subject, *lines) == []
 
 
+# 单个企业单个项目 names two entities: the project's ceiling (a project has one firm).
+BOTH = "按投资的 50% 补助，单个企业单个项目不超过 500 万元。"
+
+
+@pytest.mark.parametrize(
+    "cap",
+    [
+        "cap 500 万元 per firm per project",
+        "cap 500 万元 per project per firm",
+        "cap 500 万元 per project",
+        "cap 500 万元",  # the project's own claim
+    ],
+)
+def test_a_ceiling_naming_two_entities_reads_them_in_any_order_or_the_nearest(cap: str) -> None:
+    assert _codes(BOTH, "project", cap) == []
+
+
+def test_a_ceiling_naming_two_entities_is_not_its_owner_s_alone() -> None:
+    assert _codes(BOTH, "project", "cap 500 万元 per firm") == ["W274"]
+
+
 def test_a_note_stating_the_figure_silences_it() -> None:
     quote = "按投资的 50% 补助，单个项目不超过 500 万元。"
     note = ("“单个项目不超过 500 万元”按企业合计执行（实施细则第四条）。",)

@@ -148,3 +148,38 @@ def test_shipped_policies_and_patterns_are_free_of_it() -> None:
     for directory in ("beijing_2025", "patterns"):
         found = policyrules.load(root / directory).checked.warnings
         assert [w for w in found if w.code == "W273"] == []
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "自 2026 年 1 月 1 日起执行，此前获批的产品也予奖励。",
+        "是否须在本文印发之后获批，由实施细则明确；编码不限获批日期。",
+        "自印发之日起，获批日期不限。",
+    ],
+)
+def test_the_force_words_of_the_table_silence_it(note: str) -> None:
+    """执行 and 印发 say the force as 施行 and 发布 do.  Before, only the fixed list was read
+    and each of these notes still warned."""
+    lines = ["amount decided decided_amount", "cap 50 万元 per firm per year of applied_on"]
+    assert _codes(*lines, notes=f'  note "{note}"\n') == []
+
+
+def test_words_of_another_sense_do_not_silence_it() -> None:
+    """实施细则 and 认真贯彻执行 say nothing of which claims the document covers."""
+    lines = ["amount decided decided_amount", "cap 50 万元 per firm per year of applied_on"]
+    for note in ("奖励比例由实施细则确定。", "请结合实际认真贯彻执行。"):
+        assert _codes(*lines, notes=f'  note "{note}"\n') == ["W273"]
+
+
+def test_the_docs_table_lists_the_words() -> None:
+    """docs/patterns/time.md shows the table W273 reads, word for word and in order."""
+    from policyrules.check_force import FORCE_WORDS
+
+    docs = Path(__file__).resolve().parents[2] / "docs" / "patterns" / "time.md"
+    rows = [
+        line.split("|")[1].strip()
+        for line in docs.read_text(encoding="utf-8").splitlines()
+        if line.startswith("  | ") and not line.startswith("  | Word")
+    ]
+    assert rows == [w for w, _ in FORCE_WORDS]

@@ -132,3 +132,34 @@ def test_labels_and_numbers() -> None:
         None,
     ]
     assert named_clauses("同一项目同时符合本措施第一条和《2023年技术改造支持办法》第一条的") == [1]
+
+
+FOURTH = (
+    '\nclause 四 "d"\n  quote "给予 40 万元。"\n\n'
+    "  award a4\n    for each project\n    amount 40 万元\n"
+)
+
+
+@pytest.mark.parametrize(
+    "quote",
+    ["给予 20 万元，与第一至第四条不重复支持。", "给予 20 万元，与第一条至第四条不重复支持。"],
+)
+def test_a_range_of_clauses_names_each_within_it(quote: str) -> None:
+    """第一至第四条 names 一, 二 (its own), 三 and 四: a statement leaving out 三, inside the
+    range, warns.  Before, only the ends were read (第四条; 第一条 too where 条 follows it)."""
+    wrong = "  exclusive a2, a1, a4 among project keep highest\n"
+    [w] = warnings(_policy(quote, wrong) + FOURTH, "W268")
+    assert "of clause 三" in w.message
+    every = "  exclusive a2, a1, a3, a4 among project keep highest\n"
+    assert warnings(_policy(quote, every) + FOURTH, "W268") == []
+
+
+def test_ranges_read_by_number() -> None:
+    from policyrules.check_named_clauses import named_clauses
+
+    assert named_clauses("符合本措施第二至第五条的") == [2, 3, 4, 5]
+    assert named_clauses("符合第二条至第五条、第七条的") == [2, 3, 4, 5, 7]
+    assert named_clauses("符合第（二）条至第（四）条的") == [2, 3, 4]
+    assert named_clauses("第2-4条") == [2, 3, 4]
+    # 至 between two other documents' clauses is not read, as one of them is not
+    assert named_clauses("《2023年办法》第一条至第三条") == []

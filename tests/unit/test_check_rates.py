@@ -182,3 +182,42 @@ def test_an_awards_own_quote_is_read_first() -> None:
 def test_shipped_policies_have_none(directory: str) -> None:
     found = policyrules.load(POLICIES / directory).checked.warnings
     assert [w for w in found if w.code in ("W270", "W271", "W272")] == []
+
+
+def _with(head: str, quote: str, *lines: str) -> list[str]:
+    inner = "".join(f"    {line}\n" for line in lines)
+    text = f'{HEAD}{head}clause 1 "t"\n  quote "{quote}"\n\n  award a\n    for each firm\n{inner}'
+    return [w.code for w in warnings(text, "W270", "W272")]
+
+
+@pytest.mark.parametrize(
+    "define",
+    [
+        'define whole_base "投资" = base\n',
+        'define whole_base "投资" = 100% of base\n',
+        # a define of a define
+        'define inner "投资" = base\ndefine whole_base "投资" = inner\n',
+    ],
+)
+def test_a_fact_paid_whole_behind_a_define_is_w270(define: str) -> None:
+    """`amount whole_base` pays base whole as `amount base` does.  Before, the define's
+    name was not a fact the amount read, and nothing was said."""
+    quote = "按照项目总投资的10%给予支持。"
+    assert _with(define, quote, "amount whole_base") == ["W270"]
+    assert _with(define, quote, "amount 10% of whole_base") == []
+
+
+@pytest.mark.parametrize(
+    ("parameter", "quote"),
+    [
+        # its default the quote's rate: the same as the literal taken twice
+        ('parameter support_rate: rate = 20% "补助比例"\n', "按照设备投资的20%给予补助。"),
+        # no default: 一定比例, stated once by its words
+        ('parameter support_rate: rate "补助比例"\n', "按照设备投资的一定比例给予补助。"),
+    ],
+)
+def test_a_rate_parameter_taken_twice_is_w272(parameter: str, quote: str) -> None:
+    """Before, only rate literals were counted: `support_rate of (support_rate of base)`
+    passed, paying 4 % (or the rate squared) where the text says the rate once."""
+    assert _with(parameter, quote, "amount support_rate of (support_rate of base)") == ["W272"]
+    assert _with(parameter, quote, "amount support_rate of base") == []

@@ -149,3 +149,73 @@ def test_a_period_in_months_gets_a_hint(line: str, code: str, hint: str) -> None
     assert "counted in years" in d.message
     assert d.hint is not None
     assert hint in d.hint
+
+
+# A second award reading the same list over 5 years (五年内按实际支付利息的10%给予补助):
+# the subsidy's 3 years and this one's 5 read one list, entry k for each start's k-th year.
+LONGER = """
+clause 2
+  quote "五年内按实际支付利息的10%给予补助。"
+
+  award support "补助"
+    for each loan
+    eligible when started_on in force
+    amount 10% of this_year(interest)
+    paid yearly for 5 years from started_on
+"""
+
+
+def _both(interest: list[str]) -> dict[str, policyrules.Decision]:
+    text = POLICY.replace("YEARS", "3").replace("CAP", YEARLY_CAP) + LONGER
+    result = compile_text(text).evaluate(_loan(interest))
+    return {d.provision.split("/")[-1]: d for d in result.decisions}
+
+
+def test_an_entry_within_a_longer_schedule_on_the_same_list_is_not_refused() -> None:
+    """Five entries (150, 300, 300, 150, 100 万) for 2026–2030: 2029 and 2030 are past the
+    subsidy's 3 years but within support's 5, so they are support's years, not an error.
+    Subsidy: 50% of 150, 300, 300 = 75 + 150 + 150 = 375 万 (each within 2% of 1 亿 = 200
+    万).  Support: 10% of each = 15 + 30 + 30 + 15 + 10 = 100 万.  Before: subsidy unknown
+    (E426) for the entry that belongs to support."""
+    got = _both(["150万元", "300万元", "300万元", "150万元", "100万元"])
+    subsidy, support = got["subsidy"], got["support"]
+    assert (subsidy.status, subsidy.amount, subsidy.amount_kind) == (
+        "eligible",
+        Money(375 * WAN),
+        "exact",
+    )
+    assert (support.status, support.amount) == ("eligible", Money(100 * WAN))
+    assert (
+        "interest: entries 4–5 (for 2029–2030) are after this schedule's years: "
+        "d/2/support's schedule of 5 years pays them"
+    ) in [step.text for step in subsidy.trace]
+
+
+def test_an_entry_past_every_schedule_reading_the_list_is_refused() -> None:
+    """A sixth entry (2031) is past both: each refuses it, naming entry 6, not entry 4."""
+    got = _both(["150万元", "300万元", "300万元", "150万元", "100万元", "50万元"])
+    assert {k: d.status for k, d in got.items()} == {"subsidy": "unknown", "support": "unknown"}
+    assert (
+        got["subsidy"]
+        .reasons[0]
+        .startswith(
+            "E426: interest has 6 entries, the first for 2026, and paid yearly for 3 years from "
+            "started_on pays the 3 years 2026–2028: its entry 6 (50 万元, for 2031) would not be "
+            "paid (nor by d/2/support's schedule of 5 years)"
+        )
+    )
+    assert (
+        got["support"]
+        .reasons[0]
+        .startswith(
+            "E426: interest has 6 entries, the first for 2026, and paid yearly for 5 years from "
+            "started_on pays the 5 years 2026–2030: its entry 6 (50 万元, for 2031) would not be "
+            "paid"
+        )
+    )
+    policy = compile_text(POLICY.replace("YEARS", "3").replace("CAP", YEARLY_CAP) + LONGER)
+    facts = _loan(["150万元", "300万元", "300万元", "150万元", "100万元", "50万元"])
+    assert (
+        "只拨付 2026—2028 年度（读同一列表的 d/2/support 拨付 5 个年度）："
+        "第 6 项（50 万元，2031 年度）将不予拨付"
+    ) in policy.evaluate(facts).explain()

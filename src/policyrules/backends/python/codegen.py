@@ -130,9 +130,9 @@ def fast_provision(p: ProvisionInfo, policy: CheckedPolicy) -> FastProvision | N
         return None  # a range, minimum, rounding or limit: the general way (.amounts, .limits)
     if any(cap.exceptions for cap in p.caps):
         return None  # a cap with exceptions: the general way (.exceptions)
-    if any(isinstance(st, s.Schedule) for st in p.node.body):
+    if p.schedule is not None:
         return None  # paid over time: the general way (.instalments)
-    if any(isinstance(x, s.Tiers | s.Quota) for x in p.node.body):
+    if p.tiers is not None or p.quota is not None:
         return None  # a tier reading or a quota: the general way (backends/python/tiers.py)
     doc = next((d for d in policy.documents if d.name == p.document), None)
     gen = _Gen(policy, p.subject, doc)

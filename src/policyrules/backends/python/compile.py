@@ -270,7 +270,7 @@ def _provision(p: ProvisionInfo, policy: CheckedPolicy) -> CompiledProvision:
         require=require,
         margin=margin,
         bounds=bounds,
-        schedule=compile_schedule(p, c, print_schedule),
+        schedule=compile_schedule(p, c, print_schedule, policy),
     )
 
 

@@ -93,7 +93,7 @@ def pay_schedule(
     years = [first + k for k in range(cs.years)]
     if years[-1] > _MAX_YEAR:
         raise Undecided(f"E422: {cs.text}: the payments run past the year {_MAX_YEAR}")
-    _past_the_end(cs, env, years)
+    read_on = _past_the_end(cs, env, years)
     paid = {y: accounts.used(pid, path, y) for y in years}
     own = accounts.used(pid, path, None)
     if own.fen != sum(m.fen for m in paid.values()):
@@ -103,7 +103,7 @@ def pay_schedule(
             hint="the start of the schedule changed since it was paid: correct the fact or "
             "the ledger",
         )
-    lines: list[str] = [f"{cs.text}: years {years[0]}–{years[-1]}"]
+    lines: list[str] = [f"{cs.text}: years {years[0]}–{years[-1]}", *read_on]
     missing: set[str] = set()
     amounts: list[Money | None]
     shares: list[str | None] = [None] * cs.years
@@ -244,28 +244,45 @@ def _not_yet(v: Unknown, env: Env, year: int, as_of_year: int | None, paid: Mone
     return {k for k in v.missing if isinstance(env.reads.get(k), list | tuple)}
 
 
-def _past_the_end(cs: CompiledSchedule, env: Env, years: list[int]) -> None:
-    """Refuse a yearly list read by ``this_year`` with an entry after the schedule's last
-    year: that entry (interest paid in a year the schedule does not pay) would be ignored.
+def _past_the_end(cs: CompiledSchedule, env: Env, years: list[int]) -> list[str]:
+    """Refuse a yearly list read by ``this_year`` with an entry after the last year of every
+    schedule reading it: that entry (interest paid in a year no schedule pays) would be
+    ignored.  An entry after this schedule's last year but within a longer one's (another
+    award reading the same list, :attr:`CompiledSchedule.longer`) is that award's year: said
+    in a line returned, not refused.
 
-    :raises Undecided: E426, naming the list, the entry and its year."""
+    :raises Undecided: E426, naming the list, the first entry no schedule pays and its year."""
+    longer = {shown: (n, pid) for shown, n, pid in cs.longer}
+    said: list[str] = []
     for shown, fn in cs.lists:
         items = fn(env)
         if not isinstance(items, list | tuple) or len(items) <= len(years):
             continue
-        extra = len(items) - len(years)
+        most, by = longer.get(shown, (len(years), None))
+        if by is not None:
+            upto = min(len(items), most)
+            said.append(
+                f"{shown}: entries {len(years) + 1}–{upto} (for {years[-1] + 1}–"
+                f"{years[0] + upto - 1}) are after this schedule's years: {by}'s schedule "
+                f"of {most} years pays them"
+            )
+        if len(items) <= most:
+            continue
+        extra = len(items) - most
         raise Undecided(
             f"E426: {shown} has {len(items)} entries, the first for {years[0]}, and "
             f"{cs.text} pays the {len(years)} years {years[0]}–{years[-1]}: its entry "
-            f"{len(years) + 1} ({format_value(items[len(years)])}, for {years[-1] + 1})"
+            f"{most + 1} ({format_value(items[most])}, for {years[0] + most})"
             + (f" and {extra - 1} more" if extra > 1 else "")
-            + " would not be paid",
+            + " would not be paid"
+            + (f" (nor by {by}'s schedule of {most} years)" if by is not None else ""),
             hint="an entry is a year's amount, the first the start's year: remove the "
             "entries after the schedule's last year, or, if the text's period runs into "
             "that year (贴息期限3年 from a day in mid-year touches 4 calendar years), "
             'write the schedule so: see docs/patterns/years.md, "A period counted from '
             'a day"',
         )
+    return said
 
 
 def _hold_undated(

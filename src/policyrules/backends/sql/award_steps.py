@@ -449,7 +449,7 @@ class AwardSteps(LedgerRooms, LimitedAward):
             unknown = any_of(unknown, exp.EQ(this=col("st0"), expression=status_code("unknown")))
         ok = exp.EQ(this=st.copy(), expression=status_code("ok"))
         award_parts = self._award_parts()
-        reading = [st.assumption for st in self.p.node.body if isinstance(st, s.Tiers)]
+        reading = [self.p.tiers.assumption] if self.p.tiers is not None else []
         if reading:  # the tier reading is read once the amount is known (top_up here)
             names = exp.Array(expressions=[lit(n) for n in reading])
             award_parts["as"].append(_if_list(negate(self.ref("a_un")), names))

@@ -75,7 +75,7 @@ def _shape(checked: CheckedPolicy, p: ProvisionInfo, n: object) -> str | None:
             return f"a cap whose room depends on other claims (`cap … per {' '.join(cap.per)}`)"
     if p.bounded or any(c.exceptions for c in p.caps):
         return "a range, minimum, rounding or raised cap"
-    if any(isinstance(b, s.Quota) for b in p.node.body):
+    if p.quota is not None:
         return "a quota"
     if p.id in checked.exclusivity.bound():
         return "an exclusive group"

@@ -40,10 +40,10 @@ _HINT = "evaluate this policy one by one (policy.evaluate)"
 def refuse_tiers(p: ProvisionInfo, assumptions: Mapping[str, Value]) -> None:
     """:raises BatchCompileError: (E612) if ``p`` reads its tiers ``highest_only``, naming
     the construct, the provision and where it is written."""
-    for st in p.node.body:
-        if isinstance(st, s.Tiers) and assumptions.get(st.assumption) == "highest_only":
-            what = f"the tier reading `tiers by {st.assumption}` (highest_only)"
-            raise _refuse("E612", p, what, st)
+    st = p.tiers
+    if st is not None and assumptions.get(st.assumption) == "highest_only":
+        what = f"the tier reading `tiers by {st.assumption}` (highest_only)"
+        raise _refuse("E612", p, what, st)
 
 
 class TierReads:

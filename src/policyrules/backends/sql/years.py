@@ -8,7 +8,6 @@ naming the provision, rather than compute such an award as one payment.
 
 from __future__ import annotations
 
-from ... import syntax as s
 from ...model import ProvisionInfo
 from .plan import refuse
 
@@ -19,7 +18,7 @@ def refuse_years(p: ProvisionInfo) -> None:
     """Raise E617 (:class:`~policyrules.errors.BatchCompileError`) if ``p`` is paid over
     time or has a cap over a window of years."""
     what = None
-    if any(isinstance(st, s.Schedule) for st in p.node.body):
+    if p.schedule is not None:
         what = "an award paid over time (`paid …`)"
     elif any(cap.window is not None for cap in p.caps):
         what = "a cap over a window of years (`over N years`)"
