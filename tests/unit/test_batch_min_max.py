@@ -16,7 +16,7 @@ import pytest
 from tests.strategies import compile_text
 
 import policyrules
-from policyrules.backends.sql import compile_batch
+from policyrules.backends.sql import BatchCompileError, compile_batch
 from policyrules.backends.sql import duckdb as engine
 from policyrules.backends.sql import spark as on_spark
 from policyrules.backends.sql.spark_tables import read_registry
@@ -193,3 +193,23 @@ def test_on_spark_as_on_duckdb(spark: Any, tmp_path: Path) -> None:
     assert got == want
     assert sum(r["amount_fen"] for r in outputs["grants"].collect()) == 23_138_888
     # 17,250,000 + 3,888,888 (interest_subsidy L1, L2) + 2,000,000 (later_of_two L1) fen
+
+
+@pytest.mark.parametrize(
+    ("amount", "hint"),
+    [
+        ("(lpr × 50%) of principal", "a share of a share compiles, `lpr of (50% of X)`"),
+        ("average(yearly_interest)", "an average compared compiles"),
+        ("sum(yearly_interest)", None),
+    ],
+)
+def test_e602_names_a_form_the_batch_compiles(amount: str, hint: str | None) -> None:
+    """E602's hint says a compiled form where there is one, else only one by one."""
+    text = TEXT.replace("amount 10% of min(yearly_interest)", f"amount {amount}")
+    with pytest.raises(BatchCompileError) as info:
+        compile_batch(compile_text(text).checked)
+    (d,) = info.value.diagnostics
+    assert d.code == "E602"
+    assert d.hint is not None
+    assert d.hint.endswith("evaluate this policy one by one (policy.evaluate)")
+    assert (hint in d.hint) if hint else d.hint.startswith("evaluate")
