@@ -21,6 +21,7 @@ from .explain_en_lines import (
     provision_en,
     quote_en,
     refused_en,
+    step_line,
 )
 from .explain_holds import amount_holds_en, holds_json, once_en
 from .explain_order import order_hold_en
@@ -142,9 +143,7 @@ def decision_text(d: Decision, *, verbose: bool = False) -> str:
         lines.append(pairs_en("assumptions", d.assumptions))
     if verbose:
         lines.append("  trace:")
-        for st in d.trace:
-            mark = {True: "✓", False: "✗", None: "·"}[st.ok]
-            lines.append(f"    {mark} {st.kind}: {st.text}")
+        lines.extend(f"    {step_line(st)}" for st in d.trace)
     text = d.quote or d.clause_quote
     if text:
         lines.append(quote_en(text))

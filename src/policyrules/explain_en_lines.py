@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .decisions import Step
 from .runtime.ledger import Grant, GrantRow
 from .runtime.money import cn_text
 from .runtime.values import NONE_TEXT, format_value
@@ -27,6 +28,7 @@ __all__ = [
     "provision_en",
     "quote_en",
     "refused_en",
+    "step_line",
 ]
 
 _STATUS = {
@@ -169,3 +171,11 @@ def grant_said(g: Grant | GrantRow) -> tuple[str, str, str, int | None]:
     if len(path) == 2:  # (a firm's product, or whatever two levels: most grants)
         return provision, f"{path[0][1]}/{path[1][1]}", amount, year
     return provision, "/".join([i for _, i in path]), amount, year
+
+
+def step_line(st: Step) -> str:
+    """A trace step as ``✓ condition: firm.sme``, its kind said once where its text starts
+    with it (``· amount: 172,500.00 元``, not ``amount: amount: …``)."""
+    mark = {True: "✓", False: "✗", None: "·"}[st.ok]
+    text = st.text.removeprefix(f"{st.kind}: ")
+    return f"{mark} {st.kind}: {text}"

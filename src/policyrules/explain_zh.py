@@ -16,7 +16,7 @@ import attrs
 
 from .decisions import Decision
 from .explain import Explainable
-from .explain_en_lines import grant_said
+from .explain_en_lines import grant_said, step_line
 from .explain_exclusive import exclusion_zh, provision_zh
 from .explain_order import order_hold_zh
 from .explain_years import schedule_lines_zh
@@ -33,6 +33,7 @@ from .explain_zh_lines import (
 )
 from .explain_zh_memo import keep, memo, memos
 from .explain_zh_pairs import assumed_zh, pairs_lines_zh
+from .explain_zh_picks import picks_zh
 from .explain_zh_reasons import (
     fact_title,
     fact_value,
@@ -247,12 +248,11 @@ def decision_text_zh(d: Decision, words: Words | None = None, *, verbose: bool =
         lines.append(f"  所依据的情况：{said}")
     lines += pairs_lines_zh(w, d.parameters, d.assumptions, d.parameters_set)
     if verbose:
+        lines += [f"  金额计算：{said}" for said in picks_zh(w, p, d)]
         # The trace speaks the encoding's terms (condition, once per, cap ...), in English
         # as the .rule text does: headed so, not passed off as the letter's Chinese.
         lines.append(f"  计算过程（编码原文，英文；{d.provision}，{d.kind}）：")
-        for st in d.trace:
-            mark = {True: "✓", False: "✗", None: "·"}[st.ok]
-            lines.append(f"    {mark} {st.kind}: {st.text}")
+        lines.extend(f"    {step_line(st)}" for st in d.trace)
     text = d.quote or d.clause_quote
     if text:
         lines.append(f"  原文：「{text}」")

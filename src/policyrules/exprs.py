@@ -420,4 +420,27 @@ def _call(e: s.Call, func: str, fns: list[Fn], zero: Value) -> Fn:
             return total
         return average(total, len(items))
 
+    if func in ("min", "max") and len(fns) > 1:
+        return _picked(e, func, builtin, fns)
     return _op(e, builtin, fns)
+
+
+def _picked(e: s.Call, func: str, builtin: Callable[..., Value], fns: list[Fn]) -> Fn:
+    """As :func:`_op` for ``min(a, b, ...)``/``max``, noting for the trace each operand's
+    value and which was taken (不超过同期LPR: the interest paid or the LPR ceiling):
+    ``min(x, y): x = 413,700.00 元; y = 345,000.00 元; the least: y``."""
+    head, said = print_expr(e), [print_expr(a) for a in e.args]
+    word = "the least" if func == "min" else "the greatest"
+
+    def run(env: Env) -> Value:
+        values = [f(env) for f in fns]
+        unknown = missing_of(*values)
+        if unknown is not None:
+            return unknown
+        value = compute(e, builtin, values)
+        taken = next(i for i, v in enumerate(values) if v is value)  # min() gives the first
+        shown = "; ".join(f"{t} = {format_value(v)}" for t, v in zip(said, values, strict=True))
+        env.notes.append(f"{head}: {shown}; {word}: {said[taken]}")
+        return value
+
+    return run

@@ -34,6 +34,7 @@ from tests.strategies_exclusive import (
     later_document_text,
     one_award_a_firm,
 )
+from tests.strategies_min_max import min_max_firms, min_max_policies
 
 import policyrules
 from policyrules.backends.python.compile import compile_policy
@@ -569,6 +570,26 @@ def test_groups_among_an_owner_batch_equal_one_by_one(
     raw, grants = registry
     facts = policy.read_facts(raw)
     ledger = policy.read_ledger(one_award_a_firm(grants, among))
+    expected = one_by_one(policy.checked, facts, ledger, {})
+    rows, got_grants = batch(plan, policy.checked, facts, ledger)
+    assert_same(expected, rows, got_grants, policy.checked)
+
+
+# ---- min() and max(): tests/strategies_min_max.py ----------------------------------------------
+
+
+@functools.cache
+def _min_max(text: str) -> tuple[policyrules.Policy, Any]:
+    policy = compile_text(text)
+    return policy, compile_batch(policy.checked)
+
+
+@settings(max_examples=max(10, settings().max_examples // 4))
+@given(min_max_policies(), min_max_firms())
+def test_min_max_batch_equals_one_by_one(text: str, raw: dict[str, Any]) -> None:
+    policy, plan = _min_max(text)
+    facts = policy.read_facts(raw)
+    ledger = policy.read_ledger([])
     expected = one_by_one(policy.checked, facts, ledger, {})
     rows, got_grants = batch(plan, policy.checked, facts, ledger)
     assert_same(expected, rows, got_grants, policy.checked)

@@ -1,5 +1,6 @@
-"""Arithmetic, comparison and the calls ``year()``, ``count()`` in SQL: the part of
-:class:`~policyrules.backends.sql.exprs.ExprCompiler` that combines compiled operands.
+"""Arithmetic, comparison and the calls ``year()``, ``count()``, ``min()``, ``max()`` in SQL:
+the part of :class:`~policyrules.backends.sql.exprs.ExprCompiler` that combines compiled
+operands.
 
 Mixed into the expression compiler, which supplies compiling an operand, the strict and
 none-aware combination of operands and the refusal of what SQL cannot express.
@@ -22,6 +23,7 @@ from .sqlbits import (
     all_of,
     any_of,
     case,
+    is_null,
     literal,
     negate,
     not_null,
@@ -156,12 +158,44 @@ class Comparisons:
             return self.strict(e, [d], _cast(exp.Year(this=par(d.value)), DECIMAL))
         if func == "convert" and len(args) == 2:
             return self.convert(e, args[0], args[1])
+        if func in ("min", "max"):
+            return self.extreme(e, func, args)
         if func == "count" and len(args) == 1:
             lv = self.compile(args[0])
             items = _set_norm(lv.value) if lv.type.kind == "set" else lv.value.copy()
             if lv.type.kind in ("set", "list"):
                 return self.strict(e, [lv], _cast(exp.ArraySize(this=items), DECIMAL))
         raise self.fail(e, f"{func}()")
+
+    def extreme(self, e: s.Expr, func: str, args: tuple[s.Expr, ...]) -> SqlValue:
+        """``min(a, b, ...)``, ``max(a, b, ...)``, ``min(L)``: as the closures' builtin, strict
+        (unknown when any operand is, missing what every unknown one misses: a known
+        operand does not bound it) and undecided for an empty list (E414).  ``LEAST`` and
+        ``GREATEST`` skip NULLs (DuckDB, Spark), so an unknown operand is tested first."""
+        items: tuple[s.Expr, ...] = args
+        if len(args) == 1 and isinstance(args[0], s.SetLit):
+            items = args[0].items  # an empty literal is folded (undecided) before this
+        elif len(args) == 1:
+            return self._extreme_of_list(e, func, self.compile(args[0]))
+        vals = [self.compile(a) for a in items]
+        if any(v.none is not None for v in vals):  # pragma: no cover - E282 refuses none
+            raise self.fail(e, f"{func}() of a value that may be none")
+        first, *rest = (par(v.value.copy()) for v in vals)
+        cls = exp.Least if func == "min" else exp.Greatest
+        pick = cls(this=first, expressions=rest, ignore_nulls=True) if rest else first
+        guarded = case([(any_of(*(is_null(v.value) for v in vals)), exp.Null())], pick)
+        return self.strict(e, vals, guarded)
+
+    def _extreme_of_list(self, e: s.Expr, func: str, lv: SqlValue) -> SqlValue:
+        if lv.type.kind not in ("list", "set"):  # pragma: no cover - the checker's E204
+            raise self.fail(e, f"{func}() of {lv.type.describe()}")
+        cls = exp.ArrayMin if func == "min" else exp.ArrayMax
+        size = exp.ArraySize(this=lv.value.copy())
+        zero = exp.EQ(this=size, expression=exp.Literal.number(0))
+        out = self.strict(e, [lv], case([(zero, exp.Null())], cls(this=lv.value.copy())))
+        empty = all_of(not_null(lv.value), zero.copy())
+        und = undecided_of(lv)
+        return attrs.evolve(out, undecided=any_of(und, empty) if und is not None else empty)
 
 
 COMPARE: dict[str, type[exp.Binary]] = {

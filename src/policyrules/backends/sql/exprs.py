@@ -100,8 +100,24 @@ class ExprCompiler(Comparisons, Quotients, Bands, TierReads):
         return refuse(
             "E602",
             f"{self.where}: {what} cannot be compiled to SQL: {print_expr(e)}",
-            hint="evaluate this policy one by one (policy.evaluate)",
+            hint=self.compiled_form(e) + "evaluate this policy one by one (policy.evaluate)",
         )
+
+    def compiled_form(self, e: s.Expr) -> str:
+        """A form of ``e`` the batch compiles, where one exists, with when it reads the text
+        the same (``""``: none)."""
+        if isinstance(e, s.BinOp) and e.op == "×":
+            kinds = {self.type_of(e.left).kind, self.type_of(e.right).kind}
+            if kinds <= {"rate", "number"}:
+                a, b = print_expr(e.left), print_expr(e.right)
+                return (
+                    f"a share of a share compiles, `{a} of ({b} of X)`: it rounds down to the "
+                    "fen at each share, so write it where the text takes one share of the "
+                    "other (按…的 50% 的 80%); or "
+                )
+        if isinstance(e, s.Call) and e.func == "average":
+            return f"an average compared compiles (`{print_expr(e)} >= X`); or "
+        return ""
 
     # -- folding
 
