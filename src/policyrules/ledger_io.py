@@ -355,7 +355,7 @@ class _Checker:
                 self.error(
                     "E325",
                     where,
-                    f"no `year`: {keys.info.id} has a yearly cap",
+                    f"no `year`: {keys.info.id} has a yearly cap or limit",
                     "say which year the grant counts in: `year: 2025`",
                 )
                 return False

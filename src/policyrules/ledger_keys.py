@@ -78,6 +78,8 @@ def _grant_keys(policy: CheckedPolicy) -> dict[str, GrantKeys]:
             # said after "keyed by": the head of the path, a firm or (an institution's
             # awards) another entity, is named by every grant
             why.setdefault(chain[0], f"its {chain[0]}, the first id of its path")
+        # a limit per year of D counts a ledger subject in its grant's year (limits.py)
+        yearly = yearly or (p.limit is not None and p.limit.year_of is not None)
         tiered = p.tiers is not None
         out[p.id] = GrantKeys(p, chain, max(depth, 1), why, yearly, tiered)
     return out

@@ -142,7 +142,7 @@ def check_grants(
             message, hint = "no amount", 'say what was paid: "200万元"'
         else:
             message, hint = (
-                f"no year: {pid} has a yearly cap",
+                f"no year: {pid} has a yearly cap or limit",
                 "say which year the grant counts in: 2025",
             )
         diags.append(Diagnostic(code, f"{at}: {message}", hint=hint))

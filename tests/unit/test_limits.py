@@ -185,6 +185,34 @@ def test_a_subject_paid_before_keeps_its_place() -> None:
     assert by["T5"].status == by["T7"].status == "not_eligible"
 
 
+def test_grants_fed_back_take_their_places() -> None:
+    """hBR's case: an award paid at once with no yearly cap.  T1–T5 (joined 2026) are paid
+    5 × 50 万元 = 250 万元; their grants carry 2026, the year of joined_on the limit counted
+    them in.  Fed back as the ledger, they take 2026's five places: three more talents
+    joined in 2026 (T6–T8) are not eligible, none paid.  (The old code made the grants
+    with no year; fed back they took no place and T6–T8 were paid: 8 talents where the
+    text allows 5.)"""
+    policy = _policy(*AWARD)
+    first = policy.evaluate(_facts(("F1", _talents(5))))
+    assert {g.year for g in first.grants} == {2026}
+    assert _paid(first) == Money.of(250, "万元")  # 5 × 50 万元
+    later = [{**t, "id": f"T{int(t['id'][1:]) + 5}"} for t in _talents(3, day=10)]
+    again = policy.evaluate(_facts(("F1", later)), ledger=list(first.grants))
+    by = _by_subject(again)
+    assert [by[t].status for t in ("T6", "T7", "T8")] == ["not_eligible"] * 3
+    assert _paid(again) == Money.zero()
+
+
+def test_a_ledger_row_without_its_year_is_refused() -> None:
+    """A ledger row of the limited award with no `year` is refused, E325: it could take no
+    place in any year of `per year of joined_on`."""
+    row = {"provision": PID, "firm": "F1", "talent": "X1", "amount": "50万元"}
+    with pytest.raises(policyrules.LedgerError) as caught:
+        _policy(*AWARD).read_ledger([row])
+    assert caught.value.code == "E325"
+    assert "yearly cap or limit" in str(caught.value)
+
+
 # ---- an undecided claim holds a place ------------------------------------------------------
 
 
@@ -329,6 +357,15 @@ def test_the_batch_counts_the_ledger_and_held_places() -> None:
     assert paid == 150_000_000  # T1, T3, T4: 3 × 50 万元
     line = _FULL_ZH.replace("（T1、T2、T3、T4、T5）", "（X2、X10、T1、T3、T4）")
     assert by["T5"] == by["T6"] == ("not_eligible", None, [line], [])
+
+
+def test_the_batch_grants_carry_the_limits_year() -> None:
+    """On DuckDB as one by one: the five grants of the award paid at once carry 2026, the
+    year of joined_on (the old code wrote them with no year, and a ledger made of them took
+    no place: test_grants_fed_back_take_their_places)."""
+    con, _, paid = _on_duckdb(_policy(*AWARD), _facts(("F1", _talents(7))))
+    assert paid == 250_000_000  # 5 × 50 万元
+    assert con.execute("SELECT list(DISTINCT year) FROM grants").fetchone()[0] == [2026]
 
 
 def test_the_batch_names_five_and_counts_the_rest() -> None:

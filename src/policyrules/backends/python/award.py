@@ -50,7 +50,12 @@ class Awards(Conditions, ExclusiveHooks):
         env: Env,
         trace: list[Step],
         path: tuple[tuple[str, str], ...],
+        limit_year: int | None = None,
     ) -> dict[str, Any]:
+        """The amount of an eligible award's claim, its caps met and its grant made (in the
+        year its yearly caps count it in, else ``limit_year``: the year of ``D`` a
+        ``limit N per E per year of D`` counted it in, so that the ledger can count its
+        place again)."""
         assert inst is not None
         if cp.schedule is not None:  # paid over time: a grant per year (.instalments)
             return scheduled_award(self, cp, env, trace, path)
@@ -180,7 +185,8 @@ class Awards(Conditions, ExclusiveHooks):
             for o in cp.info.once:
                 self.accounts.mark_paid(cp.info.id, scope_of(path, (o.entity,)))
             tier = top.tier if top is not None else None
-            self.grants.append(Grant.trusted(cp.info.id, path, amount, capped.year, tier))
+            year = capped.year if capped.year is not None else limit_year
+            self.grants.append(Grant.trusted(cp.info.id, path, amount, year, tier))
             self.accounts.grant(cp.info.id, path, amount)
         if explain:
             label = {"exact": "award", "up_to": "award up to", "unknown": "award unknown"}

@@ -416,7 +416,8 @@ class _Run(DecisionMaker, Awards, Conditions, TimeLimits, FastClaims, ExclusiveH
                 if held is not None and self.explain:
                     trace.append(held)
             elif kind == "award":
-                status, extra = "eligible", self.award(cp, inst, env, trace, path)
+                seat_year = seat.key[2] if seat is not None else None
+                status, extra = "eligible", self.award(cp, inst, env, trace, path, seat_year)
             elif kind == "deadline":
                 status, extra = self.deadline(cp, env, trace)
             elif kind == "target":

@@ -12,8 +12,9 @@
   year of the subject's first payment, the instalments of one entitlement one place; a
   subject paid before keeps its own place (its later instalments are never refused).
   The text counts a subject in the year of ``D``; a ledger row does not carry ``D``, so
-  the first payment's year stands for it (the same where the award pays in ``D``'s year),
-  and a row without a year takes no place under ``per year of`` (docs/patterns/counts.md).
+  the first payment's year stands for it (the same where the award pays in ``D``'s year;
+  an award paid at once with no yearly cap makes its grant in ``D``'s year, and a ledger
+  row of it needs a year, E325: docs/patterns/counts.md).
 * ``once per`` is unchanged: it is checked before the limit.
 
 The fast path and the generated code leave such awards to the general way

@@ -377,6 +377,8 @@ class AwardSteps(LedgerRooms, LimitedAward):
         year = col(f"yr{self.years[-1].index}") if self.years else _cast(exp.Null(), INTEGER)
         if self.window_wide and self.years and self.years[-1] is self.shared:
             year = col("yr")  # the same year, on every row out of the window (.pools)
+        if not self.years and overrides and self.limit is not None and self.limit.by_year:
+            year = col("lyr")  # no yearly cap: the year of D the limit counted it in (.limits)
         kept = [_alias(overrides[c], c, True) if c in overrides else col(c) for c in sorted(keep)]
         stored = exp.select(*kept, _alias(year, "gy", quoted=True)).from_(_t(last_step), copy=False)
         steps.append((f"{name}_f", stored))
