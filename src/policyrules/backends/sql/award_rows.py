@@ -61,6 +61,7 @@ class AwardRows(LimitedAward):
     lists: dict[str, Pairs]
     ref: Callable[[str], exp.Expr]
     _year_cols: Callable[[], set[str]]
+    schedule: s.Schedule | None
 
     def _unknown(self, x: str) -> exp.Expr:
         """The names an unknown decision misses: the conditions', and an unknown rank's
@@ -95,6 +96,13 @@ class AwardRows(LimitedAward):
                     award_parts[x].append(self.ref(f"x{k}_{x}"))
                 if f"y{k}" in self._year_cols():
                     award_parts[x].append(if_names(negate(lim_null.copy()), self.ref(f"y{k}_{x}")))
+        if self.schedule is not None:
+            # Paid over time, its start unknown: the start's names alone (the one-by-one
+            # path reads neither its amount nor its caps before it knows the years).
+            start = self.ref("ps")
+            for x in ("mf", "mp", "as"):
+                read = if_names(not_null(start), sorted_names(award_parts[x]))
+                award_parts[x] = [self.ref(f"ps_{x}"), read]
         return award_parts
 
     def _decision_row(self) -> list[exp.Expr]:
@@ -135,6 +143,8 @@ class AwardRows(LimitedAward):
             exp.NEQ(this=own_kind, expression=lit("exact")) if self.special else true(),
         )
         binding = tuple((c.text, col(f"bc{n}")) for n, c in enumerate(self.caps, start=1))
+        if self.schedule is not None:  # its caps cut the entitlement, said in its schedule
+            binding = ()
         caps_out = if_names(ok.copy(), names_out(binding, ordered=True))
         caps_out = self._limit_line(caps_out)
         if self.verdicts:  # then what its exclusive group did to it, as the decision says

@@ -20,6 +20,8 @@ decision row itself: :mod:`.award_rows`.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import sqlglot.expressions as exp
 
 from ... import syntax as s
@@ -35,6 +37,7 @@ from .narrow import narrow
 from .plan import Step
 from .quotas import quota_counts, quota_rank
 from .rows import chain_of, rows_step
+from .schedules import InstalmentPlan, instalment_grants, instalment_steps
 from .sqlbits import (
     BIGINT,
     INTEGER,
@@ -51,6 +54,7 @@ from .sqlbits import (
 from .sqlbits import alias as _alias
 from .sqlbits import cast as _cast
 from .sqlbits import status as status_code
+from .years import schedule_of
 
 __all__ = ["AwardSteps"]
 
@@ -76,6 +80,7 @@ class AwardSteps(LedgerRooms, AwardRows):
         *,
         verdicts: bool = False,
         fixed: tuple[int, exp.Expr] | None = None,
+        as_of: dt.date | None = None,
     ) -> None:
         self.policy, self.p, self.name, self.ec, self.caps = policy, p, name, ec, caps
         # its exclusive groups' verdicts (.exclusive_verdicts), or one fixed for every
@@ -96,6 +101,12 @@ class AwardSteps(LedgerRooms, AwardRows):
         self.rank = quota_rank(ec, p)  # 择优支持不超过 N 个: the rank, ``qr`` (see .quotas)
         self.ranked = f"{name}_q" if self.rank is not None else name
         self.limit = self.limit_of(ec)  # 单个企业每年奖励人数不超过 N 人 (.limit_award)
+        # 分两年拨付: instalments, one grant a year (.schedules; the shapes .years passed)
+        self.schedule = schedule_of(p)
+        if self.schedule is not None:
+            kind = ec.type_of(self.schedule.start).kind
+            year = as_of.year if as_of is not None else None
+            self.instalments = InstalmentPlan.of(self.schedule, kind, year)
 
     # ---- rows, ledger, rooms -----------------------------------------------------------
 
@@ -119,6 +130,8 @@ class AwardSteps(LedgerRooms, AwardRows):
                 values[f"y{c.index}"] = c.cap.year_of
         if self.rank is not None:
             values["qr"] = self.rank
+        if self.schedule is not None:
+            values["ps"] = self.schedule.start
         if self.limit is not None and self.limit.limit.year_of is not None:
             values["ly"] = self.limit.limit.year_of
         if "a" not in values:  # pragma: no cover - the checker requires an amount
@@ -208,6 +221,8 @@ class AwardSteps(LedgerRooms, AwardRows):
 
     def last_steps(self) -> tuple[list[Step], exp.Select, exp.Select]:
         name = self.name
+        if self.instalments is not None:
+            return self._instalment_steps()
         steps: list[Step] = []
         src = f"{name}_c"
         if self.shared is not None and self.window_name is not None and self.window_wide:
@@ -374,4 +389,15 @@ class AwardSteps(LedgerRooms, AwardRows):
         packed = narrow(stored, [final, grant], flags, early)
         if packed and self.rows_select is not None:
             self.rows_select.select(*map(self._inline, packed), append=True, copy=False)
+        return steps, final, grant
+
+    def _instalment_steps(self) -> tuple[list[Step], exp.Select, exp.Select]:
+        """The steps of an award paid in instalments after ``<p>_c`` (.schedules), its
+        decisions and grants."""
+        plan = self.instalments
+        assert plan is not None
+        limits = [self.ref(f"l{c.index}") for c in self.caps]
+        steps = instalment_steps(plan, self.name, col("a"), limits, self.ref("ps"))
+        final = exp.select(*self._decision_row()).from_(_t(f"{self.name}_f"), copy=False)
+        grant = instalment_grants(plan, self.p.id, self.name, self.chain, self.entities)
         return steps, final, grant
