@@ -18,16 +18,17 @@ def test_the_patterns_policy_lists_every_refused_award() -> None:
     with pytest.raises(BatchCompileError) as err:
         compile_batch(policy.checked)
     found = {(d.code, d.message.split(":")[0]) for d in err.value.diagnostics}
-    # the five awards paid over time of years.rule (E617) ...
+    # the four awards paid over time of years.rule in a shape not compiled (E617: yearly,
+    # windows, caps per year of payment), research_support's instalments compiled ...
+    assert not any(pid == "patterns_years/1/research_support" for _, pid in found)
     for n, award in enumerate(
         [
-            "research_support",
             "park_rent_subsidy",
             "loan_interest_subsidy",
             "insurance_compensation",
             "digital_service_subsidy",
         ],
-        start=1,
+        start=2,
     ):
         assert ("E617", f"patterns_years/{n}/{award}") in found
     # ... and nothing else: the exclusive groups (among each award's own project) and the

@@ -232,12 +232,15 @@ def test_as_of_separates_due_from_future_and_json_has_stable_keys() -> None:
     assert "2027 (#3, 30%): 90 万元, not yet due" in en
 
 
-def test_the_batch_refuses_a_schedule_by_name() -> None:
-    """E617, naming the provision: never compiled as one payment, never skipped."""
+def test_the_batch_refuses_a_yearly_schedule_by_name() -> None:
+    """E617, naming the provision and the shape: never compiled as one payment, never
+    skipped.  Instalments are compiled (tests/unit/test_batch_instalments.py)."""
+    compile_batch(compile_text(INSTALMENTS).checked)
     with pytest.raises(BatchCompileError) as info:
-        compile_batch(compile_text(INSTALMENTS).checked)
+        compile_batch(compile_text(YEARLY).checked)
     assert info.value.diagnostics[0].code == "E617"
-    assert "t/1/s" in info.value.diagnostics[0].message
+    assert "t/1/y" in info.value.diagnostics[0].message
+    assert "`paid yearly for N years`" in info.value.diagnostics[0].message
 
 
 def _worked_cases() -> list[Any]:

@@ -19,6 +19,7 @@ from .bounds import low_bound, low_room
 from .exclusive_verdicts import BOUNDED, FAIL, TIE, UNDATED, verdict_join
 from .exprs import ExprCompiler, SqlValue
 from .quotas import quota_status, quota_tie
+from .schedules import InstalmentPlan, ledger_years, outside
 from .sqlbits import BIGINT, INTEGER, all_of, any_of, case, is_null, negate, not_null, status
 from .sqlbits import alias as _alias
 from .sqlbits import cast as _cast
@@ -56,6 +57,8 @@ class LedgerRooms:
     verdicts: bool = False
     # a verdict fixed for every claim, level and line (a supersession: .exclusive)
     fixed: tuple[int, exp.Expr] | None = None
+    # its instalments, when it is paid over time (.schedules)
+    instalments: InstalmentPlan | None = None
 
     def ref(self, name: str) -> exp.Expr:
         raise NotImplementedError  # pragma: no cover - AwardSteps defines it
@@ -112,9 +115,17 @@ class LedgerRooms:
         if self.fixed is not None:
             level, line = self.fixed
             extra += [_alias(num(level), "exv", quoted=True), _alias(line, "exn", quoted=True)]
+        by_year: list[tuple[exp.Expr, exp.Expr]] = []
+        if self.instalments is not None:  # its instalments in the ledger, year by year
+            got, by_year = ledger_years(
+                self.instalments, p.id, self.entities, chain, self.ref("ps")
+            )
+            extra += got
         q = exp.select(star, *extra).from_(_alias(_t(self.ranked), "r", quoted=True), copy=False)
         if verdict is not None:
             q = q.join(verdict[0], on=verdict[1], join_type="left", copy=False)
+        for joined, on in by_year:
+            q = q.join(joined, on=on, join_type="left", copy=False)
         for n, (key, sums) in enumerate(groups.items()):
             alias = f"lg{n}"
             scope_names, year_of = key
@@ -170,14 +181,22 @@ class LedgerRooms:
             undecided.append(self.ref(f"l{k}_un"))
             if f"y{k}" in self._year_cols():
                 undecided.append(all_of(not_null(self.ref(f"l{k}")), self.ref(f"y{k}_un")))
-        st = case(
-            [
-                (exp.NEQ(this=col("st0"), expression=status("ok")), col("st0")),
-                (col("paid"), status("no")),
-                (any_of(*(u.copy() for u in undecided)), status("undecided")),
-            ],
-            status("ok"),
-        )
+        states: list[tuple[exp.Expr, exp.Expr]] = [
+            (exp.NEQ(this=col("st0"), expression=status("ok")), col("st0")),
+            (col("paid"), status("no")),
+        ]
+        if self.instalments is not None:
+            # Paid over time: an unknown start is all the claim is known to need (the
+            # one-by-one path reads nothing else); a ledger payment outside its years is
+            # undecided (E421), as one by one.
+            start = self.ref("ps")
+            states += [
+                (self.ref("ps_un"), status("undecided")),
+                (is_null(start), status("ok")),
+                (outside(self.instalments, start.copy()), status("undecided")),
+            ]
+        states.append((any_of(*(u.copy() for u in undecided)), status("undecided")))
+        st = case(states, status("ok"))
         if self.rank is not None:  # the quota, after the conditions, before the rest
             st = quota_status(self.p, st)
         if self.verdicts:  # after the conditions (unless undecided), before the rest

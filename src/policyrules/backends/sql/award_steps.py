@@ -14,31 +14,30 @@ else joined back by the path's ids);
 ``<p>_d<k>``: the running amount after cap k and the lowest; ``<p>_e``: amount, kind,
 binding cap flags; ``<p>_f``, the one step stored: what the decisions and the grants read (the
 decisions write the lists of names; flags packed as bits, the status a code: :mod:`.narrow`;
-under a window carrying the rows, the rows' own flags packed in ``<p>`` as ``fe<j>``).
+under a window carrying the rows, the rows' own flags packed in ``<p>`` as ``fe<j>``).  The
+decision row itself: :mod:`.award_rows`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import datetime as dt
 
 import sqlglot.expressions as exp
 
 from ... import syntax as s
-from ...check_tables import quota_of
 from ...model import CheckedPolicy, EntityInfo, ProvisionInfo
 from .award_rooms import LedgerRooms
+from .award_rows import AwardRows
 from .awards import CapPlan, col, least_known, lit, num
 from .bounds import bounded_amount, cap_limit, interval_columns, refuse_shared
-from .exclusive_verdicts import BOUNDED, UNDATED
+from .exclusive_verdicts import BOUNDED
 from .exprs import ExprCompiler, SqlValue
 from .grants import grant_select
-from .limit_award import LimitedAward
-from .names import names_out
 from .narrow import narrow
-from .outputs import decision_row
 from .plan import Step
-from .quotas import quota_counts, quota_open, quota_rank
+from .quotas import quota_counts, quota_rank
 from .rows import chain_of, rows_step
+from .schedules import InstalmentPlan, instalment_grants, instalment_steps
 from .sqlbits import (
     BIGINT,
     INTEGER,
@@ -49,14 +48,13 @@ from .sqlbits import (
     case,
     is_bool,
     is_null,
-    negate,
     not_null,
     true,
 )
 from .sqlbits import alias as _alias
 from .sqlbits import cast as _cast
-from .sqlbits import empty_names as _empty
 from .sqlbits import status as status_code
+from .years import schedule_of
 
 __all__ = ["AwardSteps"]
 
@@ -65,27 +63,11 @@ def _t(name: str) -> exp.Table:
     return exp.to_table(name, quoted=True)
 
 
-def _concat(parts: Sequence[exp.Expr]) -> exp.Expr:
-    if not parts:
-        return _empty()
-    if len(parts) == 1:
-        return parts[0].copy()
-    return exp.ArrayConcat(this=parts[0].copy(), expressions=[p.copy() for p in parts[1:]])
-
-
-def _sorted(parts: Sequence[exp.Expr]) -> exp.Expr:
-    return exp.ArraySort(this=exp.ArrayDistinct(this=_concat(parts)))
-
-
-def _if_list(cond: exp.Expr, then: exp.Expr) -> exp.Expr:
-    return case([(cond, then)], _empty())
-
-
 def _null_text() -> exp.Expr:
     return _cast(exp.Null(), VARCHAR)
 
 
-class AwardSteps(LedgerRooms, LimitedAward):
+class AwardSteps(LedgerRooms, AwardRows):
     """Builds the steps of award ``p`` named ``name``."""
 
     def __init__(
@@ -98,6 +80,7 @@ class AwardSteps(LedgerRooms, LimitedAward):
         *,
         verdicts: bool = False,
         fixed: tuple[int, exp.Expr] | None = None,
+        as_of: dt.date | None = None,
     ) -> None:
         self.policy, self.p, self.name, self.ec, self.caps = policy, p, name, ec, caps
         # its exclusive groups' verdicts (.exclusive_verdicts), or one fixed for every
@@ -118,6 +101,12 @@ class AwardSteps(LedgerRooms, LimitedAward):
         self.rank = quota_rank(ec, p)  # 择优支持不超过 N 个: the rank, ``qr`` (see .quotas)
         self.ranked = f"{name}_q" if self.rank is not None else name
         self.limit = self.limit_of(ec)  # 单个企业每年奖励人数不超过 N 人 (.limit_award)
+        # 分两年拨付: instalments, one grant a year (.schedules; the shapes .years passed)
+        self.schedule = schedule_of(p)
+        if self.schedule is not None:
+            kind = ec.type_of(self.schedule.start).kind
+            year = as_of.year if as_of is not None else None
+            self.instalments = InstalmentPlan.of(self.schedule, kind, year)
 
     # ---- rows, ledger, rooms -----------------------------------------------------------
 
@@ -141,6 +130,8 @@ class AwardSteps(LedgerRooms, LimitedAward):
                 values[f"y{c.index}"] = c.cap.year_of
         if self.rank is not None:
             values["qr"] = self.rank
+        if self.schedule is not None:
+            values["ps"] = self.schedule.start
         if self.limit is not None and self.limit.limit.year_of is not None:
             values["ly"] = self.limit.limit.year_of
         if "a" not in values:  # pragma: no cover - the checker requires an amount
@@ -230,6 +221,8 @@ class AwardSteps(LedgerRooms, LimitedAward):
 
     def last_steps(self) -> tuple[list[Step], exp.Select, exp.Select]:
         name = self.name
+        if self.instalments is not None:
+            return self._instalment_steps()
         steps: list[Step] = []
         src = f"{name}_c"
         if self.shared is not None and self.window_name is not None and self.window_wide:
@@ -400,108 +393,13 @@ class AwardSteps(LedgerRooms, LimitedAward):
             self.rows_select.select(*map(self._inline, packed), append=True, copy=False)
         return steps, final, grant
 
-    def _unknown(self, x: str) -> exp.Expr:
-        """The names an unknown decision misses: the conditions', and an unknown rank's
-        (its own, or that of the subjects not yet ranked that may rank before it)."""
-        if self.rank is None:
-            return self.ref(f"c_{x}")
-        parts = [self.ref(f"c_{x}"), self.ref(f"qr_{x}")]
-        q = quota_of(self.p)
-        r = self.policy.resolve((q.rank,), self.p.subject) if q is not None else None
-        if x == "mf" and q is not None and r is not None and r.entity is not None:
-            names = exp.Array(expressions=[lit(f"{r.entity}.{q.rank}")])
-            parts.append(_if_list(quota_open(self.p), names))
-        return _sorted(parts)
-
-    def _award_parts(self) -> dict[str, list[exp.Expr]]:
-        """The names its amount misses, and the assumptions it reads (lists ``mf``, ``mp``,
-        ``as``)."""
-        award_parts: dict[str, list[exp.Expr]] = {
-            "mf": [self.ref("a_mf")],
-            "mp": [self.ref("a_mp")],
-            "as": [self.ref("a_as")],
-        }
-        if self.p.bounded:
-            for x in ("mf", "mp", "as"):
-                award_parts[x].append(self.ref(f"n_{x}"))
-        for c in self.caps:
-            k = c.index
-            lim_null = is_null(self.ref(f"l{k}"))
-            for x in ("mf", "mp", "as"):
-                award_parts[x].append(self.ref(f"l{k}_{x}"))
-                if c.cap.exceptions:
-                    award_parts[x].append(self.ref(f"x{k}_{x}"))
-                if f"y{k}" in self._year_cols():
-                    award_parts[x].append(_if_list(negate(lim_null.copy()), self.ref(f"y{k}_{x}")))
-        return award_parts
-
-    def _decision_row(self) -> list[exp.Expr]:
-        """The decision columns (:data:`DECISION_COLUMNS`) from the award's last rows."""
-        st = col("st")
-        status = case(
-            [
-                (exp.EQ(this=st, expression=status_code("no")), lit("not_eligible")),
-                (exp.EQ(this=st.copy(), expression=status_code("ok")), lit("eligible")),
-            ],
-            lit("unknown"),
-        )
-        unknown: exp.Expr = exp.EQ(this=st.copy(), expression=status_code("unknown"))
-        if self.fixed is not None and self.fixed[0] == UNDATED:
-            # E424 (no as_of): unknown, missing what its conditions miss (it holds nothing)
-            unknown = any_of(unknown, exp.EQ(this=col("st0"), expression=status_code("unknown")))
-        ok = exp.EQ(this=st.copy(), expression=status_code("ok"))
-        award_parts = self._award_parts()
-        reading = [self.p.tiers.assumption] if self.p.tiers is not None else []
-        if reading:  # the tier reading is read once the amount is known (top_up here)
-            names = exp.Array(expressions=[lit(n) for n in reading])
-            award_parts["as"].append(_if_list(negate(self.ref("a_un")), names))
-        order_as = [self.ref(f"o{j}_as") for j in range(len(self.p.order))]
-        order_as += self._limit_assumptions()
-        if self.shared is not None:  # a claim held at its earliest place misses its order
-            held: exp.Expr = col("ou")
-            if self.special:  # as last_steps: above 0.00 元
-                held = all_of(held, exp.GT(this=col("amount"), expression=num(0)))
-            for j in range(len(self.p.order)):
-                award_parts["mf"].append(_if_list(held.copy(), self.ref(f"o{j}_mf")))
-                award_parts["mp"].append(_if_list(held.copy(), self.ref(f"o{j}_mp")))
-        award_ok = any_of(ok, exp.EQ(this=st.copy(), expression=status_code("undecided")))
-        # An exact amount of a bounded or raised claim misses nothing (the one-by-one path's
-        # interval): whatever is decided, this is paid.
-        own_kind = col("ak0" if self.verdicts else "amount_kind")
-        inexact = all_of(
-            ok.copy(),
-            exp.NEQ(this=own_kind, expression=lit("exact")) if self.special else true(),
-        )
-        binding = tuple((c.text, col(f"bc{n}")) for n, c in enumerate(self.caps, start=1))
-        caps_out = _if_list(ok.copy(), names_out(binding, ordered=True))
-        caps_out = self._limit_line(caps_out)
-        if self.verdicts:  # then what its exclusive group did to it, as the decision says
-            note = exp.Array(expressions=[col("exn")])
-            caps_out = _concat([caps_out, _if_list(not_null(col("exn")), note)])
-        fields = {
-            "status": status,
-            "amount": col("amount"),
-            "amount_kind": col("amount_kind"),
-            **({"amount_min": col("amount_min")} if self.special else {}),
-            "binding_caps": caps_out,
-            "missing_facts": case(
-                [
-                    *self._limit_missing("mf"),
-                    (unknown, self._unknown("mf")),
-                    (inexact, _sorted(award_parts["mf"])),
-                ],
-                _empty(),
-            ),
-            "missing_parameters": case(
-                [
-                    *self._limit_missing("mp"),
-                    (unknown.copy(), self._unknown("mp")),
-                    (inexact.copy(), _sorted(award_parts["mp"])),
-                ],
-                _empty(),
-            ),
-            "assumptions": _sorted(
-                [self.ref("c_as"), *order_as, _if_list(award_ok, _concat(award_parts["as"]))]
-            ),
-        }
-        return decision_row(self.p, fields, self.lists, self.chain)
+    def _instalment_steps(self) -> tuple[list[Step], exp.Select, exp.Select]:
+        """The steps of an award paid in instalments after ``<p>_c`` (.schedules), its
+        decisions and grants."""
+        plan = self.instalments
+        assert plan is not None
+        limits = [self.ref(f"l{c.index}") for c in self.caps]
+        steps = instalment_steps(plan, self.name, col("a"), limits, self.ref("ps"))
+        final = exp.select(*self._decision_row()).from_(_t(f"{self.name}_f"), copy=False)
+        grant = instalment_grants(plan, self.p.id, self.name, self.chain, self.entities)
+        return steps, final, grant

@@ -148,7 +148,14 @@ def compile_batch(
         if p.kind == "award":
             caps = award_caps(checked, p, members)
             aw = AwardSteps(
-                checked, p, name, ec, caps, verdicts=p.id in bound, fixed=fixed.get(p.id)
+                checked,
+                p,
+                name,
+                ec,
+                caps,
+                verdicts=p.id in bound,
+                fixed=fixed.get(p.id),
+                as_of=as_of,
             )
             built[p.id] = aw
             steps.extend(aw.first_steps())
@@ -322,7 +329,7 @@ def _refuse_all(
     for p in provisions:
         refusals: tuple[Callable[[], None], ...] = (
             partial(refuse_tiers, p, assume),
-            partial(refuse_years, p),
+            partial(refuse_years, checked, p),
             partial(refuse_exclusive, checked, p),
             partial(refuse_limit, checked, p, params),
         )
