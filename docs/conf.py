@@ -66,7 +66,7 @@ nitpick_ignore_regex = [
     (r"py:(class|obj|data|exc)", r"(attrs|attr)\..*"),
     (r"py:(func|class|obj)", r"(str|int|bool|float|bytes|list|dict|tuple|set|object|None)"),
     (r"py:(class|obj|data|exc)", r"policyrules\..*"),
-    (r"py:(class|obj|data|exc)", r"(TableError|BatchResult|BatchSummary|Earlier|Progress|Readings|Basis|BatchCompileError|duckdb\..*)"),
+    (r"py:(class|obj|data|exc)", r"(TableError|BatchResult|BatchSummary|Earlier|AfterToday|TopUps|Progress|Readings|Basis|BatchCompileError|duckdb\..*)"),
     (r"py:(class|obj|data|exc)", r"(SparkBatchResult|SparkBatchError|SparkSession|DataFrame|Literal|pyspark\..*)"),
 ]
 

@@ -234,11 +234,7 @@ def _after(con: duckdb.DuckDBPyConnection, compiled: CompiledPolicy, today: dt.d
     """How many of the registry's date facts lie after ``today`` (one query, one row)."""
     query = later_dates(compiled.checked, today, 1)
     rows = [] if query is None else con.execute(query.sql("duckdb")).fetchall()
-    if not rows:
-        return AfterToday(today, 0)
-    k, subject, f, day, n = rows[0]
-    ent = compiled.checked.entities[int(k)]
-    return AfterToday(today, int(n), f"{ent.name} {subject}'s {ent.facts[int(f)].name} {day}")
+    return facts_dated.after_in_rows(compiled.checked, rows, today)
 
 
 def _memory_limit(con: duckdb.DuckDBPyConnection, size: str) -> None:

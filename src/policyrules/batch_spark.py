@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
+from . import facts_dated
 from .backends.python.compile import CompiledCap, CompiledPolicy
 from .backends.sql import compile_batch
 from .backends.sql import spark as on_spark
@@ -38,9 +39,11 @@ from .backends.sql.spark_tables import calendar_days
 from .batch import STATUSES, BatchSummary, Readings, grants_ledger, grants_ledger_read
 from .batch_columns import decisions_sql
 from .batch_earlier import NO_EARLIER_GRANTS, Earlier
+from .batch_spark_summary import after_today, top_ups
+from .batch_top_ups import NO_TOP_UPS
 from .batch_write import OUTPUTS, check_format, check_out, put_in_place
 from .errors import Diagnostic, TableError
-from .facts_dated import SHOWN, later_in_rows, refuse_later
+from .facts_dated import SHOWN, AfterToday, later_in_rows, refuse_later
 from .ledger_bases import ReadingSink, check_table_readings, readings_of
 from .ledger_years import noting, refuse_year_rows
 from .model import CheckedPolicy
@@ -140,6 +143,8 @@ class SparkBatchResult:
         stop: bool,
         readings: Readings | None = None,
         earlier: Earlier = NO_EARLIER_GRANTS,
+        ledger: DataFrame | None = None,
+        after: AfterToday | None = None,
     ) -> None:
         self.spark = spark
         self.earlier = earlier  # the earlier grants it read (for batch --ledger-out)
@@ -149,6 +154,8 @@ class SparkBatchResult:
         self.started = started
         self._stop = stop
         self._summary: BatchSummary | None = None
+        self._ledger = ledger  # the earlier grants the plan read, for the top-ups
+        self._after = after  # without as_of: the dates after the machine's date
 
     def decisions(self) -> DataFrame:
         """The decisions table (:data:`~policyrules.batch_columns.DECISION_COLUMNS`)."""
@@ -274,6 +281,10 @@ class SparkBatchResult:
             Money(int(exact)),
             Money(int(granted)),
             time.perf_counter() - self.started,
+            after_today=self._after,
+            top_ups=NO_TOP_UPS
+            if self._ledger is None
+            else top_ups(self.spark, grants, self._ledger),
         )
 
     def grants_ledger(self, out: str | Path) -> str:
@@ -314,6 +325,7 @@ def run_batch_spark(
     on_other_reading: ReadingSink | None = None,
     skip: Iterable[str] = (),
     keyed: Mapping[str, CompiledCap] | None = None,
+    today: dt.date | None = None,
 ) -> SparkBatchResult:
     """Evaluate every entity of the Parquet registry at ``source`` (a local directory or a
     URL Spark reads) against ``compiled`` on Spark, as :func:`policyrules.batch.run_batch`
@@ -351,9 +363,14 @@ def run_batch_spark(
         with show.step("reading the registry"):
             registry = read_registry(spark, compiled.checked, where)
         tables = dict(registry.tables)
+        after = None
         if as_of is not None:  # E353, as on DuckDB (batch.run_batch)
             with show.step("checking the dates against as_of"):
                 _refuse_later(spark, compiled.checked, tables, as_of, where)
+        else:  # taken as given, and said, as on DuckDB
+            with show.step("counting the dates after today"):
+                day = today or facts_dated.machine_today()
+                after = after_today(spark, compiled.checked, tables, day)
         own = tables["ledger"]
         shown = registry.ledger or f"{where}/ledger"
         with show.step("checking the ledger"):  # as on DuckDB (batch.run_batch), in order
@@ -409,7 +426,15 @@ def run_batch_spark(
     text = functools.partial(_table_text, own, compiled.checked, shown)
     earlier = Earlier((shown, text), ledger)
     return SparkBatchResult(
-        spark, outputs, registry.rows, started, stop=not running, readings=readings, earlier=earlier
+        spark,
+        outputs,
+        registry.rows,
+        started,
+        stop=not running,
+        readings=readings,
+        earlier=earlier,
+        ledger=tables["ledger"],
+        after=after,
     )
 
 

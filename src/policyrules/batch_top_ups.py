@@ -7,10 +7,13 @@ award under no yearly cap): a ledger holds one grant per provision, path of ids 
 which is what tells a payment listed twice (E326 in a ledger table or file, E331 in a
 store) from a new one.  Such a grant can never be appended or recorded beside the first;
 the ledger must record their total as the one grant.  :func:`top_ups` finds them after
-the run, for the summary to say so (one query over ``grants`` and the earlier ``ledger``).
+the run, for the summary to say so (one query over ``grants`` and the earlier ``ledger``,
+on DuckDB; on Spark the same query, :func:`top_ups_sql`, over the grants written).
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable, Sequence
 
 import attrs
 import duckdb
@@ -18,7 +21,7 @@ import duckdb
 from .runtime.money import Money
 from .tables_values import ident
 
-__all__ = ["NO_TOP_UPS", "TopUps", "top_ups"]
+__all__ = ["NO_TOP_UPS", "TopUps", "top_ups", "top_ups_of", "top_ups_sql"]
 
 _IDENTITY = ("provision", "amount_fen", "year")
 
@@ -71,17 +74,42 @@ def top_ups(con: duckdb.DuckDBPyConnection) -> TopUps:
     """The run's ``grants`` whose identity (provision, ids, year) an earlier grant of more
     than 0.00 元 in ``ledger`` has: how many, and the first by provision and path."""
     path = [c for c in con.table("grants").columns if c not in _IDENTITY]
+    return top_ups_of(path, con.execute(top_ups_sql(path, ident)).fetchall())
+
+
+def top_ups_sql(
+    path: Sequence[str],
+    quote: Callable[[str], str],
+    grants: str = "grants",
+    ledger: str = "ledger",
+) -> str:
+    """The query :func:`top_ups` runs, in SQL DuckDB and Spark both read (``quote``: the
+    engine's quoting of an identifier): one row, the first top-up and how many there are.
+    NULLs (an id or year not given) are ordered last on both, as DuckDB orders them."""
     same = " AND ".join(
-        f"g.{ident(c)} IS NOT DISTINCT FROM e.{ident(c)}" for c in ["provision", *path, "year"]
+        f"g.{quote(c)} IS NOT DISTINCT FROM e.{quote(c)}" for c in ["provision", *path, "year"]
     )
-    ids = ", ".join(f"g.{ident(c)}" for c in path)
-    rows = con.execute(
-        f"SELECT g.provision, [{ids}], g.year, e.amount, g.amount_fen, count(*) OVER () "
-        f"FROM grants g JOIN ledger e ON {same} "
-        f"WHERE g.amount_fen > 0 AND e.amount > 0 ORDER BY ALL LIMIT 1"
-    ).fetchall()
+    shown = ", ".join(f"g.{quote(c)}" for c in ["provision", *path, "year"])
+    order = ", ".join(f"{i} NULLS LAST" for i in range(1, len(path) + 5))
+    return (
+        f"SELECT {shown}, e.amount, g.amount_fen, count(*) OVER () "
+        f"FROM {grants} g JOIN {ledger} e ON {same} "
+        f"WHERE g.amount_fen > 0 AND e.amount > 0 ORDER BY {order} LIMIT 1"
+    )
+
+
+def top_ups_of(path: Sequence[str], rows: Sequence[Sequence[object]]) -> TopUps:
+    """:class:`TopUps` from the rows of :func:`top_ups_sql` (none, or one)."""
     if not rows:
         return NO_TOP_UPS
-    provision, values, year, before, now, n = rows[0]
+    provision, *values = rows[0][: len(path) + 1]
+    year, before, now, n = rows[0][len(path) + 1 :]
     said = ", ".join(f"{c} {v}" for c, v in zip(path, values, strict=True) if v is not None)
-    return TopUps(int(n), str(provision), said, year, Money(int(before)), Money(int(now)))
+    return TopUps(
+        int(str(n)),
+        str(provision),
+        said,
+        None if year is None else int(str(year)),
+        Money(int(str(before))),
+        Money(int(str(now))),
+    )

@@ -27,6 +27,7 @@ from .api import Policy, load, read_rule_files
 from .cli_batch import add_batch_command
 from .cli_diff import add_diff_command
 from .cli_ledger import ExportFailed, add_ledger_commands, evaluate_with_ledger
+from .cli_registry import add_records_option, firms_own
 from .cli_serve import add_serve_command
 from .cli_shell import add_completion_command, add_version, closed_pipe, positive_int
 from .cli_test import add_test_command
@@ -170,9 +171,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
     try:
         result = _evaluate(args, policy, commit=True)
     except ExportFailed as exc:  # the store is committed: show what it recorded, then fail
-        _show(args, exc.result, policy)
+        _show(args, firms_own(policy, args, exc.result), policy)
         raise
-    _show(args, result, policy)
+    _show(args, result := firms_own(policy, args, result), policy)
     if args.as_of is None and not all(map(dated, result.decisions)):
         _say(_NO_AS_OF[chosen_lang(args)], err=True)
     return OK
@@ -429,6 +430,7 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="evaluate against --ledger without recording anything",
     )
+    add_records_option(e)
     eval_options(e)
     e.set_defaults(run=cmd_eval)
 

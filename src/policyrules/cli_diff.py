@@ -109,6 +109,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
             ledger=ledger,
             ledger_file=args.ledger,
             as_of=as_of,
+            facts_file=None if args.facts == "-" else str(args.facts),
         )
     finally:
         if isinstance(ledger, LedgerStore):

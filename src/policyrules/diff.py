@@ -318,13 +318,16 @@ def what_if(
     ledger: LedgerStore | Ledger | Iterable[Grant | Mapping[str, Any]] | None = None,
     as_of: dt.date | str | None = None,
     ledger_file: str | None = None,
+    facts_file: str | None = None,
 ) -> WhatIf:
     """``facts`` evaluated as they are, then with ``parameters`` and ``assumptions`` on top
     (values read as :meth:`policyrules.Policy.evaluate` reads them), compared by
     :func:`compare`.  Nothing is recorded: a ledger store is only read.  Earlier grants
     counted by another reading than a run's are read in the accounts they were counted in
     and listed in ``read_otherwise`` (an evaluation that pays refuses such a run: E335);
-    ``ledger_file`` names the ledger (its file) there.
+    ``ledger_file`` names the ledger (its file) there, ``facts_file`` the facts' (their
+    ``ledger:``), in English and in Chinese (``事实文件 firm-a.yaml 中的台账``), as a
+    registry's diff names its ledger table.
 
     :raises FactsError: bad facts, parameters or assumptions (as ``Policy.evaluate``).
     :raises LedgerError: bad earlier grants (as ``Policy.evaluate``).
@@ -339,6 +342,7 @@ def what_if(
         explain=False,
         on_other_reading=found.add,
         ledger_file=ledger_file,
+        facts_file=facts_file,
     )
     after = policy.evaluate(
         facts,
@@ -349,6 +353,7 @@ def what_if(
         explain=False,
         on_other_reading=found.add,
         ledger_file=ledger_file,
+        facts_file=facts_file,
     )
     changed = compare(before.decisions, after.decisions, policy.words)
     read = tuple(sorted(found, key=attrs.astuple))

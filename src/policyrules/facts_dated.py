@@ -36,6 +36,7 @@ __all__ = [
     "SHOWN",
     "AfterToday",
     "LaterDate",
+    "after_in_rows",
     "later_in_facts",
     "later_in_rows",
     "machine_today",
@@ -136,6 +137,21 @@ def later_in_rows(
         found.append(LaterDate(int(str(k)), str(subject), int(str(f)), day, where))
         total = int(str(n))
     return found, total
+
+
+def after_in_rows(
+    policy: CheckedPolicy, rows: Sequence[Sequence[object]], today: dt.date
+) -> AfterToday:
+    """The summary's count from the rows of
+    :func:`~policyrules.backends.sql.dated.later_dates` run with ``today`` for ``as_of``
+    and a limit of 1 (on DuckDB or Spark): none, or the first and how many in all."""
+    if not rows:
+        return AfterToday(today, 0)
+    k, subject, f, day, n = rows[0]
+    ent = policy.entities[int(str(k))]
+    return AfterToday(
+        today, int(str(n)), f"{ent.name} {subject}'s {ent.facts[int(str(f))].name} {day}"
+    )
 
 
 def refuse_later(

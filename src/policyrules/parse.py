@@ -178,6 +178,24 @@ def _inside_condition(stmts: list[s.Stmt], line: int, col: int) -> tuple[s.Stmt,
     return None
 
 
+def _before_operand(stmts: list[s.Stmt], line: int, col: int) -> tuple[s.Stmt, int] | None:
+    """A comment on a line of its own inside a condition, after its first line: the statement
+    and ``-(i + 1)``, ``i`` the operand the comment precedes (the next to start, the
+    outermost if several: ``(a or b)`` before ``a``), where ``Stmt.inner`` keeps it."""
+    for st in stmts:
+        cond = s.condition_of(st)
+        if cond is None or st.span is None or not st.span.line < line < st.span.end_line:
+            continue
+        starts = [
+            ((op.span.line, op.span.col), i)
+            for i, op in enumerate(s.chain_operands(cond))
+            if op.span is not None and (op.span.line, op.span.col) > (line, col)
+        ]
+        if starts:
+            return st, -min(starts)[1] - 1
+    return None
+
+
 def _attach_comments(module: s.Module, tokens: list[Token]) -> s.Module:
     """Give each comment to the statement whose line it ends, else to the next statement."""
     if not tokens:
@@ -199,7 +217,8 @@ def _attach_comments(module: s.Module, tokens: list[Token]) -> s.Module:
     for tok in tokens:
         text = str(tok).rstrip()
         line, col = tok.line or 0, tok.column or 0
-        if (found := _inside_condition(stmts, line, col)) is not None:
+        found = _inside_condition(stmts, line, col) or _before_operand(stmts, line, col)
+        if found is not None:
             inner.setdefault(id(found[0]), []).append((found[1], text))
             continue
         ends_here = [

@@ -228,8 +228,12 @@ def _condition(head: str, e: s.Expr, indent: str, inner: tuple[tuple[int, str], 
     comments inside (``inner``), broken after each operand that has one, the comment after it."""
     if inner:
         ops = s.chain_operands(e)
-        notes = {id(ops[i]): text for i, text in inner if i < len(ops)}
-        lines = _noted(e, notes, f"{indent}  ")
+        notes = {id(ops[i]): text for i, text in inner if 0 <= i < len(ops)}
+        above: dict[int, list[str]] = {}
+        for i, text in inner:  # -(i + 1): on a line of its own before operand i
+            if i < 0 and -i - 1 < len(ops):
+                above.setdefault(id(ops[-i - 1]), []).append(text)
+        lines = _noted(e, notes, f"{indent}  ", above)
         return [f"{indent}{head} {lines[0]}", *lines[1:]]
     one = f"{indent}{head} {print_expr(e)}"
     if len(one) <= WIDTH or not isinstance(e, s.And | s.Or):
@@ -242,21 +246,34 @@ def _condition(head: str, e: s.Expr, indent: str, inner: tuple[tuple[int, str], 
     return lines
 
 
-def _noted(e: s.Expr, notes: dict[int, str], cont: str) -> list[str]:
+def _noted(
+    e: s.Expr, notes: dict[int, str], cont: str, above: dict[int, list[str]] | None = None
+) -> list[str]:
     """The chain ``e`` a term a line (continued at ``cont``), each term's comment in ``notes``
-    (by ``id``) after it; a term with comments inside broken the same way, two spaces in."""
+    (by ``id``) after it, those in ``above`` on lines of their own before it; a term with
+    comments inside broken the same way, two spaces in."""
+    above = above or {}
     word, terms = _chain(e)
     level = _AND if word == "and" else _OR
     lines: list[str] = []
     for i, t in enumerate(terms):
-        inside = any(id(x) in notes for x in s.chain_operands(t))
-        part = _noted(t, notes, f"{cont}  ") if inside else [print_expr(t)]
+        inside = any(id(x) in notes or id(x) in above for x in s.chain_operands(t))
+        part = _noted(t, notes, f"{cont}  ", above) if inside else [print_expr(t)]
         if _prec(t) < (level if i == 0 else level + 1):
             part = [f"({part[0]}", *part[1:]]
             part[-1] += ")"
         if id(t) in notes:
             part[-1] += f"  {notes[id(t)]}"
-        lines += part if i == 0 else [f"{cont}{word} {part[0]}", *part[1:]]
+        if i == 0:
+            lines += part
+            continue
+        # a comment before t, or before the first term of a chain t begins with
+        first: s.Expr | None = t
+        while first is not None:
+            lines += [f"{cont}{c}" for c in above.get(id(first), ())]
+            heads = s.chain_terms(first)
+            first = heads[0] if heads else None
+        lines += [f"{cont}{word} {part[0]}", *part[1:]]
     return lines
 
 

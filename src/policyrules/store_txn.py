@@ -11,7 +11,7 @@ import datetime as dt
 import json
 import sqlite3
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -146,7 +146,7 @@ class StoreTransaction:
             except sqlite3.IntegrityError as exc:
                 if "UNIQUE" not in str(exc):
                     raise _error("E330", f"{self._path}: refused {g.describe()}: {exc}") from None
-                raise _duplicate(self._conn, self._path, g) from None
+                raise _duplicate(self._conn, self._path, g, self._batches) from None
         return batch
 
     def _new_batch(self, note: str | None) -> str:
@@ -304,6 +304,27 @@ def _grant(path: Path, row: tuple[Any, ...]) -> Grant:
         raise _damaged(path, seq, exc) from None
 
 
+def _imported_now(path: Path, g: Grant, had: Money, note: str | None) -> LedgerError:
+    """E331 for a grant the same transaction recorded (imported) before the run's grant
+    of its identity: nothing was recorded before this run; the run pays the rest of the
+    entitlement beyond what the imported grant paid, which the store cannot hold beside it."""
+    source = (note or "").removeprefix("imported from ")
+    said = f" ({note})" if note else ""
+    where = f"its amount in the ledger of {source}" if source != (note or "") else "its amount"
+    total = (had + g.amount).format_cn()
+    return _error(
+        "E331",
+        f"{path}: the grant {g.describe()} was recorded in this same run{said} as "
+        f"{had.format_cn()}, and the run gives it {g.amount.format_cn()} more, a top-up "
+        "of it (what is due now exceeds what it paid, e.g. a fact revised upward); a store "
+        "records one payment per provision, subject and year, so nothing was written, "
+        "the import neither",
+        hint=f"if the top-up is paid, record the total, {total}, as the one grant: set "
+        f"{where} to it and run again (it then pays nothing more); --dry-run shows "
+        "the result without recording it",
+    )
+
+
 def _damaged(path: Path, seq: int, exc: Exception) -> LedgerError:
     return _error(
         "E330",
@@ -312,14 +333,20 @@ def _damaged(path: Path, seq: int, exc: Exception) -> LedgerError:
     )
 
 
-def _duplicate(conn: sqlite3.Connection, path: Path, g: Grant) -> LedgerError:
+def _duplicate(
+    conn: sqlite3.Connection, path: Path, g: Grant, mine: Sequence[str] = ()
+) -> LedgerError:
+    """E331; ``mine``: the batches of this transaction, where the grant recorded may be one
+    imported a moment before (the facts' or the registry's ledger: :func:`_imported_now`)."""
     row = conn.execute(
-        "SELECT g.seq, b.recorded_at, b.id, g.amount_fen FROM grants g "
+        "SELECT g.seq, b.recorded_at, b.id, g.amount_fen, b.note FROM grants g "
         "JOIN batches b ON b.id = g.batch "
         "WHERE g.provision = ? AND g.path = ? AND coalesce(g.year, 0) = ? "
         "AND coalesce(g.tier, '') = ? AND g.amount_fen > 0",
         (g.provision, path_text(g), g.year or 0, g.tier or ""),
     ).fetchone()
+    if row is not None and row[2] in mine:
+        return _imported_now(path, g, Money(int(row[3])), row[4])
     when = f" (grant #{row[0]}, recorded {row[1]}, batch {row[2]})" if row else ""
     # From an evaluation (which read the store in this transaction) the grant is a
     # further payment: a top-up of what is due (a revised fact) in the same year.

@@ -3,7 +3,8 @@
 Spans and nothing else are left out of equality, so a tree parsed from the formatter's
 output equals the tree it was printed from (``parse(print(tree)) == tree``).  Comments are
 kept on the statement they precede (``comments``) or end the line of (``trailing``), or,
-inside a condition written over several lines, by the operand they follow (``inner``).
+inside a condition written over several lines, by the operand they follow (``inner``), or,
+on a line of their own there, by the operand they precede (kept as ``-(index + 1)``).
 No lark import here: the tree is ours, not the parser's.
 
 The classes are defined in three modules, :mod:`policyrules.syntax_exprs` (the base node,

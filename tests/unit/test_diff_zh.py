@@ -98,7 +98,12 @@ def test_the_cap_binds(capsys: pytest.CaptureFixture[str]) -> None:
     )
 
 
-def test_an_assumption_and_the_note_on_earlier_grants(capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_assumption_and_the_note_on_earlier_grants(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The 说明 names the facts file whose ``ledger:`` it speaks of, as a registry's diff
+    names its ledger table (it said 事实中的台账, the file unnamed: hBT); facts read from
+    standard input name none."""
     out = _diff(capsys, str(FIRM_A), "--assume", "annual_cap_year=decision")
     lines = out.splitlines()
     assert lines[:11] == [
@@ -112,7 +117,8 @@ def test_an_assumption_and_the_note_on_earlier_grants(capsys: pytest.CaptureFixt
         "共 31 项决定，其中 3 项有变化",
         "确定金额合计：2800 万元 → 2400 万元（减少 400 万元）",
         "最高金额合计：2900 万元 → 3050 万元（增加 150 万元）",
-        "说明：事实中的台账记载的京经信发〔2025〕50号 第3条“创新医疗器械获批上市一次性奖励”"
+        f"说明：事实文件 {FIRM_A} 中的台账记载的京经信发〔2025〕50号 第3条"
+        "“创新医疗器械获批上市一次性奖励”"
         "此前拨付，是按“年度上限按哪一日期计入年度：获批日期所在年度”计入的（台账未记载，"
         "按默认值）；本次按“年度上限按哪一日期计入年度：资金决定日期所在年度”计算时，这些拨付"
         "仍留在原来计入的账户中，不重新计入，因此按“年度上限按哪一日期计入年度：资金决定日期"

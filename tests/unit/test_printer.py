@@ -180,6 +180,38 @@ def test_a_comment_inside_a_define_breaks_its_chain_there() -> None:
     assert _fmt(expected) == expected
 
 
+def test_a_comment_on_its_own_line_inside_a_condition_stays_there() -> None:
+    """A comment alone on its line inside a condition written over lines stays on its line
+    before the operand it precedes (it was moved below the condition, a leading comment of
+    the next statement: hBT); beside a trailing one, inside a parenthesised term too;
+    formatting again changes nothing, and the tree is the same."""
+    text = (
+        'clause 1\n  quote "q"\n\n  award a\n    for each product\n'
+        "    eligible when (national_special_review in launch_routes\n"
+        "                   # or a national project (第3条)\n"
+        "                   or other_national_project)   # the route\n"
+        "        # approved after the document's date\n"
+        "        # (its force)\n"
+        "        and approved_on in force\n"
+        "    amount 1 元\n"
+    )
+    expected = (
+        'clause 1\n  quote "q"\n\n  award a\n    for each product\n'
+        "    eligible when (national_special_review in launch_routes\n"
+        "        # or a national project (第3条)\n"
+        "        or other_national_project)  # the route\n"
+        "      # approved after the document's date\n"
+        "      # (its force)\n"
+        "      and approved_on in force\n"
+        "    amount 1 元\n"
+    )
+    assert _fmt(text) == expected
+    assert _fmt(expected) == expected
+    assert parse(expected) == parse(text)
+    short = "define d =\n  a\n  # why b\n  and b\n"
+    assert _fmt(short) == "define d = a\n  # why b\n  and b\n"
+
+
 @pytest.mark.parametrize(
     "text",
     [

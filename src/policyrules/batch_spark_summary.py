@@ -1,0 +1,60 @@
+"""What the batch's summary says on Spark besides the counts, found as on DuckDB.
+
+:func:`after_today`: without ``as_of``, how many of the registry's date facts lie after
+the machine's date (:class:`~policyrules.facts_dated.AfterToday`); :func:`top_ups`: the
+grants topping up an earlier grant of their identity
+(:class:`~policyrules.batch_top_ups.TopUps`).  Each runs DuckDB's query on Spark and
+collects one row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+from .backends.sql import spark as on_spark
+from .backends.sql.dated import later_dates
+from .batch_top_ups import TopUps, top_ups_of, top_ups_sql
+from .facts_dated import AfterToday, after_in_rows
+from .model import CheckedPolicy
+
+if TYPE_CHECKING:
+    from pyspark.sql import DataFrame, SparkSession
+
+__all__ = ["after_today", "top_ups"]
+
+_IDENTITY = ("provision", "amount_fen", "year")
+
+
+def after_today(
+    spark: SparkSession, policy: CheckedPolicy, tables: Mapping[str, DataFrame], today: dt.date
+) -> AfterToday:
+    """How many of the date facts in the entity ``tables`` lie after ``today``: the query
+    DuckDB runs (:func:`~policyrules.backends.sql.dated.later_dates`).
+
+    :raises SparkBatchError: E644/E645 as :func:`~policyrules.backends.sql.spark.collect`."""
+    query = later_dates(policy, today, 1)
+    if query is None:
+        return AfterToday(today, 0)
+    for e in policy.entities:
+        tables[e.key].createOrReplaceTempView(e.key)
+    rows = on_spark.collect(spark.sql(on_spark.spark_sql(query)), "the dates after today")
+    return after_in_rows(policy, rows, today)
+
+
+def top_ups(spark: SparkSession, grants: DataFrame, ledger: DataFrame) -> TopUps:
+    """The run's ``grants`` topping up a grant of ``ledger`` (the earlier grants the plan
+    read): :func:`~policyrules.batch_top_ups.top_ups_sql`, the query DuckDB runs.
+
+    :raises SparkBatchError: E644/E645 as :func:`~policyrules.backends.sql.spark.collect`."""
+    path = [c for c in grants.columns if c not in _IDENTITY]
+    grants.createOrReplaceTempView("_top_up_grants")
+    ledger.createOrReplaceTempView("_top_up_ledger")
+    query = top_ups_sql(path, _backticks, "_top_up_grants", "_top_up_ledger")
+    return top_ups_of(path, on_spark.collect(spark.sql(query), "finding the top-ups"))
+
+
+def _backticks(name: str) -> str:
+    """``name`` as a Spark SQL identifier."""
+    return "`" + name.replace("`", "``") + "`"
