@@ -32,6 +32,7 @@ from .backends.sql.plan import SqlPlan
 from .batch_columns import decisions_sql
 from .batch_earlier import NO_EARLIER_GRANTS, Earlier
 from .batch_top_ups import NO_TOP_UPS, TopUps, top_ups
+from .batch_totals import NO_TOTALS, AmountTotals, totals_of, totals_queries
 from .batch_write import (
     OUTPUTS,
     Readings,
@@ -75,6 +76,14 @@ __all__ = [
 MEMORY_LIMIT = "1GB"
 _SHOW_YEARS = 20  # E349 rows shown at most
 STATUSES = ("eligible", "not_eligible", "unknown", "met", "not_met")
+_STATUSES_ZH = {
+    "eligible": "符合条件",
+    "not_eligible": "不符合条件",
+    "unknown": "尚未确定",
+    "met": "已达成",
+    "not_met": "未达成",
+    "pending": "未到期",
+}
 
 
 @attrs.frozen
@@ -84,7 +93,9 @@ class BatchSummary:
     the total granted (fen), ``seconds`` from reading to the end of the run; without
     ``as_of``, ``after_today`` the date facts after the machine's date (taken as given);
     ``top_ups`` the grants that top up an earlier grant of their identity (unrecordable
-    beside it: ``policyrules.batch_top_ups``)."""
+    beside it: ``policyrules.batch_top_ups``); ``totals`` the award amounts exact, up to
+    and open, per provision and over all, and the unset parameters
+    (:mod:`policyrules.batch_totals`)."""
 
     inputs: Mapping[str, int]
     decisions: int
@@ -96,6 +107,7 @@ class BatchSummary:
     timings: tuple[tuple[str, float], ...] = ()
     after_today: AfterToday | None = None
     top_ups: TopUps = NO_TOP_UPS
+    totals: AmountTotals = NO_TOTALS
 
     def text(self) -> str:
         """A few lines for people."""
@@ -106,10 +118,29 @@ class BatchSummary:
             f"decisions: {self.decisions} ({statuses or 'none'})",
             f"exact amounts: {format_value(self.exact)}; "
             f"grants: {self.grants}, {format_value(self.granted)}",
+            *self.totals.lines(),
             f"time: {self.seconds:.1f} s",
         ]
         if self.after_today is not None and self.after_today.dates:
             lines.append(self.after_today.text())
+        if self.top_ups.count:
+            lines.append(self.top_ups.text())
+        return "\n".join(lines)
+
+    def text_zh(self) -> str:
+        """:meth:`text` in Chinese (``batch --lang zh``)."""
+        read = "，".join(f"{k} {n} 行" for k, n in self.inputs.items() if n)
+        statuses = "，".join(f"{_STATUSES_ZH.get(s, s)} {n}" for s, n in self.statuses.items() if n)
+        lines = [
+            f"读取：{read or '无数据'}",
+            f"决定：{self.decisions} 项（{statuses or '无'}）",
+            f"确定金额合计：{format_value(self.exact)}；"
+            f"发放记录：{self.grants} 笔，{format_value(self.granted)}",
+            *self.totals.lines_zh(),
+            f"用时：{self.seconds:.1f} 秒",
+        ]
+        if self.after_today is not None and self.after_today.dates:
+            lines.append(self.after_today.text_zh())
         if self.top_ups.count:
             lines.append(self.top_ups.text())
         return "\n".join(lines)
@@ -434,6 +465,8 @@ def _count(con: duckdb.DuckDBPyConnection, summary: BatchSummary, decisions: str
         "SELECT coalesce(sum(amount_fen), 0), count(*) FROM grants"
     ).fetchall()[0]
     statuses = {s: counts.pop(s, 0) for s in STATUSES} | counts
+    amounts, unset = totals_queries(decisions)
+    totals = totals_of(con.execute(amounts).fetchall(), con.execute(unset).fetchall())
     return attrs.evolve(
         summary,
         decisions=rows,
@@ -441,4 +474,5 @@ def _count(con: duckdb.DuckDBPyConnection, summary: BatchSummary, decisions: str
         statuses=statuses,
         exact=Money(exact),
         granted=Money(int(granted)),
+        totals=totals,
     )

@@ -127,7 +127,8 @@ def _done(
                 said["ledger"] = {"store": args.ledger, "recorded": False, "record": record}
             write_json({**said, "provenance": made})
             return
-        sys.stdout.write(printable(f"wrote {args.out}\n{summary.text()}\n", keep="\n"))
+        shown = summary.text_zh() if args.lang == "zh" else summary.text()
+        sys.stdout.write(printable(f"wrote {args.out}\n{shown}\n", keep="\n"))
         if summary.grants and (unrecorded := _unrecorded(args)) is not None:
             sys.stdout.write(
                 printable(
@@ -164,6 +165,7 @@ def summary_json(summary: BatchSummary) -> dict[str, Any]:
         "seconds": round(summary.seconds, 3),
         **after,
         "top_ups": summary.top_ups.to_json(),
+        "amounts": summary.totals.to_json(),
     }
 
 
@@ -314,6 +316,12 @@ def add_batch_command(sub: Any) -> None:
         choices=("text", "json"),
         default="text",
         help="how to print the summary (--format names the outputs' format)",
+    )
+    b.add_argument(
+        "--lang",
+        choices=("en", "zh"),
+        default="en",
+        help="the text summary's language (default en; the outputs' columns are the same)",
     )
     b.add_argument(
         "--memory-limit",

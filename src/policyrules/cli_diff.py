@@ -74,6 +74,7 @@ def _ledger(arg: str | None, policy: Policy) -> LedgerStore | Ledger | None:
 
 def cmd_diff(args: argparse.Namespace) -> int:
     parameters = read_pairs(args.set, "--set")
+    before = read_pairs(args.set_before, "--set-before")
     assumptions = read_pairs(args.assume, "--assume")
     if not parameters and not assumptions:
         raise PolicyRulesError(
@@ -89,7 +90,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
     ledger = _ledger(args.ledger, policy)
     try:
         if args.facts != "-" and _registry(args.facts):
-            _batch(args, policy, ledger, parameters, assumptions, as_of, lang)
+            _batch(args, policy, ledger, (before, parameters), assumptions, as_of, lang)
             return 0
         if args.out is not None:
             raise PolicyRulesError(
@@ -110,6 +111,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
             ledger_file=args.ledger,
             as_of=as_of,
             facts_file=None if args.facts == "-" else str(args.facts),
+            before_parameters=before,
         )
     finally:
         if isinstance(ledger, LedgerStore):
@@ -119,7 +121,11 @@ def cmd_diff(args: argparse.Namespace) -> int:
         sys.stdout.write(printable(text, keep="\n"))
     elif args.format == "json":  # with the provenance of the second run, as eval --json
         made = provenance(
-            policy, extra=extra, as_of=as_of, parameters=parameters, assumptions=assumptions
+            policy,
+            extra=extra,
+            as_of=as_of,
+            parameters={**before, **parameters},
+            assumptions=assumptions,
         )
         write_json({**result.to_json(), "provenance": made})
     elif args.format == "jsonl":  # the changes as in json, one a line
@@ -152,15 +158,17 @@ def _batch(
     args: argparse.Namespace,
     policy: Policy,
     ledger: LedgerStore | Ledger | None,
-    parameters: dict[str, Any],
+    parameters: tuple[dict[str, Any], dict[str, Any]],
     assumptions: dict[str, Any],
     as_of: Any,
     lang: str,
 ) -> None:
+    """``parameters``: the baseline's (``--set-before``) and the second run's (``--set``)."""
     result = what_if_batch(
         policy,
         args.facts,
-        parameters=parameters,
+        before_parameters=parameters[0],
+        parameters=parameters[1],
         assumptions=assumptions,
         ledger=ledger,
         ledger_file=args.ledger,
@@ -200,6 +208,14 @@ def add_diff_command(sub: Any) -> None:
         default=[],
         metavar="PARAM=VALUE",
         help="give an open parameter a value in the second run",
+    )
+    d.add_argument(
+        "--set-before",
+        action="append",
+        default=[],
+        metavar="PARAM=VALUE",
+        help="the baseline: give a parameter a value in both runs (--set overrides it in "
+        "the second), to compare two values of a rate: --set-before R=30%% --set R=50%%",
     )
     d.add_argument(
         "--assume",

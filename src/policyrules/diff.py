@@ -319,8 +319,10 @@ def what_if(
     as_of: dt.date | str | None = None,
     ledger_file: str | None = None,
     facts_file: str | None = None,
+    before_parameters: Mapping[str, Any] | None = None,
 ) -> WhatIf:
-    """``facts`` evaluated as they are, then with ``parameters`` and ``assumptions`` on top
+    """``facts`` evaluated as they are (with ``before_parameters``, the baseline: a rate
+    set before as after), then with ``parameters`` and ``assumptions`` on top
     (values read as :meth:`policyrules.Policy.evaluate` reads them), compared by
     :func:`compare`.  Nothing is recorded: a ledger store is only read.  Earlier grants
     counted by another reading than a run's are read in the accounts they were counted in
@@ -335,10 +337,12 @@ def what_if(
     if isinstance(ledger, Iterable) and not isinstance(ledger, (Ledger, LedgerStore)):
         ledger = policy.read_ledger(ledger)  # read once, used twice
     found: set[OtherReading] = set()
+    base = dict(before_parameters or {})
     before = policy.evaluate(
         facts,
         ledger=ledger,
         as_of=as_of,
+        parameters=base,
         explain=False,
         on_other_reading=found.add,
         ledger_file=ledger_file,
@@ -348,7 +352,7 @@ def what_if(
         facts,
         ledger=ledger,
         as_of=as_of,
-        parameters=parameters,
+        parameters={**base, **(parameters or {})},
         assumptions=assumptions,
         explain=False,
         on_other_reading=found.add,

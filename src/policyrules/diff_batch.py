@@ -261,8 +261,10 @@ def what_if_batch(
     out: str | Path | None = None,
     memory_limit: str | None = None,
     ledger_file: str | None = None,
+    before_parameters: Mapping[str, Any] | None = None,
 ) -> BatchWhatIf:
-    """The registry evaluated as it stands and again with ``parameters`` and
+    """The registry evaluated as it stands (with ``before_parameters``, the baseline, in
+    both runs) and again with ``parameters`` (over the baseline's) and
     ``assumptions`` (read as :meth:`policyrules.Policy.evaluate_batch` reads them); the
     decisions that change counted, and the exact amounts and upper bounds summed, per
     provision and over all.  ``out`` (``.parquet`` or ``.csv``): the changed rows
@@ -276,12 +278,14 @@ def what_if_batch(
     """
     fmt = None if out is None else _check_out(Path(out))
     found: set[OtherReading] = set()
+    base = dict(before_parameters or {})
     with tempfile.TemporaryDirectory(prefix="policyrules-diff-") as tmp:
         kept = str(Path(tmp) / "before.parquet")
         first = policy.evaluate_batch(
             registry,
             ledger=ledger,
             as_of=as_of,
+            parameters=base,
             memory_limit=memory_limit,
             on_other_reading=found.add,
             ledger_file=ledger_file,
@@ -295,7 +299,7 @@ def what_if_batch(
             registry,
             ledger=ledger,
             as_of=as_of,
-            parameters=parameters,
+            parameters={**base, **(parameters or {})},
             assumptions=assumptions,
             memory_limit=memory_limit,
             on_other_reading=found.add,
