@@ -2,7 +2,8 @@
 written (a number from a file by its spelling), never blank, without a control character, an
 invisible one (U+200B ZERO WIDTH SPACE...), a line break (U+2028...), a full-width Latin
 letter, digit or mark (``０７０１``, ``P－1``), a digit of another script (``٠٧٠١``), a number
-character that is no digit (``P①``, ``〇``), a Greek, Cyrillic or Coptic letter (``Р1``) or
+character that is no digit (``P①``, ``〇``), a Greek, Cyrillic, Coptic, Armenian, Cherokee or Lisu
+letter (``Р1``) or
 white space at either end (ids compare exactly: ``P1 `` beside ``P1``, or ``０７０１`` or
 ``٠٧٠١`` beside ``0701``, would be two items, each paid), and of at most
 :data:`~policyrules.convert_patterns.MAX_ID_LENGTH` (256) characters; a ledger's year a
@@ -45,7 +46,8 @@ def ids_ok(ids: Collection[Any]) -> bool:
     """Whether :func:`convert_id` takes every one of ``ids`` as it is (text of at most
     :data:`MAX_ID_LENGTH` characters, no control or invisible character, line break,
     full-width letter, digit or mark, digit of another script, number character that is no
-    digit or Greek, Cyrillic or Coptic letter, not blank, no white space at either end): a
+    digit or Greek, Cyrillic, Coptic, Armenian, Cherokee or Lisu letter, not blank, no white space
+    at either end): a
     few scans of
     their joined text, not a search per id.  ``False`` says only that some id needs
     :func:`convert_id` (an int, or one it refuses)."""
@@ -72,7 +74,8 @@ def convert_id(v: Any) -> str:
     for text with a control character (it would print as something else), a line break (it
     would forge a line), an invisible one (it would print as the id without it), a
     full-width Latin letter, digit or mark, a digit of another script, a number character
-    that is no digit or a Greek, Cyrillic or Coptic letter (it would be another id than the
+    that is no digit or a Greek, Cyrillic, Coptic, Armenian, Cherokee or Lisu letter (it would be
+    another id than the
     one it reads as), and for an id of more than :data:`MAX_ID_LENGTH`
     characters."""
     if isinstance(v, str):

@@ -1,6 +1,6 @@
 """The ledger store's schema: the tables, their version, and the migration of older stores.
 
-Schema (version 7, in ``PRAGMA user_version``; ``PRAGMA application_id`` marks the file as a
+Schema (version 8, in ``PRAGMA user_version``; ``PRAGMA application_id`` marks the file as a
 policyrules ledger)::
 
     batches(id TEXT PRIMARY KEY, recorded_at TEXT, note TEXT)
@@ -31,7 +31,9 @@ run pays against a store whose grants it cannot all see.  5 may hold an id refus
 its migration to 6 is the same reading of every grant's ids.  6 may hold an id refused since
 (a number character that is no digit, ``P①``, ``〇``, a Greek, Cyrillic or Coptic letter,
 ``РЗ`` in Cyrillic for ``P3``, or a styled letter, ``𝐏1``): its migration to 7 is that
-reading again (a store of 5 or older is read once, for all).  An older store is migrated in
+reading again.  7 may hold an id with an Armenian, Cherokee or Lisu letter (``Ꭺ1``, Cherokee,
+for ``A1``), refused since: its migration to 8 is that reading again (a store of 5 or older
+is read once, for all).  An older store is migrated in
 place, in one transaction, when opened: every grant is kept as it was.
 """
 
@@ -52,7 +54,7 @@ __all__ = [
     "refused_id",
 ]
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 APPLICATION_ID = 0x50524C47  # "PRLG": marks the file as a policyrules ledger
 
 _BASES = """
@@ -144,8 +146,8 @@ def migrate_schema(conn: sqlite3.Connection, path: object) -> None:
     IMMEDIATE`` transaction: all the steps or none.  Version 1 to 2 adds ``bases`` (empty:
     the values used so far are not known); 2 to 3 adds ``tier`` (``NULL``: no earlier
     grant names one) and puts it in the unique identity; 3 to 4 adds ``grants_by_number``;
-    4 to 5, 5 to 6 and 6 to 7 read every grant's ids (:func:`refused_id`), changing
-    nothing.
+    4 to 5, 5 to 6, 6 to 7 and 7 to 8 read every grant's ids (:func:`refused_id`),
+    changing nothing.
 
     :raises LedgerError: E330 if the file is not a policyrules ledger store."""
     conn.execute("BEGIN IMMEDIATE")
@@ -163,7 +165,9 @@ def migrate_schema(conn: sqlite3.Connection, path: object) -> None:
                 conn.execute(_IDENTITY)
             if version < 4:
                 conn.execute(_BY_NUMBER)
-            if version < 7:  # (5 took ids 6 refuses, ٠٧٠١, P－1; 6 those 7 refuses, P①, РЗ)
+            # (5 took ids 6 refuses, ٠٧٠١, P－1; 6 those 7 refuses, P①, РЗ; 7 those 8 refuses,
+            # Ꭺ1, ꓑ1, Օ1: Cherokee, Lisu, Armenian)
+            if version < 8:
                 _refuse_refused_ids(conn, path)
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         conn.execute("COMMIT")
@@ -184,9 +188,9 @@ def refused_id(path: object, seq: int, idents: list[str]) -> Diagnostic | None:
                 f"{path}: grant #{seq} holds an id this policyrules refuses: {fault[0]}",
                 hint="an earlier policyrules took such ids (a line break, an invisible or a "
                 "full-width character, a digit of another script, a number character such as "
-                "① or 〇, a Greek or Cyrillic letter, a styled letter such as ℙ); until it is "
-                "mended no run reads this store (a run reads a firm's grants by its id, and "
-                "would not see this one): export it "
+                "① or 〇, a Greek, Cyrillic or Cherokee letter, a styled letter such as ℙ); "
+                "until it is mended no run reads this store (a run reads a firm's grants by its "
+                "id, and would not see this one): export it "
                 "with the version that wrote it (`policyrules ledger export`), write the id "
                 f"as the rest of the ledger does ({fault[1]}), and `policyrules ledger "
                 "import` it into a new store",

@@ -75,7 +75,8 @@ _EDGE = f"^[{SPACE_TEXT}]|[{SPACE_TEXT}]$"  # white space at an id's start or en
 _INVISIBLE = "[" + class_body(INVISIBLE_RANGES, "\\x{{{:X}}}") + "]"
 _BREAK = "[" + class_body(LINE_BREAK_RANGES, "\\x{{{:X}}}") + "]"  # U+2028, U+2029
 # A full-width letter, digit or mark (０-９ Ａ-Ｚ ａ-ｚ －．／＿), another script's digit, a
-# number character that is no digit (① ² 〇 Ⅻ), a Greek, Cyrillic or Coptic letter or a
+# number character that is no digit (① ² 〇 Ⅻ), a Greek, Cyrillic, Coptic, Armenian, Cherokee or
+# Lisu letter or a
 # styled letter (𝐏 ℙ Ⓟ: runtime.ids.LOOKALIKE), astral ones too: one search, the message
 # telling which.
 _LOOKALIKE = "[" + class_body(LOOKALIKE_RANGES, "\\x{{{:X}}}") + "]"
@@ -213,7 +214,7 @@ ID_MESSAGES = {
     ),
     "lookalike": (
         "an id holds a character read as an ASCII one it is not (a full-width form, a digit "
-        "of another script, ①, ², 〇, a Greek or Cyrillic letter, a styled letter 𝐏)",
+        "of another script, ①, ², 〇, a Greek, Cyrillic or Cherokee letter, a styled letter 𝐏)",
         "write it in ASCII: ids compare exactly, and `０７０１`, `٠٧٠١` or `P①` beside `0701` or "
         "`P1` would be two items, each paid",
     ),

@@ -5,12 +5,14 @@ for ids of the BMP: beyond it the reader alone refuses an invisible character) a
 invisible characters (category Cf, of the BMP and beyond), white space (U+FEFF among it),
 control characters, line breaks, digits of other scripts (category Nd, of the BMP and
 beyond), number characters that are no digit (No, Nl: ``① ² ½ Ⅻ 〇``, of the BMP and
-beyond), Greek, Cyrillic and Coptic letters and others (Han, kana, Arabic, ``µ``), styled
+beyond), Greek, Cyrillic, Coptic, Armenian, Cherokee and Lisu letters and others (Han, kana,
+Arabic, ``µ``), styled
 letters (``𝐏 ℙ Ⓟ ™``),
 full-width letters, digits and marks and letters, and ids of 256 and 257 characters: each
 takes exactly the ids the rule, stated from ``unicodedata`` and the Unicode blocks, takes
 (no character of category Cc, Cf, Zl, Zp, Nd but ASCII's digits, No or Nl, no letter of the
-Greek, Cyrillic and Coptic blocks, no character but ASCII that NFKC writes as ASCII holding
+Greek, Cyrillic, Coptic, Armenian, Cherokee and Lisu blocks, no character but ASCII that NFKC
+writes as ASCII holding
 a letter or digit, no full-width form of an ASCII letter or of ``- . / _``,
 no white space at either end, 1 to 256 characters)."""
 

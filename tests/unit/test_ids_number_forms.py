@@ -1,5 +1,6 @@
 """An id holding a number character that is no digit (``① ⑴ ⒈ ² ₂ ½ Ⅻ 〇``, Unicode
-categories No and Nl), a Greek, Cyrillic or Coptic letter (Cyrillic ``А Р О С``, Greek
+categories No and Nl), a Greek, Cyrillic, Coptic, Armenian, Cherokee or Lisu letter (Cyrillic ``А Р
+О С``, Greek
 ``Α Ρ``) or a styled or compatibility form of a letter (``𝐏 ℙ Ⓟ ™``: NFKC writes it as ASCII)
 is refused wherever ids are read.
 
@@ -58,10 +59,12 @@ ER = "Р1"  # a Cyrillic Er, then an ASCII 1
 LETTER = "an id holds a letter of another script, U+0420 CYRILLIC CAPITAL LETTER ER, at character 1"
 # Chinese text, 零, kana, Hangul, an Arabic letter, the micro sign (Latin-1), ·, （北京）.
 TAKEN = ("北京甲（北京）有限公司", "二零二五", "カ1", "가1", "ب1", "5µm", "P·1", "P-1")
-# The Greek and Coptic, Cyrillic (and its Supplement, Extended-B, -C, -D), Greek Extended
-# and Coptic blocks: their letters are refused.
-BLOCKS = ((0x0370, 0x052F), (0x1C80, 0x1C8F), (0x1F00, 0x1FFF), (0x2C80, 0x2CFF),
-          (0xA640, 0xA69F), (0x1E030, 0x1E08F))  # fmt: skip
+# The Greek and Coptic, Cyrillic (and its Supplement, Extended-B, -C, -D), Armenian,
+# Cherokee (and its Supplement), Greek Extended, Coptic and Lisu (and its Supplement) blocks:
+# their letters are refused.
+BLOCKS = ((0x0370, 0x052F), (0x0530, 0x058F), (0x13A0, 0x13FF), (0x1C80, 0x1C8F),
+          (0x1F00, 0x1FFF), (0x2C80, 0x2CFF), (0xA4D0, 0xA4FF), (0xA640, 0xA69F),
+          (0xAB70, 0xABBF), (0x11FB0, 0x11FBF), (0x1E030, 0x1E08F))  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -191,6 +194,11 @@ def test_the_ideographic_zero_says_its_han_numeral_and_a_fraction_has_no_reading
         ("α-1", "U+03B1 GREEK SMALL LETTER ALPHA, at character 1", "a-1"),
         ("产品Іс", "U+0406 CYRILLIC CAPITAL LETTER BYELORUSSIAN-UKRAINIAN I, at character 3",
          "产品Ic"),
+        # Cherokee, Lisu and Armenian letters TR39 reads as Latin ones (hBT: taken before)
+        ("Ꭺ1", "U+13AA CHEROKEE LETTER GO, at character 1", "A1"),
+        ("ᏢᎡ-1", "U+13E2 CHEROKEE LETTER TLV, at character 1", "PR-1"),
+        ("ꓑ1", "U+A4D1 LISU LETTER PA, at character 1", "P1"),
+        ("07Օ1", "U+0555 ARMENIAN CAPITAL LETTER OH, at character 3", "07O1"),
     ],
 )  # fmt: skip
 def test_a_greek_or_cyrillic_letter_is_named_and_the_id_given_in_latin(
@@ -199,7 +207,8 @@ def test_a_greek_or_cyrillic_letter_is_named_and_the_id_given_in_latin(
     assert id_fault(ident) == (
         f"an id holds a letter of another script, {named}: '{ident}'",
         f"write '{fixed}' (Latin letters, ASCII digits and Han characters, as Chinese "
-        "registries write ids; Greek, Cyrillic and Coptic letters are refused, as many look "
+        "registries write ids; Greek, Cyrillic, Coptic, Armenian, Cherokee and Lisu letters "
+        "are refused, as many look "
         f"Latin): ids compare exactly, so '{ident}' would be another item than '{fixed}' "
         "(another firm, another product), its awards paid again",
     )
@@ -266,7 +275,7 @@ def test_facts_built_in_python_and_the_schema_refuse_them(policy: policyrules.Po
             policy.evaluate(launch_firm(astral))
     described = schema["properties"]["firms"]["items"]["properties"]["id"]["description"]
     assert "a number character that is no digit" in described
-    assert "a Greek, Cyrillic or Coptic letter" in described
+    assert "a Greek, Cyrillic, Coptic, Armenian, Cherokee or Lisu letter" in described
     assert "U+10107-U+10133" in described
     assert "a styled or compatibility form of a letter" in described
 
@@ -328,7 +337,7 @@ def test_a_schema_6_store_holding_such_an_id_is_refused_until_mended(
     """A store of schema 6 (the version that took Р1) holding product Р1's launch reward: a
     run for product P1 would not see it and would pay again.  Opening it is E330 naming the
     grant, the fault and how to mend it; the store is left at 6, unchanged, nothing paid.
-    Mended, it opens as 7, its grant kept."""
+    Mended, it opens as 8, its grant kept."""
     path = tmp_path / "grants.db"
     grant = Grant(LAUNCH, (("firm", "0701"), ("product", "P1")), Money.parse("200万元"), 2026)
     with LedgerStore.open(path, create=True) as store:
@@ -343,7 +352,7 @@ def test_a_schema_6_store_holding_such_an_id_is_refused_until_mended(
     assert info.value.code == "E330"
     assert f"grant #1 holds an id this policyrules refuses: {LETTER}: 'Р1'" in str(info.value)
     assert info.value.hint is not None
-    assert "a Greek or Cyrillic letter" in info.value.hint
+    assert "a Greek, Cyrillic or Cherokee letter" in info.value.hint
     assert "write 'P1'" in info.value.hint
     facts = _facts_file(tmp_path, "f.json", "P1", "0701")
     assert main(["eval", str(POLICY), facts, "--ledger", str(path)]) == 2
@@ -355,8 +364,29 @@ def test_a_schema_6_store_holding_such_an_id_is_refused_until_mended(
     assert main(["eval", str(POLICY), facts, "--ledger", str(path)]) == 0
     assert "recorded 0 grant(s), 0.00 元" in capsys.readouterr().err  # paid once, in the store
     with sqlite3.connect(path) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 7
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 8
     conn.close()
+
+
+def test_a_schema_7_store_holding_a_cherokee_letter_is_refused(tmp_path: Path) -> None:
+    """Schema 7 took product Ꭺ1 (a Cherokee Go, read A1): a run for product A1 would not
+    see its grant and would pay again.  Opening the store is E330 naming the grant and the
+    ASCII reading; the file is left as it was."""
+    path = tmp_path / "grants.db"
+    grant = Grant(LAUNCH, (("firm", "0701"), ("product", "A1")), Money.parse("200万元"), 2026)
+    with LedgerStore.open(path, create=True) as store:
+        store.append([grant])
+    with sqlite3.connect(path) as conn:  # as policyrules with schema 7 wrote it
+        conn.execute("UPDATE grants SET path = ?", ('[["firm","0701"],["product","Ꭺ1"]]',))
+        conn.execute("PRAGMA user_version = 7")
+    conn.close()
+    before = path.read_bytes()
+    with pytest.raises(LedgerError) as info:
+        LedgerStore.open(path)
+    assert info.value.code == "E330"
+    assert "U+13AA CHEROKEE LETTER GO" in str(info.value)
+    assert "write 'A1'" in (info.value.hint or "")
+    assert path.read_bytes() == before
 
 
 def test_a_ledger_grant_and_a_grant_with_them_are_e323(

@@ -245,7 +245,7 @@ def test_a_schema_5_store_holding_such_an_id_is_refused_until_mended(
     """A store of schema 5 (the version that took ٠٧٠١) holding firm ٠٧٠١'s launch reward:
     a run for firm 0701 would not read that grant and would pay it again.  Opening it is
     E330 naming the grant, the fault and how to mend it; the store is left at 5, unchanged,
-    and nothing is paid.  A schema 5 store of plain ids opens as 7, its grants kept."""
+    and nothing is paid.  A schema 5 store of plain ids opens as 8, its grants kept."""
     path = tmp_path / "grants.db"
     grant = Grant(LAUNCH, (("firm", "x"), ("product", "P-1")), Money.parse("200万元"), 2026)
     with LedgerStore.open(path, create=True) as store:
@@ -277,7 +277,7 @@ def test_a_schema_5_store_holding_such_an_id_is_refused_until_mended(
     with LedgerStore.open(path) as store:
         assert store.grants().total() == Money.parse("200万元")
     with sqlite3.connect(path) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 7
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 8
     conn.close()
     assert main(["eval", str(POLICY), facts, "--ledger", str(path)]) == 0
     assert "recorded 0 grant(s), 0.00 元" in capsys.readouterr().err  # paid once, in the store

@@ -60,12 +60,12 @@ def _stored_fen(path: Path) -> int:
 
 
 def test_a_new_store_is_created_versioned_and_in_wal_mode(tmp_path: Path) -> None:
-    """Opening a missing file creates the schema: user_version 7, WAL journal."""
+    """Opening a missing file creates the schema: user_version 8, WAL journal."""
     path = tmp_path / "grants.db"
     with LedgerStore.open(path, create=True) as store:
         assert store.grants() == Ledger()
     with sqlite3.connect(path) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 7
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 8
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert is_store(path)
 
@@ -141,17 +141,17 @@ def test_a_missing_store_is_refused_unless_made(tmp_path: Path) -> None:
 
 
 def test_a_newer_schema_is_refused(tmp_path: Path) -> None:
-    """A store written by a newer policyrules (user_version 8) is refused, not guessed at,
+    """A store written by a newer policyrules (user_version 9) is refused, not guessed at,
     and left as it was."""
     path = tmp_path / "grants.db"
     LedgerStore.open(path, create=True).close()
     with sqlite3.connect(path) as conn:
-        conn.execute("PRAGMA user_version = 8")
+        conn.execute("PRAGMA user_version = 9")
     before = path.read_bytes()
     with pytest.raises(LedgerError) as info:
         LedgerStore.open(path, create=True)
     assert info.value.code == "E330"
-    assert "schema version 8 is newer" in str(info.value)
+    assert "schema version 9 is newer" in str(info.value)
     assert path.read_bytes() == before
 
 
@@ -468,7 +468,7 @@ def _facts_0701(folder: Path) -> Path:
 
 
 def test_a_schema_4_store_of_plain_ids_migrates_to_7(tmp_path: Path) -> None:
-    """A store of schema 4 whose ids are all ones this version takes opens as schema 7,
+    """A store of schema 4 whose ids are all ones this version takes opens as schema 8,
     its grants as they were."""
     path = tmp_path / "grants.db"
     with LedgerStore.open(path, create=True) as store:
@@ -479,7 +479,7 @@ def test_a_schema_4_store_of_plain_ids_migrates_to_7(tmp_path: Path) -> None:
     with LedgerStore.open(path) as store:
         assert store.grants().total() == Money.of(300, "万元")
     with sqlite3.connect(path) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 7
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 8
     conn.close()
 
 

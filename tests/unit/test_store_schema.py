@@ -133,7 +133,7 @@ def _columns(path: Path) -> list[tuple[Any, ...]]:
 
 @pytest.mark.parametrize("version", [1, 2, 3])
 def test_an_older_store_is_migrated_and_keeps_every_grant(tmp_path: Path, version: int) -> None:
-    """A store of schema 1, 2, 3 or 4 opens as schema 7: every grant with its seq, batch, time
+    """A store of schema 1, 2, 3 or 4 opens as schema 8: every grant with its seq, batch, time
     and note as it was, no tier on any; `bases` there (the older row kept); the columns and
     indexes of `grants` those of a new store (the index on the firm's number among them); and
     a tiered grant can now be recorded in it."""
@@ -157,7 +157,7 @@ def test_an_older_store_is_migrated_and_keeps_every_grant(tmp_path: Path, versio
     assert _indexes(old) == _indexes(new)
     assert "grants_by_number" in _indexes(new)
     with sqlite3.connect(old) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 7
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 8
         assert conn.execute("SELECT tier FROM grants ORDER BY seq").fetchall() == [
             (None,),
             (None,),

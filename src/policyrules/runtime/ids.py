@@ -1,7 +1,8 @@
 """Ids: text exactly as written, never blank, without a control character, an invisible
 character, a line break, a full-width Latin letter or digit (``０７０１``, ``Ｐ1``), a
 full-width ``－ ． ／ ＿``, a digit of another script (``٠٧٠١``), a number character that is no
-digit (``① ² 〇 Ⅻ ½``), a Greek, Cyrillic or Coptic letter (``РЗ``, Cyrillic, reads as
+digit (``① ² 〇 Ⅻ ½``), a Greek, Cyrillic, Coptic, Armenian, Cherokee or Lisu letter (``РЗ``,
+Cyrillic, reads as
 ``P3``) or a styled letter (``𝐏1``) inside or white space at either end (ids compare
 exactly: ``P1 `` beside ``P1``, or ``０７０１``, ``٠٧٠١`` or ``P①`` beside ``0701`` or ``P1``,
 would be two items, each paid), of at most :data:`MAX_ID_LENGTH` characters.
@@ -172,7 +173,8 @@ OTHER_DIGITS = class_body(OTHER_DIGIT_RANGES, "\\U{:08x}")  # a class body for P
 # mathematical digits, Osmanya, Adlam...) the readers refuse, not the JSON Schema's pattern.
 OTHER_DIGITS_BMP = class_body(((a, b) for a, b in OTHER_DIGIT_RANGES if b <= 0xFFFF), "\\u{:04x}")
 #: The number characters that are no decimal digit (``① ⑴ ⒈ ² ₂ ½ Ⅻ 〇``, categories No
-#: and Nl) and the Greek, Cyrillic and Coptic letters (``Р``, Cyrillic, reads as ``P``),
+#: and Nl) and the Greek, Cyrillic, Coptic, Armenian, Cherokee and Lisu letters (``Р``, Cyrillic,
+#: reads as ``P``),
 #: class bodies for Python's re (:mod:`policyrules.runtime.ids_lookalike` says why).
 NUMBER_FORMS = class_body(NUMBER_FORM_RANGES, "\\U{:08x}")
 FOREIGN_LETTERS = class_body(FOREIGN_LETTER_RANGES, "\\U{:08x}")
@@ -244,7 +246,7 @@ _DIGITS = (c for a, b in OTHER_DIGIT_RANGES for c in range(a, b + 1))
 _WIDE = (c for a, b in FULL_WIDTH_RANGES + FULL_WIDTH_MARK_RANGES for c in range(a, b + 1))
 _ASCII: dict[int, int | str] = {c: ord("0") + unicodedata.digit(chr(c)) for c in _DIGITS}
 _ASCII |= {c: c - 0xFEE0 for c in _WIDE}
-_ASCII |= READINGS  # a number form's, a Greek or Cyrillic letter's (runtime.ids_lookalike)
+_ASCII |= READINGS  # a number form's, a lookalike letter's (runtime.ids_lookalike)
 _ID_HINT = "give each item the id it has in its own system, e.g. `id: P1`"
 
 
@@ -382,8 +384,8 @@ def number_fault(text: str, show: Callable[[str], str] = quoted) -> tuple[str, s
 
 
 def letter_fault(text: str, show: Callable[[str], str] = quoted) -> tuple[str, str] | None:
-    """The (message, hint) of the first Greek, Cyrillic or Coptic letter
-    (:data:`FOREIGN_LETTERS`: ``Р``, Cyrillic, reads as ``P``) in ``text``, by code point,
+    """The (message, hint) of the first Greek, Cyrillic, Coptic, Armenian, Cherokee or Lisu
+    letter (:data:`FOREIGN_LETTERS`: ``Р``, Cyrillic, reads as ``P``) in ``text``, by code point,
     name and place (counted from 1), the id quoted by ``show``, the hint giving it in ASCII
     where it reads as ASCII; ``None`` if it holds none."""
     found = _FOREIGN_LETTER.search(text)
@@ -396,7 +398,8 @@ def letter_fault(text: str, show: Callable[[str], str] = quoted) -> tuple[str, s
             text,
             show,
             "Latin letters, ASCII digits and Han characters, as Chinese registries write ids; "
-            "Greek, Cyrillic and Coptic letters are refused, as many look Latin",
+            "Greek, Cyrillic, Coptic, Armenian, Cherokee and Lisu letters are refused, as many "
+            "look Latin",
         ),
     )
 
@@ -438,7 +441,8 @@ def id_fault(text: str) -> tuple[str, str] | None:
     invisible character (:data:`INVISIBLE`: it would print as the id without it), a
     full-width Latin letter, digit or mark (:data:`FULL_WIDTH`, :data:`FULL_WIDTH_MARKS`), a
     digit of another script (:data:`OTHER_DIGITS`), a number character that is no digit
-    (:data:`NUMBER_FORMS`), a Greek, Cyrillic or Coptic letter (:data:`FOREIGN_LETTERS`) or
+    (:data:`NUMBER_FORMS`), a Greek, Cyrillic, Coptic, Armenian, Cherokee or Lisu letter
+    (:data:`FOREIGN_LETTERS`) or
     a styled or compatibility form of a letter (:data:`COMPAT_LETTERS`): it would be another
     id than the one it reads as."""
     ascii_id = text.isascii() and text.isprintable()  # no control character, no SPACE but " "

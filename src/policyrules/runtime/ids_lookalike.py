@@ -9,8 +9,9 @@ refuses them, its hint giving the id in ASCII):
   that write numbers (``一 二 零``) are letters (``Lo``), taken: ``〇`` is refused for it
   reads as a ``0`` or an ``O``, and an id's zero is ASCII's (``二〇二五`` beside ``二零二五``
   would be two items, as ``P〇1`` beside ``P01``).
-- every letter (categories ``L*``) of the Greek, Cyrillic and Coptic blocks: Cyrillic ``А Р
-  О С``, Greek ``Α Ρ``, whose shapes are Latin ``A P O C``: ``РЗ`` reads as ``P3``.  No
+- every letter (categories ``L*``) of the Greek, Cyrillic, Coptic, Armenian, Cherokee and
+  Lisu blocks: Cyrillic ``А Р О С``, Greek ``Α Ρ``, Armenian ``Օ Ս``, Cherokee ``Ꭺ Ꮲ``, Lisu
+  ``ꓮ ꓑ``, whose shapes are Latin ``A P O C O U A P A P``: ``РЗ`` reads as ``P3``.  No
   Chinese registry's id holds one (a 统一社会信用代码 is ASCII digits and capitals, a
   product's or project's number ASCII and Han); refusing the scripts, not only their
   letters that look Latin, keeps one rule in Python, the JSON Schema and SQL (the sets of
@@ -97,12 +98,16 @@ NUMBER_FORM_RANGES = (
 )
 
 # The blocks Greek and Coptic, Cyrillic, Cyrillic Supplement, Cyrillic Extended-C, Greek
-# Extended, Coptic, Cyrillic Extended-B and (Unicode 15) Cyrillic Extended-D.
+# Extended, Coptic, Cyrillic Extended-B and (Unicode 15) Cyrillic Extended-D; Armenian,
+# Cherokee, Cherokee Supplement, Lisu and Lisu Supplement (TR39's confusables.txt reads 37
+# Cherokee, 26 Lisu and 13 Armenian letters as one Latin letter or digit: Ꭺ A, ꓑ P, Օ O).
 _BLOCKS = (
-    (0x0370, 0x03FF), (0x0400, 0x052F), (0x1C80, 0x1C8F), (0x1F00, 0x1FFF), (0x2C80, 0x2CFF),
-    (0xA640, 0xA69F), (0x1E030, 0x1E08F),
+    (0x0370, 0x03FF), (0x0400, 0x052F), (0x0530, 0x058F), (0x13A0, 0x13FF), (0x1C80, 0x1C8F),
+    (0x1F00, 0x1FFF), (0x2C80, 0x2CFF), (0xA4D0, 0xA4FF), (0xA640, 0xA69F), (0xAB70, 0xABBF),
+    (0x11FB0, 0x11FBF), (0x1E030, 0x1E08F),
 )  # fmt: skip
-#: The letters (categories Lu, Ll, Lt, Lm, Lo) of the Greek, Cyrillic and Coptic blocks, of
+#: The letters (categories Lu, Ll, Lt, Lm, Lo) of the Greek, Cyrillic, Coptic, Armenian,
+#: Cherokee and Lisu blocks, of
 #: the running Python's ``unicodedata`` (a few hundred code points: read at every start).
 FOREIGN_LETTER_RANGES = code_runs(
     c for a, b in _BLOCKS for c in range(a, b + 1) if unicodedata.category(chr(c))[0] == "L"
@@ -159,13 +164,19 @@ def _read_compat() -> tuple[tuple[int, int], ...]:
 #: running Python's ``unicodedata`` (1,019 in Unicode 14.0.0).
 COMPAT_LETTER_RANGES = _COMPAT_14 if unicodedata.unidata_version == "14.0.0" else _read_compat()
 
-# TR39's confusables.txt: the Greek, Cyrillic and Coptic letters whose prototype is one ASCII
-# letter or digit, each before the ASCII it reads as (Ι І Ӏ Ⲓ as I, where TR39 has l).
+# TR39's confusables.txt: the Greek, Cyrillic, Coptic, Armenian, Cherokee and Lisu letters
+# whose prototype is one ASCII letter or digit, each before the ASCII it reads as (Ι І Ӏ Ⲓ ꓲ
+# as I, where TR39 has l).
 _LOOK = (
     "ͺi ͿJ ΑA ΒB ΕE ΖZ ΗH ΙI ΚK ΜM ΝN ΟO ΡP ΤT ΥY ΧX αa γy ιi νv οo ρp σo υu ϒY ϜF Ϩ2 ϱp "
     "ϲc ϳj ϹC ϺM ЅS ІI ЈJ АA ВB ЕE З3 КK МM НH ОO РP СC ТT УY ХX Ьb аa б6 гr еe оo рp сc "
     "уy хx ѕs іi јj ѡw ѴV ѵv ҮY үy һh ҽe ӀI ӏi Ӡ3 ԁd ԌG ԛq ԜW ԝw ⲅr ⲎH ⲒI ⲔK ⲘM ⲚN ⲞO ⲟo "
-    "ⲢP ⲣp ⲤC ⲥc ⲦT ⲨY ⲬX Ⳋ9 Ⳍ3 ⳐL Ⳓ6 Ꙅ2 ꙇi"
+    "ⲢP ⲣp ⲤC ⲥc ⲦT ⲨY ⲬX Ⳋ9 Ⳍ3 ⳐL Ⳓ6 Ꙅ2 ꙇi "
+    # Armenian, Cherokee (capital and small), Lisu
+    "ՍU ՏS ՕO աw գq զq հh ոn ռn սu ցg քf օo "
+    "ᎠD ᎡR ᎢT Ꭵi ᎩY ᎪA ᎫJ ᎬE ᎳW ᎷM ᎻH ᎽY ᏀG Ꮒh ᏃZ Ꮞ4 Ꮟb ᏒR ᏔW ᏕS ᏙV ᏚS ᏞL ᏟC ᏢP ᏦK Ꮷd Ꮾ6 "
+    "ᏳG ᏴB ꭵi ꮁr ꮃw ꮓz ꮩv ꮪs ꮯc "
+    "ꓐB ꓑP ꓒd ꓓD ꓔT ꓖG ꓗK ꓙJ ꓚC ꓜZ ꓝF ꓟM ꓠN ꓡL ꓢS ꓣR ꓦV ꓧH ꓪW ꓫX ꓬY ꓮA ꓰE ꓲI ꓳO ꓴU"
 )
 
 
