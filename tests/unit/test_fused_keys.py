@@ -114,3 +114,16 @@ def test_a_claim_keyed_the_general_way_keeps_its_assumptions(shipped: Policy) ->
     }
     for ident, row in said.items():
         assert set(row[-1]) == {name for name, _ in decisions[f"f1/{ident}"].assumptions}
+
+
+def test_one_firms_paths_share_its_pair(shipped: Policy) -> None:
+    # f1's two products and f2's one: the firm's ("firm", id) made once for f1's run.
+    firms = [
+        {"id": "f1", "products": [_product(1, "2026-03-02"), _product(2, "2026-03-03")]},
+        {"id": "f2", "products": [_product(1, "2026-03-04")]},
+    ]
+    rows, _ = _rows(shipped, {"firms": firms})
+    paths = {f"{r[2][0][1]}/{r[2][1][1]}": r[2] for r in rows}
+    assert paths["f1/P1"] == (("firm", "f1"), ("product", "P1"))
+    assert paths["f1/P1"][0] is paths["f1/P2"][0]
+    assert paths["f2/P1"][0] == ("firm", "f2")

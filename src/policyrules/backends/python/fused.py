@@ -110,8 +110,9 @@ _WORDS = frozenset(
 # Its own locals: _c0 (a condition), _l0 (a limit), _a0 (an account), _u0 (the ledger's
 # part), _r0 (a cap row), _y0 (a year), _w0 (an owner), _x0 (an `order by` key), _t0 (an
 # account's running totals); the columns: _q0 (a level's ids), _z0 (an `order by` key),
-# _m0 (what the served order reads of a claim).
-_LOCALS = re.compile(r"_[claurtywxqzm][0-9]+\Z")
+# _m0 (what the served order reads of a claim); an owner's pair in the path, _p0, made when
+# the owner _o0 changes.
+_LOCALS = re.compile(r"_[claurtywxqzmop][0-9]+\Z")
 
 
 def _known(obj: Any, fields: frozenset[str]) -> bool:
@@ -238,6 +239,8 @@ class _Fuse:
         for m in range(3):
             w(1, f"_m{m} = []")
         w(1, "n = 0")
+        for d in range(depth - 1):
+            w(1, f"_o{d} = None")
         w(1, "for i in insts:")
         w(2, "n += 1")
         # The owners from the subject up: _w{depth-1} is the subject, _w0 the outermost.
@@ -252,8 +255,14 @@ class _Fuse:
         entities = " or ".join(f"_w{d}.entity != {k(e)}" for d, e in enumerate(self.chain))
         w(2, f"if {entities}:")
         w(3, "return None")
-        ids = "".join(f"(_w{d}.entity, _w{d}.id), " for d in range(depth))
-        w(2, f"path = ({ids})")
+        # An owner's (entity, id) made once for the run of its claims (the facts list an
+        # owner's claims together), shared by their paths; the subject's, a claim's own.
+        for d in range(depth - 1):
+            w(2, f"if _w{d} is not _o{d}:")
+            w(3, f"_o{d} = _w{d}")
+            w(3, f"_p{d} = (_w{d}.entity, _w{d}.id)")
+        ids = "".join(f"_p{d}, " for d in range(depth - 1))
+        w(2, f"path = ({ids}(_w{depth - 1}.entity, _w{depth - 1}.id), )")
         for d in range(depth):
             w(2, f"_q{d}.append(_w{d}.id)")
         w(2, "used = 0")
