@@ -45,7 +45,14 @@ the work done, is the same from run to run) and ``XDG_CACHE_HOME`` set to a priv
 directory, which one uncounted run fills with the parser's cache before any is counted (so no
 count includes building the parser, whatever another user's cache holds).
 
-Needs valgrind (Debian's ``valgrind`` package); about a minute and a half a mode.
+``--cache-sim`` turns cachegrind's cache simulation on and prints, next to the instructions,
+the first-level data cache (D1) and last-level (LL, data and instructions) misses a claim,
+counted the same way (the difference of the two runs): like instructions they do not move
+with the load, and they follow time more closely, since a miss costs tens of instructions'
+time.  The simulated caches are valgrind's defaults for the machine it runs on.
+
+Needs valgrind (Debian's ``valgrind`` package); about a minute and a half a mode (longer
+with ``--cache-sim``).
 """
 
 from __future__ import annotations
@@ -141,14 +148,24 @@ def _warm(cache: str) -> None:
     subprocess.run(cmd, env=_child_env(cache), capture_output=True, text=True, check=True)
 
 
-def _instructions(mode: str, claims: int, times: int, cache: str) -> int:
-    cmd = ["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null"]
+_COUNTS = {"I": r"I\s+refs:", "D1": r"D1\s+misses:", "LL": r"LL\s+misses:"}
+
+
+def _counts(mode: str, claims: int, times: int, cache: str, sim: bool) -> dict[str, int]:
+    """Instructions (``I``) and, with ``sim``, D1 and LL misses of one child under valgrind."""
+    cmd = ["valgrind", "--tool=cachegrind", f"--cache-sim={'yes' if sim else 'no'}"]
+    cmd += ["--cachegrind-out-file=/dev/null"]
     cmd += [sys.executable, __file__, "--child", mode, str(claims), str(times)]
     env = _child_env(cache)
     out = subprocess.run(cmd, env=env, capture_output=True, text=True, check=True).stderr
-    found = re.search(r"I\s+refs:\s+([\d,]+)", out)
-    assert found is not None, out[-2000:]
-    return int(found[1].replace(",", ""))
+    counts = {}
+    for name, label in _COUNTS.items():
+        if name != "I" and not sim:
+            continue
+        found = re.search(label + r"\s+([\d,]+)", out)
+        assert found is not None, out[-2000:]
+        counts[name] = int(found[1].replace(",", ""))
+    return counts
 
 
 def main() -> None:
@@ -157,20 +174,30 @@ def main() -> None:
         return
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--claims", type=int, default=2000)
+    parser.add_argument(
+        "--cache-sim", action="store_true", help="also count D1 and LL misses a claim"
+    )
     parser.add_argument("modes", nargs="*", default=["hand", "bare", "text", "firm"])
     args = parser.parse_args()
     bad = [m for m in args.modes if m not in MODES]
     if bad:
         parser.error(f"unknown mode(s) {', '.join(bad)}; choose from {', '.join(MODES)}")
-    print(f"instructions a claim, {args.claims} claims of measure 3, valgrind cachegrind")
-    hand = None
+    what = "instructions and D1, LL misses" if args.cache_sim else "instructions"
+    print(f"{what} a claim, {args.claims} claims of measure 3, valgrind cachegrind")
+    hand: dict[str, float] = {}
     with tempfile.TemporaryDirectory(prefix="bench-instructions-") as cache:
         _warm(cache)
         for mode in ["hand", *[m for m in args.modes if m != "hand"]]:
-            runs = _instructions(mode, args.claims, _RUNS, cache)
-            per = (runs - _instructions(mode, args.claims, 0, cache)) / _RUNS / args.claims
+            runs = _counts(mode, args.claims, _RUNS, cache, args.cache_sim)
+            once = _counts(mode, args.claims, 0, cache, args.cache_sim)
+            per = {k: (runs[k] - once[k]) / _RUNS / args.claims for k in runs}
             hand = hand or per
-            print(f"  {mode:<10} {per / 1000:9.1f} k {per / hand:7.1f}×", flush=True)
+            line = f"  {mode:<10} {per['I'] / 1000:9.1f} k {per['I'] / hand['I']:7.1f}×"
+            for k in ("D1", "LL"):
+                if k in per:  # (no ratio to the hand loop's none: its data fit in LL)
+                    ratio = f"{per[k] / hand[k]:7.1f}×" if hand[k] >= 0.5 else "        "
+                    line += f"   {k} {per[k]:9.1f} {ratio}"
+            print(line, flush=True)
 
 
 if __name__ == "__main__":

@@ -32,7 +32,8 @@ from .codegen import FastProvision, Slow
 from .compile import CompiledPolicy, CompiledProvision, Env
 from .fast_keys import FastKeys
 from .fast_reserve import Blank, Shape, cap_shape, reserve_fen
-from .fused import FusedFn, ServedKeys
+from .fused import FusedFn
+from .fused_keys import ServedKeys
 from .lean import LeanAward, untouched
 from .order_hold import order_missing
 from .reserve import hold_step

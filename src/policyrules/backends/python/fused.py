@@ -38,9 +38,10 @@ from ...runtime.order import natural_key
 from ...runtime.values import year_number
 from ...typing_rules import Usage
 from .codegen import Slow, _conjuncts, _Gen, _Unsupported, run_source
+from .fused_keys import Masks, ServedKeys
 from .lean_order import distinct_paths, served_order
 
-__all__ = ["FusedFn", "ServedKeys", "fused_award"]
+__all__ = ["FusedFn", "fused_award"]
 
 # (subjects, assumptions, parameters, the accounts' tables (see Accounts.tables), the
 # grants list, the key of a claim the generated code cannot key, the serving of a claim it
@@ -104,13 +105,14 @@ _WORDS = frozenset(
     | {"sub", "gk", "_serve", "_V", "_nt", "_Slow", "_yn", "_CP", "_EL", "_NE", "_EX", "_UP"}
     | {"_NO", "_SL", "_pid", "_E", "else", "subjects", "amounts", "totals"}
     | {"held", "_HW", "now", "odd", "keys", "order", "sorted", "_order", "_SK"}
-    | {"general", "_distinct"}
+    | {"general", "_distinct", "_UM", "of"}
 )
 # Its own locals: _c0 (a condition), _l0 (a limit), _a0 (an account), _u0 (the ledger's
 # part), _r0 (a cap row), _y0 (a year), _w0 (an owner), _x0 (an `order by` key), _t0 (an
 # account's running totals); the columns: _q0 (a level's ids), _z0 (an `order by` key),
-# _m0 (what the served order reads of a claim).
-_LOCALS = re.compile(r"_[claurtywxqzm][0-9]+\Z")
+# _m0 (what the served order reads of a claim); an owner's pair in the path, _p0, made when
+# the owner _o0 changes.
+_LOCALS = re.compile(r"_[claurtywxqzmop][0-9]+\Z")
 
 
 def _known(obj: Any, fields: frozenset[str]) -> bool:
@@ -158,11 +160,25 @@ def fused_award(cp: Any, policy: CheckedPolicy) -> FusedFn | None:
     if p.id in policy.exclusivity.bound() or policy.exclusivity.superseded(p.document, p.clause):
         return None  # 不重复支持 / 以此为准: a claim's fate depends on other claims (.exclusive)
     doc = next((d for d in policy.documents if d.name == p.document), None)
-    gen = _Gen(policy, p.subject, doc)
+    gen = _MaskGen(policy, p.subject, doc)
     try:
         return _Fuse(gen, cp, policy).build()
     except _Unsupported:
         return None
+
+
+class _MaskGen(_Gen):
+    """Writes a fused function's expressions: an assumption read sets its bit in the claim's
+    mask ``used`` (:class:`~.fused_keys.Masks`) where :class:`~.codegen._Gen` adds its name
+    to the claim's set."""
+
+    def __init__(self, policy: CheckedPolicy, scope: str, doc: Any) -> None:
+        super().__init__(policy, scope, doc)
+        self.masks = Masks()
+
+    def assumption(self, name: str) -> str:
+        key, bit = self.const(name), self.const(self.masks.bit(name))
+        return f"(A[{key}] if (used := used | {bit}) else None)"  # (never 0: always A[key])
 
 
 class _Fuse:
@@ -197,6 +213,9 @@ class _Fuse:
         gen.ns.update({"_EL": "eligible", "_NE": "not_eligible", "_EX": "exact", "_UP": "up_to"})
         gen.ns.update({"_SL": "/", "_pid": p.id, "_HW": "amount"})
         gen.ns.update({"_order": served_order, "_SK": ServedKeys, "_distinct": distinct_paths})
+        # the claims' assumptions as masks, a row's as the frozen set of its mask (.fused_keys)
+        assert isinstance(gen, _MaskGen), "the fused function reads its assumptions as masks"
+        gen.ns["_UM"] = gen.masks
         # Where each cap's scope and each one-time rule's scope ends in the path.
         ends = [_end(self.chain, cap.per) for cap in p.caps]
         once = [(n, _end(self.chain, (o.entity,))) for n, o in enumerate(p.once)]
@@ -209,7 +228,8 @@ class _Fuse:
         # A claim's own parts of the sort key, kept as columns (one item per claim, in facts
         # order) and ordered once as ints (.lean_order), no tuple made or compared per claim:
         # _q0 (a level's ids), _z0 (an `order by` key), _m0/_m1/_m2 (the claim, its path,
-        # the assumptions its key read); odd: the claims keyed the general way, by position.
+        # the assumptions its key read, a mask); odd: the claims keyed the general way, by
+        # position.
         w(1, "odd = {}")
         for d in range(depth):
             w(1, f"_q{d} = []")
@@ -219,6 +239,8 @@ class _Fuse:
         for m in range(3):
             w(1, f"_m{m} = []")
         w(1, "n = 0")
+        for d in range(depth - 1):
+            w(1, f"_o{d} = None")
         w(1, "for i in insts:")
         w(2, "n += 1")
         # The owners from the subject up: _w{depth-1} is the subject, _w0 the outermost.
@@ -233,15 +255,20 @@ class _Fuse:
         entities = " or ".join(f"_w{d}.entity != {k(e)}" for d, e in enumerate(self.chain))
         w(2, f"if {entities}:")
         w(3, "return None")
-        ids = "".join(f"(_w{d}.entity, _w{d}.id), " for d in range(depth))
-        w(2, f"path = ({ids})")
+        # An owner's (entity, id) made once for the run of its claims (the facts list an
+        # owner's claims together), shared by their paths; the subject's, a claim's own.
+        for d in range(depth - 1):
+            w(2, f"if _w{d} is not _o{d}:")
+            w(3, f"_o{d} = _w{d}")
+            w(3, f"_p{d} = (_w{d}.entity, _w{d}.id)")
+        ids = "".join(f"_p{d}, " for d in range(depth - 1))
+        w(2, f"path = ({ids}(_w{depth - 1}.entity, _w{depth - 1}.id), )")
         for d in range(depth):
             w(2, f"_q{d}.append(_w{d}.id)")
-        w(2, "used = set()")
+        w(2, "used = 0")
         w(2, "_V = i.values")
         w(2, "_m0.append(i)")
         w(2, "_m1.append(path)")
-        w(2, "_m2.append(used)")
         computed = [j for j, x in enumerate(order) if x != "_nt(i.id)"]
         if computed:
             w(2, "try:")
@@ -253,6 +280,7 @@ class _Fuse:
                 w(3, f"_x{j} = None")
             for j in computed:
                 w(2, f"_z{j}.append(_x{j})")
+        w(2, "_m2.append(used)")  # (once the keys are read)
         # The `order by` keys (the subject's own id: its level's ids), then each level's
         # ids (less the subject's when it is already a key: equal there, equal here).
         parts = "".join(
@@ -273,7 +301,7 @@ class _Fuse:
         if own:
             w(1, f"if order is None and n > 1 and not _distinct(({columns}), n):")
             w(2, "return None")
-        w(1, f"keys = _SK(({parts}), ({columns}), _m0, _m1, _m2, odd)")
+        w(1, f"keys = _SK(({parts}), ({columns}), _m0, _m1, _m2, odd, _UM)")
         w(1, "if order is None:")
         w(2, "order = keys.sorted(n)")
         w(1, "keys.order = order")
@@ -288,6 +316,7 @@ class _Fuse:
         w(3, "if env is not None:")
         w(4, "put(slow(i, path, used, env))")
         w(4, "continue")
+        w(3, "used = _UM.of(used)")  # (the general way's set, as a mask)
         w(2, "_V = i.values")
         if conditions:  # every one computed (each may read assumptions), as the general way
             w(2, "try:")
@@ -297,13 +326,13 @@ class _Fuse:
             w(3, "put(slow(i, path, None, None))")
             w(3, "continue")
             w(2, f"if not ({' and '.join(f'_c{j}' for j in range(len(conditions)))}):")
-            w(3, "put((_CP, i, path, _NE, None, None, (), 0, 0, _NO, -1, None, used))")
+            w(3, "put((_CP, i, path, _NE, None, None, (), 0, 0, _NO, -1, None, _UM[used]))")
             w(3, "continue")
         w(2, "gk = (_pid, path)")
         for n, end in checked:
             w(2, "key = gk" if end == depth else f"key = (_pid, path[:{end}])")
             w(2, "if key in pnow or (pidx and key in pidx):")  # (no ledger: no hash)
-            w(3, f"put((_CP, i, path, _NE, None, None, (), 0, 0, _NO, {k(n)}, None, used))")
+            w(3, f"put((_CP, i, path, _NE, None, None, (), 0, 0, _NO, {k(n)}, None, _UM[used]))")
             w(3, "continue")
         w(2, "try:")
         w(3, f"req = ({amount}).fen")
@@ -397,7 +426,7 @@ class _Fuse:
         w(
             2,
             f"put((_CP, i, path, _EL, amount, _EX if exact else _UP, ({caps}), before, req, "
-            "_NO, -1, None, used))",
+            "_NO, -1, None, _UM[used]))",
         )
         w(1, "return rows, keys")
         source = "\n".join(self.lines) + "\n"
@@ -431,73 +460,3 @@ def _end(chain: list[str], per: tuple[str, ...]) -> int:
     ``claims.scope_of`` of such a path (.claims reads .compile, which calls this module;
     a test holds the two equal)."""
     return max((n for n, entity in enumerate(chain) if entity in per), default=0) + 1
-
-
-class ServedKeys:
-    """The sort keys of a fused function's claims, kept as its columns: the order it served
-    them in (:func:`~.lean_order.served_order`, or :meth:`sorted`) and, on demand, each
-    claim's flat key as the general way makes it (:meth:`flat`), which
-    :func:`~.claims.natural_steps` reads (only a trace shows its steps)."""
-
-    __slots__ = ("_general", "_ids", "_insts", "_odd", "_parts", "_paths", "_used", "order")
-
-    def __init__(
-        self,
-        parts: tuple[tuple[list[Any], int], ...],
-        ids: tuple[list[str], ...],
-        insts: list[Any],
-        paths: list[Any],
-        used: list[set[str]],
-        odd: dict[int, tuple[Any, ...]],
-    ) -> None:
-        self._parts = parts  # each `order by` key's values, and whether they are ids
-        self._ids = ids  # each level's ids, the outermost first
-        self._insts, self._paths, self._used = insts, paths, used
-        # The claims keyed the general way: their keys without their Env, and the
-        # assumptions their keys read and their Env (None: keyed by generated code), let go
-        # of once served (general).
-        self._odd = {e: (*x[:-1], None) for e, x in odd.items()} if odd else {}
-        self._general = {e: x[-2:] for e, x in odd.items()} if odd else {}
-        self.order: list[int] = []  # positions in facts order, in serving order
-
-    def flat(self, e: int) -> tuple[Any, ...]:
-        """The flat key of the claim at position ``e`` (facts order, from 0): the `order
-        by` keys as ``0, value`` pairs (text in natural order), the path's ids in natural
-        order, the claim's number (from 1), the subject, its path, the assumptions its key
-        read and ``None``."""
-        odd = self._odd.get(e)
-        if odd is not None:
-            return odd
-        key: list[Any] = []
-        for values, ident in self._parts:
-            key += (0, natural_key(values[e]) if ident else values[e])
-        key += [natural_key(ids[e]) for ids in self._ids]
-        return (*key, e + 1, self._insts[e], self._paths[e], self._used[e], None)
-
-    def general(self, e: int) -> tuple[set[str], Any]:
-        """The assumptions the key of the claim at position ``e``, keyed the general way,
-        read, and its Env if one was made (``None``: keyed by generated code); once."""
-        used, env = self._general.pop(e)
-        return used, env
-
-    def sorted(self, n: int) -> list[int]:
-        """The positions of the ``n`` claims in the order of their flat keys (as tuples;
-        the claims' numbers differ, so no two tie)."""
-        return sorted(range(n), key=lambda e: self.flat(e)[:-4])
-
-    def keys(self) -> list[tuple[Any, ...]]:
-        """The flat keys in serving order: :meth:`flat` of each, made in one loop."""
-        odd, parts, ids = self._odd, self._parts, self._ids
-        insts, paths, used = self._insts, self._paths, self._used
-        out = []
-        for e in self.order:
-            got = odd.get(e) if odd else None
-            if got is None:
-                key: list[Any] = []
-                for values, ident in parts:
-                    key += (0, natural_key(values[e]) if ident else values[e])
-                for level in ids:
-                    key.append(natural_key(level[e]))
-                got = (*key, e + 1, insts[e], paths[e], used[e], None)
-            out.append(got)
-        return out

@@ -64,7 +64,8 @@ __all__ = [
 # requested (fen, after the entitlement), the facts and parameters missing, the index of
 # the one-time rule that refused it (-1: none; BLANK: a blank subject's, made from its
 # provision's kept decision, .blank_rows), the step saying natural order served it
-# (explanations only), the assumptions used (last: the evaluator reads them there).
+# (explanations only), the assumptions used (last: the evaluator reads them there; a
+# fused award's rows share one frozen set for those read alike, .fused_keys).
 Row = tuple[
     CompiledProvision,
     Instance,
@@ -78,7 +79,7 @@ Row = tuple[
     frozenset[str],
     int,
     Step | None,
-    set[str],
+    Set[str],
 ]
 
 
