@@ -228,7 +228,7 @@ def _unknown_end(year: str, end: PeriodEnd | None) -> str:
     )
 
 
-_ONCE = re.compile(r"once per (\w+) \(一次性\): \w+ (.+) was already granted under \S+")
+_ONCE = re.compile(r"once per (\w+) \(一次性\): \w+ (.+?) was already granted(?: (.+))? under \S+")
 _QUOTA = re.compile(
     r"quota (\d+) ranked by \w+: rank (\S+) is below the first \d+(?: \((\d+) ranked better\))?"
 )
@@ -249,7 +249,8 @@ def refused_reason_zh(w: Words, reason: str) -> str:
     (``highest_only``); another reason as written."""
     if (m := _ONCE.fullmatch(reason)) is not None:
         who = w.entity(m[1])
-        return f"{who} {m[2]} 已获得过本项支持，每个{who}只给一次"
+        paid = f"（此前已获 {m[3]}）" if m[3] else ""
+        return f"{who} {m[2]} 已获得过本项支持{paid}，每个{who}只给一次"
     if (m := _QUOTA.fullmatch(reason)) is not None:
         ahead = f"，另有 {m[3]} 个排名在前" if m[3] else ""
         return f"择优支持不超过 {m[1]} 个，排名第 {m[2]} 位，未进入前 {m[1]} 名{ahead}"

@@ -60,9 +60,19 @@ def test_once_per_product_in_words() -> None:
         if d.provision == "jjxf_2025_50/3/launch_reward" and d.subject == "firm-a/A1"
     ]
     assert a1.status == "not_eligible"
-    assert a1.reasons[0].startswith("once per product (一次性)")
+    # what the ledger granted A1 is said (hBP: a client retrying a lost answer learnt no
+    # amount): 200 万元, the ledger's one grant of it
+    assert a1.reasons == (
+        "once per product (一次性): product A1 was already granted 200 万元 under "
+        "jjxf_2025_50/3/launch_reward",
+    )
     line = next(x for x in result.explain().splitlines() if "第3条" in x and "firm-a/A1：" in x)
-    assert line.endswith("firm-a/A1：医疗器械产品 A1 已获得过本项支持，每个医疗器械产品只给一次")
+    assert line.endswith(
+        "firm-a/A1：医疗器械产品 A1 已获得过本项支持（此前已获 200 万元），每个医疗器械产品只给一次"
+    )
+    # said from the evaluator's record (no decision made first), the same
+    texts = policy.evaluate(facts).decision_texts()
+    assert any("A1 was already granted 200 万元 under" in x for x in texts)
 
 
 def test_a_rank_outside_the_quota_in_words() -> None:

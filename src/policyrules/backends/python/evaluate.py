@@ -40,6 +40,7 @@ from .fastpath import FastClaims
 from .lean import LeanAward
 from .limits import LimitSeat, Places, limit_check, take_place
 from .memos import Learnt, Memo
+from .once_hold import once_refused
 from .reserve import reserve_unknown
 from .rows import Row, grant_of
 from .tiers import QuotaRanks, highest_only, quota_check, quota_ranks
@@ -488,10 +489,7 @@ class _Run(DecisionMaker, Awards, Conditions, TimeLimits, FastClaims, ExclusiveH
             if owner is not None and self.accounts.paid_before(
                 cp.info.id, scope_of(path, (o.entity,))
             ):
-                text = (
-                    f"once per {o.entity} (一次性): {o.entity} {owner.id} was already "
-                    f"granted under {cp.info.id}"
-                )
+                text = once_refused(cp, o.entity, owner.id, self.accounts, path)
                 trace.append(Step("once", text, False))
                 return [text]
             if self.explain:

@@ -16,12 +16,28 @@ from ...result import Step
 from ...runtime.holds import Hold
 from ...runtime.ledger import Accounts
 from ...runtime.money import Money
+from ...runtime.values import format_value
 from .claims import scope_of
 from .compile import CompiledProvision
 
-__all__ = ["hold_once", "once_holder", "once_step"]
+__all__ = ["hold_once", "once_holder", "once_refused", "once_step"]
 
 _Path = tuple[tuple[str, str], ...]
+
+
+def once_refused(
+    cp: CompiledProvision, entity: str, owner: str, accounts: Accounts, path: _Path
+) -> str:
+    """The reason a one-time award (``once per entity``) is refused to ``owner``, the
+    ``entity`` paid before: with what it was granted where the award is once per its own
+    subject (the ledger's and this evaluation's grants to ``path``), so that a caller
+    retrying after a lost answer learns what was paid (``… was already granted 200 万元
+    under …``)."""
+    before = accounts.granted_to(cp.info.id, path) if entity == cp.info.subject else None
+    paid = f" {format_value(before)}" if before is not None and before.fen else ""
+    return (
+        f"once per {entity} (一次性): {entity} {owner} was already granted{paid} under {cp.info.id}"
+    )
 
 
 def _scopes(cp: CompiledProvision, path: _Path) -> list[_Path]:

@@ -27,13 +27,14 @@ from ...decisions import CapEvent, Decision, Step
 from ...facts import Facts
 from ...instances import Instance
 from ...model import CheckedPolicy, ClauseInfo, DocumentInfo, ProvisionInfo
-from ...runtime.ledger import Grant, GrantRow
+from ...runtime.ledger import Accounts, Grant, GrantRow
 from ...runtime.money import Money, cn_text
 from ...runtime.values import format_value
 from .blank_rows import BLANK
 from .compile import CompiledPolicy, CompiledProvision, Condition, Env
 from .explained import Held, condition_facts, held_steps, steps_held
 from .failed import Marks, condition_steps, failed_decision
+from .once_hold import once_refused
 from .paid import PaidPlan, paid_decision, paid_plan
 from .rows_caps import (
     CapRow,
@@ -134,6 +135,7 @@ class Rows(Said):
     assumptions: Mapping[str, Any]
 
     rate_facts: Container[str]
+    accounts: Accounts  # (the evaluator's: what a one-time award granted before)
 
     def _assumption_text(self, name: str) -> str:
         raise NotImplementedError  # pragma: no cover - the evaluator defines it
@@ -292,10 +294,7 @@ class Rows(Said):
             for n, o in enumerate(info.once):
                 if n == once_at:
                     owner = next(i for e, i in path if e == o.entity)
-                    text = (
-                        f"once per {o.entity} (一次性): {o.entity} {owner} was already "
-                        f"granted under {info.id}"
-                    )
+                    text = once_refused(cp, o.entity, owner, self.accounts, path)
                     trace.append(Step("once", text, False))
                     failed = [text]
                     break
