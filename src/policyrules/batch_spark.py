@@ -39,9 +39,8 @@ from .backends.sql.spark_tables import calendar_days
 from .batch import STATUSES, BatchSummary, Readings, grants_ledger, grants_ledger_read
 from .batch_columns import decisions_sql
 from .batch_earlier import NO_EARLIER_GRANTS, Earlier
-from .batch_spark_summary import after_today, top_ups
+from .batch_spark_summary import after_today, amount_totals, top_ups
 from .batch_top_ups import NO_TOP_UPS
-from .batch_totals import totals_of, totals_queries
 from .batch_write import OUTPUTS, check_format, check_out, put_in_place
 from .errors import Diagnostic, TableError
 from .facts_dated import SHOWN, AfterToday, later_in_rows, refuse_later
@@ -273,9 +272,7 @@ class SparkBatchResult:
             granted, n = grants.selectExpr(
                 "coalesce(sum(CAST(amount_fen AS BIGINT)), 0)", "count(*)"
             ).collect()[0]
-            _listed(decisions).createOrReplaceTempView("_summary_decisions")
-            amounts, unset = totals_queries("_summary_decisions", "spark")
-            totals = totals_of(self.spark.sql(amounts).collect(), self.spark.sql(unset).collect())
+            totals = amount_totals(self.spark, decisions)
         statuses = {s: counts.pop(s, 0) for s in STATUSES} | counts
         return BatchSummary(
             dict(self.inputs),
@@ -313,18 +310,6 @@ class SparkBatchResult:
         """Stop the Spark session if this run started it."""
         if self._stop:
             self.spark.stop()
-
-
-def _listed(decisions: DataFrame) -> DataFrame:
-    """``decisions`` with ``missing_parameters`` a list: read back from CSV it is the
-    JSON array the file holds."""
-    from pyspark.sql import functions as F
-    from pyspark.sql.types import StringType
-
-    if isinstance(decisions.schema["missing_parameters"].dataType, StringType):
-        listed = F.from_json(F.col("missing_parameters"), "array<string>")
-        return decisions.withColumn("missing_parameters", listed)
-    return decisions
 
 
 def run_batch_spark(

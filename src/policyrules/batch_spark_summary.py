@@ -1,10 +1,11 @@
 """What the batch's summary says on Spark besides the counts, found as on DuckDB.
 
-:func:`after_today`: without ``as_of``, how many of the registry's date facts lie after
-the machine's date (:class:`~policyrules.facts_dated.AfterToday`); :func:`top_ups`: the
-grants topping up an earlier grant of their identity
-(:class:`~policyrules.batch_top_ups.TopUps`).  Each runs DuckDB's query on Spark and
-collects one row.
+:func:`amount_totals`: the totals of the written decisions by kind of amount, as DuckDB
+finds them (:mod:`~policyrules.batch_totals`); :func:`after_today`: without ``as_of``, how
+many of the registry's date facts lie after the machine's date
+(:class:`~policyrules.facts_dated.AfterToday`); :func:`top_ups`: the grants topping up an
+earlier grant of their identity (:class:`~policyrules.batch_top_ups.TopUps`).  Each runs
+DuckDB's query on Spark.
 """
 
 from __future__ import annotations
@@ -16,13 +17,14 @@ from typing import TYPE_CHECKING
 from .backends.sql import spark as on_spark
 from .backends.sql.dated import later_dates
 from .batch_top_ups import TopUps, top_ups_of, top_ups_sql
+from .batch_totals import AmountTotals, totals_of, totals_queries
 from .facts_dated import AfterToday, after_in_rows
 from .model import CheckedPolicy
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
 
-__all__ = ["after_today", "top_ups"]
+__all__ = ["after_today", "amount_totals", "top_ups"]
 
 _IDENTITY = ("provision", "amount_fen", "year")
 
@@ -58,3 +60,24 @@ def top_ups(spark: SparkSession, grants: DataFrame, ledger: DataFrame) -> TopUps
 def _backticks(name: str) -> str:
     """``name`` as a Spark SQL identifier."""
     return "`" + name.replace("`", "``") + "`"
+
+
+def amount_totals(spark: SparkSession, decisions: DataFrame) -> AmountTotals:
+    """The exact, up-to and unknown totals of ``decisions`` and the unset parameters that
+    leave amounts open: :func:`~policyrules.batch_totals.totals_queries`' two queries, as
+    DuckDB runs them (the caller maps Spark's errors)."""
+    _listed(decisions).createOrReplaceTempView("_summary_decisions")
+    amounts, unset = totals_queries("_summary_decisions", "spark")
+    return totals_of(spark.sql(amounts).collect(), spark.sql(unset).collect())
+
+
+def _listed(decisions: DataFrame) -> DataFrame:
+    """``decisions`` with ``missing_parameters`` a list: read back from CSV it is the
+    JSON array the file holds."""
+    from pyspark.sql import functions as F
+    from pyspark.sql.types import StringType
+
+    if isinstance(decisions.schema["missing_parameters"].dataType, StringType):
+        listed = F.from_json(F.col("missing_parameters"), "array<string>")
+        return decisions.withColumn("missing_parameters", listed)
+    return decisions
