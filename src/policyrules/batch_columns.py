@@ -9,7 +9,9 @@ printed in the rule.  :func:`decisions_sql` selects from it the columns of
 * ``amount_fen`` (BIGINT), ``amount_yuan`` (its exact text in 元, ``2000000.00``, never a
   DOUBLE) and ``amount_min_fen`` (the lower bound of a ``range``);
 * ``binding_caps``: each cap that bound, in the words the Chinese decision texts say it
-  (``单个企业每个年度……不超过 1000 万元``), the run's assumptions read in it.
+  (``单个企业每个年度……不超过 1000 万元``), the run's assumptions read in it; for an
+  ``up_to`` amount that earlier open claims of its shared cap held down, that cap and what
+  they hold of its room, as the decision text says a hold (:func:`held_zh`).
 """
 
 from __future__ import annotations
@@ -18,13 +20,15 @@ from collections.abc import Callable, Mapping
 
 import sqlglot.expressions as exp
 
+from .backends.sql.outputs import HELD_MARK
 from .explain_zh_caps import cap_said_zh
 from .printer import print_cap
+from .runtime.money import cn_text
 from .runtime.values import Value, format_value
 from .tables_values import literal
 from .words import Words
 
-__all__ = ["DECISION_COLUMNS", "decisions_sql"]
+__all__ = ["DECISION_COLUMNS", "HELD_ZH", "decisions_sql", "held_zh"]
 
 DECISION_COLUMNS = (
     "provision",
@@ -46,14 +50,32 @@ DECISION_COLUMNS = (
 )
 """The columns of the batch's ``decisions``, in order."""
 
-# The dialects' spellings: a string literal, integer division, text, a list mapped.
+HELD_ZH = "：共用上限中在先的申请尚未确定，暂占 "
+"""Between a cap's words and what earlier open claims hold of it (:func:`held_zh`)."""
+
+
+def held_zh(cap: str, fen: int) -> str:
+    """The line of ``binding_caps`` saying earlier open claims hold ``fen`` of the room of
+    the cap whose words are ``cap``: ``单个企业每个年度……不超过 300 万元：共用上限中在先的申请
+    尚未确定，暂占 300 万元``.
+
+    >>> held_zh("单个企业每年不超过 300 万元", 3_000_000_00)
+    '单个企业每年不超过 300 万元：共用上限中在先的申请尚未确定，暂占 300 万元'
+    """
+    return f"{cap}{HELD_ZH}{cn_text(fen)}"
+
+
+# The dialects' spellings: a string literal, integer division, text, a list mapped, an
+# integer with its thousands apart (exact: a BIGINT, never a DOUBLE).
 _SPARK = (
     lambda s: exp.Literal.string(s).sql("spark"),
     "div",
     "STRING",
     "transform({}, c -> {})",
+    "format_number({}, 0)",
 )
-_DUCKDB = (literal, "//", "VARCHAR", "list_transform({}, lambda c: {})")
+_DUCKDB = (literal, "//", "VARCHAR", "list_transform({}, lambda c: {})", "format('{{:,}}', {})")
+_YI, _WAN = 10_000_000_000, 1_000_000  # 1 亿元, 1 万元 in fen
 
 
 def _case(key: str, pairs: Mapping[str, str], quote: Callable[[str], str], other: str) -> str:
@@ -61,6 +83,24 @@ def _case(key: str, pairs: Mapping[str, str], quote: Callable[[str], str], other
         return other
     whens = " ".join(f"WHEN {quote(k)} THEN {v}" for k, v in pairs.items())
     return f"CASE {key} {whens} ELSE {other} END"
+
+
+def _held_case(
+    named: Mapping[str, str], quote: Callable[[str], str], div: str, text: str, grouped: str
+) -> str:
+    """``c``, an entry of the plan's ``binding_caps``, in words where it says a hold (a
+    cap's text, :data:`~.backends.sql.outputs.HELD_MARK`, the fen held: :func:`held_zh`);
+    else as it is (an exclusive group's or a limit's line, already in words)."""
+    whens = []
+    for cap, said in named.items():
+        head = cap + HELD_MARK
+        fen = f"CAST(substr(c, {len(head) + 1}) AS BIGINT)"
+        money = _cn_text(fen, div, text, grouped)
+        whens.append(
+            f"WHEN substr(c, 1, {len(head)}) = {quote(head)} THEN "
+            f"{said} || {quote(HELD_ZH)} || {money}"
+        )
+    return f"CASE {' '.join(whens)} ELSE c END"
 
 
 def _yuan(fen: str, div: str, text: str) -> str:
@@ -73,6 +113,18 @@ def _yuan(fen: str, div: str, text: str) -> str:
     )
 
 
+def _cn_text(fen: str, div: str, text: str, grouped: str) -> str:
+    """``fen`` (a BIGINT, not below 0) as :func:`~policyrules.runtime.money.cn_text` writes
+    it: ``3 亿元``, ``300 万元``, ``163,331.70 元``."""
+    whole = " ".join(
+        f"WHEN {fen} <> 0 AND {fen} % {unit} = 0 THEN CAST({fen} {div} {unit} AS {text}) || ' {w}'"
+        for unit, w in ((_YI, "亿元"), (_WAN, "万元"))
+    )
+    yuan = grouped.format(f"{fen} {div} 100")
+    cents = f"lpad(CAST({fen} % 100 AS {text}), 2, '0')"
+    return f"CASE {whole} ELSE {yuan} || '.' || {cents} || ' 元' END"
+
+
 def decisions_sql(
     words: Words,
     raw: str,
@@ -83,7 +135,7 @@ def decisions_sql(
     view name, quoted as the dialect needs), in ``dialect`` (``duckdb`` or ``spark``).
     ``words``: the policy's (``Words.of(checked)``); ``assumptions``: the run's values,
     which a cap's words read where its text has an ``if`` on one."""
-    quote, div, text, mapped = _SPARK if dialect == "spark" else _DUCKDB
+    quote, div, text, mapped, grouped = _SPARK if dialect == "spark" else _DUCKDB
     said = {n: format_value(v) for n, v in (assumptions or {}).items()}
     w = Words.of(words.checked, said) if said else words
     checked = w.checked
@@ -102,7 +154,8 @@ def decisions_sql(
                 titles[p.id] = quote(title)
             named = {print_cap(c): quote(cap_said_zh(w, p, print_cap(c))) for c in p.caps}
             if named:
-                caps[p.id] = mapped.format("binding_caps", _case("c", named, quote, "c"))
+                held = _held_case(named, quote, div, text, grouped)
+                caps[p.id] = mapped.format("binding_caps", _case("c", named, quote, held))
     null = f"CAST(NULL AS {text})"
     columns = {
         "provision": "provision",

@@ -42,7 +42,7 @@ from policyrules.backends.python.evaluate import evaluate
 from policyrules.backends.sql import compile_batch
 from policyrules.backends.sql import duckdb as engine
 from policyrules.backends.sql.dated import later_dates
-from policyrules.batch_columns import decisions_sql
+from policyrules.batch_columns import decisions_sql, held_zh
 from policyrules.errors import FactsError
 from policyrules.explain_exclusive import exclusion_zh
 from policyrules.explain_zh import words_for
@@ -211,7 +211,30 @@ def _binding(words: Words, d: Any) -> list[str]:
     limit = [
         refused_reason_zh(w, r) for r in d.reasons if r.startswith("limit ") and "no place" in r
     ]
-    return list(dict.fromkeys(said)) + ([] if note is None else [note]) + limit
+    held = [
+        held_zh(cap_said_zh(w, words.provisions.get(d.provision), ev.cap), fen)
+        for ev in d.caps
+        if (fen := _held_fen(d, ev))
+    ]
+    return list(dict.fromkeys(said)) + held + ([] if note is None else [note]) + limit
+
+
+def _held_fen(d: Any, ev: Any) -> int:
+    """What the earlier open claims on cap event ``ev``'s account hold of the room ``d``
+    would have, where they hold its ``up_to`` amount down (0 elsewhere, or paid over time):
+    room hi = (limit - ledger - exact grants)⁺, were they paid their bounds lo = (hi -
+    bounds)⁺ (backends/python/claims.py, apply_caps); held when lo < amount: hi - lo."""
+    if d.amount_kind != "up_to" or not isinstance(d.amount, Money) or d.schedule:
+        return 0
+    if ev.limit is None or ev.account is None:
+        return 0
+    holds = ev.earlier.holds(10**9)
+    bounds = sum(h.amount.fen for h in holds if h.amount is not None)
+    exact = ev.earlier.total_fen - bounds  # (one nothing bounds counts 0 in the total)
+    hi = max(ev.limit.fen - ev.used_before.fen - exact, 0)
+    # one nothing bounds may take all
+    lo = 0 if any(h.amount is None for h in holds) else max(hi - bounds, 0)
+    return hi - lo if lo < d.amount.fen else 0
 
 
 @settings(max_examples=max(8, settings().max_examples // 12))

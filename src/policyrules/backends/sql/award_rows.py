@@ -17,9 +17,10 @@ from .exclusive_verdicts import UNDATED
 from .exprs import SqlValue
 from .limit_award import LimitedAward
 from .names import names_out
-from .outputs import decision_row
+from .outputs import HELD_MARK, decision_row
 from .quotas import quota_open
-from .sqlbits import Pairs, all_of, any_of, case, is_null, negate, not_null, true
+from .sqlbits import VARCHAR, Pairs, all_of, any_of, case, is_null, negate, not_null, true
+from .sqlbits import cast as _cast
 from .sqlbits import empty_names as _empty
 from .sqlbits import status as status_code
 
@@ -62,6 +63,7 @@ class AwardRows(LimitedAward):
     ref: Callable[[str], exp.Expr]
     _year_cols: Callable[[], set[str]]
     schedule: s.Schedule | None
+    window_name: str | None
 
     def _unknown(self, x: str) -> exp.Expr:
         """The names an unknown decision misses: the conditions', and an unknown rank's
@@ -105,6 +107,28 @@ class AwardRows(LimitedAward):
                 award_parts[x] = [self.ref(f"ps_{x}"), read]
         return award_parts
 
+    def _held_line(self) -> exp.Expr:
+        """Where the earlier open claims of its shared cap hold its amount down (``up_to``,
+        the room were they paid their bounds, ``ll<k>``, below the amount), the cap and what
+        they hold, ``hh<k> - ll<k>`` (:data:`.outputs.HELD_MARK`); else an empty list.  Not
+        said of an award paid over time (its years' holds are its schedule's)."""
+        c = self.shared
+        if c is None or self.schedule is not None or self.window_name is None:
+            return _empty()
+        hi, lo, amount = col(f"hh{c.index}"), col(f"ll{c.index}"), col("amount")
+        held = all_of(
+            exp.EQ(this=col("amount_kind"), expression=lit("up_to")),
+            not_null(hi),
+            not_null(lo),
+            not_null(amount),
+            exp.LT(this=lo, expression=amount),
+        )
+        text = exp.DPipe(
+            this=lit(c.text + HELD_MARK),
+            expression=_cast(exp.Sub(this=hi.copy(), expression=lo.copy()), VARCHAR),
+        )
+        return if_names(held, exp.Array(expressions=[text]))
+
     def _decision_row(self) -> list[exp.Expr]:
         """The decision columns (:data:`DECISION_COLUMNS`) from the award's last rows."""
         st = col("st")
@@ -146,6 +170,7 @@ class AwardRows(LimitedAward):
         if self.schedule is not None:  # its caps cut the entitlement, said in its schedule
             binding = ()
         caps_out = if_names(ok.copy(), names_out(binding, ordered=True))
+        caps_out = concat_names([caps_out, self._held_line()])
         caps_out = self._limit_line(caps_out)
         if self.verdicts:  # then what its exclusive group did to it, as the decision says
             note = exp.Array(expressions=[col("exn")])

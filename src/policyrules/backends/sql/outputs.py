@@ -5,6 +5,11 @@ the entity named ``firm`` on its path, else NULL: a venture org's or an institut
 decisions name no firm), status, amount (BIGINT fen), amount_min (BIGINT fen: the lower bound of
 a ``range``, else NULL), amount_kind, binding_caps, missing_facts,
 missing_parameters, assumptions (VARCHAR[], the last three sorted).
+
+``binding_caps`` ends, for an ``up_to`` amount the earlier open claims of its shared cap held
+down (their room below the amount), with the cap as printed, :data:`HELD_MARK` and the fen
+they hold (``cap 300 万元 per firm … 暂占 3000000000``); :mod:`policyrules.batch_columns`
+says it in words.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ from .sqlbits import cast as _cast
 from .sqlbits import empty_names as _empty
 from .sqlbits import status as status_code
 
-__all__ = ["DECISION_COLUMNS", "decision_row", "sorted_list", "when_status"]
+__all__ = ["DECISION_COLUMNS", "HELD_MARK", "decision_row", "sorted_list", "when_status"]
 
 
 DECISION_COLUMNS = (
@@ -38,6 +43,11 @@ DECISION_COLUMNS = (
     "missing_parameters",
     "assumptions",
 )
+
+
+HELD_MARK = " 暂占 "
+"""Between a shared cap's printed text and the fen the earlier open claims hold of it, in
+``binding_caps`` (see the module)."""
 
 
 def _col(name: str) -> exp.Column:
