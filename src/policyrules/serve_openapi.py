@@ -91,7 +91,8 @@ def _answer(path: str) -> dict[str, Any]:
 def _get(summary: str, path: str | None) -> dict[str, Any]:
     """A GET of ``path``, which answers its component; ``None``: this document."""
     schema = _answer(path) if path else {"type": "object"}
-    return {"get": {"summary": summary, "responses": {"200": _json_answer(summary, schema)}}}
+    answers = {"200": _json_answer(summary, schema), **_errors(405, 500)}
+    return {"get": {"summary": summary, "responses": answers}}
 
 
 def openapi(policy: Policy, about: dict[str, Any]) -> dict[str, Any]:
@@ -104,7 +105,8 @@ def openapi(policy: Policy, about: dict[str, Any]) -> dict[str, Any]:
             "application/yaml": {"schema": {"$ref": "#/components/schemas/Facts"}},
         },
     }
-    refusals = _errors(400, 403, 404, 408, 409, 413, 415, 422, 503, 504)
+    # 405 (E718) for another method, 500 (E719) for a fault of the service's own
+    refusals = _errors(400, 403, 404, 405, 408, 409, 413, 415, 422, 500, 503, 504)
     return {
         "openapi": "3.1.0",
         "info": {
@@ -157,7 +159,7 @@ def openapi(policy: Policy, about: dict[str, Any]) -> dict[str, Any]:
                     ],
                     "responses": {
                         "200": _json_answer("the clause", _answer("/v1/clauses/{clause}")),
-                        **_errors(400, 404),
+                        **_errors(400, 404, 405, 500),
                     },
                 }
             },
@@ -166,6 +168,7 @@ def openapi(policy: Policy, about: dict[str, Any]) -> dict[str, Any]:
             "/v1/health": _get("Whether the service answers", "/v1/health"),
             "/v1/version": _get("The tool, the policy digest and the calendar", "/v1/version"),
             "/openapi.json": _get("This document", None),
+            "/v1/openapi.json": _get("This document (as /openapi.json)", None),
         },
         "components": {
             "schemas": {
