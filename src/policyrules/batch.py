@@ -57,6 +57,7 @@ from .tables import read_registry
 from .tables_ledger import load_grants, read_ledger_table
 from .tables_ledger_check import check_ledger
 from .tables_values import ident, literal
+from .vocab import STATUSES as STATUS_WORDS
 from .words import Words
 
 __all__ = [
@@ -77,9 +78,7 @@ MEMORY_LIMIT = "1GB"
 _SHOW_YEARS = 20  # E349 rows shown at most
 STATUSES = ("eligible", "not_eligible", "unknown", "met", "not_met")
 _STATUSES_ZH = {
-    "eligible": "符合条件",
-    "not_eligible": "不符合条件",
-    "unknown": "尚未确定",
+    **STATUS_WORDS,  # eligible, not eligible, unknown: as the decisions say them
     "met": "已达成",
     "not_met": "未达成",
     "pending": "未到期",

@@ -28,4 +28,5 @@ def test_a_ceiling_per_award_says_earlier_grants_are_deducted(policy: policyrule
         assert "待明确" in notes, clause.id
         assert "一项权益" in notes, clause.id
         assert "此前获得的奖励从本次应得金额中扣除" in notes, clause.id
-        assert "按年度的权益" in notes, clause.id  # a per-year reading awaits the language
+        # a per-year reading, if the rules allow a claim every year, is another encoding
+        assert "每个年度分别计算" in notes, clause.id
