@@ -24,8 +24,9 @@ from ...result import Decision, Result, Step
 from ...runtime.calendar import HOLIDAY_ASSUMPTION, WorkCalendar
 from ...runtime.ledger import Accounts, Grant, Ledger, LedgerIndex
 from ...runtime.money import Money
-from ...runtime.values import Undecided, Value, format_value
+from ...runtime.values import Undecided, Value
 from ...words import Words
+from .assumed import listed_assumptions
 from .award import Awards
 from .claims import (
     path_of,
@@ -112,11 +113,11 @@ def evaluate(
             decisions.extend(served[cp.info.id] if cp.info.id in served else run.provision(cp))
     names, lean = _read(decisions)  # lean: a lean award's claims among them (unfold)
     if run.assumed_years:
-        listed = [*_listed(policy, names, assumptions)]
+        listed = [*listed_assumptions(policy, names, assumptions)]
         listed.append((HOLIDAY_ASSUMPTION, calendar.describe(run.assumed_years)))
         said_assumed = tuple(sorted(listed))
     else:
-        said_assumed = _listed(policy, names, assumptions)
+        said_assumed = listed_assumptions(policy, names, assumptions)
     grants = run.grants
 
     # Rows the fast path kept become decisions only now, when they are looked at; the
@@ -203,41 +204,6 @@ def _unfolded(items: list[Any], which: int) -> Iterator[Any]:
             yield from (d.grant_rows() if which else d.replay()[0])
         else:
             yield d
-
-
-def _listed(
-    policy: CompiledPolicy, names: set[str], assumptions: Mapping[str, Value]
-) -> tuple[tuple[str, str], ...]:
-    """The assumptions ``names`` (how to count days aside) as a result lists them, by
-    name; kept by the names when ``assumptions`` are the policy's defaults themselves."""
-    kept = policy.listed
-    key = None
-    if assumptions is policy.assumption_defaults:
-        key = frozenset(names)
-        hit = kept.get(key)
-        if hit is not None:
-            return hit
-    used = sorted(names - {HOLIDAY_ASSUMPTION})
-    listed = tuple([(a, _assumption_text(policy, a, assumptions[a])) for a in used])
-    if key is not None:
-        if len(kept) >= _KEPT:
-            kept.clear()
-        kept[key] = listed  # (a whole tuple: a thread reading the memo meanwhile sees it or not)
-    return listed
-
-
-_KEPT = 64  # the name sets listed for the defaults kept at most (then all are forgotten)
-
-
-def _assumption_text(policy: CompiledPolicy, name: str, value: Value) -> str:
-    """``value`` of assumption ``name`` as a result lists it: its default's text, made
-    once, when it is the default itself."""
-    if value is policy.assumption_defaults.get(name, _NOT_SET):
-        return policy.default_texts[name]
-    return format_value(value)
-
-
-_NOT_SET = object()
 
 
 def ledger_pools(policy: CompiledPolicy) -> Mapping[str, frozenset[str]]:
