@@ -97,6 +97,8 @@ class LedgerRooms:
         extra.append(_alias(_or0(col("before", at)), "before", quoted=True))
         paid: list[exp.Expr] = []
         for i, o in enumerate(p.once):
+            if self.instalments is not None and o.entity == names[-1]:
+                continue  # its own earlier instalments, not a second award (as one by one)
             depth = names.index(o.entity)
             at = add(chain[: depth + 1], None, LedgerSum(f"paid{i}", frozenset({p.id}), paid=True))
             paid.append(not_null(col(f"paid{i}", at)))

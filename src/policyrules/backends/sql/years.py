@@ -3,15 +3,16 @@ refused by name (E617), never skipped.
 
 Compiled: instalments (``paid over N years from D: R1, …, RN remainder last|first``,
 分两年拨付) of an award whose caps all see the entitlement whole and no other claim (the
-claim's own, or ``per E`` of its own subject in its own pool).  Each year is one grant of
-that year, the ledger's instalments kept, as :mod:`policyrules.backends.python.instalments`
-pays them.
+claim's own, or ``per E`` of its own subject in its own pool), ``once per`` its own subject
+too (一次性奖励，分两年拨付: its earlier instalments are its own, not a second award).  Each
+year is one grant of that year, the ledger's instalments kept, as
+:mod:`policyrules.backends.python.instalments` pays them.
 
 Refused, each named (the first that applies): a yearly schedule (``paid yearly for N
 years``: the amount of each year, ``this_year(x)``), a cap over a window of years (``over N
 years``), a yearly cap (``per year of payment_year()``), a cap whose room other claims share
-(``per E`` above the subject, or a pool), ``once per``, a limit per owner, and an exclusive
-group or a supersession.
+(``per E`` above the subject, or a pool), ``once per`` an owner of the subject, a limit per
+owner, and an exclusive group or a supersession.
 """
 
 from __future__ import annotations
@@ -47,8 +48,10 @@ def _shape(checked: CheckedPolicy, p: ProvisionInfo, node: s.Schedule) -> str | 
     ]
     if others or any(cap.shared or (cap.per and subject not in cap.per) for cap in p.caps):
         return "a cap whose room other claims share (`per E` above the subject, or a pool)"
-    if p.once:
-        return "`once per`"
+    if any(o.entity != subject for o in p.once):
+        # `once per` the subject itself never refuses an instalment award: its later
+        # payments are its own (backends/python/evaluate.py, once)
+        return "`once per` an owner of the subject"
     if limit_of(p) is not None:
         return "a limit per owner (`limit N per E`)"
     if p.id in checked.exclusivity.bound() or checked.exclusivity.superseded(p.document, p.clause):
