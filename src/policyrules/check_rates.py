@@ -9,7 +9,8 @@
   under no ceiling word), or where its fact is the base of a rate cap of the award
   (``cap 50% of total_investment``): 「不超过总投资额的 50%」 leaves the amount to the agency.
   A define the amount names is opened (``define base = total_investment``: ``amount base``
-  pays the investment whole too).  A ``note`` of the clause or award naming the fact is the
+  pays the investment whole too).  The shares of the award's schedule are no rate of it
+  (「分两年拨付（60%、40%）」).  A ``note`` of the clause or award naming the fact is the
   author's reading and silences it.
 - W272: a rate multiplied into one product of the amount more times than the quote states
   it: ``20% of (20% of equipment_investment)`` pays 4 % where the text says 20 %.  A rate
@@ -111,7 +112,15 @@ def _w270(
     p: s.Provision, st: s.Stmt, fact: str, span: Span | None, r: Reading
 ) -> Iterator[Diagnostic]:
     stated = figures(r.quote)
-    rates = [g for g in stated if g.kind == "rate" and g.value != _WHOLE]
+    # 分两年拨付（60%、40%）: the schedule's shares split what is paid, no rate of the fact
+    shares = {
+        x.number
+        for st_ in p.body
+        if isinstance(st_, s.Schedule)
+        for x in st_.shares
+        if isinstance(x, s.RateLit)
+    }
+    rates = [g for g in stated if g.kind == "rate" and g.value not in ({_WHOLE} | shares)]
     fixed = [g for g in rates if listed_ceiling_word(r.quote, g, stated) is None]
     words = RATE_WORDS.search(r.quote)
     decided = isinstance(st, s.AmountDecided)

@@ -221,3 +221,16 @@ def test_a_rate_parameter_taken_twice_is_w272(parameter: str, quote: str) -> Non
     passed, paying 4 % (or the rate squared) where the text says the rate once."""
     assert _with(parameter, quote, "amount support_rate of (support_rate of base)") == ["W272"]
     assert _with(parameter, quote, "amount support_rate of base") == []
+
+
+def test_a_schedules_shares_are_no_rate_of_the_amount() -> None:
+    """hBZ: 「给予奖励，分两年拨付（60%、40%）」 written ``amount decided decided_amount`` and
+    ``paid over 2 years …: 60%, 40%`` was W270 (read 60% as a rate of the amount), its hint
+    `amount 60% of decided_amount` paying 60 % of what the text pays whole.  A rate besides
+    the shares still warns."""
+    schedule = "paid over 2 years from 2025-03-01: 60%, 40% remainder last"
+    quote = "对认定的企业给予奖励，分两年拨付（60%、40%）。"
+    assert _codes(quote, "amount decided decided_amount", schedule) == []
+    assert _codes(quote, "amount base", schedule) == []
+    rated = "按基数的10%给予奖励，分两年拨付（60%、40%）。"
+    assert _codes(rated, "amount base", schedule) == ["W270"]
