@@ -167,11 +167,26 @@ def _registry(folder: Path, grants: list[tuple[str, int]]) -> Path:
 
 
 def test_the_batch_reads_instalments_as_one_payment(tmp_path: Path) -> None:
-    """C1's two halves in the ledger table pass the ledger's checks; the batch then refuses
-    the award paid over time by name (E617), as it does with no ledger.  Before, E328."""
+    """C1's two halves in the ledger table pass the ledger's checks (before, E328), and the
+    batch decides the award (`once per centre`, its subject: it refused it E617 until hBZ's
+    trial): C1 paid 50 万 + 50 万 = its 100 万 in full, no grant more; C2, recognised
+    2026-06-01 and paid nothing, without as_of: both halves, 50 万 in 2026 and in 2027.
+    `once per firm` (an owner of the centre) is still refused by name, E617."""
     reg = _registry(tmp_path / "r", [("C1", 2026), ("C1", 2027)])
+    result = _policy().evaluate_batch(reg)
+    try:
+        decided = result.con.execute(
+            "SELECT subject, status, amount_fen FROM decisions ORDER BY subject"
+        ).fetchall()
+        grants = result.con.execute(
+            "SELECT centre, amount_fen, year FROM grants ORDER BY centre, year"
+        ).fetchall()
+    finally:
+        result.close()
+    assert decided == [("F9/C1", "eligible", 100 * WAN), ("F9/C2", "eligible", 100 * WAN)]
+    assert grants == [("C2", 50 * WAN, 2026), ("C2", 50 * WAN, 2027)]
     with pytest.raises(BatchCompileError) as info:
-        _policy().evaluate_batch(reg)
+        _policy("firm").evaluate_batch(reg)
     assert [d.code for d in info.value.diagnostics] == ["E617"]
 
 
