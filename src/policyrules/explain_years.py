@@ -164,8 +164,9 @@ def schedule_lines_zh(
 
 
 def schedule_json(d: Decision) -> dict[str, Any]:
-    """``{"schedule": [{"year", "index", "status", "amount", "share", "cap", "before",
-    "held_by", "held_count"}]}`` (money as 元 text; ``held_by``: the earlier claims not
+    """``{"schedule": [{"year", "index", "status", "dated", "amount", "share", "cap",
+    "before", "held_by", "held_count"}]}`` (money as 元 text; ``dated`` false for a year
+    shown without ``as_of``, a forecast granted by no one; ``held_by``: the earlier claims not
     settled holding room the payment needs, as a cap's ``held``, the last 3 of each account;
     ``held_count``: how many there are in all, :attr:`~policyrules.decisions.Payment.hold_count`),
     or ``{}`` for a decision without one."""
@@ -177,6 +178,7 @@ def schedule_json(d: Decision) -> dict[str, Any]:
                 "year": p.year,
                 "index": p.index,
                 "status": p.status,
+                "dated": p.dated,
                 "amount": str(p.amount.yuan) if p.amount is not None else None,
                 "share": p.share,
                 "cap": p.cap,

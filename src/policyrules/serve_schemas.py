@@ -112,11 +112,26 @@ _CAP = object_of(
 )
 
 _PAYMENT = object_of(
-    ["year", "index", "status", "amount", "share", "cap", "before", "held_by", "held_count"],
+    [
+        "year",
+        "index",
+        "status",
+        "dated",
+        "amount",
+        "share",
+        "cap",
+        "before",
+        "held_by",
+        "held_count",
+    ],
     {
         "year": {"type": "integer"},
         "index": {"type": "integer", "description": "1 for the first payment"},
         "status": {"enum": list(PAYMENT_STATUSES)},
+        "dated": {
+            "type": "boolean",
+            "description": "false when no as_of was given: a forecast, not granted",
+        },
         "amount": money_or_null("the payment, 元 (null: not known)"),
         "share": text_or_null("its share of the award as the policy writes it"),
         "cap": text_or_null("the cap that cut it, as written"),

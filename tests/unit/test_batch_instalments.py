@@ -121,20 +121,24 @@ def test_a_one_time_award_in_instalments_compiles() -> None:
     ]
 
 
-def test_without_as_of_every_year_is_granted() -> None:
-    """No as_of: every year is due (the one-by-one path's forecast, E427 keeps it from a
-    ledger): both halves, each in its year."""
+def test_without_as_of_no_year_is_granted() -> None:
+    """No as_of: every year is a forecast (as one by one): the decision is the whole 100
+    万元, 50 万元 + 50 万元, and no grant is written, so a grants table appended to the
+    ledger never records 2026's half as paid in 2025 (hCD's trial: the old batch granted
+    both years)."""
     firms = [{"id": "F1", "approved_on": "2025-03-01"}]
-    _, grants = _run(TWO_YEARS, firms, [], None)
-    assert grants == [("F1", 50 * WAN, 2025), ("F1", 50 * WAN, 2026)]
+    got, grants = _run(TWO_YEARS, firms, [], None)
+    assert got["F1"][:3] == ("eligible", 100 * WAN, "exact")
+    assert grants == []
 
 
 def test_the_fen_rounding_leaves_go_to_the_remainder_instalment() -> None:
     """30% of 3,333,333.37 元 (333,333,337 fen) = 100,000,001.1 fen → 100,000,001 (down);
     40%: ⌊40,000,000.4⌋ = 40,000,000; 30%: ⌊30,000,000.3⌋ = 30,000,000 twice; the last
-    takes the fen left: 100,000,001 − 40,000,000 − 30,000,000 = 30,000,001."""
+    takes the fen left: 100,000,001 − 40,000,000 − 30,000,000 = 30,000,001.  As of the end
+    of 2027, every year due."""
     firms = [{"id": "F1", "approved_on": "2025-03-01", "investment": "3333333.37元"}]
-    got, grants = _run(THREE_YEARS, firms, [], None)
+    got, grants = _run(THREE_YEARS, firms, [], dt.date(2027, 12, 31))
     assert got["F1"] == ("eligible", 100_000_001, "exact", [])
     assert grants == [
         ("F1", 40_000_000, 2025),
@@ -158,10 +162,10 @@ def test_an_earlier_instalment_paid_short_is_settled_the_next_year() -> None:
 def test_a_later_instalment_is_cut_to_what_the_entitlement_leaves() -> None:
     """Investment 100 万元: entitlement 30 万元, shares 12 / 9 / 9 万元.  The ledger paid
     25 万元 in 2025 (the entitlement fell since): 2026's 9 万元 is cut to the 30 − 25 = 5
-    万元 left, 2027's to 0 (no grant).  Total 25 + 5 + 0 = 30 万元."""
+    万元 left, 2027's to 0 (no grant).  Total 25 + 5 + 0 = 30 万元 (as of the end of 2027)."""
     firms = [{"id": "B", "approved_on": "2025-03-01", "investment": "100万元"}]
     paid = [{"provision": "t/1/s", "firm": "B", "amount": "25万元", "year": 2025}]
-    got, grants = _run(THREE_YEARS, firms, paid, None)
+    got, grants = _run(THREE_YEARS, firms, paid, dt.date(2027, 12, 31))
     assert got["B"] == ("eligible", 30 * WAN, "exact", [])
     assert grants == [("B", 5 * WAN, 2026)]
 

@@ -175,10 +175,13 @@ def test_instalments_always_sum_to_the_entitlement(fen: int, cuts: list[int], la
 def test_a_yearly_schedule_caps_each_year_and_a_window() -> None:
     """Interest 300 万, 120 万, 260 万 from 2025: 50% is 150 万, 60 万, 130 万; the yearly cap
     100 万 gives 100 万, 60 万, 100 万; the window of 2 years (250 万): 2026 holds 100 + 60 =
-    160 万, 2027 holds 60 + 100 = 160 万 — no cut.  Total 260 万, three grants by year."""
+    160 万, 2027 holds 60 + 100 = 160 万 — no cut.  Total 260 万, three grants by year (as of
+    the end of 2027; without as_of the same schedule is a forecast, granted by no one)."""
     policy = compile_text(YEARLY)
     facts = {"base_year": 2025, "interest": ["300万元", "120万元", "260万元"]}
-    result = policy.evaluate({"firms": [{"id": "F", **facts}]})
+    raw = {"firms": [{"id": "F", **facts}]}
+    assert policy.evaluate(raw).grants == ()
+    result = policy.evaluate(raw, as_of="2027-12-31")
     (d,) = result.decisions
     assert d.amount == Money(260 * WAN)
     assert [(p.year, p.amount, p.status) for p in d.schedule] == [
@@ -217,11 +220,14 @@ def test_as_of_separates_due_from_future_and_json_has_stable_keys() -> None:
     (d,) = data["decisions"]
     assert d["amount"] == "3000000.00"
     assert d["schedule"] == [
-        {"year": 2025, "index": 1, "status": "due", "amount": "1200000.00", "share": "40%",
+        {"year": 2025, "index": 1, "status": "due", "dated": True,
+         "amount": "1200000.00", "share": "40%",
          "cap": None, "before": None, "held_by": [], "held_count": 0},
-        {"year": 2026, "index": 2, "status": "due", "amount": "900000.00", "share": "30%",
+        {"year": 2026, "index": 2, "status": "due", "dated": True,
+         "amount": "900000.00", "share": "30%",
          "cap": None, "before": None, "held_by": [], "held_count": 0},
-        {"year": 2027, "index": 3, "status": "future", "amount": "900000.00", "share": "30%",
+        {"year": 2027, "index": 3, "status": "future", "dated": True,
+         "amount": "900000.00", "share": "30%",
          "cap": None, "before": None, "held_by": [], "held_count": 0},
     ]  # fmt: skip
     assert [g["year"] for g in data["grants"]] == [2025, 2026]

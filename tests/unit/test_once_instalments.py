@@ -9,6 +9,7 @@ grants the tool itself had made.  Amounts worked by hand in the comments (万元
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
@@ -170,10 +171,16 @@ def test_the_batch_reads_instalments_as_one_payment(tmp_path: Path) -> None:
     """C1's two halves in the ledger table pass the ledger's checks (before, E328), and the
     batch decides the award (`once per centre`, its subject: it refused it E617 until hBZ's
     trial): C1 paid 50 万 + 50 万 = its 100 万 in full, no grant more; C2, recognised
-    2026-06-01 and paid nothing, without as_of: both halves, 50 万 in 2026 and in 2027.
+    2026-06-01 and paid nothing, as of 2027-12-31: both halves, 50 万 in 2026 and in 2027
+    (without as_of, a forecast: the same decisions, no grant).
     `once per firm` (an owner of the centre) is still refused by name, E617."""
     reg = _registry(tmp_path / "r", [("C1", 2026), ("C1", 2027)])
-    result = _policy().evaluate_batch(reg)
+    undated = _policy().evaluate_batch(reg)
+    try:
+        assert undated.con.execute("SELECT count(*) FROM grants").fetchone() == (0,)
+    finally:
+        undated.close()
+    result = _policy().evaluate_batch(reg, as_of=dt.date(2027, 12, 31))
     try:
         decided = result.con.execute(
             "SELECT subject, status, amount_fen FROM decisions ORDER BY subject"

@@ -249,6 +249,7 @@ def test_the_entitlement_cut_is_said_in_both_languages_and_json(policy: Policy) 
         "year": 2028,
         "index": 3,
         "status": "due",
+        "dated": True,
         "amount": "150000.00",
         "share": None,
         "cap": "entitlement",

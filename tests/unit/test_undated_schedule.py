@@ -138,3 +138,38 @@ def test_a_commit_records_no_year_after_as_of_and_none_without_it(
             policy.evaluate(facts, ledger=store, commit=True, as_of=f"{as_of}-12-31")
         years = [g.year for g in store.grants()]
     assert all(signed <= y <= min(as_of, signed + 1) for y in years)
+
+
+def test_a_forecast_is_no_grant_handed_on(tmp_path: Path) -> None:
+    """hCD's trial: `evaluate(facts)` without as_of put both years in `result.grants`;
+    `store.append(result.grants)`, `policy.record` and `ledger=result.ledger()` took them,
+    and a 2027 run then showed 2027's 120 万元 as paid in 2026.  Now the forecast is shown
+    (both years due, undated) and granted by no one: the grants are empty, and a 2027 run
+    on them grants 180 万元 for 2026 and 120 万元 for 2027 (60% / 40% of 300 万元)."""
+    policy = policyrules.load(PATTERNS)
+    facts = policy.load_facts(_facts(tmp_path))
+    result = policy.evaluate(facts)
+    (d,) = [d for d in result.decisions if d.provision == AWARD]
+    assert [
+        (p.year, p.status, p.dated, p.amount.fen if p.amount else None) for p in d.schedule
+    ] == [
+        (2026, "due", False, 180 * WAN),
+        (2027, "due", False, 120 * WAN),
+    ]
+    assert [g for g in result.grants if g.provision == AWARD] == []
+    text = result.explain(lang="zh")
+    assert "预计（未给出评估日期）" in text
+    assert "本次结果的发放" not in text  # (the facts' only award: no grant to list)
+    later = policy.evaluate(facts, ledger=result.ledger(), as_of="2027-06-30")
+    assert sorted((g.year, g.amount.fen) for g in later.grants if g.provision == AWARD) == [
+        (2026, 180 * WAN),
+        (2027, 120 * WAN),
+    ]
+    with LedgerStore.open(tmp_path / "g.db", create=True) as store:
+        policy.record(store, result.grants)
+        assert [g for g in store.grants() if g.provision == AWARD] == []
+    (said,) = [x for x in result.to_json()["decisions"] if x["provision"] == AWARD]
+    assert [(p["year"], p["status"], p["dated"]) for p in said["schedule"]] == [
+        (2026, "due", False),
+        (2027, "due", False),
+    ]

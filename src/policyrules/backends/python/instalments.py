@@ -21,7 +21,9 @@ A payment whose year already holds a grant of this provision to this subject in 
 is ``paid`` (the ledger's amount; no cap applies again); one whose year has come by
 ``as_of`` (or any, without ``as_of``) is ``due`` and granted now, in its year; a later one is
 ``future``: computed with what is known today, not granted.  Without ``as_of`` the due
-payments are marked undated (a forecast): writing them to a ledger is refused (E427).
+payments are marked undated (a forecast): shown, counted in the caps for the claims after
+them, but not granted (no :class:`Grant` in the result: handed on to a ledger they would
+record later years as paid now), and writing the result to a ledger is refused (E427).
 """
 
 from __future__ import annotations
@@ -219,7 +221,10 @@ def pay_schedule(
             accounts.add(key, subject, amount, sure, held_as, key in counted)
             counted.add(key)
         if status == "due" and amount and sure:
-            grants.append(Grant.trusted(pid, path, amount, y))
+            # Without as_of every year is a forecast: shown and counted for the claims
+            # after it, never a grant (handed on, it would record later years as paid now).
+            if dated:
+                grants.append(Grant.trusted(pid, path, amount, y))
             accounts.grant(pid, path, amount)
     known = [p.amount for p in payments]
     total = None if any(a is None for a in known) else Money(sum(a.fen for a in known if a))
@@ -466,7 +471,7 @@ def scheduled_award(
     if run.explain:
         trace.extend(Step("schedule", line, None) for line in done.lines)
     run.grants.extend(done.grants)
-    if done.grants:
+    if any(p.status == "due" and p.amount and not p.held for p in done.payments):
         for o in cp.info.once:
             run.accounts.mark_paid(cp.info.id, scope_of(path, (o.entity,)))
     return {

@@ -17,7 +17,8 @@ Then, for an eligible claim whose start is known:
 * ``<p>_f``: the total ``w<N>``, exact when the start, amount and every limit are known.
 
 A grant per year not paid before, above 0.00 元, of an exact total, in a year up to the
-``as_of`` year (every year without one: the one-by-one path's forecast).  A ledger payment
+``as_of`` year; none without one (every year is then the one-by-one path's forecast, shown
+in the decision and never granted).  A ledger payment
 outside the schedule's years (E421) or a year past 9999 (E422) makes the claim undecided, as
 one by one (status unknown, nothing missing).
 """
@@ -231,7 +232,7 @@ def instalment_grants(
     entities: Sequence[str],
 ) -> exp.Select:
     """The grants of the award from ``<p>_f``: one a year not paid before, above 0.00 元,
-    of an exact total, up to the ``as_of`` year."""
+    of an exact total, up to the ``as_of`` year (none without one: a forecast)."""
     names = {e.name for e in chain}
     parts: list[exp.Select] = []
     for k in range(1, plan.years + 1):
@@ -242,13 +243,15 @@ def instalment_grants(
             cols.append(_alias(value, e, quoted=True))
         cols.append(_alias(col(f"v{k}"), "amount_fen", quoted=True))
         cols.append(_alias(_cast(year, INTEGER), "year", quoted=True))
-        conds = [
+        conds: list[exp.Expr] = [
             exp.EQ(this=col("st"), expression=status_code("ok")),
             exp.EQ(this=col("amount_kind"), expression=lit("exact")),
             exp.EQ(this=col(f"pd{k}"), expression=num(0)),
             exp.GT(this=col(f"v{k}"), expression=num(0)),
         ]
-        if plan.as_of_year is not None:
+        if plan.as_of_year is None:  # every year a forecast: none granted, as one by one
+            conds.append(exp.false())
+        else:
             conds.append(exp.LTE(this=year.copy(), expression=exp.Literal.number(plan.as_of_year)))
         q = (
             exp.select(*cols)
