@@ -70,7 +70,7 @@ def machine_today() -> dt.date:
 class AfterToday:
     """Without ``as_of``: ``dates``, how many date facts of the input lie after ``today``
     (the machine's date), each taken as given; ``first`` the first of them, said as E353
-    says one (``product f1/P1's approved_on 2027-03-01``).
+    says one (``product f1/P1's approved_on 2027-03-01``; ``None``: none, JSON ``null``).
 
     >>> AfterToday(dt.date(2026, 12, 5), 1, "product f1/P1's approved_on 2027-03-01").text()
     "warning: 1 date fact lies after today (2026-12-05, this machine's date), taken as given \
@@ -80,7 +80,7 @@ that day (one after it refused, E353)"
 
     today: dt.date
     dates: int
-    first: str = ""
+    first: str | None = None
 
     def text(self) -> str:
         """The summary's line (none when no date lies after today)."""
@@ -106,7 +106,8 @@ that day (one after it refused, E353)"
         )
 
     def to_json(self) -> dict[str, object]:
-        """``{"today": "2026-12-05", "dates": 1, "first": "..."}``."""
+        """``{"today": "2026-12-05", "dates": 1, "first": "..."}`` (``"first": null`` when
+        no date lies after today)."""
         return {"today": self.today.isoformat(), "dates": self.dates, "first": self.first}
 
 

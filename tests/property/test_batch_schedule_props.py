@@ -7,7 +7,9 @@ missing at random (the start: unknown, needing it alone; the amount or a cap's l
 unknown), caps of the claim (``cap ceiling``) and of the subject over all years (``cap …
 per firm``), a ledger of earlier instalments (0.00 元; in a year of the schedule, raised or
 cut to the entitlement; outside it: E421, undecided), judged as of a day or with none
-(every year due).  Status, amount (fen), kind, missing names and each year's grant, alike.
+(every year due).  Status, amount (fen), kind, missing names, the caps that cut the
+entitlement (``binding_caps``, also worked apart: :func:`_cut_by`) and each year's grant,
+alike.
 """
 
 from __future__ import annotations
@@ -26,6 +28,9 @@ from policyrules import LedgerError
 from policyrules.backends.python.evaluate import evaluate
 from policyrules.backends.sql import compile_batch
 from policyrules.runtime.calendar import WorkCalendar
+from policyrules.runtime.money import Money
+
+WAN = 1_000_000  # 1 万元 in fen
 
 _HEAD = """document d "测试"
 
@@ -138,6 +143,34 @@ def _check(
     )
     rows, got_grants = batch(plan, policy.checked, facts, ledger)
     assert_same(expected, rows, got_grants, policy.checked)
+    firms = {f["id"]: f for f in raw["firms"]}
+    for d in expected.decisions:
+        if d.status == "eligible":
+            cut = [ev.cap for ev in d.caps if ev.binding]
+            assert cut == _cut_by(shape, firms[d.subject]), d.subject
+
+
+def _cut_by(shape: Shape, firm: dict[str, Any]) -> list[str]:
+    """The caps that cut an eligible firm's entitlement, worked apart from both paths: the
+    amount 30% of the investment, rounded down to the fen, then ``cap ceiling`` (its limit
+    the firm's fact), then ``cap 100 万元 per firm`` (this award's own grants to the firm
+    alone are in its account: the entitlement they are part of is what it caps), each
+    binding where its limit is below what the caps before it left.  With the start or the
+    amount unknown nothing is cut (the decision has no amount)."""
+    if "approved_on" not in firm or "investment" not in firm:
+        return []
+    left = max(Money.parse(firm["investment"]).fen * 3 // 10, 0)
+    limits = []
+    if shape[3] and "ceiling" in firm:
+        limits.append(("ceiling", Money.parse(firm["ceiling"]).fen))
+    if shape[4]:
+        limits.append(("100 万元 per firm", 100 * WAN))
+    cut = []
+    for text, limit in limits:
+        if max(limit, 0) < left:
+            cut.append(text)
+            left = max(limit, 0)
+    return cut
 
 
 # Found by hand: 2 years, 33.33% / 66.67% remainder first; 30% of 333.37 元 = 100.011 元 →
@@ -163,9 +196,40 @@ _UNEVEN = (
 )
 
 
+# A cap that cuts the entitlement, named by both paths: 30% × 10 000 000.01 元 =
+# 3 000 000.003 元 → 300 万元 (to the fen, down); F1's ceiling 20 万元 cuts it to 20 万元
+# (binds), then 100 万元 per firm leaves it (20 万 ≤ 100 万); F2 has no ceiling (unknown: it
+# cuts nothing), and 100 万元 per firm cuts its 300 万元 (binds).
+_CUT = (
+    (3, "40%, 30%, 30%", "last", True, True, False),
+    (
+        {
+            "firms": [
+                {
+                    "id": "F1",
+                    "recognised": True,
+                    "approved_on": "2025-01-01",
+                    "investment": "10000000.01元",
+                    "ceiling": "20万元",
+                },
+                {
+                    "id": "F2",
+                    "recognised": True,
+                    "approved_on": "2025-01-01",
+                    "investment": "10000000.01元",
+                },
+            ]
+        },
+        [],
+    ),
+    dt.date(2026, 1, 1),
+)
+
+
 @settings(max_examples=max(10, settings().max_examples // 8))
 @given(shapes(), schedule_registries(), AS_OF)
 @example(*_UNEVEN)
+@example(*_CUT)
 def test_instalments_batch_equals_one_by_one(
     shape: Shape, registry: tuple[dict[str, Any], list[dict[str, Any]]], as_of: dt.date | None
 ) -> None:

@@ -65,6 +65,11 @@ def test_nothing_is_said_when_no_date_is_after_today(
     _today(monkeypatch, dt.date(2027, 3, 1))  # the day itself is not after it
     code, out, _ = run_cli(capsys, "batch", BEIJING, reg, "--out", tmp_path / "o")
     assert (code, "warning" in out) == (0, False)
+    # none after today: no first, null as a summary says any "first" it lacks (top_ups)
+    code, out, _ = run_cli(
+        capsys, "batch", BEIJING, reg, "--out", tmp_path / "o", "--summary-format", "json"
+    )
+    assert json.loads(out)["after_today"] == {"today": "2027-03-01", "dates": 0, "first": None}
     # with --as-of the dates are judged, not counted: E353 refuses the later one
     code, _, err = run_cli(
         capsys, "batch", BEIJING, reg, "--out", tmp_path / "o", "--as-of", "2026-12-05"

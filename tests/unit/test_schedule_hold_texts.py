@@ -83,13 +83,13 @@ def test_a_cap_line_counts_claims_and_names_each_once() -> None:
     l1 = {"id": "L1", "kind": "launch", "launched_on": "2026-06-01"}
     result = _ever().evaluate(_facts(*POOL_UNDECIDED, POOL_R6, s7, l1), as_of="2028-12-31")
     en, zh = result.explain(lang="en"), result.explain(lang="zh")
-    assert _line(en, "cap 600 万元 per firm ever") == (
+    assert _line(en.split("F1/L1")[1], "cap 600 万元 per firm ever") == (
         "cap 600 万元 per firm ever [firm F1]: limit 600 万元; before this claim: 7 claims "
         "(21 payments), up to 600 万元 in all (their bounds add up to 1680 万元; the "
         "cap holds them to its limit); the last 3: F1/R5 up to 300 万元, F1/R6 up to "
         "30 万元, F1/S7 up to 150 万元"
     )
-    assert _line(zh, "上限：单个企业累计不超过 600 万元") == (
+    assert _line(zh.split("F1/L1")[1], "上限：单个企业累计不超过 600 万元") == (
         "上限：单个企业累计不超过 600 万元（与其他措施共用此额度）（企业 F1）：本次结果中在先的"
         "申请：共 7 笔（分 21 期拨付），合计至多 600 万元（各笔上限之和为 1680 万元，"
         "受本上限约束）；最近 3 笔：F1/R5 至多 300 万元、F1/R6 至多 30 万元、"

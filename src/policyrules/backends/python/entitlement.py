@@ -13,15 +13,32 @@ from __future__ import annotations
 from decimal import Decimal
 from fractions import Fraction
 
-from ...runtime.ledger import Accounts
+from ...decisions import CapEvent, CapNote
+from ...runtime.ledger import NO_EARLIER, Accounts, Earlier
 from ...runtime.money import Money
 from ...runtime.values import Unknown, format_value
-from .claims import scope_of
+from .claims import describe_scope, scope_of
 from .compile import CompiledProvision, Env
 from .payment_holds import Views
 from .schedule import CompiledSchedule
 
 __all__ = ["entitlement_parts", "split"]
+
+# One cap that sees the entitlement whole: its text, its account as shown, its limit (None:
+# unknown), the ledger's grants in it (this schedule's own aside), this evaluation's earlier
+# claims on it, a note, the entitlement before and after it, the account's parts.
+_Row = tuple[
+    str,
+    str,
+    Money | None,
+    Money,
+    Earlier,
+    CapNote | None,
+    Money | None,
+    Money | None,
+    tuple[str, str, int | None] | None,
+]
+_NONE = (None, None, None)
 
 
 def split(total: Money, shares: tuple[Decimal, ...], remainder: str) -> list[Money]:
@@ -48,13 +65,19 @@ def entitlement_parts(
     paid: Money,
     missing: set[str],
     lines: list[str],
+    caps: list[CapEvent] | None = None,
 ) -> tuple[list[Money | None], list[str | None], list[Money | None], int | None, Views]:
     """The entitlement after the caps that see it whole, split into instalments; while it
     is unknown, no instalments but the most each could be (the caps' room, split), or
     ``None`` where no cap bounds it, and the most the whole could be (fen: less than the
     bounds' sum, each rounded up alone); and the accounts of those caps where earlier
-    claims not settled hold room the entitlement needs (it is then at most)."""
+    claims not settled hold room the entitlement needs (it is then at most).  ``caps``
+    gets each of those caps' event, as a claim paid at once has it (:func:`.claims.
+    apply_caps`): the amount requested, what the cap's account held before (the ledger's
+    grants less this schedule's own instalments, and this evaluation's earlier claims), and
+    the entitlement before and after it."""
     doubt: Views = ()
+    rows: list[_Row] = []
     shares = [f"{(r * 100).normalize():f}%" for r in cs.shares]
     value = cp.amount(env) if cp.amount else None
     known = isinstance(value, Money)
@@ -65,16 +88,25 @@ def entitlement_parts(
         limit = cap.limit(env)
         if isinstance(limit, Unknown):
             missing |= limit.missing
+            note = CapNote("unknown", needs=tuple(sorted(limit.missing)))
+            rows.append((cap.text, "this claim", None, Money.zero(), NO_EARLIER, note, *_NONE))
             continue
         assert isinstance(limit, Money)
         used = pending = 0
         view = None
+        shown, account, ledger, earlier = "this claim", None, 0, NO_EARLIER
         if cap.per:
             # The grants in the cap's account, less this schedule's own earlier payments:
             # the entitlement they are part of is what is being capped.
-            u, taken, pending, view = accounts.account((cap.pool, scope_of(path, cap.per), None))
+            scope = scope_of(path, cap.per)
+            u, taken, pending, view = accounts.account((cap.pool, scope, None))
             used = u + taken - paid.fen
+            shown, account = describe_scope(scope, None), (*scope[-1], None)
+            ledger, earlier = max(u - paid.fen, 0), view
         room = max(limit - Money(used), Money.zero())
+        after = room if entitlement is None else min(entitlement, room)
+        said = (cap.text, shown, limit, Money(ledger), earlier, None)
+        rows.append((*said, entitlement, after, account))
         # Earlier claims not settled hold room here that it needs: the entitlement is at most.
         short = entitlement is not None and min(entitlement.fen, room.fen) > room.fen - pending
         if known and pending and view is not None and short:
@@ -89,6 +121,8 @@ def entitlement_parts(
                 f"{format_value(room)}"
             )
             entitlement = room
+    if caps is not None:
+        caps.extend(_events(rows, value if isinstance(value, Money) else None, entitlement))
     if not known:
         if entitlement is None:
             return [None] * cs.years, list(shares), [None] * cs.years, None, ()
@@ -103,3 +137,31 @@ def entitlement_parts(
     lines.append(f"entitlement {format_value(entitlement)} in shares {', '.join(shares)}")
     amounts: list[Money | None] = list(split(entitlement, cs.shares, cs.remainder))
     return amounts, list(shares), [None] * cs.years, None, doubt
+
+
+def _events(rows: list[_Row], requested: Money | None, entitlement: Money | None) -> list[CapEvent]:
+    """The events of the caps that see the entitlement whole, in the order written; a cap
+    binds where it lowered the entitlement, as a claim paid at once (``claims._events``).
+    With the amount unknown none binds: the decision has no amount, not one "up to" the
+    tightest cap's room as a claim paid at once has (its instalments are only held)."""
+    out = []
+    asked = max(requested, Money.zero()) if requested is not None else None
+    for cap, scope, limit, used, earlier, note, before, after, account in rows:
+        binding = asked is not None and before is not None and after is not None and after < before
+        out.append(
+            CapEvent(
+                cap=cap,
+                scope=scope,
+                limit=limit,
+                used_before=used,
+                requested=asked,
+                granted=entitlement,
+                binding=binding,
+                earlier=earlier,
+                detail=note,
+                before=before,
+                after=after,
+                account=account,
+            )
+        )
+    return out

@@ -33,7 +33,7 @@ from typing import Any
 
 import attrs
 
-from ...decisions import ENTITLEMENT_CUT, ENTITLEMENT_RAISED, Payment, Step
+from ...decisions import ENTITLEMENT_CUT, ENTITLEMENT_RAISED, CapEvent, Payment, Step
 from ...runtime.claim_holds import count_held
 from ...runtime.ledger import Accounts, Grant, ScopeKey
 from ...runtime.money import Money
@@ -42,9 +42,9 @@ from .claims import scope_of
 from .compile import CompiledProvision, Env
 from .entitlement import entitlement_parts
 from .order_hold import hold_step
+from .payment_caps import cut_payment, keys_of, most_of
 from .payment_holds import Views, name_holds
-from .schedule import CompiledSchedule, PaymentCap
-from .window_first import anchored_used
+from .schedule import CompiledSchedule
 
 __all__ = ["Paid", "pay_schedule", "scheduled_award"]
 
@@ -54,8 +54,9 @@ _MAX_YEAR = 9999
 @attrs.frozen
 class Paid:
     """What :func:`pay_schedule` decided: the total (``None`` if a payment is unknown), its
-    kind, the payments, the grants made now, the facts that would settle the rest, and the
-    lines for the trace."""
+    kind, the payments, the grants made now, the facts that would settle the rest, the
+    lines for the trace, and the events of its caps: each cap that sees the entitlement
+    whole, then each cap of a year that cut a payment (its account that year)."""
 
     amount: Money | None
     kind: str
@@ -63,6 +64,7 @@ class Paid:
     grants: tuple[Grant, ...]
     missing: frozenset[str]
     lines: tuple[str, ...]
+    caps: tuple[CapEvent, ...] = ()
 
 
 def pay_schedule(
@@ -117,12 +119,13 @@ def pay_schedule(
                 missing |= v.missing - _not_yet(v, env, y, as_of_year, paid[y])
             amounts.append(max(v, Money.zero()) if isinstance(v, Money) else None)
     bounds: list[Money | None] = [None] * cs.years
+    events: list[CapEvent] = []
     whole: int | None = None  # the entitlement's bound while unknown, fen (_instalments)
     entitled: Views = ()  # the accounts where earlier unsettled claims hold room it needs
     if not cs.yearly:
         before = Money(sum(m.fen for m in paid.values()))
         amounts, shares, bounds, whole, entitled = entitlement_parts(
-            cp, cs, env, path, accounts, before, missing, lines
+            cp, cs, env, path, accounts, before, missing, lines, events
         )
     # An instalment's entitlement with something missing (an unset cap, say) is only a
     # bound: its instalments are held in the caps as bounds and none is granted, as an
@@ -163,8 +166,8 @@ def pay_schedule(
                 cut, amount = (ENTITLEMENT_RAISED, amount), Money(due[k - 1] - own_total)
             if left is not None and amount.fen > max(left, 0):
                 cut, amount = (ENTITLEMENT_CUT, amount), Money(max(left, 0))
-            amount, by_cap, open_cap, mine = _cut(
-                cs.each, penv, path, y, amount, own_total, accounts, missing
+            amount, by_cap, open_cap, mine = cut_payment(
+                cs.each, penv, path, y, amount, own_total, accounts, missing, events
             )
             cut = by_cap or cut
             left = None if left is None else left - amount.fen
@@ -201,10 +204,10 @@ def pay_schedule(
             # Unknown: hold the most it could take in the caps of its year (an unknown
             # claim paid at once does the same, .reserve), so no later claim is exact
             # on room this one may take.
-            most = _most(cs.each, penv, path, y, bounds[k - 1], own_total, accounts)
+            most = most_of(cs.each, penv, path, y, bounds[k - 1], own_total, accounts)
             if most:
                 why_held = (pid, "instalment")
-                for key in _keys(cs.each + cs.whole, path, y):
+                for key in keys_of(cs.each + cs.whole, path, y):
                     # Its payments in one account over all years hold its whole's bound at
                     # most, not their own bounds' sum (each rounded up alone: a fen more).
                     fen = most.fen
@@ -216,7 +219,7 @@ def pay_schedule(
                 lines.append(f"year {y}: unknown; holds up to {format_value(most)} of its caps")
             continue
         own_total += amount.fen
-        for key in _keys(cs.each + cs.whole, path, y):
+        for key in keys_of(cs.each + cs.whole, path, y):
             held_as = None if sure else (pid, unsure)
             accounts.add(key, subject, amount, sure, held_as, key in counted)
             counted.add(key)
@@ -237,7 +240,15 @@ def pay_schedule(
             f"year {p.year} (#{p.index}{', ' + p.share if p.share else ''}): {shown}, {p.status}"
             + (f"; {_changed(p.cap)} from {format_value(p.before)}" if p.cap else "")
         )
-    return Paid(total, kind, tuple(payments), tuple(grants), frozenset(missing), tuple(lines))
+    return Paid(
+        total,
+        kind,
+        tuple(payments),
+        tuple(grants),
+        frozenset(missing),
+        tuple(lines),
+        tuple(events),
+    )
 
 
 def _not_yet(v: Unknown, env: Env, year: int, as_of_year: int | None, paid: Money) -> set[str]:
@@ -349,103 +360,6 @@ def _changed(cap: str) -> str:
     return f"cut by cap {cap}"
 
 
-def _room(
-    cap: PaymentCap,
-    limit: Money,
-    path: tuple[tuple[str, str], ...],
-    year: int,
-    own_total: int,
-    accounts: Accounts,
-) -> tuple[Money, int, Views]:
-    """What ``cap`` (its limit known) leaves for a payment of ``year``, the fen that
-    earlier claims not settled hold in it (their bounds: they may still take that room),
-    and the accounts they hold it in (a window's years, in order)."""
-    held = 0
-    views: Views = ()
-    if cap.kind == "claim":
-        used = own_total  # 累计: this schedule's own payments so far
-    elif cap.kind == "first":
-        used = anchored_used(accounts, cap, scope_of(path, cap.per), year, limit)
-    else:
-        scope = scope_of(path, cap.per)
-        years: list[int | None]
-        years = [None] if cap.kind == "ever" else list(range(year - cap.window + 1, year + 1))
-        used = 0
-        for y in years:
-            u, taken, pending, view = accounts.account((cap.pool, scope, y))
-            used += u + taken
-            held += pending
-            if pending:
-                views += (view,)
-    return max(limit - Money(used), Money.zero()), held, views
-
-
-def _cut(
-    caps: tuple[PaymentCap, ...],
-    env: Env,
-    path: tuple[tuple[str, str], ...],
-    year: int,
-    amount: Money,
-    own_total: int,
-    accounts: Accounts,
-    missing: set[str],
-) -> tuple[Money, tuple[str, Money] | None, bool, Views]:
-    """``amount`` after the caps of its year; the last cap that cut it and the amount
-    before that cap; whether a cap's limit is unknown (the amount is then a bound); and
-    the accounts where earlier claims not settled hold room it needs (it is then at most,
-    as a claim paid at once is: grammar/README.md, "Claim order"), none if it gets its
-    amount anyway."""
-    cut: tuple[str, Money] | None = None
-    open_cap = False
-    doubt: Views = ()
-    for cap in caps:
-        limit = cap.limit(env)
-        if isinstance(limit, Unknown):
-            missing |= limit.missing
-            open_cap = True
-            continue
-        assert isinstance(limit, Money)
-        room, held, views = _room(cap, limit, path, year, own_total, accounts)
-        if room < amount:
-            cut, amount = (cap.text, amount), room
-        if amount.fen > room.fen - held:  # held > 0: ``views`` holds an account or more
-            doubt += views
-    return amount, cut, open_cap, doubt
-
-
-def _most(
-    caps: tuple[PaymentCap, ...],
-    env: Env,
-    path: tuple[tuple[str, str], ...],
-    year: int,
-    bound: Money | None,
-    own_total: int,
-    accounts: Accounts,
-) -> Money | None:
-    """The most an unknown payment of ``year`` can be: ``bound`` (``None``: unbounded)
-    after the room of each cap of its year whose limit is known."""
-    for cap in caps:
-        limit = cap.limit(env)
-        if isinstance(limit, Money):
-            room, _, _ = _room(cap, limit, path, year, own_total, accounts)
-            bound = room if bound is None else min(bound, room)
-    return bound
-
-
-def _keys(
-    caps: tuple[PaymentCap, ...], path: tuple[tuple[str, str], ...], year: int
-) -> list[ScopeKey]:
-    """The accounts a payment of ``year`` counts in: each cap's (pool, owner) by its year
-    and over all years, as the ledger indexes a grant."""
-    keys: dict[ScopeKey, None] = {}
-    for cap in caps:
-        if cap.per:
-            scope = scope_of(path, cap.per)
-            keys[(cap.pool, scope, year)] = None
-            keys[(cap.pool, scope, None)] = None
-    return list(keys)
-
-
 def scheduled_award(
     run: Any, cp: CompiledProvision, env: Env, trace: list[Any], path: tuple[tuple[str, str], ...]
 ) -> dict[str, Any]:
@@ -477,7 +391,7 @@ def scheduled_award(
     return {
         "amount": done.amount,
         "amount_kind": kind,
-        "caps": (),
+        "caps": done.caps,
         "missing": missing,
         "schedule": done.payments,
         "granted_before": None,

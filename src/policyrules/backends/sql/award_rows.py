@@ -166,9 +166,8 @@ class AwardRows(LimitedAward):
             ok.copy(),
             exp.NEQ(this=own_kind, expression=lit("exact")) if self.special else true(),
         )
+        # (paid in instalments: the caps that cut its entitlement, .schedules)
         binding = tuple((c.text, col(f"bc{n}")) for n, c in enumerate(self.caps, start=1))
-        if self.schedule is not None:  # its caps cut the entitlement, said in its schedule
-            binding = ()
         caps_out = if_names(ok.copy(), names_out(binding, ordered=True))
         caps_out = concat_names([caps_out, self._held_line()])
         caps_out = self._limit_line(caps_out)

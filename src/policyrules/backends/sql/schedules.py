@@ -8,7 +8,8 @@ Then, for an eligible claim whose start is known:
 
 * ``<p>_s``: the entitlement ``ent`` = the amount (0.00 元 at least) cut to each cap's limit
   (a limit unknown leaves it, as the one-by-one path: the decision is then ``unknown``),
-  never less the ledger's instalments (they are part of it, not a top-up); instalment k
+  never less the ledger's instalments (they are part of it, not a top-up), and ``bc<n>``
+  whether cap n cut it (the decision's ``binding_caps``, as a claim paid at once); instalment k
   ``sh<k>`` = ⌊ent × share_k⌋ fen (integer division of whole numbers), the fen left to the
   ``remainder`` one; ``du<k>`` the first k summed (due by year k);
 * ``<p>_k<k>``, one step a year in order: a year the ledger paid keeps its amount; else the
@@ -36,7 +37,7 @@ from ...model import EntityInfo
 from .awards import LedgerSum, col, greatest, least_known, ledger_sums, lit, num
 from .plan import Step
 from .quotients import HUGE, int_div
-from .sqlbits import BIGINT, INTEGER, VARCHAR, all_of, any_of, case, is_null, not_null
+from .sqlbits import BIGINT, INTEGER, VARCHAR, all_of, any_of, case, is_bool, is_null, not_null
 from .sqlbits import alias as _alias
 from .sqlbits import cast as _cast
 from .sqlbits import status as status_code
@@ -159,9 +160,19 @@ def instalment_steps(
     module); ``amount`` the rows' amount, ``limits`` the caps' limits, ``start`` the
     start, as the rows give them."""
     ent: exp.Expr = greatest(amount.copy(), num(0))
-    for lim in limits:
+    binds: list[exp.Expr] = []
+    for n, lim in enumerate(limits, start=1):
         # a limit unknown (NULL) leaves the amount (GREATEST skips a NULL: not 0 here)
         room = case([(is_null(lim.copy()), _null())], greatest(lim.copy(), num(0)))
+        # ``bc<n>``: the cap cut the entitlement (its room below what the caps before it
+        # left), the amount and the start known (the one-by-one path's binding cap event)
+        cut = all_of(
+            not_null(start.copy()),
+            not_null(amount.copy()),
+            not_null(room.copy()),
+            exp.LT(this=room.copy(), expression=ent.copy()),
+        )
+        binds.append(_alias(is_bool(cut, True), f"bc{n}", quoted=True))
         ent = least_known(ent, room)
     ent = case([(is_null(amount.copy()), _null())], ent)
     # ``ent`` is read by the split as a column of the step before it (a SELECT cannot read
@@ -170,6 +181,7 @@ def instalment_steps(
         exp.Star(),
         _alias(ent, "ent", quoted=True),
         _alias(plan.start_year(start.copy()), "sy", quoted=True),
+        *binds,
     )
     more: list[exp.Expr] = [exp.Star()]
     due: exp.Expr | None = None
