@@ -77,8 +77,9 @@ def _product(n: int, day: str, routed: bool = True) -> dict[str, Any]:
 
 
 def test_claims_read_alike_share_one_frozen_set(shipped: Policy) -> None:
-    # P1, P2 paid; P3 refused (no route, no other project): its conditions read the
-    # in-force start before failing, its key the share order; its cap's year is not read.
+    # P1, P2 paid; P3 refused (no route, no other project): refused by its first
+    # condition, it lists neither the in-force start its second reads (that did not
+    # decide) nor its cap's year (not read); its key read the share order.
     products = [
         _product(1, "2026-03-02"),
         _product(2, "2026-03-03"),
@@ -91,7 +92,7 @@ def test_claims_read_alike_share_one_frozen_set(shipped: Policy) -> None:
     assert paid[0][-1] == READ
     assert type(paid[0][-1]) is frozenset
     assert paid[0][-1] is paid[1][-1]  # one set for both (a new set a claim before)
-    assert refused[0][-1] == READ - {"annual_cap_year"}
+    assert refused[0][-1] == READ - {"annual_cap_year", "device_events_from"}
     # The flat keys hold what each claim's key read: its `order by`'s assumption.
     flat = keys.keys()  # (ServedKeys.keys: the flat keys in serving order)
     assert [k[-2] for k in flat] == [frozenset({"cap_share_order"})] * 3

@@ -14,7 +14,10 @@ whenever every fact and parameter it reads is given (and none is stated none: ``
 none``); when one is not, or a value cannot
 be computed exactly, it raises :class:`Slow` and the caller takes the general way (the
 closures) for that expression or that claim.  Operands of ``and``/``or`` are both computed, as the
-closures do, so the assumptions read are the same.  No text from a ``.rule`` file or from
+closures do; one that can read an assumption leaves the provision to the closures (which
+list it only where its operand decided: :func:`policyrules.exprs.may_assume`), so a
+condition's code reads every assumption it names (:meth:`_Gen.assumed`), whatever its
+value.  No text from a ``.rule`` file or from
 facts is ever written into the source: names, strings and numbers are constants passed in
 a namespace under made-up names (``_k3``), and :func:`check_source` refuses, before
 :func:`exec`, source holding any word but its own.
@@ -49,6 +52,7 @@ __all__ = [
     "check_source",
     "fact_reads",
     "fast_provision",
+    "refused_assumed",
     "run_source",
     "strict_reads",
 ]
@@ -79,6 +83,10 @@ class FastProvision:
     # claim_key orders them (a tuple of (0, value), text in natural order); None if none.
     all_conditions: FastFn | None = None
     order_key: FastFn | None = None
+    # Per condition, the assumptions its code reads (every one, whatever its value), and
+    # all conditions' together: a claim refused lists the first false one's only.
+    condition_assumed: tuple[frozenset[str], ...] = ()
+    conditions_assumed: frozenset[str] = frozenset()
     # Per condition and per order key: its reads (see strict_reads), or None.
     condition_reads: tuple[Reads | None, ...] = ()
     order_reads: tuple[Reads | None, ...] = ()
@@ -102,8 +110,29 @@ class _Unsupported(Exception):
     pass
 
 
+_NONE: frozenset[str] = frozenset()
+
+
 def _slow() -> NoReturn:
     raise Slow
+
+
+def _join(fa: FastFn, fb: FastFn, stop: bool, i: Instance, used: set[str], *ap: Any) -> bool:
+    """``a and b`` (``stop`` false) or ``a or b`` (true), each side read into a set of its
+    own: only the side that decided adds its assumptions to ``used`` (a side equal to
+    ``stop``, the left if both), else both (``policyrules.exprs``'s closures alike)."""
+    left: set[str] = set()
+    x = fa(i, left, *ap)
+    right: set[str] = set()
+    y = fb(i, right, *ap)
+    if x is stop:
+        used |= left
+    elif y is stop:
+        used |= right
+    else:
+        used |= left
+        used |= right
+    return x is True or y is True if stop else not (x is False or y is False)
 
 
 def _owner(inst: Instance, entity: str) -> Instance:
@@ -137,9 +166,8 @@ def fast_provision(p: ProvisionInfo, policy: CheckedPolicy) -> FastProvision | N
     doc = next((d for d in policy.documents if d.name == p.document), None)
     gen = _Gen(policy, p.subject, doc)
     try:
-        conditions = [
-            gen.function(part) for line in p.eligible for part in _conjuncts(line.condition)
-        ]
+        parts = [part for line in p.eligible for part in _conjuncts(line.condition)]
+        conditions = [gen.function(part) for part in parts]
         amount: str | None = None
         if p.amount is not None:
             amount = gen.function(p.amount.expr)
@@ -150,7 +178,11 @@ def fast_provision(p: ProvisionInfo, policy: CheckedPolicy) -> FastProvision | N
         order = [gen.function(k) for k in p.order]
     except _Unsupported:
         return None
-    all_conditions = gen.fused(conditions, "{}") if conditions else None
+    try:
+        assumed: tuple[frozenset[str], ...] | None = tuple(gen.assumed(x, True) for x in parts)
+    except _Unsupported:  # which count depends on the values: one by one (.fast_conditions)
+        assumed = None
+    all_conditions = gen.fused(conditions, "{}") if conditions and assumed is not None else None
     order_key = gen.fused(order, "(0, _nk({}))") if order else None
     source = "\n".join(gen.lines) + "\n"
     ns = run_source(source, gen.ns)
@@ -158,7 +190,6 @@ def fast_provision(p: ProvisionInfo, policy: CheckedPolicy) -> FastProvision | N
     def get(name: str | None) -> FastFn | None:
         return None if name is None else ns[name]
 
-    parts = [part for line in p.eligible for part in _conjuncts(line.condition)]
     scope = p.subject
     amount_e = p.amount.expr if p.amount is not None else None
     if amount_e is None and p.decided is not None:
@@ -169,6 +200,8 @@ def fast_provision(p: ProvisionInfo, policy: CheckedPolicy) -> FastProvision | N
     bounds += [c.year_of for c in p.caps if c.year_of is not None]
     reserve = [fact_reads(e, policy, scope) if e is not None else None for e in bounds]
     return FastProvision(
+        condition_assumed=assumed or (),
+        conditions_assumed=frozenset().union(*assumed or ()),
         condition_facts=each,
         conditions_facts=None if None in each else tuple(dict.fromkeys(together)),
         order_facts=tuple(fact_reads(e, policy, scope) for e in p.order),
@@ -268,6 +301,7 @@ def fact_reads(e: s.Expr, policy: CheckedPolicy, scope: str) -> Reads | None:
 _WORDS = frozenset(
     {"def", "return", "if", "else", "not", "in", "is", "and", "or", "True", "False"}
     | {"i", "used", "A", "P", "_v", "_d", "_A", "_slow", "_owner", "_nk", "frozenset"}
+    | {"_join"}
     | {"values", "get", "id", "add"}
 )
 _OWN_NAME = re.compile(r"_[kf][0-9]+\Z")
@@ -312,6 +346,19 @@ _TOKENS = frozenset(
 )
 
 
+def refused_assumed(
+    gen: _Gen, parts: list[s.Expr], said: Callable[[frozenset[str]], str]
+) -> str | None:
+    """Code giving, once some of the conditions ``parts`` (computed as ``_c0``, ``_c1``...)
+    is false, the assumptions of the first false one (``said``: a set of names as code);
+    ``None`` where no condition reads one."""
+    assumed = [gen.assumed(x, True) for x in parts]
+    if not any(assumed):
+        return None
+    *firsts, last = [said(a) for a in assumed]
+    return "".join(f"{a} if not _c{j} else " for j, a in enumerate(firsts)) + last
+
+
 def _conjuncts(e: s.Expr) -> list[s.Expr]:
     if isinstance(e, s.And):
         return _conjuncts(e.left) + _conjuncts(e.right)
@@ -330,6 +377,7 @@ class _Gen:
         self.doc = doc
         self.chain = [e.name for e in policy.chain(scope)]
         self.ns: dict[str, Any] = {"_slow": _slow, "_owner": _owner, "_A": _ABSENT, "_nk": _nk}
+        self.ns["_join"] = _join
         self.lines: list[str] = []
         self.bodies: dict[str, str] = {}
         self.typer = ExprTyper(policy, scope, doc, lambda *_: None)
@@ -343,8 +391,8 @@ class _Gen:
         return name
 
     def function(self, e: s.Expr) -> str:
+        body = self.expr(e)  # (first: an operand of `and`/`or` may be a function: .side)
         name = f"_f{len(self.lines)}"
-        body = self.expr(e)
         self.bodies[name] = body
         self.lines.append(f"def {name}(i, used, A, P):\n    return {body}\n")
         return name
@@ -387,6 +435,13 @@ class _Gen:
             case s.Compare(op=op, left=a, right=b):
                 self._not_duration(a, b)
                 return f"({self.expr(a)} {_OPS[op]} {self.expr(b)})"
+            case s.And(left=a, right=b) | s.Or(left=a, right=b) if self.assumed(a) or (
+                self.assumed(b)
+            ):
+                # which side's assumptions count depends on the values: each side a
+                # function of its own, reading into a set of its own (_join)
+                stop = isinstance(e, s.Or)
+                return f"_join({self.side(a)}, {self.side(b)}, {stop}, i, used, A, P)"
             case s.And(left=a, right=b):
                 # Both sides computed (as the closures do): `|` does not short-circuit.
                 return f"(not (({self.expr(a)}) is False) | (({self.expr(b)}) is False))"
@@ -410,6 +465,35 @@ class _Gen:
             case s.IfExpr(cond=cond, then=then, else_=other):
                 return f"({self.expr(then)} if {self.expr(cond)} else {self.expr(other)})"
         raise _Unsupported
+
+    def side(self, e: s.Expr) -> str:
+        """An operand of an ``and``/``or`` that reads an assumption, as a function of its
+        own; a generator keeping assumptions read otherwise than in ``used`` declines."""
+        if self.values is not None or type(self).assumption is not _Gen.assumption:
+            raise _Unsupported
+        return self.function(e)
+
+    def assumed(self, e: s.Expr, exact: bool = False) -> frozenset[str]:
+        """The assumptions the code of ``e`` can read: those it names and an ``in force``'s
+        events-from.  ``exact``: only if it reads every one whenever it gives a value,
+        else :class:`_Unsupported` (one only a branch of an ``if`` reads, or an operand of
+        an ``and``/``or``, counted by the values)."""
+        match e:
+            case s.Name(parts=parts):
+                r = self.policy.resolve(parts, self.scope)
+                if r is not None and r.kind == "define":
+                    info = self.policy.define(r.name)
+                    assert info is not None
+                    return self.assumed(info.expr, exact)
+                return frozenset({r.name}) if r is not None and r.kind == "assumption" else _NONE
+            case s.InForce(operand=a):
+                doc = self.doc
+                if doc is not None and doc.valid_from is not None and doc.events_from:
+                    return self.assumed(a, exact) | {doc.events_from}
+            case s.IfExpr(then=x, else_=y) | s.And(left=x, right=y) | s.Or(left=x, right=y):
+                if exact and (self.assumed(x) or self.assumed(y)):
+                    raise _Unsupported
+        return frozenset().union(*(self.assumed(x, exact) for x in s.operands(e)))
 
     def exact(self, e: s.Expr) -> str:
         """The exact operation of ``e`` as the closures compute it; where they would be

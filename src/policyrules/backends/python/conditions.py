@@ -33,10 +33,17 @@ class Conditions:
         missing: set[str] = set()
         undecided: list[Undecided] = []
         explain = self.explain
+        # The conditions are an `and`: refused, only the first false one's assumptions are
+        # listed (the others did not decide); else every one's (docs/language.md).
+        outer, first = env.used_assumptions, None
+        assumed: list[set[str]] = []
         for cond in cp.conditions:
             # reads only grow, by insertion: the keys a condition read first come after these
             before = len(env.reads) if explain else None
             noted = len(env.notes)
+            mine: set[str] = set()
+            env.used_assumptions = mine
+            assumed.append(mine)
             try:
                 value = cond.fn(env)
             except Undecided as why:  # like an unknown: a false condition still decides
@@ -59,6 +66,13 @@ class Conditions:
                 if not value:
                     seen = list(env.reads)[before:]
                     failed.append(self.why_not(cond, env, seen))
+            if first is None and not isinstance(value, Unknown) and not value:
+                first = mine
+        env.used_assumptions = outer
+        if first is None:
+            outer.update(*assumed)
+        else:
+            outer |= first
         if undecided and not failed:
             raise undecided[0]
         # A false condition settles the decision: no missing fact could change it.

@@ -110,9 +110,13 @@ def failed_reasons(
     trace: list[Step] = [] if row[11] is None else [row[11]]
     failed: list[str] = []
     reads = env.reads
+    # Only the first false condition's assumptions are the row's (Conditions.conditions).
+    outer, first = env.used_assumptions, None
     try:
         for cond, (held, refused) in zip(cp.conditions, marks, strict=True):
             before = len(reads)
+            mine: set[str] = set()
+            env.used_assumptions = mine
             value = cond.fn(env)
             if isinstance(value, Unknown) or env.notes:
                 return None
@@ -121,10 +125,14 @@ def failed_reasons(
             else:
                 trace.append(refused)
                 failed.append(why_not(cond, env, list(reads)[before:]))
+                first = mine if first is None else first
     except Undecided:
         return None
-    if not failed:
+    finally:
+        env.used_assumptions = outer
+    if first is None:
         return None
+    outer |= first
     return failed, trace
 
 

@@ -19,6 +19,9 @@ from .compile import CompiledProvision, Env
 __all__ = ["FastConditions"]
 
 _NONE: frozenset[str] = frozenset()
+# Where the generated conditions read their assumptions when all are computed at once:
+# which count is known from their values (FastProvision.condition_assumed); never read.
+_SINK: set[str] = set()
 
 
 class FastConditions:
@@ -56,11 +59,17 @@ class FastConditions:
         a, p = self.assumptions, self.parameters
         if fp.all_conditions is not None:
             try:
-                values = fp.all_conditions(inst, used, a, p)
+                values = fp.all_conditions(inst, _SINK, a, p)
             except Slow:
                 pass  # one by one: an unknown one may yet be decided by a false one
             else:
-                return not all(values), _NONE
+                # the conditions are an `and`: refused, the first false one's assumptions
+                for n, value in enumerate(values):
+                    if not value:
+                        used |= fp.condition_assumed[n]
+                        return True, _NONE
+                used |= fp.conditions_assumed
+                return False, _NONE
         return self._each_condition(fp, cp, inst, used)
 
     def _each_condition(
@@ -75,10 +84,16 @@ class FastConditions:
         failed = False
         missing: frozenset[str] = _NONE
         closed = False  # with explanations, a closure computed
+        # Each condition's assumptions apart: refused, the first false one's only.
+        assumed: list[set[str]] = []
+        first: set[str] | None = None
         for n, f in enumerate(fp.conditions):
+            mine: set[str] = set()
+            assumed.append(mine)
             try:
-                if not f(inst, used, a, p):
+                if not f(inst, mine, a, p):
                     failed = True
+                    first = mine if first is None else first
                 continue
             except Slow:
                 reads = fp.condition_reads[n]
@@ -98,17 +113,22 @@ class FastConditions:
                 closed = True
             try:
                 fn, facts = cp.conditions[n].fn, fp.condition_facts[n]
-                value = closure_value(self._blank, self.env, cp, inst, ("c", n), fn, facts, used)
+                value = closure_value(self._blank, self.env, cp, inst, ("c", n), fn, facts, mine)
             except Undecided:
                 raise Slow from None
             if isinstance(value, Unknown):
                 missing |= value.missing
             elif not value:
                 failed = True
+                first = mine if first is None else first
         if closed and (failed or not missing):
             # decided by a closure: the texts of its row would not say it as the general
             # way does (they read the conditions' facts as given), so the general way
             raise Slow
+        if first is None:
+            used.update(*assumed)
+        else:
+            used |= first
         # A false condition settles the decision: no missing fact could change it.
         return failed, _NONE if failed else missing
 

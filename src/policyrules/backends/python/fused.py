@@ -37,7 +37,7 @@ from ...runtime.ledger import ClaimLog
 from ...runtime.order import natural_key
 from ...runtime.values import year_number
 from ...typing_rules import Usage
-from .codegen import Slow, _conjuncts, _Gen, _Unsupported, run_source
+from .codegen import Slow, _conjuncts, _Gen, _Unsupported, refused_assumed, run_source
 from .fused_keys import Masks, ServedKeys
 from .lean_order import distinct_paths, served_order
 
@@ -105,7 +105,7 @@ _WORDS = frozenset(
     | {"sub", "gk", "_serve", "_V", "_nt", "_Slow", "_yn", "_CP", "_EL", "_NE", "_EX", "_UP"}
     | {"_NO", "_SL", "_pid", "_E", "else", "subjects", "amounts", "totals"}
     | {"held", "_HW", "now", "odd", "keys", "order", "sorted", "_order", "_SK"}
-    | {"general", "_distinct", "_UM", "of"}
+    | {"general", "_distinct", "_UM", "of", "_U"}
 )
 # Its own locals: _c0 (a condition), _l0 (a limit), _a0 (an account), _u0 (the ledger's
 # part), _r0 (a cap row), _y0 (a year), _w0 (an owner), _x0 (an `order by` key), _t0 (an
@@ -199,7 +199,11 @@ class _Fuse:
         k = gen.const
         depth = len(self.chain)
         gen.values = "_V"  # the subject's facts read from a local, by subscript
-        conditions = [gen.expr(part) for line in p.eligible for part in _conjuncts(line.condition)]
+        assert isinstance(gen, _MaskGen), "the fused function reads its assumptions as masks"
+        masks = gen.masks
+        conjuncts = [part for line in p.eligible for part in _conjuncts(line.condition)]
+        conditions = [gen.expr(part) for part in conjuncts]
+        refused = refused_assumed(gen, conjuncts, lambda names: k(masks.of(names)))
         if p.amount is not None:
             amount = gen.expr(p.amount.expr)
         else:
@@ -319,6 +323,8 @@ class _Fuse:
         w(3, "used = _UM.of(used)")  # (the general way's set, as a mask)
         w(2, "_V = i.values")
         if conditions:  # every one computed (each may read assumptions), as the general way
+            if refused is not None:
+                w(2, "_U = used")
             w(2, "try:")
             for j, c in enumerate(conditions):
                 w(3, f"_c{j} = {c}")
@@ -326,6 +332,8 @@ class _Fuse:
             w(3, "put(slow(i, path, None, None))")
             w(3, "continue")
             w(2, f"if not ({' and '.join(f'_c{j}' for j in range(len(conditions)))}):")
+            if refused is not None:  # the first false condition's assumptions only
+                w(3, f"used = _U | ({refused})")
             w(3, "put((_CP, i, path, _NE, None, None, (), 0, 0, _NO, -1, None, _UM[used]))")
             w(3, "continue")
         w(2, "gk = (_pid, path)")

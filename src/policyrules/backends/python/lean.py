@@ -87,21 +87,33 @@ class _HoistedGen(_Gen):
     def __init__(self, *args: Any) -> None:
         super().__init__(*args)
         self.hoisted: dict[str, int] = {}  # assumption -> the number of its locals
+        # Reading the conditions: an assumption read marks nothing; which count is known
+        # from their values (the first false one's, else all: :meth:`_Lean._own`).
+        self.quiet = False
 
     def assumption(self, name: str) -> str:
         at = self.hoisted.setdefault(name, len(self.hoisted))
+        if self.quiet:
+            return f"(_h{at} if _h{at} is not _A else A[{self.const(name)}])"
         return f"((_g{at} := _h{at}) if _h{at} is not _A else {super().assumption(name)})"
 
 
 class _Lean(_Fuse):
     """Writes the lean function of one award (see the module's docstring)."""
 
+    marks: list[list[int]]  # per condition, the hoisted assumptions its code reads
+
     def lean(self) -> LeanFn:
         p, cp, gen = self.cp.info, self.cp, self.gen
         k = gen.const
         depth = len(self.chain)
         gen.values = "_V"
-        conditions = [gen.expr(part) for line in p.eligible for part in _conjuncts(line.condition)]
+        assert isinstance(gen, _HoistedGen)
+        parts = [part for line in p.eligible for part in _conjuncts(line.condition)]
+        gen.quiet = True
+        conditions = [gen.expr(part) for part in parts]
+        gen.quiet = False
+        self.marks = [sorted(gen.hoisted[a] for a in gen.assumed(x, True)) for x in parts]
         if p.amount is not None:
             amount = gen.expr(p.amount.expr)
         else:
@@ -300,7 +312,14 @@ class _Lean(_Fuse):
             w(at, "except _Slow:")
             w(at + 1, "return None")
             w(at, f"if not ({' and '.join(f'_c{j}' for j in range(len(conditions)))}):")
+            for j, marks in enumerate(self.marks):  # refused: the first false one's
+                if marks:
+                    w(at + 1, f"if {''.join(f'_c{m} and ' for m in range(j))}not _c{j}:")
+                    for m in marks:
+                        w(at + 2, f"_g{m} = _h{m}")
             w(at + 1, "continue")
+            for m in sorted({m for marks in self.marks for m in marks}):
+                w(at, f"_g{m} = _h{m}")
         w(at, f"path = {path} if L else None")
         for _, end in checked:
             scope = "path" if end == depth else f"path[:{end}]"

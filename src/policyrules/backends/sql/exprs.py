@@ -345,7 +345,13 @@ class ExprCompiler(Comparisons, Quotients, Bands, TierReads):
             gate(a.missing, all_of(is_null(a.value), not_bool(b.value, stop))),
             gate(b.missing, all_of(is_null(b.value), not_bool(a.value, stop))),
         )
-        return SqlValue(value, t.BOOL, missing, merge(a.used, b.used), undecided_of(a, b))
+        # The assumptions of the side that decided alone (equal to `stop`, the left if both
+        # are), else both sides' (Python: exprs._decided_by).
+        used = merge(
+            gate(a.used, any_of(is_bool(a.value, stop), not_bool(b.value, stop))),
+            gate(b.used, not_bool(a.value, stop)),
+        )
+        return SqlValue(value, t.BOOL, missing, used, undecided_of(a, b))
 
     def in_literal(self, e: s.Expr, x: SqlValue, items: list[SqlValue], neg: bool) -> SqlValue:
         known = [

@@ -71,6 +71,22 @@ def path_cols(chain: Iterable[EntityInfo]) -> list[str]:
     return [f"e_{e.name}" for e in chain]
 
 
+def decided_used(conds: list[SqlValue], und: list[exp.Expr]) -> Pairs:
+    """The assumptions of the conditions ``conds`` (an `and`; ``und``: each one's undecided
+    flag) a decision lists: refused, only the first false one's; else every one's (as
+    ``Conditions.conditions`` of the Python back end)."""
+    false = [
+        all_of(is_bool(c.value, False), negate(u.copy())) for c, u in zip(conds, und, strict=True)
+    ]
+    groups = []
+    for j, c in enumerate(conds):
+        when = [negate(f.copy()) for f in false[:j]]  # no earlier one false
+        if j + 1 < len(conds):  # this one false, or no later one
+            when.append(any_of(false[j].copy(), negate(any_of(*false[j + 1 :]))))
+        groups.append(gate(c.used, all_of(*when)) if when else c.used)
+    return merge(*groups)
+
+
 def conjuncts(e: s.Expr) -> list[s.Expr]:
     if isinstance(e, s.And):
         return conjuncts(e.left) + conjuncts(e.right)
@@ -323,7 +339,7 @@ def rows_step(
     )
     lists: dict[str, Pairs] = {}
     _missing_cols("c", missing, cols, lists)
-    lists["c_as"] = flag_columns("c_as", merge(*(c.used for c in conds)), cols)
+    lists["c_as"] = flag_columns("c_as", decided_used(conds, und), cols)
     for key, expr in values.items():
         _lists(key, expr if isinstance(expr, SqlValue) else ec.compile(expr), cols, lists)
     q = _from_chain(policy, chain, cols).select(*cols, copy=False)
