@@ -22,6 +22,7 @@ import attrs
 
 from . import syntax as s
 from . import types as t
+from .exprs_assumed import decided_by, may_assume
 from .exprs_bands import compile_define, compile_progressive
 from .exprs_exact import compute, exact_op
 from .exprs_values import (
@@ -225,7 +226,7 @@ def compile_expr(e: s.Expr, policy: CheckedPolicy, scope: str | None) -> Fn:
         case s.And(left=a, right=b) | s.Or(left=a, right=b):
             fa, fb, join = c(a), c(b), and3 if isinstance(e, s.And) else or3
             if may_assume(a, policy, scope) or may_assume(b, policy, scope):
-                return _decided_by(fa, fb, join, isinstance(e, s.Or))
+                return decided_by(fa, fb, join, isinstance(e, s.Or))
             return lambda env: join(fa(env), fb(env))
         case s.Not(operand=a):
             return _plain(e, lambda x: not x, [c(a)])
@@ -351,53 +352,6 @@ def _if(cond: Value, then: Fn, other: Fn, env: Env) -> Value:
     if not isinstance(a, Unknown) and not isinstance(b, Unknown) and same_value(a, b):
         return a
     return missing_of(cond, a, b) or cond
-
-
-def may_assume(e: s.Expr, policy: CheckedPolicy, scope: str | None) -> bool:
-    """Whether ``e`` can read an assumption: one it names, or the events-from assumption
-    of an ``in force``."""
-    if isinstance(e, s.InForce):
-        return True
-    if isinstance(e, s.Name):
-        r = policy.resolve(e.parts, scope)
-        if r is not None and r.kind == "define":
-            info = policy.define(r.name)
-            return info is not None and may_assume(info.expr, policy, scope)
-        return r is not None and r.kind == "assumption"
-    return any(may_assume(x, policy, scope) for x in s.operands(e))
-
-
-def _decided_by(fa: Fn, fb: Fn, join: Callable[[Value, Value], Value], stop: bool) -> Fn:
-    """``a and b`` (``stop`` false) or ``a or b`` (true), listing the assumptions only of
-    the operands the value rests on: a side equal to ``stop`` decides alone (both: the
-    left, as the clause is written); else (all ``not stop``, or unknown) both sides.  Both
-    are still computed: their facts read and an undecided one raise as before."""
-
-    def run(env: Env) -> Value:
-        outer = env.used_assumptions
-        left: set[str] = set()
-        right: set[str] = set()
-        env.used_assumptions = left
-        try:
-            x = fa(env)
-            env.used_assumptions = right
-            y = fb(env)
-        except BaseException:
-            outer |= left
-            outer |= env.used_assumptions
-            raise
-        finally:
-            env.used_assumptions = outer
-        if x is stop:
-            outer |= left
-        elif y is stop:
-            outer |= right
-        else:
-            outer |= left
-            outer |= right
-        return join(x, y)
-
-    return run
 
 
 def _known(v: Value, env: Env) -> bool:

@@ -15,7 +15,7 @@ none``); when one is not, or a value cannot
 be computed exactly, it raises :class:`Slow` and the caller takes the general way (the
 closures) for that expression or that claim.  Operands of ``and``/``or`` are both computed, as the
 closures do; one that can read an assumption leaves the provision to the closures (which
-list it only where its operand decided: :func:`policyrules.exprs.may_assume`), so a
+list it only where its operand decided: :func:`policyrules.exprs_assumed.may_assume`), so a
 condition's code reads every assumption it names (:meth:`_Gen.assumed`), whatever its
 value.  No text from a ``.rule`` file or from
 facts is ever written into the source: names, strings and numbers are constants passed in
@@ -25,17 +25,14 @@ a namespace under made-up names (``_k3``), and :func:`check_source` refuses, bef
 
 from __future__ import annotations
 
-import io
 import re
-import tokenize
 from collections.abc import Callable, Mapping
 from typing import Any, NoReturn
 
 import attrs
 
 from ... import syntax as s
-from ...exprs import constant, exact_op
-from ...exprs_years import PAYMENT_FUNCS
+from ...exprs import exact_op
 from ...instances import Instance
 from ...model import CheckedPolicy, DocumentInfo, ProvisionInfo
 from ...runtime.currency import UNITS
@@ -43,6 +40,8 @@ from ...runtime.money import Money
 from ...runtime.order import natural_key
 from ...runtime.values import NONE, Duration, Undecided
 from ...typing_rules import ExprTyper, Usage
+from .source_guard import check_source, run_source
+from .static_reads import Reads, fact_reads, strict_reads
 
 __all__ = [
     "FastFn",
@@ -61,9 +60,6 @@ __all__ = [
 class Slow(Exception):
     """A fact or parameter the generated code needs is not given: take the general way."""
 
-
-# (entity, fact, missing name) of each fact, ("", parameter, missing name) of each parameter
-Reads = tuple[tuple[str, str, str], ...]
 
 # (the subject, the assumptions read so far, the assumptions' values, the parameters') -> value
 FastFn = Callable[[Instance, set[str], Mapping[str, Any], Mapping[str, Any]], Any]
@@ -224,126 +220,6 @@ def fast_provision(p: ProvisionInfo, policy: CheckedPolicy) -> FastProvision | N
         all_conditions=get(all_conditions),
         order_key=get(order_key),
     )
-
-
-def strict_reads(
-    e: s.Expr, policy: CheckedPolicy, scope: str, doc: DocumentInfo | None
-) -> Reads | None:
-    """The facts and parameters ``e`` reads, when ``e`` is strict: its closure computes
-    every operand and is unknown exactly when one of them is, missing all the facts and
-    parameters not given (comparisons, ``not``, ``in`` a set, ``in force`` of a document
-    whose events do not count from an assumption, names and literals: no ``and``/``or``/
-    ``if``, no arithmetic, no assumption).  ``None`` for any other expression."""
-    out: list[tuple[str, str, str]] = []
-
-    def walk(x: s.Expr) -> bool:
-        match x:
-            case s.Name(parts=parts):
-                r = policy.resolve(parts, scope)
-                if r is None or r.kind in ("assumption", "define"):
-                    return False
-                if r.kind == "fact":
-                    out.append((r.entity or "", r.name, f"{r.entity}.{r.name}"))
-                elif r.kind == "parameter":
-                    out.append(("", r.name, f"parameter {r.name}"))
-                return True
-            case s.InForce(operand=a):
-                return (doc is None or doc.events_from is None) and walk(a)
-            case s.InSet(element=a, container=s.SetLit(items=items)):
-                # True as soon as a known item matches: strict only with constant items.
-                return walk(a) and all(walk(i) and not _reads(i) for i in items)
-            case s.Compare() | s.Not() | s.InSet() | s.SetLit():
-                return all(walk(c) for c in s.children(x) if isinstance(c, s.Expr))
-            case s.MoneyLit() | s.RateLit() | s.NumberLit() | s.DateLit() | s.BoolLit():
-                return True
-            case s.StringLit() | s.DurationLit():
-                return True
-        return False
-
-    def _reads(x: s.Expr) -> bool:
-        return not constant(x, policy, scope)
-
-    return tuple(out) if walk(e) else None
-
-
-def fact_reads(e: s.Expr, policy: CheckedPolicy, scope: str) -> Reads | None:
-    """Every fact ``e`` can read (through defines too), as :func:`strict_reads` lists
-    them; ``None`` when it reads a subject's id (always given), a payment's year, or a name
-    that does not resolve.  When each of them is absent for a subject, the closure of
-    ``e`` reads nothing of the subject but their absence: its value, and the assumptions
-    it reads, are the same for every such subject of one evaluation."""
-    out: dict[tuple[str, str, str], None] = {}
-    stack: list[s.Node] = [e]
-    while stack:
-        x = stack.pop()
-        if isinstance(x, s.Call) and x.func in PAYMENT_FUNCS:
-            return None
-        if isinstance(x, s.Name):
-            r = policy.resolve(x.parts, scope)
-            if r is None or (r.kind == "fact" and r.name == "id"):
-                return None
-            if r.kind == "fact":
-                out[(r.entity or "", r.name, f"{r.entity}.{r.name}")] = None
-            elif r.kind == "define":
-                info = policy.define(r.name)
-                if info is None:
-                    return None
-                stack.append(info.expr)
-            continue
-        stack.extend(s.children(x))
-    return tuple(out)
-
-
-# Every word generated source may hold: its own names (constants _k0, _k1, ...; functions
-# _f0, ...), the subject's attributes, Python's keywords and one builtin.  No string, and no
-# number but 0 (a known key) and 1 (an index): no text from a .rule or facts file is ever
-# written into it.
-_WORDS = frozenset(
-    {"def", "return", "if", "else", "not", "in", "is", "and", "or", "True", "False"}
-    | {"i", "used", "A", "P", "_v", "_d", "_A", "_slow", "_owner", "_nk", "frozenset"}
-    | {"_join"}
-    | {"values", "get", "id", "add"}
-)
-_OWN_NAME = re.compile(r"_[kf][0-9]+\Z")
-
-
-def check_source(
-    source: str, words: frozenset[str] = frozenset(), names: re.Pattern[str] | None = None
-) -> None:
-    """Refuse (AssertionError) generated source holding anything but the words, operators
-    and the numbers 0 and 1 it is made of: the guard before :func:`exec`.  ``words`` and
-    ``names`` (a pattern) allow a generator's own further words."""
-    for tok in tokenize.generate_tokens(io.StringIO(source).readline):
-        if tok.type == tokenize.NAME:
-            w = tok.string
-            ok = w in _WORDS or w in words or _OWN_NAME.match(w) is not None
-            ok = ok or (names is not None and names.match(w) is not None)
-        elif tok.type == tokenize.NUMBER:
-            ok = tok.string in ("0", "1")
-        else:
-            ok = tok.type in _TOKENS
-        if not ok:
-            raise AssertionError(f"generated source holds {tok.string!r}")
-
-
-def run_source(
-    source: str,
-    names: Mapping[str, Any],
-    words: frozenset[str] = frozenset(),
-    own: re.Pattern[str] | None = None,
-) -> dict[str, Any]:
-    """Run generated ``source`` once :func:`check_source` (with ``words`` and ``own``)
-    allows it, in a namespace holding ``names``; returns the namespace (its functions)."""
-    check_source(source, words, own)
-    ns = dict(names)
-    exec(compile(source, "<policyrules generated code>", "exec"), ns)
-    return ns
-
-
-_TOKENS = frozenset(
-    {tokenize.OP, tokenize.NEWLINE, tokenize.NL, tokenize.INDENT, tokenize.DEDENT}
-    | {tokenize.ENDMARKER}
-)
 
 
 def refused_assumed(

@@ -346,7 +346,7 @@ class ExprCompiler(Comparisons, Quotients, Bands, TierReads):
             gate(b.missing, all_of(is_null(b.value), not_bool(a.value, stop))),
         )
         # The assumptions of the side that decided alone (equal to `stop`, the left if both
-        # are), else both sides' (Python: exprs._decided_by).
+        # are), else both sides' (Python: exprs_assumed.decided_by).
         used = merge(
             gate(a.used, any_of(is_bool(a.value, stop), not_bool(b.value, stop))),
             gate(b.used, not_bool(a.value, stop)),
