@@ -208,7 +208,7 @@ def test_eval_records_into_a_store_and_dry_run_does_not(
     assert run(capsys, "ledger", "init", db)[0] == 0
     code, out, err = run(capsys, "eval", POLICY, facts, "--ledger", db, "--json")
     assert (code, _paid(out, "P1")) == (0, "2000000.00")
-    assert f"recorded 1 grant(s), 2,000,000.00 元, in {db}" in err
+    assert f"已在 {db} 记录 1 笔发放，200 万元" in err  # the run's language: zh
     code, out, _ = run(capsys, "eval", POLICY, facts, "--ledger", db, "--json")
     d = next(d for d in json.loads(out)["decisions"] if d["provision"] == REWARD)
     assert d["status"] == "not_eligible"
