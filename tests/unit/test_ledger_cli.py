@@ -146,9 +146,9 @@ def test_a_ledger_changed_during_the_run_is_not_overwritten(
 
 
 def _eval_in_child(policy: policyrules.Policy, argv: list[str], gate: Any, out: Any) -> None:
-    import policyrules.cli
+    import policyrules.cli_eval
 
-    policyrules.cli.load = lambda path: policy  # type: ignore[assignment]  # loaded once, forked
+    policyrules.cli_eval.load = lambda path: policy  # type: ignore[assignment]  # loaded once, forked
     gate.wait(timeout=20)
     out.send(main(argv))
 
