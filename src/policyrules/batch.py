@@ -141,7 +141,8 @@ class BatchSummary:
         if self.after_today is not None and self.after_today.dates:
             lines.append(self.after_today.text_zh())
         if self.top_ups.count:
-            lines.append(self.top_ups.text())
+            labels = {m.provision: m.label_zh for m in self.totals.measures}
+            lines.append(self.top_ups.text_zh(labels.get(self.top_ups.provision)))
         return "\n".join(lines)
 
 

@@ -37,6 +37,8 @@ class TopUps:
     year: int | None = None
     before: Money = attrs.field(factory=lambda: Money(0))
     now: Money = attrs.field(factory=lambda: Money(0))
+    # the ids of ``path`` from the firm down (``F1/P2`` in Chinese, as a decision's subject)
+    ids: tuple[str, ...] = attrs.field(default=(), kw_only=True)
 
     def text(self) -> str:
         """The summary's warning (none when there is no top-up)."""
@@ -52,6 +54,22 @@ class TopUps:
             "subject and year, so it cannot be appended to the ledger table or recorded "
             "in a store beside the earlier one (E326, E331); if it is paid, record the "
             f"total as the one grant: set the earlier grant's amount to "
+            f"{(self.before + self.now).format_cn()}"
+        )
+
+    def text_zh(self, label: str | None = None) -> str:
+        """:meth:`text` in Chinese (``batch --lang zh``), the provision named by ``label``
+        (as the Chinese summary names it) if given; amounts as the rest of it writes them."""
+        if not self.count:
+            return ""
+        year = "不计年度" if self.year is None else f"{self.year} 年度"
+        more = "等" if self.count > 1 else ""
+        return (
+            f"注意：有 {self.count} 笔发放是对同一措施、同一对象、同一年度已有一笔发放的补差"
+            f"（{label or self.provision}，对象 {'/'.join(self.ids) or self.path}，{year}："
+            f"此前 {self.before.format_cn()}，本次 {self.now.format_cn()}{more}）；"
+            "台账中每一措施、对象、年度只有一笔，补差不能追加到台账表，也不能与已有的一笔"
+            "并列记入台账库（E326、E331）；如予发放，请把合计作为这一笔记录：将已有一笔的金额改为 "
             f"{(self.before + self.now).format_cn()}"
         )
 
@@ -112,4 +130,5 @@ def top_ups_of(path: Sequence[str], rows: Sequence[Sequence[object]]) -> TopUps:
         None if year is None else int(str(year)),
         Money(int(str(before))),
         Money(int(str(now))),
+        ids=tuple(str(v) for v in values if v is not None),
     )

@@ -27,7 +27,7 @@ from .batch import BatchSummary
 from .cli_batch_ledger import LedgerOut, ledger_out, write_ledger_out
 from .errors import Diagnostic, PolicyRulesError
 from .files import write_atomic
-from .output import money_cells, write_json
+from .output import chosen_lang, money_cells, write_json
 from .progress import Progress, wanted
 from .provenance import provenance
 from .reading import read_as_of, read_pairs
@@ -40,6 +40,9 @@ __all__ = ["add_batch_command", "cmd_batch", "summary_json"]
 
 def cmd_batch(args: argparse.Namespace) -> int:
     _refuse_ledger_in_out(args.ledger_out, str(args.out))
+    # the summary's language, read (E425 for another) before anything is: English unless
+    # --lang or POLICYRULES_LANG says otherwise, as the summary was first printed
+    args.lang = chosen_lang(args, default="en")
     if args.engine == "spark":
         return _batch_spark(args)
     if args.master is not None or args.spark_conf:
@@ -320,8 +323,8 @@ def add_batch_command(sub: Any) -> None:
     b.add_argument(
         "--lang",
         choices=("en", "zh"),
-        default="en",
-        help="the text summary's language (default en; the outputs' columns are the same)",
+        help="the text summary's language: en (the default) or zh; default POLICYRULES_LANG "
+        "if set (the outputs' columns are the same)",
     )
     b.add_argument(
         "--memory-limit",

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, TypeAlias
 
 from .api import Policy, load
+from .cli_ledger_recorded import recorded_text
 from .cli_registry import facts_or_registry
 from .convert_ids import whole_number
 from .errors import Diagnostic, FactsError, LedgerError, PolicyRulesError
@@ -32,7 +33,7 @@ from .ledger_bases import bases_after
 from .ledger_dated import refuse_undated
 from .ledger_io import dump_ledger, merge_ledgers, read_ledger, read_ledger_file
 from .ledger_record import grant_places, record_checked
-from .output import add_format, write_csv, write_jsonl
+from .output import add_format, chosen_lang, write_csv, write_jsonl
 from .reading import Limits, read_bytes
 from .result import Result
 from .runtime.ledger import Ledger
@@ -180,6 +181,8 @@ def evaluate_with_ledger(
                 hint="the run records into the store already; --ledger-out writes JSON/YAML",
             )
         record = commit and not dry
+        # read (E425) before the store is changed; eval and explain have --lang
+        lang = chosen_lang(args) if hasattr(args, "lang") else "en"
         with locked([out] if out else []), _open_store(src) as store:
             if out is not None:  # all that can be known before the store is changed
                 existing = _check_out_early(out, policy, limits)
@@ -200,10 +203,8 @@ def evaluate_with_ledger(
             )
             paid = Ledger(result.grants)
             if record:
-                print(
-                    printable(f"recorded {len(paid)} grant(s), {paid.total()}, in {src}"),
-                    file=sys.stderr,
-                )
+                said = recorded_text(src, paid, store, facts, lang)
+                print(printable(said), file=sys.stderr)
             if out is not None:
                 try:
                     stored = read_ledger(policy.checked, store.ledger(), f"{src}: grants")

@@ -84,9 +84,10 @@ def add_lang(parser: argparse.ArgumentParser, rows: str = "decision") -> None:
     )
 
 
-def chosen_lang(args: argparse.Namespace) -> str:
-    """``--lang``, else ``POLICYRULES_LANG``, else Chinese (E425 for another language)."""
-    return check_lang(args.lang or os.environ.get("POLICYRULES_LANG") or "zh")
+def chosen_lang(args: argparse.Namespace, default: str = "zh") -> str:
+    """``--lang``, else ``POLICYRULES_LANG``, else ``default``: Chinese but for the batch's
+    summary (E425 for another language)."""
+    return check_lang(args.lang or os.environ.get("POLICYRULES_LANG") or default)
 
 
 def write_json(data: Any) -> None:

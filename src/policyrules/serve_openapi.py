@@ -4,7 +4,9 @@ The request body of ``/v1/evaluate`` and ``/v1/explain`` is a facts document, wh
 depends on the policy: its JSON Schema (``policyrules schema``, draft 2020-12, the dialect
 of OpenAPI 3.1) is embedded whole as ``components/schemas/Facts``.  Every answer but this
 document's own is described with every field (:mod:`policyrules.serve_schemas`: a decision,
-its caps, grants, money as 元 text; the clauses, the coverage, the facts schema).
+its caps, grants, money as 元 text; the clauses, the coverage, the facts schema).  The
+calculator page's routes (:mod:`policyrules.serve_page`) are listed with their HTML, script,
+style sheet and labels.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from .api import Policy
+from .serve_page import ASSETS, LABELS
 from .serve_schemas import ANSWERS, COMPONENTS
 
 __all__ = ["openapi"]
@@ -95,6 +98,58 @@ def _get(summary: str, path: str | None) -> dict[str, Any]:
     return {"get": {"summary": summary, "responses": answers}}
 
 
+def _pages() -> dict[str, Any]:
+    """The calculator page's routes: ``/`` redirects to the page, ``/calculator/`` is its
+    HTML, ``/calculator/{asset}`` its files and the labels (JSON), each by its media type."""
+    text = {"schema": {"type": "string"}}
+    media = {t.split(";")[0]: text for t in ASSETS.values()}
+    asset = {
+        "name": "asset",
+        "in": "path",
+        "required": True,
+        "description": f"one of the page's files, or {LABELS}: the titles the facts schema "
+        "does not carry; another name is 404 E717",
+        "schema": {"type": "string", "enum": [*ASSETS, LABELS]},
+    }
+    page = {"text/html": text}
+    return {
+        "/": {
+            "get": {
+                "summary": "Redirects to the calculator page, /calculator/",
+                "responses": {
+                    "307": {
+                        "description": "to the calculator page",
+                        "headers": {"Location": {"schema": {"const": "/calculator/"}}},
+                    },
+                    **_errors(405, 500),
+                },
+            }
+        },
+        "/calculator/": {
+            "get": {
+                "summary": "The policy calculator page (政策计算器), in Chinese",
+                "responses": {
+                    "200": {"description": "the page (HTML)", "content": page},
+                    **_errors(405, 500),
+                },
+            }
+        },
+        "/calculator/{asset}": {
+            "get": {
+                "summary": "The calculator page's script, style sheet, HTML and labels",
+                "parameters": [asset],
+                "responses": {
+                    "200": {
+                        "description": "the file, by its media type; the labels as JSON",
+                        "content": {**media, "application/json": {"schema": {"type": "object"}}},
+                    },
+                    **_errors(404, 405, 500),
+                },
+            }
+        },
+    }
+
+
 def openapi(policy: Policy, about: dict[str, Any]) -> dict[str, Any]:
     """The OpenAPI document of the service for ``policy``; ``about`` is its provenance
     (without options), whose version and digest go in ``info``."""
@@ -169,6 +224,7 @@ def openapi(policy: Policy, about: dict[str, Any]) -> dict[str, Any]:
             "/v1/version": _get("The tool, the policy digest and the calendar", "/v1/version"),
             "/openapi.json": _get("This document", None),
             "/v1/openapi.json": _get("This document (as /openapi.json)", None),
+            **_pages(),
         },
         "components": {
             "schemas": {

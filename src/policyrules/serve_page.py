@@ -29,16 +29,17 @@ from .model import CheckedPolicy
 from .vocab import AMOUNT_PHRASES, STATUSES, heading_zh
 from .words import none_words, reader_title
 
-__all__ = ["labels", "page_routes"]
+__all__ = ["ASSETS", "LABELS", "labels", "page_routes"]
 
 # The page's files (package data) and their media types.
-_ASSETS = {
+ASSETS = {
     "index.html": "text/html; charset=utf-8",
     "money.js": "text/javascript; charset=utf-8",
     "answer.js": "text/javascript; charset=utf-8",
     "calculator.js": "text/javascript; charset=utf-8",
     "calculator.css": "text/css; charset=utf-8",
 }
+LABELS = "labels.json"  # made from the policy (labels), served beside the files
 
 
 def labels(policy: CheckedPolicy) -> dict[str, Any]:
@@ -100,22 +101,22 @@ def labels(policy: CheckedPolicy) -> dict[str, Any]:
 def page_routes(policy: CheckedPolicy) -> list[Route]:
     """The routes of the calculator page (see the module), its files read once here."""
     root = files("policyrules") / "static" / "calculator"
-    bodies = {name: (root / name).read_bytes() for name in _ASSETS}
+    bodies = {name: (root / name).read_bytes() for name in ASSETS}
     labels_json = json.dumps(labels(policy), ensure_ascii=False).encode()
 
     async def home(request: Request) -> Response:
         return RedirectResponse("/calculator/", status_code=307)
 
     async def page(request: Request) -> Response:
-        return Response(bodies["index.html"], media_type=_ASSETS["index.html"])
+        return Response(bodies["index.html"], media_type=ASSETS["index.html"])
 
     async def asset(request: Request) -> Response:
         name = request.path_params["asset"]
-        if name == "labels.json":
+        if name == LABELS:
             return Response(labels_json, media_type="application/json")
         if name not in bodies:
             raise HTTPException(404)  # answered as the service's other unknown routes (E717)
-        return Response(bodies[name], media_type=_ASSETS[name])
+        return Response(bodies[name], media_type=ASSETS[name])
 
     return [
         Route("/", home, methods=["GET"], name="home"),

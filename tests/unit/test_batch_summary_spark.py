@@ -14,6 +14,7 @@ from typing import Any
 import duckdb
 import pytest
 from tests.support import BEIJING, run_cli
+from tests.unit.test_batch_top_up import TOP_UP_ZH
 
 from policyrules import facts_dated
 
@@ -83,6 +84,11 @@ def test_spark_warns_of_a_top_up(
         f"({PLATFORM} to firm F1, project P2 under no year: 10 万元 before, 296,000.00 元 now)"
     )
     assert said[-1].endswith("set the earlier grant's amount to 396,000.00 元")  # 10 + 29.6 万
+    # in Chinese as on DuckDB (tests/unit/test_batch_top_up.py)
+    code, text, _ = run_cli(
+        capsys, "batch", BEIJING, reg, "--out", tmp_path / "zh", "--lang", "zh", *ON_SPARK
+    )
+    assert (code, text.splitlines()[-1]) == (0, TOP_UP_ZH)
     assert data["top_ups"] == {
         "grants": 1,
         "first": {

@@ -22,6 +22,13 @@ from tests.support import BEIJING, run_cli
 
 PLATFORM = "jjxf_2025_50/7/common_platform"
 WAN = 10_000 * 100  # fen
+# 10 万 paid before, 29.6 万 now: the one grant's total 39.6 万
+TOP_UP_ZH = (
+    "注意：有 1 笔发放是对同一措施、同一对象、同一年度已有一笔发放的补差（京经信发〔2025〕50号 "
+    "第7条 产业共性平台建设补助，对象 F1/P2，不计年度：此前 10 万元，本次 296,000.00 元）；"
+    "台账中每一措施、对象、年度只有一笔，补差不能追加到台账表，也不能与已有的一笔并列记入"
+    "台账库（E326、E331）；如予发放，请把合计作为这一笔记录：将已有一笔的金额改为 396,000.00 元"
+)
 
 
 def _registry(folder: Path, paid: str) -> Path:
@@ -60,6 +67,10 @@ def test_the_summary_warns_of_a_top_up(tmp_path: Path, capsys: pytest.CaptureFix
         "E331); if it is paid, record the total as the one grant: set the earlier grant's "
         "amount to 396,000.00 元"
     )
+    # in Chinese, as the rest of the Chinese summary (it was the English line above)
+    code, out, _ = run_cli(capsys, "batch", BEIJING, reg, "--out", tmp_path / "o", "--lang", "zh")
+    assert code == 0
+    assert out.splitlines()[-1] == TOP_UP_ZH
     code, out, _ = run_cli(
         capsys, "batch", BEIJING, reg, "--out", tmp_path / "o", "--summary-format", "json"
     )

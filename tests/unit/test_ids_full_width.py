@@ -164,7 +164,7 @@ def test_a_store_does_not_pay_a_full_width_firm_again(
             json.dumps(launch_firm(product, firm), ensure_ascii=False), encoding="utf-8"
         )
     assert main(["eval", str(POLICY), str(tmp_path / "f.json"), "--ledger", store]) == 0
-    assert "recorded 1 grant(s), 2,000,000.00 元" in capsys.readouterr().err
+    assert "记录 1 笔发放，200 万元" in capsys.readouterr().err
     assert main(["eval", str(POLICY), str(tmp_path / "w.json"), "--ledger", store]) == 2
     err = capsys.readouterr().err
     assert f"error[E303]: firms[0].id: {NAMED}: '０７０１'" in err

@@ -313,7 +313,7 @@ def test_a_store_does_not_pay_p1_again_as_p_circled_one(
     assert main(["ledger", "init", store]) == 0
     paid = _facts_file(tmp_path, "f.json", "P1", "0701")
     assert main(["eval", str(POLICY), paid, "--ledger", store]) == 0
-    assert "recorded 1 grant(s), 2,000,000.00 元" in capsys.readouterr().err
+    assert "记录 1 笔发放，200 万元" in capsys.readouterr().err
     for name, product, firm, said in (
         ("c.json", CIRCLED, "0701", f"error[E303]: firms[0].products[0].id: {NAMED}: 'P①'"),
         ("e.json", ER, "0701", f"firms[0].products[0].id: {LETTER}: 'Р1'"),
@@ -362,7 +362,8 @@ def test_a_schema_6_store_holding_such_an_id_is_refused_until_mended(
         conn.execute("UPDATE grants SET path = ?", ('[["firm","0701"],["product","P1"]]',))
     conn.close()
     assert main(["eval", str(POLICY), facts, "--ledger", str(path)]) == 0
-    assert "recorded 0 grant(s), 0.00 元" in capsys.readouterr().err  # paid once, in the store
+    # paid once, in the store
+    assert "未记录新的发放：该库已有 0701 的发放 1 笔，200 万元" in capsys.readouterr().err
     with sqlite3.connect(path) as conn:
         assert conn.execute("PRAGMA user_version").fetchone()[0] == 8
     conn.close()

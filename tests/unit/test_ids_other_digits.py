@@ -222,7 +222,7 @@ def test_a_store_does_not_pay_firm_0701_again_as_another_scripts_digits(
     assert main(["ledger", "init", store]) == 0
     paid = _facts_file(tmp_path, "f.json", "P-1", "0701")
     assert main(["eval", str(POLICY), paid, "--ledger", store]) == 0
-    assert "recorded 1 grant(s), 2,000,000.00 元" in capsys.readouterr().err
+    assert "记录 1 笔发放，200 万元" in capsys.readouterr().err
     for name, product, firm, said in (
         ("a.json", "P-1", ARABIC, f"error[E303]: firms[0].id: {NAMED}: '٠٧٠١'"),
         ("d.json", "P-1", "०७०१", "firms[0].id: an id holds a digit of another script, U+0966"),
@@ -280,7 +280,8 @@ def test_a_schema_5_store_holding_such_an_id_is_refused_until_mended(
         assert conn.execute("PRAGMA user_version").fetchone()[0] == 8
     conn.close()
     assert main(["eval", str(POLICY), facts, "--ledger", str(path)]) == 0
-    assert "recorded 0 grant(s), 0.00 元" in capsys.readouterr().err  # paid once, in the store
+    # paid once, in the store
+    assert "未记录新的发放：该库已有 0701 的发放 1 笔，200 万元" in capsys.readouterr().err
 
 
 def test_a_ledger_grant_with_another_scripts_digit_is_e323(

@@ -146,9 +146,9 @@ def test_a_ledger_changed_during_the_run_is_not_overwritten(
 
 
 def _eval_in_child(policy: policyrules.Policy, argv: list[str], gate: Any, out: Any) -> None:
-    import policyrules.cli
+    import policyrules.cli_eval
 
-    policyrules.cli.load = lambda path: policy  # type: ignore[assignment]  # loaded once, forked
+    policyrules.cli_eval.load = lambda path: policy  # type: ignore[assignment]  # loaded once, forked
     gate.wait(timeout=20)
     out.send(main(argv))
 
@@ -208,7 +208,7 @@ def test_eval_records_into_a_store_and_dry_run_does_not(
     assert run(capsys, "ledger", "init", db)[0] == 0
     code, out, err = run(capsys, "eval", POLICY, facts, "--ledger", db, "--json")
     assert (code, _paid(out, "P1")) == (0, "2000000.00")
-    assert f"recorded 1 grant(s), 2,000,000.00 元, in {db}" in err
+    assert f"已在 {db} 记录 1 笔发放，200 万元" in err  # the run's language: zh
     code, out, _ = run(capsys, "eval", POLICY, facts, "--ledger", db, "--json")
     d = next(d for d in json.loads(out)["decisions"] if d["provision"] == REWARD)
     assert d["status"] == "not_eligible"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import socket
 from collections.abc import Iterator
 from pathlib import Path
@@ -417,24 +418,20 @@ def test_openapi_document_embeds_the_facts_schema(
     doc = client.get("/openapi.json").json()
     assert doc["openapi"] == "3.1.0"
     assert client.get("/v1/openapi.json").json() == doc
-    assert set(doc["paths"]) == {
-        "/v1/evaluate",
-        "/v1/explain",
-        "/v1/clauses",
-        "/v1/clauses/{clause}",
-        "/v1/schema",
-        "/v1/coverage",
-        "/v1/health",
-        "/v1/version",
-        "/openapi.json",
-        "/v1/openapi.json",
+    # every route of the app with its methods, and no other (the calculator page's were
+    # missing): Starlette's {clause:path} is OpenAPI's {clause}, HEAD goes with each GET
+    routes = {
+        re.sub(r"\{(\w+):\w+\}", r"{\1}", r.path): {m.lower() for m in r.methods} - {"head"}
+        for r in client.app.routes  # type: ignore[attr-defined]
     }
+    assert {path: set(item) for path, item in doc["paths"].items()} == routes
+    assert {"/v1/evaluate", "/", "/calculator/", "/calculator/{asset}"} <= set(routes)
     # every answer the service gives a route is declared (hBP: 405 E718 and 500 E719 were
     # not): the POSTs' refusals, and a GET's wrong method and fault of its own
     for path, methods in doc["paths"].items():
         for method, op in methods.items():
             codes = set(op["responses"])
-            assert {"200", "405", "500"} <= codes, (path, method)
+            assert {"200" if path != "/" else "307", "405", "500"} <= codes, (path, method)
             if method == "post":
                 assert {"400", "413", "415", "422", "503", "504"} <= codes, path
     facts_schema = doc["components"]["schemas"]["Facts"]
@@ -444,6 +441,30 @@ def test_openapi_document_embeds_the_facts_schema(
     jsonschema.validate(
         result, {**doc["components"]["schemas"]["Result"], "components": doc["components"]}
     )
+
+
+def test_openapi_describes_the_calculator_pages(client: TestClient) -> None:
+    """The page's routes answer as the document says: / a 307 to /calculator/, the page
+    HTML, each file of the enum by a declared media type, another name 404 E717."""
+    paths = client.get("/openapi.json").json()["paths"]
+    home = paths["/"]["get"]["responses"]["307"]["headers"]["Location"]["schema"]["const"]
+    answer = client.get("/", follow_redirects=False)
+    assert (answer.status_code, answer.headers["location"]) == (307, home)
+    page = paths["/calculator/"]["get"]["responses"]["200"]["content"]
+    answer = client.get("/calculator/")
+    assert (answer.status_code, set(page)) == (200, {"text/html"})
+    assert answer.headers["content-type"].split(";")[0] == "text/html"
+    op = paths["/calculator/{asset}"]["get"]
+    (asset,) = op["parameters"]
+    assert (asset["in"], asset["required"]) == ("path", True)
+    declared = set(op["responses"]["200"]["content"])
+    for name in asset["schema"]["enum"]:
+        answer = client.get(f"/calculator/{name}")
+        assert answer.status_code == 200, name
+        assert answer.headers["content-type"].split(";")[0] in declared, name
+    assert "labels.json" in asset["schema"]["enum"]
+    assert _errors(client.get("/calculator/nothing.js"))[0]["code"] == "E717"
+    assert "404" in op["responses"]
 
 
 def test_serve_without_its_extra_says_so(
