@@ -49,6 +49,7 @@ from .diagnostics import by_file
 from .drift import drift
 from .formatting import formatted
 from .hover import hover_markdown
+from .params import unread_field
 from .ranges import index_of
 
 __all__ = ["SETTLE", "build_server", "main"]
@@ -91,57 +92,6 @@ class _Dropped:
     reason: str
 
 
-_AT = re.compile(r"@ (?:attribute (?P<attribute>\w+)|index (?P<index>\d+))$")
-_NAMED = re.compile(r"(?P<cls>[A-Z]\w*)\.(?P<attribute>\w+) (?P<rest>.*)", re.DOTALL)
-
-
-def _camel(attribute: str) -> str:
-    """A field's name in the protocol's JSON: ``text_document`` is ``textDocument``."""
-    head, *rest = attribute.rstrip("_").split("_")
-    return head + "".join(part.title() for part in rest)
-
-
-def _reason(exc: BaseException, data: Any) -> str:
-    """Which field of a message failed to read, and how: ``position is null``,
-    ``textDocument.uri is missing``, ``position.line should be in range [0:2147483647], but
-    was -1.``; the field is named as in the message (its JSON names, from ``params`` on).
-
-    cattrs nests one failure per level, each noted with the attribute or index it was
-    reading (``Structuring class HoverParams @ attribute position``): the first of each is
-    followed, the message's value read alongside to tell a field missing or null."""
-    path: list[str] = []
-    value = data
-    while True:
-        for note in getattr(exc, "__notes__", ()):
-            if (m := _AT.search(note)) is None:
-                continue
-            key: str | int = _camel(m["attribute"]) if m["attribute"] else int(m["index"])
-            path.append(f"[{key}]" if isinstance(key, int) else key)
-            if isinstance(value, dict) and isinstance(key, str):
-                if key not in value:
-                    return f"{_field(path)} is missing"
-                value = value[key]
-            elif isinstance(value, list) and isinstance(key, int) and key < len(value):
-                value = value[key]
-            if value is None:
-                return f"{_field(path)} is null"
-        if not (isinstance(exc, BaseExceptionGroup) and exc.exceptions):
-            break
-        exc = exc.exceptions[0]
-    said = str(exc)
-    # a validator's own words name its class and field: `Position.line should be …`
-    if (m := _NAMED.fullmatch(said)) is not None:
-        return f"{_field([*path, _camel(m['attribute'])])} {m['rest']}"
-    return f"{_field(path)}: {said}" if path else said
-
-
-def _field(path: list[str]) -> str:
-    """``params``, then the fields under it without it: ``position.line``,
-    ``contentChanges[0].range``."""
-    named = path[1:] if len(path) > 1 and path[0] == "params" else path
-    return "".join(p if p.startswith("[") or i == 0 else f".{p}" for i, p in enumerate(named))
-
-
 class _Protocol(LanguageServerProtocol):
     """pygls's protocol without its own handling of ``didChange``: its document store
     counts a form feed or U+2028 as a line end and, reading a change's range against the
@@ -166,8 +116,8 @@ class _Protocol(LanguageServerProtocol):
                 return self._converter.structure(data, kind)
             except Exception as exc:  # cattrs's ClassValidationError, or a value's own
                 if "id" in data:
-                    return _Refused(data["id"], method, _reason(exc, data))
-                return _Dropped(method, _reason(exc, data))
+                    return _Refused(data["id"], method, unread_field(exc, data))
+                return _Dropped(method, unread_field(exc, data))
         return super().structure_message(data)
 
     def handle_message(self, message: Any) -> None:
