@@ -9,13 +9,18 @@ cap how often it bound, did not bind, or had an unknown limit; and which outcome
 of those the provision can reach.  A decision the evaluator makes but no case asserts is not
 counted: coverage is what the cases test.
 
+Per exclusive group (``exclusive A, B among E keep …``, 就高不重复), how often the asserted
+decisions of its awards saw it decide (one claim paid over another, or refused for an
+earlier grant), tie (E423, ``keep highest`` without ``ties by listed``) or stay undecided (a
+claim not yet known): a group no case saw deciding is untested, as a condition never false.
+
 The branches of an ``if … then … else`` inside an expression are not counted: the trace does
 not record which arm was taken.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import attrs
@@ -28,10 +33,12 @@ from .terminal import printable
 __all__ = [
     "CapCount",
     "ConditionCount",
+    "GroupCoverage",
     "ProvisionCoverage",
     "case_coverage",
     "case_coverage_json",
     "case_coverage_text",
+    "exclusive_coverage",
 ]
 
 
@@ -83,6 +90,63 @@ class ProvisionCoverage:
     def untested_outcomes(self) -> tuple[str, ...]:
         seen = {s for s, n in self.outcomes if n}
         return tuple(s for s in self.reachable if s not in seen)
+
+
+@attrs.frozen
+class GroupCoverage:
+    """One exclusive group: its clause, awards (ids), ``among`` entity and rule as written
+    (``keep highest``), how many asserted decisions it touched, the outcomes reached
+    (``decided``: a claim won or lost; ``tie``; ``undecided``) of those it can reach."""
+
+    clause: str
+    awards: tuple[str, ...]
+    among: str
+    rule: str
+    decisions: int
+    outcomes: tuple[tuple[str, int], ...]
+    reachable: tuple[str, ...]
+
+    @property
+    def untested_outcomes(self) -> tuple[str, ...]:
+        seen = {s for s, n in self.outcomes if n}
+        return tuple(s for s in self.reachable if s not in seen)
+
+
+# An exclusion's outcome (decisions_exclusive.OUTCOMES) as the group's coverage counts it.
+_GROUP_OUTCOMES = {"paid": "decided", "not_paid": "decided", "tie": "tie", "undecided": "undecided"}
+
+
+def exclusive_coverage(policy: Policy, results: Iterable[CaseResult]) -> list[GroupCoverage]:
+    """One row per exclusive group of ``policy``, in policy order, counting the decisions
+    of its awards the cases in ``results`` assert that the group touched."""
+    rows = []
+    for g in policy.checked.exclusivity.groups:
+        counts = dict.fromkeys(("decided", "tie", "undecided"), 0)
+        for r in results:
+            seen: set[tuple[str, str | None]] = set()
+            for d in r.decisions:
+                x = d.exclusivity
+                if (d.provision, d.subject) in seen or d.provision not in g.awards or x is None:
+                    continue
+                seen.add((d.provision, d.subject))
+                if x.clause == g.clause and x.outcome in _GROUP_OUTCOMES:
+                    counts[_GROUP_OUTCOMES[x.outcome]] += 1
+        # equal amounts are a tie only under `keep highest` without `ties by listed`
+        ties = g.keep == "highest" and g.ties is None
+        reachable = ("decided", *(("tie",) if ties else ()), "undecided")
+        rule = f"keep {g.keep}" + (f" ties by {g.ties}" if g.ties else "")
+        rows.append(
+            GroupCoverage(
+                g.clause,
+                g.awards,
+                g.among,
+                rule,
+                sum(counts.values()),
+                tuple((k, n) for k, n in counts.items() if k in reachable or n),
+                reachable,
+            )
+        )
+    return rows
 
 
 def _reachable(cp: CompiledProvision) -> tuple[str, ...]:
@@ -147,8 +211,12 @@ def case_coverage(policy: Policy, results: Iterable[CaseResult]) -> list[Provisi
     return out
 
 
-def _totals(rows: list[ProvisionCoverage]) -> dict[str, tuple[int, int]]:
-    """(covered, total) of provisions, conditions, caps and outcomes."""
+def _totals(
+    rows: list[ProvisionCoverage], groups: Sequence[GroupCoverage] = ()
+) -> dict[str, tuple[int, int]]:
+    """(covered, total) of provisions, conditions, caps and outcomes; of exclusive groups
+    (seen deciding), when the policy has any."""
+    decided = sum(1 for g in groups if "decided" not in g.untested_outcomes)
     return {
         "provisions": (sum(1 for r in rows if r.decisions), len(rows)),
         "conditions": (
@@ -160,7 +228,7 @@ def _totals(rows: list[ProvisionCoverage]) -> dict[str, tuple[int, int]]:
             sum(len(r.reachable) - len(r.untested_outcomes) for r in rows),
             sum(len(r.reachable) for r in rows),
         ),
-    }
+    } | ({"exclusive_groups": (decided, len(groups))} if groups else {})
 
 
 def _percent(done: int, total: int) -> str:
@@ -168,9 +236,34 @@ def _percent(done: int, total: int) -> str:
     return f"{done * 100 // total}%" if total else "—"
 
 
-def case_coverage_text(rows: list[ProvisionCoverage], *, all_rows: bool = False) -> str:
-    """Per provision what the cases left untested (every provision with ``all_rows``), then
-    the totals: ``conditions: 40/52 seen true and false (76%)``."""
+def _group_lines(g: GroupCoverage, all_rows: bool) -> list[str]:
+    """A group's untested outcomes (and its counts, with ``all_rows``), or nothing."""
+    names = ", ".join(a.rsplit("/", 1)[-1] for a in g.awards)
+    gaps = [] if g.decisions else ["no case asserts a decision the group touched"]
+    if g.decisions:
+        said = {
+            "decided": "decided: no case has one claim win over another",
+            "tie": "tie: no case has equal amounts with no tie rule (E423)",
+            "undecided": "undecided: no case has a claim not yet known beside another",
+        }
+        gaps += [f"outcome never reached: {said[o]}" for o in g.untested_outcomes]
+    if not gaps and not all_rows:
+        return []
+    head = f"exclusive {names} among {g.among} {g.rule} (clause {g.clause}, "
+    lines = [head + f"{g.decisions} asserted decision(s))", *(f"  · {x}" for x in gaps)]
+    if all_rows:
+        lines.append("  outcomes: " + ", ".join(f"{s} {n}" for s, n in g.outcomes))
+    return lines
+
+
+def case_coverage_text(
+    rows: list[ProvisionCoverage],
+    *,
+    all_rows: bool = False,
+    groups: Sequence[GroupCoverage] = (),
+) -> str:
+    """Per provision, then per exclusive group, what the cases left untested (every one
+    with ``all_rows``), then the totals: ``conditions: 40/52 seen true and false (76%)``."""
     lines: list[str] = []
     for r in rows:
         gaps = [] if r.decisions else ["no case asserts a decision of it"]
@@ -196,6 +289,8 @@ def case_coverage_text(rows: list[ProvisionCoverage], *, all_rows: bool = False)
                     for c in r.caps
                 )
                 lines.append("  outcomes: " + ", ".join(f"{s} {n}" for s, n in r.outcomes))
+    for g in groups:
+        lines.extend(_group_lines(g, all_rows))
     if lines:
         lines.append("")
     what = {
@@ -203,15 +298,20 @@ def case_coverage_text(rows: list[ProvisionCoverage], *, all_rows: bool = False)
         "conditions": "seen true and false",
         "caps": "bound at least once",
         "outcomes": "reached",
+        "exclusive_groups": "seen deciding (one claim paid over another)",
     }
-    for name, (done, total) in _totals(rows).items():
-        lines.append(f"{name}: {done}/{total} {what[name]} ({_percent(done, total)})")
+    for name, (done, total) in _totals(rows, groups).items():
+        shown = name.replace("_", " ")
+        lines.append(f"{shown}: {done}/{total} {what[name]} ({_percent(done, total)})")
     return "\n".join(printable(line) for line in lines) + "\n"
 
 
-def case_coverage_json(rows: list[ProvisionCoverage]) -> dict[str, Any]:
+def case_coverage_json(
+    rows: list[ProvisionCoverage], groups: Sequence[GroupCoverage] = ()
+) -> dict[str, Any]:
     """The same as JSON-ready data: ``provisions`` (each with its conditions, caps,
-    outcomes and untested outcomes) and ``totals`` (``{covered, total}`` by kind)."""
+    outcomes and untested outcomes), ``exclusive_groups`` (each with its outcomes and
+    untested outcomes) and ``totals`` (``{covered, total}`` by kind)."""
     return {
         "provisions": [
             {
@@ -225,5 +325,17 @@ def case_coverage_json(rows: list[ProvisionCoverage]) -> dict[str, Any]:
             }
             for r in rows
         ],
-        "totals": {k: {"covered": a, "total": b} for k, (a, b) in _totals(rows).items()},
+        "exclusive_groups": [
+            {
+                "clause": g.clause,
+                "awards": list(g.awards),
+                "among": g.among,
+                "rule": g.rule,
+                "decisions": g.decisions,
+                "outcomes": dict(g.outcomes),
+                "untested_outcomes": list(g.untested_outcomes),
+            }
+            for g in groups
+        ],
+        "totals": {k: {"covered": a, "total": b} for k, (a, b) in _totals(rows, groups).items()},
     }

@@ -25,7 +25,12 @@ from .model import CheckedPolicy, DocumentInfo
 
 __all__ = ["FORCE_WORDS", "force_warnings"]
 
-_KINDS = ("award", "entitlement", "deadline")
+# The provisions W273 looks at, and what each does to a claim of any date (its message).
+_DOES = {
+    "award": "is paid",
+    "entitlement": "is granted",
+    "deadline": "is held to the deadline (met or not met)",
+}
 
 FORCE_WORDS: tuple[tuple[str, str], ...] = (
     ("in force", "the encoding's own words: `eligible when D in force` explained"),
@@ -60,7 +65,7 @@ def force_warnings(policy: CheckedPolicy, doc: DocumentInfo, clause: s.Clause) -
     out: list[Diagnostic] = []
     for p in clause.provisions:
         subject = next((b.entity for b in p.body if isinstance(b, s.Subject)), None)
-        if p.kind not in _KINDS or subject is None:
+        if p.kind not in _DOES or subject is None:
             continue
         notes = clause_notes + [b.text for b in p.body if isinstance(b, s.Note)]
         if any(_ABOUT_FORCE.search(n) for n in notes):
@@ -127,7 +132,7 @@ def _w273(p: s.Provision, doc: DocumentInfo, date: s.Node) -> Diagnostic:
         "W273",
         f"{p.kind} {p.name} reads the claim's date {name}, but no condition relates a date of "
         f"the claim to the force of {shown} (valid from {doc.valid_from}{until}): a claim "
-        "of any date, before the document too, is paid",
+        f"of any date, before the document too, {_DOES[p.kind]}",
         p.name_span or p.span,
         hint=f"write `eligible when {name} in force` (「自发布之日起实施」; an `events from` "
         "assumption on the document moves the first day where earlier events may count); "

@@ -24,7 +24,12 @@ from typing import Any
 import attrs
 
 from .api import load
-from .case_coverage import case_coverage, case_coverage_json, case_coverage_text
+from .case_coverage import (
+    case_coverage,
+    case_coverage_json,
+    case_coverage_text,
+    exclusive_coverage,
+)
 from .cases import case_files, load_case_file
 from .cases_run import CaseResult, failure_text, not_run, run_case, summary_line
 from .errors import FactsError, PolicyRulesError
@@ -67,8 +72,10 @@ def cmd_test(args: argparse.Namespace) -> int:
         write_atomic(Path(args.junit_xml), junit_xml(Path(args.policy).name, runs))
     wanted = args.coverage or args.coverage_all
     rows = case_coverage(policy, results) if wanted else None
+    groups = exclusive_coverage(policy, results) if wanted else []
     if args.format == "json":
-        print(json_printable(json.dumps(_report(runs, rows), ensure_ascii=False, indent=2)))
+        report = _report(runs, rows, groups)
+        print(json_printable(json.dumps(report, ensure_ascii=False, indent=2)))
     else:
         for run in bad_files:
             assert run.error is not None
@@ -77,7 +84,8 @@ def cmd_test(args: argparse.Namespace) -> int:
             if not r.passed:
                 sys.stdout.write(failure_text(r) + "\n")
         if rows is not None:
-            sys.stdout.write(case_coverage_text(rows, all_rows=args.coverage_all) + "\n")
+            text = case_coverage_text(rows, all_rows=args.coverage_all, groups=groups)
+            sys.stdout.write(text + "\n")
         line = summary_line(results, len(runs))
         if bad_files:
             line += f"; {len(bad_files)} case file(s) could not be read"
@@ -87,7 +95,7 @@ def cmd_test(args: argparse.Namespace) -> int:
     return 0 if all(r.passed for r in results) else 1
 
 
-def _report(runs: list[_FileRun], rows: Any) -> dict[str, Any]:
+def _report(runs: list[_FileRun], rows: Any, groups: Any) -> dict[str, Any]:
     results = [r for run in runs for r in run.results]
     out: dict[str, Any] = {
         "summary": {
@@ -110,7 +118,7 @@ def _report(runs: list[_FileRun], rows: Any) -> dict[str, Any]:
         "file_errors": [_diagnostics(run.error) for run in runs if run.error is not None],
     }
     if rows is not None:
-        out["coverage"] = case_coverage_json(rows)
+        out["coverage"] = case_coverage_json(rows, groups)
     return out
 
 

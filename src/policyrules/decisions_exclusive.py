@@ -48,11 +48,29 @@ class Exclusion:
             "not_paid": f"not paid: {self.other} pays {amount}"
             + (" (an earlier grant in the ledger)" if self.ledger else ""),
             "tie": f"a tie with {self.other} ({amount}) and no tie rule (E423)",
-            "undecided": f"{self.other} may still win ("
-            + (f"{self.other_kind} {amount}" if self.other_amount is not None else "not decided")
-            + "): this amount is at most",
+            "undecided": self._undecided(unknown, amount),
         }[self.outcome]
         return f"exclusive ({self.rule}, clause {self.clause}): {said}"
+
+    def _undecided(self, unknown: bool, amount: str) -> str:
+        """Which side is settled, as the Chinese line says it
+        (``explain_exclusive.undecided_key``): the other, its amount exact (this claim
+        ``unknown``, or eligible and open), or the other not (this claim eligible or not)."""
+        said = f"{self.other_kind} {amount}" if self.other_amount is not None else "not decided"
+        if self.other_amount is not None and self.other_kind == "exact":
+            if unknown:
+                return (
+                    f"{self.other} pays exact {amount}; this claim is not decided yet: "
+                    "the higher is paid"
+                )
+            return (
+                f"{self.other} pays exact {amount}; which claim is paid is not decided yet: "
+                "this amount is at most"
+            )
+        if unknown:
+            known = f" ({said})" if self.other_amount is not None else ""
+            return f"neither this claim nor {self.other}{known} is decided yet"
+        return f"{self.other} may still win ({said}): this amount is at most"
 
     def to_json(self) -> dict[str, Any]:
         """Stable keys: outcome, rule, clause, other, other_amount (元 text or null),

@@ -24,6 +24,7 @@ __all__ = [
     "provision_zh",
     "refused_zh",
     "superseded_zh",
+    "undecided_key",
 ]
 
 
@@ -69,11 +70,37 @@ EXCLUSION_ZH = {
     "tie": "不重复支持（{rule}）：与{other}金额相同（{money}），文本未规定如何取舍，待定（E423）",
     "undecided": "不重复支持（{rule}）：{title}尚未确定（{money}），"
     "可能按该项支持，本项金额只是上限",
+    "undecided_both": "不重复支持（{rule}）：本项与{title}均尚未确定（该项{money}），"
+    "可能按该项支持",
+    "undecided_open": "不重复支持（{rule}）：{title}为 {money}，本项尚未确定："
+    "本项金额高于该项时按本项支持，否则按该项支持",
+    "undecided_which": "不重复支持（{rule}）：{title}为 {money}，"
+    "同组尚不能确定由哪一申请获得支持，本项金额只是上限",
 }
 """What a group did to a claim, by outcome (``ledger``: not paid, for an earlier grant):
 ``{rule}`` in words, ``{other}`` the other provision named (:func:`provision_zh`, a space
 before a Latin start), ``{title}`` named with no space, ``{money}`` its amount in words.
-The SQL batch fills the same (``backends/sql/exclusive_notes.py``)."""
+An ``undecided`` claim says which side is settled (:func:`undecided_key`): the other not
+(this claim eligible: ``undecided``; nor this one: ``undecided_both``), or the other, its
+amount exact, and not this one (``undecided_open``; hCD's trial read 「…尚未确定（100 万元
+（确定金额））」, "not settled" beside "exact"), or both, with a claim still open in the
+group (``undecided_which``: equal claims of one award, which no tie rule orders).  The SQL
+batch fills the same (``backends/sql/exclusive_notes.py``)."""
+
+
+def undecided_key(eligible: bool, other_kind: str | None) -> str:
+    """The :data:`EXCLUSION_ZH` key of an ``undecided`` claim: ``eligible``, whether this
+    claim is eligible (its amount then at most); ``other_kind``, the other's amount kind
+    (``None``: the other is not decided, and carries no amount).
+
+    >>> undecided_key(True, None), undecided_key(False, "up_to"), undecided_key(False, "exact")
+    ('undecided', 'undecided_both', 'undecided_open')
+    >>> undecided_key(True, "exact")
+    'undecided_which'
+    """
+    if other_kind == "exact":
+        return "undecided_which" if eligible else "undecided_open"
+    return "undecided" if eligible else "undecided_both"
 
 
 def other_zh(w: Words, provision: str) -> str:
@@ -100,6 +127,9 @@ def exclusion_zh(w: Words, d: Decision) -> str | None:
     if x.outcome == "superseded":
         return superseded_zh(w, x, d.status == "unknown")
     outcome = "ledger" if x.outcome == "not_paid" and x.ledger else x.outcome
+    if outcome == "undecided":
+        known = x.other_kind if x.other_amount is not None else None
+        outcome = undecided_key(d.status == "eligible", known)
     title = _title(w, x.other)
     return EXCLUSION_ZH[outcome].format(
         rule=EXCLUSIVE_RULES.get(x.rule, x.rule), other=_gap(title), title=title, money=_money(x)

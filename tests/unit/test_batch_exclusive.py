@@ -120,7 +120,11 @@ WANT: dict[tuple[str, str], tuple[Any, ...]] = {
         "unknown",
         None,
         None,
-        [HEAD + f"{NAME_THREE}尚未确定（300 万元（确定金额）），可能按该项支持，本项金额只是上限"],
+        # 二 undecided, 三 exact (hCD's trial: 「…尚未确定（300 万元（确定金额））」)
+        [
+            HEAD + f"{NAME_THREE}为 300 万元（确定金额），本项尚未确定："
+            "本项金额高于该项时按本项支持，否则按该项支持"
+        ],
     ),
     (THREE, "0701/P4"): (
         "eligible",
@@ -255,7 +259,12 @@ def test_a_tie_without_a_tie_rule_is_unknown(tmp_path: Path) -> None:
 # id (P1, P3, P4, P5: natural order), as one by one takes them; the earlier grant under 二
 # (for P5) is firm 0701's: it excludes every claim of 三 for the firm (已获得…支持的不再支持).
 FIRM_HEAD = HEAD
-AT_MOST = f"{NAME_TWO}尚未确定（1000 万元（确定金额）），可能按该项支持，本项金额只是上限"
+# P1 and P3 (eligible, exact) name each other: settled both, but P4 is open (for P4: P1)
+AT_MOST = f"{NAME_TWO}为 1000 万元（确定金额），同组尚不能确定由哪一申请获得支持，本项金额只是上限"
+OPEN = (
+    f"{NAME_TWO}为 1000 万元（确定金额），本项尚未确定：本项金额高于该项时按本项支持，"
+    "否则按该项支持"
+)
 BY_LEDGER = f"同一对象此前已按{NAME_TWO}获得 100 万元（确定金额），本项不再支持"
 WANT_FIRM: dict[tuple[str, str], tuple[Any, ...]] = {
     # 二 20% × 5000 万元 = 1000 万元, P3's equal 1000 万元 (of 二 too: no tie rule between
@@ -264,7 +273,7 @@ WANT_FIRM: dict[tuple[str, str], tuple[Any, ...]] = {
     (TWO, "0701/P2"): ("not_eligible", None, None, []),  # a technical upgrade: not in play
     (TWO, "0701/P3"): ("eligible", 1000 * WAN, "up_to", [FIRM_HEAD + AT_MOST]),  # as P1
     # no kind: unknown, and P1's 1000 万元 may win over it
-    (TWO, "0701/P4"): ("unknown", None, None, [FIRM_HEAD + AT_MOST]),
+    (TWO, "0701/P4"): ("unknown", None, None, [FIRM_HEAD + OPEN]),
     # 20% × 1000 万元 = 200 万元 − 100 万元 granted = 100 万元, below P1's sure 1000 万元
     (TWO, "0701/P5"): (
         "not_eligible",

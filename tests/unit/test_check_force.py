@@ -183,3 +183,33 @@ def test_the_docs_table_lists_the_words() -> None:
         if line.startswith("  | ") and not line.startswith("  | Word")
     ]
     assert rows == [w for w, _ in FORCE_WORDS]
+
+
+@pytest.mark.parametrize(
+    ("provision", "does"),
+    [
+        (
+            '  deadline review "审核时限"\n    for each firm\n    due 20 工作日 after applied_on\n',
+            "is held to the deadline (met or not met)",
+        ),
+        (
+            '  entitlement green_lane "绿色通道"\n    for each firm\n'
+            "    eligible when year(applied_on) >= year(applied_on)\n"
+            '    consequence "纳入绿色通道"\n',
+            "is granted",
+        ),
+        (
+            '  award a "奖励"\n    for each firm\n    amount decided decided_amount\n'
+            "    cap 50 万元 per firm per year of applied_on\n",
+            "is paid",
+        ),
+    ],
+)
+def test_the_message_says_what_the_provision_does(provision: str, does: str) -> None:
+    """hCD's trial: a deadline's W273 said "a claim of any date … is paid", as an award's;
+    a deadline pays nothing, it holds the claim to its time limit."""
+    [w] = warnings(f"{HEAD}\n{provision}", "W273")
+    assert w.message.endswith(
+        f"(valid from 2026-01-01 to 2028-12-31): a claim of any date, "
+        f"before the document too, {does}"
+    )

@@ -103,3 +103,131 @@ def test_after_a_bare_in_the_sets_and_lists(analysed: tuple[Analysis, str]) -> N
     for typed in ("    eligible when nope in ", "    eligible when approved_on not in "):
         assert _offered(analysed, typed) == {"routes", "firm_routes", "open_routes"}, typed
     assert "force" in _offered(analysed, "    eligible when approved_on in ", "keyword")
+
+
+# Three awards: no schedule, paid yearly (its amount and caps may read the year paid), paid
+# in instalments (one entitlement: only its caps' `per year of` reads the year paid).
+SCHEDULES = """document d "t"
+  valid from 2026-01-01 to 2030-12-31
+
+entity firm "企业"
+  list firms
+  fact applied_on: date "申报日期"
+  fact yearly_rd: list of money "各年度研发投入"
+
+clause 1 "t"
+  quote "q"
+
+  award lump "a"
+    for each firm
+    eligible when applied_on in force
+    amount 10 万元
+
+  award annual "b"
+    for each firm
+    eligible when applied_on in force
+    amount 10% of this_year(yearly_rd)
+    paid yearly for 3 years from applied_on
+
+  award staged "c"
+    for each firm
+    eligible when applied_on in force
+    amount 30 万元
+    paid over 3 years from applied_on: 40%, 30%, 30% remainder last
+"""
+PAYMENTS = {"payment_year", "year_index", "this_year"}
+
+
+@pytest.fixture(scope="module")
+def scheduled(tmp_path_factory: pytest.TempPathFactory) -> tuple[Analysis, str]:
+    directory = tmp_path_factory.mktemp("schedules")
+    path = directory / "t.rule"
+    path.write_text(SCHEDULES, "utf-8")
+    analysis = analyse(directory, {})
+    assert analysis.policy is not None
+    assert not [d for ds in analysis.diagnostics.values() for d in ds if d.severity == "error"]
+    return analysis, str(path)
+
+
+def _eligible_line(award: str) -> int:
+    """The index of the ``eligible when`` line of ``award`` in :data:`SCHEDULES`."""
+    lines = SCHEDULES.split("\n")
+    return next(i for i, line in enumerate(lines) if line.startswith(f"  award {award} ")) + 2
+
+
+def _payments_offered(scheduled: tuple[Analysis, str], award: str, typed: str) -> set[str]:
+    """The payment built-ins offered at the end of ``typed``, a line written after the
+    ``eligible when`` line of ``award``."""
+    analysis, path = scheduled
+    lines = SCHEDULES.split("\n")
+    after = _eligible_line(award)
+    text = "\n".join([*lines[: after + 1], typed, *lines[after + 1 :]])
+    items = completions(analysis, path, text, after + 2, len(typed) + 1, (after + 1, 5))
+    return {i.label for i in items if i.kind == "builtin"} & PAYMENTS
+
+
+@pytest.mark.parametrize(
+    ("award", "typed", "offered"),
+    [
+        # hCD's trial: all three were offered here, each an E291 once written
+        ("lump", "    eligible when ", set()),
+        ("lump", "    amount ", set()),
+        ("lump", "    cap 5 万元 per firm per year of ", set()),
+        # paid yearly: its amount and its caps, not its conditions or a cap's exception
+        ("annual", "    eligible when ", set()),
+        ("annual", "    eligible when known(applied_on) and ", set()),
+        ("annual", "    amount 10% of ", PAYMENTS),
+        ("annual", "    amount min(", PAYMENTS),
+        ("annual", "    cap ", PAYMENTS),
+        ("annual", "    cap 50 万元 per firm per year of ", {"payment_year"}),
+        ("annual", "    cap 50 万元 per firm unless ", set()),
+        ("annual", "    cap 50 万元 per firm per year of payment_year() unless known(", set()),
+        ("annual", "    minimum ", set()),
+        ("annual", "    order by ", set()),
+        # in instalments: one entitlement, computed once; a cap counts by the year paid
+        ("staged", "    amount ", set()),
+        ("staged", "    cap ", set()),
+        ("staged", "    cap 50 万元 per firm per year of ", {"payment_year"}),
+    ],
+)
+def test_the_payment_functions_only_where_the_checker_allows_them(
+    scheduled: tuple[Analysis, str], award: str, typed: str, offered: set[str]
+) -> None:
+    assert _payments_offered(scheduled, award, typed) == offered
+
+
+def test_the_functions_offered_check_where_written(scheduled: tuple[Analysis, str]) -> None:
+    """Each function offered, written there, passes the checker; each left out is E291 or
+    E290 (the checker's own verdict on some of the cases above, beside the rule's copy)."""
+    from policyrules.check import check_all
+    from policyrules.parse import parse
+
+    lines = SCHEDULES.split("\n")
+    cases = {
+        ("lump", "    eligible when ", "payment_year() >= 2026"): "E291",
+        ("annual", "    eligible when ", "year_index() >= 1"): "E291",
+        ("annual", "    cap ", "year_index() * 10 万元 per firm"): None,
+        ("annual", "    cap 100 万元 per firm per year of ", "payment_year()"): None,
+        ("staged", "    cap 100 万元 per firm per year of ", "payment_year()"): None,
+        ("staged", "    cap 100 万元 per firm per year of ", "year_index()"): "E290",
+        ("staged", "    cap ", "year_index() * 10 万元 per firm"): "E291",
+    }
+    for (award, typed, call), code in cases.items():
+        after = _eligible_line(award)
+        text = "\n".join([*lines[: after + 1], typed + call, *lines[after + 1 :]])
+        _, found = check_all([parse(text, "t.rule")], texts={"t.rule": text})
+        codes = {d.code for d in found if d.severity == "error"}
+        assert (code in codes) if code else not codes, (award, typed + call, codes)
+        offered = _payments_offered(scheduled, award, typed)
+        assert (call.split("(")[0] in offered) == (code is None), (award, typed, offered)
+
+
+def test_a_define_is_offered_them(scheduled: tuple[Analysis, str]) -> None:
+    """A define is checked where it is used, not where it is written: all three."""
+    analysis, path = scheduled
+    lines = SCHEDULES.split("\n")
+    typed = '  define paid_in "支付年度" = '
+    at = lines.index('  quote "q"') + 1
+    text = "\n".join([*lines[:at], typed, *lines[at:]])
+    items = completions(analysis, path, text, at + 1, len(typed) + 1, (at, 3))
+    assert {i.label for i in items if i.kind == "builtin"} >= PAYMENTS

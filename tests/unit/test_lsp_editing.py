@@ -24,6 +24,7 @@ import pytest
 from lsprotocol import types as lsp
 from pygls import uris
 from pygls.exceptions import JsonRpcInvalidParams
+from pygls.protocol import JsonRPCRequestMessage
 
 from lsp_session import COMMON, JJXF, Session, position_of
 from policyrules.lsp.server import _build
@@ -294,11 +295,70 @@ def test_a_request_at_a_negative_position_is_refused_at_once(
     with pytest.raises(JsonRpcInvalidParams) as refused:
         session.run(ask())
     assert refused.value.message == (
-        f"{method}: invalid params: Position.{field} should be in range [0:2147483647], but was -1."
+        f"{method}: invalid params: position.{field} should be in range [0:2147483647], but was -1."
     )
     hover = session.hover(uri, at(POLICY, "kind", 1))
     assert hover is not None
     assert "`firm.kind`" in hover
+    session.close_doc(uri)
+
+
+@pytest.mark.parametrize(
+    ("method", "params", "said"),
+    [
+        (lsp.TEXT_DOCUMENT_HOVER, {"position": None}, "position is null"),
+        (lsp.TEXT_DOCUMENT_DEFINITION, {"position": ...}, "position is missing"),
+        (
+            lsp.TEXT_DOCUMENT_COMPLETION,
+            {"position": {"line": None, "character": 0}},
+            "position.line is null",
+        ),
+        (lsp.TEXT_DOCUMENT_HOVER, {"textDocument": None}, "textDocument is null"),
+        (lsp.TEXT_DOCUMENT_DEFINITION, {"textDocument": {}}, "textDocument.uri is missing"),
+        (
+            lsp.TEXT_DOCUMENT_COMPLETION,
+            {"context": {"triggerKind": None}},
+            "context.triggerKind is null",
+        ),
+        (lsp.TEXT_DOCUMENT_FORMATTING, {"options": None}, "options is null"),
+        (lsp.TEXT_DOCUMENT_FORMATTING, {"options": ...}, "options is missing"),
+        (lsp.TEXT_DOCUMENT_HOVER, None, "params is null"),
+    ],
+)
+def test_a_request_with_a_null_or_missing_field_names_it(
+    session: Session, tmp_path: Path, method: str, params: dict[str, Any] | None, said: str
+) -> None:
+    """hCD's trial: a hover at a null position was refused with "'NoneType' object is not
+    subscriptable", naming no field (cattrs's innermost failure, reading `line` of None).
+    The refusal names the field as the message spells it, and says it is null or missing."""
+    uri = session.open(tmp_path / "a.rule", POLICY)
+    sent: dict[str, Any] | None = None
+    if params is not None:
+        sent = {"textDocument": {"uri": uri}}
+        if method == lsp.TEXT_DOCUMENT_FORMATTING:
+            sent["options"] = {"tabSize": 2, "insertSpaces": True}
+        else:
+            sent["position"] = {"line": 0, "character": 0}
+        for key, value in params.items():
+            if value is ...:
+                del sent[key]
+            else:
+                sent[key] = value
+
+    async def ask() -> object:
+        # Sent as it is: the client's own request types would refuse to write such params.
+        protocol = session.client.protocol
+        msg_id = f"raw-{method}-{said}"
+        answer: concurrent.futures.Future[object] = concurrent.futures.Future()
+        protocol._request_futures[msg_id] = answer
+        protocol._send_data(
+            JsonRPCRequestMessage(id=msg_id, method=method, jsonrpc="2.0", params=sent)
+        )
+        return await asyncio.wait_for(asyncio.wrap_future(answer), 10)  # a bound, not timing
+
+    with pytest.raises(JsonRpcInvalidParams) as refused:
+        session.run(ask())
+    assert refused.value.message == f"{method}: invalid params: {said}"
     session.close_doc(uri)
 
 
@@ -323,9 +383,9 @@ def test_a_change_that_does_not_read_is_said_in_the_editors_log(
             break
         time.sleep(0.05)
     assert session.logged[before:] == [
-        "textDocument/didChange: invalid params, notification ignored: Position.line should "
-        "be in range [0:2147483647], but was -1. (the server's text of the document may now "
-        "differ: reopen it)"
+        "textDocument/didChange: invalid params, notification ignored: "
+        "contentChanges[0].range.start.line should be in range [0:2147483647], but was -1. "
+        "(the server's text of the document may now differ: reopen it)"
     ]
     hover = session.hover(uri, at(POLICY, "kind", 1))  # still serving, the text unchanged
     assert hover is not None

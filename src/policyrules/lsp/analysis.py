@@ -266,11 +266,14 @@ def _find(
 ) -> Target | None:
     entity: str | None = None
     enum: str | None = None
+    clause: str | None = None
     for file, node in _nodes(modules):
         if isinstance(node, s.Entity):
             entity = node.name
         elif isinstance(node, s.EnumDecl):
             enum = node.name
+        elif isinstance(node, s.Clause):
+            clause = node.label
         hit = (
             (kind == "entity" and isinstance(node, s.Entity) and node.name == name)
             or (kind == "enum" and isinstance(node, s.EnumDecl) and node.name == name)
@@ -290,9 +293,34 @@ def _find(
                 and node.name == name
                 and owner in (None, enum)
             )
+            or (kind == "provision" and isinstance(node, s.Provision) and node.name == name)
         )
         if hit:
-            return Target(kind, name, node, file, {"fact": entity, "member": enum}.get(kind))
+            owners = {"fact": entity, "member": enum, "provision": clause}
+            return Target(kind, name, node, file, owners.get(kind))
+    return None
+
+
+_AMONG = re.compile(r"\bamong\b")
+
+
+def _named_provision(analysis: Analysis, file: str, scope: Scope, word: Word) -> Target | None:
+    """The provision a clause's ``exclusive A, B among E …`` or ``cumulative A, B "…"``
+    names at ``word`` (one of the names before ``among``, or before the reason), looked up
+    in the whole policy as the checker looks it up (E294)."""
+    if scope.clause is None or len(word.parts) != 1:
+        return None
+    for st in scope.clause.body:
+        if not isinstance(st, s.Exclusive | s.Cumulative) or st.span is None:
+            continue
+        if not contains(st.span, word.line, word.start) or word.parts[0] not in st.awards:
+            continue
+        lines = analysis.texts.get(file, "").split("\n")[st.span.line - 1 : word.line]
+        lines[-1] = lines[-1][: word.start - 1]
+        lines[0] = lines[0][st.span.col - 1 :]
+        if isinstance(st, s.Exclusive) and _AMONG.search("\n".join(lines)):
+            return None  # `among E`: an entity
+        return _find(analysis.modules, "provision", word.parts[0], None)
     return None
 
 
@@ -332,8 +360,8 @@ def target_at(analysis: Analysis, file: str, line: int, col: int) -> Target | No
     """The declaration the position names: a name in an expression (resolved in the scope
     of the provision around it, as the checker resolves it), a declared name, an entity or
     enum named in a statement or type, a table (declared or given as a parameter) where it
-    is declared or read, a clause label or a provision name; or the built-in function
-    called."""
+    is declared or read, a clause label or a provision name (where it is declared, or
+    named by a clause's ``exclusive`` or ``cumulative``); or the built-in function called."""
     module = analysis.modules.get(file)
     policy = analysis.policy
     if module is None or policy is None:
@@ -352,6 +380,8 @@ def target_at(analysis: Analysis, file: str, line: int, col: int) -> Target | No
     word = word_at(analysis.texts.get(file, ""), line, col)
     if word is None:
         return None
+    if (named := _named_provision(analysis, file, scope, word)) is not None:
+        return named
     parts = word.parts
     written = _written_at(module, word) if len(parts) == 1 else None
     if isinstance(written, s.Call):

@@ -4,8 +4,9 @@ after ``=``, ``!=``, ``in`` or inside a set literal (those of the left side's en
 when the left side is unknown), entities after ``for each``, the subject and its owners
 after ``per`` (a cap's, ``once``'s; a ``limit``'s: the owners only, as the checker's E207
 asks), only the sets and lists after a bare ``in``, tables after ``reaches``; where an
-expression may start, the tables and the built-in functions too; nothing inside a string
-or a comment.
+expression may start, the tables and the built-in functions too (the functions of a payment
+schedule only where the checker allows them: :func:`_payments`); nothing inside a string or
+a comment.
 
 Which keywords may come next is asked of the parser itself: the text before the cursor is
 fed to lark's interactive LALR parser (:func:`policyrules.parse.lark_parser`), whose
@@ -23,6 +24,7 @@ from functools import cache
 import attrs
 from lark.exceptions import LarkError
 
+from ..check_instalments import PAYMENT_CALLS, schedule_of
 from ..model import CheckedPolicy
 from ..parse import lark_parser
 from ..types import Type
@@ -161,8 +163,63 @@ def _tables(policy: CheckedPolicy) -> list[Item]:
     ]
 
 
-def _functions() -> list[Item]:
-    return [Item(f.name, "builtin", f.signature, f.meaning) for f in FUNCTIONS.values()]
+def _functions(payments: frozenset[str]) -> list[Item]:
+    """The built-in functions, of the payment ones only ``payments``."""
+    return [
+        Item(f.name, "builtin", f.signature, f.meaning)
+        for f in FUNCTIONS.values()
+        if f.name not in PAYMENT_CALLS or f.name in payments
+    ]
+
+
+# The words that open a statement (a provision's, or a declaration's in a clause), and those
+# inside a cap that open its parts: `per year of D`, `unless C raise to X`.
+_OPENERS = frozenset(
+    {
+        "eligible", "amount", "minimum", "rounding", "cap", "once", "order", "due", "done",
+        "require", "consequence", "encouraged", "tiers", "quota", "limit", "paid", "quote",
+        "note", "for", "define", "parameter", "assumption", "table", "exclusive", "cumulative",
+    }
+)  # fmt: skip
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _statement(prefix: str) -> tuple[str, list[str]]:
+    """The statement the end of ``prefix`` (a file's text up to the cursor) lies in: its
+    opening word and the words after it (strings and comments left out)."""
+    words = _WORD.findall(_STRING_OR_COMMENT.sub(" ", prefix))
+    for i in range(len(words) - 1, -1, -1):
+        # `paid yearly for N years`: that `for` is the schedule's, not a subject's
+        if words[i] in _OPENERS and not (words[i] == "for" and words[i - 1 : i] == ["yearly"]):
+            return words[i], words[i + 1 :]
+    return "", words
+
+
+def _payments(prefix: str, scope: Scope) -> frozenset[str]:
+    """The payment built-ins (``payment_year()``, ``year_index()``, ``this_year()``) that may
+    stand at the end of ``prefix``, as the checker allows them (E291, E290): in the amount
+    and a cap's limit of an award paid yearly (``paid yearly for N years from D``), and
+    ``payment_year()`` in the ``per year of`` of a cap of an award with either schedule; in
+    a define, which the checker reads where it is used; nowhere else."""
+    opener, rest = _statement(prefix)
+    if opener == "define":
+        return PAYMENT_CALLS
+    schedule = schedule_of(scope.provision) if scope.provision is not None else None
+    if schedule is None:
+        return frozenset()
+    if opener == "cap":
+        unless = max((i for i, w in enumerate(rest) if w == "unless"), default=-1)
+        year_of = max(
+            (i for i in range(len(rest)) if rest[i : i + 3] == ["per", "year", "of"]),
+            default=-1,
+        )
+        if unless > year_of:
+            return frozenset()  # a cap's exception: the cap's own year, never the payment's
+        if year_of >= 0:
+            return frozenset({"payment_year"})
+    if opener in ("amount", "cap") and rest[:1] != ["decided"] and schedule.yearly:
+        return PAYMENT_CALLS
+    return frozenset()
 
 
 def _in_string_or_comment(before: str) -> bool:
@@ -242,5 +299,5 @@ def completions(
         else:
             items += _names(policy, scope)
             if expression:
-                items += _tables(policy) + _functions()
+                items += _tables(policy) + _functions(_payments(text[:offset], scope))
     return items

@@ -1,8 +1,9 @@
 """Go to definition: where the name under the cursor is declared, in any file of the policy.
 
 Facts, entities, enums, enum members, parameters, assumptions, defines and tables (from
-``T[x]`` and ``x reaches T``) jump to the name in their declaration; a clause label or
-provision name is its own declaration; a built-in function has none.
+``T[x]`` and ``x reaches T``) jump to the name in their declaration, as does a provision
+named in a clause's ``exclusive A, B among E …`` or ``cumulative A, B "…"``; a clause label
+or provision name is its own declaration; a built-in function has none.
 """
 
 from __future__ import annotations

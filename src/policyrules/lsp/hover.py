@@ -1,7 +1,8 @@
 """Hover: what a name means, in Markdown, from its declaration and the checked policy.
 
 A fact shows its title, type and entity; a clause label or provision name its quote (a
-provision without a quote of its own shows its clause's); an enum, enum member, parameter
+provision without a quote of its own shows its clause's), where it is declared or where a
+clause's ``exclusive`` or ``cumulative`` names it; an enum, enum member, parameter
 or assumption its title, type, default and (an assumption) the reason for its default; a
 define its title and its expression as the formatter prints it.  A table shows its title,
 key and value types, its rows as the formatter prints them, which row a key reads, and the

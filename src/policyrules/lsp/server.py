@@ -49,6 +49,7 @@ from .diagnostics import by_file
 from .drift import drift
 from .formatting import formatted
 from .hover import hover_markdown
+from .params import unread_field
 from .ranges import index_of
 
 __all__ = ["SETTLE", "build_server", "main"]
@@ -91,14 +92,6 @@ class _Dropped:
     reason: str
 
 
-def _reason(exc: BaseException) -> str:
-    """The first failure inside cattrs's nested ones: ``Position.line should be in range
-    [0:2147483647], but was -1.``"""
-    while isinstance(exc, BaseExceptionGroup) and exc.exceptions:
-        exc = exc.exceptions[0]
-    return str(exc)
-
-
 class _Protocol(LanguageServerProtocol):
     """pygls's protocol without its own handling of ``didChange``: its document store
     counts a form feed or U+2028 as a line end and, reading a change's range against the
@@ -123,8 +116,8 @@ class _Protocol(LanguageServerProtocol):
                 return self._converter.structure(data, kind)
             except Exception as exc:  # cattrs's ClassValidationError, or a value's own
                 if "id" in data:
-                    return _Refused(data["id"], method, _reason(exc))
-                return _Dropped(method, _reason(exc))
+                    return _Refused(data["id"], method, unread_field(exc, data))
+                return _Dropped(method, unread_field(exc, data))
         return super().structure_message(data)
 
     def handle_message(self, message: Any) -> None:

@@ -17,13 +17,19 @@ from collections.abc import Mapping, Sequence
 import sqlglot.expressions as exp
 
 from ...decisions_exclusive import Exclusion
-from ...explain_exclusive import EXCLUSION_ZH, other_zh, provision_zh, superseded_zh
+from ...explain_exclusive import (
+    EXCLUSION_ZH,
+    other_zh,
+    provision_zh,
+    superseded_zh,
+    undecided_key,
+)
 from ...model import CheckedPolicy
 from ...model_exclusive import ExclusiveGroup, Supersession
 from ...vocab import AMOUNT_PHRASES, EXCLUSIVE_RULES
 from ...words import Words
 from .awards import lit, num
-from .sqlbits import VARCHAR, case, is_null
+from .sqlbits import VARCHAR, all_of, case, is_null, not_null
 from .sqlbits import cast as _cast
 
 __all__ = ["group_note", "ledger_note", "money_zh", "superseded_note"]
@@ -160,13 +166,29 @@ def group_note(
     other: exp.Expr,
     fen: exp.Expr,
     kind: exp.Expr,
+    eligible: exp.Expr,
 ) -> exp.Expr:
     """The line of the first outcome whose condition holds (``paid``, ``not_paid``, ``tie``,
     ``undecided``: :data:`EXCLUSION_ZH`), naming the other claim's provision ``other``, its
-    amount ``fen`` and kind ``kind`` (columns)."""
+    amount ``fen`` and kind ``kind`` (columns); an ``undecided`` one says which side is
+    settled (:func:`~policyrules.explain_exclusive.undecided_key`), by ``eligible`` (this
+    claim's, a column) and the other's kind."""
     values = _values(Words.of(policy), g, other, fen, kind)
-    whens = [(cond, _fill(EXCLUSION_ZH[outcome], values)) for cond, outcome in outcomes[:-1]]
-    return case(whens, _fill(EXCLUSION_ZH[outcomes[-1][1]], values))
+
+    def line(outcome: str) -> exp.Expr:
+        if outcome != "undecided":
+            return _fill(EXCLUSION_ZH[outcome], values)
+        exact = all_of(not_null(fen.copy()), exp.EQ(this=kind.copy(), expression=lit("exact")))
+        keys = [
+            (all_of(exact.copy(), eligible.copy()), undecided_key(True, "exact")),
+            (exact, undecided_key(False, "exact")),
+            (eligible.copy(), undecided_key(True, None)),
+        ]
+        whens = [(cond, _fill(EXCLUSION_ZH[key], values)) for cond, key in keys]
+        return case(whens, _fill(EXCLUSION_ZH[undecided_key(False, None)], values))
+
+    whens = [(cond, line(outcome)) for cond, outcome in outcomes[:-1]]
+    return case(whens, line(outcomes[-1][1]))
 
 
 def ledger_note(

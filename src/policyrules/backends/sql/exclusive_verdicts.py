@@ -377,7 +377,7 @@ def _verdicts(
     picked.set("expressions", [exp.Star(), _alias(level, "xl", quoted=True)])
     fail, tie, bounded = (exp.EQ(this=col("xl"), expression=_int(x)) for x in (FAIL, TIE, BOUNDED))
     outcomes = [(fail, "not_paid"), (tie, "tie"), (bounded, "undecided"), (exp.true(), "paid")]
-    note = group_note(policy, g, outcomes, col("opr"), col("oam"), col("oak"))
+    note = group_note(policy, g, outcomes, col("opr"), col("oam"), col("oak"), col("cer"))
     ids = [col(x) for x in keys]
     decided = exp.select(
         *ids, col("pr"), col("sk"), col("xl"), _alias(note, "xn", quoted=True)
