@@ -292,7 +292,7 @@ class ClauseChecks:
             self._quote_in(quote, clause_quote, roles["quote"][0].span, "the clause's quote")
         self._one_year_basis([c for c in roles.get("cap", []) if isinstance(c, s.Cap)])
         check_tiers(base, p, self.error)
-        check_payments(p, self.error)
+        check_payments(p, self.error, lambda n: _define_expr(base, subject, n))
 
         def first(role: str) -> s.Stmt | None:
             return roles.get(role, [None])[0]
@@ -367,3 +367,10 @@ def _as(x: object, cls: type[_T]) -> _T | None:
 def _a(word: str) -> str:
     """``word`` with its indefinite article: an award, a deadline."""
     return f"an {word}" if word[:1] in "aeiou" else f"a {word}"
+
+
+def _define_expr(base: CheckedPolicy, subject: str | None, name: s.Name) -> s.Expr | None:
+    """The expression of the define ``name`` names, where it names one."""
+    r = base.resolve(name.parts, subject)
+    info = base.define(r.name) if r is not None and r.kind == "define" else None
+    return info.expr if info is not None else None

@@ -7,9 +7,9 @@ Codes: E287 the instalment shares (a rate literal each, one per year, summing to
 without an owner, a window of no year); E290 a cap that counts by year where payments count
 by the year paid (``over`` outside a schedule, ``per year of`` other than the year paid);
 E291 ``payment_year()``, ``year_index()`` or ``this_year()`` outside the amount or caps of a
-schedule that has them; E292 the remainder fen without a declared rule; E293 a schedule
-with what it cannot carry (its length, its start, another kind of provision, a range,
-minimum, rounding, tiers, quota or cap exception).
+schedule that has them (read there directly or through a define); E292 the remainder fen
+without a declared rule; E293 a schedule with what it cannot carry (its length, its start,
+another kind of provision, a range, minimum, rounding, tiers, quota or cap exception).
 """
 
 from __future__ import annotations
@@ -103,22 +103,32 @@ def _shares(st: s.Schedule, report: Report) -> None:
         )
 
 
-def check_payments(p: s.Provision, report: Report) -> None:
-    """Report what a provision's caps and payment built-ins say against its schedule."""
+def check_payments(
+    p: s.Provision, report: Report, define: Callable[[s.Name], s.Expr | None] | None = None
+) -> None:
+    """Report what a provision's caps and payment built-ins say against its schedule.
+    ``define`` gives the expression of a name that is a define (else ``None``): a built-in
+    read through a define counts where the define is read, reported at its name."""
     schedule = schedule_of(p)
     if schedule is not None and p.kind == "award":
         _schedule_carries(p, report)
     for st in p.body:
         if isinstance(st, s.Cap):
             _cap_span(st, schedule, report)
-        for call, allowed in _calls(st, schedule):
+        for (call, via), allowed in _calls(st, schedule, define or _no_define):
             if not allowed:
+                where = "the caps" if schedule else "a payment schedule"
                 report(
                     "E291",
-                    f"{call.func}() outside {'the caps' if schedule else 'a payment schedule'}",
-                    call.span,
+                    f"{call.func}() outside {where}"
+                    + (f" (read through the define `{via.parts[-1]}`)" if via else ""),
+                    via.span if via else call.span,
                     _where_calls(schedule),
                 )
+
+
+def _no_define(name: s.Name) -> s.Expr | None:
+    return None
 
 
 def _where_calls(schedule: s.Schedule | None) -> str:
@@ -132,29 +142,49 @@ def _where_calls(schedule: s.Schedule | None) -> str:
     )
 
 
-def _calls(st: s.Stmt, schedule: s.Schedule | None) -> Iterator[tuple[s.Call, bool]]:
-    """Each payment built-in in ``st``, and whether it may stand there."""
+_Found = tuple[s.Call, "s.Name | None"]
+
+
+def _calls(
+    st: s.Stmt, schedule: s.Schedule | None, define: Callable[[s.Name], s.Expr | None]
+) -> Iterator[tuple[_Found, bool]]:
+    """Each payment built-in in ``st`` (with the define's name it is read through, if
+    any), and whether it may stand there."""
     yearly = schedule is not None and schedule.yearly
+
+    def found(node: s.Node) -> Iterator[_Found]:
+        return _found(node, define, None, frozenset())
+
     if isinstance(st, s.Cap):
-        for c in _found(st.limit):
+        for c in found(st.limit):
             yield c, yearly
         for x in st.exceptions:
-            yield from ((c, False) for c in (*_found(x.condition), *_found(x.limit)))
+            yield from ((c, False) for c in (*found(x.condition), *found(x.limit)))
         if st.year_of is not None:
-            yield from ((c, schedule is not None) for c in _found(st.year_of))
+            yield from ((c, schedule is not None) for c in found(st.year_of))
         return
     if isinstance(st, s.Amount):
-        yield from ((c, yearly) for c in _found(st.expr))
+        yield from ((c, yearly) for c in found(st.expr))
         return
     for node in s.children(st):
-        yield from ((c, False) for c in _found(node))
+        yield from ((c, False) for c in found(node))
 
 
-def _found(node: s.Node) -> Iterator[s.Call]:
+def _found(
+    node: s.Node,
+    define: Callable[[s.Name], s.Expr | None],
+    via: s.Name | None,
+    seen: frozenset[str],
+) -> Iterator[_Found]:
     if isinstance(node, s.Call) and node.func in PAYMENT_CALLS:
-        yield node
+        yield node, via
+    if isinstance(node, s.Name):
+        name = ".".join(node.parts)
+        expr = define(node) if name not in seen else None
+        if expr is not None:  # its built-ins read here, reported at the outermost name
+            yield from _found(expr, define, via or node, seen | {name})
     for child in s.children(node):
-        yield from _found(child)
+        yield from _found(child, define, via, seen)
 
 
 def _cap_span(cap: s.Cap, schedule: s.Schedule | None, report: Report) -> None:

@@ -151,6 +151,25 @@ def test_a_scheduled_award_counts_its_yearly_caps_by_the_year_paid() -> None:
     assert "E291" in _codes(indexed)
 
 
+def test_a_payment_built_in_read_through_a_define_is_checked_where_the_define_is_read() -> None:
+    """hCH found E291 blind to defines: `define early = payment_year() < 2027` read in
+    `eligible when` of a yearly award passed `check`, and every decision turned unknown
+    ("E291: payment_year() is read outside a payment schedule") at run time.  Now `check`
+    refuses it at the define's name; the same define read in the amount stands."""
+    define = "  define early = payment_year() < 2027\n"
+    yearly = YEARLY.replace("  award y\n", define + "  award y\n")
+    refused = yearly.replace("    amount 50%", "    eligible when early\n    amount 50%")
+    with pytest.raises(RuleCheckError) as info:
+        compile_text(refused)
+    (d,) = [d for d in info.value.diagnostics if d.code == "E291"]
+    assert "read through the define `early`" in d.message
+    read = yearly.replace(
+        "amount 50% of this_year(interest)",
+        "amount (if early then 50% else 25%) of this_year(interest)",
+    )
+    compile_text(read)  # no error: the amount of a yearly schedule may read it
+
+
 @given(
     fen=st.integers(min_value=0, max_value=10**15),
     cuts=st.lists(st.integers(min_value=1, max_value=99), min_size=0, max_size=5, unique=True),
