@@ -13,6 +13,7 @@ from __future__ import annotations
 from .api import Policy, load
 from .backends.python.compile import compile_policy
 from .check import check
+from .decisions import AmountKind, Status
 from .errors import (
     CalendarError,
     Diagnostic,
@@ -34,6 +35,7 @@ from .runtime.money import Money
 from .store import LedgerStore
 
 __all__ = [
+    "AmountKind",
     "CalendarError",
     "Decision",
     "Diagnostic",
@@ -51,6 +53,7 @@ __all__ = [
     "RuleCheckError",
     "RuleSyntaxError",
     "Span",
+    "Status",
     "TableError",
     "check",
     "compile_policy",
