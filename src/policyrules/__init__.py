@@ -13,12 +13,14 @@ from __future__ import annotations
 from .api import Policy, load
 from .backends.python.compile import compile_policy
 from .check import check
+from .decisions import AmountKind, Status
 from .errors import (
     CalendarError,
     Diagnostic,
     EvaluationError,
     FactsError,
     LedgerError,
+    PolicyNotFoundError,
     PolicyRulesError,
     RuleCheckError,
     RuleSyntaxError,
@@ -33,6 +35,7 @@ from .runtime.money import Money
 from .store import LedgerStore
 
 __all__ = [
+    "AmountKind",
     "CalendarError",
     "Decision",
     "Diagnostic",
@@ -44,11 +47,13 @@ __all__ = [
     "LedgerStore",
     "Money",
     "Policy",
+    "PolicyNotFoundError",
     "PolicyRulesError",
     "Result",
     "RuleCheckError",
     "RuleSyntaxError",
     "Span",
+    "Status",
     "TableError",
     "check",
     "compile_policy",

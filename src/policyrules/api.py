@@ -34,7 +34,7 @@ from .backends.python.compile import CompiledCap, CompiledPolicy, compile_policy
 from .backends.python.evaluate import evaluate
 from .bounds import paused_gc
 from .check import check
-from .errors import Diagnostic, FactsError, LedgerError
+from .errors import Diagnostic, FactsError, FactsTypeError, LedgerError
 from .facts import Facts, read_facts, read_facts_source, schema
 from .facts_dated import later_in_facts, refuse_later
 from .ledger_bases import OtherReading, bases_of, check_readings, may_differ, readings_of
@@ -74,6 +74,11 @@ def load(path: str | Path, *, max_source_bytes: int = MAX_SOURCE_BYTES) -> Polic
     sources, refused = document_sources(modules, base, max_source_bytes)
     checked = check(modules, texts=texts, sources=sources, source_problems=refused)
     return Policy(checked, compile_policy(checked), Path(path), texts=MappingProxyType(texts))
+
+
+def _kind(ledger: object) -> str:
+    """What was given as the ledger, for E354: ``a list``, ``a Ledger``, ``no ledger``."""
+    return "no ledger" if ledger is None else f"a {type(ledger).__name__}"
 
 
 @functools.lru_cache(maxsize=4)
@@ -272,9 +277,30 @@ class Policy(BatchEntry, LedgerEntry):
             without ``as_of`` (E427: its later years would be recorded now; nothing is
             written).
         :raises FactsError: bad facts, parameters or assumptions; a date after ``as_of`` (E353).
+        :raises FactsTypeError: (also a ``TypeError``) E354, ``commit=True`` with a ledger
+            that is not a :class:`~policyrules.store.LedgerStore`, or with
+            ``on_other_reading``: before anything is evaluated.
         """
+        if commit and not isinstance(ledger, LedgerStore):  # before anything is evaluated
+            raise FactsTypeError(
+                Diagnostic(
+                    "E354",
+                    f"commit=True needs a LedgerStore as the ledger, not {_kind(ledger)}: "
+                    "only a store records grants",
+                    hint="open one, made once by `policyrules ledger init grants.db`: "
+                    'ledger=policyrules.LedgerStore.open("grants.db"); or leave commit out '
+                    "to read these grants without recording any",
+                )
+            )
         if commit and on_other_reading is not None:
-            raise TypeError("on_other_reading is for a run that records nothing")
+            raise FactsTypeError(
+                Diagnostic(
+                    "E354",
+                    "on_other_reading is for a run that records nothing, not with commit=True",
+                    hint="leave commit out to read grants counted by another reading; a "
+                    "store records only runs that read its grants as they were counted",
+                )
+            )
         if not isinstance(facts, Facts):
             facts = self.read_facts(facts)
         else:
@@ -369,8 +395,6 @@ class Policy(BatchEntry, LedgerEntry):
                         on_commit=on_commit,
                     )
             return result
-        if commit:
-            raise TypeError("commit=True needs a LedgerStore as the ledger")
         if ledger is None:
             numbers((own_where, own))
             result = run(whole(("the facts' ledger", own)))

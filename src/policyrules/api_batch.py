@@ -7,8 +7,9 @@ runs the registry on DuckDB (:func:`policyrules.batch.run_batch`) or Spark
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, overload
 
@@ -35,6 +36,55 @@ class BatchEntry(PolicyFields):
     its fields (:class:`~policyrules.api_fields.PolicyFields`)."""
 
     __slots__ = ()
+
+    def check_batch(
+        self,
+        *,
+        parameters: Mapping[str, Any] | None = None,
+        assumptions: Mapping[str, Any] | None = None,
+        as_of: dt.date | str | None = None,
+    ) -> None:
+        """Compile the batch's plan, no registry read: what :meth:`evaluate_batch` would
+        refuse to compile, learnt before any registry exists (``policyrules check
+        --batch``).  ``parameters``, ``assumptions`` and ``as_of`` are read as
+        :meth:`evaluate_batch` reads them (a refusal may depend on them: a tier reading
+        ``highest_only``, E612; a limit's count, E650).
+
+        :raises BatchCompileError: every construct the SQL back end does not compile, in
+            one error (E600-E619, E650), sorted by file and line, each with its provision,
+            its hint and the line of the ``.rule`` file it renders under.
+        :raises FactsError: bad parameters or assumptions.
+        """
+        from .backends.sql import compile_batch
+
+        params, assume, day = self._batch_values(parameters, assumptions, as_of)
+        with self._placed():
+            compile_batch(self.compiled, parameters=params, assumptions=assume, as_of=day)
+
+    @contextlib.contextmanager
+    def _placed(self) -> Iterator[None]:
+        """A batch refusal raised inside, again with the ``.rule`` texts, so that it renders
+        each construct under its line and a caret, as ``policyrules check`` does."""
+        from .backends.sql import BatchCompileError
+
+        try:
+            yield
+        except BatchCompileError as err:
+            raise BatchCompileError(err.diagnostics, sources=dict(self.texts or {})) from None
+
+    def _batch_values(
+        self,
+        parameters: Mapping[str, Any] | None,
+        assumptions: Mapping[str, Any] | None,
+        as_of: dt.date | str | None,
+    ) -> tuple[dict[str, Any], dict[str, Any], dt.date | None]:
+        params = dict(self.compiled.parameter_defaults)
+        params.update(read_values(self.checked, parameters or {}, "parameters"))
+        chosen = dict(assumptions or {})
+        holiday_choice(chosen.pop(HOLIDAY_ASSUMPTION, "error"))  # refused as evaluate refuses it
+        assume = dict(self.compiled.assumption_defaults)
+        assume.update(read_values(self.checked, chosen, "assumptions"))
+        return params, assume, as_of_date(self.checked, as_of)
 
     def registry_facts(self, registry: str | Path, firm: str | Sequence[str]) -> Facts:
         """The facts of one firm of a registry (or of several: ``firm`` a list of ids), to
@@ -191,5 +241,9 @@ class BatchEntry(PolicyFields):
             from .batch_spark import refuse_options, run_batch_spark
 
             refuse_options(memory_limit=memory_limit)
-            return run_batch_spark(self.compiled, registry, master=master, conf=spark_conf, **read)
-        return run_batch(self.compiled, registry, memory_limit=memory_limit, **read)
+            with self._placed():
+                return run_batch_spark(
+                    self.compiled, registry, master=master, conf=spark_conf, **read
+                )
+        with self._placed():
+            return run_batch(self.compiled, registry, memory_limit=memory_limit, **read)

@@ -33,6 +33,10 @@ class PolicyFields:
         raise NotImplementedError  # pragma: no cover - the Policy's field
 
     @property
+    def texts(self) -> Mapping[str, str] | None:
+        raise NotImplementedError  # pragma: no cover - the Policy's field (the .rule texts)
+
+    @property
     def _keyed(self) -> Mapping[str, CompiledCap]:
         raise NotImplementedError  # pragma: no cover - the Policy's field (year_keyed)
 

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from .api import load, read_rule_files
 from .cli_batch import add_batch_command
+from .cli_check import add_batch_option, check_batch
 from .cli_diff import add_diff_command
 from .cli_eval import add_eval_commands, print_json, say
 from .cli_ledger import add_ledger_commands
@@ -58,6 +59,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         f"unset), {len(c.assumptions)} assumption(s)"
         + (f", {len(c.warnings)} warning(s)" if c.warnings else "")
     )
+    if args.batch and check_batch(policy):
+        return FINDING
     return FINDING if c.warnings and args.strict else OK
 
 
@@ -136,6 +139,7 @@ def _parser() -> argparse.ArgumentParser:
     c = sub.add_parser("check", help="parse and check a policy")
     c.add_argument("policy")
     c.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
+    add_batch_option(c)
     c.set_defaults(run=cmd_check)
 
     f = sub.add_parser("fmt", help="format .rule files (rewrites them unless --check/--diff)")

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Literal
 
 import attrs
 
@@ -28,11 +28,13 @@ __all__ = [
     "ENTITLEMENT_CUT",
     "ENTITLEMENT_RAISED",
     "TRACE_SLOT",
+    "AmountKind",
     "CapEvent",
     "CapNote",
     "DeadlineMargin",
     "Decision",
     "Payment",
+    "Status",
     "Step",
     "defer_trace",
     "lead_steps",
@@ -240,6 +242,16 @@ class Payment:
     held_in: tuple[Earlier, ...] = attrs.field(default=(), eq=False, repr=False)
 
 
+Status = Literal["eligible", "not_eligible", "unknown", "met", "not_met", "pending"]
+"""A decision's status: an award's or an entitlement's ``eligible``, ``not_eligible`` or
+``unknown``; a deadline's or a target's ``met``, ``not_met``, ``pending`` or ``unknown``
+(``d.status == "eligable"`` is a type error under mypy)."""
+
+AmountKind = Literal["exact", "range", "up_to", "unknown"]
+"""What an award's amount is: ``exact``; a ``range`` (``amount_min`` to ``amount``);
+``up_to`` a bound (the text fixes only ceilings, or leaves a rate open); ``unknown``."""
+
+
 @attrs.frozen
 class Decision:
     """What a provision says about one subject (a product, a project, a report...)."""
@@ -251,9 +263,9 @@ class Decision:
     clause: str
     title: str | None
     subject: str | None
-    status: str  # eligible | not_eligible | unknown | met | not_met
+    status: Status
     amount: Money | None = None
-    amount_kind: str | None = None  # exact | range | up_to | unknown
+    amount_kind: AmountKind | None = None
     reasons: tuple[str, ...] = ()
     missing_facts: tuple[str, ...] = ()
     missing_parameters: tuple[str, ...] = ()

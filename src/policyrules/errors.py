@@ -37,6 +37,7 @@ __all__ = [
     "FactsTypeError",
     "GrantConflict",
     "LedgerError",
+    "PolicyNotFoundError",
     "PolicyRulesError",
     "RuleCheckError",
     "RuleSyntaxError",
@@ -317,6 +318,14 @@ class RuleSyntaxError(PolicyRulesError, ValueError):
     """A ``.rule`` file does not parse."""
 
     default_code = "E100"
+
+
+class PolicyNotFoundError(PolicyRulesError, FileNotFoundError):
+    """No policy at the path given (E104): nothing there to read, so no syntax to be wrong
+    (it was a :class:`RuleSyntaxError` E100 before it had a code of its own); also a
+    ``FileNotFoundError``, as ``open`` raises for a missing file."""
+
+    default_code = "E104"
 
 
 class RuleCheckError(PolicyRulesError, ValueError):

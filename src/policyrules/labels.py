@@ -4,11 +4,19 @@
 ``(十九)``, ``（十九）`` (full-width brackets, as the document prints them) and ``十九`` name
 京医保发〔2025〕5号's nineteenth; a document's number or name may stand before the label
 (``京经信发〔2025〕50号 第3条``; ``京医保发〔2025〕5号（十九）`` as the texts print it, or with a
-space).  When nothing matches, the closest labels, ids and titles (by :mod:`difflib`, and
-titles that contain the words typed) are offered, not every clause.
+space).  A provision's id, as JSON prints it (``jjxf_2025_50/3/launch_reward``), names its
+clause.  Arabic and Chinese numerals of one number name the same article (``第一条`` and
+``一`` a clause labelled ``1``); where two documents have that article, a spelling in one
+document's own numbering (``3`` or ``第3条`` for a clause labelled ``3``, ``(三)`` or
+``（三）`` for one labelled ``(三)``) names that one, and any other (``三``, ``第三条``) is
+refused as ambiguous (E400), naming both.  When nothing matches, the closest labels, ids and
+titles (by :mod:`difflib`, and titles that contain the words typed) are offered, not every
+clause.
 
 >>> normal("第3条"), normal("（十九）"), normal("(十九)"), normal(" 十九 ")
 ('3', '十九', '十九', '十九')
+>>> same("一", "1"), same("十九", "19"), same("3", "三"), same("3", "(三)"), same("附件", "附件")
+(True, True, True, False, True)
 """
 
 from __future__ import annotations
@@ -18,9 +26,10 @@ from typing import Any
 
 from .errors import Diagnostic, PolicyRulesError
 from .model import CheckedPolicy, ClauseInfo
+from .quote_figures import chinese_number
 from .vocab import label_en
 
-__all__ = ["clause_json", "find_clauses", "normal", "shown_label"]
+__all__ = ["clause_json", "find_clauses", "normal", "same", "shown_label"]
 
 _BRACKETS = str.maketrans({"（": "(", "）": ")"})
 
@@ -33,6 +42,34 @@ def normal(label: str) -> str:
     if text.startswith("(") and text.endswith(")"):
         text = text[1:-1].strip()
     return text
+
+
+_CN_NUMERALS = frozenset("零〇一二三四五六七八九十百两")
+
+
+def _number(label: str) -> int | None:
+    """The number a normal label writes, in Arabic or Chinese numerals, or None."""
+    if label.isascii() and label.isdigit():
+        return int(label)
+    if label and set(label) <= _CN_NUMERALS:
+        return chinese_number(label)
+    return None
+
+
+def same(typed: str, label: str) -> bool:
+    """Whether normal label ``typed`` names normal ``label``: the same text, or the same
+    number in Arabic or Chinese numerals (``一`` and ``1``)."""
+    if typed == label:
+        return True
+    n = _number(typed)
+    return n is not None and n == _number(label)
+
+
+def _own_spelling(typed: str, cl: ClauseInfo) -> bool:
+    """Whether ``typed`` is ``cl``'s label in its document's own numbering: as the
+    ``.rule`` file writes it or as the tool prints it (``3``, ``第3条``; ``(三)``, ``（三）``)."""
+    written = typed.strip().translate(_BRACKETS)
+    return written in {cl.label.translate(_BRACKETS), shown_label(cl.label).translate(_BRACKETS)}
 
 
 def shown_label(label: str) -> str:
@@ -66,19 +103,28 @@ def find_clauses(
     exact = [cl for cl in policy.clauses if text in (cl.id, cl.label)]
     if exact:
         return exact
+    owning = [cl for cl in policy.clauses if any(p.id == text for p in cl.provisions)]
+    if owning:  # a provision's id, as the decisions' JSON prints it
+        return owning
     doc, _, rest = text.rpartition(" ")
-    label = normal(rest if doc else text)
+    typed = rest if doc else text
+    label = normal(typed)
     found = [
         cl
         for cl in policy.clauses
-        if normal(cl.label) == label and (not doc or doc.strip() in _names(policy, cl))
+        if same(label, normal(cl.label)) and (not doc or doc.strip() in _names(policy, cl))
     ]
+    if len({cl.document for cl in found}) > 1:  # 三: 京经信发 第3条, or 京医保发（三）
+        own = [cl for cl in found if _own_spelling(typed, cl)]
+        if len({cl.document for cl in own}) != 1:
+            raise PolicyRulesError(_two_articles(policy, wanted, found))
+        found = own
     if not found:  # 京医保发〔2025〕5号（十九）: a number before a bracket, no space between
         found = [
             cl
             for cl in policy.clauses
             for name in _names(policy, cl)
-            if text.startswith(name) and normal(text[len(name) :]) == normal(cl.label)
+            if text.startswith(name) and same(normal(text[len(name) :]), normal(cl.label))
         ]
         if len({cl.document for cl in found}) > 1:  # d12: d's 12, or d1's 2
             raise PolicyRulesError(_ambiguous(policy, wanted, found))
@@ -101,6 +147,23 @@ def _ambiguous(policy: CheckedPolicy, wanted: str, found: list[ClauseInfo]) -> D
         "E735",
         f"clause {wanted!r} reads {len(readings)} ways: {shown}",
         hint=f"write the document and the label apart ({apart}) or the clause's id ({ids})",
+    )
+
+
+def _two_articles(policy: CheckedPolicy, wanted: str, found: list[ClauseInfo]) -> Diagnostic:
+    """E400: an article two documents have, in neither's own numbering (``三``, ``第三条``
+    for 京经信发 第3条 and 京医保发（三）): never one chosen silently."""
+    shown = " or ".join(
+        f"{_document(policy, cl)} {shown_label(cl.label)} {cl.title or ''}".rstrip() + f" ({cl.id})"
+        for cl in found
+    )
+    spelt = ", ".join(f"`{_document(policy, cl)} {shown_label(cl.label)}`" for cl in found)
+    return Diagnostic(
+        "E400",
+        f"clause {wanted!r} is an article of {len({cl.document for cl in found})} "
+        f"documents: {shown}",
+        hint=f"name the document before the label ({spelt}), write the label in its "
+        "document's own numbering, or give the clause's id",
     )
 
 

@@ -1,5 +1,5 @@
-"""Reading a policy's files: its ``.rule`` files (E100 unreadable, E111 not a plain file
-inside the policy directory) and the ``source`` text of each document.
+"""Reading a policy's files: its ``.rule`` files (E104 no such path, E100 unreadable, E111
+not a plain file inside the policy directory) and the ``source`` text of each document.
 
 :func:`policyrules.api.load` reads a policy through these; the command line and the
 language server read files with them too.
@@ -7,12 +7,13 @@ language server read files with them too.
 
 from __future__ import annotations
 
+import difflib
 import os
 import stat
 from collections.abc import Iterable
 from pathlib import Path
 
-from .errors import Diagnostic, RuleSyntaxError
+from .errors import Diagnostic, PolicyNotFoundError, RuleSyntaxError
 from .sources import is_plain_file_inside, read_source
 from .syntax import DocSource, Document, Module
 
@@ -57,7 +58,7 @@ def read_rule_files(path: str | Path) -> dict[str, str]:
         _own_rule_file(p, p.parent)
         files = [p]
     else:
-        raise RuleSyntaxError(Diagnostic("E100", f"{p}: no such file or directory"))
+        raise _not_found(p)
     texts: dict[str, str] = {}
     for f in files:
         try:
@@ -69,6 +70,24 @@ def read_rule_files(path: str | Path) -> dict[str, str]:
                 )
             ) from None
     return texts
+
+
+def _not_found(p: Path) -> PolicyNotFoundError:
+    """E104, offering the closest name beside it where its directory exists."""
+    parent = p.parent
+    try:
+        near = [e.name for e in parent.iterdir()] if parent.is_dir() else []
+    except OSError:  # a directory that cannot be listed: no name to offer
+        near = []
+    close = difflib.get_close_matches(p.name, sorted(near), n=1, cutoff=0.6)
+    offer = f"did you mean {parent / close[0]}? " if close else ""
+    return PolicyNotFoundError(
+        Diagnostic(
+            "E104",
+            f"{p}: no such file or directory",
+            hint=offer + "a policy is a directory of .rule files, or one .rule file",
+        )
+    )
 
 
 def _not_own(f: Path) -> RuleSyntaxError:

@@ -211,5 +211,5 @@ def test_e602_names_a_form_the_batch_compiles(amount: str, hint: str | None) -> 
     (d,) = info.value.diagnostics
     assert d.code == "E602"
     assert d.hint is not None
-    assert d.hint.endswith("evaluate this policy one by one (policy.evaluate)")
+    assert d.hint.endswith("policy.evaluate(policy.registry_facts(REGISTRY, ID)))")
     assert (hint in d.hint) if hint else d.hint.startswith("evaluate")

@@ -255,8 +255,8 @@ def test_explain_suggests_by_title(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 2
     assert "did you mean 京经信发〔2025〕50号 第13条 境外上市注册支持 (jjxf_2025_50/13)?" in err
     assert err.count("jjxf_2025_50/") == 1  # one suggestion, not the 47
-    code, _, err = run_cli(capsys, "explain", BEIJING, "京医保发〔2025〕5号 第3条")
-    assert (code, "error[E400]" in err) == (2, True)  # 第3条 is of the other document
+    code, _, err = run_cli(capsys, "explain", BEIJING, "京医保发〔2025〕5号 第33条")
+    assert (code, "error[E400]" in err) == (2, True)  # it has 32 (its 第3条 is its （三）)
 
 
 def test_explain_refuses_a_label_of_two_documents(

@@ -9,8 +9,9 @@ assumptions' texts it shows are made once per evaluation and kept.
 from __future__ import annotations
 
 from collections.abc import Container, Mapping
-from typing import Any
+from typing import Any, cast
 
+from ...decisions import Status
 from ...facts import Instance
 from ...model import ClauseInfo, DocumentInfo, ProvisionInfo
 from ...result import Decision, Step
@@ -73,7 +74,7 @@ class DecisionMaker:
             clause=info.clause,
             title=info.title or clause.title,
             subject="/".join(i for _, i in path) if inst else None,
-            status=status,
+            status=cast(Status, status),  # the evaluator's statuses are the Literal's
             reasons=tuple(failed),
             missing_facts=tuple(sorted(m for m in missing if not m.startswith("parameter "))),
             missing_parameters=tuple(

@@ -19,11 +19,11 @@ from __future__ import annotations
 
 from collections.abc import Container, Mapping, Set
 from operator import itemgetter
-from typing import Any
+from typing import Any, cast
 
 import attrs
 
-from ...decisions import CapEvent, Decision, Step
+from ...decisions import CapEvent, Decision, Status, Step
 from ...facts import Facts
 from ...instances import Instance
 from ...model import CheckedPolicy, ClauseInfo, DocumentInfo, ProvisionInfo
@@ -237,7 +237,10 @@ class Rows(Said):
         }
         if missing:
             extra["missing_facts"], extra["missing_parameters"] = _missing_lists(missing)
-        return Decision(subject=subject, status=status, assumptions=assumed, **static, **extra)
+        # (the evaluator's statuses are the Literal's: cast here, not checked per row)
+        return Decision(
+            subject=subject, status=cast(Status, status), assumptions=assumed, **static, **extra
+        )
 
     @staticmethod
     def _unpaid_decision(
@@ -254,7 +257,9 @@ class Rows(Said):
             extra = {"consequence": consequence}
         if missing:
             extra["missing_facts"], extra["missing_parameters"] = _missing_lists(missing)
-        return Decision(subject=None, status=status, assumptions=assumed, **static, **extra)
+        return Decision(
+            subject=None, status=cast(Status, status), assumptions=assumed, **static, **extra
+        )
 
     def _explained(self, row: Row) -> Decision:
         """With explanations: the steps that depended on the order of claims come from
@@ -408,7 +413,7 @@ class Rows(Said):
         del extra["missing"]  # none: the evaluator's `decision`, for this case, field for field
         return Decision(
             subject="/".join([i for _, i in row[2]]),
-            status=row[3],
+            status=cast(Status, row[3]),
             facts=fact_texts(env.reads, self.rate_facts),
             assumptions=self._assumed_texts(env.used_assumptions, False),
             parameters=self._parameter_texts(info),

@@ -19,9 +19,10 @@ import attrs
 import sqlglot.expressions as exp
 
 from ... import syntax as s
+from ...errors import Diagnostic
 from ...model import CheckedPolicy, EntityInfo, ProvisionInfo
 from ...printer import print_cap
-from .plan import Step, refuse
+from .plan import ONE_BY_ONE, BatchCompileError, Step, refuse
 from .rows import chain_of, natural_literal
 from .sqlbits import BIGINT, all_of, any_of, case, is_null, negate, not_null, true
 from .sqlbits import alias as _alias
@@ -105,15 +106,18 @@ def award_caps(
             "E604",
             f"{p.id}: a claim under two caps shared with other claims "
             f"({', '.join(c.text for c in out if c.shared)}) cannot be computed in SQL",
-            hint="evaluate this policy one by one (policy.evaluate)",
+            hint=ONE_BY_ONE,
         )
     for o in p.once:
         if names and o.entity != names[-1]:
-            raise refuse(
-                "E605",
-                f"{p.id}: once per {o.entity} for claims of each {names[-1]} depends on the "
-                "order of claims and cannot be computed in SQL",
-                hint="evaluate this policy one by one (policy.evaluate)",
+            raise BatchCompileError(
+                Diagnostic(
+                    "E605",
+                    f"{p.id}: once per {o.entity} for claims of each {names[-1]} depends on "
+                    "the order of claims and cannot be computed in SQL",
+                    o.span,
+                    hint=ONE_BY_ONE,
+                )
             )
     return tuple(out)
 
@@ -146,8 +150,7 @@ def _common_limit(policy: CheckedPolicy, p: ProvisionInfo, c: CapPlan) -> None:
             f"{p.id}: the limit of cap {c.text} reads {', '.join(sorted(below))}, a fact of "
             f"each claim, not of the {owner} the cap is shared by: a limit that differs "
             "between the claims of one pool cannot be computed in SQL",
-            hint="evaluate this policy one by one (policy.evaluate), or state the limit by "
-            "facts of the cap's owner",
+            hint=f"{ONE_BY_ONE}; or state the limit by facts of the cap's owner",
         )
 
 

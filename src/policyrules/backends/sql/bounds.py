@@ -32,7 +32,7 @@ from ...runtime.money import Money
 from .awards import CapPlan, col, greatest, num
 from .compare import money_times
 from .exprs import ExprCompiler
-from .plan import refuse
+from .plan import ONE_BY_ONE, refuse
 from .sqlbits import (
     BIGINT,
     Pairs,
@@ -175,7 +175,7 @@ def cap_limit(ec: ExprCompiler, cap: s.Cap, where: str) -> Interval:
                 "E616",
                 f"{where}: the raised limit of `unless {print_expr(ex.condition)} raise to "
                 f"{print_expr(ex.limit)}` reads a fact: not compiled to SQL",
-                hint="evaluate this policy one by one (policy.evaluate)",
+                hint=ONE_BY_ONE,
             )
         raised.append((ec.compile(ex.condition), yv.value))
     known = not_null(x.value)
@@ -269,7 +269,7 @@ def refuse_shared(p: ProvisionInfo, shared: CapPlan | None, raised: bool) -> Non
         f"{p.id}: a cap with exceptions (`unless … raise to`) in an award under the cap "
         f"shared with other claims `{shared.text}` is not compiled to SQL: its limit is "
         "between two amounts, and the pool's running totals would depend on both",
-        hint="evaluate this policy one by one (policy.evaluate)",
+        hint=ONE_BY_ONE,
     )
 
 

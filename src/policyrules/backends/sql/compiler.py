@@ -20,11 +20,13 @@ exclusive group did to the claim), missing_facts, missing_parameters, assumption
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from functools import partial
 from typing import Any
 
+import attrs
 import sqlglot.expressions as exp
 
 from ... import syntax as s
@@ -116,7 +118,8 @@ def compile_batch(
     built: dict[str, AwardSteps] = {}
     if any(p.kind == "deadline" for p in provisions):
         steps.extend(calendar_steps())
-    _refuse_all(checked, provisions, assume, params)
+    found = _refuse_all(checked, provisions, assume, params)
+    refused = {p.id for p, _ in found}
     bound = checked.exclusivity.bound() & {p.id for p in awards}
     # 以此为准: an award a later document supersedes, as of the batch's as_of (.exclusive)
     fixed = {p.id: v for p in awards if (v := superseded_verdict(checked, p, as_of)) is not None}
@@ -126,58 +129,69 @@ def compile_batch(
         linked = [g for g in pool_components(awards) if any(p.id in bound for p in g)]
         ids = {p.id for g in linked for p in g}
         for i, p in enumerate(provisions):
-            if p.id in ids:
-                ec = ExprCompiler(
-                    checked, p.subject, documents.get(p.document), params, assume, p.id
-                )
-                caps = award_caps(checked, p, members)
-                aw = AwardSteps(checked, p, f"x{i}", ec, caps, fixed=fixed.get(p.id))
-                first[p.id] = aw
-                steps.extend(aw.first_steps())
-        windows += _windows("x", linked, first, steps)
-        for aw in first.values():
-            steps.extend(aw.last_steps()[0])
-        passed = [FirstPass(pid, f"{aw.name}_f", aw.special, aw.chain) for pid, aw in first.items()]
-        steps.extend(verdict_steps(checked, [fp for fp in passed if fp.pid in bound]))
+            if p.id in ids and p.id not in refused:
+                with _collected(found, p):
+                    ec = ExprCompiler(
+                        checked, p.subject, documents.get(p.document), params, assume, p.id
+                    )
+                    caps = award_caps(checked, p, members)
+                    aw = AwardSteps(checked, p, f"x{i}", ec, caps, fixed=fixed.get(p.id))
+                    first[p.id] = aw
+                    steps.extend(aw.first_steps())
+        refused |= {p.id for p, _ in found}  # each refusal named once
+        if not found:  # else refused below, with the refusals of the other provisions
+            windows += _windows("x", linked, first, steps)
+            for aw in first.values():
+                steps.extend(aw.last_steps()[0])
+            passed = [
+                FirstPass(pid, f"{aw.name}_f", aw.special, aw.chain) for pid, aw in first.items()
+            ]
+            steps.extend(verdict_steps(checked, [fp for fp in passed if fp.pid in bound]))
     for i, p in enumerate(provisions):
-        if p.subject is None:
-            raise refuse("E606", f"{p.id}: a provision with no `for` subject has no rows in SQL")
-        where = f"{p.id}"
-        ec = ExprCompiler(checked, p.subject, documents.get(p.document), params, assume, where)
-        name = f"p{i}"
-        if p.kind == "award":
-            caps = award_caps(checked, p, members)
-            aw = AwardSteps(
-                checked,
-                p,
-                name,
-                ec,
-                caps,
-                verdicts=p.id in bound,
-                fixed=fixed.get(p.id),
-                as_of=as_of,
-            )
-            built[p.id] = aw
-            steps.extend(aw.first_steps())
-        elif p.kind == "target":
-            assert p.require is not None
-            rows = rows_step(name, checked, p, ec, {"q": p.require.condition})
-            steps.append((name, rows.select))
-            finals.append(_target(p, name, rows.lists))
-        elif p.kind == "deadline":
-            assert p.due is not None
-            values: dict[str, s.Expr] = {"dp": p.due.period, "ds": p.due.start}
-            if p.done is not None:
-                values["dd"] = p.done.date
-            rows = rows_step(name, checked, p, ec, values)
-            steps.append((name, rows.select))
-            more, final = deadline_select(p, name, as_of, rows.lists)
-            steps.extend(more)
-            finals.append(final)
-        else:
-            rows = rows_step(name, checked, p, ec, {})
-            steps.append((name, rows.select))
-            finals.append(_entitlement(p, name, rows.lists))
+        if p.id in refused:
+            continue
+        with _collected(found, p):
+            if p.subject is None:
+                raise refuse(
+                    "E606", f"{p.id}: a provision with no `for` subject has no rows in SQL"
+                )
+            where = f"{p.id}"
+            ec = ExprCompiler(checked, p.subject, documents.get(p.document), params, assume, where)
+            name = f"p{i}"
+            if p.kind == "award":
+                caps = award_caps(checked, p, members)
+                aw = AwardSteps(
+                    checked,
+                    p,
+                    name,
+                    ec,
+                    caps,
+                    verdicts=p.id in bound,
+                    fixed=fixed.get(p.id),
+                    as_of=as_of,
+                )
+                built[p.id] = aw
+                steps.extend(aw.first_steps())
+            elif p.kind == "target":
+                assert p.require is not None
+                rows = rows_step(name, checked, p, ec, {"q": p.require.condition})
+                steps.append((name, rows.select))
+                finals.append(_target(p, name, rows.lists))
+            elif p.kind == "deadline":
+                assert p.due is not None
+                values: dict[str, s.Expr] = {"dp": p.due.period, "ds": p.due.start}
+                if p.done is not None:
+                    values["dd"] = p.done.date
+                rows = rows_step(name, checked, p, ec, values)
+                steps.append((name, rows.select))
+                more, final = deadline_select(p, name, as_of, rows.lists)
+                steps.extend(more)
+                finals.append(final)
+            else:
+                rows = rows_step(name, checked, p, ec, {})
+                steps.append((name, rows.select))
+                finals.append(_entitlement(p, name, rows.lists))
+    _raise_refused(found)
     windows += _windows("", pool_components(awards), built, steps)
     for p in awards:
         more, final, grant = built[p.id].last_steps()
@@ -318,14 +332,13 @@ def _refuse_all(
     provisions: list[ProvisionInfo],
     assume: dict[str, Value],
     params: dict[str, Value],
-) -> None:
+) -> list[tuple[ProvisionInfo, Diagnostic]]:
     """Every refusal of a construct the batch does not compile yet (tier readings E612,
     payments over time E617, exclusivity and supersession E618, a limit per owner in a
-    shape not compiled E650), all at once, so an author learns in one run every clause to
-    evaluate one by one.
-
-    :raises BatchCompileError: with one diagnostic per refused construct."""
-    found: list[Diagnostic] = []
+    shape not compiled E650), each with its provision: the provisions refused here are not
+    compiled further, the others are (their refusals joined to these by
+    :func:`_raise_refused`)."""
+    found: list[tuple[ProvisionInfo, Diagnostic]] = []
     for p in provisions:
         refusals: tuple[Callable[[], None], ...] = (
             partial(refuse_tiers, p, assume),
@@ -334,9 +347,31 @@ def _refuse_all(
             partial(refuse_limit, checked, p, params),
         )
         for refusal in refusals:
-            try:
+            with _collected(found, p):
                 refusal()
-            except BatchCompileError as err:
-                found.extend(err.diagnostics)
-    if found:
-        raise BatchCompileError(found)
+    return found
+
+
+@contextlib.contextmanager
+def _collected(found: list[tuple[ProvisionInfo, Diagnostic]], p: ProvisionInfo) -> Iterator[None]:
+    """Compile a part of provision ``p``: a refusal is added to ``found``, not raised."""
+    try:
+        yield
+    except BatchCompileError as err:
+        found += [(p, d) for d in err.diagnostics]
+
+
+def _raise_refused(found: list[tuple[ProvisionInfo, Diagnostic]]) -> None:
+    """Every refusal of the policy at once, so an author learns in one run every construct
+    to change (or every measure to evaluate one firm at a time), sorted by file and line:
+    one placed nowhere (an expression's E602...) is placed at its provision.
+
+    :raises BatchCompileError: with one diagnostic per refused construct."""
+    if not found:
+        return
+    placed = [d if d.span is not None else attrs.evolve(d, span=p.node.span) for p, d in found]
+
+    def where(d: Diagnostic) -> tuple[str, int, int]:
+        return (d.span.file, d.span.line, d.span.col) if d.span is not None else ("", 0, 0)
+
+    raise BatchCompileError(sorted(dict.fromkeys(placed), key=where))

@@ -32,14 +32,13 @@ from ...errors import Diagnostic
 from ...model import CheckedPolicy, ProvisionInfo
 from .exclusive_notes import superseded_note
 from .exclusive_verdicts import FAIL, UNDATED
-from .plan import BatchCompileError
+from .plan import ONE_BY_ONE, BatchCompileError
 
 __all__ = ["refuse_exclusive", "superseded_verdict"]
 
 _HINT = (
-    "evaluate these subjects one by one (policyrules eval, or policy.evaluate), which applies "
-    "the statement; never delete it to get the batch through: without it a record is paid "
-    "under every award of the group, or under the superseded rule"
+    f"{ONE_BY_ONE}, which applies the statement; never delete it to get the batch through: "
+    "without it a record is paid under every award of the group, or under the superseded rule"
 )
 
 

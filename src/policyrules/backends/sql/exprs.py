@@ -39,7 +39,7 @@ from ...types import none_column
 from ...typing_rules import ExprTyper, Usage
 from .bands import Bands
 from .compare import COMPARE, Comparisons
-from .plan import refuse
+from .plan import ONE_BY_ONE, refuse
 from .quotients import Quotients, Ratio
 from .sqlbits import (
     DECIMAL,
@@ -100,7 +100,7 @@ class ExprCompiler(Comparisons, Quotients, Bands, TierReads):
         return refuse(
             "E602",
             f"{self.where}: {what} cannot be compiled to SQL: {print_expr(e)}",
-            hint=self.compiled_form(e) + "evaluate this policy one by one (policy.evaluate)",
+            hint=self.compiled_form(e) + ONE_BY_ONE,
         )
 
     def compiled_form(self, e: s.Expr) -> str:
@@ -154,7 +154,7 @@ class ExprCompiler(Comparisons, Quotients, Bands, TierReads):
                 "E613",
                 f"{self.where}: an exchange rate read from the facts is not compiled to SQL:"
                 f" {print_expr(e)}",
-                hint="give the dated rate as a parameter, or evaluate this policy one by one",
+                hint=f"give the dated rate as a parameter, or {ONE_BY_ONE}",
             )
         return v
 
@@ -193,7 +193,7 @@ class ExprCompiler(Comparisons, Quotients, Bands, TierReads):
                 "E608",
                 f"{self.where}: {print_expr(e)} is a quotient with no finite decimal form "
                 "(SQL DECIMAL would round it)",
-                hint="evaluate this policy one by one (policy.evaluate)",
+                hint=ONE_BY_ONE,
             )
         return SqlValue(literal(v, ty, self.where), ty, (), used)
 

@@ -37,7 +37,7 @@ from ...check_limits import limit_of
 from ...errors import Diagnostic
 from ...model import CheckedPolicy, EntityInfo, ProvisionInfo
 from ...runtime.values import Value
-from .plan import BatchCompileError
+from .plan import ONE_BY_ONE, BatchCompileError
 from .rows import chain_of
 
 __all__ = ["LIMIT_STATES", "NAMED", "LimitPlan", "limit_plan", "refuse_fixed", "refuse_limit"]
@@ -98,8 +98,7 @@ def _refusal(p: ProvisionInfo, lim: s.Limit, what: str) -> BatchCompileError:
             f"{p.id}: `limit {lim.count} per {lim.per}` (at most {lim.count} subjects paid "
             f"per owner) with {what} cannot be compiled to SQL yet",
             lim.span,
-            hint="evaluate this policy one firm at a time (policy.evaluate, policyrules "
-            "eval): every firm's claims are counted in it",
+            hint=f"{ONE_BY_ONE}, which counts each firm's claims against the limit",
         )
     )
 

@@ -18,9 +18,16 @@ from sqlglot.dialects.dialect import Dialect
 from ...errors import Diagnostic, PolicyRulesError
 from .trees import tables_read
 
-__all__ = ["BatchCompileError", "SqlPlan", "Step", "refuse"]
+__all__ = ["ONE_BY_ONE", "BatchCompileError", "SqlPlan", "Step", "refuse"]
 
 Step = tuple[str, exp.Expr]
+
+#: What a refusal's hint offers instead: the same registry, one firm at a time, by the
+#: command that reads it as the batch does (``eval --firm``), or its Python form.
+ONE_BY_ONE = (
+    "evaluate those firms one at a time: `policyrules eval POLICY REGISTRY --firm ID` "
+    "(in Python, policy.evaluate(policy.registry_facts(REGISTRY, ID)))"
+)
 
 
 class BatchCompileError(PolicyRulesError, ValueError):

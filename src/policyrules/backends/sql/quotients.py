@@ -26,7 +26,7 @@ import sqlglot.expressions as exp
 from ... import syntax as s
 from ... import types as t
 from ...printer import print_expr
-from .plan import refuse
+from .plan import ONE_BY_ONE, refuse
 from .sqlbits import DECIMAL, all_of, any_of, case, not_null
 from .sqlbits import cast as _cast
 from .sqlvalue import SqlValue, undecided_of
@@ -94,8 +94,7 @@ class Quotients:
         return refuse(
             "E608",
             f"{self.where}: {what} is not compiled to SQL: {print_expr(e)}",
-            hint="use it in floor(), ceil(), a comparison or `of` an amount; or evaluate "
-            "this policy one by one (policy.evaluate)",
+            hint=f"use it in floor(), ceil(), a comparison or `of` an amount; or {ONE_BY_ONE}",
         )
 
     def ratio(self, e: s.Expr) -> Ratio | None:

@@ -28,13 +28,11 @@ from ... import types as t
 from ...errors import Diagnostic
 from ...model import CheckedPolicy, ProvisionInfo, TierRow
 from ...runtime.values import Value
-from .plan import BatchCompileError
+from .plan import ONE_BY_ONE, BatchCompileError
 from .sqlbits import all_of, any_of, case, is_null, literal, not_null, null_of, par
 from .sqlvalue import SqlValue
 
 __all__ = ["TierReads", "refuse_tiers"]
-
-_HINT = "evaluate this policy one by one (policy.evaluate)"
 
 
 def refuse_tiers(p: ProvisionInfo, assumptions: Mapping[str, Value]) -> None:
@@ -104,5 +102,7 @@ class TierReads:
 
 def _refuse(code: str, p: ProvisionInfo, what: str, node: s.Node) -> BatchCompileError:
     return BatchCompileError(
-        Diagnostic(code, f"{p.id}: {what} cannot be compiled to SQL yet", node.span, hint=_HINT)
+        Diagnostic(
+            code, f"{p.id}: {what} cannot be compiled to SQL yet", node.span, hint=ONE_BY_ONE
+        )
     )

@@ -21,7 +21,7 @@ from ... import syntax as s
 from ...check_limits import limit_of
 from ...errors import Diagnostic
 from ...model import CheckedPolicy, ProvisionInfo
-from .plan import BatchCompileError
+from .plan import ONE_BY_ONE, BatchCompileError
 from .rows import chain_of
 
 __all__ = ["refuse_years", "schedule_of"]
@@ -77,8 +77,7 @@ def refuse_years(checked: CheckedPolicy, p: ProvisionInfo) -> None:
                 "E617",
                 f"{p.id}: an award paid over time with {what} is not compiled to SQL yet",
                 where,
-                hint="evaluate this policy one firm at a time (policy.evaluate, policyrules eval); "
-                "the batch compiles instalments (`paid over N years from D: …`) whose caps see "
-                "the entitlement whole",
+                hint=f"{ONE_BY_ONE}; the batch compiles instalments (`paid over N years "
+                "from D: …`) whose caps see the entitlement whole",
             )
         )
