@@ -9,7 +9,7 @@ clause.  Arabic and Chinese numerals of one number name the same article (``第�
 ``一`` a clause labelled ``1``); where two documents have that article, a spelling in one
 document's own numbering (``3`` or ``第3条`` for a clause labelled ``3``, ``(三)`` or
 ``（三）`` for one labelled ``(三)``) names that one, and any other (``三``, ``第三条``) is
-refused as ambiguous (E400), naming both.  When nothing matches, the closest labels, ids and
+refused as ambiguous (E735), naming both.  When nothing matches, the closest labels, ids and
 titles (by :mod:`difflib`, and titles that contain the words typed) are offered, not every
 clause.
 
@@ -96,8 +96,9 @@ def find_clauses(
     :raises PolicyRulesError: E400 when none does; the hint names the closest clauses, or
         when none is close says ``listing`` (where every clause is listed).
         E735 when a name run into a label reads as clauses of two documents (``d12`` with
-        documents ``d`` and ``d1``: ``d`` 12, or ``d1`` 2); the hint gives both spellings
-        that are not ambiguous (``d 12``, the id ``d/12``).
+        documents ``d`` and ``d1``: ``d`` 12, or ``d1`` 2; the hint gives both spellings
+        that are not ambiguous, ``d 12``, the id ``d/12``), or when an article two
+        documents have is written in neither's own numbering (``三``: 第3条 or （三）).
     """
     text = wanted.strip()
     exact = [cl for cl in policy.clauses if text in (cl.id, cl.label)]
@@ -151,7 +152,7 @@ def _ambiguous(policy: CheckedPolicy, wanted: str, found: list[ClauseInfo]) -> D
 
 
 def _two_articles(policy: CheckedPolicy, wanted: str, found: list[ClauseInfo]) -> Diagnostic:
-    """E400: an article two documents have, in neither's own numbering (``三``, ``第三条``
+    """E735: an article two documents have, in neither's own numbering (``三``, ``第三条``
     for 京经信发 第3条 and 京医保发（三）): never one chosen silently."""
     shown = " or ".join(
         f"{_document(policy, cl)} {shown_label(cl.label)} {cl.title or ''}".rstrip() + f" ({cl.id})"
@@ -159,7 +160,7 @@ def _two_articles(policy: CheckedPolicy, wanted: str, found: list[ClauseInfo]) -
     )
     spelt = ", ".join(f"`{_document(policy, cl)} {shown_label(cl.label)}`" for cl in found)
     return Diagnostic(
-        "E400",
+        "E735",
         f"clause {wanted!r} is an article of {len({cl.document for cl in found})} "
         f"documents: {shown}",
         hint=f"name the document before the label ({spelt}), write the label in its "

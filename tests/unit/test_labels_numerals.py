@@ -90,11 +90,11 @@ def test_one_documents_own_numbering_or_document_names_it(
 def test_an_article_of_two_documents_in_neither_numbering_is_ambiguous(
     beijing: policyrules.Policy, label: str
 ) -> None:
-    """E400 naming both, with the spellings that are not ambiguous; never one chosen."""
+    """E735 naming both, with the spellings that are not ambiguous; never one chosen."""
     with pytest.raises(PolicyRulesError) as err:
         find_clauses(beijing.checked, label)
     (d,) = err.value.diagnostics
-    assert d.code == "E400"
+    assert d.code == "E735"
     assert d.message == (
         f"clause {label!r} is an article of 2 documents: "
         "京经信发〔2025〕50号 第3条 创新产品上市奖励 (jjxf_2025_50/3) or "
@@ -105,7 +105,23 @@ def test_an_article_of_two_documents_in_neither_numbering_is_ambiguous(
 
 
 def test_explain_says_the_ambiguity(capsys: pytest.CaptureFixture[str]) -> None:
-    """The command line exits 2 with the E400 and both clauses."""
+    """The command line exits 2 with the E735 and both clauses."""
     assert main(["explain", str(BEIJING), "第三条"]) == 2
     err = capsys.readouterr().err
-    assert "error[E400]: clause '第三条' is an article of 2 documents" in err
+    assert "error[E735]: clause '第三条' is an article of 2 documents" in err
+
+
+def test_the_service_answers_an_ambiguous_article_400_not_404() -> None:
+    """hCG: the service turned every E400 of the lookup into 404 E714 ("no clause"), so
+    `/v1/clauses/第三条`, an article of both documents, read as if neither had it.  Now it is
+    400 E735 naming both."""
+    from starlette.testclient import TestClient
+
+    from policyrules.serve import create_app
+
+    with TestClient(create_app(policyrules.load(BEIJING))) as client:
+        answer = client.get("/v1/clauses/第三条")
+    assert answer.status_code == 400
+    (error,) = answer.json()["errors"]
+    assert error["code"] == "E735"
+    assert "第3条" in error["message"]
