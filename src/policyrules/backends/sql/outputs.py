@@ -20,7 +20,7 @@ import sqlglot.expressions as exp
 
 from ...model import EntityInfo, ProvisionInfo
 from .names import expand, names_out
-from .sqlbits import BIGINT, VARCHAR, Pairs, case, firm_id, own
+from .sqlbits import BIGINT, VARCHAR, Pairs, case, firm_id, guarded_concat, own
 from .sqlbits import alias as _alias
 from .sqlbits import cast as _cast
 from .sqlbits import empty_names as _empty
@@ -99,6 +99,7 @@ def decision_row(
         defaults["subject"] = subject
         defaults["firm"] = firm_id([e.name for e in chain], ids)
     defaults.update(fields)
+    defaults["binding_caps"] = guarded_concat(defaults["binding_caps"])
     for c in _NAME_LISTS:
         defaults[c] = names_out(expand(defaults[c], lists))
     return [_alias(own(defaults[c]), c, quoted=True) for c in DECISION_COLUMNS]

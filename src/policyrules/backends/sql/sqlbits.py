@@ -37,6 +37,7 @@ __all__ = [
     "empty_names",
     "firm_id",
     "gate",
+    "guarded_concat",
     "is_bool",
     "is_false",
     "is_null",
@@ -225,6 +226,52 @@ def case(whens: Iterable[tuple[exp.Expr, exp.Expr]], default: exp.Expr) -> exp.E
     for cond, value in kept:
         out = out.when(own(cond), own(value), copy=False)
     return out.else_(own(default), copy=False)
+
+
+def _never_null_list(e: exp.Expr) -> bool:
+    """Whether the list ``e`` is never NULL, as written: a list literal (cast or not), or a
+    CASE whose every branch is one."""
+    if isinstance(e, exp.Paren | exp.Cast):
+        return _never_null_list(e.this)
+    if isinstance(e, exp.Array):
+        return True
+    if isinstance(e, exp.Case):
+        default = e.args.get("default")
+        branches = [w.args.get("true") for w in e.args.get("ifs") or ()]
+        return default is not None and all(
+            b is not None and _never_null_list(b) for b in [*branches, default]
+        )
+    return False
+
+
+def _empty_list(e: exp.Expr | None) -> bool:
+    while isinstance(e, exp.Paren | exp.Cast):
+        e = e.this
+    return isinstance(e, exp.Array) and not e.expressions
+
+
+def guarded_concat(e: exp.Expr) -> exp.Expr:
+    """``LIST_CONCAT(head, CASE WHEN c1 THEN x1 ELSE [] END, ...)`` as ``CASE WHEN c1 OR
+    ... THEN <the same concat> ELSE head END``, where ``head`` is never NULL; else ``e`` as
+    it is.  The same lists on every row (where no ``c`` holds each part after the head is
+    empty), but a row where none holds, most rows, builds no list: concatenating an empty
+    list to every decision's ``binding_caps`` was a tenth of the decisions' time at 10^6."""
+    if not isinstance(e, exp.ArrayConcat):
+        return e
+    parts: list[exp.Expr] = []
+    node: exp.Expr = e
+    while isinstance(node, exp.ArrayConcat):
+        parts[:0] = node.expressions
+        node = node.this
+    head = node
+    guards: list[exp.Expr] = []
+    for part in parts:
+        if not isinstance(part, exp.Case) or not _empty_list(part.args.get("default")):
+            return e
+        guards += [w.this for w in part.args.get("ifs") or ()]
+    if not guards or not _never_null_list(head):
+        return e
+    return case([(any_of(*(g.copy() for g in guards)), own(e))], head.copy())
 
 
 def null_of(ty: t.Type) -> exp.Expr:
