@@ -65,8 +65,8 @@ def value_refused(what: str, exc: duckdb.DataError) -> TableError:
             f"{what}: a value DuckDB cannot compute exactly: {first_line(exc)}",
             hint="a value beyond what the batch holds (an amount beyond BIGINT fen, about "
             "9.2 × 10^16 元; a product of more than 38 digits; a date beyond DuckDB's): check "
-            "the registry's magnitudes, or evaluate these subjects one by one (policyrules "
-            "eval), which computes up to 40 digits",
+            "the registry's magnitudes, or evaluate those firms one at a time (`policyrules "
+            "eval POLICY REGISTRY --firm ID`), which computes up to 40 digits",
         )
     )
 
