@@ -139,8 +139,9 @@ def test_many_claims_paid_nothing_are_said_spent_by_the_fast_path(
     """Twelve products as above, under 第3条 alone (the benchmark's policy, whose paid
     claims the generated function says): five paid 200 万元 (5 × 200 万 = 1000 万, the
     firm-year cap), then P05 … P11 left 0.00 元 each.  Their texts are the generated
-    function's with the head and the amount line put in (``PaidZh.spent_text``), the same
-    as the decisions' texts, every one 【符合条件，额度已用完】."""
+    function's, which puts in the spent cap's head and amount line itself
+    (``PaidZh.spent_lead``: the text is not said paid first, then cut apart), the same as
+    the decisions' texts, every one 【符合条件，额度已用完】."""
     import sys
 
     import policyrules
@@ -153,14 +154,14 @@ def test_many_claims_paid_nothing_are_said_spent_by_the_fast_path(
     finally:
         sys.path.remove(str(ROOT / "benchmarks"))
     put: list[bool] = []
-    spent_text = texts_zh.PaidZh.spent_text
+    spent_lead = texts_zh.PaidZh.spent_lead
 
-    def counted(self: texts_zh.PaidZh, text: str, spent: tuple[str, str]) -> str | None:
-        said = spent_text(self, text, spent)
+    def counted(self: texts_zh.PaidZh, caps: Any) -> tuple[str, str] | None:
+        said = spent_lead(self, caps)
         put.append(said is not None)
         return said
 
-    monkeypatch.setattr(texts_zh.PaidZh, "spent_text", counted)
+    monkeypatch.setattr(texts_zh.PaidZh, "spent_lead", counted)
     product = {
         "approved_on": "2026-03-02",
         "launch_routes": ["national_priority_review"],

@@ -107,6 +107,7 @@ class PaidZh:
         "render",
         "said_facts",
         "singles",
+        "spent_led",
         "spent_said",
         "tail",
         "tail_text",
@@ -141,6 +142,7 @@ class PaidZh:
         self.tail_text = "".join(["\n" + line for line in self.tail])  # (joined once)
         self.singles = singles_zh(w)  # a subject said by its title (subject_zh)
         self.spent_said: dict[str, tuple[str, str]] = {}  # spent(): by the cap's text
+        self.spent_led: dict[str, tuple[str, str]] = {}  # spent_lead(): the same
         self.facts = memos(w, "fact")  # (fact, value's text) -> its words (facts_said)
         # The facts the plan shows (in its order), each run of one entity's together: the
         # entity, and each fact's key, name, whether a rate, title and ：(facts_said),
@@ -249,7 +251,7 @@ class PaidZh:
         make = paid_said_zh(tuple(cap[1] is not None for cap in caps))
         return make(self.head + _SUBJECT, self.singles, "\n" + self.before_amount,
                     self.after_amount, self.said_facts, "\n" + _FACTS, self.tail_text,
-                    self.nl_lines, self.nl_head, _cap_bits)  # fmt: skip
+                    self.nl_lines, self.nl_head, _cap_bits, self.spent_lead)  # fmt: skip
 
     def spent(self, caps: Sequence[tuple[Any, ...]]) -> tuple[str, str] | None:
         """The head and the amount line (escaped) of a claim of these paid nothing because
@@ -270,17 +272,19 @@ class PaidZh:
             self.spent_said[cut[0].text] = found
         return found
 
-    def spent_text(self, text: str, spent: tuple[str, str]) -> str | None:
-        """``text``, a claim's text as the generated function says a paid one (clean: no
-        escapes), said as a spent cap's (:meth:`spent`): its head and its amount's line put
-        in; None if ``text`` is not of that shape."""
-        amount = f"{self.before_amount}{cn_text(0)}{self.after_amount}"
-        if not text.startswith(self.head):
+    def spent_lead(self, caps: Sequence[tuple[Any, ...]]) -> tuple[str, str] | None:
+        """:meth:`spent` of ``caps`` as the generated function puts it in
+        (:mod:`.texts_zh_gen`): the head with the subject's lead after it, the amount's
+        line after its break; kept by the cap that was spent."""
+        cut = [cap for cap, *_, before, after in caps if after == 0 and before > after]
+        if not cut:
             return None
-        at = text.find(amount, len(self.head))
-        if at < 0:
-            return None
-        return f"{spent[0]}{text[len(self.head) : at]}{spent[1]}{text[at + len(amount) :]}"
+        found = self.spent_led.get(cut[0].text)
+        if found is None:
+            spent = self.spent(caps)
+            assert spent is not None
+            found = self.spent_led[cut[0].text] = (spent[0] + _SUBJECT, "\n" + spent[1])
+        return found
 
     def pairs_line(self, facts: tuple[tuple[str, str], ...]) -> str:
         """``facts_said`` of the facts' pairs, each pair's words kept as it keeps them."""
@@ -350,13 +354,12 @@ def paid_text_zh(
     plan = plan_said[0]
     words, last = run[3], run[6]
     seen = last[0]  # read and written whole: two threads saying one result stay right
-    nothing = row[4] == 0  # paid nothing: a cap spent is said so (PaidZh.spent)
     if seen is not None and seen[0] is plan and seen[1] is words and seen[2] == row[12]:
         render: Render | None = seen[4]  # (most) the claim before's, same assumptions
         if render is not None:
             text = render(row)
             if text is not None:
-                return _spent_rendered(seen[3], row, text) if nothing else text
+                return text
     lead = row[11]
     if (
         row[3] != "eligible"
@@ -398,7 +401,7 @@ def paid_text_zh(
         if render is not None:
             text = render(row)
             if text is not None:
-                return _spent_rendered(said, row, text) if nothing else text
+                return text
     clean = said.printable and run[4]  # (the subject, the earlier claims: ids)
     if plan.amount_fact is not None:
         # The facts the plan shows, read from the subject and said as facts_said says the
@@ -417,7 +420,7 @@ def paid_text_zh(
     subject = path[0][1] + "/" + path[1][1] if len(path) == 2 else "/".join([i for _, i in path])
     # The text as one list of pieces, joined once (each line's not joined apart first),
     # its lines apart by BREAK (terminal.printable_pieces).
-    spent = said.spent(row[6]) if nothing else None
+    spent = said.spent(row[6]) if row[4] == 0 else None  # a cap spent is said so
     out: list[str] = [said.head if spent is None else spent[0]]
     if subject:
         out += (_SUBJECT, said.singles.get(subject, subject))
@@ -449,13 +452,6 @@ def paid_text_zh(
     # each piece escaped: escaping is per character, so the lines are escaped alike.
     out += [piece for line in said.tail for piece in (BREAK, line)]
     return printable_pieces(out)
-
-
-def _spent_rendered(said: PaidZh, row: tuple[Any, ...], text: str) -> str | None:
-    """The rendered ``text`` of a claim paid nothing, said as a spent cap's where one cut it
-    (:meth:`PaidZh.spent`); None (said the general way) if the text is not of the shape."""
-    spent = said.spent(row[6])
-    return text if spent is None else said.spent_text(text, spent)
 
 
 def _cap_bits(
