@@ -25,6 +25,7 @@ from .runtime.ledger import NO_EARLIER, Earlier, as_earlier
 from .runtime.money import Money, cn_text
 
 __all__ = [
+    "ENTITLEMENT_AHEAD",
     "ENTITLEMENT_CUT",
     "ENTITLEMENT_RAISED",
     "TRACE_SLOT",
@@ -42,9 +43,12 @@ __all__ = [
 ]
 
 ENTITLEMENT_CUT = "entitlement"
-# A payment raised to settle the earlier years' shares of an entitlement that rose since
-# they were paid (``Payment.before``: its own share).
+# By year k the first k shares of the entitlement computed now are due (分期拨付): a payment
+# raised to settle what the earlier years were paid short of their shares (the entitlement
+# rose since, or a year was paid less), or lowered by what they were paid ahead of them
+# (``Payment.before``: its own share).
 ENTITLEMENT_RAISED = "entitlement_raised"
+ENTITLEMENT_AHEAD = "entitlement_ahead"
 """The :attr:`Payment.cap` of an instalment cut to what the entitlement leaves after the
 schedule's other payments (the entitlement fell since they were paid): no cap of the rule."""
 

@@ -12,12 +12,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .decisions import ENTITLEMENT_CUT, ENTITLEMENT_RAISED, Decision, Payment
+from .decisions import ENTITLEMENT_AHEAD, ENTITLEMENT_CUT, ENTITLEMENT_RAISED, Decision, Payment
 from .explain_holds import holds_en, holds_of, holds_zh, in_years
 from .runtime.holds import Hold
 from .runtime.values import format_value
 from .vocab import (
     AMOUNT_KINDS,
+    PAYMENT_AHEAD,
     PAYMENT_ENTITLEMENT,
     PAYMENT_RAISED,
     PAYMENT_STATUSES,
@@ -110,8 +111,15 @@ def schedule_lines_en(d: Decision) -> list[str]:
             )
         elif p.cap == ENTITLEMENT_RAISED:
             line += (
-                f"; raised from its share {format_value(p.before)}: the entitlement rose since "
-                "the earlier years were paid, and this payment settles their shares of it"
+                f"; raised from its share {format_value(p.before)}: the earlier years were "
+                "paid less than their shares of the entitlement as computed now, and this "
+                "payment settles the difference"
+            )
+        elif p.cap == ENTITLEMENT_AHEAD:
+            line += (
+                f"; lowered from its share {format_value(p.before)}: the earlier years were "
+                "paid more than their shares of the entitlement as computed now, and this "
+                "payment takes the difference off"
             )
         elif p.cap:
             line += f"; cut by cap {p.cap} from {format_value(p.before)}"
@@ -147,6 +155,8 @@ def schedule_lines_zh(
             line += PAYMENT_ENTITLEMENT.format(before=format_value(p.before))
         elif p.cap == ENTITLEMENT_RAISED:
             line += PAYMENT_RAISED.format(before=format_value(p.before))
+        elif p.cap == ENTITLEMENT_AHEAD:
+            line += PAYMENT_AHEAD.format(before=format_value(p.before))
         elif p.cap:
             line += (
                 f"（受上限{quoted(cap_words(p.cap))}限制，由 {format_value(p.before)} 减至此数）"

@@ -38,6 +38,7 @@ __all__ = [
     "PARAMETER_DEFAULT",
     "PARAMETER_SET",
     "PARAMETER_USED",
+    "PAYMENT_AHEAD",
     "PAYMENT_ENTITLEMENT",
     "PAYMENT_RAISED",
     "PAYMENT_STATUSES",
@@ -127,10 +128,17 @@ PAYMENT_ENTITLEMENT = "（应得总额扣除本项其他各期拨付后所余，
 entitlement fell since they were paid: an award is an entitlement, never paid twice)."""
 
 PAYMENT_RAISED = (
-    "（应得总额调增，补足以前各期按现应得总额应拨未拨部分，由本期份额 {before} 增至此数）"
+    "（以前各期拨付少于按现应得总额计算的份额，本期补足，由本期份额 {before} 增至此数）"
 )
-"""An instalment raised to settle the earlier years' shares of an entitlement that rose since
-they were paid (分期拨付: by year k the first k shares of the entitlement are due)."""
+"""An instalment raised to settle what the earlier years were paid short of their shares of the
+entitlement computed now (分期拨付: by year k the first k shares are due): the entitlement rose
+since, or a year was paid less."""
+
+PAYMENT_AHEAD = (
+    "（以前各期拨付多于按现应得总额计算的份额，本期扣除多拨部分，由本期份额 {before} 减至此数）"
+)
+"""An instalment lowered by what the earlier years were paid ahead of their shares of the
+entitlement computed now (by year k the first k shares are due, no more)."""
 
 EARLIER_DEDUCTED = (
     "此前已获本项 {before}，已从本次金额中扣除"

@@ -159,15 +159,40 @@ def test_an_earlier_instalment_paid_short_is_settled_the_next_year() -> None:
     assert grants == [("A", 110 * WAN, 2026)]
 
 
+def test_a_year_paid_ahead_is_taken_off_the_next_year() -> None:
+    """hCI's trial: investment 1,000 万元, entitlement 30% = 300 万元, shares 120 / 90 / 90
+    万元; the ledger paid 150 万元 in 2025 (30 万元 ahead of its share).  By 2026, 120 + 90 =
+    210 万元 are due, no more: 2026 pays 210 − 150 = 60 万元 (the old code paid its whole
+    share, 90 万元: 240 万元 by 2026, 30 万元 of 2027's share early); 2027 its 90 万元, future
+    as of 2026-06-01.  Total 150 + 60 + 90 = 300 万元.  One by one alike (_run checks)."""
+    firms = [{"id": "A", "approved_on": "2025-03-01", "investment": "1000万元"}]
+    paid = [{"provision": "t/1/s", "firm": "A", "amount": "150万元", "year": 2025}]
+    got, grants = _run(THREE_YEARS, firms, paid, dt.date(2026, 6, 1))
+    assert got["A"] == ("eligible", 300 * WAN, "exact", [])
+    assert grants == [("A", 60 * WAN, 2026)]
+
+
+def test_a_year_paid_far_ahead_leaves_nothing_due_until_its_shares_catch_up() -> None:
+    """The ledger paid 250 万元 in 2025 of the 300 万元 (shares 120 / 90 / 90): by 2026 210
+    万元 are due, 40 万元 less than paid: 2026 pays 0 (never below 0, no grant); 2027 the 300
+    − 250 = 50 万元 left (as of 2027-12-31).  Total 250 + 0 + 50 = 300 万元."""
+    firms = [{"id": "A", "approved_on": "2025-03-01", "investment": "1000万元"}]
+    paid = [{"provision": "t/1/s", "firm": "A", "amount": "250万元", "year": 2025}]
+    got, grants = _run(THREE_YEARS, firms, paid, dt.date(2027, 12, 31))
+    assert got["A"] == ("eligible", 300 * WAN, "exact", [])
+    assert grants == [("A", 50 * WAN, 2027)]
+
+
 def test_a_later_instalment_is_cut_to_what_the_entitlement_leaves() -> None:
     """Investment 100 万元: entitlement 30 万元, shares 12 / 9 / 9 万元.  The ledger paid
-    25 万元 in 2025 (the entitlement fell since): 2026's 9 万元 is cut to the 30 − 25 = 5
-    万元 left, 2027's to 0 (no grant).  Total 25 + 5 + 0 = 30 万元 (as of the end of 2027)."""
+    25 万元 in 2025 (the entitlement fell since): by 2026 12 + 9 = 21 万元 are due, less than
+    paid: 2026 pays 0 (no grant); 2027 the 30 − 25 = 5 万元 left.  Total 25 + 0 + 5 = 30 万元
+    (as of the end of 2027; before hCI's trial 2026 paid the 5 万元, a year early)."""
     firms = [{"id": "B", "approved_on": "2025-03-01", "investment": "100万元"}]
     paid = [{"provision": "t/1/s", "firm": "B", "amount": "25万元", "year": 2025}]
     got, grants = _run(THREE_YEARS, firms, paid, dt.date(2027, 12, 31))
     assert got["B"] == ("eligible", 30 * WAN, "exact", [])
-    assert grants == [("B", 5 * WAN, 2026)]
+    assert grants == [("B", 5 * WAN, 2027)]
 
 
 def test_an_unknown_start_or_a_payment_outside_the_years() -> None:

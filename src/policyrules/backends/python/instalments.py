@@ -33,7 +33,14 @@ from typing import Any
 
 import attrs
 
-from ...decisions import ENTITLEMENT_CUT, ENTITLEMENT_RAISED, CapEvent, Payment, Step
+from ...decisions import (
+    ENTITLEMENT_AHEAD,
+    ENTITLEMENT_CUT,
+    ENTITLEMENT_RAISED,
+    CapEvent,
+    Payment,
+    Step,
+)
 from ...runtime.claim_holds import count_held
 from ...runtime.ledger import Accounts, Grant, ScopeKey
 from ...runtime.money import Money
@@ -159,11 +166,16 @@ def pay_schedule(
         mine: Views = ()
         penv = attrs.evolve(env, payment=(y, k))
         if amount is not None:
-            if due is not None and due[k - 1] - own_total > amount.fen:
+            owed = None if due is None else max(due[k - 1] - own_total, 0)
+            if owed is not None and owed != amount.fen:
                 # 分期拨付: by year k the first k shares of the entitlement computed now are
-                # due.  Earlier years paid less (the entitlement rose since they were paid):
-                # this payment settles the difference, within the caps of its year.
-                cut, amount = (ENTITLEMENT_RAISED, amount), Money(due[k - 1] - own_total)
+                # due, no more and no less.  Earlier years paid less (the entitlement rose
+                # since, a year was paid short): this payment settles the difference, within
+                # the caps of its year; paid more: it takes the difference off.
+                # (the last year's due is the entitlement: lowered, it is what that leaves)
+                ahead = ENTITLEMENT_CUT if k == len(amounts) else ENTITLEMENT_AHEAD
+                how = ENTITLEMENT_RAISED if owed > amount.fen else ahead
+                cut, amount = (how, amount), Money(owed)
             if left is not None and amount.fen > max(left, 0):
                 cut, amount = (ENTITLEMENT_CUT, amount), Money(max(left, 0))
             amount, by_cap, open_cap, mine = cut_payment(

@@ -13,7 +13,8 @@ Then, for an eligible claim whose start is known:
   ``sh<k>`` = ⌊ent × share_k⌋ fen (integer division of whole numbers), the fen left to the
   ``remainder`` one; ``du<k>`` the first k summed (due by year k);
 * ``<p>_k<k>``, one step a year in order: a year the ledger paid keeps its amount; else the
-  payment is its share, raised to settle what earlier years paid short of ``du<k>``, cut to
+  payment is ``du<k>`` less what earlier years were paid (its share, raised or lowered by
+  what they were paid short of or ahead of their shares; never below 0), cut to
   what the entitlement leaves (``r<k>``, never below 0): ``v<k>``, the paid so far ``w<k>``;
 * ``<p>_f``: the total ``w<N>``, exact when the start, amount and every limit are known.
 
@@ -203,10 +204,12 @@ def instalment_steps(
     prev = f"{name}_s"
     for k in range(1, plan.years + 1):
         was_paid = exp.NEQ(this=col(f"pd{k}"), expression=num(0))
-        # 分期拨付: by year k the first k shares are due; what is left never below 0.
-        # (each operand known where ``ent`` is: GREATEST and LEAST need not test for NULL)
+        # 分期拨付: by year k the first k shares are due, no more and no less: what earlier
+        # years were paid short is settled, what they were paid ahead taken off (never
+        # below 0); what is left never below 0.  (Each operand known where ``ent`` is:
+        # GREATEST and LEAST need not test for NULL.)
         short = exp.Sub(this=col(f"du{k}"), expression=col(f"w{k - 1}"))
-        raised = exp.Greatest(this=col(f"sh{k}"), expressions=[short], ignore_nulls=True)
+        raised = exp.Greatest(this=short, expressions=[num(0)], ignore_nulls=True)
         left = exp.Greatest(this=col(f"r{k - 1}"), expressions=[num(0)], ignore_nulls=True)
         least = exp.Least(this=raised, expressions=[left], ignore_nulls=True)
         owed = case([(is_null(col("ent")), _null())], least)
