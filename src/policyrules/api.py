@@ -19,6 +19,7 @@ from typing import Any
 
 import attrs
 
+from . import facts_dated
 from .api_batch import BatchEntry
 from .api_grants import LedgerEntry
 from .api_ledger import LedgerMemo
@@ -77,8 +78,9 @@ def load(path: str | Path, *, max_source_bytes: int = MAX_SOURCE_BYTES) -> Polic
 
 
 def _kind(ledger: object) -> str:
-    """What was given as the ledger, for E354: ``a list``, ``a Ledger``, ``no ledger``."""
-    return "no ledger" if ledger is None else f"a {type(ledger).__name__}"
+    """What was given as the ledger, for E354: ``not a list``, ``not a Ledger``, ``but
+    none was given``."""
+    return "but none was given" if ledger is None else f"not a {type(ledger).__name__}"
 
 
 @functools.lru_cache(maxsize=4)
@@ -216,6 +218,8 @@ class Policy(BatchEntry, LedgerEntry):
         on_commit: Callable[[StoreTransaction, Result], None] | None = None,
         ledger_file: str | None = None,
         on_other_reading: Callable[[OtherReading], None] | None = None,
+        record_ahead: bool = False,
+        today: dt.date | None = None,
     ) -> Result:
         """Evaluate ``facts``.
 
@@ -244,7 +248,9 @@ class Policy(BatchEntry, LedgerEntry):
         ``imported from <facts_file>``.  The same grant given by several routes counts once.
         ``on_commit(txn, result)`` is called in that transaction before any grant is
         appended, for a record of the caller's own (the HTTP service's decision log): if it
-        or anything after it raises, neither its record nor a grant is written.
+        or anything after it raises, neither its record nor a grant is written.  A commit
+        for an ``as_of`` after ``today`` (the machine's date unless given) granting a year
+        after today's is refused (E428) unless ``record_ahead=True`` says it is meant.
 
         ``explain=False`` computes the awards without their explanations: each decision's
         ``trace``, ``reasons``, ``facts``, ``parameters`` and ``parameters_set`` are left
@@ -274,22 +280,24 @@ class Policy(BatchEntry, LedgerEntry):
             one-time award recorded in another year than these facts give its subject
             (E349, ``policyrules.ledger_years``: after E335, not for a provision
             ``on_other_reading`` took); with ``commit``, an award paid over time evaluated
-            without ``as_of`` (E427: its later years would be recorded now; nothing is
-            written).
+            without ``as_of`` (E427: the years due cannot be told; nothing is written); an
+            ``as_of`` after ``today`` (default: the machine's date) and a grant of a year
+            after today's (E428: it would be recorded as paid now) unless ``record_ahead``.
         :raises FactsError: bad facts, parameters or assumptions; a date after ``as_of`` (E353).
-        :raises FactsTypeError: (also a ``TypeError``) E354, ``commit=True`` with a ledger
-            that is not a :class:`~policyrules.store.LedgerStore`, or with
+        :raises FactsTypeError: (also a ``TypeError``) E354, ``commit=True`` without a
+            :class:`~policyrules.store.LedgerStore` as the ledger, or with
             ``on_other_reading``: before anything is evaluated.
         """
         if commit and not isinstance(ledger, LedgerStore):  # before anything is evaluated
             raise FactsTypeError(
                 Diagnostic(
                     "E354",
-                    f"commit=True needs a LedgerStore as the ledger, not {_kind(ledger)}: "
+                    f"commit=True needs a LedgerStore as the ledger, {_kind(ledger)}: "
                     "only a store records grants",
-                    hint="open one, made once by `policyrules ledger init grants.db`: "
+                    hint="make one once, by `policyrules ledger init grants.db` or "
+                    'policyrules.LedgerStore.open("grants.db", create=True), and pass '
                     'ledger=policyrules.LedgerStore.open("grants.db"); or leave commit out '
-                    "to read these grants without recording any",
+                    "to evaluate without recording any grant",
                 )
             )
         if commit and on_other_reading is not None:
@@ -393,6 +401,7 @@ class Policy(BatchEntry, LedgerEntry):
                         own_readings=lambda: {**defaults, **self._stated(facts)},
                         defaults=defaults,
                         on_commit=on_commit,
+                        ahead=(day, today or facts_dated.machine_today(), record_ahead),
                     )
             return result
         if ledger is None:

@@ -32,7 +32,7 @@ from .backends.sql.plan import SqlPlan
 from .batch_columns import decisions_sql
 from .batch_earlier import NO_EARLIER_GRANTS, Earlier
 from .batch_top_ups import NO_TOP_UPS, TopUps, top_ups
-from .batch_totals import NO_TOTALS, AmountTotals, totals_of, totals_queries
+from .batch_totals import NO_TOTALS, AmountTotals, totals_of, totals_queries, undated_provisions
 from .batch_write import (
     OUTPUTS,
     Readings,
@@ -158,8 +158,10 @@ class BatchResult:
         counted: bool = True,
         readings: Readings | None = None,
         earlier: Earlier = NO_EARLIER_GRANTS,
+        undated: frozenset[str] = frozenset(),
     ) -> None:
         self.con = con
+        self._undated = undated  # the awards paid over time, without as_of: forecasts
         self.earlier = earlier  # the earlier grants it read (for batch --ledger-out)
         # The readings the run used for given provisions (its assumption values).
         self._readings = readings
@@ -173,7 +175,7 @@ class BatchResult:
         written file once the outputs are written as Parquet (a few columns read back),
         else from the view (ask before closing)."""
         if not self._counted:
-            self._summary = _count(self.con, self._summary, self._counts_from)
+            self._summary = _count(self.con, self._summary, self._counts_from, self._undated)
             self._counted = True
         return self._summary
 
@@ -404,7 +406,10 @@ def run_batch(
     readings = functools.partial(readings_of, checked, assumptions)
     text = functools.partial(grants_ledger, con, (), "_ledger_table")
     earlier = Earlier(None if own is None else (own.shown, text), ledger)
-    return BatchResult(con, summary, counted=False, readings=readings, earlier=earlier)
+    undated = undated_provisions(checked, as_of)
+    return BatchResult(
+        con, summary, counted=False, readings=readings, earlier=earlier, undated=undated
+    )
 
 
 def run_steps(
@@ -447,9 +452,14 @@ def run_steps(
     return timings
 
 
-def _count(con: duckdb.DuckDBPyConnection, summary: BatchSummary, decisions: str) -> BatchSummary:
+def _count(
+    con: duckdb.DuckDBPyConnection,
+    summary: BatchSummary,
+    decisions: str,
+    undated: frozenset[str] = frozenset(),
+) -> BatchSummary:
     """``summary`` with the rows, statuses and totals of ``decisions`` (a table, view or
-    file read) and of the ``grants`` table."""
+    file read) and of the ``grants`` table; ``undated``: the awards shown as forecasts."""
     counts: dict[str, int] = {}
     exact = rows = 0
     for status, n, fen in con.execute(
@@ -464,7 +474,7 @@ def _count(con: duckdb.DuckDBPyConnection, summary: BatchSummary, decisions: str
     ).fetchall()[0]
     statuses = {s: counts.pop(s, 0) for s in STATUSES} | counts
     amounts, unset = totals_queries(decisions)
-    totals = totals_of(con.execute(amounts).fetchall(), con.execute(unset).fetchall())
+    totals = totals_of(con.execute(amounts).fetchall(), con.execute(unset).fetchall(), undated)
     return attrs.evolve(
         summary,
         decisions=rows,

@@ -41,6 +41,7 @@ from .batch_columns import decisions_sql
 from .batch_earlier import NO_EARLIER_GRANTS, Earlier
 from .batch_spark_summary import after_today, amount_totals, top_ups
 from .batch_top_ups import NO_TOP_UPS
+from .batch_totals import undated_provisions
 from .batch_write import OUTPUTS, check_format, check_out, put_in_place
 from .errors import Diagnostic, TableError
 from .facts_dated import SHOWN, AfterToday, later_in_rows, refuse_later
@@ -145,6 +146,7 @@ class SparkBatchResult:
         earlier: Earlier = NO_EARLIER_GRANTS,
         ledger: DataFrame | None = None,
         after: AfterToday | None = None,
+        undated: frozenset[str] = frozenset(),
     ) -> None:
         self.spark = spark
         self.earlier = earlier  # the earlier grants it read (for batch --ledger-out)
@@ -156,6 +158,7 @@ class SparkBatchResult:
         self._summary: BatchSummary | None = None
         self._ledger = ledger  # the earlier grants the plan read, for the top-ups
         self._after = after  # without as_of: the dates after the machine's date
+        self._undated = undated  # without as_of: the awards paid over time (forecasts)
 
     def decisions(self) -> DataFrame:
         """The decisions table (:data:`~policyrules.batch_columns.DECISION_COLUMNS`)."""
@@ -272,7 +275,7 @@ class SparkBatchResult:
             granted, n = grants.selectExpr(
                 "coalesce(sum(CAST(amount_fen AS BIGINT)), 0)", "count(*)"
             ).collect()[0]
-            totals = amount_totals(self.spark, decisions)
+            totals = amount_totals(self.spark, decisions, self._undated)
         statuses = {s: counts.pop(s, 0) for s in STATUSES} | counts
         return BatchSummary(
             dict(self.inputs),
@@ -437,6 +440,7 @@ def run_batch_spark(
         earlier=earlier,
         ledger=tables["ledger"],
         after=after,
+        undated=undated_provisions(compiled.checked, as_of),
     )
 
 

@@ -62,13 +62,16 @@ def _backticks(name: str) -> str:
     return "`" + name.replace("`", "``") + "`"
 
 
-def amount_totals(spark: SparkSession, decisions: DataFrame) -> AmountTotals:
+def amount_totals(
+    spark: SparkSession, decisions: DataFrame, undated: frozenset[str] = frozenset()
+) -> AmountTotals:
     """The exact, up-to and unknown totals of ``decisions`` and the unset parameters that
     leave amounts open: :func:`~policyrules.batch_totals.totals_queries`' two queries, as
-    DuckDB runs them (the caller maps Spark's errors)."""
+    DuckDB runs them (the caller maps Spark's errors); ``undated`` the awards shown as
+    forecasts."""
     _listed(decisions).createOrReplaceTempView("_summary_decisions")
     amounts, unset = totals_queries("_summary_decisions", "spark")
-    return totals_of(spark.sql(amounts).collect(), spark.sql(unset).collect())
+    return totals_of(spark.sql(amounts).collect(), spark.sql(unset).collect(), undated)
 
 
 def _listed(decisions: DataFrame) -> DataFrame:

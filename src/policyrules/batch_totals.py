@@ -9,25 +9,36 @@ one for the unset parameters) in the dialect of the engine, over the batch's
 ``decisions`` (:data:`~policyrules.batch_columns.DECISION_COLUMNS`);
 :func:`totals_of` folds their rows into :class:`AmountTotals`, per provision and over all,
 money in fen (never a float).  A ``range`` decision's ``amount_fen`` is its upper end: it
-counts with the ``up_to`` bounds.
+counts with the ``up_to`` bounds.  Without ``as_of`` an award paid over time is a forecast,
+granted nothing (:func:`undated_provisions`): its exact amounts are counted apart, and the
+summary says what to do.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
 import attrs
 
+from .model import CheckedPolicy
 from .runtime.money import Money
 from .runtime.values import format_value
 
-__all__ = ["NO_TOTALS", "AmountTotals", "MeasureTotals", "totals_of", "totals_queries"]
+__all__ = [
+    "NO_TOTALS",
+    "AmountTotals",
+    "MeasureTotals",
+    "totals_of",
+    "totals_queries",
+    "undated_provisions",
+]
 
 _BOUNDED = "('up_to', 'range')"
 
 # Per award provision: its words, then the exact amounts (sum, count), the bounds (sum,
-# count), eligible with no amount, eligibility unknown.  Every engine reads this text.
+# count), eligible with no amount, eligibility unknown, eligible with an exact amount above
+# 0 元 (granted, or a forecast).  Every engine reads this text.
 _AMOUNTS = f"""
 SELECT provision, max(document_number), max(clause), max(title),
   sum(CASE WHEN amount_kind = 'exact' THEN CAST(amount_fen AS BIGINT) ELSE 0 END),
@@ -36,7 +47,9 @@ SELECT provision, max(document_number), max(clause), max(title),
   sum(CASE WHEN amount_kind IN {_BOUNDED} THEN 1 ELSE 0 END),
   sum(CASE WHEN status = 'eligible' AND (amount_fen IS NULL OR amount_kind IS NULL
                                          OR amount_kind = 'unknown') THEN 1 ELSE 0 END),
-  sum(CASE WHEN status = 'unknown' THEN 1 ELSE 0 END)
+  sum(CASE WHEN status = 'unknown' THEN 1 ELSE 0 END),
+  sum(CASE WHEN status = 'eligible' AND amount_kind = 'exact' AND amount_fen > 0
+           THEN 1 ELSE 0 END)
 FROM {{decisions}} WHERE kind = 'award' GROUP BY provision
 """
 
@@ -46,6 +59,15 @@ SELECT parameter, count(*) FROM (
   SELECT {explode}(missing_parameters) AS parameter FROM {decisions}
 ) AS named WHERE parameter IS NOT NULL GROUP BY parameter
 """
+
+
+def undated_provisions(policy: CheckedPolicy, as_of: object) -> frozenset[str]:
+    """Without ``as_of`` (``None``), the awards paid over time (``paid over``, ``paid
+    yearly``): each decision of theirs is a forecast, granted nothing (E427 refuses to
+    record it one by one); with ``as_of``, none."""
+    if as_of is not None:
+        return frozenset()
+    return frozenset(p.id for p in policy.provisions() if p.schedule is not None)
 
 
 def totals_queries(decisions: str, dialect: str = "duckdb") -> tuple[str, str]:
@@ -72,7 +94,9 @@ class MeasureTotals:
     """One award provision (``provision`` ``None``: all of them): ``exact`` the exact
     amounts' total over ``exact_count`` decisions, ``up_to`` the upper bounds' total over
     ``up_to_count`` (up to, or a range's upper end), ``no_amount`` eligible decisions
-    with no amount, ``unknown`` decisions of unknown eligibility."""
+    with no amount, ``unknown`` decisions of unknown eligibility; ``forecast`` those of an
+    award paid over time, eligible with an exact amount, shown as a forecast and granted
+    nothing (no ``as_of``)."""
 
     provision: str | None
     exact: Money
@@ -81,6 +105,7 @@ class MeasureTotals:
     up_to_count: int
     no_amount: int
     unknown: int
+    forecast: int = 0
     label_zh: str = attrs.field(default="", eq=False)
 
     @property
@@ -131,6 +156,7 @@ class MeasureTotals:
             "upper_yuan": str(self.upper.yuan),
             "no_amount": self.no_amount,
             "unknown": self.unknown,
+            "forecast": self.forecast,
         }
 
 
@@ -151,7 +177,22 @@ class AmountTotals:
         if self.unset:
             named = ", ".join(f"{n} ({k} decisions)" for n, k in self.unset)
             out.append(f"unset parameters (amounts left open): {named}")
+        if self.total.forecast:
+            out.append(
+                f"forecasts: {self.total.forecast} decision(s) of awards paid over time "
+                f"({self._forecast_named()}) shown as a forecast, granted nothing: no "
+                "--as-of, so the years due cannot be told; give --as-of YYYY-MM-DD, the day "
+                "of the payment run, to grant the years due by then"
+            )
         return out
+
+    def _forecast_named(self, zh: bool = False) -> str:
+        """The awards with forecasts and how many each: ``p/1/r: 2``, ``第1条 奖励 2 项``."""
+        if zh:
+            return "、".join(
+                f"{m.label_zh or m.provision} {m.forecast} 项" for m in self.measures if m.forecast
+            )
+        return ", ".join(f"{m.provision}: {m.forecast}" for m in self.measures if m.forecast)
 
     def lines_zh(self) -> list[str]:
         """:meth:`lines` in Chinese."""
@@ -160,6 +201,13 @@ class AmountTotals:
         if self.unset:
             named = "、".join(f"{n}（{k} 项决定）" for n, k in self.unset)
             out.append(f"未设定的参数（金额因此未定）：{named}")
+        if self.total.forecast:
+            out.append(
+                f"预计：分年拨付的奖补有 {self.total.forecast} 项决定"
+                f"（{self._forecast_named(zh=True)}）"
+                "仅列出预计金额，未发放：未给出评估日期，无法确定哪些年度已到期；"
+                "给出 --as-of YYYY-MM-DD（拨付日期），即发放届时已到期的年度"
+            )
         return out
 
     def to_json(self) -> dict[str, Any]:
@@ -173,10 +221,15 @@ class AmountTotals:
 NO_TOTALS = AmountTotals((), MeasureTotals(None, Money(0), 0, Money(0), 0, 0, 0))
 
 
-def totals_of(amounts: Iterable[Sequence[Any]], unset: Iterable[Sequence[Any]]) -> AmountTotals:
-    """The rows of :func:`totals_queries`' two queries (from either engine) as totals."""
+def totals_of(
+    amounts: Iterable[Sequence[Any]],
+    unset: Iterable[Sequence[Any]],
+    undated: Collection[str] = frozenset(),
+) -> AmountTotals:
+    """The rows of :func:`totals_queries`' two queries (from either engine) as totals;
+    ``undated``: the awards whose exact amounts are forecasts (:func:`undated_provisions`)."""
     measures = []
-    for provision, number, clause, title, ef, en, uf, un, na, uk in amounts:
+    for provision, number, clause, title, ef, en, uf, un, na, uk, xe in amounts:
         measures.append(
             MeasureTotals(
                 str(provision),
@@ -186,6 +239,7 @@ def totals_of(amounts: Iterable[Sequence[Any]], unset: Iterable[Sequence[Any]]) 
                 int(un or 0),
                 int(na or 0),
                 int(uk or 0),
+                int(xe or 0) if provision in undated else 0,
                 label_zh=_zh_label(number, clause, title, str(provision)),
             )
         )
@@ -198,6 +252,7 @@ def totals_of(amounts: Iterable[Sequence[Any]], unset: Iterable[Sequence[Any]]) 
         sum(m.up_to_count for m in measures),
         sum(m.no_amount for m in measures),
         sum(m.unknown for m in measures),
+        sum(m.forecast for m in measures),
     )
     named = sorted(((str(n), int(k)) for n, k in unset), key=lambda x: (-x[1], x[0]))
     return AmountTotals(tuple(measures), total, tuple(named))

@@ -48,8 +48,14 @@ def cmd_batch(args: argparse.Namespace) -> int:
     if args.master is not None or args.spark_conf:
         raise _not_spark("--master" if args.master is not None else "--spark-conf")
     policy = load(args.policy)
-    with ledger_out(policy, args.ledger_out, args.ledger) as out:
+    with ledger_out(policy, args.ledger_out, args.ledger, **_ahead(args)) as out:
         return _batch_duckdb(args, policy, out)
+
+
+def _ahead(args: argparse.Namespace) -> dict[str, Any]:
+    """``--as-of`` and ``--record-ahead``, for ``--ledger-out`` (E428)."""
+    as_of = None if args.as_of is None else read_as_of(args.as_of)  # a date when checked
+    return {"as_of": as_of, "record_ahead": args.record_ahead}
 
 
 def _refuse_ledger_in_out(ledger: str | None, out: str) -> None:
@@ -207,7 +213,7 @@ def _batch_spark(args: argparse.Namespace) -> int:
     conf = _spark_conf(args.spark_conf)
     refuse_input(args.input)
     policy = load(args.policy)
-    with ledger_out(policy, args.ledger_out, args.ledger) as out:
+    with ledger_out(policy, args.ledger_out, args.ledger, **_ahead(args)) as out:
         return _spark_run(args, policy, conf, out)
 
 
@@ -302,6 +308,12 @@ def add_batch_command(sub: Any) -> None:
         "and this run's) as a JSON ledger file, for 'policyrules ledger import'",
     )
     b.add_argument("--as-of", help="the day the result speaks for (YYYY-MM-DD)")
+    b.add_argument(
+        "--record-ahead",
+        action="store_true",
+        help="with --ledger-out and an --as-of after today, write the grants of years after "
+        "this one all the same (refused otherwise, E428: they would be recorded as paid now)",
+    )
     b.add_argument(
         "--set", action="append", default=[], metavar="PARAM=VALUE", help="give a parameter"
     )

@@ -13,22 +13,29 @@ paid the earlier grants' 一次性 awards and caps again.  Also:
   (E333) if the file changed while the run used it;
 - any other existing ledger file is replaced only if the ledger written holds every grant
   it holds (E333 otherwise, naming one); a store, a directory, a FIFO or a device is
-  refused before the run (E333, E334).
+  refused before the run (E333, E334);
+- a run for an ``--as-of`` after today that grants a year after today's is not written
+  (E428, :func:`~policyrules.ledger_dated.refuse_ahead`) unless ``--record-ahead``.
 """
 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import attrs
 
+from . import facts_dated
 from .api import Policy
+from .api_values import as_of_date
 from .batch_earlier import NO_EARLIER_GRANTS, Earlier
 from .cli_ledger import _check_out_early, _format_of, _lost, _refuse
 from .files import check_writable, locked, real_target, write_atomic
+from .ledger_dated import refuse_ahead
 from .ledger_io import dump_ledger, merge_ledgers, read_ledger
 from .runtime.bases import to_bases
 from .runtime.ledger import Ledger
@@ -41,12 +48,15 @@ __all__ = ["LedgerOut", "ledger_out", "write_ledger_out"]
 class LedgerOut:
     """What is known of an ``--ledger-out`` target before the run: its path, the grants it
     holds (``None``: absent or empty), and, when it is the ``--ledger`` file, that file's
-    grants and bytes as read (to write them back with the run's, and to see a change)."""
+    grants and bytes as read (to write them back with the run's, and to see a change);
+    the run's ``as_of`` and ``record_ahead`` (E428)."""
 
     path: Path
     existing: Ledger | None
     earlier: Ledger | None = None
     read_bytes: bytes | None = None
+    as_of: dt.date | None = attrs.field(default=None, kw_only=True)
+    record_ahead: bool = attrs.field(default=False, kw_only=True)
 
     def text(self, policy: Policy, run_text: str, earlier: Earlier = NO_EARLIER_GRANTS) -> str:
         """The text to write: the grants of ``earlier`` (what the run read: the registry's
@@ -56,7 +66,8 @@ class LedgerOut:
 
         :raises LedgerError: E333 if the target holds grants neither read nor written by
             this run, or if the ``--ledger`` file changed during the run; E326 if two of
-            them give one grant two amounts; E335 two readings of one provision's grants.
+            them give one grant two amounts; E335 two readings of one provision's grants;
+            E428 a grant of a year after today's for an ``as_of`` after today.
         """
         if self.earlier is not None and self.path.read_bytes() != self.read_bytes:
             raise _refuse(
@@ -78,6 +89,8 @@ class LedgerOut:
         grants = read_ledger(
             policy.checked, data["ledger"], "this run's grants", counted_by=counted
         ).grants
+        today = facts_dated.machine_today()
+        refuse_ahead(policy.checked, grants, self.as_of, today, record_ahead=self.record_ahead)
         whole = merge_ledgers(
             *parts,
             ("this run's grants", Ledger(grants, bases=data.get("bases", ()))),
@@ -89,10 +102,17 @@ class LedgerOut:
 
 
 @contextlib.contextmanager
-def ledger_out(policy: Policy, out: str | None, ledger: str | None) -> Iterator[LedgerOut | None]:
+def ledger_out(
+    policy: Policy,
+    out: str | None,
+    ledger: str | None,
+    *,
+    as_of: Any = None,
+    record_ahead: bool = False,
+) -> Iterator[LedgerOut | None]:
     """Check ``--ledger-out`` (``out``) before the run and hold its lock (and the
     ``--ledger`` file's, when they are one file) until the block ends; ``None`` without
-    ``--ledger-out``.
+    ``--ledger-out``.  ``as_of`` (as typed) and ``record_ahead``: the run's, for E428.
 
     :raises PolicyRulesError: E333/E334 for a target that cannot be written or is a store.
     """
@@ -101,6 +121,8 @@ def ledger_out(policy: Policy, out: str | None, ledger: str | None) -> Iterator[
         return
     path = Path(out)
     check_writable(path)
+    day = as_of_date(policy.checked, as_of)
+    ahead: dict[str, Any] = {"as_of": day, "record_ahead": record_ahead}
     same = (
         ledger is not None
         and not is_store(ledger)
@@ -109,9 +131,9 @@ def ledger_out(policy: Policy, out: str | None, ledger: str | None) -> Iterator[
     with locked([path]):
         existing = _check_out_early(path, policy, None)
         if same and existing is not None:
-            yield LedgerOut(path, existing, existing, path.read_bytes())
+            yield LedgerOut(path, existing, existing, path.read_bytes(), **ahead)
         else:
-            yield LedgerOut(path, existing)
+            yield LedgerOut(path, existing, **ahead)
 
 
 def write_ledger_out(

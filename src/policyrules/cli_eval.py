@@ -301,6 +301,12 @@ def add_eval_commands(sub: Any) -> None:
         action="store_true",
         help="evaluate against --ledger without recording anything",
     )
+    e.add_argument(
+        "--record-ahead",
+        action="store_true",
+        help="with an --as-of after today, record the grants of years after this one all the "
+        "same (refused otherwise, E428: they would be recorded as paid now)",
+    )
     add_records_option(e)
     _eval_options(e)
     e.set_defaults(run=cmd_eval)

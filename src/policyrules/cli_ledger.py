@@ -11,7 +11,8 @@ and whether it holds grants this run does not read) is checked before the run, s
 target leaves the store untouched.  While a JSON/YAML ledger is read and rewritten, the run
 holds an exclusive lock beside it, and it refuses to write if the file changed since it was
 read, or if the target holds grants this run did not read.  An award paid over time
-evaluated without ``--as-of`` is never recorded (E427, :mod:`.ledger_dated`).
+evaluated without ``--as-of`` is never recorded (E427, :mod:`.ledger_dated`), nor a later
+year than today's for an ``--as-of`` after today unless ``--record-ahead`` says so (E428).
 """
 
 from __future__ import annotations
@@ -22,7 +23,9 @@ import sys
 from pathlib import Path
 from typing import Any, TypeAlias
 
+from . import facts_dated
 from .api import Policy, load
+from .api_values import as_of_date
 from .cli_ledger_recorded import recorded_text
 from .cli_registry import facts_or_registry
 from .convert_ids import whole_number
@@ -30,7 +33,7 @@ from .errors import Diagnostic, FactsError, LedgerError, PolicyRulesError
 from .facts import load_data
 from .files import check_writable, locked, real_target, write_atomic
 from .ledger_bases import bases_after
-from .ledger_dated import refuse_undated
+from .ledger_dated import refuse_to_record
 from .ledger_io import dump_ledger, merge_ledgers, read_ledger, read_ledger_file
 from .ledger_record import grant_places, record_checked
 from .output import add_format, chosen_lang, write_csv, write_jsonl
@@ -173,6 +176,7 @@ def evaluate_with_ledger(
         "as_of": args.as_of,
         "parameters": parameters,
         "assumptions": assumptions,
+        "record_ahead": bool(getattr(args, "record_ahead", False)),  # E428 waived
     }
     if src is not None and is_store(src):
         if out is not None and real_target(out) == real_target(src):
@@ -242,7 +246,9 @@ def evaluate_with_ledger(
             **options,
         )
         if out is not None:
-            refuse_undated(policy.checked, result.decisions)  # E427, before anything is written
+            day = as_of_date(policy.checked, args.as_of or facts.extra.get("as_of"))
+            today = facts_dated.machine_today()  # E427, E428: before anything is written
+            refuse_to_record(policy.checked, result, day, today, options["record_ahead"])
             whole = merge_ledgers(
                 ("the facts' ledger", own),
                 (str(src), earlier),

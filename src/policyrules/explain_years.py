@@ -39,6 +39,10 @@ _HEADING_EN = (
     "  paid over time (no day given: every year is shown, nothing is due yet; "
     "recording needs --as-of):"
 )
+_HEADING_PAID_EN = (  # a year paid before is not "not due"
+    "  paid over time (no day given: every year is shown, the years not paid before are "
+    "not due yet; recording needs --as-of):"
+)
 
 
 def _undated(p: Payment) -> bool:
@@ -98,7 +102,9 @@ def schedule_lines_en(d: Decision) -> list[str]:
     if not d.schedule:
         return []
     undated = any(map(_undated, d.schedule))
-    lines = [_HEADING_EN if undated else "  paid over time:"]
+    paid = any(p.status == "paid" for p in d.schedule)
+    heading = (_HEADING_PAID_EN if paid else _HEADING_EN) if undated else "  paid over time:"
+    lines = [heading]
     held = _year_holds(d) if any(p.held_by for p in d.schedule) else [None] * len(d.schedule)
     for p, said in zip(d.schedule, held, strict=True):
         share = f", {p.share}" if p.share else ""
@@ -144,7 +150,9 @@ def schedule_lines_zh(
     if not d.schedule:
         return []
     undated = any(map(_undated, d.schedule))
-    lines = [PAYMENT_UNDATED["heading"] if undated else "  分年拨付："]
+    paid = any(p.status == "paid" for p in d.schedule)
+    heading = PAYMENT_UNDATED["heading_paid" if paid else "heading"]
+    lines = [heading if undated else "  分年拨付："]
     held = _year_holds(d) if any(p.held_by for p in d.schedule) else [None] * len(d.schedule)
     for p, said in zip(d.schedule, held, strict=True):
         share = f"，{p.share}" if p.share else ""

@@ -17,13 +17,14 @@ facts' own earlier grants the store lacks: the store holds every grant a run rel
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 
 from .backends.python.compile import CompiledPolicy
 from .facts import locate
 from .ledger_bases import implied_bases, readings_of
 from .ledger_check import check_caps, check_exclusive, check_once
-from .ledger_dated import refuse_undated
+from .ledger_dated import refuse_to_record
 from .ledger_ids import check_import
 from .ledger_io import merge_ledgers, read_ledger
 from .model import CheckedPolicy
@@ -99,18 +100,22 @@ def record_run(
     own_readings: Callable[[], Mapping[str, Value]],
     defaults: Mapping[str, Value],
     on_commit: Callable[[StoreTransaction, Result], None] | None,
+    ahead: tuple[dt.date | None, dt.date, bool],
 ) -> None:
     """Record in the open write transaction ``txn`` the grants of ``result`` and the
     readings its decisions used, and before them the facts' own earlier grants ``own``
     (from ``source``) that the store (holding ``stored``) lacks, in a batch noted
     ``imported from <source>``, with the readings they were counted by (``own_readings()``:
     the facts' own ``assumptions:`` over the ``defaults``).  ``on_commit(txn, result)`` is
-    called first, for a record of the caller's own in the same transaction.
+    called first, for a record of the caller's own in the same transaction.  ``ahead`` is
+    (``as_of``, today, ``record_ahead``): a run for a later day is refused by
+    :func:`~policyrules.ledger_dated.refuse_ahead` unless ``record_ahead``.
 
-    :raises LedgerError: E427 (an award paid over time evaluated without ``as_of``), E335
+    :raises LedgerError: E427 (an award paid over time evaluated without ``as_of``), E428
+        (grants of years after today's, for an ``as_of`` after today), E335
         (the facts' readings other than the store's), E331 (a grant already recorded):
         nothing is then written."""
-    refuse_undated(checked, result.decisions)  # E427: years early
+    refuse_to_record(checked, result, *ahead)  # E427, E428: years early
     if on_commit is not None:
         on_commit(txn, result)
     have = set(stored)

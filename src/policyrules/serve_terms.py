@@ -52,8 +52,16 @@ _RULES: tuple[tuple[re.Pattern[str], str], ...] = (
         r"the query `\g<flag>=\g<name>=\g<value>`",
     ),
     (
-        re.compile(r"give --as-of YYYY-MM-DD \(as_of in the facts or the API\)"),
-        "give `as_of: YYYY-MM-DD` in the document (or the query `as_of=YYYY-MM-DD`)",
+        re.compile(
+            r"--as-of YYYY-MM-DD on the command line, as_of= to Policy\.evaluate \(or "
+            r"as_of: in the facts\)"
+        ),
+        "`as_of: YYYY-MM-DD` in the document (or the query `as_of=YYYY-MM-DD`)",
+    ),
+    (  # E428: the service records no grant ahead of its year
+        re.compile(r"^a dry run shows them \(.*?\); give the day of the payment run as .*$"),
+        "the same request without commit=1 shows them; give the day of the payment run as "
+        "`as_of` (the service records no grant before its year)",
     ),
     (re.compile(r"as --as-of \(as_of in the facts, the API or the service\)"), "as `as_of`"),
     (

@@ -118,10 +118,15 @@ unknown or only a bound, so nothing is granted."""
 
 PAYMENT_UNDATED = {
     "heading": "  分年拨付（未给出评估日期：逐年列出全部年度，均未到期；记入台账须给出评估日期）：",
+    "heading_paid": (
+        "  分年拨付（未给出评估日期：逐年列出全部年度，未拨付的各年度均未到期；"
+        "记入台账须给出评估日期）："
+    ),
     "status": "预计（未给出评估日期）",
 }
 """A schedule evaluated without ``--as-of`` (a forecast, never recorded: E427): its heading
-and the word for a year not paid before."""
+(``heading_paid`` where a year is paid already: 已拨付 is not 未到期) and the word for a
+year not paid before."""
 
 PAYMENT_ENTITLEMENT = "（应得总额扣除本项其他各期拨付后所余，由 {before} 减至此数）"
 """An instalment cut to what the entitlement leaves after the schedule's other payments (the

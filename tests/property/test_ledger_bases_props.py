@@ -12,16 +12,18 @@ facts --ledger L.json --ledger-out L.json --assume year_basis=R`` (the first wit
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import io
 import json
 import tempfile
 from collections import defaultdict
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from policyrules import Money
+from policyrules import Money, facts_dated
 from policyrules.cli import main
 
 WAN = 1_000_000  # fen in 1 万元
@@ -109,12 +111,14 @@ def test_a_file_ledger_never_pays_a_firm_year_twice(
             facts = folder / f"r{n}.json"
             facts.write_text(json.dumps({"firms": [{"id": "f1", "products": rows}]}), "utf-8")
             before = ledger.read_bytes() if ledger.exists() else None
-            code = _cli(
-                "eval", folder / "policy", facts,
-                *(("--ledger", ledger) if ledger.exists() else ()),
-                "--ledger-out", ledger, "--as-of", "2027-12-31",
-                "--assume", f"year_basis={reading}",
-            )  # fmt: skip
+            with pytest.MonkeyPatch.context() as patched:  # run in 2028: nothing ahead (E428)
+                patched.setattr(facts_dated, "machine_today", lambda: dt.date(2028, 1, 10))
+                code = _cli(
+                    "eval", folder / "policy", facts,
+                    *(("--ledger", ledger) if ledger.exists() else ()),
+                    "--ledger-out", ledger, "--as-of", "2027-12-31",
+                    "--assume", f"year_basis={reading}",
+                )  # fmt: skip
             if code != 0:  # refused (E335): nothing written
                 assert before is not None
                 assert ledger.read_bytes() == before

@@ -23,21 +23,23 @@ def policy() -> policyrules.Policy:
     return policyrules.load(POLICY)
 
 
-@pytest.mark.parametrize(("ledger", "kind"), [([], "a list"), (None, "no ledger")])
+@pytest.mark.parametrize(("ledger", "kind"), [([], "not a list"), (None, "but none was given")])
 def test_commit_without_a_store_is_a_coded_type_error(
     policy: policyrules.Policy, ledger: list[object] | None, kind: str
 ) -> None:
     """E354, of the root class and still a TypeError, naming what was given and how to
-    open a store."""
+    open a store (hCI's trial: it said "not no ledger", and named only `ledger init`)."""
     facts = policy.load_facts(FIRM_A)
     with pytest.raises(PolicyRulesError) as err:
         policy.evaluate(facts, ledger=ledger, commit=True)
     assert isinstance(err.value, FactsTypeError)
     assert isinstance(err.value, TypeError)
     assert err.value.code == "E354"
-    assert f"commit=True needs a LedgerStore as the ledger, not {kind}" in str(err.value)
+    assert f"commit=True needs a LedgerStore as the ledger, {kind}: " in str(err.value)
+    assert "not no ledger" not in str(err.value)
     assert err.value.hint is not None
-    assert 'LedgerStore.open("grants.db")' in err.value.hint
+    assert 'LedgerStore.open("grants.db", create=True)' in err.value.hint
+    assert 'ledger=policyrules.LedgerStore.open("grants.db")' in err.value.hint
 
 
 def test_commit_with_on_other_reading_is_e354(policy: policyrules.Policy, tmp_path: Path) -> None:

@@ -20,6 +20,7 @@ Counted by decision they fall in 2027, where the grants (year 2026) are not: 5 Ã
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
@@ -27,7 +28,7 @@ from typing import Any
 import pytest
 
 import policyrules
-from policyrules import LedgerError, LedgerStore
+from policyrules import LedgerError, LedgerStore, facts_dated
 from policyrules.diff import what_if
 from policyrules.diff_batch import what_if_batch
 from policyrules.ledger_bases import OtherReading
@@ -258,12 +259,14 @@ def test_a_file_recording_another_reading_meets_the_facts_own(
 
 
 def test_a_recorded_reading_holds_without_grants_of_it(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A ledger file that records decision for launch_reward but holds none of its grants:
     a run by approval is refused, as a store refuses it (before: accepted, and its
     `--ledger-out` labelled five 2026 grants decision; a later run by decision then paid
     P6â€“P10 again in 2027)."""
+    # run in 2028: the 2027 grants are not ahead of today (E428)
+    monkeypatch.setattr(facts_dated, "machine_today", lambda: dt.date(2028, 1, 10))
     bases = [{"provision": REWARD, "assumption": "annual_cap_year", "value": "decision"}]
     ledger = _write(tmp_path / "g.json", {"ledger": [], "bases": bases})
     before = ledger.read_bytes()

@@ -14,6 +14,7 @@ Each route below lost the reading before; each now keeps it or is refused (E335)
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import pickle
 from pathlib import Path
@@ -35,6 +36,7 @@ from support import WAN, launch_products
 YEAR = "annual_cap_year"
 DEC = {YEAR: "decision"}
 AS_OF = "2027-12-31"
+LATER = dt.date(2028, 1, 10)  # a day after AS_OF: its 2027 grants are not ahead (E428)
 KEYS = ("provision", "assumption", "value")
 
 
@@ -72,7 +74,9 @@ def test_store_grants_carry_the_stores_readings(
     beijing: policyrules.Policy, tmp_path: Path
 ) -> None:
     with LedgerStore.open(tmp_path / "s.db", create=True) as store:
-        beijing.evaluate(_facts(1), ledger=store, commit=True, assumptions=DEC, as_of=AS_OF)
+        beijing.evaluate(
+            _facts(1), ledger=store, commit=True, assumptions=DEC, as_of=AS_OF, today=LATER
+        )
         assert DECISION in store.bases()
         earlier = store.grants()
         assert earlier.bases == store.bases()

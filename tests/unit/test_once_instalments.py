@@ -19,7 +19,7 @@ import pytest
 from tests.strategies import compile_text
 
 import policyrules
-from policyrules import LedgerStore, Money
+from policyrules import LedgerStore, Money, facts_dated
 from policyrules.backends.sql import BatchCompileError
 from policyrules.errors import LedgerError
 from support import run_cli as run
@@ -108,11 +108,12 @@ def test_a_second_entitlement_is_still_refused(
 
 
 def test_a_store_pays_both_instalments_and_stays_usable(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The trial's runs: 2026 records 50 万 (100 × 50%), 2027 the other 50 万; the run of
     2028 and every later one reads the store (before: E328 on the store's own grants) and
-    pays nothing more: 50 + 50 = 100 万 in all."""
+    pays nothing more: 50 + 50 = 100 万 in all.  Each is run on its day (E428 refuses a
+    run recording a year ahead of today)."""
     (tmp_path / "p").mkdir()
     (tmp_path / "p" / "t.rule").write_text(POLICY.replace("ONCE", "centre"), "utf-8")
     facts = tmp_path / "f.yaml"
@@ -120,6 +121,7 @@ def test_a_store_pays_both_instalments_and_stays_usable(
     db = tmp_path / "g.db"
     assert run(capsys, "ledger", "init", db)[0] == 0
     for day in ("2026-12-31", "2027-12-31", "2028-06-01", "2028-12-31"):
+        monkeypatch.setattr(facts_dated, "machine_today", lambda d=day: dt.date.fromisoformat(d))
         code, out, err = run(
             capsys, "eval", tmp_path / "p", facts, "--ledger", db, "--as-of", day, "--json"
         )

@@ -169,9 +169,18 @@ def test_the_command_line_keeps_its_own_terms(
         ),
         (
             "E427",
-            "give --as-of YYYY-MM-DD (as_of in the facts or the API), the day of the payment run",
-            "give `as_of: YYYY-MM-DD` in the document (or the query `as_of=YYYY-MM-DD`), the "
-            "day of the payment run",
+            "give the day of the payment run: --as-of YYYY-MM-DD on the command line, as_of= "
+            "to Policy.evaluate (or as_of: in the facts); the years up to it are granted",
+            "give the day of the payment run: `as_of: YYYY-MM-DD` in the document (or the "
+            "query `as_of=YYYY-MM-DD`); the years up to it are granted",
+        ),
+        (
+            "E428",
+            "a dry run shows them (eval --dry-run; batch without --ledger-out; in Python, "
+            "commit left out); give the day of the payment run as --as-of (as_of=), or, to "
+            "record them now on purpose, add --record-ahead (record_ahead=True)",
+            "the same request without commit=1 shows them; give the day of the payment run as "
+            "`as_of` (the service records no grant before its year)",
         ),
         (
             "E335",
@@ -193,8 +202,8 @@ def test_the_command_line_keeps_its_own_terms(
 )
 def test_other_flags_in_service_terms(code: str, hint: str, said: str) -> None:
     """The other hints that name a flag: a parameter's value (E311), a schedule recorded
-    without a day (E427), a store's grants appended without a reading (E335), a date after
-    as_of (E353)."""
+    without a day (E427) or for a day ahead (E428), a store's grants appended without a
+    reading (E335), a date after as_of (E353)."""
     assert in_service_terms(Diagnostic(code, "m", hint=hint)).hint == said
 
 

@@ -10,6 +10,7 @@ as paid in 2026.  1 万元 = 1,000,000 fen.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -18,13 +19,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import policyrules
-from policyrules import FactsError, LedgerError, LedgerStore
+from policyrules import FactsError, LedgerError, LedgerStore, facts_dated
 from support import ROOT, WAN
 from support import run_cli as run
 
 PATTERNS = ROOT / "policies" / "patterns"
 AWARD = "patterns_years/5/digital_service_subsidy"
 EMPTY = '{"ledger": []}\n'
+LATER = dt.date(2031, 1, 1)  # after every as_of drawn below
 
 
 def _facts(folder: Path, contract: str = "600万元", signed: str = "2026-04-01") -> Path:
@@ -75,8 +77,10 @@ def test_ledger_out_with_as_of_records_the_first_year_only(
 
 
 def test_a_store_commit_without_as_of_is_refused_and_writes_nothing(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # run on the day of the payment run, not the machine's (E428 refuses a day ahead)
+    monkeypatch.setattr(facts_dated, "machine_today", lambda: dt.date(2027, 1, 10))
     db = tmp_path / "g.db"
     assert run(capsys, "ledger", "init", db)[0] == 0
     facts = _facts(tmp_path)
@@ -135,7 +139,9 @@ def test_a_commit_records_no_year_after_as_of_and_none_without_it(
             with pytest.raises(FactsError, match="E353"):
                 policy.evaluate(facts, ledger=store, commit=True, as_of=f"{as_of}-12-31")
         else:
-            policy.evaluate(facts, ledger=store, commit=True, as_of=f"{as_of}-12-31")
+            # run after the day (E428 refuses a day ahead: tests/unit/test_record_ahead.py)
+            day = f"{as_of}-12-31"
+            policy.evaluate(facts, ledger=store, commit=True, as_of=day, today=LATER)
         years = [g.year for g in store.grants()]
     assert all(signed <= y <= min(as_of, signed + 1) for y in years)
 
@@ -173,3 +179,25 @@ def test_a_forecast_is_no_grant_handed_on(tmp_path: Path) -> None:
         (2026, "due", False),
         (2027, "due", False),
     ]
+
+
+def test_the_heading_with_a_year_paid_says_the_unpaid_years_are_not_due(tmp_path: Path) -> None:
+    """hCI's trial: with 2026's 180 万元 (60% of 300 万元) in the ledger, the heading said
+    全部年度 … 均未到期 above a year 已拨付.  It now says the years not paid are not due."""
+    policy = policyrules.load(PATTERNS)
+    facts = policy.load_facts(_facts(tmp_path))
+    paid = [{"provision": AWARD, "firm": "F1", "project": "P1", "amount": "1800000", "year": 2026}]
+    result = policy.evaluate(facts, ledger=paid)
+    zh, en = result.explain(lang="zh"), result.explain(lang="en")
+    assert (
+        "  分年拨付（未给出评估日期：逐年列出全部年度，未拨付的各年度均未到期；"
+        "记入台账须给出评估日期）：\n"
+        "    2026 年度（第 1 期，60%）：180 万元，已拨付\n"
+        "    2027 年度（第 2 期，40%）：120 万元，预计（未给出评估日期）"
+    ) in zh
+    assert (
+        "  paid over time (no day given: every year is shown, the years not paid before are "
+        "not due yet; recording needs --as-of):\n"
+        "    2026 (#1, 60%): 180 万元, paid before (ledger)\n"
+    ) in en
+    assert "均未到期；" not in zh.replace("未拨付的各年度均未到期", "")
