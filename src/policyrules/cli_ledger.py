@@ -18,7 +18,6 @@ year than today's for an ``--as-of`` after today unless ``--record-ahead`` says 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import Any, TypeAlias
@@ -27,6 +26,7 @@ from . import facts_dated
 from .api import Policy, load
 from .api_values import as_of_date
 from .cli_ledger_recorded import recorded_text
+from .cli_ledger_show import cmd_show
 from .cli_registry import facts_or_registry
 from .convert_ids import whole_number
 from .errors import Diagnostic, FactsError, LedgerError, PolicyRulesError
@@ -36,7 +36,7 @@ from .ledger_bases import bases_after
 from .ledger_dated import refuse_to_record
 from .ledger_io import dump_ledger, merge_ledgers, read_ledger, read_ledger_file
 from .ledger_record import grant_places, record_checked
-from .output import add_format, chosen_lang, write_csv, write_jsonl
+from .output import add_format, chosen_lang
 from .reading import Limits, read_bytes
 from .result import Result
 from .runtime.ledger import Ledger
@@ -420,51 +420,6 @@ def cmd_export(args: argparse.Namespace) -> int:
     print(
         printable(f"exported {len(ledger)} grant(s), {ledger.total()}, to {out}"), file=sys.stderr
     )
-    return 0
-
-
-def _show_columns(rows: list[dict[str, Any]]) -> list[str]:
-    """Every key of the rows, first seen first (a grant names only its own entities)."""
-    return list(dict.fromkeys(k for row in rows for k in row))
-
-
-def cmd_show(args: argparse.Namespace) -> int:
-    with _open_store(Path(args.store)) as store:
-        records = store.records()
-    if args.format != "text":
-        rows = [
-            {
-                "seq": r.seq,
-                **r.grant.to_json(),
-                "batch": r.batch,
-                "recorded_at": r.recorded_at,
-                "note": r.note,
-            }
-            for r in records
-        ]
-        if args.format == "json":
-            print(json_printable(json.dumps(rows, ensure_ascii=False, indent=2)))
-        elif args.format == "jsonl":
-            write_jsonl(rows)
-        else:  # the amount in fen and in 元 text (docs/cli.md)
-            flat = [
-                {
-                    ("amount_yuan" if k == "amount" else k): v
-                    for k, v in {**row, "amount_fen": r.grant.amount.fen}.items()
-                }
-                for row, r in zip(rows, records, strict=True)
-            ]
-            write_csv(flat, _show_columns(flat))
-        return 0
-    for r in records:
-        g = r.grant
-        path = " / ".join(f"{e} {i}" for e, i in g.path)
-        year = str(g.year) if g.year is not None else "-"
-        tier = f"  tier {g.tier}" if g.tier is not None else ""
-        line = f"#{r.seq}  {r.recorded_at}  {g.provision}  {path}  {year}  {g.amount}{tier}"
-        print(printable(line))
-    total = Ledger(r.grant for r in records).total()
-    print(f"{len(records)} grant(s), {total}")
     return 0
 
 
