@@ -173,7 +173,9 @@ def test_the_batch_reads_instalments_as_one_payment(tmp_path: Path) -> None:
     trial): C1 paid 50 万 + 50 万 = its 100 万 in full, no grant more; C2, recognised
     2026-06-01 and paid nothing, as of 2027-12-31: both halves, 50 万 in 2026 and in 2027
     (without as_of, a forecast: the same decisions, no grant).
-    `once per firm` (an owner of the centre) is still refused by name, E617."""
+    `once per firm` (an owner of the centre) is still refused by name, E605 at its line
+    (E617 until hCJ, which names each refused statement once: `once per` an owner is refused
+    with or without a schedule)."""
     reg = _registry(tmp_path / "r", [("C1", 2026), ("C1", 2027)])
     undated = _policy().evaluate_batch(reg)
     try:
@@ -194,7 +196,7 @@ def test_the_batch_reads_instalments_as_one_payment(tmp_path: Path) -> None:
     assert grants == [("C2", 50 * WAN, 2026), ("C2", 50 * WAN, 2027)]
     with pytest.raises(BatchCompileError) as info:
         _policy("firm").evaluate_batch(reg)
-    assert [d.code for d in info.value.diagnostics] == ["E617"]
+    assert [d.code for d in info.value.diagnostics] == ["E605"]
 
 
 @pytest.mark.parametrize(
@@ -238,7 +240,7 @@ def test_spark_reads_instalments_as_duckdb_does(
             _policy("firm").evaluate_batch(str(reg), engine=engine)
         said.append(sorted((d.code, d.message) for d in info.value.diagnostics))
     assert said[0] == said[1]
-    assert said[0][0][0] == ("E617" if grants[1] == ("C1", 2027) else "E328")
+    assert said[0][0][0] == ("E605" if grants[1] == ("C1", 2027) else "E328")
 
 
 def test_an_undecided_claim_with_an_instalment_paid_still_holds_its_later_years() -> None:
