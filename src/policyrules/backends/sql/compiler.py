@@ -249,12 +249,14 @@ def _award(
     upfront = upfront or set()
     if "E617" in upfront:
         return None
-    subject = chain_of(checked, p.subject)[-1].name
-    q = attrs.evolve(
-        p,
-        once=tuple(o for o in p.once if o.entity == subject),
-        limit=None if "E650" in upfront else p.limit,
-    )
+    q = p
+    if len(found) > before or upfront:  # refused: the rest built without what was
+        subject = chain_of(checked, p.subject)[-1].name
+        q = attrs.evolve(
+            p,
+            once=tuple(o for o in p.once if o.entity == subject),
+            limit=None if "E650" in upfront else p.limit,
+        )
     caps = list(cap_plans(checked, p, members))
     shared = [c.index for c in caps if c.shared]
     for k in shared[1:]:  # E604: the first shared cap kept for the window
