@@ -41,9 +41,10 @@ def test_the_patterns_policy_lists_every_refused_award() -> None:
     assert {code for code, _ in found} == {"E617"}
 
 
-# Three refusals in three provisions, two kinds: an award paid yearly (E617, refused before
-# any step is built) written last, and two awards `once per firm` for each project (E605,
-# refused while their steps are built). Before hCG the batch named only the E617.
+# Four refusals in three provisions, two kinds: an award paid yearly with a cap per year of
+# its payments (E617 twice, refused before any step is built) written last, and two awards
+# `once per firm` for each project (E605, refused while their steps are built). Before hCG
+# the batch named only the first E617; before hCJ, only one E617 (at the schedule).
 THREE_REFUSED = """\
 document t "测试文件"
   valid from 2026-01-01 to 2028-12-31
@@ -94,7 +95,8 @@ def _write(tmp_path: Path, text: str) -> Path:
 
 def test_every_refusal_of_every_provision_at_once_sorted_by_line(tmp_path: Path) -> None:
     """The batch names every refused construct, each with its code, provision, line and
-    hint, sorted by file and line (the E617 found first comes last, at its line)."""
+    hint, sorted by file and line (the E617s found first come last, at their lines: the
+    yearly cap and the yearly schedule, two shapes of one award)."""
     policy = policyrules.load(_write(tmp_path, THREE_REFUSED))
     with pytest.raises(BatchCompileError) as err:
         compile_batch(policy.checked)
@@ -105,6 +107,7 @@ def test_every_refusal_of_every_provision_at_once_sorted_by_line(tmp_path: Path)
     assert found == [
         ("E605", "t/1/project_support", 20),  # `once per firm`
         ("E605", "t/2/equipment_grant", 28),
+        ("E617", "t/3/rent_subsidy", 36),  # `cap … per year of payment_year()`
         ("E617", "t/3/rent_subsidy", 37),  # `paid yearly for 3 years …`
     ]
     for d in err.value.diagnostics:
@@ -154,7 +157,7 @@ def test_refused_before_the_registry_is_read(tmp_path: Path) -> None:
     policy = policyrules.load(_write(tmp_path, THREE_REFUSED))
     with pytest.raises(BatchCompileError) as err:
         policy.evaluate_batch(tmp_path / "no-such-registry")
-    assert len(err.value.diagnostics) == 3
+    assert len(err.value.diagnostics) == 4
 
 
 def test_the_hints_command_evaluates_a_refused_firm(
@@ -199,12 +202,13 @@ def test_check_batch_lists_every_refusal_and_exits_1(
     assert [h.split(": error")[0] for h in heads] == [
         f"{rule}:20:5",
         f"{rule}:28:5",
+        f"{rule}:36:5",
         f"{rule}:37:5",
     ]
     assert "   20 |     once per firm\n      |     ^^^^^^^^^^^^^" in err
-    assert err.count("= hint: evaluate those firms one at a time: `policyrules eval POLICY") == 3
+    assert err.count("= hint: evaluate those firms one at a time: `policyrules eval POLICY") == 4
     assert err.endswith(
-        "\nbatch: 3 constructs not compiled to SQL; `policyrules batch` refuses this policy\n"
+        "\nbatch: 4 constructs not compiled to SQL; `policyrules batch` refuses this policy\n"
     )
 
 

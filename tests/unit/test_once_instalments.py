@@ -175,7 +175,9 @@ def test_the_batch_reads_instalments_as_one_payment(tmp_path: Path) -> None:
     trial): C1 paid 50 万 + 50 万 = its 100 万 in full, no grant more; C2, recognised
     2026-06-01 and paid nothing, as of 2027-12-31: both halves, 50 万 in 2026 and in 2027
     (without as_of, a forecast: the same decisions, no grant).
-    `once per firm` (an owner of the centre) is still refused by name, E617."""
+    `once per firm` (an owner of the centre) is still refused by name, E605 at its line
+    (E617 until hCJ, which names each refused statement once: `once per` an owner is refused
+    with or without a schedule)."""
     reg = _registry(tmp_path / "r", [("C1", 2026), ("C1", 2027)])
     undated = _policy().evaluate_batch(reg)
     try:
@@ -196,12 +198,12 @@ def test_the_batch_reads_instalments_as_one_payment(tmp_path: Path) -> None:
     assert grants == [("C2", 50 * WAN, 2026), ("C2", 50 * WAN, 2027)]
     with pytest.raises(BatchCompileError) as info:
         _policy("firm").evaluate_batch(reg)
-    assert [d.code for d in info.value.diagnostics] == ["E617"]
+    assert [d.code for d in info.value.diagnostics] == ["E605"]
 
 
 def test_the_batch_refuses_a_second_entitlement(tmp_path: Path) -> None:
     """Centre C1 paid in 2026 and 2028: two entitlements of a one-time award (E328).  (With
-    `once per firm` the policy is refused before the ledger is read: E617, above.)"""
+    `once per firm` the policy is refused before the ledger is read: E605, above.)"""
     reg = _registry(tmp_path / "r", [("C1", 2026), ("C1", 2028)])
     with pytest.raises(LedgerError) as info:
         _policy("centre").evaluate_batch(reg)
@@ -212,13 +214,13 @@ def test_the_batch_refuses_a_second_entitlement(tmp_path: Path) -> None:
 
 
 @pytest.mark.timeout(600)  # the JVM starts
-@pytest.mark.parametrize(("once", "code"), [("centre", "E328"), ("firm", "E617")])
+@pytest.mark.parametrize(("once", "code"), [("centre", "E328"), ("firm", "E605")])
 def test_spark_reads_instalments_as_duckdb_does(
     spark: Any, tmp_path: Path, once: str, code: str
 ) -> None:
     """The same verdict and message on Spark (the SQL of the check written for Spark):
     centre C1 paid in 2026 and 2028, two entitlements (E328); `once per firm` refused
-    before the ledger is read, on either engine (E617)."""
+    before the ledger is read, on either engine (E605)."""
     reg = _registry(tmp_path / "r", [("C1", 2026), ("C1", 2028)])
     con = duckdb.connect()
     for table in ("firms", "centres", "ledger"):  # Spark reads Parquet

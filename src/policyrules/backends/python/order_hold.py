@@ -69,7 +69,7 @@ def shares_pool(
     """Whether a claim of ``cp`` at ``path`` draws on an account that another claim may
     draw on: an account (of ``keys``, the ones it drew on; ``None``: any of its `per`
     caps) whose scope is above the subject, or whose pool several provisions share (as
-    ``backends/sql/awards.award_caps`` decides ``shared``).  Only then does its place in
+    ``backends/sql/cap_plans.cap_plans`` decides ``shared``).  Only then does its place in
     the order change what it or another claim gets."""
     if keys is None:
         keys = [(cap.pool, scope_of(path, cap.per), None) for cap in cp.caps if cap.per]

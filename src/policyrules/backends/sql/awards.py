@@ -19,11 +19,9 @@ import attrs
 import sqlglot.expressions as exp
 
 from ... import syntax as s
-from ...errors import Diagnostic
-from ...model import CheckedPolicy, EntityInfo, ProvisionInfo
-from ...printer import print_cap
-from .plan import ONE_BY_ONE, BatchCompileError, Step, refuse
-from .rows import chain_of, natural_literal
+from ...model import EntityInfo
+from .plan import Step
+from .rows import natural_literal
 from .sqlbits import BIGINT, all_of, any_of, case, is_null, negate, not_null, true
 from .sqlbits import alias as _alias
 from .sqlbits import cast as _cast
@@ -32,7 +30,6 @@ from .uncertain import uncertain_rows
 __all__ = [
     "CapPlan",
     "LedgerSum",
-    "award_caps",
     "col",
     "least_known",
     "ledger_sums",
@@ -80,78 +77,6 @@ class CapPlan:
     scope: tuple[EntityInfo, ...]
     pool: str
     shared: bool
-
-
-def award_caps(
-    policy: CheckedPolicy, p: ProvisionInfo, members: dict[str, set[str]]
-) -> tuple[CapPlan, ...]:
-    """The caps of award ``p``; E604 if more than one is shared with other claims."""
-    chain = chain_of(policy, p.subject)
-    names = [e.name for e in chain]
-    out = []
-    for i, cap in enumerate(p.caps):
-        pool = cap.shared or p.id
-        scope: tuple[EntityInfo, ...] = ()
-        shared = False
-        if cap.per:
-            depth = max((k for k, n in enumerate(names) if n in cap.per), default=0)
-            scope = chain[: depth + 1]
-            shared = depth < len(chain) - 1 or len(members.get(pool, {p.id})) > 1
-        out.append(CapPlan(i, cap, print_cap(cap), scope, pool, shared))
-    for c in out:
-        if c.shared:
-            _common_limit(policy, p, c)
-    if sum(c.shared for c in out) > 1:
-        raise refuse(
-            "E604",
-            f"{p.id}: a claim under two caps shared with other claims "
-            f"({', '.join(c.text for c in out if c.shared)}) cannot be computed in SQL",
-            hint=ONE_BY_ONE,
-        )
-    for o in p.once:
-        if names and o.entity != names[-1]:
-            raise BatchCompileError(
-                Diagnostic(
-                    "E605",
-                    f"{p.id}: once per {o.entity} for claims of each {names[-1]} depends on "
-                    "the order of claims and cannot be computed in SQL",
-                    o.span,
-                    hint=ONE_BY_ONE,
-                )
-            )
-    return tuple(out)
-
-
-def _common_limit(policy: CheckedPolicy, p: ProvisionInfo, c: CapPlan) -> None:
-    """E619 unless the limit of shared cap ``c`` (its exceptions too) is one for all the
-    claims of a partition: it reads no fact of an entity below the cap's scope.  The
-    window's closed form fills one room in order (:func:`window_steps`); the one-by-one
-    path gives each claim its own limit against what the others took."""
-    inside = {e.name for e in c.scope}
-    exceptions = (e for x in c.cap.exceptions for e in (x.limit, x.condition))
-    todo: list[s.Node] = [c.cap.limit, *exceptions]
-    seen: set[str] = set()
-    below: set[str] = set()
-    while todo:  # the names it reads, the defines' too (they resolve where they are used)
-        node = todo.pop()
-        if isinstance(node, s.Name):
-            r = policy.resolve(node.parts, p.subject)
-            if r is not None and r.kind == "fact" and r.entity not in inside:
-                below.add(f"{r.entity}.{r.name}")
-            elif r is not None and r.kind == "define" and r.name not in seen:
-                seen.add(r.name)
-                d = policy.define(r.name)
-                todo += [d.expr] if d is not None else []
-        todo += s.children(node)
-    if below:
-        owner = c.scope[-1].name if c.scope else "pool"
-        raise refuse(
-            "E619",
-            f"{p.id}: the limit of cap {c.text} reads {', '.join(sorted(below))}, a fact of "
-            f"each claim, not of the {owner} the cap is shared by: a limit that differs "
-            "between the claims of one pool cannot be computed in SQL",
-            hint=f"{ONE_BY_ONE}; or state the limit by facts of the cap's owner",
-        )
 
 
 @attrs.frozen

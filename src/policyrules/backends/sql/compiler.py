@@ -38,7 +38,7 @@ from ...runtime.calendar import HOLIDAY_ASSUMPTION
 from ...runtime.values import Value
 from ..python.compile import CompiledPolicy
 from .award_steps import AwardSteps
-from .awards import award_caps
+from .cap_plans import award_caps, cap_plans
 from .deadlines import calendar_steps, deadline_select
 from .exclusive import refuse_exclusive, superseded_verdict
 from .exclusive_verdicts import FirstPass, verdict_steps
@@ -48,7 +48,7 @@ from .limits import refuse_limit
 from .outputs import DECISION_COLUMNS, decision_row, sorted_list
 from .plan import BatchCompileError, SqlPlan, Step, refuse
 from .pools import pool_window
-from .rows import rows_step
+from .rows import chain_of, rows_step
 from .sqlbits import VARCHAR, Pairs, case, negate
 from .sqlbits import alias as _alias
 from .sqlbits import cast as _cast
@@ -119,7 +119,10 @@ def compile_batch(
     if any(p.kind == "deadline" for p in provisions):
         steps.extend(calendar_steps())
     found = _refuse_all(checked, provisions, assume, params)
-    refused = {p.id for p, _ in found}
+    upfront: dict[str, set[str]] = {}
+    for x, d in found:
+        upfront.setdefault(x.id, set()).add(d.code)
+    refused = set(upfront)
     bound = checked.exclusivity.bound() & {p.id for p in awards}
     # 以此为准: an award a later document supersedes, as of the batch's as_of (.exclusive)
     fixed = {p.id: v for p in awards if (v := superseded_verdict(checked, p, as_of)) is not None}
@@ -134,10 +137,10 @@ def compile_batch(
                     ec = ExprCompiler(
                         checked, p.subject, documents.get(p.document), params, assume, p.id
                     )
-                    caps = award_caps(checked, p, members)
-                    aw = AwardSteps(checked, p, f"x{i}", ec, caps, fixed=fixed.get(p.id))
-                    first[p.id] = aw
-                    steps.extend(aw.first_steps())
+                    tried = _award(checked, p, members, found, (f"x{i}", ec), fixed=fixed.get(p.id))
+                    if tried is not None:
+                        first[p.id] = tried[0]
+                        steps.extend(tried[1])
         refused |= {p.id for p, _ in found}  # each refusal named once
         if not found:  # else refused below, with the refusals of the other provisions
             windows += _windows("x", linked, first, steps)
@@ -148,8 +151,8 @@ def compile_batch(
             ]
             steps.extend(verdict_steps(checked, [fp for fp in passed if fp.pid in bound]))
     for i, p in enumerate(provisions):
-        if p.id in refused:
-            continue
+        if p.id in refused and p.id not in upfront:
+            continue  # refused in the groups' first pass, every refusal of it named there
         with _collected(found, p):
             if p.subject is None:
                 raise refuse(
@@ -158,39 +161,27 @@ def compile_batch(
             where = f"{p.id}"
             ec = ExprCompiler(checked, p.subject, documents.get(p.document), params, assume, where)
             name = f"p{i}"
-            if p.kind == "award":
-                caps = award_caps(checked, p, members)
-                aw = AwardSteps(
+            if p.kind == "award" and p.id in upfront:  # its other refusals, steps dropped
+                _award(checked, p, members, found, (name, ec), upfront=upfront[p.id])
+            elif p.kind == "award":
+                tried = _award(
                     checked,
                     p,
-                    name,
-                    ec,
-                    caps,
+                    members,
+                    found,
+                    (name, ec),
                     verdicts=p.id in bound,
                     fixed=fixed.get(p.id),
                     as_of=as_of,
                 )
-                built[p.id] = aw
-                steps.extend(aw.first_steps())
-            elif p.kind == "target":
-                assert p.require is not None
-                rows = rows_step(name, checked, p, ec, {"q": p.require.condition})
-                steps.append((name, rows.select))
-                finals.append(_target(p, name, rows.lists))
-            elif p.kind == "deadline":
-                assert p.due is not None
-                values: dict[str, s.Expr] = {"dp": p.due.period, "ds": p.due.start}
-                if p.done is not None:
-                    values["dd"] = p.done.date
-                rows = rows_step(name, checked, p, ec, values)
-                steps.append((name, rows.select))
-                more, final = deadline_select(p, name, as_of, rows.lists)
-                steps.extend(more)
-                finals.append(final)
+                if tried is not None:
+                    built[p.id] = tried[0]
+                    steps.extend(tried[1])
             else:
-                rows = rows_step(name, checked, p, ec, {})
-                steps.append((name, rows.select))
-                finals.append(_entitlement(p, name, rows.lists))
+                more, final = _not_award(checked, p, name, ec, as_of)
+                if p.id not in upfront:  # else refused by its supersession (E618)
+                    steps.extend(more)
+                    finals.append(final)
     _raise_refused(found)
     windows += _windows("", pool_components(awards), built, steps)
     for p in awards:
@@ -232,6 +223,70 @@ def compile_batch(
         inline=inline,
         checks=checks,
     )
+
+
+def _award(
+    checked: CheckedPolicy,
+    p: ProvisionInfo,
+    members: dict[str, set[str]],
+    found: list[tuple[ProvisionInfo, Diagnostic]],
+    named: tuple[str, ExprCompiler],
+    *,
+    upfront: set[str] | None = None,
+    **kw: Any,
+) -> tuple[AwardSteps, list[Step]] | None:
+    """The steps of award ``p`` (called ``named[0]``), or ``None`` with every refusal of
+    them added to ``found``: its caps' (E604, E605, E619, all at once), then those of its
+    other steps, built without the ``once per`` and the shared caps refused, as far as they
+    can be tried independently.  ``upfront``: the codes of its refusals before any step
+    (:func:`_refuse_all`); the statements they name are left out of its steps (a limit,
+    E650; its exclusive groups, E618), and an award paid over time (E617) is not tried
+    further than its caps (its amounts and caps may read the year of each payment)."""
+    name, ec = named
+    before = len(found)
+    with _collected(found, p):
+        award_caps(checked, p, members)
+    upfront = upfront or set()
+    if "E617" in upfront:
+        return None
+    q = p
+    if len(found) > before or upfront:  # refused: the rest built without what was
+        subject = chain_of(checked, p.subject)[-1].name
+        q = attrs.evolve(
+            p,
+            once=tuple(o for o in p.once if o.entity == subject),
+            limit=None if "E650" in upfront else p.limit,
+        )
+    caps = list(cap_plans(checked, p, members))
+    shared = [c.index for c in caps if c.shared]
+    for k in shared[1:]:  # E604: the first shared cap kept for the window
+        caps[k] = attrs.evolve(caps[k], shared=False)
+    with _collected(found, p):
+        aw = AwardSteps(checked, q, name, ec, tuple(caps), **kw)
+        first = aw.first_steps()
+        if len(found) == before:
+            return aw, first
+    return None
+
+
+def _not_award(
+    checked: CheckedPolicy, p: ProvisionInfo, name: str, ec: ExprCompiler, as_of: dt.date | None
+) -> tuple[list[Step], exp.Select]:
+    """The steps and the decisions of a target, a deadline or an entitlement."""
+    if p.kind == "target":
+        assert p.require is not None
+        rows = rows_step(name, checked, p, ec, {"q": p.require.condition})
+        return [(name, rows.select)], _target(p, name, rows.lists)
+    if p.kind == "deadline":
+        assert p.due is not None
+        values: dict[str, s.Expr] = {"dp": p.due.period, "ds": p.due.start}
+        if p.done is not None:
+            values["dd"] = p.done.date
+        rows = rows_step(name, checked, p, ec, values)
+        more, final = deadline_select(p, name, as_of, rows.lists)
+        return [(name, rows.select), *more], final
+    rows = rows_step(name, checked, p, ec, {})
+    return [(name, rows.select)], _entitlement(p, name, rows.lists)
 
 
 def _windows(
