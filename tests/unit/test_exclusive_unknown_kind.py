@@ -73,15 +73,17 @@ def test_a_scheduled_claim_that_may_still_lose_is_at_most_and_grants_nothing(
     """project_cap = 300 万元: a = min(10% × 1000 万元, 300 万元) = 100 万元, exact, in two
     instalments of 50 万元 (2024, 2025).  With b's recognition not given, b (200 万元) may
     still win: a is "at most 100 万元" and grants nothing (the guide: "makes no grant").
-    Recognition refused: a is paid, 50 万元 in 2024 and 50 万元 in 2025 (no as_of: both due)."""
+    Recognition refused: a is paid, 50 万元 in 2024 and 50 万元 in 2025 (as of 2025-12-31:
+    both due; without as_of neither is granted, a forecast)."""
     cap = {"project_cap": "300 万元"}
-    result = policy.evaluate({"projects": [P1]}, parameters=cap)
+    day = "2025-12-31"
+    result = policy.evaluate({"projects": [P1]}, parameters=cap, as_of=day)
     a = _by_award(result)["a"]
     assert (a.status, a.amount, a.amount_kind) == ("eligible", Money(100_000_000), "up_to")
     assert a.exclusivity is not None
     assert a.exclusivity.outcome == "undecided"
     assert result.grants == ()
-    result = policy.evaluate({"projects": [{**P1, "recognised": False}]}, parameters=cap)
+    result = policy.evaluate({"projects": [{**P1, "recognised": False}]}, parameters=cap, as_of=day)
     a = _by_award(result)["a"]
     assert (a.status, a.amount, a.amount_kind) == ("eligible", Money(100_000_000), "exact")
     assert [(g.provision, g.amount, g.year) for g in result.grants] == [
