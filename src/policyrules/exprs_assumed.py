@@ -12,7 +12,7 @@ from . import syntax as s
 from .model import CheckedPolicy
 from .runtime.values import Value
 
-__all__ = ["decided_by", "may_assume"]
+__all__ = ["decided_by", "deciding", "may_assume"]
 
 # A closure of an expression: the evaluation's Env (policyrules.exprs) -> its value.
 _Fn = Callable[[Any], Any]
@@ -30,6 +30,17 @@ def may_assume(e: s.Expr, policy: CheckedPolicy, scope: str | None) -> bool:
             return info is not None and may_assume(info.expr, policy, scope)
         return r is not None and r.kind == "assumption"
     return any(may_assume(x, policy, scope) for x in s.operands(e))
+
+
+def deciding(x: Value, y: Value, stop: bool, left: set[str], right: set[str]) -> set[str]:
+    """The assumptions an ``and`` (``stop`` false) or ``or`` (true) of the values ``x`` and
+    ``y`` rests on, given each side's (``left``, ``right``): a side equal to ``stop`` decides
+    alone (both: the left, as the clause is written); else both sides'."""
+    if x is stop:
+        return left
+    if y is stop:
+        return right
+    return left | right
 
 
 def decided_by(fa: _Fn, fb: _Fn, join: Callable[[Value, Value], Value], stop: bool) -> _Fn:
@@ -53,13 +64,7 @@ def decided_by(fa: _Fn, fb: _Fn, join: Callable[[Value, Value], Value], stop: bo
             raise
         finally:
             env.used_assumptions = outer
-        if x is stop:
-            outer |= left
-        elif y is stop:
-            outer |= right
-        else:
-            outer |= left
-            outer |= right
+        outer |= deciding(x, y, stop, left, right)
         return join(x, y)
 
     return run

@@ -33,6 +33,7 @@ import attrs
 
 from ... import syntax as s
 from ...exprs import exact_op
+from ...exprs_assumed import deciding
 from ...instances import Instance
 from ...model import CheckedPolicy, DocumentInfo, ProvisionInfo
 from ...runtime.currency import UNITS
@@ -121,13 +122,7 @@ def _join(fa: FastFn, fb: FastFn, stop: bool, i: Instance, used: set[str], *ap: 
     x = fa(i, left, *ap)
     right: set[str] = set()
     y = fb(i, right, *ap)
-    if x is stop:
-        used |= left
-    elif y is stop:
-        used |= right
-    else:
-        used |= left
-        used |= right
+    used |= deciding(x, y, stop, left, right)
     return x is True or y is True if stop else not (x is False or y is False)
 
 
