@@ -143,5 +143,5 @@ def test_the_batch_hint_never_says_to_drop_the_statement(tmp_path: Path) -> None
     assert d.code == "E618"
     assert d.hint is not None
     assert "leave the clause out" not in d.hint
-    assert "one by one (policyrules eval" in d.hint
+    assert "evaluate those firms one at a time: `policyrules eval POLICY REGISTRY" in d.hint
     assert "never delete it" in d.hint

@@ -95,7 +95,7 @@ def test_an_entitlement_revised_up_is_settled_by_the_next_payment(policy: Policy
     assert [(g.year, g.amount) for g in r2.grants] == [(2027, Money(300 * WAN))]
     en, zh = r2.explain(lang="en"), r2.explain()
     assert "raised from its share 150 万元" in en
-    assert "补足以前各期按现应得总额应拨未拨部分，由本期份额 150 万元 增至此数" in zh
+    assert "以前各期拨付少于按现应得总额计算的份额，本期补足，由本期份额 150 万元 增至此数" in zh
     # 2028: the last 25% = 150 万; 600 万 in all.
     r3 = _run(policy, "2000 万元", 2028, [*r1.grants, *r2.grants])
     assert [(g.year, g.amount) for g in r3.grants] == [(2028, Money(150 * WAN))]
