@@ -20,13 +20,15 @@ from ...runtime.ledger import NO_EARLIER, Accounts, Earlier, ScopeKey
 from ...runtime.money import Money
 from ...runtime.order import NaturalKey, natural_key, natural_path_key
 from ...runtime.values import Unknown, format_value, year_number
-from .compile import CompiledCap, CompiledProvision, Env
+from .compile import CompiledProvision, Env
 from .exceptions import CapLimit
 
 __all__ = [
+    "CapRow",
     "Capped",
     "Claim",
     "apply_caps",
+    "cap_events_of",
     "cap_line",
     "claim_key",
     "describe_scope",
@@ -193,9 +195,13 @@ def least(a: Money | None, b: Money) -> Money:
 
 # One cap applied to one claim: the cap, its scope as shown, its limit (None: unknown), what
 # the ledger used of it, the earlier claims on it, a note, the amount before and after it.
-_Row = tuple[
-    CompiledCap, str, Money | None, Money, Earlier, CapNote | None, Money | None, Money | None, Any
-]  # ... and the account's (entity, id, year), or None: CapEvent.account
+CapRow = tuple[
+    str, str, Money | None, Money, Earlier, CapNote | None, Money | None, Money | None, Any
+]
+"""One cap of a claim as its event says it: the cap as written, its account as shown, its
+limit (``None``: unknown), what the account held before, this evaluation's earlier claims on
+it, a note, the amount before and after it, and the account's (entity, id, year) or
+``None`` (:attr:`CapEvent.account`)."""
 
 
 @attrs.frozen
@@ -232,7 +238,7 @@ def apply_caps(
     zero = Money.zero()
     running: Money | None = requested
     lowest: Money | None = requested
-    rows: list[_Row] = []
+    rows: list[CapRow] = []
     keys: list[ScopeKey] = []
     missing: set[str] = set()
     year: int | None = None
@@ -243,7 +249,7 @@ def apply_caps(
         if isinstance(limit, Unknown):
             missing |= limit.missing
             note = CapNote("unknown", needs=tuple(sorted(limit.missing)))
-            rows.append((cap, "this claim", None, zero, NO_EARLIER, note, None, None, None))
+            rows.append((cap.text, "this claim", None, zero, NO_EARLIER, note, None, None, None))
             if cap.per:  # unbounded by it, it may still take room others share: it holds
                 scope = scope_of(path, cap.per)
                 when = cap.year(env) if cap.year is not None else None
@@ -263,7 +269,9 @@ def apply_caps(
         if not cap.per:
             room = max(limit - before, zero)
             after = least(running, room)
-            rows.append((cap, "this claim", limit, before, NO_EARLIER, said, running, after, None))
+            rows.append(
+                (cap.text, "this claim", limit, before, NO_EARLIER, said, running, after, None)
+            )
             running, lowest = after, least(lowest, max(low - before, zero))
             continue
         cap_year: int | None = None
@@ -275,7 +283,7 @@ def apply_caps(
                 room = max(limit, zero)  # at most: a year of its scope may hold nothing yet
                 after = least(running, room)
                 rows.append(
-                    (cap, "this claim", limit, zero, NO_EARLIER, note, running, after, None)
+                    (cap.text, "this claim", limit, zero, NO_EARLIER, note, running, after, None)
                 )
                 running, lowest = after, least(lowest, max(low, zero))
                 any_year.append((cap.pool, scope_of(path, cap.per)))
@@ -290,13 +298,13 @@ def apply_caps(
         after = least(running, room)
         shown = describe_scope(scope, cap_year)
         account = (*scope[-1], cap_year)
-        rows.append((cap, shown, limit, Money(used), earlier, said, running, after, account))
+        rows.append((cap.text, shown, limit, Money(used), earlier, said, running, after, account))
         running = after
         lowest = least(lowest, max(low - Money(used + taken + pending), zero))
     return Capped(
         running,
         lowest,
-        _events(rows, requested, running),
+        cap_events_of(rows, requested, running),
         tuple(dict.fromkeys(keys)),
         year,
         frozenset(missing),
@@ -305,20 +313,23 @@ def apply_caps(
     )
 
 
-def _events(
-    rows: list[_Row], requested: Money | None, amount: Money | None
+def cap_events_of(
+    rows: list[CapRow], requested: Money | None, amount: Money | None, *, bound_binds: bool = True
 ) -> tuple[CapEvent, ...]:
-    """A cap binds when it lowers the amount before it; its cut is that difference.  With
-    no requested amount (only ceilings), the cap that set the final bound binds, uncut."""
+    """The events of ``rows`` for a claim asking ``requested`` and granted ``amount``: a cap
+    binds when it lowers the amount before it; its cut is that difference.  With no
+    requested amount (only ceilings), the cap that set the final bound binds, uncut, where
+    ``bound_binds`` (a claim paid at once; an instalment award's entitlement has no bound
+    to say, so none binds)."""
     out: list[CapEvent] = []
     for cap, scope, limit, used, earlier, note, before, after, account in rows:
         if requested is not None:
             binding = before is not None and after is not None and after < before
         else:
-            binding = after is not None and after == amount and before != after
+            binding = bound_binds and after is not None and after == amount and before != after
         out.append(
             CapEvent(
-                cap=cap.text,
+                cap=cap,
                 scope=scope,
                 limit=limit,
                 used_before=used,

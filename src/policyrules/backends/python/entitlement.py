@@ -14,30 +14,16 @@ from decimal import Decimal
 from fractions import Fraction
 
 from ...decisions import CapEvent, CapNote
-from ...runtime.ledger import NO_EARLIER, Accounts, Earlier
+from ...runtime.ledger import NO_EARLIER, Accounts
 from ...runtime.money import Money
 from ...runtime.values import Unknown, format_value
-from .claims import describe_scope, scope_of
+from .claims import CapRow, cap_events_of, describe_scope, scope_of
 from .compile import CompiledProvision, Env
 from .payment_holds import Views
 from .schedule import CompiledSchedule
 
 __all__ = ["entitlement_parts", "split"]
 
-# One cap that sees the entitlement whole: its text, its account as shown, its limit (None:
-# unknown), the ledger's grants in it (this schedule's own aside), this evaluation's earlier
-# claims on it, a note, the entitlement before and after it, the account's parts.
-_Row = tuple[
-    str,
-    str,
-    Money | None,
-    Money,
-    Earlier,
-    CapNote | None,
-    Money | None,
-    Money | None,
-    tuple[str, str, int | None] | None,
-]
 _NONE = (None, None, None)
 
 
@@ -77,7 +63,7 @@ def entitlement_parts(
     grants less this schedule's own instalments, and this evaluation's earlier claims), and
     the entitlement before and after it."""
     doubt: Views = ()
-    rows: list[_Row] = []
+    rows: list[CapRow] = []
     shares = [f"{(r * 100).normalize():f}%" for r in cs.shares]
     value = cp.amount(env) if cp.amount else None
     known = isinstance(value, Money)
@@ -122,7 +108,10 @@ def entitlement_parts(
             )
             entitlement = room
     if caps is not None:
-        caps.extend(_events(rows, value if isinstance(value, Money) else None, entitlement))
+        # a cap binds where it lowered the entitlement, as on a claim paid at once; with the
+        # amount unknown none binds (its instalments are only held, not "up to" a bound)
+        asked = max(value, Money.zero()) if isinstance(value, Money) else None
+        caps.extend(cap_events_of(rows, asked, entitlement, bound_binds=False))
     if not known:
         if entitlement is None:
             return [None] * cs.years, list(shares), [None] * cs.years, None, ()
@@ -137,31 +126,3 @@ def entitlement_parts(
     lines.append(f"entitlement {format_value(entitlement)} in shares {', '.join(shares)}")
     amounts: list[Money | None] = list(split(entitlement, cs.shares, cs.remainder))
     return amounts, list(shares), [None] * cs.years, None, doubt
-
-
-def _events(rows: list[_Row], requested: Money | None, entitlement: Money | None) -> list[CapEvent]:
-    """The events of the caps that see the entitlement whole, in the order written; a cap
-    binds where it lowered the entitlement, as a claim paid at once (``claims._events``).
-    With the amount unknown none binds: the decision has no amount, not one "up to" the
-    tightest cap's room as a claim paid at once has (its instalments are only held)."""
-    out = []
-    asked = max(requested, Money.zero()) if requested is not None else None
-    for cap, scope, limit, used, earlier, note, before, after, account in rows:
-        binding = asked is not None and before is not None and after is not None and after < before
-        out.append(
-            CapEvent(
-                cap=cap,
-                scope=scope,
-                limit=limit,
-                used_before=used,
-                requested=asked,
-                granted=entitlement,
-                binding=binding,
-                earlier=earlier,
-                detail=note,
-                before=before,
-                after=after,
-                account=account,
-            )
-        )
-    return out
