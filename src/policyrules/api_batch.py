@@ -241,11 +241,7 @@ class BatchEntry(PolicyFields):
             from .batch_spark import refuse_options, run_batch_spark
 
             refuse_options(memory_limit=memory_limit)
-            from .backends.sql import compile_batch
-
             with self._placed():
-                # refused before Spark starts or the registry is read, as on DuckDB
-                compile_batch(self.compiled, parameters=params, assumptions=assume, as_of=day)
                 return run_batch_spark(
                     self.compiled, registry, master=master, conf=spark_conf, **read
                 )

@@ -342,6 +342,8 @@ def run_batch_spark(
     process is joined (and left running); one started here is stopped by
     :meth:`SparkBatchResult.close`.
 
+    :raises BatchCompileError: a construct the SQL back end does not compile (E600-E619,
+        E650), before Spark starts or the registry is read, as on DuckDB.
     :raises SparkBatchError: E640 no pyspark, E641 Spark cannot start (no Java 17+), E642-E647
         (see :mod:`policyrules.backends.sql.spark`), E648 an input the engine does not read.
     :raises TableError: a table or value refused (E620-E630), located by table, id, column.
@@ -358,6 +360,8 @@ def run_batch_spark(
     show = progress or Progress(enabled=False)
     where = str(source)
     refuse_input(where)
+    with show.step("compiling the policy to SQL"):  # refused before Spark starts, as on DuckDB
+        plan = compile_batch(compiled, parameters=parameters, assumptions=assumptions, as_of=as_of)
     with show.step("starting Spark"):
         on_spark.ready()
         from pyspark.sql import SparkSession
@@ -401,10 +405,6 @@ def run_batch_spark(
         with show.step("building the calendar"):
             tables["calendar_days"] = calendar_days(
                 spark, compiled.checked, tables, calendar, as_of
-            )
-        with show.step("compiling the policy to SQL"):
-            plan = compile_batch(
-                compiled, parameters=parameters, assumptions=assumptions, as_of=as_of
             )
         with show.step("planning the steps on Spark"):
             outputs = on_spark.run_plan(spark, plan, {n: tables[n] for n in plan.inputs}, once=True)
